@@ -1,0 +1,78 @@
+package io.sluice.protocol;
+
+/**
+ * The errors every Sluice service can answer with. The constant's name is the stable {@code error_code} string of
+ * the public API (DESIGN.md §6); each carries the HTTP status it maps to and whether a client may retry the same
+ * request unchanged and expect it to succeed later (after a metadata refresh, a leader election, a backoff).
+ *
+ * <p>Names are part of the wire contract: add new ones, never rename or reuse one.
+ */
+public enum ErrorCode {
+
+    // Requests that can never succeed as sent.
+    INVALID_REQUEST(400, false, "The request is malformed."),
+    INVALID_TOPIC_NAME(400, false, "The topic name is not valid."),
+    INVALID_PARTITIONS(400, false, "The number of partitions is not valid."),
+    INVALID_REPLICATION_FACTOR(400, false, "The replication factor is not valid."),
+    INVALID_CONFIG(400, false, "A configuration name or value is not valid."),
+    INVALID_RECORD(400, false, "A record is not valid."),
+    CORRUPT_RECORD(400, false, "A record batch failed validation (length, magic, CRC or layout)."),
+    INVALID_OFFSET(400, false, "The offset is not valid."),
+    INVALID_TIMESTAMP(400, false, "The timestamp is not valid."),
+    UNKNOWN_TOPIC(404, false, "The topic does not exist."),
+    UNKNOWN_PARTITION(404, false, "The partition does not exist."),
+    UNKNOWN_NODE(404, false, "The node is not registered."),
+    UNKNOWN_GROUP(404, false, "The consumer group does not exist."),
+    UNKNOWN_MEMBER(404, false, "The member is not part of the consumer group."),
+    TOPIC_ALREADY_EXISTS(409, false, "A topic with this name already exists."),
+    DUPLICATE_NODE(409, false, "A live node with this id is registered from another address."),
+    FENCED_MEMBER(409, false, "The member has been fenced by a newer group epoch."),
+    FENCED_COORDINATOR(409, false, "The coordinator is no longer the active one."),
+    STALE_PARTITION_EPOCH(409, false, "The partition epoch in the request is stale."),
+    OFFSET_OUT_OF_RANGE(416, false, "The offset is outside the partition's range."),
+    RECORD_TOO_LARGE(413, false, "The record or batch is larger than the configured maximum."),
+    REQUEST_TOO_LARGE(413, false, "The request body is larger than the configured maximum."),
+    UNSUPPORTED_MEDIA_TYPE(415, false, "The request's content type is not supported."),
+
+    // Conditions that pass: retry after a refresh or a backoff.
+    NOT_LEADER(421, true, "This node is not the leader of the partition."),
+    FENCED_LEADER_EPOCH(409, true, "The leader epoch in the request is older than the partition's."),
+    UNKNOWN_LEADER_EPOCH(409, true, "The leader epoch in the request is newer than the partition's."),
+    LEADER_NOT_AVAILABLE(503, true, "The partition has no live leader right now."),
+    NOT_ENOUGH_REPLICAS(503, true, "Fewer in-sync replicas than min.insync.replicas; nothing was written."),
+    NOT_ENOUGH_REPLICAS_AFTER_APPEND(503, true, "Written by the leader, but the in-sync replicas fell below the minimum."),
+    NOT_ACTIVE_COORDINATOR(503, true, "This coordinator is a standby; ask the active one."),
+    COORDINATOR_NOT_AVAILABLE(503, true, "No coordinator is active right now."),
+    STORAGE_ERROR(503, true, "The replica's storage failed; the partition is offline on this node."),
+    THROTTLED(429, true, "The client is over its quota."),
+    REQUEST_TIMED_OUT(504, true, "The request timed out; its outcome is unknown."),
+
+    UNKNOWN_SERVER_ERROR(500, false, "An unexpected server error.");
+
+    private final int httpStatus;
+    private final boolean retriable;
+    private final String description;
+
+    ErrorCode(int httpStatus, boolean retriable, String description) {
+        this.httpStatus = httpStatus;
+        this.retriable = retriable;
+        this.description = description;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public boolean retriable() {
+        return retriable;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** This code as a throwable with a specific message. */
+    public SluiceException exception(String message) {
+        return new SluiceException(this, message);
+    }
+}
