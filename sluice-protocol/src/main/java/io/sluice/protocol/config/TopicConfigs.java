@@ -1,0 +1,173 @@
+package io.sluice.protocol.config;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The topic configurations Sluice understands, with Kafka's names, types, defaults and bounds, so that a topic
+ * created through Sluice means what the same settings mean on a Kafka broker. Every service validates topic configs
+ * here and nowhere else: the coordinator on create/alter, the partition service when it builds a log's settings.
+ *
+ * <p>Settings Kafka has but Sluice does not honour yet (for instance {@code cleanup.policy=compact}) are refused
+ * with a reason rather than accepted and ignored.
+ */
+public final class TopicConfigs {
+
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+    public static final String FLUSH_MESSAGES = "flush.messages";
+    public static final String FLUSH_MS = "flush.ms";
+    public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String RETENTION_BYTES = "retention.bytes";
+    public static final String RETENTION_MS = "retention.ms";
+    public static final String SEGMENT_BYTES = "segment.bytes";
+    public static final String SEGMENT_INDEX_BYTES = "segment.index.bytes";
+    public static final String SEGMENT_MS = "segment.ms";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+
+    private static final Map<String, Definition> DEFINITIONS = definitions(
+            new Definition(CLEANUP_POLICY, "delete", oneOf("delete"),
+                    "How old segments are discarded: delete by retention.ms / retention.bytes (compact is not supported yet)."),
+            new Definition(COMPRESSION_TYPE, "producer", oneOf("producer", "uncompressed", "none", "gzip", "snappy", "lz4", "zstd"),
+                    "Compression of stored batches: 'producer' keeps what the producer sent."),
+            new Definition(FILE_DELETE_DELAY_MS, "60000", longAtLeast(0),
+                    "How long a deleted segment's files stay on disk, so reads in flight can finish."),
+            new Definition(FLUSH_MESSAGES, Long.toString(Long.MAX_VALUE), longAtLeast(1),
+                    "Fsync after this many records (default: never; durability comes from replication)."),
+            new Definition(FLUSH_MS, Long.toString(Long.MAX_VALUE), longAtLeast(0),
+                    "Fsync when the oldest unflushed record is this old (default: never)."),
+            new Definition(INDEX_INTERVAL_BYTES, "4096", intAtLeast(0),
+                    "Bytes of log between two offset-index entries."),
+            new Definition(MAX_MESSAGE_BYTES, "1048588", intAtLeast(0),
+                    "Largest record batch the topic accepts, in bytes."),
+            new Definition(MESSAGE_TIMESTAMP_TYPE, "CreateTime", oneOf("CreateTime", "LogAppendTime"),
+                    "Whether record timestamps come from the producer or from the leader on append."),
+            new Definition(MIN_INSYNC_REPLICAS, "1", intAtLeast(1),
+                    "Replicas that must be in sync for an acks=all write to be accepted."),
+            new Definition(RETENTION_BYTES, "-1", longAtLeast(-1),
+                    "Size a partition may grow to before old segments are deleted (-1: unlimited)."),
+            new Definition(RETENTION_MS, "604800000", longAtLeast(-1),
+                    "Age after which a segment is deleted (-1: forever)."),
+            new Definition(SEGMENT_BYTES, "1073741824", intAtLeast(1024 * 1024),
+                    "Size at which a segment is closed and a new one started."),
+            new Definition(SEGMENT_INDEX_BYTES, "10485760", intAtLeast(4),
+                    "Space preallocated for each segment's offset index."),
+            new Definition(SEGMENT_MS, "604800000", longAtLeast(1),
+                    "Age at which a segment is rolled even if not full."),
+            new Definition(UNCLEAN_LEADER_ELECTION_ENABLE, "false", oneOf("true", "false"),
+                    "Whether a replica outside the ISR may become leader, at the cost of losing acknowledged records."));
+
+    private TopicConfigs() {
+    }
+
+    /** Every known config name, sorted. */
+    public static Set<String> names() {
+        return DEFINITIONS.keySet();
+    }
+
+    public static String defaultValue(String name) {
+        return definition(name).defaultValue();
+    }
+
+    public static String documentation(String name) {
+        return definition(name).documentation();
+    }
+
+    /**
+     * Checks topic-level overrides and returns them normalized (sorted, values trimmed).
+     *
+     * @throws SluiceException {@link ErrorCode#INVALID_CONFIG} naming the first bad name or value and why
+     */
+    public static Map<String, String> validate(Map<String, String> overrides) {
+        Map<String, String> normalized = new TreeMap<>();
+        for (Map.Entry<String, String> entry : overrides.entrySet()) {
+            String name = entry.getKey();
+            Definition definition = DEFINITIONS.get(name);
+            if (definition == null) {
+                throw ErrorCode.INVALID_CONFIG.exception("Unknown topic config '" + name + "'; known configs: "
+                        + String.join(", ", DEFINITIONS.keySet()));
+            }
+            if (entry.getValue() == null) {
+                throw ErrorCode.INVALID_CONFIG.exception("Topic config '" + name + "' needs a value");
+            }
+            String value = entry.getValue().trim();
+            String problem = definition.validator().apply(value);
+            if (problem != null) {
+                throw ErrorCode.INVALID_CONFIG.exception("Invalid value '" + entry.getValue() + "' for topic config '"
+                        + name + "': " + problem);
+            }
+            normalized.put(name, value);
+        }
+        return Collections.unmodifiableMap(normalized);
+    }
+
+    /** Every config with its effective value: the override when there is one, else the default. */
+    public static List<ConfigEntry> describe(Map<String, String> overrides) {
+        Map<String, String> valid = validate(overrides);
+        List<ConfigEntry> entries = new ArrayList<>(DEFINITIONS.size());
+        for (Definition definition : DEFINITIONS.values()) {
+            String override = valid.get(definition.name());
+            entries.add(new ConfigEntry(definition.name(), override != null ? override : definition.defaultValue(),
+                    override == null, definition.documentation()));
+        }
+        return entries;
+    }
+
+    private static Definition definition(String name) {
+        Definition definition = DEFINITIONS.get(name);
+        if (definition == null) {
+            throw new IllegalArgumentException("Unknown topic config '" + name + "'");
+        }
+        return definition;
+    }
+
+    private static Map<String, Definition> definitions(Definition... definitions) {
+        Map<String, Definition> byName = new LinkedHashMap<>();
+        for (Definition definition : definitions) {
+            byName.put(definition.name(), definition);
+        }
+        return Collections.unmodifiableMap(new TreeMap<>(byName));
+    }
+
+    /** A validator answers null for a good value, or why it is not. */
+    private record Definition(String name, String defaultValue, Function<String, String> validator,
+                              String documentation) {
+    }
+
+    private static Function<String, String> oneOf(String... allowed) {
+        List<String> values = List.of(allowed);
+        return value -> values.contains(value) ? null : "must be one of " + String.join(", ", values);
+    }
+
+    private static Function<String, String> longAtLeast(long min) {
+        return value -> {
+            try {
+                return Long.parseLong(value) >= min ? null : "must be at least " + min;
+            } catch (NumberFormatException e) {
+                return "must be a whole number (64-bit) of at least " + min;
+            }
+        };
+    }
+
+    private static Function<String, String> intAtLeast(int min) {
+        return value -> {
+            try {
+                return Integer.parseInt(value) >= min ? null : "must be at least " + min;
+            } catch (NumberFormatException e) {
+                return "must be a whole number (32-bit) of at least " + min;
+            }
+        };
+    }
+}

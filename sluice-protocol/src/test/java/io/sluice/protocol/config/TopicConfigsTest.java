@@ -1,0 +1,84 @@
+package io.sluice.protocol.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.record.TimestampType;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TopicConfigsTest {
+
+    @Test
+    void defaultsAreKafkas() {
+        TopicConfig config = TopicConfig.defaults();
+        assertThat(config.retentionMs()).isEqualTo(7L * 24 * 3600 * 1000);
+        assertThat(config.retentionBytes()).isEqualTo(-1);
+        assertThat(config.segmentBytes()).isEqualTo(1 << 30);
+        assertThat(config.maxMessageBytes()).isEqualTo(1048588);
+        assertThat(config.minInsyncReplicas()).isEqualTo(1);
+        assertThat(config.flushMessages()).isEqualTo(Long.MAX_VALUE);
+        assertThat(config.timestampType()).isEqualTo(TimestampType.CREATE_TIME);
+        assertThat(config.uncleanLeaderElectionEnable()).isFalse();
+        assertThat(config.compressionType()).isEqualTo("producer");
+    }
+
+    @Test
+    void overridesTakeEffectTyped() {
+        TopicConfig config = TopicConfig.of(Map.of("retention.ms", "1000", "min.insync.replicas", "2",
+                "message.timestamp.type", "LogAppendTime", "unclean.leader.election.enable", "true"));
+        assertThat(config.retentionMs()).isEqualTo(1000);
+        assertThat(config.minInsyncReplicas()).isEqualTo(2);
+        assertThat(config.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+        assertThat(config.uncleanLeaderElectionEnable()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}={1} is refused")
+    @CsvSource({
+            "retention.ms, -2",
+            "retention.ms, soon",
+            "segment.bytes, 1000",
+            "segment.bytes, 9999999999",
+            "min.insync.replicas, 0",
+            "flush.messages, 0",
+            "message.timestamp.type, WallClock",
+            "compression.type, brotli",
+            "cleanup.policy, compact",
+            "unclean.leader.election.enable, yes",
+            "max.message.bytes, -1",
+    })
+    void outOfRangeValuesAreInvalidConfig(String name, String value) {
+        assertThatThrownBy(() -> TopicConfigs.validate(Map.of(name, value)))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG))
+                .hasMessageContaining(name)
+                .hasMessageContaining(value);
+    }
+
+    @Test
+    void unknownNamesAreInvalidConfig() {
+        assertThatThrownBy(() -> TopicConfigs.validate(Map.of("retention.hours", "1")))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG))
+                .hasMessageContaining("Unknown topic config 'retention.hours'");
+    }
+
+    @Test
+    void describeMarksOverridesAndDefaults() {
+        var entries = TopicConfigs.describe(Map.of("retention.ms", " 5000 "));
+        assertThat(entries).hasSize(TopicConfigs.names().size());
+        assertThat(entries).filteredOn(e -> e.name().equals("retention.ms"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.value()).isEqualTo("5000");
+                    assertThat(e.isDefault()).isFalse();
+                });
+        assertThat(entries).filteredOn(e -> e.name().equals("segment.ms"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.isDefault()).isTrue());
+    }
+}
