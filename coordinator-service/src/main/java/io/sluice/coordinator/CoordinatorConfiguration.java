@@ -1,0 +1,70 @@
+package io.sluice.coordinator;
+
+import io.sluice.coordinator.redis.EmbeddedRedis;
+import io.sluice.metadata.SluiceJson;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+@Configuration(proxyBeanMethods = false)
+class CoordinatorConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** The embedded redis-server, when no external Redis is configured; stopped after the connections close. */
+    @Bean(destroyMethod = "close")
+    RedisEndpoint redisEndpoint(CoordinatorProperties properties) {
+        if (properties.redis().embedded()) {
+            EmbeddedRedis redis = EmbeddedRedis.start(properties.dataDir(), properties.redis().embeddedPort());
+            return new RedisEndpoint(URI.create("redis://127.0.0.1:" + redis.port()), redis);
+        }
+        return new RedisEndpoint(properties.redis().url(), null);
+    }
+
+    @Bean
+    LettuceConnectionFactory redisConnectionFactory(RedisEndpoint endpoint) {
+        URI url = endpoint.url();
+        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(url.getHost(),
+                url.getPort() > 0 ? url.getPort() : 6379);
+        if (url.getUserInfo() != null) {
+            String[] credentials = url.getUserInfo().split(":", 2);
+            if (credentials.length == 2) {
+                if (!credentials[0].isEmpty()) {
+                    server.setUsername(credentials[0]);
+                }
+                server.setPassword(credentials[1]);
+            } else {
+                server.setPassword(credentials[0]);
+            }
+        }
+        // Fail fast: a coordinator that cannot reach Redis must notice within its lease ttl.
+        LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+                .commandTimeout(Duration.ofSeconds(2))
+                .build();
+        return new LettuceConnectionFactory(server, client);
+    }
+
+    @Bean
+    JsonMapperBuilderCustomizer sluiceJsonConventions() {
+        return SluiceJson::configure;
+    }
+
+    /** Where Redis is, and the embedded server behind it when there is one. */
+    record RedisEndpoint(URI url, EmbeddedRedis embedded) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+}

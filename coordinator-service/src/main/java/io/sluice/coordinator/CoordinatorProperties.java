@@ -1,0 +1,77 @@
+package io.sluice.coordinator;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything the coordinator can be told ({@code sluice.coordinator.*}).
+ *
+ * @param instanceId       this coordinator's identity in the lease (default: random per start)
+ * @param advertisedUrl    the URL other processes reach this instance at; standbys redirect there
+ * @param dataDir          where the embedded Redis keeps its append-only file
+ * @param redis            which Redis holds the metadata
+ * @param sessionTimeout   a node silent this long is dead
+ * @param heartbeatInterval how often nodes are told to heartbeat
+ * @param lease            the active-coordinator lease
+ * @param election         leader-election housekeeping
+ * @param metadata         the metadata stream
+ */
+@Validated
+@ConfigurationProperties("sluice.coordinator")
+public record CoordinatorProperties(
+        String instanceId,
+        @NotNull URI advertisedUrl,
+        @NotNull Path dataDir,
+        @Valid @DefaultValue Redis redis,
+        @DefaultValue("6s") Duration sessionTimeout,
+        @DefaultValue("1s") Duration heartbeatInterval,
+        @Valid @DefaultValue Lease lease,
+        @Valid @DefaultValue Election election,
+        @Valid @DefaultValue Metadata metadata) {
+
+    public CoordinatorProperties {
+        if (instanceId == null || instanceId.isBlank()) {
+            instanceId = "coordinator-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+
+    /**
+     * @param url          an external Redis ({@code redis://host:port}); when absent the coordinator starts its own
+     * @param embeddedPort the port of the embedded redis-server (loopback only)
+     */
+    public record Redis(URI url, @DefaultValue("6390") @Min(0) int embeddedPort) {
+        public boolean embedded() {
+            return url == null;
+        }
+    }
+
+    /**
+     * @param ttl           how long the lease outlives its holder's last renewal (failover takes about this long)
+     * @param renewInterval how often the holder renews and standbys try to take it
+     */
+    public record Lease(@DefaultValue("3s") Duration ttl, @DefaultValue("1s") Duration renewInterval) {
+    }
+
+    /**
+     * @param livenessCheckInterval       how often node sessions are checked for expiry
+     * @param preferredLeaderCheckInterval how often leadership is moved back to preferred replicas (0 = never)
+     */
+    public record Election(@DefaultValue("500ms") Duration livenessCheckInterval,
+                           @DefaultValue("10s") Duration preferredLeaderCheckInterval) {
+    }
+
+    /**
+     * @param history how many recent deltas are kept for followers that ask from an older version
+     * @param maxWait the longest a long poll waits for a change
+     */
+    public record Metadata(@DefaultValue("1000") @Min(1) int history, @DefaultValue("30s") Duration maxWait) {
+    }
+}

@@ -1,0 +1,148 @@
+package io.sluice.coordinator.lease;
+
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.store.RedisKeys;
+import io.sluice.metadata.CoordinatorInfo;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The active-coordinator lease: a Redis key set with {@code SET NX PX} and renewed by its holder, plus a fencing
+ * token that grows every time the lease changes hands and accompanies every metadata write (checked in Redis).
+ *
+ * <p>The holder steps down as soon as a renewal finds the lease or the token taken, and also when it has not
+ * renewed successfully for a whole ttl (Redis unreachable): by then a standby may hold the lease, so continuing
+ * would risk two writers. Standbys try to take the lease on every tick and otherwise track who holds it so they
+ * can redirect callers.
+ *
+ * <p>{@link #tick()} is driven by {@link LeaseKeeper} on one thread at a time; {@link #status()} may be read from
+ * any thread.
+ */
+@Component
+public class CoordinatorLease {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLease.class);
+    private static final RedisScript<Long> ACQUIRE = RedisScript.of(new ClassPathResource("redis/lease-acquire.lua"), Long.class);
+    private static final RedisScript<Long> RENEW = RedisScript.of(new ClassPathResource("redis/lease-renew.lua"), Long.class);
+    private static final RedisScript<Long> RELEASE = RedisScript.of(new ClassPathResource("redis/lease-release.lua"), Long.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final CoordinatorProperties properties;
+    private final Clock clock;
+    private volatile LeaseStatus status;
+    private volatile Instant lastRenewal = Instant.MIN;
+
+    public CoordinatorLease(ReactiveStringRedisTemplate redis, CoordinatorProperties properties, Clock clock) {
+        this.redis = redis;
+        this.properties = properties;
+        this.clock = clock;
+        this.status = LeaseStatus.standby(null);
+    }
+
+    public LeaseStatus status() {
+        return status;
+    }
+
+    public String instanceId() {
+        return properties.instanceId();
+    }
+
+    /**
+     * One round: renew if active, else try to acquire and learn who is active. Emits the transition, if any, so
+     * the caller can load or drop the in-memory metadata before the next round.
+     */
+    public Mono<Transition> tick() {
+        return status.active() ? renew() : acquire();
+    }
+
+    private Mono<Transition> renew() {
+        long ttl = properties.lease().ttl().toMillis();
+        long token = status.self().fencingToken();
+        return redis.execute(RENEW, List.of(RedisKeys.LEASE, RedisKeys.FENCING_TOKEN),
+                        List.of(properties.instanceId(), Long.toString(ttl), Long.toString(token)))
+                .single()
+                .map(renewed -> {
+                    if (renewed == 1) {
+                        lastRenewal = clock.instant();
+                        return Transition.NONE;
+                    }
+                    LOG.warn("Lost the coordinator lease (token {}): another coordinator took over; stepping down", token);
+                    return stepDown();
+                })
+                .onErrorResume(e -> {
+                    if (clock.instant().isAfter(lastRenewal.plus(properties.lease().ttl()))) {
+                        LOG.warn("Could not renew the coordinator lease for {}: stepping down ({})",
+                                properties.lease().ttl(), e.toString());
+                        return Mono.just(stepDown());
+                    }
+                    return Mono.just(Transition.NONE);
+                });
+    }
+
+    private Mono<Transition> acquire() {
+        long ttl = properties.lease().ttl().toMillis();
+        Instant attempt = clock.instant();
+        return redis.execute(ACQUIRE, List.of(RedisKeys.LEASE, RedisKeys.FENCING_TOKEN, RedisKeys.ACTIVE),
+                        List.of(properties.instanceId(), Long.toString(ttl), properties.advertisedUrl().toString()))
+                .single()
+                .flatMap(token -> {
+                    if (token > 0) {
+                        lastRenewal = attempt;
+                        CoordinatorInfo self = new CoordinatorInfo(properties.instanceId(),
+                                properties.advertisedUrl().toString(), token);
+                        status = LeaseStatus.active(self);
+                        LOG.info("Became the active coordinator with fencing token {}", token);
+                        return Mono.just(Transition.ACTIVATED);
+                    }
+                    return readActive().map(active -> {
+                        status = LeaseStatus.standby(active);
+                        return Transition.NONE;
+                    });
+                })
+                .onErrorResume(e -> {
+                    LOG.debug("Lease round failed: {}", e.toString());
+                    return Mono.just(Transition.NONE);
+                });
+    }
+
+    private Mono<CoordinatorInfo> readActive() {
+        return redis.<String, String>opsForHash().entries(RedisKeys.ACTIVE)
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .map(fields -> fields.containsKey("url")
+                        ? new CoordinatorInfo(fields.get("instance_id"), fields.get("url"),
+                                Long.parseLong(fields.getOrDefault("fencing_token", "0")))
+                        : null);
+    }
+
+    /** Gives the lease up (orderly shutdown) so a standby need not wait for it to expire. */
+    public Mono<Void> release() {
+        if (!status.active()) {
+            return Mono.empty();
+        }
+        stepDown();
+        return redis.execute(RELEASE, List.of(RedisKeys.LEASE), List.of(properties.instanceId()))
+                .then()
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    /** Called when a write came back fenced: someone else holds the lease now. */
+    public Transition fenced() {
+        return status.active() ? stepDown() : Transition.NONE;
+    }
+
+    private Transition stepDown() {
+        status = LeaseStatus.standby(null);
+        return Transition.DEACTIVATED;
+    }
+
+    public enum Transition { NONE, ACTIVATED, DEACTIVATED }
+}

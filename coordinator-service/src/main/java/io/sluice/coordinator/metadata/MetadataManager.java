@@ -1,0 +1,156 @@
+package io.sluice.coordinator.metadata;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.lease.CoordinatorLease;
+import io.sluice.coordinator.store.MetadataChange;
+import io.sluice.coordinator.store.MetadataStore;
+import io.sluice.metadata.ClusterMetadata;
+import io.sluice.metadata.CoordinatorInfo;
+import io.sluice.metadata.MetadataDelta;
+import io.sluice.metadata.MetadataView;
+import io.sluice.metadata.PartitionState;
+import io.sluice.metadata.TopicMetadata;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The active coordinator's metadata: the in-memory view, the single sequence in which every change is decided and
+ * written, and the feed followers read.
+ *
+ * <p>Commands ({@link #submit}) run one at a time, in submission order, on a sequence of their own that callers
+ * cannot cancel: each reads the current view, decides a {@link Mutation}, and, when the change is stored in Redis
+ * (fenced, see {@link MetadataStore}), the view moves to the new version and followers are told. Because only this
+ * sequence writes, every decision is taken on the latest state. Readers use {@link #view()}, an immutable snapshot.
+ *
+ * <p>While this instance is not active, commands fail with NOT_ACTIVE_COORDINATOR. A write that comes back fenced
+ * means another coordinator took over: this one steps down at once.
+ */
+@Component
+public class MetadataManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataManager.class);
+
+    private final MetadataStore store;
+    private final CoordinatorLease lease;
+    private final MetadataFeed feed;
+    private final Counter elections;
+    private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
+    private volatile MetadataView view = MetadataView.empty();
+    private volatile boolean ready;
+
+    public MetadataManager(MetadataStore store, CoordinatorLease lease, CoordinatorProperties properties,
+                           MeterRegistry meters) {
+        this.store = store;
+        this.lease = lease;
+        this.feed = new MetadataFeed(properties.metadata().history());
+        this.elections = Counter.builder("sluice.coordinator.elections")
+                .description("Leader changes decided by this coordinator")
+                .register(meters);
+        commands.asFlux().concatMap(this::process).subscribe();
+    }
+
+    /** The current metadata (meaningful while {@link #isReady()}). */
+    public MetadataView view() {
+        return view;
+    }
+
+    public MetadataFeed feed() {
+        return feed;
+    }
+
+    /** Active and loaded: commands and reads are served. */
+    public boolean isReady() {
+        return ready && lease.status().active();
+    }
+
+    /** Loads the stored metadata after this instance took the lease. */
+    public Mono<Void> activate(CoordinatorInfo self) {
+        return store.load().doOnNext(loaded -> {
+            ClusterMetadata metadata = new ClusterMetadata(loaded.version(), self, loaded.nodes(), loaded.topics());
+            view = new MetadataView(metadata);
+            feed.reset(metadata);
+            ready = true;
+            LOG.info("Loaded metadata version {}: {} nodes, {} topics", metadata.version(), metadata.nodes().size(),
+                    metadata.topics().size());
+        }).then();
+    }
+
+    public void deactivate() {
+        ready = false;
+        view = MetadataView.empty();
+    }
+
+    /** Runs {@code command} in the coordinator's sequence; the result arrives once its change is stored. */
+    public <T> Mono<T> submit(Function<MetadataView, Mutation<T>> command) {
+        Sinks.One<T> result = Sinks.one();
+        synchronized (commands) {
+            commands.tryEmitNext(new Command<>(command, result)).orThrow();
+        }
+        return result.asMono();
+    }
+
+    private <T> Mono<Void> process(Command<T> command) {
+        return Mono.defer(() -> {
+                    if (!isReady()) {
+                        return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception(
+                                "This coordinator is not the active one"));
+                    }
+                    long token = lease.status().self().fencingToken();
+                    Mutation<T> mutation = command.decide().apply(view);
+                    MetadataChange change = mutation.change();
+                    if (change == null || change.isEmpty()) {
+                        return Mono.justOrEmpty(mutation.result());
+                    }
+                    return store.write(token, change).map(version -> {
+                        apply(change.toDelta(version));
+                        return mutation.result();
+                    });
+                })
+                .doOnNext(value -> command.result().tryEmitValue(value))
+                .doOnError(error -> {
+                    if (error instanceof SluiceException e && e.errorCode() == ErrorCode.FENCED_COORDINATOR
+                            && lease.fenced() == CoordinatorLease.Transition.DEACTIVATED) {
+                        LOG.warn("A metadata write was fenced: another coordinator is active; stepping down");
+                        deactivate();
+                    }
+                    command.result().tryEmitError(error);
+                })
+                .doOnSuccess(value -> {
+                    if (value == null) {
+                        command.result().tryEmitEmpty();
+                    }
+                })
+                .onErrorResume(error -> Mono.empty())
+                .then();
+    }
+
+    private void apply(MetadataDelta delta) {
+        MetadataView before = view;
+        for (TopicMetadata topic : delta.topics()) {
+            before.topic(topic.name()).ifPresent(old -> countLeaderChanges(old, topic));
+        }
+        ClusterMetadata after = before.metadata().apply(delta);
+        view = new MetadataView(after);
+        feed.append(delta, after);
+    }
+
+    private void countLeaderChanges(TopicMetadata before, TopicMetadata after) {
+        for (PartitionState state : after.partitions()) {
+            if (state.partition() < before.partitions().size()
+                    && before.partition(state.partition()).leaderEpoch() != state.leaderEpoch()) {
+                elections.increment();
+            }
+        }
+    }
+
+    private record Command<T>(Function<MetadataView, Mutation<T>> decide, Sinks.One<T> result) {
+    }
+}

@@ -1,0 +1,167 @@
+package io.sluice.coordinator.node;
+
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.cluster.Elections;
+import io.sluice.coordinator.metadata.MetadataManager;
+import io.sluice.coordinator.metadata.Mutation;
+import io.sluice.coordinator.partition.PartitionChanges;
+import io.sluice.coordinator.store.MetadataChange;
+import io.sluice.metadata.MetadataView;
+import io.sluice.metadata.NodeInfo;
+import io.sluice.metadata.NodeStatus;
+import io.sluice.metadata.PartitionState;
+import io.sluice.protocol.ErrorCode;
+import java.util.List;
+import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Node membership: registration, heartbeats, session expiry and controlled shutdown, each with the leader
+ * elections it implies (see {@link Elections}).
+ */
+@Service
+public class NodeService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeService.class);
+
+    private final MetadataManager metadata;
+    private final NodeLiveness liveness;
+    private final CoordinatorProperties properties;
+
+    public NodeService(MetadataManager metadata, NodeLiveness liveness, CoordinatorProperties properties) {
+        this.metadata = metadata;
+        this.liveness = liveness;
+        this.properties = properties;
+    }
+
+    public Mono<RegisterResponse> register(RegisterRequest request) {
+        if (request.nodeId() < 0) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("node_id must be >= 0, was " + request.nodeId()));
+        }
+        if (request.url() == null || !(request.url().startsWith("http://") || request.url().startsWith("https://"))) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("url must be an http(s) URL, was " + request.url()));
+        }
+        return metadata.submit(view -> {
+            NodeInfo existing = view.node(request.nodeId()).orElse(null);
+            if (existing != null && !existing.url().equals(request.url()) && existing.status() != NodeStatus.DEAD) {
+                throw ErrorCode.DUPLICATE_NODE.exception("Node " + request.nodeId() + " is registered and alive at "
+                        + existing.url() + "; refusing a second registration from " + request.url());
+            }
+            NodeInfo node = new NodeInfo(request.nodeId(), request.url(), request.rack(), NodeStatus.ALIVE);
+            liveness.heartbeat(node.id());
+            MetadataChange change = existing != null && existing.equals(node) ? null
+                    : withElections(view, node, state -> Elections.onNodeReturn(state, node.id(),
+                            eligible(view, node), false), true);
+            return Mutation.of(change, new RegisterResponse(node.id(), properties.heartbeatInterval().toMillis(),
+                    properties.sessionTimeout().toMillis()));
+        });
+    }
+
+    /** Records a heartbeat; a node that had been declared dead comes back to life (and may lead again). */
+    public Mono<Void> heartbeat(int nodeId) {
+        MetadataView view = metadata.view();
+        NodeInfo node = view.node(nodeId).orElse(null);
+        if (node == null) {
+            return Mono.error(ErrorCode.UNKNOWN_NODE.exception("Node " + nodeId + " is not registered; register first"));
+        }
+        liveness.heartbeat(nodeId);
+        if (node.status() != NodeStatus.DEAD) {
+            return Mono.empty();
+        }
+        return metadata.<Void>submit(current -> {
+            NodeInfo now = current.node(nodeId).orElseThrow();
+            if (now.status() != NodeStatus.DEAD) {
+                return Mutation.none(null);
+            }
+            NodeInfo alive = now.withStatus(NodeStatus.ALIVE);
+            LOG.info("Node {} is alive again", nodeId);
+            return Mutation.of(withElections(current, alive,
+                    state -> Elections.onNodeReturn(state, nodeId, eligible(current, alive), false), true), null);
+        });
+    }
+
+    /**
+     * Controlled shutdown: the node stops being eligible to lead, its leaderships move where an in-sync replica can
+     * take them, and it leaves ISRs. Answers how many partitions it still leads (those had no other in-sync replica).
+     */
+    public Mono<ShutdownResponse> shutdown(int nodeId) {
+        return metadata.submit(view -> {
+            NodeInfo node = view.node(nodeId).orElseThrow(() ->
+                    ErrorCode.UNKNOWN_NODE.exception("Node " + nodeId + " is not registered"));
+            NodeInfo stopping = node.withStatus(NodeStatus.SHUTTING_DOWN);
+            IntPredicate eligible = eligible(view, stopping);
+            MetadataChange change = withElections(view, stopping,
+                    state -> Elections.onControlledShutdown(state, nodeId, eligible), false);
+            MetadataView after = new MetadataView(view.metadata().apply(change.toDelta(view.version() + 1)));
+            long stillLeading = after.metadata().topics().stream()
+                    .flatMap(t -> t.partitions().stream())
+                    .filter(p -> p.leader() == nodeId)
+                    .count();
+            LOG.info("Node {} is shutting down; it still leads {} partitions", nodeId, stillLeading);
+            return Mutation.of(change, new ShutdownResponse(nodeId, (int) stillLeading));
+        });
+    }
+
+    /** Declares dead every node whose session expired, electing new leaders for what it led. */
+    public Mono<Void> expireSessions() {
+        if (!metadata.isReady()) {
+            return Mono.empty();
+        }
+        List<Integer> candidates = metadata.view().metadata().nodes().stream()
+                .filter(n -> n.status() != NodeStatus.DEAD)
+                .map(NodeInfo::id)
+                .toList();
+        return Flux.fromIterable(liveness.expired(candidates, properties.sessionTimeout()))
+                .concatMap(this::declareDead)
+                .then();
+    }
+
+    private Mono<Void> declareDead(int nodeId) {
+        return metadata.<Void>submit(view -> {
+            NodeInfo node = view.node(nodeId).orElse(null);
+            if (node == null || node.status() == NodeStatus.DEAD
+                    || liveness.expired(List.of(nodeId), properties.sessionTimeout()).isEmpty()) {
+                return Mutation.none(null);
+            }
+            LOG.warn("Node {} missed heartbeats for {}: declaring it dead", nodeId, properties.sessionTimeout());
+            NodeInfo dead = node.withStatus(NodeStatus.DEAD);
+            IntPredicate eligible = eligible(view, dead);
+            return Mutation.of(withElections(view, dead, state -> Elections.onNodeDeath(state, nodeId, eligible,
+                    false), true), null);
+        }).onErrorResume(e -> Mono.empty());
+    }
+
+    /** Restarts every known node's session: called when this coordinator becomes active. */
+    public void restartSessions() {
+        liveness.restartSessions(metadata.view().metadata().nodes().stream().map(NodeInfo::id).toList());
+    }
+
+    /**
+     * The node change plus, for every partition, {@code election} applied (with the topic's unclean setting when
+     * {@code allowUnclean}); unchanged partitions are left out.
+     */
+    private static MetadataChange withElections(MetadataView view, NodeInfo node,
+                                                java.util.function.UnaryOperator<PartitionState> election,
+                                                boolean allowUnclean) {
+        IntPredicate eligible = eligible(view, node);
+        return PartitionChanges.forEachPartition(view, List.of(node), (topic, state) -> {
+            PartitionState next = election.apply(state);
+            if (allowUnclean && next.equals(state) && !state.hasLeader() && PartitionChanges.uncleanAllowed(topic)) {
+                next = Elections.onNodeReturn(state, node.id(), eligible, true);
+            }
+            return next;
+        });
+    }
+
+    /** Nodes that may lead: alive and not shutting down, judged with {@code changed} in place of its old record. */
+    static IntPredicate eligible(MetadataView view, NodeInfo changed) {
+        return id -> {
+            NodeInfo node = id == changed.id() ? changed : view.node(id).orElse(null);
+            return node != null && node.status() == NodeStatus.ALIVE;
+        };
+    }
+}

@@ -1,0 +1,108 @@
+package io.sluice.coordinator.partition;
+
+import io.sluice.coordinator.cluster.Elections;
+import io.sluice.coordinator.metadata.MetadataManager;
+import io.sluice.coordinator.metadata.Mutation;
+import io.sluice.coordinator.store.MetadataChange;
+import io.sluice.coordinator.store.MetadataStore;
+import io.sluice.metadata.MetadataView;
+import io.sluice.metadata.NodeInfo;
+import io.sluice.metadata.NodeStatus;
+import io.sluice.metadata.PartitionState;
+import io.sluice.metadata.TopicMetadata;
+import io.sluice.protocol.ErrorCode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/** ISR changes requested by leaders, and preferred-leader elections. */
+@Service
+public class PartitionStateService {
+
+    private final MetadataManager metadata;
+
+    public PartitionStateService(MetadataManager metadata) {
+        this.metadata = metadata;
+    }
+
+    /**
+     * Applies a leader's ISR change if it comes from the current leader at the current leader epoch and partition
+     * epoch; otherwise refuses with a typed error and changes nothing. Replicas added to the ISR must be alive.
+     */
+    public Mono<PartitionState> alterPartition(String topicName, int partition, AlterPartitionRequest request) {
+        return metadata.submit(view -> {
+            TopicMetadata topic = view.topic(topicName).orElseThrow(() ->
+                    ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + topicName + "' does not exist"));
+            if (partition < 0 || partition >= topic.partitions().size()) {
+                throw ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + topicName + "' has no partition " + partition);
+            }
+            PartitionState state = topic.partition(partition);
+            String where = topicName + "-" + partition;
+            if (request.leaderEpoch() < state.leaderEpoch()) {
+                throw ErrorCode.FENCED_LEADER_EPOCH.exception("Leader epoch " + request.leaderEpoch() + " of " + where
+                        + " is stale; current is " + state.leaderEpoch());
+            }
+            if (request.leaderEpoch() > state.leaderEpoch()) {
+                throw ErrorCode.UNKNOWN_LEADER_EPOCH.exception("Leader epoch " + request.leaderEpoch() + " of " + where
+                        + " is newer than the coordinator's " + state.leaderEpoch());
+            }
+            if (request.leaderId() != state.leader()) {
+                throw ErrorCode.NOT_LEADER.exception("Node " + request.leaderId() + " does not lead " + where
+                        + "; node " + state.leader() + " does");
+            }
+            if (request.partitionEpoch() != state.partitionEpoch()) {
+                throw ErrorCode.STALE_PARTITION_EPOCH.exception("Partition epoch " + request.partitionEpoch() + " of "
+                        + where + " is stale; current is " + state.partitionEpoch());
+            }
+            List<Integer> isr = validIsr(view, state, request.isr(), where);
+            PartitionState updated = state.withIsr(isr);
+            MetadataChange change = MetadataChange.ofTopic(MetadataChange.TopicWrite.update(
+                    topic.withPartition(updated), Map.of(partition, state.partitionEpoch())));
+            return Mutation.of(change, updated);
+        });
+    }
+
+    /** Moves leadership back to preferred replicas (of one topic, or all when {@code topicName} is null). */
+    public Mono<Integer> electPreferredLeaders(String topicName) {
+        return metadata.submit(view -> {
+            if (topicName != null && view.topic(topicName).isEmpty()) {
+                throw ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + topicName + "' does not exist");
+            }
+            IntPredicate eligible = id -> view.node(id).map(n -> n.status() == NodeStatus.ALIVE).orElse(false);
+            int[] moved = {0};
+            MetadataChange change = PartitionChanges.forEachPartition(view, List.of(), (topic, state) -> {
+                if (topicName != null && !topic.name().equals(topicName)) {
+                    return state;
+                }
+                PartitionState next = Elections.preferredLeader(state, eligible);
+                if (next != state) {
+                    moved[0]++;
+                }
+                return next;
+            });
+            return Mutation.of(change, moved[0]);
+        });
+    }
+
+    private static List<Integer> validIsr(MetadataView view, PartitionState state, List<Integer> isr, String where) {
+        if (isr == null || isr.isEmpty() || !isr.contains(state.leader())) {
+            throw ErrorCode.INVALID_REQUEST.exception("The ISR of " + where + " must contain its leader " + state.leader());
+        }
+        if (new HashSet<>(isr).size() != isr.size() || !state.replicas().containsAll(isr)) {
+            throw ErrorCode.INVALID_REQUEST.exception("The ISR " + isr + " of " + where
+                    + " must be distinct members of the replicas " + state.replicas());
+        }
+        for (int replica : isr) {
+            boolean alive = view.node(replica).map(NodeInfo::isAlive).orElse(false);
+            if (!state.isr().contains(replica) && !alive) {
+                throw ErrorCode.INVALID_REQUEST.exception("Replica " + replica + " cannot join the ISR of " + where
+                        + ": it is not alive");
+            }
+        }
+        // Keep replica order, so that elections read the ISR the same way everywhere.
+        return state.replicas().stream().filter(isr::contains).toList();
+    }
+}

@@ -1,0 +1,144 @@
+package io.sluice.coordinator.topic;
+
+import io.sluice.coordinator.cluster.ReplicaPlacer;
+import io.sluice.coordinator.metadata.MetadataManager;
+import io.sluice.coordinator.metadata.Mutation;
+import io.sluice.coordinator.store.MetadataChange;
+import io.sluice.metadata.MetadataView;
+import io.sluice.metadata.NodeInfo;
+import io.sluice.metadata.NodeStatus;
+import io.sluice.metadata.PartitionState;
+import io.sluice.metadata.TopicMetadata;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicNames;
+import io.sluice.protocol.config.TopicConfigs;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * Topic lifecycle: create (validated, placed across live nodes), describe, alter configs, add partitions, delete.
+ * Every check happens before anything is written; a refused request changes nothing.
+ */
+@Service
+public class TopicService {
+
+    /** Kafka imposes no hard limit; this one keeps a single topic's metadata document reasonable. */
+    static final int MAX_PARTITIONS = 10_000;
+
+    private final MetadataManager metadata;
+
+    public TopicService(MetadataManager metadata) {
+        this.metadata = metadata;
+    }
+
+    public List<TopicMetadata> list() {
+        return metadata.view().metadata().topics();
+    }
+
+    public TopicMetadata describe(String name) {
+        return metadata.view().topic(name).orElseThrow(() -> unknownTopic(name));
+    }
+
+    public Mono<TopicMetadata> create(CreateTopicRequest request) {
+        return Mono.fromCallable(() -> validated(request)).flatMap(valid -> metadata.submit(view -> {
+            if (view.topic(valid.name()).isPresent()) {
+                throw ErrorCode.TOPIC_ALREADY_EXISTS.exception("Topic '" + valid.name() + "' already exists");
+            }
+            List<List<Integer>> assignment = ReplicaPlacer.place(liveNodes(view), leaderCounts(view), 0,
+                    valid.partitions(), valid.replicationFactor());
+            List<PartitionState> partitions = new ArrayList<>(assignment.size());
+            for (int p = 0; p < assignment.size(); p++) {
+                List<Integer> replicas = assignment.get(p);
+                partitions.add(new PartitionState(p, replicas, replicas.getFirst(), replicas, 0, 0));
+            }
+            TopicMetadata topic = new TopicMetadata(valid.name(), UUID.randomUUID().toString(),
+                    valid.replicationFactor(), valid.configs(), partitions);
+            return Mutation.of(MetadataChange.ofTopic(MetadataChange.TopicWrite.create(topic)), topic);
+        }));
+    }
+
+    /** Sets and removes config overrides; the resulting set is validated as a whole. */
+    public Mono<TopicMetadata> alterConfigs(String name, AlterConfigsRequest request) {
+        return metadata.submit(view -> {
+            TopicMetadata topic = view.topic(name).orElseThrow(() -> unknownTopic(name));
+            Map<String, String> configs = new HashMap<>(topic.configs());
+            if (request.delete() != null) {
+                for (String key : request.delete()) {
+                    if (!TopicConfigs.names().contains(key)) {
+                        throw ErrorCode.INVALID_CONFIG.exception("Unknown topic config '" + key + "'");
+                    }
+                    configs.remove(key);
+                }
+            }
+            if (request.set() != null) {
+                configs.putAll(request.set());
+            }
+            TopicMetadata updated = topic.withConfigs(TopicConfigs.validate(configs));
+            return Mutation.of(MetadataChange.ofTopic(MetadataChange.TopicWrite.update(updated, Map.of())), updated);
+        });
+    }
+
+    /** Grows the topic to {@code request.count()} partitions; existing partitions keep their replicas. */
+    public Mono<TopicMetadata> addPartitions(String name, AddPartitionsRequest request) {
+        return metadata.submit(view -> {
+            TopicMetadata topic = view.topic(name).orElseThrow(() -> unknownTopic(name));
+            int current = topic.partitions().size();
+            if (request.count() <= current || request.count() > MAX_PARTITIONS) {
+                throw ErrorCode.INVALID_PARTITIONS.exception("Topic '" + name + "' has " + current
+                        + " partitions; the new count must be greater and at most " + MAX_PARTITIONS + ", was "
+                        + request.count());
+            }
+            List<List<Integer>> assignment = ReplicaPlacer.place(liveNodes(view), leaderCounts(view), current,
+                    request.count() - current, topic.replicationFactor());
+            List<PartitionState> partitions = new ArrayList<>(topic.partitions());
+            for (List<Integer> replicas : assignment) {
+                partitions.add(new PartitionState(partitions.size(), replicas, replicas.getFirst(), replicas, 0, 0));
+            }
+            TopicMetadata updated = topic.withPartitions(partitions);
+            return Mutation.of(MetadataChange.ofTopic(MetadataChange.TopicWrite.update(updated, Map.of())), updated);
+        });
+    }
+
+    public Mono<Void> delete(String name) {
+        return metadata.<Void>submit(view -> {
+            view.topic(name).orElseThrow(() -> unknownTopic(name));
+            return Mutation.of(new MetadataChange(List.of(), List.of(), List.of(name)), null);
+        });
+    }
+
+    private static CreateTopicRequest validated(CreateTopicRequest request) {
+        if (request.name() == null) {
+            throw ErrorCode.INVALID_TOPIC_NAME.exception("Topic name is required");
+        }
+        TopicNames.validate(request.name());
+        if (request.partitions() == null || request.partitions() < 1 || request.partitions() > MAX_PARTITIONS) {
+            throw ErrorCode.INVALID_PARTITIONS.exception("partitions must be between 1 and " + MAX_PARTITIONS
+                    + ", was " + request.partitions());
+        }
+        if (request.replicationFactor() == null || request.replicationFactor() < 1) {
+            throw ErrorCode.INVALID_REPLICATION_FACTOR.exception("replication_factor must be at least 1, was "
+                    + request.replicationFactor());
+        }
+        Map<String, String> configs = TopicConfigs.validate(request.configs() == null ? Map.of() : request.configs());
+        return new CreateTopicRequest(request.name(), request.partitions(), request.replicationFactor(), configs);
+    }
+
+    private static List<NodeInfo> liveNodes(MetadataView view) {
+        return view.metadata().nodes().stream().filter(n -> n.status() == NodeStatus.ALIVE).toList();
+    }
+
+    private static Map<Integer, Integer> leaderCounts(MetadataView view) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        view.metadata().topics().forEach(t -> t.partitions().forEach(p -> counts.merge(p.leader(), 1, Integer::sum)));
+        return counts;
+    }
+
+    private static RuntimeException unknownTopic(String name) {
+        return ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + name + "' does not exist");
+    }
+}

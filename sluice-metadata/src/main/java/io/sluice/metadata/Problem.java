@@ -1,0 +1,23 @@
+package io.sluice.metadata;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+
+/**
+ * An RFC 9457 problem body as Sluice's services write it, with the stable {@code error_code} and whether the call
+ * may be retried; {@code active_url} names the active coordinator when a standby answers.
+ */
+public record Problem(String type, String title, int status, String detail, String errorCode, Boolean retriable,
+                      String activeUrl) {
+
+    /** The error as a throwable, falling back to UNKNOWN_SERVER_ERROR for codes this build does not know. */
+    public SluiceException toException() {
+        ErrorCode code;
+        try {
+            code = errorCode == null ? ErrorCode.UNKNOWN_SERVER_ERROR : ErrorCode.valueOf(errorCode);
+        } catch (IllegalArgumentException e) {
+            code = ErrorCode.UNKNOWN_SERVER_ERROR;
+        }
+        return new SluiceException(code, detail != null ? detail : title);
+    }
+}
