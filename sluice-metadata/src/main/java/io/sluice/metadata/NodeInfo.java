@@ -1,6 +1,7 @@
 package io.sluice.metadata;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * A partition-service node as the coordinator knows it: its id, the URL other processes reach it at, its rack
  * (null when racks are not used), and its status.

@@ -4,10 +4,13 @@ import io.sluice.metadata.NodeInfo;
 import io.sluice.protocol.ErrorCode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Chooses replicas for new partitions, the way Kafka's assignment does, adapted to balance with what is already
@@ -42,6 +45,9 @@ public final class ReplicaPlacer {
                     + " live nodes; " + liveNodes.size() + " are alive");
         }
         List<Integer> ring = rackAlternatingOrder(liveNodes);
+        Map<Integer, String> rackOf = new HashMap<>();
+        liveNodes.forEach(node -> rackOf.put(node.id(), Objects.requireNonNullElse(node.rack(), "")));
+        int rackCount = (int) rackOf.values().stream().distinct().count();
         int n = ring.size();
         int start = 0;
         for (int i = 1; i < n; i++) {
@@ -58,15 +64,36 @@ public final class ReplicaPlacer {
             List<Integer> replicas = new ArrayList<>(rf);
             replicas.add(ring.get(leaderIndex));
             for (int r = 1; r < rf; r++) {
-                int candidate = (leaderIndex + shift + r - 1) % n;
-                while (replicas.contains(ring.get(candidate))) {
-                    candidate = (candidate + 1) % n;
-                }
-                replicas.add(ring.get(candidate));
+                replicas.add(nextReplica(ring, (leaderIndex + shift + r - 1) % n, replicas, rackOf, rackCount));
             }
             assignment.add(List.copyOf(replicas));
         }
         return assignment;
+    }
+
+    /**
+     * The first node on the ring from {@code from} that is not yet a replica, preferring one in a rack the
+     * partition does not use yet while such racks remain.
+     */
+    private static int nextReplica(List<Integer> ring, int from, List<Integer> chosen, Map<Integer, String> rackOf,
+                                   int rackCount) {
+        Set<String> usedRacks = new HashSet<>();
+        chosen.forEach(node -> usedRacks.add(rackOf.get(node)));
+        boolean wantNewRack = usedRacks.size() < rackCount;
+        int fallback = -1;
+        for (int step = 0; step < ring.size(); step++) {
+            int node = ring.get((from + step) % ring.size());
+            if (chosen.contains(node)) {
+                continue;
+            }
+            if (!wantNewRack || !usedRacks.contains(rackOf.get(node))) {
+                return node;
+            }
+            if (fallback < 0) {
+                fallback = node;
+            }
+        }
+        return fallback;
     }
 
     /** Node ids ordered rack by rack in turn: r1n1, r2n1, r3n1, r1n2, … (just by id when no racks are set). */

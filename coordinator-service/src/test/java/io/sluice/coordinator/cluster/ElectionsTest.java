@@ -1,0 +1,97 @@
+package io.sluice.coordinator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.metadata.PartitionState;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.Test;
+
+class ElectionsTest {
+
+    private static final PartitionState LED_BY_1 = new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 4, 7);
+
+    @Test
+    void whenTheLeaderDiesTheFirstLiveIsrMemberInReplicaOrderLeads() {
+        PartitionState after = Elections.onNodeDeath(LED_BY_1, 1, alive(2, 3), false);
+
+        assertThat(after.leader()).isEqualTo(2);
+        assertThat(after.isr()).containsExactly(2, 3);
+        assertThat(after.leaderEpoch()).isEqualTo(5);
+        assertThat(after.partitionEpoch()).isEqualTo(8);
+    }
+
+    @Test
+    void whenAFollowerDiesItLeavesTheIsrAndTheLeaderStays() {
+        PartitionState after = Elections.onNodeDeath(LED_BY_1, 3, alive(1, 2), false);
+
+        assertThat(after.leader()).isEqualTo(1);
+        assertThat(after.isr()).containsExactly(1, 2);
+        assertThat(after.leaderEpoch()).isEqualTo(4);
+        assertThat(after.partitionEpoch()).isEqualTo(8);
+    }
+
+    @Test
+    void whenNoIsrMemberIsAliveThePartitionGoesOfflineKeepingItsLastIsrMember() {
+        PartitionState lastStanding = new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 4, 7);
+
+        PartitionState after = Elections.onNodeDeath(lastStanding, 1, alive(2, 3), false);
+
+        assertThat(after.hasLeader()).isFalse();
+        assertThat(after.isr()).containsExactly(1);
+        assertThat(after.leaderEpoch()).isEqualTo(5);
+    }
+
+    @Test
+    void uncleanElectionPicksAnyLiveReplicaAndResetsTheIsr() {
+        PartitionState lastStanding = new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 4, 7);
+
+        PartitionState after = Elections.onNodeDeath(lastStanding, 1, alive(3), true);
+
+        assertThat(after.leader()).isEqualTo(3);
+        assertThat(after.isr()).containsExactly(3);
+    }
+
+    @Test
+    void theLastIsrMemberReturningLeadsItsOfflinePartitionAgain() {
+        PartitionState offline = new PartitionState(0, List.of(1, 2, 3), PartitionState.NO_LEADER, List.of(1), 5, 8);
+
+        assertThat(Elections.onNodeReturn(offline, 2, alive(2), false)).isSameAs(offline);
+        PartitionState after = Elections.onNodeReturn(offline, 1, alive(1, 2), false);
+
+        assertThat(after.leader()).isEqualTo(1);
+        assertThat(after.leaderEpoch()).isEqualTo(6);
+    }
+
+    @Test
+    void controlledShutdownMovesLeadershipAndLeavesTheIsr() {
+        PartitionState after = Elections.onControlledShutdown(LED_BY_1, 1, alive(1, 2, 3));
+
+        assertThat(after.leader()).isEqualTo(2);
+        assertThat(after.isr()).containsExactly(2, 3);
+    }
+
+    @Test
+    void controlledShutdownOfTheOnlyIsrMemberKeepsItLeading() {
+        PartitionState alone = new PartitionState(0, List.of(1, 2), 1, List.of(1), 0, 0);
+
+        assertThat(Elections.onControlledShutdown(alone, 1, alive(1, 2))).isSameAs(alone);
+    }
+
+    @Test
+    void preferredLeaderReturnsWhenInSyncAndAlive() {
+        PartitionState movedAway = new PartitionState(0, List.of(1, 2, 3), 2, List.of(2, 3), 5, 8);
+        PartitionState rejoined = movedAway.withIsr(List.of(1, 2, 3));
+
+        assertThat(Elections.preferredLeader(movedAway, alive(1, 2, 3))).isSameAs(movedAway);
+        PartitionState after = Elections.preferredLeader(rejoined, alive(1, 2, 3));
+        assertThat(after.leader()).isEqualTo(1);
+        assertThat(after.leaderEpoch()).isEqualTo(6);
+    }
+
+    private static IntPredicate alive(Integer... nodes) {
+        Set<Integer> live = Set.of(nodes);
+        return live::contains;
+    }
+}
