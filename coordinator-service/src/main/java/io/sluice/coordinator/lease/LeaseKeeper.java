@@ -80,13 +80,23 @@ public class LeaseKeeper implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
+        throw new UnsupportedOperationException("stopped asynchronously through stop(Runnable)");
+    }
+
+    /** Stops the loops and gives the lease up, so that a standby takes over at once rather than after the ttl. */
+    @Override
+    public synchronized void stop(Runnable callback) {
         if (loops != null) {
             loops.dispose();
             loops = null;
         }
         metadata.deactivate();
-        lease.release().block(Duration.ofSeconds(2));
+        lease.release()
+                .timeout(Duration.ofSeconds(2))
+                .onErrorResume(e -> Mono.empty())
+                .doFinally(signal -> callback.run())
+                .subscribe();
     }
 
     @Override
