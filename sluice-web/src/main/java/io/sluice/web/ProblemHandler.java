@@ -1,0 +1,67 @@
+package io.sluice.web;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.CodecException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+
+/**
+ * The one place a service's errors become HTTP: every {@link SluiceException} is a problem carrying its stable
+ * {@code error_code} and {@code retriable}; unreadable requests are INVALID_REQUEST (with the parser's reason);
+ * bodies over the size limit are REQUEST_TOO_LARGE; anything unexpected is a 500 without internals, logged here.
+ */
+@RestControllerAdvice
+public class ProblemHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(SluiceException.class)
+    ResponseEntity<ProblemDetail> sluice(SluiceException e) {
+        return Problems.response(e.errorCode(), e.getMessage());
+    }
+
+    @ExceptionHandler({ServerWebInputException.class, CodecException.class})
+    ResponseEntity<ProblemDetail> unreadable(Exception e) {
+        if (causedBy(e, DataBufferLimitException.class)) {
+            return Problems.response(ErrorCode.REQUEST_TOO_LARGE, "The request body is larger than this service accepts");
+        }
+        String detail = e instanceof ServerWebInputException input && input.getReason() != null
+                ? input.getReason() : "The request body cannot be read";
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                detail = detail + ": " + cause.getMessage().lines().findFirst().orElse("");
+                break;
+            }
+        }
+        return Problems.response(ErrorCode.INVALID_REQUEST, detail);
+    }
+
+    @ExceptionHandler(ResponseStatusException.class)
+    ResponseEntity<ProblemDetail> status(ResponseStatusException e) {
+        return ResponseEntity.status(e.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(e.getBody());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        LOG.error("Unexpected error", e);
+        return Problems.response(ErrorCode.UNKNOWN_SERVER_ERROR, "An unexpected error occurred");
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
