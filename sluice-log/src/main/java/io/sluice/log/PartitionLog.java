@@ -530,6 +530,20 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the log as a crash would: closes its files without flushing, sealing or checkpointing, so the next open
+     * runs recovery. For tests of recovery.
+     */
+    void abandon() throws IOException {
+        lock.lock();
+        try {
+            closed = true;
+            local.closeFiles();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Deletes the files of this closed log (its partition was removed from this node). */
     void deleteFiles() throws IOException {
         lock.lock();
