@@ -1,0 +1,240 @@
+package io.sluice.log;
+
+import io.sluice.protocol.record.FileBatch;
+import io.sluice.protocol.record.FileBatchIterator;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+/**
+ * Opens a partition directory and brings it to a consistent state before the log serves anything: crash recovery.
+ *
+ * <ol>
+ *   <li>Leftovers are removed: {@code .deleted} and {@code .tmp} files, index files without a log file.</li>
+ *   <li>The state checkpoint says where recovery starts. After a clean shutdown nothing is rescanned; otherwise every
+ *       segment from the one holding the recovery point on is read batch by batch (length, CRC, offset order), its
+ *       indexes are rebuilt, and the log is cut at the first bad byte; segments after a cut are deleted.</li>
+ *   <li>Segments before the recovery point are trusted, but their indexes must exist and pass a sanity check, else
+ *       the segment is recovered too.</li>
+ *   <li>The leader-epoch cache learns the epochs of recovered batches and forgets epochs beyond the log end (it is
+ *       rebuilt from batch headers if its file is corrupt).</li>
+ * </ol>
+ * Runs on one thread, before the log is published, so it needs no locking.
+ */
+final class LogLoader {
+
+    private static final System.Logger LOG = System.getLogger(LogLoader.class.getName());
+
+    /** What a load hands the log: its segments, epoch cache and offsets. */
+    record Loaded(LogSegments segments, LeaderEpochCache epochCache, long logStartOffset, long logEndOffset,
+                  long recoveryPoint, long highWatermark) {
+    }
+
+    private final Path dir;
+    private final LogConfig config;
+    private final Clock clock;
+    private final LogChannelFactory channels;
+
+    LogLoader(Path dir, LogConfig config, Clock clock, LogChannelFactory channels) {
+        this.dir = dir;
+        this.config = config;
+        this.clock = clock;
+        this.channels = channels;
+    }
+
+    Loaded load() throws IOException {
+        Files.createDirectories(dir);
+        removeLeftovers();
+        LogStateCheckpoint.State state = readState();
+        boolean clean = state != null && state.cleanShutdown();
+        long recoveryPoint = state == null ? 0 : state.recoveryPoint();
+        Path epochFile = dir.resolve(LeaderEpochCache.FILE_NAME);
+        LeaderEpochCache epochCache;
+        boolean rebuildEpochs = false;
+        try {
+            epochCache = LeaderEpochCache.open(epochFile);
+        } catch (CorruptCheckpointException e) {
+            LOG.log(Level.WARNING, "{0}; rebuilding it from the batches", e.getMessage());
+            Files.delete(epochFile);
+            epochCache = LeaderEpochCache.open(epochFile);
+            rebuildEpochs = true;
+        }
+
+        LogSegments segments = new LogSegments();
+        List<Long> baseOffsets = segmentBaseOffsets();
+        List<LogSegment> opened = new ArrayList<>();
+        try {
+            List<Boolean> needsRecovery = new ArrayList<>();
+            for (long baseOffset : baseOffsets) {
+                boolean indexesPresent = Files.exists(LogFileUtils.offsetIndexFile(dir, baseOffset))
+                        && Files.exists(LogFileUtils.timeIndexFile(dir, baseOffset));
+                opened.add(openSegment(baseOffset));
+                needsRecovery.add(!indexesPresent);
+            }
+            if (opened.isEmpty()) {
+                long start = state == null ? 0 : state.logStartOffset();
+                opened.add(LogSegment.create(dir, start, config, channels));
+                needsRecovery.add(false);
+            }
+            recover(opened, needsRecovery, clean, recoveryPoint, epochCache);
+            for (LogSegment segment : opened) {
+                segments.add(segment);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (LogSegment segment : opened) {
+                closeQuietly(segment);
+            }
+            throw e;
+        }
+
+        LogSegment active = segments.last();
+        active.resizeIndexesForAppends(config.segmentIndexBytes());
+        active.loadRollingBaseTime(clock.millis());
+        long logEnd = active.readNextOffset();
+        long firstBase = segments.first().baseOffset();
+        long logStart = Math.min(Math.max(state == null ? firstBase : state.logStartOffset(), firstBase), logEnd);
+        if (rebuildEpochs) {
+            rebuildEpochCache(segments, epochCache);
+        }
+        // An epoch may start exactly at the log end (a leader elected that has not written yet); beyond it, no.
+        epochCache.truncateFromEnd(logEnd + 1);
+        epochCache.truncateFromStart(logStart);
+        long highWatermark = state == null ? logStart : Math.min(Math.max(state.highWatermark(), logStart), logEnd);
+        long recovered = clean ? logEnd : Math.min(recoveryPoint, logEnd);
+        return new Loaded(segments, epochCache, logStart, logEnd, recovered, highWatermark);
+    }
+
+    /** Recovers what must be, in place: {@code opened} loses the segments a truncation made obsolete. */
+    private void recover(List<LogSegment> opened, List<Boolean> needsRecovery, boolean clean, long recoveryPoint,
+                         LeaderEpochCache epochCache) throws IOException {
+        // The segment holding the recovery point is the first that may hold unflushed bytes.
+        int firstUnflushed = opened.size();
+        if (!clean) {
+            firstUnflushed = 0;
+            for (int i = 0; i < opened.size(); i++) {
+                if (opened.get(i).baseOffset() <= recoveryPoint) {
+                    firstUnflushed = i;
+                }
+            }
+        }
+        long expectedNext = 0;
+        for (int i = 0; i < opened.size(); i++) {
+            LogSegment segment = opened.get(i);
+            boolean recover = i >= firstUnflushed || needsRecovery.get(i) || !passesSanityCheck(segment);
+            if (!recover) {
+                expectedNext = segment.baseOffset();
+                continue;
+            }
+            int truncated = segment.recover(Math.max(expectedNext, segment.baseOffset()),
+                    config.maxBatchSizeOnDisk(), config.segmentIndexBytes(), (epoch, baseOffset) -> {
+                        OptionalInt latest = epochCache.latestEpoch();
+                        if (latest.isEmpty() || epoch > latest.getAsInt()) {
+                            epochCache.assign(epoch, baseOffset);
+                        }
+                    });
+            expectedNext = segment.readNextOffset();
+            if (truncated > 0) {
+                // Everything after the first bad byte is suspect, later segments included.
+                int keep = segment.size() == 0 && i > 0 ? i : i + 1;
+                deleteFrom(opened, keep);
+                break;
+            }
+            if (i < opened.size() - 1) {
+                segment.onBecomeInactive();
+            }
+        }
+    }
+
+    private boolean passesSanityCheck(LogSegment segment) {
+        try {
+            segment.sanityCheck();
+            return true;
+        } catch (CorruptIndexException e) {
+            LOG.log(Level.WARNING, "{0}; rebuilding the indexes of {1}", e.getMessage(), segment.logFile());
+            return false;
+        }
+    }
+
+    private LogSegment openSegment(long baseOffset) throws IOException {
+        try {
+            return LogSegment.open(dir, baseOffset, config, channels, false);
+        } catch (CorruptIndexException e) {
+            LOG.log(Level.WARNING, "{0}; deleting it to rebuild", e.getMessage());
+            Files.deleteIfExists(LogFileUtils.offsetIndexFile(dir, baseOffset));
+            Files.deleteIfExists(LogFileUtils.timeIndexFile(dir, baseOffset));
+            return LogSegment.open(dir, baseOffset, config, channels, false);
+        }
+    }
+
+    private void deleteFrom(List<LogSegment> opened, int from) throws IOException {
+        while (opened.size() > from) {
+            LogSegment removed = opened.removeLast();
+            LOG.log(Level.WARNING, "Deleting segment {0}: it follows the point where recovery cut the log",
+                    removed.logFile());
+            removed.deleteFiles();
+        }
+    }
+
+    private void rebuildEpochCache(LogSegments segments, LeaderEpochCache epochCache) throws IOException {
+        epochCache.clear();
+        for (LogSegment segment : segments.all()) {
+            FileBatchIterator batches = new FileBatchIterator(segment.channel(), 0, segment.size(), Integer.MAX_VALUE);
+            for (FileBatch batch = batches.nextBatch(); batch != null; batch = batches.nextBatch()) {
+                OptionalInt latest = epochCache.latestEpoch();
+                int epoch = batch.partitionLeaderEpoch();
+                if (epoch >= 0 && (latest.isEmpty() || epoch > latest.getAsInt())) {
+                    epochCache.assign(epoch, batch.baseOffset());
+                }
+            }
+        }
+    }
+
+    private LogStateCheckpoint.State readState() throws IOException {
+        try {
+            return new LogStateCheckpoint(dir).read().orElse(null);
+        } catch (CorruptCheckpointException e) {
+            LOG.log(Level.WARNING, "{0}; recovering the whole log", e.getMessage());
+            return null;
+        }
+    }
+
+    private List<Long> segmentBaseOffsets() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(LogFileUtils::isLogFile)
+                    .map(LogFileUtils::offsetFromFileName)
+                    .mapToLong(OptionalLong::getAsLong)
+                    .sorted()
+                    .boxed()
+                    .toList();
+        }
+    }
+
+    private void removeLeftovers() throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.toList();
+        }
+        for (Path file : files) {
+            boolean orphanIndex = LogFileUtils.isIndexFile(file) && !Files.exists(
+                    LogFileUtils.logFile(dir, LogFileUtils.offsetFromFileName(file).getAsLong()));
+            if (LogFileUtils.isLeftover(file) || orphanIndex) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private static void closeQuietly(LogSegment segment) {
+        try {
+            segment.channel().close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "Closing {0} after a failed load: {1}", segment.logFile(), e);
+        }
+    }
+}

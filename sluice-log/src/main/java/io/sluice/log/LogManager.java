@@ -1,0 +1,295 @@
+package io.sluice.log;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * All partition logs of one data directory:
+ *
+ * <pre>
+ *   &lt;data-dir&gt;/
+ *     .lock                          held by this manager while open ({@link DirectoryLock})
+ *     orders-0/                      one {@link PartitionLog} per topic-partition
+ *     orders-1/
+ *     payments-0.3f2a…-delete/       a deleted partition whose files are being removed
+ * </pre>
+ *
+ * <p>{@link #open} locks the directory, then opens (and recovers) every partition directory in parallel on the
+ * caller's executor, so a node with many partitions restarts in the time of its slowest recovery rather than their
+ * sum. Directories whose names are not {@code topic-partition} are left alone.
+ *
+ * <p>Thread-safe: lookups are lock-free; creating and deleting partitions serialize on the manager. The manager
+ * starts no threads; the owner calls {@link #deleteOldSegments()}, {@link #maybeFlush()} and {@link #checkpoint()}
+ * periodically (or per log).
+ */
+public final class LogManager implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(LogManager.class.getName());
+    static final String DELETE_DIR_SUFFIX = "-delete";
+
+    private final Path dataDir;
+    private final DirectoryLock directoryLock;
+    private final Clock clock;
+    private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private LogManager(Path dataDir, DirectoryLock directoryLock, Clock clock) {
+        this.dataDir = dataDir;
+        this.directoryLock = directoryLock;
+        this.clock = clock;
+    }
+
+    /**
+     * Locks {@code dataDir} (created if missing) and opens every partition log in it, in parallel on
+     * {@code executor}.
+     *
+     * @param configs the settings of each partition found on disk
+     * @throws LogDirectoryLockedException if another process or manager holds the directory
+     * @throws IOException                 if a partition cannot be opened; nothing stays open or locked then
+     */
+    public static LogManager open(Path dataDir, Function<TopicPartition, LogConfig> configs, Clock clock,
+                                  Executor executor) throws IOException {
+        DirectoryLock lock = DirectoryLock.acquire(dataDir);
+        LogManager manager = new LogManager(dataDir, lock, clock);
+        try {
+            manager.loadAll(configs, executor);
+        } catch (IOException | RuntimeException e) {
+            manager.closeAfterFailedOpen(e);
+            throw e;
+        }
+        return manager;
+    }
+
+    private void loadAll(Function<TopicPartition, LogConfig> configs, Executor executor) throws IOException {
+        List<Path> dirs;
+        try (Stream<Path> list = Files.list(dataDir)) {
+            dirs = list.filter(Files::isDirectory).sorted().toList();
+        }
+        Map<TopicPartition, CompletableFuture<PartitionLog>> opening = new TreeMap<>();
+        for (Path dir : dirs) {
+            String name = dir.getFileName().toString();
+            if (name.endsWith(DELETE_DIR_SUFFIX)) {
+                deleteRecursively(dir); // a deletion interrupted by a crash
+                continue;
+            }
+            Optional<TopicPartition> partition = parsePartition(name);
+            if (partition.isEmpty()) {
+                LOG.log(Level.INFO, "Ignoring {0}: not a topic-partition directory", dir);
+                continue;
+            }
+            TopicPartition tp = partition.get();
+            opening.put(tp, CompletableFuture.supplyAsync(() -> {
+                try {
+                    return PartitionLog.open(dir, configs.apply(tp), clock);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, executor));
+        }
+        IOException failure = null;
+        for (Map.Entry<TopicPartition, CompletableFuture<PartitionLog>> entry : opening.entrySet()) {
+            try {
+                logs.put(entry.getKey(), entry.getValue().join());
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+                IOException error = new IOException("Cannot open the log of " + entry.getKey() + ": " + cause, cause);
+                if (failure == null) {
+                    failure = error;
+                } else {
+                    failure.addSuppressed(error);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The log of {@code partition}, if this directory holds it. */
+    public Optional<PartitionLog> log(TopicPartition partition) {
+        return Optional.ofNullable(logs.get(partition));
+    }
+
+    /** A snapshot of every log, by partition. */
+    public Map<TopicPartition, PartitionLog> logs() {
+        return Map.copyOf(logs);
+    }
+
+    /** The log of {@code partition}, created empty with {@code config} if it does not exist yet. */
+    public synchronized PartitionLog getOrCreateLog(TopicPartition partition, LogConfig config) throws IOException {
+        ensureOpen();
+        PartitionLog existing = logs.get(partition);
+        if (existing != null) {
+            return existing;
+        }
+        PartitionLog log = PartitionLog.open(dataDir.resolve(partition.toString()), config, clock);
+        logs.put(partition, log);
+        return log;
+    }
+
+    /**
+     * Closes and deletes the log of {@code partition}: its directory is renamed with a {@code -delete} suffix first,
+     * so a crash midway leaves nothing that would be reopened as a partition.
+     *
+     * @return whether there was such a log
+     */
+    public synchronized boolean deleteLog(TopicPartition partition) throws IOException {
+        ensureOpen();
+        PartitionLog log = logs.remove(partition);
+        if (log == null) {
+            return false;
+        }
+        log.close();
+        Path renamed = dataDir.resolve(partition + "." + UUID.randomUUID().toString().replace("-", "")
+                + DELETE_DIR_SUFFIX);
+        Files.move(log.directory(), renamed);
+        CheckpointFile.fsyncDirectory(dataDir);
+        deleteRecursively(renamed);
+        return true;
+    }
+
+    /** Size and offsets of every partition, in partition order. */
+    public List<LogSize> sizes() {
+        List<LogSize> sizes = new ArrayList<>();
+        for (Map.Entry<TopicPartition, PartitionLog> entry : new TreeMap<>(logs).entrySet()) {
+            PartitionLog log = entry.getValue();
+            sizes.add(new LogSize(entry.getKey(), log.sizeInBytes(), log.segmentCount(), log.logStartOffset(),
+                    log.logEndOffset()));
+        }
+        return sizes;
+    }
+
+    /** The partitions whose logs failed on I/O and refuse service until the directory is reopened. */
+    public List<TopicPartition> offlinePartitions() {
+        return logs.entrySet().stream().filter(e -> e.getValue().isOffline()).map(Map.Entry::getKey).sorted()
+                .toList();
+    }
+
+    /** Applies retention to every online log; returns the number of segments deleted. */
+    public int deleteOldSegments() {
+        int deleted = 0;
+        for (PartitionLog log : onlineLogs()) {
+            try {
+                deleted += log.deleteOldSegments();
+            } catch (SluiceException e) {
+                LOG.log(Level.ERROR, "Retention failed for {0}: {1}", log.directory(), e.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    /** Applies the flush policy of every online log. */
+    public void maybeFlush() {
+        for (PartitionLog log : onlineLogs()) {
+            try {
+                log.maybeFlush();
+            } catch (SluiceException e) {
+                LOG.log(Level.ERROR, "Flush failed for {0}: {1}", log.directory(), e.getMessage());
+            }
+        }
+    }
+
+    /** Checkpoints the offsets of every online log. */
+    public void checkpoint() {
+        for (PartitionLog log : onlineLogs()) {
+            try {
+                log.checkpoint();
+            } catch (SluiceException e) {
+                LOG.log(Level.ERROR, "Checkpoint failed for {0}: {1}", log.directory(), e.getMessage());
+            }
+        }
+    }
+
+    /** Closes every log cleanly, then releases the directory lock. Idempotent. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        IOException failure = null;
+        for (PartitionLog log : logs.values()) {
+            try {
+                log.close();
+            } catch (IOException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        logs.clear();
+        try {
+            directoryLock.close();
+        } catch (IOException e) {
+            failure = addTo(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void closeAfterFailedOpen(Exception cause) {
+        try {
+            close();
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private List<PartitionLog> onlineLogs() {
+        return logs.values().stream().filter(log -> !log.isOffline()).toList();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new SluiceException(ErrorCode.STORAGE_ERROR, "Log manager of " + dataDir + " is closed");
+        }
+    }
+
+    private static Optional<TopicPartition> parsePartition(String name) {
+        try {
+            TopicPartition tp = TopicPartition.parse(name);
+            return tp.toString().equals(name) ? Optional.of(tp) : Optional.empty();
+        } catch (SluiceException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static IOException addTo(IOException failure, IOException e) {
+        if (failure == null) {
+            return e;
+        }
+        failure.addSuppressed(e);
+        return failure;
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.sluice.log;
+
+/**
+ * What a read returns: whole batches from the one holding {@code fetchOffset} (its first batch may start below
+ * {@code fetchOffset}; callers skip records before it) and the log's offsets when the read was served.
+ */
+public record LogReadResult(long fetchOffset, FileRegion records, LogOffsets offsets) {
+}

@@ -1,0 +1,630 @@
+package io.sluice.log;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.record.CorruptRecordException;
+import io.sluice.protocol.record.RecordBatch;
+import io.sluice.protocol.record.TimestampType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The log of one partition replica: a directory of {@link LogSegment}s, a {@link LeaderEpochCache} and a state
+ * checkpoint (see {@link LogStateCheckpoint}), with the offsets that bound it:
+ *
+ * <pre>
+ *   logStartOffset  ≤  highWatermark  ≤  logEndOffset
+ *   first readable      consumers see      next offset to
+ *   offset              below this         be written
+ * </pre>
+ *
+ * <p><b>Thread model.</b> One writer at a time: appends, truncation, rolling, retention, flushing, high watermark
+ * updates and close serialize on a lock. Reads ({@link #read}, {@link #offsetForTimestamp}, the offset getters) take
+ * no lock: after each write the log publishes its end as an immutable {@link LogOffsetMetadata} in a volatile field,
+ * and a reader bounds itself by the snapshot it read first, so it never sees bytes of an append in progress. The log
+ * never starts threads and never reads the wall clock: the owner calls {@link #deleteOldSegments()},
+ * {@link #maybeFlush()} and {@link #checkpoint()} periodically, and time comes from the injected {@link Clock}.
+ * Futures from {@link #awaitHighWatermark} and {@link #awaitLogEndOffset} complete on the thread that advanced the
+ * offset (a writer): attach work to them with the {@code *Async} variants.
+ *
+ * <p><b>Failure.</b> An I/O error while writing marks the log offline: the failing call and every later one throw
+ * {@link SluiceException} with {@link ErrorCode#STORAGE_ERROR}, waiters fail, and nothing of the failed write is
+ * visible (the log end did not move). Reopening the directory recovers it, cutting any partial bytes.
+ */
+public final class PartitionLog implements AutoCloseable {
+
+    private final Path dir;
+    private final String name;
+    private final Clock clock;
+    private final SegmentedLog local;
+    private final LeaderEpochCache epochCache;
+    private final LogStateCheckpoint stateCheckpoint;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final OffsetWaiters highWatermarkWaiters = new OffsetWaiters(this::highWatermarkOffset);
+    private final OffsetWaiters logEndWaiters = new OffsetWaiters(this::logEndOffset);
+
+    private volatile LogConfig config;
+    private volatile LogOffsetMetadata highWatermark;
+    private volatile long logStartOffset;
+    private volatile SluiceException offline;
+    private volatile boolean closed;
+
+    private PartitionLog(Path dir, LogConfig config, Clock clock, LogChannelFactory channels,
+                         LogLoader.Loaded loaded) throws IOException {
+        this.dir = dir;
+        this.name = dir.getFileName().toString();
+        this.config = config;
+        this.clock = clock;
+        this.local = new SegmentedLog(dir, clock, channels, loaded.segments(), loaded.logEndOffset(),
+                loaded.recoveryPoint());
+        this.epochCache = loaded.epochCache();
+        this.stateCheckpoint = new LogStateCheckpoint(dir);
+        this.logStartOffset = loaded.logStartOffset();
+        this.highWatermark = local.offsetMetadata(loaded.highWatermark());
+    }
+
+    /**
+     * Opens the log in {@code dir} (created if missing), recovering it as {@link LogLoader} describes. The caller
+     * must hold the data directory's {@link DirectoryLock}.
+     */
+    public static PartitionLog open(Path dir, LogConfig config, Clock clock) throws IOException {
+        return open(dir, config, clock, LogChannelFactory.DEFAULT);
+    }
+
+    static PartitionLog open(Path dir, LogConfig config, Clock clock, LogChannelFactory channels) throws IOException {
+        LogLoader.Loaded loaded = new LogLoader(dir, config, clock, channels).load();
+        PartitionLog log = new PartitionLog(dir, config, clock, channels, loaded);
+        // From here until a clean close the directory is "in use": a crash means recovery from the recovery point.
+        try {
+            log.writeCheckpoint(false);
+        } catch (IOException e) {
+            log.local.closeFiles();
+            throw e;
+        }
+        return log;
+    }
+
+    // ---------------------------------------------------------------- appends
+
+    /**
+     * Appends a produce request as leader: validates every batch (CRC, {@code max.message.bytes}, whole batches) and
+     * writes nothing if one is bad; then assigns offsets from the log end and {@code leaderEpoch} by rewriting the
+     * batches in {@code records} in place (and stamps them under LogAppendTime), and writes them.
+     *
+     * @throws SluiceException CORRUPT_RECORD, INVALID_RECORD, RECORD_TOO_LARGE; FENCED_LEADER_EPOCH if a newer epoch
+     *                         has written here; STORAGE_ERROR if the log is offline or the write fails
+     */
+    public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch) {
+        LogConfig cfg = config;
+        ValidatedRecords validated = ValidatedRecords.forLeader(records, cfg);
+        return write("append", () -> {
+            OptionalInt latest = epochCache.latestEpoch();
+            if (latest.isPresent() && leaderEpoch < latest.getAsInt()) {
+                throw ErrorCode.FENCED_LEADER_EPOCH.exception("Append to " + name + " in leader epoch " + leaderEpoch
+                        + ", but epoch " + latest.getAsInt() + " has written here");
+            }
+            long now = clock.millis();
+            boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
+            long next = local.logEnd().offset();
+            for (RecordBatch batch : validated.batches()) {
+                batch.setBaseOffset(next);
+                batch.setPartitionLeaderEpoch(leaderEpoch);
+                if (logAppendTime) {
+                    batch.setLogAppendTime(now);
+                }
+                next = batch.nextOffset();
+            }
+            maybeAssignEpoch(leaderEpoch, validated.firstOffset());
+            append(validated, cfg, now);
+            return new AppendResult(validated.firstOffset(), validated.lastOffset(),
+                    logAppendTime ? now : RecordBatch.NO_TIMESTAMP, validated.maxTimestamp(), validated.recordCount(),
+                    validated.sizeInBytes(), logStartOffset);
+        });
+    }
+
+    /**
+     * Appends batches fetched from the leader, offsets and epochs already assigned. They must continue this log:
+     * the first base offset is the log end offset and each batch starts where the previous one ended.
+     *
+     * @throws UnexpectedAppendOffsetException if they do not continue the log (nothing is written)
+     * @throws SluiceException                 CORRUPT_RECORD for a bad batch, STORAGE_ERROR as for leader appends
+     */
+    public AppendResult appendAsFollower(ByteBuffer records) {
+        LogConfig cfg = config;
+        ValidatedRecords validated = ValidatedRecords.forFollower(records, cfg);
+        return write("append", () -> {
+            long expected = local.logEnd().offset();
+            for (RecordBatch batch : validated.batches()) {
+                if (batch.baseOffset() != expected) {
+                    throw new UnexpectedAppendOffsetException(name, expected, batch.baseOffset());
+                }
+                expected = batch.nextOffset();
+            }
+            for (RecordBatch batch : validated.batches()) {
+                maybeAssignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
+            append(validated, cfg, clock.millis());
+            return new AppendResult(validated.firstOffset(), validated.lastOffset(), RecordBatch.NO_TIMESTAMP,
+                    validated.maxTimestamp(), validated.recordCount(), validated.sizeInBytes(), logStartOffset);
+        });
+    }
+
+    /** Writes validated batches (rolling first if needed), publishes the new log end and applies flush.messages. */
+    private void append(ValidatedRecords records, LogConfig cfg, long now) throws IOException {
+        local.append(records, cfg, now);
+        logEndWaiters.wake();
+        long end = local.logEnd().offset();
+        if (end - local.recoveryPoint() >= cfg.flushMessages()) {
+            local.flushUpTo(end);
+        }
+    }
+
+    /** Epochs only move forward; an older or unset epoch (follower batches of past leaders) changes nothing. */
+    private void maybeAssignEpoch(int epoch, long startOffset) throws IOException {
+        OptionalInt latest = epochCache.latestEpoch();
+        if (epoch >= 0 && (latest.isEmpty() || epoch > latest.getAsInt())) {
+            epochCache.assign(epoch, startOffset);
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /**
+     * Reads whole batches from the one holding {@code fetchOffset}, up to {@code maxBytes} (but with
+     * {@code minOneBatch} at least one batch, however large), below the log end ({@link FetchIsolation#LOG_END},
+     * followers) or the high watermark (consumers). An offset between the bound and the log end reads nothing.
+     * Lock-free.
+     *
+     * @throws SluiceException OFFSET_OUT_OF_RANGE below the log start or above the log end; STORAGE_ERROR offline
+     */
+    public LogReadResult read(long fetchOffset, int maxBytes, FetchIsolation isolation, boolean minOneBatch) {
+        ensureUsable();
+        LogOffsetMetadata end = local.logEnd();
+        LogOffsetMetadata hw = highWatermark;
+        long start = logStartOffset;
+        LogOffsets offsets = new LogOffsets(start, hw.offset(), end.offset());
+        if (fetchOffset < start || fetchOffset > end.offset()) {
+            throw outOfRange(fetchOffset, start, end.offset());
+        }
+        LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? hw : end;
+        if (fetchOffset >= bound.offset()) {
+            return new LogReadResult(fetchOffset, FileRegion.empty(), offsets);
+        }
+        try {
+            FileRegion region = local.read(fetchOffset, maxBytes, bound, minOneBatch);
+            return new LogReadResult(fetchOffset, region == null ? FileRegion.empty() : region, offsets);
+        } catch (IOException e) {
+            // Not marked offline: a reader racing a truncation can see a shorter file than its snapshot promised.
+            throw new SluiceException(ErrorCode.STORAGE_ERROR, "Read of " + name + " at offset " + fetchOffset
+                    + " failed: " + e, e);
+        }
+    }
+
+    /** A consumer read: below the high watermark, at least one batch. */
+    public LogReadResult readForConsumer(long fetchOffset, int maxBytes) {
+        return read(fetchOffset, maxBytes, FetchIsolation.HIGH_WATERMARK, true);
+    }
+
+    /** A follower read: below the log end, at least one batch. */
+    public LogReadResult readForFollower(long fetchOffset, int maxBytes) {
+        return read(fetchOffset, maxBytes, FetchIsolation.LOG_END, true);
+    }
+
+    /**
+     * The earliest record at or after the log start whose timestamp is at least {@code timestamp}, below the bound
+     * {@code isolation} sets; empty if there is none (a consumer then starts at the latest offset). Lock-free.
+     */
+    public Optional<TimestampOffset> offsetForTimestamp(long timestamp, FetchIsolation isolation) {
+        ensureUsable();
+        LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? highWatermark : local.logEnd();
+        try {
+            return local.offsetForTimestamp(timestamp, logStartOffset, bound);
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.STORAGE_ERROR, "Timestamp lookup in " + name + " failed: " + e, e);
+        }
+    }
+
+    /** The earliest readable offset (Kafka's ListOffsets EARLIEST). */
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    /** The end of what consumers see (Kafka's ListOffsets LATEST). */
+    public long highWatermark() {
+        return highWatermark.offset();
+    }
+
+    public long logEndOffset() {
+        return local.logEnd().offset();
+    }
+
+    /** Offsets below this were fsynced; crash recovery starts here. */
+    public long recoveryPoint() {
+        return local.recoveryPoint();
+    }
+
+    public LogOffsets offsets() {
+        return new LogOffsets(logStartOffset, highWatermark.offset(), local.logEnd().offset());
+    }
+
+    public long sizeInBytes() {
+        return local.segments().sizeInBytes();
+    }
+
+    public int segmentCount() {
+        return local.segments().count();
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    /** Applies new settings (altered topic configs) to later appends, rolls and retention passes. */
+    public void updateConfig(LogConfig newConfig) {
+        write("config update", () -> config = newConfig);
+    }
+
+    public boolean isOffline() {
+        return offline != null;
+    }
+
+    // ------------------------------------------------- high watermark, waiting
+
+    /**
+     * Sets the high watermark (a follower copying its leader's), clamped to [log start, log end]; it may go down.
+     *
+     * @return the high watermark now in force
+     */
+    public long updateHighWatermark(long offset) {
+        return write("high watermark update", () -> {
+            setHighWatermark(Math.min(Math.max(offset, logStartOffset), local.logEnd().offset()));
+            return highWatermark.offset();
+        });
+    }
+
+    /**
+     * Raises the high watermark to {@code offset} (a leader whose in-sync replicas all reached it); never lowers it
+     * and never passes the log end.
+     *
+     * @return whether it moved
+     */
+    public boolean maybeIncrementHighWatermark(long offset) {
+        return write("high watermark update", () -> {
+            long target = Math.min(offset, local.logEnd().offset());
+            if (target <= highWatermark.offset()) {
+                return false;
+            }
+            setHighWatermark(target);
+            return true;
+        });
+    }
+
+    /**
+     * Completes with the high watermark once it is at least {@code offset}; fails with STORAGE_ERROR if the log goes
+     * offline or closes first. Cancel it (or let {@code orTimeout} expire it) to stop waiting; nothing is retained.
+     */
+    public CompletableFuture<Long> awaitHighWatermark(long offset) {
+        return highWatermarkWaiters.await(offset);
+    }
+
+    /** As {@link #awaitHighWatermark}, for the log end offset: a leader's long poll for follower fetches. */
+    public CompletableFuture<Long> awaitLogEndOffset(long offset) {
+        return logEndWaiters.await(offset);
+    }
+
+    private void setHighWatermark(long offset) throws IOException {
+        highWatermark = local.offsetMetadata(offset);
+        highWatermarkWaiters.wake();
+    }
+
+    // ------------------------------------------------------------ leader epochs
+
+    public OptionalInt latestEpoch() {
+        return epochCache.latestEpoch();
+    }
+
+    /** Where {@code epoch} ended in this log (KIP-101/279), for a follower finding its divergence point. */
+    public EpochEndOffset endOffsetForEpoch(int epoch) {
+        ensureUsable();
+        return epochCache.endOffsetFor(epoch, local.logEnd().offset());
+    }
+
+    /** Records that this replica became leader in {@code epoch} at the current log end (no-op unless newer). */
+    public void assignEpochStartOffset(int epoch) {
+        write("leader epoch update", () -> {
+            maybeAssignEpoch(epoch, local.logEnd().offset());
+            return null;
+        });
+    }
+
+    public List<EpochEntry> epochEntries() {
+        return epochCache.entries();
+    }
+
+    // ------------------------------------------ truncation, retention, flushing
+
+    /**
+     * Removes everything from {@code offset} on (a follower cutting back to its divergence point): segments,
+     * index entries and epochs; the high watermark and recovery point follow. An offset inside a batch removes that
+     * whole batch. Below the first segment the log restarts empty at {@code offset}.
+     *
+     * @return whether anything was removed
+     */
+    public boolean truncateTo(long offset) {
+        requireNonNegative(offset);
+        return write("truncation", () -> {
+            if (offset >= local.logEnd().offset()) {
+                return false;
+            }
+            if (offset < local.segments().first().baseOffset()) {
+                restartAt(offset);
+                return true;
+            }
+            long newEnd = local.truncateTo(offset, config);
+            epochCache.truncateFromEnd(newEnd);
+            logStartOffset = Math.min(logStartOffset, newEnd);
+            if (highWatermark.offset() > newEnd) {
+                highWatermark = local.logEnd();
+            }
+            writeCheckpoint(false);
+            return true;
+        });
+    }
+
+    /**
+     * Deletes every segment and the epoch cache and restarts the log empty at {@code offset}, which becomes log
+     * start, high watermark and log end (a follower too far behind the leader's log start).
+     */
+    public void truncateFullyAndStartAt(long offset) {
+        requireNonNegative(offset);
+        write("restart", () -> {
+            restartAt(offset);
+            return null;
+        });
+    }
+
+    private void restartAt(long offset) throws IOException {
+        local.restartAt(offset, config);
+        highWatermark = local.logEnd();
+        logStartOffset = offset;
+        epochCache.clear();
+        writeCheckpoint(false);
+        highWatermarkWaiters.wake();
+        logEndWaiters.wake();
+    }
+
+    /**
+     * Applies retention (see {@link Retention}): deletes the oldest sealed segments that end at or below the log
+     * start offset, are older than {@code retention.ms} by their newest record, or exceed {@code retention.bytes},
+     * then moves the log start offset to the first remaining segment. Never deletes the active segment or a segment
+     * holding offsets at or above the high watermark. Also removes the files of segments deleted more than
+     * {@code file.delete.delay.ms} ago.
+     *
+     * @return the number of segments deleted
+     */
+    public int deleteOldSegments() {
+        return write("retention", () -> {
+            LogConfig cfg = config;
+            long now = clock.millis();
+            List<LogSegment> expired = Retention.deletable(local.segments(), highWatermark.offset(), logStartOffset,
+                    cfg, now);
+            for (LogSegment segment : expired) {
+                local.removeSegment(segment, cfg);
+            }
+            if (!expired.isEmpty()) {
+                moveLogStartOffset(local.segments().first().baseOffset());
+            }
+            local.deleteDueFiles(now);
+            return expired.size();
+        });
+    }
+
+    /**
+     * Makes offsets below {@code offset} unreadable (Kafka's DeleteRecords) and deletes the segments wholly below it.
+     *
+     * @return the log start offset afterwards
+     * @throws SluiceException OFFSET_OUT_OF_RANGE if {@code offset} is above the high watermark
+     */
+    public long deleteRecordsBefore(long offset) {
+        return write("delete records", () -> {
+            if (offset < 0 || offset > highWatermark.offset()) {
+                throw outOfRange(offset, logStartOffset, highWatermark.offset());
+            }
+            if (offset > logStartOffset) {
+                moveLogStartOffset(offset);
+                for (LogSegment segment : Retention.belowLogStart(local.segments(), highWatermark.offset(), offset)) {
+                    local.removeSegment(segment, config);
+                }
+                local.deleteDueFiles(clock.millis());
+            }
+            return logStartOffset;
+        });
+    }
+
+    private void moveLogStartOffset(long offset) throws IOException {
+        if (offset > logStartOffset) {
+            logStartOffset = offset;
+            epochCache.truncateFromStart(offset);
+            writeCheckpoint(false);
+        }
+    }
+
+    /** Fsyncs everything written so far and moves the recovery point to the log end. */
+    public void flush() {
+        write("flush", () -> {
+            local.flushUpTo(local.logEnd().offset());
+            return null;
+        });
+    }
+
+    /**
+     * The owner's periodic duty: fsyncs everything if {@code flush.ms} has passed since the last flush, else the
+     * segments rolled since (which keeps crash recovery short), and removes files of deleted segments whose delay
+     * has passed.
+     *
+     * @return whether anything was flushed
+     */
+    public boolean maybeFlush() {
+        return write("flush", () -> {
+            long now = clock.millis();
+            local.deleteDueFiles(now);
+            long end = local.logEnd().offset();
+            long recoveryPoint = local.recoveryPoint();
+            long activeBase = local.segments().last().baseOffset();
+            long upTo = end > recoveryPoint && now - local.lastFlushTimeMs() >= config.flushMs() ? end
+                    : Math.max(activeBase, recoveryPoint);
+            local.flushUpTo(upTo);
+            return upTo > recoveryPoint;
+        });
+    }
+
+    /** Persists the recovery point, high watermark and log start offset (the owner calls this periodically). */
+    public void checkpoint() {
+        write("checkpoint", () -> {
+            writeCheckpoint(false);
+            return null;
+        });
+    }
+
+    private void writeCheckpoint(boolean cleanShutdown) throws IOException {
+        stateCheckpoint.write(new LogStateCheckpoint.State(local.recoveryPoint(), highWatermark.offset(),
+                logStartOffset, cleanShutdown));
+    }
+
+    // ------------------------------------------------------ close and failure
+
+    /**
+     * Closes cleanly: flushes, seals the active segment's indexes, checkpoints recovery point = log end with the
+     * clean-shutdown mark (so the next open skips recovery), and fails pending waiters. An offline log only releases
+     * its files. Idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            failWaiters(new SluiceException(ErrorCode.STORAGE_ERROR, "Log " + name + " is closed"));
+            if (offline != null) {
+                local.closeFiles();
+                return;
+            }
+            local.closeCleanly();
+            writeCheckpoint(true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops the log as a crash would: closes its files without flushing, sealing or checkpointing, so the next open
+     * runs recovery. For tests of recovery.
+     */
+    void abandon() throws IOException {
+        lock.lock();
+        try {
+            closed = true;
+            local.closeFiles();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes the files of this closed log (its partition was removed from this node). */
+    void deleteFiles() throws IOException {
+        lock.lock();
+        try {
+            if (!closed) {
+                throw new IllegalStateException("close " + name + " before deleting it");
+            }
+            local.deleteAllFiles();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface StorageAction<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a state change under the writer lock. A refusal ({@link SluiceException}) leaves the log as it was; any
+     * other failure (I/O, corrupt data on disk, a broken invariant) takes the log offline.
+     */
+    private <T> T write(String operation, StorageAction<T> action) {
+        lock.lock();
+        try {
+            ensureUsable();
+            return action.run();
+        } catch (CorruptRecordException e) {
+            throw markOffline(operation, e);
+        } catch (SluiceException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw markOffline(operation, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SluiceException markOffline(String operation, Throwable cause) {
+        SluiceException error = new SluiceException(ErrorCode.STORAGE_ERROR, "Log " + name + " failed during "
+                + operation + " and is offline: " + cause, cause);
+        if (offline == null) {
+            offline = error;
+            failWaiters(error);
+        }
+        return error;
+    }
+
+    private void failWaiters(SluiceException cause) {
+        Supplier<SluiceException> failure = () -> new SluiceException(cause.errorCode(), cause.getMessage(), cause);
+        highWatermarkWaiters.failAll(failure);
+        logEndWaiters.failAll(failure);
+    }
+
+    private void ensureUsable() {
+        SluiceException failure = offline;
+        if (failure != null) {
+            throw new SluiceException(ErrorCode.STORAGE_ERROR, failure.getMessage(), failure);
+        }
+        if (closed) {
+            throw new SluiceException(ErrorCode.STORAGE_ERROR, "Log " + name + " is closed");
+        }
+    }
+
+    private void requireNonNegative(long offset) {
+        if (offset < 0) {
+            throw ErrorCode.INVALID_OFFSET.exception("Offset " + offset + " for " + name + " is negative");
+        }
+    }
+
+    private long highWatermarkOffset() {
+        return highWatermark.offset();
+    }
+
+    private SluiceException outOfRange(long offset, long start, long end) {
+        return new SluiceException(ErrorCode.OFFSET_OUT_OF_RANGE, "Offset " + offset + " is out of range for "
+                + name + ": valid offsets are " + start + " to " + end);
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog[" + name + ", " + offsets() + "]";
+    }
+}

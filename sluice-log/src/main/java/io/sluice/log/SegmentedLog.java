@@ -1,0 +1,256 @@
+package io.sluice.log;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The local, segment-level half of a partition log (Kafka's LocalLog): the ordered {@link LogSegments}, the
+ * published log end, rolling, reads bounded by an offset, truncation, flushing and delayed file deletion. It knows
+ * nothing of high watermarks, epochs or retention policy; {@link PartitionLog} adds those and decides when this runs.
+ *
+ * <p>Invariants: segments are contiguous, the last is the active one, and {@link #logEnd()} is the offset after the
+ * last batch of the active segment together with that segment's size at publication. Everything below the
+ * recovery point has been fsynced.
+ *
+ * <p>Thread model: methods that change state are called by {@link PartitionLog} under its writer lock; {@link #read},
+ * {@link #offsetForTimestamp} and the getters run on any thread without locks, bounded by a published snapshot.
+ * Methods report I/O failures as {@link IOException}; turning them into an offline partition is the caller's job.
+ */
+final class SegmentedLog {
+
+    private final Path dir;
+    private final Clock clock;
+    private final LogChannelFactory channels;
+    private final LogSegments segments;
+    private final SegmentDeleter deleter = new SegmentDeleter();
+
+    private volatile LogOffsetMetadata logEnd;
+    private volatile long recoveryPoint;
+    // Writer-only state.
+    private long lastFlushTimeMs;
+    private boolean directoryNeedsSync;
+
+    SegmentedLog(Path dir, Clock clock, LogChannelFactory channels, LogSegments segments, long logEndOffset,
+                 long recoveryPoint) {
+        this.dir = dir;
+        this.clock = clock;
+        this.channels = channels;
+        this.segments = segments;
+        LogSegment active = segments.last();
+        this.logEnd = new LogOffsetMetadata(logEndOffset, active.baseOffset(), active.size());
+        this.recoveryPoint = recoveryPoint;
+        this.lastFlushTimeMs = clock.millis();
+    }
+
+    LogOffsetMetadata logEnd() {
+        return logEnd;
+    }
+
+    long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    long lastFlushTimeMs() {
+        return lastFlushTimeMs;
+    }
+
+    LogSegments segments() {
+        return segments;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Writes validated batches to the active segment, rolling first if needed, and publishes the new end. */
+    void append(ValidatedRecords records, LogConfig config, long nowMs) throws IOException {
+        LogSegment segment = maybeRoll(records.sizeInBytes(), records.lastOffset(), config, nowMs);
+        segment.append(records.buffer(), nowMs);
+        logEnd = new LogOffsetMetadata(records.lastOffset() + 1, segment.baseOffset(), segment.size());
+    }
+
+    /**
+     * Seals the active segment and starts a new one at the log end when the request would overflow it (segment.bytes),
+     * it is older than segment.ms, an index is full, or the request's offsets do not fit its relative offsets. An
+     * empty active segment is never rolled: the new one would have the same base offset.
+     */
+    private LogSegment maybeRoll(int messagesSize, long maxOffset, LogConfig config, long nowMs) throws IOException {
+        LogSegment active = segments.last();
+        if (active.size() == 0) {
+            return active;
+        }
+        boolean full = (long) active.size() + messagesSize > config.segmentBytes();
+        long rollingBase = active.rollingBaseTimeMs();
+        boolean aged = rollingBase >= 0 && nowMs - rollingBase > config.segmentMs();
+        if (!full && !aged && !active.isIndexFull() && active.canHoldOffset(maxOffset)) {
+            return active;
+        }
+        active.onBecomeInactive();
+        LogSegment rolled = LogSegment.create(dir, logEnd.offset(), config, channels);
+        segments.add(rolled);
+        directoryNeedsSync = true;
+        return rolled;
+    }
+
+    /**
+     * Removes everything from {@code offset} on (a batch holding it goes whole) and returns the new log end, which
+     * is {@code offset} or the base of the batch that held it. The caller has checked {@code offset} lies at or
+     * above the first segment's base.
+     */
+    long truncateTo(long offset, LogConfig config) throws IOException {
+        for (LogSegment segment : segments.all().reversed()) {
+            if (segment.baseOffset() > offset) {
+                removeSegment(segment, config);
+            }
+        }
+        LogSegment active = segments.last();
+        active.truncateTo(offset);
+        active.resizeIndexesForAppends(config.segmentIndexBytes());
+        long newEnd = active.readNextOffset();
+        logEnd = new LogOffsetMetadata(newEnd, active.baseOffset(), active.size());
+        recoveryPoint = Math.min(recoveryPoint, newEnd);
+        return newEnd;
+    }
+
+    /** Removes every segment and starts over with one empty segment at {@code offset}. */
+    void restartAt(long offset, LogConfig config) throws IOException {
+        for (LogSegment segment : segments.all()) {
+            removeSegment(segment, config);
+        }
+        segments.add(LogSegment.create(dir, offset, config, channels));
+        directoryNeedsSync = true;
+        logEnd = new LogOffsetMetadata(offset, offset, 0);
+        recoveryPoint = offset;
+    }
+
+    /** Takes {@code segment} out of the log; its files go after {@code file.delete.delay.ms}. */
+    void removeSegment(LogSegment segment, LogConfig config) throws IOException {
+        segments.remove(segment);
+        segment.markDeleted();
+        deleter.schedule(segment, clock.millis() + config.fileDeleteDelayMs());
+    }
+
+    /** Deletes the files of removed segments whose delay has passed. */
+    void deleteDueFiles(long nowMs) throws IOException {
+        deleter.deleteDue(nowMs);
+    }
+
+    /** Fsyncs the segments holding offsets in [recovery point, {@code offset}) and moves the recovery point there. */
+    void flushUpTo(long offset) throws IOException {
+        if (offset <= recoveryPoint) {
+            return;
+        }
+        for (LogSegment segment : segments.from(recoveryPoint)) {
+            if (segment.baseOffset() >= offset) {
+                break;
+            }
+            segment.flush();
+        }
+        if (directoryNeedsSync) {
+            // A new segment file's directory entry must be durable before the recovery point passes over it.
+            CheckpointFile.fsyncDirectory(dir);
+            directoryNeedsSync = false;
+        }
+        recoveryPoint = offset;
+        lastFlushTimeMs = clock.millis();
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * Whole batches from the one holding {@code fetchOffset}, below {@code bound} (a published log end or high
+     * watermark); null if no batch below the bound holds it or a later offset.
+     */
+    FileRegion read(long fetchOffset, int maxBytes, LogOffsetMetadata bound, boolean minOneBatch) throws IOException {
+        for (LogSegment segment = segments.floor(fetchOffset);
+             segment != null && segment.baseOffset() <= bound.segmentBaseOffset();
+             segment = segments.higher(segment.baseOffset())) {
+            FileRegion region = segment.read(fetchOffset, maxBytes, maxPosition(segment, bound), minOneBatch);
+            if (region != null) {
+                return region;
+            }
+        }
+        return null;
+    }
+
+    /** The earliest record at or after {@code startOffset} with a timestamp at least {@code timestamp}, below {@code bound}. */
+    Optional<TimestampOffset> offsetForTimestamp(long timestamp, long startOffset, LogOffsetMetadata bound)
+            throws IOException {
+        for (LogSegment segment : segments.from(startOffset)) {
+            if (segment.baseOffset() > bound.segmentBaseOffset()) {
+                break;
+            }
+            if (segment.largestTimestamp() < timestamp) {
+                continue; // the time index cannot help; nothing in this segment is late enough
+            }
+            Optional<TimestampOffset> found = segment.findOffsetByTimestamp(timestamp, startOffset,
+                    maxPosition(segment, bound));
+            if (found.isPresent()) {
+                return found.filter(f -> f.offset() < bound.offset());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Where {@code offset} lies, as of the writer's view of the log. */
+    LogOffsetMetadata offsetMetadata(long offset) throws IOException {
+        LogOffsetMetadata end = logEnd;
+        if (offset >= end.offset()) {
+            return end;
+        }
+        LogSegment segment = segments.floor(offset);
+        if (segment == null) {
+            return new LogOffsetMetadata(offset, segments.first().baseOffset(), 0);
+        }
+        return new LogOffsetMetadata(offset, segment.baseOffset(), segment.translateOffset(offset, segment.size()));
+    }
+
+    /** How far into {@code segment} a read bounded by {@code bound} may go. */
+    private static int maxPosition(LogSegment segment, LogOffsetMetadata bound) {
+        // Segments before the bound's are sealed, so their size no longer moves.
+        return segment.baseOffset() == bound.segmentBaseOffset() ? bound.position() : segment.size();
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /** Flushes, seals every segment's indexes and closes the files (a clean shutdown). */
+    void closeCleanly() throws IOException {
+        try {
+            flushUpTo(logEnd.offset());
+            for (LogSegment segment : segments.all()) {
+                segment.close();
+            }
+        } finally {
+            closeFiles();
+        }
+    }
+
+    /** Closes every file without writing anything more (after a failure). */
+    void closeFiles() throws IOException {
+        IOException failure = null;
+        for (LogSegment segment : segments.all()) {
+            try {
+                segment.channel().close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        deleter.deleteAll();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Deletes the files of every segment; the log must be closed. */
+    void deleteAllFiles() throws IOException {
+        for (LogSegment segment : segments.all()) {
+            segment.deleteFiles();
+        }
+        segments.clear();
+    }
+
+    List<LogSegment> allSegments() {
+        return segments.all();
+    }
+}
