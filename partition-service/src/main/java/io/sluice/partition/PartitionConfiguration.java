@@ -1,0 +1,88 @@
+package io.sluice.partition;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.log.LogConfig;
+import io.sluice.log.LogManager;
+import io.sluice.metadata.CoordinatorClient;
+import io.sluice.metadata.MetadataWatcher;
+import io.sluice.partition.fetch.FetchService;
+import io.sluice.partition.node.NodeIdentity;
+import io.sluice.partition.produce.ProduceMetrics;
+import io.sluice.partition.produce.ProduceService;
+import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.partition.replication.ReplicaFetcherManager;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/** The node's parts, wired once: its data directory, its coordinator connection, and the replica machinery. */
+@Configuration(proxyBeanMethods = false)
+class PartitionConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** Where blocking log work runs: appends, reads and lookups never run on a Netty event loop. */
+    @Bean(destroyMethod = "dispose")
+    Scheduler logScheduler() {
+        return Schedulers.newBoundedElastic(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 100_000,
+                "log-io");
+    }
+
+    /**
+     * Claims and locks the data directory, then opens and recovers every partition on it in parallel. Logs open with
+     * default settings; each takes its topic's settings when the first metadata arrives.
+     */
+    @Bean(destroyMethod = "close")
+    LogManager logManager(PartitionProperties properties, Clock clock) throws IOException {
+        NodeIdentity.claim(properties.dataDir(), properties.nodeId());
+        try (ExecutorService recovery = Executors.newVirtualThreadPerTaskExecutor()) {
+            return LogManager.open(properties.dataDir(), tp -> LogConfig.defaults(), clock, recovery);
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    CoordinatorClient coordinatorClient(PartitionProperties properties) {
+        return new CoordinatorClient(properties.coordinatorUrls(), Duration.ofSeconds(10));
+    }
+
+    @Bean(destroyMethod = "close")
+    MetadataWatcher metadataWatcher(CoordinatorClient coordinator) {
+        return new MetadataWatcher(coordinator, Duration.ofSeconds(20));
+    }
+
+    @Bean(destroyMethod = "close")
+    ReplicaFetcherManager replicaFetcherManager(PartitionProperties properties) {
+        return new ReplicaFetcherManager(properties);
+    }
+
+    @Bean
+    ReplicaManager replicaManager(LogManager logs, CoordinatorClient coordinator, ReplicaFetcherManager fetchers,
+                                  PartitionProperties properties, Clock clock) {
+        return new ReplicaManager(logs, coordinator, fetchers, properties, clock);
+    }
+
+    @Bean
+    ProduceMetrics produceMetrics(MeterRegistry registry) {
+        return new ProduceMetrics(registry);
+    }
+
+    @Bean
+    ProduceService produceService(ReplicaManager replicas, Scheduler logScheduler, ProduceMetrics metrics) {
+        return new ProduceService(replicas, logScheduler, metrics);
+    }
+
+    @Bean
+    FetchService fetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties,
+                              Clock clock) {
+        return new FetchService(replicas, logScheduler, properties, clock);
+    }
+}

@@ -1,0 +1,70 @@
+package io.sluice.partition;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything a partition-service node can be told ({@code sluice.partition.*}).
+ *
+ * @param nodeId          this node's id; stored in the data directory, which then refuses any other id
+ * @param dataDir         where partition logs live (one process per directory, enforced by a lock)
+ * @param coordinatorUrls every coordinator instance; calls fail over between them
+ * @param advertisedUrl   the URL gateways and other nodes reach this node at
+ * @param rack            this node's rack, for rack-aware placement (optional)
+ * @param replication     follower fetching and ISR upkeep
+ * @param requests        limits of the internal produce and fetch endpoints
+ * @param housekeeping    periodic log maintenance
+ */
+@Validated
+@ConfigurationProperties("sluice.partition")
+public record PartitionProperties(
+        @Min(0) int nodeId,
+        @NotNull Path dataDir,
+        @NotEmpty List<URI> coordinatorUrls,
+        @NotNull URI advertisedUrl,
+        String rack,
+        @Valid @DefaultValue Replication replication,
+        @Valid @DefaultValue Requests requests,
+        @Valid @DefaultValue Housekeeping housekeeping) {
+
+    /**
+     * @param lagTimeMax       a follower that has not caught up for this long leaves the ISR
+     *                         ({@code replica.lag.time.max.ms})
+     * @param fetchMaxWait     how long a follower's fetch waits at the leader for new data
+     * @param fetchMaxBytes    the most a follower fetches per partition per request
+     * @param shutdownTimeout  how long a controlled shutdown waits for leaderships to move away
+     */
+    public record Replication(@DefaultValue("30s") Duration lagTimeMax,
+                              @DefaultValue("500ms") Duration fetchMaxWait,
+                              @DefaultValue("4MB") DataSize fetchMaxBytes,
+                              @DefaultValue("15s") Duration shutdownTimeout) {
+    }
+
+    /**
+     * @param maxProduceBytes the largest produce request body accepted
+     * @param maxFetchWait    the longest a consumer fetch may wait for data
+     * @param defaultTimeout  the acks=all wait when a request names none
+     */
+    public record Requests(@DefaultValue("64MB") DataSize maxProduceBytes,
+                           @DefaultValue("30s") Duration maxFetchWait,
+                           @DefaultValue("30s") Duration defaultTimeout) {
+    }
+
+    /**
+     * @param flushCheckInterval     how often flush.ms is checked and checkpoints are written
+     * @param retentionCheckInterval how often retention deletes old segments ({@code log.retention.check.interval.ms})
+     */
+    public record Housekeeping(@DefaultValue("1s") Duration flushCheckInterval,
+                               @DefaultValue("5m") Duration retentionCheckInterval) {
+    }
+}

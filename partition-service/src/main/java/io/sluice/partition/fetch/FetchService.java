@@ -1,0 +1,206 @@
+package io.sluice.partition.fetch;
+
+import io.sluice.log.FetchIsolation;
+import io.sluice.log.LogReadResult;
+import io.sluice.log.PartitionLog;
+import io.sluice.log.TimestampOffset;
+import io.sluice.partition.PartitionProperties;
+import io.sluice.partition.replica.Partition;
+import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.partition.replication.EpochEndOffsetsRequest;
+import io.sluice.partition.replication.EpochEndOffsetsResponse;
+import io.sluice.partition.replication.ReplicaFetchRequest;
+import io.sluice.log.EpochEndOffset;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.wire.FetchResponseCodec;
+import io.sluice.protocol.wire.PartitionBatches;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Reads for consumers (below the high watermark) and for followers (to the log end), with long polling: when too
+ * little is there, the request waits — on the log's own offset waiters, no polling — until data arrives in any of
+ * its partitions or its wait runs out, then reads once more. Also offsets by time and where epochs end.
+ */
+public final class FetchService {
+
+    private static final int DEFAULT_MAX_BYTES = 1024 * 1024;
+
+    private final ReplicaManager replicas;
+    private final Scheduler logScheduler;
+    private final PartitionProperties properties;
+    private final Clock clock;
+
+    public FetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties, Clock clock) {
+        this.replicas = replicas;
+        this.logScheduler = logScheduler;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** A consumer fetch: records below the high watermark, from each partition's leader replica here. */
+    Mono<List<FetchSection>> fetch(FetchRequest request) {
+        if (request.partitions() == null || request.partitions().isEmpty()) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("A fetch needs at least one partition"));
+        }
+        long maxWaitMs = Math.min(orDefault(request.maxWaitMs(), 0L), properties.requests().maxFetchWait().toMillis());
+        int minBytes = orDefault(request.minBytes(), 1);
+        int totalBudget = orDefault(request.maxBytes(), Integer.MAX_VALUE);
+        List<Read> reads = new ArrayList<>();
+        for (FetchRequest.Partition p : request.partitions()) {
+            if (p.fetchOffset() < 0) {
+                return Mono.error(ErrorCode.INVALID_OFFSET.exception("fetch_offset must be >= 0, was " + p.fetchOffset()));
+            }
+            TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+            int maxBytes = Math.min(orDefault(p.maxBytes(), DEFAULT_MAX_BYTES), totalBudget);
+            reads.add(new Read(tp, p.fetchOffset(), maxBytes, PartitionBatches.ANY_EPOCH, FetchIsolation.HIGH_WATERMARK));
+        }
+        return longPoll(reads, minBytes, maxWaitMs, log -> log::awaitHighWatermark);
+    }
+
+    /** A follower fetch: records to the log end; the fetch offsets tell this leader how far each follower is. */
+    Mono<List<FetchSection>> replicaFetch(ReplicaFetchRequest request) {
+        long now = clock.millis();
+        List<Read> reads = new ArrayList<>();
+        for (ReplicaFetchRequest.Partition p : request.partitions()) {
+            TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+            replicas.partition(tp).filter(Partition::isLeader)
+                    .ifPresent(partition -> partition.recordFollowerFetch(request.replicaId(), p.fetchOffset(), now));
+            reads.add(new Read(tp, p.fetchOffset(), request.maxBytes(), p.leaderEpoch(), FetchIsolation.LOG_END));
+        }
+        long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());
+        return longPoll(reads, 1, maxWaitMs, log -> log::awaitLogEndOffset);
+    }
+
+    private Mono<List<FetchSection>> longPoll(List<Read> reads, int minBytes, long maxWaitMs,
+                                              Function<PartitionLog, Function<Long, CompletableFuture<Long>>> waiter) {
+        return Mono.fromCallable(() -> readAll(reads)).subscribeOn(logScheduler).flatMap(first -> {
+            if (maxWaitMs <= 0 || bytes(first) >= minBytes || first.stream().anyMatch(Outcome::failed)) {
+                return Mono.just(sections(first));
+            }
+            List<CompletableFuture<Long>> waits = new ArrayList<>();
+            for (Read read : reads) {
+                replicas.partition(read.partition())
+                        .ifPresent(p -> waits.add(waiter.apply(p.log()).apply(read.offset() + 1)));
+            }
+            // Woken by the first partition that gets data, or by a waiter failing (log closed): either way, read
+            // again. Errors are folded into the wake-up so that cancelling the losers later reports nothing.
+            CompletableFuture<Boolean> woken = CompletableFuture.anyOf(waits.toArray(CompletableFuture[]::new))
+                    .handle((value, error) -> Boolean.TRUE);
+            return Mono.fromFuture(woken, true)
+                    .timeout(Duration.ofMillis(maxWaitMs), Mono.just(Boolean.FALSE))
+                    .then(Mono.fromCallable(() -> sections(readAll(reads))).subscribeOn(logScheduler))
+                    .doFinally(signal -> waits.forEach(w -> w.cancel(false)));
+        });
+    }
+
+    private List<Outcome> readAll(List<Read> reads) {
+        List<Outcome> outcomes = new ArrayList<>(reads.size());
+        for (Read read : reads) {
+            outcomes.add(read(read));
+        }
+        return outcomes;
+    }
+
+    private Outcome read(Read read) {
+        TopicPartition tp = read.partition();
+        PartitionLog log = null;
+        try {
+            Partition partition = replicas.leaderPartition(tp, read.leaderEpoch());
+            log = partition.log();
+            LogReadResult result = log.read(read.offset(), read.maxBytes(), read.isolation(), true);
+            return new Outcome(new FetchSection(FetchResponseCodec.header(tp, null, result.offsets().highWatermark(),
+                    result.offsets().logStartOffset(), result.offsets().logEndOffset(), result.records().length()),
+                    result.records()), false);
+        } catch (SluiceException e) {
+            long start = -1;
+            long end = -1;
+            long hw = -1;
+            if (e.errorCode() == ErrorCode.OFFSET_OUT_OF_RANGE && log != null) {
+                start = log.logStartOffset();
+                end = log.logEndOffset();
+                hw = log.highWatermark();
+            }
+            return new Outcome(new FetchSection(FetchResponseCodec.header(tp, e.errorCode(), hw, start, end, 0),
+                    io.sluice.log.FileRegion.empty()), true);
+        }
+    }
+
+    /** Offsets by time, earliest and latest, from each partition's leader. */
+    Mono<ListOffsetsResponse> listOffsets(ListOffsetsRequest request) {
+        return Mono.fromCallable(() -> {
+            List<ListOffsetsResponse.Partition> answers = new ArrayList<>();
+            for (ListOffsetsRequest.Partition p : request.partitions()) {
+                TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+                try {
+                    PartitionLog log = replicas.leaderPartition(tp, PartitionBatches.ANY_EPOCH).log();
+                    if (p.timestamp() == ListOffsetsRequest.EARLIEST) {
+                        answers.add(answer(tp, log.logStartOffset(), null));
+                    } else if (p.timestamp() == ListOffsetsRequest.LATEST) {
+                        answers.add(answer(tp, log.highWatermark(), null));
+                    } else if (p.timestamp() < 0) {
+                        throw ErrorCode.INVALID_TIMESTAMP.exception("timestamp must be >= 0, -1 (latest) or -2 (earliest)");
+                    } else {
+                        Optional<TimestampOffset> found = log.offsetForTimestamp(p.timestamp(), FetchIsolation.HIGH_WATERMARK);
+                        answers.add(found.map(f -> answer(tp, f.offset(), f.timestamp())).orElse(answer(tp, -1L, -1L)));
+                    }
+                } catch (SluiceException e) {
+                    answers.add(new ListOffsetsResponse.Partition(tp.topic(), tp.partition(), e.errorCode().name(),
+                            e.getMessage(), null, null));
+                }
+            }
+            return new ListOffsetsResponse(answers);
+        }).subscribeOn(logScheduler);
+    }
+
+    /** Where each asked epoch ends in this leader's log (KIP-279), for followers about to truncate. */
+    Mono<EpochEndOffsetsResponse> epochEndOffsets(EpochEndOffsetsRequest request) {
+        return Mono.fromCallable(() -> {
+            List<EpochEndOffsetsResponse.Partition> answers = new ArrayList<>();
+            for (EpochEndOffsetsRequest.Partition p : request.partitions()) {
+                TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+                try {
+                    PartitionLog log = replicas.leaderPartition(tp, p.currentLeaderEpoch()).log();
+                    EpochEndOffset end = log.endOffsetForEpoch(p.leaderEpoch());
+                    answers.add(new EpochEndOffsetsResponse.Partition(tp.topic(), tp.partition(), null,
+                            end.leaderEpoch(), end.endOffset()));
+                } catch (SluiceException e) {
+                    answers.add(new EpochEndOffsetsResponse.Partition(tp.topic(), tp.partition(), e.errorCode().name(),
+                            EpochEndOffset.UNDEFINED_EPOCH, EpochEndOffset.UNDEFINED_OFFSET));
+                }
+            }
+            return new EpochEndOffsetsResponse(answers);
+        }).subscribeOn(logScheduler);
+    }
+
+    private static ListOffsetsResponse.Partition answer(TopicPartition tp, Long offset, Long timestamp) {
+        return new ListOffsetsResponse.Partition(tp.topic(), tp.partition(), null, null, offset, timestamp);
+    }
+
+    private static List<FetchSection> sections(List<Outcome> outcomes) {
+        return outcomes.stream().map(Outcome::section).toList();
+    }
+
+    private static long bytes(List<Outcome> outcomes) {
+        return outcomes.stream().mapToLong(o -> o.section().records().length()).sum();
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private record Read(TopicPartition partition, long offset, int maxBytes, int leaderEpoch, FetchIsolation isolation) {
+    }
+
+    private record Outcome(FetchSection section, boolean failed) {
+    }
+}

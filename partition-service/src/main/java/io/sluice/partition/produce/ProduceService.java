@@ -1,0 +1,92 @@
+package io.sluice.partition.produce;
+
+import io.sluice.log.AppendResult;
+import io.sluice.partition.replica.Partition;
+import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.wire.PartitionBatches;
+import io.sluice.protocol.wire.ProduceRequestCodec;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Leader appends. Each partition of a request is appended on the log scheduler (file I/O never runs on an event
+ * loop), then answered by {@link Acks}: acks=all waits, without polling, for the high watermark to pass the batch,
+ * up to the request's timeout, after which the outcome is unknown (REQUEST_TIMED_OUT, retriable).
+ */
+public final class ProduceService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProduceService.class);
+
+    private final ReplicaManager replicas;
+    private final Scheduler logScheduler;
+    private final ProduceMetrics metrics;
+
+    public ProduceService(ReplicaManager replicas, Scheduler logScheduler, ProduceMetrics metrics) {
+        this.replicas = replicas;
+        this.logScheduler = logScheduler;
+        this.metrics = metrics;
+    }
+
+    public Mono<ProduceResponse> produce(ByteBuffer body, Acks acks, Duration timeout) {
+        List<PartitionBatches> request = ProduceRequestCodec.decode(body);
+        Flux<ProduceResponse.PartitionResult> results = Flux.fromIterable(request)
+                .flatMapSequential(batches -> produce(batches, acks, timeout));
+        if (acks == Acks.NONE) {
+            results.subscribe(result -> { }, error -> LOG.warn("acks=0 append failed: {}", error.toString()));
+            return Mono.just(new ProduceResponse(request.stream()
+                    .map(b -> new ProduceResponse.PartitionResult(b.partition().topic(), b.partition().partition(),
+                            null, null, null, null, null, null))
+                    .toList()));
+        }
+        return results.collectList().map(ProduceResponse::new);
+    }
+
+    private Mono<ProduceResponse.PartitionResult> produce(PartitionBatches batches, Acks acks, Duration timeout) {
+        TopicPartition tp = batches.partition();
+        long started = System.nanoTime();
+        return Mono.fromCallable(() -> {
+                    Partition partition = replicas.leaderPartition(tp, batches.leaderEpoch());
+                    AppendResult result = partition.appendAsLeader(batches.batches(), batches.leaderEpoch(), acks == Acks.ALL);
+                    metrics.appended(tp, result);
+                    return new Appended(partition, result);
+                })
+                .subscribeOn(logScheduler)
+                .flatMap(appended -> acks != Acks.ALL ? Mono.just(appended.result())
+                        : Mono.fromFuture(appended.partition().log().awaitHighWatermark(appended.result().lastOffset() + 1))
+                                .timeout(timeout)
+                                .thenReturn(appended.result()))
+                .map(result -> new ProduceResponse.PartitionResult(tp.topic(), tp.partition(), null, null,
+                        result.firstOffset(), result.lastOffset(),
+                        result.logAppendTime() < 0 ? null : result.logAppendTime(), result.logStartOffset()))
+                .onErrorResume(error -> Mono.just(failure(tp, error, timeout)))
+                .doOnNext(result -> metrics.produceLatency(acks, System.nanoTime() - started));
+    }
+
+    private static ProduceResponse.PartitionResult failure(TopicPartition tp, Throwable error, Duration timeout) {
+        SluiceException e;
+        if (error instanceof SluiceException se) {
+            e = se;
+        } else if (error instanceof TimeoutException) {
+            e = ErrorCode.REQUEST_TIMED_OUT.exception("The in-sync replicas did not confirm within " + timeout.toMillis()
+                    + " ms; the records may or may not be committed");
+        } else {
+            LOG.error("Unexpected produce failure on {}", tp, error);
+            e = ErrorCode.UNKNOWN_SERVER_ERROR.exception("Unexpected error: " + error);
+        }
+        return new ProduceResponse.PartitionResult(tp.topic(), tp.partition(), e.errorCode().name(), e.getMessage(),
+                null, null, null, null);
+    }
+
+    private record Appended(Partition partition, AppendResult result) {
+    }
+}

@@ -1,0 +1,282 @@
+package io.sluice.partition.replica;
+
+import io.sluice.log.PartitionLog;
+import io.sluice.metadata.PartitionState;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.wire.PartitionBatches;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One partition replica hosted on this node: its log, its role (leader or follower) at a leader epoch, and — while
+ * leader — what it knows of its followers, from which it advances the high watermark and proposes ISR changes.
+ *
+ * <p>High watermark: the smallest log end offset over the ISR (the leader's own and each in-sync follower's last
+ * reported one), never moving backwards. Followers outside the ISR do not hold it back; that is what the ISR is for.
+ *
+ * <p>ISR: a follower that has not been caught up for {@code lagTimeMax} is proposed for removal; one whose log end
+ * reached the high watermark is proposed for addition. Proposals go to the coordinator (AlterPartition) with the
+ * leader and partition epochs; at most one is in flight, and the partition adopts the coordinator's answer.
+ *
+ * <p>Thread-safety: role and ISR changes, follower updates and high-watermark computation synchronize on the
+ * partition; the log has its own locking and its reads are lock-free.
+ */
+public final class Partition {
+
+    private final TopicPartition topicPartition;
+    private final PartitionLog log;
+    private final int localNode;
+    private volatile String topicId;
+    private volatile PartitionState state;
+    private volatile Role role;
+    private volatile int minInsyncReplicas = 1;
+    private final Map<Integer, FollowerState> followers = new HashMap<>();
+    private boolean isrChangeInFlight;
+
+    Partition(TopicPartition topicPartition, String topicId, PartitionLog log, int localNode) {
+        this.topicPartition = topicPartition;
+        this.topicId = topicId;
+        this.log = log;
+        this.localNode = localNode;
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public String topicId() {
+        return topicId;
+    }
+
+    public PartitionLog log() {
+        return log;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public PartitionState state() {
+        return state;
+    }
+
+    public int leaderEpoch() {
+        PartitionState s = state;
+        return s == null ? -1 : s.leaderEpoch();
+    }
+
+    public boolean isLeader() {
+        return role == Role.LEADER;
+    }
+
+    void minInsyncReplicas(int value) {
+        this.minInsyncReplicas = value;
+    }
+
+    public int minInsyncReplicas() {
+        return minInsyncReplicas;
+    }
+
+    /** Takes leadership at the state's leader epoch; followers start unknown but with a full lag allowance. */
+    synchronized void becomeLeader(PartitionState newState, long now) {
+        boolean newLeadership = role != Role.LEADER || state == null || state.leaderEpoch() != newState.leaderEpoch();
+        state = newState;
+        role = Role.LEADER;
+        if (newLeadership) {
+            followers.clear();
+            isrChangeInFlight = false;
+            log.assignEpochStartOffset(newState.leaderEpoch());
+        }
+        for (int replica : newState.replicas()) {
+            if (replica != localNode) {
+                followers.putIfAbsent(replica, FollowerState.unknown(now));
+            }
+        }
+        followers.keySet().retainAll(newState.replicas());
+        maybeIncrementHighWatermark();
+    }
+
+    synchronized void becomeFollower(PartitionState newState) {
+        state = newState;
+        role = Role.FOLLOWER;
+        followers.clear();
+        isrChangeInFlight = false;
+    }
+
+    /** Metadata changed something other than leadership (ISR, epochs): adopt it if it is not older than ours. */
+    synchronized void updateState(PartitionState newState) {
+        if (state == null || newState.partitionEpoch() >= state.partitionEpoch()) {
+            state = newState;
+            maybeIncrementHighWatermark();
+        }
+    }
+
+    /**
+     * Checks that this replica leads at {@code requestedEpoch} ({@link PartitionBatches#ANY_EPOCH} skips the epoch
+     * check); throws the error a router should act on otherwise.
+     */
+    public void ensureLeader(int requestedEpoch) {
+        PartitionState s = state;
+        if (role != Role.LEADER || s == null) {
+            throw ErrorCode.NOT_LEADER.exception("Node " + localNode + " does not lead " + topicPartition
+                    + (s != null && s.hasLeader() ? "; node " + s.leader() + " does" : ""));
+        }
+        if (requestedEpoch != PartitionBatches.ANY_EPOCH && requestedEpoch < s.leaderEpoch()) {
+            throw ErrorCode.FENCED_LEADER_EPOCH.exception("Leader epoch " + requestedEpoch + " for " + topicPartition
+                    + " is stale; the current one is " + s.leaderEpoch());
+        }
+        if (requestedEpoch > s.leaderEpoch()) {
+            throw ErrorCode.UNKNOWN_LEADER_EPOCH.exception("Leader epoch " + requestedEpoch + " for " + topicPartition
+                    + " is newer than this node's " + s.leaderEpoch() + "; it has not seen that metadata yet");
+        }
+    }
+
+    /** NOT_ENOUGH_REPLICAS unless the ISR is at least min.insync.replicas (checked before an acks=all write). */
+    public void ensureEnoughInsyncReplicas() {
+        int isr = state.isr().size();
+        if (isr < minInsyncReplicas) {
+            throw ErrorCode.NOT_ENOUGH_REPLICAS.exception("The ISR of " + topicPartition + " has " + isr
+                    + " replicas; min.insync.replicas is " + minInsyncReplicas);
+        }
+    }
+
+    /**
+     * Appends a produce request's batches as leader at {@code requestedEpoch}, after checking leadership (and, for
+     * acks=all, the ISR size) under the partition's lock, so that no leadership change slips between the check and
+     * the write; then moves the high watermark (immediately, when the leader is alone in the ISR).
+     */
+    public synchronized io.sluice.log.AppendResult appendAsLeader(java.nio.ByteBuffer batches, int requestedEpoch,
+                                                                 boolean requireMinInsync) {
+        ensureLeader(requestedEpoch);
+        if (requireMinInsync) {
+            ensureEnoughInsyncReplicas();
+        }
+        io.sluice.log.AppendResult result = log.appendAsLeader(batches, state.leaderEpoch());
+        maybeIncrementHighWatermark();
+        return result;
+    }
+
+    /** A follower fetched from {@code fetchOffset} (its log end): remember it and move the high watermark. */
+    public synchronized void recordFollowerFetch(int follower, long fetchOffset, long now) {
+        FollowerState previous = followers.get(follower);
+        if (previous == null || role != Role.LEADER) {
+            return;
+        }
+        followers.put(follower, previous.afterFetch(fetchOffset, log.logEndOffset(), now));
+        maybeIncrementHighWatermark();
+    }
+
+    /** Recomputes the high watermark from the ISR's log ends; wakes waiters when it moves. */
+    public synchronized void maybeIncrementHighWatermark() {
+        if (role != Role.LEADER || state == null) {
+            return;
+        }
+        long candidate = log.logEndOffset();
+        for (int replica : state.isr()) {
+            if (replica == localNode) {
+                continue;
+            }
+            FollowerState follower = followers.get(replica);
+            long end = follower == null ? FollowerState.UNKNOWN : follower.logEndOffset();
+            if (end == FollowerState.UNKNOWN) {
+                return;
+            }
+            candidate = Math.min(candidate, end);
+        }
+        log.maybeIncrementHighWatermark(candidate);
+    }
+
+    /**
+     * The ISR this leader would like, if it differs from the current one and no change is in flight: followers
+     * lagging for longer than {@code lagTimeMaxMs} out, followers that reached the high watermark in.
+     */
+    synchronized List<Integer> proposedIsr(long now, long lagTimeMaxMs) {
+        if (role != Role.LEADER || isrChangeInFlight || state == null) {
+            return null;
+        }
+        long highWatermark = log.highWatermark();
+        List<Integer> proposed = new ArrayList<>();
+        for (int replica : state.replicas()) {
+            if (replica == localNode) {
+                proposed.add(replica);
+                continue;
+            }
+            FollowerState follower = followers.get(replica);
+            boolean inIsr = state.isr().contains(replica);
+            if (inIsr && follower != null && now - follower.lastCaughtUpTimeMs() <= lagTimeMaxMs) {
+                proposed.add(replica);
+            } else if (!inIsr && follower != null && follower.logEndOffset() >= highWatermark
+                    && follower.logEndOffset() != FollowerState.UNKNOWN) {
+                proposed.add(replica);
+            }
+        }
+        if (proposed.equals(state.isr())) {
+            return null;
+        }
+        isrChangeInFlight = true;
+        return proposed;
+    }
+
+    /** The coordinator answered an ISR proposal (accepted: the new state; refused: null). */
+    synchronized void isrChangeCompleted(PartitionState accepted) {
+        isrChangeInFlight = false;
+        if (accepted != null && state != null && accepted.leaderEpoch() == state.leaderEpoch()
+                && accepted.partitionEpoch() > state.partitionEpoch()) {
+            state = accepted;
+            maybeIncrementHighWatermark();
+        }
+    }
+
+    /** Log end minus each follower's reported log end: the replication lag per follower, in records. */
+    public synchronized Map<Integer, Long> followerLag() {
+        Map<Integer, Long> lag = new HashMap<>();
+        long end = log.logEndOffset();
+        followers.forEach((replica, follower) ->
+                lag.put(replica, follower.logEndOffset() == FollowerState.UNKNOWN ? end : end - follower.logEndOffset()));
+        return lag;
+    }
+
+    /**
+     * Appends batches fetched from the leader if this replica still follows at {@code fetchEpoch}: a fetch issued
+     * before a leadership change must not write into the new leader's log. Returns false when dropped.
+     */
+    public synchronized boolean appendAsFollower(java.nio.ByteBuffer records, int fetchEpoch) {
+        if (!followsAt(fetchEpoch)) {
+            return false;
+        }
+        log.appendAsFollower(records);
+        return true;
+    }
+
+    /** Truncates to {@code offset} if this replica still follows at {@code fetchEpoch}. */
+    public synchronized boolean truncateAsFollower(long offset, int fetchEpoch) {
+        if (!followsAt(fetchEpoch)) {
+            return false;
+        }
+        log.truncateTo(offset);
+        return true;
+    }
+
+    /** Drops the whole log and restarts it at {@code offset} (the leader's log start moved past ours). */
+    public synchronized boolean restartAsFollowerAt(long offset, int fetchEpoch) {
+        if (!followsAt(fetchEpoch)) {
+            return false;
+        }
+        log.truncateFullyAndStartAt(offset);
+        return true;
+    }
+
+    /** A follower's high watermark: the leader's, but never past what this replica has. */
+    public synchronized void updateFollowerHighWatermark(long leaderHighWatermark, int fetchEpoch) {
+        if (followsAt(fetchEpoch)) {
+            log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset()));
+        }
+    }
+
+    private boolean followsAt(int epoch) {
+        return role == Role.FOLLOWER && state != null && state.leaderEpoch() == epoch;
+    }
+}

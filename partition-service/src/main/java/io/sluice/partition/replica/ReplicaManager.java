@@ -1,0 +1,242 @@
+package io.sluice.partition.replica;
+
+import io.sluice.log.LogConfig;
+import io.sluice.log.LogManager;
+import io.sluice.log.PartitionLog;
+import io.sluice.metadata.CoordinatorClient;
+import io.sluice.metadata.MetadataView;
+import io.sluice.metadata.NodeInfo;
+import io.sluice.metadata.PartitionState;
+import io.sluice.metadata.TopicMetadata;
+import io.sluice.partition.PartitionProperties;
+import io.sluice.partition.replication.ReplicaFetcherManager;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.config.TopicConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partitions this node hosts, kept in line with the coordinator's metadata: a partition this node is a replica
+ * of gets a log and becomes leader or follower as the metadata says, at the metadata's leader epoch; a partition of
+ * a deleted topic (or of a topic re-created under the same name, recognised by its topic id) or no longer assigned
+ * here is removed with its data. Leaders keep their ISR honest through the coordinator.
+ *
+ * <p>Metadata is applied on the metadata watcher's thread, one version at a time; lookups from request threads are
+ * lock-free.
+ */
+public final class ReplicaManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
+    static final String TOPIC_ID_FILE = "partition.metadata";
+
+    private final LogManager logs;
+    private final CoordinatorClient coordinator;
+    private final ReplicaFetcherManager fetchers;
+    private final PartitionProperties properties;
+    private final Clock clock;
+    private final int localNode;
+    private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private volatile MetadataView metadata = MetadataView.empty();
+
+    public ReplicaManager(LogManager logs, CoordinatorClient coordinator, ReplicaFetcherManager fetchers,
+                          PartitionProperties properties, Clock clock) {
+        this.logs = logs;
+        this.coordinator = coordinator;
+        this.fetchers = fetchers;
+        this.properties = properties;
+        this.clock = clock;
+        this.localNode = properties.nodeId();
+    }
+
+    public int localNode() {
+        return localNode;
+    }
+
+    public MetadataView metadata() {
+        return metadata;
+    }
+
+    public Collection<Partition> partitions() {
+        return partitions.values();
+    }
+
+    public Optional<Partition> partition(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
+    }
+
+    /** The partition if this node leads it at {@code leaderEpoch}; else the error a router acts on. */
+    public Partition leaderPartition(TopicPartition tp, int leaderEpoch) {
+        Partition partition = partitions.get(tp);
+        if (partition == null) {
+            Optional<PartitionState> known = metadata.partition(tp);
+            if (known.isEmpty()) {
+                throw metadata.topic(tp.topic()).isPresent()
+                        ? ErrorCode.UNKNOWN_PARTITION.exception("Topic " + tp.topic() + " has no partition " + tp.partition())
+                        : ErrorCode.UNKNOWN_TOPIC.exception("Topic " + tp.topic() + " does not exist");
+            }
+            throw ErrorCode.NOT_LEADER.exception("Node " + localNode + " does not host " + tp + "; node "
+                    + known.get().leader() + " leads it");
+        }
+        partition.ensureLeader(leaderEpoch);
+        return partition;
+    }
+
+    /** Brings hosted partitions in line with {@code view}. */
+    public synchronized void applyMetadata(MetadataView view) {
+        metadata = view;
+        long now = clock.millis();
+        Set<TopicPartition> assigned = new HashSet<>();
+        for (TopicMetadata topic : view.metadata().topics()) {
+            for (PartitionState state : topic.partitions()) {
+                if (!state.replicas().contains(localNode)) {
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(topic.name(), state.partition());
+                assigned.add(tp);
+                try {
+                    apply(topic, tp, state, now);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("Could not take up {} as metadata version {} asks", tp, view.version(), e);
+                }
+            }
+        }
+        for (TopicPartition tp : List.copyOf(partitions.keySet())) {
+            if (!assigned.contains(tp)) {
+                remove(tp, "it is no longer assigned to node " + localNode);
+            }
+        }
+    }
+
+    private void apply(TopicMetadata topic, TopicPartition tp, PartitionState state, long now) throws IOException {
+        Partition partition = partitions.get(tp);
+        if (partition != null && !topic.id().equals(partition.topicId())) {
+            remove(tp, "topic " + topic.name() + " was deleted and created again");
+            partition = null;
+        }
+        LogConfig config = LogConfig.defaults().withTopicConfigs(topic.configs());
+        if (partition == null) {
+            partition = host(tp, topic.id(), config);
+        } else {
+            partition.log().updateConfig(config);
+        }
+        partition.minInsyncReplicas(TopicConfig.of(topic.configs()).minInsyncReplicas());
+        if (state.leader() == localNode) {
+            if (partition.role() != Role.LEADER || partition.leaderEpoch() != state.leaderEpoch()) {
+                fetchers.removePartition(tp);
+                LOG.info("Leading {} at leader epoch {}", tp, state.leaderEpoch());
+            }
+            partition.becomeLeader(state, now);
+        } else if (partition.role() != Role.FOLLOWER || partition.leaderEpoch() != state.leaderEpoch()) {
+            partition.becomeFollower(state);
+            NodeInfo leader = state.hasLeader() ? metadata.node(state.leader()).orElse(null) : null;
+            if (leader != null) {
+                LOG.info("Following {} from node {} at leader epoch {}", tp, leader.id(), state.leaderEpoch());
+                fetchers.addPartition(partition, leader);
+            } else {
+                fetchers.removePartition(tp);
+            }
+        } else {
+            partition.updateState(state);
+        }
+    }
+
+    private Partition host(TopicPartition tp, String topicId, LogConfig config) throws IOException {
+        PartitionLog log = logs.log(tp).orElse(null);
+        if (log != null) {
+            String stored = storedTopicId(log.directory());
+            if (stored != null && !stored.equals(topicId)) {
+                LOG.info("Deleting {}: its data belongs to an earlier topic of the same name", tp);
+                logs.deleteLog(tp);
+                log = null;
+            }
+        }
+        if (log == null) {
+            log = logs.getOrCreateLog(tp, config);
+        } else {
+            log.updateConfig(config);
+        }
+        Files.writeString(log.directory().resolve(TOPIC_ID_FILE), "topic_id=" + topicId + "\n");
+        Partition partition = new Partition(tp, topicId, log, localNode);
+        partitions.put(tp, partition);
+        return partition;
+    }
+
+    private void remove(TopicPartition tp, String reason) {
+        Partition partition = partitions.remove(tp);
+        fetchers.removePartition(tp);
+        try {
+            if (logs.deleteLog(tp)) {
+                LOG.info("Deleted the replica of {}: {}", tp, reason);
+            }
+        } catch (IOException e) {
+            LOG.error("Could not delete the replica of {}", tp, e);
+        }
+        if (partition != null) {
+            partition.becomeFollower(partition.state());
+        }
+    }
+
+    /**
+     * Removes replicas left on disk that the metadata does not assign here. Called once a complete metadata view
+     * has arrived, never before: an empty view would otherwise look like "delete everything".
+     */
+    public synchronized void removeStrayLogs() {
+        for (TopicPartition tp : Set.copyOf(logs.logs().keySet())) {
+            if (!partitions.containsKey(tp)) {
+                remove(tp, "the cluster metadata does not assign it to node " + localNode);
+            }
+        }
+    }
+
+    /** Sends the ISR changes leaders want to the coordinator; each partition adopts the answer. */
+    public void maybeUpdateIsrs() {
+        long now = clock.millis();
+        long lagTimeMax = properties.replication().lagTimeMax().toMillis();
+        for (Partition partition : partitions.values()) {
+            List<Integer> proposed = partition.proposedIsr(now, lagTimeMax);
+            if (proposed == null) {
+                continue;
+            }
+            PartitionState state = partition.state();
+            TopicPartition tp = partition.topicPartition();
+            PartitionState accepted = null;
+            try {
+                accepted = coordinator.post("/internal/topics/" + tp.topic() + "/partitions/" + tp.partition() + "/isr",
+                        Map.of("leader_id", localNode, "leader_epoch", state.leaderEpoch(),
+                                "partition_epoch", state.partitionEpoch(), "isr", proposed),
+                        PartitionState.class);
+                LOG.info("ISR of {} changed from {} to {}", tp, state.isr(), accepted.isr());
+            } catch (SluiceException e) {
+                LOG.info("ISR change of {} to {} refused: {}", tp, proposed, e.getMessage());
+            } finally {
+                partition.isrChangeCompleted(accepted);
+            }
+        }
+    }
+
+    private static String storedTopicId(Path dir) throws IOException {
+        Path file = dir.resolve(TOPIC_ID_FILE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith("topic_id=")) {
+                return line.substring("topic_id=".length()).trim();
+            }
+        }
+        return null;
+    }
+}

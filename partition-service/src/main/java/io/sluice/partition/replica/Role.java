@@ -1,0 +1,7 @@
+package io.sluice.partition.replica;
+
+/** What this node is for a partition it hosts. */
+public enum Role {
+    LEADER,
+    FOLLOWER
+}

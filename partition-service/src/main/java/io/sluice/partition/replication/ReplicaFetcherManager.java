@@ -1,0 +1,67 @@
+package io.sluice.partition.replication;
+
+import io.sluice.metadata.NodeInfo;
+import io.sluice.partition.PartitionProperties;
+import io.sluice.partition.replica.Partition;
+import io.sluice.protocol.TopicPartition;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link ReplicaFetcher} per leader node this node follows partitions from: the cost of replication grows with
+ * the number of node pairs, not of partitions. A partition moves between fetchers when its leader changes.
+ */
+public final class ReplicaFetcherManager implements AutoCloseable {
+
+    private final int localNode;
+    private final PartitionProperties properties;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+    private final Map<Integer, ReplicaFetcher> fetchers = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Integer> leaderOf = new ConcurrentHashMap<>();
+
+    public ReplicaFetcherManager(PartitionProperties properties) {
+        this.localNode = properties.nodeId();
+        this.properties = properties;
+    }
+
+    /** Starts (or restarts, after a leader change) fetching {@code partition} from {@code leader}. */
+    public synchronized void addPartition(Partition partition, NodeInfo leader) {
+        removePartition(partition.topicPartition());
+        ReplicaFetcher fetcher = fetchers.computeIfAbsent(leader.id(), id -> {
+            ReplicaFetcher created = new ReplicaFetcher(leader, localNode, http, properties);
+            created.start();
+            return created;
+        });
+        if (!fetcher.leaderUrl().equals(leader.url())) {
+            fetcher.close();
+            fetcher = new ReplicaFetcher(leader, localNode, http, properties);
+            fetcher.start();
+            fetchers.put(leader.id(), fetcher);
+        }
+        fetcher.add(partition);
+        leaderOf.put(partition.topicPartition(), leader.id());
+    }
+
+    public synchronized void removePartition(TopicPartition tp) {
+        Integer leader = leaderOf.remove(tp);
+        if (leader != null) {
+            ReplicaFetcher fetcher = fetchers.get(leader);
+            if (fetcher != null) {
+                fetcher.remove(tp);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        fetchers.values().forEach(ReplicaFetcher::close);
+        fetchers.clear();
+        leaderOf.clear();
+        http.close();
+    }
+}
