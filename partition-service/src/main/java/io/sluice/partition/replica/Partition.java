@@ -191,9 +191,10 @@ public final class Partition {
 
     /**
      * The ISR this leader would like, if it differs from the current one and no change is in flight: followers
-     * lagging for longer than {@code lagTimeMaxMs} out, followers that reached the high watermark in.
+     * lagging for longer than {@code lagTimeMaxMs} out; followers that are alive, fetching, and reached the high
+     * watermark in.
      */
-    synchronized List<Integer> proposedIsr(long now, long lagTimeMaxMs) {
+    synchronized List<Integer> proposedIsr(long now, long lagTimeMaxMs, java.util.function.IntPredicate alive) {
         if (role != Role.LEADER || isrChangeInFlight || state == null) {
             return null;
         }
@@ -208,8 +209,9 @@ public final class Partition {
             boolean inIsr = state.isr().contains(replica);
             if (inIsr && follower != null && now - follower.lastCaughtUpTimeMs() <= lagTimeMaxMs) {
                 proposed.add(replica);
-            } else if (!inIsr && follower != null && follower.logEndOffset() >= highWatermark
-                    && follower.logEndOffset() != FollowerState.UNKNOWN) {
+            } else if (!inIsr && follower != null && follower.logEndOffset() != FollowerState.UNKNOWN
+                    && follower.logEndOffset() >= highWatermark && alive.test(replica)
+                    && now - follower.lastFetchTimeMs() <= lagTimeMaxMs) {
                 proposed.add(replica);
             }
         }

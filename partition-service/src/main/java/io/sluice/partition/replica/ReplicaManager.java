@@ -206,7 +206,9 @@ public final class ReplicaManager {
         long now = clock.millis();
         long lagTimeMax = properties.replication().lagTimeMax().toMillis();
         for (Partition partition : partitions.values()) {
-            List<Integer> proposed = partition.proposedIsr(now, lagTimeMax);
+            MetadataView view = metadata;
+            List<Integer> proposed = partition.proposedIsr(now, lagTimeMax,
+                    id -> view.node(id).map(NodeInfo::isAlive).orElse(false));
             if (proposed == null) {
                 continue;
             }
