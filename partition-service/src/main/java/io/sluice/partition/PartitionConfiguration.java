@@ -66,8 +66,8 @@ class PartitionConfiguration {
 
     @Bean
     ReplicaManager replicaManager(LogManager logs, CoordinatorClient coordinator, ReplicaFetcherManager fetchers,
-                                  PartitionProperties properties, Clock clock) {
-        return new ReplicaManager(logs, coordinator, fetchers, properties, clock);
+                                  PartitionProperties properties, Clock clock, MeterRegistry meters) {
+        return new ReplicaManager(logs, coordinator, fetchers, properties, clock, meters);
     }
 
     @Bean
@@ -82,7 +82,7 @@ class PartitionConfiguration {
 
     @Bean
     FetchService fetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties,
-                              Clock clock) {
-        return new FetchService(replicas, logScheduler, properties, clock);
+                              Clock clock, MeterRegistry meters) {
+        return new FetchService(replicas, logScheduler, properties, clock, meters);
     }
 }

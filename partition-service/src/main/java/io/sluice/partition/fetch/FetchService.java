@@ -1,5 +1,8 @@
 package io.sluice.partition.fetch;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.sluice.log.FetchIsolation;
 import io.sluice.log.LogReadResult;
 import io.sluice.log.PartitionLog;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -40,7 +44,11 @@ public final class FetchService {
     private final PartitionProperties properties;
     private final Clock clock;
 
-    public FetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties, Clock clock) {
+    private final MeterRegistry meters;
+
+    public FetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties, Clock clock,
+                        MeterRegistry meters) {
+        this.meters = meters;
         this.replicas = replicas;
         this.logScheduler = logScheduler;
         this.properties = properties;
@@ -64,7 +72,7 @@ public final class FetchService {
             int maxBytes = Math.min(orDefault(p.maxBytes(), DEFAULT_MAX_BYTES), totalBudget);
             reads.add(new Read(tp, p.fetchOffset(), maxBytes, PartitionBatches.ANY_EPOCH, FetchIsolation.HIGH_WATERMARK));
         }
-        return longPoll(reads, minBytes, maxWaitMs, log -> log::awaitHighWatermark);
+        return measured("consumer", longPoll(reads, minBytes, maxWaitMs, log -> log::awaitHighWatermark));
     }
 
     /** A follower fetch: records to the log end; the fetch offsets tell this leader how far each follower is. */
@@ -78,7 +86,26 @@ public final class FetchService {
             reads.add(new Read(tp, p.fetchOffset(), request.maxBytes(), p.leaderEpoch(), FetchIsolation.LOG_END));
         }
         long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());
-        return longPoll(reads, 1, maxWaitMs, log -> log::awaitLogEndOffset);
+        return measured("replica", longPoll(reads, 1, maxWaitMs, log -> log::awaitLogEndOffset));
+    }
+
+    /** Bytes sent per topic and fetch latency (long-poll waits included), by kind of reader. */
+    private Mono<List<FetchSection>> measured(String kind, Mono<List<FetchSection>> fetch) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return fetch.doOnNext(sections -> {
+                Timer.builder("sluice.partition.fetch.latency").description("Fetch latency, long-poll wait included")
+                        .tag("kind", kind).publishPercentileHistogram().register(meters)
+                        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                for (FetchSection section : sections) {
+                    if (!section.records().isEmpty()) {
+                        Counter.builder("sluice.partition.bytes.out").baseUnit("bytes").description("Record bytes sent")
+                                .tags("topic", section.topic(), "kind", kind).register(meters)
+                                .increment(section.records().length());
+                    }
+                }
+            });
+        });
     }
 
     private Mono<List<FetchSection>> longPoll(List<Read> reads, int minBytes, long maxWaitMs,
@@ -118,7 +145,7 @@ public final class FetchService {
             Partition partition = replicas.leaderPartition(tp, read.leaderEpoch());
             log = partition.log();
             LogReadResult result = log.read(read.offset(), read.maxBytes(), read.isolation(), true);
-            return new Outcome(new FetchSection(FetchResponseCodec.header(tp, null, result.offsets().highWatermark(),
+            return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null, result.offsets().highWatermark(),
                     result.offsets().logStartOffset(), result.offsets().logEndOffset(), result.records().length()),
                     result.records()), false);
         } catch (SluiceException e) {
@@ -130,7 +157,7 @@ public final class FetchService {
                 end = log.logEndOffset();
                 hw = log.highWatermark();
             }
-            return new Outcome(new FetchSection(FetchResponseCodec.header(tp, e.errorCode(), hw, start, end, 0),
+            return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, e.errorCode(), hw, start, end, 0),
                     io.sluice.log.FileRegion.empty()), true);
         }
     }

@@ -1,5 +1,7 @@
 package io.sluice.partition.replica;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.log.PartitionLog;
@@ -49,10 +51,16 @@ public final class ReplicaManager {
     private final Clock clock;
     private final int localNode;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final Counter isrShrinks;
+    private final Counter isrExpands;
     private volatile MetadataView metadata = MetadataView.empty();
 
     public ReplicaManager(LogManager logs, CoordinatorClient coordinator, ReplicaFetcherManager fetchers,
-                          PartitionProperties properties, Clock clock) {
+                          PartitionProperties properties, Clock clock, MeterRegistry meters) {
+        this.isrShrinks = Counter.builder("sluice.partition.isr.shrinks")
+                .description("ISR changes this node made as leader that removed replicas").register(meters);
+        this.isrExpands = Counter.builder("sluice.partition.isr.expands")
+                .description("ISR changes this node made as leader that added replicas").register(meters);
         this.logs = logs;
         this.coordinator = coordinator;
         this.fetchers = fetchers;
@@ -221,6 +229,12 @@ public final class ReplicaManager {
                                 "partition_epoch", state.partitionEpoch(), "isr", proposed),
                         PartitionState.class);
                 LOG.info("ISR of {} changed from {} to {}", tp, state.isr(), accepted.isr());
+                if (!accepted.isr().containsAll(state.isr())) {
+                    isrShrinks.increment();
+                }
+                if (!state.isr().containsAll(accepted.isr())) {
+                    isrExpands.increment();
+                }
             } catch (SluiceException e) {
                 LOG.info("ISR change of {} to {} refused: {}", tp, proposed, e.getMessage());
             } finally {
