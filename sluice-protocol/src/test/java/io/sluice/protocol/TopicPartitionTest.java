@@ -36,6 +36,15 @@ class TopicPartitionTest {
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
     }
 
+    /** Only the form toString() writes parses, so no two directory names can claim the same partition. */
+    @ParameterizedTest
+    @ValueSource(strings = {"orders-03", "orders-+3", "orders-00", "orders-\u0663"})
+    void whenThePartitionNumberIsNotInCanonicalFormShouldRefuse(String text) {
+        assertThatThrownBy(() -> TopicPartition.parse(text))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"my topic-3", "a/b-0", "..-1", "tópico-2"})
     void whenTheTopicPartIsIllegalShouldRefuseAsInvalidTopicName(String text) {
