@@ -120,10 +120,15 @@ public final class RecordBatch {
      * @throws CorruptRecordException if the length is smaller than a header
      */
     static int sizeAt(ByteBuffer buffer, int position) {
-        int batchLength = buffer.getInt(position + LENGTH_OFFSET);
+        return sizeAt(buffer, position, position);
+    }
+
+    /** As {@link #sizeAt(ByteBuffer, int)}, naming {@code reportedPosition} (e.g. a file position) on failure. */
+    static int sizeAt(ByteBuffer buffer, int index, long reportedPosition) {
+        int batchLength = buffer.getInt(index + LENGTH_OFFSET);
         if (batchLength < HEADER_SIZE - LOG_OVERHEAD || batchLength > Integer.MAX_VALUE - LOG_OVERHEAD) {
-            throw new CorruptRecordException("Record batch at offset " + buffer.getLong(position + BASE_OFFSET_OFFSET)
-                    + " (position " + position + ") has an impossible length " + batchLength);
+            throw new CorruptRecordException("Record batch at offset " + buffer.getLong(index + BASE_OFFSET_OFFSET)
+                    + " (position " + reportedPosition + ") has an impossible length " + batchLength);
         }
         return batchLength + LOG_OVERHEAD;
     }
