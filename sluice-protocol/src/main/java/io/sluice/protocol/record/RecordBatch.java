@@ -2,8 +2,6 @@ package io.sluice.protocol.record;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -302,8 +300,10 @@ public final class RecordBatch {
             return Collections.unmodifiableList(decodeRecords(compression));
         } catch (CorruptRecordException e) {
             throw corrupt(e.getMessage(), e);
-        } catch (IOException | UncheckedIOException | BufferUnderflowException | IndexOutOfBoundsException e) {
-            // Codec libraries report damaged frames with their own exception types; all of them mean the same here.
+        } catch (IOException | RuntimeException e) {
+            // Codec libraries report damaged frames with their own exception types, some unchecked (lz4-java throws a
+            // bare RuntimeException for a bad frame descriptor); on these bytes all of them mean the same. The cause
+            // is kept, so a genuine bug still shows in the stack trace.
             throw corrupt("has records that do not decode (" + compression.configName() + "): " + e, e);
         }
     }
