@@ -1,6 +1,7 @@
 package io.sluice.protocol.record;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -120,7 +121,7 @@ record BatchSpec(CompressionType compression, long baseOffset, int partitionLead
     }
 
     static byte[] utf8(String text) {
-        return text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String describe(byte[] bytes) {

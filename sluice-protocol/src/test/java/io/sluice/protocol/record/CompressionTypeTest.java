@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,7 +49,7 @@ class CompressionTypeTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 5, 15})
     void aSnappyStreamWithoutItsHeaderIsRejected(int length) {
-        byte[] truncatedHeader = java.util.Arrays.copyOf(RawBatch.compress(CompressionType.SNAPPY, new byte[] {1}), length);
+        byte[] truncatedHeader = Arrays.copyOf(RawBatch.compress(CompressionType.SNAPPY, new byte[] {1}), length);
 
         assertThatThrownBy(() -> decompress(CompressionType.SNAPPY, truncatedHeader)).isInstanceOf(IOException.class);
     }

@@ -8,9 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.sluice.protocol.ErrorCode;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -236,7 +238,7 @@ class RecordBatchCorruptionTest {
             byte[] garbage = switch (i % 4) {
                 case 0 -> randomBytes(random, random.nextInt(2 * section.length + 1));
                 case 1 -> damage(random, section);
-                case 2 -> java.util.Arrays.copyOf(section, random.nextInt(section.length)); // stream cut short
+                case 2 -> Arrays.copyOf(section, random.nextInt(section.length)); // stream cut short
                 default -> keepFrameHeader(random, section);
             };
             ByteBuffer batch = RawBatch.of(compression, spec.records().size(), spec.records().size() - 1, garbage);
@@ -244,6 +246,23 @@ class RecordBatchCorruptionTest {
             view.ensureValid();
 
             assertCorruptOrDecodes(view, decoded -> assertThat(decoded).hasSize(spec.records().size()));
+        }
+    }
+
+    /** Codec frame headers (magic, flags, sizes, checksums) damaged bit by bit: corruption or, if the bit is inert, the records. */
+    @ParameterizedTest
+    @EnumSource(value = CompressionType.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+    void everyBitOfTheCodecFrameHeaderDamagedUnderAValidCrcIsCorruptionOrHarmless(CompressionType compression) {
+        BatchSpec spec = BatchSpec.ofValues(compression, 5);
+        byte[] section = RawBatch.section(spec.encode());
+        for (int position = 0; position < Math.min(32, section.length); position++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] damaged = section.clone();
+                damaged[position] ^= (byte) (1 << bit);
+                RecordBatch batch = RecordBatch.readFrom(RawBatch.of(compression, 5, 4, damaged));
+
+                assertCorruptOrDecodes(batch, decoded -> assertThat(decoded).hasSize(5));
+            }
         }
     }
 
@@ -276,7 +295,7 @@ class RecordBatchCorruptionTest {
     })
     void aSnappyChunkWithAnImpossibleLengthIsCorruption(String chunk) {
         String[] parts = chunk.split("\\|");
-        java.io.ByteArrayOutputStream section = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream section = new ByteArrayOutputStream();
         section.writeBytes(new byte[] {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0, 0, 0, 0, 1, 0, 0, 0, 1});
         section.writeBytes(ByteBuffer.allocate(4).putInt(Integer.parseInt(parts[0].trim())).array());
         for (String hex : parts[1].trim().split(" ")) {

@@ -11,6 +11,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 
 /**
@@ -88,7 +89,7 @@ class RecordBatchFuzzProperties {
     @Provide
     Arbitrary<Integer> cuts() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, Arbitraries.just(0)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 100)));
+                Tuple.of(3, Arbitraries.just(0)),
+                Tuple.of(1, Arbitraries.integers().between(1, 100)));
     }
 }
