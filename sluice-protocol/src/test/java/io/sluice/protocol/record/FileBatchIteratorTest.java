@@ -90,7 +90,9 @@ class FileBatchIteratorTest {
 
     @Test
     void aFileCutAtAnyLengthStopsAtTheEndOfTheLastCompleteBatch() throws IOException {
-        List<ByteBuffer> batches = batches(3);
+        List<ByteBuffer> batches = List.of(BatchSpec.ofValues(CompressionType.NONE, 3).encode(),
+                BatchSpec.ofValues(CompressionType.ZSTD, 8).withBaseOffset(3).encode(),
+                BatchSpec.ofValues(CompressionType.LZ4, 5).withBaseOffset(11).encode());
         Path file = write("torn.log", batches);
         List<Long> ends = new ArrayList<>(List.of(0L));
         for (ByteBuffer batch : batches) {

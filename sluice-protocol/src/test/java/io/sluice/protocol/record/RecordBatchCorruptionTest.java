@@ -36,7 +36,7 @@ class RecordBatchCorruptionTest {
     void aFlippedBitFromMagicToTheEndFailsTheCrcCheck(CompressionType compression) {
         Random random = new Random(compression.ordinal());
         RandomBatches batches = new RandomBatches(compression.ordinal());
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 12; i++) {
             ByteBuffer original = batches.batch(compression).encode();
             for (int flip = 0; flip < 50; flip++) {
                 ByteBuffer damaged = BatchAssertions.copy(original);
@@ -53,7 +53,7 @@ class RecordBatchCorruptionTest {
     void severalDamagedBytesFailTheCrcCheck(CompressionType compression) {
         Random random = new Random(100 + compression.ordinal());
         RandomBatches batches = new RandomBatches(100 + compression.ordinal());
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 120; i++) {
             ByteBuffer damaged = batches.batch(compression).encode();
             int damage = 2 + random.nextInt(8);
             for (int j = 0; j < damage; j++) {
@@ -232,7 +232,7 @@ class RecordBatchCorruptionTest {
     void aGarbageCompressedPayloadUnderAValidCrcIsCorruption(CompressionType compression) {
         Random random = new Random(200 + compression.ordinal());
         RandomBatches batches = new RandomBatches(200 + compression.ordinal());
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 160; i++) {
             BatchSpec spec = batches.batch(compression);
             byte[] section = RawBatch.section(spec.encode());
             byte[] garbage = switch (i % 4) {
