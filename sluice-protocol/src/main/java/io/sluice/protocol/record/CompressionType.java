@@ -12,7 +12,6 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
-import org.xerial.snappy.SnappyInputStream;
 import org.xerial.snappy.SnappyOutputStream;
 
 /**
@@ -20,7 +19,8 @@ import org.xerial.snappy.SnappyOutputStream;
  * clients use for each codec so that compressed batches are readable by either side:
  * <ul>
  *   <li>gzip: RFC 1952 stream (JDK).</li>
- *   <li>snappy: snappy-java's block stream ({@code SnappyOutputStream}), not the Snappy framing format.</li>
+ *   <li>snappy: snappy-java's block stream ({@code SnappyOutputStream}), not the Snappy framing format; read by
+ *       {@link SnappyBlockInputStream}, which checks chunk lengths before allocating.</li>
  *   <li>lz4: the LZ4 frame format with independent 64 KiB blocks and no content checksum.</li>
  *   <li>zstd: a standard zstd frame (zstd-jni).</li>
  * </ul>
@@ -58,7 +58,7 @@ public enum CompressionType {
 
         @Override
         InputStream decompressing(InputStream in) throws IOException {
-            return new SnappyInputStream(in);
+            return new SnappyBlockInputStream(in);
         }
     },
     LZ4(3, "lz4") {

@@ -44,7 +44,7 @@ public final class FileBatchIterator {
         header.clear();
         readFully(channel, header, position);
         header.flip();
-        int size = RecordBatch.sizeAt(header, 0);
+        int size = RecordBatch.sizeAt(header, 0, position);
         if (size > maxBatchSize) {
             throw new CorruptRecordException("Record batch at file position " + position + " claims " + size
                     + " bytes, more than the maximum " + maxBatchSize);

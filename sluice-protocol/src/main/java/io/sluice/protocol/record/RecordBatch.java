@@ -2,8 +2,6 @@ package io.sluice.protocol.record;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -120,10 +118,15 @@ public final class RecordBatch {
      * @throws CorruptRecordException if the length is smaller than a header
      */
     static int sizeAt(ByteBuffer buffer, int position) {
-        int batchLength = buffer.getInt(position + LENGTH_OFFSET);
+        return sizeAt(buffer, position, position);
+    }
+
+    /** As {@link #sizeAt(ByteBuffer, int)}, naming {@code reportedPosition} (e.g. a file position) on failure. */
+    static int sizeAt(ByteBuffer buffer, int index, long reportedPosition) {
+        int batchLength = buffer.getInt(index + LENGTH_OFFSET);
         if (batchLength < HEADER_SIZE - LOG_OVERHEAD || batchLength > Integer.MAX_VALUE - LOG_OVERHEAD) {
-            throw new CorruptRecordException("Record batch at offset " + buffer.getLong(position + BASE_OFFSET_OFFSET)
-                    + " (position " + position + ") has an impossible length " + batchLength);
+            throw new CorruptRecordException("Record batch at offset " + buffer.getLong(index + BASE_OFFSET_OFFSET)
+                    + " (position " + reportedPosition + ") has an impossible length " + batchLength);
         }
         return batchLength + LOG_OVERHEAD;
     }
@@ -297,8 +300,10 @@ public final class RecordBatch {
             return Collections.unmodifiableList(decodeRecords(compression));
         } catch (CorruptRecordException e) {
             throw corrupt(e.getMessage(), e);
-        } catch (IOException | UncheckedIOException | BufferUnderflowException | IndexOutOfBoundsException e) {
-            // Codec libraries report damaged frames with their own exception types; all of them mean the same here.
+        } catch (IOException | RuntimeException e) {
+            // Codec libraries report damaged frames with their own exception types, some unchecked (lz4-java throws a
+            // bare RuntimeException for a bad frame descriptor); on these bytes all of them mean the same. The cause
+            // is kept, so a genuine bug still shows in the stack trace.
             throw corrupt("has records that do not decode (" + compression.configName() + "): " + e, e);
         }
     }

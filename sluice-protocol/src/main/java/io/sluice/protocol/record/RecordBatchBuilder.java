@@ -93,10 +93,19 @@ public final class RecordBatchBuilder {
         return append(timestamp, key, value, List.of());
     }
 
-    /** Appends the next record; its offset is the previous record's plus one. Key, value and header values may be null. */
+    /**
+     * Appends the next record; its offset is the previous record's plus one. Key, value and header values may be null.
+     *
+     * @throws IllegalArgumentException if {@code timestamp} is negative but not {@link RecordBatch#NO_TIMESTAMP}
+     *                                  (as in Kafka: maxTimestamp could not represent it)
+     */
     public RecordBatchBuilder append(long timestamp, byte[] key, byte[] value, List<Header> headers) {
         if (built) {
             throw new IllegalStateException("batch already built");
+        }
+        if (timestamp < 0 && timestamp != RecordBatch.NO_TIMESTAMP) {
+            throw new IllegalArgumentException("Invalid negative timestamp " + timestamp
+                    + "; only " + RecordBatch.NO_TIMESTAMP + " (no timestamp) may be negative");
         }
         if (recordCount == 0) {
             baseTimestamp = timestamp;
