@@ -196,11 +196,12 @@ public final class PartitionLog implements AutoCloseable {
         }
         LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? hw : end;
         if (fetchOffset >= bound.offset()) {
-            return new LogReadResult(fetchOffset, FileRegion.empty(), offsets);
+            return new LogReadResult(fetchOffset, FileRegion.empty(), fetchOffset, offsets);
         }
         try {
-            FileRegion region = local.read(fetchOffset, maxBytes, bound, minOneBatch);
-            return new LogReadResult(fetchOffset, region == null ? FileRegion.empty() : region, offsets);
+            LogSegment.Read read = local.read(fetchOffset, maxBytes, bound, minOneBatch);
+            return read == null ? new LogReadResult(fetchOffset, FileRegion.empty(), fetchOffset, offsets)
+                    : new LogReadResult(fetchOffset, read.region(), read.nextOffset(), offsets);
         } catch (IOException e) {
             // Not marked offline: a reader racing a truncation can see a shorter file than its snapshot promised.
             throw new SluiceException(ErrorCode.STORAGE_ERROR, "Read of " + name + " at offset " + fetchOffset

@@ -162,13 +162,14 @@ final class SegmentedLog {
      * Whole batches from the one holding {@code fetchOffset}, below {@code bound} (a published log end or high
      * watermark); null if no batch below the bound holds it or a later offset.
      */
-    FileRegion read(long fetchOffset, int maxBytes, LogOffsetMetadata bound, boolean minOneBatch) throws IOException {
+    LogSegment.Read read(long fetchOffset, int maxBytes, LogOffsetMetadata bound, boolean minOneBatch)
+            throws IOException {
         for (LogSegment segment = segments.floor(fetchOffset);
              segment != null && segment.baseOffset() <= bound.segmentBaseOffset();
              segment = segments.higher(segment.baseOffset())) {
-            FileRegion region = segment.read(fetchOffset, maxBytes, maxPosition(segment, bound), minOneBatch);
-            if (region != null) {
-                return region;
+            LogSegment.Read read = segment.read(fetchOffset, maxBytes, maxPosition(segment, bound), minOneBatch);
+            if (read != null) {
+                return read;
             }
         }
         return null;

@@ -54,6 +54,7 @@ class ConcurrentAccessTest {
                         assertThat(expected == -1 || b.baseOffset() == expected).as("contiguous").isTrue();
                         expected = b.nextOffset();
                     }
+                    assertThat(result.nextFetchOffset()).isEqualTo(batches.isEmpty() ? from : expected);
                     if (from < bound) {
                         assertThat(batches).isNotEmpty();
                         assertThat(batches.getFirst().baseOffset()).isLessThanOrEqualTo(from);
