@@ -354,7 +354,16 @@ final class LogSegment {
 
     /** Forces the log file and the indexes to disk. */
     void flush() throws IOException {
+        flushLog();
+        flushIndexes();
+    }
+
+    /** Forces the log file to disk (fdatasync: content and size, not timestamps). */
+    void flushLog() throws IOException {
         channel.force(false);
+    }
+
+    void flushIndexes() {
         offsetIndex.flush();
         timeIndex.flush();
     }

@@ -87,6 +87,10 @@ final class SegmentedLog {
             return active;
         }
         active.onBecomeInactive();
+        if (recoveryPoint >= logEnd.offset()) {
+            // Its data is already flushed, so no later flush covers it: make its sealed indexes durable now.
+            active.flushIndexes();
+        }
         LogSegment rolled = LogSegment.create(dir, logEnd.offset(), config, channels);
         segments.add(rolled);
         directoryNeedsSync = true;
@@ -141,11 +145,18 @@ final class SegmentedLog {
         if (offset <= recoveryPoint) {
             return;
         }
+        LogSegment active = segments.last();
         for (LogSegment segment : segments.from(recoveryPoint)) {
             if (segment.baseOffset() >= offset) {
                 break;
             }
-            segment.flush();
+            if (segment == active) {
+                // Recovery always rebuilds the indexes of the segment holding the recovery point, which the active
+                // segment then is; syncing them would only triple the cost of a flush (three syncs, not one).
+                segment.flushLog();
+            } else {
+                segment.flush();
+            }
         }
         if (directoryNeedsSync) {
             // A new segment file's directory entry must be durable before the recovery point passes over it.
@@ -219,6 +230,10 @@ final class SegmentedLog {
     void closeCleanly() throws IOException {
         try {
             flushUpTo(logEnd.offset());
+            // The next open trusts these indexes (no recovery after a clean shutdown), so seal and sync them too.
+            LogSegment active = segments.last();
+            active.onBecomeInactive();
+            active.flushIndexes();
             for (LogSegment segment : segments.all()) {
                 segment.close();
             }

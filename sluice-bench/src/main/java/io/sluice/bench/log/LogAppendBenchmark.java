@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -23,11 +25,11 @@ import java.util.stream.Stream;
  * disk. A report, not a test: it prints figures and asserts nothing.
  *
  * <pre>
- *   java -cp … io.sluice.bench.log.LogAppendBenchmark [--bytes=1g] [--flush-bytes=64m] [--dir=/path]
+ *   java -cp … io.sluice.bench.log.LogAppendBenchmark [--bytes=1g] [--flush-bytes=64m] [--reps=3] [--dir=/path]
  * </pre>
  *
- * Cases, each on fresh files in a temporary directory (on the disk of {@code --dir}, default java.io.tmpdir) and
- * after a warm-up pass:
+ * Cases, each on fresh files in a temporary directory (on the disk of {@code --dir}, default java.io.tmpdir), after
+ * a warm-up pass, repeated and interleaved (medians reported, since the machine may be shared):
  * <ol>
  *   <li>raw: a plain FileChannel writing the same 64 KiB batch bytes sequentially, no fsync;</li>
  *   <li>log append, flush off (Kafka's default): {@code appendAsLeader} of 64 KiB batches of 1 KiB records;</li>
@@ -55,52 +57,68 @@ public final class LogAppendBenchmark {
     public static void main(String[] args) throws IOException {
         long bytes = 1L << 30;
         long flushBytes = 64L << 20;
+        int reps = 3;
         Path parent = Path.of(System.getProperty("java.io.tmpdir"));
         for (String arg : args) {
             if (arg.startsWith("--bytes=")) {
                 bytes = parseSize(arg.substring("--bytes=".length()));
             } else if (arg.startsWith("--flush-bytes=")) {
                 flushBytes = parseSize(arg.substring("--flush-bytes=".length()));
+            } else if (arg.startsWith("--reps=")) {
+                reps = Integer.parseInt(arg.substring("--reps=".length()));
             } else if (arg.startsWith("--dir=")) {
                 parent = Path.of(arg.substring("--dir=".length()));
             } else {
-                System.err.println("usage: LogAppendBenchmark [--bytes=1g] [--flush-bytes=64m] [--dir=/path]");
+                System.err.println("usage: LogAppendBenchmark [--bytes=1g] [--flush-bytes=64m] [--reps=3] [--dir=/path]");
                 System.exit(2);
             }
         }
         Path root = Files.createTempDirectory(Files.createDirectories(parent), "sluice-log-bench");
         try {
-            new LogAppendBenchmark(root).run(bytes, flushBytes);
+            new LogAppendBenchmark(root).run(bytes, flushBytes, reps);
         } finally {
             deleteRecursively(root);
         }
     }
 
-    private void run(long bytes, long flushBytes) throws IOException {
-        System.out.printf(Locale.ROOT, "sluice-log append benchmark: %s per case (%s with fsync), batch %d bytes "
-                        + "(%d records of %d bytes), dir %s, java %s%n", human(bytes), human(flushBytes),
-                batch.remaining(), RECORDS_PER_BATCH, RECORD_SIZE, root, Runtime.version());
+    private void run(long bytes, long flushBytes, int reps) throws IOException {
+        System.out.printf(Locale.ROOT, "sluice-log append benchmark: %s per case (%s with fsync), %d repetitions, "
+                        + "batch %d bytes (%d records of %d bytes), dir %s, java %s, %d cpus%n", human(bytes),
+                human(flushBytes), reps, batch.remaining(), RECORDS_PER_BATCH, RECORD_SIZE, root, Runtime.version(),
+                Runtime.getRuntime().availableProcessors());
 
         long warmup = Math.min(bytes, 128L << 20);
         rawWrite(warmup, false);
-        logAppend(warmup, LogConfig.defaults(), true);
+        logAppend(warmup, LogConfig.defaults(), false);
 
-        Result raw = rawWrite(bytes, false);
-        Result append = logAppend(bytes, LogConfig.defaults(), false);
-        Result read = lastRead;
-        Result rawFsync = rawWrite(flushBytes, true);
-        Result appendFsync = logAppend(flushBytes, LogConfig.defaults().withFlushMessages(1), true);
+        // Cases alternate within each repetition so that load from elsewhere on the machine hits both alike.
+        List<Result> raw = new ArrayList<>();
+        List<Result> append = new ArrayList<>();
+        List<Result> read = new ArrayList<>();
+        List<Result> rawFsync = new ArrayList<>();
+        List<Result> appendFsync = new ArrayList<>();
+        for (int rep = 0; rep < reps; rep++) {
+            raw.add(rawWrite(bytes, false));
+            append.add(logAppend(bytes, LogConfig.defaults(), true));
+            read.add(lastRead);
+            rawFsync.add(rawWrite(flushBytes, true));
+            appendFsync.add(logAppend(flushBytes, LogConfig.defaults().withFlushMessages(1), false));
+            System.out.printf(Locale.ROOT, "  rep %d: raw %.0f, append %.0f, read %.0f, raw+fsync %.1f, "
+                            + "append+fsync %.1f MB/s%n", rep + 1, raw.getLast().mbPerSecond(),
+                    append.getLast().mbPerSecond(), read.getLast().mbPerSecond(), rawFsync.getLast().mbPerSecond(),
+                    appendFsync.getLast().mbPerSecond());
+        }
 
         System.out.println();
-        print("1 raw FileChannel write, no fsync", raw);
-        print("2 PartitionLog.appendAsLeader, flush off", append);
+        System.out.println("median of " + reps + " [min - max]");
+        print("1  raw FileChannel write, no fsync", raw);
+        print("2  PartitionLog.appendAsLeader, flush off", append);
         print("3a raw FileChannel write + fsync per batch", rawFsync);
         print("3b PartitionLog.appendAsLeader, flush.messages=1", appendFsync);
-        print("4 PartitionLog read + transferTo /dev/null", read);
-        System.out.printf(Locale.ROOT, "%nappend/raw (flush off):           %5.1f %%%n",
-                100.0 * append.mbPerSecond() / raw.mbPerSecond());
-        System.out.printf(Locale.ROOT, "append/raw (fsync every batch):   %5.1f %%%n",
-                100.0 * appendFsync.mbPerSecond() / rawFsync.mbPerSecond());
+        print("4  PartitionLog read + transferTo /dev/null", read);
+        System.out.printf(Locale.ROOT, "%nappend/raw, flush off:          %5.1f %% (median of per-repetition ratios)%n",
+                medianRatio(append, raw));
+        System.out.printf(Locale.ROOT, "append/raw, fsync every batch:  %5.1f %%%n", medianRatio(appendFsync, rawFsync));
     }
 
     private Result lastRead;
@@ -139,7 +157,7 @@ public final class LogAppendBenchmark {
     }
 
     /** Case 2 and 3b (and case 4 after case 2): appends to a fresh partition log. */
-    private Result logAppend(long totalBytes, LogConfig config, boolean skipRead) throws IOException {
+    private Result logAppend(long totalBytes, LogConfig config, boolean measureRead) throws IOException {
         Path dir = root.resolve("bench-0");
         int batchBytes = batch.remaining();
         long batches = totalBytes / batchBytes;
@@ -151,7 +169,7 @@ public final class LogAppendBenchmark {
             }
             long elapsed = System.nanoTime() - start;
             result = new Result(batches * batchBytes, batches * RECORDS_PER_BATCH, elapsed);
-            if (!skipRead) {
+            if (measureRead) {
                 lastRead = sequentialRead(log);
             }
         }
@@ -206,9 +224,21 @@ public final class LogAppendBenchmark {
         }
     }
 
-    private static void print(String name, Result r) {
-        System.out.printf(Locale.ROOT, "%-50s %9.1f MB/s %12.0f records/s  (%s in %.2f s)%n", name, r.mbPerSecond(),
-                r.recordsPerSecond(), human(r.bytes()), r.seconds());
+    private static void print(String name, List<Result> results) {
+        List<Result> sorted = results.stream().sorted(Comparator.comparingDouble(Result::mbPerSecond)).toList();
+        Result median = sorted.get(sorted.size() / 2);
+        System.out.printf(Locale.ROOT, "%-50s %8.1f MB/s [%7.1f - %7.1f] %10.0f records/s  (%s per run)%n", name,
+                median.mbPerSecond(), sorted.getFirst().mbPerSecond(), sorted.getLast().mbPerSecond(),
+                median.recordsPerSecond(), human(median.bytes()));
+    }
+
+    private static double medianRatio(List<Result> measured, List<Result> baseline) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < measured.size(); i++) {
+            ratios.add(100.0 * measured.get(i).mbPerSecond() / baseline.get(i).mbPerSecond());
+        }
+        ratios.sort(null);
+        return ratios.get(ratios.size() / 2);
     }
 
     private static long parseSize(String text) {
