@@ -2,7 +2,6 @@ package io.sluice.log;
 
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
-import io.sluice.protocol.record.CorruptRecordException;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.TimestampType;
 import java.io.IOException;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 
 /**
  * The log of one partition replica: a directory of {@link LogSegment}s, a {@link LeaderEpochCache} and a state
@@ -47,15 +44,13 @@ public final class PartitionLog implements AutoCloseable {
     private final SegmentedLog local;
     private final LeaderEpochCache epochCache;
     private final LogStateCheckpoint stateCheckpoint;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final OffsetWaiters highWatermarkWaiters = new OffsetWaiters(this::highWatermarkOffset);
+    private final OffsetWaiters highWatermarkWaiters = new OffsetWaiters(this::highWatermark);
     private final OffsetWaiters logEndWaiters = new OffsetWaiters(this::logEndOffset);
+    private final WriterGuard guard;
 
     private volatile LogConfig config;
     private volatile LogOffsetMetadata highWatermark;
     private volatile long logStartOffset;
-    private volatile SluiceException offline;
-    private volatile boolean closed;
 
     private PartitionLog(Path dir, LogConfig config, Clock clock, LogChannelFactory channels,
                          LogLoader.Loaded loaded) throws IOException {
@@ -69,6 +64,7 @@ public final class PartitionLog implements AutoCloseable {
         this.stateCheckpoint = new LogStateCheckpoint(dir);
         this.logStartOffset = loaded.logStartOffset();
         this.highWatermark = local.offsetMetadata(loaded.highWatermark());
+        this.guard = new WriterGuard(name, List.of(highWatermarkWaiters, logEndWaiters));
     }
 
     /**
@@ -105,7 +101,7 @@ public final class PartitionLog implements AutoCloseable {
     public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch) {
         LogConfig cfg = config;
         ValidatedRecords validated = ValidatedRecords.forLeader(records, cfg);
-        return write("append", () -> {
+        return guard.write("append", () -> {
             OptionalInt latest = epochCache.latestEpoch();
             if (latest.isPresent() && leaderEpoch < latest.getAsInt()) {
                 throw ErrorCode.FENCED_LEADER_EPOCH.exception("Append to " + name + " in leader epoch " + leaderEpoch
@@ -113,15 +109,8 @@ public final class PartitionLog implements AutoCloseable {
             }
             long now = clock.millis();
             boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
-            long next = local.logEnd().offset();
-            for (RecordBatch batch : validated.batches()) {
-                batch.setBaseOffset(next);
-                batch.setPartitionLeaderEpoch(leaderEpoch);
-                if (logAppendTime) {
-                    batch.setLogAppendTime(now);
-                }
-                next = batch.nextOffset();
-            }
+            validated.assignOffsets(local.logEnd().offset(), leaderEpoch,
+                    logAppendTime ? now : RecordBatch.NO_TIMESTAMP);
             maybeAssignEpoch(leaderEpoch, validated.firstOffset());
             append(validated, cfg, now);
             return new AppendResult(validated.firstOffset(), validated.lastOffset(),
@@ -140,14 +129,8 @@ public final class PartitionLog implements AutoCloseable {
     public AppendResult appendAsFollower(ByteBuffer records) {
         LogConfig cfg = config;
         ValidatedRecords validated = ValidatedRecords.forFollower(records, cfg);
-        return write("append", () -> {
-            long expected = local.logEnd().offset();
-            for (RecordBatch batch : validated.batches()) {
-                if (batch.baseOffset() != expected) {
-                    throw new UnexpectedAppendOffsetException(name, expected, batch.baseOffset());
-                }
-                expected = batch.nextOffset();
-            }
+        return guard.write("append", () -> {
+            validated.ensureContinues(name, local.logEnd().offset());
             for (RecordBatch batch : validated.batches()) {
                 maybeAssignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
             }
@@ -186,7 +169,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws SluiceException OFFSET_OUT_OF_RANGE below the log start or above the log end; STORAGE_ERROR offline
      */
     public LogReadResult read(long fetchOffset, int maxBytes, FetchIsolation isolation, boolean minOneBatch) {
-        ensureUsable();
+        guard.ensureUsable();
         LogOffsetMetadata end = local.logEnd();
         LogOffsetMetadata hw = highWatermark;
         long start = logStartOffset;
@@ -224,7 +207,7 @@ public final class PartitionLog implements AutoCloseable {
      * {@code isolation} sets; empty if there is none (a consumer then starts at the latest offset). Lock-free.
      */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp, FetchIsolation isolation) {
-        ensureUsable();
+        guard.ensureUsable();
         LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? highWatermark : local.logEnd();
         try {
             return local.offsetForTimestamp(timestamp, logStartOffset, bound);
@@ -274,11 +257,11 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Applies new settings (altered topic configs) to later appends, rolls and retention passes. */
     public void updateConfig(LogConfig newConfig) {
-        write("config update", () -> config = newConfig);
+        guard.write("config update", () -> config = newConfig);
     }
 
     public boolean isOffline() {
-        return offline != null;
+        return guard.isOffline();
     }
 
     // ------------------------------------------------- high watermark, waiting
@@ -289,7 +272,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return the high watermark now in force
      */
     public long updateHighWatermark(long offset) {
-        return write("high watermark update", () -> {
+        return guard.write("high watermark update", () -> {
             setHighWatermark(Math.min(Math.max(offset, logStartOffset), local.logEnd().offset()));
             return highWatermark.offset();
         });
@@ -302,7 +285,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return whether it moved
      */
     public boolean maybeIncrementHighWatermark(long offset) {
-        return write("high watermark update", () -> {
+        return guard.write("high watermark update", () -> {
             long target = Math.min(offset, local.logEnd().offset());
             if (target <= highWatermark.offset()) {
                 return false;
@@ -338,13 +321,13 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Where {@code epoch} ended in this log (KIP-101/279), for a follower finding its divergence point. */
     public EpochEndOffset endOffsetForEpoch(int epoch) {
-        ensureUsable();
+        guard.ensureUsable();
         return epochCache.endOffsetFor(epoch, local.logEnd().offset());
     }
 
     /** Records that this replica became leader in {@code epoch} at the current log end (no-op unless newer). */
     public void assignEpochStartOffset(int epoch) {
-        write("leader epoch update", () -> {
+        guard.write("leader epoch update", () -> {
             maybeAssignEpoch(epoch, local.logEnd().offset());
             return null;
         });
@@ -365,7 +348,7 @@ public final class PartitionLog implements AutoCloseable {
      */
     public boolean truncateTo(long offset) {
         requireNonNegative(offset);
-        return write("truncation", () -> {
+        return guard.write("truncation", () -> {
             if (offset >= local.logEnd().offset()) {
                 return false;
             }
@@ -390,7 +373,7 @@ public final class PartitionLog implements AutoCloseable {
      */
     public void truncateFullyAndStartAt(long offset) {
         requireNonNegative(offset);
-        write("restart", () -> {
+        guard.write("restart", () -> {
             restartAt(offset);
             return null;
         });
@@ -416,7 +399,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return the number of segments deleted
      */
     public int deleteOldSegments() {
-        return write("retention", () -> {
+        return guard.write("retention", () -> {
             LogConfig cfg = config;
             long now = clock.millis();
             List<LogSegment> expired = Retention.deletable(local.segments(), highWatermark.offset(), logStartOffset,
@@ -439,7 +422,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws SluiceException OFFSET_OUT_OF_RANGE if {@code offset} is above the high watermark
      */
     public long deleteRecordsBefore(long offset) {
-        return write("delete records", () -> {
+        return guard.write("delete records", () -> {
             if (offset < 0 || offset > highWatermark.offset()) {
                 throw outOfRange(offset, logStartOffset, highWatermark.offset());
             }
@@ -464,7 +447,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Fsyncs everything written so far and moves the recovery point to the log end. */
     public void flush() {
-        write("flush", () -> {
+        guard.write("flush", () -> {
             local.flushUpTo(local.logEnd().offset());
             return null;
         });
@@ -478,7 +461,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return whether anything was flushed
      */
     public boolean maybeFlush() {
-        return write("flush", () -> {
+        return guard.write("flush", () -> {
             long now = clock.millis();
             local.deleteDueFiles(now);
             long end = local.logEnd().offset();
@@ -493,7 +476,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Persists the recovery point, high watermark and log start offset (the owner calls this periodically). */
     public void checkpoint() {
-        write("checkpoint", () -> {
+        guard.write("checkpoint", () -> {
             writeCheckpoint(false);
             return null;
         });
@@ -513,22 +496,10 @@ public final class PartitionLog implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            failWaiters(new SluiceException(ErrorCode.STORAGE_ERROR, "Log " + name + " is closed"));
-            if (offline != null) {
-                local.closeFiles();
-                return;
-            }
+        guard.close(() -> {
             local.closeCleanly();
             writeCheckpoint(true);
-        } finally {
-            lock.unlock();
-        }
+        }, local::closeFiles);
     }
 
     /**
@@ -536,87 +507,18 @@ public final class PartitionLog implements AutoCloseable {
      * runs recovery. For tests of recovery.
      */
     void abandon() throws IOException {
-        lock.lock();
-        try {
-            closed = true;
-            local.closeFiles();
-        } finally {
-            lock.unlock();
-        }
+        guard.close(local::closeFiles, local::closeFiles);
     }
 
     /** Deletes the files of this closed log (its partition was removed from this node). */
     void deleteFiles() throws IOException {
-        lock.lock();
-        try {
-            if (!closed) {
-                throw new IllegalStateException("close " + name + " before deleting it");
-            }
-            local.deleteAllFiles();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @FunctionalInterface
-    private interface StorageAction<T> {
-        T run() throws IOException;
-    }
-
-    /**
-     * Runs a state change under the writer lock. A refusal ({@link SluiceException}) leaves the log as it was; any
-     * other failure (I/O, corrupt data on disk, a broken invariant) takes the log offline.
-     */
-    private <T> T write(String operation, StorageAction<T> action) {
-        lock.lock();
-        try {
-            ensureUsable();
-            return action.run();
-        } catch (CorruptRecordException e) {
-            throw markOffline(operation, e);
-        } catch (SluiceException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw markOffline(operation, e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private SluiceException markOffline(String operation, Throwable cause) {
-        SluiceException error = new SluiceException(ErrorCode.STORAGE_ERROR, "Log " + name + " failed during "
-                + operation + " and is offline: " + cause, cause);
-        if (offline == null) {
-            offline = error;
-            failWaiters(error);
-        }
-        return error;
-    }
-
-    private void failWaiters(SluiceException cause) {
-        Supplier<SluiceException> failure = () -> new SluiceException(cause.errorCode(), cause.getMessage(), cause);
-        highWatermarkWaiters.failAll(failure);
-        logEndWaiters.failAll(failure);
-    }
-
-    private void ensureUsable() {
-        SluiceException failure = offline;
-        if (failure != null) {
-            throw new SluiceException(ErrorCode.STORAGE_ERROR, failure.getMessage(), failure);
-        }
-        if (closed) {
-            throw new SluiceException(ErrorCode.STORAGE_ERROR, "Log " + name + " is closed");
-        }
+        guard.whenClosed(local::deleteAllFiles);
     }
 
     private void requireNonNegative(long offset) {
         if (offset < 0) {
             throw ErrorCode.INVALID_OFFSET.exception("Offset " + offset + " for " + name + " is negative");
         }
-    }
-
-    private long highWatermarkOffset() {
-        return highWatermark.offset();
     }
 
     private SluiceException outOfRange(long offset, long start, long end) {
