@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -386,7 +387,9 @@ final class LogSegment {
     void markDeleted() throws IOException {
         Path log = logFile;
         Path renamed = LogFileUtils.deletedFile(log);
-        Files.move(log, renamed);
+        // A segment with the same base offset may have been deleted moments ago (a follower truncating again):
+        // replacing its renamed file is harmless, as its channel stays open until its own deletion.
+        Files.move(log, renamed, StandardCopyOption.REPLACE_EXISTING);
         logFile = renamed;
         offsetIndex.renameTo(LogFileUtils.deletedFile(offsetIndex.file()));
         timeIndex.renameTo(LogFileUtils.deletedFile(timeIndex.file()));
