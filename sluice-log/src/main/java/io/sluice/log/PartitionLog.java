@@ -163,8 +163,9 @@ public final class PartitionLog implements AutoCloseable {
     /**
      * Reads whole batches from the one holding {@code fetchOffset}, up to {@code maxBytes} (but with
      * {@code minOneBatch} at least one batch, however large), below the log end ({@link FetchIsolation#LOG_END},
-     * followers) or the high watermark (consumers). An offset between the bound and the log end reads nothing.
-     * Lock-free.
+     * followers) or the high watermark (consumers). An offset between the bound and the log end reads nothing. The
+     * batches come from one segment (a region is one file); {@link LogReadResult#nextFetchOffset()} says where to
+     * continue. Lock-free.
      *
      * @throws SluiceException OFFSET_OUT_OF_RANGE below the log start or above the log end; STORAGE_ERROR offline
      */

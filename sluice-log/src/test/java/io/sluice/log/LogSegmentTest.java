@@ -20,6 +20,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LogSegmentTest {
 
@@ -94,6 +96,22 @@ class LogSegmentTest {
 
         assertThat(region.length()).isEqualTo(batchSize * 3);
         assertThat(batchesOf(region)).hasSize(3);
+    }
+
+    @ParameterizedTest(name = "maxBytes {0} batches {1}")
+    @CsvSource({"-1, 1", "0, 1", "1, 1", "-1, 3", "0, 3", "1, 3", "-1, 10", "0, 10", "1, 10"})
+    void readAtMaxBytesBoundaryReturnsTheWholeBatchesThatFit(int delta, int batches) throws IOException {
+        LogSegment segment = createSegment(0, 1);
+        for (int i = 0; i < 10; i++) {
+            append(segment, i, 1000, "value-" + i);
+        }
+        int batchSize = segment.size() / 10;
+
+        LogSegment.Read read = segment.read(0, batches * batchSize + delta, segment.size(), true);
+
+        int expected = delta < 0 ? Math.max(1, batches - 1) : batches;
+        assertThat(batchesOf(read.region())).hasSize(expected);
+        assertThat(read.nextOffset()).isEqualTo(expected);
     }
 
     @Test
