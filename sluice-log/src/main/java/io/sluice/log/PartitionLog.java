@@ -77,15 +77,21 @@ public final class PartitionLog implements AutoCloseable {
 
     static PartitionLog open(Path dir, LogConfig config, Clock clock, LogChannelFactory channels) throws IOException {
         LogLoader.Loaded loaded = new LogLoader(dir, config, clock, channels).load();
-        PartitionLog log = new PartitionLog(dir, config, clock, channels, loaded);
-        // From here until a clean close the directory is "in use": a crash means recovery from the recovery point.
         try {
+            PartitionLog log = new PartitionLog(dir, config, clock, channels, loaded);
+            // From now until a clean close the directory is "in use": a crash means recovery from the recovery point.
             log.writeCheckpoint(false);
-        } catch (IOException e) {
-            log.local.closeFiles();
+            return log;
+        } catch (IOException | RuntimeException e) {
+            for (LogSegment segment : loaded.segments().all()) {
+                try {
+                    segment.channel().close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
-        return log;
     }
 
     // ---------------------------------------------------------------- appends
@@ -171,9 +177,10 @@ public final class PartitionLog implements AutoCloseable {
      */
     public LogReadResult read(long fetchOffset, int maxBytes, FetchIsolation isolation, boolean minOneBatch) {
         guard.ensureUsable();
-        LogOffsetMetadata end = local.logEnd();
-        LogOffsetMetadata hw = highWatermark;
+        // Read in this order so the snapshot keeps start <= high watermark <= end: each only grows meanwhile.
         long start = logStartOffset;
+        LogOffsetMetadata hw = highWatermark;
+        LogOffsetMetadata end = local.logEnd();
         LogOffsets offsets = new LogOffsets(start, hw.offset(), end.offset());
         if (fetchOffset < start || fetchOffset > end.offset()) {
             throw outOfRange(fetchOffset, start, end.offset());
@@ -356,6 +363,10 @@ public final class PartitionLog implements AutoCloseable {
             if (offset < local.segments().first().baseOffset()) {
                 restartAt(offset);
                 return true;
+            }
+            if (highWatermark.offset() > offset) {
+                // Lower it before the log end so that readers never see a high watermark above the log end.
+                highWatermark = local.offsetMetadata(offset);
             }
             long newEnd = local.truncateTo(offset, config);
             epochCache.truncateFromEnd(newEnd);
