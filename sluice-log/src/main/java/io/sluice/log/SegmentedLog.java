@@ -186,7 +186,7 @@ final class SegmentedLog {
         return null;
     }
 
-    /** The earliest record at or after {@code startOffset} with a timestamp at least {@code timestamp}, below {@code bound}. */
+    /** The earliest record at or after {@code startOffset} stamped at least {@code timestamp}, below the bound. */
     Optional<TimestampOffset> offsetForTimestamp(long timestamp, long startOffset, LogOffsetMetadata bound)
             throws IOException {
         for (LogSegment segment : segments.from(startOffset)) {

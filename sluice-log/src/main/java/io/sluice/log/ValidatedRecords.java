@@ -25,7 +25,7 @@ record ValidatedRecords(ByteBuffer buffer, List<RecordBatch> batches, int sizeIn
         return validate(records, config, true);
     }
 
-    /** Checks a follower append: whole batches with valid CRCs, the request within a segment; sizes are the leader's. */
+    /** Checks a follower append: whole batches, valid CRCs, the request within a segment (sizes are the leader's). */
     static ValidatedRecords forFollower(ByteBuffer records, LogConfig config) {
         return validate(records, config, false);
     }
