@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * never starts threads and never reads the wall clock: the owner calls {@link #deleteOldSegments()},
  * {@link #maybeFlush()} and {@link #checkpoint()} periodically, and time comes from the injected {@link Clock}.
  * Futures from {@link #awaitHighWatermark} and {@link #awaitLogEndOffset} complete on the thread that advanced the
- * offset (a writer): attach work to them with the {@code *Async} variants.
+ * offset, after it released the lock: attach anything slow to them with the {@code *Async} variants.
  *
  * <p><b>Failure.</b> An I/O error while writing marks the log offline: the failing call and every later one throw
  * {@link SluiceException} with {@link ErrorCode#STORAGE_ERROR}, waiters fail, and nothing of the failed write is
@@ -107,7 +107,7 @@ public final class PartitionLog implements AutoCloseable {
     public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch) {
         LogConfig cfg = config;
         ValidatedRecords validated = ValidatedRecords.forLeader(records, cfg);
-        return guard.write("append", () -> {
+        return writeAndWake("append", () -> {
             OptionalInt latest = epochCache.latestEpoch();
             if (latest.isPresent() && leaderEpoch < latest.getAsInt()) {
                 throw ErrorCode.FENCED_LEADER_EPOCH.exception("Append to " + name + " in leader epoch " + leaderEpoch
@@ -135,7 +135,7 @@ public final class PartitionLog implements AutoCloseable {
     public AppendResult appendAsFollower(ByteBuffer records) {
         LogConfig cfg = config;
         ValidatedRecords validated = ValidatedRecords.forFollower(records, cfg);
-        return guard.write("append", () -> {
+        return writeAndWake("append", () -> {
             validated.ensureContinues(name, local.logEnd().offset());
             for (RecordBatch batch : validated.batches()) {
                 maybeAssignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
@@ -149,7 +149,6 @@ public final class PartitionLog implements AutoCloseable {
     /** Writes validated batches (rolling first if needed), publishes the new log end and applies flush.messages. */
     private void append(ValidatedRecords records, LogConfig cfg, long now) throws IOException {
         local.append(records, cfg, now);
-        logEndWaiters.wake();
         long end = local.logEnd().offset();
         if (end - local.recoveryPoint() >= cfg.flushMessages()) {
             local.flushUpTo(end);
@@ -280,7 +279,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return the high watermark now in force
      */
     public long updateHighWatermark(long offset) {
-        return guard.write("high watermark update", () -> {
+        return writeAndWake("high watermark update", () -> {
             setHighWatermark(Math.min(Math.max(offset, logStartOffset), local.logEnd().offset()));
             return highWatermark.offset();
         });
@@ -293,7 +292,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return whether it moved
      */
     public boolean maybeIncrementHighWatermark(long offset) {
-        return guard.write("high watermark update", () -> {
+        return writeAndWake("high watermark update", () -> {
             long target = Math.min(offset, local.logEnd().offset());
             if (target <= highWatermark.offset()) {
                 return false;
@@ -318,7 +317,6 @@ public final class PartitionLog implements AutoCloseable {
 
     private void setHighWatermark(long offset) throws IOException {
         highWatermark = local.offsetMetadata(offset);
-        highWatermarkWaiters.wake();
     }
 
     // ------------------------------------------------------------ leader epochs
@@ -356,7 +354,7 @@ public final class PartitionLog implements AutoCloseable {
      */
     public boolean truncateTo(long offset) {
         requireNonNegative(offset);
-        return guard.write("truncation", () -> {
+        return writeAndWake("truncation", () -> {
             if (offset >= local.logEnd().offset()) {
                 return false;
             }
@@ -385,7 +383,7 @@ public final class PartitionLog implements AutoCloseable {
      */
     public void truncateFullyAndStartAt(long offset) {
         requireNonNegative(offset);
-        guard.write("restart", () -> {
+        writeAndWake("restart", () -> {
             restartAt(offset);
             return null;
         });
@@ -397,8 +395,6 @@ public final class PartitionLog implements AutoCloseable {
         logStartOffset = offset;
         epochCache.clear();
         writeCheckpoint(false);
-        highWatermarkWaiters.wake();
-        logEndWaiters.wake();
     }
 
     /**
@@ -500,6 +496,19 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     // ------------------------------------------------------ close and failure
+
+    /**
+     * A write that may move the high watermark or log end. Waiters are woken after the lock is released, so the
+     * callbacks that completing them runs never execute inside the writer's critical section.
+     */
+    private <T> T writeAndWake(String operation, WriterGuard.StorageAction<T> action) {
+        try {
+            return guard.write(operation, action);
+        } finally {
+            logEndWaiters.wake();
+            highWatermarkWaiters.wake();
+        }
+    }
 
     /**
      * Closes cleanly: flushes, seals the active segment's indexes, checkpoints recovery point = log end with the
