@@ -86,7 +86,8 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
                 case "flush.messages" -> c.withFlushMessages(parse(e.getKey(), v, Long::parseLong));
                 case "flush.ms" -> c.withFlushMs(parse(e.getKey(), v, Long::parseLong));
                 case "max.message.bytes" -> c.withMaxMessageBytes(parse(e.getKey(), v, Integer::parseInt));
-                case "message.timestamp.type" -> c.withTimestampType(parse(e.getKey(), v, TimestampType::forConfigName));
+                case "message.timestamp.type" ->
+                        c.withTimestampType(parse(e.getKey(), v, TimestampType::forConfigName));
                 case "file.delete.delay.ms" -> c.withFileDeleteDelayMs(parse(e.getKey(), v, Long::parseLong));
                 default -> c;
             };

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -170,6 +171,10 @@ final class LogSegment {
         size = position;
     }
 
+    /** Whole batches read from a segment, and the offset after the last of them (where the next read starts). */
+    record Read(FileRegion region, long nextOffset) {
+    }
+
     /**
      * The whole batches to serve a read from {@code startOffset}: from the batch that holds it, as many as fit in
      * {@code maxBytes}, never past {@code maxPosition}. With {@code minOneBatch}, the first batch is returned even
@@ -177,7 +182,7 @@ final class LogSegment {
      *
      * @return null if no batch below {@code maxPosition} holds {@code startOffset} or a later offset
      */
-    FileRegion read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
+    Read read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
         FileBatch first = batchAtOrAfter(startOffset, maxPosition);
         if (first == null) {
             return null;
@@ -185,18 +190,24 @@ final class LogSegment {
         long start = first.position();
         long firstEnd = start + first.sizeInBytes();
         if (first.sizeInBytes() > maxBytes && !minOneBatch) {
-            return new FileRegion(channel, start, 0);
+            return new Read(new FileRegion(channel, start, 0), startOffset);
         }
         long limit = Math.min(maxPosition, Math.max(firstEnd, start + maxBytes));
-        // An index entry is a batch boundary: jump to the last one within the limit instead of reading every header
-        // on the way, so a large read costs a handful of header reads whatever the batch size.
+        // An index entry is a batch boundary (and its offset the next batch's base): jump to the last one within the
+        // limit instead of reading every header on the way, so a large read costs a few header reads at most.
         OffsetPosition jump = offsetIndex.lookupByPosition(limit);
-        long end = jump != null && jump.position() > firstEnd ? jump.position() : firstEnd;
-        FileBatchIterator batches = new FileBatchIterator(channel, end, limit, Integer.MAX_VALUE);
-        while (batches.nextBatch() != null) {
-            end = batches.position();
+        long end = firstEnd;
+        long nextOffset = first.nextOffset();
+        if (jump != null && jump.position() > firstEnd) {
+            end = jump.position();
+            nextOffset = jump.offset();
         }
-        return new FileRegion(channel, start, (int) (end - start));
+        FileBatchIterator batches = new FileBatchIterator(channel, end, limit, Integer.MAX_VALUE);
+        for (FileBatch batch = batches.nextBatch(); batch != null; batch = batches.nextBatch()) {
+            end = batches.position();
+            nextOffset = batch.nextOffset();
+        }
+        return new Read(new FileRegion(channel, start, (int) (end - start)), nextOffset);
     }
 
     /**
@@ -344,7 +355,16 @@ final class LogSegment {
 
     /** Forces the log file and the indexes to disk. */
     void flush() throws IOException {
+        flushLog();
+        flushIndexes();
+    }
+
+    /** Forces the log file to disk (fdatasync: content and size, not timestamps). */
+    void flushLog() throws IOException {
         channel.force(false);
+    }
+
+    void flushIndexes() {
         offsetIndex.flush();
         timeIndex.flush();
     }
@@ -367,7 +387,9 @@ final class LogSegment {
     void markDeleted() throws IOException {
         Path log = logFile;
         Path renamed = LogFileUtils.deletedFile(log);
-        Files.move(log, renamed);
+        // A segment with the same base offset may have been deleted moments ago (a follower truncating again):
+        // replacing its renamed file is harmless, as its channel stays open until its own deletion.
+        Files.move(log, renamed, StandardCopyOption.REPLACE_EXISTING);
         logFile = renamed;
         offsetIndex.renameTo(LogFileUtils.deletedFile(offsetIndex.file()));
         timeIndex.renameTo(LogFileUtils.deletedFile(timeIndex.file()));

@@ -6,6 +6,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.function.IntToLongFunction;
 
 /**
@@ -126,7 +127,7 @@ abstract sealed class MappedIndex permits OffsetIndex, TimeIndex {
     }
 
     final void renameTo(Path target) throws IOException {
-        Files.move(file, target);
+        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
         file = target;
     }
 

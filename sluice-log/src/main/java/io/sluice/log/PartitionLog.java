@@ -2,7 +2,6 @@ package io.sluice.log;
 
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
-import io.sluice.protocol.record.CorruptRecordException;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.TimestampType;
 import java.io.IOException;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 
 /**
  * The log of one partition replica: a directory of {@link LogSegment}s, a {@link LeaderEpochCache} and a state
@@ -33,7 +30,7 @@ import java.util.function.Supplier;
  * never starts threads and never reads the wall clock: the owner calls {@link #deleteOldSegments()},
  * {@link #maybeFlush()} and {@link #checkpoint()} periodically, and time comes from the injected {@link Clock}.
  * Futures from {@link #awaitHighWatermark} and {@link #awaitLogEndOffset} complete on the thread that advanced the
- * offset (a writer): attach work to them with the {@code *Async} variants.
+ * offset, after it released the lock: attach anything slow to them with the {@code *Async} variants.
  *
  * <p><b>Failure.</b> An I/O error while writing marks the log offline: the failing call and every later one throw
  * {@link SluiceException} with {@link ErrorCode#STORAGE_ERROR}, waiters fail, and nothing of the failed write is
@@ -47,15 +44,13 @@ public final class PartitionLog implements AutoCloseable {
     private final SegmentedLog local;
     private final LeaderEpochCache epochCache;
     private final LogStateCheckpoint stateCheckpoint;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final OffsetWaiters highWatermarkWaiters = new OffsetWaiters(this::highWatermarkOffset);
+    private final OffsetWaiters highWatermarkWaiters = new OffsetWaiters(this::highWatermark);
     private final OffsetWaiters logEndWaiters = new OffsetWaiters(this::logEndOffset);
+    private final WriterGuard guard;
 
     private volatile LogConfig config;
     private volatile LogOffsetMetadata highWatermark;
     private volatile long logStartOffset;
-    private volatile SluiceException offline;
-    private volatile boolean closed;
 
     private PartitionLog(Path dir, LogConfig config, Clock clock, LogChannelFactory channels,
                          LogLoader.Loaded loaded) throws IOException {
@@ -69,6 +64,7 @@ public final class PartitionLog implements AutoCloseable {
         this.stateCheckpoint = new LogStateCheckpoint(dir);
         this.logStartOffset = loaded.logStartOffset();
         this.highWatermark = local.offsetMetadata(loaded.highWatermark());
+        this.guard = new WriterGuard(name, List.of(highWatermarkWaiters, logEndWaiters));
     }
 
     /**
@@ -81,15 +77,21 @@ public final class PartitionLog implements AutoCloseable {
 
     static PartitionLog open(Path dir, LogConfig config, Clock clock, LogChannelFactory channels) throws IOException {
         LogLoader.Loaded loaded = new LogLoader(dir, config, clock, channels).load();
-        PartitionLog log = new PartitionLog(dir, config, clock, channels, loaded);
-        // From here until a clean close the directory is "in use": a crash means recovery from the recovery point.
         try {
+            PartitionLog log = new PartitionLog(dir, config, clock, channels, loaded);
+            // From now until a clean close the directory is "in use": a crash means recovery from the recovery point.
             log.writeCheckpoint(false);
-        } catch (IOException e) {
-            log.local.closeFiles();
+            return log;
+        } catch (IOException | RuntimeException e) {
+            for (LogSegment segment : loaded.segments().all()) {
+                try {
+                    segment.channel().close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
-        return log;
     }
 
     // ---------------------------------------------------------------- appends
@@ -105,7 +107,7 @@ public final class PartitionLog implements AutoCloseable {
     public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch) {
         LogConfig cfg = config;
         ValidatedRecords validated = ValidatedRecords.forLeader(records, cfg);
-        return write("append", () -> {
+        return writeAndWake("append", () -> {
             OptionalInt latest = epochCache.latestEpoch();
             if (latest.isPresent() && leaderEpoch < latest.getAsInt()) {
                 throw ErrorCode.FENCED_LEADER_EPOCH.exception("Append to " + name + " in leader epoch " + leaderEpoch
@@ -113,15 +115,8 @@ public final class PartitionLog implements AutoCloseable {
             }
             long now = clock.millis();
             boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
-            long next = local.logEnd().offset();
-            for (RecordBatch batch : validated.batches()) {
-                batch.setBaseOffset(next);
-                batch.setPartitionLeaderEpoch(leaderEpoch);
-                if (logAppendTime) {
-                    batch.setLogAppendTime(now);
-                }
-                next = batch.nextOffset();
-            }
+            validated.assignOffsets(local.logEnd().offset(), leaderEpoch,
+                    logAppendTime ? now : RecordBatch.NO_TIMESTAMP);
             maybeAssignEpoch(leaderEpoch, validated.firstOffset());
             append(validated, cfg, now);
             return new AppendResult(validated.firstOffset(), validated.lastOffset(),
@@ -140,14 +135,8 @@ public final class PartitionLog implements AutoCloseable {
     public AppendResult appendAsFollower(ByteBuffer records) {
         LogConfig cfg = config;
         ValidatedRecords validated = ValidatedRecords.forFollower(records, cfg);
-        return write("append", () -> {
-            long expected = local.logEnd().offset();
-            for (RecordBatch batch : validated.batches()) {
-                if (batch.baseOffset() != expected) {
-                    throw new UnexpectedAppendOffsetException(name, expected, batch.baseOffset());
-                }
-                expected = batch.nextOffset();
-            }
+        return writeAndWake("append", () -> {
+            validated.ensureContinues(name, local.logEnd().offset());
             for (RecordBatch batch : validated.batches()) {
                 maybeAssignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
             }
@@ -160,7 +149,6 @@ public final class PartitionLog implements AutoCloseable {
     /** Writes validated batches (rolling first if needed), publishes the new log end and applies flush.messages. */
     private void append(ValidatedRecords records, LogConfig cfg, long now) throws IOException {
         local.append(records, cfg, now);
-        logEndWaiters.wake();
         long end = local.logEnd().offset();
         if (end - local.recoveryPoint() >= cfg.flushMessages()) {
             local.flushUpTo(end);
@@ -180,27 +168,30 @@ public final class PartitionLog implements AutoCloseable {
     /**
      * Reads whole batches from the one holding {@code fetchOffset}, up to {@code maxBytes} (but with
      * {@code minOneBatch} at least one batch, however large), below the log end ({@link FetchIsolation#LOG_END},
-     * followers) or the high watermark (consumers). An offset between the bound and the log end reads nothing.
-     * Lock-free.
+     * followers) or the high watermark (consumers). An offset between the bound and the log end reads nothing. The
+     * batches come from one segment (a region is one file); {@link LogReadResult#nextFetchOffset()} says where to
+     * continue. Lock-free.
      *
      * @throws SluiceException OFFSET_OUT_OF_RANGE below the log start or above the log end; STORAGE_ERROR offline
      */
     public LogReadResult read(long fetchOffset, int maxBytes, FetchIsolation isolation, boolean minOneBatch) {
-        ensureUsable();
-        LogOffsetMetadata end = local.logEnd();
-        LogOffsetMetadata hw = highWatermark;
+        guard.ensureUsable();
+        // Read in this order so the snapshot keeps start <= high watermark <= end: each only grows meanwhile.
         long start = logStartOffset;
+        LogOffsetMetadata hw = highWatermark;
+        LogOffsetMetadata end = local.logEnd();
         LogOffsets offsets = new LogOffsets(start, hw.offset(), end.offset());
         if (fetchOffset < start || fetchOffset > end.offset()) {
             throw outOfRange(fetchOffset, start, end.offset());
         }
         LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? hw : end;
         if (fetchOffset >= bound.offset()) {
-            return new LogReadResult(fetchOffset, FileRegion.empty(), offsets);
+            return new LogReadResult(fetchOffset, FileRegion.empty(), fetchOffset, offsets);
         }
         try {
-            FileRegion region = local.read(fetchOffset, maxBytes, bound, minOneBatch);
-            return new LogReadResult(fetchOffset, region == null ? FileRegion.empty() : region, offsets);
+            LogSegment.Read read = local.read(fetchOffset, maxBytes, bound, minOneBatch);
+            return read == null ? new LogReadResult(fetchOffset, FileRegion.empty(), fetchOffset, offsets)
+                    : new LogReadResult(fetchOffset, read.region(), read.nextOffset(), offsets);
         } catch (IOException e) {
             // Not marked offline: a reader racing a truncation can see a shorter file than its snapshot promised.
             throw new SluiceException(ErrorCode.STORAGE_ERROR, "Read of " + name + " at offset " + fetchOffset
@@ -223,7 +214,7 @@ public final class PartitionLog implements AutoCloseable {
      * {@code isolation} sets; empty if there is none (a consumer then starts at the latest offset). Lock-free.
      */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp, FetchIsolation isolation) {
-        ensureUsable();
+        guard.ensureUsable();
         LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? highWatermark : local.logEnd();
         try {
             return local.offsetForTimestamp(timestamp, logStartOffset, bound);
@@ -273,11 +264,11 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Applies new settings (altered topic configs) to later appends, rolls and retention passes. */
     public void updateConfig(LogConfig newConfig) {
-        write("config update", () -> config = newConfig);
+        guard.write("config update", () -> config = newConfig);
     }
 
     public boolean isOffline() {
-        return offline != null;
+        return guard.isOffline();
     }
 
     // ------------------------------------------------- high watermark, waiting
@@ -288,7 +279,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return the high watermark now in force
      */
     public long updateHighWatermark(long offset) {
-        return write("high watermark update", () -> {
+        return writeAndWake("high watermark update", () -> {
             setHighWatermark(Math.min(Math.max(offset, logStartOffset), local.logEnd().offset()));
             return highWatermark.offset();
         });
@@ -301,7 +292,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return whether it moved
      */
     public boolean maybeIncrementHighWatermark(long offset) {
-        return write("high watermark update", () -> {
+        return writeAndWake("high watermark update", () -> {
             long target = Math.min(offset, local.logEnd().offset());
             if (target <= highWatermark.offset()) {
                 return false;
@@ -326,7 +317,6 @@ public final class PartitionLog implements AutoCloseable {
 
     private void setHighWatermark(long offset) throws IOException {
         highWatermark = local.offsetMetadata(offset);
-        highWatermarkWaiters.wake();
     }
 
     // ------------------------------------------------------------ leader epochs
@@ -337,13 +327,13 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Where {@code epoch} ended in this log (KIP-101/279), for a follower finding its divergence point. */
     public EpochEndOffset endOffsetForEpoch(int epoch) {
-        ensureUsable();
+        guard.ensureUsable();
         return epochCache.endOffsetFor(epoch, local.logEnd().offset());
     }
 
     /** Records that this replica became leader in {@code epoch} at the current log end (no-op unless newer). */
     public void assignEpochStartOffset(int epoch) {
-        write("leader epoch update", () -> {
+        guard.write("leader epoch update", () -> {
             maybeAssignEpoch(epoch, local.logEnd().offset());
             return null;
         });
@@ -364,13 +354,17 @@ public final class PartitionLog implements AutoCloseable {
      */
     public boolean truncateTo(long offset) {
         requireNonNegative(offset);
-        return write("truncation", () -> {
+        return writeAndWake("truncation", () -> {
             if (offset >= local.logEnd().offset()) {
                 return false;
             }
             if (offset < local.segments().first().baseOffset()) {
                 restartAt(offset);
                 return true;
+            }
+            if (highWatermark.offset() > offset) {
+                // Lower it before the log end so that readers never see a high watermark above the log end.
+                highWatermark = local.offsetMetadata(offset);
             }
             long newEnd = local.truncateTo(offset, config);
             epochCache.truncateFromEnd(newEnd);
@@ -389,7 +383,7 @@ public final class PartitionLog implements AutoCloseable {
      */
     public void truncateFullyAndStartAt(long offset) {
         requireNonNegative(offset);
-        write("restart", () -> {
+        writeAndWake("restart", () -> {
             restartAt(offset);
             return null;
         });
@@ -401,8 +395,6 @@ public final class PartitionLog implements AutoCloseable {
         logStartOffset = offset;
         epochCache.clear();
         writeCheckpoint(false);
-        highWatermarkWaiters.wake();
-        logEndWaiters.wake();
     }
 
     /**
@@ -415,7 +407,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return the number of segments deleted
      */
     public int deleteOldSegments() {
-        return write("retention", () -> {
+        return guard.write("retention", () -> {
             LogConfig cfg = config;
             long now = clock.millis();
             List<LogSegment> expired = Retention.deletable(local.segments(), highWatermark.offset(), logStartOffset,
@@ -438,7 +430,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws SluiceException OFFSET_OUT_OF_RANGE if {@code offset} is above the high watermark
      */
     public long deleteRecordsBefore(long offset) {
-        return write("delete records", () -> {
+        return guard.write("delete records", () -> {
             if (offset < 0 || offset > highWatermark.offset()) {
                 throw outOfRange(offset, logStartOffset, highWatermark.offset());
             }
@@ -463,7 +455,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Fsyncs everything written so far and moves the recovery point to the log end. */
     public void flush() {
-        write("flush", () -> {
+        guard.write("flush", () -> {
             local.flushUpTo(local.logEnd().offset());
             return null;
         });
@@ -477,7 +469,7 @@ public final class PartitionLog implements AutoCloseable {
      * @return whether anything was flushed
      */
     public boolean maybeFlush() {
-        return write("flush", () -> {
+        return guard.write("flush", () -> {
             long now = clock.millis();
             local.deleteDueFiles(now);
             long end = local.logEnd().offset();
@@ -492,7 +484,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Persists the recovery point, high watermark and log start offset (the owner calls this periodically). */
     public void checkpoint() {
-        write("checkpoint", () -> {
+        guard.write("checkpoint", () -> {
             writeCheckpoint(false);
             return null;
         });
@@ -506,28 +498,29 @@ public final class PartitionLog implements AutoCloseable {
     // ------------------------------------------------------ close and failure
 
     /**
+     * A write that may move the high watermark or log end. Waiters are woken after the lock is released, so the
+     * callbacks that completing them runs never execute inside the writer's critical section.
+     */
+    private <T> T writeAndWake(String operation, WriterGuard.StorageAction<T> action) {
+        try {
+            return guard.write(operation, action);
+        } finally {
+            logEndWaiters.wake();
+            highWatermarkWaiters.wake();
+        }
+    }
+
+    /**
      * Closes cleanly: flushes, seals the active segment's indexes, checkpoints recovery point = log end with the
      * clean-shutdown mark (so the next open skips recovery), and fails pending waiters. An offline log only releases
      * its files. Idempotent.
      */
     @Override
     public void close() throws IOException {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            failWaiters(new SluiceException(ErrorCode.STORAGE_ERROR, "Log " + name + " is closed"));
-            if (offline != null) {
-                local.closeFiles();
-                return;
-            }
+        guard.close(() -> {
             local.closeCleanly();
             writeCheckpoint(true);
-        } finally {
-            lock.unlock();
-        }
+        }, local::closeFiles);
     }
 
     /**
@@ -535,87 +528,18 @@ public final class PartitionLog implements AutoCloseable {
      * runs recovery. For tests of recovery.
      */
     void abandon() throws IOException {
-        lock.lock();
-        try {
-            closed = true;
-            local.closeFiles();
-        } finally {
-            lock.unlock();
-        }
+        guard.close(local::closeFiles, local::closeFiles);
     }
 
     /** Deletes the files of this closed log (its partition was removed from this node). */
     void deleteFiles() throws IOException {
-        lock.lock();
-        try {
-            if (!closed) {
-                throw new IllegalStateException("close " + name + " before deleting it");
-            }
-            local.deleteAllFiles();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @FunctionalInterface
-    private interface StorageAction<T> {
-        T run() throws IOException;
-    }
-
-    /**
-     * Runs a state change under the writer lock. A refusal ({@link SluiceException}) leaves the log as it was; any
-     * other failure (I/O, corrupt data on disk, a broken invariant) takes the log offline.
-     */
-    private <T> T write(String operation, StorageAction<T> action) {
-        lock.lock();
-        try {
-            ensureUsable();
-            return action.run();
-        } catch (CorruptRecordException e) {
-            throw markOffline(operation, e);
-        } catch (SluiceException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw markOffline(operation, e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private SluiceException markOffline(String operation, Throwable cause) {
-        SluiceException error = new SluiceException(ErrorCode.STORAGE_ERROR, "Log " + name + " failed during "
-                + operation + " and is offline: " + cause, cause);
-        if (offline == null) {
-            offline = error;
-            failWaiters(error);
-        }
-        return error;
-    }
-
-    private void failWaiters(SluiceException cause) {
-        Supplier<SluiceException> failure = () -> new SluiceException(cause.errorCode(), cause.getMessage(), cause);
-        highWatermarkWaiters.failAll(failure);
-        logEndWaiters.failAll(failure);
-    }
-
-    private void ensureUsable() {
-        SluiceException failure = offline;
-        if (failure != null) {
-            throw new SluiceException(ErrorCode.STORAGE_ERROR, failure.getMessage(), failure);
-        }
-        if (closed) {
-            throw new SluiceException(ErrorCode.STORAGE_ERROR, "Log " + name + " is closed");
-        }
+        guard.whenClosed(local::deleteAllFiles);
     }
 
     private void requireNonNegative(long offset) {
         if (offset < 0) {
             throw ErrorCode.INVALID_OFFSET.exception("Offset " + offset + " for " + name + " is negative");
         }
-    }
-
-    private long highWatermarkOffset() {
-        return highWatermark.offset();
     }
 
     private SluiceException outOfRange(long offset, long start, long end) {

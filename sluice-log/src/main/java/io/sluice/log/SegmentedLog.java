@@ -87,6 +87,10 @@ final class SegmentedLog {
             return active;
         }
         active.onBecomeInactive();
+        if (recoveryPoint >= logEnd.offset()) {
+            // Its data is already flushed, so no later flush covers it: make its sealed indexes durable now.
+            active.flushIndexes();
+        }
         LogSegment rolled = LogSegment.create(dir, logEnd.offset(), config, channels);
         segments.add(rolled);
         directoryNeedsSync = true;
@@ -141,11 +145,18 @@ final class SegmentedLog {
         if (offset <= recoveryPoint) {
             return;
         }
+        LogSegment active = segments.last();
         for (LogSegment segment : segments.from(recoveryPoint)) {
             if (segment.baseOffset() >= offset) {
                 break;
             }
-            segment.flush();
+            if (segment == active) {
+                // Recovery always rebuilds the indexes of the segment holding the recovery point, which the active
+                // segment then is; syncing them would only triple the cost of a flush (three syncs, not one).
+                segment.flushLog();
+            } else {
+                segment.flush();
+            }
         }
         if (directoryNeedsSync) {
             // A new segment file's directory entry must be durable before the recovery point passes over it.
@@ -162,19 +173,20 @@ final class SegmentedLog {
      * Whole batches from the one holding {@code fetchOffset}, below {@code bound} (a published log end or high
      * watermark); null if no batch below the bound holds it or a later offset.
      */
-    FileRegion read(long fetchOffset, int maxBytes, LogOffsetMetadata bound, boolean minOneBatch) throws IOException {
+    LogSegment.Read read(long fetchOffset, int maxBytes, LogOffsetMetadata bound, boolean minOneBatch)
+            throws IOException {
         for (LogSegment segment = segments.floor(fetchOffset);
              segment != null && segment.baseOffset() <= bound.segmentBaseOffset();
              segment = segments.higher(segment.baseOffset())) {
-            FileRegion region = segment.read(fetchOffset, maxBytes, maxPosition(segment, bound), minOneBatch);
-            if (region != null) {
-                return region;
+            LogSegment.Read read = segment.read(fetchOffset, maxBytes, maxPosition(segment, bound), minOneBatch);
+            if (read != null) {
+                return read;
             }
         }
         return null;
     }
 
-    /** The earliest record at or after {@code startOffset} with a timestamp at least {@code timestamp}, below {@code bound}. */
+    /** The earliest record at or after {@code startOffset} stamped at least {@code timestamp}, below the bound. */
     Optional<TimestampOffset> offsetForTimestamp(long timestamp, long startOffset, LogOffsetMetadata bound)
             throws IOException {
         for (LogSegment segment : segments.from(startOffset)) {
@@ -218,6 +230,10 @@ final class SegmentedLog {
     void closeCleanly() throws IOException {
         try {
             flushUpTo(logEnd.offset());
+            // The next open trusts these indexes (no recovery after a clean shutdown), so seal and sync them too.
+            LogSegment active = segments.last();
+            active.onBecomeInactive();
+            active.flushIndexes();
             for (LogSegment segment : segments.all()) {
                 segment.close();
             }

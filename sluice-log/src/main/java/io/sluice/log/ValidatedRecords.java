@@ -25,9 +25,39 @@ record ValidatedRecords(ByteBuffer buffer, List<RecordBatch> batches, int sizeIn
         return validate(records, config, true);
     }
 
-    /** Checks a follower append: whole batches with valid CRCs, the request within a segment; sizes are the leader's. */
+    /** Checks a follower append: whole batches, valid CRCs, the request within a segment (sizes are the leader's). */
     static ValidatedRecords forFollower(ByteBuffer records, LogConfig config) {
         return validate(records, config, false);
+    }
+
+    /**
+     * Assigns offsets from {@code firstOffset} and the leader epoch by rewriting the batch headers in place (fields
+     * outside the CRC); with a {@code logAppendTime} (not -1) also stamps each batch, which recomputes its CRC.
+     */
+    void assignOffsets(long firstOffset, int leaderEpoch, long logAppendTime) {
+        long next = firstOffset;
+        for (RecordBatch batch : batches) {
+            batch.setBaseOffset(next);
+            batch.setPartitionLeaderEpoch(leaderEpoch);
+            if (logAppendTime != RecordBatch.NO_TIMESTAMP) {
+                batch.setLogAppendTime(logAppendTime);
+            }
+            next = batch.nextOffset();
+        }
+    }
+
+    /**
+     * Checks that follower batches continue a log ending at {@code logEndOffset}: the first starts there and each
+     * starts where the previous ended.
+     */
+    void ensureContinues(String partition, long logEndOffset) {
+        long expected = logEndOffset;
+        for (RecordBatch batch : batches) {
+            if (batch.baseOffset() != expected) {
+                throw new UnexpectedAppendOffsetException(partition, expected, batch.baseOffset());
+            }
+            expected = batch.nextOffset();
+        }
     }
 
     long firstOffset() {

@@ -20,6 +20,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LogSegmentTest {
 
@@ -64,7 +66,7 @@ class LogSegmentTest {
         append(segment, 40, 1000, "a", "b");
         append(segment, 42, 1001, "c");
 
-        FileRegion region = segment.read(40, 10_000, segment.size(), true);
+        FileRegion region = segment.read(40, 10_000, segment.size(), true).region();
 
         assertThat(offsetsOf(region)).containsExactly(40L, 41L, 42L);
         assertThat(valuesOf(region)).containsExactly("a", "b", "c");
@@ -76,7 +78,7 @@ class LogSegmentTest {
         append(segment, 0, 1000, "a", "b", "c");
         append(segment, 3, 1000, "d");
 
-        FileRegion region = segment.read(1, 10_000, segment.size(), true);
+        FileRegion region = segment.read(1, 10_000, segment.size(), true).region();
 
         assertThat(offsetsOf(region)).containsExactly(0L, 1L, 2L, 3L);
         assertThat(region.position()).isZero();
@@ -90,10 +92,26 @@ class LogSegmentTest {
         }
         int batchSize = segment.size() / 10;
 
-        FileRegion region = segment.read(0, batchSize * 3 + batchSize / 2, segment.size(), true);
+        FileRegion region = segment.read(0, batchSize * 3 + batchSize / 2, segment.size(), true).region();
 
         assertThat(region.length()).isEqualTo(batchSize * 3);
         assertThat(batchesOf(region)).hasSize(3);
+    }
+
+    @ParameterizedTest(name = "maxBytes {0} batches {1}")
+    @CsvSource({"-1, 1", "0, 1", "1, 1", "-1, 3", "0, 3", "1, 3", "-1, 10", "0, 10", "1, 10"})
+    void readAtMaxBytesBoundaryReturnsTheWholeBatchesThatFit(int delta, int batches) throws IOException {
+        LogSegment segment = createSegment(0, 1);
+        for (int i = 0; i < 10; i++) {
+            append(segment, i, 1000, "value-" + i);
+        }
+        int batchSize = segment.size() / 10;
+
+        LogSegment.Read read = segment.read(0, batches * batchSize + delta, segment.size(), true);
+
+        int expected = delta < 0 ? Math.max(1, batches - 1) : batches;
+        assertThat(batchesOf(read.region())).hasSize(expected);
+        assertThat(read.nextOffset()).isEqualTo(expected);
     }
 
     @Test
@@ -101,8 +119,8 @@ class LogSegmentTest {
         LogSegment segment = createSegment(0, 0);
         append(segment, 0, 1000, "a-long-value-that-makes-the-batch-large");
 
-        assertThat(batchesOf(segment.read(0, 10, segment.size(), true))).hasSize(1);
-        assertThat(segment.read(0, 10, segment.size(), false).isEmpty()).isTrue();
+        assertThat(batchesOf(segment.read(0, 10, segment.size(), true).region())).hasSize(1);
+        assertThat(segment.read(0, 10, segment.size(), false).region().isEmpty()).isTrue();
     }
 
     @Test
@@ -112,7 +130,7 @@ class LogSegmentTest {
         int firstEnd = segment.size();
         append(segment, 1, 1000, "b");
 
-        assertThat(offsetsOf(segment.read(0, 10_000, firstEnd, true))).containsExactly(0L);
+        assertThat(offsetsOf(segment.read(0, 10_000, firstEnd, true).region())).containsExactly(0L);
         assertThat(segment.read(1, 10_000, firstEnd, true)).isNull();
     }
 
@@ -125,11 +143,13 @@ class LogSegmentTest {
         assertThat(segment.offsetIndex().entries()).isGreaterThan(10);
 
         for (long offset : new long[] {0, 1, 57, 150, 199}) {
-            FileRegion region = segment.read(offset, 200, segment.size(), true);
-            assertThat(offsetsOf(region).getFirst()).isEqualTo(offset);
-            assertThat(region.length()).isLessThanOrEqualTo(200);
+            LogSegment.Read read = segment.read(offset, 200, segment.size(), true);
+            List<Long> offsets = offsetsOf(read.region());
+            assertThat(offsets.getFirst()).isEqualTo(offset);
+            assertThat(read.nextOffset()).isEqualTo(offsets.getLast() + 1);
+            assertThat(read.region().length()).isLessThanOrEqualTo(200);
         }
-        FileRegion all = segment.read(0, Integer.MAX_VALUE, segment.size(), true);
+        FileRegion all = segment.read(0, Integer.MAX_VALUE, segment.size(), true).region();
         assertThat(all.length()).isEqualTo(segment.size());
         assertThat(batchesOf(all)).hasSize(200);
     }
@@ -168,7 +188,8 @@ class LogSegmentTest {
         assertThat(segment.largestTimestamp()).isEqualTo(1000);
         assertThat(Files.size(segment.logFile())).isEqualTo(firstSize);
         append(segment, 12, 4000, "z");
-        assertThat(valuesOf(segment.read(10, 10_000, segment.size(), true))).containsExactly("a", "b", "z");
+        assertThat(valuesOf(segment.read(10, 10_000, segment.size(), true).region()))
+                .containsExactly("a", "b", "z");
     }
 
     @Test
@@ -238,7 +259,7 @@ class LogSegmentTest {
         assertThat(reopened.readNextOffset()).isEqualTo(20);
         assertThat(reopened.largestTimestamp()).isEqualTo(1019);
         assertThat(reopened.timeIndex().lastEntry()).isEqualTo(new TimestampOffset(1019, 19));
-        assertThat(batchesOf(reopened.read(0, Integer.MAX_VALUE, reopened.size(), true)))
+        assertThat(batchesOf(reopened.read(0, Integer.MAX_VALUE, reopened.size(), true).region()))
                 .extracting(RecordBatch::baseOffset).hasSize(20);
     }
 }

@@ -238,6 +238,7 @@ class PartitionLogTest {
         for (long offset = 0; offset < 10; offset++) {
             LogReadResult result = log.readForFollower(offset, 10_000);
             assertThat(offsetsOf(result.records()).getFirst()).isEqualTo(offset);
+            assertThat(result.nextFetchOffset()).isEqualTo(offsetsOf(result.records()).getLast() + 1);
         }
         LogReadResult atEnd = log.readForFollower(10, 10_000);
         assertThat(atEnd.records().isEmpty()).isTrue();

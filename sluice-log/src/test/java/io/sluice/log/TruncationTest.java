@@ -147,6 +147,20 @@ class TruncationTest {
     }
 
     @Test
+    void restartingTwiceAtSameOffsetWithinDeleteDelayWorks() throws IOException {
+        PartitionLog log = PartitionLog.open(dir.resolve("t-1"), LogConfig.defaults(), clock);
+        logs.add(log);
+        log.truncateFullyAndStartAt(100);
+        log.appendAsFollower(batchAt(100, 1, 1, "a"));
+
+        log.truncateFullyAndStartAt(100);
+        log.appendAsFollower(batchAt(100, 1, 1, "b"));
+
+        assertThat(readAllValues(log)).containsExactly("b");
+        assertThat(log.isOffline()).isFalse();
+    }
+
+    @Test
     void truncateToBelowFirstSegmentRestartsAtThatOffset() throws IOException {
         PartitionLog log = open();
         log.truncateFullyAndStartAt(100);
