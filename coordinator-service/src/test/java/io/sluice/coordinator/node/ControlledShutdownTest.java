@@ -3,7 +3,6 @@ package io.sluice.coordinator.node;
 import static io.sluice.coordinator.testing.CoordinatorApi.expectProblem;
 import static io.sluice.coordinator.testing.CoordinatorApi.topicRequest;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
@@ -11,7 +10,6 @@ import io.sluice.metadata.NodeStatus;
 import io.sluice.metadata.PartitionState;
 import io.sluice.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +57,7 @@ class ControlledShutdownTest extends CoordinatorTestSupport {
         assertThat(api().node(1).status()).isEqualTo(NodeStatus.SHUTTING_DOWN);
 
         nodes.silence(1);
-        await().atMost(Duration.ofSeconds(6)).until(() -> api().node(1).status() == NodeStatus.DEAD);
+        api().awaitNode(1, NodeStatus.DEAD);
         assertThat(api().topic("orders")).as("its death changes nothing more").isEqualTo(after);
     }
 

@@ -1,14 +1,12 @@
 package io.sluice.coordinator.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
 import io.sluice.metadata.NodeStatus;
 import io.sluice.metadata.PartitionState;
 import io.sluice.metadata.TopicMetadata;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,9 +32,10 @@ class LeaderElectionOnNodeDeathTest extends CoordinatorTestSupport {
         nodes = newNodes();
         nodes.start(1, 2, 3);
         TopicMetadata before = api().createTopic("orders", 6, 3);
+        assertThat(before.partitions()).filteredOn(p -> p.leader() == 1).hasSize(2);
 
         nodes.silence(1);
-        awaitStatus(1, NodeStatus.DEAD);
+        api().awaitNode(1, NodeStatus.DEAD);
 
         TopicMetadata after = api().topic("orders");
         for (PartitionState was : before.partitions()) {
@@ -52,7 +51,6 @@ class LeaderElectionOnNodeDeathTest extends CoordinatorTestSupport {
             }
             assertThat(now.partitionEpoch()).isEqualTo(was.partitionEpoch() + 1);
         }
-        assertThat(before.partitions()).filteredOn(p -> p.leader() == 1).hasSize(2);
     }
 
     @Test
@@ -61,11 +59,11 @@ class LeaderElectionOnNodeDeathTest extends CoordinatorTestSupport {
         nodes.start(11, 12, 13);
         api().createTopic("returning", 3, 3);
         nodes.silence(11);
-        awaitStatus(11, NodeStatus.DEAD);
+        api().awaitNode(11, NodeStatus.DEAD);
         TopicMetadata whileDead = api().topic("returning");
 
         nodes.resume(11);
-        awaitStatus(11, NodeStatus.ALIVE);
+        api().awaitNode(11, NodeStatus.ALIVE);
 
         TopicMetadata afterReturn = api().topic("returning");
         assertThat(afterReturn).isEqualTo(whileDead);
@@ -81,7 +79,7 @@ class LeaderElectionOnNodeDeathTest extends CoordinatorTestSupport {
         api().alterPartition("last-isr", 0, leader, 0, 0, List.of(leader)).expectStatus().isOk();
 
         nodes.silence(leader);
-        awaitStatus(leader, NodeStatus.DEAD);
+        api().awaitNode(leader, NodeStatus.DEAD);
 
         PartitionState offline = api().topic("last-isr").partition(0);
         assertThat(offline.leader()).isEqualTo(PartitionState.NO_LEADER);
@@ -89,7 +87,7 @@ class LeaderElectionOnNodeDeathTest extends CoordinatorTestSupport {
         assertThat(offline.leaderEpoch()).isEqualTo(1);
 
         nodes.resume(leader);
-        awaitStatus(leader, NodeStatus.ALIVE);
+        api().awaitNode(leader, NodeStatus.ALIVE);
 
         PartitionState back = api().topic("last-isr").partition(0);
         assertThat(back.leader()).isEqualTo(leader);
@@ -107,18 +105,13 @@ class LeaderElectionOnNodeDeathTest extends CoordinatorTestSupport {
         api().alterPartition("unclean", 0, leader, 0, 0, List.of(leader)).expectStatus().isOk();
 
         nodes.silence(leader);
-        awaitStatus(leader, NodeStatus.DEAD);
+        api().awaitNode(leader, NodeStatus.DEAD);
 
         PartitionState after = api().topic("unclean").partition(0);
         int firstLiveReplica = created.replicas().stream().filter(r -> r != leader).findFirst().orElseThrow();
         assertThat(after.leader()).isEqualTo(firstLiveReplica);
         assertThat(after.isr()).containsExactly(firstLiveReplica);
         assertThat(after.leaderEpoch()).isEqualTo(1);
-    }
-
-    private void awaitStatus(int node, NodeStatus status) {
-        await("node " + node + " " + status).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(50))
-                .until(() -> api().node(node).status() == status);
     }
 
     private static List<Integer> without(List<Integer> list, int node) {

@@ -2,7 +2,6 @@ package io.sluice.coordinator.node;
 
 import static io.sluice.coordinator.testing.CoordinatorApi.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
@@ -11,7 +10,6 @@ import io.sluice.coordinator.testing.TestRedis;
 import io.sluice.metadata.NodeInfo;
 import io.sluice.metadata.NodeStatus;
 import io.sluice.protocol.ErrorCode;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +75,7 @@ class NodeRegistrationTest extends CoordinatorTestSupport {
     void whenTheNodeHoldingAnIdIsDeadAnotherUrlMayTakeTheId() {
         nodes.start(4, null);
         nodes.silence(4);
-        await().atMost(Duration.ofSeconds(6)).until(() -> api().node(4).status() == NodeStatus.DEAD);
+        api().awaitNode(4, NodeStatus.DEAD);
 
         register(4, "http://127.0.0.1:24444", "rack-b").expectStatus().isOk();
         nodes.resume(4);
@@ -89,7 +87,7 @@ class NodeRegistrationTest extends CoordinatorTestSupport {
     void whenADeadNodeHeartbeatsAgainTheHeartbeatSucceedsAndTheNodeIsAlive() {
         nodes.start(5, null);
         nodes.silence(5);
-        await().atMost(Duration.ofSeconds(6)).until(() -> api().node(5).status() == NodeStatus.DEAD);
+        api().awaitNode(5, NodeStatus.DEAD);
 
         api().post("/internal/nodes/5/heartbeat", null).expectStatus().isNoContent();
         nodes.resume(5);

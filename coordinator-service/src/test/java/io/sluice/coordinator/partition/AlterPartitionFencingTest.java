@@ -3,7 +3,6 @@ package io.sluice.coordinator.partition;
 import static io.sluice.coordinator.testing.CoordinatorApi.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.sluice.coordinator.store.MetadataChange;
 import io.sluice.coordinator.store.MetadataStore;
@@ -52,11 +51,11 @@ class AlterPartitionFencingTest extends CoordinatorTestSupport {
         nodes.start(1, 2, 3);
         assertThat(api().createTopic(TOPIC, 1, 3).partition(0).replicas()).containsExactly(1, 2, 3);
         nodes.silence(1);
-        awaitStatus(1, NodeStatus.DEAD);
+        api().awaitNode(1, NodeStatus.DEAD);
         nodes.resume(1);
-        awaitStatus(1, NodeStatus.ALIVE);
+        api().awaitNode(1, NodeStatus.ALIVE);
         nodes.silence(3);
-        awaitStatus(3, NodeStatus.DEAD);
+        api().awaitNode(3, NodeStatus.DEAD);
         state = api().topic(TOPIC).partition(0);
         assertThat(state).isEqualTo(new PartitionState(0, List.of(1, 2, 3), 2, List.of(2), 1, 2));
     }
@@ -157,10 +156,5 @@ class AlterPartitionFencingTest extends CoordinatorTestSupport {
         contents.put(RedisKeys.NODES, new TreeMap<>(redis.hgetall(RedisKeys.NODES)));
         contents.put(RedisKeys.TOPICS, new TreeMap<>(redis.hgetall(RedisKeys.TOPICS)));
         return contents;
-    }
-
-    private void awaitStatus(int node, NodeStatus status) {
-        await("node " + node + " " + status).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(50))
-                .until(() -> api().node(node).status() == status);
     }
 }

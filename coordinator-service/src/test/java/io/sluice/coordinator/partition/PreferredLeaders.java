@@ -1,13 +1,11 @@
 package io.sluice.coordinator.partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.sluice.coordinator.testing.CoordinatorApi;
 import io.sluice.coordinator.testing.TestNodes;
 import io.sluice.metadata.NodeStatus;
 import io.sluice.metadata.PartitionState;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,9 +18,9 @@ final class PreferredLeaders {
     /** {@code node} dies (its leaderships move away and it leaves the ISRs), then heartbeats again. */
     static void moveLeadershipAwayAndBack(CoordinatorApi api, TestNodes nodes, int node) {
         nodes.silence(node);
-        awaitStatus(api, node, NodeStatus.DEAD);
+        api.awaitNode(node, NodeStatus.DEAD);
         nodes.resume(node);
-        awaitStatus(api, node, NodeStatus.ALIVE);
+        api.awaitNode(node, NodeStatus.ALIVE);
     }
 
     /** The leader of {@code state} adds {@code replica} back to the ISR, as it would once the replica caught up. */
@@ -36,10 +34,5 @@ final class PreferredLeaders {
         assertThat(after.isr()).contains(replica);
         assertThat(after.leader()).isEqualTo(state.leader());
         return after;
-    }
-
-    static void awaitStatus(CoordinatorApi api, int node, NodeStatus status) {
-        await("node " + node + " " + status).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(50))
-                .until(() -> api.node(node).status() == status);
     }
 }

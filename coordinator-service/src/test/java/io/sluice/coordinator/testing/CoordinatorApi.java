@@ -1,9 +1,13 @@
 package io.sluice.coordinator.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.sluice.coordinator.web.CoordinatorStatus;
 import io.sluice.metadata.NodeInfo;
+import io.sluice.metadata.NodeStatus;
 import io.sluice.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +82,12 @@ public final class CoordinatorApi {
     public NodeInfo node(int id) {
         return nodes().stream().filter(n -> n.id() == id).findFirst()
                 .orElseThrow(() -> new AssertionError("node " + id + " is not registered"));
+    }
+
+    /** Waits (up to 6 s: several 1 s sessions) until node {@code id} has {@code status}. */
+    public void awaitNode(int id, NodeStatus status) {
+        await("node " + id + " " + status).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(50))
+                .until(() -> node(id).status() == status);
     }
 
     /** AlterPartition as a leader sends it. */
