@@ -82,6 +82,11 @@ public class ProduceController {
             // Lines are produced in small groups as they arrive; results come back in line order.
             return lines.filter(line -> !line.isBlank())
                     .map(line -> parseLine(line, index[0]++, keys, values))
+                    .concatMap(parsed -> parsed.record() == null ? Mono.just(parsed)
+                            : produce.validate(topic, parsed.record(), parsed.index())
+                                    .thenReturn(parsed)
+                                    .onErrorResume(SluiceException.class,
+                                            e -> Mono.just(new Parsed(parsed.index(), null, e))))
                     .bufferTimeout(1000, Duration.ofMillis(5))
                     .concatMap(group -> produceGroup(topic, group, ackValue, timeout));
         });
@@ -106,9 +111,10 @@ public class ProduceController {
 
     private Parsed parseLine(String line, int index, RecordFormat keys, RecordFormat values) {
         try {
-            return new Parsed(parser.record(parser.parse(line.getBytes(StandardCharsets.UTF_8)), index, keys, values), null);
+            return new Parsed(index, parser.record(parser.parse(line.getBytes(StandardCharsets.UTF_8)), index, keys, values),
+                    null);
         } catch (SluiceException e) {
-            return new Parsed(null, e);
+            return new Parsed(index, null, e);
         }
     }
 
@@ -164,6 +170,6 @@ public class ProduceController {
         return Duration.ofMillis(timeoutMs);
     }
 
-    private record Parsed(ProduceRecord record, SluiceException error) {
+    private record Parsed(int index, ProduceRecord record, SluiceException error) {
     }
 }

@@ -77,6 +77,18 @@ public class ProduceService {
         }).doOnNext(results -> record(topicName, records, results, started));
     }
 
+    /**
+     * Checks one record against the topic as {@link #produce} would (partition exists, fits max.message.bytes),
+     * for callers that treat records independently (NDJSON streams).
+     */
+    public Mono<Void> validate(String topicName, ProduceRecord record, int index) {
+        return autoCreator.topic(topicName).doOnNext(topic -> {
+            assign(topic, List.of(record));
+            encode(topic, List.of(record), List.of(record.partition() == null ? 0 : record.partition()));
+        }).onErrorMap(SluiceException.class, e -> new SluiceException(e.errorCode(),
+                e.getMessage().replace("Record 0", "Record " + index))).then();
+    }
+
     private List<Integer> assign(TopicMetadata topic, List<ProduceRecord> records) {
         int count = topic.partitions().size();
         int sticky = -1;
