@@ -87,7 +87,9 @@ public class ProduceController {
                                     .thenReturn(parsed)
                                     .onErrorResume(SluiceException.class,
                                             e -> Mono.just(new Parsed(parsed.index(), null, e))))
-                    .bufferTimeout(1000, Duration.ofMillis(5))
+                    // Fair backpressure: a group closed by the timer waits for demand instead of overflowing while
+                    // the previous group is still being written.
+                    .bufferTimeout(1000, Duration.ofMillis(5), true)
                     .concatMap(group -> produceGroup(topic, group, ackValue, timeout));
         });
     }
