@@ -11,7 +11,8 @@ import java.util.Locale;
  * report, Kafka ConsumerPerformance's two CSV lines (group join time 0: there is none) and a {@code RESULT} line.
  */
 record ConsumeReport(LoadOptions options, long target, Throughput throughput, LatencySummary fetchLatency, long reads,
-                     long longPolls, ErrorCounts errors, double firstRecordMs, boolean stalled, long startMillis) {
+                     long longPolls, ErrorCounts errors, double firstRecordMs, boolean stalled, long startMillis,
+                     ClientCpu clientCpu) {
 
     void print(PrintStream out) {
         out.println("== consume report");
@@ -28,6 +29,7 @@ record ConsumeReport(LoadOptions options, long target, Throughput throughput, La
             out.printf("reads: %d (%d long polls of a caught-up partition, left out of the latency)%n", reads, longPolls);
             out.println("fetch latency (request -> whole answer): " + fetchLatency.human());
         }
+        out.println(clientCpu.human());
         SimpleDateFormat time = new SimpleDateFormat("yyyy-MM-dd HH:mm:ss:SSS", Locale.ROOT);
         long elapsedMs = throughput.elapsedNanos() / 1_000_000;
         double mib = throughput.bytes() / Throughput.MIB;
@@ -58,6 +60,7 @@ record ConsumeReport(LoadOptions options, long target, Throughput throughput, La
                 .add("first_record_ms", firstRecordMs, 3)
                 .add("reads", reads);
         fetchLatency.addTo(line, "fetch");
+        clientCpu.addTo(line);
         return line;
     }
 }

@@ -61,6 +61,7 @@ final class ConsumeRun {
         out.printf(Locale.ROOT, "consuming %d records of %s (%d partitions, %d records at start)%n", target,
                 options.topic(), topic.partitions().size(), topic.records());
         long startMillis = System.currentTimeMillis();
+        long cpuStart = ClientCpu.processCpuNanos();
         long start = System.nanoTime();
         lastIntervalNanos = start;
         progressNanos.set(start);
@@ -85,7 +86,8 @@ final class ConsumeRun {
         long first = firstRecordNanos.get();
         return new ConsumeReport(options, target, new Throughput(records.sum(), bytes.sum(), end - start),
                 LatencySummary.of(fetchTotal), reads.sum(), longPolls.sum(), errors,
-                first == 0 ? Double.NaN : (first - start) / 1e6, stalled, startMillis);
+                first == 0 ? Double.NaN : (first - start) / 1e6, stalled, startMillis,
+                ClientCpu.since(cpuStart, start));
     }
 
     private void readPartition(HttpClient client, int partition, long target) {

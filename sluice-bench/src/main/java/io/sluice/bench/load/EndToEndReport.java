@@ -11,7 +11,7 @@ import java.util.Locale;
  */
 record EndToEndReport(LoadOptions options, long sent, long acked, ErrorCounts errors, long delivered, long missing,
                       long duplicates, Throughput sendRate, LatencySummary endToEnd, LatencySummary ack,
-                      String streamFailure) {
+                      String streamFailure, ClientCpu clientCpu) {
 
     void print(PrintStream out) {
         out.println("== e2e report");
@@ -26,8 +26,14 @@ record EndToEndReport(LoadOptions options, long sent, long acked, ErrorCounts er
         }
         out.printf(Locale.ROOT, "send rate achieved: %.1f records/s over %.3f s%n", sendRate.recordsPerSecond(),
                 sendRate.seconds());
+        if (options.rate() > 0 && sendRate.recordsPerSecond() < 0.95 * options.rate()) {
+            out.printf(Locale.ROOT, "WARNING: below the target %.1f records/s: %d requests in flight (--concurrency) "
+                    + "were not enough at this latency, so records left late and the offered load was lower%n",
+                    options.rate(), options.concurrency());
+        }
         out.println("end-to-end latency (send start -> SSE record read): " + endToEnd.human());
         out.println("produce ack latency (send start -> produce answer): " + ack.human());
+        out.println(clientCpu.human());
         out.println("kafka-format (EndToEndLatency):");
         out.printf(Locale.ROOT, "Avg latency: %.4f ms%n", Double.isNaN(endToEnd.meanMs()) ? 0 : endToEnd.meanMs());
         out.printf(Locale.ROOT, "Percentiles: 50th = %d, 99th = %d, 99.9th = %d%n", whole(endToEnd.p50Ms()),
@@ -52,6 +58,7 @@ record EndToEndReport(LoadOptions options, long sent, long acked, ErrorCounts er
                 .add("send_rps", sendRate.recordsPerSecond(), 1);
         endToEnd.addTo(line, "e2e");
         ack.addTo(line, "ack");
+        clientCpu.addTo(line);
         return line;
     }
 

@@ -80,6 +80,7 @@ final class EndToEndRun {
         out.printf(Locale.ROOT, "stream positioned; producing %d records at %s%n", total,
                 options.rate() == 0 ? "one in flight" : options.rate() + " records/s");
 
+        long cpuStart = ClientCpu.processCpuNanos();
         long start = System.nanoTime();
         Pacer pacer = new Pacer(start, options.rate());
         Semaphore inFlight = new Semaphore(options.concurrency());
@@ -131,7 +132,8 @@ final class EndToEndRun {
         }
         return new EndToEndReport(options, sent.sum(), acked.sum(), errors, delivered.sum(), missing,
                 duplicates.sum(), new Throughput(sent.sum(), sent.sum() * (long) options.recordSize(), lastSend - start),
-                LatencySummary.of(e2eTotal), LatencySummary.of(ackTotal), streamFailure.get());
+                LatencySummary.of(e2eTotal), LatencySummary.of(ackTotal), streamFailure.get(),
+                ClientCpu.since(cpuStart, start));
     }
 
     /** Waits until every acknowledged record was delivered, or no delivery came for --timeout-ms. */

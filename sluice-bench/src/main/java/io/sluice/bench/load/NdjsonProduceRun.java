@@ -60,6 +60,7 @@ final class NdjsonProduceRun {
     ProduceReport run(long total, long seed) throws InterruptedException {
         int perChunk = (int) Math.min(options.recordsPerRequest(), total);
         Payloads.Pool pool = new Payloads.Pool(perChunk, options.recordSize(), options.valueFormat(), true, seed);
+        long cpuStart = ClientCpu.processCpuNanos();
         long start = System.nanoTime();
         Pacer pacer = new Pacer(start, options.throughput());
         ProduceStats stats = new ProduceStats(start);
@@ -81,7 +82,7 @@ final class NdjsonProduceRun {
         long acked = stats.acked.sum();
         return new ProduceReport(options, stats.sent.sum(), acked, stats.errors,
                 new Throughput(acked, acked * options.recordSize(), elapsed), stats.requestLatency(),
-                stats.recordLatency(), pool.bodyBytes());
+                stats.recordLatency(), pool.bodyBytes(), ClientCpu.since(cpuStart, start));
     }
 
     private void stream(Payloads.Pool pool, Pacer pacer, ProduceStats stats, AtomicLong next, long total, long seed) {
@@ -263,11 +264,11 @@ final class NdjsonProduceRun {
                 return -1;
             }
             if (left == 0) {
-                String size = line(in);
+                String size = chunkLine();
                 int semicolon = size.indexOf(';');
                 left = Long.parseLong((semicolon >= 0 ? size.substring(0, semicolon) : size).trim(), 16);
                 if (left == 0) {
-                    while (!line(in).isEmpty()) {
+                    while (!chunkLine().isEmpty()) {
                         // trailers: none expected, skipped
                     }
                     done = true;
@@ -279,9 +280,17 @@ final class NdjsonProduceRun {
                 throw new EOFException("connection closed inside a chunk");
             }
             if (--left == 0) {
-                line(in); // the CRLF after the chunk's data
+                chunkLine(); // the CRLF after the chunk's data
             }
             return b;
+        }
+
+        private String chunkLine() throws IOException {
+            try {
+                return line(in);
+            } catch (EOFException e) {
+                throw new EOFException("connection closed inside the chunked response body");
+            }
         }
     }
 

@@ -12,9 +12,11 @@ import java.util.Locale;
  * @param requestLatency see {@link ProduceStats}
  * @param recordLatency  see {@link ProduceStats}
  * @param bodyBytes      wire bytes of one full request body (NDJSON: one chunk), for reference
+ * @param clientCpu      the generator's own CPU use over the run
  */
 record ProduceReport(LoadOptions options, long sent, long acked, ErrorCounts errors, Throughput throughput,
-                     LatencySummary requestLatency, LatencySummary recordLatency, int bodyBytes) {
+                     LatencySummary requestLatency, LatencySummary recordLatency, int bodyBytes,
+                     ClientCpu clientCpu) {
 
     void print(PrintStream out) {
         out.println("== produce report");
@@ -31,8 +33,13 @@ record ProduceReport(LoadOptions options, long sent, long acked, ErrorCounts err
         }
         out.printf(Locale.ROOT, "throughput: %.1f records/s, %.2f MiB/s (acked records x value bytes / 2^20 / %.3f s "
                 + "elapsed)%n", throughput.recordsPerSecond(), throughput.mibPerSecond(), throughput.seconds());
+        if (options.throughput() > 0 && throughput.recordsPerSecond() < 0.95 * options.throughput()) {
+            out.printf(Locale.ROOT, "WARNING: below the target %.1f records/s; record latency counts from each "
+                    + "record's scheduled time, so it includes the backlog%n", options.throughput());
+        }
         out.println("request latency (start -> answer): " + requestLatency.human());
         out.println("record latency  (due -> ack):      " + recordLatency.human());
+        out.println(clientCpu.human());
         out.println(kafkaLine());
         out.println(resultLine());
     }
@@ -65,6 +72,7 @@ record ProduceReport(LoadOptions options, long sent, long acked, ErrorCounts err
                 .add("mibps", throughput.mibPerSecond(), 2);
         requestLatency.addTo(line, "req");
         recordLatency.addTo(line, "rec");
+        clientCpu.addTo(line);
         return line;
     }
 

@@ -33,6 +33,7 @@ final class ProduceRun {
         Payloads.Pool pool = new Payloads.Pool((int) Math.min(perRequest, total), options.recordSize(),
                 options.valueFormat(), false, seed);
         URI uri = gateway.produceUri(options.topic(), options.acks(), options.timeoutMs(), null);
+        long cpuStart = ClientCpu.processCpuNanos();
         long start = System.nanoTime();
         Pacer pacer = new Pacer(start, options.throughput());
         ProduceStats stats = new ProduceStats(start);
@@ -55,7 +56,7 @@ final class ProduceRun {
         long acked = stats.acked.sum();
         return new ProduceReport(options, stats.sent.sum(), acked, stats.errors,
                 new Throughput(acked, acked * options.recordSize(), elapsed), stats.requestLatency(),
-                stats.recordLatency(), pool.bodyBytes());
+                stats.recordLatency(), pool.bodyBytes(), ClientCpu.since(cpuStart, start));
     }
 
     private void work(HttpClient client, URI uri, Payloads.Pool pool, Pacer pacer, ProduceStats stats, AtomicLong next,
