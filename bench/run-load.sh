@@ -44,11 +44,30 @@ fi
 : "${WARMUP_PASSES:=1}"
 : "${SETTLE_S:=5}"
 : "${TIMEOUT_MS:=30000}"
+: "${WARMUP_RECORDS:=0}"      # produce runs: records sent first by the same generator JVM, left out of the figures
 : "${TESTS:=p1k_rpr1 p1k_rpr100 p1k_rpr1000 e2e_1k_rate e2e_1k_1}"
 : "${LOADGEN_HEAP:=-Xms1g -Xmx1g}"
 
+# a JDK >= 21, as bin/sluice picks one: JAVA_HOME, the java on PATH, then /usr/lib/jvm
+java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | awk -F'= ' '/java.specification.version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]) }'
+}
+pick_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" \
+                   /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    if [[ -n "$candidate" && -x "$candidate/bin/java" && "$(java_major "$candidate")" -ge 21 ]]; then
+      echo "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+JAVA_HOME="$(pick_jdk)" || { echo "run-load.sh needs a JDK >= 21 (JAVA_HOME, PATH, /usr/lib/jvm)" >&2; exit 1; }
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
+
 JAR="$ROOT/sluice-bench/target/benchmarks.jar"
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
 if [[ ! -f "$JAR" || -n "$(find "$ROOT/sluice-bench/src/main" "$ROOT/sluice-bench/pom.xml" -newer "$JAR" -print -quit)" ]]; then
   echo "building $JAR" >&2
   (cd "$ROOT" && ./mvnw -q -B -DskipTests package -pl sluice-bench -am >&2)
@@ -67,7 +86,7 @@ INDEX="$OUT/index.tsv"; RESULTS="$OUT/results.txt"; LOGDIR="$OUT"
   echo "git: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "settings: N_RPR1=$N_RPR1 N_RPR100=$N_RPR100 N_RPR1000=$N_RPR1000 C_RPR1=$C_RPR1 C_RPR100=$C_RPR100" \
        "C_RPR1000=$C_RPR1000 RECORD_SIZE=$RECORD_SIZE VALUE_FORMAT=$VALUE_FORMAT E2E_RATE=$E2E_RATE E2E_N=$E2E_N" \
-       "E2E_1_N=$E2E_1_N REPS=$REPS WARMUP_PASSES=$WARMUP_PASSES TESTS=$TESTS"
+       "E2E_1_N=$E2E_1_N REPS=$REPS WARMUP_PASSES=$WARMUP_PASSES WARMUP_RECORDS=$WARMUP_RECORDS TESTS=$TESTS"
   curl -s "$GATEWAY/v1/cluster"; echo
 } > "$OUT/machine.txt"
 
@@ -88,7 +107,8 @@ topic_delete() { curl -s -o /dev/null -X DELETE "$GATEWAY/v1/topics/$1" || true;
 settle() { sync; sleep "$SETTLE_S"; }
 produce() {  # produce LOG TOPIC N RECORDS_PER_REQUEST CONCURRENCY
   loadgen "$1" produce --topic "$2" --create-topic 3,3,2 --num-records "$3" --records-per-request "$4" \
-      --concurrency "$5" --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT"
+      --concurrency "$5" --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT" \
+      --warmup-records "$WARMUP_RECORDS"
 }
 
 RUN_ID="$(date +%H%M%S)"
