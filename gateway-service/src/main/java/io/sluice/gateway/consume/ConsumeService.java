@@ -2,6 +2,7 @@ package io.sluice.gateway.consume;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.produce.RecordFormat;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.springframework.stereotype.Service;
@@ -139,7 +141,7 @@ public class ConsumeService {
     private Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs, Duration budget) {
         FetchRequest request = new FetchRequest(waitMs, 1, maxBytes,
                 List.of(new FetchRequest.Partition(tp.topic(), tp.partition(), offset, maxBytes)));
-        return rerouting(tp, budget, view -> partitions.fetch(ClusterView.leader(view, tp), request)
+        return rerouting(tp, budget, view -> measured(tp, partitions.fetch(ClusterView.leader(view, tp), request))
                 .map(List::getFirst)
                 .flatMap(section -> section.error() != null && REROUTE.contains(section.error())
                         ? Mono.error(section.error().exception("Fetch from " + tp + ": " + section.error().description()))
@@ -193,6 +195,20 @@ public class ConsumeService {
         if (!records.isEmpty()) {
             Counter.builder("sluice.gateway.records.out").tag("topic", topic).register(meters).increment(records.size());
         }
+    }
+
+    /** Bytes of record batches fetched per topic, and fetch latency (long-poll waits included). */
+    private Mono<FetchedPartition> measured(TopicPartition tp, Mono<FetchedPartition> fetch) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return fetch.doOnNext(section -> {
+                Timer.builder("sluice.gateway.fetch.latency").description("Fetches from partition leaders")
+                        .publishPercentileHistogram().register(meters)
+                        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                Counter.builder("sluice.gateway.bytes.out").baseUnit("bytes").tag("topic", tp.topic())
+                        .register(meters).increment(section.records().remaining());
+            });
+        });
     }
 
     private static ConsumedRecord.HeaderView header(Header header) {
