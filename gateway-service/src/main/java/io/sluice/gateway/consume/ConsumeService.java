@@ -141,8 +141,8 @@ public class ConsumeService {
     private Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs, Duration budget) {
         FetchRequest request = new FetchRequest(waitMs, 1, maxBytes,
                 List.of(new FetchRequest.Partition(tp.topic(), tp.partition(), offset, maxBytes)));
-        return rerouting(tp, budget, view -> measured(tp, partitions.fetch(ClusterView.leader(view, tp), request))
-                .map(List::getFirst)
+        return rerouting(tp, budget, view -> measured(tp, partitions.fetch(ClusterView.leader(view, tp), request)
+                .map(List::getFirst))
                 .flatMap(section -> section.error() != null && REROUTE.contains(section.error())
                         ? Mono.error(section.error().exception("Fetch from " + tp + ": " + section.error().description()))
                         : Mono.just(section)));
