@@ -1,0 +1,375 @@
+package io.sluice.partition.fetch;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.sluice.log.FileRegion;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.wire.FetchResponseCodec;
+import io.sluice.protocol.wire.FetchResponseCodec.FetchedPartition;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.reactivestreams.Publisher;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebHandler;
+import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * Fetch responses written by {@link FetchResponseWriter} through the real WebFlux stack on a Reactor Netty server
+ * (one event loop, sections read on a separate "log" scheduler as {@code FetchController} does), read by the JDK
+ * client over one keep-alive connection. A recorder at the socket end of each connection's pipeline sees what the
+ * transport is given to write.
+ */
+class FetchResponseWriterTest {
+
+    private static final int MULTI_MB = 6 * 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private final List<Written> wire = new CopyOnWriteArrayList<>();
+    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Set<Thread> serverThreads = ConcurrentHashMap.newKeySet();
+    private final List<FileChannel> channels = new ArrayList<>();
+    private LoopResources loops;
+    private Scheduler logScheduler;
+    private DisposableServer server;
+    private HttpClient client;
+
+    @BeforeEach
+    void start() {
+        loops = LoopResources.create("fetch-test", 1, true);
+        logScheduler = Schedulers.newSingle("fetch-test-log");
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        client.shutdownNow(); // close() would wait for an exchange left hanging by a failed test
+        if (server != null) {
+            server.disposeNow();
+        }
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block();
+        logScheduler.dispose();
+        for (FileChannel channel : channels) {
+            channel.close();
+        }
+    }
+
+    @ParameterizedTest(name = "native transport: {0}")
+    @ValueSource(booleans = {true, false})
+    void recordsGoFromSegmentFilesToTheSocketAsFileRegionsOverKeepAlive(boolean nativeTransport) throws Exception {
+        FileChannel small = segment("small", 64 * 1024);
+        FileChannel large = segment("large", MULTI_MB + 4096);
+        List<FetchSection> sections = List.of(
+                section("orders", 0, new FileRegion(small, 17, 1000)),
+                section("orders", 1, FileRegion.empty()),
+                failed("orders", 2, ErrorCode.NOT_LEADER),
+                section("clicks", 0, new FileRegion(large, 4096, MULTI_MB)),
+                section("orders", 3, new FileRegion(small, 5000, 3333)));
+        serve(() -> sections, nativeTransport, UnaryOperator.identity());
+
+        assertBody(fetch(), sections);
+        assertBody(fetch(), sections);
+
+        if (nativeTransport && Epoll.isAvailable()) {
+            assertThat(server.channel()).isInstanceOf(EpollServerSocketChannel.class);
+        }
+        assertThat(fileRegionsWritten()).containsExactly(1000L, (long) MULTI_MB, 3333L, 1000L, (long) MULTI_MB, 3333L);
+        assertThat(wire).filteredOn(Written::fileRegion).extracting(Written::type).containsOnly(SegmentFileRegion.class);
+        assertThat(byteBufBytesWritten()).as("HTTP heads, counts and partition headers only").isLessThan(2048);
+        assertThat(connections).hasValue(1);
+        assertThat(errors).isEmpty();
+        assertThat(small.isOpen()).isTrue();
+        assertThat(large.isOpen()).isTrue();
+    }
+
+    @Test
+    void responsesWithoutRecordsAreTheCountAndHeadersAlone() throws Exception {
+        List<List<FetchSection>> responses = List.of(List.of(),
+                List.of(section("orders", 0, FileRegion.empty()), failed("orders", 1, ErrorCode.OFFSET_OUT_OF_RANGE)));
+        AtomicInteger next = new AtomicInteger();
+        serve(() -> responses.get(next.getAndIncrement()), true, UnaryOperator.identity());
+
+        HttpResponse<byte[]> none = fetch();
+        assertBody(none, responses.get(0));
+        assertBody(fetch(), responses.get(1));
+
+        assertThat(none.body()).containsExactly(0, 0, 0, 0);
+        assertThat(fileRegionsWritten()).isEmpty();
+        assertThat(connections).hasValue(1);
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aFilterThatDecoratesTheResponseSeesTheRecordsAsBytes() throws Exception {
+        FileChannel segment = segment("segment", 256 * 1024);
+        List<FetchSection> sections = List.of(section("orders", 0, new FileRegion(segment, 0, 100_000)),
+                section("orders", 1, FileRegion.empty()), section("orders", 2, new FileRegion(segment, 100_000, 7)));
+        AtomicLong seenByFilter = new AtomicLong();
+        serve(() -> sections, true, UnaryOperator.identity(), countingBodyBytes(seenByFilter));
+
+        HttpResponse<byte[]> first = fetch();
+        assertBody(first, sections);
+        assertBody(fetch(), sections);
+
+        assertThat(seenByFilter).hasValue(2L * first.body().length);
+        assertThat(fileRegionsWritten()).isEmpty();
+        assertThat(connections).hasValue(1);
+        assertThat(errors).isEmpty();
+        assertThat(segment.isOpen()).isTrue();
+    }
+
+    @Test
+    void aCompressingServerGetsTheRecordsAsBytesToCompress() throws Exception {
+        FileChannel segment = segment("segment", 64 * 1024);
+        List<FetchSection> sections = List.of(section("orders", 0, new FileRegion(segment, 10, 20_000)));
+        serve(() -> sections, true, http -> http.compress(true));
+
+        HttpResponse<byte[]> response = client.sendAsync(request().header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray()).get(10, SECONDS);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-encoding")).hasValue("gzip");
+        assertThat(gunzip(response.body())).isEqualTo(expectedBody(sections));
+        assertThat(fileRegionsWritten()).isEmpty();
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aResponseWithoutANettyServerBehindItGetsTheHeapCopy() throws IOException {
+        FileChannel segment = segment("segment", 4096);
+        List<FetchSection> sections = List.of(section("orders", 0, new FileRegion(segment, 1, 4000)),
+                failed("orders", 1, ErrorCode.NOT_LEADER));
+        MockServerHttpResponse response = new MockServerHttpResponse();
+
+        FetchResponseWriter.write(response, sections).block();
+
+        byte[] body = DataBufferUtils.join(response.getBody()).map(FetchResponseWriterTest::bytes).block();
+        assertThat(body).isEqualTo(expectedBody(sections));
+        assertThat(response.getHeaders().getContentLength()).isEqualTo(body.length);
+        assertThat(segment.isOpen()).isTrue();
+    }
+
+    // Heap allocated by the server's threads (event loop and log scheduler) while one warm fetch of a multi-MB
+    // region is served: the zero-copy path allocates a small fraction of the region, the heap copy all of it.
+
+    @Test
+    void zeroCopyAllocatesNoHeapForTheRecords() throws Exception {
+        long allocated = serverHeapAllocatedByOneWarmFetch(false);
+
+        assertThat(allocated).isLessThan(MULTI_MB / 16);
+    }
+
+    @Test
+    void theHeapCopyAllocatesTheRecordsOnTheHeap() throws Exception {
+        long allocated = serverHeapAllocatedByOneWarmFetch(true);
+
+        assertThat(allocated).isGreaterThanOrEqualTo(MULTI_MB);
+    }
+
+    private long serverHeapAllocatedByOneWarmFetch(boolean decorated) throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        FileChannel segment = segment("segment", MULTI_MB);
+        List<FetchSection> sections = List.of(section("orders", 0, new FileRegion(segment, 0, MULTI_MB)));
+        WebFilter[] filters = decorated ? new WebFilter[] {countingBodyBytes(new AtomicLong())} : new WebFilter[0];
+        serve(() -> sections, true, UnaryOperator.identity(), filters);
+        assertBody(fetch(), sections); // loads classes and warms the pools, on the very threads measured below
+
+        long[] ids = serverThreads.stream().mapToLong(Thread::threadId).toArray();
+        long before = Arrays.stream(threads.getThreadAllocatedBytes(ids)).sum();
+        assertBody(fetch(), sections);
+        long after = Arrays.stream(threads.getThreadAllocatedBytes(ids)).sum();
+
+        assertThat(serverThreads).hasSize(2);
+        assertThat(errors).isEmpty();
+        return after - before;
+    }
+
+    private void serve(Supplier<List<FetchSection>> sections, boolean nativeTransport, UnaryOperator<HttpServer> tune,
+                       WebFilter... filters) {
+        WebHandler fetch = exchange -> Mono.fromCallable(() -> {
+                    serverThreads.add(Thread.currentThread());
+                    return sections.get();
+                })
+                .subscribeOn(logScheduler)
+                .flatMap(read -> FetchResponseWriter.write(exchange.getResponse(), read));
+        HttpHandler web = WebHttpHandlerBuilder.webHandler(fetch).filters(list -> list.addAll(List.of(filters))).build();
+        HttpHandler recordingErrors = (request, response) -> web.handle(request, response).doOnError(errors::add);
+        server = tune.apply(HttpServer.create().host("127.0.0.1").port(0).runOn(loops, nativeTransport))
+                .doOnChannelInit((observer, channel, address) -> {
+                    connections.incrementAndGet();
+                    channel.pipeline().addFirst(new WireRecorder());
+                })
+                .handle(new ReactorHttpHandlerAdapter(recordingErrors))
+                .bindNow();
+    }
+
+    private HttpResponse<byte[]> fetch() throws Exception {
+        return client.sendAsync(request().build(), HttpResponse.BodyHandlers.ofByteArray()).get(10, SECONDS);
+    }
+
+    private HttpRequest.Builder request() {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/internal/fetch"))
+                .POST(HttpRequest.BodyPublishers.noBody());
+    }
+
+    private static void assertBody(HttpResponse<byte[]> response, List<FetchSection> sections) throws IOException {
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValue(FetchResponseCodec.CONTENT_TYPE);
+        assertThat(response.headers().firstValueAsLong("content-length")).hasValue(response.body().length);
+        assertThat(response.headers().firstValue("transfer-encoding")).isEmpty();
+        byte[] expected = expectedBody(sections);
+        assertThat(Arrays.mismatch(response.body(), expected)).as("first differing byte").isEqualTo(-1);
+        List<FetchedPartition> decoded = FetchResponseCodec.decode(ByteBuffer.wrap(response.body()));
+        assertThat(decoded).hasSize(sections.size());
+        for (int i = 0; i < sections.size(); i++) {
+            assertThat(decoded.get(i).records()).isEqualTo(sections.get(i).records().isEmpty()
+                    ? ByteBuffer.allocate(0) : sections.get(i).records().load());
+        }
+    }
+
+    private static byte[] expectedBody(List<FetchSection> sections) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(FetchResponseCodec.count(sections.size()).array());
+        for (FetchSection section : sections) {
+            out.write(bytes(section.header().duplicate()));
+            if (!section.records().isEmpty()) {
+                out.write(bytes(section.records().load()));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private FileChannel segment(String name, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        new Random(name.hashCode()).nextBytes(bytes);
+        Path file = Files.write(dir.resolve(name + ".log"), bytes);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channels.add(channel);
+        return channel;
+    }
+
+    private static FetchSection section(String topic, int partition, FileRegion records) {
+        return new FetchSection(topic, FetchResponseCodec.header(new TopicPartition(topic, partition), null, 42, 3,
+                45, records.length()), records);
+    }
+
+    private static FetchSection failed(String topic, int partition, ErrorCode error) {
+        return new FetchSection(topic, FetchResponseCodec.header(new TopicPartition(topic, partition), error, -1, -1,
+                -1, 0), FileRegion.empty());
+    }
+
+    /** A filter in the way of the body, as a logging or metering filter would be. */
+    private static WebFilter countingBodyBytes(AtomicLong count) {
+        return (exchange, chain) -> chain.filter(exchange.mutate()
+                .response(new ServerHttpResponseDecorator(exchange.getResponse()) {
+                    @Override
+                    public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+                        return super.writeWith(Flux.from(body).doOnNext(b -> count.addAndGet(b.readableByteCount())));
+                    }
+                }).build());
+    }
+
+    private List<Long> fileRegionsWritten() {
+        return wire.stream().filter(Written::fileRegion).map(Written::bytes).toList();
+    }
+
+    private long byteBufBytesWritten() {
+        return wire.stream().filter(w -> !w.fileRegion()).mapToLong(Written::bytes).sum();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    private static byte[] bytes(DataBuffer buffer) {
+        byte[] bytes = new byte[buffer.readableByteCount()];
+        buffer.read(bytes);
+        DataBufferUtils.release(buffer);
+        return bytes;
+    }
+
+    private static byte[] gunzip(byte[] gzipped) {
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gzipped))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One message handed to the transport: its class and size. */
+    private record Written(Class<?> type, long bytes, boolean fileRegion) {
+    }
+
+    /** First in the pipeline, so last before the socket: records every message the transport is asked to write. */
+    private final class WireRecorder extends ChannelOutboundHandlerAdapter {
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            serverThreads.add(Thread.currentThread());
+            if (msg instanceof io.netty.channel.FileRegion region) {
+                wire.add(new Written(msg.getClass(), region.count(), true));
+            } else if (msg instanceof ByteBuf buffer) {
+                wire.add(new Written(msg.getClass(), buffer.readableBytes(), false));
+            }
+            super.write(ctx, msg, promise);
+        }
+    }
+}
