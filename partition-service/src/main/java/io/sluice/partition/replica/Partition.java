@@ -172,7 +172,9 @@ public final class Partition {
      * leadership truncates to the new leader's log and refills the same offsets from it, so its high watermark
      * passing {@code offset} would then say nothing about the records it appended. While it still leads in the same
      * epoch it has truncated nothing, and only its own ISR bookkeeping moves the high watermark, so the records are
-     * committed.
+     * committed. Fails with NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR has meanwhile shrunk below
+     * min.insync.replicas (as Kafka does): the high watermark may have passed the records only because the ISR lost
+     * the replicas that were to copy them.
      */
     public java.util.concurrent.CompletableFuture<Long> awaitCommitted(long offset, int leaderEpoch) {
         java.util.concurrent.CompletableFuture<Long> reached = log.awaitHighWatermark(offset);
@@ -182,6 +184,11 @@ public final class Partition {
                 throw ErrorCode.NOT_LEADER.exception("Node " + localNode + " stopped leading " + topicPartition
                         + " in epoch " + leaderEpoch + " before the write at offset " + (offset - 1)
                         + " was committed; it may have been lost");
+            }
+            if (s.isr().size() < minInsyncReplicas) {
+                throw ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND.exception("The write at offset " + (offset - 1)
+                        + " to " + topicPartition + " is committed with an ISR of " + s.isr().size()
+                        + " replicas; min.insync.replicas is " + minInsyncReplicas);
             }
             return highWatermark;
         });
