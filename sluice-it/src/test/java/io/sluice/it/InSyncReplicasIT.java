@@ -146,6 +146,41 @@ class InSyncReplicasIT {
                 assertThat(consumed.get(offset.intValue()).value()).as("record at offset %d", offset).isEqualTo(value));
     }
 
+    /**
+     * An acks=all write taken while the ISR met min.insync.replicas=2, whose ISR then shrank to the leader alone
+     * before the write was committed, is answered NOT_ENOUGH_REPLICAS_AFTER_APPEND: the leader is its only copy, so
+     * it must not be acknowledged as durable (it stays in the log; a retry may duplicate it).
+     */
+    @Test
+    void acksAllWriteWhoseIsrFallsBelowMinInsyncReplicasBeforeCommitIsNotAcknowledged() {
+        TopicPartition tp = new TopicPartition("isr-falls-after-append", 0);
+        cluster.createTopic(tp.topic(), 1, 3, Map.of("min.insync.replicas", "2"));
+        PartitionState state = cluster.awaitWritable(tp);
+        int leader = state.leader();
+        List<Integer> followers = state.replicas().stream().filter(r -> r != leader).toList();
+        Map<Long, String> acked = new TreeMap<>();
+
+        ProduceResult lastCopy;
+        try {
+            cluster.pause(followers.getLast());
+            produce(tp, state, "two-copies", acked);
+            PartitionState two = cluster.awaitPartition(tp, "ISR of two", Duration.ofSeconds(10),
+                    s -> s.isr().size() == 2);
+
+            cluster.pause(followers.getFirst());
+            lastCopy = api.produce(leader, tp, two.leaderEpoch(), Batches.of("one-copy"), "all", 15_000);
+            assertThat(cluster.partition(tp).isr()).as("the ISR when the write was answered").containsExactly(leader);
+        } finally {
+            followers.forEach(cluster::resume);
+        }
+
+        assertThat(lastCopy.errorCode()).as("%s", lastCopy).isEqualTo("NOT_ENOUGH_REPLICAS_AFTER_APPEND");
+        assertThat(lastCopy.retriable()).isTrue();
+        cluster.awaitPartition(tp, "all replicas back in the ISR", Duration.ofSeconds(30),
+                s -> s.isr().size() == s.replicas().size());
+        cluster.awaitIdenticalReplicas(tp, Duration.ofSeconds(20));
+    }
+
     /** One acks=all write of one record that must be acknowledged. */
     private static void produce(TopicPartition tp, PartitionState state, String value, Map<Long, String> acked) {
         ProduceResult result = api.produce(state.leader(), tp, state.leaderEpoch(), Batches.of(value), "all", 10_000);

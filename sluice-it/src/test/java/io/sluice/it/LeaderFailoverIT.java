@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,6 +123,115 @@ class LeaderFailoverIT {
         assertThat(ReplicaFiles.logEndOffset(replicas)).as("high watermark = every replica's log end")
                 .isEqualTo(consumed.size());
         assertThat(consumed).extracting(Consumed::value).doesNotContain("divergent-0", "divergent-1");
+        assertEveryAcknowledgedRecordIsAtItsOffset(load, consumed);
+    }
+
+    /**
+     * A leader frozen (SIGSTOP) with an acks=all write pending is replaced while frozen. When it runs again it is a
+     * follower: it cuts that write from its log and copies the new leader's records into the same offsets, so its
+     * high watermark passes the write's offset. The pending write must fail then, not be acknowledged: it was never
+     * committed, and the offset it would be acknowledged at holds another record.
+     */
+    @Test
+    void replacedLeaderNeverAcknowledgesTheWriteItTruncated() throws Exception {
+        TopicPartition tp = new TopicPartition("replaced-leader", 0);
+        cluster.createTopic(tp.topic(), 1, 3, Map.of("min.insync.replicas", "2"));
+        PartitionState before = cluster.awaitWritable(tp);
+        int oldLeader = before.leader();
+        List<Integer> followers = before.replicas().stream().filter(r -> r != oldLeader).toList();
+        long committedEnd = api.listOffset(oldLeader, tp, -1);
+
+        ProduceResult outcome;
+        PartitionState after;
+        ProduceResult replacement;
+        followers.forEach(cluster::pause);
+        try {
+            TestCluster.sleep(Duration.ofMillis(800));
+            CompletableFuture<ProduceResult> pending = CompletableFuture.supplyAsync(() -> api.produce(oldLeader, tp,
+                    before.leaderEpoch(), Batches.of("stale-write"), "all", 60_000));
+            TestCluster.await("the pending write in the leader's log", Duration.ofSeconds(5), () ->
+                    ReplicaFiles.logEndOffset(ReplicaFiles.batches(cluster.replicaDir(oldLeader, tp))) > committedEnd
+                            ? Boolean.TRUE : null);
+            cluster.pause(oldLeader);
+            followers.forEach(cluster::resume);
+
+            after = cluster.awaitPartition(tp, "a leader other than the frozen node " + oldLeader,
+                    Duration.ofSeconds(20), s -> s.hasLeader() && s.leader() != oldLeader);
+            replacement = TestCluster.await("an acks=all write to the new leader", Duration.ofSeconds(20), () -> {
+                ProduceResult result = api.produce(after.leader(), tp, after.leaderEpoch(),
+                        Batches.of("replacement"), "all", 5_000);
+                return result.ok() ? result : null;
+            });
+            assertThat(pending).as("the frozen leader answered").isNotDone();
+
+            cluster.resume(oldLeader);
+            outcome = pending.get(30, TimeUnit.SECONDS);
+        } finally {
+            followers.forEach(cluster::resume);
+        }
+        Figures.report("replaced-leader: the write pending on frozen node %d ended with %s; %s was written at "
+                + "offset %d by node %d", oldLeader, outcome.ok() ? "an acknowledgement at offset "
+                + outcome.baseOffset() : outcome.errorCode(), "the replacement", replacement.baseOffset(), after.leader());
+
+        cluster.awaitPartition(tp, "node " + oldLeader + " back in the ISR", Duration.ofSeconds(30),
+                s -> s.isr().contains(oldLeader));
+        cluster.awaitIdenticalReplicas(tp, Duration.ofSeconds(20));
+        List<Consumed> consumed = api.readAll(cluster.partition(tp).leader(), tp);
+        assertThat(consumed.get((int) replacement.baseOffset()).value()).isEqualTo("replacement");
+        if (outcome.ok()) {
+            assertThat(consumed.get((int) outcome.baseOffset()).value())
+                    .as("the record at the offset the replaced leader acknowledged").isEqualTo("stale-write");
+        }
+        assertThat(outcome.retriable()).as("a failed write is worth retrying: %s", outcome).isTrue();
+    }
+
+    /**
+     * SIGTERM of the leader under the same load: a controlled shutdown hands the leadership to an in-sync replica
+     * before the process exits, so writes move on almost at once and nothing acknowledged is lost.
+     */
+    @Test
+    void stoppingTheLeaderUnderAcksAllLoadHandsLeadershipOverWithoutLosingAcknowledgedRecords() {
+        TopicPartition tp = new TopicPartition("controlled-shutdown", 0);
+        cluster.createTopic(tp.topic(), 1, 3, Map.of("min.insync.replicas", "2"));
+        PartitionState before = cluster.awaitWritable(tp);
+        int oldLeader = before.leader();
+
+        ProducerLoop load = ProducerLoop.start(cluster, tp, "load", 2, 5);
+        try {
+            load.awaitAcks(100, Duration.ofSeconds(30));
+            long stoppedAt = System.nanoTime();
+            cluster.stop(oldLeader);
+            Duration stopping = Figures.since(stoppedAt);
+            Ack first = TestCluster.await("an acknowledgement from another leader", Duration.ofSeconds(30),
+                    () -> load.acks().stream().filter(ack -> ack.ackedAtNanos() - stoppedAt > 0)
+                            .filter(ack -> ack.leader() != oldLeader).findFirst().orElse(null));
+            Figures.report("controlled-shutdown: node %d (epoch %d) acknowledged the first write %s after SIGTERM of "
+                            + "leader node %d, which took %s to exit", first.leader(), first.leaderEpoch(),
+                    Figures.seconds(Duration.ofNanos(first.ackedAtNanos() - stoppedAt)), oldLeader,
+                    Figures.seconds(stopping));
+            load.awaitAcks(load.ackCount() + 50, Duration.ofSeconds(30));
+
+            cluster.start(oldLeader);
+            cluster.awaitPartition(tp, "preferred leader " + oldLeader + " restored", Duration.ofSeconds(30),
+                    s -> s.leader() == oldLeader);
+            load.awaitAcks(load.ackCount() + 50, Duration.ofSeconds(30));
+            Figures.report("controlled-shutdown: %d batches acknowledged; retries %s", load.ackCount(),
+                    load.retries());
+        } finally {
+            load.close();
+        }
+        assertThat(load.failure()).isEmpty();
+
+        List<StoredBatch> replicas = cluster.awaitIdenticalReplicas(tp, Duration.ofSeconds(30));
+        List<Consumed> consumed = api.readAll(cluster.partition(tp).leader(), tp);
+        assertThat(consumed).extracting(Consumed::offset).as("offsets from 0 without gaps")
+                .containsExactlyElementsOf(IntStream.range(0, consumed.size()).mapToObj(i -> (long) i).toList());
+        assertThat(ReplicaFiles.logEndOffset(replicas)).isEqualTo(consumed.size());
+        assertEveryAcknowledgedRecordIsAtItsOffset(load, consumed);
+    }
+
+    /** Each acknowledged record is below the high watermark at the offset it was acknowledged at; none shares one. */
+    private static void assertEveryAcknowledgedRecordIsAtItsOffset(ProducerLoop load, List<Consumed> consumed) {
         Map<Long, String> ackedAt = new HashMap<>();
         for (Ack ack : load.acks()) {
             assertThat(ack.lastOffset() - ack.baseOffset() + 1).isEqualTo(ack.values().size());

@@ -237,6 +237,11 @@ final class TestCluster implements AutoCloseable {
         return baseDir.resolve("node-" + nodeId).resolve(tp.topic() + "-" + tp.partition());
     }
 
+    /** A node's service log (stdout and stderr of every start). */
+    Path logFile(int nodeId) {
+        return cluster.logFile(service(nodeId));
+    }
+
     /** The active (last) segment file of a replica. */
     Path activeSegment(int nodeId, TopicPartition tp) {
         return ReplicaFiles.segmentFiles(replicaDir(nodeId, tp)).getLast();
