@@ -1,11 +1,9 @@
 package io.sluice.coordinator;
 
 import io.sluice.coordinator.redis.EmbeddedRedis;
-import io.sluice.metadata.SluiceJson;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -51,11 +49,6 @@ class CoordinatorConfiguration {
                 .commandTimeout(Duration.ofSeconds(2))
                 .build();
         return new LettuceConnectionFactory(server, client);
-    }
-
-    @Bean
-    JsonMapperBuilderCustomizer sluiceJsonConventions() {
-        return SluiceJson::configure;
     }
 
     /** Where Redis is, and the embedded server behind it when there is one. */

@@ -10,9 +10,10 @@ import java.util.logging.Logger;
 
 /**
  * Follows the coordinator's metadata by long-polling {@code GET /internal/metadata?since=V&wait_ms=W} on a virtual
- * thread, and keeps the latest {@link MetadataView}. Listeners see every new view in version order, on the watcher's
- * thread. While the coordinator is unreachable the last view stays in force (the data path keeps serving) and the
- * watcher retries with backoff.
+ * thread, and keeps the latest {@link MetadataView}. Listeners see every version in order, one view per version (or a
+ * snapshot when the watcher fell further behind than the coordinator's history), on the watcher's thread. While the
+ * coordinator is unreachable the last view stays in force (the data path keeps serving) and the watcher retries with
+ * backoff.
  */
 public final class MetadataWatcher implements AutoCloseable {
 
@@ -70,8 +71,8 @@ public final class MetadataWatcher implements AutoCloseable {
                 MetadataUpdate update = client.get("/internal/metadata?since=" + since + "&wait_ms=" + pollWait.toMillis(),
                         MetadataUpdate.class, pollWait.plusSeconds(5));
                 backoffMs = 100;
-                if (update != null && (update.snapshot() != null || update.version() > since)) {
-                    publish(new MetadataView(update.applyTo(current.metadata())));
+                if (update != null) {
+                    apply(update);
                 }
             } catch (RuntimeException e) {
                 if (!running) {
@@ -80,6 +81,24 @@ public final class MetadataWatcher implements AutoCloseable {
                 LOG.log(Level.FINE, "metadata poll failed; keeping version " + current.version(), e);
                 sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 2000);
+            }
+        }
+    }
+
+    /**
+     * One poll's answer, published a version at a time: a poll that returns several deltas yields one view per delta,
+     * so listeners see every version (a snapshot, for a watcher too far behind, is one view).
+     */
+    private void apply(MetadataUpdate update) {
+        ClusterMetadata metadata = current.metadata();
+        if (update.snapshot() != null) {
+            metadata = update.snapshot();
+            publish(new MetadataView(metadata));
+        }
+        for (MetadataDelta delta : update.deltas()) {
+            if (delta.version() > metadata.version()) {
+                metadata = metadata.apply(delta);
+                publish(new MetadataView(metadata));
             }
         }
     }

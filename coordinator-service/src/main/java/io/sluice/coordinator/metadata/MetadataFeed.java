@@ -60,7 +60,8 @@ public final class MetadataFeed {
             return MetadataUpdate.ofDeltas(since, List.of());
         }
         MetadataDelta oldest = deltas.peekFirst();
-        if (since > current.version() || since < 0 || oldest == null || oldest.version() > since + 1) {
+        // A fresh follower (version 0) gets a snapshot: deltas carry no coordinator, and it has nothing to apply them to.
+        if (since > current.version() || since <= 0 || oldest == null || oldest.version() > since + 1) {
             return MetadataUpdate.ofSnapshot(current);
         }
         List<MetadataDelta> after = new ArrayList<>();

@@ -109,9 +109,10 @@ public class MetadataManager {
                     if (change == null || change.isEmpty()) {
                         return Mono.justOrEmpty(mutation.result());
                     }
-                    return store.write(token, change).map(version -> {
+                    // flatMap: a command without an answer (result null) completes empty once written.
+                    return store.write(token, change).flatMap(version -> {
                         apply(change.toDelta(version));
-                        return mutation.result();
+                        return Mono.justOrEmpty(mutation.result());
                     });
                 })
                 .doOnNext(value -> command.result().tryEmitValue(value))

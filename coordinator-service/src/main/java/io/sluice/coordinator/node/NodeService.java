@@ -12,6 +12,7 @@ import io.sluice.metadata.NodeStatus;
 import io.sluice.metadata.PartitionState;
 import io.sluice.protocol.ErrorCode;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +55,8 @@ public class NodeService {
             NodeInfo node = new NodeInfo(request.nodeId(), request.url(), request.rack(), NodeStatus.ALIVE);
             liveness.heartbeat(node.id());
             MetadataChange change = existing != null && existing.equals(node) ? null
-                    : withElections(view, node, state -> Elections.onNodeReturn(state, node.id(),
-                            eligible(view, node), false), true);
+                    : withElections(view, node, (state, unclean) -> Elections.onNodeReturn(state, node.id(),
+                            eligible(view, node), unclean), true);
             return Mutation.of(change, new RegisterResponse(node.id(), properties.heartbeatInterval().toMillis(),
                     properties.sessionTimeout().toMillis()));
         });
@@ -80,7 +81,7 @@ public class NodeService {
             NodeInfo alive = now.withStatus(NodeStatus.ALIVE);
             LOG.info("Node {} is alive again", nodeId);
             return Mutation.of(withElections(current, alive,
-                    state -> Elections.onNodeReturn(state, nodeId, eligible(current, alive), false), true), null);
+                    (state, unclean) -> Elections.onNodeReturn(state, nodeId, eligible(current, alive), unclean), true), null);
         });
     }
 
@@ -95,7 +96,7 @@ public class NodeService {
             NodeInfo stopping = node.withStatus(NodeStatus.SHUTTING_DOWN);
             IntPredicate eligible = eligible(view, stopping);
             MetadataChange change = withElections(view, stopping,
-                    state -> Elections.onControlledShutdown(state, nodeId, eligible), false);
+                    (state, unclean) -> Elections.onControlledShutdown(state, nodeId, eligible), false);
             MetadataView after = new MetadataView(view.metadata().apply(change.toDelta(view.version() + 1)));
             long stillLeading = after.metadata().topics().stream()
                     .flatMap(t -> t.partitions().stream())
@@ -130,8 +131,8 @@ public class NodeService {
             LOG.warn("Node {} missed heartbeats for {}: declaring it dead", nodeId, properties.sessionTimeout());
             NodeInfo dead = node.withStatus(NodeStatus.DEAD);
             IntPredicate eligible = eligible(view, dead);
-            return Mutation.of(withElections(view, dead, state -> Elections.onNodeDeath(state, nodeId, eligible,
-                    false), true), null);
+            return Mutation.of(withElections(view, dead, (state, unclean) -> Elections.onNodeDeath(state, nodeId, eligible,
+                    unclean), true), null);
         }).onErrorResume(e -> Mono.empty());
     }
 
@@ -141,20 +142,14 @@ public class NodeService {
     }
 
     /**
-     * The node change plus, for every partition, {@code election} applied (with the topic's unclean setting when
-     * {@code allowUnclean}); unchanged partitions are left out.
+     * The node change plus, for every partition, {@code election} applied; it is told to fall back to an unclean
+     * election where {@code allowUnclean} and the topic allows it. Unchanged partitions are left out.
      */
     private static MetadataChange withElections(MetadataView view, NodeInfo node,
-                                                java.util.function.UnaryOperator<PartitionState> election,
+                                                BiFunction<PartitionState, Boolean, PartitionState> election,
                                                 boolean allowUnclean) {
-        IntPredicate eligible = eligible(view, node);
-        return PartitionChanges.forEachPartition(view, List.of(node), (topic, state) -> {
-            PartitionState next = election.apply(state);
-            if (allowUnclean && next.equals(state) && !state.hasLeader() && PartitionChanges.uncleanAllowed(topic)) {
-                next = Elections.onNodeReturn(state, node.id(), eligible, true);
-            }
-            return next;
-        });
+        return PartitionChanges.forEachPartition(view, List.of(node), (topic, state) ->
+                election.apply(state, allowUnclean && PartitionChanges.uncleanAllowed(topic)));
     }
 
     /** Nodes that may lead: alive and not shutting down, judged with {@code changed} in place of its old record. */

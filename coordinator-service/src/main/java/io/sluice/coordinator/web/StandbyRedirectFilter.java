@@ -4,6 +4,7 @@ import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.LeaseStatus;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.web.Problems;
 import java.net.URI;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -51,7 +52,7 @@ public class StandbyRedirectFilter implements WebFilter {
             exchange.getResponse().getHeaders().set(HttpHeaders.LOCATION, target.toString());
             return exchange.getResponse().setComplete();
         }
-        ProblemDetail problem = ProblemHandler.problemDetail(ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        ProblemDetail problem = Problems.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
                 "This coordinator (" + lease.instanceId() + ") is not active and knows no active coordinator yet");
         exchange.getResponse().setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
         exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);

@@ -1,5 +1,8 @@
 package io.sluice.partition.fetch;
 
+import io.sluice.protocol.wire.FetchRequest;
+import io.sluice.protocol.wire.ListOffsetsRequest;
+import io.sluice.protocol.wire.ListOffsetsResponse;
 import io.sluice.partition.replication.EpochEndOffsetsRequest;
 import io.sluice.partition.replication.EpochEndOffsetsResponse;
 import io.sluice.partition.replication.ReplicaFetchRequest;

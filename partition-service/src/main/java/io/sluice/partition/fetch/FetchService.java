@@ -1,5 +1,8 @@
 package io.sluice.partition.fetch;
 
+import io.sluice.protocol.wire.FetchRequest;
+import io.sluice.protocol.wire.ListOffsetsRequest;
+import io.sluice.protocol.wire.ListOffsetsResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -170,21 +170,24 @@ public class NodeLifecycle implements SmartLifecycle, HealthIndicator {
         }
         long deadline = System.nanoTime() + properties.replication().shutdownTimeout().toNanos();
         try {
-            coordinator.post("/internal/nodes/" + properties.nodeId() + "/shutdown", Map.of(), Map.class);
-            while (System.nanoTime() < deadline && leadsAnything(watcher.current())) {
+            Map<?, ?> answer = coordinator.post("/internal/nodes/" + properties.nodeId() + "/shutdown", Map.of(), Map.class);
+            // Leaderships with no other in-sync replica cannot move; wait only for the others to show in the metadata.
+            int stuck = answer.get("remaining_leaderships") instanceof Number n ? n.intValue() : 0;
+            while (System.nanoTime() < deadline && leaderships(watcher.current()) > stuck) {
                 sleep(Duration.ofMillis(100));
             }
-            LOG.info("Controlled shutdown of node {}: {}", properties.nodeId(),
-                    leadsAnything(watcher.current()) ? "some leaderships could not move" : "no leaderships left");
+            LOG.info("Controlled shutdown of node {}: {} leaderships left (no in-sync replica could take them)",
+                    properties.nodeId(), leaderships(watcher.current()));
         } catch (SluiceException e) {
             LOG.warn("Controlled shutdown through the coordinator failed ({}); stopping anyway", e.getMessage());
         }
     }
 
-    private boolean leadsAnything(MetadataView view) {
+    private long leaderships(MetadataView view) {
         return view.metadata().topics().stream()
                 .flatMap(t -> t.partitions().stream())
-                .anyMatch(p -> p.leader() == properties.nodeId());
+                .filter(p -> p.leader() == properties.nodeId())
+                .count();
     }
 
     @Override

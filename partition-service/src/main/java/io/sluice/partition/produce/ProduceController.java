@@ -1,5 +1,6 @@
 package io.sluice.partition.produce;
 
+import io.sluice.protocol.wire.ProduceResponse;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.wire.ProduceRequestCodec;

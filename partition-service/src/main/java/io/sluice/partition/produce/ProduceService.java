@@ -1,5 +1,6 @@
 package io.sluice.partition.produce;
 
+import io.sluice.protocol.wire.ProduceResponse;
 import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.protocol.ErrorCode;

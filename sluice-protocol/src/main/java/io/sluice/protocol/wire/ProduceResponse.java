@@ -1,4 +1,4 @@
-package io.sluice.partition.produce;
+package io.sluice.protocol.wire;
 
 import java.util.List;
 

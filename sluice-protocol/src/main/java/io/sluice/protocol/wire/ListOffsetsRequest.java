@@ -1,4 +1,4 @@
-package io.sluice.partition.fetch;
+package io.sluice.protocol.wire;
 
 import java.util.List;
 

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Sluice load matrix over the public HTTP API, with the same record shape and topic layout as the Kafka peer
+# benchmark (shared/peers/kafka/bench.sh) so the figures can be set side by side.
+#
+# usage: bench/run-load.sh [GATEWAY_URL] [OUT_DIR]     (defaults: http://127.0.0.1:8080, /tmp/sluice-load/<time>)
+#   needs a running cluster (bin/sluice up); builds sluice-bench/target/benchmarks.jar when it is missing.
+#   QUICK=1 bench/run-load.sh ...      tiny counts, no warm-up, 1 repetition: checks the flow in about a minute
+#
+# Tests (TESTS), each on a fresh topic that is deleted afterwards; repetitions are interleaved (rep 1 of every test,
+# then rep 2, ...) after WARMUP_PASSES unrecorded passes:
+#   p1k_rpr1      produce 1 KiB values, RF=3, 3 partitions, min.insync.replicas=2, acks=all, 1 record per request
+#   p1k_rpr100    the same, 100 records per request
+#   p1k_rpr1000   the same, 1000 records per request; then (CONSUME=1) c1k: read that topic back from offset 0
+#   e2e_1k_rate   end-to-end latency, 1 partition, RF=3, acks=all, E2E_RATE records/s through an SSE stream
+#   e2e_1k_1      end-to-end latency, one record in flight at a time (Kafka EndToEndLatency's method)
+# Every run prints a RESULT line; they are collected in OUT_DIR/results.txt and printed at the end. OUT_DIR/index.tsv
+# lists "test<TAB>rep<TAB>kind<TAB>log" as the Kafka harness does, and each log also holds the Kafka tool's closing
+# line(s) in Kafka's format, so the peer harness' parser reads them: `summarize.py peek prod OUT_DIR/p1k_rpr100-r1.log`,
+# or one table of both systems with `summarize.py KAFKA_RESULTS_DIR OUT_DIR` (it picks columns from Kafka's rows).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+GATEWAY="${1:-${GATEWAY:-http://127.0.0.1:8080}}"
+[[ "$GATEWAY" == *://* ]] || GATEWAY="http://$GATEWAY"
+OUT="${2:-/tmp/sluice-load/$(date +%Y%m%d-%H%M%S)}"
+
+if [[ "${QUICK:-0}" == 1 ]]; then
+  : "${N_RPR1:=500}" "${N_RPR100:=5000}" "${N_RPR1000:=10000}" "${E2E_N:=300}" "${E2E_1_N:=100}"
+  : "${REPS:=1}" "${WARMUP_PASSES:=0}" "${SETTLE_S:=1}"
+fi
+: "${N_RPR1:=20000}"          # records per run, 1 record per request
+: "${N_RPR100:=300000}"       # records per run, 100 per request (~293 MiB)
+: "${N_RPR1000:=1000000}"     # records per run, 1000 per request (~977 MiB); also what c1k reads back
+: "${C_RPR1:=64}"             # requests in flight (--concurrency) for each shape: about 64 KiB, 1.6 MiB and 4 MiB
+: "${C_RPR100:=16}"           #   in flight, the order of Kafka's 256 KiB batches x 5 in flight x 3 brokers
+: "${C_RPR1000:=4}"
+: "${RECORD_SIZE:=1024}"
+: "${VALUE_FORMAT:=string}"   # string: the value's ASCII letters as they are; binary: base64 of the same bytes
+: "${CONSUME:=1}"
+: "${E2E_RATE:=200}"          # records/s for e2e_1k_rate
+: "${E2E_N:=6000}"            # records for e2e_1k_rate (30 s at 200/s)
+: "${E2E_1_N:=2000}"          # records for e2e_1k_1 (one in flight)
+: "${REPS:=3}"
+: "${WARMUP_PASSES:=1}"
+: "${SETTLE_S:=5}"
+: "${TIMEOUT_MS:=30000}"
+: "${WARMUP_RECORDS:=0}"      # produce runs: records sent first by the same generator JVM, left out of the figures
+: "${TESTS:=p1k_rpr1 p1k_rpr100 p1k_rpr1000 e2e_1k_rate e2e_1k_1}"
+: "${LOADGEN_HEAP:=-Xms1g -Xmx1g}"
+
+# a JDK >= 21, as bin/sluice picks one: JAVA_HOME, the java on PATH, then /usr/lib/jvm
+java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | awk -F'= ' '/java.specification.version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]) }'
+}
+pick_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" \
+                   /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    if [[ -n "$candidate" && -x "$candidate/bin/java" && "$(java_major "$candidate")" -ge 21 ]]; then
+      echo "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+JAVA_HOME="$(pick_jdk)" || { echo "run-load.sh needs a JDK >= 21 (JAVA_HOME, PATH, /usr/lib/jvm)" >&2; exit 1; }
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
+
+JAR="$ROOT/sluice-bench/target/benchmarks.jar"
+if [[ ! -f "$JAR" || -n "$(find "$ROOT/sluice-bench/src/main" "$ROOT/sluice-bench/pom.xml" -newer "$JAR" -print -quit)" ]]; then
+  echo "building $JAR" >&2
+  (cd "$ROOT" && ./mvnw -q -B -DskipTests package -pl sluice-bench -am >&2)
+fi
+
+if ! curl -sf -o /dev/null "$GATEWAY/v1/cluster"; then
+  echo "no gateway answers at $GATEWAY (start one with bin/sluice up, or pass its URL)" >&2
+  exit 1
+fi
+
+mkdir -p "$OUT"
+INDEX="$OUT/index.tsv"; RESULTS="$OUT/results.txt"; LOGDIR="$OUT"
+: > "$INDEX"; : > "$RESULTS"
+{
+  echo "gateway: $GATEWAY"; echo "date: $(date -Is)"; echo "host: $(uname -a)"; nproc
+  echo "git: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "settings: N_RPR1=$N_RPR1 N_RPR100=$N_RPR100 N_RPR1000=$N_RPR1000 C_RPR1=$C_RPR1 C_RPR100=$C_RPR100" \
+       "C_RPR1000=$C_RPR1000 RECORD_SIZE=$RECORD_SIZE VALUE_FORMAT=$VALUE_FORMAT E2E_RATE=$E2E_RATE E2E_N=$E2E_N" \
+       "E2E_1_N=$E2E_1_N REPS=$REPS WARMUP_PASSES=$WARMUP_PASSES WARMUP_RECORDS=$WARMUP_RECORDS TESTS=$TESTS"
+  curl -s "$GATEWAY/v1/cluster"; echo
+} > "$OUT/machine.txt"
+
+loadgen() {  # loadgen LOG ARGS...: runs the generator, keeps its output in LOG, shows the RESULT line
+  local log=$1; shift
+  local status=0
+  # shellcheck disable=SC2086
+  "$JAVA" $LOADGEN_HEAP -XX:+UseG1GC -cp "$JAR" io.sluice.bench.load.LoadGenerator "$@" \
+      --gateway "$GATEWAY" --timeout-ms "$TIMEOUT_MS" > "$log" 2>&1 || status=$?
+  grep '^RESULT' "$log" || { echo "  (no RESULT; exit $status; see $log)"; tail -5 "$log"; }
+  return 0
+}
+record() {  # record TEST REP KIND LOG
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$INDEX"
+  grep '^RESULT' "$4" | sed "s/^RESULT /RESULT test=$1 rep=$2 /" >> "$RESULTS" || true
+}
+topic_delete() { curl -s -o /dev/null -X DELETE "$GATEWAY/v1/topics/$1" || true; }
+settle() { sync; sleep "$SETTLE_S"; }
+produce() {  # produce LOG TOPIC N RECORDS_PER_REQUEST CONCURRENCY
+  loadgen "$1" produce --topic "$2" --create-topic 3,3,2 --num-records "$3" --records-per-request "$4" \
+      --concurrency "$5" --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT" \
+      --warmup-records "$WARMUP_RECORDS"
+}
+
+RUN_ID="$(date +%H%M%S)"
+run_test() {  # run_test NAME REP
+  local t=$1 r=$2 topic="load-$RUN_ID-$1-r$2" log="$LOGDIR/$1-r$2.log"
+  echo "== $t rep $r ($(date +%T))"
+  case $t in
+    p1k_rpr1)    produce "$log" "$topic" "$N_RPR1" 1 "$C_RPR1"; record "$t" "$r" prod "$log" ;;
+    p1k_rpr100)  produce "$log" "$topic" "$N_RPR100" 100 "$C_RPR100"; record "$t" "$r" prod "$log" ;;
+    p1k_rpr1000)
+      produce "$log" "$topic" "$N_RPR1000" 1000 "$C_RPR1000"; record "$t" "$r" prod "$log"
+      if [[ "$CONSUME" == 1 ]]; then
+        settle
+        loadgen "$LOGDIR/c1k-r$r.log" consume --topic "$topic" --value-format "$VALUE_FORMAT" \
+            --max-records 1000 --max-bytes 1048576
+        record c1k "$r" cons "$LOGDIR/c1k-r$r.log"
+      fi ;;
+    e2e_1k_rate)
+      loadgen "$log" e2e --topic "$topic" --create-topic 1,3,2 --rate "$E2E_RATE" --num-records "$E2E_N" \
+          --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT"
+      record "$t" "$r" e2e "$log" ;;
+    e2e_1k_1)
+      loadgen "$log" e2e --topic "$topic" --create-topic 1,3,2 --rate 0 --num-records "$E2E_1_N" \
+          --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT"
+      record "$t" "$r" e2e "$log" ;;
+    *) echo "unknown test $t" >&2; return 1 ;;
+  esac
+  topic_delete "$topic"
+  settle
+}
+
+for ((w=1; w<=WARMUP_PASSES; w++)); do
+  echo "== warm-up pass $w (not recorded)"
+  INDEX="$OUT/warmup/warmup-index.tsv"; RESULTS="$OUT/warmup/warmup-results.txt"; LOGDIR="$OUT/warmup"; mkdir -p "$LOGDIR"
+  for t in $TESTS; do run_test "$t" "w$w"; done
+done
+INDEX="$OUT/index.tsv"; RESULTS="$OUT/results.txt"; LOGDIR="$OUT"
+for ((r=1; r<=REPS; r++)); do
+  for t in $TESTS; do run_test "$t" "$r"; done
+done
+
+echo
+echo "== results ($OUT/results.txt; raw logs and index.tsv in $OUT)"
+cat "$RESULTS"

@@ -1,0 +1,352 @@
+package io.sluice.coordinator.lease;
+
+import static io.sluice.coordinator.testing.CoordinatorApi.topicRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import io.sluice.coordinator.store.RedisKeys;
+import io.sluice.coordinator.testing.CoordinatorProcess;
+import io.sluice.coordinator.testing.FreshRedis;
+import io.sluice.coordinator.testing.TestNodes;
+import io.sluice.coordinator.testing.TestRedis;
+import io.sluice.coordinator.web.CoordinatorStatus;
+import io.sluice.metadata.CoordinatorClient;
+import io.sluice.metadata.MetadataView;
+import io.sluice.metadata.MetadataWatcher;
+import io.sluice.metadata.SluiceJson;
+import io.sluice.metadata.TopicMetadata;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two coordinator processes on one Redis (DESIGN.md §5): exactly one holds the lease and answers, the other redirects
+ * to it; when the active one dies or loses its lease the other takes over with all metadata, and a coordinator that
+ * lost its lease can no longer write (its fencing token is refused inside Redis). A {@link MetadataWatcher} following
+ * both throughout sees every version exactly once, in order: nothing lost, nothing written twice.
+ */
+@ExtendWith(FreshRedis.class)
+class CoordinatorFailoverIT {
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @BeforeEach
+    void emptyRedis() {
+        TestRedis.shared().flush();
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (AutoCloseable resource : resources.reversed()) {
+            resource.close();
+        }
+    }
+
+    @Test
+    void whenTwoCoordinatorsShareOneRedisExactlyOneIsActiveAndTheStandbyRedirectsToIt() throws Exception {
+        Pair pair = startPair(CoordinatorProcess.fastClocks());
+
+        assertThat(pair.standby().status().orElseThrow())
+                .returns(false, CoordinatorStatus::active)
+                .returns(pair.active().url().toString(), CoordinatorStatus::activeUrl)
+                .returns(null, CoordinatorStatus::fencingToken);
+        assertThat(pair.active().status().orElseThrow().fencingToken())
+                .isEqualTo(Long.parseLong(redis().get(RedisKeys.FENCING_TOKEN)));
+        HttpResponse<String> redirected = postWithoutFollowing(pair.standby().url(), "/internal/topics?x=1", "{}");
+        assertThat(redirected.statusCode()).isEqualTo(307);
+        assertThat(redirected.headers().firstValue("Location"))
+                .contains(pair.active().url().resolve("/internal/topics?x=1").toString());
+
+        nodes(pair.standby().url(), pair.active().url()).start(1, 2, 3);
+        try (CoordinatorClient standbyFirst = client(pair.standby().url(), pair.active().url());
+             CoordinatorClient activeFirst = client(pair.active().url(), pair.standby().url())) {
+            standbyFirst.post("/internal/topics", topicRequest("via-standby", 3, 3, Map.of()), TopicMetadata.class);
+            activeFirst.post("/internal/topics", topicRequest("via-active", 3, 3, Map.of()), TopicMetadata.class);
+
+            assertThat(topicNames(standbyFirst)).containsExactly("via-active", "via-standby");
+            assertThat(topicNames(activeFirst)).containsExactly("via-active", "via-standby");
+        }
+    }
+
+    @Test
+    void whenTheActiveCoordinatorIsKilledTheStandbyTakesOverWithEveryTopicAndWritesContinue() throws Exception {
+        Pair pair = startPair(CoordinatorProcess.fastClocks());
+        CoordinatorClient client = client(pair.active().url(), pair.standby().url());
+        nodes(pair.active().url(), pair.standby().url()).start(1, 2, 3);
+        for (int i = 0; i < 5; i++) {
+            client.post("/internal/topics", topicRequest("before-" + i, 2, 3, Map.of()), TopicMetadata.class);
+        }
+        Follower follower = follow(client);
+        List<TopicMetadata> before = topics(client);
+        long oldToken = pair.active().status().orElseThrow().fencingToken();
+        follower.awaitVersion(pair.active().status().orElseThrow().metadataVersion());
+
+        long killedAt = System.nanoTime();
+        pair.active().kill();
+        await("the standby to take over").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                .until(pair.standby()::isActive);
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+        System.out.printf("Coordinator takeover after SIGKILL of the active: %d ms (lease ttl 1500 ms, renew 300 ms)%n",
+                takeover.toMillis());
+
+        CoordinatorStatus now = pair.standby().status().orElseThrow();
+        assertThat(now.fencingToken()).isGreaterThan(oldToken);
+        assertThat(topics(client)).isEqualTo(before);
+        for (int i = 0; i < 3; i++) {
+            client.post("/internal/topics", topicRequest("after-" + i, 2, 3, Map.of()), TopicMetadata.class);
+        }
+        long end = pair.standby().status().orElseThrow().metadataVersion();
+        MetadataView last = follower.awaitVersion(end);
+        follower.assertEveryVersionOnceInOrder();
+        assertThat(last.metadata().topics()).isEqualTo(topics(client)).hasSize(8);
+    }
+
+    @Test
+    void whenTheLeaseKeyIsDeletedTheActiveStepsDownUnderItsOldTokenAndNoWriteIsLostOrSplit() throws Exception {
+        Pair pair = startPair(CoordinatorProcess.fastClocks());
+        CoordinatorClient client = client(pair.active().url(), pair.standby().url());
+        nodes(pair.active().url(), pair.standby().url()).start(1, 2, 3);
+        client.post("/internal/topics", topicRequest("before", 1, 3, Map.of()), TopicMetadata.class);
+        Follower follower = follow(client);
+        long oldToken = pair.active().status().orElseThrow().fencingToken();
+        long baseline = pair.active().status().orElseThrow().metadataVersion();
+        follower.awaitVersion(baseline);
+        Writer writer = new Writer(client);
+        Thread writing = Thread.ofPlatform().name("test-writer").start(writer);
+        resources.add(() -> {
+            writer.stop();
+            writing.join();
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledged.size() >= 5);
+
+        redis().del(RedisKeys.LEASE);
+
+        await("a coordinator active under a new token").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Stream.of(pair.active(), pair.standby()).anyMatch(c -> activeWithNewerToken(c, oldToken)));
+        assertThat(Stream.of(pair.active(), pair.standby()))
+                .as("nobody is still active under the old token")
+                .noneMatch(c -> c.status().map(s -> s.active() && s.fencingToken() == oldToken).orElse(false));
+        int acknowledgedAtTakeover = writer.acknowledged.size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledged.size() >= acknowledgedAtTakeover + 5);
+        writer.stop();
+        writing.join();
+
+        System.out.printf("Lease deleted: %d writes acknowledged, refused: %s%n", writer.acknowledged.size(), writer.refused);
+        assertThat(writer.refused.keySet()).as("refusals are 'not the active coordinator', never a lost write")
+                .isSubsetOf(ErrorCode.FENCED_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE,
+                        ErrorCode.NOT_ACTIVE_COORDINATOR);
+        long end = Long.parseLong(redis().get(RedisKeys.METADATA_VERSION));
+        assertThat(end).as("one version per acknowledged write, none lost or doubled")
+                .isEqualTo(baseline + writer.acknowledged.size());
+        assertThat(redis().hkeys(RedisKeys.TOPICS)).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(Stream.of("before"), writer.acknowledged.stream()).toList());
+        MetadataView last = follower.awaitVersion(end);
+        follower.assertEveryVersionOnceInOrder();
+        assertThat(last.metadata().topics()).isEqualTo(topics(client));
+    }
+
+    @Test
+    void whenAnotherHolderTakesTheLeaseTheOldActivesNextWriteIsFencedAndChangesNothing() throws Exception {
+        // Renewals once a second leave the old holder a wide window between losing the lease and noticing it.
+        Map<String, String> slowRenewal = onTestRedis(CoordinatorProcess.fastClocks());
+        slowRenewal.put("sluice.coordinator.lease.ttl", "3s");
+        slowRenewal.put("sluice.coordinator.lease.renew-interval", "1s");
+        CoordinatorProcess coordinator = started(CoordinatorProcess.start("lone", dir, slowRenewal))
+                .awaitActive(Duration.ofSeconds(60));
+        nodes(coordinator.url()).start(1);
+        try (CoordinatorClient client = client(coordinator.url())) {
+            client.post("/internal/topics", topicRequest("before", 1, 1, Map.of()), TopicMetadata.class);
+        }
+        String versionBefore = redis().get(RedisKeys.METADATA_VERSION);
+
+        awaitRenewal();
+        redis().psetex(RedisKeys.LEASE, 3000, "another-coordinator");
+        redis().incr(RedisKeys.FENCING_TOKEN);
+        HttpResponse<String> fenced = postWithoutFollowing(coordinator.url(), "/internal/topics",
+                SluiceJson.mapper().writeValueAsString(topicRequest("after-losing-the-lease", 1, 1, Map.of())));
+
+        assertThat(fenced.statusCode()).as(fenced.body()).isEqualTo(409);
+        assertThat(fenced.body()).contains("\"error_code\":\"FENCED_COORDINATOR\"");
+        assertThat(redis().hexists(RedisKeys.TOPICS, "after-losing-the-lease")).isFalse();
+        assertThat(redis().get(RedisKeys.METADATA_VERSION)).isEqualTo(versionBefore);
+        assertThat(coordinator.status().orElseThrow().active()).as("steps down on the fenced write").isFalse();
+    }
+
+    private record Pair(CoordinatorProcess active, CoordinatorProcess standby) {
+    }
+
+    /** Two coordinators started together; returns them once exactly one is active and the other knows which. */
+    private Pair startPair(Map<String, String> properties) {
+        Map<String, String> withRedis = onTestRedis(properties);
+        CoordinatorProcess a = started(CoordinatorProcess.start("coordinator-a", dir, withRedis));
+        CoordinatorProcess b = started(CoordinatorProcess.start("coordinator-b", dir, withRedis));
+        a.awaitUp(Duration.ofSeconds(60));
+        b.awaitUp(Duration.ofSeconds(60));
+        await("exactly one active coordinator, named by the other").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> exactlyOneActive(a, b) || exactlyOneActive(b, a));
+        return exactlyOneActive(a, b) ? new Pair(a, b) : new Pair(b, a);
+    }
+
+    private Map<String, String> onTestRedis(Map<String, String> properties) {
+        Map<String, String> withRedis = new LinkedHashMap<>(properties);
+        withRedis.put("sluice.coordinator.redis.url", TestRedis.shared().url().toString());
+        withRedis.put("sluice.coordinator.data-dir", dir.toString());
+        return withRedis;
+    }
+
+    private static boolean exactlyOneActive(CoordinatorProcess active, CoordinatorProcess standby) {
+        CoordinatorStatus first = active.status().orElse(null);
+        CoordinatorStatus second = standby.status().orElse(null);
+        return first != null && second != null && first.active() && !second.active()
+                && active.url().toString().equals(second.activeUrl());
+    }
+
+    private static boolean activeWithNewerToken(CoordinatorProcess coordinator, long oldToken) {
+        return coordinator.status().map(s -> s.active() && s.fencingToken() > oldToken).orElse(false);
+    }
+
+    /** Returns right after the lease's holder renewed it (its remaining ttl jumped back up). */
+    private static void awaitRenewal() {
+        long[] last = {redis().pttl(RedisKeys.LEASE)};
+        await("a lease renewal").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+            long now = redis().pttl(RedisKeys.LEASE);
+            boolean renewed = now > last[0];
+            last[0] = now;
+            return renewed;
+        });
+    }
+
+    private CoordinatorProcess started(CoordinatorProcess process) {
+        resources.add(process);
+        return process;
+    }
+
+    private TestNodes nodes(URI... coordinators) {
+        TestNodes nodes = new TestNodes(Arrays.asList(coordinators), Duration.ofMillis(300));
+        resources.add(nodes);
+        return nodes;
+    }
+
+    private CoordinatorClient client(URI... coordinators) {
+        CoordinatorClient client = new CoordinatorClient(Arrays.asList(coordinators), Duration.ofSeconds(5));
+        resources.add(client);
+        return client;
+    }
+
+    private Follower follow(CoordinatorClient client) {
+        MetadataWatcher watcher = new MetadataWatcher(client, Duration.ofSeconds(1));
+        Follower follower = new Follower(watcher);
+        watcher.addListener(view -> follower.versions.add(view.version()));
+        watcher.start();
+        resources.add(watcher);
+        return follower;
+    }
+
+    private static List<TopicMetadata> topics(CoordinatorClient client) {
+        return List.of(client.get("/internal/topics", TopicMetadata[].class));
+    }
+
+    private static List<String> topicNames(CoordinatorClient client) {
+        return topics(client).stream().map(TopicMetadata::name).toList();
+    }
+
+    private static RedisCommands<String, String> redis() {
+        return TestRedis.shared().commands();
+    }
+
+    private static HttpResponse<String> postWithoutFollowing(URI coordinator, String path, String json) throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()) {
+            return http.send(HttpRequest.newBuilder(coordinator.resolve(path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** A {@link MetadataWatcher} and the versions its listener saw. */
+    private record Follower(MetadataWatcher watcher, List<Long> versions) {
+
+        Follower(MetadataWatcher watcher) {
+            this(watcher, new CopyOnWriteArrayList<>());
+        }
+
+        MetadataView awaitVersion(long version) throws InterruptedException {
+            MetadataView view = watcher.awaitVersion(version, Duration.ofSeconds(20));
+            assertThat(view.version()).isEqualTo(version);
+            await().atMost(Duration.ofSeconds(5)).until(() -> versions.contains(version));
+            return view;
+        }
+
+        void assertEveryVersionOnceInOrder() {
+            List<Long> seen = List.copyOf(versions);
+            assertThat(seen).isNotEmpty();
+            for (int i = 1; i < seen.size(); i++) {
+                assertThat(seen.get(i)).as("version after %s in %s", seen.get(i - 1), seen).isEqualTo(seen.get(i - 1) + 1);
+            }
+        }
+    }
+
+    /** Creates topics one after another until stopped, recording which were acknowledged and why others were refused. */
+    private static final class Writer implements Runnable {
+
+        private final CoordinatorClient client;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        final List<String> acknowledged = new CopyOnWriteArrayList<>();
+        final Map<ErrorCode, Integer> refused = new ConcurrentHashMap<>();
+
+        Writer(CoordinatorClient client) {
+            this.client = client;
+        }
+
+        void stop() {
+            running.set(false);
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; running.get(); i++) {
+                String name = "written-" + i;
+                try {
+                    client.post("/internal/topics", topicRequest(name, 1, 1, Map.of()), TopicMetadata.class);
+                    acknowledged.add(name);
+                } catch (SluiceException e) {
+                    refused.merge(e.errorCode(), 1, Integer::sum);
+                    i--;
+                    pause(50);
+                }
+                pause(20);
+            }
+        }
+
+        private static void pause(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.sluice.coordinator.redis;
+
+import static io.sluice.coordinator.testing.CoordinatorApi.topicRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.coordinator.testing.CoordinatorProcess;
+import io.sluice.coordinator.testing.TestNodes;
+import io.sluice.coordinator.testing.TestPorts;
+import io.sluice.metadata.CoordinatorClient;
+import io.sluice.metadata.TopicMetadata;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing acknowledged is lost across crashes (DESIGN.md §5: Redis with {@code appendfsync always}): not when the
+ * coordinator and its embedded Redis are killed and started again on the same data directory, not when an external
+ * Redis is killed under a running coordinator and restarted on its directory.
+ */
+class CoordinatorRestartIT {
+
+    /** Nodes must not expire while a test restarts things: their heartbeats stop reaching a killed coordinator. */
+    private static final Map<String, String> CLOCKS = withLongSessions();
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<Long> redisPids = new ArrayList<>();
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (AutoCloseable resource : resources.reversed()) {
+            resource.close();
+        }
+        for (long pid : redisPids) {
+            ProcessHandle.of(pid).ifPresent(orphan -> {
+                orphan.destroyForcibly();
+                orphan.onExit().join();
+            });
+        }
+    }
+
+    @Test
+    void whenACoordinatorWithEmbeddedRedisIsKilledTheNextStartStopsTheOrphanedRedisAndHasAllMetadata() throws Exception {
+        Path dataDir = dir.resolve("data");
+        Map<String, String> embedded = new LinkedHashMap<>(CLOCKS);
+        embedded.put("sluice.coordinator.data-dir", dataDir.toString());
+        embedded.put("sluice.coordinator.redis.embedded-port", Integer.toString(TestPorts.freePort()));
+        CoordinatorProcess first = started(CoordinatorProcess.start("embedded-first", dir, embedded))
+                .awaitActive(Duration.ofSeconds(60));
+        long orphan = redisPid(dataDir);
+        List<TopicMetadata> written = writeTopics(first.url(), "kept");
+        long version = first.status().orElseThrow().metadataVersion();
+
+        first.kill();
+        assertThat(isAlive(orphan)).as("its redis-server outlives a SIGKILL").isTrue();
+
+        CoordinatorProcess second = started(CoordinatorProcess.start("embedded-second", dir, embedded))
+                .awaitActive(Duration.ofSeconds(60));
+
+        assertThat(isAlive(orphan)).as("the orphan was stopped").isFalse();
+        long restarted = redisPid(dataDir);
+        assertThat(restarted).isNotEqualTo(orphan);
+        assertThat(second.status().orElseThrow().metadataVersion()).isEqualTo(version);
+        try (CoordinatorClient client = new CoordinatorClient(List.of(second.url()), Duration.ofSeconds(5))) {
+            assertThat(List.of(client.get("/internal/topics", TopicMetadata[].class))).isEqualTo(written);
+        }
+        second.stop();
+        assertThat(isAlive(restarted)).as("an orderly stop stops the embedded redis-server too").isFalse();
+    }
+
+    @Test
+    void whenTheExternalRedisIsKilledAndRestartedTheCoordinatorReconnectsWithEveryAcknowledgedChange() throws Exception {
+        Path redisDir = dir.resolve("redis");
+        int redisPort = TestPorts.freePort();
+        EmbeddedRedis redis = startRedis(redisDir, redisPort);
+        Map<String, String> external = new LinkedHashMap<>(CLOCKS);
+        external.put("sluice.coordinator.redis.url", "redis://127.0.0.1:" + redisPort);
+        external.put("sluice.coordinator.data-dir", dir.resolve("coordinator").toString());
+        CoordinatorProcess coordinator = started(CoordinatorProcess.start("external-redis", dir, external))
+                .awaitActive(Duration.ofSeconds(60));
+        List<TopicMetadata> acknowledged = writeTopics(coordinator.url(), "durable");
+
+        ProcessHandle.of(redis.pid()).orElseThrow().destroyForcibly();
+        ProcessHandle.of(redis.pid()).ifPresent(p -> p.onExit().join());
+        await("the coordinator to step down without Redis").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100)).until(() -> !coordinator.isActive());
+        startRedis(redisDir, redisPort);
+
+        coordinator.awaitActive(Duration.ofSeconds(60));
+        try (CoordinatorClient client = new CoordinatorClient(List.of(coordinator.url()), Duration.ofSeconds(5))) {
+            assertThat(List.of(client.get("/internal/topics", TopicMetadata[].class))).isEqualTo(acknowledged);
+            client.post("/internal/topics", topicRequest("after-restart", 1, 1, Map.of()), TopicMetadata.class);
+            assertThat(client.get("/internal/topics", TopicMetadata[].class)).hasSize(acknowledged.size() + 1);
+        }
+    }
+
+    /** A node and a few topics, each acknowledged; returns the topics as the coordinator lists them. */
+    private List<TopicMetadata> writeTopics(URI coordinator, String prefix) {
+        TestNodes nodes = new TestNodes(coordinator, Duration.ofMillis(300));
+        resources.add(nodes);
+        nodes.start(1);
+        try (CoordinatorClient client = new CoordinatorClient(List.of(coordinator), Duration.ofSeconds(5))) {
+            for (int i = 0; i < 4; i++) {
+                client.post("/internal/topics", topicRequest(prefix + "-" + i, 2, 1, Map.of("retention.ms", "6000" + i)),
+                        TopicMetadata.class);
+            }
+            client.patch("/internal/topics/" + prefix + "-0/configs", Map.of("set", Map.of("segment.ms", "60000")),
+                    TopicMetadata.class);
+            return List.of(client.get("/internal/topics", TopicMetadata[].class));
+        }
+    }
+
+    private EmbeddedRedis startRedis(Path redisDir, int port) {
+        EmbeddedRedis redis = EmbeddedRedis.start(redisDir, port);
+        redisPids.add(redis.pid());
+        return redis;
+    }
+
+    private long redisPid(Path dataDir) throws Exception {
+        long pid = Long.parseLong(Files.readString(dataDir.resolve("redis").resolve("redis.pid")).trim());
+        redisPids.add(pid);
+        return pid;
+    }
+
+    private static boolean isAlive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private CoordinatorProcess started(CoordinatorProcess process) {
+        resources.add(process);
+        return process;
+    }
+
+    private static Map<String, String> withLongSessions() {
+        Map<String, String> clocks = CoordinatorProcess.fastClocks();
+        clocks.put("sluice.coordinator.session-timeout", "60s");
+        return clocks;
+    }
+}

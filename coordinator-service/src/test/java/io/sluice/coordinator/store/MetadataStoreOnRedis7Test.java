@@ -1,0 +1,86 @@
+package io.sluice.coordinator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.metadata.ClusterMetadata;
+import io.sluice.metadata.NodeInfo;
+import io.sluice.metadata.NodeStatus;
+import io.sluice.metadata.PartitionState;
+import io.sluice.metadata.TopicMetadata;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import reactor.core.publisher.Mono;
+
+/**
+ * The fenced-write script on the Redis people deploy ({@code redis:7-alpine}; the embedded server is 6.2): writes
+ * under the current token apply, writes under an old token or an old partition epoch change nothing. Needs a Docker
+ * engine; skipped without one (the other tests cover the same behaviour on whichever Redis {@code TestRedis} picks).
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class MetadataStoreOnRedis7Test {
+
+    @Container
+    static final GenericContainer<?> REDIS = new GenericContainer<>("redis:7-alpine")
+            .withCommand("redis-server", "--appendonly", "yes", "--appendfsync", "always")
+            .withExposedPorts(6379);
+
+    private static LettuceConnectionFactory connections;
+    private static ReactiveStringRedisTemplate redis;
+    private static MetadataStore store;
+
+    @BeforeAll
+    static void connect() {
+        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(REDIS.getHost(), REDIS.getMappedPort(6379)));
+        connections.afterPropertiesSet();
+        connections.start();
+        redis = new ReactiveStringRedisTemplate(connections);
+        store = new MetadataStore(redis);
+        redis.opsForValue().set(RedisKeys.FENCING_TOKEN, "7").block(Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void disconnect() {
+        connections.destroy();
+    }
+
+    @Test
+    void whenTheTokenIsCurrentTheWriteAppliesAndStaleWritesChangeNothing() {
+        TopicMetadata topic = new TopicMetadata("orders", "id-1", 1, Map.of(),
+                List.of(new PartitionState(0, List.of(1), 1, List.of(1), 0, 0)));
+        NodeInfo node = new NodeInfo(1, "http://127.0.0.1:20001", null, NodeStatus.ALIVE);
+        long version = store.write(7, new MetadataChange(List.of(node),
+                List.of(MetadataChange.TopicWrite.create(topic)), List.of())).block(Duration.ofSeconds(5));
+
+        TopicMetadata moved = topic.withPartition(topic.partition(0).withIsr(List.of(1)));
+        assertRefused(() -> store.write(6, MetadataChange.ofTopic(MetadataChange.TopicWrite.update(moved, Map.of(0, 0)))),
+                ErrorCode.FENCED_COORDINATOR);
+        assertRefused(() -> store.write(7, MetadataChange.ofTopic(MetadataChange.TopicWrite.update(moved, Map.of(0, 3)))),
+                ErrorCode.STALE_PARTITION_EPOCH);
+        assertRefused(() -> store.write(7, MetadataChange.ofTopic(MetadataChange.TopicWrite.create(topic))),
+                ErrorCode.TOPIC_ALREADY_EXISTS);
+
+        ClusterMetadata stored = store.load().block(Duration.ofSeconds(5));
+        assertThat(stored.version()).isEqualTo(version).isEqualTo(1);
+        assertThat(stored.topics()).containsExactly(topic);
+        assertThat(stored.nodes()).containsExactly(node);
+    }
+
+    private static void assertRefused(Supplier<Mono<Long>> write, ErrorCode code) {
+        assertThatThrownBy(() -> write.get().block(Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.errorCode()).isEqualTo(code));
+    }
+}

@@ -1,0 +1,97 @@
+package io.sluice.coordinator.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.coordinator.store.RedisKeys;
+import io.sluice.coordinator.web.CoordinatorStatus;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * A whole coordinator in the test JVM, on a random port, against the {@link TestRedis}, with clocks short enough that
+ * node deaths and lease rounds happen within a test: nodes die after 1 s of silence, the lease lives 1.5 s and is
+ * renewed every 300 ms, sessions are checked every 100 ms. Automatic preferred-leader election is off.
+ *
+ * <p>Test classes share one coordinator (Spring's context cache: starting one costs seconds on a busy machine), but
+ * not its state: {@link FreshRedis} flushes Redis before each class, the coordinator loses its lease with it, takes the
+ * lease again on the empty Redis and starts over from metadata version 0; {@link #api()} waits for that. A class that
+ * needs other settings gets a coordinator of its own, and must then run first and close it after itself
+ * ({@code @Order} below {@link #SHARED_COORDINATOR_ORDER} and {@code @DirtiesContext}): two coordinators on one Redis
+ * would make one of them a standby.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = {
+        "sluice.coordinator.session-timeout=1s",
+        "sluice.coordinator.heartbeat-interval=150ms",
+        "sluice.coordinator.lease.ttl=1500ms",
+        "sluice.coordinator.lease.renew-interval=300ms",
+        "sluice.coordinator.election.liveness-check-interval=100ms",
+        "sluice.coordinator.election.preferred-leader-check-interval=0s",
+        "sluice.coordinator.metadata.history=50",
+        "sluice.coordinator.metadata.max-wait=5s",
+})
+@AutoConfigureWebTestClient
+@ExtendWith(FreshRedis.class)
+public abstract class CoordinatorTestSupport {
+
+    /** The class order of test classes that use the shared coordinator (those without {@code @Order}). */
+    public static final int SHARED_COORDINATOR_ORDER = org.junit.jupiter.api.Order.DEFAULT;
+
+    /** How often the {@link TestNodes} heartbeat: well inside the 1 s session timeout. */
+    protected static final Duration HEARTBEAT = Duration.ofMillis(150);
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected WebTestClient web;
+
+    private CoordinatorApi api;
+
+    @DynamicPropertySource
+    static void coordinatorProperties(DynamicPropertyRegistry registry) {
+        registry.add("sluice.coordinator.redis.url", () -> TestRedis.shared().url().toString());
+        registry.add("sluice.coordinator.data-dir", () -> TestRedis.shared().scratchDirectory().toString());
+    }
+
+    /**
+     * The API of the coordinator, once it holds the lease on the Redis as this class found it and has loaded the
+     * metadata from there.
+     */
+    protected CoordinatorApi api() {
+        if (api == null) {
+            CoordinatorApi candidate = new CoordinatorApi(web);
+            await("the coordinator to become active").atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> activeOnThisRedis(candidate.status()));
+            api = candidate;
+        }
+        return api;
+    }
+
+    /** The lease key exists only once a coordinator took it after the flush; active means the metadata is loaded. */
+    private static boolean activeOnThisRedis(CoordinatorStatus status) {
+        String token = TestRedis.shared().commands().get(RedisKeys.FENCING_TOKEN);
+        return status.active() && TestRedis.shared().commands().exists(RedisKeys.LEASE) == 1
+                && token != null && Long.parseLong(token) == status.fencingToken();
+    }
+
+    protected URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** Fresh stand-in partition services for this coordinator; close them when the test ends. */
+    protected TestNodes newNodes() {
+        api();
+        return new TestNodes(baseUrl(), HEARTBEAT);
+    }
+}

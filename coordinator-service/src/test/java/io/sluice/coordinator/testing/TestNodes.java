@@ -1,0 +1,102 @@
+package io.sluice.coordinator.testing;
+
+import io.sluice.coordinator.node.RegisterResponse;
+import io.sluice.metadata.CoordinatorClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stand-ins for partition services, as the coordinator sees them: each registers over HTTP and then heartbeats on a
+ * schedule until {@linkplain #silence silenced} (it "dies") or the fixture is closed. Closing stops every heartbeat
+ * and announces a controlled shutdown for the nodes still heartbeating, so that later tests sharing the coordinator
+ * do not place replicas on them. Thread-safe.
+ */
+public final class TestNodes implements AutoCloseable {
+
+    private final CoordinatorClient client;
+    private final Duration interval;
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("test-node-heartbeats").factory());
+    private final Map<Integer, ScheduledFuture<?>> heartbeats = new ConcurrentHashMap<>();
+
+    public TestNodes(List<URI> coordinators, Duration interval) {
+        this.client = new CoordinatorClient(coordinators, Duration.ofSeconds(5));
+        this.interval = interval;
+    }
+
+    public TestNodes(URI coordinator, Duration interval) {
+        this(List.of(coordinator), interval);
+    }
+
+    /** The URL node {@code id} registers with (nothing listens there: the coordinator never calls nodes). */
+    public static String url(int id) {
+        return "http://127.0.0.1:" + (20_000 + id);
+    }
+
+    /** Registers each node (no rack) and starts its heartbeats. */
+    public void start(int... ids) {
+        for (int id : ids) {
+            start(id, null);
+        }
+    }
+
+    public RegisterResponse start(int id, String rack) {
+        RegisterResponse response = register(id, url(id), rack);
+        resume(id);
+        return response;
+    }
+
+    /** One registration call, without heartbeats. */
+    public RegisterResponse register(int id, String url, String rack) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("node_id", id);
+        body.put("url", url);
+        body.put("rack", rack);
+        return client.post("/internal/nodes", body, RegisterResponse.class);
+    }
+
+    /** The node stops heartbeating: after the session timeout the coordinator declares it dead. */
+    public void silence(int id) {
+        ScheduledFuture<?> heartbeat = heartbeats.remove(id);
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+    }
+
+    /** The node heartbeats again, starting now. */
+    public void resume(int id) {
+        heartbeats.computeIfAbsent(id, node -> timer.scheduleWithFixedDelay(() -> heartbeat(node), 0,
+                interval.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private void heartbeat(int id) {
+        try {
+            client.post("/internal/nodes/" + id + "/heartbeat", null, Void.class);
+        } catch (RuntimeException e) {
+            // A missed heartbeat is what the coordinator must tolerate; the next one follows.
+        }
+    }
+
+    @Override
+    public void close() {
+        List<Integer> running = List.copyOf(heartbeats.keySet());
+        running.forEach(this::silence);
+        timer.shutdownNow();
+        for (int id : running) {
+            try {
+                client.post("/internal/nodes/" + id + "/shutdown", null, Map.class);
+            } catch (RuntimeException e) {
+                // The coordinator may already be gone; the node then simply expires.
+            }
+        }
+        client.close();
+    }
+}

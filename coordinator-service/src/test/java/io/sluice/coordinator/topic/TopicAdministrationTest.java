@@ -1,0 +1,75 @@
+package io.sluice.coordinator.topic;
+
+import static io.sluice.coordinator.testing.CoordinatorApi.expectProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.coordinator.testing.CoordinatorTestSupport;
+import io.sluice.coordinator.testing.TestNodes;
+import io.sluice.metadata.TopicMetadata;
+import io.sluice.protocol.ErrorCode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Changing a topic after creation: config overrides, more partitions, deletion. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TopicAdministrationTest extends CoordinatorTestSupport {
+
+    private TestNodes nodes;
+
+    @BeforeAll
+    void threeLiveNodes() {
+        nodes = newNodes();
+        nodes.start(1, 2, 3);
+    }
+
+    @AfterAll
+    void stopNodes() {
+        nodes.close();
+    }
+
+    @Test
+    void whenConfigsAreSetAndDeletedOnlyTheRemainingOverridesAreKept() {
+        api().createTopic("configured", 1, 1, Map.of("retention.ms", "60000", "cleanup.policy", "delete"));
+
+        TopicMetadata altered = api().patch("/internal/topics/configured/configs",
+                        Map.of("set", Map.of("retention.ms", " 120000 ", "min.insync.replicas", "1"),
+                                "delete", List.of("cleanup.policy")))
+                .expectStatus().isOk().expectBody(TopicMetadata.class).returnResult().getResponseBody();
+
+        assertThat(altered.configs()).isEqualTo(Map.of("retention.ms", "120000", "min.insync.replicas", "1"));
+        assertThat(api().topic("configured")).isEqualTo(altered);
+    }
+
+    @Test
+    void whenPartitionsAreAddedTheExistingOnesKeepTheirStateAndTheNewOnesArePlaced() {
+        TopicMetadata before = api().createTopic("growing", 2, 2);
+
+        TopicMetadata grown = api().post("/internal/topics/growing/partitions", Map.of("count", 5))
+                .expectStatus().isOk().expectBody(TopicMetadata.class).returnResult().getResponseBody();
+
+        assertThat(grown.partitions()).hasSize(5);
+        assertThat(grown.partitions().subList(0, 2)).isEqualTo(before.partitions());
+        assertThat(grown.partitions().subList(2, 5)).allSatisfy(p -> {
+            assertThat(p.replicas()).hasSize(2).doesNotHaveDuplicates().isSubsetOf(1, 2, 3);
+            assertThat(p.leader()).isEqualTo(p.replicas().getFirst());
+            assertThat(p.isr()).isEqualTo(p.replicas());
+        });
+        assertThat(api().topic("growing")).isEqualTo(grown);
+    }
+
+    @Test
+    void whenATopicIsDeletedItIsGoneAndTheNameCanBeUsedForANewTopic() {
+        TopicMetadata first = api().createTopic("doomed", 1, 1);
+
+        api().web().delete().uri("/internal/topics/doomed").exchange().expectStatus().isNoContent();
+
+        expectProblem(api().web().get().uri("/internal/topics/doomed").exchange(), ErrorCode.UNKNOWN_TOPIC);
+        assertThat(api().topics()).extracting(TopicMetadata::name).doesNotContain("doomed");
+        TopicMetadata second = api().createTopic("doomed", 1, 1);
+        assertThat(second.id()).as("a re-created topic is a different topic").isNotEqualTo(first.id());
+    }
+}

@@ -1,0 +1,71 @@
+package io.sluice.gateway;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything a gateway can be told ({@code sluice.gateway.*}). Gateways are stateless: any number of them with the
+ * same settings give the same answers.
+ *
+ * @param coordinatorUrls every coordinator instance
+ * @param produce         produce defaults and limits
+ * @param consume         consume defaults and limits
+ * @param autoCreateTopics creating unknown topics on first produce (off by default, as in Kafka)
+ * @param partitionCalls  timeouts and circuit breaking of calls to partition services
+ */
+@Validated
+@ConfigurationProperties("sluice.gateway")
+public record GatewayProperties(
+        @NotEmpty List<URI> coordinatorUrls,
+        @Valid @DefaultValue Produce produce,
+        @Valid @DefaultValue Consume consume,
+        @Valid @DefaultValue AutoCreateTopics autoCreateTopics,
+        @Valid @DefaultValue PartitionCalls partitionCalls) {
+
+    /**
+     * @param maxRequestSize the largest produce request body (413 beyond, before it is buffered)
+     * @param defaultTimeout how long a produce may take, retries and acks=all included, when it names no timeout_ms
+     */
+    public record Produce(@DefaultValue("32MB") DataSize maxRequestSize,
+                          @DefaultValue("30s") Duration defaultTimeout) {
+    }
+
+    /**
+     * @param defaultMaxRecords records per read when max_records is not given
+     * @param maxMaxRecords     the most records one read may ask for
+     * @param defaultMaxBytes   bytes fetched per partition per read when max_bytes is not given
+     * @param maxWait           the longest long poll (wait_ms)
+     * @param sseHeartbeat      comment lines sent on idle SSE streams
+     * @param sseFetchWait      the long-poll wait of each fetch behind an SSE stream
+     */
+    public record Consume(@DefaultValue("500") @Min(1) int defaultMaxRecords,
+                          @DefaultValue("10000") @Min(1) int maxMaxRecords,
+                          @DefaultValue("1MB") DataSize defaultMaxBytes,
+                          @DefaultValue("30s") Duration maxWait,
+                          @DefaultValue("15s") Duration sseHeartbeat,
+                          @DefaultValue("5s") Duration sseFetchWait) {
+    }
+
+    public record AutoCreateTopics(@DefaultValue("false") boolean enabled,
+                                   @DefaultValue("3") @Min(1) int partitions,
+                                   @DefaultValue("3") @Min(1) int replicationFactor) {
+    }
+
+    /**
+     * @param timeout        a single call to a partition service (long-poll waits are added on top)
+     * @param failureRate    percentage of failed calls that opens a node's circuit
+     * @param openDuration   how long an open circuit rejects calls before trying again
+     */
+    public record PartitionCalls(@DefaultValue("10s") Duration timeout,
+                                 @DefaultValue("50") int failureRate,
+                                 @DefaultValue("5s") Duration openDuration) {
+    }
+}

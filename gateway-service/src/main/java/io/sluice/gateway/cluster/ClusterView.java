@@ -1,0 +1,68 @@
+package io.sluice.gateway.cluster;
+
+import io.sluice.metadata.MetadataView;
+import io.sluice.metadata.MetadataWatcher;
+import io.sluice.metadata.NodeInfo;
+import io.sluice.metadata.PartitionState;
+import io.sluice.metadata.TopicMetadata;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The gateway's view of the cluster: the latest metadata the coordinator pushed, and a way to wait for a newer one
+ * (after a NOT_LEADER answer, a router waits for fresh metadata instead of retrying blindly). The data path keeps
+ * serving with the last view while the coordinator is unreachable.
+ */
+@Component
+public class ClusterView {
+
+    private final MetadataWatcher watcher;
+    private final Sinks.Many<MetadataView> versions = Sinks.many().replay().latest();
+
+    public ClusterView(MetadataWatcher watcher) {
+        this.watcher = watcher;
+        watcher.addListener(view -> versions.tryEmitNext(view));
+        watcher.start();
+    }
+
+    public MetadataView current() {
+        return watcher.current();
+    }
+
+    public boolean hasMetadata() {
+        return watcher.current().version() > 0;
+    }
+
+    /** The first view newer than {@code version}, or the current one after {@code maxWait}. */
+    public Mono<MetadataView> awaitNewerThan(long version, Duration maxWait) {
+        return versions.asFlux()
+                .filter(view -> view.version() > version)
+                .next()
+                .timeout(maxWait, Mono.fromSupplier(this::current));
+    }
+
+    public TopicMetadata topic(String name) {
+        return current().topic(name).orElseThrow(() ->
+                ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + name + "' does not exist"));
+    }
+
+    /** The partition's leader node, or the retriable error a client should back off on. */
+    public static NodeInfo leader(MetadataView view, TopicPartition tp) {
+        TopicMetadata topic = view.topic(tp.topic()).orElseThrow(() ->
+                ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + tp.topic() + "' does not exist"));
+        if (tp.partition() >= topic.partitions().size()) {
+            throw ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + tp.topic() + "' has " + topic.partitions().size()
+                    + " partitions; there is no partition " + tp.partition());
+        }
+        PartitionState state = topic.partition(tp.partition());
+        if (!state.hasLeader()) {
+            throw ErrorCode.LEADER_NOT_AVAILABLE.exception("Partition " + tp + " has no live leader right now");
+        }
+        return view.node(state.leader()).orElseThrow(() ->
+                ErrorCode.LEADER_NOT_AVAILABLE.exception("The leader of " + tp + " is not registered"));
+    }
+}

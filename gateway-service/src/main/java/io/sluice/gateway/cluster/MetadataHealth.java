@@ -1,0 +1,26 @@
+package io.sluice.gateway.cluster;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ready only once the gateway holds cluster metadata: before that it could route nothing. Part of the readiness
+ * group; liveness does not depend on it (a gateway whose coordinator is away keeps serving with its last view).
+ */
+@Component
+public class MetadataHealth implements HealthIndicator {
+
+    private final ClusterView cluster;
+
+    public MetadataHealth(ClusterView cluster) {
+        this.cluster = cluster;
+    }
+
+    @Override
+    public Health health() {
+        return cluster.hasMetadata()
+                ? Health.up().withDetail("metadata_version", cluster.current().version()).build()
+                : Health.outOfService().withDetail("metadata", "not received yet").build();
+    }
+}

@@ -1,0 +1,239 @@
+package io.sluice.gateway.consume;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.produce.RecordFormat;
+import io.sluice.gateway.routing.PartitionClient;
+import io.sluice.metadata.MetadataView;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.record.BufferBatchIterator;
+import io.sluice.protocol.record.Header;
+import io.sluice.protocol.record.Record;
+import io.sluice.protocol.record.RecordBatch;
+import io.sluice.protocol.wire.FetchRequest;
+import io.sluice.protocol.wire.FetchResponseCodec.FetchedPartition;
+import io.sluice.protocol.wire.ListOffsetsRequest;
+import io.sluice.protocol.wire.ListOffsetsResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads from partition leaders: stateless reads by offset or time with long polling, and endless per-partition
+ * streams for SSE. A stream fetches the next chunk only after the previous one was delivered (demand drives the
+ * fetches, so a slow client slows them and memory stays bounded by one fetch), and it survives leader changes: a
+ * re-routable failure waits for newer metadata and fetches again from the same next offset.
+ */
+@Service
+public class ConsumeService {
+
+    private static final Set<ErrorCode> REROUTE = EnumSet.of(ErrorCode.NOT_LEADER, ErrorCode.LEADER_NOT_AVAILABLE,
+            ErrorCode.FENCED_LEADER_EPOCH, ErrorCode.UNKNOWN_LEADER_EPOCH, ErrorCode.REQUEST_TIMED_OUT,
+            ErrorCode.STORAGE_ERROR);
+
+    private final ClusterView cluster;
+    private final PartitionClient partitions;
+    private final JsonMapper json;
+    private final GatewayProperties.Consume settings;
+    private final MeterRegistry meters;
+
+    public ConsumeService(ClusterView cluster, PartitionClient partitions, JsonMapper json, GatewayProperties properties,
+                          MeterRegistry meters) {
+        this.cluster = cluster;
+        this.partitions = partitions;
+        this.json = json;
+        this.settings = properties.consume();
+        this.meters = meters;
+    }
+
+    /** The offset a start position means now. */
+    public Mono<Long> resolve(TopicPartition tp, StartPosition start) {
+        if (start.kind() == StartPosition.Kind.OFFSET) {
+            return Mono.just(start.value());
+        }
+        long timestamp = switch (start.kind()) {
+            case EARLIEST -> ListOffsetsRequest.EARLIEST;
+            case LATEST -> ListOffsetsRequest.LATEST;
+            default -> start.value();
+        };
+        return listOffset(tp, timestamp).flatMap(answer -> answer.offset() != null && answer.offset() >= 0
+                ? Mono.just(answer.offset())
+                // No record that recent: start at the end, where the next one will be.
+                : listOffset(tp, ListOffsetsRequest.LATEST).map(ListOffsetsResponse.Partition::offset));
+    }
+
+    public Mono<ListOffsetsResponse.Partition> listOffset(TopicPartition tp, long timestamp) {
+        return rerouting(tp, Duration.ofSeconds(10), view -> partitions.listOffsets(ClusterView.leader(view, tp),
+                        new ListOffsetsRequest(List.of(new ListOffsetsRequest.Partition(tp.topic(), tp.partition(), timestamp)))))
+                .map(response -> response.partitions().getFirst())
+                .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer)
+                        : Mono.error(new SluiceException(ErrorCode.valueOf(answer.errorCode()), answer.message())));
+    }
+
+    /**
+     * Up to {@code maxRecords} records from {@code offset}, waiting up to {@code waitMs} for the first one. Out of
+     * range: OFFSET_OUT_OF_RANGE naming the valid range, or with {@code clamp} a read from the nearest valid offset.
+     */
+    public Mono<ReadResult> read(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs, boolean clamp,
+                                 RecordFormat keyFormat, RecordFormat valueFormat) {
+        Duration budget = Duration.ofMillis(waitMs).plusSeconds(10);
+        return fetch(tp, offset, maxBytes, waitMs, budget).flatMap(section -> {
+            if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
+                if (!clamp) {
+                    return Mono.error(new OffsetOutOfRangeException(tp, offset, section.logStartOffset(),
+                            section.logEndOffset()));
+                }
+                long clamped = offset < section.logStartOffset() ? section.logStartOffset() : section.highWatermark();
+                return read(tp, clamped, maxRecords, maxBytes, waitMs, false, keyFormat, valueFormat);
+            }
+            if (section.error() != null) {
+                return Mono.error(section.error().exception("Reading " + tp + " failed: " + section.error().description()));
+            }
+            List<ConsumedRecord> records = decode(tp, section, offset, maxRecords, keyFormat, valueFormat);
+            long next = records.isEmpty() ? offset : records.getLast().offset() + 1;
+            countOut(tp.topic(), records);
+            return Mono.just(new ReadResult(records, next, section.highWatermark(), section.logStartOffset()));
+        });
+    }
+
+    /** Every record of {@code tp} from {@code start} on, for as long as the subscriber wants them. */
+    public Flux<ConsumedRecord> stream(TopicPartition tp, long start, RecordFormat keyFormat, RecordFormat valueFormat) {
+        AtomicLong next = new AtomicLong(start);
+        int maxBytes = (int) settings.defaultMaxBytes().toBytes();
+        long waitMs = settings.sseFetchWait().toMillis();
+        return Flux.<Integer>generate(sink -> sink.next(0))
+                .concatMap(tick -> fetch(tp, next.get(), maxBytes, waitMs, Duration.ofMillis(waitMs).plusSeconds(30))
+                        .flatMapMany(section -> {
+                            if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
+                                // Retention removed what this stream was about to read: carry on from the log start.
+                                next.set(Math.max(next.get(), section.logStartOffset()));
+                                return Flux.empty();
+                            }
+                            if (section.error() != null) {
+                                return Flux.error(section.error().exception("Reading " + tp + " failed"));
+                            }
+                            List<ConsumedRecord> records = decode(tp, section, next.get(), Integer.MAX_VALUE,
+                                    keyFormat, valueFormat);
+                            countOut(tp.topic(), records);
+                            return Flux.fromIterable(records);
+                        })
+                        .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(2))
+                                .filter(e -> e instanceof SluiceException s && REROUTE.contains(s.errorCode())))
+                        .doOnNext(record -> next.set(record.offset() + 1)), 1);
+    }
+
+    private Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs, Duration budget) {
+        FetchRequest request = new FetchRequest(waitMs, 1, maxBytes,
+                List.of(new FetchRequest.Partition(tp.topic(), tp.partition(), offset, maxBytes)));
+        return rerouting(tp, budget, view -> measured(tp, partitions.fetch(ClusterView.leader(view, tp), request)
+                .map(List::getFirst))
+                .flatMap(section -> section.error() != null && REROUTE.contains(section.error())
+                        ? Mono.error(section.error().exception("Fetch from " + tp + ": " + section.error().description()))
+                        : Mono.just(section)));
+    }
+
+    /**
+     * Runs {@code call} against the current leader; a re-routable failure waits for newer metadata (not a blind
+     * retry) and tries again, until {@code budget} runs out.
+     */
+    private <T> Mono<T> rerouting(TopicPartition tp, Duration budget, Function<MetadataView, Mono<T>> call) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        return Mono.defer(() -> attempt(tp, deadline, call));
+    }
+
+    private <T> Mono<T> attempt(TopicPartition tp, long deadline, Function<MetadataView, Mono<T>> call) {
+        MetadataView view = cluster.current();
+        return Mono.defer(() -> call.apply(view)).onErrorResume(SluiceException.class, e -> {
+            if (!REROUTE.contains(e.errorCode()) || System.nanoTime() > deadline) {
+                return Mono.error(e);
+            }
+            meters.counter("sluice.gateway.consume.retries").increment();
+            return cluster.awaitNewerThan(view.version(), Duration.ofMillis(500))
+                    .then(Mono.defer(() -> attempt(tp, deadline, call)));
+        });
+    }
+
+    private List<ConsumedRecord> decode(TopicPartition tp, FetchedPartition section, long from, int maxRecords,
+                                        RecordFormat keyFormat, RecordFormat valueFormat) {
+        List<ConsumedRecord> records = new ArrayList<>();
+        for (RecordBatch batch : BufferBatchIterator.batches(section.records())) {
+            if (batch.isControlBatch() || batch.lastOffset() < from) {
+                continue;
+            }
+            for (Record record : batch.records()) {
+                if (record.offset() < from) {
+                    continue;
+                }
+                if (records.size() >= maxRecords) {
+                    return records;
+                }
+                records.add(new ConsumedRecord(tp.topic(), tp.partition(), record.offset(), record.timestamp(),
+                        keyFormat.deserialize(record.key(), json), valueFormat.deserialize(record.value(), json),
+                        record.headers().stream().map(ConsumeService::header).toList()));
+            }
+        }
+        return records;
+    }
+
+    private void countOut(String topic, List<ConsumedRecord> records) {
+        if (!records.isEmpty()) {
+            Counter.builder("sluice.gateway.records.out").tag("topic", topic).register(meters).increment(records.size());
+        }
+    }
+
+    /** Bytes of record batches fetched per topic, and fetch latency (long-poll waits included). */
+    private Mono<FetchedPartition> measured(TopicPartition tp, Mono<FetchedPartition> fetch) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return fetch.doOnNext(section -> {
+                Timer.builder("sluice.gateway.fetch.latency").description("Fetches from partition leaders")
+                        .publishPercentileHistogram().register(meters)
+                        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                Counter.builder("sluice.gateway.bytes.out").baseUnit("bytes").tag("topic", tp.topic())
+                        .register(meters).increment(section.records().remaining());
+            });
+        });
+    }
+
+    private static ConsumedRecord.HeaderView header(Header header) {
+        return new ConsumedRecord.HeaderView(header.key(),
+                header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    /** OFFSET_OUT_OF_RANGE with the valid range, for the problem body. */
+    public static final class OffsetOutOfRangeException extends SluiceException {
+        private final long logStartOffset;
+        private final long logEndOffset;
+
+        OffsetOutOfRangeException(TopicPartition tp, long offset, long logStartOffset, long logEndOffset) {
+            super(ErrorCode.OFFSET_OUT_OF_RANGE, "Offset " + offset + " is outside " + tp + "'s range ["
+                    + logStartOffset + ", " + logEndOffset + "]; read with clamp=true to start at the nearest valid offset");
+            this.logStartOffset = logStartOffset;
+            this.logEndOffset = logEndOffset;
+        }
+
+        public long logStartOffset() {
+            return logStartOffset;
+        }
+
+        public long logEndOffset() {
+            return logEndOffset;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.sluice.gateway.produce;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.sluice.protocol.SluiceException;
+
+/** The outcome of one produced record: where it landed, or why it did not. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RecordResult(Integer partition, Long offset, Long timestamp, String errorCode, String message,
+                           Boolean retriable) {
+
+    public static RecordResult written(int partition, long offset, long timestamp) {
+        return new RecordResult(partition, offset, timestamp, null, null, null);
+    }
+
+    /** acks=0: sent, outcome not awaited. */
+    public static RecordResult sent(int partition) {
+        return new RecordResult(partition, null, null, null, null, null);
+    }
+
+    public static RecordResult failed(Integer partition, SluiceException e) {
+        return new RecordResult(partition, null, null, e.errorCode().name(), e.getMessage(), e.retriable());
+    }
+
+    public boolean ok() {
+        return errorCode == null;
+    }
+}

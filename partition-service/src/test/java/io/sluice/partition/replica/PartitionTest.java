@@ -1,0 +1,172 @@
+package io.sluice.partition.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.log.LogConfig;
+import io.sluice.log.PartitionLog;
+import io.sluice.metadata.PartitionState;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.RecordBatchBuilder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PartitionTest {
+
+    private static final TopicPartition TP = new TopicPartition("orders", 0);
+    private static final PartitionState LED_BY_1 = new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 3, 5);
+    private static final long LAG_MAX = 10_000;
+
+    @TempDir
+    Path dir;
+    PartitionLog log;
+    Partition partition;
+
+    @BeforeEach
+    void open() throws IOException {
+        log = PartitionLog.open(dir.resolve("orders-0"), LogConfig.defaults(), Clock.systemUTC());
+        partition = new Partition(TP, "topic-id", log, 1);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        log.close();
+    }
+
+    @Test
+    void aLeaderAloneInTheIsrCommitsEachAppendAtOnce() {
+        partition.becomeLeader(new PartitionState(0, List.of(1), 1, List.of(1), 0, 0), 0);
+
+        partition.appendAsLeader(batch("a", "b"), 0, true);
+
+        assertThat(log.highWatermark()).isEqualTo(2);
+    }
+
+    @Test
+    void theHighWatermarkIsTheSmallestLogEndAcrossTheIsr() {
+        partition.becomeLeader(LED_BY_1, 0);
+        partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
+        assertThat(log.highWatermark()).as("followers not heard from yet").isZero();
+
+        partition.recordFollowerFetch(2, 4, 10);
+        partition.recordFollowerFetch(3, 1, 10);
+        assertThat(log.highWatermark()).isEqualTo(1);
+
+        partition.recordFollowerFetch(3, 4, 20);
+        assertThat(log.highWatermark()).isEqualTo(4);
+    }
+
+    @Test
+    void aFollowerOutsideTheIsrDoesNotHoldTheHighWatermarkBack() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+
+        partition.recordFollowerFetch(2, 2, 10);
+
+        assertThat(log.highWatermark()).isEqualTo(2);
+    }
+
+    @Test
+    void aFollowerThatStopsCatchingUpIsProposedOutOfTheIsr() {
+        partition.becomeLeader(LED_BY_1, 0);
+        partition.appendAsLeader(batch("a"), 3, false);
+        partition.recordFollowerFetch(2, 1, 100);
+        partition.recordFollowerFetch(3, 0, 100);
+
+        assertThat(partition.proposedIsr(LAG_MAX, LAG_MAX, alive(1, 2, 3))).isNull();
+        assertThat(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, alive(1, 2, 3))).containsExactly(1, 2);
+    }
+
+    @Test
+    void onlyOneIsrChangeIsInFlightAndTheAcceptedStateIsAdopted() {
+        partition.becomeLeader(LED_BY_1, 0);
+        List<Integer> proposed = partition.proposedIsr(LAG_MAX + 1, LAG_MAX, alive(1, 2, 3));
+        assertThat(proposed).containsExactly(1);
+        assertThat(partition.proposedIsr(LAG_MAX + 2, LAG_MAX, alive(1, 2, 3))).as("in flight").isNull();
+
+        partition.isrChangeCompleted(LED_BY_1.withIsr(proposed));
+
+        assertThat(partition.state().isr()).containsExactly(1);
+        assertThat(partition.state().partitionEpoch()).isEqualTo(6);
+    }
+
+    @Test
+    void aLiveFollowerThatReachedTheHighWatermarkIsProposedBackIn() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        partition.recordFollowerFetch(2, 2, 50);
+        partition.recordFollowerFetch(3, 2, 50);
+
+        assertThat(partition.proposedIsr(60, LAG_MAX, alive(1, 2))).containsExactly(1, 2);
+    }
+
+    @Test
+    void producersAreToldWhoIsNotTheLeaderOrWhichEpochIsStale() {
+        partition.becomeFollower(new PartitionState(0, List.of(1, 2, 3), 2, List.of(1, 2, 3), 4, 6));
+        assertThatThrownBy(() -> partition.appendAsLeader(batch("a"), -1, false)).satisfies(errorCode(ErrorCode.NOT_LEADER));
+
+        partition.becomeLeader(LED_BY_1, 0);
+        assertThatThrownBy(() -> partition.appendAsLeader(batch("a"), 2, false))
+                .satisfies(errorCode(ErrorCode.FENCED_LEADER_EPOCH));
+        assertThatThrownBy(() -> partition.appendAsLeader(batch("a"), 4, false))
+                .satisfies(errorCode(ErrorCode.UNKNOWN_LEADER_EPOCH));
+        assertThat(log.logEndOffset()).isZero();
+    }
+
+    @Test
+    void acksAllIsRefusedWithoutWritingWhileTheIsrIsBelowMinInsyncReplicas() {
+        partition.minInsyncReplicas(2);
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 5), 0);
+
+        assertThatThrownBy(() -> partition.appendAsLeader(batch("a"), 3, true))
+                .satisfies(errorCode(ErrorCode.NOT_ENOUGH_REPLICAS));
+        assertThat(log.logEndOffset()).isZero();
+        partition.appendAsLeader(batch("a"), 3, false);
+        assertThat(log.logEndOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void aFetchMadeUnderAnOlderLeadershipWritesNothing() {
+        partition.becomeFollower(new PartitionState(0, List.of(1, 2, 3), 2, List.of(1, 2, 3), 4, 6));
+        ByteBuffer fromOldLeader = RecordBatchBuilder.of(CompressionType.NONE).partitionLeaderEpoch(4)
+                .append(1, null, bytes("x")).build();
+
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 5, 7), 0);
+
+        assertThat(partition.appendAsFollower(fromOldLeader, 4)).isFalse();
+        assertThat(log.logEndOffset()).isZero();
+    }
+
+    private static ByteBuffer batch(String... values) {
+        RecordBatchBuilder builder = RecordBatchBuilder.of(CompressionType.NONE);
+        for (String value : values) {
+            builder.append(1_000, null, bytes(value));
+        }
+        return builder.build();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static IntPredicate alive(Integer... nodes) {
+        return Set.of(nodes)::contains;
+    }
+
+    private static java.util.function.Consumer<Throwable> errorCode(ErrorCode code) {
+        return e -> assertThat(((SluiceException) e).errorCode()).isEqualTo(code);
+    }
+}

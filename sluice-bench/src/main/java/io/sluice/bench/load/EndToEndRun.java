@@ -1,0 +1,278 @@
+package io.sluice.bench.load;
+
+import io.sluice.bench.load.LoadOptions.ValueFormat;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * End-to-end latency: one SSE stream of the whole topic opened at {@code offset=latest}, then records produced one
+ * per request (acks as given, all by default) either at a fixed {@code --rate} (open loop, at most
+ * {@code --concurrency} requests in flight) or, with rate 0, one at a time: send, wait for its ack and its delivery,
+ * send the next (as Kafka's EndToEndLatency does).
+ *
+ * <p>Each value starts with a marker {@code e2e-<run>-<id>-} and is padded with letters to {@code --record-size}. The
+ * latency of record {@code id} is from just before its produce request is handed to the HTTP client to the moment
+ * its SSE {@code record} event has been read and parsed on the stream's thread. Before measuring, probe records are
+ * sent until one arrives on the stream, so the stream is known to be positioned and flowing.
+ */
+final class EndToEndRun {
+
+    private final LoadOptions options;
+    private final GatewayClient gateway;
+    private final PrintStream out;
+    private final String marker = "e2e-" + Long.toString(System.nanoTime() & 0xffffffL, 36) + "-";
+
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder acked = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final ErrorCounts errors = new ErrorCounts();
+    private final Recorder e2e = new Recorder(3);
+    private final Recorder acks = new Recorder(3);
+    private final Histogram e2eTotal = LatencySummary.microsHistogram();
+    private final Histogram ackTotal = LatencySummary.microsHistogram();
+    private final AtomicBoolean probeSeen = new AtomicBoolean();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong lastDeliveryNanos = new AtomicLong();
+    private final Semaphore deliveries = new Semaphore(0);
+    private final AtomicReference<String> streamFailure = new AtomicReference<>();
+    private AtomicLongArray sendNanos;
+    private AtomicLongArray deliveredAt;
+
+    EndToEndRun(LoadOptions options, GatewayClient gateway, PrintStream out) {
+        this.options = options;
+        this.gateway = gateway;
+        this.out = out;
+    }
+
+    EndToEndReport run() throws IOException, InterruptedException {
+        int total = (int) Math.min(Integer.MAX_VALUE - 8, options.numRecords());
+        sendNanos = new AtomicLongArray(total);
+        deliveredAt = new AtomicLongArray(total);
+        gateway.awaitReady(options.topic());
+        HttpClient client = gateway.client(0);
+        URI produce = gateway.produceUri(options.topic(), options.acks(), options.timeoutMs(), null);
+        byte[] padding = Payloads.letters(Math.max(0, options.recordSize()), new SplittableRandom(42));
+
+        Thread reader = Thread.ofPlatform().name("e2e-sse").daemon(true).start(this::readStream);
+        probe(client, produce, padding);
+        out.printf(Locale.ROOT, "stream positioned; producing %d records at %s%n", total,
+                options.rate() == 0 ? "one in flight" : options.rate() + " records/s");
+
+        long cpuStart = ClientCpu.processCpuNanos();
+        long start = System.nanoTime();
+        Pacer pacer = new Pacer(start, options.rate());
+        Semaphore inFlight = new Semaphore(options.concurrency());
+        long lastSend = start;
+        try (Progress progress = new Progress(out, options.reportIntervalMs(), () -> interval(start))) {
+            for (int id = 0; id < total && streamFailure.get() == null; id++) {
+                HttpRequest request = request(produce, body(id, padding));
+                if (options.rate() == 0) {
+                    sendNanos.set(id, System.nanoTime());
+                    sent.increment();
+                    try {
+                        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        answered(id, response.statusCode(), response.body());
+                    } catch (IOException e) {
+                        errors.add("IO_ERROR", 1, e.toString());
+                        continue;
+                    }
+                    if (!deliveries.tryAcquire(options.timeoutMs(), TimeUnit.MILLISECONDS)) {
+                        out.println("record " + id + " was not delivered within " + options.timeoutMs() + " ms");
+                    }
+                } else {
+                    pacer.awaitDue(id);
+                    inFlight.acquire();
+                    int sentId = id;
+                    sendNanos.set(id, System.nanoTime());
+                    sent.increment();
+                    client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, e) -> {
+                        inFlight.release();
+                        if (e != null) {
+                            errors.add("IO_ERROR", 1, e.toString());
+                        } else {
+                            answered(sentId, response.statusCode(), response.body());
+                        }
+                    });
+                }
+                lastSend = System.nanoTime();
+            }
+            inFlight.acquire(options.concurrency());
+            awaitDeliveries();
+        }
+        stop.set(true);
+        reader.interrupt();
+        interval(start);
+        long missing = 0;
+        for (int id = 0; id < total; id++) {
+            if (sendNanos.get(id) != 0 && deliveredAt.get(id) == 0) {
+                missing++;
+            }
+        }
+        return new EndToEndReport(options, sent.sum(), acked.sum(), errors, delivered.sum(), missing,
+                duplicates.sum(), new Throughput(sent.sum(), sent.sum() * (long) options.recordSize(), lastSend - start),
+                LatencySummary.of(e2eTotal), LatencySummary.of(ackTotal), streamFailure.get(),
+                ClientCpu.since(cpuStart, start));
+    }
+
+    /** Waits until every acknowledged record was delivered, or no delivery came for --timeout-ms. */
+    private void awaitDeliveries() throws InterruptedException {
+        long idleSince = System.nanoTime();
+        long seen = delivered.sum();
+        while (delivered.sum() < acked.sum() && streamFailure.get() == null) {
+            Thread.sleep(20);
+            long now = System.nanoTime();
+            if (delivered.sum() != seen) {
+                seen = delivered.sum();
+                idleSince = now;
+            } else if (now - idleSince > options.timeoutMs() * 1_000_000L) {
+                out.println("gave up waiting: " + (acked.sum() - seen) + " acknowledged records not delivered within "
+                        + options.timeoutMs() + " ms");
+                return;
+            }
+        }
+    }
+
+    private void answered(int id, int status, byte[] body) {
+        acks.recordValue(ProduceStats.micros(System.nanoTime() - sendNanos.get(id)));
+        ProduceResults.Counted counted = ProduceResults.ofResponse(status, body, 1);
+        acked.add(counted.acked());
+        counted.addTo(errors);
+        if (counted.acked() == 0) {
+            deliveries.release(); // nothing will arrive for it: do not hold a closed loop back
+        }
+    }
+
+    private void probe(HttpClient client, URI produce, byte[] padding) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + options.timeoutMs() * 1_000_000L;
+        for (int attempt = 0; !probeSeen.get(); attempt++) {
+            if (streamFailure.get() != null) {
+                throw new IOException("the SSE stream failed: " + streamFailure.get());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no probe record arrived on the SSE stream within " + options.timeoutMs() + " ms");
+            }
+            HttpResponse<byte[]> response = client.send(request(produce, value(marker + "P" + attempt + "-", padding)),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                out.println("probe produce answered HTTP " + response.statusCode() + ": "
+                        + new String(response.body(), StandardCharsets.UTF_8));
+            }
+            for (int i = 0; i < 25 && !probeSeen.get(); i++) {
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private void readStream() {
+        HttpRequest request = HttpRequest.newBuilder(gateway.streamUri(options.topic(), "latest",
+                options.valueFormat().parameter())).header("Accept", "text/event-stream").GET().build();
+        try {
+            HttpResponse<InputStream> response = gateway.client(0).send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                if (response.statusCode() != 200) {
+                    streamFailure.set("HTTP " + response.statusCode() + " " + lines.readLine());
+                    return;
+                }
+                SseEvents events = new SseEvents();
+                String line;
+                while (!stop.get() && (line = lines.readLine()) != null) {
+                    SseEvents.Event event = events.accept(line);
+                    if (event == null) {
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    if (event.event().equals("error")) {
+                        streamFailure.set(event.data());
+                        return;
+                    }
+                    if (event.event().equals("record")) {
+                        delivered(ReadCounter.recordValue(event.data()), now);
+                    }
+                }
+                if (!stop.get()) {
+                    streamFailure.compareAndSet(null, "the SSE stream ended");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!stop.get()) {
+                streamFailure.compareAndSet(null, e.toString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void delivered(String value, long now) {
+        String text = value == null ? "" : options.valueFormat() == ValueFormat.BINARY
+                ? new String(Base64.getDecoder().decode(value.substring(0, Math.min(value.length(), 64)
+                        / 4 * 4)), StandardCharsets.ISO_8859_1) : value;
+        if (!text.startsWith(marker)) {
+            return; // another producer's record
+        }
+        int end = text.indexOf('-', marker.length());
+        String id = text.substring(marker.length(), end < 0 ? text.length() : end);
+        if (id.startsWith("P")) {
+            probeSeen.set(true);
+            return;
+        }
+        int index = Integer.parseInt(id);
+        if (!deliveredAt.compareAndSet(index, 0, now)) {
+            duplicates.increment();
+            return;
+        }
+        e2e.recordValue(ProduceStats.micros(now - sendNanos.get(index)));
+        delivered.increment();
+        lastDeliveryNanos.set(now);
+        deliveries.release();
+    }
+
+    private byte[] body(int id, byte[] padding) {
+        return value(marker + id + "-", padding);
+    }
+
+    /** A one-record body whose value is {@code prefix} padded with letters to the record size. */
+    private byte[] value(String prefix, byte[] padding) {
+        byte[] head = prefix.getBytes(StandardCharsets.US_ASCII);
+        byte[] value = head.length >= padding.length ? head : Arrays.copyOf(head, padding.length);
+        System.arraycopy(padding, 0, value, head.length, Math.max(0, padding.length - head.length));
+        return Payloads.jsonBatch(new byte[][] {value}, options.valueFormat());
+    }
+
+    private HttpRequest request(URI produce, byte[] body) {
+        return HttpRequest.newBuilder(produce).timeout(gateway.timeout().plusSeconds(5))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private synchronized String interval(long start) {
+        Histogram window = e2e.getIntervalHistogram();
+        e2eTotal.add(window);
+        ackTotal.add(acks.getIntervalHistogram());
+        LatencySummary l = LatencySummary.of(window);
+        return String.format(Locale.ROOT, "%7.1f s: %d sent, %d acked, %d delivered; last interval e2e p50 %s p99 %s "
+                        + "max %s ms", (System.nanoTime() - start) / 1e9, sent.sum(), acked.sum(), delivered.sum(),
+                LatencySummary.fixed(l.p50Ms()), LatencySummary.fixed(l.p99Ms()), LatencySummary.fixed(l.maxMs()));
+    }
+}
