@@ -116,6 +116,7 @@ class CorruptTailRecoveryIT {
             produce(tp, state, "while-down-" + i, acked);
         }
 
+        Object segmentFile = RestartIT.fileKey(cluster, follower, tp);
         long restartAt = System.nanoTime();
         cluster.start(follower);
         List<StoredBatch> replicas = cluster.awaitIdenticalReplicas(tp, Duration.ofSeconds(30));
@@ -124,6 +125,8 @@ class CorruptTailRecoveryIT {
 
         assertThat(Files.readString(cluster.logFile(follower))).as("node %d's log", follower)
                 .contains("Truncating " + segment + " from");
+        assertThat(RestartIT.fileKey(cluster, follower, tp)).as("node %d cut its own segment file", follower)
+                .isEqualTo(segmentFile);
         long fileBytes = 0;
         for (Path file : ReplicaFiles.segmentFiles(cluster.replicaDir(follower, tp))) {
             fileBytes += Files.size(file);

@@ -43,7 +43,7 @@ class LeaderFailoverIT {
      * restored. Afterwards every acknowledged record is at its acknowledged offset and all three logs are identical.
      */
     @Test
-    void killingTheLeaderUnderAcksAllLoadLosesNoAcknowledgedRecordAndTheOldLeaderTruncatesItsTail() {
+    void killingTheLeaderUnderAcksAllLoadLosesNoAcknowledgedRecordAndTheOldLeaderTruncatesItsTail() throws Exception {
         TopicPartition tp = new TopicPartition("failover", 0);
         cluster.createTopic(tp.topic(), 1, 3, Map.of("min.insync.replicas", "2"));
         PartitionState before = cluster.awaitWritable(tp);
@@ -51,6 +51,7 @@ class LeaderFailoverIT {
         List<Integer> followers = before.replicas().stream().filter(r -> r != oldLeader).toList();
 
         List<StoredBatch> oldLeaderTail;
+        Object oldLeaderSegment;
         PartitionState after;
         ProduceResult divergent;
         long killedAt;
@@ -90,6 +91,7 @@ class LeaderFailoverIT {
             assertThat(oldLeaderTail).as("the old leader's divergent tail").isNotEmpty()
                     .anyMatch(batch -> batch.baseOffset() == divergent.baseOffset());
 
+            oldLeaderSegment = RestartIT.fileKey(cluster, oldLeader, tp);
             Duration startup = cluster.start(oldLeader);
             long readyAt = System.nanoTime();
             cluster.awaitPartition(tp, "old leader " + oldLeader + " back in the ISR", Duration.ofSeconds(30),
@@ -115,6 +117,8 @@ class LeaderFailoverIT {
         Figures.report("failover: replica files identical %s after the load stopped (%d batches)",
                 Figures.seconds(Figures.since(quietAt)), replicas.size());
         assertThat(replicas).as("the divergent tail is gone from every replica").doesNotContainAnyElementsOf(oldLeaderTail);
+        assertThat(RestartIT.fileKey(cluster, oldLeader, tp)).as("the old leader cut its own segment file")
+                .isEqualTo(oldLeaderSegment);
 
         PartitionState last = cluster.partition(tp);
         List<Consumed> consumed = api.readAll(last.leader(), tp);

@@ -157,6 +157,16 @@ final class TestCluster implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
+    /** Starts several nodes at once (their JVMs start in parallel) and waits until every one is ready. */
+    Duration startAll(List<Integer> nodeIds) {
+        long started = System.nanoTime();
+        List<ServiceProcess> launched = nodeIds.stream().map(id -> cluster.launch(service(id))).toList();
+        for (ServiceProcess process : launched) {
+            process.awaitReady(Duration.ofSeconds(90));
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
     boolean isRunning(int nodeId) {
         return cluster.process(service(nodeId)).isPresent();
     }
