@@ -1,7 +1,6 @@
 package io.sluice.partition.produce;
 
 import io.sluice.protocol.wire.ProduceResponse;
-import io.sluice.log.AppendResult;
 import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.protocol.ErrorCode;
@@ -22,7 +21,8 @@ import reactor.core.scheduler.Scheduler;
 /**
  * Leader appends. Each partition of a request is appended on the log scheduler (file I/O never runs on an event
  * loop), then answered by {@link Acks}: acks=all waits, without polling, for the high watermark to pass the batch,
- * up to the request's timeout, after which the outcome is unknown (REQUEST_TIMED_OUT, retriable).
+ * up to the request's timeout, after which the outcome is unknown (REQUEST_TIMED_OUT, retriable); it fails with
+ * NOT_LEADER if this replica stops leading in the epoch it appended in (see {@link Partition#awaitCommitted}).
  */
 public final class ProduceService {
 
@@ -57,15 +57,17 @@ public final class ProduceService {
         long started = System.nanoTime();
         return Mono.fromCallable(() -> {
                     Partition partition = replicas.leaderPartition(tp, batches.leaderEpoch());
-                    AppendResult result = partition.appendAsLeader(batches.batches(), batches.leaderEpoch(), acks == Acks.ALL);
-                    metrics.appended(tp, result);
-                    return new Appended(partition, result);
+                    Partition.LeaderAppend append = partition.appendAsLeader(batches.batches(), batches.leaderEpoch(),
+                            acks == Acks.ALL);
+                    metrics.appended(tp, append.result());
+                    return new Appended(partition, append);
                 })
                 .subscribeOn(logScheduler)
-                .flatMap(appended -> acks != Acks.ALL ? Mono.just(appended.result())
-                        : Mono.fromFuture(appended.partition().log().awaitHighWatermark(appended.result().lastOffset() + 1))
+                .flatMap(appended -> acks != Acks.ALL ? Mono.just(appended.append().result())
+                        : Mono.fromFuture(appended.partition().awaitCommitted(
+                                        appended.append().result().lastOffset() + 1, appended.append().leaderEpoch()))
                                 .timeout(timeout)
-                                .thenReturn(appended.result()))
+                                .thenReturn(appended.append().result()))
                 .map(result -> new ProduceResponse.PartitionResult(tp.topic(), tp.partition(), null, null,
                         result.firstOffset(), result.lastOffset(),
                         result.logAppendTime() < 0 ? null : result.logAppendTime(), result.logStartOffset()))
@@ -88,6 +90,6 @@ public final class ProduceService {
                 null, null, null, null);
     }
 
-    private record Appended(Partition partition, AppendResult result) {
+    private record Appended(Partition partition, Partition.LeaderAppend append) {
     }
 }

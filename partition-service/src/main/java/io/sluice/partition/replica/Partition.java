@@ -147,16 +147,54 @@ public final class Partition {
      * Appends a produce request's batches as leader at {@code requestedEpoch}, after checking leadership (and, for
      * acks=all, the ISR size) under the partition's lock, so that no leadership change slips between the check and
      * the write; then moves the high watermark (immediately, when the leader is alone in the ISR).
+     *
+     * @return the append and the leader epoch it was written in (for {@link #awaitCommitted})
      */
-    public synchronized io.sluice.log.AppendResult appendAsLeader(java.nio.ByteBuffer batches, int requestedEpoch,
-                                                                 boolean requireMinInsync) {
+    public synchronized LeaderAppend appendAsLeader(java.nio.ByteBuffer batches, int requestedEpoch,
+                                                   boolean requireMinInsync) {
         ensureLeader(requestedEpoch);
         if (requireMinInsync) {
             ensureEnoughInsyncReplicas();
         }
-        io.sluice.log.AppendResult result = log.appendAsLeader(batches, state.leaderEpoch());
+        int epoch = state.leaderEpoch();
+        io.sluice.log.AppendResult result = log.appendAsLeader(batches, epoch);
         maybeIncrementHighWatermark();
-        return result;
+        return new LeaderAppend(result, epoch);
+    }
+
+    /** Batches appended as leader, and the leader epoch they were written in. */
+    public record LeaderAppend(io.sluice.log.AppendResult result, int leaderEpoch) {
+    }
+
+    /**
+     * Completes once the high watermark reaches {@code offset}, for records this replica appended as leader in
+     * {@code leaderEpoch}; fails with NOT_LEADER if by then it no longer leads in that epoch. A replica that lost
+     * leadership truncates to the new leader's log and refills the same offsets from it, so its high watermark
+     * passing {@code offset} would then say nothing about the records it appended. While it still leads in the same
+     * epoch it has truncated nothing, and only its own ISR bookkeeping moves the high watermark, so the records are
+     * committed. Fails with NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR has meanwhile shrunk below
+     * min.insync.replicas (as Kafka does): the high watermark may have passed the records only because the ISR lost
+     * the replicas that were to copy them.
+     */
+    public java.util.concurrent.CompletableFuture<Long> awaitCommitted(long offset, int leaderEpoch) {
+        java.util.concurrent.CompletableFuture<Long> reached = log.awaitHighWatermark(offset);
+        java.util.concurrent.CompletableFuture<Long> committed = reached.thenApply(highWatermark -> {
+            PartitionState s = state;
+            if (role != Role.LEADER || s == null || s.leaderEpoch() != leaderEpoch) {
+                throw ErrorCode.NOT_LEADER.exception("Node " + localNode + " stopped leading " + topicPartition
+                        + " in epoch " + leaderEpoch + " before the write at offset " + (offset - 1)
+                        + " was committed; it may have been lost");
+            }
+            if (s.isr().size() < minInsyncReplicas) {
+                throw ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND.exception("The write at offset " + (offset - 1)
+                        + " to " + topicPartition + " is committed with an ISR of " + s.isr().size()
+                        + " replicas; min.insync.replicas is " + minInsyncReplicas);
+            }
+            return highWatermark;
+        });
+        // Cancelling the answer (the request timed out) must also drop the log's waiter under it.
+        committed.whenComplete((highWatermark, error) -> reached.cancel(false));
+        return committed;
     }
 
     /** A follower fetched from {@code fetchOffset} (its log end): remember it and move the high watermark. */
