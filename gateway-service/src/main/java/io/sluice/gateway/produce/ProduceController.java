@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -125,6 +126,9 @@ public class ProduceController {
                     + " bytes; this gateway accepts at most " + limit));
         }
         return DataBufferUtils.join(body, (int) Math.min(limit, Integer.MAX_VALUE))
+                // Without a Content-Length (chunked), the limit is found while reading.
+                .onErrorMap(DataBufferLimitException.class, e -> ErrorCode.REQUEST_TOO_LARGE.exception(
+                        "The request body is larger than " + limit + " bytes, the most this gateway accepts"))
                 .switchIfEmpty(Mono.error(ErrorCode.INVALID_REQUEST.exception("The request has no body")))
                 .map(buffer -> {
                     try {
