@@ -88,7 +88,8 @@ public class ProduceController {
                                     .thenReturn(parsed)
                                     .onErrorResume(SluiceException.class,
                                             e -> Mono.just(new Parsed(parsed.index(), null, e))))
-                    .bufferTimeout(1000, Duration.ofMillis(5))
+                    // fairBackpressure: groups wait for the previous one to be produced instead of overflowing.
+                    .bufferTimeout(1000, Duration.ofMillis(5), true)
                     .concatMap(group -> produceGroup(topic, group, ackValue, timeout));
         });
     }
