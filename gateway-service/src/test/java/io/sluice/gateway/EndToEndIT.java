@@ -10,6 +10,8 @@ import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.partition.DefaultPartitioner;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -470,6 +472,26 @@ class EndToEndIT {
     }
 
     @Test
+    void disconnectedSseClientStopsTheFetchesBehindItsStream() {
+        String topic = "sse-idle";
+        cluster.createTopic(topic, PARTITIONS, 3, Map.of());
+        URI uri = URI.create(cluster.gatewayUrl() + "/v1/topics/" + topic + "/records");
+
+        try (SseStream stream = SseStream.open(cluster.http(), uri, null, 8)) {
+            assertThat(stream.status()).isEqualTo(200);
+            GatewayCluster.sleep(Duration.ofSeconds(1));
+            assertThat(gatewayMetric("sluice.gateway.sse.streams")).isGreaterThanOrEqualTo(1);
+        }
+        // Long polls in flight when the client left end within their wait (5 s); no new ones are started.
+        GatewayCluster.sleep(Duration.ofSeconds(7));
+        long fetches = consumerFetches();
+        GatewayCluster.sleep(Duration.ofSeconds(6));
+
+        assertThat(consumerFetches()).as("consumer fetches on the partition services").isEqualTo(fetches);
+        assertThat(gatewayMetric("sluice.gateway.sse.streams")).isZero();
+    }
+
+    @Test
     void slowSseReaderIsServedCompletelyWithoutErrors() {
         String topic = "sse-slow";
         cluster.createTopic(topic, PARTITIONS, 3, Map.of());
@@ -798,6 +820,34 @@ class EndToEndIT {
 
     private static long firstOffset(JsonNode page) {
         return page.path("records").get(0).path("offset").asLong();
+    }
+
+    private static long gatewayMetric(String name) {
+        Response metric = cluster.call("GET", "/actuator/metrics/" + name, null, null);
+        assertThat(metric.status()).as(metric.text()).isEqualTo(200);
+        return (long) metric.json().path("measurements").get(0).path("value").asDouble();
+    }
+
+    /** Consumer fetches served so far by all partition services (their fetch latency histogram's count). */
+    private static long consumerFetches() {
+        long total = 0;
+        for (URI node : cluster.processes().nodeUrls()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(node + "/actuator/prometheus")).GET().build();
+            try {
+                String text = cluster.http().send(request, HttpResponse.BodyHandlers.ofString()).body();
+                total += text.lines()
+                        .filter(line -> line.startsWith("sluice_partition_fetch_latency_seconds_count")
+                                && line.contains("kind=\"consumer\""))
+                        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                        .sum();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return total;
     }
 
     private static long gatewayHeapUsed() {
