@@ -19,6 +19,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.MimeType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -40,6 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProduceController {
 
     private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+    private static final MimeType LINE_BYTES = new MimeType("text", "plain", StandardCharsets.ISO_8859_1);
 
     private final ProduceService produce;
     private final GatewayProperties.Produce settings;
@@ -105,10 +107,15 @@ public class ProduceController {
         });
     }
 
+    /**
+     * The body's lines, each as its bytes held one per char (ISO-8859-1): the delimiters are ASCII, and the bytes reach
+     * the JSON parser unchanged, which refuses invalid UTF-8 as for a JSON body (decoding as UTF-8 here would replace
+     * bad bytes with U+FFFD and store the result).
+     */
     private static Flux<String> lines(Flux<DataBuffer> body, long limit) {
         StringDecoder decoder = StringDecoder.textPlainOnly(StringDecoder.DEFAULT_DELIMITERS, true);
         decoder.setMaxInMemorySize((int) Math.min(limit, Integer.MAX_VALUE));
-        return decoder.decode(body, ResolvableType.forClass(String.class), null, null);
+        return decoder.decode(body, ResolvableType.forClass(String.class), LINE_BYTES, null);
     }
 
     private Flux<RecordResult> produceGroup(String topic, List<Parsed> group, String acks, Duration timeout) {
@@ -130,8 +137,8 @@ public class ProduceController {
 
     private Parsed parseLine(String line, int index, RecordFormat keys, RecordFormat values) {
         try {
-            return new Parsed(index, parser.record(parser.parse(line.getBytes(StandardCharsets.UTF_8)), index, keys, values),
-                    null);
+            return new Parsed(index, parser.record(parser.parse(line.getBytes(StandardCharsets.ISO_8859_1)), index, keys,
+                    values), null);
         } catch (SluiceException e) {
             // The parser's line and column are within this record's line; say which record it is.
             return new Parsed(index, null, e.getMessage().startsWith("Malformed JSON")
