@@ -8,6 +8,7 @@ import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.ErrorCode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,24 @@ class BadInputIT {
                 "UNKNOWN_PARTITION", "RECORD_TOO_LARGE", "INVALID_RECORD");
         assertThat(results(response).getFirst().path("message").asString())
                 .startsWith("Record 0: Malformed JSON at line 1, column 11");
+        assertThat(cluster.latestOffsets(TOPIC)).containsOnly(0L);
+    }
+
+    @Test
+    void ndjsonLineThatIsNotUtf8IsRefusedNotMangled() {
+        byte[] lines = "{\"value\": \"caf\u00e9\"}\n{\"value\": \"caf\u00e9\"}\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        byte[] answer = client.post().uri("/v1/topics/" + TOPIC + "/records")
+                .contentType(BadRequest.NDJSON).accept(BadRequest.NDJSON).bodyValue(lines)
+                .exchange().expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody();
+
+        List<JsonNode> results = new String(answer, StandardCharsets.UTF_8).lines()
+                .map(GatewayCluster.JSON::readTree).toList();
+        assertThat(results).extracting(r -> r.path("error_code").asString())
+                .containsExactly("INVALID_REQUEST", "INVALID_REQUEST");
+        assertThat(results.getFirst().path("message").asString()).contains("Record 0", "Invalid UTF-8");
         assertThat(cluster.latestOffsets(TOPIC)).containsOnly(0L);
     }
 

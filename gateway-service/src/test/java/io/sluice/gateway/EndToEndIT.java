@@ -153,7 +153,7 @@ class EndToEndIT {
         int count = 3000;
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            lines.append("{\"key\": \"k").append(i % 17).append("\", \"value\": \"v").append(i)
+            lines.append("{\"key\": \"k").append(i % 17).append("\", \"value\": \"v").append(i).append("-\u00fc\u20ac")
                     .append("\", \"headers\": {\"i\": \"").append(i).append("\"}, \"timestamp\": ").append(t0 + i)
                     .append("}\n");
         }
@@ -183,7 +183,7 @@ class EndToEndIT {
                 JsonNode record = stored.get(result.path("offset").asLong());
                 assertThat(record).as("line %d", i).isNotNull();
                 assertThat(record.path("key").asString()).isEqualTo("k" + (i % 17));
-                assertThat(record.path("value").asString()).isEqualTo("v" + i);
+                assertThat(record.path("value").asString()).isEqualTo("v" + i + "-\u00fc\u20ac");
                 assertThat(record.path("timestamp").asLong()).isEqualTo(t0 + i);
                 assertThat(record.path("headers").toString()).isEqualTo("[{\"key\":\"i\",\"value\":\"" + i + "\"}]");
             }
