@@ -60,7 +60,8 @@ public record GatewayProperties(
     }
 
     /**
-     * @param timeout        a single call to a partition service (long-poll waits are added on top)
+     * @param timeout        a single call to a partition service (long-poll waits are added on top); a produce call
+     *                       is bounded by the produce's timeout instead, plus at most one second for the answer
      * @param failureRate    percentage of failed calls that opens a node's circuit
      * @param openDuration   how long an open circuit rejects calls before trying again
      */

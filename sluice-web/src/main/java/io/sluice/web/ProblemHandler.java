@@ -23,6 +23,7 @@ import org.springframework.web.server.ServerWebInputException;
 public class ProblemHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+    private static final String NO_BODY = "No request body";
 
     @ExceptionHandler(SluiceException.class)
     ResponseEntity<ProblemDetail> sluice(SluiceException e) {
@@ -34,8 +35,12 @@ public class ProblemHandler {
         if (causedBy(e, DataBufferLimitException.class)) {
             return Problems.response(ErrorCode.REQUEST_TOO_LARGE, "The request body is larger than this service accepts");
         }
-        String detail = e instanceof ServerWebInputException input && input.getReason() != null
-                ? input.getReason() : "The request body cannot be read";
+        String reason = e instanceof ServerWebInputException input ? input.getReason() : null;
+        if (NO_BODY.equals(reason)) {
+            // Spring's cause here names the handler method's signature: nothing a client can use.
+            return Problems.response(ErrorCode.INVALID_REQUEST, "The request needs a body");
+        }
+        String detail = reason != null ? reason : "The request body cannot be read";
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause.getMessage() != null) {
                 detail = detail + ": " + cause.getMessage().lines().findFirst().orElse("");
@@ -45,9 +50,22 @@ public class ProblemHandler {
         return Problems.response(ErrorCode.INVALID_REQUEST, detail);
     }
 
+    /**
+     * Spring's own refusals (no such route 404, method 405, not acceptable 406, payload too large 413, media type
+     * 415) keep their status and detail and get an {@code error_code} and {@code retriable} like every other problem.
+     */
     @ExceptionHandler(ResponseStatusException.class)
     ResponseEntity<ProblemDetail> status(ResponseStatusException e) {
-        return ResponseEntity.status(e.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(e.getBody());
+        ErrorCode code = switch (e.getStatusCode().value()) {
+            case 413 -> ErrorCode.REQUEST_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            default -> e.getStatusCode().is4xxClientError() ? ErrorCode.INVALID_REQUEST : ErrorCode.UNKNOWN_SERVER_ERROR;
+        };
+        ProblemDetail body = e.getBody();
+        body.setProperty("error_code", code.name());
+        body.setProperty("retriable", code.retriable());
+        return ResponseEntity.status(e.getStatusCode()).headers(e.getHeaders())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
     @ExceptionHandler(Exception.class)

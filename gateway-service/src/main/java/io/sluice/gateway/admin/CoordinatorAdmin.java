@@ -3,6 +3,7 @@ package io.sluice.gateway.admin;
 import io.sluice.metadata.CoordinatorClient;
 import io.sluice.metadata.NodeInfo;
 import io.sluice.metadata.TopicMetadata;
+import io.sluice.protocol.TopicNames;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,27 +36,37 @@ public class CoordinatorAdmin {
     }
 
     public Mono<TopicMetadata> describeTopic(String name) {
-        return call(() -> coordinator.get("/internal/topics/" + name, TopicMetadata.class));
+        return call(() -> coordinator.get(topicPath(name), TopicMetadata.class));
     }
 
     public Mono<TopicMetadata> alterConfigs(String name, Map<String, Object> request) {
-        return call(() -> coordinator.patch("/internal/topics/" + name + "/configs", request, TopicMetadata.class));
+        return call(() -> coordinator.patch(topicPath(name) + "/configs", request, TopicMetadata.class));
     }
 
     public Mono<TopicMetadata> addPartitions(String name, int count) {
-        return call(() -> coordinator.post("/internal/topics/" + name + "/partitions", Map.of("count", count),
+        return call(() -> coordinator.post(topicPath(name) + "/partitions", Map.of("count", count),
                 TopicMetadata.class));
     }
 
     public Mono<Void> deleteTopic(String name) {
         return call(() -> {
-            coordinator.delete("/internal/topics/" + name);
+            coordinator.delete(topicPath(name));
             return null;
         });
     }
 
     public Mono<List<NodeInfo>> listNodes() {
         return call(() -> Arrays.asList(coordinator.get("/internal/nodes", NodeInfo[].class)));
+    }
+
+    /**
+     * The coordinator path of a topic. The name comes from the public URL, decoded: only a valid topic name (letters,
+     * digits, '.', '_', '-'; not '.' or '..') may be put into an internal URL, where '?', '#', '/' or '..' would
+     * make it another call (or an invalid URI, a 500).
+     */
+    private static String topicPath(String name) {
+        TopicNames.validate(name);
+        return "/internal/topics/" + name;
     }
 
     private <T> Mono<T> call(Callable<T> call) {

@@ -115,22 +115,28 @@ public class ConsumeController {
                                                  Cursor resume, String keyFormat, String valueFormat) {
         RecordFormat keys = RecordFormat.parse(keyFormat, "key_format");
         RecordFormat values = RecordFormat.parse(valueFormat, "value_format");
-        Map<Integer, Long> position = new TreeMap<>();
+        // Every partition's start is known before the stream opens: so the first event's cursor already names every
+        // partition (a resume must not read a partition from its beginning only because its start was still being
+        // looked up), and an offset beyond a log's end is a 416 rather than an open stream that never delivers.
+        return Flux.fromIterable(partitions)
+                .flatMapSequential(partition -> {
+                    Long resumed = resume == null ? null : resume.nextOffsets().get(partition);
+                    // A partition the cursor does not know (added since) is read from its beginning: nothing is skipped.
+                    StartPosition from = resumed != null ? new StartPosition(StartPosition.Kind.OFFSET, resumed)
+                            : resume != null ? StartPosition.EARLIEST : start;
+                    return consume.streamStart(new TopicPartition(topic, partition), from)
+                            .map(offset -> Map.entry(partition, offset));
+                })
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
+                .flatMapMany(starts -> stream(topic, starts, keys, values));
+    }
+
+    private Flux<ServerSentEvent<Object>> stream(String topic, Map<Integer, Long> starts, RecordFormat keys,
+                                                 RecordFormat values) {
+        Map<Integer, Long> position = new TreeMap<>(starts);
         List<Flux<ConsumedRecord>> sources = new ArrayList<>();
-        for (int partition : partitions) {
-            TopicPartition tp = new TopicPartition(topic, partition);
-            Long resumed = resume == null ? null : resume.nextOffsets().get(partition);
-            // A partition the cursor does not know (added since) is read from its beginning: nothing is skipped.
-            StartPosition from = resumed != null ? new StartPosition(StartPosition.Kind.OFFSET, resumed)
-                    : resume != null ? StartPosition.EARLIEST : start;
-            sources.add(consume.resolve(tp, from)
-                    .doOnNext(offset -> {
-                        synchronized (position) {
-                            position.putIfAbsent(partition, offset);
-                        }
-                    })
-                    .flatMapMany(offset -> consume.stream(tp, offset, keys, values)));
-        }
+        starts.forEach((partition, offset) ->
+                sources.add(consume.stream(new TopicPartition(topic, partition), offset, keys, values)));
         Flux<ServerSentEvent<Object>> records = Flux.merge(Flux.fromIterable(sources), sources.size(), 1)
                 .map(record -> {
                     String id;

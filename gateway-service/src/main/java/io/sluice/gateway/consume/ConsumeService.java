@@ -78,6 +78,24 @@ public class ConsumeService {
                 : listOffset(tp, ListOffsetsRequest.LATEST).map(ListOffsetsResponse.Partition::offset));
     }
 
+    /**
+     * The offset a stream of {@code tp} starts at. An explicit offset beyond the log end is OFFSET_OUT_OF_RANGE with
+     * the valid range, found by a fetch that does not wait; one below the log start is kept (the stream carries on
+     * from the log start, as after retention). An offset between the high watermark and the log end is valid: the
+     * stream waits there (a new leader's high watermark may briefly lag a cursor from the previous one).
+     */
+    public Mono<Long> streamStart(TopicPartition tp, StartPosition start) {
+        if (start.kind() != StartPosition.Kind.OFFSET) {
+            return resolve(tp, start);
+        }
+        long offset = start.value();
+        return fetch(tp, offset, 1, 0, Duration.ofSeconds(10)).flatMap(section ->
+                section.error() == ErrorCode.OFFSET_OUT_OF_RANGE && offset > section.logEndOffset()
+                        ? Mono.error(new OffsetOutOfRangeException(tp, offset, section.logStartOffset(),
+                                section.logEndOffset()))
+                        : Mono.just(offset));
+    }
+
     public Mono<ListOffsetsResponse.Partition> listOffset(TopicPartition tp, long timestamp) {
         return rerouting(tp, Duration.ofSeconds(10), view -> partitions.listOffsets(ClusterView.leader(view, tp),
                         new ListOffsetsRequest(List.of(new ListOffsetsRequest.Partition(tp.topic(), tp.partition(), timestamp)))))
@@ -121,9 +139,15 @@ public class ConsumeService {
                 .concatMap(tick -> fetch(tp, next.get(), maxBytes, waitMs, Duration.ofMillis(waitMs).plusSeconds(30))
                         .flatMapMany(section -> {
                             if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
-                                // Retention removed what this stream was about to read: carry on from the log start.
-                                next.set(Math.max(next.get(), section.logStartOffset()));
-                                return Flux.empty();
+                                if (next.get() < section.logStartOffset()) {
+                                    // Retention removed what this stream was about to read: carry on from the log start.
+                                    next.set(section.logStartOffset());
+                                    return Flux.empty();
+                                }
+                                // Beyond the log end (the log was truncated below this stream's position): fetching
+                                // again at once would loop without end, so the stream ends with the range.
+                                return Flux.error(new OffsetOutOfRangeException(tp, next.get(),
+                                        section.logStartOffset(), section.logEndOffset()));
                             }
                             if (section.error() != null) {
                                 return Flux.error(section.error().exception("Reading " + tp + " failed"));

@@ -9,13 +9,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.codec.StringDecoder;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.MimeType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -37,6 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProduceController {
 
     private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+    private static final MimeType LINE_BYTES = new MimeType("text", "plain", StandardCharsets.ISO_8859_1);
 
     private final ProduceService produce;
     private final GatewayProperties.Produce settings;
@@ -68,7 +73,7 @@ public class ProduceController {
     }
 
     @PostMapping(path = "/v1/topics/{topic}/records", consumes = "application/x-ndjson", produces = "application/x-ndjson")
-    Flux<RecordResult> produceStream(@PathVariable String topic, @RequestBody Flux<String> lines,
+    Flux<RecordResult> produceStream(@PathVariable String topic, @RequestBody Flux<DataBuffer> body,
                                      @RequestParam(defaultValue = "all") String acks,
                                      @RequestParam(name = "timeout_ms", required = false) Long timeoutMs,
                                      @RequestParam(name = "key_format", required = false) String keyFormat,
@@ -78,20 +83,39 @@ public class ProduceController {
             Duration timeout = timeout(timeoutMs);
             RecordFormat keys = RecordFormat.parse(keyFormat, "key_format");
             RecordFormat values = RecordFormat.parse(valueFormat, "value_format");
+            long limit = settings.maxRequestSize().toBytes();
             int[] index = {0};
-            // Lines are produced in small groups as they arrive; results come back in line order.
-            return lines.filter(line -> !line.isBlank())
+            // Lines are produced in small groups as they arrive; results come back in line order. A line longer than
+            // the request limit ends the stream with a REQUEST_TOO_LARGE result after the results of the lines before.
+            Flux<Parsed> parsed = lines(body, limit)
+                    .filter(line -> !line.isBlank())
                     .map(line -> parseLine(line, index[0]++, keys, values))
-                    .concatMap(parsed -> parsed.record() == null ? Mono.just(parsed)
-                            : produce.validate(topic, parsed.record(), parsed.index())
-                                    .thenReturn(parsed)
+                    .onErrorResume(DataBufferLimitException.class, e -> Flux.just(new Parsed(index[0], null,
+                            ErrorCode.REQUEST_TOO_LARGE.exception("Record " + index[0] + " is on a line longer than "
+                                    + limit + " bytes, the most this gateway accepts; nothing after it was read"))));
+            // The topic is looked up before the first result, so that an unknown topic is a 404, not 200 and a
+            // failed result per line.
+            return produce.topic(topic).thenMany(parsed
+                    .concatMap(line -> line.record() == null ? Mono.just(line)
+                            : produce.validate(topic, line.record(), line.index())
+                                    .thenReturn(line)
                                     .onErrorResume(SluiceException.class,
-                                            e -> Mono.just(new Parsed(parsed.index(), null, e))))
-                    // Fair backpressure: a group closed by the timer waits for demand instead of overflowing while
-                    // the previous group is still being written.
+                                            e -> Mono.just(new Parsed(line.index(), null, e))))
+                    // fairBackpressure: groups wait for the previous one to be produced instead of overflowing.
                     .bufferTimeout(1000, Duration.ofMillis(5), true)
-                    .concatMap(group -> produceGroup(topic, group, ackValue, timeout));
+                    .concatMap(group -> produceGroup(topic, group, ackValue, timeout)));
         });
+    }
+
+    /**
+     * The body's lines, each as its bytes held one per char (ISO-8859-1): the delimiters are ASCII, and the bytes reach
+     * the JSON parser unchanged, which refuses invalid UTF-8 as for a JSON body (decoding as UTF-8 here would replace
+     * bad bytes with U+FFFD and store the result).
+     */
+    private static Flux<String> lines(Flux<DataBuffer> body, long limit) {
+        StringDecoder decoder = StringDecoder.textPlainOnly(StringDecoder.DEFAULT_DELIMITERS, true);
+        decoder.setMaxInMemorySize((int) Math.min(limit, Integer.MAX_VALUE));
+        return decoder.decode(body, ResolvableType.forClass(String.class), LINE_BYTES, null);
     }
 
     private Flux<RecordResult> produceGroup(String topic, List<Parsed> group, String acks, Duration timeout) {
@@ -113,10 +137,12 @@ public class ProduceController {
 
     private Parsed parseLine(String line, int index, RecordFormat keys, RecordFormat values) {
         try {
-            return new Parsed(index, parser.record(parser.parse(line.getBytes(StandardCharsets.UTF_8)), index, keys, values),
-                    null);
+            return new Parsed(index, parser.record(parser.parse(line.getBytes(StandardCharsets.ISO_8859_1)), index, keys,
+                    values), null);
         } catch (SluiceException e) {
-            return new Parsed(index, null, e);
+            // The parser's line and column are within this record's line; say which record it is.
+            return new Parsed(index, null, e.getMessage().startsWith("Malformed JSON")
+                    ? new SluiceException(e.errorCode(), "Record " + index + ": " + e.getMessage()) : e);
         }
     }
 
@@ -127,6 +153,9 @@ public class ProduceController {
                     + " bytes; this gateway accepts at most " + limit));
         }
         return DataBufferUtils.join(body, (int) Math.min(limit, Integer.MAX_VALUE))
+                // Without a Content-Length (chunked), the limit is found while reading.
+                .onErrorMap(DataBufferLimitException.class, e -> ErrorCode.REQUEST_TOO_LARGE.exception(
+                        "The request body is larger than " + limit + " bytes, the most this gateway accepts"))
                 .switchIfEmpty(Mono.error(ErrorCode.INVALID_REQUEST.exception("The request has no body")))
                 .map(buffer -> {
                     try {

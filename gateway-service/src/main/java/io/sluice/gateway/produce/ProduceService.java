@@ -77,6 +77,11 @@ public class ProduceService {
         }).doOnNext(results -> record(topicName, records, results, started));
     }
 
+    /** Completes when the topic exists (or was auto-created); UNKNOWN_TOPIC or INVALID_TOPIC_NAME otherwise. */
+    public Mono<Void> topic(String topicName) {
+        return autoCreator.topic(topicName).then();
+    }
+
     /**
      * Checks one record against the topic as {@link #produce} would (partition exists, fits max.message.bytes),
      * for callers that treat records independently (NDJSON streams).

@@ -66,18 +66,21 @@ final class RecordParser {
         }
         Integer partition = null;
         if (node.hasNonNull("partition")) {
-            if (!node.get("partition").isIntegralNumber() || node.get("partition").asLong() < 0) {
+            JsonNode given = node.get("partition");
+            // canConvertToInt first: asInt() throws on values beyond int range (a 500 for a client's mistake).
+            if (!given.isIntegralNumber() || !given.canConvertToInt() || given.asInt() < 0) {
                 throw ErrorCode.INVALID_RECORD.exception("The partition of record " + index + " must be an integer >= 0");
             }
-            partition = node.get("partition").asInt();
+            partition = given.asInt();
         }
         long timestamp = clock.millis();
         if (node.hasNonNull("timestamp")) {
-            if (!node.get("timestamp").isIntegralNumber() || node.get("timestamp").asLong() < 0) {
+            JsonNode given = node.get("timestamp");
+            if (!given.isIntegralNumber() || !given.canConvertToLong() || given.asLong() < 0) {
                 throw ErrorCode.INVALID_RECORD.exception("The timestamp of record " + index
                         + " must be milliseconds since the epoch (an integer >= 0)");
             }
-            timestamp = node.get("timestamp").asLong();
+            timestamp = given.asLong();
         }
         byte[] key = keyFormat.serialize(node.get("key"), json, "key of record " + index);
         byte[] value = valueFormat.serialize(node.get("value"), json, "value of record " + index);

@@ -45,6 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class PartitionClient {
 
     private static final int MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+    /** After a produce's own timeout (when the leader answers REQUEST_TIMED_OUT), time for that answer to arrive. */
+    private static final Duration PRODUCE_ANSWER_GRACE = Duration.ofSeconds(1);
 
     private final WebClient http;
     private final JsonMapper json;
@@ -67,12 +69,17 @@ public class PartitionClient {
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
     }
 
+    /**
+     * The produce's own timeout bounds the call, so that a leader that does not answer at all (paused, cut off) fails
+     * a produce shortly after its timeout_ms rather than a whole partition-call timeout later.
+     */
     public Mono<ProduceResponse> produce(NodeInfo node, ByteBuffer body, String acks, Duration requestTimeout) {
+        Duration limit = requestTimeout.plus(timeout.compareTo(PRODUCE_ANSWER_GRACE) < 0 ? timeout : PRODUCE_ANSWER_GRACE);
         return call(node, http.post()
                 .uri(node.url() + "/internal/produce?acks={acks}&timeout_ms={timeout}", acks, requestTimeout.toMillis())
                 .contentType(MediaType.parseMediaType(ProduceRequestCodec.CONTENT_TYPE))
                 .bodyValue(body)
-                .exchangeToMono(response -> decode(response, ProduceResponse.class)), requestTimeout);
+                .exchangeToMono(response -> decode(response, ProduceResponse.class)), limit);
     }
 
     public Mono<List<FetchResponseCodec.FetchedPartition>> fetch(NodeInfo node, FetchRequest request) {
@@ -85,7 +92,7 @@ public class PartitionClient {
                         ? DataBufferUtils.join(response.bodyToFlux(DataBuffer.class), MAX_RESPONSE_BYTES)
                                 .map(PartitionClient::toByteBuffer)
                                 .map(FetchResponseCodec::decode)
-                        : problem(response)), wait);
+                        : problem(response)), timeout.plus(wait));
     }
 
     public Mono<ListOffsetsResponse> listOffsets(NodeInfo node, ListOffsetsRequest request) {
@@ -93,13 +100,13 @@ public class PartitionClient {
                 .uri(node.url() + "/internal/list-offsets")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(request)
-                .exchangeToMono(response -> decode(response, ListOffsetsResponse.class)), Duration.ZERO);
+                .exchangeToMono(response -> decode(response, ListOffsetsResponse.class)), timeout);
     }
 
-    private <T> Mono<T> call(NodeInfo node, Mono<T> exchange, Duration extraTime) {
+    private <T> Mono<T> call(NodeInfo node, Mono<T> exchange, Duration limit) {
         CircuitBreaker breaker = breakers.circuitBreaker("node-" + node.id());
         return exchange
-                .timeout(timeout.plus(extraTime))
+                .timeout(limit)
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
                 .onErrorMap(e -> !(e instanceof SluiceException), e -> translate(node, e));
     }

@@ -1,0 +1,296 @@
+package io.sluice.gateway.testing;
+
+import static io.sluice.gateway.testing.BadRequest.get;
+import static io.sluice.gateway.testing.BadRequest.post;
+import static io.sluice.protocol.ErrorCode.INVALID_CONFIG;
+import static io.sluice.protocol.ErrorCode.INVALID_OFFSET;
+import static io.sluice.protocol.ErrorCode.INVALID_PARTITIONS;
+import static io.sluice.protocol.ErrorCode.INVALID_RECORD;
+import static io.sluice.protocol.ErrorCode.INVALID_REPLICATION_FACTOR;
+import static io.sluice.protocol.ErrorCode.INVALID_REQUEST;
+import static io.sluice.protocol.ErrorCode.INVALID_TIMESTAMP;
+import static io.sluice.protocol.ErrorCode.INVALID_TOPIC_NAME;
+import static io.sluice.protocol.ErrorCode.OFFSET_OUT_OF_RANGE;
+import static io.sluice.protocol.ErrorCode.RECORD_TOO_LARGE;
+import static io.sluice.protocol.ErrorCode.REQUEST_TOO_LARGE;
+import static io.sluice.protocol.ErrorCode.TOPIC_ALREADY_EXISTS;
+import static io.sluice.protocol.ErrorCode.UNKNOWN_PARTITION;
+import static io.sluice.protocol.ErrorCode.UNKNOWN_TOPIC;
+import static io.sluice.protocol.ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+
+/**
+ * The client mistakes the gateway must refuse with a clear 4xx problem, by route. The produce cases that need no
+ * metadata run in-process ({@code ProduceRequestValidationTest}) and against a real cluster, where they must also
+ * leave the topic untouched ({@code BadInputIT}); the others need a real topic. Sizes assume
+ * {@code sluice.gateway.produce.max-request-size} = {@link #MAX_REQUEST_SIZE} bytes and a topic of
+ * {@link #PARTITIONS} partitions.
+ */
+public final class BadRequests {
+
+    /** The gateway's produce limit the tests configure. */
+    public static final int MAX_REQUEST_SIZE = 64 * 1024;
+    public static final String MAX_REQUEST_SIZE_SETTING = "sluice.gateway.produce.max-request-size=64KB";
+    public static final int PARTITIONS = 3;
+    private static final String RECORDS = "/v1/topics/%s/records";
+
+    private BadRequests() {
+    }
+
+    /** Produce requests that are wrong whatever the topic: refused before any metadata is consulted. */
+    public static List<BadRequest> produce() {
+        return List.of(
+                post("malformed JSON names line and column", RECORDS).json("[{\"value\": 1},\n {\"value\": }]")
+                        .is(400, INVALID_REQUEST, "Malformed JSON at line 2, column 12"),
+                post("trailing garbage after the array", RECORDS).json("[{\"value\": 1}] xx")
+                        .is(400, INVALID_REQUEST, "Malformed JSON at line 1, column"),
+                post("truncated body", RECORDS).json("[{\"value\": ")
+                        .is(400, INVALID_REQUEST, "Malformed JSON"),
+                post("invalid UTF-8", RECORDS).body(MediaType.APPLICATION_JSON, bytes("[{\"value\": \"\u00ff\"}]", 12))
+                        .is(400, INVALID_REQUEST, "Invalid UTF-8"),
+                post("nesting deeper than the parser allows", RECORDS)
+                        .json("[{\"value\": " + "[".repeat(2000) + "]".repeat(2000) + "}]")
+                        .is(400, INVALID_REQUEST, "nesting depth"),
+                post("empty records array", RECORDS).json("[]").is(400, INVALID_REQUEST, "no records"),
+                post("empty records in the object form", RECORDS).json("{\"records\": []}")
+                        .is(400, INVALID_REQUEST, "no records"),
+                post("object without records", RECORDS).json("{\"value\": 1}")
+                        .is(400, INVALID_REQUEST, "JSON array of records"),
+                post("a bare number", RECORDS).json("5").is(400, INVALID_REQUEST, "JSON array of records"),
+                post("no body", RECORDS).body(MediaType.APPLICATION_JSON, null)
+                        .is(400, INVALID_REQUEST, "needs a body"),
+                post("a record that is not an object", RECORDS).json("[{\"value\": 1}, 5]")
+                        .is(400, INVALID_RECORD, "Record 1 must be a JSON object"),
+                post("string format given a number", RECORDS + "?value_format=string")
+                        .json("[{\"value\": \"ok\"}, {\"value\": 42}]")
+                        .is(400, INVALID_RECORD, "value of record 1 must be a JSON string"),
+                post("string key format given an object", RECORDS + "?key_format=string")
+                        .json("[{\"key\": {\"a\": 1}, \"value\": 1}]")
+                        .is(400, INVALID_RECORD, "key of record 0 must be a JSON string"),
+                post("binary format given bad base64", RECORDS).json("{\"value_format\": \"binary\", \"records\": "
+                        + "[{\"value\": \"aGVsbG8=\"}, {\"value\": \"not*base64\"}]}")
+                        .is(400, INVALID_RECORD, "value of record 1 is not valid base64"),
+                post("binary format given a number", RECORDS + "?key_format=binary").json("[{\"key\": 7}]")
+                        .is(400, INVALID_RECORD, "key of record 0 must be a base64 string"),
+                post("unknown value_format parameter", RECORDS + "?value_format=xml").json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "value_format must be json, string or binary, was 'xml'"),
+                post("unknown key_format in the body", RECORDS).json("{\"key_format\": \"avro\", \"records\": "
+                        + "[{\"value\": 1}]}")
+                        .is(400, INVALID_REQUEST, "key_format must be json, string or binary, was 'avro'"),
+                post("negative partition", RECORDS).json("[{\"value\": 1, \"partition\": -1}]")
+                        .is(400, INVALID_RECORD, "partition of record 0 must be an integer >= 0"),
+                post("partition as a string", RECORDS).json("[{\"value\": 1, \"partition\": \"0\"}]")
+                        .is(400, INVALID_RECORD, "partition of record 0 must be an integer >= 0"),
+                post("partition beyond the int range", RECORDS).json("[{\"value\": 1, \"partition\": 99999999999}]")
+                        .is(400, INVALID_RECORD, "partition of record 0 must be an integer >= 0"),
+                post("negative timestamp", RECORDS).json("[{\"value\": 1}, {\"value\": 2, \"timestamp\": -5}]")
+                        .is(400, INVALID_RECORD, "timestamp of record 1 must be milliseconds since the epoch"),
+                post("fractional timestamp", RECORDS).json("[{\"value\": 1, \"timestamp\": 1.5}]")
+                        .is(400, INVALID_RECORD, "timestamp of record 0"),
+                post("timestamp beyond the long range", RECORDS)
+                        .json("[{\"value\": 1, \"timestamp\": 99999999999999999999999}]")
+                        .is(400, INVALID_RECORD, "timestamp of record 0"),
+                post("headers neither object nor array", RECORDS).json("[{\"value\": 1, \"headers\": 5}]")
+                        .is(400, INVALID_RECORD, "headers of record 0 must be an object or an array"),
+                post("header without a key", RECORDS).json("[{\"value\": 1, \"headers\": [{\"value\": \"v\"}]}]")
+                        .is(400, INVALID_RECORD, "needs a string \"key\""),
+                post("header value a number", RECORDS).json("[{\"value\": 1, \"headers\": {\"h\": 1}}]")
+                        .is(400, INVALID_RECORD, "Header 'h' of record 0 must be a string or null"),
+                post("acks=2", RECORDS + "?acks=2").json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "acks must be 0, 1 or all, was '2'"),
+                post("negative timeout_ms", RECORDS + "?timeout_ms=-1").json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "timeout_ms must be >= 0"),
+                post("timeout_ms not a number", RECORDS + "?timeout_ms=soon").json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "soon"),
+                post("unsupported content type", RECORDS).body(MediaType.TEXT_PLAIN, bytes("hello", -1))
+                        .is(415, UNSUPPORTED_MEDIA_TYPE, "text/plain"),
+                post("body over the limit by Content-Length", RECORDS).json(oversizeArray())
+                        .is(413, REQUEST_TOO_LARGE, "at most " + MAX_REQUEST_SIZE),
+                post("body over the limit while streaming (chunked)", RECORDS).json(oversizeArray()).withoutContentLength()
+                        .is(413, REQUEST_TOO_LARGE, "larger than " + MAX_REQUEST_SIZE + " bytes"),
+                post("NDJSON with acks=many", RECORDS + "?acks=many").ndjson("{\"value\": 1}\n")
+                        .is(400, INVALID_REQUEST, "acks must be 0, 1 or all"),
+                post("NDJSON with negative timeout_ms", RECORDS + "?timeout_ms=-5").ndjson("{\"value\": 1}\n")
+                        .is(400, INVALID_REQUEST, "timeout_ms must be >= 0"),
+                post("NDJSON with unknown value_format", RECORDS + "?value_format=csv").ndjson("{\"value\": 1}\n")
+                        .is(400, INVALID_REQUEST, "value_format must be json, string or binary"));
+    }
+
+    /** Produce requests that are wrong for a topic of {@link #PARTITIONS} partitions and max.message.bytes 2048. */
+    public static List<BadRequest> produceToTopic() {
+        return List.of(
+                post("partition the topic does not have", RECORDS).json("[{\"value\": 1, \"partition\": 0}, "
+                                + "{\"value\": 2, \"partition\": " + PARTITIONS + "}]")
+                        .is(404, UNKNOWN_PARTITION, "Record 1 asks for partition " + PARTITIONS),
+                post("record larger than max.message.bytes", RECORDS + "?value_format=string")
+                        .json("[{\"value\": \"small\"}, {\"value\": \"" + "x".repeat(4000) + "\"}]")
+                        .is(413, RECORD_TOO_LARGE, "Record 1 is about"),
+                post("NDJSON without a body", RECORDS).body(BadRequest.NDJSON, null).accepting(BadRequest.NDJSON.toString())
+                        .is(400, INVALID_REQUEST, "needs a body"));
+    }
+
+    /** Produce requests to a topic that does not exist, or cannot. */
+    public static List<BadRequest> produceToUnknownTopic() {
+        return List.of(
+                post("unknown topic", "/v1/topics/no-such-topic/records").json("[{\"value\": 1}]")
+                        .is(404, UNKNOWN_TOPIC, "Topic 'no-such-topic' does not exist"),
+                post("NDJSON to an unknown topic", "/v1/topics/no-such-topic/records").ndjson("{\"value\": 1}\n")
+                        .is(404, UNKNOWN_TOPIC, "Topic 'no-such-topic' does not exist"),
+                post("invalid topic name", "/v1/topics/no%20such/records").json("[{\"value\": 1}]")
+                        .is(400, INVALID_TOPIC_NAME, "contains ' '"));
+    }
+
+    /** Reads of a topic of {@link #PARTITIONS} partitions holding fewer than 100 records in partition 0. */
+    public static List<BadRequest> read() {
+        String p0 = "/v1/topics/%s/partitions/0/records";
+        String sse = MediaType.TEXT_EVENT_STREAM_VALUE;
+        return List.of(
+                get("negative offset", p0 + "?offset=-1").is(400, INVALID_OFFSET, "offset must be >= 0, was -1"),
+                get("offset not a number", p0 + "?offset=first")
+                        .is(400, INVALID_OFFSET, "offset must be a number, earliest or latest, was 'first'"),
+                get("offset beyond the log end", p0 + "?offset=100")
+                        .is(416, OFFSET_OUT_OF_RANGE, "Offset 100 is outside"),
+                get("offset and timestamp both", p0 + "?offset=0&timestamp=0")
+                        .is(400, INVALID_REQUEST, "Give offset or timestamp, not both"),
+                get("negative timestamp", p0 + "?timestamp=-1").is(400, INVALID_TIMESTAMP, "timestamp must be >= 0"),
+                get("timestamp not a number", p0 + "?timestamp=yesterday").is(400, INVALID_REQUEST, "yesterday"),
+                get("max_records 0", p0 + "?max_records=0")
+                        .is(400, INVALID_REQUEST, "max_records must be between 1 and"),
+                get("max_records above the maximum", p0 + "?max_records=10001")
+                        .is(400, INVALID_REQUEST, "max_records must be between 1 and 10000"),
+                get("max_records not a number", p0 + "?max_records=all").is(400, INVALID_REQUEST, "all"),
+                get("max_bytes 0", p0 + "?max_bytes=0").is(400, INVALID_REQUEST, "max_bytes must be between 1 and"),
+                get("negative wait_ms", p0 + "?wait_ms=-1").is(400, INVALID_REQUEST, "wait_ms must be >= 0"),
+                get("clamp not a boolean", p0 + "?clamp=maybe").is(400, INVALID_REQUEST, "maybe"),
+                get("unknown key_format", p0 + "?key_format=avro")
+                        .is(400, INVALID_REQUEST, "key_format must be json, string or binary"),
+                get("negative partition", "/v1/topics/%s/partitions/-1/records")
+                        .is(404, UNKNOWN_PARTITION, "there is no partition -1"),
+                get("partition the topic does not have", "/v1/topics/%s/partitions/" + PARTITIONS + "/records")
+                        .is(404, UNKNOWN_PARTITION, "there is no partition " + PARTITIONS),
+                get("partition not a number", "/v1/topics/%s/partitions/first/records")
+                        .is(400, INVALID_REQUEST, "first"),
+                get("unknown topic", "/v1/topics/no-such-topic/partitions/0/records")
+                        .is(404, UNKNOWN_TOPIC, "Topic 'no-such-topic' does not exist"),
+                get("SSE with a cursor that is not one", "/v1/topics/%s/records?cursor=not-a-cursor").accepting(sse)
+                        .is(400, INVALID_REQUEST, "Not a stream cursor"),
+                get("SSE with a Last-Event-ID that is not a cursor", "/v1/topics/%s/records").withLastEventId("!!")
+                        .accepting(sse).is(400, INVALID_REQUEST, "Not a stream cursor: '!!'"),
+                get("SSE from an offset beyond the log end", p0 + "?offset=100").accepting(sse)
+                        .is(416, OFFSET_OUT_OF_RANGE, "Offset 100 is outside"),
+                get("SSE with negative offset", "/v1/topics/%s/records?offset=-2").accepting(sse)
+                        .is(400, INVALID_OFFSET, "offset must be >= 0"),
+                get("SSE with offset and timestamp", p0 + "?offset=0&timestamp=5").accepting(sse)
+                        .is(400, INVALID_REQUEST, "not both"),
+                get("SSE of an unknown topic", "/v1/topics/no-such-topic/records").accepting(sse)
+                        .is(404, UNKNOWN_TOPIC, "does not exist"),
+                get("SSE of a partition the topic does not have", "/v1/topics/%s/partitions/9/records").accepting(sse)
+                        .is(404, UNKNOWN_PARTITION, "there is no partition 9"));
+    }
+
+    /** Admin requests that are wrong, given an existing topic {@code %s} of {@link #PARTITIONS} partitions. */
+    public static List<BadRequest> admin() {
+        String topics = "/v1/topics";
+        return List.of(
+                post("create with a space in the name", topics)
+                        .json("{\"name\": \"a b\", \"partitions\": 1, \"replication_factor\": 1}")
+                        .is(400, INVALID_TOPIC_NAME, "contains ' '"),
+                post("create named ..", topics).json("{\"name\": \"..\", \"partitions\": 1, \"replication_factor\": 1}")
+                        .is(400, INVALID_TOPIC_NAME, "cannot be '.' or '..'"),
+                post("create with a 250-character name", topics)
+                        .json("{\"name\": \"" + "n".repeat(250) + "\", \"partitions\": 1, \"replication_factor\": 1}")
+                        .is(400, INVALID_TOPIC_NAME, "the maximum is 249"),
+                post("create without a name", topics).json("{\"partitions\": 1, \"replication_factor\": 1}")
+                        .is(400, INVALID_TOPIC_NAME, "required"),
+                post("create with 0 partitions", topics)
+                        .json("{\"name\": \"zero\", \"partitions\": 0, \"replication_factor\": 1}")
+                        .is(400, INVALID_PARTITIONS, "partitions must be between 1 and"),
+                post("create with more replicas than nodes", topics)
+                        .json("{\"name\": \"too-many-replicas\", \"partitions\": 1, \"replication_factor\": 99}")
+                        .is(400, INVALID_REPLICATION_FACTOR, "Replication factor 99"),
+                post("create with an unknown config", topics)
+                        .json("{\"name\": \"unknown-config\", \"partitions\": 1, \"replication_factor\": 1, "
+                                + "\"configs\": {\"retention.msec\": \"1000\"}}")
+                        .is(400, INVALID_CONFIG, "Unknown topic config 'retention.msec'"),
+                post("create with a config value out of range", topics)
+                        .json("{\"name\": \"bad-config\", \"partitions\": 1, \"replication_factor\": 1, "
+                                + "\"configs\": {\"retention.ms\": \"soon\"}}")
+                        .is(400, INVALID_CONFIG, "Invalid value 'soon' for topic config 'retention.ms'"),
+                post("create a topic that exists", topics)
+                        .json("{\"name\": \"%s\", \"partitions\": 1, \"replication_factor\": 1}")
+                        .is(409, TOPIC_ALREADY_EXISTS, "already exists"),
+                post("create with malformed JSON", topics).json("{\"name\": ")
+                        .is(400, INVALID_REQUEST, "JSON"),
+                post("create with partitions as a word", topics)
+                        .json("{\"name\": \"words\", \"partitions\": \"many\", \"replication_factor\": 1}")
+                        .is(400, INVALID_REQUEST, "many"),
+                post("create without a body", topics).body(MediaType.APPLICATION_JSON, null)
+                        .is(400, INVALID_REQUEST, "needs a body"),
+                get("describe an unknown topic", "/v1/topics/no-such-topic")
+                        .is(404, UNKNOWN_TOPIC, "Topic 'no-such-topic' does not exist"),
+                BadRequest.of("delete an unknown topic", HttpMethod.DELETE, "/v1/topics/no-such-topic")
+                        .is(404, UNKNOWN_TOPIC, "does not exist"),
+                BadRequest.of("alter an unknown config", HttpMethod.PATCH, "/v1/topics/%s/configs")
+                        .json("{\"set\": {\"retention.msec\": \"1\"}}")
+                        .is(400, INVALID_CONFIG, "Unknown topic config 'retention.msec'"),
+                BadRequest.of("alter a config to a bad value", HttpMethod.PATCH, "/v1/topics/%s/configs")
+                        .json("{\"set\": {\"min.insync.replicas\": \"0\"}}")
+                        .is(400, INVALID_CONFIG, "min.insync.replicas"),
+                BadRequest.of("delete an unknown config", HttpMethod.PATCH, "/v1/topics/%s/configs")
+                        .json("{\"delete\": [\"retention.msec\"]}")
+                        .is(400, INVALID_CONFIG, "retention.msec"),
+                BadRequest.of("alter configs of an unknown topic", HttpMethod.PATCH, "/v1/topics/no-such-topic/configs")
+                        .json("{\"set\": {\"retention.ms\": \"1000\"}}")
+                        .is(404, UNKNOWN_TOPIC, "does not exist"),
+                post("add partitions without a count", "/v1/topics/%s/partitions").json("{}")
+                        .is(400, INVALID_PARTITIONS, "count (the new total) is required"),
+                post("shrink partitions", "/v1/topics/%s/partitions").json("{\"count\": 1}")
+                        .is(400, INVALID_PARTITIONS, "the new count must be greater"),
+                post("add partitions to an unknown topic", "/v1/topics/no-such-topic/partitions").json("{\"count\": 5}")
+                        .is(404, UNKNOWN_TOPIC, "does not exist"));
+    }
+
+    /**
+     * Topic names in admin paths that are not topic names: refused by the gateway itself (an unreachable coordinator
+     * would otherwise answer 503), and never pasted into the coordinator's URLs.
+     */
+    public static List<BadRequest> adminPathNames() {
+        return List.of(
+                get("describe a name with a space", "/v1/topics/a%20b").is(400, INVALID_TOPIC_NAME, "contains ' '"),
+                get("describe a name with a query", "/v1/topics/demo%3Fx=1").is(400, INVALID_TOPIC_NAME, "contains '?'"),
+                get("configs of a name with a slash", "/v1/topics/..%2Fnodes/configs")
+                        .is(400, INVALID_TOPIC_NAME, "contains '/'"),
+                BadRequest.of("delete ..", HttpMethod.DELETE, "/v1/topics/..").is(400, INVALID_TOPIC_NAME, "'..'"),
+                BadRequest.of("delete a name with a fragment", HttpMethod.DELETE, "/v1/topics/x%23y")
+                        .is(400, INVALID_TOPIC_NAME, "contains '#'"),
+                BadRequest.of("alter configs of a name with a slash", HttpMethod.PATCH,
+                                "/v1/topics/x%2Fpartitions%2F0%2Fisr/configs")
+                        .json("{\"set\": {\"retention.ms\": \"1\"}}").is(400, INVALID_TOPIC_NAME, "contains '/'"),
+                post("add partitions to a name with a fragment", "/v1/topics/x%23/partitions").json("{\"count\": 5}")
+                        .is(400, INVALID_TOPIC_NAME, "contains '#'"));
+    }
+
+    /** A JSON array of records a little over {@link #MAX_REQUEST_SIZE}. */
+    private static String oversizeArray() {
+        String record = "{\"value\": \"" + "x".repeat(1000) + "\"},";
+        StringBuilder body = new StringBuilder("[");
+        while (body.length() < MAX_REQUEST_SIZE + 1000) {
+            body.append(record);
+        }
+        body.setLength(body.length() - 1);
+        return body.append(']').toString();
+    }
+
+    /** UTF-8 of {@code text}, with the byte at {@code rawIndex} (if >= 0) replaced by 0xFF. */
+    private static byte[] bytes(String text, int rawIndex) {
+        byte[] bytes = text.replace('\u00ff', 'x').getBytes(StandardCharsets.UTF_8);
+        if (rawIndex >= 0) {
+            bytes[rawIndex] = (byte) 0xFF;
+        }
+        return bytes;
+    }
+}
