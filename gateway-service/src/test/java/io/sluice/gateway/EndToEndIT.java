@@ -133,6 +133,8 @@ class EndToEndIT {
                 .path("records").get(0);
         assertThat(asString.path("key").asString()).isEqualTo(stringKey);
         assertThat(asString.path("value").asString()).isEqualTo(stringValue);
+        assertThat(read(topic, 1, "?offset=1&max_records=1&format=string").path("records").get(0))
+                .as("format sets the key and value formats at once").isEqualTo(asString);
 
         // By time: the first record at or after the timestamp.
         assertThat(firstOffset(read(topic, 1, "?timestamp=" + t0))).isEqualTo(0);

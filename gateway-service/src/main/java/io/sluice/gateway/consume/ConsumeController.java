@@ -62,6 +62,7 @@ public class ConsumeController {
                           @RequestParam(name = "max_bytes", required = false) Integer maxBytes,
                           @RequestParam(name = "wait_ms", defaultValue = "0") long waitMs,
                           @RequestParam(defaultValue = "false") boolean clamp,
+                          @RequestParam(required = false) String format,
                           @RequestParam(name = "key_format", required = false) String keyFormat,
                           @RequestParam(name = "value_format", required = false) String valueFormat) {
         return Mono.defer(() -> {
@@ -73,8 +74,11 @@ public class ConsumeController {
                 throw ErrorCode.INVALID_REQUEST.exception("wait_ms must be >= 0, was " + waitMs);
             }
             long wait = Math.min(waitMs, settings.maxWait().toMillis());
-            RecordFormat keys = RecordFormat.parse(keyFormat, "key_format");
-            RecordFormat values = RecordFormat.parse(valueFormat, "value_format");
+            // format sets both; key_format / value_format, when given, win for their half.
+            RecordFormat keys = RecordFormat.parse(keyFormat != null ? keyFormat : format,
+                    keyFormat != null ? "key_format" : "format");
+            RecordFormat values = RecordFormat.parse(valueFormat != null ? valueFormat : format,
+                    valueFormat != null ? "value_format" : "format");
             return consume.resolve(tp, start)
                     .flatMap(from -> consume.read(tp, from, records, bytes, wait, clamp, keys, values));
         });
