@@ -12,12 +12,6 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     /** The error as a throwable, falling back to UNKNOWN_SERVER_ERROR for codes this build does not know. */
     public SluiceException toException() {
-        ErrorCode code;
-        try {
-            code = errorCode == null ? ErrorCode.UNKNOWN_SERVER_ERROR : ErrorCode.valueOf(errorCode);
-        } catch (IllegalArgumentException e) {
-            code = ErrorCode.UNKNOWN_SERVER_ERROR;
-        }
-        return new SluiceException(code, detail != null ? detail : title);
+        return new SluiceException(ErrorCode.forName(errorCode), detail != null ? detail : title);
     }
 }

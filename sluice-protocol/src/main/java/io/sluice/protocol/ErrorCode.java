@@ -71,6 +71,21 @@ public enum ErrorCode {
         return description;
     }
 
+    /**
+     * The code named {@code name} as another Sluice process wrote it; a name this build does not know (a newer
+     * peer) or none is UNKNOWN_SERVER_ERROR, never an exception.
+     */
+    public static ErrorCode forName(String name) {
+        if (name != null) {
+            for (ErrorCode code : values()) {
+                if (code.name().equals(name)) {
+                    return code;
+                }
+            }
+        }
+        return UNKNOWN_SERVER_ERROR;
+    }
+
     /** This code as a throwable with a specific message. */
     public SluiceException exception(String message) {
         return new SluiceException(this, message);

@@ -51,4 +51,11 @@ class ErrorCodeTest {
         assertThat(e.retriable()).isTrue();
         assertThat(e).hasMessage("partition orders-3 has no leader");
     }
+
+    @Test
+    void aNameFromAPeerParsesAndAnUnknownOneIsAnUnknownServerError() {
+        assertThat(ErrorCode.forName("NOT_LEADER")).isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(ErrorCode.forName("SOMETHING_NEWER")).isEqualTo(ErrorCode.UNKNOWN_SERVER_ERROR);
+        assertThat(ErrorCode.forName(null)).isEqualTo(ErrorCode.UNKNOWN_SERVER_ERROR);
+    }
 }

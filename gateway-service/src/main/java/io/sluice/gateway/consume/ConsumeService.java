@@ -101,7 +101,7 @@ public class ConsumeService {
                         new ListOffsetsRequest(List.of(new ListOffsetsRequest.Partition(tp.topic(), tp.partition(), timestamp)))))
                 .map(response -> response.partitions().getFirst())
                 .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer)
-                        : Mono.error(new SluiceException(ErrorCode.valueOf(answer.errorCode()), answer.message())));
+                        : Mono.error(new SluiceException(ErrorCode.forName(answer.errorCode()), answer.message())));
     }
 
     /**

@@ -177,7 +177,7 @@ public class ProduceController {
             return ResponseEntity.status(HttpStatus.MULTI_STATUS).body(Map.of("results", results));
         }
         RecordResult first = results.getFirst();
-        ErrorCode code = ErrorCode.valueOf(first.errorCode());
+        ErrorCode code = ErrorCode.forName(first.errorCode());
         ProblemDetail problem = Problems.of(code, first.message());
         problem.setProperty("results", results);
         return ResponseEntity.status(code.httpStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);

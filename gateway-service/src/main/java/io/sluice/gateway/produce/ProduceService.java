@@ -218,7 +218,7 @@ public class ProduceService {
                     for (ProduceResponse.PartitionResult result : response.partitions()) {
                         outcomes.put(result.partition(), result.errorCode() == null
                                 ? new Outcome(result, null)
-                                : Outcome.failure(new SluiceException(errorCode(result.errorCode()), result.message())));
+                                : Outcome.failure(new SluiceException(ErrorCode.forName(result.errorCode()), result.message())));
                     }
                     return outcomes;
                 })
@@ -270,13 +270,6 @@ public class ProduceService {
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
-    private static ErrorCode errorCode(String name) {
-        try {
-            return ErrorCode.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return ErrorCode.UNKNOWN_SERVER_ERROR;
-        }
-    }
 
     private static int length(byte[] bytes) {
         return bytes == null ? 0 : bytes.length;

@@ -69,7 +69,7 @@ public final class FetchResponseCodec {
                 ByteBuffer records = in.slice(in.position(), size);
                 in.position(in.position() + size);
                 partitions.add(new FetchedPartition(new TopicPartition(topic, partition),
-                        error.isEmpty() ? null : errorCode(error), highWatermark, logStartOffset, logEndOffset, records));
+                        error.isEmpty() ? null : ErrorCode.forName(error), highWatermark, logStartOffset, logEndOffset, records));
             }
             return partitions;
         } catch (BufferUnderflowException e) {
@@ -77,13 +77,6 @@ public final class FetchResponseCodec {
         }
     }
 
-    private static ErrorCode errorCode(String name) {
-        try {
-            return ErrorCode.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return ErrorCode.UNKNOWN_SERVER_ERROR;
-        }
-    }
 
     private static SluiceException invalid(String reason) {
         return ErrorCode.INVALID_REQUEST.exception("Fetch response " + reason);
