@@ -1,12 +1,17 @@
 package io.sluice.gateway;
 
-import io.sluice.metadata.CoordinatorClient;
-import io.sluice.metadata.MetadataWatcher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.internal.client.CoordinatorClient;
+import io.sluice.internal.client.InternalHttp;
+import io.sluice.internal.client.MetadataWatcher;
+import io.sluice.internal.client.PartitionDataClient;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.partition.PartitionDataApi;
 import java.time.Clock;
-import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+/** The gateway's connections to the cluster: one internal client stack for the coordinator and partition leaders. */
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
 
@@ -16,12 +21,22 @@ class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    CoordinatorClient coordinatorClient(GatewayProperties properties) {
-        return new CoordinatorClient(properties.coordinatorUrls(), Duration.ofSeconds(10));
+    InternalHttp internalHttp(GatewayProperties properties, MeterRegistry meters) {
+        return new InternalHttp(properties.internalCalls(), meters);
+    }
+
+    @Bean
+    CoordinatorApi coordinatorClient(InternalHttp http, GatewayProperties properties) {
+        return new CoordinatorClient(http, properties.coordinatorUrls());
+    }
+
+    @Bean
+    PartitionDataApi partitionDataClient(InternalHttp http) {
+        return new PartitionDataClient(http);
     }
 
     @Bean(destroyMethod = "close")
-    MetadataWatcher metadataWatcher(CoordinatorClient coordinator) {
-        return new MetadataWatcher(coordinator, Duration.ofSeconds(20));
+    MetadataWatcher metadataWatcher(CoordinatorApi coordinator, GatewayProperties properties) {
+        return new MetadataWatcher(coordinator, properties.metadataWait());
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.gateway;
 
+import io.sluice.internal.client.InternalClientSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -19,7 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * @param produce         produce defaults and limits
  * @param consume         consume defaults and limits
  * @param autoCreateTopics creating unknown topics on first produce (off by default, as in Kafka)
- * @param partitionCalls  timeouts and circuit breaking of calls to partition services
+ * @param metadataWait    the long-poll wait of each metadata request to the coordinator
+ * @param internalCalls   timeouts, retries, circuit breaking and connection pools of calls to the coordinator and to
+ *                        partition leaders (see {@link InternalClientSettings})
  */
 @Validated
 @ConfigurationProperties("sluice.gateway")
@@ -28,7 +31,8 @@ public record GatewayProperties(
         @Valid @DefaultValue Produce produce,
         @Valid @DefaultValue Consume consume,
         @Valid @DefaultValue AutoCreateTopics autoCreateTopics,
-        @Valid @DefaultValue PartitionCalls partitionCalls) {
+        @DefaultValue("20s") Duration metadataWait,
+        @DefaultValue InternalClientSettings internalCalls) {
 
     /**
      * @param maxRequestSize the largest produce request body (413 beyond, before it is buffered)
@@ -57,16 +61,5 @@ public record GatewayProperties(
     public record AutoCreateTopics(@DefaultValue("false") boolean enabled,
                                    @DefaultValue("3") @Min(1) int partitions,
                                    @DefaultValue("3") @Min(1) int replicationFactor) {
-    }
-
-    /**
-     * @param timeout        a single call to a partition service (long-poll waits are added on top); a produce call
-     *                       is bounded by the produce's timeout instead, plus at most one second for the answer
-     * @param failureRate    percentage of failed calls that opens a node's circuit
-     * @param openDuration   how long an open circuit rejects calls before trying again
-     */
-    public record PartitionCalls(@DefaultValue("10s") Duration timeout,
-                                 @DefaultValue("50") int failureRate,
-                                 @DefaultValue("5s") Duration openDuration) {
     }
 }

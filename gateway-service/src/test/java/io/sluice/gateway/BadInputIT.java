@@ -9,7 +9,6 @@ import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.ErrorCode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -33,15 +31,12 @@ class BadInputIT {
 
     private static final String TOPIC = "bad-input";
 
-    @TempDir
-    static Path baseDir;
-
     private static GatewayCluster cluster;
     private static WebTestClient client;
 
     @BeforeAll
     static void startCluster() {
-        cluster = GatewayCluster.start("BadInputIT", baseDir, 1, Map.of(
+        cluster = GatewayCluster.start("BadInputIT", 1, Map.of(
                 ServiceKind.GATEWAY, List.of("--" + BadRequests.MAX_REQUEST_SIZE_SETTING),
                 // A single node has no one to hand its leaderships to: do not wait for that on stop.
                 ServiceKind.PARTITION, List.of("--sluice.partition.replication.shutdown-timeout=1s")));

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -55,14 +53,11 @@ class EndToEndIT {
     private static final int PARTITIONS = 3;
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
-    @TempDir
-    static Path baseDir;
-
     private static GatewayCluster cluster;
 
     @BeforeAll
     static void startCluster() {
-        cluster = GatewayCluster.start("EndToEndIT", baseDir, 3, Map.of(
+        cluster = GatewayCluster.start("EndToEndIT", 3, Map.of(
                 // At the end every node stops: there is no one left to take leaderships over, so do not wait for it.
                 ServiceKind.PARTITION, List.of("--sluice.partition.replication.shutdown-timeout=1s")));
     }

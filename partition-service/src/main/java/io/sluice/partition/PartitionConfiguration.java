@@ -1,10 +1,13 @@
 package io.sluice.partition;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.internal.client.CoordinatorClient;
+import io.sluice.internal.client.InternalHttp;
+import io.sluice.internal.client.MetadataWatcher;
+import io.sluice.internal.client.ReplicationClient;
+import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
-import io.sluice.metadata.CoordinatorClient;
-import io.sluice.metadata.MetadataWatcher;
 import io.sluice.partition.fetch.FetchService;
 import io.sluice.partition.node.NodeIdentity;
 import io.sluice.partition.produce.ProduceMetrics;
@@ -13,7 +16,6 @@ import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replication.ReplicaFetcherManager;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.context.annotation.Bean;
@@ -49,25 +51,33 @@ class PartitionConfiguration {
         }
     }
 
+    /** The one internal client stack: coordinator calls and replication fetches, each with a pool of its own. */
     @Bean(destroyMethod = "close")
-    CoordinatorClient coordinatorClient(PartitionProperties properties) {
-        return new CoordinatorClient(properties.coordinatorUrls(), Duration.ofSeconds(10));
-    }
-
-    @Bean(destroyMethod = "close")
-    MetadataWatcher metadataWatcher(CoordinatorClient coordinator) {
-        return new MetadataWatcher(coordinator, Duration.ofSeconds(20));
-    }
-
-    @Bean(destroyMethod = "close")
-    ReplicaFetcherManager replicaFetcherManager(PartitionProperties properties) {
-        return new ReplicaFetcherManager(properties);
+    InternalHttp internalHttp(PartitionProperties properties, MeterRegistry meters) {
+        return new InternalHttp(properties.internalCalls(), meters);
     }
 
     @Bean
-    ReplicaManager replicaManager(LogManager logs, CoordinatorClient coordinator, ReplicaFetcherManager fetchers,
-                                  PartitionProperties properties, Clock clock, MeterRegistry meters) {
-        return new ReplicaManager(logs, coordinator, fetchers, properties, clock, meters);
+    CoordinatorApi coordinatorClient(InternalHttp http, PartitionProperties properties) {
+        return new CoordinatorClient(http, properties.coordinatorUrls());
+    }
+
+    @Bean(destroyMethod = "close")
+    MetadataWatcher metadataWatcher(CoordinatorApi coordinator, PartitionProperties properties) {
+        return new MetadataWatcher(coordinator, properties.metadataWait());
+    }
+
+    @Bean(destroyMethod = "close")
+    ReplicaFetcherManager replicaFetcherManager(PartitionProperties properties, InternalHttp http,
+                                                Scheduler logScheduler) {
+        return new ReplicaFetcherManager(properties, new ReplicationClient(http), logScheduler);
+    }
+
+    @Bean
+    ReplicaManager replicaManager(LogManager logs, CoordinatorApi coordinator, ReplicaFetcherManager fetchers,
+                                  PartitionProperties properties, Clock clock, MeterRegistry meters,
+                                  Scheduler logScheduler) {
+        return new ReplicaManager(logs, coordinator, fetchers, properties, clock, meters, logScheduler);
     }
 
     @Bean

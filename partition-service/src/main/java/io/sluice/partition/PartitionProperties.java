@@ -1,5 +1,6 @@
 package io.sluice.partition;
 
+import io.sluice.internal.client.InternalClientSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -24,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  * @param replication     follower fetching and ISR upkeep
  * @param requests        limits of the internal produce and fetch endpoints
  * @param housekeeping    periodic log maintenance
+ * @param metadataWait    the long-poll wait of each metadata request to the coordinator
+ * @param internalCalls   timeouts, retries, circuit breaking and connection pools of calls to the coordinator and
+ *                        to other partition services (see {@link InternalClientSettings})
  */
 @Validated
 @ConfigurationProperties("sluice.partition")
@@ -35,7 +39,9 @@ public record PartitionProperties(
         String rack,
         @Valid @DefaultValue Replication replication,
         @Valid @DefaultValue Requests requests,
-        @Valid @DefaultValue Housekeeping housekeeping) {
+        @Valid @DefaultValue Housekeeping housekeeping,
+        @DefaultValue("20s") Duration metadataWait,
+        @DefaultValue InternalClientSettings internalCalls) {
 
     /**
      * @param lagTimeMax       a follower that has not caught up for this long leaves the ISR

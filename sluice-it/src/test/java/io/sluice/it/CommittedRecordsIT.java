@@ -2,12 +2,12 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.it.PartitionApi.Consumed;
 import io.sluice.it.PartitionApi.ProduceResult;
 import io.sluice.it.ReplicaFiles.StoredBatch;
-import io.sluice.metadata.PartitionState;
 import io.sluice.protocol.TopicPartition;
-import io.sluice.protocol.wire.FetchResponseCodec.FetchedPartition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,18 +2,15 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.launcher.ClusterConfig;
+import io.sluice.internal.SluiceJson;
 import io.sluice.launcher.LocalCluster;
-import io.sluice.launcher.RepoRoot;
 import io.sluice.launcher.ServiceKind;
-import io.sluice.metadata.SluiceJson;
+import io.sluice.testing.SluiceCluster;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,41 +40,27 @@ class GatewayEndToEndIT {
     private static final int PER_REQUEST = 1000;
     private static final String TOPIC = "e2e";
 
-    private static LocalCluster cluster;
-    private static Path baseDir;
+    private static SluiceCluster cluster;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final JsonMapper json = SluiceJson.mapper();
 
     @BeforeAll
-    static void startCluster() throws IOException {
-        Path root = RepoRoot.find(Path.of("")).orElseThrow();
-        baseDir = Files.createTempDirectory(Files.createDirectories(root.resolve("sluice-it/target/clusters")), "e2e-");
-        ClusterConfig config = ClusterConfig.defaults(root)
-                .withKinds(ServiceKind.COORDINATOR, ServiceKind.PARTITION, ServiceKind.GATEWAY)
-                .withNodes(3)
-                .withBaseDir(baseDir)
-                .withFreePorts()
-                .withJvmOptions(List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx384m", "-XX:+ExitOnOutOfMemoryError",
+    static void startCluster() {
+        cluster = SluiceCluster.builder("e2e").nodes(3).withGateway()
+                .jvmOptions(List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx384m", "-XX:+ExitOnOutOfMemoryError",
                         "--enable-native-access=ALL-UNNAMED"))
-                .withArgs(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=3s",
+                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=3s",
                         "--sluice.coordinator.heartbeat-interval=500ms")
-                .withArgs(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=5s",
+                .args(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=5s",
                         "--sluice.partition.replication.shutdown-timeout=5s")
-                .withReadyTimeout(Duration.ofSeconds(120))
-                .withStopGrace(Duration.ofSeconds(20));
-        cluster = new LocalCluster(config, line -> System.out.println("[cluster] " + line)).stopOnJvmExit();
-        cluster.up();
+                .readyTimeout(Duration.ofSeconds(120))
+                .start();
     }
 
     @AfterAll
-    static void stopCluster() throws IOException {
+    static void stopCluster() {
         if (cluster != null) {
-            cluster.down();
-        }
-        if (baseDir != null) {
-            try (var files = Files.walk(baseDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            cluster.close();
         }
     }
 
@@ -108,7 +91,7 @@ class GatewayEndToEndIT {
                 Thread.sleep(20);
             }
             killedAt = System.nanoTime();
-            cluster.kill(victim);
+            cluster.processes().kill(victim);
             System.out.println("Killed " + victim + " (leader of " + TOPIC + "-0) after " + acknowledged.size()
                     + " acknowledged records");
             for (Future<?> f : running) {
@@ -119,11 +102,11 @@ class GatewayEndToEndIT {
                 (System.nanoTime() - killedAt) / 1e9);
         assertThat(acknowledged).hasSize(RECORDS);
 
-        cluster.start(victim);
+        cluster.processes().start(victim);
         assertAcknowledgedRecordsReadable(acknowledged, uncertain);
 
-        cluster.down();
-        cluster.up();
+        cluster.processes().down();
+        cluster.processes().up();
         awaitTopicReady();
         assertAcknowledgedRecordsReadable(acknowledged, uncertain);
     }

@@ -1,16 +1,16 @@
 package io.sluice.it;
 
-import io.sluice.metadata.Problem;
-import io.sluice.metadata.SluiceJson;
+import io.sluice.internal.Problem;
+import io.sluice.internal.SluiceJson;
+import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
+import io.sluice.internal.partition.FetchResponseCodec;
+import io.sluice.internal.partition.PartitionBatches;
+import io.sluice.internal.partition.ProduceRequestCodec;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
-import io.sluice.protocol.wire.FetchResponseCodec;
-import io.sluice.protocol.wire.FetchResponseCodec.FetchedPartition;
-import io.sluice.protocol.wire.PartitionBatches;
-import io.sluice.protocol.wire.ProduceRequestCodec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package io.sluice.it;
 
-import io.sluice.metadata.PartitionState;
+import io.sluice.internal.metadata.PartitionState;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,10 +2,10 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.internal.metadata.PartitionState;
 import io.sluice.it.PartitionApi.Consumed;
 import io.sluice.it.PartitionApi.ProduceResult;
 import io.sluice.it.ReplicaFiles.StoredBatch;
-import io.sluice.metadata.PartitionState;
 import io.sluice.protocol.TopicPartition;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;

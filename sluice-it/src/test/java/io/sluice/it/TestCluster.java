@@ -1,39 +1,30 @@
 package io.sluice.it;
 
-import io.sluice.launcher.ClusterConfig;
-import io.sluice.launcher.LocalCluster;
-import io.sluice.launcher.RepoRoot;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.launcher.ServiceProcess;
-import io.sluice.metadata.CoordinatorClient;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
 import io.sluice.protocol.TopicPartition;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.sluice.testing.SluiceCluster;
+import io.sluice.testing.Waits;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
- * A real three-node cluster for the multi-process suites: the coordinator and partition services 1..3 started from
- * the jars in this checkout by {@link LocalCluster}, on free loopback ports, with data under a fresh directory in
- * {@code sluice-it/target/}. Timeouts are short so that faults show within seconds (see {@link #config}).
+ * The replication suites' view of a three-node {@link SluiceCluster} (coordinator and partition services 1..3, no
+ * gateway): short timeouts so that faults show within seconds, partition-level calls ({@link PartitionApi}), the
+ * coordinator's view of partitions, and the replicas' files on disk.
  *
- * <p>Every process is signalled by PID through the launcher; {@link #close} stops them all, copies the service logs
- * to {@code target/cluster-logs/} and deletes the data. Drive it from the test thread only (the launcher is not
- * thread-safe); {@link PartitionApi} calls may come from any thread.
+ * <p>Drive it from the test thread only (the launcher is not thread-safe); {@link PartitionApi} calls may come from
+ * any thread.
  */
 final class TestCluster implements AutoCloseable {
 
@@ -44,74 +35,34 @@ final class TestCluster implements AutoCloseable {
      *  follower is dropped from the ISR by its leader before the coordinator notices. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
 
-    private final LocalCluster cluster;
-    private final Path baseDir;
-    private final CoordinatorClient coordinator;
+    private final SluiceCluster cluster;
     private final PartitionApi api;
 
-    private TestCluster(LocalCluster cluster, Path baseDir) {
+    private TestCluster(SluiceCluster cluster) {
         this.cluster = cluster;
-        this.baseDir = baseDir;
-        this.coordinator = new CoordinatorClient(List.of(cluster.coordinatorUrl()), Duration.ofSeconds(10));
         this.api = new PartitionApi(this::nodeUrl);
     }
 
-    /** Starts the coordinator and three partition services, and waits until every one is ready. */
-    static TestCluster start() {
-        Path root = RepoRoot.find(Path.of("")).orElseThrow(() -> new IllegalStateException("not in a Sluice checkout"));
-        for (ServiceKind kind : List.of(ServiceKind.COORDINATOR, ServiceKind.PARTITION)) {
-            Path jar = kind.jar(root);
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException(jar + " is missing; build the services first: ./mvnw -B -q -pl "
-                        + "coordinator-service,partition-service,sluice-launcher -am install -DskipTests");
-            }
-        }
-        Path baseDir;
-        try {
-            Path parent = Files.createDirectories(root.resolve("sluice-it/target/clusters"));
-            baseDir = Files.createTempDirectory(parent, "cluster-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        LocalCluster cluster = new LocalCluster(config(root, baseDir), line -> System.out.println("[cluster] " + line))
-                .stopOnJvmExit();
-        TestCluster testCluster = new TestCluster(cluster, baseDir);
-        try {
-            long started = System.nanoTime();
-            cluster.up();
-            System.out.printf("[cluster] up in %.1f s (base %s)%n", (System.nanoTime() - started) / 1e9, baseDir);
-            testCluster.awaitNodesAlive();
-        } catch (RuntimeException e) {
-            testCluster.close();
-            throw e;
-        }
-        return testCluster;
-    }
-
     /**
-     * Short timeouts so faults show within seconds, small heaps and C1 only so four JVMs share two cores; the
-     * coordinator checks preferred leaders every 2 s, so leadership also moves back after a node returns.
+     * Starts the coordinator and three partition services and waits until every one is ready. The coordinator checks
+     * preferred leaders every 2 s, so leadership also moves back after a node returns.
      */
-    private static ClusterConfig config(Path root, Path baseDir) {
-        return ClusterConfig.defaults(root)
-                .withKinds(ServiceKind.COORDINATOR, ServiceKind.PARTITION)
-                .withNodes(NODES)
-                .withBaseDir(baseDir)
-                .withFreePorts()
-                .withJvmOptions(List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+    static TestCluster start() {
+        return new TestCluster(SluiceCluster.builder("replication").nodes(NODES)
+                .jvmOptions(List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
                         "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED"))
-                .withArgs(ServiceKind.COORDINATOR,
+                .args(ServiceKind.COORDINATOR,
                         "--sluice.coordinator.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms",
                         "--sluice.coordinator.heartbeat-interval=500ms",
                         "--sluice.coordinator.lease.ttl=1500ms",
                         "--sluice.coordinator.lease.renew-interval=300ms",
                         "--sluice.coordinator.election.preferred-leader-check-interval=2s")
-                .withArgs(ServiceKind.PARTITION,
+                .args(ServiceKind.PARTITION,
                         "--sluice.partition.replication.lag-time-max=" + LAG_TIME_MAX.toMillis() + "ms",
                         "--sluice.partition.replication.shutdown-timeout=5s",
                         "--spring.lifecycle.timeout-per-shutdown-phase=10s")
-                .withReadyTimeout(Duration.ofSeconds(90))
-                .withStopGrace(Duration.ofSeconds(20));
+                .readyTimeout(Duration.ofSeconds(90))
+                .start());
     }
 
     PartitionApi api() {
@@ -119,7 +70,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     static String service(int nodeId) {
-        return LocalCluster.partition(nodeId);
+        return SluiceCluster.service(nodeId);
     }
 
     URI nodeUrl(int nodeId) {
@@ -130,45 +81,36 @@ final class TestCluster implements AutoCloseable {
 
     /** SIGKILL, as a crash. */
     void kill(int nodeId) {
-        cluster.kill(service(nodeId));
+        cluster.kill(nodeId);
     }
 
     /** SIGSTOP: the JVM freezes, its sockets stay open. */
     void pause(int nodeId) {
-        cluster.pause(service(nodeId));
+        cluster.pause(nodeId);
     }
 
     /** SIGCONT, if it is paused. */
     void resume(int nodeId) {
-        if (cluster.process(service(nodeId)).filter(ServiceProcess::isPaused).isPresent()) {
-            cluster.resume(service(nodeId));
-        }
+        cluster.resume(nodeId);
     }
 
     /** SIGTERM: a controlled shutdown that hands leaderships away, then a clean close of the logs. */
     void stop(int nodeId) {
-        cluster.stop(service(nodeId));
+        cluster.stop(nodeId);
     }
 
     /** Starts a node again (on the same data directory) and waits until it serves with metadata. */
     Duration start(int nodeId) {
-        long started = System.nanoTime();
-        cluster.start(service(nodeId));
-        return Duration.ofNanos(System.nanoTime() - started);
+        return cluster.start(nodeId);
     }
 
     /** Starts several nodes at once (their JVMs start in parallel) and waits until every one is ready. */
     Duration startAll(List<Integer> nodeIds) {
-        long started = System.nanoTime();
-        List<ServiceProcess> launched = nodeIds.stream().map(id -> cluster.launch(service(id))).toList();
-        for (ServiceProcess process : launched) {
-            process.awaitReady(Duration.ofSeconds(90));
-        }
-        return Duration.ofNanos(System.nanoTime() - started);
+        return cluster.startAll(nodeIds, Duration.ofSeconds(90));
     }
 
     boolean isRunning(int nodeId) {
-        return cluster.process(service(nodeId)).isPresent();
+        return cluster.isRunning(nodeId);
     }
 
     /**
@@ -177,7 +119,7 @@ final class TestCluster implements AutoCloseable {
      */
     void heal() {
         for (int id = 1; id <= NODES; id++) {
-            Optional<ServiceProcess> process = cluster.process(service(id));
+            Optional<ServiceProcess> process = cluster.process(id);
             if (process.isEmpty()) {
                 start(id);
             } else {
@@ -188,27 +130,19 @@ final class TestCluster implements AutoCloseable {
     }
 
     private void awaitNodesAlive() {
-        await("all " + NODES + " nodes alive at the coordinator", Duration.ofSeconds(30), () -> {
-            NodeInfo[] nodes = coordinator.get("/internal/nodes", NodeInfo[].class);
-            return Stream.of(nodes).filter(NodeInfo::isAlive).count() == NODES ? Boolean.TRUE : null;
-        });
+        cluster.awaitNodesAlive(NODES, Duration.ofSeconds(30));
     }
 
     // ------------------------------------------------------------ metadata
 
     /** Creates a topic through the coordinator; replicas take it up as the metadata reaches them. */
     TopicMetadata createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
-        Map<String, Object> request = new HashMap<>();
-        request.put("name", name);
-        request.put("partitions", partitions);
-        request.put("replication_factor", replicationFactor);
-        request.put("configs", configs);
-        return coordinator.post("/internal/topics", request, TopicMetadata.class);
+        return cluster.coordinator().createTopic(name, partitions, replicationFactor, configs);
     }
 
     /** The coordinator's current state of a partition. */
     PartitionState partition(TopicPartition tp) {
-        return coordinator.get("/internal/topics/" + tp.topic(), TopicMetadata.class).partition(tp.partition());
+        return cluster.coordinator().describeTopic(tp.topic()).partition(tp.partition());
     }
 
     /** Waits until the coordinator's state of {@code tp} satisfies {@code condition}; returns that state. */
@@ -237,19 +171,19 @@ final class TestCluster implements AutoCloseable {
 
     /** How many nodes the coordinator considers alive. */
     List<NodeInfo> nodes() {
-        return List.of(coordinator.get("/internal/nodes", NodeInfo[].class));
+        return cluster.coordinator().nodes();
     }
 
     // ---------------------------------------------------------------- files
 
     /** A node's directory for one partition replica: {@code <base>/node-<id>/<topic>-<partition>}. */
     Path replicaDir(int nodeId, TopicPartition tp) {
-        return baseDir.resolve("node-" + nodeId).resolve(tp.topic() + "-" + tp.partition());
+        return cluster.baseDir().resolve("node-" + nodeId).resolve(tp.topic() + "-" + tp.partition());
     }
 
     /** A node's service log (stdout and stderr of every start). */
     Path logFile(int nodeId) {
-        return cluster.logFile(service(nodeId));
+        return cluster.logFile(nodeId);
     }
 
     /** The active (last) segment file of a replica. */
@@ -285,72 +219,22 @@ final class TestCluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- waits
 
-    /** Polls {@code probe} every 100 ms until it returns non-null; fails naming {@code what} after {@code timeout}. */
+    /** Polls {@code probe} until it returns non-null; fails naming {@code what} after {@code timeout}. */
     static <T> T await(String what, Duration timeout, Supplier<T> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RuntimeException lastError = null;
-        while (true) {
-            try {
-                T value = probe.get();
-                if (value != null) {
-                    return value;
-                }
-            } catch (RuntimeException e) {
-                lastError = e;
-            }
-            if (System.nanoTime() > deadline) {
-                AssertionError failure = new AssertionError("Timed out after " + timeout.toMillis() + " ms waiting for "
-                        + what + (lastError == null ? "" : "; last error: " + lastError));
-                if (lastError != null) {
-                    failure.initCause(lastError);
-                }
-                throw failure;
-            }
-            sleep(Duration.ofMillis(100));
-        }
+        return Waits.await(what, timeout, probe);
     }
 
     static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        Waits.sleep(duration);
     }
 
-    /** Stops every process, keeps the service logs in {@code target/cluster-logs/<base name>/}, deletes the data. */
+    /** Stops every process, keeps the service logs in {@code target/cluster-logs/}, deletes the data. */
     @Override
     public void close() {
         try {
-            cluster.down();
+            cluster.close();
         } finally {
-            coordinator.close();
             api.close();
-            keepLogsAndDeleteData();
-        }
-    }
-
-    private void keepLogsAndDeleteData() {
-        Path logs = baseDir.resolve("logs");
-        Path kept = baseDir.getParent().resolveSibling("cluster-logs").resolve(baseDir.getFileName());
-        try {
-            if (Files.isDirectory(logs)) {
-                Files.createDirectories(kept);
-                try (Stream<Path> files = Files.list(logs)) {
-                    for (Path file : files.toList()) {
-                        Files.copy(file, kept.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-                System.out.println("[cluster] service logs kept in " + kept);
-            }
-            try (Stream<Path> all = Files.walk(baseDir)) {
-                for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
-        } catch (IOException e) {
-            System.out.println("[cluster] could not clean " + baseDir + ": " + e);
         }
     }
 }

@@ -179,6 +179,17 @@ public final class LocalCluster implements AutoCloseable {
         return launch(spec);
     }
 
+    /**
+     * Starts an instance that is not one of this configuration's own services (a test's second coordinator sharing
+     * an external Redis), exactly as {@code spec} says; does not wait for it to be ready.
+     */
+    public ServiceProcess launchInstance(ServiceSpec spec) {
+        running(spec.name()).ifPresent(process -> {
+            throw new IllegalStateException(process + " is already running");
+        });
+        return launch(spec);
+    }
+
     /** Stops one service gracefully (SIGTERM, SIGKILL after the stop grace); nothing happens if it is not running. */
     public void stop(String name) {
         running(name).ifPresentOrElse(this::stop, () -> maybeRemoveStalePidFile(name));

@@ -72,6 +72,15 @@ public enum ErrorCode {
     }
 
     /**
+     * Whether the answer means the caller's view of partition leadership is out of date: the cure is newer metadata
+     * and a call to the right leader, not the same call again.
+     */
+    public boolean refreshesMetadata() {
+        return this == NOT_LEADER || this == FENCED_LEADER_EPOCH || this == UNKNOWN_LEADER_EPOCH
+                || this == LEADER_NOT_AVAILABLE;
+    }
+
+    /**
      * The code named {@code name} as another Sluice process wrote it; a name this build does not know (a newer
      * peer) or none is UNKNOWN_SERVER_ERROR, never an exception.
      */

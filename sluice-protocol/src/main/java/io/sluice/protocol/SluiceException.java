@@ -1,5 +1,6 @@
 package io.sluice.protocol;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,5 +28,13 @@ public class SluiceException extends RuntimeException {
 
     public boolean retriable() {
         return errorCode.retriable();
+    }
+
+    /**
+     * Members a problem body carries beyond {@code error_code} and {@code retriable}, by their JSON names (an
+     * out-of-range offset names the valid range). Empty unless a subclass has some.
+     */
+    public Map<String, Object> details() {
+        return Map.of();
     }
 }

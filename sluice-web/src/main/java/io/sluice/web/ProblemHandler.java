@@ -27,7 +27,7 @@ public class ProblemHandler {
 
     @ExceptionHandler(SluiceException.class)
     ResponseEntity<ProblemDetail> sluice(SluiceException e) {
-        return Problems.response(e.errorCode(), e.getMessage());
+        return Problems.response(e);
     }
 
     @ExceptionHandler({ServerWebInputException.class, CodecException.class})

@@ -1,6 +1,7 @@
 package io.sluice.web;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import java.net.URI;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
@@ -21,6 +22,18 @@ public final class Problems {
         body.setProperty("error_code", code.name());
         body.setProperty("retriable", code.retriable());
         return body;
+    }
+
+    /** The exception's problem, with its {@link SluiceException#details() details} as further members. */
+    public static ProblemDetail of(SluiceException e) {
+        ProblemDetail body = of(e.errorCode(), e.getMessage());
+        e.details().forEach(body::setProperty);
+        return body;
+    }
+
+    public static ResponseEntity<ProblemDetail> response(SluiceException e) {
+        return ResponseEntity.status(e.errorCode().httpStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(of(e));
     }
 
     public static ResponseEntity<ProblemDetail> response(ErrorCode code, String detail) {

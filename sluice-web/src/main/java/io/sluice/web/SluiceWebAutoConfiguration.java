@@ -1,6 +1,6 @@
 package io.sluice.web;
 
-import io.sluice.metadata.SluiceJson;
+import io.sluice.internal.SluiceJson;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;

@@ -1,6 +1,6 @@
 package io.sluice.coordinator.cluster;
 
-import io.sluice.metadata.PartitionState;
+import io.sluice.internal.metadata.PartitionState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;

@@ -1,6 +1,6 @@
 package io.sluice.coordinator.cluster;
 
-import io.sluice.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.protocol.ErrorCode;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -2,7 +2,7 @@ package io.sluice.coordinator.lease;
 
 import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.store.RedisKeys;
-import io.sluice.metadata.CoordinatorInfo;
+import io.sluice.internal.metadata.CoordinatorInfo;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -24,8 +24,9 @@ import reactor.core.publisher.Mono;
  * would risk two writers. Standbys try to take the lease on every tick and otherwise track who holds it so they
  * can redirect callers.
  *
- * <p>{@link #tick()} is driven by {@link LeaseKeeper} on one thread at a time; {@link #status()} may be read from
- * any thread.
+ * <p>{@link #tick()} is driven by one caller at a time (the coordinator's timer); {@link #status()} may be read from
+ * any thread. The lease knows nothing of the metadata it guards: it reports each round's {@link Transition}, and the
+ * caller loads or drops the metadata.
  */
 @Component
 public class CoordinatorLease {
@@ -41,7 +42,7 @@ public class CoordinatorLease {
     private volatile LeaseStatus status;
     private volatile Instant lastRenewal = Instant.MIN;
 
-    public CoordinatorLease(ReactiveStringRedisTemplate redis, CoordinatorProperties properties, Clock clock) {
+    CoordinatorLease(ReactiveStringRedisTemplate redis, CoordinatorProperties properties, Clock clock) {
         this.redis = redis;
         this.properties = properties;
         this.clock = clock;

@@ -1,6 +1,6 @@
 package io.sluice.coordinator.lease;
 
-import io.sluice.metadata.CoordinatorInfo;
+import io.sluice.internal.metadata.CoordinatorInfo;
 
 /**
  * Whether this instance is the active coordinator; {@code self} is set while active, {@code activeCoordinator}

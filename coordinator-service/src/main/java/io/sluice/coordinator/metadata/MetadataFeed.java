@@ -1,8 +1,8 @@
 package io.sluice.coordinator.metadata;
 
-import io.sluice.metadata.ClusterMetadata;
-import io.sluice.metadata.MetadataDelta;
-import io.sluice.metadata.MetadataUpdate;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataDelta;
+import io.sluice.internal.metadata.MetadataUpdate;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,29 +22,29 @@ import reactor.core.publisher.Sinks;
  * <p>One writer (the coordinator's command sequence) calls {@link #reset} and {@link #append}; followers read from
  * any thread.
  */
-public final class MetadataFeed {
+final class MetadataFeed {
 
     private final int history;
     private final Deque<MetadataDelta> deltas = new ArrayDeque<>();
     private final Sinks.Many<Long> versions = Sinks.many().replay().latest();
     private volatile ClusterMetadata snapshot = ClusterMetadata.empty();
 
-    public MetadataFeed(int history) {
+    MetadataFeed(int history) {
         this.history = history;
     }
 
-    public ClusterMetadata snapshot() {
+    ClusterMetadata snapshot() {
         return snapshot;
     }
 
     /** Starts over from a snapshot (a coordinator became active): older followers get this snapshot. */
-    public synchronized void reset(ClusterMetadata newSnapshot) {
+    synchronized void reset(ClusterMetadata newSnapshot) {
         deltas.clear();
         snapshot = newSnapshot;
         versions.tryEmitNext(newSnapshot.version());
     }
 
-    public synchronized void append(MetadataDelta delta, ClusterMetadata newSnapshot) {
+    synchronized void append(MetadataDelta delta, ClusterMetadata newSnapshot) {
         deltas.addLast(delta);
         while (deltas.size() > history) {
             deltas.removeFirst();
@@ -54,7 +54,7 @@ public final class MetadataFeed {
     }
 
     /** What a follower at {@code since} needs to reach the current version. */
-    public synchronized MetadataUpdate updateSince(long since) {
+    synchronized MetadataUpdate updateSince(long since) {
         ClusterMetadata current = snapshot;
         if (since == current.version()) {
             return MetadataUpdate.ofDeltas(since, List.of());
@@ -74,7 +74,7 @@ public final class MetadataFeed {
     }
 
     /** A long poll: the update as soon as the version differs from {@code since}, or an empty update after {@code wait}. */
-    public Mono<MetadataUpdate> poll(long since, Duration wait) {
+    Mono<MetadataUpdate> poll(long since, Duration wait) {
         return versions.asFlux()
                 .filter(version -> version != since)
                 .next()
@@ -83,7 +83,7 @@ public final class MetadataFeed {
     }
 
     /** An endless stream of updates, starting with what a follower at {@code since} is missing. */
-    public Flux<MetadataUpdate> stream(long since) {
+    Flux<MetadataUpdate> stream(long since) {
         return Flux.defer(() -> {
             long[] at = {since};
             return versions.asFlux()

@@ -6,18 +6,21 @@ import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.store.MetadataChange;
 import io.sluice.coordinator.store.MetadataStore;
-import io.sluice.metadata.ClusterMetadata;
-import io.sluice.metadata.CoordinatorInfo;
-import io.sluice.metadata.MetadataDelta;
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.CoordinatorInfo;
+import io.sluice.internal.metadata.MetadataDelta;
+import io.sluice.internal.metadata.MetadataUpdate;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import java.time.Duration;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -32,6 +35,9 @@ import reactor.core.publisher.Sinks;
  *
  * <p>While this instance is not active, commands fail with NOT_ACTIVE_COORDINATOR. A write that comes back fenced
  * means another coordinator took over: this one steps down at once.
+ *
+ * <p>Followers (partition services, gateways) read the {@link MetadataFeed} through {@link #updateSince} (a long poll)
+ * and {@link #updates} (a stream).
  */
 @Component
 public class MetadataManager {
@@ -41,16 +47,17 @@ public class MetadataManager {
     private final MetadataStore store;
     private final CoordinatorLease lease;
     private final MetadataFeed feed;
+    private final Duration maxWait;
     private final Counter elections;
     private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
     private volatile MetadataView view = MetadataView.empty();
     private volatile boolean ready;
 
-    public MetadataManager(MetadataStore store, CoordinatorLease lease, CoordinatorProperties properties,
-                           MeterRegistry meters) {
+    MetadataManager(MetadataStore store, CoordinatorLease lease, CoordinatorProperties properties, MeterRegistry meters) {
         this.store = store;
         this.lease = lease;
         this.feed = new MetadataFeed(properties.metadata().history());
+        this.maxWait = properties.metadata().maxWait();
         this.elections = Counter.builder("sluice.coordinator.elections")
                 .description("Leader changes decided by this coordinator")
                 .register(meters);
@@ -62,8 +69,21 @@ public class MetadataManager {
         return view;
     }
 
-    public MetadataFeed feed() {
-        return feed;
+    /**
+     * What a follower at {@code since} is missing: at once when {@code waitMs} is 0, otherwise as soon as the version
+     * moves, or after {@code waitMs} (at most {@code metadata.max-wait}) with no deltas.
+     */
+    Mono<MetadataUpdate> updateSince(long since, long waitMs) {
+        if (waitMs < 0) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("wait_ms must be >= 0, was " + waitMs));
+        }
+        Duration wait = Duration.ofMillis(Math.min(waitMs, maxWait.toMillis()));
+        return wait.isZero() ? Mono.fromSupplier(() -> feed.updateSince(since)) : feed.poll(since, wait);
+    }
+
+    /** An endless stream of updates, starting with what a follower at {@code since} is missing. */
+    Flux<MetadataUpdate> updates(long since) {
+        return feed.stream(since);
     }
 
     /** Active and loaded: commands and reads are served. */

@@ -3,8 +3,8 @@ package io.sluice.coordinator.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.coordinator.metadata.MetadataManager;
-import io.sluice.metadata.NodeStatus;
-import io.sluice.metadata.PartitionState;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 
@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
  * {@code sluice_coordinator_active}). Elections are counted where they happen ({@link MetadataManager}).
  */
 @Component
-public class CoordinatorMetrics {
+class CoordinatorMetrics {
 
-    public CoordinatorMetrics(MeterRegistry registry, MetadataManager metadata) {
+    CoordinatorMetrics(MeterRegistry registry, MetadataManager metadata) {
         Gauge.builder("sluice.coordinator.active", metadata, m -> m.isReady() ? 1 : 0)
                 .description("1 on the active coordinator, 0 on standbys")
                 .register(registry);

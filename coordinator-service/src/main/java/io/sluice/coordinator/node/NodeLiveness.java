@@ -15,27 +15,27 @@ import org.springframework.stereotype.Component;
  * declares a healthy node dead for having heartbeated to the previous coordinator. Thread-safe.
  */
 @Component
-public class NodeLiveness {
+class NodeLiveness {
 
     private final Clock clock;
     private final Map<Integer, Instant> lastHeartbeat = new ConcurrentHashMap<>();
 
-    public NodeLiveness(Clock clock) {
+    NodeLiveness(Clock clock) {
         this.clock = clock;
     }
 
-    public void heartbeat(int node) {
+    void heartbeat(int node) {
         lastHeartbeat.put(node, clock.instant());
     }
 
-    public void restartSessions(Collection<Integer> nodes) {
+    void restartSessions(Collection<Integer> nodes) {
         lastHeartbeat.clear();
         Instant now = clock.instant();
         nodes.forEach(node -> lastHeartbeat.put(node, now));
     }
 
     /** Of {@code nodes}, those silent for longer than {@code sessionTimeout}. */
-    public List<Integer> expired(Collection<Integer> nodes, Duration sessionTimeout) {
+    List<Integer> expired(Collection<Integer> nodes, Duration sessionTimeout) {
         Instant cutoff = clock.instant().minus(sessionTimeout);
         return nodes.stream()
                 .filter(node -> lastHeartbeat.getOrDefault(node, Instant.MIN).isBefore(cutoff))

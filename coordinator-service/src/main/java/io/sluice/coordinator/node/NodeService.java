@@ -6,10 +6,13 @@ import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.metadata.Mutation;
 import io.sluice.coordinator.partition.PartitionChanges;
 import io.sluice.coordinator.store.MetadataChange;
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.NodeStatus;
-import io.sluice.metadata.PartitionState;
+import io.sluice.internal.coordinator.RegisterRequest;
+import io.sluice.internal.coordinator.RegisterResponse;
+import io.sluice.internal.coordinator.ShutdownResponse;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
 import io.sluice.protocol.ErrorCode;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -33,13 +36,18 @@ public class NodeService {
     private final NodeLiveness liveness;
     private final CoordinatorProperties properties;
 
-    public NodeService(MetadataManager metadata, NodeLiveness liveness, CoordinatorProperties properties) {
+    NodeService(MetadataManager metadata, NodeLiveness liveness, CoordinatorProperties properties) {
         this.metadata = metadata;
         this.liveness = liveness;
         this.properties = properties;
     }
 
-    public Mono<RegisterResponse> register(RegisterRequest request) {
+    /** The registered nodes, dead ones included, as the current metadata has them. */
+    List<NodeInfo> list() {
+        return metadata.view().metadata().nodes();
+    }
+
+    Mono<RegisterResponse> register(RegisterRequest request) {
         if (request.nodeId() < 0) {
             return Mono.error(ErrorCode.INVALID_REQUEST.exception("node_id must be >= 0, was " + request.nodeId()));
         }
@@ -63,7 +71,7 @@ public class NodeService {
     }
 
     /** Records a heartbeat; a node that had been declared dead comes back to life (and may lead again). */
-    public Mono<Void> heartbeat(int nodeId) {
+    Mono<Void> heartbeat(int nodeId) {
         MetadataView view = metadata.view();
         NodeInfo node = view.node(nodeId).orElse(null);
         if (node == null) {
@@ -89,7 +97,7 @@ public class NodeService {
      * Controlled shutdown: the node stops being eligible to lead, its leaderships move where an in-sync replica can
      * take them, and it leaves ISRs. Answers how many partitions it still leads (those had no other in-sync replica).
      */
-    public Mono<ShutdownResponse> shutdown(int nodeId) {
+    Mono<ShutdownResponse> shutdown(int nodeId) {
         return metadata.submit(view -> {
             NodeInfo node = view.node(nodeId).orElseThrow(() ->
                     ErrorCode.UNKNOWN_NODE.exception("Node " + nodeId + " is not registered"));

@@ -2,10 +2,10 @@ package io.sluice.coordinator.partition;
 
 import io.sluice.coordinator.store.MetadataChange;
 import io.sluice.coordinator.store.MetadataStore;
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.config.TopicConfig;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,12 +4,13 @@ import io.sluice.coordinator.cluster.Elections;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.metadata.Mutation;
 import io.sluice.coordinator.store.MetadataChange;
-import io.sluice.coordinator.store.MetadataStore;
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.NodeStatus;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.coordinator.ElectionResult;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +25,7 @@ public class PartitionStateService {
 
     private final MetadataManager metadata;
 
-    public PartitionStateService(MetadataManager metadata) {
+    PartitionStateService(MetadataManager metadata) {
         this.metadata = metadata;
     }
 
@@ -32,7 +33,7 @@ public class PartitionStateService {
      * Applies a leader's ISR change if it comes from the current leader at the current leader epoch and partition
      * epoch; otherwise refuses with a typed error and changes nothing. Replicas added to the ISR must be alive.
      */
-    public Mono<PartitionState> alterPartition(String topicName, int partition, AlterPartitionRequest request) {
+    Mono<PartitionState> alterPartition(String topicName, int partition, AlterPartitionRequest request) {
         return metadata.submit(view -> {
             TopicMetadata topic = view.topic(topicName).orElseThrow(() ->
                     ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + topicName + "' does not exist"));
@@ -65,8 +66,11 @@ public class PartitionStateService {
         });
     }
 
-    /** Moves leadership back to preferred replicas (of one topic, or all when {@code topicName} is null). */
-    public Mono<Integer> electPreferredLeaders(String topicName) {
+    /**
+     * Moves leadership back to preferred replicas (of one topic, or all when {@code topicName} is null) and answers
+     * how many partitions changed leader.
+     */
+    public Mono<ElectionResult> electPreferredLeaders(String topicName) {
         return metadata.submit(view -> {
             if (topicName != null && view.topic(topicName).isEmpty()) {
                 throw ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + topicName + "' does not exist");
@@ -83,7 +87,7 @@ public class PartitionStateService {
                 }
                 return next;
             });
-            return Mutation.of(change, moved[0]);
+            return Mutation.of(change, new ElectionResult(moved[0]));
         });
     }
 

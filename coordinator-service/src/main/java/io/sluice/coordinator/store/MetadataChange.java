@@ -1,8 +1,8 @@
 package io.sluice.coordinator.store;
 
-import io.sluice.metadata.MetadataDelta;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.metadata.MetadataDelta;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.TopicMetadata;
 import java.util.List;
 import java.util.Map;
 

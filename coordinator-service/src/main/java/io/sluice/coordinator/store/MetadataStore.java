@@ -1,9 +1,9 @@
 package io.sluice.coordinator.store;
 
-import io.sluice.metadata.ClusterMetadata;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.SluiceJson;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.SluiceJson;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ public class MetadataStore {
     private final ReactiveStringRedisTemplate redis;
     private final JsonMapper json = SluiceJson.mapper();
 
-    public MetadataStore(ReactiveStringRedisTemplate redis) {
+    MetadataStore(ReactiveStringRedisTemplate redis) {
         this.redis = redis;
     }
 

@@ -4,11 +4,14 @@ import io.sluice.coordinator.cluster.ReplicaPlacer;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.metadata.Mutation;
 import io.sluice.coordinator.store.MetadataChange;
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.NodeStatus;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.coordinator.AddPartitionsRequest;
+import io.sluice.internal.coordinator.AlterConfigsRequest;
+import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicNames;
 import io.sluice.protocol.config.TopicConfigs;
@@ -25,26 +28,26 @@ import reactor.core.publisher.Mono;
  * Every check happens before anything is written; a refused request changes nothing.
  */
 @Service
-public class TopicService {
+class TopicService {
 
     /** Kafka imposes no hard limit; this one keeps a single topic's metadata document reasonable. */
     static final int MAX_PARTITIONS = 10_000;
 
     private final MetadataManager metadata;
 
-    public TopicService(MetadataManager metadata) {
+    TopicService(MetadataManager metadata) {
         this.metadata = metadata;
     }
 
-    public List<TopicMetadata> list() {
+    List<TopicMetadata> list() {
         return metadata.view().metadata().topics();
     }
 
-    public TopicMetadata describe(String name) {
+    TopicMetadata describe(String name) {
         return metadata.view().topic(name).orElseThrow(() -> unknownTopic(name));
     }
 
-    public Mono<TopicMetadata> create(CreateTopicRequest request) {
+    Mono<TopicMetadata> create(CreateTopicRequest request) {
         return Mono.fromCallable(() -> validated(request)).flatMap(valid -> metadata.submit(view -> {
             if (view.topic(valid.name()).isPresent()) {
                 throw ErrorCode.TOPIC_ALREADY_EXISTS.exception("Topic '" + valid.name() + "' already exists");
@@ -63,7 +66,7 @@ public class TopicService {
     }
 
     /** Sets and removes config overrides; the resulting set is validated as a whole. */
-    public Mono<TopicMetadata> alterConfigs(String name, AlterConfigsRequest request) {
+    Mono<TopicMetadata> alterConfigs(String name, AlterConfigsRequest request) {
         return metadata.submit(view -> {
             TopicMetadata topic = view.topic(name).orElseThrow(() -> unknownTopic(name));
             Map<String, String> configs = new HashMap<>(topic.configs());
@@ -84,7 +87,7 @@ public class TopicService {
     }
 
     /** Grows the topic to {@code request.count()} partitions; existing partitions keep their replicas. */
-    public Mono<TopicMetadata> addPartitions(String name, AddPartitionsRequest request) {
+    Mono<TopicMetadata> addPartitions(String name, AddPartitionsRequest request) {
         return metadata.submit(view -> {
             TopicMetadata topic = view.topic(name).orElseThrow(() -> unknownTopic(name));
             int current = topic.partitions().size();
@@ -104,7 +107,7 @@ public class TopicService {
         });
     }
 
-    public Mono<Void> delete(String name) {
+    Mono<Void> delete(String name) {
         return metadata.<Void>submit(view -> {
             view.topic(name).orElseThrow(() -> unknownTopic(name));
             return Mutation.of(new MetadataChange(List.of(), List.of(), List.of(name)), null);

@@ -2,7 +2,7 @@ package io.sluice.coordinator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.metadata.PartitionState;
+import io.sluice.internal.metadata.PartitionState;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntPredicate;

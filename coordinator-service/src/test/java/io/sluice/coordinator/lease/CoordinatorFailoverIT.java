@@ -6,18 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.api.sync.RedisCommands;
 import io.sluice.coordinator.store.RedisKeys;
-import io.sluice.coordinator.testing.CoordinatorProcess;
 import io.sluice.coordinator.testing.FreshRedis;
 import io.sluice.coordinator.testing.TestNodes;
 import io.sluice.coordinator.testing.TestRedis;
-import io.sluice.coordinator.web.CoordinatorStatus;
-import io.sluice.metadata.CoordinatorClient;
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.MetadataWatcher;
-import io.sluice.metadata.SluiceJson;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.SluiceJson;
+import io.sluice.internal.client.MetadataWatcher;
+import io.sluice.internal.coordinator.CoordinatorStatus;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.testing.BlockingCoordinator;
+import io.sluice.testing.CoordinatorProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,10 +81,10 @@ class CoordinatorFailoverIT {
                 .contains(pair.active().url().resolve("/internal/topics?x=1").toString());
 
         nodes(pair.standby().url(), pair.active().url()).start(1, 2, 3);
-        try (CoordinatorClient standbyFirst = client(pair.standby().url(), pair.active().url());
-             CoordinatorClient activeFirst = client(pair.active().url(), pair.standby().url())) {
-            standbyFirst.post("/internal/topics", topicRequest("via-standby", 3, 3, Map.of()), TopicMetadata.class);
-            activeFirst.post("/internal/topics", topicRequest("via-active", 3, 3, Map.of()), TopicMetadata.class);
+        try (BlockingCoordinator standbyFirst = client(pair.standby().url(), pair.active().url());
+             BlockingCoordinator activeFirst = client(pair.active().url(), pair.standby().url())) {
+            standbyFirst.createTopic("via-standby", 3, 3, Map.of());
+            activeFirst.createTopic("via-active", 3, 3, Map.of());
 
             assertThat(topicNames(standbyFirst)).containsExactly("via-active", "via-standby");
             assertThat(topicNames(activeFirst)).containsExactly("via-active", "via-standby");
@@ -94,10 +94,10 @@ class CoordinatorFailoverIT {
     @Test
     void whenTheActiveCoordinatorIsKilledTheStandbyTakesOverWithEveryTopicAndWritesContinue() throws Exception {
         Pair pair = startPair(CoordinatorProcess.fastClocks());
-        CoordinatorClient client = client(pair.active().url(), pair.standby().url());
+        BlockingCoordinator client = client(pair.active().url(), pair.standby().url());
         nodes(pair.active().url(), pair.standby().url()).start(1, 2, 3);
         for (int i = 0; i < 5; i++) {
-            client.post("/internal/topics", topicRequest("before-" + i, 2, 3, Map.of()), TopicMetadata.class);
+            client.createTopic("before-" + i, 2, 3, Map.of());
         }
         Follower follower = follow(client);
         List<TopicMetadata> before = topics(client);
@@ -116,7 +116,7 @@ class CoordinatorFailoverIT {
         assertThat(now.fencingToken()).isGreaterThan(oldToken);
         assertThat(topics(client)).isEqualTo(before);
         for (int i = 0; i < 3; i++) {
-            client.post("/internal/topics", topicRequest("after-" + i, 2, 3, Map.of()), TopicMetadata.class);
+            client.createTopic("after-" + i, 2, 3, Map.of());
         }
         long end = pair.standby().status().orElseThrow().metadataVersion();
         MetadataView last = follower.awaitVersion(end);
@@ -127,9 +127,9 @@ class CoordinatorFailoverIT {
     @Test
     void whenTheLeaseKeyIsDeletedTheActiveStepsDownUnderItsOldTokenAndNoWriteIsLostOrSplit() throws Exception {
         Pair pair = startPair(CoordinatorProcess.fastClocks());
-        CoordinatorClient client = client(pair.active().url(), pair.standby().url());
+        BlockingCoordinator client = client(pair.active().url(), pair.standby().url());
         nodes(pair.active().url(), pair.standby().url()).start(1, 2, 3);
-        client.post("/internal/topics", topicRequest("before", 1, 3, Map.of()), TopicMetadata.class);
+        client.createTopic("before", 1, 3, Map.of());
         Follower follower = follow(client);
         long oldToken = pair.active().status().orElseThrow().fencingToken();
         long baseline = pair.active().status().orElseThrow().metadataVersion();
@@ -177,8 +177,8 @@ class CoordinatorFailoverIT {
         CoordinatorProcess coordinator = started(CoordinatorProcess.start("lone", dir, slowRenewal))
                 .awaitActive(Duration.ofSeconds(60));
         nodes(coordinator.url()).start(1);
-        try (CoordinatorClient client = client(coordinator.url())) {
-            client.post("/internal/topics", topicRequest("before", 1, 1, Map.of()), TopicMetadata.class);
+        try (BlockingCoordinator client = client(coordinator.url())) {
+            client.createTopic("before", 1, 1, Map.of());
         }
         String versionBefore = redis().get(RedisKeys.METADATA_VERSION);
 
@@ -251,14 +251,14 @@ class CoordinatorFailoverIT {
         return nodes;
     }
 
-    private CoordinatorClient client(URI... coordinators) {
-        CoordinatorClient client = new CoordinatorClient(Arrays.asList(coordinators), Duration.ofSeconds(5));
+    private BlockingCoordinator client(URI... coordinators) {
+        BlockingCoordinator client = new BlockingCoordinator(Arrays.asList(coordinators), Duration.ofSeconds(5));
         resources.add(client);
         return client;
     }
 
-    private Follower follow(CoordinatorClient client) {
-        MetadataWatcher watcher = new MetadataWatcher(client, Duration.ofSeconds(1));
+    private Follower follow(BlockingCoordinator client) {
+        MetadataWatcher watcher = client.watcher(Duration.ofSeconds(1));
         Follower follower = new Follower(watcher);
         watcher.addListener(view -> follower.versions.add(view.version()));
         watcher.start();
@@ -266,11 +266,11 @@ class CoordinatorFailoverIT {
         return follower;
     }
 
-    private static List<TopicMetadata> topics(CoordinatorClient client) {
-        return List.of(client.get("/internal/topics", TopicMetadata[].class));
+    private static List<TopicMetadata> topics(BlockingCoordinator client) {
+        return client.topics();
     }
 
-    private static List<String> topicNames(CoordinatorClient client) {
+    private static List<String> topicNames(BlockingCoordinator client) {
         return topics(client).stream().map(TopicMetadata::name).toList();
     }
 
@@ -294,7 +294,7 @@ class CoordinatorFailoverIT {
         }
 
         MetadataView awaitVersion(long version) throws InterruptedException {
-            MetadataView view = watcher.awaitVersion(version, Duration.ofSeconds(20));
+            MetadataView view = watcher.awaitVersion(version, Duration.ofSeconds(20)).block();
             assertThat(view.version()).isEqualTo(version);
             await().atMost(Duration.ofSeconds(5)).until(() -> versions.contains(version));
             return view;
@@ -312,12 +312,12 @@ class CoordinatorFailoverIT {
     /** Creates topics one after another until stopped, recording which were acknowledged and why others were refused. */
     private static final class Writer implements Runnable {
 
-        private final CoordinatorClient client;
+        private final BlockingCoordinator client;
         private final AtomicBoolean running = new AtomicBoolean(true);
         final List<String> acknowledged = new CopyOnWriteArrayList<>();
         final Map<ErrorCode, Integer> refused = new ConcurrentHashMap<>();
 
-        Writer(CoordinatorClient client) {
+        Writer(BlockingCoordinator client) {
             this.client = client;
         }
 
@@ -330,7 +330,7 @@ class CoordinatorFailoverIT {
             for (int i = 0; running.get(); i++) {
                 String name = "written-" + i;
                 try {
-                    client.post("/internal/topics", topicRequest(name, 1, 1, Map.of()), TopicMetadata.class);
+                    client.createTopic(name, 1, 1, Map.of());
                     acknowledged.add(name);
                 } catch (SluiceException e) {
                     refused.merge(e.errorCode(), 1, Integer::sum);

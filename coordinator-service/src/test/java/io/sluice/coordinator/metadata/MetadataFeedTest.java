@@ -2,11 +2,11 @@ package io.sluice.coordinator.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.metadata.ClusterMetadata;
-import io.sluice.metadata.MetadataDelta;
-import io.sluice.metadata.MetadataUpdate;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.NodeStatus;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataDelta;
+import io.sluice.internal.metadata.MetadataUpdate;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
-import io.sluice.metadata.CoordinatorClient;
-import io.sluice.metadata.MetadataDelta;
-import io.sluice.metadata.MetadataUpdate;
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.MetadataWatcher;
+import io.sluice.internal.client.MetadataWatcher;
+import io.sluice.internal.metadata.MetadataDelta;
+import io.sluice.internal.metadata.MetadataUpdate;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.testing.BlockingCoordinator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,13 +63,13 @@ class MetadataStreamTest extends CoordinatorTestSupport {
         watcher.addListener(view -> seen.add(view.version()));
         watcher.start();
         long start = api().metadataVersion();
-        assertThat(watcher.awaitVersion(start, Duration.ofSeconds(10)).version()).isEqualTo(start);
+        assertThat(watcher.awaitVersion(start, Duration.ofSeconds(10)).block().version()).isEqualTo(start);
 
         makeChanges("burst", 20);
 
         long end = api().metadataVersion();
         assertThat(end).isEqualTo(start + 20);
-        MetadataView last = watcher.awaitVersion(end, Duration.ofSeconds(10));
+        MetadataView last = watcher.awaitVersion(end, Duration.ofSeconds(10)).block();
         await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(end));
         assertThat(seen.stream().filter(v -> v > start).toList())
                 .isEqualTo(LongStream.rangeClosed(start + 1, end).boxed().toList());
@@ -127,7 +127,7 @@ class MetadataStreamTest extends CoordinatorTestSupport {
         List<Long> seen = new CopyOnWriteArrayList<>();
         fresh.addListener(view -> seen.add(view.version()));
         fresh.start();
-        MetadataView view = fresh.awaitVersion(end, Duration.ofSeconds(10));
+        MetadataView view = fresh.awaitVersion(end, Duration.ofSeconds(10)).block();
         await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
         assertThat(seen).as("one view, from the snapshot").containsExactly(end);
         assertThat(view.metadata().topics()).isEqualTo(api().topics());
@@ -148,8 +148,8 @@ class MetadataStreamTest extends CoordinatorTestSupport {
     }
 
     private MetadataWatcher watcher() {
-        CoordinatorClient client = new CoordinatorClient(List.of(baseUrl()), Duration.ofSeconds(5));
-        MetadataWatcher watcher = new MetadataWatcher(client, Duration.ofSeconds(2));
+        BlockingCoordinator client = new BlockingCoordinator(List.of(baseUrl()), Duration.ofSeconds(5));
+        MetadataWatcher watcher = client.watcher(Duration.ofSeconds(2));
         followers.add(client);
         followers.add(watcher);
         return watcher;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
-import io.sluice.metadata.NodeStatus;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import java.util.List;
 import java.util.Map;

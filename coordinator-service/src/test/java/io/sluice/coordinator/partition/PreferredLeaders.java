@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.coordinator.testing.CoordinatorApi;
 import io.sluice.coordinator.testing.TestNodes;
-import io.sluice.metadata.NodeStatus;
-import io.sluice.metadata.PartitionState;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,14 +1,13 @@
 package io.sluice.coordinator.redis;
 
-import static io.sluice.coordinator.testing.CoordinatorApi.topicRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sluice.coordinator.testing.CoordinatorProcess;
 import io.sluice.coordinator.testing.TestNodes;
 import io.sluice.coordinator.testing.TestPorts;
-import io.sluice.metadata.CoordinatorClient;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.testing.BlockingCoordinator;
+import io.sluice.testing.CoordinatorProcess;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,8 +71,8 @@ class CoordinatorRestartIT {
         long restarted = redisPid(dataDir);
         assertThat(restarted).isNotEqualTo(orphan);
         assertThat(second.status().orElseThrow().metadataVersion()).isEqualTo(version);
-        try (CoordinatorClient client = new CoordinatorClient(List.of(second.url()), Duration.ofSeconds(5))) {
-            assertThat(List.of(client.get("/internal/topics", TopicMetadata[].class))).isEqualTo(written);
+        try (BlockingCoordinator client = new BlockingCoordinator(List.of(second.url()), Duration.ofSeconds(5))) {
+            assertThat(client.topics()).isEqualTo(written);
         }
         second.stop();
         assertThat(isAlive(restarted)).as("an orderly stop stops the embedded redis-server too").isFalse();
@@ -98,10 +97,10 @@ class CoordinatorRestartIT {
         startRedis(redisDir, redisPort);
 
         coordinator.awaitActive(Duration.ofSeconds(60));
-        try (CoordinatorClient client = new CoordinatorClient(List.of(coordinator.url()), Duration.ofSeconds(5))) {
-            assertThat(List.of(client.get("/internal/topics", TopicMetadata[].class))).isEqualTo(acknowledged);
-            client.post("/internal/topics", topicRequest("after-restart", 1, 1, Map.of()), TopicMetadata.class);
-            assertThat(client.get("/internal/topics", TopicMetadata[].class)).hasSize(acknowledged.size() + 1);
+        try (BlockingCoordinator client = new BlockingCoordinator(List.of(coordinator.url()), Duration.ofSeconds(5))) {
+            assertThat(client.topics()).isEqualTo(acknowledged);
+            client.createTopic("after-restart", 1, 1, Map.of());
+            assertThat(client.topics()).hasSize(acknowledged.size() + 1);
         }
     }
 
@@ -110,14 +109,12 @@ class CoordinatorRestartIT {
         TestNodes nodes = new TestNodes(coordinator, Duration.ofMillis(300));
         resources.add(nodes);
         nodes.start(1);
-        try (CoordinatorClient client = new CoordinatorClient(List.of(coordinator), Duration.ofSeconds(5))) {
+        try (BlockingCoordinator client = new BlockingCoordinator(List.of(coordinator), Duration.ofSeconds(5))) {
             for (int i = 0; i < 4; i++) {
-                client.post("/internal/topics", topicRequest(prefix + "-" + i, 2, 1, Map.of("retention.ms", "6000" + i)),
-                        TopicMetadata.class);
+                client.createTopic(prefix + "-" + i, 2, 1, Map.of("retention.ms", "6000" + i));
             }
-            client.patch("/internal/topics/" + prefix + "-0/configs", Map.of("set", Map.of("segment.ms", "60000")),
-                    TopicMetadata.class);
-            return List.of(client.get("/internal/topics", TopicMetadata[].class));
+            client.setConfigs(prefix + "-0", Map.of("segment.ms", "60000"));
+            return client.topics();
         }
     }
 

@@ -3,11 +3,11 @@ package io.sluice.coordinator.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.metadata.ClusterMetadata;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.NodeStatus;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.time.Duration;

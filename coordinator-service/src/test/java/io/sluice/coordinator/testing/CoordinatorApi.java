@@ -2,10 +2,10 @@ package io.sluice.coordinator.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import io.sluice.coordinator.web.CoordinatorStatus;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.NodeStatus;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.coordinator.CoordinatorStatus;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.HashMap;

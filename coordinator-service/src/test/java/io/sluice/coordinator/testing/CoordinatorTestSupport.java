@@ -3,7 +3,7 @@ package io.sluice.coordinator.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.coordinator.store.RedisKeys;
-import io.sluice.coordinator.web.CoordinatorStatus;
+import io.sluice.internal.coordinator.CoordinatorStatus;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.ExtendWith;

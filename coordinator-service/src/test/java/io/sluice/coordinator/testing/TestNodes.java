@@ -1,10 +1,13 @@
 package io.sluice.coordinator.testing;
 
-import io.sluice.coordinator.node.RegisterResponse;
-import io.sluice.metadata.CoordinatorClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.internal.client.CoordinatorClient;
+import io.sluice.internal.client.InternalClientSettings;
+import io.sluice.internal.client.InternalHttp;
+import io.sluice.internal.coordinator.RegisterRequest;
+import io.sluice.internal.coordinator.RegisterResponse;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestNodes implements AutoCloseable {
 
+    private final InternalHttp http;
     private final CoordinatorClient client;
     private final Duration interval;
     private final ScheduledExecutorService timer =
@@ -28,7 +32,9 @@ public final class TestNodes implements AutoCloseable {
     private final Map<Integer, ScheduledFuture<?>> heartbeats = new ConcurrentHashMap<>();
 
     public TestNodes(List<URI> coordinators, Duration interval) {
-        this.client = new CoordinatorClient(coordinators, Duration.ofSeconds(5));
+        this.http = new InternalHttp(InternalClientSettings.defaults().withCallTimeout(Duration.ofSeconds(5)),
+                new SimpleMeterRegistry());
+        this.client = new CoordinatorClient(http, coordinators);
         this.interval = interval;
     }
 
@@ -56,11 +62,7 @@ public final class TestNodes implements AutoCloseable {
 
     /** One registration call, without heartbeats. */
     public RegisterResponse register(int id, String url, String rack) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("node_id", id);
-        body.put("url", url);
-        body.put("rack", rack);
-        return client.post("/internal/nodes", body, RegisterResponse.class);
+        return client.register(new RegisterRequest(id, url, rack)).block();
     }
 
     /** The node stops heartbeating: after the session timeout the coordinator declares it dead. */
@@ -79,7 +81,7 @@ public final class TestNodes implements AutoCloseable {
 
     private void heartbeat(int id) {
         try {
-            client.post("/internal/nodes/" + id + "/heartbeat", null, Void.class);
+            client.heartbeat(id).block();
         } catch (RuntimeException e) {
             // A missed heartbeat is what the coordinator must tolerate; the next one follows.
         }
@@ -92,11 +94,11 @@ public final class TestNodes implements AutoCloseable {
         timer.shutdownNow();
         for (int id : running) {
             try {
-                client.post("/internal/nodes/" + id + "/shutdown", null, Map.class);
+                client.shutdown(id).block();
             } catch (RuntimeException e) {
                 // The coordinator may already be gone; the node then simply expires.
             }
         }
-        client.close();
+        http.close();
     }
 }

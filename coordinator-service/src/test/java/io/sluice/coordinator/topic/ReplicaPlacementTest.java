@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;

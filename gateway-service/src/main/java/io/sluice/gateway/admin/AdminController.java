@@ -1,19 +1,15 @@
 package io.sluice.gateway.admin;
 
 import io.sluice.gateway.cluster.ClusterView;
-import io.sluice.gateway.consume.ConsumeService;
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.coordinator.AddPartitionsRequest;
+import io.sluice.internal.coordinator.AlterConfigsRequest;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.config.ConfigEntry;
 import io.sluice.protocol.config.TopicConfigs;
-import io.sluice.protocol.wire.ListOffsetsRequest;
-import io.sluice.protocol.wire.ListOffsetsResponse;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -25,7 +21,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,37 +29,32 @@ import reactor.core.publisher.Mono;
  * coordinator's (INVALID_TOPIC_NAME, INVALID_CONFIG, TOPIC_ALREADY_EXISTS, …), passed through unchanged.
  */
 @RestController
-public class AdminController {
+class AdminController {
 
-    private final CoordinatorAdmin coordinator;
+    private final CoordinatorApi coordinator;
     private final ClusterView cluster;
-    private final ConsumeService consume;
+    private final TopicViews views;
 
-    public AdminController(CoordinatorAdmin coordinator, ClusterView cluster, ConsumeService consume) {
+    AdminController(CoordinatorApi coordinator, ClusterView cluster, TopicViews views) {
         this.coordinator = coordinator;
         this.cluster = cluster;
-        this.consume = consume;
+        this.views = views;
     }
 
     @GetMapping("/v1/topics")
     Mono<List<String>> listTopics() {
-        return coordinator.listTopics().map(topics -> topics.stream().map(TopicMetadata::name).toList());
+        return coordinator.topics().map(topics -> topics.stream().map(TopicMetadata::name).toList());
     }
 
     @PostMapping("/v1/topics")
     @ResponseStatus(HttpStatus.CREATED)
-    Mono<TopicView> createTopic(@RequestBody CreateTopicRequest request) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", request.name());
-        body.put("partitions", request.partitions());
-        body.put("replication_factor", request.replicationFactor());
-        body.put("configs", request.configs() == null ? Map.of() : request.configs());
-        return coordinator.createTopic(body).map(topic -> view(topic, null));
+    Mono<TopicView> createTopic(@RequestBody NewTopic request) {
+        return coordinator.createTopic(request.toInternal()).map(TopicViews::withoutOffsets);
     }
 
     @GetMapping("/v1/topics/{topic}")
     Mono<TopicView> describeTopic(@PathVariable String topic) {
-        return coordinator.describeTopic(topic).flatMap(this::withOffsets);
+        return coordinator.describeTopic(topic).flatMap(views::withOffsets);
     }
 
     @GetMapping("/v1/topics/{topic}/configs")
@@ -73,19 +63,16 @@ public class AdminController {
     }
 
     @PatchMapping("/v1/topics/{topic}/configs")
-    Mono<List<ConfigEntry>> alterConfigs(@PathVariable String topic, @RequestBody AlterConfigsRequest request) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("set", request.set() == null ? Map.of() : request.set());
-        body.put("delete", request.delete() == null ? List.of() : request.delete());
-        return coordinator.alterConfigs(topic, body).map(t -> TopicConfigs.describe(t.configs()));
+    Mono<List<ConfigEntry>> alterConfigs(@PathVariable String topic, @RequestBody ConfigChanges request) {
+        return coordinator.alterConfigs(topic, request.toInternal()).map(t -> TopicConfigs.describe(t.configs()));
     }
 
     @PostMapping("/v1/topics/{topic}/partitions")
-    Mono<TopicView> addPartitions(@PathVariable String topic, @RequestBody AddPartitionsRequest request) {
+    Mono<TopicView> addPartitions(@PathVariable String topic, @RequestBody NewPartitions request) {
         if (request.count() == null) {
             return Mono.error(ErrorCode.INVALID_PARTITIONS.exception("count (the new total) is required"));
         }
-        return coordinator.addPartitions(topic, request.count()).map(t -> view(t, null));
+        return coordinator.addPartitions(topic, new AddPartitionsRequest(request.count())).map(TopicViews::withoutOffsets);
     }
 
     @DeleteMapping("/v1/topics/{topic}")
@@ -96,7 +83,7 @@ public class AdminController {
 
     @GetMapping("/v1/nodes")
     Mono<List<NodeInfo>> nodes() {
-        return coordinator.listNodes();
+        return coordinator.nodes();
     }
 
     @GetMapping("/v1/cluster")
@@ -104,65 +91,21 @@ public class AdminController {
         return Mono.fromSupplier(() -> ClusterHealth.of(cluster.current()));
     }
 
-    private Mono<TopicView> withOffsets(TopicMetadata topic) {
-        Map<Integer, Long[]> offsets = new java.util.concurrent.ConcurrentHashMap<>();
-        return Flux.fromIterable(topic.partitions())
-                .flatMap(state -> {
-                    TopicPartition tp = new TopicPartition(topic.name(), state.partition());
-                    return Mono.zip(offset(tp, ListOffsetsRequest.EARLIEST), offset(tp, ListOffsetsRequest.LATEST))
-                            .doOnNext(pair -> offsets.put(state.partition(), new Long[] {pair.getT1(), pair.getT2()}));
-                })
-                .then(Mono.fromSupplier(() -> view(topic, offsets)));
-    }
-
-    private Mono<Long> offset(TopicPartition tp, long which) {
-        return consume.listOffset(tp, which)
-                .map(ListOffsetsResponse.Partition::offset)
-                .timeout(Duration.ofSeconds(3))
-                .onErrorResume(e -> Mono.just(-1L));
-    }
-
-    private static TopicView view(TopicMetadata topic, Map<Integer, Long[]> offsets) {
-        List<TopicView.PartitionView> partitions = topic.partitions().stream().map(p -> {
-            Long[] o = offsets == null ? null : offsets.get(p.partition());
-            return new TopicView.PartitionView(p.partition(), p.leader(), p.replicas(), p.isr(), p.leaderEpoch(),
-                    o == null || o[0] < 0 ? null : o[0], o == null || o[1] < 0 ? null : o[1]);
-        }).toList();
-        return new TopicView(topic.name(), topic.id(), topic.partitions().size(), topic.replicationFactor(),
-                topic.configs(), partitions);
-    }
-
-    record CreateTopicRequest(String name, Integer partitions, Integer replicationFactor, Map<String, String> configs) {
-    }
-
-    record AlterConfigsRequest(Map<String, String> set, List<String> delete) {
-    }
-
-    record AddPartitionsRequest(Integer count) {
-    }
-
-    /** Cluster health as the gateway's metadata shows it. */
-    record ClusterHealth(long metadataVersion, String coordinator, int nodes, int liveNodes, int topics, int partitions,
-                         List<String> offlinePartitions, List<String> underReplicatedPartitions) {
-        static ClusterHealth of(MetadataView view) {
-            var metadata = view.metadata();
-            List<String> offline = new java.util.ArrayList<>();
-            List<String> under = new java.util.ArrayList<>();
-            int partitions = 0;
-            for (TopicMetadata topic : metadata.topics()) {
-                for (PartitionState p : topic.partitions()) {
-                    partitions++;
-                    if (!p.hasLeader()) {
-                        offline.add(topic.name() + "-" + p.partition());
-                    } else if (p.isUnderReplicated()) {
-                        under.add(topic.name() + "-" + p.partition());
-                    }
-                }
-            }
-            return new ClusterHealth(metadata.version(),
-                    metadata.coordinator() == null ? null : metadata.coordinator().url(), metadata.nodes().size(),
-                    (int) metadata.nodes().stream().filter(NodeInfo::isAlive).count(), metadata.topics().size(),
-                    partitions, offline, under);
+    /** The public create-topic body; missing configs are none. */
+    record NewTopic(String name, Integer partitions, Integer replicationFactor, Map<String, String> configs) {
+        CreateTopicRequest toInternal() {
+            return new CreateTopicRequest(name, partitions, replicationFactor, configs == null ? Map.of() : configs);
         }
+    }
+
+    /** The public config-change body: overrides to set and to remove; either may be left out. */
+    record ConfigChanges(Map<String, String> set, List<String> delete) {
+        AlterConfigsRequest toInternal() {
+            return new AlterConfigsRequest(set == null ? Map.of() : set, delete == null ? List.of() : delete);
+        }
+    }
+
+    /** The public add-partitions body: the new total. */
+    record NewPartitions(Integer count) {
     }
 }

@@ -1,16 +1,15 @@
 package io.sluice.gateway.cluster;
 
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.MetadataWatcher;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.internal.client.MetadataWatcher;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * The gateway's view of the cluster: the latest metadata the coordinator pushed, and a way to wait for a newer one
@@ -21,11 +20,9 @@ import reactor.core.publisher.Sinks;
 public class ClusterView {
 
     private final MetadataWatcher watcher;
-    private final Sinks.Many<MetadataView> versions = Sinks.many().replay().latest();
 
-    public ClusterView(MetadataWatcher watcher) {
+    ClusterView(MetadataWatcher watcher) {
         this.watcher = watcher;
-        watcher.addListener(view -> versions.tryEmitNext(view));
         watcher.start();
     }
 
@@ -39,10 +36,7 @@ public class ClusterView {
 
     /** The first view newer than {@code version}, or the current one after {@code maxWait}. */
     public Mono<MetadataView> awaitNewerThan(long version, Duration maxWait) {
-        return versions.asFlux()
-                .filter(view -> view.version() > version)
-                .next()
-                .timeout(maxWait, Mono.fromSupplier(this::current));
+        return watcher.awaitNewerThan(version, maxWait);
     }
 
     public TopicMetadata topic(String name) {

@@ -9,11 +9,11 @@ import org.springframework.stereotype.Component;
  * group; liveness does not depend on it (a gateway whose coordinator is away keeps serving with its last view).
  */
 @Component
-public class MetadataHealth implements HealthIndicator {
+class MetadataHealth implements HealthIndicator {
 
     private final ClusterView cluster;
 
-    public MetadataHealth(ClusterView cluster) {
+    MetadataHealth(ClusterView cluster) {
         this.cluster = cluster;
     }
 

@@ -2,32 +2,18 @@ package io.sluice.gateway.consume;
 
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.cluster.ClusterView;
-import io.sluice.gateway.produce.RecordFormat;
-import io.sluice.metadata.TopicMetadata;
+import io.sluice.gateway.format.RecordFormat;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
-import io.sluice.web.Problems;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.bind.annotation.RestControllerAdvice;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -39,19 +25,18 @@ import reactor.core.publisher.Mono;
  * get heartbeat comments; a disconnect stops the fetching behind the stream.
  */
 @RestController
-public class ConsumeController {
+class ConsumeController {
 
     private final ConsumeService consume;
+    private final RecordStreams streams;
     private final ClusterView cluster;
     private final GatewayProperties.Consume settings;
-    private final AtomicInteger openStreams;
 
-    public ConsumeController(ConsumeService consume, ClusterView cluster, GatewayProperties properties,
-                             MeterRegistry meters) {
+    ConsumeController(ConsumeService consume, RecordStreams streams, ClusterView cluster, GatewayProperties properties) {
         this.consume = consume;
+        this.streams = streams;
         this.cluster = cluster;
         this.settings = properties.consume();
-        this.openStreams = meters.gauge("sluice.gateway.sse.streams", new AtomicInteger());
     }
 
     @GetMapping(path = "/v1/topics/{topic}/partitions/{partition}/records", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -119,46 +104,7 @@ public class ConsumeController {
                                                  Cursor resume, String keyFormat, String valueFormat) {
         RecordFormat keys = RecordFormat.parse(keyFormat, "key_format");
         RecordFormat values = RecordFormat.parse(valueFormat, "value_format");
-        // Every partition's start is known before the stream opens: so the first event's cursor already names every
-        // partition (a resume must not read a partition from its beginning only because its start was still being
-        // looked up), and an offset beyond a log's end is a 416 rather than an open stream that never delivers.
-        return Flux.fromIterable(partitions)
-                .flatMapSequential(partition -> {
-                    Long resumed = resume == null ? null : resume.nextOffsets().get(partition);
-                    // A partition the cursor does not know (added since) is read from its beginning: nothing is skipped.
-                    StartPosition from = resumed != null ? new StartPosition(StartPosition.Kind.OFFSET, resumed)
-                            : resume != null ? StartPosition.EARLIEST : start;
-                    return consume.streamStart(new TopicPartition(topic, partition), from)
-                            .map(offset -> Map.entry(partition, offset));
-                })
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
-                .flatMapMany(starts -> stream(topic, starts, keys, values));
-    }
-
-    private Flux<ServerSentEvent<Object>> stream(String topic, Map<Integer, Long> starts, RecordFormat keys,
-                                                 RecordFormat values) {
-        Map<Integer, Long> position = new TreeMap<>(starts);
-        List<Flux<ConsumedRecord>> sources = new ArrayList<>();
-        starts.forEach((partition, offset) ->
-                sources.add(consume.stream(new TopicPartition(topic, partition), offset, keys, values)));
-        Flux<ServerSentEvent<Object>> records = Flux.merge(Flux.fromIterable(sources), sources.size(), 1)
-                .map(record -> {
-                    String id;
-                    synchronized (position) {
-                        position.put(record.partition(), record.offset() + 1);
-                        id = Cursor.of(position).encode();
-                    }
-                    return ServerSentEvent.<Object>builder(record).id(id).event("record").build();
-                })
-                .onErrorResume(SluiceException.class, e -> Flux.just(ServerSentEvent.<Object>builder(
-                        Problems.of(e.errorCode(), e.getMessage())).event("error").build()));
-        Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder().comment("stream open")
-                .retry(Duration.ofSeconds(2)).build());
-        Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(settings.sseHeartbeat())
-                .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
-        return records.publish(shared -> Flux.merge(opening, shared, heartbeats.takeUntilOther(shared.then())))
-                .doOnSubscribe(s -> openStreams.incrementAndGet())
-                .doFinally(signal -> openStreams.decrementAndGet());
+        return streams.stream(topic, partitions, start, resume, keys, values);
     }
 
     private TopicPartition partition(String topic, int partition) {
@@ -183,18 +129,5 @@ public class ConsumeController {
             throw ErrorCode.INVALID_REQUEST.exception(name + " must be between 1 and " + max + ", was " + value);
         }
         return value;
-    }
-
-    /** Out-of-range answers carry the valid range as problem members. */
-    @RestControllerAdvice
-    @Order(Ordered.HIGHEST_PRECEDENCE)
-    static class OffsetOutOfRangeHandler {
-        @ExceptionHandler(ConsumeService.OffsetOutOfRangeException.class)
-        ResponseEntity<ProblemDetail> outOfRange(ConsumeService.OffsetOutOfRangeException e) {
-            ResponseEntity<ProblemDetail> response = Problems.response(e.errorCode(), e.getMessage());
-            response.getBody().setProperty("log_start_offset", e.logStartOffset());
-            response.getBody().setProperty("log_end_offset", e.logEndOffset());
-            return response;
-        }
     }
 }

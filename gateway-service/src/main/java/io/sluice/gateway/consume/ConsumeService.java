@@ -2,12 +2,12 @@ package io.sluice.gateway.consume;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.sluice.gateway.GatewayProperties;
-import io.sluice.gateway.cluster.ClusterView;
-import io.sluice.gateway.produce.RecordFormat;
-import io.sluice.gateway.routing.PartitionClient;
-import io.sluice.metadata.MetadataView;
+import io.sluice.gateway.format.RecordFormat;
+import io.sluice.gateway.routing.PartitionReader;
+import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
+import io.sluice.internal.partition.ListOffsetsRequest;
+import io.sluice.internal.partition.ListOffsetsResponse;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -15,19 +15,13 @@ import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.Header;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
-import io.sluice.protocol.wire.FetchRequest;
-import io.sluice.protocol.wire.FetchResponseCodec.FetchedPartition;
-import io.sluice.protocol.wire.ListOffsetsRequest;
-import io.sluice.protocol.wire.ListOffsetsResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -41,29 +35,22 @@ import tools.jackson.databind.json.JsonMapper;
  * re-routable failure waits for newer metadata and fetches again from the same next offset.
  */
 @Service
-public class ConsumeService {
+class ConsumeService {
 
-    private static final Set<ErrorCode> REROUTE = EnumSet.of(ErrorCode.NOT_LEADER, ErrorCode.LEADER_NOT_AVAILABLE,
-            ErrorCode.FENCED_LEADER_EPOCH, ErrorCode.UNKNOWN_LEADER_EPOCH, ErrorCode.REQUEST_TIMED_OUT,
-            ErrorCode.STORAGE_ERROR);
-
-    private final ClusterView cluster;
-    private final PartitionClient partitions;
+    private final PartitionReader reader;
     private final JsonMapper json;
     private final GatewayProperties.Consume settings;
     private final MeterRegistry meters;
 
-    public ConsumeService(ClusterView cluster, PartitionClient partitions, JsonMapper json, GatewayProperties properties,
-                          MeterRegistry meters) {
-        this.cluster = cluster;
-        this.partitions = partitions;
+    ConsumeService(PartitionReader reader, JsonMapper json, GatewayProperties properties, MeterRegistry meters) {
+        this.reader = reader;
         this.json = json;
         this.settings = properties.consume();
         this.meters = meters;
     }
 
     /** The offset a start position means now. */
-    public Mono<Long> resolve(TopicPartition tp, StartPosition start) {
+    Mono<Long> resolve(TopicPartition tp, StartPosition start) {
         if (start.kind() == StartPosition.Kind.OFFSET) {
             return Mono.just(start.value());
         }
@@ -84,7 +71,7 @@ public class ConsumeService {
      * from the log start, as after retention). An offset between the high watermark and the log end is valid: the
      * stream waits there (a new leader's high watermark may briefly lag a cursor from the previous one).
      */
-    public Mono<Long> streamStart(TopicPartition tp, StartPosition start) {
+    Mono<Long> streamStart(TopicPartition tp, StartPosition start) {
         if (start.kind() != StartPosition.Kind.OFFSET) {
             return resolve(tp, start);
         }
@@ -96,19 +83,15 @@ public class ConsumeService {
                         : Mono.just(offset));
     }
 
-    public Mono<ListOffsetsResponse.Partition> listOffset(TopicPartition tp, long timestamp) {
-        return rerouting(tp, Duration.ofSeconds(10), view -> partitions.listOffsets(ClusterView.leader(view, tp),
-                        new ListOffsetsRequest(List.of(new ListOffsetsRequest.Partition(tp.topic(), tp.partition(), timestamp)))))
-                .map(response -> response.partitions().getFirst())
-                .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer)
-                        : Mono.error(new SluiceException(ErrorCode.forName(answer.errorCode()), answer.message())));
+    private Mono<ListOffsetsResponse.Partition> listOffset(TopicPartition tp, long timestamp) {
+        return reader.listOffset(tp, timestamp);
     }
 
     /**
      * Up to {@code maxRecords} records from {@code offset}, waiting up to {@code waitMs} for the first one. Out of
      * range: OFFSET_OUT_OF_RANGE naming the valid range, or with {@code clamp} a read from the nearest valid offset.
      */
-    public Mono<ReadResult> read(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs, boolean clamp,
+    Mono<ReadResult> read(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs, boolean clamp,
                                  RecordFormat keyFormat, RecordFormat valueFormat) {
         Duration budget = Duration.ofMillis(waitMs).plusSeconds(10);
         return fetch(tp, offset, maxBytes, waitMs, budget).flatMap(section -> {
@@ -131,7 +114,7 @@ public class ConsumeService {
     }
 
     /** Every record of {@code tp} from {@code start} on, for as long as the subscriber wants them. */
-    public Flux<ConsumedRecord> stream(TopicPartition tp, long start, RecordFormat keyFormat, RecordFormat valueFormat) {
+    Flux<ConsumedRecord> stream(TopicPartition tp, long start, RecordFormat keyFormat, RecordFormat valueFormat) {
         AtomicLong next = new AtomicLong(start);
         int maxBytes = (int) settings.defaultMaxBytes().toBytes();
         long waitMs = settings.sseFetchWait().toMillis();
@@ -158,39 +141,12 @@ public class ConsumeService {
                             return Flux.fromIterable(records);
                         })
                         .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(2))
-                                .filter(e -> e instanceof SluiceException s && REROUTE.contains(s.errorCode())))
+                                .filter(e -> e instanceof SluiceException s && PartitionReader.REROUTE.contains(s.errorCode())))
                         .doOnNext(record -> next.set(record.offset() + 1)), 1);
     }
 
     private Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs, Duration budget) {
-        FetchRequest request = new FetchRequest(waitMs, 1, maxBytes,
-                List.of(new FetchRequest.Partition(tp.topic(), tp.partition(), offset, maxBytes)));
-        return rerouting(tp, budget, view -> measured(tp, partitions.fetch(ClusterView.leader(view, tp), request)
-                .map(List::getFirst))
-                .flatMap(section -> section.error() != null && REROUTE.contains(section.error())
-                        ? Mono.error(section.error().exception("Fetch from " + tp + ": " + section.error().description()))
-                        : Mono.just(section)));
-    }
-
-    /**
-     * Runs {@code call} against the current leader; a re-routable failure waits for newer metadata (not a blind
-     * retry) and tries again, until {@code budget} runs out.
-     */
-    private <T> Mono<T> rerouting(TopicPartition tp, Duration budget, Function<MetadataView, Mono<T>> call) {
-        long deadline = System.nanoTime() + budget.toNanos();
-        return Mono.defer(() -> attempt(tp, deadline, call));
-    }
-
-    private <T> Mono<T> attempt(TopicPartition tp, long deadline, Function<MetadataView, Mono<T>> call) {
-        MetadataView view = cluster.current();
-        return Mono.defer(() -> call.apply(view)).onErrorResume(SluiceException.class, e -> {
-            if (!REROUTE.contains(e.errorCode()) || System.nanoTime() > deadline) {
-                return Mono.error(e);
-            }
-            meters.counter("sluice.gateway.consume.retries").increment();
-            return cluster.awaitNewerThan(view.version(), Duration.ofMillis(500))
-                    .then(Mono.defer(() -> attempt(tp, deadline, call)));
-        });
+        return reader.fetch(tp, offset, maxBytes, waitMs, budget);
     }
 
     private List<ConsumedRecord> decode(TopicPartition tp, FetchedPartition section, long from, int maxRecords,
@@ -221,27 +177,13 @@ public class ConsumeService {
         }
     }
 
-    /** Bytes of record batches fetched per topic, and fetch latency (long-poll waits included). */
-    private Mono<FetchedPartition> measured(TopicPartition tp, Mono<FetchedPartition> fetch) {
-        return Mono.defer(() -> {
-            long started = System.nanoTime();
-            return fetch.doOnNext(section -> {
-                Timer.builder("sluice.gateway.fetch.latency").description("Fetches from partition leaders")
-                        .publishPercentileHistogram().register(meters)
-                        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                Counter.builder("sluice.gateway.bytes.out").baseUnit("bytes").tag("topic", tp.topic())
-                        .register(meters).increment(section.records().remaining());
-            });
-        });
-    }
-
     private static ConsumedRecord.HeaderView header(Header header) {
         return new ConsumedRecord.HeaderView(header.key(),
                 header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
     }
 
     /** OFFSET_OUT_OF_RANGE with the valid range, for the problem body. */
-    public static final class OffsetOutOfRangeException extends SluiceException {
+    static final class OffsetOutOfRangeException extends SluiceException {
         private final long logStartOffset;
         private final long logEndOffset;
 
@@ -258,6 +200,14 @@ public class ConsumeService {
 
         public long logEndOffset() {
             return logEndOffset;
+        }
+
+        @Override
+        public Map<String, Object> details() {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("log_start_offset", logStartOffset);
+            details.put("log_end_offset", logEndOffset);
+            return details;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.gateway.produce;
 
+import io.sluice.gateway.format.RecordFormat;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.record.Header;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
@@ -19,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * null) or an array of {@code {"key", "value"}}. Every problem is an INVALID_REQUEST / INVALID_RECORD naming the
  * record and, for unparseable JSON, the line and column.
  */
+@Component
 final class RecordParser {
 
     private final JsonMapper json;

@@ -1,20 +1,17 @@
 package io.sluice.gateway.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import io.sluice.launcher.ClusterConfig;
 import io.sluice.launcher.LocalCluster;
-import io.sluice.launcher.RepoRoot;
 import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SluiceCluster;
+import io.sluice.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,66 +22,38 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A real cluster for end-to-end tests: a coordinator (with its embedded Redis), {@code nodes} partition services and
- * a gateway, each its own JVM started from the jars in this checkout by the launcher, on free loopback ports, with
- * data and logs under a test's temporary directory. Also the small client helpers these tests share: JSON calls
- * that return the parsed answer, and waiting for a new topic to be served.
+ * End-to-end tests' view of a {@link SluiceCluster} with a gateway: the small client helpers these tests share (JSON
+ * calls that return the parsed answer, creating a topic and waiting until it is served, describing it) over the one
+ * real-process harness.
  */
 public final class GatewayCluster implements AutoCloseable {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final LocalCluster cluster;
+    private final SluiceCluster cluster;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final Path keptLogs;
-
-    private GatewayCluster(LocalCluster cluster, Path keptLogs) {
+    private GatewayCluster(SluiceCluster cluster) {
         this.cluster = cluster;
-        this.keptLogs = keptLogs;
     }
 
     /**
-     * Starts the cluster and waits until every service is ready.
+     * Starts a coordinator, {@code nodes} partition services and a gateway, and waits until every service is ready.
      *
-     * @param name  names the directory under {@code target/it-logs/} that keeps the services' logs after {@link #close}
+     * @param name  names the directory under {@code target/cluster-logs/} that keeps the services' logs after
+     *              {@link #close}
      * @param args  application arguments ({@code --key=value}) per kind of service
      */
-    public static GatewayCluster start(String name, Path baseDir, int nodes, Map<ServiceKind, List<String>> args) {
-        Path root = RepoRoot.find(Path.of("")).orElseThrow(() -> new IllegalStateException("not in a Sluice checkout"));
-        for (ServiceKind kind : List.of(ServiceKind.COORDINATOR, ServiceKind.PARTITION, ServiceKind.GATEWAY)) {
-            if (!Files.isRegularFile(kind.jar(root))) {
-                fail(kind.jar(root) + " is missing; build it first: ./mvnw -pl " + kind.module()
-                        + " -am package -DskipTests");
-            }
-        }
-        ClusterConfig config = ClusterConfig.defaults(root)
-                .withKinds(ServiceKind.COORDINATOR, ServiceKind.PARTITION, ServiceKind.GATEWAY)
-                .withNodes(nodes)
-                .withBaseDir(baseDir)
-                .withFreePorts()
-                // Quick JIT start-up: these JVMs live for one test class on a small shared machine.
-                .withJvmOptions(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xms64m", "-Xmx384m",
-                        "-XX:+ExitOnOutOfMemoryError"))
-                .withReadyTimeout(Duration.ofMinutes(3))
-                .withStopGrace(Duration.ofSeconds(20));
-        for (Map.Entry<ServiceKind, List<String>> entry : args.entrySet()) {
-            config = config.withArgs(entry.getKey(), entry.getValue().toArray(String[]::new));
-        }
-        LocalCluster cluster = new LocalCluster(config, line -> System.out.println("[cluster] " + line)).stopOnJvmExit();
-        GatewayCluster started = new GatewayCluster(cluster, Path.of("target", "it-logs", name));
-        try {
-            cluster.up();
-        } catch (RuntimeException e) {
-            started.close();
-            throw e;
-        }
-        return started;
+    public static GatewayCluster start(String name, int nodes, Map<ServiceKind, List<String>> args) {
+        SluiceCluster.Builder builder = SluiceCluster.builder(name).nodes(nodes).withGateway()
+                .readyTimeout(Duration.ofMinutes(3));
+        args.forEach((kind, values) -> builder.args(kind, values.toArray(String[]::new)));
+        return new GatewayCluster(builder.start());
     }
 
     public LocalCluster processes() {
-        return cluster;
+        return cluster.processes();
     }
 
     public String gatewayUrl() {
@@ -174,30 +143,13 @@ public final class GatewayCluster implements AutoCloseable {
     }
 
     public static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Waits.sleep(duration);
     }
 
-    /**
-     * Stops every process (SIGTERM, SIGKILL after the grace) and the children they left, then copies their logs to
-     * {@code target/it-logs/<name>/}: the base directory is a temporary one.
-     */
+    /** Stops every process, keeps their logs, deletes the data (see {@link SluiceCluster#close}). */
     @Override
     public void close() {
         cluster.close();
-        try {
-            Files.createDirectories(keptLogs);
-            for (Map.Entry<String, Path> log : cluster.logFiles().entrySet()) {
-                Files.copy(log.getValue(), keptLogs.resolve(log.getKey() + ".log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            System.out.println("[cluster] could not keep the logs in " + keptLogs + ": " + e);
-        }
     }
 
     /** An HTTP answer: status and body text, parsed as JSON on demand. */

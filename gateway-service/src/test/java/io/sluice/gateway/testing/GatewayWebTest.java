@@ -19,7 +19,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "sluice.gateway.coordinator-urls=http://127.0.0.1:1",
         BadRequests.MAX_REQUEST_SIZE_SETTING,
-        "logging.level.io.sluice.metadata=OFF"})
+        "logging.level.io.sluice.internal.client=OFF"})
 @AutoConfigureWebTestClient
 public @interface GatewayWebTest {
 }

@@ -1,11 +1,13 @@
 package io.sluice.partition.fetch;
 
-import io.sluice.protocol.wire.FetchRequest;
-import io.sluice.protocol.wire.ListOffsetsRequest;
-import io.sluice.protocol.wire.ListOffsetsResponse;
-import io.sluice.partition.replication.EpochEndOffsetsRequest;
-import io.sluice.partition.replication.EpochEndOffsetsResponse;
-import io.sluice.partition.replication.ReplicaFetchRequest;
+import io.sluice.internal.partition.FetchRequest;
+import io.sluice.internal.partition.ListOffsetsRequest;
+import io.sluice.internal.partition.ListOffsetsResponse;
+import io.sluice.internal.partition.PartitionPaths;
+import io.sluice.internal.replication.EpochEndOffsetsRequest;
+import io.sluice.internal.replication.EpochEndOffsetsResponse;
+import io.sluice.internal.replication.ReplicaFetchRequest;
+import io.sluice.internal.replication.ReplicationPaths;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -25,22 +27,22 @@ public class FetchController {
         this.fetch = fetch;
     }
 
-    @PostMapping("/internal/fetch")
+    @PostMapping(PartitionPaths.FETCH)
     Mono<Void> fetch(@RequestBody FetchRequest request, ServerHttpResponse response) {
         return fetch.fetch(request).flatMap(sections -> FetchResponseWriter.write(response, sections));
     }
 
-    @PostMapping("/internal/replica-fetch")
+    @PostMapping(ReplicationPaths.REPLICA_FETCH)
     Mono<Void> replicaFetch(@RequestBody ReplicaFetchRequest request, ServerHttpResponse response) {
         return fetch.replicaFetch(request).flatMap(sections -> FetchResponseWriter.write(response, sections));
     }
 
-    @PostMapping("/internal/list-offsets")
+    @PostMapping(PartitionPaths.LIST_OFFSETS)
     Mono<ListOffsetsResponse> listOffsets(@RequestBody ListOffsetsRequest request) {
         return fetch.listOffsets(request);
     }
 
-    @PostMapping("/internal/epoch-end-offsets")
+    @PostMapping(ReplicationPaths.EPOCH_END_OFFSETS)
     Mono<EpochEndOffsetsResponse> epochEndOffsets(@RequestBody EpochEndOffsetsRequest request) {
         return fetch.epochEndOffsets(request);
     }

@@ -1,9 +1,10 @@
 package io.sluice.partition.node;
 
+import io.sluice.internal.client.MetadataWatcher;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.coordinator.RegisterRequest;
+import io.sluice.internal.metadata.MetadataView;
 import io.sluice.log.LogManager;
-import io.sluice.metadata.CoordinatorClient;
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.MetadataWatcher;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replication.ReplicaFetcherManager;
@@ -11,13 +12,16 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The node's life: register with the coordinator, heartbeat, follow the metadata (taking up and dropping replicas
@@ -34,7 +38,7 @@ public class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLifecycle.class);
 
     private final PartitionProperties properties;
-    private final CoordinatorClient coordinator;
+    private final CoordinatorApi coordinator;
     private final MetadataWatcher watcher;
     private final ReplicaManager replicas;
     private final ReplicaFetcherManager fetchers;
@@ -43,10 +47,10 @@ public class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private volatile boolean registered;
     private volatile boolean metadataApplied;
     private volatile Duration heartbeatInterval = Duration.ofSeconds(1);
-    private Thread heartbeats;
+    private Disposable heartbeats;
     private Thread housekeeping;
 
-    public NodeLifecycle(PartitionProperties properties, CoordinatorClient coordinator, MetadataWatcher watcher,
+    public NodeLifecycle(PartitionProperties properties, CoordinatorApi coordinator, MetadataWatcher watcher,
                          ReplicaManager replicas, ReplicaFetcherManager fetchers, LogManager logs) {
         this.properties = properties;
         this.coordinator = coordinator;
@@ -60,7 +64,10 @@ public class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     public synchronized void start() {
         running = true;
         watcher.addListener(this::onMetadata);
-        heartbeats = Thread.ofVirtual().name("node-heartbeat").start(this::registerAndHeartbeat);
+        heartbeats = Mono.defer(this::registerOrHeartbeat)
+                .then(Mono.defer(() -> Mono.delay(heartbeatInterval)))
+                .repeat(() -> running)
+                .subscribe();
         housekeeping = Thread.ofVirtual().name("node-housekeeping").start(this::housekeeping);
     }
 
@@ -73,39 +80,32 @@ public class NodeLifecycle implements SmartLifecycle, HealthIndicator {
         }
     }
 
-    private void registerAndHeartbeat() {
-        while (running) {
-            try {
-                if (!registered) {
-                    register();
-                    watcher.start();
-                } else {
-                    coordinator.post("/internal/nodes/" + properties.nodeId() + "/heartbeat", Map.of(), Void.class);
-                }
-            } catch (SluiceException e) {
-                if (e.errorCode() == ErrorCode.UNKNOWN_NODE) {
-                    registered = false;
-                    continue;
-                }
-                if (e.errorCode() == ErrorCode.DUPLICATE_NODE) {
-                    LOG.error("{}", e.getMessage());
-                }
-                LOG.debug("Coordinator call failed: {}", e.getMessage());
+    /** Registers, then heartbeats every interval; an UNKNOWN_NODE answer (the coordinator forgot us) re-registers. */
+    private Mono<Void> registerOrHeartbeat() {
+        Mono<Void> call = registered ? coordinator.heartbeat(properties.nodeId()) : register();
+        return call.onErrorResume(SluiceException.class, e -> {
+            if (e.errorCode() == ErrorCode.UNKNOWN_NODE) {
+                registered = false;
+                return register();
             }
-            sleep(heartbeatInterval);
-        }
+            if (e.errorCode() == ErrorCode.DUPLICATE_NODE) {
+                LOG.error("{}", e.getMessage());
+            }
+            LOG.debug("Coordinator call failed: {}", e.getMessage());
+            return Mono.empty();
+        });
     }
 
-    private void register() {
-        Map<String, Object> request = new java.util.HashMap<>();
-        request.put("node_id", properties.nodeId());
-        request.put("url", properties.advertisedUrl().toString());
-        request.put("rack", properties.rack());
-        RegisterResponse response = coordinator.post("/internal/nodes", request, RegisterResponse.class);
-        heartbeatInterval = Duration.ofMillis(Math.max(100, response.heartbeatIntervalMs()));
-        registered = true;
-        LOG.info("Node {} registered at {}; heartbeating every {}", properties.nodeId(), properties.advertisedUrl(),
-                heartbeatInterval);
+    private Mono<Void> register() {
+        RegisterRequest request = new RegisterRequest(properties.nodeId(), properties.advertisedUrl().toString(),
+                properties.rack());
+        return coordinator.register(request).doOnNext(response -> {
+            heartbeatInterval = Duration.ofMillis(Math.max(100, response.heartbeatIntervalMs()));
+            registered = true;
+            watcher.start();
+            LOG.info("Node {} registered at {}; heartbeating every {}", properties.nodeId(), properties.advertisedUrl(),
+                    heartbeatInterval);
+        }).then();
     }
 
     private void housekeeping() {
@@ -145,42 +145,45 @@ public class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     /** Controlled shutdown, then close the logs cleanly (so the next start needs no recovery). */
     @Override
     public void stop(Runnable callback) {
-        Thread.ofVirtual().name("node-shutdown").start(() -> {
-            try {
-                controlledShutdown();
-            } finally {
-                running = false;
-                heartbeats.interrupt();
-                housekeeping.interrupt();
-                watcher.close();
-                fetchers.close();
-                try {
-                    logs.close();
-                } catch (IOException e) {
-                    LOG.error("Closing the logs failed; the next start will recover them", e);
-                }
-                callback.run();
-            }
-        });
+        controlledShutdown()
+                .publishOn(Schedulers.boundedElastic())
+                .doFinally(signal -> {
+                    running = false;
+                    heartbeats.dispose();
+                    housekeeping.interrupt();
+                    watcher.close();
+                    fetchers.close();
+                    try {
+                        logs.close();
+                    } catch (IOException e) {
+                        LOG.error("Closing the logs failed; the next start will recover them", e);
+                    }
+                    callback.run();
+                })
+                .subscribe();
     }
 
-    private void controlledShutdown() {
+    /**
+     * Asks the coordinator to move this node's leaderships, then waits (up to the shutdown timeout) until the
+     * metadata shows them moved. Leaderships with no other in-sync replica cannot move: only the others are awaited.
+     */
+    private Mono<Void> controlledShutdown() {
         if (!registered) {
-            return;
+            return Mono.empty();
         }
-        long deadline = System.nanoTime() + properties.replication().shutdownTimeout().toNanos();
-        try {
-            Map<?, ?> answer = coordinator.post("/internal/nodes/" + properties.nodeId() + "/shutdown", Map.of(), Map.class);
-            // Leaderships with no other in-sync replica cannot move; wait only for the others to show in the metadata.
-            int stuck = answer.get("remaining_leaderships") instanceof Number n ? n.intValue() : 0;
-            while (System.nanoTime() < deadline && leaderships(watcher.current()) > stuck) {
-                sleep(Duration.ofMillis(100));
-            }
-            LOG.info("Controlled shutdown of node {}: {} leaderships left (no in-sync replica could take them)",
-                    properties.nodeId(), leaderships(watcher.current()));
-        } catch (SluiceException e) {
-            LOG.warn("Controlled shutdown through the coordinator failed ({}); stopping anyway", e.getMessage());
-        }
+        Duration timeout = properties.replication().shutdownTimeout();
+        return coordinator.shutdown(properties.nodeId())
+                .flatMap(answer -> Flux.interval(Duration.ZERO, Duration.ofMillis(100))
+                        .filter(tick -> leaderships(watcher.current()) <= answer.remainingLeaderships())
+                        .next()
+                        .timeout(timeout, Mono.empty()))
+                .doOnTerminate(() -> LOG.info("Controlled shutdown of node {}: {} leaderships left (no in-sync replica "
+                        + "could take them)", properties.nodeId(), leaderships(watcher.current())))
+                .onErrorResume(SluiceException.class, e -> {
+                    LOG.warn("Controlled shutdown through the coordinator failed ({}); stopping anyway", e.getMessage());
+                    return Mono.empty();
+                })
+                .then();
     }
 
     private long leaderships(MetadataView view) {
@@ -215,9 +218,5 @@ public class NodeLifecycle implements SmartLifecycle, HealthIndicator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** The coordinator's answer to a registration. */
-    record RegisterResponse(int nodeId, long heartbeatIntervalMs, long sessionTimeoutMs) {
     }
 }

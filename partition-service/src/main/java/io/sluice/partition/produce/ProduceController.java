@@ -1,9 +1,11 @@
 package io.sluice.partition.produce;
 
-import io.sluice.protocol.wire.ProduceResponse;
+import io.sluice.internal.partition.PartitionPaths;
+import io.sluice.internal.partition.ProduceRequestCodec;
+import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.partition.PartitionProperties;
+import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.wire.ProduceRequestCodec;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -33,7 +35,7 @@ public class ProduceController {
         this.properties = properties;
     }
 
-    @PostMapping(path = "/internal/produce", consumes = ProduceRequestCodec.CONTENT_TYPE)
+    @PostMapping(path = PartitionPaths.PRODUCE, consumes = ProduceRequestCodec.CONTENT_TYPE)
     Mono<ProduceResponse> produce(@RequestBody Flux<DataBuffer> body,
                                   @RequestParam(defaultValue = "all") String acks,
                                   @RequestParam(name = "timeout_ms", required = false) Long timeoutMs,

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.log.AppendResult;
+import io.sluice.protocol.Acks;
 import io.sluice.protocol.TopicPartition;
 import java.util.concurrent.TimeUnit;
 

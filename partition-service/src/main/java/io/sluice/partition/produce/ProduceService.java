@@ -1,13 +1,14 @@
 package io.sluice.partition.produce;
 
-import io.sluice.protocol.wire.ProduceResponse;
+import io.sluice.internal.partition.PartitionBatches;
+import io.sluice.internal.partition.ProduceRequestCodec;
+import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
-import io.sluice.protocol.wire.PartitionBatches;
-import io.sluice.protocol.wire.ProduceRequestCodec;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.sluice.partition.replica;
 
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.log.PartitionLog;
-import io.sluice.metadata.PartitionState;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
-import io.sluice.protocol.wire.PartitionBatches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

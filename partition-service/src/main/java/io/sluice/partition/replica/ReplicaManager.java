@@ -2,18 +2,17 @@ package io.sluice.partition.replica;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.log.PartitionLog;
-import io.sluice.metadata.CoordinatorClient;
-import io.sluice.metadata.MetadataView;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.PartitionState;
-import io.sluice.metadata.TopicMetadata;
 import io.sluice.partition.PartitionProperties;
-import io.sluice.partition.replication.ReplicaFetcherManager;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.config.TopicConfig;
 import java.io.IOException;
@@ -29,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * The partitions this node hosts, kept in line with the coordinator's metadata: a partition this node is a replica
@@ -45,8 +45,9 @@ public final class ReplicaManager {
     static final String TOPIC_ID_FILE = "partition.metadata";
 
     private final LogManager logs;
-    private final CoordinatorClient coordinator;
-    private final ReplicaFetcherManager fetchers;
+    private final CoordinatorApi coordinator;
+    private final Scheduler completions;
+    private final FollowerFetching fetchers;
     private final PartitionProperties properties;
     private final Clock clock;
     private final int localNode;
@@ -55,14 +56,15 @@ public final class ReplicaManager {
     private final Counter isrExpands;
     private volatile MetadataView metadata = MetadataView.empty();
 
-    public ReplicaManager(LogManager logs, CoordinatorClient coordinator, ReplicaFetcherManager fetchers,
-                          PartitionProperties properties, Clock clock, MeterRegistry meters) {
+    public ReplicaManager(LogManager logs, CoordinatorApi coordinator, FollowerFetching fetchers,
+                          PartitionProperties properties, Clock clock, MeterRegistry meters, Scheduler completions) {
         this.isrShrinks = Counter.builder("sluice.partition.isr.shrinks")
                 .description("ISR changes this node made as leader that removed replicas").register(meters);
         this.isrExpands = Counter.builder("sluice.partition.isr.expands")
                 .description("ISR changes this node made as leader that added replicas").register(meters);
         this.logs = logs;
         this.coordinator = coordinator;
+        this.completions = completions;
         this.fetchers = fetchers;
         this.properties = properties;
         this.clock = clock;
@@ -209,7 +211,11 @@ public final class ReplicaManager {
         }
     }
 
-    /** Sends the ISR changes leaders want to the coordinator; each partition adopts the answer. */
+    /**
+     * Sends the ISR changes leaders want to the coordinator (Kafka's AlterPartition) without waiting for the answers;
+     * each partition adopts its answer on the log scheduler. A partition has at most one change in flight, so a slow
+     * coordinator delays changes but never piles them up.
+     */
     public void maybeUpdateIsrs() {
         long now = clock.millis();
         long lagTimeMax = properties.replication().lagTimeMax().toMillis();
@@ -222,24 +228,24 @@ public final class ReplicaManager {
             }
             PartitionState state = partition.state();
             TopicPartition tp = partition.topicPartition();
-            PartitionState accepted = null;
-            try {
-                accepted = coordinator.post("/internal/topics/" + tp.topic() + "/partitions/" + tp.partition() + "/isr",
-                        Map.of("leader_id", localNode, "leader_epoch", state.leaderEpoch(),
-                                "partition_epoch", state.partitionEpoch(), "isr", proposed),
-                        PartitionState.class);
-                LOG.info("ISR of {} changed from {} to {}", tp, state.isr(), accepted.isr());
-                if (!accepted.isr().containsAll(state.isr())) {
-                    isrShrinks.increment();
-                }
-                if (!state.isr().containsAll(accepted.isr())) {
-                    isrExpands.increment();
-                }
-            } catch (SluiceException e) {
-                LOG.info("ISR change of {} to {} refused: {}", tp, proposed, e.getMessage());
-            } finally {
-                partition.isrChangeCompleted(accepted);
-            }
+            coordinator.alterPartition(tp, new AlterPartitionRequest(localNode, state.leaderEpoch(),
+                            state.partitionEpoch(), proposed))
+                    .publishOn(completions)
+                    .doOnNext(accepted -> {
+                        LOG.info("ISR of {} changed from {} to {}", tp, state.isr(), accepted.isr());
+                        if (!accepted.isr().containsAll(state.isr())) {
+                            isrShrinks.increment();
+                        }
+                        if (!state.isr().containsAll(accepted.isr())) {
+                            isrExpands.increment();
+                        }
+                        partition.isrChangeCompleted(accepted);
+                    })
+                    .doOnError(e -> {
+                        LOG.info("ISR change of {} to {} refused: {}", tp, proposed, e.getMessage());
+                        partition.isrChangeCompleted(null);
+                    })
+                    .subscribe(accepted -> { }, e -> { });
         }
     }
 

@@ -1,24 +1,19 @@
 package io.sluice.partition.replication;
 
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
+import io.sluice.internal.replication.EpochEndOffsetsRequest;
+import io.sluice.internal.replication.EpochEndOffsetsResponse;
+import io.sluice.internal.replication.ReplicaFetchRequest;
+import io.sluice.internal.replication.ReplicationApi;
 import io.sluice.log.EpochEndOffset;
 import io.sluice.log.PartitionLog;
 import io.sluice.log.UnexpectedAppendOffsetException;
-import io.sluice.metadata.NodeInfo;
-import io.sluice.metadata.Problem;
-import io.sluice.metadata.SluiceJson;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.replica.Partition;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
-import io.sluice.protocol.wire.FetchResponseCodec;
-import io.sluice.protocol.wire.FetchResponseCodec.FetchedPartition;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +22,14 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 
 /**
- * Pulls every partition this node follows from one leader node, on a virtual thread of its own, in one long-poll
+ * Pulls every partition this node follows from one leader node in one long-poll
  * fetch session: each request carries all those partitions, each from the follower's log end.
  *
  * <p>A partition newly followed first truncates (KIP-101/279): it asks the leader where its own latest epoch ended
@@ -40,25 +39,32 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>All writes go through {@link Partition}, which drops them if the partition stopped following at the epoch the
  * fetch was made in, so a late response never writes into a log that has since become a leader.
+ *
+ * <p>The session is a reactive loop: calls go out through the {@link ReplicationApi} client without holding a
+ * thread, and every answer is handled on the log scheduler (truncations and appends are file I/O, never run on an
+ * event loop). One round at a time, so a partition's fetches stay in order.
  */
 final class ReplicaFetcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaFetcher.class);
+    /** After a partition error (NOT_LEADER, a fenced epoch): new metadata will move it; avoid a hot loop meanwhile. */
+    private static final Duration ERROR_PAUSE = Duration.ofMillis(100);
 
     private final NodeInfo leader;
     private final int localNode;
-    private final HttpClient http;
+    private final ReplicationApi replication;
+    private final Scheduler logScheduler;
     private final PartitionProperties properties;
-    private final JsonMapper json = SluiceJson.mapper();
     private final Map<TopicPartition, FetchState> partitions = new ConcurrentHashMap<>();
-    private final Object wakeup = new Object();
-    private volatile boolean running;
-    private Thread thread;
+    private final Sinks.Many<Boolean> wakeups = Sinks.many().multicast().directBestEffort();
+    private volatile Disposable session;
 
-    ReplicaFetcher(NodeInfo leader, int localNode, HttpClient http, PartitionProperties properties) {
+    ReplicaFetcher(NodeInfo leader, int localNode, ReplicationApi replication, Scheduler logScheduler,
+                   PartitionProperties properties) {
         this.leader = leader;
         this.localNode = localNode;
-        this.http = http;
+        this.replication = replication;
+        this.logScheduler = logScheduler;
         this.properties = properties;
     }
 
@@ -68,9 +74,7 @@ final class ReplicaFetcher implements AutoCloseable {
 
     void add(Partition partition) {
         partitions.put(partition.topicPartition(), new FetchState(partition, partition.leaderEpoch(), false));
-        synchronized (wakeup) {
-            wakeup.notifyAll();
-        }
+        wakeups.tryEmitNext(Boolean.TRUE);
     }
 
     void remove(TopicPartition tp) {
@@ -78,41 +82,28 @@ final class ReplicaFetcher implements AutoCloseable {
     }
 
     void start() {
-        running = true;
-        thread = Thread.ofVirtual().name("replica-fetcher-" + leader.id()).start(this::run);
+        session = Mono.defer(this::round)
+                .repeat()
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50)).maxBackoff(Duration.ofSeconds(1))
+                        .transientErrors(true)
+                        .doBeforeRetry(signal -> LOG.debug("Fetch from node {} failed: {}", leader.id(),
+                                signal.failure().toString())))
+                .subscribe();
     }
 
-    private void run() {
-        long backoffMs = 50;
-        while (running) {
-            try {
-                if (partitions.isEmpty()) {
-                    synchronized (wakeup) {
-                        wakeup.wait(200);
-                    }
-                    continue;
-                }
-                truncatePending();
-                fetchOnce();
-                backoffMs = 50;
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.debug("Fetch from node {} failed: {}", leader.id(), e.toString());
-                sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, 1000);
-            }
+    /** One round: wait while there is nothing to follow, truncate what just started following, then one fetch. */
+    private Mono<Void> round() {
+        if (partitions.isEmpty()) {
+            return wakeups.asFlux().next().timeout(Duration.ofMillis(200), Mono.just(Boolean.FALSE)).then();
         }
+        return truncatePending().then(Mono.defer(this::fetchOnce));
     }
 
     /** KIP-279 truncation for partitions that just started following this leader. */
-    private void truncatePending() throws IOException, InterruptedException {
+    private Mono<Void> truncatePending() {
         List<FetchState> pending = partitions.values().stream().filter(s -> !s.truncated()).toList();
         if (pending.isEmpty()) {
-            return;
+            return Mono.empty();
         }
         List<EpochEndOffsetsRequest.Partition> asks = new ArrayList<>();
         List<FetchState> asked = new ArrayList<>();
@@ -127,11 +118,15 @@ final class ReplicaFetcher implements AutoCloseable {
             asked.add(state);
         }
         if (asks.isEmpty()) {
-            return;
+            return Mono.empty();
         }
-        EpochEndOffsetsResponse response = json.readValue(post("/internal/epoch-end-offsets", "application/json",
-                json.writeValueAsBytes(new EpochEndOffsetsRequest(localNode, asks)), Duration.ofSeconds(10)),
-                EpochEndOffsetsResponse.class);
+        return replication.epochEndOffsets(leader, new EpochEndOffsetsRequest(localNode, asks))
+                .publishOn(logScheduler)
+                .doOnNext(response -> truncate(asked, response))
+                .then();
+    }
+
+    private void truncate(List<FetchState> asked, EpochEndOffsetsResponse response) {
         for (int i = 0; i < asked.size(); i++) {
             FetchState state = asked.get(i);
             EpochEndOffsetsResponse.Partition answer = response.partitions().get(i);
@@ -160,7 +155,7 @@ final class ReplicaFetcher implements AutoCloseable {
         }
     }
 
-    private void fetchOnce() throws IOException, InterruptedException {
+    private Mono<Void> fetchOnce() {
         List<ReplicaFetchRequest.Partition> asks = new ArrayList<>();
         List<FetchState> asked = new ArrayList<>();
         for (FetchState state : partitions.values()) {
@@ -172,24 +167,27 @@ final class ReplicaFetcher implements AutoCloseable {
             }
         }
         if (asks.isEmpty()) {
-            sleep(50);
-            return;
+            return Mono.delay(Duration.ofMillis(50)).then();
         }
         long maxWait = properties.replication().fetchMaxWait().toMillis();
         ReplicaFetchRequest request = new ReplicaFetchRequest(localNode, maxWait,
                 (int) Math.min(Integer.MAX_VALUE, properties.replication().fetchMaxBytes().toBytes()), asks);
-        byte[] body = post("/internal/replica-fetch", "application/json", json.writeValueAsBytes(request),
-                Duration.ofMillis(maxWait).plusSeconds(10));
-        List<FetchedPartition> sections = FetchResponseCodec.decode(ByteBuffer.wrap(body));
-        for (int i = 0; i < sections.size(); i++) {
-            handle(asked.get(i), sections.get(i));
-        }
+        return replication.replicaFetch(leader, request)
+                .publishOn(logScheduler)
+                .flatMap(sections -> {
+                    boolean refused = false;
+                    for (int i = 0; i < sections.size(); i++) {
+                        refused |= handle(asked.get(i), sections.get(i));
+                    }
+                    return refused ? Mono.delay(ERROR_PAUSE).then() : Mono.<Void>empty();
+                });
     }
 
-    private void handle(FetchState state, FetchedPartition section) {
+    /** Applies one partition's section; true when the leader refused the partition (the round then pauses). */
+    private boolean handle(FetchState state, FetchedPartition section) {
         Partition partition = state.partition();
         if (partitions.get(partition.topicPartition()) != state) {
-            return; // removed or re-added while the fetch was out
+            return false; // removed or re-added while the fetch was out
         }
         if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
             PartitionLog log = partition.log();
@@ -200,13 +198,12 @@ final class ReplicaFetcher implements AutoCloseable {
             } else {
                 partitions.replace(partition.topicPartition(), state, new FetchState(partition, state.fetchEpoch(), false));
             }
-            return;
+            return false;
         }
         if (section.error() != null) {
-            // NOT_LEADER, FENCED/UNKNOWN_LEADER_EPOCH: new metadata will move this partition; avoid a hot loop.
+            // NOT_LEADER, FENCED/UNKNOWN_LEADER_EPOCH: new metadata will move this partition.
             LOG.debug("Leader {} refused {}: {}", leader.id(), partition.topicPartition(), section.error());
-            sleep(100);
-            return;
+            return true;
         }
         try {
             if (section.records().hasRemaining()) {
@@ -219,26 +216,7 @@ final class ReplicaFetcher implements AutoCloseable {
         } catch (SluiceException e) {
             LOG.warn("Could not append to {} as follower: {}", partition.topicPartition(), e.getMessage());
         }
-    }
-
-    private byte[] post(String path, String contentType, byte[] body, Duration timeout)
-            throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(leader.url()).resolve(path))
-                .timeout(timeout)
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            SluiceException error;
-            try {
-                error = json.readValue(response.body(), Problem.class).toException();
-            } catch (RuntimeException e) {
-                error = ErrorCode.UNKNOWN_SERVER_ERROR.exception("Leader answered HTTP " + response.statusCode());
-            }
-            throw error;
-        }
-        return response.body();
+        return false;
     }
 
     private void markTruncated(FetchState state) {
@@ -246,20 +224,11 @@ final class ReplicaFetcher implements AutoCloseable {
                 new FetchState(state.partition(), state.fetchEpoch(), true));
     }
 
-    private void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+        Disposable running = session;
+        if (running != null) {
+            running.dispose();
         }
     }
 

@@ -1,45 +1,46 @@
 package io.sluice.partition.replication;
 
-import io.sluice.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.replication.ReplicationApi;
 import io.sluice.partition.PartitionProperties;
+import io.sluice.partition.replica.FollowerFetching;
 import io.sluice.partition.replica.Partition;
 import io.sluice.protocol.TopicPartition;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * One {@link ReplicaFetcher} per leader node this node follows partitions from: the cost of replication grows with
  * the number of node pairs, not of partitions. A partition moves between fetchers when its leader changes.
  */
-public final class ReplicaFetcherManager implements AutoCloseable {
+public final class ReplicaFetcherManager implements FollowerFetching, AutoCloseable {
 
     private final int localNode;
     private final PartitionProperties properties;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    private final ReplicationApi replication;
+    private final Scheduler logScheduler;
     private final Map<Integer, ReplicaFetcher> fetchers = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Integer> leaderOf = new ConcurrentHashMap<>();
 
-    public ReplicaFetcherManager(PartitionProperties properties) {
+    public ReplicaFetcherManager(PartitionProperties properties, ReplicationApi replication, Scheduler logScheduler) {
         this.localNode = properties.nodeId();
         this.properties = properties;
+        this.replication = replication;
+        this.logScheduler = logScheduler;
     }
 
-    /** Starts (or restarts, after a leader change) fetching {@code partition} from {@code leader}. */
+    @Override
     public synchronized void addPartition(Partition partition, NodeInfo leader) {
         removePartition(partition.topicPartition());
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(leader.id(), id -> {
-            ReplicaFetcher created = new ReplicaFetcher(leader, localNode, http, properties);
+            ReplicaFetcher created = new ReplicaFetcher(leader, localNode, replication, logScheduler, properties);
             created.start();
             return created;
         });
         if (!fetcher.leaderUrl().equals(leader.url())) {
             fetcher.close();
-            fetcher = new ReplicaFetcher(leader, localNode, http, properties);
+            fetcher = new ReplicaFetcher(leader, localNode, replication, logScheduler, properties);
             fetcher.start();
             fetchers.put(leader.id(), fetcher);
         }
@@ -47,6 +48,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
         leaderOf.put(partition.topicPartition(), leader.id());
     }
 
+    @Override
     public synchronized void removePartition(TopicPartition tp) {
         Integer leader = leaderOf.remove(tp);
         if (leader != null) {
@@ -62,6 +64,5 @@ public final class ReplicaFetcherManager implements AutoCloseable {
         fetchers.values().forEach(ReplicaFetcher::close);
         fetchers.clear();
         leaderOf.clear();
-        http.close();
     }
 }

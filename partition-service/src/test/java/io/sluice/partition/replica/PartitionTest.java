@@ -3,9 +3,9 @@ package io.sluice.partition.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.internal.metadata.PartitionState;
 import io.sluice.log.LogConfig;
 import io.sluice.log.PartitionLog;
-import io.sluice.metadata.PartitionState;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;

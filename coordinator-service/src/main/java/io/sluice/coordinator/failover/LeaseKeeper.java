@@ -1,0 +1,111 @@
+package io.sluice.coordinator.failover;
+
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.lease.CoordinatorLease;
+import io.sluice.coordinator.metadata.MetadataManager;
+import io.sluice.coordinator.node.NodeService;
+import io.sluice.coordinator.partition.PartitionStateService;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The coordinator's clockwork, started with the application and stopped before it: lease rounds (and the load or
+ * drop of metadata they imply), session expiry of silent nodes, and periodic preferred-leader election. Each loop
+ * runs one round at a time on a single timer thread; the work itself is non-blocking.
+ *
+ * <p>It sits above the lease, the metadata and the node and partition services because it drives all of them; none
+ * of them knows it exists (the lease only says which {@link CoordinatorLease.Transition} a round made).
+ */
+@Component
+class LeaseKeeper implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    private final CoordinatorLease lease;
+    private final MetadataManager metadata;
+    private final NodeService nodes;
+    private final PartitionStateService partitions;
+    private final CoordinatorProperties properties;
+    private final Scheduler timer = Schedulers.newSingle("coordinator-timer", true);
+    private Disposable.Composite loops;
+
+    LeaseKeeper(CoordinatorLease lease, MetadataManager metadata, NodeService nodes, PartitionStateService partitions,
+                CoordinatorProperties properties) {
+        this.lease = lease;
+        this.metadata = metadata;
+        this.nodes = nodes;
+        this.partitions = partitions;
+        this.properties = properties;
+    }
+
+    @Override
+    public synchronized void start() {
+        loops = Disposables.composite();
+        loops.add(every(properties.lease().renewInterval(), this::leaseRound));
+        loops.add(every(properties.election().livenessCheckInterval(), nodes::expireSessions));
+        Duration preferred = properties.election().preferredLeaderCheckInterval();
+        if (!preferred.isZero()) {
+            loops.add(every(preferred, () -> metadata.isReady()
+                    ? partitions.electPreferredLeaders(null).then() : Mono.empty()));
+        }
+    }
+
+    private Mono<Void> leaseRound() {
+        return lease.tick().flatMap(transition -> switch (transition) {
+            case ACTIVATED -> metadata.activate(lease.status().self())
+                    .doOnSuccess(v -> nodes.restartSessions())
+                    .onErrorResume(e -> {
+                        LOG.error("Could not load metadata after taking the lease; giving it up", e);
+                        metadata.deactivate();
+                        return lease.release();
+                    });
+            case DEACTIVATED -> Mono.fromRunnable(metadata::deactivate);
+            case NONE -> Mono.empty();
+        });
+    }
+
+    private Disposable every(Duration interval, Supplier<Mono<Void>> round) {
+        return Flux.interval(Duration.ZERO, interval, timer)
+                .onBackpressureDrop()
+                .concatMap(tick -> round.get().onErrorResume(e -> {
+                    LOG.warn("Coordinator housekeeping round failed: {}", e.toString());
+                    return Mono.empty();
+                }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        throw new UnsupportedOperationException("stopped asynchronously through stop(Runnable)");
+    }
+
+    /** Stops the loops and gives the lease up, so that a standby takes over at once rather than after the ttl. */
+    @Override
+    public synchronized void stop(Runnable callback) {
+        if (loops != null) {
+            loops.dispose();
+            loops = null;
+        }
+        metadata.deactivate();
+        lease.release()
+                .timeout(Duration.ofSeconds(2))
+                .onErrorResume(e -> Mono.empty())
+                .doFinally(signal -> callback.run())
+                .subscribe();
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return loops != null;
+    }
+}

@@ -1,5 +1,0 @@
-package io.sluice.coordinator.node;
-
-/** Controlled shutdown accepted; {@code remainingLeaderships} partitions had nobody in sync to take over. */
-public record ShutdownResponse(int nodeId, int remainingLeaderships) {
-}

@@ -1,6 +1,0 @@
-package io.sluice.coordinator.web;
-
-/** Who this instance is, whether it is active, and where the active coordinator is. */
-public record CoordinatorStatus(String instanceId, boolean active, String activeUrl, Long fencingToken,
-                                long metadataVersion) {
-}

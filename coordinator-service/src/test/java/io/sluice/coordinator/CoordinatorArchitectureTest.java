@@ -1,0 +1,114 @@
+package io.sluice.coordinator;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The coordinator's layering, checked on its compiled main classes (tests excluded). From the bottom: the top-level
+ * configuration and {@code redis} (the embedded server); {@code store} and {@code cluster} (pure election and placement
+ * rules); {@code lease}; {@code metadata} (the command sequence and the feed, written under the lease); the features
+ * {@code partition}, {@code topic}, {@code node} (which uses partition's changes) and {@code metrics}; and on top
+ * {@code failover}, which drives the lease and loads or drops the metadata as it is won or lost.
+ */
+class CoordinatorArchitectureTest {
+
+    private static final String ROOT = "io.sluice.coordinator";
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(new ImportOption.DoNotIncludeTests())
+            .importPackages(ROOT);
+
+    /** A cycle between two packages makes each unusable, and untestable, without the other. */
+    @Test
+    void whenPackagesDependOnEachOtherShouldFormNoCycle() {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    /**
+     * Every package reads {@link CoordinatorProperties} from the top-level package, so the top level may use no
+     * feature package but the embedded Redis it starts: anything else would be a cycle the slice rule above, which
+     * sees sub-packages only, cannot see.
+     */
+    @Test
+    void whenTopLevelClassesUseAFeaturePackageShouldOnlyUseTheEmbeddedRedis() {
+        noClasses().that().resideInAPackage(ROOT)
+                .should().dependOnClassesThat(featurePackageOtherThan(ROOT + ".redis"))
+                .check(CLASSES);
+    }
+
+    /** Controllers compose services; what is stored in Redis, and how, is the services' business. */
+    @Test
+    void whenAControllerNeedsStateShouldAskAServiceNotTheStoreOrRedis() {
+        noClasses().that().areAnnotatedWith(RestController.class)
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        ROOT + ".store..", ROOT + ".redis..", "org.springframework.data.redis..", "io.lettuce..")
+                .check(CLASSES);
+    }
+
+    /**
+     * Three places talk to Redis through a client: {@code store} (the metadata), {@code lease} (the lease and the
+     * fencing token, its own Lua scripts) and {@link CoordinatorConfiguration}, which makes the connection factory.
+     * The {@code redis} package is not among them: it only launches a redis-server process and never connects to it.
+     */
+    @Test
+    void whenAClassTalksToRedisShouldBeTheStoreTheLeaseOrTheConnectionConfiguration() {
+        noClasses().that().resideOutsideOfPackages(ROOT + ".store..", ROOT + ".lease..")
+                .and().doNotBelongToAnyOf(CoordinatorConfiguration.class)
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
+                .check(CLASSES);
+    }
+
+    /** A controller is reached through its mappings only; nothing else has reason to see it. */
+    @Test
+    void whenAClassIsAControllerShouldBePackagePrivate() {
+        classes().that().areAnnotatedWith(RestController.class)
+                .should().bePackagePrivate()
+                .check(CLASSES);
+    }
+
+    /**
+     * Internal routes are written once, as {@code CoordinatorPaths} constants in sluice-internal-api. A route constant
+     * is inlined into the class file, so this reads the sources: no {@code "/internal} string literal may appear.
+     */
+    @Test
+    void whenMainCodeNamesAnInternalRouteShouldUseTheSharedConstants() throws IOException {
+        Path sources = Path.of("src", "main", "java");
+        List<Path> files;
+        try (Stream<Path> paths = Files.walk(sources)) {
+            files = paths.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        }
+        assertThat(files).as("Java files under %s (tests run in the module directory)", sources).isNotEmpty();
+        List<String> hits = new ArrayList<>();
+        for (Path file : files) {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains("\"/internal")) {
+                    hits.add(file + ":" + (i + 1) + ": " + lines.get(i).strip());
+                }
+            }
+        }
+        assertThat(hits).as("\"/internal literals; use CoordinatorPaths or InternalPaths instead").isEmpty();
+    }
+
+    private static DescribedPredicate<JavaClass> featurePackageOtherThan(String allowed) {
+        return DescribedPredicate.describe("reside in a package under " + ROOT + " other than " + allowed,
+                c -> c.getPackageName().startsWith(ROOT + ".")
+                        && !(c.getPackageName().equals(allowed) || c.getPackageName().startsWith(allowed + ".")));
+    }
+}

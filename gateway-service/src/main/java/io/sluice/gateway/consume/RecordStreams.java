@@ -1,0 +1,82 @@
+package io.sluice.gateway.consume;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.format.RecordFormat;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.web.Problems;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+
+/**
+ * SSE streams of records: the partitions' record streams merged into one, each record an event whose id is the
+ * {@link Cursor} after it, an opening comment with the reconnect hint, heartbeat comments while idle, and an
+ * {@code error} event (a problem) when a stream cannot go on. Every partition's start is resolved before the stream
+ * opens, so the first cursor names every partition.
+ */
+@Service
+class RecordStreams {
+
+    private final ConsumeService consume;
+    private final GatewayProperties.Consume settings;
+    private final AtomicInteger openStreams;
+
+    RecordStreams(ConsumeService consume, GatewayProperties properties, MeterRegistry meters) {
+        this.consume = consume;
+        this.settings = properties.consume();
+        this.openStreams = meters.gauge("sluice.gateway.sse.streams", new AtomicInteger());
+    }
+
+    /**
+     * The records of {@code partitions} of {@code topic}: from {@code resume}'s positions when resuming (a partition
+     * the cursor does not know, added since, from its beginning: nothing is skipped), else from {@code start}.
+     */
+    Flux<ServerSentEvent<Object>> stream(String topic, List<Integer> partitions, StartPosition start, Cursor resume,
+                                         RecordFormat keys, RecordFormat values) {
+        // An offset beyond a log's end is a 416 before the stream opens, rather than an open stream that never delivers.
+        return Flux.fromIterable(partitions)
+                .flatMapSequential(partition -> {
+                    Long resumed = resume == null ? null : resume.nextOffsets().get(partition);
+                    StartPosition from = resumed != null ? new StartPosition(StartPosition.Kind.OFFSET, resumed)
+                            : resume != null ? StartPosition.EARLIEST : start;
+                    return consume.streamStart(new TopicPartition(topic, partition), from)
+                            .map(offset -> Map.entry(partition, offset));
+                })
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
+                .flatMapMany(starts -> events(topic, starts, keys, values));
+    }
+
+    private Flux<ServerSentEvent<Object>> events(String topic, Map<Integer, Long> starts, RecordFormat keys,
+                                                 RecordFormat values) {
+        Map<Integer, Long> position = new TreeMap<>(starts);
+        List<Flux<ConsumedRecord>> sources = new ArrayList<>();
+        starts.forEach((partition, offset) ->
+                sources.add(consume.stream(new TopicPartition(topic, partition), offset, keys, values)));
+        Flux<ServerSentEvent<Object>> records = Flux.merge(Flux.fromIterable(sources), sources.size(), 1)
+                .map(record -> {
+                    String id;
+                    synchronized (position) {
+                        position.put(record.partition(), record.offset() + 1);
+                        id = Cursor.of(position).encode();
+                    }
+                    return ServerSentEvent.<Object>builder(record).id(id).event("record").build();
+                })
+                .onErrorResume(SluiceException.class, e -> Flux.just(ServerSentEvent.<Object>builder(
+                        Problems.of(e)).event("error").build()));
+        Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder().comment("stream open")
+                .retry(Duration.ofSeconds(2)).build());
+        Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(settings.sseHeartbeat())
+                .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
+        return records.publish(shared -> Flux.merge(opening, shared, heartbeats.takeUntilOther(shared.then())))
+                .doOnSubscribe(s -> openStreams.incrementAndGet())
+                .doFinally(signal -> openStreams.decrementAndGet());
+    }
+}

@@ -1,0 +1,66 @@
+package io.sluice.gateway.produce;
+
+import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicNames;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The topic a produce request names: from the metadata, or — only when {@code auto-create-topics.enabled} — created
+ * with the configured partitions and replication factor, then awaited in the metadata. Otherwise UNKNOWN_TOPIC (404).
+ */
+@Component
+class TopicAutoCreator {
+
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
+
+    private final ClusterView cluster;
+    private final CoordinatorApi coordinator;
+    private final GatewayProperties.AutoCreateTopics settings;
+
+    TopicAutoCreator(ClusterView cluster, CoordinatorApi coordinator, GatewayProperties properties) {
+        this.cluster = cluster;
+        this.coordinator = coordinator;
+        this.settings = properties.autoCreateTopics();
+    }
+
+    Mono<TopicMetadata> topic(String name) {
+        return Mono.defer(() -> {
+            TopicNames.validate(name);
+            MetadataView view = cluster.current();
+            if (view.topic(name).isPresent()) {
+                return Mono.just(view.topic(name).get());
+            }
+            if (!settings.enabled()) {
+                return Mono.error(ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + name + "' does not exist"));
+            }
+            return coordinator.createTopic(new CreateTopicRequest(name, settings.partitions(),
+                            settings.replicationFactor(), Map.of()))
+                    .onErrorResume(e -> e instanceof SluiceException s && s.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS,
+                            e -> Mono.empty())
+                    .then(awaitInMetadata(name, System.nanoTime() + METADATA_WAIT.toNanos()));
+        });
+    }
+
+    private Mono<TopicMetadata> awaitInMetadata(String name, long deadline) {
+        MetadataView view = cluster.current();
+        if (view.topic(name).isPresent()) {
+            return Mono.just(view.topic(name).get());
+        }
+        if (System.nanoTime() > deadline) {
+            return Mono.error(ErrorCode.LEADER_NOT_AVAILABLE.exception("Topic '" + name
+                    + "' was created but has not reached this gateway's metadata yet"));
+        }
+        return cluster.awaitNewerThan(view.version(), Duration.ofMillis(500))
+                .then(Mono.defer(() -> awaitInMetadata(name, deadline)));
+    }
+}

@@ -1,0 +1,119 @@
+package io.sluice.gateway.routing;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.partition.PartitionBatches;
+import io.sluice.internal.partition.PartitionDataApi;
+import io.sluice.internal.partition.ProduceResponse;
+import io.sluice.protocol.Acks;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends already-encoded record batches to partition leaders: one request per leader node, in parallel, each batch at
+ * the leader epoch the metadata names. It knows nothing of JSON or records, so any front (the REST API, a coalescing
+ * layer, a Kafka-protocol listener) hands it batches.
+ *
+ * <p>Failures that mean the metadata was stale (NOT_LEADER, a fenced or unknown leader epoch, no leader or an
+ * unreachable one — all known to have written nothing) are retried within the timeout, each retry after newer
+ * metadata arrived rather than in a blind loop. Other errors (NOT_ENOUGH_REPLICAS, REQUEST_TIMED_OUT whose outcome is
+ * unknown, …) are the partition's outcome.
+ */
+@Service
+public class BatchRouter {
+
+    private final ClusterView cluster;
+    private final PartitionDataApi partitions;
+    private final Counter retries;
+
+    BatchRouter(ClusterView cluster, PartitionDataApi partitions, MeterRegistry meters) {
+        this.cluster = cluster;
+        this.partitions = partitions;
+        this.retries = meters.counter("sluice.gateway.produce.retries");
+    }
+
+    /** Each partition's batches of {@code topic} written (or not), by partition. */
+    public Mono<Map<Integer, PartitionOutcome>> send(String topic, Map<Integer, ByteBuffer> batches, Acks acks,
+                                                     Duration timeout) {
+        return Mono.defer(() -> send(topic, batches, acks, System.nanoTime() + timeout.toNanos(), new HashMap<>()));
+    }
+
+    /** Sends what is still pending, per leader, retrying re-routable failures until the deadline. */
+    private Mono<Map<Integer, PartitionOutcome>> send(String topic, Map<Integer, ByteBuffer> pending, Acks acks,
+                                                      long deadline, Map<Integer, PartitionOutcome> done) {
+        MetadataView view = cluster.current();
+        Map<NodeInfo, List<Integer>> byLeader = new LinkedHashMap<>();
+        Map<Integer, PartitionOutcome> attempt = new HashMap<>();
+        for (int partition : pending.keySet()) {
+            try {
+                byLeader.computeIfAbsent(ClusterView.leader(view, new TopicPartition(topic, partition)),
+                        n -> new ArrayList<>()).add(partition);
+            } catch (SluiceException e) {
+                attempt.put(partition, PartitionOutcome.failure(e));
+            }
+        }
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        return Flux.fromIterable(byLeader.entrySet())
+                .flatMap(entry -> sendTo(view, topic, entry.getKey(), entry.getValue(), pending, acks, left))
+                .doOnNext(attempt::putAll)
+                .then(Mono.defer(() -> {
+                    Map<Integer, ByteBuffer> retry = new LinkedHashMap<>();
+                    attempt.forEach((partition, outcome) -> {
+                        // Until the deadline a re-routable failure is retried; its error stays the answer if time runs out.
+                        done.put(partition, outcome);
+                        if (outcome.error() != null && outcome.error().errorCode().refreshesMetadata()
+                                && System.nanoTime() < deadline) {
+                            retry.put(partition, pending.get(partition));
+                        }
+                    });
+                    if (retry.isEmpty()) {
+                        return Mono.just(done);
+                    }
+                    retries.increment(retry.size());
+                    Duration wait = Duration.ofMillis(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                    return cluster.awaitNewerThan(view.version(), wait)
+                            .then(Mono.defer(() -> send(topic, retry, acks, deadline, done)));
+                }));
+    }
+
+    private Mono<Map<Integer, PartitionOutcome>> sendTo(MetadataView view, String topic, NodeInfo leader,
+                                                        List<Integer> partitionIds, Map<Integer, ByteBuffer> pending,
+                                                        Acks acks, Duration timeout) {
+        List<PartitionBatches> request = new ArrayList<>();
+        for (int partition : partitionIds) {
+            int epoch = view.topic(topic).orElseThrow().partition(partition).leaderEpoch();
+            request.add(new PartitionBatches(new TopicPartition(topic, partition), epoch,
+                    pending.get(partition).duplicate()));
+        }
+        return partitions.produce(leader, request, acks, timeout)
+                .map(response -> {
+                    Map<Integer, PartitionOutcome> outcomes = new HashMap<>();
+                    for (ProduceResponse.PartitionResult result : response.partitions()) {
+                        outcomes.put(result.partition(), result.errorCode() == null
+                                ? new PartitionOutcome(result, null)
+                                : PartitionOutcome.failure(new SluiceException(ErrorCode.forName(result.errorCode()),
+                                        result.message())));
+                    }
+                    return outcomes;
+                })
+                .onErrorResume(SluiceException.class, e -> {
+                    Map<Integer, PartitionOutcome> outcomes = new HashMap<>();
+                    partitionIds.forEach(p -> outcomes.put(p, PartitionOutcome.failure(e)));
+                    return Mono.just(outcomes);
+                });
+    }
+}

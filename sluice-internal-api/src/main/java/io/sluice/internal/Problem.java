@@ -1,0 +1,17 @@
+package io.sluice.internal;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+
+/**
+ * An RFC 9457 problem body as Sluice's services write it, with the stable {@code error_code} and whether the call
+ * may be retried; {@code active_url} names the active coordinator when a standby answers.
+ */
+public record Problem(String type, String title, int status, String detail, String errorCode, Boolean retriable,
+                      String activeUrl) {
+
+    /** The error as a throwable, falling back to UNKNOWN_SERVER_ERROR for codes this build does not know. */
+    public SluiceException toException() {
+        return new SluiceException(ErrorCode.forName(errorCode), detail != null ? detail : title);
+    }
+}

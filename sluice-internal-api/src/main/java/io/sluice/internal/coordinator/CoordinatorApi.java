@@ -1,0 +1,50 @@
+package io.sluice.internal.coordinator;
+
+import io.sluice.internal.metadata.MetadataUpdate;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.protocol.TopicPartition;
+import java.time.Duration;
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/**
+ * The coordinator's internal API as its callers see it: partition services (register, heartbeat, shutdown, ISR
+ * changes, metadata), gateways (metadata, topic administration). Every call answers a Mono that fails with a
+ * {@link io.sluice.protocol.SluiceException} carrying the coordinator's error code; an implementation finds the
+ * active coordinator among several instances itself.
+ */
+public interface CoordinatorApi {
+
+    Mono<CoordinatorStatus> status();
+
+    Mono<RegisterResponse> register(RegisterRequest request);
+
+    Mono<Void> heartbeat(int nodeId);
+
+    Mono<ShutdownResponse> shutdown(int nodeId);
+
+    Mono<List<NodeInfo>> nodes();
+
+    Mono<List<TopicMetadata>> topics();
+
+    Mono<TopicMetadata> createTopic(CreateTopicRequest request);
+
+    Mono<TopicMetadata> describeTopic(String name);
+
+    Mono<TopicMetadata> alterConfigs(String name, AlterConfigsRequest request);
+
+    Mono<TopicMetadata> addPartitions(String name, AddPartitionsRequest request);
+
+    Mono<Void> deleteTopic(String name);
+
+    /** Kafka's AlterPartition: the leader of {@code tp} asks for a new ISR; the answer is the state now stored. */
+    Mono<PartitionState> alterPartition(TopicPartition tp, AlterPartitionRequest request);
+
+    /** Moves leadership back to preferred replicas, of one topic or (null) of all. */
+    Mono<ElectionResult> electPreferredLeaders(String topicOrNull);
+
+    /** What changed after {@code version}, waiting up to {@code wait} for a change (a long poll). */
+    Mono<MetadataUpdate> metadataSince(long version, Duration wait);
+}

@@ -1,0 +1,23 @@
+package io.sluice.internal.partition;
+
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.protocol.Acks;
+import java.time.Duration;
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/**
+ * The partition data API as a gateway calls it on a partition's leader: append record batches, read them back, look
+ * up offsets. A failure is a {@link io.sluice.protocol.SluiceException}: LEADER_NOT_AVAILABLE when the node could not
+ * be reached before anything was sent (safe to re-route), REQUEST_TIMED_OUT when the outcome is unknown, else the
+ * leader's own error code.
+ */
+public interface PartitionDataApi {
+
+    /** Appends each partition's batches at {@code leader}; {@code timeout} bounds acks=all waiting there. */
+    Mono<ProduceResponse> produce(NodeInfo leader, List<PartitionBatches> batches, Acks acks, Duration timeout);
+
+    Mono<List<FetchResponseCodec.FetchedPartition>> fetch(NodeInfo leader, FetchRequest request);
+
+    Mono<ListOffsetsResponse> listOffsets(NodeInfo leader, ListOffsetsRequest request);
+}

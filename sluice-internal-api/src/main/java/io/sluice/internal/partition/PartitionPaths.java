@@ -1,0 +1,18 @@
+package io.sluice.internal.partition;
+
+/** The partition data API's routes on every partition service (gateway → partition leaders). */
+public final class PartitionPaths {
+
+    /** {@code ?acks=0|1|all&timeout_ms=N}, body {@value ProduceRequestCodec#CONTENT_TYPE}. */
+    public static final String PRODUCE = "/internal/produce";
+    /** JSON {@link FetchRequest}; the answer is {@link FetchResponseCodec}'s binary body. */
+    public static final String FETCH = "/internal/fetch";
+    public static final String LIST_OFFSETS = "/internal/list-offsets";
+
+    private PartitionPaths() {
+    }
+
+    public static String produce(String acks, long timeoutMs) {
+        return PRODUCE + "?acks=" + acks + "&timeout_ms=" + timeoutMs;
+    }
+}

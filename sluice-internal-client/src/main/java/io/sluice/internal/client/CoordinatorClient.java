@@ -1,0 +1,203 @@
+package io.sluice.internal.client;
+
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.retry.Retry;
+import io.netty.handler.codec.http.HttpMethod;
+import io.sluice.internal.coordinator.AddPartitionsRequest;
+import io.sluice.internal.coordinator.AlterConfigsRequest;
+import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.coordinator.CoordinatorPaths;
+import io.sluice.internal.coordinator.CoordinatorStatus;
+import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.coordinator.ElectionResult;
+import io.sluice.internal.coordinator.RegisterRequest;
+import io.sluice.internal.coordinator.RegisterResponse;
+import io.sluice.internal.coordinator.ShutdownResponse;
+import io.sluice.internal.metadata.MetadataUpdate;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@link CoordinatorApi} over HTTP, given the URL of every coordinator instance. Only the active instance answers:
+ * a standby redirects (307) to the active one, which is followed; an instance that is unreachable, timed out or has
+ * no active coordinator to name is skipped for the next URL, and the client remembers which URL last answered. When
+ * no instance could take the call (during a coordinator failover), the whole round is retried with backoff — that
+ * answer means nothing was done, so it is safe for writes too.
+ *
+ * <p>Thread-safe. Answers arrive on a Netty event loop.
+ */
+public final class CoordinatorClient implements CoordinatorApi {
+
+    private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
+            ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
+
+    private final InternalHttp http;
+    private final List<URI> urls;
+    private final Retry rounds;
+    private volatile int preferred;
+
+    public CoordinatorClient(InternalHttp http, List<URI> urls) {
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("at least one coordinator URL is needed");
+        }
+        this.http = http;
+        this.urls = List.copyOf(urls);
+        this.rounds = http.retry("coordinator-failover", http.settings().retryBackoff().multipliedBy(4),
+                e -> e instanceof SluiceException s && (s.errorCode() == ErrorCode.COORDINATOR_NOT_AVAILABLE
+                        || s.errorCode() == ErrorCode.NOT_ACTIVE_COORDINATOR));
+    }
+
+    public List<URI> urls() {
+        return urls;
+    }
+
+    @Override
+    public Mono<CoordinatorStatus> status() {
+        return get(CoordinatorPaths.STATUS, CoordinatorStatus.class);
+    }
+
+    @Override
+    public Mono<RegisterResponse> register(RegisterRequest request) {
+        return post(CoordinatorPaths.NODES, request, RegisterResponse.class);
+    }
+
+    @Override
+    public Mono<Void> heartbeat(int nodeId) {
+        return call(HttpMethod.POST, CoordinatorPaths.heartbeat(nodeId), null, timeout(), (target, body) -> null).then();
+    }
+
+    @Override
+    public Mono<ShutdownResponse> shutdown(int nodeId) {
+        return post(CoordinatorPaths.shutdown(nodeId), null, ShutdownResponse.class);
+    }
+
+    @Override
+    public Mono<List<NodeInfo>> nodes() {
+        return call(HttpMethod.GET, CoordinatorPaths.NODES, null, timeout(),
+                (target, body) -> JsonBodies.readList(target, body, NodeInfo.class));
+    }
+
+    @Override
+    public Mono<List<TopicMetadata>> topics() {
+        return call(HttpMethod.GET, CoordinatorPaths.TOPICS, null, timeout(),
+                (target, body) -> JsonBodies.readList(target, body, TopicMetadata.class));
+    }
+
+    @Override
+    public Mono<TopicMetadata> createTopic(CreateTopicRequest request) {
+        return post(CoordinatorPaths.TOPICS, request, TopicMetadata.class);
+    }
+
+    @Override
+    public Mono<TopicMetadata> describeTopic(String name) {
+        return Mono.defer(() -> get(CoordinatorPaths.topic(name), TopicMetadata.class));
+    }
+
+    @Override
+    public Mono<TopicMetadata> alterConfigs(String name, AlterConfigsRequest request) {
+        return Mono.defer(() -> call(HttpMethod.PATCH, CoordinatorPaths.topicConfigs(name), request, timeout(),
+                (target, body) -> JsonBodies.read(target, body, TopicMetadata.class)));
+    }
+
+    @Override
+    public Mono<TopicMetadata> addPartitions(String name, AddPartitionsRequest request) {
+        return Mono.defer(() -> post(CoordinatorPaths.topicPartitions(name), request, TopicMetadata.class));
+    }
+
+    @Override
+    public Mono<Void> deleteTopic(String name) {
+        return Mono.defer(() -> call(HttpMethod.DELETE, CoordinatorPaths.topic(name), null, timeout(),
+                (target, body) -> null)).then();
+    }
+
+    @Override
+    public Mono<PartitionState> alterPartition(TopicPartition tp, AlterPartitionRequest request) {
+        return Mono.defer(() -> post(CoordinatorPaths.partitionIsr(tp), request, PartitionState.class));
+    }
+
+    @Override
+    public Mono<ElectionResult> electPreferredLeaders(String topicOrNull) {
+        return Mono.defer(() -> post(CoordinatorPaths.preferredElection(topicOrNull), null, ElectionResult.class));
+    }
+
+    @Override
+    public Mono<MetadataUpdate> metadataSince(long version, Duration wait) {
+        return call(HttpMethod.GET, CoordinatorPaths.metadata(version, wait.toMillis()), null,
+                wait.plus(http.settings().longPollGrace()),
+                (target, body) -> JsonBodies.read(target, body, MetadataUpdate.class));
+    }
+
+    private Duration timeout() {
+        return http.settings().callTimeout();
+    }
+
+    private <T> Mono<T> get(String path, Class<T> type) {
+        return call(HttpMethod.GET, path, null, timeout(), (target, body) -> JsonBodies.read(target, body, type));
+    }
+
+    private <T> Mono<T> post(String path, Object request, Class<T> type) {
+        return call(HttpMethod.POST, path, request, timeout(), (target, body) -> JsonBodies.read(target, body, type));
+    }
+
+    private <T> Mono<T> call(HttpMethod method, String path, Object request, Duration timeLimit, Decoder<T> decoder) {
+        byte[] body = request == null ? null : JsonBodies.write(request);
+        // Coordinator calls are never retried against the same instance: failing over to the next URL is the retry.
+        Function<Target, Call> call = target -> new Call(target, Purpose.CONTROL, method, path,
+                body == null ? null : Call.JSON, body, timeLimit, RetryPolicy.NOT_SENT);
+        return Mono.defer(() -> attempt(call, preferred, 0, decoder))
+                .transformDeferred(RetryOperator.of(rounds));
+    }
+
+    private <T> Mono<T> attempt(Function<Target, Call> call, int start, int tried, Decoder<T> decoder) {
+        int index = (start + tried) % urls.size();
+        Target target = Target.coordinator(urls.get(index));
+        return http.exchange(call.apply(target))
+                .flatMap(answer -> answer.isRedirect() ? followRedirect(call.apply(target), answer) : Mono.just(answer))
+                .doOnNext(answer -> preferred = index)
+                .<T>handle((answer, sink) -> {
+                    T value = decoder.decode(target, answer.body());
+                    if (value != null) {
+                        sink.next(value);
+                    }
+                })
+                .onErrorResume(SluiceException.class, e -> {
+                    if (TRY_ANOTHER.contains(e.errorCode()) && tried + 1 < urls.size()) {
+                        return attempt(call, start, tried + 1, decoder);
+                    }
+                    if (!TRY_ANOTHER.contains(e.errorCode())) {
+                        preferred = index;
+                    }
+                    return Mono.error(e);
+                });
+    }
+
+    /** A standby names the active instance; the call goes there once, with its method and body. */
+    private Mono<Answer> followRedirect(Call call, Answer redirect) {
+        if (redirect.location() == null) {
+            return Mono.error(ErrorCode.COORDINATOR_NOT_AVAILABLE.exception(call.target() + " redirected without a Location"));
+        }
+        URI location = call.target().baseUrl().resolve(redirect.location());
+        String path = location.getRawPath() + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
+        return http.exchange(call.to(Target.coordinator(location.resolve("/")), path))
+                .flatMap(answer -> answer.isRedirect()
+                        ? Mono.error(ErrorCode.COORDINATOR_NOT_AVAILABLE.exception("Coordinators redirect in a loop"))
+                        : Mono.just(answer));
+    }
+
+    /** Turns an answer's body into the call's result; null for calls that answer nothing. */
+    @FunctionalInterface
+    private interface Decoder<T> {
+        T decode(Target from, byte[] body);
+    }
+}

@@ -1,0 +1,183 @@
+package io.sluice.internal.client;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The one HTTP stack for internal calls: Reactor Netty, non-blocking, with a connection pool per {@link Purpose}, and
+ * the same resilience4j policies on every call, all with Micrometer metrics ({@code resilience4j_*}, tagged by name):
+ * <ul>
+ *   <li><b>time limiter</b> — each attempt is bounded by its call's limit (a long poll's wait or a produce's timeout
+ *   is part of that limit, so the limit is per call rather than per limiter; the purpose's {@link TimeLimiter}
+ *   records successes, failures and time-outs);</li>
+ *   <li><b>circuit breaker per target</b> — a node or coordinator instance that keeps failing to answer is not called
+ *   while its circuit is open (error answers are answers and do not count);</li>
+ *   <li><b>retry with backoff</b> — only what the call's {@link RetryPolicy} allows: never a produce whose outcome is
+ *   unknown, never an answer that calls for a metadata refresh.</li>
+ * </ul>
+ * A failure leaves as a {@link SluiceException}: the target's own error, its {@link Target#unreachable()} code when
+ * the call never reached it or its circuit is open, REQUEST_TIMED_OUT (outcome unknown) when it broke or timed out
+ * after it was sent. Answers are delivered on a Netty event loop: callers that block must publish elsewhere.
+ *
+ * <p>Thread-safe; one per service.
+ */
+public final class InternalHttp implements AutoCloseable {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Map<Purpose, ConnectionProvider> pools = new EnumMap<>(Purpose.class);
+    private final Map<Purpose, HttpClient> clients = new EnumMap<>(Purpose.class);
+    private final CircuitBreakerRegistry breakers;
+    private final RetryRegistry retries;
+    private final TimeLimiterRegistry limiters;
+    private final InternalClientSettings settings;
+
+    public InternalHttp(InternalClientSettings settings, MeterRegistry meters) {
+        this.settings = settings;
+        for (Purpose purpose : Purpose.values()) {
+            String name = "sluice-" + purpose.name().toLowerCase(Locale.ROOT);
+            ConnectionProvider pool = ConnectionProvider.builder(name)
+                    .maxConnections(settings.connections(purpose))
+                    .pendingAcquireMaxCount(-1)
+                    .pendingAcquireTimeout(settings.callTimeout())
+                    .maxIdleTime(java.time.Duration.ofSeconds(30))
+                    .build();
+            pools.put(purpose, pool);
+            clients.put(purpose, HttpClient.create(pool)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                    .keepAlive(true));
+        }
+        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .failureRateThreshold(settings.failureRate())
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .waitDurationInOpenState(settings.openDuration())
+                .recordException(e -> e instanceof TransportFailure || e instanceof TimeoutException)
+                .build());
+        this.retries = RetryRegistry.ofDefaults();
+        this.limiters = TimeLimiterRegistry.of(TimeLimiterConfig.custom().timeoutDuration(settings.callTimeout()).build());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+        TaggedTimeLimiterMetrics.ofTimeLimiterRegistry(limiters).bindTo(meters);
+    }
+
+    public InternalClientSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Makes {@code call}: a 2xx or redirect answer is returned as it is; an error answer fails with the target's
+     * problem decoded.
+     */
+    Mono<Answer> exchange(Call call) {
+        TimeLimiter limiter = limiters.timeLimiter(call.purpose().name().toLowerCase(Locale.ROOT));
+        CircuitBreaker breaker = breakers.circuitBreaker(call.target().name());
+        return Mono.defer(() -> send(call))
+                .timeout(call.timeLimit())
+                .doOnSuccess(answer -> limiter.onSuccess())
+                .doOnError(limiter::onError)
+                .transformDeferred(CircuitBreakerOperator.of(breaker))
+                .transformDeferred(RetryOperator.of(retry(call)))
+                .onErrorMap(e -> !(e instanceof SluiceException), e -> translate(call.target(), e));
+    }
+
+    private Mono<Answer> send(Call call) {
+        HttpClient client = clients.get(call.purpose()).headers(headers -> {
+            headers.set(HttpHeaderNames.ACCEPT, "application/json, application/problem+json, */*");
+            if (call.contentType() != null) {
+                headers.set(HttpHeaderNames.CONTENT_TYPE, call.contentType());
+            }
+        });
+        HttpClient.RequestSender request = client.request(call.method()).uri(call.target().url(call.path()));
+        HttpClient.ResponseReceiver<?> receiver = call.body() == null ? request
+                : request.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(call.body())));
+        return receiver
+                .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
+                        .map(bytes -> new Answer(response.status().code(),
+                                response.responseHeaders().get(HttpHeaderNames.LOCATION), bytes)))
+                .onErrorMap(e -> !(e instanceof TimeoutException), e -> new TransportFailure(!notSent(e), e))
+                .flatMap(answer -> answer.status() < 300 || answer.isRedirect() ? Mono.just(answer)
+                        : Mono.error(ProblemDecoder.decode(call.target(), answer.status(), answer.body())));
+    }
+
+    private Retry retry(Call call) {
+        String name = call.purpose().name().toLowerCase(Locale.ROOT) + "-" + call.retry().name().toLowerCase(Locale.ROOT);
+        return retry(name, settings.retryBackoff(), call.retry()::retries);
+    }
+
+    /** A registered (so measured) retry with this stack's attempts and exponential backoff from {@code backoff}. */
+    Retry retry(String name, java.time.Duration backoff, java.util.function.Predicate<Throwable> retryOn) {
+        return retries.retry(name, () -> RetryConfig.custom()
+                .maxAttempts(settings.retryAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(backoff, 2.0, settings.retryMaxBackoff()))
+                .retryOnException(retryOn)
+                .failAfterMaxAttempts(false)
+                .build());
+    }
+
+    /** True when the failure shows the request never left this process (so the target cannot have acted on it). */
+    private static boolean notSent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof ConnectTimeoutException || t instanceof NoRouteToHostException
+                    || t instanceof UnknownHostException
+                    // Reactor Netty's pool errors live in a shaded internal package: known by name, not by type.
+                    || t.getClass().getSimpleName().startsWith("PoolAcquire")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static SluiceException translate(Target target, Throwable e) {
+        if (e instanceof CallNotPermittedException) {
+            return target.unreachable().exception(target + " keeps failing; not calling it for now");
+        }
+        if (e instanceof TransportFailure transport && !transport.sent()) {
+            return target.unreachable().exception(target + " is unreachable: " + transport.getMessage());
+        }
+        if (e instanceof TimeoutException) {
+            return ErrorCode.REQUEST_TIMED_OUT.exception(target + " did not answer in time");
+        }
+        if (e instanceof TransportFailure transport) {
+            return ErrorCode.REQUEST_TIMED_OUT.exception("The call to " + target + " failed after it was sent: "
+                    + transport.getMessage());
+        }
+        return ErrorCode.UNKNOWN_SERVER_ERROR.exception("The call to " + target + " failed: " + e);
+    }
+
+    @Override
+    public void close() {
+        pools.values().forEach(ConnectionProvider::dispose);
+    }
+}

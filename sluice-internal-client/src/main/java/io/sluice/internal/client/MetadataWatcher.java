@@ -1,0 +1,121 @@
+package io.sluice.internal.client;
+
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataDelta;
+import io.sluice.internal.metadata.MetadataUpdate;
+import io.sluice.internal.metadata.MetadataView;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Follows the coordinator's metadata by long-polling {@link CoordinatorApi#metadataSince} and keeps the latest
+ * {@link MetadataView}. Listeners see every version in order, one view per version (or one snapshot when the watcher
+ * fell further behind than the coordinator's history), on the watcher's own thread, where they may block (a
+ * partition service opens logs there). While the coordinator is unreachable the last view stays in force, so the
+ * data path keeps serving, and polling backs off up to two seconds.
+ *
+ * <p>Thread-safe. {@link #current()} is lock-free.
+ */
+public final class MetadataWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataWatcher.class);
+
+    private final CoordinatorApi coordinator;
+    private final Duration pollWait;
+    private final List<Consumer<MetadataView>> listeners = new CopyOnWriteArrayList<>();
+    private final Sinks.Many<MetadataView> versions = Sinks.many().replay().latest();
+    private final Scheduler thread = Schedulers.newSingle("metadata-watcher", true);
+    private volatile MetadataView current = MetadataView.empty();
+    private Disposable polling;
+
+    public MetadataWatcher(CoordinatorApi coordinator, Duration pollWait) {
+        this.coordinator = coordinator;
+        this.pollWait = pollWait;
+    }
+
+    public MetadataView current() {
+        return current;
+    }
+
+    /** {@code listener} sees every version published from now on, in order, on the watcher's thread. */
+    public void addListener(Consumer<MetadataView> listener) {
+        listeners.add(listener);
+    }
+
+    public synchronized void start() {
+        if (polling != null) {
+            return;
+        }
+        polling = Mono.defer(() -> coordinator.metadataSince(current.version(), pollWait))
+                .publishOn(thread)
+                .doOnNext(this::apply)
+                .repeat()
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(2))
+                        .transientErrors(true)
+                        .doBeforeRetry(signal -> LOG.debug("Metadata poll failed; keeping version {}: {}",
+                                current.version(), signal.failure().toString())))
+                .subscribe();
+    }
+
+    /** The first view at {@code version} or later; the current one if none arrives within {@code timeout}. */
+    public Mono<MetadataView> awaitVersion(long version, Duration timeout) {
+        return versions.asFlux()
+                .filter(view -> view.version() >= version)
+                .next()
+                .timeout(timeout, Mono.fromSupplier(this::current));
+    }
+
+    /** The first view newer than {@code version}; the current one if none arrives within {@code timeout}. */
+    public Mono<MetadataView> awaitNewerThan(long version, Duration timeout) {
+        return awaitVersion(version + 1, timeout);
+    }
+
+    /**
+     * One poll's answer, published a version at a time: a poll that returns several deltas yields one view per delta,
+     * so listeners see every version (a snapshot, for a watcher too far behind, is one view).
+     */
+    private void apply(MetadataUpdate update) {
+        ClusterMetadata metadata = current.metadata();
+        if (update.snapshot() != null) {
+            metadata = update.snapshot();
+            publish(new MetadataView(metadata));
+        }
+        for (MetadataDelta delta : update.deltas()) {
+            if (delta.version() > metadata.version()) {
+                metadata = metadata.apply(delta);
+                publish(new MetadataView(metadata));
+            }
+        }
+    }
+
+    private void publish(MetadataView view) {
+        current = view;
+        for (Consumer<MetadataView> listener : listeners) {
+            try {
+                listener.accept(view);
+            } catch (RuntimeException e) {
+                LOG.warn("Metadata listener failed at version {}", view.version(), e);
+            }
+        }
+        versions.tryEmitNext(view);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (polling != null) {
+            polling.dispose();
+        }
+        thread.dispose();
+    }
+}

@@ -1,0 +1,176 @@
+package io.sluice.internal.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.internal.coordinator.CoordinatorStatus;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.partition.ListOffsetsRequest;
+import io.sluice.internal.partition.ListOffsetsResponse;
+import io.sluice.internal.partition.PartitionBatches;
+import io.sluice.protocol.Acks;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The client stack against real HTTP servers on loopback that answer as scripted: which failures are retried, which
+ * are left to the caller, how they surface, and how the coordinator client finds the active coordinator.
+ */
+class InternalHttpTest {
+
+    private static final TopicPartition TP = new TopicPartition("t", 0);
+    private static final String PROBLEM = "{\"status\":%d,\"detail\":\"scripted\",\"error_code\":\"%s\",\"retriable\":true}";
+
+    private final List<DisposableServer> servers = new ArrayList<>();
+    private final InternalHttp http = new InternalHttp(new InternalClientSettings(null, Duration.ofMillis(500), null,
+            null, null, 3, Duration.ofMillis(10), Duration.ofMillis(50), null, null, null, null), new SimpleMeterRegistry());
+
+    @AfterEach
+    void stop() {
+        http.close();
+        servers.forEach(DisposableServer::disposeNow);
+    }
+
+    @Test
+    void whenAProduceTimesOutAfterItWasSentItIsNotRetriedAndItsOutcomeIsUnknown() {
+        AtomicInteger requests = new AtomicInteger();
+        NodeInfo node = node(serve(requests, (attempt, response) -> Mono.never()));
+
+        assertThatThrownBy(() -> new PartitionDataClient(http).produce(node, List.of(new PartitionBatches(TP, 0,
+                ByteBuffer.allocate(0))), Acks.ALL, Duration.ZERO).block())
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT));
+        assertThat(requests).hasValue(1);
+    }
+
+    @Test
+    void whenALookupIsAnsweredWithARetriableErrorItIsRetriedUntilItSucceeds() {
+        AtomicInteger requests = new AtomicInteger();
+        NodeInfo node = node(serve(requests, (attempt, response) -> attempt < 3
+                ? problem(response, ErrorCode.REQUEST_TIMED_OUT)
+                : json(response, "{\"partitions\":[{\"topic\":\"t\",\"partition\":0,\"offset\":7}]}")));
+
+        ListOffsetsResponse answer = new PartitionDataClient(http).listOffsets(node, lookup()).block();
+
+        assertThat(answer.partitions().getFirst().offset()).isEqualTo(7L);
+        assertThat(requests).hasValue(3);
+    }
+
+    @Test
+    void whenALeaderSaysItIsNotTheLeaderTheCallerGetsThatAtOnceToRefreshItsMetadata() {
+        AtomicInteger requests = new AtomicInteger();
+        NodeInfo node = node(serve(requests, (attempt, response) -> problem(response, ErrorCode.NOT_LEADER)));
+
+        assertThatThrownBy(() -> new PartitionDataClient(http).listOffsets(node, lookup()).block())
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NOT_LEADER));
+        assertThat(requests).hasValue(1);
+    }
+
+    @Test
+    void whenANodeCannotBeReachedTheCallerMayRerouteAndAfterRepeatedFailuresItsCircuitOpens() {
+        NodeInfo down = node(URI.create("http://127.0.0.1:" + unusedPort()));
+        PartitionDataClient client = new PartitionDataClient(http);
+
+        // Three calls of three attempts each (a call that reached nobody is retried): nine failures, below the ten
+        // calls the breaker needs before it judges.
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> client.listOffsets(down, lookup()).block())
+                    .isInstanceOfSatisfying(SluiceException.class, e -> {
+                        assertThat(e.errorCode()).isEqualTo(ErrorCode.LEADER_NOT_AVAILABLE);
+                        assertThat(e.getMessage()).contains("unreachable");
+                    });
+        }
+        assertThatThrownBy(() -> client.listOffsets(down, lookup()).block())
+                .isInstanceOfSatisfying(SluiceException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.LEADER_NOT_AVAILABLE);
+                    assertThat(e.getMessage()).contains("keeps failing");
+                });
+    }
+
+    @Test
+    void whenTheFirstCoordinatorIsDownAndTheNextIsAStandbyTheCallReachesTheActiveOne() {
+        AtomicInteger activeRequests = new AtomicInteger();
+        URI active = serve(activeRequests, (attempt, response) ->
+                json(response, "{\"instance_id\":\"a\",\"active\":true,\"metadata_version\":4}"));
+        URI standby = serve(new AtomicInteger(), (attempt, response) -> response.status(307)
+                .header("Location", active.resolve("/internal/coordinator").toString()).send());
+        URI down = URI.create("http://127.0.0.1:" + unusedPort());
+
+        CoordinatorStatus status = new CoordinatorClient(http, List.of(down, standby)).status().block();
+
+        assertThat(status.instanceId()).isEqualTo("a");
+        assertThat(status.active()).isTrue();
+        assertThat(activeRequests).hasValue(1);
+    }
+
+    @Test
+    void whenNoCoordinatorIsActiveTheRoundIsRetriedWithBackoffThenTheCallerIsTold() {
+        AtomicInteger requests = new AtomicInteger();
+        URI starting = serve(requests, (attempt, response) -> problem(response, ErrorCode.COORDINATOR_NOT_AVAILABLE));
+
+        assertThatThrownBy(() -> new CoordinatorClient(http, List.of(starting)).status().block())
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.COORDINATOR_NOT_AVAILABLE));
+        assertThat(requests).hasValue(3);
+    }
+
+    private static ListOffsetsRequest lookup() {
+        return new ListOffsetsRequest(List.of(new ListOffsetsRequest.Partition("t", 0, ListOffsetsRequest.LATEST)));
+    }
+
+    private static NodeInfo node(URI url) {
+        return new NodeInfo(1, url.toString(), null, NodeStatus.ALIVE);
+    }
+
+    /** A server answering every request with {@code answer(attempt number from 1, response)}. */
+    private URI serve(AtomicInteger requests, Answer answer) {
+        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
+                .handle((request, response) -> request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
+                        .flatMap(body -> Mono.from(answer.apply(requests.incrementAndGet(), response))))
+                .bindNow();
+        servers.add(server);
+        return URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    private static Mono<Void> json(HttpServerResponse response, String body) {
+        return response.header("Content-Type", "application/json").sendString(Mono.just(body)).then();
+    }
+
+    private static Mono<Void> problem(HttpServerResponse response, ErrorCode code) {
+        return response.status(code.httpStatus()).header("Content-Type", "application/problem+json")
+                .sendString(Mono.just(PROBLEM.formatted(code.httpStatus(), code.name()))).then();
+    }
+
+    private static int unusedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Answer {
+        org.reactivestreams.Publisher<Void> apply(int attempt, HttpServerResponse response);
+    }
+}

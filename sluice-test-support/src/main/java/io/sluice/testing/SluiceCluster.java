@@ -1,0 +1,282 @@
+package io.sluice.testing;
+
+import io.sluice.launcher.ClusterConfig;
+import io.sluice.launcher.LocalCluster;
+import io.sluice.launcher.RepoRoot;
+import io.sluice.launcher.ServiceKind;
+import io.sluice.launcher.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The real-process cluster every multi-process test uses: a coordinator (with its embedded Redis), partition services
+ * and, if asked, a gateway, each its own JVM started by the launcher ({@link LocalCluster}, the code behind
+ * {@code bin/sluice}) from the jars in this checkout, on free loopback ports, with data under a fresh directory in
+ * the calling module's {@code target/clusters/}.
+ *
+ * <p>Every process is signalled by PID through the launcher. {@link #close} stops them all, keeps the service logs in
+ * {@code target/cluster-logs/<name>/} and deletes the data. Drive it from the test thread (the launcher is not
+ * thread-safe); {@link #coordinator()} may be called from any thread.
+ */
+public final class SluiceCluster implements AutoCloseable {
+
+    /** Small heaps and C1 only: several JVMs share two cores and live for one test class. */
+    private static final List<String> TEST_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xms32m",
+            "-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED");
+
+    private final String name;
+    private final LocalCluster cluster;
+    private final Path baseDir;
+    private final Path keptLogs;
+    private volatile BlockingCoordinator coordinator;
+
+    private SluiceCluster(String name, LocalCluster cluster, Path baseDir, Path keptLogs) {
+        this.name = name;
+        this.cluster = cluster;
+        this.baseDir = baseDir;
+        this.keptLogs = keptLogs;
+    }
+
+    /** A cluster named {@code name} (its kept logs' directory): a coordinator and three partition services. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public LocalCluster processes() {
+        return cluster;
+    }
+
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    public URI coordinatorUrl() {
+        return cluster.coordinatorUrl();
+    }
+
+    public URI gatewayUrl() {
+        return cluster.gatewayUrl();
+    }
+
+    public URI nodeUrl(int nodeId) {
+        return cluster.nodeUrl(nodeId);
+    }
+
+    public static String service(int nodeId) {
+        return LocalCluster.partition(nodeId);
+    }
+
+    /** The coordinator's internal API through the real client, for set-up and for checking its state. */
+    public BlockingCoordinator coordinator() {
+        BlockingCoordinator client = coordinator;
+        if (client == null) {
+            synchronized (this) {
+                if (coordinator == null) {
+                    coordinator = new BlockingCoordinator(List.of(coordinatorUrl()), Duration.ofSeconds(10));
+                }
+                client = coordinator;
+            }
+        }
+        return client;
+    }
+
+    /** Waits until the coordinator counts {@code count} nodes alive. */
+    public void awaitNodesAlive(int count, Duration timeout) {
+        Waits.await(count + " nodes alive at the coordinator", timeout, () ->
+                coordinator().nodes().stream().filter(n -> n.isAlive()).count() == count ? Boolean.TRUE : null);
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /** SIGKILL, as a crash. */
+    public void kill(int nodeId) {
+        cluster.kill(service(nodeId));
+    }
+
+    /** SIGSTOP: the JVM freezes, its sockets stay open. */
+    public void pause(int nodeId) {
+        cluster.pause(service(nodeId));
+    }
+
+    /** SIGCONT, if it is paused. */
+    public void resume(int nodeId) {
+        if (cluster.process(service(nodeId)).filter(ServiceProcess::isPaused).isPresent()) {
+            cluster.resume(service(nodeId));
+        }
+    }
+
+    /** SIGTERM: a controlled shutdown that hands leaderships away, then a clean close of the logs. */
+    public void stop(int nodeId) {
+        cluster.stop(service(nodeId));
+    }
+
+    /** Starts a node again (on the same data directory) and waits until it serves; returns how long that took. */
+    public Duration start(int nodeId) {
+        long started = System.nanoTime();
+        cluster.start(service(nodeId));
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** Starts several nodes at once (their JVMs start in parallel) and waits until every one is ready. */
+    public Duration startAll(List<Integer> nodeIds, Duration timeout) {
+        long started = System.nanoTime();
+        List<ServiceProcess> launched = nodeIds.stream().map(id -> cluster.launch(service(id))).toList();
+        for (ServiceProcess process : launched) {
+            process.awaitReady(timeout);
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    public boolean isRunning(int nodeId) {
+        return cluster.process(service(nodeId)).isPresent();
+    }
+
+    public Optional<ServiceProcess> process(int nodeId) {
+        return cluster.process(service(nodeId));
+    }
+
+    /** A node's service log (stdout and stderr of every start). */
+    public Path logFile(int nodeId) {
+        return cluster.logFile(service(nodeId));
+    }
+
+    /** Stops every process (SIGTERM, SIGKILL after the grace), keeps the service logs, deletes the data. */
+    @Override
+    public void close() {
+        try {
+            cluster.close();
+        } finally {
+            if (coordinator != null) {
+                coordinator.close();
+            }
+            keepLogsAndDeleteData();
+        }
+    }
+
+    private void keepLogsAndDeleteData() {
+        try {
+            Map<String, Path> logs = cluster.logFiles();
+            if (!logs.isEmpty()) {
+                Files.createDirectories(keptLogs);
+                for (Map.Entry<String, Path> log : logs.entrySet()) {
+                    Files.copy(log.getValue(), keptLogs.resolve(log.getKey() + ".log"),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+                System.out.println("[cluster] " + name + ": service logs kept in " + keptLogs);
+            }
+            try (Stream<Path> all = Files.walk(baseDir)) {
+                for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        } catch (IOException e) {
+            System.out.println("[cluster] could not clean " + baseDir + ": " + e);
+        }
+    }
+
+    /** What to start; {@link #start} starts it and waits until every service is ready. */
+    public static final class Builder {
+
+        private final String name;
+        private int nodes = 3;
+        private final Set<ServiceKind> kinds = EnumSet.of(ServiceKind.COORDINATOR, ServiceKind.PARTITION);
+        private final Map<ServiceKind, List<String>> args = new EnumMap<>(ServiceKind.class);
+        private List<String> jvmOptions = TEST_JVM;
+        private Duration readyTimeout = Duration.ofMinutes(2);
+        private Duration stopGrace = Duration.ofSeconds(20);
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder nodes(int count) {
+            this.nodes = count;
+            return this;
+        }
+
+        /** Also a gateway, started after the partition services. */
+        public Builder withGateway() {
+            kinds.add(ServiceKind.GATEWAY);
+            return this;
+        }
+
+        /** Application arguments ({@code --key=value}) for every instance of {@code kind}. */
+        public Builder args(ServiceKind kind, String... values) {
+            args.computeIfAbsent(kind, k -> new ArrayList<>()).addAll(List.of(values));
+            return this;
+        }
+
+        public Builder jvmOptions(List<String> options) {
+            this.jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        public Builder readyTimeout(Duration timeout) {
+            this.readyTimeout = timeout;
+            return this;
+        }
+
+        public Builder stopGrace(Duration grace) {
+            this.stopGrace = grace;
+            return this;
+        }
+
+        public SluiceCluster start() {
+            Path root = RepoRoot.find(Path.of("")).orElseThrow(() -> new IllegalStateException("not in a Sluice checkout"));
+            for (ServiceKind kind : kinds) {
+                if (!Files.isRegularFile(kind.jar(root))) {
+                    throw new IllegalStateException(kind.jar(root) + " is missing; build it first: ./mvnw -pl "
+                            + kind.module() + " -am package -DskipTests");
+                }
+            }
+            Path target = Path.of("target").toAbsolutePath();
+            Path baseDir;
+            try {
+                baseDir = Files.createTempDirectory(Files.createDirectories(target.resolve("clusters")), name + "-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            ClusterConfig config = ClusterConfig.defaults(root)
+                    .withKinds(kinds.toArray(ServiceKind[]::new))
+                    .withNodes(nodes)
+                    .withBaseDir(baseDir)
+                    .withFreePorts()
+                    .withJvmOptions(jvmOptions)
+                    .withReadyTimeout(readyTimeout)
+                    .withStopGrace(stopGrace);
+            for (Map.Entry<ServiceKind, List<String>> entry : args.entrySet()) {
+                config = config.withArgs(entry.getKey(), entry.getValue().toArray(String[]::new));
+            }
+            LocalCluster processes = new LocalCluster(config, line -> System.out.println("[cluster] " + line))
+                    .stopOnJvmExit();
+            SluiceCluster cluster = new SluiceCluster(name, processes, baseDir, target.resolve("cluster-logs").resolve(name));
+            try {
+                long started = System.nanoTime();
+                processes.up();
+                System.out.printf("[cluster] %s up in %.1f s (base %s)%n", name, (System.nanoTime() - started) / 1e9,
+                        baseDir);
+                if (kinds.contains(ServiceKind.PARTITION)) {
+                    cluster.awaitNodesAlive(nodes, Duration.ofSeconds(30));
+                }
+            } catch (RuntimeException | AssertionError e) {
+                cluster.close();
+                throw e;
+            }
+            return cluster;
+        }
+    }
+}
