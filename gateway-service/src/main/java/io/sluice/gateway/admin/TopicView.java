@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A topic as the admin API describes it, with each partition's leader, replicas, ISR and offsets. */
-public record TopicView(String name, String topicId, int partitionCount, int replicationFactor,
+record TopicView(String name, String topicId, int partitionCount, int replicationFactor,
                         Map<String, String> configs, List<PartitionView> partitions) {
 
     /** {@code earliestOffset}/{@code latestOffset} are null when the leader could not be asked. */

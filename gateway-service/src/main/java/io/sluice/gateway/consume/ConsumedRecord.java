@@ -4,7 +4,7 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /** A record as readers see it; key and value rendered in the requested format. */
-public record ConsumedRecord(String topic, int partition, long offset, long timestamp, JsonNode key, JsonNode value,
+record ConsumedRecord(String topic, int partition, long offset, long timestamp, JsonNode key, JsonNode value,
                              List<HeaderView> headers) {
 
     /** A header with its value as UTF-8 text (null when absent). */

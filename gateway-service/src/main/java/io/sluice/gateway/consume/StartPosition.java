@@ -3,7 +3,7 @@ package io.sluice.gateway.consume;
 import io.sluice.protocol.ErrorCode;
 
 /** Where a read or stream starts: an offset, the earliest or latest offset, or the first record at or after a time. */
-public record StartPosition(Kind kind, long value) {
+record StartPosition(Kind kind, long value) {
 
     public enum Kind { OFFSET, EARLIEST, LATEST, TIMESTAMP }
 

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
  * per batch), moving round-robin from request to request so load spreads over all partitions.
  */
 @Component
-public class Partitioner {
+class Partitioner {
 
     private final Map<String, AtomicInteger> sticky = new ConcurrentHashMap<>();
 

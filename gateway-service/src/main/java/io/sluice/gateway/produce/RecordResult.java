@@ -5,7 +5,7 @@ import io.sluice.protocol.SluiceException;
 
 /** The outcome of one produced record: where it landed, or why it did not. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RecordResult(Integer partition, Long offset, Long timestamp, String errorCode, String message,
+record RecordResult(Integer partition, Long offset, Long timestamp, String errorCode, String message,
                            Boolean retriable) {
 
     public static RecordResult written(int partition, long offset, long timestamp) {

@@ -19,11 +19,11 @@ import reactor.core.publisher.Mono;
  * and epoch end offsets for follower truncation.
  */
 @RestController
-public class FetchController {
+class FetchController {
 
     private final FetchService fetch;
 
-    public FetchController(FetchService fetch) {
+    FetchController(FetchService fetch) {
         this.fetch = fetch;
     }
 

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * rows are refreshed every few seconds, so partitions that come and go appear and disappear.
  */
 @Component
-public class ReplicaMetrics {
+class ReplicaMetrics {
 
     private final ReplicaManager replicas;
     private final LogManager logs;
@@ -27,7 +27,7 @@ public class ReplicaMetrics {
     private final MultiGauge segments;
     private final MultiGauge lag;
 
-    public ReplicaMetrics(MeterRegistry registry, ReplicaManager replicas, LogManager logs) {
+    ReplicaMetrics(MeterRegistry registry, ReplicaManager replicas, LogManager logs) {
         this.replicas = replicas;
         this.logs = logs;
         Gauge.builder("sluice.partition.under.replicated.partitions", replicas,

@@ -33,7 +33,7 @@ import reactor.core.scheduler.Schedulers;
  * server (highest phase), so followers can still fetch from it while its leaderships move.
  */
 @Component
-public class NodeLifecycle implements SmartLifecycle, HealthIndicator {
+class NodeLifecycle implements SmartLifecycle, HealthIndicator {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeLifecycle.class);
 
@@ -50,7 +50,7 @@ public class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private Disposable heartbeats;
     private Thread housekeeping;
 
-    public NodeLifecycle(PartitionProperties properties, CoordinatorApi coordinator, MetadataWatcher watcher,
+    NodeLifecycle(PartitionProperties properties, CoordinatorApi coordinator, MetadataWatcher watcher,
                          ReplicaManager replicas, ReplicaFetcherManager fetchers, LogManager logs) {
         this.properties = properties;
         this.coordinator = coordinator;

@@ -25,12 +25,12 @@ import reactor.core.publisher.Mono;
  * it grows past it.
  */
 @RestController
-public class ProduceController {
+class ProduceController {
 
     private final ProduceService produce;
     private final PartitionProperties properties;
 
-    public ProduceController(ProduceService produce, PartitionProperties properties) {
+    ProduceController(ProduceService produce, PartitionProperties properties) {
         this.produce = produce;
         this.properties = properties;
     }
