@@ -14,11 +14,12 @@ import java.util.Map;
  * One partition replica hosted on this node: its log, its role (leader or follower) at a leader epoch, and — while
  * leader — what it knows of its followers, from which it advances the high watermark and proposes ISR changes.
  *
- * <p>High watermark: the smallest log end offset over the ISR (the leader's own and each in-sync follower's last
- * reported one), never moving backwards. Followers outside the ISR do not hold it back; that is what the ISR is for.
+ * <p>High watermark: the smallest log end offset over the maximal ISR (the ISR plus a pending addition: the leader's
+ * own and each such follower's last validly reported one), never moving backwards. Followers outside it do not hold
+ * it back; that is what the ISR is for.
  *
  * <p>ISR: a follower that has not been caught up for {@code lagTimeMax} is proposed for removal; one whose log end
- * reached the high watermark is proposed for addition. Proposals go to the coordinator (AlterPartition) with the
+ * reached both the high watermark and the first offset of this leader epoch is proposed for addition. Proposals go to the coordinator (AlterPartition) with the
  * leader and partition epochs; at most one is in flight, and the partition adopts the coordinator's answer.
  *
  * <p>Thread-safety: role and ISR changes, follower updates and high-watermark computation synchronize on the
@@ -35,6 +36,10 @@ public final class Partition {
     private volatile int minInsyncReplicas = 1;
     private final Map<Integer, FollowerState> followers = new HashMap<>();
     private boolean isrChangeInFlight;
+    /** The ISR proposed to the coordinator and not answered yet (null when none is in flight). */
+    private List<Integer> pendingIsr;
+    /** The log end when this replica took its current leadership: the first offset of its leader epoch. */
+    private long leaderEpochStartOffset;
 
     Partition(TopicPartition topicPartition, String topicId, PartitionLog log, int localNode) {
         this.topicPartition = topicPartition;
@@ -88,6 +93,8 @@ public final class Partition {
         if (newLeadership) {
             followers.clear();
             isrChangeInFlight = false;
+            pendingIsr = null;
+            leaderEpochStartOffset = log.logEndOffset();
             log.assignEpochStartOffset(newState.leaderEpoch());
         }
         for (int replica : newState.replicas()) {
@@ -104,6 +111,7 @@ public final class Partition {
         role = Role.FOLLOWER;
         followers.clear();
         isrChangeInFlight = false;
+        pendingIsr = null;
     }
 
     /** Metadata changed something other than leadership (ISR, epochs): adopt it if it is not older than ours. */
@@ -197,23 +205,38 @@ public final class Partition {
         return committed;
     }
 
-    /** A follower fetched from {@code fetchOffset} (its log end): remember it and move the high watermark. */
-    public synchronized void recordFollowerFetch(int follower, long fetchOffset, long now) {
+    /**
+     * A follower fetched from {@code fetchOffset} (its log end) in {@code fetchEpoch}: remember it and move the high
+     * watermark — but only for a fetch this leadership can vouch for, as Kafka validates a fetch before it updates
+     * follower state. A fetch made in another leader epoch (delayed from before a leader change, or from a follower
+     * that has not seen this one) or from beyond this log's end says nothing about what the follower holds of this
+     * log, and must not move the high watermark.
+     */
+    public synchronized void recordFollowerFetch(int follower, long fetchOffset, int fetchEpoch, long now) {
         FollowerState previous = followers.get(follower);
-        if (previous == null || role != Role.LEADER) {
+        if (previous == null || role != Role.LEADER || state == null || fetchEpoch != state.leaderEpoch()
+                || fetchOffset > log.logEndOffset()) {
             return;
         }
         followers.put(follower, previous.afterFetch(fetchOffset, log.logEndOffset(), now));
         maybeIncrementHighWatermark();
     }
 
-    /** Recomputes the high watermark from the ISR's log ends; wakes waiters when it moves. */
+    /**
+     * Recomputes the high watermark from the log ends of the maximal ISR — the ISR plus the replicas a pending
+     * expansion adds (Kafka's rule): once the coordinator accepts the expansion the joining replica counts for
+     * acks=all, so the high watermark must not already have passed what it holds. Wakes waiters when it moves.
+     */
     public synchronized void maybeIncrementHighWatermark() {
         if (role != Role.LEADER || state == null) {
             return;
         }
+        java.util.Set<Integer> maximalIsr = new java.util.LinkedHashSet<>(state.isr());
+        if (pendingIsr != null) {
+            maximalIsr.addAll(pendingIsr);
+        }
         long candidate = log.logEndOffset();
-        for (int replica : state.isr()) {
+        for (int replica : maximalIsr) {
             if (replica == localNode) {
                 continue;
             }
@@ -248,8 +271,10 @@ public final class Partition {
             if (inIsr && follower != null && now - follower.lastCaughtUpTimeMs() <= lagTimeMaxMs) {
                 proposed.add(replica);
             } else if (!inIsr && follower != null && follower.logEndOffset() != FollowerState.UNKNOWN
-                    && follower.logEndOffset() >= highWatermark && alive.test(replica)
-                    && now - follower.lastFetchTimeMs() <= lagTimeMaxMs) {
+                    && follower.logEndOffset() >= highWatermark && follower.logEndOffset() >= leaderEpochStartOffset
+                    && alive.test(replica) && now - follower.lastFetchTimeMs() <= lagTimeMaxMs) {
+                // Also at or past this leader epoch's start: below it the follower may still hold another leader's
+                // records at offsets this leader has since written, which it truncates only after it asked.
                 proposed.add(replica);
             }
         }
@@ -257,12 +282,14 @@ public final class Partition {
             return null;
         }
         isrChangeInFlight = true;
+        pendingIsr = List.copyOf(proposed);
         return proposed;
     }
 
     /** The coordinator answered an ISR proposal (accepted: the new state; refused: null). */
     synchronized void isrChangeCompleted(PartitionState accepted) {
         isrChangeInFlight = false;
+        pendingIsr = null;
         if (accepted != null && state != null && accepted.leaderEpoch() == state.leaderEpoch()
                 && accepted.partitionEpoch() > state.partitionEpoch()) {
             state = accepted;

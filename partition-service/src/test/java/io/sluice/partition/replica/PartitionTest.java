@@ -61,11 +61,11 @@ class PartitionTest {
         partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
         assertThat(log.highWatermark()).as("followers not heard from yet").isZero();
 
-        partition.recordFollowerFetch(2, 4, 10);
-        partition.recordFollowerFetch(3, 1, 10);
+        partition.recordFollowerFetch(2, 4, 3, 10);
+        partition.recordFollowerFetch(3, 1, 3, 10);
         assertThat(log.highWatermark()).isEqualTo(1);
 
-        partition.recordFollowerFetch(3, 4, 20);
+        partition.recordFollowerFetch(3, 4, 3, 20);
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
@@ -74,7 +74,7 @@ class PartitionTest {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
 
-        partition.recordFollowerFetch(2, 2, 10);
+        partition.recordFollowerFetch(2, 2, 3, 10);
 
         assertThat(log.highWatermark()).isEqualTo(2);
     }
@@ -83,8 +83,8 @@ class PartitionTest {
     void aFollowerThatStopsCatchingUpIsProposedOutOfTheIsr() {
         partition.becomeLeader(LED_BY_1, 0);
         partition.appendAsLeader(batch("a"), 3, false);
-        partition.recordFollowerFetch(2, 1, 100);
-        partition.recordFollowerFetch(3, 0, 100);
+        partition.recordFollowerFetch(2, 1, 3, 100);
+        partition.recordFollowerFetch(3, 0, 3, 100);
 
         assertThat(partition.proposedIsr(LAG_MAX, LAG_MAX, alive(1, 2, 3))).isNull();
         assertThat(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, alive(1, 2, 3))).containsExactly(1, 2);
@@ -107,8 +107,8 @@ class PartitionTest {
     void aLiveFollowerThatReachedTheHighWatermarkIsProposedBackIn() {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, 2, 50);
-        partition.recordFollowerFetch(3, 2, 50);
+        partition.recordFollowerFetch(2, 2, 3, 50);
+        partition.recordFollowerFetch(3, 2, 3, 50);
 
         assertThat(partition.proposedIsr(60, LAG_MAX, alive(1, 2))).containsExactly(1, 2);
     }
@@ -148,6 +148,63 @@ class PartitionTest {
 
         assertThat(partition.appendAsFollower(fromOldLeader, 4)).isFalse();
         assertThat(log.logEndOffset()).isZero();
+    }
+
+    @Test
+    void aFetchMadeInAnotherLeaderEpochDoesNotMoveTheHighWatermark() {
+        partition.becomeLeader(LED_BY_1, 0);
+        partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
+
+        partition.recordFollowerFetch(2, 4, 2, 10);
+        partition.recordFollowerFetch(3, 4, 2, 10);
+        assertThat(log.highWatermark()).as("fetches delayed from leader epoch 2").isZero();
+
+        partition.recordFollowerFetch(2, 4, 3, 20);
+        partition.recordFollowerFetch(3, 4, 3, 20);
+        assertThat(log.highWatermark()).isEqualTo(4);
+    }
+
+    @Test
+    void aFetchFromBeyondTheLogEndDoesNotMoveTheHighWatermark() {
+        partition.becomeLeader(LED_BY_1, 0);
+        partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
+
+        partition.recordFollowerFetch(2, 9, 3, 10);
+        partition.recordFollowerFetch(3, 9, 3, 10);
+
+        assertThat(log.highWatermark()).isZero();
+    }
+
+    @Test
+    void whileAnExpansionIsPendingTheJoiningReplicaHoldsTheHighWatermarkBack() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        partition.recordFollowerFetch(2, 2, 3, 50);
+        partition.recordFollowerFetch(3, 2, 3, 50);
+        assertThat(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3))).containsExactly(1, 2, 3);
+
+        partition.appendAsLeader(batch("c", "d"), 3, false);
+        partition.recordFollowerFetch(2, 4, 3, 70);
+
+        assertThat(log.highWatermark()).as("replica 3, about to join, holds offsets below 2 only").isEqualTo(2);
+        partition.recordFollowerFetch(3, 4, 3, 80);
+        assertThat(log.highWatermark()).isEqualTo(4);
+    }
+
+    @Test
+    void aFollowerShortOfTheLeaderEpochsStartOffsetIsNotProposedIntoTheIsr() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 2, 4), 0);
+        partition.appendAsLeader(batch("a", "b", "c", "d"), 2, false);
+        partition.recordFollowerFetch(2, 2, 2, 10);
+        assertThat(log.highWatermark()).isEqualTo(2);
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 20);
+
+        partition.recordFollowerFetch(3, 3, 3, 30);
+        assertThat(partition.proposedIsr(40, LAG_MAX, alive(1, 2, 3)))
+                .as("past the high watermark (2) but short of epoch 3's first offset (4)").isNull();
+
+        partition.recordFollowerFetch(3, 4, 3, 50);
+        assertThat(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3))).containsExactly(1, 2, 3);
     }
 
     private static ByteBuffer batch(String... values) {
