@@ -40,6 +40,9 @@ public final class Partition {
     private List<Integer> pendingIsr;
     /** The log end when this replica took its current leadership: the first offset of its leader epoch. */
     private long leaderEpochStartOffset;
+    /** Answers of acks=all writes waiting for the high watermark; failed at once if the ISR falls below the minimum. */
+    private final java.util.Set<java.util.concurrent.CompletableFuture<Long>> commitWaiters =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Partition(TopicPartition topicPartition, String topicId, PartitionLog log, int localNode) {
         this.topicPartition = topicPartition;
@@ -180,9 +183,9 @@ public final class Partition {
      * leadership truncates to the new leader's log and refills the same offsets from it, so its high watermark
      * passing {@code offset} would then say nothing about the records it appended. While it still leads in the same
      * epoch it has truncated nothing, and only its own ISR bookkeeping moves the high watermark, so the records are
-     * committed. Fails with NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR has meanwhile shrunk below
-     * min.insync.replicas (as Kafka does): the high watermark may have passed the records only because the ISR lost
-     * the replicas that were to copy them.
+     * committed. Fails with NOT_ENOUGH_REPLICAS_AFTER_APPEND as soon as the ISR shrinks below min.insync.replicas
+     * before the records are committed: the high watermark then stands still, and the records are on fewer copies
+     * than the write asked for.
      */
     public java.util.concurrent.CompletableFuture<Long> awaitCommitted(long offset, int leaderEpoch) {
         java.util.concurrent.CompletableFuture<Long> reached = log.awaitHighWatermark(offset);
@@ -200,9 +203,27 @@ public final class Partition {
             }
             return highWatermark;
         });
+        java.util.concurrent.CompletableFuture<Long> answer = new java.util.concurrent.CompletableFuture<>();
+        committed.whenComplete((highWatermark, error) -> {
+            if (error != null) {
+                answer.completeExceptionally(error instanceof java.util.concurrent.CompletionException
+                        && error.getCause() != null ? error.getCause() : error);
+            } else {
+                answer.complete(highWatermark);
+            }
+        });
+        commitWaiters.add(answer);
         // Cancelling the answer (the request timed out) must also drop the log's waiter under it.
-        committed.whenComplete((highWatermark, error) -> reached.cancel(false));
-        return committed;
+        answer.whenComplete((highWatermark, error) -> {
+            commitWaiters.remove(answer);
+            reached.cancel(false);
+        });
+        synchronized (this) {
+            if (role == Role.LEADER && state != null && state.isr().size() < minInsyncReplicas) {
+                failCommitWaitersBelowMinIsr();
+            }
+        }
+        return answer;
     }
 
     /**
@@ -231,6 +252,13 @@ public final class Partition {
         if (role != Role.LEADER || state == null) {
             return;
         }
+        if (state.isr().size() < minInsyncReplicas) {
+            // Nothing becomes readable from fewer copies than min.insync.replicas (Kafka's KIP-966 rule): an acks=1
+            // write, or one answered NOT_ENOUGH_REPLICAS_AFTER_APPEND, stays above the high watermark until enough
+            // replicas hold it. Writes waiting for acks=all are told so at once (failCommitWaitersBelowMinIsr).
+            failCommitWaitersBelowMinIsr();
+            return;
+        }
         java.util.Set<Integer> maximalIsr = new java.util.LinkedHashSet<>(state.isr());
         if (pendingIsr != null) {
             maximalIsr.addAll(pendingIsr);
@@ -248,6 +276,22 @@ public final class Partition {
             candidate = Math.min(candidate, end);
         }
         log.maybeIncrementHighWatermark(candidate);
+    }
+
+    /**
+     * The ISR is below min.insync.replicas, so the high watermark stands still: every acks=all write still waiting is
+     * answered NOT_ENOUGH_REPLICAS_AFTER_APPEND now (it is in the log, on fewer copies than asked; a retry may
+     * duplicate it), rather than timing out with an unknown outcome.
+     */
+    private void failCommitWaitersBelowMinIsr() {
+        if (commitWaiters.isEmpty()) {
+            return;
+        }
+        String reason = "The ISR of " + topicPartition + " fell to " + state.isr().size()
+                + " replicas before the write was committed; min.insync.replicas is " + minInsyncReplicas;
+        for (java.util.concurrent.CompletableFuture<Long> waiter : List.copyOf(commitWaiters)) {
+            waiter.completeExceptionally(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND.exception(reason));
+        }
     }
 
     /**

@@ -207,6 +207,36 @@ class PartitionTest {
         assertThat(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3))).containsExactly(1, 2, 3);
     }
 
+    @Test
+    void belowMinInsyncReplicasNothingNewBecomesReadable() {
+        partition.minInsyncReplicas(2);
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 5), 0);
+
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        assertThat(log.highWatermark()).as("an acks=1 write held by the leader alone").isZero();
+
+        partition.updateState(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 6));
+        partition.recordFollowerFetch(2, 2, 3, 10);
+        assertThat(log.highWatermark()).isEqualTo(2);
+    }
+
+    @Test
+    void anAcksAllWriteWaitingWhenTheIsrFallsBelowMinInsyncReplicasIsAnsweredAtOnce() {
+        partition.minInsyncReplicas(2);
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
+        Partition.LeaderAppend append = partition.appendAsLeader(batch("a"), 3, true);
+        java.util.concurrent.CompletableFuture<Long> answer =
+                partition.awaitCommitted(append.result().lastOffset() + 1, append.leaderEpoch());
+        assertThat(answer).isNotDone();
+
+        partition.updateState(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 6));
+
+        assertThat(answer).isCompletedExceptionally();
+        assertThatThrownBy(answer::join).hasCauseInstanceOf(SluiceException.class)
+                .cause().satisfies(errorCode(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND));
+        assertThat(log.highWatermark()).isZero();
+    }
+
     private static ByteBuffer batch(String... values) {
         RecordBatchBuilder builder = RecordBatchBuilder.of(CompressionType.NONE);
         for (String value : values) {
