@@ -36,7 +36,7 @@ class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    MetadataWatcher metadataWatcher(CoordinatorApi coordinator, GatewayProperties properties) {
-        return new MetadataWatcher(coordinator, properties.metadataWait());
+    MetadataWatcher metadataWatcher(CoordinatorApi coordinator, GatewayProperties properties, MeterRegistry meters) {
+        return new MetadataWatcher(coordinator, properties.metadataWait()).withMetrics(meters);
     }
 }

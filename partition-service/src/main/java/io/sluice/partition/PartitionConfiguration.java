@@ -63,8 +63,8 @@ class PartitionConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    MetadataWatcher metadataWatcher(CoordinatorApi coordinator, PartitionProperties properties) {
-        return new MetadataWatcher(coordinator, properties.metadataWait());
+    MetadataWatcher metadataWatcher(CoordinatorApi coordinator, PartitionProperties properties, MeterRegistry meters) {
+        return new MetadataWatcher(coordinator, properties.metadataWait()).withMetrics(meters);
     }
 
     @Bean(destroyMethod = "close")

@@ -34,6 +34,11 @@ public class ClusterView {
         return watcher.current().version() > 0;
     }
 
+    /** Snapshots refused because they were older than the view in force (a stale coordinator or Redis). */
+    public long refusedMetadataRegressions() {
+        return watcher.refusedRegressions();
+    }
+
     /** The first view newer than {@code version}, or the current one after {@code maxWait}. */
     public Mono<MetadataView> awaitNewerThan(long version, Duration maxWait) {
         return watcher.awaitNewerThan(version, maxWait);

@@ -19,8 +19,14 @@ class MetadataHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        return cluster.hasMetadata()
-                ? Health.up().withDetail("metadata_version", cluster.current().version()).build()
-                : Health.outOfService().withDetail("metadata", "not received yet").build();
+        if (!cluster.hasMetadata()) {
+            return Health.outOfService().withDetail("metadata", "not received yet").build();
+        }
+        Health.Builder health = Health.up().withDetail("metadata_version", cluster.current().version());
+        if (cluster.refusedMetadataRegressions() > 0) {
+            // Still serving with the last good view; the alarm is for the operator (see MetadataWatcher).
+            health.withDetail("refused_metadata_regressions", cluster.refusedMetadataRegressions());
+        }
+        return health.build();
     }
 }

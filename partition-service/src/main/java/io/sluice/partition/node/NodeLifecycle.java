@@ -206,8 +206,13 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     @Override
     public Health health() {
         if (registered && metadataApplied) {
-            return Health.up().withDetail("node_id", properties.nodeId())
-                    .withDetail("metadata_version", watcher.current().version()).build();
+            Health.Builder health = Health.up().withDetail("node_id", properties.nodeId())
+                    .withDetail("metadata_version", watcher.current().version());
+            if (watcher.refusedRegressions() > 0) {
+                // Still serving with the last good view; the alarm is for the operator (see MetadataWatcher).
+                health.withDetail("refused_metadata_regressions", watcher.refusedRegressions());
+            }
+            return health.build();
         }
         return Health.outOfService().withDetail("registered", registered).withDetail("metadata", metadataApplied).build();
     }

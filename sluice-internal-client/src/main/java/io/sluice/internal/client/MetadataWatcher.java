@@ -1,5 +1,7 @@
 package io.sluice.internal.client;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataDelta;
@@ -8,6 +10,7 @@ import io.sluice.internal.metadata.MetadataView;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,11 @@ import reactor.util.retry.Retry;
  * partition service opens logs there). While the coordinator is unreachable the last view stays in force, so the
  * data path keeps serving, and polling backs off up to two seconds.
  *
+ * <p>Versions only move forward. A snapshot older than the view in force (a stale coordinator, or a Redis that lost
+ * writes or came back empty) is refused: the view stays, nothing is published, the refusal is logged as an error and
+ * counted ({@link #refusedRegressions()}, metric {@code sluice.metadata.regressions}), and polling slows down until
+ * the coordinator is at least as far as this watcher again.
+ *
  * <p>Thread-safe. {@link #current()} is lock-free.
  */
 public final class MetadataWatcher implements AutoCloseable {
@@ -36,12 +44,33 @@ public final class MetadataWatcher implements AutoCloseable {
     private final List<Consumer<MetadataView>> listeners = new CopyOnWriteArrayList<>();
     private final Sinks.Many<MetadataView> versions = Sinks.many().replay().latest();
     private final Scheduler thread = Schedulers.newSingle("metadata-watcher", true);
+    private final AtomicLong regressions = new AtomicLong();
+    private final Duration refusedPause;
     private volatile MetadataView current = MetadataView.empty();
     private Disposable polling;
 
     public MetadataWatcher(CoordinatorApi coordinator, Duration pollWait) {
+        this(coordinator, pollWait, Duration.ofSeconds(1));
+    }
+
+    /** {@code refusedPause}: how long to wait before polling again after refusing an older snapshot. */
+    public MetadataWatcher(CoordinatorApi coordinator, Duration pollWait, Duration refusedPause) {
         this.coordinator = coordinator;
         this.pollWait = pollWait;
+        this.refusedPause = refusedPause;
+    }
+
+    /** Exports the regression count as {@code sluice.metadata.regressions}. */
+    public MetadataWatcher withMetrics(MeterRegistry meters) {
+        FunctionCounter.builder("sluice.metadata.regressions", regressions, AtomicLong::get)
+                .description("Metadata snapshots refused because they were older than the view in force")
+                .register(meters);
+        return this;
+    }
+
+    /** How many snapshots were refused because they would have taken the view back to an older version. */
+    public long refusedRegressions() {
+        return regressions.get();
     }
 
     public MetadataView current() {
@@ -59,7 +88,7 @@ public final class MetadataWatcher implements AutoCloseable {
         }
         polling = Mono.defer(() -> coordinator.metadataSince(current.version(), pollWait))
                 .publishOn(thread)
-                .doOnNext(this::apply)
+                .flatMap(update -> apply(update) ? Mono.empty() : Mono.delay(refusedPause, thread).then())
                 .repeat()
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(2))
                         .transientErrors(true)
@@ -83,10 +112,18 @@ public final class MetadataWatcher implements AutoCloseable {
 
     /**
      * One poll's answer, published a version at a time: a poll that returns several deltas yields one view per delta,
-     * so listeners see every version (a snapshot, for a watcher too far behind, is one view).
+     * so listeners see every version (a snapshot, for a watcher too far behind, is one view). Returns false when the
+     * answer was refused because it would take the view back to an older version.
      */
-    private void apply(MetadataUpdate update) {
+    private boolean apply(MetadataUpdate update) {
         ClusterMetadata metadata = current.metadata();
+        if (update.snapshot() != null && update.snapshot().version() < metadata.version()) {
+            long refused = regressions.incrementAndGet();
+            LOG.error("Refused metadata snapshot at version {}: this process already holds version {}. The coordinator "
+                    + "is stale or its Redis lost acknowledged writes; keeping version {} ({} refusals so far)",
+                    update.snapshot().version(), metadata.version(), metadata.version(), refused);
+            return false;
+        }
         if (update.snapshot() != null) {
             metadata = update.snapshot();
             publish(new MetadataView(metadata));
@@ -97,6 +134,7 @@ public final class MetadataWatcher implements AutoCloseable {
                 publish(new MetadataView(metadata));
             }
         }
+        return true;
     }
 
     private void publish(MetadataView view) {

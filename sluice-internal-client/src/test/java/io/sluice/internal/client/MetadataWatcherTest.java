@@ -1,0 +1,150 @@
+package io.sluice.internal.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.internal.coordinator.AddPartitionsRequest;
+import io.sluice.internal.coordinator.AlterConfigsRequest;
+import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.coordinator.CoordinatorStatus;
+import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.coordinator.ElectionResult;
+import io.sluice.internal.coordinator.RegisterRequest;
+import io.sluice.internal.coordinator.RegisterResponse;
+import io.sluice.internal.coordinator.ShutdownResponse;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataDelta;
+import io.sluice.internal.metadata.MetadataUpdate;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.protocol.TopicPartition;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+/** The metadata a process follows only moves forward, whatever a coordinator answers. */
+class MetadataWatcherTest {
+
+    @Test
+    void whenACoordinatorAnswersAnOlderSnapshotTheViewStaysAndTheRefusalIsCounted() {
+        ScriptedCoordinator coordinator = new ScriptedCoordinator(
+                MetadataUpdate.ofSnapshot(snapshot(5, "orders")),
+                // A coordinator whose Redis came back empty: an older, smaller world.
+                MetadataUpdate.ofSnapshot(snapshot(3)),
+                MetadataUpdate.ofDeltas(6, List.of(new MetadataDelta(6, List.of(), List.of(topic("payments")),
+                        List.of()))));
+        List<Long> published = new CopyOnWriteArrayList<>();
+        MetadataWatcher watcher = new MetadataWatcher(coordinator, Duration.ofSeconds(1), Duration.ofMillis(10));
+        watcher.addListener(view -> published.add(view.version()));
+        try {
+            watcher.start();
+
+            assertThat(watcher.awaitVersion(6, Duration.ofSeconds(10)).block().version()).isEqualTo(6);
+        } finally {
+            watcher.close();
+        }
+
+        assertThat(published).containsExactly(5L, 6L);
+        assertThat(watcher.refusedRegressions()).isEqualTo(1);
+        assertThat(watcher.current().topic("orders")).as("the topic the empty snapshot lacked").isPresent();
+        assertThat(coordinator.asked).startsWith(0L, 5L, 5L);
+    }
+
+    private static ClusterMetadata snapshot(long version, String... topics) {
+        return new ClusterMetadata(version, null, List.of(),
+                java.util.Arrays.stream(topics).map(MetadataWatcherTest::topic).toList());
+    }
+
+    private static TopicMetadata topic(String name) {
+        return new TopicMetadata(name, name + "-id", 1, Map.of(),
+                List.of(new PartitionState(0, List.of(1), 1, List.of(1), 0, 0)));
+    }
+
+    /** Answers metadata polls from a script, then never again; records the versions it was asked from. */
+    private static final class ScriptedCoordinator implements CoordinatorApi {
+
+        private final ConcurrentLinkedQueue<MetadataUpdate> script;
+        final List<Long> asked = new CopyOnWriteArrayList<>();
+
+        ScriptedCoordinator(MetadataUpdate... updates) {
+            this.script = new ConcurrentLinkedQueue<>(List.of(updates));
+        }
+
+        @Override
+        public Mono<MetadataUpdate> metadataSince(long version, Duration wait) {
+            asked.add(version);
+            MetadataUpdate next = script.poll();
+            return next == null ? Mono.never() : Mono.just(next);
+        }
+
+        @Override
+        public Mono<CoordinatorStatus> status() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<RegisterResponse> register(RegisterRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<Void> heartbeat(int nodeId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<ShutdownResponse> shutdown(int nodeId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<List<NodeInfo>> nodes() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<List<TopicMetadata>> topics() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<TopicMetadata> createTopic(CreateTopicRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<TopicMetadata> describeTopic(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<TopicMetadata> alterConfigs(String name, AlterConfigsRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<TopicMetadata> addPartitions(String name, AddPartitionsRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<Void> deleteTopic(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<PartitionState> alterPartition(TopicPartition tp, AlterPartitionRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<ElectionResult> electPreferredLeaders(String topicOrNull) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
