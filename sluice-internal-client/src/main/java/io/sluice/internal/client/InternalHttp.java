@@ -29,6 +29,7 @@ import java.net.UnknownHostException;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -58,6 +59,7 @@ public final class InternalHttp implements AutoCloseable {
 
     private final Map<Purpose, ConnectionProvider> pools = new EnumMap<>(Purpose.class);
     private final Map<Purpose, HttpClient> clients = new EnumMap<>(Purpose.class);
+    private final Map<Purpose, Map<String, HttpClient>> withContentType = new EnumMap<>(Purpose.class);
     private final CircuitBreakerRegistry breakers;
     private final RetryRegistry retries;
     private final TimeLimiterRegistry limiters;
@@ -76,7 +78,10 @@ public final class InternalHttp implements AutoCloseable {
             pools.put(purpose, pool);
             clients.put(purpose, HttpClient.create(pool)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                    .keepAlive(true));
+                    .keepAlive(true)
+                    .headers(headers -> headers.set(HttpHeaderNames.ACCEPT,
+                            "application/json, application/problem+json, */*")));
+            withContentType.put(purpose, new ConcurrentHashMap<>());
         }
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .failureRateThreshold(settings.failureRate())
@@ -113,13 +118,7 @@ public final class InternalHttp implements AutoCloseable {
     }
 
     private Mono<Answer> send(Call call) {
-        HttpClient client = clients.get(call.purpose()).headers(headers -> {
-            headers.set(HttpHeaderNames.ACCEPT, "application/json, application/problem+json, */*");
-            if (call.contentType() != null) {
-                headers.set(HttpHeaderNames.CONTENT_TYPE, call.contentType());
-            }
-        });
-        HttpClient.RequestSender request = client.request(call.method()).uri(call.target().url(call.path()));
+        HttpClient.RequestSender request = client(call).request(call.method()).uri(call.target().url(call.path()));
         HttpClient.ResponseReceiver<?> receiver = call.body() == null ? request
                 : request.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(call.body())));
         return receiver
@@ -129,6 +128,16 @@ public final class InternalHttp implements AutoCloseable {
                 .onErrorMap(e -> !(e instanceof TimeoutException), e -> new TransportFailure(!notSent(e), e))
                 .flatMap(answer -> answer.status() < 300 || answer.isRedirect() ? Mono.just(answer)
                         : Mono.error(ProblemDecoder.decode(call.target(), answer.status(), answer.body())));
+    }
+
+    /** The purpose's client with the call's content type; configured once per type, not per call. */
+    private HttpClient client(Call call) {
+        HttpClient base = clients.get(call.purpose());
+        if (call.contentType() == null) {
+            return base;
+        }
+        return withContentType.get(call.purpose()).computeIfAbsent(call.contentType(),
+                type -> base.headers(headers -> headers.set(HttpHeaderNames.CONTENT_TYPE, type)));
     }
 
     private Retry retry(Call call) {
