@@ -31,7 +31,9 @@ public class PartitionStateService {
 
     /**
      * Applies a leader's ISR change if it comes from the current leader at the current leader epoch and partition
-     * epoch; otherwise refuses with a typed error and changes nothing. Replicas added to the ISR must be alive.
+     * epoch; otherwise refuses with a typed error and changes nothing. Replicas added to the ISR must be alive. A
+     * change the stored state already shows (the leader's retry of a change whose answer it lost) is answered with
+     * that state, so a leader never stays unsure whether its change was made.
      */
     Mono<PartitionState> alterPartition(String topicName, int partition, AlterPartitionRequest request) {
         return metadata.submit(view -> {
@@ -53,6 +55,12 @@ public class PartitionStateService {
             if (request.leaderId() != state.leader()) {
                 throw ErrorCode.NOT_LEADER.exception("Node " + request.leaderId() + " does not lead " + where
                         + "; node " + state.leader() + " does");
+            }
+            if (request.partitionEpoch() < state.partitionEpoch() && request.isr() != null
+                    && new HashSet<>(request.isr()).equals(new HashSet<>(state.isr()))) {
+                // A repeat of a change already made (its first answer was lost, or it was retried on another
+                // coordinator after this one wrote it): the leader learns the state it asked for, nothing is written.
+                return Mutation.none(state);
             }
             if (request.partitionEpoch() != state.partitionEpoch()) {
                 throw ErrorCode.STALE_PARTITION_EPOCH.exception("Partition epoch " + request.partitionEpoch() + " of "

@@ -81,6 +81,18 @@ class AlterPartitionFencingTest extends CoordinatorTestSupport {
     }
 
     @Test
+    void whenTheStoredStateAlreadyHasTheAskedIsrARepeatIsAnsweredWithItAndWritesNothing() {
+        long version = api().metadataVersion();
+
+        PartitionState answer = api().alterPartition(TOPIC, 0, 2, 1, 1, List.of(2))
+                .expectStatus().isOk()
+                .expectBody(PartitionState.class).returnResult().getResponseBody();
+
+        assertThat(answer).isEqualTo(state);
+        assertThat(api().metadataVersion()).isEqualTo(version);
+    }
+
+    @Test
     void whenTheSenderDoesNotLeadShouldAnswerNotLeader() {
         assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 1, 1, 2, List.of(1, 2)), ErrorCode.NOT_LEADER);
     }

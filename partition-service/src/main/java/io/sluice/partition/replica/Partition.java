@@ -19,8 +19,10 @@ import java.util.Map;
  * it back; that is what the ISR is for.
  *
  * <p>ISR: a follower that has not been caught up for {@code lagTimeMax} is proposed for removal; one whose log end
- * reached both the high watermark and the first offset of this leader epoch is proposed for addition. Proposals go to the coordinator (AlterPartition) with the
- * leader and partition epochs; at most one is in flight, and the partition adopts the coordinator's answer.
+ * reached both the high watermark and the first offset of this leader epoch is proposed for addition. Proposals go to
+ * the coordinator (AlterPartition) with the leader and partition epochs; at most one is pending, and the partition
+ * adopts the coordinator's answer. One whose outcome is unknown stays pending — its added replicas counting for the
+ * high watermark — until it is answered or newer metadata settles it.
  *
  * <p>Thread-safety: role and ISR changes, follower updates and high-watermark computation synchronize on the
  * partition; the log has its own locking and its reads are lock-free.
@@ -35,9 +37,11 @@ public final class Partition {
     private volatile Role role;
     private volatile int minInsyncReplicas = 1;
     private final Map<Integer, FollowerState> followers = new HashMap<>();
-    private boolean isrChangeInFlight;
-    /** The ISR proposed to the coordinator and not answered yet (null when none is in flight). */
-    private List<Integer> pendingIsr;
+    /**
+     * The ISR change proposed to the coordinator and not settled yet (null when none is): in flight, unanswered
+     * (to be sent again), or known to be decided in Redis but not yet seen in the metadata.
+     */
+    private PendingIsrChange pending;
     /** The log end when this replica took its current leadership: the first offset of its leader epoch. */
     private long leaderEpochStartOffset;
     /** Answers of acks=all writes waiting for the high watermark; failed at once if the ISR falls below the minimum. */
@@ -88,15 +92,21 @@ public final class Partition {
         return minInsyncReplicas;
     }
 
-    /** Takes leadership at the state's leader epoch; followers start unknown but with a full lag allowance. */
+    /**
+     * Takes leadership at the state's leader epoch; followers start unknown but with a full lag allowance. A state of
+     * the same leadership at an older partition epoch (an older metadata view than the ISR change this leader already
+     * adopted) changes nothing: the ISR in it is no longer the one in Redis.
+     */
     synchronized void becomeLeader(PartitionState newState, long now) {
         boolean newLeadership = role != Role.LEADER || state == null || state.leaderEpoch() != newState.leaderEpoch();
+        if (!newLeadership && newState.partitionEpoch() < state.partitionEpoch()) {
+            return;
+        }
         state = newState;
         role = Role.LEADER;
         if (newLeadership) {
             followers.clear();
-            isrChangeInFlight = false;
-            pendingIsr = null;
+            pending = null;
             leaderEpochStartOffset = log.logEndOffset();
             log.assignEpochStartOffset(newState.leaderEpoch());
         }
@@ -106,6 +116,7 @@ public final class Partition {
             }
         }
         followers.keySet().retainAll(newState.replicas());
+        settlePendingBy(newState);
         maybeIncrementHighWatermark();
     }
 
@@ -113,15 +124,22 @@ public final class Partition {
         state = newState;
         role = Role.FOLLOWER;
         followers.clear();
-        isrChangeInFlight = false;
-        pendingIsr = null;
+        pending = null;
     }
 
     /** Metadata changed something other than leadership (ISR, epochs): adopt it if it is not older than ours. */
     synchronized void updateState(PartitionState newState) {
         if (state == null || newState.partitionEpoch() >= state.partitionEpoch()) {
             state = newState;
+            settlePendingBy(newState);
             maybeIncrementHighWatermark();
+        }
+    }
+
+    /** A state newer than the one a pending ISR change was computed from says how it ended: it is settled. */
+    private void settlePendingBy(PartitionState newState) {
+        if (pending != null && newState.partitionEpoch() > pending.basePartitionEpoch()) {
+            pending = null;
         }
     }
 
@@ -260,8 +278,8 @@ public final class Partition {
             return;
         }
         java.util.Set<Integer> maximalIsr = new java.util.LinkedHashSet<>(state.isr());
-        if (pendingIsr != null) {
-            maximalIsr.addAll(pendingIsr);
+        if (pending != null) {
+            maximalIsr.addAll(pending.isr());
         }
         long candidate = log.logEndOffset();
         for (int replica : maximalIsr) {
@@ -295,13 +313,21 @@ public final class Partition {
     }
 
     /**
-     * The ISR this leader would like, if it differs from the current one and no change is in flight: followers
-     * lagging for longer than {@code lagTimeMaxMs} out; followers that are alive, fetching, and reached the high
-     * watermark in.
+     * The ISR change this leader would send to the coordinator now, if any: an unanswered one again, unchanged (the
+     * coordinator accepts a repeat of a change it already made); otherwise, when no change is pending, followers
+     * lagging for longer than {@code lagTimeMaxMs} out and followers that are alive, fetching, and reached the high
+     * watermark in — if that differs from the current ISR.
      */
-    synchronized List<Integer> proposedIsr(long now, long lagTimeMaxMs, java.util.function.IntPredicate alive) {
-        if (role != Role.LEADER || isrChangeInFlight || state == null) {
+    synchronized IsrProposal proposedIsr(long now, long lagTimeMaxMs, java.util.function.IntPredicate alive) {
+        if (role != Role.LEADER || state == null) {
             return null;
+        }
+        if (pending != null) {
+            if (pending.phase() != PendingIsrChange.Phase.UNANSWERED) {
+                return null;
+            }
+            pending = pending.in(PendingIsrChange.Phase.IN_FLIGHT);
+            return pending.proposal(state.leaderEpoch());
         }
         long highWatermark = log.highWatermark();
         List<Integer> proposed = new ArrayList<>();
@@ -325,19 +351,59 @@ public final class Partition {
         if (proposed.equals(state.isr())) {
             return null;
         }
-        isrChangeInFlight = true;
-        pendingIsr = List.copyOf(proposed);
-        return proposed;
+        pending = new PendingIsrChange(List.copyOf(proposed), state.partitionEpoch(), PendingIsrChange.Phase.IN_FLIGHT);
+        return pending.proposal(state.leaderEpoch());
     }
 
-    /** The coordinator answered an ISR proposal (accepted: the new state; refused: null). */
+    /** The coordinator accepted the ISR change: adopt its answer if this leadership is still the one it is for. */
     synchronized void isrChangeCompleted(PartitionState accepted) {
-        isrChangeInFlight = false;
-        pendingIsr = null;
-        if (accepted != null && state != null && accepted.leaderEpoch() == state.leaderEpoch()
+        pending = null;
+        if (state != null && accepted.leaderEpoch() == state.leaderEpoch()
                 && accepted.partitionEpoch() > state.partitionEpoch()) {
             state = accepted;
             maybeIncrementHighWatermark();
+        }
+    }
+
+    /**
+     * The ISR change did not come back accepted. Unless the coordinator refused it outright ({@code refusal} is a
+     * validation error: nothing was written), Redis may hold it — a timed-out call, or one retried on another
+     * coordinator that then found the partition epoch moved on. Until a newer partition epoch arrives in the metadata
+     * the replicas it adds keep counting in the maximal ISR, so the high watermark never passes what a replica the
+     * coordinator may already list in the ISR holds. A call that got no decision is sent again; one answered with a
+     * newer state elsewhere (stale partition or leader epoch, another leader) waits for that state to arrive.
+     */
+    synchronized void isrChangeFailed(ErrorCode refusal) {
+        if (pending == null) {
+            return;
+        }
+        if (refusal == ErrorCode.INVALID_REQUEST || refusal == ErrorCode.UNKNOWN_TOPIC
+                || refusal == ErrorCode.UNKNOWN_PARTITION) {
+            pending = null;
+        } else if (refusal == ErrorCode.STALE_PARTITION_EPOCH || refusal == ErrorCode.FENCED_LEADER_EPOCH
+                || refusal == ErrorCode.UNKNOWN_LEADER_EPOCH || refusal == ErrorCode.NOT_LEADER) {
+            pending = pending.in(PendingIsrChange.Phase.AWAITING_METADATA);
+        } else {
+            pending = pending.in(PendingIsrChange.Phase.UNANSWERED);
+        }
+        maybeIncrementHighWatermark();
+    }
+
+    /** An ISR change to send to the coordinator: the ISR, and the leader and partition epochs it was computed at. */
+    record IsrProposal(List<Integer> isr, int leaderEpoch, int partitionEpoch) {
+    }
+
+    /** An ISR change not settled yet, the partition epoch it was computed from, and where it stands. */
+    private record PendingIsrChange(List<Integer> isr, int basePartitionEpoch, Phase phase) {
+
+        enum Phase { IN_FLIGHT, UNANSWERED, AWAITING_METADATA }
+
+        PendingIsrChange in(Phase next) {
+            return new PendingIsrChange(isr, basePartitionEpoch, next);
+        }
+
+        IsrProposal proposal(int leaderEpoch) {
+            return new IsrProposal(isr, leaderEpoch, basePartitionEpoch);
         }
     }
 

@@ -13,6 +13,7 @@ import io.sluice.log.LogManager;
 import io.sluice.log.PartitionLog;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.config.TopicConfig;
 import java.io.IOException;
@@ -213,37 +214,38 @@ public final class ReplicaManager {
 
     /**
      * Sends the ISR changes leaders want to the coordinator (Kafka's AlterPartition) without waiting for the answers;
-     * each partition adopts its answer on the log scheduler. A partition has at most one change in flight, so a slow
-     * coordinator delays changes but never piles them up.
+     * each partition adopts its answer on the log scheduler. A partition has at most one change pending, so a slow
+     * coordinator delays changes but never piles them up; one left unanswered is sent again on a later call.
      */
     public void maybeUpdateIsrs() {
         long now = clock.millis();
         long lagTimeMax = properties.replication().lagTimeMax().toMillis();
         for (Partition partition : partitions.values()) {
             MetadataView view = metadata;
-            List<Integer> proposed = partition.proposedIsr(now, lagTimeMax,
+            Partition.IsrProposal proposal = partition.proposedIsr(now, lagTimeMax,
                     id -> view.node(id).map(NodeInfo::isAlive).orElse(false));
-            if (proposed == null) {
+            if (proposal == null) {
                 continue;
             }
-            PartitionState state = partition.state();
+            List<Integer> before = partition.state().isr();
             TopicPartition tp = partition.topicPartition();
-            coordinator.alterPartition(tp, new AlterPartitionRequest(localNode, state.leaderEpoch(),
-                            state.partitionEpoch(), proposed))
+            coordinator.alterPartition(tp, new AlterPartitionRequest(localNode, proposal.leaderEpoch(),
+                            proposal.partitionEpoch(), proposal.isr()))
                     .publishOn(completions)
                     .doOnNext(accepted -> {
-                        LOG.info("ISR of {} changed from {} to {}", tp, state.isr(), accepted.isr());
-                        if (!accepted.isr().containsAll(state.isr())) {
+                        LOG.info("ISR of {} changed from {} to {}", tp, before, accepted.isr());
+                        if (!accepted.isr().containsAll(before)) {
                             isrShrinks.increment();
                         }
-                        if (!state.isr().containsAll(accepted.isr())) {
+                        if (!before.containsAll(accepted.isr())) {
                             isrExpands.increment();
                         }
                         partition.isrChangeCompleted(accepted);
                     })
                     .doOnError(e -> {
-                        LOG.info("ISR change of {} to {} refused: {}", tp, proposed, e.getMessage());
-                        partition.isrChangeCompleted(null);
+                        ErrorCode refusal = e instanceof SluiceException se ? se.errorCode() : null;
+                        LOG.info("ISR change of {} to {} not accepted: {}", tp, proposal.isr(), e.toString());
+                        partition.isrChangeFailed(refusal);
                     })
                     .subscribe(accepted -> { }, e -> { });
         }

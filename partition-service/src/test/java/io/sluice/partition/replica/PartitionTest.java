@@ -86,16 +86,16 @@ class PartitionTest {
         partition.recordFollowerFetch(2, 1, 3, 100);
         partition.recordFollowerFetch(3, 0, 3, 100);
 
-        assertThat(partition.proposedIsr(LAG_MAX, LAG_MAX, alive(1, 2, 3))).isNull();
-        assertThat(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, alive(1, 2, 3))).containsExactly(1, 2);
+        assertThat(isr(partition.proposedIsr(LAG_MAX, LAG_MAX, alive(1, 2, 3)))).isNull();
+        assertThat(isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2);
     }
 
     @Test
     void onlyOneIsrChangeIsInFlightAndTheAcceptedStateIsAdopted() {
         partition.becomeLeader(LED_BY_1, 0);
-        List<Integer> proposed = partition.proposedIsr(LAG_MAX + 1, LAG_MAX, alive(1, 2, 3));
+        List<Integer> proposed = isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, alive(1, 2, 3)));
         assertThat(proposed).containsExactly(1);
-        assertThat(partition.proposedIsr(LAG_MAX + 2, LAG_MAX, alive(1, 2, 3))).as("in flight").isNull();
+        assertThat(isr(partition.proposedIsr(LAG_MAX + 2, LAG_MAX, alive(1, 2, 3)))).as("in flight").isNull();
 
         partition.isrChangeCompleted(LED_BY_1.withIsr(proposed));
 
@@ -110,7 +110,7 @@ class PartitionTest {
         partition.recordFollowerFetch(2, 2, 3, 50);
         partition.recordFollowerFetch(3, 2, 3, 50);
 
-        assertThat(partition.proposedIsr(60, LAG_MAX, alive(1, 2))).containsExactly(1, 2);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2)))).containsExactly(1, 2);
     }
 
     @Test
@@ -181,7 +181,7 @@ class PartitionTest {
         partition.appendAsLeader(batch("a", "b"), 3, false);
         partition.recordFollowerFetch(2, 2, 3, 50);
         partition.recordFollowerFetch(3, 2, 3, 50);
-        assertThat(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3))).containsExactly(1, 2, 3);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
 
         partition.appendAsLeader(batch("c", "d"), 3, false);
         partition.recordFollowerFetch(2, 4, 3, 70);
@@ -189,6 +189,69 @@ class PartitionTest {
         assertThat(log.highWatermark()).as("replica 3, about to join, holds offsets below 2 only").isEqualTo(2);
         partition.recordFollowerFetch(3, 4, 3, 80);
         assertThat(log.highWatermark()).isEqualTo(4);
+    }
+
+    @Test
+    void anExpansionWhoseOutcomeIsUnknownKeepsHoldingTheHighWatermarkAndIsSentAgain() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        partition.recordFollowerFetch(2, 2, 3, 50);
+        partition.recordFollowerFetch(3, 2, 3, 50);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
+
+        partition.isrChangeFailed(ErrorCode.REQUEST_TIMED_OUT);
+        partition.appendAsLeader(batch("c", "d"), 3, false);
+        partition.recordFollowerFetch(2, 4, 3, 70);
+
+        assertThat(log.highWatermark()).as("Redis may list replica 3 in the ISR already").isEqualTo(2);
+        assertThat(partition.proposedIsr(80, LAG_MAX, alive(1, 2, 3)))
+                .as("the same change again, computed at the same partition epoch")
+                .isEqualTo(new Partition.IsrProposal(List.of(1, 2, 3), 3, 5));
+    }
+
+    @Test
+    void anExpansionRefusedAsStaleHoldsTheHighWatermarkUntilTheMetadataSaysHowItEnded() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        partition.recordFollowerFetch(2, 2, 3, 50);
+        partition.recordFollowerFetch(3, 2, 3, 50);
+        isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)));
+
+        partition.isrChangeFailed(ErrorCode.STALE_PARTITION_EPOCH);
+        partition.appendAsLeader(batch("c", "d"), 3, false);
+        partition.recordFollowerFetch(2, 4, 3, 70);
+        assertThat(log.highWatermark()).isEqualTo(2);
+        assertThat(partition.proposedIsr(80, LAG_MAX, alive(1, 2, 3))).as("waits for the metadata").isNull();
+
+        partition.updateState(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 3, 6));
+        partition.recordFollowerFetch(3, 4, 3, 90);
+        assertThat(log.highWatermark()).isEqualTo(4);
+    }
+
+    @Test
+    void anExpansionTheCoordinatorRejectedOutrightStopsCounting() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        partition.recordFollowerFetch(2, 2, 3, 50);
+        partition.recordFollowerFetch(3, 2, 3, 50);
+        isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)));
+
+        partition.isrChangeFailed(ErrorCode.INVALID_REQUEST);
+        partition.appendAsLeader(batch("c", "d"), 3, false);
+        partition.recordFollowerFetch(2, 4, 3, 70);
+
+        assertThat(log.highWatermark()).isEqualTo(4);
+    }
+
+    @Test
+    void anOlderViewOfTheSameLeadershipDoesNotTakeBackAnAdoptedIsrChange() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 3, 5), 0);
+        partition.isrChangeCompleted(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 6));
+
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 3, 5), 10);
+
+        assertThat(partition.state().isr()).containsExactly(1, 2);
+        assertThat(partition.state().partitionEpoch()).isEqualTo(6);
     }
 
     @Test
@@ -200,11 +263,11 @@ class PartitionTest {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 20);
 
         partition.recordFollowerFetch(3, 3, 3, 30);
-        assertThat(partition.proposedIsr(40, LAG_MAX, alive(1, 2, 3)))
+        assertThat(isr(partition.proposedIsr(40, LAG_MAX, alive(1, 2, 3))))
                 .as("past the high watermark (2) but short of epoch 3's first offset (4)").isNull();
 
         partition.recordFollowerFetch(3, 4, 3, 50);
-        assertThat(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3))).containsExactly(1, 2, 3);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
     }
 
     @Test
@@ -247,6 +310,10 @@ class PartitionTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<Integer> isr(Partition.IsrProposal proposal) {
+        return proposal == null ? null : proposal.isr();
     }
 
     private static IntPredicate alive(Integer... nodes) {
