@@ -32,11 +32,12 @@ import java.util.stream.Stream;
  *     orders-0/                      one {@link PartitionLog} per topic-partition
  *     orders-1/
  *     payments-0.3f2a…-delete/       a deleted partition whose files are being removed
+ *     refunds-2.9c1d…-stray/         a replica set aside: kept, never opened again, for an operator to inspect
  * </pre>
  *
  * <p>{@link #open} locks the directory, then opens (and recovers) every partition directory in parallel on the
  * caller's executor, so a node with many partitions restarts in the time of its slowest recovery rather than their
- * sum. Directories whose names are not {@code topic-partition} are left alone.
+ * sum. Directories whose names are not {@code topic-partition} (strays among them) are left alone.
  *
  * <p>Thread-safe: lookups are lock-free; creating and deleting partitions serialize on the manager. The manager
  * starts no threads; the owner calls {@link #deleteOldSegments()}, {@link #maybeFlush()} and {@link #checkpoint()}
@@ -46,6 +47,7 @@ public final class LogManager implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LogManager.class.getName());
     static final String DELETE_DIR_SUFFIX = "-delete";
+    static final String STRAY_DIR_SUFFIX = "-stray";
 
     private final Path dataDir;
     private final DirectoryLock directoryLock;
@@ -90,6 +92,10 @@ public final class LogManager implements AutoCloseable {
             String name = dir.getFileName().toString();
             if (name.endsWith(DELETE_DIR_SUFFIX)) {
                 deleteRecursively(dir); // a deletion interrupted by a crash
+                continue;
+            }
+            if (name.endsWith(STRAY_DIR_SUFFIX)) {
+                LOG.log(Level.WARNING, "Keeping {0}: a replica set aside as stray; remove it once it is not needed", dir);
                 continue;
             }
             Optional<TopicPartition> partition = parsePartition(name);
@@ -170,6 +176,26 @@ public final class LogManager implements AutoCloseable {
         CheckpointFile.fsyncDirectory(dataDir);
         deleteRecursively(renamed);
         return true;
+    }
+
+    /**
+     * Closes the log of {@code partition} and keeps its files under a new name with a {@code -stray} suffix, which
+     * this manager never opens again: for a replica the metadata no longer assigns here without saying it was deleted.
+     *
+     * @return the directory the files are kept in, if there was such a log
+     */
+    public synchronized Optional<Path> setAsideLog(TopicPartition partition) throws IOException {
+        ensureOpen();
+        PartitionLog log = logs.remove(partition);
+        if (log == null) {
+            return Optional.empty();
+        }
+        log.close();
+        Path renamed = dataDir.resolve(partition + "." + UUID.randomUUID().toString().replace("-", "")
+                + STRAY_DIR_SUFFIX);
+        Files.move(log.directory(), renamed);
+        CheckpointFile.fsyncDirectory(dataDir);
+        return Optional.of(renamed);
     }
 
     /** Size and offsets of every partition, in partition order. */

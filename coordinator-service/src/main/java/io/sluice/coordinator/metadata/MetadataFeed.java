@@ -16,7 +16,7 @@ import reactor.core.publisher.Sinks;
  * The versioned metadata stream that partition services and gateways follow: the current snapshot, the last
  * {@code history} deltas, and a signal of the latest version. A follower at version V gets the deltas after V in
  * order, or a snapshot when V is older than the history (or is from another coordinator's history and ahead of
- * ours). Long polls and SSE streams subscribe to the version signal, which replays the latest version to each new
+ * ours; the follower refuses it, and the coordinator raises an alarm). Long polls and SSE streams subscribe to the version signal, which replays the latest version to each new
  * subscriber, so a change published between a follower's check and its subscription is never missed.
  *
  * <p>One writer (the coordinator's command sequence) calls {@link #reset} and {@link #append}; followers read from
@@ -25,12 +25,15 @@ import reactor.core.publisher.Sinks;
 final class MetadataFeed {
 
     private final int history;
+    private final java.util.function.LongConsumer followerAhead;
     private final Deque<MetadataDelta> deltas = new ArrayDeque<>();
     private final Sinks.Many<Long> versions = Sinks.many().replay().latest();
     private volatile ClusterMetadata snapshot = ClusterMetadata.empty();
 
-    MetadataFeed(int history) {
+    /** {@code followerAhead}: told the version of every request from a follower ahead of this feed. */
+    MetadataFeed(int history, java.util.function.LongConsumer followerAhead) {
         this.history = history;
+        this.followerAhead = followerAhead;
     }
 
     ClusterMetadata snapshot() {
@@ -58,6 +61,11 @@ final class MetadataFeed {
         ClusterMetadata current = snapshot;
         if (since == current.version()) {
             return MetadataUpdate.ofDeltas(since, List.of());
+        }
+        if (since > current.version()) {
+            // A follower has seen versions this coordinator has not: its store lost writes, or it is stale. The
+            // snapshot below is older than the follower's view, which refuses it; this is an alarm, not a repair.
+            followerAhead.accept(since);
         }
         MetadataDelta oldest = deltas.peekFirst();
         // A fresh follower (version 0) gets a snapshot: deltas carry no coordinator, and it has nothing to apply them to.

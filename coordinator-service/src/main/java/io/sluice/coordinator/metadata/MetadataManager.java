@@ -49,6 +49,8 @@ public class MetadataManager {
     private final MetadataFeed feed;
     private final Duration maxWait;
     private final Counter elections;
+    private final Counter followersAhead;
+    private final java.util.concurrent.atomic.AtomicLong highestVersionAhead = new java.util.concurrent.atomic.AtomicLong();
     private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
     private volatile MetadataView view = MetadataView.empty();
     private volatile boolean ready;
@@ -56,7 +58,10 @@ public class MetadataManager {
     MetadataManager(MetadataStore store, CoordinatorLease lease, CoordinatorProperties properties, MeterRegistry meters) {
         this.store = store;
         this.lease = lease;
-        this.feed = new MetadataFeed(properties.metadata().history());
+        this.followersAhead = Counter.builder("sluice.coordinator.metadata.followers.ahead")
+                .description("Metadata requests from followers that had seen a newer version than this coordinator has")
+                .register(meters);
+        this.feed = new MetadataFeed(properties.metadata().history(), this::followerAhead);
         this.maxWait = properties.metadata().maxWait();
         this.elections = Counter.builder("sluice.coordinator.elections")
                 .description("Leader changes decided by this coordinator")
@@ -84,6 +89,24 @@ public class MetadataManager {
     /** An endless stream of updates, starting with what a follower at {@code since} is missing. */
     Flux<MetadataUpdate> updates(long since) {
         return feed.stream(since);
+    }
+
+    /**
+     * The highest metadata version a follower has asked from while this coordinator was behind it (0 if none has): a
+     * sign that the store lost writes. Shown in the coordinator's health.
+     */
+    public long highestVersionAhead() {
+        return highestVersionAhead.get();
+    }
+
+    private void followerAhead(long since) {
+        followersAhead.increment();
+        long before = highestVersionAhead.getAndAccumulate(since, Math::max);
+        if (since > before) {
+            LOG.error("A follower has seen metadata version {}, but this coordinator's metadata is at version {}: the "
+                    + "store lost writes or this coordinator is stale. Followers refuse the older view; partition "
+                    + "services refuse older leader epochs and delete no data.", since, view.version());
+        }
     }
 
     /** Active and loaded: commands and reads are served. */

@@ -15,7 +15,8 @@ import reactor.test.StepVerifier;
 
 class MetadataFeedTest {
 
-    MetadataFeed feed = new MetadataFeed(3);
+    List<Long> followersAhead = new java.util.ArrayList<>();
+    MetadataFeed feed = new MetadataFeed(3, followersAhead::add);
     ClusterMetadata current;
 
     @BeforeEach
@@ -48,8 +49,20 @@ class MetadataFeedTest {
     }
 
     @Test
-    void aFollowerAheadOfThisHistoryGetsASnapshot() {
+    void aFollowerAheadOfThisHistoryGetsASnapshotAndRaisesTheAlarm() {
         assertThat(feed.updateSince(99).snapshot()).isEqualTo(current);
+
+        assertThat(followersAhead).containsExactly(99L);
+    }
+
+    @Test
+    void followersAtOrBehindThisVersionRaiseNoAlarm() {
+        append(11);
+        feed.updateSince(10);
+        feed.updateSince(11);
+        feed.updateSince(0);
+
+        assertThat(followersAhead).isEmpty();
     }
 
     @Test

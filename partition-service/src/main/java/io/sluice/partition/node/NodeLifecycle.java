@@ -74,7 +74,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private void onMetadata(MetadataView view) {
         replicas.applyMetadata(view);
         if (!metadataApplied) {
-            replicas.removeStrayLogs();
+            replicas.setAsideStrayLogs();
             metadataApplied = true;
             LOG.info("Node {} serving with metadata version {}", properties.nodeId(), view.version());
         }

@@ -33,9 +33,15 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * The partitions this node hosts, kept in line with the coordinator's metadata: a partition this node is a replica
- * of gets a log and becomes leader or follower as the metadata says, at the metadata's leader epoch; a partition of
- * a deleted topic (or of a topic re-created under the same name, recognised by its topic id) or no longer assigned
- * here is removed with its data. Leaders keep their ISR honest through the coordinator.
+ * of gets a log and becomes leader or follower as the metadata says, at the metadata's leader epoch. Leaders keep
+ * their ISR honest through the coordinator.
+ *
+ * <p>Leader epochs only move forward here: a state with an older leader epoch than the replica's, or another leader
+ * in the same epoch, comes from a coordinator or a Redis that lost writes; it is refused, logged and counted
+ * ({@code sluice.partition.metadata.epoch.regressions}), and the replica keeps its role. Data is deleted only on an
+ * explicit topic deletion: the topic gone in the very next metadata version, or re-created under the same name
+ * (recognised by its topic id). A replica that vanishes from the metadata any other way — a snapshot that skipped
+ * versions, a reassignment — is set aside as a stray directory and kept.
  *
  * <p>Metadata is applied on the metadata watcher's thread, one version at a time; lookups from request threads are
  * lock-free.
@@ -55,6 +61,7 @@ public final class ReplicaManager {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Counter isrShrinks;
     private final Counter isrExpands;
+    private final Counter epochRegressions;
     private volatile MetadataView metadata = MetadataView.empty();
 
     public ReplicaManager(LogManager logs, CoordinatorApi coordinator, FollowerFetching fetchers,
@@ -63,6 +70,9 @@ public final class ReplicaManager {
                 .description("ISR changes this node made as leader that removed replicas").register(meters);
         this.isrExpands = Counter.builder("sluice.partition.isr.expands")
                 .description("ISR changes this node made as leader that added replicas").register(meters);
+        this.epochRegressions = Counter.builder("sluice.partition.metadata.epoch.regressions")
+                .description("Partition states refused because their leader epoch was older than the replica's")
+                .register(meters);
         this.logs = logs;
         this.coordinator = coordinator;
         this.completions = completions;
@@ -107,6 +117,7 @@ public final class ReplicaManager {
 
     /** Brings hosted partitions in line with {@code view}. */
     public synchronized void applyMetadata(MetadataView view) {
+        MetadataView previous = metadata;
         metadata = view;
         long now = clock.millis();
         Set<TopicPartition> assigned = new HashSet<>();
@@ -118,24 +129,42 @@ public final class ReplicaManager {
                 TopicPartition tp = new TopicPartition(topic.name(), state.partition());
                 assigned.add(tp);
                 try {
-                    apply(topic, tp, state, now);
+                    apply(topic, tp, state, view.version(), now);
                 } catch (IOException | RuntimeException e) {
                     LOG.error("Could not take up {} as metadata version {} asks", tp, view.version(), e);
                 }
             }
         }
+        boolean nextVersion = view.version() == previous.version() + 1;
         for (TopicPartition tp : List.copyOf(partitions.keySet())) {
-            if (!assigned.contains(tp)) {
-                remove(tp, "it is no longer assigned to node " + localNode);
+            if (assigned.contains(tp)) {
+                continue;
+            }
+            String topicId = partitions.get(tp).topicId();
+            boolean deleted = nextVersion && view.topic(tp.topic()).isEmpty()
+                    && previous.topic(tp.topic()).map(t -> t.id().equals(topicId)).orElse(false);
+            if (deleted) {
+                remove(tp, "topic " + tp.topic() + " was deleted in metadata version " + view.version());
+            } else {
+                setAside(tp, "metadata version " + view.version() + " no longer assigns it to node " + localNode);
             }
         }
     }
 
-    private void apply(TopicMetadata topic, TopicPartition tp, PartitionState state, long now) throws IOException {
+    private void apply(TopicMetadata topic, TopicPartition tp, PartitionState state, long version, long now)
+            throws IOException {
         Partition partition = partitions.get(tp);
         if (partition != null && !topic.id().equals(partition.topicId())) {
             remove(tp, "topic " + topic.name() + " was deleted and created again");
             partition = null;
+        }
+        if (partition != null && isRegression(partition.state(), state)) {
+            epochRegressions.increment();
+            LOG.error("Refusing metadata version {} for {}: it has leader {} at leader epoch {}, but this replica is at "
+                            + "leader epoch {} with leader {}. Leader epochs only move forward; the coordinator's state "
+                            + "is older than what the cluster has seen (a lost Redis write?)", version, tp,
+                    state.leader(), state.leaderEpoch(), partition.leaderEpoch(), partition.state().leader());
+            return;
         }
         LogConfig config = LogConfig.defaults().withTopicConfigs(topic.configs());
         if (partition == null) {
@@ -145,12 +174,12 @@ public final class ReplicaManager {
         }
         partition.minInsyncReplicas(TopicConfig.of(topic.configs()).minInsyncReplicas());
         if (state.leader() == localNode) {
-            if (partition.role() != Role.LEADER || partition.leaderEpoch() != state.leaderEpoch()) {
+            if (partition.role() != Role.LEADER || partition.leaderEpoch() < state.leaderEpoch()) {
                 fetchers.removePartition(tp);
                 LOG.info("Leading {} at leader epoch {}", tp, state.leaderEpoch());
             }
             partition.becomeLeader(state, now);
-        } else if (partition.role() != Role.FOLLOWER || partition.leaderEpoch() != state.leaderEpoch()) {
+        } else if (partition.role() != Role.FOLLOWER || partition.leaderEpoch() < state.leaderEpoch()) {
             partition.becomeFollower(state);
             NodeInfo leader = state.hasLeader() ? metadata.node(state.leader()).orElse(null) : null;
             if (leader != null) {
@@ -162,6 +191,12 @@ public final class ReplicaManager {
         } else {
             partition.updateState(state);
         }
+    }
+
+    /** An older leader epoch than the replica's, or the same epoch with another leader. */
+    private static boolean isRegression(PartitionState current, PartitionState next) {
+        return current != null && (next.leaderEpoch() < current.leaderEpoch()
+                || next.leaderEpoch() == current.leaderEpoch() && next.leader() != current.leader());
     }
 
     private Partition host(TopicPartition tp, String topicId, LogConfig config) throws IOException {
@@ -186,8 +221,7 @@ public final class ReplicaManager {
     }
 
     private void remove(TopicPartition tp, String reason) {
-        Partition partition = partitions.remove(tp);
-        fetchers.removePartition(tp);
+        Partition partition = stopHosting(tp);
         try {
             if (logs.deleteLog(tp)) {
                 LOG.info("Deleted the replica of {}: {}", tp, reason);
@@ -200,14 +234,33 @@ public final class ReplicaManager {
         }
     }
 
+    private void setAside(TopicPartition tp, String reason) {
+        Partition partition = stopHosting(tp);
+        try {
+            logs.setAsideLog(tp).ifPresent(dir -> LOG.warn("Set the replica of {} aside in {}: {}. Its data is kept; "
+                    + "only an explicit topic deletion deletes data", tp, dir, reason));
+        } catch (IOException e) {
+            LOG.error("Could not set the replica of {} aside", tp, e);
+        }
+        if (partition != null) {
+            partition.becomeFollower(partition.state());
+        }
+    }
+
+    private Partition stopHosting(TopicPartition tp) {
+        Partition partition = partitions.remove(tp);
+        fetchers.removePartition(tp);
+        return partition;
+    }
+
     /**
-     * Removes replicas left on disk that the metadata does not assign here. Called once a complete metadata view
-     * has arrived, never before: an empty view would otherwise look like "delete everything".
+     * Sets aside replicas left on disk that the metadata does not assign here (a topic deleted while this node was
+     * down looks the same as one a Redis lost). Called once a complete metadata view has arrived, never before.
      */
-    public synchronized void removeStrayLogs() {
+    public synchronized void setAsideStrayLogs() {
         for (TopicPartition tp : Set.copyOf(logs.logs().keySet())) {
             if (!partitions.containsKey(tp)) {
-                remove(tp, "the cluster metadata does not assign it to node " + localNode);
+                setAside(tp, "the cluster metadata does not assign it to node " + localNode);
             }
         }
     }

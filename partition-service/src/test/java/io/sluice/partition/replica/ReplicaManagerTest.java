@@ -1,0 +1,209 @@
+package io.sluice.partition.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.internal.client.InternalClientSettings;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.log.LogConfig;
+import io.sluice.log.LogManager;
+import io.sluice.partition.PartitionProperties;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.RecordBatchBuilder;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Metadata only moves a replica forward, and only an explicit deletion deletes its data: what a node does when the
+ * coordinator's view goes back (a stale coordinator, a Redis that lost writes) or a replica vanishes from it.
+ */
+class ReplicaManagerTest {
+
+    private static final TopicPartition TP = new TopicPartition("orders", 0);
+    private static final List<NodeInfo> NODES = List.of(node(1), node(2), node(3));
+
+    @TempDir
+    Path dataDir;
+    LogManager logs;
+    RecordingFetchers fetchers = new RecordingFetchers();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    ReplicaManager replicas;
+
+    @BeforeEach
+    void open() throws IOException {
+        logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
+        replicas = new ReplicaManager(logs, null, fetchers, properties(dataDir), Clock.systemUTC(), meters,
+                Schedulers.immediate());
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        logs.close();
+    }
+
+    @Test
+    void aStateWithAnOlderLeaderEpochIsRefusedAndTheReplicaKeepsLeading() {
+        replicas.applyMetadata(view(10, topic("id-1", new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 5, 7))));
+
+        replicas.applyMetadata(view(11, topic("id-1", new PartitionState(0, List.of(1, 2, 3), 2, List.of(2, 3), 3, 9))));
+
+        Partition partition = replicas.partition(TP).orElseThrow();
+        assertThat(partition.role()).isEqualTo(Role.LEADER);
+        assertThat(partition.leaderEpoch()).isEqualTo(5);
+        assertThat(fetchers.added).isEmpty();
+        assertThat(meters.counter("sluice.partition.metadata.epoch.regressions").count()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherLeaderInTheSameEpochIsRefused() {
+        replicas.applyMetadata(view(10, topic("id-1", new PartitionState(0, List.of(1, 2, 3), 2, List.of(1, 2, 3), 5, 7))));
+        assertThat(fetchers.added).containsExactly(TP);
+
+        replicas.applyMetadata(view(11, topic("id-1", new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 5, 8))));
+
+        assertThat(replicas.partition(TP).orElseThrow().role()).isEqualTo(Role.FOLLOWER);
+    }
+
+    @Test
+    void aNewerLeaderEpochIsTakenUp() {
+        replicas.applyMetadata(view(10, topic("id-1", new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 5, 7))));
+
+        replicas.applyMetadata(view(11, topic("id-1", new PartitionState(0, List.of(1, 2, 3), 2, List.of(2, 3), 6, 8))));
+
+        assertThat(replicas.partition(TP).orElseThrow().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(fetchers.added).containsExactly(TP);
+    }
+
+    @Test
+    void aReplicaMissingFromASnapshotThatSkippedVersionsIsSetAsideWithItsData() throws IOException {
+        replicas.applyMetadata(view(10, topic("id-1", new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 5, 7))));
+        replicas.partition(TP).orElseThrow().appendAsLeader(batch("kept"), 5, false);
+
+        replicas.applyMetadata(view(14));
+
+        assertThat(replicas.partition(TP)).isEmpty();
+        assertThat(logs.log(TP)).isEmpty();
+        List<Path> strays = directories().filter(d -> d.getFileName().toString().endsWith("-stray")).toList();
+        assertThat(strays).hasSize(1);
+        assertThat(strays.getFirst().getFileName().toString()).startsWith("orders-0.");
+        try (Stream<Path> files = Files.list(strays.getFirst())) {
+            assertThat(files.filter(f -> f.toString().endsWith(".log")).mapToLong(ReplicaManagerTest::size).sum())
+                    .isPositive();
+        }
+    }
+
+    @Test
+    void aTopicDeletedInTheNextVersionIsDeleted() {
+        replicas.applyMetadata(view(10, topic("id-1", new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 5, 7))));
+
+        replicas.applyMetadata(view(11));
+
+        assertThat(replicas.partition(TP)).isEmpty();
+        assertThat(directories()).isEmpty();
+    }
+
+    @Test
+    void aTopicCreatedAgainUnderTheSameNameReplacesTheOldData() {
+        replicas.applyMetadata(view(10, topic("id-1", new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 5, 7))));
+        replicas.partition(TP).orElseThrow().appendAsLeader(batch("old"), 5, false);
+
+        replicas.applyMetadata(view(20, topic("id-2", new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 0, 0))));
+
+        Partition partition = replicas.partition(TP).orElseThrow();
+        assertThat(partition.topicId()).isEqualTo("id-2");
+        assertThat(partition.log().logEndOffset()).isZero();
+        assertThat(directories().map(d -> d.getFileName().toString())).containsExactly("orders-0");
+    }
+
+    @Test
+    void aLogOnDiskThatTheFirstCompleteViewDoesNotAssignIsSetAside() throws IOException {
+        logs.getOrCreateLog(new TopicPartition("gone", 3), LogConfig.defaults());
+
+        replicas.applyMetadata(view(10));
+        replicas.setAsideStrayLogs();
+
+        assertThat(logs.logs()).isEmpty();
+        assertThat(directories().map(d -> d.getFileName().toString()))
+                .singleElement().asString().startsWith("gone-3.").endsWith("-stray");
+    }
+
+    private Stream<Path> directories() {
+        try (Stream<Path> list = Files.list(dataDir)) {
+            return list.filter(Files::isDirectory).toList().stream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static MetadataView view(long version, TopicMetadata... topics) {
+        return new MetadataView(new ClusterMetadata(version, null, NODES, List.of(topics)));
+    }
+
+    private static TopicMetadata topic(String id, PartitionState state) {
+        return new TopicMetadata(TP.topic(), id, state.replicas().size(), Map.of(), List.of(state));
+    }
+
+    private static NodeInfo node(int id) {
+        return new NodeInfo(id, "http://127.0.0.1:" + (9000 + id), null, NodeStatus.ALIVE);
+    }
+
+    private static java.nio.ByteBuffer batch(String value) {
+        return RecordBatchBuilder.of(CompressionType.NONE)
+                .append(1_000, null, value.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    private static PartitionProperties properties(Path dataDir) {
+        return new PartitionProperties(1, dataDir, List.of(URI.create("http://127.0.0.1:1")),
+                URI.create("http://127.0.0.1:9001"), null,
+                new PartitionProperties.Replication(Duration.ofSeconds(30), Duration.ofMillis(500), DataSize.ofMegabytes(4),
+                        Duration.ofSeconds(15)),
+                new PartitionProperties.Requests(DataSize.ofMegabytes(64), Duration.ofSeconds(30), Duration.ofSeconds(30)),
+                new PartitionProperties.Housekeeping(Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                Duration.ofSeconds(20), InternalClientSettings.defaults());
+    }
+
+    /** Records which partitions replication was told to follow. */
+    private static final class RecordingFetchers implements FollowerFetching {
+        final List<TopicPartition> added = new ArrayList<>();
+
+        @Override
+        public void addPartition(Partition partition, NodeInfo leader) {
+            added.add(partition.topicPartition());
+        }
+
+        @Override
+        public void removePartition(TopicPartition tp) {
+            added.remove(tp);
+        }
+    }
+}
