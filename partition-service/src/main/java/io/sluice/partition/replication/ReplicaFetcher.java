@@ -34,7 +34,9 @@ import reactor.util.retry.Retry;
  *
  * <p>A partition newly followed first truncates (KIP-101/279): it asks the leader where its own latest epoch ended
  * in the leader's log and cuts its log there (or where that epoch ends locally, if earlier), never merely to its high
- * watermark. Then fetched batches are appended as they come, and the follower's high watermark follows the
+ * watermark; when the leader answers with an epoch this log lacks, it cuts back further and asks again, until the two
+ * agree on an epoch. A partition the leader refuses backs off on its own for {@link #PARTITION_BACKOFF}; the rest of
+ * the session goes on. Then fetched batches are appended as they come, and the follower's high watermark follows the
  * leader's, bounded by its own log end.
  *
  * <p>All writes go through {@link Partition}, which drops them if the partition stopped following at the epoch the
@@ -47,8 +49,14 @@ import reactor.util.retry.Retry;
 final class ReplicaFetcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaFetcher.class);
-    /** After a partition error (NOT_LEADER, a fenced epoch): new metadata will move it; avoid a hot loop meanwhile. */
-    private static final Duration ERROR_PAUSE = Duration.ofMillis(100);
+    /**
+     * How long a partition the leader refused (NOT_LEADER, a fenced epoch, no epoch answer) sits out of the session:
+     * new metadata will move it, and the other partitions keep being fetched meanwhile (Kafka's
+     * {@code replica.fetch.backoff.ms}).
+     */
+    static final Duration PARTITION_BACKOFF = Duration.ofSeconds(1);
+    /** The longest a round sleeps when every partition is backing off (new partitions wake it earlier). */
+    private static final Duration IDLE_WAIT = Duration.ofMillis(200);
 
     private final NodeInfo leader;
     private final int localNode;
@@ -73,7 +81,7 @@ final class ReplicaFetcher implements AutoCloseable {
     }
 
     void add(Partition partition) {
-        partitions.put(partition.topicPartition(), new FetchState(partition, partition.leaderEpoch(), false));
+        partitions.put(partition.topicPartition(), FetchState.starting(partition));
         wakeups.tryEmitNext(Boolean.TRUE);
     }
 
@@ -91,24 +99,32 @@ final class ReplicaFetcher implements AutoCloseable {
                 .subscribe();
     }
 
-    /** One round: wait while there is nothing to follow, truncate what just started following, then one fetch. */
+    /**
+     * One round: wait while there is nothing to follow (or everything backs off), truncate what just started
+     * following, then one fetch of the rest.
+     */
     private Mono<Void> round() {
-        if (partitions.isEmpty()) {
-            return wakeups.asFlux().next().timeout(Duration.ofMillis(200), Mono.just(Boolean.FALSE)).then();
+        long now = System.nanoTime();
+        if (partitions.values().stream().noneMatch(state -> state.readyAt(now))) {
+            return wakeups.asFlux().next().timeout(IDLE_WAIT, Mono.just(Boolean.FALSE)).then();
         }
         return truncatePending().then(Mono.defer(this::fetchOnce));
     }
 
-    /** KIP-279 truncation for partitions that just started following this leader. */
+    /** KIP-279 truncation for partitions that just started following this leader (or must ask again). */
     private Mono<Void> truncatePending() {
-        List<FetchState> pending = partitions.values().stream().filter(s -> !s.truncated()).toList();
+        long now = System.nanoTime();
+        List<FetchState> pending = partitions.values().stream()
+                .filter(s -> !s.truncated() && s.readyAt(now))
+                .toList();
         if (pending.isEmpty()) {
             return Mono.empty();
         }
         List<EpochEndOffsetsRequest.Partition> asks = new ArrayList<>();
         List<FetchState> asked = new ArrayList<>();
         for (FetchState state : pending) {
-            OptionalInt latest = state.partition().log().latestEpoch();
+            OptionalInt latest = state.askEpoch() >= 0 ? OptionalInt.of(state.askEpoch())
+                    : state.partition().log().latestEpoch();
             if (latest.isEmpty()) {
                 markTruncated(state); // nothing written under any epoch: nothing to cut
                 continue;
@@ -126,6 +142,14 @@ final class ReplicaFetcher implements AutoCloseable {
                 .then();
     }
 
+    /**
+     * Cuts each asked partition's log where the leader's answer says it diverges. The leader answers with the largest
+     * epoch it has at or below ours and where that epoch ends in its log. If this log has that epoch too, the logs
+     * agree up to the smaller of the two ends and truncation is complete. If not, this log's records between its own
+     * largest epoch below the answer and the answer's end may still differ from the leader's: it cuts back to where
+     * that epoch ends here and asks again with it, round after round, until both name the same epoch (KIP-279).
+     * Each such round removes at least this log's latest epoch, so the rounds end.
+     */
     private void truncate(List<FetchState> asked, EpochEndOffsetsResponse response) {
         for (int i = 0; i < asked.size(); i++) {
             FetchState state = asked.get(i);
@@ -133,24 +157,37 @@ final class ReplicaFetcher implements AutoCloseable {
             if (answer.errorCode() != null) {
                 LOG.debug("Leader {} could not say where epochs end for {}: {}", leader.id(),
                         state.partition().topicPartition(), answer.errorCode());
+                backOff(state);
                 continue;
             }
             PartitionLog log = state.partition().log();
             long target;
+            boolean agreed;
             if (answer.leaderEpoch() == EpochEndOffset.UNDEFINED_EPOCH) {
                 // The leader knows no epoch at or below ours: keep only what was committed.
                 target = log.highWatermark();
+                agreed = true;
             } else {
-                long localEnd = answer.leaderEpoch() == log.latestEpoch().orElse(-1)
-                        ? log.logEndOffset() : log.endOffsetForEpoch(answer.leaderEpoch()).endOffset();
-                target = Math.min(answer.endOffset(), localEnd < 0 ? log.logEndOffset() : localEnd);
+                EpochEndOffset local = log.endOffsetForEpoch(answer.leaderEpoch());
+                agreed = local.leaderEpoch() == answer.leaderEpoch();
+                long localEnd = local.isDefined() ? local.endOffset() : log.logEndOffset();
+                target = Math.min(answer.endOffset(), localEnd);
             }
+            target = Math.min(target, log.logEndOffset());
             if (target < log.logEndOffset()) {
-                LOG.info("Truncating {} from {} to {} to match leader {} (epoch {})", state.partition().topicPartition(),
-                        log.logEndOffset(), target, leader.id(), answer.leaderEpoch());
+                LOG.info("Truncating {} from {} to {} to match leader {} (epoch {}{})",
+                        state.partition().topicPartition(), log.logEndOffset(), target, leader.id(),
+                        answer.leaderEpoch(), agreed ? "" : ", which this log lacks: asking again");
             }
-            if (state.partition().truncateAsFollower(Math.min(target, log.logEndOffset()), state.fetchEpoch())) {
-                markTruncated(state);
+            if (state.partition().truncateAsFollower(target, state.fetchEpoch())) {
+                if (agreed) {
+                    markTruncated(state);
+                } else {
+                    // Ask next about the largest epoch this log has below the answer (even one with no records left).
+                    int next = log.endOffsetForEpoch(answer.leaderEpoch()).leaderEpoch();
+                    partitions.replace(state.partition().topicPartition(), state,
+                            new FetchState(state.partition(), state.fetchEpoch(), false, 0, next));
+                }
             }
         }
     }
@@ -158,8 +195,9 @@ final class ReplicaFetcher implements AutoCloseable {
     private Mono<Void> fetchOnce() {
         List<ReplicaFetchRequest.Partition> asks = new ArrayList<>();
         List<FetchState> asked = new ArrayList<>();
+        long now = System.nanoTime();
         for (FetchState state : partitions.values()) {
-            if (state.truncated()) {
+            if (state.truncated() && state.readyAt(now)) {
                 TopicPartition tp = state.partition().topicPartition();
                 asks.add(new ReplicaFetchRequest.Partition(tp.topic(), tp.partition(),
                         state.partition().log().logEndOffset(), state.fetchEpoch()));
@@ -174,20 +212,19 @@ final class ReplicaFetcher implements AutoCloseable {
                 (int) Math.min(Integer.MAX_VALUE, properties.replication().fetchMaxBytes().toBytes()), asks);
         return replication.replicaFetch(leader, request)
                 .publishOn(logScheduler)
-                .flatMap(sections -> {
-                    boolean refused = false;
+                .doOnNext(sections -> {
                     for (int i = 0; i < sections.size(); i++) {
-                        refused |= handle(asked.get(i), sections.get(i));
+                        handle(asked.get(i), sections.get(i));
                     }
-                    return refused ? Mono.delay(ERROR_PAUSE).then() : Mono.<Void>empty();
-                });
+                })
+                .then();
     }
 
-    /** Applies one partition's section; true when the leader refused the partition (the round then pauses). */
-    private boolean handle(FetchState state, FetchedPartition section) {
+    /** Applies one partition's section. A partition the leader refused backs off alone. */
+    private void handle(FetchState state, FetchedPartition section) {
         Partition partition = state.partition();
         if (partitions.get(partition.topicPartition()) != state) {
-            return false; // removed or re-added while the fetch was out
+            return; // removed or re-added while the fetch was out
         }
         if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
             PartitionLog log = partition.log();
@@ -196,14 +233,15 @@ final class ReplicaFetcher implements AutoCloseable {
                         section.logStartOffset());
                 partition.restartAsFollowerAt(section.logStartOffset(), state.fetchEpoch());
             } else {
-                partitions.replace(partition.topicPartition(), state, new FetchState(partition, state.fetchEpoch(), false));
+                partitions.replace(partition.topicPartition(), state, FetchState.starting(state));
             }
-            return false;
+            return;
         }
         if (section.error() != null) {
             // NOT_LEADER, FENCED/UNKNOWN_LEADER_EPOCH: new metadata will move this partition.
             LOG.debug("Leader {} refused {}: {}", leader.id(), partition.topicPartition(), section.error());
-            return true;
+            backOff(state);
+            return;
         }
         try {
             if (section.records().hasRemaining()) {
@@ -212,16 +250,21 @@ final class ReplicaFetcher implements AutoCloseable {
             partition.updateFollowerHighWatermark(section.highWatermark(), state.fetchEpoch());
         } catch (UnexpectedAppendOffsetException e) {
             LOG.warn("{}: {}; truncating again", partition.topicPartition(), e.getMessage());
-            partitions.replace(partition.topicPartition(), state, new FetchState(partition, state.fetchEpoch(), false));
+            partitions.replace(partition.topicPartition(), state, FetchState.starting(state));
         } catch (SluiceException e) {
             LOG.warn("Could not append to {} as follower: {}", partition.topicPartition(), e.getMessage());
+            backOff(state);
         }
-        return false;
     }
 
     private void markTruncated(FetchState state) {
         partitions.replace(state.partition().topicPartition(), state,
-                new FetchState(state.partition(), state.fetchEpoch(), true));
+                new FetchState(state.partition(), state.fetchEpoch(), true, 0, -1));
+    }
+
+    private void backOff(FetchState state) {
+        partitions.replace(state.partition().topicPartition(), state, new FetchState(state.partition(),
+                state.fetchEpoch(), state.truncated(), System.nanoTime() + PARTITION_BACKOFF.toNanos(), state.askEpoch()));
     }
 
     @Override
@@ -232,7 +275,24 @@ final class ReplicaFetcher implements AutoCloseable {
         }
     }
 
-    /** A followed partition, the leader epoch its fetches are made in, and whether it has truncated yet. */
-    private record FetchState(Partition partition, int fetchEpoch, boolean truncated) {
+    /**
+     * A followed partition, the leader epoch its fetches are made in, whether it has truncated yet, until when
+     * (System.nanoTime; 0 for not) it backs off after an error, and the epoch to ask the leader about next (-1: the
+     * log's latest).
+     */
+    private record FetchState(Partition partition, int fetchEpoch, boolean truncated, long backoffUntilNanos,
+                              int askEpoch) {
+
+        static FetchState starting(Partition partition) {
+            return new FetchState(partition, partition.leaderEpoch(), false, 0, -1);
+        }
+
+        static FetchState starting(FetchState previous) {
+            return new FetchState(previous.partition(), previous.fetchEpoch(), false, 0, -1);
+        }
+
+        boolean readyAt(long nanos) {
+            return backoffUntilNanos == 0 || nanos - backoffUntilNanos >= 0;
+        }
     }
 }

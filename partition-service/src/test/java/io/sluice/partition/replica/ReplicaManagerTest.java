@@ -3,7 +3,6 @@ package io.sluice.partition.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sluice.internal.client.InternalClientSettings;
 import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
@@ -12,17 +11,15 @@ import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
-import io.sluice.partition.PartitionProperties;
+import io.sluice.partition.TestPartitionProperties;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.RecordBatchBuilder;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +28,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.util.unit.DataSize;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -53,7 +49,7 @@ class ReplicaManagerTest {
     @BeforeEach
     void open() throws IOException {
         logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
-        replicas = new ReplicaManager(logs, null, fetchers, properties(dataDir), Clock.systemUTC(), meters,
+        replicas = new ReplicaManager(logs, null, fetchers, TestPartitionProperties.of(1, dataDir), Clock.systemUTC(), meters,
                 Schedulers.immediate());
     }
 
@@ -180,16 +176,6 @@ class ReplicaManagerTest {
         return RecordBatchBuilder.of(CompressionType.NONE)
                 .append(1_000, null, value.getBytes(StandardCharsets.UTF_8))
                 .build();
-    }
-
-    private static PartitionProperties properties(Path dataDir) {
-        return new PartitionProperties(1, dataDir, List.of(URI.create("http://127.0.0.1:1")),
-                URI.create("http://127.0.0.1:9001"), null,
-                new PartitionProperties.Replication(Duration.ofSeconds(30), Duration.ofMillis(500), DataSize.ofMegabytes(4),
-                        Duration.ofSeconds(15)),
-                new PartitionProperties.Requests(DataSize.ofMegabytes(64), Duration.ofSeconds(30), Duration.ofSeconds(30)),
-                new PartitionProperties.Housekeeping(Duration.ofSeconds(1), Duration.ofMinutes(5)),
-                Duration.ofSeconds(20), InternalClientSettings.defaults());
     }
 
     /** Records which partitions replication was told to follow. */

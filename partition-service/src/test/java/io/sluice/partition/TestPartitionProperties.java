@@ -1,0 +1,25 @@
+package io.sluice.partition;
+
+import io.sluice.internal.client.InternalClientSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.util.unit.DataSize;
+
+/** Settings of a partition service as its defaults have them, for tests that build its parts by hand. */
+public final class TestPartitionProperties {
+
+    private TestPartitionProperties() {
+    }
+
+    public static PartitionProperties of(int nodeId, Path dataDir) {
+        return new PartitionProperties(nodeId, dataDir, List.of(URI.create("http://127.0.0.1:1")),
+                URI.create("http://127.0.0.1:" + (9000 + nodeId)), null,
+                new PartitionProperties.Replication(Duration.ofSeconds(30), Duration.ofMillis(500),
+                        DataSize.ofMegabytes(4), Duration.ofSeconds(15)),
+                new PartitionProperties.Requests(DataSize.ofMegabytes(64), Duration.ofSeconds(30), Duration.ofSeconds(30)),
+                new PartitionProperties.Housekeeping(Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                Duration.ofSeconds(20), InternalClientSettings.defaults());
+    }
+}
