@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  *       indexes are rebuilt, and the log is cut at the first bad byte; segments after a cut are deleted.</li>
  *   <li>Segments before the recovery point are trusted, but their indexes must exist and pass a sanity check, else
  *       the segment is recovered too.</li>
- *   <li>The leader-epoch cache learns the epochs of recovered batches and forgets epochs beyond the log end (it is
- *       rebuilt from batch headers if its file is corrupt).</li>
+ *   <li>The leader-epoch cache relearns the epochs of recovered batches from their headers (its entries from the
+ *       first recovered segment on are replaced), keeps an epoch that starts exactly at the log end, and forgets
+ *       epochs beyond it (it is rebuilt from batch headers if its file is corrupt).</li>
  * </ol>
  * Runs on one thread, before the log is published, so it needs no locking.
  */
@@ -68,6 +69,7 @@ final class LogLoader {
         }
 
         LogSegments segments = new LogSegments();
+        List<EpochEntry> epochsBefore;
         List<Long> baseOffsets = segmentBaseOffsets();
         List<LogSegment> opened = new ArrayList<>();
         try {
@@ -83,6 +85,7 @@ final class LogLoader {
                 opened.add(LogSegment.create(dir, start, config, channels));
                 needsRecovery.add(false);
             }
+            epochsBefore = epochCache.entries();
             recover(opened, needsRecovery, clean, recoveryPoint, epochCache);
             for (LogSegment segment : opened) {
                 segments.add(segment);
@@ -104,6 +107,12 @@ final class LogLoader {
             rebuildEpochCache(segments, epochCache);
         }
         // An epoch may start exactly at the log end (a leader elected that has not written yet); beyond it, no.
+        OptionalInt latest = epochCache.latestEpoch();
+        for (EpochEntry entry : epochsBefore) {
+            if (entry.startOffset() == logEnd && (latest.isEmpty() || entry.epoch() > latest.getAsInt())) {
+                epochCache.assign(entry.epoch(), entry.startOffset());
+            }
+        }
         epochCache.truncateFromEnd(logEnd + 1);
         epochCache.truncateFromStart(logStart);
         long highWatermark = state == null ? logStart : Math.min(Math.max(state.highWatermark(), logStart), logEnd);
@@ -125,6 +134,7 @@ final class LogLoader {
             }
         }
         long expectedNext = 0;
+        boolean relearning = false;
         for (int i = 0; i < opened.size(); i++) {
             LogSegment segment = opened.get(i);
             boolean recover = i >= firstUnflushed || needsRecovery.get(i) || !passesSanityCheck(segment);
@@ -132,10 +142,19 @@ final class LogLoader {
                 expectedNext = segment.baseOffset();
                 continue;
             }
+            boolean unflushed = i >= firstUnflushed;
+            if (unflushed && !relearning) {
+                // From here on the cache learns epochs from the batches themselves, not from its file: a power loss
+                // can undo a truncation (and lose what was appended after it) while the file kept the later epochs,
+                // which would leave the old batches under an epoch they were not written in.
+                epochCache.truncateFromEnd(segment.baseOffset());
+                relearning = true;
+            }
             int truncated = segment.recover(Math.max(expectedNext, segment.baseOffset()),
                     config.maxBatchSizeOnDisk(), config.segmentIndexBytes(), (epoch, baseOffset) -> {
                         OptionalInt latest = epochCache.latestEpoch();
-                        if (latest.isEmpty() || epoch > latest.getAsInt()) {
+                        // Flushed segments recovered only for their indexes add nothing the file does not know.
+                        if (epoch >= 0 && (unflushed || latest.isEmpty() || epoch > latest.getAsInt())) {
                             epochCache.assign(epoch, baseOffset);
                         }
                     });

@@ -138,7 +138,11 @@ public final class PartitionLog implements AutoCloseable {
         return writeAndWake("append", () -> {
             validated.ensureContinues(name, local.logEnd().offset());
             for (RecordBatch batch : validated.batches()) {
-                maybeAssignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
+                // The leader's epochs as they are, even one lower than an epoch this log recorded last: an epoch
+                // this replica led in without writing, which the leader's records now contradict.
+                if (batch.partitionLeaderEpoch() >= 0) {
+                    epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+                }
             }
             append(validated, cfg, clock.millis());
             return new AppendResult(validated.firstOffset(), validated.lastOffset(), RecordBatch.NO_TIMESTAMP,

@@ -99,17 +99,26 @@ final class SegmentedLog {
 
     /**
      * Removes everything from {@code offset} on (a batch holding it goes whole) and returns the new log end, which
-     * is {@code offset} or the base of the batch that held it. The caller has checked {@code offset} lies at or
-     * above the first segment's base.
+     * is {@code offset} or the base of the batch that held it; the cut is fsynced (file and, if segments went,
+     * directory) before this returns. The caller has checked {@code offset} lies at or above the first segment's
+     * base.
      */
     long truncateTo(long offset, LogConfig config) throws IOException {
+        boolean removed = false;
         for (LogSegment segment : segments.all().reversed()) {
             if (segment.baseOffset() > offset) {
                 removeSegment(segment, config);
+                removed = true;
             }
         }
         LogSegment active = segments.last();
         active.truncateTo(offset);
+        // Durable before anything is appended after it: a power loss that undid the cut would bring back records
+        // the epoch cache (already rewritten) no longer describes, under the epochs of whatever follows.
+        active.flushLog();
+        if (removed) {
+            CheckpointFile.fsyncDirectory(dir);
+        }
         active.resizeIndexesForAppends(config.segmentIndexBytes());
         long newEnd = active.readNextOffset();
         logEnd = new LogOffsetMetadata(newEnd, active.baseOffset(), active.size());
