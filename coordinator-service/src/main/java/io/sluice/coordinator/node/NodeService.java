@@ -47,6 +47,14 @@ public class NodeService {
         return metadata.view().metadata().nodes();
     }
 
+    /**
+     * Registers a node. The same process registering again (same incarnation and URL) changes nothing. A new
+     * incarnation of a node the coordinator still counts alive is a restart it did not see: the old incarnation is
+     * fenced as if it had died — it leaves every ISR it is not the last member of, and its leaderships move under a
+     * new leader epoch (a clean election only: the node is back) — before the new one is admitted. Its log may have
+     * lost an unflushed tail; it rejoins ISRs only by catching up, and leads again only where it is the last in-sync
+     * replica (then under a bumped epoch, so followers truncate to it with KIP-279 rather than trusting old offsets).
+     */
     Mono<RegisterResponse> register(RegisterRequest request) {
         if (request.nodeId() < 0) {
             return Mono.error(ErrorCode.INVALID_REQUEST.exception("node_id must be >= 0, was " + request.nodeId()));
@@ -54,17 +62,34 @@ public class NodeService {
         if (request.url() == null || !(request.url().startsWith("http://") || request.url().startsWith("https://"))) {
             return Mono.error(ErrorCode.INVALID_REQUEST.exception("url must be an http(s) URL, was " + request.url()));
         }
+        if (request.incarnation() == null || request.incarnation().isBlank()) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("incarnation is required: an id the process draws "
+                    + "once when it starts"));
+        }
         return metadata.submit(view -> {
             NodeInfo existing = view.node(request.nodeId()).orElse(null);
             if (existing != null && !existing.url().equals(request.url()) && existing.status() != NodeStatus.DEAD) {
                 throw ErrorCode.DUPLICATE_NODE.exception("Node " + request.nodeId() + " is registered and alive at "
                         + existing.url() + "; refusing a second registration from " + request.url());
             }
-            NodeInfo node = new NodeInfo(request.nodeId(), request.url(), request.rack(), NodeStatus.ALIVE);
+            NodeInfo node = new NodeInfo(request.nodeId(), request.url(), request.rack(), NodeStatus.ALIVE,
+                    request.incarnation());
             liveness.heartbeat(node.id());
-            MetadataChange change = existing != null && existing.equals(node) ? null
-                    : withElections(view, node, (state, unclean) -> Elections.onNodeReturn(state, node.id(),
-                            eligible(view, node), unclean), true);
+            MetadataChange change;
+            if (existing != null && existing.equals(node)) {
+                change = null;
+            } else if (existing != null && existing.status() != NodeStatus.DEAD
+                    && !request.incarnation().equals(existing.incarnation())) {
+                LOG.warn("Node {} restarted (incarnation {} replaces {}) before its session expired: fencing the old "
+                        + "incarnation", node.id(), node.incarnation(), existing.incarnation());
+                IntPredicate withoutIt = eligible(view, node.withStatus(NodeStatus.DEAD));
+                IntPredicate withIt = eligible(view, node);
+                change = withElections(view, node, (state, unclean) -> Elections.onNodeReturn(
+                        Elections.onNodeDeath(state, node.id(), withoutIt, false), node.id(), withIt, unclean), true);
+            } else {
+                change = withElections(view, node, (state, unclean) -> Elections.onNodeReturn(state, node.id(),
+                        eligible(view, node), unclean), true);
+            }
             return Mutation.of(change, new RegisterResponse(node.id(), properties.heartbeatInterval().toMillis(),
                     properties.sessionTimeout().toMillis()));
         });

@@ -53,6 +53,66 @@ class LeaderElectionOnNodeDeathTest extends CoordinatorTestSupport {
         }
     }
 
+    /**
+     * A node restarted faster than the session timeout may have lost its unflushed tail: the coordinator must treat
+     * its new incarnation as the old one failing — out of every ISR, leaderships moved under a new epoch — not let it
+     * carry on at the same epoch with a shorter log.
+     */
+    @Test
+    void whenANodeRestartsWithinTheSessionTimeoutItsOldIncarnationIsFencedAsIfItHadDied() {
+        nodes = newNodes();
+        nodes.start(21, 22, 23);
+        TopicMetadata before = api().createTopic("restarted", 6, 3);
+        assertThat(before.partitions()).filteredOn(p -> p.leader() == 21).isNotEmpty();
+
+        nodes.restart(21);
+
+        TopicMetadata after = api().topic("restarted");
+        assertThat(api().nodes()).filteredOn(n -> n.id() == 21).singleElement()
+                .satisfies(n -> assertThat(n.isAlive()).isTrue());
+        for (PartitionState was : before.partitions()) {
+            PartitionState now = after.partition(was.partition());
+            assertThat(now.isr()).as("ISR of partition %d", was.partition()).isEqualTo(without(was.isr(), 21));
+            if (was.leader() == 21) {
+                assertThat(now.leader()).as("leader of partition %d", was.partition()).isNotEqualTo(21);
+                assertThat(now.leaderEpoch()).isGreaterThan(was.leaderEpoch());
+            } else {
+                assertThat(now.leader()).isEqualTo(was.leader());
+                assertThat(now.leaderEpoch()).isEqualTo(was.leaderEpoch());
+            }
+        }
+    }
+
+    @Test
+    void whenTheLastInSyncReplicaRestartsItLeadsAgainUnderANewEpoch() {
+        nodes = newNodes();
+        nodes.start(31, 32);
+        api().createTopic("alone", 1, 2);
+        nodes.silence(32);
+        api().awaitNode(32, NodeStatus.DEAD);
+        PartitionState before = api().topic("alone").partition(0);
+        assertThat(before.isr()).containsExactly(31);
+
+        nodes.restart(31);
+
+        PartitionState now = api().topic("alone").partition(0);
+        assertThat(now.leader()).isEqualTo(31);
+        assertThat(now.isr()).containsExactly(31);
+        assertThat(now.leaderEpoch()).isGreaterThan(before.leaderEpoch());
+    }
+
+    @Test
+    void whenTheSameProcessRegistersAgainNothingChanges() {
+        nodes = newNodes();
+        nodes.start(41, 42, 43);
+        api().createTopic("retried", 3, 3);
+        long version = api().metadataVersion();
+
+        nodes.register(41, TestNodes.url(41), null);
+
+        assertThat(api().metadataVersion()).isEqualTo(version);
+    }
+
     @Test
     void whenADeadNodeHeartbeatsAgainItIsAliveButLeadsNothingUntilItIsBackInSync() {
         nodes = newNodes();

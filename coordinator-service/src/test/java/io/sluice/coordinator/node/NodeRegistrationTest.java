@@ -46,7 +46,8 @@ class NodeRegistrationTest extends CoordinatorTestSupport {
                 .jsonPath("$.session_timeout_ms").isEqualTo(1000);
         nodes.resume(1);
 
-        assertThat(api().node(1)).isEqualTo(new NodeInfo(1, TestNodes.url(1), "rack-a", NodeStatus.ALIVE));
+        assertThat(api().node(1)).isEqualTo(new NodeInfo(1, TestNodes.url(1), "rack-a", NodeStatus.ALIVE,
+                "process-of-node-1"));
     }
 
     @Test
@@ -61,11 +62,11 @@ class NodeRegistrationTest extends CoordinatorTestSupport {
     }
 
     @Test
-    void whenANodeRegistersAgainFromItsOwnUrlItIsAcceptedWithoutANewVersion() {
+    void whenTheSameProcessRegistersAgainItIsAcceptedWithoutANewVersion() {
         nodes.start(3, null);
         long version = api().metadataVersion();
 
-        register(3, TestNodes.url(3), null).expectStatus().isOk();
+        nodes.register(3, TestNodes.url(3), null);
 
         assertThat(api().metadataVersion()).isEqualTo(version);
         assertThat(api().node(3).status()).isEqualTo(NodeStatus.ALIVE);
@@ -80,7 +81,8 @@ class NodeRegistrationTest extends CoordinatorTestSupport {
         register(4, "http://127.0.0.1:24444", "rack-b").expectStatus().isOk();
         nodes.resume(4);
 
-        assertThat(api().node(4)).isEqualTo(new NodeInfo(4, "http://127.0.0.1:24444", "rack-b", NodeStatus.ALIVE));
+        assertThat(api().node(4)).isEqualTo(new NodeInfo(4, "http://127.0.0.1:24444", "rack-b", NodeStatus.ALIVE,
+                "process-of-node-4"));
     }
 
     @Test
@@ -109,6 +111,8 @@ class NodeRegistrationTest extends CoordinatorTestSupport {
         expectProblem(register(6, null, null), ErrorCode.INVALID_REQUEST);
         expectProblem(api().post("/internal/nodes", "{\"node_id\": \"six\"}"), ErrorCode.INVALID_REQUEST);
         expectProblem(api().post("/internal/nodes", "{\"node_id\": 6, "), ErrorCode.INVALID_REQUEST);
+        expectProblem(api().post("/internal/nodes", Map.of("node_id", 6, "url", TestNodes.url(6))),
+                ErrorCode.INVALID_REQUEST);
 
         assertThat(api().nodes()).noneMatch(n -> n.id() == 6 || n.id() == -1);
         assertThat(api().metadataVersion()).isEqualTo(version);
@@ -119,6 +123,7 @@ class NodeRegistrationTest extends CoordinatorTestSupport {
         body.put("node_id", id);
         body.put("url", url);
         body.put("rack", rack);
+        body.put("incarnation", "process-of-node-" + id);
         return api().post("/internal/nodes", body);
     }
 

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +31,8 @@ public final class TestNodes implements AutoCloseable {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("test-node-heartbeats").factory());
     private final Map<Integer, ScheduledFuture<?>> heartbeats = new ConcurrentHashMap<>();
+    /** Each node's current process, as the incarnation it registers with. */
+    private final Map<Integer, String> incarnations = new ConcurrentHashMap<>();
 
     public TestNodes(List<URI> coordinators, Duration interval) {
         this.http = new InternalHttp(InternalClientSettings.defaults().withCallTimeout(Duration.ofSeconds(5)),
@@ -60,9 +63,16 @@ public final class TestNodes implements AutoCloseable {
         return response;
     }
 
-    /** One registration call, without heartbeats. */
+    /** One registration call from the node's current process, without heartbeats. */
     public RegisterResponse register(int id, String url, String rack) {
-        return client.register(new RegisterRequest(id, url, rack)).block();
+        String incarnation = incarnations.computeIfAbsent(id, node -> UUID.randomUUID().toString());
+        return client.register(new RegisterRequest(id, url, rack, incarnation)).block();
+    }
+
+    /** The node's process restarts at once (before its session could expire): it registers as a new incarnation. */
+    public RegisterResponse restart(int id) {
+        incarnations.put(id, UUID.randomUUID().toString());
+        return register(id, url(id), null);
     }
 
     /** The node stops heartbeating: after the session timeout the coordinator declares it dead. */

@@ -38,6 +38,11 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLifecycle.class);
 
     private final PartitionProperties properties;
+    /**
+     * Drawn once per process: every registration of this process carries it, so the coordinator tells a retried
+     * registration from a restart (which it must treat as the node having failed).
+     */
+    private final String incarnation = java.util.UUID.randomUUID().toString();
     private final CoordinatorApi coordinator;
     private final MetadataWatcher watcher;
     private final ReplicaManager replicas;
@@ -98,7 +103,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
 
     private Mono<Void> register() {
         RegisterRequest request = new RegisterRequest(properties.nodeId(), properties.advertisedUrl().toString(),
-                properties.rack());
+                properties.rack(), incarnation);
         return coordinator.register(request).doOnNext(response -> {
             heartbeatInterval = Duration.ofMillis(Math.max(100, response.heartbeatIntervalMs()));
             registered = true;
