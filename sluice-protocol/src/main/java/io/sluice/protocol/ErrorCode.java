@@ -41,6 +41,8 @@ public enum ErrorCode {
     LEADER_NOT_AVAILABLE(503, true, "The partition has no live leader right now."),
     NOT_ENOUGH_REPLICAS(503, true, "Fewer in-sync replicas than min.insync.replicas; nothing was written."),
     NOT_ENOUGH_REPLICAS_AFTER_APPEND(503, true, "Written by the leader, but the in-sync replicas fell below the minimum."),
+    NOT_LEADER_AFTER_APPEND(503, true, "Written by a leader that lost its leadership before the write was committed; "
+            + "it may or may not survive."),
     NOT_ACTIVE_COORDINATOR(503, true, "This coordinator is a standby; ask the active one."),
     COORDINATOR_NOT_AVAILABLE(503, true, "No coordinator is active right now."),
     STORAGE_ERROR(503, true, "The replica's storage failed; the partition is offline on this node."),

@@ -23,7 +23,7 @@ import reactor.core.scheduler.Scheduler;
  * Leader appends. Each partition of a request is appended on the log scheduler (file I/O never runs on an event
  * loop), then answered by {@link Acks}: acks=all waits, without polling, for the high watermark to pass the batch,
  * up to the request's timeout, after which the outcome is unknown (REQUEST_TIMED_OUT, retriable); it fails with
- * NOT_LEADER if this replica stops leading in the epoch it appended in (see {@link Partition#awaitCommitted}).
+ * NOT_LEADER_AFTER_APPEND if this replica stops leading in the epoch it appended in (see {@link Partition#awaitCommitted}).
  */
 public final class ProduceService {
 

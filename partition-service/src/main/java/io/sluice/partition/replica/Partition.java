@@ -197,7 +197,9 @@ public final class Partition {
 
     /**
      * Completes once the high watermark reaches {@code offset}, for records this replica appended as leader in
-     * {@code leaderEpoch}; fails with NOT_LEADER if by then it no longer leads in that epoch. A replica that lost
+     * {@code leaderEpoch}; fails with NOT_LEADER_AFTER_APPEND if by then it no longer leads in that epoch (not
+     * NOT_LEADER, which tells a router that nothing was written and the write may go to the new leader: this one
+     * may survive there, and sending it again could write it twice). A replica that lost
      * leadership truncates to the new leader's log and refills the same offsets from it, so its high watermark
      * passing {@code offset} would then say nothing about the records it appended. While it still leads in the same
      * epoch it has truncated nothing, and only its own ISR bookkeeping moves the high watermark, so the records are
@@ -210,7 +212,7 @@ public final class Partition {
         java.util.concurrent.CompletableFuture<Long> committed = reached.thenApply(highWatermark -> {
             PartitionState s = state;
             if (role != Role.LEADER || s == null || s.leaderEpoch() != leaderEpoch) {
-                throw ErrorCode.NOT_LEADER.exception("Node " + localNode + " stopped leading " + topicPartition
+                throw ErrorCode.NOT_LEADER_AFTER_APPEND.exception("Node " + localNode + " stopped leading " + topicPartition
                         + " in epoch " + leaderEpoch + " before the write at offset " + (offset - 1)
                         + " was committed; it may have been lost");
             }

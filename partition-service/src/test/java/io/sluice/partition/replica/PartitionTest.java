@@ -284,6 +284,23 @@ class PartitionTest {
     }
 
     @Test
+    void anAcksAllWriteWhoseLeaderLostLeadershipBeforeItWasCommittedIsNotAnsweredNotLeader() {
+        partition.becomeLeader(LED_BY_1, 0);
+        Partition.LeaderAppend append = partition.appendAsLeader(batch("a"), 3, true);
+        java.util.concurrent.CompletableFuture<Long> answer =
+                partition.awaitCommitted(append.result().lastOffset() + 1, append.leaderEpoch());
+
+        partition.becomeFollower(new PartitionState(0, List.of(1, 2, 3), 2, List.of(2, 3), 4, 6));
+        partition.updateFollowerHighWatermark(1, 4);
+
+        assertThatThrownBy(answer::join).cause()
+                .as("NOT_LEADER would tell the gateway that nothing was written, and it would send the write again")
+                .satisfies(errorCode(ErrorCode.NOT_LEADER_AFTER_APPEND));
+        assertThat(ErrorCode.NOT_LEADER_AFTER_APPEND.refreshesMetadata()).isFalse();
+        assertThat(ErrorCode.NOT_LEADER_AFTER_APPEND.retriable()).isTrue();
+    }
+
+    @Test
     void anAcksAllWriteWaitingWhenTheIsrFallsBelowMinInsyncReplicasIsAnsweredAtOnce() {
         partition.minInsyncReplicas(2);
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
