@@ -54,6 +54,8 @@ public class MetadataManager {
     private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
     private volatile MetadataView view = MetadataView.empty();
     private volatile boolean ready;
+    /** A write's outcome could not be read back: the view may be behind Redis until it is reloaded. */
+    private volatile boolean reloadBeforeNextCommand;
 
     MetadataManager(MetadataStore store, CoordinatorLease lease, CoordinatorProperties properties, MeterRegistry meters) {
         this.store = store;
@@ -146,16 +148,15 @@ public class MetadataManager {
                         return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception(
                                 "This coordinator is not the active one"));
                     }
-                    long token = lease.status().self().fencingToken();
-                    Mutation<T> mutation = command.decide().apply(view);
-                    MetadataChange change = mutation.change();
-                    if (change == null || change.isEmpty()) {
-                        return Mono.justOrEmpty(mutation.result());
+                    if (!reloadBeforeNextCommand) {
+                        return decideAndWrite(command);
                     }
-                    // flatMap: a command without an answer (result null) completes empty once written.
-                    return store.write(token, change).flatMap(version -> {
-                        apply(change.toDelta(version));
-                        return Mono.justOrEmpty(mutation.result());
+                    return store.load().flatMap(stored -> {
+                        reloadBeforeNextCommand = false;
+                        if (stored.version() != view.version()) {
+                            adopt(stored);
+                        }
+                        return decideAndWrite(command);
                     });
                 })
                 .doOnNext(value -> command.result().tryEmitValue(value))
@@ -174,6 +175,69 @@ public class MetadataManager {
                 })
                 .onErrorResume(error -> Mono.empty())
                 .then();
+    }
+
+    /** Decides the command on the current view and writes its change, if any. */
+    private <T> Mono<T> decideAndWrite(Command<T> command) {
+        long token = lease.status().self().fencingToken();
+        Mutation<T> mutation = command.decide().apply(view);
+        MetadataChange change = mutation.change();
+        if (change == null || change.isEmpty()) {
+            return Mono.justOrEmpty(mutation.result());
+        }
+        long base = view.version();
+        // flatMap: a command without an answer (result null) completes empty once written.
+        return store.write(token, change)
+                .onErrorResume(error -> settleFailedWrite(error, base))
+                .flatMap(version -> {
+                    apply(change.toDelta(version));
+                    return Mono.justOrEmpty(mutation.result());
+                });
+    }
+
+    /**
+     * A write that did not come back written. A refusal from the store's script (fenced, a guard failed) wrote
+     * nothing; any other failure — a timeout, a dropped connection — may have written it all (the script is atomic),
+     * and deciding on a view that Redis has moved past would make every later change to what it touched fail its
+     * partition-epoch guard, for good. So the store is read again, in the command sequence: if its version is exactly
+     * one past the view's, the write landed (only the lease holder writes) and it counts as done; otherwise the view
+     * takes what Redis holds and the command fails. A failed guard means the view is behind Redis too: it is reloaded
+     * the same way. If even the reload fails, the error stands and the next command reloads first.
+     */
+    private Mono<Long> settleFailedWrite(Throwable error, long viewVersion) {
+        if (error instanceof SluiceException e && (e.errorCode() == ErrorCode.FENCED_COORDINATOR
+                || e.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS || e.errorCode() == ErrorCode.UNKNOWN_TOPIC)) {
+            return Mono.error(error);
+        }
+        boolean refused = error instanceof SluiceException e && e.errorCode() == ErrorCode.STALE_PARTITION_EPOCH;
+        return store.load().flatMap(stored -> {
+            if (!refused && stored.version() == viewVersion + 1) {
+                LOG.warn("A metadata write reported {}, but Redis holds it as version {}: it was written",
+                        error.toString(), stored.version());
+                return Mono.just(stored.version());
+            }
+            if (stored.version() != viewVersion) {
+                LOG.warn("The metadata view (version {}) is behind Redis (version {}) after a write that reported {}: "
+                        + "reloading it", viewVersion, stored.version(), error.toString());
+                adopt(stored);
+            }
+            return Mono.<Long>error(error);
+        }).onErrorResume(reloadError -> {
+            if (reloadError != error) {
+                LOG.warn("Could not read the metadata back after a failed write ({}): {}; reloading before the next "
+                        + "command", error.toString(), reloadError.toString());
+                reloadBeforeNextCommand = true;
+            }
+            return Mono.error(error);
+        });
+    }
+
+    /** Takes the metadata as stored, followers starting over from it (they accept it: its version is newer). */
+    private void adopt(ClusterMetadata stored) {
+        ClusterMetadata metadata = new ClusterMetadata(stored.version(), view.metadata().coordinator(), stored.nodes(),
+                stored.topics());
+        view = new MetadataView(metadata);
+        feed.reset(metadata);
     }
 
     private void apply(MetadataDelta delta) {

@@ -1,6 +1,7 @@
 package io.sluice.coordinator.node;
 
 import io.sluice.internal.coordinator.CoordinatorPaths;
+import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.coordinator.RegisterResponse;
 import io.sluice.internal.coordinator.ShutdownResponse;
@@ -42,6 +43,12 @@ class NodeController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> heartbeat(@PathVariable int id) {
         return nodes.heartbeat(id);
+    }
+
+    @PostMapping(CoordinatorPaths.NODE_OFFLINE_REPLICAS)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> offlineReplicas(@PathVariable int id, @RequestBody OfflineReplicasRequest request) {
+        return nodes.offlineReplicas(id, request);
     }
 
     @PostMapping(CoordinatorPaths.NODE_SHUTDOWN)

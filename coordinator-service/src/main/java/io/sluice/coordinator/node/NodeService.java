@@ -6,6 +6,7 @@ import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.metadata.Mutation;
 import io.sluice.coordinator.partition.PartitionChanges;
 import io.sluice.coordinator.store.MetadataChange;
+import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.coordinator.RegisterResponse;
 import io.sluice.internal.coordinator.ShutdownResponse;
@@ -14,7 +15,10 @@ import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
@@ -140,6 +144,31 @@ public class NodeService {
         });
     }
 
+    /**
+     * Replicas of a live node whose logs went offline (Kafka's failed log directory): each leaves the ISR (unless it
+     * is the last member) and, where it led, leadership moves by clean election to another in-sync replica under a
+     * new epoch — or the partition has no leader, if there is none: an offline log cannot serve, and only a restart
+     * of the node (a new incarnation, its logs reopened and recovered) makes it eligible again there. Replicas of
+     * topics since deleted are ignored.
+     */
+    Mono<Void> offlineReplicas(int nodeId, OfflineReplicasRequest request) {
+        if (request.replicas() == null || request.replicas().isEmpty()) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("replicas must name at least one partition"));
+        }
+        return metadata.<Void>submit(view -> {
+            NodeInfo node = view.node(nodeId).orElseThrow(() ->
+                    ErrorCode.UNKNOWN_NODE.exception("Node " + nodeId + " is not registered"));
+            Set<TopicPartition> offline = new HashSet<>();
+            request.replicas().forEach(r -> offline.add(new TopicPartition(r.topic(), r.partition())));
+            IntPredicate others = id -> id != nodeId && eligible(view, node).test(id);
+            LOG.warn("Node {} reports offline logs for {}: moving their leaderships", nodeId, offline);
+            MetadataChange change = PartitionChanges.forEachPartition(view, List.of(), (topic, state) ->
+                    offline.contains(new TopicPartition(topic.name(), state.partition()))
+                            ? Elections.onNodeDeath(state, nodeId, others, false) : state);
+            return Mutation.of(change, null);
+        });
+    }
+
     /** Declares dead every node whose session expired, electing new leaders for what it led. */
     public Mono<Void> expireSessions() {
         if (!metadata.isReady()) {
@@ -166,7 +195,11 @@ public class NodeService {
             IntPredicate eligible = eligible(view, dead);
             return Mutation.of(withElections(view, dead, (state, unclean) -> Elections.onNodeDeath(state, nodeId, eligible,
                     unclean), true), null);
-        }).onErrorResume(e -> Mono.empty());
+        }).onErrorResume(e -> {
+            // Not swallowed: the node stays a candidate, and the next session check tries again.
+            LOG.warn("Could not declare node {} dead: {}; trying again at the next check", nodeId, e.toString());
+            return Mono.empty();
+        });
     }
 
     /** Restarts every known node's session: called when this coordinator becomes active. */

@@ -43,6 +43,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
      * registration from a restart (which it must treat as the node having failed).
      */
     private final String incarnation = java.util.UUID.randomUUID().toString();
+    private final OfflineLogReporter offlineLogs;
     private final CoordinatorApi coordinator;
     private final MetadataWatcher watcher;
     private final ReplicaManager replicas;
@@ -63,6 +64,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
         this.replicas = replicas;
         this.fetchers = fetchers;
         this.logs = logs;
+        this.offlineLogs = new OfflineLogReporter(properties.nodeId(), coordinator, logs::offlinePartitions);
     }
 
     @Override
@@ -123,6 +125,9 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
             long now = System.currentTimeMillis();
             try {
                 replicas.maybeUpdateIsrs();
+                if (registered) {
+                    offlineLogs.reportNewlyOffline();
+                }
                 if (now - lastFlush >= flushEvery) {
                     logs.maybeFlush();
                     logs.checkpoint();

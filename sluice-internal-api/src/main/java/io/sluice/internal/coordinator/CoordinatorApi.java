@@ -25,6 +25,9 @@ public interface CoordinatorApi {
 
     Mono<ShutdownResponse> shutdown(int nodeId);
 
+    /** Replicas of {@code nodeId} whose logs went offline: their leaderships move elsewhere. */
+    Mono<Void> reportOfflineReplicas(int nodeId, OfflineReplicasRequest request);
+
     Mono<List<NodeInfo>> nodes();
 
     Mono<List<TopicMetadata>> topics();

@@ -14,6 +14,7 @@ public final class CoordinatorPaths {
     public static final String NODES = "/internal/nodes";
     public static final String NODE_HEARTBEAT = "/internal/nodes/{id}/heartbeat";
     public static final String NODE_SHUTDOWN = "/internal/nodes/{id}/shutdown";
+    public static final String NODE_OFFLINE_REPLICAS = "/internal/nodes/{id}/offline-replicas";
     public static final String TOPICS = "/internal/topics";
     public static final String TOPIC = "/internal/topics/{name}";
     public static final String TOPIC_CONFIGS = "/internal/topics/{name}/configs";
@@ -32,6 +33,10 @@ public final class CoordinatorPaths {
 
     public static String shutdown(int nodeId) {
         return NODES + "/" + nodeId + "/shutdown";
+    }
+
+    public static String offlineReplicas(int nodeId) {
+        return NODES + "/" + nodeId + "/offline-replicas";
     }
 
     public static String topic(String name) {

@@ -11,6 +11,7 @@ import io.sluice.internal.coordinator.CoordinatorPaths;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
 import io.sluice.internal.coordinator.ElectionResult;
+import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.coordinator.RegisterResponse;
 import io.sluice.internal.coordinator.ShutdownResponse;
@@ -75,6 +76,12 @@ public final class CoordinatorClient implements CoordinatorApi {
     @Override
     public Mono<Void> heartbeat(int nodeId) {
         return call(HttpMethod.POST, CoordinatorPaths.heartbeat(nodeId), null, timeout(), (target, body) -> null).then();
+    }
+
+    @Override
+    public Mono<Void> reportOfflineReplicas(int nodeId, OfflineReplicasRequest request) {
+        return call(HttpMethod.POST, CoordinatorPaths.offlineReplicas(nodeId), request, timeout(), (target, body) -> null)
+                .then();
     }
 
     @Override

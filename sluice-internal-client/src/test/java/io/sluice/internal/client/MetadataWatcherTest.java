@@ -103,6 +103,11 @@ class MetadataWatcherTest {
         }
 
         @Override
+        public Mono<Void> reportOfflineReplicas(int nodeId, io.sluice.internal.coordinator.OfflineReplicasRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Mono<List<NodeInfo>> nodes() {
             throw new UnsupportedOperationException();
         }
