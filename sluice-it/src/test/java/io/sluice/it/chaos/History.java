@@ -41,6 +41,7 @@ final class History {
     private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> consumerEvents = new ConcurrentLinkedQueue<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final LongAdder sent = new LongAdder();
     private final LongAdder unknown = new LongAdder();
 
@@ -54,6 +55,7 @@ final class History {
 
     void failed(String value, int partition, String errorCode) {
         errors.computeIfAbsent(errorCode, code -> new LongAdder()).increment();
+        failures.put(value, errorCode);
         if (NOTHING_WRITTEN.contains(errorCode)) {
             refusals.add(new Refusal(value, partition, errorCode));
         } else {
@@ -68,6 +70,11 @@ final class History {
     /** Something a consumer noticed that the checker's record comparison explains (a position past the log end). */
     void consumerEvent(String description) {
         consumerEvents.add(description);
+    }
+
+    /** The error code a failed value was answered with, or null when it did not fail. */
+    String failure(String value) {
+        return failures.get(value);
     }
 
     List<Ack> acks() {

@@ -95,9 +95,17 @@ final class HistoryChecker {
                         .add(new Location(partition.partition(), record.offset()));
             }
         }
+        Map<Location, Integer> epochs = leaderEpochs(partitions);
+        Map<String, Location> ackedAt = new HashMap<>();
+        for (History.Ack ack : history.acks()) {
+            ackedAt.put(ack.value(), new Location(ack.partition(), ack.offset()));
+        }
         stored.forEach((value, locations) -> {
             if (locations.size() > 1) {
-                anomalies.add(Kind.DUPLICATED, value(value) + " at " + locations);
+                String outcome = ackedAt.containsKey(value) ? "acknowledged at " + ackedAt.get(value)
+                        : "answered " + history.failure(value);
+                anomalies.add(Kind.DUPLICATED, value(value) + " at " + locations.stream()
+                        .map(at -> at + " (leader epoch " + epochs.get(at) + ")").toList() + ", " + outcome);
             }
         });
 
@@ -146,6 +154,20 @@ final class HistoryChecker {
         conflicts.forEach(conflict -> anomalies.add(Kind.TWO_LEADERS_ONE_EPOCH, conflict.toString()));
         problems.forEach(problem -> anomalies.add(Kind.NOT_HEALED, problem));
         return anomalies;
+    }
+
+    /** The leader epoch of each stored record, from the current leader's files. */
+    private static Map<Location, Integer> leaderEpochs(List<FinalPartition> partitions) {
+        Map<Location, Integer> epochs = new HashMap<>();
+        for (FinalPartition partition : partitions) {
+            ReplicaFiles.Contents leader = partition.replicas().get(partition.state().leader());
+            if (leader != null) {
+                for (StoredRecord record : leader.records()) {
+                    epochs.put(new Location(partition.partition(), record.offset()), record.leaderEpoch());
+                }
+            }
+        }
+        return epochs;
     }
 
     /**
