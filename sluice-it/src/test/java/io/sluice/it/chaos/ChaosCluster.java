@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -297,7 +298,7 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     /** Polls {@code condition} until it holds or {@code timeout} passes; returns whether it held. */
-    static boolean within(Duration timeout, java.util.function.BooleanSupplier condition) {
+    static boolean within(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {

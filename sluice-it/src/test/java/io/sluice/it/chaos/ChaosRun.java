@@ -7,6 +7,7 @@ import io.sluice.it.chaos.GatewayClient.ReadRecord;
 import io.sluice.testing.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -169,7 +170,7 @@ final class ChaosRun {
         return new HistoryChecker.FinalPartition(partition, log, highWatermark, state, replicas);
     }
 
-    private java.nio.file.Path replicaDir(int node, int partition) {
+    private Path replicaDir(int node, int partition) {
         return cluster.dataDir(node).resolve(TOPIC + "-" + partition);
     }
 
