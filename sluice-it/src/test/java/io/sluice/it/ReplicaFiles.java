@@ -2,12 +2,15 @@ package io.sluice.it;
 
 import io.sluice.protocol.record.FileBatch;
 import io.sluice.protocol.record.FileBatchIterator;
+import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -23,7 +26,7 @@ import java.util.stream.Stream;
  * safe (the tests only read) and sees what the service has written so far; a batch being written is left out as a
  * torn tail.
  */
-final class ReplicaFiles {
+public final class ReplicaFiles {
 
     private ReplicaFiles() {
     }
@@ -32,11 +35,19 @@ final class ReplicaFiles {
      * One batch as stored: its offsets, leader epoch, size and a digest of all its bytes, so that two replicas hold
      * the same batch exactly when their {@code StoredBatch}es are equal.
      */
-    record StoredBatch(long baseOffset, long lastOffset, int leaderEpoch, int sizeInBytes, String sha256) {
+    public record StoredBatch(long baseOffset, long lastOffset, int leaderEpoch, int sizeInBytes, String sha256) {
+    }
+
+    /** One record as stored: its offset, its value as UTF-8 text and the leader epoch of the batch carrying it. */
+    public record StoredRecord(long offset, String value, int leaderEpoch) {
+    }
+
+    /** A replica's batches and their records, read up to its first invalid batch. */
+    public record Contents(List<StoredBatch> batches, List<StoredRecord> records) {
     }
 
     /** A replica's batches in log order, or an empty list when the directory does not exist. */
-    static List<StoredBatch> batches(Path replicaDir) {
+    public static List<StoredBatch> batches(Path replicaDir) {
         List<StoredBatch> batches = new ArrayList<>();
         for (Path segment : segmentFiles(replicaDir)) {
             try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
@@ -53,8 +64,42 @@ final class ReplicaFiles {
         return batches;
     }
 
+    /**
+     * A replica's valid batches and, if asked, their records, in log order: reading stops at the first batch whose CRC
+     * does not match, as recovery would cut there. On a live replica that is also where a follower is truncating and
+     * rewriting as it is read, so no half-old, half-new batch is ever returned.
+     */
+    public static Contents read(Path replicaDir, boolean withRecords) {
+        List<StoredBatch> batches = new ArrayList<>();
+        List<StoredRecord> records = new ArrayList<>();
+        for (Path segment : segmentFiles(replicaDir)) {
+            try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
+                FileBatchIterator iterator = new FileBatchIterator(channel, 0, channel.size(), Integer.MAX_VALUE);
+                for (FileBatch batch = iterator.nextBatch(); batch != null; batch = iterator.nextBatch()) {
+                    RecordBatch loaded = batch.load();
+                    if (!loaded.isValid()) {
+                        return new Contents(batches, records);
+                    }
+                    batches.add(new StoredBatch(batch.baseOffset(), batch.lastOffset(), batch.partitionLeaderEpoch(),
+                            batch.sizeInBytes(), sha256(loaded.buffer())));
+                    if (withRecords) {
+                        for (Record record : loaded.records()) {
+                            records.add(new StoredRecord(record.offset(),
+                                    new String(record.value(), StandardCharsets.UTF_8), loaded.partitionLeaderEpoch()));
+                        }
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                // A segment deleted (retention, truncation) between listing and reading: what is left is read.
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new Contents(batches, records);
+    }
+
     /** The segment files of a replica in base offset order (their names are 20-digit base offsets). */
-    static List<Path> segmentFiles(Path replicaDir) {
+    public static List<Path> segmentFiles(Path replicaDir) {
         if (!Files.isDirectory(replicaDir)) {
             return List.of();
         }
@@ -66,7 +111,7 @@ final class ReplicaFiles {
     }
 
     /** The replica's log end as its files show it: the offset after its last complete batch (0 when empty). */
-    static long logEndOffset(List<StoredBatch> batches) {
+    public static long logEndOffset(List<StoredBatch> batches) {
         return batches.isEmpty() ? 0 : batches.getLast().lastOffset() + 1;
     }
 

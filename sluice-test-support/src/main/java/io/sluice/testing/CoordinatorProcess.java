@@ -70,6 +70,14 @@ public final class CoordinatorProcess implements AutoCloseable {
      * Spring property) as command-line arguments; does not wait for it.
      */
     public static CoordinatorProcess start(String name, Path dir, Map<String, String> properties) {
+        return start(name, dir, freePort(), properties);
+    }
+
+    /**
+     * Starts {@code name} on a given port: for a coordinator whose URL others were told before it started (a
+     * standby in the coordinator list of a cluster), or one started again where it ran before.
+     */
+    public static CoordinatorProcess start(String name, Path dir, int port, Map<String, String> properties) {
         Path root = RepoRoot.find(Path.of("")).orElseThrow(() -> new IllegalStateException("not in a Sluice checkout"));
         ClusterConfig config = ClusterConfig.defaults(root)
                 .withKinds(ServiceKind.COORDINATOR)
@@ -77,7 +85,6 @@ public final class CoordinatorProcess implements AutoCloseable {
                 // Start-up speed over peak speed: these processes live for seconds.
                 .withJvmOptions(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"))
                 .withStopGrace(STOP_GRACE);
-        int port = freePort();
         URI url = URI.create("http://127.0.0.1:" + port);
         List<String> args = new ArrayList<>(List.of("--server.port=" + port,
                 "--sluice.coordinator.advertised-url=" + url, "--sluice.coordinator.instance-id=" + name));

@@ -76,6 +76,11 @@ public final class SluiceCluster implements AutoCloseable {
         return cluster.nodeUrl(nodeId);
     }
 
+    /** A partition service's data directory: {@code <base>/node-<id>}. */
+    public Path dataDir(int nodeId) {
+        return baseDir.resolve("node-" + nodeId);
+    }
+
     public static String service(int nodeId) {
         return LocalCluster.partition(nodeId);
     }

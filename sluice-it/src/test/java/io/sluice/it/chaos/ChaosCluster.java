@@ -1,0 +1,427 @@
+package io.sluice.it.chaos;
+
+import io.sluice.internal.SluiceJson;
+import io.sluice.internal.coordinator.CoordinatorPaths;
+import io.sluice.internal.coordinator.CoordinatorStatus;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.launcher.LocalCluster;
+import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.BlockingCoordinator;
+import io.sluice.testing.CoordinatorProcess;
+import io.sluice.testing.PowerLoss;
+import io.sluice.testing.RedisProcess;
+import io.sluice.testing.SluiceCluster;
+import io.sluice.testing.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The cluster a chaos run works against, every part a real process on loopback: a redis-server of its own (so that
+ * it can be crashed apart from the coordinators), two coordinators on it (the launcher's {@code coordinator} and a
+ * second, {@code coordinator-b}, started by {@link CoordinatorProcess}; whichever holds the lease is active), three
+ * partition services and a gateway, each service told both coordinator URLs. Faults are signals by PID through the
+ * launcher, plus {@link PowerLoss} on a dead node's files.
+ *
+ * <p>Drive it from one thread (the launcher is not thread-safe). {@link #close} stops every process, keeps every log
+ * in {@code target/cluster-logs/<name>/} and deletes the data.
+ */
+final class ChaosCluster implements AutoCloseable {
+
+    static final int NODES = 3;
+    /** The second coordinator's service name; the launcher's own is {@link LocalCluster#COORDINATOR}. */
+    static final String COORDINATOR_B = "coordinator-b";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    private final String name;
+    private final ChaosSettings settings;
+    private final RedisProcess redis;
+    private final Path redisDir;
+    private final SluiceCluster cluster;
+    private final Path coordinatorBDir;
+    private final int coordinatorBPort;
+    private final Map<String, String> coordinatorProperties;
+    private final BlockingCoordinator metadata;
+    private CoordinatorProcess coordinatorB;
+
+    private ChaosCluster(String name, ChaosSettings settings, RedisProcess redis, Path redisDir, SluiceCluster cluster,
+                         Path coordinatorBDir, int coordinatorBPort, Map<String, String> coordinatorProperties) {
+        this.name = name;
+        this.settings = settings;
+        this.redis = redis;
+        this.redisDir = redisDir;
+        this.cluster = cluster;
+        this.coordinatorBDir = coordinatorBDir;
+        this.coordinatorBPort = coordinatorBPort;
+        this.coordinatorProperties = coordinatorProperties;
+        this.metadata = new BlockingCoordinator(List.of(cluster.coordinatorUrl(), coordinatorBUrl()),
+                Duration.ofSeconds(5));
+    }
+
+    /** Starts Redis, the launcher's cluster (coordinator, nodes, gateway), then the second coordinator. */
+    static ChaosCluster start(String name, ChaosSettings settings) {
+        Path clusters = Path.of("target", "clusters").toAbsolutePath();
+        Path redisDir = tempDir(clusters, name + "-redis-");
+        RedisProcess redis = RedisProcess.start(redisDir);
+        Path coordinatorBDir = tempDir(clusters, name + "-" + COORDINATOR_B + "-");
+        Map<String, String> coordinator = coordinatorProperties(settings, redis.url());
+        SluiceCluster cluster;
+        int coordinatorBPort;
+        // Held while the launcher picks its ports, so that it cannot pick this one.
+        try (ServerSocket reserved = reservePort()) {
+            coordinatorBPort = reserved.getLocalPort();
+            URI coordinatorB = URI.create("http://127.0.0.1:" + coordinatorBPort);
+            cluster = SluiceCluster.builder(name).nodes(NODES).withGateway()
+                    .args(ServiceKind.COORDINATOR, asArgs(coordinator))
+                    // The launcher names its coordinator; a second value of the same option is appended to the list.
+                    .args(ServiceKind.PARTITION,
+                            "--sluice.partition.coordinator-urls=" + coordinatorB,
+                            "--sluice.partition.replication.lag-time-max=" + settings.lagTimeMax().toMillis() + "ms",
+                            "--sluice.partition.replication.shutdown-timeout=5s",
+                            "--spring.lifecycle.timeout-per-shutdown-phase=10s")
+                    .args(ServiceKind.GATEWAY, "--sluice.gateway.coordinator-urls=" + coordinatorB)
+                    .readyTimeout(Duration.ofSeconds(120))
+                    .start();
+        } catch (IOException e) {
+            redis.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | AssertionError e) {
+            redis.close();
+            throw e;
+        }
+        ChaosCluster chaos = new ChaosCluster(name, settings, redis, redisDir, cluster, coordinatorBDir,
+                coordinatorBPort, coordinator);
+        try {
+            chaos.startCoordinatorB();
+        } catch (RuntimeException | AssertionError e) {
+            chaos.close();
+            throw e;
+        }
+        return chaos;
+    }
+
+    private static Map<String, String> coordinatorProperties(ChaosSettings settings, URI redis) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("sluice.coordinator.redis.url", redis.toString());
+        properties.put("sluice.coordinator.session-timeout", settings.sessionTimeout().toMillis() + "ms");
+        properties.put("sluice.coordinator.heartbeat-interval", "500ms");
+        properties.put("sluice.coordinator.lease.ttl", "1500ms");
+        properties.put("sluice.coordinator.lease.renew-interval", "300ms");
+        properties.put("sluice.coordinator.election.liveness-check-interval", "100ms");
+        // Leadership moves back to returning nodes during the run: more leader changes under load.
+        properties.put("sluice.coordinator.election.preferred-leader-check-interval", "5s");
+        properties.put("sluice.coordinator.metadata.max-wait", "5s");
+        return properties;
+    }
+
+    private static String[] asArgs(Map<String, String> properties) {
+        return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    // ------------------------------------------------------------- partition services
+
+    URI gatewayUrl() {
+        return cluster.gatewayUrl();
+    }
+
+    Path dataDir(int nodeId) {
+        return cluster.dataDir(nodeId);
+    }
+
+    /** SIGKILL. */
+    void kill(int nodeId) {
+        cluster.kill(nodeId);
+    }
+
+    /** SIGSTOP. */
+    void pause(int nodeId) {
+        cluster.pause(nodeId);
+    }
+
+    /** SIGCONT. */
+    void resume(int nodeId) {
+        cluster.resume(nodeId);
+    }
+
+    /** SIGTERM and wait for the exit (a controlled shutdown). */
+    void stop(int nodeId) {
+        cluster.stop(nodeId);
+    }
+
+    /** Starts a node on its data directory and waits until it is ready; returns how long that took. */
+    Duration start(int nodeId) {
+        return cluster.start(nodeId);
+    }
+
+    boolean isRunning(int nodeId) {
+        return cluster.isRunning(nodeId);
+    }
+
+    /** Cuts a dead node's replicas back to what they had fsynced. */
+    List<PowerLoss.Cut> powerLoss(int nodeId) {
+        return PowerLoss.dropUnflushedTails(dataDir(nodeId));
+    }
+
+    // --------------------------------------------------------------- coordinators, Redis
+
+    /** The name of the active coordinator ({@link LocalCluster#COORDINATOR} or {@link #COORDINATOR_B}), if any. */
+    Optional<String> activeCoordinator() {
+        if (status(cluster.coordinatorUrl()).map(CoordinatorStatus::active).orElse(false)) {
+            return Optional.of(LocalCluster.COORDINATOR);
+        }
+        if (status(coordinatorBUrl()).map(CoordinatorStatus::active).orElse(false)) {
+            return Optional.of(COORDINATOR_B);
+        }
+        return Optional.empty();
+    }
+
+    /** Waits until one coordinator is active and returns its name. */
+    String awaitActiveCoordinator(Duration timeout) {
+        return Waits.await("an active coordinator", timeout, () -> activeCoordinator().orElse(null));
+    }
+
+    /** SIGKILL of one coordinator. */
+    void killCoordinator(String coordinator) {
+        if (coordinator.equals(COORDINATOR_B)) {
+            coordinatorB.kill();
+        } else {
+            cluster.processes().kill(LocalCluster.COORDINATOR);
+        }
+    }
+
+    /** Starts a killed coordinator again on its port; it answers (as standby or active) when this returns. */
+    void startCoordinator(String coordinator) {
+        if (coordinator.equals(COORDINATOR_B)) {
+            startCoordinatorB();
+        } else {
+            cluster.processes().start(LocalCluster.COORDINATOR);
+        }
+    }
+
+    private void startCoordinatorB() {
+        Map<String, String> properties = new LinkedHashMap<>(coordinatorProperties);
+        properties.put("sluice.coordinator.data-dir", coordinatorBDir.resolve("data").toString());
+        coordinatorB = CoordinatorProcess.start(COORDINATOR_B, coordinatorBDir, coordinatorBPort, properties)
+                .awaitUp(Duration.ofSeconds(120));
+    }
+
+    private URI coordinatorBUrl() {
+        return URI.create("http://127.0.0.1:" + coordinatorBPort);
+    }
+
+    /** SIGKILL of the redis-server. */
+    void killRedis() {
+        redis.kill();
+    }
+
+    void restartRedis() {
+        redis.restart();
+    }
+
+    // ------------------------------------------------------------------- state
+
+    /** The active coordinator's view of the nodes; empty while no coordinator answers. */
+    List<NodeInfo> nodes() {
+        try {
+            return metadata.nodes();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    boolean isAliveAtCoordinator(int nodeId) {
+        return nodes().stream().anyMatch(node -> node.id() == nodeId && node.isAlive());
+    }
+
+    /** Whether the coordinator answers and counts the node as not alive. */
+    boolean isDeadAtCoordinator(int nodeId) {
+        return nodes().stream().anyMatch(node -> node.id() == nodeId && !node.isAlive());
+    }
+
+    TopicMetadata topic(String topic) {
+        return metadata.describeTopic(topic);
+    }
+
+    /** Partitions of {@code topic} that {@code nodeId} leads now; empty if the coordinator does not answer. */
+    List<Integer> ledBy(String topic, int nodeId) {
+        try {
+            return topic(topic).partitions().stream().filter(p -> p.leader() == nodeId)
+                    .map(PartitionState::partition).toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** Every node alive at the coordinator and every partition of {@code topic} with a leader. */
+    boolean isServing(String topic) {
+        try {
+            return nodes().stream().filter(NodeInfo::isAlive).count() == NODES
+                    && topic(topic).partitions().stream().allMatch(PartitionState::hasLeader);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** {@link #isServing} and every ISR full. */
+    boolean isFullyReplicated(String topic) {
+        try {
+            return isServing(topic) && topic(topic).partitions().stream().noneMatch(PartitionState::isUnderReplicated);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Polls {@code condition} until it holds or {@code timeout} passes; returns whether it held. */
+    static boolean within(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Waits.sleep(Duration.ofMillis(100));
+        }
+        return condition.getAsBoolean();
+    }
+
+    /**
+     * Brings every process back: Redis, both coordinators, every node started or resumed. After a failed fault step
+     * this is what lets the check run at all.
+     */
+    void restoreProcesses() {
+        if (!redis.isAlive()) {
+            redis.restart();
+        }
+        if (cluster.processes().process(LocalCluster.COORDINATOR).isEmpty()) {
+            cluster.processes().start(LocalCluster.COORDINATOR);
+        }
+        if (coordinatorB == null || !coordinatorB.isAlive()) {
+            startCoordinatorB();
+        }
+        for (int node = 1; node <= NODES; node++) {
+            if (cluster.isRunning(node)) {
+                cluster.resume(node);
+            } else {
+                cluster.start(node);
+            }
+        }
+    }
+
+    private Optional<CoordinatorStatus> status(URI coordinator) {
+        try {
+            HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(coordinator.resolve(CoordinatorPaths.STATUS))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                return Optional.empty();
+            }
+            return Optional.of(SluiceJson.mapper().readValue(response.body(), CoordinatorStatus.class));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            metadata.close();
+            cluster.close();
+        } finally {
+            if (coordinatorB != null) {
+                coordinatorB.stop();
+            }
+            redis.close();
+            Path kept = Path.of("target", "cluster-logs", name).toAbsolutePath();
+            keep(coordinatorBDir.resolve("logs").resolve(COORDINATOR_B + ".log"), kept.resolve(COORDINATOR_B + ".log"));
+            keep(redisDir.resolve("redis.log"), kept.resolve("redis.log"));
+            delete(coordinatorBDir);
+            delete(redisDir);
+        }
+    }
+
+    // ------------------------------------------------------------------ files
+
+    private static Path tempDir(Path parent, String prefix) {
+        try {
+            return Files.createTempDirectory(Files.createDirectories(parent), prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A bound socket on a free loopback port below the ephemeral range. */
+    private static ServerSocket reservePort() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            ServerSocket socket = new ServerSocket();
+            try {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                        ThreadLocalRandom.current().nextInt(20000, 32000)));
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+            }
+        }
+        throw new IOException("No free loopback port found in 20000..31999");
+    }
+
+    private static void keep(Path log, Path target) {
+        try {
+            if (Files.exists(log)) {
+                Files.createDirectories(target.getParent());
+                Files.copy(log, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.out.println("[chaos] could not keep " + log + ": " + e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.out.println("[chaos] could not delete " + dir + ": " + e);
+        }
+    }
+
+    List<Integer> nodeIds() {
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 1; id <= NODES; id++) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    ChaosSettings settings() {
+        return settings;
+    }
+}

@@ -1,0 +1,42 @@
+package io.sluice.it.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Randomized faults against a real cluster, judged by a history checker (issue 12): producers writing acks=all
+ * through the gateway and consumers reading through it, while partition services are killed, frozen, shut down and
+ * power-cut, the active coordinator is killed and Redis is crashed — one thing at a time, so that with replication
+ * factor 3 and {@code min.insync.replicas=2} nothing acknowledged may be lost. Afterwards every acknowledgement,
+ * every consumed record and every replica's files are checked ({@link HistoryChecker}); the run must find no
+ * anomaly. The report (faults, records, anomalies, failover times) is printed and kept in {@code target/chaos/}.
+ *
+ * <p>{@code ./mvnw verify} runs it with the default seed for 2.5 minutes of faults; {@code -Dsluice.chaos.seed=N}
+ * replays a schedule and {@code -Dsluice.chaos.duration=PT15M} makes it a soak ({@code bench/soak.sh};
+ * see docs/reliability.md).
+ */
+@Disabled("Fails on today's product, as issue 12 says it would (docs/reliability.md has the reports): gap 1, a node "
+        + "restarted within the session timeout after a power loss leads again in the same epoch from a shorter log "
+        + "(acknowledged records lost, two leaders in one epoch, in-sync replicas diverging, a follower stuck out of "
+        + "the ISR); gap 10, NOT_LEADER after the append re-routed by the gateway (duplicates, records stored "
+        + "although answered NOT_ENOUGH_REPLICAS). Remove this when those gaps are closed; bench/soak.sh runs it "
+        + "regardless.")
+class ChaosIT {
+
+    @Test
+    void randomFaultsOneAtATimeLeaveNoAnomalyInTheHistory() {
+        ChaosSettings settings = ChaosSettings.fromSystemProperties();
+        ChaosReport report;
+        try (ChaosCluster cluster = ChaosCluster.start("chaos", settings)) {
+            report = new ChaosRun(cluster, settings).run();
+        }
+        Path file = report.write();
+        System.out.println(report.text());
+        System.out.println("[chaos] report kept in " + file);
+        assertThat(report.anomalyCount()).as("anomalies (%s); replay with -Dsluice.chaos.seed=%d; report in %s",
+                report.summary(), settings.seed(), file).isZero();
+    }
+}

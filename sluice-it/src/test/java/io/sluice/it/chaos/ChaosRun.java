@@ -1,0 +1,200 @@
+package io.sluice.it.chaos;
+
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.it.ReplicaFiles;
+import io.sluice.it.chaos.GatewayClient.ReadAnswer;
+import io.sluice.it.chaos.GatewayClient.ReadRecord;
+import io.sluice.testing.Waits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One chaos run from start to report: a topic, the workload, faults until the time is up, then healing and the
+ * check. The order of the end matters: faults stop, writes go on for a while (a cluster that heals must take them),
+ * producers stop, the cluster must reach a full ISR with identical replicas, consumers read up to the high
+ * watermark, and only then is everything read back and judged.
+ */
+final class ChaosRun {
+
+    static final String TOPIC = "chaos";
+    static final int PARTITIONS = 3;
+    /** The smallest segment size topics allow: segments roll during a run, so recovery points move. */
+    private static final String SEGMENT_BYTES = Integer.toString(1024 * 1024);
+    private static final Duration WARM_UP = Duration.ofSeconds(5);
+    private static final Duration WRITES_AFTER_FAULTS = Duration.ofSeconds(10);
+    private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(90);
+
+    private final ChaosCluster cluster;
+    private final ChaosSettings settings;
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    ChaosRun(ChaosCluster cluster, ChaosSettings settings) {
+        this.cluster = cluster;
+        this.settings = settings;
+    }
+
+    ChaosReport run() {
+        Instant startedAt = Instant.now();
+        long start = System.nanoTime();
+        History history = new History();
+        EpochLedger ledger = new EpochLedger();
+        System.out.printf("[chaos] seed %d, faults for %s (replay with -Dsluice.chaos.seed=%d)%n", settings.seed(),
+                settings.duration(), settings.seed());
+        try (GatewayClient gateway = new GatewayClient(cluster.gatewayUrl())) {
+            gateway.createTopic(TOPIC, PARTITIONS, 3, Map.of("min.insync.replicas", "2",
+                    "segment.bytes", SEGMENT_BYTES));
+            if (!ChaosCluster.within(Duration.ofSeconds(60), () -> cluster.isFullyReplicated(TOPIC))) {
+                throw new AssertionError("topic " + TOPIC + " not fully replicated within 60 s");
+            }
+            FaultInjector faults = new FaultInjector(cluster, TOPIC, PARTITIONS, settings.seed(), ledger, start);
+            long faultStart;
+            long faultEnd;
+            Workload workload = Workload.start(gateway, TOPIC, PARTITIONS, settings.producers(), settings.seed(),
+                    history);
+            try {
+                Waits.sleep(WARM_UP);
+                faultStart = System.nanoTime();
+                faults.run(settings.duration());
+                faultEnd = System.nanoTime();
+                cluster.restoreProcesses();
+                Waits.sleep(WRITES_AFTER_FAULTS);
+                int acksBefore = history.acks().size();
+                workload.stopProducers();
+                notes.add(String.format("%d records acknowledged during the %d s of writes after the last fault",
+                        history.acks().stream().filter(ack -> ack.sentNanos() - faultEnd >= 0).count(),
+                        WRITES_AFTER_FAULTS.toSeconds()));
+                if (history.acks().size() == acksBefore && acksBefore == 0) {
+                    problems.add("no record was acknowledged at all");
+                }
+                heal();
+                awaitConsumers(workload, gateway);
+            } finally {
+                workload.close();
+            }
+
+            List<HistoryChecker.FinalPartition> partitions = new ArrayList<>();
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                partitions.add(finalPartition(gateway, partition));
+            }
+            for (int node : cluster.nodeIds()) {
+                faults.snapshot(node, "end");
+            }
+            problems.addAll(0, faults.problems());
+            HistoryChecker.Anomalies anomalies = HistoryChecker.check(history, partitions, ledger.conflicts(),
+                    problems);
+            return new ChaosReport(settings, commit(), startedAt, Duration.ofNanos(faultEnd - faultStart),
+                    Duration.ofNanos(System.nanoTime() - start), faults.faults(), faults.kills(), history, anomalies,
+                    notes);
+        }
+    }
+
+    /** Every node alive, every ISR full, every replica's files the same: else a problem (the check still runs). */
+    private void heal() {
+        long healing = System.nanoTime();
+        if (!ChaosCluster.within(HEAL_TIMEOUT, () -> cluster.isFullyReplicated(TOPIC))) {
+            problems.add("after the faults stopped the cluster did not reach a full ISR on every partition within "
+                    + HEAL_TIMEOUT.toSeconds() + " s: " + cluster.topic(TOPIC).partitions());
+            return;
+        }
+        boolean identical = ChaosCluster.within(Duration.ofSeconds(30), () -> {
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                List<ReplicaFiles.StoredBatch> first = null;
+                for (int node : cluster.nodeIds()) {
+                    List<ReplicaFiles.StoredBatch> batches = ReplicaFiles.read(replicaDir(node, partition), false)
+                            .batches();
+                    if (first == null) {
+                        first = batches;
+                    } else if (!first.equals(batches)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+        notes.add(String.format("healed (full ISR%s) %.1f s after the writes stopped", identical
+                ? ", identical replica files" : "; replica files still differ after 30 s", (System.nanoTime()
+                - healing) / 1e9));
+    }
+
+    /** Lets each consumer reach its partition's high watermark, so that it has read everything committed. */
+    private void awaitConsumers(Workload workload, GatewayClient gateway) {
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            int p = partition;
+            ReadAnswer latest = gateway.read(TOPIC, p, 0, 1, Duration.ZERO);
+            long highWatermark = latest.ok() ? latest.highWatermark() : -1;
+            if (!ChaosCluster.within(Duration.ofSeconds(30), () -> workload.consumerPosition(p) >= highWatermark)) {
+                notes.add("the consumer of partition " + p + " did not reach the high watermark " + highWatermark
+                        + " within 30 s (at " + workload.consumerPosition(p) + ")");
+            }
+        }
+    }
+
+    /** The committed log through the gateway, from offset 0 to the high watermark, and every replica's files. */
+    private HistoryChecker.FinalPartition finalPartition(GatewayClient gateway, int partition) {
+        List<ReadRecord> log = new ArrayList<>();
+        long offset = 0;
+        long highWatermark = -1;
+        int failures = 0;
+        while (true) {
+            ReadAnswer answer = gateway.read(TOPIC, partition, offset, 5000, Duration.ZERO);
+            if (!answer.ok()) {
+                if (++failures > 50) {
+                    problems.add("partition " + partition + " could not be read back at offset " + offset + ": "
+                            + answer.errorCode());
+                    break;
+                }
+                Waits.sleep(Duration.ofMillis(200));
+                continue;
+            }
+            highWatermark = answer.highWatermark();
+            log.addAll(answer.records());
+            if (answer.records().isEmpty() || answer.nextOffset() >= answer.highWatermark()) {
+                break;
+            }
+            offset = answer.nextOffset();
+        }
+        PartitionState state = cluster.topic(TOPIC).partition(partition);
+        Map<Integer, ReplicaFiles.Contents> replicas = new LinkedHashMap<>();
+        for (int node : state.replicas()) {
+            replicas.put(node, ReplicaFiles.read(replicaDir(node, partition), true));
+        }
+        return new HistoryChecker.FinalPartition(partition, log, highWatermark, state, replicas);
+    }
+
+    private Path replicaDir(int node, int partition) {
+        return cluster.dataDir(node).resolve(TOPIC + "-" + partition);
+    }
+
+    /** The checkout's commit, marked when the working tree has changes. */
+    private static String commit() {
+        try {
+            String head = git("rev-parse", "--short=12", "HEAD");
+            return git("status", "--porcelain").isBlank() ? head : head + " (with uncommitted changes)";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String git(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            process.waitFor(10, TimeUnit.SECONDS);
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}

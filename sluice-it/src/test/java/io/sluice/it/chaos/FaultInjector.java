@@ -1,0 +1,295 @@
+package io.sluice.it.chaos;
+
+import io.sluice.it.ReplicaFiles;
+import io.sluice.testing.PowerLoss;
+import io.sluice.testing.Waits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * Injects faults from a seeded {@link Random} until the run's time is up, one at a time: the kinds are dealt in
+ * shuffled decks (every kind once per deck, so even a short run sees each), each with a random target and random
+ * waits. A fault ends with every process running again; then the cluster is given time to serve again (sometimes
+ * until every ISR is full, sometimes not, so that the next fault may hit a node still catching up), and every
+ * replica's files are entered into the {@link EpochLedger}.
+ *
+ * <p>Runs on the test thread, the only one that drives the launcher.
+ */
+final class FaultInjector {
+
+    /** One injected fault as the report lists it; times in seconds since the run started. */
+    record Fault(int number, FaultKind kind, String target, double startSeconds, double seconds, String detail) {
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "#%-3d t+%6.1fs %-25s %-14s %5.1fs  %s", number, startSeconds, kind,
+                    target, seconds, detail);
+        }
+    }
+
+    /** A SIGKILL of a node, with the partitions it led just before: each one's failover is measured from here. */
+    record Kill(int fault, int node, long killedNanos, List<Integer> ledPartitions) {
+    }
+
+    private static final Duration SERVING_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration FULL_ISR_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ChaosCluster cluster;
+    private final String topic;
+    private final int partitions;
+    private final Random random;
+    private final EpochLedger ledger;
+    private final long runStart;
+    private final Duration session;
+    private final List<Fault> faults = new ArrayList<>();
+    private final List<Kill> kills = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private final List<FaultKind> deck = new ArrayList<>();
+
+    FaultInjector(ChaosCluster cluster, String topic, int partitions, long seed, EpochLedger ledger, long runStart) {
+        this.cluster = cluster;
+        this.topic = topic;
+        this.partitions = partitions;
+        this.random = new Random(seed);
+        this.ledger = ledger;
+        this.runStart = runStart;
+        this.session = cluster.settings().sessionTimeout();
+    }
+
+    /** Injects faults until {@code duration} has passed since this call; a fault in progress is finished. */
+    void run(Duration duration) {
+        long end = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < end) {
+            FaultKind kind = nextKind();
+            int number = faults.size() + 1;
+            long started = System.nanoTime();
+            String target;
+            String detail;
+            try {
+                String[] outcome = inject(number, kind);
+                target = outcome[0];
+                detail = outcome[1];
+            } catch (RuntimeException | AssertionError e) {
+                target = "?";
+                detail = "FAILED: " + e;
+                problems.add("fault #" + number + " " + kind + " could not be carried out: " + e);
+                System.out.println("[chaos] fault #" + number + " failed: " + e);
+                cluster.restoreProcesses();
+            }
+            Fault fault = new Fault(number, kind, target, seconds(started - runStart),
+                    seconds(System.nanoTime() - started), detail);
+            faults.add(fault);
+            System.out.println("[chaos] " + fault);
+            settle(number, kind);
+        }
+    }
+
+    private FaultKind nextKind() {
+        if (deck.isEmpty()) {
+            deck.addAll(Arrays.asList(FaultKind.values()));
+            Collections.shuffle(deck, random);
+        }
+        return deck.removeFirst();
+    }
+
+    /** Carries out one fault; returns its target and what happened. */
+    private String[] inject(int number, FaultKind kind) {
+        return switch (kind) {
+            case KILL_QUICK_RESTART, KILL_LATE_RESTART, POWER_LOSS_QUICK_RESTART, POWER_LOSS_LATE_RESTART ->
+                    killAndRestart(number, kind);
+            case PAUSE_SHORT -> pauseShort();
+            case PAUSE_LONG -> pauseLong();
+            case CONTROLLED_SHUTDOWN -> controlledShutdown();
+            case COORDINATOR_KILL -> coordinatorKill();
+            case REDIS_RESTART -> redisRestart();
+        };
+    }
+
+    private String[] killAndRestart(int number, FaultKind kind) {
+        int node = randomNode();
+        boolean powerLoss = kind == FaultKind.POWER_LOSS_QUICK_RESTART || kind == FaultKind.POWER_LOSS_LATE_RESTART;
+        boolean late = kind == FaultKind.KILL_LATE_RESTART || kind == FaultKind.POWER_LOSS_LATE_RESTART;
+        List<Integer> led = cluster.ledBy(topic, node);
+        DeathWatch watch = DeathWatch.start(cluster, node);
+        long killed = System.nanoTime();
+        cluster.kill(node);
+        kills.add(new Kill(number, node, killed, led));
+        StringBuilder detail = new StringBuilder("led ").append(led);
+        snapshot(node, "#" + number + " after SIGKILL");
+        if (powerLoss) {
+            List<PowerLoss.Cut> cuts = cluster.powerLoss(node);
+            detail.append("; unflushed tail dropped: ").append(cuts.stream()
+                    .filter(cut -> cut.replica().startsWith(topic + "-"))
+                    .map(cut -> cut.replica() + " " + cut.logEndBefore() + "->" + cut.logEndAfter())
+                    .collect(Collectors.joining(", ")));
+            snapshot(node, "#" + number + " after power loss");
+        }
+        if (late) {
+            boolean dead = ChaosCluster.within(session.plusSeconds(10), () -> cluster.isDeadAtCoordinator(node));
+            Waits.sleep(Duration.ofMillis(random.nextInt(3000)));
+            if (!dead) {
+                detail.append("; NOT declared dead within ").append(session.plusSeconds(10).toSeconds()).append(" s");
+            }
+        }
+        Duration startup = cluster.start(node);
+        long down = System.nanoTime() - killed;
+        detail.append(String.format(Locale.ROOT, "; down %.1f s (start-up %.1f s), declared dead: %s",
+                seconds(down), startup.toMillis() / 1000.0, watch.stop() ? "yes" : "no"));
+        return new String[] {"node " + node, detail.toString()};
+    }
+
+    private String[] pauseShort() {
+        int node = randomNode();
+        DeathWatch watch = DeathWatch.start(cluster, node);
+        long millis = (long) (session.toMillis() * (0.2 + 0.5 * random.nextDouble()));
+        cluster.pause(node);
+        Waits.sleep(Duration.ofMillis(millis));
+        cluster.resume(node);
+        return new String[] {"node " + node, String.format(Locale.ROOT, "frozen %.1f s, declared dead: %s",
+                millis / 1000.0, watch.stop() ? "yes" : "no")};
+    }
+
+    private String[] pauseLong() {
+        int node = randomNode();
+        List<Integer> led = cluster.ledBy(topic, node);
+        long paused = System.nanoTime();
+        cluster.pause(node);
+        boolean dead = ChaosCluster.within(session.plusSeconds(10), () -> cluster.isDeadAtCoordinator(node));
+        Waits.sleep(Duration.ofMillis(random.nextInt(3000)));
+        cluster.resume(node);
+        return new String[] {"node " + node, String.format(Locale.ROOT, "led %s; frozen %.1f s, declared dead: %s",
+                led, seconds(System.nanoTime() - paused), dead ? "yes" : "NO")};
+    }
+
+    private String[] controlledShutdown() {
+        int node = randomNode();
+        List<Integer> led = cluster.ledBy(topic, node);
+        long stopping = System.nanoTime();
+        cluster.stop(node);
+        double stopped = seconds(System.nanoTime() - stopping);
+        Waits.sleep(Duration.ofMillis(random.nextInt(4000)));
+        Duration startup = cluster.start(node);
+        return new String[] {"node " + node, String.format(Locale.ROOT, "led %s; exited %.1f s after SIGTERM, start-up "
+                + "%.1f s", led, stopped, startup.toMillis() / 1000.0)};
+    }
+
+    private String[] coordinatorKill() {
+        String active = cluster.awaitActiveCoordinator(Duration.ofSeconds(30));
+        long killed = System.nanoTime();
+        cluster.killCoordinator(active);
+        String next = cluster.awaitActiveCoordinator(Duration.ofSeconds(30));
+        double takeover = seconds(System.nanoTime() - killed);
+        Waits.sleep(Duration.ofMillis(random.nextInt(3000)));
+        cluster.startCoordinator(active);
+        return new String[] {active, String.format(Locale.ROOT, "%s active %.1f s after the SIGKILL; %s restarted",
+                next, takeover, active)};
+    }
+
+    private String[] redisRestart() {
+        long killed = System.nanoTime();
+        cluster.killRedis();
+        long millis = 500 + random.nextInt(3500);
+        Waits.sleep(Duration.ofMillis(millis));
+        cluster.restartRedis();
+        String active = cluster.awaitActiveCoordinator(Duration.ofSeconds(60));
+        return new String[] {"redis-server", String.format(Locale.ROOT, "down %.1f s; %s active %.1f s after the "
+                + "SIGKILL", millis / 1000.0, active, seconds(System.nanoTime() - killed))};
+    }
+
+    /**
+     * Gives the cluster time to serve again before the next fault: every node alive and every partition led (a
+     * problem if not within a minute), half the time also every ISR full, then a quiet moment; then every replica's
+     * files go into the ledger.
+     */
+    private void settle(int number, FaultKind kind) {
+        if (!ChaosCluster.within(SERVING_TIMEOUT, () -> cluster.isServing(topic))) {
+            problems.add("after fault #" + number + " " + kind + " the cluster did not serve again (every node alive, "
+                    + "every partition led) within " + SERVING_TIMEOUT.toSeconds() + " s: " + describe());
+        }
+        if (random.nextBoolean()) {
+            ChaosCluster.within(FULL_ISR_TIMEOUT, () -> cluster.isFullyReplicated(topic));
+        }
+        Waits.sleep(Duration.ofMillis(1000 + random.nextInt(3000)));
+        for (int node : cluster.nodeIds()) {
+            snapshot(node, "#" + number + " settled");
+        }
+    }
+
+    String describe() {
+        try {
+            return "nodes " + cluster.nodes() + ", partitions " + cluster.topic(topic).partitions();
+        } catch (RuntimeException e) {
+            return "(no coordinator answers: " + e + ")";
+        }
+    }
+
+    /** Enters one node's replica files into the ledger. */
+    void snapshot(int node, String when) {
+        String at = String.format(Locale.ROOT, "(t+%.1fs, %s)", seconds(System.nanoTime() - runStart), when);
+        for (int partition = 0; partition < partitions; partition++) {
+            ledger.observe(partition, node, ReplicaFiles.read(cluster.dataDir(node).resolve(topic + "-" + partition),
+                    false).batches(), at);
+        }
+    }
+
+    private int randomNode() {
+        return 1 + random.nextInt(ChaosCluster.NODES);
+    }
+
+    List<Fault> faults() {
+        return List.copyOf(faults);
+    }
+
+    List<Kill> kills() {
+        return List.copyOf(kills);
+    }
+
+    /** Faults that could not be carried out and times the cluster did not serve again: liveness failures. */
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    /** Watches, from a thread of its own, whether the coordinator counts a node dead while it is down or frozen. */
+    private static final class DeathWatch {
+
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile boolean seenDead;
+
+        private DeathWatch(ChaosCluster cluster, int node) {
+            this.thread = Thread.ofVirtual().name("death-watch-" + node).start(() -> {
+                while (running) {
+                    if (cluster.isDeadAtCoordinator(node)) {
+                        seenDead = true;
+                    }
+                    Waits.sleep(Duration.ofMillis(100));
+                }
+            });
+        }
+
+        static DeathWatch start(ChaosCluster cluster, int node) {
+            return new DeathWatch(cluster, node);
+        }
+
+        /** Stops watching; returns whether the node was ever seen dead. */
+        boolean stop() {
+            running = false;
+            try {
+                thread.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return seenDead;
+        }
+    }
+}

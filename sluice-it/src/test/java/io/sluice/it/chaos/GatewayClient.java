@@ -1,0 +1,189 @@
+package io.sluice.it.chaos;
+
+import io.sluice.internal.SluiceJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The gateway's public API (docs/api.md) as the chaos clients use it: produce with acks=all, stateless reads by
+ * offset, topic creation. Outcomes are values: an answer the gateway gave, or "no answer" when the call failed on
+ * the way (then whatever it sent may or may not have been written). Thread-safe.
+ */
+final class GatewayClient implements AutoCloseable {
+
+    /** The pseudo error code of a call that got no HTTP answer. */
+    static final String NO_ANSWER = "NO_ANSWER";
+
+    private final URI gateway;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    private final JsonMapper json = SluiceJson.mapper();
+
+    GatewayClient(URI gateway) {
+        this.gateway = gateway;
+    }
+
+    // ---------------------------------------------------------------- produce
+
+    /** One record's outcome: the offset it was acknowledged at, or an error code. */
+    record RecordOutcome(long offset, String errorCode) {
+
+        boolean acknowledged() {
+            return errorCode == null;
+        }
+    }
+
+    /**
+     * {@code POST /v1/topics/{topic}/records?acks=all} of string values, all to {@code partition}; one outcome per
+     * value, in order.
+     */
+    List<RecordOutcome> produce(String topic, int partition, List<String> values, Duration timeout) {
+        StringBuilder body = new StringBuilder("{\"value_format\":\"string\",\"records\":[");
+        for (int i = 0; i < values.size(); i++) {
+            body.append(i == 0 ? "" : ",").append("{\"partition\":").append(partition).append(",\"value\":\"")
+                    .append(values.get(i)).append("\"}");
+        }
+        body.append("]}");
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/topics/" + topic
+                        + "/records?acks=all&timeout_ms=" + timeout.toMillis()))
+                .timeout(timeout.plusSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return allFailed(values.size(), NO_ANSWER);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return allFailed(values.size(), NO_ANSWER);
+        }
+        JsonNode answer;
+        try {
+            answer = json.readTree(response.body());
+        } catch (RuntimeException e) {
+            return allFailed(values.size(), "HTTP_" + response.statusCode());
+        }
+        JsonNode results = answer.get("results");
+        if (results == null || !results.isArray() || results.size() != values.size()) {
+            // A problem for the whole request, before any record was routed.
+            JsonNode code = answer.get("error_code");
+            return allFailed(values.size(), code == null ? "HTTP_" + response.statusCode() : code.asString());
+        }
+        List<RecordOutcome> outcomes = new ArrayList<>(values.size());
+        for (JsonNode result : results) {
+            JsonNode offset = result.get("offset");
+            outcomes.add(offset != null && !offset.isNull() ? new RecordOutcome(offset.asLong(), null)
+                    : new RecordOutcome(-1, result.path("error_code").asString("UNKNOWN")));
+        }
+        return outcomes;
+    }
+
+    private static List<RecordOutcome> allFailed(int count, String code) {
+        List<RecordOutcome> outcomes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            outcomes.add(new RecordOutcome(-1, code));
+        }
+        return outcomes;
+    }
+
+    // ------------------------------------------------------------------- read
+
+    /** A record as read: its offset and value. */
+    record ReadRecord(long offset, String value) {
+    }
+
+    /**
+     * One read's answer: records, the next offset and the partition's bounds, or an error code (for
+     * OFFSET_OUT_OF_RANGE with the log end the gateway named).
+     */
+    record ReadAnswer(List<ReadRecord> records, long nextOffset, long highWatermark, long logStartOffset,
+                      String errorCode, long logEndOffset) {
+
+        boolean ok() {
+            return errorCode == null;
+        }
+    }
+
+    /** {@code GET /v1/topics/{topic}/partitions/{p}/records?offset=..} with string values. */
+    ReadAnswer read(String topic, int partition, long offset, int maxRecords, Duration wait) {
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/topics/" + topic + "/partitions/" + partition
+                        + "/records?offset=" + offset + "&max_records=" + maxRecords + "&wait_ms=" + wait.toMillis()
+                        + "&value_format=string"))
+                .timeout(wait.plusSeconds(15))
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return failedRead(NO_ANSWER, -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failedRead(NO_ANSWER, -1);
+        }
+        JsonNode answer;
+        try {
+            answer = json.readTree(response.body());
+        } catch (RuntimeException e) {
+            return failedRead("HTTP_" + response.statusCode(), -1);
+        }
+        if (response.statusCode() != 200) {
+            return failedRead(answer.path("error_code").asString("HTTP_" + response.statusCode()),
+                    answer.path("log_end_offset").asLong(-1));
+        }
+        List<ReadRecord> records = new ArrayList<>();
+        for (JsonNode record : answer.path("records")) {
+            records.add(new ReadRecord(record.get("offset").asLong(), record.get("value").asString()));
+        }
+        return new ReadAnswer(records, answer.get("next_offset").asLong(), answer.get("high_watermark").asLong(),
+                answer.get("log_start_offset").asLong(), null, -1);
+    }
+
+    private static ReadAnswer failedRead(String code, long logEnd) {
+        return new ReadAnswer(List.of(), -1, -1, -1, code, logEnd);
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /** {@code POST /v1/topics}; fails the test if the gateway refuses. */
+    void createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
+        Map<String, Object> body = Map.of("name", name, "partitions", partitions,
+                "replication_factor", replicationFactor, "configs", configs);
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/topics"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new AssertionError("Creating topic " + name + ": HTTP " + response.statusCode() + " "
+                        + response.body());
+            }
+        } catch (IOException e) {
+            throw new AssertionError("Creating topic " + name + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

@@ -1,0 +1,110 @@
+package io.sluice.it.chaos;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Everything the clients of a chaos run did and were told, as the checker needs it: each acknowledgement (which
+ * value, where, when the request was sent and answered), each refusal that promises nothing was written, how many
+ * outcomes stayed unknown, and each record a consumer read. Values are unique per record, never sent twice, so a
+ * value found twice in a log was duplicated by the system, not by a client retry. Thread-safe: producers and
+ * consumers append from their own threads.
+ */
+final class History {
+
+    /**
+     * Error codes after which, by the API's contract (docs/api.md, the gateway's BatchRouter), nothing was written:
+     * the leader refused before appending, or no leader was reached.
+     */
+    static final Set<String> NOTHING_WRITTEN = Set.of("NOT_ENOUGH_REPLICAS", "NOT_LEADER", "LEADER_NOT_AVAILABLE",
+            "FENCED_LEADER_EPOCH", "UNKNOWN_LEADER_EPOCH");
+
+    /** An acknowledged record. Times are {@link System#nanoTime()}. */
+    record Ack(String value, int partition, long offset, long sentNanos, long ackedNanos) {
+    }
+
+    /** A record refused with a code that means it was not written. */
+    record Refusal(String value, int partition, String errorCode) {
+    }
+
+    /** A record a consumer read at an offset. */
+    record Seen(int partition, long offset, String value, long atNanos) {
+    }
+
+    private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Refusal> refusals = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> consumerEvents = new ConcurrentLinkedQueue<>();
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder unknown = new LongAdder();
+
+    void sent(int records) {
+        sent.add(records);
+    }
+
+    void acknowledged(Ack ack) {
+        acks.add(ack);
+    }
+
+    void failed(String value, int partition, String errorCode) {
+        errors.computeIfAbsent(errorCode, code -> new LongAdder()).increment();
+        failures.put(value, errorCode);
+        if (NOTHING_WRITTEN.contains(errorCode)) {
+            refusals.add(new Refusal(value, partition, errorCode));
+        } else {
+            unknown.increment();
+        }
+    }
+
+    void seen(Seen record) {
+        seen.add(record);
+    }
+
+    /** Something a consumer noticed that the checker's record comparison explains (a position past the log end). */
+    void consumerEvent(String description) {
+        consumerEvents.add(description);
+    }
+
+    /** The error code a failed value was answered with, or null when it did not fail. */
+    String failure(String value) {
+        return failures.get(value);
+    }
+
+    List<Ack> acks() {
+        return List.copyOf(acks);
+    }
+
+    List<Refusal> refusals() {
+        return List.copyOf(refusals);
+    }
+
+    List<Seen> seen() {
+        return List.copyOf(seen);
+    }
+
+    List<String> consumerEvents() {
+        return List.copyOf(consumerEvents);
+    }
+
+    long sentCount() {
+        return sent.sum();
+    }
+
+    long unknownCount() {
+        return unknown.sum();
+    }
+
+    /** Failed records by error code, sorted by code. */
+    Map<String, Long> errorsByCode() {
+        Map<String, Long> sorted = new TreeMap<>();
+        errors.forEach((code, count) -> sorted.put(code, count.sum()));
+        return sorted;
+    }
+}

@@ -1,0 +1,218 @@
+package io.sluice.it.chaos;
+
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.it.ReplicaFiles;
+import io.sluice.it.ReplicaFiles.StoredRecord;
+import io.sluice.it.chaos.GatewayClient.ReadRecord;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Judges a chaos run after the faults stopped and the cluster healed: the history the clients kept against the
+ * partitions' final logs, read through the gateway, and against every replica's files. Each anomaly is a broken
+ * promise; none is explained by the faults themselves, because at most one node was ever down:
+ *
+ * <ul>
+ *   <li>{@link Kind#LOST_ACKNOWLEDGED}: acknowledged with acks=all, absent from the final log;</li>
+ *   <li>{@link Kind#DUPLICATED}: one value at two or more offsets of the final log (values are never sent twice);</li>
+ *   <li>{@link Kind#AT_TWO_OFFSETS}: acknowledged, or read by a consumer, at one offset and found at another;</li>
+ *   <li>{@link Kind#SEEN_THEN_VANISHED}: read by a consumer (so committed), absent from the final log;</li>
+ *   <li>{@link Kind#CONFLICTING_ACKS}: two different records acknowledged at the same offset;</li>
+ *   <li>{@link Kind#WRITTEN_DESPITE_REFUSAL}: answered with a code that promises nothing was written
+ *       ({@link History#NOTHING_WRITTEN}), yet in the final log;</li>
+ *   <li>{@link Kind#REPLICA_DIVERGENCE}: below the high watermark, a replica holds another record than the log
+ *       consumers read, or an in-sync replica lacks one;</li>
+ *   <li>{@link Kind#TWO_LEADERS_ONE_EPOCH}: two different batches under one leader epoch over the same offsets
+ *       ({@link EpochLedger});</li>
+ *   <li>{@link Kind#NOT_HEALED}: a fault could not be carried out, or the cluster did not serve again afterwards.</li>
+ * </ul>
+ */
+final class HistoryChecker {
+
+    enum Kind {
+        LOST_ACKNOWLEDGED, DUPLICATED, AT_TWO_OFFSETS, SEEN_THEN_VANISHED, CONFLICTING_ACKS, WRITTEN_DESPITE_REFUSAL,
+        REPLICA_DIVERGENCE, TWO_LEADERS_ONE_EPOCH, NOT_HEALED
+    }
+
+    /** Anomalies by kind: how many, and the first few described. */
+    static final class Anomalies {
+
+        private static final int EXAMPLES = 8;
+
+        private final Map<Kind, Long> counts = new EnumMap<>(Kind.class);
+        private final Map<Kind, List<String>> examples = new EnumMap<>(Kind.class);
+
+        void add(Kind kind, String description) {
+            counts.merge(kind, 1L, Long::sum);
+            List<String> list = examples.computeIfAbsent(kind, k -> new ArrayList<>());
+            if (list.size() < EXAMPLES) {
+                list.add(description);
+            }
+        }
+
+        long count(Kind kind) {
+            return counts.getOrDefault(kind, 0L);
+        }
+
+        long total() {
+            return counts.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        List<String> examples(Kind kind) {
+            return examples.getOrDefault(kind, List.of());
+        }
+    }
+
+    /** The final state of one partition: what consumers read through the gateway, and each replica's files. */
+    record FinalPartition(int partition, List<ReadRecord> log, long highWatermark, PartitionState state,
+                          Map<Integer, ReplicaFiles.Contents> replicas) {
+    }
+
+    private record Location(int partition, long offset) {
+
+        @Override
+        public String toString() {
+            return partition + "/" + offset;
+        }
+    }
+
+    private HistoryChecker() {
+    }
+
+    static Anomalies check(History history, List<FinalPartition> partitions, List<EpochLedger.Conflict> conflicts,
+                           List<String> problems) {
+        Anomalies anomalies = new Anomalies();
+        Map<String, List<Location>> stored = new HashMap<>();
+        for (FinalPartition partition : partitions) {
+            for (ReadRecord record : partition.log()) {
+                stored.computeIfAbsent(record.value(), v -> new ArrayList<>(1))
+                        .add(new Location(partition.partition(), record.offset()));
+            }
+        }
+        Map<Location, Integer> epochs = leaderEpochs(partitions);
+        Map<String, Location> ackedAt = new HashMap<>();
+        for (History.Ack ack : history.acks()) {
+            ackedAt.put(ack.value(), new Location(ack.partition(), ack.offset()));
+        }
+        stored.forEach((value, locations) -> {
+            if (locations.size() > 1) {
+                String outcome = ackedAt.containsKey(value) ? "acknowledged at " + ackedAt.get(value)
+                        : "answered " + history.failure(value);
+                anomalies.add(Kind.DUPLICATED, value(value) + " at " + locations.stream()
+                        .map(at -> at + " (leader epoch " + epochs.get(at) + ")").toList() + ", " + outcome);
+            }
+        });
+
+        Set<String> misplaced = new HashSet<>();
+        Map<Location, String> acked = new HashMap<>();
+        for (History.Ack ack : history.acks()) {
+            Location at = new Location(ack.partition(), ack.offset());
+            String other = acked.putIfAbsent(at, ack.value());
+            if (other != null && !other.equals(ack.value())) {
+                anomalies.add(Kind.CONFLICTING_ACKS, "offset " + at + " acknowledged for " + value(other) + " and for "
+                        + value(ack.value()));
+            }
+            List<Location> locations = stored.get(ack.value());
+            if (locations == null) {
+                anomalies.add(Kind.LOST_ACKNOWLEDGED, value(ack.value()) + " acknowledged at " + at);
+            } else if (!locations.contains(at) && misplaced.add(ack.value())) {
+                anomalies.add(Kind.AT_TWO_OFFSETS, value(ack.value()) + " acknowledged at " + at + ", stored at "
+                        + locations);
+            }
+        }
+
+        Set<String> vanished = new HashSet<>();
+        for (History.Seen seen : history.seen()) {
+            Location at = new Location(seen.partition(), seen.offset());
+            List<Location> locations = stored.get(seen.value());
+            if (locations == null) {
+                if (vanished.add(seen.value())) {
+                    anomalies.add(Kind.SEEN_THEN_VANISHED, value(seen.value()) + " read at " + at);
+                }
+            } else if (!locations.contains(at) && misplaced.add(seen.value())) {
+                anomalies.add(Kind.AT_TWO_OFFSETS, value(seen.value()) + " read at " + at + ", stored at " + locations);
+            }
+        }
+
+        for (History.Refusal refusal : history.refusals()) {
+            List<Location> locations = stored.get(refusal.value());
+            if (locations != null) {
+                anomalies.add(Kind.WRITTEN_DESPITE_REFUSAL, value(refusal.value()) + " answered "
+                        + refusal.errorCode() + ", stored at " + locations);
+            }
+        }
+
+        for (FinalPartition partition : partitions) {
+            compareReplicas(partition, anomalies);
+        }
+        conflicts.forEach(conflict -> anomalies.add(Kind.TWO_LEADERS_ONE_EPOCH, conflict.toString()));
+        problems.forEach(problem -> anomalies.add(Kind.NOT_HEALED, problem));
+        return anomalies;
+    }
+
+    /** The leader epoch of each stored record, from the current leader's files. */
+    private static Map<Location, Integer> leaderEpochs(List<FinalPartition> partitions) {
+        Map<Location, Integer> epochs = new HashMap<>();
+        for (FinalPartition partition : partitions) {
+            ReplicaFiles.Contents leader = partition.replicas().get(partition.state().leader());
+            if (leader != null) {
+                for (StoredRecord record : leader.records()) {
+                    epochs.put(new Location(partition.partition(), record.offset()), record.leaderEpoch());
+                }
+            }
+        }
+        return epochs;
+    }
+
+    /**
+     * Below the high watermark every replica must hold exactly what consumers read; an in-sync replica must hold all
+     * of it. (A replica out of the ISR may be shorter; what it has must still match.)
+     */
+    private static void compareReplicas(FinalPartition partition, Anomalies anomalies) {
+        Map<Long, String> committed = partition.log().stream()
+                .collect(Collectors.toMap(ReadRecord::offset, ReadRecord::value, (a, b) -> a));
+        partition.replicas().forEach((node, contents) -> {
+            Map<Long, StoredRecord> held = new HashMap<>();
+            for (StoredRecord record : contents.records()) {
+                if (record.offset() < partition.highWatermark()) {
+                    held.put(record.offset(), record);
+                }
+            }
+            long differing = 0;
+            long missing = 0;
+            long firstDifference = -1;
+            for (Map.Entry<Long, String> entry : committed.entrySet()) {
+                StoredRecord record = held.get(entry.getKey());
+                if (record == null) {
+                    missing++;
+                } else if (!record.value().equals(entry.getValue())) {
+                    differing++;
+                    if (firstDifference < 0 || entry.getKey() < firstDifference) {
+                        firstDifference = entry.getKey();
+                    }
+                }
+            }
+            long extra = held.keySet().stream().filter(offset -> !committed.containsKey(offset)).count();
+            boolean inSync = partition.state().isr().contains(node);
+            if (differing > 0 || extra > 0 || (inSync && missing > 0)) {
+                anomalies.add(Kind.REPLICA_DIVERGENCE, String.format("partition %d on node %d (%s): below the high "
+                                + "watermark %d, %d records differ from the committed log (first at offset %d), %d "
+                                + "missing, %d not in it", partition.partition(), node,
+                        inSync ? "in sync" : "out of sync", partition.highWatermark(), differing, firstDifference,
+                        missing, extra));
+            }
+        });
+    }
+
+    /** A value's identity without its padding. */
+    static String value(String value) {
+        int end = value.indexOf("-x");
+        return end < 0 ? value : value.substring(0, end);
+    }
+}
