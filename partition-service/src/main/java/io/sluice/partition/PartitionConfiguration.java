@@ -151,8 +151,9 @@ class PartitionConfiguration {
 
     @Bean(destroyMethod = "close")
     ReplicaFetcherManager replicaFetcherManager(PartitionProperties properties, InternalHttp http,
-                                                Scheduler logScheduler) {
-        return new ReplicaFetcherManager(properties, new ReplicationClient(http), logScheduler);
+                                                Scheduler logScheduler, CoordinatorApi coordinator) {
+        return new ReplicaFetcherManager(properties, new ReplicationClient(http), logScheduler,
+                new UnreachableReports(coordinator, java.time.Duration.ofMillis(500))::report);
     }
 
     @Bean

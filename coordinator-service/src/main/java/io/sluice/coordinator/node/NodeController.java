@@ -45,6 +45,12 @@ class NodeController {
         return nodes.heartbeat(id);
     }
 
+    @PostMapping(CoordinatorPaths.NODE_UNREACHABLE)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> unreachable(@PathVariable int id) {
+        return nodes.reportUnreachable(id);
+    }
+
     @PostMapping(CoordinatorPaths.NODE_OFFLINE_REPLICAS)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> offlineReplicas(@PathVariable int id, @RequestBody OfflineReplicasRequest request) {

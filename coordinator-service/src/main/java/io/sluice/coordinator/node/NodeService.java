@@ -19,6 +19,7 @@ import io.sluice.protocol.TopicPartition;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
@@ -39,11 +40,15 @@ public class NodeService {
     private final MetadataManager metadata;
     private final NodeLiveness liveness;
     private final CoordinatorProperties properties;
+    private final NodeProbe probe;
+    /** Nodes being probed after an unreachable report: one probe per node at a time, however many peers report. */
+    private final Set<Integer> probing = ConcurrentHashMap.newKeySet();
 
-    NodeService(MetadataManager metadata, NodeLiveness liveness, CoordinatorProperties properties) {
+    NodeService(MetadataManager metadata, NodeLiveness liveness, CoordinatorProperties properties, NodeProbe probe) {
         this.metadata = metadata;
         this.liveness = liveness;
         this.properties = properties;
+        this.probe = probe;
     }
 
     /** The registered nodes, dead ones included, as the current metadata has them. */
@@ -169,6 +174,34 @@ public class NodeService {
         });
     }
 
+    /**
+     * A peer could not reach {@code nodeId}. The coordinator probes it; if its address refuses connections the process
+     * is gone, and the node is declared dead now — its leaderships move — rather than after the session timeout. A
+     * report about a node already dead, or one that answers, changes nothing; so does a probe that outlived the node's
+     * incarnation (it registered again meanwhile).
+     */
+    Mono<Void> reportUnreachable(int nodeId) {
+        NodeInfo node = metadata.view().node(nodeId).orElse(null);
+        if (node == null) {
+            return Mono.error(ErrorCode.UNKNOWN_NODE.exception("Node " + nodeId + " is not registered"));
+        }
+        if (node.status() == NodeStatus.DEAD || !probing.add(nodeId)) {
+            return Mono.empty();
+        }
+        return probe.refusesConnections(node.url())
+                .flatMap(refused -> !refused ? Mono.<Void>empty() : metadata.<Void>submit(view -> {
+                    NodeInfo now = view.node(nodeId).orElse(null);
+                    if (now == null || now.status() == NodeStatus.DEAD
+                            || !java.util.Objects.equals(now.incarnation(), node.incarnation())) {
+                        return Mutation.none(null);
+                    }
+                    LOG.warn("Node {} refuses connections at {}: declaring it dead without waiting for its session "
+                            + "to expire", nodeId, now.url());
+                    return deathOf(view, now);
+                }))
+                .doFinally(signal -> probing.remove(nodeId));
+    }
+
     /** Declares dead every node whose session expired, electing new leaders for what it led. */
     public Mono<Void> expireSessions() {
         if (!metadata.isReady()) {
@@ -191,15 +224,20 @@ public class NodeService {
                 return Mutation.none(null);
             }
             LOG.warn("Node {} missed heartbeats for {}: declaring it dead", nodeId, properties.sessionTimeout());
-            NodeInfo dead = node.withStatus(NodeStatus.DEAD);
-            IntPredicate eligible = eligible(view, dead);
-            return Mutation.of(withElections(view, dead, (state, unclean) -> Elections.onNodeDeath(state, nodeId, eligible,
-                    unclean), true), null);
+            return deathOf(view, node);
         }).onErrorResume(e -> {
             // Not swallowed: the node stays a candidate, and the next session check tries again.
             LOG.warn("Could not declare node {} dead: {}; trying again at the next check", nodeId, e.toString());
             return Mono.empty();
         });
+    }
+
+    /** {@code node} dead, with the elections that implies. */
+    private static Mutation<Void> deathOf(MetadataView view, NodeInfo node) {
+        NodeInfo dead = node.withStatus(NodeStatus.DEAD);
+        IntPredicate eligible = eligible(view, dead);
+        return Mutation.of(withElections(view, dead, (state, unclean) -> Elections.onNodeDeath(state, node.id(), eligible,
+                unclean), true), null);
     }
 
     /** Restarts every known node's session: called when this coordinator becomes active. */

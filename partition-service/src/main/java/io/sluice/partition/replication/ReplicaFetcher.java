@@ -66,9 +66,11 @@ final class ReplicaFetcher implements AutoCloseable {
     private final Map<TopicPartition, FetchState> partitions = new ConcurrentHashMap<>();
     private final Sinks.Many<Boolean> wakeups = Sinks.many().multicast().directBestEffort();
     private volatile Disposable session;
+    private final java.util.function.IntConsumer leaderUnreachable;
 
     ReplicaFetcher(NodeInfo leader, int localNode, ReplicationApi replication, Scheduler logScheduler,
-                   PartitionProperties properties) {
+                   PartitionProperties properties, java.util.function.IntConsumer leaderUnreachable) {
+        this.leaderUnreachable = leaderUnreachable;
         this.leader = leader;
         this.localNode = localNode;
         this.replication = replication;
@@ -92,6 +94,12 @@ final class ReplicaFetcher implements AutoCloseable {
     void start() {
         session = Mono.defer(this::round)
                 .repeat()
+                .doOnError(e -> {
+                    // Not sent: nothing listens at the leader's address any more (or the network is down).
+                    if (e instanceof SluiceException se && se.errorCode() == ErrorCode.LEADER_NOT_AVAILABLE) {
+                        leaderUnreachable.accept(leader.id());
+                    }
+                })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50)).maxBackoff(Duration.ofSeconds(1))
                         .transientErrors(true)
                         .doBeforeRetry(signal -> LOG.debug("Fetch from node {} failed: {}", leader.id(),

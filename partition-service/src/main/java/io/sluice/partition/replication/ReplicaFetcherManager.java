@@ -8,6 +8,7 @@ import io.sluice.partition.replica.Partition;
 import io.sluice.protocol.TopicPartition;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -22,25 +23,34 @@ public final class ReplicaFetcherManager implements FollowerFetching, AutoClosea
     private final Scheduler logScheduler;
     private final Map<Integer, ReplicaFetcher> fetchers = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Integer> leaderOf = new ConcurrentHashMap<>();
+    private final IntConsumer leaderUnreachable;
 
-    public ReplicaFetcherManager(PartitionProperties properties, ReplicationApi replication, Scheduler logScheduler) {
+    /**
+     * @param leaderUnreachable told the id of a leader whose address refused this node's fetch (the coordinator is
+     *                          asked to check it: a leader that crashed then loses its leaderships at once)
+     */
+    public ReplicaFetcherManager(PartitionProperties properties, ReplicationApi replication, Scheduler logScheduler,
+                                 IntConsumer leaderUnreachable) {
         this.localNode = properties.nodeId();
         this.properties = properties;
         this.replication = replication;
         this.logScheduler = logScheduler;
+        this.leaderUnreachable = leaderUnreachable;
     }
 
     @Override
     public synchronized void addPartition(Partition partition, NodeInfo leader) {
         removePartition(partition.topicPartition());
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(leader.id(), id -> {
-            ReplicaFetcher created = new ReplicaFetcher(leader, localNode, replication, logScheduler, properties);
+            ReplicaFetcher created = new ReplicaFetcher(leader, localNode, replication, logScheduler, properties,
+                    leaderUnreachable);
             created.start();
             return created;
         });
         if (!fetcher.leaderUrl().equals(leader.url())) {
             fetcher.close();
-            fetcher = new ReplicaFetcher(leader, localNode, replication, logScheduler, properties);
+            fetcher = new ReplicaFetcher(leader, localNode, replication, logScheduler, properties,
+                    leaderUnreachable);
             fetcher.start();
             fetchers.put(leader.id(), fetcher);
         }

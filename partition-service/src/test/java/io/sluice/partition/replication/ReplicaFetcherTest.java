@@ -53,6 +53,7 @@ class ReplicaFetcherTest {
     private final List<PartitionLog> logs = new ArrayList<>();
     private final Scheduler logScheduler = Schedulers.newSingle("test-log");
     private ReplicaFetcher fetcher;
+    private final List<Integer> unreachable = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void close() throws IOException {
@@ -114,6 +115,20 @@ class ReplicaFetcherTest {
         assertThat(leader.fetches.get(2)).containsExactly(B);
     }
 
+    @Test
+    void aLeaderThatRefusesTheConnectionIsReportedUnreachable() throws IOException {
+        ScriptedLeader leader = new ScriptedLeader(request -> {
+            throw new AssertionError("empty logs need no truncation");
+        }, request -> {
+            throw ErrorCode.LEADER_NOT_AVAILABLE.exception("node-1 is unreachable: Connection refused");
+        });
+        fetcher = start(leader, TestReplicas.follower(A, log("a", new int[0][]), 2, following(4)));
+
+        await(() -> !unreachable.isEmpty());
+
+        assertThat(unreachable).containsOnly(1);
+    }
+
     private static void await(java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
@@ -124,7 +139,7 @@ class ReplicaFetcherTest {
 
     private ReplicaFetcher start(ReplicationApi leader, Partition... followers) {
         ReplicaFetcher started = new ReplicaFetcher(LEADER, 2, leader, logScheduler,
-                TestPartitionProperties.of(2, dir));
+                TestPartitionProperties.of(2, dir), unreachable::add);
         for (Partition follower : followers) {
             started.add(follower);
         }

@@ -25,6 +25,12 @@ public interface CoordinatorApi {
 
     Mono<ShutdownResponse> shutdown(int nodeId);
 
+    /**
+     * {@code nodeId} could not be reached (a follower's fetch or a produce was refused a connection): the
+     * coordinator checks for itself and declares it dead at once if nothing listens at its address any more.
+     */
+    Mono<Void> reportUnreachable(int nodeId);
+
     /** Replicas of {@code nodeId} whose logs went offline: their leaderships move elsewhere. */
     Mono<Void> reportOfflineReplicas(int nodeId, OfflineReplicasRequest request);
 

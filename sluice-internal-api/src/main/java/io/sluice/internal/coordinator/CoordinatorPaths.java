@@ -15,6 +15,7 @@ public final class CoordinatorPaths {
     public static final String NODE_HEARTBEAT = "/internal/nodes/{id}/heartbeat";
     public static final String NODE_SHUTDOWN = "/internal/nodes/{id}/shutdown";
     public static final String NODE_OFFLINE_REPLICAS = "/internal/nodes/{id}/offline-replicas";
+    public static final String NODE_UNREACHABLE = "/internal/nodes/{id}/unreachable";
     public static final String TOPICS = "/internal/topics";
     public static final String TOPIC = "/internal/topics/{name}";
     public static final String TOPIC_CONFIGS = "/internal/topics/{name}/configs";
@@ -37,6 +38,10 @@ public final class CoordinatorPaths {
 
     public static String offlineReplicas(int nodeId) {
         return NODES + "/" + nodeId + "/offline-replicas";
+    }
+
+    public static String unreachable(int nodeId) {
+        return NODES + "/" + nodeId + "/unreachable";
     }
 
     public static String topic(String name) {

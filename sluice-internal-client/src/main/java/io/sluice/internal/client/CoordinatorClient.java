@@ -79,6 +79,11 @@ public final class CoordinatorClient implements CoordinatorApi {
     }
 
     @Override
+    public Mono<Void> reportUnreachable(int nodeId) {
+        return call(HttpMethod.POST, CoordinatorPaths.unreachable(nodeId), null, timeout(), (target, body) -> null).then();
+    }
+
+    @Override
     public Mono<Void> reportOfflineReplicas(int nodeId, OfflineReplicasRequest request) {
         return call(HttpMethod.POST, CoordinatorPaths.offlineReplicas(nodeId), request, timeout(), (target, body) -> null)
                 .then();

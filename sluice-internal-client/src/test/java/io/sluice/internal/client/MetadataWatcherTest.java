@@ -103,6 +103,11 @@ class MetadataWatcherTest {
         }
 
         @Override
+        public Mono<Void> reportUnreachable(int nodeId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Mono<Void> reportOfflineReplicas(int nodeId, io.sluice.internal.coordinator.OfflineReplicasRequest request) {
             throw new UnsupportedOperationException();
         }
