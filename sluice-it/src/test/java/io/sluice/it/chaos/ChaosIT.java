@@ -3,7 +3,6 @@ package io.sluice.it.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,12 +17,6 @@ import org.junit.jupiter.api.Test;
  * replays a schedule and {@code -Dsluice.chaos.duration=PT15M} makes it a soak ({@code bench/soak.sh};
  * see docs/reliability.md).
  */
-@Disabled("Fails on today's product, as issue 12 says it would (docs/reliability.md has the reports): gap 1, a node "
-        + "restarted within the session timeout after a power loss leads again in the same epoch from a shorter log "
-        + "(acknowledged records lost, two leaders in one epoch, in-sync replicas diverging, a follower stuck out of "
-        + "the ISR); gap 10, NOT_LEADER after the append re-routed by the gateway (duplicates, records stored "
-        + "although answered NOT_ENOUGH_REPLICAS). Remove this when those gaps are closed; bench/soak.sh runs it "
-        + "regardless.")
 class ChaosIT {
 
     @Test
