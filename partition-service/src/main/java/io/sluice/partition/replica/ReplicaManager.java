@@ -8,6 +8,7 @@ import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.log.PartitionLog;
@@ -98,11 +99,20 @@ public final class ReplicaManager {
         return Optional.ofNullable(partitions.get(tp));
     }
 
-    /** The partition if this node leads it at {@code leaderEpoch}; else the error a router acts on. */
+    /**
+     * The partition if this node leads it at {@code leaderEpoch}; else the error a router acts on. A caller naming a
+     * leader epoch for a partition this node's metadata does not know yet (it just started, or the topic is new) has
+     * newer metadata than this node: UNKNOWN_LEADER_EPOCH, which it retries — not UNKNOWN_TOPIC, which would tell a
+     * client its topic does not exist.
+     */
     public Partition leaderPartition(TopicPartition tp, int leaderEpoch) {
         Partition partition = partitions.get(tp);
         if (partition == null) {
             Optional<PartitionState> known = metadata.partition(tp);
+            if (known.isEmpty() && leaderEpoch != PartitionBatches.ANY_EPOCH) {
+                throw ErrorCode.UNKNOWN_LEADER_EPOCH.exception("Node " + localNode + " has not seen metadata naming "
+                        + tp + " at leader epoch " + leaderEpoch + " yet");
+            }
             if (known.isEmpty()) {
                 throw metadata.topic(tp.topic()).isPresent()
                         ? ErrorCode.UNKNOWN_PARTITION.exception("Topic " + tp.topic() + " has no partition " + tp.partition())

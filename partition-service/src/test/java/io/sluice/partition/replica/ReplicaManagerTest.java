@@ -1,6 +1,7 @@
 package io.sluice.partition.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.internal.metadata.ClusterMetadata;
@@ -9,9 +10,12 @@ import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.partition.TestPartitionProperties;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.RecordBatchBuilder;
@@ -89,6 +93,17 @@ class ReplicaManagerTest {
 
         assertThat(replicas.partition(TP).orElseThrow().role()).isEqualTo(Role.FOLLOWER);
         assertThat(fetchers.added).containsExactly(TP);
+    }
+
+    @Test
+    void aProduceNamingALeaderEpochForATopicThisNodeHasNotSeenYetIsToldToRetry() {
+        replicas.applyMetadata(view(10));
+
+        assertThatThrownBy(() -> replicas.leaderPartition(TP, 2)).isInstanceOfSatisfying(SluiceException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNKNOWN_LEADER_EPOCH));
+        assertThatThrownBy(() -> replicas.leaderPartition(TP, PartitionBatches.ANY_EPOCH))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
     }
 
     @Test
