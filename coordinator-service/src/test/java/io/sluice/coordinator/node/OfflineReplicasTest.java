@@ -12,7 +12,6 @@ import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,18 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class OfflineReplicasTest extends CoordinatorTestSupport {
 
-    private TestNodes nodes;
-
-    @AfterEach
-    void stopNodes() {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
-
     @Test
     void anOfflineReplicaLosesItsLeadershipAndLeavesTheIsrAndNothingElseChanges() {
-        nodes = newNodes();
+        TestNodes nodes = nodesForThisTest();
         nodes.start(51, 52, 53);
         TopicMetadata before = api().createTopic("disk-failed", 3, 3);
         PartitionState failed = before.partition(0);
@@ -52,7 +42,7 @@ class OfflineReplicasTest extends CoordinatorTestSupport {
 
     @Test
     void whenTheOfflineReplicaIsTheLastInSyncOneThePartitionHasNoLeader() {
-        nodes = newNodes();
+        TestNodes nodes = nodesForThisTest();
         nodes.start(61, 62);
         api().createTopic("last-copy", 1, 2);
         nodes.silence(62);

@@ -8,7 +8,6 @@ import io.sluice.internal.coordinator.CoordinatorPaths;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,18 +17,9 @@ import org.junit.jupiter.api.Test;
  */
 class UnreachableNodeTest extends CoordinatorTestSupport {
 
-    private TestNodes nodes;
-
-    @AfterEach
-    void stopNodes() {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
-
     @Test
     void aReportedNodeWhoseAddressRefusesConnectionsLosesItsLeadershipsAtOnce() {
-        nodes = newNodes();
+        TestNodes nodes = nodesForThisTest();
         nodes.start(71, 72, 73);
         PartitionState before = api().createTopic("crashed-leader", 1, 3).partition(0);
         int leader = before.leader();
@@ -47,7 +37,7 @@ class UnreachableNodeTest extends CoordinatorTestSupport {
 
     @Test
     void aReportedNodeThatAnswersStaysAlive() {
-        nodes = newNodes();
+        TestNodes nodes = nodesForThisTest();
         nodes.register(81, baseUrl().toString(), null);
         nodes.resume(81);
         long version = api().metadataVersion();

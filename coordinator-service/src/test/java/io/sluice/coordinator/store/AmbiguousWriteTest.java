@@ -8,7 +8,6 @@ import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,18 +33,9 @@ class AmbiguousWriteTest extends CoordinatorTestSupport {
     @Autowired
     private AnswerLosingStore store;
 
-    private TestNodes nodes;
-
-    @AfterEach
-    void stopNodes() {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
-
     @Test
     void whenAWriteLandsButItsAnswerIsLostTheCoordinatorCarriesOnFromWhatRedisHolds() {
-        nodes = newNodes();
+        TestNodes nodes = nodesForThisTest();
         nodes.start(1, 2, 3);
         PartitionState created = api().createTopic("ambiguous", 1, 3).partition(0);
         int first = created.leader();

@@ -6,6 +6,9 @@ import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -56,6 +59,7 @@ public abstract class CoordinatorTestSupport {
     protected WebTestClient web;
 
     private CoordinatorApi api;
+    private final List<TestNodes> nodesOfThisTest = new ArrayList<>();
 
     @DynamicPropertySource
     static void coordinatorProperties(DynamicPropertyRegistry registry) {
@@ -93,5 +97,18 @@ public abstract class CoordinatorTestSupport {
     protected TestNodes newNodes() {
         api();
         return new TestNodes(baseUrl(), HEARTBEAT);
+    }
+
+    /** Fresh stand-in partition services that stop when the current test ends. */
+    protected TestNodes nodesForThisTest() {
+        TestNodes nodes = newNodes();
+        nodesOfThisTest.add(nodes);
+        return nodes;
+    }
+
+    @AfterEach
+    void stopNodesOfThisTest() {
+        nodesOfThisTest.forEach(TestNodes::close);
+        nodesOfThisTest.clear();
     }
 }

@@ -193,15 +193,9 @@ class PartitionTest {
 
     @Test
     void anExpansionWhoseOutcomeIsUnknownKeepsHoldingTheHighWatermarkAndIsSentAgain() {
-        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
-        partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, 2, 3, 50);
-        partition.recordFollowerFetch(3, 2, 3, 50);
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
+        proposeThatReplica3Joins();
 
-        partition.isrChangeFailed(ErrorCode.REQUEST_TIMED_OUT);
-        partition.appendAsLeader(batch("c", "d"), 3, false);
-        partition.recordFollowerFetch(2, 4, 3, 70);
+        failTheProposalAndWriteMore(ErrorCode.REQUEST_TIMED_OUT);
 
         assertThat(log.highWatermark()).as("Redis may list replica 3 in the ISR already").isEqualTo(2);
         assertThat(partition.proposedIsr(80, LAG_MAX, alive(1, 2, 3)))
@@ -211,15 +205,9 @@ class PartitionTest {
 
     @Test
     void anExpansionRefusedAsStaleHoldsTheHighWatermarkUntilTheMetadataSaysHowItEnded() {
-        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
-        partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, 2, 3, 50);
-        partition.recordFollowerFetch(3, 2, 3, 50);
-        isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)));
+        proposeThatReplica3Joins();
 
-        partition.isrChangeFailed(ErrorCode.STALE_PARTITION_EPOCH);
-        partition.appendAsLeader(batch("c", "d"), 3, false);
-        partition.recordFollowerFetch(2, 4, 3, 70);
+        failTheProposalAndWriteMore(ErrorCode.STALE_PARTITION_EPOCH);
         assertThat(log.highWatermark()).isEqualTo(2);
         assertThat(partition.proposedIsr(80, LAG_MAX, alive(1, 2, 3))).as("waits for the metadata").isNull();
 
@@ -230,15 +218,9 @@ class PartitionTest {
 
     @Test
     void anExpansionTheCoordinatorRejectedOutrightStopsCounting() {
-        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
-        partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, 2, 3, 50);
-        partition.recordFollowerFetch(3, 2, 3, 50);
-        isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)));
+        proposeThatReplica3Joins();
 
-        partition.isrChangeFailed(ErrorCode.INVALID_REQUEST);
-        partition.appendAsLeader(batch("c", "d"), 3, false);
-        partition.recordFollowerFetch(2, 4, 3, 70);
+        failTheProposalAndWriteMore(ErrorCode.INVALID_REQUEST);
 
         assertThat(log.highWatermark()).isEqualTo(4);
     }
@@ -315,6 +297,22 @@ class PartitionTest {
         assertThatThrownBy(answer::join).hasCauseInstanceOf(SluiceException.class)
                 .cause().satisfies(errorCode(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND));
         assertThat(log.highWatermark()).isZero();
+    }
+
+    /** Leader 1 at epoch 3, ISR [1, 2], offsets 0–1 held by all: replica 3 is proposed into the ISR. */
+    private void proposeThatReplica3Joins() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        partition.recordFollowerFetch(2, 2, 3, 50);
+        partition.recordFollowerFetch(3, 2, 3, 50);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
+    }
+
+    /** The proposal fails with {@code error}; offsets 2–3 are written and replica 2 (not 3) fetches them. */
+    private void failTheProposalAndWriteMore(ErrorCode error) {
+        partition.isrChangeFailed(error);
+        partition.appendAsLeader(batch("c", "d"), 3, false);
+        partition.recordFollowerFetch(2, 4, 3, 70);
     }
 
     private static ByteBuffer batch(String... values) {
