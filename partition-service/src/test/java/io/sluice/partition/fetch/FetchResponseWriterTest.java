@@ -211,7 +211,9 @@ class FetchResponseWriterTest {
     void zeroCopyAllocatesNoHeapForTheRecords() throws Exception {
         long allocated = serverHeapAllocatedByOneWarmFetch(false);
 
-        assertThat(allocated).isLessThan(MULTI_MB / 16);
+        // An eighth: the heap copy allocates the whole region (the test below); what the zero-copy path allocates
+        // (headers, pooled buffers' bookkeeping, a JIT or class-loading blip) measured 0.25–0.4 MB on a busy machine.
+        assertThat(allocated).isLessThan(MULTI_MB / 8);
     }
 
     @Test
