@@ -18,6 +18,7 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -192,7 +193,7 @@ public class NodeService {
                 .flatMap(refused -> !refused ? Mono.<Void>empty() : metadata.<Void>submit(view -> {
                     NodeInfo now = view.node(nodeId).orElse(null);
                     if (now == null || now.status() == NodeStatus.DEAD
-                            || !java.util.Objects.equals(now.incarnation(), node.incarnation())) {
+                            || !Objects.equals(now.incarnation(), node.incarnation())) {
                         return Mutation.none(null);
                     }
                     LOG.warn("Node {} refuses connections at {}: declaring it dead without waiting for its session "

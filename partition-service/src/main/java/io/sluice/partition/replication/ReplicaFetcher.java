@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -66,10 +67,10 @@ final class ReplicaFetcher implements AutoCloseable {
     private final Map<TopicPartition, FetchState> partitions = new ConcurrentHashMap<>();
     private final Sinks.Many<Boolean> wakeups = Sinks.many().multicast().directBestEffort();
     private volatile Disposable session;
-    private final java.util.function.IntConsumer leaderUnreachable;
+    private final IntConsumer leaderUnreachable;
 
     ReplicaFetcher(NodeInfo leader, int localNode, ReplicationApi replication, Scheduler logScheduler,
-                   PartitionProperties properties, java.util.function.IntConsumer leaderUnreachable) {
+                   PartitionProperties properties, IntConsumer leaderUnreachable) {
         this.leaderUnreachable = leaderUnreachable;
         this.leader = leader;
         this.localNode = localNode;
