@@ -1,5 +1,6 @@
 package io.sluice.coordinator.node;
 
+import static io.sluice.coordinator.testing.CoordinatorApi.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
@@ -7,6 +8,7 @@ import io.sluice.coordinator.testing.TestNodes;
 import io.sluice.internal.coordinator.CoordinatorPaths;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
+import io.sluice.protocol.ErrorCode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,15 @@ class UnreachableNodeTest extends CoordinatorTestSupport {
         assertThat(after.isr()).doesNotContain(leader);
         assertThat(Duration.ofNanos(System.nanoTime() - reported))
                 .as("decided by the report, not by the 1 s session timeout").isLessThan(Duration.ofMillis(900));
+    }
+
+    @Test
+    void aReportAboutAnUnknownNodeIsRefusedAndChangesNothing() {
+        long version = api().metadataVersion();
+
+        expectProblem(api().post(CoordinatorPaths.unreachable(999), null), ErrorCode.UNKNOWN_NODE);
+
+        assertThat(api().metadataVersion()).isEqualTo(version);
     }
 
     @Test

@@ -127,16 +127,13 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     private static Map<String, String> coordinatorProperties(ChaosSettings settings, URI redis) {
-        Map<String, String> properties = new LinkedHashMap<>();
+        // The multi-process tests' clocks (lease, liveness checks, metadata wait), with the run's own session timeout.
+        Map<String, String> properties = new LinkedHashMap<>(CoordinatorProcess.fastClocks());
         properties.put("sluice.coordinator.redis.url", redis.toString());
         properties.put("sluice.coordinator.session-timeout", settings.sessionTimeout().toMillis() + "ms");
         properties.put("sluice.coordinator.heartbeat-interval", "500ms");
-        properties.put("sluice.coordinator.lease.ttl", "1500ms");
-        properties.put("sluice.coordinator.lease.renew-interval", "300ms");
-        properties.put("sluice.coordinator.election.liveness-check-interval", "100ms");
         // Leadership moves back to returning nodes during the run: more leader changes under load.
         properties.put("sluice.coordinator.election.preferred-leader-check-interval", "5s");
-        properties.put("sluice.coordinator.metadata.max-wait", "5s");
         return properties;
     }
 
