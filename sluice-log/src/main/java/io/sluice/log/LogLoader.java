@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  *   <li>Leftovers are removed: {@code .deleted} and {@code .tmp} files, index files without a log file.</li>
  *   <li>The state checkpoint says where recovery starts. After a clean shutdown nothing is rescanned; otherwise every
  *       segment from the one holding the recovery point on is read batch by batch (length, CRC, offset order), its
- *       indexes are rebuilt, and the log is cut at the first bad byte; segments after a cut are deleted.</li>
+ *       indexes are rebuilt, and the log is cut at the first bad byte, or where a segment ends before the next one
+ *       begins (a power loss kept the later file but not this one's tail); segments after a cut are deleted.</li>
  *   <li>Segments before the recovery point are trusted, but their indexes must exist and pass a sanity check, else
  *       the segment is recovered too.</li>
  *   <li>The leader-epoch cache relearns the epochs of recovered batches from their headers (its entries from the
@@ -163,6 +164,15 @@ final class LogLoader {
                 // Everything after the first bad byte is suspect, later segments included.
                 int keep = segment.size() == 0 && i > 0 ? i : i + 1;
                 deleteFrom(opened, keep);
+                break;
+            }
+            if (unflushed && i < opened.size() - 1 && expectedNext < opened.get(i + 1).baseOffset()) {
+                // A power loss took this segment's tail but left later segment files (their names survive, their
+                // bytes need not): keeping them would leave a hole that no follower fetches again, since fetching
+                // resumes at the log end. Segments this far are never compacted, so their offsets are contiguous.
+                LOG.log(Level.WARNING, "{0} ends at offset {1} but the next segment starts at {2}: the log ends here",
+                        segment.logFile(), expectedNext, opened.get(i + 1).baseOffset());
+                deleteFrom(opened, i + 1);
                 break;
             }
             if (i < opened.size() - 1) {

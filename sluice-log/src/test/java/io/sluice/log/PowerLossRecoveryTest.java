@@ -85,6 +85,34 @@ class PowerLossRecoveryTest {
         assertThat(reopened.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(3, 5));
     }
 
+    /**
+     * The log rolled (offsets 0–4 in the first segment, 5–9 in the second) and nothing was flushed yet. Power fails:
+     * both segment files survive, empty. The second segment's name still says offset 5, but offsets 0–4 are gone: a
+     * log that ended at 5 would have a hole a follower never fetches again (it fetches from its log end), and as a
+     * leader it would have lost records it acknowledged. Recovery must cut the log where the data ends: at 0.
+     * (Found by ReplicationSimulationTest.)
+     */
+    @Test
+    void aSegmentThatLostItsTailEndsTheLogEvenWhenLaterSegmentFilesSurvive() throws IOException {
+        PowerLossDisk disk = new PowerLossDisk();
+        Path logDir = dir.resolve("orders-0");
+        MutableClock clock = new MutableClock(1_000_000);
+        LogConfig config = LogConfig.defaults().withSegmentMs(1_000);
+        PartitionLog log = PartitionLog.open(logDir, config, clock, disk);
+        lead(log, 1, 5);
+        clock.advance(2_000);
+        lead(log, 1, 5);
+        assertThat(log.segmentCount()).isEqualTo(2);
+        log.abandon();
+        disk.powerLoss();
+
+        PartitionLog reopened = PartitionLog.open(logDir, config, clock);
+        open.add(reopened);
+        assertThat(reopened.logEndOffset()).isZero();
+        assertThat(reopened.segmentCount()).isEqualTo(1);
+        assertThat(reopened.epochEntries()).as("an epoch starting at the log end is kept").containsExactly(new EpochEntry(1, 0));
+    }
+
     @Test
     void anEpochTheReplicaWasElectedInWithoutWritingIsKeptAtTheLogEnd() throws IOException {
         Path logDir = dir.resolve("orders-0");
