@@ -7,10 +7,11 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Opens the channel of a segment's log file. The one seam through which tests inject I/O failures (a channel that
- * throws after N bytes, as a full disk does); everything else the log touches stays a real file.
+ * throws after N bytes, as a full disk does) and power losses (a disk that forgets what was not forced); everything
+ * else the log touches stays a real file. Production code uses {@link #DEFAULT}.
  */
 @FunctionalInterface
-interface LogChannelFactory {
+public interface LogChannelFactory {
 
     LogChannelFactory DEFAULT = file -> FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE);

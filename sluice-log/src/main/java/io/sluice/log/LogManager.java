@@ -52,13 +52,15 @@ public final class LogManager implements AutoCloseable {
     private final Path dataDir;
     private final DirectoryLock directoryLock;
     private final Clock clock;
+    private final LogChannelFactory channels;
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private LogManager(Path dataDir, DirectoryLock directoryLock, Clock clock) {
+    private LogManager(Path dataDir, DirectoryLock directoryLock, Clock clock, LogChannelFactory channels) {
         this.dataDir = dataDir;
         this.directoryLock = directoryLock;
         this.clock = clock;
+        this.channels = channels;
     }
 
     /**
@@ -71,8 +73,14 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager open(Path dataDir, Function<TopicPartition, LogConfig> configs, Clock clock,
                                   Executor executor) throws IOException {
+        return open(dataDir, configs, clock, executor, LogChannelFactory.DEFAULT);
+    }
+
+    /** As {@link #open(Path, Function, Clock, Executor)}, with segment files opened through {@code channels}. */
+    public static LogManager open(Path dataDir, Function<TopicPartition, LogConfig> configs, Clock clock,
+                                  Executor executor, LogChannelFactory channels) throws IOException {
         DirectoryLock lock = DirectoryLock.acquire(dataDir);
-        LogManager manager = new LogManager(dataDir, lock, clock);
+        LogManager manager = new LogManager(dataDir, lock, clock, channels);
         try {
             manager.loadAll(configs, executor);
         } catch (IOException | RuntimeException e) {
@@ -106,7 +114,7 @@ public final class LogManager implements AutoCloseable {
             TopicPartition tp = partition.get();
             opening.put(tp, CompletableFuture.supplyAsync(() -> {
                 try {
-                    return PartitionLog.open(dir, configs.apply(tp), clock);
+                    return PartitionLog.open(dir, configs.apply(tp), clock, channels);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -152,7 +160,7 @@ public final class LogManager implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
-        PartitionLog log = PartitionLog.open(dataDir.resolve(partition.toString()), config, clock);
+        PartitionLog log = PartitionLog.open(dataDir.resolve(partition.toString()), config, clock, channels);
         logs.put(partition, log);
         return log;
     }

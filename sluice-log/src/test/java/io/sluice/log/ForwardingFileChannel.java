@@ -12,11 +12,11 @@ import java.nio.channels.WritableByteChannel;
  * A segment channel that passes every call to a real one: the base of the test channels that change one behaviour
  * (a full disk, a power loss). The log only writes at explicit positions, so the other writes are not supported.
  */
-abstract class ForwardingFileChannel extends FileChannel {
+public abstract class ForwardingFileChannel extends FileChannel {
 
     protected final FileChannel delegate;
 
-    ForwardingFileChannel(FileChannel delegate) {
+    protected ForwardingFileChannel(FileChannel delegate) {
         this.delegate = delegate;
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Segment files on a disk that can lose power: what a segment's channel wrote or truncated since its last
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * if it was never forced) — appends vanish and truncations are undone, as on a real disk whose page cache is lost.
  * Files written with their own fsync (checkpoints, the epoch cache) are not touched: they are durable already.
  */
-final class PowerLossDisk implements LogChannelFactory {
+public final class PowerLossDisk implements LogChannelFactory {
 
     /** Each segment file's content as of its last force. */
     private final Map<Path, byte[]> durable = new ConcurrentHashMap<>();
@@ -39,10 +40,38 @@ final class PowerLossDisk implements LogChannelFactory {
     }
 
     /** The crash: every segment file still present goes back to its durable content. */
-    void powerLoss() throws IOException {
+    public void powerLoss() throws IOException {
         for (Map.Entry<Path, byte[]> entry : durable.entrySet()) {
             if (Files.exists(entry.getKey())) {
                 Files.write(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    /**
+     * Copies the tree {@code from} to {@code to} as a power loss leaves it: segment files at their content as of
+     * their last force, everything else as it is. The original is left alone — a crashed process may still hold its
+     * files open — so a simulation can start the next incarnation of a node on the copy.
+     */
+    public void copyAfterPowerLoss(Path from, Path to) throws IOException {
+        copyTree(from, to);
+        for (Map.Entry<Path, byte[]> entry : durable.entrySet()) {
+            if (entry.getKey().startsWith(from) && Files.exists(entry.getKey())) {
+                Files.write(to.resolve(from.relativize(entry.getKey())), entry.getValue());
+            }
+        }
+    }
+
+    /** Copies the tree {@code from} to {@code to} as it is now: what a crash that spares the page cache leaves. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source));
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else if (!source.getFileName().toString().equals(DirectoryLock.FILE_NAME)) {
+                    Files.copy(source, target);
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.sluice.coordinator.node;
 
 import io.sluice.coordinator.CoordinatorProperties;
-import io.sluice.coordinator.cluster.Elections;
+import io.sluice.internal.metadata.Elections;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.metadata.Mutation;
 import io.sluice.coordinator.partition.PartitionChanges;

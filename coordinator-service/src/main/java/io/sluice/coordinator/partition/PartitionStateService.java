@@ -1,6 +1,6 @@
 package io.sluice.coordinator.partition;
 
-import io.sluice.coordinator.cluster.Elections;
+import io.sluice.internal.metadata.Elections;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.metadata.Mutation;
 import io.sluice.coordinator.store.MetadataChange;

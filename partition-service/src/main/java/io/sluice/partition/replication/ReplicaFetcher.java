@@ -68,10 +68,17 @@ final class ReplicaFetcher implements AutoCloseable {
     private final Sinks.Many<Boolean> wakeups = Sinks.many().multicast().directBestEffort();
     private volatile Disposable session;
     private final IntConsumer leaderUnreachable;
+    private final FetchTiming timing;
 
     ReplicaFetcher(NodeInfo leader, int localNode, ReplicationApi replication, Scheduler logScheduler,
                    PartitionProperties properties, IntConsumer leaderUnreachable) {
+        this(leader, localNode, replication, logScheduler, properties, leaderUnreachable, FetchTiming.SYSTEM);
+    }
+
+    ReplicaFetcher(NodeInfo leader, int localNode, ReplicationApi replication, Scheduler logScheduler,
+                   PartitionProperties properties, IntConsumer leaderUnreachable, FetchTiming timing) {
         this.leaderUnreachable = leaderUnreachable;
+        this.timing = timing;
         this.leader = leader;
         this.localNode = localNode;
         this.replication = replication;
@@ -102,6 +109,7 @@ final class ReplicaFetcher implements AutoCloseable {
                     }
                 })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50)).maxBackoff(Duration.ofSeconds(1))
+                        .jitter(timing.retryJitter())
                         .transientErrors(true)
                         .doBeforeRetry(signal -> LOG.debug("Fetch from node {} failed: {}", leader.id(),
                                 signal.failure().toString())))
@@ -113,7 +121,7 @@ final class ReplicaFetcher implements AutoCloseable {
      * following, then one fetch of the rest.
      */
     private Mono<Void> round() {
-        long now = System.nanoTime();
+        long now = timing.nanoTime().getAsLong();
         if (partitions.values().stream().noneMatch(state -> state.readyAt(now))) {
             return wakeups.asFlux().next().timeout(IDLE_WAIT, Mono.just(Boolean.FALSE)).then();
         }
@@ -122,7 +130,7 @@ final class ReplicaFetcher implements AutoCloseable {
 
     /** KIP-279 truncation for partitions that just started following this leader (or must ask again). */
     private Mono<Void> truncatePending() {
-        long now = System.nanoTime();
+        long now = timing.nanoTime().getAsLong();
         List<FetchState> pending = partitions.values().stream()
                 .filter(s -> !s.truncated() && s.readyAt(now))
                 .toList();
@@ -204,7 +212,7 @@ final class ReplicaFetcher implements AutoCloseable {
     private Mono<Void> fetchOnce() {
         List<ReplicaFetchRequest.Partition> asks = new ArrayList<>();
         List<FetchState> asked = new ArrayList<>();
-        long now = System.nanoTime();
+        long now = timing.nanoTime().getAsLong();
         for (FetchState state : partitions.values()) {
             if (state.truncated() && state.readyAt(now)) {
                 TopicPartition tp = state.partition().topicPartition();
@@ -273,7 +281,7 @@ final class ReplicaFetcher implements AutoCloseable {
 
     private void backOff(FetchState state) {
         partitions.replace(state.partition().topicPartition(), state, new FetchState(state.partition(),
-                state.fetchEpoch(), state.truncated(), System.nanoTime() + PARTITION_BACKOFF.toNanos(), state.askEpoch()));
+                state.fetchEpoch(), state.truncated(), timing.nanoTime().getAsLong() + PARTITION_BACKOFF.toNanos(), state.askEpoch()));
     }
 
     @Override

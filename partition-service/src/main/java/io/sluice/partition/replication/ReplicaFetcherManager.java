@@ -24,6 +24,7 @@ public final class ReplicaFetcherManager implements FollowerFetching, AutoClosea
     private final Map<Integer, ReplicaFetcher> fetchers = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Integer> leaderOf = new ConcurrentHashMap<>();
     private final IntConsumer leaderUnreachable;
+    private final FetchTiming timing;
 
     /**
      * @param leaderUnreachable told the id of a leader whose address refused this node's fetch (the coordinator is
@@ -31,6 +32,12 @@ public final class ReplicaFetcherManager implements FollowerFetching, AutoClosea
      */
     public ReplicaFetcherManager(PartitionProperties properties, ReplicationApi replication, Scheduler logScheduler,
                                  IntConsumer leaderUnreachable) {
+        this(properties, replication, logScheduler, leaderUnreachable, FetchTiming.SYSTEM);
+    }
+
+    public ReplicaFetcherManager(PartitionProperties properties, ReplicationApi replication, Scheduler logScheduler,
+                                 IntConsumer leaderUnreachable, FetchTiming timing) {
+        this.timing = timing;
         this.localNode = properties.nodeId();
         this.properties = properties;
         this.replication = replication;
@@ -43,14 +50,14 @@ public final class ReplicaFetcherManager implements FollowerFetching, AutoClosea
         removePartition(partition.topicPartition());
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(leader.id(), id -> {
             ReplicaFetcher created = new ReplicaFetcher(leader, localNode, replication, logScheduler, properties,
-                    leaderUnreachable);
+                    leaderUnreachable, timing);
             created.start();
             return created;
         });
         if (!fetcher.leaderUrl().equals(leader.url())) {
             fetcher.close();
             fetcher = new ReplicaFetcher(leader, localNode, replication, logScheduler, properties,
-                    leaderUnreachable);
+                    leaderUnreachable, timing);
             fetcher.start();
             fetchers.put(leader.id(), fetcher);
         }

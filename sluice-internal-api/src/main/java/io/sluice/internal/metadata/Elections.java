@@ -1,6 +1,5 @@
-package io.sluice.coordinator.cluster;
+package io.sluice.internal.metadata;
 
-import io.sluice.internal.metadata.PartitionState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;

@@ -1,8 +1,7 @@
-package io.sluice.coordinator.cluster;
+package io.sluice.internal.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.internal.metadata.PartitionState;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntPredicate;

@@ -1,0 +1,110 @@
+package io.sluice.partition.simulation;
+
+import io.sluice.internal.coordinator.AddPartitionsRequest;
+import io.sluice.internal.coordinator.AlterConfigsRequest;
+import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.coordinator.CoordinatorStatus;
+import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.coordinator.ElectionResult;
+
+import io.sluice.internal.coordinator.OfflineReplicasRequest;
+import io.sluice.internal.coordinator.RegisterRequest;
+import io.sluice.internal.coordinator.RegisterResponse;
+import io.sluice.internal.coordinator.ShutdownResponse;
+import io.sluice.internal.metadata.MetadataUpdate;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.protocol.TopicPartition;
+import java.time.Duration;
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/** A coordinator API whose every call fails: the base of stand-ins that implement only what their caller uses. */
+abstract class UnsupportedCoordinatorApi implements CoordinatorApi {
+
+    private static <T> Mono<T> unsupported(String call) {
+        return Mono.error(new UnsupportedOperationException(call + " is not part of the simulation"));
+    }
+
+    @Override
+    public Mono<CoordinatorStatus> status() {
+        return unsupported("status");
+    }
+
+    @Override
+    public Mono<RegisterResponse> register(RegisterRequest request) {
+        return unsupported("register");
+    }
+
+    @Override
+    public Mono<Void> heartbeat(int nodeId) {
+        return unsupported("heartbeat");
+    }
+
+    @Override
+    public Mono<ShutdownResponse> shutdown(int nodeId) {
+        return unsupported("shutdown");
+    }
+
+    @Override
+    public Mono<Void> reportUnreachable(int nodeId) {
+        return unsupported("reportUnreachable");
+    }
+
+    @Override
+    public Mono<Void> reportOfflineReplicas(int nodeId, OfflineReplicasRequest request) {
+        return unsupported("reportOfflineReplicas");
+    }
+
+    @Override
+    public Mono<List<NodeInfo>> nodes() {
+        return unsupported("nodes");
+    }
+
+    @Override
+    public Mono<List<TopicMetadata>> topics() {
+        return unsupported("topics");
+    }
+
+    @Override
+    public Mono<TopicMetadata> createTopic(CreateTopicRequest request) {
+        return unsupported("createTopic");
+    }
+
+    @Override
+    public Mono<TopicMetadata> describeTopic(String name) {
+        return unsupported("describeTopic");
+    }
+
+    @Override
+    public Mono<TopicMetadata> alterConfigs(String name, AlterConfigsRequest request) {
+        return unsupported("alterConfigs");
+    }
+
+    @Override
+    public Mono<TopicMetadata> addPartitions(String name, AddPartitionsRequest request) {
+        return unsupported("addPartitions");
+    }
+
+    @Override
+    public Mono<Void> deleteTopic(String name) {
+        return unsupported("deleteTopic");
+    }
+
+    @Override
+    public Mono<PartitionState> alterPartition(TopicPartition tp, AlterPartitionRequest request) {
+        return unsupported("alterPartition");
+    }
+
+    @Override
+    public Mono<ElectionResult> electPreferredLeaders(String topicOrNull) {
+        return unsupported("electPreferredLeaders");
+    }
+
+    @Override
+    public Mono<MetadataUpdate> metadataSince(long version, Duration wait) {
+        return unsupported("metadataSince");
+    }
+}
