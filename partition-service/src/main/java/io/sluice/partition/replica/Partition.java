@@ -2,13 +2,22 @@ package io.sluice.partition.replica;
 
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.partition.PartitionBatches;
+import io.sluice.log.AppendResult;
 import io.sluice.log.PartitionLog;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 
 /**
  * One partition replica hosted on this node: its log, its role (leader or follower) at a leader epoch, and — while
@@ -44,9 +53,12 @@ public final class Partition {
     private PendingIsrChange pending;
     /** The log end when this replica took its current leadership: the first offset of its leader epoch. */
     private long leaderEpochStartOffset;
-    /** Answers of acks=all writes waiting for the high watermark; failed at once if the ISR falls below the minimum. */
-    private final java.util.Set<java.util.concurrent.CompletableFuture<Long>> commitWaiters =
-            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Answers of acks=all writes waiting for the high watermark, in the order they began waiting; failed at once, in
+     * that order, if the ISR falls below the minimum.
+     */
+    private final ConcurrentSkipListMap<Long, CompletableFuture<Long>> commitWaiters = new ConcurrentSkipListMap<>();
+    private final AtomicLong commitWaiterSequence = new AtomicLong();
 
     Partition(TopicPartition topicPartition, String topicId, PartitionLog log, int localNode) {
         this.topicPartition = topicPartition;
@@ -179,20 +191,20 @@ public final class Partition {
      *
      * @return the append and the leader epoch it was written in (for {@link #awaitCommitted})
      */
-    public synchronized LeaderAppend appendAsLeader(java.nio.ByteBuffer batches, int requestedEpoch,
+    public synchronized LeaderAppend appendAsLeader(ByteBuffer batches, int requestedEpoch,
                                                    boolean requireMinInsync) {
         ensureLeader(requestedEpoch);
         if (requireMinInsync) {
             ensureEnoughInsyncReplicas();
         }
         int epoch = state.leaderEpoch();
-        io.sluice.log.AppendResult result = log.appendAsLeader(batches, epoch);
+        AppendResult result = log.appendAsLeader(batches, epoch);
         maybeIncrementHighWatermark();
         return new LeaderAppend(result, epoch);
     }
 
     /** Batches appended as leader, and the leader epoch they were written in. */
-    public record LeaderAppend(io.sluice.log.AppendResult result, int leaderEpoch) {
+    public record LeaderAppend(AppendResult result, int leaderEpoch) {
     }
 
     /**
@@ -207,9 +219,9 @@ public final class Partition {
      * before the records are committed: the high watermark then stands still, and the records are on fewer copies
      * than the write asked for.
      */
-    public java.util.concurrent.CompletableFuture<Long> awaitCommitted(long offset, int leaderEpoch) {
-        java.util.concurrent.CompletableFuture<Long> reached = log.awaitHighWatermark(offset);
-        java.util.concurrent.CompletableFuture<Long> committed = reached.thenApply(highWatermark -> {
+    public CompletableFuture<Long> awaitCommitted(long offset, int leaderEpoch) {
+        CompletableFuture<Long> reached = log.awaitHighWatermark(offset);
+        CompletableFuture<Long> committed = reached.thenApply(highWatermark -> {
             PartitionState s = state;
             if (role != Role.LEADER || s == null || s.leaderEpoch() != leaderEpoch) {
                 throw ErrorCode.NOT_LEADER_AFTER_APPEND.exception("Node " + localNode + " stopped leading " + topicPartition
@@ -223,19 +235,20 @@ public final class Partition {
             }
             return highWatermark;
         });
-        java.util.concurrent.CompletableFuture<Long> answer = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Long> answer = new CompletableFuture<>();
         committed.whenComplete((highWatermark, error) -> {
             if (error != null) {
-                answer.completeExceptionally(error instanceof java.util.concurrent.CompletionException
+                answer.completeExceptionally(error instanceof CompletionException
                         && error.getCause() != null ? error.getCause() : error);
             } else {
                 answer.complete(highWatermark);
             }
         });
-        commitWaiters.add(answer);
+        long waiter = commitWaiterSequence.incrementAndGet();
+        commitWaiters.put(waiter, answer);
         // Cancelling the answer (the request timed out) must also drop the log's waiter under it.
         answer.whenComplete((highWatermark, error) -> {
-            commitWaiters.remove(answer);
+            commitWaiters.remove(waiter);
             reached.cancel(false);
         });
         synchronized (this) {
@@ -279,7 +292,7 @@ public final class Partition {
             failCommitWaitersBelowMinIsr();
             return;
         }
-        java.util.Set<Integer> maximalIsr = new java.util.LinkedHashSet<>(state.isr());
+        Set<Integer> maximalIsr = new LinkedHashSet<>(state.isr());
         if (pending != null) {
             maximalIsr.addAll(pending.isr());
         }
@@ -309,7 +322,7 @@ public final class Partition {
         }
         String reason = "The ISR of " + topicPartition + " fell to " + state.isr().size()
                 + " replicas before the write was committed; min.insync.replicas is " + minInsyncReplicas;
-        for (java.util.concurrent.CompletableFuture<Long> waiter : List.copyOf(commitWaiters)) {
+        for (CompletableFuture<Long> waiter : List.copyOf(commitWaiters.values())) {
             waiter.completeExceptionally(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND.exception(reason));
         }
     }
@@ -320,7 +333,7 @@ public final class Partition {
      * lagging for longer than {@code lagTimeMaxMs} out and followers that are alive, fetching, and reached the high
      * watermark in — if that differs from the current ISR.
      */
-    synchronized IsrProposal proposedIsr(long now, long lagTimeMaxMs, java.util.function.IntPredicate alive) {
+    synchronized IsrProposal proposedIsr(long now, long lagTimeMaxMs, IntPredicate alive) {
         if (role != Role.LEADER || state == null) {
             return null;
         }
@@ -422,7 +435,7 @@ public final class Partition {
      * Appends batches fetched from the leader if this replica still follows at {@code fetchEpoch}: a fetch issued
      * before a leadership change must not write into the new leader's log. Returns false when dropped.
      */
-    public synchronized boolean appendAsFollower(java.nio.ByteBuffer records, int fetchEpoch) {
+    public synchronized boolean appendAsFollower(ByteBuffer records, int fetchEpoch) {
         if (!followsAt(fetchEpoch)) {
             return false;
         }

@@ -39,18 +39,20 @@ class ReplicationSimulationTest {
         List<String> failures = new ArrayList<>();
         Map<String, Integer> faults = new TreeMap<>();
         long acked = 0;
+        long fingerprint = 0;
         long started = System.nanoTime();
         for (long seed = first; seed < first + seeds; seed++) {
             Run run = run(seed, FAULTY);
             run.faults().forEach((kind, count) -> faults.merge(kind, count, Integer::sum));
             acked += run.acked();
+            fingerprint = 31 * fingerprint + run.fingerprint();
             if (!run.anomalies().isEmpty()) {
                 failures.add("seed " + seed + ": " + run.anomalies().subList(0, Math.min(5, run.anomalies().size())));
             }
         }
         System.out.printf("Replication simulation: %d seeds of %d s faults + %d s settling, %d records acknowledged, "
-                        + "faults %s, %d anomalous seeds, %.1f s wall%n", seeds, FAULTY.toSeconds(),
-                SETTLE.toSeconds(), acked, faults, failures.size(), (System.nanoTime() - started) / 1e9);
+                        + "faults %s, %d anomalous seeds, fingerprint %016x, %.1f s wall%n", seeds, FAULTY.toSeconds(),
+                SETTLE.toSeconds(), acked, faults, failures.size(), fingerprint, (System.nanoTime() - started) / 1e9);
         assertThat(faults).containsKeys("power loss", "crash, back within the session timeout",
                 "crash, back after the session timeout", "link between nodes cut", "node cut off from the coordinator");
         assertThat(acked).isPositive();
