@@ -54,7 +54,6 @@ class BadInputIT {
     @TestFactory
     Stream<DynamicNode> badProduceRequestsAreRefusedAndWriteNothing() {
         List<BadRequest> requests = new ArrayList<>(BadRequests.produce());
-        requests.addAll(BadRequests.strictInput());
         requests.addAll(BadRequests.produceToTopic());
         requests.addAll(BadRequests.produceToUnknownTopic());
         return Stream.concat(
@@ -62,6 +61,18 @@ class BadInputIT {
                         () -> request.sendAndExpectProblem(client, cluster.gatewayUrl(), TOPIC))),
                 Stream.of(DynamicTest.dynamicTest("nothing was written", () ->
                         assertThat(cluster.highWatermarks(TOPIC)).containsOnly(0L))));
+    }
+
+    @TestFactory
+    Stream<DynamicNode> inputOutsideTheContractIsRefusedOnEveryRouteAndChangesNothing() {
+        String topicsBefore = cluster.call("GET", "/v1/topics", null, null).text();
+        return Stream.concat(
+                BadRequests.strictInput().stream().map(request -> DynamicTest.dynamicTest(request.name(),
+                        () -> request.sendAndExpectProblem(client, cluster.gatewayUrl(), TOPIC))),
+                Stream.of(DynamicTest.dynamicTest("no record written, no topic created or changed", () -> {
+                    assertThat(cluster.highWatermarks(TOPIC)).containsOnly(0L);
+                    assertThat(cluster.call("GET", "/v1/topics", null, null).text()).isEqualTo(topicsBefore);
+                })));
     }
 
     @Test

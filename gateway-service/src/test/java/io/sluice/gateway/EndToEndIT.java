@@ -116,9 +116,11 @@ class EndToEndIT {
         assertThat(raw.get(3).path("value").isNull()).as("a tombstone stays null").isTrue();
         assertThat(raw).extracting(r -> r.path("timestamp").asLong()).containsExactly(t0, t0 + 10, t0 + 20, t0 + 30);
         assertThat(raw.get(0).path("headers").toString())
-                .isEqualTo("[{\"key\":\"h1\",\"value\":\"v1\"},{\"key\":\"h2\",\"value\":null}]");
+                .isEqualTo("[{\"key\":\"h1\",\"value\":\"v1\",\"value_format\":\"string\"},"
+                        + "{\"key\":\"h2\",\"value\":null,\"value_format\":\"string\"}]");
         assertThat(raw.get(1).path("headers").toString())
-                .isEqualTo("[{\"key\":\"h\",\"value\":\"x\"},{\"key\":\"h\",\"value\":\"y\"}]");
+                .isEqualTo("[{\"key\":\"h\",\"value\":\"x\",\"value_format\":\"string\"},"
+                        + "{\"key\":\"h\",\"value\":\"y\",\"value_format\":\"string\"}]");
 
         // In the formats they were written in: the same JSON values and strings.
         JsonNode asJson = read(topic, 1, "?offset=0&max_records=1").path("records").get(0);
@@ -182,7 +184,8 @@ class EndToEndIT {
                 assertThat(record.path("key").asString()).isEqualTo("k" + (i % 17));
                 assertThat(record.path("value").asString()).isEqualTo("v" + i + "-\u00fc\u20ac");
                 assertThat(record.path("timestamp").asLong()).isEqualTo(t0 + i);
-                assertThat(record.path("headers").toString()).isEqualTo("[{\"key\":\"i\",\"value\":\"" + i + "\"}]");
+                assertThat(record.path("headers").toString())
+                        .isEqualTo("[{\"key\":\"i\",\"value\":\"" + i + "\",\"value_format\":\"string\"}]");
             }
         }
     }

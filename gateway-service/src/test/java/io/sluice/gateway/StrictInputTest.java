@@ -4,6 +4,7 @@ import io.sluice.gateway.testing.BadRequest;
 import io.sluice.gateway.testing.BadRequests;
 import io.sluice.gateway.testing.GatewayWebTest;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,5 +31,10 @@ class StrictInputTest {
     @FieldSource("REQUESTS")
     void inputOutsideTheContractIsAClientErrorNamingTheFault(BadRequest request) {
         request.sendAndExpectProblem(client, "http://127.0.0.1:" + port, "any-topic");
+    }
+
+    @Test
+    void theActuatorKeepsItsOwnQueryParameters() {
+        client.get().uri("/actuator/metrics/jvm.memory.used?tag=area:heap").exchange().expectStatus().isOk();
     }
 }

@@ -28,9 +28,10 @@ import tools.jackson.databind.MapperFeature;
  *       parameters the route does take. The route's parameters are its handler method's {@code @RequestParam}s, so
  *       the rule can never drift from the code.</li>
  * </ul>
- * Bodies the gateway parses itself (produce) apply the same rule in their parser.
+ * Bodies the gateway parses itself (produce) apply the same rule in their parser. Only the gateway's own controllers
+ * are held to this: the actuator's endpoints take their parameters (a metric's {@code tag}) their own way.
  */
-@ControllerAdvice
+@ControllerAdvice(basePackages = "io.sluice.gateway")
 class StrictInput {
 
     /** After Sluice's shared conventions (which tolerate unknown fields, for the internal APIs' older readers). */
