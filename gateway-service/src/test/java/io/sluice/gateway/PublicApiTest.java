@@ -266,7 +266,8 @@ class PublicApiTest {
 
         client.post().uri("/v1/topics").contentType(MediaType.APPLICATION_JSON).bodyValue(body + ", \"validate_only\": true}")
                 .exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.name").isEqualTo(name).jsonPath("$.topic_id").doesNotExist();
+                .expectBody().jsonPath("$.name").isEqualTo(name).jsonPath("$.partition_count").isEqualTo(2)
+                .jsonPath("$.topic_id").doesNotExist();
         assertThat(getJson("/v1/topics?name=" + name).path("topics")).isEmpty();
 
         client.post().uri("/v1/topics").contentType(MediaType.APPLICATION_JSON).bodyValue(body + "}")

@@ -121,8 +121,11 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
             }
             Map<String, String> configs = TopicConfigs.validate(request.configs());
             if (request.validateOnly()) {
-                return new TopicMetadata(request.name(), null, 1, configs, List.of(new PartitionState(0,
-                        List.of(NODE.id()), NODE.id(), List.of(NODE.id()), 0, 0)));
+                List<PartitionState> partitions = new ArrayList<>();
+                for (int p = 0; p < request.partitions(); p++) {
+                    partitions.add(new PartitionState(p, List.of(NODE.id()), NODE.id(), List.of(NODE.id()), 0, 0));
+                }
+                return new TopicMetadata(request.name(), null, 1, configs, partitions);
             }
             return topic(request.name(), request.partitions(), configs);
         });
