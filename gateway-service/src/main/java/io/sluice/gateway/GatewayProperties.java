@@ -37,9 +37,11 @@ public record GatewayProperties(
     /**
      * @param maxRequestSize the largest produce request body (413 beyond, before it is buffered)
      * @param defaultTimeout how long a produce may take, retries and acks=all included, when it names no timeout_ms
+     * @param maxTimeout     the longest timeout_ms a produce may ask for
      */
     public record Produce(@DefaultValue("32MB") DataSize maxRequestSize,
-                          @DefaultValue("30s") Duration defaultTimeout) {
+                          @DefaultValue("30s") Duration defaultTimeout,
+                          @DefaultValue("5m") Duration maxTimeout) {
     }
 
     /**

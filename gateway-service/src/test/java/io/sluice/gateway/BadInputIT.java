@@ -60,7 +60,19 @@ class BadInputIT {
                 requests.stream().map(request -> DynamicTest.dynamicTest(request.name(),
                         () -> request.sendAndExpectProblem(client, cluster.gatewayUrl(), TOPIC))),
                 Stream.of(DynamicTest.dynamicTest("nothing was written", () ->
-                        assertThat(cluster.latestOffsets(TOPIC)).containsOnly(0L))));
+                        assertThat(cluster.highWatermarks(TOPIC)).containsOnly(0L))));
+    }
+
+    @TestFactory
+    Stream<DynamicNode> inputOutsideTheContractIsRefusedOnEveryRouteAndChangesNothing() {
+        String topicsBefore = cluster.call("GET", "/v1/topics", null, null).text();
+        return Stream.concat(
+                BadRequests.strictInput().stream().map(request -> DynamicTest.dynamicTest(request.name(),
+                        () -> request.sendAndExpectProblem(client, cluster.gatewayUrl(), TOPIC))),
+                Stream.of(DynamicTest.dynamicTest("no record written, no topic created or changed", () -> {
+                    assertThat(cluster.highWatermarks(TOPIC)).containsOnly(0L);
+                    assertThat(cluster.call("GET", "/v1/topics", null, null).text()).isEqualTo(topicsBefore);
+                })));
     }
 
     @Test
@@ -78,9 +90,9 @@ class BadInputIT {
         assertThat(response.status()).isEqualTo(200);
         assertThat(errorCodes(response)).containsExactly("INVALID_REQUEST", "INVALID_RECORD", "INVALID_RECORD",
                 "UNKNOWN_PARTITION", "RECORD_TOO_LARGE", "INVALID_RECORD");
-        assertThat(results(response).getFirst().path("message").asString())
+        assertThat(results(response).getFirst().path("detail").asString())
                 .startsWith("Record 0: Malformed JSON at line 1, column 11");
-        assertThat(cluster.latestOffsets(TOPIC)).containsOnly(0L);
+        assertThat(cluster.highWatermarks(TOPIC)).containsOnly(0L);
     }
 
     @Test
@@ -97,8 +109,8 @@ class BadInputIT {
                 .map(GatewayCluster.JSON::readTree).toList();
         assertThat(results).extracting(r -> r.path("error_code").asString())
                 .containsExactly("INVALID_REQUEST", "INVALID_REQUEST");
-        assertThat(results.getFirst().path("message").asString()).contains("Record 0", "Invalid UTF-8");
-        assertThat(cluster.latestOffsets(TOPIC)).containsOnly(0L);
+        assertThat(results.getFirst().path("detail").asString()).contains("Record 0", "Invalid UTF-8");
+        assertThat(cluster.highWatermarks(TOPIC)).containsOnly(0L);
     }
 
     @Test
@@ -116,8 +128,8 @@ class BadInputIT {
         assertThat(results.get(0).path("offset").asLong(-1)).isZero();
         assertThat(results.get(1).path("offset").asLong(-1)).isEqualTo(1);
         assertThat(results.get(2).path("error_code").asString()).isEqualTo(ErrorCode.REQUEST_TOO_LARGE.name());
-        assertThat(results.get(2).path("message").asString()).contains("Record 2", "nothing after it was read");
-        assertThat(cluster.latestOffsets(topic)).containsExactly(2L);
+        assertThat(results.get(2).path("detail").asString()).contains("Record 2", "nothing after it was read");
+        assertThat(cluster.highWatermarks(topic)).containsExactly(2L);
     }
 
     @TestFactory

@@ -116,9 +116,11 @@ class EndToEndIT {
         assertThat(raw.get(3).path("value").isNull()).as("a tombstone stays null").isTrue();
         assertThat(raw).extracting(r -> r.path("timestamp").asLong()).containsExactly(t0, t0 + 10, t0 + 20, t0 + 30);
         assertThat(raw.get(0).path("headers").toString())
-                .isEqualTo("[{\"key\":\"h1\",\"value\":\"v1\"},{\"key\":\"h2\",\"value\":null}]");
+                .isEqualTo("[{\"key\":\"h1\",\"value\":\"v1\",\"value_format\":\"string\"},"
+                        + "{\"key\":\"h2\",\"value\":null,\"value_format\":\"string\"}]");
         assertThat(raw.get(1).path("headers").toString())
-                .isEqualTo("[{\"key\":\"h\",\"value\":\"x\"},{\"key\":\"h\",\"value\":\"y\"}]");
+                .isEqualTo("[{\"key\":\"h\",\"value\":\"x\",\"value_format\":\"string\"},"
+                        + "{\"key\":\"h\",\"value\":\"y\",\"value_format\":\"string\"}]");
 
         // In the formats they were written in: the same JSON values and strings.
         JsonNode asJson = read(topic, 1, "?offset=0&max_records=1").path("records").get(0);
@@ -182,7 +184,8 @@ class EndToEndIT {
                 assertThat(record.path("key").asString()).isEqualTo("k" + (i % 17));
                 assertThat(record.path("value").asString()).isEqualTo("v" + i + "-\u00fc\u20ac");
                 assertThat(record.path("timestamp").asLong()).isEqualTo(t0 + i);
-                assertThat(record.path("headers").toString()).isEqualTo("[{\"key\":\"i\",\"value\":\"" + i + "\"}]");
+                assertThat(record.path("headers").toString())
+                        .isEqualTo("[{\"key\":\"i\",\"value\":\"" + i + "\",\"value_format\":\"string\"}]");
             }
         }
     }
@@ -291,28 +294,31 @@ class EndToEndIT {
         assertThat(created.path("partition_count").asInt()).isEqualTo(PARTITIONS);
         assertThat(created.path("replication_factor").asInt()).isEqualTo(3);
 
-        assertThat(cluster.call("GET", "/v1/topics", null, null).json()).extracting(JsonNode::asString).contains(topic);
+        assertThat(cluster.call("GET", "/v1/topics?name=" + topic, null, null).json().path("topics"))
+                .extracting(t -> t.path("name").asString()).containsExactly(topic);
         ok(cluster.postJson(records(topic, ""), "[{\"partition\": 2, \"value\": 1}, {\"partition\": 2, \"value\": 2}]"));
         JsonNode described = cluster.describe(topic);
         assertThat(described.path("partitions")).hasSize(PARTITIONS).allSatisfy(p -> {
             assertThat(p.path("replicas")).hasSize(3);
             assertThat(p.path("isr")).hasSize(3);
             assertThat(p.path("leader").asInt()).isIn(1, 2, 3);
-            assertThat(p.path("earliest_offset").asLong()).isZero();
+            assertThat(p.path("log_start_offset").asLong()).isZero();
         });
-        assertThat(described.path("partitions").get(2).path("latest_offset").asLong()).isEqualTo(2);
+        assertThat(described.path("partitions").get(2).path("high_watermark").asLong()).isEqualTo(2);
+        assertThat(described.path("partitions").get(2).path("log_end_offset").asLong()).isEqualTo(2);
 
-        JsonNode configs = cluster.call("GET", "/v1/topics/" + topic + "/configs", null, null).json();
+        JsonNode configs = cluster.call("GET", "/v1/topics/" + topic + "/configs", null, null).json().path("configs");
         assertThat(config(configs, "retention.ms").path("value").asString()).isEqualTo("3600000");
         assertThat(config(configs, "retention.ms").path("is_default").asBoolean()).isFalse();
         assertThat(config(configs, "cleanup.policy").path("is_default").asBoolean()).isTrue();
         Response altered = cluster.call("PATCH", "/v1/topics/" + topic + "/configs",
-                "{\"set\": {\"max.message.bytes\": \"65536\"}, \"delete\": [\"retention.ms\"]}", "application/json");
+                "{\"configs\": [{\"name\": \"max.message.bytes\", \"value\": \"65536\"}, {\"name\": \"retention.ms\", "
+                        + "\"value\": null}]}", "application/json");
         assertThat(altered.status()).as(altered.text()).isEqualTo(200);
-        assertThat(config(altered.json(), "max.message.bytes").path("value").asString()).isEqualTo("65536");
-        assertThat(config(altered.json(), "retention.ms").path("is_default").asBoolean()).isTrue();
+        assertThat(config(altered.json().path("configs"), "max.message.bytes").path("value").asString()).isEqualTo("65536");
+        assertThat(config(altered.json().path("configs"), "retention.ms").path("is_default").asBoolean()).isTrue();
 
-        Response grown = cluster.postJson("/v1/topics/" + topic + "/partitions", "{\"count\": 5}");
+        Response grown = cluster.postJson("/v1/topics/" + topic + "/partitions", "{\"partition_count\": 5}");
         assertThat(grown.status()).as(grown.text()).isEqualTo(200);
         assertThat(grown.json().path("partition_count").asInt()).isEqualTo(5);
         cluster.awaitServed(topic, 5);
@@ -322,11 +328,11 @@ class EndToEndIT {
         assertThat(cluster.call("DELETE", "/v1/topics/" + topic, null, null).status()).isEqualTo(204);
         assertThat(cluster.call("GET", "/v1/topics/" + topic, null, null).status()).isEqualTo(404);
 
-        JsonNode nodes = cluster.call("GET", "/v1/nodes", null, null).json();
+        JsonNode nodes = cluster.call("GET", "/v1/nodes", null, null).json().path("nodes");
         assertThat(nodes).extracting(n -> n.path("status").asString()).containsOnly("ALIVE").hasSize(3);
         JsonNode health = cluster.call("GET", "/v1/cluster", null, null).json();
-        assertThat(health.path("nodes").asInt()).isEqualTo(3);
-        assertThat(health.path("live_nodes").asInt()).isEqualTo(3);
+        assertThat(health.path("node_count").asInt()).isEqualTo(3);
+        assertThat(health.path("live_node_count").asInt()).isEqualTo(3);
         assertThat(health.path("offline_partitions")).isEmpty();
     }
 
@@ -376,7 +382,7 @@ class EndToEndIT {
         String topic = "sse-resume";
         cluster.createTopic(topic, PARTITIONS, 3, Map.of());
         Set<String> produced = new HashSet<>(produceBatches(topic, "a", 6, 50));
-        URI stream = URI.create(cluster.gatewayUrl() + "/v1/topics/" + topic + "/records?value_format=string");
+        URI stream = URI.create(cluster.gatewayUrl() + "/v1/topics/" + topic + "/records?offset=earliest&value_format=string");
         List<SseStream.Event> received = new ArrayList<>();
 
         // First connection: 120 events, then the client drops the connection.
@@ -394,7 +400,8 @@ class EndToEndIT {
         }
         produced.addAll(produceBatches(topic, "c", 2, 50));
         // Third connection resumes with ?cursor= and reads the rest.
-        URI withCursor = URI.create(stream + "&cursor=" + lastId);
+        URI withCursor = URI.create(cluster.gatewayUrl() + "/v1/topics/" + topic + "/records?value_format=string&cursor="
+                + lastId);
         try (SseStream third = SseStream.open(cluster.http(), withCursor, null, 64)) {
             take(third, produced.size() - received.size(), received);
             assertThat(third.next(Duration.ofSeconds(1))).as("nothing beyond what was written").isNull();
@@ -504,7 +511,7 @@ class EndToEndIT {
             IntStream.range(0, perBatch).forEach(i -> produced.add(batch + "-" + i + "-" + padding));
         }
         long heapBefore = gatewayHeapUsed();
-        URI uri = URI.create(cluster.gatewayUrl() + "/v1/topics/" + topic + "/records?value_format=string");
+        URI uri = URI.create(cluster.gatewayUrl() + "/v1/topics/" + topic + "/records?offset=earliest&value_format=string");
         List<SseStream.Event> received = new ArrayList<>();
         long started = System.nanoTime();
         long heapWhilePaused;
@@ -540,7 +547,7 @@ class EndToEndIT {
     void leaderKilledMidStreamProducersAndStreamCarryOn() throws Exception {
         String topic = "failover";
         cluster.createTopic(topic, PARTITIONS, 3, Map.of("min.insync.replicas", "2"));
-        URI uri = URI.create(cluster.gatewayUrl() + "/v1/topics/" + topic + "/records?value_format=string");
+        URI uri = URI.create(cluster.gatewayUrl() + "/v1/topics/" + topic + "/records?offset=earliest&value_format=string");
         List<Delivered> delivered = new CopyOnWriteArrayList<>();
         List<String> streamFailures = new CopyOnWriteArrayList<>();
         AtomicBoolean stopProducers = new AtomicBoolean();

@@ -3,22 +3,37 @@ package io.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayWebTest;
-import java.util.Locale;
+import io.sluice.protocol.ErrorCode;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code /v1/openapi.json} is an OpenAPI 3.1 document of exactly the gateway's routes: every method and path a
- * controller maps is in it, and it has nothing else under {@code /v1}. A route added without showing up in the
- * document fails here.
+ * The OpenAPI document is the contract of the gateway's code, both ways: it parses without a message from swagger
+ * parser; it has exactly the routes the controllers map, and each operation exactly the query parameters its handler
+ * methods take; its ErrorCode enum is every {@link ErrorCode}; and docs/api.md gives every error code its status.
+ * A route, parameter or error code added on one side only fails here.
  */
 @GatewayWebTest
 class OpenApiDocumentTest {
@@ -31,47 +46,115 @@ class OpenApiDocumentTest {
     RequestMappingHandlerMapping mappings;
 
     @Test
-    void documentIsOpenApi31() {
-        JsonNode document = document();
+    void documentIsAValidOpenApi31DocumentServedAsYamlAndJson() {
+        SwaggerParseResult result = parse();
 
-        assertThat(document.path("openapi").asString()).startsWith("3.1");
-        assertThat(document.path("info").path("title").asString()).isNotBlank();
+        assertThat(result.getMessages()).as("swagger-parser's messages").isEmpty();
+        assertThat(result.getOpenAPI().getOpenapi()).startsWith("3.1");
+        String json = new String(client.get().uri("/v1/openapi.json").accept(MediaType.APPLICATION_JSON).exchange()
+                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        SwaggerParseResult fromJson = new OpenAPIV3Parser().readContents(json, null, options());
+        assertThat(fromJson.getMessages()).isEmpty();
+        assertThat(fromJson.getOpenAPI().getPaths().keySet()).isEqualTo(result.getOpenAPI().getPaths().keySet());
     }
 
     @Test
     void everyControllerRouteIsInTheDocumentAndNothingElse() {
-        Set<String> routes = new TreeSet<>();
+        Set<String> documented = new TreeSet<>(operations(parse().getOpenAPI()).keySet());
+
+        assertThat(routes().keySet()).as("controller routes").contains("POST /v1/topics/{topic}/records",
+                "GET /v1/topics/{topic}/partitions/{partition}/records");
+        assertThat(documented).as("operations in openapi.yaml").isEqualTo(routes().keySet());
+    }
+
+    @Test
+    void everyOperationDocumentsExactlyTheQueryParametersItsHandlersTake() {
+        Map<String, Operation> operations = operations(parse().getOpenAPI());
+        routes().forEach((route, parameters) -> {
+            Set<String> documented = new TreeSet<>();
+            List<Parameter> declared = operations.get(route).getParameters();
+            if (declared != null) {
+                declared.stream().filter(p -> "query".equals(p.getIn())).forEach(p -> documented.add(p.getName()));
+            }
+            assertThat(documented).as("query parameters of %s", route).isEqualTo(parameters);
+        });
+    }
+
+    @Test
+    void theErrorCodeEnumIsEveryErrorCode() {
+        List<?> documented = parse().getOpenAPI().getComponents().getSchemas().get("ErrorCode").getEnum();
+
+        assertThat(documented.stream().map(String::valueOf).toList())
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(ErrorCode.values()).map(Enum::name).toList());
+    }
+
+    @Test
+    void apiDocsGiveEveryErrorCodeItsStatus() throws IOException {
+        String api = Files.readString(Path.of("..", "docs", "api.md"));
+        Map<String, Integer> documented = new TreeMap<>();
+        // Table rows: | `CODE` | status | retriable | when |
+        Matcher row = Pattern.compile("^\\| `([A-Z_]+)` \\| (\\d{3}) \\|", Pattern.MULTILINE).matcher(api);
+        while (row.find()) {
+            documented.put(row.group(1), Integer.parseInt(row.group(2)));
+        }
+        Map<String, Integer> actual = new TreeMap<>();
+        Arrays.stream(ErrorCode.values()).forEach(code -> actual.put(code.name(), code.httpStatus()));
+
+        assertThat(documented).as("error codes and statuses in docs/api.md").isEqualTo(actual);
+    }
+
+    @Test
+    void browsableDocsShowTheDocumentWithSwaggerUi() {
+        String page = new String(client.get().uri("/v1/docs").exchange().expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody());
+        Matcher bundle = Pattern.compile("src=\"(/webjars/swagger-ui/[^\"]+/swagger-ui-bundle\\.js)\"").matcher(page);
+
+        assertThat(page).contains("/v1/openapi.yaml");
+        assertThat(bundle.find()).as(page).isTrue();
+        client.get().uri(bundle.group(1)).exchange().expectStatus().isOk();
+        client.get().uri("/v1/openapi.yaml").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(yaml -> assertThat(yaml).startsWith("openapi: 3.1"));
+    }
+
+    /** "METHOD /path" of every controller route, with the query parameters its handler methods take. */
+    private Map<String, Set<String>> routes() {
+        Map<String, Set<String>> routes = new TreeMap<>();
         mappings.getHandlerMethods().forEach((info, handler) -> {
             if (!handler.getBeanType().getPackageName().startsWith("io.sluice.gateway")) {
                 return;
             }
-            info.getPatternsCondition().getPatterns().forEach(pattern ->
-                    info.getMethodsCondition().getMethods().forEach(method ->
-                            routes.add(method.name() + " " + pattern.getPatternString())));
-        });
-        Set<String> documented = new TreeSet<>();
-        document().path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
-            if (Set.of("get", "put", "post", "delete", "patch", "head", "options").contains(operation.getKey())) {
-                documented.add(operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
+            Set<String> parameters = new TreeSet<>();
+            for (java.lang.reflect.Parameter parameter : handler.getMethod().getParameters()) { // not the OpenAPI Parameter
+                RequestParam param = parameter.getAnnotation(RequestParam.class);
+                if (param != null) {
+                    parameters.add(param.name());
+                }
             }
-        }));
-
-        assertThat(routes).as("controller routes").isNotEmpty()
-                .contains("POST /v1/topics/{topic}/records", "GET /v1/topics/{topic}/partitions/{partition}/records");
-        assertThat(documented.stream().filter(route -> route.contains(" /v1/")).toList())
-                .as("operations in /v1/openapi.json").containsExactlyInAnyOrderElementsOf(routes);
+            info.getPatternsCondition().getPatterns().forEach(pattern ->
+                    info.getMethodsCondition().getMethods().forEach(method -> routes.computeIfAbsent(
+                            method.name() + " " + pattern.getPatternString(), r -> new TreeSet<>()).addAll(parameters)));
+        });
+        return routes;
     }
 
-    @Test
-    void browsableDocsAreServed() {
-        client.get().uri("/v1/docs").exchange().expectStatus().is3xxRedirection();
-        client.get().uri("/v1/swagger-ui/index.html").exchange().expectStatus().isOk();
+    private static Map<String, Operation> operations(OpenAPI api) {
+        Map<String, Operation> operations = new TreeMap<>();
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
+                operations.put(method.name() + " " + path, operation)));
+        return operations;
     }
 
-    private JsonNode document() {
-        byte[] body = client.get().uri("/v1/openapi.json").accept(MediaType.APPLICATION_JSON).exchange()
-                .expectStatus().isOk()
-                .expectBody().returnResult().getResponseBody();
-        return JsonMapper.builder().build().readTree(body);
+    private SwaggerParseResult parse() {
+        String yaml = new String(client.get().uri("/v1/openapi.yaml").exchange().expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody());
+        return new OpenAPIV3Parser().readContents(yaml, null, options());
+    }
+
+    private static ParseOptions options() {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        options.setResolveFully(true);
+        options.setValidateInternalRefs(true);
+        return options;
     }
 }

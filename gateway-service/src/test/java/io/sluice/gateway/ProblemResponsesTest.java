@@ -10,13 +10,24 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Refusals that Spring decides (no such route, method, media type, acceptable type) are problems like the
- * gateway's own: application/problem+json with an {@code error_code} and {@code retriable}.
+ * gateway's own: application/problem+json with an {@code error_code} and {@code retriable}; and a 503 tells the
+ * client when to try again.
  */
 @GatewayWebTest
 class ProblemResponsesTest {
 
     @Autowired
     WebTestClient client;
+
+    @Test
+    void anUnreachableCoordinatorIsA503WithRetryAfter() {
+        client.get().uri("/v1/topics").exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals("Retry-After", "1")
+                .expectBody()
+                .jsonPath("$.error_code").isEqualTo("COORDINATOR_NOT_AVAILABLE")
+                .jsonPath("$.retriable").isEqualTo(true);
+    }
 
     @Test
     void unknownRouteIsAProblemWithAnErrorCode() {

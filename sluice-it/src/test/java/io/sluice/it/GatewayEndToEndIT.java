@@ -66,8 +66,8 @@ class GatewayEndToEndIT {
 
     @Test
     void everyAcknowledgedRecordSurvivesALeaderKillAndAFullRestart() throws Exception {
-        post("/v1/topics", "{\"name\":\"" + TOPIC + "\",\"partitions\":3,\"replication_factor\":3,"
-                + "\"configs\":{\"min.insync.replicas\":\"2\"}}");
+        post("/v1/topics", "{\"name\":\"" + TOPIC + "\",\"partition_count\":3,\"replication_factor\":3,"
+                + "\"configs\":[{\"name\":\"min.insync.replicas\",\"value\":\"2\"}]}");
         awaitTopicReady();
 
         // Produce from 4 threads; record where each record was acknowledged.
@@ -215,7 +215,7 @@ class GatewayEndToEndIT {
                 JsonNode topic = json.readTree(get("/v1/topics/" + TOPIC));
                 boolean ready = true;
                 for (JsonNode p : topic.get("partitions")) {
-                    ready &= p.get("leader").asInt() >= 0 && p.get("isr").size() == 3 && !p.get("latest_offset").isNull();
+                    ready &= p.path("leader").asInt(-1) >= 0 && p.get("isr").size() == 3 && !p.path("high_watermark").isNull();
                 }
                 if (ready) {
                     return;

@@ -100,11 +100,11 @@ public final class Main {
             out.println();
             out.println("Try it:");
             out.printf("  curl -s -X POST %s/v1/topics -H 'Content-Type: application/json' "
-                    + "-d '{\"name\":\"demo\",\"partitions\":3,\"replication_factor\":%d}'%n", url, replicas);
+                    + "-d '{\"name\":\"demo\",\"partition_count\":3,\"replication_factor\":%d}'%n", url, replicas);
             out.printf("  curl -s -X POST %s/v1/topics/demo/records -H 'Content-Type: application/json' "
                     + "-d '[{\"partition\":0,\"key\":\"k1\",\"value\":\"hello\"}]'%n", url);
-            out.printf("  curl -sN -H 'Accept: text/event-stream' '%s/v1/topics/demo/partitions/0/records?offset=0'%n",
-                    url);
+            out.printf("  curl -sN -H 'Accept: text/event-stream' "
+                    + "'%s/v1/topics/demo/partitions/0/records?offset=earliest'%n", url);
         }
         out.println();
         out.println("bin/sluice status shows its health, bin/sluice logs <service> [-f] its logs,"

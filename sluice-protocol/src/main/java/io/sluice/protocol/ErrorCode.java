@@ -34,10 +34,12 @@ public enum ErrorCode {
     REQUEST_TOO_LARGE(413, false, "The request body is larger than the configured maximum."),
     UNSUPPORTED_MEDIA_TYPE(415, false, "The request's content type is not supported."),
 
-    // Conditions that pass: retry after a refresh or a backoff.
-    NOT_LEADER(421, true, "This node is not the leader of the partition."),
-    FENCED_LEADER_EPOCH(409, true, "The leader epoch in the request is older than the partition's."),
-    UNKNOWN_LEADER_EPOCH(409, true, "The leader epoch in the request is newer than the partition's."),
+    // Conditions that pass: retry after a refresh or a backoff. Each is a 503, 504 or 429: never 421 (which HTTP/2
+    // clients may resend on their own) nor 409 (a conflict a client must resolve), statuses a proxy or a client
+    // library reads differently from "try again later".
+    NOT_LEADER(503, true, "This node is not the leader of the partition."),
+    FENCED_LEADER_EPOCH(503, true, "The leader epoch in the request is older than the partition's."),
+    UNKNOWN_LEADER_EPOCH(503, true, "The leader epoch in the request is newer than the partition's."),
     LEADER_NOT_AVAILABLE(503, true, "The partition has no live leader right now."),
     NOT_ENOUGH_REPLICAS(503, true, "Fewer in-sync replicas than min.insync.replicas; nothing was written."),
     NOT_ENOUGH_REPLICAS_AFTER_APPEND(503, true, "Written by the leader, but the in-sync replicas fell below the minimum."),

@@ -31,6 +31,14 @@ class ErrorCodeTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(ErrorCode.class)
+    void aRetriableCodeIsATryLaterStatus(ErrorCode code) {
+        if (code.retriable()) {
+            assertThat(code.httpStatus()).as("429, 503 or 504, never 421 or 409").isIn(429, 503, 504);
+        }
+    }
+
     @Test
     void codesTheDesignNamesExistWithTheirRetriability() {
         assertThat(ErrorCode.NOT_LEADER.retriable()).isTrue();

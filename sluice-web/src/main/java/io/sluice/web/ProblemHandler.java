@@ -13,10 +13,12 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.core.JacksonException;
 
 /**
  * The one place a service's errors become HTTP: every {@link SluiceException} is a problem carrying its stable
- * {@code error_code} and {@code retriable}; unreadable requests are INVALID_REQUEST (with the parser's reason);
+ * {@code error_code} and {@code retriable}; unreadable requests are INVALID_REQUEST (a JSON body's fault named by
+ * its field: an unknown field, a value of the wrong type, malformed JSON with line and column);
  * bodies over the size limit are REQUEST_TOO_LARGE; anything unexpected is a 500 without internals, logged here.
  */
 @RestControllerAdvice
@@ -39,6 +41,10 @@ public class ProblemHandler {
         if (NO_BODY.equals(reason)) {
             // Spring's cause here names the handler method's signature: nothing a client can use.
             return Problems.response(ErrorCode.INVALID_REQUEST, "The request needs a body");
+        }
+        JacksonException json = cause(e, JacksonException.class);
+        if (json != null) {
+            return Problems.response(ErrorCode.INVALID_REQUEST, JsonInputProblems.describe(json));
         }
         String detail = reason != null ? reason : "The request body cannot be read";
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
@@ -65,6 +71,7 @@ public class ProblemHandler {
         body.setProperty("error_code", code.name());
         body.setProperty("retriable", code.retriable());
         return ResponseEntity.status(e.getStatusCode()).headers(e.getHeaders())
+                .headers(Problems.headers(e.getStatusCode().value()))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
@@ -75,11 +82,15 @@ public class ProblemHandler {
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        return cause(e, type) != null;
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 }

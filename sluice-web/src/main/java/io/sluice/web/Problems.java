@@ -4,13 +4,21 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.net.URI;
 import java.util.Locale;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 
-/** RFC 9457 problem bodies for {@link ErrorCode}s, with the {@code error_code} and {@code retriable} members. */
+/**
+ * RFC 9457 problem bodies for {@link ErrorCode}s, with the {@code error_code} and {@code retriable} members. Every
+ * "try again later" answer (503, and 429) carries {@code Retry-After}, so a client or proxy that knows HTTP and not
+ * Sluice backs off as asked.
+ */
 public final class Problems {
+
+    /** Seconds a client should wait before trying a 503 or 429 again: leader elections take about a second. */
+    public static final String RETRY_AFTER_SECONDS = "1";
 
     private Problems() {
     }
@@ -32,11 +40,25 @@ public final class Problems {
     }
 
     public static ResponseEntity<ProblemDetail> response(SluiceException e) {
-        return ResponseEntity.status(e.errorCode().httpStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(of(e));
+        return response(e.errorCode(), of(e));
     }
 
     public static ResponseEntity<ProblemDetail> response(ErrorCode code, String detail) {
-        return ResponseEntity.status(code.httpStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(of(code, detail));
+        return response(code, of(code, detail));
+    }
+
+    /** {@code body} answered with {@code code}'s status, and Retry-After when that status asks the client to wait. */
+    public static <T> ResponseEntity<T> response(ErrorCode code, T body) {
+        return ResponseEntity.status(code.httpStatus()).headers(headers(code.httpStatus()))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+    }
+
+    /** The headers an error answer of {@code status} carries: Retry-After for 503 and 429. */
+    public static HttpHeaders headers(int status) {
+        HttpHeaders headers = new HttpHeaders();
+        if (status == HttpStatus.SERVICE_UNAVAILABLE.value() || status == HttpStatus.TOO_MANY_REQUESTS.value()) {
+            headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return headers;
     }
 }

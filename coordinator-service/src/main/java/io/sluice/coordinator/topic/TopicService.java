@@ -47,22 +47,32 @@ class TopicService {
         return metadata.view().topic(name).orElseThrow(() -> unknownTopic(name));
     }
 
+    /**
+     * Creates the topic, or with {@code validateOnly} answers the topic it would create (its id null) after the same
+     * checks, against the current view, without writing anything.
+     */
     Mono<TopicMetadata> create(CreateTopicRequest request) {
-        return Mono.fromCallable(() -> validated(request)).flatMap(valid -> metadata.submit(view -> {
-            if (view.topic(valid.name()).isPresent()) {
-                throw ErrorCode.TOPIC_ALREADY_EXISTS.exception("Topic '" + valid.name() + "' already exists");
-            }
-            List<List<Integer>> assignment = ReplicaPlacer.place(liveNodes(view), leaderCounts(view), 0,
-                    valid.partitions(), valid.replicationFactor());
-            List<PartitionState> partitions = new ArrayList<>(assignment.size());
-            for (int p = 0; p < assignment.size(); p++) {
-                List<Integer> replicas = assignment.get(p);
-                partitions.add(new PartitionState(p, replicas, replicas.getFirst(), replicas, 0, 0));
-            }
-            TopicMetadata topic = new TopicMetadata(valid.name(), UUID.randomUUID().toString(),
-                    valid.replicationFactor(), valid.configs(), partitions);
-            return Mutation.of(MetadataChange.ofTopic(MetadataChange.TopicWrite.create(topic)), topic);
-        }));
+        return Mono.fromCallable(() -> validated(request)).flatMap(valid -> valid.validateOnly()
+                ? Mono.fromCallable(() -> placed(metadata.view(), valid, null))
+                : metadata.submit(view -> {
+                    TopicMetadata topic = placed(view, valid, UUID.randomUUID().toString());
+                    return Mutation.of(MetadataChange.ofTopic(MetadataChange.TopicWrite.create(topic)), topic);
+                }));
+    }
+
+    /** The new topic, its replicas placed over {@code view}'s live nodes; TOPIC_ALREADY_EXISTS if it exists. */
+    private static TopicMetadata placed(MetadataView view, CreateTopicRequest valid, String id) {
+        if (view.topic(valid.name()).isPresent()) {
+            throw ErrorCode.TOPIC_ALREADY_EXISTS.exception("Topic '" + valid.name() + "' already exists");
+        }
+        List<List<Integer>> assignment = ReplicaPlacer.place(liveNodes(view), leaderCounts(view), 0,
+                valid.partitions(), valid.replicationFactor());
+        List<PartitionState> partitions = new ArrayList<>(assignment.size());
+        for (int p = 0; p < assignment.size(); p++) {
+            List<Integer> replicas = assignment.get(p);
+            partitions.add(new PartitionState(p, replicas, replicas.getFirst(), replicas, 0, 0));
+        }
+        return new TopicMetadata(valid.name(), id, valid.replicationFactor(), valid.configs(), partitions);
     }
 
     /** Sets and removes config overrides; the resulting set is validated as a whole. */
@@ -120,7 +130,7 @@ class TopicService {
         }
         TopicNames.validate(request.name());
         if (request.partitions() == null || request.partitions() < 1 || request.partitions() > MAX_PARTITIONS) {
-            throw ErrorCode.INVALID_PARTITIONS.exception("partitions must be between 1 and " + MAX_PARTITIONS
+            throw ErrorCode.INVALID_PARTITIONS.exception("The partition count must be between 1 and " + MAX_PARTITIONS
                     + ", was " + request.partitions());
         }
         if (request.replicationFactor() == null || request.replicationFactor() < 1) {
@@ -128,7 +138,8 @@ class TopicService {
                     + request.replicationFactor());
         }
         Map<String, String> configs = TopicConfigs.validate(request.configs() == null ? Map.of() : request.configs());
-        return new CreateTopicRequest(request.name(), request.partitions(), request.replicationFactor(), configs);
+        return new CreateTopicRequest(request.name(), request.partitions(), request.replicationFactor(), configs,
+                request.validateOnly());
     }
 
     private static List<NodeInfo> liveNodes(MetadataView view) {

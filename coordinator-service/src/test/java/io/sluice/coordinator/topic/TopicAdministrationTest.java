@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Changing a topic after creation: config overrides, more partitions, deletion. */
+/** Validating a creation without making it; changing a topic after creation: config overrides, more partitions, deletion. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TopicAdministrationTest extends CoordinatorTestSupport {
 
@@ -29,6 +29,32 @@ class TopicAdministrationTest extends CoordinatorTestSupport {
     @AfterAll
     void stopNodes() {
         nodes.close();
+    }
+
+    @Test
+    void whenACreationIsOnlyValidatedItAnswersThePlacedTopicAndStoresNothing() {
+        long versionBefore = api().metadataVersion();
+
+        TopicMetadata answered = api().post("/internal/topics", Map.of("name", "dry-run", "partitions", 3,
+                        "replication_factor", 2, "configs", Map.of("retention.ms", "60000"), "validate_only", true))
+                .expectStatus().is2xxSuccessful().expectBody(TopicMetadata.class).returnResult().getResponseBody();
+
+        assertThat(answered.name()).isEqualTo("dry-run");
+        assertThat(answered.id()).as("no topic, so no id").isNull();
+        assertThat(answered.partitions()).hasSize(3).allSatisfy(p -> assertThat(p.replicas()).hasSize(2));
+        assertThat(answered.configs()).isEqualTo(Map.of("retention.ms", "60000"));
+        assertThat(api().topics()).extracting(TopicMetadata::name).doesNotContain("dry-run");
+        assertThat(api().metadataVersion()).isEqualTo(versionBefore);
+    }
+
+    @Test
+    void whenAnInvalidCreationIsOnlyValidatedItIsRefusedAsARealOneWouldBe() {
+        api().createTopic("taken", 1, 1);
+
+        expectProblem(api().post("/internal/topics", Map.of("name", "taken", "partitions", 1, "replication_factor", 1,
+                "validate_only", true)), ErrorCode.TOPIC_ALREADY_EXISTS);
+        expectProblem(api().post("/internal/topics", Map.of("name", "too-many-replicas", "partitions", 1,
+                "replication_factor", 4, "validate_only", true)), ErrorCode.INVALID_REPLICATION_FACTOR);
     }
 
     @Test

@@ -1,32 +1,46 @@
 package io.sluice.gateway.admin;
 
+import io.sluice.gateway.admin.AdminRequests.ConfigUpdate;
+import io.sluice.gateway.admin.AdminRequests.NewPartitionCount;
+import io.sluice.gateway.admin.AdminRequests.NewTopic;
+import io.sluice.gateway.admin.AdminViews.ConfigList;
+import io.sluice.gateway.admin.AdminViews.NodeList;
+import io.sluice.gateway.admin.AdminViews.NodeView;
+import io.sluice.gateway.admin.AdminViews.PartitionList;
+import io.sluice.gateway.admin.AdminViews.PartitionView;
+import io.sluice.gateway.admin.AdminViews.TopicList;
+import io.sluice.gateway.admin.AdminViews.TopicView;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
-import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.CoordinatorApi;
-import io.sluice.internal.coordinator.CreateTopicRequest;
-import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.config.ConfigEntry;
 import io.sluice.protocol.config.TopicConfigs;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Predicate;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
 /**
- * Cluster administration, fronting the coordinator: topics (list, create, describe with partition leaders, ISR and
- * offsets, configs, add partitions, delete), nodes, and cluster health. Validation and errors are the
- * coordinator's (INVALID_TOPIC_NAME, INVALID_CONFIG, TOPIC_ALREADY_EXISTS, …), passed through unchanged.
+ * Cluster administration, fronting the coordinator: topics (list with a name filter, create — or only validate —,
+ * describe with partition leaders, ISR and offsets, configs, add partitions, delete), a topic's partitions, nodes,
+ * and cluster health. Validation and errors are the coordinator's (INVALID_TOPIC_NAME, INVALID_CONFIG,
+ * TOPIC_ALREADY_EXISTS, …), passed through unchanged.
  */
 @RestController
 class AdminController {
@@ -41,15 +55,23 @@ class AdminController {
         this.views = views;
     }
 
+    /** Every topic whose name contains {@code name} (all without it), by name. */
     @GetMapping("/v1/topics")
-    Mono<List<String>> listTopics() {
-        return coordinator.topics().map(topics -> topics.stream().map(TopicMetadata::name).toList());
+    Mono<TopicList> listTopics(@RequestParam(name = "name", required = false) String name) {
+        return coordinator.topics().map(topics -> new TopicList(topics.stream()
+                .filter(topic -> name == null || topic.name().contains(name))
+                .sorted(Comparator.comparing(TopicMetadata::name))
+                .map(TopicViews::summary).toList()));
     }
 
+    /** 201 with the topic's Location; with {@code validate_only}, 200 with the topic as it would be, created nowhere. */
     @PostMapping("/v1/topics")
-    @ResponseStatus(HttpStatus.CREATED)
-    Mono<TopicView> createTopic(@RequestBody NewTopic request) {
-        return coordinator.createTopic(request.toInternal()).map(TopicViews::withoutOffsets);
+    Mono<ResponseEntity<TopicView>> createTopic(@RequestBody NewTopic request) {
+        return Mono.defer(() -> coordinator.createTopic(request.toInternal())).map(TopicViews::withoutOffsets)
+                .map(topic -> request.onlyValidate() ? ResponseEntity.ok(topic)
+                        : ResponseEntity.created(URI.create("/v1/topics/"
+                                + UriUtils.encodePathSegment(topic.name(), StandardCharsets.UTF_8)))
+                        .body(topic));
     }
 
     @GetMapping("/v1/topics/{topic}")
@@ -58,21 +80,42 @@ class AdminController {
     }
 
     @GetMapping("/v1/topics/{topic}/configs")
-    Mono<List<ConfigEntry>> topicConfigs(@PathVariable String topic) {
-        return coordinator.describeTopic(topic).map(t -> TopicConfigs.describe(t.configs()));
+    Mono<ConfigList> topicConfigs(@PathVariable String topic) {
+        return coordinator.describeTopic(topic).map(t -> new ConfigList(TopicConfigs.describe(t.configs())));
     }
 
     @PatchMapping("/v1/topics/{topic}/configs")
-    Mono<List<ConfigEntry>> alterConfigs(@PathVariable String topic, @RequestBody ConfigChanges request) {
-        return coordinator.alterConfigs(topic, request.toInternal()).map(t -> TopicConfigs.describe(t.configs()));
+    Mono<ConfigList> alterConfigs(@PathVariable String topic, @RequestBody ConfigUpdate request) {
+        return Mono.defer(() -> coordinator.alterConfigs(topic, request.toInternal()))
+                .map(t -> new ConfigList(TopicConfigs.describe(t.configs())));
     }
 
+    @GetMapping("/v1/topics/{topic}/partitions")
+    Mono<PartitionList> partitions(@PathVariable String topic) {
+        return coordinator.describeTopic(topic)
+                .flatMap(t -> views.partitionsWithOffsets(t, t.partitions()))
+                .map(PartitionList::new);
+    }
+
+    @GetMapping("/v1/topics/{topic}/partitions/{partition}")
+    Mono<PartitionView> partition(@PathVariable String topic, @PathVariable int partition) {
+        return coordinator.describeTopic(topic).flatMap(t -> {
+            if (partition < 0 || partition >= t.partitions().size()) {
+                return Mono.error(ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + topic + "' has partitions 0.."
+                        + (t.partitions().size() - 1) + "; there is no partition " + partition));
+            }
+            return views.partitionsWithOffsets(t, List.of(t.partition(partition))).map(List::getFirst);
+        });
+    }
+
+    /** Grows the topic to {@code partition_count} partitions. */
     @PostMapping("/v1/topics/{topic}/partitions")
-    Mono<TopicView> addPartitions(@PathVariable String topic, @RequestBody NewPartitions request) {
-        if (request.count() == null) {
-            return Mono.error(ErrorCode.INVALID_PARTITIONS.exception("count (the new total) is required"));
+    Mono<TopicView> addPartitions(@PathVariable String topic, @RequestBody NewPartitionCount request) {
+        if (request.partitionCount() == null) {
+            return Mono.error(ErrorCode.INVALID_PARTITIONS.exception("partition_count (the new total) is required"));
         }
-        return coordinator.addPartitions(topic, new AddPartitionsRequest(request.count())).map(TopicViews::withoutOffsets);
+        return coordinator.addPartitions(topic, new AddPartitionsRequest(request.partitionCount()))
+                .map(TopicViews::withoutOffsets);
     }
 
     @DeleteMapping("/v1/topics/{topic}")
@@ -82,8 +125,13 @@ class AdminController {
     }
 
     @GetMapping("/v1/nodes")
-    Mono<List<NodeInfo>> nodes() {
-        return coordinator.nodes();
+    Mono<NodeList> nodes() {
+        return coordinator.nodes().map(nodes -> {
+            List<TopicMetadata> topics = cluster.current().metadata().topics();
+            return new NodeList(nodes.stream().map(node -> new NodeView(node.id(), node.url(), node.rack(),
+                    node.status().name(), count(topics, p -> p.leader() == node.id()),
+                    count(topics, p -> p.replicas().contains(node.id())))).toList());
+        });
     }
 
     @GetMapping("/v1/cluster")
@@ -91,21 +139,7 @@ class AdminController {
         return Mono.fromSupplier(() -> ClusterHealth.of(cluster.current()));
     }
 
-    /** The public create-topic body; missing configs are none. */
-    record NewTopic(String name, Integer partitions, Integer replicationFactor, Map<String, String> configs) {
-        CreateTopicRequest toInternal() {
-            return new CreateTopicRequest(name, partitions, replicationFactor, configs == null ? Map.of() : configs);
-        }
-    }
-
-    /** The public config-change body: overrides to set and to remove; either may be left out. */
-    record ConfigChanges(Map<String, String> set, List<String> delete) {
-        AlterConfigsRequest toInternal() {
-            return new AlterConfigsRequest(set == null ? Map.of() : set, delete == null ? List.of() : delete);
-        }
-    }
-
-    /** The public add-partitions body: the new total. */
-    record NewPartitions(Integer count) {
+    private static int count(List<TopicMetadata> topics, Predicate<PartitionState> which) {
+        return (int) topics.stream().flatMap(t -> t.partitions().stream()).filter(which).count();
     }
 }

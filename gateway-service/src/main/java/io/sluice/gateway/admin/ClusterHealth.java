@@ -7,21 +7,26 @@ import io.sluice.internal.metadata.TopicMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Cluster health as the gateway's metadata shows it. */
-record ClusterHealth(long metadataVersion, String coordinator, int nodes, int liveNodes, int topics, int partitions,
-                     List<String> offlinePartitions, List<String> underReplicatedPartitions) {
+/** Cluster health as the gateway's metadata shows it: counts, and the partitions that are offline or under-replicated. */
+record ClusterHealth(long metadataVersion, String coordinator, int nodeCount, int liveNodeCount, int topicCount,
+                     int partitionCount, List<PartitionRef> offlinePartitions,
+                     List<PartitionRef> underReplicatedPartitions) {
+
+    record PartitionRef(String topic, int partition) {
+    }
+
     static ClusterHealth of(MetadataView view) {
         var metadata = view.metadata();
-        List<String> offline = new ArrayList<>();
-        List<String> under = new ArrayList<>();
+        List<PartitionRef> offline = new ArrayList<>();
+        List<PartitionRef> under = new ArrayList<>();
         int partitions = 0;
         for (TopicMetadata topic : metadata.topics()) {
             for (PartitionState p : topic.partitions()) {
                 partitions++;
                 if (!p.hasLeader()) {
-                    offline.add(topic.name() + "-" + p.partition());
+                    offline.add(new PartitionRef(topic.name(), p.partition()));
                 } else if (p.isUnderReplicated()) {
-                    under.add(topic.name() + "-" + p.partition());
+                    under.add(new PartitionRef(topic.name(), p.partition()));
                 }
             }
         }

@@ -1,20 +1,27 @@
 package io.sluice.gateway.admin;
 
+import io.sluice.gateway.admin.AdminViews.PartitionView;
+import io.sluice.gateway.admin.AdminViews.TopicSummary;
+import io.sluice.gateway.admin.AdminViews.TopicView;
 import io.sluice.gateway.routing.PartitionReader;
+import io.sluice.gateway.routing.PartitionReader.PartitionBounds;
+import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
-import io.sluice.internal.partition.ListOffsetsRequest;
-import io.sluice.internal.partition.ListOffsetsResponse;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.config.TopicConfigs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Topics as the admin API shows them: the coordinator's metadata, with offsets from each partition's leader. */
+/** Topics and partitions as the admin API shows them: the coordinator's metadata, with offsets from the leaders. */
 @Service
 class TopicViews {
+
+    private static final Duration OFFSETS_WAIT = Duration.ofSeconds(3);
 
     private final PartitionReader reader;
 
@@ -22,36 +29,43 @@ class TopicViews {
         this.reader = reader;
     }
 
-    /** The topic with each partition's log start and high watermark, asked of its leader (null if it did not answer). */
+    /** The topic with each partition's offsets, asked of its leader (null where it did not answer in time). */
     Mono<TopicView> withOffsets(TopicMetadata topic) {
-        Map<Integer, Long[]> offsets = new java.util.concurrent.ConcurrentHashMap<>();
-        return Flux.fromIterable(topic.partitions())
-                .flatMap(state -> {
-                    TopicPartition tp = new TopicPartition(topic.name(), state.partition());
-                    return Mono.zip(offset(tp, ListOffsetsRequest.EARLIEST), offset(tp, ListOffsetsRequest.LATEST))
-                            .doOnNext(pair -> offsets.put(state.partition(), new Long[] {pair.getT1(), pair.getT2()}));
-                })
-                .then(Mono.fromSupplier(() -> view(topic, offsets)));
+        return partitionsWithOffsets(topic, topic.partitions()).map(partitions -> view(topic, partitions));
     }
 
-    private Mono<Long> offset(TopicPartition tp, long which) {
-        return reader.listOffset(tp, which)
-                .map(ListOffsetsResponse.Partition::offset)
-                .timeout(Duration.ofSeconds(3))
-                .onErrorResume(e -> Mono.just(-1L));
+    /** {@code partitions} of {@code topic}, with offsets from their leaders. */
+    Mono<List<PartitionView>> partitionsWithOffsets(TopicMetadata topic, List<PartitionState> partitions) {
+        Map<Integer, PartitionBounds> bounds = new ConcurrentHashMap<>();
+        return Flux.fromIterable(partitions)
+                .flatMap(state -> reader.bounds(new TopicPartition(topic.name(), state.partition()))
+                        .timeout(OFFSETS_WAIT)
+                        .doOnNext(found -> bounds.put(state.partition(), found))
+                        .onErrorResume(e -> Mono.empty()))
+                .then(Mono.fromSupplier(() -> partitions.stream().map(p -> partition(p, bounds.get(p.partition())))
+                        .toList()));
     }
 
+    /** The topic without offsets (as just created or grown: nothing to ask the leaders yet). */
     static TopicView withoutOffsets(TopicMetadata topic) {
-        return view(topic, null);
+        return view(topic, topic.partitions().stream().map(p -> partition(p, null)).toList());
     }
 
-    private static TopicView view(TopicMetadata topic, Map<Integer, Long[]> offsets) {
-        List<TopicView.PartitionView> partitions = topic.partitions().stream().map(p -> {
-            Long[] o = offsets == null ? null : offsets.get(p.partition());
-            return new TopicView.PartitionView(p.partition(), p.leader(), p.replicas(), p.isr(), p.leaderEpoch(),
-                    o == null || o[0] < 0 ? null : o[0], o == null || o[1] < 0 ? null : o[1]);
-        }).toList();
+    static TopicSummary summary(TopicMetadata topic) {
+        return new TopicSummary(topic.name(), topic.id(), topic.partitions().size(), topic.replicationFactor(),
+                topic.partitions().stream().filter(p -> p.hasLeader() && p.isUnderReplicated())
+                        .map(PartitionState::partition).toList(),
+                topic.partitions().stream().filter(p -> !p.hasLeader()).map(PartitionState::partition).toList());
+    }
+
+    private static TopicView view(TopicMetadata topic, List<PartitionView> partitions) {
         return new TopicView(topic.name(), topic.id(), topic.partitions().size(), topic.replicationFactor(),
-                topic.configs(), partitions);
+                TopicConfigs.describe(topic.configs()), partitions);
+    }
+
+    private static PartitionView partition(PartitionState p, PartitionBounds bounds) {
+        return new PartitionView(p.partition(), p.hasLeader() ? p.leader() : null, p.replicas(), p.isr(),
+                p.leaderEpoch(), bounds == null ? null : bounds.logStartOffset(),
+                bounds == null ? null : bounds.highWatermark(), bounds == null ? null : bounds.logEndOffset());
     }
 }

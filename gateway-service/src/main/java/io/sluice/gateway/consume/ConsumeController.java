@@ -2,12 +2,15 @@ package io.sluice.gateway.consume;
 
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.cluster.ClusterView;
-import io.sluice.gateway.format.RecordFormat;
+import io.sluice.gateway.format.Formats;
+import io.sluice.gateway.format.Timestamps;
+import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import java.util.List;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,14 +21,27 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Reading records: {@code GET /v1/topics/{topic}/partitions/{p}/records} as JSON (a stateless read, long polling
- * with {@code wait_ms}) or, with {@code Accept: text/event-stream}, as an endless SSE stream; and
- * {@code GET /v1/topics/{topic}/records} as an SSE stream of every partition. Each record event's id is a
- * {@link Cursor}; reconnecting with {@code Last-Event-ID} or {@code ?cursor=} resumes right after it. Idle streams
- * get heartbeat comments; a disconnect stops the fetching behind the stream.
+ * Reading records, from one partition ({@code /v1/topics/{topic}/partitions/{p}/records}) or from every partition of
+ * a topic ({@code /v1/topics/{topic}/records}), in three media types chosen by {@code Accept}:
+ * <ul>
+ *   <li>{@code application/json}: one page of records (a stateless read, long polling with {@code wait_ms}), with
+ *       where the next read starts;</li>
+ *   <li>{@code application/x-ndjson}: the same page, one record per line, the next position in the
+ *       {@value #CURSOR_HEADER} header;</li>
+ *   <li>{@code text/event-stream}: an endless SSE stream. Each record event's id is a {@link Cursor}; reconnecting
+ *       with {@code Last-Event-ID} or {@code ?cursor=} resumes right after it.</li>
+ * </ul>
+ * Pages start at the earliest offset unless told otherwise; streams start at the end (a live tail), since a stream
+ * that replays a whole topic first is rarely what someone opening one wants. And offsets by time
+ * ({@code /v1/topics/{topic}/partitions/{p}/offsets?timestamp=}).
  */
 @RestController
 class ConsumeController {
+
+    static final String CURSOR_HEADER = "Sluice-Cursor";
+    private static final String NDJSON = "application/x-ndjson";
+    private static final String PARTITION_RECORDS = "/v1/topics/{topic}/partitions/{partition}/records";
+    private static final String TOPIC_RECORDS = "/v1/topics/{topic}/records";
 
     private final ConsumeService consume;
     private final RecordStreams streams;
@@ -39,72 +55,151 @@ class ConsumeController {
         this.settings = properties.consume();
     }
 
-    @GetMapping(path = "/v1/topics/{topic}/partitions/{partition}/records", produces = MediaType.APPLICATION_JSON_VALUE)
+    @GetMapping(path = PARTITION_RECORDS, produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ReadResult> read(@PathVariable String topic, @PathVariable int partition,
-                          @RequestParam(required = false) String offset,
-                          @RequestParam(required = false) Long timestamp,
+                          @RequestParam(name = "offset", required = false) String offset,
+                          @RequestParam(name = "timestamp", required = false) String timestamp,
+                          @RequestParam(name = "last", required = false) Integer last,
+                          @RequestParam(name = "cursor", required = false) String cursor,
                           @RequestParam(name = "max_records", required = false) Integer maxRecords,
                           @RequestParam(name = "max_bytes", required = false) Integer maxBytes,
-                          @RequestParam(name = "wait_ms", defaultValue = "0") long waitMs,
-                          @RequestParam(defaultValue = "false") boolean clamp,
-                          @RequestParam(required = false) String format,
+                          @RequestParam(name = "wait_ms", required = false) Long waitMs,
+                          @RequestParam(name = "clamp", required = false) Boolean clamp,
+                          @RequestParam(name = "format", required = false) String format,
                           @RequestParam(name = "key_format", required = false) String keyFormat,
-                          @RequestParam(name = "value_format", required = false) String valueFormat) {
+                          @RequestParam(name = "value_format", required = false) String valueFormat,
+                          @RequestParam(name = "header_format", required = false) String headerFormat) {
         return Mono.defer(() -> {
+            ReadRequest request = ReadRequest.of(settings, StartPosition.EARLIEST, offset, timestamp, last, cursor,
+                    maxRecords, maxBytes, waitMs, clamp, Formats.of(format, keyFormat, valueFormat, headerFormat));
             TopicPartition tp = partition(topic, partition);
-            StartPosition start = StartPosition.of(offset, timestamp, StartPosition.EARLIEST);
-            int records = bounded("max_records", maxRecords, settings.defaultMaxRecords(), settings.maxMaxRecords());
-            int bytes = bounded("max_bytes", maxBytes, (int) settings.defaultMaxBytes().toBytes(), 64 * 1024 * 1024);
-            if (waitMs < 0) {
-                throw ErrorCode.INVALID_REQUEST.exception("wait_ms must be >= 0, was " + waitMs);
-            }
-            long wait = Math.min(waitMs, settings.maxWait().toMillis());
-            // format sets both; key_format / value_format, when given, win for their half.
-            RecordFormat keys = RecordFormat.parse(keyFormat != null ? keyFormat : format,
-                    keyFormat != null ? "key_format" : "format");
-            RecordFormat values = RecordFormat.parse(valueFormat != null ? valueFormat : format,
-                    valueFormat != null ? "value_format" : "format");
-            return consume.resolve(tp, start)
-                    .flatMap(from -> consume.read(tp, from, records, bytes, wait, clamp, keys, values));
+            return consume.starts(topic, List.of(partition), request.start(), request.resume(), false)
+                    .flatMap(starts -> consume.read(tp, starts.get(partition), request.maxRecords(),
+                            request.maxBytes(), request.waitMs(), request.clamp(), request.formats()));
         });
     }
 
-    @GetMapping(path = "/v1/topics/{topic}/partitions/{partition}/records", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<Object>> streamPartition(@PathVariable String topic, @PathVariable int partition,
-                                                  @RequestParam(required = false) String offset,
-                                                  @RequestParam(required = false) Long timestamp,
-                                                  @RequestParam(required = false) String cursor,
-                                                  @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                                                  @RequestParam(name = "key_format", required = false) String keyFormat,
-                                                  @RequestParam(name = "value_format", required = false) String valueFormat) {
+    @GetMapping(path = PARTITION_RECORDS, produces = NDJSON)
+    Mono<ResponseEntity<Flux<ConsumedRecord>>> readLines(
+            @PathVariable String topic, @PathVariable int partition,
+            @RequestParam(name = "offset", required = false) String offset,
+            @RequestParam(name = "timestamp", required = false) String timestamp,
+            @RequestParam(name = "last", required = false) Integer last,
+            @RequestParam(name = "cursor", required = false) String cursor,
+            @RequestParam(name = "max_records", required = false) Integer maxRecords,
+            @RequestParam(name = "max_bytes", required = false) Integer maxBytes,
+            @RequestParam(name = "wait_ms", required = false) Long waitMs,
+            @RequestParam(name = "clamp", required = false) Boolean clamp,
+            @RequestParam(name = "format", required = false) String format,
+            @RequestParam(name = "key_format", required = false) String keyFormat,
+            @RequestParam(name = "value_format", required = false) String valueFormat,
+            @RequestParam(name = "header_format", required = false) String headerFormat) {
+        return read(topic, partition, offset, timestamp, last, cursor, maxRecords, maxBytes, waitMs, clamp, format,
+                keyFormat, valueFormat, headerFormat)
+                .map(page -> lines(page.records(), page.cursor()));
+    }
+
+    @GetMapping(path = PARTITION_RECORDS, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<Object>> streamPartition(
+            @PathVariable String topic, @PathVariable int partition,
+            @RequestParam(name = "offset", required = false) String offset,
+            @RequestParam(name = "timestamp", required = false) String timestamp,
+            @RequestParam(name = "last", required = false) Integer last,
+            @RequestParam(name = "cursor", required = false) String cursor,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            @RequestParam(name = "format", required = false) String format,
+            @RequestParam(name = "key_format", required = false) String keyFormat,
+            @RequestParam(name = "value_format", required = false) String valueFormat,
+            @RequestParam(name = "header_format", required = false) String headerFormat) {
         return Flux.defer(() -> {
+            StartPosition start = StartPosition.of(offset, timestamp, last, settings.maxMaxRecords(), StartPosition.LATEST);
+            Cursor resume = ReadRequest.resume(cursor, lastEventId, offset, timestamp, last);
+            Formats formats = Formats.of(format, keyFormat, valueFormat, headerFormat);
             TopicPartition tp = partition(topic, partition);
-            return stream(topic, List.of(tp.partition()), StartPosition.of(offset, timestamp, StartPosition.EARLIEST),
-                    resumeFrom(lastEventId, cursor), keyFormat, valueFormat);
+            return streams.stream(topic, List.of(tp.partition()), start, resume, formats);
         });
     }
 
-    @GetMapping(path = "/v1/topics/{topic}/records", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<Object>> streamTopic(@PathVariable String topic,
-                                              @RequestParam(required = false) String offset,
-                                              @RequestParam(required = false) Long timestamp,
-                                              @RequestParam(required = false) String cursor,
-                                              @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                                              @RequestParam(name = "key_format", required = false) String keyFormat,
-                                              @RequestParam(name = "value_format", required = false) String valueFormat) {
+    @GetMapping(path = TOPIC_RECORDS, produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<TopicReadResult> readTopic(@PathVariable String topic,
+                                    @RequestParam(name = "offset", required = false) String offset,
+                                    @RequestParam(name = "timestamp", required = false) String timestamp,
+                                    @RequestParam(name = "last", required = false) Integer last,
+                                    @RequestParam(name = "cursor", required = false) String cursor,
+                                    @RequestParam(name = "max_records", required = false) Integer maxRecords,
+                                    @RequestParam(name = "max_bytes", required = false) Integer maxBytes,
+                                    @RequestParam(name = "wait_ms", required = false) Long waitMs,
+                                    @RequestParam(name = "clamp", required = false) Boolean clamp,
+                                    @RequestParam(name = "format", required = false) String format,
+                                    @RequestParam(name = "key_format", required = false) String keyFormat,
+                                    @RequestParam(name = "value_format", required = false) String valueFormat,
+                                    @RequestParam(name = "header_format", required = false) String headerFormat) {
+        return Mono.defer(() -> {
+            ReadRequest request = ReadRequest.of(settings, StartPosition.EARLIEST, offset, timestamp, last, cursor,
+                    maxRecords, maxBytes, waitMs, clamp, Formats.of(format, keyFormat, valueFormat, headerFormat));
+            List<Integer> partitions = partitions(topic);
+            return consume.starts(topic, partitions, request.start(), request.resume(), false)
+                    .flatMap(starts -> consume.readTopic(topic, starts, request.maxRecords(), request.maxBytes(),
+                            request.waitMs(), request.clamp(), request.formats()));
+        });
+    }
+
+    @GetMapping(path = TOPIC_RECORDS, produces = NDJSON)
+    Mono<ResponseEntity<Flux<ConsumedRecord>>> readTopicLines(
+            @PathVariable String topic,
+            @RequestParam(name = "offset", required = false) String offset,
+            @RequestParam(name = "timestamp", required = false) String timestamp,
+            @RequestParam(name = "last", required = false) Integer last,
+            @RequestParam(name = "cursor", required = false) String cursor,
+            @RequestParam(name = "max_records", required = false) Integer maxRecords,
+            @RequestParam(name = "max_bytes", required = false) Integer maxBytes,
+            @RequestParam(name = "wait_ms", required = false) Long waitMs,
+            @RequestParam(name = "clamp", required = false) Boolean clamp,
+            @RequestParam(name = "format", required = false) String format,
+            @RequestParam(name = "key_format", required = false) String keyFormat,
+            @RequestParam(name = "value_format", required = false) String valueFormat,
+            @RequestParam(name = "header_format", required = false) String headerFormat) {
+        return readTopic(topic, offset, timestamp, last, cursor, maxRecords, maxBytes, waitMs, clamp, format, keyFormat,
+                valueFormat, headerFormat)
+                .map(page -> lines(page.records(), page.cursor()));
+    }
+
+    @GetMapping(path = TOPIC_RECORDS, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<Object>> streamTopic(
+            @PathVariable String topic,
+            @RequestParam(name = "offset", required = false) String offset,
+            @RequestParam(name = "timestamp", required = false) String timestamp,
+            @RequestParam(name = "last", required = false) Integer last,
+            @RequestParam(name = "cursor", required = false) String cursor,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            @RequestParam(name = "format", required = false) String format,
+            @RequestParam(name = "key_format", required = false) String keyFormat,
+            @RequestParam(name = "value_format", required = false) String valueFormat,
+            @RequestParam(name = "header_format", required = false) String headerFormat) {
         return Flux.defer(() -> {
-            TopicMetadata metadata = cluster.topic(topic);
-            List<Integer> all = metadata.partitions().stream().map(p -> p.partition()).toList();
-            return stream(topic, all, StartPosition.of(offset, timestamp, StartPosition.EARLIEST),
-                    resumeFrom(lastEventId, cursor), keyFormat, valueFormat);
+            StartPosition start = StartPosition.of(offset, timestamp, last, settings.maxMaxRecords(), StartPosition.LATEST);
+            Cursor resume = ReadRequest.resume(cursor, lastEventId, offset, timestamp, last);
+            Formats formats = Formats.of(format, keyFormat, valueFormat, headerFormat);
+            return streams.stream(topic, partitions(topic), start, resume, formats);
         });
     }
 
-    private Flux<ServerSentEvent<Object>> stream(String topic, List<Integer> partitions, StartPosition start,
-                                                 Cursor resume, String keyFormat, String valueFormat) {
-        RecordFormat keys = RecordFormat.parse(keyFormat, "key_format");
-        RecordFormat values = RecordFormat.parse(valueFormat, "value_format");
-        return streams.stream(topic, partitions, start, resume, keys, values);
+    @GetMapping("/v1/topics/{topic}/partitions/{partition}/offsets")
+    Mono<OffsetForTime> offsetForTime(@PathVariable String topic, @PathVariable int partition,
+                                      @RequestParam(name = "timestamp") String timestamp) {
+        return Mono.defer(() -> {
+            long time = Timestamps.parse(timestamp, "timestamp");
+            return consume.offsetForTime(partition(topic, partition), time);
+        });
+    }
+
+    private static ResponseEntity<Flux<ConsumedRecord>> lines(List<ConsumedRecord> records, String cursor) {
+        return ResponseEntity.ok().header(CURSOR_HEADER, cursor).contentType(MediaType.parseMediaType(NDJSON))
+                .body(Flux.fromIterable(records));
+    }
+
+    private List<Integer> partitions(String topic) {
+        return cluster.topic(topic).partitions().stream().map(PartitionState::partition).toList();
     }
 
     private TopicPartition partition(String topic, int partition) {
@@ -114,20 +209,5 @@ class ConsumeController {
                     + (metadata.partitions().size() - 1) + "; there is no partition " + partition);
         }
         return new TopicPartition(topic, partition);
-    }
-
-    private static Cursor resumeFrom(String lastEventId, String cursor) {
-        String text = cursor != null ? cursor : lastEventId;
-        return text == null || text.isBlank() ? null : Cursor.decode(text);
-    }
-
-    private static int bounded(String name, Integer value, int fallback, int max) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value < 1 || value > max) {
-            throw ErrorCode.INVALID_REQUEST.exception(name + " must be between 1 and " + max + ", was " + value);
-        }
-        return value;
     }
 }

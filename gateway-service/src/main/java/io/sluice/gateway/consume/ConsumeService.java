@@ -3,6 +3,7 @@ package io.sluice.gateway.consume;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.format.RecordFormat;
 import io.sluice.gateway.routing.PartitionReader;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
@@ -15,12 +16,12 @@ import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.Header;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -49,20 +50,46 @@ class ConsumeService {
         this.meters = meters;
     }
 
+    /**
+     * Where each of {@code partitions} of {@code topic} starts: at {@code resume}'s position when resuming (a
+     * partition the cursor does not know, added since, from its beginning: nothing is skipped), else at
+     * {@code start}. For a stream ({@code forStream}) an offset beyond a log's end is refused now (see
+     * {@link #streamStart}); a read finds that out when it fetches.
+     */
+    Mono<Map<Integer, Long>> starts(String topic, List<Integer> partitions, StartPosition start, Cursor resume,
+                                    boolean forStream) {
+        return Flux.fromIterable(partitions)
+                .flatMapSequential(partition -> {
+                    Long resumed = resume == null ? null : resume.nextOffsets().get(partition);
+                    StartPosition from = resumed != null ? StartPosition.offset(resumed)
+                            : resume != null ? StartPosition.EARLIEST : start;
+                    TopicPartition tp = new TopicPartition(topic, partition);
+                    return (forStream ? streamStart(tp, from) : resolve(tp, from)).map(offset -> Map.entry(partition, offset));
+                })
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new);
+    }
+
     /** The offset a start position means now. */
     Mono<Long> resolve(TopicPartition tp, StartPosition start) {
-        if (start.kind() == StartPosition.Kind.OFFSET) {
-            return Mono.just(start.value());
-        }
-        long timestamp = switch (start.kind()) {
-            case EARLIEST -> ListOffsetsRequest.EARLIEST;
-            case LATEST -> ListOffsetsRequest.LATEST;
-            default -> start.value();
+        return switch (start.kind()) {
+            case OFFSET -> Mono.just(start.value());
+            case EARLIEST -> listOffset(tp, ListOffsetsRequest.EARLIEST).map(ListOffsetsResponse.Partition::offset);
+            case LATEST -> listOffset(tp, ListOffsetsRequest.LATEST).map(ListOffsetsResponse.Partition::offset);
+            case LAST -> Mono.zip(listOffset(tp, ListOffsetsRequest.EARLIEST), listOffset(tp, ListOffsetsRequest.LATEST))
+                    .map(bounds -> Math.max(bounds.getT1().offset(), bounds.getT2().offset() - start.value()));
+            case TIMESTAMP -> offsetForTime(tp, start.value()).map(OffsetForTime::offset);
         };
+    }
+
+    /**
+     * The offset of the first record of {@code tp} at or after {@code timestamp}, with that record's timestamp; when
+     * no record is that recent, the high watermark (where the next record will be) with no timestamp.
+     */
+    Mono<OffsetForTime> offsetForTime(TopicPartition tp, long timestamp) {
         return listOffset(tp, timestamp).flatMap(answer -> answer.offset() != null && answer.offset() >= 0
-                ? Mono.just(answer.offset())
-                // No record that recent: start at the end, where the next one will be.
-                : listOffset(tp, ListOffsetsRequest.LATEST).map(ListOffsetsResponse.Partition::offset));
+                ? Mono.just(new OffsetForTime(tp.topic(), tp.partition(), answer.offset(), answer.timestamp()))
+                : listOffset(tp, ListOffsetsRequest.LATEST)
+                        .map(latest -> new OffsetForTime(tp.topic(), tp.partition(), latest.offset(), null)));
     }
 
     /**
@@ -78,8 +105,7 @@ class ConsumeService {
         long offset = start.value();
         return fetch(tp, offset, 1, 0, Duration.ofSeconds(10)).flatMap(section ->
                 section.error() == ErrorCode.OFFSET_OUT_OF_RANGE && offset > section.logEndOffset()
-                        ? Mono.error(new OffsetOutOfRangeException(tp, offset, section.logStartOffset(),
-                                section.logEndOffset()))
+                        ? Mono.error(new OffsetOutOfRangeException(tp, offset, section))
                         : Mono.just(offset));
     }
 
@@ -88,33 +114,99 @@ class ConsumeService {
     }
 
     /**
-     * Up to {@code maxRecords} records from {@code offset}, waiting up to {@code waitMs} for the first one. Out of
-     * range: OFFSET_OUT_OF_RANGE naming the valid range, or with {@code clamp} a read from the nearest valid offset.
+     * Up to {@code maxRecords} records of {@code tp} from {@code offset}, waiting up to {@code waitMs} for the first
+     * one. Out of range: OFFSET_OUT_OF_RANGE naming the valid range, or with {@code clamp} a read from the nearest valid
+     * offset.
      */
     Mono<ReadResult> read(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs, boolean clamp,
-                                 RecordFormat keyFormat, RecordFormat valueFormat) {
+                          Formats formats) {
+        return page(tp, offset, maxRecords, maxBytes, waitMs, clamp, formats).map(page -> new ReadResult(page.records(),
+                page.nextOffset(), page.highWatermark(), page.logStartOffset(),
+                Cursor.of(Map.of(tp.partition(), page.nextOffset())).encode()));
+    }
+
+    /**
+     * Up to {@code maxRecords} records of every partition in {@code starts} (partition → offset), taken from the
+     * partitions in turn so that a busy partition does not crowd out the others. When none has a record it waits up
+     * to {@code waitMs} and answers as soon as any partition has one.
+     */
+    Mono<TopicReadResult> readTopic(String topic, Map<Integer, Long> starts, int maxRecords, int maxBytes, long waitMs,
+                                    boolean clamp, Formats formats) {
+        Flux<PartitionPage> now = Flux.fromIterable(starts.entrySet()).flatMapSequential(start ->
+                page(new TopicPartition(topic, start.getKey()), start.getValue(), maxRecords, maxBytes, 0, clamp, formats));
+        return now.collectList().flatMap(pages -> {
+            if (waitMs == 0 || pages.stream().anyMatch(page -> !page.records().isEmpty())) {
+                return Mono.just(topicResult(pages, maxRecords));
+            }
+            // Every partition was empty: long-poll them all, and answer with the first that has records.
+            return Flux.fromIterable(pages)
+                    .flatMap(page -> page(new TopicPartition(topic, page.partition()), page.start(), maxRecords,
+                            maxBytes, waitMs, false, formats))
+                    .filter(page -> !page.records().isEmpty())
+                    .next()
+                    .map(found -> {
+                        List<PartitionPage> merged = new ArrayList<>(pages);
+                        merged.replaceAll(page -> page.partition() == found.partition() ? found : page);
+                        return topicResult(merged, maxRecords);
+                    })
+                    .defaultIfEmpty(topicResult(pages, maxRecords));
+        });
+    }
+
+    private static TopicReadResult topicResult(List<PartitionPage> pages, int maxRecords) {
+        List<ConsumedRecord> records = new ArrayList<>();
+        Map<Integer, Long> next = new TreeMap<>();
+        pages.forEach(page -> next.put(page.partition(), page.start()));
+        for (int i = 0; records.size() < maxRecords; i++) {
+            boolean any = false;
+            for (PartitionPage page : pages) {
+                if (i < page.records().size() && records.size() < maxRecords) {
+                    ConsumedRecord record = page.records().get(i);
+                    records.add(record);
+                    next.put(page.partition(), record.offset() + 1);
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        List<TopicReadResult.PartitionPosition> positions = pages.stream()
+                .map(page -> new TopicReadResult.PartitionPosition(page.partition(), next.get(page.partition()),
+                        page.highWatermark(), page.logStartOffset()))
+                .toList();
+        return new TopicReadResult(records, Cursor.of(next).encode(), positions);
+    }
+
+    /** One partition's records from {@code offset} ({@code start}: where the read began, after clamping). */
+    private record PartitionPage(int partition, long start, List<ConsumedRecord> records, long nextOffset,
+                                 long highWatermark, long logStartOffset) {
+    }
+
+    private Mono<PartitionPage> page(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs,
+                                     boolean clamp, Formats formats) {
         Duration budget = Duration.ofMillis(waitMs).plusSeconds(10);
         return fetch(tp, offset, maxBytes, waitMs, budget).flatMap(section -> {
             if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
                 if (!clamp) {
-                    return Mono.error(new OffsetOutOfRangeException(tp, offset, section.logStartOffset(),
-                            section.logEndOffset()));
+                    return Mono.error(new OffsetOutOfRangeException(tp, offset, section));
                 }
                 long clamped = offset < section.logStartOffset() ? section.logStartOffset() : section.highWatermark();
-                return read(tp, clamped, maxRecords, maxBytes, waitMs, false, keyFormat, valueFormat);
+                return page(tp, clamped, maxRecords, maxBytes, waitMs, false, formats);
             }
             if (section.error() != null) {
                 return Mono.error(section.error().exception("Reading " + tp + " failed: " + section.error().description()));
             }
-            List<ConsumedRecord> records = decode(tp, section, offset, maxRecords, keyFormat, valueFormat);
+            List<ConsumedRecord> records = decode(tp, section, offset, maxRecords, formats);
             long next = records.isEmpty() ? offset : records.getLast().offset() + 1;
             countOut(tp.topic(), records);
-            return Mono.just(new ReadResult(records, next, section.highWatermark(), section.logStartOffset()));
+            return Mono.just(new PartitionPage(tp.partition(), offset, records, next, section.highWatermark(),
+                    section.logStartOffset()));
         });
     }
 
     /** Every record of {@code tp} from {@code start} on, for as long as the subscriber wants them. */
-    Flux<ConsumedRecord> stream(TopicPartition tp, long start, RecordFormat keyFormat, RecordFormat valueFormat) {
+    Flux<ConsumedRecord> stream(TopicPartition tp, long start, Formats formats) {
         AtomicLong next = new AtomicLong(start);
         int maxBytes = (int) settings.defaultMaxBytes().toBytes();
         long waitMs = settings.sseFetchWait().toMillis();
@@ -129,14 +221,12 @@ class ConsumeService {
                                 }
                                 // Beyond the log end (the log was truncated below this stream's position): fetching
                                 // again at once would loop without end, so the stream ends with the range.
-                                return Flux.error(new OffsetOutOfRangeException(tp, next.get(),
-                                        section.logStartOffset(), section.logEndOffset()));
+                                return Flux.error(new OffsetOutOfRangeException(tp, next.get(), section));
                             }
                             if (section.error() != null) {
                                 return Flux.error(section.error().exception("Reading " + tp + " failed"));
                             }
-                            List<ConsumedRecord> records = decode(tp, section, next.get(), Integer.MAX_VALUE,
-                                    keyFormat, valueFormat);
+                            List<ConsumedRecord> records = decode(tp, section, next.get(), Integer.MAX_VALUE, formats);
                             countOut(tp.topic(), records);
                             return Flux.fromIterable(records);
                         })
@@ -150,7 +240,7 @@ class ConsumeService {
     }
 
     private List<ConsumedRecord> decode(TopicPartition tp, FetchedPartition section, long from, int maxRecords,
-                                        RecordFormat keyFormat, RecordFormat valueFormat) {
+                                        Formats formats) {
         List<ConsumedRecord> records = new ArrayList<>();
         for (RecordBatch batch : BufferBatchIterator.batches(section.records())) {
             if (batch.isControlBatch() || batch.lastOffset() < from) {
@@ -163,9 +253,11 @@ class ConsumeService {
                 if (records.size() >= maxRecords) {
                     return records;
                 }
+                RecordFormat.Rendered key = formats.keys().deserialize(record.key(), json);
+                RecordFormat.Rendered value = formats.values().deserialize(record.value(), json);
                 records.add(new ConsumedRecord(tp.topic(), tp.partition(), record.offset(), record.timestamp(),
-                        keyFormat.deserialize(record.key(), json), valueFormat.deserialize(record.value(), json),
-                        record.headers().stream().map(ConsumeService::header).toList()));
+                        key.node(), key.format(), value.node(), value.format(),
+                        record.headers().stream().map(header -> header(header, formats.headers())).toList()));
             }
         }
         return records;
@@ -177,9 +269,9 @@ class ConsumeService {
         }
     }
 
-    private static ConsumedRecord.HeaderView header(Header header) {
-        return new ConsumedRecord.HeaderView(header.key(),
-                header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+    private ConsumedRecord.HeaderView header(Header header, RecordFormat format) {
+        RecordFormat.Rendered value = format.deserialize(header.value(), json);
+        return new ConsumedRecord.HeaderView(header.key(), value.node(), value.format());
     }
 
     /** OFFSET_OUT_OF_RANGE with the valid range, for the problem body. */
@@ -187,11 +279,15 @@ class ConsumeService {
         private final long logStartOffset;
         private final long logEndOffset;
 
-        OffsetOutOfRangeException(TopicPartition tp, long offset, long logStartOffset, long logEndOffset) {
+        private final long highWatermark;
+
+        OffsetOutOfRangeException(TopicPartition tp, long offset, FetchedPartition section) {
             super(ErrorCode.OFFSET_OUT_OF_RANGE, "Offset " + offset + " is outside " + tp + "'s range ["
-                    + logStartOffset + ", " + logEndOffset + "]; read with clamp=true to start at the nearest valid offset");
-            this.logStartOffset = logStartOffset;
-            this.logEndOffset = logEndOffset;
+                    + section.logStartOffset() + ", " + section.logEndOffset()
+                    + "]; read with clamp=true to start at the nearest valid offset");
+            this.logStartOffset = section.logStartOffset();
+            this.highWatermark = section.highWatermark();
+            this.logEndOffset = section.logEndOffset();
         }
 
         public long logStartOffset() {
@@ -206,6 +302,7 @@ class ConsumeService {
         public Map<String, Object> details() {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("log_start_offset", logStartOffset);
+            details.put("high_watermark", highWatermark);
             details.put("log_end_offset", logEndOffset);
             return details;
         }

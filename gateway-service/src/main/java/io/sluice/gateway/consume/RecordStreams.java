@@ -2,7 +2,7 @@ package io.sluice.gateway.consume;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.GatewayProperties;
-import io.sluice.gateway.format.RecordFormat;
+import io.sluice.gateway.format.Formats;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.web.Problems;
@@ -40,26 +40,17 @@ class RecordStreams {
      * the cursor does not know, added since, from its beginning: nothing is skipped), else from {@code start}.
      */
     Flux<ServerSentEvent<Object>> stream(String topic, List<Integer> partitions, StartPosition start, Cursor resume,
-                                         RecordFormat keys, RecordFormat values) {
+                                         Formats formats) {
         // An offset beyond a log's end is a 416 before the stream opens, rather than an open stream that never delivers.
-        return Flux.fromIterable(partitions)
-                .flatMapSequential(partition -> {
-                    Long resumed = resume == null ? null : resume.nextOffsets().get(partition);
-                    StartPosition from = resumed != null ? new StartPosition(StartPosition.Kind.OFFSET, resumed)
-                            : resume != null ? StartPosition.EARLIEST : start;
-                    return consume.streamStart(new TopicPartition(topic, partition), from)
-                            .map(offset -> Map.entry(partition, offset));
-                })
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
-                .flatMapMany(starts -> events(topic, starts, keys, values));
+        return consume.starts(topic, partitions, start, resume, true)
+                .flatMapMany(starts -> events(topic, starts, formats));
     }
 
-    private Flux<ServerSentEvent<Object>> events(String topic, Map<Integer, Long> starts, RecordFormat keys,
-                                                 RecordFormat values) {
+    private Flux<ServerSentEvent<Object>> events(String topic, Map<Integer, Long> starts, Formats formats) {
         Map<Integer, Long> position = new TreeMap<>(starts);
         List<Flux<ConsumedRecord>> sources = new ArrayList<>();
         starts.forEach((partition, offset) ->
-                sources.add(consume.stream(new TopicPartition(topic, partition), offset, keys, values)));
+                sources.add(consume.stream(new TopicPartition(topic, partition), offset, formats)));
         Flux<ServerSentEvent<Object>> records = Flux.merge(Flux.fromIterable(sources), sources.size(), 1)
                 .map(record -> {
                     String id;

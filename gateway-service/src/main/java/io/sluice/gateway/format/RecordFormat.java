@@ -1,6 +1,8 @@
 package io.sluice.gateway.format;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.sluice.protocol.ErrorCode;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -11,28 +13,57 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * How a record key or value is written in JSON bodies, chosen per request ({@code key_format}, {@code value_format}):
+ * How a record key or value is written in JSON bodies, chosen per request ({@code format}, {@code key_format},
+ * {@code value_format}):
  * <ul>
  *   <li>{@code json}: any JSON value; stored as its compact JSON text (UTF-8).</li>
  *   <li>{@code string}: a JSON string; stored as its UTF-8 bytes.</li>
  *   <li>{@code binary}: a base64 JSON string; stored as the decoded bytes.</li>
  * </ul>
  * JSON {@code null} (or a missing field) is a null key or value in every format.
+ *
+ * <p>Reading renders stored bytes in the asked format when they allow it, and otherwise falls back, telling the
+ * reader which rendering it got ({@link Rendered#format}): under {@code json}, bytes that are not JSON are a
+ * {@code string} when they are UTF-8 and {@code binary} (base64) when not; under {@code string}, bytes that are not
+ * UTF-8 are {@code binary}. A topic of mixed content stays readable, and no client mistakes base64 for text.
  */
 public enum RecordFormat {
     JSON,
     STRING,
     BINARY;
 
-    public static RecordFormat parse(String value, String parameter) {
+    /** A key, value or header value as a reader gets it: the JSON to show and the format it is written in. */
+    public record Rendered(JsonNode node, RecordFormat format) {
+    }
+
+    /** @param value null: {@code fallback} */
+    public static RecordFormat parse(String value, String parameter, RecordFormat fallback) {
         if (value == null) {
-            return JSON;
+            return fallback;
         }
         try {
             return valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ErrorCode.INVALID_REQUEST.exception(parameter + " must be json, string or binary, was '" + value + "'");
         }
+    }
+
+    /** A header value's format: string or binary (header values are bytes, never JSON documents). */
+    public static RecordFormat parseHeaderFormat(String value, String parameter) {
+        if (value == null) {
+            return STRING;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "string" -> STRING;
+            case "binary" -> BINARY;
+            default -> throw ErrorCode.INVALID_REQUEST.exception(parameter + " must be string or binary, was '" + value
+                    + "'");
+        };
+    }
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The stored bytes of {@code node}; {@code what} names it in errors ("value of record 3"). */
@@ -61,32 +92,32 @@ public enum RecordFormat {
         };
     }
 
-    /**
-     * {@code bytes} as JSON for a reader. Under {@code json}, bytes that are not JSON are given as a JSON string of
-     * their UTF-8 text (or base64 when not UTF-8), so a topic with mixed content stays readable.
-     */
-    public JsonNode deserialize(byte[] bytes, JsonMapper json) {
+    /** {@code bytes} as JSON for a reader, in this format or the fallback the bytes force (see the class comment). */
+    public Rendered deserialize(byte[] bytes, JsonMapper json) {
         if (bytes == null) {
-            return JsonNodeFactory.instance.nullNode();
+            return new Rendered(JsonNodeFactory.instance.nullNode(), this);
         }
-        return switch (this) {
-            case JSON -> {
-                try {
-                    yield json.readTree(bytes);
-                } catch (JacksonException e) {
-                    yield JsonNodeFactory.instance.stringNode(text(bytes));
-                }
+        if (this == JSON) {
+            try {
+                return new Rendered(json.readTree(bytes), JSON);
+            } catch (JacksonException e) {
+                return STRING.deserialize(bytes, json);
             }
-            case STRING -> JsonNodeFactory.instance.stringNode(text(bytes));
-            case BINARY -> JsonNodeFactory.instance.stringNode(Base64.getEncoder().encodeToString(bytes));
-        };
+        }
+        if (this == STRING) {
+            String text = utf8(bytes);
+            if (text != null) {
+                return new Rendered(JsonNodeFactory.instance.stringNode(text), STRING);
+            }
+        }
+        return new Rendered(JsonNodeFactory.instance.stringNode(Base64.getEncoder().encodeToString(bytes)), BINARY);
     }
 
-    private static String text(byte[] bytes) {
+    private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            return Base64.getEncoder().encodeToString(bytes);
+            return null;
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.sluice.gateway.produce;
 
-import io.sluice.gateway.format.RecordFormat;
+import io.sluice.gateway.format.Formats;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
@@ -39,11 +39,11 @@ class NdjsonProduceFlow {
     }
 
     Flux<RecordResult> produce(String topic, Flux<DataBuffer> body, long maxLineBytes, Acks acks, Duration timeout,
-                               RecordFormat keys, RecordFormat values) {
+                               Formats formats) {
         int[] index = {0};
         Flux<Line> lines = lines(body, maxLineBytes)
                 .filter(line -> !line.isBlank())
-                .map(line -> parse(line, index[0]++, keys, values))
+                .map(line -> parse(line, index[0]++, formats))
                 .onErrorResume(DataBufferLimitException.class, e -> Flux.just(Line.failed(index[0],
                         ErrorCode.REQUEST_TOO_LARGE.exception("Record " + index[0] + " is on a line longer than "
                                 + maxLineBytes + " bytes, the most this gateway accepts; nothing after it was read"))));
@@ -85,10 +85,10 @@ class NdjsonProduceFlow {
         });
     }
 
-    private Line parse(String line, int index, RecordFormat keys, RecordFormat values) {
+    private Line parse(String line, int index, Formats formats) {
         try {
-            return new Line(index, parser.record(parser.parse(line.getBytes(StandardCharsets.ISO_8859_1)), index, keys,
-                    values), null);
+            return new Line(index, parser.record(parser.parse(line.getBytes(StandardCharsets.ISO_8859_1)), index,
+                    formats), null);
         } catch (SluiceException e) {
             // The parser's line and column are within this record's line; say which record it is.
             return Line.failed(index, e.getMessage().startsWith("Malformed JSON")

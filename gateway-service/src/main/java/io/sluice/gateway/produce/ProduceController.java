@@ -1,7 +1,8 @@
 package io.sluice.gateway.produce;
 
 import io.sluice.gateway.GatewayProperties;
-import io.sluice.gateway.format.RecordFormat;
+import io.sluice.gateway.format.Bounds;
+import io.sluice.gateway.format.Formats;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.web.Problems;
@@ -28,9 +29,9 @@ import reactor.core.publisher.Mono;
 /**
  * {@code POST /v1/topics/{topic}/records}: a JSON batch of records answered with one result per record (200 all
  * written, 207 mixed, the first error's status when none was), or an NDJSON stream of records answered by an NDJSON
- * stream of results in the same order ({@link NdjsonProduceFlow}). {@code acks} (0, 1, all; default all) and
- * {@code timeout_ms} apply. Oversize bodies are refused (413) from their Content-Length before being read, and while
- * being read otherwise.
+ * stream of results in the same order ({@link NdjsonProduceFlow}). {@code acks} (0, 1, all; default all),
+ * {@code timeout_ms} and the formats apply. Oversize bodies are refused (413) from their Content-Length before being
+ * read, and while being read otherwise.
  */
 @RestController
 class ProduceController {
@@ -50,18 +51,19 @@ class ProduceController {
 
     @PostMapping(path = "/v1/topics/{topic}/records", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<Object>> produce(@PathVariable String topic, @RequestBody Flux<DataBuffer> body,
-                                         @RequestParam(defaultValue = "all") String acks,
+                                         @RequestParam(name = "acks", required = false) String acks,
                                          @RequestParam(name = "timeout_ms", required = false) Long timeoutMs,
+                                         @RequestParam(name = "format", required = false) String format,
                                          @RequestParam(name = "key_format", required = false) String keyFormat,
                                          @RequestParam(name = "value_format", required = false) String valueFormat,
+                                         @RequestParam(name = "header_format", required = false) String headerFormat,
                                          @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long length) {
         return Mono.defer(() -> {
-            Acks ackMode = Acks.parse(acks);
+            Acks ackMode = Acks.parse(acks == null ? "all" : acks);
             Duration timeout = timeout(timeoutMs);
-            RecordFormat keys = RecordFormat.parse(keyFormat, "key_format");
-            RecordFormat values = RecordFormat.parse(valueFormat, "value_format");
+            Formats formats = Formats.of(format, keyFormat, valueFormat, headerFormat);
             return read(body, length)
-                    .map(bytes -> parser.records(parser.parse(bytes), keys, values))
+                    .map(bytes -> parser.records(parser.parse(bytes), formats))
                     .flatMap(records -> produce.produce(topic, records, ackMode, timeout))
                     .map(ProduceController::respond);
         });
@@ -69,13 +71,15 @@ class ProduceController {
 
     @PostMapping(path = "/v1/topics/{topic}/records", consumes = "application/x-ndjson", produces = "application/x-ndjson")
     Flux<RecordResult> produceStream(@PathVariable String topic, @RequestBody Flux<DataBuffer> body,
-                                     @RequestParam(defaultValue = "all") String acks,
+                                     @RequestParam(name = "acks", required = false) String acks,
                                      @RequestParam(name = "timeout_ms", required = false) Long timeoutMs,
+                                     @RequestParam(name = "format", required = false) String format,
                                      @RequestParam(name = "key_format", required = false) String keyFormat,
-                                     @RequestParam(name = "value_format", required = false) String valueFormat) {
-        return Flux.defer(() -> ndjson.produce(topic, body, settings.maxRequestSize().toBytes(), Acks.parse(acks),
-                timeout(timeoutMs), RecordFormat.parse(keyFormat, "key_format"),
-                RecordFormat.parse(valueFormat, "value_format")));
+                                     @RequestParam(name = "value_format", required = false) String valueFormat,
+                                     @RequestParam(name = "header_format", required = false) String headerFormat) {
+        return Flux.defer(() -> ndjson.produce(topic, body, settings.maxRequestSize().toBytes(),
+                Acks.parse(acks == null ? "all" : acks), timeout(timeoutMs),
+                Formats.of(format, keyFormat, valueFormat, headerFormat)));
     }
 
     private Mono<byte[]> read(Flux<DataBuffer> body, Long length) {
@@ -110,18 +114,13 @@ class ProduceController {
         }
         RecordResult first = results.getFirst();
         ErrorCode code = ErrorCode.forName(first.errorCode());
-        ProblemDetail problem = Problems.of(code, first.message());
+        ProblemDetail problem = Problems.of(code, first.detail());
         problem.setProperty("results", results);
-        return ResponseEntity.status(code.httpStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return Problems.response(code, problem);
     }
 
     private Duration timeout(Long timeoutMs) {
-        if (timeoutMs == null) {
-            return settings.defaultTimeout();
-        }
-        if (timeoutMs < 0) {
-            throw ErrorCode.INVALID_REQUEST.exception("timeout_ms must be >= 0, was " + timeoutMs);
-        }
-        return Duration.ofMillis(timeoutMs);
+        return Duration.ofMillis(Bounds.check("timeout_ms", timeoutMs, settings.defaultTimeout().toMillis(), 0,
+                settings.maxTimeout().toMillis()));
     }
 }

@@ -3,10 +3,13 @@ package io.sluice.gateway.produce;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sluice.protocol.SluiceException;
 
-/** The outcome of one produced record: where it landed, or why it did not. */
+/**
+ * The outcome of one produced record: where it landed ({@code partition}, {@code offset}, {@code timestamp}), or why
+ * it did not ({@code error_code}, {@code detail}, {@code retriable}: the members a problem has, under the same names).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record RecordResult(Integer partition, Long offset, Long timestamp, String errorCode, String message,
-                           Boolean retriable) {
+record RecordResult(Integer partition, Long offset, Long timestamp, String errorCode, String detail,
+                    Boolean retriable) {
 
     public static RecordResult written(int partition, long offset, long timestamp) {
         return new RecordResult(partition, offset, timestamp, null, null, null);

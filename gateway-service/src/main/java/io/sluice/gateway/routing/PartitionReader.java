@@ -63,6 +63,21 @@ public class PartitionReader {
     }
 
     /**
+     * {@code tp}'s log start offset, high watermark and log end offset, in one round trip: a fetch from an offset no
+     * log reaches answers OFFSET_OUT_OF_RANGE with the partition's whole range and no data.
+     */
+    public Mono<PartitionBounds> bounds(TopicPartition tp) {
+        return fetch(tp, Long.MAX_VALUE, 1, 0, LOOKUP_BUDGET).flatMap(section -> section.error() == ErrorCode.OFFSET_OUT_OF_RANGE
+                ? Mono.just(new PartitionBounds(section.logStartOffset(), section.highWatermark(), section.logEndOffset()))
+                : Mono.error(ErrorCode.UNKNOWN_SERVER_ERROR.exception("The leader of " + tp + " answered a fetch beyond "
+                        + "any log with " + (section.error() == null ? "data" : section.error().name()))));
+    }
+
+    /** A partition's offsets as its leader sees them. */
+    public record PartitionBounds(long logStartOffset, long highWatermark, long logEndOffset) {
+    }
+
+    /**
      * {@code tp}'s section of a fetch from {@code offset}, waiting up to {@code waitMs} for data. A section with an
      * error that is not re-routable (OFFSET_OUT_OF_RANGE, …) is returned for the caller to judge.
      */

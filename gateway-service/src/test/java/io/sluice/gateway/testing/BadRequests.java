@@ -19,6 +19,7 @@ import static io.sluice.protocol.ErrorCode.UNKNOWN_TOPIC;
 import static io.sluice.protocol.ErrorCode.UNSUPPORTED_MEDIA_TYPE;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -59,6 +60,8 @@ public final class BadRequests {
                 post("empty records in the object form", RECORDS).json("{\"records\": []}")
                         .is(400, INVALID_REQUEST, "no records"),
                 post("object without records", RECORDS).json("{\"value\": 1}")
+                        .is(400, INVALID_REQUEST, "The request body has an unknown field 'value'"),
+                post("object whose records are not an array", RECORDS).json("{\"records\": {\"value\": 1}}")
                         .is(400, INVALID_REQUEST, "JSON array of records"),
                 post("a bare number", RECORDS).json("5").is(400, INVALID_REQUEST, "JSON array of records"),
                 post("no body", RECORDS).body(MediaType.APPLICATION_JSON, null)
@@ -103,7 +106,7 @@ public final class BadRequests {
                 post("acks=2", RECORDS + "?acks=2").json("[{\"value\": 1}]")
                         .is(400, INVALID_REQUEST, "acks must be 0, 1 or all, was '2'"),
                 post("negative timeout_ms", RECORDS + "?timeout_ms=-1").json("[{\"value\": 1}]")
-                        .is(400, INVALID_REQUEST, "timeout_ms must be >= 0"),
+                        .is(400, INVALID_REQUEST, "timeout_ms must be between 0 and 300000, was -1"),
                 post("timeout_ms not a number", RECORDS + "?timeout_ms=soon").json("[{\"value\": 1}]")
                         .is(400, INVALID_REQUEST, "soon"),
                 post("unsupported content type", RECORDS).body(MediaType.TEXT_PLAIN, bytes("hello", -1))
@@ -115,9 +118,138 @@ public final class BadRequests {
                 post("NDJSON with acks=many", RECORDS + "?acks=many").ndjson("{\"value\": 1}\n")
                         .is(400, INVALID_REQUEST, "acks must be 0, 1 or all"),
                 post("NDJSON with negative timeout_ms", RECORDS + "?timeout_ms=-5").ndjson("{\"value\": 1}\n")
-                        .is(400, INVALID_REQUEST, "timeout_ms must be >= 0"),
+                        .is(400, INVALID_REQUEST, "timeout_ms must be between 0 and 300000, was -5"),
                 post("NDJSON with unknown value_format", RECORDS + "?value_format=csv").ndjson("{\"value\": 1}\n")
                         .is(400, INVALID_REQUEST, "value_format must be json, string or binary"));
+    }
+
+    /**
+     * The public API's one way with input, on every route: an unknown query parameter or JSON field is named, a
+     * number outside its range names the range, a format or timestamp that is none is refused. All are decided
+     * before any topic is looked up.
+     */
+    public static List<BadRequest> strictInput() {
+        String p0 = "/v1/topics/%s/partitions/0/records";
+        String all = "/v1/topics/%s/records";
+        String sse = MediaType.TEXT_EVENT_STREAM_VALUE;
+        String ndjson = BadRequest.NDJSON.toString();
+        String produceParams = "this route takes acks, format, header_format, key_format, timeout_ms, value_format";
+        String readParams = "this route takes clamp, cursor, format, header_format, key_format, last, max_bytes, "
+                + "max_records, offset, timestamp, value_format, wait_ms";
+        String streamParams = "this route takes cursor, format, header_format, key_format, last, offset, timestamp, "
+                + "value_format";
+        List<BadRequest> cases = new ArrayList<>(List.of(
+                // Produce: parameters, envelope, record and header fields, formats, timestamps, bounds.
+                post("produce with an unknown parameter", RECORDS + "?partition=2").json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "Unknown query parameter 'partition'; " + produceParams),
+                post("NDJSON produce with an unknown parameter", RECORDS + "?ack=1").ndjson("{\"value\": 1}\n")
+                        .is(400, INVALID_REQUEST, "Unknown query parameter 'ack'; " + produceParams),
+                post("produce body with an unknown field", RECORDS)
+                        .json("{\"value_fromat\": \"string\", \"records\": [{\"value\": \"x\"}]}")
+                        .is(400, INVALID_REQUEST, "The request body has an unknown field 'value_fromat'; the fields "
+                                + "there are format, header_format, key_format, records, value_format"),
+                post("record with a misspelt field", RECORDS).json("[{\"value\": 1}, {\"value\": 2, \"partiton\": 2}]")
+                        .is(400, INVALID_REQUEST, "Record 1 has an unknown field 'partiton'; the fields there are "
+                                + "headers, key, partition, timestamp, value"),
+                post("header with an unknown field", RECORDS)
+                        .json("[{\"value\": 1, \"headers\": [{\"key\": \"h\", \"value\": \"v\", \"type\": \"x\"}]}]")
+                        .is(400, INVALID_REQUEST, "A header of record 0 has an unknown field 'type'"),
+                post("timeout_ms over its maximum", RECORDS + "?timeout_ms=300001").json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "timeout_ms must be between 0 and 300000, was 300001"),
+                post("produce format that is none", RECORDS + "?format=xml").json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "format must be json, string or binary, was 'xml'"),
+                post("NDJSON produce format that is none", RECORDS + "?format=avro").ndjson("{\"value\": 1}\n")
+                        .is(400, INVALID_REQUEST, "format must be json, string or binary, was 'avro'"),
+                post("produce header_format json", RECORDS + "?header_format=json").json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "header_format must be string or binary, was 'json'"),
+                post("header_format in the body that is none", RECORDS)
+                        .json("{\"header_format\": \"hex\", \"records\": [{\"value\": 1}]}")
+                        .is(400, INVALID_REQUEST, "header_format must be string or binary, was 'hex'"),
+                post("binary header that is not base64", RECORDS + "?header_format=binary")
+                        .json("[{\"value\": 1, \"headers\": {\"h\": \"not*base64\"}}]")
+                        .is(400, INVALID_RECORD, "value of header 'h' of record 0 is not valid base64"),
+                post("timestamp string that is no time", RECORDS).json("[{\"value\": 1, \"timestamp\": \"tomorrow\"}]")
+                        .is(400, INVALID_RECORD, "The timestamp of record 0: timestamp must be milliseconds"),
+                post("ISO timestamp without an offset", RECORDS)
+                        .json("[{\"value\": 1, \"timestamp\": \"2026-01-01T00:00:00\"}]")
+                        .is(400, INVALID_RECORD, "was '2026-01-01T00:00:00'"),
+                // Reads: each bound, on pages of a partition and of a topic.
+                get("timestamp without an offset", p0 + "?timestamp=2026-01-01T00:00:00")
+                        .is(400, INVALID_TIMESTAMP, "with an offset such as 2026-01-01T00:00:00Z"),
+                get("cursor and offset both", all + "?cursor=AQEAAA&offset=0")
+                        .is(400, INVALID_REQUEST, "Give cursor or one of offset, timestamp and last, not both"),
+                get("offsets by time without a timestamp", "/v1/topics/%s/partitions/0/offsets")
+                        .is(400, INVALID_REQUEST, "timestamp"),
+                get("offsets by a time that is none", "/v1/topics/%s/partitions/0/offsets?timestamp=noon")
+                        .is(400, INVALID_TIMESTAMP, "was 'noon'"),
+                get("offsets by time with an unknown parameter", "/v1/topics/%s/partitions/0/offsets?timestamp=0&isolation=x")
+                        .is(400, INVALID_REQUEST, "Unknown query parameter 'isolation'; this route takes timestamp"),
+                get("SSE asked for a page's max_records", all + "?max_records=5").accepting(sse)
+                        .is(400, INVALID_REQUEST, "Unknown query parameter 'max_records'; " + streamParams),
+                get("SSE last 0", p0 + "?last=0").accepting(sse).is(400, INVALID_REQUEST, "last must be between 1 and 10000"),
+                // Admin: the old names are unknown fields now, and a body's types are strict.
+                get("list topics with an unknown parameter", "/v1/topics?prefix=a")
+                        .is(400, INVALID_REQUEST, "Unknown query parameter 'prefix'; this route takes name"),
+                get("describe a topic with a parameter", "/v1/topics/%s?verbose=true")
+                        .is(400, INVALID_REQUEST, "Unknown query parameter 'verbose'; this route takes none"),
+                post("create with the old partitions field", "/v1/topics")
+                        .json("{\"name\": \"old\", \"partitions\": 1, \"replication_factor\": 1}")
+                        .is(400, INVALID_REQUEST, "Unknown field 'partitions'; the fields here are configs, name, "
+                                + "partition_count, replication_factor, validate_only"),
+                post("create with a config entry's unknown field", "/v1/topics")
+                        .json("{\"name\": \"x\", \"partition_count\": 1, \"replication_factor\": 1, \"configs\": "
+                                + "[{\"name\": \"retention.ms\", \"value\": \"1\", \"is_default\": false}]}")
+                        .is(400, INVALID_REQUEST, "Unknown field 'configs[0].is_default'; the fields here are name, value"),
+                post("create with configs as a map", "/v1/topics")
+                        .json("{\"name\": \"x\", \"partition_count\": 1, \"replication_factor\": 1, \"configs\": "
+                                + "{\"retention.ms\": \"1\"}}")
+                        .is(400, INVALID_REQUEST, "Field 'configs' must be an array"),
+                post("create with the partition count as a string", "/v1/topics")
+                        .json("{\"name\": \"x\", \"partition_count\": \"3\", \"replication_factor\": 1}")
+                        .is(400, INVALID_REQUEST, "Field 'partition_count' must be an integer"),
+                post("create with a fractional partition count", "/v1/topics")
+                        .json("{\"name\": \"x\", \"partition_count\": 1.5, \"replication_factor\": 1}")
+                        .is(400, INVALID_REQUEST, "Field 'partition_count' must be an integer"),
+                post("create with validate_only as a word", "/v1/topics")
+                        .json("{\"name\": \"x\", \"partition_count\": 1, \"replication_factor\": 1, "
+                                + "\"validate_only\": \"yes\"}")
+                        .is(400, INVALID_REQUEST, "Field 'validate_only' must be true or false"),
+                BadRequest.of("alter configs with the old set/delete shape", HttpMethod.PATCH, "/v1/topics/%s/configs")
+                        .json("{\"set\": {\"retention.ms\": \"1\"}}")
+                        .is(400, INVALID_REQUEST, "Unknown field 'set'; the fields here are configs"),
+                post("add partitions with the old count field", "/v1/topics/%s/partitions").json("{\"count\": 5}")
+                        .is(400, INVALID_REQUEST, "Unknown field 'count'; the fields here are partition_count")));
+        // Every read route refuses an unknown parameter, a format that is none, and each bound out of range.
+        for (String path : List.of(p0, all)) {
+            for (String accept : List.of(MediaType.APPLICATION_JSON_VALUE, ndjson, sse)) {
+                String route = path.equals(p0) ? "partition " : "topic ";
+                String as = accept.equals(sse) ? "SSE" : accept.equals(ndjson) ? "NDJSON" : "JSON";
+                cases.add(get(route + as + " read with an unknown parameter", path + "?max_record=5").accepting(accept)
+                        .is(400, INVALID_REQUEST, "Unknown query parameter 'max_record'; "
+                                + (accept.equals(sse) ? streamParams : readParams)));
+                cases.add(get(route + as + " read with a format that is none", path + "?format=xml").accepting(accept)
+                        .is(400, INVALID_REQUEST, "format must be json, string or binary, was 'xml'"));
+                cases.add(get(route + as + " read with value_format that is none", path + "?value_format=csv")
+                        .accepting(accept).is(400, INVALID_REQUEST, "value_format must be json, string or binary"));
+                cases.add(get(route + as + " read with header_format json", path + "?header_format=json")
+                        .accepting(accept).is(400, INVALID_REQUEST, "header_format must be string or binary"));
+                cases.add(get(route + as + " read of the last 10001", path + "?last=10001").accepting(accept)
+                        .is(400, INVALID_REQUEST, "last must be between 1 and 10000, was 10001"));
+                if (!accept.equals(sse)) {
+                    cases.add(get(route + as + " read of 10001 records", path + "?max_records=10001").accepting(accept)
+                            .is(400, INVALID_REQUEST, "max_records must be between 1 and 10000, was 10001"));
+                    cases.add(get(route + as + " read of 0 records", path + "?max_records=0").accepting(accept)
+                            .is(400, INVALID_REQUEST, "max_records must be between 1 and 10000, was 0"));
+                    cases.add(get(route + as + " read of more than 64 MiB", path + "?max_bytes=67108865")
+                            .accepting(accept)
+                            .is(400, INVALID_REQUEST, "max_bytes must be between 1 and 67108864, was 67108865"));
+                    cases.add(get(route + as + " read waiting longer than allowed", path + "?wait_ms=30001")
+                            .accepting(accept)
+                            .is(400, INVALID_REQUEST, "wait_ms must be between 0 and 30000, was 30001"));
+                }
+            }
+        }
+        return cases;
     }
 
     /** Produce requests that are wrong for a topic of {@link #PARTITIONS} partitions and max.message.bytes 2048. */
@@ -155,16 +287,18 @@ public final class BadRequests {
                 get("offset beyond the log end", p0 + "?offset=100")
                         .is(416, OFFSET_OUT_OF_RANGE, "Offset 100 is outside"),
                 get("offset and timestamp both", p0 + "?offset=0&timestamp=0")
-                        .is(400, INVALID_REQUEST, "Give offset or timestamp, not both"),
-                get("negative timestamp", p0 + "?timestamp=-1").is(400, INVALID_TIMESTAMP, "timestamp must be >= 0"),
-                get("timestamp not a number", p0 + "?timestamp=yesterday").is(400, INVALID_REQUEST, "yesterday"),
+                        .is(400, INVALID_REQUEST, "Give one of offset, timestamp and last, not several"),
+                get("negative timestamp", p0 + "?timestamp=-1")
+                        .is(400, INVALID_TIMESTAMP, "timestamp must be milliseconds since the epoch (>= 0)"),
+                get("timestamp neither a number nor a time", p0 + "?timestamp=yesterday")
+                        .is(400, INVALID_TIMESTAMP, "was 'yesterday'"),
                 get("max_records 0", p0 + "?max_records=0")
                         .is(400, INVALID_REQUEST, "max_records must be between 1 and"),
                 get("max_records above the maximum", p0 + "?max_records=10001")
                         .is(400, INVALID_REQUEST, "max_records must be between 1 and 10000"),
                 get("max_records not a number", p0 + "?max_records=all").is(400, INVALID_REQUEST, "all"),
                 get("max_bytes 0", p0 + "?max_bytes=0").is(400, INVALID_REQUEST, "max_bytes must be between 1 and"),
-                get("negative wait_ms", p0 + "?wait_ms=-1").is(400, INVALID_REQUEST, "wait_ms must be >= 0"),
+                get("negative wait_ms", p0 + "?wait_ms=-1").is(400, INVALID_REQUEST, "wait_ms must be between 0 and 30000, was -1"),
                 get("clamp not a boolean", p0 + "?clamp=maybe").is(400, INVALID_REQUEST, "maybe"),
                 get("unknown key_format", p0 + "?key_format=avro")
                         .is(400, INVALID_REQUEST, "key_format must be json, string or binary"),
@@ -185,7 +319,7 @@ public final class BadRequests {
                 get("SSE with negative offset", "/v1/topics/%s/records?offset=-2").accepting(sse)
                         .is(400, INVALID_OFFSET, "offset must be >= 0"),
                 get("SSE with offset and timestamp", p0 + "?offset=0&timestamp=5").accepting(sse)
-                        .is(400, INVALID_REQUEST, "not both"),
+                        .is(400, INVALID_REQUEST, "not several"),
                 get("SSE of an unknown topic", "/v1/topics/no-such-topic/records").accepting(sse)
                         .is(404, UNKNOWN_TOPIC, "does not exist"),
                 get("SSE of a partition the topic does not have", "/v1/topics/%s/partitions/9/records").accepting(sse)
@@ -197,37 +331,37 @@ public final class BadRequests {
         String topics = "/v1/topics";
         return List.of(
                 post("create with a space in the name", topics)
-                        .json("{\"name\": \"a b\", \"partitions\": 1, \"replication_factor\": 1}")
+                        .json("{\"name\": \"a b\", \"partition_count\": 1, \"replication_factor\": 1}")
                         .is(400, INVALID_TOPIC_NAME, "contains ' '"),
-                post("create named ..", topics).json("{\"name\": \"..\", \"partitions\": 1, \"replication_factor\": 1}")
+                post("create named ..", topics).json("{\"name\": \"..\", \"partition_count\": 1, \"replication_factor\": 1}")
                         .is(400, INVALID_TOPIC_NAME, "cannot be '.' or '..'"),
                 post("create with a 250-character name", topics)
-                        .json("{\"name\": \"" + "n".repeat(250) + "\", \"partitions\": 1, \"replication_factor\": 1}")
+                        .json("{\"name\": \"" + "n".repeat(250) + "\", \"partition_count\": 1, \"replication_factor\": 1}")
                         .is(400, INVALID_TOPIC_NAME, "the maximum is 249"),
-                post("create without a name", topics).json("{\"partitions\": 1, \"replication_factor\": 1}")
+                post("create without a name", topics).json("{\"partition_count\": 1, \"replication_factor\": 1}")
                         .is(400, INVALID_TOPIC_NAME, "required"),
                 post("create with 0 partitions", topics)
-                        .json("{\"name\": \"zero\", \"partitions\": 0, \"replication_factor\": 1}")
-                        .is(400, INVALID_PARTITIONS, "partitions must be between 1 and"),
+                        .json("{\"name\": \"zero\", \"partition_count\": 0, \"replication_factor\": 1}")
+                        .is(400, INVALID_PARTITIONS, "partition count must be between 1 and"),
                 post("create with more replicas than nodes", topics)
-                        .json("{\"name\": \"too-many-replicas\", \"partitions\": 1, \"replication_factor\": 99}")
+                        .json("{\"name\": \"too-many-replicas\", \"partition_count\": 1, \"replication_factor\": 99}")
                         .is(400, INVALID_REPLICATION_FACTOR, "Replication factor 99"),
                 post("create with an unknown config", topics)
-                        .json("{\"name\": \"unknown-config\", \"partitions\": 1, \"replication_factor\": 1, "
-                                + "\"configs\": {\"retention.msec\": \"1000\"}}")
+                        .json("{\"name\": \"unknown-config\", \"partition_count\": 1, \"replication_factor\": 1, "
+                                + "\"configs\": [{\"name\": \"retention.msec\", \"value\": \"1000\"}]}")
                         .is(400, INVALID_CONFIG, "Unknown topic config 'retention.msec'"),
                 post("create with a config value out of range", topics)
-                        .json("{\"name\": \"bad-config\", \"partitions\": 1, \"replication_factor\": 1, "
-                                + "\"configs\": {\"retention.ms\": \"soon\"}}")
+                        .json("{\"name\": \"bad-config\", \"partition_count\": 1, \"replication_factor\": 1, "
+                                + "\"configs\": [{\"name\": \"retention.ms\", \"value\": \"soon\"}]}")
                         .is(400, INVALID_CONFIG, "Invalid value 'soon' for topic config 'retention.ms'"),
                 post("create a topic that exists", topics)
-                        .json("{\"name\": \"%s\", \"partitions\": 1, \"replication_factor\": 1}")
+                        .json("{\"name\": \"%s\", \"partition_count\": 1, \"replication_factor\": 1}")
                         .is(409, TOPIC_ALREADY_EXISTS, "already exists"),
                 post("create with malformed JSON", topics).json("{\"name\": ")
                         .is(400, INVALID_REQUEST, "JSON"),
                 post("create with partitions as a word", topics)
-                        .json("{\"name\": \"words\", \"partitions\": \"many\", \"replication_factor\": 1}")
-                        .is(400, INVALID_REQUEST, "many"),
+                        .json("{\"name\": \"words\", \"partition_count\": \"many\", \"replication_factor\": 1}")
+                        .is(400, INVALID_REQUEST, "Field 'partition_count' must be an integer"),
                 post("create without a body", topics).body(MediaType.APPLICATION_JSON, null)
                         .is(400, INVALID_REQUEST, "needs a body"),
                 get("describe an unknown topic", "/v1/topics/no-such-topic")
@@ -235,23 +369,38 @@ public final class BadRequests {
                 BadRequest.of("delete an unknown topic", HttpMethod.DELETE, "/v1/topics/no-such-topic")
                         .is(404, UNKNOWN_TOPIC, "does not exist"),
                 BadRequest.of("alter an unknown config", HttpMethod.PATCH, "/v1/topics/%s/configs")
-                        .json("{\"set\": {\"retention.msec\": \"1\"}}")
+                        .json("{\"configs\": [{\"name\": \"retention.msec\", \"value\": \"1\"}]}")
                         .is(400, INVALID_CONFIG, "Unknown topic config 'retention.msec'"),
                 BadRequest.of("alter a config to a bad value", HttpMethod.PATCH, "/v1/topics/%s/configs")
-                        .json("{\"set\": {\"min.insync.replicas\": \"0\"}}")
+                        .json("{\"configs\": [{\"name\": \"min.insync.replicas\", \"value\": \"0\"}]}")
                         .is(400, INVALID_CONFIG, "min.insync.replicas"),
                 BadRequest.of("delete an unknown config", HttpMethod.PATCH, "/v1/topics/%s/configs")
-                        .json("{\"delete\": [\"retention.msec\"]}")
+                        .json("{\"configs\": [{\"name\": \"retention.msec\", \"value\": null}]}")
                         .is(400, INVALID_CONFIG, "retention.msec"),
                 BadRequest.of("alter configs of an unknown topic", HttpMethod.PATCH, "/v1/topics/no-such-topic/configs")
-                        .json("{\"set\": {\"retention.ms\": \"1000\"}}")
+                        .json("{\"configs\": [{\"name\": \"retention.ms\", \"value\": \"1000\"}]}")
                         .is(404, UNKNOWN_TOPIC, "does not exist"),
                 post("add partitions without a count", "/v1/topics/%s/partitions").json("{}")
-                        .is(400, INVALID_PARTITIONS, "count (the new total) is required"),
-                post("shrink partitions", "/v1/topics/%s/partitions").json("{\"count\": 1}")
+                        .is(400, INVALID_PARTITIONS, "partition_count (the new total) is required"),
+                post("shrink partitions", "/v1/topics/%s/partitions").json("{\"partition_count\": 1}")
                         .is(400, INVALID_PARTITIONS, "the new count must be greater"),
-                post("add partitions to an unknown topic", "/v1/topics/no-such-topic/partitions").json("{\"count\": 5}")
-                        .is(404, UNKNOWN_TOPIC, "does not exist"));
+                post("add partitions to an unknown topic", "/v1/topics/no-such-topic/partitions")
+                        .json("{\"partition_count\": 5}")
+                        .is(404, UNKNOWN_TOPIC, "does not exist"),
+                BadRequest.of("alter configs with nothing to change", HttpMethod.PATCH, "/v1/topics/%s/configs")
+                        .json("{\"configs\": []}").is(400, INVALID_CONFIG, "configs (a list of"),
+                BadRequest.of("alter the same config twice", HttpMethod.PATCH, "/v1/topics/%s/configs")
+                        .json("{\"configs\": [{\"name\": \"retention.ms\", \"value\": \"1\"}, "
+                                + "{\"name\": \"retention.ms\", \"value\": null}]}")
+                        .is(400, INVALID_CONFIG, "'retention.ms' is given twice"),
+                post("create validate_only a topic that exists", topics)
+                        .json("{\"name\": \"%s\", \"partition_count\": 1, \"replication_factor\": 1, "
+                                + "\"validate_only\": true}")
+                        .is(409, TOPIC_ALREADY_EXISTS, "already exists"),
+                get("offsets of an unknown partition", "/v1/topics/%s/partitions/" + PARTITIONS + "/offsets?timestamp=0")
+                        .is(404, UNKNOWN_PARTITION, "there is no partition " + PARTITIONS),
+                get("describe an unknown partition", "/v1/topics/%s/partitions/" + PARTITIONS)
+                        .is(404, UNKNOWN_PARTITION, "there is no partition " + PARTITIONS));
     }
 
     /**
@@ -269,8 +418,10 @@ public final class BadRequests {
                         .is(400, INVALID_TOPIC_NAME, "contains '#'"),
                 BadRequest.of("alter configs of a name with a slash", HttpMethod.PATCH,
                                 "/v1/topics/x%2Fpartitions%2F0%2Fisr/configs")
-                        .json("{\"set\": {\"retention.ms\": \"1\"}}").is(400, INVALID_TOPIC_NAME, "contains '/'"),
-                post("add partitions to a name with a fragment", "/v1/topics/x%23/partitions").json("{\"count\": 5}")
+                        .json("{\"configs\": [{\"name\": \"retention.ms\", \"value\": \"1\"}]}")
+                        .is(400, INVALID_TOPIC_NAME, "contains '/'"),
+                post("add partitions to a name with a fragment", "/v1/topics/x%23/partitions")
+                        .json("{\"partition_count\": 5}")
                         .is(400, INVALID_TOPIC_NAME, "contains '#'"));
     }
 

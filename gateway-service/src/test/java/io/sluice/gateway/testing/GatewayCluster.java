@@ -72,9 +72,10 @@ public final class GatewayCluster implements AutoCloseable {
     public JsonNode createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("name", name);
-        request.put("partitions", partitions);
+        request.put("partition_count", partitions);
         request.put("replication_factor", replicationFactor);
-        request.put("configs", configs);
+        request.put("configs", configs.entrySet().stream()
+                .map(config -> Map.of("name", config.getKey(), "value", config.getValue())).toList());
         Response created = call("POST", "/v1/topics", JSON.writeValueAsString(request), "application/json");
         assertThat(created.status()).as("create %s: %s", name, created.text()).isEqualTo(201);
         awaitServed(name, partitions);
@@ -97,18 +98,18 @@ public final class GatewayCluster implements AutoCloseable {
         }
     }
 
-    /** The topic as the admin API describes it (leaders, ISR, earliest and latest offsets). */
+    /** The topic as the admin API describes it (leaders, ISR, log start offsets and high watermarks). */
     public JsonNode describe(String topic) {
         Response response = call("GET", "/v1/topics/" + topic, null, null);
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         return response.json();
     }
 
-    /** Each partition's latest offset (its high watermark), in partition order. */
-    public List<Long> latestOffsets(String topic) {
+    /** Each partition's high watermark, in partition order. */
+    public List<Long> highWatermarks(String topic) {
         List<Long> offsets = new ArrayList<>();
         for (JsonNode partition : describe(topic).path("partitions")) {
-            offsets.add(partition.path("latest_offset").asLong(-1));
+            offsets.add(partition.path("high_watermark").asLong(-1));
         }
         return offsets;
     }

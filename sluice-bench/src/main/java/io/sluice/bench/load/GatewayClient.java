@@ -80,10 +80,11 @@ final class GatewayClient implements AutoCloseable {
     void createTopic(String topic, TopicSpec spec, java.io.PrintStream out) throws IOException, InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", topic);
-        body.put("partitions", spec.partitions());
+        body.put("partition_count", spec.partitions());
         body.put("replication_factor", spec.replicationFactor());
-        body.put("configs", spec.minInsync() > 0 ? Map.of("min.insync.replicas", Integer.toString(spec.minInsync()))
-                : Map.of());
+        body.put("configs", spec.minInsync() > 0
+                ? List.of(Map.of("name", "min.insync.replicas", "value", Integer.toString(spec.minInsync())))
+                : List.of());
         HttpResponse<String> response = client(0).send(HttpRequest.newBuilder(uri("/v1/topics"))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
@@ -123,8 +124,8 @@ final class GatewayClient implements AutoCloseable {
         List<PartitionInfo> partitions = new ArrayList<>();
         for (JsonNode p : node.path("partitions")) {
             partitions.add(new PartitionInfo(p.path("partition").asInt(), p.path("leader").asInt(-1),
-                    p.hasNonNull("earliest_offset") ? p.get("earliest_offset").asLong() : null,
-                    p.hasNonNull("latest_offset") ? p.get("latest_offset").asLong() : null));
+                    p.hasNonNull("log_start_offset") ? p.get("log_start_offset").asLong() : null,
+                    p.hasNonNull("high_watermark") ? p.get("high_watermark").asLong() : null));
         }
         return new TopicInfo(node.path("name").asString(topic), partitions);
     }

@@ -9,7 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads produce answers without building trees: {@code {"results":[{partition, offset, timestamp} | {error_code,
- * message, retriable}, …]}} (200, 207, or an error status with a problem body that may carry the results), or one
+ * detail, retriable}, …]}} (200, 207, or an error status with a problem body that may carry the results), or one
  * NDJSON result line. A record is acknowledged when its result has no {@code error_code} (with acks=0 that means the
  * gateway accepted it, not that a partition wrote it).
  */
@@ -90,7 +90,7 @@ final class ProduceResults {
         }
     }
 
-    /** Reads one result object (the parser is on its START_OBJECT); null or {code, message}. */
+    /** Reads one result object (the parser is on its START_OBJECT); null or {code, detail}. */
     private static String[] result(JsonParser p) {
         String code = null;
         String message = null;
@@ -99,7 +99,7 @@ final class ProduceResults {
             JsonToken value = p.nextToken();
             if (name.equals("error_code") && value == JsonToken.VALUE_STRING) {
                 code = p.getString();
-            } else if (name.equals("message") && value == JsonToken.VALUE_STRING) {
+            } else if (name.equals("detail") && value == JsonToken.VALUE_STRING) {
                 message = p.getString();
             } else {
                 p.skipChildren();

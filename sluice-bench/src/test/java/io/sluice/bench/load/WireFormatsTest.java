@@ -33,8 +33,8 @@ class WireFormatsTest {
     void mixedOutcomeCountsFailuresByErrorCode() {
         ProduceResults.Counted counted = ProduceResults.ofResponse(207, bytes("{\"results\":["
                 + "{\"partition\":0,\"offset\":1,\"timestamp\":5},"
-                + "{\"partition\":1,\"error_code\":\"NOT_ENOUGH_REPLICAS\",\"message\":\"isr 1\",\"retriable\":true},"
-                + "{\"partition\":1,\"error_code\":\"NOT_ENOUGH_REPLICAS\",\"message\":\"isr 1\",\"retriable\":true}]}"), 3);
+                + "{\"partition\":1,\"error_code\":\"NOT_ENOUGH_REPLICAS\",\"detail\":\"isr 1\",\"retriable\":true},"
+                + "{\"partition\":1,\"error_code\":\"NOT_ENOUGH_REPLICAS\",\"detail\":\"isr 1\",\"retriable\":true}]}"), 3);
 
         assertThat(counted.acked()).isEqualTo(1);
         assertThat(counted.failed()).isEqualTo(Map.of("NOT_ENOUGH_REPLICAS", 2));
@@ -69,7 +69,7 @@ class WireFormatsTest {
     @Test
     void ndjsonResultLineIsAckedOrNamesItsError() {
         assertThat(ProduceResults.ofLine("{\"partition\":2,\"offset\":9,\"timestamp\":1}")).isNull();
-        assertThat(ProduceResults.ofLine("{\"error_code\":\"INVALID_RECORD\",\"message\":\"bad\",\"retriable\":false}"))
+        assertThat(ProduceResults.ofLine("{\"error_code\":\"INVALID_RECORD\",\"detail\":\"bad\",\"retriable\":false}"))
                 .containsExactly("INVALID_RECORD", "bad");
     }
 

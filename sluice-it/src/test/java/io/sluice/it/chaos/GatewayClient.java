@@ -161,8 +161,9 @@ final class GatewayClient implements AutoCloseable {
 
     /** {@code POST /v1/topics}; fails the test if the gateway refuses. */
     void createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
-        Map<String, Object> body = Map.of("name", name, "partitions", partitions,
-                "replication_factor", replicationFactor, "configs", configs);
+        Map<String, Object> body = Map.of("name", name, "partition_count", partitions,
+                "replication_factor", replicationFactor, "configs", configs.entrySet().stream()
+                        .map(config -> Map.of("name", config.getKey(), "value", config.getValue())).toList());
         HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/topics"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")

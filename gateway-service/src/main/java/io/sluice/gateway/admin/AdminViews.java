@@ -1,0 +1,50 @@
+package io.sluice.gateway.admin;
+
+import io.sluice.protocol.config.ConfigEntry;
+import java.util.List;
+
+/**
+ * What the admin API answers. One vocabulary throughout: Kafka's names ({@code partition_count},
+ * {@code log_start_offset}, {@code high_watermark}, {@code log_end_offset}), configs always as a list of
+ * {@link ConfigEntry} ({@code name}, {@code value}, {@code is_default}, {@code documentation}), and every list inside
+ * an object ({@code {"topics": [...]}}) so that it can grow pagination without breaking clients.
+ */
+final class AdminViews {
+
+    private AdminViews() {
+    }
+
+    /** A topic with its configs and each partition's leader, replicas, ISR and (when asked of the leaders) offsets. */
+    record TopicView(String name, String topicId, int partitionCount, int replicationFactor, List<ConfigEntry> configs,
+                     List<PartitionView> partitions) {
+    }
+
+    /**
+     * One partition. {@code leader} is null while the partition has no leader; the offsets are null when they were
+     * not asked for (a topic just created or grown) or the leader did not answer.
+     */
+    record PartitionView(int partition, Integer leader, List<Integer> replicas, List<Integer> isr, int leaderEpoch,
+                         Long logStartOffset, Long highWatermark, Long logEndOffset) {
+    }
+
+    record PartitionList(List<PartitionView> partitions) {
+    }
+
+    /** A topic as a list shows it: what a console needs without asking each topic (no offsets, no configs). */
+    record TopicSummary(String name, String topicId, int partitionCount, int replicationFactor,
+                        List<Integer> underReplicatedPartitions, List<Integer> offlinePartitions) {
+    }
+
+    record TopicList(List<TopicSummary> topics) {
+    }
+
+    record ConfigList(List<ConfigEntry> configs) {
+    }
+
+    /** A partition-service node, with how many partitions it leads and holds a replica of. */
+    record NodeView(int nodeId, String url, String rack, String status, int leaderCount, int replicaCount) {
+    }
+
+    record NodeList(List<NodeView> nodes) {
+    }
+}

@@ -1,0 +1,26 @@
+package io.sluice.gateway.format;
+
+/**
+ * The formats of one request: keys, values and header values. {@code format} sets keys and values at once;
+ * {@code key_format} and {@code value_format}, when given, win for their half; {@code header_format} (string or
+ * binary) is apart, since header values are bytes, never JSON documents. Defaults: json, json, string.
+ */
+public record Formats(RecordFormat keys, RecordFormat values, RecordFormat headers) {
+
+    public static final Formats DEFAULT = new Formats(RecordFormat.JSON, RecordFormat.JSON, RecordFormat.STRING);
+
+    /** From the request's parameters (any may be null). */
+    public static Formats of(String format, String keyFormat, String valueFormat, String headerFormat) {
+        return DEFAULT.with(format, keyFormat, valueFormat, headerFormat);
+    }
+
+    /** These formats with the given ones (any may be null) laid over them. */
+    public Formats with(String format, String keyFormat, String valueFormat, String headerFormat) {
+        RecordFormat both = RecordFormat.parse(format, "format", null);
+        RecordFormat key = keyFormat != null ? RecordFormat.parse(keyFormat, "key_format", null) : both != null ? both : keys;
+        RecordFormat value = valueFormat != null ? RecordFormat.parse(valueFormat, "value_format", null)
+                : both != null ? both : values;
+        RecordFormat header = headerFormat != null ? RecordFormat.parseHeaderFormat(headerFormat, "header_format") : headers;
+        return new Formats(key, value, header);
+    }
+}

@@ -1,0 +1,77 @@
+package io.sluice.gateway.web;
+
+import io.sluice.protocol.ErrorCode;
+import java.lang.reflect.Parameter;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.server.ServerWebExchange;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+
+/**
+ * The public API reads its input strictly, so that a typo is an answer rather than a silent default:
+ * <ul>
+ *   <li>a JSON body field that the request type does not have ({@code "partiton": 2}) is INVALID_REQUEST naming it,
+ *       as is a value of the wrong JSON type (a string or a fraction where an integer belongs) — the shared problem
+ *       handler words these;</li>
+ *   <li>a query parameter that the route does not take ({@code ?max_record=5}) is INVALID_REQUEST naming it and the
+ *       parameters the route does take. The route's parameters are its handler method's {@code @RequestParam}s, so
+ *       the rule can never drift from the code.</li>
+ * </ul>
+ * Bodies the gateway parses itself (produce) apply the same rule in their parser. Only the gateway's own controllers
+ * are held to this: the actuator's endpoints take their parameters (a metric's {@code tag}) their own way.
+ */
+@ControllerAdvice(basePackages = "io.sluice.gateway")
+class StrictInput {
+
+    /** After Sluice's shared conventions (which tolerate unknown fields, for the internal APIs' older readers). */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    static JsonMapperBuilderCustomizer strictPublicJson() {
+        return builder -> builder
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+    }
+
+    /** Runs before every handler method binds its arguments. */
+    @ModelAttribute
+    void refuseUnknownQueryParameters(ServerWebExchange exchange) {
+        if (exchange.getRequest().getQueryParams().isEmpty()
+                || !(exchange.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE) instanceof HandlerMethod handler)) {
+            return;
+        }
+        Set<String> known = queryParameters(handler);
+        List<String> unknown = exchange.getRequest().getQueryParams().keySet().stream()
+                .filter(name -> !known.contains(name)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw ErrorCode.INVALID_REQUEST.exception("Unknown query parameter" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown.stream().map(name -> "'" + name + "'").toList())
+                    + (known.isEmpty() ? "; this route takes none" : "; this route takes " + String.join(", ", known)));
+        }
+    }
+
+    /** The query parameters a handler method takes: its {@code @RequestParam}s by name. */
+    static Set<String> queryParameters(HandlerMethod handler) {
+        Set<String> names = new TreeSet<>();
+        for (Parameter parameter : handler.getMethod().getParameters()) {
+            RequestParam param = parameter.getAnnotation(RequestParam.class);
+            if (param != null) {
+                names.add(!param.name().isEmpty() ? param.name() : !param.value().isEmpty() ? param.value()
+                        : parameter.getName());
+            }
+        }
+        return names;
+    }
+}

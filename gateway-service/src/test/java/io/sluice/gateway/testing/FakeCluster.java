@@ -1,0 +1,307 @@
+package io.sluice.gateway.testing;
+
+import io.sluice.internal.coordinator.AddPartitionsRequest;
+import io.sluice.internal.coordinator.AlterConfigsRequest;
+import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.coordinator.CoordinatorStatus;
+import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.coordinator.ElectionResult;
+import io.sluice.internal.coordinator.OfflineReplicasRequest;
+import io.sluice.internal.coordinator.RegisterRequest;
+import io.sluice.internal.coordinator.RegisterResponse;
+import io.sluice.internal.coordinator.ShutdownResponse;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataUpdate;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.FetchRequest;
+import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
+import io.sluice.internal.partition.ListOffsetsRequest;
+import io.sluice.internal.partition.ListOffsetsResponse;
+import io.sluice.internal.partition.PartitionBatches;
+import io.sluice.internal.partition.PartitionDataApi;
+import io.sluice.internal.partition.ProduceResponse;
+import io.sluice.protocol.Acks;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.config.TopicConfigs;
+import io.sluice.protocol.record.BufferBatchIterator;
+import io.sluice.protocol.record.Record;
+import io.sluice.protocol.record.RecordBatch;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+
+/**
+ * A cluster in memory for web-layer tests: one node leading every partition, topics created at once, each partition
+ * a list of record batches whose offsets the fake assigns as a leader would (everything appended is committed: the
+ * high watermark is the log end). It answers the coordinator's and the partition leaders' internal APIs as the
+ * gateway calls them, so the gateway's whole public API runs over it in-process, fast and deterministic. A fetch at
+ * the log end waits its full {@code wait} (no wake-up on append): tests keep {@code wait_ms} small.
+ */
+public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
+
+    public static final NodeInfo NODE = new NodeInfo(1, "http://127.0.0.1:1", null, NodeStatus.ALIVE);
+
+    private final Map<String, TopicMetadata> topics = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, List<RecordBatch>> logs = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, ErrorCode> produceFailures = new ConcurrentHashMap<>();
+    private volatile long version = 1;
+
+    /** From now on the leader of {@code partition} answers every produce with {@code code} (null: answers again). */
+    public void failProduce(String topic, int partition, ErrorCode code) {
+        if (code == null) {
+            produceFailures.remove(new TopicPartition(topic, partition));
+        } else {
+            produceFailures.put(new TopicPartition(topic, partition), code);
+        }
+    }
+
+    /** Creates {@code name} (or replaces it, empty) with {@code partitions} partitions on node 1. */
+    public synchronized TopicMetadata topic(String name, int partitions, Map<String, String> configs) {
+        List<PartitionState> states = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            states.add(new PartitionState(p, List.of(NODE.id()), NODE.id(), List.of(NODE.id()), 0, 0));
+            logs.put(new TopicPartition(name, p), new ArrayList<>());
+        }
+        TopicMetadata topic = new TopicMetadata(name, UUID.randomUUID().toString(), 1, configs, states);
+        topics.put(name, topic);
+        version++;
+        return topic;
+    }
+
+    /** Every record of a partition, as stored. */
+    public synchronized List<Record> records(String topic, int partition) {
+        List<Record> records = new ArrayList<>();
+        logs.getOrDefault(new TopicPartition(topic, partition), List.of()).forEach(b -> records.addAll(b.records()));
+        return records;
+    }
+
+    private ClusterMetadata snapshot() {
+        return new ClusterMetadata(version, null, List.of(NODE), topics.values().stream()
+                .sorted(Comparator.comparing(TopicMetadata::name)).toList());
+    }
+
+    // ----------------------------------------------------------------------------------------- coordinator
+
+    @Override
+    public Mono<MetadataUpdate> metadataSince(long since, Duration wait) {
+        if (version > since) {
+            return Mono.just(MetadataUpdate.ofSnapshot(snapshot()));
+        }
+        return Mono.delay(Duration.ofMillis(Math.min(wait.toMillis(), 50)))
+                .map(tick -> MetadataUpdate.ofSnapshot(snapshot()));
+    }
+
+    @Override
+    public Mono<List<NodeInfo>> nodes() {
+        return Mono.just(List.of(NODE));
+    }
+
+    @Override
+    public Mono<List<TopicMetadata>> topics() {
+        return Mono.fromSupplier(() -> snapshot().topics());
+    }
+
+    @Override
+    public Mono<TopicMetadata> createTopic(CreateTopicRequest request) {
+        return Mono.fromSupplier(() -> {
+            if (topics.containsKey(request.name())) {
+                throw ErrorCode.TOPIC_ALREADY_EXISTS.exception("Topic '" + request.name() + "' already exists");
+            }
+            Map<String, String> configs = TopicConfigs.validate(request.configs());
+            if (request.validateOnly()) {
+                List<PartitionState> partitions = new ArrayList<>();
+                for (int p = 0; p < request.partitions(); p++) {
+                    partitions.add(new PartitionState(p, List.of(NODE.id()), NODE.id(), List.of(NODE.id()), 0, 0));
+                }
+                return new TopicMetadata(request.name(), null, 1, configs, partitions);
+            }
+            return topic(request.name(), request.partitions(), configs);
+        });
+    }
+
+    @Override
+    public Mono<TopicMetadata> describeTopic(String name) {
+        return Mono.fromSupplier(() -> known(name));
+    }
+
+    @Override
+    public Mono<TopicMetadata> alterConfigs(String name, AlterConfigsRequest request) {
+        return Mono.fromSupplier(() -> {
+            Map<String, String> configs = new HashMap<>(known(name).configs());
+            request.delete().forEach(configs::remove);
+            configs.putAll(request.set());
+            TopicMetadata updated = known(name).withConfigs(TopicConfigs.validate(configs));
+            topics.put(name, updated);
+            version++;
+            return updated;
+        });
+    }
+
+    @Override
+    public Mono<TopicMetadata> addPartitions(String name, AddPartitionsRequest request) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<Void> deleteTopic(String name) {
+        return Mono.fromRunnable(() -> {
+            known(name);
+            topics.remove(name);
+            version++;
+        });
+    }
+
+    private TopicMetadata known(String name) {
+        TopicMetadata topic = topics.get(name);
+        if (topic == null) {
+            throw ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + name + "' does not exist");
+        }
+        return topic;
+    }
+
+    @Override
+    public Mono<CoordinatorStatus> status() {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<RegisterResponse> register(RegisterRequest request) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<Void> heartbeat(int nodeId) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<ShutdownResponse> shutdown(int nodeId) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<Void> reportUnreachable(int nodeId) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<Void> reportOfflineReplicas(int nodeId, OfflineReplicasRequest request) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<PartitionState> alterPartition(TopicPartition tp, AlterPartitionRequest request) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<ElectionResult> electPreferredLeaders(String topicOrNull) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    // ------------------------------------------------------------------------------------ partition leader
+
+    @Override
+    public Mono<ProduceResponse> produce(NodeInfo leader, List<PartitionBatches> batches, Acks acks, Duration timeout) {
+        return Mono.fromSupplier(() -> {
+            List<ProduceResponse.PartitionResult> results = new ArrayList<>();
+            for (PartitionBatches partition : batches) {
+                ErrorCode failure = produceFailures.get(partition.partition());
+                results.add(failure != null
+                        ? new ProduceResponse.PartitionResult(partition.partition().topic(),
+                                partition.partition().partition(), failure.name(), failure.description(), null, null,
+                                null, null)
+                        : append(partition.partition(), partition.batches()));
+            }
+            return new ProduceResponse(results);
+        });
+    }
+
+    private synchronized ProduceResponse.PartitionResult append(TopicPartition tp, ByteBuffer batches) {
+        List<RecordBatch> log = logs.get(tp);
+        long base = end(log);
+        long next = base;
+        for (RecordBatch batch : BufferBatchIterator.batches(batches)) {
+            ByteBuffer copy = ByteBuffer.allocate(batch.sizeInBytes()).put(batch.buffer().duplicate()).flip();
+            RecordBatch stored = RecordBatch.readFrom(copy);
+            stored.setBaseOffset(next);
+            next = stored.nextOffset();
+            log.add(stored);
+        }
+        return new ProduceResponse.PartitionResult(tp.topic(), tp.partition(), null, null, base, next - 1, null, 0L);
+    }
+
+    @Override
+    public Mono<List<FetchedPartition>> fetch(NodeInfo leader, FetchRequest request) {
+        FetchRequest.Partition wanted = request.partitions().getFirst();
+        TopicPartition tp = new TopicPartition(wanted.topic(), wanted.partition());
+        Mono<List<FetchedPartition>> now = Mono.fromSupplier(() -> List.of(read(tp, wanted.fetchOffset(),
+                wanted.maxBytes() == null ? Integer.MAX_VALUE : wanted.maxBytes())));
+        long wait = request.maxWaitMs() == null ? 0 : request.maxWaitMs();
+        return now.flatMap(sections -> sections.getFirst().records().hasRemaining() || wait == 0
+                || sections.getFirst().error() != null ? Mono.just(sections)
+                : Mono.delay(Duration.ofMillis(wait)).then(now));
+    }
+
+    private synchronized FetchedPartition read(TopicPartition tp, long offset, int maxBytes) {
+        List<RecordBatch> log = logs.get(tp);
+        if (log == null) {
+            return new FetchedPartition(tp, ErrorCode.UNKNOWN_PARTITION, -1, -1, -1, ByteBuffer.allocate(0));
+        }
+        long end = end(log);
+        if (offset < 0 || offset > end) {
+            return new FetchedPartition(tp, ErrorCode.OFFSET_OUT_OF_RANGE, end, 0, end, ByteBuffer.allocate(0));
+        }
+        List<ByteBuffer> out = new ArrayList<>();
+        int size = 0;
+        for (RecordBatch batch : log) {
+            if (batch.lastOffset() >= offset && (out.isEmpty() || size + batch.sizeInBytes() <= maxBytes)) {
+                out.add(batch.buffer().duplicate());
+                size += batch.sizeInBytes();
+            }
+        }
+        ByteBuffer records = ByteBuffer.allocate(size);
+        out.forEach(records::put);
+        return new FetchedPartition(tp, null, end, 0, end, records.flip());
+    }
+
+    @Override
+    public Mono<ListOffsetsResponse> listOffsets(NodeInfo leader, ListOffsetsRequest request) {
+        return Mono.fromSupplier(() -> new ListOffsetsResponse(request.partitions().stream().map(this::offset).toList()));
+    }
+
+    private synchronized ListOffsetsResponse.Partition offset(ListOffsetsRequest.Partition wanted) {
+        List<RecordBatch> log = logs.get(new TopicPartition(wanted.topic(), wanted.partition()));
+        if (wanted.timestamp() == ListOffsetsRequest.EARLIEST) {
+            return new ListOffsetsResponse.Partition(wanted.topic(), wanted.partition(), null, null, 0L, null);
+        }
+        if (wanted.timestamp() == ListOffsetsRequest.LATEST) {
+            return new ListOffsetsResponse.Partition(wanted.topic(), wanted.partition(), null, null, end(log), null);
+        }
+        for (RecordBatch batch : log) {
+            for (Record record : batch.records()) {
+                if (record.timestamp() >= wanted.timestamp()) {
+                    return new ListOffsetsResponse.Partition(wanted.topic(), wanted.partition(), null, null,
+                            record.offset(), record.timestamp());
+                }
+            }
+        }
+        return new ListOffsetsResponse.Partition(wanted.topic(), wanted.partition(), null, null, -1L, null);
+    }
+
+    private static long end(List<RecordBatch> log) {
+        return log.isEmpty() ? 0 : log.getLast().nextOffset();
+    }
+}
