@@ -156,17 +156,22 @@ final class TestCluster implements AutoCloseable {
 
     /**
      * Waits until {@code tp} has a leader that accepts acks=all writes with all replicas in sync, by producing an
-     * empty-valued probe until one is acknowledged; returns the state it was acknowledged under.
+     * empty-valued probe until one is acknowledged; returns the state it was acknowledged under. Each probe reads the
+     * state again: after restarts, a late registration can still move leadership (a new incarnation is fenced) once
+     * the ISR looked full, and a probe at the older epoch would be refused for ever.
      */
     PartitionState awaitWritable(TopicPartition tp) {
-        PartitionState full = awaitPartition(tp, "a leader and a full ISR", Duration.ofSeconds(30),
+        awaitPartition(tp, "a leader and a full ISR", Duration.ofSeconds(30),
                 s -> s.hasLeader() && s.isr().size() == s.replicas().size());
-        await(tp + ": node " + full.leader() + " acknowledging acks=all", Duration.ofSeconds(30), () -> {
+        return await(tp + ": a leader with a full ISR acknowledging acks=all", Duration.ofSeconds(30), () -> {
+            PartitionState full = partition(tp);
+            if (!full.hasLeader() || full.isr().size() != full.replicas().size()) {
+                return null;
+            }
             PartitionApi.ProduceResult result = api.produce(full.leader(), tp, full.leaderEpoch(),
                     Batches.of("probe"), "all", 5_000);
-            return result.ok() ? Boolean.TRUE : null;
+            return result.ok() ? full : null;
         });
-        return full;
     }
 
     /** How many nodes the coordinator considers alive. */
