@@ -38,6 +38,7 @@ final class LogSegment {
     private final int indexIntervalBytes;
     private volatile Path logFile;
     private volatile int size;
+    private volatile boolean deleted;
 
     // Writer-only state, except the volatile largest timestamp that size reports read.
     private int bytesSinceLastIndexEntry;
@@ -393,6 +394,12 @@ final class LogSegment {
         logFile = renamed;
         offsetIndex.renameTo(LogFileUtils.deletedFile(offsetIndex.file()));
         timeIndex.renameTo(LogFileUtils.deletedFile(timeIndex.file()));
+        deleted = true;
+    }
+
+    /** Whether the segment left its log ({@link #markDeleted}); its files close when they are deleted. */
+    boolean isDeleted() {
+        return deleted;
     }
 
     /** Closes the channel and removes all three files. */

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The log of one partition replica: a directory of {@link LogSegment}s, a {@link LeaderEpochCache} and a state
@@ -47,9 +49,16 @@ public final class PartitionLog implements AutoCloseable {
     private final OffsetWaiters highWatermarkWaiters = new OffsetWaiters(this::highWatermark);
     private final OffsetWaiters logEndWaiters = new OffsetWaiters(this::logEndOffset);
     private final WriterGuard guard;
+    /** Serializes checkpoint writes; taken inside the writer lock or alone, never the other way round. */
+    private final ReentrantLock checkpointLock = new ReentrantLock();
+    /** Writer-only: numbers checkpoint snapshots in the order they were read. */
+    private long checkpointSequence;
+    /** The last checkpoint written (guarded by {@link #checkpointLock}). */
+    private CheckpointSnapshot lastCheckpoint = new CheckpointSnapshot(0, null);
 
     private volatile LogConfig config;
-    private volatile LogOffsetMetadata highWatermark;
+    /** Raised by compare-and-set (leaders, without the writer lock); lowered and set only under the writer lock. */
+    private final AtomicReference<LogOffsetMetadata> highWatermark = new AtomicReference<>();
     private volatile long logStartOffset;
 
     private PartitionLog(Path dir, LogConfig config, Clock clock, LogChannelFactory channels,
@@ -63,7 +72,7 @@ public final class PartitionLog implements AutoCloseable {
         this.epochCache = loaded.epochCache();
         this.stateCheckpoint = new LogStateCheckpoint(dir);
         this.logStartOffset = loaded.logStartOffset();
-        this.highWatermark = local.offsetMetadata(loaded.highWatermark());
+        this.highWatermark.set(local.offsetMetadata(loaded.highWatermark()));
         this.guard = new WriterGuard(name, List.of(highWatermarkWaiters, logEndWaiters));
     }
 
@@ -182,7 +191,7 @@ public final class PartitionLog implements AutoCloseable {
         guard.ensureUsable();
         // Read in this order so the snapshot keeps start <= high watermark <= end: each only grows meanwhile.
         long start = logStartOffset;
-        LogOffsetMetadata hw = highWatermark;
+        LogOffsetMetadata hw = highWatermark.get();
         LogOffsetMetadata end = local.logEnd();
         LogOffsets offsets = new LogOffsets(start, hw.offset(), end.offset());
         if (fetchOffset < start || fetchOffset > end.offset()) {
@@ -219,7 +228,7 @@ public final class PartitionLog implements AutoCloseable {
      */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp, FetchIsolation isolation) {
         guard.ensureUsable();
-        LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? highWatermark : local.logEnd();
+        LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? highWatermark.get() : local.logEnd();
         try {
             return local.offsetForTimestamp(timestamp, logStartOffset, bound);
         } catch (IOException e) {
@@ -234,7 +243,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** The end of what consumers see (Kafka's ListOffsets LATEST). */
     public long highWatermark() {
-        return highWatermark.offset();
+        return highWatermark.get().offset();
     }
 
     public long logEndOffset() {
@@ -247,7 +256,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     public LogOffsets offsets() {
-        return new LogOffsets(logStartOffset, highWatermark.offset(), local.logEnd().offset());
+        return new LogOffsets(logStartOffset, highWatermark.get().offset(), local.logEnd().offset());
     }
 
     public long sizeInBytes() {
@@ -285,25 +294,57 @@ public final class PartitionLog implements AutoCloseable {
     public long updateHighWatermark(long offset) {
         return writeAndWake("high watermark update", () -> {
             setHighWatermark(Math.min(Math.max(offset, logStartOffset), local.logEnd().offset()));
-            return highWatermark.offset();
+            return highWatermark.get().offset();
         });
     }
 
     /**
      * Raises the high watermark to {@code offset} (a leader whose in-sync replicas all reached it); never lowers it
-     * and never passes the log end.
+     * and never passes the log end; wakes the waiters it satisfies on this thread.
      *
      * @return whether it moved
      */
     public boolean maybeIncrementHighWatermark(long offset) {
-        return writeAndWake("high watermark update", () -> {
-            long target = Math.min(offset, local.logEnd().offset());
-            if (target <= highWatermark.offset()) {
+        boolean moved = advanceHighWatermark(offset);
+        if (moved) {
+            highWatermarkWaiters.wake();
+        }
+        return moved;
+    }
+
+    /**
+     * {@link #maybeIncrementHighWatermark} without waking anyone: for a caller holding a lock of its own, which then
+     * calls {@link #wakeHighWatermarkWaiters} after releasing it, so that the answers the waiters complete (and
+     * everything chained to them) never run inside that lock. Lock-free: a compare-and-set that never waits for an
+     * append or an fsync. Not to be raced with {@link #truncateTo} (a leader raises it, a follower truncates; the
+     * replica's own role lock keeps them apart), though a raise that lands during a cut is corrected by the cut.
+     */
+    public boolean advanceHighWatermark(long offset) {
+        guard.ensureUsable();
+        while (true) {
+            // The current value first, then the end: a cut that lowers the end also replaces the value read here.
+            LogOffsetMetadata current = highWatermark.get();
+            LogOffsetMetadata end = local.logEnd();
+            long target = Math.min(offset, end.offset());
+            if (target <= current.offset()) {
                 return false;
             }
-            setHighWatermark(target);
-            return true;
-        });
+            LogOffsetMetadata next;
+            try {
+                next = target == end.offset() ? end : local.offsetMetadata(target);
+            } catch (IOException e) {
+                throw new SluiceException(ErrorCode.STORAGE_ERROR, "Locating offset " + target + " in " + name
+                        + " failed: " + e, e);
+            }
+            if (highWatermark.compareAndSet(current, next)) {
+                return true;
+            }
+        }
+    }
+
+    /** Completes the high-watermark waiters the current high watermark satisfies (see {@link #advanceHighWatermark}). */
+    public void wakeHighWatermarkWaiters() {
+        highWatermarkWaiters.wake();
     }
 
     /**
@@ -320,7 +361,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     private void setHighWatermark(long offset) throws IOException {
-        highWatermark = local.offsetMetadata(offset);
+        highWatermark.set(local.offsetMetadata(offset));
     }
 
     // ------------------------------------------------------------ leader epochs
@@ -366,15 +407,15 @@ public final class PartitionLog implements AutoCloseable {
                 restartAt(offset);
                 return true;
             }
-            if (highWatermark.offset() > offset) {
+            if (highWatermark.get().offset() > offset) {
                 // Lower it before the log end so that readers never see a high watermark above the log end.
-                highWatermark = local.offsetMetadata(offset);
+                highWatermark.set(local.offsetMetadata(offset));
             }
             long newEnd = local.truncateTo(offset, config);
             epochCache.truncateFromEnd(newEnd);
             logStartOffset = Math.min(logStartOffset, newEnd);
-            if (highWatermark.offset() > newEnd) {
-                highWatermark = local.logEnd();
+            if (highWatermark.get().offset() > newEnd) {
+                highWatermark.set(local.logEnd());
             }
             writeCheckpoint(false);
             return true;
@@ -395,7 +436,7 @@ public final class PartitionLog implements AutoCloseable {
 
     private void restartAt(long offset) throws IOException {
         local.restartAt(offset, config);
-        highWatermark = local.logEnd();
+        highWatermark.set(local.logEnd());
         logStartOffset = offset;
         epochCache.clear();
         writeCheckpoint(false);
@@ -414,7 +455,7 @@ public final class PartitionLog implements AutoCloseable {
         return guard.write("retention", () -> {
             LogConfig cfg = config;
             long now = clock.millis();
-            List<LogSegment> expired = Retention.deletable(local.segments(), highWatermark.offset(), logStartOffset,
+            List<LogSegment> expired = Retention.deletable(local.segments(), highWatermark.get().offset(), logStartOffset,
                     cfg, now);
             for (LogSegment segment : expired) {
                 local.removeSegment(segment, cfg);
@@ -435,12 +476,12 @@ public final class PartitionLog implements AutoCloseable {
      */
     public long deleteRecordsBefore(long offset) {
         return guard.write("delete records", () -> {
-            if (offset < 0 || offset > highWatermark.offset()) {
-                throw outOfRange(offset, logStartOffset, highWatermark.offset());
+            if (offset < 0 || offset > highWatermark.get().offset()) {
+                throw outOfRange(offset, logStartOffset, highWatermark.get().offset());
             }
             if (offset > logStartOffset) {
                 moveLogStartOffset(offset);
-                for (LogSegment segment : Retention.belowLogStart(local.segments(), highWatermark.offset(), offset)) {
+                for (LogSegment segment : Retention.belowLogStart(local.segments(), highWatermark.get().offset(), offset)) {
                     local.removeSegment(segment, config);
                 }
                 local.deleteDueFiles(clock.millis());
@@ -459,21 +500,18 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Fsyncs everything written so far and moves the recovery point to the log end. */
     public void flush() {
-        guard.write("flush", () -> {
-            local.flushUpTo(local.logEnd().offset());
-            return null;
-        });
+        flush(guard.write("flush", () -> local.planFlush(local.logEnd().offset())));
     }
 
     /**
      * The owner's periodic duty: fsyncs everything if {@code flush.ms} has passed since the last flush, else the
      * segments rolled since (which keeps crash recovery short), and removes files of deleted segments whose delay
-     * has passed.
+     * has passed. The fsyncs run outside the writer lock: appends and high-watermark updates go on meanwhile.
      *
      * @return whether anything was flushed
      */
     public boolean maybeFlush() {
-        return guard.write("flush", () -> {
+        return flush(guard.write("flush", () -> {
             long now = clock.millis();
             local.deleteDueFiles(now);
             long end = local.logEnd().offset();
@@ -481,22 +519,75 @@ public final class PartitionLog implements AutoCloseable {
             long activeBase = local.segments().last().baseOffset();
             long upTo = end > recoveryPoint && now - local.lastFlushTimeMs() >= config.flushMs() ? end
                     : Math.max(activeBase, recoveryPoint);
-            local.flushUpTo(upTo);
-            return upTo > recoveryPoint;
-        });
+            return local.planFlush(upTo);
+        }));
     }
 
-    /** Persists the recovery point, high watermark and log start offset (the owner calls this periodically). */
-    public void checkpoint() {
-        guard.write("checkpoint", () -> {
-            writeCheckpoint(false);
+    /**
+     * Runs a flush planned under the writer lock without it, then moves the recovery point under it. A segment that
+     * left the log meanwhile (retention, a follower's cut) may have closed its file: the plan is dropped and the next
+     * flush plans again. Any other failure to fsync takes the log offline, as under the lock.
+     */
+    private boolean flush(SegmentedLog.FlushPlan plan) {
+        if (plan == null) {
+            return false;
+        }
+        try {
+            plan.sync();
+        } catch (IOException e) {
+            if (plan.touchesRemovedSegment()) {
+                return false;
+            }
+            throw guard.fail("flush", e);
+        }
+        guard.write("flush", () -> {
+            local.completeFlush(plan);
             return null;
         });
+        return true;
     }
 
+    /**
+     * Persists the recovery point, high watermark and log start offset (the owner calls this periodically): the
+     * values are read under the writer lock, the file is written and fsynced outside it, and not at all when they have
+     * not changed since the last checkpoint — an idle log costs no I/O.
+     */
+    public void checkpoint() {
+        CheckpointSnapshot snapshot = guard.write("checkpoint", () -> snapshot(false));
+        try {
+            writeCheckpoint(snapshot);
+        } catch (IOException e) {
+            throw guard.fail("checkpoint", e);
+        }
+    }
+
+    /** Checkpoints under the writer lock (a cut, a new log start, open and close: the file must agree at once). */
     private void writeCheckpoint(boolean cleanShutdown) throws IOException {
-        stateCheckpoint.write(new LogStateCheckpoint.State(local.recoveryPoint(), highWatermark.offset(),
-                logStartOffset, cleanShutdown));
+        writeCheckpoint(snapshot(cleanShutdown));
+    }
+
+    /** The state to checkpoint, numbered in the order it was read; called under the writer lock. */
+    private CheckpointSnapshot snapshot(boolean cleanShutdown) {
+        return new CheckpointSnapshot(++checkpointSequence, new LogStateCheckpoint.State(local.recoveryPoint(),
+                highWatermark.get().offset(), logStartOffset, cleanShutdown));
+    }
+
+    /** Writes {@code snapshot} unless a newer one was written already or it equals the last one written. */
+    private void writeCheckpoint(CheckpointSnapshot snapshot) throws IOException {
+        checkpointLock.lock();
+        try {
+            if (snapshot.sequence() <= lastCheckpoint.sequence() || snapshot.state().equals(lastCheckpoint.state())) {
+                return;
+            }
+            stateCheckpoint.write(snapshot.state());
+            lastCheckpoint = snapshot;
+        } finally {
+            checkpointLock.unlock();
+        }
+    }
+
+    /** A checkpoint's values and the order in which they were read. */
+    private record CheckpointSnapshot(long sequence, LogStateCheckpoint.State state) {
     }
 
     // ------------------------------------------------------ close and failure

@@ -3,6 +3,7 @@ package io.sluice.log;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,9 +30,13 @@ final class SegmentedLog {
 
     private volatile LogOffsetMetadata logEnd;
     private volatile long recoveryPoint;
+    private volatile long lastFlushTimeMs;
     // Writer-only state.
-    private long lastFlushTimeMs;
-    private boolean directoryNeedsSync;
+    /** Bumped by every cut of the log: a flush planned before one must not move the recovery point after it. */
+    private long truncations;
+    /** Bumped by every segment file created; the directory is synced up to {@link #directorySyncedVersion}. */
+    private long directoryVersion;
+    private long directorySyncedVersion;
 
     SegmentedLog(Path dir, Clock clock, LogChannelFactory channels, LogSegments segments, long logEndOffset,
                  long recoveryPoint) {
@@ -93,7 +98,7 @@ final class SegmentedLog {
         }
         LogSegment rolled = LogSegment.create(dir, logEnd.offset(), config, channels);
         segments.add(rolled);
-        directoryNeedsSync = true;
+        directoryVersion++;
         return rolled;
     }
 
@@ -123,6 +128,7 @@ final class SegmentedLog {
         long newEnd = active.readNextOffset();
         logEnd = new LogOffsetMetadata(newEnd, active.baseOffset(), active.size());
         recoveryPoint = Math.min(recoveryPoint, newEnd);
+        truncations++;
         return newEnd;
     }
 
@@ -132,9 +138,10 @@ final class SegmentedLog {
             removeSegment(segment, config);
         }
         segments.add(LogSegment.create(dir, offset, config, channels));
-        directoryNeedsSync = true;
+        directoryVersion++;
         logEnd = new LogOffsetMetadata(offset, offset, 0);
         recoveryPoint = offset;
+        truncations++;
     }
 
     /** Takes {@code segment} out of the log; its files go after {@code file.delete.delay.ms}. */
@@ -151,29 +158,83 @@ final class SegmentedLog {
 
     /** Fsyncs the segments holding offsets in [recovery point, {@code offset}) and moves the recovery point there. */
     void flushUpTo(long offset) throws IOException {
+        FlushPlan plan = planFlush(offset);
+        if (plan != null) {
+            plan.sync();
+            completeFlush(plan);
+        }
+    }
+
+    /**
+     * What moving the recovery point to {@code offset} takes — the segments holding [recovery point, offset) and the
+     * directory if a segment file was created since its last sync — or null if nothing is below {@code offset}.
+     * Planned under the writer lock; {@link FlushPlan#sync} then runs without it, so appends and high-watermark
+     * updates never wait for an fsync (Kafka flushes outside its log lock too), and {@link #completeFlush} moves the
+     * recovery point under the lock again.
+     */
+    FlushPlan planFlush(long offset) {
         if (offset <= recoveryPoint) {
-            return;
+            return null;
         }
         LogSegment active = segments.last();
+        List<LogSegment> sealed = new ArrayList<>();
+        boolean activeToo = false;
         for (LogSegment segment : segments.from(recoveryPoint)) {
             if (segment.baseOffset() >= offset) {
                 break;
             }
             if (segment == active) {
-                // Recovery always rebuilds the indexes of the segment holding the recovery point, which the active
-                // segment then is; syncing them would only triple the cost of a flush (three syncs, not one).
-                segment.flushLog();
+                activeToo = true;
             } else {
-                segment.flush();
+                sealed.add(segment);
             }
         }
-        if (directoryNeedsSync) {
-            // A new segment file's directory entry must be durable before the recovery point passes over it.
-            CheckpointFile.fsyncDirectory(dir);
-            directoryNeedsSync = false;
+        return new FlushPlan(offset, List.copyOf(sealed), activeToo ? active : null,
+                directoryVersion != directorySyncedVersion ? dir : null, directoryVersion, truncations);
+    }
+
+    /**
+     * Moves the recovery point to what {@code plan} synced, unless the log was cut since it was planned (the synced
+     * bytes may no longer be the log's; the next flush plans again).
+     */
+    void completeFlush(FlushPlan plan) {
+        if (plan.truncations() != truncations) {
+            return;
         }
-        recoveryPoint = offset;
+        if (plan.directory() != null) {
+            directorySyncedVersion = Math.max(directorySyncedVersion, plan.directoryVersion());
+        }
+        recoveryPoint = Math.max(recoveryPoint, Math.min(plan.offset(), logEnd.offset()));
         lastFlushTimeMs = clock.millis();
+    }
+
+    /**
+     * The fsyncs that make everything below {@code offset} durable. {@link #sync} may run on any thread without the
+     * writer lock: segments below the active one are sealed, fsyncing the active one covers at least what was written
+     * when the plan was made, and mappings are never unmapped (see {@link MappedIndex}).
+     */
+    record FlushPlan(long offset, List<LogSegment> sealed, LogSegment active, Path directory, long directoryVersion,
+                     long truncations) {
+
+        void sync() throws IOException {
+            for (LogSegment segment : sealed) {
+                segment.flush();
+            }
+            if (active != null) {
+                // Recovery always rebuilds the indexes of the segment holding the recovery point, which the active
+                // segment then is; syncing them would only triple the cost of a flush (three syncs, not one).
+                active.flushLog();
+            }
+            if (directory != null) {
+                // A new segment file's directory entry must be durable before the recovery point passes over it.
+                CheckpointFile.fsyncDirectory(directory);
+            }
+        }
+
+        /** Whether a segment this plan syncs has since left the log (retention, truncation), closing its file. */
+        boolean touchesRemovedSegment() {
+            return sealed.stream().anyMatch(LogSegment::isDeleted) || active != null && active.isDeleted();
+        }
     }
 
     // ---------------------------------------------------------------- reading

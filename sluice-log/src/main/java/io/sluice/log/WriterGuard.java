@@ -58,6 +58,20 @@ final class WriterGuard {
         }
     }
 
+    /**
+     * An I/O failure of work done outside the lock on the log's files (a flush, a checkpoint): takes the log offline
+     * as a failure under the lock would, and returns the STORAGE_ERROR to throw. A closed log stays closed.
+     */
+    SluiceException fail(String operation, IOException cause) {
+        lock.lock();
+        try {
+            return closed ? new SluiceException(ErrorCode.STORAGE_ERROR, "Log " + name + " is closed", cause)
+                    : markOffline(operation, cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Throws STORAGE_ERROR if the log is offline or closed. */
     void ensureUsable() {
         SluiceException failure = offline;

@@ -34,7 +34,9 @@ import java.util.function.IntPredicate;
  * high watermark — until it is answered or newer metadata settles it.
  *
  * <p>Thread-safety: role and ISR changes, follower updates and high-watermark computation synchronize on the
- * partition; the log has its own locking and its reads are lock-free.
+ * partition; the log has its own locking and its reads are lock-free. A high watermark moved under the partition's
+ * lock wakes its waiters (acks=all answers, consumer long polls) only after the lock is released, so their callbacks
+ * never run inside it.
  */
 public final class Partition {
 
@@ -109,7 +111,12 @@ public final class Partition {
      * the same leadership at an older partition epoch (an older metadata view than the ISR change this leader already
      * adopted) changes nothing: the ISR in it is no longer the one in Redis.
      */
-    synchronized void becomeLeader(PartitionState newState, long now) {
+    void becomeLeader(PartitionState newState, long now) {
+        becomeLeaderLocked(newState, now);
+        log.wakeHighWatermarkWaiters();
+    }
+
+    private synchronized void becomeLeaderLocked(PartitionState newState, long now) {
         boolean newLeadership = role != Role.LEADER || state == null || state.leaderEpoch() != newState.leaderEpoch();
         if (!newLeadership && newState.partitionEpoch() < state.partitionEpoch()) {
             return;
@@ -129,7 +136,7 @@ public final class Partition {
         }
         followers.keySet().retainAll(newState.replicas());
         settlePendingBy(newState);
-        maybeIncrementHighWatermark();
+        advanceHighWatermark();
     }
 
     synchronized void becomeFollower(PartitionState newState) {
@@ -140,11 +147,16 @@ public final class Partition {
     }
 
     /** Metadata changed something other than leadership (ISR, epochs): adopt it if it is not older than ours. */
-    synchronized void updateState(PartitionState newState) {
+    void updateState(PartitionState newState) {
+        updateStateLocked(newState);
+        log.wakeHighWatermarkWaiters();
+    }
+
+    private synchronized void updateStateLocked(PartitionState newState) {
         if (state == null || newState.partitionEpoch() >= state.partitionEpoch()) {
             state = newState;
             settlePendingBy(newState);
-            maybeIncrementHighWatermark();
+            advanceHighWatermark();
         }
     }
 
@@ -191,16 +203,19 @@ public final class Partition {
      *
      * @return the append and the leader epoch it was written in (for {@link #awaitCommitted})
      */
-    public synchronized LeaderAppend appendAsLeader(ByteBuffer batches, int requestedEpoch,
-                                                   boolean requireMinInsync) {
-        ensureLeader(requestedEpoch);
-        if (requireMinInsync) {
-            ensureEnoughInsyncReplicas();
+    public LeaderAppend appendAsLeader(ByteBuffer batches, int requestedEpoch, boolean requireMinInsync) {
+        LeaderAppend append;
+        synchronized (this) {
+            ensureLeader(requestedEpoch);
+            if (requireMinInsync) {
+                ensureEnoughInsyncReplicas();
+            }
+            int epoch = state.leaderEpoch();
+            append = new LeaderAppend(log.appendAsLeader(batches, epoch), epoch);
+            advanceHighWatermark();
         }
-        int epoch = state.leaderEpoch();
-        AppendResult result = log.appendAsLeader(batches, epoch);
-        maybeIncrementHighWatermark();
-        return new LeaderAppend(result, epoch);
+        log.wakeHighWatermarkWaiters();
+        return append;
     }
 
     /** Batches appended as leader, and the leader epoch they were written in. */
@@ -266,22 +281,35 @@ public final class Partition {
      * that has not seen this one) or from beyond this log's end says nothing about what the follower holds of this
      * log, and must not move the high watermark.
      */
-    public synchronized void recordFollowerFetch(int follower, long fetchOffset, int fetchEpoch, long now) {
-        FollowerState previous = followers.get(follower);
-        if (previous == null || role != Role.LEADER || state == null || fetchEpoch != state.leaderEpoch()
-                || fetchOffset > log.logEndOffset()) {
-            return;
+    public void recordFollowerFetch(int follower, long fetchOffset, int fetchEpoch, long now) {
+        synchronized (this) {
+            FollowerState previous = followers.get(follower);
+            if (previous == null || role != Role.LEADER || state == null || fetchEpoch != state.leaderEpoch()
+                    || fetchOffset > log.logEndOffset()) {
+                return;
+            }
+            followers.put(follower, previous.afterFetch(fetchOffset, log.logEndOffset(), now));
+            advanceHighWatermark();
         }
-        followers.put(follower, previous.afterFetch(fetchOffset, log.logEndOffset(), now));
-        maybeIncrementHighWatermark();
+        log.wakeHighWatermarkWaiters();
+    }
+
+    /** Recomputes the high watermark (see {@link #advanceHighWatermark}) and wakes the waiters it satisfies. */
+    public void maybeIncrementHighWatermark() {
+        synchronized (this) {
+            advanceHighWatermark();
+        }
+        log.wakeHighWatermarkWaiters();
     }
 
     /**
      * Recomputes the high watermark from the log ends of the maximal ISR — the ISR plus the replicas a pending
      * expansion adds (Kafka's rule): once the coordinator accepts the expansion the joining replica counts for
-     * acks=all, so the high watermark must not already have passed what it holds. Wakes waiters when it moves.
+     * acks=all, so the high watermark must not already have passed what it holds. Wakes no one: the public entry
+     * points wake the waiters after releasing the partition's lock, so that the answers completing them (and all
+     * chained to those) never run inside it. Called with the lock held.
      */
-    public synchronized void maybeIncrementHighWatermark() {
+    private void advanceHighWatermark() {
         if (role != Role.LEADER || state == null) {
             return;
         }
@@ -308,7 +336,7 @@ public final class Partition {
             }
             candidate = Math.min(candidate, end);
         }
-        log.maybeIncrementHighWatermark(candidate);
+        log.advanceHighWatermark(candidate);
     }
 
     /**
@@ -371,12 +399,17 @@ public final class Partition {
     }
 
     /** The coordinator accepted the ISR change: adopt its answer if this leadership is still the one it is for. */
-    synchronized void isrChangeCompleted(PartitionState accepted) {
+    void isrChangeCompleted(PartitionState accepted) {
+        isrChangeCompletedLocked(accepted);
+        log.wakeHighWatermarkWaiters();
+    }
+
+    private synchronized void isrChangeCompletedLocked(PartitionState accepted) {
         pending = null;
         if (state != null && accepted.leaderEpoch() == state.leaderEpoch()
                 && accepted.partitionEpoch() > state.partitionEpoch()) {
             state = accepted;
-            maybeIncrementHighWatermark();
+            advanceHighWatermark();
         }
     }
 
@@ -388,7 +421,12 @@ public final class Partition {
      * coordinator may already list in the ISR holds. A call that got no decision is sent again; one answered with a
      * newer state elsewhere (stale partition or leader epoch, another leader) waits for that state to arrive.
      */
-    synchronized void isrChangeFailed(ErrorCode refusal) {
+    void isrChangeFailed(ErrorCode refusal) {
+        isrChangeFailedLocked(refusal);
+        log.wakeHighWatermarkWaiters();
+    }
+
+    private synchronized void isrChangeFailedLocked(ErrorCode refusal) {
         if (pending == null) {
             return;
         }
@@ -401,7 +439,7 @@ public final class Partition {
         } else {
             pending = pending.in(PendingIsrChange.Phase.UNANSWERED);
         }
-        maybeIncrementHighWatermark();
+        advanceHighWatermark();
     }
 
     /** An ISR change to send to the coordinator: the ISR, and the leader and partition epochs it was computed at. */
