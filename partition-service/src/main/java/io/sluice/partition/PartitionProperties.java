@@ -67,10 +67,14 @@ public record PartitionProperties(
     }
 
     /**
-     * @param flushCheckInterval     how often flush.ms is checked and checkpoints are written
+     * @param flushCheckInterval     how often flush.ms is checked and rolled segments are fsynced
+     *                               ({@code log.flush.scheduler.interval.ms})
+     * @param checkpointInterval     how often each log's recovery point, high watermark and log start offset are
+     *                               checkpointed, when they changed ({@code replica.high.watermark.checkpoint.interval.ms})
      * @param retentionCheckInterval how often retention deletes old segments ({@code log.retention.check.interval.ms})
      */
     public record Housekeeping(@DefaultValue("1s") Duration flushCheckInterval,
+                               @DefaultValue("5s") Duration checkpointInterval,
                                @DefaultValue("5m") Duration retentionCheckInterval) {
     }
 }

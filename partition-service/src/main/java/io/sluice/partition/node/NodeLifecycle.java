@@ -117,9 +117,11 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
 
     private void housekeeping() {
         long flushEvery = properties.housekeeping().flushCheckInterval().toMillis();
+        long checkpointEvery = properties.housekeeping().checkpointInterval().toMillis();
         long retentionEvery = properties.housekeeping().retentionCheckInterval().toMillis();
         long isrEvery = Math.max(50, Math.min(500, properties.replication().lagTimeMax().toMillis() / 4));
         long lastFlush = 0;
+        long lastCheckpoint = 0;
         long lastRetention = System.currentTimeMillis();
         while (running) {
             long now = System.currentTimeMillis();
@@ -130,8 +132,11 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
                 }
                 if (now - lastFlush >= flushEvery) {
                     logs.maybeFlush();
-                    logs.checkpoint();
                     lastFlush = now;
+                }
+                if (now - lastCheckpoint >= checkpointEvery) {
+                    logs.checkpoint();
+                    lastCheckpoint = now;
                 }
                 if (now - lastRetention >= retentionEvery) {
                     int deleted = logs.deleteOldSegments();
