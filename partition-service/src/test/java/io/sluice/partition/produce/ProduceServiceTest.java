@@ -1,0 +1,128 @@
+package io.sluice.partition.produce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.PartitionBatches;
+import io.sluice.internal.partition.ProduceRequestCodec;
+import io.sluice.internal.partition.ProduceResponse;
+import io.sluice.log.FetchIsolation;
+import io.sluice.log.LogConfig;
+import io.sluice.log.LogManager;
+import io.sluice.partition.TestPartitionProperties;
+import io.sluice.partition.replica.FollowerFetching;
+import io.sluice.partition.replica.Partition;
+import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.protocol.Acks;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.Record;
+import io.sluice.protocol.record.RecordBatch;
+import io.sluice.protocol.record.RecordBatchBuilder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A produce request carrying several entries — a gateway coalesced several clients' requests into one — on the
+ * leader's real log scheduler: entries are appended in request order, and each is answered on its own.
+ */
+class ProduceServiceTest {
+
+    private static final TopicPartition TP = new TopicPartition("orders", 0);
+
+    @TempDir
+    Path dataDir;
+    LogManager logs;
+    ReplicaManager replicas;
+    Scheduler logScheduler = Schedulers.newParallel("log-io-test", 8);
+    ProduceService produce;
+
+    @BeforeEach
+    void leadAlone() throws IOException {
+        logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
+        replicas = new ReplicaManager(logs, null, new NoFetchers(), TestPartitionProperties.of(1, dataDir),
+                Clock.systemUTC(), new SimpleMeterRegistry(), Schedulers.immediate());
+        PartitionState state = new PartitionState(0, List.of(1), 1, List.of(1), 3, 1);
+        replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null,
+                List.of(new NodeInfo(1, "http://127.0.0.1:9001", null, NodeStatus.ALIVE)),
+                List.of(new TopicMetadata(TP.topic(), "id-1", 1, Map.of(), List.of(state))))));
+        produce = new ProduceService(replicas, logScheduler, new ProduceMetrics(new SimpleMeterRegistry()));
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        logScheduler.dispose();
+        logs.close();
+    }
+
+    @Test
+    void entriesForOnePartitionAreAppendedInRequestOrderAndAnsweredEachOnItsOwn() throws IOException {
+        List<PartitionBatches> entries = new ArrayList<>();
+        IntStream.range(0, 40).forEach(i -> entries.add(new PartitionBatches(TP, 3, batch("v" + i))));
+        // A stale leader epoch: refused alone, the entries around it are written.
+        entries.add(20, new PartitionBatches(TP, 2, batch("stale")));
+
+        ProduceResponse response = produce.produce(ProduceRequestCodec.encode(entries), Acks.ALL, Duration.ofSeconds(30))
+                .block(Duration.ofSeconds(30));
+
+        assertThat(response.partitions()).hasSize(41);
+        assertThat(response.partitions().get(20).errorCode()).isEqualTo(ErrorCode.FENCED_LEADER_EPOCH.name());
+        List<ProduceResponse.PartitionResult> written = new ArrayList<>(response.partitions());
+        written.remove(20);
+        assertThat(written).extracting(ProduceResponse.PartitionResult::baseOffset)
+                .containsExactlyElementsOf(IntStream.range(0, 40).mapToObj(Long::valueOf).toList());
+        assertThat(values()).containsExactlyElementsOf(IntStream.range(0, 40).mapToObj(i -> "v" + i).toList());
+    }
+
+    private List<String> values() throws IOException {
+        Partition partition = replicas.partition(TP).orElseThrow();
+        ByteBuffer bytes = partition.log().read(0, Integer.MAX_VALUE, FetchIsolation.HIGH_WATERMARK, true)
+                .records().load();
+        List<String> values = new ArrayList<>();
+        while (bytes.hasRemaining()) {
+            RecordBatch batch = RecordBatch.readFrom(bytes);
+            for (Record record : batch.records()) {
+                values.add(new String(record.value(), StandardCharsets.UTF_8));
+            }
+            bytes.position(bytes.position() + batch.sizeInBytes());
+        }
+        return values;
+    }
+
+    private static ByteBuffer batch(String value) {
+        return RecordBatchBuilder.of(CompressionType.NONE)
+                .append(1_000, null, value.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    private static final class NoFetchers implements FollowerFetching {
+        @Override
+        public void addPartition(Partition partition, NodeInfo leader) {
+        }
+
+        @Override
+        public void removePartition(TopicPartition tp) {
+        }
+    }
+}
