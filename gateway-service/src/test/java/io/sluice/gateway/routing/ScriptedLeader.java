@@ -13,11 +13,15 @@ import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -32,9 +36,12 @@ final class ScriptedLeader implements PartitionDataApi {
     static final NodeInfo NODE = new NodeInfo(1, "http://127.0.0.1:1", null, NodeStatus.ALIVE, null);
     static final NodeInfo OTHER_NODE = new NodeInfo(2, "http://127.0.0.1:2", null, NodeStatus.ALIVE, null);
 
-    /** One internal produce request as the leader received it. */
+    /**
+     * One internal produce request as the leader received it, and how many earlier ones were still unanswered then
+     * ({@code inFlightBefore}).
+     */
     record Call(NodeInfo leader, List<PartitionBatches> entries, Acks acks, Duration timeout,
-                Sinks.One<ProduceResponse> answer) {
+                Sinks.One<ProduceResponse> answer, int inFlightBefore) {
 
         List<TopicPartition> partitions() {
             return entries.stream().map(PartitionBatches::partition).toList();
@@ -46,10 +53,24 @@ final class ScriptedLeader implements PartitionDataApi {
     }
 
     private final List<Call> calls = new ArrayList<>();
+    private final Set<Integer> settled = new HashSet<>();
     private final Map<TopicPartition, Long> logEnds = new HashMap<>();
+    private final Map<ByteBuffer, Object> outcomes = new IdentityHashMap<>();
 
     List<Call> calls() {
         return calls;
+    }
+
+    boolean settled(int index) {
+        return settled.contains(index);
+    }
+
+    /**
+     * What the leader answered for the entry whose batches are {@code batches} (by identity): its
+     * {@link ProduceResponse.PartitionResult}, the exception that failed its whole request, or null when not answered.
+     */
+    Object outcome(ByteBuffer batches) {
+        return outcomes.get(batches);
     }
 
     Call call(int index) {
@@ -80,23 +101,29 @@ final class ScriptedLeader implements PartitionDataApi {
                         null, 0L));
             }
         }
-        call.answer().tryEmitValue(new ProduceResponse(results));
+        for (int i = 0; i < results.size(); i++) {
+            outcomes.put(call.entries().get(i).batches(), results.get(i));
+        }
+        answer(index, new ProduceResponse(results));
     }
 
     /** Answers call {@code index} with {@code response} as it is. */
     void answer(int index, ProduceResponse response) {
+        settled.add(index);
         calls.get(index).answer().tryEmitValue(response);
     }
 
     /** Fails call {@code index} as a whole. */
     void fail(int index, SluiceException error) {
+        settled.add(index);
+        calls.get(index).entries().forEach(entry -> outcomes.put(entry.batches(), error));
         calls.get(index).answer().tryEmitError(error);
     }
 
     @Override
     public Mono<ProduceResponse> produce(NodeInfo leader, List<PartitionBatches> batches, Acks acks, Duration timeout) {
         Sinks.One<ProduceResponse> answer = Sinks.one();
-        calls.add(new Call(leader, List.copyOf(batches), acks, timeout, answer));
+        calls.add(new Call(leader, List.copyOf(batches), acks, timeout, answer, calls.size() - settled.size()));
         return answer.asMono();
     }
 
