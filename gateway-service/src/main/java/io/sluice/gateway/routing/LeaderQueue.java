@@ -249,6 +249,8 @@ final class LeaderQueue {
             if (own != null && request.matches(own)) {
                 request.answer(List.copyOf(own));
             } else {
+                LOG.error("Node {} answered a produce of {} partition entries with results that do not match them: {}",
+                        nodeId, expected, results);
                 request.fail(ErrorCode.UNKNOWN_SERVER_ERROR.exception("Node " + nodeId + " answered "
                         + results.size() + " results to a produce of " + expected + " partition entries"));
             }
