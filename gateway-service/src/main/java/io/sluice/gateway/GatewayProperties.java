@@ -38,10 +38,31 @@ public record GatewayProperties(
      * @param maxRequestSize the largest produce request body (413 beyond, before it is buffered)
      * @param defaultTimeout how long a produce may take, retries and acks=all included, when it names no timeout_ms
      * @param maxTimeout     the longest timeout_ms a produce may ask for
+     * @param coalescing     how client requests bound for one leader share internal produce requests
      */
     public record Produce(@DefaultValue("32MB") DataSize maxRequestSize,
                           @DefaultValue("30s") Duration defaultTimeout,
-                          @DefaultValue("5m") Duration maxTimeout) {
+                          @DefaultValue("5m") Duration maxTimeout,
+                          @Valid @DefaultValue Coalescing coalescing) {
+    }
+
+    /**
+     * The gateway's produce accumulator, one queue per leader node (Kafka's {@code max.in.flight.requests.per.connection},
+     * {@code max.request.size} and {@code buffer.memory}, per leader). A client request goes out at once while fewer
+     * than {@code maxInFlightPerLeader} internal requests are in flight to its leader; otherwise it waits, and what
+     * waits is sent together when one completes.
+     *
+     * @param maxInFlightPerLeader internal produce requests in flight to one leader at a time
+     * @param maxRequestSize       the batch bytes one internal produce request carries; a larger client request goes
+     *                             out alone
+     * @param maxQueuedRequests    client requests that may wait for one leader; beyond, THROTTLED (429)
+     * @param maxQueuedBytes       batch bytes that may wait for one leader; beyond, THROTTLED (429) — except that a
+     *                             request always gets in when nothing waits
+     */
+    public record Coalescing(@DefaultValue("5") @Min(1) int maxInFlightPerLeader,
+                             @DefaultValue("4MB") DataSize maxRequestSize,
+                             @DefaultValue("4096") @Min(1) int maxQueuedRequests,
+                             @DefaultValue("64MB") DataSize maxQueuedBytes) {
     }
 
     /**

@@ -6,7 +6,6 @@ import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.partition.PartitionBatches;
-import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
@@ -25,8 +24,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Sends already-encoded record batches to partition leaders: one request per leader node, in parallel, each batch at
- * the leader epoch the metadata names. It knows nothing of JSON or records, so any front (the REST API, a coalescing
- * layer, a Kafka-protocol listener) hands it batches.
+ * the leader epoch the metadata names, through the {@link ProduceAccumulator}, which lets concurrent requests for the
+ * same leader share internal produce requests. It knows nothing of JSON or records, so any front (the REST API, a
+ * Kafka-protocol listener) hands it batches.
  *
  * <p>Failures that mean the metadata was stale (NOT_LEADER, a fenced or unknown leader epoch, no leader or an
  * unreachable one — all known to have written nothing) are retried within the timeout, each retry after newer
@@ -37,12 +37,12 @@ import reactor.core.publisher.Mono;
 public class BatchRouter {
 
     private final ClusterView cluster;
-    private final PartitionDataApi partitions;
+    private final ProduceAccumulator accumulator;
     private final Counter retries;
 
-    BatchRouter(ClusterView cluster, PartitionDataApi partitions, MeterRegistry meters) {
+    BatchRouter(ClusterView cluster, ProduceAccumulator accumulator, MeterRegistry meters) {
         this.cluster = cluster;
-        this.partitions = partitions;
+        this.accumulator = accumulator;
         this.retries = meters.counter("sluice.gateway.produce.retries");
     }
 
@@ -99,10 +99,11 @@ public class BatchRouter {
             request.add(new PartitionBatches(new TopicPartition(topic, partition), epoch,
                     pending.get(partition).duplicate()));
         }
-        return partitions.produce(leader, request, acks, timeout)
-                .map(response -> {
+        return accumulator.produce(leader, request, acks, timeout)
+                .map(results -> {
+                    // One result per entry, in entry order.
                     Map<Integer, PartitionOutcome> outcomes = new HashMap<>();
-                    for (ProduceResponse.PartitionResult result : response.partitions()) {
+                    for (ProduceResponse.PartitionResult result : results) {
                         outcomes.put(result.partition(), result.errorCode() == null
                                 ? new PartitionOutcome(result, null)
                                 : PartitionOutcome.failure(new SluiceException(ErrorCode.forName(result.errorCode()),

@@ -40,7 +40,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * A cluster in memory for web-layer tests: one node leading every partition, topics created at once, each partition
@@ -56,6 +58,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
     private final Map<String, TopicMetadata> topics = new ConcurrentHashMap<>();
     private final Map<TopicPartition, List<RecordBatch>> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, ErrorCode> produceFailures = new ConcurrentHashMap<>();
+    private final Map<String, Sinks.Empty<Void>> heldProduces = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> produceRequests = new ConcurrentHashMap<>();
     private volatile long version = 1;
 
     /** From now on the leader of {@code partition} answers every produce with {@code code} (null: answers again). */
@@ -65,6 +69,25 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
         } else {
             produceFailures.put(new TopicPartition(topic, partition), code);
         }
+    }
+
+    /** From now on the leader holds every produce request carrying batches of {@code topic}, unanswered. */
+    public void holdProduce(String topic) {
+        heldProduces.put(topic, Sinks.empty());
+    }
+
+    /** Answers the produce requests held for {@code topic}, and every later one at once. */
+    public void releaseProduce(String topic) {
+        Sinks.Empty<Void> gate = heldProduces.remove(topic);
+        if (gate != null) {
+            gate.tryEmitEmpty();
+        }
+    }
+
+    /** How many internal produce requests carrying batches of {@code topic} the leader received. */
+    public int produceRequests(String topic) {
+        AtomicInteger count = produceRequests.get(topic);
+        return count == null ? 0 : count.get();
     }
 
     /** Creates {@code name} (or replaces it, empty) with {@code partitions} partitions on node 1. */
@@ -215,7 +238,15 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
 
     @Override
     public Mono<ProduceResponse> produce(NodeInfo leader, List<PartitionBatches> batches, Acks acks, Duration timeout) {
-        return Mono.fromSupplier(() -> {
+        Mono<Void> gate = Mono.empty();
+        for (String topic : batches.stream().map(b -> b.partition().topic()).distinct().toList()) {
+            produceRequests.computeIfAbsent(topic, t -> new AtomicInteger()).incrementAndGet();
+            Sinks.Empty<Void> held = heldProduces.get(topic);
+            if (held != null) {
+                gate = held.asMono();
+            }
+        }
+        return gate.then(Mono.fromSupplier(() -> {
             List<ProduceResponse.PartitionResult> results = new ArrayList<>();
             for (PartitionBatches partition : batches) {
                 ErrorCode failure = produceFailures.get(partition.partition());
@@ -226,7 +257,7 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
                         : append(partition.partition(), partition.batches()));
             }
             return new ProduceResponse(results);
-        });
+        }));
     }
 
     private synchronized ProduceResponse.PartitionResult append(TopicPartition tp, ByteBuffer batches) {

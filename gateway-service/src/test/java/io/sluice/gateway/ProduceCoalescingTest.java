@@ -1,0 +1,152 @@
+package io.sluice.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.testing.FakeCluster;
+import io.sluice.gateway.testing.FakeClusterWebTest;
+import io.sluice.protocol.record.Record;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Concurrent produce requests for one leader, through the gateway: while its in-flight slots are taken they wait, and
+ * go to the leader as one internal request; each client still gets the offsets of its own records. A leader queue
+ * that is full answers 429 THROTTLED with Retry-After.
+ */
+@FakeClusterWebTest
+@TestPropertySource(properties = {
+        "sluice.gateway.produce.coalescing.max-in-flight-per-leader=" + ProduceCoalescingTest.IN_FLIGHT,
+        "sluice.gateway.produce.coalescing.max-queued-requests=" + ProduceCoalescingTest.QUEUED})
+class ProduceCoalescingTest {
+
+    static final int IN_FLIGHT = 2;
+    static final int QUEUED = 30;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Held requests wait while the others arrive: generous bounds for a loaded machine, not a measure. */
+    private static final Duration WAIT = Duration.ofMinutes(1);
+
+    @Autowired
+    WebTestClient client;
+
+    @Autowired
+    FakeCluster cluster;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void concurrentOneRecordRequestsReachTheLeaderAsFewRequestsAndEachClientGetsItsOwnOffset() throws Exception {
+        String topic = topic("coalesced");
+        int clients = IN_FLIGHT + QUEUED;
+        cluster.holdProduce(topic);
+
+        List<JsonNode> results;
+        try (ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + QUEUED)) {
+            List<Future<EntityExchangeResult<byte[]>>> answers = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                String value = "client-" + i;
+                answers.add(threads.submit(() -> produce(topic, value)));
+            }
+            awaitWaiting(topic);
+            cluster.releaseProduce(topic);
+            results = new ArrayList<>();
+            for (Future<EntityExchangeResult<byte[]>> answer : answers) {
+                EntityExchangeResult<byte[]> result = answer.get();
+                assertThat(result.getStatus().value()).isEqualTo(200);
+                results.add(JSON.readTree(result.getResponseBody()).path("results").get(0));
+            }
+        }
+
+        assertThat(cluster.produceRequests(topic)).as("the %d that waited went as one request", QUEUED)
+                .isEqualTo(IN_FLIGHT + 1);
+        List<Record> stored = cluster.records(topic, 0);
+        assertThat(stored).hasSize(clients);
+        Set<Long> offsets = new HashSet<>();
+        for (int i = 0; i < clients; i++) {
+            long offset = results.get(i).path("offset").asLong();
+            offsets.add(offset);
+            assertThat(new String(stored.get((int) offset).value(), StandardCharsets.UTF_8))
+                    .as("the record at client %d's offset", i).isEqualTo("\"client-" + i + "\"");
+        }
+        assertThat(offsets).hasSize(clients);
+    }
+
+    @Test
+    void aFullLeaderQueueAnswers429ThrottledWithRetryAfterAndTheWaitingRequestsAreStillWritten() throws Exception {
+        String topic = topic("throttled");
+        cluster.holdProduce(topic);
+
+        try (ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + QUEUED)) {
+            List<Future<EntityExchangeResult<byte[]>>> answers = new ArrayList<>();
+            for (int i = 0; i < IN_FLIGHT + QUEUED; i++) {
+                String value = "client-" + i;
+                answers.add(threads.submit(() -> produce(topic, value)));
+            }
+            awaitWaiting(topic);
+
+            client.post().uri("/v1/topics/" + topic + "/records").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("[{\"value\": \"one too many\"}]").exchange()
+                    .expectStatus().isEqualTo(429)
+                    .expectHeader().valueEquals("Retry-After", "1")
+                    .expectBody()
+                    .jsonPath("$.error_code").isEqualTo("THROTTLED")
+                    .jsonPath("$.retriable").isEqualTo(true)
+                    .jsonPath("$.results[0].detail").value(detail ->
+                            assertThat((String) detail).contains("produce queue for node 1 is full"));
+
+            cluster.releaseProduce(topic);
+            for (Future<EntityExchangeResult<byte[]>> answer : answers) {
+                assertThat(answer.get().getStatus().value()).isEqualTo(200);
+            }
+        }
+        assertThat(cluster.records(topic, 0)).hasSize(IN_FLIGHT + QUEUED)
+                .noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("one too many"));
+    }
+
+    /** A new one-partition topic, once the gateway's metadata has it. */
+    private String topic(String prefix) {
+        String name = prefix + "-" + System.nanoTime();
+        cluster.topic(name, 1, Map.of());
+        await().atMost(WAIT).until(() -> client.get().uri("/v1/topics/" + name + "/partitions/0/records?offset=latest")
+                .exchange().returnResult(String.class).getStatus().value() == 200);
+        return name;
+    }
+
+    /** A one-record produce that waits as long as its request is held. */
+    private EntityExchangeResult<byte[]> produce(String topic, String value) {
+        return client.mutate().responseTimeout(WAIT).build()
+                .post().uri("/v1/topics/" + topic + "/records").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("[{\"value\": \"" + value + "\"}]").exchange().expectBody().returnResult();
+    }
+
+    /** Until the leader holds {@value #IN_FLIGHT} requests for {@code topic} and {@value #QUEUED} wait behind them. */
+    private void awaitWaiting(String topic) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(cluster.produceRequests(topic)).as("requests at the leader").isEqualTo(IN_FLIGHT);
+            assertThat(queued()).as("requests waiting").isEqualTo(QUEUED);
+        });
+    }
+
+    private double queued() {
+        return meters.get("sluice.gateway.produce.queue.requests").tag("node", Integer.toString(FakeCluster.NODE.id()))
+                .gauge().value();
+    }
+}
