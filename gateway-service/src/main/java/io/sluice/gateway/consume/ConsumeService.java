@@ -8,6 +8,9 @@ import io.sluice.internal.partition.ListOffsetsResponse;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.record.BufferBatchIterator;
+import io.sluice.protocol.record.RecordBatch;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,6 +109,38 @@ class ConsumeService {
         return page(tp, offset, maxRecords, maxBytes, waitMs, clamp, formats).map(page -> new ReadResult(page.records(),
                 page.nextOffset(), page.highWatermark(), page.logStartOffset(),
                 Cursor.of(Map.of(tp.partition(), page.nextOffset())).encode()));
+    }
+
+    /**
+     * The stored record batches of {@code tp} from {@code offset}, up to {@code maxBytes} (at least one whole batch),
+     * as the leader sent them, waiting up to {@code waitMs} for the first. Out of range as {@link #read}.
+     */
+    Mono<RawBatches> readBatches(TopicPartition tp, long offset, int maxBytes, long waitMs, boolean clamp) {
+        return fetch(tp, offset, maxBytes, waitMs, Duration.ofMillis(waitMs).plusSeconds(10)).flatMap(section -> {
+            if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
+                if (!clamp) {
+                    return Mono.error(new OffsetOutOfRangeException(tp, offset, section));
+                }
+                long clamped = offset < section.logStartOffset() ? section.logStartOffset() : section.highWatermark();
+                return readBatches(tp, clamped, maxBytes, waitMs, false);
+            }
+            if (section.error() != null) {
+                return Mono.error(section.error().exception("Reading " + tp + " failed: " + section.error().description()));
+            }
+            // Only complete batches: a byte limit may have cut the last one.
+            BufferBatchIterator batches = BufferBatchIterator.of(section.records());
+            long next = offset;
+            int records = 0;
+            while (batches.hasNext()) {
+                RecordBatch batch = batches.next();
+                next = Math.max(next, batch.nextOffset());
+                records += batch.isControlBatch() ? 0 : batch.recordCount();
+            }
+            renderer.countOut(tp.topic(), records);
+            ByteBuffer complete = section.records().slice(section.records().position(), batches.validBytes());
+            return Mono.just(new RawBatches(complete, next, section.highWatermark(), section.logStartOffset(),
+                    Cursor.of(Map.of(tp.partition(), next)).encode()));
+        });
     }
 
     /**

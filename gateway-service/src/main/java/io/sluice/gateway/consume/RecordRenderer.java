@@ -57,8 +57,13 @@ class RecordRenderer {
 
     /** Counts {@code records} as delivered to a reader ({@code sluice.gateway.records.out}). */
     void countOut(String topic, List<ConsumedRecord> records) {
-        if (!records.isEmpty()) {
-            Counter.builder("sluice.gateway.records.out").tag("topic", topic).register(meters).increment(records.size());
+        countOut(topic, records.size());
+    }
+
+    /** Counts {@code records} records as delivered to a reader. */
+    void countOut(String topic, int records) {
+        if (records > 0) {
+            Counter.builder("sluice.gateway.records.out").tag("topic", topic).register(meters).increment(records);
         }
     }
 
