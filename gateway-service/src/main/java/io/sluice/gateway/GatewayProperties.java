@@ -72,13 +72,16 @@ public record GatewayProperties(
      * @param maxWait           the longest long poll (wait_ms)
      * @param sseHeartbeat      comment lines sent on idle SSE streams
      * @param sseFetchWait      the long-poll wait of each fetch behind an SSE stream
+     * @param sseTailBuffer     the fetched chunks an SSE subscriber of a partition's shared tail may have waiting
+     *                          before it leaves the tail and reads on its own (so a slow client never slows the others)
      */
     public record Consume(@DefaultValue("500") @Min(1) int defaultMaxRecords,
                           @DefaultValue("10000") @Min(1) int maxMaxRecords,
                           @DefaultValue("1MB") DataSize defaultMaxBytes,
                           @DefaultValue("30s") Duration maxWait,
                           @DefaultValue("15s") Duration sseHeartbeat,
-                          @DefaultValue("5s") Duration sseFetchWait) {
+                          @DefaultValue("5s") Duration sseFetchWait,
+                          @DefaultValue("16") @Min(2) int sseTailBuffer) {
     }
 
     public record AutoCreateTopics(@DefaultValue("false") boolean enabled,

@@ -8,6 +8,7 @@ import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -22,14 +23,16 @@ import reactor.core.publisher.Mono;
 
 /**
  * Reading records, from one partition ({@code /v1/topics/{topic}/partitions/{p}/records}) or from every partition of
- * a topic ({@code /v1/topics/{topic}/records}), in three media types chosen by {@code Accept}:
+ * a topic ({@code /v1/topics/{topic}/records}), in these media types chosen by {@code Accept}:
  * <ul>
  *   <li>{@code application/json}: one page of records (a stateless read, long polling with {@code wait_ms}), with
  *       where the next read starts;</li>
  *   <li>{@code application/x-ndjson}: the same page, one record per line, the next position in the
  *       {@value #CURSOR_HEADER} header;</li>
  *   <li>{@code text/event-stream}: an endless SSE stream. Each record event's id is a {@link Cursor}; reconnecting
- *       with {@code Last-Event-ID} or {@code ?cursor=} resumes right after it.</li>
+ *       with {@code Last-Event-ID} or {@code ?cursor=} resumes right after it;</li>
+ *   <li>{@value RawBatches#MEDIA_TYPE} (one partition only): the stored record batches as they are, the next
+ *       position in headers.</li>
  * </ul>
  * Pages start at the earliest offset unless told otherwise; streams start at the end (a live tail), since a stream
  * that replays a whole topic first is rarely what someone opening one wants. And offsets by time
@@ -39,6 +42,9 @@ import reactor.core.publisher.Mono;
 class ConsumeController {
 
     static final String CURSOR_HEADER = "Sluice-Cursor";
+    static final String NEXT_OFFSET_HEADER = "Sluice-Next-Offset";
+    static final String HIGH_WATERMARK_HEADER = "Sluice-High-Watermark";
+    static final String LOG_START_OFFSET_HEADER = "Sluice-Log-Start-Offset";
     private static final String NDJSON = "application/x-ndjson";
     private static final String PARTITION_RECORDS = "/v1/topics/{topic}/partitions/{partition}/records";
     private static final String TOPIC_RECORDS = "/v1/topics/{topic}/records";
@@ -97,6 +103,36 @@ class ConsumeController {
         return read(topic, partition, offset, timestamp, last, cursor, maxRecords, maxBytes, waitMs, clamp, format,
                 keyFormat, valueFormat, headerFormat)
                 .map(page -> lines(page.records(), page.cursor()));
+    }
+
+    /**
+     * The stored record batches as they are ({@value RawBatches#MEDIA_TYPE}), for clients that decode Kafka's format:
+     * no rendering, no re-encoding, the fetched bytes handed to the connection as they are. Where to read on comes in
+     * headers. Keys and values are bytes there, so no format parameters; batches are whole, so no max_records.
+     */
+    @GetMapping(path = PARTITION_RECORDS, produces = RawBatches.MEDIA_TYPE)
+    Mono<ResponseEntity<ByteBuffer>> readBatches(@PathVariable String topic, @PathVariable int partition,
+                                                 @RequestParam(name = "offset", required = false) String offset,
+                                                 @RequestParam(name = "timestamp", required = false) String timestamp,
+                                                 @RequestParam(name = "last", required = false) Integer last,
+                                                 @RequestParam(name = "cursor", required = false) String cursor,
+                                                 @RequestParam(name = "max_bytes", required = false) Integer maxBytes,
+                                                 @RequestParam(name = "wait_ms", required = false) Long waitMs,
+                                                 @RequestParam(name = "clamp", required = false) Boolean clamp) {
+        return Mono.defer(() -> {
+            ReadRequest request = ReadRequest.of(settings, StartPosition.EARLIEST, offset, timestamp, last, cursor,
+                    null, maxBytes, waitMs, clamp, Formats.DEFAULT);
+            TopicPartition tp = partition(topic, partition);
+            return consume.starts(topic, List.of(partition), request.start(), request.resume(), false)
+                    .flatMap(starts -> consume.readBatches(tp, starts.get(partition), request.maxBytes(),
+                            request.waitMs(), request.clamp()))
+                    .map(read -> ResponseEntity.ok().contentType(MediaType.parseMediaType(RawBatches.MEDIA_TYPE))
+                            .header(NEXT_OFFSET_HEADER, Long.toString(read.nextOffset()))
+                            .header(HIGH_WATERMARK_HEADER, Long.toString(read.highWatermark()))
+                            .header(LOG_START_OFFSET_HEADER, Long.toString(read.logStartOffset()))
+                            .header(CURSOR_HEADER, read.cursor())
+                            .body(read.batches()));
+        });
     }
 
     @GetMapping(path = PARTITION_RECORDS, produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -1,10 +1,6 @@
 package io.sluice.gateway.consume;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.format.Formats;
-import io.sluice.gateway.format.RecordFormat;
 import io.sluice.gateway.routing.PartitionReader;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -13,41 +9,31 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.BufferBatchIterator;
-import io.sluice.protocol.record.Header;
-import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads from partition leaders: stateless reads by offset or time with long polling, and endless per-partition
- * streams for SSE. A stream fetches the next chunk only after the previous one was delivered (demand drives the
- * fetches, so a slow client slows them and memory stays bounded by one fetch), and it survives leader changes: a
- * re-routable failure waits for newer metadata and fetches again from the same next offset.
+ * Reads from partition leaders: stateless reads by offset or time with long polling, and where streams start. The
+ * streams themselves are {@link PartitionTails}'.
  */
 @Service
 class ConsumeService {
 
     private final PartitionReader reader;
-    private final JsonMapper json;
-    private final GatewayProperties.Consume settings;
-    private final MeterRegistry meters;
+    private final RecordRenderer renderer;
 
-    ConsumeService(PartitionReader reader, JsonMapper json, GatewayProperties properties, MeterRegistry meters) {
+    ConsumeService(PartitionReader reader, RecordRenderer renderer) {
         this.reader = reader;
-        this.json = json;
-        this.settings = properties.consume();
-        this.meters = meters;
+        this.renderer = renderer;
     }
 
     /**
@@ -126,6 +112,38 @@ class ConsumeService {
     }
 
     /**
+     * The stored record batches of {@code tp} from {@code offset}, up to {@code maxBytes} (at least one whole batch),
+     * as the leader sent them, waiting up to {@code waitMs} for the first. Out of range as {@link #read}.
+     */
+    Mono<RawBatches> readBatches(TopicPartition tp, long offset, int maxBytes, long waitMs, boolean clamp) {
+        return fetch(tp, offset, maxBytes, waitMs, Duration.ofMillis(waitMs).plusSeconds(10)).flatMap(section -> {
+            if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
+                if (!clamp) {
+                    return Mono.error(new OffsetOutOfRangeException(tp, offset, section));
+                }
+                long clamped = offset < section.logStartOffset() ? section.logStartOffset() : section.highWatermark();
+                return readBatches(tp, clamped, maxBytes, waitMs, false);
+            }
+            if (section.error() != null) {
+                return Mono.error(section.error().exception("Reading " + tp + " failed: " + section.error().description()));
+            }
+            // Only complete batches: a byte limit may have cut the last one.
+            BufferBatchIterator batches = BufferBatchIterator.of(section.records());
+            long next = offset;
+            int records = 0;
+            while (batches.hasNext()) {
+                RecordBatch batch = batches.next();
+                next = Math.max(next, batch.nextOffset());
+                records += batch.isControlBatch() ? 0 : batch.recordCount();
+            }
+            renderer.countOut(tp.topic(), records);
+            ByteBuffer complete = section.records().slice(section.records().position(), batches.validBytes());
+            return Mono.just(new RawBatches(complete, next, section.highWatermark(), section.logStartOffset(),
+                    Cursor.of(Map.of(tp.partition(), next)).encode()));
+        });
+    }
+
+    /**
      * Up to {@code maxRecords} records of every partition in {@code starts} (partition → offset), taken from the
      * partitions in turn so that a busy partition does not crowd out the others. When none has a record it waits up
      * to {@code waitMs} and answers as soon as any partition has one.
@@ -197,81 +215,16 @@ class ConsumeService {
             if (section.error() != null) {
                 return Mono.error(section.error().exception("Reading " + tp + " failed: " + section.error().description()));
             }
-            List<ConsumedRecord> records = decode(tp, section, offset, maxRecords, formats);
+            List<ConsumedRecord> records = renderer.render(tp, section.records(), offset, maxRecords, formats);
             long next = records.isEmpty() ? offset : records.getLast().offset() + 1;
-            countOut(tp.topic(), records);
+            renderer.countOut(tp.topic(), records);
             return Mono.just(new PartitionPage(tp.partition(), offset, records, next, section.highWatermark(),
                     section.logStartOffset()));
         });
     }
 
-    /** Every record of {@code tp} from {@code start} on, for as long as the subscriber wants them. */
-    Flux<ConsumedRecord> stream(TopicPartition tp, long start, Formats formats) {
-        AtomicLong next = new AtomicLong(start);
-        int maxBytes = (int) settings.defaultMaxBytes().toBytes();
-        long waitMs = settings.sseFetchWait().toMillis();
-        return Flux.<Integer>generate(sink -> sink.next(0))
-                .concatMap(tick -> fetch(tp, next.get(), maxBytes, waitMs, Duration.ofMillis(waitMs).plusSeconds(30))
-                        .flatMapMany(section -> {
-                            if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
-                                if (next.get() < section.logStartOffset()) {
-                                    // Retention removed what this stream was about to read: carry on from the log start.
-                                    next.set(section.logStartOffset());
-                                    return Flux.empty();
-                                }
-                                // Beyond the log end (the log was truncated below this stream's position): fetching
-                                // again at once would loop without end, so the stream ends with the range.
-                                return Flux.error(new OffsetOutOfRangeException(tp, next.get(), section));
-                            }
-                            if (section.error() != null) {
-                                return Flux.error(section.error().exception("Reading " + tp + " failed"));
-                            }
-                            List<ConsumedRecord> records = decode(tp, section, next.get(), Integer.MAX_VALUE, formats);
-                            countOut(tp.topic(), records);
-                            return Flux.fromIterable(records);
-                        })
-                        .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(2))
-                                .filter(e -> e instanceof SluiceException s && PartitionReader.REROUTE.contains(s.errorCode())))
-                        .doOnNext(record -> next.set(record.offset() + 1)), 1);
-    }
-
     private Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs, Duration budget) {
         return reader.fetch(tp, offset, maxBytes, waitMs, budget);
-    }
-
-    private List<ConsumedRecord> decode(TopicPartition tp, FetchedPartition section, long from, int maxRecords,
-                                        Formats formats) {
-        List<ConsumedRecord> records = new ArrayList<>();
-        for (RecordBatch batch : BufferBatchIterator.batches(section.records())) {
-            if (batch.isControlBatch() || batch.lastOffset() < from) {
-                continue;
-            }
-            for (Record record : batch.records()) {
-                if (record.offset() < from) {
-                    continue;
-                }
-                if (records.size() >= maxRecords) {
-                    return records;
-                }
-                RecordFormat.Rendered key = formats.keys().deserialize(record.key(), json);
-                RecordFormat.Rendered value = formats.values().deserialize(record.value(), json);
-                records.add(new ConsumedRecord(tp.topic(), tp.partition(), record.offset(), record.timestamp(),
-                        key.node(), key.format(), value.node(), value.format(),
-                        record.headers().stream().map(header -> header(header, formats.headers())).toList()));
-            }
-        }
-        return records;
-    }
-
-    private void countOut(String topic, List<ConsumedRecord> records) {
-        if (!records.isEmpty()) {
-            Counter.builder("sluice.gateway.records.out").tag("topic", topic).register(meters).increment(records.size());
-        }
-    }
-
-    private ConsumedRecord.HeaderView header(Header header, RecordFormat format) {
-        RecordFormat.Rendered value = format.deserialize(header.value(), json);
-        return new ConsumedRecord.HeaderView(header.key(), value.node(), value.format());
     }
 
     /** OFFSET_OUT_OF_RANGE with the valid range, for the problem body. */

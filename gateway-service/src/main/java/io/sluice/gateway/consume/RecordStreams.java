@@ -26,11 +26,13 @@ import reactor.core.publisher.Flux;
 class RecordStreams {
 
     private final ConsumeService consume;
+    private final PartitionTails tails;
     private final GatewayProperties.Consume settings;
     private final AtomicInteger openStreams;
 
-    RecordStreams(ConsumeService consume, GatewayProperties properties, MeterRegistry meters) {
+    RecordStreams(ConsumeService consume, PartitionTails tails, GatewayProperties properties, MeterRegistry meters) {
         this.consume = consume;
+        this.tails = tails;
         this.settings = properties.consume();
         this.openStreams = meters.gauge("sluice.gateway.sse.streams", new AtomicInteger());
     }
@@ -50,7 +52,7 @@ class RecordStreams {
         Map<Integer, Long> position = new TreeMap<>(starts);
         List<Flux<ConsumedRecord>> sources = new ArrayList<>();
         starts.forEach((partition, offset) ->
-                sources.add(consume.stream(new TopicPartition(topic, partition), offset, formats)));
+                sources.add(tails.stream(new TopicPartition(topic, partition), offset, formats)));
         Flux<ServerSentEvent<Object>> records = Flux.merge(Flux.fromIterable(sources), sources.size(), 1)
                 .map(record -> {
                     String id;

@@ -39,17 +39,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A cluster in memory for web-layer tests: one node leading every partition, topics created at once, each partition
  * a list of record batches whose offsets the fake assigns as a leader would (everything appended is committed: the
  * high watermark is the log end). It answers the coordinator's and the partition leaders' internal APIs as the
  * gateway calls them, so the gateway's whole public API runs over it in-process, fast and deterministic. A fetch at
- * the log end waits its full {@code wait} (no wake-up on append): tests keep {@code wait_ms} small.
+ * the log end waits until something is appended to the partition or its {@code wait} runs out, as a leader's long
+ * poll does; the fake counts the fetches each partition's leader served ({@link #fetches}).
  */
 public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
 
@@ -60,6 +64,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
     private final Map<TopicPartition, ErrorCode> produceFailures = new ConcurrentHashMap<>();
     private final Map<String, Sinks.Empty<Void>> heldProduces = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> produceRequests = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, AtomicLong> fetches = new ConcurrentHashMap<>();
+    private final Sinks.Many<TopicPartition> appended = Sinks.many().multicast().directBestEffort();
     private volatile long version = 1;
 
     /** From now on the leader of {@code partition} answers every produce with {@code code} (null: answers again). */
@@ -101,6 +107,12 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
         topics.put(name, topic);
         version++;
         return topic;
+    }
+
+    /** How many fetches the leader of a partition has served so far. */
+    public long fetches(String topic, int partition) {
+        AtomicLong count = fetches.get(new TopicPartition(topic, partition));
+        return count == null ? 0 : count.get();
     }
 
     /** Every record of a partition, as stored. */
@@ -256,6 +268,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
                                 null, null)
                         : append(partition.partition(), partition.batches()));
             }
+            batches.forEach(partition -> appended.emitNext(partition.partition(),
+                    Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5))));
             return new ProduceResponse(results);
         }));
     }
@@ -281,9 +295,19 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
         Mono<List<FetchedPartition>> now = Mono.fromSupplier(() -> List.of(read(tp, wanted.fetchOffset(),
                 wanted.maxBytes() == null ? Integer.MAX_VALUE : wanted.maxBytes())));
         long wait = request.maxWaitMs() == null ? 0 : request.maxWaitMs();
-        return now.flatMap(sections -> sections.getFirst().records().hasRemaining() || wait == 0
-                || sections.getFirst().error() != null ? Mono.just(sections)
-                : Mono.delay(Duration.ofMillis(wait)).then(now));
+        return Mono.defer(() -> {
+            fetches.computeIfAbsent(tp, key -> new AtomicLong()).incrementAndGet();
+            // Listening before reading: an append between the two still wakes this fetch.
+            CompletableFuture<TopicPartition> woken = appended.asFlux().filter(tp::equals).next().toFuture();
+            return now.flatMap(sections -> {
+                if (sections.getFirst().records().hasRemaining() || wait == 0 || sections.getFirst().error() != null) {
+                    woken.cancel(false);
+                    return Mono.just(sections);
+                }
+                return Mono.fromFuture(woken).publishOn(Schedulers.parallel())
+                        .timeout(Duration.ofMillis(wait), Mono.just(tp)).then(now);
+            });
+        });
     }
 
     private synchronized FetchedPartition read(TopicPartition tp, long offset, int maxBytes) {
@@ -298,10 +322,14 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
         List<ByteBuffer> out = new ArrayList<>();
         int size = 0;
         for (RecordBatch batch : log) {
-            if (batch.lastOffset() >= offset && (out.isEmpty() || size + batch.sizeInBytes() <= maxBytes)) {
-                out.add(batch.buffer().duplicate());
-                size += batch.sizeInBytes();
+            if (batch.lastOffset() < offset) {
+                continue;
             }
+            if (!out.isEmpty() && size + batch.sizeInBytes() > maxBytes) {
+                break; // as a leader does: the batches answered are contiguous
+            }
+            out.add(batch.buffer().duplicate());
+            size += batch.sizeInBytes();
         }
         ByteBuffer records = ByteBuffer.allocate(size);
         out.forEach(records::put);

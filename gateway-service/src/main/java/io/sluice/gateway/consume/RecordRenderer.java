@@ -1,0 +1,74 @@
+package io.sluice.gateway.consume;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.format.Formats;
+import io.sluice.gateway.format.RecordFormat;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.record.BufferBatchIterator;
+import io.sluice.protocol.record.Header;
+import io.sluice.protocol.record.Record;
+import io.sluice.protocol.record.RecordBatch;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns fetched record batches into records as readers see them ({@link ConsumedRecord}): control batches and records
+ * before the read's position are skipped, keys, values and header values are rendered in the reader's
+ * {@link Formats}. Stateless and thread-safe; also counts the records handed out.
+ */
+@Component
+class RecordRenderer {
+
+    private final JsonMapper json;
+    private final MeterRegistry meters;
+
+    RecordRenderer(JsonMapper json, MeterRegistry meters) {
+        this.json = json;
+        this.meters = meters;
+    }
+
+    /** Up to {@code maxRecords} records of {@code tp} at or after {@code from} in the complete batches of {@code records}. */
+    List<ConsumedRecord> render(TopicPartition tp, ByteBuffer records, long from, int maxRecords, Formats formats) {
+        List<ConsumedRecord> rendered = new ArrayList<>();
+        for (RecordBatch batch : BufferBatchIterator.batches(records)) {
+            if (batch.isControlBatch() || batch.lastOffset() < from) {
+                continue;
+            }
+            for (Record record : batch.records()) {
+                if (record.offset() < from) {
+                    continue;
+                }
+                if (rendered.size() >= maxRecords) {
+                    return rendered;
+                }
+                RecordFormat.Rendered key = formats.keys().deserialize(record.key(), json);
+                RecordFormat.Rendered value = formats.values().deserialize(record.value(), json);
+                rendered.add(new ConsumedRecord(tp.topic(), tp.partition(), record.offset(), record.timestamp(),
+                        key.node(), key.format(), value.node(), value.format(),
+                        record.headers().stream().map(header -> header(header, formats.headers())).toList()));
+            }
+        }
+        return rendered;
+    }
+
+    /** Counts {@code records} as delivered to a reader ({@code sluice.gateway.records.out}). */
+    void countOut(String topic, List<ConsumedRecord> records) {
+        countOut(topic, records.size());
+    }
+
+    /** Counts {@code records} records as delivered to a reader. */
+    void countOut(String topic, int records) {
+        if (records > 0) {
+            Counter.builder("sluice.gateway.records.out").tag("topic", topic).register(meters).increment(records);
+        }
+    }
+
+    private ConsumedRecord.HeaderView header(Header header, RecordFormat format) {
+        RecordFormat.Rendered value = format.deserialize(header.value(), json);
+        return new ConsumedRecord.HeaderView(header.key(), value.node(), value.format());
+    }
+}
