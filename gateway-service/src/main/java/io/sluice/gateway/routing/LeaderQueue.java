@@ -45,9 +45,9 @@ import reactor.core.scheduler.Scheduler;
  * outcome is unknown — and the internal request goes on for the others.
  *
  * <p><b>Order.</b> Requests are never reordered here for a partition: one that is passed over (other acks) holds back
- * every later request touching one of its partitions. Across internal requests in flight together the leader may
- * append in either order, as it may the entries of one request for the same partition (its entries run in parallel
- * on its log threads); that reorders only requests that were concurrent at the gateway, which had no order to keep:
+ * every later request touching one of its partitions. The leader appends the entries of one internal request in
+ * their order; across internal requests in flight together it may append in either order. That reorders only
+ * requests that were concurrent at the gateway, which had no order to keep:
  * one client connection has at most one produce here at a time (HTTP/1.1 answers requests in order; an NDJSON
  * stream sends its next group after the previous one is answered; a retry of BatchRouter happens before the answer).
  * So, unlike Kafka's producer, which pipelines batches of one partition and may reorder them on retry when
