@@ -68,8 +68,9 @@ class SseFanOutTest {
         long withMany = lockstepFetches(24);
 
         // One per record and a few for subscribers that were still finishing their first read of their own; with a
-        // fetch loop per subscriber it would be 24 per record.
-        assertThat(withOne).isBetween(20L, 26L);
+        // fetch loop per subscriber it would be 24 per record. The fake counts a fetch when it arrives, so the one
+        // already waiting when counting starts (it brings the first record) may fall before it: 19 for 20 records.
+        assertThat(withOne).isBetween(19L, 26L);
         assertThat(withMany).isLessThanOrEqualTo(withOne + 8);
         assertThat(meters.get("sluice.gateway.sse.tail.fetches").counter().count()).isPositive();
     }
