@@ -99,6 +99,11 @@ class RawBatchReadTest {
                 .expectBody(String.class).value(body -> assertThat(body).contains("OFFSET_OUT_OF_RANGE"));
         client.get().uri("/v1/topics/" + topic + "/partitions/0/records?offset=0&max_records=1").accept(RAW).exchange()
                 .expectStatus().isBadRequest();
+        // Raw bytes are never rendered, so a format is refused by name rather than silently ignored.
+        client.get().uri("/v1/topics/" + topic + "/partitions/0/records?offset=0&value_format=json").accept(RAW)
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody(String.class).value(body -> assertThat(body).contains("INVALID_REQUEST", "'value_format'"));
         client.get().uri("/v1/topics/" + topic + "/partitions/0/records").exchange().expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON);
         client.get().uri("/v1/topics/" + topic + "/partitions/0/records")
