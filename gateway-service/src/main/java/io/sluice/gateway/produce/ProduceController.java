@@ -92,7 +92,7 @@ class ProduceController {
                 // Without a Content-Length (chunked), the limit is found while reading.
                 .onErrorMap(DataBufferLimitException.class, e -> ErrorCode.REQUEST_TOO_LARGE.exception(
                         "The request body is larger than " + limit + " bytes, the most this gateway accepts"))
-                .switchIfEmpty(Mono.error(ErrorCode.INVALID_REQUEST.exception("The request has no body")))
+                .switchIfEmpty(Mono.error(() -> ErrorCode.INVALID_REQUEST.exception("The request has no body")))
                 .map(buffer -> {
                     try {
                         byte[] bytes = new byte[buffer.readableByteCount()];
