@@ -187,6 +187,30 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
     }
 
     @Test
+    void whenAMemberKeepsPartitionsAskedBackPastItsRebalanceTimeoutItIsRemovedAndTheyMoveOn() {
+        api().createTopic("hoarded", 2, 1);
+        TestMember hoarder = member("hoard-group");
+        TestMember waiting = member("hoard-group");
+        hoarder.join(List.of("hoarded"), null, 300);
+        waiting.join(List.of("hoarded"));
+
+        await("the hoarder's removal").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    try {
+                        hoarder.pollHolding(); // alive, but never lets go
+                        return false;
+                    } catch (SluiceException e) {
+                        assertThat(e.errorCode()).isEqualTo(ErrorCode.UNKNOWN_MEMBER);
+                        return true;
+                    }
+                });
+        waiting.poll();
+
+        assertThat(describe("hoard-group").members()).extracting(MemberDescription::memberId).containsExactly(waiting.id());
+        assertThat(waiting.owned()).containsExactly(tp("hoarded", 0), tp("hoarded", 1));
+    }
+
+    @Test
     void whenAStaticMemberRejoinsWithinItsSessionItGetsItsPartitionsBackWithoutARebalance() {
         api().createTopic("static", 4, 1);
         TestMember staticMember = new TestMember(client, "static-group", "instance-1");

@@ -41,8 +41,12 @@ final class TestMember {
     }
 
     GroupHeartbeatResponse join(List<String> topics, Integer sessionTimeoutMs) {
+        return join(topics, sessionTimeoutMs, null);
+    }
+
+    GroupHeartbeatResponse join(List<String> topics, Integer sessionTimeoutMs, Integer rebalanceTimeoutMs) {
         owned.clear();
-        return adopt(send(new GroupHeartbeatRequest(null, GroupHeartbeatRequest.JOIN, instanceId, null,
+        return adopt(send(new GroupHeartbeatRequest(null, GroupHeartbeatRequest.JOIN, instanceId, rebalanceTimeoutMs,
                 sessionTimeoutMs, topics, null, List.of())), true);
     }
 
