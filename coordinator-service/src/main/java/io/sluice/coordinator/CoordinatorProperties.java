@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param lease            the active-coordinator lease
  * @param election         leader-election housekeeping
  * @param metadata         the metadata stream
+ * @param groups           consumer groups
  */
 @Validated
 @ConfigurationProperties("sluice.coordinator")
@@ -35,7 +36,8 @@ public record CoordinatorProperties(
         @DefaultValue("1s") Duration heartbeatInterval,
         @Valid @DefaultValue Lease lease,
         @Valid @DefaultValue Election election,
-        @Valid @DefaultValue Metadata metadata) {
+        @Valid @DefaultValue Metadata metadata,
+        @Valid @DefaultValue Groups groups) {
 
     public CoordinatorProperties {
         if (instanceId == null || instanceId.isBlank()) {
@@ -73,5 +75,28 @@ public record CoordinatorProperties(
      * @param maxWait the longest a long poll waits for a change
      */
     public record Metadata(@DefaultValue("1000") @Min(1) int history, @DefaultValue("30s") Duration maxWait) {
+    }
+
+    /**
+     * Consumer groups. A member may ask for its own session and rebalance timeouts within the bounds.
+     *
+     * @param sessionTimeout          a member silent this long is removed (when it asks for none)
+     * @param minSessionTimeout       the shortest session a member may ask for
+     * @param maxSessionTimeout       the longest session a member may ask for
+     * @param heartbeatInterval       how often members are told to heartbeat (at most a third of their session)
+     * @param rebalanceTimeout        how long a member may hold partitions asked back (when it asks for none)
+     * @param maxRebalanceTimeout     the longest rebalance timeout a member may ask for
+     * @param sessionCheckInterval    how often sessions, rebalance timeouts and subscribed topics are checked
+     * @param maxCommitMetadataLength the longest metadata string kept with a committed offset (Kafka's
+     *                                {@code offset.metadata.max.bytes})
+     */
+    public record Groups(@DefaultValue("45s") Duration sessionTimeout,
+                         @DefaultValue("6s") Duration minSessionTimeout,
+                         @DefaultValue("30m") Duration maxSessionTimeout,
+                         @DefaultValue("5s") Duration heartbeatInterval,
+                         @DefaultValue("5m") Duration rebalanceTimeout,
+                         @DefaultValue("30m") Duration maxRebalanceTimeout,
+                         @DefaultValue("500ms") Duration sessionCheckInterval,
+                         @DefaultValue("4096") @Min(0) int maxCommitMetadataLength) {
     }
 }

@@ -23,7 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
  * The coordinator's layering, checked on its compiled main classes (tests excluded). From the bottom: the top-level
  * configuration and {@code redis} (the embedded server); {@code store} and {@code cluster} (pure election and placement
  * rules); {@code lease}; {@code metadata} (the command sequence and the feed, written under the lease); the features
- * {@code partition}, {@code topic}, {@code node} (which uses partition's changes) and {@code metrics}; and on top
+ * {@code partition}, {@code topic}, {@code node} (which uses partition's changes), {@code group} (consumer groups, over
+ * the metadata) and {@code metrics}; and on top
  * {@code failover}, which drives the lease and loads or drops the metadata as it is won or lost.
  */
 class CoordinatorArchitectureTest {
@@ -62,14 +63,17 @@ class CoordinatorArchitectureTest {
     }
 
     /**
-     * Three places talk to Redis through a client: {@code store} (the metadata), {@code lease} (the lease and the
-     * fencing token, its own Lua scripts) and {@link CoordinatorConfiguration}, which makes the connection factory.
-     * The {@code redis} package is not among them: it only launches a redis-server process and never connects to it.
+     * Four places talk to Redis through a client: {@code store} (the metadata), {@code lease} (the lease and the
+     * fencing token, its own Lua scripts), the group package's {@code GroupStore} (groups and offsets, with a script of
+     * its own under the same token; it stores the group package's own types, which {@code store}, below it, cannot
+     * see) and {@link CoordinatorConfiguration}, which makes the connection factory. The {@code redis} package is not
+     * among them: it only launches a redis-server process and never connects to it.
      */
     @Test
-    void whenAClassTalksToRedisShouldBeTheStoreTheLeaseOrTheConnectionConfiguration() {
+    void whenAClassTalksToRedisShouldBeTheStoreTheLeaseTheGroupStoreOrTheConnectionConfiguration() {
         noClasses().that().resideOutsideOfPackages(ROOT + ".store..", ROOT + ".lease..")
                 .and().doNotBelongToAnyOf(CoordinatorConfiguration.class)
+                .and().doNotHaveFullyQualifiedName(ROOT + ".group.GroupStore")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
                 .check(CLASSES);
     }

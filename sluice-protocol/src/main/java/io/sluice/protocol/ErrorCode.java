@@ -19,6 +19,8 @@ public enum ErrorCode {
     CORRUPT_RECORD(400, false, "A record batch failed validation (length, magic, CRC or layout)."),
     INVALID_OFFSET(400, false, "The offset is not valid."),
     INVALID_TIMESTAMP(400, false, "The timestamp is not valid."),
+    INVALID_GROUP_ID(400, false, "The consumer group id is not valid."),
+    INVALID_COMMIT_OFFSET_SIZE(400, false, "The metadata of an offset commit is larger than allowed."),
     UNKNOWN_TOPIC(404, false, "The topic does not exist."),
     UNKNOWN_PARTITION(404, false, "The partition does not exist."),
     UNKNOWN_NODE(404, false, "The node is not registered."),
@@ -29,6 +31,13 @@ public enum ErrorCode {
     FENCED_MEMBER(409, false, "The member has been fenced by a newer group epoch."),
     FENCED_COORDINATOR(409, false, "The coordinator is no longer the active one."),
     STALE_PARTITION_EPOCH(409, false, "The partition epoch in the request is stale."),
+    FENCED_MEMBER_EPOCH(409, false, "The member epoch is not the member's current one: the member must rejoin with "
+            + "epoch 0 and give up its partitions."),
+    STALE_MEMBER_EPOCH(409, false, "The offset commit carries an older member epoch than the member's current one: "
+            + "heartbeat for the current assignment first."),
+    UNRELEASED_INSTANCE_ID(409, false, "A live member of the group already uses this group_instance_id."),
+    NON_EMPTY_GROUP(409, false, "The consumer group has live members."),
+    INVALID_COMMIT_OFFSET(409, false, "The offset is behind the group's committed offset; only a reset moves it back."),
     OFFSET_OUT_OF_RANGE(416, false, "The offset is outside the partition's range."),
     RECORD_TOO_LARGE(413, false, "The record or batch is larger than the configured maximum."),
     REQUEST_TOO_LARGE(413, false, "The request body is larger than the configured maximum."),

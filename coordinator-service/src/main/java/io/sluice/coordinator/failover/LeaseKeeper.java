@@ -1,6 +1,7 @@
 package io.sluice.coordinator.failover;
 
 import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.group.GroupManager;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.node.NodeService;
@@ -20,10 +21,12 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The coordinator's clockwork, started with the application and stopped before it: lease rounds (and the load or
- * drop of metadata they imply), session expiry of silent nodes, and periodic preferred-leader election. Each loop
+ * drop of metadata and consumer groups they imply), session expiry of silent nodes and group members, and periodic
+ * preferred-leader election. Each loop
  * runs one round at a time on a single timer thread; the work itself is non-blocking.
  *
- * <p>It sits above the lease, the metadata and the node and partition services because it drives all of them; none
+ * <p>It sits above the lease, the metadata, the groups and the node and partition services because it drives all of
+ * them; none
  * of them knows it exists (the lease only says which {@link CoordinatorLease.Transition} a round made).
  */
 @Component
@@ -35,16 +38,18 @@ class LeaseKeeper implements SmartLifecycle {
     private final MetadataManager metadata;
     private final NodeService nodes;
     private final PartitionStateService partitions;
+    private final GroupManager groups;
     private final CoordinatorProperties properties;
     private final Scheduler timer = Schedulers.newSingle("coordinator-timer", true);
     private Disposable.Composite loops;
 
     LeaseKeeper(CoordinatorLease lease, MetadataManager metadata, NodeService nodes, PartitionStateService partitions,
-                CoordinatorProperties properties) {
+                GroupManager groups, CoordinatorProperties properties) {
         this.lease = lease;
         this.metadata = metadata;
         this.nodes = nodes;
         this.partitions = partitions;
+        this.groups = groups;
         this.properties = properties;
     }
 
@@ -53,6 +58,7 @@ class LeaseKeeper implements SmartLifecycle {
         loops = Disposables.composite();
         loops.add(every(properties.lease().renewInterval(), this::leaseRound));
         loops.add(every(properties.election().livenessCheckInterval(), nodes::expireSessions));
+        loops.add(every(properties.groups().sessionCheckInterval(), groups::sweep));
         Duration preferred = properties.election().preferredLeaderCheckInterval();
         if (!preferred.isZero()) {
             loops.add(every(preferred, () -> metadata.isReady()
@@ -63,13 +69,18 @@ class LeaseKeeper implements SmartLifecycle {
     private Mono<Void> leaseRound() {
         return lease.tick().flatMap(transition -> switch (transition) {
             case ACTIVATED -> metadata.activate(lease.status().self())
+                    .then(groups.activate())
                     .doOnSuccess(v -> nodes.restartSessions())
                     .onErrorResume(e -> {
-                        LOG.error("Could not load metadata after taking the lease; giving it up", e);
+                        LOG.error("Could not load metadata and groups after taking the lease; giving it up", e);
                         metadata.deactivate();
+                        groups.deactivate();
                         return lease.release();
                     });
-            case DEACTIVATED -> Mono.fromRunnable(metadata::deactivate);
+            case DEACTIVATED -> Mono.fromRunnable(() -> {
+                metadata.deactivate();
+                groups.deactivate();
+            });
             case NONE -> Mono.empty();
         });
     }
@@ -97,6 +108,7 @@ class LeaseKeeper implements SmartLifecycle {
             loops = null;
         }
         metadata.deactivate();
+        groups.deactivate();
         lease.release()
                 .timeout(Duration.ofSeconds(2))
                 .onErrorResume(e -> Mono.empty())

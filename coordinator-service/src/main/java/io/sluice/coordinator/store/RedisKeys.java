@@ -9,7 +9,14 @@ package io.sluice.coordinator.store;
  *   sluice:metadata-version  counter          bumped by every metadata write
  *   sluice:nodes             hash             node id   → NodeInfo
  *   sluice:topics            hash             topic     → TopicMetadata (with its partition states)
+ *   sluice:groups            hash             group id  → the group's document: group and assignment epochs,
+ *                                             subscribed topics (id, partition count), members (epochs, state,
+ *                                             subscription, timeouts, assigned, pending revocation, target)
+ *   sluice:group-offsets:G   hash             'topic-partition' → committed offset of group G (offset, leader
+ *                                             epoch, metadata, commit time, topic id)
  * </pre>
+ * Group keys are written by the group store's own script under the same fencing token as metadata writes. Member
+ * liveness (last heartbeats) is not stored: a coordinator that becomes active starts every member's session afresh.
  */
 public final class RedisKeys {
 
@@ -19,7 +26,14 @@ public final class RedisKeys {
     public static final String METADATA_VERSION = "sluice:metadata-version";
     public static final String NODES = "sluice:nodes";
     public static final String TOPICS = "sluice:topics";
+    public static final String GROUPS = "sluice:groups";
+    public static final String GROUP_OFFSETS_PREFIX = "sluice:group-offsets:";
 
     private RedisKeys() {
+    }
+
+    /** The hash of a group's committed offsets (group ids are restricted to {@code [a-zA-Z0-9._-]}). */
+    public static String groupOffsets(String groupId) {
+        return GROUP_OFFSETS_PREFIX + groupId;
     }
 }

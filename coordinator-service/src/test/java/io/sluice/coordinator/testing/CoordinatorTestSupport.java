@@ -22,7 +22,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * A whole coordinator in the test JVM, on a random port, against the {@link TestRedis}, with clocks short enough that
  * node deaths and lease rounds happen within a test: nodes die after 1 s of silence, the lease lives 1.5 s and is
- * renewed every 300 ms, sessions are checked every 100 ms. Automatic preferred-leader election is off.
+ * renewed every 300 ms, sessions (of nodes and of group members) are checked every 100 ms, and group members may ask
+ * for sessions as short as 100 ms. Automatic preferred-leader election is off.
  *
  * <p>Test classes share one coordinator (Spring's context cache: starting one costs seconds on a busy machine), but
  * not its state: {@link FreshRedis} flushes Redis before each class, the coordinator loses its lease with it, takes the
@@ -41,6 +42,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "sluice.coordinator.election.preferred-leader-check-interval=0s",
         "sluice.coordinator.metadata.history=50",
         "sluice.coordinator.metadata.max-wait=5s",
+        "sluice.coordinator.groups.min-session-timeout=100ms",
+        "sluice.coordinator.groups.heartbeat-interval=200ms",
+        "sluice.coordinator.groups.session-check-interval=100ms",
 })
 @AutoConfigureWebTestClient
 @ExtendWith(FreshRedis.class)

@@ -11,6 +11,14 @@ import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.coordinator.RegisterResponse;
 import io.sluice.internal.coordinator.ShutdownResponse;
+import io.sluice.internal.group.GroupDescription;
+import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupListing;
+import io.sluice.internal.group.GroupOffsets;
+import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.OffsetResetRequest;
+import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataUpdate;
 import io.sluice.internal.metadata.NodeInfo;
@@ -243,6 +251,46 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
 
     @Override
     public Mono<ElectionResult> electPreferredLeaders(String topicOrNull) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<GroupHeartbeatResponse> groupHeartbeat(String groupId, GroupHeartbeatRequest request) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<GroupOffsets> commitOffsets(String groupId, OffsetCommitRequest request) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<GroupOffsets> committedOffsets(String groupId) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<List<GroupListing>> groups() {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<GroupDescription> describeGroup(String groupId) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<Void> deleteGroup(String groupId) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<Void> deleteGroupOffsets(String groupId, String topic) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<OffsetResetResponse> resetOffsets(String groupId, OffsetResetRequest request) {
         return Mono.error(new UnsupportedOperationException("not faked"));
     }
 

@@ -12,6 +12,14 @@ import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.coordinator.RegisterResponse;
 import io.sluice.internal.coordinator.ShutdownResponse;
+import io.sluice.internal.group.GroupDescription;
+import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupListing;
+import io.sluice.internal.group.GroupOffsets;
+import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.OffsetResetRequest;
+import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.internal.metadata.MetadataUpdate;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
@@ -106,5 +114,45 @@ abstract class UnsupportedCoordinatorApi implements CoordinatorApi {
     @Override
     public Mono<MetadataUpdate> metadataSince(long version, Duration wait) {
         return unsupported("metadataSince");
+    }
+
+    @Override
+    public Mono<GroupHeartbeatResponse> groupHeartbeat(String groupId, GroupHeartbeatRequest request) {
+        return unsupported("groupHeartbeat");
+    }
+
+    @Override
+    public Mono<GroupOffsets> commitOffsets(String groupId, OffsetCommitRequest request) {
+        return unsupported("commitOffsets");
+    }
+
+    @Override
+    public Mono<GroupOffsets> committedOffsets(String groupId) {
+        return unsupported("committedOffsets");
+    }
+
+    @Override
+    public Mono<List<GroupListing>> groups() {
+        return unsupported("groups");
+    }
+
+    @Override
+    public Mono<GroupDescription> describeGroup(String groupId) {
+        return unsupported("describeGroup");
+    }
+
+    @Override
+    public Mono<Void> deleteGroup(String groupId) {
+        return unsupported("deleteGroup");
+    }
+
+    @Override
+    public Mono<Void> deleteGroupOffsets(String groupId, String topic) {
+        return unsupported("deleteGroupOffsets");
+    }
+
+    @Override
+    public Mono<OffsetResetResponse> resetOffsets(String groupId, OffsetResetRequest request) {
+        return unsupported("resetOffsets");
     }
 }

@@ -1,5 +1,13 @@
 package io.sluice.internal.coordinator;
 
+import io.sluice.internal.group.GroupDescription;
+import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupListing;
+import io.sluice.internal.group.GroupOffsets;
+import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.OffsetResetRequest;
+import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.internal.metadata.MetadataUpdate;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
@@ -11,7 +19,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The coordinator's internal API as its callers see it: partition services (register, heartbeat, shutdown, ISR
- * changes, metadata), gateways (metadata, topic administration). Every call answers a Mono that fails with a
+ * changes, metadata), gateways (metadata, topic administration, consumer groups and their offsets). Every call answers a Mono that fails with a
  * {@link io.sluice.protocol.SluiceException} carrying the coordinator's error code; an implementation finds the
  * active coordinator among several instances itself.
  */
@@ -56,4 +64,30 @@ public interface CoordinatorApi {
 
     /** What changed after {@code version}, waiting up to {@code wait} for a change (a long poll). */
     Mono<MetadataUpdate> metadataSince(long version, Duration wait);
+
+    /**
+     * A group member's heartbeat (KIP-848): joins, heartbeats or leaves, and answers the partitions the member may own
+     * now. A gateway calls it for each member it serves — on a timer for a member it streams to, on each poll for a
+     * polling member; the member's state lives in the coordinator, so any gateway can send the next one.
+     */
+    Mono<GroupHeartbeatResponse> groupHeartbeat(String groupId, GroupHeartbeatRequest request);
+
+    /** Commits offsets, all or none; answers the group's offsets of the committed partitions as stored. */
+    Mono<GroupOffsets> commitOffsets(String groupId, OffsetCommitRequest request);
+
+    /** The group's committed offsets (none for a group that does not exist). */
+    Mono<GroupOffsets> committedOffsets(String groupId);
+
+    Mono<List<GroupListing>> groups();
+
+    Mono<GroupDescription> describeGroup(String groupId);
+
+    /** Deletes a group and its offsets; NON_EMPTY_GROUP while it has members. */
+    Mono<Void> deleteGroup(String groupId);
+
+    /** Deletes a group's committed offsets of one topic; NON_EMPTY_GROUP while a member subscribes to it. */
+    Mono<Void> deleteGroupOffsets(String groupId, String topic);
+
+    /** Sets a group's offsets to targets the caller resolved (see {@link OffsetResetRequest}). */
+    Mono<OffsetResetResponse> resetOffsets(String groupId, OffsetResetRequest request);
 }

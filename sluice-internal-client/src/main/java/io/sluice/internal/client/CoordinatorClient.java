@@ -15,6 +15,15 @@ import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.coordinator.RegisterResponse;
 import io.sluice.internal.coordinator.ShutdownResponse;
+import io.sluice.internal.group.GroupDescription;
+import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupListing;
+import io.sluice.internal.group.GroupOffsets;
+import io.sluice.internal.group.GroupPaths;
+import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.OffsetResetRequest;
+import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.internal.metadata.MetadataUpdate;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
@@ -148,6 +157,49 @@ public final class CoordinatorClient implements CoordinatorApi {
         return call(HttpMethod.GET, CoordinatorPaths.metadata(version, wait.toMillis()), null,
                 wait.plus(http.settings().longPollGrace()),
                 (target, body) -> JsonBodies.read(target, body, MetadataUpdate.class));
+    }
+
+    @Override
+    public Mono<GroupHeartbeatResponse> groupHeartbeat(String groupId, GroupHeartbeatRequest request) {
+        return Mono.defer(() -> post(GroupPaths.heartbeat(groupId), request, GroupHeartbeatResponse.class));
+    }
+
+    @Override
+    public Mono<GroupOffsets> commitOffsets(String groupId, OffsetCommitRequest request) {
+        return Mono.defer(() -> post(GroupPaths.offsets(groupId), request, GroupOffsets.class));
+    }
+
+    @Override
+    public Mono<GroupOffsets> committedOffsets(String groupId) {
+        return Mono.defer(() -> get(GroupPaths.offsets(groupId), GroupOffsets.class));
+    }
+
+    @Override
+    public Mono<List<GroupListing>> groups() {
+        return call(HttpMethod.GET, GroupPaths.GROUPS, null, timeout(),
+                (target, body) -> JsonBodies.readList(target, body, GroupListing.class));
+    }
+
+    @Override
+    public Mono<GroupDescription> describeGroup(String groupId) {
+        return Mono.defer(() -> get(GroupPaths.group(groupId), GroupDescription.class));
+    }
+
+    @Override
+    public Mono<Void> deleteGroup(String groupId) {
+        return Mono.defer(() -> call(HttpMethod.DELETE, GroupPaths.group(groupId), null, timeout(),
+                (target, body) -> null)).then();
+    }
+
+    @Override
+    public Mono<Void> deleteGroupOffsets(String groupId, String topic) {
+        return Mono.defer(() -> call(HttpMethod.DELETE, GroupPaths.topicOffsets(groupId, topic), null, timeout(),
+                (target, body) -> null)).then();
+    }
+
+    @Override
+    public Mono<OffsetResetResponse> resetOffsets(String groupId, OffsetResetRequest request) {
+        return Mono.defer(() -> post(GroupPaths.offsetReset(groupId), request, OffsetResetResponse.class));
     }
 
     private Duration timeout() {

@@ -12,6 +12,14 @@ import io.sluice.internal.coordinator.ElectionResult;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.coordinator.RegisterResponse;
 import io.sluice.internal.coordinator.ShutdownResponse;
+import io.sluice.internal.group.GroupDescription;
+import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupListing;
+import io.sluice.internal.group.GroupOffsets;
+import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.OffsetResetRequest;
+import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataDelta;
 import io.sluice.internal.metadata.MetadataUpdate;
@@ -154,6 +162,46 @@ class MetadataWatcherTest {
 
         @Override
         public Mono<ElectionResult> electPreferredLeaders(String topicOrNull) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<GroupHeartbeatResponse> groupHeartbeat(String groupId, GroupHeartbeatRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<GroupOffsets> commitOffsets(String groupId, OffsetCommitRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<GroupOffsets> committedOffsets(String groupId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<List<GroupListing>> groups() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<GroupDescription> describeGroup(String groupId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<Void> deleteGroup(String groupId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<Void> deleteGroupOffsets(String groupId, String topic) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<OffsetResetResponse> resetOffsets(String groupId, OffsetResetRequest request) {
             throw new UnsupportedOperationException();
         }
     }

@@ -1,0 +1,88 @@
+package io.sluice.coordinator.group;
+
+import io.sluice.internal.group.MemberState;
+import io.sluice.protocol.TopicPartition;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * One member of a consumer group as the coordinator stores it. Immutable.
+ *
+ * <p>Ownership: the member owns {@code assigned} and {@code pendingRevocation} — the latter until it reports, in a
+ * heartbeat's owned partitions, that it has let them go. {@code target} is where the assignor wants it; it reaches it
+ * only through {@link Reconciliation}, which never hands it a partition another member still owns.
+ *
+ * @param memberEpoch         the epoch of its assignment, -2 while a static member is away ({@link MemberState#LEFT_STATIC})
+ * @param previousMemberEpoch the epoch before the last change (a heartbeat whose answer was lost may still carry it);
+ *                            for a static member away, the epoch it had when it left
+ */
+record GroupMember(String memberId, String instanceId, int memberEpoch, int previousMemberEpoch, MemberState state,
+                   List<String> subscribedTopicNames, String subscribedTopicRegex, int rebalanceTimeoutMs,
+                   int sessionTimeoutMs, Set<TopicPartition> assigned, Set<TopicPartition> pendingRevocation,
+                   Set<TopicPartition> target) {
+
+    static final int LEFT_STATIC_EPOCH = -2;
+
+    GroupMember {
+        subscribedTopicNames = List.copyOf(subscribedTopicNames);
+        assigned = sorted(assigned);
+        pendingRevocation = sorted(pendingRevocation);
+        target = sorted(target);
+    }
+
+    /** Sets are kept sorted, so that equal members are stored as equal documents. */
+    private static SortedSet<TopicPartition> sorted(Set<TopicPartition> partitions) {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(partitions == null ? Set.of() : partitions));
+    }
+
+    /** Everything the member owns now: assigned, and asked back but not yet released. */
+    SortedSet<TopicPartition> owned() {
+        SortedSet<TopicPartition> owned = new TreeSet<>(assigned);
+        owned.addAll(pendingRevocation);
+        return owned;
+    }
+
+    boolean leftStatic() {
+        return state == MemberState.LEFT_STATIC;
+    }
+
+    GroupMember withSubscription(List<String> names, String regex) {
+        return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, names, regex,
+                rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target);
+    }
+
+    GroupMember withTimeouts(int rebalanceTimeout, int sessionTimeout) {
+        return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
+                subscribedTopicRegex, rebalanceTimeout, sessionTimeout, assigned, pendingRevocation, target);
+    }
+
+    GroupMember withTarget(Set<TopicPartition> newTarget) {
+        return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
+                subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation,
+                new TreeSet<>(newTarget));
+    }
+
+    GroupMember withOwnership(int epoch, int previousEpoch, MemberState newState, Set<TopicPartition> newAssigned,
+                              Set<TopicPartition> newPending) {
+        return new GroupMember(memberId, instanceId, epoch, previousEpoch, newState, subscribedTopicNames,
+                subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, new TreeSet<>(newAssigned),
+                new TreeSet<>(newPending), target);
+    }
+
+    /** A static member leaving for a restart: it keeps what it owns, at epoch -2, remembering its epoch. */
+    GroupMember leavingStatically() {
+        return new GroupMember(memberId, instanceId, LEFT_STATIC_EPOCH, memberEpoch, MemberState.LEFT_STATIC,
+                subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
+                pendingRevocation, target);
+    }
+
+    /** The static member back under a new member id, at the epoch it left with. */
+    GroupMember returningAs(String newMemberId) {
+        return new GroupMember(newMemberId, instanceId, previousMemberEpoch, previousMemberEpoch, MemberState.STABLE,
+                subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
+                pendingRevocation, target);
+    }
+}

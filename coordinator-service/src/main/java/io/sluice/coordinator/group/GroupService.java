@@ -1,0 +1,111 @@
+package io.sluice.coordinator.group;
+
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.internal.group.CommittedOffset;
+import io.sluice.internal.group.GroupDescription;
+import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupIds;
+import io.sluice.internal.group.GroupListing;
+import io.sluice.internal.group.GroupOffsets;
+import io.sluice.internal.group.MemberDescription;
+import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.OffsetResetRequest;
+import io.sluice.internal.group.OffsetResetResponse;
+import io.sluice.protocol.ErrorCode;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * Consumer groups for gateways: member heartbeats, offset commits and fetches, and group administration. Checks the
+ * group id, counts a heartbeat as a sign of life, and hands every change to the {@link GroupManager}'s sequence,
+ * where {@link GroupRules} decides it. A refused request changes nothing.
+ */
+@Service
+class GroupService {
+
+    private final GroupManager groups;
+    private final MemberLiveness liveness;
+    private final GroupSettings settings;
+    private final Clock clock;
+
+    GroupService(GroupManager groups, MemberLiveness liveness, CoordinatorProperties properties, Clock clock) {
+        this.groups = groups;
+        this.liveness = liveness;
+        this.settings = GroupSettings.of(properties.groups());
+        this.clock = clock;
+    }
+
+    Mono<GroupHeartbeatResponse> heartbeat(String groupId, GroupHeartbeatRequest request) {
+        return ready(groupId).then(Mono.defer(() -> {
+            if (request.memberId() != null && !request.memberId().isEmpty()) {
+                liveness.heartbeat(groupId, request.memberId());
+            }
+            return groups.submit(groupId, (group, view) -> GroupRules.heartbeat(group, groupId, request, view,
+                    settings, () -> UUID.randomUUID().toString()));
+        })).doOnNext(answer -> liveness.heartbeat(groupId, answer.memberId()));
+    }
+
+    Mono<GroupOffsets> commit(String groupId, OffsetCommitRequest request) {
+        return ready(groupId).then(groups.submit(groupId, (group, view) -> GroupRules.commit(group, groupId, request,
+                view, settings, clock.millis())));
+    }
+
+    Mono<GroupOffsets> committedOffsets(String groupId) {
+        return ready(groupId).then(Mono.fromSupplier(() -> new GroupOffsets(groupId, groups.group(groupId)
+                .map(group -> group.offsets().values().stream().map(StoredOffset::toCommitted).toList())
+                .orElse(List.of()))));
+    }
+
+    Mono<List<GroupListing>> list() {
+        return ready(null).then(Mono.fromSupplier(() -> groups.groups().stream()
+                .map(group -> new GroupListing(group.groupId(), group.state(), group.groupEpoch(), group.members().size()))
+                .toList()));
+    }
+
+    Mono<GroupDescription> describe(String groupId) {
+        return ready(groupId).then(Mono.fromSupplier(() -> describe(groups.group(groupId).orElseThrow(() ->
+                ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " does not exist")))));
+    }
+
+    Mono<Void> delete(String groupId) {
+        return ready(groupId).then(groups.submit(groupId, (group, view) -> GroupRules.delete(group, groupId)));
+    }
+
+    Mono<Void> deleteTopicOffsets(String groupId, String topic) {
+        return ready(groupId).then(groups.submit(groupId, (group, view) ->
+                GroupRules.deleteTopicOffsets(group, groupId, topic, view)));
+    }
+
+    Mono<OffsetResetResponse> reset(String groupId, OffsetResetRequest request) {
+        return ready(groupId).then(groups.submit(groupId, (group, view) -> GroupRules.reset(group, groupId, request,
+                view, settings, clock.millis())));
+    }
+
+    /** Fails when the group id is not one, or this coordinator does not serve groups (standby, still loading). */
+    private Mono<Void> ready(String groupIdOrNull) {
+        return Mono.fromRunnable(() -> {
+            if (groupIdOrNull != null) {
+                GroupIds.validate(groupIdOrNull);
+            }
+            if (!groups.isReady()) {
+                throw ErrorCode.NOT_ACTIVE_COORDINATOR.exception("This coordinator is not the active one");
+            }
+        });
+    }
+
+    private static GroupDescription describe(ConsumerGroup group) {
+        List<MemberDescription> members = group.members().values().stream()
+                .map(m -> new MemberDescription(m.memberId(), m.instanceId(), m.memberEpoch(), m.state(),
+                        m.subscribedTopicNames(), m.subscribedTopicRegex(), GroupRules.topicPartitions(m.assigned()),
+                        GroupRules.topicPartitions(m.pendingRevocation()), GroupRules.topicPartitions(m.target()),
+                        m.rebalanceTimeoutMs(), m.sessionTimeoutMs()))
+                .toList();
+        List<CommittedOffset> offsets = group.offsets().values().stream().map(StoredOffset::toCommitted).toList();
+        return new GroupDescription(group.groupId(), group.state(), group.groupEpoch(), group.assignmentEpoch(),
+                members, offsets);
+    }
+}

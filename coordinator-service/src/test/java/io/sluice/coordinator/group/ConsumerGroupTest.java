@@ -1,0 +1,408 @@
+package io.sluice.coordinator.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.coordinator.testing.CoordinatorTestSupport;
+import io.sluice.coordinator.testing.TestNodes;
+import io.sluice.internal.client.CoordinatorClient;
+import io.sluice.internal.client.InternalClientSettings;
+import io.sluice.internal.client.InternalHttp;
+import io.sluice.internal.group.CommittedOffset;
+import io.sluice.internal.group.GroupDescription;
+import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupState;
+import io.sluice.internal.group.MemberDescription;
+import io.sluice.internal.group.MemberState;
+import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.OffsetResetRequest;
+import io.sluice.internal.group.OffsetResetResponse;
+import io.sluice.internal.group.PartitionOffset;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Consumer groups as a gateway drives them, through the typed client: members join, get balanced partitions, hand them
+ * over only once released, are fenced by their epochs, time out, come back statically; offsets are committed, never
+ * backwards, reset, deleted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsumerGroupTest extends CoordinatorTestSupport {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @Autowired
+    private GroupManager groupManager;
+
+    private TestNodes nodes;
+    private InternalHttp http;
+    private CoordinatorClient client;
+
+    @BeforeAll
+    void oneLiveNodeAndAClient() {
+        nodes = newNodes();
+        nodes.start(1);
+        http = new InternalHttp(InternalClientSettings.defaults().withCallTimeout(WAIT), new SimpleMeterRegistry());
+        client = new CoordinatorClient(http, List.of(baseUrl()));
+    }
+
+    @AfterAll
+    void closeClientAndNodes() {
+        http.close();
+        nodes.close();
+    }
+
+    @Test
+    void whenAMemberJoinsItGetsEveryPartitionAndWhenItLeavesTheGroupIsEmpty() {
+        api().createTopic("solo", 3, 1);
+        TestMember member = member("solo-group");
+
+        GroupHeartbeatResponse joined = member.join(List.of("solo"));
+
+        assertThat(joined.memberId()).isNotBlank();
+        assertThat(joined.memberEpoch()).isEqualTo(1);
+        assertThat(joined.heartbeatIntervalMs()).isPositive();
+        assertThat(member.owned()).containsExactly(tp("solo", 0), tp("solo", 1), tp("solo", 2));
+        assertThat(describe("solo-group").state()).isEqualTo(GroupState.STABLE);
+
+        assertThat(member.leave().memberEpoch()).isEqualTo(-1);
+
+        GroupDescription left = describe("solo-group");
+        assertThat(left.state()).isEqualTo(GroupState.EMPTY);
+        assertThat(left.groupEpoch()).as("joined at 1, left at 2").isEqualTo(2);
+    }
+
+    @Test
+    void whenThreeMembersShareSixPartitionsEachEndsWithTwo() {
+        api().createTopic("six", 6, 1);
+        List<TestMember> members = List.of(member("six-group"), member("six-group"), member("six-group"));
+
+        members.forEach(m -> m.join(List.of("six")));
+        settle("six-group", members);
+
+        assertThat(members).allSatisfy(m -> assertThat(m.owned()).hasSize(2));
+        assertDisjoint(members);
+        assertThat(client.groups().block(WAIT)).anySatisfy(listing -> {
+            assertThat(listing.groupId()).isEqualTo("six-group");
+            assertThat(listing.members()).isEqualTo(3);
+            assertThat(listing.state()).isEqualTo(GroupState.STABLE);
+        });
+    }
+
+    @Test
+    void whenAMemberJoinsTheOwnerIsAskedToReleaseFirstAndTheNewcomerGetsThePartitionsOnlyAfterwards() {
+        api().createTopic("handoff", 4, 1);
+        TestMember first = member("handoff-group");
+        TestMember second = member("handoff-group");
+        first.join(List.of("handoff"));
+
+        GroupHeartbeatResponse newcomer = second.join(List.of("handoff"));
+        assertThat(newcomer.assignment()).as("everything is still owned by the first member").isEmpty();
+        assertThat(memberOf("handoff-group", second.id()).state()).isEqualTo(MemberState.UNRELEASED_PARTITIONS);
+
+        GroupHeartbeatResponse askedBack = first.pollHolding();
+        assertThat(TestMember.partitions(askedBack.assignment())).hasSize(2);
+        MemberDescription revoking = memberOf("handoff-group", first.id());
+        assertThat(revoking.state()).isEqualTo(MemberState.UNREVOKED_PARTITIONS);
+        assertThat(revoking.memberEpoch()).as("the epoch waits for the release").isEqualTo(1);
+        second.poll();
+        assertThat(second.owned()).as("not released yet").isEmpty();
+        assertDisjoint(List.of(first, second));
+
+        first.poll(); // reports the four it was still reading, then lets two go
+        assertThat(first.owned()).hasSize(2);
+        second.poll();
+        assertThat(second.owned()).as("the release is not reported yet").isEmpty();
+        first.poll(); // reports the two it kept
+        assertThat(first.epoch()).isEqualTo(2);
+        second.poll();
+
+        assertThat(second.owned()).hasSize(2);
+        assertDisjoint(List.of(first, second));
+        assertThat(describe("handoff-group").state()).isEqualTo(GroupState.STABLE);
+    }
+
+    @Test
+    void whenACommitComesFromAnOlderOrNewerEpochOrForAPartitionNotOwnedItIsRefusedAndChangesNothing() {
+        api().createTopic("fenced", 2, 1);
+        TestMember owner = member("fenced-group");
+        TestMember other = member("fenced-group");
+        owner.join(List.of("fenced"));
+        owner.commit(1, tp("fenced", 0), 5);
+        other.join(List.of("fenced"));
+        settle("fenced-group", List.of(owner, other));
+        assertThat(owner.epoch()).isEqualTo(2);
+        TopicPartition kept = owner.owned().first();
+        TopicPartition given = other.owned().first();
+        List<CommittedOffset> before = offsets("fenced-group");
+
+        assertRefused(() -> owner.commit(1, kept, 9), ErrorCode.STALE_MEMBER_EPOCH);
+        assertRefused(() -> owner.commit(3, kept, 9), ErrorCode.FENCED_MEMBER_EPOCH);
+        assertRefused(() -> owner.commit(2, given, 9), ErrorCode.STALE_MEMBER_EPOCH);
+        assertThat(offsets("fenced-group")).isEqualTo(before);
+
+        owner.commit(2, kept, 9);
+        assertThat(offsets("fenced-group")).anySatisfy(o -> {
+            assertThat(o.topic() + "-" + o.partition()).isEqualTo(kept.toString());
+            assertThat(o.offset()).isEqualTo(9);
+        });
+    }
+
+    @Test
+    void whenAHeartbeatCarriesAnEpochTheMemberIsNotAtItIsFenced() {
+        api().createTopic("zombie", 1, 1);
+        TestMember member = member("zombie-group");
+        member.join(List.of("zombie"));
+
+        assertRefused(() -> client.groupHeartbeat("zombie-group", io.sluice.internal.group.GroupHeartbeatRequest
+                .heartbeat(member.id(), 7, List.of())).block(WAIT), ErrorCode.FENCED_MEMBER_EPOCH);
+        assertRefused(() -> client.groupHeartbeat("zombie-group", io.sluice.internal.group.GroupHeartbeatRequest
+                .heartbeat("no-such-member", 1, List.of())).block(WAIT), ErrorCode.UNKNOWN_MEMBER);
+    }
+
+    @Test
+    void whenAMemberIsSilentPastItsSessionItIsRemovedAndItsCommitsAreRefused() {
+        api().createTopic("silent", 2, 1);
+        TestMember member = member("silent-group");
+        member.join(List.of("silent"), 300);
+
+        await("the silent member's removal").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> describe("silent-group").members().isEmpty());
+
+        assertRefused(() -> member.commit(1, tp("silent", 0), 1), ErrorCode.UNKNOWN_MEMBER);
+        assertRefused(member::poll, ErrorCode.UNKNOWN_MEMBER);
+        assertThat(offsets("silent-group")).isEmpty();
+    }
+
+    @Test
+    void whenAMemberKeepsPartitionsAskedBackPastItsRebalanceTimeoutItIsRemovedAndTheyMoveOn() {
+        api().createTopic("hoarded", 2, 1);
+        TestMember hoarder = member("hoard-group");
+        TestMember waiting = member("hoard-group");
+        hoarder.join(List.of("hoarded"), null, 300);
+        waiting.join(List.of("hoarded"));
+
+        await("the hoarder's removal").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    try {
+                        hoarder.pollHolding(); // alive, but never lets go
+                        return false;
+                    } catch (SluiceException e) {
+                        assertThat(e.errorCode()).isEqualTo(ErrorCode.UNKNOWN_MEMBER);
+                        return true;
+                    }
+                });
+        waiting.poll();
+
+        assertThat(describe("hoard-group").members()).extracting(MemberDescription::memberId).containsExactly(waiting.id());
+        assertThat(waiting.owned()).containsExactly(tp("hoarded", 0), tp("hoarded", 1));
+    }
+
+    @Test
+    void whenAStaticMemberRejoinsWithinItsSessionItGetsItsPartitionsBackWithoutARebalance() {
+        api().createTopic("static", 4, 1);
+        TestMember staticMember = new TestMember(client, "static-group", "instance-1");
+        TestMember dynamic = member("static-group");
+        staticMember.join(List.of("static"), 5_000);
+        dynamic.join(List.of("static"));
+        settle("static-group", List.of(staticMember, dynamic));
+        Set<TopicPartition> itsPartitions = staticMember.owned();
+        int groupEpoch = describe("static-group").groupEpoch();
+
+        assertThat(staticMember.leaveStatically().memberEpoch()).isEqualTo(-2);
+        assertThat(memberOf("static-group", staticMember.id()).state()).isEqualTo(MemberState.LEFT_STATIC);
+        dynamic.poll();
+        assertThat(dynamic.owned()).as("the static member's partitions wait for it").doesNotContainAnyElementsOf(itsPartitions);
+
+        TestMember restarted = new TestMember(client, "static-group", "instance-1");
+        restarted.join(List.of("static"), 5_000);
+
+        assertThat(restarted.id()).isNotEqualTo(staticMember.id());
+        assertThat(restarted.owned()).isEqualTo(itsPartitions);
+        assertThat(describe("static-group").groupEpoch()).isEqualTo(groupEpoch);
+        assertThat(describe("static-group").members()).hasSize(2);
+        assertRefused(() -> new TestMember(client, "static-group", "instance-1").join(List.of("static")),
+                ErrorCode.UNRELEASED_INSTANCE_ID);
+    }
+
+    @Test
+    void whenACommitWouldMoveTheOffsetBackItIsRefused() {
+        api().createTopic("forward", 1, 1);
+        simpleCommit("forward-group", "forward", 0, 10);
+
+        assertRefused(() -> simpleCommit("forward-group", "forward", 0, 5), ErrorCode.INVALID_COMMIT_OFFSET);
+        simpleCommit("forward-group", "forward", 0, 10);
+        assertThat(offsets("forward-group")).singleElement().satisfies(o -> assertThat(o.offset()).isEqualTo(10));
+        simpleCommit("forward-group", "forward", 0, 12);
+
+        assertThat(offsets("forward-group")).singleElement().satisfies(o -> assertThat(o.offset()).isEqualTo(12));
+    }
+
+    @Test
+    void whenOffsetsAreResetADryRunShowsTheChangeAndWritesNothingAndTheRealOneMovesThemBack() {
+        api().createTopic("rewind", 2, 1);
+        simpleCommit("rewind-group", "rewind", 0, 10);
+        List<PartitionOffset> targets = List.of(PartitionOffset.of("rewind", 0, 3), PartitionOffset.of("rewind", 1, 7));
+
+        OffsetResetResponse dryRun = client.resetOffsets("rewind-group", new OffsetResetRequest(targets, false, true))
+                .block(WAIT);
+
+        assertThat(dryRun.dryRun()).isTrue();
+        assertThat(dryRun.changes()).containsExactly(new OffsetResetResponse.OffsetChange("rewind", 0, 10L, 3),
+                new OffsetResetResponse.OffsetChange("rewind", 1, null, 7));
+        assertThat(offsets("rewind-group")).extracting(CommittedOffset::offset).containsExactly(10L);
+
+        client.resetOffsets("rewind-group", new OffsetResetRequest(targets, false, false)).block(WAIT);
+
+        assertThat(offsets("rewind-group")).extracting(CommittedOffset::offset).containsExactly(3L, 7L);
+    }
+
+    @Test
+    void whenTheGroupHasMembersAResetIsRefusedUnlessForced() {
+        api().createTopic("busy", 1, 1);
+        TestMember member = member("busy-group");
+        member.join(List.of("busy"));
+        member.commit(1, tp("busy", 0), 20);
+        List<PartitionOffset> target = List.of(PartitionOffset.of("busy", 0, 0));
+
+        assertRefused(() -> client.resetOffsets("busy-group", new OffsetResetRequest(target, false, false)).block(WAIT),
+                ErrorCode.NON_EMPTY_GROUP);
+        assertThat(offsets("busy-group")).extracting(CommittedOffset::offset).containsExactly(20L);
+
+        client.resetOffsets("busy-group", new OffsetResetRequest(target, true, false)).block(WAIT);
+
+        assertThat(offsets("busy-group")).extracting(CommittedOffset::offset).containsExactly(0L);
+    }
+
+    @Test
+    void whenAGroupHasMembersItCannotBeDeletedAndOnceTheyLeftItAndItsOffsetsAreGone() {
+        api().createTopic("doomed-topic", 1, 1);
+        TestMember member = member("doomed-group");
+        member.join(List.of("doomed-topic"));
+        member.commit(1, tp("doomed-topic", 0), 4);
+
+        assertRefused(() -> client.deleteGroup("doomed-group").block(WAIT), ErrorCode.NON_EMPTY_GROUP);
+        member.leave();
+        client.deleteGroup("doomed-group").block(WAIT);
+
+        assertRefused(() -> describe("doomed-group"), ErrorCode.UNKNOWN_GROUP);
+        assertThat(offsets("doomed-group")).isEmpty();
+        assertRefused(() -> client.deleteGroup("doomed-group").block(WAIT), ErrorCode.UNKNOWN_GROUP);
+    }
+
+    @Test
+    void whenAGroupsOffsetsOfATopicAreDeletedOnlyThatTopicsGo() {
+        api().createTopic("keep-me", 1, 1);
+        api().createTopic("drop-me", 2, 1);
+        simpleCommit("pruned-group", "keep-me", 0, 1);
+        simpleCommit("pruned-group", "drop-me", 1, 2);
+
+        client.deleteGroupOffsets("pruned-group", "drop-me").block(WAIT);
+
+        assertThat(offsets("pruned-group")).extracting(CommittedOffset::topic).containsExactly("keep-me");
+    }
+
+    @Test
+    void whenASubscribedTopicGrowsTheGroupRebalancesAndWhenItIsDeletedItsPartitionsAndOffsetsGo() {
+        api().createTopic("elastic", 2, 1);
+        TestMember member = member("elastic-group");
+        member.join(List.of("elastic"));
+        member.commit(1, tp("elastic", 0), 3);
+        int epoch = describe("elastic-group").groupEpoch();
+
+        client.addPartitions("elastic", new io.sluice.internal.coordinator.AddPartitionsRequest(4)).block(WAIT);
+        await("a rebalance for the new partitions").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> describe("elastic-group").groupEpoch() > epoch);
+        member.poll();
+        assertThat(member.owned()).hasSize(4);
+
+        client.deleteTopic("elastic").block(WAIT);
+        await("the deleted topic's offsets to go").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> offsets("elastic-group").isEmpty());
+        member.poll();
+
+        assertThat(member.owned()).isEmpty();
+        assertThat(memberOf("elastic-group", member.id()).targetAssignment()).isEmpty();
+    }
+
+    @Test
+    void whenACoordinatorLoadsTheGroupsFromRedisMembersCarryOnAtTheirEpochsWithTheirPartitions() {
+        api().createTopic("durable", 3, 1);
+        List<TestMember> members = List.of(member("durable-group"), member("durable-group"));
+        members.forEach(m -> m.join(List.of("durable")));
+        settle("durable-group", members);
+        TestMember first = members.getFirst();
+        first.commit(first.epoch(), first.owned().first(), 11);
+        GroupDescription before = describe("durable-group");
+
+        groupManager.deactivate();
+        groupManager.activate().block(WAIT);
+
+        assertThat(describe("durable-group")).isEqualTo(before);
+        Set<TopicPartition> owned = first.owned();
+        first.poll();
+        assertThat(first.owned()).isEqualTo(owned);
+        assertThat(first.epoch()).isEqualTo(before.assignmentEpoch());
+    }
+
+    private TestMember member(String group) {
+        return new TestMember(client, group, null);
+    }
+
+    /** Heartbeats every member, releasing what is asked back, until the group is stable (a few rounds). */
+    private void settle(String group, List<TestMember> members) {
+        for (int round = 0; round < 10 && describe(group).state() != GroupState.STABLE; round++) {
+            members.forEach(TestMember::poll);
+            assertDisjoint(members);
+        }
+        members.forEach(TestMember::poll);
+        assertThat(describe(group).state()).isEqualTo(GroupState.STABLE);
+    }
+
+    private static void assertDisjoint(List<TestMember> members) {
+        Set<TopicPartition> seen = new HashSet<>();
+        for (TestMember member : members) {
+            for (TopicPartition tp : member.owned()) {
+                assertThat(seen.add(tp)).as("%s owned by two members at once", tp).isTrue();
+            }
+        }
+    }
+
+    private GroupDescription describe(String group) {
+        return client.describeGroup(group).block(WAIT);
+    }
+
+    private MemberDescription memberOf(String group, String memberId) {
+        return describe(group).members().stream().filter(m -> m.memberId().equals(memberId)).findFirst().orElseThrow();
+    }
+
+    private List<CommittedOffset> offsets(String group) {
+        return client.committedOffsets(group).block(WAIT).offsets();
+    }
+
+    private void simpleCommit(String group, String topic, int partition, long offset) {
+        client.commitOffsets(group, new OffsetCommitRequest("", -1, List.of(PartitionOffset.of(topic, partition, offset))))
+                .block(WAIT);
+    }
+
+    private static TopicPartition tp(String topic, int partition) {
+        return new TopicPartition(topic, partition);
+    }
+
+    static void assertRefused(Runnable call, ErrorCode expected) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(SluiceException.class,
+                e -> assertThat(e.errorCode()).as(e.getMessage()).isEqualTo(expected));
+    }
+}

@@ -1,0 +1,185 @@
+package io.sluice.coordinator.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.protocol.TopicPartition;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The state machine's central promise over generated histories: whatever members do — join, heartbeat and release at
+ * once, heartbeat but keep reading what was asked back, leave, time out — and however the topic grows, no partition
+ * is ever read by two members at once, and a group whose members keep releasing settles on a balanced assignment.
+ */
+class NeverTwoOwnersProperties {
+
+    private static final GroupSettings SETTINGS = new GroupSettings(45_000, 100, 1_800_000, 300_000, 1_800_000, 5_000,
+            4096);
+
+    enum Action { JOIN, POLL, POLL_HOLDING, LEAVE, TIME_OUT, GROW }
+
+    record Step(Action action, int member) {
+    }
+
+    @Property
+    void noPartitionIsEverOwnedByTwoMembers(@ForAll("histories") List<Step> history) {
+        Simulation simulation = new Simulation();
+        for (Step step : history) {
+            simulation.apply(step);
+            simulation.assertNoPartitionHasTwoReaders();
+        }
+        simulation.settle();
+        simulation.assertNoPartitionHasTwoReaders();
+        simulation.assertBalanced();
+    }
+
+    @Provide
+    Arbitrary<List<Step>> histories() {
+        Arbitrary<Action> actions = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, Arbitraries.just(Action.JOIN)),
+                net.jqwik.api.Tuple.of(6, Arbitraries.just(Action.POLL)),
+                net.jqwik.api.Tuple.of(3, Arbitraries.just(Action.POLL_HOLDING)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Action.LEAVE)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Action.TIME_OUT)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Action.GROW)));
+        return net.jqwik.api.Combinators.combine(actions, Arbitraries.integers().between(0, 3)).as(Step::new)
+                .list().ofMinSize(1).ofMaxSize(40);
+    }
+
+    /** One group, one topic, up to four clients; what each client reads is what it owns locally. */
+    private static final class Simulation {
+
+        private ConsumerGroup group;
+        private int partitions = 5;
+        private final AtomicInteger ids = new AtomicInteger();
+        private final Map<Integer, Client> clients = new HashMap<>();
+
+        void apply(Step step) {
+            Client client = clients.get(step.member());
+            switch (step.action()) {
+                case JOIN -> {
+                    if (client == null) {
+                        GroupHeartbeatResponse answer = heartbeat(GroupHeartbeatRequest.join(null, List.of("t")));
+                        Client joined = new Client(answer.memberId());
+                        joined.adopt(answer, true);
+                        clients.put(step.member(), joined);
+                    }
+                }
+                case POLL, POLL_HOLDING -> {
+                    if (client != null) {
+                        client.adopt(heartbeat(GroupHeartbeatRequest.heartbeat(client.id, client.epoch,
+                                TestMember.topicPartitions(client.owned))), step.action() == Action.POLL);
+                    }
+                }
+                case LEAVE -> {
+                    if (client != null) {
+                        heartbeat(GroupHeartbeatRequest.leave(client.id));
+                        clients.remove(step.member());
+                    }
+                }
+                case TIME_OUT -> {
+                    if (client != null) {
+                        // Its session expired: the sweep removes it, and its client stops reading. (A real client
+                        // learns it only at its next call, UNKNOWN_MEMBER; until then only its commits are fenced.)
+                        group = GroupRules.sweep(group, Set.of(client.id), view()).after();
+                        clients.remove(step.member());
+                    }
+                }
+                case GROW -> {
+                    if (partitions < 9) {
+                        partitions++;
+                        if (group != null) {
+                            group = GroupRules.sweep(group, Set.of(), view()).after();
+                        }
+                    }
+                }
+            }
+        }
+
+        void settle() {
+            for (int round = 0; round < 6; round++) {
+                for (Client client : clients.values()) {
+                    client.adopt(heartbeat(GroupHeartbeatRequest.heartbeat(client.id, client.epoch,
+                            TestMember.topicPartitions(client.owned))), true);
+                    assertNoPartitionHasTwoReaders();
+                }
+            }
+        }
+
+        void assertNoPartitionHasTwoReaders() {
+            Set<TopicPartition> read = new HashSet<>();
+            for (Client client : clients.values()) {
+                for (TopicPartition tp : client.owned) {
+                    assertThat(read.add(tp)).as("%s read by two members", tp).isTrue();
+                }
+            }
+            if (group != null) {
+                Set<TopicPartition> owned = new HashSet<>();
+                group.members().values().forEach(m -> m.owned().forEach(tp ->
+                        assertThat(owned.add(tp)).as("%s owned twice in %s", tp, group).isTrue()));
+            }
+        }
+
+        void assertBalanced() {
+            if (clients.isEmpty()) {
+                return;
+            }
+            List<Integer> counts = clients.values().stream().map(c -> c.owned.size()).toList();
+            assertThat(counts.stream().mapToInt(Integer::intValue).sum()).isEqualTo(partitions);
+            assertThat(counts.stream().mapToInt(Integer::intValue).max().orElseThrow()
+                    - counts.stream().mapToInt(Integer::intValue).min().orElseThrow()).isLessThanOrEqualTo(1);
+        }
+
+        private GroupHeartbeatResponse heartbeat(GroupHeartbeatRequest request) {
+            GroupDecision<GroupHeartbeatResponse> decision = GroupRules.heartbeat(group, "g", request, view(), SETTINGS,
+                    () -> "member-" + ids.incrementAndGet());
+            group = decision.after();
+            return decision.result();
+        }
+
+        private MetadataView view() {
+            List<PartitionState> states = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                states.add(new PartitionState(p, List.of(1), 1, List.of(1), 0, 0));
+            }
+            return new MetadataView(new ClusterMetadata(1, null, List.of(),
+                    List.of(new TopicMetadata("t", "topic-id", 1, Map.of(), states))));
+        }
+    }
+
+    private static final class Client {
+        final String id;
+        int epoch;
+        final Set<TopicPartition> owned = new TreeSet<>();
+
+        Client(String id) {
+            this.id = id;
+        }
+
+        void adopt(GroupHeartbeatResponse answer, boolean release) {
+            epoch = answer.memberEpoch();
+            Set<TopicPartition> assigned = TestMember.partitions(answer.assignment());
+            if (release) {
+                owned.retainAll(assigned);
+            }
+            owned.addAll(assigned);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.sluice.internal.group;
+
+import io.sluice.protocol.TopicNames;
+
+/**
+ * The coordinator's consumer-group routes. Constants are the server's mappings (with {@code {placeholders}}); methods
+ * give a client the concrete path, after checking the group id and topic name (see {@link GroupIds}) so that a value
+ * taken from a public URL can never make it another call.
+ */
+public final class GroupPaths {
+
+    /** GET: every group, as {@link GroupListing}s. */
+    public static final String GROUPS = "/internal/groups";
+    /** GET: {@link GroupDescription}; DELETE: the group and its offsets (refused while it has members). */
+    public static final String GROUP = "/internal/groups/{group}";
+    /** POST {@link GroupHeartbeatRequest}: join, heartbeat, leave (KIP-848's ConsumerGroupHeartbeat). */
+    public static final String HEARTBEAT = "/internal/groups/{group}/heartbeat";
+    /** GET: the committed offsets ({@link GroupOffsets}); POST {@link OffsetCommitRequest}: commit. */
+    public static final String OFFSETS = "/internal/groups/{group}/offsets";
+    /** POST {@link OffsetResetRequest}: set offsets to targets the caller resolved, or show them ({@code dry_run}). */
+    public static final String OFFSET_RESET = "/internal/groups/{group}/offset-reset";
+    /** DELETE: the group's committed offsets of one topic. */
+    public static final String TOPIC_OFFSETS = "/internal/groups/{group}/topics/{topic}/offsets";
+
+    private GroupPaths() {
+    }
+
+    public static String group(String groupId) {
+        GroupIds.validate(groupId);
+        return GROUPS + "/" + groupId;
+    }
+
+    public static String heartbeat(String groupId) {
+        return group(groupId) + "/heartbeat";
+    }
+
+    public static String offsets(String groupId) {
+        return group(groupId) + "/offsets";
+    }
+
+    public static String offsetReset(String groupId) {
+        return group(groupId) + "/offset-reset";
+    }
+
+    public static String topicOffsets(String groupId, String topic) {
+        TopicNames.validate(topic);
+        return group(groupId) + "/topics/" + topic + "/offsets";
+    }
+}
