@@ -10,7 +10,8 @@
 # then rep 2, ...) after WARMUP_PASSES unrecorded passes:
 #   p1k_rpr1      produce 1 KiB values, RF=3, 3 partitions, min.insync.replicas=2, acks=all, 1 record per request
 #   p1k_rpr100    the same, 100 records per request
-#   p1k_rpr1000   the same, 1000 records per request; then (CONSUME=1) c1k: read that topic back from offset 0
+#   p1k_rpr1000   the same, 1000 records per request; then (CONSUME=1) read that topic back from offset 0, with
+#                 JSON reads (c1k), then with raw record-batch reads decoded by the generator (c1k_raw)
 #   e2e_1k_rate   end-to-end latency, 1 partition, RF=3, acks=all, E2E_RATE records/s through an SSE stream
 #   e2e_1k_1      end-to-end latency, one record in flight at a time (Kafka EndToEndLatency's method)
 # Every run prints a RESULT line; they are collected in OUT_DIR/results.txt and printed at the end. OUT_DIR/index.tsv
@@ -125,6 +126,8 @@ run_test() {  # run_test NAME REP
         loadgen "$LOGDIR/c1k-r$r.log" consume --topic "$topic" --value-format "$VALUE_FORMAT" \
             --max-records 1000 --max-bytes 1048576
         record c1k "$r" cons "$LOGDIR/c1k-r$r.log"
+        loadgen "$LOGDIR/c1k_raw-r$r.log" consume --topic "$topic" --raw --max-bytes 1048576
+        record c1k_raw "$r" cons "$LOGDIR/c1k_raw-r$r.log"
       fi ;;
     e2e_1k_rate)
       loadgen "$log" e2e --topic "$topic" --create-topic 1,3,2 --rate "$E2E_RATE" --num-records "$E2E_N" \

@@ -44,7 +44,7 @@ record ConsumeReport(LoadOptions options, long target, Throughput throughput, La
 
     ResultLine resultLine() {
         ResultLine line = new ResultLine("consume")
-                .add("api", options.sse() ? "sse" : "json")
+                .add("api", options.readApi().parameter())
                 .add("topic", options.topic())
                 .add("value_format", options.valueFormat().parameter())
                 .add("max_records", options.sse() ? "-" : Integer.toString(options.maxRecords()))

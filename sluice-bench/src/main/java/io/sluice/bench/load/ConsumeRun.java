@@ -21,7 +21,7 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Reads a topic from its earliest offsets until {@code --num-records} records (default: what the topic held when the
- * run started). JSON mode: one reader thread per partition, each with one read in flight, reading
+ * run started). JSON and raw mode: one reader thread per partition, each with one read in flight, reading
  * {@code max_records}/{@code max_bytes} pages from where the last one ended, with {@code wait_ms} only once its
  * partition is caught up. SSE mode: one {@code text/event-stream} of the whole topic from {@code offset=earliest}.
  * A run that makes no progress for {@code --timeout-ms} stops and says so.
@@ -99,9 +99,11 @@ final class ConsumeRun {
                 return;
             }
             long wait = caughtUp ? options.waitMs() : 0;
-            HttpRequest request = HttpRequest.newBuilder(gateway.readUri(options.topic(), partition, offset,
-                            options.maxRecords(), options.maxBytes(), wait, options.valueFormat().parameter()))
-                    .timeout(gateway.timeout().plusMillis(wait)).GET().build();
+            boolean raw = options.readApi() == LoadOptions.ReadApi.RAW;
+            HttpRequest.Builder builder = HttpRequest.newBuilder(gateway.readUri(options.topic(), partition, offset,
+                            options.maxRecords(), options.maxBytes(), wait, raw ? null : options.valueFormat().parameter()))
+                    .timeout(gateway.timeout().plusMillis(wait)).GET();
+            HttpRequest request = (raw ? builder.header("Accept", ReadCounter.RAW_MEDIA_TYPE) : builder).build();
             long started = System.nanoTime();
             try {
                 HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -113,7 +115,9 @@ final class ConsumeRun {
                     Thread.sleep(100);
                     continue;
                 }
-                ReadCounter.ReadPage page = ReadCounter.page(response.body(), options.valueFormat());
+                ReadCounter.ReadPage page = raw ? ReadCounter.rawPage(response.body(), response.headers(),
+                        offset.equals("earliest") ? 0 : Long.parseLong(offset))
+                        : ReadCounter.page(response.body(), options.valueFormat());
                 if (wait == 0) {
                     fetches.recordValue(ProduceStats.micros(ended - started));
                 } else {

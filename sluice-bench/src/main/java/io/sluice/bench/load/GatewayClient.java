@@ -66,10 +66,11 @@ final class GatewayClient implements AutoCloseable {
                 + (valueFormat == null ? "" : "&value_format=" + valueFormat));
     }
 
+    /** A JSON read; with a null {@code valueFormat}, a raw read (whole stored batches: no record count or format). */
     URI readUri(String topic, int partition, String offset, int maxRecords, int maxBytes, long waitMs, String valueFormat) {
         return uri("/v1/topics/" + segment(topic) + "/partitions/" + partition + "/records?offset=" + offset
-                + "&max_records=" + maxRecords + "&max_bytes=" + maxBytes + "&wait_ms=" + waitMs
-                + "&value_format=" + valueFormat);
+                + "&max_bytes=" + maxBytes + "&wait_ms=" + waitMs
+                + (valueFormat == null ? "" : "&max_records=" + maxRecords + "&value_format=" + valueFormat));
     }
 
     URI streamUri(String topic, String offset, String valueFormat) {

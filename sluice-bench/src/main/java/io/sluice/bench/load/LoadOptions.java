@@ -32,17 +32,31 @@ import java.util.Set;
  * @param maxRecords        consume: max_records per read
  * @param maxBytes          consume: max_bytes per read
  * @param waitMs            consume: wait_ms of a read once a partition is caught up
- * @param sse               consume over one SSE stream of the whole topic instead of JSON reads
+ * @param readApi           consume: JSON reads (default), raw record-batch reads ({@code --raw}), or one SSE stream
+ *                          of the whole topic ({@code --sse})
  * @param httpClients       produce: JDK HttpClient instances the workers share (each has its own selector thread)
  * @param reportIntervalMs  progress lines
  */
 public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec createTopic, long numRecords, int recordSize,
                           ValueFormat valueFormat, int recordsPerRequest, int concurrency, String acks,
                           double throughput, double rate, boolean ndjson, int ndjsonWindow, long warmupRecords,
-                          long timeoutMs, int maxRecords, int maxBytes, long waitMs, boolean sse, int httpClients,
+                          long timeoutMs, int maxRecords, int maxBytes, long waitMs, ReadApi readApi, int httpClients,
                           long reportIntervalMs) {
 
     public enum Mode { PRODUCE, CONSUME, E2E }
+
+    /** How consume reads: JSON pages, the stored v2 record batches as they are, or one SSE stream of the topic. */
+    public enum ReadApi {
+        JSON, RAW, SSE;
+
+        String parameter() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    boolean sse() {
+        return readApi == ReadApi.SSE;
+    }
 
     /** Values as JSON strings: ASCII text as it is, or base64 of the bytes. Payload bytes are the same either way. */
     public enum ValueFormat {
@@ -88,9 +102,9 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
     private static final Map<Mode, Set<String>> MODE_OPTIONS = Map.of(
             Mode.PRODUCE, Set.of("records-per-request", "concurrency", "acks", "throughput", "ndjson", "ndjson-window",
                     "warmup-records", "http-clients"),
-            Mode.CONSUME, Set.of("max-records", "max-bytes", "wait-ms", "sse"),
+            Mode.CONSUME, Set.of("max-records", "max-bytes", "wait-ms", "sse", "raw"),
             Mode.E2E, Set.of("rate", "concurrency", "acks"));
-    private static final Set<String> FLAGS = Set.of("ndjson", "sse");
+    private static final Set<String> FLAGS = Set.of("ndjson", "sse", "raw");
 
     /** Parses {@code args}; throws {@link UsageException} for anything that cannot be run. */
     public static LoadOptions parse(String... args) {
@@ -168,7 +182,10 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
         if (waitMs < 0) {
             throw new UsageException("--wait-ms must be >= 0, was " + waitMs);
         }
-        boolean sse = given.containsKey("sse");
+        if (given.containsKey("sse") && given.containsKey("raw")) {
+            throw new UsageException("--sse and --raw exclude each other");
+        }
+        ReadApi readApi = given.containsKey("sse") ? ReadApi.SSE : given.containsKey("raw") ? ReadApi.RAW : ReadApi.JSON;
         int httpClients = positiveInt("--http-clients", given.getOrDefault("http-clients",
                 Integer.toString(Math.min(concurrency, 4))));
         long interval = longValue(given, "reporting-interval-ms", 5_000);
@@ -177,7 +194,7 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
         }
         return new LoadOptions(mode, gateway, topic, create, numRecords, recordSize, format, recordsPerRequest,
                 concurrency, acks, throughput, rate, ndjson, window, warmup, timeoutMs, maxRecords, maxBytes, waitMs,
-                sse, httpClients, interval);
+                readApi, httpClients, interval);
     }
 
     private static Map<String, String> named(Mode mode, List<String> args) {
@@ -296,8 +313,8 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
                 out.add("api=" + (ndjson ? "ndjson(window=" + ndjsonWindow + ")" : "json"));
             }
             case CONSUME -> {
-                out.add("api=" + (sse ? "sse" : "json"));
-                if (!sse) {
+                out.add("api=" + readApi.parameter());
+                if (readApi != ReadApi.SSE) {
                     out.add("max_records=" + maxRecords);
                     out.add("max_bytes=" + maxBytes);
                 }
@@ -321,7 +338,7 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
             modes:
               produce   POST /v1/topics/{t}/records, JSON batches (or --ndjson streams), closed loop
               consume   GET /v1/topics/{t}/partitions/{p}/records from the earliest offset, one reader per
-                        partition (or --sse: one SSE stream of the whole topic)
+                        partition (--raw: as stored record batches; --sse: one SSE stream of the whole topic)
               e2e       SSE stream at offset=latest + paced acks=all produce; send -> SSE delivery latency
 
             common:
@@ -347,6 +364,8 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
               --max-bytes N             max_bytes per read (default 1048576)
               --wait-ms MS              long poll once a partition is caught up (default 500)
               --sse                     read one SSE stream of the whole topic instead
+              --raw                     read the stored record batches (Accept: application/vnd.sluice.record-
+                                        batch.v2) and decode them here, as a client of Kafka's format does
             e2e:
               --rate R                  records/s, one record per request (default 200);
                                         0 = one record in flight at a time, as Kafka's EndToEndLatency

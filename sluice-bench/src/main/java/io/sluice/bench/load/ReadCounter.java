@@ -1,6 +1,10 @@
 package io.sluice.bench.load;
 
 import io.sluice.bench.load.LoadOptions.ValueFormat;
+import io.sluice.protocol.record.Record;
+import io.sluice.protocol.record.RecordBatch;
+import java.net.http.HttpHeaders;
+import java.nio.ByteBuffer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -12,6 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code next_offset} and {@code high_watermark}, and the value text of a single record for the e2e mode.
  */
 final class ReadCounter {
+
+    static final String RAW_MEDIA_TYPE = "application/vnd.sluice.record-batch.v2";
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
@@ -47,6 +53,35 @@ final class ReadCounter {
             }
         }
         return new ReadPage(records, bytes, next, hw);
+    }
+
+    /**
+     * A raw read answer: the stored v2 record batches back to back, decoded here as a client of Kafka's format
+     * decodes them (every record, its value counted), with the position in the {@code Sluice-Next-Offset} and
+     * {@code Sluice-High-Watermark} headers. A raw read starts at the batch holding the requested offset, so records
+     * before {@code fromOffset} are decoded but not counted.
+     */
+    static ReadPage rawPage(byte[] body, HttpHeaders headers, long fromOffset) {
+        ByteBuffer buffer = ByteBuffer.wrap(body);
+        int records = 0;
+        long bytes = 0;
+        while (buffer.remaining() >= RecordBatch.LOG_OVERHEAD) {
+            RecordBatch batch = RecordBatch.readFrom(buffer);
+            buffer.position(buffer.position() + batch.sizeInBytes());
+            for (Record record : batch.records()) {
+                if (record.offset() >= fromOffset) {
+                    records++;
+                    bytes += record.value() == null ? 0 : record.value().length;
+                }
+            }
+        }
+        return new ReadPage(records, bytes, longHeader(headers, "Sluice-Next-Offset"),
+                longHeader(headers, "Sluice-High-Watermark"));
+    }
+
+    private static long longHeader(HttpHeaders headers, String name) {
+        return Long.parseLong(headers.firstValue(name)
+                .orElseThrow(() -> new IllegalStateException("a raw read answer without " + name)));
     }
 
     /** The value bytes of one record object given as JSON text (an SSE record event's data). */
