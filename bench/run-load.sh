@@ -14,6 +14,17 @@
 #                 JSON reads (c1k), then with raw record-batch reads decoded by the generator (c1k_raw)
 #   e2e_1k_rate   end-to-end latency, 1 partition, RF=3, acks=all, E2E_RATE records/s through an SSE stream
 #   e2e_1k_1      end-to-end latency, one record in flight at a time (Kafka EndToEndLatency's method)
+# Optional tests (name them in TESTS; not run by default):
+#   fanout_1k     SSE fan-out (issue 14): FANOUT_SUBSCRIBERS (1000) SSE streams of one topic on this one gateway, 1
+#                 partition, RF=3, min.insync.replicas=2, acks=all, FANOUT_N records at FANOUT_RATE records/s: every
+#                 subscriber should get every record; reports e2e latency over every delivery and the gateway's SSE
+#                 fetches at the leader (its /actuator/prometheus counters), to set beside fanout_1
+#   fanout_1      the same with 1 subscriber: the leader fetch rate fanout_1k should match
+#   e.g. TESTS="fanout_1 fanout_1k" REPS=1 WARMUP_PASSES=0 bench/run-load.sh
+#   fanout_1k holds ~1000 connections open in both the generator and the gateway: each JVM raises its open-files
+#   limit to the hard limit (ulimit -Hn), which must be well above FANOUT_SUBSCRIBERS; the script checks its own.
+#   Their index.tsv kind is "fanout", which Kafka has no peer of: summarize.py warns and skips those rows; the
+#   figures are in their RESULT lines.
 # Every run prints a RESULT line; they are collected in OUT_DIR/results.txt and printed at the end. OUT_DIR/index.tsv
 # lists "test<TAB>rep<TAB>kind<TAB>log" as the Kafka harness does, and each log also holds the Kafka tool's closing
 # line(s) in Kafka's format, so the peer harness' parser reads them: `summarize.py peek prod OUT_DIR/p1k_rpr100-r1.log`,
@@ -26,7 +37,7 @@ GATEWAY="${1:-${GATEWAY:-http://127.0.0.1:8080}}"
 OUT="${2:-/tmp/sluice-load/$(date +%Y%m%d-%H%M%S)}"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
-  : "${N_RPR1:=500}" "${N_RPR100:=5000}" "${N_RPR1000:=10000}" "${E2E_N:=300}" "${E2E_1_N:=100}"
+  : "${N_RPR1:=500}" "${N_RPR100:=5000}" "${N_RPR1000:=10000}" "${E2E_N:=300}" "${E2E_1_N:=100}" "${FANOUT_N:=300}"
   : "${REPS:=1}" "${WARMUP_PASSES:=0}" "${SETTLE_S:=1}"
 fi
 : "${N_RPR1:=20000}"          # records per run, 1 record per request
@@ -41,6 +52,9 @@ fi
 : "${E2E_RATE:=200}"          # records/s for e2e_1k_rate
 : "${E2E_N:=6000}"            # records for e2e_1k_rate (30 s at 200/s)
 : "${E2E_1_N:=2000}"          # records for e2e_1k_1 (one in flight)
+: "${FANOUT_SUBSCRIBERS:=1000}" # SSE subscribers for fanout_1k (fanout_1 has one)
+: "${FANOUT_RATE:=50}"        # records/s for fanout_1k and fanout_1
+: "${FANOUT_N:=3000}"         # records for fanout_1k and fanout_1 (60 s at 50/s)
 : "${REPS:=3}"
 : "${WARMUP_PASSES:=1}"
 : "${SETTLE_S:=5}"
@@ -87,7 +101,8 @@ INDEX="$OUT/index.tsv"; RESULTS="$OUT/results.txt"; LOGDIR="$OUT"
   echo "git: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "settings: N_RPR1=$N_RPR1 N_RPR100=$N_RPR100 N_RPR1000=$N_RPR1000 C_RPR1=$C_RPR1 C_RPR100=$C_RPR100" \
        "C_RPR1000=$C_RPR1000 RECORD_SIZE=$RECORD_SIZE VALUE_FORMAT=$VALUE_FORMAT E2E_RATE=$E2E_RATE E2E_N=$E2E_N" \
-       "E2E_1_N=$E2E_1_N REPS=$REPS WARMUP_PASSES=$WARMUP_PASSES WARMUP_RECORDS=$WARMUP_RECORDS TESTS=$TESTS"
+       "E2E_1_N=$E2E_1_N FANOUT_SUBSCRIBERS=$FANOUT_SUBSCRIBERS FANOUT_RATE=$FANOUT_RATE FANOUT_N=$FANOUT_N" \
+       "REPS=$REPS WARMUP_PASSES=$WARMUP_PASSES WARMUP_RECORDS=$WARMUP_RECORDS TESTS=$TESTS"
   curl -s "$GATEWAY/v1/cluster"; echo
 } > "$OUT/machine.txt"
 
@@ -110,6 +125,16 @@ produce() {  # produce LOG TOPIC N RECORDS_PER_REQUEST CONCURRENCY
   loadgen "$1" produce --topic "$2" --create-topic 3,3,2 --num-records "$3" --records-per-request "$4" \
       --concurrency "$5" --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT" \
       --warmup-records "$WARMUP_RECORDS"
+}
+fanout() {  # fanout LOG TOPIC SUBSCRIBERS
+  local hard
+  hard="$(ulimit -Hn)"
+  if [[ "$hard" != unlimited && "$hard" -lt $(($3 + 256)) ]]; then
+    echo "  open-files hard limit $hard is too low for $3 SSE streams (raise ulimit -Hn); skipping" | tee "$1"
+    return 0
+  fi
+  loadgen "$1" fanout --topic "$2" --create-topic 1,3,2 --subscribers "$3" --rate "$FANOUT_RATE" \
+      --num-records "$FANOUT_N" --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT"
 }
 
 RUN_ID="$(date +%H%M%S)"
@@ -137,6 +162,8 @@ run_test() {  # run_test NAME REP
       loadgen "$log" e2e --topic "$topic" --create-topic 1,3,2 --rate 0 --num-records "$E2E_1_N" \
           --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT"
       record "$t" "$r" e2e "$log" ;;
+    fanout_1k)   fanout "$log" "$topic" "$FANOUT_SUBSCRIBERS"; record "$t" "$r" fanout "$log" ;;
+    fanout_1)    fanout "$log" "$topic" 1; record "$t" "$r" fanout "$log" ;;
     *) echo "unknown test $t" >&2; return 1 ;;
   esac
   topic_delete "$topic"

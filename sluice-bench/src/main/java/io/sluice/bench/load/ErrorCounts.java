@@ -45,8 +45,14 @@ final class ErrorCounts {
 
     /** One line per cause with its first message, for the human report. */
     String details() {
+        return details("records");
+    }
+
+    /** As {@link #details()}, for counts of something other than records ("streams"). */
+    String details(String unit) {
         StringBuilder out = new StringBuilder();
-        snapshot().forEach((code, count) -> out.append("  ").append(code).append(": ").append(count).append(" records")
+        snapshot().forEach((code, count) -> out.append("  ").append(code).append(": ").append(count).append(' ')
+                .append(unit)
                 .append(firstMessage.containsKey(code) ? " (first: " + firstMessage.get(code) + ")" : "").append('\n'));
         return out.toString();
     }

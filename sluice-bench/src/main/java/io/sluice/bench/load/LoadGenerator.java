@@ -11,14 +11,15 @@ import java.util.Locale;
  * A load generator for Sluice's public HTTP API, in the manner of Kafka's producer-perf-test, consumer-perf-test and
  * EndToEndLatency: {@code produce}, {@code consume} and {@code e2e} modes, progress lines while running, then a
  * report, the closing line(s) of the matching Kafka tool in Kafka's own format, and one {@code RESULT key=value ...}
- * line for scripts. See {@link LoadOptions#USAGE} for the options, and the run classes for exactly what is timed.
+ * line for scripts. A {@code fanout} mode, which Kafka's tools have no peer of, opens many SSE subscribers of one
+ * topic on one gateway and checks that every one gets every record, with the latency and the leader fetches it costs. See {@link LoadOptions#USAGE} for the options, and the run classes for exactly what is timed.
  *
  * <pre>
  *   java -cp sluice-bench/target/benchmarks.jar io.sluice.bench.load.LoadGenerator --help
  * </pre>
  *
- * Exit status: 0 when every record was acknowledged (and, for e2e, delivered) or read, 1 when some were not or the
- * run failed, 2 for a command line that cannot be run.
+ * Exit status: 0 when every record was acknowledged (and, for e2e and fanout, delivered to every subscriber) or
+ * read, 1 when some were not or the run failed, 2 for a command line that cannot be run.
  */
 public final class LoadGenerator {
 
@@ -71,6 +72,11 @@ public final class LoadGenerator {
                     EndToEndReport report = new EndToEndRun(options, gateway, out).run();
                     report.print(out);
                     yield report.missing() > 0 || report.errors().total() > 0 || report.streamFailure() != null ? 1 : 0;
+                }
+                case FANOUT -> {
+                    FanoutReport report = new FanoutRun(options, gateway, out).run();
+                    report.print(out);
+                    yield report.clean() ? 0 : 1;
                 }
             };
         }

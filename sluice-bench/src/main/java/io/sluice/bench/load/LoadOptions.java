@@ -13,18 +13,20 @@ import java.util.Set;
  * Every option has a default except {@code --topic}; options that a mode does not use are refused, so a typo or a
  * misplaced option never silently changes what is measured.
  *
- * @param mode              produce, consume or e2e
+ * @param mode              produce, consume, e2e or fanout
  * @param gateway           base URL of a gateway
  * @param topic             the topic to drive
  * @param createTopic       create the topic first (null: it must exist)
- * @param numRecords        records to produce (produce, e2e) or to read (consume; -1: what the topic holds at start)
+ * @param numRecords        records to produce (produce, e2e, fanout) or to read (consume; -1: what the topic holds
+ *                          at start)
  * @param recordSize        value bytes per record (the payload)
  * @param valueFormat       how values travel in JSON: string (ASCII A-Z as they are) or binary (base64 of the same bytes)
  * @param recordsPerRequest records per JSON produce request, or per written chunk of an NDJSON stream
  * @param concurrency       produce: parallel requests (NDJSON: parallel streams); e2e: most produce requests in flight
  * @param acks              0, 1 or all
  * @param throughput        produce: target records/s over all workers, -1 unlimited
- * @param rate              e2e: records/s, 0 for one record in flight at a time (Kafka's EndToEndLatency)
+ * @param rate              e2e: records/s, 0 for one record in flight at a time (Kafka's EndToEndLatency); fanout:
+ *                          records/s, > 0
  * @param ndjson            produce over one streaming NDJSON request per worker instead of JSON batches
  * @param ndjsonWindow      NDJSON: most records written but not yet answered, per stream
  * @param warmupRecords     produce: records sent first and left out of every figure
@@ -36,14 +38,16 @@ import java.util.Set;
  *                          of the whole topic ({@code --sse})
  * @param httpClients       produce: JDK HttpClient instances the workers share (each has its own selector thread)
  * @param reportIntervalMs  progress lines
+ * @param subscribers       fanout: SSE streams of the topic opened side by side
+ * @param metricsUrl        fanout: the gateway's Prometheus endpoint, read for its SSE fetch counters
  */
 public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec createTopic, long numRecords, int recordSize,
                           ValueFormat valueFormat, int recordsPerRequest, int concurrency, String acks,
                           double throughput, double rate, boolean ndjson, int ndjsonWindow, long warmupRecords,
                           long timeoutMs, int maxRecords, int maxBytes, long waitMs, ReadApi readApi, int httpClients,
-                          long reportIntervalMs) {
+                          long reportIntervalMs, int subscribers, URI metricsUrl) {
 
-    public enum Mode { PRODUCE, CONSUME, E2E }
+    public enum Mode { PRODUCE, CONSUME, E2E, FANOUT }
 
     /** How consume reads: JSON pages, the stored v2 record batches as they are, or one SSE stream of the topic. */
     public enum ReadApi {
@@ -103,19 +107,21 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
             Mode.PRODUCE, Set.of("records-per-request", "concurrency", "acks", "throughput", "ndjson", "ndjson-window",
                     "warmup-records", "http-clients"),
             Mode.CONSUME, Set.of("max-records", "max-bytes", "wait-ms", "sse", "raw"),
-            Mode.E2E, Set.of("rate", "concurrency", "acks"));
+            Mode.E2E, Set.of("rate", "concurrency", "acks"),
+            Mode.FANOUT, Set.of("subscribers", "rate", "acks", "metrics-url"));
     private static final Set<String> FLAGS = Set.of("ndjson", "sse", "raw");
 
     /** Parses {@code args}; throws {@link UsageException} for anything that cannot be run. */
     public static LoadOptions parse(String... args) {
         if (args.length == 0) {
-            throw new UsageException("no mode given: produce, consume or e2e");
+            throw new UsageException("no mode given: produce, consume, e2e or fanout");
         }
         Mode mode = switch (args[0]) {
             case "produce" -> Mode.PRODUCE;
             case "consume" -> Mode.CONSUME;
             case "e2e" -> Mode.E2E;
-            default -> throw new UsageException("unknown mode '" + args[0] + "': produce, consume or e2e");
+            case "fanout" -> Mode.FANOUT;
+            default -> throw new UsageException("unknown mode '" + args[0] + "': produce, consume, e2e or fanout");
         };
         Map<String, String> given = named(mode, List.of(args).subList(1, args.length));
 
@@ -129,6 +135,7 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
             case PRODUCE -> 100_000;
             case CONSUME -> -1;
             case E2E -> 2_000;
+            case FANOUT -> 3_000;
         };
         long numRecords = longValue(given, "num-records", defaultCount);
         if (numRecords == 0 || numRecords < -1 || (numRecords < 0 && mode != Mode.CONSUME)) {
@@ -157,7 +164,10 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
         if (throughput == 0 || (throughput < 0 && throughput != -1)) {
             throw new UsageException("--throughput must be > 0 records/s or -1 (unlimited), was " + given.get("throughput"));
         }
-        double rate = doubleValue(given, "rate", 200);
+        double rate = doubleValue(given, "rate", mode == Mode.FANOUT ? 50 : 200);
+        if (mode == Mode.FANOUT && rate <= 0) {
+            throw new UsageException("--rate must be > 0 records/s in mode fanout, was " + rate);
+        }
         if (rate < 0) {
             throw new UsageException("--rate must be >= 0 records/s (0: one record in flight), was " + rate);
         }
@@ -192,9 +202,12 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
         if (interval <= 0) {
             throw new UsageException("--reporting-interval-ms must be > 0, was " + interval);
         }
+        int subscribers = positiveInt("--subscribers", given.getOrDefault("subscribers", "1000"));
+        // The gateway serves actuator on its public port (no management.server.port in its application.yml).
+        URI metricsUrl = metricsUrl(given.getOrDefault("metrics-url", gateway + "/actuator/prometheus"));
         return new LoadOptions(mode, gateway, topic, create, numRecords, recordSize, format, recordsPerRequest,
                 concurrency, acks, throughput, rate, ndjson, window, warmup, timeoutMs, maxRecords, maxBytes, waitMs,
-                readApi, httpClients, interval);
+                readApi, httpClients, interval, subscribers, metricsUrl);
     }
 
     private static Map<String, String> named(Mode mode, List<String> args) {
@@ -245,6 +258,19 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
         }
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new UsageException("--gateway must be an http://host:port URL, was '" + text + "'");
+        }
+        return uri;
+    }
+
+    private static URI metricsUrl(String text) {
+        URI uri;
+        try {
+            uri = URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--metrics-url is not a URL: '" + text + "'");
+        }
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new UsageException("--metrics-url must be an http:// URL, was '" + text + "'");
         }
         return uri;
     }
@@ -323,6 +349,12 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
                 out.add("rate=" + (rate == 0 ? "one-in-flight" : rate));
                 out.add("acks=" + acks);
             }
+            case FANOUT -> {
+                out.add("subscribers=" + subscribers);
+                out.add("rate=" + rate);
+                out.add("acks=" + acks);
+                out.add("metrics_url=" + metricsUrl);
+            }
         }
         return out;
     }
@@ -340,12 +372,16 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
               consume   GET /v1/topics/{t}/partitions/{p}/records from the earliest offset, one reader per
                         partition (--raw: as stored record batches; --sse: one SSE stream of the whole topic)
               e2e       SSE stream at offset=latest + paced acks=all produce; send -> SSE delivery latency
+              fanout    --subscribers SSE streams of the topic at offset=latest on one gateway + paced produce:
+                        does every subscriber get every record, send -> delivery latency over all deliveries,
+                        and the gateway's SSE fetches at leaders (its Prometheus counters) during the run
 
             common:
               --gateway URL             gateway base URL (default http://127.0.0.1:8080)
               --topic NAME              topic (required)
               --create-topic P,RF[,MIN] create it first: partitions, replication factor, min.insync.replicas
-              --num-records N           produce: 100000; e2e: 2000; consume: -1 = what the topic holds at start
+              --num-records N           produce: 100000; e2e: 2000; fanout: 3000;
+                                        consume: -1 = what the topic holds at start
               --record-size BYTES       value bytes per record (default 1024)
               --value-format F          string (default: the ASCII text as a JSON string) | binary (base64)
               --timeout-ms MS           produce timeout_ms and HTTP timeouts; stall limit (default 30000)
@@ -371,5 +407,10 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
                                         0 = one record in flight at a time, as Kafka's EndToEndLatency
               --concurrency N           most produce requests in flight (default 64)
               --acks 0|1|all            (default all)
+            fanout:
+              --subscribers N           SSE streams opened on one Reactor Netty event loop (default 1000)
+              --rate R                  records/s, one record per request, open loop (default 50)
+              --acks 0|1|all            (default all)
+              --metrics-url URL         the gateway's Prometheus endpoint (default GATEWAY/actuator/prometheus)
             """;
 }

@@ -75,6 +75,18 @@ class LoadOptionsTest {
     }
 
     @Test
+    void fanoutDefaultsToTheIssue14TargetAndReadsMetricsOnTheGatewayPort() {
+        LoadOptions options = LoadOptions.parse("fanout", "--topic", "t", "--gateway", "http://10.0.0.1:18080");
+
+        assertThat(options.mode()).isEqualTo(Mode.FANOUT);
+        assertThat(options.subscribers()).isEqualTo(1000);
+        assertThat(options.rate()).isEqualTo(50);
+        assertThat(options.numRecords()).isEqualTo(3000);
+        assertThat(options.acks()).isEqualTo("all");
+        assertThat(options.metricsUrl()).isEqualTo(URI.create("http://10.0.0.1:18080/actuator/prometheus"));
+    }
+
+    @Test
     void createTopicWithoutMinInsyncLeavesTheTopicDefault() {
         assertThat(LoadOptions.TopicSpec.parse("6,1")).isEqualTo(new LoadOptions.TopicSpec(6, 1, 0));
     }
@@ -100,6 +112,11 @@ class LoadOptionsTest {
             "produce --topic t --ndjson-window 10 --records-per-request 100 | --ndjson-window (10) must hold one chunk",
             "e2e --topic t --rate -5                       | --rate must be >= 0",
             "consume --topic t extra                       | unexpected argument 'extra'",
+            "fanout --topic t --rate 0                     | --rate must be > 0 records/s in mode fanout",
+            "fanout --topic t --subscribers 0              | --subscribers must be > 0",
+            "fanout --topic t --concurrency 4              | --concurrency does not apply to mode fanout",
+            "e2e --topic t --subscribers 10                | --subscribers does not apply to mode e2e",
+            "fanout --topic t --metrics-url ftp://x/m      | --metrics-url must be an http:// URL",
     })
     void aCommandLineThatCannotRunIsRefusedWithTheReason(String line, String reason) {
         assertThatThrownBy(() -> LoadOptions.parse(line.trim().split("\\s+")))

@@ -3,6 +3,7 @@ package io.sluice.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.BitSet;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +105,24 @@ class ReportMathTest {
         assertThat(errors.total()).isEqualTo(6);
         assertThat(errors.compact()).isEqualTo("IO_ERROR:1,NOT_ENOUGH_REPLICAS:5");
         assertThat(errors.details()).contains("NOT_ENOUGH_REPLICAS: 5 records (first: first)");
+    }
+
+    @Test
+    void fanoutCompletenessCountsMissingDuplicateAndUnackedDeliveriesPerSubscriber() {
+        FanoutTally tally = new FanoutTally(3);
+        for (int id = 0; id < 4; id++) {
+            tally.deliver(0, id);           // subscriber 0: all of 0..3
+        }
+        tally.deliver(1, 0);                // subscriber 1: 0 and 3, 3 twice
+        tally.deliver(1, 3);
+        boolean again = tally.deliver(1, 3);
+        tally.deliver(2, 9);                // subscriber 2: only a record that was not acked
+        BitSet acked = new BitSet();
+        acked.set(0, 4);
+
+        FanoutTally.Completeness c = tally.completeness(acked);
+
+        assertThat(again).isFalse();
+        assertThat(c).isEqualTo(new FanoutTally.Completeness(3, 1, 2 + 4, 1, 1));
     }
 }

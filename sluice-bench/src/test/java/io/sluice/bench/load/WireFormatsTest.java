@@ -1,15 +1,22 @@
 package io.sluice.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.bench.load.LoadOptions.ValueFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -138,6 +145,78 @@ class WireFormatsTest {
         assertThat(events.accept("")).isEqualTo(new SseEvents.Event("record", "abc", "{\"a\":1,\n\"b\":2}"));
         assertThat(events.accept("data:x")).isNull();
         assertThat(events.accept("")).isEqualTo(new SseEvents.Event("message", "abc", "x"));
+    }
+
+    private static final String SSE_WIRE = ":stream open\r\nretry:2000\r\n\r\n"
+            + "id:c1\r\nevent:record\r\ndata:{\"value\":\"caf\u00e9\"}\r\n\r\n"
+            + ":keep-alive\n\nid:c2\revent:record\rdata:{\"value\":\"\u20ac\"}\r\r";
+
+    private static List<SseEvents.Event> decode(byte[] wire, int... cuts) {
+        SseDecoder decoder = new SseDecoder();
+        List<SseEvents.Event> events = new ArrayList<>();
+        int from = 0;
+        for (int cut : cuts) {
+            decoder.feed(ByteBuffer.wrap(wire, from, cut - from), events::add);
+            from = cut;
+        }
+        decoder.feed(ByteBuffer.wrap(wire, from, wire.length - from), events::add);
+        return events;
+    }
+
+    @Test
+    void sseBytesSplitAnywhereDecodeToTheSameEvents() {
+        byte[] wire = bytes(SSE_WIRE);
+        List<SseEvents.Event> whole = decode(wire);
+
+        assertThat(whole).containsExactly(new SseEvents.Event("record", "c1", "{\"value\":\"caf\u00e9\"}"),
+                new SseEvents.Event("record", "c2", "{\"value\":\"\u20ac\"}"));
+        for (int cut = 1; cut < wire.length; cut++) {
+            assertThat(decode(wire, cut)).as("split at byte %d", cut).isEqualTo(whole);
+        }
+        int[] everyByte = new int[wire.length - 1];
+        Arrays.setAll(everyByte, i -> i + 1);
+        assertThat(decode(wire, everyByte)).isEqualTo(whole);
+    }
+
+    @Test
+    void fanoutMarkerGivesTheRecordIdInEitherValueFormat() {
+        ValueMarker marker = new ValueMarker("ab1");
+        String value = marker.record(2999) + "QWERTY";
+
+        assertThat(marker.id(value, ValueFormat.STRING)).isEqualTo(2999);
+        assertThat(marker.id(Base64.getEncoder().encodeToString(bytes(value)), ValueFormat.BINARY)).isEqualTo(2999);
+        assertThat(marker.id(marker.probe(3) + "QW", ValueFormat.STRING)).isEqualTo(ValueMarker.PROBE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"e2e-zz9-12-QW", "e2e-ab1-12", "e2e-ab1--QW", "e2e-ab1-1x-QW", "ABCDEF", ""})
+    void fanoutMarkerTreatsOtherValuesAsForeign(String value) {
+        assertThat(new ValueMarker("ab1").id(value, ValueFormat.STRING)).isEqualTo(ValueMarker.FOREIGN);
+    }
+
+    @Test
+    void fanoutValueStartsWithTheMarkerAndKeepsTheRecordSize() {
+        JsonNode body = JsonMapper.shared().readTree(ValueMarker.body("e2e-ab1-7-", bytes("ABCDEFGHIJKLMNOP"),
+                ValueFormat.STRING));
+
+        assertThat(body.get("records").get(0).get("value").asString()).isEqualTo("e2e-ab1-7-ABCDEF");
+    }
+
+    @Test
+    void sseFetchCountersAreSummedOverEverySeries() {
+        String exposition = """
+                # HELP sluice_gateway_sse_tail_fetches_total Long-poll fetches
+                # TYPE sluice_gateway_sse_tail_fetches_total counter
+                sluice_gateway_sse_tail_fetches_total{service="gateway-service"} 40.0
+                sluice_gateway_sse_tail_fetches_total{service="gateway-service",note="a} b\\"c"} 2.0 1712000000000
+                sluice_gateway_sse_tail_fetches_total_extra{service="gateway-service"} 1000.0
+                sluice_gateway_sse_own_fetches_total 3.0
+                """;
+
+        assertThat(SseFetchCounters.parse(exposition)).isEqualTo(new SseFetchCounters(42.0, 3.0));
+        assertThat(SseFetchCounters.sum(exposition, "sluice_gateway_sse_tails")).isEmpty();
+        assertThatThrownBy(() -> SseFetchCounters.parse("up 1.0\n")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(SseFetchCounters.TAIL);
     }
 
     @Test
