@@ -34,6 +34,9 @@ record ResetRequest(String topic, List<Integer> partitions, String to, String ti
         requireOnly(target == Target.TIMESTAMP, timestamp != null, "timestamp", "to=timestamp");
         requireOnly(target == Target.OFFSET, offset != null, "offset", "to=offset");
         requireOnly(target == Target.SHIFT, shiftBy != null, "shift_by", "to=shift");
+        if (target == Target.TIMESTAMP) {
+            timestampMs();
+        }
         if (offset != null && offset < 0) {
             throw ErrorCode.INVALID_OFFSET.exception("offset must be >= 0, was " + offset);
         }

@@ -81,6 +81,8 @@ class GroupController {
                           @RequestBody GroupRequests.Poll request) {
         return Mono.defer(() -> {
             GroupIds.validate(group);
+            Formats formats = Formats.of(request.format(), request.keyFormat(), request.valueFormat(),
+                    request.headerFormat());
             long waitMs = request.waitMs() == null ? 0 : request.waitMs();
             if (waitMs < 0 || waitMs > settings.maxWait().toMillis()) {
                 throw ErrorCode.INVALID_REQUEST.exception("wait_ms must be between 0 and "
@@ -96,8 +98,7 @@ class GroupController {
             if (maxBytes < 1) {
                 throw ErrorCode.INVALID_REQUEST.exception("max_bytes must be positive, was " + maxBytes);
             }
-            return polling.poll(group, member, request.memberCursor(), waitMs, maxRecords, maxBytes,
-                    Formats.of(request.format(), request.keyFormat(), request.valueFormat(), request.headerFormat()));
+            return polling.poll(group, member, request.memberCursor(), waitMs, maxRecords, maxBytes, formats);
         });
     }
 
