@@ -164,10 +164,19 @@ class MemberStreams {
                 current = epoch;
             }
             return membership.heartbeat(group, memberId, current, owned, autoCommit, this::stop)
+                    .doOnNext(beat -> log.debug("Group {} member {} at epoch {} owning {}: answer epoch {}, {}, "
+                            + "released {}", group, memberId, current, owned.keySet(), beat.answer().memberEpoch(),
+                            beat.answer().assignment(), beat.released()))
                     .flatMap(beat -> assign(beat.answer(), beat.released()))
-                    .onErrorResume(SluiceException.class, e -> e.errorCode().retriable()
-                            // The coordinator is away for a moment: the next heartbeat tries again, within the session.
-                            ? Mono.empty() : Mono.error(e));
+                    .onErrorResume(SluiceException.class, e -> {
+                        if (!e.errorCode().retriable()) {
+                            return Mono.error(e);
+                        }
+                        // The coordinator is away for a moment: the next heartbeat tries again, within the session.
+                        log.info("Group {} member {}: heartbeat failed ({}); trying again", group, memberId,
+                                e.getMessage());
+                        return Mono.empty();
+                    });
         }
 
         /** Takes an answer: starts the newly assigned partitions, announces a change. */
