@@ -41,10 +41,14 @@ import reactor.core.publisher.Sinks;
  * ({@link PartitionRecords}), shared per partition on this gateway, so a group member costs a leader no more than a
  * plain SSE reader.
  *
- * <p>Automatic commits (the default): every {@code auto_commit_interval_ms} and when the connection closes, the
- * positions after the last record event handed to the connection; and a partition's position when it is taken away.
- * Events handed to the connection but not received by the client when it fails are therefore committed; records sent
- * after the last commit are delivered again to the partition's next reader. See docs/api.md for the exact rule.
+ * <p>Automatic commits (the default) are of <em>settled</em> positions: every {@code auto_commit_interval_ms} the
+ * gateway commits the positions it had handed to the connection at the previous tick, one interval earlier, and
+ * notes the current ones for the next tick; a partition taken away and a closing stream commit the same settled
+ * positions. An event handed to the connection is not yet received — it may sit in the gateway's or the kernel's
+ * buffers, and is lost if the gateway dies or the client goes away — so committing it at once could skip it for
+ * the next reader; a full interval later it has reached the client unless the client reads that slowly. The price is
+ * repeats: records sent within the last interval before a hand-off or a close are delivered again to the partition's
+ * next reader (at least once; docs/api.md states the rule).
  *
  * <p>Each member's control work (heartbeats, commits) runs one step at a time on its own chain; records flow apart from
  * it. The set of owned partitions and their positions are shared by both, under the member's lock.
@@ -93,6 +97,8 @@ class MemberStreams {
         private final Formats formats;
         /** Owned partition → the next offset to deliver; guarded by this. */
         private final Map<TopicPartition, Long> positions = new TreeMap<>();
+        /** The positions at the last commit tick: committed at the next one (or at a hand-off); guarded by this. */
+        private Map<TopicPartition, Long> settled = new TreeMap<>();
         /** Owned partition → the signal that stops its stream; guarded by this. */
         private final Map<TopicPartition, Sinks.Empty<Void>> stops = new HashMap<>();
         private final Sinks.Many<Flux<ConsumedRecord>> partitionStreams = Sinks.many().unicast().onBackpressureBuffer();
@@ -149,7 +155,7 @@ class MemberStreams {
         }
 
         private Mono<Void> step(Action action) {
-            return action == Action.COMMIT ? commitDelivered().onErrorResume(SluiceException.class, e -> {
+            return action == Action.COMMIT ? commitSettled(true).onErrorResume(SluiceException.class, e -> {
                 log.debug("Group {} member {}: commit not taken ({}); the next one carries on", group, memberId,
                         e.getMessage());
                 return Mono.empty();
@@ -211,7 +217,7 @@ class MemberStreams {
             }).then();
         }
 
-        /** Stops delivering {@code revoked}; answers their final positions, for the release commit. */
+        /** Stops delivering {@code revoked}; answers their settled positions, for the release commit. */
         private synchronized Map<TopicPartition, Long> stop(Set<TopicPartition> revoked) {
             Map<TopicPartition, Long> last = new TreeMap<>();
             revoked.forEach(tp -> {
@@ -219,7 +225,8 @@ class MemberStreams {
                 if (stop != null) {
                     stop.tryEmitEmpty();
                 }
-                Long position = positions.remove(tp);
+                positions.remove(tp);
+                Long position = settled.remove(tp);
                 if (position != null) {
                     last.put(tp, position);
                 }
@@ -237,23 +244,31 @@ class MemberStreams {
             return MemberCursor.of(memberId, epoch, autoCommit, reset, positions).encode();
         }
 
-        private Mono<Void> commitDelivered() {
-            Map<TopicPartition, Long> owned;
+        /**
+         * Commits the settled positions of the partitions still owned; on a tick ({@code roll}) the current positions
+         * become the settled ones for the next.
+         */
+        private Mono<Void> commitSettled(boolean roll) {
+            Map<TopicPartition, Long> due;
             int current;
             synchronized (this) {
-                owned = new TreeMap<>(positions);
+                due = new TreeMap<>(settled);
+                due.keySet().retainAll(positions.keySet());
+                if (roll) {
+                    settled = new TreeMap<>(positions);
+                }
                 current = epoch;
             }
-            return membership.commit(group, memberId, current, owned);
+            return membership.commit(group, memberId, current, due);
         }
 
-        /** On close: commit what was delivered (unless fenced), then leave; nobody waits for it. */
+        /** On close: commit the settled positions (unless fenced), then leave; nobody waits for it. */
         private void close() {
             synchronized (this) {
                 stops.values().forEach(Sinks.Empty::tryEmitEmpty);
                 stops.clear();
             }
-            Mono<Void> commit = autoCommit && !fenced ? commitDelivered() : Mono.empty();
+            Mono<Void> commit = autoCommit && !fenced ? commitSettled(false) : Mono.empty();
             commit.onErrorResume(e -> {
                         log.info("Group {} member {}: the closing commit failed: {}", group, memberId, e.toString());
                         return Mono.empty();
