@@ -144,7 +144,10 @@ class ConsumerGroupsIT {
         JsonNode listed = get(gatewayA, "/v1/groups").json();
         assertThat(listed.get("groups").findValuesAsString("group_id")).contains(group);
         String metrics = get(gatewayA, "/actuator/prometheus").text();
-        assertThat(metrics).contains("sluice_gateway_group_rebalances_total{group=\"" + group + "\"");
+        assertThat(metrics).contains("sluice_gateway_group_rebalances_total{group=\"" + group + "\"",
+                "sluice_gateway_group_lag_records{group=\"" + group + "\",partition=\"0\"",
+                "sluice_gateway_group_lag_seconds{group=\"" + group + "\",partition=\"0\"",
+                "sluice_gateway_group_members{group=\"" + group + "\"");
     }
 
     /**
