@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param coordinatorUrls every coordinator instance
  * @param produce         produce defaults and limits
  * @param consume         consume defaults and limits
+ * @param groups          consumer-group members served by this gateway
  * @param autoCreateTopics creating unknown topics on first produce (off by default, as in Kafka)
  * @param metadataWait    the long-poll wait of each metadata request to the coordinator
  * @param internalCalls   timeouts, retries, circuit breaking and connection pools of calls to the coordinator and to
@@ -30,6 +31,7 @@ public record GatewayProperties(
         @NotEmpty List<URI> coordinatorUrls,
         @Valid @DefaultValue Produce produce,
         @Valid @DefaultValue Consume consume,
+        @Valid @DefaultValue Groups groups,
         @Valid @DefaultValue AutoCreateTopics autoCreateTopics,
         @DefaultValue("20s") Duration metadataWait,
         @DefaultValue InternalClientSettings internalCalls) {
@@ -82,6 +84,15 @@ public record GatewayProperties(
                           @DefaultValue("15s") Duration sseHeartbeat,
                           @DefaultValue("5s") Duration sseFetchWait,
                           @DefaultValue("16") @Min(2) int sseTailBuffer) {
+    }
+
+    /**
+     * @param autoCommitInterval how often an SSE member with automatic commits commits the positions of the events it
+     *                           was sent, when it names no auto_commit_interval_ms
+     * @param lagInterval        how often the lag of the groups this gateway serves is measured for the metrics
+     */
+    public record Groups(@DefaultValue("5s") Duration autoCommitInterval,
+                         @DefaultValue("30s") Duration lagInterval) {
     }
 
     public record AutoCreateTopics(@DefaultValue("false") boolean enabled,

@@ -5,8 +5,11 @@ import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.RepoRoot;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.launcher.ServiceProcess;
+import io.sluice.launcher.ServiceSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +109,35 @@ public final class SluiceCluster implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ faults
+
+    /**
+     * Starts one more gateway, named {@code name} ({@code gateway-b}, say), with the same settings as the cluster's
+     * own on a free port, and waits until it is ready: gateways are stateless, so any number serve one cluster. It is
+     * stopped with the cluster, or earlier by {@link #kill(String)}.
+     */
+    public URI startGateway(String name) {
+        ServiceSpec gateway = cluster.config().spec(LocalCluster.GATEWAY).orElseThrow(() ->
+                new IllegalStateException("this cluster has no gateway; build it withGateway()"));
+        int port = freePort();
+        List<String> args = new ArrayList<>(gateway.args());
+        args.replaceAll(arg -> arg.startsWith("--server.port=") ? "--server.port=" + port : arg);
+        ServiceSpec spec = new ServiceSpec(name, ServiceKind.GATEWAY, gateway.jar(), List.of(port), args);
+        cluster.launchInstance(spec).awaitReady(Duration.ofMinutes(2));
+        return spec.url();
+    }
+
+    /** SIGKILL of a service by name: a gateway from {@link #startGateway}, or {@link LocalCluster#GATEWAY}. */
+    public void kill(String service) {
+        cluster.kill(service);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** SIGKILL, as a crash. */
     public void kill(int nodeId) {

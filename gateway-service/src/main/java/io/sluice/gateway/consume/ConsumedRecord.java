@@ -9,10 +9,10 @@ import tools.jackson.databind.JsonNode;
  * rendered in ({@code key_format}, {@code value_format}: the requested one, or the fallback the bytes forced — see
  * {@link RecordFormat}).
  */
-record ConsumedRecord(String topic, int partition, long offset, long timestamp, JsonNode key, RecordFormat keyFormat,
+public record ConsumedRecord(String topic, int partition, long offset, long timestamp, JsonNode key, RecordFormat keyFormat,
                       JsonNode value, RecordFormat valueFormat, List<HeaderView> headers) {
 
     /** A header: its value rendered (null when absent) and the format it is rendered in (string or binary). */
-    record HeaderView(String key, JsonNode value, RecordFormat valueFormat) {
+    public record HeaderView(String key, JsonNode value, RecordFormat valueFormat) {
     }
 }

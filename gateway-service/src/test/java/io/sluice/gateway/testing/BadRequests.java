@@ -3,6 +3,7 @@ package io.sluice.gateway.testing;
 import static io.sluice.gateway.testing.BadRequest.get;
 import static io.sluice.gateway.testing.BadRequest.post;
 import static io.sluice.protocol.ErrorCode.INVALID_CONFIG;
+import static io.sluice.protocol.ErrorCode.INVALID_GROUP_ID;
 import static io.sluice.protocol.ErrorCode.INVALID_OFFSET;
 import static io.sluice.protocol.ErrorCode.INVALID_PARTITIONS;
 import static io.sluice.protocol.ErrorCode.INVALID_RECORD;
@@ -443,5 +444,90 @@ public final class BadRequests {
             bytes[rawIndex] = (byte) 0xFF;
         }
         return bytes;
+    }
+
+    /**
+     * Consumer-group requests that are wrong whatever the cluster holds: refused before the coordinator or a leader
+     * is asked, so they change nothing. The cases that need a real group (unknown member, fenced epoch, an offset
+     * beyond the log) run in sluice-it's {@code ConsumerGroupsIT}.
+     */
+    public static List<BadRequest> groups() {
+        String sse = MediaType.TEXT_EVENT_STREAM_VALUE;
+        String records = "/v1/groups/g/records";
+        String poll = "/v1/groups/g/members/m/poll";
+        return List.of(
+                get("group stream: an unknown query parameter", records + "?topics=a&max_records=5").accepting(sse)
+                        .is(400, INVALID_REQUEST, "Unknown query parameter 'max_records'"),
+                get("group stream: no topics", records).accepting(sse)
+                        .is(400, INVALID_REQUEST, "Give topics or topic_pattern"),
+                get("group stream: topics and a pattern", records + "?topics=a&topic_pattern=a.*").accepting(sse)
+                        .is(400, INVALID_REQUEST, "Give topics or topic_pattern"),
+                get("group stream: a pattern that is none", records + "?topic_pattern=(").accepting(sse)
+                        .is(400, INVALID_REQUEST, "not a regular expression"),
+                get("group stream: a bad topic name", records + "?topics=a,b%2Fc").accepting(sse)
+                        .is(400, INVALID_TOPIC_NAME, "b/c"),
+                get("group stream: a bad group id", "/v1/groups/a%20b/records?topics=a").accepting(sse)
+                        .is(400, INVALID_GROUP_ID, "group id"),
+                get("group stream: an unknown offset reset", records + "?topics=a&auto_offset_reset=never")
+                        .accepting(sse).is(400, INVALID_REQUEST, "auto_offset_reset"),
+                get("group stream: a commit interval of 0", records + "?topics=a&auto_commit_interval_ms=0")
+                        .accepting(sse).is(400, INVALID_REQUEST, "auto_commit_interval_ms"),
+                get("group stream: auto_commit not a boolean", records + "?topics=a&auto_commit=sometimes")
+                        .accepting(sse).is(400, INVALID_REQUEST, "Invalid boolean value [sometimes]"),
+                post("join: malformed JSON", "/v1/groups/g/members").json("{\"topics\": [")
+                        .is(400, INVALID_REQUEST, "Malformed JSON"),
+                post("join: an unknown field", "/v1/groups/g/members").json("{\"topics\": [\"a\"], \"topic\": \"a\"}")
+                        .is(400, INVALID_REQUEST, "topic"),
+                post("join: no subscription", "/v1/groups/g/members").json("{}")
+                        .is(400, INVALID_REQUEST, "Give topics or topic_pattern"),
+                post("join: an empty topic list", "/v1/groups/g/members").json("{\"topics\": []}")
+                        .is(400, INVALID_REQUEST, "names no topic"),
+                post("join: a session timeout of 0", "/v1/groups/g/members")
+                        .json("{\"topics\": [\"a\"], \"session_timeout_ms\": 0}")
+                        .is(400, INVALID_REQUEST, "session_timeout_ms"),
+                post("poll: no cursor", poll).json("{}").is(400, INVALID_REQUEST, "needs the cursor"),
+                post("poll: a cursor that is none", poll).json("{\"cursor\": \"not-a-cursor!\"}")
+                        .is(400, INVALID_REQUEST, "Not a group member cursor"),
+                post("poll: a negative wait", poll).json("{\"cursor\": \"AQ\", \"wait_ms\": -1}")
+                        .is(400, INVALID_REQUEST, "wait_ms"),
+                post("poll: max_records 0", poll).json("{\"cursor\": \"AQ\", \"max_records\": 0}")
+                        .is(400, INVALID_REQUEST, "max_records"),
+                post("poll: an unknown format", poll).json("{\"cursor\": \"AQ\", \"format\": \"xml\"}")
+                        .is(400, INVALID_REQUEST, "xml"),
+                BadRequest.of("leave: a cursor that is none", HttpMethod.DELETE, "/v1/groups/g/members/m?cursor=zz!")
+                        .is(400, INVALID_REQUEST, "cursor"),
+                post("commit: nothing to commit", "/v1/groups/g/offsets").json("{}")
+                        .is(400, INVALID_REQUEST, "Give a cursor or offsets"),
+                post("commit: a cursor and offsets", "/v1/groups/g/offsets")
+                        .json("{\"cursor\": \"AQ\", \"offsets\": []}").is(400, INVALID_REQUEST, "not both"),
+                post("commit: a member without its epoch", "/v1/groups/g/offsets")
+                        .json("{\"member_id\": \"m\", \"offsets\": [{\"topic\": \"a\", \"partition\": 0, \"offset\": 1}]}")
+                        .is(400, INVALID_REQUEST, "member_epoch"),
+                post("commit: a negative offset", "/v1/groups/g/offsets")
+                        .json("{\"offsets\": [{\"topic\": \"a\", \"partition\": 0, \"offset\": -1}]}")
+                        .is(400, INVALID_OFFSET, "offset must be >= 0"),
+                post("commit: an offset without a partition", "/v1/groups/g/offsets")
+                        .json("{\"offsets\": [{\"topic\": \"a\", \"offset\": 1}]}")
+                        .is(400, INVALID_REQUEST, "topic, partition and offset"),
+                post("reset: no target", "/v1/groups/g/offsets/reset").json("{\"topic\": \"a\"}")
+                        .is(400, INVALID_REQUEST, "to is one of"),
+                post("reset: an unknown target", "/v1/groups/g/offsets/reset")
+                        .json("{\"topic\": \"a\", \"to\": \"yesterday\"}").is(400, INVALID_REQUEST, "yesterday"),
+                post("reset: to an offset without one", "/v1/groups/g/offsets/reset")
+                        .json("{\"topic\": \"a\", \"to\": \"offset\"}").is(400, INVALID_REQUEST, "offset is required"),
+                post("reset: a shift with an offset", "/v1/groups/g/offsets/reset")
+                        .json("{\"topic\": \"a\", \"to\": \"shift\", \"shift_by\": 1, \"offset\": 3}")
+                        .is(400, INVALID_REQUEST, "offset is only for"),
+                post("reset: a time that is none", "/v1/groups/g/offsets/reset")
+                        .json("{\"topic\": \"a\", \"to\": \"timestamp\", \"timestamp\": \"soon\"}")
+                        .is(400, INVALID_TIMESTAMP, "soon"),
+                post("reset: an unknown field", "/v1/groups/g/offsets/reset")
+                        .json("{\"topic\": \"a\", \"to\": \"earliest\", \"dryrun\": true}")
+                        .is(400, INVALID_REQUEST, "dryrun"),
+                get("describe: a bad group id", "/v1/groups/..").is(400, INVALID_GROUP_ID, "group id"),
+                BadRequest.of("delete offsets: a bad topic name", HttpMethod.DELETE, "/v1/groups/g/topics/a%20b/offsets")
+                        .is(400, INVALID_TOPIC_NAME, "a b"),
+                get("list groups: an unknown query parameter", "/v1/groups?state=EMPTY")
+                        .is(400, INVALID_REQUEST, "Unknown query parameter 'state'"));
     }
 }

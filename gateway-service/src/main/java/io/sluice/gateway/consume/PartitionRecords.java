@@ -1,0 +1,42 @@
+package io.sluice.gateway.consume;
+
+import io.sluice.gateway.format.Formats;
+import io.sluice.protocol.TopicPartition;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * How other features read records of one partition, through the same machinery as this package's routes: a page
+ * (a stateless read with long polling) and an endless stream (the {@link PartitionTails}, shared per partition on
+ * this gateway). Consumer groups read through this; nothing here knows of groups.
+ */
+@Service
+public class PartitionRecords {
+
+    private final ConsumeService consume;
+    private final PartitionTails tails;
+
+    PartitionRecords(ConsumeService consume, PartitionTails tails) {
+        this.consume = consume;
+        this.tails = tails;
+    }
+
+    /**
+     * Up to {@code maxRecords} records of {@code tp} from {@code offset}, waiting up to {@code waitMs} for the first.
+     * An offset outside the log reads from the nearest valid one (below the log start: retention passed it).
+     */
+    public Mono<ReadResult> read(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs,
+                                 Formats formats) {
+        return consume.read(tp, offset, maxRecords, maxBytes, waitMs, true, formats);
+    }
+
+    /**
+     * Every record of {@code tp} from {@code start} on, in order and once, for as long as the subscriber wants them;
+     * retention past the position carries on from the log start, a position beyond the log end ends the stream with
+     * OFFSET_OUT_OF_RANGE.
+     */
+    public Flux<ConsumedRecord> stream(TopicPartition tp, long start, Formats formats) {
+        return tails.stream(tp, start, formats);
+    }
+}

@@ -1,0 +1,71 @@
+package io.sluice.gateway.group.admin;
+
+import io.sluice.gateway.group.admin.GroupViews.GroupList;
+import io.sluice.gateway.group.admin.GroupViews.GroupView;
+import io.sluice.gateway.group.admin.GroupViews.ResetPlan;
+import io.sluice.internal.group.GroupIds;
+import io.sluice.protocol.TopicNames;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * Consumer-group administration: list, describe (members, assignment, committed offsets, lag), delete a group or a
+ * topic's offsets, and reset offsets (with a dry run). The coordinator's checks and errors (UNKNOWN_GROUP,
+ * NON_EMPTY_GROUP, …) pass through unchanged.
+ */
+@RestController
+class GroupAdminController {
+
+    private final GroupAdmin admin;
+
+    GroupAdminController(GroupAdmin admin) {
+        this.admin = admin;
+    }
+
+    @GetMapping("/v1/groups")
+    Mono<GroupList> list() {
+        return admin.list().map(GroupList::new);
+    }
+
+    @GetMapping("/v1/groups/{group}")
+    Mono<GroupView> describe(@PathVariable String group) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            return admin.describe(group);
+        });
+    }
+
+    @DeleteMapping("/v1/groups/{group}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> delete(@PathVariable String group) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            return admin.delete(group);
+        });
+    }
+
+    @DeleteMapping("/v1/groups/{group}/topics/{topic}/offsets")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> deleteOffsets(@PathVariable String group, @PathVariable String topic) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            TopicNames.validate(topic);
+            return admin.deleteOffsets(group, topic);
+        });
+    }
+
+    @PostMapping("/v1/groups/{group}/offsets/reset")
+    Mono<ResetPlan> reset(@PathVariable String group, @RequestBody ResetRequest request) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            return admin.reset(group, request);
+        });
+    }
+}

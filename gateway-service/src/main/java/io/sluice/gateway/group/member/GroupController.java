@@ -1,0 +1,123 @@
+package io.sluice.gateway.group.member;
+
+import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.format.Formats;
+import io.sluice.internal.group.GroupIds;
+import io.sluice.protocol.ErrorCode;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Consumer-group members: an SSE connection that is a member for its lifetime ({@code GET /v1/groups/{group}/records}
+ * as {@code text/event-stream}), polling members (join, poll, leave), and commits.
+ */
+@RestController
+class GroupController {
+
+    private final MemberStreams streams;
+    private final PollingMembers polling;
+    private final Commits commits;
+    private final GatewayProperties.Consume settings;
+
+    GroupController(MemberStreams streams, PollingMembers polling, Commits commits, GatewayProperties properties) {
+        this.streams = streams;
+        this.polling = polling;
+        this.commits = commits;
+        this.settings = properties.consume();
+    }
+
+    @GetMapping(path = "/v1/groups/{group}/records", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<Object>> stream(
+            @PathVariable String group,
+            @RequestParam(name = "topics", required = false) String topics,
+            @RequestParam(name = "topic_pattern", required = false) String topicPattern,
+            @RequestParam(name = "auto_commit", required = false) Boolean autoCommit,
+            @RequestParam(name = "auto_commit_interval_ms", required = false) Long autoCommitIntervalMs,
+            @RequestParam(name = "auto_offset_reset", required = false) String autoOffsetReset,
+            @RequestParam(name = "session_timeout_ms", required = false) Integer sessionTimeoutMs,
+            @RequestParam(name = "format", required = false) String format,
+            @RequestParam(name = "key_format", required = false) String keyFormat,
+            @RequestParam(name = "value_format", required = false) String valueFormat,
+            @RequestParam(name = "header_format", required = false) String headerFormat) {
+        return Flux.defer(() -> {
+            GroupIds.validate(group);
+            if (autoCommitIntervalMs != null && autoCommitIntervalMs < 1) {
+                throw ErrorCode.INVALID_REQUEST.exception("auto_commit_interval_ms must be positive, was "
+                        + autoCommitIntervalMs);
+            }
+            return streams.stream(group, Subscription.of(topics, topicPattern, sessionTimeoutMs),
+                    autoCommit == null || autoCommit,
+                    autoCommitIntervalMs == null ? null : Duration.ofMillis(autoCommitIntervalMs),
+                    OffsetReset.of(autoOffsetReset), Formats.of(format, keyFormat, valueFormat, headerFormat));
+        });
+    }
+
+    @PostMapping("/v1/groups/{group}/members")
+    Mono<ResponseEntity<MemberView>> join(@PathVariable String group, @RequestBody GroupRequests.Join request) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            return polling.join(group, request.checkedMemberId(), request.subscription(),
+                    request.autoCommit() == null || request.autoCommit(), OffsetReset.of(request.autoOffsetReset()));
+        }).map(member -> ResponseEntity.created(URI.create("/v1/groups/" + group + "/members/" + member.memberId()))
+                .body(member));
+    }
+
+    @PostMapping("/v1/groups/{group}/members/{member}/poll")
+    Mono<MemberView> poll(@PathVariable String group, @PathVariable String member,
+                          @RequestBody GroupRequests.Poll request) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            Formats formats = Formats.of(request.format(), request.keyFormat(), request.valueFormat(),
+                    request.headerFormat());
+            long waitMs = request.waitMs() == null ? 0 : request.waitMs();
+            if (waitMs < 0 || waitMs > settings.maxWait().toMillis()) {
+                throw ErrorCode.INVALID_REQUEST.exception("wait_ms must be between 0 and "
+                        + settings.maxWait().toMillis() + ", was " + waitMs);
+            }
+            int maxRecords = request.maxRecords() == null ? settings.defaultMaxRecords() : request.maxRecords();
+            if (maxRecords < 1 || maxRecords > settings.maxMaxRecords()) {
+                throw ErrorCode.INVALID_REQUEST.exception("max_records must be between 1 and "
+                        + settings.maxMaxRecords() + ", was " + maxRecords);
+            }
+            long defaultBytes = settings.defaultMaxBytes().toBytes();
+            int maxBytes = request.maxBytes() == null ? (int) defaultBytes : request.maxBytes();
+            if (maxBytes < 1) {
+                throw ErrorCode.INVALID_REQUEST.exception("max_bytes must be positive, was " + maxBytes);
+            }
+            return polling.poll(group, member, request.memberCursor(), waitMs, maxRecords, maxBytes, formats);
+        });
+    }
+
+    /** Leaves; with the member's cursor, its positions are committed first (when it commits automatically). */
+    @DeleteMapping("/v1/groups/{group}/members/{member}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> leave(@PathVariable String group, @PathVariable String member,
+                     @RequestParam(name = "cursor", required = false) String cursor) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            return polling.leave(group, member, cursor == null ? null : MemberCursor.decode(cursor));
+        });
+    }
+
+    @PostMapping("/v1/groups/{group}/offsets")
+    Mono<Commits.CommittedOffsets> commit(@PathVariable String group, @RequestBody GroupRequests.Commit request) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            return commits.commit(group, request);
+        });
+    }
+}

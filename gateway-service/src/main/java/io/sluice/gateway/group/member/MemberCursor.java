@@ -1,0 +1,152 @@
+package io.sluice.gateway.group.member;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import java.io.ByteArrayOutputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Where a group member is, as the client carries it: the member's id and epoch, how it reads (automatic commits, where
+ * a partition without a committed offset starts) and, for each partition it owns, the next offset to deliver. It is
+ * the id of an SSE member's record events (the commit call takes it) and the token a polling member passes from one
+ * call to the next — the gateway keeps none of this, so any gateway serves the member's next call.
+ *
+ * <p>Not a secret and not trusted: the coordinator checks the member and epoch on every call, and explicit commits
+ * are checked against the logs. Encoding: base64url (no padding) of a version byte (1), a flags varint (bit 0
+ * automatic commits, bit 1 offset reset earliest), the member epoch, the member id and then, per topic, its name,
+ * its entry count and (partition, next offset) pairs; strings as a length and UTF-8, numbers as unsigned LEB128.
+ */
+record MemberCursor(String memberId, int memberEpoch, boolean autoCommit, OffsetReset offsetReset,
+                    SortedMap<TopicPartition, Long> positions) {
+
+    static final Comparator<TopicPartition> ORDER = Comparator.comparing(TopicPartition::topic)
+            .thenComparingInt(TopicPartition::partition);
+    private static final int VERSION = 1;
+    private static final int AUTO_COMMIT = 1;
+    private static final int EARLIEST = 2;
+
+    MemberCursor {
+        SortedMap<TopicPartition, Long> copy = new TreeMap<>(ORDER);
+        copy.putAll(positions);
+        positions = Collections.unmodifiableSortedMap(copy);
+    }
+
+    static MemberCursor of(String memberId, int memberEpoch, boolean autoCommit, OffsetReset offsetReset,
+                           Map<TopicPartition, Long> positions) {
+        SortedMap<TopicPartition, Long> sorted = new TreeMap<>(ORDER);
+        sorted.putAll(positions);
+        return new MemberCursor(memberId, memberEpoch, autoCommit, offsetReset, sorted);
+    }
+
+    MemberCursor with(int epoch, Map<TopicPartition, Long> newPositions) {
+        return of(memberId, epoch, autoCommit, offsetReset, newPositions);
+    }
+
+    String encode() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(48 + positions.size() * 8);
+        writeVarlong(out, VERSION);
+        writeVarlong(out, (autoCommit ? AUTO_COMMIT : 0) | (offsetReset == OffsetReset.EARLIEST ? EARLIEST : 0));
+        writeVarlong(out, memberEpoch);
+        writeString(out, memberId);
+        Map<String, List<Map.Entry<TopicPartition, Long>>> byTopic = new TreeMap<>();
+        positions.entrySet().forEach(entry ->
+                byTopic.computeIfAbsent(entry.getKey().topic(), topic -> new ArrayList<>()).add(entry));
+        writeVarlong(out, byTopic.size());
+        byTopic.forEach((topic, entries) -> {
+            writeString(out, topic);
+            writeVarlong(out, entries.size());
+            entries.forEach(entry -> {
+                writeVarlong(out, entry.getKey().partition());
+                writeVarlong(out, entry.getValue());
+            });
+        });
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(out.toByteArray());
+    }
+
+    /** @throws io.sluice.protocol.SluiceException INVALID_REQUEST when {@code text} is not a member cursor */
+    static MemberCursor decode(String text) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(Base64.getUrlDecoder().decode(text.trim()));
+            if (readVarlong(in) != VERSION) {
+                throw new IllegalArgumentException("unknown version");
+            }
+            long flags = readVarlong(in);
+            long epoch = readVarlong(in);
+            String memberId = readString(in);
+            long topics = readVarlong(in);
+            if (flags > 3 || epoch > Integer.MAX_VALUE || memberId.isEmpty() || topics > in.remaining()) {
+                throw new IllegalArgumentException("bad header");
+            }
+            SortedMap<TopicPartition, Long> positions = new TreeMap<>(ORDER);
+            for (long t = 0; t < topics; t++) {
+                String topic = readString(in);
+                long entries = readVarlong(in);
+                if (entries > in.remaining()) {
+                    throw new IllegalArgumentException("bad count");
+                }
+                for (long i = 0; i < entries; i++) {
+                    long partition = readVarlong(in);
+                    long offset = readVarlong(in);
+                    if (partition > Integer.MAX_VALUE || offset < 0) {
+                        throw new IllegalArgumentException("bad entry");
+                    }
+                    positions.put(new TopicPartition(topic, (int) partition), offset);
+                }
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException("trailing bytes");
+            }
+            return new MemberCursor(memberId, (int) epoch, (flags & AUTO_COMMIT) != 0,
+                    (flags & EARLIEST) != 0 ? OffsetReset.EARLIEST : OffsetReset.LATEST, positions);
+        } catch (IllegalArgumentException | BufferUnderflowException e) {
+            throw ErrorCode.INVALID_REQUEST.exception("Not a group member cursor: '" + text + "'");
+        }
+    }
+
+    private static void writeString(ByteArrayOutputStream out, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        writeVarlong(out, bytes.length);
+        out.writeBytes(bytes);
+    }
+
+    private static String readString(ByteBuffer in) {
+        long length = readVarlong(in);
+        if (length > in.remaining()) {
+            throw new IllegalArgumentException("bad length");
+        }
+        byte[] bytes = new byte[(int) length];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void writeVarlong(ByteArrayOutputStream out, long value) {
+        long v = value;
+        while ((v & ~0x7FL) != 0) {
+            out.write((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    private static long readVarlong(ByteBuffer in) {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = in.get();
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("varint too long");
+    }
+}

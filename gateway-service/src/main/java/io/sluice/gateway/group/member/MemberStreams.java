@@ -1,0 +1,288 @@
+package io.sluice.gateway.group.member;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.consume.ConsumedRecord;
+import io.sluice.gateway.consume.PartitionRecords;
+import io.sluice.gateway.format.Formats;
+import io.sluice.gateway.group.admin.GroupActivity;
+import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.TopicPartitions;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.web.Problems;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * SSE group members: a connection to {@code GET /v1/groups/{group}/records} is a member of the group for its
+ * lifetime. It joins when the stream opens (with a member id of its own, a UUID), streams the records of the partitions
+ * assigned to it from their committed offsets (or {@code auto_offset_reset}), heartbeats every interval the
+ * coordinator asks for with the partitions it actually streams, announces each assignment change as an
+ * {@code assignment} event, and leaves when the connection closes.
+ *
+ * <p>Events: {@code assignment} ({@link AssignmentEvent}), {@code record} (a record; the id is the
+ * {@link MemberCursor} after it, which the commit call takes), {@code error} (a problem; the stream ends: a member the
+ * coordinator fenced or removed is served no further). Records come through the consume package's partition streams
+ * ({@link PartitionRecords}), shared per partition on this gateway, so a group member costs a leader no more than a
+ * plain SSE reader.
+ *
+ * <p>Automatic commits (the default) are of <em>settled</em> positions: every {@code auto_commit_interval_ms} the
+ * gateway commits the positions it had handed to the connection at the previous tick, one interval earlier, and
+ * notes the current ones for the next tick; a partition taken away and a closing stream commit the same settled
+ * positions. An event handed to the connection is not yet received — it may sit in the gateway's or the kernel's
+ * buffers, and is lost if the gateway dies or the client goes away — so committing it at once could skip it for
+ * the next reader; a full interval later it has reached the client unless the client reads that slowly. The price is
+ * repeats: records sent within the last interval before a hand-off or a close are delivered again to the partition's
+ * next reader (at least once; docs/api.md states the rule).
+ *
+ * <p>Each member's control work (heartbeats, commits) runs one step at a time on its own chain; records flow apart from
+ * it. The set of owned partitions and their positions are shared by both, under the member's lock.
+ */
+@Service
+class MemberStreams {
+
+    private static final Logger log = LoggerFactory.getLogger(MemberStreams.class);
+
+    private final Membership membership;
+    private final PartitionRecords records;
+    private final GroupActivity activity;
+    private final GatewayProperties properties;
+    private final AtomicInteger openMembers;
+
+    MemberStreams(Membership membership, PartitionRecords records, GroupActivity activity,
+                  GatewayProperties properties, MeterRegistry meters) {
+        this.membership = membership;
+        this.records = records;
+        this.activity = activity;
+        this.properties = properties;
+        this.openMembers = meters.gauge("sluice.gateway.group.sse.members", new AtomicInteger());
+    }
+
+    /** The events of one SSE member, from its join to its leave. */
+    Flux<ServerSentEvent<Object>> stream(String group, Subscription subscription, boolean autoCommit,
+                                         Duration autoCommitInterval, OffsetReset reset, Formats formats) {
+        return Flux.defer(() -> new Member(group, subscription, autoCommit,
+                autoCommitInterval == null ? properties.groups().autoCommitInterval() : autoCommitInterval, reset,
+                formats).events());
+    }
+
+    /** The data of an {@code assignment} event. */
+    record AssignmentEvent(String memberId, int memberEpoch, List<TopicPartitions> assignment,
+                           List<TopicPartitions> added, List<TopicPartitions> revoked) {
+    }
+
+    private final class Member {
+
+        private final String group;
+        private final String memberId = UUID.randomUUID().toString();
+        private final Subscription subscription;
+        private final boolean autoCommit;
+        private final Duration autoCommitInterval;
+        private final OffsetReset reset;
+        private final Formats formats;
+        /** Owned partition → the next offset to deliver; guarded by this. */
+        private final Map<TopicPartition, Long> positions = new TreeMap<>();
+        /** The positions at the last commit tick: committed at the next one (or at a hand-off); guarded by this. */
+        private Map<TopicPartition, Long> settled = new TreeMap<>();
+        /** Owned partition → the signal that stops its stream; guarded by this. */
+        private final Map<TopicPartition, Sinks.Empty<Void>> stops = new HashMap<>();
+        private final Sinks.Many<Flux<ConsumedRecord>> partitionStreams = Sinks.many().unicast().onBackpressureBuffer();
+        private final Sinks.Many<ServerSentEvent<Object>> control = Sinks.many().unicast().onBackpressureBuffer();
+        private int epoch;
+        private volatile boolean fenced;
+
+        Member(String group, Subscription subscription, boolean autoCommit, Duration autoCommitInterval,
+               OffsetReset reset, Formats formats) {
+            this.group = group;
+            this.subscription = subscription;
+            this.autoCommit = autoCommit;
+            this.autoCommitInterval = autoCommitInterval;
+            this.reset = reset;
+            this.formats = formats;
+        }
+
+        Flux<ServerSentEvent<Object>> events() {
+            return membership.join(group, memberId, subscription).flatMapMany(joined -> {
+                Duration interval = Duration.ofMillis(Math.max(100, joined.heartbeatIntervalMs()));
+                Flux<Action> ticks = Flux.merge(Flux.interval(interval).map(tick -> Action.HEARTBEAT),
+                        autoCommit ? Flux.interval(autoCommitInterval).map(tick -> Action.COMMIT) : Flux.empty());
+                Flux<ServerSentEvent<Object>> steps = Mono.defer(() -> assign(joined, Set.of()))
+                        .thenMany(ticks.onBackpressureDrop().concatMap(this::step, 1))
+                        .then()
+                        .onErrorResume(SluiceException.class, e -> {
+                            fenced = true;
+                            control.tryEmitNext(error(e));
+                            return Mono.empty();
+                        })
+                        .thenMany(Flux.empty());
+                Flux<ServerSentEvent<Object>> recordEvents = partitionStreams.asFlux()
+                        .flatMap(stream -> stream, 1024, 1)
+                        .<ServerSentEvent<Object>>handle((record, sink) -> {
+                            String id = delivered(record);
+                            if (id != null) {
+                                sink.next(ServerSentEvent.<Object>builder(record).id(id).event("record").build());
+                            }
+                        })
+                        .onErrorResume(SluiceException.class, e -> Flux.just(error(e)));
+                Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder()
+                        .comment("member " + memberId + " of group " + group).retry(Duration.ofSeconds(2)).build());
+                Flux<ServerSentEvent<Object>> keepAlive = Flux.interval(properties.consume().sseHeartbeat())
+                        .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
+                return Flux.merge(opening, control.asFlux(), recordEvents, steps, keepAlive)
+                        .takeUntil(event -> "error".equals(event.event()));
+            })
+                    .onErrorResume(SluiceException.class, e -> Flux.just(error(e)))
+                    .doOnSubscribe(s -> openMembers.incrementAndGet())
+                    .doFinally(signal -> {
+                        openMembers.decrementAndGet();
+                        close();
+                    });
+        }
+
+        private Mono<Void> step(Action action) {
+            return action == Action.COMMIT ? commitSettled(true).onErrorResume(SluiceException.class, e -> {
+                log.debug("Group {} member {}: commit not taken ({}); the next one carries on", group, memberId,
+                        e.getMessage());
+                return Mono.empty();
+            }) : heartbeat();
+        }
+
+        private Mono<Void> heartbeat() {
+            Map<TopicPartition, Long> owned;
+            int current;
+            synchronized (this) {
+                owned = new TreeMap<>(positions);
+                current = epoch;
+            }
+            return membership.heartbeat(group, memberId, current, owned, autoCommit, this::stop)
+                    .doOnNext(beat -> log.debug("Group {} member {} at epoch {} owning {}: answer epoch {}, {}, "
+                            + "released {}", group, memberId, current, owned.keySet(), beat.answer().memberEpoch(),
+                            beat.answer().assignment(), beat.released()))
+                    .flatMap(beat -> assign(beat.answer(), beat.released()))
+                    .onErrorResume(SluiceException.class, e -> {
+                        if (!e.errorCode().retriable()) {
+                            return Mono.error(e);
+                        }
+                        // The coordinator is away for a moment: the next heartbeat tries again, within the session.
+                        log.info("Group {} member {}: heartbeat failed ({}); trying again", group, memberId,
+                                e.getMessage());
+                        return Mono.empty();
+                    });
+        }
+
+        /** Takes an answer: starts the newly assigned partitions, announces a change. */
+        private Mono<Void> assign(GroupHeartbeatResponse answer, Set<TopicPartition> released) {
+            Set<TopicPartition> assigned = Membership.partitions(answer.assignment());
+            Set<TopicPartition> added;
+            boolean changed;
+            synchronized (this) {
+                changed = answer.memberEpoch() != epoch || !released.isEmpty();
+                epoch = answer.memberEpoch();
+                added = new TreeSet<>(assigned);
+                added.removeAll(positions.keySet());
+            }
+            if (added.isEmpty() && !changed) {
+                return Mono.empty();
+            }
+            return membership.starts(group, added, reset).doOnNext(starts -> {
+                synchronized (this) {
+                    starts.forEach((tp, offset) -> {
+                        Sinks.Empty<Void> stop = Sinks.empty();
+                        positions.put(tp, offset);
+                        stops.put(tp, stop);
+                        partitionStreams.tryEmitNext(records.stream(tp, offset, formats).takeUntilOther(stop.asMono()));
+                    });
+                }
+                if (!added.isEmpty() || !released.isEmpty()) {
+                    activity.rebalanced(group);
+                }
+                control.tryEmitNext(ServerSentEvent.<Object>builder(new AssignmentEvent(memberId, answer.memberEpoch(),
+                        answer.assignment(), Membership.topicPartitions(added), Membership.topicPartitions(released)))
+                        .event("assignment").build());
+            }).then();
+        }
+
+        /** Stops delivering {@code revoked}; answers their settled positions, for the release commit. */
+        private synchronized Map<TopicPartition, Long> stop(Set<TopicPartition> revoked) {
+            Map<TopicPartition, Long> last = new TreeMap<>();
+            revoked.forEach(tp -> {
+                Sinks.Empty<Void> stop = stops.remove(tp);
+                if (stop != null) {
+                    stop.tryEmitEmpty();
+                }
+                positions.remove(tp);
+                Long position = settled.remove(tp);
+                if (position != null) {
+                    last.put(tp, position);
+                }
+            });
+            return last;
+        }
+
+        /** Records the delivery of {@code record}; null (drop it) for a partition no longer owned. */
+        private synchronized String delivered(ConsumedRecord record) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            if (!positions.containsKey(tp)) {
+                return null;
+            }
+            positions.put(tp, record.offset() + 1);
+            return MemberCursor.of(memberId, epoch, autoCommit, reset, positions).encode();
+        }
+
+        /**
+         * Commits the settled positions of the partitions still owned; on a tick ({@code roll}) the current positions
+         * become the settled ones for the next.
+         */
+        private Mono<Void> commitSettled(boolean roll) {
+            Map<TopicPartition, Long> due;
+            int current;
+            synchronized (this) {
+                due = new TreeMap<>(settled);
+                due.keySet().retainAll(positions.keySet());
+                if (roll) {
+                    settled = new TreeMap<>(positions);
+                }
+                current = epoch;
+            }
+            return membership.commit(group, memberId, current, due);
+        }
+
+        /** On close: commit the settled positions (unless fenced), then leave; nobody waits for it. */
+        private void close() {
+            synchronized (this) {
+                stops.values().forEach(Sinks.Empty::tryEmitEmpty);
+                stops.clear();
+            }
+            Mono<Void> commit = autoCommit && !fenced ? commitSettled(false) : Mono.empty();
+            commit.onErrorResume(e -> {
+                        log.info("Group {} member {}: the closing commit failed: {}", group, memberId, e.toString());
+                        return Mono.empty();
+                    })
+                    .then(fenced ? Mono.empty() : membership.leave(group, memberId))
+                    .timeout(Duration.ofSeconds(30))
+                    .subscribe(null, e -> log.info("Group {} member {} did not leave cleanly ({}); its session will "
+                            + "time out", group, memberId, e.toString()));
+        }
+
+        private static ServerSentEvent<Object> error(SluiceException e) {
+            return ServerSentEvent.<Object>builder(Problems.of(e)).event("error").build();
+        }
+    }
+
+    private enum Action { HEARTBEAT, COMMIT }
+}

@@ -1,0 +1,153 @@
+package io.sluice.gateway.group.member;
+
+import io.sluice.gateway.group.admin.GroupActivity;
+import io.sluice.gateway.routing.PartitionReader;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.group.CommittedOffset;
+import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupOffsets;
+import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.PartitionOffset;
+import io.sluice.internal.group.TopicPartitions;
+import io.sluice.internal.partition.ListOffsetsRequest;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A member's conversation with the coordinator, shared by SSE and polling members: heartbeats that release what was
+ * asked back, commits, where newly assigned partitions start, leaving. Holds no member state: callers pass it in.
+ *
+ * <p>The release rule (the coordinator's builder's contract): a partition missing from a heartbeat's answer is no
+ * longer read, its position is committed (while the member still owns it), and the next heartbeat leaves it out —
+ * sent at once, so a rebalance waits for no heartbeat interval.
+ */
+@Service
+class Membership {
+
+    private final CoordinatorApi coordinator;
+    private final PartitionReader reader;
+    private final GroupActivity activity;
+
+    Membership(CoordinatorApi coordinator, PartitionReader reader, GroupActivity activity) {
+        this.coordinator = coordinator;
+        this.reader = reader;
+        this.activity = activity;
+    }
+
+    /** Joins with a member id of the caller's choosing (a retried join is the same member). */
+    Mono<GroupHeartbeatResponse> join(String group, String memberId, Subscription subscription) {
+        activity.served(group);
+        return coordinator.groupHeartbeat(group, new GroupHeartbeatRequest(memberId, GroupHeartbeatRequest.JOIN,
+                null, null, subscription.sessionTimeoutMs(), subscription.topics(), subscription.topicPattern(),
+                List.of()));
+    }
+
+    /**
+     * One heartbeat owning {@code owned} (partition → position). When the answer asks partitions back, {@code
+     * beforeRelease} gets them (the caller stops reading them and answers their final positions) and, with {@code
+     * commitRevoked}, those positions are committed; then a second heartbeat releases them. Answers the last
+     * heartbeat's answer and what was released.
+     */
+    Mono<Heartbeat> heartbeat(String group, String memberId, int epoch, Map<TopicPartition, Long> owned,
+                              boolean commitRevoked,
+                              Function<Set<TopicPartition>, Map<TopicPartition, Long>> beforeRelease) {
+        activity.served(group);
+        return coordinator.groupHeartbeat(group, GroupHeartbeatRequest.heartbeat(memberId, epoch,
+                        topicPartitions(owned.keySet())))
+                .flatMap(answer -> {
+                    Set<TopicPartition> assigned = partitions(answer.assignment());
+                    Set<TopicPartition> revoked = new TreeSet<>(owned.keySet());
+                    revoked.removeAll(assigned);
+                    if (revoked.isEmpty()) {
+                        return Mono.just(new Heartbeat(answer, Set.of()));
+                    }
+                    Map<TopicPartition, Long> released = beforeRelease.apply(revoked);
+                    Map<TopicPartition, Long> kept = new TreeMap<>(owned);
+                    kept.keySet().removeAll(revoked);
+                    Mono<Void> commit = commitRevoked
+                            // A refused release commit costs duplicates at the next owner, never a lost record.
+                            ? commit(group, memberId, answer.memberEpoch(), released).onErrorResume(
+                                    SluiceException.class, e -> Mono.empty())
+                            : Mono.empty();
+                    return commit.then(coordinator.groupHeartbeat(group, GroupHeartbeatRequest.heartbeat(memberId,
+                                    answer.memberEpoch(), topicPartitions(kept.keySet()))))
+                            .map(next -> new Heartbeat(next, revoked));
+                });
+    }
+
+    /**
+     * Commits {@code positions} at {@code epoch}. STALE_MEMBER_EPOCH (the member moved on since) is not retried here:
+     * the caller's next commit carries the new epoch.
+     */
+    Mono<Void> commit(String group, String memberId, int epoch, Map<TopicPartition, Long> positions) {
+        if (positions.isEmpty()) {
+            return Mono.empty();
+        }
+        List<PartitionOffset> offsets = positions.entrySet().stream()
+                .map(entry -> PartitionOffset.of(entry.getKey().topic(), entry.getKey().partition(), entry.getValue()))
+                .toList();
+        return coordinator.commitOffsets(group, new OffsetCommitRequest(memberId, epoch, offsets)).then();
+    }
+
+    /**
+     * Where each of {@code partitions} starts: its committed offset, else the earliest or latest offset as
+     * {@code reset} says.
+     */
+    Mono<Map<TopicPartition, Long>> starts(String group, Collection<TopicPartition> partitions, OffsetReset reset) {
+        if (partitions.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return coordinator.committedOffsets(group).flatMap(committed -> {
+            Map<TopicPartition, Long> known = committed(committed);
+            long resetTo = reset == OffsetReset.EARLIEST ? ListOffsetsRequest.EARLIEST : ListOffsetsRequest.LATEST;
+            return Flux.fromIterable(partitions)
+                    .flatMap(tp -> known.containsKey(tp) ? Mono.just(Map.entry(tp, known.get(tp)))
+                            : reader.listOffset(tp, resetTo).map(answer -> Map.entry(tp, answer.offset())))
+                    .collectMap(Map.Entry::getKey, Map.Entry::getValue, () -> new TreeMap<>());
+        });
+    }
+
+    /** Leaves; a member the coordinator no longer knows has left already. */
+    Mono<Void> leave(String group, String memberId) {
+        return coordinator.groupHeartbeat(group, GroupHeartbeatRequest.leave(memberId)).then()
+                .onErrorResume(SluiceException.class, e -> e.errorCode() == ErrorCode.UNKNOWN_MEMBER
+                        || e.errorCode() == ErrorCode.FENCED_MEMBER_EPOCH ? Mono.empty() : Mono.error(e));
+    }
+
+    static Map<TopicPartition, Long> committed(GroupOffsets offsets) {
+        Map<TopicPartition, Long> known = new TreeMap<>();
+        for (CommittedOffset offset : offsets.offsets()) {
+            known.put(new TopicPartition(offset.topic(), offset.partition()), offset.offset());
+        }
+        return known;
+    }
+
+    static Set<TopicPartition> partitions(List<TopicPartitions> assignment) {
+        Set<TopicPartition> partitions = new TreeSet<>();
+        assignment.forEach(topic -> topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.topic(), p))));
+        return partitions;
+    }
+
+    static List<TopicPartitions> topicPartitions(Collection<TopicPartition> partitions) {
+        Map<String, List<Integer>> byTopic = new TreeMap<>();
+        new TreeSet<>(partitions).forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
+        return byTopic.entrySet().stream().map(entry -> new TopicPartitions(entry.getKey(), entry.getValue())).toList();
+    }
+
+    /** A heartbeat's last answer, and the partitions released on the way (none when nothing was asked back). */
+    record Heartbeat(GroupHeartbeatResponse answer, Set<TopicPartition> released) {
+    }
+}

@@ -1,0 +1,472 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.internal.SluiceJson;
+import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SluiceCluster;
+import io.sluice.testing.Waits;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Consumer groups through two gateways, every process real: members on either gateway share a topic's partitions,
+ * a polling member's calls alternate between the gateways, a client whose gateway dies resumes through the other one
+ * from the committed positions, a reset's dry run shows its plan and the next member starts where it was applied, and
+ * bad input changes nothing. One cluster for all cases; each case has its own group.
+ *
+ * <p>The at-least-once rule checked (docs/api.md): a record is delivered again only to the next owner of its
+ * partition, and only if it was sent after the last commit that reached the coordinator.
+ */
+class ConsumerGroupsIT {
+
+    private static final String TOPIC = "orders";
+    private static final int PARTITIONS = 6;
+    private static final int RECORDS = 30_000;
+    private static final int PER_PARTITION = RECORDS / PARTITIONS;
+
+    private static SluiceCluster cluster;
+    private static URI gatewayA;
+    private static URI gatewayB;
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final JsonMapper JSON = SluiceJson.mapper();
+
+    @BeforeAll
+    static void startClusterWithTwoGatewaysAndProduce() {
+        cluster = SluiceCluster.builder("consumer-groups").nodes(2).withGateway()
+                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.groups.session-timeout=4s",
+                        "--sluice.coordinator.groups.min-session-timeout=1s",
+                        "--sluice.coordinator.groups.heartbeat-interval=500ms",
+                        "--sluice.coordinator.groups.rebalance-timeout=10s",
+                        "--sluice.coordinator.groups.session-check-interval=200ms")
+                .args(ServiceKind.GATEWAY, "--sluice.gateway.groups.lag-interval=1s",
+                        "--logging.level.io.sluice.gateway.group=DEBUG")
+                .readyTimeout(Duration.ofMinutes(2))
+                .start();
+        gatewayA = cluster.gatewayUrl();
+        gatewayB = cluster.startGateway("gateway-b");
+        createTopic(TOPIC, PARTITIONS);
+        produce(TOPIC, PARTITIONS, RECORDS);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /**
+     * Three members over both gateways (two SSE, one polling that alternates) share a 6-partition topic; once the group
+     * is balanced, 30,000 records are produced, with a fourth member joining and leaving halfway, and every one is
+     * delivered; a record repeats only at a hand-off, never within one member.
+     */
+    @Test
+    void threeMembersOverTwoGatewaysConsumeEveryRecordAndCommitToTheLogEnd() throws Exception {
+        String group = "spread";
+        String topic = "spread";
+        createTopic(topic, PARTITIONS);
+        Deliveries deliveries = new Deliveries();
+        String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
+                + "&auto_commit_interval_ms=300";
+        List<GroupSse> streams = new ArrayList<>();
+        streams.add(GroupSse.open(HTTP, gatewayA.resolve(query), deliveries.session("sse-a")));
+        streams.add(GroupSse.open(HTTP, gatewayB.resolve(query), deliveries.session("sse-b")));
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> pollGateways = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> pollerFailure = new AtomicReference<>();
+        Thread poller = Thread.ofPlatform().name("poller").start(() -> {
+            try {
+                pollUntil(group, topic, stop, deliveries.session("poll"), pollGateways);
+            } catch (Throwable e) {
+                pollerFailure.set(e);
+            }
+        });
+        awaitMembersWithPartitions(group, 3);
+        produce(topic, PARTITIONS, RECORDS / 2);
+        // A fourth member joins under load and leaves again: partitions move twice, with commits at each hand-off.
+        GroupSse extra = GroupSse.open(HTTP, gatewayB.resolve(query), deliveries.session("sse-extra"));
+        awaitMembersWithPartitions(group, 4);
+        produce(topic, PARTITIONS, RECORDS / 2);
+        extra.close();
+        try {
+            Waits.await("every record delivered", Duration.ofSeconds(90), () ->
+                    deliveries.distinct() == RECORDS ? Boolean.TRUE : null);
+            // Automatic commits are one interval behind what was sent: the members stay until they reach the end.
+            Waits.await("committed offsets at the log end", Duration.ofSeconds(20), () ->
+                    committed(get(gatewayA, "/v1/groups/" + group).json()).values().stream()
+                            .filter(offset -> offset == PER_PARTITION).count() == PARTITIONS ? Boolean.TRUE : null);
+        } finally {
+            stop.set(true);
+            poller.join(30_000);
+            streams.forEach(GroupSse::close);
+        }
+
+        assertThat(pollerFailure.get()).as("the polling member's failure").isNull();
+        assertThat(pollGateways).as("gateways the polling member called").contains(gatewayA.toString(),
+                gatewayB.toString());
+        deliveries.assertDuplicatesOnlyAtHandOffs();
+        assertThat(deliveries.sessionsThatDelivered()).as("members that got records").contains("sse-a", "sse-b",
+                "poll");
+        Waits.await("committed offsets at the log end, members gone", Duration.ofSeconds(20), () -> {
+            JsonNode view = get(gatewayB, "/v1/groups/" + group).json();
+            Map<Integer, Long> committed = committed(view);
+            return view.get("members").isEmpty() && committed.size() == PARTITIONS
+                    && committed.values().stream().allMatch(offset -> offset == PER_PARTITION)
+                    && view.get("lag").asLong() == 0 ? Boolean.TRUE : null;
+        });
+        JsonNode listed = get(gatewayA, "/v1/groups").json();
+        assertThat(listed.get("groups").findValuesAsString("group_id")).contains(group);
+        String metrics = get(gatewayA, "/actuator/prometheus").text();
+        assertThat(metrics).contains("sluice_gateway_group_rebalances_total{group=\"" + group + "\"",
+                "sluice_gateway_group_lag_records{group=\"" + group + "\",partition=\"0\"",
+                "sluice_gateway_group_lag_seconds{group=\"" + group + "\",partition=\"0\"",
+                "sluice_gateway_group_members{group=\"" + group + "\"");
+    }
+
+    /**
+     * A gateway dies under an SSE member after it committed what it delivered; more records arrive; the client
+     * reconnects through the other gateway and resumes exactly at the committed positions, once the dead member's
+     * session has ended.
+     */
+    @Test
+    void aClientWhoseGatewayDiesResumesThroughTheOtherFromTheCommittedPositions() throws Exception {
+        String group = "failover";
+        String topic = "failover";
+        int partitions = 3;
+        createTopic(topic, partitions);
+        produce(topic, partitions, 3000);
+        URI gatewayC = cluster.startGateway("gateway-c");
+        Deliveries before = new Deliveries();
+        String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
+                + "&auto_commit_interval_ms=200";
+        GroupSse first = GroupSse.open(HTTP, gatewayC.resolve(query), before.session("before"));
+        try {
+            Waits.await("the first 3000 records committed", Duration.ofSeconds(60), () ->
+                    committed(get(gatewayA, "/v1/groups/" + group).json()).values().stream()
+                            .mapToLong(Long::longValue).sum() == 3000 ? Boolean.TRUE : null);
+            cluster.kill("gateway-c");
+        } finally {
+            first.close();
+        }
+        Map<Integer, Long> atKill = committed(get(gatewayA, "/v1/groups/" + group).json());
+        produce(topic, partitions, 3000);
+
+        Map<Integer, Long> resumedAt = new ConcurrentHashMap<>();
+        Deliveries after = new Deliveries();
+        Consumer<GroupSse.Event> session = after.session("after");
+        try (GroupSse second = GroupSse.open(HTTP, gatewayB.resolve(query), event -> {
+            if (event.type().equals("record")) {
+                resumedAt.putIfAbsent(event.data().get("partition").asInt(), event.data().get("offset").asLong());
+            }
+            session.accept(event);
+        })) {
+            Waits.await("the records after the kill delivered through the other gateway", Duration.ofSeconds(60),
+                    () -> after.distinct() >= 3000 ? Boolean.TRUE : null);
+            assertThat(second.isOpen()).isTrue();
+        }
+        assertThat(before.distinct()).isEqualTo(3000);
+        assertThat(after.distinct()).isEqualTo(3000);
+        assertThat(resumedAt).as("first offset per partition after the reconnect").isEqualTo(atKill);
+    }
+
+    /** A reset's dry run shows the plan and changes nothing; refused with a member; applied, a new member starts there. */
+    @Test
+    void resetDryRunShowsThePlanAndTheNextMemberStartsWhereItWasApplied() throws Exception {
+        String group = "reset";
+        List<String> commits = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            commits.add("{\"topic\":\"" + TOPIC + "\",\"partition\":" + p + ",\"offset\":100}");
+        }
+        Response committed = post(gatewayA, "/v1/groups/" + group + "/offsets",
+                "{\"offsets\":[" + String.join(",", commits) + "]}");
+        assertThat(committed.status()).as(committed.text()).isEqualTo(200);
+
+        Response plan = post(gatewayB, "/v1/groups/" + group + "/offsets/reset",
+                "{\"topic\":\"" + TOPIC + "\",\"to\":\"shift\",\"shift_by\":-40,\"dry_run\":true}");
+        assertThat(plan.status()).as(plan.text()).isEqualTo(200);
+        assertThat(plan.json().get("dry_run").asBoolean()).isTrue();
+        for (JsonNode partition : plan.json().get("partitions")) {
+            assertThat(partition.get("current_offset").asLong()).isEqualTo(100);
+            assertThat(partition.get("new_offset").asLong()).isEqualTo(60);
+            assertThat(partition.get("lag").asLong()).isEqualTo(PER_PARTITION - 60);
+        }
+        assertThat(committed(get(gatewayA, "/v1/groups/" + group).json()).values()).containsOnly(100L);
+
+        JsonNode member = post(gatewayA, "/v1/groups/" + group + "/members",
+                "{\"topics\":[\"" + TOPIC + "\"],\"auto_commit\":false}").json();
+        Response refused = post(gatewayB, "/v1/groups/" + group + "/offsets/reset",
+                "{\"topic\":\"" + TOPIC + "\",\"to\":\"shift\",\"shift_by\":-40}");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().get("error_code").asString()).isEqualTo("NON_EMPTY_GROUP");
+        assertThat(delete(gatewayB, "/v1/groups/" + group + "/members/" + member.get("member_id").asString())
+                .status()).isEqualTo(204);
+
+        Response applied = post(gatewayB, "/v1/groups/" + group + "/offsets/reset",
+                "{\"topic\":\"" + TOPIC + "\",\"to\":\"shift\",\"shift_by\":-40}");
+        assertThat(applied.status()).as(applied.text()).isEqualTo(200);
+        assertThat(committed(get(gatewayA, "/v1/groups/" + group).json()).values()).containsOnly(60L);
+
+        JsonNode next = post(gatewayB, "/v1/groups/" + group + "/members", "{\"topics\":[\"" + TOPIC + "\"]}").json();
+        JsonNode page = post(gatewayA, "/v1/groups/" + group + "/members/" + next.get("member_id").asString() + "/poll",
+                "{\"cursor\":\"" + next.get("cursor").asString() + "\",\"max_records\":10000,\"wait_ms\":2000}").json();
+        Map<Integer, Long> firsts = new TreeMap<>();
+        page.get("records").forEach(record -> firsts.putIfAbsent(record.get("partition").asInt(),
+                record.get("offset").asLong()));
+        assertThat(firsts).hasSize(PARTITIONS);
+        assertThat(firsts.values()).containsOnly(60L);
+        delete(gatewayA, "/v1/groups/" + group + "/members/" + next.get("member_id").asString());
+    }
+
+    /** Unknown groups and members, wrong epochs, offsets beyond the log, a member past its session: typed, no change. */
+    @Test
+    void badInputIsATypedProblemAndChangesNothing() throws Exception {
+        String group = "bad-input";
+        assertProblem(get(gatewayA, "/v1/groups/no-such-group"), 404, "UNKNOWN_GROUP");
+
+        JsonNode member = post(gatewayA, "/v1/groups/" + group + "/members",
+                "{\"topics\":[\"" + TOPIC + "\"],\"auto_offset_reset\":\"earliest\"}").json();
+        String id = member.get("member_id").asString();
+        JsonNode polled = post(gatewayB, "/v1/groups/" + group + "/members/" + id + "/poll",
+                "{\"cursor\":\"" + member.get("cursor").asString() + "\",\"max_records\":10}").json();
+        String cursor = polled.get("cursor").asString();
+        int epoch = polled.get("member_epoch").asInt();
+        post(gatewayA, "/v1/groups/" + group + "/offsets", "{\"cursor\":\"" + cursor + "\"}");
+        Map<Integer, Long> before = committed(get(gatewayA, "/v1/groups/" + group).json());
+        int owned = polled.get("assignment").get(0).get("partitions").get(0).asInt();
+
+        assertProblem(post(gatewayA, "/v1/groups/" + group + "/offsets", "{\"member_id\":\"" + id
+                + "\",\"member_epoch\":" + (epoch + 7) + ",\"offsets\":[{\"topic\":\"" + TOPIC + "\",\"partition\":"
+                + owned + ",\"offset\":200}]}"), 409, "FENCED_MEMBER_EPOCH");
+        assertProblem(post(gatewayB, "/v1/groups/" + group + "/offsets", "{\"member_id\":\"" + id
+                + "\",\"member_epoch\":" + epoch + ",\"offsets\":[{\"topic\":\"" + TOPIC + "\",\"partition\":"
+                + owned + ",\"offset\":999999}]}"), 416, "OFFSET_OUT_OF_RANGE");
+        assertProblem(post(gatewayB, "/v1/groups/" + group + "/offsets", "{\"member_id\":\"" + id
+                + "\",\"member_epoch\":" + epoch + ",\"offsets\":[{\"topic\":\"" + TOPIC + "\",\"partition\":99,"
+                + "\"offset\":1}]}"), 404, "UNKNOWN_PARTITION");
+        assertProblem(post(gatewayB, "/v1/groups/" + group + "/offsets", "{\"cursor\":\"" + cursor + "\","
+                + "\"offsets\":[]}"), 400, "INVALID_REQUEST");
+        assertProblem(post(gatewayB, "/v1/groups/" + group + "/members/" + id + "/poll",
+                "{\"cursor\":\"" + cursor + "\",\"max_records\":0}"), 400, "INVALID_REQUEST");
+        assertProblem(delete(gatewayA, "/v1/groups/" + group), 409, "NON_EMPTY_GROUP");
+        assertThat(committed(get(gatewayA, "/v1/groups/" + group).json())).isEqualTo(before);
+
+        // Left: the member's next poll is refused and commits nothing.
+        assertThat(delete(gatewayB, "/v1/groups/" + group + "/members/" + id).status()).isEqualTo(204);
+        assertProblem(post(gatewayA, "/v1/groups/" + group + "/members/" + id + "/poll",
+                "{\"cursor\":\"" + cursor + "\"}"), 404, "UNKNOWN_MEMBER");
+
+        // Silent past its session timeout: removed, so it cannot commit afterwards.
+        JsonNode sleeper = post(gatewayA, "/v1/groups/" + group + "/members",
+                "{\"topics\":[\"" + TOPIC + "\"],\"session_timeout_ms\":1000}").json();
+        Thread.sleep(2500);
+        assertProblem(post(gatewayB, "/v1/groups/" + group + "/offsets",
+                "{\"cursor\":\"" + sleeper.get("cursor").asString() + "\"}"), 404, "UNKNOWN_MEMBER");
+        assertThat(committed(get(gatewayA, "/v1/groups/" + group).json())).isEqualTo(before);
+    }
+
+    // ------------------------------------------------------------------ the members
+
+    /** Waits until the group has {@code count} members and every one owns a partition. */
+    private static void awaitMembersWithPartitions(String group, int count) {
+        Waits.await(count + " members, each owning partitions", Duration.ofSeconds(30), () -> {
+            JsonNode members = get(gatewayA, "/v1/groups/" + group).json().get("members");
+            if (members == null || members.size() != count) {
+                return null;
+            }
+            for (JsonNode member : members) {
+                if (member.get("assignment").isEmpty()) {
+                    return null;
+                }
+            }
+            return Boolean.TRUE;
+        });
+    }
+
+    /** Polls until {@code stop}, alternating between the gateways, then leaves with its cursor (a last commit). */
+    private static void pollUntil(String group, String topic, AtomicBoolean stop, Consumer<GroupSse.Event> sink,
+                                  List<String> gatewaysUsed) {
+        JsonNode member = post(gatewayA, "/v1/groups/" + group + "/members",
+                "{\"topics\":[\"" + topic + "\"],\"auto_offset_reset\":\"earliest\"}").json();
+        String id = member.get("member_id").asString();
+        String cursor = member.get("cursor").asString();
+        int call = 0;
+        while (!stop.get()) {
+            URI gateway = call++ % 2 == 0 ? gatewayB : gatewayA;
+            gatewaysUsed.add(gateway.toString());
+            Response answer = post(gateway, "/v1/groups/" + group + "/members/" + id + "/poll",
+                    "{\"cursor\":\"" + cursor + "\",\"wait_ms\":300,\"max_records\":500}");
+            assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+            cursor = answer.json().get("cursor").asString();
+            answer.json().get("records").forEach(record -> sink.accept(new GroupSse.Event("record", record, null)));
+            sink.accept(new GroupSse.Event("assignment", answer.json(), null));
+        }
+        assertThat(delete(gatewayA, "/v1/groups/" + group + "/members/" + id + "?cursor=" + cursor).status())
+                .isEqualTo(204);
+    }
+
+    /**
+     * Records delivered, by member session: each session's deliveries of a partition in order, and which sessions
+     * owned which partitions (from assignment events and poll answers).
+     */
+    private static final class Deliveries {
+
+        private final Map<String, List<String>> bySession = new ConcurrentHashMap<>();
+        private final Map<String, Set<String>> deliveredBy = new ConcurrentHashMap<>();
+        private final List<String> repeatsWithinAnOwnership = new CopyOnWriteArrayList<>();
+
+        /**
+         * The events of one member session. An {@code assignment} event (an SSE member's, or a poll answer) ends the
+         * ownership of partitions it no longer lists; within one ownership a record must not come twice.
+         */
+        Consumer<GroupSse.Event> session(String name) {
+            bySession.put(name, new CopyOnWriteArrayList<>());
+            Map<Integer, Set<Long>> owning = new ConcurrentHashMap<>();
+            return event -> {
+                if (event.type().equals("error")) {
+                    throw new AssertionError(name + " got an error event: " + event.data());
+                }
+                if (event.type().equals("assignment")) {
+                    Set<Integer> assigned = new java.util.HashSet<>();
+                    event.data().get("assignment").forEach(topic ->
+                            topic.get("partitions").forEach(p -> assigned.add(p.asInt())));
+                    owning.keySet().retainAll(assigned);
+                    return;
+                }
+                int partition = event.data().get("partition").asInt();
+                long offset = event.data().get("offset").asLong();
+                if (!owning.computeIfAbsent(partition, p -> ConcurrentHashMap.newKeySet()).add(offset)) {
+                    repeatsWithinAnOwnership.add(name + " " + partition + ":" + offset);
+                }
+                String key = partition + ":" + offset;
+                bySession.get(name).add(key);
+                deliveredBy.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(name);
+            };
+        }
+
+        Set<String> sessionsThatDelivered() {
+            Set<String> names = new java.util.TreeSet<>();
+            bySession.forEach((name, keys) -> {
+                if (!keys.isEmpty()) {
+                    names.add(name);
+                }
+            });
+            return names;
+        }
+
+        int distinct() {
+            return deliveredBy.size();
+        }
+
+        /** A record delivered twice was delivered at a hand-off of its partition, never twice within one ownership. */
+        void assertDuplicatesOnlyAtHandOffs() {
+            long deliveries = bySession.values().stream().mapToLong(List::size).sum();
+            System.out.printf("[groups] %d records, %d deliveries (%d repeated at hand-offs), %d repeats within one "
+                    + "ownership%n", deliveredBy.size(), deliveries, deliveries - deliveredBy.size(),
+                    repeatsWithinAnOwnership.size());
+            assertThat(repeatsWithinAnOwnership).as("records delivered twice while their partition stayed assigned")
+                    .isEmpty();
+        }
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private static Map<Integer, Long> committed(JsonNode view) {
+        Map<Integer, Long> committed = new TreeMap<>();
+        if (view.has("partitions")) {
+            view.get("partitions").forEach(p -> {
+                if (p.hasNonNull("committed_offset")) {
+                    committed.put(p.get("partition").asInt(), p.get("committed_offset").asLong());
+                }
+            });
+        }
+        return committed;
+    }
+
+    private static void createTopic(String name, int partitions) {
+        Response created = post(gatewayA, "/v1/topics", "{\"name\":\"" + name + "\",\"partition_count\":" + partitions
+                + ",\"replication_factor\":2}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        for (URI gateway : List.of(gatewayA, gatewayB)) {
+            Waits.await(name + " readable through " + gateway, Duration.ofSeconds(30), () -> {
+                for (int p = 0; p < partitions; p++) {
+                    if (get(gateway, "/v1/topics/" + name + "/partitions/" + p + "/records?max_records=1").status()
+                            != 200) {
+                        return null;
+                    }
+                }
+                return Boolean.TRUE;
+            });
+        }
+    }
+
+    private static void produce(String topic, int partitions, int records) {
+        int perRequest = 1000;
+        for (int from = 0; from < records; from += perRequest) {
+            StringBuilder body = new StringBuilder("[");
+            for (int i = from; i < from + perRequest; i++) {
+                body.append(i == from ? "" : ",").append("{\"partition\":").append(i % partitions)
+                        .append(",\"value\":\"r-").append(i).append("\"}");
+            }
+            Response answer = post(gatewayA, "/v1/topics/" + topic + "/records?acks=all", body.append("]").toString());
+            assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        }
+    }
+
+    private static void assertProblem(Response response, int status, String errorCode) {
+        assertThat(response.status()).as(response.text()).isEqualTo(status);
+        assertThat(response.json().get("error_code").asString()).as(response.text()).isEqualTo(errorCode);
+    }
+
+    private record Response(int status, String text) {
+        JsonNode json() {
+            return JSON.readTree(text);
+        }
+    }
+
+    private static Response get(URI gateway, String path) {
+        return send(HttpRequest.newBuilder(gateway.resolve(path)).GET());
+    }
+
+    private static Response post(URI gateway, String path, String json) {
+        return send(HttpRequest.newBuilder(gateway.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private static Response delete(URI gateway, String path) {
+        return send(HttpRequest.newBuilder(gateway.resolve(path)).DELETE());
+    }
+
+    private static Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
