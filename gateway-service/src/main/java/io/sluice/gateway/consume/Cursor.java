@@ -1,9 +1,7 @@
 package io.sluice.gateway.consume;
 
+import io.sluice.gateway.format.CursorBytes;
 import io.sluice.protocol.ErrorCode;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
@@ -30,63 +28,37 @@ public record Cursor(SortedMap<Integer, Long> nextOffsets) {
     }
 
     public String encode() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(4 + nextOffsets.size() * 6);
-        writeVarlong(out, VERSION);
-        writeVarlong(out, nextOffsets.size());
-        nextOffsets.forEach((partition, offset) -> {
-            writeVarlong(out, partition);
-            writeVarlong(out, offset);
-        });
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(out.toByteArray());
+        CursorBytes.Writer out = new CursorBytes.Writer(4 + nextOffsets.size() * 6)
+                .varlong(VERSION)
+                .varlong(nextOffsets.size());
+        nextOffsets.forEach((partition, offset) -> out.varlong(partition).varlong(offset));
+        return out.text();
     }
 
     /** @throws io.sluice.protocol.SluiceException INVALID_REQUEST when {@code text} is not a cursor */
     public static Cursor decode(String text) {
         try {
-            ByteBuffer in = ByteBuffer.wrap(Base64.getUrlDecoder().decode(text.trim()));
-            if (readVarlong(in) != VERSION) {
+            CursorBytes.Reader in = new CursorBytes.Reader(text);
+            if (in.varlong() != VERSION) {
                 throw new IllegalArgumentException("unknown version");
             }
-            long count = readVarlong(in);
+            long count = in.varlong();
             if (count > in.remaining()) {
                 throw new IllegalArgumentException("bad count");
             }
             SortedMap<Integer, Long> offsets = new TreeMap<>();
             for (long i = 0; i < count; i++) {
-                long partition = readVarlong(in);
-                long offset = readVarlong(in);
+                long partition = in.varlong();
+                long offset = in.varlong();
                 if (partition > Integer.MAX_VALUE || offset < 0) {
                     throw new IllegalArgumentException("bad entry");
                 }
                 offsets.put((int) partition, offset);
             }
-            if (in.hasRemaining()) {
-                throw new IllegalArgumentException("trailing bytes");
-            }
+            in.end();
             return new Cursor(offsets);
-        } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+        } catch (IllegalArgumentException e) {
             throw ErrorCode.INVALID_REQUEST.exception("Not a stream cursor: '" + text + "'");
         }
-    }
-
-    private static void writeVarlong(ByteArrayOutputStream out, long value) {
-        long v = value;
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    private static long readVarlong(ByteBuffer in) {
-        long value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = in.get();
-            value |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("varint too long");
     }
 }

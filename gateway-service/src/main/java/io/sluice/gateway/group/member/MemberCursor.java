@@ -1,13 +1,9 @@
 package io.sluice.gateway.group.member;
 
+import io.sluice.gateway.format.CursorBytes;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
-import java.io.ByteArrayOutputStream;
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -53,100 +49,57 @@ record MemberCursor(String memberId, int memberEpoch, boolean autoCommit, Offset
     }
 
     String encode() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(48 + positions.size() * 8);
-        writeVarlong(out, VERSION);
-        writeVarlong(out, (autoCommit ? AUTO_COMMIT : 0) | (offsetReset == OffsetReset.EARLIEST ? EARLIEST : 0));
-        writeVarlong(out, memberEpoch);
-        writeString(out, memberId);
+        CursorBytes.Writer out = new CursorBytes.Writer(48 + positions.size() * 8)
+                .varlong(VERSION)
+                .varlong((autoCommit ? AUTO_COMMIT : 0) | (offsetReset == OffsetReset.EARLIEST ? EARLIEST : 0))
+                .varlong(memberEpoch)
+                .string(memberId);
         Map<String, List<Map.Entry<TopicPartition, Long>>> byTopic = new TreeMap<>();
         positions.entrySet().forEach(entry ->
                 byTopic.computeIfAbsent(entry.getKey().topic(), topic -> new ArrayList<>()).add(entry));
-        writeVarlong(out, byTopic.size());
+        out.varlong(byTopic.size());
         byTopic.forEach((topic, entries) -> {
-            writeString(out, topic);
-            writeVarlong(out, entries.size());
-            entries.forEach(entry -> {
-                writeVarlong(out, entry.getKey().partition());
-                writeVarlong(out, entry.getValue());
-            });
+            out.string(topic).varlong(entries.size());
+            entries.forEach(entry -> out.varlong(entry.getKey().partition()).varlong(entry.getValue()));
         });
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(out.toByteArray());
+        return out.text();
     }
 
     /** @throws io.sluice.protocol.SluiceException INVALID_REQUEST when {@code text} is not a member cursor */
     static MemberCursor decode(String text) {
         try {
-            ByteBuffer in = ByteBuffer.wrap(Base64.getUrlDecoder().decode(text.trim()));
-            if (readVarlong(in) != VERSION) {
+            CursorBytes.Reader in = new CursorBytes.Reader(text);
+            if (in.varlong() != VERSION) {
                 throw new IllegalArgumentException("unknown version");
             }
-            long flags = readVarlong(in);
-            long epoch = readVarlong(in);
-            String memberId = readString(in);
-            long topics = readVarlong(in);
+            long flags = in.varlong();
+            long epoch = in.varlong();
+            String memberId = in.string();
+            long topics = in.varlong();
             if (flags > 3 || epoch > Integer.MAX_VALUE || memberId.isEmpty() || topics > in.remaining()) {
                 throw new IllegalArgumentException("bad header");
             }
             SortedMap<TopicPartition, Long> positions = new TreeMap<>(ORDER);
             for (long t = 0; t < topics; t++) {
-                String topic = readString(in);
-                long entries = readVarlong(in);
+                String topic = in.string();
+                long entries = in.varlong();
                 if (entries > in.remaining()) {
                     throw new IllegalArgumentException("bad count");
                 }
                 for (long i = 0; i < entries; i++) {
-                    long partition = readVarlong(in);
-                    long offset = readVarlong(in);
+                    long partition = in.varlong();
+                    long offset = in.varlong();
                     if (partition > Integer.MAX_VALUE || offset < 0) {
                         throw new IllegalArgumentException("bad entry");
                     }
                     positions.put(new TopicPartition(topic, (int) partition), offset);
                 }
             }
-            if (in.hasRemaining()) {
-                throw new IllegalArgumentException("trailing bytes");
-            }
+            in.end();
             return new MemberCursor(memberId, (int) epoch, (flags & AUTO_COMMIT) != 0,
                     (flags & EARLIEST) != 0 ? OffsetReset.EARLIEST : OffsetReset.LATEST, positions);
-        } catch (IllegalArgumentException | BufferUnderflowException e) {
+        } catch (IllegalArgumentException e) {
             throw ErrorCode.INVALID_REQUEST.exception("Not a group member cursor: '" + text + "'");
         }
-    }
-
-    private static void writeString(ByteArrayOutputStream out, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        writeVarlong(out, bytes.length);
-        out.writeBytes(bytes);
-    }
-
-    private static String readString(ByteBuffer in) {
-        long length = readVarlong(in);
-        if (length > in.remaining()) {
-            throw new IllegalArgumentException("bad length");
-        }
-        byte[] bytes = new byte[(int) length];
-        in.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static void writeVarlong(ByteArrayOutputStream out, long value) {
-        long v = value;
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    private static long readVarlong(ByteBuffer in) {
-        long value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = in.get();
-            value |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("varint too long");
     }
 }
