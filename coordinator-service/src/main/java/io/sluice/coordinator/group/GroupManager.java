@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.sluice.coordinator.lease.CoordinatorLease;
+import io.sluice.coordinator.lease.FencedCommands;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.protocol.ErrorCode;
@@ -144,39 +145,23 @@ public class GroupManager {
     }
 
     private <T> Mono<Void> process(Command<T> command) {
-        return Mono.defer(() -> {
-                    if (!isReady()) {
-                        return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception(
-                                "This coordinator is not the active one"));
-                    }
-                    if (!reloadFirst.remove(command.groupId())) {
+        return FencedCommands.answer(Mono.defer(() -> {
+            if (!isReady()) {
+                return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception(
+                        "This coordinator is not the active one"));
+            }
+            if (!reloadFirst.remove(command.groupId())) {
+                return decideAndWrite(command);
+            }
+            return store.load(command.groupId())
+                    .map(Optional::of)
+                    .defaultIfEmpty(Optional.empty())
+                    .flatMap(stored -> {
+                        put(command.groupId(), stored.orElse(null));
                         return decideAndWrite(command);
-                    }
-                    return store.load(command.groupId())
-                            .map(Optional::of)
-                            .defaultIfEmpty(Optional.empty())
-                            .flatMap(stored -> {
-                                put(command.groupId(), stored.orElse(null));
-                                return decideAndWrite(command);
-                            })
-                            .doOnError(e -> reloadFirst.add(command.groupId()));
-                })
-                .doOnNext(value -> command.result().tryEmitValue(value))
-                .doOnError(error -> {
-                    if (error instanceof SluiceException e && e.errorCode() == ErrorCode.FENCED_COORDINATOR
-                            && lease.fenced() == CoordinatorLease.Transition.DEACTIVATED) {
-                        LOG.warn("A group write was fenced: another coordinator is active; stepping down");
-                        deactivate();
-                    }
-                    command.result().tryEmitError(error);
-                })
-                .doOnSuccess(value -> {
-                    if (value == null) {
-                        command.result().tryEmitEmpty();
-                    }
-                })
-                .onErrorResume(error -> Mono.empty())
-                .then();
+                    })
+                    .doOnError(e -> reloadFirst.add(command.groupId()));
+        }), command.result(), lease, this::deactivate, "group");
     }
 
     private <T> Mono<T> decideAndWrite(Command<T> command) {

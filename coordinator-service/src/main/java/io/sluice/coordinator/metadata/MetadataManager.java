@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.lease.CoordinatorLease;
+import io.sluice.coordinator.lease.FencedCommands;
 import io.sluice.coordinator.store.MetadataChange;
 import io.sluice.coordinator.store.MetadataStore;
 import io.sluice.internal.metadata.ClusterMetadata;
@@ -143,38 +144,22 @@ public class MetadataManager {
     }
 
     private <T> Mono<Void> process(Command<T> command) {
-        return Mono.defer(() -> {
-                    if (!isReady()) {
-                        return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception(
-                                "This coordinator is not the active one"));
-                    }
-                    if (!reloadBeforeNextCommand) {
-                        return decideAndWrite(command);
-                    }
-                    return store.load().flatMap(stored -> {
-                        reloadBeforeNextCommand = false;
-                        if (stored.version() != view.version()) {
-                            adopt(stored);
-                        }
-                        return decideAndWrite(command);
-                    });
-                })
-                .doOnNext(value -> command.result().tryEmitValue(value))
-                .doOnError(error -> {
-                    if (error instanceof SluiceException e && e.errorCode() == ErrorCode.FENCED_COORDINATOR
-                            && lease.fenced() == CoordinatorLease.Transition.DEACTIVATED) {
-                        LOG.warn("A metadata write was fenced: another coordinator is active; stepping down");
-                        deactivate();
-                    }
-                    command.result().tryEmitError(error);
-                })
-                .doOnSuccess(value -> {
-                    if (value == null) {
-                        command.result().tryEmitEmpty();
-                    }
-                })
-                .onErrorResume(error -> Mono.empty())
-                .then();
+        return FencedCommands.answer(Mono.defer(() -> {
+            if (!isReady()) {
+                return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception(
+                        "This coordinator is not the active one"));
+            }
+            if (!reloadBeforeNextCommand) {
+                return decideAndWrite(command);
+            }
+            return store.load().flatMap(stored -> {
+                reloadBeforeNextCommand = false;
+                if (stored.version() != view.version()) {
+                    adopt(stored);
+                }
+                return decideAndWrite(command);
+            });
+        }), command.result(), lease, this::deactivate, "metadata");
     }
 
     /** Decides the command on the current view and writes its change, if any. */
