@@ -10,6 +10,7 @@ import io.sluice.gateway.routing.PartitionReader;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.CommittedOffset;
 import io.sluice.internal.group.GroupDescription;
+import io.sluice.internal.group.GroupOffsets;
 import io.sluice.internal.group.MemberDescription;
 import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.PartitionOffset;
@@ -53,7 +54,7 @@ class GroupAdmin {
     /** Every group with its state, members, topics (committed or assigned) and total lag in records. */
     Mono<List<GroupSummary>> list() {
         return coordinator.groups().flatMapMany(Flux::fromIterable)
-                .flatMapSequential(listing -> describe(listing.groupId())
+                .flatMapSequential(listing -> describe(listing.groupId(), false)
                         .map(view -> new GroupSummary(view.groupId(), view.state(), view.members().size(),
                                 view.partitions().stream().map(PartitionLag::topic).distinct().sorted().toList(),
                                 view.lag())), 4)
@@ -62,6 +63,11 @@ class GroupAdmin {
 
     /** A group's members and, per partition it committed or is assigned, the committed offset and the lag. */
     Mono<GroupView> describe(String group) {
+        return describe(group, true);
+    }
+
+    /** As {@link #describe(String)}; without {@code lagSeconds}, no record is read to age the lag (it stays null). */
+    private Mono<GroupView> describe(String group, boolean lagSeconds) {
         return coordinator.describeGroup(group).flatMap(description -> {
             Map<TopicPartition, String> owners = owners(description);
             Map<TopicPartition, CommittedOffset> committed = new TreeMap<>();
@@ -69,7 +75,7 @@ class GroupAdmin {
             TreeSet<TopicPartition> partitions = new TreeSet<>(committed.keySet());
             partitions.addAll(owners.keySet());
             return Flux.fromIterable(partitions)
-                    .flatMapSequential(tp -> lag.of(tp, committed.get(tp), owners.get(tp)), 8)
+                    .flatMapSequential(tp -> lag.of(tp, committed.get(tp), owners.get(tp), lagSeconds), 8)
                     .collectList()
                     .map(lags -> new GroupView(description.groupId(), description.state(), description.groupEpoch(),
                             description.assignmentEpoch(),
@@ -103,11 +109,7 @@ class GroupAdmin {
                         + (count - 1) + "; there is no partition " + p);
             });
             Mono<Map<TopicPartition, Long>> current = target == ResetRequest.Target.SHIFT
-                    ? coordinator.committedOffsets(group).map(offsets -> {
-                        Map<TopicPartition, Long> known = new HashMap<>();
-                        offsets.offsets().forEach(o -> known.put(new TopicPartition(o.topic(), o.partition()), o.offset()));
-                        return known;
-                    })
+                    ? coordinator.committedOffsets(group).map(GroupOffsets::byPartition)
                     : Mono.just(Map.of());
             return current.flatMap(committed -> Flux.fromIterable(partitions)
                     .map(p -> new TopicPartition(request.topic(), p))

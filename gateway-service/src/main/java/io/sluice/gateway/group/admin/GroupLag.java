@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
  * A group's lag in one partition, measured at the partition's leader: in records, the high watermark (the end of
  * what a consumer can read) minus the committed offset; in seconds, the age of the first record not yet consumed
  * (now minus the timestamp of the record at the committed offset), 0 when there is none. A partition whose leader
- * does not answer has unknown lag (nulls), rather than failing the whole answer.
+ * does not answer has unknown lag (nulls), rather than failing the whole answer. The age costs a read at the leader, so
+ * a caller that shows only the records (the group list) does without it.
  */
 @Service
 class GroupLag {
@@ -31,7 +32,7 @@ class GroupLag {
         this.clock = clock;
     }
 
-    Mono<GroupViews.PartitionLag> of(TopicPartition tp, CommittedOffset committed, String owner) {
+    Mono<GroupViews.PartitionLag> of(TopicPartition tp, CommittedOffset committed, String owner, boolean withAge) {
         Long offset = committed == null ? null : committed.offset();
         Long commitTimestamp = committed == null ? null : committed.commitTimestampMs();
         return reader.bounds(tp).flatMap(bounds -> {
@@ -40,12 +41,15 @@ class GroupLag {
                         bounds.highWatermark(), null, null, owner));
             }
             long lag = Math.max(0, bounds.highWatermark() - offset);
-            Mono<Double> seconds = lag == 0 ? Mono.just(0.0)
-                    : records.read(tp, offset, 1, PROBE_BYTES, 0, Formats.DEFAULT)
-                            .map(page -> page.records().isEmpty() ? 0.0
-                                    : Math.max(0, clock.millis() - page.records().getFirst().timestamp()) / 1000.0);
-            return seconds.map(age -> new GroupViews.PartitionLag(tp.topic(), tp.partition(), offset, commitTimestamp,
-                    bounds.highWatermark(), lag, age, owner));
+            if (!withAge || lag == 0) {
+                return Mono.just(new GroupViews.PartitionLag(tp.topic(), tp.partition(), offset, commitTimestamp,
+                        bounds.highWatermark(), lag, withAge ? 0.0 : null, owner));
+            }
+            return records.read(tp, offset, 1, PROBE_BYTES, 0, Formats.DEFAULT)
+                    .map(page -> page.records().isEmpty() ? 0.0
+                            : Math.max(0, clock.millis() - page.records().getFirst().timestamp()) / 1000.0)
+                    .map(age -> new GroupViews.PartitionLag(tp.topic(), tp.partition(), offset, commitTimestamp,
+                            bounds.highWatermark(), lag, age, owner));
         }).onErrorResume(SluiceException.class, e -> Mono.just(new GroupViews.PartitionLag(tp.topic(),
                 tp.partition(), offset, commitTimestamp, null, null, null, owner)));
     }

@@ -3,7 +3,6 @@ package io.sluice.gateway.group.member;
 import io.sluice.gateway.group.admin.GroupActivity;
 import io.sluice.gateway.routing.PartitionReader;
 import io.sluice.internal.coordinator.CoordinatorApi;
-import io.sluice.internal.group.CommittedOffset;
 import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupHeartbeatResponse;
 import io.sluice.internal.group.GroupOffsets;
@@ -111,7 +110,7 @@ class Membership {
             return Mono.just(Map.of());
         }
         return coordinator.committedOffsets(group).flatMap(committed -> {
-            Map<TopicPartition, Long> known = committed(committed);
+            Map<TopicPartition, Long> known = committed.byPartition();
             long resetTo = reset == OffsetReset.EARLIEST ? ListOffsetsRequest.EARLIEST : ListOffsetsRequest.LATEST;
             return Flux.fromIterable(partitions)
                     .flatMap(tp -> known.containsKey(tp) ? Mono.just(Map.entry(tp, known.get(tp)))
@@ -125,14 +124,6 @@ class Membership {
         return coordinator.groupHeartbeat(group, GroupHeartbeatRequest.leave(memberId)).then()
                 .onErrorResume(SluiceException.class, e -> e.errorCode() == ErrorCode.UNKNOWN_MEMBER
                         || e.errorCode() == ErrorCode.FENCED_MEMBER_EPOCH ? Mono.empty() : Mono.error(e));
-    }
-
-    static Map<TopicPartition, Long> committed(GroupOffsets offsets) {
-        Map<TopicPartition, Long> known = new TreeMap<>();
-        for (CommittedOffset offset : offsets.offsets()) {
-            known.put(new TopicPartition(offset.topic(), offset.partition()), offset.offset());
-        }
-        return known;
     }
 
     static Set<TopicPartition> partitions(List<TopicPartitions> assignment) {
