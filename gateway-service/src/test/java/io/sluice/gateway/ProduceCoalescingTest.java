@@ -60,12 +60,7 @@ class ProduceCoalescingTest {
 
         List<JsonNode> results;
         try (ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + QUEUED)) {
-            List<Future<EntityExchangeResult<byte[]>>> answers = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                String value = "client-" + i;
-                answers.add(threads.submit(() -> produce(topic, value)));
-            }
-            awaitWaiting(topic);
+            List<Future<EntityExchangeResult<byte[]>>> answers = fillLeaderAndQueue(topic, threads);
             cluster.releaseProduce(topic);
             results = new ArrayList<>();
             for (Future<EntityExchangeResult<byte[]>> answer : answers) {
@@ -95,12 +90,7 @@ class ProduceCoalescingTest {
         cluster.holdProduce(topic);
 
         try (ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + QUEUED)) {
-            List<Future<EntityExchangeResult<byte[]>>> answers = new ArrayList<>();
-            for (int i = 0; i < IN_FLIGHT + QUEUED; i++) {
-                String value = "client-" + i;
-                answers.add(threads.submit(() -> produce(topic, value)));
-            }
-            awaitWaiting(topic);
+            List<Future<EntityExchangeResult<byte[]>>> answers = fillLeaderAndQueue(topic, threads);
 
             client.post().uri("/v1/topics/" + topic + "/records").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("[{\"value\": \"one too many\"}]").exchange()
@@ -137,12 +127,25 @@ class ProduceCoalescingTest {
                 .bodyValue("[{\"value\": \"" + value + "\"}]").exchange().expectBody().returnResult();
     }
 
-    /** Until the leader holds {@value #IN_FLIGHT} requests for {@code topic} and {@value #QUEUED} wait behind them. */
-    private void awaitWaiting(String topic) {
-        await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(cluster.produceRequests(topic)).as("requests at the leader").isEqualTo(IN_FLIGHT);
-            assertThat(queued()).as("requests waiting").isEqualTo(QUEUED);
-        });
+    /**
+     * Sends client {@code i}'s record {@code "client-i"}: the first {@value #IN_FLIGHT} one at a time, each until the
+     * leader holds it, so that each takes an in-flight slot alone; then {@value #QUEUED} more at once, until all wait
+     * behind them. (Sent together, the first ones could share a slot, and a queued one could take the last.)
+     */
+    private List<Future<EntityExchangeResult<byte[]>>> fillLeaderAndQueue(String topic, ExecutorService threads) {
+        List<Future<EntityExchangeResult<byte[]>>> answers = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT + QUEUED; i++) {
+            String value = "client-" + i;
+            answers.add(threads.submit(() -> produce(topic, value)));
+            int sent = i + 1;
+            if (sent <= IN_FLIGHT) {
+                await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.produceRequests(topic))
+                        .as("requests at the leader").isEqualTo(sent));
+            }
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(queued()).as("requests waiting").isEqualTo(QUEUED));
+        assertThat(cluster.produceRequests(topic)).as("requests at the leader").isEqualTo(IN_FLIGHT);
+        return answers;
     }
 
     private double queued() {
