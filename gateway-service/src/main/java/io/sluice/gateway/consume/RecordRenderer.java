@@ -45,10 +45,8 @@ class RecordRenderer {
                 if (rendered.size() >= maxRecords) {
                     return rendered;
                 }
-                RecordFormat.Rendered key = formats.keys().deserialize(record.key(), json);
-                RecordFormat.Rendered value = formats.values().deserialize(record.value(), json);
                 rendered.add(new ConsumedRecord(tp.topic(), tp.partition(), record.offset(), record.timestamp(),
-                        key.node(), key.format(), value.node(), value.format(),
+                        formats.keys().render(record.key(), json), formats.values().render(record.value(), json),
                         record.headers().stream().map(header -> header(header, formats.headers())).toList()));
             }
         }
@@ -68,7 +66,6 @@ class RecordRenderer {
     }
 
     private ConsumedRecord.HeaderView header(Header header, RecordFormat format) {
-        RecordFormat.Rendered value = format.deserialize(header.value(), json);
-        return new ConsumedRecord.HeaderView(header.key(), value.node(), value.format());
+        return new ConsumedRecord.HeaderView(header.key(), format.render(header.value(), json));
     }
 }

@@ -2,15 +2,17 @@ package io.sluice.gateway.format;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.sluice.protocol.ErrorCode;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * How a record key or value is written in JSON bodies, chosen per request ({@code format}, {@code key_format},
@@ -23,7 +25,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * JSON {@code null} (or a missing field) is a null key or value in every format.
  *
  * <p>Reading renders stored bytes in the asked format when they allow it, and otherwise falls back, telling the
- * reader which rendering it got ({@link Rendered#format}): under {@code json}, bytes that are not JSON are a
+ * reader which rendering it got ({@link RenderedValue#format}): under {@code json}, bytes that are not JSON are a
  * {@code string} when they are UTF-8 and {@code binary} (base64) when not; under {@code string}, bytes that are not
  * UTF-8 are {@code binary}. A topic of mixed content stays readable, and no client mistakes base64 for text.
  */
@@ -31,10 +33,6 @@ public enum RecordFormat {
     JSON,
     STRING,
     BINARY;
-
-    /** A key, value or header value as a reader gets it: the JSON to show and the format it is written in. */
-    public record Rendered(JsonNode node, RecordFormat format) {
-    }
 
     /** @param value null: {@code fallback} */
     public static RecordFormat parse(String value, String parameter, RecordFormat fallback) {
@@ -92,32 +90,53 @@ public enum RecordFormat {
         };
     }
 
-    /** {@code bytes} as JSON for a reader, in this format or the fallback the bytes force (see the class comment). */
-    public Rendered deserialize(byte[] bytes, JsonMapper json) {
+    /**
+     * {@code bytes} as a reader gets them, in this format or the fallback the bytes force (see the class comment). A
+     * {@code json} value is checked and made compact in one streaming pass, without building a tree.
+     */
+    public RenderedValue render(byte[] bytes, JsonMapper json) {
         if (bytes == null) {
-            return new Rendered(JsonNodeFactory.instance.nullNode(), this);
+            return RenderedValue.nullIn(this);
         }
         if (this == JSON) {
-            try {
-                return new Rendered(json.readTree(bytes), JSON);
-            } catch (JacksonException e) {
-                return STRING.deserialize(bytes, json);
-            }
+            String compact = compactJson(bytes, json);
+            return compact != null ? RenderedValue.json(compact) : STRING.render(bytes, json);
         }
-        if (this == STRING) {
-            String text = utf8(bytes);
-            if (text != null) {
-                return new Rendered(JsonNodeFactory.instance.stringNode(text), STRING);
-            }
+        if (this == STRING && isUtf8(bytes)) {
+            return RenderedValue.string(bytes);
         }
-        return new Rendered(JsonNodeFactory.instance.stringNode(Base64.getEncoder().encodeToString(bytes)), BINARY);
+        return RenderedValue.binary(bytes);
     }
 
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
+    /** The compact text of the one JSON value {@code bytes} hold; null when they hold anything else. */
+    private static String compactJson(byte[] bytes, JsonMapper json) {
+        StringWriter text = new StringWriter(bytes.length);
+        try (JsonParser parser = json.createParser(bytes); JsonGenerator out = json.createGenerator(text)) {
+            if (parser.nextToken() == null) {
+                return null;
+            }
+            out.copyCurrentStructure(parser);
+            if (parser.nextToken() != null) {
+                return null;
+            }
+        } catch (JacksonException e) {
             return null;
         }
+        return text.toString();
+    }
+
+    /** Whether {@code bytes} are well-formed UTF-8 (ASCII, the common case, without a decoder). */
+    static boolean isUtf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }

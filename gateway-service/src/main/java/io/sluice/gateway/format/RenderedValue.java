@@ -1,0 +1,97 @@
+package io.sluice.gateway.format;
+
+import java.nio.charset.StandardCharsets;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.annotation.JsonSerialize;
+
+/**
+ * A stored key, value or header value as a reader gets it, in the {@link #format} it is rendered in, kept as bytes
+ * until it is written: a {@code string} is written from its UTF-8 bytes (escaped, never decoded to a Java string), a
+ * {@code binary} as base64 straight from the bytes, a {@code json} value as its compact JSON text. Readers are the
+ * hot path of the gateway, and a JSON tree or a decoded string per record cost more than writing the record itself.
+ * Immutable; the bytes are the record's own and must not be changed.
+ */
+@JsonSerialize(using = RenderedValue.Writer.class)
+public final class RenderedValue {
+
+    private final RecordFormat format;
+    /** STRING and BINARY: the stored bytes; null for a null value. */
+    private final byte[] bytes;
+    /** JSON: the compact JSON text. */
+    private final String json;
+
+    private RenderedValue(RecordFormat format, byte[] bytes, String json) {
+        this.format = format;
+        this.bytes = bytes;
+        this.json = json;
+    }
+
+    /** A null key or value, in the format the reader asked for. */
+    static RenderedValue nullIn(RecordFormat format) {
+        return new RenderedValue(format, null, null);
+    }
+
+    /** {@code utf8}, known to be valid UTF-8, as a JSON string. */
+    static RenderedValue string(byte[] utf8) {
+        return new RenderedValue(RecordFormat.STRING, utf8, null);
+    }
+
+    /** {@code bytes} as a base64 JSON string. */
+    static RenderedValue binary(byte[] bytes) {
+        return new RenderedValue(RecordFormat.BINARY, bytes, null);
+    }
+
+    /** A JSON value given as its compact text. */
+    static RenderedValue json(String compact) {
+        return new RenderedValue(RecordFormat.JSON, null, compact);
+    }
+
+    /** The format this value is written in: the one asked for, or the fallback the stored bytes forced. */
+    public RecordFormat format() {
+        return format;
+    }
+
+    public boolean isNull() {
+        return bytes == null && json == null;
+    }
+
+    @Override
+    public String toString() {
+        if (isNull()) {
+            return "null";
+        }
+        return switch (format) {
+            case JSON -> json;
+            case STRING -> '"' + new String(bytes, StandardCharsets.UTF_8) + '"';
+            case BINARY -> "base64(" + bytes.length + " bytes)";
+        };
+    }
+
+    /** Writes the value as it reads: {@code null}, a JSON string (string or base64), or the JSON value itself. */
+    static final class Writer extends ValueSerializer<RenderedValue> {
+
+        @Override
+        public void serialize(RenderedValue value, JsonGenerator out, SerializationContext context) {
+            if (value.isNull()) {
+                out.writeNull();
+                return;
+            }
+            switch (value.format) {
+                case JSON -> out.writeRawValue(value.json);
+                case BINARY -> out.writeBinary(value.bytes);
+                case STRING -> writeUtf8(value.bytes, out);
+            }
+        }
+
+        private static void writeUtf8(byte[] utf8, JsonGenerator out) {
+            try {
+                out.writeUTF8String(utf8, 0, utf8.length);
+            } catch (UnsupportedOperationException e) {
+                // A generator over characters rather than bytes cannot take UTF-8 as it is (none of the gateway's).
+                out.writeString(new String(utf8, StandardCharsets.UTF_8));
+            }
+        }
+    }
+}

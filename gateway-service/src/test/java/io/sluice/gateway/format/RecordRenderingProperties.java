@@ -1,0 +1,105 @@
+package io.sluice.gateway.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Rendering stored bytes for readers without trees or decoded strings ({@link RecordFormat#render}) writes exactly
+ * what rendering through a JSON tree writes: the same JSON, the same fallback format, for any bytes.
+ */
+class RecordRenderingProperties {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Property(tries = 500)
+    void anyBytesRenderAsThroughATree(@ForAll("stored") byte[] bytes, @ForAll RecordFormat format) {
+        RenderedValue rendered = format.render(bytes, JSON);
+        Expected expected = throughTree(bytes, format);
+
+        assertThat(rendered.format()).isEqualTo(expected.format());
+        assertThat(JSON.writeValueAsString(Map.of("v", rendered)))
+                .isEqualTo(JSON.writeValueAsString(Map.of("v", expected.node())));
+    }
+
+    @Example
+    void aStringIsWrittenEscapedFromItsUtf8Bytes() {
+        byte[] text = "line \"one\"\n\ttab é ✓ \u0001".getBytes(StandardCharsets.UTF_8);
+
+        RenderedValue rendered = RecordFormat.STRING.render(text, JSON);
+
+        assertThat(rendered.format()).isEqualTo(RecordFormat.STRING);
+        assertThat(JSON.readTree(JSON.writeValueAsBytes(Map.of("v", rendered))).path("v").asString())
+                .isEqualTo("line \"one\"\n\ttab é ✓ \u0001");
+    }
+
+    @Example
+    void jsonIsWrittenCompactAndNotJsonFallsBack() {
+        assertThat(JSON.writeValueAsString(RecordFormat.JSON.render("{ \"a\" : [1, 2.5, \"x\"] }\n".getBytes(StandardCharsets.UTF_8), JSON)))
+                .isEqualTo("{\"a\":[1,2.5,\"x\"]}");
+        assertThat(RecordFormat.JSON.render("{\"a\": 1} trailing".getBytes(StandardCharsets.UTF_8), JSON).format())
+                .isEqualTo(RecordFormat.STRING);
+        assertThat(RecordFormat.JSON.render(new byte[] {(byte) 0xff, 0x00}, JSON).format()).isEqualTo(RecordFormat.BINARY);
+        assertThat(RecordFormat.STRING.render(new byte[] {(byte) 0xc3}, JSON).format()).isEqualTo(RecordFormat.BINARY);
+        assertThat(JSON.writeValueAsString(RecordFormat.BINARY.render(null, JSON))).isEqualTo("null");
+    }
+
+    /** Bytes as topics hold them: JSON documents, text, and arbitrary binary. */
+    @Provide
+    Arbitrary<byte[]> stored() {
+        Arbitrary<byte[]> json = Arbitraries.oneOf(
+                Arbitraries.integers().map(i -> Integer.toString(i)),
+                Arbitraries.strings().ofMaxLength(40).map(s -> JSON.writeValueAsString(Map.of("k", s, "n", s.length()))),
+                Arbitraries.strings().ofMaxLength(40).map(s -> "[ " + JSON.writeValueAsString(s) + " , true, null ]"),
+                Arbitraries.of("{}", "[]", "true", "null", "1.5e3", " 42 ", "{\"a\":{\"b\":[]}}", "", "{", "1 2"))
+                .map(s -> s.getBytes(StandardCharsets.UTF_8));
+        Arbitrary<byte[]> text = Arbitraries.strings().ofMaxLength(60).map(s -> s.getBytes(StandardCharsets.UTF_8));
+        Arbitrary<byte[]> binary = Arbitraries.bytes().array(byte[].class).ofMaxSize(60);
+        return Arbitraries.oneOf(json, text, binary).injectNull(0.05);
+    }
+
+    private record Expected(JsonNode node, RecordFormat format) {
+    }
+
+    /** The rendering as it was done through a JSON tree and a decoded string. */
+    private static Expected throughTree(byte[] bytes, RecordFormat format) {
+        if (bytes == null) {
+            return new Expected(JsonNodeFactory.instance.nullNode(), format);
+        }
+        if (format == RecordFormat.JSON) {
+            try {
+                JsonNode tree = JSON.readTree(bytes);
+                if (!tree.isMissingNode()) {
+                    return new Expected(tree, RecordFormat.JSON);
+                }
+            } catch (JacksonException e) {
+                // not JSON: as a string, below
+            }
+            format = RecordFormat.STRING;
+        }
+        if (format == RecordFormat.STRING) {
+            try {
+                String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+                return new Expected(JsonNodeFactory.instance.stringNode(text), RecordFormat.STRING);
+            } catch (CharacterCodingException e) {
+                // not UTF-8: base64, below
+            }
+        }
+        return new Expected(JsonNodeFactory.instance.stringNode(Base64.getEncoder().encodeToString(bytes)),
+                RecordFormat.BINARY);
+    }
+}
