@@ -61,7 +61,7 @@ public record GatewayProperties(
      * @param maxQueuedBytes       batch bytes that may wait for one leader; beyond, THROTTLED (429) — except that a
      *                             request always gets in when nothing waits
      */
-    public record Coalescing(@DefaultValue("5") @Min(1) int maxInFlightPerLeader,
+    public record Coalescing(@DefaultValue("1") @Min(1) int maxInFlightPerLeader,
                              @DefaultValue("4MB") DataSize maxRequestSize,
                              @DefaultValue("4096") @Min(1) int maxQueuedRequests,
                              @DefaultValue("64MB") DataSize maxQueuedBytes) {
