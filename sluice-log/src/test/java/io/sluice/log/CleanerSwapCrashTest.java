@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -105,6 +106,29 @@ class CleanerSwapCrashTest {
         assertThat(lastWrites(recovered)).isEqualTo(latest);
         assertThat(readAll(recovered)).extracting(r -> text(r.key()))
                 .containsExactly("b", "d", "c", "a", "z");
+    }
+
+    @Test
+    void aCleanedSegmentLeftWithoutASwapMarkerIsDeletedOnOpenAndTheOldSegmentsStay() throws Exception {
+        PartitionLog log = open(CompactedLogs.config(Long.MAX_VALUE));
+        log.appendAsLeader(keyed(clock.millis(), put("a", "1")), 0);
+        log.appendAsLeader(keyed(clock.millis(), put("a", "2")), 0);
+        log.appendAsLeader(keyed(clock.millis(), put("z", "active")), 0);
+        commit(log);
+        // The process died while the cleaner wrote: a cleaned segment (here: of the first segment alone, empty) and
+        // no marker.
+        LogSegment cleaned = log.createCleanedSegment(0);
+        cleaned.flush();
+        logs.remove(log);
+        log.abandon();
+        cleaned.channel().close();
+
+        PartitionLog recovered = open(CompactedLogs.config(Long.MAX_VALUE));
+
+        assertThat(readAll(recovered)).extracting(r -> text(r.value())).containsExactly("1", "2", "active");
+        try (Stream<Path> files = Files.list(recovered.directory())) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".cleaned"));
+        }
     }
 
     private static Map<String, String> lastWrites(PartitionLog log) {
