@@ -16,9 +16,8 @@ import io.sluice.log.LogManager;
 import io.sluice.log.PartitionLog;
 import io.sluice.log.Throttler;
 import io.sluice.partition.TestPartitionProperties;
-import io.sluice.partition.replica.FollowerFetching;
-import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.partition.replica.TestReplicas;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.CompressionType;
@@ -61,11 +60,11 @@ class CompactedFetchTest {
     @BeforeEach
     void leadACompactedTopic() throws IOException {
         logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
-        replicas = new ReplicaManager(logs, null, new NoFetchers(), TestPartitionProperties.of(1, dataDir),
+        replicas = new ReplicaManager(logs, null, TestReplicas.noFetching(), TestPartitionProperties.of(1, dataDir),
                 Clock.systemUTC(), new SimpleMeterRegistry(), Schedulers.immediate());
         PartitionState state = new PartitionState(0, List.of(1), 1, List.of(1), 3, 1);
-        // Segments of one small batch each, tombstones removed at the second cleaning.
-        Map<String, String> configs = Map.of("cleanup.policy", "compact", "segment.bytes", "120",
+        // A segment per append (each rolls the segment a millisecond old), tombstones removed at the second cleaning.
+        Map<String, String> configs = Map.of("cleanup.policy", "compact", "segment.ms", "1",
                 "delete.retention.ms", "0", "min.cleanable.dirty.ratio", "0");
         replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null,
                 List.of(new NodeInfo(1, "http://127.0.0.1:9001", null, NodeStatus.ALIVE)),
@@ -84,10 +83,13 @@ class CompactedFetchTest {
     void aLongPollInAGapUpToTheHighWatermarkWaitsForTheNextRecord() throws Exception {
         PartitionLog log = logs.log(TP).orElseThrow();
         log.appendAsLeader(keyed("a", "1"), 3);
+        Thread.sleep(5);
         log.appendAsLeader(keyed("a", null), 3);
         log.maybeIncrementHighWatermark(2);
         log.flush();
+        Thread.sleep(5);
         log.appendAsLeader(keyed("z", "next"), 3); // offset 2, not committed yet
+        assertThat(log.segmentCount()).isEqualTo(3);
         LogCleaner cleaner = new LogCleaner(logs, Clock.systemUTC(), 1 << 20, Throttler.unlimited());
         cleaner.cleanFilthiestLog(); // a=1 goes, the tombstone is stamped
         cleaner.cleanFilthiestLog(); // the tombstone goes: offsets 0 and 1 hold nothing
@@ -117,16 +119,5 @@ class CompactedFetchTest {
             }
         }
         return offsets;
-    }
-
-    /** This node leads alone: it never follows. */
-    private static final class NoFetchers implements FollowerFetching {
-        @Override
-        public void addPartition(Partition partition, NodeInfo leader) {
-        }
-
-        @Override
-        public void removePartition(TopicPartition tp) {
-        }
     }
 }
