@@ -8,6 +8,7 @@ import io.sluice.internal.client.ReplicationClient;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
+import io.sluice.partition.cleaner.LogCleanerService;
 import io.sluice.partition.fetch.FetchService;
 import io.sluice.partition.node.NodeIdentity;
 import io.sluice.partition.produce.ProduceMetrics;
@@ -131,6 +132,13 @@ class PartitionConfiguration {
         try (ExecutorService recovery = Executors.newVirtualThreadPerTaskExecutor()) {
             return LogManager.open(properties.dataDir(), tp -> LogConfig.defaults(), clock, recovery);
         }
+    }
+
+    /** The log cleaner of compacted topics; the node's life cycle starts it and stops it before the logs close. */
+    @Bean
+    LogCleanerService logCleanerService(PartitionProperties properties, LogManager logs, Clock clock,
+                                        MeterRegistry meters) throws IOException {
+        return new LogCleanerService(properties.cleaner(), logs, clock, meters);
     }
 
     /** The one internal client stack: coordinator calls and replication fetches, each with a pool of its own. */

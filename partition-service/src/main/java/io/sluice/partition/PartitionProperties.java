@@ -25,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param replication     follower fetching and ISR upkeep
  * @param requests        limits of the internal produce and fetch endpoints
  * @param housekeeping    periodic log maintenance
+ * @param cleaner         the log cleaner of compacted topics
  * @param metadataWait    the long-poll wait of each metadata request to the coordinator
  * @param internalCalls   timeouts, retries, circuit breaking and connection pools of calls to the coordinator and
  *                        to other partition services (see {@link InternalClientSettings})
@@ -40,6 +41,7 @@ public record PartitionProperties(
         @Valid @DefaultValue Replication replication,
         @Valid @DefaultValue Requests requests,
         @Valid @DefaultValue Housekeeping housekeeping,
+        @Valid @DefaultValue Cleaner cleaner,
         @DefaultValue("20s") Duration metadataWait,
         @DefaultValue InternalClientSettings internalCalls) {
 
@@ -76,5 +78,19 @@ public record PartitionProperties(
     public record Housekeeping(@DefaultValue("1s") Duration flushCheckInterval,
                                @DefaultValue("5s") Duration checkpointInterval,
                                @DefaultValue("5m") Duration retentionCheckInterval) {
+    }
+
+    /**
+     * @param enabled              whether compacted topics are cleaned on this node ({@code log.cleaner.enable})
+     * @param backoff              the pause when no log needs cleaning ({@code log.cleaner.backoff.ms})
+     * @param ioMaxBytesPerSecond  the cleaner's read rate limit; unset: unlimited
+     *                             ({@code log.cleaner.io.max.bytes.per.second})
+     * @param dedupeBufferSize     memory for the key map of one cleaning ({@code log.cleaner.dedupe.buffer.size});
+     *                             a log with more keys is cleaned in several rounds
+     */
+    public record Cleaner(@DefaultValue("true") boolean enabled,
+                          @DefaultValue("15s") Duration backoff,
+                          DataSize ioMaxBytesPerSecond,
+                          @DefaultValue("64MB") DataSize dedupeBufferSize) {
     }
 }

@@ -26,10 +26,12 @@ import java.util.function.Function;
  *                            stamps batches with the leader's clock (CreateTime)
  * @param fileDeleteDelayMs   {@code file.delete.delay.ms}: how long a deleted segment's files stay open for
  *                            in-flight reads before they are removed (60 s)
+ * @param compaction          {@code cleanup.policy} and the log cleaner's settings ({@link CompactionConfig})
  */
 public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes, int indexIntervalBytes,
                         long retentionMs, long retentionBytes, long flushMessages, long flushMs,
-                        int maxMessageBytes, TimestampType timestampType, long fileDeleteDelayMs) {
+                        int maxMessageBytes, TimestampType timestampType, long fileDeleteDelayMs,
+                        CompactionConfig compaction) {
 
     public static final int DEFAULT_SEGMENT_BYTES = 1 << 30;
     public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
@@ -57,13 +59,15 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
         require(maxMessageBytes >= 0, "max.message.bytes", maxMessageBytes);
         require(timestampType != null, "message.timestamp.type", null);
         require(fileDeleteDelayMs >= 0, "file.delete.delay.ms", fileDeleteDelayMs);
+        require(compaction != null, "cleanup.policy", null);
     }
 
     /** Kafka's defaults for every setting. */
     public static LogConfig defaults() {
         return new LogConfig(DEFAULT_SEGMENT_BYTES, DEFAULT_SEGMENT_MS, DEFAULT_SEGMENT_INDEX_BYTES,
                 DEFAULT_INDEX_INTERVAL_BYTES, DEFAULT_RETENTION_MS, DEFAULT_RETENTION_BYTES, DEFAULT_FLUSH_MESSAGES,
-                DEFAULT_FLUSH_MS, DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, DEFAULT_FILE_DELETE_DELAY_MS);
+                DEFAULT_FLUSH_MS, DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, DEFAULT_FILE_DELETE_DELAY_MS,
+                CompactionConfig.defaults());
     }
 
     /**
@@ -89,65 +93,80 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
                 case "message.timestamp.type" ->
                         c.withTimestampType(parse(e.getKey(), v, TimestampType::forConfigName));
                 case "file.delete.delay.ms" -> c.withFileDeleteDelayMs(parse(e.getKey(), v, Long::parseLong));
+                case "cleanup.policy" -> c.withCompaction(c.compaction.withPolicy(parse(e.getKey(), v,
+                        CleanupPolicy::forConfigValue)));
+                case "min.cleanable.dirty.ratio" -> c.withCompaction(c.compaction.withMinCleanableDirtyRatio(
+                        parse(e.getKey(), v, Double::parseDouble)));
+                case "min.compaction.lag.ms" -> c.withCompaction(c.compaction.withMinCompactionLagMs(
+                        parse(e.getKey(), v, Long::parseLong)));
+                case "max.compaction.lag.ms" -> c.withCompaction(c.compaction.withMaxCompactionLagMs(
+                        parse(e.getKey(), v, Long::parseLong)));
+                case "delete.retention.ms" -> c.withCompaction(c.compaction.withDeleteRetentionMs(
+                        parse(e.getKey(), v, Long::parseLong)));
                 default -> c;
             };
         }
         return c;
     }
 
+    public LogConfig withCompaction(CompactionConfig value) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
+                retentionBytes, flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, value);
+    }
+
     public LogConfig withSegmentBytes(int value) {
         return new LogConfig(value, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
     }
 
     public LogConfig withSegmentMs(long value) {
         return new LogConfig(segmentBytes, value, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
     }
 
     public LogConfig withSegmentIndexBytes(int value) {
         return new LogConfig(segmentBytes, segmentMs, value, indexIntervalBytes, retentionMs, retentionBytes,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
     }
 
     public LogConfig withIndexIntervalBytes(int value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, value, retentionMs, retentionBytes,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
     }
 
     public LogConfig withRetentionMs(long value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, value, retentionBytes,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
     }
 
     public LogConfig withRetentionBytes(long value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, value,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
     }
 
     public LogConfig withFlushMessages(long value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, value, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs);
+                retentionBytes, value, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
     }
 
     public LogConfig withFlushMs(long value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, flushMessages, value, maxMessageBytes, timestampType, fileDeleteDelayMs);
+                retentionBytes, flushMessages, value, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
     }
 
     public LogConfig withMaxMessageBytes(int value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, flushMessages, flushMs, value, timestampType, fileDeleteDelayMs);
+                retentionBytes, flushMessages, flushMs, value, timestampType, fileDeleteDelayMs, compaction);
     }
 
     public LogConfig withTimestampType(TimestampType value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, flushMessages, flushMs, maxMessageBytes, value, fileDeleteDelayMs);
+                retentionBytes, flushMessages, flushMs, maxMessageBytes, value, fileDeleteDelayMs, compaction);
     }
 
     public LogConfig withFileDeleteDelayMs(long value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, flushMessages, flushMs, maxMessageBytes, timestampType, value);
+                retentionBytes, flushMessages, flushMs, maxMessageBytes, timestampType, value, compaction);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.OptionalLong;
  * Every file name the log uses, in one place. A segment is the triple {@code <base>.log}, {@code <base>.index},
  * {@code <base>.timeindex}, where {@code <base>} is the segment's base offset as 20 zero-padded decimal digits, so
  * that names sort in offset order. A segment removed from the log is renamed with the {@code .deleted} suffix and
- * its files are removed later; any such file found on open is leftover and deleted.
+ * its files are removed later; any such file found on open is leftover and deleted. The log cleaner writes a segment
+ * as {@code <name>.cleaned} and swaps it in under a {@code <base>.swap} marker (see {@link LogLoader}).
  */
 final class LogFileUtils {
 
@@ -15,6 +16,10 @@ final class LogFileUtils {
     static final String INDEX_FILE_SUFFIX = ".index";
     static final String TIME_INDEX_FILE_SUFFIX = ".timeindex";
     static final String DELETED_FILE_SUFFIX = ".deleted";
+    /** A segment the log cleaner is writing; without a swap marker it is leftover and deleted on open. */
+    static final String CLEANED_FILE_SUFFIX = ".cleaned";
+    /** {@code <base>.swap}: the cleaner is replacing the segments in [base, end) by {@code <base>.log.cleaned}. */
+    static final String SWAP_FILE_SUFFIX = ".swap";
     /** Written by {@link CheckpointFile} before its atomic rename; left behind only by a crash. */
     static final String TEMP_FILE_SUFFIX = ".tmp";
 
@@ -49,6 +54,19 @@ final class LogFileUtils {
         return file.resolveSibling(file.getFileName() + DELETED_FILE_SUFFIX);
     }
 
+    /** {@code file} with the {@code .cleaned} suffix appended, in the same directory. */
+    static Path cleanedFile(Path file) {
+        return file.resolveSibling(file.getFileName() + CLEANED_FILE_SUFFIX);
+    }
+
+    static Path swapMarker(Path dir, long baseOffset) {
+        return dir.resolve(filenamePrefixFromOffset(baseOffset) + SWAP_FILE_SUFFIX);
+    }
+
+    static boolean isSwapMarker(Path file) {
+        return hasSegmentName(file, SWAP_FILE_SUFFIX);
+    }
+
     static boolean isLogFile(Path file) {
         return hasSegmentName(file, LOG_FILE_SUFFIX);
     }
@@ -59,7 +77,8 @@ final class LogFileUtils {
 
     static boolean isLeftover(Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith(DELETED_FILE_SUFFIX) || name.endsWith(TEMP_FILE_SUFFIX);
+        return name.endsWith(DELETED_FILE_SUFFIX) || name.endsWith(TEMP_FILE_SUFFIX)
+                || name.endsWith(CLEANED_FILE_SUFFIX);
     }
 
     /** The base offset encoded in a segment file's name, or empty if the name is not {@code <20 digits><suffix>}. */

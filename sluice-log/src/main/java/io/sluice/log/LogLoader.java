@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,12 @@ import java.util.stream.Stream;
  * Opens a partition directory and brings it to a consistent state before the log serves anything: crash recovery.
  *
  * <ol>
- *   <li>Leftovers are removed: {@code .deleted} and {@code .tmp} files, index files without a log file.</li>
+ *   <li>A cleaner swap a crash interrupted ({@code <base>.swap} marker, see {@link SegmentedLog#replaceSegments}) is
+ *       completed: the segments based in (base, end) are deleted, {@code <base>.log.cleaned} (if still there) replaces
+ *       {@code <base>.log}, and that segment's indexes are rebuilt. A {@code .cleaned} file without a marker is a
+ *       cleaning that never committed: it is deleted with the other leftovers.</li>
+ *   <li>Leftovers are removed: {@code .deleted}, {@code .tmp} and {@code .cleaned} files, index files without a
+ *       log file.</li>
  *   <li>The state checkpoint says where recovery starts. After a clean shutdown nothing is rescanned; otherwise every
  *       segment from the one holding the recovery point on is read batch by batch (length, CRC, offset order), its
  *       indexes are rebuilt, and the log is cut at the first bad byte, or where a segment ends before the next one
@@ -53,6 +59,7 @@ final class LogLoader {
 
     Loaded load() throws IOException {
         Files.createDirectories(dir);
+        completeInterruptedSwaps();
         removeLeftovers();
         LogStateCheckpoint.State state = readState();
         boolean clean = state != null && state.cleanShutdown();
@@ -242,6 +249,44 @@ final class LogLoader {
                     .sorted()
                     .boxed()
                     .toList();
+        }
+    }
+
+    private void completeInterruptedSwaps() throws IOException {
+        List<Path> markers;
+        try (Stream<Path> list = Files.list(dir)) {
+            markers = list.filter(LogFileUtils::isSwapMarker).sorted().toList();
+        }
+        for (Path marker : markers) {
+            long base = LogFileUtils.offsetFromFileName(marker).getAsLong();
+            List<String> lines = Files.readAllLines(marker);
+            long end;
+            try {
+                end = Long.parseLong(lines.getFirst().trim());
+            } catch (RuntimeException e) {
+                // The marker is written atomically, so this is not a torn write: refuse to guess which segments go.
+                throw new IOException("Unreadable cleaner swap marker " + marker + ": " + lines, e);
+            }
+            LOG.log(Level.WARNING, "Completing the cleaner swap of segments [{0}, {1}) in {2}", base, end, dir);
+            for (long replaced : segmentBaseOffsets()) {
+                if (replaced > base && replaced < end) {
+                    Files.deleteIfExists(LogFileUtils.logFile(dir, replaced));
+                    Files.deleteIfExists(LogFileUtils.offsetIndexFile(dir, replaced));
+                    Files.deleteIfExists(LogFileUtils.timeIndexFile(dir, replaced));
+                }
+            }
+            Path cleaned = LogFileUtils.cleanedFile(LogFileUtils.logFile(dir, base));
+            if (Files.exists(cleaned)) {
+                Files.move(cleaned, LogFileUtils.logFile(dir, base), StandardCopyOption.REPLACE_EXISTING);
+            }
+            // Whichever indexes are there may belong to the old segment or be half renamed: rebuild them.
+            for (Path index : List.of(LogFileUtils.offsetIndexFile(dir, base), LogFileUtils.timeIndexFile(dir, base))) {
+                Files.deleteIfExists(index);
+                Files.deleteIfExists(LogFileUtils.cleanedFile(index));
+            }
+            CheckpointFile.fsyncDirectory(dir);
+            Files.delete(marker);
+            CheckpointFile.fsyncDirectory(dir);
         }
     }
 

@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -79,18 +80,45 @@ final class LogSegment {
     }
 
     /**
+     * Creates the files of a segment the log cleaner fills: named {@code <base>.log.cleaned} (and the indexes
+     * likewise) until {@link #completeSwap} gives them their final names.
+     */
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, LogChannelFactory channels)
+            throws IOException {
+        Path log = LogFileUtils.cleanedFile(LogFileUtils.logFile(dir, baseOffset));
+        Path index = LogFileUtils.cleanedFile(LogFileUtils.offsetIndexFile(dir, baseOffset));
+        Path timeIndex = LogFileUtils.cleanedFile(LogFileUtils.timeIndexFile(dir, baseOffset));
+        for (Path stale : List.of(log, index, timeIndex)) {
+            Files.deleteIfExists(stale); // an abandoned attempt; this one starts afresh
+        }
+        return open(log, index, timeIndex, baseOffset, config, channels, true);
+    }
+
+    /** Renames a cleaned segment's files to the segment's own names (the previous holders were moved away). */
+    void completeSwap(Path dir) throws IOException {
+        Path log = LogFileUtils.logFile(dir, baseOffset);
+        Files.move(logFile, log, StandardCopyOption.REPLACE_EXISTING);
+        logFile = log;
+        offsetIndex.renameTo(LogFileUtils.offsetIndexFile(dir, baseOffset));
+        timeIndex.renameTo(LogFileUtils.timeIndexFile(dir, baseOffset));
+    }
+
+    /**
      * Opens an existing segment (creating missing files). Index lengths are kept unless {@code writable}, which
      * extends them for appends. Indexes are not checked here: see {@link #sanityCheck()} and {@link #recover}.
      */
     static LogSegment open(Path dir, long baseOffset, LogConfig config, LogChannelFactory channels,
                            boolean writable) throws IOException {
-        Path log = LogFileUtils.logFile(dir, baseOffset);
+        return open(LogFileUtils.logFile(dir, baseOffset), LogFileUtils.offsetIndexFile(dir, baseOffset),
+                LogFileUtils.timeIndexFile(dir, baseOffset), baseOffset, config, channels, writable);
+    }
+
+    private static LogSegment open(Path log, Path index, Path time, long baseOffset, LogConfig config,
+                                   LogChannelFactory channels, boolean writable) throws IOException {
         FileChannel channel = channels.open(log);
         try {
-            OffsetIndex offsetIndex = new OffsetIndex(LogFileUtils.offsetIndexFile(dir, baseOffset), baseOffset,
-                    config.segmentIndexBytes(), writable);
-            TimeIndex timeIndex = new TimeIndex(LogFileUtils.timeIndexFile(dir, baseOffset), baseOffset,
-                    config.segmentIndexBytes(), writable);
+            OffsetIndex offsetIndex = new OffsetIndex(index, baseOffset, config.segmentIndexBytes(), writable);
+            TimeIndex timeIndex = new TimeIndex(time, baseOffset, config.segmentIndexBytes(), writable);
             LogSegment segment = new LogSegment(baseOffset, log, channel, offsetIndex, timeIndex,
                     config.indexIntervalBytes());
             segment.loadWriterState();

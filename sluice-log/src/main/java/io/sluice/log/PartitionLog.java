@@ -136,7 +136,8 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * Appends batches fetched from the leader, offsets and epochs already assigned. They must continue this log:
-     * the first base offset is the log end offset and each batch starts where the previous one ended.
+     * none starts below the log end offset or below the end of the batch before it. They may skip offsets (a
+     * compacted leader's gaps), as in Kafka.
      *
      * @throws UnexpectedAppendOffsetException if they do not continue the log (nothing is written)
      * @throws SluiceException                 CORRUPT_RECORD for a bad batch, STORAGE_ERROR as for leader appends
@@ -183,7 +184,9 @@ public final class PartitionLog implements AutoCloseable {
      * {@code minOneBatch} at least one batch, however large), below the log end ({@link FetchIsolation#LOG_END},
      * followers) or the high watermark (consumers). An offset between the bound and the log end reads nothing. The
      * batches come from one segment (a region is one file); {@link LogReadResult#nextFetchOffset()} says where to
-     * continue. Lock-free.
+     * continue. In a compacted log an offset may have been removed: the read then starts at the next batch, and
+     * when no batch below the bound remains after the offset, it reads nothing and continues at the bound.
+     * Lock-free.
      *
      * @throws SluiceException OFFSET_OUT_OF_RANGE below the log start or above the log end; STORAGE_ERROR offline
      */
@@ -203,7 +206,9 @@ public final class PartitionLog implements AutoCloseable {
         }
         try {
             LogSegment.Read read = local.read(fetchOffset, maxBytes, bound, minOneBatch);
-            return read == null ? new LogReadResult(fetchOffset, FileRegion.empty(), fetchOffset, offsets)
+            // No batch below the bound holds this offset or a later one: the cleaner removed [offset, bound), so the
+            // next read starts at the bound (a compacted log has gaps).
+            return read == null ? new LogReadResult(fetchOffset, FileRegion.empty(), bound.offset(), offsets)
                     : new LogReadResult(fetchOffset, read.region(), read.nextOffset(), offsets);
         } catch (IOException e) {
             // Not marked offline: a reader racing a truncation can see a shorter file than its snapshot promised.
@@ -588,6 +593,67 @@ public final class PartitionLog implements AutoCloseable {
 
     /** A checkpoint's values and the order in which they were read. */
     private record CheckpointSnapshot(long sequence, LogStateCheckpoint.State state) {
+    }
+
+    // ------------------------------------------------------------ compaction
+
+    /**
+     * Rolls the active segment of a compacted log whose first record is older than {@code max.compaction.lag.ms}
+     * (KIP-354): the cleaner never touches the active segment, so without this an idle log would keep its last
+     * records uncompacted for good.
+     *
+     * @return whether it rolled
+     */
+    public boolean maybeRollForCompaction() {
+        CompactionConfig compaction = config.compaction();
+        if (!compaction.policy().compacts() || compaction.maxCompactionLagMs() == Long.MAX_VALUE) {
+            return false;
+        }
+        return guard.write("roll for compaction", () -> {
+            LogSegment active = local.segments().last();
+            long since = active.rollingBaseTimeMs();
+            if (active.size() == 0 || since < 0 || clock.millis() - since <= compaction.maxCompactionLagMs()) {
+                return false;
+            }
+            local.roll(config);
+            return true;
+        });
+    }
+
+    /** The segments in offset order, the last the active one: what the log cleaner plans over. Lock-free. */
+    List<LogSegment> segmentsForCleaning() {
+        guard.ensureUsable();
+        return local.segments().all();
+    }
+
+    /**
+     * The recovery point as the state checkpoint on disk has it, checkpointing first: a crash recovers (and so checks
+     * offset continuity) from there, which is why the cleaner, whose segments have gaps, only cleans below it.
+     */
+    long durableRecoveryPoint() {
+        checkpoint();
+        checkpointLock.lock();
+        try {
+            LogStateCheckpoint.State state = lastCheckpoint.state();
+            return state == null ? 0 : state.recoveryPoint();
+        } finally {
+            checkpointLock.unlock();
+        }
+    }
+
+    /** Starts a segment the cleaner fills, under a {@code .cleaned} name (see {@link LogCleaner}). */
+    LogSegment createCleanedSegment(long baseOffset) throws IOException {
+        return LogSegment.createCleaned(dir, baseOffset, config, local.channels());
+    }
+
+    /**
+     * Swaps a cleaned segment in for {@code group} under the writer lock (see {@link SegmentedLog#replaceSegments}).
+     * An I/O failure midway takes the log offline; reopening completes the swap.
+     *
+     * @return false if the group changed meanwhile (nothing was swapped; the caller deletes the cleaned files)
+     */
+    boolean replaceSegments(List<LogSegment> group, LogSegment cleaned, long groupEnd, SwapSteps steps) {
+        return guard.write("cleaner swap", () -> local.replaceSegments(group, cleaned, groupEnd, config, steps));
     }
 
     // ------------------------------------------------------ close and failure

@@ -13,6 +13,7 @@ import java.util.List;
  *   <li>{@code retention.ms}: segments whose newest record is older than the limit, up to the first that is not;</li>
  *   <li>{@code retention.bytes}: oldest segments while the log stays at or above the limit without them.</li>
  * </ul>
+ * The last two apply only when {@code cleanup.policy} includes {@code delete}.
  * Pure functions of the log's state; the caller holds the writer lock.
  */
 final class Retention {
@@ -24,15 +25,17 @@ final class Retention {
                                       long nowMs) throws IOException {
         List<LogSegment> candidates = candidates(segments, highWatermark);
         int byLogStart = prefixBelow(segments, candidates, logStartOffset);
+        // Under cleanup.policy=compact alone, time and size never delete: the cleaner keeps the log's size in check.
+        boolean deletes = config.compaction().policy().deletes();
         int byTime = 0;
-        if (config.retentionMs() >= 0) {
+        if (deletes && config.retentionMs() >= 0) {
             while (byTime < candidates.size()
                     && nowMs - candidates.get(byTime).largestTimestamp() > config.retentionMs()) {
                 byTime++;
             }
         }
         int bySize = 0;
-        if (config.retentionBytes() >= 0) {
+        if (deletes && config.retentionBytes() >= 0) {
             long excess = segments.sizeInBytes() - config.retentionBytes();
             while (bySize < candidates.size() && excess - candidates.get(bySize).size() >= 0) {
                 excess -= candidates.get(bySize).size();

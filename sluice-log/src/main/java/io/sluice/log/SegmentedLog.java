@@ -1,6 +1,7 @@
 package io.sluice.log;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -91,6 +92,12 @@ final class SegmentedLog {
         if (!full && !aged && !active.isIndexFull() && active.canHoldOffset(maxOffset)) {
             return active;
         }
+        return roll(config);
+    }
+
+    /** Seals the active segment (which must not be empty) and starts a new, empty one at the log end. */
+    LogSegment roll(LogConfig config) throws IOException {
+        LogSegment active = segments.last();
         active.onBecomeInactive();
         if (recoveryPoint >= logEnd.offset()) {
             // Its data is already flushed, so no later flush covers it: make its sealed indexes durable now.
@@ -99,6 +106,7 @@ final class SegmentedLog {
         LogSegment rolled = LogSegment.create(dir, logEnd.offset(), config, channels);
         segments.add(rolled);
         directoryVersion++;
+        logEnd = new LogOffsetMetadata(logEnd.offset(), rolled.baseOffset(), 0);
         return rolled;
     }
 
@@ -142,6 +150,63 @@ final class SegmentedLog {
         logEnd = new LogOffsetMetadata(offset, offset, 0);
         recoveryPoint = offset;
         truncations++;
+    }
+
+    /**
+     * Swaps {@code cleaned} (written and fsynced by the log cleaner, files still named {@code .cleaned}) in for
+     * {@code group}, the contiguous sealed segments it replaces, which end at {@code groupEnd}; the first of them
+     * shares its base offset. Returns false, changing nothing, if a segment of the group has left the log meanwhile
+     * (retention, a follower's cut).
+     *
+     * <p>The steps, each a point a crash may interrupt (and {@code steps} hears of, for tests):
+     * <ol>
+     *   <li>{@code <base>.swap} is written (atomically) with {@code groupEnd}: from here the swap is committed, and
+     *       {@link LogLoader} completes it on open — it deletes the segments based in (base, groupEnd) and renames
+     *       {@code <base>.log.cleaned} over {@code <base>.log};</li>
+     *   <li>the group's files are renamed {@code .deleted} (readers in flight keep their open channels);</li>
+     *   <li>the cleaned files get their final names, and the segment map points at the new segment;</li>
+     *   <li>the directory is fsynced, then the marker deleted and the directory fsynced again.</li>
+     * </ol>
+     * Runs under the writer lock: only renames and a few small fsyncs, never the cleaning itself.
+     */
+    boolean replaceSegments(List<LogSegment> group, LogSegment cleaned, long groupEnd, LogConfig config,
+                            SwapSteps steps) throws IOException {
+        for (LogSegment segment : group) {
+            if (segments.floor(segment.baseOffset()) != segment || segment.isDeleted()) {
+                return false;
+            }
+        }
+        long base = cleaned.baseOffset();
+        CheckpointFile marker = new CheckpointFile(LogFileUtils.swapMarker(dir, base));
+        marker.write(List.of(Long.toString(groupEnd)));
+        steps.reached(SwapStep.MARKER_WRITTEN);
+        for (LogSegment segment : group) {
+            segment.markDeleted();
+        }
+        steps.reached(SwapStep.OLD_SEGMENTS_RENAMED);
+        cleaned.completeSwap(dir);
+        // The new segment replaces the group's first under the same key in one step, then the rest go: a reader
+        // looking up an offset of the group finds either an old segment (still readable) or the new one.
+        segments.add(cleaned);
+        for (LogSegment segment : group) {
+            segments.remove(segment);
+            deleter.schedule(segment, clock.millis() + config.fileDeleteDelayMs());
+        }
+        steps.reached(SwapStep.CLEANED_RENAMED);
+        CheckpointFile.fsyncDirectory(dir);
+        steps.reached(SwapStep.DIRECTORY_SYNCED);
+        Files.delete(marker.path());
+        CheckpointFile.fsyncDirectory(dir);
+        steps.reached(SwapStep.MARKER_DELETED);
+        return true;
+    }
+
+    LogChannelFactory channels() {
+        return channels;
+    }
+
+    Path directory() {
+        return dir;
     }
 
     /** Takes {@code segment} out of the log; its files go after {@code file.delete.delay.ms}. */

@@ -3,6 +3,7 @@ package io.sluice.log;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.CorruptRecordException;
+import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -47,13 +48,14 @@ record ValidatedRecords(ByteBuffer buffer, List<RecordBatch> batches, int sizeIn
     }
 
     /**
-     * Checks that follower batches continue a log ending at {@code logEndOffset}: the first starts there and each
-     * starts where the previous ended.
+     * Checks that follower batches continue a log ending at {@code logEndOffset}: none starts below it, and each
+     * starts at or after the end of the one before. A batch may start past that point, as in Kafka: a compacted
+     * leader no longer has the offsets between (the cleaner removed them), and its read answers the next batch.
      */
     void ensureContinues(String partition, long logEndOffset) {
         long expected = logEndOffset;
         for (RecordBatch batch : batches) {
-            if (batch.baseOffset() != expected) {
+            if (batch.baseOffset() < expected) {
                 throw new UnexpectedAppendOffsetException(partition, expected, batch.baseOffset());
             }
             expected = batch.nextOffset();
@@ -76,6 +78,16 @@ record ValidatedRecords(ByteBuffer buffer, List<RecordBatch> batches, int sizeIn
         return max;
     }
 
+    /** As Kafka: a compacted topic keeps the latest record per key, so a record without one has no place in it. */
+    private static void requireKeys(RecordBatch batch) {
+        for (Record record : batch.records()) {
+            if (record.key() == null) {
+                throw ErrorCode.INVALID_RECORD.exception("Compacted topic cannot accept a record without a key"
+                        + " (cleanup.policy includes compact)");
+            }
+        }
+    }
+
     private static ValidatedRecords validate(ByteBuffer records, LogConfig config, boolean leader) {
         ByteBuffer buffer = records.slice();
         List<RecordBatch> batches = new ArrayList<>();
@@ -92,6 +104,9 @@ record ValidatedRecords(ByteBuffer buffer, List<RecordBatch> batches, int sizeIn
                 throw ErrorCode.INVALID_RECORD.exception("Record batch has " + batch.recordCount()
                         + " records and lastOffsetDelta " + batch.lastOffsetDelta()
                         + "; a produced batch needs at least one record and consecutive offsets");
+            }
+            if (leader && config.compaction().policy().compacts() && !batch.isControlBatch()) {
+                requireKeys(batch);
             }
             if (!leader && batch.lastOffsetDelta() < 0) {
                 throw new CorruptRecordException("Record batch at offset " + batch.baseOffset()

@@ -174,6 +174,7 @@ class ConsumeService {
     private static TopicReadResult topicResult(List<PartitionPage> pages, int maxRecords) {
         List<ConsumedRecord> records = new ArrayList<>();
         Map<Integer, Long> next = new TreeMap<>();
+        Map<Integer, Integer> taken = new TreeMap<>();
         pages.forEach(page -> next.put(page.partition(), page.start()));
         for (int i = 0; records.size() < maxRecords; i++) {
             boolean any = false;
@@ -182,11 +183,17 @@ class ConsumeService {
                     ConsumedRecord record = page.records().get(i);
                     records.add(record);
                     next.put(page.partition(), record.offset() + 1);
+                    taken.merge(page.partition(), 1, Integer::sum);
                     any = true;
                 }
             }
             if (!any) {
                 break;
+            }
+        }
+        for (PartitionPage page : pages) {
+            if (taken.getOrDefault(page.partition(), 0) == page.records().size()) {
+                next.put(page.partition(), page.nextOffset()); // all of it: past a compacted gap too
             }
         }
         List<TopicReadResult.PartitionPosition> positions = pages.stream()
@@ -217,10 +224,26 @@ class ConsumeService {
             }
             List<ConsumedRecord> records = renderer.render(tp, section.records(), offset, maxRecords, formats);
             long next = records.isEmpty() ? offset : records.getLast().offset() + 1;
+            if (records.size() < maxRecords) {
+                // Every record of the complete batches was taken: continue after them. In a compacted topic a batch
+                // may end past its last remaining record, or hold none at or after the offset, and the next read
+                // must not ask for the same batch again.
+                next = Math.max(next, batchesEnd(section.records(), offset));
+            }
             renderer.countOut(tp.topic(), records);
             return Mono.just(new PartitionPage(tp.partition(), offset, records, next, section.highWatermark(),
                     section.logStartOffset()));
         });
+    }
+
+    /** The offset after the last complete batch of {@code records}, or {@code from} if there is none. */
+    private static long batchesEnd(ByteBuffer records, long from) {
+        long end = from;
+        BufferBatchIterator batches = BufferBatchIterator.of(records.duplicate());
+        while (batches.hasNext()) {
+            end = Math.max(end, batches.next().nextOffset());
+        }
+        return end;
     }
 
     private Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs, Duration budget) {

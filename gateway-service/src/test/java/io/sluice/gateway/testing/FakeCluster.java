@@ -117,6 +117,20 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
         return topic;
     }
 
+    /**
+     * Stores a batch whose offsets are already set, as a compacted log holds it (its records may skip offsets, and it
+     * may start past the log end, leaving a gap): the batch of a log the cleaner rewrote.
+     */
+    public synchronized void storeBatch(String topic, int partition, ByteBuffer batch) {
+        List<RecordBatch> log = logs.get(new TopicPartition(topic, partition));
+        RecordBatch stored = RecordBatch.readFrom(ByteBuffer.allocate(batch.remaining()).put(batch.duplicate()).flip());
+        if (stored.baseOffset() < end(log)) {
+            throw new IllegalArgumentException("batch at " + stored.baseOffset() + " is below the log end " + end(log));
+        }
+        log.add(stored);
+        appended.emitNext(new TopicPartition(topic, partition), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
+    }
+
     /** How many fetches the leader of a partition has served so far. */
     public long fetches(String topic, int partition) {
         AtomicLong count = fetches.get(new TopicPartition(topic, partition));

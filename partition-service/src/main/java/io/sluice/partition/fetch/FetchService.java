@@ -122,9 +122,12 @@ public final class FetchService {
                 return Mono.just(sections(first));
             }
             List<CompletableFuture<Long>> waits = new ArrayList<>();
-            for (Read read : reads) {
-                replicas.partition(read.partition())
-                        .ifPresent(p -> waits.add(waiter.apply(p.log()).apply(read.offset() + 1)));
+            for (int i = 0; i < reads.size(); i++) {
+                // Past the offset the read ended at: in a compacted log an offset removed up to the high watermark
+                // reads nothing, and waiting only for the offset itself would answer at once, again and again.
+                long from = Math.max(reads.get(i).offset(), first.get(i).waitFrom());
+                replicas.partition(reads.get(i).partition())
+                        .ifPresent(p -> waits.add(waiter.apply(p.log()).apply(from + 1)));
             }
             // Woken by the first partition that gets data, or by a waiter failing (log closed): either way, read
             // again. Errors are folded into the wake-up so that cancelling the losers later reports nothing.
@@ -156,7 +159,7 @@ public final class FetchService {
             LogReadResult result = log.read(read.offset(), read.maxBytes(), read.isolation(), true);
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null, result.offsets().highWatermark(),
                     result.offsets().logStartOffset(), result.offsets().logEndOffset(), result.records().length()),
-                    result.records()), false);
+                    result.records()), false, result.nextFetchOffset());
         } catch (SluiceException e) {
             long start = -1;
             long end = -1;
@@ -167,7 +170,7 @@ public final class FetchService {
                 hw = log.highWatermark();
             }
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, e.errorCode(), hw, start, end, 0),
-                    io.sluice.log.FileRegion.empty()), true);
+                    io.sluice.log.FileRegion.empty()), true, read.offset());
         }
     }
 
@@ -237,6 +240,7 @@ public final class FetchService {
     private record Read(TopicPartition partition, long offset, int maxBytes, int leaderEpoch, FetchIsolation isolation) {
     }
 
-    private record Outcome(FetchSection section, boolean failed) {
+    /** A read's answer; {@code waitFrom} is where the log says the next read starts (past a compacted gap). */
+    private record Outcome(FetchSection section, boolean failed, long waitFrom) {
     }
 }

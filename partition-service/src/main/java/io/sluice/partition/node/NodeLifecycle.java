@@ -6,6 +6,7 @@ import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.log.LogManager;
 import io.sluice.partition.PartitionProperties;
+import io.sluice.partition.cleaner.LogCleanerService;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replication.ReplicaFetcherManager;
 import io.sluice.protocol.ErrorCode;
@@ -25,7 +26,7 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The node's life: register with the coordinator, heartbeat, follow the metadata (taking up and dropping replicas
- * as it says), keep logs flushed, checkpointed and within retention, keep leaders' ISRs honest — and, on SIGTERM,
+ * as it says), keep logs flushed, checkpointed and within retention, run the log cleaner, keep leaders' ISRs honest — and, on SIGTERM,
  * a controlled shutdown: leaderships handed to other in-sync replicas through the coordinator while this node still
  * serves their last fetches, then logs flushed and closed.
  *
@@ -49,6 +50,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private final ReplicaManager replicas;
     private final ReplicaFetcherManager fetchers;
     private final LogManager logs;
+    private final LogCleanerService cleaner;
     private volatile boolean running;
     private volatile boolean registered;
     private volatile boolean metadataApplied;
@@ -57,13 +59,15 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private Thread housekeeping;
 
     NodeLifecycle(PartitionProperties properties, CoordinatorApi coordinator, MetadataWatcher watcher,
-                         ReplicaManager replicas, ReplicaFetcherManager fetchers, LogManager logs) {
+                         ReplicaManager replicas, ReplicaFetcherManager fetchers, LogManager logs,
+                         LogCleanerService cleaner) {
         this.properties = properties;
         this.coordinator = coordinator;
         this.watcher = watcher;
         this.replicas = replicas;
         this.fetchers = fetchers;
         this.logs = logs;
+        this.cleaner = cleaner;
         this.offlineLogs = new OfflineLogReporter(properties.nodeId(), coordinator, logs::offlinePartitions);
     }
 
@@ -76,6 +80,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
                 .repeat(() -> running)
                 .subscribe();
         housekeeping = Thread.ofVirtual().name("node-housekeeping").start(this::housekeeping);
+        cleaner.start();
     }
 
     private void onMetadata(MetadataView view) {
@@ -168,6 +173,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
                     housekeeping.interrupt();
                     watcher.close();
                     fetchers.close();
+                    cleaner.stop(Duration.ofSeconds(10));
                     try {
                         logs.close();
                     } catch (IOException e) {

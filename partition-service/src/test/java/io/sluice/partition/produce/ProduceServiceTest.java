@@ -16,9 +16,9 @@ import io.sluice.log.FetchIsolation;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.partition.TestPartitionProperties;
-import io.sluice.partition.replica.FollowerFetching;
 import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.partition.replica.TestReplicas;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
@@ -61,7 +61,7 @@ class ProduceServiceTest {
     @BeforeEach
     void leadAlone() throws IOException {
         logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
-        replicas = new ReplicaManager(logs, null, new NoFetchers(), TestPartitionProperties.of(1, dataDir),
+        replicas = new ReplicaManager(logs, null, TestReplicas.noFetching(), TestPartitionProperties.of(1, dataDir),
                 Clock.systemUTC(), new SimpleMeterRegistry(), Schedulers.immediate());
         PartitionState state = new PartitionState(0, List.of(1), 1, List.of(1), 3, 1);
         replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null,
@@ -114,15 +114,5 @@ class ProduceServiceTest {
         return RecordBatchBuilder.of(CompressionType.NONE)
                 .append(1_000, null, value.getBytes(StandardCharsets.UTF_8))
                 .build();
-    }
-
-    private static final class NoFetchers implements FollowerFetching {
-        @Override
-        public void addPartition(Partition partition, NodeInfo leader) {
-        }
-
-        @Override
-        public void removePartition(TopicPartition tp) {
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.partition.replica;
 
+import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.log.PartitionLog;
 import io.sluice.protocol.TopicPartition;
@@ -8,6 +9,19 @@ import io.sluice.protocol.TopicPartition;
 public final class TestReplicas {
 
     private TestReplicas() {
+    }
+
+    /** Replication for a node that only leads in a test: it never follows anyone. */
+    public static FollowerFetching noFetching() {
+        return new FollowerFetching() {
+            @Override
+            public void addPartition(Partition partition, NodeInfo leader) {
+            }
+
+            @Override
+            public void removePartition(TopicPartition tp) {
+            }
+        };
     }
 
     /** A replica of {@code tp} on {@code localNode} that follows {@code state}'s leader at its leader epoch. */

@@ -58,7 +58,8 @@ final class SimulatedNode {
                 defaults.advertisedUrl(), null,
                 new PartitionProperties.Replication(Duration.ofMillis(SimulatedCluster.LAG_TIME_MAX_MS),
                         Duration.ofMillis(200), defaults.replication().fetchMaxBytes(), Duration.ofSeconds(5)),
-                defaults.requests(), defaults.housekeeping(), defaults.metadataWait(), defaults.internalCalls());
+                defaults.requests(), defaults.housekeeping(), defaults.cleaner(), defaults.metadataWait(),
+                defaults.internalCalls());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         logs = LogManager.open(dataDir, tp -> logConfig, sim.clock(), Runnable::run, disk);
         ReplicationApi replication = new ReplicationApi() {

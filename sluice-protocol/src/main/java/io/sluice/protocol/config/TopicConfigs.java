@@ -16,13 +16,16 @@ import java.util.function.Function;
  * created through Sluice means what the same settings mean on a Kafka broker. Every service validates topic configs
  * here and nowhere else: the coordinator on create/alter, the partition service when it builds a log's settings.
  *
- * <p>Settings Kafka has but Sluice does not honour yet (for instance {@code cleanup.policy=compact}) are refused
- * with a reason rather than accepted and ignored.
+ * <p>Settings Kafka has but Sluice does not honour yet are refused with a reason rather than accepted and ignored.
  */
 public final class TopicConfigs {
 
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
     public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
     public static final String FLUSH_MESSAGES = "flush.messages";
     public static final String FLUSH_MS = "flush.ms";
@@ -38,10 +41,13 @@ public final class TopicConfigs {
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
 
     private static final Map<String, Definition> DEFINITIONS = definitions(
-            new Definition(CLEANUP_POLICY, "delete", oneOf("delete"),
-                    "How old segments are discarded: delete by retention.ms / retention.bytes (compact is not supported yet)."),
+            new Definition(CLEANUP_POLICY, "delete", cleanupPolicy(),
+                    "How old segments are discarded: 'delete' by retention.ms / retention.bytes, 'compact' keeps the "
+                            + "latest record per key, 'compact,delete' does both."),
             new Definition(COMPRESSION_TYPE, "producer", oneOf("producer", "uncompressed", "none", "gzip", "snappy", "lz4", "zstd"),
                     "Compression of stored batches: 'producer' keeps what the producer sent."),
+            new Definition(DELETE_RETENTION_MS, "86400000", longAtLeast(0),
+                    "How long a tombstone stays readable after the log cleaner first passed it, on compacted topics."),
             new Definition(FILE_DELETE_DELAY_MS, "60000", longAtLeast(0),
                     "How long a deleted segment's files stay on disk, so reads in flight can finish."),
             new Definition(FLUSH_MESSAGES, Long.toString(Long.MAX_VALUE), longAtLeast(1),
@@ -52,8 +58,14 @@ public final class TopicConfigs {
                     "Bytes of log between two offset-index entries."),
             new Definition(MAX_MESSAGE_BYTES, "1048588", intAtLeast(0),
                     "Largest record batch the topic accepts, in bytes."),
+            new Definition(MAX_COMPACTION_LAG_MS, Long.toString(Long.MAX_VALUE), longAtLeast(1),
+                    "Longest a record may stay uncompacted: older dirty records make the log cleanable whatever its ratio."),
             new Definition(MESSAGE_TIMESTAMP_TYPE, "CreateTime", oneOf("CreateTime", "LogAppendTime"),
                     "Whether record timestamps come from the producer or from the leader on append."),
+            new Definition(MIN_CLEANABLE_DIRTY_RATIO, "0.5", ratio(),
+                    "Share of a compacted log that must be dirty (not yet cleaned) before the log cleaner cleans it."),
+            new Definition(MIN_COMPACTION_LAG_MS, "0", longAtLeast(0),
+                    "Youngest a record may be and still be compacted away."),
             new Definition(MIN_INSYNC_REPLICAS, "1", intAtLeast(1),
                     "Replicas that must be in sync for an acks=all write to be accepted."),
             new Definition(RETENTION_BYTES, "-1", longAtLeast(-1),
@@ -108,7 +120,13 @@ public final class TopicConfigs {
                 throw ErrorCode.INVALID_CONFIG.exception("Invalid value '" + entry.getValue() + "' for topic config '"
                         + name + "': " + problem);
             }
-            normalized.put(name, value);
+            normalized.put(name, name.equals(CLEANUP_POLICY) ? normalizePolicy(value) : value);
+        }
+        long minLag = Long.parseLong(normalized.getOrDefault(MIN_COMPACTION_LAG_MS, defaultValue(MIN_COMPACTION_LAG_MS)));
+        long maxLag = Long.parseLong(normalized.getOrDefault(MAX_COMPACTION_LAG_MS, defaultValue(MAX_COMPACTION_LAG_MS)));
+        if (maxLag < minLag) {
+            throw ErrorCode.INVALID_CONFIG.exception("Topic config '" + MAX_COMPACTION_LAG_MS + "' (" + maxLag
+                    + ") must be at least '" + MIN_COMPACTION_LAG_MS + "' (" + minLag + ")");
         }
         return Collections.unmodifiableMap(normalized);
     }
@@ -149,6 +167,37 @@ public final class TopicConfigs {
     private static Function<String, String> oneOf(String... allowed) {
         List<String> values = List.of(allowed);
         return value -> values.contains(value) ? null : "must be one of " + String.join(", ", values);
+    }
+
+    /** Kafka's list form: delete, compact, or both in either order ("compact,delete"), spaces allowed. */
+    private static Function<String, String> cleanupPolicy() {
+        return value -> {
+            List<String> parts = policyParts(value);
+            boolean known = !parts.isEmpty() && parts.stream().allMatch(p -> p.equals("delete") || p.equals("compact"))
+                    && parts.stream().distinct().count() == parts.size();
+            return known ? null : "must be delete, compact or compact,delete";
+        };
+    }
+
+    private static List<String> policyParts(String value) {
+        return java.util.Arrays.stream(value.split(",", -1)).map(String::trim).toList();
+    }
+
+    /** One spelling per policy: "delete", "compact" or "compact,delete". */
+    private static String normalizePolicy(String value) {
+        List<String> parts = policyParts(value);
+        return parts.size() == 2 ? "compact,delete" : parts.getFirst();
+    }
+
+    private static Function<String, String> ratio() {
+        return value -> {
+            try {
+                double ratio = Double.parseDouble(value);
+                return ratio >= 0 && ratio <= 1 ? null : "must be between 0 and 1";
+            } catch (NumberFormatException e) {
+                return "must be a number between 0 and 1";
+            }
+        };
     }
 
     private static Function<String, String> longAtLeast(long min) {

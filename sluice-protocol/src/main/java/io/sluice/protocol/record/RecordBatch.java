@@ -81,6 +81,8 @@ public final class RecordBatch {
     static final int TIMESTAMP_TYPE_MASK = 0x08;
     static final int TRANSACTIONAL_FLAG_MASK = 0x10;
     static final int CONTROL_FLAG_MASK = 0x20;
+    /** KIP-534: baseTimestamp holds the time after which the log cleaner may drop this batch's tombstones. */
+    static final int DELETE_HORIZON_FLAG_MASK = 0x40;
 
     private final ByteBuffer buffer;
 
@@ -195,6 +197,15 @@ public final class RecordBatch {
 
     public long baseTimestamp() {
         return buffer.getLong(BASE_TIMESTAMP_OFFSET);
+    }
+
+    /**
+     * The delete horizon a log cleaner stamped on this batch (KIP-534): once the clock passes it, the batch's
+     * tombstones may be removed. Stored in the baseTimestamp field (record timestamps are deltas from it either way),
+     * flagged by attribute bit 6; {@link #NO_TIMESTAMP} when not set.
+     */
+    public long deleteHorizonMs() {
+        return (attributes() & DELETE_HORIZON_FLAG_MASK) != 0 ? baseTimestamp() : NO_TIMESTAMP;
     }
 
     public long maxTimestamp() {

@@ -33,8 +33,11 @@ public final class RecordBatchBuilder {
     private int baseSequence = RecordBatch.NO_SEQUENCE;
     private boolean transactional;
     private boolean control;
+    private long deleteHorizonMs = RecordBatch.NO_TIMESTAMP;
+    private int lastOffsetDelta = -1;
 
     private int recordCount;
+    private int nextOffsetDelta;
     private long baseTimestamp = RecordBatch.NO_TIMESTAMP;
     private long maxTimestamp = RecordBatch.NO_TIMESTAMP;
     private boolean built;
@@ -89,6 +92,30 @@ public final class RecordBatchBuilder {
         return this;
     }
 
+    /**
+     * Stamps the batch with a log cleaner's delete horizon (KIP-534): attribute bit 6 is set and the baseTimestamp
+     * field holds {@code deleteHorizonMs}, from which record timestamp deltas are then counted. Call before the
+     * first append.
+     */
+    public RecordBatchBuilder deleteHorizon(long deleteHorizonMs) {
+        if (recordCount > 0) {
+            throw new IllegalStateException("the delete horizon must be set before the first record");
+        }
+        this.deleteHorizonMs = deleteHorizonMs;
+        this.baseTimestamp = deleteHorizonMs;
+        return this;
+    }
+
+    /**
+     * Keeps the offset span of a batch being rewritten (a log cleaner removing some of its records): lastOffsetDelta
+     * is written as {@code lastOffsetDelta} rather than the last appended record's delta, so the batch still ends where
+     * the original ended and producer sequences stay aligned with offsets.
+     */
+    public RecordBatchBuilder lastOffsetDelta(int lastOffsetDelta) {
+        this.lastOffsetDelta = lastOffsetDelta;
+        return this;
+    }
+
     public RecordBatchBuilder append(long timestamp, byte[] key, byte[] value) {
         return append(timestamp, key, value, List.of());
     }
@@ -100,6 +127,22 @@ public final class RecordBatchBuilder {
      *                                  (as in Kafka: maxTimestamp could not represent it)
      */
     public RecordBatchBuilder append(long timestamp, byte[] key, byte[] value, List<Header> headers) {
+        return append(nextOffsetDelta, timestamp, key, value, headers);
+    }
+
+    /**
+     * Appends a record at {@code offsetDelta} from the base offset: a batch rewritten by the log cleaner keeps each
+     * retained record's offset, so deltas may skip values. Deltas must increase.
+     */
+    public RecordBatchBuilder appendWithOffsetDelta(int offsetDelta, long timestamp, byte[] key, byte[] value,
+                                                    List<Header> headers) {
+        if (offsetDelta < nextOffsetDelta) {
+            throw new IllegalArgumentException("offset delta " + offsetDelta + " does not follow " + (nextOffsetDelta - 1));
+        }
+        return append(offsetDelta, timestamp, key, value, headers);
+    }
+
+    private RecordBatchBuilder append(int offsetDelta, long timestamp, byte[] key, byte[] value, List<Header> headers) {
         if (built) {
             throw new IllegalStateException("batch already built");
         }
@@ -107,10 +150,9 @@ public final class RecordBatchBuilder {
             throw new IllegalArgumentException("Invalid negative timestamp " + timestamp
                     + "; only " + RecordBatch.NO_TIMESTAMP + " (no timestamp) may be negative");
         }
-        if (recordCount == 0) {
+        if (recordCount == 0 && deleteHorizonMs == RecordBatch.NO_TIMESTAMP) {
             baseTimestamp = timestamp;
         }
-        int offsetDelta = recordCount;
         long timestampDelta = timestamp - baseTimestamp;
 
         int bodySize = 1 + Varints.sizeOfVarlong(timestampDelta) + Varints.sizeOfVarint(offsetDelta)
@@ -134,6 +176,7 @@ public final class RecordBatchBuilder {
         }
 
         recordCount++;
+        nextOffsetDelta = offsetDelta + 1;
         maxTimestamp = Math.max(maxTimestamp, timestamp);
         return this;
     }
@@ -191,12 +234,15 @@ public final class RecordBatchBuilder {
         if (control) {
             attributes |= RecordBatch.CONTROL_FLAG_MASK;
         }
+        if (deleteHorizonMs != RecordBatch.NO_TIMESTAMP) {
+            attributes |= RecordBatch.DELETE_HORIZON_FLAG_MASK;
+        }
         buffer.putLong(RecordBatch.BASE_OFFSET_OFFSET, baseOffset);
         buffer.putInt(RecordBatch.LENGTH_OFFSET, buffer.limit() - RecordBatch.LOG_OVERHEAD);
         buffer.putInt(RecordBatch.PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
         buffer.put(RecordBatch.MAGIC_OFFSET, RecordBatch.MAGIC);
         buffer.putShort(RecordBatch.ATTRIBUTES_OFFSET, (short) attributes);
-        buffer.putInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET, recordCount - 1);
+        buffer.putInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET, Math.max(lastOffsetDelta, nextOffsetDelta - 1));
         buffer.putLong(RecordBatch.BASE_TIMESTAMP_OFFSET, baseTimestamp);
         buffer.putLong(RecordBatch.MAX_TIMESTAMP_OFFSET,
                 timestampType == TimestampType.LOG_APPEND_TIME ? logAppendTime : maxTimestamp);

@@ -47,7 +47,15 @@ class TopicConfigsTest {
             "flush.messages, 0",
             "message.timestamp.type, WallClock",
             "compression.type, brotli",
-            "cleanup.policy, compact",
+            "cleanup.policy, compress",
+            "cleanup.policy, 'compact,compact'",
+            "cleanup.policy, 'delete,'",
+            "min.cleanable.dirty.ratio, 1.5",
+            "min.cleanable.dirty.ratio, -0.1",
+            "min.cleanable.dirty.ratio, half",
+            "min.compaction.lag.ms, -1",
+            "max.compaction.lag.ms, 0",
+            "delete.retention.ms, -1",
             "unclean.leader.election.enable, yes",
             "max.message.bytes, -1",
     })
@@ -57,6 +65,26 @@ class TopicConfigsTest {
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG))
                 .hasMessageContaining(name)
                 .hasMessageContaining(value);
+    }
+
+    @ParameterizedTest(name = "cleanup.policy={0} is stored as {1}")
+    @CsvSource({
+            "delete, delete",
+            "compact, compact",
+            "'compact,delete', 'compact,delete'",
+            "'delete, compact', 'compact,delete'",
+    })
+    void cleanupPoliciesAreKafkasAndNormalized(String value, String stored) {
+        assertThat(TopicConfigs.validate(Map.of("cleanup.policy", value))).containsEntry("cleanup.policy", stored);
+    }
+
+    @Test
+    void maxCompactionLagBelowMinIsInvalidConfig() {
+        assertThatThrownBy(() -> TopicConfigs.validate(Map.of("min.compaction.lag.ms", "5000",
+                "max.compaction.lag.ms", "1000")))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG))
+                .hasMessageContaining("max.compaction.lag.ms");
     }
 
     @Test

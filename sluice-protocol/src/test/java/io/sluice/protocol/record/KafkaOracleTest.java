@@ -273,4 +273,31 @@ class KafkaOracleTest {
     private interface RandomCheck<T> {
         void accept(Random random, T value);
     }
+
+    @ParameterizedTest
+    @EnumSource(CompressionType.class)
+    void kafkaReadsABatchTheCleanerRewroteWithGapsAndADeleteHorizon(CompressionType compression) {
+        long horizon = 1_700_000_123_456L;
+        ByteBuffer encoded = RecordBatchBuilder.of(compression)
+                .baseOffset(100).partitionLeaderEpoch(7).producer(42, (short) 1, 10)
+                .deleteHorizon(horizon)
+                .lastOffsetDelta(9)
+                .appendWithOffsetDelta(2, 1_700_000_000_000L, "a".getBytes(), "1".getBytes(), List.of())
+                .appendWithOffsetDelta(6, 1_700_000_000_500L, "b".getBytes(), null, List.of())
+                .build();
+
+        MutableRecordBatch kafka = onlyKafkaBatch(encoded);
+        RecordBatch sluice = RecordBatch.readFrom(encoded);
+
+        assertThat(kafka.baseOffset()).isEqualTo(100);
+        assertThat(kafka.lastOffset()).isEqualTo(109);
+        assertThat(kafka.deleteHorizonMs()).hasValue(horizon);
+        assertThat(sluice.deleteHorizonMs()).isEqualTo(horizon);
+        assertThat(kafka.maxTimestamp()).isEqualTo(1_700_000_000_500L);
+        assertThat(KafkaRecords.records(kafka)).isEqualTo(sluice.records());
+        assertThat(sluice.records()).extracting(Record::offset).containsExactly(102L, 106L);
+        assertThat(sluice.records()).extracting(Record::timestamp)
+                .containsExactly(1_700_000_000_000L, 1_700_000_000_500L);
+        assertThat(sluice.records()).extracting(Record::sequence).containsExactly(12, 16);
+    }
 }

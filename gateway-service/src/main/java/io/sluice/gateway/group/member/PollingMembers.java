@@ -146,6 +146,7 @@ class PollingMembers {
             }
         });
         List<ConsumedRecord> taken = new ArrayList<>();
+        Map<TopicPartition, Integer> takenFrom = new TreeMap<>();
         for (int i = 0; taken.size() < maxRecords; i++) {
             boolean any = false;
             for (Map.Entry<TopicPartition, ReadResult> page : pages) {
@@ -153,11 +154,19 @@ class PollingMembers {
                 if (i < records.size() && taken.size() < maxRecords) {
                     taken.add(records.get(i));
                     next.put(page.getKey(), records.get(i).offset() + 1);
+                    takenFrom.merge(page.getKey(), 1, Integer::sum);
                     any = true;
                 }
             }
             if (!any) {
                 break;
+            }
+        }
+        for (Map.Entry<TopicPartition, ReadResult> page : pages) {
+            if (!page.getValue().records().isEmpty()
+                    && takenFrom.getOrDefault(page.getKey(), 0) == page.getValue().records().size()) {
+                // The whole page was handed out: continue where it ends, past a compacted batch's removed tail.
+                next.put(page.getKey(), page.getValue().nextOffset());
             }
         }
         return new Read(taken, next);
