@@ -38,6 +38,8 @@ class AdminUiBrowserIT {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private static final Locator.GetByLabelOptions EXACT = new Locator.GetByLabelOptions().setExact(true);
+
     private static SluiceCluster cluster;
     private static Chromium chromium;
     private static BrowserContext context;
@@ -77,7 +79,7 @@ class AdminUiBrowserIT {
         open("/topics");
         page.getByText("Create a topic").click();
         Locator create = page.locator("#create");
-        create.getByLabel("Name").fill(TOPIC);
+        create.getByLabel("Name", EXACT).fill(TOPIC);
         create.getByLabel("Partitions").fill("3");
         create.getByLabel("Replication factor").fill("3");
         create.locator("textarea[name=configs]").fill("retention.ms=86400000");
@@ -102,12 +104,12 @@ class AdminUiBrowserIT {
     void aTopicTheGatewayRefusesShowsItsProblemAndIsNotCreated() {
         open("/topics");
         page.getByText("Create a topic").click();
-        page.locator("#create").getByLabel("Name").fill("ui-refused");
+        page.locator("#create").getByLabel("Name", EXACT).fill("ui-refused");
         page.locator("#create").getByLabel("Partitions").fill("0");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create topic")).click();
 
         that(page.locator("#create .problem")).containsText("INVALID_PARTITIONS");
-        that(page.locator("#create").getByLabel("Name")).hasValue("ui-refused");
+        that(page.locator("#create").getByLabel("Name", EXACT)).hasValue("ui-refused");
         screenshot("create-refused");
         assertThat(api("GET", "/v1/topics/ui-refused", null).statusCode()).isEqualTo(404);
     }

@@ -182,7 +182,7 @@ class ConsolePagesTest {
 
         String page = get("/topics/orders/messages?partition=1&start=offset&offset=6");
 
-        assertThat(page).contains("{\n  \"a\" : 1\n}", ">k1</pre>", "<b>trace</b>", ">plain</pre>")
+        assertThat(page).contains("{\n  &quot;a&quot; : 1\n}", ">k1</pre>", "<b>trace</b>", ">plain</pre>")
                 .contains("href=\"/topics/orders/messages?partition=1&amp;start=offset&amp;offset=7\" rel=\"next\"")
                 .doesNotContain("rel=\"prev\"");
         assertThat(GATEWAY.calls().getLast().pathAndQuery())
@@ -263,6 +263,30 @@ class ConsolePagesTest {
         String preview = post("/groups/billing/reset", form("topic", "orders", "to", "earliest", "action", "preview"), 200);
         assertThat(preview).contains("Preview: nothing changed yet", ">0</td>");
         assertThat(GATEWAY.calls("POST").getFirst().body()).contains("\"dry_run\":true");
+    }
+
+    @Test
+    void liveTailTurnsTheGatewaysRecordEventsIntoRowsAndItsErrorsIntoProblems() {
+        GATEWAY.answer("GET", "/v1/topics/orders/records", 200, "text/event-stream", """
+                :stream open
+                retry:2000
+
+                event:record
+                id:CURSOR-1
+                data:{"topic":"orders","partition":1,"offset":8,"timestamp":0,"key":"k9","key_format":"string","value":{"x":[1,2]},"value_format":"json","headers":[]}
+
+                event:error
+                data:{"detail":"No leader for orders-1","error_code":"LEADER_NOT_AVAILABLE"}
+
+                """);
+
+        String stream = web.get().uri("/topics/orders/live/events").accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(stream).contains(":stream open", "event:record", "id:CURSOR-1", "<td class=\"num\">8</td>",
+                ">k9</pre>", "event:problem", "No leader for orders-1");
+        assertThat(GATEWAY.calls().getLast().pathAndQuery()).isEqualTo("/v1/topics/orders/records");
+        assertThat(get("/topics/orders/live")).contains("sse-connect=\"/topics/orders/live/events");
     }
 
     @Test

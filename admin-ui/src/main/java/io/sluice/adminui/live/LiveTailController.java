@@ -17,7 +17,8 @@ import reactor.core.publisher.Mono;
 /**
  * The live tail: a page whose table fills from an SSE stream of rendered rows (htmx's SSE extension), fed by the
  * gateway's own SSE stream of the topic. The stream starts at the end, and a browser that reconnects resumes from
- * the last row it got ({@code Last-Event-ID} is the gateway's cursor).
+ * the last row it got ({@code Last-Event-ID} is the gateway's cursor). The browser's stream opens when the gateway's
+ * has, so a record written after the page says "Live" is in the tail.
  */
 @Controller
 class LiveTailController {
@@ -45,8 +46,12 @@ class LiveTailController {
                                          @RequestParam(required = false) Integer partition,
                                          @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         return gateway.tail(topic, partition, lastEventId)
-                .filter(event -> event.data() != null)
-                .map(event -> "record".equals(event.event())
+                // The gateway's comments (its "stream open" once its start positions are fixed, keep-alives) are
+                // passed on as comments: the browser's stream opens only when the gateway's has.
+                .map(event -> event.data() == null
+                        ? ServerSentEvent.<String>builder().comment(event.comment() == null ? "" : event.comment())
+                                .build()
+                        : "record".equals(event.event())
                         ? ServerSentEvent.builder(rows.record(event.data())).event("record").id(event.id()).build()
                         : ServerSentEvent.builder(rows.problem(event.data())).event("problem").build())
                 .onErrorResume(GatewayProblem.class, e -> Flux.just(ServerSentEvent

@@ -14,10 +14,10 @@ import org.springframework.web.util.UriComponentsBuilder;
  * {@code cursor} from a previous page, the display, and the {@code trail} of cursors of the pages before ({@code ~} for
  * the first), which "Back" walks when reading every partition.
  */
-record BrowseQuery(String partition, String start, String offset, String timestamp, String cursor, String format,
+public record BrowseQuery(String partition, String start, String offset, String timestamp, String cursor, String format,
                    List<String> trail) {
 
-    BrowseQuery {
+    public BrowseQuery {
         start = start == null || start.isBlank() ? "earliest" : start.strip();
         trail = trail == null ? List.of() : List.copyOf(trail);
     }
@@ -79,7 +79,7 @@ record BrowseQuery(String partition, String start, String offset, String timesta
         }
     }
 
-    Display display() {
+    public Display display() {
         return Display.of(format);
     }
 

@@ -20,7 +20,7 @@ public enum Display {
         return apiFormat;
     }
 
-    String param() {
+    public String param() {
         return name().toLowerCase(Locale.ROOT);
     }
 

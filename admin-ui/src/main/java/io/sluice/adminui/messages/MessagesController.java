@@ -102,7 +102,7 @@ class MessagesController {
                 return null;
             }
             return query.link(topic).replaceQueryParam("start", "offset")
-                    .replaceQueryParam("offset", page.nextOffset()).build().encode().toUriString();
+                    .replaceQueryParam("offset", page.nextOffset()).buildAndExpand(topic).encode().toUriString();
         }
         if (page.cursor() == null || page.records().isEmpty()) {
             return null;
@@ -110,7 +110,7 @@ class MessagesController {
         List<String> trail = new ArrayList<>(query.trail());
         trail.add(query.cursor() == null || query.cursor().isBlank() ? FIRST_PAGE : query.cursor());
         return query.link(topic).queryParam("cursor", page.cursor()).queryParam("trail", trail.toArray())
-                .build().encode().toUriString();
+                .buildAndExpand(topic).encode().toUriString();
     }
 
     /**
@@ -126,7 +126,7 @@ class MessagesController {
                 return null;
             }
             return query.link(topic).replaceQueryParam("start", "offset")
-                    .replaceQueryParam("offset", Math.max(logStart, first - pageSize)).build().encode().toUriString();
+                    .replaceQueryParam("offset", Math.max(logStart, first - pageSize)).buildAndExpand(topic).encode().toUriString();
         }
         if (query.trail().isEmpty()) {
             return null;
@@ -140,6 +140,6 @@ class MessagesController {
         if (!trail.isEmpty()) {
             uri.queryParam("trail", trail.toArray());
         }
-        return uri.build().encode().toUriString();
+        return uri.buildAndExpand(topic).encode().toUriString();
     }
 }

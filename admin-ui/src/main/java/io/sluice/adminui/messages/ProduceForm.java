@@ -14,7 +14,7 @@ import tools.jackson.databind.node.StringNode;
  * there, not its text); {@code string} and {@code binary} (base64) are sent as typed, and the gateway checks them.
  * A blank key means no key; a blank partition lets the gateway choose.
  */
-record ProduceForm(String key, String keyFormat, String value, String valueFormat, String headers,
+public record ProduceForm(String key, String keyFormat, String value, String valueFormat, String headers,
                    String partition) {
 
     static ProduceForm empty() {
@@ -27,11 +27,11 @@ record ProduceForm(String key, String keyFormat, String value, String valueForma
         }
     }
 
-    String keyFormatOrDefault() {
+    public String keyFormatOrDefault() {
         return keyFormat == null || keyFormat.isBlank() ? "string" : keyFormat;
     }
 
-    String valueFormatOrDefault() {
+    public String valueFormatOrDefault() {
         return valueFormat == null || valueFormat.isBlank() ? "json" : valueFormat;
     }
 
