@@ -285,6 +285,7 @@ class ConsolePagesTest {
 
         assertThat(stream).contains(":stream open", "event:record", "id:CURSOR-1", "<td class=\"num\">8</td>",
                 ">k9</pre>", "event:problem", "No leader for orders-1");
+        assertThat(stream).as("each row is one data line, JSON indentation kept").contains("{&#10;  &quot;x&quot;");
         assertThat(GATEWAY.calls().getLast().pathAndQuery()).isEqualTo("/v1/topics/orders/records");
         assertThat(get("/topics/orders/live")).contains("sse-connect=\"/topics/orders/live/events");
     }

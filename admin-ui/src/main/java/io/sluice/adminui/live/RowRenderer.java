@@ -27,8 +27,8 @@ class RowRenderer {
 
     String record(String data) {
         ConsumedRecord record = json.readValue(data, ConsumedRecord.class);
-        return templates.process("live-row", Set.of("row"),
-                new Context(Locale.ROOT, Map.of("r", RecordView.of(record, Display.JSON))));
+        return oneLine(templates.process("live-row", Set.of("row"),
+                new Context(Locale.ROOT, Map.of("r", RecordView.of(record, Display.JSON)))));
     }
 
     /** An {@code error} event's problem (or any text) as a line for the page. */
@@ -42,6 +42,15 @@ class RowRenderer {
         } catch (JacksonException e) {
             // not JSON: shown as it came
         }
-        return templates.process("live-row", Set.of("problem"), new Context(Locale.ROOT, Map.of("text", text)));
+        return oneLine(templates.process("live-row", Set.of("problem"),
+                new Context(Locale.ROOT, Map.of("text", text))));
+    }
+
+    /**
+     * The HTML on one line, newlines as character references: an SSE data line loses its first space in the browser
+     * (the field separator), which would eat the indentation of pretty-printed JSON.
+     */
+    private static String oneLine(String html) {
+        return html.replace("\r", "").replace("\n", "&#10;");
     }
 }
