@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The console in a real browser against a real cluster (coordinator with its embedded Redis, three partition
  * services, the gateway, the admin UI jar), one cluster and one browser for the class: a person creates a topic, sees
  * it listed and through the API, is refused a bad one with the gateway's problem, produces a record and finds it in
- * the message browser, watches one produced through the API arrive in the live tail, edits a config and deletes the
+ * the message browser, watches one produced through the API arrive in the live tail (and held while paused), edits a
+ * config and deletes the
  * topic by typing its name. Each page is saved as a screenshot under {@code target/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -152,6 +153,14 @@ class AdminUiBrowserIT {
                 new LocatorAssertions.ContainsTextOptions().setTimeout(2_000));
         that(page.locator("#live-count")).hasText("1");
         screenshot("live");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Pause")).click();
+        api("POST", "/v1/topics/" + TOPIC + "/records?key_format=string", "[{\"key\":\"live-2\",\"value\":2}]");
+        that(page.locator("#live-held")).hasText("1");
+        that(page.locator("#live-rows")).not().containsText("live-2");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Resume")).click();
+        that(page.locator("#live-rows tr").first()).containsText("live-2");
+        that(page.locator("#live-rows tr")).hasCount(2);
     }
 
     @Test
