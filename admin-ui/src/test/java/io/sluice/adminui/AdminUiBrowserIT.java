@@ -29,8 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * services, the gateway, the admin UI jar), one cluster and one browser for the class: a person creates a topic, sees
  * it listed and through the API, is refused a bad one with the gateway's problem, produces a record and finds it in
  * the message browser, watches one produced through the API arrive in the live tail (and held while paused), edits a
- * config and deletes the
- * topic by typing its name. Each page is saved as a screenshot under {@code target/screenshots/}.
+ * config and deletes the topic by typing its name. Each page is saved as a screenshot under {@code target/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminUiBrowserIT {
