@@ -241,7 +241,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
             }
             case ADMIN_UI -> {
                 ports = List.of(adminPort);
-                args.add("--sluice.admin.gateway-url=" + gatewayUrl());
+                args.add("--sluice.admin-ui.gateway-url=" + gatewayUrl());
             }
             default -> throw new AssertionError(kind);
         }

@@ -106,6 +106,11 @@ public final class Main {
             out.printf("  curl -sN -H 'Accept: text/event-stream' "
                     + "'%s/v1/topics/demo/partitions/0/records?offset=earliest'%n", url);
         }
+        boolean console = status.service(LocalCluster.ADMIN_UI).map(s -> s.state().isRunning()).orElse(false);
+        if (console) {
+            out.println();
+            out.println("The web console: " + cluster.adminUrl());
+        }
         out.println();
         out.println("bin/sluice status shows its health, bin/sluice logs <service> [-f] its logs,"
                 + " bin/sluice down stops it.");

@@ -48,7 +48,7 @@ class ClusterConfigTest {
         assertThat(config.spec("gateway").orElseThrow().args()).containsExactly("--server.port=8080",
                 "--sluice.gateway.coordinator-urls=http://127.0.0.1:9400");
         assertThat(config.spec("admin-ui").orElseThrow().args()).containsExactly("--server.port=8088",
-                "--sluice.admin.gateway-url=http://127.0.0.1:8080");
+                "--sluice.admin-ui.gateway-url=http://127.0.0.1:8080");
         assertThat(config.spec("gateway").orElseThrow().jar())
                 .isEqualTo(Path.of("/repo/gateway-service/target/gateway-service-" + BuildInfo.version() + ".jar"));
     }

@@ -79,6 +79,11 @@ public final class SluiceCluster implements AutoCloseable {
         return cluster.nodeUrl(nodeId);
     }
 
+    /** The admin UI's URL; it runs only when the cluster was built {@link Builder#withAdminUi()}. */
+    public URI adminUrl() {
+        return cluster.adminUrl();
+    }
+
     /** A partition service's data directory: {@code <base>/node-<id>}. */
     public Path dataDir(int nodeId) {
         return baseDir.resolve("node-" + nodeId);
@@ -248,6 +253,13 @@ public final class SluiceCluster implements AutoCloseable {
         /** Also a gateway, started after the partition services. */
         public Builder withGateway() {
             kinds.add(ServiceKind.GATEWAY);
+            return this;
+        }
+
+        /** Also a gateway and the admin UI (the web console) in front of it, started last. */
+        public Builder withAdminUi() {
+            kinds.add(ServiceKind.GATEWAY);
+            kinds.add(ServiceKind.ADMIN_UI);
             return this;
         }
 

@@ -1,0 +1,210 @@
+package io.sluice.adminui.gateway;
+
+import io.sluice.adminui.AdminUiProperties;
+import io.sluice.adminui.gateway.GatewayRequests.ConfigUpdate;
+import io.sluice.adminui.gateway.GatewayRequests.ConfigValue;
+import io.sluice.adminui.gateway.GatewayRequests.NewPartitionCount;
+import io.sluice.adminui.gateway.GatewayRequests.NewTopic;
+import io.sluice.adminui.gateway.GatewayRequests.OffsetReset;
+import io.sluice.adminui.gateway.GatewayRequests.ProduceRequest;
+import io.sluice.adminui.gateway.GatewayRequests.Read;
+import io.sluice.adminui.gateway.GatewayViews.Cluster;
+import io.sluice.adminui.gateway.GatewayViews.Group;
+import io.sluice.adminui.gateway.GatewayViews.GroupList;
+import io.sluice.adminui.gateway.GatewayViews.NodeList;
+import io.sluice.adminui.gateway.GatewayViews.ProduceResults;
+import io.sluice.adminui.gateway.GatewayViews.RecordPage;
+import io.sluice.adminui.gateway.GatewayViews.ResetPlan;
+import io.sluice.adminui.gateway.GatewayViews.Topic;
+import io.sluice.adminui.gateway.GatewayViews.TopicList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.util.UriBuilder;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The one client of the gateway's public API (docs/api.md): a method per call the console makes, typed requests and
+ * answers. Every failure comes out as a {@link GatewayProblem}: the API's problem+json as answered, a timeout after
+ * {@link AdminUiProperties#requestTimeout}, or the gateway not answering at all. Non-blocking; safe from any thread.
+ */
+@Component
+public class GatewayClient {
+
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
+            new ParameterizedTypeReference<>() {
+            };
+
+    private final WebClient web;
+    private final AdminUiProperties properties;
+
+    public GatewayClient(WebClient.Builder builder, AdminUiProperties properties) {
+        this.properties = properties;
+        this.web = builder.baseUrl(properties.gatewayUrl().toString())
+                .defaultHeaders(this::credentials)
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
+                .build();
+    }
+
+    public String gatewayUrl() {
+        return properties.gatewayUrl().toString();
+    }
+
+    public Mono<TopicList> topics(String nameFilter) {
+        return get(uri -> {
+            Map<String, Object> vars = new HashMap<>();
+            maybeParam(uri.path("/v1/topics"), vars, "name", nameFilter);
+            return uri.build(vars);
+        }, TopicList.class);
+    }
+
+    public Mono<Topic> topic(String topic) {
+        return get(uri -> uri.path("/v1/topics/{topic}").build(topic), Topic.class);
+    }
+
+    public Mono<Void> createTopic(NewTopic topic) {
+        return call(web.post().uri("/v1/topics").bodyValue(topic), Void.class);
+    }
+
+    public Mono<Void> deleteTopic(String topic) {
+        return call(web.delete().uri("/v1/topics/{topic}", topic), Void.class);
+    }
+
+    public Mono<Void> updateConfigs(String topic, List<ConfigValue> configs) {
+        return call(web.patch().uri("/v1/topics/{topic}/configs", topic).bodyValue(new ConfigUpdate(configs)),
+                Void.class);
+    }
+
+    public Mono<Void> growPartitions(String topic, int partitionCount) {
+        return call(web.post().uri("/v1/topics/{topic}/partitions", topic)
+                .bodyValue(new NewPartitionCount(partitionCount)), Void.class);
+    }
+
+    public Mono<RecordPage> read(Read read) {
+        return get(uri -> {
+            Map<String, Object> vars = recordsPath(uri, read.topic(), read.partition());
+            uri.queryParam("max_records", read.maxRecords());
+            maybeParam(uri, vars, "offset", read.offset());
+            maybeParam(uri, vars, "timestamp", read.timestamp());
+            maybeParam(uri, vars, "cursor", read.cursor());
+            maybeParam(uri, vars, "last", read.last() == null ? null : read.last().toString());
+            maybeParam(uri, vars, "key_format", read.keyFormat());
+            maybeParam(uri, vars, "value_format", read.valueFormat());
+            return uri.build(vars);
+        }, RecordPage.class);
+    }
+
+    public Mono<ProduceResults> produce(String topic, ProduceRequest request) {
+        return call(web.post().uri("/v1/topics/{topic}/records", topic).bodyValue(request), ProduceResults.class);
+    }
+
+    /**
+     * A live tail of a topic (or one partition) as the gateway streams it: events {@code record} (data: the record's
+     * JSON, id: a cursor to resume from) and {@code error}. Starts at the end, or after {@code cursor}.
+     */
+    public Flux<ServerSentEvent<String>> tail(String topic, Integer partition, String cursor) {
+        return web.get().uri(uri -> {
+                    Map<String, Object> vars = recordsPath(uri, topic, partition);
+                    maybeParam(uri, vars, "cursor", cursor);
+                    return uri.build(vars);
+                })
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .onStatus(HttpStatusCode::isError, GatewayClient::problem)
+                .bodyToFlux(SSE)
+                .onErrorMap(WebClientRequestException.class, e -> GatewayProblem.unreachable(gatewayUrl(), e));
+    }
+
+    public Mono<Cluster> cluster() {
+        return get(uri -> uri.path("/v1/cluster").build(), Cluster.class);
+    }
+
+    public Mono<NodeList> nodes() {
+        return get(uri -> uri.path("/v1/nodes").build(), NodeList.class);
+    }
+
+    public Mono<GroupList> groups() {
+        return get(uri -> uri.path("/v1/groups").build(), GroupList.class);
+    }
+
+    public Mono<Group> group(String group) {
+        return get(uri -> uri.path("/v1/groups/{group}").build(group), Group.class);
+    }
+
+    public Mono<ResetPlan> resetOffsets(String group, OffsetReset reset) {
+        return call(web.post().uri("/v1/groups/{group}/offsets/reset", group).bodyValue(reset), ResetPlan.class);
+    }
+
+    private <T> Mono<T> get(Function<UriBuilder, java.net.URI> uri, Class<T> type) {
+        return call(web.get().uri(uri), type);
+    }
+
+    private <T> Mono<T> call(WebClient.RequestHeadersSpec<?> request, Class<T> type) {
+        return request.accept(MediaType.APPLICATION_JSON)
+                .retrieve()
+                .onStatus(HttpStatusCode::isError, GatewayClient::problem)
+                .bodyToMono(type)
+                .timeout(properties.requestTimeout())
+                .onErrorMap(TimeoutException.class, e -> new GatewayProblem(0, "REQUEST_TIMED_OUT", "Timed out",
+                        "The gateway did not answer within " + properties.requestTimeout().toMillis() + " ms"))
+                .onErrorMap(WebClientRequestException.class, e -> GatewayProblem.unreachable(gatewayUrl(), e));
+    }
+
+    /** The API's problem+json, or for any other error body a problem naming the status. */
+    private static Mono<GatewayProblem> problem(ClientResponse response) {
+        int status = response.statusCode().value();
+        return response.bodyToMono(JsonNode.class)
+                .map(body -> new GatewayProblem(status, text(body, "error_code", "HTTP_" + status),
+                        text(body, "title", "HTTP " + status), text(body, "detail", "The gateway answered " + status)))
+                .onErrorResume(e -> Mono.empty())
+                .defaultIfEmpty(new GatewayProblem(status, "HTTP_" + status, "HTTP " + status,
+                        "The gateway answered " + status + " with no problem description"));
+    }
+
+    private static String text(JsonNode body, String field, String otherwise) {
+        JsonNode node = body.get(field);
+        return node == null || node.isNull() ? otherwise : node.asString();
+    }
+
+    private static Map<String, Object> recordsPath(UriBuilder uri, String topic, Integer partition) {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("topic", topic);
+        if (partition == null) {
+            uri.path("/v1/topics/{topic}/records");
+        } else {
+            uri.path("/v1/topics/{topic}/partitions/{partition}/records");
+            vars.put("partition", partition);
+        }
+        return vars;
+    }
+
+    private static void maybeParam(UriBuilder uri, Map<String, Object> vars, String name, String value) {
+        if (StringUtils.hasText(value)) {
+            // A template variable, so that the value is encoded whole: '+' in a timestamp, '=' in a cursor.
+            uri.queryParam(name, "{" + name + "}");
+            vars.put(name, value);
+        }
+    }
+
+    private void credentials(HttpHeaders headers) {
+        if (StringUtils.hasText(properties.bearerToken())) {
+            headers.setBearerAuth(properties.bearerToken());
+        } else if (StringUtils.hasText(properties.username())) {
+            headers.setBasicAuth(properties.username(), properties.password() == null ? "" : properties.password());
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.sluice.adminui.gateway;
+
+import java.util.List;
+import java.util.Objects;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the gateway's public API answers, as the console reads it: the documented JSON shapes (docs/api.md), named in
+ * Java's case; the client maps them from the API's snake_case. Fields the console does not show are not declared,
+ * and unknown fields are ignored, so the API can grow without breaking the console.
+ */
+public final class GatewayViews {
+
+    private GatewayViews() {
+    }
+
+    public record TopicSummary(String name, String topicId, int partitionCount, int replicationFactor,
+                               List<Integer> underReplicatedPartitions, List<Integer> offlinePartitions) {
+
+        public boolean healthy() {
+            return underReplicatedPartitions.isEmpty() && offlinePartitions.isEmpty();
+        }
+    }
+
+    public record TopicList(List<TopicSummary> topics) {
+    }
+
+    public record Topic(String name, String topicId, int partitionCount, int replicationFactor,
+                        List<ConfigEntry> configs, List<Partition> partitions) {
+
+        /** Records held, over the partitions whose leader answered: high watermark minus log start. */
+        public long messages() {
+            return partitions.stream()
+                    .filter(p -> p.highWatermark() != null && p.logStartOffset() != null)
+                    .mapToLong(p -> p.highWatermark() - p.logStartOffset())
+                    .sum();
+        }
+
+        public List<ConfigEntry> overrides() {
+            return configs.stream().filter(c -> !c.isDefault()).toList();
+        }
+    }
+
+    /** One partition; {@code leader} is null while it has none, offsets are null when the leader did not answer. */
+    public record Partition(int partition, Integer leader, List<Integer> replicas, List<Integer> isr, int leaderEpoch,
+                            Long logStartOffset, Long highWatermark, Long logEndOffset) {
+
+        public boolean inSync(int replica) {
+            return isr.contains(replica);
+        }
+
+        public boolean underReplicated() {
+            return isr.size() < replicas.size();
+        }
+
+        public boolean offline() {
+            return leader == null;
+        }
+    }
+
+    public record ConfigEntry(String name, String value, boolean isDefault, String documentation) {
+    }
+
+    public record ConfigList(List<ConfigEntry> configs) {
+    }
+
+    public record Node(int nodeId, String url, String rack, String status, int leaderCount, int replicaCount) {
+
+        public boolean alive() {
+            return "alive".equalsIgnoreCase(status) || "ALIVE".equals(status);
+        }
+    }
+
+    public record NodeList(List<Node> nodes) {
+    }
+
+    public record Cluster(long metadataVersion, String coordinator, int nodeCount, int liveNodeCount, int topicCount,
+                          int partitionCount, List<PartitionRef> offlinePartitions,
+                          List<PartitionRef> underReplicatedPartitions) {
+    }
+
+    public record PartitionRef(String topic, int partition) {
+    }
+
+    /** A read record: key, value and header values rendered in the format their {@code *_format} names. */
+    public record ConsumedRecord(String topic, int partition, long offset, long timestamp, JsonNode key,
+                                 String keyFormat, JsonNode value, String valueFormat, List<Header> headers) {
+
+        public ConsumedRecord {
+            headers = headers == null ? List.of() : headers;
+        }
+    }
+
+    public record Header(String key, JsonNode value, String valueFormat) {
+    }
+
+    /** A page of one partition ({@code nextOffset} set) or of a topic ({@code partitions} set). */
+    public record RecordPage(List<ConsumedRecord> records, Long nextOffset, Long highWatermark, Long logStartOffset,
+                             String cursor, List<PartitionPosition> partitions) {
+
+        public RecordPage {
+            records = records == null ? List.of() : records;
+            partitions = partitions == null ? List.of() : partitions;
+        }
+    }
+
+    public record PartitionPosition(int partition, long nextOffset, long highWatermark, long logStartOffset) {
+    }
+
+    /** One produce result: an offset, or an error with its code and detail. */
+    public record ProduceResult(Integer partition, Long offset, Long timestamp, String errorCode, String detail) {
+
+        public boolean written() {
+            return errorCode == null;
+        }
+    }
+
+    public record ProduceResults(List<ProduceResult> results) {
+    }
+
+    public record GroupSummary(String groupId, String state, int members, List<String> topics, long lag) {
+    }
+
+    public record GroupList(List<GroupSummary> groups) {
+    }
+
+    public record Group(String groupId, String state, int groupEpoch, int assignmentEpoch, List<Member> members,
+                        List<GroupPartition> partitions, long lag) {
+    }
+
+    public record Member(String memberId, int memberEpoch, String state, List<String> subscribedTopics,
+                         String subscribedTopicPattern, List<TopicPartitions> assignment) {
+
+        public Member {
+            subscribedTopics = subscribedTopics == null ? List.of() : subscribedTopics;
+            assignment = assignment == null ? List.of() : assignment;
+        }
+    }
+
+    public record TopicPartitions(String topic, List<Integer> partitions) {
+
+        @Override
+        public String toString() {
+            return topic + " " + partitions;
+        }
+    }
+
+    public record GroupPartition(String topic, int partition, Long committedOffset, Long commitTimestamp,
+                                 Long highWatermark, Long lag, Double lagSeconds, String memberId) {
+    }
+
+    public record ResetPlan(String groupId, boolean dryRun, List<PlannedOffset> partitions) {
+    }
+
+    public record PlannedOffset(String topic, int partition, Long currentOffset, long newOffset, long lag) {
+
+        public boolean moves() {
+            return !Objects.equals(currentOffset, newOffset);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.sluice.adminui;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+
+/** The console's layering, as the build enforces it: the public API through one client, problems in one place. */
+class AdminUiArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.sluice.adminui");
+
+    @Test
+    void featurePackagesHaveNoCycles() {
+        slices().matching("io.sluice.adminui.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void theGatewayIsCalledOnlyThroughGatewayClient() {
+        noClasses().that().resideOutsideOfPackage("io.sluice.adminui.gateway..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net.http..",
+                        "org.springframework.web.reactive.function.client..")
+                .because("GatewayClient is the one client of the public API")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theConsoleKnowsNoSluiceModuleOnlyThePublicApi() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.sluice.internal..", "io.sluice.protocol..",
+                        "io.sluice.gateway..")
+                .because("the console can do nothing a user's script can't (DESIGN.md §1)")
+                .check(CLASSES);
+    }
+
+    @Test
+    void pagesThatCannotBeBuiltAreRenderedByTheOneAdvice() {
+        noClasses().that().doNotHaveSimpleName("ProblemPages").should().beAnnotatedWith(ControllerAdvice.class)
+                .check(CLASSES);
+    }
+}

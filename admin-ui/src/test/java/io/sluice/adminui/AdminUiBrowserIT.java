@@ -1,0 +1,244 @@
+package io.sluice.adminui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SluiceCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The console in a real browser against a real cluster (coordinator with its embedded Redis, three partition
+ * services, the gateway, the admin UI jar), one cluster and one browser for the class: a person creates a topic, sees
+ * it listed and through the API, is refused a bad one with the gateway's problem, produces a record and finds it in
+ * the message browser, watches one produced through the API arrive in the live tail (and held while paused), edits a
+ * config and deletes the topic by typing its name. Each page is saved as a screenshot under {@code target/screenshots/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdminUiBrowserIT {
+
+    private static final String TOPIC = "ui-orders";
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static final Locator.GetByLabelOptions EXACT = new Locator.GetByLabelOptions().setExact(true);
+
+    private static SluiceCluster cluster;
+    private static Chromium chromium;
+    private static BrowserContext context;
+    private static Page page;
+
+    @BeforeAll
+    static void start() {
+        chromium = Chromium.launch();
+        cluster = SluiceCluster.builder("AdminUiBrowserIT").nodes(3).withAdminUi()
+                .args(ServiceKind.PARTITION, "--sluice.partition.replication.shutdown-timeout=1s")
+                .start();
+        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(1280, 800));
+        context.setDefaultTimeout(15_000);
+        page = context.newPage();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (context != null) {
+                context.close();
+            }
+            if (chromium != null) {
+                chromium.close();
+            }
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aTopicCreatedInTheConsoleIsListedAndExistsInTheApi() {
+        open("/topics");
+        page.getByText("Create a topic").click();
+        Locator create = page.locator("#create");
+        create.getByLabel("Name", EXACT).fill(TOPIC);
+        create.getByLabel("Partitions").fill("3");
+        create.getByLabel("Replication factor").fill("3");
+        create.locator("textarea[name=configs]").fill("retention.ms=86400000");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create topic")).click();
+
+        that(page.getByRole(AriaRole.STATUS)).hasText("Created topic " + TOPIC);
+        that(page.locator("#partitions tbody tr")).hasCount(3);
+        that(page.locator("#configs tr.override")).containsText("86400000");
+        screenshot("topic");
+
+        open("/topics?name=ui-");
+        that(page.locator("#topics")).containsText(TOPIC);
+        screenshot("topics");
+
+        HttpResponse<String> topic = api("GET", "/v1/topics/" + TOPIC, null);
+        assertThat(topic.statusCode()).isEqualTo(200);
+        assertThat(topic.body()).contains("\"partition_count\":3", "\"replication_factor\":3", "86400000");
+    }
+
+    @Test
+    @Order(2)
+    void aTopicTheGatewayRefusesShowsItsProblemAndIsNotCreated() {
+        open("/topics");
+        page.getByText("Create a topic").click();
+        page.locator("#create").getByLabel("Name", EXACT).fill("ui-refused");
+        page.locator("#create").getByLabel("Partitions").fill("0");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create topic")).click();
+
+        that(page.locator("#create .problem")).containsText("INVALID_PARTITIONS");
+        that(page.locator("#create").getByLabel("Name", EXACT)).hasValue("ui-refused");
+        screenshot("create-refused");
+        assertThat(api("GET", "/v1/topics/ui-refused", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(3)
+    void aRecordProducedInTheConsoleIsFoundInTheMessageBrowser() {
+        open("/topics/" + TOPIC + "/produce");
+        page.getByLabel("Key (blank: no key)").fill("user-1");
+        page.locator("textarea[name=value]").fill("{\"clicks\": 3, \"page\": \"/home\"}");
+        page.locator("textarea[name=headers]").fill("trace: abc-123");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Produce")).click();
+
+        Locator produced = page.locator("#produced");
+        that(produced).containsText("Written to partition");
+        screenshot("produce");
+        produced.getByText("Show it").click();
+
+        Locator row = page.locator("#records tbody tr").first();
+        that(row).containsText("user-1");
+        that(row).containsText("\"clicks\" : 3");
+        that(row).containsText("abc-123");
+        screenshot("messages");
+
+        open("/topics/" + TOPIC + "/messages?format=hex");
+        that(page.locator("#records")).containsText("7b 22 63 6c 69 63 6b 73 22");
+    }
+
+    @Test
+    @Order(4)
+    void aRecordProducedThroughTheApiAppearsInTheLiveTailWithinTwoSeconds() {
+        open("/topics/" + TOPIC + "/live");
+        page.waitForFunction("document.body.dataset.live === 'open'");
+
+        HttpResponse<String> produced = api("POST", "/v1/topics/" + TOPIC + "/records?key_format=string",
+                "[{\"key\":\"live-1\",\"value\":{\"tail\":true}}]");
+        assertThat(produced.statusCode()).isEqualTo(200);
+
+        that(page.locator("#live-rows tr").first()).containsText("live-1",
+                new LocatorAssertions.ContainsTextOptions().setTimeout(2_000));
+        that(page.locator("#live-count")).hasText("1");
+        screenshot("live");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Pause")).click();
+        api("POST", "/v1/topics/" + TOPIC + "/records?key_format=string", "[{\"key\":\"live-2\",\"value\":2}]");
+        that(page.locator("#live-held")).hasText("1");
+        that(page.locator("#live-rows")).not().containsText("live-2");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Resume")).click();
+        that(page.locator("#live-rows tr").first()).containsText("live-2");
+        that(page.locator("#live-rows tr")).hasCount(2);
+    }
+
+    @Test
+    @Order(5)
+    void aConfigEditedInTheConsoleIsAnOverride() {
+        open("/topics/" + TOPIC);
+        Locator form = page.locator("#edit-config");
+        form.getByLabel("Name").fill("retention.ms");
+        form.getByLabel("Value").fill("3600000");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Set override")).click();
+
+        that(page.getByRole(AriaRole.STATUS)).hasText("Set retention.ms = 3600000");
+        that(page.locator("#configs tr.override")).containsText("3600000");
+        assertThat(api("GET", "/v1/topics/" + TOPIC + "/configs", null).body()).contains("\"3600000\"");
+
+        form = page.locator("#edit-config");
+        form.getByLabel("Name").fill("retention.ms");
+        form.getByLabel("Value").fill("soon");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Set override")).click();
+        that(page.locator("#edit-config .problem")).containsText("INVALID_CONFIG");
+        assertThat(api("GET", "/v1/topics/" + TOPIC + "/configs", null).body()).contains("\"3600000\"");
+    }
+
+    @Test
+    @Order(6)
+    void theClusterAndGroupsPagesShowTheLiveCluster() {
+        open("/cluster");
+        that(page.locator("#nodes tbody tr")).hasCount(3);
+        that(page.locator(".facts")).containsText("3 / 3");
+        screenshot("cluster");
+        open("/groups");
+        that(page.locator("h1")).hasText("Consumer groups");
+        screenshot("groups");
+    }
+
+    @Test
+    @Order(7)
+    void aTopicIsDeletedOnlyWhenItsNameIsTyped() {
+        open("/topics/" + TOPIC);
+        Locator form = page.locator("#delete");
+        form.getByLabel("Topic name").fill("ui-order");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete topic")).click();
+        that(page.locator("#delete .problem")).containsText("nothing was deleted");
+        assertThat(api("GET", "/v1/topics/" + TOPIC, null).statusCode()).isEqualTo(200);
+
+        form = page.locator("#delete");
+        form.getByLabel("Topic name").fill(TOPIC);
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete topic")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Deleted topic " + TOPIC);
+        that(page.locator("#topics")).not().containsText(TOPIC);
+        assertThat(api("GET", "/v1/topics/" + TOPIC, null).statusCode()).isEqualTo(404);
+    }
+
+    /** Playwright's auto-waiting assertions on what the page shows. */
+    private static LocatorAssertions that(Locator locator) {
+        return PlaywrightAssertions.assertThat(locator);
+    }
+
+    private static void open(String path) {
+        page.navigate(cluster.adminUrl().resolve(path).toString());
+    }
+
+    private static void screenshot(String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    private static HttpResponse<String> api(String method, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

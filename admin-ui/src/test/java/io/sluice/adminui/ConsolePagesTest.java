@@ -1,0 +1,326 @@
+package io.sluice.adminui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+
+/**
+ * Every page against a fake gateway: what a person sees for the API's answers, the API's problems shown as their
+ * detail next to what caused them, and bad form input refused without a call that would change anything.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class ConsolePagesTest {
+
+    private static final FakeGateway GATEWAY = new FakeGateway();
+
+    private static final String TOPIC = """
+            {"name":"orders","topic_id":"t-1","partition_count":2,"replication_factor":3,
+             "configs":[{"name":"retention.ms","value":"604800000","is_default":true,"documentation":"How long"},
+                        {"name":"cleanup.policy","value":"compact","is_default":false,"documentation":"Policy"}],
+             "partitions":[{"partition":0,"leader":1,"replicas":[1,2,3],"isr":[1,2,3],"leader_epoch":0,
+                            "log_start_offset":0,"high_watermark":10,"log_end_offset":10},
+                           {"partition":1,"leader":2,"replicas":[2,3,1],"isr":[2,3],"leader_epoch":4,
+                            "log_start_offset":5,"high_watermark":7,"log_end_offset":7}]}""";
+
+    @Autowired
+    WebTestClient web;
+
+    @DynamicPropertySource
+    static void gateway(DynamicPropertyRegistry registry) {
+        registry.add("sluice.admin-ui.gateway-url", GATEWAY::url);
+        registry.add("sluice.admin-ui.page-size", () -> "2");
+    }
+
+    @AfterAll
+    static void stop() {
+        GATEWAY.close();
+    }
+
+    @BeforeEach
+    void resetGateway() {
+        GATEWAY.reset();
+        GATEWAY.json("GET", "/v1/topics/orders", TOPIC);
+    }
+
+    @Test
+    void topicsListShowsEachTopicWithPartitionsAndReplicationAndFiltersByName() {
+        GATEWAY.json("GET", "/v1/topics", """
+                {"topics":[{"name":"orders","topic_id":"a","partition_count":6,"replication_factor":3,
+                            "under_replicated_partitions":[2],"offline_partitions":[]}]}""");
+
+        String page = get("/topics?name=ord");
+
+        assertThat(page).contains(">orders</a>", ">6</td>", "class=\"warn\"", "value=\"ord\"");
+        assertThat(GATEWAY.calls().getFirst().pathAndQuery()).isEqualTo("/v1/topics?name=ord");
+    }
+
+    @Test
+    void aGatewayProblemIsShownAsItsDetailNeverAStackTrace() {
+        GATEWAY.problem("GET", "/v1/topics", 503, "COORDINATOR_NOT_AVAILABLE", "No coordinator is active");
+
+        String page = page("/topics", 502);
+
+        assertThat(page).contains("No coordinator is active", "COORDINATOR_NOT_AVAILABLE").doesNotContain("at io.");
+    }
+
+    @Test
+    void anUnknownTopicIsA404PageNamingIt() {
+        GATEWAY.problem("GET", "/v1/topics/nope", 404, "UNKNOWN_TOPIC", "Topic 'nope' does not exist");
+
+        String page = page("/topics/nope", 404);
+
+        assertThat(page).contains("Topic &#39;nope&#39; does not exist");
+    }
+
+    @Test
+    void anAnswerThatIsNotAProblemIsShownAsTheGatewaysStatus() {
+        GATEWAY.answer("GET", "/v1/cluster", 500, "text/html", "<html>proxy error</html>");
+
+        String page = page("/cluster", 502);
+
+        assertThat(page).contains("The gateway answered 500").doesNotContain("proxy error", "Exception");
+    }
+
+    @Test
+    void createSendsTheFormAsTheApiNamesItAndRedirectsToTheTopic() {
+        GATEWAY.answer("POST", "/v1/topics", 201, "application/json", "{}");
+
+        web.post().uri("/topics").body(form("name", "orders", "partitions", "6", "replicationFactor", "3",
+                        "configs", "retention.ms=1000\ncleanup.policy = compact"))
+                .exchange().expectStatus().is3xxRedirection()
+                .expectHeader().valueMatches("Location", "/topics/orders\\?notice=.*");
+
+        assertThat(GATEWAY.calls("POST").getFirst().body()).isEqualTo("{\"name\":\"orders\",\"partition_count\":6,"
+                + "\"replication_factor\":3,\"configs\":[{\"name\":\"retention.ms\",\"value\":\"1000\"},"
+                + "{\"name\":\"cleanup.policy\",\"value\":\"compact\"}]}");
+    }
+
+    @Test
+    void aCreateTheGatewayRefusesShowsItsProblemNextToTheFormKeepingWhatWasTyped() {
+        GATEWAY.json("GET", "/v1/topics", "{\"topics\":[]}");
+        GATEWAY.problem("POST", "/v1/topics", 400, "INVALID_PARTITIONS", "partition_count must be between 1 and 10000, was 0");
+
+        String page = post("/topics", form("name", "orders", "partitions", "0", "replicationFactor", "3", "configs", ""), 422);
+
+        assertThat(page).contains("partition_count must be between 1 and 10000, was 0 (INVALID_PARTITIONS)",
+                "value=\"orders\"", "value=\"0\"", "<details class=\"panel\" id=\"create\" open");
+    }
+
+    @Test
+    void aPartitionCountThatIsNotANumberIsRefusedWithoutAskingTheGateway() {
+        GATEWAY.json("GET", "/v1/topics", "{\"topics\":[]}");
+
+        String page = post("/topics", form("name", "orders", "partitions", "six", "replicationFactor", "3"), 422);
+
+        assertThat(page).contains("Partitions must be a whole number, was &#39;six&#39;");
+        assertThat(GATEWAY.calls("POST")).isEmpty();
+    }
+
+    @Test
+    void topicPageHighlightsOutOfSyncReplicasAndShowsOffsetsAndOverrides() {
+        String page = get("/topics/orders");
+
+        assertThat(page).contains("class=\"replica out\" title=\"out of sync\">1</span>")
+                .contains("<tr class=\"warn\">", ">12</dd>", "<tr class=\"override\">", ">override</td>");
+    }
+
+    @Test
+    void deleteNeedsTheTopicsNameTypedAndOtherwiseDeletesNothing() {
+        String page = post("/topics/orders/delete", form("confirm", "order"), 422);
+
+        assertThat(page).contains("Type the topic&#39;s name, orders, to confirm; nothing was deleted");
+        assertThat(GATEWAY.calls("DELETE")).isEmpty();
+    }
+
+    @Test
+    void deleteWithTheNameTypedDeletesAndReturnsToTheList() {
+        GATEWAY.answer("DELETE", "/v1/topics/orders", 204, "application/json", "");
+
+        web.post().uri("/topics/orders/delete").body(form("confirm", "orders")).exchange()
+                .expectStatus().is3xxRedirection().expectHeader().valueMatches("Location", "/topics\\?notice=.*");
+
+        assertThat(GATEWAY.calls("DELETE")).hasSize(1);
+    }
+
+    @Test
+    void configEditSetsAnOverrideOrRemovesItAndShowsARefusal() {
+        GATEWAY.answer("PATCH", "/v1/topics/orders/configs", 200, "application/json", "{\"configs\":[]}");
+        web.post().uri("/topics/orders/configs").body(form("name", "retention.ms", "value", "5000", "action", "set"))
+                .exchange().expectStatus().is3xxRedirection();
+        web.post().uri("/topics/orders/configs").body(form("name", "cleanup.policy", "value", "", "action", "reset"))
+                .exchange().expectStatus().is3xxRedirection();
+        assertThat(GATEWAY.calls("PATCH")).extracting(FakeGateway.Call::body).containsExactly(
+                "{\"configs\":[{\"name\":\"retention.ms\",\"value\":\"5000\"}]}",
+                "{\"configs\":[{\"name\":\"cleanup.policy\",\"value\":null}]}");
+
+        GATEWAY.problem("PATCH", "/v1/topics/orders/configs", 400, "INVALID_CONFIG", "Unknown config 'retention'");
+        String page = post("/topics/orders/configs", form("name", "retention", "value", "1", "action", "set"), 422);
+        assertThat(page).contains("Unknown config &#39;retention&#39; (INVALID_CONFIG)");
+    }
+
+    @Test
+    void messageBrowserShowsJsonPrettyAndPagesForwardAndBackWithinAPartition() {
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/1/records", """
+                {"records":[{"topic":"orders","partition":1,"offset":5,"timestamp":0,"key":"k1","key_format":"string",
+                             "value":{"a":1},"value_format":"json","headers":[{"key":"trace","value":"abc","value_format":"string"}]},
+                            {"topic":"orders","partition":1,"offset":6,"timestamp":0,"key":null,"key_format":"json",
+                             "value":"plain","value_format":"string","headers":[]}],
+                 "next_offset":7,"high_watermark":7,"log_start_offset":5,"cursor":"c"}""");
+
+        String page = get("/topics/orders/messages?partition=1&start=offset&offset=6");
+
+        assertThat(page).contains("{\n  &quot;a&quot; : 1\n}", ">k1</pre>", "<b>trace</b>", ">plain</pre>")
+                .contains("href=\"/topics/orders/messages?partition=1&amp;start=offset&amp;offset=7\" rel=\"next\"")
+                .doesNotContain("rel=\"prev\"");
+        assertThat(GATEWAY.calls().getLast().pathAndQuery())
+                .isEqualTo("/v1/topics/orders/partitions/1/records?max_records=2&offset=6&key_format=json&value_format=json");
+    }
+
+    @Test
+    void hexDisplayAsksForBinaryAndShowsTheBytes() {
+        GATEWAY.json("GET", "/v1/topics/orders/records", """
+                {"records":[{"topic":"orders","partition":0,"offset":3,"timestamp":0,"key":null,"key_format":"binary",
+                             "value":"AAH/","value_format":"binary","headers":[]}],
+                 "cursor":"CUR","partitions":[]}""");
+
+        String page = get("/topics/orders/messages?format=hex&cursor=PREV&trail=~");
+
+        assertThat(page).contains(">00 01 ff</pre>", "rel=\"prev\"",
+                "href=\"/topics/orders/messages?start=earliest&amp;format=hex\" rel=\"prev\"",
+                "cursor=CUR&amp;trail=~&amp;trail=PREV\" rel=\"next\"");
+        assertThat(GATEWAY.calls().getLast().pathAndQuery()).contains("cursor=PREV", "value_format=binary");
+    }
+
+    @Test
+    void aBadStartIsExplainedAndNothingIsRead() {
+        String page = page("/topics/orders/messages?start=offset&offset=-3", 400);
+
+        assertThat(page).contains("Offset must be a number ≥ 0, was &#39;-3&#39;");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders");
+    }
+
+    @Test
+    void anOffsetOutsideThePartitionShowsTheGatewaysProblem() {
+        GATEWAY.problem("GET", "/v1/topics/orders/partitions/0/records", 416, "OFFSET_OUT_OF_RANGE",
+                "Offset 99 is outside partition 0: log start 0, high watermark 10");
+
+        String page = page("/topics/orders/messages?partition=0&start=offset&offset=99", 422);
+
+        assertThat(page).contains("Offset 99 is outside partition 0: log start 0, high watermark 10 (OFFSET_OUT_OF_RANGE)");
+    }
+
+    @Test
+    void produceShowsWhereTheRecordWasWritten() {
+        GATEWAY.json("POST", "/v1/topics/orders/records",
+                "{\"results\":[{\"partition\":1,\"offset\":42,\"timestamp\":1}]}");
+
+        String page = post("/topics/orders/produce", form("key", "user-1", "keyFormat", "string", "value", "{\"n\": 1}",
+                "valueFormat", "json", "headers", "trace: abc", "partition", "1"), 200);
+
+        assertThat(page).contains("Written to partition <b>1</b> at offset <b>42</b>");
+        assertThat(GATEWAY.calls("POST").getFirst().body()).isEqualTo("{\"key_format\":\"string\",\"value_format\":"
+                + "\"json\",\"records\":[{\"key\":\"user-1\",\"value\":{\"n\":1},\"headers\":[{\"key\":\"trace\","
+                + "\"value\":\"abc\"}],\"partition\":1}]}");
+    }
+
+    @Test
+    void aJsonValueThatDoesNotParseIsRefusedAndNothingIsProduced() {
+        String page = post("/topics/orders/produce", form("key", "", "value", "{oops", "valueFormat", "json"), 422);
+
+        assertThat(page).contains("Value is not valid JSON");
+        assertThat(GATEWAY.calls("POST")).isEmpty();
+    }
+
+    @Test
+    void groupsListAndDetailShowStateMembersAndLagAndAResetPreview() {
+        GATEWAY.json("GET", "/v1/groups", """
+                {"groups":[{"group_id":"billing","state":"STABLE","members":1,"topics":["orders"],"lag":12}]}""");
+        GATEWAY.json("GET", "/v1/groups/billing", """
+                {"group_id":"billing","state":"STABLE","group_epoch":3,"assignment_epoch":3,
+                 "members":[{"member_id":"m-1","member_epoch":3,"state":"STABLE","subscribed_topics":["orders"],
+                             "assignment":[{"topic":"orders","partitions":[0,1]}]}],
+                 "partitions":[{"topic":"orders","partition":0,"committed_offset":4,"high_watermark":10,"lag":6,
+                                "lag_seconds":2.5,"member_id":"m-1"}],"lag":6}""");
+        GATEWAY.json("POST", "/v1/groups/billing/offsets/reset", """
+                {"group_id":"billing","dry_run":true,"partitions":[{"topic":"orders","partition":0,"current_offset":4,
+                 "new_offset":0,"lag":10}]}""");
+
+        assertThat(get("/groups")).contains(">billing</a>", ">STABLE</td>", ">12</td>");
+        assertThat(get("/groups/billing")).contains(">m-1</code>", "orders [0, 1]", ">6</td>", ">2.5</td>");
+        String preview = post("/groups/billing/reset", form("topic", "orders", "to", "earliest", "action", "preview"), 200);
+        assertThat(preview).contains("Preview: nothing changed yet", ">0</td>");
+        assertThat(GATEWAY.calls("POST").getFirst().body()).contains("\"dry_run\":true");
+    }
+
+    @Test
+    void liveTailTurnsTheGatewaysRecordEventsIntoRowsAndItsErrorsIntoProblems() {
+        GATEWAY.answer("GET", "/v1/topics/orders/records", 200, "text/event-stream", """
+                :stream open
+                retry:2000
+
+                event:record
+                id:CURSOR-1
+                data:{"topic":"orders","partition":1,"offset":8,"timestamp":0,"key":"k9","key_format":"string","value":{"x":[1,2]},"value_format":"json","headers":[]}
+
+                event:error
+                data:{"detail":"No leader for orders-1","error_code":"LEADER_NOT_AVAILABLE"}
+
+                """);
+
+        String stream = web.get().uri("/topics/orders/live/events").accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(stream).contains(":stream open", "event:record", "id:CURSOR-1", "<td class=\"num\">8</td>",
+                ">k9</pre>", "event:problem", "No leader for orders-1");
+        assertThat(stream).as("each row is one data line, JSON indentation kept").contains("{&#10;  &quot;x&quot;");
+        assertThat(GATEWAY.calls().getLast().pathAndQuery()).isEqualTo("/v1/topics/orders/records");
+        assertThat(get("/topics/orders/live")).contains("sse-connect=\"/topics/orders/live/events");
+    }
+
+    @Test
+    void clusterPageShowsNodesAndPartitionsInTrouble() {
+        GATEWAY.json("GET", "/v1/cluster", """
+                {"metadata_version":17,"coordinator":"http://c","node_count":3,"live_node_count":2,"topic_count":1,
+                 "partition_count":2,"offline_partitions":[],"under_replicated_partitions":[{"topic":"orders","partition":1}]}""");
+        GATEWAY.json("GET", "/v1/nodes", """
+                {"nodes":[{"node_id":1,"url":"http://n1","rack":null,"status":"ALIVE","leader_count":1,"replica_count":2},
+                          {"node_id":2,"url":"http://n2","rack":null,"status":"DEAD","leader_count":0,"replica_count":2}]}""");
+
+        assertThat(get("/cluster")).contains(">17</dd>", ">2 / 3</dd>", ">DEAD</td>", "orders-1</a> under-replicated");
+    }
+
+    private String get(String uri) {
+        return page(uri, 200);
+    }
+
+    private String page(String uri, int status) {
+        return web.get().uri(uri).exchange().expectStatus().isEqualTo(status).expectBody(String.class)
+                .returnResult().getResponseBody();
+    }
+
+    private String post(String uri, BodyInserters.FormInserter<String> body, int status) {
+        return web.post().uri(uri).contentType(MediaType.APPLICATION_FORM_URLENCODED).body(body).exchange()
+                .expectStatus().isEqualTo(status).expectBody(String.class).returnResult().getResponseBody();
+    }
+
+    private static BodyInserters.FormInserter<String> form(String... pairs) {
+        MultiValueMap<String, String> map = new LinkedMultiValueMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.add(pairs[i], pairs[i + 1]);
+        }
+        return BodyInserters.fromFormData(map);
+    }
+}

@@ -1,0 +1,93 @@
+package io.sluice.adminui;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A stand-in for the gateway in web-layer tests: answers canned JSON (or problems) by method and path, and records
+ * every call, so a test can say both what a page shows and what the console asked for (or did not).
+ */
+final class FakeGateway implements AutoCloseable {
+
+    record Call(String method, String pathAndQuery, String body) {
+    }
+
+    private record Answer(int status, String contentType, String body) {
+    }
+
+    private final HttpServer server;
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+    FakeGateway() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getRawPath();
+            String query = exchange.getRequestURI().getRawQuery();
+            calls.add(new Call(exchange.getRequestMethod(), query == null ? path : path + "?" + query, body));
+            Answer answer = answers.getOrDefault(exchange.getRequestMethod() + " " + path, new Answer(404,
+                    "application/problem+json", problem(404, "INVALID_REQUEST", "No route " + path)));
+            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                exchange.getResponseBody().write(bytes);
+            }
+            exchange.close();
+        });
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    FakeGateway json(String method, String path, String body) {
+        return answer(method, path, 200, "application/json", body);
+    }
+
+    FakeGateway answer(String method, String path, int status, String contentType, String body) {
+        answers.put(method + " " + path, new Answer(status, contentType, body));
+        return this;
+    }
+
+    FakeGateway problem(String method, String path, int status, String errorCode, String detail) {
+        return answer(method, path, status, "application/problem+json", problem(status, errorCode, detail));
+    }
+
+    List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    List<Call> calls(String method) {
+        return calls.stream().filter(c -> c.method().equals(method)).toList();
+    }
+
+    void reset() {
+        answers.clear();
+        calls.clear();
+    }
+
+    private static String problem(int status, String code, String detail) {
+        return """
+                {"type":"about:blank","title":"Refused","status":%d,"detail":"%s","error_code":"%s","retriable":false}"""
+                .formatted(status, detail.replace("\"", "\\\""), code);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
