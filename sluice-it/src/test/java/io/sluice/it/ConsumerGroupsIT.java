@@ -190,6 +190,114 @@ class ConsumerGroupsIT {
         assertThat(resumedAt).as("first offset per partition after the reconnect").isEqualTo(atKill);
     }
 
+    /**
+     * A static SSE member (one with a {@code group_instance_id}) whose connection closes keeps its partitions for its
+     * session: the other member does not get them and the group epoch stays. Reconnected through the other gateway with
+     * the same instance id, it gets the same partitions back, still without a rebalance, and resumes at the committed
+     * offsets. While it is connected, a second join with its instance id is 409 UNRELEASED_INSTANCE_ID.
+     */
+    @Test
+    void aStaticSseMemberThatReconnectsWithinItsSessionGetsItsPartitionsBackWithoutARebalance() throws Exception {
+        String group = "static-sse";
+        String topic = "static-sse";
+        int partitions = 4;
+        createTopic(topic, partitions);
+        produce(topic, partitions, 400);
+        String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
+                + "&auto_commit_interval_ms=200";
+        String staticQuery = query + "&group_instance_id=host-1&session_timeout_ms=30000";
+        Deliveries deliveries = new Deliveries();
+        GroupSse dynamic = GroupSse.open(HTTP, gatewayB.resolve(query), deliveries.session("dynamic"));
+        GroupSse first = GroupSse.open(HTTP, gatewayA.resolve(staticQuery), deliveries.session("static-first"));
+        GroupSse second = null;
+        try {
+            awaitMembersWithPartitions(group, 2);
+            Waits.await("400 records delivered and committed", Duration.ofSeconds(60), () ->
+                    deliveries.distinct() == 400 && committed(get(gatewayA, "/v1/groups/" + group).json()).values()
+                            .stream().filter(offset -> offset == 100).count() == partitions ? Boolean.TRUE : null);
+            JsonNode before = get(gatewayA, "/v1/groups/" + group).json();
+            Set<Integer> staticPartitions = partitionsOf(instance(before, "host-1"));
+            Set<Integer> dynamicPartitions = partitionsOf(instance(before, null));
+            assertThat(staticPartitions).isNotEmpty();
+
+            assertProblem(post(gatewayB, "/v1/groups/" + group + "/members", "{\"topics\":[\"" + topic
+                    + "\"],\"group_instance_id\":\"host-1\"}"), 409, "UNRELEASED_INSTANCE_ID");
+
+            first.close();
+            Waits.await("the static member away, keeping its partitions", Duration.ofSeconds(20), () -> {
+                JsonNode away = instance(get(gatewayA, "/v1/groups/" + group).json(), "host-1");
+                return away != null && away.get("state").asString().equals("LEFT_STATIC") ? Boolean.TRUE : null;
+            });
+            produce(topic, partitions, 400);
+            Thread.sleep(1500); // three heartbeat intervals for the dynamic member: it gets nothing more
+            JsonNode away = get(gatewayB, "/v1/groups/" + group).json();
+            assertThat(away.get("group_epoch").asInt()).as("group epoch").isEqualTo(before.get("group_epoch").asInt());
+            assertThat(partitionsOf(instance(away, "host-1"))).isEqualTo(staticPartitions);
+            assertThat(partitionsOf(instance(away, null))).isEqualTo(dynamicPartitions);
+
+            Map<Integer, Long> resumedAt = new ConcurrentHashMap<>();
+            List<JsonNode> assignments = new CopyOnWriteArrayList<>();
+            Consumer<GroupSse.Event> session = deliveries.session("static-second");
+            second = GroupSse.open(HTTP, gatewayB.resolve(staticQuery), event -> {
+                if (event.type().equals("record")) {
+                    resumedAt.putIfAbsent(event.data().get("partition").asInt(), event.data().get("offset").asLong());
+                } else if (event.type().equals("assignment")) {
+                    assignments.add(event.data());
+                }
+                session.accept(event);
+            });
+            Waits.await("all 800 records delivered", Duration.ofSeconds(60), () ->
+                    deliveries.distinct() == 800 ? Boolean.TRUE : null);
+            JsonNode back = get(gatewayA, "/v1/groups/" + group).json();
+            assertThat(back.get("group_epoch").asInt()).as("group epoch").isEqualTo(before.get("group_epoch").asInt());
+            assertThat(partitionsOf(instance(back, "host-1"))).isEqualTo(staticPartitions);
+            assertThat(partitionsOf(assignments.getFirst())).isEqualTo(staticPartitions);
+            assertThat(resumedAt.keySet()).isEqualTo(staticPartitions);
+            assertThat(resumedAt.values()).as("first offsets after the reconnect").containsOnly(100L);
+            deliveries.assertDuplicatesOnlyAtHandOffs();
+        } finally {
+            first.close();
+            dynamic.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    /**
+     * A static polling member's leave keeps its partitions and epoch; its next join with the same instance id gets
+     * both back without a rebalance, and a join with a bad instance id is refused and changes nothing.
+     */
+    @Test
+    void aStaticPollingMemberLeavesAndJoinsAgainWithoutARebalance() {
+        String group = "static-poll";
+        String join = "{\"topics\":[\"" + TOPIC + "\"],\"group_instance_id\":\"worker-7\"}";
+        JsonNode member = post(gatewayA, "/v1/groups/" + group + "/members", join).json();
+        JsonNode before = get(gatewayA, "/v1/groups/" + group).json();
+        assertThat(partitionsOf(member)).hasSize(PARTITIONS);
+
+        assertThat(delete(gatewayB, "/v1/groups/" + group + "/members/" + member.get("member_id").asString()
+                + "?cursor=" + member.get("cursor").asString()).status()).isEqualTo(204);
+        JsonNode away = instance(get(gatewayA, "/v1/groups/" + group).json(), "worker-7");
+        assertThat(away.get("state").asString()).isEqualTo("LEFT_STATIC");
+        assertThat(partitionsOf(away)).hasSize(PARTITIONS);
+        assertProblem(post(gatewayA, "/v1/groups/" + group + "/members",
+                "{\"topics\":[\"" + TOPIC + "\"],\"group_instance_id\":\"worker 7\"}"), 400, "INVALID_REQUEST");
+
+        JsonNode again = post(gatewayB, "/v1/groups/" + group + "/members", join).json();
+        JsonNode after = get(gatewayA, "/v1/groups/" + group).json();
+        assertThat(again.get("member_id").asString()).isNotEqualTo(member.get("member_id").asString());
+        assertThat(again.get("member_epoch").asInt()).isEqualTo(member.get("member_epoch").asInt());
+        assertThat(partitionsOf(again)).isEqualTo(partitionsOf(member));
+        assertThat(after.get("group_epoch").asInt()).isEqualTo(before.get("group_epoch").asInt());
+        assertThat(after.get("members")).hasSize(1);
+        // Without its cursor the leave still knows the member is static.
+        assertThat(delete(gatewayA, "/v1/groups/" + group + "/members/" + again.get("member_id").asString())
+                .status()).isEqualTo(204);
+        assertThat(instance(get(gatewayB, "/v1/groups/" + group).json(), "worker-7").get("state").asString())
+                .isEqualTo("LEFT_STATIC");
+    }
+
     /** A reset's dry run shows the plan and changes nothing; refused with a member; applied, a new member starts there. */
     @Test
     void resetDryRunShowsThePlanAndTheNextMemberStartsWhereItWasApplied() throws Exception {
@@ -387,6 +495,25 @@ class ConsumerGroupsIT {
             assertThat(repeatsWithinAnOwnership).as("records delivered twice while their partition stayed assigned")
                     .isEmpty();
         }
+    }
+
+    /** The member of a group description with {@code instanceId} (null: the first dynamic member), or null. */
+    private static JsonNode instance(JsonNode view, String instanceId) {
+        for (JsonNode member : view.get("members")) {
+            JsonNode id = member.get("group_instance_id");
+            boolean dynamic = id == null || id.isNull();
+            if (instanceId == null ? dynamic : !dynamic && id.asString().equals(instanceId)) {
+                return member;
+            }
+        }
+        return null;
+    }
+
+    /** The partitions of a member's (or an answer's, or an assignment event's) {@code assignment}. */
+    private static Set<Integer> partitionsOf(JsonNode member) {
+        Set<Integer> partitions = new java.util.TreeSet<>();
+        member.get("assignment").forEach(topic -> topic.get("partitions").forEach(p -> partitions.add(p.asInt())));
+        return partitions;
     }
 
     // ------------------------------------------------------------------ HTTP

@@ -2,6 +2,7 @@ package io.sluice.coordinator.group;
 
 import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.GroupOffsets;
 import io.sluice.internal.group.MemberState;
 import io.sluice.internal.group.OffsetCommitRequest;
@@ -67,6 +68,10 @@ final class GroupRules {
         Set<TopicPartition> owned = partitions(request.ownedPartitions(), "owned_partitions");
         validateSubscription(request);
         validateTimeouts(request, settings);
+        if (request.groupInstanceId() != null && !GroupIds.isValid(request.groupInstanceId())) {
+            throw ErrorCode.INVALID_REQUEST.exception("A group_instance_id is 1 to " + GroupIds.MAX_LENGTH
+                    + " of [a-zA-Z0-9._-] (not '.' or '..'), was '" + request.groupInstanceId() + "'");
+        }
         String memberId = request.memberId() == null ? "" : request.memberId();
         ConsumerGroup group = existing == null ? ConsumerGroup.empty(groupId) : existing;
 

@@ -238,6 +238,42 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
     }
 
     @Test
+    void whenAStaticMemberStaysAwayPastItsSessionItIsRemovedAndItsPartitionsMoveOn() {
+        api().createTopic("static-gone", 2, 1);
+        TestMember staticMember = new TestMember(client, "static-gone-group", "instance-2");
+        TestMember dynamic = member("static-gone-group");
+        staticMember.join(List.of("static-gone"), 400);
+        dynamic.join(List.of("static-gone"));
+        settle("static-gone-group", List.of(staticMember, dynamic));
+        int groupEpoch = describe("static-gone-group").groupEpoch();
+
+        staticMember.leaveStatically();
+        await("the away static member's removal").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    dynamic.poll();
+                    return describe("static-gone-group").members().size() == 1;
+                });
+        dynamic.poll();
+
+        assertThat(dynamic.owned()).containsExactly(tp("static-gone", 0), tp("static-gone", 1));
+        assertThat(describe("static-gone-group").groupEpoch()).isGreaterThan(groupEpoch);
+        TestMember restarted = new TestMember(client, "static-gone-group", "instance-2");
+        assertThat(TestMember.partitions(restarted.join(List.of("static-gone")).assignment()))
+                .as("a new member now: the partitions are the dynamic member's until it releases them").isEmpty();
+    }
+
+    @Test
+    void whenAJoinCarriesAnInstanceIdOutsideTheAlphabetItIsRefused() {
+        api().createTopic("static-bad", 1, 1);
+
+        assertRefused(() -> new TestMember(client, "static-bad-group", "a b").join(List.of("static-bad")),
+                ErrorCode.INVALID_REQUEST);
+        assertRefused(() -> new TestMember(client, "static-bad-group", "").join(List.of("static-bad")),
+                ErrorCode.INVALID_REQUEST);
+        assertRefused(() -> describe("static-bad-group"), ErrorCode.UNKNOWN_GROUP);
+    }
+
+    @Test
     void whenACommitWouldMoveTheOffsetBackItIsRefused() {
         api().createTopic("forward", 1, 1);
         simpleCommit("forward-group", "forward", 0, 10);

@@ -73,10 +73,15 @@ class MemberStreams {
         this.openMembers = meters.gauge("sluice.gateway.group.sse.members", new AtomicInteger());
     }
 
-    /** The events of one SSE member, from its join to its leave. */
-    Flux<ServerSentEvent<Object>> stream(String group, Subscription subscription, boolean autoCommit,
-                                         Duration autoCommitInterval, OffsetReset reset, Formats formats) {
-        return Flux.defer(() -> new Member(group, subscription, autoCommit,
+    /**
+     * The events of one SSE member, from its join to its leave. A join the coordinator refuses (UNRELEASED_INSTANCE_ID,
+     * a session timeout out of its range, no coordinator) fails the stream before it opens, as a problem with its
+     * status; a later refusal is an {@code error} event.
+     */
+    Flux<ServerSentEvent<Object>> stream(String group, String groupInstanceId, Subscription subscription,
+                                         boolean autoCommit, Duration autoCommitInterval, OffsetReset reset,
+                                         Formats formats) {
+        return Flux.defer(() -> new Member(group, groupInstanceId, subscription, autoCommit,
                 autoCommitInterval == null ? properties.groups().autoCommitInterval() : autoCommitInterval, reset,
                 formats).events());
     }
@@ -90,6 +95,7 @@ class MemberStreams {
 
         private final String group;
         private final String memberId = UUID.randomUUID().toString();
+        private final String groupInstanceId;
         private final Subscription subscription;
         private final boolean autoCommit;
         private final Duration autoCommitInterval;
@@ -106,9 +112,10 @@ class MemberStreams {
         private int epoch;
         private volatile boolean fenced;
 
-        Member(String group, Subscription subscription, boolean autoCommit, Duration autoCommitInterval,
-               OffsetReset reset, Formats formats) {
+        Member(String group, String groupInstanceId, Subscription subscription, boolean autoCommit,
+               Duration autoCommitInterval, OffsetReset reset, Formats formats) {
             this.group = group;
+            this.groupInstanceId = groupInstanceId;
             this.subscription = subscription;
             this.autoCommit = autoCommit;
             this.autoCommitInterval = autoCommitInterval;
@@ -117,41 +124,45 @@ class MemberStreams {
         }
 
         Flux<ServerSentEvent<Object>> events() {
-            return membership.join(group, memberId, subscription).flatMapMany(joined -> {
-                Duration interval = Duration.ofMillis(Math.max(100, joined.heartbeatIntervalMs()));
-                Flux<Action> ticks = Flux.merge(Flux.interval(interval).map(tick -> Action.HEARTBEAT),
-                        autoCommit ? Flux.interval(autoCommitInterval).map(tick -> Action.COMMIT) : Flux.empty());
-                Flux<ServerSentEvent<Object>> steps = Mono.defer(() -> assign(joined, Set.of()))
-                        .thenMany(ticks.onBackpressureDrop().concatMap(this::step, 1))
-                        .then()
-                        .onErrorResume(SluiceException.class, e -> {
-                            fenced = true;
-                            control.tryEmitNext(error(e));
-                            return Mono.empty();
-                        })
-                        .thenMany(Flux.empty());
-                Flux<ServerSentEvent<Object>> recordEvents = partitionStreams.asFlux()
-                        .flatMap(stream -> stream, 1024, 1)
-                        .<ServerSentEvent<Object>>handle((record, sink) -> {
-                            String id = delivered(record);
-                            if (id != null) {
-                                sink.next(ServerSentEvent.<Object>builder(record).id(id).event("record").build());
-                            }
-                        })
-                        .onErrorResume(SluiceException.class, e -> Flux.just(error(e)));
-                Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder()
-                        .comment("member " + memberId + " of group " + group).retry(Duration.ofSeconds(2)).build());
-                Flux<ServerSentEvent<Object>> keepAlive = Flux.interval(properties.consume().sseHeartbeat())
-                        .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
-                return Flux.merge(opening, control.asFlux(), recordEvents, steps, keepAlive)
-                        .takeUntil(event -> "error".equals(event.event()));
-            })
-                    .onErrorResume(SluiceException.class, e -> Flux.just(error(e)))
+            return membership.join(group, memberId, groupInstanceId, subscription)
+                    .flatMapMany(answer -> member(answer)
+                            .onErrorResume(SluiceException.class, e -> Flux.just(error(e))))
                     .doOnSubscribe(s -> openMembers.incrementAndGet())
                     .doFinally(signal -> {
                         openMembers.decrementAndGet();
                         close();
                     });
+        }
+
+        /** The events of the member once joined. */
+        private Flux<ServerSentEvent<Object>> member(GroupHeartbeatResponse joined) {
+            Duration interval = Duration.ofMillis(Math.max(100, joined.heartbeatIntervalMs()));
+            Flux<Action> ticks = Flux.merge(Flux.interval(interval).map(tick -> Action.HEARTBEAT),
+                    autoCommit ? Flux.interval(autoCommitInterval).map(tick -> Action.COMMIT) : Flux.empty());
+            Flux<ServerSentEvent<Object>> steps = Mono.defer(() -> assign(joined, Set.of()))
+                    .thenMany(ticks.onBackpressureDrop().concatMap(this::step, 1))
+                    .then()
+                    .onErrorResume(SluiceException.class, e -> {
+                        fenced = true;
+                        control.tryEmitNext(error(e));
+                        return Mono.empty();
+                    })
+                    .thenMany(Flux.empty());
+            Flux<ServerSentEvent<Object>> recordEvents = partitionStreams.asFlux()
+                    .flatMap(stream -> stream, 1024, 1)
+                    .<ServerSentEvent<Object>>handle((record, sink) -> {
+                        String id = delivered(record);
+                        if (id != null) {
+                            sink.next(ServerSentEvent.<Object>builder(record).id(id).event("record").build());
+                        }
+                    })
+                    .onErrorResume(SluiceException.class, e -> Flux.just(error(e)));
+            Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder()
+                    .comment("member " + memberId + " of group " + group).retry(Duration.ofSeconds(2)).build());
+            Flux<ServerSentEvent<Object>> keepAlive = Flux.interval(properties.consume().sseHeartbeat())
+                    .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
+            return Flux.merge(opening, control.asFlux(), recordEvents, steps, keepAlive)
+                    .takeUntil(event -> "error".equals(event.event()));
         }
 
         private Mono<Void> step(Action action) {
@@ -241,7 +252,7 @@ class MemberStreams {
                 return null;
             }
             positions.put(tp, record.offset() + 1);
-            return MemberCursor.of(memberId, epoch, autoCommit, reset, positions).encode();
+            return MemberCursor.of(memberId, groupInstanceId, epoch, autoCommit, reset, positions).encode();
         }
 
         /**
@@ -262,7 +273,10 @@ class MemberStreams {
             return membership.commit(group, memberId, current, due);
         }
 
-        /** On close: commit the settled positions (unless fenced), then leave; nobody waits for it. */
+        /**
+         * On close: commit the settled positions (unless fenced), then leave — a static member for a restart, keeping
+         * its partitions until its session times out; nobody waits for it.
+         */
         private void close() {
             synchronized (this) {
                 stops.values().forEach(Sinks.Empty::tryEmitEmpty);
@@ -273,7 +287,7 @@ class MemberStreams {
                         log.info("Group {} member {}: the closing commit failed: {}", group, memberId, e.toString());
                         return Mono.empty();
                     })
-                    .then(fenced ? Mono.empty() : membership.leave(group, memberId))
+                    .then(fenced ? Mono.empty() : membership.leave(group, memberId, groupInstanceId))
                     .timeout(Duration.ofSeconds(30))
                     .subscribe(null, e -> log.info("Group {} member {} did not leave cleanly ({}); its session will "
                             + "time out", group, memberId, e.toString()));
