@@ -298,6 +298,72 @@ class ConsumerGroupsIT {
                 .isEqualTo("LEFT_STATIC");
     }
 
+    /**
+     * With manual commits, a partition taken away is announced before it is released: a client that commits, when the
+     * {@code assignment} event names it revoked, the cursor of the last record it processed has it committed, and the
+     * partition's next owner starts right after that record — nothing is delivered twice.
+     */
+    @Test
+    void aManualCommitterCommitsARevokedPartitionOnItsAssignmentEventAndTheNextOwnerStartsThere() throws Exception {
+        String group = "manual";
+        String topic = "manual";
+        int partitions = 2;
+        createTopic(topic, partitions);
+        produce(topic, partitions, 200);
+        String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
+                + "&auto_commit=false";
+        Deliveries deliveries = new Deliveries();
+        AtomicReference<String> lastCursor = new AtomicReference<>();
+        List<Response> revocationCommits = new CopyOnWriteArrayList<>();
+        Consumer<GroupSse.Event> firstSession = deliveries.session("first");
+        GroupSse first = GroupSse.open(HTTP, gatewayA.resolve(query), event -> {
+            firstSession.accept(event);
+            if (event.type().equals("record")) {
+                lastCursor.set(event.id());
+            } else if (event.type().equals("assignment") && !event.data().get("revoked").isEmpty()) {
+                revocationCommits.add(post(gatewayB, "/v1/groups/" + group + "/offsets",
+                        "{\"cursor\":\"" + lastCursor.get() + "\"}"));
+            }
+        });
+        GroupSse second = null;
+        try {
+            Waits.await("200 records at the first member", Duration.ofSeconds(30), () ->
+                    deliveries.distinct() == 200 ? Boolean.TRUE : null);
+            assertThat(committed(get(gatewayA, "/v1/groups/" + group).json())).as("manual: nothing committed yet")
+                    .isEmpty();
+
+            Map<Integer, Long> secondStartedAt = new ConcurrentHashMap<>();
+            Consumer<GroupSse.Event> secondSession = deliveries.session("second");
+            second = GroupSse.open(HTTP, gatewayB.resolve(query), event -> {
+                if (event.type().equals("record")) {
+                    secondStartedAt.putIfAbsent(event.data().get("partition").asInt(),
+                            event.data().get("offset").asLong());
+                }
+                secondSession.accept(event);
+            });
+            awaitMembersWithPartitions(group, 2);
+            assertThat(revocationCommits).as("commits on the revocation").singleElement()
+                    .satisfies(commit -> assertThat(commit.status()).as(commit.text()).isEqualTo(200));
+            Map<Integer, Long> committed = committed(get(gatewayA, "/v1/groups/" + group).json());
+            assertThat(committed).as("both partitions committed by the first member's cursor")
+                    .isEqualTo(Map.of(0, 100L, 1, 100L));
+
+            produce(topic, partitions, 200);
+            Waits.await("400 records delivered", Duration.ofSeconds(30), () ->
+                    deliveries.distinct() == 400 ? Boolean.TRUE : null);
+            assertThat(secondStartedAt).as("the second member's first offsets").hasSize(1);
+            assertThat(secondStartedAt.values()).containsOnly(100L);
+            deliveries.assertDuplicatesOnlyAtHandOffs();
+            long deliveredTwice = deliveries.bySession.values().stream().mapToLong(List::size).sum() - 400;
+            assertThat(deliveredTwice).as("records delivered twice").isZero();
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
     /** A reset's dry run shows the plan and changes nothing; refused with a member; applied, a new member starts there. */
     @Test
     void resetDryRunShowsThePlanAndTheNextMemberStartsWhereItWasApplied() throws Exception {

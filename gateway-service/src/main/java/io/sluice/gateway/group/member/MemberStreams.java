@@ -50,6 +50,11 @@ import reactor.core.publisher.Sinks;
  * repeats: records sent within the last interval before a hand-off or a close are delivered again to the partition's
  * next reader (at least once; docs/api.md states the rule).
  *
+ * <p>With manual commits ({@code auto_commit=false}) a partition asked back is stopped and announced at once but
+ * released only at the next heartbeat, as Kafka's consumer calls its revocation listener before it lets a partition
+ * go: until then the member owns it at its epoch, its record events' cursors still name it, and a commit of one of
+ * them is taken. It is never owned by two members: the coordinator hands it on only after the release.
+ *
  * <p>Each member's control work (heartbeats, commits) runs one step at a time on its own chain; records flow apart from
  * it. The set of owned partitions and their positions are shared by both, under the member's lock.
  */
@@ -105,6 +110,11 @@ class MemberStreams {
         private final Map<TopicPartition, Long> positions = new TreeMap<>();
         /** The positions at the last commit tick: committed at the next one (or at a hand-off); guarded by this. */
         private Map<TopicPartition, Long> settled = new TreeMap<>();
+        /**
+         * Manual commits: partitions asked back, no longer streamed but not yet released → the position after their
+         * last record event; guarded by this.
+         */
+        private final Map<TopicPartition, Long> revoking = new TreeMap<>();
         /** Owned partition → the signal that stops its stream; guarded by this. */
         private final Map<TopicPartition, Sinks.Empty<Void>> stops = new HashMap<>();
         private final Sinks.Many<Flux<ConsumedRecord>> partitionStreams = Sinks.many().unicast().onBackpressureBuffer();
@@ -173,18 +183,34 @@ class MemberStreams {
             }) : heartbeat();
         }
 
+        /**
+         * One heartbeat. With automatic commits, partitions asked back are stopped, committed and released in the same
+         * step. With manual commits they are stopped and announced (the {@code assignment} event's {@code revoked})
+         * but held until the next heartbeat, one interval later: meanwhile the member still owns them at its epoch,
+         * and the cursors of its record events still name them at the position after their last record event, so a
+         * client that commits on that event (with the cursor of the last record it processed) commits them; the next
+         * heartbeat leaves them out, which releases them.
+         */
         private Mono<Void> heartbeat() {
             Map<TopicPartition, Long> owned;
+            Set<TopicPartition> releasing;
             int current;
             synchronized (this) {
                 owned = new TreeMap<>(positions);
+                releasing = new TreeSet<>(revoking.keySet());
                 current = epoch;
             }
-            return membership.heartbeat(group, memberId, current, owned, autoCommit, this::stop)
-                    .doOnNext(beat -> log.debug("Group {} member {} at epoch {} owning {}: answer epoch {}, {}, "
-                            + "released {}", group, memberId, current, owned.keySet(), beat.answer().memberEpoch(),
-                            beat.answer().assignment(), beat.released()))
-                    .flatMap(beat -> assign(beat.answer(), beat.released()))
+            Mono<Membership.Heartbeat> beat = autoCommit
+                    ? membership.heartbeat(group, memberId, current, owned, true, this::stop)
+                    : membership.heartbeatHolding(group, memberId, current, owned.keySet()).map(held -> {
+                        hold(held.revoked(), releasing);
+                        return held;
+                    });
+            return beat
+                    .doOnNext(answered -> log.debug("Group {} member {} at epoch {} owning {}: answer epoch {}, {}, "
+                            + "asked back {}", group, memberId, current, owned.keySet(),
+                            answered.answer().memberEpoch(), answered.answer().assignment(), answered.revoked()))
+                    .flatMap(answered -> assign(answered.answer(), answered.revoked()))
                     .onErrorResume(SluiceException.class, e -> {
                         if (!e.errorCode().retriable()) {
                             return Mono.error(e);
@@ -196,13 +222,13 @@ class MemberStreams {
                     });
         }
 
-        /** Takes an answer: starts the newly assigned partitions, announces a change. */
-        private Mono<Void> assign(GroupHeartbeatResponse answer, Set<TopicPartition> released) {
+        /** Takes an answer: starts the newly assigned partitions, announces a change ({@code revoked}: asked back). */
+        private Mono<Void> assign(GroupHeartbeatResponse answer, Set<TopicPartition> revoked) {
             Set<TopicPartition> assigned = Membership.partitions(answer.assignment());
             Set<TopicPartition> added;
             boolean changed;
             synchronized (this) {
-                changed = answer.memberEpoch() != epoch || !released.isEmpty();
+                changed = answer.memberEpoch() != epoch || !revoked.isEmpty();
                 epoch = answer.memberEpoch();
                 added = new TreeSet<>(assigned);
                 added.removeAll(positions.keySet());
@@ -219,13 +245,31 @@ class MemberStreams {
                         partitionStreams.tryEmitNext(records.stream(tp, offset, formats).takeUntilOther(stop.asMono()));
                     });
                 }
-                if (!added.isEmpty() || !released.isEmpty()) {
+                if (!added.isEmpty() || !revoked.isEmpty()) {
                     activity.rebalanced(group);
                 }
                 control.tryEmitNext(ServerSentEvent.<Object>builder(new AssignmentEvent(memberId, answer.memberEpoch(),
-                        answer.assignment(), Membership.topicPartitions(added), Membership.topicPartitions(released)))
+                        answer.assignment(), Membership.topicPartitions(added), Membership.topicPartitions(revoked)))
                         .event("assignment").build());
             }).then();
+        }
+
+        /**
+         * Manual commits: forgets {@code released} (held since the previous heartbeat, which this one released), and
+         * stops delivering {@code revoked}, holding each at the position after its last record event.
+         */
+        private synchronized void hold(Set<TopicPartition> revoked, Set<TopicPartition> released) {
+            revoking.keySet().removeAll(released);
+            revoked.forEach(tp -> {
+                Sinks.Empty<Void> stop = stops.remove(tp);
+                if (stop != null) {
+                    stop.tryEmitEmpty();
+                }
+                Long position = positions.remove(tp);
+                if (position != null) {
+                    revoking.put(tp, position);
+                }
+            });
         }
 
         /** Stops delivering {@code revoked}; answers their settled positions, for the release commit. */
@@ -252,7 +296,12 @@ class MemberStreams {
                 return null;
             }
             positions.put(tp, record.offset() + 1);
-            return MemberCursor.of(memberId, groupInstanceId, epoch, autoCommit, reset, positions).encode();
+            if (revoking.isEmpty()) {
+                return MemberCursor.of(memberId, groupInstanceId, epoch, autoCommit, reset, positions).encode();
+            }
+            Map<TopicPartition, Long> named = new TreeMap<>(revoking);
+            named.putAll(positions);
+            return MemberCursor.of(memberId, groupInstanceId, epoch, autoCommit, reset, named).encode();
         }
 
         /**

@@ -95,6 +95,22 @@ class Membership {
     }
 
     /**
+     * One heartbeat owning {@code owned}, releasing nothing at once: answers the partitions the answer asks back, which
+     * the member keeps (and may commit at its epoch) until a later heartbeat leaves them out. For members that commit
+     * themselves: they get the time between two heartbeats to commit what they processed of a partition taken away.
+     */
+    Mono<Heartbeat> heartbeatHolding(String group, String memberId, int epoch, Set<TopicPartition> owned) {
+        activity.served(group);
+        return coordinator.groupHeartbeat(group, GroupHeartbeatRequest.heartbeat(memberId, epoch,
+                        topicPartitions(owned)))
+                .map(answer -> {
+                    Set<TopicPartition> revoked = new TreeSet<>(owned);
+                    revoked.removeAll(partitions(answer.assignment()));
+                    return new Heartbeat(answer, revoked);
+                });
+    }
+
+    /**
      * Commits {@code positions} at {@code epoch}. STALE_MEMBER_EPOCH (the member moved on since) is not retried here:
      * the caller's next commit carries the new epoch.
      */
@@ -162,7 +178,10 @@ class Membership {
         return byTopic.entrySet().stream().map(entry -> new TopicPartitions(entry.getKey(), entry.getValue())).toList();
     }
 
-    /** A heartbeat's last answer, and the partitions released on the way (none when nothing was asked back). */
-    record Heartbeat(GroupHeartbeatResponse answer, Set<TopicPartition> released) {
+    /**
+     * A heartbeat's last answer, and the partitions asked back on the way (none when nothing was): released already
+     * by {@link #heartbeat}, still held after {@link #heartbeatHolding}.
+     */
+    record Heartbeat(GroupHeartbeatResponse answer, Set<TopicPartition> revoked) {
     }
 }

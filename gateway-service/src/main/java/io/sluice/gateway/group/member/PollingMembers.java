@@ -107,10 +107,10 @@ class PollingMembers {
                 .flatMap(beat -> {
                     GroupHeartbeatResponse answer = beat.answer();
                     Map<TopicPartition, Long> kept = new TreeMap<>(owned);
-                    kept.keySet().removeAll(beat.released());
+                    kept.keySet().removeAll(beat.revoked());
                     Set<TopicPartition> added = new TreeSet<>(Membership.partitions(answer.assignment()));
                     added.removeAll(kept.keySet());
-                    if (!added.isEmpty() || !beat.released().isEmpty()) {
+                    if (!added.isEmpty() || !beat.revoked().isEmpty()) {
                         activity.rebalanced(group);
                     }
                     Mono<Void> commit = cursor.autoCommit()
