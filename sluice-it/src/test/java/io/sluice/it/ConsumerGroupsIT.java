@@ -364,6 +364,51 @@ class ConsumerGroupsIT {
         }
     }
 
+    /**
+     * A reset forced under a live SSE member: without reconnecting, the member gives the reset partition back, reads
+     * it again from the reset offset and commits on from there; the other partition is untouched.
+     */
+    @Test
+    void aResetForcedUnderALiveMemberMakesItReadOnFromTheResetOffset() throws Exception {
+        String group = "forced";
+        String topic = "forced";
+        int partitions = 2;
+        createTopic(topic, partitions);
+        produce(topic, partitions, 200);
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        List<JsonNode> errors = new CopyOnWriteArrayList<>();
+        GroupSse member = GroupSse.open(HTTP, gatewayA.resolve("/v1/groups/" + group + "/records?topics=" + topic
+                + "&auto_offset_reset=earliest&auto_commit_interval_ms=200"), event -> {
+            if (event.type().equals("record")) {
+                delivered.add(event.data().get("partition").asInt() + ":" + event.data().get("offset").asLong());
+            } else if (event.type().equals("error")) {
+                errors.add(event.data());
+            }
+        });
+        try {
+            Waits.await("200 records delivered and committed", Duration.ofSeconds(30), () ->
+                    delivered.size() == 200 && committed(get(gatewayA, "/v1/groups/" + group).json())
+                            .equals(Map.of(0, 100L, 1, 100L)) ? Boolean.TRUE : null);
+
+            Response reset = post(gatewayB, "/v1/groups/" + group + "/offsets/reset", "{\"topic\":\"" + topic
+                    + "\",\"to\":\"offset\",\"offset\":40,\"partitions\":[0],\"force\":true}");
+            assertThat(reset.status()).as(reset.text()).isEqualTo(200);
+
+            Waits.await("partition 0 read again from 40 and committed to its end", Duration.ofSeconds(30), () ->
+                    delivered.size() == 260 && committed(get(gatewayA, "/v1/groups/" + group).json())
+                            .equals(Map.of(0, 100L, 1, 100L)) ? Boolean.TRUE : null);
+            assertThat(delivered.subList(200, 260)).as("the records read again")
+                    .isEqualTo(java.util.stream.LongStream.range(40, 100).mapToObj(offset -> "0:" + offset).toList());
+            produce(topic, partitions, 20);
+            Waits.await("the next records", Duration.ofSeconds(30), () ->
+                    delivered.size() == 280 ? Boolean.TRUE : null);
+            assertThat(errors).as("error events").isEmpty();
+            assertThat(member.isOpen()).isTrue();
+        } finally {
+            member.close();
+        }
+    }
+
     /** A reset's dry run shows the plan and changes nothing; refused with a member; applied, a new member starts there. */
     @Test
     void resetDryRunShowsThePlanAndTheNextMemberStartsWhereItWasApplied() throws Exception {

@@ -323,6 +323,38 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
     }
 
     @Test
+    void whenAResetIsForcedUnderALiveMemberItGivesTheResetPartitionBackAndCommitsOnFromTheResetOffset() {
+        api().createTopic("rewound-live", 2, 1);
+        TestMember member = member("rewound-live-group");
+        member.join(List.of("rewound-live"));
+        member.commit(1, tp("rewound-live", 0), 20);
+        member.commit(1, tp("rewound-live", 1), 30);
+        int groupEpoch = describe("rewound-live-group").groupEpoch();
+
+        client.resetOffsets("rewound-live-group", new OffsetResetRequest(
+                List.of(PartitionOffset.of("rewound-live", 0, 5)), true, false)).block(WAIT);
+
+        assertThat(describe("rewound-live-group").groupEpoch()).as("the reset moves the group epoch")
+                .isGreaterThan(groupEpoch);
+        assertRefused(() -> member.commit(1, tp("rewound-live", 0), 21), ErrorCode.STALE_MEMBER_EPOCH);
+        member.commit(1, tp("rewound-live", 1), 31);
+        GroupHeartbeatResponse askedBack = member.poll();
+        assertThat(TestMember.partitions(askedBack.assignment())).as("the reset partition asked back")
+                .containsExactly(tp("rewound-live", 1));
+        member.poll();
+        assertThat(member.owned()).as("given back once released")
+                .containsExactly(tp("rewound-live", 0), tp("rewound-live", 1));
+        assertThat(member.epoch()).isEqualTo(describe("rewound-live-group").assignmentEpoch());
+        assertRefused(() -> member.commit(1, tp("rewound-live", 1), 40), ErrorCode.STALE_MEMBER_EPOCH);
+        assertThat(offsets("rewound-live-group")).extracting(CommittedOffset::offset).containsExactly(5L, 31L);
+
+        member.commit(member.epoch(), tp("rewound-live", 0), 6);
+
+        assertThat(offsets("rewound-live-group")).extracting(CommittedOffset::offset).containsExactly(6L, 31L);
+        assertThat(describe("rewound-live-group").state()).isEqualTo(GroupState.STABLE);
+    }
+
+    @Test
     void whenAGroupHasMembersItCannotBeDeletedAndOnceTheyLeftItAndItsOffsetsAreGone() {
         api().createTopic("doomed-topic", 1, 1);
         TestMember member = member("doomed-group");
