@@ -409,6 +409,21 @@ class ConsumerGroupsIT {
         }
     }
 
+    /** A gateway exports the lag of every group of the cluster, also of one that nobody used through it. */
+    @Test
+    void aGatewayExportsTheLagOfAGroupItNeverServed() {
+        String group = "lag-elsewhere";
+        Response committed = post(gatewayA, "/v1/groups/" + group + "/offsets",
+                "{\"offsets\":[{\"topic\":\"" + TOPIC + "\",\"partition\":0,\"offset\":1000}]}");
+        assertThat(committed.status()).as(committed.text()).isEqualTo(200);
+
+        String prefix = "sluice_gateway_group_lag_records{group=\"" + group + "\",partition=\"0\",";
+        String line = Waits.await("gateway B exporting the lag of " + group, Duration.ofSeconds(30), () ->
+                get(gatewayB, "/actuator/prometheus").text().lines().filter(l -> l.startsWith(prefix)).findFirst()
+                        .orElse(null));
+        assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).isEqualTo(PER_PARTITION - 1000);
+    }
+
     /** A reset's dry run shows the plan and changes nothing; refused with a member; applied, a new member starts there. */
     @Test
     void resetDryRunShowsThePlanAndTheNextMemberStartsWhereItWasApplied() throws Exception {
