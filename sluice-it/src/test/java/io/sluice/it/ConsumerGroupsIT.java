@@ -58,7 +58,8 @@ class ConsumerGroupsIT {
                         "--sluice.coordinator.groups.min-session-timeout=1s",
                         "--sluice.coordinator.groups.heartbeat-interval=500ms",
                         "--sluice.coordinator.groups.rebalance-timeout=10s",
-                        "--sluice.coordinator.groups.session-check-interval=200ms")
+                        "--sluice.coordinator.groups.session-check-interval=200ms",
+                        "--sluice.coordinator.groups.ownership-history=20000")
                 .args(ServiceKind.GATEWAY, "--sluice.gateway.groups.lag-interval=1s",
                         "--logging.level.io.sluice.gateway.group=DEBUG")
                 .readyTimeout(Duration.ofMinutes(2))
@@ -422,6 +423,125 @@ class ConsumerGroupsIT {
                 get(gatewayB, "/actuator/prometheus").text().lines().filter(l -> l.startsWith(prefix)).findFirst()
                         .orElse(null));
         assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).isEqualTo(PER_PARTITION - 1000);
+    }
+
+    /**
+     * Rebalance churn under load: while records are produced, SSE members on both gateways join and leave every one to
+     * two and a half seconds (two stay throughout). Every record is delivered, repeats only at hand-offs; committed
+     * offsets, sampled all along, never go backwards; and the coordinator's own ownership history shows partitions
+     * moving between members but never one owned by two members at once.
+     */
+    @Test
+    void underRebalanceChurnCommittedOffsetsNeverGoBackAndNoPartitionHasTwoOwners() throws Exception {
+        String group = "churn";
+        String topic = "churn";
+        int partitions = 6;
+        int perBurst = 60;
+        createTopic(topic, partitions);
+        Deliveries deliveries = new Deliveries();
+        String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
+                + "&auto_commit_interval_ms=300";
+        List<GroupSse> steady = List.of(GroupSse.open(HTTP, gatewayA.resolve(query), deliveries.session("steady-a")),
+                GroupSse.open(HTTP, gatewayB.resolve(query), deliveries.session("steady-b")));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger produced = new java.util.concurrent.atomic.AtomicInteger();
+        Thread producer = Thread.ofPlatform().name("churn-producer").start(() -> {
+            try {
+                while (!stop.get()) {
+                    produce(topic, partitions, perBurst);
+                    produced.addAndGet(perBurst);
+                    Thread.sleep(200);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        List<String> backwards = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
+        Thread sampler = Thread.ofPlatform().name("churn-sampler").start(() -> {
+            Map<Integer, Long> last = new TreeMap<>();
+            try {
+                while (!stop.get()) {
+                    committed(get(gatewayA, "/v1/groups/" + group).json()).forEach((partition, offset) -> {
+                        Long before = last.put(partition, offset);
+                        if (before != null && offset < before) {
+                            backwards.add(partition + ": " + before + " -> " + offset);
+                        }
+                    });
+                    samples.incrementAndGet();
+                    Thread.sleep(100);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        java.util.Random random = new java.util.Random(15);
+        List<GroupSse> churners = new ArrayList<>();
+        int joins = 0;
+        int leaves = 0;
+        try {
+            for (int round = 0; round < 20; round++) {
+                Thread.sleep(1000 + random.nextInt(1500));
+                if (churners.isEmpty() || churners.size() < 3 && random.nextBoolean()) {
+                    URI gateway = random.nextBoolean() ? gatewayA : gatewayB;
+                    churners.add(GroupSse.open(HTTP, gateway.resolve(query), deliveries.session("churn-" + round)));
+                    joins++;
+                } else {
+                    churners.remove(random.nextInt(churners.size())).close();
+                    leaves++;
+                }
+            }
+            churners.forEach(GroupSse::close);
+            stop.set(true);
+            producer.join(30_000);
+            Waits.await("every produced record delivered", Duration.ofSeconds(90), () ->
+                    deliveries.distinct() == produced.get() ? Boolean.TRUE : null);
+            long perPartition = produced.get() / partitions;
+            Waits.await("committed offsets at the log end", Duration.ofSeconds(30), () ->
+                    committed(get(gatewayA, "/v1/groups/" + group).json()).values().stream()
+                            .filter(offset -> offset == perPartition).count() == partitions ? Boolean.TRUE : null);
+        } finally {
+            stop.set(true);
+            producer.join(30_000);
+            sampler.join(30_000);
+            churners.forEach(GroupSse::close);
+            steady.forEach(GroupSse::close);
+        }
+
+        assertThat(failure.get()).as("producer or sampler failure").isNull();
+        System.out.printf("[churn] %d joins, %d leaves, %d records, %d commit samples%n", joins, leaves,
+                produced.get(), samples.get());
+        assertThat(joins).isGreaterThanOrEqualTo(5);
+        assertThat(leaves).isGreaterThanOrEqualTo(5);
+        assertThat(samples.get()).isGreaterThan(100);
+        assertThat(backwards).as("committed offsets that went backwards").isEmpty();
+        deliveries.assertDuplicatesOnlyAtHandOffs();
+
+        JsonNode history = JSON.readTree(send(HttpRequest.newBuilder(cluster.coordinatorUrl()
+                .resolve("/internal/groups/" + group + "/ownership-history")).GET()).text());
+        long previous = 0;
+        Map<String, Set<String>> ownersOverTime = new TreeMap<>();
+        for (JsonNode change : history) {
+            assertThat(change.get("sequence").asLong()).isGreaterThan(previous);
+            previous = change.get("sequence").asLong();
+            Map<String, String> ownerOf = new TreeMap<>();
+            for (Map.Entry<String, JsonNode> member : change.get("owned").properties()) {
+                for (JsonNode owned : member.getValue()) {
+                    for (JsonNode partition : owned.get("partitions")) {
+                        String tp = owned.get("topic").asString() + "-" + partition.asInt();
+                        String other = ownerOf.put(tp, member.getKey());
+                        assertThat(other).as("a second owner of %s at change %d: %s", tp, previous, change).isNull();
+                        ownersOverTime.computeIfAbsent(tp, k -> new java.util.TreeSet<>()).add(member.getKey());
+                    }
+                }
+            }
+        }
+        System.out.printf("[churn] %d ownership changes in the coordinator's history%n", history.size());
+        assertThat(history.size()).as("ownership changes recorded").isGreaterThan(2 * (joins + leaves));
+        assertThat(ownersOverTime).as("partitions ever owned").hasSize(partitions);
+        assertThat(ownersOverTime.values().stream().filter(owners -> owners.size() > 1).count())
+                .as("partitions that changed owner (%s)", ownersOverTime).isGreaterThanOrEqualTo(3);
     }
 
     /** A reset's dry run shows the plan and changes nothing; refused with a member; applied, a new member starts there. */

@@ -13,6 +13,7 @@ import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.group.CommittedOffset;
 import io.sluice.internal.group.GroupDescription;
 import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupOwnership;
 import io.sluice.internal.group.GroupState;
 import io.sluice.internal.group.MemberDescription;
 import io.sluice.internal.group.MemberState;
@@ -45,6 +46,9 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
 
     @Autowired
     private GroupManager groupManager;
+
+    @Autowired
+    private OwnershipHistory history;
 
     private TestNodes nodes;
     private InternalHttp http;
@@ -132,6 +136,28 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
         assertThat(second.owned()).hasSize(2);
         assertDisjoint(List.of(first, second));
         assertThat(describe("handoff-group").state()).isEqualTo(GroupState.STABLE);
+    }
+
+    @Test
+    void theOwnershipHistoryShowsAHandOffOnlyAfterTheRelease() {
+        api().createTopic("history", 2, 1);
+        TestMember first = member("history-group");
+        TestMember second = member("history-group");
+        first.join(List.of("history"));
+        second.join(List.of("history"));
+        settle("history-group", List.of(first, second));
+
+        List<GroupOwnership> changes = history.of("history-group");
+
+        assertThat(changes).extracting(change -> owned(change, first.id()) + "/" + owned(change, second.id()))
+                .as("partitions of the first and the second member after each change")
+                .containsExactly("2/-", "2/0", "1/0", "1/1");
+        assertThat(changes).extracting(GroupOwnership::sequence).isSorted();
+    }
+
+    private static String owned(GroupOwnership change, String memberId) {
+        List<io.sluice.internal.group.TopicPartitions> owned = change.owned().get(memberId);
+        return owned == null ? "-" : Integer.toString(TestMember.partitions(owned).size());
     }
 
     @Test
