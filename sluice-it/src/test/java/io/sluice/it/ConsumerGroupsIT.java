@@ -544,6 +544,91 @@ class ConsumerGroupsIT {
                 .as("partitions that changed owner (%s)", ownersOverTime).isGreaterThanOrEqualTo(3);
     }
 
+    /**
+     * An SSE client in a process of its own is paused (SIGSTOP) while records keep coming for its partition: once the
+     * connection takes nothing more, the gateway stops heartbeating for it, so past its session timeout the coordinator
+     * removes the member and its partition goes to the other member. Resumed (SIGCONT), the client is told so (an
+     * {@code error} event ends its stream) and a commit with its last cursor is 404 UNKNOWN_MEMBER.
+     */
+    @Test
+    void aPausedSseClientIsRemovedPastItsSessionAndCannotCommitAfterwards() throws Exception {
+        String group = "paused";
+        String topic = "paused";
+        int partitions = 2;
+        createTopic(topic, partitions);
+        String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
+                + "&auto_commit_interval_ms=1000";
+        Map<Integer, Long> steadyFirst = new ConcurrentHashMap<>();
+        GroupSse steady = GroupSse.open(HTTP, gatewayB.resolve(query), event -> {
+            if (event.type().equals("record")) {
+                steadyFirst.putIfAbsent(event.data().get("partition").asInt(), event.data().get("offset").asLong());
+            }
+        });
+        awaitMembersWithPartitions(group, 1);
+        Process client = GroupSseClient.start(gatewayA.resolve(query + "&session_timeout_ms=3000"));
+        List<String[]> events = new CopyOnWriteArrayList<>();
+        Thread.ofPlatform().daemon().name("paused-client-out").start(() -> {
+            try (java.io.BufferedReader lines = client.inputReader(java.nio.charset.StandardCharsets.UTF_8)) {
+                lines.lines().forEach(line -> events.add(line.split("\t", 3)));
+            } catch (IOException e) {
+                // the process is gone
+            }
+        });
+        try {
+            awaitMembersWithPartitions(group, 2);
+            int clientPartition = Waits.await("the client's assignment", Duration.ofSeconds(30), () -> events.stream()
+                    .filter(event -> event[0].equals("assignment"))
+                    .map(event -> partitionsOf(JSON.readTree(event[2])))
+                    .filter(owned -> owned.size() == 1).map(owned -> owned.iterator().next())
+                    .reduce((first, last) -> last).orElse(null));
+            produce(topic, partitions, 200);
+            String cursor = Waits.await("100 records at the client, committed", Duration.ofSeconds(30), () -> {
+                List<String[]> records = events.stream().filter(event -> event[0].equals("record")).toList();
+                return records.size() == 100 && committed(get(gatewayA, "/v1/groups/" + group).json())
+                        .getOrDefault(clientPartition, 0L) == 100 ? records.getLast()[1] : null;
+            });
+
+            signal(client.pid(), "STOP");
+            String value = "v".repeat(1000);
+            for (int request = 0; request < 20; request++) {
+                StringBuilder body = new StringBuilder("[");
+                for (int i = 0; i < 700; i++) {
+                    body.append(i == 0 ? "" : ",").append("{\"partition\":").append(clientPartition)
+                            .append(",\"value\":\"").append(value).append("\"}");
+                }
+                Response produced = post(gatewayA, "/v1/topics/" + topic + "/records", body.append("]").toString());
+                assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+            }
+            Waits.await("the paused member removed, its partition with the other member", Duration.ofSeconds(60),
+                    () -> {
+                        JsonNode members = get(gatewayA, "/v1/groups/" + group).json().get("members");
+                        return members.size() == 1 && partitionsOf(members.get(0)).size() == partitions
+                                ? Boolean.TRUE : null;
+                    });
+            Waits.await("the other member reading the paused one's partition", Duration.ofSeconds(30), () ->
+                    steadyFirst.containsKey(clientPartition) ? Boolean.TRUE : null);
+
+            signal(client.pid(), "CONT");
+            Waits.await("the resumed client told it was removed", Duration.ofSeconds(60), () -> events.stream()
+                    .anyMatch(event -> event[0].equals("error") && event[2].contains("UNKNOWN_MEMBER"))
+                    ? Boolean.TRUE : null);
+            assertProblem(post(gatewayB, "/v1/groups/" + group + "/offsets", "{\"cursor\":\"" + cursor + "\"}"),
+                    404, "UNKNOWN_MEMBER");
+        } finally {
+            signal(client.pid(), "CONT");
+            client.destroyForcibly();
+            assertThat(client.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the client process ended")
+                    .isTrue();
+            steady.close();
+        }
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to the process {@code pid} this test started. */
+    private static void signal(long pid, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal + " " + pid).isZero();
+    }
+
     /** A reset's dry run shows the plan and changes nothing; refused with a member; applied, a new member starts there. */
     @Test
     void resetDryRunShowsThePlanAndTheNextMemberStartsWhereItWasApplied() throws Exception {

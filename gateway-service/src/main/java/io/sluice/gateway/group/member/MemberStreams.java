@@ -121,6 +121,13 @@ class MemberStreams {
         private final Sinks.Many<ServerSentEvent<Object>> control = Sinks.many().unicast().onBackpressureBuffer();
         private int epoch;
         private volatile boolean fenced;
+        /** The coordinator's heartbeat interval for the member, also how long a connection may take nothing. */
+        private volatile Duration heartbeatInterval = Duration.ofSeconds(1);
+        /** Events the connection asked for and has not been sent yet; guarded by this. */
+        private long demand;
+        /** Since when (nanoTime) the connection has asked for nothing more, or null while it asks; guarded by this. */
+        private Long demandlessSince;
+        private boolean stallLogged;
 
         Member(String group, String groupInstanceId, Subscription subscription, boolean autoCommit,
                Duration autoCommitInterval, OffsetReset reset, Formats formats) {
@@ -147,6 +154,7 @@ class MemberStreams {
         /** The events of the member once joined. */
         private Flux<ServerSentEvent<Object>> member(GroupHeartbeatResponse joined) {
             Duration interval = Duration.ofMillis(Math.max(100, joined.heartbeatIntervalMs()));
+            heartbeatInterval = interval;
             Flux<Action> ticks = Flux.merge(Flux.interval(interval).map(tick -> Action.HEARTBEAT),
                     autoCommit ? Flux.interval(autoCommitInterval).map(tick -> Action.COMMIT) : Flux.empty());
             Flux<ServerSentEvent<Object>> steps = Mono.defer(() -> assign(joined, Set.of()))
@@ -172,10 +180,45 @@ class MemberStreams {
             Flux<ServerSentEvent<Object>> keepAlive = Flux.interval(properties.consume().sseHeartbeat())
                     .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
             return Flux.merge(opening, control.asFlux(), recordEvents, steps, keepAlive)
-                    .takeUntil(event -> "error".equals(event.event()));
+                    .takeUntil(event -> "error".equals(event.event()))
+                    .doOnRequest(this::demanded)
+                    .doOnNext(event -> sent());
+        }
+
+        private synchronized void demanded(long n) {
+            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+            demandlessSince = null;
+            stallLogged = false;
+        }
+
+        private synchronized void sent() {
+            if (demand != Long.MAX_VALUE && --demand == 0) {
+                demandlessSince = System.nanoTime();
+            }
+        }
+
+        /**
+         * Whether the connection has asked for nothing for longer than a heartbeat interval: the client is not reading
+         * (paused, hung, or reading more slowly than it is sent to) and what was handed to the connection sits in
+         * buffers. Such a member neither heartbeats nor commits until it reads again (as Kafka's consumer stops when it
+         * is not polled): a client stalled past its session timeout is removed by the coordinator, its partitions go
+         * to other members, and it is told so ({@code error} event) when it reads again.
+         */
+        private synchronized boolean stalled() {
+            boolean stalled = demandlessSince != null
+                    && System.nanoTime() - demandlessSince > heartbeatInterval.toNanos();
+            if (stalled && !stallLogged) {
+                stallLogged = true;
+                log.info("Group {} member {}: its client has taken nothing for over {} ms; no heartbeats or commits "
+                        + "until it reads again", group, memberId, heartbeatInterval.toMillis());
+            }
+            return stalled;
         }
 
         private Mono<Void> step(Action action) {
+            if (stalled()) {
+                return Mono.empty();
+            }
             return action == Action.COMMIT ? commitSettled(true).onErrorResume(SluiceException.class, e -> {
                 log.debug("Group {} member {}: commit not taken ({}); the next one carries on", group, memberId,
                         e.getMessage());
@@ -331,7 +374,8 @@ class MemberStreams {
                 stops.values().forEach(Sinks.Empty::tryEmitEmpty);
                 stops.clear();
             }
-            Mono<Void> commit = autoCommit && !fenced ? commitSettled(false) : Mono.empty();
+            // A stalled client has not received what was settled: commit nothing for it.
+            Mono<Void> commit = autoCommit && !fenced && !stalled() ? commitSettled(false) : Mono.empty();
             commit.onErrorResume(e -> {
                         log.info("Group {} member {}: the closing commit failed: {}", group, memberId, e.toString());
                         return Mono.empty();
