@@ -882,7 +882,7 @@ class ConsumerGroupsIT {
         int perRequest = 1000;
         for (int from = 0; from < records; from += perRequest) {
             StringBuilder body = new StringBuilder("[");
-            for (int i = from; i < from + perRequest; i++) {
+            for (int i = from; i < Math.min(records, from + perRequest); i++) {
                 body.append(i == from ? "" : ",").append("{\"partition\":").append(i % partitions)
                         .append(",\"value\":\"r-").append(i).append("\"}");
             }
