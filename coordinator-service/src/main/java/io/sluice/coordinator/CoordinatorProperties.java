@@ -89,6 +89,8 @@ public record CoordinatorProperties(
      * @param sessionCheckInterval    how often sessions, rebalance timeouts and subscribed topics are checked
      * @param maxCommitMetadataLength the longest metadata string kept with a committed offset (Kafka's
      *                                {@code offset.metadata.max.bytes})
+     * @param ownershipHistory        how many ownership changes (of all groups together) the active coordinator keeps
+     *                                in memory for {@code GET /internal/groups/{group}/ownership-history}
      */
     public record Groups(@DefaultValue("45s") Duration sessionTimeout,
                          @DefaultValue("6s") Duration minSessionTimeout,
@@ -97,6 +99,7 @@ public record CoordinatorProperties(
                          @DefaultValue("5m") Duration rebalanceTimeout,
                          @DefaultValue("30m") Duration maxRebalanceTimeout,
                          @DefaultValue("500ms") Duration sessionCheckInterval,
-                         @DefaultValue("4096") @Min(0) int maxCommitMetadataLength) {
+                         @DefaultValue("4096") @Min(0) int maxCommitMetadataLength,
+                         @DefaultValue("1000") @Min(0) int ownershipHistory) {
     }
 }

@@ -89,10 +89,16 @@ public record GatewayProperties(
     /**
      * @param autoCommitInterval how often an SSE member with automatic commits commits the positions of the events it
      *                           was sent, when it names no auto_commit_interval_ms
-     * @param lagInterval        how often the lag of the groups this gateway serves is measured for the metrics
+     * @param lagInterval        how often group lag is measured for the metrics
+     * @param lagScope           which groups this gateway exports the lag of: {@code all} the cluster's groups, or only
+     *                           those it {@code served} (whose members called through it) — for a deployment of many
+     *                           gateways, where one exporting every group is enough
      */
     public record Groups(@DefaultValue("5s") Duration autoCommitInterval,
-                         @DefaultValue("30s") Duration lagInterval) {
+                         @DefaultValue("30s") Duration lagInterval,
+                         @DefaultValue("all") LagScope lagScope) {
+
+        public enum LagScope { ALL, SERVED }
     }
 
     public record AutoCreateTopics(@DefaultValue("false") boolean enabled,

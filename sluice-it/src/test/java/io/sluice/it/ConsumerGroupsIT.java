@@ -58,7 +58,8 @@ class ConsumerGroupsIT {
                         "--sluice.coordinator.groups.min-session-timeout=1s",
                         "--sluice.coordinator.groups.heartbeat-interval=500ms",
                         "--sluice.coordinator.groups.rebalance-timeout=10s",
-                        "--sluice.coordinator.groups.session-check-interval=200ms")
+                        "--sluice.coordinator.groups.session-check-interval=200ms",
+                        "--sluice.coordinator.groups.ownership-history=20000")
                 .args(ServiceKind.GATEWAY, "--sluice.gateway.groups.lag-interval=1s",
                         "--logging.level.io.sluice.gateway.group=DEBUG")
                 .readyTimeout(Duration.ofMinutes(2))
@@ -188,6 +189,444 @@ class ConsumerGroupsIT {
         assertThat(before.distinct()).isEqualTo(3000);
         assertThat(after.distinct()).isEqualTo(3000);
         assertThat(resumedAt).as("first offset per partition after the reconnect").isEqualTo(atKill);
+    }
+
+    /**
+     * A static SSE member (one with a {@code group_instance_id}) whose connection closes keeps its partitions for its
+     * session: the other member does not get them and the group epoch stays. Reconnected through the other gateway with
+     * the same instance id, it gets the same partitions back, still without a rebalance, and resumes at the committed
+     * offsets. While it is connected, a second join with its instance id is 409 UNRELEASED_INSTANCE_ID.
+     */
+    @Test
+    void aStaticSseMemberThatReconnectsWithinItsSessionGetsItsPartitionsBackWithoutARebalance() throws Exception {
+        String group = "static-sse";
+        String topic = "static-sse";
+        int partitions = 4;
+        createTopic(topic, partitions);
+        produce(topic, partitions, 400);
+        String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
+                + "&auto_commit_interval_ms=200";
+        String staticQuery = query + "&group_instance_id=host-1&session_timeout_ms=30000";
+        Deliveries deliveries = new Deliveries();
+        GroupSse dynamic = GroupSse.open(HTTP, gatewayB.resolve(query), deliveries.session("dynamic"));
+        GroupSse first = GroupSse.open(HTTP, gatewayA.resolve(staticQuery), deliveries.session("static-first"));
+        GroupSse second = null;
+        try {
+            awaitMembersWithPartitions(group, 2);
+            Waits.await("400 records delivered and committed", Duration.ofSeconds(60), () ->
+                    deliveries.distinct() == 400 && committed(get(gatewayA, "/v1/groups/" + group).json()).values()
+                            .stream().filter(offset -> offset == 100).count() == partitions ? Boolean.TRUE : null);
+            JsonNode before = get(gatewayA, "/v1/groups/" + group).json();
+            Set<Integer> staticPartitions = partitionsOf(instance(before, "host-1"));
+            Set<Integer> dynamicPartitions = partitionsOf(instance(before, null));
+            assertThat(staticPartitions).isNotEmpty();
+
+            assertProblem(post(gatewayB, "/v1/groups/" + group + "/members", "{\"topics\":[\"" + topic
+                    + "\"],\"group_instance_id\":\"host-1\"}"), 409, "UNRELEASED_INSTANCE_ID");
+
+            first.close();
+            Waits.await("the static member away, keeping its partitions", Duration.ofSeconds(20), () -> {
+                JsonNode away = instance(get(gatewayA, "/v1/groups/" + group).json(), "host-1");
+                return away != null && away.get("state").asString().equals("LEFT_STATIC") ? Boolean.TRUE : null;
+            });
+            produce(topic, partitions, 400);
+            Thread.sleep(1500); // three heartbeat intervals for the dynamic member: it gets nothing more
+            JsonNode away = get(gatewayB, "/v1/groups/" + group).json();
+            assertThat(away.get("group_epoch").asInt()).as("group epoch").isEqualTo(before.get("group_epoch").asInt());
+            assertThat(partitionsOf(instance(away, "host-1"))).isEqualTo(staticPartitions);
+            assertThat(partitionsOf(instance(away, null))).isEqualTo(dynamicPartitions);
+
+            Map<Integer, Long> resumedAt = new ConcurrentHashMap<>();
+            List<JsonNode> assignments = new CopyOnWriteArrayList<>();
+            Consumer<GroupSse.Event> session = deliveries.session("static-second");
+            second = GroupSse.open(HTTP, gatewayB.resolve(staticQuery), event -> {
+                if (event.type().equals("record")) {
+                    resumedAt.putIfAbsent(event.data().get("partition").asInt(), event.data().get("offset").asLong());
+                } else if (event.type().equals("assignment")) {
+                    assignments.add(event.data());
+                }
+                session.accept(event);
+            });
+            Waits.await("all 800 records delivered", Duration.ofSeconds(60), () ->
+                    deliveries.distinct() == 800 ? Boolean.TRUE : null);
+            JsonNode back = get(gatewayA, "/v1/groups/" + group).json();
+            assertThat(back.get("group_epoch").asInt()).as("group epoch").isEqualTo(before.get("group_epoch").asInt());
+            assertThat(partitionsOf(instance(back, "host-1"))).isEqualTo(staticPartitions);
+            assertThat(partitionsOf(assignments.getFirst())).isEqualTo(staticPartitions);
+            assertThat(resumedAt.keySet()).isEqualTo(staticPartitions);
+            assertThat(resumedAt.values()).as("first offsets after the reconnect").containsOnly(100L);
+            deliveries.assertDuplicatesOnlyAtHandOffs();
+        } finally {
+            first.close();
+            dynamic.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    /**
+     * A static polling member's leave keeps its partitions and epoch; its next join with the same instance id gets
+     * both back without a rebalance, and a join with a bad instance id is refused and changes nothing.
+     */
+    @Test
+    void aStaticPollingMemberLeavesAndJoinsAgainWithoutARebalance() {
+        String group = "static-poll";
+        String join = "{\"topics\":[\"" + TOPIC + "\"],\"group_instance_id\":\"worker-7\"}";
+        JsonNode member = post(gatewayA, "/v1/groups/" + group + "/members", join).json();
+        JsonNode before = get(gatewayA, "/v1/groups/" + group).json();
+        assertThat(partitionsOf(member)).hasSize(PARTITIONS);
+
+        assertThat(delete(gatewayB, "/v1/groups/" + group + "/members/" + member.get("member_id").asString()
+                + "?cursor=" + member.get("cursor").asString()).status()).isEqualTo(204);
+        JsonNode away = instance(get(gatewayA, "/v1/groups/" + group).json(), "worker-7");
+        assertThat(away.get("state").asString()).isEqualTo("LEFT_STATIC");
+        assertThat(partitionsOf(away)).hasSize(PARTITIONS);
+        assertProblem(post(gatewayA, "/v1/groups/" + group + "/members",
+                "{\"topics\":[\"" + TOPIC + "\"],\"group_instance_id\":\"worker 7\"}"), 400, "INVALID_REQUEST");
+
+        JsonNode again = post(gatewayB, "/v1/groups/" + group + "/members", join).json();
+        JsonNode after = get(gatewayA, "/v1/groups/" + group).json();
+        assertThat(again.get("member_id").asString()).isNotEqualTo(member.get("member_id").asString());
+        assertThat(again.get("member_epoch").asInt()).isEqualTo(member.get("member_epoch").asInt());
+        assertThat(partitionsOf(again)).isEqualTo(partitionsOf(member));
+        assertThat(after.get("group_epoch").asInt()).isEqualTo(before.get("group_epoch").asInt());
+        assertThat(after.get("members")).hasSize(1);
+        // Without its cursor the leave still knows the member is static.
+        assertThat(delete(gatewayA, "/v1/groups/" + group + "/members/" + again.get("member_id").asString())
+                .status()).isEqualTo(204);
+        assertThat(instance(get(gatewayB, "/v1/groups/" + group).json(), "worker-7").get("state").asString())
+                .isEqualTo("LEFT_STATIC");
+    }
+
+    /**
+     * With manual commits, a partition taken away is announced before it is released: a client that commits, when the
+     * {@code assignment} event names it revoked, the cursor of the last record it processed has it committed, and the
+     * partition's next owner starts right after that record — nothing is delivered twice.
+     */
+    @Test
+    void aManualCommitterCommitsARevokedPartitionOnItsAssignmentEventAndTheNextOwnerStartsThere() throws Exception {
+        String group = "manual";
+        String topic = "manual";
+        int partitions = 2;
+        createTopic(topic, partitions);
+        produce(topic, partitions, 200);
+        String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
+                + "&auto_commit=false";
+        Deliveries deliveries = new Deliveries();
+        AtomicReference<String> lastCursor = new AtomicReference<>();
+        List<Response> revocationCommits = new CopyOnWriteArrayList<>();
+        Consumer<GroupSse.Event> firstSession = deliveries.session("first");
+        GroupSse first = GroupSse.open(HTTP, gatewayA.resolve(query), event -> {
+            firstSession.accept(event);
+            if (event.type().equals("record")) {
+                lastCursor.set(event.id());
+            } else if (event.type().equals("assignment") && !event.data().get("revoked").isEmpty()) {
+                revocationCommits.add(post(gatewayB, "/v1/groups/" + group + "/offsets",
+                        "{\"cursor\":\"" + lastCursor.get() + "\"}"));
+            }
+        });
+        GroupSse second = null;
+        try {
+            Waits.await("200 records at the first member", Duration.ofSeconds(30), () ->
+                    deliveries.distinct() == 200 ? Boolean.TRUE : null);
+            assertThat(committed(get(gatewayA, "/v1/groups/" + group).json())).as("manual: nothing committed yet")
+                    .isEmpty();
+
+            Map<Integer, Long> secondStartedAt = new ConcurrentHashMap<>();
+            Consumer<GroupSse.Event> secondSession = deliveries.session("second");
+            second = GroupSse.open(HTTP, gatewayB.resolve(query), event -> {
+                if (event.type().equals("record")) {
+                    secondStartedAt.putIfAbsent(event.data().get("partition").asInt(),
+                            event.data().get("offset").asLong());
+                }
+                secondSession.accept(event);
+            });
+            awaitMembersWithPartitions(group, 2);
+            assertThat(revocationCommits).as("commits on the revocation").singleElement()
+                    .satisfies(commit -> assertThat(commit.status()).as(commit.text()).isEqualTo(200));
+            Map<Integer, Long> committed = committed(get(gatewayA, "/v1/groups/" + group).json());
+            assertThat(committed).as("both partitions committed by the first member's cursor")
+                    .isEqualTo(Map.of(0, 100L, 1, 100L));
+
+            produce(topic, partitions, 200);
+            Waits.await("400 records delivered", Duration.ofSeconds(30), () ->
+                    deliveries.distinct() == 400 ? Boolean.TRUE : null);
+            assertThat(secondStartedAt).as("the second member's first offsets").hasSize(1);
+            assertThat(secondStartedAt.values()).containsOnly(100L);
+            deliveries.assertDuplicatesOnlyAtHandOffs();
+            long deliveredTwice = deliveries.bySession.values().stream().mapToLong(List::size).sum() - 400;
+            assertThat(deliveredTwice).as("records delivered twice").isZero();
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    /**
+     * A reset forced under a live SSE member: without reconnecting, the member gives the reset partition back, reads
+     * it again from the reset offset and commits on from there; the other partition is untouched.
+     */
+    @Test
+    void aResetForcedUnderALiveMemberMakesItReadOnFromTheResetOffset() throws Exception {
+        String group = "forced";
+        String topic = "forced";
+        int partitions = 2;
+        createTopic(topic, partitions);
+        produce(topic, partitions, 200);
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        List<JsonNode> errors = new CopyOnWriteArrayList<>();
+        GroupSse member = GroupSse.open(HTTP, gatewayA.resolve("/v1/groups/" + group + "/records?topics=" + topic
+                + "&auto_offset_reset=earliest&auto_commit_interval_ms=200"), event -> {
+            if (event.type().equals("record")) {
+                delivered.add(event.data().get("partition").asInt() + ":" + event.data().get("offset").asLong());
+            } else if (event.type().equals("error")) {
+                errors.add(event.data());
+            }
+        });
+        try {
+            Waits.await("200 records delivered and committed", Duration.ofSeconds(30), () ->
+                    delivered.size() == 200 && committed(get(gatewayA, "/v1/groups/" + group).json())
+                            .equals(Map.of(0, 100L, 1, 100L)) ? Boolean.TRUE : null);
+
+            Response reset = post(gatewayB, "/v1/groups/" + group + "/offsets/reset", "{\"topic\":\"" + topic
+                    + "\",\"to\":\"offset\",\"offset\":40,\"partitions\":[0],\"force\":true}");
+            assertThat(reset.status()).as(reset.text()).isEqualTo(200);
+
+            Waits.await("partition 0 read again from 40 and committed to its end", Duration.ofSeconds(30), () ->
+                    delivered.size() == 260 && committed(get(gatewayA, "/v1/groups/" + group).json())
+                            .equals(Map.of(0, 100L, 1, 100L)) ? Boolean.TRUE : null);
+            assertThat(delivered.subList(200, 260)).as("the records read again")
+                    .isEqualTo(java.util.stream.LongStream.range(40, 100).mapToObj(offset -> "0:" + offset).toList());
+            produce(topic, partitions, 20);
+            Waits.await("the next records", Duration.ofSeconds(30), () ->
+                    delivered.size() == 280 ? Boolean.TRUE : null);
+            assertThat(errors).as("error events").isEmpty();
+            assertThat(member.isOpen()).isTrue();
+        } finally {
+            member.close();
+        }
+    }
+
+    /** A gateway exports the lag of every group of the cluster, also of one that nobody used through it. */
+    @Test
+    void aGatewayExportsTheLagOfAGroupItNeverServed() {
+        String group = "lag-elsewhere";
+        Response committed = post(gatewayA, "/v1/groups/" + group + "/offsets",
+                "{\"offsets\":[{\"topic\":\"" + TOPIC + "\",\"partition\":0,\"offset\":1000}]}");
+        assertThat(committed.status()).as(committed.text()).isEqualTo(200);
+
+        String prefix = "sluice_gateway_group_lag_records{group=\"" + group + "\",partition=\"0\",";
+        String line = Waits.await("gateway B exporting the lag of " + group, Duration.ofSeconds(30), () ->
+                get(gatewayB, "/actuator/prometheus").text().lines().filter(l -> l.startsWith(prefix)).findFirst()
+                        .orElse(null));
+        assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).isEqualTo(PER_PARTITION - 1000);
+    }
+
+    /**
+     * Rebalance churn under load: while records are produced, SSE members on both gateways join and leave every one to
+     * two and a half seconds (two stay throughout). Every record is delivered, repeats only at hand-offs; committed
+     * offsets, sampled all along, never go backwards; and the coordinator's own ownership history shows partitions
+     * moving between members but never one owned by two members at once.
+     */
+    @Test
+    void underRebalanceChurnCommittedOffsetsNeverGoBackAndNoPartitionHasTwoOwners() throws Exception {
+        String group = "churn";
+        String topic = "churn";
+        int partitions = 6;
+        int perBurst = 60;
+        createTopic(topic, partitions);
+        Deliveries deliveries = new Deliveries();
+        String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
+                + "&auto_commit_interval_ms=300";
+        List<GroupSse> steady = List.of(GroupSse.open(HTTP, gatewayA.resolve(query), deliveries.session("steady-a")),
+                GroupSse.open(HTTP, gatewayB.resolve(query), deliveries.session("steady-b")));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger produced = new java.util.concurrent.atomic.AtomicInteger();
+        Thread producer = Thread.ofPlatform().name("churn-producer").start(() -> {
+            try {
+                while (!stop.get()) {
+                    produce(topic, partitions, perBurst);
+                    produced.addAndGet(perBurst);
+                    Thread.sleep(200);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        List<String> backwards = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
+        Thread sampler = Thread.ofPlatform().name("churn-sampler").start(() -> {
+            Map<Integer, Long> last = new TreeMap<>();
+            try {
+                while (!stop.get()) {
+                    committed(get(gatewayA, "/v1/groups/" + group).json()).forEach((partition, offset) -> {
+                        Long before = last.put(partition, offset);
+                        if (before != null && offset < before) {
+                            backwards.add(partition + ": " + before + " -> " + offset);
+                        }
+                    });
+                    samples.incrementAndGet();
+                    Thread.sleep(100);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        java.util.Random random = new java.util.Random(15);
+        List<GroupSse> churners = new ArrayList<>();
+        int joins = 0;
+        int leaves = 0;
+        try {
+            for (int round = 0; round < 20; round++) {
+                Thread.sleep(1000 + random.nextInt(1500));
+                if (churners.isEmpty() || churners.size() < 3 && random.nextBoolean()) {
+                    URI gateway = random.nextBoolean() ? gatewayA : gatewayB;
+                    churners.add(GroupSse.open(HTTP, gateway.resolve(query), deliveries.session("churn-" + round)));
+                    joins++;
+                } else {
+                    churners.remove(random.nextInt(churners.size())).close();
+                    leaves++;
+                }
+            }
+            churners.forEach(GroupSse::close);
+            stop.set(true);
+            producer.join(30_000);
+            Waits.await("every produced record delivered", Duration.ofSeconds(90), () ->
+                    deliveries.distinct() == produced.get() ? Boolean.TRUE : null);
+            long perPartition = produced.get() / partitions;
+            Waits.await("committed offsets at the log end", Duration.ofSeconds(30), () ->
+                    committed(get(gatewayA, "/v1/groups/" + group).json()).values().stream()
+                            .filter(offset -> offset == perPartition).count() == partitions ? Boolean.TRUE : null);
+        } finally {
+            stop.set(true);
+            producer.join(30_000);
+            sampler.join(30_000);
+            churners.forEach(GroupSse::close);
+            steady.forEach(GroupSse::close);
+        }
+
+        assertThat(failure.get()).as("producer or sampler failure").isNull();
+        System.out.printf("[churn] %d joins, %d leaves, %d records, %d commit samples%n", joins, leaves,
+                produced.get(), samples.get());
+        assertThat(joins).isGreaterThanOrEqualTo(5);
+        assertThat(leaves).isGreaterThanOrEqualTo(5);
+        assertThat(samples.get()).isGreaterThan(100);
+        assertThat(backwards).as("committed offsets that went backwards").isEmpty();
+        deliveries.assertDuplicatesOnlyAtHandOffs();
+
+        JsonNode history = JSON.readTree(send(HttpRequest.newBuilder(cluster.coordinatorUrl()
+                .resolve("/internal/groups/" + group + "/ownership-history")).GET()).text());
+        long previous = 0;
+        Map<String, Set<String>> ownersOverTime = new TreeMap<>();
+        for (JsonNode change : history) {
+            assertThat(change.get("sequence").asLong()).isGreaterThan(previous);
+            previous = change.get("sequence").asLong();
+            Map<String, String> ownerOf = new TreeMap<>();
+            for (Map.Entry<String, JsonNode> member : change.get("owned").properties()) {
+                for (JsonNode owned : member.getValue()) {
+                    for (JsonNode partition : owned.get("partitions")) {
+                        String tp = owned.get("topic").asString() + "-" + partition.asInt();
+                        String other = ownerOf.put(tp, member.getKey());
+                        assertThat(other).as("a second owner of %s at change %d: %s", tp, previous, change).isNull();
+                        ownersOverTime.computeIfAbsent(tp, k -> new java.util.TreeSet<>()).add(member.getKey());
+                    }
+                }
+            }
+        }
+        System.out.printf("[churn] %d ownership changes in the coordinator's history%n", history.size());
+        assertThat(history.size()).as("ownership changes recorded").isGreaterThan(2 * (joins + leaves));
+        assertThat(ownersOverTime).as("partitions ever owned").hasSize(partitions);
+        assertThat(ownersOverTime.values().stream().filter(owners -> owners.size() > 1).count())
+                .as("partitions that changed owner (%s)", ownersOverTime).isGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * An SSE client in a process of its own is paused (SIGSTOP) while records keep coming for its partition: once the
+     * connection takes nothing more, the gateway stops heartbeating for it, so past its session timeout the coordinator
+     * removes the member and its partition goes to the other member. Resumed (SIGCONT), the client is told so (an
+     * {@code error} event ends its stream) and a commit with its last cursor is 404 UNKNOWN_MEMBER.
+     */
+    @Test
+    void aPausedSseClientIsRemovedPastItsSessionAndCannotCommitAfterwards() throws Exception {
+        String group = "paused";
+        String topic = "paused";
+        int partitions = 2;
+        createTopic(topic, partitions);
+        String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
+                + "&auto_commit_interval_ms=1000";
+        Map<Integer, Long> steadyFirst = new ConcurrentHashMap<>();
+        GroupSse steady = GroupSse.open(HTTP, gatewayB.resolve(query), event -> {
+            if (event.type().equals("record")) {
+                steadyFirst.putIfAbsent(event.data().get("partition").asInt(), event.data().get("offset").asLong());
+            }
+        });
+        awaitMembersWithPartitions(group, 1);
+        Process client = GroupSseClient.start(gatewayA.resolve(query + "&session_timeout_ms=3000"));
+        List<String[]> events = new CopyOnWriteArrayList<>();
+        Thread.ofPlatform().daemon().name("paused-client-out").start(() -> {
+            try (java.io.BufferedReader lines = client.inputReader(java.nio.charset.StandardCharsets.UTF_8)) {
+                lines.lines().forEach(line -> events.add(line.split("\t", 3)));
+            } catch (IOException e) {
+                // the process is gone
+            }
+        });
+        try {
+            awaitMembersWithPartitions(group, 2);
+            int clientPartition = Waits.await("the client's assignment", Duration.ofSeconds(30), () -> events.stream()
+                    .filter(event -> event[0].equals("assignment"))
+                    .map(event -> partitionsOf(JSON.readTree(event[2])))
+                    .filter(owned -> owned.size() == 1).map(owned -> owned.iterator().next())
+                    .reduce((first, last) -> last).orElse(null));
+            produce(topic, partitions, 200);
+            String cursor = Waits.await("100 records at the client, committed", Duration.ofSeconds(30), () -> {
+                List<String[]> records = events.stream().filter(event -> event[0].equals("record")).toList();
+                return records.size() == 100 && committed(get(gatewayA, "/v1/groups/" + group).json())
+                        .getOrDefault(clientPartition, 0L) == 100 ? records.getLast()[1] : null;
+            });
+
+            signal(client.pid(), "STOP");
+            String value = "v".repeat(1000);
+            for (int request = 0; request < 20; request++) {
+                StringBuilder body = new StringBuilder("[");
+                for (int i = 0; i < 700; i++) {
+                    body.append(i == 0 ? "" : ",").append("{\"partition\":").append(clientPartition)
+                            .append(",\"value\":\"").append(value).append("\"}");
+                }
+                Response produced = post(gatewayA, "/v1/topics/" + topic + "/records", body.append("]").toString());
+                assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+            }
+            Waits.await("the paused member removed, its partition with the other member", Duration.ofSeconds(60),
+                    () -> {
+                        JsonNode members = get(gatewayA, "/v1/groups/" + group).json().get("members");
+                        return members.size() == 1 && partitionsOf(members.get(0)).size() == partitions
+                                ? Boolean.TRUE : null;
+                    });
+            Waits.await("the other member reading the paused one's partition", Duration.ofSeconds(30), () ->
+                    steadyFirst.containsKey(clientPartition) ? Boolean.TRUE : null);
+
+            signal(client.pid(), "CONT");
+            Waits.await("the resumed client told it was removed", Duration.ofSeconds(60), () -> events.stream()
+                    .anyMatch(event -> event[0].equals("error") && event[2].contains("UNKNOWN_MEMBER"))
+                    ? Boolean.TRUE : null);
+            assertProblem(post(gatewayB, "/v1/groups/" + group + "/offsets", "{\"cursor\":\"" + cursor + "\"}"),
+                    404, "UNKNOWN_MEMBER");
+        } finally {
+            signal(client.pid(), "CONT");
+            client.destroyForcibly();
+            assertThat(client.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the client process ended")
+                    .isTrue();
+            steady.close();
+        }
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to the process {@code pid} this test started. */
+    private static void signal(long pid, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal + " " + pid).isZero();
     }
 
     /** A reset's dry run shows the plan and changes nothing; refused with a member; applied, a new member starts there. */
@@ -389,6 +828,25 @@ class ConsumerGroupsIT {
         }
     }
 
+    /** The member of a group description with {@code instanceId} (null: the first dynamic member), or null. */
+    private static JsonNode instance(JsonNode view, String instanceId) {
+        for (JsonNode member : view.get("members")) {
+            JsonNode id = member.get("group_instance_id");
+            boolean dynamic = id == null || id.isNull();
+            if (instanceId == null ? dynamic : !dynamic && id.asString().equals(instanceId)) {
+                return member;
+            }
+        }
+        return null;
+    }
+
+    /** The partitions of a member's (or an answer's, or an assignment event's) {@code assignment}. */
+    private static Set<Integer> partitionsOf(JsonNode member) {
+        Set<Integer> partitions = new java.util.TreeSet<>();
+        member.get("assignment").forEach(topic -> topic.get("partitions").forEach(p -> partitions.add(p.asInt())));
+        return partitions;
+    }
+
     // ------------------------------------------------------------------ HTTP
 
     private static Map<Integer, Long> committed(JsonNode view) {
@@ -424,7 +882,7 @@ class ConsumerGroupsIT {
         int perRequest = 1000;
         for (int from = 0; from < records; from += perRequest) {
             StringBuilder body = new StringBuilder("[");
-            for (int i = from; i < from + perRequest; i++) {
+            for (int i = from; i < Math.min(records, from + perRequest); i++) {
                 body.append(i == from ? "" : ",").append("{\"partition\":").append(i % partitions)
                         .append(",\"value\":\"r-").append(i).append("\"}");
             }

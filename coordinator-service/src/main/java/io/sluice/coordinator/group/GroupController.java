@@ -5,6 +5,7 @@ import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupHeartbeatResponse;
 import io.sluice.internal.group.GroupListing;
 import io.sluice.internal.group.GroupOffsets;
+import io.sluice.internal.group.GroupOwnership;
 import io.sluice.internal.group.GroupPaths;
 import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.OffsetResetRequest;
@@ -48,6 +49,11 @@ class GroupController {
     @PostMapping(GroupPaths.OFFSET_RESET)
     Mono<OffsetResetResponse> resetOffsets(@PathVariable String group, @RequestBody OffsetResetRequest request) {
         return groups.reset(group, request);
+    }
+
+    @GetMapping(GroupPaths.OWNERSHIP_HISTORY)
+    Mono<List<GroupOwnership>> ownershipHistory(@PathVariable String group) {
+        return groups.ownershipHistory(group);
     }
 
     @DeleteMapping(GroupPaths.TOPIC_OFFSETS)

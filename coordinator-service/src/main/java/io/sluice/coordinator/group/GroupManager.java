@@ -46,6 +46,7 @@ public class GroupManager {
     private final MetadataManager metadata;
     private final CoordinatorLease lease;
     private final MemberLiveness liveness;
+    private final OwnershipHistory history;
     private final Counter rebalances;
     private final MultiGauge membersPerGroup;
     private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
@@ -54,11 +55,12 @@ public class GroupManager {
     private volatile boolean ready;
 
     GroupManager(GroupStore store, MetadataManager metadata, CoordinatorLease lease, MemberLiveness liveness,
-                 MeterRegistry meters) {
+                 OwnershipHistory history, MeterRegistry meters) {
         this.store = store;
         this.metadata = metadata;
         this.lease = lease;
         this.liveness = liveness;
+        this.history = history;
         this.rebalances = Counter.builder("sluice.coordinator.group.rebalances")
                 .description("Group epoch bumps: joins, leaves, removals, subscription and partition-count changes")
                 .register(meters);
@@ -183,6 +185,7 @@ public class GroupManager {
                 })
                 .then(Mono.fromCallable(() -> {
                     put(command.groupId(), after);
+                    history.record(command.groupId(), before, after);
                     if (decision.rebalanced()) {
                         rebalances.increment();
                     }

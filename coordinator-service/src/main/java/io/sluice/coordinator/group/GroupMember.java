@@ -18,11 +18,15 @@ import java.util.TreeSet;
  * @param memberEpoch         the epoch of its assignment, -2 while a static member is away ({@link MemberState#LEFT_STATIC})
  * @param previousMemberEpoch the epoch before the last change (a heartbeat whose answer was lost may still carry it);
  *                            for a static member away, the epoch it had when it left
+ * @param resetPartitions     of {@code pendingRevocation}, those whose offsets a forced reset moved while the member
+ *                            owned them: still its own (no one else gets them), but it may not commit them — its
+ *                            positions are from before the reset — and it gets them back, to read from the reset
+ *                            offsets, only once it has released them
  */
 record GroupMember(String memberId, String instanceId, int memberEpoch, int previousMemberEpoch, MemberState state,
                    List<String> subscribedTopicNames, String subscribedTopicRegex, int rebalanceTimeoutMs,
                    int sessionTimeoutMs, Set<TopicPartition> assigned, Set<TopicPartition> pendingRevocation,
-                   Set<TopicPartition> target) {
+                   Set<TopicPartition> target, Set<TopicPartition> resetPartitions) {
 
     static final int LEFT_STATIC_EPOCH = -2;
 
@@ -31,6 +35,9 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         assigned = sorted(assigned);
         pendingRevocation = sorted(pendingRevocation);
         target = sorted(target);
+        Set<TopicPartition> marked = new TreeSet<>(resetPartitions == null ? Set.of() : resetPartitions);
+        marked.retainAll(pendingRevocation);
+        resetPartitions = sorted(marked);
     }
 
     /** Sets are kept sorted, so that equal members are stored as equal documents. */
@@ -51,38 +58,60 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
 
     GroupMember withSubscription(List<String> names, String regex) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, names, regex,
-                rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target);
+                rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target, resetPartitions);
     }
 
     GroupMember withTimeouts(int rebalanceTimeout, int sessionTimeout) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
-                subscribedTopicRegex, rebalanceTimeout, sessionTimeout, assigned, pendingRevocation, target);
+                subscribedTopicRegex, rebalanceTimeout, sessionTimeout, assigned, pendingRevocation, target,
+                resetPartitions);
     }
 
     GroupMember withTarget(Set<TopicPartition> newTarget) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation,
-                new TreeSet<>(newTarget));
+                new TreeSet<>(newTarget), resetPartitions);
     }
 
+    /** A new ownership; the reset marks stay on the partitions still pending. */
     GroupMember withOwnership(int epoch, int previousEpoch, MemberState newState, Set<TopicPartition> newAssigned,
                               Set<TopicPartition> newPending) {
         return new GroupMember(memberId, instanceId, epoch, previousEpoch, newState, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, new TreeSet<>(newAssigned),
-                new TreeSet<>(newPending), target);
+                new TreeSet<>(newPending), target, resetPartitions);
+    }
+
+    /**
+     * A forced reset moved the offsets of {@code reset}: those the member owns are asked back and marked
+     * ({@link #resetPartitions}); it must release them before it reads them again, from the reset offsets.
+     */
+    GroupMember withReset(Set<TopicPartition> reset) {
+        Set<TopicPartition> marked = new TreeSet<>(owned());
+        marked.retainAll(reset);
+        if (marked.isEmpty()) {
+            return this;
+        }
+        Set<TopicPartition> kept = new TreeSet<>(assigned);
+        kept.removeAll(marked);
+        Set<TopicPartition> pending = new TreeSet<>(pendingRevocation);
+        pending.addAll(marked);
+        marked.addAll(resetPartitions);
+        return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch,
+                leftStatic() ? state : MemberState.UNREVOKED_PARTITIONS, subscribedTopicNames, subscribedTopicRegex,
+                rebalanceTimeoutMs, sessionTimeoutMs, kept, pending, target, marked);
     }
 
     /** A static member leaving for a restart: it keeps what it owns, at epoch -2, remembering its epoch. */
     GroupMember leavingStatically() {
         return new GroupMember(memberId, instanceId, LEFT_STATIC_EPOCH, memberEpoch, MemberState.LEFT_STATIC,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target);
+                pendingRevocation, target, resetPartitions);
     }
 
     /** The static member back under a new member id, at the epoch it left with. */
     GroupMember returningAs(String newMemberId) {
         return new GroupMember(newMemberId, instanceId, previousMemberEpoch, previousMemberEpoch, MemberState.STABLE,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target);
+                pendingRevocation, target, resetPartitions);
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.coordinator.group;
 
 import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.GroupOffsets;
 import io.sluice.internal.group.MemberState;
 import io.sluice.internal.group.OffsetCommitRequest;
@@ -46,7 +47,9 @@ import java.util.regex.PatternSyntaxException;
  *       gets them again without a rebalance. Until then its instance id is taken (UNRELEASED_INSTANCE_ID).</li>
  *   <li>Offsets are committed by the member that owns the partition at its current epoch, or, in a group without
  *       members, without a member. A commit never moves an offset back; a reset does, and only in a group without
- *       members unless forced.</li>
+ *       members unless forced. A forced reset asks the owners of the reset partitions to give them back, refuses their
+ *       commits of them, hands them back once released (so they read on from the reset offsets) and bumps the group
+ *       epoch, which makes every cursor from before the reset stale.</li>
  * </ul>
  */
 final class GroupRules {
@@ -67,6 +70,10 @@ final class GroupRules {
         Set<TopicPartition> owned = partitions(request.ownedPartitions(), "owned_partitions");
         validateSubscription(request);
         validateTimeouts(request, settings);
+        if (request.groupInstanceId() != null && !GroupIds.isValid(request.groupInstanceId())) {
+            throw ErrorCode.INVALID_REQUEST.exception("A group_instance_id is 1 to " + GroupIds.MAX_LENGTH
+                    + " of [a-zA-Z0-9._-] (not '.' or '..'), was '" + request.groupInstanceId() + "'");
+        }
         String memberId = request.memberId() == null ? "" : request.memberId();
         ConsumerGroup group = existing == null ? ConsumerGroup.empty(groupId) : existing;
 
@@ -116,7 +123,7 @@ final class GroupRules {
             } else {
                 member = new GroupMember(id, request.groupInstanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         settings.defaultRebalanceTimeoutMs(), settings.defaultSessionTimeoutMs(), Set.of(), Set.of(),
-                        Set.of());
+                        Set.of(), Set.of());
                 membershipChanged = true;
             }
             owned = Set.of();
@@ -201,6 +208,11 @@ final class GroupRules {
                     throw ErrorCode.STALE_MEMBER_EPOCH.exception("Member " + memberId + " of group " + groupId
                             + " does not own " + tp + " at epoch " + epoch + "; heartbeat for its assignment");
                 }
+                if (member.resetPartitions().contains(tp)) {
+                    throw ErrorCode.STALE_MEMBER_EPOCH.exception("The offsets of " + tp + " in group " + groupId
+                            + " were reset while member " + memberId + " read it; heartbeat to read it again from "
+                            + "the reset offset");
+                }
             }
         }
         ConsumerGroup group = existing == null ? ConsumerGroup.empty(groupId) : existing;
@@ -242,7 +254,20 @@ final class GroupRules {
             stored.put(tp, stored(tp, topicId, offset, nowMs));
         }
         OffsetResetResponse answer = new OffsetResetResponse(groupId, request.dryRun(), changes);
-        return GroupDecision.of(request.dryRun() ? existing : group.withOffsets(stored), answer);
+        if (request.dryRun()) {
+            return GroupDecision.of(existing, answer);
+        }
+        if (group.members().isEmpty()) {
+            return GroupDecision.of(group.withOffsets(stored), answer);
+        }
+        // Forced under live members: their positions in the reset partitions are from before the reset. Each owner is
+        // asked to give those back (and may not commit them) and gets them again, from the reset offsets, once it has;
+        // the group epoch moves so that every cursor from before the reset is stale.
+        Set<TopicPartition> reset = new TreeSet<>();
+        offsets.forEach(offset -> reset.add(new TopicPartition(offset.topic(), offset.partition())));
+        SortedMap<String, GroupMember> members = new TreeMap<>();
+        group.members().forEach((id, member) -> members.put(id, member.withReset(reset)));
+        return new GroupDecision<>(rebalance(group.withOffsets(stored).withMembers(members), view), true, answer);
     }
 
     static GroupDecision<Void> delete(ConsumerGroup existing, String groupId) {

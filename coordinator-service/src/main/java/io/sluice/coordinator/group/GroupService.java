@@ -8,6 +8,7 @@ import io.sluice.internal.group.GroupHeartbeatResponse;
 import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.GroupListing;
 import io.sluice.internal.group.GroupOffsets;
+import io.sluice.internal.group.GroupOwnership;
 import io.sluice.internal.group.MemberDescription;
 import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.OffsetResetRequest;
@@ -29,12 +30,15 @@ class GroupService {
 
     private final GroupManager groups;
     private final MemberLiveness liveness;
+    private final OwnershipHistory history;
     private final GroupSettings settings;
     private final Clock clock;
 
-    GroupService(GroupManager groups, MemberLiveness liveness, CoordinatorProperties properties, Clock clock) {
+    GroupService(GroupManager groups, MemberLiveness liveness, OwnershipHistory history,
+                 CoordinatorProperties properties, Clock clock) {
         this.groups = groups;
         this.liveness = liveness;
+        this.history = history;
         this.settings = GroupSettings.of(properties.groups());
         this.clock = clock;
     }
@@ -78,6 +82,10 @@ class GroupService {
     Mono<Void> deleteTopicOffsets(String groupId, String topic) {
         return ready(groupId).then(groups.submit(groupId, (group, view) ->
                 GroupRules.deleteTopicOffsets(group, groupId, topic, view)));
+    }
+
+    Mono<List<GroupOwnership>> ownershipHistory(String groupId) {
+        return ready(groupId).then(Mono.fromSupplier(() -> history.of(groupId)));
     }
 
     Mono<OffsetResetResponse> reset(String groupId, OffsetResetRequest request) {

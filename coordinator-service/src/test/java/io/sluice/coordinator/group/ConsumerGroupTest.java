@@ -13,6 +13,7 @@ import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.group.CommittedOffset;
 import io.sluice.internal.group.GroupDescription;
 import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.GroupOwnership;
 import io.sluice.internal.group.GroupState;
 import io.sluice.internal.group.MemberDescription;
 import io.sluice.internal.group.MemberState;
@@ -45,6 +46,9 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
 
     @Autowired
     private GroupManager groupManager;
+
+    @Autowired
+    private OwnershipHistory history;
 
     private TestNodes nodes;
     private InternalHttp http;
@@ -132,6 +136,28 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
         assertThat(second.owned()).hasSize(2);
         assertDisjoint(List.of(first, second));
         assertThat(describe("handoff-group").state()).isEqualTo(GroupState.STABLE);
+    }
+
+    @Test
+    void theOwnershipHistoryShowsAHandOffOnlyAfterTheRelease() {
+        api().createTopic("history", 2, 1);
+        TestMember first = member("history-group");
+        TestMember second = member("history-group");
+        first.join(List.of("history"));
+        second.join(List.of("history"));
+        settle("history-group", List.of(first, second));
+
+        List<GroupOwnership> changes = history.of("history-group");
+
+        assertThat(changes).extracting(change -> owned(change, first.id()) + "/" + owned(change, second.id()))
+                .as("partitions of the first and the second member after each change")
+                .containsExactly("2/-", "2/0", "1/0", "1/1");
+        assertThat(changes).extracting(GroupOwnership::sequence).isSorted();
+    }
+
+    private static String owned(GroupOwnership change, String memberId) {
+        List<io.sluice.internal.group.TopicPartitions> owned = change.owned().get(memberId);
+        return owned == null ? "-" : Integer.toString(TestMember.partitions(owned).size());
     }
 
     @Test
@@ -238,6 +264,42 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
     }
 
     @Test
+    void whenAStaticMemberStaysAwayPastItsSessionItIsRemovedAndItsPartitionsMoveOn() {
+        api().createTopic("static-gone", 2, 1);
+        TestMember staticMember = new TestMember(client, "static-gone-group", "instance-2");
+        TestMember dynamic = member("static-gone-group");
+        staticMember.join(List.of("static-gone"), 400);
+        dynamic.join(List.of("static-gone"));
+        settle("static-gone-group", List.of(staticMember, dynamic));
+        int groupEpoch = describe("static-gone-group").groupEpoch();
+
+        staticMember.leaveStatically();
+        await("the away static member's removal").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    dynamic.poll();
+                    return describe("static-gone-group").members().size() == 1;
+                });
+        dynamic.poll();
+
+        assertThat(dynamic.owned()).containsExactly(tp("static-gone", 0), tp("static-gone", 1));
+        assertThat(describe("static-gone-group").groupEpoch()).isGreaterThan(groupEpoch);
+        TestMember restarted = new TestMember(client, "static-gone-group", "instance-2");
+        assertThat(TestMember.partitions(restarted.join(List.of("static-gone")).assignment()))
+                .as("a new member now: the partitions are the dynamic member's until it releases them").isEmpty();
+    }
+
+    @Test
+    void whenAJoinCarriesAnInstanceIdOutsideTheAlphabetItIsRefused() {
+        api().createTopic("static-bad", 1, 1);
+
+        assertRefused(() -> new TestMember(client, "static-bad-group", "a b").join(List.of("static-bad")),
+                ErrorCode.INVALID_REQUEST);
+        assertRefused(() -> new TestMember(client, "static-bad-group", "").join(List.of("static-bad")),
+                ErrorCode.INVALID_REQUEST);
+        assertRefused(() -> describe("static-bad-group"), ErrorCode.UNKNOWN_GROUP);
+    }
+
+    @Test
     void whenACommitWouldMoveTheOffsetBackItIsRefused() {
         api().createTopic("forward", 1, 1);
         simpleCommit("forward-group", "forward", 0, 10);
@@ -284,6 +346,38 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
         client.resetOffsets("busy-group", new OffsetResetRequest(target, true, false)).block(WAIT);
 
         assertThat(offsets("busy-group")).extracting(CommittedOffset::offset).containsExactly(0L);
+    }
+
+    @Test
+    void whenAResetIsForcedUnderALiveMemberItGivesTheResetPartitionBackAndCommitsOnFromTheResetOffset() {
+        api().createTopic("rewound-live", 2, 1);
+        TestMember member = member("rewound-live-group");
+        member.join(List.of("rewound-live"));
+        member.commit(1, tp("rewound-live", 0), 20);
+        member.commit(1, tp("rewound-live", 1), 30);
+        int groupEpoch = describe("rewound-live-group").groupEpoch();
+
+        client.resetOffsets("rewound-live-group", new OffsetResetRequest(
+                List.of(PartitionOffset.of("rewound-live", 0, 5)), true, false)).block(WAIT);
+
+        assertThat(describe("rewound-live-group").groupEpoch()).as("the reset moves the group epoch")
+                .isGreaterThan(groupEpoch);
+        assertRefused(() -> member.commit(1, tp("rewound-live", 0), 21), ErrorCode.STALE_MEMBER_EPOCH);
+        member.commit(1, tp("rewound-live", 1), 31);
+        GroupHeartbeatResponse askedBack = member.poll();
+        assertThat(TestMember.partitions(askedBack.assignment())).as("the reset partition asked back")
+                .containsExactly(tp("rewound-live", 1));
+        member.poll();
+        assertThat(member.owned()).as("given back once released")
+                .containsExactly(tp("rewound-live", 0), tp("rewound-live", 1));
+        assertThat(member.epoch()).isEqualTo(describe("rewound-live-group").assignmentEpoch());
+        assertRefused(() -> member.commit(1, tp("rewound-live", 1), 40), ErrorCode.STALE_MEMBER_EPOCH);
+        assertThat(offsets("rewound-live-group")).extracting(CommittedOffset::offset).containsExactly(5L, 31L);
+
+        member.commit(member.epoch(), tp("rewound-live", 0), 6);
+
+        assertThat(offsets("rewound-live-group")).extracting(CommittedOffset::offset).containsExactly(6L, 31L);
+        assertThat(describe("rewound-live-group").state()).isEqualTo(GroupState.STABLE);
     }
 
     @Test

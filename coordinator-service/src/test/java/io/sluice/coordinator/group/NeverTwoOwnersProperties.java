@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.OffsetResetRequest;
+import io.sluice.internal.group.PartitionOffset;
 import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.PartitionState;
@@ -25,7 +27,8 @@ import net.jqwik.api.Provide;
 
 /**
  * The state machine's central promise over generated histories: whatever members do — join, heartbeat and release at
- * once, heartbeat but keep reading what was asked back, leave, time out — and however the topic grows, no partition
+ * once, heartbeat but keep reading what was asked back, leave, time out — however the topic grows, and whatever resets
+ * are forced under them, no partition
  * is ever read by two members at once, and a group whose members keep releasing settles on a balanced assignment.
  */
 class NeverTwoOwnersProperties {
@@ -33,7 +36,7 @@ class NeverTwoOwnersProperties {
     private static final GroupSettings SETTINGS = new GroupSettings(45_000, 100, 1_800_000, 300_000, 1_800_000, 5_000,
             4096);
 
-    enum Action { JOIN, POLL, POLL_HOLDING, LEAVE, TIME_OUT, GROW }
+    enum Action { JOIN, POLL, POLL_HOLDING, LEAVE, TIME_OUT, GROW, FORCED_RESET }
 
     record Step(Action action, int member) {
     }
@@ -58,7 +61,8 @@ class NeverTwoOwnersProperties {
                 net.jqwik.api.Tuple.of(3, Arbitraries.just(Action.POLL_HOLDING)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Action.LEAVE)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Action.TIME_OUT)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Action.GROW)));
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Action.GROW)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Action.FORCED_RESET)));
         return net.jqwik.api.Combinators.combine(actions, Arbitraries.integers().between(0, 3)).as(Step::new)
                 .list().ofMinSize(1).ofMaxSize(40);
     }
@@ -101,6 +105,15 @@ class NeverTwoOwnersProperties {
                         group = GroupRules.sweep(group, Set.of(client.id), view()).after();
                         clients.remove(step.member());
                     }
+                }
+                case FORCED_RESET -> {
+                    // The reset partitions are taken back from their owners, who read them again once released.
+                    List<PartitionOffset> offsets = new ArrayList<>();
+                    for (int p = step.member() % 2; p < partitions; p += 2) {
+                        offsets.add(PartitionOffset.of("t", p, 0));
+                    }
+                    group = GroupRules.reset(group, "g", new OffsetResetRequest(offsets, true, false), view(), SETTINGS,
+                            0).after();
                 }
                 case GROW -> {
                     if (partitions < 9) {

@@ -474,6 +474,8 @@ public final class BadRequests {
                         .accepting(sse).is(400, INVALID_REQUEST, "auto_commit_interval_ms"),
                 get("group stream: auto_commit not a boolean", records + "?topics=a&auto_commit=sometimes")
                         .accepting(sse).is(400, INVALID_REQUEST, "Invalid boolean value [sometimes]"),
+                get("group stream: a group_instance_id outside the alphabet",
+                        records + "?topics=a&group_instance_id=a%2Fb").accepting(sse).is(400, INVALID_REQUEST, "group_instance_id"),
                 post("join: malformed JSON", "/v1/groups/g/members").json("{\"topics\": [")
                         .is(400, INVALID_REQUEST, "Malformed JSON"),
                 post("join: an unknown field", "/v1/groups/g/members").json("{\"topics\": [\"a\"], \"topic\": \"a\"}")
@@ -485,6 +487,9 @@ public final class BadRequests {
                 post("join: a session timeout of 0", "/v1/groups/g/members")
                         .json("{\"topics\": [\"a\"], \"session_timeout_ms\": 0}")
                         .is(400, INVALID_REQUEST, "session_timeout_ms"),
+                post("join: an empty group_instance_id", "/v1/groups/g/members")
+                        .json("{\"topics\": [\"a\"], \"group_instance_id\": \"\"}")
+                        .is(400, INVALID_REQUEST, "group_instance_id"),
                 post("poll: no cursor", poll).json("{}").is(400, INVALID_REQUEST, "needs the cursor"),
                 post("poll: a cursor that is none", poll).json("{\"cursor\": \"not-a-cursor!\"}")
                         .is(400, INVALID_REQUEST, "Not a group member cursor"),

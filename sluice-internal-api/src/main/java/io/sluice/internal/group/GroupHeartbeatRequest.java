@@ -40,4 +40,9 @@ public record GroupHeartbeatRequest(String memberId, Integer memberEpoch, String
     public static GroupHeartbeatRequest leave(String memberId) {
         return new GroupHeartbeatRequest(memberId, LEAVE, null, null, null, null, null, null);
     }
+
+    /** A static member leaving for a restart: it keeps its partitions until its session times out. */
+    public static GroupHeartbeatRequest staticLeave(String memberId, String groupInstanceId) {
+        return new GroupHeartbeatRequest(memberId, STATIC_LEAVE, groupInstanceId, null, null, null, null, null);
+    }
 }

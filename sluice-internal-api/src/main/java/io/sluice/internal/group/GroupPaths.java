@@ -19,6 +19,11 @@ public final class GroupPaths {
     public static final String OFFSETS = "/internal/groups/{group}/offsets";
     /** POST {@link OffsetResetRequest}: set offsets to targets the caller resolved, or show them ({@code dry_run}). */
     public static final String OFFSET_RESET = "/internal/groups/{group}/offset-reset";
+    /**
+     * GET: the group's recent ownership changes as recorded by the active coordinator ({@link GroupOwnership}s, oldest
+     * first; bounded, in memory, for tests and diagnosis).
+     */
+    public static final String OWNERSHIP_HISTORY = "/internal/groups/{group}/ownership-history";
     /** DELETE: the group's committed offsets of one topic. */
     public static final String TOPIC_OFFSETS = "/internal/groups/{group}/topics/{topic}/offsets";
 

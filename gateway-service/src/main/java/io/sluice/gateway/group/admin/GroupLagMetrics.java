@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Tags;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.group.admin.GroupViews.GroupView;
 import io.sluice.gateway.group.admin.GroupViews.PartitionLag;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.group.GroupListing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +21,19 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Lag metrics of the groups this gateway serves ({@link GroupActivity}): every {@code groups.lag-interval}, each such
- * group is described as {@code GET /v1/groups/{group}} does, and the gauges are replaced:
- * {@code sluice_gateway_group_lag_records{group,topic,partition}}, {@code sluice_gateway_group_lag_seconds{…}} and
- * {@code sluice_gateway_group_members{group}}. A gateway exports only groups whose members used it within two
- * intervals, so an idle gateway asks nothing of the leaders; gateways serving one group export the same values (take
- * the max across instances). Failures are logged and the last values stay until the next round.
+ * Group lag metrics: every {@code groups.lag-interval}, each group in scope is described as {@code GET
+ * /v1/groups/{group}} does, and the gauges are replaced: {@code sluice_gateway_group_lag_records{group,topic,partition}},
+ * {@code sluice_gateway_group_lag_seconds{…}} and {@code sluice_gateway_group_members{group}}.
+ *
+ * <p>The scope ({@code groups.lag-scope}): {@code all} (the default) exports every group the coordinator has, so lag is
+ * watched also for groups whose members are all gone; {@code served} only the groups whose members used this gateway
+ * within two intervals ({@link GroupActivity}), so an idle gateway asks the leaders nothing. The cost of a round is one
+ * group list and one description per group at the coordinator, and per partition of each group one offset lookup at its
+ * leader (and one record read where it lags), at most two groups at a time; rounds never overlap. A gateway keeps
+ * no state to share this work with the others, so a deployment of many gateways sets {@code all} on one or two and
+ * {@code served} on the rest rather than having every gateway measure every group; any two gateways export the same
+ * values for a group (take the max across instances). Failures are logged and the last values stay until the next
+ * round.
  */
 @Component
 class GroupLagMetrics implements SmartLifecycle {
@@ -33,35 +42,52 @@ class GroupLagMetrics implements SmartLifecycle {
 
     private final GroupAdmin admin;
     private final GroupActivity activity;
+    private final CoordinatorApi coordinator;
+    private final GatewayProperties.Groups.LagScope scope;
     private final Duration interval;
     private final MultiGauge lagRecords;
     private final MultiGauge lagSeconds;
     private final MultiGauge members;
     private volatile Disposable rounds;
 
-    GroupLagMetrics(GroupAdmin admin, GroupActivity activity, GatewayProperties properties, MeterRegistry meters) {
+    GroupLagMetrics(GroupAdmin admin, GroupActivity activity, CoordinatorApi coordinator, GatewayProperties properties,
+                    MeterRegistry meters) {
         this.admin = admin;
         this.activity = activity;
+        this.coordinator = coordinator;
+        this.scope = properties.groups().lagScope();
         this.interval = properties.groups().lagInterval();
         this.lagRecords = MultiGauge.builder("sluice.gateway.group.lag.records")
                 .description("Records a group has not consumed: high watermark minus committed offset").register(meters);
         this.lagSeconds = MultiGauge.builder("sluice.gateway.group.lag.seconds").baseUnit("seconds")
                 .description("Age of the first record a group has not consumed").register(meters);
         this.members = MultiGauge.builder("sluice.gateway.group.members")
-                .description("Members of a group served by this gateway").register(meters);
+                .description("Members of a group").register(meters);
     }
 
     @Override
     public void start() {
         rounds = Flux.interval(interval, interval, Schedulers.parallel())
                 .onBackpressureDrop()
-                .concatMap(tick -> Flux.fromIterable(activity.servedWithin(interval.multipliedBy(2)))
+                .concatMap(tick -> groupsInScope()
                         .flatMap(group -> admin.describe(group).onErrorResume(e -> {
                             log.debug("Lag of group {} not measured this round: {}", group, e.toString());
                             return Mono.empty();
                         }), 2)
-                        .collectList(), 1)
+                        .collectList()
+                        .onErrorResume(e -> {
+                            log.debug("Group lag not measured this round: {}", e.toString());
+                            return Mono.empty();
+                        }), 1)
                 .subscribe(this::publish, e -> log.warn("Group lag metrics stopped", e));
+    }
+
+    /** The groups to measure this round; without a coordinator, none (the last values stay). */
+    private Flux<String> groupsInScope() {
+        if (scope == GatewayProperties.Groups.LagScope.SERVED) {
+            return Flux.fromIterable(activity.servedWithin(interval.multipliedBy(2)));
+        }
+        return coordinator.groups().flatMapIterable(groups -> groups.stream().map(GroupListing::groupId).toList());
     }
 
     private void publish(List<GroupView> groups) {

@@ -49,6 +49,7 @@ class GroupController {
             @RequestParam(name = "auto_commit_interval_ms", required = false) Long autoCommitIntervalMs,
             @RequestParam(name = "auto_offset_reset", required = false) String autoOffsetReset,
             @RequestParam(name = "session_timeout_ms", required = false) Integer sessionTimeoutMs,
+            @RequestParam(name = "group_instance_id", required = false) String groupInstanceId,
             @RequestParam(name = "format", required = false) String format,
             @RequestParam(name = "key_format", required = false) String keyFormat,
             @RequestParam(name = "value_format", required = false) String valueFormat,
@@ -59,8 +60,8 @@ class GroupController {
                 throw ErrorCode.INVALID_REQUEST.exception("auto_commit_interval_ms must be positive, was "
                         + autoCommitIntervalMs);
             }
-            return streams.stream(group, Subscription.of(topics, topicPattern, sessionTimeoutMs),
-                    autoCommit == null || autoCommit,
+            return streams.stream(group, GroupRequests.checkedInstanceId(groupInstanceId),
+                    Subscription.of(topics, topicPattern, sessionTimeoutMs), autoCommit == null || autoCommit,
                     autoCommitIntervalMs == null ? null : Duration.ofMillis(autoCommitIntervalMs),
                     OffsetReset.of(autoOffsetReset), Formats.of(format, keyFormat, valueFormat, headerFormat));
         });
@@ -70,7 +71,8 @@ class GroupController {
     Mono<ResponseEntity<MemberView>> join(@PathVariable String group, @RequestBody GroupRequests.Join request) {
         return Mono.defer(() -> {
             GroupIds.validate(group);
-            return polling.join(group, request.checkedMemberId(), request.subscription(),
+            return polling.join(group, request.checkedMemberId(),
+                    GroupRequests.checkedInstanceId(request.groupInstanceId()), request.subscription(),
                     request.autoCommit() == null || request.autoCommit(), OffsetReset.of(request.autoOffsetReset()));
         }).map(member -> ResponseEntity.created(URI.create("/v1/groups/" + group + "/members/" + member.memberId()))
                 .body(member));

@@ -1,5 +1,6 @@
 package io.sluice.gateway.group.member;
 
+import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.PartitionOffset;
 import io.sluice.protocol.ErrorCode;
@@ -13,11 +14,23 @@ final class GroupRequests {
     }
 
     /**
-     * A polling member's join. {@code member_id} is optional: a client that chooses its own (a UUID) can repeat a join
-     * whose answer it lost and stay one member.
+     * A {@code group_instance_id}: null (a dynamic member), or the group-id alphabet, so that it reads the same in
+     * URLs, logs and metrics.
      */
-    record Join(String memberId, List<String> topics, String topicPattern, String autoOffsetReset, Boolean autoCommit,
-                Integer sessionTimeoutMs) {
+    static String checkedInstanceId(String groupInstanceId) {
+        if (groupInstanceId != null && !GroupIds.isValid(groupInstanceId)) {
+            throw ErrorCode.INVALID_REQUEST.exception("group_instance_id is 1 to " + GroupIds.MAX_LENGTH
+                    + " of [a-zA-Z0-9._-] (not '.' or '..'), was '" + groupInstanceId + "'");
+        }
+        return groupInstanceId;
+    }
+
+    /**
+     * A polling member's join. {@code member_id} is optional: a client that chooses its own (a UUID) can repeat a join
+     * whose answer it lost and stay one member. With {@code group_instance_id} the member is static.
+     */
+    record Join(String memberId, String groupInstanceId, List<String> topics, String topicPattern,
+                String autoOffsetReset, Boolean autoCommit, Integer sessionTimeoutMs) {
 
         Subscription subscription() {
             return Subscription.of(topics, topicPattern, sessionTimeoutMs);

@@ -19,17 +19,21 @@ import java.util.TreeMap;
  *
  * <p>Not a secret and not trusted: the coordinator checks the member and epoch on every call, and explicit commits
  * are checked against the logs. Encoding: base64url (no padding) of a version byte (1), a flags varint (bit 0
- * automatic commits, bit 1 offset reset earliest), the member epoch, the member id and then, per topic, its name,
- * its entry count and (partition, next offset) pairs; strings as a length and UTF-8, numbers as unsigned LEB128.
+ * automatic commits, bit 1 offset reset earliest, bit 2 a static member), the member epoch, the member id, the
+ * {@code group_instance_id} (only with bit 2) and then, per topic, its name, its entry count and (partition, next
+ * offset) pairs; strings as a length and UTF-8, numbers as unsigned LEB128.
+ *
+ * @param groupInstanceId the static member's instance id, or null for a dynamic member
  */
-record MemberCursor(String memberId, int memberEpoch, boolean autoCommit, OffsetReset offsetReset,
-                    SortedMap<TopicPartition, Long> positions) {
+record MemberCursor(String memberId, String groupInstanceId, int memberEpoch, boolean autoCommit,
+                    OffsetReset offsetReset, SortedMap<TopicPartition, Long> positions) {
 
     static final Comparator<TopicPartition> ORDER = Comparator.comparing(TopicPartition::topic)
             .thenComparingInt(TopicPartition::partition);
     private static final int VERSION = 1;
     private static final int AUTO_COMMIT = 1;
     private static final int EARLIEST = 2;
+    private static final int STATIC = 4;
 
     MemberCursor {
         SortedMap<TopicPartition, Long> copy = new TreeMap<>(ORDER);
@@ -37,23 +41,27 @@ record MemberCursor(String memberId, int memberEpoch, boolean autoCommit, Offset
         positions = Collections.unmodifiableSortedMap(copy);
     }
 
-    static MemberCursor of(String memberId, int memberEpoch, boolean autoCommit, OffsetReset offsetReset,
-                           Map<TopicPartition, Long> positions) {
+    static MemberCursor of(String memberId, String groupInstanceId, int memberEpoch, boolean autoCommit,
+                           OffsetReset offsetReset, Map<TopicPartition, Long> positions) {
         SortedMap<TopicPartition, Long> sorted = new TreeMap<>(ORDER);
         sorted.putAll(positions);
-        return new MemberCursor(memberId, memberEpoch, autoCommit, offsetReset, sorted);
+        return new MemberCursor(memberId, groupInstanceId, memberEpoch, autoCommit, offsetReset, sorted);
     }
 
     MemberCursor with(int epoch, Map<TopicPartition, Long> newPositions) {
-        return of(memberId, epoch, autoCommit, offsetReset, newPositions);
+        return of(memberId, groupInstanceId, epoch, autoCommit, offsetReset, newPositions);
     }
 
     String encode() {
         CursorBytes.Writer out = new CursorBytes.Writer(48 + positions.size() * 8)
                 .varlong(VERSION)
-                .varlong((autoCommit ? AUTO_COMMIT : 0) | (offsetReset == OffsetReset.EARLIEST ? EARLIEST : 0))
+                .varlong((autoCommit ? AUTO_COMMIT : 0) | (offsetReset == OffsetReset.EARLIEST ? EARLIEST : 0)
+                        | (groupInstanceId != null ? STATIC : 0))
                 .varlong(memberEpoch)
                 .string(memberId);
+        if (groupInstanceId != null) {
+            out.string(groupInstanceId);
+        }
         Map<String, List<Map.Entry<TopicPartition, Long>>> byTopic = new TreeMap<>();
         positions.entrySet().forEach(entry ->
                 byTopic.computeIfAbsent(entry.getKey().topic(), topic -> new ArrayList<>()).add(entry));
@@ -75,8 +83,10 @@ record MemberCursor(String memberId, int memberEpoch, boolean autoCommit, Offset
             long flags = in.varlong();
             long epoch = in.varlong();
             String memberId = in.string();
+            String instanceId = (flags & STATIC) != 0 ? in.string() : null;
             long topics = in.varlong();
-            if (flags > 3 || epoch > Integer.MAX_VALUE || memberId.isEmpty() || topics > in.remaining()) {
+            if (flags > 7 || epoch > Integer.MAX_VALUE || memberId.isEmpty() || "".equals(instanceId)
+                    || topics > in.remaining()) {
                 throw new IllegalArgumentException("bad header");
             }
             SortedMap<TopicPartition, Long> positions = new TreeMap<>(ORDER);
@@ -96,7 +106,7 @@ record MemberCursor(String memberId, int memberEpoch, boolean autoCommit, Offset
                 }
             }
             in.end();
-            return new MemberCursor(memberId, (int) epoch, (flags & AUTO_COMMIT) != 0,
+            return new MemberCursor(memberId, instanceId, (int) epoch, (flags & AUTO_COMMIT) != 0,
                     (flags & EARLIEST) != 0 ? OffsetReset.EARLIEST : OffsetReset.LATEST, positions);
         } catch (IllegalArgumentException e) {
             throw ErrorCode.INVALID_REQUEST.exception("Not a group member cursor: '" + text + "'");

@@ -50,6 +50,11 @@ import reactor.core.publisher.Sinks;
  * repeats: records sent within the last interval before a hand-off or a close are delivered again to the partition's
  * next reader (at least once; docs/api.md states the rule).
  *
+ * <p>With manual commits ({@code auto_commit=false}) a partition asked back is stopped and announced at once but
+ * released only at the next heartbeat, as Kafka's consumer calls its revocation listener before it lets a partition
+ * go: until then the member owns it at its epoch, its record events' cursors still name it, and a commit of one of
+ * them is taken. It is never owned by two members: the coordinator hands it on only after the release.
+ *
  * <p>Each member's control work (heartbeats, commits) runs one step at a time on its own chain; records flow apart from
  * it. The set of owned partitions and their positions are shared by both, under the member's lock.
  */
@@ -73,10 +78,15 @@ class MemberStreams {
         this.openMembers = meters.gauge("sluice.gateway.group.sse.members", new AtomicInteger());
     }
 
-    /** The events of one SSE member, from its join to its leave. */
-    Flux<ServerSentEvent<Object>> stream(String group, Subscription subscription, boolean autoCommit,
-                                         Duration autoCommitInterval, OffsetReset reset, Formats formats) {
-        return Flux.defer(() -> new Member(group, subscription, autoCommit,
+    /**
+     * The events of one SSE member, from its join to its leave. A join the coordinator refuses (UNRELEASED_INSTANCE_ID,
+     * a session timeout out of its range, no coordinator) fails the stream before it opens, as a problem with its
+     * status; a later refusal is an {@code error} event.
+     */
+    Flux<ServerSentEvent<Object>> stream(String group, String groupInstanceId, Subscription subscription,
+                                         boolean autoCommit, Duration autoCommitInterval, OffsetReset reset,
+                                         Formats formats) {
+        return Flux.defer(() -> new Member(group, groupInstanceId, subscription, autoCommit,
                 autoCommitInterval == null ? properties.groups().autoCommitInterval() : autoCommitInterval, reset,
                 formats).events());
     }
@@ -90,6 +100,7 @@ class MemberStreams {
 
         private final String group;
         private final String memberId = UUID.randomUUID().toString();
+        private final String groupInstanceId;
         private final Subscription subscription;
         private final boolean autoCommit;
         private final Duration autoCommitInterval;
@@ -99,16 +110,29 @@ class MemberStreams {
         private final Map<TopicPartition, Long> positions = new TreeMap<>();
         /** The positions at the last commit tick: committed at the next one (or at a hand-off); guarded by this. */
         private Map<TopicPartition, Long> settled = new TreeMap<>();
+        /**
+         * Manual commits: partitions asked back, no longer streamed but not yet released → the position after their
+         * last record event; guarded by this.
+         */
+        private final Map<TopicPartition, Long> revoking = new TreeMap<>();
         /** Owned partition → the signal that stops its stream; guarded by this. */
         private final Map<TopicPartition, Sinks.Empty<Void>> stops = new HashMap<>();
         private final Sinks.Many<Flux<ConsumedRecord>> partitionStreams = Sinks.many().unicast().onBackpressureBuffer();
         private final Sinks.Many<ServerSentEvent<Object>> control = Sinks.many().unicast().onBackpressureBuffer();
         private int epoch;
         private volatile boolean fenced;
+        /** The coordinator's heartbeat interval for the member, also how long a connection may take nothing. */
+        private volatile Duration heartbeatInterval = Duration.ofSeconds(1);
+        /** Events the connection asked for and has not been sent yet; guarded by this. */
+        private long demand;
+        /** Since when (nanoTime) the connection has asked for nothing more, or null while it asks; guarded by this. */
+        private Long demandlessSince;
+        private boolean stallLogged;
 
-        Member(String group, Subscription subscription, boolean autoCommit, Duration autoCommitInterval,
-               OffsetReset reset, Formats formats) {
+        Member(String group, String groupInstanceId, Subscription subscription, boolean autoCommit,
+               Duration autoCommitInterval, OffsetReset reset, Formats formats) {
             this.group = group;
+            this.groupInstanceId = groupInstanceId;
             this.subscription = subscription;
             this.autoCommit = autoCommit;
             this.autoCommitInterval = autoCommitInterval;
@@ -117,36 +141,9 @@ class MemberStreams {
         }
 
         Flux<ServerSentEvent<Object>> events() {
-            return membership.join(group, memberId, subscription).flatMapMany(joined -> {
-                Duration interval = Duration.ofMillis(Math.max(100, joined.heartbeatIntervalMs()));
-                Flux<Action> ticks = Flux.merge(Flux.interval(interval).map(tick -> Action.HEARTBEAT),
-                        autoCommit ? Flux.interval(autoCommitInterval).map(tick -> Action.COMMIT) : Flux.empty());
-                Flux<ServerSentEvent<Object>> steps = Mono.defer(() -> assign(joined, Set.of()))
-                        .thenMany(ticks.onBackpressureDrop().concatMap(this::step, 1))
-                        .then()
-                        .onErrorResume(SluiceException.class, e -> {
-                            fenced = true;
-                            control.tryEmitNext(error(e));
-                            return Mono.empty();
-                        })
-                        .thenMany(Flux.empty());
-                Flux<ServerSentEvent<Object>> recordEvents = partitionStreams.asFlux()
-                        .flatMap(stream -> stream, 1024, 1)
-                        .<ServerSentEvent<Object>>handle((record, sink) -> {
-                            String id = delivered(record);
-                            if (id != null) {
-                                sink.next(ServerSentEvent.<Object>builder(record).id(id).event("record").build());
-                            }
-                        })
-                        .onErrorResume(SluiceException.class, e -> Flux.just(error(e)));
-                Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder()
-                        .comment("member " + memberId + " of group " + group).retry(Duration.ofSeconds(2)).build());
-                Flux<ServerSentEvent<Object>> keepAlive = Flux.interval(properties.consume().sseHeartbeat())
-                        .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
-                return Flux.merge(opening, control.asFlux(), recordEvents, steps, keepAlive)
-                        .takeUntil(event -> "error".equals(event.event()));
-            })
-                    .onErrorResume(SluiceException.class, e -> Flux.just(error(e)))
+            return membership.join(group, memberId, groupInstanceId, subscription)
+                    .flatMapMany(answer -> member(answer)
+                            .onErrorResume(SluiceException.class, e -> Flux.just(error(e))))
                     .doOnSubscribe(s -> openMembers.incrementAndGet())
                     .doFinally(signal -> {
                         openMembers.decrementAndGet();
@@ -154,7 +151,74 @@ class MemberStreams {
                     });
         }
 
+        /** The events of the member once joined. */
+        private Flux<ServerSentEvent<Object>> member(GroupHeartbeatResponse joined) {
+            Duration interval = Duration.ofMillis(Math.max(100, joined.heartbeatIntervalMs()));
+            heartbeatInterval = interval;
+            Flux<Action> ticks = Flux.merge(Flux.interval(interval).map(tick -> Action.HEARTBEAT),
+                    autoCommit ? Flux.interval(autoCommitInterval).map(tick -> Action.COMMIT) : Flux.empty());
+            Flux<ServerSentEvent<Object>> steps = Mono.defer(() -> assign(joined, Set.of()))
+                    .thenMany(ticks.onBackpressureDrop().concatMap(this::step, 1))
+                    .then()
+                    .onErrorResume(SluiceException.class, e -> {
+                        fenced = true;
+                        control.tryEmitNext(error(e));
+                        return Mono.empty();
+                    })
+                    .thenMany(Flux.empty());
+            Flux<ServerSentEvent<Object>> recordEvents = partitionStreams.asFlux()
+                    .flatMap(stream -> stream, 1024, 1)
+                    .<ServerSentEvent<Object>>handle((record, sink) -> {
+                        String id = delivered(record);
+                        if (id != null) {
+                            sink.next(ServerSentEvent.<Object>builder(record).id(id).event("record").build());
+                        }
+                    })
+                    .onErrorResume(SluiceException.class, e -> Flux.just(error(e)));
+            Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder()
+                    .comment("member " + memberId + " of group " + group).retry(Duration.ofSeconds(2)).build());
+            Flux<ServerSentEvent<Object>> keepAlive = Flux.interval(properties.consume().sseHeartbeat())
+                    .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
+            return Flux.merge(opening, control.asFlux(), recordEvents, steps, keepAlive)
+                    .takeUntil(event -> "error".equals(event.event()))
+                    .doOnRequest(this::demanded)
+                    .doOnNext(event -> sent());
+        }
+
+        private synchronized void demanded(long n) {
+            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+            demandlessSince = null;
+            stallLogged = false;
+        }
+
+        private synchronized void sent() {
+            if (demand != Long.MAX_VALUE && --demand == 0) {
+                demandlessSince = System.nanoTime();
+            }
+        }
+
+        /**
+         * Whether the connection has asked for nothing for longer than a heartbeat interval: the client is not reading
+         * (paused, hung, or reading more slowly than it is sent to) and what was handed to the connection sits in
+         * buffers. Such a member neither heartbeats nor commits until it reads again (as Kafka's consumer stops when it
+         * is not polled): a client stalled past its session timeout is removed by the coordinator, its partitions go
+         * to other members, and it is told so ({@code error} event) when it reads again.
+         */
+        private synchronized boolean stalled() {
+            boolean stalled = demandlessSince != null
+                    && System.nanoTime() - demandlessSince > heartbeatInterval.toNanos();
+            if (stalled && !stallLogged) {
+                stallLogged = true;
+                log.info("Group {} member {}: its client has taken nothing for over {} ms; no heartbeats or commits "
+                        + "until it reads again", group, memberId, heartbeatInterval.toMillis());
+            }
+            return stalled;
+        }
+
         private Mono<Void> step(Action action) {
+            if (stalled()) {
+                return Mono.empty();
+            }
             return action == Action.COMMIT ? commitSettled(true).onErrorResume(SluiceException.class, e -> {
                 log.debug("Group {} member {}: commit not taken ({}); the next one carries on", group, memberId,
                         e.getMessage());
@@ -162,18 +226,34 @@ class MemberStreams {
             }) : heartbeat();
         }
 
+        /**
+         * One heartbeat. With automatic commits, partitions asked back are stopped, committed and released in the same
+         * step. With manual commits they are stopped and announced (the {@code assignment} event's {@code revoked})
+         * but held until the next heartbeat, one interval later: meanwhile the member still owns them at its epoch,
+         * and the cursors of its record events still name them at the position after their last record event, so a
+         * client that commits on that event (with the cursor of the last record it processed) commits them; the next
+         * heartbeat leaves them out, which releases them.
+         */
         private Mono<Void> heartbeat() {
             Map<TopicPartition, Long> owned;
+            Set<TopicPartition> releasing;
             int current;
             synchronized (this) {
                 owned = new TreeMap<>(positions);
+                releasing = new TreeSet<>(revoking.keySet());
                 current = epoch;
             }
-            return membership.heartbeat(group, memberId, current, owned, autoCommit, this::stop)
-                    .doOnNext(beat -> log.debug("Group {} member {} at epoch {} owning {}: answer epoch {}, {}, "
-                            + "released {}", group, memberId, current, owned.keySet(), beat.answer().memberEpoch(),
-                            beat.answer().assignment(), beat.released()))
-                    .flatMap(beat -> assign(beat.answer(), beat.released()))
+            Mono<Membership.Heartbeat> beat = autoCommit
+                    ? membership.heartbeat(group, memberId, current, owned, true, this::stop)
+                    : membership.heartbeatHolding(group, memberId, current, owned.keySet()).map(held -> {
+                        hold(held.revoked(), releasing);
+                        return held;
+                    });
+            return beat
+                    .doOnNext(answered -> log.debug("Group {} member {} at epoch {} owning {}: answer epoch {}, {}, "
+                            + "asked back {}", group, memberId, current, owned.keySet(),
+                            answered.answer().memberEpoch(), answered.answer().assignment(), answered.revoked()))
+                    .flatMap(answered -> assign(answered.answer(), answered.revoked()))
                     .onErrorResume(SluiceException.class, e -> {
                         if (!e.errorCode().retriable()) {
                             return Mono.error(e);
@@ -185,13 +265,13 @@ class MemberStreams {
                     });
         }
 
-        /** Takes an answer: starts the newly assigned partitions, announces a change. */
-        private Mono<Void> assign(GroupHeartbeatResponse answer, Set<TopicPartition> released) {
+        /** Takes an answer: starts the newly assigned partitions, announces a change ({@code revoked}: asked back). */
+        private Mono<Void> assign(GroupHeartbeatResponse answer, Set<TopicPartition> revoked) {
             Set<TopicPartition> assigned = Membership.partitions(answer.assignment());
             Set<TopicPartition> added;
             boolean changed;
             synchronized (this) {
-                changed = answer.memberEpoch() != epoch || !released.isEmpty();
+                changed = answer.memberEpoch() != epoch || !revoked.isEmpty();
                 epoch = answer.memberEpoch();
                 added = new TreeSet<>(assigned);
                 added.removeAll(positions.keySet());
@@ -208,13 +288,31 @@ class MemberStreams {
                         partitionStreams.tryEmitNext(records.stream(tp, offset, formats).takeUntilOther(stop.asMono()));
                     });
                 }
-                if (!added.isEmpty() || !released.isEmpty()) {
+                if (!added.isEmpty() || !revoked.isEmpty()) {
                     activity.rebalanced(group);
                 }
                 control.tryEmitNext(ServerSentEvent.<Object>builder(new AssignmentEvent(memberId, answer.memberEpoch(),
-                        answer.assignment(), Membership.topicPartitions(added), Membership.topicPartitions(released)))
+                        answer.assignment(), Membership.topicPartitions(added), Membership.topicPartitions(revoked)))
                         .event("assignment").build());
             }).then();
+        }
+
+        /**
+         * Manual commits: forgets {@code released} (held since the previous heartbeat, which this one released), and
+         * stops delivering {@code revoked}, holding each at the position after its last record event.
+         */
+        private synchronized void hold(Set<TopicPartition> revoked, Set<TopicPartition> released) {
+            revoking.keySet().removeAll(released);
+            revoked.forEach(tp -> {
+                Sinks.Empty<Void> stop = stops.remove(tp);
+                if (stop != null) {
+                    stop.tryEmitEmpty();
+                }
+                Long position = positions.remove(tp);
+                if (position != null) {
+                    revoking.put(tp, position);
+                }
+            });
         }
 
         /** Stops delivering {@code revoked}; answers their settled positions, for the release commit. */
@@ -241,7 +339,12 @@ class MemberStreams {
                 return null;
             }
             positions.put(tp, record.offset() + 1);
-            return MemberCursor.of(memberId, epoch, autoCommit, reset, positions).encode();
+            if (revoking.isEmpty()) {
+                return MemberCursor.of(memberId, groupInstanceId, epoch, autoCommit, reset, positions).encode();
+            }
+            Map<TopicPartition, Long> named = new TreeMap<>(revoking);
+            named.putAll(positions);
+            return MemberCursor.of(memberId, groupInstanceId, epoch, autoCommit, reset, named).encode();
         }
 
         /**
@@ -262,18 +365,22 @@ class MemberStreams {
             return membership.commit(group, memberId, current, due);
         }
 
-        /** On close: commit the settled positions (unless fenced), then leave; nobody waits for it. */
+        /**
+         * On close: commit the settled positions (unless fenced), then leave — a static member for a restart, keeping
+         * its partitions until its session times out; nobody waits for it.
+         */
         private void close() {
             synchronized (this) {
                 stops.values().forEach(Sinks.Empty::tryEmitEmpty);
                 stops.clear();
             }
-            Mono<Void> commit = autoCommit && !fenced ? commitSettled(false) : Mono.empty();
+            // A stalled client has not received what was settled: commit nothing for it.
+            Mono<Void> commit = autoCommit && !fenced && !stalled() ? commitSettled(false) : Mono.empty();
             commit.onErrorResume(e -> {
                         log.info("Group {} member {}: the closing commit failed: {}", group, memberId, e.toString());
                         return Mono.empty();
                     })
-                    .then(fenced ? Mono.empty() : membership.leave(group, memberId))
+                    .then(fenced ? Mono.empty() : membership.leave(group, memberId, groupInstanceId))
                     .timeout(Duration.ofSeconds(30))
                     .subscribe(null, e -> log.info("Group {} member {} did not leave cleanly ({}); its session will "
                             + "time out", group, memberId, e.toString()));

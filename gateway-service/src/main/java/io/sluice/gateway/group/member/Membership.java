@@ -6,6 +6,7 @@ import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupHeartbeatResponse;
 import io.sluice.internal.group.GroupOffsets;
+import io.sluice.internal.group.MemberDescription;
 import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.PartitionOffset;
 import io.sluice.internal.group.TopicPartitions;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -46,12 +48,17 @@ class Membership {
         this.activity = activity;
     }
 
-    /** Joins with a member id of the caller's choosing (a retried join is the same member). */
-    Mono<GroupHeartbeatResponse> join(String group, String memberId, Subscription subscription) {
+    /**
+     * Joins with a member id of the caller's choosing (a retried join is the same member). With a {@code
+     * groupInstanceId} the member is static: joining while a static member of that id is away gives it that member's
+     * partitions and epoch back without a rebalance; joining while it is live is UNRELEASED_INSTANCE_ID.
+     */
+    Mono<GroupHeartbeatResponse> join(String group, String memberId, String groupInstanceId,
+                                      Subscription subscription) {
         activity.served(group);
         return coordinator.groupHeartbeat(group, new GroupHeartbeatRequest(memberId, GroupHeartbeatRequest.JOIN,
-                null, null, subscription.sessionTimeoutMs(), subscription.topics(), subscription.topicPattern(),
-                List.of()));
+                groupInstanceId, null, subscription.sessionTimeoutMs(), subscription.topics(),
+                subscription.topicPattern(), List.of()));
     }
 
     /**
@@ -88,6 +95,22 @@ class Membership {
     }
 
     /**
+     * One heartbeat owning {@code owned}, releasing nothing at once: answers the partitions the answer asks back, which
+     * the member keeps (and may commit at its epoch) until a later heartbeat leaves them out. For members that commit
+     * themselves: they get the time between two heartbeats to commit what they processed of a partition taken away.
+     */
+    Mono<Heartbeat> heartbeatHolding(String group, String memberId, int epoch, Set<TopicPartition> owned) {
+        activity.served(group);
+        return coordinator.groupHeartbeat(group, GroupHeartbeatRequest.heartbeat(memberId, epoch,
+                        topicPartitions(owned)))
+                .map(answer -> {
+                    Set<TopicPartition> revoked = new TreeSet<>(owned);
+                    revoked.removeAll(partitions(answer.assignment()));
+                    return new Heartbeat(answer, revoked);
+                });
+    }
+
+    /**
      * Commits {@code positions} at {@code epoch}. STALE_MEMBER_EPOCH (the member moved on since) is not retried here:
      * the caller's next commit carries the new epoch.
      */
@@ -119,11 +142,28 @@ class Membership {
         });
     }
 
-    /** Leaves; a member the coordinator no longer knows has left already. */
-    Mono<Void> leave(String group, String memberId) {
-        return coordinator.groupHeartbeat(group, GroupHeartbeatRequest.leave(memberId)).then()
+    /**
+     * Leaves; a member the coordinator no longer knows has left already. A static member ({@code groupInstanceId} not
+     * null) leaves for a restart: it keeps its partitions until its session times out, for the next member with its
+     * instance id.
+     */
+    Mono<Void> leave(String group, String memberId, String groupInstanceId) {
+        GroupHeartbeatRequest leave = groupInstanceId == null ? GroupHeartbeatRequest.leave(memberId)
+                : GroupHeartbeatRequest.staticLeave(memberId, groupInstanceId);
+        return coordinator.groupHeartbeat(group, leave).then()
                 .onErrorResume(SluiceException.class, e -> e.errorCode() == ErrorCode.UNKNOWN_MEMBER
                         || e.errorCode() == ErrorCode.FENCED_MEMBER_EPOCH ? Mono.empty() : Mono.error(e));
+    }
+
+    /** The instance id of a member, empty for a dynamic member or one the group does not have. */
+    Mono<Optional<String>> instanceIdOf(String group, String memberId) {
+        return coordinator.describeGroup(group)
+                .map(description -> description.members().stream()
+                        .filter(member -> member.memberId().equals(memberId))
+                        .findFirst()
+                        .map(MemberDescription::groupInstanceId))
+                .onErrorResume(SluiceException.class, e -> e.errorCode() == ErrorCode.UNKNOWN_GROUP
+                        ? Mono.just(Optional.empty()) : Mono.error(e));
     }
 
     static Set<TopicPartition> partitions(List<TopicPartitions> assignment) {
@@ -138,7 +178,10 @@ class Membership {
         return byTopic.entrySet().stream().map(entry -> new TopicPartitions(entry.getKey(), entry.getValue())).toList();
     }
 
-    /** A heartbeat's last answer, and the partitions released on the way (none when nothing was asked back). */
-    record Heartbeat(GroupHeartbeatResponse answer, Set<TopicPartition> released) {
+    /**
+     * A heartbeat's last answer, and the partitions asked back on the way (none when nothing was): released already
+     * by {@link #heartbeat}, still held after {@link #heartbeatHolding}.
+     */
+    record Heartbeat(GroupHeartbeatResponse answer, Set<TopicPartition> revoked) {
     }
 }

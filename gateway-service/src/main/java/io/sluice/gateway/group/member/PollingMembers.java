@@ -47,14 +47,17 @@ class PollingMembers {
         this.activity = activity;
     }
 
-    /** Joins; the answer's cursor starts each assigned partition at its committed offset (or the reset). */
-    Mono<MemberView> join(String group, String memberId, Subscription subscription, boolean autoCommit,
-                          OffsetReset reset) {
+    /**
+     * Joins; the answer's cursor starts each assigned partition at its committed offset (or the reset). A static
+     * member ({@code groupInstanceId}) carries its instance id in its cursor, so that its leave keeps its partitions.
+     */
+    Mono<MemberView> join(String group, String memberId, String groupInstanceId, Subscription subscription,
+                          boolean autoCommit, OffsetReset reset) {
         String id = memberId != null ? memberId : UUID.randomUUID().toString();
-        return membership.join(group, id, subscription).flatMap(answer ->
+        return membership.join(group, id, groupInstanceId, subscription).flatMap(answer ->
                 membership.starts(group, Membership.partitions(answer.assignment()), reset).map(starts ->
-                        MemberView.of(answer, MemberCursor.of(id, answer.memberEpoch(), autoCommit, reset, starts),
-                                List.of())));
+                        MemberView.of(answer, MemberCursor.of(id, groupInstanceId, answer.memberEpoch(), autoCommit,
+                                reset, starts), List.of())));
     }
 
     Mono<MemberView> poll(String group, String memberId, MemberCursor cursor, long waitMs, int maxRecords,
@@ -72,11 +75,18 @@ class PollingMembers {
         });
     }
 
-    /** Commits the cursor's positions (with automatic commits) and leaves. */
+    /**
+     * Commits the cursor's positions (with automatic commits) and leaves. A static member (its cursor names its
+     * instance id; without a cursor, the coordinator's description of the member does) keeps its partitions until its
+     * session times out.
+     */
     Mono<Void> leave(String group, String memberId, MemberCursor cursor) {
         activity.served(group);
-        return (cursor == null ? Mono.empty() : reconcile(group, memberId, cursor).then())
-                .then(membership.leave(group, memberId));
+        if (cursor == null) {
+            return membership.instanceIdOf(group, memberId)
+                    .flatMap(instanceId -> membership.leave(group, memberId, instanceId.orElse(null)));
+        }
+        return reconcile(group, memberId, cursor).then(membership.leave(group, memberId, cursor.groupInstanceId()));
     }
 
     /**
@@ -97,10 +107,10 @@ class PollingMembers {
                 .flatMap(beat -> {
                     GroupHeartbeatResponse answer = beat.answer();
                     Map<TopicPartition, Long> kept = new TreeMap<>(owned);
-                    kept.keySet().removeAll(beat.released());
+                    kept.keySet().removeAll(beat.revoked());
                     Set<TopicPartition> added = new TreeSet<>(Membership.partitions(answer.assignment()));
                     added.removeAll(kept.keySet());
-                    if (!added.isEmpty() || !beat.released().isEmpty()) {
+                    if (!added.isEmpty() || !beat.revoked().isEmpty()) {
                         activity.rebalanced(group);
                     }
                     Mono<Void> commit = cursor.autoCommit()
