@@ -14,13 +14,11 @@ import io.sluice.protocol.record.Record;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,19 +34,11 @@ class CleanerSwapCrashTest {
     Path dataDir;
 
     private final MutableClock clock = new MutableClock(1_000_000);
-    private final List<PartitionLog> logs = new ArrayList<>();
-
-    @AfterEach
-    void closeLogs() throws IOException {
-        for (PartitionLog log : logs) {
-            log.close();
-        }
-    }
+    @RegisterExtension
+    final OpenLogs logs = new OpenLogs(clock);
 
     private PartitionLog open(LogConfig config) throws IOException {
-        PartitionLog log = PartitionLog.open(dataDir.resolve(TP.toString()), config, clock);
-        logs.add(log);
-        return log;
+        return logs.open(dataDir.resolve(TP.toString()), config);
     }
 
     /** Thrown by the swap hook: the disk failing, or the process dying, at that step. */
@@ -84,8 +74,7 @@ class CleanerSwapCrashTest {
         });
         assertThatThrownBy(() -> crashing.clean(TP, log)).satisfies(e -> assertThat(e)
                 .hasStackTraceContaining("simulated crash after " + crashAt));
-        logs.remove(log);
-        log.abandon();
+        logs.crash(log);
 
         PartitionLog recovered = open(config.withSegmentBytes(1 << 20));
 
@@ -119,8 +108,7 @@ class CleanerSwapCrashTest {
         // no marker.
         LogSegment cleaned = log.createCleanedSegment(0);
         cleaned.flush();
-        logs.remove(log);
-        log.abandon();
+        logs.crash(log);
         cleaned.channel().close();
 
         PartitionLog recovered = open(CompactedLogs.config(Long.MAX_VALUE));

@@ -19,11 +19,10 @@ import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The log cleaner on real files: what it keeps, what it never touches, and the policy rules that pick a log. */
@@ -33,19 +32,11 @@ class LogCleanerTest {
     Path dataDir;
 
     private final MutableClock clock = new MutableClock(1_000_000);
-    private final List<PartitionLog> logs = new ArrayList<>();
-
-    @AfterEach
-    void closeLogs() throws IOException {
-        for (PartitionLog log : logs) {
-            log.close();
-        }
-    }
+    @RegisterExtension
+    final OpenLogs logs = new OpenLogs(clock);
 
     private PartitionLog open(LogConfig config) throws IOException {
-        PartitionLog log = PartitionLog.open(dataDir.resolve(TP.toString()), config, clock);
-        logs.add(log);
-        return log;
+        return logs.open(dataDir.resolve(TP.toString()), config);
     }
 
     private LogCleaner cleaner(PartitionLog log) throws IOException {
@@ -225,8 +216,7 @@ class LogCleanerTest {
         commit(log);
         cleaner(log).clean(TP, log);
         List<String> cleaned = keyValues(log);
-        log.close();
-        logs.remove(log);
+        logs.close(log);
 
         PartitionLog reopened = open(config(Long.MAX_VALUE));
 

@@ -10,11 +10,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Crash recovery on open: torn writes, garbage, lost or damaged indexes and checkpoints. */
@@ -24,29 +22,20 @@ class LogRecoveryTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(1_000_000);
-    private final List<PartitionLog> logs = new ArrayList<>();
-
-    @AfterEach
-    void closeLogs() throws IOException {
-        for (PartitionLog log : logs) {
-            log.close();
-        }
-    }
+    @RegisterExtension
+    final OpenLogs logs = new OpenLogs(clock);
 
     private Path logDir() {
         return dir.resolve("events-3");
     }
 
     private PartitionLog open(LogConfig config) throws IOException {
-        PartitionLog log = PartitionLog.open(logDir(), config, clock);
-        logs.add(log);
-        return log;
+        return logs.open(logDir(), config);
     }
 
     /** Simulates a process crash: files stay as written, nothing is sealed or checkpointed as clean. */
     private void crash(PartitionLog log) throws IOException {
-        logs.remove(log);
-        log.abandon();
+        logs.crash(log);
     }
 
     private Path segmentFile(long baseOffset, String suffix) {
@@ -68,8 +57,7 @@ class LogRecoveryTest {
         for (int i = 0; i < 3; i++) {
             log.appendAsLeader(batch(100 + i, "v" + i), 0);
         }
-        log.close();
-        logs.remove(log);
+        logs.close(log);
         Path segment = segmentFile(0, ".log");
         byte[] intact = Files.readAllBytes(segment);
         ByteBuffer last = batch(200, "last-1", "last-2");
@@ -88,8 +76,7 @@ class LogRecoveryTest {
             assertThat(Files.size(segment)).isEqualTo(intact.length);
             recovered.appendAsLeader(batch(300, "after"), 0);
             assertThat(readAllValues(recovered)).containsExactly("v0", "v1", "v2", "after");
-            recovered.close();
-            logs.remove(recovered);
+            logs.close(recovered);
             Files.write(segment, intact);
         }
     }
@@ -194,8 +181,7 @@ class LogRecoveryTest {
         for (int i = 0; i < 10; i++) {
             log.appendAsLeader(batch(100 + i, "v" + i), 0);
         }
-        log.close();
-        logs.remove(log);
+        logs.close(log);
         long indexSize = Files.size(segmentFile(0, ".index"));
         Files.delete(segmentFile(0, ".index"));
         Files.delete(segmentFile(4, ".timeindex"));
@@ -215,8 +201,7 @@ class LogRecoveryTest {
         for (int i = 0; i < 10; i++) {
             log.appendAsLeader(batch(100 + i, "v" + i), 0);
         }
-        log.close();
-        logs.remove(log);
+        logs.close(log);
         Files.write(segmentFile(0, ".index"), new byte[] {9, 9, 9});                // not whole entries
         Files.write(segmentFile(4, ".index"), new byte[OffsetIndex.ENTRY_SIZE * 3]); // zero-filled
         byte[] time = Files.readAllBytes(segmentFile(8, ".timeindex"));
@@ -263,8 +248,7 @@ class LogRecoveryTest {
         PartitionLog log = open(config);
         log.appendAsLeader(batch(1, "a"), 0);
         log.appendAsLeader(batch(1, "b"), 0);
-        log.close();
-        logs.remove(log);
+        logs.close(log);
         Files.writeString(logDir().resolve(LogStateCheckpoint.FILE_NAME), "garbage\n");
         ByteBuffer torn = batch(1, "torn");
         appendBytes(segmentFile(0, ".log"), torn.slice(0, 20));
@@ -281,8 +265,7 @@ class LogRecoveryTest {
         PartitionLog log = open(config);
         log.appendAsLeader(batch(1, "a"), 2);
         log.appendAsLeader(batch(1, "b"), 5);
-        log.close();
-        logs.remove(log);
+        logs.close(log);
         Files.writeString(logDir().resolve(LeaderEpochCache.FILE_NAME), "0\n7\n");
 
         PartitionLog reopened = open(config);
@@ -295,8 +278,7 @@ class LogRecoveryTest {
         LogConfig config = LogConfig.defaults();
         PartitionLog log = open(config);
         log.appendAsLeader(batch(1, "a"), 0);
-        log.close();
-        logs.remove(log);
+        logs.close(log);
         Files.write(logDir().resolve("00000000000000000099.log.deleted"), new byte[10]);
         Files.write(logDir().resolve("log-state-checkpoint.tmp"), new byte[10]);
         Files.write(logDir().resolve("00000000000000000077.index"), new byte[8]);

@@ -20,11 +20,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,19 +35,11 @@ class PartitionLogTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(1_000_000);
-    private final List<PartitionLog> logs = new ArrayList<>();
-
-    @AfterEach
-    void closeLogs() throws IOException {
-        for (PartitionLog log : logs) {
-            log.close();
-        }
-    }
+    @RegisterExtension
+    final OpenLogs logs = new OpenLogs(clock);
 
     private PartitionLog open(LogConfig config) throws IOException {
-        PartitionLog log = PartitionLog.open(dir.resolve("orders-0"), config, clock);
-        logs.add(log);
-        return log;
+        return logs.open(dir.resolve("orders-0"), config);
     }
 
     private long logFileCount() throws IOException {
@@ -362,8 +353,7 @@ class PartitionLogTest {
         List<String> before = readAllValues(log);
         LogOffsets offsets = log.offsets();
         List<EpochEntry> epochs = log.epochEntries();
-        log.close();
-        logs.remove(log);
+        logs.close(log);
 
         PartitionLog reopened = open(config);
 

@@ -10,11 +10,9 @@ import io.sluice.protocol.SluiceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Time and size retention, DeleteRecords, and the delayed removal of deleted segment files. */
@@ -26,20 +24,12 @@ class RetentionTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(100 * HOUR);
-    private final List<PartitionLog> logs = new ArrayList<>();
+    @RegisterExtension
+    final OpenLogs logs = new OpenLogs(clock);
     private final int batchSize = batch(1, "v00").remaining();
 
-    @AfterEach
-    void closeLogs() throws IOException {
-        for (PartitionLog log : logs) {
-            log.close();
-        }
-    }
-
     private PartitionLog open(LogConfig config) throws IOException {
-        PartitionLog log = PartitionLog.open(dir.resolve("r-0"), config, clock);
-        logs.add(log);
-        return log;
+        return logs.open(dir.resolve("r-0"), config);
     }
 
     /** Two single-record batches per segment; record i is stamped {@code i} hours before now. */
@@ -146,8 +136,7 @@ class RetentionTest {
         PartitionLog log = logOfFiveSegments(config);
         log.maybeIncrementHighWatermark(7);
         log.deleteRecordsBefore(5);
-        log.close();
-        logs.remove(log);
+        logs.close(log);
 
         PartitionLog reopened = open(config.withSegmentBytes(batchSize * 2));
 

@@ -8,10 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Follower truncation to a divergence point, full restarts, and the leader-epoch cache they keep in step. */
@@ -21,22 +19,14 @@ class TruncationTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(1_000_000);
-    private final List<PartitionLog> logs = new ArrayList<>();
+    @RegisterExtension
+    final OpenLogs logs = new OpenLogs(clock);
     private final int batchSize = batch(1, "v00").remaining();
     private final LogConfig config = LogConfig.defaults().withSegmentBytes(batchSize * 3).withIndexIntervalBytes(1)
             .withFileDeleteDelayMs(0);
 
-    @AfterEach
-    void closeLogs() throws IOException {
-        for (PartitionLog log : logs) {
-            log.close();
-        }
-    }
-
     private PartitionLog open() throws IOException {
-        PartitionLog log = PartitionLog.open(dir.resolve("t-0"), config, clock);
-        logs.add(log);
-        return log;
+        return logs.open(dir.resolve("t-0"), config);
     }
 
     /** Ten single-record batches, offsets 0..9, written in epochs 1 (0..3), 2 (4..6) and 4 (7..9). */
@@ -118,8 +108,7 @@ class TruncationTest {
     void truncationSurvivesReopen() throws IOException {
         PartitionLog log = logWithTenRecords();
         log.truncateTo(5);
-        log.close();
-        logs.remove(log);
+        logs.close(log);
 
         PartitionLog reopened = open();
 
@@ -141,15 +130,13 @@ class TruncationTest {
         log.appendAsFollower(batchAt(1000, 9, 1, "far"));
         assertThat(readAllValues(log)).containsExactly("far");
         assertThat(Files.exists(dir.resolve("t-0/00000000000000001000.log"))).isTrue();
-        log.close();
-        logs.remove(log);
+        logs.close(log);
         assertThat(open().offsets()).isEqualTo(new LogOffsets(1000, 1000, 1001));
     }
 
     @Test
     void restartingTwiceAtSameOffsetWithinDeleteDelayWorks() throws IOException {
-        PartitionLog log = PartitionLog.open(dir.resolve("t-1"), LogConfig.defaults(), clock);
-        logs.add(log);
+        PartitionLog log = logs.open(dir.resolve("t-1"), LogConfig.defaults());
         log.truncateFullyAndStartAt(100);
         log.appendAsFollower(batchAt(100, 1, 1, "a"));
 
@@ -190,8 +177,7 @@ class TruncationTest {
         log.assignEpochStartOffset(5);
 
         assertThat(log.epochEntries()).endsWith(new EpochEntry(6, 10));
-        log.close();
-        logs.remove(log);
+        logs.close(log);
         assertThat(open().epochEntries()).endsWith(new EpochEntry(6, 10));
     }
 }
