@@ -57,7 +57,7 @@ class TopicValidationTest extends CoordinatorTestSupport {
                         ErrorCode.INVALID_CONFIG),
                 Arguments.of("bad config value", topicRequest("bad-config", 1, 1, Map.of("retention.ms", "soon")),
                         ErrorCode.INVALID_CONFIG),
-                Arguments.of("config Sluice does not honour", topicRequest("compacted", 1, 1, Map.of("cleanup.policy", "compact")),
+                Arguments.of("unknown cleanup policy", topicRequest("compacted", 1, 1, Map.of("cleanup.policy", "compactify")),
                         ErrorCode.INVALID_CONFIG),
                 Arguments.of("malformed JSON", "{\"name\": \"broken\", \"partitions\": ", ErrorCode.INVALID_REQUEST),
                 Arguments.of("wrong JSON type", "{\"name\": \"typed\", \"partitions\": \"three\", \"replication_factor\": 1}",
