@@ -30,8 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * services, the gateway, the admin UI jar), one cluster and one browser for the class: a person creates a topic, sees
  * it listed and through the API, is refused a bad one with the gateway's problem, produces a record and finds it in
  * the message browser, watches one produced through the API arrive in the live tail (and held while paused), edits a
- * config and deletes the topic by typing its name, and searches 20,000 records for the 3 that hold a marker. Each
- * page is saved as a screenshot under {@code target/screenshots/}.
+ * config and deletes the topic by typing its name, searches 20,000 records for the 3 that hold a marker and cancels a
+ * search. Each page is saved as a screenshot under {@code target/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminUiBrowserIT {
@@ -52,6 +52,8 @@ class AdminUiBrowserIT {
         chromium = Chromium.launch();
         cluster = SluiceCluster.builder("AdminUiBrowserIT").nodes(3).withAdminUi()
                 .args(ServiceKind.PARTITION, "--sluice.partition.replication.shutdown-timeout=1s")
+                // Small search pages (200 reads for the 20,000 records), so that a search lasts long enough to cancel.
+                .args(ServiceKind.ADMIN_UI, "--sluice.admin-ui.search.page-size=100")
                 .start();
         context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
                 .setViewportSize(1280, 800));
@@ -252,6 +254,21 @@ class AdminUiBrowserIT {
         that(page.locator("#match-rows")).containsText("h-" + marker);
         that(page.locator("#cancel")).isDisabled();
         screenshot("search");
+    }
+
+    @Test
+    @Order(9)
+    void aCancelledSearchStopsWhereItWas() throws InterruptedException {
+        open("/topics/ui-search/search?q=absent-text");
+        that(page.locator("#search-percent")).isVisible();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel")).click();
+
+        that(page.locator("#search-status .search-state")).hasText("Cancelled");
+        that(page.locator("#cancel")).isDisabled();
+        String scanned = page.locator("#search-scanned").textContent();
+        Thread.sleep(1_000);
+        that(page.locator("#search-scanned")).hasText(scanned);
+        assertThat(Long.parseLong(scanned)).isLessThan(20_000);
     }
 
     /** Playwright's auto-waiting assertions on what the page shows. */
