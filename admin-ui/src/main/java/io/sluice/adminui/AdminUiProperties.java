@@ -1,5 +1,8 @@
 package io.sluice.adminui;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
@@ -16,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param bearerToken    a token sent as {@code Authorization: Bearer} instead (none when blank)
  * @param requestTimeout how long one gateway call may take before the page shows a timeout
  * @param pageSize       records per page in the message browser
+ * @param search         the message search
  */
 @ConfigurationProperties("sluice.admin-ui")
 @Validated
@@ -24,5 +28,16 @@ public record AdminUiProperties(@NotNull @DefaultValue("http://127.0.0.1:8080") 
                                 String password,
                                 String bearerToken,
                                 @NotNull @DefaultValue("10s") Duration requestTimeout,
-                                @DefaultValue("50") int pageSize) {
+                                @DefaultValue("50") int pageSize,
+                                @Valid @NotNull @DefaultValue Search search) {
+
+    /**
+     * The message search, {@code sluice.admin-ui.search.*}.
+     *
+     * @param pageSize   records asked for per read while searching (the API takes at most 10000)
+     * @param maxShown   matches sent to the page; later ones are counted, not shown
+     */
+    public record Search(@Min(1) @Max(10000) @DefaultValue("1000") int pageSize,
+                         @Min(1) @DefaultValue("500") int maxShown) {
+    }
 }

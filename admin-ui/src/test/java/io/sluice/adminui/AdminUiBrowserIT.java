@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.StringJoiner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * services, the gateway, the admin UI jar), one cluster and one browser for the class: a person creates a topic, sees
  * it listed and through the API, is refused a bad one with the gateway's problem, produces a record and finds it in
  * the message browser, watches one produced through the API arrive in the live tail (and held while paused), edits a
- * config and deletes the topic by typing its name. Each page is saved as a screenshot under {@code target/screenshots/}.
+ * config and deletes the topic by typing its name, searches 20,000 records for the 3 that hold a marker and cancels a
+ * search. Each page is saved as a screenshot under {@code target/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminUiBrowserIT {
@@ -50,6 +52,8 @@ class AdminUiBrowserIT {
         chromium = Chromium.launch();
         cluster = SluiceCluster.builder("AdminUiBrowserIT").nodes(3).withAdminUi()
                 .args(ServiceKind.PARTITION, "--sluice.partition.replication.shutdown-timeout=1s")
+                // Small search pages (200 reads for the 20,000 records), so that a search lasts long enough to cancel.
+                .args(ServiceKind.ADMIN_UI, "--sluice.admin-ui.search.page-size=100")
                 .start();
         context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
                 .setViewportSize(1280, 800));
@@ -211,6 +215,60 @@ class AdminUiBrowserIT {
         that(page.getByRole(AriaRole.STATUS)).hasText("Deleted topic " + TOPIC);
         that(page.locator("#topics")).not().containsText(TOPIC);
         assertThat(api("GET", "/v1/topics/" + TOPIC, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(8)
+    void aSearchOverTwentyThousandRecordsFindsTheThreeThatHoldTheMarker() {
+        String topic = "ui-search";
+        assertThat(api("POST", "/v1/topics", "{\"name\":\"" + topic + "\",\"partition_count\":3,"
+                + "\"replication_factor\":3}").statusCode()).isEqualTo(201);
+        String marker = "MARKER-7f3a";
+        for (int batch = 0; batch < 4; batch++) {
+            StringJoiner records = new StringJoiner(",", "{\"key_format\":\"string\",\"records\":[", "]}");
+            for (int i = batch * 5_000; i < (batch + 1) * 5_000; i++) {
+                String key = i == 12_345 ? "key-" + marker : "k-" + i;
+                String value = i == 4_321 ? "{\"n\":" + i + ",\"note\":\"has " + marker + "\"}" : "{\"n\":" + i + "}";
+                String headers = i == 17_777 ? "{\"trace\":\"h-" + marker + "\"}" : "{\"trace\":\"t-" + i + "\"}";
+                records.add("{\"partition\":" + (i % 3) + ",\"key\":\"" + key + "\",\"value\":" + value
+                        + ",\"headers\":" + headers + "}");
+            }
+            HttpResponse<String> produced = api("POST", "/v1/topics/" + topic + "/records", records.toString());
+            assertThat(produced.statusCode()).isEqualTo(200);
+            assertThat(produced.body()).doesNotContain("error_code");
+        }
+
+        open("/topics/" + topic + "/messages");
+        page.locator("#to-search").click();
+        page.getByLabel("Search for").fill(marker);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search")).click();
+
+        LocatorAssertions.HasTextOptions minute = new LocatorAssertions.HasTextOptions().setTimeout(60_000);
+        that(page.locator("#search-status .search-state")).hasText("Done", minute);
+        that(page.locator("#search-scanned")).hasText("20000");
+        that(page.locator("#search-percent")).hasText("100 %");
+        that(page.locator("#search-matches")).hasText("3");
+        that(page.locator("#match-rows tr")).hasCount(3);
+        that(page.locator("#match-rows")).containsText("has " + marker);
+        that(page.locator("#match-rows")).containsText("key-" + marker);
+        that(page.locator("#match-rows")).containsText("h-" + marker);
+        that(page.locator("#cancel")).isDisabled();
+        screenshot("search");
+    }
+
+    @Test
+    @Order(9)
+    void aCancelledSearchStopsWhereItWas() throws InterruptedException {
+        open("/topics/ui-search/search?q=absent-text");
+        that(page.locator("#search-percent")).isVisible();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel")).click();
+
+        that(page.locator("#search-status .search-state")).hasText("Cancelled");
+        that(page.locator("#cancel")).isDisabled();
+        String scanned = page.locator("#search-scanned").textContent();
+        Thread.sleep(1_000);
+        that(page.locator("#search-scanned")).hasText(scanned);
+        assertThat(Long.parseLong(scanned)).isLessThan(20_000);
     }
 
     /** Playwright's auto-waiting assertions on what the page shows. */

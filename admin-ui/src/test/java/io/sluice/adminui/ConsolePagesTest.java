@@ -2,6 +2,7 @@ package io.sluice.adminui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,7 @@ class ConsolePagesTest {
     static void gateway(DynamicPropertyRegistry registry) {
         registry.add("sluice.admin-ui.gateway-url", GATEWAY::url);
         registry.add("sluice.admin-ui.page-size", () -> "2");
+        registry.add("sluice.admin-ui.search.page-size", () -> "3");
     }
 
     @AfterAll
@@ -300,6 +302,126 @@ class ConsolePagesTest {
                           {"node_id":2,"url":"http://n2","rack":null,"status":"DEAD","leader_count":0,"replica_count":2}]}""");
 
         assertThat(get("/cluster")).contains(">17</dd>", ">2 / 3</dd>", ">DEAD</td>", "orders-1</a> under-replicated");
+    }
+
+    @Test
+    void searchReadsEveryPageOfTheRangeAndStreamsItsMatchesAndProgress() {
+        // orders: partition 0 holds offsets 0-9, partition 1 offsets 5-6; marker in a value, a key and a header.
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/0/records", pages(0, 10, offset -> offset == 4
+                ? record(0, offset, "\"k\"", "{\"note\":\"has MARK-1 in it\"}", "[]")
+                : offset == 8 ? record(0, offset, "\"key-MARK-1\"", "1", "[]") : record(0, offset, "\"k\"", "1", "[]")));
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/1/records", pages(1, 7, offset -> offset == 6
+                ? record(1, offset, "null", "2", "[{\"key\":\"trace\",\"value\":\"x-MARK-1\",\"value_format\":\"string\"}]")
+                : record(1, offset, "null", "2", "[]")));
+
+        String stream = events("/topics/orders/search/events?q=MARK-1");
+
+        assertThat(stream.split("event:match", -1)).hasSize(4);
+        assertThat(stream).contains("<td class=\"num\">4</td>", "key-MARK-1", "x-MARK-1");
+        assertThat(stream.substring(stream.lastIndexOf("event:"))).startsWith("event:done")
+                .contains(">100 %</b>", "<span id=\"search-scanned\">12</span>", "<span id=\"search-matches\">3</span>",
+                        ">Done</span>");
+        assertThat(stream).as("progress after each page").contains(">25 %</b>", ">50 %</b>", ">83 %</b>");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders",
+                "/v1/topics/orders/partitions/0/records?max_records=3&offset=0&key_format=json&value_format=json",
+                "/v1/topics/orders/partitions/0/records?max_records=3&offset=3&key_format=json&value_format=json",
+                "/v1/topics/orders/partitions/0/records?max_records=3&offset=6&key_format=json&value_format=json",
+                "/v1/topics/orders/partitions/0/records?max_records=3&offset=9&key_format=json&value_format=json",
+                "/v1/topics/orders/partitions/1/records?max_records=3&offset=5&key_format=json&value_format=json");
+    }
+
+    @Test
+    void searchInOnePartitionFromATimestampToAnOffsetReadsOnlyThatRange() {
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/0/offsets",
+                "{\"topic\":\"orders\",\"partition\":0,\"offset\":3,\"timestamp\":1000}");
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/0/records",
+                pages(0, 10, offset -> record(0, offset, "\"k\"", "\"v" + offset + "\"", "[]")));
+
+        String stream = events("/topics/orders/search/events?q=v5&in=value&partition=0&start=timestamp"
+                + "&timestamp=1000&end=offset&endOffset=5");
+
+        assertThat(stream.split("event:match", -1)).hasSize(2);
+        assertThat(stream).contains("<span id=\"search-scanned\">3</span>", ">100 %</b>");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders",
+                "/v1/topics/orders/partitions/0/offsets?timestamp=1000",
+                "/v1/topics/orders/partitions/0/records?max_records=3&offset=3&key_format=json&value_format=json");
+    }
+
+    @Test
+    void theSearchPageOpensTheStreamOfTheSearchItNames() {
+        String page = get("/topics/orders/search?q=a b&partition=1");
+
+        assertThat(page).contains("sse-connect=\"/topics/orders/search/events?q=a%20b&amp;in=any&amp;partition=1"
+                + "&amp;start=earliest&amp;end=latest\"", "sse-close=\"done\"", "id=\"cancel\"");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders");
+        assertThat(get("/topics/orders/search")).doesNotContain("sse-connect");
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/1/records", pages(1, 7, offset -> record(1, offset, "null", "1", "[]")));
+        assertThat(get("/topics/orders/messages?partition=1&start=offset&offset=5")).contains("href=\"/topics/orders/search?partition=1\"");
+    }
+
+    @Test
+    void aBadSearchIsExplainedAndReadsNothing() {
+        assertThat(page("/topics/orders/search?q=", 400)).contains("Type the text to search for").doesNotContain("sse-connect");
+        assertThat(page("/topics/orders/search?q=x&start=offset&offset=-1", 400))
+                .contains("Offset must be a number ≥ 0, was &#39;-1&#39;");
+        assertThat(page("/topics/orders/search?q=x&start=offset&offset=9&end=offset&endOffset=3", 400))
+                .contains("End offset 3 is before the start offset 9");
+        assertThat(events("/topics/orders/search/events?q=x&partition=7"))
+                .contains("event:problem", "Partition 7 does not exist: orders has 2 (0 to 1)", "event:done", ">Stopped</span>");
+        assertThat(events("/topics/orders/search/events?q=")).contains("Type the text to search for", "event:done");
+        GATEWAY.problem("GET", "/v1/topics/nope", 404, "UNKNOWN_TOPIC", "Topic 'nope' does not exist");
+        assertThat(events("/topics/nope/search/events?q=x")).contains("does not exist (UNKNOWN_TOPIC)", "event:done");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery)
+                .noneMatch(path -> path.contains("/records"));
+    }
+
+    @Test
+    void cancellingTheSearchStreamStopsItsReads() throws InterruptedException {
+        GATEWAY.json("GET", "/v1/topics/orders", TOPIC.replace("\"high_watermark\":10", "\"high_watermark\":1000000000"));
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/0/records",
+                pages(0, 1_000_000_000, offset -> record(0, offset, "\"k\"", "1", "[]")));
+
+        web.get().uri("/topics/orders/search/events?q=absent&partition=0").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isOk().returnResult(String.class).getResponseBody()
+                .take(5).blockLast(Duration.ofSeconds(10));
+
+        long reads = GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records");
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(200);
+            long now = GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records");
+            if (now == reads) {
+                break;
+            }
+            reads = now;
+        }
+        Thread.sleep(500);
+        assertThat(GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records")).as("no read after the stream closed")
+                .isEqualTo(reads).isLessThan(100);
+    }
+
+    /** A partition's pages as the API answers them: up to {@code max_records} records from {@code offset}. */
+    private static java.util.function.Function<java.util.Map<String, String>, String> pages(int partition, long highWatermark,
+                                                                                          java.util.function.LongFunction<String> record) {
+        return params -> {
+            long from = Long.parseLong(params.get("offset"));
+            long next = Math.min(highWatermark, from + Integer.parseInt(params.get("max_records")));
+            java.util.StringJoiner records = new java.util.StringJoiner(",");
+            for (long offset = from; offset < next; offset++) {
+                records.add(record.apply(offset));
+            }
+            return "{\"records\":[%s],\"next_offset\":%d,\"high_watermark\":%d,\"log_start_offset\":0,\"cursor\":\"c\"}"
+                    .formatted(records, next, highWatermark);
+        };
+    }
+
+    private static String record(int partition, long offset, String key, String value, String headers) {
+        return ("{\"topic\":\"orders\",\"partition\":%d,\"offset\":%d,\"timestamp\":0,\"key\":%s,\"key_format\":\"json\","
+                + "\"value\":%s,\"value_format\":\"json\",\"headers\":%s}").formatted(partition, offset, key, value, headers);
+    }
+
+    private String events(String uri) {
+        return web.get().uri(uri).accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
     }
 
     private String get(String uri) {

@@ -4,11 +4,14 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * A stand-in for the gateway in web-layer tests: answers canned JSON (or problems) by method and path, and records
@@ -23,7 +26,7 @@ final class FakeGateway implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final Map<String, Function<Map<String, String>, Answer>> answers = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
     FakeGateway() {
@@ -37,8 +40,9 @@ final class FakeGateway implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
             calls.add(new Call(exchange.getRequestMethod(), query == null ? path : path + "?" + query, body));
-            Answer answer = answers.getOrDefault(exchange.getRequestMethod() + " " + path, new Answer(404,
-                    "application/problem+json", problem(404, "INVALID_REQUEST", "No route " + path)));
+            Answer answer = answers.getOrDefault(exchange.getRequestMethod() + " " + path, params -> new Answer(404,
+                    "application/problem+json", problem(404, "INVALID_REQUEST", "No route " + path)))
+                    .apply(params(query));
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", answer.contentType());
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -59,8 +63,32 @@ final class FakeGateway implements AutoCloseable {
     }
 
     FakeGateway answer(String method, String path, int status, String contentType, String body) {
-        answers.put(method + " " + path, new Answer(status, contentType, body));
+        answers.put(method + " " + path, params -> new Answer(status, contentType, body));
         return this;
+    }
+
+    /** JSON made from the query's parameters, e.g. a page of records from the {@code offset} asked for. */
+    FakeGateway json(String method, String path, Function<Map<String, String>, String> byQuery) {
+        answers.put(method + " " + path, params -> new Answer(200, "application/json", byQuery.apply(params)));
+        return this;
+    }
+
+    /** How many calls asked for this path, whatever their query. */
+    long count(String method, String path) {
+        return calls.stream().filter(c -> c.method().equals(method))
+                .filter(c -> c.pathAndQuery().equals(path) || c.pathAndQuery().startsWith(path + "?")).count();
+    }
+
+    private static Map<String, String> params(String query) {
+        Map<String, String> params = new HashMap<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                params.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return params;
     }
 
     FakeGateway problem(String method, String path, int status, String errorCode, String detail) {

@@ -12,6 +12,7 @@ import io.sluice.adminui.gateway.GatewayViews.Cluster;
 import io.sluice.adminui.gateway.GatewayViews.Group;
 import io.sluice.adminui.gateway.GatewayViews.GroupList;
 import io.sluice.adminui.gateway.GatewayViews.NodeList;
+import io.sluice.adminui.gateway.GatewayViews.PartitionOffset;
 import io.sluice.adminui.gateway.GatewayViews.ProduceResults;
 import io.sluice.adminui.gateway.GatewayViews.RecordPage;
 import io.sluice.adminui.gateway.GatewayViews.ResetPlan;
@@ -106,6 +107,12 @@ public class GatewayClient {
             maybeParam(uri, vars, "value_format", read.valueFormat());
             return uri.build(vars);
         }, RecordPage.class);
+    }
+
+    /** The offset of a partition's first record at or after {@code timestamp} (ms), or its high watermark. */
+    public Mono<PartitionOffset> offsetAt(String topic, int partition, long timestamp) {
+        return get(uri -> uri.path("/v1/topics/{topic}/partitions/{partition}/offsets")
+                .queryParam("timestamp", timestamp).build(topic, partition), PartitionOffset.class);
     }
 
     public Mono<ProduceResults> produce(String topic, ProduceRequest request) {

@@ -107,6 +107,10 @@ public final class GatewayViews {
     public record PartitionPosition(int partition, long nextOffset, long highWatermark, long logStartOffset) {
     }
 
+    /** A partition's offset for a timestamp: the first record at or after it, or the high watermark. */
+    public record PartitionOffset(String topic, int partition, long offset, Long timestamp) {
+    }
+
     /** One produce result: an offset, or an error with its code and detail. */
     public record ProduceResult(Integer partition, Long offset, Long timestamp, String errorCode, String detail) {
 

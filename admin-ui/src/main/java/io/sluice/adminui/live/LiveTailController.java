@@ -2,6 +2,7 @@ package io.sluice.adminui.live;
 
 import io.sluice.adminui.gateway.GatewayClient;
 import io.sluice.adminui.gateway.GatewayProblem;
+import io.sluice.adminui.messages.RowRenderer;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Controller;

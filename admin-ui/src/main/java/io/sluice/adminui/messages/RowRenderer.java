@@ -1,8 +1,6 @@
-package io.sluice.adminui.live;
+package io.sluice.adminui.messages;
 
 import io.sluice.adminui.gateway.GatewayViews.ConsumedRecord;
-import io.sluice.adminui.messages.Display;
-import io.sluice.adminui.messages.RecordView;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -13,9 +11,12 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Renders the gateway's SSE events as HTML for the live tail: a record as a table row, an error as a problem. */
+/**
+ * Renders what pages receive as SSE events into HTML, one line each: a record as a table row (the live tail, search
+ * matches), an error as a problem, the search's progress.
+ */
 @Component
-class RowRenderer {
+public class RowRenderer {
 
     private final ITemplateEngine templates;
     private final JsonMapper json;
@@ -25,14 +26,17 @@ class RowRenderer {
         this.json = json;
     }
 
-    String record(String data) {
-        ConsumedRecord record = json.readValue(data, ConsumedRecord.class);
-        return oneLine(templates.process("live-row", Set.of("row"),
-                new Context(Locale.ROOT, Map.of("r", RecordView.of(record, Display.JSON)))));
+    /** A gateway SSE {@code record} event's data as a row, shown as JSON where it is JSON. */
+    public String record(String data) {
+        return row(json.readValue(data, ConsumedRecord.class), Display.JSON);
+    }
+
+    String row(ConsumedRecord record, Display display) {
+        return fragment("live-row", "row", Map.of("r", RecordView.of(record, display)));
     }
 
     /** An {@code error} event's problem (or any text) as a line for the page. */
-    String problem(String data) {
+    public String problem(String data) {
         String text = data;
         try {
             JsonNode problem = json.readTree(data);
@@ -42,8 +46,11 @@ class RowRenderer {
         } catch (JacksonException e) {
             // not JSON: shown as it came
         }
-        return oneLine(templates.process("live-row", Set.of("problem"),
-                new Context(Locale.ROOT, Map.of("text", text))));
+        return fragment("live-row", "problem", Map.of("text", text));
+    }
+
+    String fragment(String template, String fragment, Map<String, Object> variables) {
+        return oneLine(templates.process(template, Set.of(fragment), new Context(Locale.ROOT, variables)));
     }
 
     /**
