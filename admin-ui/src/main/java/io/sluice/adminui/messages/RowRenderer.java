@@ -32,7 +32,7 @@ public class RowRenderer {
     }
 
     String row(ConsumedRecord record, Display display) {
-        return fragment("live-row", "row", Map.of("r", RecordView.of(record, display)));
+        return fragment("record-row", "row", Map.of("r", RecordView.of(record, display)));
     }
 
     /** An {@code error} event's problem (or any text) as a line for the page. */
@@ -46,7 +46,7 @@ public class RowRenderer {
         } catch (JacksonException e) {
             // not JSON: shown as it came
         }
-        return fragment("live-row", "problem", Map.of("text", text));
+        return fragment("record-row", "problem", Map.of("text", text));
     }
 
     String fragment(String template, String fragment, Map<String, Object> variables) {
