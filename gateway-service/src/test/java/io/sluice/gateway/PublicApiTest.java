@@ -335,10 +335,23 @@ class PublicApiTest {
 
     @Test
     void nodesAndClusterAreObjectsWithCounts() {
-        topic(3);
+        String name = topic(3);
+        client.post().uri("/v1/topics/" + name + "/records").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("[{\"partition\": 0, \"value\": \"a\"}, {\"partition\": 1, \"value\": \"b\"}]")
+                .exchange().expectStatus().isOk();
 
         JsonNode node = getJson("/v1/nodes").path("nodes").get(0);
         JsonNode health = getJson("/v1/cluster");
+        JsonNode listed = getJson("/v1/topics?name=" + name).path("topics").get(0);
+
+        assertThat(listed.path("record_count").asLong()).isEqualTo(2);
+        assertThat(listed.path("size_bytes").asLong()).isPositive();
+        assertThat(node.path("size_bytes").asLong()).isGreaterThanOrEqualTo(listed.path("size_bytes").asLong());
+        assertThat(node.path("throughput").path("records_in_per_sec").isNumber()).isTrue();
+        assertThat(health.path("reporting_node_count").asInt()).isEqualTo(1);
+        assertThat(health.path("size_bytes").asLong()).isEqualTo(node.path("size_bytes").asLong());
+        assertThat(health.path("throughput").path("bytes_out_per_sec").isNumber()).isTrue();
+        assertThat(health.path("coordinator").path("reachable").asBoolean()).isFalse();
 
         assertThat(node.path("node_id").asInt()).isEqualTo(1);
         assertThat(node.path("status").asString()).isEqualTo("ALIVE");

@@ -5,23 +5,17 @@ import io.sluice.gateway.admin.AdminRequests.NewPartitionCount;
 import io.sluice.gateway.admin.AdminRequests.NewTopic;
 import io.sluice.gateway.admin.AdminViews.ConfigList;
 import io.sluice.gateway.admin.AdminViews.NodeList;
-import io.sluice.gateway.admin.AdminViews.NodeView;
 import io.sluice.gateway.admin.AdminViews.PartitionList;
 import io.sluice.gateway.admin.AdminViews.PartitionView;
 import io.sluice.gateway.admin.AdminViews.TopicList;
 import io.sluice.gateway.admin.AdminViews.TopicView;
-import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.CoordinatorApi;
-import io.sluice.internal.metadata.PartitionState;
-import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.config.TopicConfigs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.List;
-import java.util.function.Predicate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -46,22 +40,19 @@ import reactor.core.publisher.Mono;
 class AdminController {
 
     private final CoordinatorApi coordinator;
-    private final ClusterView cluster;
     private final TopicViews views;
+    private final ClusterOverview overview;
 
-    AdminController(CoordinatorApi coordinator, ClusterView cluster, TopicViews views) {
+    AdminController(CoordinatorApi coordinator, TopicViews views, ClusterOverview overview) {
         this.coordinator = coordinator;
-        this.cluster = cluster;
         this.views = views;
+        this.overview = overview;
     }
 
-    /** Every topic whose name contains {@code name} (all without it), by name. */
+    /** Every topic whose name contains {@code name} (all without it), by name, with sizes from the nodes. */
     @GetMapping("/v1/topics")
     Mono<TopicList> listTopics(@RequestParam(name = "name", required = false) String name) {
-        return coordinator.topics().map(topics -> new TopicList(topics.stream()
-                .filter(topic -> name == null || topic.name().contains(name))
-                .sorted(Comparator.comparing(TopicMetadata::name))
-                .map(TopicViews::summary).toList()));
+        return overview.topics(name);
     }
 
     /** 201 with the topic's Location; with {@code validate_only}, 200 with the topic as it would be, created nowhere. */
@@ -126,20 +117,11 @@ class AdminController {
 
     @GetMapping("/v1/nodes")
     Mono<NodeList> nodes() {
-        return coordinator.nodes().map(nodes -> {
-            List<TopicMetadata> topics = cluster.current().metadata().topics();
-            return new NodeList(nodes.stream().map(node -> new NodeView(node.id(), node.url(), node.rack(),
-                    node.status().name(), count(topics, p -> p.leader() == node.id()),
-                    count(topics, p -> p.replicas().contains(node.id())))).toList());
-        });
+        return overview.nodes();
     }
 
     @GetMapping("/v1/cluster")
     Mono<ClusterHealth> cluster() {
-        return Mono.fromSupplier(() -> ClusterHealth.of(cluster.current()));
-    }
-
-    private static int count(List<TopicMetadata> topics, Predicate<PartitionState> which) {
-        return (int) topics.stream().flatMap(t -> t.partitions().stream()).filter(which).count();
+        return overview.health();
     }
 }

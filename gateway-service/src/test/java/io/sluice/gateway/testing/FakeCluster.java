@@ -29,6 +29,7 @@ import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.internal.partition.ListOffsetsResponse;
+import io.sluice.internal.partition.NodeStats;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.internal.partition.ProduceResponse;
@@ -420,6 +421,15 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
             }
         }
         return new ListOffsetsResponse.Partition(wanted.topic(), wanted.partition(), null, null, -1L, null);
+    }
+
+    /** Node 1 holds every partition: each log's bytes are its batches' sizes; nothing is measured as throughput. */
+    @Override
+    public synchronized Mono<NodeStats> nodeStats(NodeInfo node) {
+        List<NodeStats.Replica> replicas = new ArrayList<>();
+        logs.forEach((tp, log) -> replicas.add(new NodeStats.Replica(tp.topic(), tp.partition(), true,
+                log.stream().mapToLong(RecordBatch::sizeInBytes).sum(), 1, 0, end(log), end(log))));
+        return Mono.just(new NodeStats(node.id(), replicas, NodeStats.Throughput.NONE));
     }
 
     private static long end(List<RecordBatch> log) {
