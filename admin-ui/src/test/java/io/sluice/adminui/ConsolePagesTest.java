@@ -58,14 +58,20 @@ class ConsolePagesTest {
     }
 
     @Test
-    void topicsListShowsEachTopicWithPartitionsAndReplicationAndFiltersByName() {
+    void topicsListShowsEachTopicWithPartitionsReplicationSizeAndMessagesAndFiltersByName() {
         GATEWAY.json("GET", "/v1/topics", """
                 {"topics":[{"name":"orders","topic_id":"a","partition_count":6,"replication_factor":3,
-                            "under_replicated_partitions":[2],"offline_partitions":[]}]}""");
+                            "under_replicated_partitions":[2],"offline_partitions":[],"size_bytes":3221225,
+                            "record_count":12345},
+                           {"name":"ordinals","topic_id":"b","partition_count":1,"replication_factor":1,
+                            "under_replicated_partitions":[],"offline_partitions":[],"size_bytes":null,
+                            "record_count":null}]}""");
 
         String page = get("/topics?name=ord");
 
-        assertThat(page).contains(">orders</a>", ">6</td>", "class=\"warn\"", "value=\"ord\"");
+        assertThat(page).contains(">orders</a>", ">6</td>", "class=\"warn\"", "value=\"ord\"", ">3.07 MiB</td>",
+                ">12,345</td>");
+        assertThat(page).as("a node that did not answer: unknown, not zero").contains(">ordinals</a>", ">—</td>");
         assertThat(GATEWAY.calls().getFirst().pathAndQuery()).isEqualTo("/v1/topics?name=ord");
     }
 
@@ -293,15 +299,40 @@ class ConsolePagesTest {
     }
 
     @Test
-    void clusterPageShowsNodesAndPartitionsInTrouble() {
+    void clusterPageShowsCoordinatorThroughputNodesAndPartitionsInTrouble() {
         GATEWAY.json("GET", "/v1/cluster", """
-                {"metadata_version":17,"coordinator":"http://c","node_count":3,"live_node_count":2,"topic_count":1,
-                 "partition_count":2,"offline_partitions":[],"under_replicated_partitions":[{"topic":"orders","partition":1}]}""");
+                {"metadata_version":17,"coordinator":{"instance_id":"coord-a","url":"http://c","fencing_token":4,
+                 "reachable":true},"node_count":3,"live_node_count":2,"reporting_node_count":2,"topic_count":1,
+                 "partition_count":2,"offline_partitions":[],"under_replicated_partitions":[{"topic":"orders","partition":1}],
+                 "size_bytes":2048,"throughput":{"records_in_per_sec":1234.5,"bytes_in_per_sec":1536,
+                 "records_out_per_sec":3.4,"bytes_out_per_sec":0}}""");
         GATEWAY.json("GET", "/v1/nodes", """
-                {"nodes":[{"node_id":1,"url":"http://n1","rack":null,"status":"ALIVE","leader_count":1,"replica_count":2},
-                          {"node_id":2,"url":"http://n2","rack":null,"status":"DEAD","leader_count":0,"replica_count":2}]}""");
+                {"nodes":[{"node_id":1,"url":"http://n1","rack":null,"status":"ALIVE","leader_count":1,"replica_count":2,
+                           "size_bytes":1024,"throughput":{"records_in_per_sec":12.25,"bytes_in_per_sec":1,
+                           "records_out_per_sec":0,"bytes_out_per_sec":0}},
+                          {"node_id":2,"url":"http://n2","rack":null,"status":"DEAD","leader_count":0,"replica_count":2,
+                           "size_bytes":null,"throughput":null}]}""");
 
-        assertThat(get("/cluster")).contains(">17</dd>", ">2 / 3</dd>", ">DEAD</td>", "orders-1</a> under-replicated");
+        String page = get("/cluster");
+
+        assertThat(page).contains(">17</dd>", ">2 / 3</dd>", ">DEAD</td>", "orders-1</a> under-replicated",
+                ">coord-a at http://c, lease term 4</dd>", ">2.00 KiB</dd>", "id=\"records-in\">1,235</dd>",
+                "id=\"records-out\">3.40</dd>", ">1.50 KiB/s / 0 B/s</dd>", ">1.00 KiB</td>", ">12.3</td>");
+        assertThat(page).as("node 2 did not answer").contains(">—</td>");
+    }
+
+    @Test
+    void clusterPageSaysWhenTheCoordinatorDoesNotAnswer() {
+        GATEWAY.json("GET", "/v1/cluster", """
+                {"metadata_version":3,"coordinator":{"instance_id":"coord-a","url":"http://c","fencing_token":2,
+                 "reachable":false},"node_count":1,"live_node_count":1,"reporting_node_count":0,"topic_count":0,
+                 "partition_count":0,"offline_partitions":[],"under_replicated_partitions":[],"size_bytes":null,
+                 "throughput":null}""");
+        GATEWAY.json("GET", "/v1/nodes", "{\"nodes\":[]}");
+
+        String page = get("/cluster");
+
+        assertThat(page).contains("lease term 2 (not answering)</dd>", ">0 / 1</dd>").doesNotContain("records-in");
     }
 
     @Test
