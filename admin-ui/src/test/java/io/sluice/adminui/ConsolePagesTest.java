@@ -72,7 +72,22 @@ class ConsolePagesTest {
         assertThat(page).contains(">orders</a>", ">6</td>", "class=\"warn\"", "value=\"ord\"", ">3.07 MiB</td>",
                 ">12,345</td>");
         assertThat(page).as("a node that did not answer: unknown, not zero").contains(">ordinals</a>", ">—</td>");
+        assertThat(page).as("no defaults from the gateway: the list still shows")
+                .contains("The gateway did not list the config defaults.");
         assertThat(GATEWAY.calls().getFirst().pathAndQuery()).isEqualTo("/v1/topics?name=ord");
+    }
+
+    @Test
+    void createFormShowsEveryConfigsDefault() {
+        GATEWAY.json("GET", "/v1/topics", "{\"topics\":[]}");
+        GATEWAY.json("GET", "/v1/cluster/topic-configs", """
+                {"configs":[{"name":"cleanup.policy","value":"delete","is_default":true,"documentation":"What to do"},
+                            {"name":"retention.ms","value":"604800000","is_default":true,"documentation":"How long"}]}""");
+
+        String page = get("/topics");
+
+        assertThat(page).contains("id=\"config-defaults\"", "<code>retention.ms</code>", "<code>604800000</code>",
+                ">How long</td>").doesNotContain("did not list the config defaults");
     }
 
     @Test
@@ -273,6 +288,45 @@ class ConsolePagesTest {
         assertThat(GATEWAY.calls("POST").getFirst().body()).contains("\"dry_run\":true");
     }
 
+    private static final String BILLING = """
+            {"group_id":"billing","state":"EMPTY","group_epoch":3,"assignment_epoch":3,"members":[],
+             "partitions":[{"topic":"payments","partition":0,"committed_offset":4,"high_watermark":10,"lag":6},
+                           {"topic":"orders","partition":0,"committed_offset":1,"high_watermark":1,"lag":0}],
+             "lag":6}""";
+
+    @Test
+    void deletingAGroupNeedsItsIdTypedAndShowsTheGatewaysRefusalNextToTheForm() {
+        GATEWAY.json("GET", "/v1/groups/billing", BILLING);
+        GATEWAY.problem("DELETE", "/v1/groups/billing", 409, "NON_EMPTY_GROUP", "Group 'billing' has 1 member");
+
+        String mistyped = post("/groups/billing/delete", form("confirm", "bill"), 422);
+        assertThat(mistyped).contains("Type the group&#39;s id, billing, to confirm; nothing was deleted");
+        assertThat(GATEWAY.calls("DELETE")).isEmpty();
+
+        String refused = post("/groups/billing/delete", form("confirm", "billing"), 422);
+        assertThat(refused.substring(refused.indexOf("id=\"delete-group\"")))
+                .contains("Group &#39;billing&#39; has 1 member (NON_EMPTY_GROUP)");
+        assertThat(refused.substring(0, refused.indexOf("id=\"delete-group\""))).doesNotContain("NON_EMPTY_GROUP");
+    }
+
+    @Test
+    void deletingAGroupOrItsOffsetsOfATopicCallsTheGatewayAndSaysWhatWasDone() {
+        GATEWAY.json("GET", "/v1/groups/billing", BILLING);
+        GATEWAY.answer("DELETE", "/v1/groups/billing/topics/payments/offsets", 204, "application/json", "");
+        GATEWAY.answer("DELETE", "/v1/groups/billing", 204, "application/json", "");
+
+        assertThat(get("/groups/billing")).contains("id=\"delete-offsets\"", "<option value=\"orders\">orders</option>",
+                "<option value=\"payments\">payments</option>");
+        web.post().uri("/groups/billing/offsets/delete").body(form("topic", "payments")).exchange()
+                .expectStatus().is3xxRedirection()
+                .expectHeader().valueMatches("Location", "/groups/billing\\?notice=Deleted.*payments");
+        web.post().uri("/groups/billing/delete").body(form("confirm", "billing")).exchange()
+                .expectStatus().is3xxRedirection().expectHeader().valueMatches("Location", "/groups\\?notice=.*");
+
+        assertThat(GATEWAY.calls("DELETE")).extracting(FakeGateway.Call::pathAndQuery)
+                .containsExactly("/v1/groups/billing/topics/payments/offsets", "/v1/groups/billing");
+    }
+
     @Test
     void liveTailTurnsTheGatewaysRecordEventsIntoRowsAndItsErrorsIntoProblems() {
         GATEWAY.answer("GET", "/v1/topics/orders/records", 200, "text/event-stream", """
@@ -359,6 +413,13 @@ class ConsolePagesTest {
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=6&key_format=json&value_format=json",
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=9&key_format=json&value_format=json",
                 "/v1/topics/orders/partitions/1/records?max_records=3&offset=5&key_format=json&value_format=json");
+
+        assertThat(events("/topics/orders/search/events?q=mark-1")).as("case matters by default")
+                .doesNotContain("event:match").contains("<span id=\"search-matches\">0</span>");
+        assertThat(events("/topics/orders/search/events?q=mark-1&ignoreCase=on").split("event:match", -1))
+                .as("unless ignored").hasSize(4);
+        assertThat(get("/topics/orders/search?q=mark-1&ignoreCase=on")).as("the box stays ticked, the stream asks again")
+                .contains("name=\"ignoreCase\" value=\"on\" checked", "ignoreCase=on");
     }
 
     @Test

@@ -334,6 +334,17 @@ class PublicApiTest {
     }
 
     @Test
+    void topicConfigDefaultsListEveryConfigWithTheValueATopicGetsWithoutOverrides() {
+        JsonNode defaults = getJson("/v1/cluster/topic-configs");
+        JsonNode ofNewTopic = getJson("/v1/topics/" + topic(1) + "/configs");
+
+        assertThat(defaults).isEqualTo(ofNewTopic);
+        assertThat(config(defaults, "cleanup.policy").path("value").asString()).isEqualTo("delete");
+        assertThat(config(defaults, "retention.ms").path("is_default").asBoolean()).isTrue();
+        assertThat(config(defaults, "min.insync.replicas").path("documentation").asString()).isNotBlank();
+    }
+
+    @Test
     void nodesAndClusterAreObjectsWithCounts() {
         String name = topic(3);
         client.post().uri("/v1/topics/" + name + "/records").contentType(MediaType.APPLICATION_JSON)

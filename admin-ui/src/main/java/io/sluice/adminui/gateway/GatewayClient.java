@@ -9,6 +9,7 @@ import io.sluice.adminui.gateway.GatewayRequests.OffsetReset;
 import io.sluice.adminui.gateway.GatewayRequests.ProduceRequest;
 import io.sluice.adminui.gateway.GatewayRequests.Read;
 import io.sluice.adminui.gateway.GatewayViews.Cluster;
+import io.sluice.adminui.gateway.GatewayViews.ConfigList;
 import io.sluice.adminui.gateway.GatewayViews.Group;
 import io.sluice.adminui.gateway.GatewayViews.GroupList;
 import io.sluice.adminui.gateway.GatewayViews.NodeList;
@@ -75,6 +76,11 @@ public class GatewayClient {
 
     public Mono<Topic> topic(String topic) {
         return get(uri -> uri.path("/v1/topics/{topic}").build(topic), Topic.class);
+    }
+
+    /** Every topic config with the default a new topic gets without an override. */
+    public Mono<ConfigList> topicConfigDefaults() {
+        return get(uri -> uri.path("/v1/cluster/topic-configs").build(), ConfigList.class);
     }
 
     public Mono<Void> createTopic(NewTopic topic) {
@@ -150,6 +156,16 @@ public class GatewayClient {
 
     public Mono<Group> group(String group) {
         return get(uri -> uri.path("/v1/groups/{group}").build(group), Group.class);
+    }
+
+    /** Deletes the group and its committed offsets; 409 NON_EMPTY_GROUP while it has members. */
+    public Mono<Void> deleteGroup(String group) {
+        return call(web.delete().uri("/v1/groups/{group}", group), Void.class);
+    }
+
+    /** Deletes the group's committed offsets of {@code topic}; 409 while a member subscribes to it. */
+    public Mono<Void> deleteGroupOffsets(String group, String topic) {
+        return call(web.delete().uri("/v1/groups/{group}/topics/{topic}/offsets", group, topic), Void.class);
     }
 
     public Mono<ResetPlan> resetOffsets(String group, OffsetReset reset) {

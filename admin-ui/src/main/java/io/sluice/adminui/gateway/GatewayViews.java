@@ -177,6 +177,11 @@ public final class GatewayViews {
 
     public record Group(String groupId, String state, int groupEpoch, int assignmentEpoch, List<Member> members,
                         List<GroupPartition> partitions, long lag) {
+
+        /** The topics the group has committed offsets of, by name. */
+        public List<String> topics() {
+            return partitions.stream().map(GroupPartition::topic).distinct().sorted().toList();
+        }
     }
 
     public record Member(String memberId, int memberEpoch, String state, List<String> subscribedTopics,

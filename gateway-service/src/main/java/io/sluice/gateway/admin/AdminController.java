@@ -16,6 +16,7 @@ import io.sluice.protocol.config.TopicConfigs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -123,5 +124,11 @@ class AdminController {
     @GetMapping("/v1/cluster")
     Mono<ClusterHealth> cluster() {
         return overview.health();
+    }
+
+    /** Every topic config with its default: what a topic created without overrides gets. */
+    @GetMapping("/v1/cluster/topic-configs")
+    Mono<ConfigList> topicConfigDefaults() {
+        return Mono.just(new ConfigList(TopicConfigs.describe(Map.of())));
     }
 }
