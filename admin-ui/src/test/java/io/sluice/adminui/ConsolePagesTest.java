@@ -325,6 +325,10 @@ class ConsolePagesTest {
 
         assertThat(GATEWAY.calls("DELETE")).extracting(FakeGateway.Call::pathAndQuery)
                 .containsExactly("/v1/groups/billing/topics/payments/offsets", "/v1/groups/billing");
+        assertThat(get("/groups/billing?notice=Deleted+the+offsets+of+payments"))
+                .contains("role=\"status\">Deleted the offsets of payments</div>");
+        GATEWAY.json("GET", "/v1/groups", "{\"groups\":[]}");
+        assertThat(get("/groups?notice=Deleted+group+billing")).contains("role=\"status\">Deleted group billing</div>");
     }
 
     @Test
