@@ -111,6 +111,7 @@ class ConsolePagesTest {
     @Test
     void anAnswerThatIsNotAProblemIsShownAsTheGatewaysStatus() {
         GATEWAY.answer("GET", "/v1/cluster", 500, "text/html", "<html>proxy error</html>");
+        GATEWAY.json("GET", "/v1/nodes", "{\"nodes\":[]}");
 
         String page = page("/cluster", 502);
 
