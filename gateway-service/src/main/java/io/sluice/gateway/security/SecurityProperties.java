@@ -1,0 +1,76 @@
+package io.sluice.gateway.security;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The gateway's security ({@code sluice.security.*}), all of it off unless {@code enabled}: with it off every request
+ * is served as the anonymous principal and nothing below is read. docs/security.md says how to turn each part on.
+ *
+ * @param enabled         the one switch: authentication on every public route but the API's documents and health
+ * @param basic           HTTP Basic against a file of users and bcrypt hashes
+ * @param jwt             OAuth2 bearer tokens (JWTs), validated as a resource server
+ * @param loginThrottling how many failed sign-ins an address or a user name may have before it must wait
+ * @param streamTokens    the short-lived tokens an {@code EventSource} sends in the query string
+ */
+@Validated
+@ConfigurationProperties("sluice.security")
+public record SecurityProperties(
+        @DefaultValue("false") boolean enabled,
+        @Valid @DefaultValue Basic basic,
+        @Valid @DefaultValue Jwt jwt,
+        @Valid @DefaultValue LoginThrottling loginThrottling,
+        @Valid @DefaultValue StreamTokens streamTokens) {
+
+    /**
+     * @param usersFile one user a line, {@code name:bcrypt-hash} ({@code htpasswd -nbB} writes them); {@code #}
+     *                  starts a comment. Unset: no Basic authentication.
+     */
+    public record Basic(Path usersFile) {
+    }
+
+    /**
+     * Bearer tokens are accepted when a {@code jwkSetUri} or a {@code publicKeyFile} is set (not both).
+     *
+     * @param issuer         the {@code iss} every token must carry; unset: not checked
+     * @param audience       a value the token's {@code aud} must contain; unset: not checked
+     * @param jwkSetUri      the identity provider's JWKS endpoint (keys are fetched and cached by Nimbus)
+     * @param publicKeyFile  a PEM RSA public key ({@code -----BEGIN PUBLIC KEY-----}) that signs the tokens (RS256)
+     * @param clockSkew      how far {@code exp} and {@code nbf} may be off the gateway's clock
+     * @param principalClaim the claim that names the principal ({@code User:<claim>})
+     */
+    public record Jwt(String issuer,
+                      String audience,
+                      URI jwkSetUri,
+                      Path publicKeyFile,
+                      @DefaultValue("60s") Duration clockSkew,
+                      @DefaultValue("sub") String principalClaim) {
+
+        public boolean configured() {
+            return jwkSetUri != null || publicKeyFile != null;
+        }
+    }
+
+    /**
+     * A client address, or a Basic user name, with {@code maxFailures} failed sign-ins within {@code window} (from the
+     * first of them) is answered 429 THROTTLED, with Retry-After, until the window ends — right credentials included.
+     */
+    public record LoginThrottling(@DefaultValue("10") @Min(1) int maxFailures,
+                                  @DefaultValue("1m") Duration window) {
+    }
+
+    /**
+     * @param ttl    how long a minted stream token is accepted
+     * @param secret the HMAC key that signs them; every gateway of a cluster needs the same one for a token minted at
+     *               one to work at another. Unset: a random key per gateway process
+     */
+    public record StreamTokens(@DefaultValue("5m") Duration ttl, String secret) {
+    }
+}
