@@ -25,8 +25,9 @@ class GatewayConfiguration {
         return new InternalHttp(properties.internalCalls(), meters);
     }
 
+    /** The coordinator: its {@link CoordinatorApi} and its ACLs' {@link io.sluice.internal.acl.AclApi}. */
     @Bean
-    CoordinatorApi coordinatorClient(InternalHttp http, GatewayProperties properties) {
+    CoordinatorClient coordinatorClient(InternalHttp http, GatewayProperties properties) {
         return new CoordinatorClient(http, properties.coordinatorUrls());
     }
 

@@ -11,6 +11,8 @@ import io.sluice.gateway.admin.AdminViews.PartitionView;
 import io.sluice.gateway.admin.AdminViews.TopicList;
 import io.sluice.gateway.admin.AdminViews.TopicView;
 import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.security.Authorizer;
+import io.sluice.internal.acl.ResourceType;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.metadata.PartitionState;
@@ -33,6 +35,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
@@ -48,17 +51,21 @@ class AdminController {
     private final CoordinatorApi coordinator;
     private final ClusterView cluster;
     private final TopicViews views;
+    private final Authorizer authorizer;
 
-    AdminController(CoordinatorApi coordinator, ClusterView cluster, TopicViews views) {
+    AdminController(CoordinatorApi coordinator, ClusterView cluster, TopicViews views, Authorizer authorizer) {
         this.coordinator = coordinator;
         this.cluster = cluster;
         this.views = views;
+        this.authorizer = authorizer;
     }
 
-    /** Every topic whose name contains {@code name} (all without it), by name. */
+    /** Every topic whose name contains {@code name} (all without it) and the caller may describe, by name. */
     @GetMapping("/v1/topics")
-    Mono<TopicList> listTopics(@RequestParam(name = "name", required = false) String name) {
-        return coordinator.topics().map(topics -> new TopicList(topics.stream()
+    Mono<TopicList> listTopics(@RequestParam(name = "name", required = false) String name,
+                               ServerWebExchange exchange) {
+        return coordinator.topics().map(topics -> new TopicList(authorizer.describable(exchange, ResourceType.TOPIC,
+                        topics, TopicMetadata::name).stream()
                 .filter(topic -> name == null || topic.name().contains(name))
                 .sorted(Comparator.comparing(TopicMetadata::name))
                 .map(TopicViews::summary).toList()));
@@ -66,8 +73,11 @@ class AdminController {
 
     /** 201 with the topic's Location; with {@code validate_only}, 200 with the topic as it would be, created nowhere. */
     @PostMapping("/v1/topics")
-    Mono<ResponseEntity<TopicView>> createTopic(@RequestBody NewTopic request) {
-        return Mono.defer(() -> coordinator.createTopic(request.toInternal())).map(TopicViews::withoutOffsets)
+    Mono<ResponseEntity<TopicView>> createTopic(@RequestBody NewTopic request, ServerWebExchange exchange) {
+        return Mono.defer(() -> {
+                    authorizer.authorizeCreateTopic(exchange, request.name() == null ? "" : request.name());
+                    return coordinator.createTopic(request.toInternal());
+                }).map(TopicViews::withoutOffsets)
                 .map(topic -> request.onlyValidate() ? ResponseEntity.ok(topic)
                         : ResponseEntity.created(URI.create("/v1/topics/"
                                 + UriUtils.encodePathSegment(topic.name(), StandardCharsets.UTF_8)))

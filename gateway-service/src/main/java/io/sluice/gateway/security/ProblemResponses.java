@@ -27,6 +27,12 @@ final class ProblemResponses {
     }
 
     Mono<Void> write(ServerWebExchange exchange, ErrorCode code, String detail, HttpHeaders headers) {
+        return write(exchange, code, detail, headers, Map.of());
+    }
+
+    /** With further members ({@link io.sluice.protocol.SluiceException#details()}). */
+    Mono<Void> write(ServerWebExchange exchange, ErrorCode code, String detail, HttpHeaders headers,
+                     Map<String, Object> details) {
         ProblemDetail problem = Problems.of(code, detail);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", problem.getType().toString());
@@ -36,6 +42,7 @@ final class ProblemResponses {
         if (problem.getProperties() != null) {
             body.putAll(problem.getProperties());
         }
+        body.putAll(details);
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatus.valueOf(code.httpStatus()));
         response.getHeaders().addAll(Problems.headers(code.httpStatus()));

@@ -1,5 +1,7 @@
 package io.sluice.gateway.security;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.internal.acl.AclApi;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
@@ -7,7 +9,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The gateway's security beans; the filters exist only with {@code sluice.security.enabled=true}. */
+/**
+ * The gateway's security beans. The {@link Authorizer} always exists (with security off it allows everything and
+ * checks nothing); the filters exist, and the ACLs are read, only with {@code sluice.security.enabled=true}.
+ */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
@@ -19,6 +24,31 @@ class SecurityConfiguration {
     @Bean
     ProblemResponses securityProblemResponses(JsonMapper json) {
         return new ProblemResponses(json);
+    }
+
+    @Bean
+    AuditLog auditLog(MeterRegistry meters) {
+        return new AuditLog(meters);
+    }
+
+    @Bean(destroyMethod = "close")
+    AclCache aclCache(AclApi coordinator, SecurityProperties properties, Clock clock, MeterRegistry meters) {
+        AclCache cache = new AclCache(coordinator, properties.acls().refreshInterval(), clock);
+        if (properties.enabled()) {
+            cache.withMetrics(meters).start();
+        }
+        return cache;
+    }
+
+    @Bean
+    Authorizer authorizer(SecurityProperties properties, AclCache acls, AuditLog audit) {
+        return new Authorizer(properties.enabled(), properties.superUsers(), acls, audit);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.security.enabled")
+    AuthorizationFilter authorizationFilter(Authorizer authorizer, AuditLog audit, ProblemResponses problems) {
+        return new AuthorizationFilter(authorizer, audit, problems);
     }
 
     @Bean

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param jwt             OAuth2 bearer tokens (JWTs), validated as a resource server
  * @param loginThrottling how many failed sign-ins an address or a user name may have before it must wait
  * @param streamTokens    the short-lived tokens an {@code EventSource} sends in the query string
+ * @param superUsers      principals ({@code User:admin}) allowed everything, whatever the ACLs say
+ * @param acls            how the gateway keeps its copy of the coordinator's ACLs
  */
 @Validated
 @ConfigurationProperties("sluice.security")
@@ -27,7 +29,9 @@ public record SecurityProperties(
         @Valid @DefaultValue Basic basic,
         @Valid @DefaultValue Jwt jwt,
         @Valid @DefaultValue LoginThrottling loginThrottling,
-        @Valid @DefaultValue StreamTokens streamTokens) {
+        @Valid @DefaultValue StreamTokens streamTokens,
+        @DefaultValue List<String> superUsers,
+        @Valid @DefaultValue Acls acls) {
 
     /**
      * @param usersFile one user a line, {@code name:bcrypt-hash} ({@code htpasswd -nbB} writes them); {@code #}
@@ -72,5 +76,16 @@ public record SecurityProperties(
      *               one to work at another. Unset: a random key per gateway process
      */
     public record StreamTokens(@DefaultValue("5m") Duration ttl, String secret) {
+    }
+
+    /**
+     * The gateway reads every ACL from the coordinator each {@code refreshInterval} (and at once after a change made
+     * through it), so a change made elsewhere is enforced within about that interval while the coordinator is
+     * reachable. Until the first read succeeds, only super users are served; if reads fail, the last set read stays in
+     * force.
+     *
+     * @param refreshInterval how often the ACLs are read
+     */
+    public record Acls(@DefaultValue("5s") Duration refreshInterval) {
     }
 }

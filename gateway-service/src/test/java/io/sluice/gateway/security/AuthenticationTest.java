@@ -29,6 +29,7 @@ class AuthenticationTest {
     static void security(DynamicPropertyRegistry registry) {
         SecurityFixtures.register(registry);
         registry.add("sluice.security.login-throttling.max-failures", () -> "100000");
+        registry.add("sluice.security.super-users", () -> "User:alice");
     }
 
     @Autowired
