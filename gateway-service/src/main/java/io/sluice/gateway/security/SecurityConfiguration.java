@@ -51,6 +51,18 @@ class SecurityConfiguration {
         return new AuthorizationFilter(authorizer, audit, problems);
     }
 
+    /** Passes everything through unless {@code sluice.security.cors.allowed-origins} lists some. */
+    @Bean
+    CorsFilter corsFilter(SecurityProperties properties) {
+        return new CorsFilter(properties.cors());
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.security.enabled")
+    QuotaFilter quotaFilter(SecurityProperties properties, ProblemResponses problems, MeterRegistry meters) {
+        return new QuotaFilter(properties, problems, meters, System::nanoTime);
+    }
+
     @Bean
     @ConditionalOnBooleanProperty("sluice.security.enabled")
     AuthenticationFilter authenticationFilter(SecurityProperties properties, StreamTokens streamTokens,

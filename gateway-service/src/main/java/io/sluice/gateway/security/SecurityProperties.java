@@ -6,8 +6,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -21,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param streamTokens    the short-lived tokens an {@code EventSource} sends in the query string
  * @param superUsers      principals ({@code User:admin}) allowed everything, whatever the ACLs say
  * @param acls            how the gateway keeps its copy of the coordinator's ACLs
+ * @param quotas          per-principal rates of produced bytes, fetched bytes and requests
+ * @param cors            browser clients from other origins (off unless origins are listed; independent of
+ *                        {@code enabled})
  */
 @Validated
 @ConfigurationProperties("sluice.security")
@@ -31,7 +36,9 @@ public record SecurityProperties(
         @Valid @DefaultValue LoginThrottling loginThrottling,
         @Valid @DefaultValue StreamTokens streamTokens,
         @DefaultValue List<String> superUsers,
-        @Valid @DefaultValue Acls acls) {
+        @Valid @DefaultValue Acls acls,
+        @Valid @DefaultValue Quotas quotas,
+        @Valid @DefaultValue Cors cors) {
 
     /**
      * @param usersFile one user a line, {@code name:bcrypt-hash} ({@code htpasswd -nbB} writes them); {@code #}
@@ -87,5 +94,37 @@ public record SecurityProperties(
      * @param refreshInterval how often the ACLs are read
      */
     public record Acls(@DefaultValue("5s") Duration refreshInterval) {
+    }
+
+    /**
+     * Per-principal quotas, Kafka's kinds: bytes produced per second, bytes fetched per second (reads, polls and SSE
+     * streams), and requests per second. {@code defaults} apply to every principal without an entry in
+     * {@code overrides} (keyed by principal, {@code User:alice}); an unset rate is unlimited. Super users have no
+     * quota.
+     */
+    public record Quotas(@Valid @DefaultValue Quota defaults, Map<String, Quota> overrides) {
+
+        public Quotas {
+            overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
+        }
+
+        public Quota of(String principal) {
+            return overrides.getOrDefault(principal, defaults);
+        }
+    }
+
+    /**
+     * @param produceBytesPerSecond bytes of produce request bodies per second
+     * @param fetchBytesPerSecond   bytes of read responses per second
+     * @param requestsPerSecond     requests per second, any route
+     */
+    public record Quota(DataSize produceBytesPerSecond, DataSize fetchBytesPerSecond, Double requestsPerSecond) {
+    }
+
+    /**
+     * @param allowedOrigins origins ({@code https://console.example.com}) whose pages may call the API; empty: CORS off
+     * @param maxAge         how long a browser may cache a preflight answer
+     */
+    public record Cors(@DefaultValue List<String> allowedOrigins, @DefaultValue("1h") Duration maxAge) {
     }
 }
