@@ -9,8 +9,11 @@ import io.sluice.gateway.admin.AdminViews.PartitionList;
 import io.sluice.gateway.admin.AdminViews.PartitionView;
 import io.sluice.gateway.admin.AdminViews.TopicList;
 import io.sluice.gateway.admin.AdminViews.TopicView;
+import io.sluice.gateway.security.Authorizer;
+import io.sluice.internal.acl.ResourceType;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.config.TopicConfigs;
 import java.net.URI;
@@ -28,6 +31,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
@@ -43,23 +47,33 @@ class AdminController {
     private final CoordinatorApi coordinator;
     private final TopicViews views;
     private final ClusterOverview overview;
+    private final Authorizer authorizer;
 
-    AdminController(CoordinatorApi coordinator, TopicViews views, ClusterOverview overview) {
+    AdminController(CoordinatorApi coordinator, TopicViews views, ClusterOverview overview, Authorizer authorizer) {
         this.coordinator = coordinator;
         this.views = views;
         this.overview = overview;
+        this.authorizer = authorizer;
     }
 
-    /** Every topic whose name contains {@code name} (all without it), by name, with sizes from the nodes. */
+    /**
+     * Every topic whose name contains {@code name} (all without it) and the caller may describe, by name, with sizes
+     * from the nodes.
+     */
     @GetMapping("/v1/topics")
-    Mono<TopicList> listTopics(@RequestParam(name = "name", required = false) String name) {
-        return overview.topics(name);
+    Mono<TopicList> listTopics(@RequestParam(name = "name", required = false) String name,
+                               ServerWebExchange exchange) {
+        return overview.topics(name,
+                topics -> authorizer.describable(exchange, ResourceType.TOPIC, topics, TopicMetadata::name));
     }
 
     /** 201 with the topic's Location; with {@code validate_only}, 200 with the topic as it would be, created nowhere. */
     @PostMapping("/v1/topics")
-    Mono<ResponseEntity<TopicView>> createTopic(@RequestBody NewTopic request) {
-        return Mono.defer(() -> coordinator.createTopic(request.toInternal())).map(TopicViews::withoutOffsets)
+    Mono<ResponseEntity<TopicView>> createTopic(@RequestBody NewTopic request, ServerWebExchange exchange) {
+        return Mono.defer(() -> {
+                    authorizer.authorizeCreateTopic(exchange, request.name() == null ? "" : request.name());
+                    return coordinator.createTopic(request.toInternal());
+                }).map(TopicViews::withoutOffsets)
                 .map(topic -> request.onlyValidate() ? ResponseEntity.ok(topic)
                         : ResponseEntity.created(URI.create("/v1/topics/"
                                 + UriUtils.encodePathSegment(topic.name(), StandardCharsets.UTF_8)))

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -43,11 +44,14 @@ class ClusterOverview {
         this.partitions = partitions;
     }
 
-    /** Every topic whose name contains {@code name} (all when null), by name, with sizes and record counts. */
-    Mono<TopicList> topics(String name) {
+    /**
+     * Every topic whose name contains {@code name} (all when null) among those {@code visible} keeps, by name, with
+     * sizes and record counts.
+     */
+    Mono<TopicList> topics(String name, UnaryOperator<List<TopicMetadata>> visible) {
         return Mono.zip(coordinator.topics(), nodeStats()).map(found -> {
             StorageStats storage = StorageStats.of(found.getT2());
-            return new TopicList(found.getT1().stream()
+            return new TopicList(visible.apply(found.getT1()).stream()
                     .filter(topic -> name == null || topic.name().contains(name))
                     .sorted(Comparator.comparing(TopicMetadata::name))
                     .map(topic -> TopicViews.summary(topic, storage)).toList());
