@@ -334,6 +334,19 @@ class PublicApiTest {
     }
 
     @Test
+    void withSecurityOffEveryOperationIsAuthorizedAndOnlySaidWhenAskedFor() {
+        String topic = topic(1);
+
+        assertThat(getJson("/v1/topics/" + topic + "?include_authorized_operations=true")
+                .path("authorized_operations")).extracting(JsonNode::asString).containsExactly("READ", "WRITE",
+                "CREATE", "DELETE", "ALTER", "DESCRIBE", "DESCRIBE_CONFIGS", "ALTER_CONFIGS");
+        assertThat(getJson("/v1/cluster?include_authorized_operations=true").path("authorized_operations"))
+                .extracting(JsonNode::asString).contains("CREATE", "ALTER");
+        JsonNode notAsked = getJson("/v1/topics/" + topic).path("authorized_operations");
+        assertThat(notAsked.isNull() || notAsked.isMissingNode()).as(notAsked.toString()).isTrue();
+    }
+
+    @Test
     void topicConfigDefaultsListEveryConfigWithTheValueATopicGetsWithoutOverrides() {
         JsonNode defaults = getJson("/v1/cluster/topic-configs");
         JsonNode ofNewTopic = getJson("/v1/topics/" + topic(1) + "/configs");

@@ -10,6 +10,7 @@ import io.sluice.gateway.admin.AdminViews.PartitionView;
 import io.sluice.gateway.admin.AdminViews.TopicList;
 import io.sluice.gateway.admin.AdminViews.TopicView;
 import io.sluice.gateway.security.Authorizer;
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.acl.ResourceType;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.CoordinatorApi;
@@ -81,8 +82,12 @@ class AdminController {
     }
 
     @GetMapping("/v1/topics/{topic}")
-    Mono<TopicView> describeTopic(@PathVariable String topic) {
-        return coordinator.describeTopic(topic).flatMap(views::withOffsets);
+    Mono<TopicView> describeTopic(@PathVariable String topic,
+                                  @RequestParam(name = "include_authorized_operations", defaultValue = "false")
+                                  boolean includeAuthorizedOperations, ServerWebExchange exchange) {
+        return coordinator.describeTopic(topic).flatMap(views::withOffsets)
+                .map(view -> includeAuthorizedOperations ? view.withAuthorizedOperations(
+                        names(authorizer.authorizedOperations(exchange, ResourceType.TOPIC, topic))) : view);
     }
 
     @GetMapping("/v1/topics/{topic}/configs")
@@ -136,13 +141,20 @@ class AdminController {
     }
 
     @GetMapping("/v1/cluster")
-    Mono<ClusterHealth> cluster() {
-        return overview.health();
+    Mono<ClusterHealth> cluster(@RequestParam(name = "include_authorized_operations", defaultValue = "false")
+                                boolean includeAuthorizedOperations, ServerWebExchange exchange) {
+        return overview.health().map(health -> includeAuthorizedOperations ? health.withAuthorizedOperations(
+                names(authorizer.authorizedOperations(exchange, ResourceType.CLUSTER, ResourceType.CLUSTER_NAME)))
+                : health);
     }
 
     /** Every topic config with its default: what a topic created without overrides gets. */
     @GetMapping("/v1/cluster/topic-configs")
     Mono<ConfigList> topicConfigDefaults() {
         return Mono.just(new ConfigList(TopicConfigs.describe(Map.of())));
+    }
+
+    private static List<String> names(List<AclOperation> operations) {
+        return operations.stream().map(AclOperation::name).toList();
     }
 }

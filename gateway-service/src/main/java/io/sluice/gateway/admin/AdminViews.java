@@ -15,9 +15,16 @@ final class AdminViews {
     private AdminViews() {
     }
 
-    /** A topic with its configs and each partition's leader, replicas, ISR and (when asked of the leaders) offsets. */
+    /**
+     * A topic with its configs and each partition's leader, replicas, ISR and (when asked of the leaders) offsets;
+     * {@code authorizedOperations}, when asked for, what the caller may do with it (else null).
+     */
     record TopicView(String name, String topicId, int partitionCount, int replicationFactor, List<ConfigEntry> configs,
-                     List<PartitionView> partitions) {
+                     List<PartitionView> partitions, List<String> authorizedOperations) {
+
+        TopicView withAuthorizedOperations(List<String> operations) {
+            return new TopicView(name, topicId, partitionCount, replicationFactor, configs, partitions, operations);
+        }
     }
 
     /**

@@ -15,12 +15,19 @@ import java.util.Map;
 /**
  * Cluster health: counts and the partitions that are offline or under-replicated (as the gateway's metadata shows
  * them), the active coordinator, and the bytes on disk and throughput of the nodes that answered
- * ({@code reportingNodeCount} of them; both null when none did).
+ * ({@code reportingNodeCount} of them; both null when none did); {@code authorizedOperations}, when asked for, what
+ * the caller may do with the cluster (else null).
  */
 record ClusterHealth(long metadataVersion, Coordinator coordinator, int nodeCount, int liveNodeCount,
                      int reportingNodeCount, int topicCount, int partitionCount,
                      List<PartitionRef> offlinePartitions, List<PartitionRef> underReplicatedPartitions,
-                     Long sizeBytes, Throughput throughput) {
+                     Long sizeBytes, Throughput throughput, List<String> authorizedOperations) {
+
+    ClusterHealth withAuthorizedOperations(List<String> operations) {
+        return new ClusterHealth(metadataVersion, coordinator, nodeCount, liveNodeCount, reportingNodeCount,
+                topicCount, partitionCount, offlinePartitions, underReplicatedPartitions, sizeBytes, throughput,
+                operations);
+    }
 
     record PartitionRef(String topic, int partition) {
     }
@@ -55,6 +62,6 @@ record ClusterHealth(long metadataVersion, Coordinator coordinator, int nodeCoun
                 (int) metadata.nodes().stream().filter(NodeInfo::isAlive).count(), nodes.size(),
                 metadata.topics().size(), partitions, offline, under,
                 nodes.isEmpty() ? null : nodes.values().stream().mapToLong(StorageStats::sizeBytes).sum(),
-                Throughput.of(StorageStats.throughput(nodes.values())));
+                Throughput.of(StorageStats.throughput(nodes.values())), null);
     }
 }

@@ -61,7 +61,7 @@ class TopicViews {
 
     private static TopicView view(TopicMetadata topic, List<PartitionView> partitions) {
         return new TopicView(topic.name(), topic.id(), topic.partitions().size(), topic.replicationFactor(),
-                TopicConfigs.describe(topic.configs()), partitions);
+                TopicConfigs.describe(topic.configs()), partitions, null);
     }
 
     private static PartitionView partition(PartitionState p, PartitionBounds bounds) {

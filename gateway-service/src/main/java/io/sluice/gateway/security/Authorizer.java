@@ -88,6 +88,26 @@ public final class Authorizer {
         }
     }
 
+    /**
+     * The operations that apply to resources of {@code type} and that the exchange's principal may perform on
+     * {@code name}, in Kafka's order (KIP-430's authorized operations); with security off, all of them.
+     */
+    public List<AclOperation> authorizedOperations(ServerWebExchange exchange, ResourceType type, String name) {
+        List<AclOperation> applicable = switch (type) {
+            case TOPIC -> List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DELETE,
+                    AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS,
+                    AclOperation.ALTER_CONFIGS);
+            case GROUP -> List.of(AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE);
+            case CLUSTER -> List.of(AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE,
+                    AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
+        };
+        if (!enabled) {
+            return applicable;
+        }
+        SluicePrincipal principal = SluicePrincipal.of(exchange);
+        return applicable.stream().filter(operation -> allowed(principal, operation, type, name)).toList();
+    }
+
     /** The items of a listing the principal may DESCRIBE: the others are left out, without a word. */
     public <T> List<T> describable(ServerWebExchange exchange, ResourceType type, List<T> items,
                                    Function<T, String> name) {

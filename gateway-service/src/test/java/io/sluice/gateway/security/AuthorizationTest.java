@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.testing.FakeCluster;
 import io.sluice.gateway.testing.FakeClusterWebTest;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -82,6 +83,28 @@ class AuthorizationTest {
 
         read("erin", "authz-public").expectStatus().isOk();
         read("frank", "authz-public").expectStatus().isOk();
+    }
+
+    @Test
+    void authorizedOperationsShouldBeWhatThePrincipalMayDoWithATopicOrTheCluster() {
+        topic("authz-ops");
+        allow("User:kim", "TOPIC", "authz-ops", "LITERAL", "READ");
+        allow("User:kim", "TOPIC", "authz-ops", "LITERAL", "ALTER_CONFIGS");
+        allow("User:kim", "CLUSTER", "kafka-cluster", "LITERAL", "DESCRIBE");
+
+        client.get().uri("/v1/topics/authz-ops?include_authorized_operations=true")
+                .header(HttpHeaders.AUTHORIZATION, bearer("kim")).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.authorized_operations")
+                .isEqualTo(List.of("READ", "DESCRIBE", "DESCRIBE_CONFIGS", "ALTER_CONFIGS"));
+        client.get().uri("/v1/topics/authz-ops").header(HttpHeaders.AUTHORIZATION, bearer("kim")).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.authorized_operations").doesNotExist();
+        client.get().uri("/v1/cluster?include_authorized_operations=true")
+                .header(HttpHeaders.AUTHORIZATION, bearer("kim")).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.authorized_operations").isEqualTo(List.of("DESCRIBE"));
+        client.get().uri("/v1/cluster?include_authorized_operations=true")
+                .header(HttpHeaders.AUTHORIZATION, basic("admin", ADMIN_PASSWORD)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.authorized_operations")
+                .isEqualTo(List.of("CREATE", "ALTER", "DESCRIBE", "DESCRIBE_CONFIGS", "ALTER_CONFIGS"));
     }
 
     @Test
