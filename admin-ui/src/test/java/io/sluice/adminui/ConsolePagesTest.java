@@ -36,6 +36,9 @@ class ConsolePagesTest {
                            {"partition":1,"leader":2,"replicas":[2,3,1],"isr":[2,3],"leader_epoch":4,
                             "log_start_offset":5,"high_watermark":7,"log_end_offset":7}]}""";
 
+    /** How the console asks for a topic: with what the user may do with it. */
+    private static final String ORDERS = "/v1/topics/orders?include_authorized_operations=true";
+
     @Autowired
     WebTestClient web;
 
@@ -162,6 +165,20 @@ class ConsolePagesTest {
     }
 
     @Test
+    void theTopicPageOffersOnlyWhatTheUsersAclsAllow() {
+        GATEWAY.json("GET", "/v1/topics/orders", TOPIC.replace("\"partitions\":[{",
+                "\"authorized_operations\":[\"READ\",\"DESCRIBE\",\"ALTER_CONFIGS\"],\"partitions\":[{"));
+
+        String page = get("/topics/orders");
+
+        assertThat(page).contains("id=\"edit-config\"").doesNotContain("id=\"add-partitions\"", "id=\"delete\"")
+                .contains("Your ACLs do not let you add partitions (ALTER), delete the topic (DELETE).");
+        GATEWAY.json("GET", "/v1/topics/orders", TOPIC);
+        assertThat(get("/topics/orders")).as("a gateway that does not say: every action offered")
+                .contains("id=\"add-partitions\"", "id=\"delete\"").doesNotContain("id=\"withheld\"");
+    }
+
+    @Test
     void deleteNeedsTheTopicsNameTypedAndOtherwiseDeletesNothing() {
         String page = post("/topics/orders/delete", form("confirm", "order"), 422);
 
@@ -233,7 +250,7 @@ class ConsolePagesTest {
         String page = page("/topics/orders/messages?start=offset&offset=-3", 400);
 
         assertThat(page).contains("Offset must be a number ≥ 0, was &#39;-3&#39;");
-        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly(ORDERS);
     }
 
     @Test
@@ -412,7 +429,7 @@ class ConsolePagesTest {
                 .contains(">100 %</b>", "<span id=\"search-scanned\">12</span>", "<span id=\"search-matches\">3</span>",
                         ">Done</span>");
         assertThat(stream).as("progress after each page").contains(">25 %</b>", ">50 %</b>", ">83 %</b>");
-        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders",
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly(ORDERS,
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=0&key_format=json&value_format=json",
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=3&key_format=json&value_format=json",
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=6&key_format=json&value_format=json",
@@ -439,7 +456,7 @@ class ConsolePagesTest {
 
         assertThat(stream.split("event:match", -1)).hasSize(2);
         assertThat(stream).contains("<span id=\"search-scanned\">3</span>", ">100 %</b>");
-        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders",
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly(ORDERS,
                 "/v1/topics/orders/partitions/0/offsets?timestamp=1000",
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=3&key_format=json&value_format=json");
     }
@@ -450,7 +467,7 @@ class ConsolePagesTest {
 
         assertThat(page).contains("sse-connect=\"/topics/orders/search/events?q=a%20b&amp;in=any&amp;partition=1"
                 + "&amp;start=earliest&amp;end=latest\"", "sse-close=\"done\"", "id=\"cancel\"");
-        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly(ORDERS);
         assertThat(get("/topics/orders/search")).doesNotContain("sse-connect");
         GATEWAY.json("GET", "/v1/topics/orders/partitions/1/records", pages(1, 7, offset -> record(1, offset, "null", "1", "[]")));
         assertThat(get("/topics/orders/messages?partition=1&start=offset&offset=5")).contains("href=\"/topics/orders/search?partition=1\"");

@@ -92,7 +92,8 @@ public class GatewayClient {
     }
 
     public Mono<Topic> topic(String topic) {
-        return get(uri -> uri.path("/v1/topics/{topic}").build(topic), Topic.class);
+        return get(uri -> uri.path("/v1/topics/{topic}").queryParam("include_authorized_operations", true)
+                .build(topic), Topic.class);
     }
 
     /** Every topic config with the default a new topic gets without an override. */

@@ -35,8 +35,32 @@ public final class GatewayViews {
     public record TopicList(List<TopicSummary> topics) {
     }
 
+    /**
+     * A topic as described; {@code authorizedOperations}: what the user may do with it, as the gateway says (null from a
+     * gateway that does not say, when every action is offered and the gateway decides).
+     */
     public record Topic(String name, String topicId, int partitionCount, int replicationFactor,
-                        List<ConfigEntry> configs, List<Partition> partitions) {
+                        List<ConfigEntry> configs, List<Partition> partitions, List<String> authorizedOperations) {
+
+        /** Whether the user may perform {@code operation} (Kafka's name, e.g. ALTER_CONFIGS) on the topic. */
+        public boolean may(String operation) {
+            return authorizedOperations == null || authorizedOperations.contains(operation);
+        }
+
+        /** The actions of the topic page the user may not take, in words; empty when all are allowed. */
+        public List<String> withheld() {
+            List<String> withheld = new java.util.ArrayList<>();
+            if (!may("ALTER_CONFIGS")) {
+                withheld.add("edit configs (ALTER_CONFIGS)");
+            }
+            if (!may("ALTER")) {
+                withheld.add("add partitions (ALTER)");
+            }
+            if (!may("DELETE")) {
+                withheld.add("delete the topic (DELETE)");
+            }
+            return withheld;
+        }
 
         /** Records held, over the partitions whose leader answered: high watermark minus log start. */
         public long messages() {
