@@ -4,20 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import io.sluice.testing.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -27,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * check: every metric they query exists in some service's /actuator/prometheus.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ChartBootIT {
 
@@ -134,6 +141,32 @@ class ChartBootIT {
         assertThat(missing).as("metrics the dashboard or the alert rules query (%s) that no service offers",
                 queried.size()).isEmpty();
         assertThat(queried).contains("sluice_gateway_group_lag_seconds", "sluice_partition_log_size_bytes");
+    }
+
+    /** Last: it takes a partition service down and up again. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aPartitionServiceStopsWithinItsGracePeriodAndComesBackWithItsDataAndNodeId() throws IOException {
+        Manifests manifests = Chart.manifests("boot.yaml");
+        long grace = manifests.one(StatefulSet.class, "-partition").getSpec().getTemplate().getSpec()
+                .getTerminationGracePeriodSeconds();
+        assertThat(api.createTopic("restart", 1, 2).status()).isEqualTo(201);
+        assertThat(api.produce("restart", 0, "before-the-restart").status()).isEqualTo(200);
+        String pod = "sluice-partition-1";
+        Path data = cluster.named(pod).dir().resolve("data");
+        String identity = Files.readString(data.resolve("meta.properties"));
+
+        Optional<Duration> stopped = cluster.stop(pod, Duration.ofSeconds(grace));
+        cluster.restart(pod);
+
+        assertThat(stopped).as("%s exited on SIGTERM within terminationGracePeriodSeconds (%d s)", pod, grace)
+                .isPresent();
+        assertThat(Files.readString(data.resolve("meta.properties"))).isEqualTo(identity);
+        try (Stream<Path> replicas = Files.list(data)) {
+            assertThat(replicas.map(p -> p.getFileName().toString())).contains("restart-0");
+        }
+        assertThat(api.produce("restart", 0, "after-the-restart").status()).isEqualTo(200);
+        assertThat(api.read("restart", 0).body()).contains("before-the-restart", "after-the-restart");
     }
 
     private Set<String> scrapeAll() {

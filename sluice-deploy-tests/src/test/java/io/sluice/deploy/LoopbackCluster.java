@@ -54,7 +54,7 @@ final class LoopbackCluster implements AutoCloseable {
 
     /** A started container: its configuration as given and as run, its process and loopback ports. */
     record Running(ContainerConfig given, Map<String, String> env, int port, int managementPort, Path dir,
-                   Process process) {
+                   List<String> command, Path workdir, Process process) {
 
         URI url() {
             return URI.create("http://127.0.0.1:" + port);
@@ -170,14 +170,58 @@ final class LoopbackCluster implements AutoCloseable {
         try {
             Files.createDirectories(containerDir.resolve("tmp"));
             Path log = containerDir.resolve("service.log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(appDir(image).toFile())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().clear();
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            return new Running(container, Map.copyOf(env), port, managementPort, containerDir, process);
+            Path workdir = appDir(image);
+            return new Running(container, Map.copyOf(env), port, managementPort, containerDir, List.copyOf(command),
+                    workdir, startProcess(command, workdir, env, log));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + container.name(), e);
+        }
+    }
+
+    private static Process startProcess(List<String> command, Path workdir, Map<String, String> env, Path log)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workdir.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /**
+     * SIGTERM to {@code name}, as the orchestrator stops a container; how long it took to exit, or empty when it was
+     * still running after {@code grace} (it is then killed, as SIGKILL would end it).
+     */
+    java.util.Optional<Duration> stop(String name, Duration grace) {
+        Running container = named(name);
+        long start = System.nanoTime();
+        container.process().destroy();
+        try {
+            if (container.process().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return java.util.Optional.of(Duration.ofNanos(System.nanoTime() - start));
+            }
+            container.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            container.process().destroyForcibly();
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Starts a stopped container again: the same environment, ports and data directory, as a restarted pod. */
+    void restart(String name) {
+        Running stopped = named(name);
+        if (stopped.process().isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        try {
+            Running restarted = new Running(stopped.given(), stopped.env(), stopped.port(), stopped.managementPort(),
+                    stopped.dir(), stopped.command(), stopped.workdir(), startProcess(stopped.command(),
+                    stopped.workdir(), stopped.env(), stopped.dir().resolve("service.log")));
+            running.set(running.indexOf(stopped), restarted);
+            awaitReady(restarted);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not restart " + name, e);
         }
     }
 
