@@ -2,6 +2,7 @@ package io.sluice.deploy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ final class Chart {
      * The pods of {@code helm test}. Helm's library returns the release manifest without its hooks, so the chart is
      * copied to {@code workDir} with the hook annotations of {@code templates/tests} removed, and rendered there.
      */
-    static List<io.fabric8.kubernetes.api.model.Pod> testPods(Path workDir) {
+    static List<Pod> testPods(Path workDir) {
         try {
             Path copy = workDir.resolve("sluice");
             try (Stream<Path> files = Files.walk(dir())) {
@@ -68,7 +69,7 @@ final class Chart {
                 }
             }
             String yaml = template(copy).call();
-            return Manifests.parse(yaml).all(io.fabric8.kubernetes.api.model.Pod.class);
+            return Manifests.parse(yaml).all(Pod.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +93,7 @@ class ComposeBootIT {
                     .isZero();
         }
         LoopbackCluster.Running any = cluster.running().getFirst();
-        Map<String, String> nobody = new java.util.HashMap<>(any.env());
+        Map<String, String> nobody = new HashMap<>(any.env());
         nobody.put("MANAGEMENT_SERVER_PORT", "1");
 
         assertThat(probe(classes, healthcheck, nobody)).isEqualTo(1);

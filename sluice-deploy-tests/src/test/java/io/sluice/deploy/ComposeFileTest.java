@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ class ComposeFileTest {
                 .map(dir -> Path.of(dir, "docker-compose")).filter(Files::isExecutable).findFirst().orElse(null);
         assumeTrue(binary != null, "docker-compose is not installed (apt-get install -y docker-compose; .ci/run does)");
         for (List<String> profile : List.of(List.<String>of(), List.of("--profile", "observability"))) {
-            List<String> command = new java.util.ArrayList<>(List.of(binary.toString(), "-f",
+            List<String> command = new ArrayList<>(List.of(binary.toString(), "-f",
                     ComposeFile.path().toString()));
             command.addAll(profile);
             command.addAll(List.of("config", "-q"));

@@ -2,6 +2,7 @@ package io.sluice.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,7 +36,7 @@ class DockerfileTest {
         assertThat(build).contains(module, "-Djarmode=tools", "extract --layers --launcher");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aPartitionServiceWritesItsDataToAVolume() {
         Dockerfile.Image image = Dockerfile.read().image("partition-service");
 

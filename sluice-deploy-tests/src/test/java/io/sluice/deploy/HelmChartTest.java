@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -147,9 +148,12 @@ class HelmChartTest {
             assertThat(pod.getContainers().getFirst().getResources().getRequests()).containsKeys("cpu", "memory");
             assertThat(pod.getContainers().getFirst().getResources().getLimits()).containsKey("memory");
         }
-        for (Deployment deployment : manifests.all(Deployment.class)) {
-            assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
-                    .singleElement().satisfies(c -> assertThat(c.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+        List<PodSpec> spread = new ArrayList<>();
+        manifests.all(Deployment.class).forEach(d -> spread.add(d.getSpec().getTemplate().getSpec()));
+        spread.add(manifests.one(StatefulSet.class, "-partition").getSpec().getTemplate().getSpec());
+        for (PodSpec pod : spread) {
+            assertThat(pod.getTopologySpreadConstraints()).singleElement()
+                    .satisfies(c -> assertThat(c.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
         }
     }
 
@@ -291,7 +295,7 @@ class HelmChartTest {
     }
 
     static Map<String, String> env(Container container) {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         for (EnvVar variable : container.getEnv()) {
             env.put(variable.getName(), variable.getValue());
         }

@@ -15,11 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -191,20 +193,20 @@ final class LoopbackCluster implements AutoCloseable {
      * SIGTERM to {@code name}, as the orchestrator stops a container; how long it took to exit, or empty when it was
      * still running after {@code grace} (it is then killed, as SIGKILL would end it).
      */
-    java.util.Optional<Duration> stop(String name, Duration grace) {
+    Optional<Duration> stop(String name, Duration grace) {
         Running container = named(name);
         long start = System.nanoTime();
         container.process().destroy();
         try {
             if (container.process().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                return java.util.Optional.of(Duration.ofNanos(System.nanoTime() - start));
+                return Optional.of(Duration.ofNanos(System.nanoTime() - start));
             }
             container.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             container.process().destroyForcibly();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -328,7 +330,7 @@ final class LoopbackCluster implements AutoCloseable {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(file);
             }
         } catch (IOException e) {
