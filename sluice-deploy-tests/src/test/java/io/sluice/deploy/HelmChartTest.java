@@ -1,0 +1,304 @@
+package io.sluice.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Helm chart at helm/sluice, rendered by Helm's library and read through fabric8's typed Kubernetes model. */
+class HelmChartTest {
+
+    @Test
+    void theChartLintsCleanInStrictMode() {
+        LintResult lint = new Helm(Chart.dir()).lint().strict().call();
+
+        assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
+    }
+
+    @Test
+    void theDefaultsRenderEveryComponent() {
+        Manifests manifests = Chart.manifests(null);
+
+        assertThat(manifests.kinds()).containsOnly("Deployment", "StatefulSet", "Service", "PodDisruptionBudget");
+        assertThat(manifests.one(Deployment.class, "-coordinator").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(manifests.one(StatefulSet.class, "-partition").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(manifests.one(Deployment.class, "-gateway").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(manifests.one(Deployment.class, "-admin-ui").getSpec().getReplicas()).isEqualTo(1);
+        assertThat(manifests.find(StatefulSet.class, "-redis")).isPresent();
+        assertThat(manifests.all(Ingress.class)).isEmpty();
+    }
+
+    @Test
+    void partitionServicesAreAStatefulSetWithAVolumeEachBehindAHeadlessService() {
+        Manifests manifests = Chart.manifests(null);
+        StatefulSet partitions = manifests.one(StatefulSet.class, "-partition");
+        Service headless = manifests.one(Service.class, "-partition");
+
+        assertThat(partitions.getSpec().getServiceName()).isEqualTo(headless.getMetadata().getName());
+        assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(partitions.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
+            assertThat(claim.getMetadata().getName()).isEqualTo("data");
+            assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("20Gi");
+        });
+        Container container = partitions.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(container.getVolumeMounts()).anySatisfy(mount -> {
+            assertThat(mount.getName()).isEqualTo("data");
+            assertThat(mount.getMountPath()).isEqualTo("/var/lib/sluice/data");
+        });
+        // No node id is given: each pod takes its ordinal from its name (PodOrdinalNodeId).
+        assertThat(env(container)).doesNotContainKey("SLUICE_PARTITION_NODEID")
+                .containsEntry("SLUICE_PARTITION_DATADIR", "/var/lib/sluice/data")
+                .containsEntry("SLUICE_PARTITION_ADVERTISEDURL",
+                        "http://$(POD_NAME).sluice-partition.$(POD_NAMESPACE).svc.cluster.local:9501");
+    }
+
+    @Test
+    void partitionServicesGetAGracePeriodLongerThanTheirShutdown() {
+        PodSpec pod = Chart.manifests(null).one(StatefulSet.class, "-partition").getSpec().getTemplate().getSpec();
+        Map<String, String> env = env(pod.getContainers().getFirst());
+
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(60);
+        assertThat(env).containsEntry("SLUICE_PARTITION_REPLICATION_SHUTDOWNTIMEOUT", "15s")
+                .containsEntry("SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE", "30s");
+    }
+
+    @Test
+    void everyPartitionServiceMayBeDisruptedOnlyOneAtATime() {
+        PodDisruptionBudget budget = Chart.manifests(null).one(PodDisruptionBudget.class, "-partition");
+
+        assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(budget.getSpec().getSelector().getMatchLabels())
+                .containsEntry("app.kubernetes.io/component", "partition");
+    }
+
+    @Test
+    void coordinatorsGatewaysHaveBudgetsToo() {
+        Manifests manifests = Chart.manifests(null);
+
+        assertThat(manifests.all(PodDisruptionBudget.class)).extracting(b -> b.getMetadata().getName())
+                .containsExactlyInAnyOrder("sluice-coordinator", "sluice-partition", "sluice-gateway");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-coordinator", "-gateway", "-admin-ui"})
+    void everyJavaServiceIsProbedOnItsManagementPort(String name) {
+        Container container = Chart.manifests(null).one(Deployment.class, name).getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+
+        assertProbedOnManagementPort(container);
+    }
+
+    @Test
+    void partitionServicesAreProbedOnTheirManagementPort() {
+        assertProbedOnManagementPort(Chart.manifests(null).one(StatefulSet.class, "-partition").getSpec()
+                .getTemplate().getSpec().getContainers().getFirst());
+    }
+
+    @ParameterizedTest
+    @MethodSource("valuesFiles")
+    void everyPodRunsRestrictedWithAReadOnlyRootFilesystem(String valuesFile) {
+        for (PodSpec pod : podSpecs(Chart.manifests(valuesFile))) {
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+            for (Container container : pod.getContainers()) {
+                assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+                assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+                assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("valuesFiles")
+    void everyServiceContainerHasResourcesAndSpreadsOverNodes(String valuesFile) {
+        Manifests manifests = Chart.manifests(valuesFile);
+        List<PodSpec> pods = new ArrayList<>();
+        manifests.all(Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
+        manifests.all(StatefulSet.class).forEach(s -> pods.add(s.getSpec().getTemplate().getSpec()));
+        for (PodSpec pod : pods) {
+            assertThat(pod.getContainers().getFirst().getResources().getRequests()).containsKeys("cpu", "memory");
+            assertThat(pod.getContainers().getFirst().getResources().getLimits()).containsKey("memory");
+        }
+        List<PodSpec> spread = new ArrayList<>();
+        manifests.all(Deployment.class).forEach(d -> spread.add(d.getSpec().getTemplate().getSpec()));
+        spread.add(manifests.one(StatefulSet.class, "-partition").getSpec().getTemplate().getSpec());
+        for (PodSpec pod : spread) {
+            assertThat(pod.getTopologySpreadConstraints()).singleElement()
+                    .satisfies(c -> assertThat(c.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+        }
+    }
+
+    @Test
+    void theBundledRedisKeepsAnAppendOnlyFileSyncedOnEveryWriteOnAVolume() {
+        StatefulSet redis = Chart.manifests(null).one(StatefulSet.class, "-redis");
+        Container container = redis.getSpec().getTemplate().getSpec().getContainers().getFirst();
+
+        assertThat(String.join(" ", container.getArgs())).contains("--appendonly yes", "--appendfsync always");
+        assertThat(redis.getSpec().getVolumeClaimTemplates()).hasSize(1);
+        assertThat(env(coordinator(Chart.manifests(null)))).containsEntry("SLUICE_COORDINATOR_REDIS_URL",
+                "redis://sluice-redis:6379");
+    }
+
+    @Test
+    void anExternalRedisReplacesTheBundledOne() {
+        Manifests manifests = Chart.manifests("production.yaml");
+
+        assertThat(manifests.find(StatefulSet.class, "-redis")).isEmpty();
+        assertThat(env(coordinator(manifests))).containsEntry("SLUICE_COORDINATOR_REDIS_URL",
+                "redis://metadata.redis.example.com:6379");
+    }
+
+    @Test
+    void productionValuesRenderIngressesAndObservability() {
+        Manifests manifests = Chart.manifests("production.yaml");
+
+        assertThat(manifests.one(StatefulSet.class, "-partition").getSpec().getReplicas()).isEqualTo(5);
+        assertThat(manifests.one(StatefulSet.class, "-partition").getSpec().getVolumeClaimTemplates().getFirst()
+                .getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+        assertThat(manifests.all(Ingress.class)).extracting(i -> i.getSpec().getRules().getFirst().getHost())
+                .containsExactlyInAnyOrder("sluice.example.com", "console.sluice.example.com");
+        assertThat(coordinator(manifests).getImage()).isEqualTo("registry.example.com/sluice/coordinator-service:0.1.0");
+        ServiceMonitor monitor = manifests.one(ServiceMonitor.class, "sluice");
+        assertThat(monitor.getSpec().getEndpoints()).singleElement()
+                .satisfies(e -> assertThat(e.getPath()).isEqualTo("/actuator/prometheus"))
+                .satisfies(e -> assertThat(e.getPort()).isEqualTo("management"));
+        assertThat(manifests.all(Service.class).stream()
+                .filter(s -> "true".equals(s.getMetadata().getLabels().get("sluice.io/metrics"))))
+                .extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder("sluice-coordinator", "sluice-partition", "sluice-gateway",
+                        "sluice-admin-ui");
+        PrometheusRule rule = manifests.one(PrometheusRule.class, "sluice");
+        assertThat(rule.getSpec().getGroups().getFirst().getRules()).extracting(r -> r.getAlert())
+                .contains("SluiceOfflinePartitions", "SluiceUnderReplicatedPartitions", "SluiceNoActiveCoordinator",
+                        "SluicePartitionDiskNearlyFull");
+        ConfigMap dashboard = manifests.one(ConfigMap.class, "-dashboard");
+        assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        assertThat(dashboard.getData().get("sluice-dashboard.json")).contains("sluice_gateway_records_in_total");
+    }
+
+    @Test
+    void theSmallestReleaseHasOneOfEachAndNoConsole() {
+        Manifests manifests = Chart.manifests("small.yaml");
+
+        assertThat(manifests.one(StatefulSet.class, "-partition").getSpec().getReplicas()).isEqualTo(1);
+        assertThat(manifests.find(Deployment.class, "-admin-ui")).isEmpty();
+    }
+
+    @Test
+    void helmTestIsAPodThatProducesARecordAndReadsItBack(@TempDir Path workDir) throws IOException {
+        assertThat(Files.readString(Chart.dir().resolve("templates/tests/produce-read.yaml")))
+                .contains("helm.sh/hook: test");
+
+        Pod test = Chart.testPods(workDir).getFirst();
+
+        assertThat(test.getMetadata().getName()).isEqualTo("sluice-test-produce-read");
+        assertThat(test.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(env(test.getSpec().getContainers().getFirst())).containsEntry("GATEWAY", "http://sluice-gateway:8080");
+        assertThat(String.join("\n", test.getSpec().getContainers().getFirst().getArgs()))
+                .contains("/v1/topics/helm-test/records", "grep -q \"$value\"");
+    }
+
+    @ParameterizedTest
+    @MethodSource("badValues")
+    void theSchemaRefusesBadValues(String key, Object value, String message) {
+        assertThatThrownBy(() -> Chart.render(null, Map.of(key, value)))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void theSchemaRefusesAMisspeltKey() {
+        assertThatThrownBy(() -> Chart.render(null, Map.of("partition.replica", 3)))
+                .hasMessageContaining("additional properties 'replica' not allowed");
+    }
+
+    @Test
+    void aMisspeltFieldInAManifestIsReported() {
+        String manifest = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: typo
+                spec:
+                  replica: 2
+                """;
+
+        assertThatThrownBy(() -> Manifests.parse(manifest)).hasMessageContaining("Deployment/typo.spec: [replica]");
+    }
+
+    static Stream<String> valuesFiles() {
+        return Stream.of(null, "production.yaml", "small.yaml");
+    }
+
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                Arguments.of("partition.replicas", 0, "/partition/replicas"),
+                Arguments.of("coordinator.port", 70000, "/coordinator/port"),
+                Arguments.of("image.pullPolicy", "Sometimes", "/image/pullPolicy"),
+                Arguments.of("partition.persistence.size", "lots", "/partition/persistence/size"),
+                Arguments.of("partition.controlledShutdownTimeout", "15", "/partition/controlledShutdownTimeout"),
+                Arguments.of("redis.external.url", "metadata:6379", "/redis/external/url"),
+                Arguments.of("topologySpread.whenUnsatisfiable", "Never", "/topologySpread/whenUnsatisfiable"));
+    }
+
+    private static void assertProbedOnManagementPort(Container container) {
+        assertThat(container.getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("management");
+            assertThat(port.getContainerPort()).isEqualTo(8081);
+        });
+        assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+        assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
+        assertThat(env(container)).containsEntry("MANAGEMENT_SERVER_PORT", "8081");
+    }
+
+    private static Container coordinator(Manifests manifests) {
+        return manifests.one(Deployment.class, "-coordinator").getSpec().getTemplate().getSpec().getContainers()
+                .getFirst();
+    }
+
+    private static List<PodSpec> podSpecs(Manifests manifests) {
+        List<PodSpec> pods = new ArrayList<>();
+        manifests.all(Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
+        manifests.all(StatefulSet.class).forEach(s -> pods.add(s.getSpec().getTemplate().getSpec()));
+        return pods;
+    }
+
+    static Map<String, String> env(Container container) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (EnvVar variable : container.getEnv()) {
+            env.put(variable.getName(), variable.getValue());
+        }
+        return env;
+    }
+}
