@@ -4,6 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.acl.ResourceType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,22 +16,51 @@ import org.slf4j.LoggerFactory;
  * The audit trail while security is on: one line on the {@code io.sluice.audit} logger per admin action (its outcome
  * as the HTTP status answered) and per authorization denial, with who, what, which resource and the outcome, and the
  * counter {@code sluice_audit_events_total} by kind, outcome, operation and resource type. Lines carry no credentials
- * and no query strings.
+ * and no query strings. The last {@value #RECENT} entries are also kept in memory, for {@code GET /v1/audit}: this
+ * gateway's, since its start.
  */
 final class AuditLog {
 
+    static final int RECENT = 1000;
+
     private static final Logger LOG = LoggerFactory.getLogger("io.sluice.audit");
 
+    /** One audit entry as {@code GET /v1/audit} answers it; {@code status} is null for a denial. */
+    record Entry(Instant time, String kind, String principal, String operation, String resourceType,
+                 String resourceName, String outcome, Integer status, String request) {
+    }
+
     private final MeterRegistry meters;
+    private final Clock clock;
+    private final Deque<Entry> recent = new ArrayDeque<>();
 
     AuditLog(MeterRegistry meters) {
+        this(meters, Clock.systemUTC());
+    }
+
+    AuditLog(MeterRegistry meters, Clock clock) {
         this.meters = meters;
+        this.clock = clock;
+    }
+
+    /** Up to {@code limit} of the latest entries, newest first. */
+    synchronized List<Entry> recent(int limit) {
+        return recent.stream().limit(limit).toList();
+    }
+
+    private synchronized void keep(Entry entry) {
+        recent.addFirst(entry);
+        if (recent.size() > RECENT) {
+            recent.removeLast();
+        }
     }
 
     void denied(SluicePrincipal principal, AclOperation operation, ResourceType type, String name, String request) {
         LOG.info("audit kind=authorization principal={} operation={} resource_type={} resource_name={} "
                 + "outcome=DENIED request=\"{}\"", principal, operation, type, name, request);
         count("authorization", "denied", operation, type);
+        keep(new Entry(clock.instant(), "authorization", principal.toString(), operation.name(), type.name(), name,
+                "DENIED", null, request));
     }
 
     void adminAction(SluicePrincipal principal, AclOperation operation, ResourceType type, String name, String request,
@@ -35,6 +69,8 @@ final class AuditLog {
         LOG.info("audit kind=admin principal={} operation={} resource_type={} resource_name={} outcome={} status={} "
                 + "request=\"{}\"", principal, operation, type, name, outcome, status, request);
         count("admin", outcome.toLowerCase(), operation, type);
+        keep(new Entry(clock.instant(), "admin", principal.toString(), operation.name(), type.name(), name, outcome,
+                status, request));
     }
 
     private void count(String kind, String outcome, AclOperation operation, ResourceType type) {

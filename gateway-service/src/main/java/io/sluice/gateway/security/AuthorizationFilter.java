@@ -100,6 +100,7 @@ final class AuthorizationFilter implements WebFilter, Ordered {
                     need(READ, TOPIC, "topic")),
             route("POST", "/v1/groups/{group}/offsets/reset", true, need(READ, GROUP, "group")),
             route("GET", "/v1/acls", false, need(DESCRIBE, CLUSTER, null)),
+            route("GET", "/v1/audit", false, need(ALTER, CLUSTER, null)),
             route("POST", "/v1/acls", true, need(ALTER, CLUSTER, null)),
             route("DELETE", "/v1/acls", true, need(ALTER, CLUSTER, null)));
 

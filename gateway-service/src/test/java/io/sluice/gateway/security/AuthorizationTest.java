@@ -108,6 +108,20 @@ class AuthorizationTest {
     }
 
     @Test
+    void superUsersShouldSeeTheLatestAuditEntriesAndOthersShouldNot() {
+        topic("authz-audited");
+        produce("lena", "authz-audited").expectStatus().isForbidden();
+
+        admin(client.get().uri("/v1/audit?limit=1000")).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.entries[?(@.principal == 'User:lena')].outcome").isEqualTo(List.of("DENIED"))
+                .jsonPath("$.entries[?(@.principal == 'User:lena')].request")
+                .isEqualTo(List.of("POST /v1/topics/authz-audited/records"));
+        admin(client.get().uri("/v1/audit?limit=0")).exchange().expectStatus().isBadRequest();
+        client.get().uri("/v1/audit").header(HttpHeaders.AUTHORIZATION, bearer("lena")).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.operation").isEqualTo("ALTER");
+    }
+
+    @Test
     void listingsShouldShowOnlyWhatThePrincipalMayDescribe() {
         topic("authz-list-mine");
         topic("authz-list-other");

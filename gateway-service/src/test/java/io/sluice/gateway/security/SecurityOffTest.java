@@ -18,5 +18,7 @@ class SecurityOffTest {
                 .assertThat(status).isNotEqualTo(401));
         client.post().uri("/v1/stream-tokens").exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.error_code").isEqualTo("SECURITY_DISABLED");
+        client.get().uri("/v1/audit").exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error_code").isEqualTo("SECURITY_DISABLED");
     }
 }
