@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param requestTimeout how long one gateway call may take before the page shows a timeout
  * @param pageSize       records per page in the message browser
  * @param search         the message search
+ * @param signIn         signing in to the console
  */
 @ConfigurationProperties("sluice.admin-ui")
 @Validated
@@ -29,7 +30,8 @@ public record AdminUiProperties(@NotNull @DefaultValue("http://127.0.0.1:8080") 
                                 String bearerToken,
                                 @NotNull @DefaultValue("10s") Duration requestTimeout,
                                 @DefaultValue("50") int pageSize,
-                                @Valid @NotNull @DefaultValue Search search) {
+                                @Valid @NotNull @DefaultValue Search search,
+                                @NotNull @DefaultValue SignIn signIn) {
 
     /**
      * The message search, {@code sluice.admin-ui.search.*}.
@@ -39,5 +41,17 @@ public record AdminUiProperties(@NotNull @DefaultValue("http://127.0.0.1:8080") 
      */
     public record Search(@Min(1) @Max(10000) @DefaultValue("1000") int pageSize,
                          @Min(1) @DefaultValue("500") int maxShown) {
+    }
+
+    /**
+     * Signing in, {@code sluice.admin-ui.sign-in.*}. When enabled, every page asks for a user name and password, which
+     * the console checks by calling the gateway with them and then sends with every call it makes for that user (the
+     * gateway authenticates and authorizes each call as that user; the console keeps no users of its own). The
+     * credentials stay in the server-side session, never in a cookie.
+     *
+     * @param enabled whether pages need a signed-in user (off: the console calls the gateway with the fixed
+     *                credentials above, if any)
+     */
+    public record SignIn(@DefaultValue("false") boolean enabled) {
     }
 }

@@ -1,13 +1,14 @@
 package io.sluice.adminui;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 
 /** The console's layering, as the build enforces it: the public API through one client, problems in one place. */
 class AdminUiArchitectureTest {
@@ -40,7 +41,8 @@ class AdminUiArchitectureTest {
 
     @Test
     void pagesThatCannotBeBuiltAreRenderedByTheOneAdvice() {
-        noClasses().that().doNotHaveSimpleName("ProblemPages").should().beAnnotatedWith(ControllerAdvice.class)
+        noMethods().that().areAnnotatedWith(ExceptionHandler.class)
+                .should().beDeclaredInClassesThat().doNotHaveSimpleName("ProblemPages")
                 .check(CLASSES);
     }
 }

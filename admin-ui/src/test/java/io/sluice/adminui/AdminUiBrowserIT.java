@@ -24,6 +24,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The console in a real browser against a real cluster (coordinator with its embedded Redis, three partition
@@ -38,6 +40,7 @@ class AdminUiBrowserIT {
 
     private static final String TOPIC = "ui-orders";
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static final Locator.GetByLabelOptions EXACT = new Locator.GetByLabelOptions().setExact(true);
@@ -201,6 +204,45 @@ class AdminUiBrowserIT {
 
     @Test
     @Order(7)
+    void aGroupsLagIsShownItsOffsetsResetAfterAPreviewThenDeletedWithTheGroup() {
+        String group = "ui-billing";
+        HttpResponse<String> committed = api("POST", "/v1/groups/" + group + "/offsets",
+                "{\"offsets\": [{\"topic\": \"" + TOPIC + "\", \"partition\": 0, \"offset\": 0}]}");
+        assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+        long end = json(api("GET", "/v1/topics/" + TOPIC + "/partitions/0", null)).path("high_watermark").asLong();
+        assertThat(end).as("records produced to partition 0 by the earlier tests").isPositive();
+
+        open("/groups");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(group)).click();
+        that(page.locator("#lag tbody tr")).hasCount(1);
+        that(page.locator("#lag tbody tr td").nth(4)).hasText(Long.toString(end));
+
+        Locator reset = page.locator("#reset");
+        reset.getByLabel("Topic", EXACT).fill(TOPIC);
+        reset.locator("select[name=to]").selectOption("latest");
+        reset.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Preview (dry run)")).click();
+        that(page.locator("#plan h3")).hasText("Preview: nothing changed yet");
+        assertThat(committedOffset(group)).as("a preview changes nothing").isZero();
+        page.locator("#reset").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Apply")).click();
+        that(page.locator("#plan h3")).hasText("Applied");
+        assertThat(committedOffset(group)).isEqualTo(end);
+        screenshot("group");
+
+        Locator offsets = page.locator("#delete-offsets");
+        offsets.locator("select[name=topic]").selectOption(TOPIC);
+        offsets.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete offsets")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Deleted the offsets of " + TOPIC);
+        assertThat(json(api("GET", "/v1/groups/" + group, null)).path("partitions")).isEmpty();
+
+        Locator delete = page.locator("#delete-group");
+        delete.getByLabel("Group id").fill(group);
+        delete.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete group")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Deleted group " + group);
+        assertThat(api("GET", "/v1/groups/" + group, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(8)
     void aTopicIsDeletedOnlyWhenItsNameIsTyped() {
         open("/topics/" + TOPIC);
         Locator form = page.locator("#delete");
@@ -218,7 +260,7 @@ class AdminUiBrowserIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aSearchOverTwentyThousandRecordsFindsTheThreeThatHoldTheMarker() {
         String topic = "ui-search";
         assertThat(api("POST", "/v1/topics", "{\"name\":\"" + topic + "\",\"partition_count\":3,"
@@ -257,7 +299,7 @@ class AdminUiBrowserIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aCancelledSearchStopsWhereItWas() throws InterruptedException {
         open("/topics/ui-search/search?q=absent-text");
         that(page.locator("#search-percent")).isVisible();
@@ -274,6 +316,14 @@ class AdminUiBrowserIT {
     /** Playwright's auto-waiting assertions on what the page shows. */
     private static LocatorAssertions that(Locator locator) {
         return PlaywrightAssertions.assertThat(locator);
+    }
+
+    private static long committedOffset(String group) {
+        return json(api("GET", "/v1/groups/" + group, null)).path("partitions").get(0).path("committed_offset").asLong();
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        return JSON.readTree(response.body());
     }
 
     private static void open(String path) {

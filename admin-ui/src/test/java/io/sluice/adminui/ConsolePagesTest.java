@@ -36,6 +36,9 @@ class ConsolePagesTest {
                            {"partition":1,"leader":2,"replicas":[2,3,1],"isr":[2,3],"leader_epoch":4,
                             "log_start_offset":5,"high_watermark":7,"log_end_offset":7}]}""";
 
+    /** How the console asks for a topic: with what the user may do with it. */
+    private static final String ORDERS = "/v1/topics/orders?include_authorized_operations=true";
+
     @Autowired
     WebTestClient web;
 
@@ -58,15 +61,36 @@ class ConsolePagesTest {
     }
 
     @Test
-    void topicsListShowsEachTopicWithPartitionsAndReplicationAndFiltersByName() {
+    void topicsListShowsEachTopicWithPartitionsReplicationSizeAndMessagesAndFiltersByName() {
         GATEWAY.json("GET", "/v1/topics", """
                 {"topics":[{"name":"orders","topic_id":"a","partition_count":6,"replication_factor":3,
-                            "under_replicated_partitions":[2],"offline_partitions":[]}]}""");
+                            "under_replicated_partitions":[2],"offline_partitions":[],"size_bytes":3221225,
+                            "record_count":12345},
+                           {"name":"ordinals","topic_id":"b","partition_count":1,"replication_factor":1,
+                            "under_replicated_partitions":[],"offline_partitions":[],"size_bytes":null,
+                            "record_count":null}]}""");
 
         String page = get("/topics?name=ord");
 
-        assertThat(page).contains(">orders</a>", ">6</td>", "class=\"warn\"", "value=\"ord\"");
+        assertThat(page).contains(">orders</a>", ">6</td>", "class=\"warn\"", "value=\"ord\"", ">3.07 MiB</td>",
+                ">12,345</td>");
+        assertThat(page).as("a node that did not answer: unknown, not zero").contains(">ordinals</a>", ">—</td>");
+        assertThat(page).as("no defaults from the gateway: the list still shows")
+                .contains("The gateway did not list the config defaults.");
         assertThat(GATEWAY.calls().getFirst().pathAndQuery()).isEqualTo("/v1/topics?name=ord");
+    }
+
+    @Test
+    void createFormShowsEveryConfigsDefault() {
+        GATEWAY.json("GET", "/v1/topics", "{\"topics\":[]}");
+        GATEWAY.json("GET", "/v1/cluster/topic-configs", """
+                {"configs":[{"name":"cleanup.policy","value":"delete","is_default":true,"documentation":"What to do"},
+                            {"name":"retention.ms","value":"604800000","is_default":true,"documentation":"How long"}]}""");
+
+        String page = get("/topics");
+
+        assertThat(page).contains("id=\"config-defaults\"", "<code>retention.ms</code>", "<code>604800000</code>",
+                ">How long</td>").doesNotContain("did not list the config defaults");
     }
 
     @Test
@@ -90,6 +114,7 @@ class ConsolePagesTest {
     @Test
     void anAnswerThatIsNotAProblemIsShownAsTheGatewaysStatus() {
         GATEWAY.answer("GET", "/v1/cluster", 500, "text/html", "<html>proxy error</html>");
+        GATEWAY.json("GET", "/v1/nodes", "{\"nodes\":[]}");
 
         String page = page("/cluster", 502);
 
@@ -137,6 +162,20 @@ class ConsolePagesTest {
 
         assertThat(page).contains("class=\"replica out\" title=\"out of sync\">1</span>")
                 .contains("<tr class=\"warn\">", ">12</dd>", "<tr class=\"override\">", ">override</td>");
+    }
+
+    @Test
+    void theTopicPageOffersOnlyWhatTheUsersAclsAllow() {
+        GATEWAY.json("GET", "/v1/topics/orders", TOPIC.replace("\"partitions\":[{",
+                "\"authorized_operations\":[\"READ\",\"DESCRIBE\",\"ALTER_CONFIGS\"],\"partitions\":[{"));
+
+        String page = get("/topics/orders");
+
+        assertThat(page).contains("id=\"edit-config\"").doesNotContain("id=\"add-partitions\"", "id=\"delete\"")
+                .contains("Your ACLs do not let you add partitions (ALTER), delete the topic (DELETE).");
+        GATEWAY.json("GET", "/v1/topics/orders", TOPIC);
+        assertThat(get("/topics/orders")).as("a gateway that does not say: every action offered")
+                .contains("id=\"add-partitions\"", "id=\"delete\"").doesNotContain("id=\"withheld\"");
     }
 
     @Test
@@ -211,7 +250,7 @@ class ConsolePagesTest {
         String page = page("/topics/orders/messages?start=offset&offset=-3", 400);
 
         assertThat(page).contains("Offset must be a number ≥ 0, was &#39;-3&#39;");
-        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly(ORDERS);
     }
 
     @Test
@@ -267,6 +306,49 @@ class ConsolePagesTest {
         assertThat(GATEWAY.calls("POST").getFirst().body()).contains("\"dry_run\":true");
     }
 
+    private static final String BILLING = """
+            {"group_id":"billing","state":"EMPTY","group_epoch":3,"assignment_epoch":3,"members":[],
+             "partitions":[{"topic":"payments","partition":0,"committed_offset":4,"high_watermark":10,"lag":6},
+                           {"topic":"orders","partition":0,"committed_offset":1,"high_watermark":1,"lag":0}],
+             "lag":6}""";
+
+    @Test
+    void deletingAGroupNeedsItsIdTypedAndShowsTheGatewaysRefusalNextToTheForm() {
+        GATEWAY.json("GET", "/v1/groups/billing", BILLING);
+        GATEWAY.problem("DELETE", "/v1/groups/billing", 409, "NON_EMPTY_GROUP", "Group 'billing' has 1 member");
+
+        String mistyped = post("/groups/billing/delete", form("confirm", "bill"), 422);
+        assertThat(mistyped).contains("Type the group&#39;s id, billing, to confirm; nothing was deleted");
+        assertThat(GATEWAY.calls("DELETE")).isEmpty();
+
+        String refused = post("/groups/billing/delete", form("confirm", "billing"), 422);
+        assertThat(refused.substring(refused.indexOf("id=\"delete-group\"")))
+                .contains("Group &#39;billing&#39; has 1 member (NON_EMPTY_GROUP)");
+        assertThat(refused.substring(0, refused.indexOf("id=\"delete-group\""))).doesNotContain("NON_EMPTY_GROUP");
+    }
+
+    @Test
+    void deletingAGroupOrItsOffsetsOfATopicCallsTheGatewayAndSaysWhatWasDone() {
+        GATEWAY.json("GET", "/v1/groups/billing", BILLING);
+        GATEWAY.answer("DELETE", "/v1/groups/billing/topics/payments/offsets", 204, "application/json", "");
+        GATEWAY.answer("DELETE", "/v1/groups/billing", 204, "application/json", "");
+
+        assertThat(get("/groups/billing")).contains("id=\"delete-offsets\"", "<option value=\"orders\">orders</option>",
+                "<option value=\"payments\">payments</option>");
+        web.post().uri("/groups/billing/offsets/delete").body(form("topic", "payments")).exchange()
+                .expectStatus().is3xxRedirection()
+                .expectHeader().valueMatches("Location", "/groups/billing\\?notice=Deleted.*payments");
+        web.post().uri("/groups/billing/delete").body(form("confirm", "billing")).exchange()
+                .expectStatus().is3xxRedirection().expectHeader().valueMatches("Location", "/groups\\?notice=.*");
+
+        assertThat(GATEWAY.calls("DELETE")).extracting(FakeGateway.Call::pathAndQuery)
+                .containsExactly("/v1/groups/billing/topics/payments/offsets", "/v1/groups/billing");
+        assertThat(get("/groups/billing?notice=Deleted+the+offsets+of+payments"))
+                .contains("role=\"status\">Deleted the offsets of payments</div>");
+        GATEWAY.json("GET", "/v1/groups", "{\"groups\":[]}");
+        assertThat(get("/groups?notice=Deleted+group+billing")).contains("role=\"status\">Deleted group billing</div>");
+    }
+
     @Test
     void liveTailTurnsTheGatewaysRecordEventsIntoRowsAndItsErrorsIntoProblems() {
         GATEWAY.answer("GET", "/v1/topics/orders/records", 200, "text/event-stream", """
@@ -293,15 +375,40 @@ class ConsolePagesTest {
     }
 
     @Test
-    void clusterPageShowsNodesAndPartitionsInTrouble() {
+    void clusterPageShowsCoordinatorThroughputNodesAndPartitionsInTrouble() {
         GATEWAY.json("GET", "/v1/cluster", """
-                {"metadata_version":17,"coordinator":"http://c","node_count":3,"live_node_count":2,"topic_count":1,
-                 "partition_count":2,"offline_partitions":[],"under_replicated_partitions":[{"topic":"orders","partition":1}]}""");
+                {"metadata_version":17,"coordinator":{"instance_id":"coord-a","url":"http://c","fencing_token":4,
+                 "reachable":true},"node_count":3,"live_node_count":2,"reporting_node_count":2,"topic_count":1,
+                 "partition_count":2,"offline_partitions":[],"under_replicated_partitions":[{"topic":"orders","partition":1}],
+                 "size_bytes":2048,"throughput":{"records_in_per_sec":1234.5,"bytes_in_per_sec":1536,
+                 "records_out_per_sec":3.4,"bytes_out_per_sec":0}}""");
         GATEWAY.json("GET", "/v1/nodes", """
-                {"nodes":[{"node_id":1,"url":"http://n1","rack":null,"status":"ALIVE","leader_count":1,"replica_count":2},
-                          {"node_id":2,"url":"http://n2","rack":null,"status":"DEAD","leader_count":0,"replica_count":2}]}""");
+                {"nodes":[{"node_id":1,"url":"http://n1","rack":null,"status":"ALIVE","leader_count":1,"replica_count":2,
+                           "size_bytes":1024,"throughput":{"records_in_per_sec":12.25,"bytes_in_per_sec":1,
+                           "records_out_per_sec":0,"bytes_out_per_sec":0}},
+                          {"node_id":2,"url":"http://n2","rack":null,"status":"DEAD","leader_count":0,"replica_count":2,
+                           "size_bytes":null,"throughput":null}]}""");
 
-        assertThat(get("/cluster")).contains(">17</dd>", ">2 / 3</dd>", ">DEAD</td>", "orders-1</a> under-replicated");
+        String page = get("/cluster");
+
+        assertThat(page).contains(">17</dd>", ">2 / 3</dd>", ">DEAD</td>", "orders-1</a> under-replicated",
+                ">coord-a at http://c, lease term 4</dd>", ">2.00 KiB</dd>", "id=\"records-in\">1,235</dd>",
+                "id=\"records-out\">3.40</dd>", ">1.50 KiB/s / 0 B/s</dd>", ">1.00 KiB</td>", ">12.3</td>");
+        assertThat(page).as("node 2 did not answer").contains(">—</td>");
+    }
+
+    @Test
+    void clusterPageSaysWhenTheCoordinatorDoesNotAnswer() {
+        GATEWAY.json("GET", "/v1/cluster", """
+                {"metadata_version":3,"coordinator":{"instance_id":"coord-a","url":"http://c","fencing_token":2,
+                 "reachable":false},"node_count":1,"live_node_count":1,"reporting_node_count":0,"topic_count":0,
+                 "partition_count":0,"offline_partitions":[],"under_replicated_partitions":[],"size_bytes":null,
+                 "throughput":null}""");
+        GATEWAY.json("GET", "/v1/nodes", "{\"nodes\":[]}");
+
+        String page = get("/cluster");
+
+        assertThat(page).contains("lease term 2 (not answering)</dd>", ">0 / 1</dd>").doesNotContain("records-in");
     }
 
     @Test
@@ -322,12 +429,19 @@ class ConsolePagesTest {
                 .contains(">100 %</b>", "<span id=\"search-scanned\">12</span>", "<span id=\"search-matches\">3</span>",
                         ">Done</span>");
         assertThat(stream).as("progress after each page").contains(">25 %</b>", ">50 %</b>", ">83 %</b>");
-        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders",
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly(ORDERS,
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=0&key_format=json&value_format=json",
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=3&key_format=json&value_format=json",
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=6&key_format=json&value_format=json",
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=9&key_format=json&value_format=json",
                 "/v1/topics/orders/partitions/1/records?max_records=3&offset=5&key_format=json&value_format=json");
+
+        assertThat(events("/topics/orders/search/events?q=mark-1")).as("case matters by default")
+                .doesNotContain("event:match").contains("<span id=\"search-matches\">0</span>");
+        assertThat(events("/topics/orders/search/events?q=mark-1&ignoreCase=on").split("event:match", -1))
+                .as("unless ignored").hasSize(4);
+        assertThat(get("/topics/orders/search?q=mark-1&ignoreCase=on")).as("the box stays ticked, the stream asks again")
+                .contains("name=\"ignoreCase\" value=\"on\" checked", "ignoreCase=on");
     }
 
     @Test
@@ -342,7 +456,7 @@ class ConsolePagesTest {
 
         assertThat(stream.split("event:match", -1)).hasSize(2);
         assertThat(stream).contains("<span id=\"search-scanned\">3</span>", ">100 %</b>");
-        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders",
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly(ORDERS,
                 "/v1/topics/orders/partitions/0/offsets?timestamp=1000",
                 "/v1/topics/orders/partitions/0/records?max_records=3&offset=3&key_format=json&value_format=json");
     }
@@ -353,7 +467,7 @@ class ConsolePagesTest {
 
         assertThat(page).contains("sse-connect=\"/topics/orders/search/events?q=a%20b&amp;in=any&amp;partition=1"
                 + "&amp;start=earliest&amp;end=latest\"", "sse-close=\"done\"", "id=\"cancel\"");
-        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly("/v1/topics/orders");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).containsExactly(ORDERS);
         assertThat(get("/topics/orders/search")).doesNotContain("sse-connect");
         GATEWAY.json("GET", "/v1/topics/orders/partitions/1/records", pages(1, 7, offset -> record(1, offset, "null", "1", "[]")));
         assertThat(get("/topics/orders/messages?partition=1&start=offset&offset=5")).contains("href=\"/topics/orders/search?partition=1\"");

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import java.util.function.Function;
  */
 final class FakeGateway implements AutoCloseable {
 
-    record Call(String method, String pathAndQuery, String body) {
+    /** One call as the gateway received it; {@code user} is the Basic user name it carried, if any. */
+    record Call(String method, String pathAndQuery, String body, String user) {
     }
 
     private record Answer(int status, String contentType, String body) {
@@ -28,6 +30,7 @@ final class FakeGateway implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Function<Map<String, String>, Answer>> answers = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, String> users = new ConcurrentHashMap<>();
 
     FakeGateway() {
         try {
@@ -39,9 +42,14 @@ final class FakeGateway implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
-            calls.add(new Call(exchange.getRequestMethod(), query == null ? path : path + "?" + query, body));
-            Answer answer = answers.getOrDefault(exchange.getRequestMethod() + " " + path, params -> new Answer(404,
-                    "application/problem+json", problem(404, "INVALID_REQUEST", "No route " + path)))
+            String[] basic = basic(exchange.getRequestHeaders().getFirst("Authorization"));
+            calls.add(new Call(exchange.getRequestMethod(), query == null ? path : path + "?" + query, body,
+                    basic == null ? null : basic[0]));
+            Answer answer = !users.isEmpty() && (basic == null || !basic[1].equals(users.get(basic[0])))
+                    ? new Answer(401, "application/problem+json",
+                            problem(401, "SASL_AUTHENTICATION_FAILED", "Authentication failed"))
+                    : answers.getOrDefault(exchange.getRequestMethod() + " " + path, params -> new Answer(404,
+                            "application/problem+json", problem(404, "INVALID_REQUEST", "No route " + path)))
                     .apply(params(query));
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", answer.contentType());
@@ -71,6 +79,21 @@ final class FakeGateway implements AutoCloseable {
     FakeGateway json(String method, String path, Function<Map<String, String>, String> byQuery) {
         answers.put(method + " " + path, params -> new Answer(200, "application/json", byQuery.apply(params)));
         return this;
+    }
+
+    /** From now on every call needs HTTP Basic credentials of a user added here, else it is answered 401. */
+    FakeGateway user(String name, String password) {
+        users.put(name, password);
+        return this;
+    }
+
+    private static String[] basic(String authorization) {
+        if (authorization == null || !authorization.startsWith("Basic ")) {
+            return null;
+        }
+        String decoded = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
     /** How many calls asked for this path, whatever their query. */
@@ -106,6 +129,7 @@ final class FakeGateway implements AutoCloseable {
     void reset() {
         answers.clear();
         calls.clear();
+        users.clear();
     }
 
     private static String problem(int status, String code, String detail) {

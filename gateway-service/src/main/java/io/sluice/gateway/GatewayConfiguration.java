@@ -7,6 +7,7 @@ import io.sluice.internal.client.MetadataWatcher;
 import io.sluice.internal.client.PartitionDataClient;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.partition.PartitionDataApi;
+import io.sluice.web.ClusterSecurityProperties;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,12 +22,13 @@ class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    InternalHttp internalHttp(GatewayProperties properties, MeterRegistry meters) {
-        return new InternalHttp(properties.internalCalls(), meters);
+    InternalHttp internalHttp(GatewayProperties properties, MeterRegistry meters, ClusterSecurityProperties security) {
+        return new InternalHttp(properties.internalCalls(), meters, security.clientSecret());
     }
 
+    /** The coordinator: its {@link CoordinatorApi} and its ACLs' {@link io.sluice.internal.acl.AclApi}. */
     @Bean
-    CoordinatorApi coordinatorClient(InternalHttp http, GatewayProperties properties) {
+    CoordinatorClient coordinatorClient(InternalHttp http, GatewayProperties properties) {
         return new CoordinatorClient(http, properties.coordinatorUrls());
     }
 

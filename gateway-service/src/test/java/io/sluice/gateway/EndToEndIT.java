@@ -337,6 +337,36 @@ class EndToEndIT {
     }
 
     @Test
+    void topicsListSizeAndRecordsAndClusterShowsThroughputAndTheActiveCoordinator() throws InterruptedException {
+        String topic = "sized";
+        cluster.createTopic(topic, PARTITIONS, 3, Map.of());
+        String body = IntStream.range(0, 300).mapToObj(i -> "{\"partition\": " + (i % PARTITIONS)
+                + ", \"value\": \"record-" + i + "\"}").collect(Collectors.joining(",", "[", "]"));
+        assertThat(cluster.postJson(records(topic, "?acks=all"), body).status()).isEqualTo(200);
+
+        // Sizes come from every replica (followers catch up), rates from the nodes' next samples (every 5 s).
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode listed;
+        JsonNode health;
+        do {
+            Thread.sleep(200);
+            listed = cluster.call("GET", "/v1/topics?name=" + topic, null, null).json().path("topics").get(0);
+            health = cluster.call("GET", "/v1/cluster", null, null).json();
+        } while (System.nanoTime() < deadline && !(listed.path("record_count").asLong() == 300
+                && health.path("throughput").path("records_in_per_sec").asDouble() > 0));
+
+        assertThat(listed.path("record_count").asLong()).isEqualTo(300);
+        assertThat(listed.path("size_bytes").asLong()).as("three replicas of 300 records").isGreaterThan(3 * 300 * 8);
+        assertThat(health.path("reporting_node_count").asInt()).isEqualTo(3);
+        assertThat(health.path("size_bytes").asLong()).isGreaterThanOrEqualTo(listed.path("size_bytes").asLong());
+        assertThat(health.path("throughput").path("records_in_per_sec").asDouble()).isPositive();
+        assertThat(health.path("coordinator").path("reachable").asBoolean()).isTrue();
+        assertThat(health.path("coordinator").path("fencing_token").asLong()).isPositive();
+        JsonNode nodes = cluster.call("GET", "/v1/nodes", null, null).json().path("nodes");
+        assertThat(nodes).allSatisfy(node -> assertThat(node.path("size_bytes").asLong()).isPositive());
+    }
+
+    @Test
     void aRequestWhosePartitionsFareDifferentlyIs207WithEachRecordsOutcome() {
         String topic = "mixed";
         cluster.createTopic(topic, PARTITIONS, 1, Map.of());

@@ -89,7 +89,7 @@ class GeneratedClientIT {
     @Test
     void aProblemReachesTheGeneratedClientWithItsStatusAndErrorCode() {
         ApiException missing = catchThrowableOfType(ApiException.class,
-                () -> new AdminApi(client).describeTopic("no-such-topic"));
+                () -> new AdminApi(client).describeTopic("no-such-topic", true));
 
         assertThat(missing.getCode()).isEqualTo(404);
         assertThat(missing.getResponseBody()).contains("\"error_code\":\"UNKNOWN_TOPIC\"");

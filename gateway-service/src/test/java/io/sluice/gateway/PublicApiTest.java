@@ -334,11 +334,48 @@ class PublicApiTest {
     }
 
     @Test
+    void withSecurityOffEveryOperationIsAuthorizedAndOnlySaidWhenAskedFor() {
+        String topic = topic(1);
+
+        assertThat(getJson("/v1/topics/" + topic + "?include_authorized_operations=true")
+                .path("authorized_operations")).extracting(JsonNode::asString).containsExactly("READ", "WRITE",
+                "CREATE", "DELETE", "ALTER", "DESCRIBE", "DESCRIBE_CONFIGS", "ALTER_CONFIGS");
+        assertThat(getJson("/v1/cluster?include_authorized_operations=true").path("authorized_operations"))
+                .extracting(JsonNode::asString).contains("CREATE", "ALTER");
+        JsonNode notAsked = getJson("/v1/topics/" + topic).path("authorized_operations");
+        assertThat(notAsked.isNull() || notAsked.isMissingNode()).as(notAsked.toString()).isTrue();
+    }
+
+    @Test
+    void topicConfigDefaultsListEveryConfigWithTheValueATopicGetsWithoutOverrides() {
+        JsonNode defaults = getJson("/v1/cluster/topic-configs");
+        JsonNode ofNewTopic = getJson("/v1/topics/" + topic(1) + "/configs");
+
+        assertThat(defaults).isEqualTo(ofNewTopic);
+        assertThat(config(defaults, "cleanup.policy").path("value").asString()).isEqualTo("delete");
+        assertThat(config(defaults, "retention.ms").path("is_default").asBoolean()).isTrue();
+        assertThat(config(defaults, "min.insync.replicas").path("documentation").asString()).isNotBlank();
+    }
+
+    @Test
     void nodesAndClusterAreObjectsWithCounts() {
-        topic(3);
+        String name = topic(3);
+        client.post().uri("/v1/topics/" + name + "/records").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("[{\"partition\": 0, \"value\": \"a\"}, {\"partition\": 1, \"value\": \"b\"}]")
+                .exchange().expectStatus().isOk();
 
         JsonNode node = getJson("/v1/nodes").path("nodes").get(0);
         JsonNode health = getJson("/v1/cluster");
+        JsonNode listed = getJson("/v1/topics?name=" + name).path("topics").get(0);
+
+        assertThat(listed.path("record_count").asLong()).isEqualTo(2);
+        assertThat(listed.path("size_bytes").asLong()).isPositive();
+        assertThat(node.path("size_bytes").asLong()).isGreaterThanOrEqualTo(listed.path("size_bytes").asLong());
+        assertThat(node.path("throughput").path("records_in_per_sec").isNumber()).isTrue();
+        assertThat(health.path("reporting_node_count").asInt()).isEqualTo(1);
+        assertThat(health.path("size_bytes").asLong()).isEqualTo(node.path("size_bytes").asLong());
+        assertThat(health.path("throughput").path("bytes_out_per_sec").isNumber()).isTrue();
+        assertThat(health.path("coordinator").path("reachable").asBoolean()).isFalse();
 
         assertThat(node.path("node_id").asInt()).isEqualTo(1);
         assertThat(node.path("status").asString()).isEqualTo("ALIVE");

@@ -15,6 +15,7 @@ import io.sluice.partition.produce.ProduceMetrics;
 import io.sluice.partition.produce.ProduceService;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replication.ReplicaFetcherManager;
+import io.sluice.web.ClusterSecurityProperties;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -143,8 +144,8 @@ class PartitionConfiguration {
 
     /** The one internal client stack: coordinator calls and replication fetches, each with a pool of its own. */
     @Bean(destroyMethod = "close")
-    InternalHttp internalHttp(PartitionProperties properties, MeterRegistry meters) {
-        return new InternalHttp(properties.internalCalls(), meters);
+    InternalHttp internalHttp(PartitionProperties properties, MeterRegistry meters, ClusterSecurityProperties security) {
+        return new InternalHttp(properties.internalCalls(), meters, security.clientSecret());
     }
 
     @Bean

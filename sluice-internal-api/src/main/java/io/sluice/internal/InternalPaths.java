@@ -10,6 +10,12 @@ public final class InternalPaths {
     /** Every internal route starts with this; nothing public does. */
     public static final String PREFIX = "/internal/";
 
+    /**
+     * The header every internal call carries the cluster secret in while security is on; partition services and
+     * coordinators refuse internal calls without it.
+     */
+    public static final String CLUSTER_SECRET_HEADER = "Sluice-Cluster-Secret";
+
     private InternalPaths() {
     }
 }

@@ -42,6 +42,13 @@ public enum ErrorCode {
     RECORD_TOO_LARGE(413, false, "The record or batch is larger than the configured maximum."),
     REQUEST_TOO_LARGE(413, false, "The request body is larger than the configured maximum."),
     UNSUPPORTED_MEDIA_TYPE(415, false, "The request's content type is not supported."),
+    SECURITY_DISABLED(400, false, "Security is turned off on this cluster."),
+    INVALID_ACL(400, false, "An ACL binding or filter is not valid."),
+    SASL_AUTHENTICATION_FAILED(401, false, "Authentication failed: the credentials are missing, malformed, wrong or "
+            + "expired."),
+    TOPIC_AUTHORIZATION_FAILED(403, false, "The principal may not perform the operation on the topic."),
+    GROUP_AUTHORIZATION_FAILED(403, false, "The principal may not perform the operation on the consumer group."),
+    CLUSTER_AUTHORIZATION_FAILED(403, false, "The principal may not perform the operation on the cluster."),
 
     // Conditions that pass: retry after a refresh or a backoff. Each is a 503, 504 or 429: never 421 (which HTTP/2
     // clients may resend on their own) nor 409 (a conflict a client must resolve), statuses a proxy or a client

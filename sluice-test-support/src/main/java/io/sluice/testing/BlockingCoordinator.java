@@ -24,8 +24,13 @@ public final class BlockingCoordinator implements AutoCloseable {
     private final CoordinatorClient client;
 
     public BlockingCoordinator(List<URI> urls, Duration callTimeout) {
+        this(urls, callTimeout, null);
+    }
+
+    /** With the cluster secret (null: none) of a cluster whose internal plane is closed. */
+    public BlockingCoordinator(List<URI> urls, Duration callTimeout, String clusterSecret) {
         this.http = new InternalHttp(InternalClientSettings.defaults().withCallTimeout(callTimeout),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), clusterSecret);
         this.client = new CoordinatorClient(http, urls);
     }
 

@@ -46,8 +46,10 @@ public final class SluiceCluster implements AutoCloseable {
     private final Path baseDir;
     private final Path keptLogs;
     private volatile BlockingCoordinator coordinator;
+    private final String clusterSecret;
 
-    private SluiceCluster(String name, LocalCluster cluster, Path baseDir, Path keptLogs) {
+    private SluiceCluster(String name, LocalCluster cluster, Path baseDir, Path keptLogs, String clusterSecret) {
+        this.clusterSecret = clusterSecret;
         this.name = name;
         this.cluster = cluster;
         this.baseDir = baseDir;
@@ -99,7 +101,7 @@ public final class SluiceCluster implements AutoCloseable {
         if (client == null) {
             synchronized (this) {
                 if (coordinator == null) {
-                    coordinator = new BlockingCoordinator(List.of(coordinatorUrl()), Duration.ofSeconds(10));
+                    coordinator = new BlockingCoordinator(List.of(coordinatorUrl()), Duration.ofSeconds(10), clusterSecret);
                 }
                 client = coordinator;
             }
@@ -240,6 +242,7 @@ public final class SluiceCluster implements AutoCloseable {
         private List<String> jvmOptions = TEST_JVM;
         private Duration readyTimeout = Duration.ofMinutes(2);
         private Duration stopGrace = Duration.ofSeconds(20);
+        private String clusterSecret;
 
         private Builder(String name) {
             this.name = name;
@@ -266,6 +269,15 @@ public final class SluiceCluster implements AutoCloseable {
         /** Application arguments ({@code --key=value}) for every instance of {@code kind}. */
         public Builder args(ServiceKind kind, String... values) {
             args.computeIfAbsent(kind, k -> new ArrayList<>()).addAll(List.of(values));
+            return this;
+        }
+
+        /**
+         * The cluster secret of a secured cluster (its services get it from their own configuration, e.g. a file in
+         * {@code --spring.config.import}): {@link #coordinator()} sends it on its internal calls.
+         */
+        public Builder clusterSecret(String secret) {
+            this.clusterSecret = secret;
             return this;
         }
 
@@ -312,7 +324,8 @@ public final class SluiceCluster implements AutoCloseable {
             }
             LocalCluster processes = new LocalCluster(config, line -> System.out.println("[cluster] " + line))
                     .stopOnJvmExit();
-            SluiceCluster cluster = new SluiceCluster(name, processes, baseDir, target.resolve("cluster-logs").resolve(name));
+            SluiceCluster cluster = new SluiceCluster(name, processes, baseDir, target.resolve("cluster-logs").resolve(name),
+                    clusterSecret);
             try {
                 long started = System.nanoTime();
                 processes.up();

@@ -2,14 +2,21 @@ package io.sluice.web;
 
 import io.sluice.internal.SluiceJson;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Applies Sluice's web conventions to any service that has this module on its classpath. */
+/**
+ * Applies Sluice's web conventions to any service that has this module on its classpath, and closes its internal
+ * routes to callers without the cluster secret when {@code sluice.security.enabled=true}.
+ */
 @AutoConfiguration
 @Import(ProblemHandler.class)
+@EnableConfigurationProperties(ClusterSecurityProperties.class)
 public class SluiceWebAutoConfiguration {
 
     /** First of the customizers, so that a service's own (the gateway's strict public input) are laid over it. */
@@ -17,5 +24,11 @@ public class SluiceWebAutoConfiguration {
     @Order(0)
     JsonMapperBuilderCustomizer sluiceJsonConventions() {
         return SluiceJson::configure;
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.security.enabled")
+    ClusterSecretFilter clusterSecretFilter(ClusterSecurityProperties properties, JsonMapper json) {
+        return new ClusterSecretFilter(properties, json);
     }
 }

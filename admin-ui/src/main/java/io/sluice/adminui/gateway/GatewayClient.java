@@ -9,6 +9,7 @@ import io.sluice.adminui.gateway.GatewayRequests.OffsetReset;
 import io.sluice.adminui.gateway.GatewayRequests.ProduceRequest;
 import io.sluice.adminui.gateway.GatewayRequests.Read;
 import io.sluice.adminui.gateway.GatewayViews.Cluster;
+import io.sluice.adminui.gateway.GatewayViews.ConfigList;
 import io.sluice.adminui.gateway.GatewayViews.Group;
 import io.sluice.adminui.gateway.GatewayViews.GroupList;
 import io.sluice.adminui.gateway.GatewayViews.NodeList;
@@ -28,9 +29,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
+import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.util.UriBuilder;
@@ -56,13 +62,25 @@ public class GatewayClient {
     public GatewayClient(WebClient.Builder builder, AdminUiProperties properties) {
         this.properties = properties;
         this.web = builder.baseUrl(properties.gatewayUrl().toString())
-                .defaultHeaders(this::credentials)
+                .filter(this::credentials)
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
                 .build();
     }
 
     public String gatewayUrl() {
         return properties.gatewayUrl().toString();
+    }
+
+    /**
+     * Whether the gateway accepts {@code username} and {@code password}: a call made with them that the gateway
+     * authenticates. Success even when the user may not describe the cluster (403): that is a matter for each page.
+     * Fails with the problem otherwise (401 for wrong credentials, 429 when throttled).
+     */
+    public Mono<Void> checkCredentials(String username, String password) {
+        return call(web.get().uri("/v1/cluster").headers(headers -> headers.setBasicAuth(username, password)),
+                Void.class)
+                .onErrorResume(GatewayProblem.class, problem -> problem.status() == 403 ? Mono.empty()
+                        : Mono.error(problem));
     }
 
     public Mono<TopicList> topics(String nameFilter) {
@@ -74,7 +92,13 @@ public class GatewayClient {
     }
 
     public Mono<Topic> topic(String topic) {
-        return get(uri -> uri.path("/v1/topics/{topic}").build(topic), Topic.class);
+        return get(uri -> uri.path("/v1/topics/{topic}").queryParam("include_authorized_operations", true)
+                .build(topic), Topic.class);
+    }
+
+    /** Every topic config with the default a new topic gets without an override. */
+    public Mono<ConfigList> topicConfigDefaults() {
+        return get(uri -> uri.path("/v1/cluster/topic-configs").build(), ConfigList.class);
     }
 
     public Mono<Void> createTopic(NewTopic topic) {
@@ -152,6 +176,16 @@ public class GatewayClient {
         return get(uri -> uri.path("/v1/groups/{group}").build(group), Group.class);
     }
 
+    /** Deletes the group and its committed offsets; 409 NON_EMPTY_GROUP while it has members. */
+    public Mono<Void> deleteGroup(String group) {
+        return call(web.delete().uri("/v1/groups/{group}", group), Void.class);
+    }
+
+    /** Deletes the group's committed offsets of {@code topic}; 409 while a member subscribes to it. */
+    public Mono<Void> deleteGroupOffsets(String group, String topic) {
+        return call(web.delete().uri("/v1/groups/{group}/topics/{topic}/offsets", group, topic), Void.class);
+    }
+
     public Mono<ResetPlan> resetOffsets(String group, OffsetReset reset) {
         return call(web.post().uri("/v1/groups/{group}/offsets/reset", group).bodyValue(reset), ResetPlan.class);
     }
@@ -207,7 +241,25 @@ public class GatewayClient {
         }
     }
 
-    private void credentials(HttpHeaders headers) {
+    /**
+     * Signs each call: as the user signed in to the console when there is one (the password kept by sign-in), else
+     * with the configured token or user, else not at all. A header already set (a credentials check) is left alone.
+     */
+    private Mono<ClientResponse> credentials(ClientRequest request, ExchangeFunction next) {
+        if (request.headers().containsHeader(HttpHeaders.AUTHORIZATION)) {
+            return next.exchange(request);
+        }
+        return ReactiveSecurityContextHolder.getContext()
+                .mapNotNull(SecurityContext::getAuthentication)
+                .filter(user -> user instanceof UsernamePasswordAuthenticationToken && user.getCredentials() != null)
+                .map(user -> ClientRequest.from(request)
+                        .headers(headers -> headers.setBasicAuth(user.getName(), user.getCredentials().toString()))
+                        .build())
+                .defaultIfEmpty(ClientRequest.from(request).headers(this::configuredCredentials).build())
+                .flatMap(next::exchange);
+    }
+
+    private void configuredCredentials(HttpHeaders headers) {
         if (StringUtils.hasText(properties.bearerToken())) {
             headers.setBearerAuth(properties.bearerToken());
         } else if (StringUtils.hasText(properties.username())) {

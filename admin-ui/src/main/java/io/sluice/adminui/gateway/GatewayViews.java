@@ -14,19 +14,53 @@ public final class GatewayViews {
     private GatewayViews() {
     }
 
+    /** {@code sizeBytes} (every replica) and {@code recordCount} are null when a node did not answer the gateway. */
     public record TopicSummary(String name, String topicId, int partitionCount, int replicationFactor,
-                               List<Integer> underReplicatedPartitions, List<Integer> offlinePartitions) {
+                               List<Integer> underReplicatedPartitions, List<Integer> offlinePartitions,
+                               Long sizeBytes, Long recordCount) {
 
         public boolean healthy() {
             return underReplicatedPartitions.isEmpty() && offlinePartitions.isEmpty();
+        }
+
+        public String size() {
+            return Units.bytes(sizeBytes);
+        }
+
+        public String records() {
+            return Units.count(recordCount);
         }
     }
 
     public record TopicList(List<TopicSummary> topics) {
     }
 
+    /**
+     * A topic as described; {@code authorizedOperations}: what the user may do with it, as the gateway says (null from a
+     * gateway that does not say, when every action is offered and the gateway decides).
+     */
     public record Topic(String name, String topicId, int partitionCount, int replicationFactor,
-                        List<ConfigEntry> configs, List<Partition> partitions) {
+                        List<ConfigEntry> configs, List<Partition> partitions, List<String> authorizedOperations) {
+
+        /** Whether the user may perform {@code operation} (Kafka's name, e.g. ALTER_CONFIGS) on the topic. */
+        public boolean may(String operation) {
+            return authorizedOperations == null || authorizedOperations.contains(operation);
+        }
+
+        /** The actions of the topic page the user may not take, in words; empty when all are allowed. */
+        public List<String> withheld() {
+            List<String> withheld = new java.util.ArrayList<>();
+            if (!may("ALTER_CONFIGS")) {
+                withheld.add("edit configs (ALTER_CONFIGS)");
+            }
+            if (!may("ALTER")) {
+                withheld.add("add partitions (ALTER)");
+            }
+            if (!may("DELETE")) {
+                withheld.add("delete the topic (DELETE)");
+            }
+            return withheld;
+        }
 
         /** Records held, over the partitions whose leader answered: high watermark minus log start. */
         public long messages() {
@@ -64,19 +98,56 @@ public final class GatewayViews {
     public record ConfigList(List<ConfigEntry> configs) {
     }
 
-    public record Node(int nodeId, String url, String rack, String status, int leaderCount, int replicaCount) {
+    /** {@code sizeBytes} and {@code throughput} are null when the node did not answer the gateway. */
+    public record Node(int nodeId, String url, String rack, String status, int leaderCount, int replicaCount,
+                       Long sizeBytes, Throughput throughput) {
 
         public boolean alive() {
             return "alive".equalsIgnoreCase(status) || "ALIVE".equals(status);
+        }
+
+        public String size() {
+            return Units.bytes(sizeBytes);
+        }
+    }
+
+    /** Last-minute rates: appended by leaders (in), read by consumers (out). */
+    public record Throughput(double recordsInPerSec, double bytesInPerSec, double recordsOutPerSec,
+                             double bytesOutPerSec) {
+
+        public String recordsIn() {
+            return Units.perSecond(recordsInPerSec);
+        }
+
+        public String recordsOut() {
+            return Units.perSecond(recordsOutPerSec);
+        }
+
+        public String bytesIn() {
+            return Units.bytesPerSecond(bytesInPerSec);
+        }
+
+        public String bytesOut() {
+            return Units.bytesPerSecond(bytesOutPerSec);
         }
     }
 
     public record NodeList(List<Node> nodes) {
     }
 
-    public record Cluster(long metadataVersion, String coordinator, int nodeCount, int liveNodeCount, int topicCount,
-                          int partitionCount, List<PartitionRef> offlinePartitions,
-                          List<PartitionRef> underReplicatedPartitions) {
+    /** {@code sizeBytes} and {@code throughput} cover the {@code reportingNodeCount} nodes that answered. */
+    public record Cluster(long metadataVersion, Coordinator coordinator, int nodeCount, int liveNodeCount,
+                          int reportingNodeCount, int topicCount, int partitionCount,
+                          List<PartitionRef> offlinePartitions, List<PartitionRef> underReplicatedPartitions,
+                          Long sizeBytes, Throughput throughput) {
+
+        public String size() {
+            return Units.bytes(sizeBytes);
+        }
+    }
+
+    /** The active coordinator as the metadata names it; {@code reachable}: it answered the gateway as active. */
+    public record Coordinator(String instanceId, String url, Long fencingToken, boolean reachable) {
     }
 
     public record PartitionRef(String topic, int partition) {
@@ -130,6 +201,11 @@ public final class GatewayViews {
 
     public record Group(String groupId, String state, int groupEpoch, int assignmentEpoch, List<Member> members,
                         List<GroupPartition> partitions, long lag) {
+
+        /** The topics the group has committed offsets of, by name. */
+        public List<String> topics() {
+            return partitions.stream().map(GroupPartition::topic).distinct().sorted().toList();
+        }
     }
 
     public record Member(String memberId, int memberEpoch, String state, List<String> subscribedTopics,

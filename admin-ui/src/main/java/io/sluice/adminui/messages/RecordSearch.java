@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -112,7 +113,7 @@ class RecordSearch {
 
     private Flux<SearchEvent> scan(String topic, List<Range> ranges, SearchQuery query, Tally tally) {
         tally.total = ranges.stream().mapToLong(Range::size).sum();
-        Matcher matcher = new Matcher(query.text(), query.where());
+        Matcher matcher = Matcher.of(query.text(), query.where(), query.caseIgnored());
         String format = query.display().apiFormat();
         Flux<SearchEvent> pages = Flux.fromIterable(ranges)
                 .filter(range -> range.size() > 0)
@@ -191,9 +192,14 @@ class RecordSearch {
 
     /**
      * Whether a record holds the text: in a JSON key or value's compact JSON text, a string's text, the bytes of a
-     * binary one read as UTF-8, a header's name or value. Case matters.
+     * binary one read as UTF-8, a header's name or value. Case matters unless {@code ignoreCase}: then both sides are
+     * compared in lower case (Unicode's simple case mapping, locale-independent).
      */
-    record Matcher(String text, Where where) {
+    record Matcher(String text, Where where, boolean ignoreCase) {
+
+        static Matcher of(String text, Where where, boolean ignoreCase) {
+            return new Matcher(ignoreCase ? text.toLowerCase(Locale.ROOT) : text, where, ignoreCase);
+        }
 
         boolean matches(ConsumedRecord record) {
             return switch (where) {
@@ -207,7 +213,7 @@ class RecordSearch {
 
         private boolean inHeaders(ConsumedRecord record) {
             for (Header header : record.headers()) {
-                if (header.key().contains(text) || holds(header.value(), header.valueFormat())) {
+                if (found(header.key()) || holds(header.value(), header.valueFormat())) {
                     return true;
                 }
             }
@@ -223,7 +229,11 @@ class RecordSearch {
                 case "binary" -> new String(Base64.getDecoder().decode(node.asString()), StandardCharsets.UTF_8);
                 default -> node.asString();
             };
-            return content.contains(text);
+            return found(content);
+        }
+
+        private boolean found(String content) {
+            return (ignoreCase ? content.toLowerCase(Locale.ROOT) : content).contains(text);
         }
     }
 }

@@ -10,10 +10,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * A search as the query string names it, so that a search is a bookmark: the text {@code q} to find, where to look
  * for it ({@code in}: any, key, value, headers), the range (a partition or all; from {@code start}: earliest, an
  * offset or a timestamp, as the message browser names them; to {@code end}: latest, or {@code endOffset}, inclusive)
- * and the display of the matches. Absent {@code q}: the form, nothing searched yet.
+ * and the display of the matches; {@code ignoreCase} set (to anything) matches regardless of case. Absent {@code q}:
+ * the form, nothing searched yet.
  */
 public record SearchQuery(String q, String in, String partition, String start, String offset, String timestamp,
-                          String end, String endOffset, String format) {
+                          String end, String endOffset, String format, String ignoreCase) {
 
     public SearchQuery {
         start = start == null || start.isBlank() ? "earliest" : start.strip();
@@ -29,6 +30,10 @@ public record SearchQuery(String q, String in, String partition, String start, S
         VALUE,
         /** A header's name or value. */
         HEADERS
+    }
+
+    public boolean caseIgnored() {
+        return ignoreCase != null && !ignoreCase.isBlank();
     }
 
     public boolean submitted() {
@@ -110,6 +115,7 @@ public record SearchQuery(String q, String in, String partition, String start, S
         maybe(uri, values, "end", end);
         maybe(uri, values, "endOffset", endOffset);
         maybe(uri, values, "format", format);
+        maybe(uri, values, "ignoreCase", ignoreCase);
         return uri.encode().buildAndExpand(values).toUriString();
     }
 

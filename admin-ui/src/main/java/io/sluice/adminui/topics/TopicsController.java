@@ -2,6 +2,8 @@ package io.sluice.adminui.topics;
 
 import io.sluice.adminui.gateway.GatewayClient;
 import io.sluice.adminui.gateway.GatewayProblem;
+import io.sluice.adminui.gateway.GatewayViews.ConfigEntry;
+import io.sluice.adminui.gateway.GatewayViews.ConfigList;
 import io.sluice.adminui.gateway.GatewayRequests.ConfigValue;
 import io.sluice.adminui.gateway.GatewayRequests.NewTopic;
 import io.sluice.adminui.topics.TopicForms.ConfigForm;
@@ -97,8 +99,12 @@ class TopicsController {
         model.addAttribute("filter", name == null ? "" : name);
         model.addAttribute("form", form);
         model.addAttribute("createError", createError);
-        return gateway.topics(name).map(list -> {
-            model.addAttribute("topics", list.topics());
+        // The defaults only inform the create form: without them the list still shows (and says so).
+        Mono<List<ConfigEntry>> defaults = gateway.topicConfigDefaults().map(ConfigList::configs)
+                .onErrorResume(GatewayProblem.class, e -> Mono.just(List.of()));
+        return Mono.zip(gateway.topics(name), defaults).map(found -> {
+            model.addAttribute("topics", found.getT1().topics());
+            model.addAttribute("defaults", found.getT2());
             return "topics";
         });
     }

@@ -14,6 +14,9 @@ package io.sluice.coordinator.store;
  *                                             subscription, timeouts, assigned, pending revocation, target)
  *   sluice:group-offsets:G   hash             'topic-partition' → committed offset of group G (offset, leader
  *                                             epoch, metadata, commit time, topic id)
+ *   sluice:acls              hash             ACL binding key (principal|type|pattern|name|operation|permission)
+ *                                             → AclBinding
+ *   sluice:acl-version       counter          bumped by every ACL change
  * </pre>
  * Group keys are written by the group store's own script under the same fencing token as metadata writes. Member
  * liveness (last heartbeats) is not stored: a coordinator that becomes active starts every member's session afresh.
@@ -28,6 +31,8 @@ public final class RedisKeys {
     public static final String TOPICS = "sluice:topics";
     public static final String GROUPS = "sluice:groups";
     public static final String GROUP_OFFSETS_PREFIX = "sluice:group-offsets:";
+    public static final String ACLS = "sluice:acls";
+    public static final String ACL_VERSION = "sluice:acl-version";
 
     private RedisKeys() {
     }

@@ -5,23 +5,22 @@ import io.sluice.gateway.admin.AdminRequests.NewPartitionCount;
 import io.sluice.gateway.admin.AdminRequests.NewTopic;
 import io.sluice.gateway.admin.AdminViews.ConfigList;
 import io.sluice.gateway.admin.AdminViews.NodeList;
-import io.sluice.gateway.admin.AdminViews.NodeView;
 import io.sluice.gateway.admin.AdminViews.PartitionList;
 import io.sluice.gateway.admin.AdminViews.PartitionView;
 import io.sluice.gateway.admin.AdminViews.TopicList;
 import io.sluice.gateway.admin.AdminViews.TopicView;
-import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.security.Authorizer;
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.acl.ResourceType;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.CoordinatorApi;
-import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.config.TopicConfigs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -33,6 +32,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
@@ -46,28 +46,35 @@ import reactor.core.publisher.Mono;
 class AdminController {
 
     private final CoordinatorApi coordinator;
-    private final ClusterView cluster;
     private final TopicViews views;
+    private final ClusterOverview overview;
+    private final Authorizer authorizer;
 
-    AdminController(CoordinatorApi coordinator, ClusterView cluster, TopicViews views) {
+    AdminController(CoordinatorApi coordinator, TopicViews views, ClusterOverview overview, Authorizer authorizer) {
         this.coordinator = coordinator;
-        this.cluster = cluster;
         this.views = views;
+        this.overview = overview;
+        this.authorizer = authorizer;
     }
 
-    /** Every topic whose name contains {@code name} (all without it), by name. */
+    /**
+     * Every topic whose name contains {@code name} (all without it) and the caller may describe, by name, with sizes
+     * from the nodes.
+     */
     @GetMapping("/v1/topics")
-    Mono<TopicList> listTopics(@RequestParam(name = "name", required = false) String name) {
-        return coordinator.topics().map(topics -> new TopicList(topics.stream()
-                .filter(topic -> name == null || topic.name().contains(name))
-                .sorted(Comparator.comparing(TopicMetadata::name))
-                .map(TopicViews::summary).toList()));
+    Mono<TopicList> listTopics(@RequestParam(name = "name", required = false) String name,
+                               ServerWebExchange exchange) {
+        return overview.topics(name,
+                topics -> authorizer.describable(exchange, ResourceType.TOPIC, topics, TopicMetadata::name));
     }
 
     /** 201 with the topic's Location; with {@code validate_only}, 200 with the topic as it would be, created nowhere. */
     @PostMapping("/v1/topics")
-    Mono<ResponseEntity<TopicView>> createTopic(@RequestBody NewTopic request) {
-        return Mono.defer(() -> coordinator.createTopic(request.toInternal())).map(TopicViews::withoutOffsets)
+    Mono<ResponseEntity<TopicView>> createTopic(@RequestBody NewTopic request, ServerWebExchange exchange) {
+        return Mono.defer(() -> {
+                    authorizer.authorizeCreateTopic(exchange, request.name() == null ? "" : request.name());
+                    return coordinator.createTopic(request.toInternal());
+                }).map(TopicViews::withoutOffsets)
                 .map(topic -> request.onlyValidate() ? ResponseEntity.ok(topic)
                         : ResponseEntity.created(URI.create("/v1/topics/"
                                 + UriUtils.encodePathSegment(topic.name(), StandardCharsets.UTF_8)))
@@ -75,8 +82,12 @@ class AdminController {
     }
 
     @GetMapping("/v1/topics/{topic}")
-    Mono<TopicView> describeTopic(@PathVariable String topic) {
-        return coordinator.describeTopic(topic).flatMap(views::withOffsets);
+    Mono<TopicView> describeTopic(@PathVariable String topic,
+                                  @RequestParam(name = "include_authorized_operations", defaultValue = "false")
+                                  boolean includeAuthorizedOperations, ServerWebExchange exchange) {
+        return coordinator.describeTopic(topic).flatMap(views::withOffsets)
+                .map(view -> includeAuthorizedOperations ? view.withAuthorizedOperations(
+                        names(authorizer.authorizedOperations(exchange, ResourceType.TOPIC, topic))) : view);
     }
 
     @GetMapping("/v1/topics/{topic}/configs")
@@ -126,20 +137,24 @@ class AdminController {
 
     @GetMapping("/v1/nodes")
     Mono<NodeList> nodes() {
-        return coordinator.nodes().map(nodes -> {
-            List<TopicMetadata> topics = cluster.current().metadata().topics();
-            return new NodeList(nodes.stream().map(node -> new NodeView(node.id(), node.url(), node.rack(),
-                    node.status().name(), count(topics, p -> p.leader() == node.id()),
-                    count(topics, p -> p.replicas().contains(node.id())))).toList());
-        });
+        return overview.nodes();
     }
 
     @GetMapping("/v1/cluster")
-    Mono<ClusterHealth> cluster() {
-        return Mono.fromSupplier(() -> ClusterHealth.of(cluster.current()));
+    Mono<ClusterHealth> cluster(@RequestParam(name = "include_authorized_operations", defaultValue = "false")
+                                boolean includeAuthorizedOperations, ServerWebExchange exchange) {
+        return overview.health().map(health -> includeAuthorizedOperations ? health.withAuthorizedOperations(
+                names(authorizer.authorizedOperations(exchange, ResourceType.CLUSTER, ResourceType.CLUSTER_NAME)))
+                : health);
     }
 
-    private static int count(List<TopicMetadata> topics, Predicate<PartitionState> which) {
-        return (int) topics.stream().flatMap(t -> t.partitions().stream()).filter(which).count();
+    /** Every topic config with its default: what a topic created without overrides gets. */
+    @GetMapping("/v1/cluster/topic-configs")
+    Mono<ConfigList> topicConfigDefaults() {
+        return Mono.just(new ConfigList(TopicConfigs.describe(Map.of())));
+    }
+
+    private static List<String> names(List<AclOperation> operations) {
+        return operations.stream().map(AclOperation::name).toList();
     }
 }

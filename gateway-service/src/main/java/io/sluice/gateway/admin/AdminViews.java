@@ -1,5 +1,6 @@
 package io.sluice.gateway.admin;
 
+import io.sluice.internal.partition.NodeStats;
 import io.sluice.protocol.config.ConfigEntry;
 import java.util.List;
 
@@ -14,9 +15,16 @@ final class AdminViews {
     private AdminViews() {
     }
 
-    /** A topic with its configs and each partition's leader, replicas, ISR and (when asked of the leaders) offsets. */
+    /**
+     * A topic with its configs and each partition's leader, replicas, ISR and (when asked of the leaders) offsets;
+     * {@code authorizedOperations}, when asked for, what the caller may do with it (else null).
+     */
     record TopicView(String name, String topicId, int partitionCount, int replicationFactor, List<ConfigEntry> configs,
-                     List<PartitionView> partitions) {
+                     List<PartitionView> partitions, List<String> authorizedOperations) {
+
+        TopicView withAuthorizedOperations(List<String> operations) {
+            return new TopicView(name, topicId, partitionCount, replicationFactor, configs, partitions, operations);
+        }
     }
 
     /**
@@ -30,9 +38,14 @@ final class AdminViews {
     record PartitionList(List<PartitionView> partitions) {
     }
 
-    /** A topic as a list shows it: what a console needs without asking each topic (no offsets, no configs). */
+    /**
+     * A topic as a list shows it: what a console needs without asking each topic (no offsets, no configs).
+     * {@code sizeBytes} is every replica's bytes on disk, {@code recordCount} the records below the high watermarks
+     * (an upper bound on a compacted topic); each is null when a node holding the topic did not answer.
+     */
     record TopicSummary(String name, String topicId, int partitionCount, int replicationFactor,
-                        List<Integer> underReplicatedPartitions, List<Integer> offlinePartitions) {
+                        List<Integer> underReplicatedPartitions, List<Integer> offlinePartitions, Long sizeBytes,
+                        Long recordCount) {
     }
 
     record TopicList(List<TopicSummary> topics) {
@@ -41,8 +54,24 @@ final class AdminViews {
     record ConfigList(List<ConfigEntry> configs) {
     }
 
-    /** A partition-service node, with how many partitions it leads and holds a replica of. */
-    record NodeView(int nodeId, String url, String rack, String status, int leaderCount, int replicaCount) {
+    /**
+     * A partition-service node, with how many partitions it leads and holds a replica of, its replicas' bytes on disk
+     * and its throughput (both null when the node did not answer).
+     */
+    record NodeView(int nodeId, String url, String rack, String status, int leaderCount, int replicaCount,
+                    Long sizeBytes, Throughput throughput) {
+    }
+
+    /**
+     * Rates over the last minute: records and bytes appended as leaders; offsets and bytes read by consumers
+     * (replication not included).
+     */
+    record Throughput(double recordsInPerSec, double bytesInPerSec, double recordsOutPerSec, double bytesOutPerSec) {
+
+        static Throughput of(NodeStats.Throughput rates) {
+            return rates == null ? null : new Throughput(rates.recordsInPerSec(), rates.bytesInPerSec(),
+                    rates.recordsOutPerSec(), rates.bytesOutPerSec());
+        }
     }
 
     record NodeList(List<NodeView> nodes) {

@@ -51,16 +51,17 @@ class TopicViews {
         return view(topic, topic.partitions().stream().map(p -> partition(p, null)).toList());
     }
 
-    static TopicSummary summary(TopicMetadata topic) {
+    static TopicSummary summary(TopicMetadata topic, StorageStats storage) {
         return new TopicSummary(topic.name(), topic.id(), topic.partitions().size(), topic.replicationFactor(),
                 topic.partitions().stream().filter(p -> p.hasLeader() && p.isUnderReplicated())
                         .map(PartitionState::partition).toList(),
-                topic.partitions().stream().filter(p -> !p.hasLeader()).map(PartitionState::partition).toList());
+                topic.partitions().stream().filter(p -> !p.hasLeader()).map(PartitionState::partition).toList(),
+                storage.sizeBytes(topic), storage.recordCount(topic));
     }
 
     private static TopicView view(TopicMetadata topic, List<PartitionView> partitions) {
         return new TopicView(topic.name(), topic.id(), topic.partitions().size(), topic.replicationFactor(),
-                TopicConfigs.describe(topic.configs()), partitions);
+                TopicConfigs.describe(topic.configs()), partitions, null);
     }
 
     private static PartitionView partition(PartitionState p, PartitionBounds bounds) {

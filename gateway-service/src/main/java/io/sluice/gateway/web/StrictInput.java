@@ -1,19 +1,24 @@
 package io.sluice.gateway.web;
 
 import io.sluice.protocol.ErrorCode;
+import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.webflux.autoconfigure.WebFluxRegistrations;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.web.bind.annotation.ControllerAdvice;
-import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.result.method.RequestMappingInfo;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
@@ -26,12 +31,14 @@ import tools.jackson.databind.MapperFeature;
  *       handler words these;</li>
  *   <li>a query parameter that the route does not take ({@code ?max_record=5}) is INVALID_REQUEST naming it and the
  *       parameters the route does take. The route's parameters are its handler method's {@code @RequestParam}s, so
- *       the rule can never drift from the code.</li>
+ *       the rule can never drift from the code. It is checked when the request is matched to its handler
+ *       ({@link StrictMapping}), with each handler's parameter names read once: a model attribute advice would cost
+ *       every request a data binder and an argument resolution of its own.</li>
  * </ul>
  * Bodies the gateway parses itself (produce) apply the same rule in their parser. Only the gateway's own controllers
  * are held to this: the actuator's endpoints take their parameters (a metric's {@code tag}) their own way.
  */
-@ControllerAdvice(basePackages = "io.sluice.gateway")
+@Configuration(proxyBeanMethods = false)
 class StrictInput {
 
     /** After Sluice's shared conventions (which tolerate unknown fields, for the internal APIs' older readers). */
@@ -45,20 +52,38 @@ class StrictInput {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
     }
 
-    /** Runs before every handler method binds its arguments. */
-    @ModelAttribute
-    void refuseUnknownQueryParameters(ServerWebExchange exchange) {
-        if (exchange.getRequest().getQueryParams().isEmpty()
-                || !(exchange.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE) instanceof HandlerMethod handler)) {
-            return;
-        }
-        Set<String> known = queryParameters(handler);
-        List<String> unknown = exchange.getRequest().getQueryParams().keySet().stream()
-                .filter(name -> !known.contains(name)).sorted().toList();
-        if (!unknown.isEmpty()) {
-            throw ErrorCode.INVALID_REQUEST.exception("Unknown query parameter" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown.stream().map(name -> "'" + name + "'").toList())
-                    + (known.isEmpty() ? "; this route takes none" : "; this route takes " + String.join(", ", known)));
+    @Bean
+    static WebFluxRegistrations strictQueryParameters() {
+        return new WebFluxRegistrations() {
+            @Override
+            public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {
+                return new StrictMapping();
+            }
+        };
+    }
+
+    /** The annotated controllers' mapping, refusing a matched request whose query names a parameter not taken. */
+    static final class StrictMapping extends RequestMappingHandlerMapping {
+
+        private final Map<Method, Set<String>> parameters = new ConcurrentHashMap<>();
+
+        @Override
+        protected void handleMatch(RequestMappingInfo info, HandlerMethod handler, ServerWebExchange exchange) {
+            super.handleMatch(info, handler, exchange);
+            if (exchange.getRequest().getQueryParams().isEmpty()
+                    || !handler.getBeanType().getPackageName().startsWith("io.sluice.gateway")) {
+                return;
+            }
+            Set<String> known = parameters.computeIfAbsent(handler.getMethod(), method -> queryParameters(handler));
+            List<String> unknown = exchange.getRequest().getQueryParams().keySet().stream()
+                    .filter(name -> !known.contains(name)).sorted().toList();
+            if (!unknown.isEmpty()) {
+                throw ErrorCode.INVALID_REQUEST.exception("Unknown query parameter"
+                        + (unknown.size() > 1 ? "s " : " ")
+                        + String.join(", ", unknown.stream().map(name -> "'" + name + "'").toList())
+                        + (known.isEmpty() ? "; this route takes none"
+                        : "; this route takes " + String.join(", ", known)));
+            }
         }
     }
 
@@ -72,6 +97,6 @@ class StrictInput {
                         : parameter.getName());
             }
         }
-        return names;
+        return Collections.unmodifiableSet(names);
     }
 }

@@ -6,6 +6,7 @@ import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.internal.partition.ListOffsetsResponse;
+import io.sluice.internal.partition.NodeStats;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.internal.partition.ProduceResponse;
@@ -134,6 +135,11 @@ final class ScriptedLeader implements PartitionDataApi {
 
     @Override
     public Mono<ListOffsetsResponse> listOffsets(NodeInfo leader, ListOffsetsRequest request) {
+        return Mono.error(new UnsupportedOperationException("not scripted"));
+    }
+
+    @Override
+    public Mono<NodeStats> nodeStats(NodeInfo node) {
         return Mono.error(new UnsupportedOperationException("not scripted"));
     }
 }

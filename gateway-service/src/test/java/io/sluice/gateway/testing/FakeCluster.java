@@ -3,6 +3,10 @@ package io.sluice.gateway.testing;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.acl.AclApi;
+import io.sluice.internal.acl.AclBinding;
+import io.sluice.internal.acl.AclBindingFilter;
+import io.sluice.internal.acl.AclSnapshot;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
@@ -29,6 +33,7 @@ import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.internal.partition.ListOffsetsResponse;
+import io.sluice.internal.partition.NodeStats;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.internal.partition.ProduceResponse;
@@ -63,7 +68,7 @@ import reactor.core.scheduler.Schedulers;
  * the log end waits until something is appended to the partition or its {@code wait} runs out, as a leader's long
  * poll does; the fake counts the fetches each partition's leader served ({@link #fetches}).
  */
-public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
+public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclApi {
 
     public static final NodeInfo NODE = new NodeInfo(1, "http://127.0.0.1:1", null, NodeStatus.ALIVE);
 
@@ -73,6 +78,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
     private final Map<String, Sinks.Empty<Void>> heldProduces = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> produceRequests = new ConcurrentHashMap<>();
     private final Map<TopicPartition, AtomicLong> fetches = new ConcurrentHashMap<>();
+    private final Map<String, AclBinding> acls = new ConcurrentHashMap<>();
+    private final AtomicLong aclVersion = new AtomicLong();
     private final Sinks.Many<TopicPartition> appended = Sinks.many().multicast().directBestEffort();
     private volatile long version = 1;
 
@@ -422,7 +429,40 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi {
         return new ListOffsetsResponse.Partition(wanted.topic(), wanted.partition(), null, null, -1L, null);
     }
 
+    /** Node 1 holds every partition: each log's bytes are its batches' sizes; nothing is measured as throughput. */
+    @Override
+    public synchronized Mono<NodeStats> nodeStats(NodeInfo node) {
+        List<NodeStats.Replica> replicas = new ArrayList<>();
+        logs.forEach((tp, log) -> replicas.add(new NodeStats.Replica(tp.topic(), tp.partition(), true,
+                log.stream().mapToLong(RecordBatch::sizeInBytes).sum(), 1, 0, end(log), end(log))));
+        return Mono.just(new NodeStats(node.id(), replicas, NodeStats.Throughput.NONE));
+    }
+
     private static long end(List<RecordBatch> log) {
         return log.isEmpty() ? 0 : log.getLast().nextOffset();
+    }
+
+    @Override
+    public Mono<AclSnapshot> acls() {
+        return Mono.fromCallable(() -> new AclSnapshot(aclVersion.get(), List.copyOf(acls.values())));
+    }
+
+    @Override
+    public Mono<AclBinding> createAcl(AclBinding acl) {
+        return Mono.fromCallable(() -> {
+            acls.put(acl.validated().key(), acl);
+            aclVersion.incrementAndGet();
+            return acl;
+        });
+    }
+
+    @Override
+    public Mono<List<AclBinding>> deleteAcls(AclBindingFilter filter) {
+        return Mono.fromCallable(() -> {
+            List<AclBinding> deleted = acls.values().stream().filter(filter::matches).toList();
+            deleted.forEach(acl -> acls.remove(acl.key()));
+            aclVersion.incrementAndGet();
+            return deleted;
+        });
     }
 }

@@ -109,6 +109,9 @@ public final class FetchService {
                         Counter.builder("sluice.partition.bytes.out").baseUnit("bytes").description("Record bytes sent")
                                 .tags("topic", section.topic(), "kind", kind).register(meters)
                                 .increment(section.records().length());
+                        Counter.builder("sluice.partition.records.out").description("Offsets read past by readers")
+                                .tags("topic", section.topic(), "kind", kind).register(meters)
+                                .increment(section.offsetsRead());
                     }
                 }
             });
@@ -159,7 +162,8 @@ public final class FetchService {
             LogReadResult result = log.read(read.offset(), read.maxBytes(), read.isolation(), true);
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null, result.offsets().highWatermark(),
                     result.offsets().logStartOffset(), result.offsets().logEndOffset(), result.records().length()),
-                    result.records()), false, result.nextFetchOffset());
+                    result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())), false,
+                    result.nextFetchOffset());
         } catch (SluiceException e) {
             long start = -1;
             long end = -1;
@@ -170,7 +174,7 @@ public final class FetchService {
                 hw = log.highWatermark();
             }
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, e.errorCode(), hw, start, end, 0),
-                    io.sluice.log.FileRegion.empty()), true, read.offset());
+                    io.sluice.log.FileRegion.empty(), 0), true, read.offset());
         }
     }
 

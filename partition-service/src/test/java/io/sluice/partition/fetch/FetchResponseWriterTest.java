@@ -308,12 +308,12 @@ class FetchResponseWriterTest {
 
     private static FetchSection section(String topic, int partition, FileRegion records) {
         return new FetchSection(topic, FetchResponseCodec.header(new TopicPartition(topic, partition), null, 42, 3,
-                45, records.length()), records);
+                45, records.length()), records, 3);
     }
 
     private static FetchSection failed(String topic, int partition, ErrorCode error) {
         return new FetchSection(topic, FetchResponseCodec.header(new TopicPartition(topic, partition), error, -1, -1,
-                -1, 0), FileRegion.empty());
+                -1, 0), FileRegion.empty(), 0);
     }
 
     /** A filter in the way of the body, as a logging or metering filter would be. */

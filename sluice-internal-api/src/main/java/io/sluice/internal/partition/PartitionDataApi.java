@@ -20,4 +20,7 @@ public interface PartitionDataApi {
     Mono<List<FetchResponseCodec.FetchedPartition>> fetch(NodeInfo leader, FetchRequest request);
 
     Mono<ListOffsetsResponse> listOffsets(NodeInfo leader, ListOffsetsRequest request);
+
+    /** The replicas {@code node} holds, their sizes and offsets, and its throughput. */
+    Mono<NodeStats> nodeStats(NodeInfo node);
 }

@@ -8,6 +8,8 @@ public final class PartitionPaths {
     /** JSON {@link FetchRequest}; the answer is {@link FetchResponseCodec}'s binary body. */
     public static final String FETCH = "/internal/fetch";
     public static final String LIST_OFFSETS = "/internal/list-offsets";
+    /** GET: the node's {@link NodeStats}. */
+    public static final String NODE_STATS = "/internal/node-stats";
 
     private PartitionPaths() {
     }

@@ -3,6 +3,11 @@ package io.sluice.internal.client;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
 import io.netty.handler.codec.http.HttpMethod;
+import io.sluice.internal.acl.AclApi;
+import io.sluice.internal.acl.AclBinding;
+import io.sluice.internal.acl.AclBindingFilter;
+import io.sluice.internal.acl.AclPaths;
+import io.sluice.internal.acl.AclSnapshot;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
@@ -39,7 +44,7 @@ import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link CoordinatorApi} over HTTP, given the URL of every coordinator instance. Only the active instance answers:
+ * {@link CoordinatorApi} (and the ACLs' {@link AclApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
  * a standby redirects (307) to the active one, which is followed; an instance that is unreachable, timed out or has
  * no active coordinator to name is skipped for the next URL, and the client remembers which URL last answered. When
  * no instance could take the call (during a coordinator failover), the whole round is retried with backoff — that
@@ -47,7 +52,7 @@ import reactor.core.publisher.Mono;
  *
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
-public final class CoordinatorClient implements CoordinatorApi {
+public final class CoordinatorClient implements CoordinatorApi, AclApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -200,6 +205,22 @@ public final class CoordinatorClient implements CoordinatorApi {
     @Override
     public Mono<OffsetResetResponse> resetOffsets(String groupId, OffsetResetRequest request) {
         return Mono.defer(() -> post(GroupPaths.offsetReset(groupId), request, OffsetResetResponse.class));
+    }
+
+    @Override
+    public Mono<AclSnapshot> acls() {
+        return get(AclPaths.ACLS, AclSnapshot.class);
+    }
+
+    @Override
+    public Mono<AclBinding> createAcl(AclBinding acl) {
+        return post(AclPaths.ACLS, acl, AclBinding.class);
+    }
+
+    @Override
+    public Mono<List<AclBinding>> deleteAcls(AclBindingFilter filter) {
+        return call(HttpMethod.POST, AclPaths.DELETE, filter, timeout(),
+                (target, body) -> JsonBodies.readList(target, body, AclBinding.class));
     }
 
     private Duration timeout() {

@@ -21,6 +21,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.sluice.internal.InternalPaths;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.net.ConnectException;
@@ -66,6 +67,14 @@ public final class InternalHttp implements AutoCloseable {
     private final InternalClientSettings settings;
 
     public InternalHttp(InternalClientSettings settings, MeterRegistry meters) {
+        this(settings, meters, null);
+    }
+
+    /**
+     * With {@code clusterSecret} (null: none) sent on every call in {@link InternalPaths#CLUSTER_SECRET_HEADER}, for a
+     * cluster whose internal plane is closed (docs/security.md).
+     */
+    public InternalHttp(InternalClientSettings settings, MeterRegistry meters, String clusterSecret) {
         this.settings = settings;
         for (Purpose purpose : Purpose.values()) {
             String name = "sluice-" + purpose.name().toLowerCase(Locale.ROOT);
@@ -79,8 +88,12 @@ public final class InternalHttp implements AutoCloseable {
             clients.put(purpose, HttpClient.create(pool)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                     .keepAlive(true)
-                    .headers(headers -> headers.set(HttpHeaderNames.ACCEPT,
-                            "application/json, application/problem+json, */*")));
+                    .headers(headers -> {
+                        headers.set(HttpHeaderNames.ACCEPT, "application/json, application/problem+json, */*");
+                        if (clusterSecret != null) {
+                            headers.set(InternalPaths.CLUSTER_SECRET_HEADER, clusterSecret);
+                        }
+                    }));
             withContentType.put(purpose, new ConcurrentHashMap<>());
         }
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()

@@ -6,6 +6,7 @@ import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.internal.partition.ListOffsetsResponse;
+import io.sluice.internal.partition.NodeStats;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.internal.partition.PartitionPaths;
@@ -67,6 +68,16 @@ public final class PartitionDataClient implements PartitionDataApi {
             Call call = new Call(target, Purpose.CONTROL, HttpMethod.POST, PartitionPaths.LIST_OFFSETS, Call.JSON,
                     JsonBodies.write(request), http.settings().callTimeout(), RetryPolicy.IDEMPOTENT);
             return http.exchange(call).map(answer -> JsonBodies.read(target, answer.body(), ListOffsetsResponse.class));
+        });
+    }
+
+    @Override
+    public Mono<NodeStats> nodeStats(NodeInfo node) {
+        return Mono.defer(() -> {
+            Target target = Target.node(node);
+            return http.exchange(Call.get(target, Purpose.CONTROL, PartitionPaths.NODE_STATS,
+                            http.settings().callTimeout()))
+                    .map(answer -> JsonBodies.read(target, answer.body(), NodeStats.class));
         });
     }
 

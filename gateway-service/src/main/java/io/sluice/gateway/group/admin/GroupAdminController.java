@@ -1,8 +1,12 @@
 package io.sluice.gateway.group.admin;
 
 import io.sluice.gateway.group.admin.GroupViews.GroupList;
+import io.sluice.gateway.group.admin.GroupViews.GroupSummary;
 import io.sluice.gateway.group.admin.GroupViews.GroupView;
 import io.sluice.gateway.group.admin.GroupViews.ResetPlan;
+import io.sluice.gateway.security.Authorizer;
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.acl.ResourceType;
 import io.sluice.internal.group.GroupIds;
 import io.sluice.protocol.TopicNames;
 import org.springframework.http.HttpStatus;
@@ -13,6 +17,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,14 +29,18 @@ import reactor.core.publisher.Mono;
 class GroupAdminController {
 
     private final GroupAdmin admin;
+    private final Authorizer authorizer;
 
-    GroupAdminController(GroupAdmin admin) {
+    GroupAdminController(GroupAdmin admin, Authorizer authorizer) {
         this.admin = admin;
+        this.authorizer = authorizer;
     }
 
+    /** The groups the caller may describe. */
     @GetMapping("/v1/groups")
-    Mono<GroupList> list() {
-        return admin.list().map(GroupList::new);
+    Mono<GroupList> list(ServerWebExchange exchange) {
+        return admin.list().map(groups -> new GroupList(authorizer.describable(exchange, ResourceType.GROUP, groups,
+                GroupSummary::groupId)));
     }
 
     @GetMapping("/v1/groups/{group}")
@@ -62,9 +71,12 @@ class GroupAdminController {
     }
 
     @PostMapping("/v1/groups/{group}/offsets/reset")
-    Mono<ResetPlan> reset(@PathVariable String group, @RequestBody ResetRequest request) {
+    Mono<ResetPlan> reset(@PathVariable String group, @RequestBody ResetRequest request, ServerWebExchange exchange) {
         return Mono.defer(() -> {
             GroupIds.validate(group);
+            if (request.topic() != null) {
+                authorizer.authorize(exchange, AclOperation.READ, ResourceType.TOPIC, request.topic());
+            }
             return admin.reset(group, request);
         });
     }

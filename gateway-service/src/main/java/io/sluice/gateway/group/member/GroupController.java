@@ -2,10 +2,14 @@ package io.sluice.gateway.group.member;
 
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.format.Formats;
+import io.sluice.gateway.security.Authorizer;
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.group.GroupIds;
+import io.sluice.internal.group.PartitionOffset;
 import io.sluice.protocol.ErrorCode;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -32,8 +37,11 @@ class GroupController {
     private final PollingMembers polling;
     private final Commits commits;
     private final GatewayProperties.Consume settings;
+    private final Authorizer authorizer;
 
-    GroupController(MemberStreams streams, PollingMembers polling, Commits commits, GatewayProperties properties) {
+    GroupController(MemberStreams streams, PollingMembers polling, Commits commits, GatewayProperties properties,
+                    Authorizer authorizer) {
+        this.authorizer = authorizer;
         this.streams = streams;
         this.polling = polling;
         this.commits = commits;
@@ -68,9 +76,13 @@ class GroupController {
     }
 
     @PostMapping("/v1/groups/{group}/members")
-    Mono<ResponseEntity<MemberView>> join(@PathVariable String group, @RequestBody GroupRequests.Join request) {
+    Mono<ResponseEntity<MemberView>> join(@PathVariable String group, @RequestBody GroupRequests.Join request,
+                                          ServerWebExchange exchange) {
         return Mono.defer(() -> {
             GroupIds.validate(group);
+            // READ on the group is the filter's; the topics are in the body. A pattern may match any topic: READ on all.
+            authorizer.authorizeTopics(exchange, AclOperation.READ, request.topicPattern() != null ? List.of("*")
+                    : request.topics() == null ? List.of() : request.topics());
             return polling.join(group, request.checkedMemberId(),
                     GroupRequests.checkedInstanceId(request.groupInstanceId()), request.subscription(),
                     request.autoCommit() == null || request.autoCommit(), OffsetReset.of(request.autoOffsetReset()));
@@ -116,9 +128,14 @@ class GroupController {
     }
 
     @PostMapping("/v1/groups/{group}/offsets")
-    Mono<Commits.CommittedOffsets> commit(@PathVariable String group, @RequestBody GroupRequests.Commit request) {
+    Mono<Commits.CommittedOffsets> commit(@PathVariable String group, @RequestBody GroupRequests.Commit request,
+                                          ServerWebExchange exchange) {
         return Mono.defer(() -> {
             GroupIds.validate(group);
+            if (authorizer.enabled()) {
+                authorizer.authorizeTopics(exchange, AclOperation.READ, request.toInternal().offsets().stream()
+                        .map(PartitionOffset::topic).distinct().toList());
+            }
             return commits.commit(group, request);
         });
     }

@@ -1,0 +1,175 @@
+package io.sluice.adminui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SluiceCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+
+/**
+ * The console in front of a secured gateway, in Chromium: it asks to sign in, refuses a wrong password with one
+ * message, shows a signed-in user only the topics the gateway lets that user describe and on a topic's page only the
+ * forms the user's ACLs allow, shows a super user everything, and signing out asks to sign in again.
+ */
+class AdminUiSecuredBrowserIT {
+
+    private static final String ADMIN_PASSWORD = "ui-admin-" + UUID.randomUUID();
+    private static final String ALICE_PASSWORD = "ui-alice-" + UUID.randomUUID();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static Path secrets;
+    private static SluiceCluster cluster;
+    private static Chromium chromium;
+    private static BrowserContext context;
+    private static Page page;
+
+    @BeforeAll
+    static void start() throws IOException {
+        chromium = Chromium.launch();
+        secrets = Files.createTempDirectory("sluice-admin-ui-secured");
+        BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
+        Path users = Files.writeString(secrets.resolve("users"), "admin:" + bcrypt.encode(ADMIN_PASSWORD) + "\n"
+                + "alice:" + bcrypt.encode(ALICE_PASSWORD) + "\n");
+        String clusterSecret = "ui-cluster-" + UUID.randomUUID();
+        // Secrets reach the services in a file they import, never on the command line.
+        Path properties = Files.writeString(secrets.resolve("security.properties"), String.join("\n",
+                "sluice.security.enabled=true",
+                "sluice.security.cluster-secret=" + clusterSecret,
+                "sluice.security.basic.users-file=" + users,
+                "sluice.security.super-users=User:admin",
+                "sluice.security.stream-tokens.secret=ui-stream-" + UUID.randomUUID(),
+                "sluice.security.acls.refresh-interval=1s", ""));
+        String importIt = "--spring.config.import=file:" + properties;
+        cluster = SluiceCluster.builder("AdminUiSecuredBrowserIT").nodes(1).withAdminUi().clusterSecret(clusterSecret)
+                .args(ServiceKind.COORDINATOR, importIt)
+                .args(ServiceKind.PARTITION, importIt)
+                .args(ServiceKind.GATEWAY, importIt)
+                .args(ServiceKind.ADMIN_UI, "--sluice.admin-ui.sign-in.enabled=true")
+                .readyTimeout(Duration.ofSeconds(150))
+                .start();
+        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(1280, 800));
+        context.setDefaultTimeout(15_000);
+        page = context.newPage();
+
+        for (String topic : new String[] {"ui-shared", "ui-hidden"}) {
+            HttpResponse<String> created = api("POST", "/v1/topics",
+                    "{\"name\":\"" + topic + "\",\"partition_count\":1,\"replication_factor\":1}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        }
+        HttpResponse<String> acl = api("POST", "/v1/acls", "{\"principal\":\"User:alice\",\"resource_type\":\"TOPIC\","
+                + "\"resource_name\":\"ui-shared\",\"pattern_type\":\"LITERAL\",\"operation\":\"READ\","
+                + "\"permission\":\"ALLOW\"}");
+        assertThat(acl.statusCode()).as(acl.body()).isEqualTo(201);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        try {
+            if (context != null) {
+                context.close();
+            }
+            if (chromium != null) {
+                chromium.close();
+            }
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+            if (secrets != null) {
+                try (var files = Files.list(secrets)) {
+                    for (Path file : files.toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+                Files.deleteIfExists(secrets);
+            }
+        }
+    }
+
+    @Test
+    void aUserSignsInSeesWhatTheGatewayAllowsAndSignsOut() {
+        open("/topics");
+        that(page.locator("h1")).hasText("Sign in");
+        signIn("alice", "not-" + ALICE_PASSWORD);
+        that(page.locator("#sign-in .problem")).hasText("Wrong user name or password.");
+
+        signIn("alice", ALICE_PASSWORD);
+        that(page.locator("#signed-in")).hasText("alice");
+        open("/topics");
+        that(page.locator("#topics")).containsText("ui-shared");
+        that(page.locator("#topics")).not().containsText("ui-hidden");
+
+        open("/topics/ui-shared");
+        that(page.locator("#partitions tbody tr")).hasCount(1);
+        that(page.locator("#withheld")).containsText("edit configs (ALTER_CONFIGS)");
+        that(page.locator("#delete")).hasCount(0);
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "topic-signed-in.png"))
+                .setFullPage(true));
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+        that(page.locator("h1")).hasText("Sign in");
+        open("/topics/ui-shared");
+        that(page.locator("h1")).hasText("Sign in");
+
+        signIn("admin", ADMIN_PASSWORD);
+        open("/topics/ui-hidden");
+        that(page.locator("#delete")).hasCount(1);
+        that(page.locator("#withheld")).hasCount(0);
+    }
+
+    private static void signIn(String user, String password) {
+        if (!page.url().contains("/sign-in")) {
+            open("/sign-in");
+        }
+        Locator form = page.locator("#sign-in");
+        form.getByLabel("User name").fill(user);
+        form.getByLabel("Password").fill(password);
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Sign in")).click();
+    }
+
+    private static com.microsoft.playwright.assertions.LocatorAssertions that(Locator locator) {
+        return PlaywrightAssertions.assertThat(locator);
+    }
+
+    private static void open(String path) {
+        page.navigate(cluster.adminUrl().resolve(path).toString());
+    }
+
+    private static HttpResponse<String> api(String method, String path, String json) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.sluice.gateway.security;
+
+import static io.sluice.internal.acl.AclOperation.ALTER;
+import static io.sluice.internal.acl.AclOperation.ALTER_CONFIGS;
+import static io.sluice.internal.acl.AclOperation.CREATE;
+import static io.sluice.internal.acl.AclOperation.DELETE;
+import static io.sluice.internal.acl.AclOperation.DESCRIBE;
+import static io.sluice.internal.acl.AclOperation.DESCRIBE_CONFIGS;
+import static io.sluice.internal.acl.AclOperation.READ;
+import static io.sluice.internal.acl.AclOperation.WRITE;
+import static io.sluice.internal.acl.ResourceType.CLUSTER;
+import static io.sluice.internal.acl.ResourceType.GROUP;
+import static io.sluice.internal.acl.ResourceType.TOPIC;
+
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.acl.ResourceType;
+import io.sluice.protocol.SluiceException;
+import io.sluice.web.Problems;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.publisher.Mono;
+
+/**
+ * What each public route needs, in one table, checked by {@link Authorizer} after authentication and before the
+ * controller: produce needs WRITE on the topic; reads, offsets by time and SSE streams READ (each connection and each
+ * reconnection is a request, so each is checked); group routes READ on the group, and the SSE member READ on its
+ * topics too (a {@code topic_pattern} READ on every topic: a literal {@code *} ACL); admin routes their operation.
+ * What only a body names (the topics of a join or a commit, a topic to create) the controller checks; listings are
+ * filtered by the controller. Routes marked admin leave an audit line with their outcome.
+ */
+final class AuthorizationFilter implements WebFilter, Ordered {
+
+    /** Right after authentication. */
+    static final int ORDER = AuthenticationFilter.ORDER + 10;
+
+    /** One thing a route needs: {@code operation} on the resource named by a path variable or a constant. */
+    private record Need(AclOperation operation, ResourceType type, String variable) {
+
+        List<String> names(Map<String, String> variables, MultiValueMap<String, String> query) {
+            if (type == CLUSTER) {
+                return List.of(ResourceType.CLUSTER_NAME);
+            }
+            if (variable.equals("?topics")) {
+                List<String> names = new ArrayList<>();
+                List<String> topics = query.get("topics");
+                if (topics != null) {
+                    topics.forEach(t -> Arrays.stream(t.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                            .forEach(names::add));
+                }
+                if (query.containsKey("topic_pattern")) {
+                    names.add("*");
+                }
+                return names;
+            }
+            String name = variables.get(variable);
+            return name == null ? List.of() : List.of(name);
+        }
+    }
+
+    private record Route(HttpMethod method, PathPattern pattern, boolean admin, List<Need> needs) {
+    }
+
+    private static final PathPatternParser PARSER = new PathPatternParser();
+    private static final List<Route> ROUTES = List.of(
+            route("POST", "/v1/topics/{topic}/records", false, need(WRITE, TOPIC, "topic")),
+            route("GET", "/v1/topics/{topic}/records", false, need(READ, TOPIC, "topic")),
+            route("GET", "/v1/topics/{topic}/partitions/{partition}/records", false, need(READ, TOPIC, "topic")),
+            route("GET", "/v1/topics/{topic}/partitions/{partition}/offsets", false, need(DESCRIBE, TOPIC, "topic")),
+            route("POST", "/v1/topics", true),
+            route("GET", "/v1/topics/{topic}", false, need(DESCRIBE, TOPIC, "topic")),
+            route("DELETE", "/v1/topics/{topic}", true, need(DELETE, TOPIC, "topic")),
+            route("GET", "/v1/topics/{topic}/configs", false, need(DESCRIBE_CONFIGS, TOPIC, "topic")),
+            route("PATCH", "/v1/topics/{topic}/configs", true, need(ALTER_CONFIGS, TOPIC, "topic")),
+            route("GET", "/v1/topics/{topic}/partitions", false, need(DESCRIBE, TOPIC, "topic")),
+            route("GET", "/v1/topics/{topic}/partitions/{partition}", false, need(DESCRIBE, TOPIC, "topic")),
+            route("POST", "/v1/topics/{topic}/partitions", true, need(ALTER, TOPIC, "topic")),
+            route("GET", "/v1/nodes", false, need(DESCRIBE, CLUSTER, null)),
+            route("GET", "/v1/cluster", false, need(DESCRIBE, CLUSTER, null)),
+            route("GET", "/v1/cluster/topic-configs", false, need(DESCRIBE_CONFIGS, CLUSTER, null)),
+            route("GET", "/v1/groups/{group}/records", false, need(READ, GROUP, "group"), need(READ, TOPIC, "?topics")),
+            route("POST", "/v1/groups/{group}/members", false, need(READ, GROUP, "group")),
+            route("POST", "/v1/groups/{group}/members/{member}/poll", false, need(READ, GROUP, "group")),
+            route("DELETE", "/v1/groups/{group}/members/{member}", false, need(READ, GROUP, "group")),
+            route("POST", "/v1/groups/{group}/offsets", false, need(READ, GROUP, "group")),
+            route("GET", "/v1/groups/{group}", false, need(DESCRIBE, GROUP, "group")),
+            route("DELETE", "/v1/groups/{group}", true, need(DELETE, GROUP, "group")),
+            route("DELETE", "/v1/groups/{group}/topics/{topic}/offsets", true, need(DELETE, GROUP, "group"),
+                    need(READ, TOPIC, "topic")),
+            route("POST", "/v1/groups/{group}/offsets/reset", true, need(READ, GROUP, "group")),
+            route("GET", "/v1/acls", false, need(DESCRIBE, CLUSTER, null)),
+            route("POST", "/v1/acls", true, need(ALTER, CLUSTER, null)),
+            route("DELETE", "/v1/acls", true, need(ALTER, CLUSTER, null)));
+
+    private final Authorizer authorizer;
+    private final AuditLog audit;
+    private final ProblemResponses problems;
+
+    AuthorizationFilter(Authorizer authorizer, AuditLog audit, ProblemResponses problems) {
+        this.authorizer = authorizer;
+        this.audit = audit;
+        this.problems = problems;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        PathContainer path = request.getPath().pathWithinApplication();
+        for (Route route : ROUTES) {
+            if (!route.method().equals(request.getMethod())) {
+                continue;
+            }
+            PathPattern.PathMatchInfo match = route.pattern().matchAndExtract(path);
+            if (match != null) {
+                return check(route, match.getUriVariables(), exchange, chain);
+            }
+        }
+        return chain.filter(exchange);
+    }
+
+    private Mono<Void> check(Route route, Map<String, String> variables, ServerWebExchange exchange,
+                             WebFilterChain chain) {
+        try {
+            for (Need need : route.needs()) {
+                for (String name : need.names(variables, exchange.getRequest().getQueryParams())) {
+                    authorizer.authorize(exchange, need.operation(), need.type(), name);
+                }
+            }
+        } catch (SluiceException denied) {
+            return problems.write(exchange, denied.errorCode(), denied.getMessage(), Problems.headers(403),
+                    denied.details());
+        }
+        if (!route.admin()) {
+            return chain.filter(exchange);
+        }
+        return chain.filter(exchange).doFinally(signal -> {
+            Need first = route.needs().isEmpty() ? new Need(CREATE, TOPIC, null) : route.needs().getFirst();
+            String name = exchange.getAttribute(Authorizer.AUDITED_RESOURCE) instanceof String audited ? audited
+                    : String.join(",", first.names(variables, exchange.getRequest().getQueryParams()));
+            int status = exchange.getResponse().getStatusCode() == null ? 200
+                    : exchange.getResponse().getStatusCode().value();
+            audit.adminAction(SluicePrincipal.of(exchange), first.operation(), first.type(), name,
+                    Authorizer.request(exchange), status);
+        });
+    }
+
+    private static Route route(String method, String pattern, boolean admin, Need... needs) {
+        return new Route(HttpMethod.valueOf(method), PARSER.parse(pattern), admin, List.of(needs));
+    }
+
+    private static Need need(AclOperation operation, ResourceType type, String variable) {
+        return new Need(operation, type, variable);
+    }
+}

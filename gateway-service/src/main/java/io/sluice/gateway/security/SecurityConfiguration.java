@@ -1,0 +1,80 @@
+package io.sluice.gateway.security;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.internal.acl.AclApi;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The gateway's security beans. The {@link Authorizer} always exists (with security off it allows everything and
+ * checks nothing); the filters exist, and the ACLs are read, only with {@code sluice.security.enabled=true}.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    StreamTokens streamTokens(SecurityProperties properties, Clock clock) {
+        return new StreamTokens(properties.streamTokens(), clock);
+    }
+
+    @Bean
+    ProblemResponses securityProblemResponses(JsonMapper json) {
+        return new ProblemResponses(json);
+    }
+
+    @Bean
+    AuditLog auditLog(MeterRegistry meters) {
+        return new AuditLog(meters);
+    }
+
+    @Bean(destroyMethod = "close")
+    AclCache aclCache(AclApi coordinator, SecurityProperties properties, Clock clock, MeterRegistry meters) {
+        AclCache cache = new AclCache(coordinator, properties.acls().refreshInterval(), clock);
+        if (properties.enabled()) {
+            cache.withMetrics(meters).start();
+        }
+        return cache;
+    }
+
+    @Bean
+    Authorizer authorizer(SecurityProperties properties, AclCache acls, AuditLog audit) {
+        return new Authorizer(properties.enabled(), properties.superUsers(), acls, audit);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.security.enabled")
+    AuthorizationFilter authorizationFilter(Authorizer authorizer, AuditLog audit, ProblemResponses problems) {
+        return new AuthorizationFilter(authorizer, audit, problems);
+    }
+
+    /** Passes everything through unless {@code sluice.security.cors.allowed-origins} lists some. */
+    @Bean
+    CorsFilter corsFilter(SecurityProperties properties) {
+        return new CorsFilter(properties.cors());
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.security.enabled")
+    QuotaFilter quotaFilter(SecurityProperties properties, ProblemResponses problems, MeterRegistry meters) {
+        return new QuotaFilter(properties, problems, meters, System::nanoTime);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.security.enabled")
+    AuthenticationFilter authenticationFilter(SecurityProperties properties, StreamTokens streamTokens,
+                                              ProblemResponses problems, Clock clock) {
+        BasicUsers users = properties.basic().usersFile() != null ? BasicUsers.read(properties.basic().usersFile()) : null;
+        ReactiveJwtDecoder jwts = properties.jwt().configured() ? JwtDecoders.of(properties.jwt()) : null;
+        if (users == null && jwts == null) {
+            throw new IllegalStateException("sluice.security.enabled is true but no one can sign in: set "
+                    + "sluice.security.basic.users-file, or sluice.security.jwt.jwk-set-uri or public-key-file");
+        }
+        Authenticator authenticator = new Authenticator(users, jwts, properties.jwt().principalClaim(), streamTokens);
+        return new AuthenticationFilter(authenticator, new LoginThrottle(properties.loginThrottling(), clock), problems,
+                users != null, jwts != null);
+    }
+}
