@@ -27,6 +27,7 @@ RUN --mount=type=cache,target=/root/.m2 \
  && javac --release 21 -d /probe deploy/docker/HealthProbe.java
 
 FROM eclipse-temurin:${JAVA_VERSION}-jre AS runtime
+ARG JAVA_VERSION
 ARG VERSION=0.1.0-SNAPSHOT
 ARG REVISION=unknown
 ARG CREATED=unknown
@@ -34,7 +35,7 @@ LABEL org.opencontainers.image.vendor="Sluice" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.created="${CREATED}" \
       org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.base.name="eclipse-temurin:21-jre"
+      org.opencontainers.image.base.name="eclipse-temurin:${JAVA_VERSION}-jre"
 RUN groupadd --system --gid 10001 sluice \
  && useradd --system --uid 10001 --gid sluice --home-dir /opt/sluice --no-create-home --shell /usr/sbin/nologin sluice \
  && mkdir -p /opt/sluice/app /var/lib/sluice/data \
