@@ -28,7 +28,8 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 /**
  * The console in front of a secured gateway, in Chromium: it asks to sign in, refuses a wrong password with one
  * message, shows a signed-in user only the topics the gateway lets that user describe and on a topic's page only the
- * forms the user's ACLs allow, shows a super user everything, and signing out asks to sign in again.
+ * forms the user's ACLs allow, shows a super user everything and the gateway's audit entries, and signing out asks to
+ * sign in again.
  */
 class AdminUiSecuredBrowserIT {
 
@@ -135,6 +136,9 @@ class AdminUiSecuredBrowserIT {
         open("/topics/ui-hidden");
         that(page.locator("#delete")).hasCount(1);
         that(page.locator("#withheld")).hasCount(0);
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Audit")).click();
+        that(page.locator("#audit")).containsText("POST /v1/acls");
+        that(page.locator("#audit")).containsText("User:admin");
     }
 
     private static void signIn(String user, String password) {

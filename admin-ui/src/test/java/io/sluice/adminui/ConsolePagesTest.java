@@ -179,6 +179,27 @@ class ConsolePagesTest {
     }
 
     @Test
+    void theAuditPageListsTheGatewaysLatestEntriesOrItsRefusal() {
+        GATEWAY.json("GET", "/v1/audit", """
+                {"entries":[{"time":"2026-11-23T12:00:01Z","kind":"authorization","principal":"User:bob",
+                  "operation":"WRITE","resource_type":"TOPIC","resource_name":"orders","outcome":"DENIED",
+                  "status":null,"request":"POST /v1/topics/orders/records"},
+                 {"time":"2026-11-23T12:00:00Z","kind":"admin","principal":"User:admin","operation":"ALTER",
+                  "resource_type":"CLUSTER","resource_name":"kafka-cluster","outcome":"SUCCEEDED","status":201,
+                  "request":"POST /v1/acls"}]}""");
+
+        String page = get("/audit");
+
+        assertThat(page).contains(">User:bob</td>", ">TOPIC orders</td>", ">DENIED</td>", ">SUCCEEDED (201)</td>",
+                "POST /v1/acls</code>");
+        assertThat(page.indexOf("User:bob")).as("newest first, as answered").isLessThan(page.indexOf("User:admin"));
+        assertThat(GATEWAY.calls().getFirst().pathAndQuery()).isEqualTo("/v1/audit?limit=200");
+
+        GATEWAY.problem("GET", "/v1/audit", 400, "SECURITY_DISABLED", "Security is off: nothing is audited");
+        assertThat(page("/audit", 400)).contains("Security is off: nothing is audited");
+    }
+
+    @Test
     void deleteNeedsTheTopicsNameTypedAndOtherwiseDeletesNothing() {
         String page = post("/topics/orders/delete", form("confirm", "order"), 422);
 

@@ -8,6 +8,7 @@ import io.sluice.adminui.gateway.GatewayRequests.NewTopic;
 import io.sluice.adminui.gateway.GatewayRequests.OffsetReset;
 import io.sluice.adminui.gateway.GatewayRequests.ProduceRequest;
 import io.sluice.adminui.gateway.GatewayRequests.Read;
+import io.sluice.adminui.gateway.GatewayViews.AuditEntries;
 import io.sluice.adminui.gateway.GatewayViews.Cluster;
 import io.sluice.adminui.gateway.GatewayViews.ConfigList;
 import io.sluice.adminui.gateway.GatewayViews.Group;
@@ -174,6 +175,11 @@ public class GatewayClient {
 
     public Mono<Group> group(String group) {
         return get(uri -> uri.path("/v1/groups/{group}").build(group), Group.class);
+    }
+
+    /** The gateway's latest {@code limit} audit entries (security on, ALTER on the cluster). */
+    public Mono<AuditEntries> audit(int limit) {
+        return get(uri -> uri.path("/v1/audit").queryParam("limit", limit).build(), AuditEntries.class);
     }
 
     /** Deletes the group and its committed offsets; 409 NON_EMPTY_GROUP while it has members. */

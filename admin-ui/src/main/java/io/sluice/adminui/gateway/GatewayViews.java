@@ -238,4 +238,17 @@ public final class GatewayViews {
             return !Objects.equals(currentOffset, newOffset);
         }
     }
+
+    /** The gateway's latest audit entries, newest first ({@code GET /v1/audit}). */
+    public record AuditEntries(List<AuditEntry> entries) {
+    }
+
+    /** One admin action or authorization denial; {@code status} is null for a denial. */
+    public record AuditEntry(String time, String kind, String principal, String operation, String resourceType,
+                             String resourceName, String outcome, Integer status, String request) {
+
+        public boolean failed() {
+            return !"SUCCEEDED".equals(outcome);
+        }
+    }
 }

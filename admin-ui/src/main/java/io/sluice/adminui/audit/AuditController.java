@@ -1,0 +1,32 @@
+package io.sluice.adminui.audit;
+
+import io.sluice.adminui.gateway.GatewayClient;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import reactor.core.publisher.Mono;
+
+/**
+ * The gateway's latest audit entries (admin actions and denials), for users with ALTER on the cluster; anyone else
+ * sees the gateway's refusal, and with security off the gateway says nothing is audited.
+ */
+@Controller
+class AuditController {
+
+    static final int SHOWN = 200;
+
+    private final GatewayClient gateway;
+
+    AuditController(GatewayClient gateway) {
+        this.gateway = gateway;
+    }
+
+    @GetMapping("/audit")
+    Mono<String> audit(Model model) {
+        return gateway.audit(SHOWN).map(audit -> {
+            model.addAttribute("entries", audit.entries());
+            model.addAttribute("gatewayUrl", gateway.gatewayUrl());
+            return "audit";
+        });
+    }
+}
