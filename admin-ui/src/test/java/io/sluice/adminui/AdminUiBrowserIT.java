@@ -2,7 +2,6 @@ package io.sluice.adminui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -47,7 +46,6 @@ class AdminUiBrowserIT {
 
     private static SluiceCluster cluster;
     private static Chromium chromium;
-    private static BrowserContext context;
     private static Page page;
 
     @BeforeAll
@@ -58,18 +56,12 @@ class AdminUiBrowserIT {
                 // Small search pages (200 reads for the 20,000 records), so that a search lasts long enough to cancel.
                 .args(ServiceKind.ADMIN_UI, "--sluice.admin-ui.search.page-size=100")
                 .start();
-        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(1280, 800));
-        context.setDefaultTimeout(15_000);
-        page = context.newPage();
+        page = chromium.newPage();
     }
 
     @AfterAll
     static void stop() {
         try {
-            if (context != null) {
-                context.close();
-            }
             if (chromium != null) {
                 chromium.close();
             }

@@ -2,7 +2,6 @@ package io.sluice.adminui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
@@ -40,7 +39,6 @@ class AdminUiSecuredBrowserIT {
     private static Path secrets;
     private static SluiceCluster cluster;
     private static Chromium chromium;
-    private static BrowserContext context;
     private static Page page;
 
     @BeforeAll
@@ -67,10 +65,7 @@ class AdminUiSecuredBrowserIT {
                 .args(ServiceKind.ADMIN_UI, "--sluice.admin-ui.sign-in.enabled=true")
                 .readyTimeout(Duration.ofSeconds(150))
                 .start();
-        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(1280, 800));
-        context.setDefaultTimeout(15_000);
-        page = context.newPage();
+        page = chromium.newPage();
 
         for (String topic : new String[] {"ui-shared", "ui-hidden"}) {
             HttpResponse<String> created = api("POST", "/v1/topics",
@@ -86,9 +81,6 @@ class AdminUiSecuredBrowserIT {
     @AfterAll
     static void stop() throws IOException {
         try {
-            if (context != null) {
-                context.close();
-            }
             if (chromium != null) {
                 chromium.close();
             }
