@@ -38,6 +38,12 @@ public enum ErrorCode {
     UNRELEASED_INSTANCE_ID(409, false, "A live member of the group already uses this group_instance_id."),
     NON_EMPTY_GROUP(409, false, "The consumer group has live members."),
     INVALID_COMMIT_OFFSET(409, false, "The offset is behind the group's committed offset; only a reset moves it back."),
+    OUT_OF_ORDER_SEQUENCE_NUMBER(409, false, "The batch's sequence number does not follow the producer's last one "
+            + "at this partition; nothing was written."),
+    INVALID_PRODUCER_EPOCH(409, false, "The producer epoch is older than the one this partition has seen for the "
+            + "producer id: a newer session of the producer has written here."),
+    UNKNOWN_PRODUCER_ID(409, false, "The partition has no state for this producer id (never seen, or expired after "
+            + "producer.id.expiration.ms), and the batch does not start a session at sequence 0."),
     OFFSET_OUT_OF_RANGE(416, false, "The offset is outside the partition's range."),
     RECORD_TOO_LARGE(413, false, "The record or batch is larger than the configured maximum."),
     REQUEST_TOO_LARGE(413, false, "The request body is larger than the configured maximum."),
