@@ -28,6 +28,13 @@ import io.sluice.internal.metadata.MetadataUpdate;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.producer.IdempotenceApi;
+import io.sluice.internal.producer.IdempotencyClaim;
+import io.sluice.internal.producer.IdempotencyClaimRequest;
+import io.sluice.internal.producer.IdempotencyReleaseRequest;
+import io.sluice.internal.producer.ProducerIdBlock;
+import io.sluice.internal.producer.ProducerIdsRequest;
+import io.sluice.internal.producer.ProducerPaths;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -39,7 +46,7 @@ import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link CoordinatorApi} over HTTP, given the URL of every coordinator instance. Only the active instance answers:
+ * {@link CoordinatorApi} (and {@link IdempotenceApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
  * a standby redirects (307) to the active one, which is followed; an instance that is unreachable, timed out or has
  * no active coordinator to name is skipped for the next URL, and the client remembers which URL last answered. When
  * no instance could take the call (during a coordinator failover), the whole round is retried with backoff — that
@@ -47,7 +54,7 @@ import reactor.core.publisher.Mono;
  *
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
-public final class CoordinatorClient implements CoordinatorApi {
+public final class CoordinatorClient implements CoordinatorApi, IdempotenceApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -200,6 +207,22 @@ public final class CoordinatorClient implements CoordinatorApi {
     @Override
     public Mono<OffsetResetResponse> resetOffsets(String groupId, OffsetResetRequest request) {
         return Mono.defer(() -> post(GroupPaths.offsetReset(groupId), request, OffsetResetResponse.class));
+    }
+
+    @Override
+    public Mono<ProducerIdBlock> allocateProducerIds(int count) {
+        return post(ProducerPaths.PRODUCER_IDS, new ProducerIdsRequest(count), ProducerIdBlock.class);
+    }
+
+    @Override
+    public Mono<IdempotencyClaim> claimIdempotencyKey(IdempotencyClaimRequest request) {
+        return post(ProducerPaths.IDEMPOTENCY_CLAIMS, request, IdempotencyClaim.class);
+    }
+
+    @Override
+    public Mono<Void> releaseIdempotencyKey(IdempotencyReleaseRequest request) {
+        return call(HttpMethod.POST, ProducerPaths.IDEMPOTENCY_RELEASES, request, timeout(), (target, body) -> null)
+                .then();
     }
 
     private Duration timeout() {
