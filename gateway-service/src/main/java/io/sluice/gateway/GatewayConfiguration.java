@@ -25,8 +25,9 @@ class GatewayConfiguration {
         return new InternalHttp(properties.internalCalls(), meters);
     }
 
+    /** The coordinator's {@link CoordinatorApi} and its {@link io.sluice.internal.producer.IdempotenceApi}. */
     @Bean
-    CoordinatorApi coordinatorClient(InternalHttp http, GatewayProperties properties) {
+    CoordinatorClient coordinatorClient(InternalHttp http, GatewayProperties properties) {
         return new CoordinatorClient(http, properties.coordinatorUrls());
     }
 
