@@ -58,7 +58,7 @@ class ProduceService {
         long started = System.nanoTime();
         return Mono.defer(() -> {
             RecordEncoder.EncodedRecords encoded = encoder.encode(topic, records, assigned, producer);
-            return router.send(topic.name(), encoded.batches(), acks, timeout)
+            return router.sendIdempotent(topic.name(), encoded.batches(), acks, timeout)
                     .map(outcomes -> results(records, encoded, outcomes, acks));
         }).doOnNext(results -> record(topic.name(), records, results, started));
     }
