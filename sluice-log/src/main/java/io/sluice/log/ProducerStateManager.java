@@ -179,14 +179,24 @@ final class ProducerStateManager {
 
     /** Records a written batch (offsets assigned): leader, follower and replay alike; no checks. */
     void update(RecordBatch batch, long seenMs) {
-        long producerId = batch.producerId();
-        if (producerId >= 0 && !batch.isControlBatch() && batch.baseSequence() >= 0) {
-            short epoch = batch.producerEpoch();
+        update(batch.producerId(), batch.producerEpoch(), batch.isControlBatch(), batch.baseSequence(),
+                batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), seenMs);
+    }
+
+    /** As {@link #update(RecordBatch, long)}, from a batch header read from a segment file (replay). */
+    void update(FileBatch batch, long seenMs) {
+        update(batch.producerId(), batch.producerEpoch(), batch.isControlBatch(), batch.baseSequence(),
+                batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), seenMs);
+    }
+
+    private void update(long producerId, short epoch, boolean control, int firstSeq, int lastSeq, long firstOffset,
+                        long lastOffset, long maxTimestamp, long seenMs) {
+        if (producerId >= 0 && !control && firstSeq >= 0) {
             producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch, seenMs))
-                    .addBatch(epoch, new BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
-                            batch.lastOffset(), batch.maxTimestamp()), seenMs);
+                    .addBatch(epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, maxTimestamp),
+                            seenMs);
         }
-        mapEndOffset = Math.max(mapEndOffset, batch.nextOffset());
+        mapEndOffset = Math.max(mapEndOffset, lastOffset + 1);
     }
 
     /** Records every batch of an append. */
@@ -300,7 +310,7 @@ final class ProducerStateManager {
                 if (header.baseOffset() >= to) {
                     return;
                 }
-                update(header.load(), nowMs);
+                update(header, nowMs); // the header has all it needs: no record is read
             }
         }
     }
