@@ -95,7 +95,7 @@ final class ProducerStateManager {
      *                                            batches
      */
     Optional<Duplicate> checkLeaderAppend(List<RecordBatch> batches) {
-        Map<Long, Pending> pending = new HashMap<>();
+        Map<Long, Pending> pending = null; // the common append has no producer id: allocate nothing for it
         BatchMetadata firstDuplicate = null;
         BatchMetadata lastDuplicate = null;
         int written = 0;
@@ -113,6 +113,9 @@ final class ProducerStateManager {
             }
             int lastSeq = batch.lastSequence();
             ProducerStateEntry entry = producers.get(producerId);
+            if (pending == null) {
+                pending = new HashMap<>();
+            }
             Pending current = pending.get(producerId);
             if (current == null && entry != null) {
                 if (epoch < entry.producerEpoch()) {
