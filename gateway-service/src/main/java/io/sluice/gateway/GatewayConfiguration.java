@@ -26,7 +26,10 @@ class GatewayConfiguration {
         return new InternalHttp(properties.internalCalls(), meters, security.clientSecret());
     }
 
-    /** The coordinator: its {@link CoordinatorApi} and its ACLs' {@link io.sluice.internal.acl.AclApi}. */
+    /**
+     * The coordinator: its {@link CoordinatorApi}, its ACLs' {@link io.sluice.internal.acl.AclApi} and its
+     * {@link io.sluice.internal.producer.IdempotenceApi}.
+     */
     @Bean
     CoordinatorClient coordinatorClient(InternalHttp http, GatewayProperties properties) {
         return new CoordinatorClient(http, properties.coordinatorUrls());

@@ -41,11 +41,21 @@ public record GatewayProperties(
      * @param defaultTimeout how long a produce may take, retries and acks=all included, when it names no timeout_ms
      * @param maxTimeout     the longest timeout_ms a produce may ask for
      * @param coalescing     how client requests bound for one leader share internal produce requests
+     * @param idempotency    requests with an {@code Idempotency-Key}
      */
     public record Produce(@DefaultValue("32MB") DataSize maxRequestSize,
                           @DefaultValue("30s") Duration defaultTimeout,
                           @DefaultValue("5m") Duration maxTimeout,
-                          @Valid @DefaultValue Coalescing coalescing) {
+                          @Valid @DefaultValue Coalescing coalescing,
+                          @Valid @DefaultValue Idempotency idempotency) {
+    }
+
+    /**
+     * @param keyRetention how long the coordinator keeps an Idempotency-Key (its producer id, partitions and stored
+     *                     response): a retry within it is answered without writing again, a later one writes anew.
+     *                     Keep it at most the partition services' {@code producer-id-expiration}
+     */
+    public record Idempotency(@DefaultValue("24h") Duration keyRetention) {
     }
 
     /**

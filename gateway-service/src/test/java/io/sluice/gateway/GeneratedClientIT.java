@@ -64,7 +64,7 @@ class GeneratedClientIT {
                         .keyFormat(RecordFormat.STRING)
                         .records(List.of(new ProduceRecord().key("user-1").value(Map.of("clicks", 3)).partition(1)
                                 .headers(Map.of("trace", "abc")))),
-                "all", null, null, null, null, null);
+                null, "all", null, null, null, null, null);
         RecordResult result = produced.getResults().getFirst();
         assertThat(result.getPartition()).isEqualTo(1);
         assertThat(result.getOffset()).isZero();

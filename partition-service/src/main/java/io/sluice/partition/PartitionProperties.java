@@ -74,10 +74,16 @@ public record PartitionProperties(
      * @param checkpointInterval     how often each log's recovery point, high watermark and log start offset are
      *                               checkpointed, when they changed ({@code replica.high.watermark.checkpoint.interval.ms})
      * @param retentionCheckInterval how often retention deletes old segments ({@code log.retention.check.interval.ms})
+     * @param producerIdExpiration   a producer id whose last batch a partition saw this long ago is forgotten there
+     *                               ({@code producer.id.expiration.ms}); its next batch must start at sequence 0
+     * @param producerIdExpirationCheckInterval how often expired producer ids are removed
+     *                               ({@code producer.id.expiration.check.interval.ms})
      */
     public record Housekeeping(@DefaultValue("1s") Duration flushCheckInterval,
                                @DefaultValue("5s") Duration checkpointInterval,
-                               @DefaultValue("5m") Duration retentionCheckInterval) {
+                               @DefaultValue("5m") Duration retentionCheckInterval,
+                               @DefaultValue("24h") Duration producerIdExpiration,
+                               @DefaultValue("10m") Duration producerIdExpirationCheckInterval) {
     }
 
     /**

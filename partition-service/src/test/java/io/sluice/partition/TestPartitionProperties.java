@@ -19,7 +19,8 @@ public final class TestPartitionProperties {
                 new PartitionProperties.Replication(Duration.ofSeconds(30), Duration.ofMillis(500),
                         DataSize.ofMegabytes(4), Duration.ofSeconds(15)),
                 new PartitionProperties.Requests(DataSize.ofMegabytes(64), Duration.ofSeconds(30), Duration.ofSeconds(30)),
-                new PartitionProperties.Housekeeping(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(5)),
+                new PartitionProperties.Housekeeping(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(5),
+                        Duration.ofHours(24), Duration.ofMinutes(10)),
                 new PartitionProperties.Cleaner(true, Duration.ofSeconds(15), null, DataSize.ofMegabytes(64)),
                 Duration.ofSeconds(20), InternalClientSettings.defaults());
     }

@@ -2,7 +2,7 @@ package io.sluice.internal;
 
 /**
  * The root every internal path sits under. The paths themselves are in {@code CoordinatorPaths},
- * {@code GroupPaths}, {@code PartitionPaths} and {@code ReplicationPaths}: each path is written once, there, as a constant that a
+ * {@code GroupPaths}, {@code PartitionPaths}, {@code ProducerPaths} and {@code ReplicationPaths}: each path is written once, there, as a constant that a
  * server's mapping uses and as a method that a client fills in.
  */
 public final class InternalPaths {

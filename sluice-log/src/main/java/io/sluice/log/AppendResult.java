@@ -10,7 +10,9 @@ package io.sluice.log;
  * @param recordCount    records appended
  * @param sizeInBytes    bytes appended
  * @param logStartOffset the log start offset after the append
+ * @param duplicate      whether the batches were idempotent batches written before: nothing was appended, and the
+ *                       offsets (and append time) are those of the first write
  */
 public record AppendResult(long firstOffset, long lastOffset, long logAppendTime, long maxTimestamp,
-                           int recordCount, int sizeInBytes, long logStartOffset) {
+                           int recordCount, int sizeInBytes, long logStartOffset, boolean duplicate) {
 }

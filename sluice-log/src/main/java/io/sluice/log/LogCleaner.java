@@ -1,6 +1,7 @@
 package io.sluice.log;
 
 import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.FileBatch;
 import io.sluice.protocol.record.FileBatchIterator;
 import io.sluice.protocol.record.Record;
@@ -37,7 +38,9 @@ import java.util.function.Supplier;
  *       re-encoded (same base offset, last offset delta, producer fields, epoch and compression; new CRC); a batch
  *       with nothing left goes. A batch that keeps a tombstone is stamped with a delete horizon
  *       ({@code now + delete.retention.ms}, KIP-534) the first time, and its tombstones go in the first cleaning
- *       after it;</li>
+ *       after it. As in Kafka, the last batch of each producer the log has state for keeps at least its header (an
+ *       empty batch, uncompressed): a replica that rebuilds producer state from the log (a new follower, a lost
+ *       snapshot) must still find the producer's last sequence and offsets there;</li>
  *   <li>swaps each rewritten group in, crash-safely (see {@link SegmentedLog#replaceSegments}); indexes are built as
  *       the new segment is written;</li>
  *   <li>records the new clean offset in the directory's {@link CleanerCheckpoint}.</li>
@@ -211,7 +214,7 @@ public final class LogCleaner {
         // Saturating: delete.retention.ms may be "forever" (Long.MAX_VALUE).
         long horizon = config.deleteRetentionMs() > Long.MAX_VALUE - now ? Long.MAX_VALUE
                 : now + config.deleteRetentionMs();
-        Rewrite rewrite = new Rewrite(latest, now, horizon);
+        Rewrite rewrite = new Rewrite(latest, log.lastProducerBatchOffsets(), now, horizon);
         long before = 0;
         long after = 0;
         int segmentsBefore = 0;
@@ -315,13 +318,16 @@ public final class LogCleaner {
     /** The per-batch rule of one cleaning. */
     private static final class Rewrite {
         private final Map<ByteBuffer, Long> latest;
+        /** Producer id → last offset of its last batch: batches that keep their header even when emptied. */
+        private final Map<Long, Long> lastProducerBatches;
         private final long now;
         private final long newHorizon;
         long earliestHorizon = Long.MAX_VALUE;
         long removed;
 
-        Rewrite(Map<ByteBuffer, Long> latest, long now, long newHorizon) {
+        Rewrite(Map<ByteBuffer, Long> latest, Map<Long, Long> lastProducerBatches, long now, long newHorizon) {
             this.latest = latest;
+            this.lastProducerBatches = lastProducerBatches;
             this.now = now;
             this.newHorizon = newHorizon;
         }
@@ -342,7 +348,7 @@ public final class LogCleaner {
             }
             removed += records.size() - kept.size();
             if (kept.isEmpty()) {
-                return null;
+                return isLastOfItsProducer(batch) ? emptyHeader(batch) : null;
             }
             long horizon = batch.deleteHorizonMs();
             if (tombstones) {
@@ -367,6 +373,28 @@ public final class LogCleaner {
             for (Record record : kept) {
                 builder.appendWithOffsetDelta((int) (record.offset() - batch.baseOffset()), record.timestamp(),
                         record.key(), record.value(), record.headers());
+            }
+            return builder.build();
+        }
+
+        private boolean isLastOfItsProducer(RecordBatch batch) {
+            Long last = batch.producerId() < 0 ? null : lastProducerBatches.get(batch.producerId());
+            return last != null && last == batch.lastOffset();
+        }
+
+        /** The batch without its records: same offsets, epoch and producer fields. */
+        private static ByteBuffer emptyHeader(RecordBatch batch) {
+            if (batch.recordCount() == 0) {
+                return batch.buffer();
+            }
+            RecordBatchBuilder builder = RecordBatchBuilder.of(CompressionType.NONE, 0)
+                    .baseOffset(batch.baseOffset())
+                    .partitionLeaderEpoch(batch.partitionLeaderEpoch())
+                    .producer(batch.producerId(), batch.producerEpoch(), batch.baseSequence())
+                    .transactional(batch.isTransactional())
+                    .lastOffsetDelta(batch.lastOffsetDelta());
+            if (batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
+                builder.logAppendTime(batch.maxTimestamp());
             }
             return builder.build();
         }

@@ -8,7 +8,8 @@ import java.util.OptionalLong;
  * {@code <base>.timeindex}, where {@code <base>} is the segment's base offset as 20 zero-padded decimal digits, so
  * that names sort in offset order. A segment removed from the log is renamed with the {@code .deleted} suffix and
  * its files are removed later; any such file found on open is leftover and deleted. The log cleaner writes a segment
- * as {@code <name>.cleaned} and swaps it in under a {@code <base>.swap} marker (see {@link LogLoader}).
+ * as {@code <name>.cleaned} and swaps it in under a {@code <base>.swap} marker (see {@link LogLoader}). Producer state
+ * snapshots are {@code <offset>.snapshot} (see {@link ProducerStateManager}).
  */
 final class LogFileUtils {
 
@@ -20,6 +21,8 @@ final class LogFileUtils {
     static final String CLEANED_FILE_SUFFIX = ".cleaned";
     /** {@code <base>.swap}: the cleaner is replacing the segments in [base, end) by {@code <base>.log.cleaned}. */
     static final String SWAP_FILE_SUFFIX = ".swap";
+    /** {@code <offset>.snapshot}: producer state as of the batches below offset (see {@link ProducerSnapshotFile}). */
+    static final String PRODUCER_SNAPSHOT_SUFFIX = ".snapshot";
     /** Written by {@link CheckpointFile} before its atomic rename; left behind only by a crash. */
     static final String TEMP_FILE_SUFFIX = ".tmp";
 
@@ -47,6 +50,14 @@ final class LogFileUtils {
 
     static Path timeIndexFile(Path dir, long baseOffset) {
         return dir.resolve(filenamePrefixFromOffset(baseOffset) + TIME_INDEX_FILE_SUFFIX);
+    }
+
+    static Path producerSnapshotFile(Path dir, long offset) {
+        return dir.resolve(filenamePrefixFromOffset(offset) + PRODUCER_SNAPSHOT_SUFFIX);
+    }
+
+    static boolean isProducerSnapshotFile(Path file) {
+        return hasSegmentName(file, PRODUCER_SNAPSHOT_SUFFIX);
     }
 
     /** {@code file} with the {@code .deleted} suffix appended, in the same directory. */

@@ -236,6 +236,22 @@ public final class LogManager implements AutoCloseable {
         return deleted;
     }
 
+    /**
+     * Forgets, in every online log, producers not seen for {@code expirationMs} ({@code producer.id.expiration.ms});
+     * returns how many were forgotten.
+     */
+    public int removeExpiredProducers(long expirationMs) {
+        int removed = 0;
+        for (PartitionLog log : onlineLogs()) {
+            try {
+                removed += log.removeExpiredProducers(expirationMs);
+            } catch (SluiceException e) {
+                LOG.log(Level.ERROR, "Producer expiry failed for {0}: {1}", log.directory(), e.getMessage());
+            }
+        }
+        return removed;
+    }
+
     /** Applies the flush policy of every online log. */
     public void maybeFlush() {
         for (PartitionLog log : onlineLogs()) {

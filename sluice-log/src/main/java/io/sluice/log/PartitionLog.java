@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * Futures from {@link #awaitHighWatermark} and {@link #awaitLogEndOffset} complete on the thread that advanced the
  * offset, after it released the lock: attach anything slow to them with the {@code *Async} variants.
  *
+ * <p><b>Idempotent producers.</b> Every replica keeps the {@link ProducerStateManager producer state} of its log,
+ * updated by every append: a leader refuses a batch whose producer epoch or sequence does not follow (Kafka's error
+ * codes) and answers a batch it already holds with the offsets it was first written at, appending nothing. The state
+ * is snapshotted at every segment roll and on close, and rebuilt from the latest snapshot and the batches after it on
+ * open and after a truncation.
+ *
  * <p><b>Failure.</b> An I/O error while writing marks the log offline: the failing call and every later one throw
  * {@link SluiceException} with {@link ErrorCode#STORAGE_ERROR}, waiters fail, and nothing of the failed write is
  * visible (the log end did not move). Reopening the directory recovers it, cutting any partial bytes.
@@ -46,6 +53,8 @@ public final class PartitionLog implements AutoCloseable {
     private final SegmentedLog local;
     private final LeaderEpochCache epochCache;
     private final LogStateCheckpoint stateCheckpoint;
+    /** Writer-only (under the writer lock). */
+    private final ProducerStateManager producerState;
     private final OffsetWaiters highWatermarkWaiters = new OffsetWaiters(this::highWatermark);
     private final OffsetWaiters logEndWaiters = new OffsetWaiters(this::logEndOffset);
     private final WriterGuard guard;
@@ -71,6 +80,8 @@ public final class PartitionLog implements AutoCloseable {
                 loaded.recoveryPoint());
         this.epochCache = loaded.epochCache();
         this.stateCheckpoint = new LogStateCheckpoint(dir);
+        this.producerState = ProducerStateManager.load(dir, loaded.segments(), loaded.logEndOffset(),
+                config.maxBatchSizeOnDisk(), clock.millis());
         this.logStartOffset = loaded.logStartOffset();
         this.highWatermark.set(local.offsetMetadata(loaded.highWatermark()));
         this.guard = new WriterGuard(name, List.of(highWatermarkWaiters, logEndWaiters));
@@ -108,10 +119,15 @@ public final class PartitionLog implements AutoCloseable {
     /**
      * Appends a produce request as leader: validates every batch (CRC, {@code max.message.bytes}, whole batches) and
      * writes nothing if one is bad; then assigns offsets from the log end and {@code leaderEpoch} by rewriting the
-     * batches in {@code records} in place (and stamps them under LogAppendTime), and writes them.
+     * batches in {@code records} in place (and stamps them under LogAppendTime), and writes them. Batches with a
+     * producer id are checked against the producer state first (see {@link ProducerStateManager#checkLeaderAppend}):
+     * if they were all written before, nothing is written and the result ({@link AppendResult#duplicate()}) carries
+     * their original offsets.
      *
      * @throws SluiceException CORRUPT_RECORD, INVALID_RECORD, RECORD_TOO_LARGE; FENCED_LEADER_EPOCH if a newer epoch
-     *                         has written here; STORAGE_ERROR if the log is offline or the write fails
+     *                         has written here; OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH,
+     *                         UNKNOWN_PRODUCER_ID for an idempotent batch that does not follow its producer's last
+     *                         one; STORAGE_ERROR if the log is offline or the write fails
      */
     public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch) {
         LogConfig cfg = config;
@@ -124,13 +140,20 @@ public final class PartitionLog implements AutoCloseable {
             }
             long now = clock.millis();
             boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
+            Optional<ProducerStateManager.Duplicate> duplicate = producerState.checkLeaderAppend(validated.batches());
+            if (duplicate.isPresent()) {
+                ProducerStateManager.Duplicate d = duplicate.get();
+                return new AppendResult(d.firstOffset(), d.lastOffset(),
+                        logAppendTime ? d.timestamp() : RecordBatch.NO_TIMESTAMP, d.timestamp(), 0, 0, logStartOffset,
+                        true);
+            }
             validated.assignOffsets(local.logEnd().offset(), leaderEpoch,
                     logAppendTime ? now : RecordBatch.NO_TIMESTAMP);
             maybeAssignEpoch(leaderEpoch, validated.firstOffset());
             append(validated, cfg, now);
             return new AppendResult(validated.firstOffset(), validated.lastOffset(),
                     logAppendTime ? now : RecordBatch.NO_TIMESTAMP, validated.maxTimestamp(), validated.recordCount(),
-                    validated.sizeInBytes(), logStartOffset);
+                    validated.sizeInBytes(), logStartOffset, false);
         });
     }
 
@@ -156,17 +179,31 @@ public final class PartitionLog implements AutoCloseable {
             }
             append(validated, cfg, clock.millis());
             return new AppendResult(validated.firstOffset(), validated.lastOffset(), RecordBatch.NO_TIMESTAMP,
-                    validated.maxTimestamp(), validated.recordCount(), validated.sizeInBytes(), logStartOffset);
+                    validated.maxTimestamp(), validated.recordCount(), validated.sizeInBytes(), logStartOffset, false);
         });
     }
 
-    /** Writes validated batches (rolling first if needed), publishes the new log end and applies flush.messages. */
+    /**
+     * Writes validated batches (rolling first if needed), publishes the new log end, applies flush.messages and
+     * records the batches in the producer state (after a roll's snapshot, which describes the log before them).
+     */
     private void append(ValidatedRecords records, LogConfig cfg, long now) throws IOException {
+        long activeBase = local.segments().last().baseOffset();
         local.append(records, cfg, now);
+        if (local.segments().last().baseOffset() != activeBase) {
+            snapshotProducerStateAt(local.segments().last().baseOffset());
+        }
+        producerState.update(records.batches(), now);
         long end = local.logEnd().offset();
         if (end - local.recoveryPoint() >= cfg.flushMessages()) {
             local.flushUpTo(end);
         }
+    }
+
+    /** Writes the producer state as of {@code offset} (the log end before the batches being appended, if any). */
+    private void snapshotProducerStateAt(long offset) throws IOException {
+        producerState.updateMapEndOffset(offset);
+        producerState.takeSnapshot();
     }
 
     /** Epochs only move forward; an older or unset epoch (follower batches of past leaders) changes nothing. */
@@ -418,6 +455,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             long newEnd = local.truncateTo(offset, config);
             epochCache.truncateFromEnd(newEnd);
+            producerState.reload(local.segments(), newEnd, config.maxBatchSizeOnDisk(), clock.millis());
             logStartOffset = Math.min(logStartOffset, newEnd);
             if (highWatermark.get().offset() > newEnd) {
                 highWatermark.set(local.logEnd());
@@ -444,6 +482,7 @@ public final class PartitionLog implements AutoCloseable {
         highWatermark.set(local.logEnd());
         logStartOffset = offset;
         epochCache.clear();
+        producerState.clear(offset);
         writeCheckpoint(false);
     }
 
@@ -467,6 +506,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             if (!expired.isEmpty()) {
                 moveLogStartOffset(local.segments().first().baseOffset());
+                producerState.deleteSnapshotsBelow(local.segments().first().baseOffset());
             }
             local.deleteDueFiles(now);
             return expired.size();
@@ -595,6 +635,33 @@ public final class PartitionLog implements AutoCloseable {
     private record CheckpointSnapshot(long sequence, LogStateCheckpoint.State state) {
     }
 
+    // ------------------------------------------------------ producer state
+
+    /**
+     * Forgets producers this replica has not seen a batch of for {@code expirationMs}
+     * ({@code producer.id.expiration.ms}); the owner calls this periodically.
+     *
+     * @return how many were forgotten
+     */
+    public int removeExpiredProducers(long expirationMs) {
+        return guard.write("producer expiry", () -> producerState.removeExpired(clock.millis(), expirationMs));
+    }
+
+    /** Every producer's state, by producer id (a copy). */
+    Map<Long, ProducerStateEntry> producerStates() {
+        return guard.write("producer state read", producerState::producers);
+    }
+
+    /** The last offset of each known producer's last batch: batches the cleaner keeps (a copy). */
+    Map<Long, Long> lastProducerBatchOffsets() {
+        return guard.write("producer state read", producerState::lastBatchOffsets);
+    }
+
+    /** The number of producers with state here. */
+    public int producerCount() {
+        return guard.write("producer state read", () -> producerState.producers().size());
+    }
+
     // ------------------------------------------------------------ compaction
 
     /**
@@ -616,6 +683,7 @@ public final class PartitionLog implements AutoCloseable {
                 return false;
             }
             local.roll(config);
+            snapshotProducerStateAt(local.logEnd().offset());
             return true;
         });
     }
@@ -680,6 +748,8 @@ public final class PartitionLog implements AutoCloseable {
     public void close() throws IOException {
         guard.close(() -> {
             local.closeCleanly();
+            // The next open then loads this snapshot and replays nothing.
+            snapshotProducerStateAt(local.logEnd().offset());
             writeCheckpoint(true);
         }, local::closeFiles);
     }

@@ -16,7 +16,10 @@ import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
+import io.sluice.protocol.record.RecordBatchBuilder;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,6 +66,47 @@ class LogCleanerTest {
         assertThat(result.recordsRemoved()).isEqualTo(2);
         assertThat(result.cleanedUpTo()).isEqualTo(5);
         assertThat(log.logEndOffset()).isEqualTo(6);
+    }
+
+    @Test
+    void anEmptiedLastBatchOfAProducerKeepsItsHeaderSoAReplicaRebuildsTheProducer() throws Exception {
+        PartitionLog log = open(config(Long.MAX_VALUE));
+        log.appendAsLeader(idempotent(7, 0, 0, put("a", "1")), 0);              // 0: superseded, not the last
+        log.appendAsLeader(idempotent(7, 0, 1, put("a", "2"), put("b", "1")), 0); // 1, 2: superseded, the last
+        log.appendAsLeader(keyed(clock.millis(), put("a", "3"), put("b", "2")), 0); // 3, 4
+        log.appendAsLeader(keyed(clock.millis(), put("z", "active")), 0);           // 5
+        commit(log);
+
+        cleaner(log).clean(TP, log);
+
+        assertThat(keyValues(log)).containsExactly("a=3", "b=2", "z=active");
+        List<RecordBatch> batches = TestRecords.batchesOf(log.read(0, 1 << 20, FetchIsolation.LOG_END, true)
+                .records());
+        RecordBatch header = batches.getFirst();
+        assertThat(header.recordCount()).isZero();
+        assertThat(header.baseOffset()).isEqualTo(1);
+        assertThat(header.lastOffset()).isEqualTo(2);
+        assertThat(header.baseSequence()).isEqualTo(1);
+        // A new replica copying this log learns producer 7 from the header and answers its retry as a duplicate.
+        PartitionLog replica = logs.open(dataDir.resolve("replica-0"), config(Long.MAX_VALUE));
+        for (long offset = 0; offset < log.logEndOffset(); ) {
+            LogReadResult read = log.readForFollower(offset, 1 << 20);
+            replica.appendAsFollower(read.records().load());
+            offset = read.nextFetchOffset();
+        }
+        AppendResult retry = replica.appendAsLeader(idempotent(7, 0, 1, put("a", "2"), put("b", "1")), 1);
+        assertThat(retry.duplicate()).isTrue();
+        assertThat(retry.firstOffset()).isEqualTo(1);
+    }
+
+    private ByteBuffer idempotent(long producerId, int epoch, int sequence, CompactedLogs.Write... writes) {
+        RecordBatchBuilder builder = RecordBatchBuilder.of(CompressionType.NONE).producer(producerId, (short) epoch,
+                sequence);
+        for (CompactedLogs.Write write : writes) {
+            builder.append(clock.millis(), write.key().getBytes(StandardCharsets.UTF_8),
+                    write.value().getBytes(StandardCharsets.UTF_8));
+        }
+        return builder.build();
     }
 
     @Test

@@ -37,6 +37,16 @@ final class TestRecords {
         return builder.build();
     }
 
+    /** An idempotent producer's batch: producer id, epoch and base sequence as a Kafka producer writes them. */
+    static ByteBuffer idempotent(long producerId, int epoch, int baseSequence, String... values) {
+        RecordBatchBuilder builder = RecordBatchBuilder.of(CompressionType.NONE)
+                .producer(producerId, (short) epoch, baseSequence);
+        for (String value : values) {
+            builder.append(1_000, null, value.getBytes(StandardCharsets.UTF_8));
+        }
+        return builder.build();
+    }
+
     /** One batch of {@code count} records of {@code valueSize} bytes each. */
     static ByteBuffer batchOfSize(long timestamp, int count, int valueSize) {
         RecordBatchBuilder builder = RecordBatchBuilder.of(CompressionType.NONE, count * (valueSize + 16));

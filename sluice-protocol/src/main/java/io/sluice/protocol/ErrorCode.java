@@ -38,6 +38,14 @@ public enum ErrorCode {
     UNRELEASED_INSTANCE_ID(409, false, "A live member of the group already uses this group_instance_id."),
     NON_EMPTY_GROUP(409, false, "The consumer group has live members."),
     INVALID_COMMIT_OFFSET(409, false, "The offset is behind the group's committed offset; only a reset moves it back."),
+    OUT_OF_ORDER_SEQUENCE_NUMBER(409, false, "The batch's sequence number does not follow the producer's last one "
+            + "at this partition; nothing was written."),
+    INVALID_PRODUCER_EPOCH(409, false, "The producer epoch is older than the one this partition has seen for the "
+            + "producer id: a newer session of the producer has written here."),
+    UNKNOWN_PRODUCER_ID(409, false, "The partition has no state for this producer id (never seen, or expired after "
+            + "producer.id.expiration.ms), and the batch does not start a session at sequence 0."),
+    IDEMPOTENCY_KEY_REUSED(422, false, "The Idempotency-Key was used before with a different request (topic, body or "
+            + "formats); nothing was written."),
     OFFSET_OUT_OF_RANGE(416, false, "The offset is outside the partition's range."),
     RECORD_TOO_LARGE(413, false, "The record or batch is larger than the configured maximum."),
     REQUEST_TOO_LARGE(413, false, "The request body is larger than the configured maximum."),
@@ -64,6 +72,9 @@ public enum ErrorCode {
     NOT_ACTIVE_COORDINATOR(503, true, "This coordinator is a standby; ask the active one."),
     COORDINATOR_NOT_AVAILABLE(503, true, "No coordinator is active right now."),
     STORAGE_ERROR(503, true, "The replica's storage failed; the partition is offline on this node."),
+    // The one retriable 409: the IETF Idempotency-Key draft's answer to a key whose first request is still running.
+    // The conflict resolves itself; Retry-After says when to look again.
+    IDEMPOTENCY_KEY_IN_USE(409, true, "A request with this Idempotency-Key is still in progress; retry after it ends."),
     THROTTLED(429, true, "The client is over its quota."),
     REQUEST_TIMED_OUT(504, true, "The request timed out; its outcome is unknown."),
 

@@ -34,7 +34,9 @@ class ErrorCodeTest {
     @ParameterizedTest
     @EnumSource(ErrorCode.class)
     void aRetriableCodeIsATryLaterStatus(ErrorCode code) {
-        if (code.retriable()) {
+        if (code == ErrorCode.IDEMPOTENCY_KEY_IN_USE) {
+            assertThat(code.httpStatus()).as("the Idempotency-Key draft's concurrent-request answer").isEqualTo(409);
+        } else if (code.retriable()) {
             assertThat(code.httpStatus()).as("429, 503 or 504, never 421 or 409").isIn(429, 503, 504);
         }
     }

@@ -17,6 +17,10 @@ package io.sluice.coordinator.store;
  *   sluice:acls              hash             ACL binding key (principal|type|pattern|name|operation|permission)
  *                                             → AclBinding
  *   sluice:acl-version       counter          bumped by every ACL change
+ *   sluice:producer-id       counter          the next unused producer id (blocks are taken with INCRBY)
+ *   sluice:idempotency:H     hash, PX ttl     an Idempotency-Key whose SHA-256 is H: fingerprint, producer_id,
+ *                                             assignment, holder, held_until, response_status, response_body; ttl
+ *                                             the gateway's key retention
  * </pre>
  * Group keys are written by the group store's own script under the same fencing token as metadata writes. Member
  * liveness (last heartbeats) is not stored: a coordinator that becomes active starts every member's session afresh.
@@ -33,8 +37,15 @@ public final class RedisKeys {
     public static final String GROUP_OFFSETS_PREFIX = "sluice:group-offsets:";
     public static final String ACLS = "sluice:acls";
     public static final String ACL_VERSION = "sluice:acl-version";
+    public static final String PRODUCER_ID = "sluice:producer-id";
+    public static final String IDEMPOTENCY_PREFIX = "sluice:idempotency:";
 
     private RedisKeys() {
+    }
+
+    /** The hash of an Idempotency-Key, by the key's SHA-256 (hex). */
+    public static String idempotencyKey(String digest) {
+        return IDEMPOTENCY_PREFIX + digest;
     }
 
     /** The hash of a group's committed offsets (group ids are restricted to {@code [a-zA-Z0-9._-]}). */

@@ -6,7 +6,9 @@ import io.sluice.gateway.format.Formats;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.web.Problems;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -31,19 +33,22 @@ import reactor.core.publisher.Mono;
  * written, 207 mixed, the first error's status when none was), or an NDJSON stream of records answered by an NDJSON
  * stream of results in the same order ({@link NdjsonProduceFlow}). {@code acks} (0, 1, all; default all),
  * {@code timeout_ms} and the formats apply. Oversize bodies are refused (413) from their Content-Length before being
- * read, and while being read otherwise.
+ * read, and while being read otherwise. A JSON request with an {@code Idempotency-Key} header is written once however
+ * often it is retried ({@link IdempotentProduce}).
  */
 @RestController
 class ProduceController {
 
     private final ProduceService produce;
+    private final IdempotentProduce idempotent;
     private final NdjsonProduceFlow ndjson;
     private final RecordParser parser;
     private final GatewayProperties.Produce settings;
 
-    ProduceController(ProduceService produce, NdjsonProduceFlow ndjson, RecordParser parser,
-                      GatewayProperties properties) {
+    ProduceController(ProduceService produce, IdempotentProduce idempotent, NdjsonProduceFlow ndjson,
+                      RecordParser parser, GatewayProperties properties) {
         this.produce = produce;
+        this.idempotent = idempotent;
         this.ndjson = ndjson;
         this.parser = parser;
         this.settings = properties.produce();
@@ -57,11 +62,19 @@ class ProduceController {
                                          @RequestParam(name = "key_format", required = false) String keyFormat,
                                          @RequestParam(name = "value_format", required = false) String valueFormat,
                                          @RequestParam(name = "header_format", required = false) String headerFormat,
-                                         @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long length) {
+                                         @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long length,
+                                         @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key) {
         return Mono.defer(() -> {
+            IdempotencyKey idempotencyKey = IdempotencyKey.parse(key);
             Acks ackMode = Acks.parse(acks == null ? "all" : acks);
             Duration timeout = timeout(timeoutMs);
             Formats formats = Formats.of(format, keyFormat, valueFormat, headerFormat);
+            if (idempotencyKey != null) {
+                return read(body, length).flatMap(bytes -> idempotent.produce(idempotencyKey, topic, bytes,
+                                Arrays.asList(format, keyFormat, valueFormat, headerFormat),
+                                parser.records(parser.parse(bytes), formats), ackMode, timeout))
+                        .map(ProduceController::respond);
+            }
             return read(body, length)
                     .map(bytes -> parser.records(parser.parse(bytes), formats))
                     .flatMap(records -> produce.produce(topic, records, ackMode, timeout))
@@ -76,7 +89,12 @@ class ProduceController {
                                      @RequestParam(name = "format", required = false) String format,
                                      @RequestParam(name = "key_format", required = false) String keyFormat,
                                      @RequestParam(name = "value_format", required = false) String valueFormat,
-                                     @RequestParam(name = "header_format", required = false) String headerFormat) {
+                                     @RequestParam(name = "header_format", required = false) String headerFormat,
+                                     @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key) {
+        if (key != null) {
+            return Flux.error(ErrorCode.INVALID_REQUEST.exception(IdempotencyKey.HEADER + " is for JSON produce"
+                    + " requests; an NDJSON stream cannot be retried as one request"));
+        }
         return Flux.defer(() -> ndjson.produce(topic, body, settings.maxRequestSize().toBytes(),
                 Acks.parse(acks == null ? "all" : acks), timeout(timeoutMs),
                 Formats.of(format, keyFormat, valueFormat, headerFormat)));
@@ -102,6 +120,16 @@ class ProduceController {
                         DataBufferUtils.release(buffer);
                     }
                 });
+    }
+
+    private static ResponseEntity<Object> respond(IdempotentProduce.Answer answer) {
+        return switch (answer) {
+            case IdempotentProduce.Fresh fresh -> respond(fresh.results());
+            // Written by an earlier attempt (only complete successes are stored): its body, byte for byte.
+            case IdempotentProduce.Stored stored -> ResponseEntity.status(stored.response().status())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(stored.response().body().getBytes(StandardCharsets.UTF_8));
+        };
     }
 
     private static ResponseEntity<Object> respond(List<RecordResult> results) {

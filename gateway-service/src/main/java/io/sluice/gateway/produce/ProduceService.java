@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.gateway.routing.BatchRouter;
 import io.sluice.gateway.routing.PartitionOutcome;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
@@ -46,6 +47,30 @@ class ProduceService {
             return router.send(topic.name(), encoded.batches(), acks, timeout)
                     .map(outcomes -> results(records, encoded, outcomes, acks));
         }).doOnNext(results -> record(topicName, records, results, started));
+    }
+
+    /**
+     * Results in record order, for records already assigned to partitions and sent as {@code producer}'s batches
+     * (an Idempotency-Key's request, see {@link IdempotentProduce}).
+     */
+    Mono<List<RecordResult>> produce(TopicMetadata topic, List<ProduceRecord> records, List<Integer> assigned,
+                                     RecordEncoder.IdempotentProducer producer, Acks acks, Duration timeout) {
+        long started = System.nanoTime();
+        return Mono.defer(() -> {
+            RecordEncoder.EncodedRecords encoded = encoder.encode(topic, records, assigned, producer);
+            return router.sendIdempotent(topic.name(), encoded.batches(), acks, timeout)
+                    .map(outcomes -> results(records, encoded, outcomes, acks));
+        }).doOnNext(results -> record(topic.name(), records, results, started));
+    }
+
+    /** The topic's metadata once it exists (or was auto-created); UNKNOWN_TOPIC or INVALID_TOPIC_NAME otherwise. */
+    Mono<TopicMetadata> metadata(String topicName) {
+        return topics.topic(topicName);
+    }
+
+    /** The partition each record would go to (explicit, by key, sticky), checked against the topic. */
+    List<Integer> assign(TopicMetadata topic, List<ProduceRecord> records) {
+        return encoder.assign(topic, records);
     }
 
     /** Completes when the topic exists (or was auto-created); UNKNOWN_TOPIC or INVALID_TOPIC_NAME otherwise. */

@@ -30,7 +30,17 @@ class RecordEncoder {
 
     /** Records to batches, by partition; {@link EncodedRecords#indexes} maps each partition back to its records. */
     EncodedRecords encode(TopicMetadata topic, List<ProduceRecord> records) {
-        List<Integer> assigned = assign(topic, records);
+        return encode(topic, records, assign(topic, records), null);
+    }
+
+    /**
+     * Records to batches in the partitions {@code assigned} gives, and, with a {@code producer}, as an idempotent
+     * Kafka producer writes them: every batch carries the producer id and epoch, and the sequences of each
+     * partition's records run from 0 (so the same records encoded again make the same batches, which the leader
+     * recognises as sent before).
+     */
+    EncodedRecords encode(TopicMetadata topic, List<ProduceRecord> records, List<Integer> assigned,
+                          IdempotentProducer producer) {
         TopicConfig config = TopicConfig.of(topic.configs());
         for (int i = 0; i < records.size(); i++) {
             checkSize(topic, config, records.get(i), i);
@@ -48,6 +58,7 @@ class RecordEncoder {
         for (Map.Entry<Integer, List<Integer>> entry : byPartition.entrySet()) {
             List<ByteBuffer> built = new ArrayList<>();
             RecordBatchBuilder builder = null;
+            int sequence = 0;
             for (int index : entry.getValue()) {
                 ProduceRecord record = records.get(index);
                 int size = estimatedSize(record);
@@ -57,8 +68,12 @@ class RecordEncoder {
                 }
                 if (builder == null) {
                     builder = RecordBatchBuilder.of(compression);
+                    if (producer != null) {
+                        builder.producer(producer.producerId(), producer.producerEpoch(), sequence);
+                    }
                 }
                 builder.append(record.timestamp(), record.key(), record.value(), record.headers());
+                sequence++;
             }
             built.add(builder.build());
             batches.put(entry.getKey(), concat(built));
@@ -75,7 +90,8 @@ class RecordEncoder {
         checkSize(topic, TopicConfig.of(topic.configs()), record, index);
     }
 
-    private List<Integer> assign(TopicMetadata topic, List<ProduceRecord> records) {
+    /** The partition of each record: explicit, by key, or the request's sticky partition. */
+    List<Integer> assign(TopicMetadata topic, List<ProduceRecord> records) {
         int count = topic.partitions().size();
         int sticky = -1;
         List<Integer> assigned = new ArrayList<>(records.size());
@@ -136,5 +152,9 @@ class RecordEncoder {
      * order (so the k-th record of a partition is at the partition's base offset + k).
      */
     record EncodedRecords(Map<Integer, ByteBuffer> batches, Map<Integer, List<Integer>> indexes) {
+    }
+
+    /** The producer id and epoch an idempotent request's batches carry. */
+    record IdempotentProducer(long producerId, short producerEpoch) {
     }
 }

@@ -31,7 +31,10 @@ import reactor.core.publisher.Mono;
  * <p>Failures that mean the metadata was stale (NOT_LEADER, a fenced or unknown leader epoch, no leader or an
  * unreachable one — all known to have written nothing) are retried within the timeout, each retry after newer
  * metadata arrived rather than in a blind loop. Other errors (NOT_ENOUGH_REPLICAS, REQUEST_TIMED_OUT whose outcome is
- * unknown, …) are the partition's outcome.
+ * unknown, …) are the partition's outcome — except for idempotent batches (with a producer id and sequences, see
+ * {@link #sendIdempotent}), which are re-sent after any retriable error within the deadline: a leader that already
+ * holds a batch answers its first offsets and appends nothing, so an unknown outcome (NOT_LEADER_AFTER_APPEND,
+ * NOT_ENOUGH_REPLICAS_AFTER_APPEND, a lost answer) is safe to retry.
  */
 @Service
 public class BatchRouter {
@@ -49,12 +52,24 @@ public class BatchRouter {
     /** Each partition's batches of {@code topic} written (or not), by partition. */
     public Mono<Map<Integer, PartitionOutcome>> send(String topic, Map<Integer, ByteBuffer> batches, Acks acks,
                                                      Duration timeout) {
-        return Mono.defer(() -> send(topic, batches, acks, System.nanoTime() + timeout.toNanos(), new HashMap<>()));
+        return Mono.defer(() -> send(topic, batches, acks, System.nanoTime() + timeout.toNanos(), false,
+                new HashMap<>()));
+    }
+
+    /**
+     * As {@link #send}, for batches of an idempotent producer (every batch with a producer id and sequence): any
+     * retriable failure is retried within the timeout, outcome unknown or not, with the same batches.
+     */
+    public Mono<Map<Integer, PartitionOutcome>> sendIdempotent(String topic, Map<Integer, ByteBuffer> batches,
+                                                               Acks acks, Duration timeout) {
+        return Mono.defer(() -> send(topic, batches, acks, System.nanoTime() + timeout.toNanos(), acks != Acks.NONE,
+                new HashMap<>()));
     }
 
     /** Sends what is still pending, per leader, retrying re-routable failures until the deadline. */
     private Mono<Map<Integer, PartitionOutcome>> send(String topic, Map<Integer, ByteBuffer> pending, Acks acks,
-                                                      long deadline, Map<Integer, PartitionOutcome> done) {
+                                                      long deadline, boolean idempotent,
+                                                      Map<Integer, PartitionOutcome> done) {
         MetadataView view = cluster.current();
         Map<NodeInfo, List<Integer>> byLeader = new LinkedHashMap<>();
         Map<Integer, PartitionOutcome> attempt = new HashMap<>();
@@ -75,7 +90,7 @@ public class BatchRouter {
                     attempt.forEach((partition, outcome) -> {
                         // Until the deadline a re-routable failure is retried; its error stays the answer if time runs out.
                         done.put(partition, outcome);
-                        if (outcome.error() != null && outcome.error().errorCode().refreshesMetadata()
+                        if (outcome.error() != null && retries(outcome.error().errorCode(), idempotent)
                                 && System.nanoTime() < deadline) {
                             retry.put(partition, pending.get(partition));
                         }
@@ -86,8 +101,13 @@ public class BatchRouter {
                     retries.increment(retry.size());
                     Duration wait = Duration.ofMillis(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
                     return cluster.awaitNewerThan(view.version(), wait)
-                            .then(Mono.defer(() -> send(topic, retry, acks, deadline, done)));
+                            .then(Mono.defer(() -> send(topic, retry, acks, deadline, idempotent, done)));
                 }));
+    }
+
+    /** Stale metadata always; any retriable answer when re-sending cannot write twice. */
+    private static boolean retries(ErrorCode code, boolean idempotent) {
+        return code.refreshesMetadata() || (idempotent && code.retriable());
     }
 
     private Mono<Map<Integer, PartitionOutcome>> sendTo(MetadataView view, String topic, NodeInfo leader,

@@ -37,6 +37,12 @@ import io.sluice.internal.partition.NodeStats;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.internal.partition.ProduceResponse;
+import io.sluice.internal.producer.IdempotenceApi;
+import io.sluice.internal.producer.IdempotencyClaim;
+import io.sluice.internal.producer.IdempotencyClaimRequest;
+import io.sluice.internal.producer.IdempotencyReleaseRequest;
+import io.sluice.internal.producer.ProducerIdBlock;
+import io.sluice.internal.producer.StoredResponse;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
@@ -66,9 +72,10 @@ import reactor.core.scheduler.Schedulers;
  * high watermark is the log end). It answers the coordinator's and the partition leaders' internal APIs as the
  * gateway calls them, so the gateway's whole public API runs over it in-process, fast and deterministic. A fetch at
  * the log end waits until something is appended to the partition or its {@code wait} runs out, as a leader's long
- * poll does; the fake counts the fetches each partition's leader served ({@link #fetches}).
+ * poll does; the fake counts the fetches each partition's leader served ({@link #fetches}). Idempotency-Keys are
+ * claimed and released as the coordinator's scripts do (no expiry); its leaders do not deduplicate batches.
  */
-public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclApi {
+public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclApi, IdempotenceApi {
 
     public static final NodeInfo NODE = new NodeInfo(1, "http://127.0.0.1:1", null, NodeStatus.ALIVE);
 
@@ -82,6 +89,62 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     private final AtomicLong aclVersion = new AtomicLong();
     private final Sinks.Many<TopicPartition> appended = Sinks.many().multicast().directBestEffort();
     private volatile long version = 1;
+    private final AtomicLong producerIds = new AtomicLong();
+    private final Map<String, IdempotencyEntry> idempotencyKeys = new HashMap<>();
+
+    /** An Idempotency-Key as the coordinator stores it. */
+    private static final class IdempotencyEntry {
+        String fingerprint;
+        long producerId;
+        List<Integer> assignment;
+        String holder;
+        StoredResponse response;
+    }
+
+    @Override
+    public Mono<ProducerIdBlock> allocateProducerIds(int count) {
+        return Mono.just(new ProducerIdBlock(producerIds.getAndAdd(count), count));
+    }
+
+    @Override
+    public synchronized Mono<IdempotencyClaim> claimIdempotencyKey(IdempotencyClaimRequest request) {
+        IdempotencyEntry entry = idempotencyKeys.get(request.key());
+        if (entry == null) {
+            entry = new IdempotencyEntry();
+            entry.fingerprint = request.fingerprint();
+            entry.producerId = producerIds.getAndIncrement();
+            entry.assignment = request.assignment();
+            entry.holder = request.token();
+            idempotencyKeys.put(request.key(), entry);
+            return Mono.just(new IdempotencyClaim(IdempotencyClaim.Status.NEW, entry.producerId, (short) 0,
+                    entry.assignment, null));
+        }
+        if (!entry.fingerprint.equals(request.fingerprint())) {
+            return Mono.error(ErrorCode.IDEMPOTENCY_KEY_REUSED.exception("another request"));
+        }
+        if (entry.response != null) {
+            return Mono.just(new IdempotencyClaim(IdempotencyClaim.Status.COMPLETED, entry.producerId, (short) 0,
+                    entry.assignment, entry.response));
+        }
+        if (entry.holder != null && !entry.holder.equals(request.token())) {
+            return Mono.error(ErrorCode.IDEMPOTENCY_KEY_IN_USE.exception("held"));
+        }
+        entry.holder = request.token();
+        return Mono.just(new IdempotencyClaim(IdempotencyClaim.Status.RETRY, entry.producerId, (short) 0,
+                entry.assignment, null));
+    }
+
+    @Override
+    public synchronized Mono<Void> releaseIdempotencyKey(IdempotencyReleaseRequest request) {
+        IdempotencyEntry entry = idempotencyKeys.get(request.key());
+        if (entry != null && request.token().equals(entry.holder)) {
+            entry.holder = null;
+            if (request.response() != null) {
+                entry.response = request.response();
+            }
+        }
+        return Mono.empty();
+    }
 
     /** From now on the leader of {@code partition} answers every produce with {@code code} (null: answers again). */
     public void failProduce(String topic, int partition, ErrorCode code) {

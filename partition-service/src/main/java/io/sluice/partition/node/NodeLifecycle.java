@@ -124,10 +124,13 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
         long flushEvery = properties.housekeeping().flushCheckInterval().toMillis();
         long checkpointEvery = properties.housekeeping().checkpointInterval().toMillis();
         long retentionEvery = properties.housekeeping().retentionCheckInterval().toMillis();
+        long producerExpiryEvery = properties.housekeeping().producerIdExpirationCheckInterval().toMillis();
+        long producerExpiration = properties.housekeeping().producerIdExpiration().toMillis();
         long isrEvery = Math.max(50, Math.min(500, properties.replication().lagTimeMax().toMillis() / 4));
         long lastFlush = 0;
         long lastCheckpoint = 0;
         long lastRetention = System.currentTimeMillis();
+        long lastProducerExpiry = lastRetention;
         while (running) {
             long now = System.currentTimeMillis();
             try {
@@ -149,6 +152,14 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
                         LOG.info("Retention deleted {} segments", deleted);
                     }
                     lastRetention = now;
+                }
+                if (now - lastProducerExpiry >= producerExpiryEvery) {
+                    int expired = logs.removeExpiredProducers(producerExpiration);
+                    if (expired > 0) {
+                        LOG.info("Forgot {} producer ids not seen for {}", expired,
+                                properties.housekeeping().producerIdExpiration());
+                    }
+                    lastProducerExpiry = now;
                 }
             } catch (RuntimeException e) {
                 LOG.warn("Housekeeping round failed: {}", e.toString());

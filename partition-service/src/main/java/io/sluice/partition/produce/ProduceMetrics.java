@@ -8,7 +8,7 @@ import io.sluice.protocol.Acks;
 import io.sluice.protocol.TopicPartition;
 import java.util.concurrent.TimeUnit;
 
-/** Records and bytes appended per topic, and produce latency by acks. */
+/** Records and bytes appended per topic, duplicate idempotent appends, and produce latency by acks. */
 public final class ProduceMetrics {
 
     private final MeterRegistry registry;
@@ -18,6 +18,12 @@ public final class ProduceMetrics {
     }
 
     void appended(TopicPartition tp, AppendResult result) {
+        if (result.duplicate()) {
+            Counter.builder("sluice.partition.duplicate.batches")
+                    .description("Idempotent appends answered with their first write's offsets, nothing appended")
+                    .tag("topic", tp.topic()).register(registry).increment();
+            return;
+        }
         Counter.builder("sluice.partition.records.in").description("Records appended as leader")
                 .tag("topic", tp.topic()).register(registry).increment(result.recordCount());
         Counter.builder("sluice.partition.bytes.in").description("Bytes appended as leader").baseUnit("bytes")

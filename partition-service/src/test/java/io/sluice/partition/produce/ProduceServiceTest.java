@@ -95,6 +95,35 @@ class ProduceServiceTest {
         assertThat(values()).containsExactlyElementsOf(IntStream.range(0, 40).mapToObj(i -> "v" + i).toList());
     }
 
+    @Test
+    void aRetriedIdempotentBatchIsAnsweredWithItsFirstOffsetsAndRefusalsCarryKafkasCodes() {
+        produce(new PartitionBatches(TP, 3, batch("before")));
+        ProduceResponse.PartitionResult first = produce(new PartitionBatches(TP, 3, idempotent(42, 0, "a")));
+
+        ProduceResponse.PartitionResult retry = produce(new PartitionBatches(TP, 3, idempotent(42, 0, "a")));
+        ProduceResponse.PartitionResult gap = produce(new PartitionBatches(TP, 3, idempotent(42, 5, "x")));
+        ProduceResponse.PartitionResult unknown = produce(new PartitionBatches(TP, 3, idempotent(43, 1, "y")));
+
+        assertThat(first.baseOffset()).isEqualTo(1);
+        assertThat(retry.errorCode()).isNull();
+        assertThat(retry.baseOffset()).isEqualTo(1);
+        assertThat(retry.lastOffset()).isEqualTo(1);
+        assertThat(gap.errorCode()).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER.name());
+        assertThat(unknown.errorCode()).isEqualTo(ErrorCode.UNKNOWN_PRODUCER_ID.name());
+        assertThat(replicas.partition(TP).orElseThrow().log().logEndOffset()).isEqualTo(2);
+    }
+
+    private ProduceResponse.PartitionResult produce(PartitionBatches entry) {
+        return produce.produce(ProduceRequestCodec.encode(List.of(entry)), Acks.ALL, Duration.ofSeconds(30))
+                .block(Duration.ofSeconds(30)).partitions().getFirst();
+    }
+
+    private static ByteBuffer idempotent(long producerId, int sequence, String value) {
+        return RecordBatchBuilder.of(CompressionType.NONE).producer(producerId, (short) 0, sequence)
+                .append(1_000, null, value.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
     private List<String> values() throws IOException {
         Partition partition = replicas.partition(TP).orElseThrow();
         ByteBuffer bytes = partition.log().read(0, Integer.MAX_VALUE, FetchIsolation.HIGH_WATERMARK, true)

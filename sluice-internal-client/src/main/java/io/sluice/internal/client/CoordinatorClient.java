@@ -33,6 +33,13 @@ import io.sluice.internal.metadata.MetadataUpdate;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.producer.IdempotenceApi;
+import io.sluice.internal.producer.IdempotencyClaim;
+import io.sluice.internal.producer.IdempotencyClaimRequest;
+import io.sluice.internal.producer.IdempotencyReleaseRequest;
+import io.sluice.internal.producer.ProducerIdBlock;
+import io.sluice.internal.producer.ProducerIdsRequest;
+import io.sluice.internal.producer.ProducerPaths;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -44,7 +51,7 @@ import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link CoordinatorApi} (and the ACLs' {@link AclApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
+ * {@link CoordinatorApi} (and the ACLs' {@link AclApi} and {@link IdempotenceApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
  * a standby redirects (307) to the active one, which is followed; an instance that is unreachable, timed out or has
  * no active coordinator to name is skipped for the next URL, and the client remembers which URL last answered. When
  * no instance could take the call (during a coordinator failover), the whole round is retried with backoff — that
@@ -52,7 +59,7 @@ import reactor.core.publisher.Mono;
  *
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
-public final class CoordinatorClient implements CoordinatorApi, AclApi {
+public final class CoordinatorClient implements CoordinatorApi, AclApi, IdempotenceApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -221,6 +228,22 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi {
     public Mono<List<AclBinding>> deleteAcls(AclBindingFilter filter) {
         return call(HttpMethod.POST, AclPaths.DELETE, filter, timeout(),
                 (target, body) -> JsonBodies.readList(target, body, AclBinding.class));
+    }
+
+    @Override
+    public Mono<ProducerIdBlock> allocateProducerIds(int count) {
+        return post(ProducerPaths.PRODUCER_IDS, new ProducerIdsRequest(count), ProducerIdBlock.class);
+    }
+
+    @Override
+    public Mono<IdempotencyClaim> claimIdempotencyKey(IdempotencyClaimRequest request) {
+        return post(ProducerPaths.IDEMPOTENCY_CLAIMS, request, IdempotencyClaim.class);
+    }
+
+    @Override
+    public Mono<Void> releaseIdempotencyKey(IdempotencyReleaseRequest request) {
+        return call(HttpMethod.POST, ProducerPaths.IDEMPOTENCY_RELEASES, request, timeout(), (target, body) -> null)
+                .then();
     }
 
     private Duration timeout() {

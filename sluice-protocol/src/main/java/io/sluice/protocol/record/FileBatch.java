@@ -9,7 +9,18 @@ import java.nio.channels.FileChannel;
  * records. {@link #load()} reads the whole batch into memory when its records or CRC are needed.
  */
 public record FileBatch(FileChannel channel, long position, int sizeInBytes, long baseOffset, int lastOffsetDelta,
-                        int partitionLeaderEpoch, long maxTimestamp, int recordCount) {
+                        int partitionLeaderEpoch, long maxTimestamp, int recordCount, int attributes, long producerId,
+                        short producerEpoch, int baseSequence) {
+
+    public boolean isControlBatch() {
+        return (attributes & RecordBatch.CONTROL_FLAG_MASK) != 0;
+    }
+
+    /** The last record's sequence, wrapping as Kafka's do; -1 without a base sequence. */
+    public int lastSequence() {
+        return baseSequence == RecordBatch.NO_SEQUENCE ? RecordBatch.NO_SEQUENCE
+                : RecordBatch.incrementSequence(baseSequence, lastOffsetDelta);
+    }
 
     public long lastOffset() {
         return baseOffset + lastOffsetDelta;
@@ -34,6 +45,10 @@ public record FileBatch(FileChannel channel, long position, int sizeInBytes, lon
                 header.getInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET),
                 header.getInt(RecordBatch.PARTITION_LEADER_EPOCH_OFFSET),
                 header.getLong(RecordBatch.MAX_TIMESTAMP_OFFSET),
-                header.getInt(RecordBatch.RECORDS_COUNT_OFFSET));
+                header.getInt(RecordBatch.RECORDS_COUNT_OFFSET),
+                header.getShort(RecordBatch.ATTRIBUTES_OFFSET) & 0xffff,
+                header.getLong(RecordBatch.PRODUCER_ID_OFFSET),
+                header.getShort(RecordBatch.PRODUCER_EPOCH_OFFSET),
+                header.getInt(RecordBatch.BASE_SEQUENCE_OFFSET));
     }
 }

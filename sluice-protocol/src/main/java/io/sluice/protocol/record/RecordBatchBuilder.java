@@ -193,10 +193,15 @@ public final class RecordBatchBuilder {
     /**
      * Finishes the batch: a heap buffer, position 0, limit at the batch's end, holding exactly one batch.
      *
-     * @throws IllegalStateException if no record was appended (an empty batch carries no offsets to assign)
+     * A batch without records is built only with an explicit {@link #lastOffsetDelta}: the header a log cleaner keeps
+     * when it removed every record of an idempotent producer's last batch (as Kafka's cleaner does), so the offsets
+     * and sequences it spans still rebuild the producer's state.
+     *
+     * @throws IllegalStateException if no record was appended and no lastOffsetDelta set (a produced batch without
+     *                               records carries no offsets to assign)
      */
     public ByteBuffer build() {
-        if (recordCount == 0) {
+        if (recordCount == 0 && lastOffsetDelta < 0) {
             throw new IllegalStateException("a record batch needs at least one record");
         }
         if (built) {

@@ -1,0 +1,240 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.internal.SluiceJson;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SluiceCluster;
+import io.sluice.testing.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Produce requests with an {@code Idempotency-Key} on a real cluster of three nodes and two gateways: a request whose
+ * first attempt timed out after the leader wrote it, retried through the other gateway after a SIGKILL of that leader,
+ * is answered with the first write's offset and leaves one copy; 1,000 requests each retried at random through the two
+ * gateways leave exactly 1,000 records; the same key with another body is 422 and appends nothing.
+ */
+class IdempotentProduceIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final JsonMapper JSON = SluiceJson.mapper();
+
+    private static SluiceCluster cluster;
+    private static URI gatewayA;
+    private static URI gatewayB;
+
+    @BeforeAll
+    static void startClusterWithTwoGateways() {
+        cluster = SluiceCluster.builder("idempotent-produce").nodes(3).withGateway()
+                .jvmOptions(List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                        "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED"))
+                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=6s",
+                        "--sluice.coordinator.heartbeat-interval=500ms")
+                .args(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=3s",
+                        "--sluice.partition.replication.shutdown-timeout=5s")
+                .readyTimeout(Duration.ofMinutes(2))
+                .start();
+        gatewayA = cluster.gatewayUrl();
+        gatewayB = cluster.startGateway("gateway-b");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /**
+     * The followers are frozen, so the leader writes the record but cannot commit it: the first attempt ends with
+     * REQUEST_TIMED_OUT and stores no response. Once the followers have copied the record, the leader is killed; the
+     * retry through the other gateway re-sends the same batch to the new leader, which knows the producer from
+     * replication and answers the first write's offset.
+     */
+    @Test
+    void aRequestRetriedWithTheSameKeyAcrossASigkillOfTheLeaderLeavesOneCopy() {
+        String topic = "idem-failover";
+        createTopic(topic, 1, 3, 2);
+        String body = "[{\"key\":\"order-1042\",\"value\":{\"total\":99.5}}]";
+        PartitionState before = partition(topic);
+        List<Integer> followers = before.replicas().stream().filter(n -> n != before.leader()).toList();
+
+        followers.forEach(cluster::pause);
+        Response first;
+        try {
+            first = post(gatewayA, "/v1/topics/" + topic + "/records?acks=all&timeout_ms=1500", body, "order-1042");
+        } finally {
+            followers.forEach(cluster::resume);
+        }
+        assertThat(first.status()).as(first.text()).isGreaterThanOrEqualTo(500);
+        // The record the leader wrote becomes readable once the followers copied it.
+        Waits.await("the first attempt's record committed", Duration.ofSeconds(30),
+                () -> readValues(gatewayA, topic, 0).size() == 1 ? Boolean.TRUE : null);
+
+        cluster.kill(before.leader());
+        Waits.await("a new leader of " + topic, Duration.ofSeconds(30), () -> {
+            PartitionState now = partition(topic);
+            return now.leader() != before.leader() && now.leader() != PartitionState.NO_LEADER ? now : null;
+        });
+        Response retry = Waits.await("the retry answered", Duration.ofSeconds(30), () -> {
+            Response r = post(gatewayB, "/v1/topics/" + topic + "/records?acks=all&timeout_ms=5000", body,
+                    "order-1042");
+            return r.status() == 200 ? r : null;
+        });
+
+        assertThat(retry.json().get("results").get(0).get("offset").asLong()).isZero();
+        assertThat(readValues(gatewayB, topic, 0)).hasSize(1);
+        cluster.start(before.leader());
+    }
+
+    @Test
+    void aThousandRequestsEachRetriedAtRandomThroughTwoGatewaysLeaveAThousandRecords() throws Exception {
+        String topic = "idem-thousand";
+        createTopic(topic, 3, 2, 1);
+        Random random = new Random(16);
+        List<Integer> retries = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            retries.add(random.nextInt(3)); // 0 to 2 retries
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Set<Long>>> answers = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                int request = i;
+                answers.add(pool.submit(() -> {
+                    String body = "[{\"value\":\"request-" + request + "\"}]";
+                    Set<Long> offsets = new HashSet<>();
+                    for (int attempt = 0; attempt <= retries.get(request); attempt++) {
+                        URI gateway = (request + attempt) % 2 == 0 ? gatewayA : gatewayB;
+                        Response answer = post(gateway, "/v1/topics/" + topic + "/records?acks=all", body,
+                                "request-" + request);
+                        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+                        JsonNode result = answer.json().get("results").get(0);
+                        offsets.add(result.get("partition").asLong() * 1_000_000 + result.get("offset").asLong());
+                    }
+                    return offsets;
+                }));
+            }
+            for (Future<Set<Long>> answer : answers) {
+                assertThat(answer.get()).as("every attempt of a request answers the same place").hasSize(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> values = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            values.addAll(readValues(gatewayA, topic, p));
+        }
+        assertThat(values).hasSize(1000).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theSameKeyWithAnotherBodyIsRefusedAndAppendsNothing() {
+        String topic = "idem-reused";
+        createTopic(topic, 1, 2, 1);
+        String path = "/v1/topics/" + topic + "/records?value_format=string";
+        Response first = post(gatewayA, path, "[{\"value\":\"a\"}]", "key-1");
+        assertThat(first.status()).as(first.text()).isEqualTo(200);
+
+        Response reused = post(gatewayB, path, "[{\"value\":\"b\"}]", "key-1");
+
+        assertThat(reused.status()).as(reused.text()).isEqualTo(422);
+        assertThat(reused.json().get("error_code").asString()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+        assertThat(readValues(gatewayA, topic, 0)).containsExactly("a");
+    }
+
+    private static void createTopic(String name, int partitions, int replicationFactor, int minInsync) {
+        Response created = post(gatewayA, "/v1/topics", "{\"name\":\"" + name + "\",\"partition_count\":" + partitions
+                + ",\"replication_factor\":" + replicationFactor + ",\"configs\":[{\"name\":\"min.insync.replicas\","
+                + "\"value\":\"" + minInsync + "\"}]}", null);
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        for (URI gateway : List.of(gatewayA, gatewayB)) {
+            Waits.await(name + " readable through " + gateway, Duration.ofSeconds(30), () -> {
+                for (int p = 0; p < partitions; p++) {
+                    if (get(gateway, "/v1/topics/" + name + "/partitions/" + p + "/records?max_records=1").status()
+                            != 200) {
+                        return null;
+                    }
+                }
+                return Boolean.TRUE;
+            });
+        }
+    }
+
+    private static PartitionState partition(String topic) {
+        return cluster.coordinator().describeTopic(topic).partitions().getFirst();
+    }
+
+    /** Every value in a partition up to its high watermark. */
+    private static List<String> readValues(URI gateway, String topic, int partition) {
+        List<String> values = new ArrayList<>();
+        long offset = 0;
+        while (true) {
+            Response page = get(gateway, "/v1/topics/" + topic + "/partitions/" + partition + "/records?offset="
+                    + offset + "&max_records=5000&value_format=string");
+            assertThat(page.status()).as(page.text()).isEqualTo(200);
+            JsonNode json = page.json();
+            for (JsonNode record : json.get("records")) {
+                values.add(record.get("value").asString());
+            }
+            long next = json.get("next_offset").asLong();
+            if (next >= json.get("high_watermark").asLong() || next == offset) {
+                return values;
+            }
+            offset = next;
+        }
+    }
+
+    private record Response(int status, String text) {
+        JsonNode json() {
+            return JSON.readTree(text);
+        }
+    }
+
+    private static Response get(URI gateway, String path) {
+        return send(HttpRequest.newBuilder(gateway.resolve(path)).GET());
+    }
+
+    private static Response post(URI gateway, String path, String json, String idempotencyKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve(path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request);
+    }
+
+    private static Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.sluice.log;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * What one partition remembers of one producer id (Kafka's ProducerStateEntry): the producer epoch it last wrote in
+ * and its last {@value #NUM_BATCHES_TO_RETAIN} batches in that epoch, oldest first, plus when this replica last saw a
+ * batch of it (its own clock, for {@code producer.id.expiration.ms}). A batch of a newer epoch forgets the older
+ * epoch's batches. Mutable; owned by a {@link ProducerStateManager} under the log's writer lock.
+ */
+final class ProducerStateEntry {
+
+    /** As Kafka: a producer has at most five batches in flight per partition, so five cover every retry. */
+    static final int NUM_BATCHES_TO_RETAIN = 5;
+
+    private final long producerId;
+    private short producerEpoch;
+    private final Deque<BatchMetadata> batches = new ArrayDeque<>(NUM_BATCHES_TO_RETAIN);
+    private long lastSeenMs;
+
+    ProducerStateEntry(long producerId, short producerEpoch, long lastSeenMs) {
+        this.producerId = producerId;
+        this.producerEpoch = producerEpoch;
+        this.lastSeenMs = lastSeenMs;
+    }
+
+    long producerId() {
+        return producerId;
+    }
+
+    short producerEpoch() {
+        return producerEpoch;
+    }
+
+    long lastSeenMs() {
+        return lastSeenMs;
+    }
+
+    /** The retained batches, oldest first. */
+    List<BatchMetadata> batches() {
+        return List.copyOf(batches);
+    }
+
+    /** The sequence of the last batch, or -1 (RecordBatch.NO_SEQUENCE) before any batch in this epoch. */
+    int lastSeq() {
+        return batches.isEmpty() ? -1 : batches.getLast().lastSeq();
+    }
+
+    /** The last offset of the last batch, or -1. */
+    long lastOffset() {
+        return batches.isEmpty() ? -1 : batches.getLast().lastOffset();
+    }
+
+    /** The retained batch with exactly this sequence range in {@code epoch}, if any: the batch sent again. */
+    BatchMetadata findDuplicate(short epoch, int firstSeq, int lastSeq) {
+        if (epoch != producerEpoch) {
+            return null;
+        }
+        for (BatchMetadata batch : batches) {
+            if (batch.firstSeq() == firstSeq && batch.lastSeq() == lastSeq) {
+                return batch;
+            }
+        }
+        return null;
+    }
+
+    /** Adds a written batch: a newer epoch starts over; the oldest of more than five batches is forgotten. */
+    void addBatch(short epoch, BatchMetadata batch, long seenMs) {
+        if (epoch != producerEpoch) {
+            producerEpoch = epoch;
+            batches.clear();
+        }
+        batches.addLast(batch);
+        if (batches.size() > NUM_BATCHES_TO_RETAIN) {
+            batches.removeFirst();
+        }
+        lastSeenMs = Math.max(lastSeenMs, seenMs);
+    }
+
+    /** An independent copy, for a snapshot or a model comparison. */
+    ProducerStateEntry copy() {
+        ProducerStateEntry copy = new ProducerStateEntry(producerId, producerEpoch, lastSeenMs);
+        copy.batches.addAll(batches);
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "ProducerStateEntry[" + producerId + ", epoch " + producerEpoch + ", " + batches + ", seen "
+                + lastSeenMs + "]";
+    }
+}
