@@ -192,7 +192,8 @@ public final class BadRequests {
                 get("list topics with an unknown parameter", "/v1/topics?prefix=a")
                         .is(400, INVALID_REQUEST, "Unknown query parameter 'prefix'; this route takes name"),
                 get("describe a topic with a parameter", "/v1/topics/%s?verbose=true")
-                        .is(400, INVALID_REQUEST, "Unknown query parameter 'verbose'; this route takes none"),
+                        .is(400, INVALID_REQUEST,
+                                "Unknown query parameter 'verbose'; this route takes include_authorized_operations"),
                 post("create with the old partitions field", "/v1/topics")
                         .json("{\"name\": \"old\", \"partitions\": 1, \"replication_factor\": 1}")
                         .is(400, INVALID_REQUEST, "Unknown field 'partitions'; the fields here are configs, name, "
