@@ -11,8 +11,11 @@ import java.util.OptionalInt;
  *
  * <pre>
  *   &lt;java&gt; &lt;jvm options&gt; -Dsluice.service=&lt;name&gt; -Dsluice.base-dir=&lt;base&gt;
- *          -jar &lt;jar&gt; --server.port=&lt;port&gt; &lt;service arguments&gt;
+ *          [-XX:AOTCache=&lt;cache&gt;] -jar &lt;jar&gt; --server.port=&lt;port&gt; &lt;service arguments&gt;
  * </pre>
+ *
+ * With a current start-up cache beside the service's jar ({@link AotCache}), the JVM starts the extracted jar with
+ * it instead of the fat jar.
  *
  * The two {@code -D} markers do nothing inside the service; they make a process recognisable from its pid file in a
  * later invocation: a PID is only signalled when its process is a {@code java} running this service's jar with this
@@ -34,15 +37,18 @@ final class LaunchCommand {
         command.addAll(config.jvmOptions());
         command.add(SERVICE_MARKER + spec.name());
         command.add(BASE_DIR_MARKER + config.baseDir());
+        Optional<AotCache> aot = AotCache.of(spec.jar(), config.java());
+        aot.ifPresent(cache -> command.add(cache.jvmOption()));
         command.add("-jar");
-        command.add(spec.jar().toString());
+        command.add(aot.map(AotCache::extractedJar).orElse(spec.jar()).toString());
         command.addAll(spec.args());
         return command;
     }
 
     /**
      * Whether a process ({@link ProcessHandle.Info#command()} and {@link ProcessHandle.Info#arguments()}) is the
-     * launch of service {@code name} from {@code jar} for the cluster in {@code baseDir}. Unknown command or
+     * launch of service {@code name} from {@code jar} (or its extracted copy, {@link AotCache}) for the cluster in
+     * {@code baseDir}. Unknown command or
      * arguments (a process of another user, one that just exited) count as not ours.
      */
     static boolean isLaunchOf(Optional<String> command, Optional<String[]> arguments, String name, Path jar,
@@ -59,7 +65,8 @@ final class LaunchCommand {
         // Markers must come before -jar: after it they would be the application's arguments, not ours.
         List<String> jvmArgs = jarFlag < 0 ? List.of() : args.subList(0, jarFlag);
         return jarFlag >= 0 && jarFlag + 1 < args.size()
-                && args.get(jarFlag + 1).equals(jar.toString())
+                && (args.get(jarFlag + 1).equals(jar.toString())
+                        || args.get(jarFlag + 1).equals(AotCache.extractedJarOf(jar).toString()))
                 && jvmArgs.contains(SERVICE_MARKER + name)
                 && jvmArgs.contains(BASE_DIR_MARKER + baseDir);
     }

@@ -1,0 +1,83 @@
+package io.sluice.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A service jar's start-up cache: on JDK 25 and later the build extracts each service's fat jar
+ * {@code <dir>/<name>.jar} into {@code <dir>/aot/<name>.jar} with its libraries beside it, and records a training start
+ * of that jar into {@code <dir>/aot/<name>.aot} (JEP 483 and 514; the parent POM's {@code aot-cache} profile). A JVM
+ * started from the extracted jar with {@code -XX:AOTCache} finds its classes already loaded and linked, which takes
+ * about 60 % off a service's start-up CPU (docs/benchmarks.md).
+ *
+ * <p>The cache is used only when it can help and cannot mislead: the java that will run the service is 25 or later,
+ * and both the extracted jar and the cache are at least as new as the fat jar (a jar rebuilt without the cache, with
+ * {@code -Dsluice.aot.skip=true} or on an older JDK, is started as it is). A JVM that still finds the cache unusable
+ * (another JDK build, a changed library) says so in the service's log and starts without it.
+ *
+ * @param extractedJar the jar to start
+ * @param cache        the cache file
+ */
+record AotCache(Path extractedJar, Path cache) {
+
+    /** The first JDK whose {@code -XX:AOTCache} takes a cache written in one step with {@code -XX:AOTCacheOutput}. */
+    static final int FIRST_JDK = 25;
+
+    private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"(\\d+)", Pattern.MULTILINE);
+
+    /** The cache beside {@code jar}, if {@code java} can use it and it was made from this build of the jar. */
+    static Optional<AotCache> of(Path jar, Path java) {
+        AotCache candidate = new AotCache(extractedJarOf(jar), cacheOf(jar));
+        if (featureVersion(java) < FIRST_JDK) {
+            return Optional.empty();
+        }
+        try {
+            if (!Files.isRegularFile(jar) || !Files.isRegularFile(candidate.extractedJar)
+                    || !Files.isRegularFile(candidate.cache)) {
+                return Optional.empty();
+            }
+            var built = Files.getLastModifiedTime(jar);
+            boolean current = Files.getLastModifiedTime(candidate.extractedJar).compareTo(built) >= 0
+                    && Files.getLastModifiedTime(candidate.cache).compareTo(built) >= 0;
+            return current ? Optional.of(candidate) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Where the build extracts {@code jar}: {@code <dir>/aot/<name>.jar}. */
+    static Path extractedJarOf(Path jar) {
+        return jar.resolveSibling("aot").resolve(jar.getFileName());
+    }
+
+    private static Path cacheOf(Path jar) {
+        String name = jar.getFileName().toString();
+        return jar.resolveSibling("aot").resolve(name.substring(0, name.length() - ".jar".length()) + ".aot");
+    }
+
+    /** The JVM option that starts a service with this cache. */
+    String jvmOption() {
+        return "-XX:AOTCache=" + cache;
+    }
+
+    /**
+     * The feature version (21, 25, ...) of the JDK whose {@code bin/java} is {@code java}, from its {@code release}
+     * file; 0 when that cannot be read.
+     */
+    static int featureVersion(Path java) {
+        Path home = java.toAbsolutePath().getParent() == null ? null : java.toAbsolutePath().getParent().getParent();
+        if (home == null) {
+            return 0;
+        }
+        try {
+            Matcher version = JAVA_VERSION.matcher(Files.readString(home.resolve("release")));
+            return version.find() ? Integer.parseInt(version.group(1)) : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}
