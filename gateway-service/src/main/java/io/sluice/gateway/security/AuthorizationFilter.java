@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
@@ -104,6 +105,19 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             route("POST", "/v1/acls", true, need(ALTER, CLUSTER, null)),
             route("DELETE", "/v1/acls", true, need(ALTER, CLUSTER, null)));
 
+    /**
+     * Public routes that need no ACL: the listings (the controller shows only what the principal may describe), a
+     * stream token for the caller, and the API's documentation (which {@link AuthenticationFilter} leaves open). With
+     * {@link #ROUTES}, every public route is in one of the two ({@code RouteTableTest}), so a new route cannot be served
+     * to every signed-in principal by oversight.
+     */
+    private static final List<Route> AUTHENTICATED_ONLY = List.of(
+            route("GET", "/v1/topics", false),
+            route("GET", "/v1/groups", false),
+            route("POST", "/v1/stream-tokens", false),
+            route("GET", "/v1/docs", false),
+            route("GET", "/v1/openapi.{format}", false));
+
     private final Authorizer authorizer;
     private final AuditLog audit;
     private final ProblemResponses problems;
@@ -159,6 +173,13 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             audit.adminAction(SluicePrincipal.of(exchange), first.operation(), first.type(), name,
                     Authorizer.request(exchange), status);
         });
+    }
+
+    /** Whether the table decides {@code method} on {@code path}: a route of {@link #ROUTES} or of {@link #AUTHENTICATED_ONLY}. */
+    static boolean decides(HttpMethod method, String path) {
+        PathContainer container = PathContainer.parsePath(path);
+        return Stream.concat(ROUTES.stream(), AUTHENTICATED_ONLY.stream())
+                .anyMatch(route -> route.method().equals(method) && route.pattern().matches(container));
     }
 
     private static Route route(String method, String pattern, boolean admin, Need... needs) {
