@@ -12,6 +12,8 @@ import io.sluice.protocol.record.RecordBatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,6 +27,7 @@ class RecordRenderer {
 
     private final JsonMapper json;
     private final MeterRegistry meters;
+    private final Map<String, Counter> recordsOut = new ConcurrentHashMap<>();
 
     RecordRenderer(JsonMapper json, MeterRegistry meters) {
         this.json = json;
@@ -61,7 +64,8 @@ class RecordRenderer {
     /** Counts {@code records} records as delivered to a reader. */
     void countOut(String topic, int records) {
         if (records > 0) {
-            Counter.builder("sluice.gateway.records.out").tag("topic", topic).register(meters).increment(records);
+            recordsOut.computeIfAbsent(topic, t -> Counter.builder("sluice.gateway.records.out").tag("topic", t)
+                    .register(meters)).increment(records);
         }
     }
 

@@ -26,8 +26,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -48,6 +50,8 @@ public final class FetchService {
     private final Clock clock;
 
     private final MeterRegistry meters;
+    private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+    private final Map<TopicKind, OutMeters> outMeters = new ConcurrentHashMap<>();
 
     public FetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties, Clock clock,
                         MeterRegistry meters) {
@@ -101,21 +105,34 @@ public final class FetchService {
         return Mono.defer(() -> {
             long started = System.nanoTime();
             return fetch.doOnNext(sections -> {
-                Timer.builder("sluice.partition.fetch.latency").description("Fetch latency, long-poll wait included")
-                        .tag("kind", kind).publishPercentileHistogram().register(meters)
+                latency.computeIfAbsent(kind, k -> Timer.builder("sluice.partition.fetch.latency")
+                                .description("Fetch latency, long-poll wait included").tag("kind", k)
+                                .publishPercentileHistogram().register(meters))
                         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 for (FetchSection section : sections) {
                     if (!section.records().isEmpty()) {
-                        Counter.builder("sluice.partition.bytes.out").baseUnit("bytes").description("Record bytes sent")
-                                .tags("topic", section.topic(), "kind", kind).register(meters)
-                                .increment(section.records().length());
-                        Counter.builder("sluice.partition.records.out").description("Offsets read past by readers")
-                                .tags("topic", section.topic(), "kind", kind).register(meters)
-                                .increment(section.offsetsRead());
+                        OutMeters out = outMeters.computeIfAbsent(new TopicKind(section.topic(), kind), this::outMeters);
+                        out.bytes().increment(section.records().length());
+                        out.records().increment(section.offsetsRead());
                     }
                 }
             });
         });
+    }
+
+    /** The counters of what a kind of reader took from a topic, registered once rather than looked up per fetch. */
+    private OutMeters outMeters(TopicKind key) {
+        return new OutMeters(
+                Counter.builder("sluice.partition.bytes.out").baseUnit("bytes").description("Record bytes sent")
+                        .tags("topic", key.topic(), "kind", key.kind()).register(meters),
+                Counter.builder("sluice.partition.records.out").description("Offsets read past by readers")
+                        .tags("topic", key.topic(), "kind", key.kind()).register(meters));
+    }
+
+    private record TopicKind(String topic, String kind) {
+    }
+
+    private record OutMeters(Counter bytes, Counter records) {
     }
 
     private Mono<List<FetchSection>> longPoll(List<Read> reads, int minBytes, long maxWaitMs,
