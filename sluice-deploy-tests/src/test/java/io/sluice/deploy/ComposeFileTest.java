@@ -93,7 +93,9 @@ class ComposeFileTest {
         assertThat(gateway).containsEntry("SLUICE_SECURITY_BASIC_USERSFILE", "/run/secrets/users")
                 .containsEntry("SERVER_SSL_BUNDLE", "public")
                 .containsEntry("SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_CERTIFICATE", "file:/run/secrets/tls/tls.crt")
-                .containsEntry("SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_PRIVATEKEY", "file:/run/secrets/tls/tls.key");
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_PRIVATEKEY", "file:/run/secrets/tls/tls.key")
+                // The health check asks the management port over plain HTTP.
+                .containsEntry("MANAGEMENT_SERVER_SSL_ENABLED", "false");
         Map<String, Object> console = ComposeFile.map(services.get("admin-ui").get("environment"));
         assertThat(console).containsEntry("SLUICE_ADMINUI_GATEWAYURL", "https://gateway:8080")
                 .containsEntry("SLUICE_ADMINUI_SIGNIN_ENABLED", "true")

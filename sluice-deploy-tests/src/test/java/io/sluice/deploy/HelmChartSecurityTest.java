@@ -194,8 +194,9 @@ class HelmChartSecurityTest {
                 .containsEntry("server.ssl.bundle", "public")
                 .containsEntry("spring.ssl.bundle.pem.public.keystore.certificate", "file:/etc/sluice/tls/tls.crt")
                 .containsEntry("spring.ssl.bundle.pem.public.keystore.private-key", "file:/etc/sluice/tls/tls.key")
-                .containsEntry("spring.ssl.bundle.pem.public.reload-on-update", "true");
-        // The management port has its own (absent) SSL settings: probes and scrapes stay plain HTTP on it.
+                .containsEntry("spring.ssl.bundle.pem.public.reload-on-update", "true")
+                .containsEntry("management.server.ssl.enabled", "false");
+        // The management port inherits the public port's SSL unless told not to: probes and scrapes stay plain HTTP.
         for (Probe probe : List.of(container.getStartupProbe(), container.getLivenessProbe(),
                 container.getReadinessProbe())) {
             assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
