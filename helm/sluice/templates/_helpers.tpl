@@ -45,8 +45,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "http://%s-coordinator:%d" (include "sluice.fullname" .) (int .Values.coordinator.port) -}}
 {{- end -}}
 
+{{/* The gateway's URL inside the cluster: HTTPS when it serves TLS (security.tls.enabled). */}}
 {{- define "sluice.gatewayUrl" -}}
-{{- printf "http://%s-gateway:%d" (include "sluice.fullname" .) (int .Values.gateway.port) -}}
+{{- printf "%s://%s-gateway:%d" (ternary "https" "http" .Values.security.tls.enabled) (include "sluice.fullname" .) (int .Values.gateway.port) -}}
 {{- end -}}
 
 {{- define "sluice.redisUrl" -}}
@@ -118,4 +119,96 @@ topologySpreadConstraints:
 - name: tmp
   emptyDir:
     sizeLimit: 256Mi
+{{- end -}}
+
+{{/*
+Security (values: security.*, docs/security.md). Secrets reach the services as files only: the cluster secret and the
+stream-token secret through a Spring Boot config tree (/etc/sluice/secrets/<property name>), the users file, the JWT
+public key and the TLS certificate as files the gateway's properties name. Nothing secret goes into an environment
+variable, an argument or a ConfigMap.
+*/}}
+
+{{/* The Secret the chart generates for the cluster and stream-token secrets that no existingSecret gives. */}}
+{{- define "sluice.securitySecretName" -}}
+{{- printf "%s-security" (include "sluice.fullname" .) -}}
+{{- end -}}
+
+{{- define "sluice.clusterSecretName" -}}
+{{- default (include "sluice.securitySecretName" .) .Values.security.clusterSecret.existingSecret -}}
+{{- end -}}
+
+{{- define "sluice.streamTokensSecretName" -}}
+{{- default (include "sluice.securitySecretName" .) .Values.security.streamTokens.existingSecret -}}
+{{- end -}}
+
+{{/* Whether the gateway imports its security properties: security, TLS or CORS is on. */}}
+{{- define "sluice.gatewaySecured" -}}
+{{- if or .Values.security.enabled .Values.security.tls.enabled .Values.security.cors.allowedOrigins -}}true{{- end -}}
+{{- end -}}
+
+{{/* The Secret of type kubernetes.io/tls the gateway serves from: given, or the cert-manager Certificate's. */}}
+{{- define "sluice.gatewayTlsSecretName" -}}
+{{- if .Values.security.tls.certManager.enabled -}}
+{{- printf "%s-gateway-tls" (include "sluice.fullname" .) -}}
+{{- else -}}
+{{- .Values.security.tls.existingSecret -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The switch, and the config tree the cluster secret is read from (coordinators and partition services). */}}
+{{- define "sluice.securityEnv" -}}
+- name: SLUICE_SECURITY_ENABLED
+  value: "true"
+- name: SPRING_CONFIG_IMPORT
+  value: "configtree:/etc/sluice/secrets/"
+{{- end -}}
+
+{{/* The config tree of a secured service: the cluster secret, and for a gateway the stream-token secret. */}}
+{{- define "sluice.secretsVolume" -}}
+- name: secrets
+  projected:
+    # 0440: read by the pod's group (fsGroup) only.
+    defaultMode: 288
+    sources:
+      - secret:
+          name: {{ include "sluice.clusterSecretName" .root }}
+          items:
+            - key: {{ .root.Values.security.clusterSecret.key }}
+              path: sluice.security.cluster-secret
+      {{- if .gateway }}
+      - secret:
+          name: {{ include "sluice.streamTokensSecretName" .root }}
+          items:
+            - key: {{ .root.Values.security.streamTokens.key }}
+              path: sluice.security.stream-tokens.secret
+      {{- end }}
+{{- end -}}
+
+{{- define "sluice.secretsMount" -}}
+- name: secrets
+  mountPath: /etc/sluice/secrets
+  readOnly: true
+{{- end -}}
+
+{{/* Quota properties; pass (dict "prefix" "sluice.security.quotas.defaults" "quota" <values>). */}}
+{{- define "sluice.quotaProperties" -}}
+{{- with .quota.produceBytesPerSecond }}
+{{ $.prefix }}.produce-bytes-per-second={{ . }}
+{{- end }}
+{{- with .quota.fetchBytesPerSecond }}
+{{ $.prefix }}.fetch-bytes-per-second={{ . }}
+{{- end }}
+{{- with .quota.requestsPerSecond }}
+{{ $.prefix }}.requests-per-second={{ . }}
+{{- end }}
+{{- end -}}
+
+{{/* The certificate that callers of the gateway trust (the console, the helm test): only security.tls.caKey. */}}
+{{- define "sluice.gatewayCaVolume" -}}
+- name: gateway-ca
+  secret:
+    secretName: {{ include "sluice.gatewayTlsSecretName" . }}
+    items:
+      - key: {{ .Values.security.tls.caKey }}
+        path: ca.crt
 {{- end -}}

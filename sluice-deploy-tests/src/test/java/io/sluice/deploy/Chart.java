@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** The chart at {@code helm/sluice}, rendered by Helm's own library (helm-java) as {@code helm template} would. */
@@ -16,6 +18,8 @@ final class Chart {
 
     static final String RELEASE = "sluice";
     static final String NAMESPACE = "streaming";
+    private static final Pattern LOOKUP = Pattern.compile("\\(lookup [^)]*\\)");
+    private static Path clientOnly;
 
     private Chart() {
     }
@@ -28,9 +32,14 @@ final class Chart {
         return Repo.root().resolve("sluice-deploy-tests/src/test/resources/values").resolve(name);
     }
 
-    /** Renders with the default values, then {@code valuesFile} (when not null), then {@code set}. */
+    /**
+     * Renders with the default values, then {@code valuesFile} (when not null), then {@code set}, as {@code helm
+     * template} does: client-only. Helm's library would ask a cluster for the objects the chart looks up (the security
+     * Secret it keeps across upgrades), so it renders a copy of the chart in which every {@code lookup} finds nothing,
+     * which is what {@code helm template} and a first install see.
+     */
     static String render(String valuesFile, Map<String, Object> set) {
-        TemplateCommand template = template(dir());
+        TemplateCommand template = template(clientOnly());
         if (valuesFile != null) {
             template = template.withValuesFile(valuesFile(valuesFile));
         }
@@ -40,36 +49,70 @@ final class Chart {
         return template.call();
     }
 
+    private static synchronized Path clientOnly() {
+        if (clientOnly == null) {
+            clientOnly = copy(Path.of("target", "chart-client-only").toAbsolutePath(), false);
+        }
+        return clientOnly;
+    }
+
     /** Helm's library assumes Kubernetes 1.20 unless told; the chart needs 1.27 or newer. */
     private static TemplateCommand template(Path chart) {
         return new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion("1.31.0");
     }
 
     static Manifests manifests(String valuesFile) {
-        return Manifests.parse(render(valuesFile, Map.of()));
+        return manifests(valuesFile, Map.of());
+    }
+
+    static Manifests manifests(String valuesFile, Map<String, Object> set) {
+        return Manifests.parse(render(valuesFile, set));
     }
 
     /**
-     * The pods of {@code helm test}. Helm's library returns the release manifest without its hooks, so the chart is
-     * copied to {@code workDir} with the hook annotations of {@code templates/tests} removed, and rendered there.
+     * The pods of {@code helm test} with {@code valuesFile} (null: the defaults). Helm's library returns the release
+     * manifest without its hooks, so the chart is copied to {@code workDir} with the hook annotations of
+     * {@code templates/tests} removed, and rendered there.
      */
+    static List<Pod> testPods(Path workDir, String valuesFile) {
+        TemplateCommand template = template(copy(workDir.resolve("sluice"), true));
+        if (valuesFile != null) {
+            template = template.withValuesFile(valuesFile(valuesFile));
+        }
+        return Manifests.parse(template.call()).all(Pod.class);
+    }
+
     static List<Pod> testPods(Path workDir) {
+        return testPods(workDir, null);
+    }
+
+    /** The chart copied to {@code copy} (emptied first), every lookup finding nothing, tests' hooks removed if asked. */
+    private static Path copy(Path copy, boolean testsAsManifests) {
         try {
-            Path copy = workDir.resolve("sluice");
+            if (Files.exists(copy)) {
+                try (Stream<Path> old = Files.walk(copy)) {
+                    for (Path file : old.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(file);
+                    }
+                }
+            }
             try (Stream<Path> files = Files.walk(dir())) {
                 for (Path file : files.toList()) {
                     Path target = copy.resolve(dir().relativize(file).toString());
                     if (Files.isDirectory(file)) {
                         Files.createDirectories(target);
-                    } else if (file.getParent().endsWith("tests")) {
-                        Files.writeString(target, Files.readString(file).replaceAll("(?m)^\\s*helm\\.sh/hook.*$", ""));
+                    } else if (file.getParent().endsWith("templates") || file.getParent().endsWith("tests")) {
+                        String text = LOOKUP.matcher(Files.readString(file)).replaceAll("(dict)");
+                        if (testsAsManifests && file.getParent().endsWith("tests")) {
+                            text = text.replaceAll("(?m)^\\s*helm\\.sh/hook.*$", "");
+                        }
+                        Files.writeString(target, text);
                     } else {
                         Files.copy(file, target);
                     }
                 }
             }
-            String yaml = template(copy).call();
-            return Manifests.parse(yaml).all(Pod.class);
+            return copy;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

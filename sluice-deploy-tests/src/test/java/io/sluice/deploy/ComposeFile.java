@@ -15,15 +15,24 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-/** The repository's docker-compose.yml, anchors and merge keys resolved as Compose resolves them. */
+/** The repository's docker-compose.yml (or its override), anchors and merge keys resolved as Compose resolves them. */
 record ComposeFile(Map<String, Object> root) {
 
     static Path path() {
         return Repo.root().resolve("docker-compose.yml");
     }
 
+    /** The override that turns security on: {@code docker-compose -f docker-compose.yml -f <this>}. */
+    static Path securePath() {
+        return Repo.root().resolve("docker-compose.secure.yml");
+    }
+
     static ComposeFile read() {
-        try (Reader reader = Files.newBufferedReader(path())) {
+        return read(path());
+    }
+
+    static ComposeFile read(Path file) {
+        try (Reader reader = Files.newBufferedReader(file)) {
             return new ComposeFile(new Yaml(new SafeConstructor(new LoaderOptions())).load(reader));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -4,16 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** docker-compose.yml as Compose reads it; that its services boot is ComposeBootIT's part. */
+/**
+ * docker-compose.yml and its security override docker-compose.secure.yml as Compose reads them; that the services of
+ * docker-compose.yml boot is ComposeBootIT's part.
+ */
 class ComposeFileTest {
 
     private static final List<String> SLUICE_SERVICES = List.of("coordinator-1", "coordinator-2", "partition-1",
@@ -21,20 +29,119 @@ class ComposeFileTest {
 
     @Test
     void dockerComposeConfigAcceptsTheFileWithEveryProfile() throws Exception {
-        Path binary = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .map(dir -> Path.of(dir, "docker-compose")).filter(Files::isExecutable).findFirst().orElse(null);
-        assumeTrue(binary != null, "docker-compose is not installed (apt-get install -y docker-compose; .ci/run does)");
+        Path binary = dockerCompose();
         for (List<String> profile : List.of(List.<String>of(), List.of("--profile", "observability"))) {
             List<String> command = new ArrayList<>(List.of(binary.toString(), "-f",
                     ComposeFile.path().toString()));
             command.addAll(profile);
             command.addAll(List.of("config", "-q"));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
 
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as("%s:\n%s", String.join(" ", command), output).isZero();
+            assertSucceeds(command, Map.of());
         }
+    }
+
+    @Test
+    void theSecureOverrideIsAcceptedWithTheSecretsTheScriptMakes(@TempDir Path secrets) throws Exception {
+        Path binary = dockerCompose();
+        assumeTrue(onPath("openssl") != null, "openssl is not installed");
+        // A users file made beforehand is kept (the script would hash a password with htpasswd or Docker).
+        Files.writeString(secrets.resolve("users"), "admin:$2y$05$abcdefghijklmnopqrstuu5s1yVjkPpM7f8lbkLNrGQzGHFyWmxWe\n");
+        Map<String, String> env = Map.of("SLUICE_SECRETS", secrets.toString());
+
+        assertSucceeds(List.of(Repo.root().resolve("deploy/compose/make-secrets.sh").toString()), env);
+        for (List<String> profile : List.of(List.<String>of(), List.of("--profile", "observability"))) {
+            List<String> command = new ArrayList<>(List.of(binary.toString(), "-f", ComposeFile.path().toString(),
+                    "-f", ComposeFile.securePath().toString()));
+            command.addAll(profile);
+            command.addAll(List.of("config", "-q"));
+            assertSucceeds(command, env);
+        }
+
+        for (Object secret : ComposeFile.map(ComposeFile.read(ComposeFile.securePath()).root().get("secrets"))
+                .values()) {
+            String file = String.valueOf(ComposeFile.map(secret).get("file")).replace("${SLUICE_SECRETS:-./secrets}",
+                    secrets.toString());
+            assertThat(Path.of(file)).as("a secret the override mounts").isRegularFile().isReadable();
+        }
+        assertThat(Files.readString(secrets.resolve("tls.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
+        CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+        X509Certificate ca = certificate(x509, secrets.resolve("ca.crt"));
+        X509Certificate gateway = certificate(x509, secrets.resolve("tls.crt"));
+        gateway.verify(ca.getPublicKey());
+        assertThat(gateway.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))))
+                .contains("gateway", "localhost", "127.0.0.1");
+        assertThat(Files.readString(secrets.resolve("users"))).startsWith("admin:$2y$05$abcdefghijklmnop");
+    }
+
+    @Test
+    void theSecureOverrideSecuresEveryServiceWithSecretsMountedAsFiles() {
+        ComposeFile secure = ComposeFile.read(ComposeFile.securePath());
+        Map<String, Map<String, Object>> services = secure.services();
+
+        for (String name : SLUICE_SERVICES.subList(0, 6)) {
+            assertThat(ComposeFile.map(services.get(name).get("environment"))).as(name)
+                    .containsEntry("SLUICE_SECURITY_ENABLED", "true")
+                    .containsEntry("SPRING_CONFIG_IMPORT", "configtree:/run/secrets/sluice/");
+            assertThat(secretTargets(services.get(name))).as(name)
+                    .containsEntry("sluice/sluice.security.cluster-secret", "cluster_secret");
+        }
+        Map<String, Object> gateway = ComposeFile.map(services.get("gateway").get("environment"));
+        assertThat(secretTargets(services.get("gateway")))
+                .containsEntry("sluice/sluice.security.stream-tokens.secret", "stream_token_secret")
+                .containsEntry("users", "users").containsEntry("tls/tls.crt", "gateway_tls_crt")
+                .containsEntry("tls/tls.key", "gateway_tls_key");
+        assertThat(gateway).containsEntry("SLUICE_SECURITY_BASIC_USERSFILE", "/run/secrets/users")
+                .containsEntry("SERVER_SSL_BUNDLE", "public")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_CERTIFICATE", "file:/run/secrets/tls/tls.crt")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_PUBLIC_KEYSTORE_PRIVATEKEY", "file:/run/secrets/tls/tls.key")
+                // The health check asks the management port over plain HTTP.
+                .containsEntry("MANAGEMENT_SERVER_SSL_ENABLED", "false");
+        Map<String, Object> console = ComposeFile.map(services.get("admin-ui").get("environment"));
+        assertThat(console).containsEntry("SLUICE_ADMINUI_GATEWAYURL", "https://gateway:8080")
+                .containsEntry("SLUICE_ADMINUI_SIGNIN_ENABLED", "true")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_GATEWAY_TRUSTSTORE_CERTIFICATE",
+                        "file:/run/secrets/gateway-ca.crt");
+        assertThat(secretTargets(services.get("admin-ui"))).containsOnly(Map.entry("gateway-ca.crt", "gateway_ca"));
+        // Secrets are files: no service's environment carries one.
+        services.forEach((name, service) -> assertThat(ComposeFile.map(service.get("environment")).keySet())
+                .as(name).noneMatch(key -> key.endsWith("SECRET") || key.contains("PASSWORD")));
+    }
+
+    /** A service's secrets: target (under /run/secrets) → the top-level secret's name. */
+    private static Map<String, String> secretTargets(Map<String, Object> service) {
+        Map<String, String> targets = new LinkedHashMap<>();
+        for (Object secret : (List<?>) service.get("secrets")) {
+            Map<String, Object> mount = ComposeFile.map(secret);
+            targets.put(String.valueOf(mount.get("target")), String.valueOf(mount.get("source")));
+        }
+        return targets;
+    }
+
+    private static X509Certificate certificate(CertificateFactory x509, Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return (X509Certificate) x509.generateCertificate(in);
+        }
+    }
+
+    private static Path dockerCompose() {
+        Path binary = onPath("docker-compose");
+        assumeTrue(binary != null, "docker-compose is not installed (apt-get install -y docker-compose; .ci/run does)");
+        return binary;
+    }
+
+    private static Path onPath(String program) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .map(dir -> Path.of(dir, program)).filter(Files::isExecutable).findFirst().orElse(null);
+    }
+
+    private static void assertSucceeds(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(Repo.root().toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("%s:\n%s", String.join(" ", command), output).isZero();
     }
 
     @Test

@@ -12,14 +12,21 @@ import java.util.Map;
  *                  Services that select it)
  * @param env       its environment: the image's ENV overlaid with the file's, in the container's own terms
  * @param args      arguments after the image's ENTRYPOINT
+ * @param mounts    the files mounted from Secrets and ConfigMaps: mount path (a directory in the container) → the files
+ *                  in it (relative path → content)
  */
 record ContainerConfig(String name, String module, List<String> hostNames, Map<String, String> env,
-                       List<String> args) {
+                       List<String> args, Map<String, Map<String, String>> mounts) {
 
     ContainerConfig {
         hostNames = List.copyOf(hostNames);
         env = Map.copyOf(env);
         args = List.copyOf(args);
+        mounts = Map.copyOf(mounts);
+    }
+
+    ContainerConfig(String name, String module, List<String> hostNames, Map<String, String> env, List<String> args) {
+        this(name, module, hostNames, env, args, Map.of());
     }
 
     /** The port the service listens at inside the container ({@code SERVER_PORT}). */

@@ -25,8 +25,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -39,7 +41,9 @@ import java.util.stream.Stream;
  *   <li>every URL naming a container ({@code http://partition-1:9501}, a pod's DNS name or IP, a Service) is rewritten
  *       to that container's loopback port; a URL naming no container of the deployment fails the start;</li>
  *   <li>Redis is a redis-server of the test's ({@link RedisProcess}, append-only with an fsync per write);</li>
- *   <li>{@code /var/lib/sluice/data} becomes a directory per container, and JAVA_TOOL_OPTIONS a small heap.</li>
+ *   <li>{@code /var/lib/sluice/data} becomes a directory per container, and JAVA_TOOL_OPTIONS a small heap;</li>
+ *   <li>files mounted from Secrets and ConfigMaps are written under the container's directory, and the paths that
+ *       name them (in the environment and in those files) point there.</li>
  * </ul>
  * Services start tier by tier (coordinators, partition services, gateways, console), each tier ready before the next.
  * Every process is stopped by its PID on {@link #close}.
@@ -53,6 +57,9 @@ final class LoopbackCluster implements AutoCloseable {
     private static final Pattern URL = Pattern.compile("(https?|redis)://([A-Za-z0-9.\\-]+):(\\d+)");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The extracted images, shared by every cluster of a test JVM; {@link #EXTRACTED}: those made by this JVM. */
+    private static final Path IMAGES = Path.of("target", "loopback-images").toAbsolutePath();
+    private static final Set<String> EXTRACTED = new HashSet<>();
 
     /** A started container: its configuration as given and as run, its process and loopback ports. */
     record Running(ContainerConfig given, Map<String, String> env, int port, int managementPort, Path dir,
@@ -154,9 +161,10 @@ final class LoopbackCluster implements AutoCloseable {
 
     private Running launch(ContainerConfig container, Dockerfile.Image image, int port, int managementPort) {
         Path containerDir = dir.resolve(container.name());
+        UnaryOperator<String> mounted = mountFiles(container, containerDir.resolve("mounts"));
         Map<String, String> env = new LinkedHashMap<>();
         container.env().forEach((name, value) -> env.put(name,
-                rewrite(value.replace("/var/lib/sluice/data", containerDir.resolve("data").toString()),
+                rewrite(mounted.apply(value.replace("/var/lib/sluice/data", containerDir.resolve("data").toString())),
                         container.name() + " " + name)));
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
@@ -178,6 +186,35 @@ final class LoopbackCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + container.name(), e);
         }
+    }
+
+    /**
+     * Writes the container's mounted files under {@code root} (a mount at /etc/sluice/tls lands in
+     * root/etc/sluice/tls) and answers what points a value's mount paths there; the files' contents are pointed
+     * too (a properties file names other mounts' files).
+     */
+    private static UnaryOperator<String> mountFiles(ContainerConfig container, Path root) {
+        if (container.mounts().isEmpty()) {
+            return UnaryOperator.identity();
+        }
+        Map<String, String> local = new HashMap<>();
+        container.mounts().keySet().forEach(path -> local.put(path, root.resolve(path.substring(1)).toString()));
+        Pattern paths = Pattern.compile(local.keySet().stream().sorted(Comparator.comparing(String::length).reversed())
+                .map(Pattern::quote).collect(Collectors.joining("|")));
+        UnaryOperator<String> mounted = value -> paths.matcher(value)
+                .replaceAll(match -> Matcher.quoteReplacement(local.get(match.group())));
+        try {
+            for (Map.Entry<String, Map<String, String>> mount : container.mounts().entrySet()) {
+                for (Map.Entry<String, String> file : mount.getValue().entrySet()) {
+                    Path target = Path.of(local.get(mount.getKey())).resolve(file.getKey());
+                    Files.createDirectories(target.getParent());
+                    Files.writeString(target, mounted.apply(file.getValue()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the files mounted in " + container.name(), e);
+        }
+        return mounted;
     }
 
     private static Process startProcess(List<String> command, Path workdir, Map<String, String> env, Path log)
@@ -229,20 +266,23 @@ final class LoopbackCluster implements AutoCloseable {
 
     /**
      * The image's application directory: the service jar extracted as the Dockerfile's build stage extracts it, its
-     * layers copied into one directory in the order the service stage copies them. Made once per module.
+     * layers copied into one directory in the order the service stage copies them. Made once per module and test JVM,
+     * and shared by the clusters it starts (the jars do not change during a run; a new run extracts them anew).
      */
-    private Path appDir(Dockerfile.Image image) throws IOException {
-        Path app = dir.resolve("images").resolve(image.target()).resolve("app");
-        if (Files.isDirectory(app)) {
+    private static synchronized Path appDir(Dockerfile.Image image) throws IOException {
+        Path images = IMAGES.resolve(image.target());
+        Path app = images.resolve("app");
+        if (EXTRACTED.contains(image.target())) {
             return app;
         }
+        deleteTree(images);
         Path jar = Stream.of(ServiceKind.values()).filter(kind -> kind.module().equals(image.target())).findFirst()
                 .orElseThrow(() -> new AssertionError("No service module " + image.target())).jar(Repo.root());
         if (!Files.isRegularFile(jar)) {
             throw new AssertionError(jar + " is not built; run ./mvnw package first (this module is after the services"
                     + " in the reactor)");
         }
-        Path layers = dir.resolve("images").resolve(image.target()).resolve("layers");
+        Path layers = images.resolve("layers");
         run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djarmode=tools", "-jar",
                 jar.toString(), "extract", "--layers", "--launcher", "--destination", layers.toString()));
         if (image.copiedLayers().isEmpty()) {
@@ -251,6 +291,7 @@ final class LoopbackCluster implements AutoCloseable {
         for (String layer : image.copiedLayers()) {
             copyTree(layers.resolve(layer), app);
         }
+        EXTRACTED.add(image.target());
         return app;
     }
 
