@@ -97,15 +97,19 @@ public class BatchRouter {
                     boolean[] refresh = {false};
                     attempt.forEach((partition, outcome) -> {
                         // Until the deadline a re-routable failure is retried; its error stays the answer if time runs out.
+                        PartitionOutcome before = done.get(partition);
                         done.merge(partition, outcome, BatchRouter::settled);
                         if (outcome.error() == null || System.nanoTime() >= deadline) {
                             return;
                         }
                         ErrorCode code = outcome.error().errorCode();
                         ByteBuffer batches = pending.get(partition);
-                        if (code.refusesSequence() && ProducerSession.needsStamp(batches)) {
+                        if (code.refusesSequence() && ProducerSession.needsStamp(batches)
+                                && (before == null || before.error() == null
+                                        || !before.error().errorCode().refusesSequence())) {
                             // Refused on its first send and unstamped by the LeaderQueue: nothing was written, and
-                            // the batch goes again at once in the partition's fresh session.
+                            // the batch goes again at once in the partition's fresh session — once: a fresh session
+                            // starts at sequence 0, which a leader refuses no second time.
                             retry.put(partition, batches);
                         } else if (retries(code, idempotent, ProducerSession.producerIdOf(batches) >= 0)) {
                             retry.put(partition, batches);

@@ -129,6 +129,30 @@ class IdempotentProduceTest {
     }
 
     @Test
+    void onceAnAttemptsOutcomeWasUnknownALaterRefusalOfAReSendLeavesTheAnswerUnknown() throws InterruptedException {
+        String topic = topic();
+        cluster.failProduce(topic, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
+        CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(() ->
+                cluster.failProduce(topic, 0, ErrorCode.NOT_ENOUGH_REPLICAS));
+
+        produce(topic, "?timeout_ms=3000", "[{\"value\": 1}]", null).expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.error_code").isEqualTo(ErrorCode.NOT_LEADER_AFTER_APPEND.name());
+        cluster.failProduce(topic, 0, null);
+    }
+
+    @Test
+    void aFirstSendRefusedForItsSequenceIsStampedAfreshAndSentAgainOnce() throws InterruptedException {
+        String topic = topic();
+        cluster.failProduce(topic, 0, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+
+        produce(topic, "?timeout_ms=3000", "[{\"value\": 1}]", null).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.error_code").isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER.name());
+
+        assertThat(cluster.produceRequests(topic)).isEqualTo(2);
+        cluster.failProduce(topic, 0, null);
+    }
+
+    @Test
     void anUnknownOutcomeOfAnAcksZeroRequestIsNotResent() throws InterruptedException {
         String topic = topic();
         cluster.failProduce(topic, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
