@@ -17,11 +17,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Produce requests with an {@code Idempotency-Key} on a real cluster of three nodes and two gateways: a request whose
  * first attempt timed out after the leader wrote it, retried through the other gateway after a SIGKILL of that leader,
  * is answered with the first write's offset and leaves one copy; 1,000 requests each retried at random through the two
- * gateways leave exactly 1,000 records; the same key with another body is 422 and appends nothing.
+ * gateways leave exactly 1,000 records; the same key with another body is 422 and appends nothing. Unkeyed requests
+ * in flight at a SIGKILL of their leader are re-sent by the gateway under their producer session's stamp and written
+ * once.
  */
 class IdempotentProduceIT {
 
@@ -147,6 +153,76 @@ class IdempotentProduceIT {
             values.addAll(readValues(gatewayA, topic, p));
         }
         assertThat(values).hasSize(1000).doesNotHaveDuplicates();
+    }
+
+    /**
+     * Six writers, each sending one-record unkeyed acks=all requests to a partition of its own, one after another;
+     * the node leading the most partitions is killed mid-stream. A request in flight at the kill has an unknown
+     * outcome: the gateway re-sends it to the new leader under the same producer stamp within its timeout, so every
+     * request is acknowledged, and a batch the new leader holds already is answered with its first offset rather
+     * than written twice.
+     */
+    @Test
+    void unkeyedRequestsAcrossASigkillOfTheLeaderAreAllAcknowledgedAndWrittenOnce() throws Exception {
+        String topic = "idem-unkeyed";
+        int partitions = 6;
+        createTopic(topic, partitions, 3, 2);
+        List<PartitionState> before = cluster.coordinator().describeTopic(topic).partitions();
+        int victim = before.stream().collect(Collectors.groupingBy(PartitionState::leader, Collectors.counting()))
+                .entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(partitions);
+        List<Future<List<String>>> writers = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            writers.add(pool.submit(() -> {
+                List<String> failures = new ArrayList<>();
+                for (int i = 0; writing.get(); i++) {
+                    String value = "p" + partition + "-" + i;
+                    Response answer = post(gatewayA, "/v1/topics/" + topic + "/records?acks=all&timeout_ms=25000&value_format=string",
+                            "[{\"partition\":" + partition + ",\"value\":\"" + value + "\"}]", null);
+                    if (answer.status() != 200) {
+                        failures.add(value + ": " + answer.text());
+                        continue;
+                    }
+                    JsonNode result = answer.json().get("results").get(0);
+                    acknowledged.put(value, result.get("offset").asLong());
+                }
+                return failures;
+            }));
+        }
+        try {
+            Thread.sleep(1500);
+            cluster.kill(victim);
+            Waits.await("new leaders for the partitions node " + victim + " led", Duration.ofSeconds(30), () ->
+                    cluster.coordinator().describeTopic(topic).partitions().stream()
+                            .allMatch(s -> s.leader() != victim && s.leader() != PartitionState.NO_LEADER)
+                            ? Boolean.TRUE : null);
+            Thread.sleep(1000);
+        } finally {
+            writing.set(false);
+            pool.shutdown();
+        }
+        List<String> failures = new ArrayList<>();
+        for (Future<List<String>> writer : writers) {
+            failures.addAll(writer.get());
+        }
+        cluster.start(victim);
+
+        assertThat(failures).as("every request acknowledged").isEmpty();
+        for (int p = 0; p < partitions; p++) {
+            List<String> values = readValues(gatewayB, topic, p);
+            assertThat(values).as("partition %d", p).doesNotHaveDuplicates();
+            for (int offset = 0; offset < values.size(); offset++) {
+                String value = values.get(offset);
+                assertThat(acknowledged.get(value)).as("the acknowledged offset of %s", value)
+                        .isEqualTo((long) offset);
+            }
+            int partition = p;
+            assertThat(acknowledged.keySet().stream().filter(v -> v.startsWith("p" + partition + "-")))
+                    .as("every acknowledged record of partition %d is there", p).hasSize(values.size());
+        }
     }
 
     @Test

@@ -112,6 +112,22 @@ public enum ErrorCode {
     }
 
     /**
+     * Whether a produce answered with this code may have been written all the same (the leader appended it and then
+     * lost its leadership or its ISR, or no answer came): re-sending it is safe only as the same idempotent batch.
+     */
+    public boolean outcomeUnknown() {
+        return this == REQUEST_TIMED_OUT || this == NOT_LEADER_AFTER_APPEND || this == NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+    }
+
+    /**
+     * Whether a leader refused an idempotent batch for its producer's sequence or epoch (nothing was written): on the
+     * batch's first send, its producer session is out of step with the partition and must start anew.
+     */
+    public boolean refusesSequence() {
+        return this == OUT_OF_ORDER_SEQUENCE_NUMBER || this == UNKNOWN_PRODUCER_ID || this == INVALID_PRODUCER_EPOCH;
+    }
+
+    /**
      * The code named {@code name} as another Sluice process wrote it; a name this build does not know (a newer
      * peer) or none is UNKNOWN_SERVER_ERROR, never an exception.
      */

@@ -1,6 +1,7 @@
 package io.sluice.gateway.produce;
 
 import io.sluice.gateway.format.Formats;
+import io.sluice.gateway.routing.ProducerSessions;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
@@ -22,6 +23,10 @@ import reactor.core.publisher.Mono;
  * its result and the others go on; a line longer than the request limit ends the stream with a REQUEST_TOO_LARGE
  * result after the results of the lines before it. The topic is looked up before the first result, so an unknown
  * topic is a 404 rather than 200 and a failed result per line.
+ *
+ * <p>The stream is one producer ({@link StreamSession}): its records are written once each, in line order per
+ * partition, however often the gateway re-sends a group internally (an unknown outcome, a leader failover) within the
+ * request's timeout.
  */
 @Service
 class NdjsonProduceFlow {
@@ -32,15 +37,18 @@ class NdjsonProduceFlow {
 
     private final ProduceService produce;
     private final RecordParser parser;
+    private final ProducerSessions sessions;
 
-    NdjsonProduceFlow(ProduceService produce, RecordParser parser) {
+    NdjsonProduceFlow(ProduceService produce, RecordParser parser, ProducerSessions sessions) {
         this.produce = produce;
         this.parser = parser;
+        this.sessions = sessions;
     }
 
     Flux<RecordResult> produce(String topic, Flux<DataBuffer> body, long maxLineBytes, Acks acks, Duration timeout,
                                Formats formats) {
         int[] index = {0};
+        StreamSession session = new StreamSession(sessions);
         Flux<Line> lines = lines(body, maxLineBytes)
                 .filter(line -> !line.isBlank())
                 .map(line -> parse(line, index[0]++, formats))
@@ -54,7 +62,7 @@ class NdjsonProduceFlow {
                                 .onErrorResume(SluiceException.class, e -> Mono.just(Line.failed(line.index(), e))))
                 // fairBackpressure: groups wait for the previous one to be produced instead of overflowing.
                 .bufferTimeout(GROUP_RECORDS, GROUP_WAIT, true)
-                .concatMap(group -> produceGroup(topic, group, acks, timeout)));
+                .concatMap(group -> produceGroup(topic, group, acks, timeout, session)));
     }
 
     /**
@@ -68,10 +76,11 @@ class NdjsonProduceFlow {
         return decoder.decode(body, ResolvableType.forClass(String.class), LINE_BYTES, null);
     }
 
-    private Flux<RecordResult> produceGroup(String topic, List<Line> group, Acks acks, Duration timeout) {
+    private Flux<RecordResult> produceGroup(String topic, List<Line> group, Acks acks, Duration timeout,
+                                            StreamSession session) {
         List<ProduceRecord> valid = group.stream().filter(line -> line.record() != null).map(Line::record).toList();
         Mono<List<RecordResult>> written = valid.isEmpty() ? Mono.just(List.of())
-                : produce.produce(topic, valid, acks, timeout)
+                : produce.produce(topic, valid, acks, timeout, session)
                         .onErrorResume(SluiceException.class, e -> Mono.just(valid.stream()
                                 .map(r -> RecordResult.failed(r.partition(), e)).toList()));
         return written.flatMapIterable(results -> {

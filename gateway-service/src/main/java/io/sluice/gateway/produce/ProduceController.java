@@ -92,8 +92,12 @@ class ProduceController {
                                      @RequestParam(name = "header_format", required = false) String headerFormat,
                                      @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key) {
         if (key != null) {
-            return Flux.error(ErrorCode.INVALID_REQUEST.exception(IdempotencyKey.HEADER + " is for JSON produce"
-                    + " requests; an NDJSON stream cannot be retried as one request"));
+            // A stream's own re-sends never duplicate (it is one producer session), but a client's retry of a whole
+            // stream is a new session: the key is refused rather than accepted with a promise it could not keep.
+            return Flux.error(ErrorCode.INVALID_REQUEST.exception(IdempotencyKey.HEADER + " is not supported on"
+                    + " NDJSON streams: a stream's records are written once however often the gateway re-sends them,"
+                    + " but a retried stream writes its lines again; send JSON requests with the key to retry them"
+                    + " exactly once"));
         }
         return Flux.defer(() -> ndjson.produce(topic, body, settings.maxRequestSize().toBytes(),
                 Acks.parse(acks == null ? "all" : acks), timeout(timeoutMs),

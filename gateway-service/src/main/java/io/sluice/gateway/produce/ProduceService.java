@@ -11,6 +11,7 @@ import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,31 @@ class ProduceService {
         return topics.topic(topicName).flatMap(topic -> {
             RecordEncoder.EncodedRecords encoded = encoder.encode(topic, records);
             return router.send(topic.name(), encoded.batches(), acks, timeout)
+                    .map(outcomes -> results(records, encoded, outcomes, acks));
+        }).doOnNext(results -> record(topicName, records, results, started));
+    }
+
+    /**
+     * Results in record order, for records of an NDJSON stream: each partition's batches are stamped with the stream's
+     * session of that partition before they are sent (not for acks=0), and a partition that failed ends its session.
+     */
+    Mono<List<RecordResult>> produce(String topicName, List<ProduceRecord> records, Acks acks, Duration timeout,
+                                     StreamSession session) {
+        long started = System.nanoTime();
+        return topics.topic(topicName).flatMap(topic -> {
+            RecordEncoder.EncodedRecords encoded = encoder.encode(topic, records);
+            Map<Integer, Long> stamped = new HashMap<>();
+            if (acks != Acks.NONE) {
+                encoded.batches().forEach((partition, batches) ->
+                        stamped.put(partition, session.partition(partition).stamp(batches)));
+            }
+            return router.send(topic.name(), encoded.batches(), acks, timeout)
+                    .doOnNext(outcomes -> stamped.forEach((partition, producerId) -> {
+                        PartitionOutcome outcome = outcomes.get(partition);
+                        if (outcome == null || outcome.error() != null) {
+                            session.partition(partition).failed(producerId);
+                        }
+                    }))
                     .map(outcomes -> results(records, encoded, outcomes, acks));
         }).doOnNext(results -> record(topicName, records, results, started));
     }

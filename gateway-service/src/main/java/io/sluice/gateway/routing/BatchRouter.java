@@ -35,6 +35,13 @@ import reactor.core.publisher.Mono;
  * {@link #sendIdempotent}), which are re-sent after any retriable error within the deadline: a leader that already
  * holds a batch answers its first offsets and appends nothing, so an unknown outcome (NOT_LEADER_AFTER_APPEND,
  * NOT_ENOUGH_REPLICAS_AFTER_APPEND, a lost answer) is safe to retry.
+ *
+ * <p>Batches without a producer of their own are stamped with the gateway's {@link ProducerSession} of their
+ * partition when the {@link LeaderQueue} sends them (not for acks=0), so they are re-sent after an unknown outcome too,
+ * within the deadline, under the same stamp. One refused for its sequence on its first send (the session was out of
+ * step: a leader that lost acknowledged acks=1 records, a re-created topic, an expired producer) is stamped afresh and
+ * sent again at once. Once an attempt's outcome was unknown, the partition's answer stays unknown unless a re-send
+ * succeeds.
  */
 @Service
 public class BatchRouter {
@@ -87,27 +94,57 @@ public class BatchRouter {
                 .doOnNext(attempt::putAll)
                 .then(Mono.defer(() -> {
                     Map<Integer, ByteBuffer> retry = new LinkedHashMap<>();
+                    boolean[] refresh = {false};
                     attempt.forEach((partition, outcome) -> {
                         // Until the deadline a re-routable failure is retried; its error stays the answer if time runs out.
-                        done.put(partition, outcome);
-                        if (outcome.error() != null && retries(outcome.error().errorCode(), idempotent)
-                                && System.nanoTime() < deadline) {
-                            retry.put(partition, pending.get(partition));
+                        PartitionOutcome before = done.get(partition);
+                        done.merge(partition, outcome, BatchRouter::settled);
+                        if (outcome.error() == null || System.nanoTime() >= deadline) {
+                            return;
+                        }
+                        ErrorCode code = outcome.error().errorCode();
+                        ByteBuffer batches = pending.get(partition);
+                        if (code.refusesSequence() && ProducerSession.needsStamp(batches)
+                                && (before == null || before.error() == null
+                                        || !before.error().errorCode().refusesSequence())) {
+                            // Refused on its first send and unstamped by the LeaderQueue: nothing was written, and
+                            // the batch goes again at once in the partition's fresh session — once: a fresh session
+                            // starts at sequence 0, which a leader refuses no second time.
+                            retry.put(partition, batches);
+                        } else if (retries(code, idempotent, ProducerSession.producerIdOf(batches) >= 0)) {
+                            retry.put(partition, batches);
+                            refresh[0] = true;
                         }
                     });
                     if (retry.isEmpty()) {
                         return Mono.just(done);
                     }
                     retries.increment(retry.size());
+                    if (!refresh[0]) {
+                        return Mono.defer(() -> send(topic, retry, acks, deadline, idempotent, done));
+                    }
                     Duration wait = Duration.ofMillis(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
                     return cluster.awaitNewerThan(view.version(), wait)
                             .then(Mono.defer(() -> send(topic, retry, acks, deadline, idempotent, done)));
                 }));
     }
 
-    /** Stale metadata always; any retriable answer when re-sending cannot write twice. */
-    private static boolean retries(ErrorCode code, boolean idempotent) {
-        return code.refreshesMetadata() || (idempotent && code.retriable());
+    /**
+     * Stale metadata always; any retriable answer when re-sending cannot write twice (an Idempotency-Key's batches);
+     * an unknown outcome when the batches carry a producer session's stamp, under which a leader that holds them
+     * already answers their first offsets.
+     */
+    private static boolean retries(ErrorCode code, boolean idempotent, boolean stamped) {
+        return code.refreshesMetadata() || (idempotent && code.retriable()) || (stamped && code.outcomeUnknown());
+    }
+
+    /**
+     * A partition's outcome after one more attempt: once an attempt's outcome was unknown, a later failure of a
+     * re-send (which may say "nothing written" of the re-send alone) leaves the answer unknown.
+     */
+    private static PartitionOutcome settled(PartitionOutcome before, PartitionOutcome now) {
+        boolean unknownBefore = before.error() != null && before.error().errorCode().outcomeUnknown();
+        return now.error() != null && unknownBefore && !now.error().errorCode().outcomeUnknown() ? before : now;
     }
 
     private Mono<Map<Integer, PartitionOutcome>> sendTo(MetadataView view, String topic, NodeInfo leader,

@@ -12,6 +12,7 @@ import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -53,6 +54,11 @@ import reactor.core.scheduler.Scheduler;
  * So, unlike Kafka's producer, which pipelines batches of one partition and may reorder them on retry when
  * {@code max.in.flight > 1}, any number in flight keeps each client's order.
  *
+ * <p><b>Producer sessions.</b> When an internal request goes out (acks 1 or all), each entry without a producer is
+ * stamped with its partition's {@link ProducerSession} in entry order: sequences follow the order the leader appends
+ * in, and requests that waited or were refused here never took a sequence. An entry stamped here that fails ends its
+ * session (the next batch starts a fresh producer id) before its caller hears of it.
+ *
  * <p><b>Back-pressure.</b> A request that would take the queue past {@code maxQueuedRequests} or
  * {@code maxQueuedBytes} fails at once with THROTTLED (429, Retry-After), nothing sent; an empty queue takes any
  * request. Memory held by waiting requests is so bounded per leader.
@@ -69,6 +75,7 @@ final class LeaderQueue {
     private final PartitionDataApi partitions;
     private final ProduceAccumulator.Limits limits;
     private final ProduceAccumulator.Meters meters;
+    private final ProducerSessions sessions;
     private final Scheduler timers;
     private final LongSupplier nanoClock;
     private final Counter rejected;
@@ -81,11 +88,12 @@ final class LeaderQueue {
     private int inFlight;
 
     LeaderQueue(int nodeId, PartitionDataApi partitions, ProduceAccumulator.Limits limits,
-                ProduceAccumulator.Meters meters, Scheduler timers, LongSupplier nanoClock) {
+                ProduceAccumulator.Meters meters, ProducerSessions sessions, Scheduler timers, LongSupplier nanoClock) {
         this.nodeId = nodeId;
         this.partitions = partitions;
         this.limits = limits;
         this.meters = meters;
+        this.sessions = sessions;
         this.timers = timers;
         this.nanoClock = nanoClock;
         String node = Integer.toString(nodeId);
@@ -216,6 +224,7 @@ final class LeaderQueue {
             bytes += request.bytes;
             latest = Math.max(latest, request.deadline);
         }
+        long[] stamped = head.acks == Acks.NONE ? null : stamp(entries);
         Duration timeout = Duration.ofNanos(Math.max(0, latest - nanoClock.getAsLong()));
         meters.requests().record(batch.size());
         meters.entries().record(entries.size());
@@ -225,11 +234,66 @@ final class LeaderQueue {
         }
         Mono.defer(() -> partitions.produce(head.leader, entries, head.acks, timeout))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("no produce answer")))
-                .subscribe(response -> completed(batch, response, null), error -> completed(batch, null, error));
+                .subscribe(response -> completed(batch, stamped, response, null),
+                        error -> completed(batch, stamped, null, error));
+    }
+
+    /**
+     * Stamps the entries that have no producer yet with their partition's session, in the order the leader will
+     * append them (this drain loop is the only sender to this leader, and the leader appends one request's entries in
+     * order), so sequences follow the order batches actually go out. Entries that carry a producer already (an
+     * Idempotency-Key's, an NDJSON stream's, or a re-send of one stamped here before) go as they are.
+     *
+     * @return per entry, the producer id stamped here, or null when nothing was
+     */
+    private long[] stamp(List<PartitionBatches> entries) {
+        long[] stamped = null;
+        for (int i = 0; i < entries.size(); i++) {
+            PartitionBatches entry = entries.get(i);
+            if (ProducerSession.needsStamp(entry.batches())) {
+                long producerId = sessions.of(entry.partition()).stamp(entry.batches());
+                if (producerId != ProducerIds.NONE) {
+                    if (stamped == null) {
+                        stamped = new long[entries.size()];
+                        Arrays.fill(stamped, ProducerIds.NONE);
+                    }
+                    stamped[i] = producerId;
+                }
+            }
+        }
+        return stamped;
+    }
+
+    /**
+     * Ends the session of every entry stamped for this request that failed: what follows it is not known. An entry
+     * refused for its sequence on this, its first send, was not written: its stamp is taken off, so that a re-send
+     * gets one from the fresh session.
+     */
+    private void settle(List<Waiting> batch, long[] stamped, ProduceResponse response) {
+        if (stamped == null) {
+            return;
+        }
+        List<ProduceResponse.PartitionResult> results = response == null ? null : response.partitions();
+        int i = 0;
+        for (Waiting request : batch) {
+            for (PartitionBatches entry : request.entries) {
+                String code = results == null || results.size() != stamped.length ? ErrorCode.REQUEST_TIMED_OUT.name()
+                        : results.get(i).errorCode();
+                if (stamped[i] != ProducerIds.NONE && code != null) {
+                    sessions.of(entry.partition()).failed(stamped[i]);
+                    if (ErrorCode.forName(code).refusesSequence()) {
+                        ProducerSession.clear(entry.batches());
+                    }
+                }
+                i++;
+            }
+        }
     }
 
     /** Frees the slot and sends what waits before answering, so the next request is not behind the callers' work. */
-    private void completed(List<Waiting> batch, ProduceResponse response, Throwable error) {
+    private void completed(List<Waiting> batch, long[] stamped, ProduceResponse response, Throwable error) {
+        // Before the slot frees and before any caller hears of it: the next batch of a failed session starts anew.
+        settle(batch, stamped, error == null ? response : null);
         synchronized (this) {
             inFlight--;
         }

@@ -94,20 +94,23 @@ class ProduceAccumulator {
     private final PartitionDataApi partitions;
     private final Limits limits;
     private final Meters meters;
+    private final ProducerSessions sessions;
     private final Scheduler timers;
     private final LongSupplier nanoClock;
 
     @Autowired
-    ProduceAccumulator(PartitionDataApi partitions, GatewayProperties properties, MeterRegistry meters) {
-        this(partitions, Limits.of(properties), meters, Schedulers.parallel(), System::nanoTime);
+    ProduceAccumulator(PartitionDataApi partitions, GatewayProperties properties, MeterRegistry meters,
+                       ProducerSessions sessions) {
+        this(partitions, Limits.of(properties), meters, sessions, Schedulers.parallel(), System::nanoTime);
     }
 
     /** With the scheduler that runs timeouts and the monotonic clock they are measured by (tests use virtual time). */
-    ProduceAccumulator(PartitionDataApi partitions, Limits limits, MeterRegistry meters, Scheduler timers,
-                       LongSupplier nanoClock) {
+    ProduceAccumulator(PartitionDataApi partitions, Limits limits, MeterRegistry meters, ProducerSessions sessions,
+                       Scheduler timers, LongSupplier nanoClock) {
         this.partitions = partitions;
         this.limits = limits;
         this.meters = Meters.of(meters);
+        this.sessions = sessions;
         this.timers = timers;
         this.nanoClock = nanoClock;
     }
@@ -121,7 +124,7 @@ class ProduceAccumulator {
     Mono<List<ProduceResponse.PartitionResult>> produce(NodeInfo leader, List<PartitionBatches> entries, Acks acks,
                                                        Duration timeout) {
         return queues.computeIfAbsent(leader.id(),
-                        id -> new LeaderQueue(id, partitions, limits, meters, timers, nanoClock))
+                        id -> new LeaderQueue(id, partitions, limits, meters, sessions, timers, nanoClock))
                 .produce(leader, entries, acks, timeout);
     }
 }

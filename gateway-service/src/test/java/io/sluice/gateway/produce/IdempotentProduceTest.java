@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.gateway.testing.FakeCluster;
 import io.sluice.gateway.testing.FakeClusterWebTest;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.record.RecordBatch;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +20,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * The gateway's side of an Idempotency-Key over the in-memory cluster: a stored response answers a retry without
  * sending anything, another body is 422, and an unknown outcome (NOT_LEADER_AFTER_APPEND) is re-sent within the
- * request's timeout for a keyed request — its batches carry a producer id, so the leader would deduplicate — but
- * never for an unkeyed one.
+ * request's timeout for keyed and unkeyed requests alike (their batches carry a producer id, so the leader would
+ * deduplicate) but not for acks=0; the gateway's session of a partition starts a fresh producer after a failure; an
+ * NDJSON stream is a producer of its own.
  */
 @FakeClusterWebTest
 class IdempotentProduceTest {
@@ -84,20 +87,103 @@ class IdempotentProduceTest {
     }
 
     @Test
-    void anUnknownOutcomeIsResentForAKeyedRequestOnly() throws InterruptedException {
+    void anUnknownOutcomeIsResentWithinTheTimeoutUnderTheSameStampForUnkeyedRequestsToo() throws InterruptedException {
         String keyed = topic();
         String plain = topic();
         cluster.failProduce(keyed, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
-        cluster.failProduce(plain, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
         CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() ->
                 cluster.failProduce(keyed, 0, null));
-
         produce(keyed, "?timeout_ms=10000", "[{\"value\": 1}]", "k-3").expectStatus().isOk()
                 .expectBody().jsonPath("$.results[0].offset").isEqualTo(0);
-        produce(plain, "?timeout_ms=1000", "[{\"value\": 1}]", null).expectStatus().isEqualTo(503)
-                .expectBody().jsonPath("$.error_code").isEqualTo(ErrorCode.NOT_LEADER_AFTER_APPEND.name());
+
+        cluster.failProduce(plain, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
+        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() ->
+                cluster.failProduce(plain, 0, null));
+        produce(plain, "?timeout_ms=10000", "[{\"value\": 1}]", null).expectStatus().isOk()
+                .expectBody().jsonPath("$.results[0].offset").isEqualTo(0);
 
         assertThat(cluster.produceRequests(keyed)).isGreaterThan(1);
-        assertThat(cluster.produceRequests(plain)).isEqualTo(1);
+        assertThat(cluster.produceRequests(plain)).isGreaterThan(1);
+        RecordBatch written = cluster.batches(plain, 0).getFirst();
+        assertThat(written.producerId()).as("the gateway's session for the partition").isNotNegative();
+        assertThat(written.baseSequence()).isZero();
+    }
+
+    @Test
+    void afterAFailureTheNextUnkeyedRequestIsAFreshProducerAndTheOneAfterFollowsIt() throws InterruptedException {
+        String topic = topic();
+        produce(topic, "", "[{\"value\": 1}]", null).expectStatus().isOk();
+        cluster.failProduce(topic, 0, ErrorCode.NOT_ENOUGH_REPLICAS);
+        produce(topic, "", "[{\"value\": 2}]", null).expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.error_code").isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS.name());
+        cluster.failProduce(topic, 0, null);
+
+        produce(topic, "", "[{\"value\": 3}, {\"value\": 4}]", null).expectStatus().isOk();
+        produce(topic, "", "[{\"value\": 5}]", null).expectStatus().isOk();
+
+        List<RecordBatch> batches = cluster.batches(topic, 0);
+        assertThat(batches).hasSize(3);
+        assertThat(batches.get(1).producerId()).isNotEqualTo(batches.get(0).producerId());
+        assertThat(batches).extracting(RecordBatch::baseSequence).containsExactly(0, 0, 2);
+        assertThat(batches.get(2).producerId()).isEqualTo(batches.get(1).producerId());
+    }
+
+    @Test
+    void onceAnAttemptsOutcomeWasUnknownALaterRefusalOfAReSendLeavesTheAnswerUnknown() throws InterruptedException {
+        String topic = topic();
+        cluster.failProduce(topic, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
+        CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(() ->
+                cluster.failProduce(topic, 0, ErrorCode.NOT_ENOUGH_REPLICAS));
+
+        produce(topic, "?timeout_ms=3000", "[{\"value\": 1}]", null).expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.error_code").isEqualTo(ErrorCode.NOT_LEADER_AFTER_APPEND.name());
+        cluster.failProduce(topic, 0, null);
+    }
+
+    @Test
+    void aFirstSendRefusedForItsSequenceIsStampedAfreshAndSentAgainOnce() throws InterruptedException {
+        String topic = topic();
+        cluster.failProduce(topic, 0, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+
+        produce(topic, "?timeout_ms=3000", "[{\"value\": 1}]", null).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.error_code").isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER.name());
+
+        assertThat(cluster.produceRequests(topic)).isEqualTo(2);
+        cluster.failProduce(topic, 0, null);
+    }
+
+    @Test
+    void anUnknownOutcomeOfAnAcksZeroRequestIsNotResent() throws InterruptedException {
+        String topic = topic();
+        cluster.failProduce(topic, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
+
+        produce(topic, "?acks=0&timeout_ms=1000", "[{\"value\": 1}]", null);
+
+        assertThat(cluster.produceRequests(topic)).isEqualTo(1);
+    }
+
+    @Test
+    void anNdjsonStreamIsOneProducerWhoseGroupIsResentUnderItsStamp() throws InterruptedException {
+        String topic = topic();
+        produce(topic, "", "[{\"value\": 0}]", null).expectStatus().isOk(); // the gateway's own session
+        cluster.failProduce(topic, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
+        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() ->
+                cluster.failProduce(topic, 0, null));
+
+        List<String> results = client.post().uri("/v1/topics/" + topic + "/records?timeout_ms=10000")
+                .contentType(MediaType.parseMediaType("application/x-ndjson"))
+                .accept(MediaType.parseMediaType("application/x-ndjson"))
+                .bodyValue("{\"value\": 1}\n{\"value\": 2}\n")
+                .exchange().expectStatus().isOk()
+                .returnResult(String.class).getResponseBody().collectList().block(Duration.ofSeconds(20));
+
+        assertThat(results).hasSize(2);
+        assertThat(cluster.produceRequests(topic)).isGreaterThan(2);
+        List<RecordBatch> batches = cluster.batches(topic, 0);
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(1).producerId()).as("the stream's own producer").isNotNegative()
+                .isNotEqualTo(batches.get(0).producerId());
+        assertThat(batches.get(1).baseSequence()).isZero();
+        assertThat(batches.get(1).lastSequence()).isEqualTo(1);
     }
 }

@@ -66,8 +66,8 @@ class ProduceAccumulatorProperties {
         ScriptedLeader leader = new ScriptedLeader();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
-        ProduceAccumulator accumulator = new ProduceAccumulator(leader, scenario.limits(), meters, time,
-                () -> time.now(TimeUnit.NANOSECONDS));
+        ProduceAccumulator accumulator = new ProduceAccumulator(leader, scenario.limits(), meters,
+                ProduceAccumulatorTest.sessions(), time, () -> time.now(TimeUnit.NANOSECONDS));
         List<Sent> sent = new ArrayList<>();
         for (Step step : scenario.steps()) {
             switch (step) {

@@ -3,6 +3,7 @@ package io.sluice.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.gateway.testing.FakeCluster;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.ProduceResponse;
@@ -305,7 +306,12 @@ class ProduceAccumulatorTest {
     private ProduceAccumulator accumulator(int maxInFlight, long maxRequestBytes, int maxQueuedRequests,
                                            long maxQueuedBytes) {
         return new ProduceAccumulator(leader, new ProduceAccumulator.Limits(maxInFlight, maxRequestBytes,
-                maxQueuedRequests, maxQueuedBytes, GRACE), meters, time, () -> time.now(TimeUnit.NANOSECONDS));
+                maxQueuedRequests, maxQueuedBytes, GRACE), meters, sessions(), time, () -> time.now(TimeUnit.NANOSECONDS));
+    }
+
+    /** Producer sessions with ids from the in-memory coordinator (entries here are not batches: never stamped). */
+    static ProducerSessions sessions() {
+        return new ProducerSessions(new ProducerIds(new FakeCluster()));
     }
 
     private Caller send(ProduceAccumulator accumulator, Acks acks, PartitionBatches... entries) {

@@ -208,6 +208,11 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     }
 
     /** Every record of a partition, as stored. */
+    /** The batches the leader of a partition stored, as written (producer id, sequences and all). */
+    public synchronized List<RecordBatch> batches(String topic, int partition) {
+        return List.copyOf(logs.getOrDefault(new TopicPartition(topic, partition), List.of()));
+    }
+
     public synchronized List<Record> records(String topic, int partition) {
         List<Record> records = new ArrayList<>();
         logs.getOrDefault(new TopicPartition(topic, partition), List.of()).forEach(b -> records.addAll(b.records()));

@@ -293,6 +293,26 @@ public final class RecordBatch {
         buffer.putInt(CRC_OFFSET, (int) computeChecksum());
     }
 
+    /**
+     * Sets the producer id, epoch and base sequence in place and recomputes the CRC (all three are covered by it): how
+     * a gateway makes an already-encoded batch part of a producer session at the moment it sends it.
+     */
+    public void setProducer(long producerId, short producerEpoch, int baseSequence) {
+        buffer.putLong(PRODUCER_ID_OFFSET, producerId);
+        buffer.putShort(PRODUCER_EPOCH_OFFSET, producerEpoch);
+        buffer.putInt(BASE_SEQUENCE_OFFSET, baseSequence);
+        buffer.putInt(CRC_OFFSET, (int) computeChecksum());
+    }
+
+    /**
+     * The producer id of the batch that starts at {@code batches}' position, read without decoding anything;
+     * {@link #NO_PRODUCER_ID} when fewer bytes than a header remain.
+     */
+    public static long producerIdAt(ByteBuffer batches) {
+        return batches.remaining() < HEADER_SIZE ? NO_PRODUCER_ID
+                : batches.getLong(batches.position() + PRODUCER_ID_OFFSET);
+    }
+
     /** The batch's bytes: a view sharing content with this batch, position 0, limit {@link #sizeInBytes()}. */
     public ByteBuffer buffer() {
         return buffer.duplicate().order(ByteOrder.BIG_ENDIAN);
