@@ -94,10 +94,12 @@ public final class Main {
             }
         }
         boolean gateway = status.service(LocalCluster.GATEWAY).map(s -> s.state().isRunning()).orElse(false);
-        if (gateway && cluster.config().secure()) {
-            printSecureTry(cluster, out);
+        // What runs decides, not this call's --secure: an up that found a cluster running tells how to use that one.
+        boolean tls = status.service(LocalCluster.GATEWAY).map(ServiceStatus::tls).orElse(false);
+        if (gateway && tls) {
+            printSecureTry(cluster, status.service(LocalCluster.GATEWAY).orElseThrow().url().toString(), out);
         } else if (gateway) {
-            String url = cluster.gatewayUrl().toString();
+            String url = status.service(LocalCluster.GATEWAY).orElseThrow().url().toString();
             int replicas = Math.max(1, Math.min(3, cluster.config().nodes()));
             out.println();
             out.println("Try it:");
@@ -111,7 +113,7 @@ public final class Main {
         boolean console = status.service(LocalCluster.ADMIN_UI).map(s -> s.state().isRunning()).orElse(false);
         if (console) {
             out.println();
-            out.println("The web console: " + cluster.adminUrl());
+            out.println("The web console: " + status.service(LocalCluster.ADMIN_UI).orElseThrow().url());
         }
         out.println();
         out.println("bin/sluice status shows its health, bin/sluice logs <service> [-f] its logs,"
@@ -120,9 +122,8 @@ public final class Main {
     }
 
     /** How to call a secured gateway: its CA and the admin's password file, never the password itself. */
-    private static void printSecureTry(LocalCluster cluster, PrintStream out) {
+    private static void printSecureTry(LocalCluster cluster, String url, PrintStream out) {
         SecureMaterial material = cluster.config().secureMaterial();
-        String url = cluster.gatewayUrl().toString();
         int replicas = Math.max(1, Math.min(3, cluster.config().nodes()));
         String curl = "curl -s --cacert " + material.caCertificate() + " -u \"" + SecureMaterial.ADMIN + ":$(cat "
                 + material.passwordFile() + ")\"";
