@@ -43,11 +43,11 @@ import javax.net.ssl.TrustManagerFactory;
  * scratch directory inside {@code dir} and are deleted; the password goes to keytool in a file, never on its command
  * line.
  */
-final class LocalCa {
+public final class LocalCa {
 
     static final Duration VALIDITY = Duration.ofDays(365);
-    static final String CA_CERTIFICATE = "ca.pem";
-    static final String CERTIFICATE = "node.pem";
+    public static final String CA_CERTIFICATE = "ca.pem";
+    public static final String CERTIFICATE = "node.pem";
     static final String PRIVATE_KEY = "node.key";
 
     private static final Duration KEYTOOL_TIMEOUT = Duration.ofSeconds(60);
@@ -65,7 +65,7 @@ final class LocalCa {
      *
      * @throws IllegalStateException when keytool fails, quoting its output
      */
-    static void issue(Path dir, Path keytool, FileWriter writer) throws IOException {
+    public static void issue(Path dir, Path keytool, FileWriter writer) throws IOException {
         Path scratch = Files.createTempDirectory(dir, "ca-");
         try {
             Path password = scratch.resolve("store.password");
@@ -111,7 +111,7 @@ final class LocalCa {
     }
 
     /** The JDK's keytool beside the running java. */
-    static Path keytool() {
+    public static Path keytool() {
         return Path.of(System.getProperty("java.home"), "bin", "keytool");
     }
 
@@ -145,7 +145,7 @@ final class LocalCa {
     }
 
     /** Every certificate in a PEM text, in order. */
-    static List<X509Certificate> readCertificates(String pem) throws GeneralSecurityException {
+    public static List<X509Certificate> readCertificates(String pem) throws GeneralSecurityException {
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
         List<X509Certificate> certificates = new ArrayList<>();
         Matcher matcher = PEM_CERTIFICATE.matcher(pem);
@@ -213,7 +213,7 @@ final class LocalCa {
 
     /** Writes one file of secret material (creating it readable by its owner only). */
     @FunctionalInterface
-    interface FileWriter {
+    public interface FileWriter {
         void write(Path file, String content) throws IOException;
     }
 }
