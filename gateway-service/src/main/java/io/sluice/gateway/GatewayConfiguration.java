@@ -8,7 +8,9 @@ import io.sluice.internal.client.PartitionDataClient;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.web.ClusterSecurityProperties;
+import io.sluice.web.InternalTlsProperties;
 import java.time.Clock;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,8 +24,9 @@ class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    InternalHttp internalHttp(GatewayProperties properties, MeterRegistry meters, ClusterSecurityProperties security) {
-        return new InternalHttp(properties.internalCalls(), meters, security.clientSecret());
+    InternalHttp internalHttp(GatewayProperties properties, MeterRegistry meters, ClusterSecurityProperties security,
+                              InternalTlsProperties tls, SslBundles bundles) {
+        return new InternalHttp(properties.internalCalls(), meters, security.clientSecret(), tls.tls(bundles));
     }
 
     /**

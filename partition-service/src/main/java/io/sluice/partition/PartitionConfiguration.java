@@ -16,6 +16,7 @@ import io.sluice.partition.produce.ProduceService;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replication.ReplicaFetcherManager;
 import io.sluice.web.ClusterSecurityProperties;
+import io.sluice.web.InternalTlsProperties;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -27,6 +28,7 @@ import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Scheduler;
@@ -144,8 +146,9 @@ class PartitionConfiguration {
 
     /** The one internal client stack: coordinator calls and replication fetches, each with a pool of its own. */
     @Bean(destroyMethod = "close")
-    InternalHttp internalHttp(PartitionProperties properties, MeterRegistry meters, ClusterSecurityProperties security) {
-        return new InternalHttp(properties.internalCalls(), meters, security.clientSecret());
+    InternalHttp internalHttp(PartitionProperties properties, MeterRegistry meters, ClusterSecurityProperties security,
+                              InternalTlsProperties tls, SslBundles bundles) {
+        return new InternalHttp(properties.internalCalls(), meters, security.clientSecret(), tls.tls(bundles));
     }
 
     @Bean

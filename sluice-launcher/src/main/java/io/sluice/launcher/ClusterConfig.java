@@ -29,11 +29,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param kinds       the kinds of service to run; those whose jar is absent are skipped
  * @param extraArgs   application arguments appended for every instance of a kind (tests: shorter timeouts)
  * @param stopGrace   how long {@code stop} waits after SIGTERM before SIGKILL
+ * @param secure      {@code up --secure}: every service with security and TLS on, from the {@link SecureMaterial} in
+ *                    {@code <base>/secure/}; every URL https
  */
 public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String> jvmOptions, int coordinatorPort,
                             int redisPort, int firstPartitionPort, int nodes, int gatewayPort, int adminPort,
                             Set<ServiceKind> kinds, Map<ServiceKind, List<String>> extraArgs, Duration readyTimeout,
-                            Duration stopGrace) {
+                            Duration stopGrace, boolean secure) {
 
     static final int MAX_NODES = 99;
     private static final String LOOPBACK = "127.0.0.1";
@@ -84,7 +86,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                     intValue(settings, Setting.GATEWAY_PORT), intValue(settings, Setting.ADMIN_PORT),
                     EnumSet.allOf(ServiceKind.class), Map.of(),
                     Setting.parseDuration(value(settings, Setting.READY_TIMEOUT)),
-                    Setting.parseDuration(value(settings, Setting.STOP_GRACE)));
+                    Setting.parseDuration(value(settings, Setting.STOP_GRACE)), false);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(describe(settings, e), e);
         }
@@ -138,40 +140,40 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
     }
 
     public URI coordinatorUrl() {
-        return loopbackUrl(coordinatorPort);
+        return loopbackUrl(coordinatorPort, secure);
     }
 
     public URI nodeUrl(int nodeId) {
-        return loopbackUrl(firstPartitionPort + nodeId - 1);
+        return loopbackUrl(firstPartitionPort + nodeId - 1, secure);
     }
 
     public URI gatewayUrl() {
-        return loopbackUrl(gatewayPort);
+        return loopbackUrl(gatewayPort, secure);
     }
 
     public URI adminUrl() {
-        return loopbackUrl(adminPort);
+        return loopbackUrl(adminPort, secure);
     }
 
     public ClusterConfig withBaseDir(Path dir) {
         return new ClusterConfig(repoRoot, dir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace);
+                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure);
     }
 
     public ClusterConfig withNodes(int count) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                count, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace);
+                count, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure);
     }
 
     /** Only these kinds of service; e.g. {@code withKinds(COORDINATOR)} for a coordinator on its own. */
     public ClusterConfig withKinds(ServiceKind... only) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, Set.of(only), extraArgs, readyTimeout, stopGrace);
+                nodes, gatewayPort, adminPort, Set.of(only), extraArgs, readyTimeout, stopGrace, secure);
     }
 
     public ClusterConfig withPorts(int coordinator, int redis, int firstPartition, int gateway, int admin) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinator, redis, firstPartition, nodes,
-                gateway, admin, kinds, extraArgs, readyTimeout, stopGrace);
+                gateway, admin, kinds, extraArgs, readyTimeout, stopGrace, secure);
     }
 
     /**
@@ -188,7 +190,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withJvmOptions(List<String> options) {
         return new ClusterConfig(repoRoot, baseDir, java, options, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace);
+                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure);
     }
 
     /** Appends application arguments ({@code --key=value}) to every instance of a kind. */
@@ -199,21 +201,36 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         list.addAll(Arrays.asList(args));
         updated.put(kind, list);
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, updated, readyTimeout, stopGrace);
+                nodes, gatewayPort, adminPort, kinds, updated, readyTimeout, stopGrace, secure);
     }
 
     public ClusterConfig withReadyTimeout(Duration timeout) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, timeout, stopGrace);
+                nodes, gatewayPort, adminPort, kinds, extraArgs, timeout, stopGrace, secure);
+    }
+
+    /** With security and TLS on ({@code up --secure}). */
+    public ClusterConfig withSecure(boolean on) {
+        return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
+                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, on);
+    }
+
+    /** The secure cluster's files, whether made yet or not. */
+    SecureMaterial secureMaterial() {
+        return SecureMaterial.of(baseDir);
     }
 
     public ClusterConfig withStopGrace(Duration grace) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, grace);
+                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, grace, secure);
     }
 
     static URI loopbackUrl(int port) {
-        return URI.create("http://" + LOOPBACK + ":" + port);
+        return loopbackUrl(port, false);
+    }
+
+    static URI loopbackUrl(int port, boolean tls) {
+        return URI.create((tls ? "https" : "http") + "://" + LOOPBACK + ":" + port);
     }
 
     private ServiceSpec spec(ServiceKind kind, int nodeId) {
@@ -233,7 +250,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                 args.add("--sluice.partition.node-id=" + nodeId);
                 args.add("--sluice.partition.data-dir=" + baseDir.resolve("node-" + nodeId));
                 args.add(coordinatorUrls.formatted("sluice.partition"));
-                args.add("--sluice.partition.advertised-url=" + loopbackUrl(ports.getFirst()));
+                args.add("--sluice.partition.advertised-url=" + loopbackUrl(ports.getFirst(), secure));
             }
             case GATEWAY -> {
                 ports = List.of(gatewayPort);
@@ -246,8 +263,32 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
             default -> throw new AssertionError(kind);
         }
         args.addFirst("--server.port=" + ports.getFirst());
+        if (secure) {
+            args.addAll(secureArgs(kind));
+        }
         args.addAll(extraArgs.getOrDefault(kind, List.of()));
         return new ServiceSpec(name, kind, jar(kind), ports, args);
+    }
+
+    /**
+     * A secured service's arguments, none of them secret: the import of the secure material (security on, secrets,
+     * the SSL bundle), HTTPS from the bundle, and for the internal plane's servers a client certificate asked for
+     * (mutual TLS; a caller without one needs the cluster secret). The console signs its users in and trusts the CA.
+     */
+    private List<String> secureArgs(ServiceKind kind) {
+        List<String> args = new ArrayList<>();
+        args.add(secureMaterial().importArgument());
+        args.add(ServiceSpec.TLS_ARGUMENT + SecureMaterial.BUNDLE);
+        switch (kind) {
+            case COORDINATOR, PARTITION -> args.add("--server.ssl.client-auth=want");
+            case ADMIN_UI -> {
+                args.add("--sluice.admin-ui.sign-in.enabled=true");
+                args.add("--spring.http.clients.ssl.bundle=" + SecureMaterial.BUNDLE);
+            }
+            default -> {
+            }
+        }
+        return args;
     }
 
     private static String value(Map<Setting, String> settings, Setting setting) {

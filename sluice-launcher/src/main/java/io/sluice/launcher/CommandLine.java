@@ -7,13 +7,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A parsed {@code bin/sluice} invocation: {@code <command> [service] [-f] [--option value | --option=value]...}.
+ * A parsed {@code bin/sluice} invocation:
+ * {@code <command> [service] [-f] [--secure] [--option value | --option=value]...}.
  *
  * @param service  only for {@code logs}: the service whose log to show; empty for all
  * @param follow   only for {@code logs}: keep printing what is appended
+ * @param secure   only for {@code up}: security and TLS on ({@link SecureMaterial})
  * @param settings the options given, overriding the environment
  */
-record CommandLine(Command command, Optional<String> service, boolean follow, Map<Setting, String> settings) {
+record CommandLine(Command command, Optional<String> service, boolean follow, boolean secure,
+                   Map<Setting, String> settings) {
 
     enum Command {
         UP, DOWN, STATUS, LOGS, HELP
@@ -26,15 +29,18 @@ record CommandLine(Command command, Optional<String> service, boolean follow, Ma
     /** @throws IllegalArgumentException with a message for the user, when the arguments are not a valid call */
     static CommandLine parse(List<String> args) {
         if (args.contains("--help") || args.contains("-h") || args.contains("help")) {
-            return new CommandLine(Command.HELP, Optional.empty(), false, Map.of());
+            return new CommandLine(Command.HELP, Optional.empty(), false, false, Map.of());
         }
         List<String> positional = new ArrayList<>();
         Map<Setting, String> settings = new EnumMap<>(Setting.class);
         boolean follow = false;
+        boolean secure = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("-f") || arg.equals("--follow")) {
                 follow = true;
+            } else if (arg.equals("--secure")) {
+                secure = true;
             } else if (arg.startsWith("-")) {
                 int equals = arg.indexOf('=');
                 String option = equals < 0 ? arg : arg.substring(0, equals);
@@ -79,6 +85,10 @@ record CommandLine(Command command, Optional<String> service, boolean follow, Ma
         if (follow && command != Command.LOGS) {
             throw new IllegalArgumentException("-f only goes with logs");
         }
-        return new CommandLine(command, service, follow, settings);
+        if (secure && command != Command.UP) {
+            throw new IllegalArgumentException("--secure only goes with up (status and down find a secure cluster "
+                    + "by its base directory)");
+        }
+        return new CommandLine(command, service, follow, secure, settings);
     }
 }

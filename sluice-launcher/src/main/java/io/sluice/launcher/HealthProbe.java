@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Asks services over loopback HTTP (JDK {@link HttpClient}) whether they are ready, and fetches small JSON documents
@@ -21,8 +22,15 @@ final class HealthProbe {
     private final Duration timeout;
 
     HealthProbe(Duration timeout) {
+        this(timeout, Optional.empty());
+    }
+
+    /** @param tls for {@code https://} services: trusts their CA and presents a client certificate */
+    HealthProbe(Duration timeout, Optional<SSLContext> tls) {
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        tls.ifPresent(builder::sslContext);
+        this.client = builder
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 // A standby coordinator answers 307 to the active one.

@@ -71,6 +71,17 @@ final class LaunchCommand {
                 && jvmArgs.contains(BASE_DIR_MARKER + baseDir);
     }
 
+    /** The application arguments of a launch (those after {@code -jar <jar>}); empty when they are unknown. */
+    static Optional<List<String>> applicationArgs(Optional<String[]> arguments) {
+        if (arguments.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> args = List.of(arguments.get());
+        int jarFlag = args.indexOf("-jar");
+        return jarFlag < 0 || jarFlag + 1 >= args.size() ? Optional.empty()
+                : Optional.of(args.subList(jarFlag + 2, args.size()));
+    }
+
     /** The HTTP port in a launch's arguments, which is the truth for a running process whatever the settings. */
     static OptionalInt port(Optional<String[]> arguments) {
         for (String arg : arguments.orElse(new String[0])) {

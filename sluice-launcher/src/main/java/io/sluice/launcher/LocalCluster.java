@@ -47,7 +47,8 @@ public final class LocalCluster implements AutoCloseable {
 
     private final ClusterConfig config;
     private final Consumer<String> reporter;
-    private final HealthProbe probe = new HealthProbe(HealthProbe.DEFAULT_TIMEOUT);
+    /** Trusts the cluster's CA and presents its certificate once there is secure material; replaced when it is made. */
+    private HealthProbe probe;
     /** Live processes by service name, launched here or attached from pid files. */
     private final Map<String, ServiceProcess> processes = new HashMap<>();
     /** Processes that exited (killed, crashed) and may have left child processes running. */
@@ -60,6 +61,13 @@ public final class LocalCluster implements AutoCloseable {
     public LocalCluster(ClusterConfig config, Consumer<String> reporter) {
         this.config = config;
         this.reporter = reporter;
+        this.probe = probe(config);
+    }
+
+    private static HealthProbe probe(ClusterConfig config) {
+        SecureMaterial material = config.secureMaterial();
+        return new HealthProbe(HealthProbe.DEFAULT_TIMEOUT,
+                material.exists() ? Optional.of(material.sslContext()) : Optional.empty());
     }
 
     /** The name of partition service {@code nodeId}: {@code partition-<nodeId>}. */
@@ -73,13 +81,18 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * Starts every configured service that is not running yet, tier by tier, and waits until each is ready; skips,
-     * with a note, services whose module is absent or whose jar is not built.
+     * with a note, services whose module is absent or whose jar is not built. A secure cluster's material
+     * ({@link SecureMaterial}) is made first unless it exists.
      *
      * @return the services started by this call; empty when the cluster was already up
      * @throws LaunchException when a service cannot start or is not ready in time; services already started keep
      *                         running ({@link #down} stops them)
      */
     public List<ServiceProcess> up() {
+        if (config.secure()) {
+            config.secureMaterial().ensure(reporter);
+            probe = probe(config);
+        }
         List<ServiceProcess> started = new ArrayList<>();
         List<ServiceSpec> services = config.services();
         for (ServiceKind kind : ServiceKind.values()) {
@@ -370,7 +383,9 @@ public final class LocalCluster implements AutoCloseable {
         int port = LaunchCommand.port(info.arguments()).orElse(configured.port());
         List<Integer> ports = new ArrayList<>(configured.ports());
         ports.set(0, port);
-        ServiceSpec actual = new ServiceSpec(name, configured.kind(), configured.jar(), ports, configured.args());
+        // The process's own arguments, not this invocation's settings: they say whether it serves HTTPS.
+        ServiceSpec actual = new ServiceSpec(name, configured.kind(), configured.jar(), ports,
+                LaunchCommand.applicationArgs(info.arguments()).orElse(configured.args()));
         return new PidFileFinding(pid, Optional.of(ServiceProcess.attach(config, actual, handle.get(), probe)), "");
     }
 
@@ -394,15 +409,18 @@ public final class LocalCluster implements AutoCloseable {
                 case NO_ANSWER -> ServiceStatus.State.NO_ANSWER;
             };
             return new ServiceStatus(name, kind, state, OptionalLong.of(process.get().pid()), process.get().port(),
-                    log, process.get().isPaused() ? "paused" : "");
+                    process.get().url().getScheme().equals("https"), log, process.get().isPaused() ? "paused" : "");
         }
-        int port = config.spec(name).map(ServiceSpec::port).orElse(0);
+        Optional<ServiceSpec> configured = config.spec(name);
+        int port = configured.map(ServiceSpec::port).orElse(0);
+        boolean tls = configured.map(ServiceSpec::tls).orElse(false);
         ServiceStatus.State state = switch (kind.availability(config.repoRoot())) {
             case BUILT -> ServiceStatus.State.STOPPED;
             case NOT_BUILT -> ServiceStatus.State.NOT_BUILT;
             case ABSENT -> ServiceStatus.State.NOT_IN_CHECKOUT;
         };
-        return new ServiceStatus(name, kind, state, OptionalLong.empty(), port, log, inspectPidFile(name).problem());
+        return new ServiceStatus(name, kind, state, OptionalLong.empty(), port, tls, log,
+                inspectPidFile(name).problem());
     }
 
     private Optional<MetadataSummary> metadataFrom(URI coordinator) {

@@ -51,7 +51,7 @@ public final class Main {
             Map<Setting, String> settings = new EnumMap<>(Setting.class);
             settings.putAll(Setting.fromEnvironment(environment));
             settings.putAll(commandLine.settings());
-            config = ClusterConfig.fromSettings(repoRoot, cwd, settings);
+            config = ClusterConfig.fromSettings(repoRoot, cwd, settings).withSecure(commandLine.secure());
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.println("Usage: bin/sluice up|down|status|logs [service] [-f] [options]; bin/sluice --help for more.");
@@ -94,8 +94,12 @@ public final class Main {
             }
         }
         boolean gateway = status.service(LocalCluster.GATEWAY).map(s -> s.state().isRunning()).orElse(false);
-        if (gateway) {
-            String url = cluster.gatewayUrl().toString();
+        // What runs decides, not this call's --secure: an up that found a cluster running tells how to use that one.
+        boolean tls = status.service(LocalCluster.GATEWAY).map(ServiceStatus::tls).orElse(false);
+        if (gateway && tls) {
+            printSecureTry(cluster, status.service(LocalCluster.GATEWAY).orElseThrow().url().toString(), out);
+        } else if (gateway) {
+            String url = status.service(LocalCluster.GATEWAY).orElseThrow().url().toString();
             int replicas = Math.max(1, Math.min(3, cluster.config().nodes()));
             out.println();
             out.println("Try it:");
@@ -109,12 +113,34 @@ public final class Main {
         boolean console = status.service(LocalCluster.ADMIN_UI).map(s -> s.state().isRunning()).orElse(false);
         if (console) {
             out.println();
-            out.println("The web console: " + cluster.adminUrl());
+            out.println("The web console: " + status.service(LocalCluster.ADMIN_UI).orElseThrow().url());
         }
         out.println();
         out.println("bin/sluice status shows its health, bin/sluice logs <service> [-f] its logs,"
                 + " bin/sluice down stops it.");
         return OK;
+    }
+
+    /** How to call a secured gateway: its CA and the admin's password file, never the password itself. */
+    private static void printSecureTry(LocalCluster cluster, String url, PrintStream out) {
+        SecureMaterial material = cluster.config().secureMaterial();
+        int replicas = Math.max(1, Math.min(3, cluster.config().nodes()));
+        String curl = "curl -s --cacert " + material.caCertificate() + " -u \"" + SecureMaterial.ADMIN + ":$(cat "
+                + material.passwordFile() + ")\"";
+        out.println();
+        out.println("Security and TLS are on: every service serves HTTPS with a certificate of the cluster's own CA,");
+        out.println("calls between services use mutual TLS and the cluster secret, and the gateway signs users in.");
+        out.println("  CA certificate   " + material.caCertificate());
+        out.println("  user             " + SecureMaterial.ADMIN + " (a super user); password in " + material.passwordFile());
+        out.println("  users file       " + material.usersFile() + " (name:bcrypt-hash lines; restart the gateway after a change)");
+        out.println();
+        out.println("Try it:");
+        out.printf("  %s -X POST %s/v1/topics -H 'Content-Type: application/json' "
+                + "-d '{\"name\":\"demo\",\"partition_count\":3,\"replication_factor\":%d}'%n", curl, url, replicas);
+        out.printf("  %s -X POST %s/v1/topics/demo/records -H 'Content-Type: application/json' "
+                + "-d '[{\"partition\":0,\"key\":\"k1\",\"value\":\"hello\"}]'%n", curl, url);
+        out.printf("  %s '%s/v1/topics/demo/partitions/0/records?offset=earliest'%n", curl, url);
+        out.println("The console signs in as admin with the same password.");
     }
 
     private static int status(LocalCluster cluster, PrintStream out) {
@@ -176,6 +202,10 @@ public final class Main {
                 Commands:
                   up                    start every service not yet running, coordinator first, each tier ready before
                                         the next; prints the URLs. Starts nothing when the cluster already runs.
+                  up --secure           the same with security and TLS on: makes (once; later runs reuse it) a local
+                                        CA, a certificate for localhost and 127.0.0.1, a cluster secret, a stream-token
+                                        secret and the user admin with a random password in <base>/secure/ (files
+                                        0600); every service serves HTTPS, calls between them use mutual TLS.
                   down                  stop what up started, in reverse order: SIGTERM, then SIGKILL after the stop
                                         grace. Only PIDs whose command line is still that service are signalled.
                   status                each service's state, PID and port; topics, partitions, offline partitions
@@ -196,7 +226,7 @@ public final class Main {
         text.append("""
 
                 Files under the base directory: coordinator/ and node-<id>/ (data), logs/<service>.log (appended on
-                every start), run/<service>.pid. Delete the directory after down for a fresh cluster.
+                every start), run/<service>.pid, secure/ (up --secure). Delete the directory after down for a fresh cluster.
                 Exit status: 0 done, 1 failed, 2 bad usage, 3 (status) nothing running.
                 """);
         return text.toString();

@@ -11,6 +11,9 @@ import java.util.List;
  */
 public record ServiceSpec(String name, ServiceKind kind, Path jar, List<Integer> ports, List<String> args) {
 
+    /** The argument that makes a service serve HTTPS from an SSL bundle; its presence makes its URL https. */
+    static final String TLS_ARGUMENT = "--server.ssl.bundle=";
+
     public ServiceSpec {
         ports = List.copyOf(ports);
         args = List.copyOf(args);
@@ -25,7 +28,12 @@ public record ServiceSpec(String name, ServiceKind kind, Path jar, List<Integer>
     }
 
     public URI url() {
-        return ClusterConfig.loopbackUrl(port());
+        return ClusterConfig.loopbackUrl(port(), tls());
+    }
+
+    /** Whether it serves HTTPS. */
+    public boolean tls() {
+        return args.stream().anyMatch(arg -> arg.startsWith(TLS_ARGUMENT));
     }
 
     public URI readinessUrl() {

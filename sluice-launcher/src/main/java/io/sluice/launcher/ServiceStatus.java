@@ -6,11 +6,11 @@ import java.util.OptionalLong;
 
 /**
  * One row of {@code status}: a service, its state, its PID when running, the port it listens on (a running
- * process's own, else the configured one) and its log. {@code detail} explains a non-running state, such as a stale
- * pid file; empty otherwise.
+ * process's own, else the configured one), whether it serves HTTPS, and its log. {@code detail} explains a
+ * non-running state, such as a stale pid file; empty otherwise.
  */
-public record ServiceStatus(String name, ServiceKind kind, State state, OptionalLong pid, int port, Path logFile,
-                            String detail) {
+public record ServiceStatus(String name, ServiceKind kind, State state, OptionalLong pid, int port, boolean tls,
+                            Path logFile, String detail) {
 
     public enum State {
         /** Running, and its readiness endpoint says UP. */
@@ -36,6 +36,6 @@ public record ServiceStatus(String name, ServiceKind kind, State state, Optional
     }
 
     public URI url() {
-        return ClusterConfig.loopbackUrl(port);
+        return ClusterConfig.loopbackUrl(port, tls);
     }
 }

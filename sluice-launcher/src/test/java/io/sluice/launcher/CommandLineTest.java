@@ -32,6 +32,12 @@ class CommandLineTest {
     }
 
     @Test
+    void upTakesSecure() {
+        assertThat(CommandLine.parse(List.of("up", "--secure", "--base-dir", "/tmp/c")).secure()).isTrue();
+        assertThat(CommandLine.parse(List.of("up")).secure()).isFalse();
+    }
+
+    @Test
     void helpWinsOverEverythingElse() {
         assertThat(CommandLine.parse(List.of("up", "--bogus", "-h")).command()).isEqualTo(Command.HELP);
         assertThat(CommandLine.parse(List.of("--help")).command()).isEqualTo(Command.HELP);
@@ -46,6 +52,7 @@ class CommandLineTest {
             "logs broker           | Unknown service broker",
             "logs coordinator more | Unexpected argument coordinator",
             "status coordinator    | Unexpected argument coordinator",
+            "status --secure       | --secure only goes with up",
             "down -f               | -f only goes with logs"})
     void whenTheCallIsInvalidShouldSayWhy(String args, String problem) {
         List<String> list = args.isBlank() ? List.of() : List.of(args.split(" "));

@@ -30,7 +30,7 @@ public final class BlockingCoordinator implements AutoCloseable {
     /** With the cluster secret (null: none) of a cluster whose internal plane is closed. */
     public BlockingCoordinator(List<URI> urls, Duration callTimeout, String clusterSecret) {
         this.http = new InternalHttp(InternalClientSettings.defaults().withCallTimeout(callTimeout),
-                new SimpleMeterRegistry(), clusterSecret);
+                new SimpleMeterRegistry(), clusterSecret, null);
         this.client = new CoordinatorClient(http, urls);
     }
 

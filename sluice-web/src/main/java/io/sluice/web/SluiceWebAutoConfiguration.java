@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
@@ -12,11 +13,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Applies Sluice's web conventions to any service that has this module on its classpath, and closes its internal
- * routes to callers without the cluster secret when {@code sluice.security.enabled=true}.
+ * routes to callers that are not part of the cluster (neither a client certificate the server's TLS verified nor the
+ * cluster secret) when {@code sluice.security.enabled=true}.
  */
 @AutoConfiguration
 @Import(ProblemHandler.class)
-@EnableConfigurationProperties(ClusterSecurityProperties.class)
+@EnableConfigurationProperties({ClusterSecurityProperties.class, InternalTlsProperties.class})
 public class SluiceWebAutoConfiguration {
 
     /** First of the customizers, so that a service's own (the gateway's strict public input) are laid over it. */
@@ -28,7 +30,8 @@ public class SluiceWebAutoConfiguration {
 
     @Bean
     @ConditionalOnBooleanProperty("sluice.security.enabled")
-    ClusterSecretFilter clusterSecretFilter(ClusterSecurityProperties properties, JsonMapper json) {
-        return new ClusterSecretFilter(properties, json);
+    ClusterSecretFilter clusterSecretFilter(ClusterSecurityProperties properties, InternalTlsProperties tls,
+                                            SslBundles bundles, JsonMapper json) {
+        return new ClusterSecretFilter(properties, tls.tls(bundles), json);
     }
 }

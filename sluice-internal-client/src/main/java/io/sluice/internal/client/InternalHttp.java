@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -67,14 +68,15 @@ public final class InternalHttp implements AutoCloseable {
     private final InternalClientSettings settings;
 
     public InternalHttp(InternalClientSettings settings, MeterRegistry meters) {
-        this(settings, meters, null);
+        this(settings, meters, null, null);
     }
 
     /**
      * With {@code clusterSecret} (null: none) sent on every call in {@link InternalPaths#CLUSTER_SECRET_HEADER}, for a
-     * cluster whose internal plane is closed (docs/security.md).
+     * cluster whose internal plane is closed, and {@code tls} (null: the JDK's default trust) for calls to
+     * {@code https://} peers (docs/security.md).
      */
-    public InternalHttp(InternalClientSettings settings, MeterRegistry meters, String clusterSecret) {
+    public InternalHttp(InternalClientSettings settings, MeterRegistry meters, String clusterSecret, InternalTls tls) {
         this.settings = settings;
         for (Purpose purpose : Purpose.values()) {
             String name = "sluice-" + purpose.name().toLowerCase(Locale.ROOT);
@@ -85,7 +87,7 @@ public final class InternalHttp implements AutoCloseable {
                     .maxIdleTime(java.time.Duration.ofSeconds(30))
                     .build();
             pools.put(purpose, pool);
-            clients.put(purpose, HttpClient.create(pool)
+            clients.put(purpose, secure(HttpClient.create(pool), tls)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                     .keepAlive(true)
                     .headers(headers -> {
@@ -108,6 +110,22 @@ public final class InternalHttp implements AutoCloseable {
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
         TaggedTimeLimiterMetrics.ofTimeLimiterRegistry(limiters).bindTo(meters);
+    }
+
+    /**
+     * The client with the cluster's trust and certificate. Reactor Netty applies TLS only to {@code https://} URLs,
+     * so one client serves a cluster whose URLs are all one scheme or the other. Host names are verified (the default).
+     */
+    private static HttpClient secure(HttpClient client, InternalTls tls) {
+        if (tls == null) {
+            return client;
+        }
+        return client.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient().configure(builder -> {
+            builder.trustManager(tls.trustManagers());
+            if (tls.keyManagers() != null) {
+                builder.keyManager(tls.keyManagers());
+            }
+        })));
     }
 
     public InternalClientSettings settings() {

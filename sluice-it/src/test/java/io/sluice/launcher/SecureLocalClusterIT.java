@@ -1,0 +1,269 @@
+package io.sluice.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/sluice up --secure} for real: one cluster (coordinator, two partition services, gateway) from the jars
+ * built earlier in the reactor, made by {@link LocalCluster} with {@link ClusterConfig#withSecure}, on free loopback
+ * ports in a temporary base directory, shared by the class. Every service serves HTTPS with the certificate of the
+ * cluster's own CA; the gateway signs users in; calls between services use mutual TLS (the follower's fetch included);
+ * the launcher's own status works through the cluster's certificate. After the class: every process is gone by PID,
+ * and no log of the run holds a secret.
+ */
+class SecureLocalClusterIT {
+
+    @TempDir
+    static Path baseDir;
+
+    private static final List<String> reports = new CopyOnWriteArrayList<>();
+    private static ClusterConfig config;
+    private static LocalCluster cluster;
+    private static List<ProcessHandle> started = List.of();
+    private static SecureMaterial material;
+    /** Trusts the cluster's CA and presents nothing: a user's client (curl --cacert). */
+    private static HttpClient user;
+
+    @BeforeAll
+    static void upSecure() throws Exception {
+        Path root = RepoRoot.find(Path.of("")).orElseThrow();
+        for (ServiceKind kind : List.of(ServiceKind.COORDINATOR, ServiceKind.PARTITION, ServiceKind.GATEWAY)) {
+            if (!Files.isRegularFile(kind.jar(root))) {
+                fail(kind.jar(root) + " is missing; build it first: ./mvnw -pl " + kind.module()
+                        + " -am package -DskipTests");
+            }
+        }
+        config = ClusterConfig.defaults(root)
+                .withKinds(ServiceKind.COORDINATOR, ServiceKind.PARTITION, ServiceKind.GATEWAY)
+                .withNodes(2)
+                .withBaseDir(baseDir)
+                .withFreePorts()
+                .withStopGrace(Duration.ofSeconds(20))
+                .withSecure(true);
+        // Test time only: C1 starts Spring faster on a small machine, and Netty's event loops need not wait a quiet
+        // period of 2 s each before the JVM may exit.
+        List<String> jvm = new ArrayList<>(config.jvmOptions());
+        jvm.addAll(List.of("-XX:TieredStopAtLevel=1", "-Dreactor.netty.ioShutdownQuietPeriod=0"));
+        config = config.withJvmOptions(jvm);
+        cluster = new LocalCluster(config, reports::add).stopOnJvmExit();
+        List<ProcessHandle> processes = new ArrayList<>();
+        for (ServiceProcess process : cluster.up()) {
+            ProcessHandle handle = ProcessHandle.of(process.pid()).orElseThrow();
+            processes.add(handle);
+            processes.addAll(handle.descendants().toList()); // the coordinator's embedded redis-server
+        }
+        started = processes;
+        material = config.secureMaterial();
+        user = HttpClient.newBuilder().sslContext(trustingOnly(material.caCertificate()))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    static void downLeavesNoProcessAndNoSecretInTheLogs() throws Exception {
+        if (cluster == null) {
+            return;
+        }
+        cluster.down();
+        reports.forEach(System.out::println);
+        assertThat(started).hasSizeGreaterThanOrEqualTo(5).noneMatch(ProcessHandle::isAlive);
+        assertThat(config.runDir()).isEmptyDirectory();
+
+        Properties secrets = new Properties();
+        try (var in = Files.newBufferedReader(material.properties())) {
+            secrets.load(in);
+        }
+        String key = Files.readString(material.dir().resolve(LocalCa.PRIVATE_KEY));
+        List<String> secretsOfTheRun = new ArrayList<>(List.of(material.adminPassword(),
+                secrets.getProperty("sluice.security.cluster-secret"),
+                secrets.getProperty("sluice.security.stream-tokens.secret"),
+                // a line of the private key's base64
+                key.lines().skip(1).findFirst().orElseThrow()));
+        List<Path> logs;
+        try (Stream<Path> files = Files.list(config.logDir())) {
+            logs = files.toList();
+        }
+        assertThat(logs).hasSize(4);
+        for (Path log : logs) {
+            String content = Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(content).as("%s shows its https launch", log.getFileName())
+                    .contains(material.importArgument(), "--server.ssl.bundle=sluice");
+            for (String secret : secretsOfTheRun) {
+                assertThat(content).as("%s must not contain a secret of the run", log.getFileName())
+                        .doesNotContain(secret);
+            }
+        }
+    }
+
+    @Test
+    void theAdminProducesAndReadsOverHttpsAndTheFollowerReplicatesOverMutualTls() throws Exception {
+        assertThat(send("POST", "/v1/topics", "{\"name\":\"secured\",\"partition_count\":1,\"replication_factor\":2}",
+                true).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> produced = awaitProduced("secured");
+        assertThat(produced.body()).contains("\"offset\":0");
+        HttpResponse<String> read = send("GET", "/v1/topics/secured/partitions/0/records?offset=earliest", null, true);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).contains("\"value\":\"hello\"");
+        // The high watermark passes the record only once the follower has fetched it from the leader, over HTTPS
+        // with the cluster's client certificate.
+        assertThat(awaitBody("/v1/topics/secured/partitions/0", "\"high_watermark\":1")).contains("\"isr\":[");
+    }
+
+    @Test
+    void withoutCredentialsTheGatewayAnswers401() throws Exception {
+        assertThat(send("GET", "/v1/topics", null, false).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void plainHttpToTheGatewayGetsNoAnswer() {
+        URI plain = URI.create("http://127.0.0.1:" + config.gatewayPort() + "/v1/topics");
+
+        assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(plain)
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aDirectProduceWithoutClientCertificateOrSecretIsRefusedAndAppendsNothing() throws Exception {
+        assertThat(send("POST", "/v1/topics", "{\"name\":\"guarded\",\"partition_count\":1,\"replication_factor\":1}",
+                true).statusCode()).isEqualTo(201);
+        awaitProduced("guarded");
+        String before = send("GET", "/v1/topics/guarded/partitions/0", null, true).body();
+        assertThat(before).contains("\"log_end_offset\":1");
+
+        for (URI node : cluster.nodeUrls()) {
+            HttpResponse<String> refused = user.send(HttpRequest.newBuilder(node.resolve(
+                            "/internal/produce?acks=1&timeout_ms=5000"))
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[64])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.body()).contains("SASL_AUTHENTICATION_FAILED");
+        }
+        HttpResponse<String> coordinator = user.send(HttpRequest.newBuilder(config.coordinatorUrl()
+                .resolve("/internal/topics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(coordinator.statusCode()).isEqualTo(401);
+
+        assertThat(send("GET", "/v1/topics/guarded/partitions/0", null, true).body()).as("nothing appended")
+                .isEqualTo(before);
+    }
+
+    @Test
+    void theClusterCertificateAloneOrTheSecretAloneOpensTheInternalPlane() throws Exception {
+        HttpClient member = HttpClient.newBuilder().sslContext(material.sslContext()).build();
+        Properties secrets = new Properties();
+        try (var in = Files.newBufferedReader(material.properties())) {
+            secrets.load(in);
+        }
+        URI topics = config.coordinatorUrl().resolve("/internal/topics");
+
+        assertThat(member.send(HttpRequest.newBuilder(topics).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("mutual TLS").isEqualTo(200);
+        assertThat(user.send(HttpRequest.newBuilder(topics)
+                        .header("Sluice-Cluster-Secret", secrets.getProperty("sluice.security.cluster-secret")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("the secret").isEqualTo(200);
+    }
+
+    @Test
+    void aCertificateOfAnotherCaIsNotAccepted() throws Exception {
+        Path other = Files.createDirectory(baseDir.resolve("other-ca"));
+        LocalCa.issue(other, LocalCa.keytool(), SecureMaterial::writeOwnerOnly);
+        // Trusts this cluster's CA but presents a certificate that another CA issued.
+        Files.copy(material.caCertificate(), other.resolve(LocalCa.CA_CERTIFICATE),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        HttpClient stranger = HttpClient.newBuilder().sslContext(LocalCa.sslContext(other)).build();
+
+        assertThatThrownBy(() -> stranger.send(HttpRequest.newBuilder(config.coordinatorUrl()
+                        .resolve("/internal/topics")).build(), HttpResponse.BodyHandlers.ofString()))
+                .as("the handshake fails").isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void statusSeesEveryServiceReadyAndTheMetadataThroughTheClusterCertificate() {
+        ClusterStatus status = new LocalCluster(config, reports::add).status();
+
+        assertThat(status.services()).hasSize(4).allSatisfy(row -> {
+            assertThat(row.state()).isEqualTo(ServiceStatus.State.READY);
+            assertThat(row.url()).hasScheme("https");
+        });
+        assertThat(status.metadata()).get().satisfies(summary -> assertThat(summary.describe())
+                .contains("2 of 2 nodes alive"));
+    }
+
+    private static HttpResponse<String> awaitProduced(String topic) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            HttpResponse<String> produced = send("POST", "/v1/topics/" + topic + "/records",
+                    "[{\"partition\":0,\"key\":\"k\",\"value\":\"hello\"}]", true);
+            if (produced.statusCode() == 200 || System.nanoTime() > deadline) {
+                assertThat(produced.statusCode()).as(produced.body()).isEqualTo(200);
+                return produced;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+        }
+    }
+
+    private static String awaitBody(String path, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            String body = send("GET", path, null, true).body();
+            if (body.contains(expected) || System.nanoTime() > deadline) {
+                assertThat(body).contains(expected);
+                return body;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+        }
+    }
+
+    private static HttpResponse<String> send(String method, String path, String json, boolean asAdmin)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(cluster.gatewayUrl().resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (asAdmin) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    ("admin:" + material.adminPassword()).getBytes(StandardCharsets.UTF_8)));
+        }
+        return user.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static SSLContext trustingOnly(Path caPem) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", LocalCa.readCertificates(Files.readString(caPem)).getFirst());
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+}
