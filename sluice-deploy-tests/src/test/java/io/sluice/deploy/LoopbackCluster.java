@@ -53,7 +53,7 @@ final class LoopbackCluster implements AutoCloseable {
     static final List<String> TIERS = List.of("coordinator-service", "partition-service", "gateway-service",
             "admin-ui");
     private static final String JVM_OPTIONS = "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:TieredStopAtLevel=1"
-            + " -XX:+ExitOnOutOfMemoryError";
+            + " -XX:+ExitOnOutOfMemoryError -Dreactor.netty.ioShutdownQuietPeriod=0";
     private static final Pattern URL = Pattern.compile("(https?|redis)://([A-Za-z0-9.\\-]+):(\\d+)");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +37,7 @@ class CompactedTopicIT {
     @BeforeAll
     static void startCluster() {
         cluster = SluiceCluster.builder("compaction").nodes(3).withGateway()
-                .jvmOptions(List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                        "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED"))
+                .jvmOptions(SluiceCluster.testJvm("256m"))
                 .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=3s",
                         "--sluice.coordinator.heartbeat-interval=500ms")
                 // Clean as soon as there is work, and fsync rolled segments often: the cleaner only cleans below the

@@ -53,8 +53,7 @@ class IdempotentProduceIT {
     @BeforeAll
     static void startClusterWithTwoGateways() {
         cluster = SluiceCluster.builder("idempotent-produce").nodes(3).withGateway()
-                .jvmOptions(List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                        "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED"))
+                .jvmOptions(SluiceCluster.testJvm("256m"))
                 .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=6s",
                         "--sluice.coordinator.heartbeat-interval=500ms")
                 .args(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=3s",

@@ -49,8 +49,7 @@ final class TestCluster implements AutoCloseable {
      */
     static TestCluster start() {
         return new TestCluster(SluiceCluster.builder("replication").nodes(NODES)
-                .jvmOptions(List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                        "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED"))
+                .jvmOptions(SluiceCluster.testJvm("256m"))
                 .args(ServiceKind.COORDINATOR,
                         "--sluice.coordinator.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms",
                         "--sluice.coordinator.heartbeat-interval=500ms",

@@ -83,7 +83,8 @@ public final class CoordinatorProcess implements AutoCloseable {
                 .withKinds(ServiceKind.COORDINATOR)
                 .withBaseDir(dir)
                 // Start-up speed over peak speed: these processes live for seconds.
-                .withJvmOptions(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"))
+                .withJvmOptions(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                        "-Dreactor.netty.ioShutdownQuietPeriod=0"))
                 .withStopGrace(STOP_GRACE);
         URI url = URI.create("http://127.0.0.1:" + port);
         List<String> args = new ArrayList<>(List.of("--server.port=" + port,

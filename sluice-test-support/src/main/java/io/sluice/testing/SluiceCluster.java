@@ -38,8 +38,18 @@ import java.util.stream.Stream;
 public final class SluiceCluster implements AutoCloseable {
 
     /** Small heaps and C1 only: several JVMs share two cores and live for one test class. */
-    private static final List<String> TEST_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xms32m",
-            "-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED");
+    private static final List<String> TEST_JVM = testJvm("384m");
+
+    /**
+     * The JVM options of a test service: small heaps, C1 only (short-lived processes on two cores), and no quiet
+     * period before Netty's event loops stop (Reactor Netty waits 2 s per loop group by default, which every
+     * service stop of every test paid).
+     */
+    public static List<String> testJvm(String maxHeap) {
+        return List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xms32m", "-Xmx" + maxHeap,
+                "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
+                "-Dreactor.netty.ioShutdownQuietPeriod=0");
+    }
 
     private final String name;
     private final LocalCluster cluster;
