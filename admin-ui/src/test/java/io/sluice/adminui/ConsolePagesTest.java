@@ -77,7 +77,8 @@ class ConsolePagesTest {
         assertThat(page).as("a node that did not answer: unknown, not zero").contains(">ordinals</a>", ">—</td>");
         assertThat(page).as("no defaults from the gateway: the list still shows")
                 .contains("The gateway did not list the config defaults.");
-        assertThat(GATEWAY.calls().getFirst().pathAndQuery()).isEqualTo("/v1/topics?name=ord");
+        // The page asks for the topics and for the config defaults at once: the order of the two calls varies.
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).contains("/v1/topics?name=ord");
     }
 
     @Test
@@ -193,7 +194,7 @@ class ConsolePagesTest {
         assertThat(page).contains(">User:bob</td>", ">TOPIC orders</td>", ">DENIED</td>", ">SUCCEEDED (201)</td>",
                 "POST /v1/acls</code>");
         assertThat(page.indexOf("User:bob")).as("newest first, as answered").isLessThan(page.indexOf("User:admin"));
-        assertThat(GATEWAY.calls().getFirst().pathAndQuery()).isEqualTo("/v1/audit?limit=200");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery).contains("/v1/audit?limit=200");
 
         GATEWAY.problem("GET", "/v1/audit", 400, "SECURITY_DISABLED", "Security is off: nothing is audited");
         assertThat(page("/audit", 400)).contains("Security is off: nothing is audited");
