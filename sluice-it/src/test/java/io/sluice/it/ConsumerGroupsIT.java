@@ -614,8 +614,14 @@ class ConsumerGroupsIT {
                     ? Boolean.TRUE : null);
             assertProblem(post(gatewayB, "/v1/groups/" + group + "/offsets", "{\"cursor\":\"" + cursor + "\"}"),
                     404, "UNKNOWN_MEMBER");
+            assertThat(client.isAlive()).as("the client was paused all along, not gone (its last lines: %s)",
+                    events.subList(Math.max(0, events.size() - 3), events.size()).stream()
+                            .map(event -> String.join(" ", event)).toList()).isTrue();
         } finally {
-            signal(client.pid(), "CONT");
+            // Only a live process can be resumed; a failed check above must not be hidden by this one.
+            if (client.isAlive()) {
+                signal(client.pid(), "CONT");
+            }
             client.destroyForcibly();
             assertThat(client.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the client process ended")
                     .isTrue();
