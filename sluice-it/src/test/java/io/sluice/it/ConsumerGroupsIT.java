@@ -614,13 +614,11 @@ class ConsumerGroupsIT {
                     ? Boolean.TRUE : null);
             assertProblem(post(gatewayB, "/v1/groups/" + group + "/offsets", "{\"cursor\":\"" + cursor + "\"}"),
                     404, "UNKNOWN_MEMBER");
-            assertThat(client.isAlive()).as("the client was paused all along, not gone (its last lines: %s)",
-                    events.subList(Math.max(0, events.size() - 3), events.size()).stream()
-                            .map(event -> String.join(" ", event)).toList()).isTrue();
         } finally {
-            // Only a live process can be resumed; a failed check above must not be hidden by this one.
+            // A client still stopped (a check above failed) is resumed so that it can be ended. One resumed above may
+            // be exiting already, having read its error event: the signal then finds no process, which is fine.
             if (client.isAlive()) {
-                signal(client.pid(), "CONT");
+                new ProcessBuilder("kill", "-CONT", Long.toString(client.pid())).inheritIO().start().waitFor();
             }
             client.destroyForcibly();
             assertThat(client.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the client process ended")
