@@ -2,10 +2,14 @@ package io.sluice.it;
 
 import io.sluice.internal.Problem;
 import io.sluice.internal.SluiceJson;
+import io.sluice.internal.partition.FetchRequest;
+import io.sluice.internal.partition.FetchRequestCodec;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.ProduceRequestCodec;
+import io.sluice.internal.partition.ProduceResponse;
+import io.sluice.internal.partition.ProduceResponseCodec;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.BufferBatchIterator;
@@ -75,13 +79,6 @@ final class PartitionApi implements AutoCloseable {
         }
     }
 
-    private record ProduceAnswer(List<PartitionAnswer> partitions) {
-    }
-
-    private record PartitionAnswer(String topic, int partition, String errorCode, String message, Long baseOffset,
-                                   Long lastOffset) {
-    }
-
     /**
      * {@code POST /internal/produce?acks=..&timeout_ms=..} with one partition's batches, routed at
      * {@code leaderEpoch} ({@link PartitionBatches#ANY_EPOCH} to skip the check).
@@ -110,7 +107,8 @@ final class PartitionApi implements AutoCloseable {
             Problem problem = problem(response);
             return ProduceResult.failed(problem.errorCode(), problem.detail());
         }
-        PartitionAnswer answer = json.readValue(response.body(), ProduceAnswer.class).partitions().getFirst();
+        ProduceResponse.PartitionResult answer =
+                ProduceResponseCodec.decode(ByteBuffer.wrap(response.body())).partitions().getFirst();
         if (answer.errorCode() != null) {
             return ProduceResult.failed(answer.errorCode(), answer.message());
         }
@@ -124,10 +122,10 @@ final class PartitionApi implements AutoCloseable {
 
     /** A consumer fetch of one partition ({@code POST /internal/fetch}); the section as the node answered it. */
     FetchedPartition fetch(int nodeId, TopicPartition tp, long offset, int maxBytes, long maxWaitMs) {
-        Map<String, Object> request = Map.of("max_wait_ms", maxWaitMs, "min_bytes", 1, "max_bytes", maxBytes,
-                "partitions", List.of(Map.of("topic", tp.topic(), "partition", tp.partition(),
-                        "fetch_offset", offset, "max_bytes", maxBytes)));
-        byte[] body = post(nodeId, "/internal/fetch", request, Duration.ofMillis(maxWaitMs).plusSeconds(10));
+        FetchRequest request = new FetchRequest(maxWaitMs, 1, maxBytes,
+                List.of(new FetchRequest.Partition(tp.topic(), tp.partition(), offset, maxBytes)));
+        byte[] body = post(nodeId, "/internal/fetch", FetchRequestCodec.CONTENT_TYPE,
+                FetchRequestCodec.encode(request).array(), Duration.ofMillis(maxWaitMs).plusSeconds(10));
         return FetchResponseCodec.decode(ByteBuffer.wrap(body)).getFirst();
     }
 
@@ -179,8 +177,8 @@ final class PartitionApi implements AutoCloseable {
     long listOffset(int nodeId, TopicPartition tp, long timestamp) {
         Map<String, Object> request = Map.of("partitions",
                 List.of(Map.of("topic", tp.topic(), "partition", tp.partition(), "timestamp", timestamp)));
-        OffsetAnswer answer = json.readValue(post(nodeId, "/internal/list-offsets", request, Duration.ofSeconds(10)),
-                ListOffsetsAnswer.class).partitions().getFirst();
+        OffsetAnswer answer = json.readValue(post(nodeId, "/internal/list-offsets", "application/json",
+                json.writeValueAsBytes(request), Duration.ofSeconds(10)), ListOffsetsAnswer.class).partitions().getFirst();
         if (answer.errorCode() != null) {
             throw new AssertionError("list-offsets of " + tp + " on node " + nodeId + ": " + answer.errorCode() + " "
                     + answer.message());
@@ -216,11 +214,11 @@ final class PartitionApi implements AutoCloseable {
 
     // ---------------------------------------------------------------- plumbing
 
-    private byte[] post(int nodeId, String path, Object body, Duration timeout) {
+    private byte[] post(int nodeId, String path, String contentType, byte[] body, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(nodeUrls.apply(nodeId).resolve(path))
                 .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.sluice.internal.replication.ReplicaFetchRequest;
+import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -187,6 +189,20 @@ class SecureLocalClusterIT {
         assertThat(user.send(HttpRequest.newBuilder(topics)
                         .header("Sluice-Cluster-Secret", secrets.getProperty("sluice.security.cluster-secret")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).as("the secret").isEqualTo(200);
+
+        // The data path is served by Reactor Netty itself, not WebFlux: the same two ways in, and no other.
+        URI replicaFetch = cluster.nodeUrls().getFirst().resolve("/internal/replica-fetch");
+        byte[] emptyFetch = ReplicaFetchRequestCodec.encode(new ReplicaFetchRequest(99, 0, 1024, List.of())).array();
+        HttpRequest.Builder fetch = HttpRequest.newBuilder(replicaFetch)
+                .header("Content-Type", ReplicaFetchRequestCodec.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(emptyFetch));
+        assertThat(member.send(fetch.build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode())
+                .as("mutual TLS, data path").isEqualTo(200);
+        assertThat(user.send(fetch.copy().header("Sluice-Cluster-Secret",
+                        secrets.getProperty("sluice.security.cluster-secret")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).statusCode()).as("the secret, data path").isEqualTo(200);
+        assertThat(user.send(fetch.build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("neither, data path").isEqualTo(401);
     }
 
     @Test

@@ -28,10 +28,22 @@ public class SluiceWebAutoConfiguration {
         return SluiceJson::configure;
     }
 
+    /** Who may call internal routes: cluster members while security is on, everybody otherwise. */
+    @Bean
+    ClusterAdmission clusterAdmission(ClusterSecurityProperties properties, InternalTlsProperties tls,
+                                      SslBundles bundles) {
+        return properties.enabled() ? ClusterAdmission.closed(properties, tls.tls(bundles)) : ClusterAdmission.open();
+    }
+
     @Bean
     @ConditionalOnBooleanProperty("sluice.security.enabled")
-    ClusterSecretFilter clusterSecretFilter(ClusterSecurityProperties properties, InternalTlsProperties tls,
-                                            SslBundles bundles, JsonMapper json) {
-        return new ClusterSecretFilter(properties, tls.tls(bundles), json);
+    ClusterSecretFilter clusterSecretFilter(ClusterAdmission admission, JsonMapper json) {
+        return new ClusterSecretFilter(admission, json);
+    }
+
+    /** The plumbing of internal routes served by Reactor Netty directly (a service's data path). */
+    @Bean
+    InternalRoutes internalRoutes(ClusterAdmission admission, JsonMapper json) {
+        return new InternalRoutes(admission, json);
     }
 }

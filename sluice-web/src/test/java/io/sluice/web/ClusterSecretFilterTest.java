@@ -79,7 +79,8 @@ class ClusterSecretFilterTest {
     }
 
     private static ClusterSecretFilter filter(InternalTls tls) {
-        return new ClusterSecretFilter(new ClusterSecurityProperties(true, SECRET), tls, JsonMapper.builder().build());
+        return new ClusterSecretFilter(ClusterAdmission.closed(new ClusterSecurityProperties(true, SECRET), tls),
+                JsonMapper.builder().build());
     }
 
     private static MockServerHttpRequest request(List<X509Certificate> chain, String secret) {

@@ -38,7 +38,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
@@ -48,17 +47,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.reactivestreams.Publisher;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.server.reactive.HttpHandler;
-import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
-import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebHandler;
-import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -67,9 +55,8 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
- * Fetch responses written by {@link FetchResponseWriter} through the real WebFlux stack on a Reactor Netty server
- * (one event loop, sections read on a separate "log" scheduler as {@code FetchController} does), read by the JDK
- * client over one keep-alive connection. A recorder at the socket end of each connection's pipeline sees what the
+ * Fetch responses written by {@link FetchResponseWriter} on a Reactor Netty server (one event loop, sections read on
+ * a separate "log" scheduler as {@code FetchService} does), read by the JDK client over one keep-alive connection. A recorder at the socket end of each connection's pipeline sees what the
  * transport is given to write.
  */
 class FetchResponseWriterTest {
@@ -155,53 +142,18 @@ class FetchResponseWriterTest {
     }
 
     @Test
-    void aFilterThatDecoratesTheResponseSeesTheRecordsAsBytes() throws Exception {
-        FileChannel segment = segment("segment", 256 * 1024);
-        List<FetchSection> sections = List.of(section("orders", 0, new FileRegion(segment, 0, 100_000)),
-                section("orders", 1, FileRegion.empty()), section("orders", 2, new FileRegion(segment, 100_000, 7)));
-        AtomicLong seenByFilter = new AtomicLong();
-        serve(() -> sections, true, UnaryOperator.identity(), countingBodyBytes(seenByFilter));
-
-        HttpResponse<byte[]> first = fetch();
-        assertBody(first, sections);
-        assertBody(fetch(), sections);
-
-        assertThat(seenByFilter).hasValue(2L * first.body().length);
-        assertThat(fileRegionsWritten()).isEmpty();
-        assertThat(connections).hasValue(1);
-        assertThat(errors).isEmpty();
-        assertThat(segment.isOpen()).isTrue();
-    }
-
-    @Test
     void aCompressingServerGetsTheRecordsAsBytesToCompress() throws Exception {
         FileChannel segment = segment("segment", 64 * 1024);
         List<FetchSection> sections = List.of(section("orders", 0, new FileRegion(segment, 10, 20_000)));
         serve(() -> sections, true, http -> http.compress(true));
 
-        HttpResponse<byte[]> response = client.sendAsync(request().header("Accept-Encoding", "gzip").build(),
-                HttpResponse.BodyHandlers.ofByteArray()).get(10, SECONDS);
+        HttpResponse<byte[]> response = fetchGzipped();
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-encoding")).hasValue("gzip");
         assertThat(gunzip(response.body())).isEqualTo(expectedBody(sections));
         assertThat(fileRegionsWritten()).isEmpty();
         assertThat(errors).isEmpty();
-    }
-
-    @Test
-    void aResponseWithoutANettyServerBehindItGetsTheHeapCopy() throws IOException {
-        FileChannel segment = segment("segment", 4096);
-        List<FetchSection> sections = List.of(section("orders", 0, new FileRegion(segment, 1, 4000)),
-                failed("orders", 1, ErrorCode.NOT_LEADER));
-        MockServerHttpResponse response = new MockServerHttpResponse();
-
-        FetchResponseWriter.write(response, sections).block();
-
-        byte[] body = DataBufferUtils.join(response.getBody()).map(FetchResponseWriterTest::bytes).block();
-        assertThat(body).isEqualTo(expectedBody(sections));
-        assertThat(response.getHeaders().getContentLength()).isEqualTo(body.length);
-        assertThat(segment.isOpen()).isTrue();
     }
 
     // Heap allocated by the server's threads (event loop and log scheduler) while one warm fetch of a multi-MB
@@ -223,18 +175,20 @@ class FetchResponseWriterTest {
         assertThat(allocated).isGreaterThanOrEqualTo(MULTI_MB);
     }
 
-    private long serverHeapAllocatedByOneWarmFetch(boolean decorated) throws Exception {
+    /** With {@code compressed}, the server compresses the response, so the records must go through the heap. */
+    private long serverHeapAllocatedByOneWarmFetch(boolean compressed) throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
         FileChannel segment = segment("segment", MULTI_MB);
         List<FetchSection> sections = List.of(section("orders", 0, new FileRegion(segment, 0, MULTI_MB)));
-        WebFilter[] filters = decorated ? new WebFilter[] {countingBodyBytes(new AtomicLong())} : new WebFilter[0];
-        serve(() -> sections, true, UnaryOperator.identity(), filters);
-        assertBody(fetch(), sections); // loads classes and warms the pools, on the very threads measured below
+        serve(() -> sections, true, compressed ? http -> http.compress(true) : UnaryOperator.identity());
+        byte[] expected = expectedBody(sections);
+        // loads classes and warms the pools, on the very threads measured below
+        assertThat(compressed ? gunzip(fetchGzipped().body()) : fetch().body()).isEqualTo(expected);
 
         long[] ids = serverThreads.stream().mapToLong(Thread::threadId).toArray();
         long before = Arrays.stream(threads.getThreadAllocatedBytes(ids)).sum();
-        assertBody(fetch(), sections);
+        assertThat(compressed ? gunzip(fetchGzipped().body()) : fetch().body()).isEqualTo(expected);
         long after = Arrays.stream(threads.getThreadAllocatedBytes(ids)).sum();
 
         assertThat(serverThreads).hasSize(2);
@@ -242,27 +196,29 @@ class FetchResponseWriterTest {
         return after - before;
     }
 
-    private void serve(Supplier<List<FetchSection>> sections, boolean nativeTransport, UnaryOperator<HttpServer> tune,
-                       WebFilter... filters) {
-        WebHandler fetch = exchange -> Mono.fromCallable(() -> {
-                    serverThreads.add(Thread.currentThread());
-                    return sections.get();
-                })
-                .subscribeOn(logScheduler)
-                .flatMap(read -> FetchResponseWriter.write(exchange.getResponse(), read));
-        HttpHandler web = WebHttpHandlerBuilder.webHandler(fetch).filters(list -> list.addAll(List.of(filters))).build();
-        HttpHandler recordingErrors = (request, response) -> web.handle(request, response).doOnError(errors::add);
+    private void serve(Supplier<List<FetchSection>> sections, boolean nativeTransport, UnaryOperator<HttpServer> tune) {
         server = tune.apply(HttpServer.create().host("127.0.0.1").port(0).runOn(loops, nativeTransport))
                 .doOnChannelInit((observer, channel, address) -> {
                     connections.incrementAndGet();
                     channel.pipeline().addFirst(new WireRecorder());
                 })
-                .handle(new ReactorHttpHandlerAdapter(recordingErrors))
+                .handle((request, response) -> Mono.fromCallable(() -> {
+                            serverThreads.add(Thread.currentThread());
+                            return sections.get();
+                        })
+                        .subscribeOn(logScheduler)
+                        .flatMap(read -> FetchResponseWriter.write(response, read))
+                        .doOnError(errors::add))
                 .bindNow();
     }
 
     private HttpResponse<byte[]> fetch() throws Exception {
         return client.sendAsync(request().build(), HttpResponse.BodyHandlers.ofByteArray()).get(10, SECONDS);
+    }
+
+    private HttpResponse<byte[]> fetchGzipped() throws Exception {
+        return client.sendAsync(request().header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray()).get(10, SECONDS);
     }
 
     private HttpRequest.Builder request() {
@@ -316,17 +272,6 @@ class FetchResponseWriterTest {
                 -1, 0), FileRegion.empty(), 0);
     }
 
-    /** A filter in the way of the body, as a logging or metering filter would be. */
-    private static WebFilter countingBodyBytes(AtomicLong count) {
-        return (exchange, chain) -> chain.filter(exchange.mutate()
-                .response(new ServerHttpResponseDecorator(exchange.getResponse()) {
-                    @Override
-                    public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-                        return super.writeWith(Flux.from(body).doOnNext(b -> count.addAndGet(b.readableByteCount())));
-                    }
-                }).build());
-    }
-
     private List<Long> fileRegionsWritten() {
         return wire.stream().filter(Written::fileRegion).map(Written::bytes).toList();
     }
@@ -338,13 +283,6 @@ class FetchResponseWriterTest {
     private static byte[] bytes(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
-        return bytes;
-    }
-
-    private static byte[] bytes(DataBuffer buffer) {
-        byte[] bytes = new byte[buffer.readableByteCount()];
-        buffer.read(bytes);
-        DataBufferUtils.release(buffer);
         return bytes;
     }
 

@@ -3,9 +3,12 @@ package io.sluice.internal.partition;
 /** The partition data API's routes on every partition service (gateway → partition leaders). */
 public final class PartitionPaths {
 
-    /** {@code ?acks=0|1|all&timeout_ms=N}, body {@value ProduceRequestCodec#CONTENT_TYPE}. */
+    /**
+     * {@code ?acks=0|1|all&timeout_ms=N}, body {@value ProduceRequestCodec#CONTENT_TYPE}; the answer is
+     * {@link ProduceResponseCodec}'s binary body.
+     */
     public static final String PRODUCE = "/internal/produce";
-    /** JSON {@link FetchRequest}; the answer is {@link FetchResponseCodec}'s binary body. */
+    /** {@link FetchRequestCodec}'s binary {@link FetchRequest}; the answer is {@link FetchResponseCodec}'s binary body. */
     public static final String FETCH = "/internal/fetch";
     public static final String LIST_OFFSETS = "/internal/list-offsets";
     /** GET: the node's {@link NodeStats}. */

@@ -3,12 +3,15 @@ package io.sluice.internal.partition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.internal.replication.ReplicaFetchRequest;
+import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class WireCodecsTest {
@@ -59,6 +62,75 @@ class WireCodecsTest {
         assertThat(text(decoded.get(0).records())).isEqualTo("records");
         assertThat(decoded.get(1).error()).isEqualTo(ErrorCode.NOT_LEADER);
         assertThat(decoded.get(1).records().remaining()).isZero();
+    }
+
+    @Test
+    void fetchRequestsRoundTripWithAbsentNumbersKeptAbsent() {
+        FetchRequest request = new FetchRequest(500L, null, 1 << 20, List.of(
+                new FetchRequest.Partition("orders", 2, 42, 4096),
+                new FetchRequest.Partition("örders.ü", 0, 0, null)));
+
+        assertThat(FetchRequestCodec.decode(FetchRequestCodec.encode(request))).isEqualTo(request);
+        FetchRequest bare = new FetchRequest(null, null, null, List.of());
+        assertThat(FetchRequestCodec.decode(FetchRequestCodec.encode(bare))).isEqualTo(bare);
+    }
+
+    @Test
+    void replicaFetchRequestsRoundTrip() {
+        ReplicaFetchRequest request = new ReplicaFetchRequest(3, 500, 1 << 20, List.of(
+                new ReplicaFetchRequest.Partition("orders", 0, 1234, 7),
+                new ReplicaFetchRequest.Partition("orders", 1, 0, 0)));
+
+        assertThat(ReplicaFetchRequestCodec.decode(ReplicaFetchRequestCodec.encode(request))).isEqualTo(request);
+    }
+
+    @Test
+    void produceResponsesRoundTripOffsetsErrorsAndUnwaitedAnswers() {
+        ProduceResponse response = new ProduceResponse(List.of(
+                new ProduceResponse.PartitionResult("orders", 0, null, null, 10L, 19L, null, 0L),
+                new ProduceResponse.PartitionResult("orders", 1, "NOT_LEADER", "Node 2 leads orders-1", null, null,
+                        null, null),
+                new ProduceResponse.PartitionResult("logs", 4, null, null, 0L, 0L, 1_700_000_000_000L, 0L),
+                new ProduceResponse.PartitionResult("orders", 2, null, null, null, null, null, null)));
+
+        assertThat(ProduceResponseCodec.decode(ProduceResponseCodec.encode(response))).isEqualTo(response);
+    }
+
+    @Test
+    void aProduceResponseMessageIsCutRatherThanOverflowingItsLength() {
+        String message = "é".repeat(40_000);
+        ProduceResponse response = new ProduceResponse(List.of(
+                new ProduceResponse.PartitionResult("orders", 0, "CORRUPT_MESSAGE", message, null, null, null, null)));
+
+        ProduceResponse decoded = ProduceResponseCodec.decode(ProduceResponseCodec.encode(response));
+
+        assertThat(decoded.partitions().getFirst().message())
+                .isEqualTo("é".repeat(ProduceResponseCodec.MAX_MESSAGE_CHARS));
+    }
+
+    @Test
+    void everyTruncatedOrExtendedBinaryBodyIsAnInvalidRequest() {
+        assertRefusesEveryCut(FetchRequestCodec.encode(new FetchRequest(1L, 1, 1,
+                List.of(new FetchRequest.Partition("orders", 0, 5, 100)))), FetchRequestCodec::decode);
+        assertRefusesEveryCut(ReplicaFetchRequestCodec.encode(new ReplicaFetchRequest(1, 1, 1,
+                List.of(new ReplicaFetchRequest.Partition("orders", 0, 5, 1)))), ReplicaFetchRequestCodec::decode);
+        assertRefusesEveryCut(ProduceResponseCodec.encode(new ProduceResponse(List.of(
+                new ProduceResponse.PartitionResult("orders", 0, null, null, 1L, 2L, null, 0L)))),
+                ProduceResponseCodec::decode);
+    }
+
+    /** Every prefix of {@code body}, and {@code body} with a byte more, is refused with INVALID_REQUEST. */
+    private static void assertRefusesEveryCut(ByteBuffer body, Function<ByteBuffer, ?> decoder) {
+        for (int length = 0; length < body.remaining(); length++) {
+            ByteBuffer cut = body.duplicate().limit(length);
+            assertThatThrownBy(() -> decoder.apply(cut))
+                    .isInstanceOfSatisfying(SluiceException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
+        }
+        ByteBuffer longer = ByteBuffer.allocate(body.remaining() + 1).put(body.duplicate()).put((byte) 0).flip();
+        assertThatThrownBy(() -> decoder.apply(longer))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
     }
 
     private static ByteBuffer bytes(String text) {

@@ -3,6 +3,7 @@ package io.sluice.internal.client;
 import io.netty.handler.codec.http.HttpMethod;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.partition.FetchRequest;
+import io.sluice.internal.partition.FetchRequestCodec;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.internal.partition.ListOffsetsResponse;
@@ -12,6 +13,7 @@ import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.internal.partition.PartitionPaths;
 import io.sluice.internal.partition.ProduceRequestCodec;
 import io.sluice.internal.partition.ProduceResponse;
+import io.sluice.internal.partition.ProduceResponseCodec;
 import io.sluice.protocol.Acks;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -19,7 +21,8 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link PartitionDataApi} over HTTP: produce on the produce pool, fetches on the fetch pool (a long poll holds its
+ * {@link PartitionDataApi} over HTTP, binary bodies on the data path (produce and fetch) and JSON for the rest:
+ * produce on the produce pool, fetches on the fetch pool (a long poll holds its
  * connection while it waits), offset lookups on the control pool. A produce is retried only when it never reached the
  * leader: one whose outcome is unknown is the caller's to judge (REQUEST_TIMED_OUT).
  */
@@ -47,7 +50,7 @@ public final class PartitionDataClient implements PartitionDataApi {
             Call call = new Call(target, Purpose.PRODUCE, HttpMethod.POST,
                     PartitionPaths.produce(acks.wireName(), timeout.toMillis()), ProduceRequestCodec.CONTENT_TYPE,
                     bytes(ProduceRequestCodec.encode(batches)), limit, RetryPolicy.NOT_SENT);
-            return http.exchange(call).map(answer -> JsonBodies.read(target, answer.body(), ProduceResponse.class));
+            return http.exchange(call).map(answer -> ProduceResponseCodec.decode(ByteBuffer.wrap(answer.body())));
         });
     }
 
@@ -55,8 +58,9 @@ public final class PartitionDataClient implements PartitionDataApi {
     public Mono<List<FetchResponseCodec.FetchedPartition>> fetch(NodeInfo leader, FetchRequest request) {
         return Mono.defer(() -> {
             Duration wait = Duration.ofMillis(request.maxWaitMs() == null ? 0 : request.maxWaitMs());
-            Call call = new Call(Target.node(leader), Purpose.FETCH, HttpMethod.POST, PartitionPaths.FETCH, Call.JSON,
-                    JsonBodies.write(request), http.settings().callTimeout().plus(wait), RetryPolicy.NOT_SENT);
+            Call call = new Call(Target.node(leader), Purpose.FETCH, HttpMethod.POST, PartitionPaths.FETCH,
+                    FetchRequestCodec.CONTENT_TYPE, bytes(FetchRequestCodec.encode(request)),
+                    http.settings().callTimeout().plus(wait), RetryPolicy.NOT_SENT);
             return http.exchange(call).map(answer -> FetchResponseCodec.decode(ByteBuffer.wrap(answer.body())));
         });
     }

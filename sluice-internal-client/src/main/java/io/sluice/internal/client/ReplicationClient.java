@@ -6,6 +6,7 @@ import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.replication.EpochEndOffsetsRequest;
 import io.sluice.internal.replication.EpochEndOffsetsResponse;
 import io.sluice.internal.replication.ReplicaFetchRequest;
+import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import io.sluice.internal.replication.ReplicationApi;
 import io.sluice.internal.replication.ReplicationPaths;
 import java.nio.ByteBuffer;
@@ -14,7 +15,7 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link ReplicationApi} over HTTP, on the replication pool: a follower's long-poll fetch sessions never queue behind
+ * {@link ReplicationApi} over HTTP (a binary fetch request, a JSON epoch query), on the replication pool: a follower's long-poll fetch sessions never queue behind
  * a gateway's produce or fetch traffic. Both calls change nothing at the leader, so retriable failures are retried.
  */
 public final class ReplicationClient implements ReplicationApi {
@@ -29,7 +30,7 @@ public final class ReplicationClient implements ReplicationApi {
     public Mono<List<FetchResponseCodec.FetchedPartition>> replicaFetch(NodeInfo leader, ReplicaFetchRequest request) {
         return Mono.defer(() -> {
             Call call = new Call(Target.node(leader), Purpose.REPLICATION, HttpMethod.POST, ReplicationPaths.REPLICA_FETCH,
-                    Call.JSON, JsonBodies.write(request),
+                    ReplicaFetchRequestCodec.CONTENT_TYPE, PartitionDataClient.bytes(ReplicaFetchRequestCodec.encode(request)),
                     http.settings().callTimeout().plus(Duration.ofMillis(request.maxWaitMs())), RetryPolicy.NOT_SENT);
             return http.exchange(call).map(answer -> FetchResponseCodec.decode(ByteBuffer.wrap(answer.body())));
         });
