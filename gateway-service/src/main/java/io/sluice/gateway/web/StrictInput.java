@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
@@ -39,7 +40,7 @@ import tools.jackson.databind.MapperFeature;
  * are held to this: the actuator's endpoints take their parameters (a metric's {@code tag}) their own way.
  */
 @Configuration(proxyBeanMethods = false)
-class StrictInput {
+public class StrictInput {
 
     /** After Sluice's shared conventions (which tolerate unknown fields, for the internal APIs' older readers). */
     @Bean
@@ -65,7 +66,7 @@ class StrictInput {
     /** The annotated controllers' mapping, refusing a matched request whose query names a parameter not taken. */
     static final class StrictMapping extends RequestMappingHandlerMapping {
 
-        private final Map<Method, Set<String>> parameters = new ConcurrentHashMap<>();
+        private final Map<Method, SortedSet<String>> parameters = new ConcurrentHashMap<>();
 
         @Override
         protected void handleMatch(RequestMappingInfo info, HandlerMethod handler, ServerWebExchange exchange) {
@@ -74,22 +75,29 @@ class StrictInput {
                     || !handler.getBeanType().getPackageName().startsWith("io.sluice.gateway")) {
                 return;
             }
-            Set<String> known = parameters.computeIfAbsent(handler.getMethod(), method -> queryParameters(handler));
-            List<String> unknown = exchange.getRequest().getQueryParams().keySet().stream()
-                    .filter(name -> !known.contains(name)).sorted().toList();
-            if (!unknown.isEmpty()) {
-                throw ErrorCode.INVALID_REQUEST.exception("Unknown query parameter"
-                        + (unknown.size() > 1 ? "s " : " ")
-                        + String.join(", ", unknown.stream().map(name -> "'" + name + "'").toList())
-                        + (known.isEmpty() ? "; this route takes none"
-                        : "; this route takes " + String.join(", ", known)));
-            }
+            SortedSet<String> known = parameters.computeIfAbsent(handler.getMethod(), method -> queryParameters(handler));
+            refuseUnknownQueryParameters(known, exchange.getRequest().getQueryParams().keySet());
+        }
+    }
+
+    /**
+     * INVALID_REQUEST naming every parameter in {@code given} that is not in {@code known} (sorted, as the message
+     * lists them), for the annotated controllers here and for the functional routes, which check their own.
+     */
+    public static void refuseUnknownQueryParameters(SortedSet<String> known, Set<String> given) {
+        List<String> unknown = given.stream().filter(name -> !known.contains(name)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw ErrorCode.INVALID_REQUEST.exception("Unknown query parameter"
+                    + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown.stream().map(name -> "'" + name + "'").toList())
+                    + (known.isEmpty() ? "; this route takes none"
+                    : "; this route takes " + String.join(", ", known)));
         }
     }
 
     /** The query parameters a handler method takes: its {@code @RequestParam}s by name. */
-    static Set<String> queryParameters(HandlerMethod handler) {
-        Set<String> names = new TreeSet<>();
+    static SortedSet<String> queryParameters(HandlerMethod handler) {
+        SortedSet<String> names = new TreeSet<>();
         for (Parameter parameter : handler.getMethod().getParameters()) {
             RequestParam param = parameter.getAnnotation(RequestParam.class);
             if (param != null) {
@@ -97,6 +105,6 @@ class StrictInput {
                         : parameter.getName());
             }
         }
-        return Collections.unmodifiableSet(names);
+        return Collections.unmodifiableSortedSet(names);
     }
 }

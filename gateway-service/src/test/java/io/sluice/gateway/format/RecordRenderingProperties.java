@@ -36,6 +36,24 @@ class RecordRenderingProperties {
                 .isEqualTo(JSON.writeValueAsString(Map.of("v", expected.node())));
     }
 
+    /** Storing a {@code json} string value writes the bytes the mapper writes for it, for any string. */
+    @Property(tries = 1000)
+    void aJsonStringValueIsStoredAsTheMapperWritesIt(@ForAll("texts") String text) {
+        byte[] stored = RecordFormat.JSON.serialize(JsonNodeFactory.instance.stringNode(text), JSON, "value");
+
+        assertThat(stored).isEqualTo(JSON.writeValueAsBytes(JsonNodeFactory.instance.stringNode(text)));
+    }
+
+    /** Text with what JSON must escape: quotes, backslashes, control characters, non-ASCII, surrogates. */
+    @Provide
+    Arbitrary<String> texts() {
+        return Arbitraries.oneOf(
+                Arbitraries.strings().ofMaxLength(80),
+                Arbitraries.strings().withChars("\"\\/\b\f\n\r\t\u0000\u001f\u007f\u2028éa✓").ofMaxLength(30),
+                Arbitraries.strings().withCharRange('\ud7f0', '\ue010').ofMaxLength(10),
+                Arbitraries.of("", "😀", "a😀b", "\ud83d", "x\ude00y", "<script>"));
+    }
+
     @Example
     void aStringIsWrittenEscapedFromItsUtf8Bytes() {
         byte[] text = "line \"one\"\n\ttab é ✓ \u0001".getBytes(StandardCharsets.UTF_8);
