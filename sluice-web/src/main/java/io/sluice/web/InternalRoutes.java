@@ -9,9 +9,7 @@ import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -19,7 +17,6 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -146,27 +143,11 @@ public final class InternalRoutes {
             LOG.error("Unexpected error on an internal route", error);
             e = ErrorCode.UNKNOWN_SERVER_ERROR.exception("Unexpected error");
         }
-        byte[] body = json.writeValueAsBytes(members(Problems.of(e)));
+        byte[] body = json.writeValueAsBytes(Problems.members(Problems.of(e)));
         response.status(e.errorCode().httpStatus())
                 .header(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         Problems.headers(e.errorCode().httpStatus()).forEach((name, values) -> response.header(name, values.getFirst()));
         return response.sendByteArray(Mono.just(body)).then();
-    }
-
-    /**
-     * The problem's members as RFC 9457 lays them out, its properties beside the standard ones; written from a map, so
-     * the body does not depend on the mapper knowing {@link ProblemDetail}.
-     */
-    private static Map<String, Object> members(ProblemDetail problem) {
-        Map<String, Object> members = new LinkedHashMap<>();
-        members.put("type", problem.getType().toString());
-        members.put("title", problem.getTitle());
-        members.put("status", problem.getStatus());
-        members.put("detail", problem.getDetail());
-        if (problem.getProperties() != null) {
-            members.putAll(problem.getProperties());
-        }
-        return members;
     }
 
     /** A growing copy of the body, refused as soon as it passes the limit. */

@@ -3,7 +3,9 @@ package io.sluice.web;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -37,6 +39,22 @@ public final class Problems {
         ProblemDetail body = of(e.errorCode(), e.getMessage());
         e.details().forEach(body::setProperty);
         return body;
+    }
+
+    /**
+     * The problem's members as RFC 9457 lays them out, its properties beside the standard ones: for writers that
+     * serialize a map rather than rely on the mapper knowing {@link ProblemDetail}.
+     */
+    public static Map<String, Object> members(ProblemDetail problem) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("type", problem.getType().toString());
+        members.put("title", problem.getTitle());
+        members.put("status", problem.getStatus());
+        members.put("detail", problem.getDetail());
+        if (problem.getProperties() != null) {
+            members.putAll(problem.getProperties());
+        }
+        return members;
     }
 
     public static ResponseEntity<ProblemDetail> response(SluiceException e) {

@@ -3,12 +3,10 @@ package io.sluice.gateway.security;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.web.Problems;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -33,15 +31,7 @@ final class ProblemResponses {
     /** With further members ({@link io.sluice.protocol.SluiceException#details()}). */
     Mono<Void> write(ServerWebExchange exchange, ErrorCode code, String detail, HttpHeaders headers,
                      Map<String, Object> details) {
-        ProblemDetail problem = Problems.of(code, detail);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", problem.getType().toString());
-        body.put("title", problem.getTitle());
-        body.put("status", problem.getStatus());
-        body.put("detail", problem.getDetail());
-        if (problem.getProperties() != null) {
-            body.putAll(problem.getProperties());
-        }
+        Map<String, Object> body = Problems.members(Problems.of(code, detail));
         body.putAll(details);
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatus.valueOf(code.httpStatus()));
