@@ -157,7 +157,8 @@ public final class InternalRoutes {
         private int size;
 
         Body(long declared) {
-            bytes = new byte[declared > 0 ? (int) declared : 256];
+            // Sized by the declared length (at most the route's limit, already checked), so one array does.
+            bytes = new byte[declared > 0 ? (int) Math.min(declared, Integer.MAX_VALUE - 8) : 256];
         }
 
         Body append(io.netty.buffer.ByteBuf buffer, long limit) {
