@@ -97,12 +97,17 @@ final class LeaderQueue {
         this.timers = timers;
         this.nanoClock = nanoClock;
         String node = Integer.toString(nodeId);
+        // Strong references: a queue lives as long as its accumulator, and a gauge of a collected queue reads NaN
+        // (it did in a property test whose accumulator was out of scope when the gauges were read).
         Gauge.builder("sluice.gateway.produce.queue.requests", this, LeaderQueue::queuedRequests).tag("node", node)
+                .strongReference(true)
                 .description("Client produce requests waiting to be sent to this leader").register(meters.registry());
         Gauge.builder("sluice.gateway.produce.queue.bytes", this, LeaderQueue::queuedBytes).tag("node", node)
+                .strongReference(true)
                 .baseUnit("bytes").description("Record batch bytes waiting to be sent to this leader")
                 .register(meters.registry());
         Gauge.builder("sluice.gateway.produce.in.flight", this, LeaderQueue::inFlight).tag("node", node)
+                .strongReference(true)
                 .description("Internal produce requests in flight to this leader").register(meters.registry());
         this.rejected = Counter.builder("sluice.gateway.produce.queue.rejected").tag("node", node)
                 .description("Client produce requests refused THROTTLED because this leader's queue was full")
