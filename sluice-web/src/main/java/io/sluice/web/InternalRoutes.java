@@ -141,7 +141,7 @@ public final class InternalRoutes {
             e = sluice;
         } else {
             LOG.error("Unexpected error on an internal route", error);
-            e = ErrorCode.UNKNOWN_SERVER_ERROR.exception("Unexpected error");
+            e = ErrorCode.UNKNOWN_SERVER_ERROR.exception(Problems.UNEXPECTED);
         }
         byte[] body = json.writeValueAsBytes(Problems.members(Problems.of(e)));
         response.status(e.errorCode().httpStatus())

@@ -78,7 +78,7 @@ public class ProblemHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         LOG.error("Unexpected error", e);
-        return Problems.response(ErrorCode.UNKNOWN_SERVER_ERROR, "An unexpected error occurred");
+        return Problems.response(ErrorCode.UNKNOWN_SERVER_ERROR, Problems.UNEXPECTED);
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -22,6 +22,9 @@ public final class Problems {
     /** Seconds a client should wait before trying a 503 or 429 again: leader elections take about a second. */
     public static final String RETRY_AFTER_SECONDS = "1";
 
+    /** The detail of every 500: what went wrong stays in the log, not in the answer. */
+    public static final String UNEXPECTED = "An unexpected error occurred";
+
     private Problems() {
     }
 

@@ -169,7 +169,7 @@ class JsonProduceRoute {
             return from(Problems.response(e));
         }
         LOG.error("Unexpected error", error);
-        return from(Problems.response(ErrorCode.UNKNOWN_SERVER_ERROR, "An unexpected error occurred"));
+        return from(Problems.response(ErrorCode.UNKNOWN_SERVER_ERROR, Problems.UNEXPECTED));
     }
 
     private static Mono<ServerResponse> from(ResponseEntity<?> entity) {

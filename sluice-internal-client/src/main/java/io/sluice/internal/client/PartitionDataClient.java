@@ -22,8 +22,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@link PartitionDataApi} over HTTP, binary bodies on the data path (produce and fetch) and JSON for the rest:
- * produce on the produce pool, fetches on the fetch pool (a long poll holds its
- * connection while it waits), offset lookups on the control pool. A produce is retried only when it never reached the
+ * produce on the produce pool, fetches on the fetch pool (a long poll holds its connection while it waits), offset
+ * lookups on the control pool. A produce is retried only when it never reached the
  * leader: one whose outcome is unknown is the caller's to judge (REQUEST_TIMED_OUT).
  */
 public final class PartitionDataClient implements PartitionDataApi {

@@ -15,8 +15,8 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link ReplicationApi} over HTTP (a binary fetch request, a JSON epoch query), on the replication pool: a follower's long-poll fetch sessions never queue behind
- * a gateway's produce or fetch traffic. Both calls change nothing at the leader, so retriable failures are retried.
+ * {@link ReplicationApi} over HTTP (a binary fetch request, a JSON epoch query), on the replication pool: a
+ * follower's long-poll fetch sessions never queue behind a gateway's produce or fetch traffic. Both calls change nothing at the leader, so retriable failures are retried.
  */
 public final class ReplicationClient implements ReplicationApi {
 
@@ -30,7 +30,8 @@ public final class ReplicationClient implements ReplicationApi {
     public Mono<List<FetchResponseCodec.FetchedPartition>> replicaFetch(NodeInfo leader, ReplicaFetchRequest request) {
         return Mono.defer(() -> {
             Call call = new Call(Target.node(leader), Purpose.REPLICATION, HttpMethod.POST, ReplicationPaths.REPLICA_FETCH,
-                    ReplicaFetchRequestCodec.CONTENT_TYPE, PartitionDataClient.bytes(ReplicaFetchRequestCodec.encode(request)),
+                    ReplicaFetchRequestCodec.CONTENT_TYPE,
+                    PartitionDataClient.bytes(ReplicaFetchRequestCodec.encode(request)),
                     http.settings().callTimeout().plus(Duration.ofMillis(request.maxWaitMs())), RetryPolicy.NOT_SENT);
             return http.exchange(call).map(answer -> FetchResponseCodec.decode(ByteBuffer.wrap(answer.body())));
         });
