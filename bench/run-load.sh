@@ -59,7 +59,9 @@ fi
 : "${WARMUP_PASSES:=1}"
 : "${SETTLE_S:=5}"
 : "${TIMEOUT_MS:=30000}"
-: "${WARMUP_RECORDS:=0}"      # produce runs: records sent first by the same generator JVM, left out of the figures
+: "${WARMUP_RECORDS:=half}"   # produce runs: records sent first by the same generator JVM, left out of the figures;
+                              #   "half": half the run's records (a fresh generator JVM spends its first seconds
+                              #   compiling, on the cores the cluster needs); 0: none
 : "${TESTS:=p1k_rpr1 p1k_rpr100 p1k_rpr1000 e2e_1k_rate e2e_1k_1}"
 : "${LOADGEN_HEAP:=-Xms1g -Xmx1g}"
 
@@ -122,9 +124,11 @@ record() {  # record TEST REP KIND LOG
 topic_delete() { curl -s -o /dev/null -X DELETE "$GATEWAY/v1/topics/$1" || true; }
 settle() { sync; sleep "$SETTLE_S"; }
 produce() {  # produce LOG TOPIC N RECORDS_PER_REQUEST CONCURRENCY
+  local warmup=$WARMUP_RECORDS
+  [[ "$warmup" == half ]] && warmup=$(($3 / 2))
   loadgen "$1" produce --topic "$2" --create-topic 3,3,2 --num-records "$3" --records-per-request "$4" \
       --concurrency "$5" --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT" \
-      --warmup-records "$WARMUP_RECORDS"
+      --warmup-records "$warmup"
 }
 fanout() {  # fanout LOG TOPIC SUBSCRIBERS
   local hard
