@@ -1,56 +1,30 @@
 package io.sluice.bench.load;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /**
  * Produce with JSON batches: {@code --concurrency} closed loops, each one keep-alive connection sending one request
- * at a time, all on a single Netty event loop, so at most that many requests are in flight. The transport is plain
- * Netty (an HTTP codec and an aggregator per connection, no pool, no reactive chain per request), as lean per request
- * as {@code wrk}: the generator shares the machine's two cores with the cluster, and the earlier Reactor Netty client
- * spent about 230 µs of CPU per one-record request, more than the gateway spent serving it. Loops claim
- * {@code --records-per-request} record indices at a time; under {@code --throughput} a request leaves when its last
- * record is due. No retries: a failed request's records are counted by cause and not sent again; a connection that
+ * at a time, all on {@link NettyHttp}'s single event loop, so at most that many requests are in flight (the earlier
+ * Reactor Netty client spent about 230 µs of CPU per one-record request, more than the gateway spent serving it).
+ * Loops claim {@code --records-per-request} record indices at a time; under {@code --throughput} a request leaves
+ * when its last record is due. No retries: a failed request's records are counted by cause and not sent again; a connection that
  * fails is replaced and its loop goes on.
  */
 final class ProduceRun {
-
-    private static final int MAX_ANSWER_BYTES = 64 << 20;
 
     private final LoadOptions options;
     private final GatewayClient gateway;
@@ -69,24 +43,19 @@ final class ProduceRun {
         byte[] tail = total % perRequest == 0 || total < perRequest ? null
                 : Payloads.jsonBatch(values((int) (total % perRequest), seed), options.valueFormat());
         URI uri = gateway.produceUri(options.topic(), options.acks(), options.timeoutMs(), null);
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
         long cpuStart = ClientCpu.processCpuNanos();
         long start = System.nanoTime();
         ProduceStats stats = new ProduceStats(start);
-        Loops loops = new Loops(uri, sslFor(uri), group, epoll, pool, tail, total, new Pacer(start, options.throughput()),
-                stats);
-        try (Progress progress = new Progress(out, options.reportIntervalMs(),
-                () -> stats.interval(System.nanoTime(), start, options.recordSize()))) {
-            group.execute(() -> {
+        try (NettyHttp http = new NettyHttp(uri);
+             Progress progress = new Progress(out, options.reportIntervalMs(),
+                     () -> stats.interval(System.nanoTime(), start, options.recordSize()))) {
+            Loops loops = new Loops(http, uri, pool, tail, total, new Pacer(start, options.throughput()), stats);
+            http.execute(() -> {
                 for (int i = 0; i < options.concurrency(); i++) {
                     loops.start();
                 }
             });
             loops.done.await();
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
         stats.interval(System.nanoTime(), start, options.recordSize());
         long elapsed = Math.max(0, stats.lastAnswerNanos.get() - start);
@@ -96,28 +65,14 @@ final class ProduceRun {
                 stats.recordLatency(), pool.bodyBytes(), ClientCpu.since(cpuStart, start));
     }
 
-    private static SslContext sslFor(URI uri) {
-        if (!"https".equalsIgnoreCase(uri.getScheme())) {
-            return null;
-        }
-        try {
-            return SslContextBuilder.forClient().build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("no TLS client context for " + uri + ": " + e.getMessage(), e);
-        }
-    }
-
     /**
-     * Every loop of the run, touched only on the one event loop thread: the next record index, the loops still
-     * running, and how a loop gets a connection. {@link #done} opens when the last loop has nothing left to send.
+     * Every loop of the run, touched only on the event loop thread: the next record index, the loops still running,
+     * and how a loop gets a connection. {@link #done} opens when the last loop has nothing left to send.
      */
     private final class Loops {
         final CountDownLatch done = new CountDownLatch(1);
+        private final NettyHttp http;
         private final URI uri;
-        private final String target;
-        private final String host;
-        private final SslContext ssl;
-        private final Bootstrap bootstrap;
         private final Payloads.Pool pool;
         private final byte[] tail;
         private final long total;
@@ -126,21 +81,14 @@ final class ProduceRun {
         private long next;
         private int running;
 
-        Loops(URI uri, SslContext ssl, EventLoopGroup group, boolean epoll, Payloads.Pool pool, byte[] tail,
-              long total, Pacer pacer, ProduceStats stats) {
+        Loops(NettyHttp http, URI uri, Payloads.Pool pool, byte[] tail, long total, Pacer pacer, ProduceStats stats) {
+            this.http = http;
             this.uri = uri;
-            this.target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-            this.host = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-            this.ssl = ssl;
             this.pool = pool;
             this.tail = tail;
             this.total = total;
             this.pacer = pacer;
             this.stats = stats;
-            this.bootstrap = new Bootstrap().group(group)
-                    .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
         }
 
         /** Starts a loop, which runs until no records are left to claim. */
@@ -151,16 +99,7 @@ final class ProduceRun {
 
         /** A connection for {@code loop}: its first one, or one in place of a connection that failed. */
         private void connect(Loop loop) {
-            int port = uri.getPort() > 0 ? uri.getPort() : ssl != null ? 443 : 80;
-            bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel channel) {
-                    if (ssl != null) {
-                        channel.pipeline().addLast(ssl.newHandler(channel.alloc(), uri.getHost(), port));
-                    }
-                    channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_ANSWER_BYTES), loop);
-                }
-            }).connect(uri.getHost(), port).addListener((ChannelFuture f) -> {
+            http.connect(loop).addListener((ChannelFuture f) -> {
                 if (f.isSuccess()) {
                     loop.sendNext(f.channel());
                 } else {
@@ -208,11 +147,7 @@ final class ProduceRun {
 
             private void send(Channel channel) {
                 byte[] body = count == options.recordsPerRequest() || tail == null ? pool.next() : tail;
-                FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target,
-                        Unpooled.wrappedBuffer(body));
-                request.headers().set(HttpHeaderNames.HOST, host)
-                        .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                FullHttpRequest request = http.post(uri, body, "application/json");
                 stats.sent.add(count);
                 started = System.nanoTime();
                 // no answer in time: the connection is closed, which fails the request (channelInactive)

@@ -3,7 +3,7 @@ package io.sluice.bench.load;
 import io.sluice.bench.load.LoadOptions.ValueFormat;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
-import java.net.http.HttpHeaders;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -29,11 +29,20 @@ final class ReadCounter {
     }
 
     static ReadPage page(byte[] body, ValueFormat format) {
+        return page(JSON.createParser(body), format);
+    }
+
+    /** A read answer from a stream (the answer's buffer as it came in, without a copy into one array). */
+    static ReadPage page(InputStream body, ValueFormat format) {
+        return page(JSON.createParser(body), format);
+    }
+
+    private static ReadPage page(JsonParser parser, ValueFormat format) {
         int records = 0;
         long bytes = 0;
         long next = -1;
         long hw = -1;
-        try (JsonParser p = JSON.createParser(body)) {
+        try (JsonParser p = parser) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
@@ -57,12 +66,12 @@ final class ReadCounter {
 
     /**
      * A raw read answer: the stored v2 record batches back to back, decoded here as a client of Kafka's format
-     * decodes them (every record, its value counted), with the position in the {@code Sluice-Next-Offset} and
-     * {@code Sluice-High-Watermark} headers. A raw read starts at the batch holding the requested offset, so records
+     * decodes them (every record, its value counted), with the position its {@code Sluice-Next-Offset} and
+     * {@code Sluice-High-Watermark} headers give. A raw read starts at the batch holding the requested offset, so records
      * before {@code fromOffset} are decoded but not counted.
      */
-    static ReadPage rawPage(byte[] body, HttpHeaders headers, long fromOffset) {
-        ByteBuffer buffer = ByteBuffer.wrap(body);
+    static ReadPage rawPage(ByteBuffer body, long nextOffset, long highWatermark, long fromOffset) {
+        ByteBuffer buffer = body.duplicate();
         int records = 0;
         long bytes = 0;
         while (buffer.remaining() >= RecordBatch.LOG_OVERHEAD) {
@@ -75,13 +84,7 @@ final class ReadCounter {
                 }
             }
         }
-        return new ReadPage(records, bytes, longHeader(headers, "Sluice-Next-Offset"),
-                longHeader(headers, "Sluice-High-Watermark"));
-    }
-
-    private static long longHeader(HttpHeaders headers, String name) {
-        return Long.parseLong(headers.firstValue(name)
-                .orElseThrow(() -> new IllegalStateException("a raw read answer without " + name)));
+        return new ReadPage(records, bytes, nextOffset, highWatermark);
     }
 
     /** The value bytes of one record object given as JSON text (an SSE record event's data). */
