@@ -70,20 +70,24 @@ public enum RecordFormat {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
+        if (node.isString()) {
+            return serialize(node.asString(), json, what);
+        }
+        if (this == JSON) {
+            return json.writeValueAsBytes(node);
+        }
+        throw ErrorCode.INVALID_RECORD.exception("The " + what + (this == STRING
+                ? " must be a JSON string with format string" : " must be a base64 string with format binary"));
+    }
+
+    /** The stored bytes of a JSON string {@code text}, as {@link #serialize(JsonNode, JsonMapper, String)} stores it. */
+    public byte[] serialize(String text, JsonMapper json, String what) {
         return switch (this) {
-            case JSON -> node.isString() ? jsonString(node.asString(), json) : json.writeValueAsBytes(node);
-            case STRING -> {
-                if (!node.isString()) {
-                    throw ErrorCode.INVALID_RECORD.exception("The " + what + " must be a JSON string with format string");
-                }
-                yield node.asString().getBytes(StandardCharsets.UTF_8);
-            }
+            case JSON -> jsonString(text, json);
+            case STRING -> text.getBytes(StandardCharsets.UTF_8);
             case BINARY -> {
-                if (!node.isString()) {
-                    throw ErrorCode.INVALID_RECORD.exception("The " + what + " must be a base64 string with format binary");
-                }
                 try {
-                    yield Base64.getDecoder().decode(node.asString());
+                    yield Base64.getDecoder().decode(text);
                 } catch (IllegalArgumentException e) {
                     throw ErrorCode.INVALID_RECORD.exception("The " + what + " is not valid base64: " + e.getMessage());
                 }

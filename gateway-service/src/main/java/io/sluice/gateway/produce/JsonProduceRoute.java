@@ -86,10 +86,10 @@ class JsonProduceRoute {
                 if (key != null) {
                     return body.flatMap(bytes -> idempotent.produce(key, topic, bytes,
                                     Arrays.asList(format, keyFormat, valueFormat, headerFormat),
-                                    parser.records(parser.parse(bytes), formats), ackMode, timeout))
+                                    parser.records(bytes, formats), ackMode, timeout))
                             .flatMap(Handler::respond);
                 }
-                return body.map(bytes -> parser.records(parser.parse(bytes), formats))
+                return body.map(bytes -> parser.records(bytes, formats))
                         .flatMap(records -> produce.produce(topic, records, ackMode, timeout))
                         .flatMap(Handler::respond);
             }).onErrorResume(JsonProduceRoute::problem);
