@@ -407,6 +407,35 @@ class EndToEndIT {
         assertThat(tookMs).as("answered soon after timeout_ms").isLessThan(6_000);
     }
 
+    /**
+     * An SSE stream sends each record's JSON text as the gateway wrote it once for every subscriber: it is the record
+     * a read answers, field for field and in the same order, in every format, with headers, nulls and fallbacks.
+     */
+    @Test
+    void sseRecordEventsHoldTheRecordAsAReadAnswersIt() {
+        String topic = "sse-rendering";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        ok(cluster.postJson(records(topic, ""), "[{\"key\": {\"id\": 1}, \"value\": {\"a\": [1, null, \"\u00fc\"]}, "
+                + "\"headers\": {\"h1\": \"v1\", \"h2\": null}, \"timestamp\": 1700000000000}, "
+                + "{\"value\": \"plain \\\"text\\\"\\n\"}, {\"key\": \"k\", \"value\": null}]"));
+        ok(cluster.postJson(records(topic, "?value_format=binary"), "[{\"value\": \"AP8H\"}]"));
+
+        for (String formats : List.of("", "&value_format=string", "&format=binary&header_format=binary")) {
+            Map<Long, JsonNode> read = readAll(topic, 0, formats);
+            URI uri = URI.create(cluster.gatewayUrl() + "/v1/topics/" + topic + "/records?offset=earliest" + formats);
+            try (SseStream stream = SseStream.open(cluster.http(), uri, null, 16)) {
+                for (long offset = 0; offset < 4; offset++) {
+                    String data = nextRecord(stream).data();
+                    JsonNode streamed = GatewayCluster.JSON.readTree(data);
+                    assertThat(streamed).as("offset %d with formats '%s'", offset, formats).isEqualTo(read.get(offset));
+                    assertThat(streamed.propertyNames()).as("field order").containsExactlyElementsOf(
+                            read.get(offset).propertyNames());
+                    assertThat(data).as("one line of compact JSON").doesNotContain("\n");
+                }
+            }
+        }
+    }
+
     @Test
     void sseOverAllPartitionsResumesAfterDisconnectsWithEveryRecordExactlyOnce() {
         String topic = "sse-resume";

@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * What one fetch of a partition brought: its complete record batches from offset {@code from} up to {@code to}
  * (exclusive: where the next fetch starts, past control batches too). A chunk with {@code from == to} brought nothing.
  *
- * <p>Every subscriber of a shared tail is handed the same chunk, so the records are rendered once per distinct
- * {@link Formats} and the renderings kept with the chunk; each subscriber then skips the records before its own
- * position. Immutable but for that cache; thread-safe.
+ * <p>Every subscriber of a shared tail is handed the same chunk, so the records are rendered, down to each one's
+ * JSON text, once per distinct {@link Formats} and the renderings kept with the chunk; each subscriber then skips the
+ * records before its own position. Immutable but for that cache; thread-safe.
  */
 final class FetchedChunk {
 
@@ -22,7 +22,7 @@ final class FetchedChunk {
     private final long from;
     private final long to;
     private final ByteBuffer batches;
-    private final Map<Formats, List<ConsumedRecord>> rendered = new ConcurrentHashMap<>(2);
+    private final Map<Formats, List<StreamedRecord>> rendered = new ConcurrentHashMap<>(2);
 
     private FetchedChunk(TopicPartition partition, long from, long to, ByteBuffer batches) {
         this.partition = partition;
@@ -54,9 +54,9 @@ final class FetchedChunk {
     }
 
     /** The chunk's records at or after {@code position}, rendered in {@code formats}. */
-    List<ConsumedRecord> records(long position, Formats formats, RecordRenderer renderer) {
-        List<ConsumedRecord> all = rendered.computeIfAbsent(formats,
-                wanted -> renderer.render(partition, batches, from, Integer.MAX_VALUE, wanted));
+    List<StreamedRecord> records(long position, Formats formats, RecordRenderer renderer) {
+        List<StreamedRecord> all = rendered.computeIfAbsent(formats,
+                wanted -> renderer.renderForStreams(partition, batches, from, wanted));
         int first = 0;
         while (first < all.size() && all.get(first).offset() < position) {
             first++;

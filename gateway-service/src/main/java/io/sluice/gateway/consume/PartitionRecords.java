@@ -34,9 +34,9 @@ public class PartitionRecords {
     /**
      * Every record of {@code tp} from {@code start} on, in order and once, for as long as the subscriber wants them;
      * retention past the position carries on from the log start, a position beyond the log end ends the stream with
-     * OFFSET_OUT_OF_RANGE.
+     * OFFSET_OUT_OF_RANGE. Each record comes with its JSON text, written once for every stream that gets it.
      */
-    public Flux<ConsumedRecord> stream(TopicPartition tp, long start, Formats formats) {
+    public Flux<StreamedRecord> stream(TopicPartition tp, long start, Formats formats) {
         return tails.stream(tp, start, formats);
     }
 }

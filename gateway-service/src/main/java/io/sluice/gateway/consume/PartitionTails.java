@@ -75,7 +75,7 @@ class PartitionTails {
     }
 
     /** Every record of {@code tp} from {@code start} on, for as long as the subscriber wants them. */
-    Flux<ConsumedRecord> stream(TopicPartition tp, long start, Formats formats) {
+    Flux<StreamedRecord> stream(TopicPartition tp, long start, Formats formats) {
         return Flux.defer(() -> {
             PartitionStream stream = new PartitionStream(tp, start, formats);
             return Flux.<Integer>generate(sink -> sink.next(0))
@@ -119,7 +119,7 @@ class PartitionTails {
         }
 
         /** The records of the next chunk: from the tail when a member, else of an own read (maybe none). */
-        Flux<ConsumedRecord> step() {
+        Flux<StreamedRecord> step() {
             SharedTail.Member current = member();
             if (current != null) {
                 return current.take()
@@ -143,10 +143,10 @@ class PartitionTails {
             });
         }
 
-        private List<ConsumedRecord> deliver(FetchedChunk chunk) {
-            List<ConsumedRecord> records = chunk.records(position, formats, renderer);
+        private List<StreamedRecord> deliver(FetchedChunk chunk) {
+            List<StreamedRecord> records = chunk.records(position, formats, renderer);
             position = Math.max(position, chunk.to());
-            renderer.countOut(tp.topic(), records);
+            renderer.countOut(tp.topic(), records.size());
             return records;
         }
 

@@ -56,6 +56,20 @@ class RecordRenderer {
         return rendered;
     }
 
+    /**
+     * Every record of {@code tp} at or after {@code from} in the complete batches of {@code records}, each with its
+     * JSON text as a reader's answer would hold it (the same mapper writes both).
+     */
+    List<StreamedRecord> renderForStreams(TopicPartition tp, ByteBuffer records, long from, Formats formats) {
+        List<ConsumedRecord> rendered = render(tp, records, from, Integer.MAX_VALUE, formats);
+        List<StreamedRecord> streamed = new ArrayList<>(rendered.size());
+        for (ConsumedRecord record : rendered) {
+            streamed.add(new StreamedRecord(record.topic(), record.partition(), record.offset(),
+                    json.writeValueAsString(record)));
+        }
+        return streamed;
+    }
+
     /** Counts {@code records} as delivered to a reader ({@code sluice.gateway.records.out}). */
     void countOut(String topic, List<ConsumedRecord> records) {
         countOut(topic, records.size());

@@ -50,7 +50,7 @@ class RecordStreams {
 
     private Flux<ServerSentEvent<Object>> events(String topic, Map<Integer, Long> starts, Formats formats) {
         Map<Integer, Long> position = new TreeMap<>(starts);
-        List<Flux<ConsumedRecord>> sources = new ArrayList<>();
+        List<Flux<StreamedRecord>> sources = new ArrayList<>();
         starts.forEach((partition, offset) ->
                 sources.add(tails.stream(new TopicPartition(topic, partition), offset, formats)));
         Flux<ServerSentEvent<Object>> records = Flux.merge(Flux.fromIterable(sources), sources.size(), 1)
@@ -60,7 +60,8 @@ class RecordStreams {
                         position.put(record.partition(), record.offset() + 1);
                         id = Cursor.of(position).encode();
                     }
-                    return ServerSentEvent.<Object>builder(record).id(id).event("record").build();
+                    // the record's JSON text, written once for every subscriber (a String is sent as it is)
+                    return ServerSentEvent.<Object>builder(record.json()).id(id).event("record").build();
                 })
                 .onErrorResume(SluiceException.class, e -> Flux.just(ServerSentEvent.<Object>builder(
                         Problems.of(e)).event("error").build()));

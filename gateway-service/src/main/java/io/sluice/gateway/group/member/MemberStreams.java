@@ -2,8 +2,8 @@ package io.sluice.gateway.group.member;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.GatewayProperties;
-import io.sluice.gateway.consume.ConsumedRecord;
 import io.sluice.gateway.consume.PartitionRecords;
+import io.sluice.gateway.consume.StreamedRecord;
 import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.group.admin.GroupActivity;
 import io.sluice.internal.group.GroupHeartbeatResponse;
@@ -117,7 +117,7 @@ class MemberStreams {
         private final Map<TopicPartition, Long> revoking = new TreeMap<>();
         /** Owned partition → the signal that stops its stream; guarded by this. */
         private final Map<TopicPartition, Sinks.Empty<Void>> stops = new HashMap<>();
-        private final Sinks.Many<Flux<ConsumedRecord>> partitionStreams = Sinks.many().unicast().onBackpressureBuffer();
+        private final Sinks.Many<Flux<StreamedRecord>> partitionStreams = Sinks.many().unicast().onBackpressureBuffer();
         private final Sinks.Many<ServerSentEvent<Object>> control = Sinks.many().unicast().onBackpressureBuffer();
         private int epoch;
         private volatile boolean fenced;
@@ -171,7 +171,7 @@ class MemberStreams {
                     .<ServerSentEvent<Object>>handle((record, sink) -> {
                         String id = delivered(record);
                         if (id != null) {
-                            sink.next(ServerSentEvent.<Object>builder(record).id(id).event("record").build());
+                            sink.next(ServerSentEvent.<Object>builder(record.json()).id(id).event("record").build());
                         }
                     })
                     .onErrorResume(SluiceException.class, e -> Flux.just(error(e)));
@@ -333,7 +333,7 @@ class MemberStreams {
         }
 
         /** Records the delivery of {@code record}; null (drop it) for a partition no longer owned. */
-        private synchronized String delivered(ConsumedRecord record) {
+        private synchronized String delivered(StreamedRecord record) {
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
             if (!positions.containsKey(tp)) {
                 return null;
