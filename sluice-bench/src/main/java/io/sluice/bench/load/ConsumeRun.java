@@ -34,8 +34,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Reads a topic from its earliest offsets until {@code --num-records} records (default: what the topic held when the
- * run started). JSON and raw mode: one {@link Reader} per partition, each with one read in flight, all on one
- * {@link NettyHttp} event loop. SSE mode: one {@code text/event-stream} of the whole topic from {@code offset=earliest}.
+ * run started). JSON and raw mode: one {@link Reader} per partition, each with one read in flight, over
+ * {@link NettyHttp}. SSE mode: one {@code text/event-stream} of the whole topic from {@code offset=earliest}.
  * A run that makes no progress for {@code --timeout-ms} stops and says so.
  */
 final class ConsumeRun {
@@ -94,9 +94,13 @@ final class ConsumeRun {
                 ClientCpu.since(cpuStart, start));
     }
 
-    /** One {@link Reader} per partition on {@link NettyHttp}'s event loop, until the target or a stall. */
+    /**
+     * One {@link Reader} per partition, until the target or a stall, on as many event loops as there are partitions
+     * or cores (fewer of either): decoding the pages is the reader's work, as a Kafka consumer's is.
+     */
     private void readPartitions(List<GatewayClient.PartitionInfo> partitions, long target) throws InterruptedException {
-        try (NettyHttp http = new NettyHttp(gateway.base())) {
+        int threads = Math.max(1, Math.min(partitions.size(), Runtime.getRuntime().availableProcessors()));
+        try (NettyHttp http = new NettyHttp(gateway.base(), threads)) {
             CountDownLatch done = new CountDownLatch(partitions.size());
             http.execute(() -> partitions.forEach(p -> new Reader(http, p.partition(), target, done).connect()));
             while (!done.await(100, TimeUnit.MILLISECONDS)) {

@@ -1,20 +1,15 @@
 package io.sluice.bench.load;
 
 import io.sluice.bench.load.LoadOptions.ValueFormat;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,11 +27,14 @@ import org.HdrHistogram.Recorder;
  * send the next (as Kafka's EndToEndLatency does).
  *
  * <p>Each value starts with a marker {@code e2e-<run>-<id>-} and is padded with letters to {@code --record-size}. The
- * latency of record {@code id} is from just before its produce request is handed to the HTTP client to the moment
- * its SSE {@code record} event has been read and parsed on the stream's thread. Before measuring, probe records are
- * sent until one arrives on the stream, so the stream is known to be positioned and flowing.
+ * latency of record {@code id} is from just before its produce request is handed to the HTTP client (plain Netty,
+ * {@link NettyRequests}) to the moment its SSE {@code record} event has been decoded on the client's event loop
+ * ({@link NettySseStream}). Before measuring, probe records are sent until one arrives on the stream, so the stream
+ * is known to be positioned and flowing.
  */
 final class EndToEndRun {
+
+    private static final String JSON = "application/json";
 
     private final LoadOptions options;
     private final GatewayClient gateway;
@@ -71,12 +69,19 @@ final class EndToEndRun {
         sendNanos = new AtomicLongArray(total);
         deliveredAt = new AtomicLongArray(total);
         gateway.awaitReady(options.topic());
-        HttpClient client = gateway.client(0);
+        try (NettyHttp http = new NettyHttp(gateway.base())) {
+            return run(total, http);
+        }
+    }
+
+    private EndToEndReport run(int total, NettyHttp http) throws IOException, InterruptedException {
+        NettyRequests client = new NettyRequests(http, gateway.timeout().plusSeconds(5));
         URI produce = gateway.produceUri(options.topic(), options.acks(), options.timeoutMs(), null);
         byte[] padding = Payloads.letters(Math.max(0, options.recordSize()), new SplittableRandom(42));
 
-        Thread reader = Thread.ofPlatform().name("e2e-sse").daemon(true).start(this::readStream);
-        probe(client, produce, padding);
+        NettySseStream stream = NettySseStream.open(http, gateway.streamUri(options.topic(), "latest",
+                options.valueFormat().parameter()), new StreamListener());
+        probe(http, client, produce, padding);
         out.printf(Locale.ROOT, "stream positioned; producing %d records at %s%n", total,
                 options.rate() == 0 ? "one in flight" : options.rate() + " records/s");
 
@@ -87,15 +92,15 @@ final class EndToEndRun {
         long lastSend = start;
         try (Progress progress = new Progress(out, options.reportIntervalMs(), () -> interval(start))) {
             for (int id = 0; id < total && streamFailure.get() == null; id++) {
-                HttpRequest request = request(produce, body(id, padding));
+                byte[] body = body(id, padding);
                 if (options.rate() == 0) {
                     sendNanos.set(id, System.nanoTime());
                     sent.increment();
                     try {
-                        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                        answered(id, response.statusCode(), response.body());
-                    } catch (IOException e) {
-                        errors.add("IO_ERROR", 1, e.toString());
+                        NettyRequests.Answer answer = client.send(http.post(produce, body, JSON)).get();
+                        answered(id, answer.status(), answer.body());
+                    } catch (ExecutionException e) {
+                        errors.add("IO_ERROR", 1, e.getCause().toString());
                         continue;
                     }
                     if (!deliveries.tryAcquire(options.timeoutMs(), TimeUnit.MILLISECONDS)) {
@@ -107,13 +112,14 @@ final class EndToEndRun {
                     int sentId = id;
                     sendNanos.set(id, System.nanoTime());
                     sent.increment();
-                    client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, e) -> {
-                        inFlight.release();
+                    client.send(http.post(produce, body, JSON)).whenComplete((answer, e) -> {
                         if (e != null) {
                             errors.add("IO_ERROR", 1, e.toString());
                         } else {
-                            answered(sentId, response.statusCode(), response.body());
+                            answered(sentId, answer.status(), answer.body());
                         }
+                        // counted first: the run's end waits for these permits, then compares deliveries with acks
+                        inFlight.release();
                     });
                 }
                 lastSend = System.nanoTime();
@@ -122,7 +128,7 @@ final class EndToEndRun {
             awaitDeliveries();
         }
         stop.set(true);
-        reader.interrupt();
+        stream.close();
         interval(start);
         long missing = 0;
         for (int id = 0; id < total; id++) {
@@ -164,7 +170,8 @@ final class EndToEndRun {
         }
     }
 
-    private void probe(HttpClient client, URI produce, byte[] padding) throws IOException, InterruptedException {
+    private void probe(NettyHttp http, NettyRequests client, URI produce, byte[] padding)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + options.timeoutMs() * 1_000_000L;
         for (int attempt = 0; !probeSeen.get(); attempt++) {
             if (streamFailure.get() != null) {
@@ -173,11 +180,15 @@ final class EndToEndRun {
             if (System.nanoTime() > deadline) {
                 throw new IOException("no probe record arrived on the SSE stream within " + options.timeoutMs() + " ms");
             }
-            HttpResponse<byte[]> response = client.send(request(produce, value(marker + "P" + attempt + "-", padding)),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                out.println("probe produce answered HTTP " + response.statusCode() + ": "
-                        + new String(response.body(), StandardCharsets.UTF_8));
+            try {
+                NettyRequests.Answer answer = client.send(http.post(produce,
+                        value(marker + "P" + attempt + "-", padding), JSON)).get();
+                if (answer.status() != 200) {
+                    out.println("probe produce answered HTTP " + answer.status() + ": "
+                            + new String(answer.body(), StandardCharsets.UTF_8));
+                }
+            } catch (ExecutionException e) {
+                out.println("probe produce failed: " + e.getCause());
             }
             for (int i = 0; i < 25 && !probeSeen.get(); i++) {
                 Thread.sleep(10);
@@ -185,42 +196,22 @@ final class EndToEndRun {
         }
     }
 
-    private void readStream() {
-        HttpRequest request = HttpRequest.newBuilder(gateway.streamUri(options.topic(), "latest",
-                options.valueFormat().parameter())).header("Accept", "text/event-stream").GET().build();
-        try {
-            HttpResponse<InputStream> response = gateway.client(0).send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                if (response.statusCode() != 200) {
-                    streamFailure.set("HTTP " + response.statusCode() + " " + lines.readLine());
-                    return;
-                }
-                SseEvents events = new SseEvents();
-                String line;
-                while (!stop.get() && (line = lines.readLine()) != null) {
-                    SseEvents.Event event = events.accept(line);
-                    if (event == null) {
-                        continue;
-                    }
-                    long now = System.nanoTime();
-                    if (event.event().equals("error")) {
-                        streamFailure.set(event.data());
-                        return;
-                    }
-                    if (event.event().equals("record")) {
-                        delivered(ReadCounter.recordValue(event.data()), now);
-                    }
-                }
-                if (!stop.get()) {
-                    streamFailure.compareAndSet(null, "the SSE stream ended");
-                }
+    /** The SSE stream's events, on the event loop: each record event is a delivery, timed as it arrived. */
+    private final class StreamListener implements NettySseStream.Listener {
+        @Override
+        public void event(SseEvents.Event event, long receivedNanos) {
+            if (event.event().equals("error")) {
+                streamFailure.compareAndSet(null, event.data());
+            } else if (event.event().equals("record")) {
+                delivered(ReadCounter.recordValue(event.data()), receivedNanos);
             }
-        } catch (IOException | RuntimeException e) {
+        }
+
+        @Override
+        public void ended(String why) {
             if (!stop.get()) {
-                streamFailure.compareAndSet(null, e.toString());
+                streamFailure.compareAndSet(null, why);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -258,12 +249,6 @@ final class EndToEndRun {
         byte[] value = head.length >= padding.length ? head : Arrays.copyOf(head, padding.length);
         System.arraycopy(padding, 0, value, head.length, Math.max(0, padding.length - head.length));
         return Payloads.jsonBatch(new byte[][] {value}, options.valueFormat());
-    }
-
-    private HttpRequest request(URI produce, byte[] body) {
-        return HttpRequest.newBuilder(produce).timeout(gateway.timeout().plusSeconds(5))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
     private synchronized String interval(long start) {

@@ -28,11 +28,12 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * The closed-loop runs' HTTP transport: plain Netty on one event loop (epoll where it is available), each loop on
- * its own keep-alive connection with an HTTP codec and an aggregator, so a request costs the generator about what it
- * costs {@code wrk}: no connection pool, no reactive chain, no thread hand-off per request. The generator shares the
- * machine's cores with the cluster; the JDK and Reactor Netty clients it used before spent more CPU per request than
- * the gateway spent serving it. One instance per run; {@link #close} ends its event loop.
+ * The closed-loop runs' HTTP transport: plain Netty (epoll where it is available), each loop on its own keep-alive
+ * connection with an HTTP codec and an aggregator, so a request costs the generator about what it costs {@code wrk}:
+ * no connection pool, no reactive chain, no thread hand-off per request. The generator shares the machine's cores with
+ * the cluster; the JDK and Reactor Netty clients it used before spent more CPU per request than the gateway spent
+ * serving it. One event loop unless told otherwise: callers that keep state across connections rely on that. One
+ * instance per run; {@link #close} ends its event loops.
  */
 final class NettyHttp implements AutoCloseable {
 
@@ -45,23 +46,41 @@ final class NettyHttp implements AutoCloseable {
     private final Bootstrap bootstrap;
 
     NettyHttp(URI base) {
+        this(base, 1);
+    }
+
+    /** With {@code threads} event loops; connections are spread over them. */
+    NettyHttp(URI base, int threads) {
         this.base = base;
         this.ssl = sslFor(base);
         boolean epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(threads,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap().group(group)
                 .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
     }
 
-    /** Runs {@code task} on the event loop, where every loop's handler runs. */
+    /** Runs {@code task} on an event loop (the only one, unless the instance was made with more). */
     void execute(Runnable task) {
         group.execute(task);
     }
 
     /** A new connection whose pipeline ends in {@code handler} (which gets whole answers: FullHttpResponse). */
     ChannelFuture connect(ChannelHandler handler) {
+        return connect(handler, true);
+    }
+
+    /**
+     * A new connection whose pipeline ends in {@code handler}, which gets the answer as Netty decodes it: the
+     * HttpResponse, then HttpContent pieces as they arrive (an SSE stream's events, say).
+     */
+    ChannelFuture connectStreaming(ChannelHandler handler) {
+        return connect(handler, false);
+    }
+
+    private ChannelFuture connect(ChannelHandler handler, boolean aggregate) {
         int port = port();
         return bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
@@ -69,7 +88,11 @@ final class NettyHttp implements AutoCloseable {
                 if (ssl != null) {
                     channel.pipeline().addLast(ssl.newHandler(channel.alloc(), base.getHost(), port));
                 }
-                channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_ANSWER_BYTES), handler);
+                channel.pipeline().addLast(new HttpClientCodec());
+                if (aggregate) {
+                    channel.pipeline().addLast(new HttpObjectAggregator(MAX_ANSWER_BYTES));
+                }
+                channel.pipeline().addLast(handler);
             }
         }).connect(base.getHost(), port);
     }
