@@ -112,7 +112,7 @@ loadgen() {  # loadgen LOG ARGS...: runs the generator, keeps its output in LOG,
   local log=$1; shift
   local status=0
   # shellcheck disable=SC2086
-  "$JAVA" $LOADGEN_HEAP -XX:+UseG1GC -cp "$JAR" io.sluice.bench.load.LoadGenerator "$@" \
+  "$JAVA" $LOADGEN_HEAP -XX:+UseG1GC --enable-native-access=ALL-UNNAMED -cp "$JAR" io.sluice.bench.load.LoadGenerator "$@" \
       --gateway "$GATEWAY" --timeout-ms "$TIMEOUT_MS" > "$log" 2>&1 || status=$?
   grep '^RESULT' "$log" || { echo "  (no RESULT; exit $status; see $log)"; tail -5 "$log"; }
   return 0

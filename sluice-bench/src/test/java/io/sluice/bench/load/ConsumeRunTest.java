@@ -2,19 +2,12 @@ package io.sluice.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -29,32 +22,18 @@ class ConsumeRunTest {
 
     private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
     private final AtomicInteger reads = new AtomicInteger();
-    private DisposableServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.disposeNow(Duration.ofSeconds(5));
-        }
-    }
-
     @Test
     void readsEveryPartitionToItsEndOnceAndCountsFailedReads() throws Exception {
-        server = HttpServer.create().host("127.0.0.1").port(0)
-                .route(routes -> routes.get("/v1/topics/t", (request, response) -> response
-                                .header("Content-Type", "application/json")
-                                .sendString(Mono.just("{\"name\":\"t\",\"partitions\":["
-                                        + "{\"partition\":0,\"leader\":1,\"log_start_offset\":0,\"high_watermark\":50},"
-                                        + "{\"partition\":1,\"leader\":2,\"log_start_offset\":0,\"high_watermark\":30}]}")))
-                        .get("/v1/topics/t/partitions/{partition}/records", this::read))
-                .bindNow();
-        LoadOptions options = LoadOptions.parse("consume", "--topic", "t", "--gateway",
-                "http://127.0.0.1:" + server.port(), "--max-records", "7", "--timeout-ms", "10000");
-
         ConsumeReport report;
-        try (GatewayClient gateway = new GatewayClient(options.gateway(), Duration.ofSeconds(10), 1)) {
-            report = new ConsumeRun(options, gateway, new PrintStream(new ByteArrayOutputStream(), true,
-                    StandardCharsets.UTF_8)).run();
+        try (LoopbackGateway gateway = LoopbackGateway.start(routes -> routes
+                .get("/v1/topics/t", (request, response) -> response.header("Content-Type", "application/json")
+                        .sendString(Mono.just(LoopbackGateway.topic("t", END_OFFSETS.get(0), END_OFFSETS.get(1)))))
+                .get("/v1/topics/t/partitions/{partition}/records", this::read))) {
+            LoadOptions options = LoadOptions.parse("consume", "--topic", "t", "--gateway", gateway.url(),
+                    "--max-records", "7", "--timeout-ms", "10000");
+            try (GatewayClient client = LoopbackGateway.client(options)) {
+                report = new ConsumeRun(options, client, LoopbackGateway.quiet()).run();
+            }
         }
 
         assertThat(report.stalled()).isFalse();

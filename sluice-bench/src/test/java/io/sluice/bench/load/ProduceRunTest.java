@@ -2,18 +2,11 @@ package io.sluice.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
@@ -27,20 +20,12 @@ class ProduceRunTest {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger mostInFlight = new AtomicInteger();
-    private DisposableServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.disposeNow(Duration.ofSeconds(5));
-        }
-    }
-
     @Test
     void sendsEveryRecordOnceWithinTheConcurrency() throws Exception {
-        start(n -> false, n -> false);
-
-        ProduceReport report = run(1_000, 7, 4);
+        ProduceReport report;
+        try (LoopbackGateway gateway = start(n -> false, n -> false)) {
+            report = run(gateway, 1_000, 7, 4);
+        }
 
         assertThat(report.sent()).isEqualTo(1_000);
         assertThat(report.acked()).isEqualTo(1_000);
@@ -53,9 +38,10 @@ class ProduceRunTest {
     @Test
     void countsFailedRequestsByCauseAndGoesOn() throws Exception {
         // every 5th request is answered 503 with a problem; every 7th loses its connection before the answer
-        start(n -> n % 5 == 0, n -> n % 7 == 0 && n % 5 != 0);
-
-        ProduceReport report = run(500, 5, 3);
+        ProduceReport report;
+        try (LoopbackGateway gateway = start(n -> n % 5 == 0, n -> n % 7 == 0 && n % 5 != 0)) {
+            report = run(gateway, 500, 5, 3);
+        }
 
         assertThat(report.sent()).isEqualTo(500);
         assertThat(report.acked() + report.errors().total()).isEqualTo(500);
@@ -65,25 +51,23 @@ class ProduceRunTest {
         assertThat(report.acked()).isEqualTo(500 - 100 - 60);
     }
 
-    private ProduceReport run(long records, int perRequest, int concurrency) throws Exception {
-        LoadOptions options = LoadOptions.parse("produce", "--topic", "t", "--gateway",
-                "http://127.0.0.1:" + server.port(), "--num-records", Long.toString(records), "--record-size", "16",
+    private static ProduceReport run(LoopbackGateway gateway, long records, int perRequest, int concurrency)
+            throws Exception {
+        LoadOptions options = LoadOptions.parse("produce", "--topic", "t", "--gateway", gateway.url(),
+                "--num-records", Long.toString(records), "--record-size", "16",
                 "--records-per-request", Integer.toString(perRequest), "--concurrency", Integer.toString(concurrency));
-        try (GatewayClient gateway = new GatewayClient(options.gateway(), Duration.ofSeconds(10), 1)) {
-            return new ProduceRun(options, gateway, new PrintStream(new ByteArrayOutputStream(), true,
-                    StandardCharsets.UTF_8)).run(records, 42);
+        try (GatewayClient client = LoopbackGateway.client(options)) {
+            return new ProduceRun(options, client, LoopbackGateway.quiet()).run(records, 42);
         }
     }
 
     /** A produce resource whose n-th request (1-based) is refused or has its connection dropped as told. */
-    private void start(IntPredicate refused, IntPredicate dropped) {
-        server = HttpServer.create().host("127.0.0.1").port(0)
-                .handle((request, response) -> Mono.fromRunnable(
-                                () -> mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max))
-                        .then(request.receive().aggregate().asString())
-                        .flatMap(body -> answer(body, response, refused, dropped))
-                        .doFinally(signal -> inFlight.decrementAndGet()))
-                .bindNow();
+    private LoopbackGateway start(IntPredicate refused, IntPredicate dropped) {
+        return LoopbackGateway.start(routes -> routes.post("/v1/topics/t/records", (request, response) -> Mono
+                .fromRunnable(() -> mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max))
+                .then(request.receive().aggregate().asString())
+                .flatMap(body -> answer(body, response, refused, dropped))
+                .doFinally(signal -> inFlight.decrementAndGet())));
     }
 
     private Mono<Void> answer(String body, HttpServerResponse response, IntPredicate refused, IntPredicate dropped) {
