@@ -116,7 +116,7 @@ class ReplicaMetrics {
 
         /** NaN once the follower is no longer one (until the next refresh removes the gauge). */
         private static double lagOf(Partition partition, int follower) {
-            Long lag = partition.followerLag().get(follower);
+            Long lag = partition.followerLag(follower);
             return lag == null ? Double.NaN : lag;
         }
 

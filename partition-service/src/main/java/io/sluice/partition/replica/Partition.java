@@ -464,9 +464,18 @@ public final class Partition {
     public synchronized Map<Integer, Long> followerLag() {
         Map<Integer, Long> lag = new HashMap<>();
         long end = log.logEndOffset();
-        followers.forEach((replica, follower) ->
-                lag.put(replica, follower.logEndOffset() == FollowerState.UNKNOWN ? end : end - follower.logEndOffset()));
+        followers.forEach((replica, follower) -> lag.put(replica, lag(end, follower)));
         return lag;
+    }
+
+    /** The replication lag of {@code replica} in records; null when it does not follow this leader. */
+    public synchronized Long followerLag(int replica) {
+        FollowerState follower = followers.get(replica);
+        return follower == null ? null : lag(log.logEndOffset(), follower);
+    }
+
+    private static long lag(long end, FollowerState follower) {
+        return follower.logEndOffset() == FollowerState.UNKNOWN ? end : end - follower.logEndOffset();
     }
 
     /**
