@@ -11,7 +11,9 @@
 #   p1k_rpr1      produce 1 KiB values, RF=3, 3 partitions, min.insync.replicas=2, acks=all, 1 record per request
 #   p1k_rpr100    the same, 100 records per request
 #   p1k_rpr1000   the same, 1000 records per request; then (CONSUME=1) read that topic back from offset 0, with
-#                 JSON reads (c1k), then with raw record-batch reads decoded by the generator (c1k_raw)
+#                 JSON reads (c1k), then with raw record-batch reads decoded by the generator (c1k_raw); each read
+#                 run first reads CONSUME_WARMUP_RECORDS unrecorded in the same JVM; with that on, a third read
+#                 with a cold generator JVM (c1k_raw_cold), the way Kafka's ConsumerPerformance runs
 #   e2e_1k_rate   end-to-end latency, 1 partition, RF=3, acks=all, E2E_RATE records/s through an SSE stream
 #   e2e_1k_1      end-to-end latency, one record in flight at a time (Kafka EndToEndLatency's method)
 # Optional tests (name them in TESTS; not run by default):
@@ -62,6 +64,9 @@ fi
 : "${WARMUP_RECORDS:=half}"   # produce runs: records sent first by the same generator JVM, left out of the figures;
                               #   "half": half the run's records (a fresh generator JVM spends its first seconds
                               #   compiling, on the cores the cluster needs); 0: none
+: "${CONSUME_WARMUP_RECORDS:=half}" # consume runs: records the same generator JVM reads first, left out of the
+                              #   figures ("half": half of N_RPR1000), as for produce; 0: a cold reader, as Kafka's
+                              #   ConsumerPerformance runs
 : "${TESTS:=p1k_rpr1 p1k_rpr100 p1k_rpr1000 e2e_1k_rate e2e_1k_1}"
 : "${LOADGEN_HEAP:=-Xms1g -Xmx1g}"
 
@@ -104,7 +109,8 @@ INDEX="$OUT/index.tsv"; RESULTS="$OUT/results.txt"; LOGDIR="$OUT"
   echo "settings: N_RPR1=$N_RPR1 N_RPR100=$N_RPR100 N_RPR1000=$N_RPR1000 C_RPR1=$C_RPR1 C_RPR100=$C_RPR100" \
        "C_RPR1000=$C_RPR1000 RECORD_SIZE=$RECORD_SIZE VALUE_FORMAT=$VALUE_FORMAT E2E_RATE=$E2E_RATE E2E_N=$E2E_N" \
        "E2E_1_N=$E2E_1_N FANOUT_SUBSCRIBERS=$FANOUT_SUBSCRIBERS FANOUT_RATE=$FANOUT_RATE FANOUT_N=$FANOUT_N" \
-       "REPS=$REPS WARMUP_PASSES=$WARMUP_PASSES WARMUP_RECORDS=$WARMUP_RECORDS TESTS=$TESTS"
+       "REPS=$REPS WARMUP_PASSES=$WARMUP_PASSES WARMUP_RECORDS=$WARMUP_RECORDS" \
+       "CONSUME_WARMUP_RECORDS=$CONSUME_WARMUP_RECORDS TESTS=$TESTS"
   curl -s "$GATEWAY/v1/cluster"; echo
 } > "$OUT/machine.txt"
 
@@ -152,11 +158,17 @@ run_test() {  # run_test NAME REP
       produce "$log" "$topic" "$N_RPR1000" 1000 "$C_RPR1000"; record "$t" "$r" prod "$log"
       if [[ "$CONSUME" == 1 ]]; then
         settle
+        local cwarm=$CONSUME_WARMUP_RECORDS
+        [[ "$cwarm" == half ]] && cwarm=$((N_RPR1000 / 2))
         loadgen "$LOGDIR/c1k-r$r.log" consume --topic "$topic" --value-format "$VALUE_FORMAT" \
-            --max-records 1000 --max-bytes 1048576
+            --max-records 1000 --max-bytes 1048576 --warmup-records "$cwarm"
         record c1k "$r" cons "$LOGDIR/c1k-r$r.log"
-        loadgen "$LOGDIR/c1k_raw-r$r.log" consume --topic "$topic" --raw --max-bytes 1048576
+        loadgen "$LOGDIR/c1k_raw-r$r.log" consume --topic "$topic" --raw --max-bytes 1048576 --warmup-records "$cwarm"
         record c1k_raw "$r" cons "$LOGDIR/c1k_raw-r$r.log"
+        if [[ "$cwarm" != 0 ]]; then  # and once with a cold reader JVM, as Kafka's tool reads
+          loadgen "$LOGDIR/c1k_raw_cold-r$r.log" consume --topic "$topic" --raw --max-bytes 1048576
+          record c1k_raw_cold "$r" cons "$LOGDIR/c1k_raw_cold-r$r.log"
+        fi
       fi ;;
     e2e_1k_rate)
       loadgen "$log" e2e --topic "$topic" --create-topic 1,3,2 --rate "$E2E_RATE" --num-records "$E2E_N" \

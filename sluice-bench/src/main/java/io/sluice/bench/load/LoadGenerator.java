@@ -64,6 +64,12 @@ public final class LoadGenerator {
             return switch (options.mode()) {
                 case PRODUCE -> produce(options, gateway, out);
                 case CONSUME -> {
+                    if (options.warmupRecords() > 0) {
+                        out.println("warm-up: " + options.warmupRecords() + " records read (left out of every figure)");
+                        ConsumeReport warmup = new ConsumeRun(options, gateway, out).run(options.warmupRecords());
+                        out.printf(Locale.ROOT, "warm-up done: %d records, %.1f MiB/s%n",
+                                warmup.throughput().records(), warmup.throughput().mibPerSecond());
+                    }
                     ConsumeReport report = new ConsumeRun(options, gateway, out).run();
                     report.print(out);
                     yield report.stalled() || report.errors().total() > 0 ? 1 : 0;

@@ -29,7 +29,8 @@ import java.util.Set;
  *                          records/s, > 0
  * @param ndjson            produce over one streaming NDJSON request per worker instead of JSON batches
  * @param ndjsonWindow      NDJSON: most records written but not yet answered, per stream
- * @param warmupRecords     produce: records sent first and left out of every figure
+ * @param warmupRecords     produce: records sent first; consume: records read first from the earliest offsets; both
+ *                          left out of every figure
  * @param timeoutMs         produce timeout_ms, HTTP timeouts, and how long a stalled consume or e2e waits
  * @param maxRecords        consume: max_records per read
  * @param maxBytes          consume: max_bytes per read
@@ -106,7 +107,7 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
     private static final Map<Mode, Set<String>> MODE_OPTIONS = Map.of(
             Mode.PRODUCE, Set.of("records-per-request", "concurrency", "acks", "throughput", "ndjson", "ndjson-window",
                     "warmup-records", "http-clients"),
-            Mode.CONSUME, Set.of("max-records", "max-bytes", "wait-ms", "sse", "raw"),
+            Mode.CONSUME, Set.of("max-records", "max-bytes", "wait-ms", "sse", "raw", "warmup-records"),
             Mode.E2E, Set.of("rate", "concurrency", "acks"),
             Mode.FANOUT, Set.of("subscribers", "rate", "acks", "metrics-url"));
     private static final Set<String> FLAGS = Set.of("ndjson", "sse", "raw");
@@ -402,6 +403,8 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
               --sse                     read one SSE stream of the whole topic instead
               --raw                     read the stored record batches (Accept: application/vnd.sluice.record-
                                         batch.v2) and decode them here, as a client of Kafka's format does
+              --warmup-records N        read N records first, left out of every figure, then read from the
+                                        earliest offsets again (default 0)
             e2e:
               --rate R                  records/s, one record per request (default 200);
                                         0 = one record in flight at a time, as Kafka's EndToEndLatency
