@@ -118,14 +118,14 @@ final class ConsumeRun {
         }
     }
 
+    /** {@code answered}'s result when it has sent the next read itself. */
+    private static final long NEXT_READ_SENT = -1;
+
     /**
      * Reads one partition with one read in flight on one keep-alive connection: pages of {@code max_records} /
      * {@code max_bytes} from where the last one ended, with {@code wait_ms} only once the partition is caught up. A
      * failed read is counted by cause and tried again 100 ms later, over a new connection if it lost its own.
      */
-    /** {@code answered}'s result when it has sent the next read itself. */
-    private static final long NEXT_READ_SENT = -1;
-
     @ChannelHandler.Sharable
     private final class Reader extends SimpleChannelInboundHandler<FullHttpResponse> {
         private final NettyHttp http;
