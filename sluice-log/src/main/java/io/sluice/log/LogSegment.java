@@ -475,7 +475,8 @@ final class LogSegment {
         offsetOfMaxTimestampSoFar = offsetOfMax;
     }
 
-    private void indexBatch(long batchBaseOffset, long batchMaxTimestamp, int position, int batchSize) {
+    private void indexBatch(long batchBaseOffset, long batchMaxTimestamp, int position, int batchSize)
+            throws IOException {
         if (batchMaxTimestamp > maxTimestampSoFar) {
             maxTimestampSoFar = batchMaxTimestamp;
             offsetOfMaxTimestampSoFar = batchBaseOffset;

@@ -28,7 +28,7 @@ final class OffsetIndex extends MappedIndex {
     /** The entry with the largest offset at most {@code targetOffset}, or {@code (baseOffset, 0)} if none. */
     OffsetPosition lookup(long targetOffset) {
         MappedByteBuffer index = mmap();
-        int count = entries();
+        int count = entriesIn(index);
         int slot = largestSlotAtMost(targetOffset - baseOffset, count, s -> relativeOffsetAt(index, s));
         return slot < 0 ? new OffsetPosition(baseOffset, 0) : entryAt(index, slot);
     }
@@ -36,15 +36,16 @@ final class OffsetIndex extends MappedIndex {
     /** The entry with the largest position at most {@code position}, or null if none: a batch boundary to jump to. */
     OffsetPosition lookupByPosition(long position) {
         MappedByteBuffer index = mmap();
-        int count = entries();
+        int count = entriesIn(index);
         int slot = largestSlotAtMost(position, count, s -> positionAt(index, s));
         return slot < 0 ? null : entryAt(index, slot);
     }
 
     /** The last entry, or {@code (baseOffset, 0)} if the index is empty. */
     OffsetPosition lastEntry() {
-        int count = entries();
-        return count == 0 ? new OffsetPosition(baseOffset, 0) : entryAt(mmap(), count - 1);
+        MappedByteBuffer index = mmap();
+        int count = entriesIn(index);
+        return count == 0 ? new OffsetPosition(baseOffset, 0) : entryAt(index, count - 1);
     }
 
     /**
@@ -52,7 +53,7 @@ final class OffsetIndex extends MappedIndex {
      *
      * @throws IllegalArgumentException if {@code offset} is not above the last entry's, or the position goes back
      */
-    void append(long offset, int position) {
+    void append(long offset, int position) throws IOException {
         int count = entries();
         if (count >= maxEntries()) {
             throw new IllegalStateException("Offset index " + file() + " is full (" + count + " entries)");
@@ -64,7 +65,7 @@ final class OffsetIndex extends MappedIndex {
                         + last.offset() + ", " + last.position() + ") in " + file());
             }
         }
-        MappedByteBuffer index = mmap();
+        MappedByteBuffer index = mappingForAppend();
         index.putInt(count * ENTRY_SIZE, relativeOffset(offset));
         index.putInt(count * ENTRY_SIZE + 4, position);
         publishAppended();
@@ -73,7 +74,7 @@ final class OffsetIndex extends MappedIndex {
     /** Forgets every entry whose offset is at least {@code offset}. */
     void truncateTo(long offset) {
         MappedByteBuffer index = mmap();
-        int count = entries();
+        int count = entriesIn(index);
         int slot = largestSlotAtMost(offset - baseOffset - 1, count, s -> relativeOffsetAt(index, s));
         truncateToEntries(slot + 1);
     }

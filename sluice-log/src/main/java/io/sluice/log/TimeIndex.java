@@ -35,22 +35,23 @@ final class TimeIndex extends MappedIndex {
     /** The entry with the largest timestamp at most {@code targetTimestamp}, or {@code (-1, baseOffset)} if none. */
     TimestampOffset lookup(long targetTimestamp) {
         MappedByteBuffer index = mmap();
-        int count = entries();
+        int count = entriesIn(index);
         int slot = largestSlotAtMost(targetTimestamp, count, s -> timestampAt(index, s));
         return slot < 0 ? new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset) : entryAt(index, slot);
     }
 
     /** The last entry, or {@code (-1, baseOffset)} if the index is empty. */
     TimestampOffset lastEntry() {
-        int count = entries();
-        return count == 0 ? new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset) : entryAt(mmap(), count - 1);
+        MappedByteBuffer index = mmap();
+        int count = entriesIn(index);
+        return count == 0 ? new TimestampOffset(RecordBatch.NO_TIMESTAMP, baseOffset) : entryAt(index, count - 1);
     }
 
     /**
      * Adds {@code (timestamp, offset)} if the timestamp is larger than the last entry's and there is room; with
      * {@code final} set the reserved last slot may be used.
      */
-    void maybeAppend(long timestamp, long offset, boolean finalEntry) {
+    void maybeAppend(long timestamp, long offset, boolean finalEntry) throws IOException {
         int count = entries();
         if (count >= maxEntries() || (!finalEntry && isFull())) {
             return;
@@ -65,7 +66,7 @@ final class TimeIndex extends MappedIndex {
                         + ") goes back from " + last + " in " + file());
             }
         }
-        MappedByteBuffer index = mmap();
+        MappedByteBuffer index = mappingForAppend();
         index.putLong(count * ENTRY_SIZE, timestamp);
         index.putInt(count * ENTRY_SIZE + 8, relativeOffset(offset));
         publishAppended();
@@ -74,7 +75,7 @@ final class TimeIndex extends MappedIndex {
     /** Forgets every entry whose offset is at least {@code offset}. */
     void truncateTo(long offset) {
         MappedByteBuffer index = mmap();
-        int count = entries();
+        int count = entriesIn(index);
         int slot = largestSlotAtMost(offset - baseOffset - 1, count, s -> relativeOffsetAt(index, s));
         truncateToEntries(slot + 1);
     }

@@ -9,6 +9,7 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Queue;
@@ -30,8 +31,27 @@ class ConcurrentAccessTest {
 
     @Test
     void concurrentReadersNeverSeeTornBatches() throws Exception {
-        LogConfig config = LogConfig.defaults().withSegmentBytes(16 * 1024).withIndexIntervalBytes(512)
-                .withSegmentIndexBytes(4096);
+        PartitionLog log = readWhileAppending(LogConfig.defaults().withSegmentBytes(16 * 1024)
+                .withIndexIntervalBytes(512).withSegmentIndexBytes(4096));
+
+        assertThat(log.segmentCount()).isGreaterThan(5);
+        log.close();
+    }
+
+    @Test
+    void concurrentReadersLookUpWhileTheIndexesGrow() throws Exception {
+        // one segment, every batch indexed: both index files start at 4 KiB and are remapped larger twice or more
+        PartitionLog log = readWhileAppending(LogConfig.defaults().withSegmentBytes(64 * 1024 * 1024)
+                .withIndexIntervalBytes(1));
+
+        assertThat(log.segmentCount()).isEqualTo(1);
+        assertThat(Files.size(dir.resolve("c-0/00000000000000000000.index")))
+                .isGreaterThan(2L * MappedIndex.INITIAL_BYTES);
+        log.close();
+    }
+
+    /** Appends 1,500 batches while two readers read at random offsets below the log end or high watermark. */
+    private PartitionLog readWhileAppending(LogConfig config) throws Exception {
         PartitionLog log = PartitionLog.open(dir.resolve("c-0"), config, clock);
         int appends = 1500;
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -90,8 +110,7 @@ class ConcurrentAccessTest {
         }
 
         assertThat(failures).isEmpty();
-        assertThat(log.segmentCount()).isGreaterThan(5);
-        log.close();
+        return log;
     }
 
     @Test

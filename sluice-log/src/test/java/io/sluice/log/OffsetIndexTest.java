@@ -66,6 +66,58 @@ class OffsetIndexTest {
     }
 
     @Test
+    void fileStartsSmallAndDoublesAsEntriesNeedRoomUpToTheLimit() throws IOException {
+        int limit = 10 * 1024 * 1024;
+        OffsetIndex index = index(limit);
+        assertThat(Files.size(index.file())).isEqualTo(MappedIndex.INITIAL_BYTES);
+        assertThat(index.maxEntries()).isEqualTo(limit / OffsetIndex.ENTRY_SIZE);
+
+        int entries = 5_000; // 40,000 bytes: four doublings
+        for (int i = 1; i <= entries; i++) {
+            index.append(BASE + 10L * i, 100 * i);
+            long size = Files.size(index.file());
+            assertThat(size).as("after %d entries", i)
+                    .isGreaterThanOrEqualTo((long) i * OffsetIndex.ENTRY_SIZE)
+                    .isLessThanOrEqualTo(Math.max(MappedIndex.INITIAL_BYTES, 2L * i * OffsetIndex.ENTRY_SIZE));
+        }
+        assertThat(index.isFull()).isFalse();
+        for (int i = 1; i <= entries; i++) {
+            assertThat(index.lookup(BASE + 10L * i + 5)).isEqualTo(new OffsetPosition(BASE + 10L * i, 100 * i));
+        }
+    }
+
+    @Test
+    void growthStopsAtTheLimitAndTheIndexIsThenFull() throws IOException {
+        int limit = 1000 * OffsetIndex.ENTRY_SIZE; // not a power of two times the initial size
+        OffsetIndex index = index(limit);
+        for (int i = 1; i <= 1000; i++) {
+            index.append(BASE + i, i);
+        }
+
+        assertThat(Files.size(index.file())).isEqualTo(limit);
+        assertThat(index.isFull()).isTrue();
+        assertThatThrownBy(() -> index.append(BASE + 1001, 1001)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aReaderHoldingTheMappingFromBeforeAGrowthReadsOnlyWhatItHolds() throws IOException {
+        OffsetIndex index = index(1024 * 1024);
+        int first = MappedIndex.INITIAL_BYTES / OffsetIndex.ENTRY_SIZE;
+        for (int i = 1; i <= first; i++) {
+            index.append(BASE + i, i);
+        }
+        var before = index.mmap();
+
+        index.append(BASE + first + 1, first + 1); // grows the file: a new mapping
+
+        assertThat(index.mmap()).isNotSameAs(before);
+        assertThat(index.entries()).isEqualTo(first + 1);
+        assertThat(index.entriesIn(before)).isEqualTo(first);
+        assertThat(index.entriesIn(index.mmap())).isEqualTo(first + 1);
+        assertThat(index.lookup(BASE + first + 1)).isEqualTo(new OffsetPosition(BASE + first + 1, first + 1));
+    }
+
+    @Test
     void truncateToForgetsEntriesAtAndAfterOffset() throws IOException {
         OffsetIndex index = index(1024);
         index.append(1005, 100);

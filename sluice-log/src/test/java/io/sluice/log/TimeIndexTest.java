@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,28 @@ class TimeIndexTest {
         index.maybeAppend(300, 530, true);
         assertThat(index.entries()).isEqualTo(3);
         assertThat(index.lastEntry()).isEqualTo(new TimestampOffset(300, 530));
+    }
+
+    @Test
+    void fileGrowsAsEntriesNeedRoomAndKeepsTheReservedSlotAtTheLimit() throws IOException {
+        int slots = 1000; // 12,000 bytes: the file starts at 4,092 and grows twice
+        TimeIndex index = index(slots * TimeIndex.ENTRY_SIZE);
+        assertThat(Files.size(index.file())).isEqualTo(MappedIndex.INITIAL_BYTES / TimeIndex.ENTRY_SIZE
+                * TimeIndex.ENTRY_SIZE);
+        for (int i = 1; i < slots; i++) {
+            index.maybeAppend(1000L * i, BASE + i, false);
+        }
+        assertThat(index.isFull()).isTrue();
+        index.maybeAppend(1000L * slots, BASE + slots, false);
+        assertThat(index.entries()).isEqualTo(slots - 1);
+
+        index.maybeAppend(1000L * slots, BASE + slots, true);
+
+        assertThat(index.entries()).isEqualTo(slots);
+        assertThat(Files.size(index.file())).isEqualTo((long) slots * TimeIndex.ENTRY_SIZE);
+        for (int i = 1; i <= slots; i++) {
+            assertThat(index.lookup(1000L * i + 1)).isEqualTo(new TimestampOffset(1000L * i, BASE + i));
+        }
     }
 
     @Test
