@@ -19,9 +19,10 @@ import java.util.function.IntToLongFunction;
  *
  * <p>Why it grows rather than being preallocated whole, as Kafka's indexes are: a page fault on a mapped file reads
  * ahead around the faulting page, up to the device's read-ahead size but never past the end of the file. On a device
- * with a large read-ahead (8 MiB on the benchmark machine), the first touch of a sparse 10 MiB index filled the page
- * cache with megabytes of zeros per index: with 1,000 partitions, gigabytes, which evicted everything else and the
- * indexes themselves, so appends kept faulting. A file at most twice its entries bounds that to what the index holds.
+ * with a large read-ahead (8 MiB on the benchmark machine), a fault on an uncached page of a sparse 10 MiB index (after
+ * a restart, or once evicted) filled the page cache with megabytes of zeros: with 1,000 partitions, gigabytes, which
+ * evicted everything else and the indexes themselves, so appends kept faulting. A file at most twice the size of its
+ * entries bounds that to what the index holds.
  *
  * <p>Thread model: one writer (the owning log's writer) appends, truncates and resizes; any number of readers look
  * entries up without locks. A writer stores an entry's bytes, then publishes it by the volatile write of
