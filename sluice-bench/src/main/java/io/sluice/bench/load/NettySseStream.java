@@ -11,15 +11,14 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One SSE stream read on {@link NettyHttp}'s event loop: each event is handed to the listener as soon as its blank
- * line is decoded, with the time it was (no thread between the socket and the listener, so an e2e latency ends
- * where the event arrived, not where another thread woke up to it). Not thread-safe: one per stream, used on the
- * event loop.
+ * One SSE stream read on {@link NettyHttp}'s event loop: each event is handed to the listener as soon as
+ * {@link SseDecoder} decodes its blank line, with the time it was (no thread between the socket and the listener, so
+ * an e2e latency ends where the event arrived, not where another thread woke up to it). Not thread-safe: one per
+ * stream, used on the event loop.
  */
 final class NettySseStream extends SimpleChannelInboundHandler<HttpObject> {
 
@@ -31,8 +30,8 @@ final class NettySseStream extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     private final Listener listener;
-    private final SseEvents events = new SseEvents();
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(2048);
+    private final SseDecoder decoder = new SseDecoder();
+    private final StringBuilder refusal = new StringBuilder();
     private int status;
     private volatile boolean ended;
     private volatile Channel channel;
@@ -75,28 +74,20 @@ final class NettySseStream extends SimpleChannelInboundHandler<HttpObject> {
         if (message instanceof HttpContent content) {
             long now = System.nanoTime();
             ByteBuf bytes = content.content();
-            for (int i = bytes.readerIndex(); i < bytes.writerIndex(); i++) {
-                byte b = bytes.getByte(i);
-                if (b != '\n') {
-                    line.write(b);
-                    continue;
+            if (status != 200) {
+                // a refused stream answers a problem document, not events: keep (the start of) it for the reason
+                if (refusal.length() < 512) {
+                    refusal.append(bytes.toString(StandardCharsets.UTF_8));
                 }
-                byte[] text = line.toByteArray();
-                line.reset();
-                int length = text.length > 0 && text[text.length - 1] == '\r' ? text.length - 1 : text.length;
-                String decoded = new String(text, 0, length, StandardCharsets.UTF_8);
-                if (status != 200) {
-                    end("HTTP " + status + " " + decoded);
-                    ctx.close();
-                    return;
-                }
-                SseEvents.Event event = events.accept(decoded);
-                if (event != null && !ended) {
-                    listener.event(event, now);
-                }
+            } else {
+                decoder.feed(bytes.nioBuffer(), event -> {
+                    if (!ended) {
+                        listener.event(event, now);
+                    }
+                });
             }
             if (message instanceof LastHttpContent) {
-                end(status != 200 ? "HTTP " + status + " " + line.toString(StandardCharsets.UTF_8) : "the SSE stream ended");
+                end(status != 200 ? "HTTP " + status + " " + refusal.toString().strip() : "the SSE stream ended");
                 ctx.close();
             }
         }

@@ -27,9 +27,13 @@ import reactor.netty.http.server.HttpServerResponse;
 class ConsumeRunTest {
 
     private static final Map<Integer, Integer> END_OFFSETS = Map.of(0, 50, 1, 30);
+    private static final int BATCH = 5;
 
     private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
     private final AtomicInteger reads = new AtomicInteger();
+    private final Map<Integer, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+
     @Test
     void readsEveryPartitionToItsEndOnceAndCountsFailedReads() throws Exception {
         ConsumeReport report;
@@ -88,10 +92,6 @@ class ConsumeRunTest {
             }
         }
     }
-
-    private static final int BATCH = 5;
-    private final Map<Integer, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-    private final AtomicInteger maxInFlight = new AtomicInteger();
 
     /**
      * Stored v2 batches of {@link #BATCH} records from the batch holding offset, at most two per answer, with the

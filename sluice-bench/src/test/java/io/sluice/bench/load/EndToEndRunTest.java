@@ -1,7 +1,9 @@
 package io.sluice.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -23,6 +25,7 @@ class EndToEndRunTest {
 
     private final Sinks.Many<String> stream = Sinks.many().multicast().onBackpressureBuffer();
     private final AtomicInteger produced = new AtomicInteger();
+
     @Test
     void oneInFlightDeliversEveryRecordOnce() throws Exception {
         EndToEndReport report;
@@ -52,6 +55,22 @@ class EndToEndRunTest {
         assertThat(report.missing()).isZero();
         // the run ends once every acknowledged record was delivered: the last record's copy may come after that
         assertThat(report.duplicates()).isBetween(39L, 40L);
+    }
+
+    @Test
+    void aRefusedStreamFailsTheRunWithTheGatewaysReason() {
+        try (LoopbackGateway gateway = LoopbackGateway.start(routes -> routes
+                .get("/v1/topics/t", (request, response) -> response.header("Content-Type", "application/json")
+                        .sendString(Mono.just(LoopbackGateway.topic("t", 0))))
+                .get("/v1/topics/t/records", (request, response) -> response.status(403)
+                        .header("Content-Type", "application/problem+json")
+                        .sendString(Mono.just("{\"error_code\":\"TOPIC_AUTHORIZATION_FAILED\",\"detail\":\"no READ\"}")))
+                .post("/v1/topics/t/records", (request, response) -> response.status(500).send()))) {
+            assertThatThrownBy(() -> run(gateway, "0"))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("HTTP 403")
+                    .hasMessageContaining("TOPIC_AUTHORIZATION_FAILED");
+        }
     }
 
     private static EndToEndReport run(LoopbackGateway gateway, String rate) throws Exception {
