@@ -56,6 +56,15 @@ class LoadOptionsTest {
     }
 
     @Test
+    void consumeTakesAReadWarmUpButNotANegativeOne() {
+        assertThat(LoadOptions.parse("consume", "--topic", "t", "--raw", "--warmup-records", "500000").warmupRecords())
+                .isEqualTo(500_000);
+        assertThatThrownBy(() -> LoadOptions.parse("consume", "--topic", "t", "--warmup-records", "-1"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--warmup-records must be >= 0");
+    }
+
+    @Test
     void consumeReadsWhatTheTopicHoldsUnlessToldOtherwise() {
         LoadOptions options = LoadOptions.parse("consume", "--topic", "t", "--max-records", "500", "--sse");
 
