@@ -6,22 +6,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The leader-epoch cache of one replica: for each leader epoch that wrote to this log, the first offset it wrote.
  * Followers use it to find where their log diverges from a new leader's (KIP-101/279): they ask the leader for the
  * end of their latest epoch and truncate there, never merely to their high watermark.
  *
- * <p>Invariant: entries are strictly increasing in epoch and non-decreasing in start offset. Every change is
- * persisted before the method returns, to {@value #FILE_NAME} in the partition directory, in Kafka's checkpoint
- * layout:
+ * <p>Invariant: entries are strictly increasing in epoch and non-decreasing in start offset. Changes are persisted to
+ * {@value #FILE_NAME} in the partition directory, in Kafka's checkpoint layout:
  * <pre>
  *   0                 version
  *   2                 number of entries
  *   0 0               epoch startOffset
  *   3 1200
  * </pre>
- * Thread-safe: methods synchronize on the cache; changes are rare (leader changes, truncation).
+ * Every change is durable before its method returns, except an epoch learned while appending
+ * ({@link #assignUnflushed}): that one is written by the next {@link #flush()}, which the log runs before its
+ * recovery point passes the epoch's start (as Kafka does since KAFKA-15046). Until then crash recovery, which
+ * rescans every batch from the recovery point's segment on, relearns it from the batches' headers; so the append path
+ * never waits for an fsync, while a cut or a new log start (which recovery cannot relearn) is durable at once.
+ *
+ * <p>Thread-safe: the entries are guarded by the cache's monitor, held only in memory; the file is written outside
+ * it, under a lock of its own, from a snapshot numbered by version so that an older snapshot never overwrites a newer.
  */
 public final class LeaderEpochCache {
 
@@ -30,6 +38,12 @@ public final class LeaderEpochCache {
 
     private final CheckpointFile checkpoint;
     private final List<EpochEntry> entries;
+    /** Serializes writes of the file; taken before the monitor, never inside it. */
+    private final ReentrantLock fileLock = new ReentrantLock();
+    /** Counts changes to the entries (guarded by the monitor). */
+    private long version;
+    /** The version the file holds (guarded by {@link #fileLock}). */
+    private long writtenVersion;
 
     private LeaderEpochCache(CheckpointFile checkpoint, List<EpochEntry> entries) {
         this.checkpoint = checkpoint;
@@ -44,21 +58,48 @@ public final class LeaderEpochCache {
     }
 
     /**
-     * Records that {@code epoch} starts writing at {@code startOffset}. Re-assigning the latest epoch at or after its
-     * recorded start changes nothing. Otherwise entries that the new one contradicts (an epoch at or above it, or a
-     * start offset at or beyond it) are dropped first, so the invariant holds whatever order appends arrive in.
+     * Records that {@code epoch} starts writing at {@code startOffset}, durably. Re-assigning the latest epoch at or
+     * after its recorded start changes nothing. Otherwise entries that the new one contradicts (an epoch at or above
+     * it, or a start offset at or beyond it) are dropped first, so the invariant holds whatever order appends arrive
+     * in.
      */
-    public synchronized void assign(int epoch, long startOffset) throws IOException {
+    public void assign(int epoch, long startOffset) throws IOException {
+        requireValid(epoch, startOffset);
+        change(() -> assignInMemory(epoch, startOffset));
+    }
+
+    /**
+     * As {@link #assign}, but the file is written by the next {@link #flush()} (or durable change), not now: for an
+     * epoch learned from the batches being appended, which crash recovery relearns from them as long as the log's
+     * recovery point has not passed them.
+     */
+    public synchronized void assignUnflushed(int epoch, long startOffset) {
+        requireValid(epoch, startOffset);
+        if (assignInMemory(epoch, startOffset)) {
+            version++;
+        }
+    }
+
+    /** Writes changes not yet in the file ({@link #assignUnflushed}); nothing when there are none. */
+    public void flush() throws IOException {
+        change(() -> false);
+    }
+
+    private static void requireValid(int epoch, long startOffset) {
         if (epoch < 0 || startOffset < 0) {
             throw new IllegalArgumentException("epoch " + epoch + " and start offset " + startOffset + " must be >= 0");
         }
+    }
+
+    /** Whether the entries changed. Called under the monitor. */
+    private boolean assignInMemory(int epoch, long startOffset) {
         EpochEntry latest = entries.isEmpty() ? null : entries.getLast();
         if (latest != null && latest.epoch() == epoch && latest.startOffset() <= startOffset) {
-            return;
+            return false;
         }
         entries.removeIf(e -> e.epoch() >= epoch || e.startOffset() >= startOffset);
         entries.add(new EpochEntry(epoch, startOffset));
-        persist();
+        return true;
     }
 
     public synchronized OptionalInt latestEpoch() {
@@ -91,47 +132,71 @@ public final class LeaderEpochCache {
     }
 
     /** Forgets epochs that start at or after {@code endOffset}: the log was truncated to end there. */
-    public synchronized void truncateFromEnd(long endOffset) throws IOException {
-        if (entries.removeIf(e -> e.startOffset() >= endOffset)) {
-            persist();
-        }
+    public void truncateFromEnd(long endOffset) throws IOException {
+        change(() -> entries.removeIf(e -> e.startOffset() >= endOffset));
     }
 
     /**
      * Forgets epochs wholly below {@code startOffset} (the log start moved there); the epoch in force at
      * {@code startOffset} is kept, starting at {@code startOffset}.
      */
-    public synchronized void truncateFromStart(long startOffset) throws IOException {
-        int inForce = -1;
-        for (int i = 0; i < entries.size() && entries.get(i).startOffset() <= startOffset; i++) {
-            inForce = i;
-        }
-        if (inForce < 0 || (inForce == 0 && entries.getFirst().startOffset() == startOffset)) {
-            return;
-        }
-        EpochEntry kept = new EpochEntry(entries.get(inForce).epoch(), startOffset);
-        entries.subList(0, inForce + 1).clear();
-        entries.addFirst(kept);
-        persist();
+    public void truncateFromStart(long startOffset) throws IOException {
+        change(() -> {
+            int inForce = -1;
+            for (int i = 0; i < entries.size() && entries.get(i).startOffset() <= startOffset; i++) {
+                inForce = i;
+            }
+            if (inForce < 0 || (inForce == 0 && entries.getFirst().startOffset() == startOffset)) {
+                return false;
+            }
+            EpochEntry kept = new EpochEntry(entries.get(inForce).epoch(), startOffset);
+            entries.subList(0, inForce + 1).clear();
+            entries.addFirst(kept);
+            return true;
+        });
     }
 
-    public synchronized void clear() throws IOException {
-        entries.clear();
-        persist();
+    public void clear() throws IOException {
+        change(() -> {
+            boolean changed = !entries.isEmpty();
+            entries.clear();
+            return changed;
+        });
     }
 
     public synchronized List<EpochEntry> entries() {
         return List.copyOf(entries);
     }
 
-    private void persist() throws IOException {
-        List<String> lines = new ArrayList<>(entries.size() + 2);
-        lines.add(VERSION);
-        lines.add(Integer.toString(entries.size()));
-        for (EpochEntry entry : entries) {
-            lines.add(entry.epoch() + " " + entry.startOffset());
+    /**
+     * Applies {@code change} to the entries under the monitor, then writes the file if it lacks any change (this one
+     * or an unflushed one), outside the monitor: readers and unflushed assigns never wait for the fsync.
+     */
+    private void change(BooleanSupplier change) throws IOException {
+        fileLock.lock();
+        try {
+            List<String> lines;
+            long snapshot;
+            synchronized (this) {
+                if (change.getAsBoolean()) {
+                    version++;
+                }
+                if (version == writtenVersion) {
+                    return;
+                }
+                snapshot = version;
+                lines = new ArrayList<>(entries.size() + 2);
+                lines.add(VERSION);
+                lines.add(Integer.toString(entries.size()));
+                for (EpochEntry entry : entries) {
+                    lines.add(entry.epoch() + " " + entry.startOffset());
+                }
+            }
+            checkpoint.write(lines);
+            writtenVersion = snapshot;
+        } finally {
+            fileLock.unlock();
         }
-        checkpoint.write(lines);
     }
 
     private static List<EpochEntry> parse(Path file, List<String> lines) throws IOException {

@@ -149,7 +149,10 @@ public final class PartitionLog implements AutoCloseable {
             }
             validated.assignOffsets(local.logEnd().offset(), leaderEpoch,
                     logAppendTime ? now : RecordBatch.NO_TIMESTAMP);
-            maybeAssignEpoch(leaderEpoch, validated.firstOffset());
+            if (leaderEpoch >= 0 && (latest.isEmpty() || leaderEpoch > latest.getAsInt())) {
+                // Recovery relearns it from these batches until a flush passes them (see LeaderEpochCache).
+                epochCache.assignUnflushed(leaderEpoch, validated.firstOffset());
+            }
             append(validated, cfg, now);
             return new AppendResult(validated.firstOffset(), validated.lastOffset(),
                     logAppendTime ? now : RecordBatch.NO_TIMESTAMP, validated.maxTimestamp(), validated.recordCount(),
@@ -172,9 +175,10 @@ public final class PartitionLog implements AutoCloseable {
             validated.ensureContinues(name, local.logEnd().offset());
             for (RecordBatch batch : validated.batches()) {
                 // The leader's epochs as they are, even one lower than an epoch this log recorded last: an epoch
-                // this replica led in without writing, which the leader's records now contradict.
+                // this replica led in without writing, which the leader's records now contradict. Written by the next
+                // flush: recovery relearns it from these batches until then (see LeaderEpochCache).
                 if (batch.partitionLeaderEpoch() >= 0) {
-                    epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+                    epochCache.assignUnflushed(batch.partitionLeaderEpoch(), batch.baseOffset());
                 }
             }
             append(validated, cfg, clock.millis());
@@ -196,6 +200,7 @@ public final class PartitionLog implements AutoCloseable {
         producerState.update(records.batches(), now);
         long end = local.logEnd().offset();
         if (end - local.recoveryPoint() >= cfg.flushMessages()) {
+            epochCache.flush();
             local.flushUpTo(end);
         }
     }
@@ -206,13 +211,6 @@ public final class PartitionLog implements AutoCloseable {
         producerState.takeSnapshot();
     }
 
-    /** Epochs only move forward; an older or unset epoch (follower batches of past leaders) changes nothing. */
-    private void maybeAssignEpoch(int epoch, long startOffset) throws IOException {
-        OptionalInt latest = epochCache.latestEpoch();
-        if (epoch >= 0 && (latest.isEmpty() || epoch > latest.getAsInt())) {
-            epochCache.assign(epoch, startOffset);
-        }
-    }
 
     // ------------------------------------------------------------------ reads
 
@@ -418,10 +416,16 @@ public final class PartitionLog implements AutoCloseable {
         return epochCache.endOffsetFor(epoch, local.logEnd().offset());
     }
 
-    /** Records that this replica became leader in {@code epoch} at the current log end (no-op unless newer). */
+    /**
+     * Records, durably, that this replica became leader in {@code epoch} at the current log end (no-op unless newer):
+     * no batch carries an epoch that has not written yet, so recovery could not relearn it.
+     */
     public void assignEpochStartOffset(int epoch) {
         guard.write("leader epoch update", () -> {
-            maybeAssignEpoch(epoch, local.logEnd().offset());
+            OptionalInt latest = epochCache.latestEpoch();
+            if (epoch >= 0 && (latest.isEmpty() || epoch > latest.getAsInt())) {
+                epochCache.assign(epoch, local.logEnd().offset());
+            }
             return null;
         });
     }
@@ -583,6 +587,13 @@ public final class PartitionLog implements AutoCloseable {
             if (plan.touchesRemovedSegment()) {
                 return false;
             }
+            throw guard.fail("flush", e);
+        }
+        try {
+            // Epochs learned while appending must be on disk before the recovery point passes their batches:
+            // recovery relearns epochs only from the recovery point's segment on.
+            epochCache.flush();
+        } catch (IOException e) {
             throw guard.fail("flush", e);
         }
         guard.write("flush", () -> {
@@ -748,6 +759,8 @@ public final class PartitionLog implements AutoCloseable {
     public void close() throws IOException {
         guard.close(() -> {
             local.closeCleanly();
+            // The next open skips recovery, so it relearns no epoch: write those learned while appending.
+            epochCache.flush();
             // The next open then loads this snapshot and replays nothing.
             snapshotProducerStateAt(local.logEnd().offset());
             writeCheckpoint(true);

@@ -108,6 +108,37 @@ class LeaderEpochCacheTest {
     }
 
     @Test
+    void anEpochAssignedUnflushedReachesTheFileWithTheNextFlushOrDurableChange() throws IOException {
+        cache.assign(1, 0);
+        cache.assignUnflushed(3, 42);
+        assertThat(cache.entries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(3, 42));
+        assertThat(LeaderEpochCache.open(file).entries()).as("not written yet").containsExactly(new EpochEntry(1, 0));
+        cache.flush();
+        assertThat(LeaderEpochCache.open(file).entries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(3, 42));
+
+        cache.assignUnflushed(4, 50);
+        cache.assignUnflushed(5, 60);
+        cache.truncateFromEnd(60);
+        assertThat(LeaderEpochCache.open(file).entries()).as("the cut writes what was unflushed with it")
+                .containsExactly(new EpochEntry(1, 0), new EpochEntry(3, 42), new EpochEntry(4, 50));
+
+        cache.assignUnflushed(5, 70);
+        cache.truncateFromEnd(100);
+        assertThat(LeaderEpochCache.open(file).entries()).as("a change that changes nothing still writes the rest")
+                .containsExactly(new EpochEntry(1, 0), new EpochEntry(3, 42), new EpochEntry(4, 50), new EpochEntry(5, 70));
+    }
+
+    @Test
+    void flushingWithNothingUnflushedWritesNothing() throws IOException {
+        cache.flush();
+        assertThat(file).doesNotExist();
+        cache.assign(1, 0);
+        Files.delete(file);
+        cache.flush();
+        assertThat(file).as("the file already held every change").doesNotExist();
+    }
+
+    @Test
     void aCheckpointFileInKafkasLayoutLoads() throws IOException {
         Files.writeString(file, "0\n2\n0 0\n4 17\n");
         assertThat(LeaderEpochCache.open(file).entries()).containsExactly(new EpochEntry(0, 0), new EpochEntry(4, 17));

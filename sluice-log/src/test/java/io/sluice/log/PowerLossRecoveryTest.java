@@ -99,6 +99,7 @@ class PowerLossRecoveryTest {
         MutableClock clock = new MutableClock(1_000_000);
         LogConfig config = LogConfig.defaults().withSegmentMs(1_000);
         PartitionLog log = PartitionLog.open(logDir, config, clock, disk);
+        log.assignEpochStartOffset(1); // elected, as a leader always is before it appends
         lead(log, 1, 5);
         clock.advance(2_000);
         lead(log, 1, 5);
@@ -111,6 +112,62 @@ class PowerLossRecoveryTest {
         assertThat(reopened.logEndOffset()).isZero();
         assertThat(reopened.segmentCount()).isEqualTo(1);
         assertThat(reopened.epochEntries()).as("an epoch starting at the log end is kept").containsExactly(new EpochEntry(1, 0));
+    }
+
+    /**
+     * A follower learns epochs from the batches it appends without writing the epoch file (the append path never
+     * fsyncs it). A flush then moves the recovery point into a later segment, and power fails: recovery rescans only
+     * from that segment, so the epochs learned in the trusted segment before it must have reached the file with the
+     * flush, or epoch 4 would be recorded as starting where the second segment does.
+     */
+    @Test
+    void epochsLearnedWhileAppendingAreDurableBeforeTheRecoveryPointPassesThem() throws IOException {
+        PowerLossDisk disk = new PowerLossDisk();
+        Path logDir = dir.resolve("orders-0");
+        MutableClock clock = new MutableClock(1_000_000);
+        LogConfig config = LogConfig.defaults().withSegmentMs(1_000);
+        PartitionLog log = PartitionLog.open(logDir, config, clock, disk);
+        log.appendAsFollower(followed(0, 1, 5));
+        log.appendAsFollower(followed(5, 4, 3));
+        clock.advance(2_000);
+        log.appendAsFollower(followed(8, 4, 3));
+        assertThat(log.segmentCount()).isEqualTo(2);
+        log.flush();
+        log.checkpoint();
+        log.abandon();
+        disk.powerLoss();
+
+        PartitionLog reopened = PartitionLog.open(logDir, config, clock);
+        open.add(reopened);
+        assertThat(reopened.logEndOffset()).isEqualTo(11);
+        assertThat(reopened.epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(4, 5));
+    }
+
+    /** A clean shutdown skips recovery on the next open, so it must write the epochs learned while appending. */
+    @Test
+    void aCleanCloseWritesTheEpochsLearnedWhileAppending() throws IOException {
+        Path logDir = dir.resolve("orders-0");
+        PartitionLog log = PartitionLog.open(logDir, LogConfig.defaults(), Clock.systemUTC());
+        log.appendAsFollower(followed(0, 1, 5));
+        log.appendAsFollower(followed(5, 4, 3));
+        lead(log, 6, 2);
+        log.close();
+
+        assertThat(reopen(logDir).epochEntries())
+                .containsExactly(new EpochEntry(1, 0), new EpochEntry(4, 5), new EpochEntry(6, 8));
+    }
+
+    /** A process crash before any flush: the file never heard of the epochs, and recovery learns them from batches. */
+    @Test
+    void aCrashBeforeTheEpochsReachTheFileRelearnsThemFromTheBatches() throws IOException {
+        Path logDir = dir.resolve("orders-0");
+        PartitionLog log = PartitionLog.open(logDir, LogConfig.defaults(), Clock.systemUTC());
+        log.appendAsFollower(followed(0, 1, 5));
+        log.appendAsFollower(followed(5, 4, 3));
+        log.abandon();
+        assertThat(logDir.resolve(LeaderEpochCache.FILE_NAME)).as("appends do not write the epoch file").doesNotExist();
+
+        assertThat(reopen(logDir).epochEntries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(4, 5));
     }
 
     @Test
