@@ -2,6 +2,7 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.RecordBatch;
@@ -39,6 +40,27 @@ class PowerLossTest {
         assertThat(ReplicaFiles.segmentFiles(replica)).hasSize(1);
         assertThat(ReplicaFiles.read(replica, true).records()).extracting(ReplicaFiles.StoredRecord::value)
                 .containsExactly("a", "b", "c");
+    }
+
+    /**
+     * The data directory's periodic checkpoint has a newer recovery point for a replica whose own file still carries
+     * the line's stamp (the log recovers from there, so everything below it was fsynced), and an older line for one
+     * whose own file was rewritten since (a cut, say), which counts for nothing.
+     */
+    @Test
+    void theDirectoryCheckpointCountsWhileTheReplicasOwnFileCarriesItsStamp() throws IOException {
+        Path current = replica("t-0");
+        segment(current, 0, batch(0, "a", "b", "c"), batch(3, "d", "e", "f"), batch(6, "g"));
+        checkpoint(current, 0, false, 42);
+        Path rewritten = replica("t-1");
+        segment(rewritten, 0, batch(0, "a", "b", "c"), batch(3, "d"));
+        checkpoint(rewritten, 3, false, 7);
+        Files.writeString(dataDir.resolve("log-state-checkpoint"), "0\n2\nt-0 42 6 6 0\nt-1 5 4 4 0\n");
+
+        List<PowerLoss.Cut> cuts = PowerLoss.dropUnflushedTails(dataDir);
+
+        assertThat(cuts).extracting(PowerLoss.Cut::replica, PowerLoss.Cut::logEndAfter)
+                .containsExactlyInAnyOrder(tuple("t-0", 6L), tuple("t-1", 3L));
     }
 
     @Test
@@ -96,5 +118,10 @@ class PowerLossTest {
     private static void checkpoint(Path replica, long recoveryPoint, boolean clean) throws IOException {
         Files.writeString(replica.resolve("log-state-checkpoint"), "0\nrecovery-point " + recoveryPoint
                 + "\nhigh-watermark " + recoveryPoint + "\nlog-start-offset 0\nclean-shutdown " + clean + "\n");
+    }
+
+    private static void checkpoint(Path replica, long recoveryPoint, boolean clean, long stamp) throws IOException {
+        checkpoint(replica, recoveryPoint, clean);
+        Files.writeString(replica.resolve("log-state-checkpoint"), "stamp " + stamp + "\n", StandardOpenOption.APPEND);
     }
 }

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  *       cleaning that never committed: it is deleted with the other leftovers.</li>
  *   <li>Leftovers are removed: {@code .deleted}, {@code .tmp} and {@code .cleaned} files, index files without a
  *       log file.</li>
- *   <li>The state checkpoint says where recovery starts. After a clean shutdown nothing is rescanned; otherwise every
+ *   <li>The state checkpoint says where recovery starts: the log's own, or its line in the data directory's periodic
+ *       checkpoint if that is newer (see {@link #readState}). After a clean shutdown nothing is rescanned; otherwise every
  *       segment from the one holding the recovery point on is read batch by batch (length, CRC, offset order), its
  *       indexes are rebuilt, and the log is cut at the first bad byte, or where a segment ends before the next one
  *       begins (a power loss kept the later file but not this one's tail); segments after a cut are deleted.</li>
@@ -49,8 +50,11 @@ final class LogLoader {
     private final LogConfig config;
     private final Clock clock;
     private final LogChannelFactory channels;
+    /** The log's line in its data directory's periodic checkpoint, or null. */
+    private final LogStateCheckpoint.State periodic;
 
-    LogLoader(Path dir, LogConfig config, Clock clock, LogChannelFactory channels) {
+    LogLoader(Path dir, LogConfig config, Clock clock, LogChannelFactory channels, LogStateCheckpoint.State periodic) {
+        this.periodic = periodic;
         this.dir = dir;
         this.config = config;
         this.clock = clock;
@@ -232,13 +236,24 @@ final class LogLoader {
         }
     }
 
+    /**
+     * The log's own checkpoint, or the data directory's periodic line for it when that is newer: taken while the own
+     * file still carries the stamp the line was read with (nothing rewrote it since) and was not written by a clean
+     * close.
+     */
     private LogStateCheckpoint.State readState() throws IOException {
+        LogStateCheckpoint.State own;
         try {
-            return new LogStateCheckpoint(dir).read().orElse(null);
+            own = new LogStateCheckpoint(dir).read().orElse(null);
         } catch (CorruptCheckpointException e) {
             LOG.log(Level.WARNING, "{0}; recovering the whole log", e.getMessage());
             return null;
         }
+        if (own != null && periodic != null && !own.cleanShutdown() && own.stamp() != 0
+                && own.stamp() == periodic.stamp()) {
+            return periodic;
+        }
+        return own;
     }
 
     private List<Long> segmentBaseOffsets() throws IOException {

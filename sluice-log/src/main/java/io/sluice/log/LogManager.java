@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  * <pre>
  *   &lt;data-dir&gt;/
  *     .lock                          held by this manager while open ({@link DirectoryLock})
+ *     log-state-checkpoint           every log's offsets, written by {@link #checkpoint} ({@link DirectoryStateCheckpoint})
  *     orders-0/                      one {@link PartitionLog} per topic-partition
  *     orders-1/
  *     payments-0.3f2a…-delete/       a deleted partition whose files are being removed
@@ -54,9 +55,13 @@ public final class LogManager implements AutoCloseable {
     private final Clock clock;
     private final LogChannelFactory channels;
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final DirectoryStateCheckpoint stateCheckpoint;
+    /** What {@link #checkpoint} wrote last (guarded by the checkpoint file's monitor). */
+    private Map<String, LogStateCheckpoint.State> lastCheckpoint = Map.of();
     private volatile boolean closed;
 
     private LogManager(Path dataDir, DirectoryLock directoryLock, Clock clock, LogChannelFactory channels) {
+        this.stateCheckpoint = new DirectoryStateCheckpoint(dataDir);
         this.dataDir = dataDir;
         this.directoryLock = directoryLock;
         this.clock = clock;
@@ -95,6 +100,7 @@ public final class LogManager implements AutoCloseable {
         try (Stream<Path> list = Files.list(dataDir)) {
             dirs = list.filter(Files::isDirectory).sorted().toList();
         }
+        Map<String, LogStateCheckpoint.State> periodic = readDirectoryCheckpoint();
         Map<TopicPartition, CompletableFuture<PartitionLog>> opening = new TreeMap<>();
         for (Path dir : dirs) {
             String name = dir.getFileName().toString();
@@ -114,7 +120,7 @@ public final class LogManager implements AutoCloseable {
             TopicPartition tp = partition.get();
             opening.put(tp, CompletableFuture.supplyAsync(() -> {
                 try {
-                    return PartitionLog.open(dir, configs.apply(tp), clock, channels);
+                    return PartitionLog.open(dir, configs.apply(tp), clock, channels, periodic.get(name));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -136,6 +142,16 @@ public final class LogManager implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** The periodic checkpoint's lines by directory name; none if it is missing or corrupt (the logs' own suffice). */
+    private Map<String, LogStateCheckpoint.State> readDirectoryCheckpoint() throws IOException {
+        try {
+            return stateCheckpoint.read();
+        } catch (CorruptCheckpointException e) {
+            LOG.log(Level.WARNING, "{0}; each log starts from its own checkpoint", e.getMessage());
+            return Map.of();
         }
     }
 
@@ -263,13 +279,32 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    /** Checkpoints the offsets of every online log. */
+    /**
+     * Checkpoints the recovery point, high watermark and log start offset of every online log in one file for the
+     * directory (Kafka's {@code replica.high.watermark.checkpoint.interval.ms}), written and fsynced once, and not at
+     * all when nothing changed: one fsync per interval however many partitions, where a file per log cost two fsyncs
+     * per changed log. A cut, a new log start, open and close still write the log's own file at once; see
+     * {@link LogStateCheckpoint} for how the two agree.
+     */
     public void checkpoint() {
-        for (PartitionLog log : onlineLogs()) {
+        // Read and written under one lock, so that an older reading never overwrites a newer one.
+        synchronized (stateCheckpoint) {
+            Map<String, LogStateCheckpoint.State> states = new TreeMap<>();
+            for (PartitionLog log : onlineLogs()) {
+                try {
+                    states.put(log.directory().getFileName().toString(), log.directoryCheckpointState());
+                } catch (SluiceException e) {
+                    LOG.log(Level.DEBUG, "Not checkpointing {0}: {1}", log.directory(), e.getMessage());
+                }
+            }
+            if (states.equals(lastCheckpoint)) {
+                return;
+            }
             try {
-                log.checkpoint();
-            } catch (SluiceException e) {
-                LOG.log(Level.ERROR, "Checkpoint failed for {0}: {1}", log.directory(), e.getMessage());
+                stateCheckpoint.write(states);
+                lastCheckpoint = states;
+            } catch (IOException e) {
+                LOG.log(Level.ERROR, "Checkpoint of {0} failed: {1}", stateCheckpoint.path(), e.getMessage());
             }
         }
     }

@@ -64,6 +64,8 @@ public final class PartitionLog implements AutoCloseable {
     private long checkpointSequence;
     /** The last checkpoint written (guarded by {@link #checkpointLock}). */
     private CheckpointSnapshot lastCheckpoint = new CheckpointSnapshot(0, null);
+    /** The stamp of the own checkpoint file on disk, set once it is written (0: none yet). */
+    private volatile long writtenStamp;
 
     private volatile LogConfig config;
     /** Raised by compare-and-set (leaders, without the writer lock); lowered and set only under the writer lock. */
@@ -96,7 +98,13 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     static PartitionLog open(Path dir, LogConfig config, Clock clock, LogChannelFactory channels) throws IOException {
-        LogLoader.Loaded loaded = new LogLoader(dir, config, clock, channels).load();
+        return open(dir, config, clock, channels, null);
+    }
+
+    /** As {@link #open(Path, LogConfig, Clock)}, with the log's line in its data directory's periodic checkpoint. */
+    static PartitionLog open(Path dir, LogConfig config, Clock clock, LogChannelFactory channels,
+                             LogStateCheckpoint.State periodic) throws IOException {
+        LogLoader.Loaded loaded = new LogLoader(dir, config, clock, channels, periodic).load();
         try {
             PartitionLog log = new PartitionLog(dir, config, clock, channels, loaded);
             // From now until a clean close the directory is "in use": a crash means recovery from the recovery point.
@@ -611,35 +619,55 @@ public final class PartitionLog implements AutoCloseable {
     public void checkpoint() {
         CheckpointSnapshot snapshot = guard.write("checkpoint", () -> snapshot(false));
         try {
-            writeCheckpoint(snapshot);
+            writeCheckpoint(snapshot, false);
         } catch (IOException e) {
             throw guard.fail("checkpoint", e);
         }
     }
 
-    /** Checkpoints under the writer lock (a cut, a new log start, open and close: the file must agree at once). */
+    /**
+     * Checkpoints under the writer lock (a cut, a new log start, open and close: the file must agree at once), even
+     * when the values equal the last ones written: the data directory's periodic line for this log may hold newer
+     * ones under the current stamp (a cut back to an earlier state must outrank it).
+     */
     private void writeCheckpoint(boolean cleanShutdown) throws IOException {
-        writeCheckpoint(snapshot(cleanShutdown));
+        writeCheckpoint(snapshot(cleanShutdown), true);
     }
 
     /** The state to checkpoint, numbered in the order it was read; called under the writer lock. */
     private CheckpointSnapshot snapshot(boolean cleanShutdown) {
         return new CheckpointSnapshot(++checkpointSequence, new LogStateCheckpoint.State(local.recoveryPoint(),
-                highWatermark.get().offset(), logStartOffset, cleanShutdown));
+                highWatermark.get().offset(), logStartOffset, cleanShutdown, 0));
     }
 
-    /** Writes {@code snapshot} unless a newer one was written already or it equals the last one written. */
-    private void writeCheckpoint(CheckpointSnapshot snapshot) throws IOException {
+    /**
+     * Writes {@code snapshot} under a new stamp, unless a newer one was written already or it holds the same values as
+     * the last one written and not {@code evenIfUnchanged}.
+     */
+    private void writeCheckpoint(CheckpointSnapshot snapshot, boolean evenIfUnchanged) throws IOException {
         checkpointLock.lock();
         try {
-            if (snapshot.sequence() <= lastCheckpoint.sequence() || snapshot.state().equals(lastCheckpoint.state())) {
+            if (snapshot.sequence() <= lastCheckpoint.sequence()
+                    || (!evenIfUnchanged && snapshot.state().sameAs(lastCheckpoint.state()))) {
                 return;
             }
-            stateCheckpoint.write(snapshot.state());
-            lastCheckpoint = snapshot;
+            LogStateCheckpoint.State state = snapshot.state().withStamp(LogStateCheckpoint.newStamp());
+            stateCheckpoint.write(state);
+            lastCheckpoint = new CheckpointSnapshot(snapshot.sequence(), state);
+            writtenStamp = state.stamp();
         } finally {
             checkpointLock.unlock();
         }
+    }
+
+    /**
+     * This log's line for its data directory's periodic checkpoint ({@link LogManager#checkpoint}): the offsets now,
+     * read under the writer lock, with the stamp of the own checkpoint file on disk. An own file written after this
+     * read carries another stamp, so the line can only ever stand for a state newer than the own file's.
+     */
+    LogStateCheckpoint.State directoryCheckpointState() {
+        return guard.write("checkpoint", () -> new LogStateCheckpoint.State(local.recoveryPoint(),
+                highWatermark.get().offset(), logStartOffset, false, writtenStamp));
     }
 
     /** A checkpoint's values and the order in which they were read. */

@@ -155,4 +155,111 @@ class LogManagerTest {
             assertThat(manager.offlinePartitions()).isEmpty();
         }
     }
+
+    /** The periodic checkpoint is one file for the directory; after a crash each log starts from its line there. */
+    @Test
+    void thePeriodicCheckpointIsOneFileForTheDirectoryAndACrashRestartsFromIt() throws IOException {
+        TopicPartition a = new TopicPartition("d", 0);
+        TopicPartition b = new TopicPartition("d", 1);
+        try (LogManager manager = open()) {
+            for (TopicPartition tp : List.of(a, b)) {
+                PartitionLog log = manager.getOrCreateLog(tp, LogConfig.defaults());
+                log.appendAsLeader(batch(1, "x", "y", "z"), 0);
+                log.maybeIncrementHighWatermark(2);
+                log.flush();
+            }
+            Path own = dataDir.resolve("d-0").resolve(LogStateCheckpoint.FILE_NAME);
+            byte[] ownBefore = Files.readAllBytes(own);
+
+            manager.checkpoint();
+
+            assertThat(Files.readAllBytes(own)).as("the log's own file is not rewritten").isEqualTo(ownBefore);
+            assertThat(new DirectoryStateCheckpoint(dataDir).read()).containsOnlyKeys("d-0", "d-1")
+                    .allSatisfy((name, state) -> {
+                        assertThat(state.highWatermark()).isEqualTo(2);
+                        assertThat(state.recoveryPoint()).isEqualTo(3);
+                    });
+            crash(manager);
+        }
+        try (LogManager reopened = open()) {
+            assertThat(reopened.logs().values()).allSatisfy(log -> {
+                assertThat(log.highWatermark()).isEqualTo(2);
+                assertThat(log.recoveryPoint()).isEqualTo(3);
+            });
+        }
+    }
+
+    /**
+     * A cut after the periodic checkpoint rewrites the log's own file, and the directory's line, older, must then be
+     * ignored: its recovery point (3) lies past records appended after the cut and never fsynced, which recovery
+     * would otherwise trust without checking.
+     */
+    @Test
+    void aCutAfterThePeriodicCheckpointOutranksIt() throws IOException {
+        TopicPartition tp = new TopicPartition("d", 0);
+        try (LogManager manager = open()) {
+            PartitionLog log = manager.getOrCreateLog(tp, LogConfig.defaults());
+            log.appendAsLeader(batch(1, "x", "y", "z"), 0);
+            log.maybeIncrementHighWatermark(3);
+            log.flush();
+            manager.checkpoint();
+
+            log.truncateTo(1);
+            log.appendAsFollower(TestRecords.batchAt(1, 1, 1, "later"));
+            crash(manager);
+        }
+        try (LogManager reopened = open()) {
+            PartitionLog log = reopened.log(tp).orElseThrow();
+            assertThat(log.recoveryPoint()).isLessThanOrEqualTo(1);
+            assertThat(log.highWatermark()).isLessThanOrEqualTo(1);
+        }
+    }
+
+    /** A partition deleted and created again under the same directory name does not inherit the old one's line. */
+    @Test
+    void aRecreatedPartitionDoesNotInheritTheDeletedOnesLine() throws IOException {
+        TopicPartition tp = new TopicPartition("d", 0);
+        try (LogManager manager = open()) {
+            PartitionLog log = manager.getOrCreateLog(tp, LogConfig.defaults());
+            log.appendAsLeader(batch(1, "x", "y", "z"), 0);
+            log.maybeIncrementHighWatermark(3);
+            log.flush();
+            manager.checkpoint();
+
+            manager.deleteLog(tp);
+            manager.getOrCreateLog(tp, LogConfig.defaults()).appendAsLeader(batch(1, "new"), 0);
+            crash(manager);
+        }
+        try (LogManager reopened = open()) {
+            PartitionLog log = reopened.log(tp).orElseThrow();
+            assertThat(log.logEndOffset()).isEqualTo(1);
+            assertThat(log.recoveryPoint()).isZero();
+            assertThat(log.highWatermark()).isZero();
+        }
+    }
+
+    @Test
+    void anUnchangedDirectoryIsNotCheckpointedAgainAndACorruptCheckpointIsIgnored() throws IOException {
+        try (LogManager manager = open()) {
+            manager.getOrCreateLog(new TopicPartition("d", 0), LogConfig.defaults()).appendAsLeader(batch(1, "x"), 0);
+            manager.checkpoint();
+            Path file = dataDir.resolve(DirectoryStateCheckpoint.FILE_NAME);
+            Files.delete(file);
+            manager.checkpoint();
+            assertThat(file).as("nothing changed: nothing written").doesNotExist();
+            Files.writeString(file, "0\n1\nd-0 not-a-number 1 1 0\n");
+            crash(manager);
+        }
+        try (LogManager reopened = open()) {
+            assertThat(reopened.log(new TopicPartition("d", 0)).orElseThrow().logEndOffset()).isEqualTo(1);
+        }
+    }
+
+    /** Drops every log as a crash would (nothing flushed, sealed or checkpointed), then releases the directory. */
+    private static void crash(LogManager manager) throws IOException {
+        for (PartitionLog log : manager.logs().values()) {
+            log.abandon();
+        }
+        manager.close();
+    }
 }

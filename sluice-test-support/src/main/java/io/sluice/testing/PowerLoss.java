@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -22,7 +24,9 @@ import java.util.stream.Stream;
  *
  * <p>How much is lost is read from the log itself: each replica's {@code log-state-checkpoint} names its recovery
  * point, the offset below which every byte was fsynced (the log flushes, then checkpoints; the checkpoint file itself
- * is replaced with fsync and rename, so it survives). Everything from the recovery point on is cut: whole segments
+ * is replaced with fsync and rename, so it survives), unless the data directory's periodic {@code log-state-checkpoint}
+ * has a newer one for it, which the log then recovers from (its line carries the stamp of the replica's own file, and
+ * counts while that file still carries it). Everything from the recovery point on is cut: whole segments
  * whose base offset is above it, and the tail of the segment holding it from the first batch at or after it. That is
  * the worst a power loss can do to the segment files, and never more: bytes fsynced after the last checkpoint are
  * cut too (they would have survived only by luck of timing — the log never relies on them). Index files are left as
@@ -41,7 +45,7 @@ public final class PowerLoss {
     public record Cut(String replica, long recoveryPoint, long logEndBefore, long logEndAfter, long bytesCut) {
     }
 
-    private record Checkpoint(long recoveryPoint, boolean cleanShutdown) {
+    private record Checkpoint(long recoveryPoint, boolean cleanShutdown, long stamp) {
     }
 
     private PowerLoss() {
@@ -55,20 +59,25 @@ public final class PowerLoss {
      */
     public static List<Cut> dropUnflushedTails(Path dataDir) {
         requireUnlocked(dataDir);
+        Map<String, Checkpoint> periodic = readDirectoryCheckpoint(dataDir);
         List<Cut> cuts = new ArrayList<>();
         for (Path replica : replicaDirs(dataDir)) {
-            cuts.add(dropUnflushedTail(replica));
+            cuts.add(dropUnflushedTail(replica, periodic.get(replica.getFileName().toString())));
         }
         return cuts;
     }
 
-    private static Cut dropUnflushedTail(Path replica) {
+    private static Cut dropUnflushedTail(Path replica, Checkpoint periodic) {
         String name = replica.getFileName().toString();
         List<Path> segments = segmentFiles(replica);
         long endBefore = logEnd(segments);
         Optional<Checkpoint> checkpoint = readCheckpoint(replica);
         if (checkpoint.isPresent() && checkpoint.get().cleanShutdown()) {
             return new Cut(name, endBefore, endBefore, endBefore, 0);
+        }
+        if (checkpoint.isPresent() && periodic != null && checkpoint.get().stamp() != 0
+                && checkpoint.get().stamp() == periodic.stamp()) {
+            checkpoint = Optional.of(periodic);
         }
         // No checkpoint yet: the replica appeared after the node's last checkpoint round; nothing of it is known to
         // have been flushed.
@@ -145,18 +154,46 @@ public final class PowerLoss {
         try {
             long recoveryPoint = -1;
             long clean = -1;
+            long stamp = 0;
             for (String line : Files.readAllLines(file)) {
                 String[] fields = line.trim().split("\\s+");
                 if (fields.length == 2 && fields[0].equals("recovery-point")) {
                     recoveryPoint = Long.parseLong(fields[1]);
                 } else if (fields.length == 2 && fields[0].equals("clean-shutdown")) {
                     clean = Boolean.parseBoolean(fields[1]) ? 1 : 0;
+                } else if (fields.length == 2 && fields[0].equals("stamp")) {
+                    stamp = Long.parseLong(fields[1]);
                 }
             }
             if (recoveryPoint < 0 || clean < 0) {
                 throw new IllegalStateException(file + " does not name a recovery point and a shutdown mark");
             }
-            return Optional.of(new Checkpoint(recoveryPoint, clean == 1));
+            return Optional.of(new Checkpoint(recoveryPoint, clean == 1, stamp));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The data directory's periodic checkpoint by replica directory name: after a version and a count line, one
+     * {@code directory stamp recovery-point high-watermark log-start-offset} line per replica (docs/storage.md).
+     */
+    private static Map<String, Checkpoint> readDirectoryCheckpoint(Path dataDir) {
+        Path file = dataDir.resolve(CHECKPOINT);
+        Map<String, Checkpoint> lines = new HashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return lines;
+        }
+        try {
+            List<String> content = Files.readAllLines(file);
+            for (String line : content.subList(Math.min(2, content.size()), content.size())) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length != 5) {
+                    throw new IllegalStateException(file + " has a line that is not 'directory stamp offsets': " + line);
+                }
+                lines.put(fields[0], new Checkpoint(Long.parseLong(fields[2]), false, Long.parseLong(fields[1])));
+            }
+            return lines;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
