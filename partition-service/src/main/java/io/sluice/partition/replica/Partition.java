@@ -8,6 +8,7 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -320,9 +321,12 @@ public final class Partition {
             failCommitWaitersBelowMinIsr();
             return;
         }
-        Set<Integer> maximalIsr = new LinkedHashSet<>(state.isr());
+        // Without a pending change (nearly always) the ISR itself, not a copy: this runs on every follower fetch.
+        Collection<Integer> maximalIsr = state.isr();
         if (pending != null) {
-            maximalIsr.addAll(pending.isr());
+            Set<Integer> union = new LinkedHashSet<>(state.isr());
+            union.addAll(pending.isr());
+            maximalIsr = union;
         }
         long candidate = log.logEndOffset();
         for (int replica : maximalIsr) {
@@ -508,10 +512,16 @@ public final class Partition {
         return true;
     }
 
-    /** A follower's high watermark: the leader's, but never past what this replica has. */
+    /**
+     * A follower's high watermark: the leader's, but never past what this replica has. Unchanged, as it is in every
+     * fetch round for each partition without new records, it takes neither the log's writer lock nor wakes anyone.
+     */
     public synchronized void updateFollowerHighWatermark(long leaderHighWatermark, int fetchEpoch) {
         if (followsAt(fetchEpoch)) {
-            log.updateHighWatermark(Math.min(leaderHighWatermark, log.logEndOffset()));
+            long target = Math.min(leaderHighWatermark, log.logEndOffset());
+            if (target != log.highWatermark()) {
+                log.updateHighWatermark(target);
+            }
         }
     }
 
