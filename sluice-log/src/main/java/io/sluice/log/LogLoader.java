@@ -25,10 +25,10 @@ import java.util.stream.Stream;
  *   <li>Leftovers are removed: {@code .deleted}, {@code .tmp} and {@code .cleaned} files, index files without a
  *       log file.</li>
  *   <li>The state checkpoint says where recovery starts: the log's own, or its line in the data directory's periodic
- *       checkpoint if that is newer (see {@link #readState}). After a clean shutdown nothing is rescanned; otherwise every
- *       segment from the one holding the recovery point on is read batch by batch (length, CRC, offset order), its
- *       indexes are rebuilt, and the log is cut at the first bad byte, or where a segment ends before the next one
- *       begins (a power loss kept the later file but not this one's tail); segments after a cut are deleted.</li>
+ *       checkpoint if that is newer (see {@link #readState}). After a clean shutdown nothing is rescanned; otherwise
+ *       every segment from the one holding the recovery point on is read batch by batch (length, CRC, offset order),
+ *       its indexes are rebuilt, and the log is cut at the first bad byte, or where a segment ends before the next
+ *       one begins (a power loss kept the later file but not this one's tail); segments after a cut are deleted.</li>
  *   <li>Segments before the recovery point are trusted, but their indexes must exist and pass a sanity check, else
  *       the segment is recovered too.</li>
  *   <li>The leader-epoch cache relearns the epochs of recovered batches from their headers (its entries from the

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * <pre>
  *   &lt;data-dir&gt;/
  *     .lock                          held by this manager while open ({@link DirectoryLock})
- *     log-state-checkpoint           every log's offsets, written by {@link #checkpoint} ({@link DirectoryStateCheckpoint})
+ *     log-state-checkpoint           every log's offsets, from {@link #checkpoint} ({@link DirectoryStateCheckpoint})
  *     orders-0/                      one {@link PartitionLog} per topic-partition
  *     orders-1/
  *     payments-0.3f2a…-delete/       a deleted partition whose files are being removed

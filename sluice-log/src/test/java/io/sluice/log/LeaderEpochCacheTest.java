@@ -125,7 +125,8 @@ class LeaderEpochCacheTest {
         cache.assignUnflushed(5, 70);
         cache.truncateFromEnd(100);
         assertThat(LeaderEpochCache.open(file).entries()).as("a change that changes nothing still writes the rest")
-                .containsExactly(new EpochEntry(1, 0), new EpochEntry(3, 42), new EpochEntry(4, 50), new EpochEntry(5, 70));
+                .containsExactly(new EpochEntry(1, 0), new EpochEntry(3, 42), new EpochEntry(4, 50),
+                        new EpochEntry(5, 70));
     }
 
     @Test

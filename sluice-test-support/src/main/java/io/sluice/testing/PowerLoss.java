@@ -189,7 +189,8 @@ public final class PowerLoss {
             for (String line : content.subList(Math.min(2, content.size()), content.size())) {
                 String[] fields = line.trim().split("\\s+");
                 if (fields.length != 5) {
-                    throw new IllegalStateException(file + " has a line that is not 'directory stamp offsets': " + line);
+                    throw new IllegalStateException(file + " has a line that is not 'directory stamp offsets': "
+                            + line);
                 }
                 lines.put(fields[0], new Checkpoint(Long.parseLong(fields[2]), false, Long.parseLong(fields[1])));
             }
