@@ -157,7 +157,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             validated.assignOffsets(local.logEnd().offset(), leaderEpoch,
                     logAppendTime ? now : RecordBatch.NO_TIMESTAMP);
-            if (leaderEpoch >= 0 && (latest.isEmpty() || leaderEpoch > latest.getAsInt())) {
+            if (isNewEpoch(leaderEpoch)) {
                 // Recovery relearns it from these batches until a flush passes them (see LeaderEpochCache).
                 epochCache.assignUnflushed(leaderEpoch, validated.firstOffset());
             }
@@ -430,12 +430,17 @@ public final class PartitionLog implements AutoCloseable {
      */
     public void assignEpochStartOffset(int epoch) {
         guard.write("leader epoch update", () -> {
-            OptionalInt latest = epochCache.latestEpoch();
-            if (epoch >= 0 && (latest.isEmpty() || epoch > latest.getAsInt())) {
+            if (isNewEpoch(epoch)) {
                 epochCache.assign(epoch, local.logEnd().offset());
             }
             return null;
         });
+    }
+
+    /** Epochs only move forward: an unset one, or one not above the latest recorded, is not new. */
+    private boolean isNewEpoch(int epoch) {
+        OptionalInt latest = epochCache.latestEpoch();
+        return epoch >= 0 && (latest.isEmpty() || epoch > latest.getAsInt());
     }
 
     public List<EpochEntry> epochEntries() {
