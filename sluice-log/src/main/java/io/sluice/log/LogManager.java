@@ -55,6 +55,8 @@ public final class LogManager implements AutoCloseable {
     private final Clock clock;
     private final LogChannelFactory channels;
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    /** Shared by every log of this directory, so that one follower poll waits on all of them at once. */
+    private final LogEndWatch logEndWatch = new LogEndWatch();
     private final DirectoryStateCheckpoint stateCheckpoint;
     /** What {@link #checkpoint} wrote last (guarded by the checkpoint file's monitor). */
     private Map<String, LogStateCheckpoint.State> lastCheckpoint = Map.of();
@@ -120,7 +122,9 @@ public final class LogManager implements AutoCloseable {
             TopicPartition tp = partition.get();
             opening.put(tp, CompletableFuture.supplyAsync(() -> {
                 try {
-                    return PartitionLog.open(dir, configs.apply(tp), clock, channels, periodic.get(name));
+                    PartitionLog log = PartitionLog.open(dir, configs.apply(tp), clock, channels, periodic.get(name));
+                    log.reportLogEndTo(logEndWatch);
+                    return log;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -177,6 +181,7 @@ public final class LogManager implements AutoCloseable {
             return existing;
         }
         PartitionLog log = PartitionLog.open(dataDir.resolve(partition.toString()), config, clock, channels);
+        log.reportLogEndTo(logEndWatch);
         logs.put(partition, log);
         return log;
     }

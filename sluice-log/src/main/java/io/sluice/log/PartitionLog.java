@@ -57,6 +57,8 @@ public final class PartitionLog implements AutoCloseable {
     private final ProducerStateManager producerState;
     private final OffsetWaiters highWatermarkWaiters = new OffsetWaiters(this::highWatermark);
     private final OffsetWaiters logEndWaiters = new OffsetWaiters(this::logEndOffset);
+    /** Where follower long polls over many logs wait; its own until a {@link LogManager} makes it share one. */
+    private volatile LogEndWatch logEndWatch = new LogEndWatch();
     private final WriterGuard guard;
     /** Serializes checkpoint writes; taken inside the writer lock or alone, never the other way round. */
     private final ReentrantLock checkpointLock = new ReentrantLock();
@@ -86,7 +88,8 @@ public final class PartitionLog implements AutoCloseable {
                 config.maxBatchSizeOnDisk(), clock.millis());
         this.logStartOffset = loaded.logStartOffset();
         this.highWatermark.set(local.offsetMetadata(loaded.highWatermark()));
-        this.guard = new WriterGuard(name, List.of(highWatermarkWaiters, logEndWaiters));
+        this.guard = new WriterGuard(name, List.of(highWatermarkWaiters, logEndWaiters),
+                () -> logEndWatch.changed(this));
     }
 
     /**
@@ -406,6 +409,24 @@ public final class PartitionLog implements AutoCloseable {
     /** As {@link #awaitHighWatermark}, for the log end offset: a leader's long poll for follower fetches. */
     public CompletableFuture<Long> awaitLogEndOffset(long offset) {
         return logEndWaiters.await(offset);
+    }
+
+    /**
+     * The watch this log reports its log end moves (and its failure or close) to, for a poll over many logs at once;
+     * shared by the logs of one {@link LogManager}.
+     */
+    public LogEndWatch logEndWatch() {
+        return logEndWatch;
+    }
+
+    /** Reports to {@code watch} from now on; set before the log is handed out, so no poll waits on the old one. */
+    void reportLogEndTo(LogEndWatch watch) {
+        this.logEndWatch = watch;
+    }
+
+    /** False once the log went offline or closed: reads and writes then fail with STORAGE_ERROR. */
+    public boolean isUsable() {
+        return guard.isUsable();
     }
 
     private void setHighWatermark(long offset) throws IOException {
@@ -780,6 +801,7 @@ public final class PartitionLog implements AutoCloseable {
         } finally {
             logEndWaiters.wake();
             highWatermarkWaiters.wake();
+            logEndWatch.changed(this);
         }
     }
 

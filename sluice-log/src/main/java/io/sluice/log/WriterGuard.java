@@ -32,13 +32,16 @@ final class WriterGuard {
 
     private final String name;
     private final List<OffsetWaiters> waiters;
+    private final Runnable afterFailingWaiters;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile SluiceException offline;
     private volatile boolean closed;
 
-    WriterGuard(String name, List<OffsetWaiters> waiters) {
+    /** @param afterFailingWaiters tells waiters kept elsewhere (a {@link LogEndWatch}) that the log failed or closed */
+    WriterGuard(String name, List<OffsetWaiters> waiters, Runnable afterFailingWaiters) {
         this.name = name;
         this.waiters = waiters;
+        this.afterFailingWaiters = afterFailingWaiters;
     }
 
     /** Runs {@code action} under the writer lock, taking the log offline if it fails other than by refusal. */
@@ -85,6 +88,10 @@ final class WriterGuard {
 
     boolean isOffline() {
         return offline != null;
+    }
+
+    boolean isUsable() {
+        return offline == null && !closed;
     }
 
     /**
@@ -137,5 +144,6 @@ final class WriterGuard {
         for (OffsetWaiters w : waiters) {
             w.failAll(failure);
         }
+        afterFailingWaiters.run();
     }
 }

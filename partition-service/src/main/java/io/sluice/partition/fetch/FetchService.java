@@ -13,6 +13,7 @@ import io.sluice.internal.replication.EpochEndOffsetsResponse;
 import io.sluice.internal.replication.ReplicaFetchRequest;
 import io.sluice.log.EpochEndOffset;
 import io.sluice.log.FetchIsolation;
+import io.sluice.log.LogEndWatch;
 import io.sluice.log.LogReadResult;
 import io.sluice.log.PartitionLog;
 import io.sluice.log.TimestampOffset;
@@ -25,13 +26,15 @@ import io.sluice.protocol.TopicPartition;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -62,9 +65,6 @@ public final class FetchService {
         this.clock = clock;
     }
 
-    /** What a long poll's unused offset waiters are completed with when it ends; nobody reads it. */
-    private static final Long STOPPED_WAITING = -1L;
-
     /** A consumer fetch: records below the high watermark, from each partition's leader replica here. */
     Mono<List<FetchSection>> fetch(FetchRequest request) {
         if (request.partitions() == null || request.partitions().isEmpty()) {
@@ -82,7 +82,7 @@ public final class FetchService {
             int maxBytes = Math.min(orDefault(p.maxBytes(), DEFAULT_MAX_BYTES), totalBudget);
             reads.add(new Read(tp, p.fetchOffset(), maxBytes, PartitionBatches.ANY_EPOCH, FetchIsolation.HIGH_WATERMARK));
         }
-        return measured("consumer", longPoll(reads, minBytes, maxWaitMs, log -> log::awaitHighWatermark));
+        return measured("consumer", longPoll(reads, minBytes, maxWaitMs, this::awaitEachHighWatermark));
     }
 
     /** A follower fetch: records to the log end; the fetch offsets tell this leader how far each follower is. */
@@ -97,7 +97,7 @@ public final class FetchService {
             reads.add(new Read(tp, p.fetchOffset(), request.maxBytes(), p.leaderEpoch(), FetchIsolation.LOG_END));
         }
         long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());
-        return measured("replica", longPoll(reads, 1, maxWaitMs, log -> log::awaitLogEndOffset));
+        return measured("replica", longPoll(reads, 1, maxWaitMs, this::awaitAnyLogEnd));
     }
 
     /** Bytes sent per topic and fetch latency (long-poll waits included), by kind of reader. */
@@ -135,20 +135,19 @@ public final class FetchService {
     private record OutMeters(Counter bytes, Counter records) {
     }
 
-    private Mono<List<FetchSection>> longPoll(List<Read> reads, int minBytes, long maxWaitMs,
-                                              Function<PartitionLog, Function<Long, CompletableFuture<Long>>> waiter) {
+    private Mono<List<FetchSection>> longPoll(List<Read> reads, int minBytes, long maxWaitMs, Waiting waiting) {
         return Mono.fromCallable(() -> readAll(reads)).subscribeOn(logScheduler).flatMap(first -> {
             if (maxWaitMs <= 0 || bytes(first) >= minBytes || first.stream().anyMatch(Outcome::failed)) {
                 return Mono.just(sections(first));
             }
-            List<CompletableFuture<Long>> waits = new ArrayList<>();
+            Map<Partition, Long> targets = new LinkedHashMap<>();
             for (int i = 0; i < reads.size(); i++) {
                 // Past the offset the read ended at: in a compacted log an offset removed up to the high watermark
                 // reads nothing, and waiting only for the offset itself would answer at once, again and again.
                 long from = Math.max(reads.get(i).offset(), first.get(i).waitFrom());
-                replicas.partition(reads.get(i).partition())
-                        .ifPresent(p -> waits.add(waiter.apply(p.log()).apply(from + 1)));
+                replicas.partition(reads.get(i).partition()).ifPresent(p -> targets.merge(p, from + 1, Math::min));
             }
+            List<CompletableFuture<?>> waits = waiting.register(targets);
             // Woken by the first partition that gets data, or by a waiter failing (log closed): either way, read
             // again. Errors are folded into the wake-up so that cancelling the losers later reports nothing.
             CompletableFuture<Boolean> woken = CompletableFuture.anyOf(waits.toArray(CompletableFuture[]::new))
@@ -157,9 +156,36 @@ public final class FetchService {
                     .timeout(Duration.ofMillis(maxWaitMs), Mono.just(Boolean.FALSE))
                     .then(Mono.fromCallable(() -> sections(readAll(reads))).subscribeOn(logScheduler))
                     // Completed rather than cancelled: that drops them from the logs' waiters just the same, without
-                    // the two exceptions per partition a cancel costs (hundreds per idle replica-fetch round).
-                    .doFinally(signal -> waits.forEach(w -> w.complete(STOPPED_WAITING)));
+                    // the two exceptions per waiter a cancel costs.
+                    .doFinally(signal -> waits.forEach(w -> w.complete(null)));
         });
+    }
+
+    /** How a long poll waits for its partitions' logs to reach the given offsets: the first future to complete wakes it. */
+    @FunctionalInterface
+    private interface Waiting {
+        List<CompletableFuture<?>> register(Map<Partition, Long> targets);
+    }
+
+    /** A consumer fetch (a few partitions) waits on each partition's high watermark. */
+    private List<CompletableFuture<?>> awaitEachHighWatermark(Map<Partition, Long> targets) {
+        List<CompletableFuture<?>> waits = new ArrayList<>(targets.size());
+        targets.forEach((partition, offset) -> waits.add(partition.log().awaitHighWatermark(offset)));
+        return waits;
+    }
+
+    /**
+     * A follower fetch names every partition the two nodes share, hundreds of them, and waits as one poll on the
+     * log end watch they share ({@link LogEndWatch}), not once per partition: an idle round then registers once.
+     */
+    private List<CompletableFuture<?>> awaitAnyLogEnd(Map<Partition, Long> targets) {
+        Map<LogEndWatch, Map<PartitionLog, Long>> byWatch = new HashMap<>(2); // one, unless logs come from elsewhere
+        targets.forEach((partition, offset) -> byWatch
+                .computeIfAbsent(partition.log().logEndWatch(), watch -> new IdentityHashMap<>(targets.size() * 2))
+                .put(partition.log(), offset));
+        List<CompletableFuture<?>> waits = new ArrayList<>(byWatch.size());
+        byWatch.forEach((watch, logs) -> waits.add(watch.awaitAny(logs)));
+        return waits;
     }
 
     private List<Outcome> readAll(List<Read> reads) {

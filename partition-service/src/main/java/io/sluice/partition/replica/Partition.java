@@ -290,6 +290,11 @@ public final class Partition {
                 return;
             }
             followers.put(follower, previous.afterFetch(fetchOffset, log.logEndOffset(), now));
+            if (fetchOffset == previous.logEndOffset()) {
+                // What this follower holds did not change, so neither did any input of the high watermark: the
+                // leader's own appends and ISR changes recompute it themselves. Most partitions of a round are so.
+                return;
+            }
             advanceHighWatermark();
         }
         log.wakeHighWatermarkWaiters();
