@@ -66,7 +66,8 @@ public final class LogEndWatch {
         }
     }
 
-    int size() {
+    /** The polls waiting now. */
+    public int waiting() {
         return waiters.size();
     }
 

@@ -48,7 +48,7 @@ class LogEndWatchTest {
 
         b.appendAsLeader(batch(1, "b0"), 0);
         assertThat(woken).isCompleted();
-        assertThat(watch.size()).isZero();
+        assertThat(watch.waiting()).isZero();
     }
 
     @Test
@@ -60,7 +60,7 @@ class LogEndWatchTest {
 
         // a's end (2) moved before the poll registered, and a reports to another watch: the poll still sees it.
         assertThat(watch.awaitAny(targets(a, 2, b, 1))).isCompleted();
-        assertThat(watch.size()).isZero();
+        assertThat(watch.waiting()).isZero();
     }
 
     @Test
@@ -71,11 +71,11 @@ class LogEndWatchTest {
         a.reportLogEndTo(watch);
 
         CompletableFuture<Void> woken = watch.awaitAny(targets(a, 1, b, 1));
-        assertThat(watch.size()).isOne();
+        assertThat(watch.waiting()).isOne();
         woken.complete(null); // as a poll that timed out does
-        assertThat(watch.size()).isZero();
+        assertThat(watch.waiting()).isZero();
         a.appendAsLeader(batch(1, "late"), 0);
-        assertThat(watch.size()).isZero();
+        assertThat(watch.waiting()).isZero();
     }
 
     @Test

@@ -82,7 +82,8 @@ public final class FetchService {
             int maxBytes = Math.min(orDefault(p.maxBytes(), DEFAULT_MAX_BYTES), totalBudget);
             reads.add(new Read(tp, p.fetchOffset(), maxBytes, PartitionBatches.ANY_EPOCH, FetchIsolation.HIGH_WATERMARK));
         }
-        return measured("consumer", longPoll(reads, minBytes, maxWaitMs, this::awaitEachHighWatermark));
+        return measured("consumer", longPoll(reads, minBytes, maxWaitMs, this::awaitEachHighWatermark)
+                .map(FetchService::sections));
     }
 
     /** A follower fetch: records to the log end; the fetch offsets tell this leader how far each follower is. */
@@ -97,7 +98,26 @@ public final class FetchService {
             reads.add(new Read(tp, p.fetchOffset(), request.maxBytes(), p.leaderEpoch(), FetchIsolation.LOG_END));
         }
         long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());
-        return measured("replica", longPoll(reads, 1, maxWaitMs, this::awaitAnyLogEnd));
+        return measured("replica", longPoll(reads, 1, maxWaitMs, this::awaitAnyLogEnd)
+                .map(outcomes -> newsFor(request, outcomes)));
+    }
+
+    /**
+     * The sections a follower needs, in request order: those with records or an error, and those whose high watermark
+     * is not the one the follower gave. Any other would change nothing there (with no records, the follower's log end
+     * is the leader's, so its high watermark would become the leader's, which it already is); leaving them out keeps
+     * a round over hundreds of partitions, few of which moved, small at both ends.
+     */
+    private static List<FetchSection> newsFor(ReplicaFetchRequest request, List<Outcome> outcomes) {
+        List<FetchSection> news = new ArrayList<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            Outcome outcome = outcomes.get(i);
+            if (outcome.failed() || !outcome.section().records().isEmpty()
+                    || outcome.highWatermark() != request.partitions().get(i).highWatermark()) {
+                news.add(outcome.section());
+            }
+        }
+        return news;
     }
 
     /** Bytes sent per topic and fetch latency (long-poll waits included), by kind of reader. */
@@ -135,10 +155,10 @@ public final class FetchService {
     private record OutMeters(Counter bytes, Counter records) {
     }
 
-    private Mono<List<FetchSection>> longPoll(List<Read> reads, int minBytes, long maxWaitMs, Waiting waiting) {
+    private Mono<List<Outcome>> longPoll(List<Read> reads, int minBytes, long maxWaitMs, Waiting waiting) {
         return Mono.fromCallable(() -> readAll(reads)).subscribeOn(logScheduler).flatMap(first -> {
             if (maxWaitMs <= 0 || bytes(first) >= minBytes || first.stream().anyMatch(Outcome::failed)) {
-                return Mono.just(sections(first));
+                return Mono.just(first);
             }
             Map<Partition, Long> targets = new LinkedHashMap<>();
             for (int i = 0; i < reads.size(); i++) {
@@ -154,7 +174,7 @@ public final class FetchService {
                     .handle((value, error) -> Boolean.TRUE);
             return Mono.fromFuture(woken, true)
                     .timeout(Duration.ofMillis(maxWaitMs), Mono.just(Boolean.FALSE))
-                    .then(Mono.fromCallable(() -> sections(readAll(reads))).subscribeOn(logScheduler))
+                    .then(Mono.fromCallable(() -> readAll(reads)).subscribeOn(logScheduler))
                     // Completed rather than cancelled: that drops them from the logs' waiters just the same, without
                     // the two exceptions per waiter a cancel costs.
                     .doFinally(signal -> waits.forEach(w -> w.complete(null)));
@@ -206,7 +226,7 @@ public final class FetchService {
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null, result.offsets().highWatermark(),
                     result.offsets().logStartOffset(), result.offsets().logEndOffset(), result.records().length()),
                     result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())), false,
-                    result.nextFetchOffset());
+                    result.nextFetchOffset(), result.offsets().highWatermark());
         } catch (SluiceException e) {
             long start = -1;
             long end = -1;
@@ -217,7 +237,7 @@ public final class FetchService {
                 hw = log.highWatermark();
             }
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, e.errorCode(), hw, start, end, 0),
-                    io.sluice.log.FileRegion.empty(), 0), true, read.offset());
+                    io.sluice.log.FileRegion.empty(), 0), true, read.offset(), hw);
         }
     }
 
@@ -287,7 +307,10 @@ public final class FetchService {
     private record Read(TopicPartition partition, long offset, int maxBytes, int leaderEpoch, FetchIsolation isolation) {
     }
 
-    /** A read's answer; {@code waitFrom} is where the log says the next read starts (past a compacted gap). */
-    private record Outcome(FetchSection section, boolean failed, long waitFrom) {
+    /**
+     * A read's answer; {@code waitFrom} is where the log says the next read starts (past a compacted gap), and
+     * {@code highWatermark} the one its header carries.
+     */
+    private record Outcome(FetchSection section, boolean failed, long waitFrom, long highWatermark) {
     }
 }

@@ -31,7 +31,8 @@ import reactor.util.retry.Retry;
 
 /**
  * Pulls every partition this node follows from one leader node in one long-poll
- * fetch session: each request carries all those partitions, each from the follower's log end.
+ * fetch session: each request carries all those partitions, each from the follower's log end with its high watermark,
+ * and the answer carries only those with news.
  *
  * <p>A partition newly followed first truncates (KIP-101/279): it asks the leader where its own latest epoch ended
  * in the leader's log and cuts its log there (or where that epoch ends locally, if earlier), never merely to its high
@@ -216,8 +217,9 @@ final class ReplicaFetcher implements AutoCloseable {
         for (FetchState state : partitions.values()) {
             if (state.truncated() && state.readyAt(now)) {
                 TopicPartition tp = state.partition().topicPartition();
-                asks.add(new ReplicaFetchRequest.Partition(tp.topic(), tp.partition(),
-                        state.partition().log().logEndOffset(), state.fetchEpoch()));
+                PartitionLog log = state.partition().log();
+                asks.add(new ReplicaFetchRequest.Partition(tp.topic(), tp.partition(), log.logEndOffset(),
+                        state.fetchEpoch(), log.highWatermark()));
                 asked.add(state);
             }
         }
@@ -229,12 +231,27 @@ final class ReplicaFetcher implements AutoCloseable {
                 (int) Math.min(Integer.MAX_VALUE, properties.replication().fetchMaxBytes().toBytes()), asks);
         return replication.replicaFetch(leader, request)
                 .publishOn(logScheduler)
-                .doOnNext(sections -> {
-                    for (int i = 0; i < sections.size(); i++) {
-                        handle(asked.get(i), sections.get(i));
-                    }
-                })
+                .doOnNext(sections -> handleAll(asked, sections))
                 .then();
+    }
+
+    /**
+     * Applies the leader's sections, which come in request order but only for the partitions with news (records, an
+     * error, a new high watermark); the partitions left out stay as they are.
+     */
+    private void handleAll(List<FetchState> asked, List<FetchedPartition> sections) {
+        int next = 0;
+        for (FetchedPartition section : sections) {
+            while (next < asked.size() && !asked.get(next).partition().topicPartition().equals(section.partition())) {
+                next++;
+            }
+            if (next == asked.size()) {
+                LOG.warn("Leader {} answered for {}, which this fetch did not ask for in that order; ignoring the rest",
+                        leader.id(), section.partition());
+                return;
+            }
+            handle(asked.get(next++), section);
+        }
     }
 
     /** Applies one partition's section. A partition the leader refused backs off alone. */

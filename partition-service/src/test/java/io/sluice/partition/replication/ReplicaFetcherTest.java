@@ -40,7 +40,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * A follower's fetch session against a scripted leader: where it truncates after an unclean history (KIP-279 rounds
- * until the epochs agree) and how one refused partition affects the others (not at all).
+ * until the epochs agree), how one refused partition affects the others (not at all), and how an answer that leaves
+ * partitions out is applied.
  */
 class ReplicaFetcherTest {
 
@@ -113,6 +114,38 @@ class ReplicaFetcherTest {
         assertThat(leader.fetches.getFirst()).containsExactlyInAnyOrder(A, B);
         assertThat(leader.fetches.get(1)).as("the fetch right after A was refused").containsExactly(B);
         assertThat(leader.fetches.get(2)).containsExactly(B);
+    }
+
+    /**
+     * The leader answers only the partitions with news; the sections come in request order, and each lands on its own
+     * partition, whichever others were left out. Each request tells the leader the follower's high watermark.
+     */
+    @Test
+    void anAnswerLeavingPartitionsOutAppliesEachSectionToItsOwnPartition() throws IOException {
+        PartitionLog leaderLog = log("leader", new int[][] {{4, 2}});
+        ByteBuffer batches = leaderLog.readForFollower(0, 1 << 20).records().load();
+        List<ReplicaFetchRequest> requests = new CopyOnWriteArrayList<>();
+        ScriptedLeader leader = new ScriptedLeader(request -> {
+            throw new AssertionError("empty logs need no truncation");
+        }, request -> {
+            requests.add(request);
+            return requests.size() == 1
+                    ? List.of(new FetchedPartition(B, null, 2, 0, 2, batches.duplicate()))
+                    : List.of();
+        });
+        PartitionLog a = log("a", new int[0][]);
+        PartitionLog b = log("b", new int[0][]);
+        fetcher = start(leader, TestReplicas.follower(A, a, 2, following(4)), TestReplicas.follower(B, b, 2, following(4)));
+
+        await(() -> requests.size() >= 2);
+
+        assertThat(b.logEndOffset()).isEqualTo(2);
+        assertThat(b.highWatermark()).isEqualTo(2);
+        assertThat(a.logEndOffset()).isZero();
+        ReplicaFetchRequest.Partition second = requests.get(1).partitions().stream()
+                .filter(p -> p.topic().equals(B.topic())).findFirst().orElseThrow();
+        assertThat(second.fetchOffset()).isEqualTo(2);
+        assertThat(second.highWatermark()).isEqualTo(2);
     }
 
     @Test

@@ -4,10 +4,13 @@ import java.util.List;
 
 /**
  * A follower's fetch from its leader: every partition the pair shares, each from the follower's log end (which is
- * also how the leader learns that log end) at the leader epoch the follower believes current.
+ * also how the leader learns that log end) at the leader epoch the follower believes current, with the follower's
+ * high watermark. The answer leaves out each partition that has nothing to tell: no records, no error, and this same
+ * high watermark (KIP-227's incremental answer), so a round over hundreds of idle partitions answers only the few
+ * that moved.
  */
 public record ReplicaFetchRequest(int replicaId, long maxWaitMs, int maxBytes, List<Partition> partitions) {
 
-    public record Partition(String topic, int partition, long fetchOffset, int leaderEpoch) {
+    public record Partition(String topic, int partition, long fetchOffset, int leaderEpoch, long highWatermark) {
     }
 }

@@ -12,14 +12,16 @@ import java.util.List;
  * The binary body of a follower's fetch ({@value #CONTENT_TYPE}), a {@link ReplicaFetchRequest}. Big-endian:
  * <pre>
  *   request   := replicaId:int32 maxWaitMs:int64 maxBytes:int32 partitionCount:int32 partition*
- *   partition := topicLength:int16 topic:utf8 partition:int32 fetchOffset:int64 leaderEpoch:int32
+ *   partition := topicLength:int16 topic:utf8 partition:int32 fetchOffset:int64 leaderEpoch:int32 highWatermark:int64
  * </pre>
+ * The version suffix changed with the high watermark's arrival: a node still on the old layout is refused with 415
+ * rather than misread.
  */
 public final class ReplicaFetchRequestCodec {
 
-    public static final String CONTENT_TYPE = "application/vnd.sluice.replica-fetch-request";
+    public static final String CONTENT_TYPE = "application/vnd.sluice.replica-fetch-request.v2";
 
-    private static final int MIN_PARTITION_SIZE = 2 + 4 + 8 + 4;
+    private static final int MIN_PARTITION_SIZE = 2 + 4 + 8 + 4 + 8;
 
     private ReplicaFetchRequestCodec() {
     }
@@ -34,7 +36,7 @@ public final class ReplicaFetchRequestCodec {
                 .putInt(request.partitions().size());
         for (ReplicaFetchRequest.Partition p : request.partitions()) {
             WireStrings.write(out, p.topic());
-            out.putInt(p.partition()).putLong(p.fetchOffset()).putInt(p.leaderEpoch());
+            out.putInt(p.partition()).putLong(p.fetchOffset()).putInt(p.leaderEpoch()).putLong(p.highWatermark());
         }
         return out.flip();
     }
@@ -50,7 +52,7 @@ public final class ReplicaFetchRequestCodec {
             List<ReplicaFetchRequest.Partition> partitions = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 partitions.add(new ReplicaFetchRequest.Partition(WireStrings.read(in), in.getInt(), in.getLong(),
-                        in.getInt()));
+                        in.getInt(), in.getLong()));
             }
             WireStrings.requireEnd(in, "Replica fetch request");
             return new ReplicaFetchRequest(replicaId, maxWaitMs, maxBytes, partitions);

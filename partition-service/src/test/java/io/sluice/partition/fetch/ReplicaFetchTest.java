@@ -1,0 +1,134 @@
+package io.sluice.partition.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
+import io.sluice.internal.replication.ReplicaFetchRequest;
+import io.sluice.log.LogConfig;
+import io.sluice.log.LogManager;
+import io.sluice.log.PartitionLog;
+import io.sluice.partition.TestPartitionProperties;
+import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.partition.replica.TestReplicas;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.RecordBatchBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A leader's answer to its follower's fetch: only the partitions with news, in request order, and an idle round that
+ * waits as one poll until any of its partitions grows.
+ */
+class ReplicaFetchTest {
+
+    private static final int LEADER_EPOCH = 3;
+    private static final int FOLLOWER = 2;
+
+    @TempDir
+    Path dataDir;
+    LogManager logs;
+    ReplicaManager replicas;
+    Scheduler logScheduler = Schedulers.newParallel("log-io-test", 2);
+    FetchService fetches;
+
+    @BeforeEach
+    void leadThreePartitionsFollowedByNodeTwo() throws IOException {
+        logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
+        replicas = new ReplicaManager(logs, null, TestReplicas.noFetching(), TestPartitionProperties.of(1, dataDir),
+                Clock.systemUTC(), new SimpleMeterRegistry(), Schedulers.immediate());
+        List<PartitionState> states = List.of(0, 1, 2).stream()
+                .map(p -> new PartitionState(p, List.of(1, FOLLOWER), 1, List.of(1, FOLLOWER), LEADER_EPOCH, 1))
+                .toList();
+        replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null,
+                List.of(new NodeInfo(1, "http://127.0.0.1:9001", null, NodeStatus.ALIVE),
+                        new NodeInfo(FOLLOWER, "http://127.0.0.1:9002", null, NodeStatus.ALIVE)),
+                List.of(new TopicMetadata("orders", "id-1", 2, Map.of(), states)))));
+        fetches = new FetchService(replicas, logScheduler, TestPartitionProperties.of(1, dataDir), Clock.systemUTC(),
+                new SimpleMeterRegistry());
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        logScheduler.dispose();
+        logs.close();
+    }
+
+    @Test
+    void theAnswerCarriesOnlyPartitionsWithRecordsOrANewHighWatermark() {
+        append(0, "for the follower");
+        append(1, "the follower has it");
+
+        // 0: a record to send. 1: the follower holds offset 0 and, by fetching from 1, moves the high watermark to 1,
+        // which it does not know yet. 2: empty, nothing new: left out.
+        List<FetchedPartition> answer = fetch(0, partition(0, 0, 0), partition(1, 1, 0), partition(2, 0, 0));
+
+        assertThat(answer).extracting(FetchedPartition::partition).containsExactly(tp(0), tp(1));
+        assertThat(answer.get(0).records().remaining()).isPositive();
+        assertThat(answer.get(1).records().remaining()).isZero();
+        assertThat(answer.get(1).highWatermark()).isEqualTo(1);
+
+        // Once the follower knows the high watermark, partition 1 has nothing to tell either.
+        assertThat(fetch(0, partition(1, 1, 1), partition(2, 0, 0))).isEmpty();
+        // A follower whose high watermark is ahead of this leader's hears the leader's.
+        assertThat(fetch(0, partition(2, 0, 5))).extracting(FetchedPartition::highWatermark).containsExactly(0L);
+    }
+
+    @Test
+    void anIdleRoundWaitsAsOnePollAndAnswersWithThePartitionThatGrew() throws Exception {
+        PartitionLog third = logs.log(tp(2)).orElseThrow();
+        CompletableFuture<List<FetchedPartition>> poll = FetchServiceAccess.replicaFetch(fetches,
+                request(10_000, partition(0, 0, 0), partition(1, 0, 0), partition(2, 0, 0))).toFuture();
+        Thread.sleep(200);
+        assertThat(poll).isNotDone();
+        assertThat(third.logEndWatch().waiting()).isOne();
+
+        append(2, "news");
+
+        List<FetchedPartition> answer = poll.get(10, TimeUnit.SECONDS);
+        assertThat(answer).extracting(FetchedPartition::partition).containsExactly(tp(2));
+        assertThat(answer.getFirst().records().remaining()).isPositive();
+        assertThat(third.logEndWatch().waiting()).isZero();
+    }
+
+    private List<FetchedPartition> fetch(long maxWaitMs, ReplicaFetchRequest.Partition... partitions) {
+        return FetchServiceAccess.replicaFetch(fetches, request(maxWaitMs, partitions)).block();
+    }
+
+    private static ReplicaFetchRequest request(long maxWaitMs, ReplicaFetchRequest.Partition... partitions) {
+        return new ReplicaFetchRequest(FOLLOWER, maxWaitMs, 1 << 20, List.of(partitions));
+    }
+
+    private static ReplicaFetchRequest.Partition partition(int partition, long fetchOffset, long highWatermark) {
+        return new ReplicaFetchRequest.Partition("orders", partition, fetchOffset, LEADER_EPOCH, highWatermark);
+    }
+
+    private static TopicPartition tp(int partition) {
+        return new TopicPartition("orders", partition);
+    }
+
+    private void append(int partition, String value) {
+        replicas.partition(tp(partition)).orElseThrow().appendAsLeader(RecordBatchBuilder.of(CompressionType.NONE)
+                .append(System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8)).build(),
+                LEADER_EPOCH, false);
+    }
+}
