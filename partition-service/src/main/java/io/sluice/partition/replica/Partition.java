@@ -99,8 +99,20 @@ public final class Partition {
         return role == Role.LEADER;
     }
 
+    /**
+     * Takes a new {@code min.insync.replicas} and recomputes the high watermark at once: lowered, it may let writes
+     * the ISR already holds become readable, which no follower fetch would otherwise recompute (see
+     * {@link #recordFollowerFetch}); raised above the ISR's size, it answers the acks=all writes still waiting.
+     */
     void minInsyncReplicas(int value) {
-        this.minInsyncReplicas = value;
+        synchronized (this) {
+            if (value == minInsyncReplicas) {
+                return;
+            }
+            minInsyncReplicas = value;
+            advanceHighWatermark();
+        }
+        log.wakeHighWatermarkWaiters();
     }
 
     public int minInsyncReplicas() {

@@ -266,6 +266,20 @@ class PartitionTest {
     }
 
     @Test
+    void loweringMinInsyncReplicasMakesWhatTheIsrHoldsReadableWithoutFurtherWrites() {
+        partition.minInsyncReplicas(3);
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        partition.recordFollowerFetch(2, 2, 3, 10);
+        partition.recordFollowerFetch(2, 2, 3, 20); // caught up: nothing the follower holds changes any more
+        assertThat(log.highWatermark()).as("an ISR of 2 below min.insync.replicas=3").isZero();
+
+        partition.minInsyncReplicas(2);
+
+        assertThat(log.highWatermark()).isEqualTo(2);
+    }
+
+    @Test
     void anAcksAllWriteWhoseLeaderLostLeadershipBeforeItWasCommittedIsNotAnsweredNotLeader() {
         partition.becomeLeader(LED_BY_1, 0);
         Partition.LeaderAppend append = partition.appendAsLeader(batch("a"), 3, true);
