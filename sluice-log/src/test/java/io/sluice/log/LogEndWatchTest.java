@@ -26,6 +26,15 @@ class LogEndWatchTest {
     @RegisterExtension
     final OpenLogs logs = new OpenLogs(clock);
 
+    private final LogEndWatch watch = new LogEndWatch();
+
+    /** A log that reports to this test's watch. */
+    private PartitionLog watched(String name) throws IOException {
+        PartitionLog log = logs.open(dir.resolve(name), LogConfig.defaults());
+        log.reportLogEndTo(watch);
+        return log;
+    }
+
     private static Map<PartitionLog, Long> targets(PartitionLog a, long aTarget, PartitionLog b, long bTarget) {
         Map<PartitionLog, Long> targets = new IdentityHashMap<>();
         targets.put(a, aTarget);
@@ -35,11 +44,8 @@ class LogEndWatchTest {
 
     @Test
     void wakesOnceAnyLogReachesItsTargetAndNotBefore() throws IOException {
-        LogEndWatch watch = new LogEndWatch();
-        PartitionLog a = logs.open(dir.resolve("a-0"), LogConfig.defaults());
-        PartitionLog b = logs.open(dir.resolve("b-0"), LogConfig.defaults());
-        a.reportLogEndTo(watch);
-        b.reportLogEndTo(watch);
+        PartitionLog a = watched("a-0");
+        PartitionLog b = watched("b-0");
         a.appendAsLeader(batch(1, "a0"), 0);
 
         CompletableFuture<Void> woken = watch.awaitAny(targets(a, 3, b, 1));
@@ -53,7 +59,6 @@ class LogEndWatchTest {
 
     @Test
     void aLogAlreadyPastItsTargetWakesThePollAtOnce() throws IOException {
-        LogEndWatch watch = new LogEndWatch();
         PartitionLog a = logs.open(dir.resolve("a-0"), LogConfig.defaults());
         PartitionLog b = logs.open(dir.resolve("b-0"), LogConfig.defaults());
         a.appendAsLeader(batch(1, "a0", "a1"), 0);
@@ -65,10 +70,8 @@ class LogEndWatchTest {
 
     @Test
     void aPollStoppedByItsOwnerLeavesTheWatch() throws IOException {
-        LogEndWatch watch = new LogEndWatch();
-        PartitionLog a = logs.open(dir.resolve("a-0"), LogConfig.defaults());
-        PartitionLog b = logs.open(dir.resolve("b-0"), LogConfig.defaults());
-        a.reportLogEndTo(watch);
+        PartitionLog a = watched("a-0");
+        PartitionLog b = watched("b-0");
 
         CompletableFuture<Void> woken = watch.awaitAny(targets(a, 1, b, 1));
         assertThat(watch.waiting()).isOne();
@@ -80,11 +83,8 @@ class LogEndWatchTest {
 
     @Test
     void aLogThatClosesOrGoesOfflineWakesThePoll() throws IOException {
-        LogEndWatch watch = new LogEndWatch();
-        PartitionLog a = logs.open(dir.resolve("a-0"), LogConfig.defaults());
-        PartitionLog b = logs.open(dir.resolve("b-0"), LogConfig.defaults());
-        a.reportLogEndTo(watch);
-        b.reportLogEndTo(watch);
+        PartitionLog a = watched("a-0");
+        PartitionLog b = watched("b-0");
 
         CompletableFuture<Void> closed = watch.awaitAny(targets(a, 1, b, 1));
         logs.close(a);

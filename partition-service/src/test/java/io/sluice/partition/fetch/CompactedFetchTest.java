@@ -2,22 +2,13 @@ package io.sluice.partition.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sluice.internal.metadata.ClusterMetadata;
-import io.sluice.internal.metadata.MetadataView;
-import io.sluice.internal.metadata.NodeInfo;
-import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.log.LogCleaner;
-import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.log.PartitionLog;
 import io.sluice.log.Throttler;
-import io.sluice.partition.TestPartitionProperties;
-import io.sluice.partition.replica.ReplicaManager;
-import io.sluice.partition.replica.TestReplicas;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.CompressionType;
@@ -29,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +28,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A consumer's long poll at an offset the cleaner removed, in a partition where nothing is left between it and the
@@ -52,31 +40,24 @@ class CompactedFetchTest {
 
     @TempDir
     Path dataDir;
+    LeaderNode node;
     LogManager logs;
-    ReplicaManager replicas;
-    Scheduler logScheduler = Schedulers.newParallel("log-io-test", 4);
     FetchService fetches;
 
     @BeforeEach
     void leadACompactedTopic() throws IOException {
-        logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
-        replicas = new ReplicaManager(logs, null, TestReplicas.noFetching(), TestPartitionProperties.of(1, dataDir),
-                Clock.systemUTC(), new SimpleMeterRegistry(), Schedulers.immediate());
         PartitionState state = new PartitionState(0, List.of(1), 1, List.of(1), 3, 1);
         // A segment per append (each rolls the segment a millisecond old), tombstones removed at the second cleaning.
         Map<String, String> configs = Map.of("cleanup.policy", "compact", "segment.ms", "1",
                 "delete.retention.ms", "0", "min.cleanable.dirty.ratio", "0");
-        replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null,
-                List.of(new NodeInfo(1, "http://127.0.0.1:9001", null, NodeStatus.ALIVE)),
-                List.of(new TopicMetadata(TP.topic(), "id-1", 1, configs, List.of(state))))));
-        fetches = new FetchService(replicas, logScheduler, TestPartitionProperties.of(1, dataDir), Clock.systemUTC(),
-                new SimpleMeterRegistry());
+        node = new LeaderNode(dataDir, 1, new TopicMetadata(TP.topic(), "id-1", 1, configs, List.of(state)));
+        logs = node.logs;
+        fetches = node.fetches;
     }
 
     @AfterEach
     void close() throws IOException {
-        logScheduler.dispose();
-        logs.close();
+        node.close();
     }
 
     @Test

@@ -2,28 +2,17 @@ package io.sluice.partition.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sluice.internal.metadata.ClusterMetadata;
-import io.sluice.internal.metadata.MetadataView;
-import io.sluice.internal.metadata.NodeInfo;
-import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.replication.ReplicaFetchRequest;
-import io.sluice.log.LogConfig;
-import io.sluice.log.LogManager;
 import io.sluice.log.PartitionLog;
-import io.sluice.partition.TestPartitionProperties;
-import io.sluice.partition.replica.ReplicaManager;
-import io.sluice.partition.replica.TestReplicas;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.RecordBatchBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A leader's answer to its follower's fetch: only the partitions with news, in request order, and an idle round that
@@ -46,31 +33,21 @@ class ReplicaFetchTest {
 
     @TempDir
     Path dataDir;
-    LogManager logs;
-    ReplicaManager replicas;
-    Scheduler logScheduler = Schedulers.newParallel("log-io-test", 2);
+    LeaderNode node;
     FetchService fetches;
 
     @BeforeEach
     void leadThreePartitionsFollowedByNodeTwo() throws IOException {
-        logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
-        replicas = new ReplicaManager(logs, null, TestReplicas.noFetching(), TestPartitionProperties.of(1, dataDir),
-                Clock.systemUTC(), new SimpleMeterRegistry(), Schedulers.immediate());
         List<PartitionState> states = List.of(0, 1, 2).stream()
                 .map(p -> new PartitionState(p, List.of(1, FOLLOWER), 1, List.of(1, FOLLOWER), LEADER_EPOCH, 1))
                 .toList();
-        replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null,
-                List.of(new NodeInfo(1, "http://127.0.0.1:9001", null, NodeStatus.ALIVE),
-                        new NodeInfo(FOLLOWER, "http://127.0.0.1:9002", null, NodeStatus.ALIVE)),
-                List.of(new TopicMetadata("orders", "id-1", 2, Map.of(), states)))));
-        fetches = new FetchService(replicas, logScheduler, TestPartitionProperties.of(1, dataDir), Clock.systemUTC(),
-                new SimpleMeterRegistry());
+        node = new LeaderNode(dataDir, 2, new TopicMetadata("orders", "id-1", 2, Map.of(), states));
+        fetches = node.fetches;
     }
 
     @AfterEach
     void close() throws IOException {
-        logScheduler.dispose();
-        logs.close();
+        node.close();
     }
 
     @Test
@@ -95,7 +72,7 @@ class ReplicaFetchTest {
 
     @Test
     void anIdleRoundWaitsAsOnePollAndAnswersWithThePartitionThatGrew() throws Exception {
-        PartitionLog third = logs.log(tp(2)).orElseThrow();
+        PartitionLog third = node.logs.log(tp(2)).orElseThrow();
         CompletableFuture<List<FetchedPartition>> poll = FetchServiceAccess.replicaFetch(fetches,
                 request(10_000, partition(0, 0, 0), partition(1, 0, 0), partition(2, 0, 0))).toFuture();
         Thread.sleep(200);
@@ -127,7 +104,7 @@ class ReplicaFetchTest {
     }
 
     private void append(int partition, String value) {
-        replicas.partition(tp(partition)).orElseThrow().appendAsLeader(RecordBatchBuilder.of(CompressionType.NONE)
+        node.replicas.partition(tp(partition)).orElseThrow().appendAsLeader(RecordBatchBuilder.of(CompressionType.NONE)
                 .append(System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8)).build(),
                 LEADER_EPOCH, false);
     }

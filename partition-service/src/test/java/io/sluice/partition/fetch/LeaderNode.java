@@ -1,0 +1,49 @@
+package io.sluice.partition.fetch;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.log.LogConfig;
+import io.sluice.log.LogManager;
+import io.sluice.partition.TestPartitionProperties;
+import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.partition.replica.TestReplicas;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.IntStream;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Node 1 of a cluster of {@code nodeCount} alive nodes, hosting one topic as the metadata gives it, with real logs
+ * and the {@link FetchService} in front of them; nothing replicates. Close it after each test.
+ */
+final class LeaderNode implements AutoCloseable {
+
+    final LogManager logs;
+    final ReplicaManager replicas;
+    final FetchService fetches;
+    private final Scheduler logScheduler = Schedulers.newParallel("log-io-test", 2);
+
+    LeaderNode(Path dataDir, int nodeCount, TopicMetadata topic) throws IOException {
+        logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
+        replicas = new ReplicaManager(logs, null, TestReplicas.noFetching(), TestPartitionProperties.of(1, dataDir),
+                Clock.systemUTC(), new SimpleMeterRegistry(), Schedulers.immediate());
+        List<NodeInfo> nodes = IntStream.rangeClosed(1, nodeCount)
+                .mapToObj(id -> new NodeInfo(id, "http://127.0.0.1:" + (9000 + id), null, NodeStatus.ALIVE)).toList();
+        replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null, nodes, List.of(topic))));
+        fetches = new FetchService(replicas, logScheduler, TestPartitionProperties.of(1, dataDir), Clock.systemUTC(),
+                new SimpleMeterRegistry());
+    }
+
+    @Override
+    public void close() throws IOException {
+        logScheduler.dispose();
+        logs.close();
+    }
+}
