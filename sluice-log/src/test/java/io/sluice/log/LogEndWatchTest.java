@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -106,6 +109,33 @@ class LogEndWatchTest {
         }
         assertThat(offline).isCompleted();
         failing.close();
+    }
+
+    @Test
+    void noWakeUpIsLostWhilePollsRegisterAsTheLogsGrow() throws Exception {
+        PartitionLog a = watched("a-0");
+        PartitionLog b = watched("b-0");
+        int rounds = 2_000;
+        Thread appender = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < rounds; i++) {
+                a.appendAsLeader(batch(1, "a"), 0);
+                b.appendAsLeader(batch(1, "b"), 0);
+            }
+        });
+        List<CompletableFuture<Void>> polls = new ArrayList<>();
+        while (appender.isAlive()) {
+            // Just past where the logs are: each registration races the append that satisfies it.
+            long target = Math.min(a.logEndOffset(), b.logEndOffset()) + 1;
+            if (target > rounds) {
+                break;
+            }
+            polls.add(watch.awaitAny(targets(a, target, b, target)));
+        }
+        appender.join();
+        assertThat(polls).isNotEmpty();
+
+        CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        assertThat(watch.waiting()).isZero();
     }
 
     @Test
