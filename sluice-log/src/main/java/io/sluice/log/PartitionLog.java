@@ -2,12 +2,14 @@ package io.sluice.log;
 
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.record.CorruptRecordException;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.TimestampType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,34 +143,82 @@ public final class PartitionLog implements AutoCloseable {
      *                         one; STORAGE_ERROR if the log is offline or the write fails
      */
     public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch) {
+        return appendAsLeader(List.of(records), leaderEpoch).getFirst().orThrow();
+    }
+
+    /**
+     * Appends the entries of a produce request for this log as leader, in order, each exactly as
+     * {@link #appendAsLeader(ByteBuffer, int)} would and with its own outcome: an entry refused (a bad batch, a
+     * producer sequence that does not follow, a fenced epoch) is that entry's answer, and the entries after it are
+     * still appended. All of them take the writer lock once, and waiters (followers' long polls, the high watermark's)
+     * are woken once, after the last: a follower woken by the first entry would otherwise read only part of them and
+     * need a second round for the rest. A storage failure takes the log offline: the entries before it keep their
+     * results, it and the entries after it are answered STORAGE_ERROR.
+     */
+    public List<LeaderAppendOutcome> appendAsLeader(List<ByteBuffer> entries, int leaderEpoch) {
         LogConfig cfg = config;
-        ValidatedRecords validated = ValidatedRecords.forLeader(records, cfg);
-        return writeAndWake("append", () -> {
-            OptionalInt latest = epochCache.latestEpoch();
-            if (latest.isPresent() && leaderEpoch < latest.getAsInt()) {
-                throw ErrorCode.FENCED_LEADER_EPOCH.exception("Append to " + name + " in leader epoch " + leaderEpoch
-                        + ", but epoch " + latest.getAsInt() + " has written here");
+        // Validated outside the lock; an entry that fails it is refused alone.
+        List<Object> validated = new ArrayList<>(entries.size());
+        for (ByteBuffer records : entries) {
+            try {
+                validated.add(ValidatedRecords.forLeader(records, cfg));
+            } catch (SluiceException e) {
+                validated.add(e);
             }
-            long now = clock.millis();
-            boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
-            Optional<ProducerStateManager.Duplicate> duplicate = producerState.checkLeaderAppend(validated.batches());
-            if (duplicate.isPresent()) {
-                ProducerStateManager.Duplicate d = duplicate.get();
-                return new AppendResult(d.firstOffset(), d.lastOffset(),
-                        logAppendTime ? d.timestamp() : RecordBatch.NO_TIMESTAMP, d.timestamp(), 0, 0, logStartOffset,
-                        true);
+        }
+        List<LeaderAppendOutcome> outcomes = new ArrayList<>(entries.size());
+        try {
+            writeAndWake("append", () -> {
+                for (Object entry : validated) {
+                    if (entry instanceof SluiceException refused) {
+                        outcomes.add(LeaderAppendOutcome.refused(refused));
+                        continue;
+                    }
+                    try {
+                        outcomes.add(LeaderAppendOutcome.appended(appendLocked((ValidatedRecords) entry, leaderEpoch, cfg)));
+                    } catch (CorruptRecordException e) {
+                        throw e; // raised by bytes read back from disk: the writer guard takes the log offline
+                    } catch (SluiceException e) {
+                        outcomes.add(LeaderAppendOutcome.refused(e));
+                    }
+                }
+                return null;
+            });
+        } catch (SluiceException e) {
+            // Offline or closed, before the first entry or at one of them: the rest are not written.
+            while (outcomes.size() < entries.size()) {
+                outcomes.add(LeaderAppendOutcome.refused(e));
             }
-            validated.assignOffsets(local.logEnd().offset(), leaderEpoch,
-                    logAppendTime ? now : RecordBatch.NO_TIMESTAMP);
-            if (isNewEpoch(leaderEpoch)) {
-                // Recovery relearns it from these batches until a flush passes them (see LeaderEpochCache).
-                epochCache.assignUnflushed(leaderEpoch, validated.firstOffset());
-            }
-            append(validated, cfg, now);
-            return new AppendResult(validated.firstOffset(), validated.lastOffset(),
-                    logAppendTime ? now : RecordBatch.NO_TIMESTAMP, validated.maxTimestamp(), validated.recordCount(),
-                    validated.sizeInBytes(), logStartOffset, false);
-        });
+        }
+        return outcomes;
+    }
+
+    /** One entry of {@link #appendAsLeader(List, int)}, under the writer lock. */
+    private AppendResult appendLocked(ValidatedRecords validated, int leaderEpoch, LogConfig cfg) throws IOException {
+        OptionalInt latest = epochCache.latestEpoch();
+        if (latest.isPresent() && leaderEpoch < latest.getAsInt()) {
+            throw ErrorCode.FENCED_LEADER_EPOCH.exception("Append to " + name + " in leader epoch " + leaderEpoch
+                    + ", but epoch " + latest.getAsInt() + " has written here");
+        }
+        long now = clock.millis();
+        boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
+        Optional<ProducerStateManager.Duplicate> duplicate = producerState.checkLeaderAppend(validated.batches());
+        if (duplicate.isPresent()) {
+            ProducerStateManager.Duplicate d = duplicate.get();
+            return new AppendResult(d.firstOffset(), d.lastOffset(),
+                    logAppendTime ? d.timestamp() : RecordBatch.NO_TIMESTAMP, d.timestamp(), 0, 0, logStartOffset,
+                    true);
+        }
+        validated.assignOffsets(local.logEnd().offset(), leaderEpoch,
+                logAppendTime ? now : RecordBatch.NO_TIMESTAMP);
+        if (isNewEpoch(leaderEpoch)) {
+            // Recovery relearns it from these batches until a flush passes them (see LeaderEpochCache).
+            epochCache.assignUnflushed(leaderEpoch, validated.firstOffset());
+        }
+        append(validated, cfg, now);
+        return new AppendResult(validated.firstOffset(), validated.lastOffset(),
+                logAppendTime ? now : RecordBatch.NO_TIMESTAMP, validated.maxTimestamp(), validated.recordCount(),
+                validated.sizeInBytes(), logStartOffset, false);
     }
 
     /**

@@ -21,6 +21,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,6 +71,75 @@ class PartitionLogTest {
         List<RecordBatch> batches = batchesOf(log.readForFollower(0, 10_000).records());
         assertThat(batches).extracting(RecordBatch::baseOffset).containsExactly(0L, 3L);
         assertThat(batches).extracting(RecordBatch::partitionLeaderEpoch).containsExactly(7, 7);
+    }
+
+    @Test
+    void entriesAppendedTogetherGetConsecutiveOffsetsAndEachItsOwnResult() throws IOException {
+        PartitionLog log = open(LogConfig.defaults());
+
+        List<LeaderAppendOutcome> outcomes = log.appendAsLeader(
+                List.of(batch(500, "a", "b"), batch(501, "c"), batch(502, "d", "e", "f")), 3);
+
+        assertThat(outcomes).extracting(LeaderAppendOutcome::error).containsOnlyNulls();
+        assertThat(outcomes).extracting(o -> o.result().firstOffset()).containsExactly(0L, 2L, 3L);
+        assertThat(outcomes).extracting(o -> o.result().lastOffset()).containsExactly(1L, 2L, 5L);
+        assertThat(readAllValues(log)).containsExactly("a", "b", "c", "d", "e", "f");
+        assertThat(log.epochEntries()).containsExactly(new EpochEntry(3, 0));
+    }
+
+    @Test
+    void anEntryRefusedAmongOthersRefusesOnlyItselfAndTheRestAreWritten() throws IOException {
+        PartitionLog log = open(LogConfig.defaults().withMaxMessageBytes(200));
+
+        List<LeaderAppendOutcome> outcomes = log.appendAsLeader(List.of(batch(1, "a"),
+                batch(2, "x".repeat(500)), // larger than max.message.bytes
+                TestRecords.idempotent(9, 0, 5, "gap"), // a new producer must start at sequence 0
+                batch(3, "b")), 0);
+
+        assertThat(outcomes.get(0).result().firstOffset()).isZero();
+        assertThat(outcomes.get(1).error().errorCode()).isEqualTo(ErrorCode.RECORD_TOO_LARGE);
+        assertThat(outcomes.get(2).error()).isNotNull();
+        assertThat(outcomes.get(3).result().firstOffset()).isEqualTo(1);
+        assertThat(readAllValues(log)).containsExactly("a", "b");
+        assertThat(log.isOffline()).isFalse();
+    }
+
+    @Test
+    void entriesOfOneProducerAppendedTogetherFollowEachOtherAndARepeatIsAnsweredWithItsOffsets() throws IOException {
+        PartitionLog log = open(LogConfig.defaults());
+
+        List<LeaderAppendOutcome> outcomes = log.appendAsLeader(List.of(TestRecords.idempotent(9, 0, 0, "a"),
+                TestRecords.idempotent(9, 0, 1, "b", "c"), TestRecords.idempotent(9, 0, 1, "b", "c")), 0);
+
+        assertThat(outcomes).extracting(LeaderAppendOutcome::error).containsOnlyNulls();
+        assertThat(outcomes.get(1).result().firstOffset()).isEqualTo(1);
+        assertThat(outcomes.get(2).result().duplicate()).isTrue();
+        assertThat(outcomes.get(2).result().firstOffset()).isEqualTo(1);
+        assertThat(readAllValues(log)).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aFollowerWokenByEntriesAppendedTogetherFindsThemAllWritten() throws IOException {
+        PartitionLog log = open(LogConfig.defaults());
+        List<Long> endWhenWoken = new CopyOnWriteArrayList<>();
+        log.awaitLogEndOffset(1).thenRun(() -> endWhenWoken.add(log.logEndOffset()));
+        log.logEndWatch().awaitAny(Map.of(log, 1L)).thenRun(() -> endWhenWoken.add(log.logEndOffset()));
+
+        log.appendAsLeader(List.of(batch(1, "a"), batch(2, "b"), batch(3, "c")), 0);
+
+        // Woken once, after the last entry: a wake-up per entry would have had them read one entry's worth.
+        assertThat(endWhenWoken).containsExactly(3L, 3L);
+    }
+
+    @Test
+    void entriesAppendedToAClosedLogAreEachAnsweredStorageError() throws IOException {
+        PartitionLog log = open(LogConfig.defaults());
+        log.close();
+
+        List<LeaderAppendOutcome> outcomes = log.appendAsLeader(List.of(batch(1, "a"), batch(2, "b")), 0);
+
+        assertThat(outcomes).extracting(o -> o.error().errorCode())
+                .containsExactly(ErrorCode.STORAGE_ERROR, ErrorCode.STORAGE_ERROR);
     }
 
     @Test

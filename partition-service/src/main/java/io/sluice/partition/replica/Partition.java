@@ -3,6 +3,7 @@ package io.sluice.partition.replica;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.log.AppendResult;
+import io.sluice.log.LeaderAppendOutcome;
 import io.sluice.log.PartitionLog;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
@@ -217,22 +218,40 @@ public final class Partition {
      * @return the append and the leader epoch it was written in (for {@link #awaitCommitted})
      */
     public LeaderAppend appendAsLeader(ByteBuffer batches, int requestedEpoch, boolean requireMinInsync) {
-        LeaderAppend append;
+        LeaderAppends appends = appendAsLeader(List.of(batches), requestedEpoch, requireMinInsync);
+        return new LeaderAppend(appends.outcomes().getFirst().orThrow(), appends.leaderEpoch());
+    }
+
+    /**
+     * Appends the entries of a produce request for this partition as leader at {@code requestedEpoch}, in order and
+     * each with its own outcome ({@link PartitionLog#appendAsLeader(List, int)}), after the same checks as
+     * {@link #appendAsLeader(ByteBuffer, int, boolean)}; the high watermark moves and its waiters wake once, after the
+     * last entry.
+     *
+     * @return each entry's outcome and the leader epoch they were written in (for {@link #awaitCommitted})
+     * @throws SluiceException NOT_LEADER, a fenced or unknown epoch, NOT_ENOUGH_REPLICAS: nothing was written
+     */
+    public LeaderAppends appendAsLeader(List<ByteBuffer> entries, int requestedEpoch, boolean requireMinInsync) {
+        LeaderAppends appends;
         synchronized (this) {
             ensureLeader(requestedEpoch);
             if (requireMinInsync) {
                 ensureEnoughInsyncReplicas();
             }
             int epoch = state.leaderEpoch();
-            append = new LeaderAppend(log.appendAsLeader(batches, epoch), epoch);
+            appends = new LeaderAppends(log.appendAsLeader(entries, epoch), epoch);
             advanceHighWatermark();
         }
         log.wakeHighWatermarkWaiters();
-        return append;
+        return appends;
     }
 
     /** Batches appended as leader, and the leader epoch they were written in. */
     public record LeaderAppend(AppendResult result, int leaderEpoch) {
+    }
+
+    /** Entries appended as leader, each written or refused, and the leader epoch they were written in. */
+    public record LeaderAppends(List<LeaderAppendOutcome> outcomes, int leaderEpoch) {
     }
 
     /**

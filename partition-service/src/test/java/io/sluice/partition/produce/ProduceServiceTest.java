@@ -96,6 +96,25 @@ class ProduceServiceTest {
     }
 
     @Test
+    void anEntryRefusedAmongOthersOfItsPartitionAndEpochRefusesOnlyItsOwnRecords() throws IOException {
+        // Appended together as one group: the refusal of one entry must not refuse or reorder the others.
+        List<PartitionBatches> entries = List.of(new PartitionBatches(TP, 3, idempotent(42, 0, "a")),
+                new PartitionBatches(TP, 3, idempotent(42, 1, "b")),
+                new PartitionBatches(TP, 3, idempotent(42, 7, "gap")),
+                new PartitionBatches(TP, 3, idempotent(42, 2, "c")),
+                new PartitionBatches(TP, 3, idempotent(42, 1, "b")));
+
+        ProduceResponse response = produce.produce(ProduceRequestCodec.encode(entries), Acks.ALL, Duration.ofSeconds(30))
+                .block(Duration.ofSeconds(30));
+
+        assertThat(response.partitions()).extracting(ProduceResponse.PartitionResult::errorCode)
+                .containsExactly(null, null, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER.name(), null, null);
+        assertThat(response.partitions()).extracting(ProduceResponse.PartitionResult::baseOffset)
+                .containsExactly(0L, 1L, null, 2L, 1L);
+        assertThat(values()).containsExactly("a", "b", "c");
+    }
+
+    @Test
     void aRetriedIdempotentBatchIsAnsweredWithItsFirstOffsetsAndRefusalsCarryKafkasCodes() {
         produce(new PartitionBatches(TP, 3, batch("before")));
         ProduceResponse.PartitionResult first = produce(new PartitionBatches(TP, 3, idempotent(42, 0, "a")));
