@@ -60,6 +60,7 @@ class OfflineReplicasTest extends CoordinatorTestSupport {
 
     @Test
     void aReportFromAnUnknownNodeOrNamingNothingIsRefused() {
+        api().awaitOnlyLive();
         long version = api().metadataVersion();
 
         expectProblem(api().post(CoordinatorPaths.offlineReplicas(999), offline("x", 0)), ErrorCode.UNKNOWN_NODE);

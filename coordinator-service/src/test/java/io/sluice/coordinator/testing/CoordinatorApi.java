@@ -8,9 +8,12 @@ import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -84,10 +87,21 @@ public final class CoordinatorApi {
                 .orElseThrow(() -> new AssertionError("node " + id + " is not registered"));
     }
 
-    /** Waits (up to 6 s: several 1 s sessions) until node {@code id} has {@code status}. */
+    /** Waits (up to 10 s: three 3 s sessions) until node {@code id} has {@code status}. */
     public void awaitNode(int id, NodeStatus status) {
-        await("node " + id + " " + status).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(50))
+        await("node " + id + " " + status).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> node(id).status() == status);
+    }
+
+    /**
+     * Waits (up to 10 s) until every registered node but {@code live} is dead: nodes that earlier tests of the shared
+     * coordinator shut down expire one session later, and each death is a new metadata version. A test that checks a
+     * request changed nothing reads the version after this.
+     */
+    public void awaitOnlyLive(int... live) {
+        Set<Integer> keep = Arrays.stream(live).boxed().collect(Collectors.toSet());
+        await("only nodes " + keep + " alive").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> nodes().stream().allMatch(n -> keep.contains(n.id()) || n.status() == NodeStatus.DEAD));
     }
 
     /** AlterPartition as a leader sends it. */
