@@ -175,7 +175,8 @@ public final class PartitionLog implements AutoCloseable {
                         continue;
                     }
                     try {
-                        outcomes.add(LeaderAppendOutcome.appended(appendLocked((ValidatedRecords) entry, leaderEpoch, cfg)));
+                        AppendResult result = appendLocked((ValidatedRecords) entry, leaderEpoch, cfg);
+                        outcomes.add(LeaderAppendOutcome.appended(result));
                     } catch (CorruptRecordException e) {
                         throw e; // raised by bytes read back from disk: the writer guard takes the log offline
                     } catch (SluiceException e) {

@@ -21,10 +21,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * A whole coordinator in the test JVM, on a random port, against the {@link TestRedis}, with clocks short enough that
- * node deaths and lease rounds happen within a test: nodes die after 3 s of silence (not shorter: a busy virtual machine
- * was seen to stall every thread of the JVM for 0.3 to 0.7 s several times a minute, and a 1 s timeout then declared
- * healthy nodes dead mid-test), the lease lives 1.5 s and is renewed every 300 ms, sessions (of nodes and of group members) are checked every 100 ms, and group members may ask
- * for sessions as short as 100 ms. Automatic preferred-leader election is off.
+ * node deaths and lease rounds happen within a test: nodes die after 3 s of silence (not shorter: a busy virtual
+ * machine was seen to stall every thread of the JVM for 0.3 to 0.7 s several times a minute, and a 1 s timeout then
+ * declared healthy nodes dead mid-test), the lease lives 1.5 s and is renewed every 300 ms, sessions (of nodes and of
+ * group members) are checked every 100 ms, and group members may ask for sessions as short as 100 ms. Automatic
+ * preferred-leader election is off.
  *
  * <p>Test classes share one coordinator (Spring's context cache: starting one costs seconds on a busy machine), but
  * not its state: {@link FreshRedis} flushes Redis before each class, the coordinator loses its lease with it, takes the
