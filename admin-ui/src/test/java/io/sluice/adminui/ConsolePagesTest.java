@@ -22,7 +22,7 @@ import org.springframework.util.MultiValueMap;
  * detail next to what caused them, and bad form input refused without a call that would change anything.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S") // not 5 s: a machine that stalls for seconds is slow, not wrong
 class ConsolePagesTest {
 
     private static final FakeGateway GATEWAY = new FakeGateway();

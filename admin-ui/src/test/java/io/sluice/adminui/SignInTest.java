@@ -24,7 +24,7 @@ import org.springframework.web.reactive.function.BodyInserters;
  * user carries that user's credentials, forms need the session's CSRF token, signing out ends the session.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S") // not 5 s: a machine that stalls for seconds is slow, not wrong
 class SignInTest {
 
     private static final FakeGateway GATEWAY = new FakeGateway();

@@ -48,7 +48,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "sluice.coordinator.groups.heartbeat-interval=200ms",
         "sluice.coordinator.groups.session-check-interval=100ms",
 })
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S") // not 5 s: a machine that stalls for seconds is slow, not wrong
 @ExtendWith(FreshRedis.class)
 public abstract class CoordinatorTestSupport {
 

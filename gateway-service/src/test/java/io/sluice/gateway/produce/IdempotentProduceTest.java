@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -90,15 +88,11 @@ class IdempotentProduceTest {
     void anUnknownOutcomeIsResentWithinTheTimeoutUnderTheSameStampForUnkeyedRequestsToo() throws InterruptedException {
         String keyed = topic();
         String plain = topic();
-        cluster.failProduce(keyed, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
-        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() ->
-                cluster.failProduce(keyed, 0, null));
+        cluster.failProduce(keyed, 0, ErrorCode.NOT_LEADER_AFTER_APPEND, null);
         produce(keyed, "?timeout_ms=10000", "[{\"value\": 1}]", "k-3").expectStatus().isOk()
                 .expectBody().jsonPath("$.results[0].offset").isEqualTo(0);
 
-        cluster.failProduce(plain, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
-        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() ->
-                cluster.failProduce(plain, 0, null));
+        cluster.failProduce(plain, 0, ErrorCode.NOT_LEADER_AFTER_APPEND, null);
         produce(plain, "?timeout_ms=10000", "[{\"value\": 1}]", null).expectStatus().isOk()
                 .expectBody().jsonPath("$.results[0].offset").isEqualTo(0);
 
@@ -131,9 +125,7 @@ class IdempotentProduceTest {
     @Test
     void onceAnAttemptsOutcomeWasUnknownALaterRefusalOfAReSendLeavesTheAnswerUnknown() throws InterruptedException {
         String topic = topic();
-        cluster.failProduce(topic, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
-        CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(() ->
-                cluster.failProduce(topic, 0, ErrorCode.NOT_ENOUGH_REPLICAS));
+        cluster.failProduce(topic, 0, ErrorCode.NOT_LEADER_AFTER_APPEND, ErrorCode.NOT_ENOUGH_REPLICAS);
 
         produce(topic, "?timeout_ms=3000", "[{\"value\": 1}]", null).expectStatus().isEqualTo(503)
                 .expectBody().jsonPath("$.error_code").isEqualTo(ErrorCode.NOT_LEADER_AFTER_APPEND.name());
@@ -166,9 +158,7 @@ class IdempotentProduceTest {
     void anNdjsonStreamIsOneProducerWhoseGroupIsResentUnderItsStamp() throws InterruptedException {
         String topic = topic();
         produce(topic, "", "[{\"value\": 0}]", null).expectStatus().isOk(); // the gateway's own session
-        cluster.failProduce(topic, 0, ErrorCode.NOT_LEADER_AFTER_APPEND);
-        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() ->
-                cluster.failProduce(topic, 0, null));
+        cluster.failProduce(topic, 0, ErrorCode.NOT_LEADER_AFTER_APPEND, null);
 
         List<String> results = client.post().uri("/v1/topics/" + topic + "/records?timeout_ms=10000")
                 .contentType(MediaType.parseMediaType("application/x-ndjson"))

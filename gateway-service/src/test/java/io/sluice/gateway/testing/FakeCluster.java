@@ -57,6 +57,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,6 +83,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     private final Map<String, TopicMetadata> topics = new ConcurrentHashMap<>();
     private final Map<TopicPartition, List<RecordBatch>> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, ErrorCode> produceFailures = new ConcurrentHashMap<>();
+    /** What a partition answers after its next failed produce, in place of its failure now (empty: answers again). */
+    private final Map<TopicPartition, Optional<ErrorCode>> laterProduceFailures = new ConcurrentHashMap<>();
     private final Map<String, Sinks.Empty<Void>> heldProduces = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> produceRequests = new ConcurrentHashMap<>();
     private final Map<TopicPartition, AtomicLong> fetches = new ConcurrentHashMap<>();
@@ -148,11 +151,22 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
 
     /** From now on the leader of {@code partition} answers every produce with {@code code} (null: answers again). */
     public void failProduce(String topic, int partition, ErrorCode code) {
+        laterProduceFailures.remove(new TopicPartition(topic, partition));
         if (code == null) {
             produceFailures.remove(new TopicPartition(topic, partition));
         } else {
             produceFailures.put(new TopicPartition(topic, partition), code);
         }
+    }
+
+    /**
+     * The next produce to {@code partition} is answered {@code first}, and every one after it {@code then} (null:
+     * answers again): a switch tied to the attempts themselves, not to a delay that a stalled machine can outlast.
+     */
+    public void failProduce(String topic, int partition, ErrorCode first, ErrorCode then) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        laterProduceFailures.put(tp, Optional.ofNullable(then));
+        produceFailures.put(tp, first);
     }
 
     /** From now on the leader holds every produce request carrying batches of {@code topic}, unanswered. */
@@ -399,6 +413,11 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
             List<ProduceResponse.PartitionResult> results = new ArrayList<>();
             for (PartitionBatches partition : batches) {
                 ErrorCode failure = produceFailures.get(partition.partition());
+                Optional<ErrorCode> later = failure == null ? null : laterProduceFailures.remove(partition.partition());
+                if (later != null) {
+                    later.ifPresentOrElse(code -> produceFailures.put(partition.partition(), code),
+                            () -> produceFailures.remove(partition.partition()));
+                }
                 results.add(failure != null
                         ? new ProduceResponse.PartitionResult(partition.partition().topic(),
                                 partition.partition().partition(), failure.name(), failure.description(), null, null,

@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Primary;
         BadRequests.MAX_REQUEST_SIZE_SETTING,
         "sluice.gateway.consume.sse-heartbeat=1s",
         "logging.level.io.sluice.internal.client=OFF"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S") // not 5 s: a machine that stalls for seconds is slow, not wrong
 @Import(FakeClusterWebTest.Cluster.class)
 public @interface FakeClusterWebTest {
 

@@ -20,6 +20,6 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
         "sluice.gateway.coordinator-urls=http://127.0.0.1:1",
         BadRequests.MAX_REQUEST_SIZE_SETTING,
         "logging.level.io.sluice.internal.client=OFF"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S") // not 5 s: a machine that stalls for seconds is slow, not wrong
 public @interface GatewayWebTest {
 }

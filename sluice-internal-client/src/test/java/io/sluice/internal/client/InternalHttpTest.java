@@ -40,9 +40,13 @@ class InternalHttpTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
     private static final String PROBLEM = "{\"status\":%d,\"detail\":\"scripted\",\"error_code\":\"%s\",\"retriable\":true}";
 
+    // A call timeout far above any answer's time, even on a loaded CI machine that stalls for a second: only the test
+    // of a timeout has a short one, on its own client.
+    private static final InternalClientSettings SETTINGS = new InternalClientSettings(null, Duration.ofSeconds(10),
+            null, null, null, 3, Duration.ofMillis(10), Duration.ofMillis(50), null, null, null, null);
+
     private final List<DisposableServer> servers = new ArrayList<>();
-    private final InternalHttp http = new InternalHttp(new InternalClientSettings(null, Duration.ofMillis(500), null,
-            null, null, 3, Duration.ofMillis(10), Duration.ofMillis(50), null, null, null, null), new SimpleMeterRegistry());
+    private final InternalHttp http = new InternalHttp(SETTINGS, new SimpleMeterRegistry());
 
     @AfterEach
     void stop() {
@@ -55,10 +59,13 @@ class InternalHttpTest {
         AtomicInteger requests = new AtomicInteger();
         NodeInfo node = node(serve(requests, (attempt, response) -> Mono.never()));
 
-        assertThatThrownBy(() -> new PartitionDataClient(http).produce(node, List.of(new PartitionBatches(TP, 0,
-                ByteBuffer.allocate(0))), Acks.ALL, Duration.ZERO).block())
-                .isInstanceOfSatisfying(SluiceException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT));
+        try (InternalHttp impatient = new InternalHttp(SETTINGS.withCallTimeout(Duration.ofSeconds(1)),
+                new SimpleMeterRegistry())) {
+            assertThatThrownBy(() -> new PartitionDataClient(impatient).produce(node, List.of(new PartitionBatches(TP,
+                    0, ByteBuffer.allocate(0))), Acks.ALL, Duration.ZERO).block())
+                    .isInstanceOfSatisfying(SluiceException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT));
+        }
         assertThat(requests).hasValue(1);
     }
 
