@@ -170,10 +170,11 @@ class CoordinatorFailoverIT {
 
     @Test
     void whenAnotherHolderTakesTheLeaseTheOldActivesNextWriteIsFencedAndChangesNothing() throws Exception {
-        // Renewals once a second leave the old holder a wide window between losing the lease and noticing it.
+        // Renewals every 5 s leave the old holder a wide window between losing the lease and noticing it, wider than
+        // the stalls of a loaded CI machine (a 1 s window was overrun: the holder renewed first and stepped down).
         Map<String, String> slowRenewal = onTestRedis(CoordinatorProcess.fastClocks());
-        slowRenewal.put("sluice.coordinator.lease.ttl", "3s");
-        slowRenewal.put("sluice.coordinator.lease.renew-interval", "1s");
+        slowRenewal.put("sluice.coordinator.lease.ttl", "12s");
+        slowRenewal.put("sluice.coordinator.lease.renew-interval", "5s");
         CoordinatorProcess coordinator = started(CoordinatorProcess.start("lone", dir, slowRenewal))
                 .awaitActive(Duration.ofSeconds(60));
         nodes(coordinator.url()).start(1);
@@ -183,7 +184,7 @@ class CoordinatorFailoverIT {
         String versionBefore = redis().get(RedisKeys.METADATA_VERSION);
 
         awaitRenewal();
-        redis().psetex(RedisKeys.LEASE, 3000, "another-coordinator");
+        redis().psetex(RedisKeys.LEASE, 12_000, "another-coordinator");
         redis().incr(RedisKeys.FENCING_TOKEN);
         HttpResponse<String> fenced = postWithoutFollowing(coordinator.url(), "/internal/topics",
                 SluiceJson.mapper().writeValueAsString(topicRequest("after-losing-the-lease", 1, 1, Map.of())));
@@ -232,7 +233,7 @@ class CoordinatorFailoverIT {
     /** Returns right after the lease's holder renewed it (its remaining ttl jumped back up). */
     private static void awaitRenewal() {
         long[] last = {redis().pttl(RedisKeys.LEASE)};
-        await("a lease renewal").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+        await("a lease renewal").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
             long now = redis().pttl(RedisKeys.LEASE);
             boolean renewed = now > last[0];
             last[0] = now;
