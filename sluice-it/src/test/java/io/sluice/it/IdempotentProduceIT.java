@@ -58,7 +58,6 @@ class IdempotentProduceIT {
                         "--sluice.coordinator.heartbeat-interval=500ms")
                 .args(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=3s",
                         "--sluice.partition.replication.shutdown-timeout=5s")
-                .readyTimeout(Duration.ofMinutes(2))
                 .start();
         gatewayA = cluster.gatewayUrl();
         gatewayB = cluster.startGateway("gateway-b");
@@ -132,8 +131,8 @@ class IdempotentProduceIT {
                     Set<Long> offsets = new HashSet<>();
                     for (int attempt = 0; attempt <= retries.get(request); attempt++) {
                         URI gateway = (request + attempt) % 2 == 0 ? gatewayA : gatewayB;
-                        Response answer = post(gateway, "/v1/topics/" + topic + "/records?acks=all", body,
-                                "request-" + request);
+                        Response answer = postUntilNotRetriable(gateway, "/v1/topics/" + topic + "/records?acks=all",
+                                body, "request-" + request);
                         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
                         JsonNode result = answer.json().get("results").get(0);
                         offsets.add(result.get("partition").asLong() * 1_000_000 + result.get("offset").asLong());
@@ -298,6 +297,26 @@ class IdempotentProduceIT {
             request.header("Idempotency-Key", idempotencyKey);
         }
         return send(request);
+    }
+
+    /**
+     * A client's own retries, with the same key, of an answer marked {@code retriable} (a 503 or 504 while a loaded
+     * cluster catches up), for up to a minute.
+     */
+    private static Response postUntilNotRetriable(URI gateway, String path, String json, String idempotencyKey) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        Response answer = post(gateway, path, json, idempotencyKey);
+        while (answer.status() >= 400 && answer.json().path("retriable").asBoolean(false)
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            answer = post(gateway, path, json, idempotencyKey);
+        }
+        return answer;
     }
 
     private static Response send(HttpRequest.Builder request) {
