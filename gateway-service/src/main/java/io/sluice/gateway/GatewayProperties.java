@@ -103,10 +103,15 @@ public record GatewayProperties(
      * @param lagScope           which groups this gateway exports the lag of: {@code all} the cluster's groups, or only
      *                           those it {@code served} (whose members called through it) — for a deployment of many
      *                           gateways, where one exporting every group is enough
+     * @param revocationHold     with manual commits, the least time a partition asked back is still held after its
+     *                           {@code assignment} event announced it, for the client to commit it: it is released at
+     *                           the first heartbeat after that (0: the next heartbeat). Keep it well below the
+     *                           group's rebalance timeout, past which the coordinator removes the member
      */
     public record Groups(@DefaultValue("5s") Duration autoCommitInterval,
                          @DefaultValue("30s") Duration lagInterval,
-                         @DefaultValue("all") LagScope lagScope) {
+                         @DefaultValue("all") LagScope lagScope,
+                         @DefaultValue("0s") Duration revocationHold) {
 
         public enum LagScope { ALL, SERVED }
     }

@@ -115,6 +115,8 @@ class MemberStreams {
          * last record event; guarded by this.
          */
         private final Map<TopicPartition, Long> revoking = new TreeMap<>();
+        /** Manual commits: partitions asked back → when (nanoTime) their assignment event announced it; guarded by this. */
+        private final Map<TopicPartition, Long> revokedAt = new HashMap<>();
         /** Owned partition → the signal that stops its stream; guarded by this. */
         private final Map<TopicPartition, Sinks.Empty<Void>> stops = new HashMap<>();
         private final Sinks.Many<Flux<StreamedRecord>> partitionStreams = Sinks.many().unicast().onBackpressureBuffer();
@@ -229,25 +231,34 @@ class MemberStreams {
         /**
          * One heartbeat. With automatic commits, partitions asked back are stopped, committed and released in the same
          * step. With manual commits they are stopped and announced (the {@code assignment} event's {@code revoked})
-         * but held until the next heartbeat, one interval later: meanwhile the member still owns them at its epoch,
+         * but held until the next heartbeat, one interval later, or the first one at least the gateway's
+         * {@code groups.revocation-hold} after the announcement: meanwhile the member still owns them at its epoch,
          * and the cursors of its record events still name them at the position after their last record event, so a
-         * client that commits on that event (with the cursor of the last record it processed) commits them; the next
-         * heartbeat leaves them out, which releases them.
+         * client that commits on that event (with the cursor of the last record it processed) commits them; the
+         * heartbeat that leaves them out releases them.
          */
         private Mono<Void> heartbeat() {
             Map<TopicPartition, Long> owned;
-            Set<TopicPartition> releasing;
+            Set<TopicPartition> releasing = new TreeSet<>();
+            Set<TopicPartition> stillHeld = new TreeSet<>();
             int current;
             synchronized (this) {
                 owned = new TreeMap<>(positions);
-                releasing = new TreeSet<>(revoking.keySet());
+                long now = System.nanoTime();
+                long hold = properties.groups().revocationHold().toNanos();
+                revoking.keySet().forEach(tp -> (now - revokedAt.get(tp) >= hold ? releasing : stillHeld).add(tp));
                 current = epoch;
             }
+            Set<TopicPartition> claimed = new TreeSet<>(owned.keySet());
+            claimed.addAll(stillHeld);
             Mono<Membership.Heartbeat> beat = autoCommit
                     ? membership.heartbeat(group, memberId, current, owned, true, this::stop)
-                    : membership.heartbeatHolding(group, memberId, current, owned.keySet()).map(held -> {
-                        hold(held.revoked(), releasing);
-                        return held;
+                    : membership.heartbeatHolding(group, memberId, current, claimed).map(held -> {
+                        // Those still held were announced already: only the newly asked back are news.
+                        Set<TopicPartition> newlyRevoked = new TreeSet<>(held.revoked());
+                        newlyRevoked.removeAll(stillHeld);
+                        hold(newlyRevoked, releasing);
+                        return new Membership.Heartbeat(held.answer(), newlyRevoked);
                     });
             return beat
                     .doOnNext(answered -> log.debug("Group {} member {} at epoch {} owning {}: answer epoch {}, {}, "
@@ -303,6 +314,8 @@ class MemberStreams {
          */
         private synchronized void hold(Set<TopicPartition> revoked, Set<TopicPartition> released) {
             revoking.keySet().removeAll(released);
+            revokedAt.keySet().removeAll(released);
+            long now = System.nanoTime();
             revoked.forEach(tp -> {
                 Sinks.Empty<Void> stop = stops.remove(tp);
                 if (stop != null) {
@@ -311,6 +324,7 @@ class MemberStreams {
                 Long position = positions.remove(tp);
                 if (position != null) {
                     revoking.put(tp, position);
+                    revokedAt.put(tp, now);
                 }
             });
         }
