@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Hands test classes one {@link TestCluster} for the whole run: started by the first class that asks, stopped (with
  * its data deleted) when the run ends, because starting four JVMs costs far more than any single test here. Each
  * test uses topics of its own; after each test every node is running and unpaused again ({@link TestCluster#heal}),
- * whatever the test did to it.
+ * whatever the test did to it. The classes that use it run after all others ({@link SharedClusterLast}).
  */
 final class ClusterExtension implements ParameterResolver, AfterEachCallback {
 

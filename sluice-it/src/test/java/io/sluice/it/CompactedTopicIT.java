@@ -45,7 +45,6 @@ class CompactedTopicIT {
                 .args(ServiceKind.PARTITION, "--sluice.partition.cleaner.backoff=200ms",
                         "--sluice.partition.housekeeping.flush-check-interval=200ms",
                         "--sluice.partition.replication.shutdown-timeout=5s")
-                .readyTimeout(Duration.ofSeconds(120))
                 .start();
     }
 

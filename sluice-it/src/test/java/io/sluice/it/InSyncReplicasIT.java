@@ -181,11 +181,30 @@ class InSyncReplicasIT {
         cluster.awaitIdenticalReplicas(tp, Duration.ofSeconds(20));
     }
 
-    /** One acks=all write of one record that must be acknowledged. */
+    /**
+     * One acks=all write of one record that must be acknowledged. NOT_ENOUGH_REPLICAS (refused before the append, so
+     * nothing was written) is tried again for up to 30 s: on a loaded machine the follower that is not paused can
+     * fall behind for longer than lag time max, leave the ISR and come back.
+     */
     private static void produce(TopicPartition tp, PartitionState state, String value, Map<Long, String> acked) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         ProduceResult result = api.produce(state.leader(), tp, state.leaderEpoch(), Batches.of(value), "all", 10_000);
+        while ("NOT_ENOUGH_REPLICAS".equals(result.errorCode()) && System.nanoTime() < deadline) {
+            System.out.println("acks=all write of " + value + " refused (" + result.message() + "); trying again");
+            sleepQuietly(Duration.ofMillis(200));
+            result = api.produce(state.leader(), tp, state.leaderEpoch(), Batches.of(value), "all", 10_000);
+        }
         assertThat(result.ok()).as("acks=all write of %s: %s", value, result).isTrue();
         assertThat(acked.put(result.baseOffset(), value)).as("offset %d acknowledged twice", result.baseOffset())
                 .isNull();
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -82,7 +82,6 @@ class SecurityIT {
                         "--sluice.coordinator.heartbeat-interval=500ms")
                 .args(ServiceKind.PARTITION, importIt)
                 .args(ServiceKind.GATEWAY, importIt)
-                .readyTimeout(Duration.ofSeconds(150))
                 .start();
     }
 

@@ -60,7 +60,6 @@ final class TestCluster implements AutoCloseable {
                         "--sluice.partition.replication.lag-time-max=" + LAG_TIME_MAX.toMillis() + "ms",
                         "--sluice.partition.replication.shutdown-timeout=5s",
                         "--spring.lifecycle.timeout-per-shutdown-phase=10s")
-                .readyTimeout(Duration.ofSeconds(90))
                 .start());
     }
 

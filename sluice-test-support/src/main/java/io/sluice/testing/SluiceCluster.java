@@ -39,6 +39,7 @@ public final class SluiceCluster implements AutoCloseable {
 
     /** Small heaps and C1 only: several JVMs share two cores and live for one test class. */
     private static final List<String> TEST_JVM = testJvm("384m");
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
 
     /**
      * The JVM options of a test service: small heaps, C1 only (short-lived processes on two cores), and no quiet
@@ -139,7 +140,7 @@ public final class SluiceCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(gateway.args());
         args.replaceAll(arg -> arg.startsWith("--server.port=") ? "--server.port=" + port : arg);
         ServiceSpec spec = new ServiceSpec(name, ServiceKind.GATEWAY, gateway.jar(), List.of(port), args);
-        cluster.launchInstance(spec).awaitReady(Duration.ofMinutes(2));
+        cluster.launchInstance(spec).awaitReady(cluster.config().readyTimeout());
         return spec.url();
     }
 
@@ -250,7 +251,9 @@ public final class SluiceCluster implements AutoCloseable {
         private final Set<ServiceKind> kinds = EnumSet.of(ServiceKind.COORDINATOR, ServiceKind.PARTITION);
         private final Map<ServiceKind, List<String>> args = new EnumMap<>(ServiceKind.class);
         private List<String> jvmOptions = TEST_JVM;
-        private Duration readyTimeout = Duration.ofMinutes(2);
+        // Generous: a JVM that starts in 3 s on a quiet machine took 90 s on a loaded CI machine, and a wait that
+        // passes costs nothing.
+        private Duration readyTimeout = READY_TIMEOUT;
         private Duration stopGrace = Duration.ofSeconds(20);
         private String clusterSecret;
 
@@ -342,7 +345,7 @@ public final class SluiceCluster implements AutoCloseable {
                 System.out.printf("[cluster] %s up in %.1f s (base %s)%n", name, (System.nanoTime() - started) / 1e9,
                         baseDir);
                 if (kinds.contains(ServiceKind.PARTITION)) {
-                    cluster.awaitNodesAlive(nodes, Duration.ofSeconds(30));
+                    cluster.awaitNodesAlive(nodes, Duration.ofMinutes(2));
                 }
             } catch (RuntimeException | AssertionError e) {
                 cluster.close();

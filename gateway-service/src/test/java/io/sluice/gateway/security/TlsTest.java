@@ -16,10 +16,12 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -48,6 +50,15 @@ class TlsTest {
         writePem(DIR, "first");
         registry.add("spring.ssl.bundle.pem.public.keystore.certificate", () -> "file:" + DIR.resolve("tls.crt"));
         registry.add("spring.ssl.bundle.pem.public.keystore.private-key", () -> "file:" + DIR.resolve("tls.key"));
+    }
+
+    @AfterAll
+    static void removeCertificates() throws IOException {
+        // deleteOnExit cannot remove a directory that still holds files: the test removes what it wrote.
+        for (String file : List.of("tls.key", "tls.crt")) {
+            Files.deleteIfExists(DIR.resolve(file));
+        }
+        Files.deleteIfExists(DIR);
     }
 
     @Test
@@ -110,9 +121,7 @@ class TlsTest {
 
     private static Path temporaryDirectory() {
         try {
-            Path dir = Files.createTempDirectory("sluice-tls-test");
-            dir.toFile().deleteOnExit();
-            return dir;
+            return Files.createTempDirectory("sluice-tls-test");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -106,7 +106,6 @@ final class ChaosCluster implements AutoCloseable {
                             "--sluice.partition.replication.shutdown-timeout=5s",
                             "--spring.lifecycle.timeout-per-shutdown-phase=10s")
                     .args(ServiceKind.GATEWAY, "--sluice.gateway.coordinator-urls=" + coordinatorB)
-                    .readyTimeout(Duration.ofSeconds(120))
                     .start();
         } catch (IOException e) {
             redis.close();
