@@ -326,7 +326,7 @@ class ConsumerGroupsIT {
                 lastCursor.set(event.id());
             } else if (event.type().equals("assignment") && !event.data().get("revoked").isEmpty()) {
                 // A client that takes three heartbeat intervals to commit: the gateway's revocation hold waits.
-                sleep(Duration.ofMillis(1500));
+                Waits.sleep(Duration.ofMillis(1500));
                 revocationCommits.add(post(gatewayB, "/v1/groups/" + group + "/offsets",
                         "{\"cursor\":\"" + lastCursor.get() + "\"}"));
             }
@@ -736,15 +736,6 @@ class ConsumerGroupsIT {
     }
 
     // ------------------------------------------------------------------ the members
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Waits until the group has {@code count} members and every one owns a partition. */
     private static void awaitMembersWithPartitions(String group, int count) {

@@ -308,12 +308,7 @@ class IdempotentProduceIT {
         Response answer = post(gateway, path, json, idempotencyKey);
         while (answer.status() >= 400 && answer.json().path("retriable").asBoolean(false)
                 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            Waits.sleep(Duration.ofMillis(200));
             answer = post(gateway, path, json, idempotencyKey);
         }
         return answer;

@@ -7,6 +7,7 @@ import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.it.PartitionApi.Consumed;
 import io.sluice.it.PartitionApi.ProduceResult;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.testing.Waits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -191,20 +192,11 @@ class InSyncReplicasIT {
         ProduceResult result = api.produce(state.leader(), tp, state.leaderEpoch(), Batches.of(value), "all", 10_000);
         while ("NOT_ENOUGH_REPLICAS".equals(result.errorCode()) && System.nanoTime() < deadline) {
             System.out.println("acks=all write of " + value + " refused (" + result.message() + "); trying again");
-            sleepQuietly(Duration.ofMillis(200));
+            Waits.sleep(Duration.ofMillis(200));
             result = api.produce(state.leader(), tp, state.leaderEpoch(), Batches.of(value), "all", 10_000);
         }
         assertThat(result.ok()).as("acks=all write of %s: %s", value, result).isTrue();
         assertThat(acked.put(result.baseOffset(), value)).as("offset %d acknowledged twice", result.baseOffset())
                 .isNull();
-    }
-
-    private static void sleepQuietly(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

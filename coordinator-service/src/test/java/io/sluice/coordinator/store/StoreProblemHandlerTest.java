@@ -22,29 +22,25 @@ class StoreProblemHandlerTest {
 
     @Test
     void aRedisCommandTimeoutIsARetriableTimeoutWhoseOutcomeIsUnknown() {
-        client.get().uri("/timeout").exchange()
-                .expectStatus().isEqualTo(504)
-                .expectBody()
-                .jsonPath("$.error_code").isEqualTo("REQUEST_TIMED_OUT")
-                .jsonPath("$.retriable").isEqualTo(true);
+        assertProblem("/timeout", 504, "REQUEST_TIMED_OUT", true);
     }
 
     @Test
     void aLostRedisConnectionMakesTheCoordinatorUnavailable() {
-        client.get().uri("/unreachable").exchange()
-                .expectStatus().isEqualTo(503)
-                .expectBody()
-                .jsonPath("$.error_code").isEqualTo("COORDINATOR_NOT_AVAILABLE")
-                .jsonPath("$.retriable").isEqualTo(true);
+        assertProblem("/unreachable", 503, "COORDINATOR_NOT_AVAILABLE", true);
     }
 
     @Test
     void anyOtherFailureIsStillTheOpaqueServerError() {
-        client.get().uri("/bug").exchange()
-                .expectStatus().isEqualTo(500)
+        assertProblem("/bug", 500, "UNKNOWN_SERVER_ERROR", false);
+    }
+
+    private void assertProblem(String path, int status, String errorCode, boolean retriable) {
+        client.get().uri(path).exchange()
+                .expectStatus().isEqualTo(status)
                 .expectBody()
-                .jsonPath("$.error_code").isEqualTo("UNKNOWN_SERVER_ERROR")
-                .jsonPath("$.retriable").isEqualTo(false);
+                .jsonPath("$.error_code").isEqualTo(errorCode)
+                .jsonPath("$.retriable").isEqualTo(retriable);
     }
 
     @RestController
