@@ -2,8 +2,8 @@ package io.sluice.it;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.ClassDescriptor;
+import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.ClassOrdererContext;
 import org.junit.jupiter.api.extension.ExtendWith;
 
