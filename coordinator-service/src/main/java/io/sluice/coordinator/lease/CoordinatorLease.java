@@ -41,6 +41,8 @@ public class CoordinatorLease {
     private final Clock clock;
     private volatile LeaseStatus status;
     private volatile Instant lastRenewal = Instant.MIN;
+    /** Whether the last acquisition round failed (its failure was logged; the next ones are not, until one works). */
+    private volatile boolean acquireFailing;
 
     CoordinatorLease(ReactiveStringRedisTemplate redis, CoordinatorProperties properties, Clock clock) {
         this.redis = redis;
@@ -71,6 +73,9 @@ public class CoordinatorLease {
         return redis.execute(RENEW, List.of(RedisKeys.LEASE, RedisKeys.FENCING_TOKEN),
                         List.of(properties.instanceId(), Long.toString(ttl), Long.toString(token)))
                 .single()
+                // A command that hangs must not hold the round (and every round after it) up: past the ttl it is a
+                // failure like any other.
+                .timeout(properties.lease().ttl())
                 .map(renewed -> {
                     if (renewed == 1) {
                         lastRenewal = clock.instant();
@@ -109,8 +114,19 @@ public class CoordinatorLease {
                         return Transition.NONE;
                     });
                 })
+                .timeout(properties.lease().ttl())
+                .doOnSuccess(transition -> {
+                    if (acquireFailing) {
+                        acquireFailing = false;
+                        LOG.info("Lease rounds work again");
+                    }
+                })
                 .onErrorResume(e -> {
-                    LOG.debug("Lease round failed: {}", e.toString());
+                    if (!acquireFailing) {
+                        acquireFailing = true;
+                        LOG.warn("A lease round failed; trying again every {} ({})",
+                                properties.lease().renewInterval(), e.toString());
+                    }
                     return Mono.just(Transition.NONE);
                 });
     }
