@@ -54,7 +54,10 @@ class ConsumerGroupsIT {
     @BeforeAll
     static void startClusterWithTwoGatewaysAndProduce() {
         cluster = SluiceCluster.builder("consumer-groups").nodes(2).withGateway()
-                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.groups.session-timeout=4s",
+                // A member whose client reads nothing gets no heartbeats from its gateway and is removed after its
+                // session: 15 s, not less, because the test's own reader thread can fall that far behind on a loaded
+                // machine (with 4 s, members were removed while their clients were still reading their backlog).
+                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.groups.session-timeout=15s",
                         "--sluice.coordinator.groups.min-session-timeout=1s",
                         "--sluice.coordinator.groups.heartbeat-interval=500ms",
                         "--sluice.coordinator.groups.rebalance-timeout=10s",
