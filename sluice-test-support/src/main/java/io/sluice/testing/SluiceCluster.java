@@ -251,7 +251,7 @@ public final class SluiceCluster implements AutoCloseable {
         private final Set<ServiceKind> kinds = EnumSet.of(ServiceKind.COORDINATOR, ServiceKind.PARTITION);
         private final Map<ServiceKind, List<String>> args = new EnumMap<>(ServiceKind.class);
         private List<String> jvmOptions = TEST_JVM;
-        // Generous: a JVM that starts in 3 s on a quiet machine took 90 s on a loaded CI machine, and a wait that
+        // Generous: a JVM that starts in 3 s on a quiet machine took 84 s on a loaded CI machine, and a wait that
         // passes costs nothing.
         private Duration readyTimeout = READY_TIMEOUT;
         private Duration stopGrace = Duration.ofSeconds(20);
