@@ -65,12 +65,22 @@ class RecordStreams {
                 })
                 .onErrorResume(SluiceException.class, e -> Flux.just(ServerSentEvent.<Object>builder(
                         Problems.of(e)).event("error").build()));
-        Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder().comment("stream open")
-                .retry(Duration.ofSeconds(2)).build());
-        Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(settings.sseHeartbeat())
-                .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
-        return records.publish(shared -> Flux.merge(opening, shared, heartbeats.takeUntilOther(shared.then())))
+        return framed(records, settings.sseHeartbeat())
                 .doOnSubscribe(s -> openStreams.incrementAndGet())
                 .doFinally(signal -> openStreams.decrementAndGet());
+    }
+
+    /**
+     * {@code records} after an opening comment with the reconnect hint, with a keep-alive comment every
+     * {@code heartbeat} until they end. A client that stops reading misses keep-alives rather than losing its stream.
+     */
+    static Flux<ServerSentEvent<Object>> framed(Flux<ServerSentEvent<Object>> records, Duration heartbeat) {
+        Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder().comment("stream open")
+                .retry(Duration.ofSeconds(2)).build());
+        // Without the drop, ticks nobody asked for would fail the interval, and with it the stream.
+        Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(heartbeat)
+                .onBackpressureDrop()
+                .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
+        return records.publish(shared -> Flux.merge(opening, shared, heartbeats.takeUntilOther(shared.then())));
     }
 }

@@ -179,7 +179,9 @@ class MemberStreams {
                     .onErrorResume(SluiceException.class, e -> Flux.just(error(e)));
             Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder()
                     .comment("member " + memberId + " of group " + group).retry(Duration.ofSeconds(2)).build());
+            // Dropped while the client reads nothing: an interval with ticks nobody asked for fails the stream.
             Flux<ServerSentEvent<Object>> keepAlive = Flux.interval(properties.consume().sseHeartbeat())
+                    .onBackpressureDrop()
                     .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
             return Flux.merge(opening, control.asFlux(), recordEvents, steps, keepAlive)
                     .takeUntil(event -> "error".equals(event.event()))
