@@ -23,14 +23,16 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @FakeClusterWebTest
 class QuotaTest {
 
-    private static final String BIG_RECORD = "[{\"value\": \"" + "x".repeat(3000) + "\"}]";
+    /** Three seconds of alice's byte rate in debt: room for a loaded machine between her two requests. */
+    private static final String BIG_RECORD = "[{\"value\": \"" + "x".repeat(4000) + "\"}]";
 
     @DynamicPropertySource
     static void security(DynamicPropertyRegistry registry) {
         SecurityFixtures.register(registry);
         registry.add("sluice.security.super-users", () -> "User:admin");
-        registry.add("sluice.security.quotas.overrides[User:alice].produce-bytes-per-second", () -> "2KB");
-        registry.add("sluice.security.quotas.defaults.requests-per-second", () -> "1");
+        registry.add("sluice.security.quotas.overrides[User:alice].produce-bytes-per-second", () -> "1KB");
+        // One request in five seconds: room for a loaded machine between bob's two requests.
+        registry.add("sluice.security.quotas.defaults.requests-per-second", () -> "0.2");
     }
 
     @Autowired
@@ -61,7 +63,7 @@ class QuotaTest {
                 .expectBody().jsonPath("$.error_code").isEqualTo("THROTTLED")
                 .returnResult().getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER);
 
-        assertThat(Integer.parseInt(retryAfter)).isBetween(1, 2);
+        assertThat(Integer.parseInt(retryAfter)).isBetween(1, 3);
         assertThat(meters.get("sluice.quota.throttled").tag("principal", "User:alice").tag("quota", "produce_bytes")
                 .counter().count()).isGreaterThanOrEqualTo(1);
         Thread.sleep(Integer.parseInt(retryAfter) * 1000L);
@@ -81,7 +83,7 @@ class QuotaTest {
                 .expectStatus().isOk();
     }
 
-    /** The first 3 KB produce goes through (a full bucket), leaving alice in debt; the gateway must know the topic. */
+    /** The first 4 KB produce goes through (a full bucket), leaving alice in debt; the gateway must know the topic. */
     private void awaitProduced() throws InterruptedException {
         for (int attempt = 0; client.get().uri("/v1/topics/quota-topic/partitions/0/records?offset=latest")
                 .header(HttpHeaders.AUTHORIZATION, basic("admin", ADMIN_PASSWORD)).exchange()
