@@ -34,6 +34,12 @@ class LeaseKeeper implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
+    /**
+     * The longest a round may take. Rounds run one at a time, so one that never ended would stop its loop for good
+     * (a standby that never takes the lease); Redis commands time out on their own long before this.
+     */
+    static final Duration ROUND_LIMIT = Duration.ofSeconds(30);
+
     private final CoordinatorLease lease;
     private final MetadataManager metadata;
     private final NodeService nodes;
@@ -70,6 +76,7 @@ class LeaseKeeper implements SmartLifecycle {
         return lease.tick().flatMap(transition -> switch (transition) {
             case ACTIVATED -> metadata.activate(lease.status().self())
                     .then(groups.activate())
+                    .timeout(ROUND_LIMIT)
                     .doOnSuccess(v -> nodes.restartSessions())
                     .onErrorResume(e -> {
                         LOG.error("Could not load metadata and groups after taking the lease; giving it up", e);
@@ -86,9 +93,17 @@ class LeaseKeeper implements SmartLifecycle {
     }
 
     private Disposable every(Duration interval, Supplier<Mono<Void>> round) {
+        return every(interval, ROUND_LIMIT.multipliedBy(2), timer, round);
+    }
+
+    /**
+     * Runs {@code round} every {@code interval} on {@code timer}, one at a time: a tick while a round runs is
+     * dropped, a failed round is logged, and a round that has not ended after {@code limit} is cancelled as failed.
+     */
+    static Disposable every(Duration interval, Duration limit, Scheduler timer, Supplier<Mono<Void>> round) {
         return Flux.interval(Duration.ZERO, interval, timer)
                 .onBackpressureDrop()
-                .concatMap(tick -> round.get().onErrorResume(e -> {
+                .concatMap(tick -> round.get().timeout(limit, timer).onErrorResume(e -> {
                     LOG.warn("Coordinator housekeeping round failed: {}", e.toString());
                     return Mono.empty();
                 }), 1)
