@@ -37,6 +37,12 @@ import java.util.concurrent.TimeoutException;
  */
 public final class CoordinatorProcess implements AutoCloseable {
 
+    /**
+     * How long a start may take before a test gives up: a loaded CI machine was seen to need 84 s for a service that
+     * starts in 3 s on a quiet one. A wait that passes costs nothing.
+     */
+    public static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(1))

@@ -176,7 +176,7 @@ class CoordinatorFailoverIT {
         slowRenewal.put("sluice.coordinator.lease.ttl", "12s");
         slowRenewal.put("sluice.coordinator.lease.renew-interval", "5s");
         CoordinatorProcess coordinator = started(CoordinatorProcess.start("lone", dir, slowRenewal))
-                .awaitActive(Duration.ofSeconds(60));
+                .awaitActive(CoordinatorProcess.START_TIMEOUT);
         nodes(coordinator.url()).start(1);
         try (BlockingCoordinator client = client(coordinator.url())) {
             client.createTopic("before", 1, 1, Map.of());
@@ -204,8 +204,8 @@ class CoordinatorFailoverIT {
         Map<String, String> withRedis = onTestRedis(properties);
         CoordinatorProcess a = started(CoordinatorProcess.start("coordinator-a", dir, withRedis));
         CoordinatorProcess b = started(CoordinatorProcess.start("coordinator-b", dir, withRedis));
-        a.awaitUp(Duration.ofSeconds(60));
-        b.awaitUp(Duration.ofSeconds(60));
+        a.awaitUp(CoordinatorProcess.START_TIMEOUT);
+        b.awaitUp(CoordinatorProcess.START_TIMEOUT);
         await("exactly one active coordinator, named by the other").atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> exactlyOneActive(a, b) || exactlyOneActive(b, a));
@@ -297,7 +297,7 @@ class CoordinatorFailoverIT {
         MetadataView awaitVersion(long version) throws InterruptedException {
             MetadataView view = watcher.awaitVersion(version, Duration.ofSeconds(20)).block();
             assertThat(view.version()).isEqualTo(version);
-            await().atMost(Duration.ofSeconds(5)).until(() -> versions.contains(version));
+            await().atMost(Duration.ofSeconds(30)).until(() -> versions.contains(version));
             return view;
         }
 

@@ -68,9 +68,10 @@ class MetadataStreamTest extends CoordinatorTestSupport {
         makeChanges("burst", 20);
 
         long end = api().metadataVersion();
-        assertThat(end).isEqualTo(start + 20);
+        // More when a stalled machine made the coordinator see a test node die and come back meanwhile.
+        assertThat(end).isGreaterThanOrEqualTo(start + 20);
         MetadataView last = watcher.awaitVersion(end, Duration.ofSeconds(10)).block();
-        await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains(end));
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains(end));
         assertThat(seen.stream().filter(v -> v > start).toList())
                 .isEqualTo(LongStream.rangeClosed(start + 1, end).boxed().toList());
         assertThat(last.metadata().topics()).isEqualTo(api().topics());
@@ -128,23 +129,31 @@ class MetadataStreamTest extends CoordinatorTestSupport {
         fresh.addListener(view -> seen.add(view.version()));
         fresh.start();
         MetadataView view = fresh.awaitVersion(end, Duration.ofSeconds(10)).block();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !seen.isEmpty());
         assertThat(seen).as("one view, from the snapshot").containsExactly(end);
         assertThat(view.metadata().topics()).isEqualTo(api().topics());
     }
 
     @Test
     void whenNothingChangesALongPollAnswersAfterItsWaitWithNoDeltas() {
-        long version = api().metadataVersion();
-        long started = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            long version = api().metadataVersion();
+            long started = System.nanoTime();
 
-        MetadataUpdate update = api().web().get().uri("/internal/metadata?since={since}&wait_ms=300", version).exchange()
-                .expectStatus().isOk().expectBody(MetadataUpdate.class).returnResult().getResponseBody();
+            MetadataUpdate update = api().web().get().uri("/internal/metadata?since={since}&wait_ms=300", version)
+                    .exchange().expectStatus().isOk().expectBody(MetadataUpdate.class).returnResult().getResponseBody();
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
-        assertThat(update.version()).isEqualTo(version);
-        assertThat(update.snapshot()).isNull();
-        assertThat(update.deltas()).isEmpty();
+            if (update.version() != version && attempt < 5) {
+                // Something did change meanwhile (a stalled machine can make a test node miss its session): not the
+                // case under test, so ask again.
+                continue;
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(update.version()).isEqualTo(version);
+            assertThat(update.snapshot()).isNull();
+            assertThat(update.deltas()).isEmpty();
+            return;
+        }
     }
 
     private MetadataWatcher watcher() {

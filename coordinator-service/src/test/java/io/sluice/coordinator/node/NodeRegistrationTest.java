@@ -43,7 +43,7 @@ class NodeRegistrationTest extends CoordinatorTestSupport {
         register(1, TestNodes.url(1), "rack-a").expectStatus().isOk().expectBody()
                 .jsonPath("$.node_id").isEqualTo(1)
                 .jsonPath("$.heartbeat_interval_ms").isEqualTo(150)
-                .jsonPath("$.session_timeout_ms").isEqualTo(3000);
+                .jsonPath("$.session_timeout_ms").isEqualTo(6000);
         nodes.resume(1);
 
         assertThat(api().node(1)).isEqualTo(new NodeInfo(1, TestNodes.url(1), "rack-a", NodeStatus.ALIVE,

@@ -42,7 +42,7 @@ class AutomaticPreferredLeaderElectionTest extends CoordinatorTestSupport {
 
         PartitionState inSync = PreferredLeaders.rejoinIsr(api(), "auto-prefs", ledBy2, 1);
 
-        await("preferred leader restored").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        await("preferred leader restored").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> api().topic("auto-prefs").partition(0).leader() == 1);
         assertThat(api().topic("auto-prefs").partition(0).leaderEpoch()).isEqualTo(inSync.leaderEpoch() + 1);
     }

@@ -56,7 +56,7 @@ class CoordinatorRestartIT {
         embedded.put("sluice.coordinator.data-dir", dataDir.toString());
         embedded.put("sluice.coordinator.redis.embedded-port", Integer.toString(TestPorts.freePort()));
         CoordinatorProcess first = started(CoordinatorProcess.start("embedded-first", dir, embedded))
-                .awaitActive(Duration.ofSeconds(60));
+                .awaitActive(CoordinatorProcess.START_TIMEOUT);
         long orphan = redisPid(dataDir);
         List<TopicMetadata> written = writeTopics(first.url(), "kept");
         long version = first.status().orElseThrow().metadataVersion();
@@ -65,7 +65,7 @@ class CoordinatorRestartIT {
         assertThat(isAlive(orphan)).as("its redis-server outlives a SIGKILL").isTrue();
 
         CoordinatorProcess second = started(CoordinatorProcess.start("embedded-second", dir, embedded))
-                .awaitActive(Duration.ofSeconds(60));
+                .awaitActive(CoordinatorProcess.START_TIMEOUT);
 
         assertThat(isAlive(orphan)).as("the orphan was stopped").isFalse();
         long restarted = redisPid(dataDir);
@@ -87,7 +87,7 @@ class CoordinatorRestartIT {
         external.put("sluice.coordinator.redis.url", "redis://127.0.0.1:" + redisPort);
         external.put("sluice.coordinator.data-dir", dir.resolve("coordinator").toString());
         CoordinatorProcess coordinator = started(CoordinatorProcess.start("external-redis", dir, external))
-                .awaitActive(Duration.ofSeconds(60));
+                .awaitActive(CoordinatorProcess.START_TIMEOUT);
         List<TopicMetadata> acknowledged = writeTopics(coordinator.url(), "durable");
 
         ProcessHandle.of(redis.pid()).orElseThrow().destroyForcibly();
@@ -96,7 +96,7 @@ class CoordinatorRestartIT {
                 .pollInterval(Duration.ofMillis(100)).until(() -> !coordinator.isActive());
         startRedis(redisDir, redisPort);
 
-        coordinator.awaitActive(Duration.ofSeconds(60));
+        coordinator.awaitActive(CoordinatorProcess.START_TIMEOUT);
         try (BlockingCoordinator client = new BlockingCoordinator(List.of(coordinator.url()), Duration.ofSeconds(5))) {
             assertThat(client.topics()).isEqualTo(acknowledged);
             client.createTopic("after-restart", 1, 1, Map.of());

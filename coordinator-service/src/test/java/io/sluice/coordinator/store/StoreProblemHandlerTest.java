@@ -1,6 +1,7 @@
 package io.sluice.coordinator.store;
 
 import io.sluice.web.ProblemHandler;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
@@ -18,6 +19,8 @@ class StoreProblemHandlerTest {
 
     private final WebTestClient client = WebTestClient.bindToController(new FailingStore())
             .controllerAdvice(new ProblemHandler(), new StoreProblemHandler())
+            .configureClient()
+            .responseTimeout(Duration.ofSeconds(30)) // the first exchange sets the handlers up: slow on a loaded machine
             .build();
 
     @Test

@@ -87,9 +87,9 @@ public final class CoordinatorApi {
                 .orElseThrow(() -> new AssertionError("node " + id + " is not registered"));
     }
 
-    /** Waits (up to 10 s: three 3 s sessions) until node {@code id} has {@code status}. */
+    /** Waits (up to 30 s: five 6 s sessions) until node {@code id} has {@code status}. */
     public void awaitNode(int id, NodeStatus status) {
-        await("node " + id + " " + status).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        await("node " + id + " " + status).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> node(id).status() == status);
     }
 
@@ -100,7 +100,7 @@ public final class CoordinatorApi {
      */
     public void awaitOnlyLive(int... live) {
         Set<Integer> keep = Arrays.stream(live).boxed().collect(Collectors.toSet());
-        await("only nodes " + keep + " alive").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        await("only nodes " + keep + " alive").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> nodes().stream().allMatch(n -> keep.contains(n.id()) || n.status() == NodeStatus.DEAD));
     }
 

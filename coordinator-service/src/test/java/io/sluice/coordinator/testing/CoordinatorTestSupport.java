@@ -21,9 +21,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * A whole coordinator in the test JVM, on a random port, against the {@link TestRedis}, with clocks short enough that
- * node deaths and lease rounds happen within a test: nodes die after 3 s of silence (not shorter: a busy virtual
- * machine was seen to stall every thread of the JVM for 0.3 to 0.7 s several times a minute, and a 1 s timeout then
- * declared healthy nodes dead mid-test), the lease lives 1.5 s and is renewed every 300 ms, sessions (of nodes and of
+ * node deaths and lease rounds happen within a test: nodes die after 6 s of silence (not shorter: a busy virtual
+ * machine was seen to stall every thread of the JVM for 0.3 to 0.7 s several times a minute, a 1 s timeout then
+ * declared healthy nodes dead mid-test, and on a CI machine with a load of 19 so did 3 s), the lease lives 10 s and is renewed every 300 ms (a flushed Redis is noticed at
+ * the next renewal whatever the ttl; a 1.5 s ttl made a coordinator stalled by a loaded CI machine step down
+ * mid-test, and its API answer 503), sessions (of nodes and of
  * group members) are checked every 100 ms, and group members may ask for sessions as short as 100 ms. Automatic
  * preferred-leader election is off.
  *
@@ -36,9 +38,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(properties = {
-        "sluice.coordinator.session-timeout=3s",
+        "sluice.coordinator.session-timeout=6s",
         "sluice.coordinator.heartbeat-interval=150ms",
-        "sluice.coordinator.lease.ttl=1500ms",
+        "sluice.coordinator.lease.ttl=10s",
         "sluice.coordinator.lease.renew-interval=300ms",
         "sluice.coordinator.election.liveness-check-interval=100ms",
         "sluice.coordinator.election.preferred-leader-check-interval=0s",
@@ -55,7 +57,7 @@ public abstract class CoordinatorTestSupport {
     /** The class order of test classes that use the shared coordinator (those without {@code @Order}). */
     public static final int SHARED_COORDINATOR_ORDER = org.junit.jupiter.api.Order.DEFAULT;
 
-    /** How often the {@link TestNodes} heartbeat: well inside the 3 s session timeout. */
+    /** How often the {@link TestNodes} heartbeat: well inside the 6 s session timeout. */
     protected static final Duration HEARTBEAT = Duration.ofMillis(150);
 
     @LocalServerPort
@@ -80,7 +82,7 @@ public abstract class CoordinatorTestSupport {
     protected CoordinatorApi api() {
         if (api == null) {
             CoordinatorApi candidate = new CoordinatorApi(web);
-            await("the coordinator to become active").atMost(Duration.ofSeconds(15))
+            await("the coordinator to become active").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> activeOnThisRedis(candidate.status()));
             api = candidate;
