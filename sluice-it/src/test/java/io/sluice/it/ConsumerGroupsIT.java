@@ -161,8 +161,11 @@ class ConsumerGroupsIT {
         produce(topic, partitions, 3000);
         URI gatewayC = cluster.startGateway("gateway-c");
         Deliveries before = new Deliveries();
+        // A session of its own, longer than the group's 4 s: this test's reader takes a 3,000-record backlog, and
+        // the gateway stops heartbeating for a member whose client reads nothing for a heartbeat interval (on a
+        // loaded machine, a reader can lag that long).
         String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
-                + "&auto_commit_interval_ms=200";
+                + "&auto_commit_interval_ms=200&session_timeout_ms=15000";
         GroupSse first = GroupSse.open(HTTP, gatewayC.resolve(query), before.session("before"));
         try {
             Waits.await("the first 3000 records committed", Duration.ofSeconds(120), () ->

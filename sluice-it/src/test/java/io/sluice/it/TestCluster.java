@@ -53,7 +53,9 @@ final class TestCluster implements AutoCloseable {
                 .args(ServiceKind.COORDINATOR,
                         "--sluice.coordinator.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms",
                         "--sluice.coordinator.heartbeat-interval=500ms",
-                        "--sluice.coordinator.lease.ttl=1500ms",
+                        // One coordinator, never killed here: a long ttl costs nothing, and a short one made a coordinator
+                        // stalled by a loaded machine step down and answer 503 until it took the lease again.
+                        "--sluice.coordinator.lease.ttl=10s",
                         "--sluice.coordinator.lease.renew-interval=300ms",
                         "--sluice.coordinator.election.preferred-leader-check-interval=2s")
                 .args(ServiceKind.PARTITION,

@@ -224,7 +224,7 @@ final class ChaosCluster implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>(coordinatorProperties);
         properties.put("sluice.coordinator.data-dir", coordinatorBDir.resolve("data").toString());
         coordinatorB = CoordinatorProcess.start(COORDINATOR_B, coordinatorBDir, coordinatorBPort, properties)
-                .awaitUp(Duration.ofSeconds(120));
+                .awaitUp(CoordinatorProcess.START_TIMEOUT);
     }
 
     private URI coordinatorBUrl() {
