@@ -112,7 +112,7 @@ class CompactedReadTest {
                 .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
                 .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
                 .getResponseBody().filter(event -> "record".equals(event.event())).take(4)
-                .collectList().block(Duration.ofSeconds(10));
+                .collectList().block(Duration.ofSeconds(30));
 
         assertThat(events).extracting(event -> JSON.readTree(event.data()).path("offset").asLong())
                 .containsExactly(3L, 10L, 12L, 20L);

@@ -433,7 +433,7 @@ class PublicApiTest {
                     .take(count)
                     .map(event -> JSON.readTree(event.data()))
                     .collectList()
-                    .block(Duration.ofSeconds(10));
+                    .block(Duration.ofSeconds(30));
         };
     }
 

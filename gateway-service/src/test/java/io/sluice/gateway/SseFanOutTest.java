@@ -39,7 +39,7 @@ class SseFanOutTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final AtomicInteger TOPICS = new AtomicInteger();
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     @Autowired
     WebTestClient client;

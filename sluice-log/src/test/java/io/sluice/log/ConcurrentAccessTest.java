@@ -134,7 +134,7 @@ class ConcurrentAccessTest {
 
         Thread.ofVirtual().start(() -> log.appendAsLeader(batch(1, "a", "b"), 0)).join();
 
-        assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo(2L);
+        assertThat(waiter.get(60, TimeUnit.SECONDS)).isEqualTo(2L);
         log.close();
     }
 

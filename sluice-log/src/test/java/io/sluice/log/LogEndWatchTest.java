@@ -134,7 +134,7 @@ class LogEndWatchTest {
         appender.join();
         assertThat(polls).isNotEmpty();
 
-        CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         assertThat(watch.waiting()).isZero();
     }
 

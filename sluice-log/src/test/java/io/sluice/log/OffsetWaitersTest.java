@@ -86,7 +86,7 @@ class OffsetWaitersTest {
         }
         updater.join();
 
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         assertThat(waiters.size()).isZero();
     }
 }

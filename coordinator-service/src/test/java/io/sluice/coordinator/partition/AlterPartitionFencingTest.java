@@ -127,7 +127,7 @@ class AlterPartitionFencingTest extends CoordinatorTestSupport {
                 List.of());
         Map<String, Object> redisBefore = redisContents();
 
-        assertThatThrownBy(() -> store.write(token - 1, staleWrite).block(Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> store.write(token - 1, staleWrite).block(Duration.ofSeconds(30)))
                 .isInstanceOfSatisfying(SluiceException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.FENCED_COORDINATOR));
 
@@ -143,7 +143,7 @@ class AlterPartitionFencingTest extends CoordinatorTestSupport {
                 current.withPartition(state.withIsr(List.of(1, 2))), Map.of(0, state.partitionEpoch() - 1)));
         Map<String, Object> redisBefore = redisContents();
 
-        assertThatThrownBy(() -> store.write(token, computedEarlier).block(Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> store.write(token, computedEarlier).block(Duration.ofSeconds(30)))
                 .isInstanceOfSatisfying(SluiceException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STALE_PARTITION_EPOCH));
 

@@ -49,7 +49,7 @@ class MetadataStoreOnRedis7Test {
         connections.start();
         redis = new ReactiveStringRedisTemplate(connections);
         store = new MetadataStore(redis);
-        redis.opsForValue().set(RedisKeys.FENCING_TOKEN, "7").block(Duration.ofSeconds(5));
+        redis.opsForValue().set(RedisKeys.FENCING_TOKEN, "7").block(Duration.ofSeconds(30));
     }
 
     @AfterAll
@@ -63,7 +63,7 @@ class MetadataStoreOnRedis7Test {
                 List.of(new PartitionState(0, List.of(1), 1, List.of(1), 0, 0)));
         NodeInfo node = new NodeInfo(1, "http://127.0.0.1:20001", null, NodeStatus.ALIVE);
         long version = store.write(7, new MetadataChange(List.of(node),
-                List.of(MetadataChange.TopicWrite.create(topic)), List.of())).block(Duration.ofSeconds(5));
+                List.of(MetadataChange.TopicWrite.create(topic)), List.of())).block(Duration.ofSeconds(30));
 
         TopicMetadata moved = topic.withPartition(topic.partition(0).withIsr(List.of(1)));
         assertRefused(() -> store.write(6, MetadataChange.ofTopic(MetadataChange.TopicWrite.update(moved, Map.of(0, 0)))),
@@ -73,14 +73,14 @@ class MetadataStoreOnRedis7Test {
         assertRefused(() -> store.write(7, MetadataChange.ofTopic(MetadataChange.TopicWrite.create(topic))),
                 ErrorCode.TOPIC_ALREADY_EXISTS);
 
-        ClusterMetadata stored = store.load().block(Duration.ofSeconds(5));
+        ClusterMetadata stored = store.load().block(Duration.ofSeconds(30));
         assertThat(stored.version()).isEqualTo(version).isEqualTo(1);
         assertThat(stored.topics()).containsExactly(topic);
         assertThat(stored.nodes()).containsExactly(node);
     }
 
     private static void assertRefused(Supplier<Mono<Long>> write, ErrorCode code) {
-        assertThatThrownBy(() -> write.get().block(Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> write.get().block(Duration.ofSeconds(30)))
                 .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.errorCode()).isEqualTo(code));
     }
 }

@@ -213,12 +213,12 @@ class FetchResponseWriterTest {
     }
 
     private HttpResponse<byte[]> fetch() throws Exception {
-        return client.sendAsync(request().build(), HttpResponse.BodyHandlers.ofByteArray()).get(10, SECONDS);
+        return client.sendAsync(request().build(), HttpResponse.BodyHandlers.ofByteArray()).get(60, SECONDS);
     }
 
     private HttpResponse<byte[]> fetchGzipped() throws Exception {
         return client.sendAsync(request().header("Accept-Encoding", "gzip").build(),
-                HttpResponse.BodyHandlers.ofByteArray()).get(10, SECONDS);
+                HttpResponse.BodyHandlers.ofByteArray()).get(60, SECONDS);
     }
 
     private HttpRequest.Builder request() {

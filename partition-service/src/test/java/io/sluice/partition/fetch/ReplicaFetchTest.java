@@ -81,7 +81,7 @@ class ReplicaFetchTest {
 
         append(2, "news");
 
-        List<FetchedPartition> answer = poll.get(10, TimeUnit.SECONDS);
+        List<FetchedPartition> answer = poll.get(60, TimeUnit.SECONDS);
         assertThat(answer).extracting(FetchedPartition::partition).containsExactly(tp(2));
         assertThat(answer.getFirst().records().remaining()).isPositive();
         assertThat(third.logEndWatch().waiting()).isZero();
