@@ -253,7 +253,7 @@ class CoordinatorFailoverIT {
     }
 
     private BlockingCoordinator client(URI... coordinators) {
-        BlockingCoordinator client = new BlockingCoordinator(Arrays.asList(coordinators), Duration.ofSeconds(5));
+        BlockingCoordinator client = new BlockingCoordinator(Arrays.asList(coordinators), Duration.ofSeconds(30));
         resources.add(client);
         return client;
     }

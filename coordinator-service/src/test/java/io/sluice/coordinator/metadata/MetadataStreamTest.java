@@ -157,7 +157,7 @@ class MetadataStreamTest extends CoordinatorTestSupport {
     }
 
     private MetadataWatcher watcher() {
-        BlockingCoordinator client = new BlockingCoordinator(List.of(baseUrl()), Duration.ofSeconds(5));
+        BlockingCoordinator client = new BlockingCoordinator(List.of(baseUrl()), Duration.ofSeconds(30));
         MetadataWatcher watcher = client.watcher(Duration.ofSeconds(2));
         followers.add(client);
         followers.add(watcher);

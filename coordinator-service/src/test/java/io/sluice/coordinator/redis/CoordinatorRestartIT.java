@@ -71,7 +71,7 @@ class CoordinatorRestartIT {
         long restarted = redisPid(dataDir);
         assertThat(restarted).isNotEqualTo(orphan);
         assertThat(second.status().orElseThrow().metadataVersion()).isEqualTo(version);
-        try (BlockingCoordinator client = new BlockingCoordinator(List.of(second.url()), Duration.ofSeconds(5))) {
+        try (BlockingCoordinator client = new BlockingCoordinator(List.of(second.url()), Duration.ofSeconds(30))) {
             assertThat(client.topics()).isEqualTo(written);
         }
         second.stop();
@@ -97,7 +97,7 @@ class CoordinatorRestartIT {
         startRedis(redisDir, redisPort);
 
         coordinator.awaitActive(CoordinatorProcess.START_TIMEOUT);
-        try (BlockingCoordinator client = new BlockingCoordinator(List.of(coordinator.url()), Duration.ofSeconds(5))) {
+        try (BlockingCoordinator client = new BlockingCoordinator(List.of(coordinator.url()), Duration.ofSeconds(30))) {
             assertThat(client.topics()).isEqualTo(acknowledged);
             client.createTopic("after-restart", 1, 1, Map.of());
             assertThat(client.topics()).hasSize(acknowledged.size() + 1);
@@ -109,7 +109,7 @@ class CoordinatorRestartIT {
         TestNodes nodes = new TestNodes(coordinator, Duration.ofMillis(300));
         resources.add(nodes);
         nodes.start(1);
-        try (BlockingCoordinator client = new BlockingCoordinator(List.of(coordinator), Duration.ofSeconds(5))) {
+        try (BlockingCoordinator client = new BlockingCoordinator(List.of(coordinator), Duration.ofSeconds(30))) {
             for (int i = 0; i < 4; i++) {
                 client.createTopic(prefix + "-" + i, 2, 1, Map.of("retention.ms", "6000" + i));
             }
