@@ -1,9 +1,12 @@
 package io.sluice.coordinator;
 
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.sluice.coordinator.redis.EmbeddedRedis;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -28,8 +31,22 @@ class CoordinatorConfiguration {
         return new RedisEndpoint(properties.redis().url(), null);
     }
 
+    /**
+     * Lettuce's threads and timers, with reconnection attempts at most {@link #RECONNECT_DELAY_MAX} apart. Lettuce's
+     * default backs off to 30 s between attempts, so a coordinator could stay cut off from a Redis that was back for
+     * half a minute: ten lease ttls without an active coordinator.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ClientResources redisClientResources() {
+        return ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
+
     @Bean
-    LettuceConnectionFactory redisConnectionFactory(RedisEndpoint endpoint) {
+    LettuceConnectionFactory redisConnectionFactory(RedisEndpoint endpoint, ClientResources resources) {
         URI url = endpoint.url();
         RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(url.getHost(),
                 url.getPort() > 0 ? url.getPort() : 6379);
@@ -47,6 +64,7 @@ class CoordinatorConfiguration {
         // Fail fast: a coordinator that cannot reach Redis must notice within its lease ttl.
         LettuceClientConfiguration client = LettuceClientConfiguration.builder()
                 .commandTimeout(Duration.ofSeconds(2))
+                .clientResources(resources)
                 .build();
         return new LettuceConnectionFactory(server, client);
     }

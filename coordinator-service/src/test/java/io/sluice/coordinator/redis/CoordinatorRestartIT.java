@@ -92,7 +92,7 @@ class CoordinatorRestartIT {
 
         ProcessHandle.of(redis.pid()).orElseThrow().destroyForcibly();
         ProcessHandle.of(redis.pid()).ifPresent(p -> p.onExit().join());
-        await("the coordinator to step down without Redis").atMost(Duration.ofSeconds(15))
+        await("the coordinator to step down without Redis").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100)).until(() -> !coordinator.isActive());
         startRedis(redisDir, redisPort);
 
@@ -142,6 +142,9 @@ class CoordinatorRestartIT {
     private static Map<String, String> withLongSessions() {
         Map<String, String> clocks = CoordinatorProcess.fastClocks();
         clocks.put("sluice.coordinator.session-timeout", "60s");
+        // One coordinator at a time here: a 1.5 s lease made a coordinator stalled by a loaded machine step down
+        // mid-test, and its write was refused as fenced.
+        clocks.put("sluice.coordinator.lease.ttl", "5s");
         return clocks;
     }
 }

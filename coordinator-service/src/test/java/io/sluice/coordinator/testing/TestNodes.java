@@ -35,7 +35,7 @@ public final class TestNodes implements AutoCloseable {
     private final Map<Integer, String> incarnations = new ConcurrentHashMap<>();
 
     public TestNodes(List<URI> coordinators, Duration interval) {
-        this.http = new InternalHttp(InternalClientSettings.defaults().withCallTimeout(Duration.ofSeconds(5)),
+        this.http = new InternalHttp(InternalClientSettings.defaults().withCallTimeout(Duration.ofSeconds(30)),
                 new SimpleMeterRegistry());
         this.client = new CoordinatorClient(http, coordinators);
         this.interval = interval;
