@@ -16,6 +16,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @Configuration(proxyBeanMethods = false)
 class CoordinatorConfiguration {
 
+    /** The longest wait between two attempts to reconnect to Redis. */
+    static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -42,8 +45,6 @@ class CoordinatorConfiguration {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS))
                 .build();
     }
-
-    static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
 
     @Bean
     LettuceConnectionFactory redisConnectionFactory(RedisEndpoint endpoint, ClientResources resources) {

@@ -39,7 +39,7 @@ public final class SluiceCluster implements AutoCloseable {
 
     /** Small heaps and C1 only: several JVMs share two cores and live for one test class. */
     private static final List<String> TEST_JVM = testJvm("384m");
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration READY_TIMEOUT = CoordinatorProcess.START_TIMEOUT;
 
     /**
      * The JVM options of a test service: small heaps, C1 only (short-lived processes on two cores), and no quiet
