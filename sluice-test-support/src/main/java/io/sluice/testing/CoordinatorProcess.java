@@ -58,13 +58,16 @@ public final class CoordinatorProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Clocks for multi-process tests: failover within about two seconds, nodes tolerant of a busy machine. */
+    /**
+     * Clocks for multi-process tests: failover within about five seconds, a lease and node sessions that outlast the
+     * multi-second stalls of a loaded CI machine (a 1.5 s lease changed hands mid-test there, and 3 s sessions expired).
+     */
     public static Map<String, String> fastClocks() {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("sluice.coordinator.session-timeout", "3s");
+        properties.put("sluice.coordinator.session-timeout", "6s");
         properties.put("sluice.coordinator.heartbeat-interval", "300ms");
-        properties.put("sluice.coordinator.lease.ttl", "1500ms");
-        properties.put("sluice.coordinator.lease.renew-interval", "300ms");
+        properties.put("sluice.coordinator.lease.ttl", "5s");
+        properties.put("sluice.coordinator.lease.renew-interval", "500ms");
         properties.put("sluice.coordinator.election.liveness-check-interval", "100ms");
         properties.put("sluice.coordinator.election.preferred-leader-check-interval", "0s");
         properties.put("sluice.coordinator.metadata.max-wait", "5s");
@@ -123,7 +126,7 @@ public final class CoordinatorProcess implements AutoCloseable {
     public Optional<CoordinatorStatus> status() {
         try {
             HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(url().resolve(CoordinatorPaths.STATUS))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
                 return Optional.empty();
             }
