@@ -21,13 +21,18 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * A whole coordinator in the test JVM, on a random port, against the {@link TestRedis}, with clocks short enough that
- * node deaths and lease rounds happen within a test: nodes die after 6 s of silence (not shorter: a busy virtual
- * machine was seen to stall every thread of the JVM for 0.3 to 0.7 s several times a minute, a 1 s timeout then
- * declared healthy nodes dead mid-test, and on a CI machine with a load of 19 so did 3 s), the lease lives 10 s and is renewed every 300 ms (a flushed Redis is noticed at
- * the next renewal whatever the ttl; a 1.5 s ttl made a coordinator stalled by a loaded CI machine step down
- * mid-test, and its API answer 503), sessions (of nodes and of
- * group members) are checked every 100 ms, and group members may ask for sessions as short as 100 ms. Automatic
- * preferred-leader election is off.
+ * node deaths and lease rounds happen within a test, and long enough for a loaded CI machine:
+ * <ul>
+ *   <li>nodes die after 6 s of silence (a busy virtual machine was seen to stall every thread of the JVM for 0.3 to
+ *       0.7 s several times a minute; a 1 s timeout then declared healthy nodes dead mid-test, and on a CI machine
+ *       with a load of 19 so did 3 s);</li>
+ *   <li>the lease lives 10 s and is renewed every 300 ms (a flushed Redis is noticed at the next renewal whatever the
+ *       ttl; a 1.5 s ttl made a coordinator stalled by a loaded CI machine step down mid-test, and its API answer
+ *       503);</li>
+ *   <li>sessions (of nodes and of group members) are checked every 100 ms, and group members may ask for sessions as
+ *       short as 100 ms;</li>
+ *   <li>automatic preferred-leader election is off.</li>
+ * </ul>
  *
  * <p>Test classes share one coordinator (Spring's context cache: starting one costs seconds on a busy machine), but
  * not its state: {@link FreshRedis} flushes Redis before each class, the coordinator loses its lease with it, takes the
