@@ -29,13 +29,18 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,32 +49,75 @@ import org.junit.jupiter.api.io.TempDir;
  * to it; when the active one dies or loses its lease the other takes over with all metadata, and a coordinator that
  * lost its lease can no longer write (its fencing token is refused inside Redis). A {@link MetadataWatcher} following
  * both throughout sees every version exactly once, in order: nothing lost, nothing written twice.
+ *
+ * <p>The tests of the pair share its two processes and three test nodes (a coordinator start costs tens of seconds on
+ * a loaded machine, and each test started two): they run in order, each finding whichever coordinator is active at
+ * its start, and the last kills it. The lone coordinator's test runs first, before the pair exists: a second
+ * coordinator on the Redis would be a standby.
  */
 @ExtendWith(FreshRedis.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CoordinatorFailoverIT {
 
     private static final Map<String, String> CLOCKS = CoordinatorProcess.fastClocks();
 
     @TempDir
-    Path dir;
+    static Path dir;
 
+    /** Closed after each test. */
     private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeEach
-    void emptyRedis() {
-        TestRedis.shared().flush();
-    }
+    /** The pair and its nodes, closed after the class. */
+    private final List<AutoCloseable> pairResources = new ArrayList<>();
+    private CoordinatorProcess first;
+    private CoordinatorProcess second;
 
     @AfterEach
-    void stopEverything() throws Exception {
-        for (AutoCloseable resource : resources.reversed()) {
-            resource.close();
-        }
+    void stopThisTestsResources() throws Exception {
+        closeAll(resources);
+    }
+
+    @AfterAll
+    void stopThePair() throws Exception {
+        closeAll(pairResources);
     }
 
     @Test
+    @Order(1)
+    void whenAnotherHolderTakesTheLeaseTheOldActivesNextWriteIsFencedAndChangesNothing() throws Exception {
+        // Renewals every 5 s leave the old holder a wide window between losing the lease and noticing it, wider than
+        // the stalls of a loaded CI machine (a 1 s window was overrun: the holder renewed first and stepped down).
+        Map<String, String> slowRenewal = onTestRedis(CLOCKS);
+        slowRenewal.put("sluice.coordinator.lease.ttl", "12s");
+        slowRenewal.put("sluice.coordinator.lease.renew-interval", "5s");
+        CoordinatorProcess coordinator = CoordinatorProcess.start("lone", dir, slowRenewal);
+        resources.add(coordinator);
+        coordinator.awaitActive(CoordinatorProcess.START_TIMEOUT);
+        TestNodes nodes = new TestNodes(List.of(coordinator.url()), Duration.ofMillis(300));
+        resources.add(nodes);
+        nodes.start(1);
+        try (BlockingCoordinator client = client(coordinator.url())) {
+            client.createTopic("before", 1, 1, Map.of());
+        }
+        String versionBefore = redis().get(RedisKeys.METADATA_VERSION);
+
+        awaitRenewal();
+        redis().psetex(RedisKeys.LEASE, 12_000, "another-coordinator");
+        redis().incr(RedisKeys.FENCING_TOKEN);
+        HttpResponse<String> fenced = postWithoutFollowing(coordinator.url(), "/internal/topics",
+                SluiceJson.mapper().writeValueAsString(topicRequest("after-losing-the-lease", 1, 1, Map.of())));
+
+        assertThat(fenced.statusCode()).as(fenced.body()).isEqualTo(409);
+        assertThat(fenced.body()).contains("\"error_code\":\"FENCED_COORDINATOR\"");
+        assertThat(redis().hexists(RedisKeys.TOPICS, "after-losing-the-lease")).isFalse();
+        assertThat(redis().get(RedisKeys.METADATA_VERSION)).isEqualTo(versionBefore);
+        assertThat(coordinator.status().orElseThrow().active()).as("steps down on the fenced write").isFalse();
+    }
+
+    @Test
+    @Order(2)
     void whenTwoCoordinatorsShareOneRedisExactlyOneIsActiveAndTheStandbyRedirectsToIt() throws Exception {
-        Pair pair = startPair(CLOCKS);
+        Pair pair = pair();
 
         assertThat(pair.standby().status().orElseThrow())
                 .returns(false, CoordinatorStatus::active)
@@ -82,7 +130,6 @@ class CoordinatorFailoverIT {
         assertThat(redirected.headers().firstValue("Location"))
                 .contains(pair.active().url().resolve("/internal/topics?x=1").toString());
 
-        nodes(pair.standby().url(), pair.active().url()).start(1, 2, 3);
         try (BlockingCoordinator standbyFirst = client(pair.standby().url(), pair.active().url());
              BlockingCoordinator activeFirst = client(pair.active().url(), pair.standby().url())) {
             standbyFirst.createTopic("via-standby", 3, 3, Map.of());
@@ -94,47 +141,12 @@ class CoordinatorFailoverIT {
     }
 
     @Test
-    void whenTheActiveCoordinatorIsKilledTheStandbyTakesOverWithEveryTopicAndWritesContinue() throws Exception {
-        Pair pair = startPair(CLOCKS);
-        BlockingCoordinator client = client(pair.active().url(), pair.standby().url());
-        nodes(pair.active().url(), pair.standby().url()).start(1, 2, 3);
-        for (int i = 0; i < 5; i++) {
-            client.createTopic("before-" + i, 2, 3, Map.of());
-        }
-        Follower follower = follow(client);
-        List<TopicMetadata> before = topics(client);
-        CoordinatorStatus active = pair.active().status().orElseThrow();
-        assertThat(active.active()).as("still active: the lease outlasts a loaded machine's stalls").isTrue();
-        long oldToken = active.fencingToken();
-        follower.awaitVersion(active.metadataVersion());
-
-        long killedAt = System.nanoTime();
-        pair.active().kill();
-        CoordinatorStatus now = await("the standby to take over").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(20))
-                .until(() -> pair.standby().status().orElse(null), s -> s != null && s.active());
-        Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
-        System.out.printf("Coordinator takeover after SIGKILL of the active: %d ms (lease ttl %s, renew %s)%n",
-                takeover.toMillis(), CLOCKS.get("sluice.coordinator.lease.ttl"),
-                CLOCKS.get("sluice.coordinator.lease.renew-interval"));
-
-        assertThat(now.fencingToken()).isGreaterThan(oldToken);
-        assertThat(topics(client)).isEqualTo(before);
-        for (int i = 0; i < 3; i++) {
-            client.createTopic("after-" + i, 2, 3, Map.of());
-        }
-        long end = pair.standby().status().orElseThrow().metadataVersion();
-        MetadataView last = follower.awaitVersion(end);
-        follower.assertEveryVersionOnceInOrder();
-        assertThat(last.metadata().topics()).isEqualTo(topics(client)).hasSize(8);
-    }
-
-    @Test
+    @Order(3)
     void whenTheLeaseKeyIsDeletedTheActiveStepsDownUnderItsOldTokenAndNoWriteIsLostOrSplit() throws Exception {
-        Pair pair = startPair(CLOCKS);
+        Pair pair = pair();
         BlockingCoordinator client = client(pair.active().url(), pair.standby().url());
-        nodes(pair.active().url(), pair.standby().url()).start(1, 2, 3);
         client.createTopic("before", 1, 3, Map.of());
+        Set<String> topicsBefore = Set.copyOf(redis().hkeys(RedisKeys.TOPICS));
         Follower follower = follow(client);
         CoordinatorStatus active = pair.active().status().orElseThrow();
         assertThat(active.active()).as("still active: the lease outlasts a loaded machine's stalls").isTrue();
@@ -171,57 +183,83 @@ class CoordinatorFailoverIT {
         assertThat(end).as("one version per acknowledged write, none lost or doubled")
                 .isEqualTo(baseline + writer.acknowledged.size());
         assertThat(redis().hkeys(RedisKeys.TOPICS)).containsExactlyInAnyOrderElementsOf(
-                Stream.concat(Stream.of("before"), writer.acknowledged.stream()).toList());
+                Stream.concat(topicsBefore.stream(), writer.acknowledged.stream()).toList());
         MetadataView last = follower.awaitVersion(end);
         follower.assertEveryVersionOnceInOrder();
         assertThat(last.metadata().topics()).isEqualTo(topics(client));
     }
 
     @Test
-    void whenAnotherHolderTakesTheLeaseTheOldActivesNextWriteIsFencedAndChangesNothing() throws Exception {
-        // Renewals every 5 s leave the old holder a wide window between losing the lease and noticing it, wider than
-        // the stalls of a loaded CI machine (a 1 s window was overrun: the holder renewed first and stepped down).
-        Map<String, String> slowRenewal = onTestRedis(CLOCKS);
-        slowRenewal.put("sluice.coordinator.lease.ttl", "12s");
-        slowRenewal.put("sluice.coordinator.lease.renew-interval", "5s");
-        CoordinatorProcess coordinator = started(CoordinatorProcess.start("lone", dir, slowRenewal))
-                .awaitActive(CoordinatorProcess.START_TIMEOUT);
-        nodes(coordinator.url()).start(1);
-        try (BlockingCoordinator client = client(coordinator.url())) {
-            client.createTopic("before", 1, 1, Map.of());
+    @Order(4)
+    void whenTheActiveCoordinatorIsKilledTheStandbyTakesOverWithEveryTopicAndWritesContinue() throws Exception {
+        Pair pair = pair();
+        BlockingCoordinator client = client(pair.active().url(), pair.standby().url());
+        for (int i = 0; i < 5; i++) {
+            client.createTopic("before-" + i, 2, 3, Map.of());
         }
-        String versionBefore = redis().get(RedisKeys.METADATA_VERSION);
+        Follower follower = follow(client);
+        List<TopicMetadata> before = topics(client);
+        CoordinatorStatus active = pair.active().status().orElseThrow();
+        assertThat(active.active()).as("still active: the lease outlasts a loaded machine's stalls").isTrue();
+        long oldToken = active.fencingToken();
+        follower.awaitVersion(active.metadataVersion());
 
-        awaitRenewal();
-        redis().psetex(RedisKeys.LEASE, 12_000, "another-coordinator");
-        redis().incr(RedisKeys.FENCING_TOKEN);
-        HttpResponse<String> fenced = postWithoutFollowing(coordinator.url(), "/internal/topics",
-                SluiceJson.mapper().writeValueAsString(topicRequest("after-losing-the-lease", 1, 1, Map.of())));
+        long killedAt = System.nanoTime();
+        pair.active().kill();
+        CoordinatorStatus now = await("the standby to take over").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> pair.standby().status().orElse(null), s -> s != null && s.active());
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+        System.out.printf("Coordinator takeover after SIGKILL of the active: %d ms (lease ttl %s, renew %s)%n",
+                takeover.toMillis(), CLOCKS.get("sluice.coordinator.lease.ttl"),
+                CLOCKS.get("sluice.coordinator.lease.renew-interval"));
 
-        assertThat(fenced.statusCode()).as(fenced.body()).isEqualTo(409);
-        assertThat(fenced.body()).contains("\"error_code\":\"FENCED_COORDINATOR\"");
-        assertThat(redis().hexists(RedisKeys.TOPICS, "after-losing-the-lease")).isFalse();
-        assertThat(redis().get(RedisKeys.METADATA_VERSION)).isEqualTo(versionBefore);
-        assertThat(coordinator.status().orElseThrow().active()).as("steps down on the fenced write").isFalse();
+        assertThat(now.fencingToken()).isGreaterThan(oldToken);
+        assertThat(topics(client)).isEqualTo(before);
+        for (int i = 0; i < 3; i++) {
+            client.createTopic("after-" + i, 2, 3, Map.of());
+        }
+        long end = pair.standby().status().orElseThrow().metadataVersion();
+        MetadataView last = follower.awaitVersion(end);
+        follower.assertEveryVersionOnceInOrder();
+        assertThat(last.metadata().topics()).isEqualTo(topics(client)).hasSize(before.size() + 3);
     }
 
     private record Pair(CoordinatorProcess active, CoordinatorProcess standby) {
     }
 
-    /** Two coordinators started together; returns them once exactly one is active and the other knows which. */
-    private Pair startPair(Map<String, String> properties) {
-        Map<String, String> withRedis = onTestRedis(properties);
-        CoordinatorProcess a = started(CoordinatorProcess.start("coordinator-a", dir, withRedis));
-        CoordinatorProcess b = started(CoordinatorProcess.start("coordinator-b", dir, withRedis));
-        a.awaitUp(CoordinatorProcess.START_TIMEOUT);
-        b.awaitUp(CoordinatorProcess.START_TIMEOUT);
+    /**
+     * The pair as it is now: on first use two coordinators started together on an emptied Redis, with test nodes 1 to
+     * 3 heartbeating to them; returns once exactly one is active and the other knows which.
+     */
+    private Pair pair() {
+        if (first == null) {
+            TestRedis.shared().flush();
+            Map<String, String> withRedis = onTestRedis(CLOCKS);
+            first = CoordinatorProcess.start("coordinator-a", dir, withRedis);
+            pairResources.add(first);
+            second = CoordinatorProcess.start("coordinator-b", dir, withRedis);
+            pairResources.add(second);
+            first.awaitUp(CoordinatorProcess.START_TIMEOUT);
+            second.awaitUp(CoordinatorProcess.START_TIMEOUT);
+            TestNodes nodes = new TestNodes(List.of(first.url(), second.url()), Duration.ofMillis(300));
+            pairResources.add(nodes);
+            nodes.start(1, 2, 3);
+        }
         await("exactly one active coordinator, named by the other").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> exactlyOneActive(a, b) || exactlyOneActive(b, a));
-        return exactlyOneActive(a, b) ? new Pair(a, b) : new Pair(b, a);
+                .until(() -> exactlyOneActive(first, second) || exactlyOneActive(second, first));
+        return exactlyOneActive(first, second) ? new Pair(first, second) : new Pair(second, first);
     }
 
-    private Map<String, String> onTestRedis(Map<String, String> properties) {
+    private static void closeAll(List<AutoCloseable> closeables) throws Exception {
+        for (AutoCloseable closeable : closeables.reversed()) {
+            closeable.close();
+        }
+        closeables.clear();
+    }
+
+    private static Map<String, String> onTestRedis(Map<String, String> properties) {
         Map<String, String> withRedis = new LinkedHashMap<>(properties);
         withRedis.put("sluice.coordinator.redis.url", TestRedis.shared().url().toString());
         withRedis.put("sluice.coordinator.data-dir", dir.toString());
@@ -248,17 +286,6 @@ class CoordinatorFailoverIT {
             last[0] = now;
             return renewed;
         });
-    }
-
-    private CoordinatorProcess started(CoordinatorProcess process) {
-        resources.add(process);
-        return process;
-    }
-
-    private TestNodes nodes(URI... coordinators) {
-        TestNodes nodes = new TestNodes(Arrays.asList(coordinators), Duration.ofMillis(300));
-        resources.add(nodes);
-        return nodes;
     }
 
     private BlockingCoordinator client(URI... coordinators) {
