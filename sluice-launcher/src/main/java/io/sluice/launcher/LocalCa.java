@@ -192,6 +192,9 @@ public final class LocalCa {
         List<String> command = new ArrayList<>();
         command.add(keytool.toString());
         command.addAll(List.of(args));
+        // keytool runs for a fraction of a second: a JVM that only interprets and compiles with C1, and the smallest
+        // collector, start and finish it sooner (each start cost seconds on a busy 2-core machine).
+        command.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         try {
