@@ -2,6 +2,7 @@ package io.sluice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.client.ApiClient;
 import io.sluice.client.ApiException;
@@ -21,6 +22,7 @@ import io.sluice.client.model.RecordResult;
 import io.sluice.client.model.TopicView;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.launcher.ServiceKind;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -79,7 +81,10 @@ class GeneratedClientIT {
         assertThat(page.getNextOffset()).isEqualTo(1);
         assertThat(page.getHighWatermark()).isEqualTo(1);
 
-        PartitionView partition = admin.describePartition("generated", 1);
+        // A description leaves out the offsets of a leader that did not answer within 3 s (a loaded machine's first
+        // such answer took longer): ask until it has them.
+        PartitionView partition = await("the partition described with its offsets").atMost(Duration.ofSeconds(60))
+                .until(() -> admin.describePartition("generated", 1), described -> described.getHighWatermark() != null);
         assertThat(partition.getHighWatermark()).isEqualTo(1);
         assertThat(partition.getLogEndOffset()).isEqualTo(1);
         assertThat(new ConsumeApi(client).offsetForTime(String.valueOf(record.getTimestamp()), "generated", 1)
