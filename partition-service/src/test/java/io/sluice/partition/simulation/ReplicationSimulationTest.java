@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AnnotatedElementContext;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.io.TempDirFactory;
 
 /**
  * Replication under random faults, simulated: three nodes of real replica managers, logs, fetch sessions and
@@ -29,8 +32,26 @@ class ReplicationSimulationTest {
     private static final Duration FAULTY = Duration.ofSeconds(20);
     private static final Duration SETTLE = Duration.ofSeconds(10);
 
-    @TempDir
+    /**
+     * The seeds' logs go to memory (tmpfs) where the machine has it. The simulator models power loss itself (a node's
+     * unflushed bytes are cut when it restarts), so a disk adds nothing to what is checked but fsync latency: 4 seeds
+     * took 40.5 s on this machine's disk and 23.9 s on /dev/shm, with the same fingerprint.
+     */
+    @TempDir(factory = InMemoryWhereAvailable.class)
     Path dir;
+
+    /** A temporary directory under /dev/shm when that is a writable directory, else the default one. */
+    static final class InMemoryWhereAvailable implements TempDirFactory {
+
+        @Override
+        public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension)
+                throws IOException {
+            Path shm = Path.of("/dev/shm");
+            return Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? Files.createTempDirectory(shm, "replication-simulation")
+                    : Files.createTempDirectory("replication-simulation");
+        }
+    }
 
     @Test
     void noAcknowledgedRecordIsLostAndNoCommittedRecordChangesUnderRandomFaults() throws Exception {
