@@ -105,11 +105,11 @@ class ConsumerGroupsIT {
                 pollerFailure.set(e);
             }
         });
-        awaitMembersWithPartitions(group, 3);
+        awaitMembersWithPartitions(group, 3, pollerFailure);
         produce(topic, PARTITIONS, RECORDS / 2);
         // A fourth member joins under load and leaves again: partitions move twice, with commits at each hand-off.
         GroupSse extra = GroupSse.open(HTTP, gatewayB.resolve(query), deliveries.session("sse-extra"));
-        awaitMembersWithPartitions(group, 4);
+        awaitMembersWithPartitions(group, 4, pollerFailure);
         produce(topic, PARTITIONS, RECORDS / 2);
         extra.close();
         try {
@@ -742,7 +742,15 @@ class ConsumerGroupsIT {
 
     /** Waits until the group has {@code count} members and every one owns a partition. */
     private static void awaitMembersWithPartitions(String group, int count) {
+        awaitMembersWithPartitions(group, count, new AtomicReference<>());
+    }
+
+    /** The same, failing at once with the failure of a member's thread that {@code memberFailure} receives. */
+    private static void awaitMembersWithPartitions(String group, int count, AtomicReference<Throwable> memberFailure) {
         Waits.await(count + " members, each owning partitions", Duration.ofSeconds(90), () -> {
+            if (memberFailure.get() != null) {
+                throw new AssertionError("a member failed while the group formed", memberFailure.get());
+            }
             JsonNode members = get(gatewayA, "/v1/groups/" + group).json().get("members");
             if (members == null || members.size() != count) {
                 return null;
@@ -805,9 +813,12 @@ class ConsumerGroupsIT {
                             topic.get("partitions").forEach(p -> assigned.add(p.asInt())));
                     owning.keySet().retainAll(assigned);
                     // Asked back and given again in one step (the gateway released it and the same answer assigned
-                    // it anew): a new ownership, which starts again from the committed offset.
-                    event.data().get("revoked").forEach(topic ->
-                            topic.get("partitions").forEach(p -> owning.remove(p.asInt())));
+                    // it anew): a new ownership, which starts again from the committed offset. Only SSE assignment
+                    // events name what was asked back; a poll answer lists what the member owns now.
+                    JsonNode revoked = event.data().get("revoked");
+                    if (revoked != null) {
+                        revoked.forEach(topic -> topic.get("partitions").forEach(p -> owning.remove(p.asInt())));
+                    }
                     return;
                 }
                 int partition = event.data().get("partition").asInt();
