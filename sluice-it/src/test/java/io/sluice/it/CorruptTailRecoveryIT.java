@@ -133,7 +133,7 @@ class CorruptTailRecoveryIT {
         }
         assertThat(fileBytes).as("segment bytes on node %d: whole batches only", follower)
                 .isEqualTo(replicas.stream().mapToLong(StoredBatch::sizeInBytes).sum());
-        List<Consumed> consumed = api.readAll(cluster.partition(tp).leader(), tp);
+        List<Consumed> consumed = cluster.readFromLeader(tp);
         assertThat(ReplicaFiles.logEndOffset(replicas)).isEqualTo(consumed.size());
         acked.forEach((offset, value) ->
                 assertThat(consumed.get(offset.intValue()).value()).as("record at offset %d", offset).isEqualTo(value));

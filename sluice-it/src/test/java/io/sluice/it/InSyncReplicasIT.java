@@ -87,7 +87,7 @@ class InSyncReplicasIT {
             produce(tp, rejoined, "after-resume-" + i, acked);
         }
         cluster.awaitIdenticalReplicas(tp, Duration.ofSeconds(20));
-        List<Consumed> consumed = api.readAll(cluster.partition(tp).leader(), tp);
+        List<Consumed> consumed = cluster.readFromLeader(tp);
         acked.forEach((offset, value) ->
                 assertThat(consumed.get(offset.intValue()).value()).as("record at offset %d", offset).isEqualTo(value));
     }
@@ -141,7 +141,7 @@ class InSyncReplicasIT {
         cluster.awaitPartition(tp, "all replicas in the ISR", Duration.ofSeconds(30),
                 s -> s.isr().size() == s.replicas().size());
         cluster.awaitIdenticalReplicas(tp, Duration.ofSeconds(20));
-        List<Consumed> consumed = api.readAll(cluster.partition(tp).leader(), tp);
+        List<Consumed> consumed = cluster.readFromLeader(tp);
         assertThat(consumed).extracting(Consumed::value).doesNotContain("refused").contains("acks-1");
         acked.forEach((offset, value) ->
                 assertThat(consumed.get(offset.intValue()).value()).as("record at offset %d", offset).isEqualTo(value));

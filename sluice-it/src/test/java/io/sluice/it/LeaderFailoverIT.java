@@ -120,8 +120,7 @@ class LeaderFailoverIT {
         assertThat(RestartIT.fileKey(cluster, oldLeader, tp)).as("the old leader cut its own segment file")
                 .isEqualTo(oldLeaderSegment);
 
-        PartitionState last = cluster.partition(tp);
-        List<Consumed> consumed = api.readAll(last.leader(), tp);
+        List<Consumed> consumed = cluster.readFromLeader(tp);
         assertThat(consumed).extracting(Consumed::offset).as("offsets from 0 without gaps")
                 .containsExactlyElementsOf(IntStream.range(0, consumed.size()).mapToObj(i -> (long) i).toList());
         assertThat(ReplicaFiles.logEndOffset(replicas)).as("high watermark = every replica's log end")
@@ -180,7 +179,7 @@ class LeaderFailoverIT {
         cluster.awaitPartition(tp, "node " + oldLeader + " back in the ISR", Duration.ofSeconds(30),
                 s -> s.isr().contains(oldLeader));
         cluster.awaitIdenticalReplicas(tp, Duration.ofSeconds(20));
-        List<Consumed> consumed = api.readAll(cluster.partition(tp).leader(), tp);
+        List<Consumed> consumed = cluster.readFromLeader(tp);
         assertThat(consumed.get((int) replacement.baseOffset()).value()).isEqualTo("replacement");
         if (outcome.ok()) {
             assertThat(consumed.get((int) outcome.baseOffset()).value())
@@ -227,7 +226,7 @@ class LeaderFailoverIT {
         assertThat(load.failure()).isEmpty();
 
         List<StoredBatch> replicas = cluster.awaitIdenticalReplicas(tp, Duration.ofSeconds(30));
-        List<Consumed> consumed = api.readAll(cluster.partition(tp).leader(), tp);
+        List<Consumed> consumed = cluster.readFromLeader(tp);
         assertThat(consumed).extracting(Consumed::offset).as("offsets from 0 without gaps")
                 .containsExactlyElementsOf(IntStream.range(0, consumed.size()).mapToObj(i -> (long) i).toList());
         assertThat(ReplicaFiles.logEndOffset(replicas)).isEqualTo(consumed.size());

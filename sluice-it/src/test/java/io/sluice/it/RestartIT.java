@@ -67,22 +67,9 @@ class RestartIT {
         }
         List<StoredBatch> replicas = cluster.awaitIdenticalReplicas(tp, Duration.ofSeconds(20));
         assertThat(replicas).startsWith(before.toArray(StoredBatch[]::new));
-        List<Consumed> consumed = readFromLeader(tp);
+        List<Consumed> consumed = cluster.readFromLeader(tp);
         acked.forEach((offset, value) ->
                 assertThat(consumed.get(offset.intValue()).value()).as("record at offset %d", offset).isEqualTo(value));
-    }
-
-    /** Everything the leader serves, read from whoever leads at the time: leadership may move on after a restart. */
-    private static List<Consumed> readFromLeader(TopicPartition tp) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return api.readAll(cluster.awaitWritable(tp).leader(), tp);
-            } catch (AssertionError e) {
-                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("NOT_LEADER")) {
-                    throw e;
-                }
-            }
-        }
     }
 
     /** The identity (inode) of a replica's first segment file: it changes if the replica is deleted and re-created. */

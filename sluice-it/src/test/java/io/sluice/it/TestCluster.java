@@ -3,6 +3,7 @@ package io.sluice.it;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.it.PartitionApi.Consumed;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.launcher.ServiceProcess;
 import io.sluice.protocol.TopicPartition;
@@ -143,6 +144,28 @@ final class TestCluster implements AutoCloseable {
     /** The coordinator's current state of a partition. */
     PartitionState partition(TopicPartition tp) {
         return cluster.coordinator().describeTopic(tp.topic()).partition(tp.partition());
+    }
+
+    /**
+     * Everything the partition's leader serves, read from whoever leads when asked. Leadership may move between the
+     * coordinator's answer and the read (the preferred replica takes it back once it is in sync again); a node that
+     * answers NOT_LEADER is asked again under the coordinator's newer state.
+     */
+    List<Consumed> readFromLeader(TopicPartition tp) {
+        return await(tp + ": a full read from the leader", Duration.ofSeconds(20), () -> {
+            PartitionState state = partition(tp);
+            if (!state.hasLeader()) {
+                return null;
+            }
+            try {
+                return api.readAll(state.leader(), tp);
+            } catch (AssertionError e) {
+                if (String.valueOf(e.getMessage()).contains("NOT_LEADER")) {
+                    return null;
+                }
+                throw e;
+            }
+        });
     }
 
     /** Waits until the coordinator's state of {@code tp} satisfies {@code condition}; returns that state. */
