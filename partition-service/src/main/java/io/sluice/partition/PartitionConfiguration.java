@@ -16,6 +16,7 @@ import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import io.sluice.internal.replication.ReplicationPaths;
 import io.sluice.partition.fetch.FetchRoutes;
 import io.sluice.partition.fetch.FetchService;
+import io.sluice.partition.node.Incarnation;
 import io.sluice.partition.node.NodeIdentity;
 import io.sluice.partition.produce.ProduceMetrics;
 import io.sluice.partition.produce.ProduceRoute;
@@ -170,10 +171,15 @@ class PartitionConfiguration {
         return new MetadataWatcher(coordinator, properties.metadataWait()).withMetrics(meters);
     }
 
+    @Bean
+    Incarnation incarnation() {
+        return Incarnation.draw();
+    }
+
     @Bean(destroyMethod = "close")
-    ReplicaFetcherManager replicaFetcherManager(PartitionProperties properties, InternalHttp http,
-                                                Scheduler logScheduler, CoordinatorApi coordinator) {
-        return new ReplicaFetcherManager(properties, new ReplicationClient(http), logScheduler,
+    ReplicaFetcherManager replicaFetcherManager(PartitionProperties properties, Incarnation incarnation,
+                                                InternalHttp http, Scheduler logScheduler, CoordinatorApi coordinator) {
+        return new ReplicaFetcherManager(properties, incarnation.id(), new ReplicationClient(http), logScheduler,
                 new UnreachableReports(coordinator, java.time.Duration.ofMillis(500))::report);
     }
 

@@ -192,7 +192,8 @@ class SecureLocalClusterIT {
 
         // The data path is served by Reactor Netty itself, not WebFlux: the same two ways in, and no other.
         URI replicaFetch = cluster.nodeUrls().getFirst().resolve("/internal/replica-fetch");
-        byte[] emptyFetch = ReplicaFetchRequestCodec.encode(new ReplicaFetchRequest(99, 0, 1024, List.of())).array();
+        byte[] emptyFetch = ReplicaFetchRequestCodec.encode(
+                new ReplicaFetchRequest(99, "intruder", 0, 1024, List.of())).array();
         HttpRequest.Builder fetch = HttpRequest.newBuilder(replicaFetch)
                 .header("Content-Type", ReplicaFetchRequestCodec.CONTENT_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(emptyFetch));

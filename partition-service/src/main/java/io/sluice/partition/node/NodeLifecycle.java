@@ -43,7 +43,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
      * Drawn once per process: every registration of this process carries it, so the coordinator tells a retried
      * registration from a restart (which it must treat as the node having failed).
      */
-    private final String incarnation = java.util.UUID.randomUUID().toString();
+    private final String incarnation;
     private final OfflineLogReporter offlineLogs;
     private final CoordinatorApi coordinator;
     private final MetadataWatcher watcher;
@@ -58,10 +58,11 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private Disposable heartbeats;
     private Thread housekeeping;
 
-    NodeLifecycle(PartitionProperties properties, CoordinatorApi coordinator, MetadataWatcher watcher,
-                         ReplicaManager replicas, ReplicaFetcherManager fetchers, LogManager logs,
-                         LogCleanerService cleaner) {
+    NodeLifecycle(PartitionProperties properties, Incarnation incarnation, CoordinatorApi coordinator,
+                  MetadataWatcher watcher, ReplicaManager replicas, ReplicaFetcherManager fetchers, LogManager logs,
+                  LogCleanerService cleaner) {
         this.properties = properties;
+        this.incarnation = incarnation.id();
         this.coordinator = coordinator;
         this.watcher = watcher;
         this.replicas = replicas;

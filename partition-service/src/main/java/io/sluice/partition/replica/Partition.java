@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntPredicate;
 
 /**
  * One partition replica hosted on this node: its log, its role (leader or follower) at a leader epoch, and — while
@@ -307,20 +306,20 @@ public final class Partition {
     }
 
     /**
-     * A follower fetched from {@code fetchOffset} (its log end) in {@code fetchEpoch}: remember it and move the high
-     * watermark — but only for a fetch this leadership can vouch for, as Kafka validates a fetch before it updates
-     * follower state. A fetch made in another leader epoch (delayed from before a leader change, or from a follower
+     * A follower's process {@code incarnation} fetched from {@code fetchOffset} (its log end) in {@code fetchEpoch}:
+     * remember it (and which process it was) and move the high watermark — but only for a fetch this leadership can
+     * vouch for, as Kafka validates a fetch before it updates follower state. A fetch made in another leader epoch (delayed from before a leader change, or from a follower
      * that has not seen this one) or from beyond this log's end says nothing about what the follower holds of this
      * log, and must not move the high watermark.
      */
-    public void recordFollowerFetch(int follower, long fetchOffset, int fetchEpoch, long now) {
+    public void recordFollowerFetch(int follower, String incarnation, long fetchOffset, int fetchEpoch, long now) {
         synchronized (this) {
             FollowerState previous = followers.get(follower);
             if (previous == null || role != Role.LEADER || state == null || fetchEpoch != state.leaderEpoch()
                     || fetchOffset > log.logEndOffset()) {
                 return;
             }
-            followers.put(follower, previous.afterFetch(fetchOffset, log.logEndOffset(), now));
+            followers.put(follower, previous.afterFetch(incarnation, fetchOffset, log.logEndOffset(), now));
             if (fetchOffset == previous.logEndOffset()) {
                 // What this follower holds did not change, so neither did any input of the high watermark: the
                 // leader's own appends and ISR changes recompute it themselves. Most partitions of a round are so.
@@ -398,10 +397,10 @@ public final class Partition {
     /**
      * The ISR change this leader would send to the coordinator now, if any: an unanswered one again, unchanged (the
      * coordinator accepts a repeat of a change it already made); otherwise, when no change is pending, followers
-     * lagging for longer than {@code lagTimeMaxMs} out and followers that are alive, fetching, and reached the high
-     * watermark in — if that differs from the current ISR.
+     * lagging for longer than {@code lagTimeMaxMs} out and followers that are alive (under the incarnation their last
+     * fetch came from), fetching, and reached the high watermark in — if that differs from the current ISR.
      */
-    synchronized IsrProposal proposedIsr(long now, long lagTimeMaxMs, IntPredicate alive) {
+    synchronized IsrProposal proposedIsr(long now, long lagTimeMaxMs, LiveReplicas live) {
         if (role != Role.LEADER || state == null) {
             return null;
         }
@@ -425,9 +424,12 @@ public final class Partition {
                 proposed.add(replica);
             } else if (!inIsr && follower != null && follower.logEndOffset() != FollowerState.UNKNOWN
                     && follower.logEndOffset() >= highWatermark && follower.logEndOffset() >= leaderEpochStartOffset
-                    && alive.test(replica) && now - follower.lastFetchTimeMs() <= lagTimeMaxMs) {
+                    && live.isAlive(replica, follower.incarnation())
+                    && now - follower.lastFetchTimeMs() <= lagTimeMaxMs) {
                 // Also at or past this leader epoch's start: below it the follower may still hold another leader's
-                // records at offsets this leader has since written, which it truncates only after it asked.
+                // records at offsets this leader has since written, which it truncates only after it asked. And the
+                // metadata's live process of the node must be the one that fetched (KIP-903): a node restarted since
+                // its last fetch may hold less than that fetch reported.
                 proposed.add(replica);
             }
         }
@@ -480,6 +482,12 @@ public final class Partition {
             pending = pending.in(PendingIsrChange.Phase.UNANSWERED);
         }
         advanceHighWatermark();
+    }
+
+    /** Whether the cluster metadata shows a node alive, served by the process of the given incarnation. */
+    @FunctionalInterface
+    interface LiveReplicas {
+        boolean isAlive(int nodeId, String incarnation);
     }
 
     /** An ISR change to send to the coordinator: the ISR, and the leader and partition epochs it was computed at. */

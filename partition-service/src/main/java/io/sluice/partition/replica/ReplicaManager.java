@@ -275,6 +275,13 @@ public final class ReplicaManager {
         }
     }
 
+    /** A node counts as live in {@code view} only while it is alive there under the incarnation asked about. */
+    static Partition.LiveReplicas liveReplicas(MetadataView view) {
+        return (nodeId, incarnation) -> incarnation != null && view.node(nodeId)
+                .map(node -> node.isAlive() && incarnation.equals(node.incarnation()))
+                .orElse(false);
+    }
+
     /**
      * Sends the ISR changes leaders want to the coordinator (Kafka's AlterPartition) without waiting for the answers;
      * each partition adopts its answer on the log scheduler. A partition has at most one change pending, so a slow
@@ -284,9 +291,7 @@ public final class ReplicaManager {
         long now = clock.millis();
         long lagTimeMax = properties.replication().lagTimeMax().toMillis();
         for (Partition partition : partitions.values()) {
-            MetadataView view = metadata;
-            Partition.IsrProposal proposal = partition.proposedIsr(now, lagTimeMax,
-                    id -> view.node(id).map(NodeInfo::isAlive).orElse(false));
+            Partition.IsrProposal proposal = partition.proposedIsr(now, lagTimeMax, liveReplicas(metadata));
             if (proposal == null) {
                 continue;
             }

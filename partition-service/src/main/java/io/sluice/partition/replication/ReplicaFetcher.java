@@ -62,6 +62,7 @@ final class ReplicaFetcher implements AutoCloseable {
 
     private final NodeInfo leader;
     private final int localNode;
+    private final String incarnation;
     private final ReplicationApi replication;
     private final Scheduler logScheduler;
     private final PartitionProperties properties;
@@ -71,17 +72,20 @@ final class ReplicaFetcher implements AutoCloseable {
     private final IntConsumer leaderUnreachable;
     private final FetchTiming timing;
 
-    ReplicaFetcher(NodeInfo leader, int localNode, ReplicationApi replication, Scheduler logScheduler,
-                   PartitionProperties properties, IntConsumer leaderUnreachable) {
-        this(leader, localNode, replication, logScheduler, properties, leaderUnreachable, FetchTiming.SYSTEM);
+    ReplicaFetcher(NodeInfo leader, int localNode, String incarnation, ReplicationApi replication,
+                   Scheduler logScheduler, PartitionProperties properties, IntConsumer leaderUnreachable) {
+        this(leader, localNode, incarnation, replication, logScheduler, properties, leaderUnreachable,
+                FetchTiming.SYSTEM);
     }
 
-    ReplicaFetcher(NodeInfo leader, int localNode, ReplicationApi replication, Scheduler logScheduler,
-                   PartitionProperties properties, IntConsumer leaderUnreachable, FetchTiming timing) {
+    ReplicaFetcher(NodeInfo leader, int localNode, String incarnation, ReplicationApi replication,
+                   Scheduler logScheduler, PartitionProperties properties, IntConsumer leaderUnreachable,
+                   FetchTiming timing) {
         this.leaderUnreachable = leaderUnreachable;
         this.timing = timing;
         this.leader = leader;
         this.localNode = localNode;
+        this.incarnation = incarnation;
         this.replication = replication;
         this.logScheduler = logScheduler;
         this.properties = properties;
@@ -227,7 +231,7 @@ final class ReplicaFetcher implements AutoCloseable {
             return Mono.delay(Duration.ofMillis(50)).then();
         }
         long maxWait = properties.replication().fetchMaxWait().toMillis();
-        ReplicaFetchRequest request = new ReplicaFetchRequest(localNode, maxWait,
+        ReplicaFetchRequest request = new ReplicaFetchRequest(localNode, incarnation, maxWait,
                 (int) Math.min(Integer.MAX_VALUE, properties.replication().fetchMaxBytes().toBytes()), asks);
         return replication.replicaFetch(leader, request)
                 .publishOn(logScheduler)

@@ -18,6 +18,7 @@ import reactor.core.scheduler.Scheduler;
 public final class ReplicaFetcherManager implements FollowerFetching, AutoCloseable {
 
     private final int localNode;
+    private final String incarnation;
     private final PartitionProperties properties;
     private final ReplicationApi replication;
     private final Scheduler logScheduler;
@@ -27,18 +28,20 @@ public final class ReplicaFetcherManager implements FollowerFetching, AutoClosea
     private final FetchTiming timing;
 
     /**
+     * @param incarnation       this process's incarnation, named in every replica fetch
      * @param leaderUnreachable told the id of a leader whose address refused this node's fetch (the coordinator is
      *                          asked to check it: a leader that crashed then loses its leaderships at once)
      */
-    public ReplicaFetcherManager(PartitionProperties properties, ReplicationApi replication, Scheduler logScheduler,
-                                 IntConsumer leaderUnreachable) {
-        this(properties, replication, logScheduler, leaderUnreachable, FetchTiming.SYSTEM);
+    public ReplicaFetcherManager(PartitionProperties properties, String incarnation, ReplicationApi replication,
+                                 Scheduler logScheduler, IntConsumer leaderUnreachable) {
+        this(properties, incarnation, replication, logScheduler, leaderUnreachable, FetchTiming.SYSTEM);
     }
 
-    public ReplicaFetcherManager(PartitionProperties properties, ReplicationApi replication, Scheduler logScheduler,
-                                 IntConsumer leaderUnreachable, FetchTiming timing) {
+    public ReplicaFetcherManager(PartitionProperties properties, String incarnation, ReplicationApi replication,
+                                 Scheduler logScheduler, IntConsumer leaderUnreachable, FetchTiming timing) {
         this.timing = timing;
         this.localNode = properties.nodeId();
+        this.incarnation = incarnation;
         this.properties = properties;
         this.replication = replication;
         this.logScheduler = logScheduler;
@@ -49,14 +52,14 @@ public final class ReplicaFetcherManager implements FollowerFetching, AutoClosea
     public synchronized void addPartition(Partition partition, NodeInfo leader) {
         removePartition(partition.topicPartition());
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(leader.id(), id -> {
-            ReplicaFetcher created = new ReplicaFetcher(leader, localNode, replication, logScheduler, properties,
-                    leaderUnreachable, timing);
+            ReplicaFetcher created = new ReplicaFetcher(leader, localNode, incarnation, replication, logScheduler,
+                    properties, leaderUnreachable, timing);
             created.start();
             return created;
         });
         if (!fetcher.leaderUrl().equals(leader.url())) {
             fetcher.close();
-            fetcher = new ReplicaFetcher(leader, localNode, replication, logScheduler, properties,
+            fetcher = new ReplicaFetcher(leader, localNode, incarnation, replication, logScheduler, properties,
                     leaderUnreachable, timing);
             fetcher.start();
             fetchers.put(leader.id(), fetcher);

@@ -30,6 +30,7 @@ class ReplicaFetchTest {
 
     private static final int LEADER_EPOCH = 3;
     private static final int FOLLOWER = 2;
+    private static final String FOLLOWER_INCARNATION = "follower-incarnation";
 
     @TempDir
     Path dataDir;
@@ -92,7 +93,7 @@ class ReplicaFetchTest {
     }
 
     private static ReplicaFetchRequest request(long maxWaitMs, ReplicaFetchRequest.Partition... partitions) {
-        return new ReplicaFetchRequest(FOLLOWER, maxWaitMs, 1 << 20, List.of(partitions));
+        return new ReplicaFetchRequest(FOLLOWER, FOLLOWER_INCARNATION, maxWaitMs, 1 << 20, List.of(partitions));
     }
 
     private static ReplicaFetchRequest.Partition partition(int partition, long fetchOffset, long highWatermark) {

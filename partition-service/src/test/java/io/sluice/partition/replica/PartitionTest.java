@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
-import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,11 +60,11 @@ class PartitionTest {
         partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
         assertThat(log.highWatermark()).as("followers not heard from yet").isZero();
 
-        partition.recordFollowerFetch(2, 4, 3, 10);
-        partition.recordFollowerFetch(3, 1, 3, 10);
+        partition.recordFollowerFetch(2, incarnation(2), 4, 3, 10);
+        partition.recordFollowerFetch(3, incarnation(3), 1, 3, 10);
         assertThat(log.highWatermark()).isEqualTo(1);
 
-        partition.recordFollowerFetch(3, 4, 3, 20);
+        partition.recordFollowerFetch(3, incarnation(3), 4, 3, 20);
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
@@ -74,7 +73,7 @@ class PartitionTest {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
 
-        partition.recordFollowerFetch(2, 2, 3, 10);
+        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 10);
 
         assertThat(log.highWatermark()).isEqualTo(2);
     }
@@ -83,8 +82,8 @@ class PartitionTest {
     void aFollowerThatStopsCatchingUpIsProposedOutOfTheIsr() {
         partition.becomeLeader(LED_BY_1, 0);
         partition.appendAsLeader(batch("a"), 3, false);
-        partition.recordFollowerFetch(2, 1, 3, 100);
-        partition.recordFollowerFetch(3, 0, 3, 100);
+        partition.recordFollowerFetch(2, incarnation(2), 1, 3, 100);
+        partition.recordFollowerFetch(3, incarnation(3), 0, 3, 100);
 
         assertThat(isr(partition.proposedIsr(LAG_MAX, LAG_MAX, alive(1, 2, 3)))).isNull();
         assertThat(isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2);
@@ -107,10 +106,33 @@ class PartitionTest {
     void aLiveFollowerThatReachedTheHighWatermarkIsProposedBackIn() {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, 2, 3, 50);
-        partition.recordFollowerFetch(3, 2, 3, 50);
+        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 50);
+        partition.recordFollowerFetch(3, incarnation(3), 2, 3, 50);
 
         assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2)))).containsExactly(1, 2);
+    }
+
+    /**
+     * KIP-903: node 2 fetched up to the high watermark, then restarted (the metadata shows it alive under a new
+     * incarnation) before its new process fetched. The old process's fetch must not bring it into the ISR: the new
+     * process may hold less, and an ISR member holding less than the high watermark could be elected and lose
+     * committed records.
+     */
+    @Test
+    void aRestartedFollowerIsNotProposedIntoTheIsrOnWhatItsPreviousProcessFetched() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 50);
+        Partition.LiveReplicas restarted = (node, incarnation) -> node == 2 && "node-2-second".equals(incarnation);
+
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, restarted))).as("the fetch came from the old process")
+                .isNull();
+
+        partition.recordFollowerFetch(2, "node-2-second", 0, 3, 70);
+        assertThat(isr(partition.proposedIsr(80, LAG_MAX, restarted))).as("the new process holds nothing yet")
+                .isNull();
+        partition.recordFollowerFetch(2, "node-2-second", 2, 3, 90);
+        assertThat(isr(partition.proposedIsr(100, LAG_MAX, restarted))).containsExactly(1, 2);
     }
 
     @Test
@@ -155,12 +177,12 @@ class PartitionTest {
         partition.becomeLeader(LED_BY_1, 0);
         partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
 
-        partition.recordFollowerFetch(2, 4, 2, 10);
-        partition.recordFollowerFetch(3, 4, 2, 10);
+        partition.recordFollowerFetch(2, incarnation(2), 4, 2, 10);
+        partition.recordFollowerFetch(3, incarnation(3), 4, 2, 10);
         assertThat(log.highWatermark()).as("fetches delayed from leader epoch 2").isZero();
 
-        partition.recordFollowerFetch(2, 4, 3, 20);
-        partition.recordFollowerFetch(3, 4, 3, 20);
+        partition.recordFollowerFetch(2, incarnation(2), 4, 3, 20);
+        partition.recordFollowerFetch(3, incarnation(3), 4, 3, 20);
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
@@ -169,8 +191,8 @@ class PartitionTest {
         partition.becomeLeader(LED_BY_1, 0);
         partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
 
-        partition.recordFollowerFetch(2, 9, 3, 10);
-        partition.recordFollowerFetch(3, 9, 3, 10);
+        partition.recordFollowerFetch(2, incarnation(2), 9, 3, 10);
+        partition.recordFollowerFetch(3, incarnation(3), 9, 3, 10);
 
         assertThat(log.highWatermark()).isZero();
     }
@@ -179,15 +201,15 @@ class PartitionTest {
     void whileAnExpansionIsPendingTheJoiningReplicaHoldsTheHighWatermarkBack() {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, 2, 3, 50);
-        partition.recordFollowerFetch(3, 2, 3, 50);
+        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 50);
+        partition.recordFollowerFetch(3, incarnation(3), 2, 3, 50);
         assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
 
         partition.appendAsLeader(batch("c", "d"), 3, false);
-        partition.recordFollowerFetch(2, 4, 3, 70);
+        partition.recordFollowerFetch(2, incarnation(2), 4, 3, 70);
 
         assertThat(log.highWatermark()).as("replica 3, about to join, holds offsets below 2 only").isEqualTo(2);
-        partition.recordFollowerFetch(3, 4, 3, 80);
+        partition.recordFollowerFetch(3, incarnation(3), 4, 3, 80);
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
@@ -212,7 +234,7 @@ class PartitionTest {
         assertThat(partition.proposedIsr(80, LAG_MAX, alive(1, 2, 3))).as("waits for the metadata").isNull();
 
         partition.updateState(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 3, 6));
-        partition.recordFollowerFetch(3, 4, 3, 90);
+        partition.recordFollowerFetch(3, incarnation(3), 4, 3, 90);
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
@@ -240,15 +262,15 @@ class PartitionTest {
     void aFollowerShortOfTheLeaderEpochsStartOffsetIsNotProposedIntoTheIsr() {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 2, 4), 0);
         partition.appendAsLeader(batch("a", "b", "c", "d"), 2, false);
-        partition.recordFollowerFetch(2, 2, 2, 10);
+        partition.recordFollowerFetch(2, incarnation(2), 2, 2, 10);
         assertThat(log.highWatermark()).isEqualTo(2);
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 20);
 
-        partition.recordFollowerFetch(3, 3, 3, 30);
+        partition.recordFollowerFetch(3, incarnation(3), 3, 3, 30);
         assertThat(isr(partition.proposedIsr(40, LAG_MAX, alive(1, 2, 3))))
                 .as("past the high watermark (2) but short of epoch 3's first offset (4)").isNull();
 
-        partition.recordFollowerFetch(3, 4, 3, 50);
+        partition.recordFollowerFetch(3, incarnation(3), 4, 3, 50);
         assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
     }
 
@@ -261,7 +283,7 @@ class PartitionTest {
         assertThat(log.highWatermark()).as("an acks=1 write held by the leader alone").isZero();
 
         partition.updateState(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 6));
-        partition.recordFollowerFetch(2, 2, 3, 10);
+        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 10);
         assertThat(log.highWatermark()).isEqualTo(2);
     }
 
@@ -270,8 +292,9 @@ class PartitionTest {
         partition.minInsyncReplicas(3);
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, 2, 3, 10);
-        partition.recordFollowerFetch(2, 2, 3, 20); // caught up: nothing the follower holds changes any more
+        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 10);
+        // caught up: nothing the follower holds changes any more
+        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 20);
         assertThat(log.highWatermark()).as("an ISR of 2 below min.insync.replicas=3").isZero();
 
         partition.minInsyncReplicas(2);
@@ -317,8 +340,8 @@ class PartitionTest {
     private void proposeThatReplica3Joins() {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, 2, 3, 50);
-        partition.recordFollowerFetch(3, 2, 3, 50);
+        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 50);
+        partition.recordFollowerFetch(3, incarnation(3), 2, 3, 50);
         assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
     }
 
@@ -326,7 +349,7 @@ class PartitionTest {
     private void failTheProposalAndWriteMore(ErrorCode error) {
         partition.isrChangeFailed(error);
         partition.appendAsLeader(batch("c", "d"), 3, false);
-        partition.recordFollowerFetch(2, 4, 3, 70);
+        partition.recordFollowerFetch(2, incarnation(2), 4, 3, 70);
     }
 
     private static ByteBuffer batch(String... values) {
@@ -345,8 +368,14 @@ class PartitionTest {
         return proposal == null ? null : proposal.isr();
     }
 
-    private static IntPredicate alive(Integer... nodes) {
-        return Set.of(nodes)::contains;
+    /** The metadata shows {@code nodes} alive, each under its first incarnation ({@link #incarnation}). */
+    private static Partition.LiveReplicas alive(Integer... nodes) {
+        Set<Integer> live = Set.of(nodes);
+        return (node, incarnation) -> live.contains(node) && incarnation(node).equals(incarnation);
+    }
+
+    private static String incarnation(int node) {
+        return "node-" + node + "-first";
     }
 
     private static java.util.function.Consumer<Throwable> errorCode(ErrorCode code) {

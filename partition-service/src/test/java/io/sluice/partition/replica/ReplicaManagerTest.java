@@ -159,6 +159,20 @@ class ReplicaManagerTest {
                 .singleElement().asString().startsWith("gone-3.").endsWith("-stray");
     }
 
+    @Test
+    void aFollowerIsLiveForTheIsrOnlyUnderTheIncarnationTheMetadataShowsAlive() {
+        MetadataView view = new MetadataView(new ClusterMetadata(10, null, List.of(
+                new NodeInfo(2, "http://127.0.0.1:9002", null, NodeStatus.ALIVE, "second"),
+                new NodeInfo(3, "http://127.0.0.1:9003", null, NodeStatus.DEAD, "first")), List.of()));
+        Partition.LiveReplicas live = ReplicaManager.liveReplicas(view);
+
+        assertThat(live.isAlive(2, "second")).isTrue();
+        assertThat(live.isAlive(2, "first")).as("a fetch from the process before the restart").isFalse();
+        assertThat(live.isAlive(2, null)).as("not heard from").isFalse();
+        assertThat(live.isAlive(3, "first")).as("dead").isFalse();
+        assertThat(live.isAlive(4, "first")).as("unknown to the metadata").isFalse();
+    }
+
     private Stream<Path> directories() {
         try (Stream<Path> list = Files.list(dataDir)) {
             return list.filter(Files::isDirectory).toList().stream();

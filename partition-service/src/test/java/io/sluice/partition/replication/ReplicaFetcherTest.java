@@ -171,7 +171,7 @@ class ReplicaFetcherTest {
     }
 
     private ReplicaFetcher start(ReplicationApi leader, Partition... followers) {
-        ReplicaFetcher started = new ReplicaFetcher(LEADER, 2, leader, logScheduler,
+        ReplicaFetcher started = new ReplicaFetcher(LEADER, 2, "follower-2", leader, logScheduler,
                 TestPartitionProperties.of(2, dir), unreachable::add);
         for (Partition follower : followers) {
             started.add(follower);

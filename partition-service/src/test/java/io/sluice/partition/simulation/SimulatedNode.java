@@ -75,7 +75,7 @@ final class SimulatedNode {
                         target -> FetchServiceAccess.epochEndOffsets(target.fetch, request));
             }
         };
-        fetchers = new ReplicaFetcherManager(properties, replication, Schedulers.immediate(),
+        fetchers = new ReplicaFetcherManager(properties, incarnation, replication, Schedulers.immediate(),
                 leader -> cluster.reportUnreachable(this, leader), new FetchTiming(sim::nanoTime, 0));
         replicas = new ReplicaManager(logs, cluster.coordinatorClient(this), fetchers, properties, sim.clock(), meters,
                 Schedulers.immediate());

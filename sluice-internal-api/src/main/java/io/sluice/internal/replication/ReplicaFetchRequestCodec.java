@@ -11,15 +11,16 @@ import java.util.List;
 /**
  * The binary body of a follower's fetch ({@value #CONTENT_TYPE}), a {@link ReplicaFetchRequest}. Big-endian:
  * <pre>
- *   request   := replicaId:int32 maxWaitMs:int64 maxBytes:int32 partitionCount:int32 partition*
+ *   request   := replicaId:int32 incarnationLength:int16 incarnation:utf8 maxWaitMs:int64 maxBytes:int32
+ *                partitionCount:int32 partition*
  *   partition := topicLength:int16 topic:utf8 partition:int32 fetchOffset:int64 leaderEpoch:int32 highWatermark:int64
  * </pre>
- * The version suffix changed with the high watermark's arrival: a node still on the old layout is refused with 415
- * rather than misread.
+ * The version suffix changes with the layout (v2 added the high watermark, v3 the incarnation): a node still on an
+ * old layout is refused with 415 rather than misread.
  */
 public final class ReplicaFetchRequestCodec {
 
-    public static final String CONTENT_TYPE = "application/vnd.sluice.replica-fetch-request.v2";
+    public static final String CONTENT_TYPE = "application/vnd.sluice.replica-fetch-request.v3";
 
     private static final int MIN_PARTITION_SIZE = 2 + 4 + 8 + 4 + 8;
 
@@ -27,12 +28,14 @@ public final class ReplicaFetchRequestCodec {
     }
 
     public static ByteBuffer encode(ReplicaFetchRequest request) {
-        int size = 4 + 8 + 4 + 4;
+        int size = 4 + WireStrings.size(request.incarnation()) + 8 + 4 + 4;
         for (ReplicaFetchRequest.Partition p : request.partitions()) {
             size += WireStrings.size(p.topic()) + MIN_PARTITION_SIZE - 2;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.putInt(request.replicaId()).putLong(request.maxWaitMs()).putInt(request.maxBytes())
+        out.putInt(request.replicaId());
+        WireStrings.write(out, request.incarnation());
+        out.putLong(request.maxWaitMs()).putInt(request.maxBytes())
                 .putInt(request.partitions().size());
         for (ReplicaFetchRequest.Partition p : request.partitions()) {
             WireStrings.write(out, p.topic());
@@ -46,6 +49,7 @@ public final class ReplicaFetchRequestCodec {
         ByteBuffer in = body.duplicate();
         try {
             int replicaId = in.getInt();
+            String incarnation = WireStrings.read(in);
             long maxWaitMs = in.getLong();
             int maxBytes = in.getInt();
             int count = WireStrings.count(in, MIN_PARTITION_SIZE, "Replica fetch request");
@@ -55,7 +59,7 @@ public final class ReplicaFetchRequestCodec {
                         in.getInt(), in.getLong()));
             }
             WireStrings.requireEnd(in, "Replica fetch request");
-            return new ReplicaFetchRequest(replicaId, maxWaitMs, maxBytes, partitions);
+            return new ReplicaFetchRequest(replicaId, incarnation, maxWaitMs, maxBytes, partitions);
         } catch (BufferUnderflowException e) {
             throw ErrorCode.INVALID_REQUEST.exception("Replica fetch request ends early");
         }
