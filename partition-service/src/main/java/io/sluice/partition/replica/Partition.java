@@ -308,9 +308,9 @@ public final class Partition {
     /**
      * A follower's process {@code incarnation} fetched from {@code fetchOffset} (its log end) in {@code fetchEpoch}:
      * remember it (and which process it was) and move the high watermark — but only for a fetch this leadership can
-     * vouch for, as Kafka validates a fetch before it updates follower state. A fetch made in another leader epoch (delayed from before a leader change, or from a follower
-     * that has not seen this one) or from beyond this log's end says nothing about what the follower holds of this
-     * log, and must not move the high watermark.
+     * vouch for, as Kafka validates a fetch before it updates follower state. A fetch made in another leader epoch
+     * (delayed from before a leader change, or from a follower that has not seen this one) or from beyond this log's
+     * end says nothing about what the follower holds of this log, and must not move the high watermark.
      */
     public void recordFollowerFetch(int follower, String incarnation, long fetchOffset, int fetchEpoch, long now) {
         synchronized (this) {
