@@ -41,7 +41,6 @@ final class ProducerLoop implements AutoCloseable {
     private final AtomicReference<AssertionError> failure = new AtomicReference<>();
     private volatile PartitionState route;
     private volatile boolean running = true;
-    private volatile boolean held;
 
     private ProducerLoop(TestCluster cluster, TopicPartition tp, String prefix, int recordsPerBatch) {
         this.cluster = cluster;
@@ -63,9 +62,6 @@ final class ProducerLoop implements AutoCloseable {
 
     private void run(int worker) {
         for (int batch = 0; running; batch++) {
-            while (held && running) {
-                TestCluster.sleep(Duration.ofMillis(10));
-            }
             int b = batch;
             List<String> values = IntStream.range(0, recordsPerBatch)
                     .mapToObj(i -> prefix + "-w" + worker + "-" + b + "-" + i)
@@ -110,19 +106,6 @@ final class ProducerLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             // The coordinator did not answer; keep the last route and try again on the next retry.
         }
-    }
-
-    /**
-     * Holds the workers between batches (a batch in flight finishes) until {@link #release}: for waits that an
-     * unbroken stream of writes would stretch, such as a follower rejoining an ISR of the leader alone, which needs a
-     * fetch that reaches the high watermark while that moves with every write.
-     */
-    void hold() {
-        held = true;
-    }
-
-    void release() {
-        held = false;
     }
 
     int ackCount() {

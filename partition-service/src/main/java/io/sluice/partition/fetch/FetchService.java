@@ -92,9 +92,8 @@ public final class FetchService {
         List<Read> reads = new ArrayList<>();
         for (ReplicaFetchRequest.Partition p : request.partitions()) {
             TopicPartition tp = new TopicPartition(p.topic(), p.partition());
-            replicas.partition(tp).filter(Partition::isLeader)
-                    .ifPresent(partition -> partition.recordFollowerFetch(request.replicaId(), request.incarnation(),
-                            p.fetchOffset(), p.leaderEpoch(), now));
+            replicas.recordFollowerFetch(tp, request.replicaId(), request.incarnation(), p.fetchOffset(),
+                    p.leaderEpoch(), now);
             reads.add(new Read(tp, p.fetchOffset(), request.maxBytes(), p.leaderEpoch(), FetchIsolation.LOG_END));
         }
         long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());

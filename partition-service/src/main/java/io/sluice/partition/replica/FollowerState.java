@@ -1,28 +1,26 @@
 package io.sluice.partition.replica;
 
 /**
- * What a leader knows of one follower: the incarnation (process) of the follower its last fetch came from, the log
- * end offset that fetch reported, when it came, and the last time the follower was caught up (Kafka's
- * lastCaughtUpTimeMs: it had fetched up to the leader's log end as it stood at its previous fetch). Immutable;
- * replaced on every fetch.
+ * What a leader knows of one follower: the log end offset its last fetch reported, when it came, and the last time
+ * the follower was caught up (Kafka's lastCaughtUpTimeMs: it had fetched up to the leader's log end as it stood at its
+ * previous fetch). Immutable; replaced on every fetch.
  */
-record FollowerState(String incarnation, long logEndOffset, long lastFetchTimeMs, long leaderEndAtLastFetch,
-                     long lastCaughtUpTimeMs) {
+record FollowerState(long logEndOffset, long lastFetchTimeMs, long leaderEndAtLastFetch, long lastCaughtUpTimeMs) {
 
     static final long UNKNOWN = -1;
 
-    /** Nothing heard yet: no incarnation, no log end, caught up as of {@code now} (a new leadership's grace). */
+    /** Nothing heard yet: no log end, caught up as of {@code now} (a new leadership's grace). */
     static FollowerState unknown(long now) {
-        return new FollowerState(null, UNKNOWN, now, UNKNOWN, now);
+        return new FollowerState(UNKNOWN, now, UNKNOWN, now);
     }
 
-    FollowerState afterFetch(String fetchIncarnation, long fetchOffset, long leaderEnd, long now) {
+    FollowerState afterFetch(long fetchOffset, long leaderEnd, long now) {
         long caughtUp = lastCaughtUpTimeMs;
         if (fetchOffset >= leaderEnd) {
             caughtUp = now;
         } else if (leaderEndAtLastFetch != UNKNOWN && fetchOffset >= leaderEndAtLastFetch) {
             caughtUp = Math.max(caughtUp, lastFetchTimeMs);
         }
-        return new FollowerState(fetchIncarnation, fetchOffset, now, leaderEnd, caughtUp);
+        return new FollowerState(fetchOffset, now, leaderEnd, caughtUp);
     }
 }

@@ -28,11 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * own and each such follower's last validly reported one), never moving backwards. Followers outside it do not hold
  * it back; that is what the ISR is for.
  *
- * <p>ISR: a follower that has not been caught up for {@code lagTimeMax} is proposed for removal; one whose log end
- * reached both the high watermark and the first offset of this leader epoch is proposed for addition. Proposals go to
- * the coordinator (AlterPartition) with the leader and partition epochs; at most one is pending, and the partition
- * adopts the coordinator's answer. One whose outcome is unknown stays pending — its added replicas counting for the
- * high watermark — until it is answered or newer metadata settles it.
+ * <p>ISR: a follower is added when one of its fetches — made by the process the metadata shows alive — reaches both
+ * the high watermark and the first offset of this leader epoch (checked at the fetch, as Kafka does: from then on the
+ * joining replica holds the high watermark back, so a follower can join while writes keep moving it); a follower that
+ * has not been caught up for {@code lagTimeMax} is proposed for removal on the periodic round. Proposals go to the
+ * coordinator (AlterPartition) with the leader and partition epochs; at most one is pending, and the partition adopts
+ * the coordinator's answer. One whose outcome is unknown stays pending — its added replicas counting for the high
+ * watermark — until it is answered or newer metadata settles it.
  *
  * <p>Thread-safety: role and ISR changes, follower updates and high-watermark computation synchronize on the
  * partition; the log has its own locking and its reads are lock-free. A high watermark moved under the partition's
@@ -307,20 +309,23 @@ public final class Partition {
 
     /**
      * A follower's process {@code incarnation} fetched from {@code fetchOffset} (its log end) in {@code fetchEpoch}:
-     * remember it (and which process it was) and move the high watermark — but only for a fetch this leadership can
-     * vouch for, as Kafka validates a fetch before it updates follower state. A fetch made in another leader epoch
-     * (delayed from before a leader change, or from a follower that has not seen this one) or from beyond this log's
-     * end says nothing about what the follower holds of this log, and must not move the high watermark.
+     * remember it, add it to the ISR if this fetch qualifies it ({@link #maybeExpandIsr}),
+     * and move the high watermark — but only for a fetch this leadership can vouch for, as Kafka validates a fetch
+     * before it updates follower state. A fetch made in another leader epoch (delayed from before a leader change, or
+     * from a follower that has not seen this one) or from beyond this log's end says nothing about what the follower
+     * holds of this log, and must not move the high watermark.
      */
-    public void recordFollowerFetch(int follower, String incarnation, long fetchOffset, int fetchEpoch, long now) {
+    void recordFollowerFetch(int follower, String incarnation, long fetchOffset, int fetchEpoch, long now,
+            LiveReplicas live) {
         synchronized (this) {
             FollowerState previous = followers.get(follower);
             if (previous == null || role != Role.LEADER || state == null || fetchEpoch != state.leaderEpoch()
                     || fetchOffset > log.logEndOffset()) {
                 return;
             }
-            followers.put(follower, previous.afterFetch(incarnation, fetchOffset, log.logEndOffset(), now));
-            if (fetchOffset == previous.logEndOffset()) {
+            followers.put(follower, previous.afterFetch(fetchOffset, log.logEndOffset(), now));
+            boolean expanded = maybeExpandIsr(follower, incarnation, fetchOffset, live);
+            if (!expanded && fetchOffset == previous.logEndOffset()) {
                 // What this follower holds did not change, so neither did any input of the high watermark: the
                 // leader's own appends and ISR changes recompute it themselves. Most partitions of a round are so.
                 return;
@@ -328,6 +333,34 @@ public final class Partition {
             advanceHighWatermark();
         }
         log.wakeHighWatermarkWaiters();
+    }
+
+    /**
+     * Adds {@code follower} to a pending ISR change, to be sent on the next round, when no change is pending and this
+     * fetch shows it holding the high watermark and this leader epoch's first offset, from the process the metadata
+     * shows alive. Checked here, at the fetch, and not on the round: under a steady stream of writes to a leader alone
+     * in the ISR the high watermark moves with every write, so a log end compared with it later would rarely reach it.
+     * The pending change makes the follower part of the maximal ISR at once, so the high watermark waits for it from
+     * this fetch on. At or past this leader epoch's start, because below it the follower may still hold another
+     * leader's records at offsets this leader has since written, which it truncates only after it asked. Alive under
+     * the fetching incarnation (KIP-903), because a node restarted since a fetch may hold less than that fetch said.
+     * Called with the lock held.
+     *
+     * @return whether a change is now pending
+     */
+    private boolean maybeExpandIsr(int follower, String incarnation, long fetchOffset, LiveReplicas live) {
+        if (pending != null || state.isr().contains(follower) || fetchOffset < log.highWatermark()
+                || fetchOffset < leaderEpochStartOffset || !live.isAlive(follower, incarnation)) {
+            return false;
+        }
+        List<Integer> expanded = new ArrayList<>();
+        for (int replica : state.replicas()) {
+            if (replica == follower || state.isr().contains(replica)) {
+                expanded.add(replica);
+            }
+        }
+        pending = new PendingIsrChange(List.copyOf(expanded), state.partitionEpoch(), PendingIsrChange.Phase.UNANSWERED);
+        return true;
     }
 
     /** Recomputes the high watermark (see {@link #advanceHighWatermark}) and wakes the waiters it satisfies. */
@@ -396,11 +429,11 @@ public final class Partition {
 
     /**
      * The ISR change this leader would send to the coordinator now, if any: an unanswered one again, unchanged (the
-     * coordinator accepts a repeat of a change it already made); otherwise, when no change is pending, followers
-     * lagging for longer than {@code lagTimeMaxMs} out and followers that are alive (under the incarnation their last
-     * fetch came from), fetching, and reached the high watermark in — if that differs from the current ISR.
+     * coordinator accepts a repeat of a change it already made, and an expansion a fetch qualified is first sent
+     * so); otherwise, when no change is pending, the ISR without the followers that have not been caught up for
+     * longer than {@code lagTimeMaxMs} — if that differs from the current ISR.
      */
-    synchronized IsrProposal proposedIsr(long now, long lagTimeMaxMs, LiveReplicas live) {
+    synchronized IsrProposal proposedIsr(long now, long lagTimeMaxMs) {
         if (role != Role.LEADER || state == null) {
             return null;
         }
@@ -411,25 +444,11 @@ public final class Partition {
             pending = pending.in(PendingIsrChange.Phase.IN_FLIGHT);
             return pending.proposal(state.leaderEpoch());
         }
-        long highWatermark = log.highWatermark();
         List<Integer> proposed = new ArrayList<>();
-        for (int replica : state.replicas()) {
-            if (replica == localNode) {
-                proposed.add(replica);
-                continue;
-            }
+        for (int replica : state.isr()) {
             FollowerState follower = followers.get(replica);
-            boolean inIsr = state.isr().contains(replica);
-            if (inIsr && follower != null && now - follower.lastCaughtUpTimeMs() <= lagTimeMaxMs) {
-                proposed.add(replica);
-            } else if (!inIsr && follower != null && follower.logEndOffset() != FollowerState.UNKNOWN
-                    && follower.logEndOffset() >= highWatermark && follower.logEndOffset() >= leaderEpochStartOffset
-                    && live.isAlive(replica, follower.incarnation())
-                    && now - follower.lastFetchTimeMs() <= lagTimeMaxMs) {
-                // Also at or past this leader epoch's start: below it the follower may still hold another leader's
-                // records at offsets this leader has since written, which it truncates only after it asked. And the
-                // metadata's live process of the node must be the one that fetched (KIP-903): a node restarted since
-                // its last fetch may hold less than that fetch reported.
+            if (replica == localNode
+                    || follower != null && now - follower.lastCaughtUpTimeMs() <= lagTimeMaxMs) {
                 proposed.add(replica);
             }
         }

@@ -275,6 +275,20 @@ public final class ReplicaManager {
         }
     }
 
+    /**
+     * A follower's process {@code incarnation} fetched {@code tp} from {@code fetchOffset} in {@code fetchEpoch}: if
+     * this node leads it, the leader takes the fetch into its follower state, ISR and high watermark
+     * ({@link Partition#recordFollowerFetch}), judging liveness by the metadata as it stands now.
+     */
+    public void recordFollowerFetch(TopicPartition tp, int follower, String incarnation, long fetchOffset,
+            int fetchEpoch, long now) {
+        Partition partition = partitions.get(tp);
+        if (partition != null && partition.isLeader()) {
+            partition.recordFollowerFetch(follower, incarnation, fetchOffset, fetchEpoch, now,
+                    (node, process) -> liveReplicas(metadata).isAlive(node, process));
+        }
+    }
+
     /** A node counts as live in {@code view} only while it is alive there under the incarnation asked about. */
     static Partition.LiveReplicas liveReplicas(MetadataView view) {
         return (nodeId, incarnation) -> incarnation != null && view.node(nodeId)
@@ -290,9 +304,8 @@ public final class ReplicaManager {
     public void maybeUpdateIsrs() {
         long now = clock.millis();
         long lagTimeMax = properties.replication().lagTimeMax().toMillis();
-        Partition.LiveReplicas live = liveReplicas(metadata);
         for (Partition partition : partitions.values()) {
-            Partition.IsrProposal proposal = partition.proposedIsr(now, lagTimeMax, live);
+            Partition.IsrProposal proposal = partition.proposedIsr(now, lagTimeMax);
             if (proposal == null) {
                 continue;
             }

@@ -33,6 +33,8 @@ class PartitionTest {
     Path dir;
     PartitionLog log;
     Partition partition;
+    /** What the metadata shows alive when a follower fetches. */
+    Partition.LiveReplicas live = alive(1, 2, 3);
 
     @BeforeEach
     void open() throws IOException {
@@ -60,11 +62,11 @@ class PartitionTest {
         partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
         assertThat(log.highWatermark()).as("followers not heard from yet").isZero();
 
-        partition.recordFollowerFetch(2, incarnation(2), 4, 3, 10);
-        partition.recordFollowerFetch(3, incarnation(3), 1, 3, 10);
+        fetch(2, incarnation(2), 4, 3, 10);
+        fetch(3, incarnation(3), 1, 3, 10);
         assertThat(log.highWatermark()).isEqualTo(1);
 
-        partition.recordFollowerFetch(3, incarnation(3), 4, 3, 20);
+        fetch(3, incarnation(3), 4, 3, 20);
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
@@ -73,7 +75,7 @@ class PartitionTest {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
 
-        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 10);
+        fetch(2, incarnation(2), 2, 3, 10);
 
         assertThat(log.highWatermark()).isEqualTo(2);
     }
@@ -82,19 +84,19 @@ class PartitionTest {
     void aFollowerThatStopsCatchingUpIsProposedOutOfTheIsr() {
         partition.becomeLeader(LED_BY_1, 0);
         partition.appendAsLeader(batch("a"), 3, false);
-        partition.recordFollowerFetch(2, incarnation(2), 1, 3, 100);
-        partition.recordFollowerFetch(3, incarnation(3), 0, 3, 100);
+        fetch(2, incarnation(2), 1, 3, 100);
+        fetch(3, incarnation(3), 0, 3, 100);
 
-        assertThat(isr(partition.proposedIsr(LAG_MAX, LAG_MAX, alive(1, 2, 3)))).isNull();
-        assertThat(isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2);
+        assertThat(isr(partition.proposedIsr(LAG_MAX, LAG_MAX))).isNull();
+        assertThat(isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX))).containsExactly(1, 2);
     }
 
     @Test
     void onlyOneIsrChangeIsInFlightAndTheAcceptedStateIsAdopted() {
         partition.becomeLeader(LED_BY_1, 0);
-        List<Integer> proposed = isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, alive(1, 2, 3)));
+        List<Integer> proposed = isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX));
         assertThat(proposed).containsExactly(1);
-        assertThat(isr(partition.proposedIsr(LAG_MAX + 2, LAG_MAX, alive(1, 2, 3)))).as("in flight").isNull();
+        assertThat(isr(partition.proposedIsr(LAG_MAX + 2, LAG_MAX))).as("in flight").isNull();
 
         partition.isrChangeCompleted(LED_BY_1.withIsr(proposed));
 
@@ -104,35 +106,52 @@ class PartitionTest {
 
     @Test
     void aLiveFollowerThatReachedTheHighWatermarkIsProposedBackIn() {
+        live = alive(1, 2);
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 50);
-        partition.recordFollowerFetch(3, incarnation(3), 2, 3, 50);
+        fetch(2, incarnation(2), 2, 3, 50);
+        fetch(3, incarnation(3), 2, 3, 50);
 
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2)))).containsExactly(1, 2);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).containsExactly(1, 2);
     }
 
     /**
-     * KIP-903: node 2 fetched up to the high watermark, then restarted (the metadata shows it alive under a new
-     * incarnation) before its new process fetched. The old process's fetch must not bring it into the ISR: the new
-     * process may hold less, and an ISR member holding less than the high watermark could be elected and lose
+     * A leader alone in the ISR moves the high watermark with every write. A follower that reached it at one fetch
+     * joins although the leader wrote more before its round, and holds the high watermark back from that fetch on.
+     */
+    @Test
+    void aFollowerThatCaughtUpAtAFetchJoinsALeaderAloneInTheIsrWhileWritesGoOn() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        fetch(2, incarnation(2), 2, 3, 50);
+
+        partition.appendAsLeader(batch("c", "d"), 3, false);
+
+        assertThat(log.highWatermark()).as("replica 2, about to join, holds offsets below 2 only").isEqualTo(2);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).containsExactly(1, 2);
+    }
+
+    /**
+     * KIP-903: node 2 fetched up to the high watermark from a process the metadata no longer shows alive (it has
+     * restarted since; a fetch delayed in the network looks the same). That fetch must not bring it into the ISR: the
+     * new process may hold less, and an ISR member holding less than the high watermark could be elected and lose
      * committed records.
      */
     @Test
     void aRestartedFollowerIsNotProposedIntoTheIsrOnWhatItsPreviousProcessFetched() {
+        live = (node, incarnation) -> node == 2 && "node-2-second".equals(incarnation);
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 50);
-        Partition.LiveReplicas restarted = (node, incarnation) -> node == 2 && "node-2-second".equals(incarnation);
+        fetch(2, incarnation(2), 2, 3, 50);
 
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX, restarted))).as("the fetch came from the old process")
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).as("the fetch came from the old process")
                 .isNull();
 
-        partition.recordFollowerFetch(2, "node-2-second", 0, 3, 70);
-        assertThat(isr(partition.proposedIsr(80, LAG_MAX, restarted))).as("the new process holds nothing yet")
+        fetch(2, "node-2-second", 0, 3, 70);
+        assertThat(isr(partition.proposedIsr(80, LAG_MAX))).as("the new process holds nothing yet")
                 .isNull();
-        partition.recordFollowerFetch(2, "node-2-second", 2, 3, 90);
-        assertThat(isr(partition.proposedIsr(100, LAG_MAX, restarted))).containsExactly(1, 2);
+        fetch(2, "node-2-second", 2, 3, 90);
+        assertThat(isr(partition.proposedIsr(100, LAG_MAX))).containsExactly(1, 2);
     }
 
     @Test
@@ -177,12 +196,12 @@ class PartitionTest {
         partition.becomeLeader(LED_BY_1, 0);
         partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
 
-        partition.recordFollowerFetch(2, incarnation(2), 4, 2, 10);
-        partition.recordFollowerFetch(3, incarnation(3), 4, 2, 10);
+        fetch(2, incarnation(2), 4, 2, 10);
+        fetch(3, incarnation(3), 4, 2, 10);
         assertThat(log.highWatermark()).as("fetches delayed from leader epoch 2").isZero();
 
-        partition.recordFollowerFetch(2, incarnation(2), 4, 3, 20);
-        partition.recordFollowerFetch(3, incarnation(3), 4, 3, 20);
+        fetch(2, incarnation(2), 4, 3, 20);
+        fetch(3, incarnation(3), 4, 3, 20);
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
@@ -191,8 +210,8 @@ class PartitionTest {
         partition.becomeLeader(LED_BY_1, 0);
         partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
 
-        partition.recordFollowerFetch(2, incarnation(2), 9, 3, 10);
-        partition.recordFollowerFetch(3, incarnation(3), 9, 3, 10);
+        fetch(2, incarnation(2), 9, 3, 10);
+        fetch(3, incarnation(3), 9, 3, 10);
 
         assertThat(log.highWatermark()).isZero();
     }
@@ -201,15 +220,15 @@ class PartitionTest {
     void whileAnExpansionIsPendingTheJoiningReplicaHoldsTheHighWatermarkBack() {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 50);
-        partition.recordFollowerFetch(3, incarnation(3), 2, 3, 50);
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
+        fetch(2, incarnation(2), 2, 3, 50);
+        fetch(3, incarnation(3), 2, 3, 50);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).containsExactly(1, 2, 3);
 
         partition.appendAsLeader(batch("c", "d"), 3, false);
-        partition.recordFollowerFetch(2, incarnation(2), 4, 3, 70);
+        fetch(2, incarnation(2), 4, 3, 70);
 
         assertThat(log.highWatermark()).as("replica 3, about to join, holds offsets below 2 only").isEqualTo(2);
-        partition.recordFollowerFetch(3, incarnation(3), 4, 3, 80);
+        fetch(3, incarnation(3), 4, 3, 80);
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
@@ -220,7 +239,7 @@ class PartitionTest {
         failTheProposalAndWriteMore(ErrorCode.REQUEST_TIMED_OUT);
 
         assertThat(log.highWatermark()).as("Redis may list replica 3 in the ISR already").isEqualTo(2);
-        assertThat(partition.proposedIsr(80, LAG_MAX, alive(1, 2, 3)))
+        assertThat(partition.proposedIsr(80, LAG_MAX))
                 .as("the same change again, computed at the same partition epoch")
                 .isEqualTo(new Partition.IsrProposal(List.of(1, 2, 3), 3, 5));
     }
@@ -231,10 +250,10 @@ class PartitionTest {
 
         failTheProposalAndWriteMore(ErrorCode.STALE_PARTITION_EPOCH);
         assertThat(log.highWatermark()).isEqualTo(2);
-        assertThat(partition.proposedIsr(80, LAG_MAX, alive(1, 2, 3))).as("waits for the metadata").isNull();
+        assertThat(partition.proposedIsr(80, LAG_MAX)).as("waits for the metadata").isNull();
 
         partition.updateState(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 3, 6));
-        partition.recordFollowerFetch(3, incarnation(3), 4, 3, 90);
+        fetch(3, incarnation(3), 4, 3, 90);
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
@@ -262,16 +281,16 @@ class PartitionTest {
     void aFollowerShortOfTheLeaderEpochsStartOffsetIsNotProposedIntoTheIsr() {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 2, 4), 0);
         partition.appendAsLeader(batch("a", "b", "c", "d"), 2, false);
-        partition.recordFollowerFetch(2, incarnation(2), 2, 2, 10);
+        fetch(2, incarnation(2), 2, 2, 10);
         assertThat(log.highWatermark()).isEqualTo(2);
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 20);
 
-        partition.recordFollowerFetch(3, incarnation(3), 3, 3, 30);
-        assertThat(isr(partition.proposedIsr(40, LAG_MAX, alive(1, 2, 3))))
+        fetch(3, incarnation(3), 3, 3, 30);
+        assertThat(isr(partition.proposedIsr(40, LAG_MAX)))
                 .as("past the high watermark (2) but short of epoch 3's first offset (4)").isNull();
 
-        partition.recordFollowerFetch(3, incarnation(3), 4, 3, 50);
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
+        fetch(3, incarnation(3), 4, 3, 50);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).containsExactly(1, 2, 3);
     }
 
     @Test
@@ -283,7 +302,7 @@ class PartitionTest {
         assertThat(log.highWatermark()).as("an acks=1 write held by the leader alone").isZero();
 
         partition.updateState(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 6));
-        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 10);
+        fetch(2, incarnation(2), 2, 3, 10);
         assertThat(log.highWatermark()).isEqualTo(2);
     }
 
@@ -292,9 +311,9 @@ class PartitionTest {
         partition.minInsyncReplicas(3);
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 10);
+        fetch(2, incarnation(2), 2, 3, 10);
         // caught up: nothing the follower holds changes any more
-        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 20);
+        fetch(2, incarnation(2), 2, 3, 20);
         assertThat(log.highWatermark()).as("an ISR of 2 below min.insync.replicas=3").isZero();
 
         partition.minInsyncReplicas(2);
@@ -340,16 +359,20 @@ class PartitionTest {
     private void proposeThatReplica3Joins() {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
-        partition.recordFollowerFetch(2, incarnation(2), 2, 3, 50);
-        partition.recordFollowerFetch(3, incarnation(3), 2, 3, 50);
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX, alive(1, 2, 3)))).containsExactly(1, 2, 3);
+        fetch(2, incarnation(2), 2, 3, 50);
+        fetch(3, incarnation(3), 2, 3, 50);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).containsExactly(1, 2, 3);
     }
 
     /** The proposal fails with {@code error}; offsets 2–3 are written and replica 2 (not 3) fetches them. */
     private void failTheProposalAndWriteMore(ErrorCode error) {
         partition.isrChangeFailed(error);
         partition.appendAsLeader(batch("c", "d"), 3, false);
-        partition.recordFollowerFetch(2, incarnation(2), 4, 3, 70);
+        fetch(2, incarnation(2), 4, 3, 70);
+    }
+
+    private void fetch(int follower, String incarnation, long fetchOffset, int fetchEpoch, long now) {
+        partition.recordFollowerFetch(follower, incarnation, fetchOffset, fetchEpoch, now, live);
     }
 
     private static ByteBuffer batch(String... values) {
