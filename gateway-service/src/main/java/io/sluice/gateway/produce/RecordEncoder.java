@@ -59,6 +59,12 @@ class RecordEncoder {
             List<ByteBuffer> built = new ArrayList<>();
             RecordBatchBuilder builder = null;
             int sequence = 0;
+            // What the batches still to build hold, so that each builder starts at about its final size: grown from
+            // a small buffer, a batch of a thousand 1 KiB records would be copied and zeroed about seventeen times.
+            long remaining = 0;
+            for (int index : entry.getValue()) {
+                remaining += estimatedSize(records.get(index));
+            }
             for (int index : entry.getValue()) {
                 ProduceRecord record = records.get(index);
                 int size = estimatedSize(record);
@@ -67,12 +73,13 @@ class RecordEncoder {
                     builder = null;
                 }
                 if (builder == null) {
-                    builder = RecordBatchBuilder.of(compression);
+                    builder = RecordBatchBuilder.of(compression, (int) Math.min(remaining, limit));
                     if (producer != null) {
                         builder.producer(producer.producerId(), producer.producerEpoch(), sequence);
                     }
                 }
                 builder.append(record.timestamp(), record.key(), record.value(), record.headers());
+                remaining -= size;
                 sequence++;
             }
             built.add(builder.build());
