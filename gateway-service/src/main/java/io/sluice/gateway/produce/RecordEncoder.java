@@ -4,6 +4,7 @@ import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.config.TopicConfig;
 import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.Header;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.RecordBatchBuilder;
 import java.nio.ByteBuffer;
@@ -137,8 +138,11 @@ class RecordEncoder {
     }
 
     private static int estimatedSize(ProduceRecord record) {
-        return RecordBatch.HEADER_SIZE + 64 + length(record.key()) + length(record.value())
-                + record.headers().stream().mapToInt(h -> h.key().length() * 4 + length(h.value()) + 10).sum();
+        int size = RecordBatch.HEADER_SIZE + 64 + length(record.key()) + length(record.value());
+        for (Header header : record.headers()) {
+            size += header.key().length() * 4 + length(header.value()) + 10;
+        }
+        return size;
     }
 
     static int length(byte[] bytes) {
