@@ -341,7 +341,8 @@ public final class Partition {
      * shows alive. Checked here, at the fetch, and not on the round: under a steady stream of writes to a leader alone
      * in the ISR the high watermark moves with every write, so a log end compared with it later would rarely reach it.
      * The pending change makes the follower part of the maximal ISR at once, so the high watermark waits for it from
-     * this fetch on. At or past this leader epoch's start, because below it the follower may still hold another
+     * this fetch on. The round checks the follower's liveness again before it sends the change
+     * ({@link #proposedIsr}). At or past this leader epoch's start, because below it the follower may still hold another
      * leader's records at offsets this leader has since written, which it truncates only after it asked. Alive under
      * the fetching incarnation (KIP-903), because a node restarted since a fetch may hold less than that fetch said.
      * Called with the lock held.
@@ -359,7 +360,7 @@ public final class Partition {
                 expanded.add(replica);
             }
         }
-        pending = new PendingIsrChange(List.copyOf(expanded), state.partitionEpoch(), PendingIsrChange.Phase.UNANSWERED);
+        pending = PendingIsrChange.joining(List.copyOf(expanded), state.partitionEpoch(), follower, incarnation);
         return true;
     }
 
@@ -428,17 +429,43 @@ public final class Partition {
     }
 
     /**
-     * The ISR change this leader would send to the coordinator now, if any: an unanswered one again, unchanged (the
-     * coordinator accepts a repeat of a change it already made, and an expansion a fetch qualified is first sent
-     * so); otherwise, when no change is pending, the ISR without the followers that have not been caught up for
-     * longer than {@code lagTimeMaxMs} — if that differs from the current ISR.
+     * The ISR change this leader would send to the coordinator now, if any: an expansion a fetch qualified, unless
+     * the joining follower's process is no longer the one the metadata shows alive (it restarted since: the change is
+     * dropped, never having been sent, and the follower stops holding the high watermark); an unanswered change
+     * again, unchanged (the coordinator accepts a repeat of a change it already made); otherwise, when no change is
+     * pending, the ISR without the followers that have not been caught up for longer than {@code lagTimeMaxMs} — if
+     * that differs from the current ISR.
      */
-    synchronized IsrProposal proposedIsr(long now, long lagTimeMaxMs) {
+    IsrProposal proposedIsr(long now, long lagTimeMaxMs, LiveReplicas live) {
+        IsrProposal proposal;
+        boolean dropped;
+        synchronized (this) {
+            dropped = dropUnsentExpansionOfAReplacedProcess(live);
+            proposal = proposedIsrLocked(now, lagTimeMaxMs);
+        }
+        if (dropped) {
+            log.wakeHighWatermarkWaiters();
+        }
+        return proposal;
+    }
+
+    private boolean dropUnsentExpansionOfAReplacedProcess(LiveReplicas live) {
+        if (pending == null || pending.phase() != PendingIsrChange.Phase.UNSENT
+                || live.isAlive(pending.joiner(), pending.joinerIncarnation())) {
+            return false;
+        }
+        pending = null;
+        advanceHighWatermark();
+        return true;
+    }
+
+    private IsrProposal proposedIsrLocked(long now, long lagTimeMaxMs) {
         if (role != Role.LEADER || state == null) {
             return null;
         }
         if (pending != null) {
-            if (pending.phase() != PendingIsrChange.Phase.UNANSWERED) {
+            PendingIsrChange.Phase phase = pending.phase();
+            if (phase != PendingIsrChange.Phase.UNSENT && phase != PendingIsrChange.Phase.UNANSWERED) {
                 return null;
             }
             pending = pending.in(PendingIsrChange.Phase.IN_FLIGHT);
@@ -455,7 +482,7 @@ public final class Partition {
         if (proposed.equals(state.isr())) {
             return null;
         }
-        pending = new PendingIsrChange(List.copyOf(proposed), state.partitionEpoch(), PendingIsrChange.Phase.IN_FLIGHT);
+        pending = PendingIsrChange.shrinking(List.copyOf(proposed), state.partitionEpoch());
         return pending.proposal(state.leaderEpoch());
     }
 
@@ -488,7 +515,7 @@ public final class Partition {
     }
 
     private synchronized void isrChangeFailedLocked(ErrorCode refusal) {
-        if (pending == null) {
+        if (pending == null || pending.phase() == PendingIsrChange.Phase.UNSENT) {
             return;
         }
         if (refusal == ErrorCode.INVALID_REQUEST || refusal == ErrorCode.UNKNOWN_TOPIC
@@ -513,13 +540,26 @@ public final class Partition {
     record IsrProposal(List<Integer> isr, int leaderEpoch, int partitionEpoch) {
     }
 
-    /** An ISR change not settled yet, the partition epoch it was computed from, and where it stands. */
-    private record PendingIsrChange(List<Integer> isr, int basePartitionEpoch, Phase phase) {
+    /**
+     * An ISR change not settled yet, the partition epoch it was computed from, and where it stands; for an expansion,
+     * the joining replica and the process whose fetch qualified it.
+     */
+    private record PendingIsrChange(List<Integer> isr, int basePartitionEpoch, Phase phase, int joiner,
+                                    String joinerIncarnation) {
 
-        enum Phase { IN_FLIGHT, UNANSWERED, AWAITING_METADATA }
+        /** Not sent yet; sent and awaited; to be sent again; known decided, awaiting the metadata that says how. */
+        enum Phase { UNSENT, IN_FLIGHT, UNANSWERED, AWAITING_METADATA }
+
+        static PendingIsrChange joining(List<Integer> isr, int basePartitionEpoch, int joiner, String incarnation) {
+            return new PendingIsrChange(isr, basePartitionEpoch, Phase.UNSENT, joiner, incarnation);
+        }
+
+        static PendingIsrChange shrinking(List<Integer> isr, int basePartitionEpoch) {
+            return new PendingIsrChange(isr, basePartitionEpoch, Phase.IN_FLIGHT, -1, null);
+        }
 
         PendingIsrChange in(Phase next) {
-            return new PendingIsrChange(isr, basePartitionEpoch, next);
+            return new PendingIsrChange(isr, basePartitionEpoch, next, joiner, joinerIncarnation);
         }
 
         IsrProposal proposal(int leaderEpoch) {

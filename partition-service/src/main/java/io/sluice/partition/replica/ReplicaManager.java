@@ -304,8 +304,9 @@ public final class ReplicaManager {
     public void maybeUpdateIsrs() {
         long now = clock.millis();
         long lagTimeMax = properties.replication().lagTimeMax().toMillis();
+        Partition.LiveReplicas live = liveReplicas(metadata);
         for (Partition partition : partitions.values()) {
-            Partition.IsrProposal proposal = partition.proposedIsr(now, lagTimeMax);
+            Partition.IsrProposal proposal = partition.proposedIsr(now, lagTimeMax, live);
             if (proposal == null) {
                 continue;
             }

@@ -87,16 +87,16 @@ class PartitionTest {
         fetch(2, incarnation(2), 1, 3, 100);
         fetch(3, incarnation(3), 0, 3, 100);
 
-        assertThat(isr(partition.proposedIsr(LAG_MAX, LAG_MAX))).isNull();
-        assertThat(isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX))).containsExactly(1, 2);
+        assertThat(isr(partition.proposedIsr(LAG_MAX, LAG_MAX, live))).isNull();
+        assertThat(isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, live))).containsExactly(1, 2);
     }
 
     @Test
     void onlyOneIsrChangeIsInFlightAndTheAcceptedStateIsAdopted() {
         partition.becomeLeader(LED_BY_1, 0);
-        List<Integer> proposed = isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX));
+        List<Integer> proposed = isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, live));
         assertThat(proposed).containsExactly(1);
-        assertThat(isr(partition.proposedIsr(LAG_MAX + 2, LAG_MAX))).as("in flight").isNull();
+        assertThat(isr(partition.proposedIsr(LAG_MAX + 2, LAG_MAX, live))).as("in flight").isNull();
 
         partition.isrChangeCompleted(LED_BY_1.withIsr(proposed));
 
@@ -112,7 +112,7 @@ class PartitionTest {
         fetch(2, incarnation(2), 2, 3, 50);
         fetch(3, incarnation(3), 2, 3, 50);
 
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).containsExactly(1, 2);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, live))).containsExactly(1, 2);
     }
 
     /**
@@ -128,7 +128,7 @@ class PartitionTest {
         partition.appendAsLeader(batch("c", "d"), 3, false);
 
         assertThat(log.highWatermark()).as("replica 2, about to join, holds offsets below 2 only").isEqualTo(2);
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).containsExactly(1, 2);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, live))).containsExactly(1, 2);
     }
 
     /**
@@ -144,14 +144,14 @@ class PartitionTest {
         partition.appendAsLeader(batch("a", "b"), 3, false);
         fetch(2, incarnation(2), 2, 3, 50);
 
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).as("the fetch came from the old process")
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, live))).as("the fetch came from the old process")
                 .isNull();
 
         fetch(2, "node-2-second", 0, 3, 70);
-        assertThat(isr(partition.proposedIsr(80, LAG_MAX))).as("the new process holds nothing yet")
+        assertThat(isr(partition.proposedIsr(80, LAG_MAX, live))).as("the new process holds nothing yet")
                 .isNull();
         fetch(2, "node-2-second", 2, 3, 90);
-        assertThat(isr(partition.proposedIsr(100, LAG_MAX))).containsExactly(1, 2);
+        assertThat(isr(partition.proposedIsr(100, LAG_MAX, live))).containsExactly(1, 2);
     }
 
     @Test
@@ -222,13 +222,35 @@ class PartitionTest {
         partition.appendAsLeader(batch("a", "b"), 3, false);
         fetch(2, incarnation(2), 2, 3, 50);
         fetch(3, incarnation(3), 2, 3, 50);
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).containsExactly(1, 2, 3);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, live))).containsExactly(1, 2, 3);
 
         partition.appendAsLeader(batch("c", "d"), 3, false);
         fetch(2, incarnation(2), 4, 3, 70);
 
         assertThat(log.highWatermark()).as("replica 3, about to join, holds offsets below 2 only").isEqualTo(2);
         fetch(3, incarnation(3), 4, 3, 80);
+        assertThat(log.highWatermark()).isEqualTo(4);
+    }
+
+    /**
+     * KIP-903 between the fetch and the round: node 3 qualified at a fetch, then restarted before the leader sent the
+     * expansion. The change is dropped unsent, and node 3 stops holding the high watermark back.
+     */
+    @Test
+    void anExpansionWhoseJoinerRestartedBeforeItWasSentIsDropped() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        fetch(2, incarnation(2), 2, 3, 50);
+        fetch(3, incarnation(3), 2, 3, 50);
+        partition.appendAsLeader(batch("c", "d"), 3, false);
+        fetch(2, incarnation(2), 4, 3, 60);
+        assertThat(log.highWatermark()).as("replica 3, about to join, holds offsets below 2 only").isEqualTo(2);
+
+        live = (node, incarnation) -> node == 2 && incarnation(2).equals(incarnation)
+                || node == 3 && "node-3-second".equals(incarnation);
+
+        assertThat(partition.proposedIsr(70, LAG_MAX, live)).as("the fetch came from node 3's previous process")
+                .isNull();
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
@@ -239,7 +261,7 @@ class PartitionTest {
         failTheProposalAndWriteMore(ErrorCode.REQUEST_TIMED_OUT);
 
         assertThat(log.highWatermark()).as("Redis may list replica 3 in the ISR already").isEqualTo(2);
-        assertThat(partition.proposedIsr(80, LAG_MAX))
+        assertThat(partition.proposedIsr(80, LAG_MAX, live))
                 .as("the same change again, computed at the same partition epoch")
                 .isEqualTo(new Partition.IsrProposal(List.of(1, 2, 3), 3, 5));
     }
@@ -250,7 +272,7 @@ class PartitionTest {
 
         failTheProposalAndWriteMore(ErrorCode.STALE_PARTITION_EPOCH);
         assertThat(log.highWatermark()).isEqualTo(2);
-        assertThat(partition.proposedIsr(80, LAG_MAX)).as("waits for the metadata").isNull();
+        assertThat(partition.proposedIsr(80, LAG_MAX, live)).as("waits for the metadata").isNull();
 
         partition.updateState(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 3, 6));
         fetch(3, incarnation(3), 4, 3, 90);
@@ -286,11 +308,11 @@ class PartitionTest {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 20);
 
         fetch(3, incarnation(3), 3, 3, 30);
-        assertThat(isr(partition.proposedIsr(40, LAG_MAX)))
+        assertThat(isr(partition.proposedIsr(40, LAG_MAX, live)))
                 .as("past the high watermark (2) but short of epoch 3's first offset (4)").isNull();
 
         fetch(3, incarnation(3), 4, 3, 50);
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).containsExactly(1, 2, 3);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, live))).containsExactly(1, 2, 3);
     }
 
     @Test
@@ -361,7 +383,7 @@ class PartitionTest {
         partition.appendAsLeader(batch("a", "b"), 3, false);
         fetch(2, incarnation(2), 2, 3, 50);
         fetch(3, incarnation(3), 2, 3, 50);
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX))).containsExactly(1, 2, 3);
+        assertThat(isr(partition.proposedIsr(60, LAG_MAX, live))).containsExactly(1, 2, 3);
     }
 
     /** The proposal fails with {@code error}; offsets 2–3 are written and replica 2 (not 3) fetches them. */
