@@ -4,7 +4,6 @@ import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.config.TopicConfig;
 import io.sluice.protocol.record.CompressionType;
-import io.sluice.protocol.record.Header;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.RecordBatchBuilder;
 import java.nio.ByteBuffer;
@@ -60,12 +59,6 @@ class RecordEncoder {
             List<ByteBuffer> built = new ArrayList<>();
             RecordBatchBuilder builder = null;
             int sequence = 0;
-            // What the batches still to build hold, so that each builder starts at about its final size: grown from
-            // a small buffer, a batch of a thousand 1 KiB records would be copied and zeroed about seventeen times.
-            long remaining = 0;
-            for (int index : entry.getValue()) {
-                remaining += estimatedSize(records.get(index));
-            }
             for (int index : entry.getValue()) {
                 ProduceRecord record = records.get(index);
                 int size = estimatedSize(record);
@@ -74,13 +67,12 @@ class RecordEncoder {
                     builder = null;
                 }
                 if (builder == null) {
-                    builder = RecordBatchBuilder.of(compression, (int) Math.min(remaining, limit));
+                    builder = RecordBatchBuilder.of(compression);
                     if (producer != null) {
                         builder.producer(producer.producerId(), producer.producerEpoch(), sequence);
                     }
                 }
                 builder.append(record.timestamp(), record.key(), record.value(), record.headers());
-                remaining -= size;
                 sequence++;
             }
             built.add(builder.build());
@@ -138,11 +130,8 @@ class RecordEncoder {
     }
 
     private static int estimatedSize(ProduceRecord record) {
-        int size = RecordBatch.HEADER_SIZE + 64 + length(record.key()) + length(record.value());
-        for (Header header : record.headers()) {
-            size += header.key().length() * 4 + length(header.value()) + 10;
-        }
-        return size;
+        return RecordBatch.HEADER_SIZE + 64 + length(record.key()) + length(record.value())
+                + record.headers().stream().mapToInt(h -> h.key().length() * 4 + length(h.value()) + 10).sum();
     }
 
     static int length(byte[] bytes) {
