@@ -309,11 +309,11 @@ public final class Partition {
 
     /**
      * A follower's process {@code incarnation} fetched from {@code fetchOffset} (its log end) in {@code fetchEpoch}:
-     * remember it, add it to the ISR if this fetch qualifies it ({@link #maybeExpandIsr}),
-     * and move the high watermark — but only for a fetch this leadership can vouch for, as Kafka validates a fetch
-     * before it updates follower state. A fetch made in another leader epoch (delayed from before a leader change, or
-     * from a follower that has not seen this one) or from beyond this log's end says nothing about what the follower
-     * holds of this log, and must not move the high watermark.
+     * remember it, add it to the ISR if this fetch qualifies it ({@link #maybeExpandIsr}), and move the high watermark
+     * — but only for a fetch this leadership can vouch for, as Kafka validates a fetch before it updates follower
+     * state. A fetch made in another leader epoch (delayed from before a leader change, or from a follower that has not
+     * seen this one) or from beyond this log's end says nothing about what the follower holds of this log, and must
+     * not move the high watermark.
      */
     void recordFollowerFetch(int follower, String incarnation, long fetchOffset, int fetchEpoch, long now,
             LiveReplicas live) {
@@ -341,11 +341,11 @@ public final class Partition {
      * shows alive. Checked here, at the fetch, and not on the round: under a steady stream of writes to a leader alone
      * in the ISR the high watermark moves with every write, so a log end compared with it later would rarely reach it.
      * The pending change makes the follower part of the maximal ISR at once, so the high watermark waits for it from
-     * this fetch on. The round checks the follower's liveness again before it sends the change
-     * ({@link #proposedIsr}). At or past this leader epoch's start, because below it the follower may still hold another
-     * leader's records at offsets this leader has since written, which it truncates only after it asked. Alive under
-     * the fetching incarnation (KIP-903), because a node restarted since a fetch may hold less than that fetch said.
-     * Called with the lock held.
+     * this fetch on. The round checks the follower's liveness again before it sends the change ({@link #proposedIsr}).
+     * At or past this leader epoch's start, because below it the follower may still hold another leader's records at
+     * offsets this leader has since written, which it truncates only after it asked. Alive under the fetching
+     * incarnation (KIP-903), because a node restarted since a fetch may hold less than that fetch said. Called with the
+     * lock held.
      *
      * @return whether a change is now pending
      */
