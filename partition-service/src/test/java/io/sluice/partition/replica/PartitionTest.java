@@ -218,11 +218,7 @@ class PartitionTest {
 
     @Test
     void whileAnExpansionIsPendingTheJoiningReplicaHoldsTheHighWatermarkBack() {
-        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
-        partition.appendAsLeader(batch("a", "b"), 3, false);
-        fetch(2, incarnation(2), 2, 3, 50);
-        fetch(3, incarnation(3), 2, 3, 50);
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX, live))).containsExactly(1, 2, 3);
+        proposeThatReplica3Joins();
 
         partition.appendAsLeader(batch("c", "d"), 3, false);
         fetch(2, incarnation(2), 4, 3, 70);
@@ -238,10 +234,7 @@ class PartitionTest {
      */
     @Test
     void anExpansionWhoseJoinerRestartedBeforeItWasSentIsDropped() {
-        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
-        partition.appendAsLeader(batch("a", "b"), 3, false);
-        fetch(2, incarnation(2), 2, 3, 50);
-        fetch(3, incarnation(3), 2, 3, 50);
+        replica3CatchesUp();
         partition.appendAsLeader(batch("c", "d"), 3, false);
         fetch(2, incarnation(2), 4, 3, 60);
         assertThat(log.highWatermark()).as("replica 3, about to join, holds offsets below 2 only").isEqualTo(2);
@@ -377,12 +370,17 @@ class PartitionTest {
         assertThat(log.highWatermark()).isZero();
     }
 
-    /** Leader 1 at epoch 3, ISR [1, 2], offsets 0–1 held by all: replica 3 is proposed into the ISR. */
-    private void proposeThatReplica3Joins() {
+    /** Leader 1 at epoch 3, ISR [1, 2], offsets 0–1 held by all: replica 3's fetch qualifies it to join. */
+    private void replica3CatchesUp() {
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
         partition.appendAsLeader(batch("a", "b"), 3, false);
         fetch(2, incarnation(2), 2, 3, 50);
         fetch(3, incarnation(3), 2, 3, 50);
+    }
+
+    /** As {@link #replica3CatchesUp}, and the round proposes replica 3 into the ISR. */
+    private void proposeThatReplica3Joins() {
+        replica3CatchesUp();
         assertThat(isr(partition.proposedIsr(60, LAG_MAX, live))).containsExactly(1, 2, 3);
     }
 
