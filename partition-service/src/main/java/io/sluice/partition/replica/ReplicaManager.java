@@ -64,6 +64,9 @@ public final class ReplicaManager {
     private final Counter isrExpands;
     private final Counter epochRegressions;
     private volatile MetadataView metadata = MetadataView.empty();
+    /** Liveness by the metadata as it stands when asked (a fetch asks only when it may add a follower). */
+    private final Partition.LiveReplicas liveNow =
+            (node, incarnation) -> liveReplicas(metadata).isAlive(node, incarnation);
 
     public ReplicaManager(LogManager logs, CoordinatorApi coordinator, FollowerFetching fetchers,
                           PartitionProperties properties, Clock clock, MeterRegistry meters, Scheduler completions) {
@@ -284,8 +287,7 @@ public final class ReplicaManager {
             int fetchEpoch, long now) {
         Partition partition = partitions.get(tp);
         if (partition != null && partition.isLeader()) {
-            partition.recordFollowerFetch(follower, incarnation, fetchOffset, fetchEpoch, now,
-                    (node, process) -> liveReplicas(metadata).isAlive(node, process));
+            partition.recordFollowerFetch(follower, incarnation, fetchOffset, fetchEpoch, now, liveNow);
         }
     }
 
