@@ -45,13 +45,7 @@ class CompactedReadTest {
      */
     private String compactedTopic() {
         String topic = "compacted-" + TOPICS.incrementAndGet();
-        cluster.topic(topic, 1, Map.of("cleanup.policy", "compact"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (client.get().uri("/v1/topics/" + topic + "/partitions/0/records").exchange().returnResult(String.class)
-                .getStatus().value() != 200) {
-            assertThat(System.nanoTime()).as("the gateway sees " + topic).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        cluster.topicServedBy(client, topic, 1, Map.of("cleanup.policy", "compact"));
         cluster.storeBatch(topic, 0, batch(0, 9, 3));
         cluster.storeBatch(topic, 0, batch(10, 4, 10, 12));
         cluster.storeBatch(topic, 0, batch(20, 0, 20));

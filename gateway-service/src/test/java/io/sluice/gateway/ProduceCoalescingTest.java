@@ -114,9 +114,7 @@ class ProduceCoalescingTest {
     /** A new one-partition topic, once the gateway's metadata has it. */
     private String topic(String prefix) {
         String name = prefix + "-" + System.nanoTime();
-        cluster.topic(name, 1, Map.of());
-        await().atMost(WAIT).until(() -> client.get().uri("/v1/topics/" + name + "/partitions/0/records?offset=latest")
-                .exchange().returnResult(String.class).getStatus().value() == 200);
+        cluster.topicServedBy(client, name, 1, Map.of());
         return name;
     }
 

@@ -391,17 +391,8 @@ class PublicApiTest {
     /** A new topic of {@code partitions} partitions, served by this gateway once it has the metadata. */
     private String topic(int partitions) {
         String name = "t-" + TOPICS.incrementAndGet();
-        cluster.topic(name, partitions, Map.of());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            int status = client.get().uri("/v1/topics/" + name + "/partitions/0/records?offset=latest").exchange()
-                    .returnResult(String.class).getStatus().value();
-            if (status == 200) {
-                return name;
-            }
-            sleep(20);
-        }
-        throw new AssertionError("topic " + name + " never reached the gateway's metadata");
+        cluster.topicServedBy(client, name, partitions, Map.of());
+        return name;
     }
 
     private JsonNode produce(String topic, String query, String body) {

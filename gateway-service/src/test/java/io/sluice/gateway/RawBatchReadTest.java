@@ -8,7 +8,6 @@ import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -114,13 +113,7 @@ class RawBatchReadTest {
     /** Three produce requests, so three stored batches: offsets 0-2 (with keys and headers), 3, and 4-8. */
     private String topicWithThreeBatches() {
         String topic = "raw-" + TOPICS.incrementAndGet();
-        cluster.topic(topic, 1, Map.of());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (client.get().uri("/v1/topics/" + topic + "/partitions/0/records").exchange().returnResult(String.class)
-                .getStatus().value() != 200) {
-            assertThat(System.nanoTime()).as("the gateway sees " + topic).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        cluster.topicServedBy(client, topic, 1, Map.of());
         produce(topic, "[{\"key\": \"k0\", \"value\": {\"n\": 0}, \"headers\": {\"trace\": \"abc\", \"span\": \"1\"}},"
                 + " {\"value\": \"one\", \"timestamp\": 1767225600000}, {\"key\": \"k2\", \"value\": null}]");
         produce(topic, "[{\"value\": 3}]");

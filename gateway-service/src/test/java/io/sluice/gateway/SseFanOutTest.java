@@ -207,9 +207,7 @@ class SseFanOutTest {
 
     private String topic() {
         String name = "fan-" + TOPICS.incrementAndGet();
-        cluster.topic(name, 1, Map.of());
-        awaitTrue(() -> client.get().uri("/v1/topics/" + name + "/partitions/0/records?offset=latest").exchange()
-                .returnResult(String.class).getStatus().value() == 200, "the gateway never saw " + name);
+        cluster.topicServedBy(client, name, 1, Map.of());
         return name;
     }
 

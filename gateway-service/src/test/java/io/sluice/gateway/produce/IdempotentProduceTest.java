@@ -32,18 +32,10 @@ class IdempotentProduceTest {
     FakeCluster cluster;
 
     /** A new one-partition topic, once the gateway's metadata has it. */
-    private String topic() throws InterruptedException {
+    private String topic() {
         String name = "idem-" + UUID.randomUUID();
-        cluster.topic(name, 1, Map.of());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (client.get().uri("/v1/topics/" + name + "/partitions/0/records?offset=latest").exchange()
-                    .returnResult(String.class).getStatus().value() == 200) {
-                return name;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("topic " + name + " never reached the gateway's metadata");
+        cluster.topicServedBy(client, name, 1, Map.of());
+        return name;
     }
 
     private WebTestClient.ResponseSpec produce(String topic, String query, String body, String key) {

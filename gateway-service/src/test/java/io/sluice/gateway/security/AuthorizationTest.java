@@ -207,13 +207,8 @@ class AuthorizationTest {
 
     /** A topic of the fake cluster, once this gateway's metadata has it. */
     private void topic(String name) {
-        cluster.topic(name, 1, Map.of());
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (admin(client.get().uri("/v1/topics/{t}/partitions/0/records?offset=latest", name)).exchange()
-                .returnResult(String.class).getStatus().value() == 404) {
-            assertThat(System.nanoTime()).as("the gateway never saw " + name).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        cluster.topicServedBy(client.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, basic("admin", ADMIN_PASSWORD))
+                .build(), name, 1, Map.of());
     }
 
     private double denials() {

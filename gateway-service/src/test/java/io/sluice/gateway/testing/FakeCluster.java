@@ -50,9 +50,12 @@ import io.sluice.protocol.config.TopicConfigs;
 import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +66,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -92,6 +98,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     private final AtomicLong aclVersion = new AtomicLong();
     private final Sinks.Many<TopicPartition> appended = Sinks.many().multicast().directBestEffort();
     private volatile long version = 1;
+    private final AtomicLong metadataPolls = new AtomicLong();
+    private volatile long lastMetadataPoll = System.nanoTime();
     private final AtomicLong producerIds = new AtomicLong();
     private final Map<String, IdempotencyEntry> idempotencyKeys = new HashMap<>();
 
@@ -202,6 +210,59 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     }
 
     /**
+     * Creates {@code name} as {@link #topic} does and returns once {@code gateway} serves reads of its partition 0 (its
+     * metadata has the topic). If that takes more than 10 s, fails with the gateway's last answer, how long ago it
+     * last asked for metadata, and the stacks of its metadata watcher and Reactor threads.
+     */
+    public TopicMetadata topicServedBy(WebTestClient gateway, String name, int partitions, Map<String, String> configs) {
+        TopicMetadata topic = topic(name, partitions, configs);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            EntityExchangeResult<String> answer = gateway.get()
+                    .uri("/v1/topics/" + name + "/partitions/0/records?offset=latest").exchange()
+                    .expectBody(String.class).returnResult();
+            if (answer.getStatus().value() == 200) {
+                return topic;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("topic " + name + " never reached the gateway's metadata: it last answered "
+                        + answer.getStatus() + " " + answer.getResponseBody() + "; the fake is at metadata version "
+                        + version + ", and the gateway asked for metadata " + metadataPolls.get() + " times, last "
+                        + Duration.ofNanos(System.nanoTime() - lastMetadataPoll).toMillis() + " ms ago\n"
+                        + reactorThreads());
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + name, e);
+            }
+        }
+    }
+
+    /** The stacks of this JVM's metadata watcher and Reactor threads, where a stalled gateway shows why. */
+    private static String reactorThreads() {
+        return Arrays.stream(ManagementFactory.getThreadMXBean().dumpAllThreads(true, true))
+                .filter(thread -> thread.getThreadName().startsWith("metadata-watcher")
+                        || thread.getThreadName().startsWith("parallel-")
+                        || thread.getThreadName().startsWith("reactor-http"))
+                .map(FakeCluster::stack)
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** Unlike {@link ThreadInfo#toString}, every frame. */
+    private static String stack(ThreadInfo thread) {
+        StringBuilder out = new StringBuilder("\"" + thread.getThreadName() + "\" " + thread.getThreadState());
+        if (thread.getLockName() != null) {
+            out.append(" on ").append(thread.getLockName()).append(" owned by ").append(thread.getLockOwnerName());
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            out.append("\n\tat ").append(frame);
+        }
+        return out.toString();
+    }
+
+    /**
      * Stores a batch whose offsets are already set, as a compacted log holds it (its records may skip offsets, and it
      * may start past the log end, leaving a gap): the batch of a log the cleaner rewrote.
      */
@@ -242,6 +303,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
 
     @Override
     public Mono<MetadataUpdate> metadataSince(long since, Duration wait) {
+        metadataPolls.incrementAndGet();
+        lastMetadataPoll = System.nanoTime();
         if (version > since) {
             return Mono.just(MetadataUpdate.ofSnapshot(snapshot()));
         }
