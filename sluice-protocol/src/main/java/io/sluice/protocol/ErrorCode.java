@@ -31,6 +31,8 @@ public enum ErrorCode {
     FENCED_MEMBER(409, false, "The member has been fenced by a newer group epoch."),
     FENCED_COORDINATOR(409, false, "The coordinator is no longer the active one."),
     STALE_PARTITION_EPOCH(409, false, "The partition epoch in the request is stale."),
+    INELIGIBLE_REPLICA(409, false, "A replica the ISR change adds is not alive, or no longer runs the process whose "
+            + "fetch qualified it."),
     FENCED_MEMBER_EPOCH(409, false, "The member epoch is not the member's current one: the member must rejoin with "
             + "epoch 0 and give up its partitions."),
     STALE_MEMBER_EPOCH(409, false, "The offset commit carries an older member epoch than the member's current one: "

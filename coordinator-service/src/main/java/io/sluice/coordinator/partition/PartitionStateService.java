@@ -31,7 +31,8 @@ public class PartitionStateService {
 
     /**
      * Applies a leader's ISR change if it comes from the current leader at the current leader epoch and partition
-     * epoch; otherwise refuses with a typed error and changes nothing. Replicas added to the ISR must be alive. A
+     * epoch; otherwise refuses with a typed error and changes nothing. Replicas added to the ISR must be alive and
+     * still run the process whose fetch qualified them (the request's incarnations), or it is INELIGIBLE_REPLICA. A
      * change the stored state already shows (the leader's retry of a change whose answer it lost) is answered with
      * that state, so a leader never stays unsure whether its change was made.
      */
@@ -66,7 +67,7 @@ public class PartitionStateService {
                 throw ErrorCode.STALE_PARTITION_EPOCH.exception("Partition epoch " + request.partitionEpoch() + " of "
                         + where + " is stale; current is " + state.partitionEpoch());
             }
-            List<Integer> isr = validIsr(view, state, request.isr(), where);
+            List<Integer> isr = validIsr(view, state, request, where);
             PartitionState updated = state.withIsr(isr);
             MetadataChange change = MetadataChange.ofTopic(MetadataChange.TopicWrite.update(
                     topic.withPartition(updated), Map.of(partition, state.partitionEpoch())));
@@ -99,7 +100,9 @@ public class PartitionStateService {
         });
     }
 
-    private static List<Integer> validIsr(MetadataView view, PartitionState state, List<Integer> isr, String where) {
+    private static List<Integer> validIsr(MetadataView view, PartitionState state, AlterPartitionRequest request,
+                                          String where) {
+        List<Integer> isr = request.isr();
         if (isr == null || isr.isEmpty() || !isr.contains(state.leader())) {
             throw ErrorCode.INVALID_REQUEST.exception("The ISR of " + where + " must contain its leader " + state.leader());
         }
@@ -108,10 +111,20 @@ public class PartitionStateService {
                     + " must be distinct members of the replicas " + state.replicas());
         }
         for (int replica : isr) {
-            boolean alive = view.node(replica).map(NodeInfo::isAlive).orElse(false);
-            if (!state.isr().contains(replica) && !alive) {
-                throw ErrorCode.INVALID_REQUEST.exception("Replica " + replica + " cannot join the ISR of " + where
-                        + ": it is not alive");
+            if (state.isr().contains(replica)) {
+                continue;
+            }
+            NodeInfo node = view.node(replica).filter(NodeInfo::isAlive).orElseThrow(() ->
+                    ErrorCode.INELIGIBLE_REPLICA.exception("Replica " + replica + " cannot join the ISR of " + where
+                            + ": it is not alive"));
+            // KIP-903: the fetch that qualified the replica must come from the process the node runs now. One that
+            // restarted since may have come back with less of the log (unflushed data lost with the power).
+            String qualified = request.joinerIncarnations().get(replica);
+            if (qualified == null || !qualified.equals(node.incarnation())) {
+                throw ErrorCode.INELIGIBLE_REPLICA.exception("Replica " + replica + " cannot join the ISR of " + where
+                        + ": " + (qualified == null ? "the request does not name the process whose fetch qualified it"
+                        : "the fetch that qualified it came from incarnation " + qualified + ", and node " + replica
+                        + " now runs " + node.incarnation()));
             }
         }
         // Keep replica order, so that elections read the ISR the same way everywhere.

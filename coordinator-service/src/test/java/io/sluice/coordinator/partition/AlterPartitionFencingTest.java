@@ -28,16 +28,18 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Stale writers change nothing: an ISR change computed from an old leader epoch or partition epoch, sent by a node
- * that does not lead, or adding a dead replica is refused with its error code, and a store write under an old fencing
- * token is refused inside Redis.
+ * that does not lead, or adding a dead replica or one qualified by a process it no longer runs is refused with its
+ * error code, and a store write under an old fencing token is refused inside Redis.
  *
  * <p>Set-up, once: partition {@code payments-0} with replicas [1, 2, 3]; node 1 dies (node 2 leads at leader epoch 1)
- * and comes back out of sync; node 3 dies. State then: leader 2, leader epoch 1, ISR [2], partition epoch 2.
+ * and comes back out of sync; node 3 dies. State then: leader 2, leader epoch 1, ISR [2], partition epoch 2. Topic
+ * {@code rejoin}, created beside it, goes through the same and is the one a test changes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AlterPartitionFencingTest extends CoordinatorTestSupport {
 
     private static final String TOPIC = "payments";
+    private static final String REJOIN = "rejoin";
 
     @Autowired
     private MetadataStore store;
@@ -50,6 +52,7 @@ class AlterPartitionFencingTest extends CoordinatorTestSupport {
         nodes = newNodes();
         nodes.start(1, 2, 3);
         assertThat(api().createTopic(TOPIC, 1, 3).partition(0).replicas()).containsExactly(1, 2, 3);
+        api().createTopic(REJOIN, 1, 3);
         nodes.silence(1);
         api().awaitNode(1, NodeStatus.DEAD);
         nodes.resume(1);
@@ -98,8 +101,31 @@ class AlterPartitionFencingTest extends CoordinatorTestSupport {
     }
 
     @Test
-    void whenADeadReplicaWouldJoinTheIsrShouldAnswerInvalidRequest() {
-        assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 2, 1, 2, List.of(2, 3)), ErrorCode.INVALID_REQUEST);
+    void whenADeadReplicaWouldJoinTheIsrShouldAnswerIneligibleReplica() {
+        assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 2, 1, 2, List.of(2, 3), Map.of(3, nodes.incarnation(3))),
+                ErrorCode.INELIGIBLE_REPLICA);
+    }
+
+    @Test
+    void whenAJoiningReplicaWasQualifiedByAProcessItNoLongerRunsShouldAnswerIneligibleReplica() {
+        // Node 1 is alive, out of the ISR; the fetch that qualified it came from a process since replaced (KIP-903).
+        assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 2, 1, 2, List.of(1, 2), Map.of(1, "a-process-before")),
+                ErrorCode.INELIGIBLE_REPLICA);
+        assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 2, 1, 2, List.of(1, 2)), ErrorCode.INELIGIBLE_REPLICA);
+    }
+
+    @Test
+    void aJoiningReplicaQualifiedByTheProcessItRunsJoins() {
+        PartitionState before = api().topic(REJOIN).partition(0);
+        assertThat(before.isr()).containsExactly(before.leader());
+
+        PartitionState after = api().alterPartition(REJOIN, 0, before.leader(), before.leaderEpoch(),
+                        before.partitionEpoch(), List.of(before.leader(), 1), Map.of(1, nodes.incarnation(1)))
+                .expectStatus().isOk()
+                .expectBody(PartitionState.class).returnResult().getResponseBody();
+
+        assertThat(after.isr()).containsExactlyInAnyOrder(before.leader(), 1);
+        assertThat(api().topic(REJOIN).partition(0)).isEqualTo(after);
     }
 
     @Test

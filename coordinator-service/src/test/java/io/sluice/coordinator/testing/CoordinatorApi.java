@@ -104,11 +104,19 @@ public final class CoordinatorApi {
                 .until(() -> nodes().stream().allMatch(n -> keep.contains(n.id()) || n.status() == NodeStatus.DEAD));
     }
 
-    /** AlterPartition as a leader sends it. */
+    /** AlterPartition as a leader sends it, adding no replica or naming none's incarnation. */
     public WebTestClient.ResponseSpec alterPartition(String topic, int partition, int leaderId, int leaderEpoch,
                                                      int partitionEpoch, List<Integer> isr) {
+        return alterPartition(topic, partition, leaderId, leaderEpoch, partitionEpoch, isr, Map.of());
+    }
+
+    /** AlterPartition as a leader sends it, with the incarnation whose fetch qualified each replica it adds. */
+    public WebTestClient.ResponseSpec alterPartition(String topic, int partition, int leaderId, int leaderEpoch,
+                                                     int partitionEpoch, List<Integer> isr,
+                                                     Map<Integer, String> joinerIncarnations) {
         return post("/internal/topics/" + topic + "/partitions/" + partition + "/isr", Map.of(
-                "leader_id", leaderId, "leader_epoch", leaderEpoch, "partition_epoch", partitionEpoch, "isr", isr));
+                "leader_id", leaderId, "leader_epoch", leaderEpoch, "partition_epoch", partitionEpoch, "isr", isr,
+                "joiner_incarnations", joinerIncarnations));
     }
 
     /** A POST with a JSON body: a map, a record, or a literal JSON string sent as is. */

@@ -69,6 +69,11 @@ public final class TestNodes implements AutoCloseable {
         return client.register(new RegisterRequest(id, url, rack, incarnation)).block();
     }
 
+    /** The incarnation node {@code id}'s current process registers with. */
+    public String incarnation(int id) {
+        return incarnations.get(id);
+    }
+
     /** The node's process restarts at once (before its session could expire): it registers as a new incarnation. */
     public RegisterResponse restart(int id) {
         incarnations.put(id, UUID.randomUUID().toString());

@@ -503,8 +503,8 @@ public final class Partition {
 
     /**
      * The ISR change did not come back accepted. Unless the coordinator refused it outright ({@code refusal} is a
-     * validation error: nothing was written), Redis may hold it — a timed-out call, or one retried on another
-     * coordinator that then found the partition epoch moved on. Until a newer partition epoch arrives in the metadata
+     * validation error, INELIGIBLE_REPLICA among them: nothing was written, and the change is dropped), Redis may
+     * hold it — a timed-out call, or one retried on another coordinator that then found the partition epoch moved on. Until a newer partition epoch arrives in the metadata
      * the replicas it adds keep counting in the maximal ISR, so the high watermark never passes what a replica the
      * coordinator may already list in the ISR holds. A call that got no decision is sent again; one answered with a
      * newer state elsewhere (stale partition or leader epoch, another leader) waits for that state to arrive.
@@ -518,8 +518,8 @@ public final class Partition {
         if (pending == null || pending.phase() == PendingIsrChange.Phase.UNSENT) {
             return;
         }
-        if (refusal == ErrorCode.INVALID_REQUEST || refusal == ErrorCode.UNKNOWN_TOPIC
-                || refusal == ErrorCode.UNKNOWN_PARTITION) {
+        if (refusal == ErrorCode.INVALID_REQUEST || refusal == ErrorCode.INELIGIBLE_REPLICA
+                || refusal == ErrorCode.UNKNOWN_TOPIC || refusal == ErrorCode.UNKNOWN_PARTITION) {
             pending = null;
         } else if (refusal == ErrorCode.STALE_PARTITION_EPOCH || refusal == ErrorCode.FENCED_LEADER_EPOCH
                 || refusal == ErrorCode.UNKNOWN_LEADER_EPOCH || refusal == ErrorCode.NOT_LEADER) {
@@ -536,8 +536,11 @@ public final class Partition {
         boolean isAlive(int nodeId, String incarnation);
     }
 
-    /** An ISR change to send to the coordinator: the ISR, and the leader and partition epochs it was computed at. */
-    record IsrProposal(List<Integer> isr, int leaderEpoch, int partitionEpoch) {
+    /**
+     * An ISR change to send to the coordinator: the ISR, the leader and partition epochs it was computed at, and for
+     * a replica it adds, the incarnation of the process whose fetch qualified it.
+     */
+    record IsrProposal(List<Integer> isr, int leaderEpoch, int partitionEpoch, Map<Integer, String> joinerIncarnations) {
     }
 
     /**
@@ -563,7 +566,8 @@ public final class Partition {
         }
 
         IsrProposal proposal(int leaderEpoch) {
-            return new IsrProposal(isr, leaderEpoch, basePartitionEpoch);
+            return new IsrProposal(isr, leaderEpoch, basePartitionEpoch,
+                    joinerIncarnation == null ? Map.of() : Map.of(joiner, joinerIncarnation));
         }
     }
 

@@ -315,7 +315,7 @@ public final class ReplicaManager {
             List<Integer> before = partition.state().isr();
             TopicPartition tp = partition.topicPartition();
             coordinator.alterPartition(tp, new AlterPartitionRequest(localNode, proposal.leaderEpoch(),
-                            proposal.partitionEpoch(), proposal.isr()))
+                            proposal.partitionEpoch(), proposal.isr(), proposal.joinerIncarnations()))
                     .publishOn(completions)
                     .doOnNext(accepted -> {
                         LOG.info("ISR of {} changed from {} to {}", tp, before, accepted.isr());

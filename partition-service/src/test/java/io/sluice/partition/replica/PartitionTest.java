@@ -17,11 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class PartitionTest {
 
@@ -88,7 +91,9 @@ class PartitionTest {
         fetch(3, incarnation(3), 0, 3, 100);
 
         assertThat(isr(partition.proposedIsr(LAG_MAX, LAG_MAX, live))).isNull();
-        assertThat(isr(partition.proposedIsr(LAG_MAX + 1, LAG_MAX, live))).containsExactly(1, 2);
+        Partition.IsrProposal shrink = partition.proposedIsr(LAG_MAX + 1, LAG_MAX, live);
+        assertThat(isr(shrink)).containsExactly(1, 2);
+        assertThat(shrink.joinerIncarnations()).as("a shrink adds no one").isEmpty();
     }
 
     @Test
@@ -255,8 +260,8 @@ class PartitionTest {
 
         assertThat(log.highWatermark()).as("Redis may list replica 3 in the ISR already").isEqualTo(2);
         assertThat(partition.proposedIsr(80, LAG_MAX, live))
-                .as("the same change again, computed at the same partition epoch")
-                .isEqualTo(new Partition.IsrProposal(List.of(1, 2, 3), 3, 5));
+                .as("the same change again, computed at the same partition epoch, qualified by the same process")
+                .isEqualTo(new Partition.IsrProposal(List.of(1, 2, 3), 3, 5, Map.of(3, incarnation(3))));
     }
 
     @Test
@@ -272,11 +277,13 @@ class PartitionTest {
         assertThat(log.highWatermark()).isEqualTo(4);
     }
 
-    @Test
-    void anExpansionTheCoordinatorRejectedOutrightStopsCounting() {
+    /** INELIGIBLE_REPLICA: replica 3 died or restarted since its fetch qualified it (KIP-903); nothing was written. */
+    @ParameterizedTest
+    @EnumSource(value = ErrorCode.class, names = {"INVALID_REQUEST", "INELIGIBLE_REPLICA"})
+    void anExpansionTheCoordinatorRejectedOutrightStopsCounting(ErrorCode refusal) {
         proposeThatReplica3Joins();
 
-        failTheProposalAndWriteMore(ErrorCode.INVALID_REQUEST);
+        failTheProposalAndWriteMore(refusal);
 
         assertThat(log.highWatermark()).isEqualTo(4);
     }
@@ -381,7 +388,10 @@ class PartitionTest {
     /** As {@link #replica3CatchesUp}, and the round proposes replica 3 into the ISR. */
     private void proposeThatReplica3Joins() {
         replica3CatchesUp();
-        assertThat(isr(partition.proposedIsr(60, LAG_MAX, live))).containsExactly(1, 2, 3);
+        Partition.IsrProposal proposal = partition.proposedIsr(60, LAG_MAX, live);
+        assertThat(isr(proposal)).containsExactly(1, 2, 3);
+        assertThat(proposal.joinerIncarnations()).as("the process whose fetch qualified replica 3")
+                .isEqualTo(Map.of(3, incarnation(3)));
     }
 
     /** The proposal fails with {@code error}; offsets 2–3 are written and replica 2 (not 3) fetches them. */

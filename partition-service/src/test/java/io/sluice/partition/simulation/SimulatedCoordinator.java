@@ -121,7 +121,12 @@ final class SimulatedCoordinator {
         }
         for (int replica : request.isr()) {
             if (!state.isr().contains(replica) && !alive(replica)) {
-                throw ErrorCode.INVALID_REQUEST.exception("replica " + replica + " is not alive");
+                throw ErrorCode.INELIGIBLE_REPLICA.exception("replica " + replica + " is not alive");
+            }
+            if (!state.isr().contains(replica)
+                    && !members.get(replica).incarnation.equals(request.joinerIncarnations().get(replica))) {
+                throw ErrorCode.INELIGIBLE_REPLICA.exception("replica " + replica + " was qualified by incarnation "
+                        + request.joinerIncarnations().get(replica) + ", not the one it runs");
             }
         }
         PartitionState updated = state.withIsr(state.replicas().stream().filter(request.isr()::contains).toList());
