@@ -102,16 +102,17 @@ class AlterPartitionFencingTest extends CoordinatorTestSupport {
 
     @Test
     void whenADeadReplicaWouldJoinTheIsrShouldAnswerIneligibleReplica() {
-        assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 2, 1, 2, List.of(2, 3), Map.of(3, nodes.incarnation(3))),
-                ErrorCode.INELIGIBLE_REPLICA);
+        assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 2, 1, 2, List.of(2, 3),
+                Map.of(3, nodes.incarnation(3))), ErrorCode.INELIGIBLE_REPLICA);
     }
 
     @Test
     void whenAJoiningReplicaWasQualifiedByAProcessItNoLongerRunsShouldAnswerIneligibleReplica() {
         // Node 1 is alive, out of the ISR; the fetch that qualified it came from a process since replaced (KIP-903).
-        assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 2, 1, 2, List.of(1, 2), Map.of(1, "a-process-before")),
+        assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 2, 1, 2, List.of(1, 2),
+                Map.of(1, "a-process-before")), ErrorCode.INELIGIBLE_REPLICA);
+        assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 2, 1, 2, List.of(1, 2)),
                 ErrorCode.INELIGIBLE_REPLICA);
-        assertRefusedWithoutWriting(api().alterPartition(TOPIC, 0, 2, 1, 2, List.of(1, 2)), ErrorCode.INELIGIBLE_REPLICA);
     }
 
     @Test

@@ -214,7 +214,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
      * metadata has the topic). If that takes more than 10 s, fails with the gateway's last answer, how long ago it
      * last asked for metadata, and the stacks of its metadata watcher and Reactor threads.
      */
-    public TopicMetadata topicServedBy(WebTestClient gateway, String name, int partitions, Map<String, String> configs) {
+    public TopicMetadata topicServedBy(WebTestClient gateway, String name, int partitions,
+                                       Map<String, String> configs) {
         TopicMetadata topic = topic(name, partitions, configs);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {

@@ -504,10 +504,11 @@ public final class Partition {
     /**
      * The ISR change did not come back accepted. Unless the coordinator refused it outright ({@code refusal} is a
      * validation error, INELIGIBLE_REPLICA among them: nothing was written, and the change is dropped), Redis may
-     * hold it — a timed-out call, or one retried on another coordinator that then found the partition epoch moved on. Until a newer partition epoch arrives in the metadata
-     * the replicas it adds keep counting in the maximal ISR, so the high watermark never passes what a replica the
-     * coordinator may already list in the ISR holds. A call that got no decision is sent again; one answered with a
-     * newer state elsewhere (stale partition or leader epoch, another leader) waits for that state to arrive.
+     * hold it — a timed-out call, or one retried on another coordinator that then found the partition epoch moved on.
+     * Until a newer partition epoch arrives in the metadata the replicas it adds keep counting in the maximal ISR, so
+     * the high watermark never passes what a replica the coordinator may already list in the ISR holds. A call that
+     * got no decision is sent again; one answered with a newer state elsewhere (stale partition or leader epoch,
+     * another leader) waits for that state to arrive.
      */
     void isrChangeFailed(ErrorCode refusal) {
         isrChangeFailedLocked(refusal);
@@ -540,7 +541,8 @@ public final class Partition {
      * An ISR change to send to the coordinator: the ISR, the leader and partition epochs it was computed at, and for
      * a replica it adds, the incarnation of the process whose fetch qualified it.
      */
-    record IsrProposal(List<Integer> isr, int leaderEpoch, int partitionEpoch, Map<Integer, String> joinerIncarnations) {
+    record IsrProposal(List<Integer> isr, int leaderEpoch, int partitionEpoch,
+                       Map<Integer, String> joinerIncarnations) {
     }
 
     /**
