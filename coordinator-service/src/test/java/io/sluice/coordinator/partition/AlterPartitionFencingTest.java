@@ -120,10 +120,7 @@ class AlterPartitionFencingTest extends CoordinatorTestSupport {
         PartitionState before = api().topic(REJOIN).partition(0);
         assertThat(before.isr()).containsExactly(before.leader());
 
-        PartitionState after = api().alterPartition(REJOIN, 0, before.leader(), before.leaderEpoch(),
-                        before.partitionEpoch(), List.of(before.leader(), 1), Map.of(1, nodes.incarnation(1)))
-                .expectStatus().isOk()
-                .expectBody(PartitionState.class).returnResult().getResponseBody();
+        PartitionState after = PreferredLeaders.rejoinIsr(api(), nodes, REJOIN, before, 1);
 
         assertThat(after.isr()).containsExactlyInAnyOrder(before.leader(), 1);
         assertThat(api().topic(REJOIN).partition(0)).isEqualTo(after);

@@ -40,7 +40,7 @@ class AutomaticPreferredLeaderElectionTest extends CoordinatorTestSupport {
         PartitionState ledBy2 = api().topic("auto-prefs").partition(0);
         assertThat(ledBy2.leader()).isEqualTo(2);
 
-        PartitionState inSync = PreferredLeaders.rejoinIsr(api(), "auto-prefs", ledBy2, 1);
+        PartitionState inSync = PreferredLeaders.rejoinIsr(api(), nodes, "auto-prefs", ledBy2, 1);
 
         await("preferred leader restored").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> api().topic("auto-prefs").partition(0).leader() == 1);

@@ -38,7 +38,7 @@ class PreferredLeaderElectionTest extends CoordinatorTestSupport {
         electPreferred("").expectBody().jsonPath("$.moved").isEqualTo(0);
         assertThat(api().topic("prefs").partition(0)).as("out of sync: no move").isEqualTo(ledBy2);
 
-        PartitionState inSync = PreferredLeaders.rejoinIsr(api(), "prefs", ledBy2, 1);
+        PartitionState inSync = PreferredLeaders.rejoinIsr(api(), nodes, "prefs", ledBy2, 1);
         electPreferred("").expectBody().jsonPath("$.moved").isEqualTo(1);
 
         PartitionState restored = api().topic("prefs").partition(0);
@@ -55,8 +55,9 @@ class PreferredLeaderElectionTest extends CoordinatorTestSupport {
         api().createTopic("named", 1, 3);
         api().createTopic("unnamed", 1, 3);
         PreferredLeaders.moveLeadershipAwayAndBack(api(), nodes, 11);
-        PreferredLeaders.rejoinIsr(api(), "named", api().topic("named").partition(0), 11);
-        PartitionState unnamed = PreferredLeaders.rejoinIsr(api(), "unnamed", api().topic("unnamed").partition(0), 11);
+        PreferredLeaders.rejoinIsr(api(), nodes, "named", api().topic("named").partition(0), 11);
+        PartitionState unnamed = PreferredLeaders.rejoinIsr(api(), nodes, "unnamed",
+                api().topic("unnamed").partition(0), 11);
 
         electPreferred("?topic=named").expectBody().jsonPath("$.moved").isEqualTo(1);
 

@@ -8,6 +8,7 @@ import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Steps shared by the preferred-leader tests. */
 final class PreferredLeaders {
@@ -23,12 +24,16 @@ final class PreferredLeaders {
         api.awaitNode(node, NodeStatus.ALIVE);
     }
 
-    /** The leader of {@code state} adds {@code replica} back to the ISR, as it would once the replica caught up. */
-    static PartitionState rejoinIsr(CoordinatorApi api, String topic, PartitionState state, int replica) {
+    /**
+     * The leader of {@code state} adds {@code replica} back to the ISR, as it would once the replica caught up: naming
+     * the incarnation the replica's node runs, as the fetch that qualified it would have.
+     */
+    static PartitionState rejoinIsr(CoordinatorApi api, TestNodes nodes, String topic, PartitionState state,
+                                    int replica) {
         List<Integer> isr = new ArrayList<>(state.isr());
         isr.add(replica);
         PartitionState after = api.alterPartition(topic, state.partition(), state.leader(), state.leaderEpoch(),
-                        state.partitionEpoch(), isr)
+                        state.partitionEpoch(), isr, Map.of(replica, nodes.incarnation(replica)))
                 .expectStatus().isOk()
                 .expectBody(PartitionState.class).returnResult().getResponseBody();
         assertThat(after.isr()).contains(replica);
