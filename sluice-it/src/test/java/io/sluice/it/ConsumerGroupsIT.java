@@ -113,8 +113,12 @@ class ConsumerGroupsIT {
         produce(topic, PARTITIONS, RECORDS / 2);
         extra.close();
         try {
-            Waits.await("every record delivered", Duration.ofSeconds(180), () ->
-                    deliveries.distinct() == RECORDS ? Boolean.TRUE : null);
+            try {
+                Waits.await("every record delivered", Duration.ofSeconds(180), () ->
+                        deliveries.distinct() == RECORDS ? Boolean.TRUE : null);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; " + deliveries.missing(PARTITIONS, PER_PARTITION), e);
+            }
             // Automatic commits are one interval behind what was sent: the members stay until they reach the end.
             Waits.await("committed offsets at the log end", Duration.ofSeconds(60), () ->
                     committed(get(gatewayA, "/v1/groups/" + group).json()).values().stream()
@@ -844,6 +848,24 @@ class ConsumerGroupsIT {
 
         int distinct() {
             return deliveredBy.size();
+        }
+
+        /** Each partition short of {@code perPartition} records: how many came, the first missing, who sent the last. */
+        String missing(int partitions, int perPartition) {
+            List<String> incomplete = new ArrayList<>();
+            for (int partition = 0; partition < partitions; partition++) {
+                int p = partition;
+                long firstMissing = java.util.stream.LongStream.range(0, perPartition)
+                        .filter(offset -> !deliveredBy.containsKey(p + ":" + offset)).findFirst().orElse(-1);
+                if (firstMissing >= 0) {
+                    long count = deliveredBy.keySet().stream().filter(key -> key.startsWith(p + ":")).count();
+                    String lastBy = firstMissing == 0 ? "nobody"
+                            : String.valueOf(deliveredBy.get(p + ":" + (firstMissing - 1)));
+                    incomplete.add("partition " + p + ": " + count + " records, first missing offset " + firstMissing
+                            + " (the one before it delivered by " + lastBy + ")");
+                }
+            }
+            return String.join("; ", incomplete);
         }
 
         /** A record delivered twice was delivered at a hand-off of its partition, never twice within one ownership. */
