@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -257,6 +259,27 @@ class PublicApiTest {
     }
 
     // -------------------------------------------------------------------------------------------------- admin
+
+    /** Read-your-writes through one gateway: a client that creates a topic and then produces to it gets no 404. */
+    @Test
+    void aCreateAnswersOnceThisGatewaysMetadataHasTheTopicSoAProduceRightAfterFindsIt() throws Exception {
+        String name = "created-" + TOPICS.incrementAndGet();
+        String body = "{\"name\": \"" + name + "\", \"partition_count\": 1, \"replication_factor\": 1}";
+        CompletableFuture<Integer> created;
+        cluster.holdMetadata();
+        try {
+            created = CompletableFuture.supplyAsync(() -> client.post().uri("/v1/topics")
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                    .returnResult(String.class).getStatus().value());
+            sleep(300);
+            assertThat(created).as("answered while this gateway's metadata lacks the topic").isNotDone();
+        } finally {
+            cluster.releaseMetadata();
+        }
+
+        assertThat(created.get(10, TimeUnit.SECONDS)).isEqualTo(201);
+        assertThat(produce(name, "", "[{\"value\": \"right after\"}]").path("results")).hasSize(1);
+    }
 
     @Test
     void creatingATopicAnswers201WithItsLocationAndValidateOnlyCreatesNothing() {

@@ -9,6 +9,7 @@ import io.sluice.gateway.admin.AdminViews.PartitionList;
 import io.sluice.gateway.admin.AdminViews.PartitionView;
 import io.sluice.gateway.admin.AdminViews.TopicList;
 import io.sluice.gateway.admin.AdminViews.TopicView;
+import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.security.Authorizer;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.acl.ResourceType;
@@ -16,9 +17,11 @@ import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.config.TopicConfigs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -45,13 +48,19 @@ import reactor.core.publisher.Mono;
 @RestController
 class AdminController {
 
+    /** How long a create waits for the new topic to reach this gateway's metadata before it answers anyway. */
+    private static final Duration CREATED_TOPIC_WAIT = Duration.ofSeconds(5);
+
     private final CoordinatorApi coordinator;
+    private final ClusterView cluster;
     private final TopicViews views;
     private final ClusterOverview overview;
     private final Authorizer authorizer;
 
-    AdminController(CoordinatorApi coordinator, TopicViews views, ClusterOverview overview, Authorizer authorizer) {
+    AdminController(CoordinatorApi coordinator, ClusterView cluster, TopicViews views, ClusterOverview overview,
+                    Authorizer authorizer) {
         this.coordinator = coordinator;
+        this.cluster = cluster;
         this.views = views;
         this.overview = overview;
         this.authorizer = authorizer;
@@ -68,13 +77,21 @@ class AdminController {
                 topics -> authorizer.describable(exchange, ResourceType.TOPIC, topics, TopicMetadata::name));
     }
 
-    /** 201 with the topic's Location; with {@code validate_only}, 200 with the topic as it would be, created nowhere. */
+    /**
+     * 201 with the topic's Location, once this gateway's metadata has the topic (up to {@link #CREATED_TOPIC_WAIT}), so
+     * that a produce or read sent here next finds it; with {@code validate_only}, 200 with the topic as it would be,
+     * created nowhere.
+     */
     @PostMapping("/v1/topics")
     Mono<ResponseEntity<TopicView>> createTopic(@RequestBody NewTopic request, ServerWebExchange exchange) {
         return Mono.defer(() -> {
                     authorizer.authorizeCreateTopic(exchange, request.name() == null ? "" : request.name());
                     return coordinator.createTopic(request.toInternal());
-                }).map(TopicViews::withoutOffsets)
+                })
+                .flatMap(created -> request.onlyValidate() ? Mono.just(created)
+                        : cluster.awaitTopic(created.name(), CREATED_TOPIC_WAIT).thenReturn(created)
+                                .onErrorResume(SluiceException.class, late -> Mono.just(created)))
+                .map(TopicViews::withoutOffsets)
                 .map(topic -> request.onlyValidate() ? ResponseEntity.ok(topic)
                         : ResponseEntity.created(URI.create("/v1/topics/"
                                 + UriUtils.encodePathSegment(topic.name(), StandardCharsets.UTF_8)))

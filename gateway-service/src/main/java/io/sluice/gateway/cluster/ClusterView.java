@@ -44,6 +44,28 @@ public class ClusterView {
         return watcher.awaitNewerThan(version, maxWait);
     }
 
+    /**
+     * {@code name} once this gateway's metadata has it, waiting up to {@code maxWait} for the coordinator's updates (a
+     * topic just created reaches each gateway a moment later); LEADER_NOT_AVAILABLE, retriable, if it has not by then.
+     */
+    public Mono<TopicMetadata> awaitTopic(String name, Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        return Mono.defer(() -> awaitTopic(name, deadline));
+    }
+
+    private Mono<TopicMetadata> awaitTopic(String name, long deadline) {
+        MetadataView view = current();
+        if (view.topic(name).isPresent()) {
+            return Mono.just(view.topic(name).get());
+        }
+        if (System.nanoTime() > deadline) {
+            return Mono.error(ErrorCode.LEADER_NOT_AVAILABLE.exception("Topic '" + name
+                    + "' was created but has not reached this gateway's metadata yet"));
+        }
+        return awaitNewerThan(view.version(), Duration.ofMillis(500))
+                .then(Mono.defer(() -> awaitTopic(name, deadline)));
+    }
+
     public TopicMetadata topic(String name) {
         return current().topic(name).orElseThrow(() ->
                 ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + name + "' does not exist"));

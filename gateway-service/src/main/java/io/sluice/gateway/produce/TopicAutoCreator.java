@@ -47,20 +47,7 @@ class TopicAutoCreator {
                             settings.replicationFactor(), Map.of()))
                     .onErrorResume(e -> e instanceof SluiceException s && s.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS,
                             e -> Mono.empty())
-                    .then(awaitInMetadata(name, System.nanoTime() + METADATA_WAIT.toNanos()));
+                    .then(cluster.awaitTopic(name, METADATA_WAIT));
         });
-    }
-
-    private Mono<TopicMetadata> awaitInMetadata(String name, long deadline) {
-        MetadataView view = cluster.current();
-        if (view.topic(name).isPresent()) {
-            return Mono.just(view.topic(name).get());
-        }
-        if (System.nanoTime() > deadline) {
-            return Mono.error(ErrorCode.LEADER_NOT_AVAILABLE.exception("Topic '" + name
-                    + "' was created but has not reached this gateway's metadata yet"));
-        }
-        return cluster.awaitNewerThan(view.version(), Duration.ofMillis(500))
-                .then(Mono.defer(() -> awaitInMetadata(name, deadline)));
     }
 }

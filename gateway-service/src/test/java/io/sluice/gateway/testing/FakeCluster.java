@@ -98,6 +98,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     private final AtomicLong aclVersion = new AtomicLong();
     private final Sinks.Many<TopicPartition> appended = Sinks.many().multicast().directBestEffort();
     private volatile long version = 1;
+    /** While set, the metadata the gateway's polls get (the cluster as it was when held). */
+    private volatile ClusterMetadata heldMetadata;
     private final AtomicLong metadataPolls = new AtomicLong();
     private volatile long lastMetadataPoll = System.nanoTime();
     private final AtomicLong producerIds = new AtomicLong();
@@ -263,6 +265,15 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
         return out.toString();
     }
 
+    /** From now on the gateway's metadata polls see the cluster as it is now, until {@link #releaseMetadata}. */
+    public void holdMetadata() {
+        heldMetadata = snapshot();
+    }
+
+    public void releaseMetadata() {
+        heldMetadata = null;
+    }
+
     /**
      * Stores a batch whose offsets are already set, as a compacted log holds it (its records may skip offsets, and it
      * may start past the log end, leaving a gap): the batch of a log the cleaner rewrote.
@@ -306,6 +317,11 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     public Mono<MetadataUpdate> metadataSince(long since, Duration wait) {
         metadataPolls.incrementAndGet();
         lastMetadataPoll = System.nanoTime();
+        ClusterMetadata held = heldMetadata;
+        if (held != null) {
+            return Mono.delay(Duration.ofMillis(Math.min(wait.toMillis(), 50)))
+                    .map(tick -> MetadataUpdate.ofSnapshot(held));
+        }
         if (version > since) {
             return Mono.just(MetadataUpdate.ofSnapshot(snapshot()));
         }
