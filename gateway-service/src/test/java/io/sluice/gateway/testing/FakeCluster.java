@@ -266,11 +266,11 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     }
 
     /** From now on the gateway's metadata polls see the cluster as it is now, until {@link #releaseMetadata}. */
-    public void holdMetadata() {
+    public synchronized void holdMetadata() {
         heldMetadata = snapshot();
     }
 
-    public void releaseMetadata() {
+    public synchronized void releaseMetadata() {
         heldMetadata = null;
     }
 
@@ -317,16 +317,18 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     public Mono<MetadataUpdate> metadataSince(long since, Duration wait) {
         metadataPolls.incrementAndGet();
         lastMetadataPoll = System.nanoTime();
-        ClusterMetadata held = heldMetadata;
-        if (held != null) {
-            return Mono.delay(Duration.ofMillis(Math.min(wait.toMillis(), 50)))
-                    .map(tick -> MetadataUpdate.ofSnapshot(held));
+        if (heldMetadata == null && version > since) {
+            return Mono.just(MetadataUpdate.ofSnapshot(visible()));
         }
-        if (version > since) {
-            return Mono.just(MetadataUpdate.ofSnapshot(snapshot()));
-        }
+        // What is visible is read when the poll answers, so that a poll already waiting when the metadata is held
+        // does not answer with what came after.
         return Mono.delay(Duration.ofMillis(Math.min(wait.toMillis(), 50)))
-                .map(tick -> MetadataUpdate.ofSnapshot(snapshot()));
+                .map(tick -> MetadataUpdate.ofSnapshot(visible()));
+    }
+
+    /** The metadata the gateway may see: as held, or as it is. */
+    private synchronized ClusterMetadata visible() {
+        return heldMetadata != null ? heldMetadata : snapshot();
     }
 
     @Override
