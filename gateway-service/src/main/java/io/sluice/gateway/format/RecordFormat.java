@@ -127,8 +127,11 @@ public enum RecordFormat {
             String compact = compactJson(bytes, json);
             return compact != null ? RenderedValue.json(compact) : STRING.render(bytes, json);
         }
-        if (this == STRING && isUtf8(bytes)) {
-            return RenderedValue.string(bytes);
+        if (this == STRING) {
+            int scan = StringBytes.scan(bytes);
+            if ((scan & StringBytes.NON_ASCII) == 0 || isUtf8(bytes)) {
+                return RenderedValue.string(bytes, (scan & StringBytes.ESCAPES) == 0);
+            }
         }
         return RenderedValue.binary(bytes);
     }
@@ -150,18 +153,13 @@ public enum RecordFormat {
         return text.toString();
     }
 
-    /** Whether {@code bytes} are well-formed UTF-8 (ASCII, the common case, without a decoder). */
-    static boolean isUtf8(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                try {
-                    StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
-                    return true;
-                } catch (CharacterCodingException e) {
-                    return false;
-                }
-            }
+    /** Whether {@code bytes} are well-formed UTF-8. */
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
         }
-        return true;
     }
 }

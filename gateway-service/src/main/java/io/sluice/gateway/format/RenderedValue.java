@@ -8,8 +8,8 @@ import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
  * A stored key, value or header value as a reader gets it, in the {@link #format} it is rendered in, kept as bytes
- * until it is written: a {@code string} is written from its UTF-8 bytes (escaped, never decoded to a Java string), a
- * {@code binary} as base64 straight from the bytes, a {@code json} value as its compact JSON text. Readers are the
+ * until it is written: a {@code string} is written from its UTF-8 bytes (never decoded to a Java string; copied as they
+ * are when no byte needs escaping, which was found when it was rendered), a {@code binary} as base64 straight from the bytes, a {@code json} value as its compact JSON text. Readers are the
  * hot path of the gateway, and a JSON tree or a decoded string per record cost more than writing the record itself.
  * Immutable; the bytes are the record's own and must not be changed.
  */
@@ -21,31 +21,37 @@ public final class RenderedValue {
     private final byte[] bytes;
     /** JSON: the compact JSON text. */
     private final String json;
+    /** STRING: no byte needs escaping, so the bytes are written between quotes as they are. */
+    private final boolean plain;
 
-    private RenderedValue(RecordFormat format, byte[] bytes, String json) {
+    private RenderedValue(RecordFormat format, byte[] bytes, String json, boolean plain) {
         this.format = format;
         this.bytes = bytes;
         this.json = json;
+        this.plain = plain;
     }
 
     /** A null key or value, in the format the reader asked for. */
     static RenderedValue nullIn(RecordFormat format) {
-        return new RenderedValue(format, null, null);
+        return new RenderedValue(format, null, null, false);
     }
 
-    /** {@code utf8}, known to be valid UTF-8, as a JSON string. */
-    static RenderedValue string(byte[] utf8) {
-        return new RenderedValue(RecordFormat.STRING, utf8, null);
+    /**
+     * {@code utf8}, known to be valid UTF-8, as a JSON string; {@code plain} when no byte of it needs escaping there
+     * ({@link StringBytes}).
+     */
+    static RenderedValue string(byte[] utf8, boolean plain) {
+        return new RenderedValue(RecordFormat.STRING, utf8, null, plain);
     }
 
     /** {@code bytes} as a base64 JSON string. */
     static RenderedValue binary(byte[] bytes) {
-        return new RenderedValue(RecordFormat.BINARY, bytes, null);
+        return new RenderedValue(RecordFormat.BINARY, bytes, null, false);
     }
 
     /** A JSON value given as its compact text. */
     static RenderedValue json(String compact) {
-        return new RenderedValue(RecordFormat.JSON, null, compact);
+        return new RenderedValue(RecordFormat.JSON, null, compact, false);
     }
 
     /** The format this value is written in: the one asked for, or the fallback the stored bytes forced. */
@@ -55,6 +61,18 @@ public final class RenderedValue {
 
     public boolean isNull() {
         return bytes == null && json == null;
+    }
+
+    /** About the length of this value's JSON (exact for plain strings and base64, the bytes' count otherwise). */
+    public int jsonLengthHint() {
+        if (isNull()) {
+            return 4;
+        }
+        return switch (format) {
+            case JSON -> json.length();
+            case STRING -> bytes.length + 2;
+            case BINARY -> (bytes.length + 2) / 3 * 4 + 2;
+        };
     }
 
     @Override
@@ -81,13 +99,17 @@ public final class RenderedValue {
             switch (value.format) {
                 case JSON -> out.writeRawValue(value.json);
                 case BINARY -> out.writeBinary(value.bytes);
-                case STRING -> writeUtf8(value.bytes, out);
+                case STRING -> writeUtf8(value.bytes, value.plain, out);
             }
         }
 
-        private static void writeUtf8(byte[] utf8, JsonGenerator out) {
+        private static void writeUtf8(byte[] utf8, boolean plain, JsonGenerator out) {
             try {
-                out.writeUTF8String(utf8, 0, utf8.length);
+                if (plain) {
+                    out.writeRawUTF8String(utf8, 0, utf8.length);
+                } else {
+                    out.writeUTF8String(utf8, 0, utf8.length);
+                }
             } catch (UnsupportedOperationException e) {
                 // A generator over characters rather than bytes cannot take UTF-8 as it is (none of the gateway's).
                 out.writeString(new String(utf8, StandardCharsets.UTF_8));

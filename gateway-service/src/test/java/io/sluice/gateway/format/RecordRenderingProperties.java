@@ -36,6 +36,28 @@ class RecordRenderingProperties {
                 .isEqualTo(JSON.writeValueAsString(Map.of("v", expected.node())));
     }
 
+    /**
+     * Text with and without what a JSON string must escape, at any place in values long enough to be scanned a word
+     * at a time: a {@code string} is written as the mapper writes the decoded text, whether its bytes are copied as
+     * they are or escaped.
+     */
+    @Property(tries = 1000)
+    void textRendersAsThroughATreeWhereverItsEscapesAre(@ForAll("longTexts") String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+
+        RenderedValue rendered = RecordFormat.STRING.render(bytes, JSON);
+
+        assertThat(rendered.format()).isEqualTo(RecordFormat.STRING);
+        assertThat(JSON.writeValueAsString(Map.of("v", rendered))).isEqualTo(JSON.writeValueAsString(Map.of("v", text)));
+    }
+
+    @Provide
+    Arbitrary<String> longTexts() {
+        return Arbitraries.oneOf(
+                Arbitraries.strings().alpha().numeric().withChars(" .,/~{}").ofMaxLength(300),
+                Arbitraries.strings().alpha().withChars("\"\\\n\u0000\u001f\u007f\u2028é✓").ofMaxLength(120));
+    }
+
     /** Storing a {@code json} string value writes the bytes the mapper writes for it, for any string. */
     @Property(tries = 1000)
     void aJsonStringValueIsStoredAsTheMapperWritesIt(@ForAll("texts") String text) {
