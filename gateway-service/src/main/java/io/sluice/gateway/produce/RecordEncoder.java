@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,7 +23,15 @@ import org.springframework.stereotype.Component;
 @Component
 class RecordEncoder {
 
+    /** More topics than this, and the parsed configurations are forgotten and parsed again as they are used. */
+    private static final int MAX_PARSED_CONFIGS = 4096;
+
     private final Partitioner partitioner;
+    /**
+     * Each topic's configuration as last parsed, with the configs it was parsed from: a topic's metadata keeps its
+     * (immutable) configs until the metadata changes, so a produce does not validate and parse them again.
+     */
+    private final Map<String, ParsedConfig> configs = new ConcurrentHashMap<>();
 
     RecordEncoder(Partitioner partitioner) {
         this.partitioner = partitioner;
@@ -41,7 +50,7 @@ class RecordEncoder {
      */
     EncodedRecords encode(TopicMetadata topic, List<ProduceRecord> records, List<Integer> assigned,
                           IdempotentProducer producer) {
-        TopicConfig config = TopicConfig.of(topic.configs());
+        TopicConfig config = config(topic);
         for (int i = 0; i < records.size(); i++) {
             checkSize(topic, config, records.get(i), i);
         }
@@ -87,7 +96,22 @@ class RecordEncoder {
      */
     void check(TopicMetadata topic, ProduceRecord record, int index) {
         checkPartition(topic, record, index);
-        checkSize(topic, TopicConfig.of(topic.configs()), record, index);
+        checkSize(topic, config(topic), record, index);
+    }
+
+    private TopicConfig config(TopicMetadata topic) {
+        ParsedConfig parsed = configs.get(topic.name());
+        if (parsed == null || parsed.from() != topic.configs()) {
+            if (configs.size() >= MAX_PARSED_CONFIGS) {
+                configs.clear();
+            }
+            parsed = new ParsedConfig(topic.configs(), TopicConfig.of(topic.configs()));
+            configs.put(topic.name(), parsed);
+        }
+        return parsed.config();
+    }
+
+    private record ParsedConfig(Map<String, String> from, TopicConfig config) {
     }
 
     /** The partition of each record: explicit, by key, or the request's sticky partition. */

@@ -56,6 +56,28 @@ class RecordEncoderTest {
                 .containsExactlyElementsOf(records.stream().map(ProduceRecord::value).toList());
     }
 
+    /** The encoder keeps a topic's parsed configuration, but a config change in the metadata is used at once. */
+    @Test
+    void aConfigChangeInTheTopicsMetadataAppliesToTheNextRequest() {
+        List<ProduceRecord> records = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            records.add(record(i, 1000));
+        }
+        assertThat(batchCount(encoder.encode(topic(Map.of()), records).batches().get(0))).isOne();
+
+        assertThat(batchCount(encoder.encode(topic(Map.of("max.message.bytes", "10000")), records).batches().get(0)))
+                .isGreaterThan(3);
+        assertThat(batchCount(encoder.encode(topic(Map.of()), records).batches().get(0))).isOne();
+    }
+
+    private static int batchCount(ByteBuffer batches) {
+        int count = 0;
+        for (RecordBatch ignored : BufferBatchIterator.batches(batches)) {
+            count++;
+        }
+        return count;
+    }
+
     private static TopicMetadata topic(Map<String, String> configs) {
         return new TopicMetadata("orders", "id", 1, configs,
                 List.of(new PartitionState(0, List.of(1), 1, List.of(1), 0, 0)));
