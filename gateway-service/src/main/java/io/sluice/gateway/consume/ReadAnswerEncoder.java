@@ -1,5 +1,6 @@
 package io.sluice.gateway.consume;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.reactivestreams.Publisher;
@@ -37,8 +38,10 @@ final class ReadAnswerEncoder implements Encoder<Object> {
     @Override
     public boolean canEncode(ResolvableType type, MimeType mimeType) {
         Class<?> answer = type.toClass();
+        // It writes UTF-8 only; a reader asking for another charset gets Spring's encoder.
         return (answer == ReadResult.class || answer == TopicReadResult.class)
-                && (mimeType == null || MediaType.APPLICATION_JSON.isCompatibleWith(mimeType));
+                && (mimeType == null || MediaType.APPLICATION_JSON.isCompatibleWith(mimeType)
+                && (mimeType.getCharset() == null || StandardCharsets.UTF_8.equals(mimeType.getCharset())));
     }
 
     @Override

@@ -47,6 +47,18 @@ class ReadAnswerEncoderTest {
     }
 
     @Test
+    void aReaderAskingForAnotherCharsetGetsSpringsEncoder() {
+        ReadAnswerEncoder encoder = new ReadAnswerEncoder(json);
+        ResolvableType page = ResolvableType.forClass(ReadResult.class);
+
+        assertThat(encoder.canEncode(page, MediaType.parseMediaType("application/json;charset=UTF-8"))).isTrue();
+        assertThat(encoder.canEncode(page, MediaType.parseMediaType("application/json;charset=UTF-16"))).isFalse();
+        assertThat(encoder.canEncode(page, MediaType.APPLICATION_NDJSON)).isFalse();
+        assertThat(encoder.canEncode(ResolvableType.forClass(ConsumedRecord.class), MediaType.APPLICATION_JSON))
+                .isFalse();
+    }
+
+    @Test
     void itWritesWhatTheMapperWritesForEveryFormatAndSize() {
         for (DataBufferFactory buffers : List.of(new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT),
                 DefaultDataBufferFactory.sharedInstance)) {

@@ -48,7 +48,8 @@ class RecordRenderingProperties {
         RenderedValue rendered = RecordFormat.STRING.render(bytes, JSON);
 
         assertThat(rendered.format()).isEqualTo(RecordFormat.STRING);
-        assertThat(JSON.writeValueAsString(Map.of("v", rendered))).isEqualTo(JSON.writeValueAsString(Map.of("v", text)));
+        assertThat(JSON.writeValueAsString(Map.of("v", rendered)))
+                .isEqualTo(JSON.writeValueAsString(Map.of("v", text)));
     }
 
     @Provide
