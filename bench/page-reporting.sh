@@ -18,7 +18,9 @@ set -euo pipefail
 
 PARAMS=/sys/module/page_reporting/parameters
 STATE="${STATE:-/tmp/sluice-page-reporting.saved}"
-# Free blocks are reported from this order up; x86-64 has no free block above order 10, so 11 reports none.
+# Free blocks are reported from this order up. x86-64's largest free block is order 10 (4 MiB), so 11 reports none
+# (on the box, reported_kib stays put); a kernel that keeps the parameter within its orders refuses 11, and hold
+# says so.
 HELD_ORDER=11
 HELD_MIN_FREE_MS=60000
 
@@ -41,10 +43,10 @@ hold() {
   [[ -d "$PARAMS" ]] || { echo "nothing to hold: no $PARAMS on this machine" >&2; return 0; }
   [[ -w "$PARAMS/page_reporting_order" ]] || { echo "hold needs root (writes $PARAMS)" >&2; return 1; }
   if [[ ! -f "$STATE" ]]; then
-    {
-      echo "page_reporting_order=$(cat "$PARAMS/page_reporting_order")"
-      [[ -f "$PARAMS/min_free_ms" ]] && echo "min_free_ms=$(cat "$PARAMS/min_free_ms")"
-    } > "$STATE"
+    echo "page_reporting_order=$(cat "$PARAMS/page_reporting_order")" > "$STATE"
+    if [[ -f "$PARAMS/min_free_ms" ]]; then
+      echo "min_free_ms=$(cat "$PARAMS/min_free_ms")" >> "$STATE"
+    fi
   fi
   echo "$HELD_ORDER" > "$PARAMS/page_reporting_order" \
     || { echo "this kernel refuses page_reporting_order=$HELD_ORDER: reporting cannot be held here" >&2; return 1; }
@@ -58,7 +60,8 @@ hold() {
   touch_mib=$((available_mib - 2048))
   if ((touch_mib > 256)); then
     echo "touching ${touch_mib} MiB once"
-    "$(java_bin)" -Xms${touch_mib}m -Xmx${touch_mib}m -XX:+AlwaysPreTouch -XX:+UseSerialGC -version > /dev/null 2>&1
+    "$(java_bin)" -Xms${touch_mib}m -Xmx${touch_mib}m -XX:+AlwaysPreTouch -XX:+UseSerialGC -version > /dev/null 2>&1 \
+      || echo "could not touch ${touch_mib} MiB: later writes may still land on pages the host has to fault in" >&2
   fi
   show
 }
