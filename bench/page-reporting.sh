@@ -9,6 +9,9 @@
 #            the values it replaced are kept in $STATE for restore
 #   restore  (root) puts back the values hold replaced
 #
+# PAGE_REPORTING_PARAMS names another parameter directory and PAGE_REPORTING_TOUCH=0 skips the touch (the script's
+# own test uses both, on a directory of plain files).
+#
 # With reporting on (the box's default), a block of memory freed for a few seconds (a deleted topic's page cache, a
 # JVM that exited) goes back to the hypervisor, and the next write into it faults it in again on the host: writing a
 # file into such pages took 2-6 times the system CPU of writing into pages reused at once (`dd`, 2 GiB). Every
@@ -16,7 +19,7 @@
 # measures a different machine. Hold it for both systems of a comparison, or for neither, and say which.
 set -euo pipefail
 
-PARAMS=/sys/module/page_reporting/parameters
+PARAMS="${PAGE_REPORTING_PARAMS:-/sys/module/page_reporting/parameters}"
 STATE="${STATE:-/tmp/sluice-page-reporting.saved}"
 # Free blocks are reported from this order up. x86-64's largest free block is order 10 (4 MiB), so 11 reports none
 # (on the box, reported_kib stays put); a kernel that keeps the parameter within its orders refuses 11, and hold
@@ -58,7 +61,7 @@ hold() {
   local available_mib touch_mib
   available_mib=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
   touch_mib=$((available_mib - 2048))
-  if ((touch_mib > 256)); then
+  if [[ "${PAGE_REPORTING_TOUCH:-1}" != 0 ]] && ((touch_mib > 256)); then
     echo "touching ${touch_mib} MiB once"
     "$(java_bin)" -Xms${touch_mib}m -Xmx${touch_mib}m -XX:+AlwaysPreTouch -XX:+UseSerialGC -version > /dev/null 2>&1 \
       || echo "could not touch ${touch_mib} MiB: later writes may still land on pages the host has to fault in" >&2
