@@ -97,15 +97,20 @@ public final class MetadataWatcher implements AutoCloseable {
                 .subscribe();
     }
 
-    /** The first view at {@code version} or later; the current one if none arrives within {@code timeout}. */
+    /**
+     * The first view at {@code version} or later; the current one if none arrives within {@code timeout}. Signalled on
+     * a Reactor parallel thread, never on the watcher's own: what a caller does next (a rerouted fetch, rendering its
+     * answer) cannot hold up the metadata.
+     */
     public Mono<MetadataView> awaitVersion(long version, Duration timeout) {
         return versions.asFlux()
                 .filter(view -> view.version() >= version)
                 .next()
-                .timeout(timeout, Mono.fromSupplier(this::current));
+                .timeout(timeout, Mono.fromSupplier(this::current))
+                .publishOn(Schedulers.parallel());
     }
 
-    /** The first view newer than {@code version}; the current one if none arrives within {@code timeout}. */
+    /** The first view newer than {@code version}, as {@link #awaitVersion} signals it. */
     public Mono<MetadataView> awaitNewerThan(long version, Duration timeout) {
         return awaitVersion(version + 1, timeout);
     }

@@ -63,6 +63,23 @@ class MetadataWatcherTest {
         assertThat(coordinator.asked).startsWith(0L, 5L, 5L);
     }
 
+    @Test
+    void aWaiterIsSignalledOffTheWatchersThreadSoWhatItDoesNextCannotHoldUpTheMetadata() {
+        ScriptedCoordinator coordinator = new ScriptedCoordinator(MetadataUpdate.ofSnapshot(snapshot(5, "orders")));
+        MetadataWatcher watcher = new MetadataWatcher(coordinator, Duration.ofSeconds(1));
+        try {
+            // Waiting before the version exists, as a fetch rerouted after NOT_LEADER does.
+            Mono<String> signalledOn = watcher.awaitVersion(5, Duration.ofSeconds(10))
+                    .map(view -> Thread.currentThread().getName()).cache();
+            signalledOn.subscribe();
+            watcher.start();
+
+            assertThat(signalledOn.block(Duration.ofSeconds(10))).doesNotStartWith("metadata-watcher");
+        } finally {
+            watcher.close();
+        }
+    }
+
     private static ClusterMetadata snapshot(long version, String... topics) {
         return new ClusterMetadata(version, null, List.of(),
                 java.util.Arrays.stream(topics).map(MetadataWatcherTest::topic).toList());
