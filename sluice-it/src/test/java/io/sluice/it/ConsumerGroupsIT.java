@@ -112,7 +112,7 @@ class ConsumerGroupsIT {
         // It leaves while it may still be reading its backlog. An SSE member's automatic commit is of what it was sent
         // an interval earlier (docs/api.md), so a client further behind than that when it goes away has records
         // committed that it never read: on a loaded machine this reader has been 300 ms behind (the partition's next
-        // owner then started past what it had delivered). As the docs advise for such a client, it commits less often.
+        // owner then started past what it had delivered). It commits at the gateway's default interval, 5 s, instead.
         GroupSse extra = GroupSse.open(HTTP, gatewayB.resolve(query.replace("auto_commit_interval_ms=300",
                 "auto_commit_interval_ms=5000")), deliveries.session("sse-extra"));
         awaitMembersWithPartitions(group, 4, pollerFailure);
