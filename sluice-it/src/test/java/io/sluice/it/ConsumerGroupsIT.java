@@ -882,7 +882,7 @@ class ConsumerGroupsIT {
             return String.join("; ", incomplete);
         }
 
-        /** Offsets {@code from} to {@code end} of {@code partition} as runs: "a-b by [sessions]" or "a-b missing". */
+        /** Offsets {@code from} up to {@code end} of {@code partition} as runs: "a-b by [who]" or "a-b missing". */
         private String runs(int partition, long from, long end) {
             List<String> runs = new ArrayList<>();
             long start = from;
