@@ -889,7 +889,7 @@ class ConsumerGroupsIT {
             Object owner = deliveredBy.get(partition + ":" + from);
             for (long offset = from + 1; offset <= end && runs.size() < 12; offset++) {
                 Object next = offset == end ? "end" : deliveredBy.get(partition + ":" + offset);
-                if (!java.util.Objects.equals(String.valueOf(next), String.valueOf(owner))) {
+                if (!java.util.Objects.equals(next, owner)) {
                     runs.add(start + "-" + (offset - 1) + (owner == null ? " missing" : " by " + owner));
                     start = offset;
                     owner = next;
