@@ -10,6 +10,7 @@ import io.sluice.protocol.record.Header;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +59,16 @@ class RecordRenderer {
 
     /**
      * Every record of {@code tp} at or after {@code from} in the complete batches of {@code records}, each with its
-     * JSON text as a reader's answer would hold it (the same mapper writes both).
+     * JSON text as a reader's answer would hold it (the same mapper writes both). The text is written as UTF-8 bytes
+     * and decoded once: a generator over bytes copies a string value's bytes as they are, where one over characters
+     * would decode and escape it again.
      */
     List<StreamedRecord> renderForStreams(TopicPartition tp, ByteBuffer records, long from, Formats formats) {
         List<ConsumedRecord> rendered = render(tp, records, from, Integer.MAX_VALUE, formats);
         List<StreamedRecord> streamed = new ArrayList<>(rendered.size());
         for (ConsumedRecord record : rendered) {
             streamed.add(new StreamedRecord(record.topic(), record.partition(), record.offset(),
-                    json.writeValueAsString(record)));
+                    new String(json.writeValueAsBytes(record), StandardCharsets.UTF_8)));
         }
         return streamed;
     }

@@ -105,15 +105,14 @@ public final class RenderedValue {
         }
 
         private static void writeUtf8(byte[] utf8, boolean plain, JsonGenerator out) {
-            try {
-                if (plain) {
-                    out.writeRawUTF8String(utf8, 0, utf8.length);
-                } else {
-                    out.writeUTF8String(utf8, 0, utf8.length);
-                }
-            } catch (UnsupportedOperationException e) {
-                // A generator over characters rather than bytes cannot take UTF-8 as it is (none of the gateway's).
+            if (out.streamWriteOutputTarget() instanceof java.io.Writer) {
+                // A generator over characters cannot take UTF-8 as it is: asked to, it throws, and an exception with
+                // its stack trace per value costs more than the decoding.
                 out.writeString(new String(utf8, StandardCharsets.UTF_8));
+            } else if (plain) {
+                out.writeRawUTF8String(utf8, 0, utf8.length);
+            } else {
+                out.writeUTF8String(utf8, 0, utf8.length);
             }
         }
     }

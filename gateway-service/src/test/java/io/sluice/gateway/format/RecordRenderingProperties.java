@@ -2,10 +2,12 @@ package io.sluice.gateway.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -14,6 +16,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.util.JsonGeneratorDelegate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -50,6 +54,44 @@ class RecordRenderingProperties {
         assertThat(rendered.format()).isEqualTo(RecordFormat.STRING);
         assertThat(JSON.writeValueAsString(Map.of("v", rendered)))
                 .isEqualTo(JSON.writeValueAsString(Map.of("v", text)));
+    }
+
+    /**
+     * A value writes the same text through a generator over bytes (reads, SSE streams) as through one over characters,
+     * for any bytes in any format: SSE streams decode the bytes' text rather than write characters.
+     */
+    @Property(tries = 500)
+    void anyBytesWriteTheSameTextOverBytesAsOverCharacters(@ForAll("stored") byte[] bytes, @ForAll RecordFormat format) {
+        RenderedValue rendered = format.render(bytes, JSON);
+
+        assertThat(new String(JSON.writeValueAsBytes(Map.of("v", rendered)), StandardCharsets.UTF_8))
+                .isEqualTo(JSON.writeValueAsString(Map.of("v", rendered)));
+    }
+
+    /**
+     * A generator over characters cannot take UTF-8 bytes as they are, and refuses with an exception whose stack trace
+     * costs more than the value: it is never asked to, for strings that need escaping or not.
+     */
+    @Example
+    void aGeneratorOverCharactersIsNeverHandedUtf8Bytes() {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator characters = new JsonGeneratorDelegate(JSON.createGenerator(text)) {
+            @Override
+            public JsonGenerator writeRawUTF8String(byte[] bytes, int offset, int length) {
+                throw new AssertionError("UTF-8 bytes handed to a generator over characters");
+            }
+
+            @Override
+            public JsonGenerator writeUTF8String(byte[] bytes, int offset, int length) {
+                throw new AssertionError("UTF-8 bytes handed to a generator over characters");
+            }
+        }) {
+            JSON.writeValue(characters, List.of(
+                    RecordFormat.STRING.render("plain é".getBytes(StandardCharsets.UTF_8), JSON),
+                    RecordFormat.STRING.render("needs \"escaping\"\n".getBytes(StandardCharsets.UTF_8), JSON)));
+        }
+
+        assertThat(text.toString()).isEqualTo("[\"plain é\",\"needs \\\"escaping\\\"\\n\"]");
     }
 
     @Provide
