@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -889,7 +890,7 @@ class ConsumerGroupsIT {
             Object owner = deliveredBy.get(partition + ":" + from);
             for (long offset = from + 1; offset <= end && runs.size() < 12; offset++) {
                 Object next = offset == end ? "end" : deliveredBy.get(partition + ":" + offset);
-                if (!java.util.Objects.equals(next, owner)) {
+                if (!Objects.equals(next, owner)) {
                     runs.add(start + "-" + (offset - 1) + (owner == null ? " missing" : " by " + owner));
                     start = offset;
                     owner = next;

@@ -11,9 +11,8 @@ import tools.jackson.databind.annotation.JsonSerialize;
  * until it is written: a {@code string} is written from its UTF-8 bytes (not decoded to a Java string when the
  * generator writes bytes, as the gateway's reads and SSE streams do in UTF-8; copied as they are when rendering found
  * no byte that needs escaping), a {@code binary} as base64 straight from the bytes, a {@code json} value as its
- * compact JSON text. Readers are the hot path of the gateway, and a JSON tree or a decoded
- * string per record cost more than writing the record itself.
- * Immutable; the bytes are the record's own and must not be changed.
+ * compact JSON text. Readers are the hot path of the gateway, and a JSON tree or a decoded string per record cost
+ * more than writing the record itself. Immutable; the bytes are the record's own and must not be changed.
  */
 @JsonSerialize(using = RenderedValue.Writer.class)
 public final class RenderedValue {
