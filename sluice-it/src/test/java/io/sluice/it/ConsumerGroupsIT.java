@@ -2,7 +2,15 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static io.sluice.it.GatewayHttp.assertProblem;
+import static io.sluice.it.GatewayHttp.committed;
+import static io.sluice.it.GatewayHttp.delete;
+import static io.sluice.it.GatewayHttp.get;
+import static io.sluice.it.GatewayHttp.post;
+import static io.sluice.it.GatewayHttp.send;
+
 import io.sluice.internal.SluiceJson;
+import io.sluice.it.GatewayHttp.Response;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
@@ -48,8 +56,7 @@ class ConsumerGroupsIT {
     private static SluiceCluster cluster;
     private static URI gatewayA;
     private static URI gatewayB;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = GatewayHttp.HTTP;
     private static final JsonMapper JSON = SluiceJson.mapper();
 
     @BeforeAll
@@ -90,7 +97,7 @@ class ConsumerGroupsIT {
         String group = "spread";
         String topic = "spread";
         createTopic(topic, PARTITIONS);
-        Deliveries deliveries = new Deliveries();
+        GroupDeliveries deliveries = new GroupDeliveries();
         String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
                 + "&auto_commit_interval_ms=300";
         List<GroupSse> streams = new ArrayList<>();
@@ -173,7 +180,7 @@ class ConsumerGroupsIT {
         createTopic(topic, partitions);
         produce(topic, partitions, 3000);
         URI gatewayC = cluster.startGateway("gateway-c");
-        Deliveries before = new Deliveries();
+        GroupDeliveries before = new GroupDeliveries();
         // A session of its own, longer than the group's 4 s: this test's reader takes a 3,000-record backlog, and
         // the gateway stops heartbeating for a member whose client reads nothing for a heartbeat interval (on a
         // loaded machine, a reader can lag that long).
@@ -192,7 +199,7 @@ class ConsumerGroupsIT {
         produce(topic, partitions, 3000);
 
         Map<Integer, Long> resumedAt = new ConcurrentHashMap<>();
-        Deliveries after = new Deliveries();
+        GroupDeliveries after = new GroupDeliveries();
         Consumer<GroupSse.Event> session = after.session("after");
         try (GroupSse second = GroupSse.open(HTTP, gatewayB.resolve(query), event -> {
             if (event.type().equals("record")) {
@@ -225,7 +232,7 @@ class ConsumerGroupsIT {
         String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
                 + "&auto_commit_interval_ms=200";
         String staticQuery = query + "&group_instance_id=host-1&session_timeout_ms=30000";
-        Deliveries deliveries = new Deliveries();
+        GroupDeliveries deliveries = new GroupDeliveries();
         GroupSse dynamic = GroupSse.open(HTTP, gatewayB.resolve(query), deliveries.session("dynamic"));
         GroupSse first = GroupSse.open(HTTP, gatewayA.resolve(staticQuery), deliveries.session("static-first"));
         GroupSse second = null;
@@ -332,7 +339,7 @@ class ConsumerGroupsIT {
         produce(topic, partitions, 200);
         String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
                 + "&auto_commit=false";
-        Deliveries deliveries = new Deliveries();
+        GroupDeliveries deliveries = new GroupDeliveries();
         AtomicReference<String> lastCursor = new AtomicReference<>();
         List<Response> revocationCommits = new CopyOnWriteArrayList<>();
         Consumer<GroupSse.Event> firstSession = deliveries.session("first");
@@ -351,8 +358,9 @@ class ConsumerGroupsIT {
         try {
             Waits.await("200 records at the first member", Duration.ofSeconds(90), () ->
                     deliveries.distinct() == 200 ? Boolean.TRUE : null);
-            assertThat(committed(get(gatewayA, "/v1/groups/" + group).json())).as("manual: nothing committed yet")
-                    .isEmpty();
+            assertThat(committed(get(gatewayA, "/v1/groups/" + group).json()))
+                    .as("manual: nothing committed yet but the starts, stored before the first read")
+                    .isEqualTo(Map.of(0, 0L, 1, 0L));
 
             Map<Integer, Long> secondStartedAt = new ConcurrentHashMap<>();
             Consumer<GroupSse.Event> secondSession = deliveries.session("second");
@@ -376,7 +384,7 @@ class ConsumerGroupsIT {
             assertThat(secondStartedAt).as("the second member's first offsets").hasSize(1);
             assertThat(secondStartedAt.values()).containsOnly(100L);
             deliveries.assertDuplicatesOnlyAtHandOffs();
-            long deliveredTwice = deliveries.bySession.values().stream().mapToLong(List::size).sum() - 400;
+            long deliveredTwice = deliveries.deliveries() - 400;
             assertThat(deliveredTwice).as("records delivered twice").isZero();
         } finally {
             first.close();
@@ -459,7 +467,7 @@ class ConsumerGroupsIT {
         int partitions = 6;
         int perBurst = 60;
         createTopic(topic, partitions);
-        Deliveries deliveries = new Deliveries();
+        GroupDeliveries deliveries = new GroupDeliveries();
         String query = "/v1/groups/" + group + "/records?topics=" + topic + "&auto_offset_reset=earliest"
                 + "&auto_commit_interval_ms=300";
         List<GroupSse> steady = List.of(GroupSse.open(HTTP, gatewayA.resolve(query), deliveries.session("steady-a")),
@@ -804,112 +812,6 @@ class ConsumerGroupsIT {
                 .isEqualTo(204);
     }
 
-    /**
-     * Records delivered, by member session: each session's deliveries of a partition in order, and which sessions
-     * owned which partitions (from assignment events and poll answers).
-     */
-    private static final class Deliveries {
-
-        private final Map<String, List<String>> bySession = new ConcurrentHashMap<>();
-        private final Map<String, Set<String>> deliveredBy = new ConcurrentHashMap<>();
-        private final List<String> repeatsWithinAnOwnership = new CopyOnWriteArrayList<>();
-
-        /**
-         * The events of one member session. An {@code assignment} event (an SSE member's, or a poll answer) ends the
-         * ownership of partitions it no longer lists; within one ownership a record must not come twice.
-         */
-        Consumer<GroupSse.Event> session(String name) {
-            bySession.put(name, new CopyOnWriteArrayList<>());
-            Map<Integer, Set<Long>> owning = new ConcurrentHashMap<>();
-            return event -> {
-                if (event.type().equals("error")) {
-                    throw new AssertionError(name + " got an error event: " + event.data());
-                }
-                if (event.type().equals("assignment")) {
-                    Set<Integer> assigned = new java.util.HashSet<>();
-                    event.data().get("assignment").forEach(topic ->
-                            topic.get("partitions").forEach(p -> assigned.add(p.asInt())));
-                    owning.keySet().retainAll(assigned);
-                    // Asked back and given again in one step (the gateway released it and the same answer assigned
-                    // it anew): a new ownership, which starts again from the committed offset. Only SSE assignment
-                    // events name what was asked back; a poll answer lists what the member owns now.
-                    JsonNode revoked = event.data().get("revoked");
-                    if (revoked != null) {
-                        revoked.forEach(topic -> topic.get("partitions").forEach(p -> owning.remove(p.asInt())));
-                    }
-                    return;
-                }
-                int partition = event.data().get("partition").asInt();
-                long offset = event.data().get("offset").asLong();
-                if (!owning.computeIfAbsent(partition, p -> ConcurrentHashMap.newKeySet()).add(offset)) {
-                    repeatsWithinAnOwnership.add(name + " " + partition + ":" + offset);
-                }
-                String key = partition + ":" + offset;
-                bySession.get(name).add(key);
-                deliveredBy.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(name);
-            };
-        }
-
-        Set<String> sessionsThatDelivered() {
-            Set<String> names = new java.util.TreeSet<>();
-            bySession.forEach((name, keys) -> {
-                if (!keys.isEmpty()) {
-                    names.add(name);
-                }
-            });
-            return names;
-        }
-
-        int distinct() {
-            return deliveredBy.size();
-        }
-
-        /** Partitions short of {@code perPartition} records: how many came, the first missing, who sent what next. */
-        String missing(int partitions, int perPartition) {
-            List<String> incomplete = new ArrayList<>();
-            for (int partition = 0; partition < partitions; partition++) {
-                int p = partition;
-                long firstMissing = java.util.stream.LongStream.range(0, perPartition)
-                        .filter(offset -> !deliveredBy.containsKey(p + ":" + offset)).findFirst().orElse(-1);
-                if (firstMissing >= 0) {
-                    long count = deliveredBy.keySet().stream().filter(key -> key.startsWith(p + ":")).count();
-                    String lastBy = firstMissing == 0 ? "nobody"
-                            : String.valueOf(deliveredBy.get(p + ":" + (firstMissing - 1)));
-                    incomplete.add("partition " + p + ": " + count + " records, first missing offset " + firstMissing
-                            + " (the one before it delivered by " + lastBy + "); from there: "
-                            + runs(p, Math.max(0, firstMissing - 1), perPartition));
-                }
-            }
-            return String.join("; ", incomplete);
-        }
-
-        /** Offsets {@code from} up to {@code end} of {@code partition} as runs: "a-b by [who]" or "a-b missing". */
-        private String runs(int partition, long from, long end) {
-            List<String> runs = new ArrayList<>();
-            long start = from;
-            Object owner = deliveredBy.get(partition + ":" + from);
-            for (long offset = from + 1; offset <= end && runs.size() < 12; offset++) {
-                Object next = offset == end ? "end" : deliveredBy.get(partition + ":" + offset);
-                if (!Objects.equals(next, owner)) {
-                    runs.add(start + "-" + (offset - 1) + (owner == null ? " missing" : " by " + owner));
-                    start = offset;
-                    owner = next;
-                }
-            }
-            return String.join(", ", runs);
-        }
-
-        /** A record delivered twice was delivered at a hand-off of its partition, never twice within one ownership. */
-        void assertDuplicatesOnlyAtHandOffs() {
-            long deliveries = bySession.values().stream().mapToLong(List::size).sum();
-            System.out.printf("[groups] %d records, %d deliveries (%d repeated at hand-offs), %d repeats within one "
-                    + "ownership%n", deliveredBy.size(), deliveries, deliveries - deliveredBy.size(),
-                    repeatsWithinAnOwnership.size());
-            assertThat(repeatsWithinAnOwnership).as("records delivered twice while their partition stayed assigned")
-                    .isEmpty();
-        }
-    }
-
     /** The member of a group description with {@code instanceId} (null: the first dynamic member), or null. */
     private static JsonNode instance(JsonNode view, String instanceId) {
         for (JsonNode member : view.get("members")) {
@@ -929,84 +831,11 @@ class ConsumerGroupsIT {
         return partitions;
     }
 
-    // ------------------------------------------------------------------ HTTP
-
-    private static Map<Integer, Long> committed(JsonNode view) {
-        Map<Integer, Long> committed = new TreeMap<>();
-        if (view.has("partitions")) {
-            view.get("partitions").forEach(p -> {
-                if (p.hasNonNull("committed_offset")) {
-                    committed.put(p.get("partition").asInt(), p.get("committed_offset").asLong());
-                }
-            });
-        }
-        return committed;
-    }
-
     private static void createTopic(String name, int partitions) {
-        Response created = post(gatewayA, "/v1/topics", "{\"name\":\"" + name + "\",\"partition_count\":" + partitions
-                + ",\"replication_factor\":2}");
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        for (URI gateway : List.of(gatewayA, gatewayB)) {
-            Waits.await(name + " readable through " + gateway, Duration.ofSeconds(90), () -> {
-                for (int p = 0; p < partitions; p++) {
-                    if (get(gateway, "/v1/topics/" + name + "/partitions/" + p + "/records?max_records=1").status()
-                            != 200) {
-                        return null;
-                    }
-                }
-                return Boolean.TRUE;
-            });
-        }
+        GatewayHttp.createTopic(List.of(gatewayA, gatewayB), name, partitions, 2);
     }
 
     private static void produce(String topic, int partitions, int records) {
-        int perRequest = 1000;
-        for (int from = 0; from < records; from += perRequest) {
-            StringBuilder body = new StringBuilder("[");
-            for (int i = from; i < Math.min(records, from + perRequest); i++) {
-                body.append(i == from ? "" : ",").append("{\"partition\":").append(i % partitions)
-                        .append(",\"value\":\"r-").append(i).append("\"}");
-            }
-            Response answer = post(gatewayA, "/v1/topics/" + topic + "/records?acks=all", body.append("]").toString());
-            assertThat(answer.status()).as(answer.text()).isEqualTo(200);
-        }
-    }
-
-    private static void assertProblem(Response response, int status, String errorCode) {
-        assertThat(response.status()).as(response.text()).isEqualTo(status);
-        assertThat(response.json().get("error_code").asString()).as(response.text()).isEqualTo(errorCode);
-    }
-
-    private record Response(int status, String text) {
-        JsonNode json() {
-            return JSON.readTree(text);
-        }
-    }
-
-    private static Response get(URI gateway, String path) {
-        return send(HttpRequest.newBuilder(gateway.resolve(path)).GET());
-    }
-
-    private static Response post(URI gateway, String path, String json) {
-        return send(HttpRequest.newBuilder(gateway.resolve(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
-    }
-
-    private static Response delete(URI gateway, String path) {
-        return send(HttpRequest.newBuilder(gateway.resolve(path)).DELETE());
-    }
-
-    private static Response send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(120)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        GatewayHttp.produce(gatewayA, topic, partitions, records);
     }
 }

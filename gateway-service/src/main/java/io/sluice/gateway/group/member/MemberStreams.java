@@ -41,10 +41,13 @@ import reactor.core.publisher.Sinks;
  * ({@link PartitionRecords}), shared per partition on this gateway, so a group member costs a leader no more than a
  * plain SSE reader.
  *
- * <p>Automatic commits (the default) are of <em>settled</em> positions: every {@code auto_commit_interval_ms} the
- * gateway commits the positions it had handed to the connection at the previous tick, one interval earlier, and
- * notes the current ones for the next tick; a partition taken away and a closing stream commit the same settled
- * positions. An event handed to the connection is not yet received — it may sit in the gateway's or the kernel's
+ * <p>A partition starts at its committed offset, or where {@code auto_offset_reset} resolves, which is committed before
+ * its first record is read ({@link Membership#starts}): the group's start never moves later with a partition's next
+ * owner. Automatic commits (the default) are of <em>settled</em> positions: every {@code auto_commit_interval_ms}
+ * the gateway commits the positions it had handed to the connection at the previous tick, one interval earlier, and
+ * notes the current ones for the next tick (a partition started since has its start as its settled position); a
+ * partition taken away and a closing stream commit the same settled positions, and a partition taken away is released
+ * only once that commit is stored (or refused for good: the member was fenced). An event handed to the connection is not yet received — it may sit in the gateway's or the kernel's
  * buffers, and is lost if the gateway dies or the client goes away — so committing it at once could skip it for
  * the next reader; a full interval later it has reached the client unless the client reads that slowly. The price is
  * repeats: records sent within the last interval before a hand-off or a close are delivered again to the partition's
@@ -108,8 +111,17 @@ class MemberStreams {
         private final Formats formats;
         /** Owned partition → the next offset to deliver; guarded by this. */
         private final Map<TopicPartition, Long> positions = new TreeMap<>();
-        /** The positions at the last commit tick: committed at the next one (or at a hand-off); guarded by this. */
+        /**
+         * The positions at the last commit tick, or the start of a partition started since: committed at the next tick
+         * (or at a hand-off); guarded by this.
+         */
         private Map<TopicPartition, Long> settled = new TreeMap<>();
+        /**
+         * Automatic commits: partitions asked back, no longer streamed, whose release waits for the commit of their
+         * settled position (a commit that could not reach the coordinator is tried again at the next heartbeat) →
+         * that position; guarded by this.
+         */
+        private final Map<TopicPartition, Long> releasing = new TreeMap<>();
         /**
          * Manual commits: partitions asked back, no longer streamed but not yet released → the position after their
          * last record event; guarded by this.
@@ -241,25 +253,27 @@ class MemberStreams {
          */
         private Mono<Void> heartbeat() {
             Map<TopicPartition, Long> owned;
-            Set<TopicPartition> releasing = new TreeSet<>();
+            Set<TopicPartition> heldLongEnough = new TreeSet<>();
             Set<TopicPartition> stillHeld = new TreeSet<>();
             int current;
             synchronized (this) {
                 owned = new TreeMap<>(positions);
+                owned.putAll(this.releasing);
                 long now = System.nanoTime();
                 long hold = properties.groups().revocationHold().toNanos();
-                revoking.keySet().forEach(tp -> (now - revokedAt.get(tp) >= hold ? releasing : stillHeld).add(tp));
+                revoking.keySet().forEach(tp -> (now - revokedAt.get(tp) >= hold ? heldLongEnough : stillHeld).add(tp));
                 current = epoch;
             }
             Set<TopicPartition> claimed = new TreeSet<>(owned.keySet());
             claimed.addAll(stillHeld);
             Mono<Membership.Heartbeat> beat = autoCommit
                     ? membership.heartbeat(group, memberId, current, owned, true, this::stop)
+                            .doOnNext(released -> released(released.revoked()))
                     : membership.heartbeatHolding(group, memberId, current, claimed).map(held -> {
                         // Those still held were announced already: only the newly asked back are news.
                         Set<TopicPartition> newlyRevoked = new TreeSet<>(held.revoked());
                         newlyRevoked.removeAll(stillHeld);
-                        hold(newlyRevoked, releasing);
+                        hold(newlyRevoked, heldLongEnough);
                         return new Membership.Heartbeat(held.answer(), newlyRevoked);
                     });
             return beat
@@ -292,11 +306,12 @@ class MemberStreams {
             if (added.isEmpty() && !changed) {
                 return Mono.empty();
             }
-            return membership.starts(group, added, reset).doOnNext(starts -> {
+            return membership.starts(group, memberId, answer.memberEpoch(), added, reset).doOnNext(starts -> {
                 synchronized (this) {
                     starts.forEach((tp, offset) -> {
                         Sinks.Empty<Void> stop = Sinks.empty();
                         positions.put(tp, offset);
+                        settled.put(tp, offset);
                         stops.put(tp, stop);
                         partitionStreams.tryEmitNext(records.stream(tp, offset, formats).takeUntilOther(stop.asMono()));
                     });
@@ -305,7 +320,8 @@ class MemberStreams {
                     activity.rebalanced(group);
                 }
                 control.tryEmitNext(ServerSentEvent.<Object>builder(new AssignmentEvent(memberId, answer.memberEpoch(),
-                        answer.assignment(), Membership.topicPartitions(added), Membership.topicPartitions(revoked)))
+                        answer.assignment(), Membership.topicPartitions(starts.keySet()),
+                        Membership.topicPartitions(revoked)))
                         .event("assignment").build());
             }).then();
         }
@@ -331,7 +347,10 @@ class MemberStreams {
             });
         }
 
-        /** Stops delivering {@code revoked}; answers their settled positions, for the release commit. */
+        /**
+         * Stops delivering {@code revoked} and holds them until released; answers their settled positions (kept from
+         * an earlier try for those held already), for the release commit.
+         */
         private synchronized Map<TopicPartition, Long> stop(Set<TopicPartition> revoked) {
             Map<TopicPartition, Long> last = new TreeMap<>();
             revoked.forEach(tp -> {
@@ -342,10 +361,19 @@ class MemberStreams {
                 positions.remove(tp);
                 Long position = settled.remove(tp);
                 if (position != null) {
-                    last.put(tp, position);
+                    releasing.put(tp, position);
+                }
+                Long held = releasing.get(tp);
+                if (held != null) {
+                    last.put(tp, held);
                 }
             });
             return last;
+        }
+
+        /** Automatic commits: {@code released} were committed (or refused for good) and left out of a heartbeat. */
+        private synchronized void released(Set<TopicPartition> released) {
+            releasing.keySet().removeAll(released);
         }
 
         /** Records the delivery of {@code record}; null (drop it) for a partition no longer owned. */
@@ -373,6 +401,7 @@ class MemberStreams {
             synchronized (this) {
                 due = new TreeMap<>(settled);
                 due.keySet().retainAll(positions.keySet());
+                due.putAll(releasing);
                 if (roll) {
                     settled = new TreeMap<>(positions);
                 }

@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,12 +33,25 @@ import reactor.core.publisher.Mono;
  * A member's conversation with the coordinator, shared by SSE and polling members: heartbeats that release what was
  * asked back, commits, where newly assigned partitions start, leaving. Holds no member state: callers pass it in.
  *
- * <p>The release rule (the coordinator's builder's contract): a partition missing from a heartbeat's answer is no
- * longer read, its position is committed (while the member still owns it), and the next heartbeat leaves it out —
- * sent at once, so a rebalance waits for no heartbeat interval.
+ * <p>The hand-off rules, which together mean a partition changing hands skips no record (docs/api.md):
+ * <ul>
+ *   <li><b>A start is stored before it is read.</b> A partition without a committed offset starts where
+ *       {@code auto_offset_reset} resolves, and that offset is committed before the member reads it. So the group's
+ *       start is fixed when the group first owns a partition: a later owner, whether it takes over from a member that
+ *       released the partition, left, timed out or died with its gateway, starts at or before any record the group
+ *       was ever given, never past it.</li>
+ *   <li><b>Release after commit.</b> A partition missing from a heartbeat's answer is no longer read, its final
+ *       position is committed (while the member still owns it), and only then does the next heartbeat leave it out —
+ *       sent at once, so a rebalance waits for no heartbeat interval. The coordinator hands it on only after that
+ *       heartbeat. A commit that could not reach the coordinator keeps the partition: the release is tried again with
+ *       the next heartbeat. A commit the coordinator refuses (the member was fenced or removed, or a forced reset moved
+ *       the partition) releases it all the same: the last stored commit, or the reset, stands.</li>
+ * </ul>
  */
 @Service
 class Membership {
+
+    private static final Logger log = LoggerFactory.getLogger(Membership.class);
 
     private final CoordinatorApi coordinator;
     private final PartitionReader reader;
@@ -84,9 +99,11 @@ class Membership {
                     Map<TopicPartition, Long> kept = new TreeMap<>(owned);
                     kept.keySet().removeAll(revoked);
                     Mono<Void> commit = commitRevoked
-                            // A refused release commit costs duplicates at the next owner, never a lost record.
+                            // Refused for good: the last stored commit stands (at most duplicates at the next owner,
+                            // since every start is stored). Not reached: the error keeps the partitions owned.
                             ? commit(group, memberId, answer.memberEpoch(), released).onErrorResume(
-                                    SluiceException.class, e -> Mono.empty())
+                                    SluiceException.class, e -> e.errorCode().retriable() ? Mono.error(e)
+                                            : Mono.empty())
                             : Mono.empty();
                     return commit.then(coordinator.groupHeartbeat(group, GroupHeartbeatRequest.heartbeat(memberId,
                                     answer.memberEpoch(), topicPartitions(kept.keySet()))))
@@ -125,20 +142,42 @@ class Membership {
     }
 
     /**
-     * Where each of {@code partitions} starts: its committed offset, else the earliest or latest offset as
-     * {@code reset} says.
+     * Where each of {@code partitions} starts for the member at {@code epoch}: its committed offset, else the earliest
+     * or latest offset as {@code reset} says — committed first, so that the group's start is stored before anything
+     * from it is read. A partition whose resolved start the coordinator does not take (the member moved on, the
+     * coordinator is away) is left out: it is not read yet, and the next heartbeat, whose answer assigns it again,
+     * starts it.
      */
-    Mono<Map<TopicPartition, Long>> starts(String group, Collection<TopicPartition> partitions, OffsetReset reset) {
+    Mono<Map<TopicPartition, Long>> starts(String group, String memberId, int epoch,
+                                           Collection<TopicPartition> partitions, OffsetReset reset) {
         if (partitions.isEmpty()) {
             return Mono.just(Map.of());
         }
         return coordinator.committedOffsets(group).flatMap(committed -> {
             Map<TopicPartition, Long> known = committed.byPartition();
             long resetTo = reset == OffsetReset.EARLIEST ? ListOffsetsRequest.EARLIEST : ListOffsetsRequest.LATEST;
-            return Flux.fromIterable(partitions)
-                    .flatMap(tp -> known.containsKey(tp) ? Mono.just(Map.entry(tp, known.get(tp)))
-                            : reader.listOffset(tp, resetTo).map(answer -> Map.entry(tp, answer.offset())))
-                    .collectMap(Map.Entry::getKey, Map.Entry::getValue, () -> new TreeMap<>());
+            Map<TopicPartition, Long> starts = new TreeMap<>();
+            List<TopicPartition> unknown = new ArrayList<>();
+            partitions.forEach(tp -> {
+                if (known.containsKey(tp)) {
+                    starts.put(tp, known.get(tp));
+                } else {
+                    unknown.add(tp);
+                }
+            });
+            return Flux.fromIterable(unknown)
+                    .flatMap(tp -> reader.listOffset(tp, resetTo).map(answer -> Map.entry(tp, answer.offset())))
+                    .collectMap(Map.Entry::getKey, Map.Entry::getValue, () -> new TreeMap<TopicPartition, Long>())
+                    .flatMap(resolved -> commit(group, memberId, epoch, resolved)
+                            .then(Mono.fromCallable(() -> {
+                                starts.putAll(resolved);
+                                return starts;
+                            }))
+                            .onErrorResume(SluiceException.class, e -> {
+                                log.info("Group {} member {}: the start of {} not stored ({}); starting them at a "
+                                        + "later heartbeat", group, memberId, resolved.keySet(), e.getMessage());
+                                return Mono.just(starts);
+                            }));
         });
     }
 

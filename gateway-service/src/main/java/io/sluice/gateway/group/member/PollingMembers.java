@@ -27,8 +27,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>A poll is a heartbeat with the partitions the cursor names. Then, with automatic commits, the cursor's positions
  * are committed — the records of a poll's answer are committed by the member's next poll (or its leave), as Kafka's
- * consumer commits on poll. Partitions the coordinator asks back are committed and released in the same call; new
- * ones start at their committed offsets. Then records of the owned partitions are read, waiting up to {@code wait_ms}
+ * consumer commits on poll. Partitions the coordinator asks back are committed and released in the same call (a
+ * commit that cannot reach the coordinator fails the poll and releases nothing: the same cursor tries again); new
+ * ones start at their committed offsets, or where {@code auto_offset_reset} resolves, committed before they are read
+ * ({@link Membership#starts}). Then records of the owned partitions are read, waiting up to {@code wait_ms}
  * when there are none.
  *
  * <p>A poll repeated with the same cursor (its answer was lost) is a heartbeat at the previous epoch with the same
@@ -55,9 +57,9 @@ class PollingMembers {
                           boolean autoCommit, OffsetReset reset) {
         String id = memberId != null ? memberId : UUID.randomUUID().toString();
         return membership.join(group, id, groupInstanceId, subscription).flatMap(answer ->
-                membership.starts(group, Membership.partitions(answer.assignment()), reset).map(starts ->
-                        MemberView.of(answer, MemberCursor.of(id, groupInstanceId, answer.memberEpoch(), autoCommit,
-                                reset, starts), List.of())));
+                membership.starts(group, id, answer.memberEpoch(), Membership.partitions(answer.assignment()), reset)
+                        .map(starts -> MemberView.of(answer, MemberCursor.of(id, groupInstanceId,
+                                answer.memberEpoch(), autoCommit, reset, starts), List.of())));
     }
 
     Mono<MemberView> poll(String group, String memberId, MemberCursor cursor, long waitMs, int maxRecords,
@@ -115,7 +117,8 @@ class PollingMembers {
                     }
                     Mono<Void> commit = cursor.autoCommit()
                             ? membership.commit(group, memberId, answer.memberEpoch(), kept) : Mono.empty();
-                    return commit.then(membership.starts(group, added, cursor.offsetReset())).map(starts -> {
+                    return commit.then(membership.starts(group, memberId, answer.memberEpoch(), added,
+                            cursor.offsetReset())).map(starts -> {
                         Map<TopicPartition, Long> positions = new TreeMap<>(kept);
                         positions.putAll(starts);
                         return new Member(answer, cursor.with(answer.memberEpoch(), positions));
