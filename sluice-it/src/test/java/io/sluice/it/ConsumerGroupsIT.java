@@ -456,8 +456,9 @@ class ConsumerGroupsIT {
 
     /**
      * Rebalance churn under load: while records are produced, SSE members on both gateways join and leave every one to
-     * two and a half seconds (two stay throughout). Every record is delivered, repeats only at hand-offs; committed
-     * offsets, sampled all along, never go backwards; and the coordinator's own ownership history shows partitions
+     * two and a half seconds (two stay throughout). Every record is delivered, repeats only at hand-offs, and the group
+     * history checker ({@link GroupDeliveries#check}) finds no offset below the final committed ones that reached no
+     * member; committed offsets, sampled all along, never go backwards; and the coordinator's own ownership history shows partitions
      * moving between members but never one owned by two members at once.
      */
     @Test
@@ -548,6 +549,10 @@ class ConsumerGroupsIT {
         assertThat(samples.get()).isGreaterThanOrEqualTo(joins + leaves);
         assertThat(backwards).as("committed offsets that went backwards").isEmpty();
         deliveries.assertDuplicatesOnlyAtHandOffs();
+        GroupDeliveries.Report report = deliveries.check(Map.of(),
+                committed(get(gatewayA, "/v1/groups/" + group).json()));
+        System.out.printf("[churn] below the final committed offsets: %s%n", report);
+        assertThat(report.skipped()).as("offsets below the final committed offsets that reached no member").isEmpty();
 
         JsonNode history = JSON.readTree(send(HttpRequest.newBuilder(cluster.coordinatorUrl()
                 .resolve("/internal/groups/" + group + "/ownership-history")).GET()).text());

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,8 @@ final class ChaosRun {
     private static final Duration WARM_UP = Duration.ofSeconds(5);
     private static final Duration WRITES_AFTER_FAULTS = Duration.ofSeconds(10);
     private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(90);
+    /** Members of the consumer group: one stays, the others leave and join again all through the run. */
+    private static final int GROUP_MEMBERS = 3;
 
     private final ChaosCluster cluster;
     private final ChaosSettings settings;
@@ -60,6 +63,7 @@ final class ChaosRun {
             long faultEnd;
             Workload workload = Workload.start(gateway, TOPIC, PARTITIONS, settings.producers(), settings.seed(),
                     history);
+            GroupWorkload group = GroupWorkload.start(gateway, TOPIC, GROUP_MEMBERS, settings.seed(), history);
             try {
                 Waits.sleep(WARM_UP);
                 faultStart = System.nanoTime();
@@ -77,9 +81,13 @@ final class ChaosRun {
                 }
                 heal();
                 awaitConsumers(workload, gateway);
+                awaitGroup(group, gateway);
             } finally {
                 workload.close();
+                group.close();
             }
+            history.groupCommitted(group.committed());
+            notes.add(groupNote(history, group));
 
             List<HistoryChecker.FinalPartition> partitions = new ArrayList<>();
             for (int partition = 0; partition < PARTITIONS; partition++) {
@@ -136,6 +144,32 @@ final class ChaosRun {
                         + " within 30 s (at " + workload.consumerPosition(p) + ")");
             }
         }
+    }
+
+    /**
+     * Stops the group's churn and lets it read up to every partition's high watermark and commit it; the members then
+     * leave (committing their cursors) when the run closes them.
+     */
+    private void awaitGroup(GroupWorkload group, GatewayClient gateway) {
+        group.stopChurn();
+        Map<Integer, Long> ends = new TreeMap<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            ReadAnswer latest = gateway.read(TOPIC, partition, 0, 1, Duration.ZERO);
+            ends.put(partition, latest.ok() ? latest.highWatermark() : 0);
+        }
+        if (!group.awaitCommitted(ends, Duration.ofSeconds(90))) {
+            notes.add("the consumer group did not commit the high watermarks " + ends + " within 90 s (at "
+                    + group.committed() + ")");
+        }
+    }
+
+    /** The group's figures: joins, removals, records given, repeats. */
+    private static String groupNote(History history, GroupWorkload group) {
+        List<History.GroupRead> reads = history.groupReads();
+        long distinct = reads.stream().map(read -> read.partition() + "/" + read.offset()).distinct().count();
+        return String.format("consumer group %s: %d joins (%d after a removal), %d records given to members, %d of "
+                + "them again at a hand-off; final committed offsets %s", GroupWorkload.GROUP, group.joins(),
+                group.rejoinsAfterRemoval(), distinct, reads.size() - distinct, history.groupCommitted());
     }
 
     /** The committed log through the gateway, from offset 0 to the high watermark, and every replica's files. */

@@ -10,12 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The gateway's public API (docs/api.md) as the chaos clients use it: produce with acks=all, stateless reads by
- * offset, topic creation. Outcomes are values: an answer the gateway gave, or "no answer" when the call failed on
+ * offset, polling group members, topic creation. Outcomes are values: an answer the gateway gave, or "no answer" when the call failed on
  * the way (then whatever it sent may or may not have been written). Thread-safe.
  */
 final class GatewayClient implements AutoCloseable {
@@ -155,6 +156,109 @@ final class GatewayClient implements AutoCloseable {
 
     private static ReadAnswer failedRead(String code, long logEnd) {
         return new ReadAnswer(List.of(), -1, -1, -1, code, logEnd);
+    }
+
+    // ----------------------------------------------------------------- groups
+
+    /** A record a group member was given. */
+    record GroupRecord(int partition, long offset, String value) {
+    }
+
+    /**
+     * A polling member's answer (a join or a poll): its id, its next cursor and the records, or an error code
+     * ({@link #NO_ANSWER} when the call failed on the way).
+     */
+    record MemberAnswer(String errorCode, String memberId, String cursor, List<GroupRecord> records) {
+
+        boolean ok() {
+            return errorCode == null;
+        }
+    }
+
+    /**
+     * {@code POST /v1/groups/{group}/members}: a polling member of {@code topic} from the earliest offsets, under a
+     * member id of the caller's choosing (a join repeated after a lost answer is the same member).
+     */
+    MemberAnswer joinGroup(String group, String topic, String memberId) {
+        return member(HttpRequest.newBuilder(gateway.resolve("/v1/groups/" + group + "/members"))
+                        .timeout(Duration.ofSeconds(30)),
+                "{\"topics\":[\"" + topic + "\"],\"auto_offset_reset\":\"earliest\",\"member_id\":\"" + memberId
+                        + "\"}");
+    }
+
+    /** {@code POST /v1/groups/{group}/members/{member}/poll} with string values, waiting up to {@code wait}. */
+    MemberAnswer pollGroup(String group, String memberId, String cursor, Duration wait) {
+        return member(HttpRequest.newBuilder(gateway.resolve("/v1/groups/" + group + "/members/" + memberId + "/poll"))
+                        .timeout(wait.plusSeconds(15)),
+                "{\"cursor\":\"" + cursor + "\",\"wait_ms\":" + wait.toMillis()
+                        + ",\"max_records\":1000,\"value_format\":\"string\"}");
+    }
+
+    /** {@code DELETE /v1/groups/{group}/members/{member}?cursor=}: commits the cursor and leaves; true on 204. */
+    boolean leaveGroup(String group, String memberId, String cursor) {
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/groups/" + group + "/members/" + memberId
+                + "?cursor=" + cursor)).timeout(Duration.ofSeconds(30)).DELETE().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 204;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The group's committed offsets by partition ({@code GET /v1/groups/{group}}), or null without an answer. */
+    Map<Integer, Long> committedOffsets(String group) {
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/groups/" + group))
+                .timeout(Duration.ofSeconds(15)).GET().build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return null;
+            }
+            Map<Integer, Long> committed = new TreeMap<>();
+            for (JsonNode partition : json.readTree(response.body()).path("partitions")) {
+                if (partition.hasNonNull("committed_offset")) {
+                    committed.put(partition.get("partition").asInt(), partition.get("committed_offset").asLong());
+                }
+            }
+            return committed;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private MemberAnswer member(HttpRequest.Builder request, String body) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new MemberAnswer(NO_ANSWER, null, null, List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new MemberAnswer(NO_ANSWER, null, null, List.of());
+        }
+        JsonNode answer;
+        try {
+            answer = json.readTree(response.body());
+        } catch (RuntimeException e) {
+            return new MemberAnswer("HTTP_" + response.statusCode(), null, null, List.of());
+        }
+        if (response.statusCode() / 100 != 2) {
+            return new MemberAnswer(answer.path("error_code").asString("HTTP_" + response.statusCode()), null, null,
+                    List.of());
+        }
+        List<GroupRecord> records = new ArrayList<>();
+        for (JsonNode record : answer.path("records")) {
+            records.add(new GroupRecord(record.get("partition").asInt(), record.get("offset").asLong(),
+                    record.get("value").asString()));
+        }
+        return new MemberAnswer(null, answer.get("member_id").asString(), answer.get("cursor").asString(), records);
     }
 
     // ------------------------------------------------------------------ admin

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Everything the clients of a chaos run did and were told, as the checker needs it: each acknowledgement (which
  * value, where, when the request was sent and answered), each refusal that promises nothing was written, how many
- * outcomes stayed unknown, and each record a consumer read. Values are unique per record, never sent twice, so a
+ * outcomes stayed unknown, each record a consumer read, each record a group member was given and the group's final
+ * committed offsets. Values are unique per record, never sent twice, so a
  * value found twice in a log was duplicated by the system, not by a client retry. Thread-safe: producers and
  * consumers append from their own threads.
  */
@@ -36,10 +37,16 @@ final class History {
     record Seen(int partition, long offset, String value, long atNanos) {
     }
 
+    /** A record a group member ({@code member}: one join of one client) was given at an offset. */
+    record GroupRead(String member, int partition, long offset, String value) {
+    }
+
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Refusal> refusals = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> consumerEvents = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<GroupRead> groupReads = new ConcurrentLinkedQueue<>();
+    private volatile Map<Integer, Long> groupCommitted;
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final LongAdder sent = new LongAdder();
@@ -67,6 +74,15 @@ final class History {
         seen.add(record);
     }
 
+    void groupRead(GroupRead record) {
+        groupReads.add(record);
+    }
+
+    /** The group's committed offsets at the end, once its members read up to the end and left (null: unknown). */
+    void groupCommitted(Map<Integer, Long> committed) {
+        groupCommitted = committed == null ? null : Map.copyOf(committed);
+    }
+
     /** Something a consumer noticed that the checker's record comparison explains (a position past the log end). */
     void consumerEvent(String description) {
         consumerEvents.add(description);
@@ -87,6 +103,14 @@ final class History {
 
     List<Seen> seen() {
         return List.copyOf(seen);
+    }
+
+    List<GroupRead> groupReads() {
+        return List.copyOf(groupReads);
+    }
+
+    Map<Integer, Long> groupCommitted() {
+        return groupCommitted;
     }
 
     List<String> consumerEvents() {

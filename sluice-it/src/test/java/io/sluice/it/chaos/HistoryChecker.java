@@ -30,6 +30,9 @@ import java.util.stream.Collectors;
  *       consumers read, or an in-sync replica lacks one;</li>
  *   <li>{@link Kind#TWO_LEADERS_ONE_EPOCH}: two different batches under one leader epoch over the same offsets
  *       ({@link EpochLedger});</li>
+ *   <li>{@link Kind#GROUP_SKIPPED}: below the consumer group's final committed offset of a partition, an offset of the
+ *       final log that no member of the group was given (records a member was given join the checks above as reads);
+ *       the group's duplicates are counted in the report, not judged: at least once allows them at hand-offs;</li>
  *   <li>{@link Kind#NOT_HEALED}: a fault could not be carried out, or the cluster did not serve again afterwards.</li>
  * </ul>
  */
@@ -37,7 +40,7 @@ final class HistoryChecker {
 
     enum Kind {
         LOST_ACKNOWLEDGED, DUPLICATED, AT_TWO_OFFSETS, SEEN_THEN_VANISHED, CONFLICTING_ACKS, WRITTEN_DESPITE_REFUSAL,
-        REPLICA_DIVERGENCE, TWO_LEADERS_ONE_EPOCH, NOT_HEALED
+        REPLICA_DIVERGENCE, TWO_LEADERS_ONE_EPOCH, GROUP_SKIPPED, NOT_HEALED
     }
 
     /** Anomalies by kind: how many, and the first few described. */
@@ -128,7 +131,10 @@ final class HistoryChecker {
         }
 
         Set<String> vanished = new HashSet<>();
-        for (History.Seen seen : history.seen()) {
+        List<History.Seen> reads = new ArrayList<>(history.seen());
+        history.groupReads().forEach(read -> reads.add(new History.Seen(read.partition(), read.offset(), read.value(),
+                0)));
+        for (History.Seen seen : reads) {
             Location at = new Location(seen.partition(), seen.offset());
             List<Location> locations = stored.get(seen.value());
             if (locations == null) {
@@ -151,9 +157,40 @@ final class HistoryChecker {
         for (FinalPartition partition : partitions) {
             compareReplicas(partition, anomalies);
         }
+        checkGroup(history, partitions, anomalies);
         conflicts.forEach(conflict -> anomalies.add(Kind.TWO_LEADERS_ONE_EPOCH, conflict.toString()));
         problems.forEach(problem -> anomalies.add(Kind.NOT_HEALED, problem));
         return anomalies;
+    }
+
+    /**
+     * The consumer group's promise: every offset of the final log below the group's final committed offset was given
+     * to some member, and nothing was committed past the log.
+     */
+    private static void checkGroup(History history, List<FinalPartition> partitions, Anomalies anomalies) {
+        if (history.groupReads().isEmpty() && history.groupCommitted() == null) {
+            return;
+        }
+        Map<Integer, Long> committed = history.groupCommitted();
+        if (committed == null) {
+            anomalies.add(Kind.NOT_HEALED, "the consumer group's committed offsets could not be read at the end");
+            return;
+        }
+        Set<Location> given = new HashSet<>();
+        history.groupReads().forEach(read -> given.add(new Location(read.partition(), read.offset())));
+        for (FinalPartition partition : partitions) {
+            long upTo = committed.getOrDefault(partition.partition(), 0L);
+            if (upTo > partition.highWatermark()) {
+                anomalies.add(Kind.GROUP_SKIPPED, "partition " + partition.partition() + ": committed offset " + upTo
+                        + " is past the high watermark " + partition.highWatermark());
+            }
+            for (ReadRecord record : partition.log()) {
+                if (record.offset() < upTo && !given.contains(new Location(partition.partition(), record.offset()))) {
+                    anomalies.add(Kind.GROUP_SKIPPED, value(record.value()) + " at " + partition.partition() + "/"
+                            + record.offset() + ", below the committed offset " + upTo + ", reached no member");
+                }
+            }
+        }
     }
 
     /** The leader epoch of each stored record, from the current leader's files. */

@@ -97,6 +97,32 @@ class HistoryCheckerTest {
         assertThat(check(inSync).count(Kind.REPLICA_DIVERGENCE)).isEqualTo(1);
     }
 
+    @Test
+    void anOffsetBelowTheGroupsCommittedOffsetThatNoMemberWasGivenIsSkipped() {
+        history.groupRead(new History.GroupRead("m1", 0, 0, "a"));
+        history.groupRead(new History.GroupRead("m2", 0, 2, "c"));
+        history.groupCommitted(Map.of(0, 3L));
+        Anomalies anomalies = check(partition("a", "b", "c"));
+        assertThat(anomalies.count(Kind.GROUP_SKIPPED)).isEqualTo(1);
+        assertThat(anomalies.examples(Kind.GROUP_SKIPPED).getFirst()).contains("0/1");
+    }
+
+    @Test
+    void aGroupThatWasGivenEverythingBelowItsCommittedOffsetsSkippedNothingWhateverItWasGivenTwice() {
+        history.groupRead(new History.GroupRead("m1", 0, 0, "a"));
+        history.groupRead(new History.GroupRead("m1", 0, 1, "b"));
+        history.groupRead(new History.GroupRead("m2", 0, 1, "b"));
+        history.groupCommitted(Map.of(0, 2L));
+        assertThat(check(partition("a", "b", "c")).total()).isZero();
+    }
+
+    @Test
+    void aGroupReadOfARecordThatIsGoneAtTheEndVanished() {
+        history.groupRead(new History.GroupRead("m1", 0, 0, "a"));
+        history.groupCommitted(Map.of(0, 1L));
+        assertThat(check(partition("b")).count(Kind.SEEN_THEN_VANISHED)).isEqualTo(1);
+    }
+
     private void ack(String value, long offset) {
         history.acknowledged(new History.Ack(value, 0, offset, 0, 0));
     }
