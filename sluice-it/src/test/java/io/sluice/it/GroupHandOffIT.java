@@ -34,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * leaves, or (a polling member) stops calling and is removed at its session timeout — and B takes the rest. Every
  * offset from where the group first owned each partition (0 with {@code earliest}; the high watermark once A had its
  * assignment with {@code latest}) to the end of what was produced must reach a member; a repeat is allowed only at a
- * hand-off (docs/api.md), and the repeats are counted and printed.
+ * hand-off (docs/api.md), and the repeats are counted and printed. Members are SSE members and polling members with
+ * automatic commits at the gateway's defaults, and polling members that commit their cursor every fifth poll.
  *
  * <p>{@code -Dsluice.handoff.trials=N} runs N trials per shape (default 3), {@code -Dsluice.handoff.seed=S} another
  * schedule of pauses.
@@ -48,7 +49,8 @@ class GroupHandOffIT {
     private static SluiceCluster cluster;
     private static URI gateway;
 
-    enum Kind { SSE, POLLING }
+    /** SSE members and polling members with automatic commits; polling members that commit every fifth poll. */
+    enum Kind { SSE, POLLING, POLLING_MANUAL }
 
     @BeforeAll
     static void startCluster() {
@@ -70,7 +72,8 @@ class GroupHandOffIT {
     }
 
     @ParameterizedTest(name = "{0} members, auto_offset_reset={1}")
-    @CsvSource({"SSE, latest", "SSE, earliest", "POLLING, latest", "POLLING, earliest"})
+    @CsvSource({"SSE, latest", "SSE, earliest", "POLLING, latest", "POLLING, earliest", "POLLING_MANUAL, latest",
+            "POLLING_MANUAL, earliest"})
     void aPartitionThatChangesHandsSkipsNoRecordAndRepeatsOnlyAtTheHandOff(Kind kind, String reset) {
         Random random = new Random(SEED * 31 + kind.ordinal() * 2L + reset.length());
         List<GroupDeliveries.Report> reports = new ArrayList<>();
@@ -115,7 +118,7 @@ class GroupHandOffIT {
             second = join(kind, name, reset, deliveries, "b-" + name);
             awaitOwners(name, 2);
             Waits.sleep(Duration.ofMillis(500 + random.nextInt(1000)));
-            boolean abandon = kind == Kind.POLLING && random.nextInt(3) == 0;
+            boolean abandon = kind != Kind.SSE && random.nextInt(3) == 0;
             if (abandon) {
                 first.abandon();
             } else {
@@ -191,7 +194,7 @@ class GroupHandOffIT {
 
     private static Member join(Kind kind, String topic, String reset, GroupDeliveries deliveries, String session) {
         return kind == Kind.SSE ? new SseMember(topic, reset, deliveries.session(session))
-                : new PollingMember(topic, reset, deliveries.session(session));
+                : new PollingMember(topic, reset, kind == Kind.POLLING, deliveries.session(session));
     }
 
     /** A member of the trial's group (named as its topic). */
@@ -244,7 +247,11 @@ class GroupHandOffIT {
         }
     }
 
-    /** A polling member with automatic commits, polling with a 200 ms wait on a thread of its own. */
+    /**
+     * A polling member polling with a 200 ms wait on a thread of its own: with automatic commits, or committing its
+     * cursor itself after every fifth poll (a commit refused because a partition moved meanwhile is let be: the next
+     * one carries on).
+     */
     private static final class PollingMember implements Member {
 
         private final AtomicBoolean assigned = new AtomicBoolean();
@@ -253,24 +260,29 @@ class GroupHandOffIT {
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final Thread thread;
 
-        PollingMember(String topic, String reset, Consumer<GroupSse.Event> sink) {
+        PollingMember(String topic, String reset, boolean autoCommit, Consumer<GroupSse.Event> sink) {
             thread = Thread.ofPlatform().name("handoff-poller").start(() -> {
                 try {
-                    poll(topic, reset, sink);
+                    poll(topic, reset, autoCommit, sink);
                 } catch (Throwable e) {
                     failure.set(e);
                 }
             });
         }
 
-        private void poll(String group, String reset, Consumer<GroupSse.Event> sink) {
+        private void poll(String group, String reset, boolean autoCommit, Consumer<GroupSse.Event> sink) {
             Response joined = post(gateway, "/v1/groups/" + group + "/members", "{\"topics\":[\"" + group
-                    + "\"],\"auto_offset_reset\":\"" + reset + "\",\"session_timeout_ms\":3000}");
+                    + "\"],\"auto_offset_reset\":\"" + reset + "\",\"session_timeout_ms\":3000,\"auto_commit\":"
+                    + autoCommit + "}");
             assertThat(joined.status()).as(joined.text()).isEqualTo(201);
             String id = joined.json().get("member_id").asString();
             String cursor = joined.json().get("cursor").asString();
             sink.accept(new GroupSse.Event("assignment", joined.json(), null));
+            int polls = 0;
             while (running.get()) {
+                if (!autoCommit && ++polls % 5 == 0) {
+                    post(gateway, "/v1/groups/" + group + "/offsets", "{\"cursor\":\"" + cursor + "\"}");
+                }
                 Response answer = post(gateway, "/v1/groups/" + group + "/members/" + id + "/poll",
                         "{\"cursor\":\"" + cursor + "\",\"wait_ms\":200,\"max_records\":500}");
                 assertThat(answer.status()).as(answer.text()).isEqualTo(200);

@@ -105,8 +105,10 @@ class Membership {
                                     SluiceException.class, e -> e.errorCode().retriable() ? Mono.error(e)
                                             : Mono.empty())
                             : Mono.empty();
-                    return commit.then(coordinator.groupHeartbeat(group, GroupHeartbeatRequest.heartbeat(memberId,
-                                    answer.memberEpoch(), topicPartitions(kept.keySet()))))
+                    // Deferred: the release is not even asked for until the commit is stored.
+                    return commit.then(Mono.defer(() -> coordinator.groupHeartbeat(group,
+                                    GroupHeartbeatRequest.heartbeat(memberId, answer.memberEpoch(),
+                                            topicPartitions(kept.keySet())))))
                             .map(next -> new Heartbeat(next, revoked));
                 });
     }
