@@ -7,10 +7,7 @@ import io.sluice.internal.group.GroupHeartbeatResponse;
 import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.PartitionOffset;
-import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataView;
-import io.sluice.internal.metadata.PartitionState;
-import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
@@ -246,12 +243,7 @@ class HandOffProperties {
         }
 
         private MetadataView view() {
-            List<PartitionState> states = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                states.add(new PartitionState(p, List.of(1), 1, List.of(1), 0, 0));
-            }
-            return new MetadataView(new ClusterMetadata(1, null, List.of(),
-                    List.of(new TopicMetadata("t", "topic-id", 1, Map.of(), states))));
+            return OneTopic.view(partitions);
         }
 
         /** A member as a gateway plays it: what it reads (started partitions and positions) and what it owns. */

@@ -6,10 +6,7 @@ import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupHeartbeatResponse;
 import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.PartitionOffset;
-import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataView;
-import io.sluice.internal.metadata.PartitionState;
-import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -168,12 +165,7 @@ class NeverTwoOwnersProperties {
         }
 
         private MetadataView view() {
-            List<PartitionState> states = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                states.add(new PartitionState(p, List.of(1), 1, List.of(1), 0, 0));
-            }
-            return new MetadataView(new ClusterMetadata(1, null, List.of(),
-                    List.of(new TopicMetadata("t", "topic-id", 1, Map.of(), states))));
+            return OneTopic.view(partitions);
         }
     }
 
