@@ -105,12 +105,13 @@ final class PartitionApi implements AutoCloseable {
         }
         if (response.statusCode() != 200) {
             Problem problem = problem(response);
-            return ProduceResult.failed(problem.errorCode(), problem.detail());
+            return ProduceResult.failed(problem.errorCode() == null ? "HTTP_" + problem.status()
+                    : problem.errorCode().name(), problem.detail());
         }
         ProduceResponse.PartitionResult answer =
                 ProduceResponseCodec.decode(ByteBuffer.wrap(response.body())).partitions().getFirst();
         if (answer.errorCode() != null) {
-            return ProduceResult.failed(answer.errorCode(), answer.message());
+            return ProduceResult.failed(answer.errorCode().name(), answer.message());
         }
         if (answer.baseOffset() == null) {
             return new ProduceResult(null, null, -1, -1); // acks=0: not waited for
@@ -242,7 +243,7 @@ final class PartitionApi implements AutoCloseable {
         } catch (RuntimeException e) {
             return new Problem(null, null, response.statusCode(),
                     "HTTP " + response.statusCode() + ": " + new String(response.body(), StandardCharsets.UTF_8),
-                    "HTTP_" + response.statusCode(), null, null);
+                    null, null, null);
         }
     }
 

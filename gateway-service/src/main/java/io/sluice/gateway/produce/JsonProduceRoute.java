@@ -156,7 +156,7 @@ class JsonProduceRoute {
                         .bodyValue(Map.of("results", results));
             }
             RecordResult first = results.getFirst();
-            ErrorCode code = ErrorCode.forName(first.errorCode());
+            ErrorCode code = first.errorCode();
             ProblemDetail problem = Problems.of(code, first.detail());
             problem.setProperty("results", results);
             return from(Problems.response(code, problem));

@@ -1,5 +1,6 @@
 package io.sluice.gateway.produce;
 
+import io.sluice.protocol.ErrorCode;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sluice.protocol.SluiceException;
 
@@ -8,7 +9,7 @@ import io.sluice.protocol.SluiceException;
  * it did not ({@code error_code}, {@code detail}, {@code retriable}: the members a problem has, under the same names).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record RecordResult(Integer partition, Long offset, Long timestamp, String errorCode, String detail,
+record RecordResult(Integer partition, Long offset, Long timestamp, ErrorCode errorCode, String detail,
                     Boolean retriable) {
 
     public static RecordResult written(int partition, long offset, long timestamp) {
@@ -21,7 +22,7 @@ record RecordResult(Integer partition, Long offset, Long timestamp, String error
     }
 
     public static RecordResult failed(Integer partition, SluiceException e) {
-        return new RecordResult(partition, null, null, e.errorCode().name(), e.getMessage(), e.retriable());
+        return new RecordResult(partition, null, null, e.errorCode(), e.getMessage(), e.retriable());
     }
 
     public boolean ok() {

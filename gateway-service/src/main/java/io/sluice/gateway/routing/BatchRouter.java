@@ -163,8 +163,7 @@ public class BatchRouter {
                     for (ProduceResponse.PartitionResult result : results) {
                         outcomes.put(result.partition(), result.errorCode() == null
                                 ? new PartitionOutcome(result, null)
-                                : PartitionOutcome.failure(new SluiceException(ErrorCode.forName(result.errorCode()),
-                                        result.message())));
+                                : PartitionOutcome.failure(new SluiceException(result.errorCode(), result.message())));
                     }
                     return outcomes;
                 })

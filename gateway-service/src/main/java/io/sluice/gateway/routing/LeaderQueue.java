@@ -282,11 +282,11 @@ final class LeaderQueue {
         int i = 0;
         for (Waiting request : batch) {
             for (PartitionBatches entry : request.entries) {
-                String code = results == null || results.size() != stamped.length ? ErrorCode.REQUEST_TIMED_OUT.name()
+                ErrorCode code = results == null || results.size() != stamped.length ? ErrorCode.REQUEST_TIMED_OUT
                         : results.get(i).errorCode();
                 if (stamped[i] != ProducerIds.NONE && code != null) {
                     sessions.of(entry.partition()).failed(stamped[i]);
-                    if (ErrorCode.forName(code).refusesSequence()) {
+                    if (code.refusesSequence()) {
                         ProducerSession.clear(entry.batches());
                     }
                 }

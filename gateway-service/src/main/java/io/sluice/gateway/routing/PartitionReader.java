@@ -59,7 +59,7 @@ public class PartitionReader {
         return rerouting(LOOKUP_BUDGET, view -> partitions.listOffsets(ClusterView.leader(view, tp), request))
                 .map(response -> response.partitions().getFirst())
                 .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer)
-                        : Mono.error(new SluiceException(ErrorCode.forName(answer.errorCode()), answer.message())));
+                        : Mono.error(new SluiceException(answer.errorCode(), answer.message())));
     }
 
     /**

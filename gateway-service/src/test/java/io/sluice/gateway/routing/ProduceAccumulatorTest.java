@@ -134,7 +134,7 @@ class ProduceAccumulatorTest {
         leader.answer(1, entry -> entry.partition().topic().equals("bad") ? ErrorCode.CORRUPT_RECORD : null);
 
         assertThat(corrupt.results()).extracting(ProduceResponse.PartitionResult::errorCode)
-                .containsExactly("CORRUPT_RECORD", null);
+                .containsExactly(ErrorCode.CORRUPT_RECORD, null);
         assertThat(fine.offsets()).containsExactly(1L);
     }
 

@@ -80,7 +80,7 @@ class ProducerStampingTest {
         ByteBuffer first = batch(1);
         ProduceAccumulatorTest.Caller caller = send(Acks.ALL, entry(0, first));
         leader.answer(0, e -> ErrorCode.NOT_LEADER_AFTER_APPEND);
-        assertThat(caller.results().getFirst().errorCode()).isEqualTo(ErrorCode.NOT_LEADER_AFTER_APPEND.name());
+        assertThat(caller.results().getFirst().errorCode()).isEqualTo(ErrorCode.NOT_LEADER_AFTER_APPEND);
         long failed = stamp(first).producerId();
 
         send(Acks.ALL, entry(0, first)); // the router's re-send: the same bytes

@@ -91,7 +91,7 @@ final class ScriptedLeader implements PartitionDataApi {
             TopicPartition tp = entry.partition();
             ErrorCode code = refusal.apply(entry);
             if (code != null) {
-                results.add(new ProduceResponse.PartitionResult(tp.topic(), tp.partition(), code.name(),
+                results.add(new ProduceResponse.PartitionResult(tp.topic(), tp.partition(), code,
                         code.description(), null, null, null, null));
             } else if (call.acks() == Acks.NONE) {
                 results.add(new ProduceResponse.PartitionResult(tp.topic(), tp.partition(), null, null, null, null,

@@ -502,7 +502,7 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
                 }
                 results.add(failure != null
                         ? new ProduceResponse.PartitionResult(partition.partition().topic(),
-                                partition.partition().partition(), failure.name(), failure.description(), null, null,
+                                partition.partition().partition(), failure, failure.description(), null, null,
                                 null, null)
                         : append(partition.partition(), partition.batches()));
             }

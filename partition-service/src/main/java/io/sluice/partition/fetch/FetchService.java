@@ -259,7 +259,7 @@ public final class FetchService {
                         answers.add(found.map(f -> answer(tp, f.offset(), f.timestamp())).orElse(answer(tp, -1L, -1L)));
                     }
                 } catch (SluiceException e) {
-                    answers.add(new ListOffsetsResponse.Partition(tp.topic(), tp.partition(), e.errorCode().name(),
+                    answers.add(new ListOffsetsResponse.Partition(tp.topic(), tp.partition(), e.errorCode(),
                             e.getMessage(), null, null));
                 }
             }
@@ -279,7 +279,7 @@ public final class FetchService {
                     answers.add(new EpochEndOffsetsResponse.Partition(tp.topic(), tp.partition(), null,
                             end.leaderEpoch(), end.endOffset()));
                 } catch (SluiceException e) {
-                    answers.add(new EpochEndOffsetsResponse.Partition(tp.topic(), tp.partition(), e.errorCode().name(),
+                    answers.add(new EpochEndOffsetsResponse.Partition(tp.topic(), tp.partition(), e.errorCode(),
                             EpochEndOffset.UNDEFINED_EPOCH, EpochEndOffset.UNDEFINED_OFFSET));
                 }
             }

@@ -166,7 +166,7 @@ public final class ProduceService {
             LOG.error("Unexpected produce failure on {}", tp, error);
             e = ErrorCode.UNKNOWN_SERVER_ERROR.exception("Unexpected error: " + error);
         }
-        return new ProduceResponse.PartitionResult(tp.topic(), tp.partition(), e.errorCode().name(), e.getMessage(),
+        return new ProduceResponse.PartitionResult(tp.topic(), tp.partition(), e.errorCode(), e.getMessage(),
                 null, null, null, null);
     }
 

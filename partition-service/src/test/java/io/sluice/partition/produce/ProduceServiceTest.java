@@ -87,7 +87,7 @@ class ProduceServiceTest {
                 .block(Duration.ofSeconds(30));
 
         assertThat(response.partitions()).hasSize(41);
-        assertThat(response.partitions().get(20).errorCode()).isEqualTo(ErrorCode.FENCED_LEADER_EPOCH.name());
+        assertThat(response.partitions().get(20).errorCode()).isEqualTo(ErrorCode.FENCED_LEADER_EPOCH);
         List<ProduceResponse.PartitionResult> written = new ArrayList<>(response.partitions());
         written.remove(20);
         assertThat(written).extracting(ProduceResponse.PartitionResult::baseOffset)
@@ -108,7 +108,7 @@ class ProduceServiceTest {
                 .block(Duration.ofSeconds(30));
 
         assertThat(response.partitions()).extracting(ProduceResponse.PartitionResult::errorCode)
-                .containsExactly(null, null, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER.name(), null, null);
+                .containsExactly(null, null, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, null, null);
         assertThat(response.partitions()).extracting(ProduceResponse.PartitionResult::baseOffset)
                 .containsExactly(0L, 1L, null, 2L, 1L);
         assertThat(values()).containsExactly("a", "b", "c");
@@ -127,8 +127,8 @@ class ProduceServiceTest {
         assertThat(retry.errorCode()).isNull();
         assertThat(retry.baseOffset()).isEqualTo(1);
         assertThat(retry.lastOffset()).isEqualTo(1);
-        assertThat(gap.errorCode()).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER.name());
-        assertThat(unknown.errorCode()).isEqualTo(ErrorCode.UNKNOWN_PRODUCER_ID.name());
+        assertThat(gap.errorCode()).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        assertThat(unknown.errorCode()).isEqualTo(ErrorCode.UNKNOWN_PRODUCER_ID);
         assertThat(replicas.partition(TP).orElseThrow().log().logEndOffset()).isEqualTo(2);
     }
 

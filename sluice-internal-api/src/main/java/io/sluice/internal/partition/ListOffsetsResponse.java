@@ -1,5 +1,6 @@
 package io.sluice.internal.partition;
 
+import io.sluice.protocol.ErrorCode;
 import java.util.List;
 
 /**
@@ -8,6 +9,6 @@ import java.util.List;
  */
 public record ListOffsetsResponse(List<Partition> partitions) {
 
-    public record Partition(String topic, int partition, String errorCode, String message, Long offset, Long timestamp) {
+    public record Partition(String topic, int partition, ErrorCode errorCode, String message, Long offset, Long timestamp) {
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.internal.partition;
 
+import io.sluice.protocol.ErrorCode;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  */
 public record ProduceResponse(List<PartitionResult> partitions) {
 
-    public record PartitionResult(String topic, int partition, String errorCode, String message, Long baseOffset,
+    public record PartitionResult(String topic, int partition, ErrorCode errorCode, String message, Long baseOffset,
                                   Long lastOffset, Long logAppendTime, Long logStartOffset) {
     }
 }

@@ -38,7 +38,7 @@ public final class ProduceResponseCodec {
                 message = message.substring(0, MAX_MESSAGE_CHARS);
             }
             messages.add(message);
-            size += WireStrings.size(r.topic()) + 4 + WireStrings.size(orEmpty(r.errorCode()))
+            size += WireStrings.size(r.topic()) + 4 + WireStrings.size(name(r.errorCode()))
                     + WireStrings.size(message) + 4 * 8;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
@@ -47,7 +47,7 @@ public final class ProduceResponseCodec {
             ProduceResponse.PartitionResult r = results.get(i);
             WireStrings.write(out, r.topic());
             out.putInt(r.partition());
-            WireStrings.write(out, orEmpty(r.errorCode()));
+            WireStrings.write(out, name(r.errorCode()));
             WireStrings.write(out, messages.get(i));
             out.putLong(orAbsent(r.baseOffset())).putLong(orAbsent(r.lastOffset()))
                     .putLong(orAbsent(r.logAppendTime())).putLong(orAbsent(r.logStartOffset()));
@@ -66,7 +66,8 @@ public final class ProduceResponseCodec {
                 int partition = in.getInt();
                 String error = WireStrings.read(in);
                 String message = WireStrings.read(in);
-                results.add(new ProduceResponse.PartitionResult(topic, partition, error.isEmpty() ? null : error,
+                results.add(new ProduceResponse.PartitionResult(topic, partition,
+                        error.isEmpty() ? null : ErrorCode.forName(error),
                         message.isEmpty() ? null : message, present(in.getLong()), present(in.getLong()),
                         present(in.getLong()), present(in.getLong())));
             }
@@ -77,8 +78,9 @@ public final class ProduceResponseCodec {
         }
     }
 
-    private static String orEmpty(String value) {
-        return value == null ? "" : value;
+    /** A code by its name, the contract's (an unknown name from a newer node reads as UNKNOWN_SERVER_ERROR). */
+    private static String name(ErrorCode code) {
+        return code == null ? "" : code.name();
     }
 
     private static long orAbsent(Long value) {

@@ -88,7 +88,7 @@ class WireCodecsTest {
     void produceResponsesRoundTripOffsetsErrorsAndUnwaitedAnswers() {
         ProduceResponse response = new ProduceResponse(List.of(
                 new ProduceResponse.PartitionResult("orders", 0, null, null, 10L, 19L, null, 0L),
-                new ProduceResponse.PartitionResult("orders", 1, "NOT_LEADER", "Node 2 leads orders-1", null, null,
+                new ProduceResponse.PartitionResult("orders", 1, ErrorCode.NOT_LEADER, "Node 2 leads orders-1", null, null,
                         null, null),
                 new ProduceResponse.PartitionResult("logs", 4, null, null, 0L, 0L, 1_700_000_000_000L, 0L),
                 new ProduceResponse.PartitionResult("orders", 2, null, null, null, null, null, null)));
@@ -100,7 +100,8 @@ class WireCodecsTest {
     void aProduceResponseMessageIsCutRatherThanOverflowingItsLength() {
         String message = "é".repeat(40_000);
         ProduceResponse response = new ProduceResponse(List.of(
-                new ProduceResponse.PartitionResult("orders", 0, "CORRUPT_MESSAGE", message, null, null, null, null)));
+                new ProduceResponse.PartitionResult("orders", 0, ErrorCode.CORRUPT_RECORD, message, null, null, null,
+                        null)));
 
         ProduceResponse decoded = ProduceResponseCodec.decode(ProduceResponseCodec.encode(response));
 
