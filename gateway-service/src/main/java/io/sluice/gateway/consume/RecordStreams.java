@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * SSE streams of records: the partitions' record streams merged into one, each record an event whose id is the
@@ -65,20 +67,22 @@ class RecordStreams {
                 })
                 .onErrorResume(SluiceException.class, e -> Flux.just(ServerSentEvent.<Object>builder(
                         Problems.of(e)).event("error").build()));
-        return framed(records, settings.sseHeartbeat())
+        return framed(records, settings.sseHeartbeat(), Schedulers.parallel())
                 .doOnSubscribe(s -> openStreams.incrementAndGet())
                 .doFinally(signal -> openStreams.decrementAndGet());
     }
 
     /**
      * {@code records} after an opening comment with the reconnect hint, with a keep-alive comment every
-     * {@code heartbeat} until they end. A client that stops reading misses keep-alives rather than losing its stream.
+     * {@code heartbeat} (timed on {@code timer}) until they end. A client that stops reading misses keep-alives rather
+     * than losing its stream.
      */
-    static Flux<ServerSentEvent<Object>> framed(Flux<ServerSentEvent<Object>> records, Duration heartbeat) {
+    static Flux<ServerSentEvent<Object>> framed(Flux<ServerSentEvent<Object>> records, Duration heartbeat,
+                                                Scheduler timer) {
         Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder().comment("stream open")
                 .retry(Duration.ofSeconds(2)).build());
         // Without the drop, ticks nobody asked for would fail the interval, and with it the stream.
-        Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(heartbeat)
+        Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(heartbeat, timer)
                 .onBackpressureDrop()
                 .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
         return records.publish(shared -> Flux.merge(opening, shared, heartbeats.takeUntilOther(shared.then())));
