@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The VM's free page reporting, which decides what a page-cache write costs on a virtual machine like the project's
-# box (docs/benchmarks.md, fourteenth part).
+# box (docs/benchmarks/history.md, fourteenth part).
 #
 # usage: bench/page-reporting.sh show | hold | restore
 #   show     the guest kernel's page_reporting parameters, or that this machine has none

@@ -111,7 +111,8 @@ INDEX="$OUT/index.tsv"; RESULTS="$OUT/results.txt"; LOGDIR="$OUT"
        "E2E_1_N=$E2E_1_N FANOUT_SUBSCRIBERS=$FANOUT_SUBSCRIBERS FANOUT_RATE=$FANOUT_RATE FANOUT_N=$FANOUT_N" \
        "REPS=$REPS WARMUP_PASSES=$WARMUP_PASSES WARMUP_RECORDS=$WARMUP_RECORDS" \
        "CONSUME_WARMUP_RECORDS=$CONSUME_WARMUP_RECORDS TESTS=$TESTS"
-  # what a page-cache write costs on a VM depends on this (bench/page-reporting.sh; docs/benchmarks.md)
+  # what a page-cache write costs on a VM depends on this (bench/page-reporting.sh; docs/benchmarks/history.md,
+  # fourteenth part)
   "$ROOT/bench/page-reporting.sh" show
   curl -s "$GATEWAY/v1/cluster"; echo
 } > "$OUT/machine.txt"

@@ -35,7 +35,7 @@ class AdminUiArchitectureTest {
     void theConsoleKnowsNoSluiceModuleOnlyThePublicApi() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("io.sluice.internal..", "io.sluice.protocol..",
                         "io.sluice.gateway..")
-                .because("the console can do nothing a user's script can't (DESIGN.md §1)")
+                .because("the console can do nothing a user's script can't (docs/admin-ui.md)")
                 .check(CLASSES);
     }
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * {@code <dir>/<name>.jar} into {@code <dir>/aot/<name>.jar} with its libraries beside it, and records a training start
  * of that jar into {@code <dir>/aot/<name>.aot} (JEP 483 and 514; the parent POM's {@code aot-cache} profile). A JVM
  * started from the extracted jar with {@code -XX:AOTCache} finds its classes already loaded and linked, which takes
- * about 60 % off a service's start-up CPU (docs/benchmarks.md).
+ * about 60 % off a service's start-up CPU (docs/benchmarks/history.md, "Service start-up with the AOT cache").
  *
  * <p>The cache is used only when it can help and cannot mislead: the java that will run the service is 25 or later,
  * and both the extracted jar and the cache are at least as new as the fat jar (a jar rebuilt without the cache, with

@@ -16,9 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a local cluster is: where it keeps its files, which services it runs on which loopback ports, and how their
- * JVMs are started. Defaults follow DESIGN.md §8 (gateway 8080, admin UI 8088, coordinator 9400, partition services
- * 9501.., embedded Redis 6390, three nodes, data under {@code <repo>/var}); {@link Setting} lists the environment
- * variables and options that override them.
+ * JVMs are started. The defaults, as docs/operations.md ("Local cluster") lists them: gateway 8080, admin UI 8088,
+ * coordinator 9400, partition services 9501.., embedded Redis 6390, three nodes, data under {@code <repo>/var};
+ * {@link Setting} lists the environment variables and options that override them.
  *
  * <p>Layout under {@code baseDir}: {@code coordinator/} (the coordinator's data, with its embedded Redis),
  * {@code node-<id>/} (a partition service's replicas), {@code logs/<service>.log}, {@code run/<service>.pid}.
@@ -63,7 +63,10 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         }
     }
 
-    /** The defaults of DESIGN.md §8 for a checkout: all services, data under {@code <repoRoot>/var}. */
+    /**
+     * The defaults (docs/operations.md, "Local cluster") for a checkout: all services, data under
+     * {@code <repoRoot>/var}.
+     */
     public static ClusterConfig defaults(Path repoRoot) {
         return fromSettings(repoRoot, repoRoot, Map.of());
     }

@@ -2,8 +2,8 @@ package io.sluice.protocol;
 
 /**
  * The errors every Sluice service can answer with. The constant's name is the stable {@code error_code} string of
- * the public API (DESIGN.md §6); each carries the HTTP status it maps to and whether a client may retry the same
- * request unchanged and expect it to succeed later (after a metadata refresh, a leader election, a backoff).
+ * the public API (docs/api.md, "Errors"); each carries the HTTP status it maps to and whether a client may retry the
+ * same request unchanged and expect it to succeed later (after a metadata refresh, a leader election, a backoff).
  *
  * <p>Names are part of the wire contract: add new ones, never rename or reuse one.
  */

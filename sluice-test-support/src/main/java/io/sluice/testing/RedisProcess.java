@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * A redis-server of the test's own, outside every coordinator, so that a test can crash and restart Redis under
  * running coordinators, and kill a coordinator without taking Redis with it (an embedded Redis is a child of its
  * coordinator). The binary is the one the coordinator embeds ({@code com.github.codemonstur:embedded-redis}); the
- * server runs as DESIGN.md §5 asks, append-only with an fsync per write, so a restart loses nothing acknowledged.
+ * server runs as docs/coordinator.md asks of the coordinator's Redis, append-only with an fsync per write, so a
+ * restart loses nothing acknowledged.
  *
  * <p>Layout under {@code dir}: {@code redis-server} (the binary), {@code appendonly.aof}, {@code redis.log} (the
  * output of every start). The port stays the same across restarts, since coordinators are configured with it. Every

@@ -45,10 +45,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two coordinator processes on one Redis (DESIGN.md §5): exactly one holds the lease and answers, the other redirects
- * to it; when the active one dies or loses its lease the other takes over with all metadata, and a coordinator that
- * lost its lease can no longer write (its fencing token is refused inside Redis). A {@link MetadataWatcher} following
- * both throughout sees every version exactly once, in order: nothing lost, nothing written twice.
+ * Two coordinator processes on one Redis (docs/coordinator.md, "High availability"): exactly one holds the lease and
+ * answers, the other redirects to it; when the active one dies or loses its lease the other takes over with all
+ * metadata, and a coordinator that lost its lease can no longer write (its fencing token is refused inside Redis). A
+ * {@link MetadataWatcher} following both throughout sees every version exactly once, in order: nothing lost, nothing
+ * written twice.
  *
  * <p>The tests of the pair share its two processes and three test nodes (a coordinator start costs tens of seconds on
  * a loaded machine, and each test started two): they run in order, each finding whichever coordinator is active at

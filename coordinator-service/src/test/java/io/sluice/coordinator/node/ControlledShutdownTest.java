@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * Controlled shutdown (DESIGN.md §4): when a node announces it is stopping, its leaderships have moved to other
- * in-sync replicas by the time the call answers, so the node can stop right after without an unavailable partition.
+ * Controlled shutdown (docs/coordinator.md, "What it decides"): when a node announces it is stopping, its leaderships
+ * have moved to other in-sync replicas by the time the call answers, so the node can stop right after without an
+ * unavailable partition.
  */
 class ControlledShutdownTest extends CoordinatorTestSupport {
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node that stops heartbeating for the session timeout is declared dead, and every partition it led gets the first
- * live in-sync replica (in replica order) as leader under a new leader epoch (DESIGN.md §5).
+ * live in-sync replica (in replica order) as leader under a new leader epoch (docs/coordinator.md, "Elections").
  */
 class LeaderElectionOnNodeDeathTest extends CoordinatorTestSupport {
 

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Nothing acknowledged is lost across crashes (DESIGN.md §5: Redis with {@code appendfsync always}): not when the
- * coordinator and its embedded Redis are killed and started again on the same data directory, not when an external
- * Redis is killed under a running coordinator and restarted on its directory.
+ * Nothing acknowledged is lost across crashes (Redis with {@code appendfsync always}, docs/coordinator.md): not when
+ * the coordinator and its embedded Redis are killed and started again on the same data directory, not when an
+ * external Redis is killed under a running coordinator and restarted on its directory.
  */
 class CoordinatorRestartIT {
 

@@ -18,8 +18,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
 /**
- * The real Redis that the coordinator's integration tests run against: one per test JVM, chosen in this order
- * (DESIGN.md §8):
+ * The real Redis that the coordinator's integration tests run against: one per test JVM, chosen in this order:
  * <ol>
  *   <li>{@code SLUICE_TEST_REDIS_URL} (for example {@code redis://127.0.0.1:6379}): an external Redis. <b>It must be
  *       a disposable Redis</b>: every test class starts by flushing it ({@code FLUSHALL}), which deletes every key in

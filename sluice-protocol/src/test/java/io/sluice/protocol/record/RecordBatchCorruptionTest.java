@@ -76,7 +76,10 @@ class RecordBatchCorruptionTest {
         }
     }
 
-    /** By design (DESIGN.md §3): a leader rewrites these two fields without touching the CRC. */
+    /**
+     * By design (docs/architecture.md, "Records on disk and on the wire"): a leader rewrites these two fields without
+     * touching the CRC.
+     */
     @Test
     void baseOffsetAndPartitionLeaderEpochAreOutsideTheCrc() {
         ByteBuffer batch = BatchSpec.ofValues(CompressionType.NONE, 3).encode();
