@@ -2,40 +2,51 @@ package io.sluice.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
-/** The CLI's answers that need no running process. */
+/** bin/sluice's lifecycle commands, parsed by picocli: the answers that need no running process. */
 class MainTest {
 
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
 
     @Test
     void helpListsEveryCommandAndEverySetting() {
-        assertThat(run(List.of("--help"), Map.of())).isEqualTo(Main.OK);
+        assertThat(run(List.of("--help"), Map.of())).isEqualTo(LifecycleCommands.OK);
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("up", "down", "status", "logs [SERVICE] [-f]");
+        assertThat(out.toString()).contains("up", "down", "status", "logs");
         for (Setting setting : Setting.values()) {
-            assertThat(out.toString(StandardCharsets.UTF_8))
+            assertThat(out.toString())
                     .contains(setting.option(), setting.environmentVariable(), setting.defaultValue());
         }
     }
 
     @Test
-    void statusOfAnEmptyBaseDirIsNotRunning() {
-        assertThat(run(List.of("status"), Map.of("SLUICE_BASE_DIR", dir.toString()))).isEqualTo(Main.NOT_RUNNING);
+    void eachCommandHasItsOwnHelp() {
+        assertThat(run(List.of("logs", "--help"), Map.of())).isEqualTo(LifecycleCommands.OK);
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("coordinator", "Metadata: unavailable");
+        assertThat(out.toString()).contains("Usage: bin/sluice logs", "[SERVICE]", "--follow", "--base-dir=DIR");
+    }
+
+    @Test
+    void statusOfAnEmptyBaseDirIsNotRunning() {
+        assertThat(run(List.of("status"), Map.of("SLUICE_BASE_DIR", dir.toString())))
+                .isEqualTo(LifecycleCommands.NOT_RUNNING);
+
+        assertThat(out.toString()).contains("coordinator", "Metadata: unavailable");
     }
 
     @Test
@@ -43,25 +54,55 @@ class MainTest {
         run(List.of("status", "--base-dir", dir.resolve("b").toString()),
                 Map.of("SLUICE_BASE_DIR", dir.resolve("a").toString()));
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Cluster in " + dir.resolve("b"));
+        assertThat(out.toString()).contains("Cluster in " + dir.resolve("b"));
+    }
+
+    @Test
+    void optionsTakeTheirValueAfterASpaceOrAnEqualsSignBeforeOrAfterTheCommand() {
+        run(List.of("--base-dir", dir.resolve("a").toString(), "status"), Map.of());
+        assertThat(out.toString()).contains("Cluster in " + dir.resolve("a"));
+
+        run(List.of("--base-dir", dir.resolve("a").toString(), "status", "--base-dir=" + dir.resolve("c")), Map.of());
+        assertThat(out.toString()).contains("Cluster in " + dir.resolve("c"));
     }
 
     @Test
     void whenTheUsageIsWrongShouldExitWithTwo() {
-        assertThat(run(List.of("up", "--nodes", "many"), Map.of())).isEqualTo(Main.USAGE);
+        assertThat(run(List.of("up", "--nodes", "many"), Map.of())).isEqualTo(LifecycleCommands.USAGE);
 
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("SLUICE_NODES/--nodes=many", "Usage:");
+        assertThat(err.toString()).contains("SLUICE_NODES/--nodes=many", "Usage:");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "''                    | No command given",
+            "start                 | Unmatched argument at index 0: 'start'",
+            "up --nodes            | Missing required parameter for option '--nodes'",
+            "up --verbose          | Unknown option: '--verbose'",
+            "logs broker           | Unknown service broker",
+            "logs coordinator more | Unmatched argument at index 2: 'more'",
+            "status coordinator    | Unmatched argument at index 1: 'coordinator'",
+            "status --secure       | Unknown option: '--secure'",
+            "down -f               | Unknown option: '-f'"})
+    void whenTheCallIsInvalidShouldSayWhyAndExitWithTwo(String args, String problem) {
+        List<String> list = args.isBlank() ? List.of() : List.of(args.split(" "));
+
+        assertThat(run(list, Map.of())).isEqualTo(LifecycleCommands.USAGE);
+        assertThat(err.toString()).contains(problem);
     }
 
     @Test
     void logsWithoutLogsSaysSo() {
-        assertThat(run(List.of("logs", "coordinator", "--base-dir", dir.toString()), Map.of())).isEqualTo(Main.FAILED);
+        assertThat(run(List.of("logs", "coordinator", "--base-dir", dir.toString()), Map.of()))
+                .isEqualTo(LifecycleCommands.FAILED);
 
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("No logs in " + dir.resolve("logs"));
+        assertThat(err.toString()).contains("No logs in " + dir.resolve("logs"));
     }
 
     private int run(List<String> args, Map<String, String> environment) {
-        return Main.run(args, environment, dir, dir, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        CommandLine commandLine = Main.commandLine(environment, Optional.of(dir), dir);
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args.toArray(String[]::new));
     }
 }
