@@ -192,8 +192,13 @@ public final class LifecycleCommands {
 
     private static void printTry(LocalCluster cluster, String url, PrintWriter out) {
         int replicas = Math.max(1, Math.min(3, cluster.config().nodes()));
+        String cli = "http://127.0.0.1:8080".equals(url) ? "bin/sluice" : "bin/sluice --url " + url;
         out.println();
         out.println("Try it:");
+        out.printf("  %s topic create demo --partitions 3 --replication-factor %d%n", cli, replicas);
+        out.printf("  echo 'k1:hello' | %s produce demo --key-separator :%n", cli);
+        out.printf("  %s consume demo --follow --offset earliest%n", cli);
+        out.println("or with curl:");
         out.printf("  curl -s -X POST %s/v1/topics -H 'Content-Type: application/json' "
                 + "-d '{\"name\":\"demo\",\"partition_count\":3,\"replication_factor\":%d}'%n", url, replicas);
         out.printf("  curl -s -X POST %s/v1/topics/demo/records -H 'Content-Type: application/json' "
@@ -216,6 +221,8 @@ public final class LifecycleCommands {
         out.println("  users file       " + material.usersFile() + " (name:bcrypt-hash lines; restart the gateway after a change)");
         out.println();
         out.println("Try it:");
+        out.printf("  bin/sluice --url %s --ca-file %s --user %s --password-file %s topic list%n", url,
+                material.caCertificate(), SecureMaterial.ADMIN, material.passwordFile());
         out.printf("  %s -X POST %s/v1/topics -H 'Content-Type: application/json' "
                 + "-d '{\"name\":\"demo\",\"partition_count\":3,\"replication_factor\":%d}'%n", curl, url, replicas);
         out.printf("  %s -X POST %s/v1/topics/demo/records -H 'Content-Type: application/json' "

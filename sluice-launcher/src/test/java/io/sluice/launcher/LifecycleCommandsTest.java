@@ -13,9 +13,25 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** bin/sluice's lifecycle commands, parsed by picocli: the answers that need no running process. */
-class MainTest {
+class LifecycleCommandsTest {
+
+    @Command(name = "bin/sluice", mixinStandardHelpOptions = true)
+    static final class Root implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "No command given");
+        }
+    }
 
     @TempDir
     Path dir;
@@ -24,13 +40,22 @@ class MainTest {
     private final StringWriter err = new StringWriter();
 
     @Test
-    void helpListsEveryCommandAndEverySetting() {
+    void helpListsEveryCommandAndTheSettingsTableEverySetting() {
         assertThat(run(List.of("--help"), Map.of())).isEqualTo(LifecycleCommands.OK);
 
         assertThat(out.toString()).contains("up", "down", "status", "logs");
         for (Setting setting : Setting.values()) {
-            assertThat(out.toString())
+            assertThat(LifecycleCommands.settingsHelp())
                     .contains(setting.option(), setting.environmentVariable(), setting.defaultValue());
+        }
+    }
+
+    @Test
+    void eachLifecycleCommandTakesEverySetting() {
+        assertThat(run(List.of("up", "--help"), Map.of())).isEqualTo(LifecycleCommands.OK);
+
+        for (Setting setting : Setting.values()) {
+            assertThat(out.toString()).contains(setting.option(), setting.environmentVariable());
         }
     }
 
@@ -100,7 +125,10 @@ class MainTest {
     }
 
     private int run(List<String> args, Map<String, String> environment) {
-        CommandLine commandLine = Main.commandLine(environment, Optional.of(dir), dir);
+        CommandLine commandLine = new CommandLine(new Root());
+        new LifecycleCommands(environment, Optional.of(dir), dir).register(commandLine);
+        commandLine.setUsageHelpWidth(120);
+        commandLine.setExecutionExceptionHandler((e, line, parsed) -> LifecycleCommands.handle(e, line));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args.toArray(String[]::new));
