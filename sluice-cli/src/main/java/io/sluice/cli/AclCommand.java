@@ -73,11 +73,14 @@ final class AclCommand {
                     .add("operation", upper(operation)).add("permission", upper(permission));
         }
 
-        int printAcls(JsonNode answer, String empty) {
+        int printAcls(JsonNode answer, String heading, String empty) {
             return print(answer, () -> {
                 if (answer.path("acls").isEmpty()) {
                     out().println(empty);
                     return;
+                }
+                if (heading != null) {
+                    out().println(heading);
                 }
                 Table table = new Table("PRINCIPAL", "RESOURCE", "NAME", "PATTERN", "OPERATION", "PERMISSION");
                 for (JsonNode acl : answer.path("acls")) {
@@ -95,7 +98,7 @@ final class AclCommand {
 
         @Override
         int run(Gateway gateway) {
-            return printAcls(gateway.get(ACLS, filter()), "No ACLs match");
+            return printAcls(gateway.get(ACLS, filter()), null, "No ACLs match");
         }
     }
 
@@ -145,7 +148,7 @@ final class AclCommand {
                         + "--permission): remove does not remove every ACL");
             }
             JsonNode answer = gateway.send("DELETE", ACLS, filter, null);
-            return printAcls(answer, "No ACLs matched: nothing removed");
+            return printAcls(answer, "Removed:", "No ACLs matched: nothing removed");
         }
     }
 

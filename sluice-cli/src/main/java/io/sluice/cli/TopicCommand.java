@@ -59,9 +59,10 @@ final class TopicCommand {
         int run(Gateway gateway) {
             JsonNode answer = gateway.get(path(TOPICS, topic), Query.of());
             return print(answer, () -> {
-                out().printf("Topic %s (id %s): %d partitions, replication factor %d%n%n",
-                        answer.path("name").asString(), Json.cell(answer.path("topic_id")),
-                        answer.path("partition_count").asInt(), answer.path("replication_factor").asInt());
+                int count = answer.path("partition_count").asInt();
+                out().printf("Topic %s (id %s): %d partition%s, replication factor %d%n%n",
+                        answer.path("name").asString(), Json.cell(answer.path("topic_id")), count,
+                        count == 1 ? "" : "s", answer.path("replication_factor").asInt());
                 Table partitions = new Table("PARTITION", "LEADER", "REPLICAS", "ISR", "EPOCH", "LOG-START",
                         "HIGH-WATERMARK", "LOG-END");
                 for (JsonNode p : answer.path("partitions")) {
@@ -127,8 +128,9 @@ final class TopicCommand {
             int replicas = replicationFactor != null ? replicationFactor : defaultReplicationFactor(gateway);
             JsonNode answer = gateway.send("POST", TOPICS, Query.of(), new NewTopic(topic, partitions, replicas,
                     list.isEmpty() ? null : list, validateOnly ? Boolean.TRUE : null));
-            return print(answer, () -> out().printf("%s topic %s: %d partitions, replication factor %d%n",
-                    validateOnly ? "Valid:" : "Created", topic, answer.path("partition_count").asInt(),
+            int count = answer.path("partition_count").asInt();
+            return print(answer, () -> out().printf("%s topic %s: %d partition%s, replication factor %d%n",
+                    validateOnly ? "Valid:" : "Created", topic, count, count == 1 ? "" : "s",
                     answer.path("replication_factor").asInt()));
         }
     }
@@ -216,7 +218,8 @@ final class TopicCommand {
         int run(Gateway gateway) {
             JsonNode answer = gateway.send("POST", path(TOPICS, topic, "partitions"), Query.of(),
                     new NewPartitionCount(total));
-            return print(answer, () -> out().printf("Topic %s has %d partitions%n", topic, total));
+            return print(answer, () -> out().printf("Topic %s has %d partition%s%n", topic, total,
+                    total == 1 ? "" : "s"));
         }
     }
 
