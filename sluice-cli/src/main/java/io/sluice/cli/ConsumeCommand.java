@@ -32,6 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class ConsumeCommand extends ClientCommand {
 
     private static final int PAGE_RECORDS = 500;
+    /** Polls of a second each that a member without --follow waits for a partition to be assigned. */
+    private static final int UNASSIGNED_POLLS = 15;
 
     @Parameters(paramLabel = "TOPIC")
     String topic;
@@ -190,6 +192,7 @@ final class ConsumeCommand extends ClientCommand {
         Member state = new Member(gateway, members + "/" + Query.encode(memberId), member.path("cursor").asString());
         Thread leaveOnExit = new Thread(state::leave, "sluice-leave-group");
         Runtime.getRuntime().addShutdownHook(leaveOnExit);
+        int idlePolls = 0;
         try {
             while (!done()) {
                 ObjectNode poll = JsonNodeFactory.instance.objectNode();
@@ -211,8 +214,16 @@ final class ConsumeCommand extends ClientCommand {
                 out().flush();
                 // Only now: the cursor commits what this answer delivered, and all of it is printed.
                 state.cursor = answer.path("cursor").asString();
-                if (!follow && records.isEmpty() && !answer.path("assignment").isEmpty()) {
-                    break;
+                if (!follow && records.isEmpty()) {
+                    if (!answer.path("assignment").isEmpty()) {
+                        break;
+                    }
+                    // Other members may hold every partition: do not wait for one for ever.
+                    if (++idlePolls >= UNASSIGNED_POLLS) {
+                        err().println("No partition of " + topic + " was assigned to this member of group " + group
+                                + " within " + UNASSIGNED_POLLS + " s (other members hold them?)");
+                        break;
+                    }
                 }
             }
         } finally {
