@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.SluiceCluster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,13 +11,16 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,26 +30,61 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The CLI against a real cluster (a coordinator, one partition service and a gateway, each its own JVM, from
- * {@link SluiceCluster}): every call goes over HTTP to the gateway, as from a terminal. One node keeps it light;
- * what is tested here is the CLI, not replication.
+ * {@link SluiceCluster}) with security on: every call goes over HTTP to the gateway with Basic credentials, as from
+ * a terminal. Most calls sign in as the super user {@code admin} through {@code SLUICE_USER} and
+ * {@code SLUICE_PASSWORD}; the ACL tests as {@code alice}. One node keeps it light; what is tested here is the CLI,
+ * not replication.
  */
 class CliIT {
 
+    // Fixtures of this test only (SecurityIT's); their bcrypt hashes (cost 4) are in the users file.
+    private static final String ADMIN_PASSWORD = "it-admin-Pw-7f3a";
+    private static final String ALICE_PASSWORD = "it-alice-Pw-91c2";
+    private static final String USERS = """
+            admin:$2a$04$sv0sXGofxRM45V/YEJUqw.pBvYF3q6YjHoL.zQejPNxjKJqqpyula
+            alice:$2a$04$oomAXcEZr1qThDlEE/WXwuHcu9Fjx7DN7RM3g.0/8SezqsyFLm7He
+            """;
+    private static final String CLUSTER_SECRET = "it-cluster-" + UUID.randomUUID();
+
     private static SluiceCluster cluster;
+    private static Path secrets;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startCluster() {
-        cluster = SluiceCluster.builder("cli").nodes(1).withGateway().jvmOptions(SluiceCluster.testJvm("256m"))
+    static void startCluster() throws IOException {
+        secrets = Files.createTempDirectory("sluice-cli-it");
+        Path users = Files.writeString(secrets.resolve("users"), USERS);
+        // Secrets reach the services in a file they import, never on the command line (which the launcher logs).
+        Path properties = Files.writeString(secrets.resolve("security.properties"), String.join("\n",
+                "sluice.security.enabled=true",
+                "sluice.security.cluster-secret=" + CLUSTER_SECRET,
+                "sluice.security.basic.users-file=" + users,
+                "sluice.security.super-users=User:admin",
+                "sluice.security.stream-tokens.secret=it-stream-" + UUID.randomUUID(),
+                "sluice.security.login-throttling.max-failures=1000", ""));
+        String importIt = "--spring.config.import=file:" + properties;
+        cluster = SluiceCluster.builder("cli").nodes(1).withGateway().clusterSecret(CLUSTER_SECRET)
+                .jvmOptions(SluiceCluster.testJvm("256m"))
+                .args(ServiceKind.COORDINATOR, importIt)
+                .args(ServiceKind.PARTITION, importIt)
+                .args(ServiceKind.GATEWAY, importIt)
                 .start();
     }
 
     @AfterAll
-    static void stopCluster() {
+    static void stopCluster() throws IOException {
         if (cluster != null) {
             cluster.close();
+        }
+        if (secrets != null) {
+            try (Stream<Path> files = Files.list(secrets)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(secrets);
         }
     }
 
@@ -147,6 +186,48 @@ class CliIT {
         assertThat(run.err()).startsWith("INVALID_CONFIG (400): Unknown topic config 'retention.msec'");
     }
 
+    @Test
+    void anAclAddedThroughTheCliIsEnforcedAndRemoved() throws IOException {
+        sluice("", "topic", "create", "ledger", "--partitions", "1");
+        sluice("entry\n", "produce", "ledger");
+        Path password = Files.writeString(dir.resolve("alice.password"), ALICE_PASSWORD + "\n");
+        String[] asAlice = {"--user", "alice", "--password-file", password.toString()};
+
+        Run added = sluice("", "acl", "add", "--principal", "User:alice", "--operation", "READ", "--topic", "ledger");
+        Run read = sluiceWith(Map.of(), "", concat(asAlice, "consume", "ledger"));
+        Run write = sluiceWith(Map.of(), "more\n", concat(asAlice, "produce", "ledger"));
+        Run removed = sluice("", "acl", "remove", "--principal", "User:alice");
+        Run listed = sluice("", "acl", "list", "--principal", "User:alice");
+        Run readAfter = sluiceWith(Map.of(), "", concat(asAlice, "consume", "ledger"));
+
+        assertThat(added.out()).isEqualTo("Added: User:alice ALLOW READ on TOPIC ledger\n");
+        assertThat(read.exit()).isZero();
+        assertThat(read.lines()).containsExactly("entry");
+        assertThat(write.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(write.err()).isEqualTo("TOPIC_AUTHORIZATION_FAILED (403): User:alice may not WRITE topic 'ledger'\n");
+        assertThat(removed.lines()).containsExactly("Removed:",
+                "PRINCIPAL   RESOURCE  NAME    PATTERN  OPERATION  PERMISSION",
+                "User:alice  TOPIC     ledger  LITERAL  READ       ALLOW");
+        assertThat(listed.out()).isEqualTo("No ACLs match\n");
+        assertThat(readAfter.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(readAfter.err()).startsWith("TOPIC_AUTHORIZATION_FAILED (403)");
+    }
+
+    @Test
+    void withoutCredentialsOrWithAWrongPasswordTheGatewaySaysSoInOneLine() {
+        Run anonymous = sluiceWith(Map.of(), "", "topic", "list");
+        Run wrong = sluiceWith(Map.of(), "", "topic", "list", "--user", "admin:not-the-password");
+
+        assertThat(anonymous.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(anonymous.err()).isEqualTo("SASL_AUTHENTICATION_FAILED (401): Authentication required\n");
+        assertThat(wrong.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(wrong.err()).isEqualTo("SASL_AUTHENTICATION_FAILED (401): Authentication failed\n");
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        return Stream.concat(Stream.of(first), Stream.of(rest)).toArray(String[]::new);
+    }
+
     private long committed(String group) {
         JsonNode description = Json.MAPPER.readTree(sluice("", "group", "describe", group, "-o", "json").out());
         return description.path("partitions").get(0).path("committed_offset").asLong();
@@ -159,11 +240,20 @@ class CliIT {
         }
     }
 
+    /** The CLI as the super user, through the environment. */
     private Run sluice(String stdin, String... args) {
+        return sluiceWith(Map.of("SLUICE_USER", "admin", "SLUICE_PASSWORD", ADMIN_PASSWORD), stdin, args);
+    }
+
+    private Run sluiceWith(Map<String, String> environment, String stdin, String... args) {
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put("SLUICE_URL", cluster.gatewayUrl().toString());
+        // No profile file of the user running the tests applies: point the variable at one that is not there.
+        variables.put("SLUICE_PROFILE_FILE", dir.resolve("no-profiles.properties").toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = SluiceCli.commandLine(Map.of("SLUICE_URL", cluster.gatewayUrl().toString()),
-                Optional.empty(), dir, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        CommandLine commandLine = SluiceCli.commandLine(variables, Optional.empty(), dir,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int exit = commandLine.execute(args);
