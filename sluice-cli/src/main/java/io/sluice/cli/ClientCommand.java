@@ -26,14 +26,14 @@ abstract class ClientCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        Connection connection;
+        Gateway gateway;
         try {
-            connection = Connection.resolve(options(), SluiceCli.environment(spec), Path.of(System.getProperty(
-                    "user.home")));
+            gateway = new Gateway(Connection.resolve(options(), SluiceCli.environment(spec),
+                    Path.of(System.getProperty("user.home"))));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        return run(new Gateway(connection));
+        return run(gateway);
     }
 
     /** Runs the command; answers its exit code. */

@@ -148,7 +148,7 @@ final class Gateway {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
                     .generateCertificates(in);
             if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("No certificate in " + caFile);
+                throw new IllegalArgumentException("Cannot use " + caFile + " as a CA file: no certificate in it");
             }
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);

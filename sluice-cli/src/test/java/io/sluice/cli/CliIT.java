@@ -11,6 +11,12 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +38,12 @@ import tools.jackson.databind.JsonNode;
  * The CLI against a real cluster (a coordinator, one partition service and a gateway, each its own JVM, from
  * {@link SluiceCluster}) with security on: every call goes over HTTP to the gateway with Basic credentials, as from
  * a terminal. Most calls sign in as the super user {@code admin} through {@code SLUICE_USER} and
- * {@code SLUICE_PASSWORD}; the ACL tests as {@code alice}. One node keeps it light; what is tested here is the CLI,
+ * {@code SLUICE_PASSWORD}; the ACL test as {@code alice}, the JWT test with tokens signed by a key made here. One node keeps it light; what is tested here is the CLI,
  * not replication.
  */
 class CliIT {
 
-    // Fixtures of this test only (SecurityIT's); their bcrypt hashes (cost 4) are in the users file.
+    // Fixtures of this test only (SecurityIT's): their bcrypt hashes (cost 4) are in the users file.
     private static final String ADMIN_PASSWORD = "it-admin-Pw-7f3a";
     private static final String ALICE_PASSWORD = "it-alice-Pw-91c2";
     private static final String USERS = """
@@ -48,6 +54,8 @@ class CliIT {
 
     private static SluiceCluster cluster;
     private static Path secrets;
+    /** Signs the tests' JWTs (RS256); the gateway trusts its public key from a file. */
+    private static KeyPair jwtKeys;
 
     @TempDir
     Path dir;
@@ -56,11 +64,23 @@ class CliIT {
     static void startCluster() throws IOException {
         secrets = Files.createTempDirectory("sluice-cli-it");
         Path users = Files.writeString(secrets.resolve("users"), USERS);
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            jwtKeys = generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        Path jwtKey = Files.writeString(secrets.resolve("jwt.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(jwtKeys.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
         // Secrets reach the services in a file they import, never on the command line (which the launcher logs).
         Path properties = Files.writeString(secrets.resolve("security.properties"), String.join("\n",
                 "sluice.security.enabled=true",
                 "sluice.security.cluster-secret=" + CLUSTER_SECRET,
                 "sluice.security.basic.users-file=" + users,
+                "sluice.security.jwt.public-key-file=" + jwtKey,
                 "sluice.security.super-users=User:admin",
                 "sluice.security.stream-tokens.secret=it-stream-" + UUID.randomUUID(),
                 "sluice.security.login-throttling.max-failures=1000", ""));
@@ -222,6 +242,37 @@ class CliIT {
         assertThat(anonymous.err()).isEqualTo("SASL_AUTHENTICATION_FAILED (401): Authentication required\n");
         assertThat(wrong.exit()).isEqualTo(ExitCode.REFUSED);
         assertThat(wrong.err()).isEqualTo("SASL_AUTHENTICATION_FAILED (401): Authentication failed\n");
+    }
+
+    @Test
+    void aJwtFromAFileOrTheEnvironmentIsSentAsABearerToken() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), jwt("admin", Instant.now().plusSeconds(600)) + "\n");
+
+        Run fromFile = sluiceWith(Map.of(), "", "cluster", "nodes", "--token-file", token.toString());
+        Run expired = sluiceWith(Map.of("SLUICE_TOKEN", jwt("admin", Instant.now().minusSeconds(600))), "",
+                "cluster", "nodes");
+
+        assertThat(fromFile.exit()).isZero();
+        assertThat(fromFile.lines()).hasSize(2).first().asString().startsWith("NODE  STATUS");
+        assertThat(expired.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(expired.err()).startsWith("SASL_AUTHENTICATION_FAILED (401)").hasLineCount(1);
+    }
+
+    /** A JWT signed with the key the gateway trusts: RS256, {@code sub} and {@code exp}. */
+    private static String jwt(String subject, Instant expiry) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String header = base64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String claims = base64.encodeToString(("{\"sub\":\"" + subject + "\",\"iat\":"
+                + expiry.minusSeconds(1200).getEpochSecond() + ",\"exp\":" + expiry.getEpochSecond() + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature rs256 = Signature.getInstance("SHA256withRSA");
+            rs256.initSign(jwtKeys.getPrivate());
+            rs256.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+            return header + "." + claims + "." + base64.encodeToString(rs256.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String[] concat(String[] first, String... rest) {

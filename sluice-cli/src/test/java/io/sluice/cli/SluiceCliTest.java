@@ -71,7 +71,8 @@ class SluiceCliTest {
             "produce t --value-format yaml                  | Invalid value for option '--value-format'",
             "acl add --principal User:a --operation READ    | Name one resource",
             "acl remove                                     | Give at least one filter",
-            "--url ftp://x topic list                       | must be http:// or https://"})
+            "--url ftp://x topic list                       | must be http:// or https://",
+            "topic list --ca-file /nonexistent/ca.pem       | Cannot use /nonexistent/ca.pem as a CA file"})
     void whenTheUsageIsWrongShouldSayWhyAndExitWithTwo(String args, String problem) {
         assertThat(run(List.of(args.split(" ")))).isEqualTo(ExitCode.USAGE);
         assertThat(err.toString()).contains(problem);
