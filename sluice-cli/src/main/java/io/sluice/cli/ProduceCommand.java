@@ -226,8 +226,14 @@ final class ProduceCommand extends ClientCommand {
                 List<String> ranges = new ArrayList<>();
                 offsets.forEach((p, range) -> ranges.add("partition " + p + (range[0] == range[1]
                         ? " offset " + range[0] : " offsets " + range[0] + "-" + range[1])));
-                out().printf("Produced %d record%s to %s%s%n", written, written == 1 ? "" : "s", topic,
-                        ranges.isEmpty() ? "" : ": " + String.join(", ", ranges));
+                if ("0".equals(acks)) {
+                    // acks=0 answers only the partition: nothing says the records were written.
+                    out().printf("Sent %d record%s to %s (acks=0: not confirmed)%n", written, written == 1 ? "" : "s",
+                            topic);
+                } else {
+                    out().printf("Produced %d record%s to %s%s%n", written, written == 1 ? "" : "s", topic,
+                            ranges.isEmpty() ? "" : ": " + String.join(", ", ranges));
+                }
             }
             out().flush();
             err().flush();

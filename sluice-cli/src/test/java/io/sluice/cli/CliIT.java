@@ -197,6 +197,16 @@ class CliIT {
     }
 
     @Test
+    void withAcksZeroRecordsAreSentAndNotCalledWritten() {
+        sluice("", "topic", "create", "fire-and-forget", "--partitions", "1");
+
+        Run run = sluice("a\nb\n", "produce", "fire-and-forget", "--acks", "0");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEqualTo("Sent 2 records to fire-and-forget (acks=0: not confirmed)\n");
+    }
+
+    @Test
     void aConfigTheTopicDoesNotKnowIsRefusedWithExitOne() {
         sluice("", "topic", "create", "configured", "--partitions", "1");
 
