@@ -31,9 +31,7 @@ import picocli.CommandLine.Spec;
         description = {"Sluice from a terminal: topics, produce, consume, consumer groups, ACLs and the cluster over "
                 + "the gateway's public API (--url, default http://127.0.0.1:8080), and a local cluster's lifecycle "
                 + "(up, down, status, logs)."},
-        footer = {"", "Exit status: 0 done, 1 refused by the gateway (or some records failed), 2 bad usage, "
-                + "3 (status) nothing running, 4 not found, 5 retriable (try again), 6 gateway unreachable.",
-                "Shell completion: source <(bin/sluice generate-completion)"})
+        footerHeading = "%n")
 public final class SluiceCli implements Runnable {
 
     @Spec
@@ -66,10 +64,20 @@ public final class SluiceCli implements Runnable {
         new LifecycleCommands(environment, repoRoot, cwd).register(root);
         root.setCaseInsensitiveEnumValuesAllowed(true);
         root.setUsageHelpWidth(120);
+        root.getCommandSpec().usageMessage().footer(footer());
         root.setExecutionExceptionHandler(SluiceCli::handle);
         // The completion script's command is hidden from the list; the footer names it.
         root.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
         return root;
+    }
+
+    /** The lifecycle commands' settings (as bin/sluice --help always listed them), exit codes, completion. */
+    private static String footer() {
+        return "Options of up, down, status and logs, each also an environment variable (the option wins):%n"
+                + LifecycleCommands.settingsHelp().replace("%", "%%")
+                + "%nExit status: 0 done, 1 refused by the gateway (or some records failed), 2 bad usage, "
+                + "3 (status) nothing running, 4 not found, 5 retriable (try again), 6 gateway unreachable.%n"
+                + "Shell completion: source <(bin/sluice generate-completion). The guide: docs/cli.md.%n";
     }
 
     @Override

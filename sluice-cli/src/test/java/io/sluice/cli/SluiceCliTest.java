@@ -49,6 +49,15 @@ class SluiceCliTest {
     }
 
     @Test
+    void theHelpListsTheLifecycleSettingsAsBinSluiceAlwaysDid() {
+        assertThat(run(List.of("--help"))).isZero();
+
+        assertThat(out.toString()).contains("--base-dir DIR", "SLUICE_BASE_DIR", "--nodes N", "SLUICE_NODES",
+                "--gateway-port PORT", "SLUICE_GATEWAY_PORT", "--stop-grace DURATION", "SLUICE_STOP_GRACE",
+                "Exit status:", "generate-completion");
+    }
+
+    @Test
     void theCommandsOfIssue46Exist() {
         assertThat(everyCommand()).contains("topic list", "topic describe", "topic create", "topic delete",
                 "topic alter", "topic add-partitions", "produce", "consume", "group list", "group describe",
