@@ -1,7 +1,7 @@
 package io.sluice.launcher;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +57,7 @@ final class LogFiles {
      * prefixed with its service's name when there are several. A log that shrinks was replaced: it is read again
      * from its start.
      */
-    static void follow(Map<String, Path> logs, PrintStream out) throws InterruptedException {
+    static void follow(Map<String, Path> logs, PrintWriter out) throws InterruptedException {
         Map<String, Long> positions = new LinkedHashMap<>();
         logs.forEach((name, log) -> positions.put(name, size(log)));
         boolean prefix = logs.size() > 1;

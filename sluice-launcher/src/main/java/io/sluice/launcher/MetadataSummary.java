@@ -2,7 +2,10 @@ package io.sluice.launcher;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The coordinator's view of the cluster in a few numbers, from {@code GET /internal/topics} and
@@ -12,6 +15,9 @@ import java.util.Map;
 public record MetadataSummary(int topics, int partitions, List<String> offlinePartitions,
                               int underReplicatedPartitions, int liveNodes, int nodes) {
 
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
     public MetadataSummary {
         offlinePartitions = List.copyOf(offlinePartitions);
     }
@@ -20,28 +26,31 @@ public record MetadataSummary(int topics, int partitions, List<String> offlinePa
      * @param topicsJson the coordinator's topic list:
      *                   {@code [{name, partitions: [{partition, replicas, leader, isr}]}]}
      * @param nodesJson  its node list: {@code [{id, url, status}]}
-     * @throws IllegalArgumentException when either document is not shaped like that
+     * @throws IllegalArgumentException when either document is not JSON, or not shaped like that
      */
     static MetadataSummary parse(String topicsJson, String nodesJson) {
         int partitions = 0;
         int underReplicated = 0;
         List<String> offline = new ArrayList<>();
-        List<?> topics = list(Json.parse(topicsJson));
-        for (Object topicValue : topics) {
-            Map<?, ?> topic = map(topicValue);
-            for (Object partitionValue : list(topic.get("partitions"))) {
-                Map<?, ?> partition = map(partitionValue);
+        JsonNode topics = array(read(topicsJson), "topics");
+        for (JsonNode topic : topics) {
+            for (JsonNode partition : array(topic.path("partitions"), "partitions")) {
                 partitions++;
-                if (number(partition.get("leader")) < 0) {
-                    offline.add(topic.get("name") + "-" + number(partition.get("partition")));
+                if (number(partition.path("leader"), "leader") < 0) {
+                    offline.add(topic.path("name").asString() + "-" + number(partition.path("partition"), "partition"));
                 }
-                if (list(partition.get("isr")).size() < list(partition.get("replicas")).size()) {
+                if (array(partition.path("isr"), "isr").size() < array(partition.path("replicas"), "replicas").size()) {
                     underReplicated++;
                 }
             }
         }
-        List<?> nodes = list(Json.parse(nodesJson));
-        int live = (int) nodes.stream().filter(node -> "ALIVE".equals(map(node).get("status"))).count();
+        JsonNode nodes = array(read(nodesJson), "nodes");
+        int live = 0;
+        for (JsonNode node : nodes) {
+            if ("ALIVE".equals(node.path("status").asString(""))) {
+                live++;
+            }
+        }
         return new MetadataSummary(topics.size(), partitions, offline, underReplicated, live, nodes.size());
     }
 
@@ -53,24 +62,25 @@ public record MetadataSummary(int topics, int partitions, List<String> offlinePa
                 nodes, nodes == 1 ? "" : "s");
     }
 
-    private static List<?> list(Object value) {
-        if (value instanceof List<?> list) {
-            return list;
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("Malformed JSON: " + e.getOriginalMessage(), e);
         }
-        throw new IllegalArgumentException("expected a JSON array, got " + value);
     }
 
-    private static Map<?, ?> map(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            return map;
+    private static JsonNode array(JsonNode value, String what) {
+        if (value.isArray()) {
+            return value;
         }
-        throw new IllegalArgumentException("expected a JSON object, got " + value);
+        throw new IllegalArgumentException("expected " + what + " as a JSON array, got " + value);
     }
 
-    private static long number(Object value) {
-        if (value instanceof Number number) {
-            return number.longValue();
+    private static long number(JsonNode value, String what) {
+        if (value.isIntegralNumber()) {
+            return value.longValue();
         }
-        throw new IllegalArgumentException("expected a number, got " + value);
+        throw new IllegalArgumentException("expected " + what + " as a number, got " + value);
     }
 }

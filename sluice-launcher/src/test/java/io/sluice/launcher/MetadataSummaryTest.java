@@ -3,9 +3,7 @@ package io.sluice.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,12 +35,6 @@ class MetadataSummaryTest {
     void anEmptyClusterHasNothing() {
         assertThat(MetadataSummary.parse("[]", "[]").describe())
                 .isEqualTo("0 topics, 0 partitions, 0 offline, 0 under-replicated; 0 of 0 nodes alive");
-    }
-
-    @Test
-    void jsonValuesAreReadWithTheirTypes() {
-        assertThat(Json.parse(" {\"a\": [1, -2.5e1, true, false, null, \"q\\\"\\n\\u00e9\"], \"b\": {}} "))
-                .isEqualTo(Map.of("a", Arrays.asList(1L, -25.0, true, false, null, "q\"\né"), "b", Map.of()));
     }
 
     @ParameterizedTest

@@ -1,0 +1,323 @@
+package io.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SluiceCluster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The CLI against a real cluster (a coordinator, one partition service and a gateway, each its own JVM, from
+ * {@link SluiceCluster}) with security on: every call goes over HTTP to the gateway with Basic credentials, as from
+ * a terminal. Most calls sign in as the super user {@code admin} through {@code SLUICE_USER} and
+ * {@code SLUICE_PASSWORD}; the ACL test as {@code alice}, the JWT test with tokens signed by a key made here. One node keeps it light; what is tested here is the CLI,
+ * not replication.
+ */
+class CliIT {
+
+    // Fixtures of this test only (SecurityIT's): their bcrypt hashes (cost 4) are in the users file.
+    private static final String ADMIN_PASSWORD = "it-admin-Pw-7f3a";
+    private static final String ALICE_PASSWORD = "it-alice-Pw-91c2";
+    private static final String USERS = """
+            admin:$2a$04$sv0sXGofxRM45V/YEJUqw.pBvYF3q6YjHoL.zQejPNxjKJqqpyula
+            alice:$2a$04$oomAXcEZr1qThDlEE/WXwuHcu9Fjx7DN7RM3g.0/8SezqsyFLm7He
+            """;
+    private static final String CLUSTER_SECRET = "it-cluster-" + UUID.randomUUID();
+
+    private static SluiceCluster cluster;
+    private static Path secrets;
+    /** Signs the tests' JWTs (RS256); the gateway trusts its public key from a file. */
+    private static KeyPair jwtKeys;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        secrets = Files.createTempDirectory("sluice-cli-it");
+        Path users = Files.writeString(secrets.resolve("users"), USERS);
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            jwtKeys = generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        Path jwtKey = Files.writeString(secrets.resolve("jwt.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(jwtKeys.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        // Secrets reach the services in a file they import, never on the command line (which the launcher logs).
+        Path properties = Files.writeString(secrets.resolve("security.properties"), String.join("\n",
+                "sluice.security.enabled=true",
+                "sluice.security.cluster-secret=" + CLUSTER_SECRET,
+                "sluice.security.basic.users-file=" + users,
+                "sluice.security.jwt.public-key-file=" + jwtKey,
+                "sluice.security.super-users=User:admin",
+                "sluice.security.stream-tokens.secret=it-stream-" + UUID.randomUUID(),
+                "sluice.security.login-throttling.max-failures=1000", ""));
+        String importIt = "--spring.config.import=file:" + properties;
+        cluster = SluiceCluster.builder("cli").nodes(1).withGateway().clusterSecret(CLUSTER_SECRET)
+                .jvmOptions(SluiceCluster.testJvm("256m"))
+                .args(ServiceKind.COORDINATOR, importIt)
+                .args(ServiceKind.PARTITION, importIt)
+                .args(ServiceKind.GATEWAY, importIt)
+                .start();
+    }
+
+    @AfterAll
+    static void stopCluster() throws IOException {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (secrets != null) {
+            try (Stream<Path> files = Files.list(secrets)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(secrets);
+        }
+    }
+
+    @Test
+    void linesProducedFromStdinAreConsumedBackWithTheirKeysAndHeaders() {
+        assertThat(sluice("", "topic", "create", "round-trip", "--partitions", "2").exit()).isZero();
+
+        Run produced = sluice("user-1:one\nuser-2:two\n\nuser-1:three\n", "produce", "round-trip",
+                "--key-separator", ":", "--header", "source=cli-it");
+        Run consumed = sluice("", "consume", "round-trip", "--template", "{key}={value} {headers}");
+
+        assertThat(produced.exit()).isZero();
+        assertThat(produced.out()).startsWith("Produced 3 records to round-trip: partition ");
+        assertThat(consumed.exit()).isZero();
+        assertThat(consumed.lines()).containsExactlyInAnyOrder("user-1=one source=cli-it", "user-2=two source=cli-it",
+                "user-1=three source=cli-it");
+        // One key, one partition, in the order written.
+        assertThat(consumed.lines().indexOf("user-1=one source=cli-it"))
+                .isLessThan(consumed.lines().indexOf("user-1=three source=cli-it"));
+    }
+
+    @Test
+    void moreLinesThanOneRequestTakesAreStreamedAndAllReadBack() throws IOException {
+        Path file = dir.resolve("numbers.txt");
+        Files.write(file, IntStream.range(0, 2500).mapToObj(i -> "{\"n\":" + i + "}").toList());
+        sluice("", "topic", "create", "streamed", "--partitions", "3");
+
+        Run produced = sluice("", "produce", "streamed", file.toString(), "--value-format", "json");
+        Run consumed = sluice("", "consume", "streamed", "-o", "json");
+
+        assertThat(produced.exit()).isZero();
+        assertThat(produced.out()).startsWith("Produced 2500 records to streamed");
+        assertThat(consumed.lines()).hasSize(2500);
+        assertThat(consumed.lines().stream().map(line -> Json.MAPPER.readTree(line).path("value").path("n").asInt())
+                .collect(Collectors.toSet())).hasSize(2500);
+    }
+
+    @Test
+    void aGroupMemberCommitsWhatItPrintedAndAResetDryRunChangesNothing() {
+        sluice("", "topic", "create", "billing", "--partitions", "1");
+        sluice(IntStream.range(0, 10).mapToObj(i -> "r" + i + "\n").collect(Collectors.joining()), "produce",
+                "billing");
+
+        Run member = sluice("", "consume", "billing", "--group", "invoicing", "--offset", "earliest", "-n", "4");
+        assertThat(member.lines()).containsExactly("r0", "r1", "r2", "r3");
+        assertThat(committed("invoicing")).isEqualTo(4);
+
+        Run dryRun = sluice("", "group", "reset", "invoicing", "--topic", "billing", "--to-earliest", "--dry-run");
+        assertThat(dryRun.exit()).isZero();
+        assertThat(dryRun.lines()).containsExactly(
+                "TOPIC    PARTITION  CURRENT  NEW  LAG",
+                "billing  0          4        0    10",
+                "Dry run: nothing changed (without --dry-run, group invoicing moves to NEW)");
+        assertThat(committed("invoicing")).isEqualTo(4);
+
+        assertThat(sluice("", "group", "reset", "invoicing", "--topic", "billing", "--shift-by", "-1").exit())
+                .isZero();
+        assertThat(committed("invoicing")).isEqualTo(3);
+        assertThat(sluice("", "consume", "billing", "--group", "invoicing").lines())
+                .containsExactly("r3", "r4", "r5", "r6", "r7", "r8", "r9");
+    }
+
+    @Test
+    void followPrintsARecordProducedAfterItStarted() throws Exception {
+        sluice("", "topic", "create", "live", "--partitions", "1");
+        CompletableFuture<Run> follower = CompletableFuture.supplyAsync(() ->
+                sluice("", "consume", "live", "--follow", "-n", "1", "--template", "{offset}:{value}"));
+
+        // The stream starts at the end: keep producing until the follower has seen one record.
+        while (!follower.isDone()) {
+            sluice("tick\n", "produce", "live");
+            Thread.sleep(300);
+        }
+        Run run = follower.get(30, TimeUnit.SECONDS);
+        assertThat(run.exit()).isZero();
+        assertThat(run.lines()).hasSize(1).first().asString().matches("\\d+:tick");
+    }
+
+    @Test
+    void anUnknownTopicIsOneLineOnStderrAndExitFour() {
+        Run consume = sluice("", "consume", "no-such-topic");
+        Run describe = sluice("", "topic", "describe", "no-such-topic");
+        Run produce = sluice("x\n", "produce", "no-such-topic");
+
+        for (Run run : List.of(consume, describe, produce)) {
+            assertThat(run.exit()).isEqualTo(ExitCode.NOT_FOUND);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).isEqualTo("UNKNOWN_TOPIC (404): Topic 'no-such-topic' does not exist\n");
+        }
+    }
+
+    @Test
+    void withAcksZeroRecordsAreSentAndNotCalledWritten() {
+        sluice("", "topic", "create", "fire-and-forget", "--partitions", "1");
+
+        Run run = sluice("a\nb\n", "produce", "fire-and-forget", "--acks", "0");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEqualTo("Sent 2 records to fire-and-forget (acks=0: not confirmed)\n");
+    }
+
+    @Test
+    void aConfigTheTopicDoesNotKnowIsRefusedWithExitOne() {
+        sluice("", "topic", "create", "configured", "--partitions", "1");
+
+        Run run = sluice("", "topic", "alter", "configured", "--set", "retention.msec=1000");
+
+        assertThat(run.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(run.err()).startsWith("INVALID_CONFIG (400): Unknown topic config 'retention.msec'");
+    }
+
+    @Test
+    void anAclAddedThroughTheCliIsEnforcedAndRemoved() throws IOException {
+        sluice("", "topic", "create", "ledger", "--partitions", "1");
+        sluice("entry\n", "produce", "ledger");
+        Path password = Files.writeString(dir.resolve("alice.password"), ALICE_PASSWORD + "\n");
+        String[] asAlice = {"--user", "alice", "--password-file", password.toString()};
+
+        Run added = sluice("", "acl", "add", "--principal", "User:alice", "--operation", "READ", "--topic", "ledger");
+        Run read = sluiceWith(Map.of(), "", concat(asAlice, "consume", "ledger"));
+        Run write = sluiceWith(Map.of(), "more\n", concat(asAlice, "produce", "ledger"));
+        Run removed = sluice("", "acl", "remove", "--principal", "User:alice");
+        Run listed = sluice("", "acl", "list", "--principal", "User:alice");
+        Run readAfter = sluiceWith(Map.of(), "", concat(asAlice, "consume", "ledger"));
+
+        assertThat(added.out()).isEqualTo("Added: User:alice ALLOW READ on TOPIC ledger\n");
+        assertThat(read.exit()).isZero();
+        assertThat(read.lines()).containsExactly("entry");
+        assertThat(write.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(write.err()).isEqualTo("TOPIC_AUTHORIZATION_FAILED (403): User:alice may not WRITE topic 'ledger'\n");
+        assertThat(removed.lines()).containsExactly("Removed:",
+                "PRINCIPAL   RESOURCE  NAME    PATTERN  OPERATION  PERMISSION",
+                "User:alice  TOPIC     ledger  LITERAL  READ       ALLOW");
+        assertThat(listed.out()).isEqualTo("No ACLs match\n");
+        assertThat(readAfter.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(readAfter.err()).startsWith("TOPIC_AUTHORIZATION_FAILED (403)");
+    }
+
+    @Test
+    void withoutCredentialsOrWithAWrongPasswordTheGatewaySaysSoInOneLine() {
+        Run anonymous = sluiceWith(Map.of(), "", "topic", "list");
+        Run wrong = sluiceWith(Map.of(), "", "topic", "list", "--user", "admin:not-the-password");
+
+        assertThat(anonymous.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(anonymous.err()).isEqualTo("SASL_AUTHENTICATION_FAILED (401): Authentication required\n");
+        assertThat(wrong.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(wrong.err()).isEqualTo("SASL_AUTHENTICATION_FAILED (401): Authentication failed\n");
+    }
+
+    @Test
+    void aJwtFromAFileOrTheEnvironmentIsSentAsABearerToken() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), jwt("admin", Instant.now().plusSeconds(600)) + "\n");
+
+        Run fromFile = sluiceWith(Map.of(), "", "cluster", "nodes", "--token-file", token.toString());
+        Run expired = sluiceWith(Map.of("SLUICE_TOKEN", jwt("admin", Instant.now().minusSeconds(600))), "",
+                "cluster", "nodes");
+
+        assertThat(fromFile.exit()).isZero();
+        assertThat(fromFile.lines()).hasSize(2).first().asString().startsWith("NODE  STATUS");
+        assertThat(expired.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(expired.err()).startsWith("SASL_AUTHENTICATION_FAILED (401)").hasLineCount(1);
+    }
+
+    /** A JWT signed with the key the gateway trusts: RS256, {@code sub} and {@code exp}. */
+    private static String jwt(String subject, Instant expiry) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String header = base64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String claims = base64.encodeToString(("{\"sub\":\"" + subject + "\",\"iat\":"
+                + expiry.minusSeconds(1200).getEpochSecond() + ",\"exp\":" + expiry.getEpochSecond() + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature rs256 = Signature.getInstance("SHA256withRSA");
+            rs256.initSign(jwtKeys.getPrivate());
+            rs256.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+            return header + "." + claims + "." + base64.encodeToString(rs256.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        return Stream.concat(Stream.of(first), Stream.of(rest)).toArray(String[]::new);
+    }
+
+    private long committed(String group) {
+        JsonNode description = Json.MAPPER.readTree(sluice("", "group", "describe", group, "-o", "json").out());
+        return description.path("partitions").get(0).path("committed_offset").asLong();
+    }
+
+    record Run(int exit, String out, String err) {
+
+        List<String> lines() {
+            return out.lines().toList();
+        }
+    }
+
+    /** The CLI as the super user, through the environment. */
+    private Run sluice(String stdin, String... args) {
+        return sluiceWith(Map.of("SLUICE_USER", "admin", "SLUICE_PASSWORD", ADMIN_PASSWORD), stdin, args);
+    }
+
+    private Run sluiceWith(Map<String, String> environment, String stdin, String... args) {
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put("SLUICE_URL", cluster.gatewayUrl().toString());
+        // No profile file of the user running the tests applies: point the variable at one that is not there.
+        variables.put("SLUICE_PROFILE_FILE", dir.resolve("no-profiles.properties").toString());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = SluiceCli.commandLine(variables, Optional.empty(), dir,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exit = commandLine.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+}
