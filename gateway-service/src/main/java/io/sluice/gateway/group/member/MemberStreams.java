@@ -47,11 +47,12 @@ import reactor.core.publisher.Sinks;
  * the gateway commits the positions it had handed to the connection at the previous tick, one interval earlier, and
  * notes the current ones for the next tick (a partition started since has its start as its settled position); a
  * partition taken away and a closing stream commit the same settled positions, and a partition taken away is released
- * only once that commit is stored (or refused for good: the member was fenced). An event handed to the connection is not yet received — it may sit in the gateway's or the kernel's
- * buffers, and is lost if the gateway dies or the client goes away — so committing it at once could skip it for
- * the next reader; a full interval later it has reached the client unless the client reads that slowly. The price is
- * repeats: records sent within the last interval before a hand-off or a close are delivered again to the partition's
- * next reader (at least once; docs/api.md states the rule).
+ * only once that commit is stored (or refused for good: the member was fenced). An event handed to the connection is
+ * not yet received — it may sit in the gateway's or the kernel's buffers, and is lost if the gateway dies or the
+ * client goes away — so committing it at once could skip it for the next reader; a full interval later it has
+ * reached the client unless the client reads that slowly. The price is repeats: records sent within the last interval
+ * before a hand-off or a close are delivered again to the partition's next reader (at least once; docs/api.md states
+ * the rule).
  *
  * <p>With manual commits ({@code auto_commit=false}) a partition asked back is stopped and announced at once but
  * released only at the next heartbeat, as Kafka's consumer calls its revocation listener before it lets a partition
