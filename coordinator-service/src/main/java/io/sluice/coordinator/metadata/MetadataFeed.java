@@ -11,6 +11,8 @@ import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The versioned metadata stream that partition services and gateways follow: the current snapshot, the last
@@ -83,11 +85,16 @@ final class MetadataFeed {
 
     /** A long poll: the update as soon as the version differs from {@code since}, or an empty update after {@code wait}. */
     Mono<MetadataUpdate> poll(long since, Duration wait) {
+        return poll(since, wait, Schedulers.parallel());
+    }
+
+    /** {@link #poll(long, Duration)} with its wait timed on {@code timer}. */
+    Mono<MetadataUpdate> poll(long since, Duration wait, Scheduler timer) {
         return versions.asFlux()
                 .filter(version -> version != since)
                 .next()
                 .map(version -> updateSince(since))
-                .timeout(wait, Mono.fromSupplier(() -> updateSince(since)));
+                .timeout(wait, Mono.fromSupplier(() -> updateSince(since)), timer);
     }
 
     /** An endless stream of updates, starting with what a follower at {@code since} is missing. */

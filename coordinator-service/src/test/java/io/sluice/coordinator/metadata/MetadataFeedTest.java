@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 class MetadataFeedTest {
 
@@ -75,8 +76,10 @@ class MetadataFeedTest {
 
     @Test
     void aLongPollWithNothingNewAnswersEmptyAfterItsWait() {
-        StepVerifier.withVirtualTime(() -> feed.poll(10, Duration.ofSeconds(30)))
-                .thenAwait(Duration.ofSeconds(30))
+        // A virtual scheduler of the test's own: withVirtualTime would replace the global one for every timer in the JVM.
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        StepVerifier.create(feed.poll(10, Duration.ofSeconds(30), time))
+                .then(() -> time.advanceTimeBy(Duration.ofSeconds(30)))
                 .assertNext(update -> {
                     assertThat(update.version()).isEqualTo(10);
                     assertThat(update.deltas()).isEmpty();
