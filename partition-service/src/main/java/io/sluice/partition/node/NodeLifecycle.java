@@ -56,7 +56,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private volatile boolean metadataApplied;
     private volatile Duration heartbeatInterval = Duration.ofSeconds(1);
     private Disposable heartbeats;
-    private Thread housekeeping;
+    private Housekeeping housekeeping;
 
     NodeLifecycle(PartitionProperties properties, Incarnation incarnation, CoordinatorApi coordinator,
                   MetadataWatcher watcher, ReplicaManager replicas, ReplicaFetcherManager fetchers, LogManager logs,
@@ -80,7 +80,9 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
                 .then(Mono.defer(() -> Mono.delay(heartbeatInterval)))
                 .repeat(() -> running)
                 .subscribe();
-        housekeeping = Thread.ofVirtual().name("node-housekeeping").start(this::housekeeping);
+        housekeeping = new Housekeeping(housekeepingRound(), Duration.ofMillis(
+                Math.max(50, Math.min(500, properties.replication().lagTimeMax().toMillis() / 4))));
+        housekeeping.start();
         cleaner.start();
     }
 
@@ -121,52 +123,46 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
         }).then();
     }
 
-    private void housekeeping() {
+    /** One housekeeping round; {@link Housekeeping} runs it every ISR-check interval and says when each task is due. */
+    private Runnable housekeepingRound() {
         long flushEvery = properties.housekeeping().flushCheckInterval().toMillis();
         long checkpointEvery = properties.housekeeping().checkpointInterval().toMillis();
         long retentionEvery = properties.housekeeping().retentionCheckInterval().toMillis();
         long producerExpiryEvery = properties.housekeeping().producerIdExpirationCheckInterval().toMillis();
         long producerExpiration = properties.housekeeping().producerIdExpiration().toMillis();
-        long isrEvery = Math.max(50, Math.min(500, properties.replication().lagTimeMax().toMillis() / 4));
-        long lastFlush = 0;
-        long lastCheckpoint = 0;
-        long lastRetention = System.currentTimeMillis();
-        long lastProducerExpiry = lastRetention;
-        while (running) {
+        long started = System.currentTimeMillis();
+        // Last runs, touched only by the housekeeping thread.
+        long[] last = {0, 0, started, started};
+        return () -> {
             long now = System.currentTimeMillis();
-            try {
-                replicas.maybeUpdateIsrs();
-                if (registered) {
-                    offlineLogs.reportNewlyOffline();
-                }
-                if (now - lastFlush >= flushEvery) {
-                    logs.maybeFlush();
-                    lastFlush = now;
-                }
-                if (now - lastCheckpoint >= checkpointEvery) {
-                    logs.checkpoint();
-                    lastCheckpoint = now;
-                }
-                if (now - lastRetention >= retentionEvery) {
-                    int deleted = logs.deleteOldSegments();
-                    if (deleted > 0) {
-                        LOG.info("Retention deleted {} segments", deleted);
-                    }
-                    lastRetention = now;
-                }
-                if (now - lastProducerExpiry >= producerExpiryEvery) {
-                    int expired = logs.removeExpiredProducers(producerExpiration);
-                    if (expired > 0) {
-                        LOG.info("Forgot {} producer ids not seen for {}", expired,
-                                properties.housekeeping().producerIdExpiration());
-                    }
-                    lastProducerExpiry = now;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Housekeeping round failed: {}", e.toString());
+            replicas.maybeUpdateIsrs();
+            if (registered) {
+                offlineLogs.reportNewlyOffline();
             }
-            sleep(Duration.ofMillis(isrEvery));
-        }
+            if (now - last[0] >= flushEvery) {
+                logs.maybeFlush();
+                last[0] = now;
+            }
+            if (now - last[1] >= checkpointEvery) {
+                logs.checkpoint();
+                last[1] = now;
+            }
+            if (now - last[2] >= retentionEvery) {
+                int deleted = logs.deleteOldSegments();
+                if (deleted > 0) {
+                    LOG.info("Retention deleted {} segments", deleted);
+                }
+                last[2] = now;
+            }
+            if (now - last[3] >= producerExpiryEvery) {
+                int expired = logs.removeExpiredProducers(producerExpiration);
+                if (expired > 0) {
+                    LOG.info("Forgot {} producer ids not seen for {}", expired,
+                            properties.housekeeping().producerIdExpiration());
+                }
+                last[3] = now;
+            }
+        };
     }
 
     @Override
@@ -182,7 +178,10 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
                 .doFinally(signal -> {
                     running = false;
                     heartbeats.dispose();
-                    housekeeping.interrupt();
+                    // The round under way finishes first: the logs close right after (Housekeeping says why).
+                    if (!housekeeping.stop(Duration.ofSeconds(30))) {
+                        LOG.warn("A housekeeping round did not end within 30 s; closing the logs regardless");
+                    }
                     watcher.close();
                     fetchers.close();
                     cleaner.stop(Duration.ofSeconds(10));
@@ -248,13 +247,5 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
             return health.build();
         }
         return Health.outOfService().withDetail("registered", registered).withDetail("metadata", metadataApplied).build();
-    }
-
-    private void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
