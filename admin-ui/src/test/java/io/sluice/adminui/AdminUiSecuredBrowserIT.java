@@ -7,6 +7,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SecurityFiles;
 import io.sluice.testing.SluiceCluster;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -36,7 +36,7 @@ class AdminUiSecuredBrowserIT {
     private static final String ALICE_PASSWORD = "ui-alice-" + UUID.randomUUID();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static Path secrets;
+    private static SecurityFiles secrets;
     private static SluiceCluster cluster;
     private static Chromium chromium;
     private static Page page;
@@ -44,20 +44,18 @@ class AdminUiSecuredBrowserIT {
     @BeforeAll
     static void start() throws IOException {
         chromium = Chromium.launch();
-        secrets = Files.createTempDirectory("sluice-admin-ui-secured");
+        secrets = SecurityFiles.create("sluice-admin-ui-secured");
         BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
-        Path users = Files.writeString(secrets.resolve("users"), "admin:" + bcrypt.encode(ADMIN_PASSWORD) + "\n"
+        Path users = secrets.write("users", "admin:" + bcrypt.encode(ADMIN_PASSWORD) + "\n"
                 + "alice:" + bcrypt.encode(ALICE_PASSWORD) + "\n");
         String clusterSecret = "ui-cluster-" + UUID.randomUUID();
-        // Secrets reach the services in a file they import, never on the command line.
-        Path properties = Files.writeString(secrets.resolve("security.properties"), String.join("\n",
+        String importIt = secrets.importArgument(
                 "sluice.security.enabled=true",
                 "sluice.security.cluster-secret=" + clusterSecret,
                 "sluice.security.basic.users-file=" + users,
                 "sluice.security.super-users=User:admin",
                 "sluice.security.stream-tokens.secret=ui-stream-" + UUID.randomUUID(),
-                "sluice.security.acls.refresh-interval=1s", ""));
-        String importIt = "--spring.config.import=file:" + properties;
+                "sluice.security.acls.refresh-interval=1s");
         cluster = SluiceCluster.builder("AdminUiSecuredBrowserIT").nodes(1).withAdminUi().clusterSecret(clusterSecret)
                 .args(ServiceKind.COORDINATOR, importIt)
                 .args(ServiceKind.PARTITION, importIt)
@@ -89,12 +87,7 @@ class AdminUiSecuredBrowserIT {
                 cluster.close();
             }
             if (secrets != null) {
-                try (var files = Files.list(secrets)) {
-                    for (Path file : files.toList()) {
-                        Files.deleteIfExists(file);
-                    }
-                }
-                Files.deleteIfExists(secrets);
+                secrets.close();
             }
         }
     }

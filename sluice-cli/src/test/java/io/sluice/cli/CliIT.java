@@ -3,6 +3,7 @@ package io.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SecurityFiles;
 import io.sluice.testing.SluiceCluster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -53,7 +54,7 @@ class CliIT {
     private static final String CLUSTER_SECRET = "it-cluster-" + UUID.randomUUID();
 
     private static SluiceCluster cluster;
-    private static Path secrets;
+    private static SecurityFiles secrets;
     /** Signs the tests' JWTs (RS256); the gateway trusts its public key from a file. */
     private static KeyPair jwtKeys;
 
@@ -62,8 +63,8 @@ class CliIT {
 
     @BeforeAll
     static void startCluster() throws IOException {
-        secrets = Files.createTempDirectory("sluice-cli-it");
-        Path users = Files.writeString(secrets.resolve("users"), USERS);
+        secrets = SecurityFiles.create("sluice-cli-it");
+        Path users = secrets.write("users", USERS);
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -71,20 +72,18 @@ class CliIT {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-        Path jwtKey = Files.writeString(secrets.resolve("jwt.pem"), "-----BEGIN PUBLIC KEY-----\n"
+        Path jwtKey = secrets.write("jwt.pem", "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                         .encodeToString(jwtKeys.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n");
-        // Secrets reach the services in a file they import, never on the command line (which the launcher logs).
-        Path properties = Files.writeString(secrets.resolve("security.properties"), String.join("\n",
+        String importIt = secrets.importArgument(
                 "sluice.security.enabled=true",
                 "sluice.security.cluster-secret=" + CLUSTER_SECRET,
                 "sluice.security.basic.users-file=" + users,
                 "sluice.security.jwt.public-key-file=" + jwtKey,
                 "sluice.security.super-users=User:admin",
                 "sluice.security.stream-tokens.secret=it-stream-" + UUID.randomUUID(),
-                "sluice.security.login-throttling.max-failures=1000", ""));
-        String importIt = "--spring.config.import=file:" + properties;
+                "sluice.security.login-throttling.max-failures=1000");
         cluster = SluiceCluster.builder("cli").nodes(1).withGateway().clusterSecret(CLUSTER_SECRET)
                 .jvmOptions(SluiceCluster.testJvm("256m"))
                 .args(ServiceKind.COORDINATOR, importIt)
@@ -99,12 +98,7 @@ class CliIT {
             cluster.close();
         }
         if (secrets != null) {
-            try (Stream<Path> files = Files.list(secrets)) {
-                for (Path file : files.toList()) {
-                    Files.delete(file);
-                }
-            }
-            Files.delete(secrets);
+            secrets.close();
         }
     }
 

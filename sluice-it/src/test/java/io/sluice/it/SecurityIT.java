@@ -7,6 +7,7 @@ import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.testing.SecurityFiles;
 import io.sluice.testing.SluiceCluster;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +58,7 @@ class SecurityIT {
     private static final String STREAM_SECRET = "it-stream-" + UUID.randomUUID();
 
     private static SluiceCluster cluster;
-    private static Path secrets;
+    private static SecurityFiles secrets;
     private static final List<String> issuedTokens = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -65,18 +66,16 @@ class SecurityIT {
 
     @BeforeAll
     static void startSecuredCluster() throws IOException {
-        secrets = Files.createTempDirectory("sluice-security-it");
-        Path users = Files.writeString(secrets.resolve("users"), USERS);
-        // Secrets reach the services in a file they import, never on the command line (which the launcher logs).
-        Path properties = Files.writeString(secrets.resolve("security.properties"), String.join("\n",
+        secrets = SecurityFiles.create("sluice-security-it");
+        Path users = secrets.write("users", USERS);
+        String importIt = secrets.importArgument(
                 "sluice.security.enabled=true",
                 "sluice.security.cluster-secret=" + CLUSTER_SECRET,
                 "sluice.security.basic.users-file=" + users,
                 "sluice.security.super-users=User:admin",
                 "sluice.security.stream-tokens.secret=" + STREAM_SECRET,
                 "sluice.security.acls.refresh-interval=1s",
-                "sluice.security.login-throttling.max-failures=1000", ""));
-        String importIt = "--spring.config.import=file:" + properties;
+                "sluice.security.login-throttling.max-failures=1000");
         cluster = SluiceCluster.builder("security").nodes(3).withGateway().clusterSecret(CLUSTER_SECRET)
                 .args(ServiceKind.COORDINATOR, importIt, "--sluice.coordinator.session-timeout=3s",
                         "--sluice.coordinator.heartbeat-interval=500ms")
@@ -91,12 +90,7 @@ class SecurityIT {
             cluster.close();
         }
         if (secrets != null) {
-            try (Stream<Path> files = Files.list(secrets)) {
-                for (Path file : files.toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
-            Files.deleteIfExists(secrets);
+            secrets.close();
         }
     }
 
