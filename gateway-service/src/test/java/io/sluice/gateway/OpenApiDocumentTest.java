@@ -3,6 +3,7 @@ package io.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayWebTest;
+import io.sluice.gateway.web.StrictInput;
 import io.sluice.protocol.ErrorCode;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -26,7 +27,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -123,13 +123,8 @@ class OpenApiDocumentTest {
             if (!handler.getBeanType().getPackageName().startsWith("io.sluice.gateway")) {
                 return;
             }
-            Set<String> parameters = new TreeSet<>();
-            for (java.lang.reflect.Parameter parameter : handler.getMethod().getParameters()) { // not the OpenAPI Parameter
-                RequestParam param = parameter.getAnnotation(RequestParam.class);
-                if (param != null) {
-                    parameters.add(param.name());
-                }
-            }
+            // the handler's @RequestParams and its parameters record's, as the gateway refuses any other
+            Set<String> parameters = ((StrictInput.StrictMapping) mappings).queryParameters(handler);
             info.getPatternsCondition().getPatterns().forEach(pattern ->
                     info.getMethodsCondition().getMethods().forEach(method -> routes.computeIfAbsent(
                             method.name() + " " + pattern.getPatternString(), r -> new TreeSet<>()).addAll(parameters)));

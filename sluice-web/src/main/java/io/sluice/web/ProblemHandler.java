@@ -27,6 +27,21 @@ public class ProblemHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
     private static final String NO_BODY = "No request body";
 
+    /**
+     * {@code error} answered as the handler methods below answer it where it is raised, for the functional routes,
+     * which no controller advice reaches: one rendering of every error, whichever way a request was routed.
+     */
+    public ResponseEntity<ProblemDetail> problem(Throwable error) {
+        return switch (error) {
+            case SluiceException e -> sluice(e);
+            case ServerWebInputException e -> unreadable(e);
+            case CodecException e -> unreadable(e);
+            case ResponseStatusException e -> status(e);
+            case Exception e -> unexpected(e);
+            default -> unexpected(new IllegalStateException(error));
+        };
+    }
+
     @ExceptionHandler(SluiceException.class)
     ResponseEntity<ProblemDetail> sluice(SluiceException e) {
         return Problems.response(e);

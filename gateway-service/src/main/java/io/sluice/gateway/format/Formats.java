@@ -1,5 +1,8 @@
 package io.sluice.gateway.format;
 
+import io.sluice.gateway.web.QueryParameters;
+import java.util.Set;
+
 /**
  * The formats of one request: keys, values and header values. {@code format} sets keys and values at once;
  * {@code key_format} and {@code value_format}, when given, win for their half; {@code header_format} (string or
@@ -8,6 +11,15 @@ package io.sluice.gateway.format;
 public record Formats(RecordFormat keys, RecordFormat values, RecordFormat headers) {
 
     public static final Formats DEFAULT = new Formats(RecordFormat.JSON, RecordFormat.JSON, RecordFormat.STRING);
+
+    /** The query parameters that name formats. */
+    public static final Set<String> PARAMETERS = Set.of("format", "key_format", "value_format", "header_format");
+
+    /** From a request's query, which takes {@link #PARAMETERS}. */
+    public static Formats of(QueryParameters query) {
+        return of(query.text("format"), query.text("key_format"), query.text("value_format"),
+                query.text("header_format"));
+    }
 
     /** From the request's parameters (any may be null). */
     public static Formats of(String format, String keyFormat, String valueFormat, String headerFormat) {

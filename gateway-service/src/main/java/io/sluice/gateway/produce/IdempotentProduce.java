@@ -16,7 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +63,7 @@ class IdempotentProduce {
     sealed interface Answer permits Fresh, Stored {
     }
 
-    record Fresh(List<RecordResult> results) implements Answer {
+    record Fresh(ProduceAnswer answer) implements Answer {
     }
 
     record Stored(StoredResponse response) implements Answer {
@@ -98,18 +97,19 @@ class IdempotentProduce {
         RecordEncoder.IdempotentProducer producer = new RecordEncoder.IdempotentProducer(claim.producerId(),
                 claim.producerEpoch());
         return produce.produce(topic, records, claim.assignment(), producer, acks, timeout)
-                .flatMap(results -> release(key, token, storable(results, acks))
-                        .thenReturn((Answer) new Fresh(results)))
+                .map(ProduceAnswer::new)
+                .flatMap(answer -> release(key, token, storable(answer, acks))
+                        .thenReturn((Answer) new Fresh(answer)))
                 .onErrorResume(error -> release(key, token, null).then(Mono.error(error)))
                 .doOnCancel(() -> release(key, token, null).subscribe());
     }
 
     /** The response later retries get: only one where every record was written and its offset is known. */
-    private StoredResponse storable(List<RecordResult> results, Acks acks) {
-        if (acks == Acks.NONE || !results.stream().allMatch(RecordResult::ok)) {
+    private StoredResponse storable(ProduceAnswer answer, Acks acks) {
+        if (acks == Acks.NONE || answer.failed() > 0) {
             return null;
         }
-        return new StoredResponse(200, json.writeValueAsString(Map.of("results", results)));
+        return new StoredResponse(200, json.writeValueAsString(answer));
     }
 
     private Mono<Void> release(IdempotencyKey key, String token, StoredResponse response) {

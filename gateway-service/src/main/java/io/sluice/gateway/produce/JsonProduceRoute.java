@@ -1,24 +1,12 @@
 package io.sluice.gateway.produce;
 
 import io.sluice.gateway.GatewayProperties;
-import io.sluice.gateway.format.Bounds;
-import io.sluice.gateway.format.Formats;
-import io.sluice.gateway.web.StrictInput;
-import io.sluice.protocol.Acks;
+import io.sluice.gateway.web.QueryBinder;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.SluiceException;
+import io.sluice.web.ProblemHandler;
 import io.sluice.web.Problems;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -37,66 +25,56 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code POST /v1/topics/{topic}/records} with a JSON body: a batch of records answered with one result per record
- * (200 all written, 207 mixed, the first error's status when none was). {@code acks} (0, 1, all; default all),
- * {@code timeout_ms} and the formats apply. Oversize bodies are refused (413) from their Content-Length before being
- * read, and while being read otherwise. A request with an {@code Idempotency-Key} header is written once however
- * often it is retried ({@link IdempotentProduce}).
+ * (200 all written, 207 mixed, the first error's status when none was). Its parameters are a {@link ProduceRequest}.
+ * Oversize bodies are refused (413) from their Content-Length before being read, and while being read otherwise. A
+ * request with an {@code Idempotency-Key} header is written once however often it is retried
+ * ({@link IdempotentProduce}).
  *
  * <p>The most frequent request of the API, so it is a functional route, matched before the annotated controllers:
- * no search through every mapping, no argument resolution. It applies the rules those get elsewhere itself: unknown
- * query parameters are refused as {@link StrictInput} words it, and every failure is a problem as the shared problem
- * handler writes it. NDJSON streams to the same path are {@link ProduceController}'s.
+ * no search through every mapping, no argument resolution. It binds its parameters with the same binder the
+ * annotated controllers' arguments get, and every failure is answered by the shared {@link ProblemHandler}. NDJSON
+ * streams to the same path are {@link ProduceController}'s.
  */
 @Configuration(proxyBeanMethods = false)
 class JsonProduceRoute {
 
     static final String PATH = "/v1/topics/{topic}/records";
 
-    /** The query parameters the route takes. */
-    static final SortedSet<String> PARAMETERS = new TreeSet<>(Set.of("acks", "timeout_ms", "format", "key_format",
-            "value_format", "header_format"));
-
-    private static final Logger LOG = LoggerFactory.getLogger(JsonProduceRoute.class);
+    @Bean
+    QueryBinder<ProduceRequest> produceParameters(GatewayProperties properties) {
+        return QueryBinder.of(ProduceRequest.class, ProduceRequest.PARAMETERS,
+                (query, headers) -> ProduceRequest.of(query, properties.produce()));
+    }
 
     @Bean
     RouterFunction<ServerResponse> jsonProduce(ProduceService produce, IdempotentProduce idempotent,
-                                               RecordParser parser, GatewayProperties properties) {
-        Handler handler = new Handler(produce, idempotent, parser, properties.produce());
+                                               RecordParser parser, GatewayProperties properties,
+                                               QueryBinder<ProduceRequest> produceParameters, ProblemHandler problems) {
+        Handler handler = new Handler(produce, idempotent, parser, properties.produce(), produceParameters, problems);
         return RouterFunctions.route(RequestPredicates.POST(PATH)
                 .and(RequestPredicates.contentType(MediaType.APPLICATION_JSON)), handler::produce);
     }
 
     private record Handler(ProduceService produce, IdempotentProduce idempotent, RecordParser parser,
-                           GatewayProperties.Produce settings) {
+                           GatewayProperties.Produce settings, QueryBinder<ProduceRequest> parameters,
+                           ProblemHandler problems) {
 
         Mono<ServerResponse> produce(ServerRequest request) {
             return Mono.defer(() -> {
-                StrictInput.refuseUnknownQueryParameters(PARAMETERS, request.queryParams().keySet());
+                ProduceRequest given = parameters.bind(request.queryParams(), request.headers().asHttpHeaders());
                 String topic = request.pathVariable("topic");
-                String format = parameter(request, "format");
-                String keyFormat = parameter(request, "key_format");
-                String valueFormat = parameter(request, "value_format");
-                String headerFormat = parameter(request, "header_format");
                 IdempotencyKey key = IdempotencyKey.parse(request.headers().firstHeader(IdempotencyKey.HEADER));
-                String acks = parameter(request, "acks");
-                Acks ackMode = Acks.parse(acks == null ? "all" : acks);
-                Duration timeout = timeout(parameter(request, "timeout_ms"));
-                Formats formats = Formats.of(format, keyFormat, valueFormat, headerFormat);
                 Mono<byte[]> body = read(request);
                 if (key != null) {
-                    return body.flatMap(bytes -> idempotent.produce(key, topic, bytes,
-                                    Arrays.asList(format, keyFormat, valueFormat, headerFormat),
-                                    parser.records(bytes, formats), ackMode, timeout))
+                    return body.flatMap(bytes -> idempotent.produce(key, topic, bytes, given.formatsAsSent(),
+                                    parser.records(bytes, given.formats()), given.acks(), given.timeout()))
                             .flatMap(Handler::respond);
                 }
-                return body.map(bytes -> parser.records(bytes, formats))
-                        .flatMap(records -> produce.produce(topic, records, ackMode, timeout))
+                return body.map(bytes -> parser.records(bytes, given.formats()))
+                        .flatMap(records -> produce.produce(topic, records, given.acks(), given.timeout()))
+                        .map(ProduceAnswer::new)
                         .flatMap(Handler::respond);
-            }).onErrorResume(JsonProduceRoute::problem);
-        }
-
-        private static String parameter(ServerRequest request, String name) {
-            return request.queryParam(name).orElse(null);
+            }).onErrorResume(error -> from(problems.problem(error)));
         }
 
         private Mono<byte[]> read(ServerRequest request) {
@@ -122,23 +100,9 @@ class JsonProduceRoute {
                     });
         }
 
-        private Duration timeout(String timeoutMs) {
-            Long given = null;
-            if (timeoutMs != null) {
-                try {
-                    given = Long.parseLong(timeoutMs);
-                } catch (NumberFormatException e) {
-                    throw ErrorCode.INVALID_REQUEST.exception("timeout_ms must be a whole number of milliseconds, was '"
-                            + timeoutMs + "'");
-                }
-            }
-            return Duration.ofMillis(Bounds.check("timeout_ms", given, settings.defaultTimeout().toMillis(), 0,
-                    settings.maxTimeout().toMillis()));
-        }
-
         private static Mono<ServerResponse> respond(IdempotentProduce.Answer answer) {
             return switch (answer) {
-                case IdempotentProduce.Fresh fresh -> respond(fresh.results());
+                case IdempotentProduce.Fresh fresh -> respond(fresh.answer());
                 // Written by an earlier attempt (only complete successes are stored): its body, byte for byte.
                 case IdempotentProduce.Stored stored -> ServerResponse.status(stored.response().status())
                         .contentType(MediaType.APPLICATION_JSON)
@@ -146,30 +110,18 @@ class JsonProduceRoute {
             };
         }
 
-        private static Mono<ServerResponse> respond(List<RecordResult> results) {
-            long failed = results.stream().filter(r -> !r.ok()).count();
-            if (failed == 0) {
-                return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("results", results));
+        private static Mono<ServerResponse> respond(ProduceAnswer answer) {
+            long failed = answer.failed();
+            if (failed == 0 || failed < answer.results().size()) {
+                return ServerResponse.status(failed == 0 ? HttpStatus.OK : HttpStatus.MULTI_STATUS)
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(answer);
             }
-            if (failed < results.size()) {
-                return ServerResponse.status(HttpStatus.MULTI_STATUS).contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("results", results));
-            }
-            RecordResult first = results.getFirst();
+            RecordResult first = answer.results().getFirst();
             ErrorCode code = first.errorCode();
             ProblemDetail problem = Problems.of(code, first.detail());
-            problem.setProperty("results", results);
+            problem.setProperty("results", answer.results());
             return from(Problems.response(code, problem));
         }
-    }
-
-    /** A failure as the shared problem handler answers it: a Sluice error's problem, or an opaque 500. */
-    private static Mono<ServerResponse> problem(Throwable error) {
-        if (error instanceof SluiceException e) {
-            return from(Problems.response(e));
-        }
-        LOG.error("Unexpected error", error);
-        return from(Problems.response(ErrorCode.UNKNOWN_SERVER_ERROR, Problems.UNEXPECTED));
     }
 
     private static Mono<ServerResponse> from(ResponseEntity<?> entity) {

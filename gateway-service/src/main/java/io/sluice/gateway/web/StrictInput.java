@@ -3,6 +3,7 @@ package io.sluice.gateway.web;
 import io.sluice.protocol.ErrorCode;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,8 @@ import tools.jackson.databind.MapperFeature;
  *       as is a value of the wrong JSON type (a string or a fraction where an integer belongs) — the shared problem
  *       handler words these;</li>
  *   <li>a query parameter that the route does not take ({@code ?max_record=5}) is INVALID_REQUEST naming it and the
- *       parameters the route does take. The route's parameters are its handler method's {@code @RequestParam}s, so
- *       the rule can never drift from the code. It is checked when the request is matched to its handler
+ *       parameters the route does take. The route's parameters are its handler method's {@code @RequestParam}s and
+ *       those its parameters record takes ({@link QueryBinder}), so the rule can never drift from the code. It is checked when the request is matched to its handler
  *       ({@link StrictMapping}), with each handler's parameter names read once: a model attribute advice would cost
  *       every request a data binder and an argument resolution of its own.</li>
  * </ul>
@@ -54,19 +55,24 @@ public class StrictInput {
     }
 
     @Bean
-    static WebFluxRegistrations strictQueryParameters() {
+    static WebFluxRegistrations strictQueryParameters(QueryBinding.Binders binders) {
         return new WebFluxRegistrations() {
             @Override
             public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {
-                return new StrictMapping();
+                return new StrictMapping(binders);
             }
         };
     }
 
     /** The annotated controllers' mapping, refusing a matched request whose query names a parameter not taken. */
-    static final class StrictMapping extends RequestMappingHandlerMapping {
+    public static final class StrictMapping extends RequestMappingHandlerMapping {
 
         private final Map<Method, SortedSet<String>> parameters = new ConcurrentHashMap<>();
+        private final QueryBinding.Binders binders;
+
+        StrictMapping(QueryBinding.Binders binders) {
+            this.binders = binders;
+        }
 
         @Override
         protected void handleMatch(RequestMappingInfo info, HandlerMethod handler, ServerWebExchange exchange) {
@@ -75,8 +81,13 @@ public class StrictInput {
                     || !handler.getBeanType().getPackageName().startsWith("io.sluice.gateway")) {
                 return;
             }
-            SortedSet<String> known = parameters.computeIfAbsent(handler.getMethod(), method -> queryParameters(handler));
-            refuseUnknownQueryParameters(known, exchange.getRequest().getQueryParams().keySet());
+            refuseUnknownQueryParameters(queryParameters(handler), exchange.getRequest().getQueryParams().keySet());
+        }
+
+        /** The query parameters {@code handler} takes, which a request to it may name and no other. */
+        public SortedSet<String> queryParameters(HandlerMethod handler) {
+            return parameters.computeIfAbsent(handler.getMethod(), method -> StrictInput.queryParameters(handler,
+                    binders));
         }
     }
 
@@ -95,8 +106,11 @@ public class StrictInput {
         }
     }
 
-    /** The query parameters a handler method takes: its {@code @RequestParam}s by name. */
-    static SortedSet<String> queryParameters(HandlerMethod handler) {
+    /**
+     * The query parameters a handler method takes: its {@code @RequestParam}s by name, and those of the parameters
+     * record it takes ({@link QueryBinder}).
+     */
+    static SortedSet<String> queryParameters(HandlerMethod handler, QueryBinding.Binders binders) {
         SortedSet<String> names = new TreeSet<>();
         for (Parameter parameter : handler.getMethod().getParameters()) {
             RequestParam param = parameter.getAnnotation(RequestParam.class);
@@ -105,6 +119,8 @@ public class StrictInput {
                         : parameter.getName());
             }
         }
+        binders.addParameters(Arrays.stream(handler.getMethod().getParameterTypes()).<Class<?>>map(t -> t).toList(),
+                names);
         return Collections.unmodifiableSortedSet(names);
     }
 }

@@ -474,7 +474,7 @@ public final class BadRequests {
                 get("group stream: a commit interval of 0", records + "?topics=a&auto_commit_interval_ms=0")
                         .accepting(sse).is(400, INVALID_REQUEST, "auto_commit_interval_ms"),
                 get("group stream: auto_commit not a boolean", records + "?topics=a&auto_commit=sometimes")
-                        .accepting(sse).is(400, INVALID_REQUEST, "Invalid boolean value [sometimes]"),
+                        .accepting(sse).is(400, INVALID_REQUEST, "auto_commit must be true or false, was 'sometimes'"),
                 get("group stream: a group_instance_id outside the alphabet",
                         records + "?topics=a&group_instance_id=a%2Fb").accepting(sse).is(400, INVALID_REQUEST, "group_instance_id"),
                 post("join: malformed JSON", "/v1/groups/g/members").json("{\"topics\": [")

@@ -1,14 +1,15 @@
 package io.sluice.gateway.group.member;
 
 import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.consume.ReadLimits;
 import io.sluice.gateway.format.Formats;
+import io.sluice.gateway.web.EventStreams;
 import io.sluice.gateway.security.Authorizer;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.PartitionOffset;
 import io.sluice.protocol.ErrorCode;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -49,30 +50,12 @@ class GroupController {
     }
 
     @GetMapping(path = "/v1/groups/{group}/records", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<Object>> stream(
-            @PathVariable String group,
-            @RequestParam(name = "topics", required = false) String topics,
-            @RequestParam(name = "topic_pattern", required = false) String topicPattern,
-            @RequestParam(name = "auto_commit", required = false) Boolean autoCommit,
-            @RequestParam(name = "auto_commit_interval_ms", required = false) Long autoCommitIntervalMs,
-            @RequestParam(name = "auto_offset_reset", required = false) String autoOffsetReset,
-            @RequestParam(name = "session_timeout_ms", required = false) Integer sessionTimeoutMs,
-            @RequestParam(name = "group_instance_id", required = false) String groupInstanceId,
-            @RequestParam(name = "format", required = false) String format,
-            @RequestParam(name = "key_format", required = false) String keyFormat,
-            @RequestParam(name = "value_format", required = false) String valueFormat,
-            @RequestParam(name = "header_format", required = false) String headerFormat) {
-        return Flux.defer(() -> {
+    Flux<ServerSentEvent<Object>> stream(@PathVariable String group, MemberStreamRequest request) {
+        return EventStreams.sse(Flux.defer(() -> {
             GroupIds.validate(group);
-            if (autoCommitIntervalMs != null && autoCommitIntervalMs < 1) {
-                throw ErrorCode.INVALID_REQUEST.exception("auto_commit_interval_ms must be positive, was "
-                        + autoCommitIntervalMs);
-            }
-            return streams.stream(group, GroupRequests.checkedInstanceId(groupInstanceId),
-                    Subscription.of(topics, topicPattern, sessionTimeoutMs), autoCommit == null || autoCommit,
-                    autoCommitIntervalMs == null ? null : Duration.ofMillis(autoCommitIntervalMs),
-                    OffsetReset.of(autoOffsetReset), Formats.of(format, keyFormat, valueFormat, headerFormat));
-        });
+            return streams.stream(group, request.groupInstanceId(), request.subscription(), request.autoCommit(),
+                    request.autoCommitInterval(), request.reset(), request.formats());
+        }));
     }
 
     @PostMapping("/v1/groups/{group}/members")
@@ -95,24 +78,10 @@ class GroupController {
                           @RequestBody GroupRequests.Poll request) {
         return Mono.defer(() -> {
             GroupIds.validate(group);
-            Formats formats = Formats.of(request.format(), request.keyFormat(), request.valueFormat(),
-                    request.headerFormat());
-            long waitMs = request.waitMs() == null ? 0 : request.waitMs();
-            if (waitMs < 0 || waitMs > settings.maxWait().toMillis()) {
-                throw ErrorCode.INVALID_REQUEST.exception("wait_ms must be between 0 and "
-                        + settings.maxWait().toMillis() + ", was " + waitMs);
-            }
-            int maxRecords = request.maxRecords() == null ? settings.defaultMaxRecords() : request.maxRecords();
-            if (maxRecords < 1 || maxRecords > settings.maxMaxRecords()) {
-                throw ErrorCode.INVALID_REQUEST.exception("max_records must be between 1 and "
-                        + settings.maxMaxRecords() + ", was " + maxRecords);
-            }
-            long defaultBytes = settings.defaultMaxBytes().toBytes();
-            int maxBytes = request.maxBytes() == null ? (int) defaultBytes : request.maxBytes();
-            if (maxBytes < 1) {
-                throw ErrorCode.INVALID_REQUEST.exception("max_bytes must be positive, was " + maxBytes);
-            }
-            return polling.poll(group, member, request.memberCursor(), waitMs, maxRecords, maxBytes, formats);
+            Formats formats = request.formats();
+            ReadLimits limits = request.limits(settings);
+            return polling.poll(group, member, request.memberCursor(), limits.waitMs(), limits.maxRecords(),
+                    limits.maxBytes(), formats);
         });
     }
 

@@ -1,5 +1,8 @@
 package io.sluice.gateway.group.member;
 
+import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.consume.ReadLimits;
+import io.sluice.gateway.format.Formats;
 import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.PartitionOffset;
@@ -47,6 +50,15 @@ final class GroupRequests {
     /** A poll: the cursor of the member's last answer, and how much to read and wait. */
     record Poll(String cursor, Long waitMs, Integer maxRecords, Integer maxBytes, String format, String keyFormat,
                 String valueFormat, String headerFormat) {
+
+        /** How much to read and wait, within the bounds a page read has. */
+        ReadLimits limits(GatewayProperties.Consume settings) {
+            return ReadLimits.of(maxRecords, maxBytes, waitMs, settings);
+        }
+
+        Formats formats() {
+            return Formats.of(format, keyFormat, valueFormat, headerFormat);
+        }
 
         MemberCursor memberCursor() {
             if (cursor == null) {

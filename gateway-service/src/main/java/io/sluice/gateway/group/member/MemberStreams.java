@@ -6,11 +6,11 @@ import io.sluice.gateway.consume.PartitionRecords;
 import io.sluice.gateway.consume.StreamedRecord;
 import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.group.admin.GroupActivity;
+import io.sluice.gateway.stream.StreamEvent;
 import io.sluice.internal.group.GroupHeartbeatResponse;
 import io.sluice.internal.group.TopicPartitions;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
-import io.sluice.web.Problems;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,11 +22,11 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * SSE group members: a connection to {@code GET /v1/groups/{group}/records} is a member of the group for its
@@ -87,9 +87,9 @@ class MemberStreams {
      * a session timeout out of its range, no coordinator) fails the stream before it opens, as a problem with its
      * status; a later refusal is an {@code error} event.
      */
-    Flux<ServerSentEvent<Object>> stream(String group, String groupInstanceId, Subscription subscription,
-                                         boolean autoCommit, Duration autoCommitInterval, OffsetReset reset,
-                                         Formats formats) {
+    Flux<StreamEvent> stream(String group, String groupInstanceId, Subscription subscription,
+                             boolean autoCommit, Duration autoCommitInterval, OffsetReset reset,
+                             Formats formats) {
         return Flux.defer(() -> new Member(group, groupInstanceId, subscription, autoCommit,
                 autoCommitInterval == null ? properties.groups().autoCommitInterval() : autoCommitInterval, reset,
                 formats).events());
@@ -133,7 +133,7 @@ class MemberStreams {
         /** Owned partition → the signal that stops its stream; guarded by this. */
         private final Map<TopicPartition, Sinks.Empty<Void>> stops = new HashMap<>();
         private final Sinks.Many<Flux<StreamedRecord>> partitionStreams = Sinks.many().unicast().onBackpressureBuffer();
-        private final Sinks.Many<ServerSentEvent<Object>> control = Sinks.many().unicast().onBackpressureBuffer();
+        private final Sinks.Many<StreamEvent> control = Sinks.many().unicast().onBackpressureBuffer();
         private int epoch;
         private volatile boolean fenced;
         /** The coordinator's heartbeat interval for the member, also how long a connection may take nothing. */
@@ -155,10 +155,10 @@ class MemberStreams {
             this.formats = formats;
         }
 
-        Flux<ServerSentEvent<Object>> events() {
+        Flux<StreamEvent> events() {
             return membership.join(group, memberId, groupInstanceId, subscription)
                     .flatMapMany(answer -> member(answer)
-                            .onErrorResume(SluiceException.class, e -> Flux.just(error(e))))
+                            .onErrorResume(SluiceException.class, e -> Flux.just(new StreamEvent.Failed(e))))
                     .doOnSubscribe(s -> openMembers.incrementAndGet())
                     .doFinally(signal -> {
                         openMembers.decrementAndGet();
@@ -167,37 +167,34 @@ class MemberStreams {
         }
 
         /** The events of the member once joined. */
-        private Flux<ServerSentEvent<Object>> member(GroupHeartbeatResponse joined) {
+        private Flux<StreamEvent> member(GroupHeartbeatResponse joined) {
             Duration interval = Duration.ofMillis(Math.max(100, joined.heartbeatIntervalMs()));
             heartbeatInterval = interval;
             Flux<Action> ticks = Flux.merge(Flux.interval(interval).map(tick -> Action.HEARTBEAT),
                     autoCommit ? Flux.interval(autoCommitInterval).map(tick -> Action.COMMIT) : Flux.empty());
-            Flux<ServerSentEvent<Object>> steps = Mono.defer(() -> assign(joined, Set.of()))
+            Flux<StreamEvent> steps = Mono.defer(() -> assign(joined, Set.of()))
                     .thenMany(ticks.onBackpressureDrop().concatMap(this::step, 1))
                     .then()
                     .onErrorResume(SluiceException.class, e -> {
                         fenced = true;
-                        control.tryEmitNext(error(e));
+                        control.tryEmitNext(new StreamEvent.Failed(e));
                         return Mono.empty();
                     })
                     .thenMany(Flux.empty());
-            Flux<ServerSentEvent<Object>> recordEvents = partitionStreams.asFlux()
+            Flux<StreamEvent> recordEvents = partitionStreams.asFlux()
                     .flatMap(stream -> stream, 1024, 1)
-                    .<ServerSentEvent<Object>>handle((record, sink) -> {
+                    .<StreamEvent>handle((record, sink) -> {
                         String id = delivered(record);
                         if (id != null) {
-                            sink.next(ServerSentEvent.<Object>builder(record.json()).id(id).event("record").build());
+                            sink.next(new StreamEvent.Delivered(id, record.json()));
                         }
                     })
-                    .onErrorResume(SluiceException.class, e -> Flux.just(error(e)));
-            Flux<ServerSentEvent<Object>> opening = Flux.just(ServerSentEvent.builder()
-                    .comment("member " + memberId + " of group " + group).retry(Duration.ofSeconds(2)).build());
-            // Dropped while the client reads nothing: an interval with ticks nobody asked for fails the stream.
-            Flux<ServerSentEvent<Object>> keepAlive = Flux.interval(properties.consume().sseHeartbeat())
-                    .onBackpressureDrop()
-                    .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
-            return Flux.merge(opening, control.asFlux(), recordEvents, steps, keepAlive)
-                    .takeUntil(event -> "error".equals(event.event()))
+                    .onErrorResume(SluiceException.class, e -> Flux.just(new StreamEvent.Failed(e)));
+            // Demand is tracked outside the keep-alives: a client reading nothing is stalled whatever they time.
+            return StreamEvent.framed(new StreamEvent.Opened("member " + memberId + " of group " + group),
+                            Flux.merge(control.asFlux(), recordEvents, steps), properties.consume().sseHeartbeat(),
+                            Schedulers.parallel())
+                    .takeUntil(StreamEvent.Failed.class::isInstance)
                     .doOnRequest(this::demanded)
                     .doOnNext(event -> sent());
         }
@@ -320,10 +317,9 @@ class MemberStreams {
                 if (!added.isEmpty() || !revoked.isEmpty()) {
                     activity.rebalanced(group);
                 }
-                control.tryEmitNext(ServerSentEvent.<Object>builder(new AssignmentEvent(memberId, answer.memberEpoch(),
+                control.tryEmitNext(new StreamEvent.Assigned(new AssignmentEvent(memberId, answer.memberEpoch(),
                         answer.assignment(), Membership.topicPartitions(starts.keySet()),
-                        Membership.topicPartitions(revoked)))
-                        .event("assignment").build());
+                        Membership.topicPartitions(revoked))));
             }).then();
         }
 
@@ -430,10 +426,6 @@ class MemberStreams {
                     .timeout(Duration.ofSeconds(30))
                     .subscribe(null, e -> log.info("Group {} member {} did not leave cleanly ({}); its session will "
                             + "time out", group, memberId, e.toString()));
-        }
-
-        private static ServerSentEvent<Object> error(SluiceException e) {
-            return ServerSentEvent.<Object>builder(Problems.of(e)).event("error").build();
         }
     }
 
