@@ -9,21 +9,13 @@ import io.sluice.gateway.admin.AdminViews.PartitionList;
 import io.sluice.gateway.admin.AdminViews.PartitionView;
 import io.sluice.gateway.admin.AdminViews.TopicList;
 import io.sluice.gateway.admin.AdminViews.TopicView;
-import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.security.Authorizer;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.acl.ResourceType;
-import io.sluice.internal.coordinator.AddPartitionsRequest;
-import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.metadata.TopicMetadata;
-import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.SluiceException;
-import io.sluice.protocol.config.TopicConfigs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -40,28 +32,19 @@ import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
 /**
- * Cluster administration, fronting the coordinator: topics (list with a name filter, create — or only validate —,
- * describe with partition leaders, ISR and offsets, configs, add partitions, delete), a topic's partitions, nodes,
- * and cluster health. Validation and errors are the coordinator's (INVALID_TOPIC_NAME, INVALID_CONFIG,
- * TOPIC_ALREADY_EXISTS, …), passed through unchanged.
+ * Cluster administration: topics (list with a name filter, create — or only validate —, describe with partition
+ * leaders, ISR and offsets, configs, add partitions, delete; {@link TopicAdmin}), a topic's partitions, nodes, and
+ * cluster health ({@link ClusterOverview}). What the caller may see and do is checked here, with the request.
  */
 @RestController
 class AdminController {
 
-    /** How long a create waits for the new topic to reach this gateway's metadata before it answers anyway. */
-    private static final Duration CREATED_TOPIC_WAIT = Duration.ofSeconds(5);
-
-    private final CoordinatorApi coordinator;
-    private final ClusterView cluster;
-    private final TopicViews views;
+    private final TopicAdmin topics;
     private final ClusterOverview overview;
     private final Authorizer authorizer;
 
-    AdminController(CoordinatorApi coordinator, ClusterView cluster, TopicViews views, ClusterOverview overview,
-                    Authorizer authorizer) {
-        this.coordinator = coordinator;
-        this.cluster = cluster;
-        this.views = views;
+    AdminController(TopicAdmin topics, ClusterOverview overview, Authorizer authorizer) {
+        this.topics = topics;
         this.overview = overview;
         this.authorizer = authorizer;
     }
@@ -77,21 +60,13 @@ class AdminController {
                 topics -> authorizer.describable(exchange, ResourceType.TOPIC, topics, TopicMetadata::name));
     }
 
-    /**
-     * 201 with the topic's Location, once this gateway's metadata has the topic (up to {@link #CREATED_TOPIC_WAIT}), so
-     * that a produce or read sent here next finds it; with {@code validate_only}, 200 with the topic as it would be,
-     * created nowhere.
-     */
+    /** 201 with the topic's Location; with {@code validate_only}, 200 with the topic as it would be. */
     @PostMapping("/v1/topics")
     Mono<ResponseEntity<TopicView>> createTopic(@RequestBody NewTopic request, ServerWebExchange exchange) {
         return Mono.defer(() -> {
                     authorizer.authorizeCreateTopic(exchange, request.name() == null ? "" : request.name());
-                    return coordinator.createTopic(request.toInternal());
+                    return topics.create(request);
                 })
-                .flatMap(created -> request.onlyValidate() ? Mono.just(created)
-                        : cluster.awaitTopic(created.name(), CREATED_TOPIC_WAIT).thenReturn(created)
-                                .onErrorResume(SluiceException.class, late -> Mono.just(created)))
-                .map(TopicViews::withoutOffsets)
                 .map(topic -> request.onlyValidate() ? ResponseEntity.ok(topic)
                         : ResponseEntity.created(URI.create("/v1/topics/"
                                 + UriUtils.encodePathSegment(topic.name(), StandardCharsets.UTF_8)))
@@ -102,54 +77,41 @@ class AdminController {
     Mono<TopicView> describeTopic(@PathVariable String topic,
                                   @RequestParam(name = "include_authorized_operations", defaultValue = "false")
                                   boolean includeAuthorizedOperations, ServerWebExchange exchange) {
-        return coordinator.describeTopic(topic).flatMap(views::withOffsets)
+        return topics.describe(topic)
                 .map(view -> includeAuthorizedOperations ? view.withAuthorizedOperations(
                         names(authorizer.authorizedOperations(exchange, ResourceType.TOPIC, topic))) : view);
     }
 
     @GetMapping("/v1/topics/{topic}/configs")
     Mono<ConfigList> topicConfigs(@PathVariable String topic) {
-        return coordinator.describeTopic(topic).map(t -> new ConfigList(TopicConfigs.describe(t.configs())));
+        return topics.configs(topic);
     }
 
     @PatchMapping("/v1/topics/{topic}/configs")
     Mono<ConfigList> alterConfigs(@PathVariable String topic, @RequestBody ConfigUpdate request) {
-        return Mono.defer(() -> coordinator.alterConfigs(topic, request.toInternal()))
-                .map(t -> new ConfigList(TopicConfigs.describe(t.configs())));
+        return topics.alterConfigs(topic, request);
     }
 
     @GetMapping("/v1/topics/{topic}/partitions")
     Mono<PartitionList> partitions(@PathVariable String topic) {
-        return coordinator.describeTopic(topic)
-                .flatMap(t -> views.partitionsWithOffsets(t, t.partitions()))
-                .map(PartitionList::new);
+        return topics.partitions(topic).map(PartitionList::new);
     }
 
     @GetMapping("/v1/topics/{topic}/partitions/{partition}")
     Mono<PartitionView> partition(@PathVariable String topic, @PathVariable int partition) {
-        return coordinator.describeTopic(topic).flatMap(t -> {
-            if (partition < 0 || partition >= t.partitions().size()) {
-                return Mono.error(ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + topic + "' has partitions 0.."
-                        + (t.partitions().size() - 1) + "; there is no partition " + partition));
-            }
-            return views.partitionsWithOffsets(t, List.of(t.partition(partition))).map(List::getFirst);
-        });
+        return topics.partition(topic, partition);
     }
 
     /** Grows the topic to {@code partition_count} partitions. */
     @PostMapping("/v1/topics/{topic}/partitions")
     Mono<TopicView> addPartitions(@PathVariable String topic, @RequestBody NewPartitionCount request) {
-        if (request.partitionCount() == null) {
-            return Mono.error(ErrorCode.INVALID_PARTITIONS.exception("partition_count (the new total) is required"));
-        }
-        return coordinator.addPartitions(topic, new AddPartitionsRequest(request.partitionCount()))
-                .map(TopicViews::withoutOffsets);
+        return topics.addPartitions(topic, request.partitionCount());
     }
 
     @DeleteMapping("/v1/topics/{topic}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> deleteTopic(@PathVariable String topic) {
-        return coordinator.deleteTopic(topic);
+        return topics.delete(topic);
     }
 
     @GetMapping("/v1/nodes")
@@ -168,7 +130,7 @@ class AdminController {
     /** Every topic config with its default: what a topic created without overrides gets. */
     @GetMapping("/v1/cluster/topic-configs")
     Mono<ConfigList> topicConfigDefaults() {
-        return Mono.just(new ConfigList(TopicConfigs.describe(Map.of())));
+        return Mono.just(topics.configDefaults());
     }
 
     private static List<String> names(List<AclOperation> operations) {

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * <p>Thread-safe; one per gateway.
  */
 @Component
-public class ProducerIds {
+class ProducerIds {
 
     /** No producer id at hand. */
     public static final long NONE = -1L;

@@ -1,7 +1,9 @@
 package io.sluice.gateway.security;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.web.QueryBinder;
 import io.sluice.internal.acl.AclApi;
+import io.sluice.internal.acl.AclBindingFilter;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +31,11 @@ class SecurityConfiguration {
     @Bean
     AuditLog auditLog(MeterRegistry meters) {
         return new AuditLog(meters);
+    }
+
+    @Bean
+    QueryBinder<AclBindingFilter> aclFilterParameters() {
+        return AclAdmin.filters();
     }
 
     @Bean(destroyMethod = "close")

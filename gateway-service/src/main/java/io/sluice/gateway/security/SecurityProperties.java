@@ -29,7 +29,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.security")
-public record SecurityProperties(
+record SecurityProperties(
         @DefaultValue("false") boolean enabled,
         @Valid @DefaultValue Basic basic,
         @Valid @DefaultValue Jwt jwt,

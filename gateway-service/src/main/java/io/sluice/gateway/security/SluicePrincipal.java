@@ -7,7 +7,7 @@ import org.springframework.web.server.ServerWebExchange;
  * Who a request is from, in Kafka's form {@code User:<name>}. A request is from {@link #ANONYMOUS} when security is
  * off; with it on, the authentication filter sets the principal on the exchange before any controller runs.
  */
-public record SluicePrincipal(String name) {
+record SluicePrincipal(String name) {
 
     public static final SluicePrincipal ANONYMOUS = new SluicePrincipal("ANONYMOUS");
 

@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  * checked, for the annotated controllers and the functional routes alike.
  */
 @Configuration(proxyBeanMethods = false)
-public class QueryBinding {
+class QueryBinding {
 
     @Bean
     static Binders queryBinders(ObjectProvider<QueryBinder<?>> binders) {
