@@ -106,8 +106,8 @@ public record GatewayProperties(
      *
      * @param readBudget  how long a read or an offset lookup may go on re-routing, on top of its own wait
      *                    ({@code wait_ms}); its last failure is the answer then
-     * @param refreshWait the longest pause between two attempts of a read while waiting for newer metadata; a newer
-     *                    version ends it at once
+     * @param refreshWait the longest pause between two attempts of a call (a produce, a read, a stream's fetch) while
+     *                    waiting for newer metadata; a newer version ends it at once
      */
     public record Rerouting(@DefaultValue("10s") Duration readBudget,
                             @DefaultValue("500ms") Duration refreshWait) {

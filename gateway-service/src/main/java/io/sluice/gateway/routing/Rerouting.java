@@ -17,9 +17,9 @@ import reactor.util.retry.Retry;
 
 /**
  * The gateway's one policy for following a partition's leader: which failures of a call to a leader are tried again
- * ({@link Call}), how the next attempt waits for newer metadata, and until when ({@link Deadline}). Fetches and offset
- * lookups ({@link PartitionReader}) and the fetches behind SSE streams ({@link PartitionReader#fetchForStream}) go
- * through it; {@link Call} also says what a produce may be sent again after.
+ * ({@link Call}), how the next attempt waits for newer metadata, and until when ({@link Deadline}). Every call the
+ * gateway makes to a partition's leader goes through it: produce ({@link BatchRouter}), fetches and offset lookups
+ * ({@link PartitionReader}), and the fetches behind SSE streams ({@link PartitionReader#fetchForStream}).
  *
  * <p>Three layers make a call again, each for its own reason:
  * <ol>
@@ -35,7 +35,10 @@ import reactor.util.retry.Retry;
  *   call again at the leader the view then in force names. When the deadline passes, the last failure is the
  *   answer. That wait is the only backoff: a leader change reaches the gateway as a new metadata version, so an
  *   attempt made sooner would go to the same node.</li>
- *   <li>Callers say what was called and how long it may take: a read or an offset lookup until its wait plus
+ *   <li>Callers say what was called and how long it may take: a produce until its own timeout
+ *   ({@code timeout_ms}), per partition, in {@link BatchRouter}, which also keeps the outcome of a re-sent batch
+ *   honest (an unknown outcome stays unknown) and re-sends at once, without a refresh, a batch whose producer session
+ *   was out of step (not a re-route: the same leader, a fresh session); a read or an offset lookup until its wait plus
  *   {@code rerouting.read-budget} (10 s); the fetches behind an SSE stream for as long as the stream is open, without
  *   a deadline (the subscriber ends it).</li>
  * </ol>
