@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param produce         produce defaults and limits
  * @param consume         consume defaults and limits
  * @param groups          consumer-group members served by this gateway
+ * @param rerouting       how calls to a partition leader that moved are made again at the new one
  * @param autoCreateTopics creating unknown topics on first produce (off by default, as in Kafka)
  * @param metadataWait    the long-poll wait of each metadata request to the coordinator
  * @param internalCalls   timeouts, retries, circuit breaking and connection pools of calls to the coordinator and to
@@ -32,6 +33,7 @@ public record GatewayProperties(
         @Valid @DefaultValue Produce produce,
         @Valid @DefaultValue Consume consume,
         @Valid @DefaultValue Groups groups,
+        @Valid @DefaultValue Rerouting rerouting,
         @Valid @DefaultValue AutoCreateTopics autoCreateTopics,
         @DefaultValue("20s") Duration metadataWait,
         @DefaultValue InternalClientSettings internalCalls) {
@@ -94,6 +96,28 @@ public record GatewayProperties(
                           @DefaultValue("15s") Duration sseHeartbeat,
                           @DefaultValue("5s") Duration sseFetchWait,
                           @DefaultValue("16") @Min(2) int sseTailBuffer) {
+    }
+
+    /**
+     * How a call to a partition leader that answered that it leads no more (NOT_LEADER, a leader-epoch error), or that
+     * could not be reached (LEADER_NOT_AVAILABLE), is made again at the leader newer metadata names
+     * ({@code io.sluice.gateway.routing.Rerouting}). A produce does so within its own timeout ({@code timeout_ms},
+     * else {@code produce.default-timeout}); an SSE stream for as long as it is open.
+     *
+     * @param readBudget  how long a read or an offset lookup may go on re-routing, on top of its own wait
+     *                    ({@code wait_ms}); its last failure is the answer then
+     * @param refreshWait the longest pause between two attempts of a call (a produce, a read, a stream's fetch) while
+     *                    waiting for newer metadata; a newer version ends it at once
+     */
+    public record Rerouting(@DefaultValue("10s") Duration readBudget,
+                            @DefaultValue("500ms") Duration refreshWait) {
+
+        public Rerouting {
+            if (readBudget.isNegative() || refreshWait.isNegative() || refreshWait.isZero()) {
+                throw new IllegalArgumentException("sluice.gateway.rerouting.read-budget must not be negative and "
+                        + "refresh-wait must be positive: " + readBudget + ", " + refreshWait);
+            }
+        }
     }
 
     /**

@@ -11,7 +11,6 @@ import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.RecordBatch;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +88,7 @@ class ConsumeService {
             return resolve(tp, start);
         }
         long offset = start.value();
-        return fetch(tp, offset, 1, 0, Duration.ofSeconds(10)).flatMap(section ->
+        return reader.fetch(tp, offset, 1, 0).flatMap(section ->
                 section.error() == ErrorCode.OFFSET_OUT_OF_RANGE && offset > section.logEndOffset()
                         ? Mono.error(new OffsetOutOfRangeException(tp, offset, section))
                         : Mono.just(offset));
@@ -116,7 +115,7 @@ class ConsumeService {
      * as the leader sent them, waiting up to {@code waitMs} for the first. Out of range as {@link #read}.
      */
     Mono<RawBatches> readBatches(TopicPartition tp, long offset, int maxBytes, long waitMs, boolean clamp) {
-        return fetch(tp, offset, maxBytes, waitMs, Duration.ofMillis(waitMs).plusSeconds(10)).flatMap(section -> {
+        return reader.fetch(tp, offset, maxBytes, waitMs).flatMap(section -> {
             if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
                 if (!clamp) {
                     return Mono.error(new OffsetOutOfRangeException(tp, offset, section));
@@ -210,8 +209,7 @@ class ConsumeService {
 
     private Mono<PartitionPage> page(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs,
                                      boolean clamp, Formats formats) {
-        Duration budget = Duration.ofMillis(waitMs).plusSeconds(10);
-        return fetch(tp, offset, maxBytes, waitMs, budget).flatMap(section -> {
+        return reader.fetch(tp, offset, maxBytes, waitMs).flatMap(section -> {
             if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
                 if (!clamp) {
                     return Mono.error(new OffsetOutOfRangeException(tp, offset, section));
@@ -244,10 +242,6 @@ class ConsumeService {
             end = Math.max(end, batches.next().nextOffset());
         }
         return end;
-    }
-
-    private Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs, Duration budget) {
-        return reader.fetch(tp, offset, maxBytes, waitMs, budget);
     }
 
     /** OFFSET_OUT_OF_RANGE with the valid range, for the problem body. */

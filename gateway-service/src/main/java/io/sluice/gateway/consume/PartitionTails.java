@@ -8,16 +8,13 @@ import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.routing.PartitionReader;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * Endless per-partition record streams for SSE, read so that the leader's load does not grow with the number of
@@ -29,8 +26,8 @@ import reactor.util.retry.Retry;
  * <p>Either way a stream is demand-driven: its next chunk is taken (from the tail, or fetched) only once the
  * previous one was delivered, so a slow client costs at most its bounded share of the tail's chunks, then its own
  * reads at its own pace, as Kafka consumers are independent. Records are delivered exactly once and in order from the
- * stream's start. Streams survive leader changes: a re-routable failure waits for newer metadata and fetches again
- * from the same offset.
+ * stream's start. Streams survive leader changes: their fetches ({@link PartitionReader#fetchForStream}) wait for
+ * newer metadata after a leader moved and fetch again from the same offset, for as long as the stream is open.
  *
  * <p>Metrics: {@code sluice.gateway.sse.tails} (shared tails running), {@code sluice.gateway.sse.tail.subscribers},
  * {@code sluice.gateway.sse.tail.fetches} (fetches the tails made at leaders), {@code sluice.gateway.sse.own.fetches}
@@ -39,10 +36,6 @@ import reactor.util.retry.Retry;
  */
 @Service
 class PartitionTails {
-
-    private static final Retry REROUTING = Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
-            .maxBackoff(Duration.ofSeconds(2))
-            .filter(e -> e instanceof SluiceException s && PartitionReader.REROUTE.contains(s.errorCode()));
 
     private final PartitionReader reader;
     private final RecordRenderer renderer;
@@ -88,13 +81,12 @@ class PartitionTails {
     private Mono<FetchedChunk> longPoll(TopicPartition tp, long offset) {
         return Mono.defer(() -> {
                     tailFetches.increment();
-                    return reader.fetch(tp, offset, maxBytes, waitMs, Duration.ofMillis(waitMs).plusSeconds(30));
+                    return reader.fetchForStream(tp, offset, maxBytes, waitMs);
                 })
                 .flatMap(section -> section.error() != null
                         ? Mono.<FetchedChunk>error(section.error().exception("Reading " + tp + " failed: "
                                 + section.error().description()))
-                        : Mono.just(FetchedChunk.of(tp, offset, section.records())))
-                .retryWhen(REROUTING);
+                        : Mono.just(FetchedChunk.of(tp, offset, section.records())));
     }
 
     /**
@@ -161,10 +153,9 @@ class PartitionTails {
             long offset = position;
             return Mono.defer(() -> {
                         ownFetches.increment();
-                        return reader.fetch(tp, offset, maxBytes, wait, Duration.ofMillis(wait).plusSeconds(30));
+                        return reader.fetchForStream(tp, offset, maxBytes, wait);
                     })
-                    .flatMap(section -> ownChunk(offset, section))
-                    .retryWhen(REROUTING);
+                    .flatMap(section -> ownChunk(offset, section));
         }
 
         private Mono<FetchedChunk> ownChunk(long offset, FetchedPartition section) {

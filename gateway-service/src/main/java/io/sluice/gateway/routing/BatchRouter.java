@@ -28,30 +28,32 @@ import reactor.core.publisher.Mono;
  * same leader share internal produce requests. It knows nothing of JSON or records, so any front (the REST API, a
  * Kafka-protocol listener) hands it batches.
  *
- * <p>Failures that mean the metadata was stale (NOT_LEADER, a fenced or unknown leader epoch, no leader or an
- * unreachable one — all known to have written nothing) are retried within the timeout, each retry after newer
- * metadata arrived rather than in a blind loop. Other errors (NOT_ENOUGH_REPLICAS, REQUEST_TIMED_OUT whose outcome is
- * unknown, …) are the partition's outcome — except for idempotent batches (with a producer id and sequences, see
- * {@link #sendIdempotent}), which are re-sent after any retriable error within the deadline: a leader that already
- * holds a batch answers its first offsets and appends nothing, so an unknown outcome (NOT_LEADER_AFTER_APPEND,
- * NOT_ENOUGH_REPLICAS_AFTER_APPEND, a lost answer) is safe to retry.
+ * <p>Which failed partitions are sent again, after newer metadata and until the request's timeout, is the
+ * {@link Rerouting} policy's ({@link Rerouting.Call#produce}): failures that mean the metadata was stale (NOT_LEADER, a fenced or unknown leader epoch,
+ * no leader or an unreachable one — all known to have written nothing) always; other errors (NOT_ENOUGH_REPLICAS,
+ * REQUEST_TIMED_OUT whose outcome is unknown, …) are the partition's outcome — except for idempotent batches (with a
+ * producer id and sequences, see {@link #sendIdempotent}), which are re-sent after any retriable error within the
+ * deadline: a leader that already holds a batch answers its first offsets and appends nothing, so an unknown outcome
+ * (NOT_LEADER_AFTER_APPEND, NOT_ENOUGH_REPLICAS_AFTER_APPEND, a lost answer) is safe to retry.
  *
  * <p>Batches without a producer of their own are stamped with the gateway's {@link ProducerSession} of their
  * partition when the {@link LeaderQueue} sends them (not for acks=0), so they are re-sent after an unknown outcome too,
  * within the deadline, under the same stamp. One refused for its sequence on its first send (the session was out of
  * step: a leader that lost acknowledged acks=1 records, a re-created topic, an expired producer) is stamped afresh and
- * sent again at once. Once an attempt's outcome was unknown, the partition's answer stays unknown unless a re-send
- * succeeds.
+ * sent again at once, without waiting for metadata. Once an attempt's outcome was unknown, the partition's answer
+ * stays unknown unless a re-send succeeds.
+ *
+ * <p>Metrics: {@code sluice.gateway.produce.retries} (partitions sent again).
  */
 @Service
 public class BatchRouter {
 
-    private final ClusterView cluster;
+    private final Rerouting rerouting;
     private final ProduceAccumulator accumulator;
     private final Counter retries;
 
-    BatchRouter(ClusterView cluster, ProduceAccumulator accumulator, MeterRegistry meters) {
-        this.cluster = cluster;
+    BatchRouter(Rerouting rerouting, ProduceAccumulator accumulator, MeterRegistry meters) {
+        this.rerouting = rerouting;
         this.accumulator = accumulator;
         this.retries = meters.counter("sluice.gateway.produce.retries");
     }
@@ -59,8 +61,7 @@ public class BatchRouter {
     /** Each partition's batches of {@code topic} written (or not), by partition. */
     public Mono<Map<Integer, PartitionOutcome>> send(String topic, Map<Integer, ByteBuffer> batches, Acks acks,
                                                      Duration timeout) {
-        return Mono.defer(() -> send(topic, batches, acks, System.nanoTime() + timeout.toNanos(), false,
-                new HashMap<>()));
+        return Mono.defer(() -> send(topic, batches, acks, rerouting.after(timeout), false, new HashMap<>()));
     }
 
     /**
@@ -69,15 +70,15 @@ public class BatchRouter {
      */
     public Mono<Map<Integer, PartitionOutcome>> sendIdempotent(String topic, Map<Integer, ByteBuffer> batches,
                                                                Acks acks, Duration timeout) {
-        return Mono.defer(() -> send(topic, batches, acks, System.nanoTime() + timeout.toNanos(), acks != Acks.NONE,
+        return Mono.defer(() -> send(topic, batches, acks, rerouting.after(timeout), acks != Acks.NONE,
                 new HashMap<>()));
     }
 
-    /** Sends what is still pending, per leader, retrying re-routable failures until the deadline. */
+    /** Sends what is still pending, per leader, and again what the policy re-routes, until the deadline. */
     private Mono<Map<Integer, PartitionOutcome>> send(String topic, Map<Integer, ByteBuffer> pending, Acks acks,
-                                                      long deadline, boolean idempotent,
+                                                      Rerouting.Deadline deadline, boolean idempotent,
                                                       Map<Integer, PartitionOutcome> done) {
-        MetadataView view = cluster.current();
+        MetadataView view = rerouting.view();
         Map<NodeInfo, List<Integer>> byLeader = new LinkedHashMap<>();
         Map<Integer, PartitionOutcome> attempt = new HashMap<>();
         for (int partition : pending.keySet()) {
@@ -88,19 +89,22 @@ public class BatchRouter {
                 attempt.put(partition, PartitionOutcome.failure(e));
             }
         }
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        Duration left = deadline.left();
         return Flux.fromIterable(byLeader.entrySet())
                 .flatMap(entry -> sendTo(view, topic, entry.getKey(), entry.getValue(), pending, acks, left))
                 .doOnNext(attempt::putAll)
                 .then(Mono.defer(() -> {
                     Map<Integer, ByteBuffer> retry = new LinkedHashMap<>();
-                    boolean[] refresh = {false};
-                    attempt.forEach((partition, outcome) -> {
-                        // Until the deadline a re-routable failure is retried; its error stays the answer if time runs out.
+                    boolean rerouted = false;
+                    for (Map.Entry<Integer, PartitionOutcome> result : attempt.entrySet()) {
+                        // Until the deadline a failure the policy re-routes is retried; its error stays the answer if
+                        // time runs out.
+                        int partition = result.getKey();
+                        PartitionOutcome outcome = result.getValue();
                         PartitionOutcome before = done.get(partition);
                         done.merge(partition, outcome, BatchRouter::settled);
-                        if (outcome.error() == null || System.nanoTime() >= deadline) {
-                            return;
+                        if (outcome.error() == null || deadline.passed()) {
+                            continue;
                         }
                         ErrorCode code = outcome.error().errorCode();
                         ByteBuffer batches = pending.get(partition);
@@ -111,31 +115,19 @@ public class BatchRouter {
                             // the batch goes again at once in the partition's fresh session — once: a fresh session
                             // starts at sequence 0, which a leader refuses no second time.
                             retry.put(partition, batches);
-                        } else if (retries(code, idempotent, ProducerSession.producerIdOf(batches) >= 0)) {
+                        } else if (Rerouting.Call.produce(idempotent, ProducerSession.producerIdOf(batches) >= 0)
+                                .triesAgainAfter(code)) {
                             retry.put(partition, batches);
-                            refresh[0] = true;
+                            rerouted = true;
                         }
-                    });
+                    }
                     if (retry.isEmpty()) {
                         return Mono.just(done);
                     }
                     retries.increment(retry.size());
-                    if (!refresh[0]) {
-                        return Mono.defer(() -> send(topic, retry, acks, deadline, idempotent, done));
-                    }
-                    Duration wait = Duration.ofMillis(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-                    return cluster.awaitNewerThan(view.version(), wait)
-                            .then(Mono.defer(() -> send(topic, retry, acks, deadline, idempotent, done)));
+                    Mono<MetadataView> pause = rerouted ? rerouting.awaitNewer(view, deadline) : Mono.empty();
+                    return pause.then(Mono.defer(() -> send(topic, retry, acks, deadline, idempotent, done)));
                 }));
-    }
-
-    /**
-     * Stale metadata always; any retriable answer when re-sending cannot write twice (an Idempotency-Key's batches);
-     * an unknown outcome when the batches carry a producer session's stamp, under which a leader that holds them
-     * already answers their first offsets.
-     */
-    private static boolean retries(ErrorCode code, boolean idempotent, boolean stamped) {
-        return code.refreshesMetadata() || (idempotent && code.retriable()) || (stamped && code.outcomeUnknown());
     }
 
     /**

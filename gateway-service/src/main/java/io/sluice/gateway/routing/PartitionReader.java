@@ -14,37 +14,33 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
  * Reads from partition leaders: one partition's fetch from an offset (long polling up to a wait) and offset lookups by
- * time. A read that fails because the leader moved, or a leader that failed to answer, waits for newer metadata (not
- * a blind retry) and tries the leader the metadata names then, until the call's budget runs out: reads change
- * nothing, so they may be repeated.
+ * time. Reads change nothing, so a read that failed because the leader moved, or because the leader did not answer, is
+ * made again at the leader newer metadata names ({@link Rerouting.Call#READ}), until its deadline: its wait plus the
+ * read budget ({@code sluice.gateway.rerouting.read-budget}).
+ *
+ * <p>Metrics: {@code sluice.gateway.consume.retries} (reads made again), {@code sluice.gateway.fetch.latency} and
+ * {@code sluice.gateway.bytes.out} per topic.
  */
 @Service
 public class PartitionReader {
 
-    /** Failures after which a read is tried again at the leader the next metadata names. */
-    public static final Set<ErrorCode> REROUTE = EnumSet.of(ErrorCode.NOT_LEADER, ErrorCode.LEADER_NOT_AVAILABLE,
-            ErrorCode.FENCED_LEADER_EPOCH, ErrorCode.UNKNOWN_LEADER_EPOCH, ErrorCode.REQUEST_TIMED_OUT,
-            ErrorCode.STORAGE_ERROR);
-    private static final Duration LOOKUP_BUDGET = Duration.ofSeconds(10);
-
-    private final ClusterView cluster;
+    private final Rerouting rerouting;
     private final PartitionDataApi partitions;
     private final MeterRegistry meters;
     private final Counter retries;
     private final Timer fetchLatency;
 
-    PartitionReader(ClusterView cluster, PartitionDataApi partitions, MeterRegistry meters) {
-        this.cluster = cluster;
+    PartitionReader(Rerouting rerouting, PartitionDataApi partitions, MeterRegistry meters) {
+        this.rerouting = rerouting;
         this.partitions = partitions;
         this.meters = meters;
         this.retries = meters.counter("sluice.gateway.consume.retries");
@@ -56,7 +52,7 @@ public class PartitionReader {
     public Mono<ListOffsetsResponse.Partition> listOffset(TopicPartition tp, long timestamp) {
         ListOffsetsRequest request = new ListOffsetsRequest(List.of(
                 new ListOffsetsRequest.Partition(tp.topic(), tp.partition(), timestamp)));
-        return rerouting(LOOKUP_BUDGET, view -> partitions.listOffsets(ClusterView.leader(view, tp), request))
+        return read(() -> rerouting.forRead(Duration.ZERO), view -> partitions.listOffsets(ClusterView.leader(view, tp), request))
                 .map(response -> response.partitions().getFirst())
                 .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer)
                         : Mono.error(new SluiceException(answer.errorCode(), answer.message())));
@@ -67,7 +63,7 @@ public class PartitionReader {
      * log reaches answers OFFSET_OUT_OF_RANGE with the partition's whole range and no data.
      */
     public Mono<PartitionBounds> bounds(TopicPartition tp) {
-        return fetch(tp, Long.MAX_VALUE, 1, 0, LOOKUP_BUDGET).flatMap(section -> section.error() == ErrorCode.OFFSET_OUT_OF_RANGE
+        return fetch(tp, Long.MAX_VALUE, 1, 0).flatMap(section -> section.error() == ErrorCode.OFFSET_OUT_OF_RANGE
                 ? Mono.just(new PartitionBounds(section.logStartOffset(), section.highWatermark(), section.logEndOffset()))
                 : Mono.error(ErrorCode.UNKNOWN_SERVER_ERROR.exception("The leader of " + tp + " answered a fetch beyond "
                         + "any log with " + (section.error() == null ? "data" : section.error().name()))));
@@ -78,33 +74,35 @@ public class PartitionReader {
     }
 
     /**
-     * {@code tp}'s section of a fetch from {@code offset}, waiting up to {@code waitMs} for data. A section with an
-     * error that is not re-routable (OFFSET_OUT_OF_RANGE, …) is returned for the caller to judge.
+     * {@code tp}'s section of a fetch from {@code offset}, waiting up to {@code waitMs} for data, re-routed until that
+     * wait and the read budget have passed. A section with an error that is not re-routed (OFFSET_OUT_OF_RANGE, …) is
+     * returned for the caller to judge.
      */
-    public Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs, Duration budget) {
+    public Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs) {
+        return fetch(tp, offset, maxBytes, waitMs, () -> rerouting.forRead(Duration.ofMillis(waitMs)));
+    }
+
+    /**
+     * As {@link #fetch}, for a stream that outlives any leader change: re-routed without a deadline, for as long as it
+     * is subscribed to.
+     */
+    public Mono<FetchedPartition> fetchForStream(TopicPartition tp, long offset, int maxBytes, long waitMs) {
+        return fetch(tp, offset, maxBytes, waitMs, rerouting::none);
+    }
+
+    private Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs,
+                                         Supplier<Rerouting.Deadline> deadline) {
         FetchRequest request = new FetchRequest(waitMs, 1, maxBytes,
                 List.of(new FetchRequest.Partition(tp.topic(), tp.partition(), offset, maxBytes)));
-        return rerouting(budget, view -> measured(tp, partitions.fetch(ClusterView.leader(view, tp), request)
+        return read(deadline, view -> measured(tp, partitions.fetch(ClusterView.leader(view, tp), request)
                 .map(List::getFirst))
-                .flatMap(section -> section.error() != null && REROUTE.contains(section.error())
+                .flatMap(section -> section.error() != null && Rerouting.Call.READ.triesAgainAfter(section.error())
                         ? Mono.error(section.error().exception("Fetch from " + tp + ": " + section.error().description()))
                         : Mono.just(section)));
     }
 
-    private <T> Mono<T> rerouting(Duration budget, Function<MetadataView, Mono<T>> call) {
-        return Mono.defer(() -> attempt(System.nanoTime() + budget.toNanos(), call));
-    }
-
-    private <T> Mono<T> attempt(long deadline, Function<MetadataView, Mono<T>> call) {
-        MetadataView view = cluster.current();
-        return Mono.defer(() -> call.apply(view)).onErrorResume(SluiceException.class, e -> {
-            if (!REROUTE.contains(e.errorCode()) || System.nanoTime() > deadline) {
-                return Mono.error(e);
-            }
-            retries.increment();
-            return cluster.awaitNewerThan(view.version(), Duration.ofMillis(500))
-                    .then(Mono.defer(() -> attempt(deadline, call)));
-        });
+    private <T> Mono<T> read(Supplier<Rerouting.Deadline> deadline, Function<MetadataView, Mono<T>> attempt) {
+        return rerouting.call(Rerouting.Call.READ, deadline, retries::increment, attempt);
     }
 
     /** Bytes of record batches fetched per topic, and fetch latency (long-poll waits included). */
