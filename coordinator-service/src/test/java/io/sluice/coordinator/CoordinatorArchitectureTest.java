@@ -2,7 +2,6 @@ package io.sluice.coordinator;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -10,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.sluice.architecture.ServiceArchitecture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +35,38 @@ class CoordinatorArchitectureTest {
             .withImportOption(new ImportOption.DoNotIncludeTests())
             .importPackages(ROOT);
 
-    /** A cycle between two packages makes each unusable, and untestable, without the other. */
+    /**
+     * A cycle between two packages makes each unusable, and untestable, without the other; the top-level package
+     * counts as one of them.
+     */
     @Test
     void whenPackagesDependOnEachOtherShouldFormNoCycle() {
-        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(CLASSES);
+        ServiceArchitecture.noPackageCycles(ROOT).check(CLASSES);
+    }
+
+    @Test
+    void whenARouteNeedsAPeerShouldAskAService() {
+        ServiceArchitecture.routesOnlyComposeServices().check(CLASSES);
+    }
+
+    @Test
+    void whenCallingAnotherProcessShouldUseTheInternalClientStack() {
+        ServiceArchitecture.oneInternalClientStack().check(CLASSES);
+    }
+
+    @Test
+    void whenAServiceAnswersShouldReturnValuesNotHttpResponses() {
+        ServiceArchitecture.servicesBuildNoHttpResponses().check(CLASSES);
+    }
+
+    @Test
+    void whenAnErrorIsRenderedShouldBeByTheSharedProblemHandler() {
+        ServiceArchitecture.problemsRenderedByTheOneHandler().check(CLASSES);
+    }
+
+    @Test
+    void whenNoOtherPackageUsesAClassShouldBePackagePrivate() {
+        ServiceArchitecture.publicOnlyWhenUsedElsewhere(ROOT).check(ServiceArchitecture.mainAndTestClasses(ROOT));
     }
 
     /**

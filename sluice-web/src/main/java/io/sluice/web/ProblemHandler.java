@@ -2,8 +2,11 @@ package io.sluice.web;
 
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.MediaType;
@@ -19,13 +22,31 @@ import tools.jackson.core.JacksonException;
  * The one place a service's errors become HTTP: every {@link SluiceException} is a problem carrying its stable
  * {@code error_code} and {@code retriable}; unreadable requests are INVALID_REQUEST (a JSON body's fault named by
  * its field: an unknown field, a value of the wrong type, malformed JSON with line and column);
- * bodies over the size limit are REQUEST_TOO_LARGE; anything unexpected is a 500 without internals, logged here.
+ * bodies over the size limit are REQUEST_TOO_LARGE; a service's own exceptions are what its {@link ErrorTranslator}s
+ * say they are; anything else is a 500 without internals, logged here.
  */
 @RestControllerAdvice
 public class ProblemHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
     private static final String NO_BODY = "No request body";
+
+    private final List<ErrorTranslator> translators;
+
+    /** With the service's {@link ErrorTranslator}s, in order. */
+    @Autowired
+    public ProblemHandler(ObjectProvider<ErrorTranslator> translators) {
+        this(translators.orderedStream().toList());
+    }
+
+    public ProblemHandler(List<ErrorTranslator> translators) {
+        this.translators = List.copyOf(translators);
+    }
+
+    /** Without translators: every error that is not a Sluice error or Spring's is an opaque 500. */
+    public ProblemHandler() {
+        this(List.of());
+    }
 
     /**
      * {@code error} answered as the handler methods below answer it where it is raised, for the functional routes,
@@ -92,6 +113,12 @@ public class ProblemHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        for (ErrorTranslator translator : translators) {
+            SluiceException translated = translator.translate(e);
+            if (translated != null) {
+                return sluice(translated);
+            }
+        }
         LOG.error("Unexpected error", e);
         return Problems.response(ErrorCode.UNKNOWN_SERVER_ERROR, Problems.UNEXPECTED);
     }

@@ -116,7 +116,7 @@ public final class InternalHttp implements AutoCloseable {
      * The client with the cluster's trust and certificate. Reactor Netty applies TLS only to {@code https://} URLs,
      * so one client serves a cluster whose URLs are all one scheme or the other. Host names are verified (the default).
      */
-    private static HttpClient secure(HttpClient client, InternalTls tls) {
+    static HttpClient secure(HttpClient client, InternalTls tls) {
         if (tls == null) {
             return client;
         }

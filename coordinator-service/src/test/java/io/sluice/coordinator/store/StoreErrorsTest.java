@@ -2,6 +2,7 @@ package io.sluice.coordinator.store;
 
 import io.sluice.web.ProblemHandler;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
@@ -11,14 +12,14 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * A request that meets a Redis failure is answered with a retriable problem, not the shared handler's opaque 500: a
+ * A request that meets a Redis failure is answered with a retriable problem, not an opaque 500: a
  * command timeout (Lettuce's, as Spring Data Redis translates it) is 504 REQUEST_TIMED_OUT, a lost connection 503
  * COORDINATOR_NOT_AVAILABLE; anything else stays the shared handler's 500.
  */
-class StoreProblemHandlerTest {
+class StoreErrorsTest {
 
     private final WebTestClient client = WebTestClient.bindToController(new FailingStore())
-            .controllerAdvice(new ProblemHandler(), new StoreProblemHandler())
+            .controllerAdvice(new ProblemHandler(List.of(new StoreErrors())))
             .configureClient()
             .responseTimeout(Duration.ofSeconds(30)) // the first exchange sets the handlers up: slow on a loaded machine
             .build();
