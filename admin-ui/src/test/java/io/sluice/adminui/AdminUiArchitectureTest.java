@@ -2,11 +2,11 @@ package io.sluice.adminui;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.sluice.architecture.ServiceArchitecture;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 
@@ -18,8 +18,14 @@ class AdminUiArchitectureTest {
             .importPackages("io.sluice.adminui");
 
     @Test
-    void featurePackagesHaveNoCycles() {
-        slices().matching("io.sluice.adminui.(*)..").should().beFreeOfCycles().check(CLASSES);
+    void packagesTheTopLevelIncludedFormNoCycle() {
+        ServiceArchitecture.noPackageCycles("io.sluice.adminui").check(CLASSES);
+    }
+
+    @Test
+    void classesArePackagePrivateUnlessAnotherPackageUsesThem() {
+        ServiceArchitecture.publicOnlyWhenUsedElsewhere("io.sluice.adminui")
+                .check(ServiceArchitecture.mainAndTestClasses("io.sluice.adminui"));
     }
 
     @Test

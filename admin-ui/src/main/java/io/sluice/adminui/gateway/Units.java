@@ -3,7 +3,7 @@ package io.sluice.adminui.gateway;
 import java.util.Locale;
 
 /** Sizes and rates as the console prints them: binary units, three significant figures, a dash for unknown. */
-public final class Units {
+final class Units {
 
     static final String UNKNOWN = "—";
     private static final String[] BYTE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};

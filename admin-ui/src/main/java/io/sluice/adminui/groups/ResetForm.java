@@ -9,7 +9,7 @@ import java.util.List;
  * {@code shift}) with its one value, optional partitions ({@code 0,2}), and which button: {@code preview} (a dry
  * run) or {@code apply}.
  */
-public record ResetForm(String topic, String to, String value, String partitions, String action, String force) {
+record ResetForm(String topic, String to, String value, String partitions, String action, String force) {
 
     static ResetForm empty() {
         return new ResetForm("", "earliest", "", "", "preview", null);

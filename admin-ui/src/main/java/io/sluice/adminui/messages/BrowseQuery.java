@@ -14,7 +14,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  * {@code cursor} from a previous page, the display, and the {@code trail} of cursors of the pages before ({@code ~} for
  * the first), which "Back" walks when reading every partition.
  */
-public record BrowseQuery(String partition, String start, String offset, String timestamp, String cursor, String format,
+record BrowseQuery(String partition, String start, String offset, String timestamp, String cursor, String format,
                    List<String> trail) {
 
     public BrowseQuery {

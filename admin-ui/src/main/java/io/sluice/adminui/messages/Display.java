@@ -3,7 +3,7 @@ package io.sluice.adminui.messages;
 import java.util.Locale;
 
 /** How the message browser shows keys and values, and the format it asks the gateway for to do it. */
-public enum Display {
+enum Display {
     /** JSON when the bytes are JSON (pretty-printed), else text, else base64: the gateway's fallback. */
     JSON("json"),
     STRING("string"),

@@ -14,7 +14,7 @@ import tools.jackson.databind.node.StringNode;
  * there, not its text); {@code string} and {@code binary} (base64) are sent as typed, and the gateway checks them.
  * A blank key means no key; a blank partition lets the gateway choose.
  */
-public record ProduceForm(String key, String keyFormat, String value, String valueFormat, String headers,
+record ProduceForm(String key, String keyFormat, String value, String valueFormat, String headers,
                    String partition) {
 
     static ProduceForm empty() {

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * A record as a page shows it: key, value and header values as text in the display asked for, each with the format
  * it was rendered in. JSON is pretty-printed; {@code hex} turns the gateway's base64 of the stored bytes into hex.
  */
-public record RecordView(int partition, long offset, String timestamp, Field key, Field value, List<HeaderField> headers) {
+record RecordView(int partition, long offset, String timestamp, Field key, Field value, List<HeaderField> headers) {
 
     /** A key or value: its text ({@code null} for a null key or value) and its format as shown. */
     public record Field(String text, String format) {

@@ -13,7 +13,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  * and the display of the matches; {@code ignoreCase} set (to anything) matches regardless of case. Absent {@code q}:
  * the form, nothing searched yet.
  */
-public record SearchQuery(String q, String in, String partition, String start, String offset, String timestamp,
+record SearchQuery(String q, String in, String partition, String start, String offset, String timestamp,
                           String end, String endOffset, String format, String ignoreCase) {
 
     public SearchQuery {
