@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import io.sluice.architecture.ServiceArchitecture;
+import io.sluice.architecture.ServiceRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,65 +17,32 @@ import org.junit.jupiter.api.Test;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The coordinator's layering, checked on its compiled main classes (tests excluded). From the bottom: the top-level
+ * The coordinator's layering, checked on its compiled main classes (tests excluded): the rules every service keeps
+ * ({@link ServiceRules}) and its own. From the bottom: the top-level
  * configuration and {@code redis} (the embedded server); {@code store} and {@code cluster} (pure election and placement
  * rules); {@code lease}; {@code metadata} (the command sequence and the feed, written under the lease); the features
  * {@code partition}, {@code topic}, {@code node} (which uses partition's changes), {@code group} (consumer groups, over
  * the metadata) and {@code metrics}; and on top
  * {@code failover}, which drives the lease and loads or drops the metadata as it is won or lost.
  */
-class CoordinatorArchitectureTest {
+class CoordinatorArchitectureTest extends ServiceRules {
 
     private static final String ROOT = "io.sluice.coordinator";
 
-    private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(new ImportOption.DoNotIncludeTests())
-            .importPackages(ROOT);
-
-    /**
-     * A cycle between two packages makes each unusable, and untestable, without the other; the top-level package
-     * counts as one of them.
-     */
-    @Test
-    void whenPackagesDependOnEachOtherShouldFormNoCycle() {
-        ServiceArchitecture.noPackageCycles(ROOT).check(CLASSES);
-    }
-
-    @Test
-    void whenARouteNeedsAPeerShouldAskAService() {
-        ServiceArchitecture.routesOnlyComposeServices().check(CLASSES);
-    }
-
-    @Test
-    void whenCallingAnotherProcessShouldUseTheInternalClientStack() {
-        ServiceArchitecture.oneInternalClientStack().check(CLASSES);
-    }
-
-    @Test
-    void whenAServiceAnswersShouldReturnValuesNotHttpResponses() {
-        ServiceArchitecture.servicesBuildNoHttpResponses().check(CLASSES);
-    }
-
-    @Test
-    void whenAnErrorIsRenderedShouldBeByTheSharedProblemHandler() {
-        ServiceArchitecture.problemsRenderedByTheOneHandler().check(CLASSES);
-    }
-
-    @Test
-    void whenNoOtherPackageUsesAClassShouldBePackagePrivate() {
-        ServiceArchitecture.publicOnlyWhenUsedElsewhere(ROOT).check(ServiceArchitecture.mainAndTestClasses(ROOT));
+    CoordinatorArchitectureTest() {
+        super(ROOT);
     }
 
     /**
      * Every package reads {@link CoordinatorProperties} from the top-level package, so the top level may use no
-     * feature package but the embedded Redis it starts: anything else would be a cycle the slice rule above, which
-     * sees sub-packages only, cannot see.
+     * feature package but the embedded Redis it starts: stricter than the shared rule against cycles, which the top
+     * level only must not close.
      */
     @Test
     void whenTopLevelClassesUseAFeaturePackageShouldOnlyUseTheEmbeddedRedis() {
         noClasses().that().resideInAPackage(ROOT)
                 .should().dependOnClassesThat(featurePackageOtherThan(ROOT + ".redis"))
-                .check(CLASSES);
+                .check(serviceClasses());
     }
 
     /** Controllers compose services; what is stored in Redis, and how, is the services' business. */
@@ -87,7 +51,7 @@ class CoordinatorArchitectureTest {
         noClasses().that().areAnnotatedWith(RestController.class)
                 .should().dependOnClassesThat().resideInAnyPackage(
                         ROOT + ".store..", ROOT + ".redis..", "org.springframework.data.redis..", "io.lettuce..")
-                .check(CLASSES);
+                .check(serviceClasses());
     }
 
     /**
@@ -105,7 +69,7 @@ class CoordinatorArchitectureTest {
                 .and().doNotHaveFullyQualifiedName(ROOT + ".group.GroupStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".acl.AclStore")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
-                .check(CLASSES);
+                .check(serviceClasses());
     }
 
     /** A controller is reached through its mappings only; nothing else has reason to see it. */
@@ -113,7 +77,7 @@ class CoordinatorArchitectureTest {
     void whenAClassIsAControllerShouldBePackagePrivate() {
         classes().that().areAnnotatedWith(RestController.class)
                 .should().bePackagePrivate()
-                .check(CLASSES);
+                .check(serviceClasses());
     }
 
     /**
