@@ -28,21 +28,13 @@ import io.sluice.web.InternalRoutes;
 import io.sluice.web.InternalTlsProperties;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RunnableScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /** The node's parts, wired once: its data directory, its coordinator connection, and the replica machinery. */
 @Configuration(proxyBeanMethods = false)
@@ -53,86 +45,10 @@ class PartitionConfiguration {
         return Clock.systemUTC();
     }
 
-    /** Where blocking log work runs: appends, reads and lookups never run on a Netty event loop. */
+    /** Where blocking log work runs ({@link LogScheduler}): appends, reads and lookups never run on an event loop. */
     @Bean(destroyMethod = "dispose")
     Scheduler logScheduler() {
-        return newLogScheduler(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
-    }
-
-    /**
-     * A scheduler of {@code threads} "log-io" threads that never interrupts a task it cancels. Reactor's elastic
-     * schedulers interrupt the thread of a cancelled task (a produce whose caller went away), and an interrupt during
-     * FileChannel I/O closes the channel: the log would go offline for a client's timeout.
-     */
-    static Scheduler newLogScheduler(int threads) {
-        return Schedulers.fromExecutorService(new UninterruptibleExecutor(threads), "log-io");
-    }
-
-    /** Threads whose tasks, once running, finish: cancelling one only keeps it from starting. */
-    private static final class UninterruptibleExecutor extends ScheduledThreadPoolExecutor {
-
-        UninterruptibleExecutor(int threads) {
-            super(threads, Thread.ofPlatform().name("log-io-", 0).daemon(true).factory());
-            setRemoveOnCancelPolicy(true);
-        }
-
-        @Override
-        protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
-            return new NoInterrupt<>(task);
-        }
-
-        @Override
-        protected <V> RunnableScheduledFuture<V> decorateTask(Callable<V> callable, RunnableScheduledFuture<V> task) {
-            return new NoInterrupt<>(task);
-        }
-    }
-
-    private record NoInterrupt<V>(RunnableScheduledFuture<V> task) implements RunnableScheduledFuture<V> {
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return task.cancel(false);
-        }
-
-        @Override
-        public boolean isPeriodic() {
-            return task.isPeriodic();
-        }
-
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return task.getDelay(unit);
-        }
-
-        @Override
-        public int compareTo(Delayed other) {
-            return task.compareTo(other instanceof NoInterrupt<?> wrapped ? wrapped.task() : other);
-        }
-
-        @Override
-        public void run() {
-            task.run();
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return task.isCancelled();
-        }
-
-        @Override
-        public boolean isDone() {
-            return task.isDone();
-        }
-
-        @Override
-        public V get() throws InterruptedException, ExecutionException {
-            return task.get();
-        }
-
-        @Override
-        public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-            return task.get(timeout, unit);
-        }
+        return LogScheduler.create(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
     }
 
     /**
