@@ -9,28 +9,16 @@ import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.partition.cleaner.LogCleanerService;
-import io.sluice.internal.partition.FetchRequestCodec;
-import io.sluice.internal.partition.PartitionPaths;
-import io.sluice.internal.partition.ProduceRequestCodec;
-import io.sluice.internal.replication.ReplicaFetchRequestCodec;
-import io.sluice.internal.replication.ReplicationPaths;
-import io.sluice.partition.fetch.FetchRoutes;
-import io.sluice.partition.fetch.FetchService;
 import io.sluice.partition.node.Incarnation;
 import io.sluice.partition.node.NodeIdentity;
-import io.sluice.partition.produce.ProduceMetrics;
-import io.sluice.partition.produce.ProduceRoute;
-import io.sluice.partition.produce.ProduceService;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replication.ReplicaFetcherManager;
 import io.sluice.web.ClusterSecurityProperties;
-import io.sluice.web.InternalRoutes;
 import io.sluice.web.InternalTlsProperties;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -104,38 +92,5 @@ class PartitionConfiguration {
                                   PartitionProperties properties, Clock clock, MeterRegistry meters,
                                   Scheduler logScheduler) {
         return new ReplicaManager(logs, coordinator, fetchers, properties, clock, meters, logScheduler);
-    }
-
-    @Bean
-    ProduceMetrics produceMetrics(MeterRegistry registry) {
-        return new ProduceMetrics(registry);
-    }
-
-    @Bean
-    ProduceService produceService(ReplicaManager replicas, Scheduler logScheduler, ProduceMetrics metrics) {
-        return new ProduceService(replicas, logScheduler, metrics);
-    }
-
-    @Bean
-    FetchService fetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties,
-                              Clock clock, MeterRegistry meters) {
-        return new FetchService(replicas, logScheduler, properties, clock, meters);
-    }
-
-    /**
-     * The data path — produce, consumer fetch, replica fetch — served by Reactor Netty itself with binary bodies,
-     * ahead of WebFlux, which serves every other route (DESIGN: "plain Reactor Netty routes with binary framing").
-     */
-    @Bean
-    NettyRouteProvider dataPathRoutes(InternalRoutes internal, ProduceService produce, FetchService fetch,
-                                      PartitionProperties properties) {
-        long maxProduceBytes = properties.requests().maxProduceBytes().toBytes();
-        return routes -> routes
-                .post(PartitionPaths.PRODUCE, internal.post(ProduceRequestCodec.CONTENT_TYPE, maxProduceBytes,
-                        new ProduceRoute(produce, properties)))
-                .post(PartitionPaths.FETCH, internal.post(FetchRequestCodec.CONTENT_TYPE,
-                        FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.consumer(fetch)))
-                .post(ReplicationPaths.REPLICA_FETCH, internal.post(ReplicaFetchRequestCodec.CONTENT_TYPE,
-                        FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.replica(fetch)));
     }
 }
