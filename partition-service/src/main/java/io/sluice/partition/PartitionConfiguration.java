@@ -4,15 +4,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.internal.client.CoordinatorClient;
 import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.client.MetadataWatcher;
-import io.sluice.internal.client.ReplicationClient;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.partition.cleaner.LogCleanerService;
-import io.sluice.partition.node.Incarnation;
 import io.sluice.partition.node.NodeIdentity;
-import io.sluice.partition.replica.ReplicaManager;
-import io.sluice.partition.replication.ReplicaFetcherManager;
 import io.sluice.web.ClusterSecurityProperties;
 import io.sluice.web.InternalTlsProperties;
 import java.io.IOException;
@@ -78,19 +74,5 @@ class PartitionConfiguration {
     @Bean
     Incarnation incarnation() {
         return Incarnation.draw();
-    }
-
-    @Bean(destroyMethod = "close")
-    ReplicaFetcherManager replicaFetcherManager(PartitionProperties properties, Incarnation incarnation,
-                                                InternalHttp http, Scheduler logScheduler, CoordinatorApi coordinator) {
-        return new ReplicaFetcherManager(properties, incarnation.id(), new ReplicationClient(http), logScheduler,
-                new UnreachableReports(coordinator, java.time.Duration.ofMillis(500))::report);
-    }
-
-    @Bean
-    ReplicaManager replicaManager(LogManager logs, CoordinatorApi coordinator, ReplicaFetcherManager fetchers,
-                                  PartitionProperties properties, Clock clock, MeterRegistry meters,
-                                  Scheduler logScheduler) {
-        return new ReplicaManager(logs, coordinator, fetchers, properties, clock, meters, logScheduler);
     }
 }
