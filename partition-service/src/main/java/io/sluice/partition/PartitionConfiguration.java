@@ -3,48 +3,20 @@ package io.sluice.partition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.internal.client.CoordinatorClient;
 import io.sluice.internal.client.InternalHttp;
-import io.sluice.internal.client.MetadataWatcher;
-import io.sluice.internal.client.ReplicationClient;
 import io.sluice.internal.coordinator.CoordinatorApi;
-import io.sluice.log.LogConfig;
-import io.sluice.log.LogManager;
-import io.sluice.partition.cleaner.LogCleanerService;
-import io.sluice.internal.partition.FetchRequestCodec;
-import io.sluice.internal.partition.PartitionPaths;
-import io.sluice.internal.partition.ProduceRequestCodec;
-import io.sluice.internal.replication.ReplicaFetchRequestCodec;
-import io.sluice.internal.replication.ReplicationPaths;
-import io.sluice.partition.fetch.FetchRoutes;
-import io.sluice.partition.fetch.FetchService;
-import io.sluice.partition.node.Incarnation;
-import io.sluice.partition.node.NodeIdentity;
-import io.sluice.partition.produce.ProduceMetrics;
-import io.sluice.partition.produce.ProduceRoute;
-import io.sluice.partition.produce.ProduceService;
-import io.sluice.partition.replica.ReplicaManager;
-import io.sluice.partition.replication.ReplicaFetcherManager;
 import io.sluice.web.ClusterSecurityProperties;
-import io.sluice.web.InternalRoutes;
 import io.sluice.web.InternalTlsProperties;
-import java.io.IOException;
 import java.time.Clock;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RunnableScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
-/** The node's parts, wired once: its data directory, its coordinator connection, and the replica machinery. */
+/**
+ * What the node's features share: the clock, the log scheduler, this process's incarnation, and the one internal
+ * client stack with the coordinator client on it. Each feature package wires its own parts (a configuration of its
+ * own, as {@code ProduceConfiguration}, or scanned components), so this package imports none of them.
+ */
 @Configuration(proxyBeanMethods = false)
 class PartitionConfiguration {
 
@@ -53,105 +25,15 @@ class PartitionConfiguration {
         return Clock.systemUTC();
     }
 
-    /** Where blocking log work runs: appends, reads and lookups never run on a Netty event loop. */
+    /** Where blocking log work runs ({@link LogScheduler}): appends, reads and lookups never run on an event loop. */
     @Bean(destroyMethod = "dispose")
     Scheduler logScheduler() {
-        return newLogScheduler(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
+        return LogScheduler.create(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
     }
 
-    /**
-     * A scheduler of {@code threads} "log-io" threads that never interrupts a task it cancels. Reactor's elastic
-     * schedulers interrupt the thread of a cancelled task (a produce whose caller went away), and an interrupt during
-     * FileChannel I/O closes the channel: the log would go offline for a client's timeout.
-     */
-    static Scheduler newLogScheduler(int threads) {
-        return Schedulers.fromExecutorService(new UninterruptibleExecutor(threads), "log-io");
-    }
-
-    /** Threads whose tasks, once running, finish: cancelling one only keeps it from starting. */
-    private static final class UninterruptibleExecutor extends ScheduledThreadPoolExecutor {
-
-        UninterruptibleExecutor(int threads) {
-            super(threads, Thread.ofPlatform().name("log-io-", 0).daemon(true).factory());
-            setRemoveOnCancelPolicy(true);
-        }
-
-        @Override
-        protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
-            return new NoInterrupt<>(task);
-        }
-
-        @Override
-        protected <V> RunnableScheduledFuture<V> decorateTask(Callable<V> callable, RunnableScheduledFuture<V> task) {
-            return new NoInterrupt<>(task);
-        }
-    }
-
-    private record NoInterrupt<V>(RunnableScheduledFuture<V> task) implements RunnableScheduledFuture<V> {
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return task.cancel(false);
-        }
-
-        @Override
-        public boolean isPeriodic() {
-            return task.isPeriodic();
-        }
-
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return task.getDelay(unit);
-        }
-
-        @Override
-        public int compareTo(Delayed other) {
-            return task.compareTo(other instanceof NoInterrupt<?> wrapped ? wrapped.task() : other);
-        }
-
-        @Override
-        public void run() {
-            task.run();
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return task.isCancelled();
-        }
-
-        @Override
-        public boolean isDone() {
-            return task.isDone();
-        }
-
-        @Override
-        public V get() throws InterruptedException, ExecutionException {
-            return task.get();
-        }
-
-        @Override
-        public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-            return task.get(timeout, unit);
-        }
-    }
-
-    /**
-     * Claims and locks the data directory, then opens and recovers every partition on it in parallel. Logs open with
-     * default settings; each takes its topic's settings when the first metadata arrives.
-     */
-    @Bean(destroyMethod = "close")
-    LogManager logManager(PartitionProperties properties, Clock clock) throws IOException {
-        NodeIdentity.claim(properties.dataDir(), properties.nodeId());
-        try (ExecutorService recovery = Executors.newVirtualThreadPerTaskExecutor()) {
-            return LogManager.open(properties.dataDir(), tp -> LogConfig.defaults(), clock, recovery);
-        }
-    }
-
-    /** The log cleaner of compacted topics; the node's life cycle starts it and stops it before the logs close. */
     @Bean
-    LogCleanerService logCleanerService(PartitionProperties properties, LogManager logs, Clock clock,
-                                        MeterRegistry meters) throws IOException {
-        return new LogCleanerService(properties.cleaner(), logs, clock, meters);
+    Incarnation incarnation() {
+        return Incarnation.draw();
     }
 
     /** The one internal client stack: coordinator calls and replication fetches, each with a pool of its own. */
@@ -164,62 +46,5 @@ class PartitionConfiguration {
     @Bean
     CoordinatorApi coordinatorClient(InternalHttp http, PartitionProperties properties) {
         return new CoordinatorClient(http, properties.coordinatorUrls());
-    }
-
-    @Bean(destroyMethod = "close")
-    MetadataWatcher metadataWatcher(CoordinatorApi coordinator, PartitionProperties properties, MeterRegistry meters) {
-        return new MetadataWatcher(coordinator, properties.metadataWait()).withMetrics(meters);
-    }
-
-    @Bean
-    Incarnation incarnation() {
-        return Incarnation.draw();
-    }
-
-    @Bean(destroyMethod = "close")
-    ReplicaFetcherManager replicaFetcherManager(PartitionProperties properties, Incarnation incarnation,
-                                                InternalHttp http, Scheduler logScheduler, CoordinatorApi coordinator) {
-        return new ReplicaFetcherManager(properties, incarnation.id(), new ReplicationClient(http), logScheduler,
-                new UnreachableReports(coordinator, java.time.Duration.ofMillis(500))::report);
-    }
-
-    @Bean
-    ReplicaManager replicaManager(LogManager logs, CoordinatorApi coordinator, ReplicaFetcherManager fetchers,
-                                  PartitionProperties properties, Clock clock, MeterRegistry meters,
-                                  Scheduler logScheduler) {
-        return new ReplicaManager(logs, coordinator, fetchers, properties, clock, meters, logScheduler);
-    }
-
-    @Bean
-    ProduceMetrics produceMetrics(MeterRegistry registry) {
-        return new ProduceMetrics(registry);
-    }
-
-    @Bean
-    ProduceService produceService(ReplicaManager replicas, Scheduler logScheduler, ProduceMetrics metrics) {
-        return new ProduceService(replicas, logScheduler, metrics);
-    }
-
-    @Bean
-    FetchService fetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties,
-                              Clock clock, MeterRegistry meters) {
-        return new FetchService(replicas, logScheduler, properties, clock, meters);
-    }
-
-    /**
-     * The data path — produce, consumer fetch, replica fetch — served by Reactor Netty itself with binary bodies,
-     * ahead of WebFlux, which serves every other route (DESIGN: "plain Reactor Netty routes with binary framing").
-     */
-    @Bean
-    NettyRouteProvider dataPathRoutes(InternalRoutes internal, ProduceService produce, FetchService fetch,
-                                      PartitionProperties properties) {
-        long maxProduceBytes = properties.requests().maxProduceBytes().toBytes();
-        return routes -> routes
-                .post(PartitionPaths.PRODUCE, internal.post(ProduceRequestCodec.CONTENT_TYPE, maxProduceBytes,
-                        new ProduceRoute(produce, properties)))
-                .post(PartitionPaths.FETCH, internal.post(FetchRequestCodec.CONTENT_TYPE,
-                        FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.consumer(fetch)))
-                .post(ReplicationPaths.REPLICA_FETCH, internal.post(ReplicaFetchRequestCodec.CONTENT_TYPE,
-                        FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.replica(fetch)));
     }
 }

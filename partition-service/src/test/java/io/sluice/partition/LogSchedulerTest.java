@@ -19,7 +19,7 @@ class LogSchedulerTest {
 
     @Test
     void aCancelledTaskRunsToItsEndWithoutAnInterrupt() throws InterruptedException {
-        Scheduler scheduler = PartitionConfiguration.newLogScheduler(2);
+        Scheduler scheduler = LogScheduler.create(2);
         try {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch finished = new CountDownLatch(1);

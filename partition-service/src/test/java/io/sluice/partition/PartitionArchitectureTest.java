@@ -1,38 +1,39 @@
 package io.sluice.partition;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import io.sluice.architecture.ServiceArchitecture;
+import io.sluice.architecture.ServiceRules;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.bind.annotation.RestController;
 
-/** The partition service's layering, as the build enforces it. */
-class PartitionArchitectureTest {
+/**
+ * The partition service's layering, as the build enforces it: the rules every service keeps ({@link ServiceRules}),
+ * and its own. Each feature package wires its own parts; the top level holds what they all share.
+ */
+class PartitionArchitectureTest extends ServiceRules {
 
-    private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.sluice.partition");
+    private static final String ROOT = "io.sluice.partition";
 
-    @Test
-    void featurePackagesHaveNoCycles() {
-        slices().matching("io.sluice.partition.(*)..").should().beFreeOfCycles().check(CLASSES);
+    PartitionArchitectureTest() {
+        super(ROOT);
     }
 
+    /** Routes (the annotated controllers and the data path's Netty routes) reach logs and replicas through services. */
     @Test
-    void controllersNeverReachLogsOrReplicasDirectly() {
-        noClasses().that().areAnnotatedWith(RestController.class)
-                .should().dependOnClassesThat().resideInAnyPackage("io.sluice.log..", "io.sluice.partition.replica..")
-                .check(CLASSES);
+    void routesNeverReachLogsOrReplicasDirectly() {
+        noClasses().that(ServiceArchitecture.routes()).and().resideOutsideOfPackage(ROOT + ".replica..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.sluice.log..", ROOT + ".replica..")
+                .check(serviceClasses());
     }
 
+    /** What every feature reads (the properties, the incarnation, the log scheduler) sits at the top level, which uses no feature. */
     @Test
-    void internalCallsGoThroughTheOneClientStack() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("java.net.http..",
-                        "org.springframework.web.reactive.function.client..")
-                .because("every internal call goes through sluice-internal-client")
-                .check(CLASSES);
+    void topLevelClassesUseNoFeaturePackage() {
+        noClasses().that().resideInAPackage(ROOT)
+                .should().dependOnClassesThat(DescribedPredicate.describe("reside in a feature package of " + ROOT,
+                        (JavaClass c) -> c.getPackageName().startsWith(ROOT + ".")))
+                .check(serviceClasses());
     }
 }

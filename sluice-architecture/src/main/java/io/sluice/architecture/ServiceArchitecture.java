@@ -17,7 +17,16 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -52,6 +61,9 @@ public final class ServiceArchitecture {
     private static final List<String> HTTP_RESPONSE_TYPES = List.of(ResponseEntity.class.getName(),
             ServerResponse.class.getName(), ServerHttpResponse.class.getName(), ServerSentEvent.class.getName(),
             ProblemDetail.class.getName(), "reactor.netty.http.server.HttpServerResponse", "io.sluice.web.Problems");
+
+    /** The classes Spring's factories loader instantiates by name: another user a class file does not show. */
+    private static final Set<String> SPRING_FACTORIES = springFactories();
 
     private ServiceArchitecture() {
     }
@@ -143,7 +155,7 @@ public final class ServiceArchitecture {
 
     /**
      * A class is package-private unless a class of another package (a test's included) uses it or one of its nested
-     * classes. Check it on {@link #mainAndTestClasses}: only main classes are held to it.
+     * classes, or Spring instantiates it by name (an application class, a class in {@code META-INF/spring.factories}). Check it on {@link #mainAndTestClasses}: only main classes are held to it.
      */
     public static ArchRule publicOnlyWhenUsedElsewhere(String root) {
         return publicOnlyWhenUsedElsewhere(root, DescribedPredicate.describe("are main classes",
@@ -155,6 +167,8 @@ public final class ServiceArchitecture {
         return classes().that().resideInAPackage(root + "..").and().areTopLevelClasses()
                 .and(heldToIt)
                 .and().areNotAnnotatedWith(SpringBootApplication.class)
+                .and(DescribedPredicate.not(DescribedPredicate.describe("are named in META-INF/spring.factories",
+                        (JavaClass c) -> SPRING_FACTORIES.contains(c.getName()))))
                 .should(new ArchCondition<>("be package-private unless another package uses them") {
                     @Override
                     public void check(JavaClass javaClass, ConditionEvents events) {
@@ -186,5 +200,23 @@ public final class ServiceArchitecture {
 
     private static String anyOf(List<String> names) {
         return String.join("|", names.stream().map(name -> name.replace(".", "\\.").replace("$", "\\$")).toList());
+    }
+
+    private static Set<String> springFactories() {
+        Set<String> names = new TreeSet<>();
+        try {
+            Enumeration<URL> files = ServiceArchitecture.class.getClassLoader().getResources("META-INF/spring.factories");
+            while (files.hasMoreElements()) {
+                Properties factories = new Properties();
+                try (InputStream in = files.nextElement().openStream()) {
+                    factories.load(in);
+                }
+                factories.values().forEach(value -> Arrays.stream(value.toString().split(","))
+                        .map(String::strip).filter(name -> !name.isEmpty()).forEach(names::add));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read META-INF/spring.factories", e);
+        }
+        return Set.copyOf(names);
     }
 }

@@ -50,7 +50,7 @@ public final class LogCleanerService {
     private volatile boolean stopping;
     private Thread thread;
 
-    public LogCleanerService(PartitionProperties.Cleaner settings, LogManager logs, Clock clock, MeterRegistry meters)
+    LogCleanerService(PartitionProperties.Cleaner settings, LogManager logs, Clock clock, MeterRegistry meters)
             throws IOException {
         this.settings = settings;
         this.clock = clock;

@@ -10,20 +10,20 @@ import io.sluice.web.InternalRoutes;
  * records straight from the segment files. Plain Reactor Netty routes ({@link InternalRoutes} checks the caller, the
  * content type and the size first).
  */
-public final class FetchRoutes {
+final class FetchRoutes {
 
     /** A fetch request is a few dozen bytes per partition. */
-    public static final long MAX_REQUEST_BYTES = 1024 * 1024;
+    static final long MAX_REQUEST_BYTES = 1024 * 1024;
 
     private FetchRoutes() {
     }
 
-    public static InternalRoutes.BodyHandler consumer(FetchService fetch) {
+    static InternalRoutes.BodyHandler consumer(FetchService fetch) {
         return (request, response, body) -> fetch.fetch(FetchRequestCodec.decode(body))
                 .flatMap(sections -> FetchResponseWriter.write(response, sections));
     }
 
-    public static InternalRoutes.BodyHandler replica(FetchService fetch) {
+    static InternalRoutes.BodyHandler replica(FetchService fetch) {
         return (request, response, body) -> fetch.replicaFetch(ReplicaFetchRequestCodec.decode(body))
                 .flatMap(sections -> FetchResponseWriter.write(response, sections));
     }

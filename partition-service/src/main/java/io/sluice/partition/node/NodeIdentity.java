@@ -10,7 +10,7 @@ import java.util.Properties;
  * starts on a directory written by another node id refuses to run: serving another node's replicas under a
  * different identity would corrupt replication.
  */
-public final class NodeIdentity {
+final class NodeIdentity {
 
     static final String FILE_NAME = "meta.properties";
 
@@ -18,7 +18,7 @@ public final class NodeIdentity {
     }
 
     /** Records {@code nodeId} in a new directory, or checks that an existing one belongs to it. */
-    public static void claim(Path dataDir, int nodeId) throws IOException {
+    static void claim(Path dataDir, int nodeId) throws IOException {
         Files.createDirectories(dataDir);
         Path file = dataDir.resolve(FILE_NAME);
         if (Files.exists(file)) {

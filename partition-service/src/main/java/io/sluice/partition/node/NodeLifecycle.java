@@ -5,6 +5,7 @@ import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.log.LogManager;
+import io.sluice.partition.Incarnation;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.cleaner.LogCleanerService;
 import io.sluice.partition.replica.ReplicaManager;

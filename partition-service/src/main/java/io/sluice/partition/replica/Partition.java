@@ -84,7 +84,7 @@ public final class Partition {
         return log;
     }
 
-    public Role role() {
+    Role role() {
         return role;
     }
 

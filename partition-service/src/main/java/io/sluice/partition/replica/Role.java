@@ -1,7 +1,7 @@
 package io.sluice.partition.replica;
 
 /** What this node is for a partition it hosts. */
-public enum Role {
+enum Role {
     LEADER,
     FOLLOWER
 }

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * every {@code sluice.partition.throughput-sample} (5 s); the rate spans the last minute of samples.
  */
 @Component
-public class NodeThroughput {
+class NodeThroughput {
 
     static final int SAMPLES = 13;
 
@@ -25,7 +25,7 @@ public class NodeThroughput {
     private final RateWindow recordsOut = new RateWindow(SAMPLES);
     private final RateWindow bytesOut = new RateWindow(SAMPLES);
 
-    public NodeThroughput(MeterRegistry registry) {
+    NodeThroughput(MeterRegistry registry) {
         this.registry = registry;
         sample();
     }
@@ -39,7 +39,7 @@ public class NodeThroughput {
         bytesOut.sample(total("sluice.partition.bytes.out", s -> s.tag("kind", "consumer")), now);
     }
 
-    public synchronized NodeStats.Throughput current() {
+    synchronized NodeStats.Throughput current() {
         return new NodeStats.Throughput(recordsIn.perSecond(), bytesIn.perSecond(), recordsOut.perSecond(),
                 bytesOut.perSecond());
     }

@@ -1,4 +1,4 @@
-package io.sluice.partition.node;
+package io.sluice.partition;
 
 import java.util.Objects;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package io.sluice.partition;
+package io.sluice.partition.replication;
 
 import io.sluice.internal.coordinator.CoordinatorApi;
 import java.time.Duration;

@@ -1,0 +1,95 @@
+package io.sluice.partition;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Where blocking log work runs — appends, reads and lookups, never on a Netty event loop: "log-io" threads that never
+ * interrupt a task they cancel. Reactor's elastic schedulers interrupt the thread of a cancelled task (a produce whose
+ * caller went away), and an interrupt during FileChannel I/O closes the channel: the log would go offline for a
+ * client's timeout.
+ */
+final class LogScheduler {
+
+    private LogScheduler() {
+    }
+
+    /** A scheduler of {@code threads} "log-io" daemon threads. */
+    static Scheduler create(int threads) {
+        return Schedulers.fromExecutorService(new UninterruptibleExecutor(threads), "log-io");
+    }
+
+    /** Threads whose tasks, once running, finish: cancelling one only keeps it from starting. */
+    private static final class UninterruptibleExecutor extends ScheduledThreadPoolExecutor {
+
+        UninterruptibleExecutor(int threads) {
+            super(threads, Thread.ofPlatform().name("log-io-", 0).daemon(true).factory());
+            setRemoveOnCancelPolicy(true);
+        }
+
+        @Override
+        protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
+            return new NoInterrupt<>(task);
+        }
+
+        @Override
+        protected <V> RunnableScheduledFuture<V> decorateTask(Callable<V> callable, RunnableScheduledFuture<V> task) {
+            return new NoInterrupt<>(task);
+        }
+    }
+
+    private record NoInterrupt<V>(RunnableScheduledFuture<V> task) implements RunnableScheduledFuture<V> {
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return task.cancel(false);
+        }
+
+        @Override
+        public boolean isPeriodic() {
+            return task.isPeriodic();
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return task.getDelay(unit);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return task.compareTo(other instanceof NoInterrupt<?> wrapped ? wrapped.task() : other);
+        }
+
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return task.isCancelled();
+        }
+
+        @Override
+        public boolean isDone() {
+            return task.isDone();
+        }
+
+        @Override
+        public V get() throws InterruptedException, ExecutionException {
+            return task.get();
+        }
+
+        @Override
+        public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+            return task.get(timeout, unit);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.sluice.partition.fetch;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.internal.partition.FetchRequestCodec;
+import io.sluice.internal.partition.PartitionPaths;
+import io.sluice.internal.replication.ReplicaFetchRequestCodec;
+import io.sluice.internal.replication.ReplicationPaths;
+import io.sluice.partition.PartitionProperties;
+import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.web.InternalRoutes;
+import java.time.Clock;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
+
+/** Reads, wired: the fetch service and the consumer and replica fetch routes on the data path. */
+@Configuration(proxyBeanMethods = false)
+class FetchConfiguration {
+
+    @Bean
+    FetchService fetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties,
+                              Clock clock, MeterRegistry meters) {
+        return new FetchService(replicas, logScheduler, properties, clock, meters);
+    }
+
+    /**
+     * Consumer and replica fetches, served by Reactor Netty itself with binary bodies, ahead of WebFlux, which serves
+     * every other route (docs/architecture.md, "The data path bypasses WebFlux").
+     */
+    @Bean
+    NettyRouteProvider fetchRoutes(InternalRoutes internal, FetchService fetch) {
+        return routes -> routes
+                .post(PartitionPaths.FETCH, internal.post(FetchRequestCodec.CONTENT_TYPE,
+                        FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.consumer(fetch)))
+                .post(ReplicationPaths.REPLICA_FETCH, internal.post(ReplicaFetchRequestCodec.CONTENT_TYPE,
+                        FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.replica(fetch)));
+    }
+}
