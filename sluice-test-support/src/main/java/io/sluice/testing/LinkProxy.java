@@ -36,13 +36,15 @@ public final class LinkProxy implements AutoCloseable {
     private final Links links;
     private final String destination;
     private final InetSocketAddress target;
+    private final String scheme;
     private final ServerSocket server;
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger reset = new AtomicInteger();
     private volatile boolean closed;
 
-    private LinkProxy(Links links, String destination, InetSocketAddress target, ServerSocket server) {
+    private LinkProxy(Links links, String destination, InetSocketAddress target, String scheme, ServerSocket server) {
         this.links = links;
+        this.scheme = scheme;
         this.destination = destination;
         this.target = target;
         this.server = server;
@@ -51,7 +53,7 @@ public final class LinkProxy implements AutoCloseable {
     static LinkProxy open(Links links, String destination, URI target) throws IOException {
         ServerSocket server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         LinkProxy proxy = new LinkProxy(links, destination,
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getPort()), server);
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getPort()), target.getScheme(), server);
         Thread.ofVirtual().name("link-proxy-" + destination).start(proxy::acceptLoop);
         return proxy;
     }
@@ -64,9 +66,12 @@ public final class LinkProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** The proxy's address as an {@code http} URL: what the destination's callers are told instead of its own. */
+    /**
+     * The proxy's address as a URL of the target's scheme (bytes pass as they are, TLS included): what the
+     * destination's callers are told instead of its own address.
+     */
     public URI url() {
-        return URI.create("http://127.0.0.1:" + port());
+        return URI.create(scheme + "://127.0.0.1:" + port());
     }
 
     /** Connections accepted so far, and how many of them were reset when they came (their link was cut). */
