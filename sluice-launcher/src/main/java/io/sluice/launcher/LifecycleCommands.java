@@ -205,6 +205,8 @@ public final class LifecycleCommands {
                 + "-d '[{\"partition\":0,\"key\":\"k1\",\"value\":\"hello\"}]'%n", url);
         out.printf("  curl -sN -H 'Accept: text/event-stream' "
                 + "'%s/v1/topics/demo/partitions/0/records?offset=earliest'%n", url);
+        out.println("or with any Kafka client or tool (docs/kafka.md):");
+        out.printf("  kcat -b %s -t demo -C -e%n", cluster.config().kafkaBootstrap());
     }
 
     /** How to call a secured gateway: its CA and the admin's password file, never the password itself. */

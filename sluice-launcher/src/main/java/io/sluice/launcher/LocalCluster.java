@@ -253,6 +253,11 @@ public final class LocalCluster implements AutoCloseable {
         return config.gatewayUrl();
     }
 
+    /** The gateway's Kafka listener, as a Kafka client's {@code bootstrap.servers}. */
+    public String kafkaBootstrap() {
+        return config.kafkaBootstrap();
+    }
+
     public URI adminUrl() {
         return config.adminUrl();
     }

@@ -91,6 +91,11 @@ public final class SluiceCluster implements AutoCloseable {
         return cluster.gatewayUrl();
     }
 
+    /** The gateway's Kafka listener, as a Kafka client's {@code bootstrap.servers}. */
+    public String kafkaBootstrap() {
+        return cluster.kafkaBootstrap();
+    }
+
     public URI nodeUrl(int nodeId) {
         return cluster.nodeUrl(nodeId);
     }

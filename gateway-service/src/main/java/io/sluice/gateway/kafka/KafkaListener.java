@@ -1,0 +1,117 @@
+package io.sluice.gateway.kafka;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.sluice.gateway.GatewayProperties;
+import io.sluice.kafka.KafkaCodec;
+import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.MalformedFrameException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.NettyInbound;
+import reactor.netty.NettyOutbound;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * The gateway's Kafka-protocol listener (docs/kafka.md): a Reactor Netty TCP server that reads size-prefixed request
+ * frames, hands each to {@link KafkaApis} and writes the answers.
+ *
+ * <p>Per connection, requests are handled one after another and answered in request order, as Kafka's network layer
+ * does (it reads no further request of a connection until the last one was answered): a client's pipelined produce
+ * requests therefore reach the leaders in the order it sent them. A frame larger than
+ * {@code sluice.gateway.kafka.max-request-size}, or one that is no readable request (garbage, an unknown API key, a
+ * version kafka-clients cannot parse), closes its connection and nothing else: nothing of it was handled, and the
+ * requests before it were answered.
+ *
+ * <p>Frames are copied out of Netty's buffers into heap buffers, since a request's record batches are read after the
+ * frame's Netty buffer has been released.
+ */
+@Component
+@ConditionalOnBooleanProperty(name = "sluice.gateway.kafka.enabled", matchIfMissing = true)
+class KafkaListener implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaListener.class);
+
+    private final GatewayProperties.Kafka settings;
+    private final KafkaApis apis;
+    private final KafkaBroker broker;
+    private final AtomicLong connections = new AtomicLong();
+    private volatile DisposableServer server;
+
+    KafkaListener(GatewayProperties properties, KafkaApis apis, KafkaBroker broker) {
+        this.settings = properties.kafka();
+        this.apis = apis;
+        this.broker = broker;
+    }
+
+    @Override
+    public void start() {
+        int maxFrame = (int) Math.min(Integer.MAX_VALUE, settings.maxRequestSize().toBytes());
+        server = TcpServer.create()
+                .host(settings.host())
+                .port(settings.port())
+                .doOnConnection(connection -> connection.addHandlerFirst("kafka-frames",
+                        new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4)))
+                .handle(this::serve)
+                .bindNow(Duration.ofSeconds(30));
+        broker.bound(server.port());
+        LOG.info("Kafka listener on {}:{}, advertised as {}:{} (broker {})", settings.host(), server.port(),
+                broker.advertisedHost(), broker.advertisedPort(), broker.nodeId());
+    }
+
+    @Override
+    public void stop() {
+        DisposableServer running = server;
+        if (running != null) {
+            running.disposeNow(Duration.ofSeconds(10));
+            server = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** The bound port, or -1 when not listening. */
+    int port() {
+        DisposableServer running = server;
+        return running == null ? -1 : running.port();
+    }
+
+    private Publisher<Void> serve(NettyInbound in, NettyOutbound out) {
+        SocketAddress[] remote = new SocketAddress[1];
+        in.withConnection(connection -> remote[0] = connection.channel().remoteAddress());
+        KafkaSession session = new KafkaSession(connections.incrementAndGet(), remote[0]);
+        Flux<ByteBuf> answers = in.receive()
+                .map(KafkaListener::copy)
+                .concatMap(frame -> answer(frame, session))
+                .map(Unpooled::wrappedBuffer)
+                .doOnError(e -> LOG.info("Closing {}: {}", session, e instanceof MalformedFrameException
+                        ? e.getMessage() : e.toString()));
+        return out.send(answers, buffer -> true);
+    }
+
+    private Mono<ByteBuffer> answer(ByteBuffer frame, KafkaSession session) {
+        KafkaRequest request = KafkaCodec.parse(frame);
+        return apis.handle(request, session).map(response -> KafkaCodec.encode(request, response));
+    }
+
+    private static ByteBuffer copy(ByteBuf frame) {
+        ByteBuffer copy = ByteBuffer.allocate(frame.readableBytes());
+        frame.readBytes(copy);
+        return copy.flip();
+    }
+}
