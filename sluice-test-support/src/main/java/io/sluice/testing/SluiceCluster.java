@@ -150,16 +150,18 @@ public final class SluiceCluster implements AutoCloseable {
 
     /**
      * Starts one more gateway, named {@code name} ({@code gateway-b}, say), with the same settings as the cluster's
-     * own on a free port, and waits until it is ready: gateways are stateless, so any number serve one cluster. It is
+     * own on free ports (its Kafka listener's too), and waits until it is ready: gateways are stateless, so any number serve one cluster. It is
      * stopped with the cluster, or earlier by {@link #kill(String)}.
      */
     public URI startGateway(String name) {
         ServiceSpec gateway = cluster.config().spec(LocalCluster.GATEWAY).orElseThrow(() ->
                 new IllegalStateException("this cluster has no gateway; build it withGateway()"));
         int port = freePort();
+        int kafkaPort = freePort();
         List<String> args = new ArrayList<>(gateway.args());
-        args.replaceAll(arg -> arg.startsWith("--server.port=") ? "--server.port=" + port : arg);
-        ServiceSpec spec = new ServiceSpec(name, ServiceKind.GATEWAY, gateway.jar(), List.of(port), args);
+        args.replaceAll(arg -> arg.startsWith("--server.port=") ? "--server.port=" + port
+                : arg.startsWith("--sluice.gateway.kafka.port=") ? "--sluice.gateway.kafka.port=" + kafkaPort : arg);
+        ServiceSpec spec = new ServiceSpec(name, ServiceKind.GATEWAY, gateway.jar(), List.of(port, kafkaPort), args);
         cluster.launchInstance(spec).awaitReady(cluster.config().readyTimeout());
         return spec.url();
     }
