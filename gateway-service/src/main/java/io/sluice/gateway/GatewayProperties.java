@@ -162,6 +162,9 @@ public record GatewayProperties(
      * @param clusterId       the cluster id Metadata and DescribeCluster answer
      * @param maxRequestSize  the largest request frame (Kafka's {@code socket.request.max.bytes}); a larger one
      *                        closes the connection before it is read
+     * @param sslBundle       the SSL bundle whose certificate the listener serves TLS with; by default the HTTP
+     *                        server's ({@code server.ssl.bundle}), so a gateway serving HTTPS serves Kafka over TLS
+     *                        too; none: plaintext
      */
     public record Kafka(@DefaultValue("true") boolean enabled,
                         @DefaultValue("127.0.0.1") @NotEmpty String host,
@@ -170,6 +173,7 @@ public record GatewayProperties(
                         @Min(1) @Max(65535) Integer advertisedPort,
                         @DefaultValue("0") @Min(0) int nodeId,
                         @DefaultValue("sluice") @NotEmpty String clusterId,
-                        @DefaultValue("100MB") DataSize maxRequestSize) {
+                        @DefaultValue("100MB") DataSize maxRequestSize,
+                        String sslBundle) {
     }
 }

@@ -1,34 +1,46 @@
 package io.sluice.kafka;
 
 import java.util.Collections;
-import java.util.EnumSet;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The Kafka APIs a listener answers, each at every version kafka-clients can read (the versions a client of this
- * build or an older one sends), and the ApiVersions answer that tells clients so. An API left out is one a client
- * must not use: a request for it is answered with UNSUPPORTED_VERSION, never dropped.
+ * The Kafka APIs a listener answers, each from its oldest version the listener serves (by default the oldest
+ * kafka-clients can read) to the newest kafka-clients can read, and the ApiVersions answer that tells clients so. An
+ * API left out is one a client must not use: a request for it, or for a version below the range, is answered with
+ * UNSUPPORTED_VERSION, never dropped.
  */
 public final class SupportedApis {
 
-    private final Set<ApiKeys> apis;
+    private final Map<ApiKeys, Short> oldest;
 
-    public SupportedApis(Set<ApiKeys> apis) {
-        EnumSet<ApiKeys> all = EnumSet.noneOf(ApiKeys.class);
-        all.addAll(apis);
-        all.add(ApiKeys.API_VERSIONS);
-        this.apis = Collections.unmodifiableSet(all);
+    /** @param oldest each API answered, with the oldest version answered */
+    public SupportedApis(Map<ApiKeys, Short> oldest) {
+        Map<ApiKeys, Short> all = new EnumMap<>(ApiKeys.class);
+        oldest.forEach((api, version) -> all.put(api, (short) Math.max(version, api.oldestVersion())));
+        all.put(ApiKeys.API_VERSIONS, ApiKeys.API_VERSIONS.oldestVersion());
+        this.oldest = Collections.unmodifiableMap(all);
+    }
+
+    /** Each API at every version kafka-clients can read. */
+    public static SupportedApis of(Set<ApiKeys> apis) {
+        Map<ApiKeys, Short> oldest = new EnumMap<>(ApiKeys.class);
+        apis.forEach(api -> oldest.put(api, api.oldestVersion()));
+        return new SupportedApis(oldest);
     }
 
     public Set<ApiKeys> apis() {
-        return apis;
+        return oldest.keySet();
     }
 
+    /** Whether the request's API is answered, at its version. */
     public boolean supports(KafkaRequest request) {
-        return request.apiKey() == ApiKeys.API_VERSIONS || apis.contains(request.apiKey());
+        Short from = oldest.get(request.apiKey());
+        return from != null && (request.apiKey() == ApiKeys.API_VERSIONS || request.version() >= from);
     }
 
     /**
@@ -37,10 +49,8 @@ public final class SupportedApis {
      */
     public ApiVersionsResponseData apiVersions(KafkaRequest request) {
         ApiVersionsResponseData.ApiVersionCollection versions = new ApiVersionsResponseData.ApiVersionCollection();
-        for (ApiKeys api : apis) {
-            versions.add(new ApiVersionsResponseData.ApiVersion().setApiKey(api.id)
-                    .setMinVersion(api.oldestVersion()).setMaxVersion(api.latestVersion()));
-        }
+        oldest.forEach((api, from) -> versions.add(new ApiVersionsResponseData.ApiVersion().setApiKey(api.id)
+                .setMinVersion(from).setMaxVersion(api.latestVersion())));
         boolean known = request.responseVersion() == request.version();
         return new ApiVersionsResponseData()
                 .setErrorCode((known ? Errors.NONE : Errors.UNSUPPORTED_VERSION).code())

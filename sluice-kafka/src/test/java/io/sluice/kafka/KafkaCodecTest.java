@@ -101,7 +101,7 @@ class KafkaCodecTest {
 
         assertThat(request.version()).isEqualTo(tooNew);
         assertThat(request.responseVersion()).isZero();
-        assertThat(new SupportedApis(java.util.Set.of(ApiKeys.PRODUCE)).apiVersions(request).errorCode())
+        assertThat(SupportedApis.of(java.util.Set.of(ApiKeys.PRODUCE)).apiVersions(request).errorCode())
                 .isEqualTo(Errors.UNSUPPORTED_VERSION.code());
     }
 

@@ -44,7 +44,7 @@ class KafkaErrorsTest {
 
     @Test
     void apiVersionsOffersEachSupportedApiAtEveryVersionKafkaClientsReadsAndApiVersionsAlways() {
-        SupportedApis supported = new SupportedApis(java.util.Set.of(ApiKeys.PRODUCE, ApiKeys.FETCH));
+        SupportedApis supported = SupportedApis.of(java.util.Set.of(ApiKeys.PRODUCE, ApiKeys.FETCH));
         var answer = supported.apiVersions(KafkaCodec.parse(new org.apache.kafka.common.requests.ApiVersionsRequest
                 .Builder().build((short) 3).serializeWithHeader(new org.apache.kafka.common.requests.RequestHeader(
                         ApiKeys.API_VERSIONS, (short) 3, "c", 1))));

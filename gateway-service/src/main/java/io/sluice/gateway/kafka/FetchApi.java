@@ -3,6 +3,7 @@ package io.sluice.gateway.kafka;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.routing.PartitionReader;
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.FetchRequest;
@@ -36,7 +37,7 @@ import reactor.core.publisher.Mono;
  * <p>Fetch sessions (KIP-227) are refused the way Kafka allows: every answer has session id 0, so a client sends the
  * whole request each time. A partition whose {@code current_leader_epoch} is older than the gateway's metadata is
  * FENCED_LEADER_EPOCH (the client refreshes its metadata), a newer one UNKNOWN_LEADER_EPOCH (the gateway has not seen
- * the election yet; the client retries). Follower fetches are not served here: replicas fetch from one another.
+ * the election yet; the client retries). A topic the principal may not READ is TOPIC_AUTHORIZATION_FAILED. Follower fetches are not served here: replicas fetch from one another.
  */
 @Component
 class FetchApi implements KafkaApi {
@@ -45,11 +46,13 @@ class FetchApi implements KafkaApi {
 
     private final ClusterView cluster;
     private final PartitionReader reader;
+    private final TopicAccess access;
     private final long maxWaitMs;
 
-    FetchApi(ClusterView cluster, PartitionReader reader, GatewayProperties properties) {
+    FetchApi(ClusterView cluster, PartitionReader reader, TopicAccess access, GatewayProperties properties) {
         this.cluster = cluster;
         this.reader = reader;
+        this.access = access;
         this.maxWaitMs = properties.consume().maxWait().toMillis();
     }
 
@@ -77,10 +80,11 @@ class FetchApi implements KafkaApi {
             Optional<TopicMetadata> metadata = byId ? KafkaTopics.byId(view, topic.topicId())
                     : view.topic(topic.topic());
             String name = metadata.map(TopicMetadata::name).orElse(topic.topic());
+            boolean readable = access.allowed(session, request, AclOperation.READ, name == null ? "" : name);
             for (FetchRequestData.FetchPartition partition : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(name == null ? "" : name, partition.partition());
                 requested.add(new Requested(topic.topic(), topic.topicId(), tp));
-                Errors error = check(metadata, partition, byId);
+                Errors error = readable ? check(metadata, partition, byId) : Errors.TOPIC_AUTHORIZATION_FAILED;
                 if (error != Errors.NONE) {
                     refused.put(tp, failed(partition.partition(), error));
                 } else {

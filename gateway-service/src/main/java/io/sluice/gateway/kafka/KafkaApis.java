@@ -37,12 +37,14 @@ class KafkaApis {
     private final MeterRegistry meters;
 
     KafkaApis(List<KafkaApi> apis, MeterRegistry meters) {
+        Map<ApiKeys, Short> oldest = new EnumMap<>(ApiKeys.class);
         for (KafkaApi api : apis) {
             if (handlers.put(api.key(), api) != null) {
                 throw new IllegalStateException("Two beans answer " + api.key());
             }
+            oldest.put(api.key(), api.minVersion());
         }
-        this.supported = new SupportedApis(handlers.keySet());
+        this.supported = new SupportedApis(oldest);
         this.meters = meters;
     }
 
@@ -62,9 +64,9 @@ class KafkaApis {
             return Mono.just(supported.apiVersions(request));
         }
         KafkaApi api = handlers.get(request.apiKey());
-        if (api == null) {
-            return Mono.just(request.errorResponse(new UnsupportedVersionException(
-                    "Sluice does not answer " + request.apiKey().name + " (see ApiVersions)")));
+        if (api == null || !supported.supports(request)) {
+            return Mono.just(request.errorResponse(new UnsupportedVersionException("Sluice does not answer "
+                    + request.apiKey().name + " v" + request.version() + " (see ApiVersions)")));
         }
         return Mono.defer(() -> api.handle(request, session))
                 .onErrorResume(e -> {

@@ -2,6 +2,7 @@ package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.routing.PartitionReader;
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -25,7 +26,7 @@ import reactor.core.publisher.Mono;
  * the latest (-1: the high watermark, which without transactions is also the last stable offset), or the first offset
  * whose record's timestamp is at or after a time, each asked of the partition's leader through the
  * {@link PartitionReader}. The max-timestamp (-3) and latest-tiered (-5) lookups are answered UNSUPPORTED_VERSION for
- * their partition; the answer's leader epoch is -1 (unknown), so a consumer does not validate a position against it.
+ * their partition, and a topic the principal may not DESCRIBE TOPIC_AUTHORIZATION_FAILED; the answer's leader epoch is -1 (unknown), so a consumer does not validate a position against it.
  */
 @Component
 class ListOffsetsApi implements KafkaApi {
@@ -36,10 +37,12 @@ class ListOffsetsApi implements KafkaApi {
 
     private final ClusterView cluster;
     private final PartitionReader reader;
+    private final TopicAccess access;
 
-    ListOffsetsApi(ClusterView cluster, PartitionReader reader) {
+    ListOffsetsApi(ClusterView cluster, PartitionReader reader, TopicAccess access) {
         this.cluster = cluster;
         this.reader = reader;
+        this.access = access;
     }
 
     @Override
@@ -53,7 +56,9 @@ class ListOffsetsApi implements KafkaApi {
         MetadataView view = cluster.current();
         return Flux.fromIterable(data.topics())
                 .concatMap(topic -> Flux.fromIterable(topic.partitions())
-                        .flatMapSequential(partition -> lookUp(view.topic(topic.name()), topic.name(), partition))
+                        .flatMapSequential(partition -> access.allowed(session, request, AclOperation.DESCRIBE,
+                                topic.name()) ? lookUp(view.topic(topic.name()), topic.name(), partition)
+                                : Mono.just(failed(partition.partitionIndex(), Errors.TOPIC_AUTHORIZATION_FAILED)))
                         .collectList()
                         .map(partitions -> new ListOffsetsTopicResponse().setName(topic.name())
                                 .setPartitions(partitions)))

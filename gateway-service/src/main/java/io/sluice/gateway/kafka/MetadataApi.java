@@ -2,6 +2,7 @@ package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.produce.TopicAutoCreator;
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
@@ -30,7 +31,9 @@ import reactor.core.publisher.Mono;
  * them when the request names none) from the gateway's metadata view, each partition led by this gateway at its real
  * leader epoch, or LEADER_NOT_AVAILABLE while it has no live leader. A topic asked for that does not exist is
  * UNKNOWN_TOPIC_OR_PARTITION, unless the request allows auto-creation and so does the gateway
- * ({@code sluice.gateway.auto-create-topics.enabled}, as for an HTTP produce): then it is created first.
+ * ({@code sluice.gateway.auto-create-topics.enabled}, as for an HTTP produce) and the principal may create it: then
+ * it is created first. A topic the principal may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED when named (whether it
+ * exists or not) and left out of a listing of all topics.
  */
 @Component
 class MetadataApi implements KafkaApi {
@@ -38,11 +41,13 @@ class MetadataApi implements KafkaApi {
     private final ClusterView cluster;
     private final KafkaBroker broker;
     private final TopicAutoCreator autoCreator;
+    private final TopicAccess access;
 
-    MetadataApi(ClusterView cluster, KafkaBroker broker, TopicAutoCreator autoCreator) {
+    MetadataApi(ClusterView cluster, KafkaBroker broker, TopicAutoCreator autoCreator, TopicAccess access) {
         this.cluster = cluster;
         this.broker = broker;
         this.autoCreator = autoCreator;
+        this.access = access;
     }
 
     @Override
@@ -57,21 +62,25 @@ class MetadataApi implements KafkaApi {
         if (data.topics() == null) {
             topics = Mono.fromSupplier(() -> {
                 MetadataView view = cluster.current();
-                return view.metadata().topics().stream().map(topic -> describe(view, topic)).toList();
+                return view.metadata().topics().stream()
+                        .filter(topic -> access.describable(session, topic.name()))
+                        .map(topic -> describe(view, topic)).toList();
             });
         } else {
             topics = Flux.fromIterable(data.topics())
-                    .concatMap(asked -> topic(asked, data.allowAutoTopicCreation()))
+                    .concatMap(asked -> topic(asked, data.allowAutoTopicCreation(), request, session))
                     .collectList();
         }
         return topics.map(this::response);
     }
 
-    private Mono<MetadataResponseTopic> topic(MetadataRequestData.MetadataRequestTopic asked, boolean autoCreate) {
+    private Mono<MetadataResponseTopic> topic(MetadataRequestData.MetadataRequestTopic asked, boolean autoCreate,
+                                              KafkaRequest request, KafkaSession session) {
         MetadataView view = cluster.current();
         if (asked.name() == null) {
             Uuid id = asked.topicId();
             return Mono.just(KafkaTopics.byId(view, id)
+                    .filter(topic -> access.describable(session, topic.name()))
                     .map(topic -> describe(view, topic))
                     .orElseGet(() -> new MetadataResponseTopic().setTopicId(id)
                             .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())));
@@ -80,10 +89,13 @@ class MetadataApi implements KafkaApi {
         if (!TopicNames.isValid(name)) {
             return Mono.just(error(name, Errors.INVALID_TOPIC_EXCEPTION));
         }
+        if (!access.allowed(session, request, AclOperation.DESCRIBE, name)) {
+            return Mono.just(error(name, Errors.TOPIC_AUTHORIZATION_FAILED));
+        }
         if (view.topic(name).isPresent()) {
             return Mono.just(describe(view, view.topic(name).get()));
         }
-        if (!autoCreate) {
+        if (!autoCreate || !access.mayCreate(session, request, name)) {
             return Mono.just(error(name, Errors.UNKNOWN_TOPIC_OR_PARTITION));
         }
         return autoCreator.topic(name)

@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.routing.PartitionReader;
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.protocol.TopicPartition;
@@ -20,14 +21,17 @@ import reactor.core.publisher.Mono;
  * OffsetsForLeaderEpoch, which a consumer asks after a leader change to learn whether the log it read was truncated
  * (KIP-320): each partition's leader answers where the epoch ends in its log, fenced by the epoch the consumer
  * believes current, exactly as it answers a follower (the same question, asked through the {@link PartitionReader}).
+ * A topic the principal may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED.
  */
 @Component
 class OffsetForLeaderEpochApi implements KafkaApi {
 
     private final PartitionReader reader;
+    private final TopicAccess access;
 
-    OffsetForLeaderEpochApi(PartitionReader reader) {
+    OffsetForLeaderEpochApi(PartitionReader reader, TopicAccess access) {
         this.reader = reader;
+        this.access = access;
     }
 
     @Override
@@ -40,7 +44,11 @@ class OffsetForLeaderEpochApi implements KafkaApi {
         OffsetForLeaderEpochRequestData data = ((OffsetsForLeaderEpochRequest) request.body()).data();
         return Flux.fromIterable(data.topics())
                 .concatMap(topic -> Flux.fromIterable(topic.partitions())
-                        .flatMapSequential(partition -> reader.epochEndOffset(
+                        .flatMapSequential(partition -> !access.allowed(session, request, AclOperation.DESCRIBE,
+                                topic.topic()) ? Mono.just(new EpochEndOffset().setPartition(partition.partition())
+                                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setLeaderEpoch(-1)
+                                        .setEndOffset(-1))
+                                : reader.epochEndOffset(
                                         new TopicPartition(topic.topic(), partition.partition()),
                                         partition.currentLeaderEpoch(), partition.leaderEpoch())
                                 .map(answer -> new EpochEndOffset().setPartition(partition.partition())

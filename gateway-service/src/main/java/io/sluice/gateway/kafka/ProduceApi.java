@@ -4,6 +4,7 @@ import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.routing.BatchRouter;
 import io.sluice.gateway.routing.PartitionOutcome;
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
@@ -43,18 +44,20 @@ import reactor.core.publisher.Mono;
  * <p>Checked here, before anything is sent, from the batch header alone: exactly one batch per partition (Kafka's rule
  * from Produce v3 on), magic 2, whole, neither transactional (transactions are not built yet) nor a control batch.
  * The leader checks the rest — CRC, sizes against {@code max.message.bytes}, record layout — as for every append.
- * A produce with acks=0 gets no response, as in Kafka; it is still sent before the connection's next request is read.
+ * A topic the principal may not WRITE is TOPIC_AUTHORIZATION_FAILED. A produce with acks=0 gets no response, as in Kafka; it is still sent before the connection's next request is read.
  */
 @Component
 class ProduceApi implements KafkaApi {
 
     private final ClusterView cluster;
     private final BatchRouter router;
+    private final TopicAccess access;
     private final Duration maxTimeout;
 
-    ProduceApi(ClusterView cluster, BatchRouter router, GatewayProperties properties) {
+    ProduceApi(ClusterView cluster, BatchRouter router, TopicAccess access, GatewayProperties properties) {
         this.cluster = cluster;
         this.router = router;
+        this.access = access;
         this.maxTimeout = properties.produce().maxTimeout();
     }
 
@@ -93,6 +96,10 @@ class ProduceApi implements KafkaApi {
             } else if (data.transactionalId() != null) {
                 topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, Errors.TRANSACTIONAL_ID_NOT_FOUND,
                         "Sluice does not support transactions yet"))));
+            } else if (!access.allowed(session, request, AclOperation.WRITE,
+                    metadata.map(TopicMetadata::name).orElse(String.valueOf(topic.name())))) {
+                topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, Errors.TOPIC_AUTHORIZATION_FAILED,
+                        "The principal may not WRITE to the topic"))));
             } else if (metadata.isEmpty()) {
                 topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, byId ? Errors.UNKNOWN_TOPIC_ID
                         : Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic does not exist"))));
