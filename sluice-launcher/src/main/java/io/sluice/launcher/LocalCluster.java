@@ -91,6 +91,7 @@ public final class LocalCluster implements AutoCloseable {
     public List<ServiceProcess> up() {
         if (config.secure()) {
             config.secureMaterial().ensure(reporter);
+            config.secureMaterial().writeKafkaClientProperties(config.kafkaBootstrap());
             probe = probe(config);
         }
         List<ServiceProcess> started = new ArrayList<>();

@@ -14,11 +14,6 @@ interface KafkaApi {
 
     ApiKeys key();
 
-    /** The oldest version answered; older ones get UNSUPPORTED_VERSION (and are not offered in ApiVersions). */
-    default short minVersion() {
-        return key().oldestVersion();
-    }
-
     /**
      * The response body for {@code request} ({@code *ResponseData}), or empty when the request gets none (a produce
      * with acks=0). A failure of the whole request is answered with Kafka's error response for it.

@@ -37,14 +37,12 @@ class KafkaApis {
     private final MeterRegistry meters;
 
     KafkaApis(List<KafkaApi> apis, MeterRegistry meters) {
-        Map<ApiKeys, Short> oldest = new EnumMap<>(ApiKeys.class);
         for (KafkaApi api : apis) {
             if (handlers.put(api.key(), api) != null) {
                 throw new IllegalStateException("Two beans answer " + api.key());
             }
-            oldest.put(api.key(), api.minVersion());
         }
-        this.supported = new SupportedApis(oldest);
+        this.supported = SupportedApis.of(handlers.keySet());
         this.meters = meters;
     }
 

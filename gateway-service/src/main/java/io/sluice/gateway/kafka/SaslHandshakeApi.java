@@ -13,9 +13,12 @@ import reactor.core.publisher.Mono;
 
 /**
  * SaslHandshake: the client names its mechanism, answered with the ones the gateway offers ({@link SaslSignIn}: PLAIN
- * with a users file, OAUTHBEARER with JWT settings) and UNSUPPORTED_SASL_MECHANISM if it is not among them. Only
- * version 1 is answered: its tokens then travel in SaslAuthenticate requests (version 0's raw tokens, which no client
- * of the last seven years sends, are not read).
+ * with a users file, OAUTHBEARER with JWT settings) and UNSUPPORTED_SASL_MECHANISM if it is not among them.
+ *
+ * <p>Both versions are offered, since librdkafka will not sign in with a broker that does not list version 0, but only
+ * a version 1 handshake is taken: its tokens then travel in SaslAuthenticate requests. A version 0 handshake (raw
+ * tokens would follow, unframed; no client of the last seven years sends one when version 1 is offered) is answered
+ * UNSUPPORTED_VERSION.
  */
 @Component
 class SaslHandshakeApi implements KafkaApi {
@@ -32,14 +35,12 @@ class SaslHandshakeApi implements KafkaApi {
     }
 
     @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         SaslHandshakeRequestData data = ((SaslHandshakeRequest) request.body()).data();
         SaslHandshakeResponseData answer = new SaslHandshakeResponseData().setMechanisms(signIn.mechanisms());
+        if (request.version() < 1) {
+            return Mono.just(answer.setErrorCode(Errors.UNSUPPORTED_VERSION.code()));
+        }
         if (session.mechanism() != null || session.signedIn() && signIn.required()) {
             return Mono.just(answer.setErrorCode(Errors.ILLEGAL_SASL_STATE.code()));
         }

@@ -275,6 +275,52 @@ class KafkaClientsIT {
         assertThat(cluster.highWatermarks(topic)).isEqualTo(before);
     }
 
+    /**
+     * kcat (Debian's package: librdkafka, a client not written in Java) lists the cluster, produces keyed records —
+     * with librdkafka's murmur2 partitioner they land where Kafka's Java client puts the same keys — and consumes
+     * what Kafka's Java producer wrote.
+     */
+    @Test
+    @Order(9)
+    void kcatListsProducesAndConsumes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(KCAT),
+                "kcat (Debian's package) is not installed; .ci/run installs it");
+        String topic = "kafka-kcat";
+        cluster.createTopic(topic, 3, 3, Map.of());
+
+        String metadata = run(List.of("-L", "-t", topic), "");
+        assertThat(metadata).contains("broker 0 at " + cluster.kafkaBootstrap()).contains("topic \"" + topic
+                + "\" with 3 partitions");
+
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            lines.append("key-").append(i).append(':').append("kcat-").append(i).append('\n');
+        }
+        run(List.of("-P", "-t", topic, "-K", ":", "-X", "partitioner=murmur2_random"), lines.toString());
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> all = IntStream.range(0, 3).mapToObj(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(all);
+            consumer.seekToBeginning(all);
+            Map<String, Integer> placed = new HashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (placed.size() < 30 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    placed.put(new String(record.key(), StandardCharsets.UTF_8), record.partition());
+                }
+            }
+            assertThat(placed).hasSize(30).allSatisfy((key, partition) -> assertThat(partition).as(key)
+                    .isEqualTo(DefaultPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), 3)));
+        }
+
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of())) {
+            get(producer.send(new ProducerRecord<>(topic, 1, null, "from-java".getBytes(StandardCharsets.UTF_8))));
+        }
+        String consumed = run(List.of("-C", "-t", topic, "-p", "1", "-o", "beginning", "-e", "-q", "-f", "%s\\n"), "");
+        assertThat(consumed.lines().toList()).contains("from-java")
+                .hasSize(1 + (int) IntStream.range(0, 30).filter(i -> DefaultPartitioner.partitionForKey(
+                        ("key-" + i).getBytes(StandardCharsets.UTF_8), 3) == 1).count());
+    }
+
     @Test
     @Order(100)
     void aLeaderKilledUnderAnIdempotentProducerLosesNothingAndDuplicatesNothing() throws Exception {
@@ -311,6 +357,25 @@ class KafkaClientsIT {
     }
 
     // ---- helpers
+
+    private static final java.nio.file.Path KCAT = java.nio.file.Path.of("/usr/bin/kcat");
+
+    /** kcat against the listener with {@code args}, {@code input} on its stdin; its stdout, once it exited 0. */
+    private static String run(List<String> args, String input) throws Exception {
+        List<String> command = new ArrayList<>(List.of(KCAT.toString(), "-b", cluster.kafkaBootstrap()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().close();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("%s ends", command).isTrue();
+            assertThat(process.exitValue()).as("%s exit code", command).isZero();
+            return out;
+        } finally {
+            process.destroyForcibly();
+        }
+    }
 
     private static KafkaProducer<byte[], byte[]> producer(Map<String, String> overrides) {
         Properties properties = new Properties();
