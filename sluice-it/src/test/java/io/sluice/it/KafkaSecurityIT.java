@@ -56,9 +56,11 @@ class KafkaSecurityIT {
     // Fixtures of this test only; their bcrypt hashes (cost 4) are in the users file below (SecurityIT's users).
     private static final String ADMIN_PASSWORD = "it-admin-Pw-7f3a";
     private static final String ALICE_PASSWORD = "it-alice-Pw-91c2";
+    private static final String BOB_PASSWORD = "it-bob-Pw-4d8e";
     private static final String USERS = """
             admin:$2a$04$sv0sXGofxRM45V/YEJUqw.pBvYF3q6YjHoL.zQejPNxjKJqqpyula
             alice:$2a$04$oomAXcEZr1qThDlEE/WXwuHcu9Fjx7DN7RM3g.0/8SezqsyFLm7He
+            bob:$2a$04$gy08ZscBQFwNVzbrsxMd1Ou05iK9rqpUKG2XN8AnVbAtiP.sK0ZeS
             """;
     private static final String CLUSTER_SECRET = "it-cluster-" + UUID.randomUUID();
     private static final KeyPair SIGNER = rsa();
@@ -83,7 +85,8 @@ class KafkaSecurityIT {
                 "sluice.security.jwt.public-key-file=" + secrets.write("jwt.pem", publicKey),
                 "sluice.security.super-users=User:admin",
                 "sluice.security.acls.refresh-interval=1s",
-                "sluice.security.login-throttling.max-failures=1000");
+                "sluice.security.login-throttling.max-failures=1000",
+                "sluice.security.quotas.overrides[User\\:bob].produce-bytes-per-second=64KB");
         cluster = SluiceCluster.builder("kafka-security").nodes(3).withGateway().clusterSecret(CLUSTER_SECRET)
                 .args(ServiceKind.COORDINATOR, importIt).args(ServiceKind.PARTITION, importIt)
                 .args(ServiceKind.GATEWAY, importIt).start();
@@ -145,6 +148,40 @@ class KafkaSecurityIT {
                     .isInstanceOf(Exception.class);
         }
         assertThat(readAll(plain("admin", ADMIN_PASSWORD), "secured")).containsExactly("from-admin", "from-alice");
+    }
+
+    /**
+     * A principal over its produce-bytes quota is served over Kafka, and told to wait: its answers carry
+     * {@code throttle_time_ms}, which Kafka's producer reports, and the gateway counts the bytes and the throttling
+     * against the quota HTTP uses.
+     */
+    @Test
+    void aProducerOverItsByteQuotaIsThrottledAsKafkaThrottles() throws Exception {
+        http("POST", "/v1/topics", "{\"name\":\"throttled\",\"partition_count\":1,\"replication_factor\":3}", 201);
+        http("POST", "/v1/acls", "{\"principal\":\"User:bob\",\"resource_type\":\"TOPIC\","
+                + "\"resource_name\":\"throttled\",\"pattern_type\":\"LITERAL\",\"operation\":\"WRITE\","
+                + "\"permission\":\"ALLOW\"}", 201);
+        double throttleMax;
+        try (KafkaProducer<String, String> producer = producer(plain("bob", BOB_PASSWORD))) {
+            String value = "x".repeat(1024);
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 512; i++) {
+                sent.add(producer.send(new ProducerRecord<>("throttled", value)));
+            }
+            for (var future : sent) {
+                future.get(2, TimeUnit.MINUTES);
+            }
+            throttleMax = producer.metrics().entrySet().stream()
+                    .filter(metric -> metric.getKey().name().equals("produce-throttle-time-max")
+                            && metric.getKey().group().equals("producer-metrics"))
+                    .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue())
+                    .max().orElse(0);
+        }
+        assertThat(throttleMax).as("the longest throttle time a produce answer carried, ms").isPositive();
+        String metrics = send("GET", "/actuator/prometheus", null).body();
+        assertThat(metrics).containsPattern("sluice_quota_throttled_total\\{[^}]*principal=\"User:bob\"[^}]*"
+                + "quota=\"produce_bytes\"[^}]*} [1-9]");
+        System.out.printf("[figure] Kafka producer over a 64 KB/s quota: longest throttle_time_ms %.0f%n", throttleMax);
     }
 
     // ---- helpers

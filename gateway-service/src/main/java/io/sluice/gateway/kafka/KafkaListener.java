@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.reactivestreams.Publisher;
@@ -47,7 +48,8 @@ import reactor.netty.tcp.TcpServer;
  *
  * <p>With security on ({@code sluice.security.enabled}) a connection signs in with SASL before anything else
  * ({@link KafkaSession}); another request first closes it. With an SSL bundle (by default the HTTP server's) the
- * listener speaks TLS: SASL_SSL, or SSL with security off.
+ * listener speaks TLS: SASL_SSL, or SSL with security off. After each answer the connection waits the throttle time
+ * its principal's quotas ask ({@link KafkaThrottle}) before its next request is read.
  *
  * <p>Frames are copied out of Netty's buffers into heap buffers, since a request's record batches are read after the
  * frame's Netty buffer has been released.
@@ -65,16 +67,18 @@ class KafkaListener implements SmartLifecycle {
     private final KafkaApis apis;
     private final KafkaBroker broker;
     private final SaslSignIn signIn;
+    private final KafkaThrottle throttle;
     private final SslBundle tls;
     private final AtomicLong connections = new AtomicLong();
     private volatile DisposableServer server;
 
     KafkaListener(GatewayProperties properties, KafkaApis apis, KafkaBroker broker, SaslSignIn signIn,
-                  SslBundles bundles, Environment environment) {
+                  KafkaThrottle throttle, SslBundles bundles, Environment environment) {
         this.settings = properties.kafka();
         this.apis = apis;
         this.broker = broker;
         this.signIn = signIn;
+        this.throttle = throttle;
         String bundle = settings.sslBundle() != null ? settings.sslBundle()
                 : environment.getProperty("server.ssl.bundle");
         this.tls = bundle == null || bundle.isBlank() || bundle.equals("none") ? null : bundles.getBundle(bundle);
@@ -147,12 +151,23 @@ class KafkaListener implements SmartLifecycle {
         return out.send(answers, buffer -> true);
     }
 
-    private Mono<ByteBuffer> answer(ByteBuffer frame, KafkaSession session) {
+    /** The answer to one frame, if any, then the pause its principal's quotas ask before the next is read. */
+    private Flux<ByteBuffer> answer(ByteBuffer frame, KafkaSession session) {
+        int frameBytes = frame.remaining();
         KafkaRequest request = KafkaCodec.parse(frame);
         if (!session.signedIn() && !BEFORE_SIGN_IN.contains(request.apiKey())) {
             throw new MalformedFrameException(request + " before SASL authentication");
         }
-        return apis.handle(request, session).map(response -> KafkaCodec.encode(request, response));
+        AtomicReference<Duration> pause = new AtomicReference<>(Duration.ZERO);
+        return apis.handle(request, session)
+                .map(response -> {
+                    pause.set(throttle.served(session, request, frameBytes, response));
+                    return KafkaCodec.encode(request, response);
+                })
+                .switchIfEmpty(Mono.fromRunnable(() -> pause.set(throttle.served(session, request, frameBytes,
+                        null))))
+                .concatWith(Mono.defer(() -> pause.get().isZero() ? Mono.empty()
+                        : Mono.delay(pause.get()).then(Mono.empty())));
     }
 
     private static ByteBuffer copy(ByteBuf frame) {

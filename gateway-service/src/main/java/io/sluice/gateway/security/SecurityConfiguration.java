@@ -65,10 +65,16 @@ class SecurityConfiguration {
         return new CorsFilter(properties.cors());
     }
 
+    /** Per-principal quotas over HTTP and the Kafka listener: none while security is off. */
+    @Bean
+    Quotas quotas(SecurityProperties properties, MeterRegistry meters) {
+        return new Quotas(properties, meters, System::nanoTime);
+    }
+
     @Bean
     @ConditionalOnBooleanProperty("sluice.security.enabled")
-    QuotaFilter quotaFilter(SecurityProperties properties, ProblemResponses problems, MeterRegistry meters) {
-        return new QuotaFilter(properties, problems, meters, System::nanoTime);
+    QuotaFilter quotaFilter(Quotas quotas, ProblemResponses problems) {
+        return new QuotaFilter(quotas, problems);
     }
 
     /** Who can sign in, over HTTP and the Kafka listener: null while security is off. */
