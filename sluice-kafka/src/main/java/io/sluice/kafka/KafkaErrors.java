@@ -30,6 +30,23 @@ public final class KafkaErrors {
         return Errors.UNKNOWN_SERVER_ERROR.exception(String.valueOf(error));
     }
 
+    /**
+     * {@code code} as a read's partition error (Fetch, OffsetsForLeaderEpoch). Kafka's consumer knows a short list
+     * of errors there and fails on any other, so every retriable way of not reaching the leader — none live, one that
+     * moved, did not answer, or timed out — is NOT_LEADER_OR_FOLLOWER: the consumer refreshes its metadata and reads
+     * again, as after a leader change at Kafka's brokers.
+     */
+    public static Errors ofRead(ErrorCode code) {
+        if (code == null) {
+            return Errors.NONE;
+        }
+        return switch (code) {
+            case LEADER_NOT_AVAILABLE, NOT_LEADER, NOT_LEADER_AFTER_APPEND, REQUEST_TIMED_OUT, THROTTLED,
+                 COORDINATOR_NOT_AVAILABLE, NOT_ACTIVE_COORDINATOR -> Errors.NOT_LEADER_OR_FOLLOWER;
+            default -> of(code);
+        };
+    }
+
     public static Errors of(ErrorCode code) {
         if (code == null) {
             return Errors.NONE;

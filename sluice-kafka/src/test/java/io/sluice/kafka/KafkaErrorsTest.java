@@ -25,6 +25,22 @@ class KafkaErrorsTest {
         }
     }
 
+    /** The partition errors Kafka's consumer acts on in a fetch answer; any other fails its poll. */
+    private static final java.util.Set<Errors> CONSUMER_HANDLES = java.util.EnumSet.of(Errors.NONE,
+            Errors.NOT_LEADER_OR_FOLLOWER, Errors.REPLICA_NOT_AVAILABLE, Errors.KAFKA_STORAGE_ERROR,
+            Errors.FENCED_LEADER_EPOCH, Errors.OFFSET_NOT_AVAILABLE, Errors.UNKNOWN_TOPIC_OR_PARTITION,
+            Errors.UNKNOWN_TOPIC_ID, Errors.INCONSISTENT_TOPIC_ID, Errors.OFFSET_OUT_OF_RANGE,
+            Errors.TOPIC_AUTHORIZATION_FAILED, Errors.UNKNOWN_LEADER_EPOCH, Errors.UNKNOWN_SERVER_ERROR,
+            Errors.CORRUPT_MESSAGE);
+
+    @ParameterizedTest
+    @EnumSource(value = ErrorCode.class, names = {"NOT_LEADER", "LEADER_NOT_AVAILABLE", "REQUEST_TIMED_OUT",
+            "FENCED_LEADER_EPOCH", "UNKNOWN_LEADER_EPOCH", "STORAGE_ERROR", "OFFSET_OUT_OF_RANGE", "UNKNOWN_TOPIC",
+            "UNKNOWN_PARTITION", "CORRUPT_RECORD", "UNKNOWN_SERVER_ERROR", "THROTTLED", "NOT_LEADER_AFTER_APPEND"})
+    void everyErrorAReadCanMeetIsOneKafkasConsumerActsOn(ErrorCode code) {
+        assertThat(KafkaErrors.ofRead(code)).isIn(CONSUMER_HANDLES);
+    }
+
     @Test
     void aSluiceErrorKeepsItsMessageAsAKafkaException() {
         assertThat(KafkaErrors.exception(ErrorCode.NOT_LEADER.exception("moved to node 2")))

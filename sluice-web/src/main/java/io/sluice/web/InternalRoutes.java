@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
@@ -133,6 +134,12 @@ public final class InternalRoutes {
 
     /** The problem answer for {@code error}, unless the response has begun, when only closing the connection is left. */
     private Mono<Void> problem(HttpServerResponse response, Throwable error) {
+        if (error instanceof AbortedException) {
+            // The caller went away before the answer (a long poll it cancelled: a stream that closed, a Kafka fetch
+            // that had its data from another leader): nothing to answer, and nothing wrong here.
+            LOG.debug("The caller of an internal route went away before its answer: {}", error.getMessage());
+            return Mono.empty();
+        }
         if (response.hasSentHeaders()) {
             return Mono.error(error);
         }

@@ -132,7 +132,7 @@ class FetchApi implements KafkaApi {
                 .setPreferredReadReplica(-1)
                 .setRecords(MemoryRecords.readableRecords(section.records()));
         if (section.error() != null) {
-            data.setErrorCode(KafkaErrors.of(section.error()).code()).setRecords(MemoryRecords.EMPTY);
+            data.setErrorCode(KafkaErrors.ofRead(section.error()).code()).setRecords(MemoryRecords.EMPTY);
         }
         return data;
     }

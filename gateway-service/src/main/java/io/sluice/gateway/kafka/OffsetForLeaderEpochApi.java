@@ -52,10 +52,12 @@ class OffsetForLeaderEpochApi implements KafkaApi {
                                         new TopicPartition(topic.topic(), partition.partition()),
                                         partition.currentLeaderEpoch(), partition.leaderEpoch())
                                 .map(answer -> new EpochEndOffset().setPartition(partition.partition())
-                                        .setErrorCode(KafkaErrors.of(answer.errorCode()).code())
+                                        .setErrorCode(KafkaErrors.ofRead(answer.errorCode()).code())
                                         .setLeaderEpoch(answer.leaderEpoch()).setEndOffset(answer.endOffset()))
                                 .onErrorResume(e -> Mono.just(new EpochEndOffset().setPartition(partition.partition())
-                                        .setErrorCode(Errors.forException(KafkaErrors.exception(e)).code())
+                                        .setErrorCode(e instanceof io.sluice.protocol.SluiceException failure
+                                                ? KafkaErrors.ofRead(failure.errorCode()).code()
+                                                : Errors.forException(KafkaErrors.exception(e)).code())
                                         .setLeaderEpoch(-1).setEndOffset(-1))))
                         .collectList()
                         .map(partitions -> new OffsetForLeaderTopicResult().setTopic(topic.topic())

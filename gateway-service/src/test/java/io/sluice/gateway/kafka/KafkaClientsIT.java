@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
+import io.sluice.gateway.testing.SseStream;
 import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.partition.DefaultPartitioner;
@@ -13,6 +14,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -166,7 +170,7 @@ class KafkaClientsIT {
 
     @Test
     @Order(5)
-    void aRecordProducedByAKafkaProducerIsTheSameRecordOverHttp() {
+    void aRecordProducedByAKafkaProducerIsTheSameRecordOverHttpNdjsonAndSse() {
         String topic = "kafka-to-http";
         cluster.createTopic(topic, 3, 3, Map.of());
         long timestamp = 1_700_000_000_456L;
@@ -189,6 +193,37 @@ class KafkaClientsIT {
         assertThat(record.path("timestamp").asLong()).isEqualTo(timestamp);
         assertThat(record.path("offset").asLong()).isEqualTo(metadata.offset());
         assertThat(record.path("headers").toString()).contains("trace").contains("abc");
+
+        // The same record as an NDJSON line and as an SSE event.
+        String query = "/v1/topics/" + topic + "/partitions/" + metadata.partition() + "/records?offset="
+                + metadata.offset() + "&key_format=string&value_format=string&header_format=string";
+        HttpRequest ndjson = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + query + "&max_records=1"))
+                .header("Accept", "application/x-ndjson").timeout(Duration.ofSeconds(30)).build();
+        JsonNode line = GatewayCluster.JSON.readTree(send(ndjson).lines().findFirst().orElseThrow());
+        assertThat(line.path("key").asString()).isEqualTo("order-7");
+        assertThat(line.path("value").asString()).isEqualTo("{\"total\": 12.5}");
+        assertThat(line.path("timestamp").asLong()).isEqualTo(timestamp);
+        try (SseStream stream = SseStream.open(cluster.http(), URI.create(cluster.gatewayUrl() + query), null, 16)) {
+            SseStream.Event event = stream.next(Duration.ofSeconds(30));
+            while (!"record".equals(event.event())) {
+                event = stream.next(Duration.ofSeconds(30));
+            }
+            JsonNode streamed = GatewayCluster.JSON.readTree(event.data());
+            assertThat(streamed.path("key").asString()).isEqualTo("order-7");
+            assertThat(streamed.path("value").asString()).isEqualTo("{\"total\": 12.5}");
+            assertThat(streamed.path("timestamp").asLong()).isEqualTo(timestamp);
+            assertThat(streamed.path("headers").toString()).contains("trace").contains("abc");
+        }
+    }
+
+    private static String send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = cluster.http().send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return response.body();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -330,6 +365,13 @@ class KafkaClientsIT {
         List<Future<RecordMetadata>> sent = new CopyOnWriteArrayList<>();
         Map<Integer, Exception> failures = new ConcurrentHashMap<>();
         int victim = cluster.leader(topic, 0);
+        // A consumer reads along through the kill: after the leader change it validates its positions with
+        // OffsetsForLeaderEpoch (KIP-320) before it reads on.
+        // On a thread of its own: the common pool (one thread on two cores) also completes the launcher's wait for
+        // the killed process to exit.
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        Future<Map<Integer, List<Integer>>> alongside = reader.submit(() -> consumeAll(topic, 3, count));
+        reader.shutdown();
         try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
                 ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000"))) {
             for (int i = 0; i < count; i++) {
@@ -352,6 +394,8 @@ class KafkaClientsIT {
         }
         Map<Integer, List<Integer>> consumed = consumeAll(topic, 3, count);
         assertThat(consumed).as("each partition's records, in order, once each").isEqualTo(acknowledged);
+        assertThat(alongside.get(3, java.util.concurrent.TimeUnit.MINUTES))
+                .as("what the consumer reading through the kill got").isEqualTo(acknowledged);
         System.out.printf("[figure] Kafka producer across a leader SIGKILL: %d records acknowledged, %d consumed%n",
                 count, consumed.values().stream().mapToInt(List::size).sum());
     }
