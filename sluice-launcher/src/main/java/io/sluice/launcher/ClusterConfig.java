@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,11 +32,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param stopGrace   how long {@code stop} waits after SIGTERM before SIGKILL
  * @param secure      {@code up --secure}: every service with security and TLS on, from the {@link SecureMaterial} in
  *                    {@code <base>/secure/}; every URL https
+ * @param routes      by service name, the URL the other services are given for it where that is not its own: a
+ *                    test's link proxy in front of it ({@code Links} in sluice-test-support). A partition service
+ *                    advertises its route, a coordinator advertises its route and is given to the others by it, the
+ *                    admin UI is given the gateway's. The service still binds its own port, and {@link #nodeUrl},
+ *                    {@link #coordinatorUrl} and the other URL accessors stay its own address.
  */
 public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String> jvmOptions, int coordinatorPort,
                             int redisPort, int firstPartitionPort, int nodes, int gatewayPort, int adminPort,
                             Set<ServiceKind> kinds, Map<ServiceKind, List<String>> extraArgs, Duration readyTimeout,
-                            Duration stopGrace, boolean secure) {
+                            Duration stopGrace, boolean secure, Map<String, URI> routes) {
 
     static final int MAX_NODES = 99;
     private static final String LOOPBACK = "127.0.0.1";
@@ -49,6 +55,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         Map<ServiceKind, List<String>> args = new EnumMap<>(ServiceKind.class);
         extraArgs.forEach((kind, list) -> args.put(kind, List.copyOf(list)));
         extraArgs = Collections.unmodifiableMap(args);
+        routes = Map.copyOf(routes);
         checkPort("coordinator port", coordinatorPort);
         checkPort("redis port", redisPort);
         checkPort("gateway port", gatewayPort);
@@ -89,7 +96,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                     intValue(settings, Setting.GATEWAY_PORT), intValue(settings, Setting.ADMIN_PORT),
                     EnumSet.allOf(ServiceKind.class), Map.of(),
                     Setting.parseDuration(value(settings, Setting.READY_TIMEOUT)),
-                    Setting.parseDuration(value(settings, Setting.STOP_GRACE)), false);
+                    Setting.parseDuration(value(settings, Setting.STOP_GRACE)), false, Map.of());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(describe(settings, e), e);
         }
@@ -160,23 +167,23 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withBaseDir(Path dir) {
         return new ClusterConfig(repoRoot, dir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure);
+                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
     }
 
     public ClusterConfig withNodes(int count) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                count, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure);
+                count, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
     }
 
     /** Only these kinds of service; e.g. {@code withKinds(COORDINATOR)} for a coordinator on its own. */
     public ClusterConfig withKinds(ServiceKind... only) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, Set.of(only), extraArgs, readyTimeout, stopGrace, secure);
+                nodes, gatewayPort, adminPort, Set.of(only), extraArgs, readyTimeout, stopGrace, secure, routes);
     }
 
     public ClusterConfig withPorts(int coordinator, int redis, int firstPartition, int gateway, int admin) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinator, redis, firstPartition, nodes,
-                gateway, admin, kinds, extraArgs, readyTimeout, stopGrace, secure);
+                gateway, admin, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
     }
 
     /**
@@ -193,7 +200,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withJvmOptions(List<String> options) {
         return new ClusterConfig(repoRoot, baseDir, java, options, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure);
+                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
     }
 
     /** Appends application arguments ({@code --key=value}) to every instance of a kind. */
@@ -204,18 +211,18 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         list.addAll(Arrays.asList(args));
         updated.put(kind, list);
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, updated, readyTimeout, stopGrace, secure);
+                nodes, gatewayPort, adminPort, kinds, updated, readyTimeout, stopGrace, secure, routes);
     }
 
     public ClusterConfig withReadyTimeout(Duration timeout) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, timeout, stopGrace, secure);
+                nodes, gatewayPort, adminPort, kinds, extraArgs, timeout, stopGrace, secure, routes);
     }
 
     /** With security and TLS on ({@code up --secure}). */
     public ClusterConfig withSecure(boolean on) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, on);
+                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, on, routes);
     }
 
     /** The secure cluster's files, whether made yet or not. */
@@ -223,9 +230,22 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         return SecureMaterial.of(baseDir);
     }
 
+    /** With other services given {@code route} for service {@code name} instead of its own URL (see {@code routes}). */
+    public ClusterConfig withRoute(String name, URI route) {
+        Map<String, URI> updated = new HashMap<>(routes);
+        updated.put(name, route);
+        return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
+                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure, updated);
+    }
+
+    /** The URL the other services are given for service {@code name}: its route, else {@code own}. */
+    private URI reachedAt(String name, URI own) {
+        return routes.getOrDefault(name, own);
+    }
+
     public ClusterConfig withStopGrace(Duration grace) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, grace, secure);
+                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, grace, secure, routes);
     }
 
     static URI loopbackUrl(int port) {
@@ -238,7 +258,8 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     private ServiceSpec spec(ServiceKind kind, int nodeId) {
         String name = kind.serviceName(nodeId);
-        String coordinatorUrls = "--%s.coordinator-urls=" + coordinatorUrl();
+        URI coordinator = reachedAt(ServiceKind.COORDINATOR.serviceName(0), coordinatorUrl());
+        String coordinatorUrls = "--%s.coordinator-urls=" + coordinator;
         List<Integer> ports;
         List<String> args = new ArrayList<>();
         switch (kind) {
@@ -246,14 +267,15 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                 ports = List.of(coordinatorPort, redisPort);
                 args.add("--sluice.coordinator.data-dir=" + baseDir.resolve("coordinator"));
                 args.add("--sluice.coordinator.redis.embedded-port=" + redisPort);
-                args.add("--sluice.coordinator.advertised-url=" + coordinatorUrl());
+                args.add("--sluice.coordinator.advertised-url=" + coordinator);
             }
             case PARTITION -> {
                 ports = List.of(firstPartitionPort + nodeId - 1);
                 args.add("--sluice.partition.node-id=" + nodeId);
                 args.add("--sluice.partition.data-dir=" + baseDir.resolve("node-" + nodeId));
                 args.add(coordinatorUrls.formatted("sluice.partition"));
-                args.add("--sluice.partition.advertised-url=" + loopbackUrl(ports.getFirst(), secure));
+                args.add("--sluice.partition.advertised-url="
+                        + reachedAt(name, loopbackUrl(ports.getFirst(), secure)));
             }
             case GATEWAY -> {
                 ports = List.of(gatewayPort);
@@ -261,7 +283,8 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
             }
             case ADMIN_UI -> {
                 ports = List.of(adminPort);
-                args.add("--sluice.admin-ui.gateway-url=" + gatewayUrl());
+                args.add("--sluice.admin-ui.gateway-url="
+                        + reachedAt(ServiceKind.GATEWAY.serviceName(0), gatewayUrl()));
             }
             default -> throw new AssertionError(kind);
         }

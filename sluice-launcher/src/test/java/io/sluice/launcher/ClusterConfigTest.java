@@ -3,6 +3,7 @@ package io.sluice.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -51,6 +52,28 @@ class ClusterConfigTest {
                 "--sluice.admin-ui.gateway-url=http://127.0.0.1:8080");
         assertThat(config.spec("gateway").orElseThrow().jar())
                 .isEqualTo(Path.of("/repo/gateway-service/target/gateway-service-" + BuildInfo.version() + ".jar"));
+    }
+
+    /** A route (a test's link proxy) is what the others are told; the service still binds its own port. */
+    @Test
+    void routesAreGivenToTheOtherServicesWhileEachBindsItsOwnPort() {
+        ClusterConfig config = ClusterConfig.defaults(ROOT)
+                .withRoute("coordinator", URI.create("http://127.0.0.1:40001"))
+                .withRoute("partition-2", URI.create("http://127.0.0.1:40002"))
+                .withRoute("gateway", URI.create("http://127.0.0.1:40003"));
+
+        assertThat(config.spec("coordinator").orElseThrow().args()).contains("--server.port=9400",
+                "--sluice.coordinator.advertised-url=http://127.0.0.1:40001");
+        assertThat(config.partition(2).args()).contains("--server.port=9502",
+                "--sluice.partition.coordinator-urls=http://127.0.0.1:40001",
+                "--sluice.partition.advertised-url=http://127.0.0.1:40002");
+        assertThat(config.partition(1).args()).contains("--sluice.partition.advertised-url=http://127.0.0.1:9501");
+        assertThat(config.spec("gateway").orElseThrow().args()).containsExactly("--server.port=8080",
+                "--sluice.gateway.coordinator-urls=http://127.0.0.1:40001");
+        assertThat(config.spec("admin-ui").orElseThrow().args()).contains(
+                "--sluice.admin-ui.gateway-url=http://127.0.0.1:40003");
+        assertThat(config.nodeUrl(2)).as("the test's own address of the node").hasToString("http://127.0.0.1:9502");
+        assertThat(config.withNodes(4).routes()).isEqualTo(config.routes());
     }
 
     @Test

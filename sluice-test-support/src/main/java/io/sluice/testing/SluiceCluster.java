@@ -58,9 +58,12 @@ public final class SluiceCluster implements AutoCloseable {
     private final Path keptLogs;
     private volatile BlockingCoordinator coordinator;
     private final String clusterSecret;
+    private final Links links;
 
-    private SluiceCluster(String name, LocalCluster cluster, Path baseDir, Path keptLogs, String clusterSecret) {
+    private SluiceCluster(String name, LocalCluster cluster, Path baseDir, Path keptLogs, String clusterSecret,
+                          Links links) {
         this.clusterSecret = clusterSecret;
+        this.links = links;
         this.name = name;
         this.cluster = cluster;
         this.baseDir = baseDir;
@@ -90,6 +93,18 @@ public final class SluiceCluster implements AutoCloseable {
 
     public URI nodeUrl(int nodeId) {
         return cluster.nodeUrl(nodeId);
+    }
+
+    /**
+     * The links between this cluster's processes, when it was built {@link Builder#withLinks()}: cut, drop, delay or
+     * make one-way the link between two processes by name ({@code coordinator}, {@code partition-<id>},
+     * {@code gateway}, {@link Links#TEST}).
+     */
+    public Links links() {
+        if (links == null) {
+            throw new IllegalStateException("this cluster's processes talk directly; build it withLinks()");
+        }
+        return links;
     }
 
     /** The admin UI's URL; it runs only when the cluster was built {@link Builder#withAdminUi()}. */
@@ -218,6 +233,9 @@ public final class SluiceCluster implements AutoCloseable {
             if (coordinator != null) {
                 coordinator.close();
             }
+            if (links != null) {
+                links.close();
+            }
             keepLogsAndDeleteData();
         }
     }
@@ -256,6 +274,7 @@ public final class SluiceCluster implements AutoCloseable {
         private Duration readyTimeout = READY_TIMEOUT;
         private Duration stopGrace = Duration.ofSeconds(20);
         private String clusterSecret;
+        private boolean withLinks;
 
         private Builder(String name) {
             this.name = name;
@@ -276,6 +295,18 @@ public final class SluiceCluster implements AutoCloseable {
         public Builder withAdminUi() {
             kinds.add(ServiceKind.GATEWAY);
             kinds.add(ServiceKind.ADMIN_UI);
+            return this;
+        }
+
+        /**
+         * Every process reaches the coordinator and the partition services through {@link Links} of the test's: each
+         * of them gets a {@link LinkProxy}, whose address the others are given as its advertised URL or coordinator
+         * URL ({@link ClusterConfig#withRoute}); the test itself keeps the real addresses ({@link #nodeUrl},
+         * {@link #coordinatorUrl}). A process killed behind a proxy looks reset to its callers rather than refused
+         * (see {@link Links}).
+         */
+        public Builder withLinks() {
+            this.withLinks = true;
             return this;
         }
 
@@ -335,10 +366,21 @@ public final class SluiceCluster implements AutoCloseable {
             for (Map.Entry<ServiceKind, List<String>> entry : args.entrySet()) {
                 config = config.withArgs(entry.getKey(), entry.getValue().toArray(String[]::new));
             }
+            Links links = null;
+            if (withLinks) {
+                links = Links.create();
+                if (kinds.contains(ServiceKind.COORDINATOR)) {
+                    config = config.withRoute(LocalCluster.COORDINATOR,
+                            links.proxy(LocalCluster.COORDINATOR, config.coordinatorUrl()).url());
+                }
+                for (int id = 1; kinds.contains(ServiceKind.PARTITION) && id <= nodes; id++) {
+                    config = config.withRoute(service(id), links.proxy(service(id), config.nodeUrl(id)).url());
+                }
+            }
             LocalCluster processes = new LocalCluster(config, line -> System.out.println("[cluster] " + line))
                     .stopOnJvmExit();
             SluiceCluster cluster = new SluiceCluster(name, processes, baseDir, target.resolve("cluster-logs").resolve(name),
-                    clusterSecret);
+                    clusterSecret, links);
             try {
                 long started = System.nanoTime();
                 processes.up();

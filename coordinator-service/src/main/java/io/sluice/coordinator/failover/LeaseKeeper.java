@@ -6,6 +6,7 @@ import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.node.NodeService;
 import io.sluice.coordinator.partition.PartitionStateService;
+import io.sluice.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -74,7 +75,11 @@ class LeaseKeeper implements SmartLifecycle {
 
     private Mono<Void> leaseRound() {
         return lease.tick().flatMap(transition -> switch (transition) {
-            case ACTIVATED -> metadata.activate(lease.status().self())
+            // The lease may already have run out if taking it took a whole ttl: then loading fails and gives it up.
+            case ACTIVATED -> Mono.fromCallable(() -> lease.status().active() ? lease.status().self() : null)
+                    .switchIfEmpty(Mono.error(() -> ErrorCode.NOT_ACTIVE_COORDINATOR.exception(
+                            "The lease ran out while it was being taken")))
+                    .flatMap(metadata::activate)
                     .then(groups.activate())
                     .timeout(ROUND_LIMIT)
                     .doOnSuccess(v -> nodes.restartSessions())

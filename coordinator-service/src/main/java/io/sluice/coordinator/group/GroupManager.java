@@ -173,7 +173,7 @@ public class GroupManager {
         if (Objects.equals(before, after)) {
             return Mono.justOrEmpty(decision.result());
         }
-        long token = lease.status().self().fencingToken();
+        long token = lease.fencingToken();
         return store.write(token, command.groupId(), before, after)
                 .doOnError(error -> {
                     if (!(error instanceof SluiceException e && e.errorCode() == ErrorCode.FENCED_COORDINATOR)) {

@@ -3,6 +3,8 @@ package io.sluice.coordinator.lease;
 import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.internal.metadata.CoordinatorInfo;
+import io.sluice.protocol.ErrorCode;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +26,12 @@ import reactor.core.publisher.Mono;
  * would risk two writers. Standbys try to take the lease on every tick and otherwise track who holds it so they
  * can redirect callers.
  *
+ * <p>The lease this instance holds ends, as far as it may assume, a ttl after it <em>sent</em> the acquisition or
+ * renewal that last succeeded: Redis starts the ttl when it runs the script, which is after the send and before the
+ * answer, so counting from the answer (which a slow link delays by any amount) would outlive the key in Redis, and a
+ * standby could take the lease while this instance still acts as active. From that moment {@link #status()} says
+ * standby, even while the round that will step down formally is still waiting on a Redis that does not answer.
+ *
  * <p>{@link #tick()} is driven by one caller at a time (the coordinator's timer); {@link #status()} may be read from
  * any thread. The lease knows nothing of the metadata it guards: it reports each round's {@link Transition}, and the
  * caller loads or drops the metadata.
@@ -40,7 +48,8 @@ public class CoordinatorLease {
     private final CoordinatorProperties properties;
     private final Clock clock;
     private volatile LeaseStatus status;
-    private volatile Instant lastRenewal = Instant.MIN;
+    /** When the lease may expire in Redis at the earliest: a ttl after the last successful round was sent. */
+    private volatile Instant leaseEnd = Instant.MIN;
     /** Whether the last acquisition round failed (its failure was logged; the next ones are not, until one works). */
     private volatile boolean acquireFailing;
 
@@ -51,8 +60,27 @@ public class CoordinatorLease {
         this.status = LeaseStatus.standby(null);
     }
 
+    /** This instance's view of the lease: never active once the lease may have expired in Redis. */
     public LeaseStatus status() {
-        return status;
+        LeaseStatus current = status;
+        if (current.active() && !clock.instant().isBefore(leaseEnd)) {
+            return LeaseStatus.standby(null);
+        }
+        return current;
+    }
+
+    /**
+     * The fencing token to write under.
+     *
+     * @throws io.sluice.protocol.SluiceException NOT_ACTIVE_COORDINATOR when this instance is not (or may no longer be)
+     *                                            the active one
+     */
+    public long fencingToken() {
+        LeaseStatus current = status();
+        if (!current.active()) {
+            throw ErrorCode.NOT_ACTIVE_COORDINATOR.exception("This coordinator is not the active one");
+        }
+        return current.self().fencingToken();
     }
 
     public String instanceId() {
@@ -70,28 +98,36 @@ public class CoordinatorLease {
     private Mono<Transition> renew() {
         long ttl = properties.lease().ttl().toMillis();
         long token = status.self().fencingToken();
+        Instant attempt = clock.instant();
         return redis.execute(RENEW, List.of(RedisKeys.LEASE, RedisKeys.FENCING_TOKEN),
                         List.of(properties.instanceId(), Long.toString(ttl), Long.toString(token)))
                 .single()
-                // A command that hangs must not hold the round (and every round after it) up: past the ttl it is a
-                // failure like any other.
-                .timeout(properties.lease().ttl())
+                // A command that hangs must not hold the round (and every round after it) up: once the lease may
+                // have expired it is a failure like any other, and the round steps down.
+                .timeout(untilLeaseEnd(attempt))
                 .map(renewed -> {
                     if (renewed == 1) {
-                        lastRenewal = clock.instant();
+                        leaseEnd = attempt.plus(properties.lease().ttl());
                         return Transition.NONE;
                     }
                     LOG.warn("Lost the coordinator lease (token {}): another coordinator took over; stepping down", token);
                     return stepDown();
                 })
                 .onErrorResume(e -> {
-                    if (clock.instant().isAfter(lastRenewal.plus(properties.lease().ttl()))) {
+                    if (!clock.instant().isBefore(leaseEnd)) {
                         LOG.warn("Could not renew the coordinator lease for {}: stepping down ({})",
                                 properties.lease().ttl(), e.toString());
                         return Mono.just(stepDown());
                     }
                     return Mono.just(Transition.NONE);
                 });
+    }
+
+    /** From {@code now} to the end of the lease held, at least a millisecond and at most a ttl. */
+    private Duration untilLeaseEnd(Instant now) {
+        Duration left = Duration.between(now, leaseEnd);
+        Duration ttl = properties.lease().ttl();
+        return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left.compareTo(ttl) > 0 ? ttl : left;
     }
 
     private Mono<Transition> acquire() {
@@ -102,7 +138,7 @@ public class CoordinatorLease {
                 .single()
                 .flatMap(token -> {
                     if (token > 0) {
-                        lastRenewal = attempt;
+                        leaseEnd = attempt.plus(properties.lease().ttl());
                         CoordinatorInfo self = new CoordinatorInfo(properties.instanceId(),
                                 properties.advertisedUrl().toString(), token);
                         status = LeaseStatus.active(self);

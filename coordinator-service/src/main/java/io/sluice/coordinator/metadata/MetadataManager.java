@@ -164,7 +164,7 @@ public class MetadataManager {
 
     /** Decides the command on the current view and writes its change, if any. */
     private <T> Mono<T> decideAndWrite(Command<T> command) {
-        long token = lease.status().self().fencingToken();
+        long token = lease.fencingToken();
         Mutation<T> mutation = command.decide().apply(view);
         MetadataChange change = mutation.change();
         if (change == null || change.isEmpty()) {

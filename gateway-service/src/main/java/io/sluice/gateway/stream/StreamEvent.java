@@ -44,11 +44,16 @@ public sealed interface StreamEvent {
      */
     static Flux<StreamEvent> framed(Opened opening, Flux<? extends StreamEvent> events, Duration heartbeat,
                                     Scheduler timer) {
+        return events.<StreamEvent>map(event -> event).publish(shared -> Flux.merge(Flux.just(opening), shared,
+                keepAlives(heartbeat, timer).takeUntilOther(shared.then())));
+    }
+
+    /**
+     * A keep-alive every {@code heartbeat}, timed on {@code timer}, for a stream that never ends on its own (a group
+     * member's) to merge with its events itself.
+     */
+    static Flux<KeepAlive> keepAlives(Duration heartbeat, Scheduler timer) {
         // Without the drop, ticks nobody asked for would fail the interval, and with it the stream.
-        Flux<StreamEvent> keepAlives = Flux.interval(heartbeat, timer)
-                .onBackpressureDrop()
-                .map(tick -> KEEP_ALIVE);
-        return events.<StreamEvent>map(event -> event)
-                .publish(shared -> Flux.merge(Flux.just(opening), shared, keepAlives.takeUntilOther(shared.then())));
+        return Flux.interval(heartbeat, timer).onBackpressureDrop().map(tick -> KEEP_ALIVE);
     }
 }

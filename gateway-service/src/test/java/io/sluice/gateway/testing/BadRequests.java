@@ -299,6 +299,8 @@ public final class BadRequests {
                 get("max_records above the maximum", p0 + "?max_records=10001")
                         .is(400, INVALID_REQUEST, "max_records must be between 1 and 10000"),
                 get("max_records not a number", p0 + "?max_records=all").is(400, INVALID_REQUEST, "all"),
+                get("max_records given twice", p0 + "?max_records=5&max_records=6")
+                        .is(400, INVALID_REQUEST, "max_records is given 2 times; give it once"),
                 get("max_bytes 0", p0 + "?max_bytes=0").is(400, INVALID_REQUEST, "max_bytes must be between 1 and"),
                 get("negative wait_ms", p0 + "?wait_ms=-1").is(400, INVALID_REQUEST, "wait_ms must be between 0 and 30000, was -1"),
                 get("clamp not a boolean", p0 + "?clamp=maybe").is(400, INVALID_REQUEST, "maybe"),
@@ -496,6 +498,9 @@ public final class BadRequests {
                         .is(400, INVALID_REQUEST, "Not a group member cursor"),
                 post("poll: a negative wait", poll).json("{\"cursor\": \"AQ\", \"wait_ms\": -1}")
                         .is(400, INVALID_REQUEST, "wait_ms"),
+                post("poll: max_bytes above a page read's maximum", poll)
+                        .json("{\"cursor\": \"AQ\", \"max_bytes\": 67108865}")
+                        .is(400, INVALID_REQUEST, "max_bytes must be between 1 and 67108864, was 67108865"),
                 post("poll: max_records 0", poll).json("{\"cursor\": \"AQ\", \"max_records\": 0}")
                         .is(400, INVALID_REQUEST, "max_records"),
                 post("poll: an unknown format", poll).json("{\"cursor\": \"AQ\", \"format\": \"xml\"}")

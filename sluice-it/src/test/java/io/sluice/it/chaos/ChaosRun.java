@@ -1,9 +1,7 @@
 package io.sluice.it.chaos;
 
-import io.sluice.internal.metadata.PartitionState;
 import io.sluice.it.ReplicaFiles;
 import io.sluice.it.chaos.GatewayClient.ReadAnswer;
-import io.sluice.it.chaos.GatewayClient.ReadRecord;
 import io.sluice.testing.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -174,34 +171,8 @@ final class ChaosRun {
 
     /** The committed log through the gateway, from offset 0 to the high watermark, and every replica's files. */
     private HistoryChecker.FinalPartition finalPartition(GatewayClient gateway, int partition) {
-        List<ReadRecord> log = new ArrayList<>();
-        long offset = 0;
-        long highWatermark = -1;
-        int failures = 0;
-        while (true) {
-            ReadAnswer answer = gateway.read(TOPIC, partition, offset, 5000, Duration.ZERO);
-            if (!answer.ok()) {
-                if (++failures > 50) {
-                    problems.add("partition " + partition + " could not be read back at offset " + offset + ": "
-                            + answer.errorCode());
-                    break;
-                }
-                Waits.sleep(Duration.ofMillis(200));
-                continue;
-            }
-            highWatermark = answer.highWatermark();
-            log.addAll(answer.records());
-            if (answer.records().isEmpty() || answer.nextOffset() >= answer.highWatermark()) {
-                break;
-            }
-            offset = answer.nextOffset();
-        }
-        PartitionState state = cluster.topic(TOPIC).partition(partition);
-        Map<Integer, ReplicaFiles.Contents> replicas = new LinkedHashMap<>();
-        for (int node : state.replicas()) {
-            replicas.put(node, ReplicaFiles.read(replicaDir(node, partition), true));
-        }
-        return new HistoryChecker.FinalPartition(partition, log, highWatermark, state, replicas);
+        return HistoryChecker.FinalPartition.readBack(gateway, TOPIC, partition, cluster.topic(TOPIC).partition(partition),
+                node -> replicaDir(node, partition), problems);
     }
 
     private Path replicaDir(int node, int partition) {

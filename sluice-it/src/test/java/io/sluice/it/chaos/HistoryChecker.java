@@ -4,13 +4,18 @@ import io.sluice.internal.metadata.PartitionState;
 import io.sluice.it.ReplicaFiles;
 import io.sluice.it.ReplicaFiles.StoredRecord;
 import io.sluice.it.chaos.GatewayClient.ReadRecord;
+import io.sluice.testing.Waits;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -75,6 +80,42 @@ final class HistoryChecker {
     /** The final state of one partition: what consumers read through the gateway, and each replica's files. */
     record FinalPartition(int partition, List<ReadRecord> log, long highWatermark, PartitionState state,
                           Map<Integer, ReplicaFiles.Contents> replicas) {
+
+        /**
+         * Reads the committed log of {@code topic}'s {@code partition} through the gateway, from offset 0 to the high
+         * watermark, and the files of each replica in {@code state} ({@code replicaDir}: node to the replica's
+         * directory); a partition that cannot be read back is a problem added to {@code problems}.
+         */
+        static FinalPartition readBack(GatewayClient gateway, String topic, int partition, PartitionState state,
+                                       IntFunction<Path> replicaDir, List<String> problems) {
+            List<ReadRecord> log = new ArrayList<>();
+            long offset = 0;
+            long highWatermark = -1;
+            int failures = 0;
+            while (true) {
+                GatewayClient.ReadAnswer answer = gateway.read(topic, partition, offset, 5000, Duration.ZERO);
+                if (!answer.ok()) {
+                    if (++failures > 50) {
+                        problems.add("partition " + partition + " could not be read back at offset " + offset + ": "
+                                + answer.errorCode());
+                        break;
+                    }
+                    Waits.sleep(Duration.ofMillis(200));
+                    continue;
+                }
+                highWatermark = answer.highWatermark();
+                log.addAll(answer.records());
+                if (answer.records().isEmpty() || answer.nextOffset() >= answer.highWatermark()) {
+                    break;
+                }
+                offset = answer.nextOffset();
+            }
+            Map<Integer, ReplicaFiles.Contents> replicas = new LinkedHashMap<>();
+            for (int node : state.replicas()) {
+                replicas.put(node, ReplicaFiles.read(replicaDir.apply(node), true));
+            }
+            return new FinalPartition(partition, log, highWatermark, state, replicas);
+        }
     }
 
     private record Location(int partition, long offset) {

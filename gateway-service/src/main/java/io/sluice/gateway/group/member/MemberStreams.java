@@ -190,10 +190,12 @@ class MemberStreams {
                         }
                     })
                     .onErrorResume(SluiceException.class, e -> Flux.just(new StreamEvent.Failed(e)));
-            // Demand is tracked outside the keep-alives: a client reading nothing is stalled whatever they time.
-            return StreamEvent.framed(new StreamEvent.Opened("member " + memberId + " of group " + group),
-                            Flux.merge(control.asFlux(), recordEvents, steps), properties.consume().sseHeartbeat(),
-                            Schedulers.parallel())
+            // One merge, no buffer of a publish between it and the connection: a record counts as handed over
+            // (delivered) when the merge takes it, so what sits in between widens what a commit may claim too early.
+            // Demand is tracked outside the keep-alives: a client that reads nothing is stalled, keep-alives or not.
+            return Flux.merge(Flux.just(new StreamEvent.Opened("member " + memberId + " of group " + group)),
+                            control.asFlux(), recordEvents, steps,
+                            StreamEvent.keepAlives(properties.consume().sseHeartbeat(), Schedulers.parallel()))
                     .takeUntil(StreamEvent.Failed.class::isInstance)
                     .doOnRequest(this::demanded)
                     .doOnNext(event -> sent());
