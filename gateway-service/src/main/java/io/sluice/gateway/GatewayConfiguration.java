@@ -5,8 +5,10 @@ import io.sluice.internal.client.CoordinatorClient;
 import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.client.MetadataWatcher;
 import io.sluice.internal.client.PartitionDataClient;
+import io.sluice.internal.client.ReplicationClient;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.partition.PartitionDataApi;
+import io.sluice.internal.replication.ReplicationApi;
 import io.sluice.web.ClusterSecurityProperties;
 import io.sluice.web.InternalTlsProperties;
 import java.time.Clock;
@@ -41,6 +43,12 @@ class GatewayConfiguration {
     @Bean
     PartitionDataApi partitionDataClient(InternalHttp http) {
         return new PartitionDataClient(http);
+    }
+
+    /** Epoch end offsets at partition leaders, which Kafka clients ask through the Kafka listener. */
+    @Bean
+    ReplicationApi replicationClient(InternalHttp http) {
+        return new ReplicationClient(http);
     }
 
     @Bean(destroyMethod = "close")

@@ -2,6 +2,7 @@ package io.sluice.gateway;
 
 import io.sluice.internal.client.InternalClientSettings;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import java.net.URI;
@@ -22,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param groups          consumer-group members served by this gateway
  * @param rerouting       how calls to a partition leader that moved are made again at the new one
  * @param autoCreateTopics creating unknown topics on first produce (off by default, as in Kafka)
+ * @param kafka           the Kafka-protocol listener
  * @param metadataWait    the long-poll wait of each metadata request to the coordinator
  * @param internalCalls   timeouts, retries, circuit breaking and connection pools of calls to the coordinator and to
  *                        partition leaders (see {@link InternalClientSettings})
@@ -35,6 +37,7 @@ public record GatewayProperties(
         @Valid @DefaultValue Groups groups,
         @Valid @DefaultValue Rerouting rerouting,
         @Valid @DefaultValue AutoCreateTopics autoCreateTopics,
+        @Valid @DefaultValue Kafka kafka,
         @DefaultValue("20s") Duration metadataWait,
         @DefaultValue InternalClientSettings internalCalls) {
 
@@ -143,5 +146,34 @@ public record GatewayProperties(
     public record AutoCreateTopics(@DefaultValue("false") boolean enabled,
                                    @DefaultValue("3") @Min(1) int partitions,
                                    @DefaultValue("3") @Min(1) int replicationFactor) {
+    }
+
+    /**
+     * The Kafka-protocol listener (docs/kafka.md): Kafka clients and tools reach the cluster through it, with this
+     * gateway as their broker.
+     *
+     * @param enabled         whether the gateway listens for Kafka clients at all
+     * @param host            the address it binds ({@code 0.0.0.0} in a container)
+     * @param port            the port it binds (0: any free one, for tests)
+     * @param advertisedHost  the host clients are told to connect to (Metadata's broker address); by default
+     *                        {@code host}, or 127.0.0.1 when that is a wildcard address
+     * @param advertisedPort  the port clients are told; by default the bound one
+     * @param nodeId          the broker id this gateway answers as
+     * @param clusterId       the cluster id Metadata and DescribeCluster answer
+     * @param maxRequestSize  the largest request frame (Kafka's {@code socket.request.max.bytes}); a larger one
+     *                        closes the connection before it is read
+     * @param sslBundle       the SSL bundle whose certificate the listener serves TLS with; by default the HTTP
+     *                        server's ({@code server.ssl.bundle}), so a gateway serving HTTPS serves Kafka over TLS
+     *                        too; none: plaintext
+     */
+    public record Kafka(@DefaultValue("true") boolean enabled,
+                        @DefaultValue("127.0.0.1") @NotEmpty String host,
+                        @DefaultValue("9092") @Min(0) @Max(65535) int port,
+                        String advertisedHost,
+                        @Min(1) @Max(65535) Integer advertisedPort,
+                        @DefaultValue("0") @Min(0) int nodeId,
+                        @DefaultValue("sluice") @NotEmpty String clusterId,
+                        @DefaultValue("100MB") DataSize maxRequestSize,
+                        String sslBundle) {
     }
 }

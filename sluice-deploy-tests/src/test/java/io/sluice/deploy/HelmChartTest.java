@@ -107,6 +107,34 @@ class HelmChartTest {
                 .containsExactlyInAnyOrder("sluice-coordinator", "sluice-partition", "sluice-gateway");
     }
 
+    /** Kafka clients reach the gateways' Kafka listeners through the gateway Service, whose address they are given. */
+    @Test
+    void gatewaysListenForKafkaClientsBehindTheirServiceAndAdvertiseIt() {
+        Manifests manifests = Chart.manifests(null);
+        Container gateway = manifests.one(Deployment.class, "-gateway").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+
+        assertThat(gateway.getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("kafka");
+            assertThat(port.getContainerPort()).isEqualTo(9092);
+        });
+        assertThat(gateway.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
+                org.assertj.core.groups.Tuple.tuple("SLUICE_GATEWAY_KAFKA_HOST", "0.0.0.0"),
+                org.assertj.core.groups.Tuple.tuple("SLUICE_GATEWAY_KAFKA_PORT", "9092"),
+                org.assertj.core.groups.Tuple.tuple("SLUICE_GATEWAY_KAFKA_ADVERTISEDHOST",
+                        "sluice-gateway.streaming.svc"));
+        assertThat(manifests.one(Service.class, "-gateway").getSpec().getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("kafka");
+            assertThat(port.getPort()).isEqualTo(9092);
+        });
+
+        Container off = Chart.manifests(null, Map.of("gateway.kafka.enabled", false)).one(Deployment.class, "-gateway")
+                .getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(off.getPorts()).noneMatch(port -> "kafka".equals(port.getName()));
+        assertThat(off.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+                .contains(org.assertj.core.groups.Tuple.tuple("SLUICE_GATEWAY_KAFKA_ENABLED", "false"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-coordinator", "-gateway", "-admin-ui"})
     void everyJavaServiceIsProbedOnItsManagementPort(String name) {

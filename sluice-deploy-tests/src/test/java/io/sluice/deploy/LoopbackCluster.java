@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * exactly the container's environment (the image's ENV and the file's) and nothing of this JVM's. What cannot be the
  * same on one machine is remapped, and only that:
  * <ul>
- *   <li>bind addresses become 127.0.0.1 and every container gets its own HTTP and management ports;</li>
+ *   <li>bind addresses become 127.0.0.1 and every container gets its own HTTP and management ports (a gateway's Kafka
+ *       listener any free one);</li>
  *   <li>every URL naming a container ({@code http://partition-1:9501}, a pod's DNS name or IP, a Service) is rewritten
  *       to that container's loopback port; a URL naming no container of the deployment fails the start;</li>
  *   <li>Redis is a redis-server of the test's ({@link RedisProcess}, append-only with an fsync per write);</li>
@@ -170,6 +171,9 @@ final class LoopbackCluster implements AutoCloseable {
         env.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
+        // A gateway's Kafka listener binds loopback too, on any free port (the boot checks do not speak Kafka).
+        env.put("SLUICE_GATEWAY_KAFKA_HOST", "127.0.0.1");
+        env.put("SLUICE_GATEWAY_KAFKA_PORT", "0");
         env.put("JAVA_TOOL_OPTIONS", JVM_OPTIONS + " -Djava.io.tmpdir=" + containerDir.resolve("tmp"));
         List<String> command = new ArrayList<>(image.entrypoint());
         if (command.isEmpty() || !command.getFirst().equals("java")) {

@@ -136,6 +136,72 @@ class SecureLocalClusterIT {
         assertThat(awaitBody("/v1/topics/secured/partitions/0", "\"high_watermark\":1")).contains("\"isr\":[");
     }
 
+    /**
+     * {@code up --secure} writes a Kafka client's properties: SASL_SSL, PLAIN as admin, the cluster's CA. Kafka's Java
+     * client produces and reads with them as they are, and kcat (librdkafka, Debian's package) does the same with SASL
+     * PLAIN over TLS.
+     */
+    @Test
+    void kafkaClientsSignInOverTlsWithTheWrittenPropertiesAndKcatToo() throws Exception {
+        assertThat(send("POST", "/v1/topics", "{\"name\":\"kafka-tls\",\"partition_count\":1,"
+                + "\"replication_factor\":2}", true).statusCode()).isEqualTo(201);
+        Path clientFile = material.kafkaClientProperties();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(clientFile))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Properties client = new Properties();
+        try (var in = Files.newBufferedReader(clientFile)) {
+            client.load(in);
+        }
+        client.put("acks", "all");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(client,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("kafka-tls", "k", "over-tls"))
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        var tp = new org.apache.kafka.common.TopicPartition("kafka-tls", 0);
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(client,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (values.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(record -> values.add(record.value()));
+            }
+            assertThat(values).containsExactly("over-tls");
+        }
+
+        Path kcat = Path.of("/usr/bin/kcat");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(kcat),
+                "kcat (Debian's package) is not installed; .ci/run installs it");
+        List<String> tls = List.of(kcat.toString(), "-b", config.kafkaBootstrap(), "-X", "security.protocol=SASL_SSL",
+                "-X", "sasl.mechanisms=PLAIN", "-X", "sasl.username=admin", "-X",
+                "sasl.password=" + material.adminPassword(), "-X", "ssl.ca.location=" + material.caCertificate());
+        List<String> produce = new ArrayList<>(tls);
+        produce.addAll(List.of("-t", "kafka-tls", "-P", "-p", "0"));
+        assertThat(run(produce, "from-kcat\n")).isEmpty();
+        List<String> consume = new ArrayList<>(tls);
+        consume.addAll(List.of("-t", "kafka-tls", "-C", "-e", "-q", "-o", "beginning", "-f", "%o %s\\n"));
+        assertThat(run(consume, "").lines().toList()).containsExactly("0 over-tls", "1 from-kcat");
+    }
+
+    /** Runs a command to its end (at most a minute) with {@code input} on stdin; its stdout. */
+    private static String run(List<String> command, String input) throws Exception {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().close();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("%s ends", command).isTrue();
+            assertThat(process.exitValue()).as("%s exits 0", command.getFirst()).isZero();
+            return out;
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     @Test
     void withoutCredentialsTheGatewayAnswers401() throws Exception {
         assertThat(send("GET", "/v1/topics", null, false).statusCode()).isEqualTo(401);

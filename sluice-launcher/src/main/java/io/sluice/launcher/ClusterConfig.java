@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a local cluster is: where it keeps its files, which services it runs on which loopback ports, and how their
- * JVMs are started. The defaults, as docs/operations.md ("Local cluster") lists them: gateway 8080, admin UI 8088,
+ * JVMs are started. The defaults, as docs/operations.md ("Local cluster") lists them: gateway 8080 (its Kafka
+ * listener 9092), admin UI 8088,
  * coordinator 9400, partition services 9501.., embedded Redis 6390, three nodes, data under {@code <repo>/var};
  * {@link Setting} lists the environment variables and options that override them.
  *
@@ -40,8 +41,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String> jvmOptions, int coordinatorPort,
                             int redisPort, int firstPartitionPort, int nodes, int gatewayPort, int adminPort,
-                            Set<ServiceKind> kinds, Map<ServiceKind, List<String>> extraArgs, Duration readyTimeout,
-                            Duration stopGrace, boolean secure, Map<String, URI> routes) {
+                            int kafkaPort, Set<ServiceKind> kinds, Map<ServiceKind, List<String>> extraArgs,
+                            Duration readyTimeout, Duration stopGrace, boolean secure, Map<String, URI> routes) {
 
     static final int MAX_NODES = 99;
     private static final String LOOPBACK = "127.0.0.1";
@@ -60,6 +61,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         checkPort("redis port", redisPort);
         checkPort("gateway port", gatewayPort);
         checkPort("admin UI port", adminPort);
+        checkPort("Kafka listener port", kafkaPort);
         checkPort("first partition port", firstPartitionPort);
         if (nodes < 0 || nodes > MAX_NODES) {
             throw new IllegalArgumentException("nodes must be between 0 and " + MAX_NODES + ": " + nodes);
@@ -94,6 +96,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                     intValue(settings, Setting.COORDINATOR_PORT), intValue(settings, Setting.REDIS_PORT),
                     intValue(settings, Setting.PARTITION_PORT), intValue(settings, Setting.NODES),
                     intValue(settings, Setting.GATEWAY_PORT), intValue(settings, Setting.ADMIN_PORT),
+                    intValue(settings, Setting.KAFKA_PORT),
                     EnumSet.allOf(ServiceKind.class), Map.of(),
                     Setting.parseDuration(value(settings, Setting.READY_TIMEOUT)),
                     Setting.parseDuration(value(settings, Setting.STOP_GRACE)), false, Map.of());
@@ -161,29 +164,35 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         return loopbackUrl(gatewayPort, secure);
     }
 
+    /** Where Kafka clients reach the gateway's Kafka listener: their {@code bootstrap.servers}. */
+    public String kafkaBootstrap() {
+        return LOOPBACK + ":" + kafkaPort;
+    }
+
     public URI adminUrl() {
         return loopbackUrl(adminPort, secure);
     }
 
     public ClusterConfig withBaseDir(Path dir) {
         return new ClusterConfig(repoRoot, dir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
     }
 
     public ClusterConfig withNodes(int count) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                count, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
+                count, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
     }
 
     /** Only these kinds of service; e.g. {@code withKinds(COORDINATOR)} for a coordinator on its own. */
     public ClusterConfig withKinds(ServiceKind... only) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, Set.of(only), extraArgs, readyTimeout, stopGrace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, Set.of(only), extraArgs, readyTimeout, stopGrace, secure,
+                routes);
     }
 
-    public ClusterConfig withPorts(int coordinator, int redis, int firstPartition, int gateway, int admin) {
+    public ClusterConfig withPorts(int coordinator, int redis, int firstPartition, int gateway, int admin, int kafka) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinator, redis, firstPartition, nodes,
-                gateway, admin, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
+                gateway, admin, kafka, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
     }
 
     /**
@@ -194,13 +203,13 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
     public ClusterConfig withFreePorts() {
         // One block: the chosen ports are only checked, not held, so they must not overlap one another.
         int block = Math.max(nodes, 10);
-        int first = freePortBlock(4 + block);
-        return withPorts(first, first + 1, first + 4, first + 2, first + 3);
+        int first = freePortBlock(5 + block);
+        return withPorts(first, first + 1, first + 5, first + 2, first + 3, first + 4);
     }
 
     public ClusterConfig withJvmOptions(List<String> options) {
         return new ClusterConfig(repoRoot, baseDir, java, options, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
     }
 
     /** Appends application arguments ({@code --key=value}) to every instance of a kind. */
@@ -211,18 +220,18 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         list.addAll(Arrays.asList(args));
         updated.put(kind, list);
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, updated, readyTimeout, stopGrace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, updated, readyTimeout, stopGrace, secure, routes);
     }
 
     public ClusterConfig withReadyTimeout(Duration timeout) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, timeout, stopGrace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, timeout, stopGrace, secure, routes);
     }
 
     /** With security and TLS on ({@code up --secure}). */
     public ClusterConfig withSecure(boolean on) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, on, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, on, routes);
     }
 
     /** The secure cluster's files, whether made yet or not. */
@@ -235,7 +244,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         Map<String, URI> updated = new HashMap<>(routes);
         updated.put(name, route);
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, stopGrace, secure, updated);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, updated);
     }
 
     /** The URL the other services are given for service {@code name}: its route, else {@code own}. */
@@ -245,7 +254,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withStopGrace(Duration grace) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kinds, extraArgs, readyTimeout, grace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, grace, secure, routes);
     }
 
     static URI loopbackUrl(int port) {
@@ -278,8 +287,9 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                         + reachedAt(name, loopbackUrl(ports.getFirst(), secure)));
             }
             case GATEWAY -> {
-                ports = List.of(gatewayPort);
+                ports = List.of(gatewayPort, kafkaPort);
                 args.add(coordinatorUrls.formatted("sluice.gateway"));
+                args.add("--sluice.gateway.kafka.port=" + kafkaPort);
             }
             case ADMIN_UI -> {
                 ports = List.of(adminPort);

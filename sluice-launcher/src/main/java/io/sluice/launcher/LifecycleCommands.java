@@ -205,6 +205,8 @@ public final class LifecycleCommands {
                 + "-d '[{\"partition\":0,\"key\":\"k1\",\"value\":\"hello\"}]'%n", url);
         out.printf("  curl -sN -H 'Accept: text/event-stream' "
                 + "'%s/v1/topics/demo/partitions/0/records?offset=earliest'%n", url);
+        out.println("or with any Kafka client or tool (docs/kafka.md):");
+        out.printf("  kcat -b %s -t demo -C -e%n", cluster.config().kafkaBootstrap());
     }
 
     /** How to call a secured gateway: its CA and the admin's password file, never the password itself. */
@@ -228,6 +230,11 @@ public final class LifecycleCommands {
         out.printf("  %s -X POST %s/v1/topics/demo/records -H 'Content-Type: application/json' "
                 + "-d '[{\"partition\":0,\"key\":\"k1\",\"value\":\"hello\"}]'%n", curl, url);
         out.printf("  %s '%s/v1/topics/demo/partitions/0/records?offset=earliest'%n", curl, url);
+        out.println("Kafka clients and tools (SASL_SSL, PLAIN as admin) read " + material.kafkaClientProperties()
+                + ", e.g.");
+        out.printf("  kcat -b %s -X security.protocol=SASL_SSL -X sasl.mechanisms=PLAIN -X sasl.username=%s "
+                + "-X sasl.password=\"$(cat %s)\" -X ssl.ca.location=%s -L%n", cluster.config().kafkaBootstrap(),
+                SecureMaterial.ADMIN, material.passwordFile(), material.caCertificate());
         out.println("The console signs in as admin with the same password.");
     }
 

@@ -91,6 +91,7 @@ public final class LocalCluster implements AutoCloseable {
     public List<ServiceProcess> up() {
         if (config.secure()) {
             config.secureMaterial().ensure(reporter);
+            config.secureMaterial().writeKafkaClientProperties(config.kafkaBootstrap());
             probe = probe(config);
         }
         List<ServiceProcess> started = new ArrayList<>();
@@ -251,6 +252,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public URI gatewayUrl() {
         return config.gatewayUrl();
+    }
+
+    /** The gateway's Kafka listener, as a Kafka client's {@code bootstrap.servers}. */
+    public String kafkaBootstrap() {
+        return config.kafkaBootstrap();
     }
 
     public URI adminUrl() {

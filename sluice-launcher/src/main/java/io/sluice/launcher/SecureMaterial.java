@@ -37,6 +37,7 @@ record SecureMaterial(Path dir) {
     static final String PROPERTIES = "sluice.properties";
     static final String USERS = "users";
     static final String PASSWORD = "admin.password";
+    static final String KAFKA_CLIENT = "kafka-client.properties";
 
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
@@ -88,6 +89,33 @@ record SecureMaterial(Path dir) {
 
     Path passwordFile() {
         return dir.resolve(PASSWORD);
+    }
+
+    /** A Kafka client's settings for the gateway's Kafka listener: SASL_SSL as admin, trusting the cluster's CA. */
+    Path kafkaClientProperties() {
+        return dir.resolve(KAFKA_CLIENT);
+    }
+
+    /**
+     * Writes {@link #kafkaClientProperties} for a listener at {@code bootstrap}: what {@code kafka-console-producer
+     * --producer.config}, {@code kafka-topics --command-config} and any Java client read. It holds the admin's
+     * password, so it is the owner's only, like the password file.
+     */
+    void writeKafkaClientProperties(String bootstrap) {
+        try {
+            writeOwnerOnly(kafkaClientProperties(), String.join("\n", List.of(
+                    "# Made by bin/sluice up --secure: a Kafka client of this cluster, signed in as " + ADMIN + ".",
+                    "bootstrap.servers=" + bootstrap,
+                    "security.protocol=SASL_SSL",
+                    "sasl.mechanism=PLAIN",
+                    "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                            + ADMIN + "\" password=\"" + adminPassword() + "\";",
+                    "ssl.truststore.type=PEM",
+                    "ssl.truststore.location=" + caCertificate(),
+                    "")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + kafkaClientProperties(), e);
+        }
     }
 
     String adminPassword() {

@@ -24,6 +24,7 @@ enum Setting {
             "node 1's port; node N listens on PORT+N-1"),
     GATEWAY_PORT("SLUICE_GATEWAY_PORT", "--gateway-port", "PORT", "8080", "gateway (public API) port"),
     ADMIN_PORT("SLUICE_ADMIN_PORT", "--admin-port", "PORT", "8088", "admin UI port"),
+    KAFKA_PORT("SLUICE_KAFKA_PORT", "--kafka-port", "PORT", "9092", "the gateway's Kafka listener port"),
     JVM_OPTS("SLUICE_JVM_OPTS", "--jvm-opts", "OPTS",
             "-XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError",
             "JVM options of every service, split at spaces"),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +48,9 @@ class ClusterConfigTest {
                 "--sluice.partition.coordinator-urls=http://127.0.0.1:9400",
                 "--sluice.partition.advertised-url=http://127.0.0.1:9502");
         assertThat(config.spec("gateway").orElseThrow().args()).containsExactly("--server.port=8080",
-                "--sluice.gateway.coordinator-urls=http://127.0.0.1:9400");
+                "--sluice.gateway.coordinator-urls=http://127.0.0.1:9400", "--sluice.gateway.kafka.port=9092");
+        assertThat(config.spec("gateway").orElseThrow().ports()).containsExactly(8080, 9092);
+        assertThat(config.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
         assertThat(config.spec("admin-ui").orElseThrow().args()).containsExactly("--server.port=8088",
                 "--sluice.admin-ui.gateway-url=http://127.0.0.1:8080");
         assertThat(config.spec("gateway").orElseThrow().jar())
@@ -69,7 +72,7 @@ class ClusterConfigTest {
                 "--sluice.partition.advertised-url=http://127.0.0.1:40002");
         assertThat(config.partition(1).args()).contains("--sluice.partition.advertised-url=http://127.0.0.1:9501");
         assertThat(config.spec("gateway").orElseThrow().args()).containsExactly("--server.port=8080",
-                "--sluice.gateway.coordinator-urls=http://127.0.0.1:40001");
+                "--sluice.gateway.coordinator-urls=http://127.0.0.1:40001", "--sluice.gateway.kafka.port=9092");
         assertThat(config.spec("admin-ui").orElseThrow().args()).contains(
                 "--sluice.admin-ui.gateway-url=http://127.0.0.1:40003");
         assertThat(config.nodeUrl(2)).as("the test's own address of the node").hasToString("http://127.0.0.1:9502");
@@ -130,9 +133,9 @@ class ClusterConfigTest {
     void freePortsAreDistinctAndFree() {
         ClusterConfig config = ClusterConfig.defaults(ROOT).withFreePorts();
 
-        assertThat(config.services()).extracting(ServiceSpec::port).doesNotHaveDuplicates()
-                .allMatch(Ports::isFree).doesNotContain(9400, 9501, 8080, 8088);
-        assertThat(config.redisPort()).isNotIn(config.services().stream().map(ServiceSpec::port).toList());
+        List<Integer> ports = config.services().stream().flatMap(spec -> spec.ports().stream()).toList();
+        assertThat(ports).doesNotHaveDuplicates().allMatch(Ports::isFree).doesNotContain(9400, 9501, 8080, 8088, 9092)
+                .contains(config.kafkaPort(), config.redisPort());
     }
 
     @Test

@@ -17,9 +17,10 @@ import reactor.core.publisher.Mono;
 /**
  * The topic a produce request names: from the metadata, or — only when {@code auto-create-topics.enabled} — created
  * with the configured partitions and replication factor, then awaited in the metadata. Otherwise UNKNOWN_TOPIC (404).
+ * A Kafka client's Metadata request that allows auto-creation asks it too.
  */
 @Component
-class TopicAutoCreator {
+public class TopicAutoCreator {
 
     private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
 
@@ -33,7 +34,7 @@ class TopicAutoCreator {
         this.settings = properties.autoCreateTopics();
     }
 
-    Mono<TopicMetadata> topic(String name) {
+    public Mono<TopicMetadata> topic(String name) {
         return Mono.defer(() -> {
             TopicNames.validate(name);
             MetadataView view = cluster.current();

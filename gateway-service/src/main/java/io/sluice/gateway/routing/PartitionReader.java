@@ -13,12 +13,21 @@ import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.replication.EpochEndOffsetsRequest;
+import io.sluice.internal.replication.EpochEndOffsetsResponse;
+import io.sluice.internal.replication.ReplicationApi;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,13 +44,16 @@ public class PartitionReader {
 
     private final Rerouting rerouting;
     private final PartitionDataApi partitions;
+    private final ReplicationApi replication;
     private final MeterRegistry meters;
     private final Counter retries;
     private final Timer fetchLatency;
 
-    PartitionReader(Rerouting rerouting, PartitionDataApi partitions, MeterRegistry meters) {
+    PartitionReader(Rerouting rerouting, PartitionDataApi partitions, ReplicationApi replication,
+                    MeterRegistry meters) {
         this.rerouting = rerouting;
         this.partitions = partitions;
+        this.replication = replication;
         this.meters = meters;
         this.retries = meters.counter("sluice.gateway.consume.retries");
         this.fetchLatency = Timer.builder("sluice.gateway.fetch.latency").description("Fetches from partition leaders")
@@ -101,6 +113,117 @@ public class PartitionReader {
                         : Mono.just(section)));
     }
 
+    /**
+     * Where {@code leaderEpoch} ends in {@code tp}'s log, as its leader answers (Kafka's OffsetsForLeaderEpoch, which
+     * a consumer asks after a leader change to find out whether the log it read from was truncated), fenced by the
+     * epoch the asker believes current ({@code -1}: none). Re-routed like any read.
+     */
+    public Mono<EpochEndOffsetsResponse.Partition> epochEndOffset(TopicPartition tp, int currentLeaderEpoch,
+                                                                  int leaderEpoch) {
+        EpochEndOffsetsRequest request = new EpochEndOffsetsRequest(-1, List.of(
+                new EpochEndOffsetsRequest.Partition(tp.topic(), tp.partition(), currentLeaderEpoch, leaderEpoch)));
+        return read(() -> rerouting.forRead(Duration.ZERO),
+                view -> replication.epochEndOffsets(ClusterView.leader(view, tp), request))
+                .map(response -> response.partitions().getFirst());
+    }
+
+    /**
+     * Many partitions' sections of one fetch (Kafka's Fetch), each read at its leader: one internal fetch per leader
+     * node, all at once. The answer comes as soon as the sections together hold {@code minBytes} of batches, or after
+     * {@code waitMs} with what there is. With more than one leader, each is first asked without waiting; if that is
+     * not enough, each is long-polled, and once one has data every leader is asked again without waiting, so that no
+     * section waits for another leader's long poll.
+     *
+     * <p>Sections come in the order of {@code requested}. Nothing is re-routed here: a partition whose leader is
+     * unknown or unreachable, or that answered NOT_LEADER, has that error in its section, for the client to fetch
+     * again after refreshing its metadata. Together the sections hold at most {@code maxBytes} of batches, except
+     * that the first section with data is always whole (as Kafka does, so that a batch larger than the limit still
+     * makes progress): the records of the sections beyond are left out, their offsets kept.
+     */
+    public Mono<List<FetchedPartition>> fetchAll(List<FetchRequest.Partition> requested, long waitMs, int minBytes,
+                                                 int maxBytes) {
+        return Mono.defer(() -> {
+            MetadataView view = rerouting.view();
+            Map<NodeInfo, List<FetchRequest.Partition>> byLeader = new LinkedHashMap<>();
+            Map<TopicPartition, FetchedPartition> sections = new LinkedHashMap<>();
+            for (FetchRequest.Partition partition : requested) {
+                TopicPartition tp = new TopicPartition(partition.topic(), partition.partition());
+                try {
+                    byLeader.computeIfAbsent(ClusterView.leader(view, tp), n -> new ArrayList<>()).add(partition);
+                } catch (SluiceException e) {
+                    sections.put(tp, failed(tp, e.errorCode()));
+                }
+            }
+            Mono<Map<TopicPartition, FetchedPartition>> answer;
+            if (byLeader.size() <= 1 || waitMs == 0) {
+                answer = fetchFrom(byLeader, waitMs, minBytes, maxBytes);
+            } else {
+                answer = fetchFrom(byLeader, 0, 1, maxBytes).flatMap(now -> bytes(now) >= minBytes ? Mono.just(now)
+                        : Flux.fromIterable(byLeader.entrySet())
+                                .flatMap(leader -> fetchFrom(Map.of(leader.getKey(), leader.getValue()), waitMs, 1,
+                                        maxBytes))
+                                .filter(polled -> bytes(polled) > 0)
+                                .next()
+                                .flatMap(data -> fetchFrom(byLeader, 0, 1, maxBytes))
+                                .defaultIfEmpty(now));
+            }
+            return answer.map(fetched -> {
+                sections.putAll(fetched);
+                List<FetchedPartition> ordered = new ArrayList<>();
+                for (FetchRequest.Partition partition : requested) {
+                    ordered.add(sections.get(new TopicPartition(partition.topic(), partition.partition())));
+                }
+                return withinBytes(ordered, maxBytes);
+            });
+        });
+    }
+
+    private Mono<Map<TopicPartition, FetchedPartition>> fetchFrom(Map<NodeInfo, List<FetchRequest.Partition>> byLeader,
+                                                                  long waitMs, int minBytes, int maxBytes) {
+        return Flux.fromIterable(byLeader.entrySet())
+                .flatMap(leader -> {
+                    FetchRequest request = new FetchRequest(waitMs, minBytes, maxBytes, leader.getValue());
+                    long started = System.nanoTime();
+                    return partitions.fetch(leader.getKey(), request)
+                            .doOnNext(fetched -> {
+                                fetchLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                                fetched.forEach(section -> bytesOut(section.partition(), section.records().remaining()));
+                            })
+                            .onErrorResume(SluiceException.class, e -> Mono.just(leader.getValue().stream()
+                                    .map(p -> failed(new TopicPartition(p.topic(), p.partition()), e.errorCode()))
+                                    .toList()));
+                })
+                .collect(LinkedHashMap::new, (all, fetched) -> fetched.forEach(s -> all.put(s.partition(), s)));
+    }
+
+    private static long bytes(Map<TopicPartition, FetchedPartition> sections) {
+        long total = 0;
+        for (FetchedPartition section : sections.values()) {
+            total += section.records().remaining();
+        }
+        return total;
+    }
+
+    private static List<FetchedPartition> withinBytes(List<FetchedPartition> sections, int maxBytes) {
+        List<FetchedPartition> kept = new ArrayList<>(sections.size());
+        long total = 0;
+        for (FetchedPartition section : sections) {
+            int size = section.records().remaining();
+            if (size > 0 && total > 0 && total + size > maxBytes) {
+                kept.add(new FetchedPartition(section.partition(), section.error(), section.highWatermark(),
+                        section.logStartOffset(), section.logEndOffset(), ByteBuffer.allocate(0)));
+                continue;
+            }
+            total += size;
+            kept.add(section);
+        }
+        return kept;
+    }
+
+    private static FetchedPartition failed(TopicPartition tp, ErrorCode error) {
+        return new FetchedPartition(tp, error, -1, -1, -1, ByteBuffer.allocate(0));
+    }
+
     private <T> Mono<T> read(Supplier<Rerouting.Deadline> deadline, Function<MetadataView, Mono<T>> attempt) {
         return rerouting.call(Rerouting.Call.READ, deadline, retries::increment, attempt);
     }
@@ -111,9 +234,13 @@ public class PartitionReader {
             long started = System.nanoTime();
             return fetch.doOnNext(section -> {
                 fetchLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                Counter.builder("sluice.gateway.bytes.out").baseUnit("bytes").tag("topic", tp.topic())
-                        .register(meters).increment(section.records().remaining());
+                bytesOut(tp, section.records().remaining());
             });
         });
+    }
+
+    private void bytesOut(TopicPartition tp, int bytes) {
+        Counter.builder("sluice.gateway.bytes.out").baseUnit("bytes").tag("topic", tp.topic()).register(meters)
+                .increment(bytes);
     }
 }

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * The producer ids of this gateway's own producer sessions ({@link ProducerSession}), taken from the coordinator a
@@ -18,7 +19,7 @@ import org.springframework.stereotype.Component;
  * <p>Thread-safe; one per gateway.
  */
 @Component
-class ProducerIds {
+public class ProducerIds {
 
     /** No producer id at hand. */
     public static final long NONE = -1L;
@@ -54,6 +55,19 @@ class ProducerIds {
             id = take(); // a coordinator that answers at once already filled the reserve
         }
         return id;
+    }
+
+    /**
+     * A producer id for a client's own producer (a Kafka client's InitProducerId): one of this gateway's block when
+     * one is at hand, else one asked of the coordinator. No two callers, and none of this gateway's sessions, get the
+     * same id.
+     */
+    public Mono<Long> forClient() {
+        return Mono.defer(() -> {
+            long id = next();
+            return id != NONE ? Mono.just(id)
+                    : coordinator.allocateProducerIds(1).map(ProducerIdBlock::firstProducerId);
+        });
     }
 
     private synchronized long take() {

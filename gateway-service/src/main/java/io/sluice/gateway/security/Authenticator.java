@@ -16,7 +16,7 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Turns a request's credentials into a principal: {@code Authorization: Basic} against {@link BasicUsers},
  * {@code Authorization: Bearer} through the JWT decoder, or, on an SSE request only, a stream token in
- * {@code ?access_token=}. Says nothing about why credentials failed: the caller answers every failure alike.
+ * {@code ?access_token=}; and the same passwords and tokens for the Kafka listener's SASL ({@link SaslSignIn}). Says nothing about why credentials failed: the caller answers every failure alike.
  */
 final class Authenticator {
 
@@ -72,25 +72,48 @@ final class Authenticator {
         }
         if (startsWithScheme(authorization, "Basic")) {
             Optional<BasicCredentials> credentials = basicCredentials(request);
-            if (users == null || credentials.isEmpty()) {
+            if (credentials.isEmpty()) {
                 return Mono.just(new Outcome.Failed(keys));
             }
-            // bcrypt is tens of milliseconds of CPU: never on the event loop.
-            return Mono.fromCallable(() -> users.verify(credentials.get().name(), credentials.get().password())
-                            .<Outcome>map(p -> new Outcome.Authenticated(p, keys)).orElse(new Outcome.Failed(keys)))
-                    .subscribeOn(Schedulers.boundedElastic());
+            return password(credentials.get().name(), credentials.get().password(), keys);
         }
-        if (startsWithScheme(authorization, "Bearer") && jwts != null) {
-            String token = authorization.substring("Bearer".length()).strip();
-            return jwts.decode(token)
-                    .<Outcome>map(jwt -> {
-                        String name = jwt.getClaimAsString(principalClaim);
-                        return name == null || name.isBlank() ? new Outcome.Failed(keys)
-                                : new Outcome.Authenticated(new SluicePrincipal(name), keys);
-                    })
-                    .onErrorResume(invalid -> Mono.just(new Outcome.Failed(keys)));
+        if (startsWithScheme(authorization, "Bearer")) {
+            return bearer(authorization.substring("Bearer".length()).strip(), keys);
         }
         return Mono.just(new Outcome.Failed(keys));
+    }
+
+    /** A user name and password against the users file (HTTP Basic, and SASL/PLAIN on the Kafka listener). */
+    Mono<Outcome> password(String name, String password, List<String> keys) {
+        if (users == null) {
+            return Mono.just(new Outcome.Failed(keys));
+        }
+        // bcrypt is tens of milliseconds of CPU: never on the event loop.
+        return Mono.fromCallable(() -> users.verify(name, password)
+                        .<Outcome>map(p -> new Outcome.Authenticated(p, keys)).orElse(new Outcome.Failed(keys)))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** A JWT through the decoder, its principal claim naming the user (HTTP Bearer, and SASL/OAUTHBEARER). */
+    Mono<Outcome> bearer(String token, List<String> keys) {
+        if (jwts == null) {
+            return Mono.just(new Outcome.Failed(keys));
+        }
+        return jwts.decode(token)
+                .<Outcome>map(jwt -> {
+                    String name = jwt.getClaimAsString(principalClaim);
+                    return name == null || name.isBlank() ? new Outcome.Failed(keys)
+                            : new Outcome.Authenticated(new SluicePrincipal(name), keys);
+                })
+                .onErrorResume(invalid -> Mono.just(new Outcome.Failed(keys)));
+    }
+
+    boolean acceptsPasswords() {
+        return users != null;
+    }
+
+    boolean acceptsBearerTokens() {
+        return jwts != null;
     }
 
     /** A GET asking for Server-Sent Events: the only requests a stream token is good for. */

@@ -75,6 +75,26 @@ public final class Authorizer {
         }
     }
 
+    /**
+     * Whether {@code principal} may, for a caller that answers a denial itself (the Kafka listener answers
+     * TOPIC_AUTHORIZATION_FAILED and the like): a denial is audited as over HTTP, with {@code request} saying what was
+     * asked.
+     */
+    public boolean check(SluicePrincipal principal, AclOperation operation, ResourceType type, String name,
+                         String request) {
+        if (allowed(principal, operation, type, name)) {
+            return true;
+        }
+        audit.denied(principal, operation, type, name, request);
+        return false;
+    }
+
+    /** {@link #check} of creating a topic: CREATE on the cluster or on the topic, as in Kafka. */
+    public boolean checkCreateTopic(SluicePrincipal principal, String topic, String request) {
+        return allowed(principal, AclOperation.CREATE, ResourceType.CLUSTER, ResourceType.CLUSTER_NAME)
+                || check(principal, AclOperation.CREATE, ResourceType.TOPIC, topic, request);
+    }
+
     /** {@link #authorize} for each topic. */
     public void authorizeTopics(ServerWebExchange exchange, AclOperation operation, Collection<String> topics) {
         topics.forEach(topic -> authorize(exchange, operation, ResourceType.TOPIC, topic));

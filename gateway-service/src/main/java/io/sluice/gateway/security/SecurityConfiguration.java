@@ -5,6 +5,7 @@ import io.sluice.gateway.web.QueryBinder;
 import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.acl.AclBindingFilter;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -64,24 +65,48 @@ class SecurityConfiguration {
         return new CorsFilter(properties.cors());
     }
 
+    /** Per-principal quotas over HTTP and the Kafka listener: none while security is off. */
     @Bean
-    @ConditionalOnBooleanProperty("sluice.security.enabled")
-    QuotaFilter quotaFilter(SecurityProperties properties, ProblemResponses problems, MeterRegistry meters) {
-        return new QuotaFilter(properties, problems, meters, System::nanoTime);
+    Quotas quotas(SecurityProperties properties, MeterRegistry meters) {
+        return new Quotas(properties, meters, System::nanoTime);
     }
 
     @Bean
     @ConditionalOnBooleanProperty("sluice.security.enabled")
-    AuthenticationFilter authenticationFilter(SecurityProperties properties, StreamTokens streamTokens,
-                                              ProblemResponses problems, Clock clock) {
+    QuotaFilter quotaFilter(Quotas quotas, ProblemResponses problems) {
+        return new QuotaFilter(quotas, problems);
+    }
+
+    /** Who can sign in, over HTTP and the Kafka listener: null while security is off. */
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.security.enabled")
+    Authenticator authenticator(SecurityProperties properties, StreamTokens streamTokens) {
         BasicUsers users = properties.basic().usersFile() != null ? BasicUsers.read(properties.basic().usersFile()) : null;
         ReactiveJwtDecoder jwts = properties.jwt().configured() ? JwtDecoders.of(properties.jwt()) : null;
         if (users == null && jwts == null) {
             throw new IllegalStateException("sluice.security.enabled is true but no one can sign in: set "
                     + "sluice.security.basic.users-file, or sluice.security.jwt.jwk-set-uri or public-key-file");
         }
-        Authenticator authenticator = new Authenticator(users, jwts, properties.jwt().principalClaim(), streamTokens);
-        return new AuthenticationFilter(authenticator, new LoginThrottle(properties.loginThrottling(), clock), problems,
-                users != null, jwts != null);
+        return new Authenticator(users, jwts, properties.jwt().principalClaim(), streamTokens);
+    }
+
+    /** Failed sign-ins counted per address and user name, over HTTP and the Kafka listener together. */
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.security.enabled")
+    LoginThrottle loginThrottle(SecurityProperties properties, Clock clock) {
+        return new LoginThrottle(properties.loginThrottling(), clock);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.security.enabled")
+    AuthenticationFilter authenticationFilter(Authenticator authenticator, LoginThrottle throttle,
+                                              ProblemResponses problems) {
+        return new AuthenticationFilter(authenticator, throttle, problems, authenticator.acceptsPasswords(),
+                authenticator.acceptsBearerTokens());
+    }
+
+    @Bean
+    SaslSignIn saslSignIn(ObjectProvider<Authenticator> authenticator, ObjectProvider<LoginThrottle> throttle) {
+        return new SaslSignIn(authenticator.getIfAvailable(), throttle.getIfAvailable());
     }
 }

@@ -5,9 +5,10 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Who a request is from, in Kafka's form {@code User:<name>}. A request is from {@link #ANONYMOUS} when security is
- * off; with it on, the authentication filter sets the principal on the exchange before any controller runs.
+ * off; with it on, the authentication filter sets the principal on the exchange before any controller runs (and
+ * a Kafka connection's SASL sign-in sets it on the connection).
  */
-record SluicePrincipal(String name) {
+public record SluicePrincipal(String name) {
 
     public static final SluicePrincipal ANONYMOUS = new SluicePrincipal("ANONYMOUS");
 

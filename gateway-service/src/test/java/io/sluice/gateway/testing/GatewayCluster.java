@@ -60,6 +60,11 @@ public final class GatewayCluster implements AutoCloseable {
         return cluster.gatewayUrl().toString();
     }
 
+    /** The gateway's Kafka listener, as a Kafka client's {@code bootstrap.servers}. */
+    public String kafkaBootstrap() {
+        return cluster.kafkaBootstrap();
+    }
+
     public HttpClient http() {
         return http;
     }

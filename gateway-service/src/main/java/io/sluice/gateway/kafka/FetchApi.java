@@ -1,0 +1,161 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.routing.PartitionReader;
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.FetchRequest;
+import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
+import io.sluice.kafka.KafkaErrors;
+import io.sluice.kafka.KafkaRequest;
+import io.sluice.protocol.TopicPartition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Fetch, for consumers: each partition's section is the leader's raw record batches from the fetch offset (the batch
+ * holding the offset first, whose earlier records the client skips, as with Kafka), read through the
+ * {@link PartitionReader} with the request's {@code max_wait_ms}, {@code min_bytes} and {@code max_bytes} and each
+ * partition's {@code partition_max_bytes}. Without transactions the last stable offset is the high watermark.
+ *
+ * <p>Fetch sessions (KIP-227) are refused the way Kafka allows: every answer has session id 0, so a client sends the
+ * whole request each time. A partition whose {@code current_leader_epoch} is older than the gateway's metadata is
+ * FENCED_LEADER_EPOCH (the client refreshes its metadata), a newer one UNKNOWN_LEADER_EPOCH (the gateway has not seen
+ * the election yet; the client retries). A topic the principal may not READ is TOPIC_AUTHORIZATION_FAILED. Follower fetches are not served here: replicas fetch from one another.
+ */
+@Component
+class FetchApi implements KafkaApi {
+
+    private static final int NO_EPOCH = -1;
+
+    private final ClusterView cluster;
+    private final PartitionReader reader;
+    private final TopicAccess access;
+    private final long maxWaitMs;
+
+    FetchApi(ClusterView cluster, PartitionReader reader, TopicAccess access, GatewayProperties properties) {
+        this.cluster = cluster;
+        this.reader = reader;
+        this.access = access;
+        this.maxWaitMs = properties.consume().maxWait().toMillis();
+    }
+
+    @Override
+    public ApiKeys key() {
+        return ApiKeys.FETCH;
+    }
+
+    @Override
+    public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
+        FetchRequestData data = ((org.apache.kafka.common.requests.FetchRequest) request.body()).data();
+        if (data.replicaId() >= 0 || (data.replicaState() != null && data.replicaState().replicaId() >= 0)) {
+            return Mono.just(new FetchResponseData().setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()));
+        }
+        if (data.sessionId() != 0) {
+            return Mono.just(new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()));
+        }
+        boolean byId = request.version() >= 13;
+        MetadataView view = cluster.current();
+        // Per requested partition, in request order: its answer when refused here, or null when it is fetched.
+        Map<TopicPartition, PartitionData> refused = new LinkedHashMap<>();
+        List<Requested> requested = new ArrayList<>();
+        List<FetchRequest.Partition> toFetch = new ArrayList<>();
+        for (FetchRequestData.FetchTopic topic : data.topics()) {
+            Optional<TopicMetadata> metadata = byId ? KafkaTopics.byId(view, topic.topicId())
+                    : view.topic(topic.topic());
+            String name = metadata.map(TopicMetadata::name).orElse(topic.topic());
+            boolean readable = access.allowed(session, request, AclOperation.READ, name == null ? "" : name);
+            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
+                TopicPartition tp = new TopicPartition(name == null ? "" : name, partition.partition());
+                requested.add(new Requested(topic.topic(), topic.topicId(), tp));
+                Errors error = readable ? check(metadata, partition, byId) : Errors.TOPIC_AUTHORIZATION_FAILED;
+                if (error != Errors.NONE) {
+                    refused.put(tp, failed(partition.partition(), error));
+                } else {
+                    toFetch.add(new FetchRequest.Partition(name, partition.partition(), partition.fetchOffset(),
+                            partition.partitionMaxBytes()));
+                }
+            }
+        }
+        long waitMs = Math.min(Math.max(0, data.maxWaitMs()), maxWaitMs);
+        Mono<List<FetchedPartition>> fetched = toFetch.isEmpty() ? Mono.just(List.of())
+                : reader.fetchAll(toFetch, waitMs, Math.max(1, data.minBytes()), Math.max(1, data.maxBytes()));
+        return fetched.map(sections -> {
+            Map<TopicPartition, PartitionData> answers = new LinkedHashMap<>(refused);
+            for (FetchedPartition section : sections) {
+                answers.put(section.partition(), answer(section));
+            }
+            return response(requested, answers, byId);
+        });
+    }
+
+    private static Errors check(Optional<TopicMetadata> topic, FetchRequestData.FetchPartition partition,
+                                boolean byId) {
+        if (topic.isEmpty()) {
+            return byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        if (partition.partition() < 0 || partition.partition() >= topic.get().partitions().size()) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        int epoch = topic.get().partition(partition.partition()).leaderEpoch();
+        if (partition.currentLeaderEpoch() != NO_EPOCH && partition.currentLeaderEpoch() < epoch) {
+            return Errors.FENCED_LEADER_EPOCH;
+        }
+        if (partition.currentLeaderEpoch() > epoch) {
+            return Errors.UNKNOWN_LEADER_EPOCH;
+        }
+        return Errors.NONE;
+    }
+
+    private static PartitionData answer(FetchedPartition section) {
+        PartitionData data = new PartitionData()
+                .setPartitionIndex(section.partition().partition())
+                .setHighWatermark(section.highWatermark())
+                .setLastStableOffset(section.highWatermark())
+                .setLogStartOffset(section.logStartOffset())
+                .setPreferredReadReplica(-1)
+                .setRecords(MemoryRecords.readableRecords(section.records()));
+        if (section.error() != null) {
+            data.setErrorCode(KafkaErrors.of(section.error()).code()).setRecords(MemoryRecords.EMPTY);
+        }
+        return data;
+    }
+
+    private static PartitionData failed(int partition, Errors error) {
+        return new PartitionData().setPartitionIndex(partition).setErrorCode(error.code()).setHighWatermark(-1)
+                .setLastStableOffset(-1).setLogStartOffset(-1).setPreferredReadReplica(-1)
+                .setRecords(MemoryRecords.EMPTY);
+    }
+
+    private static FetchResponseData response(List<Requested> requested, Map<TopicPartition, PartitionData> answers,
+                                              boolean byId) {
+        Map<Object, FetchableTopicResponse> topics = new LinkedHashMap<>();
+        for (Requested asked : requested) {
+            FetchableTopicResponse topic = topics.computeIfAbsent(byId ? asked.topicId() : asked.topic(), key -> byId
+                    ? new FetchableTopicResponse().setTopicId(asked.topicId())
+                    : new FetchableTopicResponse().setTopic(asked.topic()));
+            topic.partitions().add(answers.get(asked.partition()));
+        }
+        return new FetchResponseData().setSessionId(0).setResponses(new ArrayList<>(topics.values()));
+    }
+
+    /** A partition as the request named it, and its topic's name here ("" when unknown). */
+    private record Requested(String topic, Uuid topicId, TopicPartition partition) {
+    }
+}

@@ -1,0 +1,22 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.kafka.KafkaRequest;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import reactor.core.publisher.Mono;
+
+/**
+ * One Kafka API the listener answers, a bean of this package: {@link KafkaApis} routes the requests of its
+ * {@link #key} to it and lists it in ApiVersions. Like a controller it composes the gateway's services (the same ones
+ * the HTTP API uses) and says nothing of framing.
+ */
+interface KafkaApi {
+
+    ApiKeys key();
+
+    /**
+     * The response body for {@code request} ({@code *ResponseData}), or empty when the request gets none (a produce
+     * with acks=0). A failure of the whole request is answered with Kafka's error response for it.
+     */
+    Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session);
+}

@@ -1,0 +1,77 @@
+package io.sluice.gateway.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.sluice.kafka.KafkaErrors;
+import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.SupportedApis;
+import io.sluice.protocol.SluiceException;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Routes each Kafka request to the {@link KafkaApi} of its API key and answers ApiVersions from the set of them.
+ * Every request gets an answer: one for an API no bean answers is UNSUPPORTED_VERSION (it was not offered in
+ * ApiVersions either), and a handler's failure is Kafka's error response for the request, with the Sluice error's
+ * Kafka counterpart ({@link KafkaErrors}).
+ *
+ * <p>Metrics: {@code sluice.gateway.kafka.requests} (a timer per {@code api}).
+ */
+@Component
+class KafkaApis {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaApis.class);
+
+    private final Map<ApiKeys, KafkaApi> handlers = new EnumMap<>(ApiKeys.class);
+    private final SupportedApis supported;
+    private final MeterRegistry meters;
+
+    KafkaApis(List<KafkaApi> apis, MeterRegistry meters) {
+        for (KafkaApi api : apis) {
+            if (handlers.put(api.key(), api) != null) {
+                throw new IllegalStateException("Two beans answer " + api.key());
+            }
+        }
+        this.supported = SupportedApis.of(handlers.keySet());
+        this.meters = meters;
+    }
+
+    SupportedApis supported() {
+        return supported;
+    }
+
+    Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
+        long started = System.nanoTime();
+        return answer(request, session).doOnTerminate(() -> Timer.builder("sluice.gateway.kafka.requests")
+                .description("Kafka requests answered by the listener").tag("api", request.apiKey().name)
+                .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+    }
+
+    private Mono<ApiMessage> answer(KafkaRequest request, KafkaSession session) {
+        if (request.apiKey() == ApiKeys.API_VERSIONS) {
+            return Mono.just(supported.apiVersions(request));
+        }
+        KafkaApi api = handlers.get(request.apiKey());
+        if (api == null || !supported.supports(request)) {
+            return Mono.just(request.errorResponse(new UnsupportedVersionException("Sluice does not answer "
+                    + request.apiKey().name + " v" + request.version() + " (see ApiVersions)")));
+        }
+        return Mono.defer(() -> api.handle(request, session))
+                .onErrorResume(e -> {
+                    if (!(e instanceof SluiceException) && !(e instanceof ApiException)) {
+                        LOG.error("{} failed on {}", request, session, e);
+                    }
+                    return Mono.just(request.errorResponse(KafkaErrors.exception(e)));
+                });
+    }
+}

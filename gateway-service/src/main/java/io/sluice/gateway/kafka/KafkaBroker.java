@@ -1,0 +1,55 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.gateway.GatewayProperties;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.springframework.stereotype.Component;
+
+/**
+ * This gateway as Kafka clients see it: a broker with an id, an advertised address and a cluster id.
+ *
+ * <p>Gateways are stateless and any one of them serves any partition, by forwarding to the partition's real leader
+ * (a partition service). So this gateway answers Metadata as the only broker, leader of every partition that has a
+ * live leader, and a client sends it everything; the partition's real leader epoch goes with it, so that clients fence
+ * stale reads as they do against Kafka. The partitions' replicas and in-sync replicas are the real partition services'
+ * node ids, which are not brokers a client can connect to (docs/kafka.md, "What differs").
+ *
+ * <p>Thread-safe: the bound port is set once, when the listener has bound it, before any client can ask.
+ */
+@Component
+class KafkaBroker {
+
+    private final GatewayProperties.Kafka settings;
+    private volatile int boundPort = -1;
+
+    KafkaBroker(GatewayProperties properties) {
+        this.settings = properties.kafka();
+    }
+
+    void bound(int port) {
+        this.boundPort = port;
+    }
+
+    int nodeId() {
+        return settings.nodeId();
+    }
+
+    String clusterId() {
+        return settings.clusterId();
+    }
+
+    String advertisedHost() {
+        if (settings.advertisedHost() != null && !settings.advertisedHost().isBlank()) {
+            return settings.advertisedHost();
+        }
+        try {
+            return InetAddress.getByName(settings.host()).isAnyLocalAddress() ? "127.0.0.1" : settings.host();
+        } catch (UnknownHostException e) {
+            return settings.host();
+        }
+    }
+
+    int advertisedPort() {
+        return settings.advertisedPort() != null ? settings.advertisedPort() : boundPort;
+    }
+}

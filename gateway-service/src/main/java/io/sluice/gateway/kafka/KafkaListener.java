@@ -1,0 +1,178 @@
+package io.sluice.gateway.kafka;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.security.SaslSignIn;
+import io.sluice.kafka.KafkaCodec;
+import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.MalformedFrameException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.NettyInbound;
+import reactor.netty.NettyOutbound;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * The gateway's Kafka-protocol listener (docs/kafka.md): a Reactor Netty TCP server that reads size-prefixed request
+ * frames, hands each to {@link KafkaApis} and writes the answers.
+ *
+ * <p>Per connection, requests are handled one after another and answered in request order, as Kafka's network layer
+ * does (it reads no further request of a connection until the last one was answered): a client's pipelined produce
+ * requests therefore reach the leaders in the order it sent them. A frame larger than
+ * {@code sluice.gateway.kafka.max-request-size}, or one that is no readable request (garbage, an unknown API key, a
+ * version kafka-clients cannot parse), closes its connection and nothing else: nothing of it was handled, and the
+ * requests before it were answered.
+ *
+ * <p>With security on ({@code sluice.security.enabled}) a connection signs in with SASL before anything else
+ * ({@link KafkaSession}); another request first closes it. With an SSL bundle (by default the HTTP server's) the
+ * listener speaks TLS: SASL_SSL, or SSL with security off. After each answer the connection waits the throttle time
+ * its principal's quotas ask ({@link KafkaThrottle}) before its next request is read.
+ *
+ * <p>Frames are copied out of Netty's buffers into heap buffers, since a request's record batches are read after the
+ * frame's Netty buffer has been released.
+ */
+@Component
+@ConditionalOnBooleanProperty(name = "sluice.gateway.kafka.enabled", matchIfMissing = true)
+class KafkaListener implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaListener.class);
+    /** What a connection may ask before it signed in, while security is on. */
+    private static final Set<ApiKeys> BEFORE_SIGN_IN = EnumSet.of(ApiKeys.API_VERSIONS, ApiKeys.SASL_HANDSHAKE,
+            ApiKeys.SASL_AUTHENTICATE);
+
+    private final GatewayProperties.Kafka settings;
+    private final KafkaApis apis;
+    private final KafkaBroker broker;
+    private final SaslSignIn signIn;
+    private final KafkaThrottle throttle;
+    private final SslBundle tls;
+    private final AtomicLong connections = new AtomicLong();
+    private volatile DisposableServer server;
+
+    KafkaListener(GatewayProperties properties, KafkaApis apis, KafkaBroker broker, SaslSignIn signIn,
+                  KafkaThrottle throttle, SslBundles bundles, Environment environment) {
+        this.settings = properties.kafka();
+        this.apis = apis;
+        this.broker = broker;
+        this.signIn = signIn;
+        this.throttle = throttle;
+        String bundle = settings.sslBundle() != null ? settings.sslBundle()
+                : environment.getProperty("server.ssl.bundle");
+        this.tls = bundle == null || bundle.isBlank() || bundle.equals("none") ? null : bundles.getBundle(bundle);
+    }
+
+    /** Kafka's name for what the listener speaks: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
+    String securityProtocol() {
+        return (signIn.required() ? "SASL_" : "") + (tls != null ? "SSL" : "PLAINTEXT");
+    }
+
+    @Override
+    public void start() {
+        int maxFrame = (int) Math.min(Integer.MAX_VALUE, settings.maxRequestSize().toBytes());
+        TcpServer tcp = TcpServer.create()
+                .host(settings.host())
+                .port(settings.port())
+                .doOnConnection(connection -> connection.addHandlerLast("kafka-frames",
+                        new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4)))
+                .handle(this::serve);
+        if (tls != null) {
+            tcp = tcp.secure(spec -> spec.sslContext(sslContext(tls)));
+        }
+        server = tcp.bindNow(Duration.ofSeconds(30));
+        broker.bound(server.port());
+        LOG.info("Kafka listener ({}) on {}:{}, advertised as {}:{} (broker {}){}", securityProtocol(),
+                settings.host(), server.port(), broker.advertisedHost(), broker.advertisedPort(), broker.nodeId(),
+                signIn.required() ? ", SASL mechanisms " + signIn.mechanisms() : "");
+    }
+
+    private static SslContext sslContext(SslBundle bundle) {
+        try {
+            return SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory()).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("The Kafka listener's TLS bundle cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        DisposableServer running = server;
+        if (running != null) {
+            running.disposeNow(Duration.ofSeconds(10));
+            server = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** The bound port, or -1 when not listening. */
+    int port() {
+        DisposableServer running = server;
+        return running == null ? -1 : running.port();
+    }
+
+    private Publisher<Void> serve(NettyInbound in, NettyOutbound out) {
+        SocketAddress[] remote = new SocketAddress[1];
+        in.withConnection(connection -> remote[0] = connection.channel().remoteAddress());
+        KafkaSession session = new KafkaSession(connections.incrementAndGet(), remote[0], signIn.required());
+        Flux<ByteBuf> answers = in.receive()
+                .map(KafkaListener::copy)
+                .concatMap(frame -> answer(frame, session))
+                // A failed sign-in's answer is the connection's last.
+                .takeUntil(answer -> session.closing())
+                .map(Unpooled::wrappedBuffer)
+                .doOnError(e -> LOG.info("Closing {}: {}", session, e instanceof MalformedFrameException
+                        ? e.getMessage() : e.toString()));
+        return out.send(answers, buffer -> true);
+    }
+
+    /** The answer to one frame, if any, then the pause its principal's quotas ask before the next is read. */
+    private Flux<ByteBuffer> answer(ByteBuffer frame, KafkaSession session) {
+        int frameBytes = frame.remaining();
+        KafkaRequest request = KafkaCodec.parse(frame);
+        if (!session.signedIn() && !BEFORE_SIGN_IN.contains(request.apiKey())) {
+            throw new MalformedFrameException(request + " before SASL authentication");
+        }
+        AtomicReference<Duration> pause = new AtomicReference<>(Duration.ZERO);
+        return apis.handle(request, session)
+                .map(response -> {
+                    pause.set(throttle.served(session, request, frameBytes, response));
+                    return KafkaCodec.encode(request, response);
+                })
+                .switchIfEmpty(Mono.fromRunnable(() -> pause.set(throttle.served(session, request, frameBytes,
+                        null))))
+                .concatWith(Mono.defer(() -> pause.get().isZero() ? Mono.empty()
+                        : Mono.delay(pause.get()).then(Mono.empty())));
+    }
+
+    private static ByteBuffer copy(ByteBuf frame) {
+        ByteBuffer copy = ByteBuffer.allocate(frame.readableBytes());
+        frame.readBytes(copy);
+        return copy.flip();
+    }
+}

@@ -1,0 +1,74 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.gateway.security.SluicePrincipal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * One client connection to the Kafka listener and who it is. With security off every connection is
+ * {@link SluicePrincipal#ANONYMOUS}; with it on a connection has no principal until it signs in with SASL
+ * (SaslHandshake picks the mechanism, SaslAuthenticate checks the credentials), and before that it may only ask
+ * ApiVersions and those two. A failed sign-in ends the connection once its answer is sent, as Kafka's does.
+ *
+ * <p>Requests of a connection are handled one at a time ({@link KafkaListener}), so the state below changes between
+ * requests only; it is volatile for the threads that handle successive requests.
+ */
+final class KafkaSession {
+
+    private final long id;
+    private final SocketAddress remote;
+    private volatile SluicePrincipal principal;
+    private volatile String mechanism;
+    private volatile boolean closing;
+
+    KafkaSession(long id, SocketAddress remote, boolean signInRequired) {
+        this.id = id;
+        this.remote = remote;
+        this.principal = signInRequired ? null : SluicePrincipal.ANONYMOUS;
+    }
+
+    /** The signed-in principal, {@link SluicePrincipal#ANONYMOUS} with security off. */
+    SluicePrincipal principal() {
+        SluicePrincipal signedIn = principal;
+        if (signedIn == null) {
+            throw new IllegalStateException(this + " has not signed in");
+        }
+        return signedIn;
+    }
+
+    boolean signedIn() {
+        return principal != null;
+    }
+
+    void signedIn(SluicePrincipal who) {
+        this.principal = who;
+    }
+
+    /** The SASL mechanism the handshake chose, null before it. */
+    String mechanism() {
+        return mechanism;
+    }
+
+    void mechanism(String chosen) {
+        this.mechanism = chosen;
+    }
+
+    /** Ends the connection once the answer to the request being handled is sent. */
+    void closeAfterAnswer() {
+        this.closing = true;
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    InetAddress address() {
+        return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
+    @Override
+    public String toString() {
+        return "Kafka connection #" + id + " from " + remote;
+    }
+}

@@ -1,0 +1,78 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.gateway.security.Quotas;
+import io.sluice.kafka.KafkaRequest;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.time.Duration;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.springframework.stereotype.Component;
+
+/**
+ * The per-principal {@link Quotas} on the Kafka listener, as Kafka's broker applies its client quotas (KIP-219): a
+ * request is served whatever the principal's debt; then the request, a produce's bytes (its frame) and a fetch's
+ * bytes (the record batches it answers) are counted, and the answer carries the resulting
+ * {@code throttle_time_ms} — for which the listener reads nothing more from the connection, and the client, seeing
+ * it, sends nothing more either. The quotas are the ones HTTP counts against: one principal's use over both protocols
+ * adds up. A connection not yet signed in (ApiVersions, SASL) is not counted.
+ */
+@Component
+class KafkaThrottle {
+
+    /** Each answer type's {@code setThrottleTimeMs(int)}, or null for the few that have none. */
+    private static final ClassValue<MethodHandle> SET_THROTTLE = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            try {
+                return MethodHandles.publicLookup().findVirtual(type, "setThrottleTimeMs",
+                        MethodType.methodType(type, int.class));
+            } catch (ReflectiveOperationException none) {
+                return null;
+            }
+        }
+    };
+
+    private final Quotas quotas;
+
+    KafkaThrottle(Quotas quotas) {
+        this.quotas = quotas;
+    }
+
+    /**
+     * Counts a served request against its principal and sets the throttle time on {@code answer} (null: none was
+     * sent); how long the connection now waits.
+     */
+    Duration served(KafkaSession session, KafkaRequest request, int frameBytes, ApiMessage answer) {
+        if (!session.signedIn()) {
+            return Duration.ZERO;
+        }
+        var principal = session.principal();
+        quotas.charge(principal, Quotas.Kind.REQUESTS, 1);
+        if (request.apiKey() == ApiKeys.PRODUCE) {
+            quotas.charge(principal, Quotas.Kind.PRODUCE_BYTES, frameBytes);
+        } else if (answer instanceof FetchResponseData fetched) {
+            long bytes = 0;
+            for (var topic : fetched.responses()) {
+                for (var partition : topic.partitions()) {
+                    bytes += partition.records() == null ? 0 : partition.records().sizeInBytes();
+                }
+            }
+            quotas.charge(principal, Quotas.Kind.FETCH_BYTES, bytes);
+        }
+        Duration throttle = quotas.throttle(principal);
+        if (!throttle.isZero() && answer != null) {
+            MethodHandle setter = SET_THROTTLE.get(answer.getClass());
+            if (setter != null) {
+                try {
+                    setter.invoke(answer, (int) Math.min(Integer.MAX_VALUE, throttle.toMillis()));
+                } catch (Throwable e) {
+                    throw new IllegalStateException("Could not set the throttle time of " + request, e);
+                }
+            }
+        }
+        return throttle;
+    }
+}

@@ -1,0 +1,145 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.produce.TopicAutoCreator;
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.kafka.KafkaErrors;
+import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.TopicIds;
+import io.sluice.protocol.TopicNames;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Metadata: this gateway as the one broker and controller ({@link KafkaBroker}), and the topics asked for (all of
+ * them when the request names none) from the gateway's metadata view, each partition led by this gateway at its real
+ * leader epoch, or LEADER_NOT_AVAILABLE while it has no live leader. A topic asked for that does not exist is
+ * UNKNOWN_TOPIC_OR_PARTITION, unless the request allows auto-creation and so does the gateway
+ * ({@code sluice.gateway.auto-create-topics.enabled}, as for an HTTP produce) and the principal may create it: then
+ * it is created first. A topic the principal may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED when named (whether it
+ * exists or not) and left out of a listing of all topics.
+ */
+@Component
+class MetadataApi implements KafkaApi {
+
+    private final ClusterView cluster;
+    private final KafkaBroker broker;
+    private final TopicAutoCreator autoCreator;
+    private final TopicAccess access;
+
+    MetadataApi(ClusterView cluster, KafkaBroker broker, TopicAutoCreator autoCreator, TopicAccess access) {
+        this.cluster = cluster;
+        this.broker = broker;
+        this.autoCreator = autoCreator;
+        this.access = access;
+    }
+
+    @Override
+    public ApiKeys key() {
+        return ApiKeys.METADATA;
+    }
+
+    @Override
+    public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
+        MetadataRequestData data = ((MetadataRequest) request.body()).data();
+        Mono<List<MetadataResponseTopic>> topics;
+        if (data.topics() == null) {
+            topics = Mono.fromSupplier(() -> {
+                MetadataView view = cluster.current();
+                return view.metadata().topics().stream()
+                        .filter(topic -> access.describable(session, topic.name()))
+                        .map(topic -> describe(view, topic)).toList();
+            });
+        } else {
+            topics = Flux.fromIterable(data.topics())
+                    .concatMap(asked -> topic(asked, data.allowAutoTopicCreation(), request, session))
+                    .collectList();
+        }
+        return topics.map(this::response);
+    }
+
+    private Mono<MetadataResponseTopic> topic(MetadataRequestData.MetadataRequestTopic asked, boolean autoCreate,
+                                              KafkaRequest request, KafkaSession session) {
+        MetadataView view = cluster.current();
+        if (asked.name() == null) {
+            Uuid id = asked.topicId();
+            return Mono.just(KafkaTopics.byId(view, id)
+                    .filter(topic -> access.describable(session, topic.name()))
+                    .map(topic -> describe(view, topic))
+                    .orElseGet(() -> new MetadataResponseTopic().setTopicId(id)
+                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())));
+        }
+        String name = asked.name();
+        if (!TopicNames.isValid(name)) {
+            return Mono.just(error(name, Errors.INVALID_TOPIC_EXCEPTION));
+        }
+        if (!access.allowed(session, request, AclOperation.DESCRIBE, name)) {
+            return Mono.just(error(name, Errors.TOPIC_AUTHORIZATION_FAILED));
+        }
+        if (view.topic(name).isPresent()) {
+            return Mono.just(describe(view, view.topic(name).get()));
+        }
+        if (!autoCreate || !access.mayCreate(session, request, name)) {
+            return Mono.just(error(name, Errors.UNKNOWN_TOPIC_OR_PARTITION));
+        }
+        return autoCreator.topic(name)
+                .map(created -> describe(cluster.current(), created))
+                .onErrorResume(e -> Mono.just(error(name, Errors.forException(KafkaErrors.exception(e)))));
+    }
+
+    private MetadataResponseTopic describe(MetadataView view, TopicMetadata topic) {
+        List<MetadataResponsePartition> partitions = new ArrayList<>(topic.partitions().size());
+        for (PartitionState state : topic.partitions()) {
+            boolean led = state.hasLeader() && view.node(state.leader()).isPresent();
+            partitions.add(new MetadataResponsePartition()
+                    .setPartitionIndex(state.partition())
+                    .setErrorCode((led ? Errors.NONE : Errors.LEADER_NOT_AVAILABLE).code())
+                    .setLeaderId(led ? broker.nodeId() : -1)
+                    .setLeaderEpoch(state.leaderEpoch())
+                    .setReplicaNodes(state.replicas())
+                    .setIsrNodes(state.isr())
+                    .setOfflineReplicas(state.replicas().stream()
+                            .filter(replica -> view.node(replica).isEmpty()).toList()));
+        }
+        return new MetadataResponseTopic()
+                .setName(topic.name())
+                .setTopicId(TopicIds.of(topic.id()))
+                .setIsInternal(false)
+                .setPartitions(partitions);
+    }
+
+    private static MetadataResponseTopic error(String name, Errors error) {
+        return new MetadataResponseTopic().setName(name).setErrorCode(error.code());
+    }
+
+    private MetadataResponseData response(List<MetadataResponseTopic> topics) {
+        MetadataResponseData.MetadataResponseBrokerCollection brokers =
+                new MetadataResponseData.MetadataResponseBrokerCollection();
+        brokers.add(new MetadataResponseBroker().setNodeId(broker.nodeId()).setHost(broker.advertisedHost())
+                .setPort(broker.advertisedPort()));
+        MetadataResponseData.MetadataResponseTopicCollection collection =
+                new MetadataResponseData.MetadataResponseTopicCollection();
+        topics.forEach(collection::add);
+        return new MetadataResponseData()
+                .setBrokers(brokers)
+                .setClusterId(broker.clusterId())
+                .setControllerId(broker.nodeId())
+                .setTopics(collection);
+    }
+}

@@ -1,0 +1,209 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.routing.BatchRouter;
+import io.sluice.gateway.routing.PartitionOutcome;
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.kafka.KafkaErrors;
+import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.TopicIds;
+import io.sluice.protocol.Acks;
+import io.sluice.protocol.record.BufferBatchIterator;
+import io.sluice.protocol.record.CorruptRecordException;
+import io.sluice.protocol.record.RecordBatch;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Produce: each partition's record batch goes to the partition's leader as the client wrote it, through the
+ * {@link BatchRouter} the HTTP API uses (coalesced per leader, re-routed after a leader change within the request's
+ * timeout). A batch with a producer id (an idempotent producer's, with its sequence) is sent as such and may be sent
+ * again after any retriable failure, since the leader answers a batch it already has with its first offsets; one
+ * without is stamped by the gateway's producer session of the partition, as an HTTP produce is.
+ *
+ * <p>Checked here, before anything is sent, from the batch header alone: exactly one batch per partition (Kafka's rule
+ * from Produce v3 on), magic 2, whole, neither transactional (transactions are not built yet) nor a control batch.
+ * The leader checks the rest — CRC, sizes against {@code max.message.bytes}, record layout — as for every append.
+ * A topic the principal may not WRITE is TOPIC_AUTHORIZATION_FAILED. A produce with acks=0 gets no response, as in Kafka; it is still sent before the connection's next request is read.
+ */
+@Component
+class ProduceApi implements KafkaApi {
+
+    private final ClusterView cluster;
+    private final BatchRouter router;
+    private final TopicAccess access;
+    private final Duration maxTimeout;
+
+    ProduceApi(ClusterView cluster, BatchRouter router, TopicAccess access, GatewayProperties properties) {
+        this.cluster = cluster;
+        this.router = router;
+        this.access = access;
+        this.maxTimeout = properties.produce().maxTimeout();
+    }
+
+    @Override
+    public ApiKeys key() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
+        ProduceRequestData data = ((ProduceRequest) request.body()).data();
+        Acks acks = switch (data.acks()) {
+            case 0 -> Acks.NONE;
+            case 1 -> Acks.LEADER;
+            case -1 -> Acks.ALL;
+            default -> null;
+        };
+        Duration timeout = Duration.ofMillis(Math.max(0, data.timeoutMs()));
+        if (timeout.compareTo(maxTimeout) > 0) {
+            timeout = maxTimeout;
+        }
+        boolean byId = request.version() >= 13;
+        List<Mono<TopicProduceResponse>> topics = new ArrayList<>();
+        for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
+            Optional<TopicMetadata> metadata = byId ? KafkaTopics.byId(cluster.current(), topic.topicId())
+                    : cluster.current().topic(topic.name());
+            TopicProduceResponse answer = new TopicProduceResponse();
+            if (byId) {
+                answer.setTopicId(topic.topicId());
+            } else {
+                answer.setName(topic.name());
+            }
+            if (acks == null) {
+                topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, Errors.INVALID_REQUIRED_ACKS,
+                        "acks must be 0, 1 or -1 (all), was " + data.acks()))));
+            } else if (data.transactionalId() != null) {
+                topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, Errors.TRANSACTIONAL_ID_NOT_FOUND,
+                        "Sluice does not support transactions yet"))));
+            } else if (!access.allowed(session, request, AclOperation.WRITE,
+                    metadata.map(TopicMetadata::name).orElse(String.valueOf(topic.name())))) {
+                topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, Errors.TOPIC_AUTHORIZATION_FAILED,
+                        "The principal may not WRITE to the topic"))));
+            } else if (metadata.isEmpty()) {
+                topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, byId ? Errors.UNKNOWN_TOPIC_ID
+                        : Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic does not exist"))));
+            } else {
+                topics.add(produce(metadata.get(), topic, acks, timeout).map(answer::setPartitionResponses));
+            }
+        }
+        Mono<List<TopicProduceResponse>> answers = Flux.mergeSequential(topics).collectList();
+        if (acks == Acks.NONE) {
+            return answers.then(Mono.empty());
+        }
+        return answers.map(list -> {
+            ProduceResponseData.TopicProduceResponseCollection responses =
+                    new ProduceResponseData.TopicProduceResponseCollection();
+            list.forEach(responses::add);
+            return new ProduceResponseData().setResponses(responses);
+        });
+    }
+
+    private Mono<List<PartitionProduceResponse>> produce(TopicMetadata topic, ProduceRequestData.TopicProduceData data,
+                                                         Acks acks, Duration timeout) {
+        Map<Integer, PartitionProduceResponse> refused = new HashMap<>();
+        Map<Integer, ByteBuffer> plain = new LinkedHashMap<>();
+        Map<Integer, ByteBuffer> idempotent = new LinkedHashMap<>();
+        for (ProduceRequestData.PartitionProduceData partition : data.partitionData()) {
+            int index = partition.index();
+            if (index < 0 || index >= topic.partitions().size()) {
+                refused.put(index, failed(index, Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + topic.name()
+                        + "' has " + topic.partitions().size() + " partitions"));
+                continue;
+            }
+            ByteBuffer batch = partition.records() instanceof MemoryRecords records ? records.buffer().duplicate()
+                    : ByteBuffer.allocate(0);
+            PartitionProduceResponse problem = check(index, batch);
+            if (problem != null) {
+                refused.put(index, problem);
+            } else if (RecordBatch.producerIdAt(batch) != RecordBatch.NO_PRODUCER_ID) {
+                idempotent.put(index, batch);
+            } else {
+                plain.put(index, batch);
+            }
+        }
+        Mono<Map<Integer, PartitionOutcome>> sentPlain = plain.isEmpty() ? Mono.just(Map.of())
+                : router.send(topic.name(), plain, acks, timeout);
+        Mono<Map<Integer, PartitionOutcome>> sentIdempotent = idempotent.isEmpty() ? Mono.just(Map.of())
+                : router.sendIdempotent(topic.name(), idempotent, acks, timeout);
+        return Mono.zip(sentPlain, sentIdempotent).map(sent -> {
+            List<PartitionProduceResponse> answers = new ArrayList<>();
+            for (ProduceRequestData.PartitionProduceData partition : data.partitionData()) {
+                int index = partition.index();
+                PartitionOutcome outcome = sent.getT1().containsKey(index) ? sent.getT1().get(index)
+                        : sent.getT2().get(index);
+                answers.add(outcome == null ? refused.get(index) : answer(index, outcome));
+            }
+            return answers;
+        });
+    }
+
+    /** The partition's refusal when its records are not one whole, plain v2 batch; null when they are. */
+    private static PartitionProduceResponse check(int index, ByteBuffer records) {
+        List<RecordBatch> batches = new ArrayList<>(1);
+        try {
+            for (RecordBatch batch : BufferBatchIterator.batches(records.duplicate())) {
+                batches.add(batch);
+            }
+        } catch (CorruptRecordException e) {
+            return failed(index, Errors.CORRUPT_MESSAGE, e.getMessage());
+        }
+        if (batches.size() != 1) {
+            return failed(index, Errors.INVALID_RECORD, "A produce request carries exactly one record batch per "
+                    + "partition; this one carries " + batches.size());
+        }
+        RecordBatch batch = batches.getFirst();
+        if (batch.sizeInBytes() != records.remaining()) {
+            return failed(index, Errors.CORRUPT_MESSAGE, "The record batch is truncated: " + records.remaining()
+                    + " bytes present, the batch claims " + batch.sizeInBytes());
+        }
+        if (batch.isControlBatch()) {
+            return failed(index, Errors.INVALID_RECORD, "Clients may not write control batches");
+        }
+        if (batch.isTransactional()) {
+            return failed(index, Errors.TRANSACTIONAL_ID_NOT_FOUND, "Sluice does not support transactions yet");
+        }
+        return null;
+    }
+
+    private static PartitionProduceResponse answer(int index, PartitionOutcome outcome) {
+        if (outcome.error() != null) {
+            return failed(index, KafkaErrors.of(outcome.error().errorCode()), outcome.error().getMessage());
+        }
+        var result = outcome.result();
+        return new PartitionProduceResponse().setIndex(index)
+                .setBaseOffset(result.baseOffset() == null ? -1 : result.baseOffset())
+                .setLogAppendTimeMs(result.logAppendTime() == null ? -1 : result.logAppendTime())
+                .setLogStartOffset(result.logStartOffset() == null ? -1 : result.logStartOffset());
+    }
+
+    private static List<PartitionProduceResponse> failAll(ProduceRequestData.TopicProduceData topic, Errors error,
+                                                          String message) {
+        return topic.partitionData().stream().map(p -> failed(p.index(), error, message)).toList();
+    }
+
+    private static PartitionProduceResponse failed(int index, Errors error, String message) {
+        return new PartitionProduceResponse().setIndex(index).setErrorCode(error.code()).setErrorMessage(message)
+                .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+    }
+}

@@ -1,0 +1,522 @@
+package io.sluice.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.GatewayCluster.Response;
+import io.sluice.launcher.LocalCluster;
+import io.sluice.launcher.ServiceKind;
+import io.sluice.protocol.partition.DefaultPartitioner;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.ResponseHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Kafka's own client (kafka-clients from Maven Central) against the gateway's Kafka listener, with real processes: a
+ * coordinator, three partition services and the gateway jar. Produce and consume (idempotent, acks=all, every
+ * compression type), offsets by time, one log read and written by both protocols, bad frames, and last a leader
+ * SIGKILLed under an idempotent producer (it leaves a node dead).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KafkaClientsIT {
+
+    private static GatewayCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        // Kafka's clients log every configuration they are made with: keep their warnings only.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        cluster = GatewayCluster.start("KafkaClientsIT", 3, Map.of(
+                ServiceKind.PARTITION, List.of("--sluice.partition.replication.shutdown-timeout=1s")));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theGatewayIsTheClustersOneBrokerAndController() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            DescribeClusterResult described = admin.describeCluster();
+            assertThat(described.nodes().get()).singleElement()
+                    .satisfies(node -> assertThat(node.host() + ":" + node.port()).isEqualTo(cluster.kafkaBootstrap()));
+            assertThat(described.clusterId().get()).isEqualTo("sluice");
+            assertThat(described.controller().get().id()).isEqualTo(0);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void anIdempotentProducersRecordsAreConsumedInOrderNoneLostNoneTwiceEachOnItsMurmur2Partition() {
+        String topic = "kafka-idempotent";
+        cluster.createTopic(topic, 3, 3, Map.of("min.insync.replicas", "2"));
+        int count = 20_000;
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
+            for (int i = 0; i < count; i++) {
+                sent.add(producer.send(new ProducerRecord<>(topic, key(i), value(i))));
+            }
+            producer.flush();
+        }
+        Map<Integer, List<Integer>> acknowledged = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            RecordMetadata metadata = get(sent.get(i));
+            assertThat(metadata.partition()).as("record %d's partition", i)
+                    .isEqualTo(DefaultPartitioner.partitionForKey(key(i), 3));
+            acknowledged.computeIfAbsent(metadata.partition(), p -> new ArrayList<>()).add(i);
+        }
+        Map<Integer, List<Integer>> consumed = consumeAll(topic, 3, count);
+        assertThat(consumed).isEqualTo(acknowledged);
+        assertThat(cluster.highWatermarks(topic).stream().mapToLong(Long::longValue).sum()).isEqualTo(count);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "gzip", "snappy", "lz4", "zstd"})
+    @Order(3)
+    void everyCompressionTypeRoundTrips(String compression) {
+        String topic = "kafka-compression-" + compression;
+        cluster.createTopic(topic, 1, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                compression, ProducerConfig.LINGER_MS_CONFIG, "20"))) {
+            List<Future<RecordMetadata>> sent = IntStream.range(0, 500)
+                    .mapToObj(i -> producer.send(new ProducerRecord<>(topic, 0, key(i), value(i)))).toList();
+            sent.forEach(KafkaClientsIT::get);
+        }
+        assertThat(consumeAll(topic, 1, 500).get(0)).containsExactlyElementsOf(IntStream.range(0, 500).boxed().toList());
+    }
+
+    @Test
+    @Order(4)
+    void aRecordProducedOverHttpIsTheSameRecordToAKafkaConsumer() {
+        String topic = "kafka-from-http";
+        cluster.createTopic(topic, 3, 3, Map.of());
+        long timestamp = 1_700_000_000_123L;
+        Response produced = cluster.postJson("/v1/topics/" + topic + "/records?key_format=string&value_format=string",
+                "[{\"key\": \"user-42\", \"value\": \"hello \u00fc\", \"timestamp\": " + timestamp
+                        + ", \"headers\": [{\"key\": \"h1\", \"value\": \"v1\"}, {\"key\": \"h1\", \"value\": \"v2\"}]}]");
+        assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+        JsonNode result = produced.json().path("results").get(0);
+        int partition = result.path("partition").asInt();
+        assertThat(partition).isEqualTo(DefaultPartitioner.partitionForKey("user-42".getBytes(StandardCharsets.UTF_8), 3));
+
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            TopicPartition tp = new TopicPartition(topic, partition);
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, result.path("offset").asLong());
+            ConsumerRecord<byte[], byte[]> record = pollOne(consumer);
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("user-42");
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("hello \u00fc");
+            assertThat(record.timestamp()).isEqualTo(timestamp);
+            assertThat(record.headers().toArray()).containsExactly(
+                    new RecordHeader("h1", "v1".getBytes(StandardCharsets.UTF_8)),
+                    new RecordHeader("h1", "v2".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aRecordProducedByAKafkaProducerIsTheSameRecordOverHttp() {
+        String topic = "kafka-to-http";
+        cluster.createTopic(topic, 3, 3, Map.of());
+        long timestamp = 1_700_000_000_456L;
+        RecordMetadata metadata;
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, timestamp,
+                    "order-7".getBytes(StandardCharsets.UTF_8), "{\"total\": 12.5}".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("trace", "abc".getBytes(StandardCharsets.UTF_8));
+            metadata = get(producer.send(record));
+        }
+        assertThat(metadata.partition()).isEqualTo(DefaultPartitioner.partitionForKey(
+                "order-7".getBytes(StandardCharsets.UTF_8), 3));
+        Response read = cluster.call("GET", "/v1/topics/" + topic + "/partitions/" + metadata.partition()
+                + "/records?offset=" + metadata.offset() + "&max_records=1&key_format=string&value_format=string"
+                + "&header_format=string", null, null);
+        assertThat(read.status()).as(read.text()).isEqualTo(200);
+        JsonNode record = read.json().path("records").get(0);
+        assertThat(record.path("key").asString()).isEqualTo("order-7");
+        assertThat(record.path("value").asString()).isEqualTo("{\"total\": 12.5}");
+        assertThat(record.path("timestamp").asLong()).isEqualTo(timestamp);
+        assertThat(record.path("offset").asLong()).isEqualTo(metadata.offset());
+        assertThat(record.path("headers").toString()).contains("trace").contains("abc");
+    }
+
+    @Test
+    @Order(6)
+    void offsetsAreFoundByTimeAndAtBothEnds() {
+        String topic = "kafka-offsets";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        long t0 = 1_700_000_000_000L;
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of())) {
+            for (int i = 0; i < 10; i++) {
+                get(producer.send(new ProducerRecord<>(topic, 0, t0 + i * 1000L, key(i), value(i))));
+            }
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            assertThat(consumer.beginningOffsets(List.of(tp))).containsEntry(tp, 0L);
+            assertThat(consumer.endOffsets(List.of(tp))).containsEntry(tp, 10L);
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(Map.of(tp, t0 + 4500));
+            assertThat(found.get(tp).offset()).isEqualTo(5);
+            assertThat(found.get(tp).timestamp()).isEqualTo(t0 + 5000);
+            assertThat(consumer.offsetsForTimes(Map.of(tp, t0 + 60_000)).get(tp)).isNull();
+
+            // A seek into the middle of a batch starts at that record.
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, 7);
+            assertThat(pollOne(consumer).offset()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void anApiVersionsRequestOfAVersionTooNewIsAnsweredInVersionZeroWithTheVersionsToUse() throws IOException {
+        try (Socket socket = connect()) {
+            RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 99, "probe", 7);
+            // The body of an unknown version is not read: an empty v3 body stands in for it.
+            ByteBuffer body = new ApiVersionsRequest.Builder(new ApiVersionsRequestData(), (short) 3, (short) 3)
+                    .build((short) 3).serialize().buffer();
+            ByteBuffer headerBytes = ByteBuffer.allocate(64);
+            headerBytes.putShort(ApiKeys.API_VERSIONS.id).putShort((short) 99).putInt(7).putShort((short) 5)
+                    .put("probe".getBytes(StandardCharsets.US_ASCII)).put((byte) 0).flip();
+            send(socket, headerBytes, body);
+            ByteBuffer answer = receive(socket);
+            assertThat(ResponseHeader.parse(answer, (short) 0).correlationId()).isEqualTo(header.correlationId());
+            ApiVersionsResponse response = ApiVersionsResponse.parse(
+                    new org.apache.kafka.common.protocol.ByteBufferAccessor(answer), (short) 0);
+            assertThat(Errors.forCode(response.data().errorCode())).isEqualTo(Errors.UNSUPPORTED_VERSION);
+            assertThat(response.data().apiKeys().find(ApiKeys.API_VERSIONS.id).maxVersion())
+                    .isEqualTo(ApiKeys.API_VERSIONS.latestVersion());
+            assertThat(response.data().apiKeys().find(ApiKeys.PRODUCE.id)).isNotNull();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage", "unknown-api-key", "oversized", "truncated-body", "negative-size"})
+    @Order(8)
+    void aBadFrameClosesOnlyItsOwnConnectionAndAppendsNothing(String shape) throws Exception {
+        String topic = "kafka-bad-frames";
+        if (cluster.call("GET", "/v1/topics/" + topic, null, null).status() == 404) {
+            cluster.createTopic(topic, 1, 3, Map.of());
+        }
+        List<Long> before = cluster.highWatermarks(topic);
+        try (Socket healthy = connect(); Socket bad = connect()) {
+            ByteBuffer frame = switch (shape) {
+                // A Produce v9 header, then bytes that are no produce body.
+                case "garbage" -> ByteBuffer.wrap(new byte[] {0, 0, 0, 16, 0, 0, 0, 9, 0, 0, 0, 1, 0, 0, 0, 7, 7, 7, 7,
+                        7});
+                case "unknown-api-key" -> ByteBuffer.allocate(16).putInt(12).putShort((short) 9999).putShort((short) 0)
+                        .putInt(1).putShort((short) -1).putShort((short) 0).flip();
+                case "oversized" -> ByteBuffer.allocate(8).putInt(Integer.MAX_VALUE).putInt(0).flip();
+                case "negative-size" -> ByteBuffer.allocate(8).putInt(-5).putInt(0).flip();
+                // A produce request for the topic whose body stops half-way: its size says so.
+                case "truncated-body" -> truncatedProduce(topic);
+                default -> throw new IllegalArgumentException(shape);
+            };
+            bad.getOutputStream().write(frame.array(), 0, frame.limit());
+            bad.getOutputStream().flush();
+            assertThat(closedByPeer(bad)).as("the bad connection is closed").isTrue();
+
+            // The other connection still answers.
+            send(healthy, apiVersionsRequest(11));
+            ByteBuffer answer = receive(healthy);
+            assertThat(ResponseHeader.parse(answer, (short) 0).correlationId()).isEqualTo(11);
+        }
+        assertThat(cluster.highWatermarks(topic)).isEqualTo(before);
+    }
+
+    /**
+     * kcat (Debian's package: librdkafka, a client not written in Java) lists the cluster, produces keyed records —
+     * with librdkafka's murmur2 partitioner they land where Kafka's Java client puts the same keys — and consumes
+     * what Kafka's Java producer wrote.
+     */
+    @Test
+    @Order(9)
+    void kcatListsProducesAndConsumes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(KCAT),
+                "kcat (Debian's package) is not installed; .ci/run installs it");
+        String topic = "kafka-kcat";
+        cluster.createTopic(topic, 3, 3, Map.of());
+
+        String metadata = run(List.of("-L", "-t", topic), "");
+        assertThat(metadata).contains("broker 0 at " + cluster.kafkaBootstrap()).contains("topic \"" + topic
+                + "\" with 3 partitions");
+
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            lines.append("key-").append(i).append(':').append("kcat-").append(i).append('\n');
+        }
+        run(List.of("-P", "-t", topic, "-K", ":", "-X", "partitioner=murmur2_random"), lines.toString());
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> all = IntStream.range(0, 3).mapToObj(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(all);
+            consumer.seekToBeginning(all);
+            Map<String, Integer> placed = new HashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (placed.size() < 30 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    placed.put(new String(record.key(), StandardCharsets.UTF_8), record.partition());
+                }
+            }
+            assertThat(placed).hasSize(30).allSatisfy((key, partition) -> assertThat(partition).as(key)
+                    .isEqualTo(DefaultPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), 3)));
+        }
+
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of())) {
+            get(producer.send(new ProducerRecord<>(topic, 1, null, "from-java".getBytes(StandardCharsets.UTF_8))));
+        }
+        String consumed = run(List.of("-C", "-t", topic, "-p", "1", "-o", "beginning", "-e", "-q", "-f", "%s\\n"), "");
+        assertThat(consumed.lines().toList()).contains("from-java")
+                .hasSize(1 + (int) IntStream.range(0, 30).filter(i -> DefaultPartitioner.partitionForKey(
+                        ("key-" + i).getBytes(StandardCharsets.UTF_8), 3) == 1).count());
+    }
+
+    @Test
+    @Order(100)
+    void aLeaderKilledUnderAnIdempotentProducerLosesNothingAndDuplicatesNothing() throws Exception {
+        String topic = "kafka-failover";
+        cluster.createTopic(topic, 3, 3, Map.of("min.insync.replicas", "2"));
+        int count = 100_000;
+        List<Future<RecordMetadata>> sent = new CopyOnWriteArrayList<>();
+        Map<Integer, Exception> failures = new ConcurrentHashMap<>();
+        int victim = cluster.leader(topic, 0);
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
+                ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000"))) {
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                sent.add(producer.send(new ProducerRecord<>(topic, key(i), value(i)), (m, e) -> {
+                    if (e != null) {
+                        failures.put(index, e);
+                    }
+                }));
+                if (i == count / 3) {
+                    cluster.processes().kill(LocalCluster.partition(victim));
+                }
+            }
+            producer.flush();
+        }
+        assertThat(failures).as("records the producer gave up on").isEmpty();
+        Map<Integer, List<Integer>> acknowledged = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            acknowledged.computeIfAbsent(get(sent.get(i)).partition(), p -> new ArrayList<>()).add(i);
+        }
+        Map<Integer, List<Integer>> consumed = consumeAll(topic, 3, count);
+        assertThat(consumed).as("each partition's records, in order, once each").isEqualTo(acknowledged);
+        System.out.printf("[figure] Kafka producer across a leader SIGKILL: %d records acknowledged, %d consumed%n",
+                count, consumed.values().stream().mapToInt(List::size).sum());
+    }
+
+    // ---- helpers
+
+    private static final java.nio.file.Path KCAT = java.nio.file.Path.of("/usr/bin/kcat");
+
+    /** kcat against the listener with {@code args}, {@code input} on its stdin; its stdout, once it exited 0. */
+    private static String run(List<String> args, String input) throws Exception {
+        List<String> command = new ArrayList<>(List.of(KCAT.toString(), "-b", cluster.kafkaBootstrap()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().close();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("%s ends", command).isTrue();
+            assertThat(process.exitValue()).as("%s exit code", command).isZero();
+            return out;
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(Map<String, String> overrides) {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.putAll(overrides);
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer() {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Every record of the topic, from the beginning, as record numbers (see {@link #value}) per partition. */
+    private static Map<Integer, List<Integer>> consumeAll(String topic, int partitions, int expected) {
+        Map<Integer, List<Integer>> consumed = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> all = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p))
+                    .toList();
+            consumer.assign(all);
+            consumer.seekToBeginning(all);
+            int total = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (total < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    consumed.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(number(record.value()));
+                    total++;
+                }
+            }
+            // Anything beyond what was expected would be a duplicate: one more poll shows it.
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                consumed.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(number(record.value()));
+            }
+        }
+        return consumed;
+    }
+
+    private static ConsumerRecord<byte[], byte[]> pollOne(KafkaConsumer<byte[], byte[]> consumer) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            var records = consumer.poll(Duration.ofMillis(500));
+            if (!records.isEmpty()) {
+                return records.iterator().next();
+            }
+        }
+        throw new AssertionError("no record within 30 s");
+    }
+
+    private static byte[] key(int i) {
+        return ("key-" + (i % 997)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] value(int i) {
+        return ("record-" + i + "-" + "x".repeat(i % 50)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int number(byte[] value) {
+        String text = new String(value, StandardCharsets.UTF_8);
+        return Integer.parseInt(text.substring("record-".length(), text.indexOf('-', "record-".length())));
+    }
+
+    private static <T> T get(Future<T> future) {
+        try {
+            return future.get(3, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Socket connect() throws IOException {
+        String[] hostPort = cluster.kafkaBootstrap().split(":");
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 5000);
+        socket.setSoTimeout(30_000);
+        return socket;
+    }
+
+    private static ByteBuffer apiVersionsRequest(int correlationId) {
+        short version = ApiKeys.API_VERSIONS.latestVersion();
+        RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, version, "probe", correlationId);
+        ByteBuffer payload = new ApiVersionsRequest.Builder().build(version).serializeWithHeader(header);
+        return ByteBuffer.allocate(4 + payload.remaining()).putInt(payload.remaining()).put(payload).flip();
+    }
+
+    /** A produce request frame whose declared size is right but whose body stops in the middle of its batch. */
+    private static ByteBuffer truncatedProduce(String topic) {
+        short version = 9;
+        RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, version, "probe", 3);
+        var records = org.apache.kafka.common.record.internal.MemoryRecords.withRecords(
+                org.apache.kafka.common.compress.Compression.NONE,
+                new org.apache.kafka.common.record.internal.SimpleRecord("v".repeat(100).getBytes(StandardCharsets.UTF_8)));
+        var data = new org.apache.kafka.common.message.ProduceRequestData().setAcks((short) 1).setTimeoutMs(5000);
+        var topicData = new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName(topic);
+        topicData.partitionData().add(new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData()
+                .setIndex(0).setRecords(records));
+        data.topicData().add(topicData);
+        ByteBuffer payload = new org.apache.kafka.common.requests.ProduceRequest.Builder(version, version, data)
+                .build(version).serializeWithHeader(header);
+        int cut = payload.remaining() - 40;
+        ByteBuffer frame = ByteBuffer.allocate(4 + cut).putInt(cut);
+        frame.put(payload.limit(payload.position() + cut));
+        return frame.flip();
+    }
+
+    private static void send(Socket socket, ByteBuffer... parts) throws IOException {
+        int size = 0;
+        for (ByteBuffer part : parts) {
+            size += part.remaining();
+        }
+        boolean framed = parts.length == 1;
+        ByteBuffer out = ByteBuffer.allocate((framed ? 0 : 4) + size);
+        if (!framed) {
+            out.putInt(size);
+        }
+        for (ByteBuffer part : parts) {
+            out.put(part.duplicate());
+        }
+        OutputStream stream = socket.getOutputStream();
+        stream.write(out.array(), 0, out.position());
+        stream.flush();
+    }
+
+    private static ByteBuffer receive(Socket socket) throws IOException {
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] answer = new byte[in.readInt()];
+        in.readFully(answer);
+        return ByteBuffer.wrap(answer);
+    }
+
+    private static boolean closedByPeer(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read() == -1;
+        } catch (java.net.SocketException reset) {
+            return true;
+        } catch (EOFException e) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SecurityFiles;
+import io.sluice.testing.SluiceCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.AppConfigurationEntry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.security.auth.AuthenticateCallbackHandler;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka's own client against a cluster with security on (SASL_PLAINTEXT): PLAIN against the users file and
+ * OAUTHBEARER against the JWT settings — the credentials HTTP uses — and the same ACLs: a principal without WRITE or
+ * READ on a topic gets TOPIC_AUTHORIZATION_FAILED, and gets through once an ACL made over HTTP allows it. Wrong
+ * credentials fail the sign-in, and a client that does not sign in is not served.
+ */
+class KafkaSecurityIT {
+
+    // Fixtures of this test only; their bcrypt hashes (cost 4) are in the users file below (SecurityIT's users).
+    private static final String ADMIN_PASSWORD = "it-admin-Pw-7f3a";
+    private static final String ALICE_PASSWORD = "it-alice-Pw-91c2";
+    private static final String BOB_PASSWORD = "it-bob-Pw-4d8e";
+    private static final String USERS = """
+            admin:$2a$04$sv0sXGofxRM45V/YEJUqw.pBvYF3q6YjHoL.zQejPNxjKJqqpyula
+            alice:$2a$04$oomAXcEZr1qThDlEE/WXwuHcu9Fjx7DN7RM3g.0/8SezqsyFLm7He
+            bob:$2a$04$gy08ZscBQFwNVzbrsxMd1Ou05iK9rqpUKG2XN8AnVbAtiP.sK0ZeS
+            """;
+    private static final String CLUSTER_SECRET = "it-cluster-" + UUID.randomUUID();
+    private static final KeyPair SIGNER = rsa();
+    /** The token {@link TokenFile} hands Kafka's client: set by a test before it makes the client. */
+    static volatile String currentToken;
+
+    private static SluiceCluster cluster;
+    private static SecurityFiles secrets;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startSecuredCluster() throws IOException {
+        secrets = SecurityFiles.create("sluice-kafka-security-it");
+        String publicKey = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(SIGNER.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        String importIt = secrets.importArgument(
+                "sluice.security.enabled=true",
+                "sluice.security.cluster-secret=" + CLUSTER_SECRET,
+                "sluice.security.basic.users-file=" + secrets.write("users", USERS),
+                "sluice.security.jwt.public-key-file=" + secrets.write("jwt.pem", publicKey),
+                "sluice.security.super-users=User:admin",
+                "sluice.security.acls.refresh-interval=1s",
+                "sluice.security.login-throttling.max-failures=1000",
+                "sluice.security.quotas.overrides[User\\:bob].produce-bytes-per-second=64KB");
+        cluster = SluiceCluster.builder("kafka-security").nodes(3).withGateway().clusterSecret(CLUSTER_SECRET)
+                .args(ServiceKind.COORDINATOR, importIt).args(ServiceKind.PARTITION, importIt)
+                .args(ServiceKind.GATEWAY, importIt).start();
+    }
+
+    @AfterAll
+    static void stopCluster() throws IOException {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (secrets != null) {
+            secrets.close();
+        }
+    }
+
+    @Test
+    void aclsDecideWhatASignedInKafkaClientMayDoAndWrongCredentialsAreRefused() throws Exception {
+        http("POST", "/v1/topics", "{\"name\":\"secured\",\"partition_count\":1,\"replication_factor\":3}", 201);
+
+        // The super user, with PLAIN: produce and read back.
+        try (KafkaProducer<String, String> producer = producer(plain("admin", ADMIN_PASSWORD))) {
+            producer.send(new ProducerRecord<>("secured", "k", "from-admin")).get(60, TimeUnit.SECONDS);
+        }
+        assertThat(readAll(plain("admin", ADMIN_PASSWORD), "secured")).containsExactly("from-admin");
+
+        // alice has no ACL yet: refused, per topic.
+        try (KafkaProducer<String, String> producer = producer(plain("alice", ALICE_PASSWORD))) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("secured", "k", "denied")).get(60,
+                    TimeUnit.SECONDS)).hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        assertThatThrownBy(() -> readAll(plain("alice", ALICE_PASSWORD), "secured"))
+                .isInstanceOf(TopicAuthorizationException.class);
+
+        // An ACL made over HTTP lets her write and read over Kafka.
+        acl("User:alice", "WRITE");
+        acl("User:alice", "READ");
+        acl("User:alice", "DESCRIBE");
+        awaitAclsApplied();
+        try (KafkaProducer<String, String> producer = producer(plain("alice", ALICE_PASSWORD))) {
+            producer.send(new ProducerRecord<>("secured", "k", "from-alice")).get(60, TimeUnit.SECONDS);
+        }
+        assertThat(readAll(plain("alice", ALICE_PASSWORD), "secured")).containsExactly("from-admin", "from-alice");
+
+        // A bearer token the JWT settings accept signs in as its subject; one signed by another key does not.
+        currentToken = jwt(SIGNER, "alice");
+        assertThat(readAll(oauthBearer(), "secured")).containsExactly("from-admin", "from-alice");
+        currentToken = jwt(rsa(), "alice");
+        assertThatThrownBy(() -> readAll(oauthBearer(), "secured")).isInstanceOf(SaslAuthenticationException.class);
+
+        // A wrong password is refused at sign-in, and nothing was written by any refused client.
+        assertThatThrownBy(() -> readAll(plain("alice", "not-her-password"), "secured"))
+                .isInstanceOf(SaslAuthenticationException.class);
+        Properties anonymous = new Properties();
+        anonymous.put("bootstrap.servers", cluster.kafkaBootstrap());
+        anonymous.put("request.timeout.ms", "5000");
+        anonymous.put("default.api.timeout.ms", "10000");
+        try (Admin admin = Admin.create(anonymous)) {
+            assertThatThrownBy(() -> admin.describeCluster().nodes().get(20, TimeUnit.SECONDS))
+                    .isInstanceOf(Exception.class);
+        }
+        assertThat(readAll(plain("admin", ADMIN_PASSWORD), "secured")).containsExactly("from-admin", "from-alice");
+    }
+
+    /**
+     * A principal over its produce-bytes quota is served over Kafka, and told to wait: its answers carry
+     * {@code throttle_time_ms}, which Kafka's producer reports, and the gateway counts the bytes and the throttling
+     * against the quota HTTP uses.
+     */
+    @Test
+    void aProducerOverItsByteQuotaIsThrottledAsKafkaThrottles() throws Exception {
+        http("POST", "/v1/topics", "{\"name\":\"throttled\",\"partition_count\":1,\"replication_factor\":3}", 201);
+        http("POST", "/v1/acls", "{\"principal\":\"User:bob\",\"resource_type\":\"TOPIC\","
+                + "\"resource_name\":\"throttled\",\"pattern_type\":\"LITERAL\",\"operation\":\"WRITE\","
+                + "\"permission\":\"ALLOW\"}", 201);
+        double throttleMax;
+        try (KafkaProducer<String, String> producer = producer(plain("bob", BOB_PASSWORD))) {
+            String value = "x".repeat(1024);
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 512; i++) {
+                sent.add(producer.send(new ProducerRecord<>("throttled", value)));
+            }
+            for (var future : sent) {
+                future.get(2, TimeUnit.MINUTES);
+            }
+            throttleMax = producer.metrics().entrySet().stream()
+                    .filter(metric -> metric.getKey().name().equals("produce-throttle-time-max")
+                            && metric.getKey().group().equals("producer-metrics"))
+                    .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue())
+                    .max().orElse(0);
+        }
+        assertThat(throttleMax).as("the longest throttle time a produce answer carried, ms").isPositive();
+        String metrics = send("GET", "/actuator/prometheus", null).body();
+        assertThat(metrics).containsPattern("sluice_quota_throttled_total\\{[^}]*principal=\"User:bob\"[^}]*"
+                + "quota=\"produce_bytes\"[^}]*} [1-9]");
+        System.out.printf("[figure] Kafka producer over a 64 KB/s quota: longest throttle_time_ms %.0f%n", throttleMax);
+    }
+
+    // ---- helpers
+
+    private static Map<String, String> plain(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\";");
+    }
+
+    private static Map<String, String> oauthBearer() {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "OAUTHBEARER", "sasl.jaas.config",
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;",
+                "sasl.login.callback.handler.class", TokenFile.class.getName());
+    }
+
+    private static KafkaProducer<String, String> producer(Map<String, String> security) {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+        properties.putAll(security);
+        return new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
+    }
+
+    /** Every value of partition 0 of {@code topic}; an authorization or sign-in failure is thrown as it is. */
+    private static List<String> readAll(Map<String, String> security, String topic) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put("default.api.timeout.ms", "20000");
+        properties.putAll(security);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            List<String> values = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(record.value());
+                }
+            }
+            return values;
+        }
+    }
+
+    private static void acl(String principal, String operation) throws Exception {
+        http("POST", "/v1/acls", "{\"principal\":\"" + principal + "\",\"resource_type\":\"TOPIC\","
+                + "\"resource_name\":\"secured\",\"pattern_type\":\"LITERAL\",\"operation\":\"" + operation
+                + "\",\"permission\":\"ALLOW\"}", 201);
+    }
+
+    /** The gateway applies ACLs made through it at once; the listener uses the same copy. */
+    private static void awaitAclsApplied() throws Exception {
+        HttpResponse<String> listed = send("GET", "/v1/acls", null);
+        assertThat(listed.body()).contains("User:alice");
+    }
+
+    private static void http(String method, String path, String body, int status) throws Exception {
+        HttpResponse<String> response = send(method, path, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An RS256 JWT for {@code subject}, valid for ten minutes. */
+    private static String jwt(KeyPair key, String subject) throws Exception {
+        Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+        long now = Instant.now().getEpochSecond();
+        String header = url.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String claims = url.encodeToString(("{\"sub\":\"" + subject + "\",\"iat\":" + now + ",\"exp\":" + (now + 600)
+                + "}").getBytes(StandardCharsets.UTF_8));
+        Signature signature = Signature.getInstance("SHA256withRSA");
+        signature.initSign(key.getPrivate());
+        signature.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + claims + "." + url.encodeToString(signature.sign());
+    }
+
+    private static KeyPair rsa() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Kafka's OAUTHBEARER login callback, handing the client {@link #currentToken} as its token. */
+    public static final class TokenFile implements AuthenticateCallbackHandler {
+
+        @Override
+        public void configure(Map<String, ?> configs, String mechanism, List<AppConfigurationEntry> entries) {
+        }
+
+        @Override
+        public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
+            for (Callback callback : callbacks) {
+                if (!(callback instanceof OAuthBearerTokenCallback tokenCallback)) {
+                    throw new UnsupportedCallbackException(callback);
+                }
+                String token = currentToken;
+                long now = System.currentTimeMillis();
+                tokenCallback.token(new OAuthBearerToken() {
+                    @Override
+                    public String value() {
+                        return token;
+                    }
+
+                    @Override
+                    public java.util.Set<String> scope() {
+                        return java.util.Set.of();
+                    }
+
+                    @Override
+                    public long lifetimeMs() {
+                        return now + 600_000;
+                    }
+
+                    @Override
+                    public String principalName() {
+                        return "alice";
+                    }
+
+                    @Override
+                    public Long startTimeMs() {
+                        return now;
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

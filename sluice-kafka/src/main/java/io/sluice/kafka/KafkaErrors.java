@@ -1,0 +1,93 @@
+package io.sluice.kafka;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Sluice's error codes as Kafka's: the same condition under Kafka's name, so that a Kafka client reacts to it as it
+ * does to its own broker (refreshes metadata after NOT_LEADER_OR_FOLLOWER, backs off after NOT_ENOUGH_REPLICAS,
+ * resets after OFFSET_OUT_OF_RANGE). A code with no Kafka counterpart maps to the nearest one a client handles the
+ * same way.
+ */
+public final class KafkaErrors {
+
+    private KafkaErrors() {
+    }
+
+    /**
+     * {@code error} as the exception whose Kafka error a response carries: a Sluice error as its Kafka counterpart
+     * with its message, a Kafka error as it is, anything else as UNKNOWN_SERVER_ERROR.
+     */
+    public static ApiException exception(Throwable error) {
+        if (error instanceof SluiceException e) {
+            return of(e.errorCode()).exception(e.getMessage());
+        }
+        if (error instanceof ApiException e) {
+            return e;
+        }
+        return Errors.UNKNOWN_SERVER_ERROR.exception(String.valueOf(error));
+    }
+
+    public static Errors of(ErrorCode code) {
+        if (code == null) {
+            return Errors.NONE;
+        }
+        return switch (code) {
+            case INVALID_REQUEST, INVALID_ACL -> Errors.INVALID_REQUEST;
+            // Raised by the HTTP API only (its Idempotency-Key and content types).
+            case IDEMPOTENCY_KEY_REUSED, UNSUPPORTED_MEDIA_TYPE -> Errors.INVALID_REQUEST;
+            case IDEMPOTENCY_KEY_IN_USE -> Errors.REQUEST_TIMED_OUT;
+            case INVALID_TOPIC_NAME -> Errors.INVALID_TOPIC_EXCEPTION;
+            case INVALID_PARTITIONS -> Errors.INVALID_PARTITIONS;
+            case INVALID_REPLICATION_FACTOR -> Errors.INVALID_REPLICATION_FACTOR;
+            case INVALID_CONFIG -> Errors.INVALID_CONFIG;
+            case INVALID_RECORD -> Errors.INVALID_RECORD;
+            case CORRUPT_RECORD -> Errors.CORRUPT_MESSAGE;
+            case INVALID_OFFSET -> Errors.OFFSET_OUT_OF_RANGE;
+            case INVALID_TIMESTAMP -> Errors.INVALID_TIMESTAMP;
+            case INVALID_GROUP_ID -> Errors.INVALID_GROUP_ID;
+            case INVALID_COMMIT_OFFSET_SIZE -> Errors.OFFSET_METADATA_TOO_LARGE;
+            case UNKNOWN_TOPIC, UNKNOWN_PARTITION -> Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            case UNKNOWN_NODE -> Errors.BROKER_NOT_AVAILABLE;
+            case UNKNOWN_GROUP -> Errors.GROUP_ID_NOT_FOUND;
+            case UNKNOWN_MEMBER -> Errors.UNKNOWN_MEMBER_ID;
+            case TOPIC_ALREADY_EXISTS -> Errors.TOPIC_ALREADY_EXISTS;
+            case DUPLICATE_NODE, INELIGIBLE_REPLICA -> Errors.INELIGIBLE_REPLICA;
+            case FENCED_MEMBER, FENCED_MEMBER_EPOCH -> Errors.FENCED_MEMBER_EPOCH;
+            case STALE_MEMBER_EPOCH -> Errors.STALE_MEMBER_EPOCH;
+            case FENCED_COORDINATOR, NOT_ACTIVE_COORDINATOR -> Errors.NOT_COORDINATOR;
+            case STALE_PARTITION_EPOCH -> Errors.INVALID_UPDATE_VERSION;
+            case UNRELEASED_INSTANCE_ID -> Errors.UNRELEASED_INSTANCE_ID;
+            case NON_EMPTY_GROUP -> Errors.NON_EMPTY_GROUP;
+            case INVALID_COMMIT_OFFSET -> Errors.INVALID_REQUEST;
+            case OUT_OF_ORDER_SEQUENCE_NUMBER -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
+            case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
+            case UNKNOWN_PRODUCER_ID -> Errors.UNKNOWN_PRODUCER_ID;
+            case OFFSET_OUT_OF_RANGE -> Errors.OFFSET_OUT_OF_RANGE;
+            case RECORD_TOO_LARGE -> Errors.MESSAGE_TOO_LARGE;
+            case REQUEST_TOO_LARGE -> Errors.RECORD_LIST_TOO_LARGE;
+            case SECURITY_DISABLED -> Errors.SECURITY_DISABLED;
+            case SASL_AUTHENTICATION_FAILED -> Errors.SASL_AUTHENTICATION_FAILED;
+            case TOPIC_AUTHORIZATION_FAILED -> Errors.TOPIC_AUTHORIZATION_FAILED;
+            case GROUP_AUTHORIZATION_FAILED -> Errors.GROUP_AUTHORIZATION_FAILED;
+            case CLUSTER_AUTHORIZATION_FAILED -> Errors.CLUSTER_AUTHORIZATION_FAILED;
+            case NOT_LEADER -> Errors.NOT_LEADER_OR_FOLLOWER;
+            case FENCED_LEADER_EPOCH -> Errors.FENCED_LEADER_EPOCH;
+            case UNKNOWN_LEADER_EPOCH -> Errors.UNKNOWN_LEADER_EPOCH;
+            case LEADER_NOT_AVAILABLE -> Errors.LEADER_NOT_AVAILABLE;
+            case NOT_ENOUGH_REPLICAS -> Errors.NOT_ENOUGH_REPLICAS;
+            case NOT_ENOUGH_REPLICAS_AFTER_APPEND -> Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+            // Written by a leader that lost its leadership before the write was committed: the client refreshes and
+            // retries, as after Kafka's NOT_LEADER_OR_FOLLOWER (an idempotent producer's retry is deduplicated).
+            case NOT_LEADER_AFTER_APPEND -> Errors.NOT_LEADER_OR_FOLLOWER;
+            case COORDINATOR_NOT_AVAILABLE -> Errors.COORDINATOR_NOT_AVAILABLE;
+            case STORAGE_ERROR -> Errors.KAFKA_STORAGE_ERROR;
+            // Retriable in Kafka's clients: a producer whose leader's queue is full backs off and sends again.
+            case THROTTLED -> Errors.THROTTLING_QUOTA_EXCEEDED;
+            case REQUEST_TIMED_OUT -> Errors.REQUEST_TIMED_OUT;
+            case UNKNOWN_SERVER_ERROR -> Errors.UNKNOWN_SERVER_ERROR;
+        };
+    }
+}
