@@ -1,8 +1,10 @@
 package io.sluice.adminui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import reactor.core.Disposable;
 
 /**
  * Every page against a fake gateway: what a person sees for the API's answers, the API's problems shown as their
@@ -232,6 +235,35 @@ class ConsolePagesTest {
         GATEWAY.problem("PATCH", "/v1/topics/orders/configs", 400, "INVALID_CONFIG", "Unknown config 'retention'");
         String page = post("/topics/orders/configs", form("name", "retention", "value", "1", "action", "set"), 422);
         assertThat(page).contains("Unknown config &#39;retention&#39; (INVALID_CONFIG)");
+    }
+
+    /**
+     * The topic page's add-partitions form, submitted as the page renders it, asks the gateway for the count typed and
+     * comes back to the topic saying so; the gateway's refusal shows in the form, and a count that is not a number is
+     * refused without asking.
+     */
+    @Test
+    void theAddPartitionsFormAsksTheGatewayForTheNewCountAndShowsARefusalInTheForm() {
+        String form = formWithId(get("/topics/orders"), "add-partitions");
+        assertThat(form).as("the form as rendered").contains("action=\"/topics/orders/partitions\"",
+                "name=\"partitionCount\"", "value=\"3\"");
+        GATEWAY.json("POST", "/v1/topics/orders/partitions", TOPIC);
+
+        web.post().uri("/topics/orders/partitions").body(form("partitionCount", "5")).exchange()
+                .expectStatus().is3xxRedirection()
+                .expectHeader().valueMatches("Location", "/topics/orders\\?notice=Now(\\+|%20)5(\\+|%20)partitions");
+        assertThat(GATEWAY.calls("POST")).extracting(FakeGateway.Call::pathAndQuery, FakeGateway.Call::body)
+                .containsExactly(tuple("/v1/topics/orders/partitions", "{\"partition_count\":5}"));
+
+        GATEWAY.problem("POST", "/v1/topics/orders/partitions", 400, "INVALID_PARTITIONS",
+                "Topic orders has 2 partitions; the new count must be more, was 1");
+        String refused = formWithId(post("/topics/orders/partitions", form("partitionCount", "1"), 422), "add-partitions");
+        assertThat(refused).contains("Topic orders has 2 partitions; the new count must be more, was 1 (INVALID_PARTITIONS)");
+
+        String notANumber = formWithId(post("/topics/orders/partitions", form("partitionCount", "five"), 422),
+                "add-partitions");
+        assertThat(notANumber).contains("Partition count must be a whole number, was &#39;five&#39;");
+        assertThat(GATEWAY.calls("POST")).as("calls to the gateway").hasSize(2);
     }
 
     @Test
@@ -511,28 +543,46 @@ class ConsolePagesTest {
                 .noneMatch(path -> path.contains("/records"));
     }
 
+    /**
+     * A search whose stream the client closes reads no more pages. The control: a second search, left open on the other
+     * partition, reads twenty pages after the first one's reads had time to stop and twenty more while the first one's
+     * count must stand; a search that went on reading would read in step with it.
+     */
     @Test
-    void cancellingTheSearchStreamStopsItsReads() throws InterruptedException {
-        GATEWAY.json("GET", "/v1/topics/orders", TOPIC.replace("\"high_watermark\":10", "\"high_watermark\":1000000000"));
+    void cancellingTheSearchStreamStopsItsReads() {
+        GATEWAY.json("GET", "/v1/topics/orders", TOPIC.replace("\"high_watermark\":10", "\"high_watermark\":1000000000")
+                .replace("\"high_watermark\":7", "\"high_watermark\":1000000000"));
         GATEWAY.json("GET", "/v1/topics/orders/partitions/0/records",
                 pages(0, 1_000_000_000, offset -> record(0, offset, "\"k\"", "1", "[]")));
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/1/records",
+                pages(1, 1_000_000_000, offset -> record(1, offset, "\"k\"", "1", "[]")));
 
         web.get().uri("/topics/orders/search/events?q=absent&partition=0").accept(MediaType.TEXT_EVENT_STREAM)
                 .exchange().expectStatus().isOk().returnResult(String.class).getResponseBody()
                 .take(5).blockLast(Duration.ofSeconds(10));
-
-        long reads = GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records");
-        for (int i = 0; i < 50; i++) {
-            Thread.sleep(200);
-            long now = GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records");
-            if (now == reads) {
-                break;
-            }
-            reads = now;
+        Disposable control = web.get().uri("/topics/orders/search/events?q=absent&partition=1")
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk().returnResult(String.class)
+                .getResponseBody().subscribe();
+        try {
+            awaitReadsOf(1, 20); // a read in flight when the first stream closed has been answered by now
+            long reads = GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records");
+            awaitReadsOf(1, GATEWAY.count("GET", "/v1/topics/orders/partitions/1/records") + 20);
+            assertThat(GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records"))
+                    .as("reads of the closed search while the open one read twenty pages").isEqualTo(reads);
+        } finally {
+            control.dispose();
         }
-        Thread.sleep(500);
-        assertThat(GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records")).as("no read after the stream closed")
-                .isEqualTo(reads).isLessThan(100);
+    }
+
+    /** Waits (up to 30 s) until the gateway has been asked for {@code count} reads of partition {@code partition}. */
+    private static void awaitReadsOf(int partition, long count) {
+        String path = "/v1/topics/orders/partitions/" + partition + "/records";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (GATEWAY.count("GET", path) < count) {
+            assertThat(System.nanoTime()).as("%d reads of partition %d within 30 s, were %d", count, partition,
+                    GATEWAY.count("GET", path)).isLessThan(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
     }
 
     /** A partition's pages as the API answers them: up to {@code max_records} records from {@code offset}. */
@@ -558,6 +608,14 @@ class ConsolePagesTest {
     private String events(String uri) {
         return web.get().uri(uri).accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
+    }
+
+    /** The {@code <form>} element with {@code id} in a page, or a failure naming the forms it has. */
+    private static String formWithId(String page, String id) {
+        int at = page.indexOf("id=\"" + id + "\"");
+        assertThat(at).as("a form with id " + id + " in the page").isNotNegative();
+        int start = page.lastIndexOf("<form", at);
+        return page.substring(start, page.indexOf("</form>", at) + "</form>".length());
     }
 
     private String get(String uri) {

@@ -3,6 +3,7 @@ package io.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayWebTest;
+import io.sluice.gateway.web.QueryBinder;
 import io.sluice.gateway.web.StrictInput;
 import io.sluice.protocol.ErrorCode;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -45,6 +46,10 @@ class OpenApiDocumentTest {
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
 
+    @Autowired
+    @Qualifier("produceParameters")
+    QueryBinder<?> jsonProduceParameters;
+
     @Test
     void documentIsAValidOpenApi31DocumentServedAsYamlAndJson() {
         SwaggerParseResult result = parse();
@@ -78,6 +83,20 @@ class OpenApiDocumentTest {
             }
             assertThat(documented).as("query parameters of %s", route).isEqualTo(parameters);
         });
+    }
+
+    /**
+     * The JSON produce is a functional route, not a controller's, so the check above sees only the NDJSON handler of
+     * the same operation; the JSON route's binder keeps its own list, which must be the operation's too.
+     */
+    @Test
+    void theJsonProduceRouteTakesExactlyTheQueryParametersOfTheProduceOperation() {
+        Set<String> documented = new TreeSet<>();
+        operations(parse().getOpenAPI()).get("POST /v1/topics/{topic}/records").getParameters().stream()
+                .filter(p -> "query".equals(p.getIn())).forEach(p -> documented.add(p.getName()));
+
+        assertThat(jsonProduceParameters.parameters()).as("the JSON produce route's query parameters")
+                .isEqualTo(documented);
     }
 
     @Test

@@ -15,10 +15,14 @@ import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -244,6 +248,8 @@ class ConsumerGroupsIT {
             JsonNode before = get(gatewayA, "/v1/groups/" + group).json();
             Set<Integer> staticPartitions = partitionsOf(instance(before, "host-1"));
             Set<Integer> dynamicPartitions = partitionsOf(instance(before, null));
+            String dynamicId = instance(before, null).get("member_id").asString();
+            int dynamicEpoch = instance(before, null).get("member_epoch").asInt();
             assertThat(staticPartitions).isNotEmpty();
 
             assertProblem(post(gatewayB, "/v1/groups/" + group + "/members", "{\"topics\":[\"" + topic
@@ -254,8 +260,19 @@ class ConsumerGroupsIT {
                 JsonNode away = instance(get(gatewayA, "/v1/groups/" + group).json(), "host-1");
                 return away != null && away.get("state").asString().equals("LEFT_STATIC") ? Boolean.TRUE : null;
             });
+            long logMark = Files.size(cluster.logFile("gateway-b"));
             produce(topic, partitions, 400);
-            Thread.sleep(1500); // three heartbeat intervals for the dynamic member: it gets nothing more
+            // A rebalance would reach the dynamic member in a heartbeat's answer. Twelve answers after the leave (500 ms
+            // apart) span more than the cluster's 4 s default session: a static member kept away only for the default,
+            // not its own 30 s, would have been removed and its partitions handed on within them.
+            List<String> answers = Waits.await("twelve heartbeats of the dynamic member after the leave",
+                    Duration.ofSeconds(60), () -> {
+                        List<String> lines = heartbeatAnswers("gateway-b", logMark, group, dynamicId);
+                        return lines.size() >= 12 ? lines : null;
+                    });
+            assertThat(answers).as("the dynamic member's heartbeat answers after the leave")
+                    .allSatisfy(line -> assertThat(line).contains(": answer epoch " + dynamicEpoch + ", ")
+                            .endsWith("asked back []"));
             JsonNode away = get(gatewayB, "/v1/groups/" + group).json();
             assertThat(away.get("group_epoch").asInt()).as("group epoch").isEqualTo(before.get("group_epoch").asInt());
             assertThat(partitionsOf(instance(away, "host-1"))).isEqualTo(staticPartitions);
@@ -455,6 +472,79 @@ class ConsumerGroupsIT {
     }
 
     /**
+     * A gateway with {@code groups.lag-scope=served} exports the lag of the groups whose members call through it, and
+     * of no other: the round that first exports such a group leaves out a group committed through another gateway
+     * before, and two intervals after its member left, the served group is dropped too, though its committed offsets
+     * keep it in the cluster.
+     */
+    @Test
+    void aGatewayWithLagScopeServedExportsOnlyTheGroupsItsMembersCallThroughIt() {
+        URI served = cluster.startGateway("gateway-served", "--sluice.gateway.groups.lag-scope=served");
+        try {
+            String elsewhere = "lag-not-served";
+            Response committed = post(gatewayA, "/v1/groups/" + elsewhere + "/offsets",
+                    "{\"offsets\":[{\"topic\":\"" + TOPIC + "\",\"partition\":0,\"offset\":1000}]}");
+            assertThat(committed.status()).as(committed.text()).isEqualTo(200);
+
+            String group = "lag-served";
+            JsonNode member = post(served, "/v1/groups/" + group + "/members",
+                    "{\"topics\":[\"" + TOPIC + "\"],\"auto_offset_reset\":\"earliest\"}").json();
+            String id = member.get("member_id").asString();
+            AtomicReference<String> cursor = new AtomicReference<>(member.get("cursor").asString());
+            List<Long> delivered = new ArrayList<>();
+            // The member polls through this gateway until it has records and the gateway exports its group. The
+            // members gauge is the last a round replaces, so its line means the whole scrape is of rounds that began
+            // after the join, and so after the other group's commit.
+            String membersLine = "sluice_gateway_group_members{group=\"" + group + "\",";
+            List<String> exported = Waits.await("gateway-served exporting " + group, Duration.ofSeconds(90), () -> {
+                Response answer = post(served, "/v1/groups/" + group + "/members/" + id + "/poll",
+                        "{\"cursor\":\"" + cursor.get() + "\",\"wait_ms\":100,\"max_records\":10}");
+                assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+                cursor.set(answer.json().get("cursor").asString());
+                answer.json().get("records").forEach(record -> delivered.add(record.get("offset").asLong()));
+                List<String> lines = groupMetrics(served);
+                return !delivered.isEmpty() && lines.stream().anyMatch(l -> l.startsWith(membersLine)) ? lines : null;
+            });
+            assertThat(exported).as("group metrics of gateway-served").noneMatch(l -> l.contains("{group=\"" + elsewhere + "\""));
+            Waits.await("gateway A, exporting all groups, exporting " + elsewhere, Duration.ofSeconds(30), () ->
+                    groupMetrics(gatewayA).stream().anyMatch(l -> l.contains("{group=\"" + elsewhere + "\""))
+                            ? Boolean.TRUE : null);
+
+            assertThat(delete(served, "/v1/groups/" + group + "/members/" + id + "?cursor=" + cursor.get()).status())
+                    .isEqualTo(204);
+            assertThat(committed(get(gatewayA, "/v1/groups/" + group).json())).as("the group's committed offsets")
+                    .isNotEmpty();
+            Waits.await(group + " no longer exported, two intervals after its member left", Duration.ofSeconds(30),
+                    () -> groupMetrics(served).stream().noneMatch(l -> l.contains("{group=\"" + group + "\""))
+                            ? Boolean.TRUE : null);
+        } finally {
+            cluster.kill("gateway-served");
+        }
+    }
+
+    /** The lines of a gateway's group gauges (members, lag in records and seconds). */
+    private static List<String> groupMetrics(URI gateway) {
+        return get(gateway, "/actuator/prometheus").text().lines()
+                .filter(line -> line.startsWith("sluice_gateway_group_")).toList();
+    }
+
+    /**
+     * The heartbeat answers a gateway logged (at DEBUG) for one member of {@code group} after byte {@code from} of its
+     * log: "Group g member m at epoch e owning [...]: answer epoch e', [assignment], asked back [...]".
+     */
+    private static List<String> heartbeatAnswers(String gateway, long from, String group, String memberId) {
+        try (var channel = Files.newByteChannel(cluster.logFile(gateway))) {
+            channel.position(from);
+            String after = new String(Channels.newInputStream(channel).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            return after.lines().filter(line -> line.contains("Group " + group + " member " + memberId + " at epoch")
+                    && line.contains(": answer epoch ")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Rebalance churn under load: while records are produced, SSE members on both gateways join and leave every one to
      * two and a half seconds (two stay throughout). Every record is delivered, repeats only at hand-offs, and the group
      * history checker ({@link GroupDeliveries#check}) finds no offset below the final committed ones that reached no
@@ -604,7 +694,7 @@ class ConsumerGroupsIT {
         Process client = GroupSseClient.start(gatewayA.resolve(query + "&session_timeout_ms=3000"));
         List<String[]> events = new CopyOnWriteArrayList<>();
         Thread.ofPlatform().daemon().name("paused-client-out").start(() -> {
-            try (java.io.BufferedReader lines = client.inputReader(java.nio.charset.StandardCharsets.UTF_8)) {
+            try (java.io.BufferedReader lines = client.inputReader(StandardCharsets.UTF_8)) {
                 lines.lines().forEach(line -> events.add(line.split("\t", 3)));
             } catch (IOException e) {
                 // the process is gone

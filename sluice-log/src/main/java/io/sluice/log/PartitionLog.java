@@ -457,6 +457,11 @@ public final class PartitionLog implements AutoCloseable {
         return highWatermarkWaiters.await(offset);
     }
 
+    /** The polls waiting for the high watermark now ({@link #awaitHighWatermark}): a consumer's long poll parked here. */
+    public int highWatermarkWaiting() {
+        return highWatermarkWaiters.size();
+    }
+
     /** As {@link #awaitHighWatermark}, for the log end offset: a leader's long poll for follower fetches. */
     public CompletableFuture<Long> awaitLogEndOffset(long offset) {
         return logEndWaiters.await(offset);

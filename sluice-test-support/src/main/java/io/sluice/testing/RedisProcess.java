@@ -21,11 +21,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A redis-server of the test's own, outside every coordinator, so that a test can crash and restart Redis under
  * running coordinators, and kill a coordinator without taking Redis with it (an embedded Redis is a child of its
- * coordinator). The binary is the one the coordinator embeds ({@code com.github.codemonstur:embedded-redis}); the
- * server runs as docs/coordinator.md asks of the coordinator's Redis, append-only with an fsync per write, so a
+ * coordinator). The binary is the one the coordinator embeds ({@code com.github.codemonstur:embedded-redis}), or one
+ * installed on the machine ({@link #start(Path, Path)}); the server runs as docs/coordinator.md asks of the coordinator's Redis, append-only with an fsync per write, so a
  * restart loses nothing acknowledged.
  *
- * <p>Layout under {@code dir}: {@code redis-server} (the binary), {@code appendonly.aof}, {@code redis.log} (the
+ * <p>Layout under {@code dir}: {@code redis-server} (the embedded binary), {@code appendonly.aof} (or Redis 7's
+ * {@code appendonlydir/}), {@code redis.log} (the
  * output of every start). The port stays the same across restarts, since coordinators are configured with it. Every
  * signal goes to the PID this object started; {@link #close} stops it. Drive it from one thread.
  */
@@ -35,16 +36,30 @@ public final class RedisProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    /** A redis-server installed on the machine, or null for the embedded one (copied into {@code dir}). */
+    private final Path installed;
     private Process process;
 
-    private RedisProcess(Path dir, int port) {
+    private RedisProcess(Path dir, int port, Path installed) {
         this.dir = dir;
         this.port = port;
+        this.installed = installed;
     }
 
     /** Starts a server in {@code dir} (created if missing) on a free loopback port and waits until it answers. */
     public static RedisProcess start(Path dir) {
-        RedisProcess redis = new RedisProcess(dir.toAbsolutePath(), freePort());
+        return start(dir, null);
+    }
+
+    /**
+     * The same, from the redis-server binary {@code binary} (Debian's {@code /usr/bin/redis-server}, say: the Redis 7
+     * that deployments run) instead of the embedded 6.2 one; null means the embedded one.
+     */
+    public static RedisProcess start(Path dir, Path binary) {
+        if (binary != null && !Files.isExecutable(binary)) {
+            throw new IllegalArgumentException("No executable redis-server at " + binary);
+        }
+        RedisProcess redis = new RedisProcess(dir.toAbsolutePath(), freePort(), binary);
         redis.launch();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(redis::killQuietly));
         return redis;
@@ -100,7 +115,7 @@ public final class RedisProcess implements AutoCloseable {
     private void launch() {
         try {
             Files.createDirectories(dir);
-            Path binary = installBinary();
+            Path binary = installed != null ? installed : installBinary();
             List<String> command = List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "always", "--save", "",
                     "--daemonize", "no");

@@ -150,10 +150,11 @@ public final class SluiceCluster implements AutoCloseable {
 
     /**
      * Starts one more gateway, named {@code name} ({@code gateway-b}, say), with the same settings as the cluster's
-     * own on free ports (its Kafka listener's too), and waits until it is ready: gateways are stateless, so any number serve one cluster. It is
-     * stopped with the cluster, or earlier by {@link #kill(String)}.
+     * own on free ports (its Kafka listener's too), and waits until it is ready: gateways are stateless, so any number
+     * serve one cluster. It is stopped with the cluster, or earlier by {@link #kill(String)}. {@code settings}
+     * ({@code --key=value}) are added, each replacing the cluster gateway's own setting of that key.
      */
-    public URI startGateway(String name) {
+    public URI startGateway(String name, String... settings) {
         ServiceSpec gateway = cluster.config().spec(LocalCluster.GATEWAY).orElseThrow(() ->
                 new IllegalStateException("this cluster has no gateway; build it withGateway()"));
         int port = freePort();
@@ -161,6 +162,12 @@ public final class SluiceCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(gateway.args());
         args.replaceAll(arg -> arg.startsWith("--server.port=") ? "--server.port=" + port
                 : arg.startsWith("--sluice.gateway.kafka.port=") ? "--sluice.gateway.kafka.port=" + kafkaPort : arg);
+        for (String setting : settings) {
+            // Spring joins two values of one command-line key with a comma: the added one must replace the other.
+            String key = setting.substring(0, setting.indexOf('=') + 1);
+            args.removeIf(arg -> arg.startsWith(key));
+            args.add(setting);
+        }
         ServiceSpec spec = new ServiceSpec(name, ServiceKind.GATEWAY, gateway.jar(), List.of(port, kafkaPort), args);
         cluster.launchInstance(spec).awaitReady(cluster.config().readyTimeout());
         return spec.url();
@@ -229,6 +236,11 @@ public final class SluiceCluster implements AutoCloseable {
     /** A node's service log (stdout and stderr of every start). */
     public Path logFile(int nodeId) {
         return cluster.logFile(service(nodeId));
+    }
+
+    /** A service's log by name: a gateway from {@link #startGateway}, or {@link LocalCluster#GATEWAY}. */
+    public Path logFile(String service) {
+        return cluster.logFile(service);
     }
 
     /** Stops every process (SIGTERM, SIGKILL after the grace), keeps the service logs, deletes the data. */

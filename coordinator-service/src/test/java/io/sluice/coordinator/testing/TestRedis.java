@@ -5,6 +5,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.sluice.coordinator.redis.EmbeddedRedis;
+import io.sluice.testing.RedisProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,6 +24,10 @@ import org.testcontainers.containers.GenericContainer;
  *   <li>{@code SLUICE_TEST_REDIS_URL} (for example {@code redis://127.0.0.1:6379}): an external Redis. <b>It must be
  *       a disposable Redis</b>: every test class starts by flushing it ({@code FLUSHALL}), which deletes every key in
  *       every database of that server.</li>
+ *   <li>the system property {@code sluice.test.redis-server}, a redis-server binary on the machine: the build's
+ *       {@code redis-7} execution names Debian's {@code /usr/bin/redis-server} (the Redis 7 that deployments run)
+ *       when it is installed, and {@code sluice.test.redis-version} ({@code 7.}) then has to begin the version the
+ *       server reports, or every test fails;</li>
  *   <li>a {@code redis:7-alpine} container with {@code --appendonly yes}, when a Docker engine answers;</li>
  *   <li>otherwise a real redis-server started by the coordinator's own {@link EmbeddedRedis} (AOF, fsync always) in
  *       a temporary directory, on a free loopback port.</li>
@@ -33,6 +38,8 @@ import org.testcontainers.containers.GenericContainer;
 public final class TestRedis implements AutoCloseable {
 
     public static final String URL_VARIABLE = "SLUICE_TEST_REDIS_URL";
+    public static final String BINARY_PROPERTY = "sluice.test.redis-server";
+    public static final String VERSION_PROPERTY = "sluice.test.redis-version";
 
     private static final Logger LOG = LoggerFactory.getLogger(TestRedis.class);
     private static TestRedis shared;
@@ -64,7 +71,14 @@ public final class TestRedis implements AutoCloseable {
         if (shared == null) {
             shared = start();
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "test-redis-stop"));
-            LOG.info("Coordinator tests use {} Redis at {}", shared.kind, shared.url);
+            String version = shared.version();
+            LOG.info("Coordinator tests use {} Redis {} at {}", shared.kind, version, shared.url);
+            String required = System.getProperty(VERSION_PROPERTY, "");
+            if (!version.startsWith(required)) {
+                shared.close();
+                throw new IllegalStateException("The test Redis (" + shared.kind + ") is version " + version + ", not "
+                        + required + "x as " + VERSION_PROPERTY + " requires");
+            }
         }
         return shared;
     }
@@ -73,6 +87,16 @@ public final class TestRedis implements AutoCloseable {
         String external = System.getenv(URL_VARIABLE);
         if (external != null && !external.isBlank()) {
             return new TestRedis(URI.create(external.trim()), "external", null, null);
+        }
+        String binary = System.getProperty(BINARY_PROPERTY, "");
+        if (!binary.isBlank()) {
+            try {
+                Path directory = Files.createTempDirectory("sluice-test-redis");
+                RedisProcess redis = RedisProcess.start(directory, Path.of(binary.trim()));
+                return new TestRedis(redis.url(), "installed (" + binary.trim() + ")", redis, directory);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         if (dockerAvailable()) {
             GenericContainer<?> container = new GenericContainer<>("redis:7-alpine")
@@ -97,6 +121,12 @@ public final class TestRedis implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             return false;
         }
+    }
+
+    /** The version the server reports ({@code INFO server}'s {@code redis_version}). */
+    public String version() {
+        return commands().info("server").lines().filter(line -> line.startsWith("redis_version:"))
+                .map(line -> line.substring("redis_version:".length()).strip()).findFirst().orElse("unknown");
     }
 
     public URI url() {

@@ -88,6 +88,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
 
     private final Map<String, TopicMetadata> topics = new ConcurrentHashMap<>();
     private final Map<TopicPartition, List<RecordBatch>> logs = new ConcurrentHashMap<>();
+    /** A partition's log start offset where retention moved it past 0 ({@link #deleteRecordsBefore}). */
+    private final Map<TopicPartition, Long> logStarts = new ConcurrentHashMap<>();
     private final Map<TopicPartition, ErrorCode> produceFailures = new ConcurrentHashMap<>();
     /** What a partition answers after its next failed produce, in place of its failure now (empty: answers again). */
     private final Map<TopicPartition, Optional<ErrorCode>> laterProduceFailures = new ConcurrentHashMap<>();
@@ -204,6 +206,7 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
         for (int p = 0; p < partitions; p++) {
             states.add(new PartitionState(p, List.of(NODE.id()), NODE.id(), List.of(NODE.id()), 0, 0));
             logs.put(new TopicPartition(name, p), new ArrayList<>());
+            logStarts.remove(new TopicPartition(name, p));
         }
         TopicMetadata topic = new TopicMetadata(name, UUID.randomUUID().toString(), 1, configs, states);
         topics.put(name, topic);
@@ -286,6 +289,14 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
         }
         log.add(stored);
         appended.emitNext(new TopicPartition(topic, partition), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5)));
+    }
+
+    /**
+     * Moves a partition's log start offset to {@code offset}, as retention does when it deletes the segments below it:
+     * a fetch below it is then out of range, naming it as the log start.
+     */
+    public synchronized void deleteRecordsBefore(String topic, int partition, long offset) {
+        logStarts.put(new TopicPartition(topic, partition), offset);
     }
 
     /** How many fetches the leader of a partition has served so far. */
@@ -554,8 +565,9 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
             return new FetchedPartition(tp, ErrorCode.UNKNOWN_PARTITION, -1, -1, -1, ByteBuffer.allocate(0));
         }
         long end = end(log);
-        if (offset < 0 || offset > end) {
-            return new FetchedPartition(tp, ErrorCode.OFFSET_OUT_OF_RANGE, end, 0, end, ByteBuffer.allocate(0));
+        long start = logStarts.getOrDefault(tp, 0L);
+        if (offset < start || offset > end) {
+            return new FetchedPartition(tp, ErrorCode.OFFSET_OUT_OF_RANGE, end, start, end, ByteBuffer.allocate(0));
         }
         List<ByteBuffer> out = new ArrayList<>();
         int size = 0;
@@ -571,7 +583,7 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
         }
         ByteBuffer records = ByteBuffer.allocate(size);
         out.forEach(records::put);
-        return new FetchedPartition(tp, null, end, 0, end, records.flip());
+        return new FetchedPartition(tp, null, end, start, end, records.flip());
     }
 
     @Override

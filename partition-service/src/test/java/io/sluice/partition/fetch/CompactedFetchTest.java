@@ -78,7 +78,7 @@ class CompactedFetchTest {
 
         CompletableFuture<List<FetchSection>> poll = fetches.fetch(new FetchRequest(10_000L, 1, null,
                 List.of(new FetchRequest.Partition(TP.topic(), TP.partition(), 0, null)))).toFuture();
-        Thread.sleep(300);
+        ParkedPolls.awaitParked(poll, log::highWatermarkWaiting);
         assertThat(poll).as("still waiting: nothing below the high watermark to answer").isNotDone();
 
         log.maybeIncrementHighWatermark(3);

@@ -76,9 +76,9 @@ class ReplicaFetchTest {
         PartitionLog third = node.logs.log(tp(2)).orElseThrow();
         CompletableFuture<List<FetchedPartition>> poll = FetchServiceAccess.replicaFetch(fetches,
                 request(10_000, partition(0, 0, 0), partition(1, 0, 0), partition(2, 0, 0))).toFuture();
-        Thread.sleep(200);
+        ParkedPolls.awaitParked(poll, third.logEndWatch()::waiting);
         assertThat(poll).isNotDone();
-        assertThat(third.logEndWatch().waiting()).isOne();
+        assertThat(third.logEndWatch().waiting()).as("one poll for the three partitions").isOne();
 
         append(2, "news");
 

@@ -1,0 +1,188 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import static io.sluice.it.GatewayHttp.get;
+import static io.sluice.it.GatewayHttp.post;
+
+import io.sluice.it.GatewayHttp.Response;
+import io.sluice.launcher.RepoRoot;
+import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SluiceCluster;
+import io.sluice.testing.Waits;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alert rules (helm/sluice/files/sluice-alerts.yaml, shipped by the chart and by Compose) evaluated by Prometheus'
+ * own promtool against what a real cluster exports: every service's /actuator/prometheus, scraped once, becomes the
+ * input series of a {@code promtool test rules} file (each series held at its value, with the {@code instance} and
+ * {@code job} labels a Prometheus scrape adds). As recorded, on a healthy cluster, no alert expression selects
+ * anything; then, for each alert, the series its fault would change — and only their values, keeping the labels the
+ * cluster gave them — are set to the fault, and the alert's expression selects at least one series. An expression whose metric
+ * or label matchers the cluster does not export selects nothing and fails here. Needs promtool (Debian's prometheus
+ * package; .ci/run installs it).
+ */
+class AlertRulesIT {
+
+    private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+    private static final String GROUP = "alerting";
+    /** A value held for 40 one-minute steps; the expressions are evaluated at 30 minutes. */
+    private static final String HELD = "+0x40";
+
+    /** Per alert, the metric a fault changes and the series values (promtool's notation) that make the fault. */
+    private static final Map<String, Fault> FAULTS = Map.of(
+            "SluiceOfflinePartitions", new Fault("sluice_coordinator_offline_partitions", "1" + HELD),
+            "SluiceUnderReplicatedPartitions", new Fault("sluice_coordinator_under_replicated_partitions", "2" + HELD),
+            "SluiceNoActiveCoordinator", new Fault("sluice_coordinator_active", "0" + HELD),
+            "SluiceConsumerGroupLagging", new Fault("sluice_gateway_group_lag_seconds", "400" + HELD),
+            "SluiceOfflineLogs", new Fault("sluice_partition_offline_logs", "1" + HELD),
+            "SluicePartitionDiskNearlyFull", new Fault("disk_free_bytes", "1" + HELD),
+            "SluiceMetadataRegressions", new Fault("sluice_metadata_regressions_total", "0+1x40"));
+
+    private record Fault(String metric, String values) {
+    }
+
+    private record Series(String selector, String metric, double value) {
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noAlertSelectsAHealthyClusterAndEachSelectsTheRealSeriesOfItsFault() throws Exception {
+        assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed (apt-get install -y prometheus; .ci/run does)");
+        Path root = RepoRoot.find(Path.of("")).orElseThrow();
+        Path rules = root.resolve("helm/sluice/files/sluice-alerts.yaml");
+        Map<String, String> alerts = alerts(rules);
+        assertThat(alerts.keySet()).as("alerts with a fault defined here").containsExactlyInAnyOrderElementsOf(
+                FAULTS.keySet());
+        run(List.of(PROMTOOL.toString(), "check", "rules", rules.toString()));
+
+        List<Series> recorded;
+        try (SluiceCluster cluster = SluiceCluster.builder("alert-rules").nodes(2).withGateway()
+                .args(ServiceKind.GATEWAY, "--sluice.gateway.groups.lag-interval=1s").start()) {
+            URI gateway = cluster.gatewayUrl();
+            GatewayHttp.createTopic(List.of(gateway), "alerted", 2, 2);
+            GatewayHttp.produce(gateway, "alerted", 2, 20);
+            Response committed = post(gateway, "/v1/groups/" + GROUP + "/offsets",
+                    "{\"offsets\":[{\"topic\":\"alerted\",\"partition\":0,\"offset\":3}]}");
+            assertThat(committed.status()).as(committed.text()).isEqualTo(200);
+            Map<String, URI> services = new LinkedHashMap<>();
+            services.put("coordinator", cluster.coordinatorUrl());
+            services.put("partition-1", cluster.nodeUrl(1));
+            services.put("partition-2", cluster.nodeUrl(2));
+            services.put("gateway", gateway);
+            // Healthy: both replicas in sync, and the gateway measured the group's lag.
+            recorded = Waits.await("a scrape of a healthy cluster with every faulted metric", Duration.ofSeconds(60),
+                    () -> {
+                        List<Series> scrape = scrape(services);
+                        boolean healthy = scrape.stream().noneMatch(s -> s.metric().equals(
+                                "sluice_coordinator_under_replicated_partitions") && s.value() != 0);
+                        boolean complete = FAULTS.values().stream().allMatch(f -> scrape.stream()
+                                .anyMatch(s -> s.metric().equals(f.metric())));
+                        return healthy && complete ? scrape : null;
+                    });
+        }
+
+        StringBuilder tests = new StringBuilder("rule_files:\n  - " + quoted(rules.toString())
+                + "\nevaluation_interval: 1m\ntests:\n");
+        tests.append(testGroup(recorded, null, alerts.values().stream()
+                .map(expr -> exprTest(expr, "[]")).toList()));
+        for (Map.Entry<String, String> alert : alerts.entrySet()) {
+            Fault fault = FAULTS.get(alert.getKey());
+            tests.append(testGroup(recorded, fault, List.of(exprTest("count(" + alert.getValue() + ") > bool 0",
+                    "\n          - labels: '{}'\n            value: 1"))));
+        }
+        Path file = dir.resolve("sluice-alerts-test.yaml");
+        Files.writeString(file, tests);
+        run(List.of(PROMTOOL.toString(), "test", "rules", file.toString()));
+    }
+
+    /** Alert name → expression, in file order (each rule's {@code expr} on one line after its comments, as the file writes them). */
+    private static Map<String, String> alerts(Path rules) throws IOException {
+        Map<String, String> alerts = new LinkedHashMap<>();
+        Matcher rule = Pattern.compile("(?m)^\\s*- alert: (\\S+)\\s*\\n(?:\\s*#.*\\n)*\\s*expr: (.+)$").matcher(Files.readString(rules));
+        while (rule.find()) {
+            alerts.put(rule.group(1), rule.group(2).strip());
+        }
+        assertThat(alerts).as("alerts in %s", rules).isNotEmpty();
+        return alerts;
+    }
+
+    /** Every sample of every service, with the labels a Prometheus scrape of that service adds. */
+    private static List<Series> scrape(Map<String, URI> services) {
+        List<Series> series = new ArrayList<>();
+        for (Map.Entry<String, URI> service : services.entrySet()) {
+            Response scrape = get(service.getValue(), "/actuator/prometheus");
+            assertThat(scrape.status()).as("/actuator/prometheus of %s", service.getKey()).isEqualTo(200);
+            String added = "instance=\"" + service.getKey() + "\",job=\"sluice\"";
+            for (String line : scrape.text().lines().toList()) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                int space = line.lastIndexOf(' ');
+                String name = line.substring(0, space);
+                int brace = name.indexOf('{');
+                String metric = brace < 0 ? name : name.substring(0, brace);
+                String selector = brace < 0 ? name + "{" + added + "}"
+                        : metric + "{" + added + (name.endsWith("{}") ? "" : ",") + name.substring(brace + 1);
+                series.add(new Series(selector, metric, Double.parseDouble(line.substring(space + 1))));
+            }
+        }
+        return series;
+    }
+
+    /** One promtool test group: the recorded series, those of {@code fault}'s metric (if any) given its values. */
+    private static String testGroup(List<Series> recorded, Fault fault, List<String> exprTests) {
+        StringBuilder group = new StringBuilder("  - interval: 1m\n    input_series:\n");
+        for (Series s : recorded) {
+            String values = fault != null && s.metric().equals(fault.metric()) ? fault.values()
+                    : number(s.value()) + HELD;
+            group.append("      - series: ").append(quoted(s.selector())).append("\n        values: ")
+                    .append(quoted(values)).append('\n');
+        }
+        group.append("    promql_expr_test:\n");
+        exprTests.forEach(group::append);
+        return group.toString();
+    }
+
+    private static String exprTest(String expr, String samples) {
+        return "      - expr: " + quoted(expr) + "\n        eval_time: 30m\n        exp_samples: " + samples + "\n";
+    }
+
+    /** A value in promtool's notation: Go parses Java's doubles, but not its infinities and NaN. */
+    private static String number(double value) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "+Inf" : "-Inf";
+        }
+        return Double.toString(value);
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    private static void run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        assertThat(process.exitValue()).as("%s:\n%s", String.join(" ", command), output).isZero();
+    }
+}
