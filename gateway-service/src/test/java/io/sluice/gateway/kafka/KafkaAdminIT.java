@@ -36,12 +36,18 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -59,6 +65,10 @@ import org.apache.kafka.common.requests.DescribeClusterResponse;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.tools.ConfigCommand;
 import org.apache.kafka.tools.TopicCommand;
@@ -70,7 +80,8 @@ import org.junit.jupiter.api.Test;
  * Kafka's own admin client and command-line tools (kafka-clients and kafka-tools from Maven Central) administering
  * Sluice through the gateway's Kafka listener, with real processes (a coordinator, three partition services, the
  * gateway jar): topics created, grown, described, re-configured and deleted, each error a Kafka client can meet with
- * the message it reads, and what each change did as Sluice's HTTP admin API shows it.
+ * the message it reads, and what each change did as Sluice's HTTP admin API shows it. Security is off: the ACL APIs
+ * answer SECURITY_DISABLED (KafkaAclsIT administers ACLs with security on).
  */
 class KafkaAdminIT {
 
@@ -327,6 +338,19 @@ class KafkaAdminIT {
                 new DescribeClusterRequest.Builder(new DescribeClusterRequestData()))).data();
         assertThat(brokers.controllerId()).isZero();
         assertThat(brokers.clusterId()).isEqualTo("sluice");
+    }
+
+    @Test
+    void withSecurityOffTheAclApisAnswerSecurityDisabled() {
+        AclBinding acl = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "orders", PatternType.LITERAL),
+                new AccessControlEntry("User:alice", "*", AclOperation.READ, AclPermissionType.ALLOW));
+
+        assertFails(admin.createAcls(List.of(acl)).all(), SecurityDisabledException.class, "Security is off");
+        assertFails(admin.describeAcls(AclBindingFilter.ANY).values(), SecurityDisabledException.class,
+                "Security is off");
+        assertFails(admin.deleteAcls(List.of(new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC,
+                "orders", PatternType.LITERAL), acl.entry().toFilter()))).all(), SecurityDisabledException.class,
+                "Security is off");
     }
 
     @Test
