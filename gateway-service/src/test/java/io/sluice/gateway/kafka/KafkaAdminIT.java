@@ -31,10 +31,12 @@ import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicCollection;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -71,6 +73,7 @@ import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.tools.ConfigCommand;
+import org.apache.kafka.tools.LogDirsCommand;
 import org.apache.kafka.tools.TopicCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,9 +82,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Kafka's own admin client and command-line tools (kafka-clients and kafka-tools from Maven Central) administering
  * Sluice through the gateway's Kafka listener, with real processes (a coordinator, three partition services, the
- * gateway jar): topics created, grown, described, re-configured and deleted, each error a Kafka client can meet with
- * the message it reads, and what each change did as Sluice's HTTP admin API shows it. Security is off: the ACL APIs
- * answer SECURITY_DISABLED (KafkaAclsIT administers ACLs with security on).
+ * gateway jar): topics created, grown, described, re-configured and deleted, the partition services as log dirs, each
+ * error a Kafka client can meet with the message it reads, and what each change did as Sluice's HTTP admin API shows
+ * it. Security is off: the ACL APIs answer SECURITY_DISABLED (KafkaAclsIT administers ACLs with security on).
  */
 class KafkaAdminIT {
 
@@ -338,6 +341,29 @@ class KafkaAdminIT {
                 new DescribeClusterRequest.Builder(new DescribeClusterRequestData()))).data();
         assertThat(brokers.controllerId()).isZero();
         assertThat(brokers.clusterId()).isEqualTo("sluice");
+    }
+
+    @Test
+    void theLogDirsAreThePartitionServicesEachWithTheReplicasItHoldsAndTheirSizes() {
+        cluster.createTopic("admin-log-dirs", 2, 3, Map.of());
+        var produced = cluster.postJson("/v1/topics/admin-log-dirs/records?key_format=string&value_format=string",
+                "[{\"key\": \"k\", \"value\": \"" + "v".repeat(1000) + "\"}]");
+        assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+        int partition = produced.json().path("results").get(0).path("partition").asInt();
+        int leader = cluster.leader("admin-log-dirs", partition);
+
+        Map<String, LogDirDescription> dirs = get(admin.describeLogDirs(List.of(0)).allDescriptions()).get(0);
+
+        assertThat(dirs).containsOnlyKeys("partition-service-1", "partition-service-2", "partition-service-3");
+        assertThat(dirs.values()).allSatisfy(dir -> assertThat(dir.replicaInfos()).containsKeys(
+                new TopicPartition("admin-log-dirs", 0), new TopicPartition("admin-log-dirs", 1)));
+        assertThat(dirs.get("partition-service-" + leader).replicaInfos()
+                .get(new TopicPartition("admin-log-dirs", partition)).size()).isGreaterThan(1000);
+        ToolRun tool = run(LogDirsCommand::main, "--bootstrap-server", cluster.kafkaBootstrap(), "--describe",
+                "--topic-list", "admin-log-dirs");
+        assertThat(tool.exitCode()).isZero();
+        assertThat(tool.out()).contains("Received log directory information from brokers 0",
+                "\"logDir\":\"partition-service-1\"", "\"partition\":\"admin-log-dirs-1\"");
     }
 
     @Test
