@@ -1,8 +1,10 @@
 package io.sluice.gateway.kafka;
 
+import static io.sluice.gateway.kafka.KafkaTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.gateway.kafka.KafkaTools.ToolRun;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.SecurityFiles;
@@ -38,6 +40,7 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.tools.AclCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,8 +49,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Kafka's admin client managing Sluice's ACLs through the Kafka listener, with security on and real processes (a
- * coordinator, one partition service, the gateway jar): bindings created, described and deleted over Kafka are the
- * ACLs the HTTP ACL API lists, and what Sluice cannot store is refused per binding. The listener does not authenticate
+ * coordinator, one partition service, the gateway jar), and kafka-acls (kafka-tools from Maven Central, in-process):
+ * bindings created, described and deleted over Kafka are the ACLs the HTTP ACL API lists, and what Sluice cannot
+ * store is refused per binding. The listener does not authenticate
  * its clients yet, so this client is not asked who it is.
  */
 class KafkaAclsIT {
@@ -153,6 +157,26 @@ class KafkaAclsIT {
         assertRefused(admin.deleteAcls(List.of(AclBindingFilter.ANY)).all(), "names at least one");
         assertRefused(admin.describeAcls(new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC, "orders",
                 PatternType.MATCH), AccessControlEntryFilter.ANY)).values(), "not MATCH");
+    }
+
+    @Test
+    void kafkaAclsAddsListsAndRemovesAcls() throws Exception {
+        String bootstrap = cluster.kafkaBootstrap();
+
+        ToolRun added = run(AclCommand::main, "--bootstrap-server", bootstrap, "--add", "--allow-principal",
+                "User:erin", "--operation", "Read", "--operation", "Describe", "--topic", "erin-topic");
+        assertThat(added.exitCode()).isZero();
+        assertThat(added.out()).contains("name=erin-topic, patternType=LITERAL",
+                "principal=User:erin, host=*, operation=READ, permissionType=ALLOW");
+        ToolRun listed = run(AclCommand::main, "--bootstrap-server", bootstrap, "--list", "--topic", "erin-topic");
+        assertThat(listed.exitCode()).isZero();
+        assertThat(listed.out()).contains("principal=User:erin, host=*, operation=READ, permissionType=ALLOW",
+                "principal=User:erin, host=*, operation=DESCRIBE, permissionType=ALLOW");
+        ToolRun removed = run(AclCommand::main, "--bootstrap-server", bootstrap, "--remove", "--force",
+                "--allow-principal", "User:erin", "--operation", "Read", "--topic", "erin-topic");
+        assertThat(removed.exitCode()).isZero();
+
+        assertThat(httpAcls("User:erin")).containsExactly("User:erin TOPIC erin-topic LITERAL DESCRIBE ALLOW");
     }
 
     private static AclBinding acl(ResourceType type, String name, PatternType pattern, String principal,

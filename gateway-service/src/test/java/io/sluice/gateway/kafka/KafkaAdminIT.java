@@ -1,26 +1,24 @@
 package io.sluice.gateway.kafka;
 
+import static io.sluice.gateway.kafka.KafkaTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.gateway.kafka.KafkaTools.ToolRun;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.kafka.TopicIds;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -71,7 +69,6 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.tools.ConfigCommand;
 import org.apache.kafka.tools.LogDirsCommand;
 import org.apache.kafka.tools.TopicCommand;
@@ -511,37 +508,5 @@ class KafkaAdminIT {
             in.readFully(answer);
             return AbstractResponse.parseResponse(ByteBuffer.wrap(answer), header);
         }
-    }
-
-    /** What a Kafka tool printed and how it ended: the code of its first call to Exit, 0 when it made none. */
-    private record ToolRun(int exitCode, String out, String err) {
-    }
-
-    /**
-     * A Kafka tool's main class run in this JVM, its output captured and its calls to Exit recorded in place of ending
-     * the JVM. The exit procedure returns rather than throws: TopicCommand calls Exit inside a try that catches every
-     * Throwable, so a throwing procedure would be reported as the tool's own failure. Its first call is the tool's
-     * verdict (TopicCommand's main calls Exit a second time, with 0, after its command has called it).
-     */
-    private static synchronized ToolRun run(Consumer<String[]> main, String... args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<Integer> exits = new java.util.ArrayList<>();
-        Exit.setExitProcedure((code, message) -> exits.add(code));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            main.accept(args);
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-            Exit.resetExitProcedure();
-        }
-        ToolRun run = new ToolRun(exits.isEmpty() ? 0 : exits.getFirst(), out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8));
-        stdout.println("$ kafka tool " + String.join(" ", args) + "\n" + run.out() + run.err());
-        return run;
     }
 }
