@@ -30,7 +30,7 @@ import reactor.core.publisher.Mono;
  * (what depends on it shows as unknown).
  */
 @Service
-class ClusterOverview {
+public class ClusterOverview {
 
     static final int WAIT_SECONDS = 2;
 
@@ -81,8 +81,11 @@ class ClusterOverview {
                 .map(found -> ClusterHealth.of(cluster.current(), found.getT1().orElse(null), found.getT2()));
     }
 
-    /** By node id, the stats of each live node that answered in time. */
-    private Mono<Map<Integer, NodeStats>> nodeStats() {
+    /**
+     * By node id, the stats of each live node that answered in time: the replicas it holds, their sizes and offsets
+     * (also the Kafka listener's DescribeLogDirs).
+     */
+    public Mono<Map<Integer, NodeStats>> nodeStats() {
         Map<Integer, NodeStats> answered = new ConcurrentHashMap<>();
         return Flux.fromIterable(cluster.current().metadata().nodes())
                 .filter(NodeInfo::isAlive)

@@ -17,10 +17,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * ACL administration (Kafka's DescribeAcls, CreateAcls, DeleteAcls): the coordinator stores the ACLs, this gateway
- * puts a change in force at once (when security is on), other gateways within their refresh interval.
+ * puts a change in force at once (when security is on), other gateways within their refresh interval. The HTTP ACL API
+ * and the Kafka listener's ACL APIs both go through this class.
  */
 @Service
-class AclAdmin {
+public class AclAdmin {
 
     /** The query parameters of an ACL filter, each matching one field of an ACL (any value when absent). */
     static final Set<String> FILTER_PARAMETERS = Set.of("principal", "resource_type", "resource_name", "pattern_type",
@@ -45,16 +46,16 @@ class AclAdmin {
                 parse(AclPermission.class, "permission", query.text("permission"))));
     }
 
-    Mono<List<AclBinding>> list(AclBindingFilter filter) {
+    public Mono<List<AclBinding>> list(AclBindingFilter filter) {
         return coordinator.acls().map(snapshot -> snapshot.acls().stream().filter(filter::matches).toList());
     }
 
-    Mono<AclBinding> create(AclBinding acl) {
+    public Mono<AclBinding> create(AclBinding acl) {
         return Mono.defer(() -> coordinator.createAcl(acl.validated())).flatMap(created -> inForce().thenReturn(created));
     }
 
     /** Deletes the ACLs the filter matches; the filter names at least one field, so that no typo deletes every ACL. */
-    Mono<List<AclBinding>> delete(AclBindingFilter filter) {
+    public Mono<List<AclBinding>> delete(AclBindingFilter filter) {
         if (filter.equals(AclBindingFilter.ANY)) {
             return Mono.error(ErrorCode.INVALID_ACL.exception("A deletion names at least one of principal, "
                     + "resource_type, resource_name, pattern_type, operation, permission"));

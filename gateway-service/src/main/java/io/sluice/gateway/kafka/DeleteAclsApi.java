@@ -1,0 +1,81 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.gateway.security.AclAdmin;
+import io.sluice.gateway.security.Authorizer;
+import io.sluice.internal.acl.AclBinding;
+import io.sluice.kafka.KafkaErrors;
+import io.sluice.kafka.KafkaRequest;
+import java.util.List;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.DeleteAclsRequestData;
+import org.apache.kafka.common.message.DeleteAclsRequestData.DeleteAclsFilter;
+import org.apache.kafka.common.message.DeleteAclsResponseData;
+import org.apache.kafka.common.message.DeleteAclsResponseData.DeleteAclsFilterResult;
+import org.apache.kafka.common.message.DeleteAclsResponseData.DeleteAclsMatchingAcl;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DeleteAclsRequest;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * DeleteAcls: for each filter, one after another, the Sluice ACLs it matches ({@link KafkaAcls}) deleted through the
+ * {@link AclAdmin} and answered. A filter of nothing but ANY is INVALID_REQUEST, as over HTTP (no typo deletes every
+ * ACL). With security off every filter is SECURITY_DISABLED, as a Kafka broker without an authorizer answers.
+ *
+ * <p>Who may delete ACLs is not checked here yet: with security on, the listener's authentication gives the
+ * {@link KafkaSession} its principal, which then needs ALTER on the cluster, as over HTTP.
+ */
+@Component
+class DeleteAclsApi implements KafkaApi {
+
+    private final AclAdmin acls;
+    private final Authorizer authorizer;
+
+    DeleteAclsApi(AclAdmin acls, Authorizer authorizer) {
+        this.acls = acls;
+        this.authorizer = authorizer;
+    }
+
+    @Override
+    public ApiKeys key() {
+        return ApiKeys.DELETE_ACLS;
+    }
+
+    @Override
+    public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
+        DeleteAclsRequestData data = ((DeleteAclsRequest) request.body()).data();
+        return Flux.fromIterable(data.filters())
+                .concatMap(this::delete)
+                .collectList()
+                .map(results -> new DeleteAclsResponseData().setFilterResults(results));
+    }
+
+    private Mono<DeleteAclsFilterResult> delete(DeleteAclsFilter filter) {
+        if (!authorizer.enabled()) {
+            return Mono.just(failed(Errors.SECURITY_DISABLED.exception("Security is off on this cluster "
+                    + "(sluice.security.enabled): no ACL is enforced")));
+        }
+        return Mono.defer(() -> KafkaAcls.filter(filter.resourceTypeFilter(), filter.resourceNameFilter(),
+                                filter.patternTypeFilter(), filter.principalFilter(), filter.hostFilter(),
+                                filter.operation(), filter.permissionType())
+                        .map(acls::delete).orElseGet(() -> Mono.just(List.of())))
+                .map(deleted -> new DeleteAclsFilterResult().setMatchingAcls(deleted.stream()
+                        .map(DeleteAclsApi::matching).toList()))
+                .onErrorResume(e -> Mono.just(failed(KafkaErrors.exception(e))));
+    }
+
+    private static DeleteAclsMatchingAcl matching(AclBinding acl) {
+        return new DeleteAclsMatchingAcl().setResourceType(KafkaAcls.resourceType(acl))
+                .setResourceName(acl.resourceName()).setPatternType(KafkaAcls.patternType(acl))
+                .setPrincipal(acl.principal()).setHost(KafkaAcls.host()).setOperation(KafkaAcls.operation(acl))
+                .setPermissionType(KafkaAcls.permission(acl));
+    }
+
+    private static DeleteAclsFilterResult failed(ApiException error) {
+        return new DeleteAclsFilterResult().setErrorCode(Errors.forException(error).code())
+                .setErrorMessage(error.getMessage());
+    }
+}

@@ -1,0 +1,222 @@
+package io.sluice.gateway.kafka;
+
+import static io.sluice.gateway.kafka.KafkaTools.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.gateway.kafka.KafkaTools.ToolRun;
+import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SecurityFiles;
+import io.sluice.testing.SluiceCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateAclsResult;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.tools.AclCommand;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Kafka's admin client managing Sluice's ACLs through the Kafka listener, with security on and real processes (a
+ * coordinator, one partition service, the gateway jar), and kafka-acls (kafka-tools from Maven Central, in-process):
+ * bindings created, described and deleted over Kafka are the ACLs the HTTP ACL API lists, and what Sluice cannot
+ * store is refused per binding. The listener does not authenticate
+ * its clients yet, so this client is not asked who it is.
+ */
+class KafkaAclsIT {
+
+    private static final String CLUSTER_SECRET = "kafka-acls-it-" + UUID.randomUUID();
+    private static final String ADMIN_PASSWORD = "kafka-acls-it-" + UUID.randomUUID();
+
+    private static SecurityFiles secrets;
+    private static SluiceCluster cluster;
+    private static Admin admin;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void startSecuredCluster() throws IOException {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        secrets = SecurityFiles.create("kafka-acls-it");
+        Path users = secrets.write("users", "admin:" + new BCryptPasswordEncoder(4).encode(ADMIN_PASSWORD) + "\n");
+        String importIt = secrets.importArgument(
+                "sluice.security.enabled=true",
+                "sluice.security.cluster-secret=" + CLUSTER_SECRET,
+                "sluice.security.basic.users-file=" + users,
+                "sluice.security.super-users=User:admin");
+        cluster = SluiceCluster.builder("KafkaAclsIT").nodes(1).withGateway().clusterSecret(CLUSTER_SECRET)
+                .readyTimeout(Duration.ofMinutes(3))
+                .args(ServiceKind.COORDINATOR, importIt)
+                .args(ServiceKind.PARTITION, importIt)
+                .args(ServiceKind.GATEWAY, importIt)
+                .start();
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
+    }
+
+    @AfterAll
+    static void stopCluster() throws IOException {
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (secrets != null) {
+            secrets.close();
+        }
+    }
+
+    @Test
+    void aclsCreatedOverKafkaAreSluicesAclsDescribedAndDeletedOverKafka() throws Exception {
+        List<AclBinding> carols = List.of(
+                acl(ResourceType.TOPIC, "orders", PatternType.LITERAL, "User:carol", AclOperation.READ,
+                        AclPermissionType.ALLOW),
+                acl(ResourceType.TOPIC, "logs-", PatternType.PREFIXED, "User:carol", AclOperation.WRITE,
+                        AclPermissionType.DENY),
+                acl(ResourceType.GROUP, "carol-group", PatternType.LITERAL, "User:carol", AclOperation.READ,
+                        AclPermissionType.ALLOW),
+                acl(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, "User:carol",
+                        AclOperation.DESCRIBE_CONFIGS, AclPermissionType.ALLOW));
+
+        get(admin.createAcls(carols).all());
+
+        assertThat(get(admin.describeAcls(ofPrincipal("User:carol")).values()))
+                .containsExactlyInAnyOrderElementsOf(carols);
+        assertThat(httpAcls("User:carol")).containsExactlyInAnyOrder(
+                "User:carol TOPIC orders LITERAL READ ALLOW",
+                "User:carol TOPIC logs- PREFIXED WRITE DENY",
+                "User:carol GROUP carol-group LITERAL READ ALLOW",
+                "User:carol CLUSTER kafka-cluster LITERAL DESCRIBE_CONFIGS ALLOW");
+        AclBindingFilter carolsTopics = new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC, null,
+                PatternType.ANY), new AccessControlEntryFilter("User:carol", null, AclOperation.ANY,
+                AclPermissionType.ANY));
+        assertThat(get(admin.deleteAcls(List.of(carolsTopics)).all())).containsExactlyInAnyOrder(carols.get(0),
+                carols.get(1));
+        assertThat(get(admin.describeAcls(ofPrincipal("User:carol")).values()))
+                .containsExactlyInAnyOrder(carols.get(2), carols.get(3));
+        assertThat(httpAcls("User:carol")).hasSize(2);
+    }
+
+    @Test
+    void whatSluiceCannotStoreIsRefusedPerBindingAndTheRestIsCreated() {
+        AclBinding oneHost = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "orders", PatternType.LITERAL),
+                new AccessControlEntry("User:dave", "10.0.0.1", AclOperation.READ, AclPermissionType.ALLOW));
+        AclBinding transactionalId = acl(ResourceType.TRANSACTIONAL_ID, "tx", PatternType.LITERAL, "User:dave",
+                AclOperation.WRITE, AclPermissionType.ALLOW);
+        AclBinding idempotentWrite = acl(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, "User:dave",
+                AclOperation.IDEMPOTENT_WRITE, AclPermissionType.ALLOW);
+        AclBinding noUserPrefix = acl(ResourceType.TOPIC, "orders", PatternType.LITERAL, "dave", AclOperation.READ,
+                AclPermissionType.ALLOW);
+        AclBinding fine = acl(ResourceType.TOPIC, "orders", PatternType.LITERAL, "User:dave", AclOperation.READ,
+                AclPermissionType.ALLOW);
+
+        CreateAclsResult created = admin.createAcls(List.of(oneHost, transactionalId, idempotentWrite, noUserPrefix,
+                fine));
+
+        assertRefused(created.values().get(oneHost), "host must be '*'");
+        assertRefused(created.values().get(transactionalId), "resource type TRANSACTIONAL_ID");
+        assertRefused(created.values().get(idempotentWrite), "operation IDEMPOTENT_WRITE");
+        assertRefused(created.values().get(noUserPrefix), "principal must be 'User:<name>'");
+        assertThat(get(created.values().get(fine))).isNull();
+        assertThat(get(admin.describeAcls(ofPrincipal("User:dave")).values())).containsExactly(fine);
+    }
+
+    @Test
+    void aDeletionOfEveryAclAndAMatchFilterAreRefused() {
+        assertRefused(admin.deleteAcls(List.of(AclBindingFilter.ANY)).all(), "names at least one");
+        assertRefused(admin.describeAcls(new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC, "orders",
+                PatternType.MATCH), AccessControlEntryFilter.ANY)).values(), "not MATCH");
+    }
+
+    @Test
+    void kafkaAclsAddsListsAndRemovesAcls() throws Exception {
+        String bootstrap = cluster.kafkaBootstrap();
+
+        ToolRun added = run(AclCommand::main, "--bootstrap-server", bootstrap, "--add", "--allow-principal",
+                "User:erin", "--operation", "Read", "--operation", "Describe", "--topic", "erin-topic");
+        assertThat(added.exitCode()).isZero();
+        assertThat(added.out()).contains("name=erin-topic, patternType=LITERAL",
+                "principal=User:erin, host=*, operation=READ, permissionType=ALLOW");
+        ToolRun listed = run(AclCommand::main, "--bootstrap-server", bootstrap, "--list", "--topic", "erin-topic");
+        assertThat(listed.exitCode()).isZero();
+        assertThat(listed.out()).contains("principal=User:erin, host=*, operation=READ, permissionType=ALLOW",
+                "principal=User:erin, host=*, operation=DESCRIBE, permissionType=ALLOW");
+        ToolRun removed = run(AclCommand::main, "--bootstrap-server", bootstrap, "--remove", "--force",
+                "--allow-principal", "User:erin", "--operation", "Read", "--topic", "erin-topic");
+        assertThat(removed.exitCode()).isZero();
+
+        assertThat(httpAcls("User:erin")).containsExactly("User:erin TOPIC erin-topic LITERAL DESCRIBE ALLOW");
+    }
+
+    private static AclBinding acl(ResourceType type, String name, PatternType pattern, String principal,
+                                  AclOperation operation, AclPermissionType permission) {
+        return new AclBinding(new ResourcePattern(type, name, pattern),
+                new AccessControlEntry(principal, "*", operation, permission));
+    }
+
+    private static AclBindingFilter ofPrincipal(String principal) {
+        return new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter(principal, null,
+                AclOperation.ANY, AclPermissionType.ANY));
+    }
+
+    /** The principal's ACLs as the HTTP ACL API lists them to the super user, one line each. */
+    private Set<String> httpAcls(String principal) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl()
+                        + "/v1/acls?principal=" + principal))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> acls = new ArrayList<>();
+        for (JsonNode acl : GatewayCluster.JSON.readTree(response.body()).path("acls")) {
+            acls.add(String.join(" ", acl.path("principal").asString(), acl.path("resource_type").asString(),
+                    acl.path("resource_name").asString(), acl.path("pattern_type").asString(),
+                    acl.path("operation").asString(), acl.path("permission").asString()));
+        }
+        return Set.copyOf(acls);
+    }
+
+    private static <T> T get(Future<T> future) {
+        try {
+            return future.get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertRefused(Future<?> future, String message) {
+        assertThatThrownBy(() -> future.get(2, TimeUnit.MINUTES)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(InvalidRequestException.class).hasMessageContaining(message);
+    }
+}

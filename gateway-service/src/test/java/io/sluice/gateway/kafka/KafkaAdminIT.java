@@ -1,0 +1,512 @@
+package io.sluice.gateway.kafka;
+
+import static io.sluice.gateway.kafka.KafkaTools.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.gateway.kafka.KafkaTools.ToolRun;
+import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.kafka.TopicIds;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreatePartitionsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicCollection;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.SecurityDisabledException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.AlterConfigsRequest;
+import org.apache.kafka.common.requests.AlterConfigsResponse;
+import org.apache.kafka.common.requests.DescribeClusterRequest;
+import org.apache.kafka.common.requests.DescribeClusterResponse;
+import org.apache.kafka.common.requests.DescribeConfigsRequest;
+import org.apache.kafka.common.requests.DescribeConfigsResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.tools.ConfigCommand;
+import org.apache.kafka.tools.LogDirsCommand;
+import org.apache.kafka.tools.TopicCommand;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka's own admin client and command-line tools (kafka-clients and kafka-tools from Maven Central) administering
+ * Sluice through the gateway's Kafka listener, with real processes (a coordinator, three partition services, the
+ * gateway jar): topics created, grown, described, re-configured and deleted, the partition services as log dirs, each
+ * error a Kafka client can meet with the message it reads, and what each change did as Sluice's HTTP admin API shows
+ * it. Security is off: the ACL APIs answer SECURITY_DISABLED (KafkaAclsIT administers ACLs with security on).
+ */
+class KafkaAdminIT {
+
+    private static GatewayCluster cluster;
+    private static Admin admin;
+
+    @BeforeAll
+    static void startCluster() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        cluster = GatewayCluster.start("KafkaAdminIT", 3, Map.of());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aTopicCreatedWithoutCountsGetsTheGatewaysDefaultsAndAnswersItsConfigsWithSources() throws Exception {
+        CreateTopicsResult created = admin.createTopics(List.of(new NewTopic("admin-defaults", Optional.empty(),
+                Optional.empty()).configs(Map.of("retention.ms", "3600000"))));
+
+        assertThat(get(created.numPartitions("admin-defaults"))).isEqualTo(3);
+        assertThat(get(created.replicationFactor("admin-defaults"))).isEqualTo(3);
+        ConfigEntry retention = get(created.config("admin-defaults")).get("retention.ms");
+        assertThat(retention.value()).isEqualTo("3600000");
+        assertThat(retention.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        assertThat(get(created.config("admin-defaults")).get("segment.ms").source())
+                .isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+        var http = cluster.describe("admin-defaults");
+        assertThat(get(created.topicId("admin-defaults"))).isEqualTo(TopicIds.of(http.path("topic_id").asString()));
+        assertThat(http.path("partition_count").asInt()).isEqualTo(3);
+        assertThat(http.path("replication_factor").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void eachRefusedTopicFailsAloneWithKafkasErrorAndTheReason() {
+        cluster.createTopic("admin-existing", 1, 1, Map.of());
+        CreateTopicsResult created = admin.createTopics(List.of(
+                new NewTopic("bad name!", 1, (short) 1),
+                new NewTopic("admin-existing", 1, (short) 1),
+                new NewTopic("admin-no-partitions", 0, (short) 1),
+                new NewTopic("admin-too-many-replicas", 1, (short) 4),
+                new NewTopic("admin-unknown-config", 1, (short) 1).configs(Map.of("retention.weeks", "2")),
+                new NewTopic("admin-bad-value", 1, (short) 1).configs(Map.of("retention.ms", "soon")),
+                new NewTopic("admin-assigned", Map.of(0, List.of(1, 2))),
+                new NewTopic("admin-fine", 1, (short) 1)));
+
+        assertFails(created.values().get("bad name!"), InvalidTopicException.class, "bad name!");
+        assertFails(created.values().get("admin-existing"), TopicExistsException.class, "already exists");
+        assertFails(created.values().get("admin-no-partitions"), InvalidPartitionsException.class, "between 1 and");
+        assertFails(created.values().get("admin-too-many-replicas"), InvalidReplicationFactorException.class,
+                "Replication factor 4");
+        assertFails(created.values().get("admin-unknown-config"), InvalidConfigurationException.class,
+                "Unknown topic config 'retention.weeks'");
+        assertFails(created.values().get("admin-bad-value"), InvalidConfigurationException.class,
+                "Invalid value 'soon' for topic config 'retention.ms'");
+        assertFails(created.values().get("admin-assigned"), InvalidRequestException.class, "replica assignments");
+        assertThat(get(created.values().get("admin-fine"))).isNull();
+        assertThat(topicNames()).contains("admin-fine", "admin-existing")
+                .doesNotContain("admin-no-partitions", "admin-too-many-replicas", "admin-unknown-config",
+                        "admin-bad-value", "admin-assigned");
+    }
+
+    @Test
+    void validateOnlyChecksEverythingAndCreatesNothing() throws Exception {
+        cluster.createTopic("admin-validate-existing", 1, 1, Map.of());
+        CreateTopicsOptions validateOnly = new CreateTopicsOptions().validateOnly(true);
+
+        CreateTopicsResult valid = admin.createTopics(List.of(new NewTopic("admin-validated", 2, (short) 3)
+                .configs(Map.of("cleanup.policy", "compact"))), validateOnly);
+        CreateTopicsResult existing = admin.createTopics(List.of(new NewTopic("admin-validate-existing", 1,
+                (short) 1)), validateOnly);
+
+        assertThat(get(valid.numPartitions("admin-validated"))).isEqualTo(2);
+        assertThat(get(valid.config("admin-validated")).get("cleanup.policy").value()).isEqualTo("compact");
+        assertFails(existing.all(), TopicExistsException.class, "admin-validate-existing");
+        assertThat(topicNames()).doesNotContain("admin-validated");
+        assertThat(cluster.call("GET", "/v1/topics/admin-validated", null, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void topicsAreDeletedByNameAndByTopicId() {
+        cluster.createTopic("admin-delete-by-name", 1, 1, Map.of());
+        cluster.createTopic("admin-delete-by-id", 1, 1, Map.of());
+        Uuid id = TopicIds.of(cluster.describe("admin-delete-by-id").path("topic_id").asString());
+
+        get(admin.deleteTopics(TopicCollection.ofTopicNames(List.of("admin-delete-by-name"))).all());
+        get(admin.deleteTopics(TopicCollection.ofTopicIds(List.of(id))).all());
+
+        assertThat(cluster.call("GET", "/v1/topics/admin-delete-by-name", null, null).status()).isEqualTo(404);
+        assertThat(cluster.call("GET", "/v1/topics/admin-delete-by-id", null, null).status()).isEqualTo(404);
+        assertFails(admin.deleteTopics(TopicCollection.ofTopicNames(List.of("admin-never-was"))).all(),
+                UnknownTopicOrPartitionException.class, "admin-never-was");
+        assertFails(admin.deleteTopics(TopicCollection.ofTopicIds(List.of(Uuid.randomUuid()))).all(),
+                UnknownTopicIdException.class, "No topic has the id");
+    }
+
+    @Test
+    void partitionsAreAddedValidateOnlyChangesNothingAndATopicNeverShrinks() {
+        cluster.createTopic("admin-grow", 1, 2, Map.of());
+
+        get(admin.createPartitions(Map.of("admin-grow", NewPartitions.increaseTo(5)),
+                new CreatePartitionsOptions().validateOnly(true)).all());
+        assertThat(cluster.describe("admin-grow").path("partition_count").asInt()).isEqualTo(1);
+        get(admin.createPartitions(Map.of("admin-grow", NewPartitions.increaseTo(3))).all());
+
+        assertThat(cluster.describe("admin-grow").path("partition_count").asInt()).isEqualTo(3);
+        assertFails(admin.createPartitions(Map.of("admin-grow", NewPartitions.increaseTo(2))).all(),
+                InvalidPartitionsException.class, "has 3 partitions");
+        assertFails(admin.createPartitions(Map.of("admin-grow", NewPartitions.increaseTo(2)),
+                new CreatePartitionsOptions().validateOnly(true)).all(),
+                InvalidPartitionsException.class, "has 3 partitions");
+        assertFails(admin.createPartitions(Map.of("admin-grow", NewPartitions.increaseTo(4, List.of(List.of(1)))))
+                .all(), InvalidRequestException.class, "replica assignments");
+        assertFails(admin.createPartitions(Map.of("admin-no-such-topic", NewPartitions.increaseTo(4))).all(),
+                UnknownTopicOrPartitionException.class, "admin-no-such-topic");
+    }
+
+    @Test
+    void aTopicsConfigsAreDescribedWithSourcesSynonymsAndDocumentation() {
+        cluster.createTopic("admin-described", 1, 1, Map.of("max.message.bytes", "2048"));
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "admin-described");
+
+        Config config = get(admin.describeConfigs(List.of(topic), new DescribeConfigsOptions().includeSynonyms(true)
+                .includeDocumentation(true)).all()).get(topic);
+
+        assertThat(config.entries()).hasSize(io.sluice.protocol.config.TopicConfigs.names().size());
+        ConfigEntry override = config.get("max.message.bytes");
+        assertThat(override.value()).isEqualTo("2048");
+        assertThat(override.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        assertThat(override.synonyms()).extracting(ConfigEntry.ConfigSynonym::source).containsExactly(
+                ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+        assertThat(config.get("retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+        assertThat(config.get("retention.ms").value()).isEqualTo("604800000");
+        assertThat(config.get("retention.ms").documentation()).contains("Age after which a segment is deleted");
+        ConfigResource missing = new ConfigResource(ConfigResource.Type.TOPIC, "admin-not-there");
+        assertFails(admin.describeConfigs(List.of(missing)).all(), UnknownTopicOrPartitionException.class,
+                "admin-not-there");
+    }
+
+    @Test
+    void theBrokerDescribesItsTopicDefaultsAndNoOtherBrokerExists() throws IOException {
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "0");
+
+        Config config = get(admin.describeConfigs(List.of(broker)).all()).get(broker);
+
+        assertThat(config.entries()).extracting(ConfigEntry::name, ConfigEntry::value, ConfigEntry::source,
+                ConfigEntry::isReadOnly).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("auto.create.topics.enable", "false",
+                        ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, true),
+                org.assertj.core.groups.Tuple.tuple("default.replication.factor", "3",
+                        ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, true),
+                org.assertj.core.groups.Tuple.tuple("num.partitions", "3",
+                        ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, true));
+        // Admin sends a broker's resource to that broker: broker 7, which Metadata never names, is asked directly.
+        DescribeConfigsResponse other = (DescribeConfigsResponse) call(ApiKeys.DESCRIBE_CONFIGS,
+                new DescribeConfigsRequest.Builder(new DescribeConfigsRequestData().setResources(List.of(
+                        new DescribeConfigsRequestData.DescribeConfigsResource()
+                                .setResourceType(ConfigResource.Type.BROKER.id()).setResourceName("7")))));
+        assertThat(other.data().results()).singleElement().satisfies(result -> {
+            assertThat(Errors.forCode(result.errorCode())).isEqualTo(Errors.INVALID_REQUEST);
+            assertThat(result.errorMessage()).isEqualTo("This cluster's one broker is 0, not '7'");
+        });
+    }
+
+    @Test
+    void incrementalAlterationsSetDeleteAndAppendValidateOnlyChangesNothing() {
+        cluster.createTopic("admin-altered", 1, 1, Map.of("retention.ms", "1000"));
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "admin-altered");
+
+        get(admin.incrementalAlterConfigs(Map.of(topic, List.of(
+                new AlterConfigOp(new ConfigEntry("segment.ms", "60000"), AlterConfigOp.OpType.SET))),
+                new AlterConfigsOptions().validateOnly(true)).all());
+        assertThat(overrides("admin-altered")).isEqualTo(Map.of("retention.ms", "1000"));
+        get(admin.incrementalAlterConfigs(Map.of(topic, List.of(
+                new AlterConfigOp(new ConfigEntry("segment.ms", "60000"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(new ConfigEntry("retention.ms", ""), AlterConfigOp.OpType.DELETE),
+                new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND))))
+                .all());
+
+        assertThat(overrides("admin-altered")).isEqualTo(Map.of("segment.ms", "60000",
+                "cleanup.policy", "compact,delete"));
+        get(admin.incrementalAlterConfigs(Map.of(topic, List.of(
+                new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.SUBTRACT))))
+                .all());
+        assertThat(overrides("admin-altered")).containsEntry("cleanup.policy", "compact");
+    }
+
+    @Test
+    void aBadAlterationFailsWithItsReasonAndChangesNothing() {
+        cluster.createTopic("admin-alter-refused", 1, 1, Map.of("retention.ms", "1000"));
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "admin-alter-refused");
+
+        assertFails(alter(topic, new AlterConfigOp(new ConfigEntry("retention.ms", "soon"),
+                AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "Invalid value 'soon'");
+        assertFails(alter(topic, new AlterConfigOp(new ConfigEntry("retention.weeks", "2"),
+                AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "Unknown topic config");
+        assertFails(alter(topic, new AlterConfigOp(new ConfigEntry("retention.ms", "5"),
+                AlterConfigOp.OpType.APPEND)), InvalidConfigurationException.class, "append is not allowed");
+        assertFails(alter(new ConfigResource(ConfigResource.Type.BROKER, "0"), new AlterConfigOp(
+                new ConfigEntry("num.partitions", "6"), AlterConfigOp.OpType.SET)), InvalidRequestException.class,
+                "cannot be altered");
+        assertFails(alter(new ConfigResource(ConfigResource.Type.TOPIC, "admin-not-there"), new AlterConfigOp(
+                new ConfigEntry("retention.ms", "5"), AlterConfigOp.OpType.SET)),
+                UnknownTopicOrPartitionException.class, "admin-not-there");
+
+        assertThat(overrides("admin-alter-refused")).isEqualTo(Map.of("retention.ms", "1000"));
+    }
+
+    /** AlterConfigs, the whole-set form kafka-clients 4 no longer sends but older clients and librdkafka do. */
+    @Test
+    void theWholeSetAlterationReplacesATopicsOverrides() throws IOException {
+        cluster.createTopic("admin-replaced", 1, 1, Map.of("retention.ms", "1000", "segment.ms", "60000"));
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "admin-replaced");
+        Map<ConfigResource, AlterConfigsRequest.Config> configs = Map.of(topic, new AlterConfigsRequest.Config(
+                List.of(new AlterConfigsRequest.ConfigEntry("max.message.bytes", "4096"))));
+
+        AlterConfigsResponse validated = (AlterConfigsResponse) call(ApiKeys.ALTER_CONFIGS,
+                new AlterConfigsRequest.Builder(configs, true));
+        assertThat(validated.errors().get(topic).error()).isEqualTo(Errors.NONE);
+        assertThat(overrides("admin-replaced")).hasSize(2);
+        AlterConfigsResponse altered = (AlterConfigsResponse) call(ApiKeys.ALTER_CONFIGS,
+                new AlterConfigsRequest.Builder(configs, false));
+
+        assertThat(altered.errors().get(topic).error()).isEqualTo(Errors.NONE);
+        assertThat(overrides("admin-replaced")).isEqualTo(Map.of("max.message.bytes", "4096"));
+        AlterConfigsResponse refused = (AlterConfigsResponse) call(ApiKeys.ALTER_CONFIGS,
+                new AlterConfigsRequest.Builder(Map.of(topic, new AlterConfigsRequest.Config(List.of(
+                        new AlterConfigsRequest.ConfigEntry("max.message.bytes", "big")))), false));
+        assertThat(refused.errors().get(topic).error()).isEqualTo(Errors.INVALID_CONFIG);
+        assertThat(refused.errors().get(topic).message()).contains("Invalid value 'big'");
+    }
+
+    @Test
+    void theGatewayDescribesTheClusterAsItsOneBrokerAndController() throws Exception {
+        var described = admin.describeCluster();
+
+        assertThat(described.nodes().get()).singleElement()
+                .satisfies(node -> assertThat(node.host() + ":" + node.port()).isEqualTo(cluster.kafkaBootstrap()));
+        assertThat(described.controller().get().id()).isZero();
+        assertThat(described.clusterId().get()).isEqualTo("sluice");
+        DescribeClusterResponse controllers = (DescribeClusterResponse) call(ApiKeys.DESCRIBE_CLUSTER,
+                new DescribeClusterRequest.Builder(new DescribeClusterRequestData().setEndpointType((byte) 2)));
+        assertThat(Errors.forCode(controllers.data().errorCode())).isEqualTo(Errors.UNSUPPORTED_ENDPOINT_TYPE);
+        DescribeClusterResponseData brokers = ((DescribeClusterResponse) call(ApiKeys.DESCRIBE_CLUSTER,
+                new DescribeClusterRequest.Builder(new DescribeClusterRequestData()))).data();
+        assertThat(brokers.controllerId()).isZero();
+        assertThat(brokers.clusterId()).isEqualTo("sluice");
+    }
+
+    @Test
+    void theLogDirsAreThePartitionServicesEachWithTheReplicasItHoldsAndTheirSizes() {
+        cluster.createTopic("admin-log-dirs", 2, 3, Map.of());
+        var produced = cluster.postJson("/v1/topics/admin-log-dirs/records?key_format=string&value_format=string",
+                "[{\"key\": \"k\", \"value\": \"" + "v".repeat(1000) + "\"}]");
+        assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+        int partition = produced.json().path("results").get(0).path("partition").asInt();
+        int leader = cluster.leader("admin-log-dirs", partition);
+
+        Map<String, LogDirDescription> dirs = get(admin.describeLogDirs(List.of(0)).allDescriptions()).get(0);
+
+        assertThat(dirs).containsOnlyKeys("partition-service-1", "partition-service-2", "partition-service-3");
+        assertThat(dirs.values()).allSatisfy(dir -> assertThat(dir.replicaInfos()).containsKeys(
+                new TopicPartition("admin-log-dirs", 0), new TopicPartition("admin-log-dirs", 1)));
+        assertThat(dirs.get("partition-service-" + leader).replicaInfos()
+                .get(new TopicPartition("admin-log-dirs", partition)).size()).isGreaterThan(1000);
+        ToolRun tool = run(LogDirsCommand::main, "--bootstrap-server", cluster.kafkaBootstrap(), "--describe",
+                "--topic-list", "admin-log-dirs");
+        assertThat(tool.exitCode()).isZero();
+        assertThat(tool.out()).contains("Received log directory information from brokers 0",
+                "\"logDir\":\"partition-service-1\"", "\"partition\":\"admin-log-dirs-1\"");
+    }
+
+    @Test
+    void withSecurityOffTheAclApisAnswerSecurityDisabled() {
+        AclBinding acl = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "orders", PatternType.LITERAL),
+                new AccessControlEntry("User:alice", "*", AclOperation.READ, AclPermissionType.ALLOW));
+
+        assertFails(admin.createAcls(List.of(acl)).all(), SecurityDisabledException.class, "Security is off");
+        assertFails(admin.describeAcls(AclBindingFilter.ANY).values(), SecurityDisabledException.class,
+                "Security is off");
+        assertFails(admin.deleteAcls(List.of(new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC,
+                "orders", PatternType.LITERAL), acl.entry().toFilter()))).all(), SecurityDisabledException.class,
+                "Security is off");
+    }
+
+    @Test
+    void kafkaTopicsCreatesDescribesGrowsListsAndDeletes() {
+        String bootstrap = cluster.kafkaBootstrap();
+
+        assertThat(run(TopicCommand::main, "--bootstrap-server", bootstrap, "--create", "--topic", "tool-topic",
+                "--partitions", "2", "--replication-factor", "3", "--config", "retention.ms=3600000").out())
+                .contains("Created topic tool-topic.");
+        assertThat(run(TopicCommand::main, "--bootstrap-server", bootstrap, "--alter", "--topic", "tool-topic",
+                "--partitions", "4").exitCode()).isZero();
+        String described = run(TopicCommand::main, "--bootstrap-server", bootstrap, "--describe", "--topic",
+                "tool-topic").out();
+        assertThat(described).contains("Topic: tool-topic", "PartitionCount: 4", "ReplicationFactor: 3",
+                "Configs: retention.ms=3600000");
+        for (int partition = 0; partition < 4; partition++) {
+            assertThat(described).containsPattern("Partition: " + partition + "\\s+Leader: 0\\s+Replicas: ");
+        }
+        assertThat(run(TopicCommand::main, "--bootstrap-server", bootstrap, "--list").out().lines())
+                .contains("tool-topic");
+        assertThat(run(TopicCommand::main, "--bootstrap-server", bootstrap, "--delete", "--topic", "tool-topic")
+                .exitCode()).isZero();
+
+        assertThat(run(TopicCommand::main, "--bootstrap-server", bootstrap, "--list").out().lines())
+                .doesNotContain("tool-topic");
+        assertThat(cluster.call("GET", "/v1/topics/tool-topic", null, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void kafkaTopicsReportsARefusedCreationAndExitsWithAnError() {
+        cluster.createTopic("tool-existing", 1, 1, Map.of());
+
+        ToolRun refused = run(TopicCommand::main, "--bootstrap-server", cluster.kafkaBootstrap(), "--create",
+                "--topic", "tool-existing", "--partitions", "1", "--replication-factor", "1");
+
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out() + refused.err()).contains("TopicExistsException", "already exists");
+    }
+
+    @Test
+    void kafkaConfigsDescribesAndAltersATopicAndDescribesTheBroker() {
+        cluster.createTopic("tool-configs", 1, 1, Map.of("retention.ms", "1000"));
+        String bootstrap = cluster.kafkaBootstrap();
+
+        assertThat(run(ConfigCommand::main, "--bootstrap-server", bootstrap, "--entity-type", "topics",
+                "--entity-name", "tool-configs", "--alter", "--add-config", "segment.ms=60000,max.message.bytes=2048",
+                "--delete-config", "retention.ms").out())
+                .contains("Completed updating config for topic tool-configs.");
+        String topic = run(ConfigCommand::main, "--bootstrap-server", bootstrap, "--entity-type", "topics",
+                "--entity-name", "tool-configs", "--describe").out();
+        assertThat(topic).contains("Dynamic configs for topic tool-configs are:", "segment.ms=60000",
+                "max.message.bytes=2048").doesNotContain("retention.ms");
+        String all = run(ConfigCommand::main, "--bootstrap-server", bootstrap, "--entity-type", "topics",
+                "--entity-name", "tool-configs", "--describe", "--all").out();
+        assertThat(all).contains("All configs for topic tool-configs are:", "retention.ms=604800000");
+        String broker = run(ConfigCommand::main, "--bootstrap-server", bootstrap, "--entity-type", "brokers",
+                "--entity-name", "0", "--describe", "--all").out();
+        assertThat(broker).contains("All configs for broker 0 are:", "num.partitions=3",
+                "default.replication.factor=3");
+        assertThat(run(ConfigCommand::main, "--bootstrap-server", bootstrap, "--entity-type", "brokers",
+                "--describe").out()).contains("Dynamic configs for broker 0 are:");
+
+        assertThat(overrides("tool-configs")).isEqualTo(Map.of("segment.ms", "60000", "max.message.bytes", "2048"));
+    }
+
+    @Test
+    void kafkaConfigsReportsABadValue() {
+        cluster.createTopic("tool-bad-config", 1, 1, Map.of());
+
+        ToolRun refused = run(ConfigCommand::main, "--bootstrap-server", cluster.kafkaBootstrap(), "--entity-type",
+                "topics", "--entity-name", "tool-bad-config", "--alter", "--add-config", "retention.ms=soon");
+
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out() + refused.err()).contains("Invalid value 'soon'");
+        assertThat(overrides("tool-bad-config")).isEmpty();
+    }
+
+    // ---- helpers
+
+    private static KafkaFuture<Void> alter(ConfigResource resource, AlterConfigOp op) {
+        return admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all();
+    }
+
+    /** A topic's config overrides as the HTTP admin API shows them. */
+    private static Map<String, String> overrides(String topic) {
+        var configs = cluster.call("GET", "/v1/topics/" + topic + "/configs", null, null).json().path("configs");
+        Map<String, String> overrides = new java.util.TreeMap<>();
+        for (var config : configs) {
+            if (!config.path("is_default").asBoolean()) {
+                overrides.put(config.path("name").asString(), config.path("value").asString());
+            }
+        }
+        return overrides;
+    }
+
+    private static Set<String> topicNames() {
+        return get(admin.listTopics().names());
+    }
+
+    private static <T> T get(java.util.concurrent.Future<T> future) {
+        try {
+            return future.get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertFails(java.util.concurrent.Future<?> future, Class<? extends Throwable> error,
+                                    String message) {
+        var failure = assertThatThrownBy(() -> future.get(2, TimeUnit.MINUTES))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(error);
+        if (message != null) {
+            failure.hasMessageContaining(message);
+        }
+    }
+
+    /** One request on its own connection, and Kafka's parse of the answer. */
+    private static AbstractResponse call(ApiKeys api, AbstractRequest.Builder<?> builder) throws IOException {
+        short version = api.latestVersion();
+        RequestHeader header = new RequestHeader(api, version, "KafkaAdminIT", 1);
+        ByteBuffer payload = builder.build(version).serializeWithHeader(header);
+        String[] hostPort = cluster.kafkaBootstrap().split(":");
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 5000);
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(ByteBuffer.allocate(4).putInt(payload.remaining()).array());
+            out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] answer = new byte[in.readInt()];
+            in.readFully(answer);
+            return AbstractResponse.parseResponse(ByteBuffer.wrap(answer), header);
+        }
+    }
+}
