@@ -23,7 +23,8 @@ import reactor.core.publisher.Mono;
  * Routes each Kafka request to the {@link KafkaApi} of its API key and answers ApiVersions from the set of them.
  * Every request gets an answer: one for an API no bean answers is UNSUPPORTED_VERSION (it was not offered in
  * ApiVersions either), and a handler's failure is Kafka's error response for the request, with the Sluice error's
- * Kafka counterpart ({@link KafkaErrors}).
+ * Kafka counterpart ({@link KafkaErrors}). Admin requests the principal may not make are refused here
+ * ({@link AdminAccess}); the data APIs check their topics themselves ({@link TopicAccess}).
  *
  * <p>Metrics: {@code sluice.gateway.kafka.requests} (a timer per {@code api}).
  */
@@ -34,15 +35,17 @@ class KafkaApis {
 
     private final Map<ApiKeys, KafkaApi> handlers = new EnumMap<>(ApiKeys.class);
     private final SupportedApis supported;
+    private final AdminAccess access;
     private final MeterRegistry meters;
 
-    KafkaApis(List<KafkaApi> apis, MeterRegistry meters) {
+    KafkaApis(List<KafkaApi> apis, AdminAccess access, MeterRegistry meters) {
         for (KafkaApi api : apis) {
             if (handlers.put(api.key(), api) != null) {
                 throw new IllegalStateException("Two beans answer " + api.key());
             }
         }
         this.supported = SupportedApis.of(handlers.keySet());
+        this.access = access;
         this.meters = meters;
     }
 
@@ -66,7 +69,11 @@ class KafkaApis {
             return Mono.just(request.errorResponse(new UnsupportedVersionException("Sluice does not answer "
                     + request.apiKey().name + " v" + request.version() + " (see ApiVersions)")));
         }
-        return Mono.defer(() -> api.handle(request, session))
+        return Mono.defer(() -> {
+                    var refused = access.refusal(request, session);
+                    return refused.isPresent() ? Mono.just(request.errorResponse(refused.get()))
+                            : api.handle(request, session);
+                })
                 .onErrorResume(e -> {
                     if (!(e instanceof SluiceException) && !(e instanceof ApiException)) {
                         LOG.error("{} failed on {}", request, session, e);

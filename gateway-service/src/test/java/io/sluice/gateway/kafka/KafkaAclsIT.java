@@ -51,17 +51,19 @@ import tools.jackson.databind.JsonNode;
  * Kafka's admin client managing Sluice's ACLs through the Kafka listener, with security on and real processes (a
  * coordinator, one partition service, the gateway jar), and kafka-acls (kafka-tools from Maven Central, in-process):
  * bindings created, described and deleted over Kafka are the ACLs the HTTP ACL API lists, and what Sluice cannot
- * store is refused per binding. The listener does not authenticate
- * its clients yet, so this client is not asked who it is.
+ * store is refused per binding. The clients sign in with SASL PLAIN as the super user; a user without ALTER on the
+ * cluster may not manage ACLs.
  */
 class KafkaAclsIT {
 
     private static final String CLUSTER_SECRET = "kafka-acls-it-" + UUID.randomUUID();
     private static final String ADMIN_PASSWORD = "kafka-acls-it-" + UUID.randomUUID();
+    private static final String DAVE_PASSWORD = "kafka-acls-it-dave-" + UUID.randomUUID();
 
     private static SecurityFiles secrets;
     private static SluiceCluster cluster;
     private static Admin admin;
+    private static Path commandConfig;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
@@ -69,7 +71,8 @@ class KafkaAclsIT {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         secrets = SecurityFiles.create("kafka-acls-it");
-        Path users = secrets.write("users", "admin:" + new BCryptPasswordEncoder(4).encode(ADMIN_PASSWORD) + "\n");
+        Path users = secrets.write("users", "admin:" + new BCryptPasswordEncoder(4).encode(ADMIN_PASSWORD) + "\n"
+                + "dave:" + new BCryptPasswordEncoder(4).encode(DAVE_PASSWORD) + "\n");
         String importIt = secrets.importArgument(
                 "sluice.security.enabled=true",
                 "sluice.security.cluster-secret=" + CLUSTER_SECRET,
@@ -81,7 +84,9 @@ class KafkaAclsIT {
                 .args(ServiceKind.PARTITION, importIt)
                 .args(ServiceKind.GATEWAY, importIt)
                 .start();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
+        admin = Admin.create(signedIn("admin", ADMIN_PASSWORD));
+        commandConfig = secrets.write("admin-client.properties", signedIn("admin", ADMIN_PASSWORD).entrySet()
+                .stream().map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining("\n")));
     }
 
     @AfterAll
@@ -160,19 +165,41 @@ class KafkaAclsIT {
     }
 
     @Test
+    void aUserWithoutAlterOnTheClusterMayNotManageAcls() throws Exception {
+        try (Admin dave = Admin.create(signedIn("dave", DAVE_PASSWORD))) {
+            List<AclBinding> wanted = List.of(acl(ResourceType.TOPIC, "daves", PatternType.LITERAL, "User:dave",
+                    AclOperation.ALL, AclPermissionType.ALLOW));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> get(dave.createAcls(wanted).all()))
+                    .hasRootCauseInstanceOf(org.apache.kafka.common.errors.ClusterAuthorizationException.class);
+        }
+        assertThat(httpAcls("User:dave")).noneMatch(acl -> acl.contains(" daves "));
+    }
+
+    /** A client's settings, signed in with SASL PLAIN. */
+    private static Map<String, Object> signedIn(String user, String password) {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap(),
+                "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
+    }
+
+    @Test
     void kafkaAclsAddsListsAndRemovesAcls() throws Exception {
         String bootstrap = cluster.kafkaBootstrap();
 
-        ToolRun added = run(AclCommand::main, "--bootstrap-server", bootstrap, "--add", "--allow-principal",
+        ToolRun added = run(AclCommand::main, "--bootstrap-server", bootstrap, "--command-config",
+                commandConfig.toString(), "--add", "--allow-principal",
                 "User:erin", "--operation", "Read", "--operation", "Describe", "--topic", "erin-topic");
         assertThat(added.exitCode()).isZero();
         assertThat(added.out()).contains("name=erin-topic, patternType=LITERAL",
                 "principal=User:erin, host=*, operation=READ, permissionType=ALLOW");
-        ToolRun listed = run(AclCommand::main, "--bootstrap-server", bootstrap, "--list", "--topic", "erin-topic");
+        ToolRun listed = run(AclCommand::main, "--bootstrap-server", bootstrap, "--command-config",
+                commandConfig.toString(), "--list", "--topic", "erin-topic");
         assertThat(listed.exitCode()).isZero();
         assertThat(listed.out()).contains("principal=User:erin, host=*, operation=READ, permissionType=ALLOW",
                 "principal=User:erin, host=*, operation=DESCRIBE, permissionType=ALLOW");
-        ToolRun removed = run(AclCommand::main, "--bootstrap-server", bootstrap, "--remove", "--force",
+        ToolRun removed = run(AclCommand::main, "--bootstrap-server", bootstrap, "--command-config",
+                commandConfig.toString(), "--remove", "--force",
                 "--allow-principal", "User:erin", "--operation", "Read", "--topic", "erin-topic");
         assertThat(removed.exitCode()).isZero();
 
