@@ -2,6 +2,7 @@ package io.sluice.gateway.kafka;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -95,8 +96,7 @@ class KafkaListener implements SmartLifecycle {
         TcpServer tcp = TcpServer.create()
                 .host(settings.host())
                 .port(settings.port())
-                .doOnConnection(connection -> connection.addHandlerLast("kafka-frames",
-                        new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4)))
+                .doOnConnection(connection -> connection.addHandlerLast("kafka-frames", new FrameDecoder(maxFrame)))
                 .handle(this::serve);
         if (tls != null) {
             tcp = tcp.secure(spec -> spec.sslContext(sslContext(tls)));
@@ -168,6 +168,26 @@ class KafkaListener implements SmartLifecycle {
                         null))))
                 .concatWith(Mono.defer(() -> pause.get().isZero() ? Mono.empty()
                         : Mono.delay(pause.get()).then(Mono.empty())));
+    }
+
+    /**
+     * Size-prefixed frames, each handed on as a copy of its own. Netty's decoder hands on slices of its cumulation
+     * buffer, which then cannot be compacted while a slice waits downstream: under a steady stream of large produce
+     * requests every read grew a new cumulation by copying what was left, and the old ones stayed alive behind their
+     * slices — 250 MB of direct memory on one connection, until an allocation failed and the connection dropped.
+     */
+    private static final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+
+        FrameDecoder(int maxFrame) {
+            super(maxFrame, 0, 4, 0, 4);
+        }
+
+        @Override
+        protected ByteBuf extractFrame(ChannelHandlerContext context, ByteBuf buffer, int index, int length) {
+            ByteBuf frame = context.alloc().heapBuffer(length, length);
+            frame.writeBytes(buffer, index, length);
+            return frame;
+        }
     }
 
     private static ByteBuffer copy(ByteBuf frame) {
