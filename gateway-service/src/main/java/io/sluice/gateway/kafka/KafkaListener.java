@@ -176,7 +176,7 @@ class KafkaListener implements SmartLifecycle {
      * requests every read grew a new cumulation by copying what was left, and the old ones stayed alive behind their
      * slices — 250 MB of direct memory on one connection, until an allocation failed and the connection dropped.
      */
-    private static final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    static final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
         FrameDecoder(int maxFrame) {
             super(maxFrame, 0, 4, 0, 4);
