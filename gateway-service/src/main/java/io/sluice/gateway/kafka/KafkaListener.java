@@ -52,8 +52,8 @@ import reactor.netty.tcp.TcpServer;
  * listener speaks TLS: SASL_SSL, or SSL with security off. After each answer the connection waits the throttle time
  * its principal's quotas ask ({@link KafkaThrottle}) before its next request is read.
  *
- * <p>Frames are copied out of Netty's buffers into heap buffers, since a request's record batches are read after the
- * frame's Netty buffer has been released.
+ * <p>Each frame is copied once, out of Netty's buffer into an array of its own ({@link FrameDecoder}), since a
+ * request's record batches are read after Netty released the buffer they came in.
  */
 @Component
 @ConditionalOnBooleanProperty(name = "sluice.gateway.kafka.enabled", matchIfMissing = true)
@@ -141,7 +141,7 @@ class KafkaListener implements SmartLifecycle {
         in.withConnection(connection -> remote[0] = connection.channel().remoteAddress());
         KafkaSession session = new KafkaSession(connections.incrementAndGet(), remote[0], signIn.required());
         Flux<ByteBuf> answers = in.receive()
-                .map(KafkaListener::copy)
+                .map(KafkaListener::bytesOf)
                 .concatMap(frame -> answer(frame, session))
                 // A failed sign-in's answer is the connection's last.
                 .takeUntil(answer -> session.closing())
@@ -182,17 +182,17 @@ class KafkaListener implements SmartLifecycle {
             super(maxFrame, 0, 4, 0, 4);
         }
 
+        /** An array of its own (not pooled), which the request keeps after Netty released the buffer around it. */
         @Override
         protected ByteBuf extractFrame(ChannelHandlerContext context, ByteBuf buffer, int index, int length) {
-            ByteBuf frame = context.alloc().heapBuffer(length, length);
-            frame.writeBytes(buffer, index, length);
-            return frame;
+            byte[] frame = new byte[length];
+            buffer.getBytes(index, frame);
+            return Unpooled.wrappedBuffer(frame);
         }
     }
 
-    private static ByteBuffer copy(ByteBuf frame) {
-        ByteBuffer copy = ByteBuffer.allocate(frame.readableBytes());
-        frame.readBytes(copy);
-        return copy.flip();
+    /** The frame's bytes, without a second copy: the decoder gave it an array no one else uses. */
+    private static ByteBuffer bytesOf(ByteBuf frame) {
+        return ByteBuffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes()).slice();
     }
 }
