@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.sluice.internal.replication.ReplicaFetchRequest;
 import io.sluice.internal.replication.ReplicaFetchRequestCodec;
+import io.sluice.testing.Commands;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -189,17 +190,10 @@ class SecureLocalClusterIT {
 
     /** Runs a command to its end (at most a minute) with {@code input} on stdin; its stdout. */
     private static String run(List<String> command, String input) throws Exception {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("%s ends", command).isTrue();
-            assertThat(process.exitValue()).as("%s exits 0", command.getFirst()).isZero();
-            return out;
-        } finally {
-            process.destroyForcibly();
-        }
+        Commands.Run run = Commands.run(command, input, Duration.ofSeconds(60));
+        assertThat(run.ended()).as("%s ends", command).isTrue();
+        assertThat(run.exitCode()).as("%s exits 0", command.getFirst()).isZero();
+        return run.out();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.sluice.gateway.testing.SseStream;
 import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.partition.DefaultPartitioner;
+import io.sluice.testing.Commands;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -408,17 +409,10 @@ class KafkaClientsIT {
     private static String run(List<String> args, String input) throws Exception {
         List<String> command = new ArrayList<>(List.of(KCAT.toString(), "-b", cluster.kafkaBootstrap()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("%s ends", command).isTrue();
-            assertThat(process.exitValue()).as("%s exit code", command).isZero();
-            return out;
-        } finally {
-            process.destroyForcibly();
-        }
+        Commands.Run run = Commands.run(command, input, Duration.ofSeconds(60));
+        assertThat(run.ended()).as("%s ends", command).isTrue();
+        assertThat(run.exitCode()).as("%s exit code", command).isZero();
+        return run.out();
     }
 
     private static KafkaProducer<byte[], byte[]> producer(Map<String, String> overrides) {
