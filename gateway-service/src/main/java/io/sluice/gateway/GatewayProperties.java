@@ -174,6 +174,7 @@ public record GatewayProperties(
                         @DefaultValue("0") @Min(0) int nodeId,
                         @DefaultValue("sluice") @NotEmpty String clusterId,
                         @DefaultValue("100MB") DataSize maxRequestSize,
-                        String sslBundle) {
+                        String sslBundle,
+                        @DefaultValue("2s") Duration announceInterval) {
     }
 }

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -59,6 +61,8 @@ public final class SluiceCluster implements AutoCloseable {
     private volatile BlockingCoordinator coordinator;
     private final String clusterSecret;
     private final Links links;
+    private final AtomicInteger startedGateways = new AtomicInteger();
+    private final Map<String, Integer> kafkaPorts = new ConcurrentHashMap<>();
 
     private SluiceCluster(String name, LocalCluster cluster, Path baseDir, Path keptLogs, String clusterSecret,
                           Links links) {
@@ -150,9 +154,10 @@ public final class SluiceCluster implements AutoCloseable {
 
     /**
      * Starts one more gateway, named {@code name} ({@code gateway-b}, say), with the same settings as the cluster's
-     * own on free ports (its Kafka listener's too), and waits until it is ready: gateways are stateless, so any number
-     * serve one cluster. It is stopped with the cluster, or earlier by {@link #kill(String)}. {@code settings}
-     * ({@code --key=value}) are added, each replacing the cluster gateway's own setting of that key.
+     * own on free ports (its Kafka listener's too, as a broker id of its own: 1 for the first started, then 2, ...), and
+     * waits until it is ready: gateways are stateless, so any number serve one cluster. It is stopped with the cluster,
+     * or earlier by {@link #kill(String)}. {@code settings} ({@code --key=value}) are added, each replacing the cluster
+     * gateway's own setting of that key.
      */
     public URI startGateway(String name, String... settings) {
         ServiceSpec gateway = cluster.config().spec(LocalCluster.GATEWAY).orElseThrow(() ->
@@ -162,6 +167,7 @@ public final class SluiceCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(gateway.args());
         args.replaceAll(arg -> arg.startsWith("--server.port=") ? "--server.port=" + port
                 : arg.startsWith("--sluice.gateway.kafka.port=") ? "--sluice.gateway.kafka.port=" + kafkaPort : arg);
+        args.add("--sluice.gateway.kafka.node-id=" + startedGateways.incrementAndGet());
         for (String setting : settings) {
             // Spring joins two values of one command-line key with a comma: the added one must replace the other.
             String key = setting.substring(0, setting.indexOf('=') + 1);
@@ -170,7 +176,17 @@ public final class SluiceCluster implements AutoCloseable {
         }
         ServiceSpec spec = new ServiceSpec(name, ServiceKind.GATEWAY, gateway.jar(), List.of(port, kafkaPort), args);
         cluster.launchInstance(spec).awaitReady(cluster.config().readyTimeout());
+        kafkaPorts.put(name, kafkaPort);
         return spec.url();
+    }
+
+    /** The Kafka listener of a gateway from {@link #startGateway}, as a Kafka client's {@code bootstrap.servers}. */
+    public String kafkaBootstrap(String gateway) {
+        Integer port = kafkaPorts.get(gateway);
+        if (port == null) {
+            throw new IllegalArgumentException("no gateway named " + gateway + " was started");
+        }
+        return "127.0.0.1:" + port;
     }
 
     /** SIGKILL of a service by name: a gateway from {@link #startGateway}, or {@link LocalCluster#GATEWAY}. */

@@ -1,6 +1,8 @@
 package io.sluice.gateway.kafka;
 
+import io.sluice.internal.broker.BrokerEndpoint;
 import io.sluice.kafka.KafkaRequest;
+import java.util.List;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
@@ -12,7 +14,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * DescribeCluster, as Metadata tells it ({@link KafkaBroker}): this gateway is the cluster's one broker and its
+ * DescribeCluster, as Metadata tells it: the live gateways are the brokers ({@link KafkaBrokers}), the lowest id the
  * controller, under the configured cluster id. Only the brokers' endpoints are served (endpoint type 1): a request for
  * the controllers' endpoints (KIP-919, sent to a KRaft controller) is UNSUPPORTED_ENDPOINT_TYPE, as a Kafka broker
  * answers it. The cluster's authorized operations are not computed (Integer.MIN_VALUE, "not provided") until the
@@ -24,9 +26,11 @@ class DescribeClusterApi implements KafkaApi {
     private static final byte BROKERS = 1;
 
     private final KafkaBroker broker;
+    private final KafkaBrokers brokers;
 
-    DescribeClusterApi(KafkaBroker broker) {
+    DescribeClusterApi(KafkaBroker broker, KafkaBrokers brokers) {
         this.broker = broker;
+        this.brokers = brokers;
     }
 
     @Override
@@ -42,15 +46,16 @@ class DescribeClusterApi implements KafkaApi {
                     .setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
                     .setErrorMessage("Sluice's gateways are brokers: they serve the brokers' endpoints (type 1) only"));
         }
-        DescribeClusterResponseData.DescribeClusterBrokerCollection brokers =
+        List<BrokerEndpoint> live = brokers.live();
+        DescribeClusterResponseData.DescribeClusterBrokerCollection described =
                 new DescribeClusterResponseData.DescribeClusterBrokerCollection();
-        brokers.add(new DescribeClusterBroker().setBrokerId(broker.nodeId()).setHost(broker.advertisedHost())
-                .setPort(broker.advertisedPort()));
+        live.forEach(endpoint -> described.add(new DescribeClusterBroker().setBrokerId(endpoint.brokerId())
+                .setHost(endpoint.host()).setPort(endpoint.port())));
         return Mono.just(new DescribeClusterResponseData()
                 .setEndpointType(BROKERS)
                 .setClusterId(broker.clusterId())
-                .setControllerId(broker.nodeId())
-                .setBrokers(brokers)
+                .setControllerId(KafkaBrokers.controllerOf(live))
+                .setBrokers(described)
                 .setClusterAuthorizedOperations(Integer.MIN_VALUE));
     }
 }

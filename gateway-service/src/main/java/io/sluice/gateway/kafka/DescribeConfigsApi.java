@@ -81,8 +81,8 @@ class DescribeConfigsApi implements KafkaApi {
             return Mono.just(result(resource, brokerConfigs(resource.configurationKeys(), synonyms)));
         }
         if (type == ConfigResource.Type.BROKER) {
-            return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("This cluster's one broker is "
-                    + broker.nodeId() + ", not '" + resource.resourceName() + "'")));
+            return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("This broker is "
+                    + broker.nodeId() + ", not '" + resource.resourceName() + "': ask that broker for its configs")));
         }
         return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("Sluice describes the configs of topics "
                 + "and of broker " + broker.nodeId() + ", not of " + type)));

@@ -9,10 +9,10 @@ import org.springframework.stereotype.Component;
  * This gateway as Kafka clients see it: a broker with an id, an advertised address and a cluster id.
  *
  * <p>Gateways are stateless and any one of them serves any partition, by forwarding to the partition's real leader
- * (a partition service). So this gateway answers Metadata as the only broker, leader of every partition that has a
- * live leader, and a client sends it everything; the partition's real leader epoch goes with it, so that clients fence
- * stale reads as they do against Kafka. The partitions' replicas and in-sync replicas are the real partition services'
- * node ids, which are not brokers a client can connect to (docs/kafka.md, "What differs").
+ * (a partition service). So every gateway is a broker ({@link KafkaBrokers} lists the live ones), and Metadata names
+ * one of them leader of each partition that has a live leader, at the partition's real leader epoch, so that clients
+ * fence stale reads as they do against Kafka. The partitions' replicas and in-sync replicas are the real partition
+ * services' node ids, which are not brokers a client can connect to (docs/kafka.md, "What differs").
  *
  * <p>Thread-safe: the bound port is set once, when the listener has bound it, before any client can ask.
  */

@@ -67,17 +67,19 @@ class KafkaListener implements SmartLifecycle {
     private final GatewayProperties.Kafka settings;
     private final KafkaApis apis;
     private final KafkaBroker broker;
+    private final KafkaBrokers brokers;
     private final SaslSignIn signIn;
     private final KafkaThrottle throttle;
     private final SslBundle tls;
     private final AtomicLong connections = new AtomicLong();
     private volatile DisposableServer server;
 
-    KafkaListener(GatewayProperties properties, KafkaApis apis, KafkaBroker broker, SaslSignIn signIn,
-                  KafkaThrottle throttle, SslBundles bundles, Environment environment) {
+    KafkaListener(GatewayProperties properties, KafkaApis apis, KafkaBroker broker, KafkaBrokers brokers,
+                  SaslSignIn signIn, KafkaThrottle throttle, SslBundles bundles, Environment environment) {
         this.settings = properties.kafka();
         this.apis = apis;
         this.broker = broker;
+        this.brokers = brokers;
         this.signIn = signIn;
         this.throttle = throttle;
         String bundle = settings.sslBundle() != null ? settings.sslBundle()
@@ -103,6 +105,7 @@ class KafkaListener implements SmartLifecycle {
         }
         server = tcp.bindNow(Duration.ofSeconds(30));
         broker.bound(server.port());
+        brokers.start();
         LOG.info("Kafka listener ({}) on {}:{}, advertised as {}:{} (broker {}){}", securityProtocol(),
                 settings.host(), server.port(), broker.advertisedHost(), broker.advertisedPort(), broker.nodeId(),
                 signIn.required() ? ", SASL mechanisms " + signIn.mechanisms() : "");
@@ -118,6 +121,7 @@ class KafkaListener implements SmartLifecycle {
 
     @Override
     public void stop() {
+        brokers.stop();
         DisposableServer running = server;
         if (running != null) {
             running.disposeNow(Duration.ofSeconds(10));

@@ -3,6 +3,7 @@ package io.sluice.gateway.kafka;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.produce.TopicAutoCreator;
 import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.broker.BrokerEndpoint;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
@@ -27,9 +28,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Metadata: this gateway as the one broker and controller ({@link KafkaBroker}), and the topics asked for (all of
- * them when the request names none) from the gateway's metadata view, each partition led by this gateway at its real
- * leader epoch, or LEADER_NOT_AVAILABLE while it has no live leader. A topic asked for that does not exist is
+ * Metadata: the live gateways as the brokers ({@link KafkaBrokers}), and the topics asked for (all of them when the
+ * request names none) from the gateway's metadata view, each partition led by the broker {@link KafkaBrokers#leaderOf}
+ * picks at the partition's real leader epoch, or LEADER_NOT_AVAILABLE while it has no live leader. A topic asked for that does not exist is
  * UNKNOWN_TOPIC_OR_PARTITION, unless the request allows auto-creation and so does the gateway
  * ({@code sluice.gateway.auto-create-topics.enabled}, as for an HTTP produce) and the principal may create it: then
  * it is created first. A topic the principal may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED when named (whether it
@@ -40,12 +41,15 @@ class MetadataApi implements KafkaApi {
 
     private final ClusterView cluster;
     private final KafkaBroker broker;
+    private final KafkaBrokers brokers;
     private final TopicAutoCreator autoCreator;
     private final TopicAccess access;
 
-    MetadataApi(ClusterView cluster, KafkaBroker broker, TopicAutoCreator autoCreator, TopicAccess access) {
+    MetadataApi(ClusterView cluster, KafkaBroker broker, KafkaBrokers brokers, TopicAutoCreator autoCreator,
+                TopicAccess access) {
         this.cluster = cluster;
         this.broker = broker;
+        this.brokers = brokers;
         this.autoCreator = autoCreator;
         this.access = access;
     }
@@ -58,30 +62,32 @@ class MetadataApi implements KafkaApi {
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         MetadataRequestData data = ((MetadataRequest) request.body()).data();
+        List<BrokerEndpoint> live = brokers.live();
         Mono<List<MetadataResponseTopic>> topics;
         if (data.topics() == null) {
             topics = Mono.fromSupplier(() -> {
                 MetadataView view = cluster.current();
                 return view.metadata().topics().stream()
                         .filter(topic -> access.describable(session, topic.name()))
-                        .map(topic -> describe(view, topic)).toList();
+                        .map(topic -> describe(view, topic, live)).toList();
             });
         } else {
             topics = Flux.fromIterable(data.topics())
-                    .concatMap(asked -> topic(asked, data.allowAutoTopicCreation(), request, session))
+                    .concatMap(asked -> topic(asked, data.allowAutoTopicCreation(), request, session, live))
                     .collectList();
         }
-        return topics.map(this::response);
+        return topics.map(described -> response(described, live));
     }
 
     private Mono<MetadataResponseTopic> topic(MetadataRequestData.MetadataRequestTopic asked, boolean autoCreate,
-                                              KafkaRequest request, KafkaSession session) {
+                                              KafkaRequest request, KafkaSession session,
+                                              List<BrokerEndpoint> live) {
         MetadataView view = cluster.current();
         if (asked.name() == null) {
             Uuid id = asked.topicId();
             return Mono.just(KafkaTopics.byId(view, id)
                     .filter(topic -> access.describable(session, topic.name()))
-                    .map(topic -> describe(view, topic))
+                    .map(topic -> describe(view, topic, live))
                     .orElseGet(() -> new MetadataResponseTopic().setTopicId(id)
                             .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())));
         }
@@ -93,24 +99,24 @@ class MetadataApi implements KafkaApi {
             return Mono.just(error(name, Errors.TOPIC_AUTHORIZATION_FAILED));
         }
         if (view.topic(name).isPresent()) {
-            return Mono.just(describe(view, view.topic(name).get()));
+            return Mono.just(describe(view, view.topic(name).get(), live));
         }
         if (!autoCreate || !access.mayCreate(session, request, name)) {
             return Mono.just(error(name, Errors.UNKNOWN_TOPIC_OR_PARTITION));
         }
         return autoCreator.topic(name)
-                .map(created -> describe(cluster.current(), created))
+                .map(created -> describe(cluster.current(), created, live))
                 .onErrorResume(e -> Mono.just(error(name, Errors.forException(KafkaErrors.exception(e)))));
     }
 
-    private MetadataResponseTopic describe(MetadataView view, TopicMetadata topic) {
+    private static MetadataResponseTopic describe(MetadataView view, TopicMetadata topic, List<BrokerEndpoint> live) {
         List<MetadataResponsePartition> partitions = new ArrayList<>(topic.partitions().size());
         for (PartitionState state : topic.partitions()) {
             boolean led = state.hasLeader() && view.node(state.leader()).isPresent();
             partitions.add(new MetadataResponsePartition()
                     .setPartitionIndex(state.partition())
                     .setErrorCode((led ? Errors.NONE : Errors.LEADER_NOT_AVAILABLE).code())
-                    .setLeaderId(led ? broker.nodeId() : -1)
+                    .setLeaderId(led ? KafkaBrokers.leaderOf(live, topic.name(), state.partition()) : -1)
                     .setLeaderEpoch(state.leaderEpoch())
                     .setReplicaNodes(state.replicas())
                     .setIsrNodes(state.isr())
@@ -128,18 +134,18 @@ class MetadataApi implements KafkaApi {
         return new MetadataResponseTopic().setName(name).setErrorCode(error.code());
     }
 
-    private MetadataResponseData response(List<MetadataResponseTopic> topics) {
+    private MetadataResponseData response(List<MetadataResponseTopic> topics, List<BrokerEndpoint> live) {
         MetadataResponseData.MetadataResponseBrokerCollection brokers =
                 new MetadataResponseData.MetadataResponseBrokerCollection();
-        brokers.add(new MetadataResponseBroker().setNodeId(broker.nodeId()).setHost(broker.advertisedHost())
-                .setPort(broker.advertisedPort()));
+        live.forEach(endpoint -> brokers.add(new MetadataResponseBroker().setNodeId(endpoint.brokerId())
+                .setHost(endpoint.host()).setPort(endpoint.port())));
         MetadataResponseData.MetadataResponseTopicCollection collection =
                 new MetadataResponseData.MetadataResponseTopicCollection();
         topics.forEach(collection::add);
         return new MetadataResponseData()
                 .setBrokers(brokers)
                 .setClusterId(broker.clusterId())
-                .setControllerId(broker.nodeId())
+                .setControllerId(KafkaBrokers.controllerOf(live))
                 .setTopics(collection);
     }
 }

@@ -358,6 +358,58 @@ class KafkaClientsIT {
     }
 
     @Test
+    @Order(90)
+    void everyLiveGatewayIsABrokerPartitionsAreSpreadOverThemAndAKilledOneIsLeftBehind() throws Exception {
+        cluster.startGateway("gateway-b");
+        String first = cluster.kafkaBootstrap();
+        String second = cluster.kafkaBootstrap("gateway-b");
+        String topic = "kafka-two-gateways";
+        cluster.createTopic(topic, 12, 3, Map.of("min.insync.replicas", "2"));
+        try (Admin viaFirst = admin(first); Admin viaSecond = admin(second)) {
+            Map<Integer, String> brokers = Map.of(0, first, 1, second);
+            assertThat(awaitBrokers(viaFirst, brokers)).as("the brokers the first gateway lists").isEqualTo(brokers);
+            assertThat(awaitBrokers(viaSecond, brokers)).as("the brokers the second gateway lists").isEqualTo(brokers);
+            assertThat(viaFirst.describeCluster().controller().get().id()).isZero();
+            Map<Integer, Integer> leaders = leaders(viaFirst, topic);
+            assertThat(leaders.values()).as("partition leaders").containsOnly(0, 1).contains(0, 1);
+            assertThat(leaders(viaSecond, topic)).as("both gateways name the same leaders").isEqualTo(leaders);
+        }
+
+        // A producer writes through both gateways while the second is killed: it finds its partitions again at the
+        // first, and nothing acknowledged is lost or written twice.
+        int count = 20_000;
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        Map<Integer, Exception> failures = new ConcurrentHashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "5"))) {
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                sent.add(producer.send(new ProducerRecord<>(topic, key(i), value(i)), (m, e) -> {
+                    if (e != null) {
+                        failures.put(index, e);
+                    }
+                }));
+                if (i == count / 4) {
+                    producer.flush();
+                    cluster.kill("gateway-b");
+                }
+            }
+            producer.flush();
+        }
+        assertThat(failures).as("records the producer gave up on").isEmpty();
+        Map<Integer, List<Integer>> acknowledged = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            acknowledged.computeIfAbsent(get(sent.get(i)).partition(), p -> new ArrayList<>()).add(i);
+        }
+        assertThat(consumeAll(topic, 12, count)).as("each partition's records, in order, once each")
+                .isEqualTo(acknowledged);
+        try (Admin viaFirst = admin(first)) {
+            assertThat(awaitBrokers(viaFirst, Map.of(0, first))).as("the brokers once the second gateway is gone")
+                    .isEqualTo(Map.of(0, first));
+            assertThat(leaders(viaFirst, topic).values()).containsOnly(0);
+        }
+    }
+
+    @Test
     @Order(100)
     void aLeaderKilledUnderAnIdempotentProducerLosesNothingAndDuplicatesNothing() throws Exception {
         String topic = "kafka-failover";
@@ -402,6 +454,35 @@ class KafkaClientsIT {
     }
 
     // ---- helpers
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    /** The brokers (id to address) the admin's gateway lists, once they are {@code expected} (or after 30 s). */
+    private static Map<Integer, String> awaitBrokers(Admin admin, Map<Integer, String> expected) throws Exception {
+        Map<Integer, String> listed = Map.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            listed = new HashMap<>();
+            for (org.apache.kafka.common.Node node : admin.describeCluster().nodes().get()) {
+                listed.put(node.id(), node.host() + ":" + node.port());
+            }
+            if (listed.equals(expected)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return listed;
+    }
+
+    /** Each partition's leader, as Metadata names it. */
+    private static Map<Integer, Integer> leaders(Admin admin, String topic) throws Exception {
+        Map<Integer, Integer> leaders = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(partition -> leaders.put(partition.partition(), partition.leader().id()));
+        return leaders;
+    }
 
     private static final java.nio.file.Path KCAT = java.nio.file.Path.of("/usr/bin/kcat");
 

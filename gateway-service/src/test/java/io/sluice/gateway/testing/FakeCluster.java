@@ -1,5 +1,8 @@
 package io.sluice.gateway.testing;
 
+import io.sluice.internal.broker.BrokerAnnouncement;
+import io.sluice.internal.broker.BrokerApi;
+import io.sluice.internal.broker.BrokerEndpoint;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
@@ -82,7 +85,7 @@ import reactor.core.scheduler.Schedulers;
  * poll does; the fake counts the fetches each partition's leader served ({@link #fetches}). Idempotency-Keys are
  * claimed and released as the coordinator's scripts do (no expiry); its leaders do not deduplicate batches.
  */
-public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclApi, IdempotenceApi {
+public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclApi, IdempotenceApi, BrokerApi {
 
     public static final NodeInfo NODE = new NodeInfo(1, "http://127.0.0.1:1", null, NodeStatus.ALIVE);
 
@@ -114,6 +117,12 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
         List<Integer> assignment;
         String holder;
         StoredResponse response;
+    }
+
+    /** Only the announcing gateway is a live broker: a fake cluster has one gateway. */
+    @Override
+    public Mono<List<BrokerEndpoint>> announce(BrokerAnnouncement announcement) {
+        return Mono.just(List.of(announcement.endpoint()));
     }
 
     @Override

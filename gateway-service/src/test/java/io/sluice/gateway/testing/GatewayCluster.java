@@ -65,6 +65,21 @@ public final class GatewayCluster implements AutoCloseable {
         return cluster.kafkaBootstrap();
     }
 
+    /** Starts one more gateway, a broker of its own to Kafka clients (see {@link SluiceCluster#startGateway}). */
+    public void startGateway(String name) {
+        cluster.startGateway(name);
+    }
+
+    /** The Kafka listener of a gateway from {@link #startGateway}. */
+    public String kafkaBootstrap(String gateway) {
+        return cluster.kafkaBootstrap(gateway);
+    }
+
+    /** SIGKILL of a gateway from {@link #startGateway}. */
+    public void kill(String gateway) {
+        cluster.kill(gateway);
+    }
+
     public HttpClient http() {
         return http;
     }

@@ -8,6 +8,10 @@ import io.sluice.internal.acl.AclBinding;
 import io.sluice.internal.acl.AclBindingFilter;
 import io.sluice.internal.acl.AclPaths;
 import io.sluice.internal.acl.AclSnapshot;
+import io.sluice.internal.broker.BrokerAnnouncement;
+import io.sluice.internal.broker.BrokerApi;
+import io.sluice.internal.broker.BrokerEndpoint;
+import io.sluice.internal.broker.BrokerPaths;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
@@ -59,7 +63,7 @@ import reactor.core.publisher.Mono;
  *
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
-public final class CoordinatorClient implements CoordinatorApi, AclApi, IdempotenceApi {
+public final class CoordinatorClient implements CoordinatorApi, AclApi, IdempotenceApi, BrokerApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -244,6 +248,12 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     public Mono<Void> releaseIdempotencyKey(IdempotencyReleaseRequest request) {
         return call(HttpMethod.POST, ProducerPaths.IDEMPOTENCY_RELEASES, request, timeout(), (target, body) -> null)
                 .then();
+    }
+
+    @Override
+    public Mono<List<BrokerEndpoint>> announce(BrokerAnnouncement announcement) {
+        return call(HttpMethod.POST, BrokerPaths.BROKERS, announcement, timeout(),
+                (target, body) -> JsonBodies.readList(target, body, BrokerEndpoint.class));
     }
 
     private Duration timeout() {
