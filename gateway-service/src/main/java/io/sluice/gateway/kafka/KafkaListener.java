@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
@@ -40,9 +41,13 @@ import reactor.netty.tcp.TcpServer;
  * The gateway's Kafka-protocol listener (docs/kafka.md): a Reactor Netty TCP server that reads size-prefixed request
  * frames, hands each to {@link KafkaApis} and writes the answers.
  *
- * <p>Per connection, requests are handled one after another and answered in request order, as Kafka's network layer
- * does (it reads no further request of a connection until the last one was answered): a client's pipelined produce
- * requests therefore reach the leaders in the order it sent them. A frame larger than
+ * <p>Per connection, requests are answered in request order, as Kafka's network layer does, and handled one after
+ * another — except consecutive produce requests, up to {@value #PIPELINED_PRODUCES} of them, which overlap
+ * ({@link RequestOrder}): each hands its batches to the leaders' queues as it starts, in request order, and the
+ * leaders append them in that order, since the gateway keeps one internal produce request in flight per leader
+ * ({@code sluice.gateway.produce.coalescing.max-in-flight-per-leader=1}, the default; with more, produce requests do
+ * not overlap). So a producer's requests keep their order, and the ones waiting for replication share internal
+ * requests to the leaders rather than each waiting for the one before. A frame larger than
  * {@code sluice.gateway.kafka.max-request-size}, or one that is no readable request (garbage, an unknown API key, a
  * version kafka-clients cannot parse), closes its connection and nothing else: nothing of it was handled, and the
  * requests before it were answered.
@@ -63,6 +68,8 @@ class KafkaListener implements SmartLifecycle {
     /** What a connection may ask before it signed in, while security is on. */
     private static final Set<ApiKeys> BEFORE_SIGN_IN = EnumSet.of(ApiKeys.API_VERSIONS, ApiKeys.SASL_HANDSHAKE,
             ApiKeys.SASL_AUTHENTICATE);
+    /** Produce requests of one connection that may be handled together: a Kafka producer's default in flight. */
+    static final int PIPELINED_PRODUCES = 5;
 
     private final GatewayProperties.Kafka settings;
     private final KafkaApis apis;
@@ -71,6 +78,7 @@ class KafkaListener implements SmartLifecycle {
     private final SaslSignIn signIn;
     private final KafkaThrottle throttle;
     private final SslBundle tls;
+    private final int pipelined;
     private final AtomicLong connections = new AtomicLong();
     private volatile DisposableServer server;
 
@@ -85,6 +93,8 @@ class KafkaListener implements SmartLifecycle {
         String bundle = settings.sslBundle() != null ? settings.sslBundle()
                 : environment.getProperty("server.ssl.bundle");
         this.tls = bundle == null || bundle.isBlank() || bundle.equals("none") ? null : bundles.getBundle(bundle);
+        // Overlapping produces keep their order only while each leader takes one internal produce at a time.
+        this.pipelined = properties.produce().coalescing().maxInFlightPerLeader() == 1 ? PIPELINED_PRODUCES : 1;
     }
 
     /** Kafka's name for what the listener speaks: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
@@ -144,9 +154,10 @@ class KafkaListener implements SmartLifecycle {
         SocketAddress[] remote = new SocketAddress[1];
         in.withConnection(connection -> remote[0] = connection.channel().remoteAddress());
         KafkaSession session = new KafkaSession(connections.incrementAndGet(), remote[0], signIn.required());
+        RequestOrder order = new RequestOrder();
         Flux<ByteBuf> answers = in.receive()
                 .map(KafkaListener::bytesOf)
-                .concatMap(frame -> answer(frame, session))
+                .flatMapSequential(frame -> inOrder(frame, session, order), pipelined, 1)
                 // A failed sign-in's answer is the connection's last.
                 .takeUntil(answer -> session.closing())
                 .map(Unpooled::wrappedBuffer)
@@ -155,8 +166,25 @@ class KafkaListener implements SmartLifecycle {
         return out.send(answers, buffer -> true);
     }
 
-    /** The answer to one frame, if any, then the pause its principal's quotas ask before the next is read. */
-    private Flux<ByteBuffer> answer(ByteBuffer frame, KafkaSession session) {
+    /** The answer to one frame, once {@code order} lets it start; the frame is read after the ones before it began. */
+    private Flux<ByteBuffer> inOrder(ByteBuffer frame, KafkaSession session, RequestOrder order) {
+        boolean produce = frame.remaining() >= 2 && frame.getShort(frame.position()) == ApiKeys.PRODUCE.id;
+        AtomicBoolean admitted = new AtomicBoolean();
+        return order.admit(produce)
+                .doOnSuccess(started -> admitted.set(true))
+                .thenMany(Flux.defer(() -> answer(frame, session, order)))
+                .doFinally(signal -> {
+                    if (admitted.get()) {
+                        order.done();
+                    }
+                });
+    }
+
+    /**
+     * The answer to one frame, if any, then the pause its principal's quotas ask before the next is read; a pause also
+     * stops produce requests read after this one from overlapping it.
+     */
+    private Flux<ByteBuffer> answer(ByteBuffer frame, KafkaSession session, RequestOrder order) {
         int frameBytes = frame.remaining();
         KafkaRequest request = KafkaCodec.parse(frame);
         if (!session.signedIn() && !BEFORE_SIGN_IN.contains(request.apiKey())) {
@@ -170,8 +198,13 @@ class KafkaListener implements SmartLifecycle {
                 })
                 .switchIfEmpty(Mono.fromRunnable(() -> pause.set(throttle.served(session, request, frameBytes,
                         null))))
-                .concatWith(Mono.defer(() -> pause.get().isZero() ? Mono.empty()
-                        : Mono.delay(pause.get()).then(Mono.empty())));
+                .concatWith(Mono.defer(() -> {
+                    if (pause.get().isZero()) {
+                        return Mono.empty();
+                    }
+                    order.hold();
+                    return Mono.delay(pause.get()).then(Mono.empty());
+                }));
     }
 
     /**

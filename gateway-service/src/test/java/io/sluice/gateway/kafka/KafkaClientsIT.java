@@ -126,6 +126,30 @@ class KafkaClientsIT {
         assertThat(cluster.highWatermarks(topic).stream().mapToLong(Long::longValue).sum()).isEqualTo(count);
     }
 
+    @Test
+    @Order(2)
+    void aPlainProducersPipelinedRequestsKeepTheirOrderOnEachPartition() {
+        // Five requests in flight and no sequence numbers: only the listener's request order keeps the records' order.
+        String topic = "kafka-pipelined";
+        cluster.createTopic(topic, 3, 3, Map.of("min.insync.replicas", "2"));
+        int count = 20_000;
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                "false", "max.in.flight.requests.per.connection", "5",
+                ProducerConfig.BATCH_SIZE_CONFIG, "4096", ProducerConfig.LINGER_MS_CONFIG, "0"))) {
+            for (int i = 0; i < count; i++) {
+                sent.add(producer.send(new ProducerRecord<>(topic, key(i), value(i))));
+            }
+            producer.flush();
+        }
+        Map<Integer, List<Integer>> acknowledged = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            acknowledged.computeIfAbsent(get(sent.get(i)).partition(), p -> new ArrayList<>()).add(i);
+        }
+        assertThat(consumeAll(topic, 3, count)).as("each partition's records in the order they were sent")
+                .isEqualTo(acknowledged);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"none", "gzip", "snappy", "lz4", "zstd"})
     @Order(3)
