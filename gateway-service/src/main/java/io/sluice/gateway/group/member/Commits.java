@@ -5,7 +5,9 @@ import io.sluice.gateway.group.admin.GroupActivity;
 import io.sluice.gateway.group.admin.OffsetRangeException;
 import io.sluice.gateway.routing.PartitionReader;
 import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.group.GroupOffsets;
 import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.PartitionOffset;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
@@ -15,13 +17,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Commits a client asks for ({@code POST /v1/groups/{group}/offsets}): a member's cursor, a member's explicit
- * offsets, or — for a group without members, as tools do — offsets without a member. Every offset is checked against
- * its partition first (a known partition, not beyond the log end), so a refused commit changes nothing; the
- * coordinator then checks the member, its epoch and ownership, all or nothing.
+ * Commits a client asks for — over HTTP ({@code POST /v1/groups/{group}/offsets}) or Kafka's OffsetCommit: a member's
+ * cursor, a member's explicit offsets, or — for a group without members, as tools do — offsets without a member.
+ * Every offset is checked against its partition first (a known partition, not beyond the log end), so a refused
+ * commit changes nothing; the coordinator then checks the member, its epoch and ownership, all or nothing.
  */
 @Service
-class Commits {
+public class Commits {
 
     private final CoordinatorApi coordinator;
     private final ClusterView cluster;
@@ -36,11 +38,30 @@ class Commits {
     }
 
     Mono<CommittedOffsets> commit(String group, GroupRequests.Commit request) {
+        return Mono.defer(() -> commit(group, request.toInternal())).map(CommittedOffsets::of);
+    }
+
+    /** Commits {@code commit}'s offsets, all or none; the group's offsets of the committed partitions as stored. */
+    public Mono<GroupOffsets> commit(String group, OffsetCommitRequest commit) {
         return Mono.defer(() -> {
-            OffsetCommitRequest commit = request.toInternal();
             activity.served(group);
             return Flux.fromIterable(commit.offsets()).concatMap(this::checkInLog).then(
-                    coordinator.commitOffsets(group, commit)).map(CommittedOffsets::of);
+                    coordinator.commitOffsets(group, commit));
+        });
+    }
+
+    /**
+     * Sets a group's offsets where a tool asks, backwards included — Kafka's commit without a member, which
+     * {@code kafka-consumer-groups --reset-offsets} and {@code Admin.alterConsumerGroupOffsets} send: the coordinator's
+     * reset to explicit offsets, as {@code POST /v1/groups/{group}/offsets/reset} ends in, refused with NON_EMPTY_GROUP
+     * while the group has members. Each offset is checked against its partition first, as a commit's are.
+     */
+    public Mono<Void> reset(String group, List<PartitionOffset> offsets) {
+        return Mono.defer(() -> {
+            activity.served(group);
+            return Flux.fromIterable(offsets).concatMap(this::checkInLog)
+                    .then(coordinator.resetOffsets(group, new OffsetResetRequest(offsets, false, false)))
+                    .then();
         });
     }
 
@@ -63,7 +84,7 @@ class Commits {
     /** The answer to a commit: the group's offsets of the committed partitions, as stored. */
     record CommittedOffsets(String groupId, List<Offset> offsets) {
 
-        static CommittedOffsets of(io.sluice.internal.group.GroupOffsets stored) {
+        static CommittedOffsets of(GroupOffsets stored) {
             return new CommittedOffsets(stored.groupId(), stored.offsets().stream()
                     .map(o -> new Offset(o.topic(), o.partition(), o.offset(), o.metadata(), o.commitTimestampMs()))
                     .toList());

@@ -1,0 +1,65 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.kafka.KafkaErrors;
+import io.sluice.kafka.KafkaRequest;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * DeleteGroups: each group and its committed offsets deleted by the coordinator, as {@code DELETE /v1/groups/{group}}
+ * does — NON_EMPTY_GROUP while it has members, GROUP_ID_NOT_FOUND for one that does not exist, and
+ * GROUP_AUTHORIZATION_FAILED without DELETE on it.
+ */
+@Component
+class DeleteGroupsApi implements KafkaApi {
+
+    private final CoordinatorApi coordinator;
+    private final GroupAccess access;
+
+    DeleteGroupsApi(CoordinatorApi coordinator, GroupAccess access) {
+        this.coordinator = coordinator;
+        this.access = access;
+    }
+
+    @Override
+    public ApiKeys key() {
+        return ApiKeys.DELETE_GROUPS;
+    }
+
+    @Override
+    public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
+        DeleteGroupsRequestData data = ((DeleteGroupsRequest) request.body()).data();
+        return Flux.fromIterable(data.groupsNames())
+                .concatMap(group -> delete(group, request, session))
+                .collectList()
+                .map(results -> {
+                    DeleteGroupsResponseData.DeletableGroupResultCollection collection =
+                            new DeleteGroupsResponseData.DeletableGroupResultCollection();
+                    results.forEach(collection::add);
+                    return new DeleteGroupsResponseData().setResults(collection);
+                });
+    }
+
+    private Mono<DeletableGroupResult> delete(String group, KafkaRequest request, KafkaSession session) {
+        DeletableGroupResult result = new DeletableGroupResult().setGroupId(group);
+        if (!access.allowed(session, request, AclOperation.DELETE, group)) {
+            return Mono.just(result.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
+        return coordinator.deleteGroup(group).thenReturn(result)
+                .onErrorResume(e -> {
+                    var error = KafkaErrors.exception(e);
+                    return Mono.just(result.setErrorCode(Errors.forException(error).code())
+                            .setErrorMessage(error.getMessage()));
+                });
+    }
+}

@@ -1,0 +1,68 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.kafka.KafkaRequest;
+import java.util.List;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * FindCoordinator: a group's coordinator is the gateway asked. Group state lives in the coordinator service, which
+ * every gateway reaches, so any gateway serves any group's calls; the client stays on the connection it has. Only
+ * consumer groups are coordinated (key type 0): transactions and share groups are not built yet, and asking for
+ * their coordinator is INVALID_REQUEST. A group the principal may not DESCRIBE is GROUP_AUTHORIZATION_FAILED.
+ */
+@Component
+class FindCoordinatorApi implements KafkaApi {
+
+    private static final byte GROUP = 0;
+
+    private final KafkaBroker broker;
+    private final GroupAccess access;
+
+    FindCoordinatorApi(KafkaBroker broker, GroupAccess access) {
+        this.broker = broker;
+        this.access = access;
+    }
+
+    @Override
+    public ApiKeys key() {
+        return ApiKeys.FIND_COORDINATOR;
+    }
+
+    @Override
+    public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
+        FindCoordinatorRequestData data = ((FindCoordinatorRequest) request.body()).data();
+        boolean batched = request.version() >= 4;
+        List<Coordinator> found = (batched ? data.coordinatorKeys() : List.of(data.key())).stream()
+                .map(key -> find(key, data.keyType(), request, session)).toList();
+        if (batched) {
+            return Mono.just(new FindCoordinatorResponseData().setCoordinators(found));
+        }
+        Coordinator one = found.getFirst();
+        return Mono.just(new FindCoordinatorResponseData().setErrorCode(one.errorCode())
+                .setErrorMessage(one.errorMessage()).setNodeId(one.nodeId()).setHost(one.host())
+                .setPort(one.port()));
+    }
+
+    private Coordinator find(String key, byte keyType, KafkaRequest request, KafkaSession session) {
+        Coordinator coordinator = new Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
+        if (keyType != GROUP) {
+            return coordinator.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Sluice coordinates "
+                    + "consumer groups only (key type 0); transactions and share groups are not built yet");
+        }
+        if (!access.allowed(session, request, AclOperation.DESCRIBE, key)) {
+            return coordinator.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage("The principal may not DESCRIBE the group");
+        }
+        return coordinator.setNodeId(broker.nodeId()).setHost(broker.advertisedHost())
+                .setPort(broker.advertisedPort());
+    }
+}

@@ -1,0 +1,22 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.internal.group.GroupState;
+
+/** How Kafka's group APIs name what Sluice's consumer groups are. */
+final class KafkaGroups {
+
+    /** Every Sluice group is a consumer group of KIP-848's protocol: Kafka's group type and protocol type. */
+    static final String TYPE = "consumer";
+
+    private KafkaGroups() {
+    }
+
+    /** The state as Kafka's ListGroups and ConsumerGroupDescribe spell it. */
+    static String state(GroupState state) {
+        return switch (state) {
+            case EMPTY -> "Empty";
+            case RECONCILING -> "Reconciling";
+            case STABLE -> "Stable";
+        };
+    }
+}

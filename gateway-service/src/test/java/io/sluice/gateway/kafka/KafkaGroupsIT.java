@@ -1,0 +1,332 @@
+package io.sluice.gateway.kafka;
+
+import static io.sluice.gateway.kafka.KafkaTools.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.GatewayCluster.Response;
+import io.sluice.launcher.ServiceKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.tools.consumer.group.ConsumerGroupCommand;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Consumer groups over the Kafka protocol (KIP-848, {@code group.protocol=consumer}) with Kafka's own consumer, admin
+ * client and {@code kafka-consumer-groups} tool, against real processes: the coordinator's groups, the ones HTTP
+ * members use, shared by both protocols.
+ */
+class KafkaGroupsIT {
+
+    private static GatewayCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        cluster = GatewayCluster.start("KafkaGroupsIT", 3, Map.of(ServiceKind.GATEWAY, List.of()));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void twoKafkaConsumersOfOneGroupSplitTheTopicReadEveryRecordAndCommitTheirPositions() throws Exception {
+        String topic = "groups-split";
+        cluster.createTopic(topic, 4, 3, Map.of());
+        produce(topic, 4, 0, 400);
+        Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService readers = Executors.newFixedThreadPool(2);
+        List<Future<Set<Integer>>> assigned = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            assigned.add(readers.submit(() -> read("split", topic, consumed, stop)));
+        }
+        awaitConsumed(consumed, highWatermarks(topic));
+        produce(topic, 4, 400, 400);
+        awaitConsumed(consumed, highWatermarks(topic));
+        try (Admin admin = admin()) {
+            ConsumerGroupDescription group = awaitStable(admin, "split");
+            assertThat(group.members()).hasSize(2);
+            assertThat(group.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum())
+                    .isEqualTo(4);
+            assertThat(group.members()).allSatisfy(m -> assertThat(m.assignment().topicPartitions()).hasSize(2));
+        }
+        stop.set(true);
+        Set<Integer> first = assigned.get(0).get(1, TimeUnit.MINUTES);
+        Set<Integer> second = assigned.get(1).get(1, TimeUnit.MINUTES);
+        readers.shutdown();
+        assertThat(first).as("the partitions both consumers were given").doesNotContainAnyElementsOf(second);
+
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("split")
+                    .partitionsToOffsetAndMetadata().get();
+            List<Long> ends = highWatermarks(topic);
+            IntStream.range(0, 4).forEach(p -> assertThat(committed.get(new TopicPartition(topic, p)).offset())
+                    .as("partition %d's committed offset", p).isEqualTo(ends.get(p)));
+        }
+        JsonNode overHttp = cluster.call("GET", "/v1/groups/split", null, null).json();
+        assertThat(overHttp.path("partitions").size()).isEqualTo(4);
+        overHttp.path("partitions").forEach(p -> assertThat(p.path("lag").asLong()).isZero());
+    }
+
+    @Test
+    void aKafkaConsumerAndAPollingHttpMemberShareAGroupAndWhenTheHttpMemberLeavesNoRecordIsSkipped()
+            throws Exception {
+        String topic = "groups-mixed";
+        cluster.createTopic(topic, 4, 3, Map.of());
+        produce(topic, 4, 0, 400);
+        Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        Future<Set<Integer>> kafkaAssigned = reader.submit(() -> read("mixed", topic, consumed, stop));
+
+        JsonNode joined = cluster.postJson("/v1/groups/mixed/members",
+                "{\"topics\": [\"" + topic + "\"], \"auto_offset_reset\": \"earliest\"}").json();
+        String member = joined.path("member_id").asString();
+        String cursor = joined.path("cursor").asString();
+        Set<Integer> httpAssigned = new TreeSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<Long> ends = highWatermarks(topic);
+        while (!covered(consumed, ends) && System.nanoTime() < deadline) {
+            JsonNode polled = poll(member, cursor);
+            cursor = polled.path("cursor").asString();
+            polled.path("assignment").forEach(t -> t.path("partitions").forEach(p -> httpAssigned.add(p.asInt())));
+            polled.path("records").forEach(r -> consumed.computeIfAbsent(r.path("partition").asInt(),
+                    p -> ConcurrentHashMap.newKeySet()).add(r.path("offset").asLong()));
+        }
+        assertThat(covered(consumed, ends)).as("both members together read everything").isTrue();
+        assertThat(httpAssigned).as("the HTTP member's share").isNotEmpty().hasSizeLessThan(4);
+
+        Response left = cluster.call("DELETE", "/v1/groups/mixed/members/" + member + "?cursor=" + cursor, null,
+                null);
+        assertThat(left.status()).isEqualTo(204);
+        produce(topic, 4, 400, 400);
+        awaitConsumed(consumed, highWatermarks(topic));
+        stop.set(true);
+        assertThat(kafkaAssigned.get(1, TimeUnit.MINUTES)).as("the Kafka consumer's partitions in the end")
+                .containsExactlyInAnyOrder(0, 1, 2, 3);
+        reader.shutdown();
+    }
+
+    @Test
+    void kafkaConsumerGroupsListsDescribesResetsAndDeletesAGroup() throws Exception {
+        String topic = "groups-tool";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        produce(topic, 2, 0, 100);
+        Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        Future<Set<Integer>> assigned = reader.submit(() -> read("tool", topic, consumed, stop));
+        awaitConsumed(consumed, highWatermarks(topic));
+        String bootstrap = cluster.kafkaBootstrap();
+
+        assertThat(run(ConsumerGroupCommand::main, "--bootstrap-server", bootstrap, "--list").out().lines())
+                .contains("tool");
+        String members = run(ConsumerGroupCommand::main, "--bootstrap-server", bootstrap, "--describe",
+                "--group", "tool", "--members").out();
+        assertThat(members).contains("tool");
+        stop.set(true);
+        assigned.get(1, TimeUnit.MINUTES);
+        reader.shutdown();
+        try (Admin admin = admin()) {
+            awaitEmpty(admin, "tool");
+        }
+        String described = run(ConsumerGroupCommand::main, "--bootstrap-server", bootstrap, "--describe",
+                "--group", "tool").out();
+        assertThat(described.lines().filter(line -> line.contains(topic)))
+                .as("a line per partition, committed at its end (50)").hasSize(2)
+                .allSatisfy(line -> assertThat(line.split("\\s+")).contains("50"));
+
+        String dryRun = run(ConsumerGroupCommand::main, "--bootstrap-server", bootstrap, "--reset-offsets",
+                "--group", "tool", "--topic", topic, "--to-earliest", "--dry-run").out();
+        assertThat(dryRun).contains(topic);
+        assertThat(committed("tool", topic)).as("a dry run commits nothing").containsExactly(50L, 50L);
+        assertThat(run(ConsumerGroupCommand::main, "--bootstrap-server", bootstrap, "--reset-offsets", "--group",
+                "tool", "--topic", topic, "--to-offset", "10", "--execute").exitCode()).isZero();
+        assertThat(committed("tool", topic)).containsExactly(10L, 10L);
+        JsonNode overHttp = cluster.call("GET", "/v1/groups/tool", null, null).json();
+        overHttp.path("partitions").forEach(p -> assertThat(p.path("committed_offset").asLong()).isEqualTo(10));
+
+        assertThat(run(ConsumerGroupCommand::main, "--bootstrap-server", bootstrap, "--delete", "--group", "tool")
+                .exitCode()).isZero();
+        assertThat(cluster.call("GET", "/v1/groups/tool", null, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aClassicConsumerIsToldTheClassicProtocolIsNotThere() {
+        String topic = "groups-classic";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        Properties properties = consumerProperties("classic-group");
+        properties.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200));
+                }
+            }).isInstanceOf(org.apache.kafka.common.errors.UnsupportedVersionException.class);
+        }
+    }
+
+    // ---- helpers
+
+    /**
+     * A Kafka consumer of {@code group} reading {@code topic} into {@code consumed} (offsets per partition) until
+     * {@code stop}, committing automatically; the partitions it was assigned last.
+     */
+    private static Set<Integer> read(String group, String topic, Map<Integer, Set<Long>> consumed, AtomicBoolean stop) {
+        Set<Integer> assigned = new TreeSet<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(group),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (!stop.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    consumed.computeIfAbsent(record.partition(), p -> ConcurrentHashMap.newKeySet())
+                            .add(record.offset());
+                }
+                assigned.clear();
+                consumer.assignment().forEach(tp -> assigned.add(tp.partition()));
+            }
+            consumer.commitSync();
+        }
+        return assigned;
+    }
+
+    private static Properties consumerProperties(String group) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        properties.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, "200");
+        return properties;
+    }
+
+    private static JsonNode poll(String member, String cursor) {
+        Response polled = cluster.postJson("/v1/groups/mixed/members/" + member + "/poll",
+                "{\"cursor\": \"" + cursor + "\", \"wait_ms\": 200}");
+        assertThat(polled.status()).as(polled.text()).isEqualTo(200);
+        return polled.json();
+    }
+
+    /** Records {@code from} to {@code from + count - 1}, spread evenly over the partitions. */
+    private static void produce(String topic, int partitions, int from, int count) {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = from; i < from + count; i++) {
+                producer.send(new ProducerRecord<>(topic, i % partitions, null,
+                        ("record-" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static List<Long> highWatermarks(String topic) {
+        return cluster.highWatermarks(topic);
+    }
+
+    private static boolean covered(Map<Integer, Set<Long>> consumed, List<Long> ends) {
+        for (int p = 0; p < ends.size(); p++) {
+            Set<Long> offsets = consumed.getOrDefault(p, Set.of());
+            for (long offset = 0; offset < ends.get(p); offset++) {
+                if (!offsets.contains(offset)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void awaitConsumed(Map<Integer, Set<Long>> consumed, List<Long> ends) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!covered(consumed, ends) && System.nanoTime() < deadline) {
+            GatewayCluster.sleep(Duration.ofMillis(100));
+        }
+        assertThat(covered(consumed, ends)).as("every record below %s read, got %s", ends, sizes(consumed)).isTrue();
+    }
+
+    private static Map<Integer, Integer> sizes(Map<Integer, Set<Long>> consumed) {
+        Map<Integer, Integer> sizes = new HashMap<>();
+        consumed.forEach((p, offsets) -> sizes.put(p, offsets.size()));
+        return sizes;
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
+    }
+
+    private static ConsumerGroupDescription awaitStable(Admin admin, String group) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        ConsumerGroupDescription described;
+        do {
+            described = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
+            if (described.groupState() == GroupState.STABLE) {
+                return described;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        return described;
+    }
+
+    private static void awaitEmpty(Admin admin, String group) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            GroupListing listing = admin.listGroups().all().get().stream()
+                    .filter(g -> g.groupId().equals(group)).findFirst().orElseThrow();
+            if (listing.groupState().orElse(null) == GroupState.EMPTY) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(group + " still has members");
+    }
+
+    private static List<Long> committed(String group, String topic) throws Exception {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            return IntStream.range(0, 2).mapToObj(p -> offsets.get(new TopicPartition(topic, p)).offset()).toList();
+        }
+    }
+}
