@@ -1,7 +1,6 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.security.AclAdmin;
-import io.sluice.gateway.security.Authorizer;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import org.apache.kafka.common.errors.ApiException;
@@ -21,20 +20,20 @@ import reactor.core.publisher.Mono;
  * CreateAcls: each binding stored as a Sluice ACL through the {@link AclAdmin} (in force at this gateway at once,
  * at the others within their refresh interval), one after another in request order; a binding Sluice cannot store
  * ({@link KafkaAcls}) or whose principal or resource name is out of form is INVALID_REQUEST on its own, the others
- * are created. With security off every binding is SECURITY_DISABLED, as a Kafka broker without an authorizer answers.
+ * are created. With security off the bindings are stored all the same, as the HTTP ACL API stores them (one store, one
+ * answer whichever protocol asks), to be in force once security is on; a Kafka broker without an authorizer would
+ * answer SECURITY_DISABLED instead.
  *
- * <p>Who may create ACLs is not checked here yet: with security on, the listener's authentication gives the
- * {@link KafkaSession} its principal, which then needs ALTER on the cluster, as over HTTP.
+ * <p>With security on, {@link AdminAccess} has checked who asks: managing ACLs needs ALTER on the cluster, listing
+ * them DESCRIBE.
  */
 @Component
 class CreateAclsApi implements KafkaApi {
 
     private final AclAdmin acls;
-    private final Authorizer authorizer;
 
-    CreateAclsApi(AclAdmin acls, Authorizer authorizer) {
+    CreateAclsApi(AclAdmin acls) {
         this.acls = acls;
-        this.authorizer = authorizer;
     }
 
     @Override
@@ -52,10 +51,6 @@ class CreateAclsApi implements KafkaApi {
     }
 
     private Mono<AclCreationResult> create(AclCreation creation) {
-        if (!authorizer.enabled()) {
-            return Mono.just(failed(Errors.SECURITY_DISABLED.exception("Security is off on this cluster "
-                    + "(sluice.security.enabled): no ACL is enforced")));
-        }
         return Mono.defer(() -> acls.create(KafkaAcls.binding(creation.resourceType(), creation.resourceName(),
                         creation.resourcePatternType(), creation.principal(), creation.host(), creation.operation(),
                         creation.permissionType())))

@@ -1,7 +1,6 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.security.AclAdmin;
-import io.sluice.gateway.security.Authorizer;
 import io.sluice.internal.acl.AclBinding;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
@@ -23,20 +22,19 @@ import reactor.core.publisher.Mono;
 /**
  * DeleteAcls: for each filter, one after another, the Sluice ACLs it matches ({@link KafkaAcls}) deleted through the
  * {@link AclAdmin} and answered. A filter of nothing but ANY is INVALID_REQUEST, as over HTTP (no typo deletes every
- * ACL). With security off every filter is SECURITY_DISABLED, as a Kafka broker without an authorizer answers.
+ * ACL). With security off the ACLs are deleted all the same, as over HTTP (a Kafka broker without an authorizer would
+ * answer SECURITY_DISABLED).
  *
- * <p>Who may delete ACLs is not checked here yet: with security on, the listener's authentication gives the
- * {@link KafkaSession} its principal, which then needs ALTER on the cluster, as over HTTP.
+ * <p>With security on, {@link AdminAccess} has checked who asks: managing ACLs needs ALTER on the cluster, listing
+ * them DESCRIBE.
  */
 @Component
 class DeleteAclsApi implements KafkaApi {
 
     private final AclAdmin acls;
-    private final Authorizer authorizer;
 
-    DeleteAclsApi(AclAdmin acls, Authorizer authorizer) {
+    DeleteAclsApi(AclAdmin acls) {
         this.acls = acls;
-        this.authorizer = authorizer;
     }
 
     @Override
@@ -54,10 +52,6 @@ class DeleteAclsApi implements KafkaApi {
     }
 
     private Mono<DeleteAclsFilterResult> delete(DeleteAclsFilter filter) {
-        if (!authorizer.enabled()) {
-            return Mono.just(failed(Errors.SECURITY_DISABLED.exception("Security is off on this cluster "
-                    + "(sluice.security.enabled): no ACL is enforced")));
-        }
         return Mono.defer(() -> KafkaAcls.filter(filter.resourceTypeFilter(), filter.resourceNameFilter(),
                                 filter.patternTypeFilter(), filter.principalFilter(), filter.hostFilter(),
                                 filter.operation(), filter.permissionType())

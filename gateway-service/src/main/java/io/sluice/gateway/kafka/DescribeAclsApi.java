@@ -1,7 +1,6 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.security.AclAdmin;
-import io.sluice.gateway.security.Authorizer;
 import io.sluice.internal.acl.AclBinding;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
@@ -22,21 +21,19 @@ import reactor.core.publisher.Mono;
 
 /**
  * DescribeAcls: the Sluice ACLs the filter matches ({@link KafkaAcls}), through the {@link AclAdmin}, grouped by
- * resource as Kafka answers them, each from host {@code *}. With security off the answer is SECURITY_DISABLED, as a
- * Kafka broker without an authorizer answers.
+ * resource as Kafka answers them, each from host {@code *}. With security off the stored ACLs are listed all the same,
+ * as the HTTP ACL API lists them (a Kafka broker without an authorizer would answer SECURITY_DISABLED).
  *
- * <p>Who may list ACLs is not checked here yet: with security on, the listener's authentication gives the
- * {@link KafkaSession} its principal, which then needs DESCRIBE on the cluster, as over HTTP.
+ * <p>With security on, {@link AdminAccess} has checked who asks: managing ACLs needs ALTER on the cluster, listing
+ * them DESCRIBE.
  */
 @Component
 class DescribeAclsApi implements KafkaApi {
 
     private final AclAdmin acls;
-    private final Authorizer authorizer;
 
-    DescribeAclsApi(AclAdmin acls, Authorizer authorizer) {
+    DescribeAclsApi(AclAdmin acls) {
         this.acls = acls;
-        this.authorizer = authorizer;
     }
 
     @Override
@@ -47,10 +44,6 @@ class DescribeAclsApi implements KafkaApi {
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         DescribeAclsRequestData data = ((DescribeAclsRequest) request.body()).data();
-        if (!authorizer.enabled()) {
-            return Mono.just(new DescribeAclsResponseData().setErrorCode(Errors.SECURITY_DISABLED.code())
-                    .setErrorMessage("Security is off on this cluster (sluice.security.enabled): no ACL is enforced"));
-        }
         return Mono.defer(() -> KafkaAcls.filter(data.resourceTypeFilter(), data.resourceNameFilter(),
                                 data.patternTypeFilter(), data.principalFilter(), data.hostFilter(), data.operation(),
                                 data.permissionType())

@@ -8,6 +8,7 @@ import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
+import io.sluice.kafka.FetchSessions;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.protocol.TopicPartition;
@@ -34,8 +35,9 @@ import reactor.core.publisher.Mono;
  * {@link PartitionReader} with the request's {@code max_wait_ms}, {@code min_bytes} and {@code max_bytes} and each
  * partition's {@code partition_max_bytes}. Without transactions the last stable offset is the high watermark.
  *
- * <p>Fetch sessions (KIP-227) are refused the way Kafka allows: every answer has session id 0, so a client sends the
- * whole request each time. A partition whose {@code current_leader_epoch} is older than the gateway's metadata is
+ * <p>Fetch sessions (KIP-227) are refused the way Kafka allows ({@link FetchSessions}): a full request is served and
+ * answered with session id 0, so the client sends the whole request each time; an incremental one is
+ * FETCH_SESSION_ID_NOT_FOUND, never served as if it named every partition. A partition whose {@code current_leader_epoch} is older than the gateway's metadata is
  * FENCED_LEADER_EPOCH (the client refreshes its metadata), a newer one UNKNOWN_LEADER_EPOCH (the gateway has not seen
  * the election yet; the client retries). A topic the principal may not READ is TOPIC_AUTHORIZATION_FAILED. Follower fetches are not served here: replicas fetch from one another.
  */
@@ -67,8 +69,9 @@ class FetchApi implements KafkaApi {
         if (data.replicaId() >= 0 || (data.replicaState() != null && data.replicaState().replicaId() >= 0)) {
             return Mono.just(new FetchResponseData().setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()));
         }
-        if (data.sessionId() != 0) {
-            return Mono.just(new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()));
+        Errors sessionError = FetchSessions.check(data.sessionId(), data.sessionEpoch());
+        if (sessionError != Errors.NONE) {
+            return Mono.just(new FetchResponseData().setErrorCode(sessionError.code()).setSessionId(0));
         }
         boolean byId = request.version() >= 13;
         MetadataView view = cluster.current();

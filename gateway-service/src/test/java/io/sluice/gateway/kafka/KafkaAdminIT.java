@@ -7,12 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.gateway.kafka.KafkaTools.ToolRun;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.kafka.TopicIds;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +42,6 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -64,10 +58,8 @@ import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeClusterResponse;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.tools.ConfigCommand;
 import org.apache.kafka.tools.LogDirsCommand;
@@ -81,7 +73,8 @@ import org.junit.jupiter.api.Test;
  * Sluice through the gateway's Kafka listener, with real processes (a coordinator, three partition services, the
  * gateway jar): topics created, grown, described, re-configured and deleted, the partition services as log dirs, each
  * error a Kafka client can meet with the message it reads, and what each change did as Sluice's HTTP admin API shows
- * it. Security is off: the ACL APIs answer SECURITY_DISABLED (KafkaAclsIT administers ACLs with security on).
+ * it. Security is off: ACLs are stored and listed all the same, over Kafka as over HTTP (KafkaAclsIT administers ACLs
+ * with security on).
  */
 class KafkaAdminIT {
 
@@ -363,17 +356,27 @@ class KafkaAdminIT {
                 "\"logDir\":\"partition-service-1\"", "\"partition\":\"admin-log-dirs-1\"");
     }
 
+    /** One store of ACLs, one answer: with security off too, as the HTTP ACL API, to be in force once it is on. */
     @Test
-    void withSecurityOffTheAclApisAnswerSecurityDisabled() {
-        AclBinding acl = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "orders", PatternType.LITERAL),
+    void withSecurityOffAnAclCreatedOverEitherProtocolIsListedAndDeletedOverTheOther() {
+        AclBinding alice = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "acl-orders", PatternType.LITERAL),
                 new AccessControlEntry("User:alice", "*", AclOperation.READ, AclPermissionType.ALLOW));
+        AclBinding bob = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "acl-logs-", PatternType.PREFIXED),
+                new AccessControlEntry("User:bob", "*", AclOperation.WRITE, AclPermissionType.DENY));
 
-        assertFails(admin.createAcls(List.of(acl)).all(), SecurityDisabledException.class, "Security is off");
-        assertFails(admin.describeAcls(AclBindingFilter.ANY).values(), SecurityDisabledException.class,
-                "Security is off");
-        assertFails(admin.deleteAcls(List.of(new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC,
-                "orders", PatternType.LITERAL), acl.entry().toFilter()))).all(), SecurityDisabledException.class,
-                "Security is off");
+        get(admin.createAcls(List.of(alice)).all());
+        assertThat(httpAcls("User:alice")).containsExactly("User:alice TOPIC acl-orders LITERAL READ ALLOW");
+        var created = cluster.postJson("/v1/acls", "{\"principal\": \"User:bob\", \"resource_type\": \"TOPIC\", "
+                + "\"resource_name\": \"acl-logs-\", \"pattern_type\": \"PREFIXED\", \"operation\": \"WRITE\", "
+                + "\"permission\": \"DENY\"}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(get(admin.describeAcls(AclBindingFilter.ANY).values())).containsExactlyInAnyOrder(alice, bob);
+
+        assertThat(get(admin.deleteAcls(List.of(bob.toFilter())).all())).containsExactly(bob);
+        assertThat(httpAcls("User:bob")).isEmpty();
+        var deleted = cluster.call("DELETE", "/v1/acls?principal=User:alice", null, null);
+        assertThat(deleted.status()).as(deleted.text()).isEqualTo(200);
+        assertThat(get(admin.describeAcls(AclBindingFilter.ANY).values())).isEmpty();
     }
 
     @Test
@@ -469,6 +472,19 @@ class KafkaAdminIT {
         return overrides;
     }
 
+    /** A principal's ACLs as the HTTP ACL API lists them, each as its fields in order. */
+    private static List<String> httpAcls(String principal) {
+        var listed = cluster.call("GET", "/v1/acls?principal=" + principal, null, null);
+        assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+        List<String> acls = new java.util.ArrayList<>();
+        for (var acl : listed.json().path("acls")) {
+            acls.add(String.join(" ", acl.path("principal").asString(), acl.path("resource_type").asString(),
+                    acl.path("resource_name").asString(), acl.path("pattern_type").asString(),
+                    acl.path("operation").asString(), acl.path("permission").asString()));
+        }
+        return acls;
+    }
+
     private static Set<String> topicNames() {
         return get(admin.listTopics().names());
     }
@@ -490,23 +506,7 @@ class KafkaAdminIT {
         }
     }
 
-    /** One request on its own connection, and Kafka's parse of the answer. */
     private static AbstractResponse call(ApiKeys api, AbstractRequest.Builder<?> builder) throws IOException {
-        short version = api.latestVersion();
-        RequestHeader header = new RequestHeader(api, version, "KafkaAdminIT", 1);
-        ByteBuffer payload = builder.build(version).serializeWithHeader(header);
-        String[] hostPort = cluster.kafkaBootstrap().split(":");
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 5000);
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(ByteBuffer.allocate(4).putInt(payload.remaining()).array());
-            out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
-            out.flush();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            byte[] answer = new byte[in.readInt()];
-            in.readFully(answer);
-            return AbstractResponse.parseResponse(ByteBuffer.wrap(answer), header);
-        }
+        return KafkaWire.call(cluster.kafkaBootstrap(), api, builder);
     }
 }

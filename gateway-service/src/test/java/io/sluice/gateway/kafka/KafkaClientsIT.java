@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.gateway.testing.SseStream;
+import io.sluice.kafka.TopicIds;
 import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.partition.DefaultPartitioner;
@@ -30,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -42,16 +44,24 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.FetchMetadata;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.tools.ClientCompatibilityTest;
+import org.apache.kafka.tools.ProducerPerformance;
+import org.apache.kafka.tools.VerifiableProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,8 +75,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Kafka's own client (kafka-clients from Maven Central) against the gateway's Kafka listener, with real processes: a
  * coordinator, three partition services and the gateway jar. Produce and consume (idempotent, acks=all, every
- * compression type), offsets by time, one log read and written by both protocols, bad frames, and last a leader
- * SIGKILLed under an idempotent producer (it leaves a node dead).
+ * compression type), offsets by time, one log read and written by both protocols, bad frames, Kafka's producer tools
+ * (kafka-tools: the verifiable producer, the producer benchmark, the client compatibility check), fetch sessions
+ * refused, and last a leader SIGKILLed under an idempotent producer (it leaves a node dead).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaClientsIT {
@@ -381,6 +392,138 @@ class KafkaClientsIT {
                         ("key-" + i).getBytes(StandardCharsets.UTF_8), 3) == 1).count());
     }
 
+    /**
+     * Kafka's verifiable producer (kafka-tools), in a JVM of its own: it leaves a shutdown hook that flushes and
+     * prints its summary as its JVM ends. It sends without retries, so every record is acknowledged once, in the order
+     * sent on its key's partition.
+     */
+    @Test
+    @Order(10)
+    void kafkasVerifiableProducerHasEveryRecordAcknowledgedAndEachIsReadBackInOrderOnItsPartition() {
+        String topic = "tool-verifiable-producer";
+        cluster.createTopic(topic, 3, 3, Map.of());
+        int count = 1000;
+
+        KafkaTools.ToolRun run = KafkaTools.runInJvm(VerifiableProducer.class, "--topic", topic, "--bootstrap-server",
+                cluster.kafkaBootstrap(), "--max-messages", String.valueOf(count), "--acks", "-1",
+                "--repeating-keys", "100");
+
+        assertThat(run.exitCode()).isZero();
+        List<JsonNode> events = run.out().lines().filter(line -> line.startsWith("{"))
+                .map(line -> GatewayCluster.JSON.readTree(line)).toList();
+        assertThat(events).extracting(event -> event.path("name").asString()).doesNotContain("producer_send_error")
+                .contains("startup_complete", "shutdown_complete");
+        JsonNode summary = events.stream().filter(event -> "tool_data".equals(event.path("name").asString()))
+                .findFirst().orElseThrow();
+        assertThat(summary.path("sent").asLong()).isEqualTo(count);
+        assertThat(summary.path("acked").asLong()).isEqualTo(count);
+        Map<Integer, java.util.TreeMap<Long, Integer>> acknowledged = new HashMap<>();
+        for (JsonNode sent : events) {
+            if ("producer_send_success".equals(sent.path("name").asString())) {
+                int partition = sent.path("partition").asInt();
+                assertThat(partition).isEqualTo(DefaultPartitioner.partitionForKey(
+                        sent.path("key").asString().getBytes(StandardCharsets.UTF_8), 3));
+                assertThat(acknowledged.computeIfAbsent(partition, p -> new java.util.TreeMap<>())
+                        .put(sent.path("offset").asLong(), Integer.parseInt(sent.path("value").asString()))).isNull();
+            }
+        }
+        Map<Integer, List<Integer>> inOffsetOrder = new HashMap<>();
+        acknowledged.forEach((partition, values) -> {
+            assertThat(values.keySet()).as("partition %d's offsets", partition)
+                    .containsExactlyElementsOf(LongStream.range(0, values.size()).boxed().toList());
+            assertThat(List.copyOf(values.values())).as("partition %d in the order sent", partition).isSorted();
+            inOffsetOrder.put(partition, List.copyOf(values.values()));
+        });
+        assertThat(inOffsetOrder.values().stream().mapToInt(List::size).sum()).isEqualTo(count);
+        assertThat(consumeAll(topic, 3, count, KafkaClientsIT::plainNumber)).isEqualTo(inOffsetOrder);
+        assertThat(cluster.highWatermarks(topic).stream().mapToLong(Long::longValue).sum()).isEqualTo(count);
+    }
+
+    /** Kafka's producer benchmark as a smoke test: it reports every record sent, and each is read back once. */
+    @Test
+    @Order(11)
+    void kafkasProducerPerformanceToolHasEveryRecordAcknowledgedAndEachIsReadBackOnce() {
+        String topic = "tool-producer-performance";
+        cluster.createTopic(topic, 3, 3, Map.of());
+        int count = 5000;
+
+        KafkaTools.ToolRun run = KafkaTools.run(ProducerPerformance::main, "--topic", topic, "--bootstrap-server",
+                cluster.kafkaBootstrap(), "--num-records", String.valueOf(count), "--payload-monotonic",
+                "--throughput", "-1");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).doesNotContain("Exception");
+        assertThat(run.out().lines().toList().getLast()).startsWith(count + " records sent, ");
+        Map<Integer, List<Integer>> consumed = consumeAll(topic, 3, count, KafkaClientsIT::plainNumber);
+        consumed.forEach((partition, values) -> assertThat(values).as("partition %d", partition).isSorted());
+        assertThat(consumed.values().stream().flatMap(List::stream).sorted().toList())
+                .containsExactlyElementsOf(IntStream.range(0, count).boxed().toList());
+    }
+
+    /**
+     * Kafka's client compatibility check (kafka-tools), with every feature it checks that Sluice serves without
+     * consumer groups (it consumes with assign()): cluster id, one node, broker configs, topic creation, ACL listing,
+     * offsets by time, an idempotent producer, a record larger than max.partition.fetch.bytes read whole (KIP-74).
+     * Its consumer gives up 10 s after the tool started: the tool's own limit.
+     */
+    @Test
+    @Order(12)
+    void kafkasClientCompatibilityTestFindsEveryFeatureItChecksSupported() {
+        cluster.createTopic("tool-client-compatibility", 1, 3, Map.of());
+
+        KafkaTools.ToolRun run = KafkaTools.run(ClientCompatibilityTest::main, "--topic", "tool-client-compatibility",
+                "--bootstrap-server", cluster.kafkaBootstrap(), "--num-cluster-nodes", "1",
+                "--cluster-id-supported", "true", "--offsets-for-times-supported", "true",
+                "--expect-record-too-large-exception", "false", "--create-topics-supported", "true",
+                "--describe-acls-supported", "true", "--describe-configs-supported", "true",
+                "--idempotent-producer-supported", "true");
+
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(run.out()).contains("SUCCESS.").doesNotContain("FAILED");
+        assertThat(cluster.describe("newtopic").path("partition_count").asInt()).isEqualTo(1);
+        assertThat(cluster.highWatermarks("tool-client-compatibility")).containsExactly(2L);
+    }
+
+    /**
+     * Fetch sessions (KIP-227) are not kept: an incremental fetch, which names only what changed in a session, is
+     * refused whole rather than answered as if it named every partition; a full one is served whatever session it names.
+     */
+    @Test
+    @Order(13)
+    void anIncrementalFetchIsRefusedAsOfAnUnknownSessionAndAFullOneIsServedWithoutASession() throws IOException {
+        String topic = "kafka-fetch-sessions";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        Response produced = cluster.postJson("/v1/topics/" + topic + "/records?value_format=string",
+                "[{\"value\": \"in-session\"}]");
+        assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+        Uuid topicId = TopicIds.of(cluster.describe(topic).path("topic_id").asString());
+
+        for (int[] incremental : new int[][] {{0, 1}, {1234, 1}, {1234, 7}}) {
+            FetchResponse refused = fetch(topic, topicId, incremental[0], incremental[1]);
+            assertThat(refused.error()).as("session %d, epoch %d", incremental[0], incremental[1])
+                    .isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND);
+            assertThat(refused.data().responses()).isEmpty();
+        }
+        FetchResponse full = fetch(topic, topicId, 1234, FetchMetadata.FINAL_EPOCH);
+        assertThat(full.error()).isEqualTo(Errors.NONE);
+        assertThat(full.sessionId()).isZero();
+        var partition = full.data().responses().getFirst().partitions().getFirst();
+        assertThat(Errors.forCode(partition.errorCode())).isEqualTo(Errors.NONE);
+        var record = FetchResponse.recordsOrFail(partition).records().iterator().next();
+        assertThat(StandardCharsets.UTF_8.decode(record.value()).toString()).isEqualTo("in-session");
+    }
+
+    private static FetchResponse fetch(String topic, Uuid topicId, int sessionId, int sessionEpoch)
+            throws IOException {
+        FetchRequestData data = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
+                .setSessionId(sessionId).setSessionEpoch(sessionEpoch)
+                .setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(topic).setTopicId(topicId)
+                        .setPartitions(List.of(new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0)
+                                .setPartitionMaxBytes(1 << 20)))));
+        return (FetchResponse) KafkaWire.call(cluster.kafkaBootstrap(), ApiKeys.FETCH,
+                new FetchRequest.SimpleBuilder(data));
+    }
+
     @Test
     @Order(90)
     void everyLiveGatewayIsABrokerPartitionsAreSpreadOverThemAndAKilledOneIsLeftBehind() throws Exception {
@@ -539,6 +682,12 @@ class KafkaClientsIT {
 
     /** Every record of the topic, from the beginning, as record numbers (see {@link #value}) per partition. */
     private static Map<Integer, List<Integer>> consumeAll(String topic, int partitions, int expected) {
+        return consumeAll(topic, partitions, expected, KafkaClientsIT::number);
+    }
+
+    /** Every record of the topic, from the beginning, as {@code number} reads each value, per partition. */
+    private static Map<Integer, List<Integer>> consumeAll(String topic, int partitions, int expected,
+                                                          java.util.function.ToIntFunction<byte[]> number) {
         Map<Integer, List<Integer>> consumed = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> all = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p))
@@ -549,16 +698,21 @@ class KafkaClientsIT {
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (total < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    consumed.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(number(record.value()));
+                    consumed.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(number.applyAsInt(record.value()));
                     total++;
                 }
             }
             // Anything beyond what was expected would be a duplicate: one more poll shows it.
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                consumed.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(number(record.value()));
+                consumed.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(number.applyAsInt(record.value()));
             }
         }
         return consumed;
+    }
+
+    /** A value that is a number and nothing else, as Kafka's producer tools write them. */
+    private static int plainNumber(byte[] value) {
+        return Integer.parseInt(new String(value, StandardCharsets.UTF_8));
     }
 
     private static ConsumerRecord<byte[], byte[]> pollOne(KafkaConsumer<byte[], byte[]> consumer) {

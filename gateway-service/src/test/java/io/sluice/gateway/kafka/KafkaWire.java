@@ -1,0 +1,39 @@
+package io.sluice.gateway.kafka;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+/** One Kafka request, built by kafka-clients, sent to the listener on a connection of its own, and its answer parsed. */
+final class KafkaWire {
+
+    private KafkaWire() {
+    }
+
+    /** {@code builder}'s request at the newest version kafka-clients knows, and Kafka's parse of the answer. */
+    static AbstractResponse call(String bootstrap, ApiKeys api, AbstractRequest.Builder<?> builder) throws IOException {
+        short version = api.latestVersion();
+        RequestHeader header = new RequestHeader(api, version, "sluice-test", 1);
+        ByteBuffer payload = builder.build(version).serializeWithHeader(header);
+        String[] hostPort = bootstrap.split(":");
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 5000);
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(ByteBuffer.allocate(4).putInt(payload.remaining()).array());
+            out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] answer = new byte[in.readInt()];
+            in.readFully(answer);
+            return AbstractResponse.parseResponse(ByteBuffer.wrap(answer), header);
+        }
+    }
+}
