@@ -270,6 +270,37 @@ final class LogSegment {
         return Optional.empty();
     }
 
+    /** The largest batch timestamp appended so far, or {@link RecordBatch#NO_TIMESTAMP}; for sealed segments. */
+    long maxTimestampSoFar() {
+        return maxTimestampSoFar;
+    }
+
+    /**
+     * The largest record timestamp at or after {@code startingOffset} below {@code maxPosition}, or
+     * {@link RecordBatch#NO_TIMESTAMP}: batch headers are scanned, and only a batch that straddles
+     * {@code startingOffset} is decoded (its maximum may belong to a record below it).
+     */
+    long maxTimestamp(long startingOffset, int maxPosition) throws IOException {
+        OffsetPosition from = offsetIndex.lookup(startingOffset);
+        FileBatchIterator batches = new FileBatchIterator(channel, from.position(), maxPosition, Integer.MAX_VALUE);
+        long max = RecordBatch.NO_TIMESTAMP;
+        for (FileBatch batch = batches.nextBatch(); batch != null; batch = batches.nextBatch()) {
+            if (batch.lastOffset() < startingOffset) {
+                continue;
+            }
+            if (batch.baseOffset() >= startingOffset) {
+                max = Math.max(max, batch.maxTimestamp());
+            } else {
+                for (Record record : batch.load().records()) {
+                    if (record.offset() >= startingOffset) {
+                        max = Math.max(max, record.timestamp());
+                    }
+                }
+            }
+        }
+        return max;
+    }
+
     /** The offset after the last batch in the segment; the base offset if it is empty. */
     long readNextOffset() throws IOException {
         OffsetPosition last = offsetIndex.lastEntry();

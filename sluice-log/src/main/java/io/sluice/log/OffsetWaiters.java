@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Futures waiting for a monotonic log offset (high watermark, log end) to reach a target: the long-poll of a
+ * Futures waiting for a monotonic log offset (high watermark, log end; a partition's low watermark) to reach a target: the long-poll of a
  * consumer or follower fetch without a polling loop.
  *
  * <p>Thread-safe and lock-free. No wake-up is lost: an updater publishes the new value before it scans the waiters,
@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * set as soon as its future completes by any means (value reached, cancelled, timed out by {@code orTimeout}), so
  * abandoned waits do not leak. After {@link #failAll} every waiter, present or future, fails with the given cause.
  */
-final class OffsetWaiters {
+public final class OffsetWaiters {
 
     private record Waiter(long target, long sequence, CompletableFuture<Long> future) implements Comparable<Waiter> {
         @Override
@@ -31,12 +31,12 @@ final class OffsetWaiters {
     private volatile Supplier<? extends RuntimeException> failure;
 
     /** @param current reads the watched value; it must only grow while waiters exist (or be followed by wakeAll) */
-    OffsetWaiters(LongSupplier current) {
+    public OffsetWaiters(LongSupplier current) {
         this.current = current;
     }
 
     /** A future that completes with the watched value once it is at least {@code target}. */
-    CompletableFuture<Long> await(long target) {
+    public CompletableFuture<Long> await(long target) {
         CompletableFuture<Long> future = new CompletableFuture<>();
         Supplier<? extends RuntimeException> failed = failure;
         if (failed != null) {
@@ -65,7 +65,7 @@ final class OffsetWaiters {
     }
 
     /** Completes every waiter whose target the watched value has now reached; call after publishing a new value. */
-    void wake() {
+    public void wake() {
         if (waiters.isEmpty()) {
             return; // the common case on the append path: nobody waits
         }

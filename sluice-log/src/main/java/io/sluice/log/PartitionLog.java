@@ -339,6 +339,20 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /** The earliest readable offset (Kafka's ListOffsets EARLIEST). */
+    /**
+     * The first record with the largest timestamp from the log start to the bound {@code isolation} sets (Kafka's
+     * ListOffsets MAX_TIMESTAMP, KIP-734); empty if no record there has a timestamp. Lock-free.
+     */
+    public Optional<TimestampOffset> maxTimestampOffset(FetchIsolation isolation) {
+        guard.ensureUsable();
+        LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? highWatermark.get() : local.logEnd();
+        try {
+            return local.maxTimestampOffset(logStartOffset, bound);
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.STORAGE_ERROR, "Max-timestamp lookup in " + name + " failed: " + e, e);
+        }
+    }
+
     public long logStartOffset() {
         return logStartOffset;
     }
@@ -595,12 +609,9 @@ public final class PartitionLog implements AutoCloseable {
             long now = clock.millis();
             List<LogSegment> expired = Retention.deletable(local.segments(), highWatermark.get().offset(), logStartOffset,
                     cfg, now);
-            for (LogSegment segment : expired) {
-                local.removeSegment(segment, cfg);
-            }
+            removeSegments(expired);
             if (!expired.isEmpty()) {
                 moveLogStartOffset(local.segments().first().baseOffset());
-                producerState.deleteSnapshotsBelow(local.segments().first().baseOffset());
             }
             local.deleteDueFiles(now);
             return expired.size();
@@ -608,25 +619,58 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Makes offsets below {@code offset} unreadable (Kafka's DeleteRecords) and deletes the segments wholly below it.
+     * Makes offsets below {@code offset} unreadable (Kafka's DeleteRecords, KIP-107): the log start offset moves there,
+     * durably, and the segments wholly below it are deleted as retention deletes them. Reads below it then answer
+     * OFFSET_OUT_OF_RANGE. An offset at or below the log start changes nothing.
      *
      * @return the log start offset afterwards
-     * @throws SluiceException OFFSET_OUT_OF_RANGE if {@code offset} is above the high watermark
+     * @throws SluiceException OFFSET_OUT_OF_RANGE if {@code offset} is negative or above the high watermark
      */
     public long deleteRecordsBefore(long offset) {
         return guard.write("delete records", () -> {
             if (offset < 0 || offset > highWatermark.get().offset()) {
                 throw outOfRange(offset, logStartOffset, highWatermark.get().offset());
             }
-            if (offset > logStartOffset) {
-                moveLogStartOffset(offset);
-                for (LogSegment segment : Retention.belowLogStart(local.segments(), highWatermark.get().offset(), offset)) {
-                    local.removeSegment(segment, config);
-                }
-                local.deleteDueFiles(clock.millis());
-            }
+            advanceLogStartOffset(offset);
             return logStartOffset;
         });
+    }
+
+    /**
+     * A follower takes its leader's log start offset (from each fetch answer, as Kafka's followers do), but never
+     * past its own high watermark: the leader's log start is at most the leader's high watermark, which the follower
+     * reaches soon enough, and until then the offsets between stay readable here. Does nothing, without the lock,
+     * when the log start is already there — the case of nearly every fetch.
+     *
+     * @return the log start offset afterwards
+     */
+    public long maybeIncrementLogStartOffset(long leaderLogStartOffset) {
+        if (leaderLogStartOffset <= logStartOffset) {
+            return logStartOffset;
+        }
+        return guard.write("log start update", () -> {
+            advanceLogStartOffset(Math.min(leaderLogStartOffset, highWatermark.get().offset()));
+            return logStartOffset;
+        });
+    }
+
+    /** Moves the log start up to {@code offset} and deletes the segments now wholly below it. Under the lock. */
+    private void advanceLogStartOffset(long offset) throws IOException {
+        if (offset > logStartOffset) {
+            moveLogStartOffset(offset);
+            removeSegments(Retention.belowLogStart(local.segments(), highWatermark.get().offset(), logStartOffset));
+            local.deleteDueFiles(clock.millis());
+        }
+    }
+
+    /** Deletes a prefix of the segments, and the producer snapshots below the new first one. Under the lock. */
+    private void removeSegments(List<LogSegment> prefix) throws IOException {
+        for (LogSegment segment : prefix) {
+            local.removeSegment(segment, config);
+        }
+        if (!prefix.isEmpty()) {
+            producerState.deleteSnapshotsBelow(local.segments().first().baseOffset());
+        }
     }
 
     private void moveLogStartOffset(long offset) throws IOException {

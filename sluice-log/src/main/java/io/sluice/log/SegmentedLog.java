@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -338,6 +339,32 @@ final class SegmentedLog {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The first record with the largest timestamp from {@code startOffset} to the bound (Kafka's max-timestamp lookup,
+     * KIP-734); empty when no record there carries a timestamp. Sealed segments wholly inside answer from the maximum
+     * their appends tracked; the first and the bound's segment are read, as they may hold records outside.
+     */
+    Optional<TimestampOffset> maxTimestampOffset(long startOffset, LogOffsetMetadata bound) throws IOException {
+        LogSegment best = null;
+        long largest = RecordBatch.NO_TIMESTAMP;
+        for (LogSegment segment : segments.from(startOffset)) {
+            if (segment.baseOffset() > bound.segmentBaseOffset()) {
+                break;
+            }
+            boolean whole = segment.baseOffset() >= startOffset && segment.baseOffset() != bound.segmentBaseOffset();
+            long max = whole ? segment.maxTimestampSoFar() : segment.maxTimestamp(startOffset, maxPosition(segment, bound));
+            if (max > largest) {
+                largest = max;
+                best = segment;
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        return best.findOffsetByTimestamp(largest, startOffset, maxPosition(best, bound))
+                .filter(f -> f.offset() < bound.offset());
     }
 
     /** Where {@code offset} lies, as of the writer's view of the log. */

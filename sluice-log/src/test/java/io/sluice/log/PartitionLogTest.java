@@ -413,6 +413,37 @@ class PartitionLogTest {
     }
 
     @Test
+    void maxTimestampOffsetIsTheFirstRecordWithTheLargestTimestampBelowTheBound() throws IOException {
+        int batchSize = batch(1, "v00").remaining();
+        PartitionLog log = open(LogConfig.defaults().withSegmentBytes(batchSize * 3).withIndexIntervalBytes(1));
+        long[] timestamps = {1000, 1500, 1200, 1900, 1100, 1900, 1300, 2500, 1000};
+        for (long timestamp : timestamps) {
+            log.appendAsLeader(batch(timestamp, "v" + timestamp), 0);
+        }
+        log.maybeIncrementHighWatermark(7);
+
+        assertThat(log.maxTimestampOffset(FetchIsolation.HIGH_WATERMARK)).contains(new TimestampOffset(1900, 3));
+        assertThat(log.maxTimestampOffset(FetchIsolation.LOG_END)).contains(new TimestampOffset(2500, 7));
+        log.deleteRecordsBefore(5);
+        assertThat(log.maxTimestampOffset(FetchIsolation.HIGH_WATERMARK)).contains(new TimestampOffset(1900, 5));
+        log.deleteRecordsBefore(6);
+        assertThat(log.maxTimestampOffset(FetchIsolation.HIGH_WATERMARK)).contains(new TimestampOffset(1300, 6));
+        log.deleteRecordsBefore(7);
+        assertThat(log.maxTimestampOffset(FetchIsolation.HIGH_WATERMARK)).isEmpty();
+    }
+
+    @Test
+    void maxTimestampOffsetLooksOnlyAtRecordsFromTheLogStartInsideABatch() throws IOException {
+        PartitionLog log = open(LogConfig.defaults());
+        log.appendAsLeader(TestRecords.batchWithTimestamps(900, 3000, 1200, 1100), 0);
+        log.maybeIncrementHighWatermark(4);
+
+        assertThat(log.maxTimestampOffset(FetchIsolation.HIGH_WATERMARK)).contains(new TimestampOffset(3000, 1));
+        log.deleteRecordsBefore(2);
+        assertThat(log.maxTimestampOffset(FetchIsolation.HIGH_WATERMARK)).contains(new TimestampOffset(1200, 2));
+    }
+
+    @Test
     void reopenAfterCloseYieldsIdenticalOffsetsAndContent() throws IOException {
         int batchSize = batch(1, "v00").remaining();
         LogConfig config = LogConfig.defaults().withSegmentBytes(batchSize * 3).withIndexIntervalBytes(1);

@@ -144,6 +144,50 @@ class RetentionTest {
     }
 
     @Test
+    void logStartOffsetSurvivesACrashAfterDeleteRecords() throws IOException {
+        LogConfig config = LogConfig.defaults().withSegmentBytes(batchSize * 2);
+        PartitionLog log = logOfFiveSegments(config);
+        log.maybeIncrementHighWatermark(10);
+        log.flush();
+        log.deleteRecordsBefore(7);
+        logs.crash(log);
+
+        PartitionLog reopened = open(config);
+
+        assertThat(reopened.logStartOffset()).isEqualTo(7);
+        assertThat(reopened.segmentCount()).isEqualTo(2);
+        assertThatThrownBy(() -> reopened.readForFollower(6, 100)).isInstanceOfSatisfying(SluiceException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE));
+        assertThat(TestRecords.offsetsOf(reopened.readForFollower(7, 1).records())).containsExactly(7L);
+    }
+
+    @Test
+    void deleteRecordsAtTheHighWatermarkEmptiesTheReadableLogButKeepsTheActiveSegment() throws IOException {
+        PartitionLog log = logOfFiveSegments(LogConfig.defaults());
+        log.maybeIncrementHighWatermark(10);
+
+        assertThat(log.deleteRecordsBefore(10)).isEqualTo(10);
+
+        assertThat(log.offsets()).isEqualTo(new LogOffsets(10, 10, 10));
+        assertThat(log.segmentCount()).isEqualTo(1);
+        log.appendAsLeader(batch(clock.millis(), "v10"), 0);
+        assertThat(TestRecords.offsetsOf(log.readForFollower(10, 100).records())).containsExactly(10L);
+    }
+
+    @Test
+    void aFollowerTakesTheLeadersLogStartButNeverPastItsOwnHighWatermark() throws IOException {
+        PartitionLog log = logOfFiveSegments(LogConfig.defaults());
+        log.updateHighWatermark(6);
+
+        assertThat(log.maybeIncrementLogStartOffset(9)).isEqualTo(6);
+        assertThat(log.segmentCount()).isEqualTo(2);
+        assertThat(log.maybeIncrementLogStartOffset(3)).as("never backwards").isEqualTo(6);
+        log.updateHighWatermark(10);
+        assertThat(log.maybeIncrementLogStartOffset(9)).isEqualTo(9);
+        assertThat(log.segmentCount()).isEqualTo(1);
+    }
+
+    @Test
     void deletedSegmentFilesStayReadableUntilDeleteDelayPasses() throws IOException {
         PartitionLog log = logOfFiveSegments(LogConfig.defaults().withRetentionMs(HOUR).withFileDeleteDelayMs(60_000));
         log.maybeIncrementHighWatermark(10);

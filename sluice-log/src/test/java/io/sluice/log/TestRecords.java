@@ -27,6 +27,15 @@ final class TestRecords {
         return builder.build();
     }
 
+    /** One uncompressed batch of one record per timestamp, in that order. */
+    static ByteBuffer batchWithTimestamps(long... timestamps) {
+        RecordBatchBuilder builder = RecordBatchBuilder.of(CompressionType.NONE);
+        for (long timestamp : timestamps) {
+            builder.append(timestamp, null, ("t" + timestamp).getBytes(StandardCharsets.UTF_8));
+        }
+        return builder.build();
+    }
+
     /** A batch with offsets and epoch already assigned, as a follower receives it. */
     static ByteBuffer batchAt(long baseOffset, int epoch, long timestamp, String... values) {
         RecordBatchBuilder builder = RecordBatchBuilder.of(CompressionType.NONE).baseOffset(baseOffset)

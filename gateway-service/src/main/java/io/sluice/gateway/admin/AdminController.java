@@ -4,6 +4,7 @@ import io.sluice.gateway.admin.AdminRequests.ConfigUpdate;
 import io.sluice.gateway.admin.AdminRequests.NewPartitionCount;
 import io.sluice.gateway.admin.AdminRequests.NewTopic;
 import io.sluice.gateway.admin.AdminViews.ConfigList;
+import io.sluice.gateway.admin.AdminViews.DeletedRecords;
 import io.sluice.gateway.admin.AdminViews.NodeList;
 import io.sluice.gateway.admin.AdminViews.PartitionList;
 import io.sluice.gateway.admin.AdminViews.PartitionView;
@@ -15,6 +16,7 @@ import io.sluice.internal.acl.ResourceType;
 import io.sluice.internal.metadata.TopicMetadata;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -106,6 +108,14 @@ class AdminController {
     @PostMapping("/v1/topics/{topic}/partitions")
     Mono<TopicView> addPartitions(@PathVariable String topic, @RequestBody NewPartitionCount request) {
         return topics.addPartitions(topic, request.partitionCount());
+    }
+
+    /** Deletes a partition's records below {@code before} (-1: all committed ones), as Kafka's DeleteRecords does. */
+    @DeleteMapping("/v1/topics/{topic}/partitions/{partition}/records")
+    Mono<DeletedRecords> deleteRecords(@PathVariable String topic, @PathVariable int partition,
+                                       @RequestParam long before,
+                                       @RequestParam(name = "timeout_ms", defaultValue = "30000") long timeoutMs) {
+        return topics.deleteRecords(topic, partition, before, Duration.ofMillis(Math.max(0, timeoutMs)));
     }
 
     @DeleteMapping("/v1/topics/{topic}")

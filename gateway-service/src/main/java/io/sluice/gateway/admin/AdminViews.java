@@ -51,6 +51,10 @@ final class AdminViews {
     record TopicList(List<TopicSummary> topics) {
     }
 
+    /** A partition after DeleteRecords: its low watermark, below which no in-sync replica holds records. */
+    record DeletedRecords(String topic, int partition, long lowWatermark) {
+    }
+
     record ConfigList(List<ConfigEntry> configs) {
     }
 

@@ -3,9 +3,11 @@ package io.sluice.gateway.admin;
 import io.sluice.gateway.admin.AdminRequests.ConfigUpdate;
 import io.sluice.gateway.admin.AdminRequests.NewTopic;
 import io.sluice.gateway.admin.AdminViews.ConfigList;
+import io.sluice.gateway.admin.AdminViews.DeletedRecords;
 import io.sluice.gateway.admin.AdminViews.PartitionView;
 import io.sluice.gateway.admin.AdminViews.TopicView;
 import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.routing.PartitionReader;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.CoordinatorApi;
@@ -13,6 +15,7 @@ import io.sluice.internal.coordinator.CreateTopicRequest;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.config.TopicConfigs;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,11 +40,13 @@ public class TopicAdmin {
     private final CoordinatorApi coordinator;
     private final ClusterView cluster;
     private final TopicViews views;
+    private final PartitionReader reader;
 
-    TopicAdmin(CoordinatorApi coordinator, ClusterView cluster, TopicViews views) {
+    TopicAdmin(CoordinatorApi coordinator, ClusterView cluster, TopicViews views, PartitionReader reader) {
         this.coordinator = coordinator;
         this.cluster = cluster;
         this.views = views;
+        this.reader = reader;
     }
 
     /**
@@ -103,13 +108,26 @@ public class TopicAdmin {
     }
 
     Mono<PartitionView> partition(String topic, int partition) {
-        return coordinator.describeTopic(topic).flatMap(t -> {
-            if (partition < 0 || partition >= t.partitions().size()) {
-                return Mono.error(ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + topic + "' has partitions 0.."
-                        + (t.partitions().size() - 1) + "; there is no partition " + partition));
-            }
-            return views.partitionsWithOffsets(t, List.of(t.partition(partition))).map(List::getFirst);
-        });
+        return existing(topic, partition)
+                .flatMap(t -> views.partitionsWithOffsets(t, List.of(t.partition(partition))).map(List::getFirst));
+    }
+
+    /**
+     * Deletes the partition's records below {@code before} ({@code -1}: the high watermark; Kafka's DeleteRecords)
+     * and answers the low watermark once the in-sync replicas reached it, within {@code timeout}
+     * ({@link PartitionReader#deleteRecordsBefore}).
+     */
+    Mono<DeletedRecords> deleteRecords(String topic, int partition, long before, Duration timeout) {
+        return existing(topic, partition)
+                .then(reader.deleteRecordsBefore(new TopicPartition(topic, partition), before, timeout))
+                .map(lowWatermark -> new DeletedRecords(topic, partition, lowWatermark));
+    }
+
+    private Mono<TopicMetadata> existing(String topic, int partition) {
+        return coordinator.describeTopic(topic).flatMap(t -> partition < 0 || partition >= t.partitions().size()
+                ? Mono.error(ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + topic + "' has partitions 0.."
+                        + (t.partitions().size() - 1) + "; there is no partition " + partition))
+                : Mono.just(t));
     }
 
     /** Grows the topic to {@code partitionCount} partitions. */

@@ -23,17 +23,22 @@ import reactor.core.publisher.Mono;
 
 /**
  * ListOffsets: per partition the earliest offset (-2, and -4, the earliest local one: Sluice keeps no remote tier),
- * the latest (-1: the high watermark, which without transactions is also the last stable offset), or the first offset
+ * the latest (-1: the high watermark, which without transactions is also the last stable offset), the first record
+ * with the largest timestamp below the high watermark (-3, KIP-734: its offset and timestamp), or the first offset
  * whose record's timestamp is at or after a time, each asked of the partition's leader through the
- * {@link PartitionReader}. The max-timestamp (-3) and latest-tiered (-5) lookups are answered UNSUPPORTED_VERSION for
- * their partition, and a topic the principal may not DESCRIBE TOPIC_AUTHORIZATION_FAILED; the answer's leader epoch is -1 (unknown), so a consumer does not validate a position against it.
+ * {@link PartitionReader}. The latest tiered offset (-5) is -1 with no timestamp, as Kafka answers without tiered
+ * storage: nothing is tiered. Any other negative timestamp is UNSUPPORTED_VERSION for its partition, and a topic the
+ * principal may not DESCRIBE TOPIC_AUTHORIZATION_FAILED; the answer's leader epoch is -1 (unknown), so a consumer does
+ * not validate a position against it.
  */
 @Component
 class ListOffsetsApi implements KafkaApi {
 
     private static final long LATEST = -1;
     private static final long EARLIEST = -2;
+    private static final long MAX_TIMESTAMP = -3;
     private static final long EARLIEST_LOCAL = -4;
+    private static final long LATEST_TIERED = -5;
 
     private final ClusterView cluster;
     private final PartitionReader reader;
@@ -83,15 +88,21 @@ class ListOffsetsApi implements KafkaApi {
         if (timestamp == EARLIEST_LOCAL) {
             timestamp = EARLIEST;
         }
-        if (timestamp < 0 && timestamp != LATEST && timestamp != EARLIEST) {
+        if (timestamp == LATEST_TIERED) {
+            return Mono.just(new ListOffsetsPartitionResponse().setPartitionIndex(index).setOffset(-1).setTimestamp(-1)
+                    .setLeaderEpoch(-1));
+        }
+        if (timestamp < 0 && timestamp != LATEST && timestamp != EARLIEST && timestamp != MAX_TIMESTAMP) {
             return Mono.just(failed(index, Errors.UNSUPPORTED_VERSION));
         }
         long asked = timestamp;
+        boolean timed = asked >= 0 || asked == MAX_TIMESTAMP;
         return reader.listOffset(new TopicPartition(name, index), asked == LATEST ? ListOffsetsRequest.LATEST
-                        : asked == EARLIEST ? ListOffsetsRequest.EARLIEST : asked)
+                        : asked == EARLIEST ? ListOffsetsRequest.EARLIEST
+                        : asked == MAX_TIMESTAMP ? ListOffsetsRequest.MAX_TIMESTAMP : asked)
                 .map(found -> new ListOffsetsPartitionResponse().setPartitionIndex(index)
                         .setOffset(found.offset() == null ? -1 : found.offset())
-                        .setTimestamp(asked < 0 || found.timestamp() == null ? -1 : found.timestamp())
+                        .setTimestamp(!timed || found.timestamp() == null ? -1 : found.timestamp())
                         .setLeaderEpoch(-1))
                 .onErrorResume(e -> Mono.just(failed(index, Errors.forException(KafkaErrors.exception(e)))));
     }

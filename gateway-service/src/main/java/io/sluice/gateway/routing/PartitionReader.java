@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.partition.DeleteRecordsRequest;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -32,7 +33,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Reads from partition leaders: one partition's fetch from an offset (long polling up to a wait) and offset lookups by
- * time. Reads change nothing, so a read that failed because the leader moved, or because the leader did not answer, is
+ * time; also DeleteRecords, which is safe to repeat as reads are. Reads change nothing, so a read that failed because the leader moved, or because the leader did not answer, is
  * made again at the leader newer metadata names ({@link Rerouting.Call#READ}), until its deadline: its wait plus the
  * read budget ({@code sluice.gateway.rerouting.read-budget}).
  *
@@ -67,6 +68,24 @@ public class PartitionReader {
         return read(() -> rerouting.forRead(Duration.ZERO), view -> partitions.listOffsets(ClusterView.leader(view, tp), request))
                 .map(response -> response.partitions().getFirst())
                 .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer)
+                        : Mono.error(new SluiceException(answer.errorCode(), answer.message())));
+    }
+
+    /**
+     * Deletes {@code tp}'s records below {@code offset} ({@link DeleteRecordsRequest#HIGH_WATERMARK}: all that are
+     * committed) at its leader — Kafka's DeleteRecords — and answers the low watermark reached, once every in-sync
+     * replica has its log start there, within {@code timeout}. Not a read, but safe to repeat (a log start already
+     * there stays), so it is re-routed like one after a leader change; an answer the leader gave (OFFSET_OUT_OF_RANGE,
+     * REQUEST_TIMED_OUT for followers that did not confirm in time) comes back as that error.
+     */
+    public Mono<Long> deleteRecordsBefore(TopicPartition tp, long offset, Duration timeout) {
+        DeleteRecordsRequest request = new DeleteRecordsRequest(timeout.toMillis(),
+                List.of(new DeleteRecordsRequest.Partition(tp.topic(), tp.partition(), offset)));
+        return read(() -> rerouting.forRead(timeout), view -> partitions.deleteRecords(ClusterView.leader(view, tp), request)
+                .map(response -> response.partitions().getFirst())
+                .flatMap(answer -> answer.errorCode() != null && answer.errorCode().refreshesMetadata()
+                        ? Mono.error(new SluiceException(answer.errorCode(), answer.message())) : Mono.just(answer)))
+                .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer.lowWatermark())
                         : Mono.error(new SluiceException(answer.errorCode(), answer.message())));
     }
 

@@ -37,7 +37,8 @@ import reactor.core.publisher.Mono;
  * What each public route needs, in one table, checked by {@link Authorizer} after authentication and before the
  * controller: produce needs WRITE on the topic; reads, offsets by time and SSE streams READ (each connection and each
  * reconnection is a request, so each is checked); group routes READ on the group, and the SSE member READ on its
- * topics too (a {@code topic_pattern} READ on every topic: a literal {@code *} ACL); admin routes their operation.
+ * topics too (a {@code topic_pattern} READ on every topic: a literal {@code *} ACL); admin routes their operation
+ * (deleting a partition's records DELETE on the topic, as Kafka's DeleteRecords).
  * What only a body names (the topics of a join or a commit, a topic to create) the controller checks; listings are
  * filtered by the controller. Routes marked admin leave an audit line with their outcome.
  */
@@ -78,6 +79,7 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             route("POST", "/v1/topics/{topic}/records", false, need(WRITE, TOPIC, "topic")),
             route("GET", "/v1/topics/{topic}/records", false, need(READ, TOPIC, "topic")),
             route("GET", "/v1/topics/{topic}/partitions/{partition}/records", false, need(READ, TOPIC, "topic")),
+            route("DELETE", "/v1/topics/{topic}/partitions/{partition}/records", true, need(DELETE, TOPIC, "topic")),
             route("GET", "/v1/topics/{topic}/partitions/{partition}/offsets", false, need(DESCRIBE, TOPIC, "topic")),
             route("POST", "/v1/topics", true),
             route("GET", "/v1/topics/{topic}", false, need(DESCRIBE, TOPIC, "topic")),

@@ -224,7 +224,7 @@ class KafkaAdminIT {
     }
 
     @Test
-    void theBrokerDescribesItsTopicDefaultsAndNoOtherBrokerExists() throws IOException {
+    void theBrokerDescribesItsTopicDefaultsAndNotAnotherBrokers() throws IOException {
         ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "0");
 
         Config config = get(admin.describeConfigs(List.of(broker)).all()).get(broker);
@@ -237,14 +237,14 @@ class KafkaAdminIT {
                         ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, true),
                 org.assertj.core.groups.Tuple.tuple("num.partitions", "3",
                         ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, true));
-        // Admin sends a broker's resource to that broker: broker 7, which Metadata never names, is asked directly.
+        // Admin sends a broker's resource to that broker: this one is asked for broker 7's, directly.
         DescribeConfigsResponse other = (DescribeConfigsResponse) call(ApiKeys.DESCRIBE_CONFIGS,
                 new DescribeConfigsRequest.Builder(new DescribeConfigsRequestData().setResources(List.of(
                         new DescribeConfigsRequestData.DescribeConfigsResource()
                                 .setResourceType(ConfigResource.Type.BROKER.id()).setResourceName("7")))));
         assertThat(other.data().results()).singleElement().satisfies(result -> {
             assertThat(Errors.forCode(result.errorCode())).isEqualTo(Errors.INVALID_REQUEST);
-            assertThat(result.errorMessage()).isEqualTo("This cluster's one broker is 0, not '7'");
+            assertThat(result.errorMessage()).isEqualTo("This broker is 0, not '7': ask that broker for its configs");
         });
     }
 

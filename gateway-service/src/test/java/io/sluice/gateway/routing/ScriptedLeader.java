@@ -2,6 +2,8 @@ package io.sluice.gateway.routing;
 
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.partition.DeleteRecordsRequest;
+import io.sluice.internal.partition.DeleteRecordsResponse;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -135,6 +137,11 @@ final class ScriptedLeader implements PartitionDataApi {
 
     @Override
     public Mono<ListOffsetsResponse> listOffsets(NodeInfo leader, ListOffsetsRequest request) {
+        return Mono.error(new UnsupportedOperationException("not scripted"));
+    }
+
+    @Override
+    public Mono<DeleteRecordsResponse> deleteRecords(NodeInfo leader, DeleteRecordsRequest request) {
         return Mono.error(new UnsupportedOperationException("not scripted"));
     }
 

@@ -32,6 +32,8 @@ import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.DeleteRecordsRequest;
+import io.sluice.internal.partition.DeleteRecordsResponse;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -600,10 +602,30 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
         return Mono.fromSupplier(() -> new ListOffsetsResponse(request.partitions().stream().map(this::offset).toList()));
     }
 
+    @Override
+    public Mono<DeleteRecordsResponse> deleteRecords(NodeInfo leader, DeleteRecordsRequest request) {
+        return Mono.fromSupplier(() -> new DeleteRecordsResponse(request.partitions().stream()
+                .map(this::deleteRecords).toList()));
+    }
+
+    /** As the leader does, with no followers to wait for: the low watermark is the log start. */
+    private synchronized DeleteRecordsResponse.Partition deleteRecords(DeleteRecordsRequest.Partition asked) {
+        TopicPartition tp = new TopicPartition(asked.topic(), asked.partition());
+        long end = end(logs.getOrDefault(tp, List.of()));
+        long offset = asked.offset() == DeleteRecordsRequest.HIGH_WATERMARK ? end : asked.offset();
+        if (offset < 0 || offset > end) {
+            return new DeleteRecordsResponse.Partition(tp.topic(), tp.partition(), ErrorCode.OFFSET_OUT_OF_RANGE,
+                    "offset " + asked.offset() + " is above the high watermark " + end, null);
+        }
+        long start = logStarts.merge(tp, offset, Math::max);
+        return new DeleteRecordsResponse.Partition(tp.topic(), tp.partition(), null, null, start);
+    }
+
     private synchronized ListOffsetsResponse.Partition offset(ListOffsetsRequest.Partition wanted) {
         List<RecordBatch> log = logs.get(new TopicPartition(wanted.topic(), wanted.partition()));
         if (wanted.timestamp() == ListOffsetsRequest.EARLIEST) {
-            return new ListOffsetsResponse.Partition(wanted.topic(), wanted.partition(), null, null, 0L, null);
+            return new ListOffsetsResponse.Partition(wanted.topic(), wanted.partition(), null, null,
+                    logStarts.getOrDefault(new TopicPartition(wanted.topic(), wanted.partition()), 0L), null);
         }
         if (wanted.timestamp() == ListOffsetsRequest.LATEST) {
             return new ListOffsetsResponse.Partition(wanted.topic(), wanted.partition(), null, null, end(log), null);

@@ -93,7 +93,7 @@ public final class FetchService {
         for (ReplicaFetchRequest.Partition p : request.partitions()) {
             TopicPartition tp = new TopicPartition(p.topic(), p.partition());
             replicas.recordFollowerFetch(tp, request.replicaId(), request.incarnation(), p.fetchOffset(),
-                    p.leaderEpoch(), now);
+                    p.logStartOffset(), p.leaderEpoch(), now);
             reads.add(new Read(tp, p.fetchOffset(), request.maxBytes(), p.leaderEpoch(), FetchIsolation.LOG_END));
         }
         long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());
@@ -103,7 +103,7 @@ public final class FetchService {
 
     /**
      * The sections a follower needs, in request order: those with records or an error, and those whose high watermark
-     * is not the one the follower gave. Any other would change nothing there (with no records, the follower's log end
+     * or log start offset is not the one the follower gave. Any other would change nothing there (with no records, the follower's log end
      * is the leader's, so its high watermark would become the leader's, which it already is); leaving them out keeps
      * a round over hundreds of partitions, few of which moved, small at both ends.
      */
@@ -112,7 +112,8 @@ public final class FetchService {
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome outcome = outcomes.get(i);
             if (outcome.failed() || !outcome.section().records().isEmpty()
-                    || outcome.highWatermark() != request.partitions().get(i).highWatermark()) {
+                    || outcome.highWatermark() != request.partitions().get(i).highWatermark()
+                    || outcome.logStartOffset() != request.partitions().get(i).logStartOffset()) {
                 news.add(outcome.section());
             }
         }
@@ -225,7 +226,7 @@ public final class FetchService {
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null, result.offsets().highWatermark(),
                     result.offsets().logStartOffset(), result.offsets().logEndOffset(), result.records().length()),
                     result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())), false,
-                    result.nextFetchOffset(), result.offsets().highWatermark());
+                    result.nextFetchOffset(), result.offsets().highWatermark(), result.offsets().logStartOffset());
         } catch (SluiceException e) {
             long start = -1;
             long end = -1;
@@ -236,11 +237,11 @@ public final class FetchService {
                 hw = log.highWatermark();
             }
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, e.errorCode(), hw, start, end, 0),
-                    io.sluice.log.FileRegion.empty(), 0), true, read.offset(), hw);
+                    io.sluice.log.FileRegion.empty(), 0), true, read.offset(), hw, start);
         }
     }
 
-    /** Offsets by time, earliest and latest, from each partition's leader. */
+    /** Offsets by time, earliest, latest and max timestamp, from each partition's leader. */
     Mono<ListOffsetsResponse> listOffsets(ListOffsetsRequest request) {
         return Mono.fromCallable(() -> {
             List<ListOffsetsResponse.Partition> answers = new ArrayList<>();
@@ -252,8 +253,12 @@ public final class FetchService {
                         answers.add(answer(tp, log.logStartOffset(), null));
                     } else if (p.timestamp() == ListOffsetsRequest.LATEST) {
                         answers.add(answer(tp, log.highWatermark(), null));
+                    } else if (p.timestamp() == ListOffsetsRequest.MAX_TIMESTAMP) {
+                        Optional<TimestampOffset> found = log.maxTimestampOffset(FetchIsolation.HIGH_WATERMARK);
+                        answers.add(found.map(f -> answer(tp, f.offset(), f.timestamp())).orElse(answer(tp, -1L, -1L)));
                     } else if (p.timestamp() < 0) {
-                        throw ErrorCode.INVALID_TIMESTAMP.exception("timestamp must be >= 0, -1 (latest) or -2 (earliest)");
+                        throw ErrorCode.INVALID_TIMESTAMP.exception(
+                                "timestamp must be >= 0, -1 (latest), -2 (earliest) or -3 (max timestamp)");
                     } else {
                         Optional<TimestampOffset> found = log.offsetForTimestamp(p.timestamp(), FetchIsolation.HIGH_WATERMARK);
                         answers.add(found.map(f -> answer(tp, f.offset(), f.timestamp())).orElse(answer(tp, -1L, -1L)));
@@ -308,8 +313,9 @@ public final class FetchService {
 
     /**
      * A read's answer; {@code waitFrom} is where the log says the next read starts (past a compacted gap), and
-     * {@code highWatermark} the one its header carries.
+     * {@code highWatermark} and {@code logStartOffset} the ones its header carries.
      */
-    private record Outcome(FetchSection section, boolean failed, long waitFrom, long highWatermark) {
+    private record Outcome(FetchSection section, boolean failed, long waitFrom, long highWatermark,
+                           long logStartOffset) {
     }
 }

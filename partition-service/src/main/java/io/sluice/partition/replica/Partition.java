@@ -4,6 +4,7 @@ import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.log.AppendResult;
 import io.sluice.log.LeaderAppendOutcome;
+import io.sluice.log.OffsetWaiters;
 import io.sluice.log.PartitionLog;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
@@ -64,6 +65,8 @@ public final class Partition {
      */
     private final ConcurrentSkipListMap<Long, CompletableFuture<Long>> commitWaiters = new ConcurrentSkipListMap<>();
     private final AtomicLong commitWaiterSequence = new AtomicLong();
+    /** DeleteRecords answers waiting for the low watermark ({@link #lowWatermark}). */
+    private final OffsetWaiters lowWatermarkWaiters = new OffsetWaiters(this::lowWatermark);
 
     Partition(TopicPartition topicPartition, String topicId, PartitionLog log, int localNode) {
         this.topicPartition = topicPartition;
@@ -165,6 +168,7 @@ public final class Partition {
     void updateState(PartitionState newState) {
         updateStateLocked(newState);
         log.wakeHighWatermarkWaiters();
+        lowWatermarkWaiters.wake(); // a follower that left the ISR no longer holds the low watermark back
     }
 
     private synchronized void updateStateLocked(PartitionState newState) {
@@ -315,24 +319,54 @@ public final class Partition {
      * seen this one) or from beyond this log's end says nothing about what the follower holds of this log, and must
      * not move the high watermark.
      */
-    void recordFollowerFetch(int follower, String incarnation, long fetchOffset, int fetchEpoch, long now,
-            LiveReplicas live) {
+    void recordFollowerFetch(int follower, String incarnation, long fetchOffset, long logStartOffset, int fetchEpoch,
+            long now, LiveReplicas live) {
         synchronized (this) {
             FollowerState previous = followers.get(follower);
             if (previous == null || role != Role.LEADER || state == null || fetchEpoch != state.leaderEpoch()
                     || fetchOffset > log.logEndOffset()) {
                 return;
             }
-            followers.put(follower, previous.afterFetch(fetchOffset, log.logEndOffset(), now));
+            followers.put(follower, previous.afterFetch(fetchOffset, logStartOffset, log.logEndOffset(), now));
             boolean expanded = maybeExpandIsr(follower, incarnation, fetchOffset, live);
             if (!expanded && fetchOffset == previous.logEndOffset()) {
                 // What this follower holds did not change, so neither did any input of the high watermark: the
                 // leader's own appends and ISR changes recompute it themselves. Most partitions of a round are so.
+                if (logStartOffset != previous.logStartOffset()) {
+                    lowWatermarkWaiters.wake();
+                }
                 return;
             }
             advanceHighWatermark();
         }
         log.wakeHighWatermarkWaiters();
+        lowWatermarkWaiters.wake();
+    }
+
+    /**
+     * The low watermark (Kafka's, KIP-107): the smallest log start offset over this replica and, while it leads, the
+     * followers in the ISR, as their fetches last reported them; -1 while one of them has not fetched in this
+     * leadership. DeleteRecords is answered when it reaches the requested offset.
+     */
+    public synchronized long lowWatermark() {
+        long low = log.logStartOffset();
+        if (role == Role.LEADER && state != null) {
+            for (int replica : state.isr()) {
+                FollowerState follower = followers.get(replica);
+                if (replica != localNode) {
+                    low = Math.min(low, follower == null ? FollowerState.UNKNOWN : follower.logStartOffset());
+                }
+            }
+        }
+        return low;
+    }
+
+    /**
+     * Completes once the {@link #lowWatermark} is at least {@code offset}; the caller bounds the wait. Woken by
+     * follower fetches that report a new log start and by ISR changes.
+     */
+    public CompletableFuture<Long> awaitLowWatermark(long offset) {
+        return lowWatermarkWaiters.await(offset);
     }
 
     /**
@@ -631,6 +665,16 @@ public final class Partition {
             if (target != log.highWatermark()) {
                 log.updateHighWatermark(target);
             }
+        }
+    }
+
+    /**
+     * A follower's log start: the leader's (records deleted there by DeleteRecords or retention are deleted here too),
+     * but never past this replica's high watermark ({@link PartitionLog#maybeIncrementLogStartOffset}).
+     */
+    public synchronized void updateFollowerLogStartOffset(long leaderLogStartOffset, int fetchEpoch) {
+        if (followsAt(fetchEpoch)) {
+            log.maybeIncrementLogStartOffset(leaderLogStartOffset);
         }
     }
 

@@ -279,15 +279,16 @@ public final class ReplicaManager {
     }
 
     /**
-     * A follower's process {@code incarnation} fetched {@code tp} from {@code fetchOffset} in {@code fetchEpoch}: if
+     * A follower's process {@code incarnation} fetched {@code tp} from {@code fetchOffset} in {@code fetchEpoch}, its log
+     * starting at {@code logStartOffset}: if
      * this node leads it, the leader takes the fetch into its follower state, ISR and high watermark
      * ({@link Partition#recordFollowerFetch}), judging liveness by the metadata as it stands now.
      */
     public void recordFollowerFetch(TopicPartition tp, int follower, String incarnation, long fetchOffset,
-            int fetchEpoch, long now) {
+            long logStartOffset, int fetchEpoch, long now) {
         Partition partition = partitions.get(tp);
         if (partition != null && partition.isLeader()) {
-            partition.recordFollowerFetch(follower, incarnation, fetchOffset, fetchEpoch, now, liveNow);
+            partition.recordFollowerFetch(follower, incarnation, fetchOffset, logStartOffset, fetchEpoch, now, liveNow);
         }
     }
 

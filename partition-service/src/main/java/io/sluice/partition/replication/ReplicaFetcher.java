@@ -223,7 +223,7 @@ final class ReplicaFetcher implements AutoCloseable {
                 TopicPartition tp = state.partition().topicPartition();
                 PartitionLog log = state.partition().log();
                 asks.add(new ReplicaFetchRequest.Partition(tp.topic(), tp.partition(), log.logEndOffset(),
-                        state.fetchEpoch(), log.highWatermark()));
+                        state.fetchEpoch(), log.highWatermark(), log.logStartOffset()));
                 asked.add(state);
             }
         }
@@ -286,6 +286,7 @@ final class ReplicaFetcher implements AutoCloseable {
                 partition.appendAsFollower(section.records(), state.fetchEpoch());
             }
             partition.updateFollowerHighWatermark(section.highWatermark(), state.fetchEpoch());
+            partition.updateFollowerLogStartOffset(section.logStartOffset(), state.fetchEpoch());
         } catch (UnexpectedAppendOffsetException e) {
             LOG.warn("{}: {}; truncating again", partition.topicPartition(), e.getMessage());
             partitions.replace(partition.topicPartition(), state, FetchState.starting(state));

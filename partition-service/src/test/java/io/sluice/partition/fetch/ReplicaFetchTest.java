@@ -72,6 +72,17 @@ class ReplicaFetchTest {
     }
 
     @Test
+    void aNewLogStartIsNewsForAFollowerThatStillReportsTheOldOne() {
+        append(1, "a");
+        append(1, "b");
+        fetch(0, partition(1, 2, 0));
+        node.logs.log(tp(1)).orElseThrow().deleteRecordsBefore(1);
+
+        assertThat(fetch(0, partition(1, 2, 2))).extracting(FetchedPartition::logStartOffset).containsExactly(1L);
+        assertThat(fetch(0, new ReplicaFetchRequest.Partition("orders", 1, 2, LEADER_EPOCH, 2, 1))).isEmpty();
+    }
+
+    @Test
     void anIdleRoundWaitsAsOnePollAndAnswersWithThePartitionThatGrew() throws Exception {
         PartitionLog third = node.logs.log(tp(2)).orElseThrow();
         CompletableFuture<List<FetchedPartition>> poll = FetchServiceAccess.replicaFetch(fetches,
@@ -97,7 +108,7 @@ class ReplicaFetchTest {
     }
 
     private static ReplicaFetchRequest.Partition partition(int partition, long fetchOffset, long highWatermark) {
-        return new ReplicaFetchRequest.Partition("orders", partition, fetchOffset, LEADER_EPOCH, highWatermark);
+        return new ReplicaFetchRequest.Partition("orders", partition, fetchOffset, LEADER_EPOCH, highWatermark, 0);
     }
 
     private static TopicPartition tp(int partition) {

@@ -394,6 +394,22 @@ class PartitionTest {
                 .isEqualTo(Map.of(3, incarnation(3)));
     }
 
+    @Test
+    void deleteRecordsIsConfirmedOnceEveryIsrMemberReportsTheNewLogStart() {
+        partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
+        partition.appendAsLeader(batch("a", "b", "c", "d"), 3, false);
+        partition.recordFollowerFetch(2, incarnation(2), 4, 0, 3, 10, live);
+        partition.recordFollowerFetch(3, incarnation(3), 1, 0, 3, 10, live);
+
+        log.deleteRecordsBefore(3);
+        var confirmed = partition.awaitLowWatermark(3);
+
+        assertThat(partition.lowWatermark()).as("replica 2 still starts at 0").isZero();
+        assertThat(confirmed).isNotDone();
+        partition.recordFollowerFetch(2, incarnation(2), 4, 3, 3, 20, live);
+        assertThat(confirmed).as("replica 3 is outside the ISR").isCompletedWithValue(3L);
+    }
+
     /** The proposal fails with {@code error}; offsets 2–3 are written and replica 2 (not 3) fetches them. */
     private void failTheProposalAndWriteMore(ErrorCode error) {
         partition.isrChangeFailed(error);
@@ -402,7 +418,7 @@ class PartitionTest {
     }
 
     private void fetch(int follower, String incarnation, long fetchOffset, int fetchEpoch, long now) {
-        partition.recordFollowerFetch(follower, incarnation, fetchOffset, fetchEpoch, now, live);
+        partition.recordFollowerFetch(follower, incarnation, fetchOffset, 0, fetchEpoch, now, live);
     }
 
     private static ByteBuffer batch(String... values) {

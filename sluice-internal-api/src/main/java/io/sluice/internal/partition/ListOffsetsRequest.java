@@ -3,13 +3,15 @@ package io.sluice.internal.partition;
 import java.util.List;
 
 /**
- * Offsets by time (Kafka's ListOffsets): per partition a timestamp, or {@value #EARLIEST} for the log start and
- * {@value #LATEST} for the high watermark.
+ * Offsets by time (Kafka's ListOffsets): per partition a timestamp, or {@value #EARLIEST} for the log start,
+ * {@value #LATEST} for the high watermark and {@value #MAX_TIMESTAMP} for the first record with the largest timestamp
+ * below the high watermark (KIP-734).
  */
 public record ListOffsetsRequest(List<Partition> partitions) {
 
     public static final long LATEST = -1;
     public static final long EARLIEST = -2;
+    public static final long MAX_TIMESTAMP = -3;
 
     public record Partition(String topic, int partition, long timestamp) {
     }

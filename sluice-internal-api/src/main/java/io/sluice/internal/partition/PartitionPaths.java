@@ -11,6 +11,8 @@ public final class PartitionPaths {
     /** {@link FetchRequestCodec}'s binary {@link FetchRequest}; the answer is {@link FetchResponseCodec}'s binary body. */
     public static final String FETCH = "/internal/fetch";
     public static final String LIST_OFFSETS = "/internal/list-offsets";
+    /** POST a {@link DeleteRecordsRequest}; the answer is a {@link DeleteRecordsResponse}. */
+    public static final String DELETE_RECORDS = "/internal/delete-records";
     /** GET: the node's {@link NodeStats}. */
     public static final String NODE_STATS = "/internal/node-stats";
 

@@ -14,15 +14,16 @@ import java.util.List;
  *   request   := replicaId:int32 incarnationLength:int16 incarnation:utf8 maxWaitMs:int64 maxBytes:int32
  *                partitionCount:int32 partition*
  *   partition := topicLength:int16 topic:utf8 partition:int32 fetchOffset:int64 leaderEpoch:int32 highWatermark:int64
+ *                logStartOffset:int64
  * </pre>
- * The version suffix changes with the layout (v2 added the high watermark, v3 the incarnation): a node still on an
+ * The version suffix changes with the layout (v2 added the high watermark, v3 the incarnation, v4 the log start): a node still on an
  * old layout is refused with 415 rather than misread.
  */
 public final class ReplicaFetchRequestCodec {
 
-    public static final String CONTENT_TYPE = "application/vnd.sluice.replica-fetch-request.v3";
+    public static final String CONTENT_TYPE = "application/vnd.sluice.replica-fetch-request.v4";
 
-    private static final int MIN_PARTITION_SIZE = 2 + 4 + 8 + 4 + 8;
+    private static final int MIN_PARTITION_SIZE = 2 + 4 + 8 + 4 + 8 + 8;
 
     private ReplicaFetchRequestCodec() {
     }
@@ -39,7 +40,8 @@ public final class ReplicaFetchRequestCodec {
                 .putInt(request.partitions().size());
         for (ReplicaFetchRequest.Partition p : request.partitions()) {
             WireStrings.write(out, p.topic());
-            out.putInt(p.partition()).putLong(p.fetchOffset()).putInt(p.leaderEpoch()).putLong(p.highWatermark());
+            out.putInt(p.partition()).putLong(p.fetchOffset()).putInt(p.leaderEpoch()).putLong(p.highWatermark())
+                    .putLong(p.logStartOffset());
         }
         return out.flip();
     }
@@ -56,7 +58,7 @@ public final class ReplicaFetchRequestCodec {
             List<ReplicaFetchRequest.Partition> partitions = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 partitions.add(new ReplicaFetchRequest.Partition(WireStrings.read(in), in.getInt(), in.getLong(),
-                        in.getInt(), in.getLong()));
+                        in.getInt(), in.getLong(), in.getLong()));
             }
             WireStrings.requireEnd(in, "Replica fetch request");
             return new ReplicaFetchRequest(replicaId, incarnation, maxWaitMs, maxBytes, partitions);

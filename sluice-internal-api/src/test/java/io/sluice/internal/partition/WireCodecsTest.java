@@ -78,8 +78,8 @@ class WireCodecsTest {
     @Test
     void replicaFetchRequestsRoundTrip() {
         ReplicaFetchRequest request = new ReplicaFetchRequest(3, "7d1c0a5e-incarnation", 500, 1 << 20, List.of(
-                new ReplicaFetchRequest.Partition("orders", 0, 1234, 7, 1200),
-                new ReplicaFetchRequest.Partition("orders", 1, 0, 0, 0)));
+                new ReplicaFetchRequest.Partition("orders", 0, 1234, 7, 1200, 1000),
+                new ReplicaFetchRequest.Partition("orders", 1, 0, 0, 0, 0)));
 
         assertThat(ReplicaFetchRequestCodec.decode(ReplicaFetchRequestCodec.encode(request))).isEqualTo(request);
     }
@@ -114,7 +114,7 @@ class WireCodecsTest {
         assertRefusesEveryCut(FetchRequestCodec.encode(new FetchRequest(1L, 1, 1,
                 List.of(new FetchRequest.Partition("orders", 0, 5, 100)))), FetchRequestCodec::decode);
         assertRefusesEveryCut(ReplicaFetchRequestCodec.encode(new ReplicaFetchRequest(1, "i", 1, 1,
-                List.of(new ReplicaFetchRequest.Partition("orders", 0, 5, 1, 3)))), ReplicaFetchRequestCodec::decode);
+                List.of(new ReplicaFetchRequest.Partition("orders", 0, 5, 1, 3, 0)))), ReplicaFetchRequestCodec::decode);
         assertRefusesEveryCut(ProduceResponseCodec.encode(new ProduceResponse(List.of(
                 new ProduceResponse.PartitionResult("orders", 0, null, null, 1L, 2L, null, 0L)))),
                 ProduceResponseCodec::decode);

@@ -2,6 +2,8 @@ package io.sluice.internal.client;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.partition.DeleteRecordsRequest;
+import io.sluice.internal.partition.DeleteRecordsResponse;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchRequestCodec;
 import io.sluice.internal.partition.FetchResponseCodec;
@@ -72,6 +74,18 @@ public final class PartitionDataClient implements PartitionDataApi {
             Call call = new Call(target, Purpose.CONTROL, HttpMethod.POST, PartitionPaths.LIST_OFFSETS, Call.JSON,
                     JsonBodies.write(request), http.settings().callTimeout(), RetryPolicy.IDEMPOTENT);
             return http.exchange(call).map(answer -> JsonBodies.read(target, answer.body(), ListOffsetsResponse.class));
+        });
+    }
+
+    @Override
+    public Mono<DeleteRecordsResponse> deleteRecords(NodeInfo leader, DeleteRecordsRequest request) {
+        return Mono.defer(() -> {
+            Target target = Target.node(leader);
+            // Moving a log start to an offset it already passed changes nothing: safe to send again.
+            Call call = new Call(target, Purpose.CONTROL, HttpMethod.POST, PartitionPaths.DELETE_RECORDS, Call.JSON,
+                    JsonBodies.write(request), http.settings().callTimeout().plusMillis(request.timeoutMs()),
+                    RetryPolicy.IDEMPOTENT);
+            return http.exchange(call).map(answer -> JsonBodies.read(target, answer.body(), DeleteRecordsResponse.class));
         });
     }
 
