@@ -2,9 +2,9 @@
 # Kafka's own perf tools against a Kafka-protocol endpoint: Sluice's listener (bin/sluice up), or the peer Kafka
 # cluster of ../shared/peers (kafka/start-cluster.sh), with the same settings, so their figures sit side by side.
 # Produce: ProducerPerformance, 1 KiB records, acks=all, 3 partitions, RF=3, min.insync.replicas=2 (warm-up pass, then
-# REPS measured runs, each on a fresh topic deleted afterwards). End to end: EndToEndLatency, one record in flight.
-# Consume is not measured here: Kafka's ConsumerPerformance subscribes, and groups over the Kafka protocol are not
-# built yet.
+# REPS measured runs, each on a fresh topic). Consume: ConsumerPerformance reads each run's topic back in a consumer
+# group of its own with group.protocol=consumer (KIP-848, which both Kafka 4.4 and Sluice serve; Sluice has no classic
+# group protocol yet), then the topic is deleted. End to end: EndToEndLatency, one record in flight.
 #
 # usage: PEERS=<peers dir with kafka/lib fetched> BOOTSTRAP=127.0.0.1:9092 bench/kafka-listener.sh OUT_DIR
 set -euo pipefail
@@ -24,6 +24,11 @@ produce() {  # produce NAME
     --num-records "$N" --record-size 1024 --throughput -1 --reporting-interval 60000 \
     --command-property acks=all batch.size=262144 linger.ms=5 > "$OUT/produce-$1.log" 2>&1
   echo "produce $1: $(tail -1 "$OUT/produce-$1.log")"
+  sync; sleep 5
+  ktool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
+    --num-records "$N" --timeout 120000 --group "perf-$topic-$$" --command-property group.protocol=consumer \
+    > "$OUT/consume-$1.log" 2>&1
+  echo "consume $1: $(tail -1 "$OUT/consume-$1.log")"
   topic_delete "$topic" >/dev/null
   sync; sleep 5
 }

@@ -91,6 +91,8 @@ public record CoordinatorProperties(
      *                                {@code offset.metadata.max.bytes})
      * @param ownershipHistory        how many ownership changes (of all groups together) the active coordinator keeps
      *                                in memory for {@code GET /internal/groups/{group}/ownership-history}
+     * @param initialRebalanceDelay   how long a classic group that was empty waits for more members to join before
+     *                                its first generation (Kafka's {@code group.initial.rebalance.delay.ms})
      */
     public record Groups(@DefaultValue("45s") Duration sessionTimeout,
                          @DefaultValue("6s") Duration minSessionTimeout,
@@ -100,6 +102,7 @@ public record CoordinatorProperties(
                          @DefaultValue("30m") Duration maxRebalanceTimeout,
                          @DefaultValue("500ms") Duration sessionCheckInterval,
                          @DefaultValue("4096") @Min(0) int maxCommitMetadataLength,
-                         @DefaultValue("1000") @Min(0) int ownershipHistory) {
+                         @DefaultValue("1000") @Min(0) int ownershipHistory,
+                         @DefaultValue("3s") Duration initialRebalanceDelay) {
     }
 }

@@ -38,6 +38,10 @@ public enum ErrorCode {
     STALE_MEMBER_EPOCH(409, false, "The offset commit carries an older member epoch than the member's current one: "
             + "heartbeat for the current assignment first."),
     UNRELEASED_INSTANCE_ID(409, false, "A live member of the group already uses this group_instance_id."),
+    ILLEGAL_GENERATION(409, false, "The generation id is not the classic group's current one: the member must rejoin."),
+    REBALANCE_IN_PROGRESS(409, false, "The classic group is rebalancing: the member must rejoin."),
+    INCONSISTENT_GROUP_PROTOCOL(409, false, "The member's protocol type or protocols do not match the group's."),
+    FENCED_INSTANCE_ID(409, false, "A newer member joined with this group_instance_id: this one is fenced."),
     NON_EMPTY_GROUP(409, false, "The consumer group has live members."),
     INVALID_COMMIT_OFFSET(409, false, "The offset is behind the group's committed offset; only a reset moves it back."),
     OUT_OF_ORDER_SEQUENCE_NUMBER(409, false, "The batch's sequence number does not follow the producer's last one "

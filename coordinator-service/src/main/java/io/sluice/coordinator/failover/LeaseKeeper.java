@@ -1,6 +1,7 @@
 package io.sluice.coordinator.failover;
 
 import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.group.ClassicGroups;
 import io.sluice.coordinator.group.GroupManager;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
@@ -46,18 +47,20 @@ class LeaseKeeper implements SmartLifecycle {
     private final NodeService nodes;
     private final PartitionStateService partitions;
     private final GroupManager groups;
+    private final ClassicGroups classic;
     private final CoordinatorProperties properties;
     private final Scheduler timer = Schedulers.newSingle("coordinator-timer", true);
     private Disposable.Composite loops;
 
     LeaseKeeper(CoordinatorLease lease, MetadataManager metadata, NodeService nodes, PartitionStateService partitions,
-                GroupManager groups, CoordinatorProperties properties) {
+                GroupManager groups, ClassicGroups classic, CoordinatorProperties properties) {
         this.lease = lease;
         this.metadata = metadata;
         this.nodes = nodes;
         this.partitions = partitions;
         this.groups = groups;
         this.properties = properties;
+        this.classic = classic;
     }
 
     @Override
@@ -66,6 +69,7 @@ class LeaseKeeper implements SmartLifecycle {
         loops.add(every(properties.lease().renewInterval(), this::leaseRound));
         loops.add(every(properties.election().livenessCheckInterval(), nodes::expireSessions));
         loops.add(every(properties.groups().sessionCheckInterval(), groups::sweep));
+        loops.add(every(properties.groups().sessionCheckInterval(), () -> Mono.fromRunnable(classic::sweep)));
         Duration preferred = properties.election().preferredLeaderCheckInterval();
         if (!preferred.isZero()) {
             loops.add(every(preferred, () -> metadata.isReady()

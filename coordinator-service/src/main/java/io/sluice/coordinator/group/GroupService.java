@@ -16,6 +16,7 @@ import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.protocol.ErrorCode;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -29,14 +30,16 @@ import reactor.core.publisher.Mono;
 class GroupService {
 
     private final GroupManager groups;
+    private final ClassicGroups classic;
     private final MemberLiveness liveness;
     private final OwnershipHistory history;
     private final GroupSettings settings;
     private final Clock clock;
 
-    GroupService(GroupManager groups, MemberLiveness liveness, OwnershipHistory history,
+    GroupService(GroupManager groups, ClassicGroups classic, MemberLiveness liveness, OwnershipHistory history,
                  CoordinatorProperties properties, Clock clock) {
         this.groups = groups;
+        this.classic = classic;
         this.liveness = liveness;
         this.history = history;
         this.settings = GroupSettings.of(properties.groups());
@@ -45,6 +48,10 @@ class GroupService {
 
     Mono<GroupHeartbeatResponse> heartbeat(String groupId, GroupHeartbeatRequest request) {
         return ready(groupId).then(Mono.defer(() -> {
+            if (Objects.equals(request.memberEpoch(), GroupHeartbeatRequest.JOIN) && classic.hasMembers(groupId)) {
+                throw ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " has members of Kafka's "
+                        + "classic group protocol: a member of the consumer protocol cannot join it");
+            }
             if (request.memberId() != null && !request.memberId().isEmpty()) {
                 liveness.heartbeat(groupId, request.memberId());
             }
@@ -54,7 +61,13 @@ class GroupService {
     }
 
     Mono<GroupOffsets> commit(String groupId, OffsetCommitRequest request) {
-        return ready(groupId).then(groups.submit(groupId, (group, view) -> GroupRules.commit(group, groupId, request,
+        if (request.memberId() != null && !request.memberId().isEmpty() && request.memberEpoch() != null
+                && classic.isMember(groupId, request.memberId())) {
+            return ready(groupId).then(classic.commit(groupId, request.memberId(), request.memberEpoch(),
+                    request.offsets()));
+        }
+        return ready(groupId).then(withoutClassicMembers(groupId, request.memberId() == null
+                || request.memberId().isEmpty())).then(groups.submit(groupId, (group, view) -> GroupRules.commit(group, groupId, request,
                 view, settings, clock.millis())));
     }
 
@@ -76,7 +89,7 @@ class GroupService {
     }
 
     Mono<Void> delete(String groupId) {
-        return ready(groupId).then(groups.submit(groupId, (group, view) -> GroupRules.delete(group, groupId)));
+        return ready(groupId).then(Mono.fromRunnable(() -> classic.forget(groupId))).then(groups.submit(groupId, (group, view) -> GroupRules.delete(group, groupId)));
     }
 
     Mono<Void> deleteTopicOffsets(String groupId, String topic) {
@@ -89,8 +102,21 @@ class GroupService {
     }
 
     Mono<OffsetResetResponse> reset(String groupId, OffsetResetRequest request) {
-        return ready(groupId).then(groups.submit(groupId, (group, view) -> GroupRules.reset(group, groupId, request,
+        return ready(groupId).then(withoutClassicMembers(groupId, !request.force())).then(groups.submit(groupId, (group, view) -> GroupRules.reset(group, groupId, request,
                 view, settings, clock.millis())));
+    }
+
+    /**
+     * NON_EMPTY_GROUP when {@code check} and the group has members of the classic protocol, which commit with their
+     * generation: offsets without a member are for groups without members, whichever protocol.
+     */
+    private Mono<Void> withoutClassicMembers(String groupId, boolean check) {
+        return Mono.fromRunnable(() -> {
+            if (check && classic.hasMembers(groupId)) {
+                throw ErrorCode.NON_EMPTY_GROUP.exception("Group " + groupId + " has members of Kafka's classic "
+                        + "group protocol");
+            }
+        });
     }
 
     /** Fails when the group id is not one, or this coordinator does not serve groups (standby, still loading). */

@@ -104,7 +104,7 @@ class CoordinatorLeaseTest {
                 new CoordinatorProperties.Metadata(1000, Duration.ofSeconds(30)),
                 new CoordinatorProperties.Groups(Duration.ofSeconds(45), Duration.ofSeconds(6), Duration.ofMinutes(30),
                         Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMillis(500),
-                        4096, 1000));
+                        4096, 1000, Duration.ofSeconds(3)));
     }
 
     /** A clock that moves only when told, from t=0. */

@@ -2,6 +2,7 @@ package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.classic.ClassicGroupApi;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.GroupDescription;
 import io.sluice.internal.group.MemberDescription;
@@ -10,6 +11,7 @@ import io.sluice.internal.metadata.MetadataView;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.TopicIds;
+import io.sluice.protocol.ErrorCode;
 import java.util.List;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
@@ -34,11 +36,14 @@ import reactor.core.publisher.Mono;
 class ConsumerGroupDescribeApi implements KafkaApi {
 
     private final CoordinatorApi coordinator;
+    private final ClassicGroupApi classic;
     private final ClusterView cluster;
     private final GroupAccess access;
 
-    ConsumerGroupDescribeApi(CoordinatorApi coordinator, ClusterView cluster, GroupAccess access) {
+    ConsumerGroupDescribeApi(CoordinatorApi coordinator, ClassicGroupApi classic, ClusterView cluster,
+                             GroupAccess access) {
         this.coordinator = coordinator;
+        this.classic = classic;
         this.cluster = cluster;
         this.access = access;
     }
@@ -63,12 +68,21 @@ class ConsumerGroupDescribeApi implements KafkaApi {
             return Mono.just(described.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
         }
         return coordinator.describeGroup(group)
+                .flatMap(description -> description.members().isEmpty() ? classicOrNot(group)
+                        .thenReturn(description) : Mono.just(description))
                 .map(description -> described(described, description))
                 .onErrorResume(e -> {
                     var error = KafkaErrors.exception(e);
                     return Mono.just(described.setErrorCode(Errors.forException(error).code())
                             .setErrorMessage(error.getMessage()));
                 });
+    }
+
+    /** GROUP_ID_NOT_FOUND for a classic group with members, as Kafka answers for a group of the other protocol. */
+    private Mono<Void> classicOrNot(String group) {
+        return classic.describe(group).onErrorResume(e -> Mono.empty()).flatMap(found -> found.members().isEmpty()
+                ? Mono.empty() : Mono.error(ErrorCode.UNKNOWN_GROUP.exception("Group " + group + " is a classic "
+                        + "group: DescribeGroups describes it"))).then();
     }
 
     private DescribedGroup described(DescribedGroup described, GroupDescription description) {

@@ -7,6 +7,8 @@ final class KafkaGroups {
 
     /** Every Sluice group is a consumer group of KIP-848's protocol: Kafka's group type and protocol type. */
     static final String TYPE = "consumer";
+    /** The group type of a group of Kafka's classic protocol. */
+    static final String CLASSIC = "classic";
 
     private KafkaGroups() {
     }

@@ -46,6 +46,12 @@ final class KafkaSession {
     }
 
     /** The SASL mechanism the handshake chose, null before it. */
+    /** The client's host as Kafka's group APIs show it: {@code /address}. */
+    String clientHost() {
+        return remote instanceof InetSocketAddress address ? "/" + address.getAddress().getHostAddress()
+                : String.valueOf(remote);
+    }
+
     String mechanism() {
         return mechanism;
     }

@@ -37,10 +37,13 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.tools.ConsumerPerformance;
 import org.apache.kafka.tools.consumer.group.ConsumerGroupCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -190,10 +193,72 @@ class KafkaGroupsIT {
     }
 
     @Test
-    void aClassicConsumerIsToldTheClassicProtocolIsNotThere() {
-        String topic = "groups-classic";
+    void kafkasConsumerPerformanceToolReadsEveryRecordInAGroupOfItsOwn() throws Exception {
+        String topic = "groups-consumer-performance";
+        cluster.createTopic(topic, 3, 3, Map.of());
+        produce(topic, 3, 0, 3000);
+
+        KafkaTools.ToolRun run = run(ConsumerPerformance::main, "--bootstrap-server", cluster.kafkaBootstrap(),
+                "--topic", topic, "--num-records", "3000", "--group", "perf", "--timeout", "60000",
+                "--command-property", "group.protocol=consumer", "--hide-header");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // start, end, MB consumed, MB/s, records consumed, ...
+        String[] figures = run.out().lines().toList().getLast().split(",\\s*");
+        assertThat(Long.parseLong(figures[4].trim())).as("records consumed").isEqualTo(3000);
+        try (Admin admin = admin()) {
+            assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId).contains("perf");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"org.apache.kafka.clients.consumer.RangeAssignor",
+            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor"})
+    void classicConsumersSplitATopicWithTheirOwnAssignorAndWhenOneLeavesTheOtherReadsOnWithNothingSkipped(
+            String assignor) throws Exception {
+        String group = "classic-" + assignor.substring(assignor.lastIndexOf('.') + 1);
+        String topic = "groups-" + group.toLowerCase();
+        cluster.createTopic(topic, 4, 3, Map.of());
+        produce(topic, 4, 0, 400);
+        Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
+        AtomicBoolean stopFirst = new AtomicBoolean();
+        AtomicBoolean stopSecond = new AtomicBoolean();
+        Map<String, String> classic = Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor);
+        ExecutorService readers = Executors.newFixedThreadPool(2);
+        Future<Set<Integer>> first = readers.submit(() -> read(group, topic, consumed, stopFirst, classic));
+        Future<Set<Integer>> second = readers.submit(() -> read(group, topic, consumed, stopSecond, classic));
+        awaitConsumed(consumed, highWatermarks(topic));
+        try (Admin admin = admin()) {
+            ConsumerGroupDescription described = awaitStable(admin, group);
+            assertThat(described.type()).isEqualTo(org.apache.kafka.common.GroupType.CLASSIC);
+            assertThat(described.members()).hasSize(2)
+                    .allSatisfy(m -> assertThat(m.assignment().topicPartitions()).hasSize(2));
+        }
+
+        stopSecond.set(true);
+        Set<Integer> secondHad = second.get(1, TimeUnit.MINUTES);
+        produce(topic, 4, 400, 400);
+        awaitConsumed(consumed, highWatermarks(topic));
+        stopFirst.set(true);
+        assertThat(first.get(1, TimeUnit.MINUTES)).as("the remaining consumer's partitions after the other left")
+                .containsExactlyInAnyOrder(0, 1, 2, 3);
+        readers.shutdown();
+        assertThat(secondHad).hasSize(2);
+        assertThat(committed(group, topic, 4)).as("committed offsets").isEqualTo(highWatermarks(topic));
+    }
+
+    @Test
+    void aClassicConsumerCannotJoinAGroupWhoseMembersSpeakTheConsumerProtocol() throws Exception {
+        String topic = "groups-protocols";
         cluster.createTopic(topic, 1, 3, Map.of());
-        Properties properties = consumerProperties("classic-group");
+        produce(topic, 1, 0, 10);
+        Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        Future<Set<Integer>> member = reader.submit(() -> read("protocols", topic, consumed, stop, Map.of()));
+        awaitConsumed(consumed, highWatermarks(topic));
+        Properties properties = consumerProperties("protocols");
         properties.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -203,7 +268,11 @@ class KafkaGroupsIT {
                 while (System.nanoTime() < deadline) {
                     consumer.poll(Duration.ofMillis(200));
                 }
-            }).isInstanceOf(org.apache.kafka.common.errors.UnsupportedVersionException.class);
+            }).isInstanceOf(org.apache.kafka.common.errors.InconsistentGroupProtocolException.class);
+        } finally {
+            stop.set(true);
+            member.get(1, TimeUnit.MINUTES);
+            reader.shutdown();
         }
     }
 
@@ -214,8 +283,16 @@ class KafkaGroupsIT {
      * {@code stop}, committing automatically; the partitions it was assigned last.
      */
     private static Set<Integer> read(String group, String topic, Map<Integer, Set<Long>> consumed, AtomicBoolean stop) {
+        return read(group, topic, consumed, stop, Map.of());
+    }
+
+    /** As {@link #read(String, String, Map, AtomicBoolean)}, with {@code overrides} of the consumer's settings. */
+    private static Set<Integer> read(String group, String topic, Map<Integer, Set<Long>> consumed, AtomicBoolean stop,
+                                     Map<String, String> overrides) {
         Set<Integer> assigned = new TreeSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(group),
+        Properties properties = consumerProperties(group);
+        properties.putAll(overrides);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             while (!stop.get()) {
@@ -323,10 +400,15 @@ class KafkaGroupsIT {
     }
 
     private static List<Long> committed(String group, String topic) throws Exception {
+        return committed(group, topic, 2);
+    }
+
+    private static List<Long> committed(String group, String topic, int partitions) throws Exception {
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
-            return IntStream.range(0, 2).mapToObj(p -> offsets.get(new TopicPartition(topic, p)).offset()).toList();
+            return IntStream.range(0, partitions).mapToObj(p -> offsets.get(new TopicPartition(topic, p)).offset())
+                    .toList();
         }
     }
 }

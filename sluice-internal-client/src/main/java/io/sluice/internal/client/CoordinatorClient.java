@@ -12,6 +12,15 @@ import io.sluice.internal.broker.BrokerAnnouncement;
 import io.sluice.internal.broker.BrokerApi;
 import io.sluice.internal.broker.BrokerEndpoint;
 import io.sluice.internal.broker.BrokerPaths;
+import io.sluice.internal.classic.ClassicGroupApi;
+import io.sluice.internal.classic.ClassicGroupDescription;
+import io.sluice.internal.classic.ClassicGroupPaths;
+import io.sluice.internal.classic.ClassicHeartbeatRequest;
+import io.sluice.internal.classic.ClassicJoinRequest;
+import io.sluice.internal.classic.ClassicJoinResponse;
+import io.sluice.internal.classic.ClassicLeaveRequest;
+import io.sluice.internal.classic.ClassicSyncRequest;
+import io.sluice.internal.classic.ClassicSyncResponse;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
@@ -63,7 +72,7 @@ import reactor.core.publisher.Mono;
  *
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
-public final class CoordinatorClient implements CoordinatorApi, AclApi, IdempotenceApi, BrokerApi {
+public final class CoordinatorClient implements CoordinatorApi, AclApi, IdempotenceApi, BrokerApi, ClassicGroupApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -254,6 +263,41 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     public Mono<List<BrokerEndpoint>> announce(BrokerAnnouncement announcement) {
         return call(HttpMethod.POST, BrokerPaths.BROKERS, announcement, timeout(),
                 (target, body) -> JsonBodies.readList(target, body, BrokerEndpoint.class));
+    }
+
+    @Override
+    public Mono<ClassicJoinResponse> join(String groupId, ClassicJoinRequest request, Duration wait) {
+        return call(HttpMethod.POST, ClassicGroupPaths.group(groupId) + "/join", request, wait,
+                (target, body) -> JsonBodies.read(target, body, ClassicJoinResponse.class));
+    }
+
+    @Override
+    public Mono<ClassicSyncResponse> sync(String groupId, ClassicSyncRequest request, Duration wait) {
+        return call(HttpMethod.POST, ClassicGroupPaths.group(groupId) + "/sync", request, wait,
+                (target, body) -> JsonBodies.read(target, body, ClassicSyncResponse.class));
+    }
+
+    @Override
+    public Mono<Void> heartbeat(String groupId, ClassicHeartbeatRequest request) {
+        return call(HttpMethod.POST, ClassicGroupPaths.group(groupId) + "/heartbeat", request, timeout(),
+                (target, body) -> null).then();
+    }
+
+    @Override
+    public Mono<Void> leave(String groupId, ClassicLeaveRequest request) {
+        return call(HttpMethod.POST, ClassicGroupPaths.group(groupId) + "/leave", request, timeout(),
+                (target, body) -> null).then();
+    }
+
+    @Override
+    public Mono<ClassicGroupDescription> describe(String groupId) {
+        return get(ClassicGroupPaths.group(groupId), ClassicGroupDescription.class);
+    }
+
+    @Override
+    public Mono<List<ClassicGroupDescription>> classicGroups() {
+        return call(HttpMethod.GET, ClassicGroupPaths.GROUPS, null, timeout(),
+                (target, body) -> JsonBodies.readList(target, body, ClassicGroupDescription.class));
     }
 
     private Duration timeout() {

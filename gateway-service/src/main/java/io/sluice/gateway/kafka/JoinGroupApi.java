@@ -1,0 +1,77 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.classic.ClassicGroupApi;
+import io.sluice.internal.classic.ClassicJoinRequest;
+import io.sluice.internal.classic.ClassicJoinResponse;
+import io.sluice.internal.classic.ClassicProtocol;
+import io.sluice.kafka.KafkaRequest;
+import java.util.List;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * JoinGroup (the classic protocol): passed to the coordinator's classic groups, where it waits for the rebalance to
+ * complete ({@code ClassicGroups}). From version 4 on a first join is answered MEMBER_ID_REQUIRED with an id to join
+ * with (KIP-394). Needs READ on the group.
+ */
+@Component
+class JoinGroupApi implements KafkaApi {
+
+    private final ClassicGroupApi coordinator;
+    private final GroupAccess access;
+
+    JoinGroupApi(ClassicGroupApi coordinator, GroupAccess access) {
+        this.coordinator = coordinator;
+        this.access = access;
+    }
+
+    @Override
+    public ApiKeys key() {
+        return ApiKeys.JOIN_GROUP;
+    }
+
+    @Override
+    public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
+        JoinGroupRequestData data = ((JoinGroupRequest) request.body()).data();
+        if (!access.allowed(session, request, AclOperation.READ, data.groupId())) {
+            return Mono.just(failed(Errors.GROUP_AUTHORIZATION_FAILED, "The principal may not READ the group"));
+        }
+        List<ClassicProtocol> protocols = data.protocols().stream()
+                .map(p -> new ClassicProtocol(p.name(), p.metadata())).toList();
+        ClassicJoinRequest join = new ClassicJoinRequest(data.memberId(), data.groupInstanceId(), data.protocolType(),
+                protocols, data.sessionTimeoutMs(), data.rebalanceTimeoutMs(), request.clientId(),
+                session.clientHost(), request.version() >= 4);
+        return coordinator.join(data.groupId(), join,
+                        ClassicGroupCalls.waitFor(data.rebalanceTimeoutMs(), data.sessionTimeoutMs()))
+                .map(JoinGroupApi::answer)
+                .onErrorResume(e -> ClassicGroupCalls.failed(e, JoinGroupApi::failed));
+    }
+
+    private static ApiMessage answer(ClassicJoinResponse joined) {
+        if (joined.memberIdRequired()) {
+            return failed(Errors.MEMBER_ID_REQUIRED, "Join again with the member id given").setMemberId(
+                    joined.memberId());
+        }
+        return new JoinGroupResponseData()
+                .setGenerationId(joined.generationId())
+                .setProtocolType(joined.protocolType())
+                .setProtocolName(joined.protocolName())
+                .setLeader(joined.leader())
+                .setMemberId(joined.memberId())
+                .setMembers(joined.members().stream().map(m -> new JoinGroupResponseData.JoinGroupResponseMember()
+                        .setMemberId(m.memberId()).setGroupInstanceId(m.groupInstanceId())
+                        .setMetadata(m.metadata())).toList());
+    }
+
+    private static JoinGroupResponseData failed(Errors error, String message) {
+        return new JoinGroupResponseData().setErrorCode(error.code()).setGenerationId(-1).setMemberId("")
+                .setLeader("").setProtocolName(null);
+    }
+}
