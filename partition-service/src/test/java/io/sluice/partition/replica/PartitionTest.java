@@ -360,6 +360,26 @@ class PartitionTest {
         assertThat(ErrorCode.NOT_LEADER_AFTER_APPEND.retriable()).isTrue();
     }
 
+    /**
+     * A network split (issue 47, shape e): the leader, cut off from its followers and the coordinator, learns at the
+     * heal that another node leads and truncates to it. Its high watermark as a follower passes the waiting write's
+     * offset only once the new leader commits that much again, which the writers waiting for this answer do not help
+     * with: the answer comes at once instead of at the request's timeout.
+     */
+    @Test
+    void anAcksAllWriteWaitingWhenItsLeaderBecomesAFollowerIsAnsweredAtOnce() {
+        partition.becomeLeader(LED_BY_1, 0);
+        Partition.LeaderAppend append = partition.appendAsLeader(batch("a"), 3, true);
+        java.util.concurrent.CompletableFuture<Long> answer =
+                partition.awaitCommitted(append.result().lastOffset() + 1, append.leaderEpoch());
+        assertThat(answer).isNotDone();
+
+        partition.becomeFollower(new PartitionState(0, List.of(1, 2, 3), 2, List.of(2, 3), 4, 6));
+
+        assertThat(answer).isCompletedExceptionally();
+        assertThatThrownBy(answer::join).cause().satisfies(errorCode(ErrorCode.NOT_LEADER_AFTER_APPEND));
+    }
+
     @Test
     void anAcksAllWriteWaitingWhenTheIsrFallsBelowMinInsyncReplicasIsAnsweredAtOnce() {
         partition.minInsyncReplicas(2);
