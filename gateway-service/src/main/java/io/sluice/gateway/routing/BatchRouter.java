@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -47,6 +49,8 @@ import reactor.core.publisher.Mono;
  */
 @Service
 public class BatchRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRouter.class);
 
     private final Rerouting rerouting;
     private final ProduceAccumulator accumulator;
@@ -125,6 +129,10 @@ public class BatchRouter {
                         return Mono.just(done);
                     }
                     retries.increment(retry.size());
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("Produce to {} partitions {} at metadata version {} failed ({}); sending again",
+                                topic, retry.keySet(), view.version(), attempt);
+                    }
                     Mono<MetadataView> pause = rerouted ? rerouting.awaitNewer(view, deadline) : Mono.empty();
                     return pause.then(Mono.defer(() -> send(topic, retry, acks, deadline, idempotent, done)));
                 }));

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -48,6 +50,8 @@ import reactor.util.retry.Retry;
  */
 @Component
 class Rerouting {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Rerouting.class);
 
     /** What a call to a leader does, which decides after which failures it may be made again. */
     enum Call {
@@ -145,6 +149,8 @@ class Rerouting {
                                 || until.passed()) {
                             return Mono.error(failure.failure());
                         }
+                        LOG.debug("{} failed with {} at metadata version {}; trying again after newer metadata",
+                                call, e.errorCode(), tried.get().version());
                         beforeRetry.run();
                         return awaitNewer(tried.get(), until);
                     })));

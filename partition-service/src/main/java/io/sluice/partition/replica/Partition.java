@@ -157,11 +157,32 @@ public final class Partition {
         advanceHighWatermark();
     }
 
-    synchronized void becomeFollower(PartitionState newState) {
-        state = newState;
-        role = Role.FOLLOWER;
-        followers.clear();
-        pending = null;
+    /**
+     * Follows the state's leader. Every acks=all write still waiting here is answered NOT_LEADER_AFTER_APPEND at once
+     * (Kafka completes its delayed produces on a leader change too): this replica truncates to the new leader, so its
+     * high watermark passing a write's offset would come only once the new leader has committed as much again, and
+     * the writers waiting for these answers send nothing there meanwhile. Waiting left every write in flight at a
+     * healed split unanswered until its timeout (issue 47, docs/reliability.md).
+     */
+    void becomeFollower(PartitionState newState) {
+        synchronized (this) {
+            state = newState;
+            role = Role.FOLLOWER;
+            followers.clear();
+            pending = null;
+        }
+        failCommitWaitersOnLeadershipLoss();
+    }
+
+    private void failCommitWaitersOnLeadershipLoss() {
+        if (commitWaiters.isEmpty()) {
+            return;
+        }
+        String reason = "Node " + localNode + " stopped leading " + topicPartition
+                + " before the write was committed; it may have been lost";
+        for (CompletableFuture<Long> waiter : List.copyOf(commitWaiters.values())) {
+            waiter.completeExceptionally(ErrorCode.NOT_LEADER_AFTER_APPEND.exception(reason));
+        }
     }
 
     /** Metadata changed something other than leadership (ISR, epochs): adopt it if it is not older than ours. */

@@ -346,9 +346,7 @@ class PartitionTest {
     @Test
     void anAcksAllWriteWhoseLeaderLostLeadershipBeforeItWasCommittedIsNotAnsweredNotLeader() {
         partition.becomeLeader(LED_BY_1, 0);
-        Partition.LeaderAppend append = partition.appendAsLeader(batch("a"), 3, true);
-        java.util.concurrent.CompletableFuture<Long> answer =
-                partition.awaitCommitted(append.result().lastOffset() + 1, append.leaderEpoch());
+        java.util.concurrent.CompletableFuture<Long> answer = appendAcksAll("a");
 
         partition.becomeFollower(new PartitionState(0, List.of(1, 2, 3), 2, List.of(2, 3), 4, 6));
         partition.updateFollowerHighWatermark(1, 4);
@@ -360,13 +358,29 @@ class PartitionTest {
         assertThat(ErrorCode.NOT_LEADER_AFTER_APPEND.retriable()).isTrue();
     }
 
+    /**
+     * A network split (issue 47, shape e): the leader, cut off from its followers and the coordinator, learns at the
+     * heal that another node leads and truncates to it. Its high watermark as a follower passes the waiting write's
+     * offset only once the new leader commits that much again, which the writers waiting for this answer do not help
+     * with: the answer comes at once instead of at the request's timeout.
+     */
+    @Test
+    void anAcksAllWriteWaitingWhenItsLeaderBecomesAFollowerIsAnsweredAtOnce() {
+        partition.becomeLeader(LED_BY_1, 0);
+        java.util.concurrent.CompletableFuture<Long> answer = appendAcksAll("a");
+        assertThat(answer).isNotDone();
+
+        partition.becomeFollower(new PartitionState(0, List.of(1, 2, 3), 2, List.of(2, 3), 4, 6));
+
+        assertThat(answer).isCompletedExceptionally();
+        assertThatThrownBy(answer::join).cause().satisfies(errorCode(ErrorCode.NOT_LEADER_AFTER_APPEND));
+    }
+
     @Test
     void anAcksAllWriteWaitingWhenTheIsrFallsBelowMinInsyncReplicasIsAnsweredAtOnce() {
         partition.minInsyncReplicas(2);
         partition.becomeLeader(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2), 3, 5), 0);
-        Partition.LeaderAppend append = partition.appendAsLeader(batch("a"), 3, true);
-        java.util.concurrent.CompletableFuture<Long> answer =
-                partition.awaitCommitted(append.result().lastOffset() + 1, append.leaderEpoch());
+        java.util.concurrent.CompletableFuture<Long> answer = appendAcksAll("a");
         assertThat(answer).isNotDone();
 
         partition.updateState(new PartitionState(0, List.of(1, 2, 3), 1, List.of(1), 3, 6));
@@ -375,6 +389,12 @@ class PartitionTest {
         assertThatThrownBy(answer::join).hasCauseInstanceOf(SluiceException.class)
                 .cause().satisfies(errorCode(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND));
         assertThat(log.highWatermark()).isZero();
+    }
+
+    /** Appends {@code value} as leader at epoch 3 and waits for it as an acks=all write does: the answer. */
+    private java.util.concurrent.CompletableFuture<Long> appendAcksAll(String value) {
+        Partition.LeaderAppend append = partition.appendAsLeader(batch(value), 3, true);
+        return partition.awaitCommitted(append.result().lastOffset() + 1, append.leaderEpoch());
     }
 
     /** Leader 1 at epoch 3, ISR [1, 2], offsets 0–1 held by all: replica 3's fetch qualifies it to join. */

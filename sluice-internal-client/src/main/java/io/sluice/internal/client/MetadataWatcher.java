@@ -144,6 +144,7 @@ public final class MetadataWatcher implements AutoCloseable {
 
     private void publish(MetadataView view) {
         current = view;
+        LOG.debug("Metadata version {} in force", view.version());
         for (Consumer<MetadataView> listener : listeners) {
             try {
                 listener.accept(view);
