@@ -118,28 +118,64 @@ public class ClassicGroups {
         }
     }
 
+    /** What classic groups need of the stored (KIP-848) groups: readiness, their members, and their offsets. */
+    interface StoredGroups {
+
+        /** Whether this coordinator serves groups now (active, loaded). */
+        boolean ready();
+
+        /** Whether the stored group has members (of the consumer protocol, or HTTP members). */
+        boolean hasMembers(String groupId);
+
+        /** Sets the group's offsets as given (the offset reset), answering the offsets now stored for them. */
+        Mono<GroupOffsets> place(String groupId, List<PartitionOffset> offsets);
+    }
+
     private final Map<String, Group> groups = new TreeMap<>();
-    private final GroupManager manager;
+    private final StoredGroups stored;
     private final GroupSettings settings;
     private final Duration initialDelay;
     private final Scheduler timers;
     private final LongSupplier nanoClock;
-    private final Clock clock;
 
     @Autowired
     ClassicGroups(GroupManager manager, CoordinatorProperties properties, Clock clock) {
-        this(manager, GroupSettings.of(properties.groups()), properties.groups().initialRebalanceDelay(),
-                Schedulers.parallel(), System::nanoTime, clock);
+        this(stored(manager, GroupSettings.of(properties.groups()), clock), GroupSettings.of(properties.groups()),
+                properties.groups().initialRebalanceDelay(), Schedulers.parallel(), System::nanoTime);
     }
 
-    ClassicGroups(GroupManager manager, GroupSettings settings, Duration initialDelay, Scheduler timers,
-                  LongSupplier nanoClock, Clock clock) {
-        this.manager = manager;
+    ClassicGroups(StoredGroups stored, GroupSettings settings, Duration initialDelay, Scheduler timers,
+                  LongSupplier nanoClock) {
+        this.stored = stored;
         this.settings = settings;
         this.initialDelay = initialDelay;
         this.timers = timers;
         this.nanoClock = nanoClock;
-        this.clock = clock;
+    }
+
+    private static StoredGroups stored(GroupManager manager, GroupSettings settings, Clock clock) {
+        return new StoredGroups() {
+            @Override
+            public boolean ready() {
+                return manager.isReady();
+            }
+
+            @Override
+            public boolean hasMembers(String groupId) {
+                return manager.group(groupId).map(group -> !group.members().isEmpty()).orElse(false);
+            }
+
+            @Override
+            public Mono<GroupOffsets> place(String groupId, List<PartitionOffset> offsets) {
+                OffsetResetRequest reset = new OffsetResetRequest(offsets, false, false);
+                return manager.submit(groupId, (group, view) -> GroupRules.reset(group, groupId, reset, view,
+                                settings, clock.millis()))
+                        .map(answer -> new GroupOffsets(groupId, manager.group(groupId).map(group -> group.offsets()
+                                .values().stream().filter(o -> offsets.stream().anyMatch(c -> c.topic().equals(
+                                        o.topic()) && c.partition() == o.partition()))
+                                .map(StoredOffset::toCommitted).toList()).orElse(List.of())));
+            }
+        };
     }
 
     /** Whether the group has classic members now (a KIP-848 member, a memberless commit or a delete is refused). */
@@ -173,7 +209,7 @@ public class ClassicGroups {
             throw ErrorCode.INVALID_REQUEST.exception("session.timeout.ms must be " + settings.minSessionTimeoutMs()
                     + " to " + settings.maxSessionTimeoutMs() + ", was " + request.sessionTimeoutMs());
         }
-        if (manager.group(groupId).map(g -> !g.members().isEmpty()).orElse(false)) {
+        if (stored.hasMembers(groupId)) {
             throw ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " has members of Kafka's "
                     + "consumer protocol (KIP-848, or HTTP members): a classic member cannot join it");
         }
@@ -453,7 +489,7 @@ public class ClassicGroups {
     public void sweep() {
         List<Runnable> answers = new ArrayList<>();
         synchronized (this) {
-            if (!manager.isReady()) {
+            if (!stored.ready()) {
                 clear(answers);
             } else {
                 long now = nanoClock.getAsLong();
@@ -512,13 +548,7 @@ public class ClassicGroups {
                 }
                 member.lastSeenNanos = nanoClock.getAsLong();
             }
-            OffsetResetRequest reset = new OffsetResetRequest(offsets, false, false);
-            return manager.submit(groupId, (stored, view) -> GroupRules.reset(stored, groupId, reset, view, settings,
-                            clock.millis()))
-                    .map(answer -> new GroupOffsets(groupId, manager.group(groupId).map(stored -> stored.offsets()
-                            .values().stream().filter(o -> offsets.stream().anyMatch(c -> c.topic().equals(
-                                    o.topic()) && c.partition() == o.partition()))
-                            .map(StoredOffset::toCommitted).toList()).orElse(List.of())));
+            return stored.place(groupId, offsets);
         });
     }
 
@@ -559,7 +589,7 @@ public class ClassicGroups {
         if (groupIdOrNull != null) {
             GroupIds.validate(groupIdOrNull);
         }
-        if (!manager.isReady()) {
+        if (!stored.ready()) {
             throw ErrorCode.NOT_ACTIVE_COORDINATOR.exception("This coordinator is not the active one");
         }
     }
