@@ -175,6 +175,56 @@ class KafkaAclsIT {
         assertThat(httpAcls("User:dave")).noneMatch(acl -> acl.contains(" daves "));
     }
 
+    @Test
+    void aConsumerGroupNeedsReadOnTheGroupAsOverHttp() throws Exception {
+        try {
+            consumeAsDave();
+        } finally {
+            get(admin.deleteAcls(List.of(ofPrincipal("User:dave"))).all());
+        }
+    }
+
+    private void consumeAsDave() throws Exception {
+        get(admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("daves-topic", 1, (short) 1)))
+                .all());
+        get(admin.createAcls(List.of(acl(ResourceType.TOPIC, "daves-topic", PatternType.LITERAL, "User:dave",
+                AclOperation.READ, AclPermissionType.ALLOW))).all());
+        for (String protocol : List.of("consumer", "classic")) {
+            Map<String, Object> settings = new java.util.HashMap<>(signedIn("dave", DAVE_PASSWORD));
+            settings.put("group.id", "daves-group");
+            settings.put("group.protocol", protocol);
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(settings,
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                consumer.subscribe(List.of("daves-topic"));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (System.nanoTime() < deadline) {
+                        consumer.poll(Duration.ofMillis(200));
+                    }
+                }).as("group.protocol=%s without READ on the group", protocol)
+                        .isInstanceOf(org.apache.kafka.common.errors.GroupAuthorizationException.class);
+            }
+        }
+
+        get(admin.createAcls(List.of(acl(ResourceType.GROUP, "daves-group", PatternType.LITERAL, "User:dave",
+                AclOperation.READ, AclPermissionType.ALLOW))).all());
+        Map<String, Object> settings = new java.util.HashMap<>(signedIn("dave", DAVE_PASSWORD));
+        settings.put("group.id", "daves-group");
+        settings.put("group.protocol", "consumer");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(settings,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("daves-topic"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200));
+            }
+            assertThat(consumer.assignment()).as("with READ on the group").containsExactly(
+                    new org.apache.kafka.common.TopicPartition("daves-topic", 0));
+        }
+    }
+
     /** A client's settings, signed in with SASL PLAIN. */
     private static Map<String, Object> signedIn(String user, String password) {
         return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap(),
