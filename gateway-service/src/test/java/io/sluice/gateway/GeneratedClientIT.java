@@ -57,6 +57,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ class GeneratedClientIT {
 
     private static GatewayCluster cluster;
     private static ApiClient client;
-    private static ApiClient admin;
+    private static ApiClient secured;
 
     @BeforeAll
     static void startCluster() throws IOException {
@@ -95,12 +96,12 @@ class GeneratedClientIT {
         client = strictClient(cluster.gatewayUrl());
         Path users = Files.writeString(securityFiles.resolve("users"),
                 "admin:" + new BCryptPasswordEncoder(4).encode(ADMIN_PASSWORD) + "\n");
-        admin = strictClient(cluster.startGateway("gateway-secured", "--sluice.security.enabled=true",
+        secured = strictClient(cluster.startGateway("gateway-secured", "--sluice.security.enabled=true",
                 "--sluice.security.basic.users-file=" + users, "--sluice.security.super-users=User:admin",
                 "--sluice.security.stream-tokens.secret=generated-stream-tokens-" + UUID.randomUUID()));
         String basic = "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
                 .getBytes(StandardCharsets.UTF_8));
-        admin.setRequestInterceptor(request -> request.header("Authorization", basic));
+        secured.setRequestInterceptor(request -> request.header("Authorization", basic));
     }
 
     private static ApiClient strictClient(String url) {
@@ -165,10 +166,7 @@ class GeneratedClientIT {
     void theAdministrationAndGroupOperationsAnswerAsTheDocumentDeclares() throws ApiException {
         AdminApi admin = new AdminApi(client);
         GroupsApi groups = new GroupsApi(client);
-        admin.createTopic(new NewTopic().name("operations").partitionCount(1).replicationFactor(1));
-        cluster.awaitServed("operations", 1);
-        new ProduceApi(client).produce("operations", new ProduceBatch().records(List.of(
-                new ProduceRecord().value("a"), new ProduceRecord().value("b"))), null, "all", null, null, null, null, null);
+        createTopicWithRecords("operations", "a", "b");
 
         assertThat(admin.listTopics("oper").getTopics()).extracting(TopicSummary::getName).containsExactly("operations");
         assertThat(admin.listPartitions("operations").getPartitions()).hasSize(1);
@@ -223,12 +221,8 @@ class GeneratedClientIT {
      */
     @Test
     void aGroupStreamsEventsOfTheSchemasTheDocumentNames() throws Exception {
-        AdminApi topics = new AdminApi(client);
         GroupsApi groups = new GroupsApi(client);
-        topics.createTopic(new NewTopic().name("streamed").partitionCount(1).replicationFactor(1));
-        cluster.awaitServed("streamed", 1);
-        new ProduceApi(client).produce("streamed", new ProduceBatch().records(List.of(
-                new ProduceRecord().value("a"), new ProduceRecord().value("b"))), null, "all", null, null, null, null, null);
+        createTopicWithRecords("streamed", "a", "b");
 
         CompletableFuture<File> stream = CompletableFuture.supplyAsync(() -> {
             try {
@@ -266,10 +260,7 @@ class GeneratedClientIT {
     /** DeleteRecords, and the three views of the document itself, which a generated client reads as bytes. */
     @Test
     void theRecordsDeletionAndTheDocumentsAnswerAsTheDocumentDeclares() throws Exception {
-        new AdminApi(client).createTopic(new NewTopic().name("deleted").partitionCount(1).replicationFactor(1));
-        cluster.awaitServed("deleted", 1);
-        new ProduceApi(client).produce("deleted", new ProduceBatch().records(List.of(
-                new ProduceRecord().value("a"), new ProduceRecord().value("b"))), null, "all", null, null, null, null, null);
+        createTopicWithRecords("deleted", "a", "b");
 
         DeletedRecords deleted = new AdminApi(client).deleteRecords(1L, "deleted", 0, null);
         assertThat(deleted.getLowWatermark()).isEqualTo(1);
@@ -292,7 +283,7 @@ class GeneratedClientIT {
      */
     @Test
     void theSecurityOperationsAnswerAsTheDocumentDeclares() throws ApiException {
-        SecurityApi security = new SecurityApi(admin);
+        SecurityApi security = new SecurityApi(secured);
         AclBinding acl = new AclBinding().principal("User:alice").resourceType(AclResourceType.TOPIC)
                 .resourceName("generated-").patternType(AclPatternType.PREFIXED).operation(AclOperation.READ)
                 .permission(AclPermission.ALLOW);
@@ -319,6 +310,14 @@ class GeneratedClientIT {
 
         assertThat(missing.getCode()).isEqualTo(404);
         assertThat(missing.getResponseBody()).contains("\"error_code\":\"UNKNOWN_TOPIC\"");
+    }
+
+    /** A topic of one partition, served, holding records of these string values. */
+    private static void createTopicWithRecords(String topic, String... values) throws ApiException {
+        new AdminApi(client).createTopic(new NewTopic().name(topic).partitionCount(1).replicationFactor(1));
+        cluster.awaitServed(topic, 1);
+        new ProduceApi(client).produce(topic, new ProduceBatch().records(Arrays.stream(values)
+                .map(value -> new ProduceRecord().value(value)).toList()), null, "all", null, null, null, null, null);
     }
 
     /** One Server-Sent Event: its type and data (the lines of one event joined); comments and ids left out. */
