@@ -5,23 +5,37 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.client.ApiClient;
 import io.sluice.client.ApiException;
 import io.sluice.client.api.AdminApi;
 import io.sluice.client.api.ConsumeApi;
+import io.sluice.client.api.DocsApi;
 import io.sluice.client.api.GroupsApi;
 import io.sluice.client.api.ProduceApi;
+import io.sluice.client.api.SecurityApi;
+import io.sluice.client.model.AclBinding;
+import io.sluice.client.model.AclOperation;
+import io.sluice.client.model.AclPatternType;
+import io.sluice.client.model.AclPermission;
+import io.sluice.client.model.AclResourceType;
+import io.sluice.client.model.AuditEntriesEntriesInner;
 import io.sluice.client.model.CommitRequest;
 import io.sluice.client.model.ConfigEntry;
 import io.sluice.client.model.ConfigUpdate;
 import io.sluice.client.model.ConfigValue;
+import io.sluice.client.model.DeletedRecords;
+import io.sluice.client.model.ErrorCode;
 import io.sluice.client.model.GroupSummary;
+import io.sluice.client.model.GroupView;
 import io.sluice.client.model.JoinRequest;
+import io.sluice.client.model.MemberAssignment;
 import io.sluice.client.model.MemberPoll;
 import io.sluice.client.model.NewPartitionCount;
 import io.sluice.client.model.NewTopic;
 import io.sluice.client.model.PartitionView;
 import io.sluice.client.model.PollRequest;
+import io.sluice.client.model.Problem;
 import io.sluice.client.model.ProduceBatch;
 import io.sluice.client.model.ProduceRecord;
 import io.sluice.client.model.ProduceResponse;
@@ -30,37 +44,73 @@ import io.sluice.client.model.Record;
 import io.sluice.client.model.RecordFormat;
 import io.sluice.client.model.RecordResult;
 import io.sluice.client.model.ResetRequest;
+import io.sluice.client.model.StreamToken;
 import io.sluice.client.model.TopicSummary;
 import io.sluice.client.model.TopicView;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.launcher.ServiceKind;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
  * A Java client generated from the gateway's OpenAPI document (openapi-generator, at test-compile time) works against
- * a real cluster: it creates a topic, produces a record and reads it back, with the types the document promises.
- * A document whose schemas do not match what the gateway answers fails here, also by a property it does not declare.
+ * a real cluster, calling every operation of the document: it creates a topic, produces a record and reads it back,
+ * with the types the document promises. A document whose schemas do not match what the gateway answers fails here,
+ * also by a property it does not declare. The security operations (stream tokens and the audit need security on) run
+ * against a second gateway of the cluster, secured with Basic users.
  */
 class GeneratedClientIT {
 
+    private static final String ADMIN_PASSWORD = "generated-admin-" + UUID.randomUUID();
+
+    @TempDir
+    static Path securityFiles;
+
     private static GatewayCluster cluster;
     private static ApiClient client;
+    private static ApiClient secured;
 
     @BeforeAll
-    static void startCluster() {
+    static void startCluster() throws IOException {
         cluster = GatewayCluster.start("GeneratedClientIT", 1, Map.of(
                 ServiceKind.PARTITION, List.of("--sluice.partition.replication.shutdown-timeout=1s")));
-        client = new ApiClient();
-        client.updateBaseUri(cluster.gatewayUrl());
+        client = strictClient(cluster.gatewayUrl());
+        Path users = Files.writeString(securityFiles.resolve("users"),
+                "admin:" + new BCryptPasswordEncoder(4).encode(ADMIN_PASSWORD) + "\n");
+        secured = strictClient(cluster.startGateway("gateway-secured", "--sluice.security.enabled=true",
+                "--sluice.security.basic.users-file=" + users, "--sluice.security.super-users=User:admin",
+                "--sluice.security.stream-tokens.secret=generated-stream-tokens-" + UUID.randomUUID()));
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        secured.setRequestInterceptor(request -> request.header("Authorization", basic));
+    }
+
+    private static ApiClient strictClient(String url) {
+        ApiClient strict = new ApiClient();
+        strict.updateBaseUri(url);
         // The generator's default ignores properties the document does not declare: an answer carrying one would pass.
-        client.setObjectMapper(ApiClient.createDefaultObjectMapper()
+        strict.setObjectMapper(ApiClient.createDefaultObjectMapper()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true));
+        return strict;
     }
 
     @AfterAll
@@ -116,10 +166,7 @@ class GeneratedClientIT {
     void theAdministrationAndGroupOperationsAnswerAsTheDocumentDeclares() throws ApiException {
         AdminApi admin = new AdminApi(client);
         GroupsApi groups = new GroupsApi(client);
-        admin.createTopic(new NewTopic().name("operations").partitionCount(1).replicationFactor(1));
-        cluster.awaitServed("operations", 1);
-        new ProduceApi(client).produce("operations", new ProduceBatch().records(List.of(
-                new ProduceRecord().value("a"), new ProduceRecord().value("b"))), null, "all", null, null, null, null, null);
+        createTopicWithRecords("operations", "a", "b");
 
         assertThat(admin.listTopics("oper").getTopics()).extracting(TopicSummary::getName).containsExactly("operations");
         assertThat(admin.listPartitions("operations").getPartitions()).hasSize(1);
@@ -149,15 +196,15 @@ class GeneratedClientIT {
             cursor = polled.getCursor();
         }
         assertThat(delivered).containsExactly("a", "b");
-        // The generated CommitRequest starts with offsets = [], which the gateway refuses beside a cursor ("not both",
-        // as BadRequests pins): a generated client commits a cursor only with offsets set to null.
-        groups.commitOffsets("operations-group", new CommitRequest().cursor(cursor).offsets(null));
+        // The document declares offsets nullable, so the generated CommitRequest starts it null, not [] (which the
+        // gateway refuses beside a cursor, as BadRequests pins): a commit by cursor is just the cursor.
+        groups.commitOffsets("operations-group", new CommitRequest().cursor(cursor));
         groups.leaveGroup("operations-group", memberId, cursor);
         assertThat(groups.describeGroup("operations-group").getPartitions()).singleElement()
                 .satisfies(lag -> assertThat(lag.getCommittedOffset()).isEqualTo(2));
         assertThat(groups.listGroups().getGroups()).extracting(GroupSummary::getGroupId).contains("operations-group");
-        // Likewise partitions = [] is refused ("when given, lists partition numbers"): null means all of them.
-        assertThat(groups.resetOffsets("operations-group", new ResetRequest().topic("operations").partitions(null)
+        // Likewise partitions starts null, every partition ([] is refused, never read as all of them).
+        assertThat(groups.resetOffsets("operations-group", new ResetRequest().topic("operations")
                 .to(ResetRequest.ToEnum.EARLIEST).dryRun(true)).getDryRun()).isTrue();
         groups.deleteGroupOffsets("operations-group", "operations");
         groups.deleteGroup("operations-group");
@@ -167,6 +214,95 @@ class GeneratedClientIT {
         admin.deleteTopic("operations");
     }
 
+    /**
+     * The SSE group stream, read by the generated operation to its end (the member removed from the group): its
+     * assignment, record and error events carry the schemas the document names. A member subscribed by pattern joins
+     * without nulling the generated request's topics.
+     */
+    @Test
+    void aGroupStreamsEventsOfTheSchemasTheDocumentNames() throws Exception {
+        GroupsApi groups = new GroupsApi(client);
+        createTopicWithRecords("streamed", "a", "b");
+
+        CompletableFuture<File> stream = CompletableFuture.supplyAsync(() -> {
+            try {
+                return groups.streamGroup("streamed-group", "streamed", null, true, 100L, "earliest", null, null, null,
+                        null, null, null);
+            } catch (ApiException e) {
+                throw new CompletionException(e);
+            }
+        });
+        // Both records were handed to the connection once the stream's automatic commit passed them.
+        GroupView described = await("the stream's member to commit both records").atMost(Duration.ofSeconds(60))
+                .until(() -> groups.describeGroup("streamed-group"), group -> group.getMembers().size() == 1
+                        && group.getPartitions().size() == 1
+                        && Long.valueOf(2).equals(group.getPartitions().getFirst().getCommittedOffset()));
+        MemberPoll byPattern = groups.joinGroup("patterned-group", new JoinRequest().topicPattern("stream.*")
+                .autoOffsetReset(JoinRequest.AutoOffsetResetEnum.EARLIEST));
+        groups.leaveGroup("patterned-group", byPattern.getMemberId(), null);
+        groups.leaveGroup("streamed-group", described.getMembers().getFirst().getMemberId(), null);
+
+        List<SseEvent> events = SseEvent.parse(Files.readString(stream.get(60, TimeUnit.SECONDS).toPath()));
+        ObjectMapper strict = client.getObjectMapper();
+        assertThat(events).extracting(SseEvent::type).containsExactly("assignment", "record", "record", "error");
+        MemberAssignment assignment = strict.readValue(events.getFirst().data(), MemberAssignment.class);
+        assertThat(assignment.getMemberId()).isEqualTo(described.getMembers().getFirst().getMemberId());
+        assertThat(assignment.getAssignment()).singleElement().satisfies(owned -> {
+            assertThat(owned.getTopic()).isEqualTo("streamed");
+            assertThat(owned.getPartitions()).containsExactly(0);
+        });
+        assertThat(events.subList(1, 3)).extracting(event -> strict.readValue(event.data(), Record.class).getValue())
+                .containsExactly("a", "b");
+        assertThat(strict.readValue(events.getLast().data(), Problem.class).getErrorCode())
+                .isEqualTo(ErrorCode.UNKNOWN_MEMBER);
+    }
+
+    /** DeleteRecords, and the three views of the document itself, which a generated client reads as bytes. */
+    @Test
+    void theRecordsDeletionAndTheDocumentsAnswerAsTheDocumentDeclares() throws Exception {
+        createTopicWithRecords("deleted", "a", "b");
+
+        DeletedRecords deleted = new AdminApi(client).deleteRecords(1L, "deleted", 0, null);
+        assertThat(deleted.getLowWatermark()).isEqualTo(1);
+        assertThat(new ConsumeApi(client).readPartition("deleted", 0, "earliest", null, null, null, null, null, null,
+                null, null, null, null, null, null).getRecords()).extracting(Record::getValue).containsExactly("b");
+
+        DocsApi docs = new DocsApi(client);
+        String maintained;
+        try (var in = GeneratedClientIT.class.getResourceAsStream("/io/sluice/gateway/docs/openapi.yaml")) {
+            maintained = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(Files.readString(docs.openApiYaml().toPath())).isEqualTo(maintained);
+        assertThat(docs.openApiJson()).isInstanceOfSatisfying(Map.class, json -> assertThat(json)
+                .containsEntry("openapi", "3.1.0").containsKeys("info", "paths", "components"));
+        assertThat(Files.readString(docs.apiDocs().toPath())).contains("SwaggerUIBundle", "/v1/openapi.yaml");
+    }
+
+    /**
+     * ACLs created, listed and deleted, a stream token minted and the audit read, as the secured gateway's super user.
+     */
+    @Test
+    void theSecurityOperationsAnswerAsTheDocumentDeclares() throws ApiException {
+        SecurityApi security = new SecurityApi(secured);
+        AclBinding acl = new AclBinding().principal("User:alice").resourceType(AclResourceType.TOPIC)
+                .resourceName("generated-").patternType(AclPatternType.PREFIXED).operation(AclOperation.READ)
+                .permission(AclPermission.ALLOW);
+
+        assertThat(security.createAcl(acl)).isEqualTo(acl);
+        assertThat(security.listAcls("User:alice", null, null, null, null, null).getAcls()).containsExactly(acl);
+        assertThat(security.deleteAcls("User:alice", AclResourceType.TOPIC, null, null, null, null).getAcls())
+                .containsExactly(acl);
+        assertThat(security.listAcls("User:alice", null, null, null, null, null).getAcls()).isEmpty();
+
+        StreamToken token = security.mintStreamToken();
+        assertThat(token.getPrincipal()).isEqualTo("User:admin");
+        assertThat(token.getToken()).isNotBlank();
+        assertThat(token.getExpiresAt()).isAfter(OffsetDateTime.now());
+
+        assertThat(security.listAuditEntries(10).getEntries()).extracting(AuditEntriesEntriesInner::getRequest)
+                .startsWith("DELETE /v1/acls", "POST /v1/acls");
+    }
+
     @Test
     void aProblemReachesTheGeneratedClientWithItsStatusAndErrorCode() {
         ApiException missing = catchThrowableOfType(ApiException.class,
@@ -174,5 +310,36 @@ class GeneratedClientIT {
 
         assertThat(missing.getCode()).isEqualTo(404);
         assertThat(missing.getResponseBody()).contains("\"error_code\":\"UNKNOWN_TOPIC\"");
+    }
+
+    /** A topic of one partition, served, holding records of these string values. */
+    private static void createTopicWithRecords(String topic, String... values) throws ApiException {
+        new AdminApi(client).createTopic(new NewTopic().name(topic).partitionCount(1).replicationFactor(1));
+        cluster.awaitServed(topic, 1);
+        new ProduceApi(client).produce(topic, new ProduceBatch().records(Arrays.stream(values)
+                .map(value -> new ProduceRecord().value(value)).toList()), null, "all", null, null, null, null, null);
+    }
+
+    /** One Server-Sent Event: its type and data (the lines of one event joined); comments and ids left out. */
+    private record SseEvent(String type, String data) {
+
+        static List<SseEvent> parse(String stream) {
+            List<SseEvent> events = new ArrayList<>();
+            for (String block : stream.split("\n\n")) {
+                String type = "message";
+                List<String> data = new ArrayList<>();
+                for (String line : block.lines().toList()) {
+                    if (line.startsWith("event:")) {
+                        type = line.substring("event:".length()).strip();
+                    } else if (line.startsWith("data:")) {
+                        data.add(line.substring("data:".length()).stripLeading());
+                    }
+                }
+                if (!data.isEmpty()) {
+                    events.add(new SseEvent(type, String.join("\n", data)));
+                }
+            }
+            return events;
+        }
     }
 }

@@ -845,10 +845,18 @@ class ConsumerGroupsIT {
         assertProblem(post(gatewayA, "/v1/groups/" + group + "/members/" + id + "/poll",
                 "{\"cursor\":\"" + cursor + "\"}"), 404, "UNKNOWN_MEMBER");
 
-        // Silent past its session timeout: removed, so it cannot commit afterwards.
+        // Silent past its session timeout: removed (the description stops listing it), so it cannot commit afterwards.
         JsonNode sleeper = post(gatewayA, "/v1/groups/" + group + "/members",
                 "{\"topics\":[\"" + TOPIC + "\"],\"session_timeout_ms\":1000}").json();
-        Thread.sleep(2500);
+        String sleeperId = sleeper.get("member_id").asString();
+        Waits.await("the silent member removed after its 1 s session", Duration.ofSeconds(30), () -> {
+            for (JsonNode listed : get(gatewayA, "/v1/groups/" + group).json().get("members")) {
+                if (listed.get("member_id").asString().equals(sleeperId)) {
+                    return null;
+                }
+            }
+            return Boolean.TRUE;
+        });
         assertProblem(post(gatewayB, "/v1/groups/" + group + "/offsets",
                 "{\"cursor\":\"" + sleeper.get("cursor").asString() + "\"}"), 404, "UNKNOWN_MEMBER");
         assertThat(committed(get(gatewayA, "/v1/groups/" + group).json())).isEqualTo(before);

@@ -1,8 +1,10 @@
 package io.sluice.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.internal.SluiceJson;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,12 +28,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Which credential the internal plane needs, with TLS on and client certificates wanted (as {@code up --secure} and
+ * Which credential the internal plane needs. With TLS on and client certificates wanted (as {@code up --secure} and
  * docs/security.md set it up): either one. A secure cluster whose services carry only the cluster's client
  * certificate (no cluster secret set), and one whose services carry only the cluster secret (their internal TLS bundle
  * a truststore without a key), each register, follow the metadata, produce through the gateway and replicate to the
- * follower. The controls say which credential the cluster ran on: without a secret, the secret of the material opens
- * nothing; without client certificates, the secret opens the coordinator to a caller that presents none.
+ * follower. With client certificates needed ({@code server.ssl.client-auth=need}), a cluster on certificates does the
+ * same. The controls say which credential the cluster ran on: without a secret, the secret of the material opens
+ * nothing; without client certificates, the secret opens the coordinator to a caller that presents none; with
+ * certificates needed, a caller without one is refused in the handshake. The cluster's certificate alone opens the
+ * coordinator in every mode.
  */
 class InternalPlaneCredentialsIT {
 
@@ -40,7 +45,12 @@ class InternalPlaneCredentialsIT {
         /** {@code sluice.security.cluster-secret} empty: calls carry only the cluster's client certificate. */
         CERTIFICATE_ONLY,
         /** {@code sluice.internal-tls.bundle} a truststore of the cluster's CA alone: calls carry only the secret. */
-        SECRET_ONLY
+        SECRET_ONLY,
+        /**
+         * As {@link #CERTIFICATE_ONLY}, and the coordinator and partition services need a client certificate
+         * ({@code server.ssl.client-auth=need}).
+         */
+        CERTIFICATE_NEEDED
     }
 
     @TempDir
@@ -50,7 +60,7 @@ class InternalPlaneCredentialsIT {
 
     @ParameterizedTest
     @EnumSource(Credential.class)
-    void aSecureClusterReplicatesOnEitherCredentialAlone(Credential credential) throws Exception {
+    void aSecureClusterReplicatesOnTheCredentialItsModeNeeds(Credential credential) throws Exception {
         Path root = RepoRoot.find(Path.of("")).orElseThrow();
         SecureMaterial material = SecureMaterial.of(baseDir);
         ClusterConfig config = ClusterConfig.defaults(root)
@@ -70,6 +80,10 @@ class InternalPlaneCredentialsIT {
                 case SECRET_ONLY -> config.withArgs(kind,
                         "--spring.ssl.bundle.pem.trust-only.truststore.certificate=file:" + material.caCertificate(),
                         "--sluice.internal-tls.bundle=trust-only");
+                case CERTIFICATE_NEEDED -> kind == ServiceKind.GATEWAY
+                        ? config.withArgs(kind, "--sluice.security.cluster-secret=")
+                        // In place of the secure cluster's client-auth=want (ClusterConfig leaves its own out).
+                        : config.withArgs(kind, "--sluice.security.cluster-secret=", "--server.ssl.client-auth=need");
             };
         }
         LocalCluster cluster = new LocalCluster(config, reports::add).stopOnJvmExit();
@@ -100,9 +114,21 @@ class InternalPlaneCredentialsIT {
             }
             HttpRequest withTheSecret = HttpRequest.newBuilder(config.coordinatorUrl().resolve("/internal/topics"))
                     .header("Sluice-Cluster-Secret", secrets.getProperty("sluice.security.cluster-secret")).build();
-            int status = user.send(withTheSecret, HttpResponse.BodyHandlers.ofString()).statusCode();
-            assertThat(status).as("the material's cluster secret, without a certificate, at the coordinator")
-                    .isEqualTo(credential == Credential.CERTIFICATE_ONLY ? 401 : 200);
+            if (credential == Credential.CERTIFICATE_NEEDED) {
+                assertThatThrownBy(() -> user.send(withTheSecret, HttpResponse.BodyHandlers.ofString()))
+                        .as("the material's cluster secret, without a certificate, where one is needed")
+                        .isInstanceOf(IOException.class);
+            } else {
+                int status = user.send(withTheSecret, HttpResponse.BodyHandlers.ofString()).statusCode();
+                assertThat(status).as("the material's cluster secret, without a certificate, at the coordinator")
+                        .isEqualTo(credential == Credential.CERTIFICATE_ONLY ? 401 : 200);
+            }
+            HttpClient member = HttpClient.newBuilder().sslContext(material.sslContext())
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpRequest withTheCertificate = HttpRequest.newBuilder(config.coordinatorUrl().resolve("/internal/topics"))
+                    .build();
+            assertThat(member.send(withTheCertificate, HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("the cluster's client certificate, without the secret, at the coordinator").isEqualTo(200);
         } finally {
             cluster.down();
             reports.forEach(System.out::println);

@@ -45,6 +45,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                             Duration readyTimeout, Duration stopGrace, boolean secure, Map<String, URI> routes) {
 
     static final int MAX_NODES = 99;
+    private static final String CLIENT_AUTH = "--server.ssl.client-auth=";
     private static final String LOOPBACK = "127.0.0.1";
 
     public ClusterConfig {
@@ -309,14 +310,20 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
     /**
      * A secured service's arguments, none of them secret: the import of the secure material (security on, secrets,
      * the SSL bundle), HTTPS from the bundle, and for the internal plane's servers a client certificate asked for
-     * (mutual TLS; a caller without one needs the cluster secret). The console signs its users in and trusts the CA.
+     * (mutual TLS; a caller without one needs the cluster secret) unless {@link #withArgs} gives the kind its own
+     * {@code --server.ssl.client-auth}. The console signs its users in and trusts the CA.
      */
     private List<String> secureArgs(ServiceKind kind) {
         List<String> args = new ArrayList<>();
         args.add(secureMaterial().importArgument());
         args.add(ServiceSpec.TLS_ARGUMENT + SecureMaterial.BUNDLE);
         switch (kind) {
-            case COORDINATOR, PARTITION -> args.add("--server.ssl.client-auth=want");
+            case COORDINATOR, PARTITION -> {
+                // Unless the kind is given its own (need: no call without a certificate).
+                if (extraArgs.getOrDefault(kind, List.of()).stream().noneMatch(arg -> arg.startsWith(CLIENT_AUTH))) {
+                    args.add(CLIENT_AUTH + "want");
+                }
+            }
             case ADMIN_UI -> {
                 args.add("--sluice.admin-ui.sign-in.enabled=true");
                 args.add("--spring.http.clients.ssl.bundle=" + SecureMaterial.BUNDLE);

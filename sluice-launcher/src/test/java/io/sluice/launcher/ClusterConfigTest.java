@@ -146,4 +146,14 @@ class ClusterConfigTest {
         assertThat(config.partition(3).args()).last().isEqualTo("--sluice.partition.replica-lag-time-max=2s");
         assertThat(config.spec("coordinator").orElseThrow().args()).noneMatch(arg -> arg.contains("replica-lag"));
     }
+
+    @Test
+    void aSecureClustersInternalServersWantACertificateUnlessToldTheirOwnClientAuth() {
+        ClusterConfig config = ClusterConfig.defaults(ROOT).withSecure(true)
+                .withArgs(ServiceKind.COORDINATOR, "--server.ssl.client-auth=need");
+
+        assertThat(config.spec("coordinator").orElseThrow().args()).filteredOn(arg -> arg.contains("client-auth"))
+                .containsExactly("--server.ssl.client-auth=need");
+        assertThat(config.partition(1).args()).contains("--server.ssl.client-auth=want");
+    }
 }

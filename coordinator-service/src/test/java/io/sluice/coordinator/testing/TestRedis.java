@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,14 +74,47 @@ public final class TestRedis implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "test-redis-stop"));
             String version = shared.version();
             LOG.info("Coordinator tests use {} Redis {} at {}", shared.kind, version, shared.url);
-            String required = System.getProperty(VERSION_PROPERTY, "");
-            if (!version.startsWith(required)) {
+            try {
+                requireVersion(shared.kind, version);
+            } catch (IllegalStateException e) {
                 shared.close();
-                throw new IllegalStateException("The test Redis (" + shared.kind + ") is version " + version + ", not "
-                        + required + "x as " + VERSION_PROPERTY + " requires");
+                throw e;
             }
         }
         return shared;
+    }
+
+    /**
+     * The redis-server binary the build names ({@link #BINARY_PROPERTY}: Debian's, in the {@code redis-7} run), for
+     * tests that start their own Redis processes; empty means the embedded one.
+     */
+    public static Optional<Path> installedBinary() {
+        String binary = System.getProperty(BINARY_PROPERTY, "");
+        return binary.isBlank() ? Optional.empty() : Optional.of(Path.of(binary.trim()));
+    }
+
+    /** Fails unless {@code version} begins as {@link #VERSION_PROPERTY} requires (when it is set). */
+    public static void requireVersion(String kind, String version) {
+        String required = System.getProperty(VERSION_PROPERTY, "");
+        if (!version.startsWith(required)) {
+            throw new IllegalStateException("The test Redis (" + kind + ") is version " + version + ", not "
+                    + required + "x as " + VERSION_PROPERTY + " requires");
+        }
+    }
+
+    /** The version the server at {@code url} reports ({@code INFO server}'s {@code redis_version}). */
+    public static String version(URI url) {
+        RedisClient client = RedisClient.create(RedisURI.create(url.toString()));
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            return version(connection.sync());
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static String version(RedisCommands<String, String> commands) {
+        return commands.info("server").lines().filter(line -> line.startsWith("redis_version:"))
+                .map(line -> line.substring("redis_version:".length()).strip()).findFirst().orElse("unknown");
     }
 
     private static TestRedis start() {
@@ -88,12 +122,12 @@ public final class TestRedis implements AutoCloseable {
         if (external != null && !external.isBlank()) {
             return new TestRedis(URI.create(external.trim()), "external", null, null);
         }
-        String binary = System.getProperty(BINARY_PROPERTY, "");
-        if (!binary.isBlank()) {
+        Optional<Path> binary = installedBinary();
+        if (binary.isPresent()) {
             try {
                 Path directory = Files.createTempDirectory("sluice-test-redis");
-                RedisProcess redis = RedisProcess.start(directory, Path.of(binary.trim()));
-                return new TestRedis(redis.url(), "installed (" + binary.trim() + ")", redis, directory);
+                RedisProcess redis = RedisProcess.start(directory, binary.get());
+                return new TestRedis(redis.url(), "installed (" + binary.get() + ")", redis, directory);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -125,8 +159,7 @@ public final class TestRedis implements AutoCloseable {
 
     /** The version the server reports ({@code INFO server}'s {@code redis_version}). */
     public String version() {
-        return commands().info("server").lines().filter(line -> line.startsWith("redis_version:"))
-                .map(line -> line.substring("redis_version:".length()).strip()).findFirst().orElse("unknown");
+        return version(commands());
     }
 
     public URI url() {

@@ -65,9 +65,12 @@ public final class GatewayCluster implements AutoCloseable {
         return cluster.kafkaBootstrap();
     }
 
-    /** Starts one more gateway, a broker of its own to Kafka clients (see {@link SluiceCluster#startGateway}). */
-    public void startGateway(String name) {
-        cluster.startGateway(name);
+    /**
+     * Starts one more gateway, a broker of its own to Kafka clients, with {@code settings} ({@code --key=value})
+     * replacing the cluster gateway's own (see {@link SluiceCluster#startGateway}); returns its URL.
+     */
+    public String startGateway(String name, String... settings) {
+        return cluster.startGateway(name, settings).toString();
     }
 
     /** The Kafka listener of a gateway from {@link #startGateway}. */

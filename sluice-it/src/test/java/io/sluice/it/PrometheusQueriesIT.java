@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static io.sluice.it.GatewayHttp.get;
 import static io.sluice.it.GatewayHttp.post;
 
+import io.sluice.internal.SluiceJson;
 import io.sluice.it.GatewayHttp.Response;
 import io.sluice.launcher.RepoRoot;
 import io.sluice.launcher.ServiceKind;
@@ -23,25 +24,31 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The alert rules (helm/sluice/files/sluice-alerts.yaml, shipped by the chart and by Compose) evaluated by Prometheus'
- * own promtool against what a real cluster exports: every service's /actuator/prometheus, scraped once, becomes the
- * input series of a {@code promtool test rules} file (each series held at its value, with the {@code instance} and
- * {@code job} labels a Prometheus scrape adds). As recorded, on a healthy cluster, no alert expression selects
- * anything; then, for each alert, the series its fault would change — and only their values, keeping the labels the
- * cluster gave them — are set to the fault, and the alert's expression selects at least one series. An expression whose metric
- * or label matchers the cluster does not export selects nothing and fails here. Needs promtool (Debian's prometheus
- * package; .ci/run installs it).
+ * The alert rules and the dashboard's queries (helm/sluice/files/sluice-alerts.yaml and sluice-dashboard.json, shipped
+ * by the chart and by Compose) evaluated by Prometheus' own promtool against what a real cluster exports: every
+ * service's /actuator/prometheus, scraped once, becomes the input series of a {@code promtool test rules} file (each
+ * series held at its value, with the {@code instance} and {@code job} labels a Prometheus scrape adds). As recorded, on
+ * a healthy cluster that has produced, read, replicated and served a group, no alert expression selects anything, and
+ * every dashboard query selects at least one series; then, for each alert, the series its fault would change — and
+ * only their values, keeping the labels the cluster gave them — are set to the fault, and the alert's expression
+ * selects at least one series. An expression whose metric or label matchers the cluster does not export selects
+ * nothing and fails here. Needs promtool (Debian's prometheus package; .ci/run installs it).
  */
-class AlertRulesIT {
+class PrometheusQueriesIT {
 
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final String GROUP = "alerting";
     /** A value held for 40 one-minute steps; the expressions are evaluated at 30 minutes. */
     private static final String HELD = "+0x40";
+    /** What Grafana puts for {@code $__rate_interval} (at least four scrape intervals); any window over a held series. */
+    private static final String RATE_INTERVAL = "5m";
 
     /** Per alert, the metric a fault changes and the series values (promtool's notation) that make the fault. */
     private static final Map<String, Fault> FAULTS = Map.of(
@@ -53,27 +60,31 @@ class AlertRulesIT {
             "SluicePartitionDiskNearlyFull", new Fault("disk_free_bytes", "1" + HELD),
             "SluiceMetadataRegressions", new Fault("sluice_metadata_regressions_total", "0+1x40"));
 
+    /**
+     * Metrics of the dashboard that a partition service registers for a partition only at its next metrics refresh
+     * (every 5 s), some time after the partition appeared: the recording waits for them.
+     */
+    private static final List<String> REFRESHED = List.of("sluice_partition_log_size_bytes",
+            "sluice_partition_replication_lag_records");
+
     private record Fault(String metric, String values) {
     }
 
     private record Series(String selector, String metric, double value) {
     }
 
+    /** One scrape of every service of a healthy cluster. */
+    private static List<Series> recorded;
+    private static Path root;
+
     @TempDir
     Path dir;
 
-    @Test
-    void noAlertSelectsAHealthyClusterAndEachSelectsTheRealSeriesOfItsFault() throws Exception {
+    @BeforeAll
+    static void recordAHealthyCluster() {
         assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed (apt-get install -y prometheus; .ci/run does)");
-        Path root = RepoRoot.find(Path.of("")).orElseThrow();
-        Path rules = root.resolve("helm/sluice/files/sluice-alerts.yaml");
-        Map<String, String> alerts = alerts(rules);
-        assertThat(alerts.keySet()).as("alerts with a fault defined here").containsExactlyInAnyOrderElementsOf(
-                FAULTS.keySet());
-        run(List.of(PROMTOOL.toString(), "check", "rules", rules.toString()));
-
-        List<Series> recorded;
-        try (SluiceCluster cluster = SluiceCluster.builder("alert-rules").nodes(2).withGateway()
+        root = RepoRoot.find(Path.of("")).orElseThrow();
+        try (SluiceCluster cluster = SluiceCluster.builder("prometheus-queries").nodes(2).withGateway()
                 .args(ServiceKind.GATEWAY, "--sluice.gateway.groups.lag-interval=1s").start()) {
             URI gateway = cluster.gatewayUrl();
             GatewayHttp.createTopic(List.of(gateway), "alerted", 2, 2);
@@ -81,22 +92,38 @@ class AlertRulesIT {
             Response committed = post(gateway, "/v1/groups/" + GROUP + "/offsets",
                     "{\"offsets\":[{\"topic\":\"alerted\",\"partition\":0,\"offset\":3}]}");
             assertThat(committed.status()).as(committed.text()).isEqualTo(200);
+            // What the dashboard shows besides: records read, and a group with a member.
+            Response read = get(gateway, "/v1/topics/alerted/partitions/0/records?offset=earliest");
+            assertThat(read.status()).as(read.text()).isEqualTo(200);
+            Response joined = post(gateway, "/v1/groups/dashboard/members",
+                    "{\"topics\":[\"alerted\"],\"session_timeout_ms\":60000}");
+            assertThat(joined.status()).as(joined.text()).isEqualTo(201);
             Map<String, URI> services = new LinkedHashMap<>();
             services.put("coordinator", cluster.coordinatorUrl());
             services.put("partition-1", cluster.nodeUrl(1));
             services.put("partition-2", cluster.nodeUrl(2));
             services.put("gateway", gateway);
-            // Healthy: both replicas in sync, and the gateway measured the group's lag.
-            recorded = Waits.await("a scrape of a healthy cluster with every faulted metric", Duration.ofSeconds(60),
-                    () -> {
+            // Healthy: both replicas in sync, the gateway measured the group's lag, the partitions' gauges registered.
+            recorded = Waits.await("a scrape of a healthy cluster with every faulted and refreshed metric",
+                    Duration.ofSeconds(60), () -> {
                         List<Series> scrape = scrape(services);
                         boolean healthy = scrape.stream().noneMatch(s -> s.metric().equals(
                                 "sluice_coordinator_under_replicated_partitions") && s.value() != 0);
-                        boolean complete = FAULTS.values().stream().allMatch(f -> scrape.stream()
-                                .anyMatch(s -> s.metric().equals(f.metric())));
+                        boolean complete = Stream.concat(FAULTS.values().stream().map(Fault::metric),
+                                REFRESHED.stream()).allMatch(metric -> scrape.stream()
+                                .anyMatch(s -> s.metric().equals(metric)));
                         return healthy && complete ? scrape : null;
                     });
         }
+    }
+
+    @Test
+    void noAlertSelectsAHealthyClusterAndEachSelectsTheRealSeriesOfItsFault() throws Exception {
+        Path rules = root.resolve("helm/sluice/files/sluice-alerts.yaml");
+        Map<String, String> alerts = alerts(rules);
+        assertThat(alerts.keySet()).as("alerts with a fault defined here").containsExactlyInAnyOrderElementsOf(
+                FAULTS.keySet());
+        run(List.of(PROMTOOL.toString(), "check", "rules", rules.toString()));
 
         StringBuilder tests = new StringBuilder("rule_files:\n  - " + quoted(rules.toString())
                 + "\nevaluation_interval: 1m\ntests:\n");
@@ -104,12 +131,41 @@ class AlertRulesIT {
                 .map(expr -> exprTest(expr, "[]")).toList()));
         for (Map.Entry<String, String> alert : alerts.entrySet()) {
             Fault fault = FAULTS.get(alert.getKey());
-            tests.append(testGroup(recorded, fault, List.of(exprTest("count(" + alert.getValue() + ") > bool 0",
-                    "\n          - labels: '{}'\n            value: 1"))));
+            tests.append(testGroup(recorded, fault, List.of(selectsSomething(alert.getValue()))));
         }
         Path file = dir.resolve("sluice-alerts-test.yaml");
         Files.writeString(file, tests);
         run(List.of(PROMTOOL.toString(), "test", "rules", file.toString()));
+    }
+
+    /** Each query of each dashboard panel, with Grafana's {@code $__rate_interval} put in, selects a recorded series. */
+    @Test
+    void everyDashboardQuerySelectsSeriesOfAHealthyCluster() throws Exception {
+        List<String> queries = dashboardQueries(root.resolve("helm/sluice/files/sluice-dashboard.json"));
+        assertThat(queries).as("dashboard queries").isNotEmpty().allSatisfy(query ->
+                assertThat(query.replace("$__rate_interval", "")).as("a Grafana variable other than $__rate_interval")
+                        .doesNotContain("$"));
+
+        Path file = dir.resolve("sluice-dashboard-test.yaml");
+        Files.writeString(file, "evaluation_interval: 1m\ntests:\n" + testGroup(recorded, null, queries.stream()
+                .map(query -> selectsSomething(query.replace("$__rate_interval", RATE_INTERVAL))).toList()));
+        run(List.of(PROMTOOL.toString(), "test", "rules", file.toString()));
+    }
+
+    /** Every {@code expr} of every panel's targets, in panel order. */
+    private static List<String> dashboardQueries(Path dashboard) throws IOException {
+        List<String> queries = new ArrayList<>();
+        for (JsonNode panel : SluiceJson.mapper().readTree(dashboard.toFile()).path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                queries.add(target.path("expr").asString());
+            }
+        }
+        return queries;
+    }
+
+    /** A promtool expression test that passes when {@code expr} selects at least one series (whatever its value). */
+    private static String selectsSomething(String expr) {
+        return exprTest("count(" + expr + ") > bool 0", "\n          - labels: '{}'\n            value: 1");
     }
 
     /** Alert name → expression, in file order (each rule's {@code expr} on one line after its comments, as the file writes them). */
