@@ -8,7 +8,6 @@ import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.launcher.ServiceKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,12 +74,8 @@ class KafkaGroupsIT {
         cluster.createTopic(topic, 4, 3, Map.of());
         produce(topic, 4, 0, 400);
         Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService readers = Executors.newFixedThreadPool(2);
-        List<Future<Set<Integer>>> assigned = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            assigned.add(readers.submit(() -> read("split", topic, consumed, stop)));
-        }
+        Reader one = new Reader("split", topic, consumed, Map.of());
+        Reader two = new Reader("split", topic, consumed, Map.of());
         awaitConsumed(consumed, highWatermarks(topic));
         produce(topic, 4, 400, 400);
         awaitConsumed(consumed, highWatermarks(topic));
@@ -91,10 +86,8 @@ class KafkaGroupsIT {
                     .isEqualTo(4);
             assertThat(group.members()).allSatisfy(m -> assertThat(m.assignment().topicPartitions()).hasSize(2));
         }
-        stop.set(true);
-        Set<Integer> first = assigned.get(0).get(1, TimeUnit.MINUTES);
-        Set<Integer> second = assigned.get(1).get(1, TimeUnit.MINUTES);
-        readers.shutdown();
+        Set<Integer> first = one.stop();
+        Set<Integer> second = two.stop();
         assertThat(first).as("the partitions both consumers were given").doesNotContainAnyElementsOf(second);
 
         try (Admin admin = admin()) {
@@ -116,9 +109,7 @@ class KafkaGroupsIT {
         cluster.createTopic(topic, 4, 3, Map.of());
         produce(topic, 4, 0, 400);
         Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService reader = Executors.newSingleThreadExecutor();
-        Future<Set<Integer>> kafkaAssigned = reader.submit(() -> read("mixed", topic, consumed, stop));
+        Reader kafka = new Reader("mixed", topic, consumed, Map.of());
 
         JsonNode joined = cluster.postJson("/v1/groups/mixed/members",
                 "{\"topics\": [\"" + topic + "\"], \"auto_offset_reset\": \"earliest\"}").json();
@@ -142,10 +133,8 @@ class KafkaGroupsIT {
         assertThat(left.status()).isEqualTo(204);
         produce(topic, 4, 400, 400);
         awaitConsumed(consumed, highWatermarks(topic));
-        stop.set(true);
-        assertThat(kafkaAssigned.get(1, TimeUnit.MINUTES)).as("the Kafka consumer's partitions in the end")
+        assertThat(kafka.stop()).as("the Kafka consumer's partitions in the end")
                 .containsExactlyInAnyOrder(0, 1, 2, 3);
-        reader.shutdown();
     }
 
     @Test
@@ -154,9 +143,7 @@ class KafkaGroupsIT {
         cluster.createTopic(topic, 2, 3, Map.of());
         produce(topic, 2, 0, 100);
         Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService reader = Executors.newSingleThreadExecutor();
-        Future<Set<Integer>> assigned = reader.submit(() -> read("tool", topic, consumed, stop));
+        Reader reader = new Reader("tool", topic, consumed, Map.of());
         awaitConsumed(consumed, highWatermarks(topic));
         String bootstrap = cluster.kafkaBootstrap();
 
@@ -165,9 +152,7 @@ class KafkaGroupsIT {
         String members = run(ConsumerGroupCommand::main, "--bootstrap-server", bootstrap, "--describe",
                 "--group", "tool", "--members").out();
         assertThat(members).contains("tool");
-        stop.set(true);
-        assigned.get(1, TimeUnit.MINUTES);
-        reader.shutdown();
+        reader.stop();
         try (Admin admin = admin()) {
             awaitEmpty(admin, "tool");
         }
@@ -221,13 +206,10 @@ class KafkaGroupsIT {
         cluster.createTopic(topic, 4, 3, Map.of());
         produce(topic, 4, 0, 400);
         Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
-        AtomicBoolean stopFirst = new AtomicBoolean();
-        AtomicBoolean stopSecond = new AtomicBoolean();
         Map<String, String> classic = Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor);
-        ExecutorService readers = Executors.newFixedThreadPool(2);
-        Future<Set<Integer>> first = readers.submit(() -> read(group, topic, consumed, stopFirst, classic));
-        Future<Set<Integer>> second = readers.submit(() -> read(group, topic, consumed, stopSecond, classic));
+        Reader first = new Reader(group, topic, consumed, classic);
+        Reader second = new Reader(group, topic, consumed, classic);
         awaitConsumed(consumed, highWatermarks(topic));
         try (Admin admin = admin()) {
             ConsumerGroupDescription described = awaitStable(admin, group);
@@ -236,14 +218,11 @@ class KafkaGroupsIT {
                     .allSatisfy(m -> assertThat(m.assignment().topicPartitions()).hasSize(2));
         }
 
-        stopSecond.set(true);
-        Set<Integer> secondHad = second.get(1, TimeUnit.MINUTES);
+        Set<Integer> secondHad = second.stop();
         produce(topic, 4, 400, 400);
         awaitConsumed(consumed, highWatermarks(topic));
-        stopFirst.set(true);
-        assertThat(first.get(1, TimeUnit.MINUTES)).as("the remaining consumer's partitions after the other left")
+        assertThat(first.stop()).as("the remaining consumer's partitions after the other left")
                 .containsExactlyInAnyOrder(0, 1, 2, 3);
-        readers.shutdown();
         assertThat(secondHad).hasSize(2);
         assertThat(committed(group, topic, 4)).as("committed offsets").isEqualTo(highWatermarks(topic));
     }
@@ -254,9 +233,7 @@ class KafkaGroupsIT {
         cluster.createTopic(topic, 1, 3, Map.of());
         produce(topic, 1, 0, 10);
         Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService reader = Executors.newSingleThreadExecutor();
-        Future<Set<Integer>> member = reader.submit(() -> read("protocols", topic, consumed, stop, Map.of()));
+        Reader member = new Reader("protocols", topic, consumed, Map.of());
         awaitConsumed(consumed, highWatermarks(topic));
         Properties properties = consumerProperties("protocols");
         properties.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
@@ -270,42 +247,56 @@ class KafkaGroupsIT {
                 }
             }).isInstanceOf(org.apache.kafka.common.errors.InconsistentGroupProtocolException.class);
         } finally {
-            stop.set(true);
-            member.get(1, TimeUnit.MINUTES);
-            reader.shutdown();
+            member.stop();
         }
     }
 
     // ---- helpers
 
     /**
-     * A Kafka consumer of {@code group} reading {@code topic} into {@code consumed} (offsets per partition) until
-     * {@code stop}, committing automatically; the partitions it was assigned last.
+     * A Kafka consumer of a group reading a topic on a thread of its own, into {@code consumed} (offsets per partition),
+     * committing automatically, until {@link #stop}, when it commits and leaves.
      */
-    private static Set<Integer> read(String group, String topic, Map<Integer, Set<Long>> consumed, AtomicBoolean stop) {
-        return read(group, topic, consumed, stop, Map.of());
-    }
+    private static final class Reader {
 
-    /** As {@link #read(String, String, Map, AtomicBoolean)}, with {@code overrides} of the consumer's settings. */
-    private static Set<Integer> read(String group, String topic, Map<Integer, Set<Long>> consumed, AtomicBoolean stop,
-                                     Map<String, String> overrides) {
-        Set<Integer> assigned = new TreeSet<>();
-        Properties properties = consumerProperties(group);
-        properties.putAll(overrides);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (!stop.get()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    consumed.computeIfAbsent(record.partition(), p -> ConcurrentHashMap.newKeySet())
-                            .add(record.offset());
-                }
-                assigned.clear();
-                consumer.assignment().forEach(tp -> assigned.add(tp.partition()));
-            }
-            consumer.commitSync();
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final Future<Set<Integer>> assigned;
+
+        Reader(String group, String topic, Map<Integer, Set<Long>> consumed, Map<String, String> overrides) {
+            assigned = thread.submit(() -> read(group, topic, consumed, overrides));
         }
-        return assigned;
+
+        /** Stops it; the partitions it was assigned last. */
+        Set<Integer> stop() throws Exception {
+            stopping.set(true);
+            try {
+                return assigned.get(1, TimeUnit.MINUTES);
+            } finally {
+                thread.shutdown();
+            }
+        }
+
+        private Set<Integer> read(String group, String topic, Map<Integer, Set<Long>> consumed,
+                                  Map<String, String> overrides) {
+            Set<Integer> last = new TreeSet<>();
+            Properties properties = consumerProperties(group);
+            properties.putAll(overrides);
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties,
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(topic));
+                while (!stopping.get()) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        consumed.computeIfAbsent(record.partition(), p -> ConcurrentHashMap.newKeySet())
+                                .add(record.offset());
+                    }
+                    last.clear();
+                    consumer.assignment().forEach(tp -> last.add(tp.partition()));
+                }
+                consumer.commitSync();
+            }
+            return last;
+        }
     }
 
     private static Properties consumerProperties(String group) {
