@@ -70,8 +70,9 @@ class JoinGroupApi implements KafkaApi {
                         .setMetadata(m.metadata())).toList());
     }
 
-    private static JoinGroupResponseData failed(Errors error, String message) {
+    /** A refusal every version can carry: the protocol name is empty, not null (nullable only from v7). */
+    static JoinGroupResponseData failed(Errors error, String message) {
         return new JoinGroupResponseData().setErrorCode(error.code()).setGenerationId(-1).setMemberId("")
-                .setLeader("").setProtocolName(null);
+                .setLeader("").setProtocolName("");
     }
 }
