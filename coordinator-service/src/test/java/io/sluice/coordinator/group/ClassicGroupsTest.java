@@ -157,6 +157,19 @@ class ClassicGroupsTest {
                 .isEqualTo(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     }
 
+    @Test
+    void aJoinWithASessionTimeoutOutsideTheBoundsOrNoProtocolIsRefusedAndJoinsNothing() {
+        Pending<ClassicJoinResponse> tooShort = subscribe(groups.join("g", new ClassicJoinRequest(null, null,
+                "consumer", List.of(new ClassicProtocol("range", bytes("range"))), 1_000, REBALANCE_MS, "client",
+                "/host", false)));
+        Pending<ClassicJoinResponse> noProtocol = subscribe(groups.join("g", new ClassicJoinRequest(null, null,
+                "consumer", List.of(), SESSION_MS, REBALANCE_MS, "client", "/host", false)));
+
+        assertThat(tooShort.error()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(noProtocol.error()).isEqualTo(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+        assertThat(groups.hasMembers("g")).isFalse();
+    }
+
     // ---- helpers
 
     private Pending<ClassicJoinResponse> join(String memberId, String protocol, boolean requireKnownMemberId) {
