@@ -107,26 +107,35 @@ class KafkaGroupsIT {
             throws Exception {
         String topic = "groups-mixed";
         cluster.createTopic(topic, 4, 3, Map.of());
-        produce(topic, 4, 0, 400);
         Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
         Reader kafka = new Reader("mixed", topic, consumed, Map.of());
 
+        // The split is settled before any record exists: a Kafka consumer that joined first and found records
+        // would read them all before the HTTP member got a share, and the test would prove nothing about sharing.
         JsonNode joined = cluster.postJson("/v1/groups/mixed/members",
                 "{\"topics\": [\"" + topic + "\"], \"auto_offset_reset\": \"earliest\"}").json();
         String member = joined.path("member_id").asString();
         String cursor = joined.path("cursor").asString();
-        Set<Integer> httpAssigned = new TreeSet<>();
+        Set<Integer> httpAssigned = assignment(joined);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!splitBetween(httpAssigned, kafka.assignment()) && System.nanoTime() < deadline) {
+            JsonNode polled = poll(member, cursor);
+            cursor = polled.path("cursor").asString();
+            httpAssigned = assignment(polled);
+        }
+        assertThat(httpAssigned).as("the HTTP member's share").isNotEmpty().hasSizeLessThan(4)
+                .doesNotContainAnyElementsOf(kafka.assignment());
+
+        produce(topic, 4, 0, 400);
         List<Long> ends = highWatermarks(topic);
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!covered(consumed, ends) && System.nanoTime() < deadline) {
             JsonNode polled = poll(member, cursor);
             cursor = polled.path("cursor").asString();
-            polled.path("assignment").forEach(t -> t.path("partitions").forEach(p -> httpAssigned.add(p.asInt())));
             polled.path("records").forEach(r -> consumed.computeIfAbsent(r.path("partition").asInt(),
                     p -> ConcurrentHashMap.newKeySet()).add(r.path("offset").asLong()));
         }
         assertThat(covered(consumed, ends)).as("both members together read everything").isTrue();
-        assertThat(httpAssigned).as("the HTTP member's share").isNotEmpty().hasSizeLessThan(4);
 
         Response left = cluster.call("DELETE", "/v1/groups/mixed/members/" + member + "?cursor=" + cursor, null,
                 null);
@@ -262,9 +271,15 @@ class KafkaGroupsIT {
         private final AtomicBoolean stopping = new AtomicBoolean();
         private final ExecutorService thread = Executors.newSingleThreadExecutor();
         private final Future<Set<Integer>> assigned;
+        private volatile Set<Integer> current = Set.of();
 
         Reader(String group, String topic, Map<Integer, Set<Long>> consumed, Map<String, String> overrides) {
             assigned = thread.submit(() -> read(group, topic, consumed, overrides));
+        }
+
+        /** The partitions it holds now. */
+        Set<Integer> assignment() {
+            return current;
         }
 
         /** Stops it; the partitions it was assigned last. */
@@ -292,6 +307,7 @@ class KafkaGroupsIT {
                     }
                     last.clear();
                     consumer.assignment().forEach(tp -> last.add(tp.partition()));
+                    current = Set.copyOf(last);
                 }
                 consumer.commitSync();
             }
@@ -307,6 +323,20 @@ class KafkaGroupsIT {
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, "200");
         return properties;
+    }
+
+    /** The partitions an HTTP member's join or poll answer says it owns. */
+    private static Set<Integer> assignment(JsonNode answer) {
+        Set<Integer> partitions = new TreeSet<>();
+        answer.path("assignment").forEach(t -> t.path("partitions").forEach(p -> partitions.add(p.asInt())));
+        return partitions;
+    }
+
+    /** Whether two members hold all four partitions between them, each some, none twice. */
+    private static boolean splitBetween(Set<Integer> one, Set<Integer> other) {
+        Set<Integer> both = new TreeSet<>(one);
+        both.addAll(other);
+        return !one.isEmpty() && !other.isEmpty() && both.size() == 4 && one.size() + other.size() == 4;
     }
 
     private static JsonNode poll(String member, String cursor) {
