@@ -40,9 +40,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>Batches without a producer of their own are stamped with the gateway's {@link ProducerSession} of their
  * partition when the {@link LeaderQueue} sends them (not for acks=0), so they are re-sent after an unknown outcome too,
- * within the deadline, under the same stamp. One refused for its sequence on its first send (the session was out of
- * step: a leader that lost acknowledged acks=1 records, a re-created topic, an expired producer) is stamped afresh and
- * sent again at once, without waiting for metadata. Once an attempt's outcome was unknown, the partition's answer
+ * within the deadline, under the same stamp; one that certainly was not written on its first send is stamped afresh
+ * when sent again. One refused for its sequence on its first send (the session was out of step: a leader that lost
+ * acknowledged acks=1 records, a re-created topic, an expired producer) is sent again at once, without waiting for
+ * metadata. Once an attempt's outcome was unknown, the partition's answer
  * stays unknown unless a re-send succeeds.
  *
  * <p>Metrics: {@code sluice.gateway.produce.retries} (partitions sent again).

@@ -271,22 +271,26 @@ final class LeaderQueue {
 
     /**
      * Ends the session of every entry stamped for this request that failed: what follows it is not known. An entry
-     * refused for its sequence on this, its first send, was not written: its stamp is taken off, so that a re-send
-     * gets one from the fresh session.
+     * that certainly was not written on this, its first send (refused for its sequence, a leader that moved, a call
+     * that never left this gateway) has its stamp taken off, so that a re-send gets one from the fresh session. Kept,
+     * those stamps would go wrong: the entries of one send carry consecutive sequences, each request re-sends its own
+     * independently, and a later sequence reaching the next leader first would be refused (UNKNOWN_PRODUCER_ID or
+     * OUT_OF_ORDER_SEQUENCE_NUMBER) for a record that was never written anywhere.
      */
-    private void settle(List<Waiting> batch, long[] stamped, ProduceResponse response) {
+    private void settle(List<Waiting> batch, long[] stamped, ProduceResponse response, Throwable error) {
         if (stamped == null) {
             return;
         }
         List<ProduceResponse.PartitionResult> results = response == null ? null : response.partitions();
+        ErrorCode whole = error instanceof SluiceException e ? e.errorCode() : ErrorCode.REQUEST_TIMED_OUT;
         int i = 0;
         for (Waiting request : batch) {
             for (PartitionBatches entry : request.entries) {
-                ErrorCode code = results == null || results.size() != stamped.length ? ErrorCode.REQUEST_TIMED_OUT
+                ErrorCode code = results == null || results.size() != stamped.length ? whole
                         : results.get(i).errorCode();
                 if (stamped[i] != ProducerIds.NONE && code != null) {
                     sessions.of(entry.partition()).failed(stamped[i]);
-                    if (code.refusesSequence()) {
+                    if (code.refusesSequence() || code.refreshesMetadata()) {
                         ProducerSession.clear(entry.batches());
                     }
                 }
@@ -298,7 +302,7 @@ final class LeaderQueue {
     /** Frees the slot and sends what waits before answering, so the next request is not behind the callers' work. */
     private void completed(List<Waiting> batch, long[] stamped, ProduceResponse response, Throwable error) {
         // Before the slot frees and before any caller hears of it: the next batch of a failed session starts anew.
-        settle(batch, stamped, error == null ? response : null);
+        settle(batch, stamped, error == null ? response : null, error);
         synchronized (this) {
             inFlight--;
         }

@@ -14,7 +14,9 @@ import java.nio.ByteBuffer;
  * written (an unknown outcome) or not (a definite failure, which leaves a gap the leader would refuse as
  * OUT_OF_ORDER_SEQUENCE_NUMBER). {@link #failed} therefore ends the session: the next batch takes a fresh producer id
  * and starts at sequence 0, which every leader accepts — the simplest correct form of Kafka's epoch bump (KIP-360).
- * The failed batch keeps its stamp for its own re-sends. Failures are rare (a failover, an overloaded ISR), and each
+ * A failed batch that may have been written keeps its stamp for its own re-sends; one that certainly was not (refused
+ * for its sequence, by a node no longer its leader, or never sent) is unstamped by the {@link LeaderQueue} and joins
+ * the fresh session when sent again. Failures are rare (a failover, an overloaded ISR), and each
  * leaves one idle producer behind at the partition until {@code producer-id-expiration}.
  *
  * <p>Sequences never wrap: past 2^30 the session moves to a fresh producer id. Thread-safe; stamping is a few field

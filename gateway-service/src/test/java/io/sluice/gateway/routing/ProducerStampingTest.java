@@ -110,6 +110,38 @@ class ProducerStampingTest {
     }
 
     @Test
+    void batchesOfOneFirstSendThatCertainlyWroteNothingAreUnstampedSoTheirReSendsCannotArriveOutOfOrder() {
+        // Three requests coalesced into one send to a leader that had just died: the call never left the gateway.
+        // Had they kept sequences 0, 1 and 2, their independent re-sends could reach the new leader in any order,
+        // and the one with sequence 2 arriving first would be refused UNKNOWN_PRODUCER_ID, which no client can retry.
+        ByteBuffer first = batch(1);
+        send(Acks.ALL, entry(0, batch(1)));
+        send(Acks.ALL, entry(0, first));
+        ByteBuffer second = batch(1);
+        send(Acks.ALL, entry(0, second));
+        leader.answer(0);
+        leader.fail(1, ErrorCode.LEADER_NOT_AVAILABLE.exception("node-1 is unreachable: Connection refused"));
+
+        assertThat(ProducerSession.needsStamp(first)).as("written nowhere: stamped afresh when sent again").isTrue();
+        assertThat(ProducerSession.needsStamp(second)).isTrue();
+        send(Acks.ALL, entry(0, second));
+        send(Acks.ALL, entry(0, first));
+        leader.answer(2);
+        assertThat(stamp(second).baseSequence()).as("the re-sends take a fresh session in the order they go")
+                .isZero();
+        assertThat(stamp(first).baseSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void aFirstSendAnsweredNotLeaderIsUnstampedToo() {
+        ByteBuffer moved = batch(1);
+        send(Acks.ALL, entry(0, moved));
+        leader.answer(0, e -> ErrorCode.NOT_LEADER);
+
+        assertThat(ProducerSession.needsStamp(moved)).isTrue();
+    }
+
+    @Test
     void aReSendRefusedForItsSequenceKeepsItsStamp() {
         ByteBuffer batch = batch(1);
         send(Acks.ALL, entry(0, batch));
