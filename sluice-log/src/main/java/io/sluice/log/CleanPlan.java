@@ -31,11 +31,13 @@ import java.util.List;
 record CleanPlan(List<LogSegment> cleanable, long[] ends, long firstDirty, long cleanBytes, long dirtyBytes,
                  boolean lagExceeded) {
 
-    static CleanPlan of(List<LogSegment> segments, LogOffsets offsets, long durableRecoveryPoint, long checkpointed,
-                        CompactionConfig config, long nowMs) throws IOException {
+    static CleanPlan of(List<LogSegment> segments, LogOffsets offsets, long lastStableOffset,
+                        long durableRecoveryPoint, long checkpointed, CompactionConfig config, long nowMs)
+            throws IOException {
         long logStartOffset = offsets.logStartOffset();
-        long highWatermark = offsets.highWatermark();
-        long uncleanable = Math.min(segments.getLast().baseOffset(), Math.min(highWatermark, durableRecoveryPoint));
+        // As Kafka: nothing at or above the last stable offset is cleaned, so an open transaction's records (and
+        // the records they may yet supersede, if it aborts) stay as they are.
+        long uncleanable = Math.min(segments.getLast().baseOffset(), Math.min(lastStableOffset, durableRecoveryPoint));
         List<LogSegment> cleanable = new ArrayList<>();
         List<Long> ends = new ArrayList<>();
         for (int i = 0; i < segments.size() - 1; i++) {

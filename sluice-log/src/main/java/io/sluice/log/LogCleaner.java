@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -181,6 +182,7 @@ public final class LogCleaner {
             return new CleanResult(partition, 0, plan.firstDirty(), 0, 0, 0, 0, 0, 0, true);
         }
         Map<ByteBuffer, Long> latest = new HashMap<>();
+        Predicate<RecordBatch> aborted = abortedIn(log.abortedTxns());
         long bytesRead = 0;
         long mapBytes = 0;
         long endOffset = plan.firstDirty();
@@ -194,8 +196,8 @@ public final class LogCleaner {
                 RecordBatch batch = header.load();
                 bytesRead += batch.sizeInBytes();
                 step(batch.sizeInBytes());
-                if (batch.isControlBatch()) {
-                    continue;
+                if (batch.isControlBatch() || aborted.test(batch)) {
+                    continue; // an aborted record supersedes nothing
                 }
                 for (Record record : batch.records()) {
                     if (record.key() != null && latest.put(ByteBuffer.wrap(record.key()), record.offset()) == null) {
@@ -214,7 +216,7 @@ public final class LogCleaner {
         // Saturating: delete.retention.ms may be "forever" (Long.MAX_VALUE).
         long horizon = config.deleteRetentionMs() > Long.MAX_VALUE - now ? Long.MAX_VALUE
                 : now + config.deleteRetentionMs();
-        Rewrite rewrite = new Rewrite(latest, log.lastProducerBatchOffsets(), now, horizon);
+        Rewrite rewrite = new Rewrite(latest, log.lastProducerBatchOffsets(), aborted, now, horizon);
         long before = 0;
         long after = 0;
         int segmentsBefore = 0;
@@ -271,6 +273,29 @@ public final class LogCleaner {
                 segmentsAfter, rewrite.removed, completed);
     }
 
+    /**
+     * Whether a batch belongs to one of {@code txns}: a transactional batch of the producer inside an aborted range.
+     * The plan ends below the last stable offset, so every transaction there has its marker.
+     */
+    static Predicate<RecordBatch> abortedIn(List<AbortedTxn> txns) {
+        if (txns.isEmpty()) {
+            return batch -> false;
+        }
+        Map<Long, List<AbortedTxn>> byProducer = new HashMap<>();
+        txns.forEach(txn -> byProducer.computeIfAbsent(txn.producerId(), id -> new ArrayList<>()).add(txn));
+        return batch -> {
+            List<AbortedTxn> ranges = batch.isTransactional() ? byProducer.get(batch.producerId()) : null;
+            if (ranges != null) {
+                for (AbortedTxn txn : ranges) {
+                    if (txn.firstOffset() <= batch.baseOffset() && batch.baseOffset() <= txn.lastOffset()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        };
+    }
+
     private boolean tombstonesDueNow(TopicPartition partition, long now) {
         Long due = tombstonesDue.get(partition);
         return due != null && due <= now;
@@ -278,7 +303,7 @@ public final class LogCleaner {
 
     private CleanPlan plan(TopicPartition partition, PartitionLog log, long recoveryPoint, long now)
             throws IOException {
-        return CleanPlan.of(log.segmentsForCleaning(), log.offsets(), recoveryPoint,
+        return CleanPlan.of(log.segmentsForCleaning(), log.offsets(), log.lastStableOffset(), recoveryPoint,
                 cleanOffsets.getOrDefault(partition, 0L), log.config().compaction(), now);
     }
 
@@ -320,14 +345,17 @@ public final class LogCleaner {
         private final Map<ByteBuffer, Long> latest;
         /** Producer id → last offset of its last batch: batches that keep their header even when emptied. */
         private final Map<Long, Long> lastProducerBatches;
+        private final Predicate<RecordBatch> aborted;
         private final long now;
         private final long newHorizon;
         long earliestHorizon = Long.MAX_VALUE;
         long removed;
 
-        Rewrite(Map<ByteBuffer, Long> latest, Map<Long, Long> lastProducerBatches, long now, long newHorizon) {
+        Rewrite(Map<ByteBuffer, Long> latest, Map<Long, Long> lastProducerBatches, Predicate<RecordBatch> aborted,
+                long now, long newHorizon) {
             this.latest = latest;
             this.lastProducerBatches = lastProducerBatches;
+            this.aborted = aborted;
             this.now = now;
             this.newHorizon = newHorizon;
         }
@@ -335,7 +363,11 @@ public final class LogCleaner {
         /** The batch to write in place of {@code batch}: itself, a re-encoded remainder, or null for nothing. */
         ByteBuffer apply(RecordBatch batch) {
             if (batch.isControlBatch()) {
-                return batch.buffer();
+                return batch.buffer(); // markers stay: replaying the log rebuilds its transactions from them
+            }
+            if (aborted.test(batch)) {
+                removed += batch.recordCount();
+                return isLastOfItsProducer(batch) ? emptyHeader(batch) : null;
             }
             List<Record> records = batch.records();
             List<Record> kept = new ArrayList<>(records.size());

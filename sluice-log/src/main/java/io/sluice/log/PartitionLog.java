@@ -3,6 +3,7 @@ package io.sluice.log;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.CorruptRecordException;
+import io.sluice.protocol.record.EndTxnMarker;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.TimestampType;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * is snapshotted at every segment roll and on close, and rebuilt from the latest snapshot and the batches after it on
  * open and after a truncation.
  *
+ * <p><b>Transactions.</b> A producer's transactional batches stay unstable until the transaction coordinator has the
+ * leader write the producer's marker ({@link #appendMarker}) and the high watermark passes it. The last stable offset
+ * (LSO) is the first offset of the lowest transaction still unstable, or the high watermark; read_committed reads
+ * ({@link FetchIsolation#TXN_COMMITTED}) end there and come with the aborted transactions among their records.
+ * Retention never deletes a segment at or above the LSO.
+ *
  * <p><b>Failure.</b> An I/O error while writing marks the log offline: the failing call and every later one throw
  * {@link SluiceException} with {@link ErrorCode#STORAGE_ERROR}, waiters fail, and nothing of the failed write is
  * visible (the log end did not move). Reopening the directory recovers it, cutting any partial bytes.
@@ -57,6 +65,10 @@ public final class PartitionLog implements AutoCloseable {
     private final LogStateCheckpoint stateCheckpoint;
     /** Writer-only (under the writer lock). */
     private final ProducerStateManager producerState;
+    /** The producer state's aborted transactions: a concurrent map, read without the lock. */
+    private final NavigableMap<Long, AbortedTxn> aborted;
+    /** Published after every write that may change it (under the writer lock); read without it. */
+    private volatile UnstableTxns unstable = UnstableTxns.NONE;
     private final OffsetWaiters highWatermarkWaiters = new OffsetWaiters(this::highWatermark);
     private final OffsetWaiters logEndWaiters = new OffsetWaiters(this::logEndOffset);
     /** Where follower long polls over many logs wait; its own until a {@link LogManager} makes it share one. */
@@ -90,6 +102,8 @@ public final class PartitionLog implements AutoCloseable {
                 config.maxBatchSizeOnDisk(), clock.millis());
         this.logStartOffset = loaded.logStartOffset();
         this.highWatermark.set(local.offsetMetadata(loaded.highWatermark()));
+        this.aborted = producerState.aborted();
+        this.unstable = producerState.unstable(loaded.highWatermark());
         this.guard = new WriterGuard(name, List.of(highWatermarkWaiters, logEndWaiters),
                 () -> logEndWatch.changed(this));
     }
@@ -260,11 +274,44 @@ public final class PartitionLog implements AutoCloseable {
             snapshotProducerStateAt(local.segments().last().baseOffset());
         }
         producerState.update(records.batches(), now);
+        unstable = producerState.unstable(highWatermark.get().offset());
         long end = local.logEnd().offset();
         if (end - local.recoveryPoint() >= cfg.flushMessages()) {
             epochCache.flush();
             local.flushUpTo(end);
         }
+    }
+
+    /**
+     * Writes a transaction marker as leader, at the transaction coordinator's request: a control batch of
+     * {@code producerId} and {@code producerEpoch} that commits or aborts the producer's open transaction here (a
+     * marker for a producer without one is written all the same: the coordinator sends it to every partition the
+     * transaction named). It is replicated and counted against acks like any batch.
+     *
+     * @throws SluiceException FENCED_LEADER_EPOCH as for appends; INVALID_PRODUCER_EPOCH for an epoch older than the
+     *                         producer's here; TRANSACTION_COORDINATOR_FENCED for a coordinator epoch older than the
+     *                         one of the producer's last marker here; STORAGE_ERROR
+     */
+    public AppendResult appendMarker(long producerId, short producerEpoch, EndTxnMarker marker, int leaderEpoch) {
+        LogConfig cfg = config;
+        return writeAndWake("marker", () -> {
+            OptionalInt latest = epochCache.latestEpoch();
+            if (latest.isPresent() && leaderEpoch < latest.getAsInt()) {
+                throw ErrorCode.FENCED_LEADER_EPOCH.exception("Marker for " + name + " in leader epoch " + leaderEpoch
+                        + ", but epoch " + latest.getAsInt() + " has written here");
+            }
+            producerState.checkMarker(producerId, producerEpoch, marker.coordinatorEpoch());
+            long now = clock.millis();
+            ValidatedRecords validated = ValidatedRecords.forMarker(marker.toBatch(producerId, producerEpoch, now),
+                    cfg);
+            validated.assignOffsets(local.logEnd().offset(), leaderEpoch, RecordBatch.NO_TIMESTAMP);
+            if (isNewEpoch(leaderEpoch)) {
+                epochCache.assignUnflushed(leaderEpoch, validated.firstOffset());
+            }
+            append(validated, cfg, now);
+            return new AppendResult(validated.firstOffset(), validated.lastOffset(), RecordBatch.NO_TIMESTAMP,
+                    validated.maxTimestamp(), validated.recordCount(), validated.sizeInBytes(), logStartOffset, false);
+        });
     }
 
     /** Writes the producer state as of {@code offset} (the log end before the batches being appended, if any). */
@@ -294,24 +341,44 @@ public final class PartitionLog implements AutoCloseable {
         LogOffsetMetadata hw = highWatermark.get();
         LogOffsetMetadata end = local.logEnd();
         LogOffsets offsets = new LogOffsets(start, hw.offset(), end.offset());
+        long lastStable = unstable.lastStableOffset(hw.offset());
         if (fetchOffset < start || fetchOffset > end.offset()) {
             throw outOfRange(fetchOffset, start, end.offset());
         }
-        LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? hw : end;
-        if (fetchOffset >= bound.offset()) {
-            return new LogReadResult(fetchOffset, FileRegion.empty(), fetchOffset, offsets);
-        }
         try {
+            LogOffsetMetadata bound = bound(isolation, hw, end, lastStable);
+            if (fetchOffset >= bound.offset()) {
+                return new LogReadResult(fetchOffset, FileRegion.empty(), fetchOffset, offsets, lastStable, List.of());
+            }
             LogSegment.Read read = local.read(fetchOffset, maxBytes, bound, minOneBatch);
             // No batch below the bound holds this offset or a later one: the cleaner removed [offset, bound), so the
             // next read starts at the bound (a compacted log has gaps).
-            return read == null ? new LogReadResult(fetchOffset, FileRegion.empty(), bound.offset(), offsets)
-                    : new LogReadResult(fetchOffset, read.region(), read.nextOffset(), offsets);
+            long next = read == null ? bound.offset() : read.nextOffset();
+            List<AbortedTxn> abortedTxns = isolation == FetchIsolation.TXN_COMMITTED && read != null
+                    ? ProducerStateManager.abortedIn(aborted, fetchOffset, next) : List.of();
+            return new LogReadResult(fetchOffset, read == null ? FileRegion.empty() : read.region(), next, offsets,
+                    lastStable, abortedTxns);
         } catch (IOException e) {
             // Not marked offline: a reader racing a truncation can see a shorter file than its snapshot promised.
             throw new SluiceException(ErrorCode.STORAGE_ERROR, "Read of " + name + " at offset " + fetchOffset
                     + " failed: " + e, e);
         }
+    }
+
+    /** Where a read with {@code isolation} ends, given the offsets it read first. */
+    private LogOffsetMetadata bound(FetchIsolation isolation, LogOffsetMetadata hw, LogOffsetMetadata end,
+                                    long lastStable) throws IOException {
+        return switch (isolation) {
+            case LOG_END -> end;
+            case HIGH_WATERMARK -> hw;
+            case TXN_COMMITTED -> lastStable == hw.offset() ? hw : local.offsetMetadata(lastStable);
+        };
+    }
+
+    /** The bound of a lookup with {@code isolation} now. */
+    private LogOffsetMetadata bound(FetchIsolation isolation) throws IOException {
+        LogOffsetMetadata hw = highWatermark.get();
+        return bound(isolation, hw, local.logEnd(), unstable.lastStableOffset(hw.offset()));
     }
 
     /** A consumer read: below the high watermark, at least one batch. */
@@ -330,9 +397,8 @@ public final class PartitionLog implements AutoCloseable {
      */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp, FetchIsolation isolation) {
         guard.ensureUsable();
-        LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? highWatermark.get() : local.logEnd();
         try {
-            return local.offsetForTimestamp(timestamp, logStartOffset, bound);
+            return local.offsetForTimestamp(timestamp, logStartOffset, bound(isolation));
         } catch (IOException e) {
             throw new SluiceException(ErrorCode.STORAGE_ERROR, "Timestamp lookup in " + name + " failed: " + e, e);
         }
@@ -345,9 +411,8 @@ public final class PartitionLog implements AutoCloseable {
      */
     public Optional<TimestampOffset> maxTimestampOffset(FetchIsolation isolation) {
         guard.ensureUsable();
-        LogOffsetMetadata bound = isolation == FetchIsolation.HIGH_WATERMARK ? highWatermark.get() : local.logEnd();
         try {
-            return local.maxTimestampOffset(logStartOffset, bound);
+            return local.maxTimestampOffset(logStartOffset, bound(isolation));
         } catch (IOException e) {
             throw new SluiceException(ErrorCode.STORAGE_ERROR, "Max-timestamp lookup in " + name + " failed: " + e, e);
         }
@@ -355,6 +420,19 @@ public final class PartitionLog implements AutoCloseable {
 
     public long logStartOffset() {
         return logStartOffset;
+    }
+
+    /**
+     * The end of what read_committed consumers see (Kafka's ListOffsets LATEST under read_committed): the first
+     * offset of the lowest transaction still open or not yet below the high watermark, else the high watermark.
+     */
+    public long lastStableOffset() {
+        return unstable.lastStableOffset(highWatermark.get().offset());
+    }
+
+    /** Every aborted transaction still in the log, in marker order (the log cleaner removes their records). */
+    public List<AbortedTxn> abortedTxns() {
+        return List.copyOf(aborted.values());
     }
 
     /** The end of what consumers see (Kafka's ListOffsets LATEST). */
@@ -568,6 +646,7 @@ public final class PartitionLog implements AutoCloseable {
             if (highWatermark.get().offset() > newEnd) {
                 highWatermark.set(local.logEnd());
             }
+            unstable = producerState.unstable(highWatermark.get().offset());
             writeCheckpoint(false);
             return true;
         });
@@ -591,6 +670,7 @@ public final class PartitionLog implements AutoCloseable {
         logStartOffset = offset;
         epochCache.clear();
         producerState.clear(offset);
+        unstable = UnstableTxns.NONE;
         writeCheckpoint(false);
     }
 
@@ -598,7 +678,7 @@ public final class PartitionLog implements AutoCloseable {
      * Applies retention (see {@link Retention}): deletes the oldest sealed segments that end at or below the log
      * start offset, are older than {@code retention.ms} by their newest record, or exceed {@code retention.bytes},
      * then moves the log start offset to the first remaining segment. Never deletes the active segment or a segment
-     * holding offsets at or above the high watermark. Also removes the files of segments deleted more than
+     * holding offsets at or above the last stable offset (so no open transaction loses records). Also removes the files of segments deleted more than
      * {@code file.delete.delay.ms} ago.
      *
      * @return the number of segments deleted
@@ -607,8 +687,8 @@ public final class PartitionLog implements AutoCloseable {
         return guard.write("retention", () -> {
             LogConfig cfg = config;
             long now = clock.millis();
-            List<LogSegment> expired = Retention.deletable(local.segments(), highWatermark.get().offset(), logStartOffset,
-                    cfg, now);
+            List<LogSegment> expired = Retention.deletable(local.segments(), lastStableOffset(), logStartOffset, cfg,
+                    now);
             removeSegments(expired);
             if (!expired.isEmpty()) {
                 moveLogStartOffset(local.segments().first().baseOffset());
@@ -676,6 +756,7 @@ public final class PartitionLog implements AutoCloseable {
     private void moveLogStartOffset(long offset) throws IOException {
         if (offset > logStartOffset) {
             logStartOffset = offset;
+            producerState.removeAbortedBelow(offset);
             epochCache.truncateFromStart(offset);
             writeCheckpoint(false);
         }

@@ -8,7 +8,9 @@ import java.util.List;
  * What one partition remembers of one producer id (Kafka's ProducerStateEntry): the producer epoch it last wrote in
  * and its last {@value #NUM_BATCHES_TO_RETAIN} batches in that epoch, oldest first, plus when this replica last saw a
  * batch of it (its own clock, for {@code producer.id.expiration.ms}). A batch of a newer epoch forgets the older
- * epoch's batches. Mutable; owned by a {@link ProducerStateManager} under the log's writer lock.
+ * epoch's batches. For a transactional producer also the first offset of its open transaction here (none: -1) and
+ * the epoch of the transaction coordinator whose marker it last got. Mutable; owned by a {@link ProducerStateManager}
+ * under the log's writer lock.
  */
 final class ProducerStateEntry {
 
@@ -19,6 +21,8 @@ final class ProducerStateEntry {
     private short producerEpoch;
     private final Deque<BatchMetadata> batches = new ArrayDeque<>(NUM_BATCHES_TO_RETAIN);
     private long lastSeenMs;
+    private long currentTxnFirstOffset = -1;
+    private int coordinatorEpoch = -1;
 
     ProducerStateEntry(long producerId, short producerEpoch, long lastSeenMs) {
         this.producerId = producerId;
@@ -36,6 +40,33 @@ final class ProducerStateEntry {
 
     long lastSeenMs() {
         return lastSeenMs;
+    }
+
+    /** The first offset of this producer's open transaction on the partition, or -1 without one. */
+    long currentTxnFirstOffset() {
+        return currentTxnFirstOffset;
+    }
+
+    void currentTxnFirstOffset(long offset) {
+        currentTxnFirstOffset = offset;
+    }
+
+    /** The epoch of the transaction coordinator that wrote this producer's last marker here, or -1. */
+    int coordinatorEpoch() {
+        return coordinatorEpoch;
+    }
+
+    /**
+     * A marker of epoch {@code epoch} from coordinator epoch {@code coordinatorEpoch} was written: a newer producer
+     * epoch forgets the older one's batches, as a batch of it would.
+     */
+    void markerWritten(short epoch, int coordinatorEpoch, long seenMs) {
+        if (epoch != producerEpoch) {
+            producerEpoch = epoch;
+            batches.clear();
+        }
+        this.coordinatorEpoch = coordinatorEpoch;
+        lastSeenMs = Math.max(lastSeenMs, seenMs);
     }
 
     /** The retained batches, oldest first. */
@@ -83,12 +114,15 @@ final class ProducerStateEntry {
     ProducerStateEntry copy() {
         ProducerStateEntry copy = new ProducerStateEntry(producerId, producerEpoch, lastSeenMs);
         copy.batches.addAll(batches);
+        copy.currentTxnFirstOffset = currentTxnFirstOffset;
+        copy.coordinatorEpoch = coordinatorEpoch;
         return copy;
     }
 
     @Override
     public String toString() {
         return "ProducerStateEntry[" + producerId + ", epoch " + producerEpoch + ", " + batches + ", seen "
-                + lastSeenMs + "]";
+                + lastSeenMs + (currentTxnFirstOffset >= 0 ? ", transaction from " + currentTxnFirstOffset : "")
+                + (coordinatorEpoch >= 0 ? ", coordinator epoch " + coordinatorEpoch : "") + "]";
     }
 }

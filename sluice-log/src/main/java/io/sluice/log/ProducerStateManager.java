@@ -1,6 +1,7 @@
 package io.sluice.log;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.record.EndTxnMarker;
 import io.sluice.protocol.record.FileBatch;
 import io.sluice.protocol.record.FileBatchIterator;
 import io.sluice.protocol.record.RecordBatch;
@@ -12,7 +13,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
 /**
@@ -28,9 +32,15 @@ import java.util.stream.Stream;
  * Snapshots above a new log end (a truncation, a recovery that cut a torn tail) describe batches that are gone and
  * are deleted.
  *
+ * <p><b>Transactions.</b> A producer's first transactional batch opens its transaction on the partition; the control
+ * batch with its marker ({@link EndTxnMarker}) closes it. The state keeps the open transactions and the closed ones
+ * whose marker may still be above the high watermark ({@link #unstable}: what the last stable offset is computed from)
+ * and every aborted transaction still in the log ({@link #aborted}, for read_committed reads). All of it is in the
+ * snapshots and rebuilt by replaying markers, like the rest.
+ *
  * <p><b>Expiry.</b> A producer not seen for {@code producer.id.expiration.ms} (by this replica's clock: when it
- * appended, replicated or replayed the producer's last batch) is forgotten by {@link #removeExpired}; its next batch
- * must start a new session at sequence 0.
+ * appended, replicated or replayed the producer's last batch) is forgotten by {@link #removeExpired}, unless its
+ * transaction is open; its next batch must start a new session at sequence 0.
  *
  * <p>Thread model: called by {@link PartitionLog} under its writer lock, or before the log is published.
  */
@@ -40,6 +50,12 @@ final class ProducerStateManager {
 
     private final Path dir;
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+    /** Open transactions: first offset → producer id. */
+    private final TreeMap<Long, Long> ongoing = new TreeMap<>();
+    /** Closed transactions whose marker may be above the high watermark: first offset → marker offset. */
+    private final TreeMap<Long, Long> completing = new TreeMap<>();
+    /** Aborted transactions by marker offset; read without the writer lock (see {@link #aborted}). */
+    private final ConcurrentSkipListMap<Long, AbortedTxn> aborted = new ConcurrentSkipListMap<>();
     private long mapEndOffset;
 
     private ProducerStateManager(Path dir) {
@@ -128,10 +144,15 @@ final class ProducerStateManager {
                     lastDuplicate = duplicate;
                     continue;
                 }
-                current = new Pending(entry.producerEpoch(), entry.lastSeq());
+                current = new Pending(entry.producerEpoch(), entry.lastSeq(), entry.currentTxnFirstOffset() >= 0);
             }
             checkSequence(producerId, current, epoch, firstSeq);
-            pending.put(producerId, new Pending(epoch, lastSeq));
+            boolean inTxn = current != null && current.inTxn() && epoch == current.epoch();
+            if (inTxn && !batch.isTransactional()) {
+                throw ErrorCode.INVALID_TXN_STATE.exception("Producer " + producerId + " wrote a non-transactional"
+                        + " batch while its transaction on this partition is open");
+            }
+            pending.put(producerId, new Pending(epoch, lastSeq, inTxn || batch.isTransactional()));
             written++;
         }
         if (firstDuplicate == null) {
@@ -170,36 +191,150 @@ final class ProducerStateManager {
         return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
     }
 
-    /** A producer's epoch and last sequence as the batches before this one in an append leave them. */
-    private record Pending(short epoch, int lastSeq) {
+    /** A producer's epoch, last sequence and open transaction as the batches before this one in an append leave them. */
+    private record Pending(short epoch, int lastSeq, boolean inTxn) {
     }
 
     /** The offsets a duplicate append was first written at, and the max timestamp it was written with. */
     record Duplicate(long firstOffset, long lastOffset, long timestamp) {
     }
 
+    /**
+     * Checks a marker the transaction coordinator asks the leader to write: a producer epoch older than the
+     * producer's here is INVALID_PRODUCER_EPOCH, a coordinator epoch older than the one of its last marker here
+     * TRANSACTION_COORDINATOR_FENCED (a deposed coordinator's late request). Changes nothing.
+     */
+    void checkMarker(long producerId, short producerEpoch, int coordinatorEpoch) {
+        ProducerStateEntry entry = producers.get(producerId);
+        if (entry == null) {
+            return;
+        }
+        if (producerEpoch < entry.producerEpoch()) {
+            throw ErrorCode.INVALID_PRODUCER_EPOCH.exception("Marker for producer " + producerId + " in epoch "
+                    + producerEpoch + ", but epoch " + entry.producerEpoch() + " has written here");
+        }
+        if (coordinatorEpoch < entry.coordinatorEpoch()) {
+            throw ErrorCode.TRANSACTION_COORDINATOR_FENCED.exception("Marker for producer " + producerId
+                    + " from coordinator epoch " + coordinatorEpoch + ", but epoch " + entry.coordinatorEpoch()
+                    + " has written here");
+        }
+    }
+
     // ------------------------------------------------------------------ update
 
     /** Records a written batch (offsets assigned): leader, follower and replay alike; no checks. */
     void update(RecordBatch batch, long seenMs) {
-        update(batch.producerId(), batch.producerEpoch(), batch.isControlBatch(), batch.baseSequence(),
+        if (batch.isControlBatch()) {
+            updateMarker(batch, seenMs);
+            return;
+        }
+        update(batch.producerId(), batch.producerEpoch(), batch.isTransactional(), batch.baseSequence(),
                 batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), seenMs);
     }
 
-    /** As {@link #update(RecordBatch, long)}, from a batch header read from a segment file (replay). */
-    void update(FileBatch batch, long seenMs) {
-        update(batch.producerId(), batch.producerEpoch(), batch.isControlBatch(), batch.baseSequence(),
+    /**
+     * As {@link #update(RecordBatch, long)}, from a batch header read from a segment file (replay); a control batch
+     * is read whole (one small record) to learn whether it commits or aborts.
+     */
+    void update(FileBatch batch, long seenMs) throws IOException {
+        if (batch.isControlBatch()) {
+            updateMarker(batch.load(), seenMs);
+            return;
+        }
+        update(batch.producerId(), batch.producerEpoch(), batch.isTransactional(), batch.baseSequence(),
                 batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), seenMs);
     }
 
-    private void update(long producerId, short epoch, boolean control, int firstSeq, int lastSeq, long firstOffset,
-                        long lastOffset, long maxTimestamp, long seenMs) {
-        if (producerId >= 0 && !control && firstSeq >= 0) {
-            producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, epoch, seenMs))
-                    .addBatch(epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, maxTimestamp),
-                            seenMs);
+    private void update(long producerId, short epoch, boolean transactional, int firstSeq, int lastSeq,
+                        long firstOffset, long lastOffset, long maxTimestamp, long seenMs) {
+        if (producerId >= 0 && firstSeq >= 0) {
+            ProducerStateEntry entry = producers.computeIfAbsent(producerId,
+                    id -> new ProducerStateEntry(id, epoch, seenMs));
+            entry.addBatch(epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, maxTimestamp), seenMs);
+            if (transactional && entry.currentTxnFirstOffset() < 0) {
+                entry.currentTxnFirstOffset(firstOffset);
+                ongoing.put(firstOffset, producerId);
+            }
         }
         mapEndOffset = Math.max(mapEndOffset, lastOffset + 1);
+    }
+
+    /**
+     * A marker closes its producer's open transaction here (a marker without one, as for a partition the
+     * transaction wrote nothing to, only records the epochs). An abort is remembered for read_committed reads.
+     */
+    private void updateMarker(RecordBatch batch, long seenMs) {
+        long producerId = batch.producerId();
+        long offset = batch.baseOffset();
+        mapEndOffset = Math.max(mapEndOffset, batch.lastOffset() + 1);
+        if (producerId < 0 || batch.recordCount() == 0) {
+            return; // a cleaned-out control batch keeps only its offsets
+        }
+        EndTxnMarker marker = EndTxnMarker.of(batch);
+        ProducerStateEntry entry = producers.computeIfAbsent(producerId,
+                id -> new ProducerStateEntry(id, batch.producerEpoch(), seenMs));
+        entry.markerWritten(batch.producerEpoch(), marker.coordinatorEpoch(), seenMs);
+        long first = entry.currentTxnFirstOffset();
+        if (first < 0) {
+            return;
+        }
+        entry.currentTxnFirstOffset(-1);
+        ongoing.remove(first);
+        completing.put(first, offset);
+        if (!marker.commit()) {
+            long stable = ongoing.isEmpty() ? offset + 1 : Math.min(ongoing.firstKey(), offset + 1);
+            aborted.put(offset, new AbortedTxn(producerId, first, offset, stable));
+        }
+    }
+
+    // ------------------------------------------------------------ transactions
+
+    /**
+     * The transactions that hold the last stable offset back under {@code highWatermark}: those open, and those
+     * whose marker is at or above it (the closed ones below it are forgotten here).
+     */
+    UnstableTxns unstable(long highWatermark) {
+        completing.values().removeIf(marker -> marker < highWatermark);
+        if (ongoing.isEmpty() && completing.isEmpty()) {
+            return UnstableTxns.NONE;
+        }
+        TreeMap<Long, Long> spans = new TreeMap<>(completing);
+        ongoing.keySet().forEach(first -> spans.put(first, Long.MAX_VALUE));
+        List<UnstableTxns.Span> list = new ArrayList<>(spans.size());
+        spans.forEach((first, marker) -> list.add(new UnstableTxns.Span(first, marker)));
+        return new UnstableTxns(list);
+    }
+
+    /**
+     * The aborted transactions still in the log, by marker offset. Safe to read without the writer lock: an entry
+     * is added when its marker is written, and a reader bounded by a last stable offset it read before cannot be
+     * misled by one added since (its marker lies at or above that bound, and so does its first offset, since the
+     * transaction was open when the bound was read).
+     */
+    NavigableMap<Long, AbortedTxn> aborted() {
+        return aborted;
+    }
+
+    /**
+     * The aborted transactions a read of [{@code fetchOffset}, {@code upperBound}) must filter: those with a record
+     * in the range (marker at or after the fetch offset, first offset below the bound), in marker order. Lock-free.
+     */
+    static List<AbortedTxn> abortedIn(NavigableMap<Long, AbortedTxn> aborted, long fetchOffset, long upperBound) {
+        List<AbortedTxn> found = new ArrayList<>();
+        for (AbortedTxn txn : aborted.tailMap(fetchOffset, true).values()) {
+            if (txn.firstOffset() < upperBound) {
+                found.add(txn);
+            }
+            if (txn.lastStableOffset() >= upperBound) {
+                break;
+            }
+        }
+        return found;
+    }
+
+    /** Forgets aborted transactions whose marker lies below {@code logStartOffset} (their records are gone). */
+    void removeAbortedBelow(long logStartOffset) {
+        aborted.headMap(logStartOffset).clear();
     }
 
     /** Records every batch of an append. */
@@ -221,7 +356,8 @@ final class ProducerStateManager {
      */
     int removeExpired(long nowMs, long expirationMs) {
         int before = producers.size();
-        producers.values().removeIf(entry -> nowMs - entry.lastSeenMs() >= expirationMs);
+        producers.values().removeIf(entry -> entry.currentTxnFirstOffset() < 0
+                && nowMs - entry.lastSeenMs() >= expirationMs);
         return before - producers.size();
     }
 
@@ -229,7 +365,7 @@ final class ProducerStateManager {
 
     /** Writes {@code <mapEndOffset>.snapshot} (fsynced, atomic). */
     void takeSnapshot() throws IOException {
-        new ProducerSnapshotFile(dir, mapEndOffset).write(producers.values());
+        new ProducerSnapshotFile(dir, mapEndOffset).write(producers.values(), aborted.values(), completing);
     }
 
     /**
@@ -238,7 +374,7 @@ final class ProducerStateManager {
      * and the batches from there to the log end are replayed.
      */
     void reload(LogSegments segments, long logEndOffset, int maxBatchSize, long nowMs) throws IOException {
-        producers.clear();
+        clearState();
         long from = segments.first().baseOffset();
         for (ProducerSnapshotFile snapshot : snapshots().reversed()) {
             if (snapshot.offset() > logEndOffset) {
@@ -246,9 +382,13 @@ final class ProducerStateManager {
                 continue;
             }
             try {
-                Optional<Map<Long, ProducerStateEntry>> read = snapshot.read();
+                Optional<ProducerSnapshotFile.Content> read = snapshot.read();
                 if (read.isPresent()) {
-                    producers.putAll(read.get());
+                    producers.putAll(read.get().producers());
+                    producers.values().stream().filter(entry -> entry.currentTxnFirstOffset() >= 0)
+                            .forEach(entry -> ongoing.put(entry.currentTxnFirstOffset(), entry.producerId()));
+                    read.get().aborted().forEach(txn -> aborted.put(txn.lastOffset(), txn));
+                    completing.putAll(read.get().completing());
                     from = snapshot.offset();
                     break;
                 }
@@ -262,9 +402,16 @@ final class ProducerStateManager {
         mapEndOffset = logEndOffset;
     }
 
+    private void clearState() {
+        producers.clear();
+        ongoing.clear();
+        completing.clear();
+        aborted.clear();
+    }
+
     /** Forgets everything and deletes every snapshot: the log restarts empty at {@code offset}. */
     void clear(long offset) throws IOException {
-        producers.clear();
+        clearState();
         for (ProducerSnapshotFile snapshot : snapshots()) {
             Files.deleteIfExists(snapshot.path());
         }

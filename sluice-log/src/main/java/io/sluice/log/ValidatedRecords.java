@@ -18,12 +18,17 @@ record ValidatedRecords(ByteBuffer buffer, List<RecordBatch> batches, int sizeIn
 
     /**
      * Checks a leader append: whole batches only, each within {@code max.message.bytes}, with a valid CRC, at least
-     * one record and dense offset deltas (as producers write them); the request within a segment.
+     * one record and dense offset deltas (as producers write them), no control batch; the request within a segment.
      *
      * @throws io.sluice.protocol.SluiceException RECORD_TOO_LARGE, CORRUPT_RECORD or INVALID_RECORD
      */
     static ValidatedRecords forLeader(ByteBuffer records, LogConfig config) {
         return validate(records, config, true);
+    }
+
+    /** Checks a transaction marker the leader built (a control batch, which client appends may not carry). */
+    static ValidatedRecords forMarker(ByteBuffer marker, LogConfig config) {
+        return validate(marker, config, false);
     }
 
     /** Checks a follower append: whole batches, valid CRCs, the request within a segment (sizes are the leader's). */
@@ -105,7 +110,11 @@ record ValidatedRecords(ByteBuffer buffer, List<RecordBatch> batches, int sizeIn
                         + " records and lastOffsetDelta " + batch.lastOffsetDelta()
                         + "; a produced batch needs at least one record and consecutive offsets");
             }
-            if (leader && config.compaction().policy().compacts() && !batch.isControlBatch()) {
+            if (leader && batch.isControlBatch()) {
+                throw ErrorCode.INVALID_RECORD.exception("A produce may not carry control batches: transaction markers"
+                        + " are written by the transaction coordinator");
+            }
+            if (leader && config.compaction().policy().compacts()) {
                 requireKeys(batch);
             }
             if (!leader && batch.lastOffsetDelta() < 0) {

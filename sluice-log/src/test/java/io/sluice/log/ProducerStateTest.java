@@ -190,7 +190,7 @@ class ProducerStateTest {
 
         assertThat(snapshotOffsets()).containsExactly(2L, 4L);
         ProducerSnapshotFile snapshot = new ProducerSnapshotFile(dir.resolve("t-0"), 4);
-        assertThat(snapshot.read().orElseThrow().get(7L).lastSeq()).isEqualTo(3);
+        assertThat(snapshot.read().orElseThrow().producers().get(7L).lastSeq()).isEqualTo(3);
     }
 
     @Test

@@ -50,6 +50,10 @@ public enum ErrorCode {
             + "producer id: a newer session of the producer has written here."),
     UNKNOWN_PRODUCER_ID(409, false, "The partition has no state for this producer id (never seen, or expired after "
             + "producer.id.expiration.ms), and the batch does not start a session at sequence 0."),
+    INVALID_TXN_STATE(409, false, "The producer's transaction does not allow this: a write outside its open "
+            + "transaction, or a transaction operation in the wrong state."),
+    TRANSACTION_COORDINATOR_FENCED(409, false, "A transaction marker or call from an older transaction coordinator "
+            + "epoch than this partition or transaction has seen."),
     IDEMPOTENCY_KEY_REUSED(422, false, "The Idempotency-Key was used before with a different request (topic, body or "
             + "formats); nothing was written."),
     OFFSET_OUT_OF_RANGE(416, false, "The offset is outside the partition's range."),

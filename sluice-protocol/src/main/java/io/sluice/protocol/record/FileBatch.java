@@ -12,6 +12,10 @@ public record FileBatch(FileChannel channel, long position, int sizeInBytes, lon
                         int partitionLeaderEpoch, long maxTimestamp, int recordCount, int attributes, long producerId,
                         short producerEpoch, int baseSequence) {
 
+    public boolean isTransactional() {
+        return (attributes & RecordBatch.TRANSACTIONAL_FLAG_MASK) != 0;
+    }
+
     public boolean isControlBatch() {
         return (attributes & RecordBatch.CONTROL_FLAG_MASK) != 0;
     }
