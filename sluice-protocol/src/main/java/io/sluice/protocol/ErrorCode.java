@@ -54,6 +54,11 @@ public enum ErrorCode {
             + "transaction, or a transaction operation in the wrong state."),
     TRANSACTION_COORDINATOR_FENCED(409, false, "A transaction marker or call from an older transaction coordinator "
             + "epoch than this partition or transaction has seen."),
+    PRODUCER_FENCED(409, false, "A newer instance of this transactional producer (a newer producer epoch) exists: "
+            + "this one is fenced and must close."),
+    INVALID_PRODUCER_ID_MAPPING(409, false, "The producer id does not belong to this transactional id."),
+    TRANSACTIONAL_ID_NOT_FOUND(404, false, "No transaction with this transactional id exists."),
+    INVALID_TRANSACTION_TIMEOUT(400, false, "The transaction timeout is outside the coordinator's allowed range."),
     IDEMPOTENCY_KEY_REUSED(422, false, "The Idempotency-Key was used before with a different request (topic, body or "
             + "formats); nothing was written."),
     OFFSET_OUT_OF_RANGE(416, false, "The offset is outside the partition's range."),
@@ -82,8 +87,11 @@ public enum ErrorCode {
     NOT_ACTIVE_COORDINATOR(503, true, "This coordinator is a standby; ask the active one."),
     COORDINATOR_NOT_AVAILABLE(503, true, "No coordinator is active right now."),
     STORAGE_ERROR(503, true, "The replica's storage failed; the partition is offline on this node."),
-    // The one retriable 409: the IETF Idempotency-Key draft's answer to a key whose first request is still running.
-    // The conflict resolves itself; Retry-After says when to look again.
+    // The retriable 409s: conflicts that resolve themselves; Retry-After says when to look again. Kafka's answer to a
+    // transactional id whose last transaction is still being completed, and the IETF Idempotency-Key draft's answer to
+    // a key whose first request is still running.
+    CONCURRENT_TRANSACTIONS(409, true, "The transactional id's previous transaction is still being completed; "
+            + "retry shortly."),
     IDEMPOTENCY_KEY_IN_USE(409, true, "A request with this Idempotency-Key is still in progress; retry after it ends."),
     THROTTLED(429, true, "The client is over its quota."),
     REQUEST_TIMED_OUT(504, true, "The request timed out; its outcome is unknown."),

@@ -1,0 +1,214 @@
+package io.sluice.coordinator.txn;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The transaction coordinator's decisions, as pure functions of a transactional id's state (Kafka's
+ * TransactionCoordinator, transaction version 1: the producer epoch moves at InitProducerId and when the coordinator
+ * aborts a transaction on its own, to fence the producer that opened it):
+ * <ul>
+ *   <li>InitProducerId hands out the producer id (a new one the first time) at the next epoch; an open transaction is
+ *       aborted first, under the next epoch (the old instance is fenced), and the caller retries
+ *       (CONCURRENT_TRANSACTIONS) until its markers are written.</li>
+ *   <li>AddPartitionsToTxn and AddOffsetsToTxn open a transaction or add to it; TxnOffsetCommit keeps a group's offsets
+ *       with it until it ends.</li>
+ *   <li>EndTxn decides: PREPARE_COMMIT or PREPARE_ABORT is stored before any marker is written, then the markers go to
+ *       every partition, then (on commit) the offsets are committed, then COMPLETE_*. A retried EndTxn is answered by
+ *       the state: the same decision done is success, still being written CONCURRENT_TRANSACTIONS.</li>
+ *   <li>A transaction open past its timeout is aborted by the coordinator under the next epoch.</li>
+ * </ul>
+ * Every call names the producer id and epoch it holds: another producer id is INVALID_PRODUCER_ID_MAPPING, another
+ * epoch PRODUCER_FENCED. While markers are being written, every call but a repeated EndTxn is CONCURRENT_TRANSACTIONS.
+ */
+final class TransactionRules {
+
+    /** Kafka's limit: the last epoch is kept for the fence of an exhausted producer. */
+    static final short MAX_EPOCH = Short.MAX_VALUE - 1;
+
+    private TransactionRules() {
+    }
+
+    /** The producer id and epoch a producer is to write with. */
+    record ProducerIdAndEpoch(long producerId, short producerEpoch) {
+    }
+
+    /**
+     * InitProducerId for {@code transactionalId}, by a producer that holds {@code expectedProducerId} at
+     * {@code expectedEpoch} (-1: a new instance; else KIP-360's retry after it lost track of its epoch).
+     */
+    static TxnDecision<ProducerIdAndEpoch> initProducerId(Transaction current, String transactionalId, int timeoutMs,
+                                                          long expectedProducerId, short expectedEpoch,
+                                                          int maxTimeoutMs, int coordinatorEpoch,
+                                                          LongSupplier newProducerId, long nowMs) {
+        if (timeoutMs < 1 || timeoutMs > maxTimeoutMs) {
+            throw ErrorCode.INVALID_TRANSACTION_TIMEOUT.exception("Transaction timeout " + timeoutMs + " ms is outside"
+                    + " 1 to " + maxTimeoutMs + " ms (transaction.max.timeout.ms)");
+        }
+        if (current == null) {
+            Transaction fresh = Transaction.fresh(transactionalId, newProducerId.getAsLong(), timeoutMs, nowMs);
+            return TxnDecision.of(fresh, new ProducerIdAndEpoch(fresh.producerId(), fresh.producerEpoch()));
+        }
+        if (expectedProducerId >= 0) {
+            if (expectedProducerId != current.producerId()) {
+                throw ErrorCode.INVALID_PRODUCER_ID_MAPPING.exception("Producer id " + expectedProducerId
+                        + " is not the one of transactional id " + transactionalId);
+            }
+            if (expectedEpoch != current.producerEpoch()) {
+                throw fenced(current, expectedEpoch);
+            }
+        }
+        if (current.state().preparing()) {
+            throw concurrent(current);
+        }
+        if (current.state() == TxnState.ONGOING) {
+            // A new instance of the producer: the old one's transaction is aborted under the next epoch, which fences
+            // it; this instance retries until the abort is complete and then gets the epoch after.
+            Transaction aborting = abortAsCoordinator(current, coordinatorEpoch, nowMs);
+            return TxnDecision.failing(aborting, concurrent(aborting));
+        }
+        Transaction next = current.producerEpoch() >= MAX_EPOCH
+                ? current.withProducer(newProducerId.getAsLong(), (short) 0, timeoutMs)
+                : current.withProducer(current.producerId(), (short) (current.producerEpoch() + 1), timeoutMs);
+        next = next.with(TxnState.EMPTY, nowMs).withContents(List.of(), List.of(), List.of(), -1);
+        return TxnDecision.of(next, new ProducerIdAndEpoch(next.producerId(), next.producerEpoch()));
+    }
+
+    /** AddPartitionsToTxn: the transaction opens (or goes on) with these partitions in it. */
+    static TxnDecision<Void> addPartitions(Transaction current, String transactionalId, long producerId, short epoch,
+                                           List<TopicPartition> partitions, long nowMs) {
+        Transaction txn = requireOpenable(current, transactionalId, producerId, epoch);
+        List<TopicPartition> all = new ArrayList<>(txn.partitions());
+        all.addAll(partitions);
+        return TxnDecision.of(open(txn, nowMs).withContents(all, txn.groups(), txn.offsets(), startOf(txn, nowMs)),
+                null);
+    }
+
+    /** AddOffsetsToTxn: the group's offsets will be committed by this transaction. */
+    static TxnDecision<Void> addOffsets(Transaction current, String transactionalId, long producerId, short epoch,
+                                        String groupId, long nowMs) {
+        Transaction txn = requireOpenable(current, transactionalId, producerId, epoch);
+        List<String> groups = new ArrayList<>(txn.groups());
+        groups.add(groupId);
+        return TxnDecision.of(open(txn, nowMs).withContents(txn.partitions(), groups, txn.offsets(),
+                startOf(txn, nowMs)), null);
+    }
+
+    /**
+     * TxnOffsetCommit: offsets of a group added to the open transaction, committed with it (a later one for the same
+     * partition replaces an earlier one).
+     */
+    static TxnDecision<Void> commitOffsets(Transaction current, String transactionalId, long producerId, short epoch,
+                                           String groupId, List<Transaction.PendingOffset> offsets, long nowMs) {
+        Transaction txn = requireProducer(current, transactionalId, producerId, epoch);
+        if (txn.state().preparing()) {
+            throw concurrent(txn);
+        }
+        if (txn.state() != TxnState.ONGOING || !txn.groups().contains(groupId)) {
+            throw ErrorCode.INVALID_TXN_STATE.exception("Transactional id " + transactionalId + " has not added group "
+                    + groupId + " to an open transaction (AddOffsetsToTxn comes first)");
+        }
+        List<Transaction.PendingOffset> kept = new ArrayList<>();
+        for (Transaction.PendingOffset pending : txn.offsets()) {
+            boolean replaced = pending.groupId().equals(groupId) && offsets.stream()
+                    .anyMatch(o -> o.topicPartition().equals(pending.topicPartition()));
+            if (!replaced) {
+                kept.add(pending);
+            }
+        }
+        kept.addAll(offsets);
+        return TxnDecision.of(txn.withContents(txn.partitions(), txn.groups(), kept, txn.startedAtMs())
+                .with(TxnState.ONGOING, nowMs), null);
+    }
+
+    /** EndTxn: commit or abort the open transaction (its markers follow). */
+    static TxnDecision<Void> endTxn(Transaction current, String transactionalId, long producerId, short epoch,
+                                    boolean commit, int coordinatorEpoch, long nowMs) {
+        Transaction txn = requireProducer(current, transactionalId, producerId, epoch);
+        TxnState prepare = commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT;
+        TxnState complete = commit ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT;
+        if (txn.state() == TxnState.ONGOING) {
+            return TxnDecision.of(txn.with(prepare, nowMs).decidedBy(coordinatorEpoch), null);
+        }
+        if (txn.state() == complete) {
+            return TxnDecision.of(txn, null); // a retry of the call that decided it
+        }
+        if (txn.state() == prepare) {
+            throw concurrent(txn);
+        }
+        throw ErrorCode.INVALID_TXN_STATE.exception("Transactional id " + transactionalId + " cannot "
+                + (commit ? "commit" : "abort") + " in state " + txn.state());
+    }
+
+    /** A transaction open past its timeout is aborted under the next epoch; anything else stays as it is. */
+    static TxnDecision<Void> expire(Transaction current, int coordinatorEpoch, long nowMs) {
+        if (current == null || !current.expired(nowMs)) {
+            return TxnDecision.of(current, null);
+        }
+        return TxnDecision.of(abortAsCoordinator(current, coordinatorEpoch, nowMs), null);
+    }
+
+    /**
+     * Every marker of the decided transaction of {@code producerId} at {@code epoch} is written (and, for a commit,
+     * its offsets committed): it is complete. A stale notice (another transaction since) changes nothing.
+     */
+    static TxnDecision<Void> complete(Transaction current, long producerId, short epoch, long nowMs) {
+        if (current == null || !current.state().preparing() || current.producerId() != producerId
+                || current.producerEpoch() != epoch) {
+            return TxnDecision.of(current, null);
+        }
+        TxnState done = current.state() == TxnState.PREPARE_COMMIT ? TxnState.COMPLETE_COMMIT
+                : TxnState.COMPLETE_ABORT;
+        return TxnDecision.of(current.with(done, nowMs).withContents(List.of(), List.of(), List.of(), -1), null);
+    }
+
+    private static Transaction abortAsCoordinator(Transaction txn, int coordinatorEpoch, long nowMs) {
+        // At the last epoch the abort keeps it: the next InitProducerId moves the id to a new producer id.
+        short epoch = txn.producerEpoch() >= MAX_EPOCH ? txn.producerEpoch() : (short) (txn.producerEpoch() + 1);
+        return txn.withProducer(txn.producerId(), epoch, txn.timeoutMs()).with(TxnState.PREPARE_ABORT, nowMs)
+                .decidedBy(coordinatorEpoch);
+    }
+
+    private static Transaction requireOpenable(Transaction current, String transactionalId, long producerId,
+                                               short epoch) {
+        Transaction txn = requireProducer(current, transactionalId, producerId, epoch);
+        if (txn.state().preparing()) {
+            throw concurrent(txn);
+        }
+        return txn;
+    }
+
+    private static Transaction requireProducer(Transaction current, String transactionalId, long producerId,
+                                               short epoch) {
+        if (current == null || current.producerId() != producerId) {
+            throw ErrorCode.INVALID_PRODUCER_ID_MAPPING.exception("Producer id " + producerId + " is not the one of"
+                    + " transactional id " + transactionalId);
+        }
+        if (epoch != current.producerEpoch()) {
+            throw fenced(current, epoch);
+        }
+        return current;
+    }
+
+    private static Transaction open(Transaction txn, long nowMs) {
+        return txn.state() == TxnState.ONGOING ? txn.with(TxnState.ONGOING, nowMs)
+                : txn.with(TxnState.ONGOING, nowMs).withContents(List.of(), List.of(), List.of(), nowMs);
+    }
+
+    private static long startOf(Transaction txn, long nowMs) {
+        return txn.state() == TxnState.ONGOING ? txn.startedAtMs() : nowMs;
+    }
+
+    private static io.sluice.protocol.SluiceException fenced(Transaction current, short epoch) {
+        return ErrorCode.PRODUCER_FENCED.exception("Transactional id " + current.transactionalId() + " is at producer"
+                + " epoch " + current.producerEpoch() + ", not " + epoch + ": this producer was fenced by a newer one");
+    }
+
+    private static io.sluice.protocol.SluiceException concurrent(Transaction txn) {
+        return ErrorCode.CONCURRENT_TRANSACTIONS.exception("Transactional id " + txn.transactionalId() + " is still"
+                + " completing its last transaction (" + txn.state() + "); retry shortly");
+    }
+}

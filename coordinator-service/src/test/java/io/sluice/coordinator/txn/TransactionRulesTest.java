@@ -1,0 +1,162 @@
+package io.sluice.coordinator.txn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The transaction coordinator's state machine, call by call, as Kafka's transactional producers drive it. */
+class TransactionRulesTest {
+
+    private static final String ID = "copier-1";
+    private static final int MAX_TIMEOUT = 900_000;
+    private static final TopicPartition A = new TopicPartition("in", 0);
+    private static final TopicPartition B = new TopicPartition("out", 1);
+
+    private final AtomicLong ids = new AtomicLong(100);
+    private long now = 1_000;
+
+    private Transaction init(Transaction current) {
+        return TransactionRules.initProducerId(current, ID, 60_000, -1, (short) -1, MAX_TIMEOUT, 3,
+                ids::getAndIncrement, now).after();
+    }
+
+    private static ErrorCode code(Runnable call) {
+        try {
+            call.run();
+        } catch (SluiceException e) {
+            return e.errorCode();
+        }
+        throw new AssertionError("accepted");
+    }
+
+    @Test
+    void aNewTransactionalIdGetsAFreshProducerIdAtEpochZeroAndEachNewInstanceTheNextEpoch() {
+        Transaction first = init(null);
+        assertThat(first.producerId()).isEqualTo(100);
+        assertThat(first.producerEpoch()).isZero();
+        assertThat(first.state()).isEqualTo(TxnState.EMPTY);
+
+        Transaction second = init(first);
+        assertThat(second.producerId()).isEqualTo(100);
+        assertThat(second.producerEpoch()).isEqualTo((short) 1);
+    }
+
+    @Test
+    void aCommitGoesFromOngoingThroughPrepareToCompleteAndCarriesTheCoordinatorEpoch() {
+        Transaction txn = init(null);
+        txn = TransactionRules.addPartitions(txn, ID, 100, (short) 0, List.of(A, B), now).after();
+        assertThat(txn.state()).isEqualTo(TxnState.ONGOING);
+        assertThat(txn.partitions()).containsExactly(A, B);
+        assertThat(txn.startedAtMs()).isEqualTo(now);
+
+        TxnDecision<Void> end = TransactionRules.endTxn(txn, ID, 100, (short) 0, true, 7, now);
+        assertThat(end.after().state()).isEqualTo(TxnState.PREPARE_COMMIT);
+        assertThat(end.after().coordinatorEpoch()).isEqualTo(7);
+        assertThat(end.markersDue()).isTrue();
+
+        assertThat(code(() -> TransactionRules.endTxn(end.after(), ID, 100, (short) 0, true, 7, now)))
+                .as("a retry while markers are written").isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
+        assertThat(code(() -> TransactionRules.addPartitions(end.after(), ID, 100, (short) 0, List.of(A), now)))
+                .isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
+
+        Transaction done = TransactionRules.complete(end.after(), 100, (short) 0, now).after();
+        assertThat(done.state()).isEqualTo(TxnState.COMPLETE_COMMIT);
+        assertThat(done.partitions()).isEmpty();
+        assertThat(TransactionRules.endTxn(done, ID, 100, (short) 0, true, 7, now).after())
+                .as("a retry after it completed is answered success").isEqualTo(done);
+        assertThat(code(() -> TransactionRules.endTxn(done, ID, 100, (short) 0, false, 7, now)))
+                .isEqualTo(ErrorCode.INVALID_TXN_STATE);
+    }
+
+    @Test
+    void aNewInstanceAbortsTheOpenTransactionUnderTheNextEpochAndRetriesUntilItIsComplete() {
+        Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
+
+        TxnDecision<TransactionRules.ProducerIdAndEpoch> fence = TransactionRules.initProducerId(txn, ID, 60_000, -1,
+                (short) -1, MAX_TIMEOUT, 4, ids::getAndIncrement, now);
+        assertThat(fence.failure().errorCode()).isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
+        assertThat(fence.after().state()).isEqualTo(TxnState.PREPARE_ABORT);
+        assertThat(fence.after().producerEpoch()).as("the abort fences the old instance").isEqualTo((short) 1);
+        assertThat(fence.markersDue()).isTrue();
+        assertThat(code(() -> TransactionRules.endTxn(fence.after(), ID, 100, (short) 0, true, 4, now)))
+                .as("the old instance").isEqualTo(ErrorCode.PRODUCER_FENCED);
+
+        Transaction aborted = TransactionRules.complete(fence.after(), 100, (short) 1, now).after();
+        Transaction next = init(aborted);
+        assertThat(next.producerEpoch()).isEqualTo((short) 2);
+        assertThat(next.state()).isEqualTo(TxnState.EMPTY);
+    }
+
+    @Test
+    void anOpenTransactionPastItsTimeoutIsAbortedAndItsProducerFenced() {
+        Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
+        assertThat(TransactionRules.expire(txn, 3, now + 60_000).after()).isEqualTo(txn);
+
+        Transaction expired = TransactionRules.expire(txn, 3, now + 60_001).after();
+        assertThat(expired.state()).isEqualTo(TxnState.PREPARE_ABORT);
+        assertThat(expired.producerEpoch()).isEqualTo((short) 1);
+        assertThat(code(() -> TransactionRules.addPartitions(expired, ID, 100, (short) 0, List.of(B), now)))
+                .isEqualTo(ErrorCode.PRODUCER_FENCED);
+    }
+
+    @Test
+    void offsetsAreKeptWithTheTransactionOnlyAfterTheirGroupWasAddedAndTheLatestPerPartitionWins() {
+        Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(B), now).after();
+        Transaction.PendingOffset first = new Transaction.PendingOffset("g", "in", 0, 10, null, null);
+        Transaction.PendingOffset later = new Transaction.PendingOffset("g", "in", 0, 20, 2, "m");
+        Transaction before = txn;
+        assertThat(code(() -> TransactionRules.commitOffsets(before, ID, 100, (short) 0, "g", List.of(first), now)))
+                .isEqualTo(ErrorCode.INVALID_TXN_STATE);
+
+        txn = TransactionRules.addOffsets(txn, ID, 100, (short) 0, "g", now).after();
+        txn = TransactionRules.commitOffsets(txn, ID, 100, (short) 0, "g", List.of(first), now).after();
+        txn = TransactionRules.commitOffsets(txn, ID, 100, (short) 0, "g", List.of(later), now).after();
+        assertThat(txn.offsets()).containsExactly(later);
+    }
+
+    @Test
+    void callsWithAnotherProducerIdOrEpochAreRefused() {
+        Transaction txn = init(init(null));
+        assertThat(code(() -> TransactionRules.addPartitions(txn, ID, 99, (short) 1, List.of(A), now)))
+                .isEqualTo(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+        assertThat(code(() -> TransactionRules.addPartitions(txn, ID, 100, (short) 0, List.of(A), now)))
+                .isEqualTo(ErrorCode.PRODUCER_FENCED);
+        assertThat(code(() -> TransactionRules.addPartitions(null, ID, 100, (short) 1, List.of(A), now)))
+                .isEqualTo(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+        assertThat(code(() -> TransactionRules.initProducerId(txn, ID, 60_000, 100, (short) 0, MAX_TIMEOUT, 3,
+                ids::getAndIncrement, now))).as("KIP-360 with a stale epoch").isEqualTo(ErrorCode.PRODUCER_FENCED);
+        assertThat(TransactionRules.initProducerId(txn, ID, 60_000, 100, (short) 1, MAX_TIMEOUT, 3,
+                ids::getAndIncrement, now).result().producerEpoch()).isEqualTo((short) 2);
+    }
+
+    @Test
+    void aTimeoutOutsideTheAllowedRangeIsRefused() {
+        assertThatThrownBy(() -> TransactionRules.initProducerId(null, ID, MAX_TIMEOUT + 1, -1, (short) -1,
+                MAX_TIMEOUT, 3, ids::getAndIncrement, now))
+                .extracting(e -> ((SluiceException) e).errorCode()).isEqualTo(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+        assertThat(code(() -> TransactionRules.initProducerId(null, ID, 0, -1, (short) -1, MAX_TIMEOUT, 3,
+                ids::getAndIncrement, now))).isEqualTo(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+    }
+
+    @Test
+    void anExhaustedEpochMovesTheTransactionalIdToANewProducerId() {
+        Transaction txn = init(null).withProducer(100, TransactionRules.MAX_EPOCH, 60_000);
+        Transaction next = init(txn);
+        assertThat(next.producerId()).isEqualTo(101);
+        assertThat(next.producerEpoch()).isZero();
+    }
+
+    @Test
+    void aStaleCompletionNoticeChangesNothing() {
+        Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
+        Transaction preparing = TransactionRules.endTxn(txn, ID, 100, (short) 0, false, 3, now).after();
+        assertThat(TransactionRules.complete(preparing, 100, (short) 5, now).after()).isEqualTo(preparing);
+        assertThat(TransactionRules.complete(txn, 100, (short) 0, now).after()).isEqualTo(txn);
+    }
+}
