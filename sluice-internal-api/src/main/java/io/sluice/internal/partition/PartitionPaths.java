@@ -1,6 +1,9 @@
 package io.sluice.internal.partition;
 
-/** The partition data API's routes on every partition service (gateway → partition leaders). */
+/**
+ * The partition data API's routes on every partition service (gateway → partition leaders; transaction markers from
+ * the transaction coordinator).
+ */
 public final class PartitionPaths {
 
     /**
@@ -13,6 +16,11 @@ public final class PartitionPaths {
     public static final String LIST_OFFSETS = "/internal/list-offsets";
     /** POST a {@link DeleteRecordsRequest}; the answer is a {@link DeleteRecordsResponse}. */
     public static final String DELETE_RECORDS = "/internal/delete-records";
+    /**
+     * POST a {@link WriteMarkersRequest} (transaction coordinator → partition leader); the answer is a
+     * {@link WriteMarkersResponse}.
+     */
+    public static final String WRITE_MARKERS = "/internal/write-txn-markers";
     /** GET: the node's {@link NodeStats}. */
     public static final String NODE_STATS = "/internal/node-stats";
 

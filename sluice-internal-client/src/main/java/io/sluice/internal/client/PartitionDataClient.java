@@ -16,6 +16,9 @@ import io.sluice.internal.partition.PartitionPaths;
 import io.sluice.internal.partition.ProduceRequestCodec;
 import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.internal.partition.ProduceResponseCodec;
+import io.sluice.internal.partition.TransactionMarkersApi;
+import io.sluice.internal.partition.WriteMarkersRequest;
+import io.sluice.internal.partition.WriteMarkersResponse;
 import io.sluice.protocol.Acks;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -23,12 +26,13 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link PartitionDataApi} over HTTP, binary bodies on the data path (produce and fetch) and JSON for the rest:
- * produce on the produce pool, fetches on the fetch pool (a long poll holds its connection while it waits), offset
- * lookups on the control pool. A produce is retried only when it never reached the
- * leader: one whose outcome is unknown is the caller's to judge (REQUEST_TIMED_OUT).
+ * {@link PartitionDataApi} and {@link TransactionMarkersApi} over HTTP, binary bodies on the data path (produce and
+ * fetch) and JSON for the rest: produce on the produce pool, fetches on the fetch pool (a long poll holds its
+ * connection while it waits), offset lookups, record deletions and transaction markers on the control pool. A produce
+ * is retried only when it never reached the leader: one whose outcome is unknown is the caller's to judge
+ * (REQUEST_TIMED_OUT).
  */
-public final class PartitionDataClient implements PartitionDataApi {
+public final class PartitionDataClient implements PartitionDataApi, TransactionMarkersApi {
 
     /** After a produce's own timeout (when the leader answers REQUEST_TIMED_OUT), time for that answer to arrive. */
     private static final Duration PRODUCE_ANSWER_GRACE = Duration.ofSeconds(1);
@@ -86,6 +90,22 @@ public final class PartitionDataClient implements PartitionDataApi {
                     JsonBodies.write(request), http.settings().callTimeout().plusMillis(request.timeoutMs()),
                     RetryPolicy.IDEMPOTENT);
             return http.exchange(call).map(answer -> JsonBodies.read(target, answer.body(), DeleteRecordsResponse.class));
+        });
+    }
+
+    /**
+     * Retried like the other calls that change nothing twice: a marker written again where the transaction is already
+     * closed closes nothing (see {@link WriteMarkersRequest}). The request's own timeout is part of the call's limit,
+     * as for deletions: the leader answers a partition that is not committed by then with REQUEST_TIMED_OUT.
+     */
+    @Override
+    public Mono<WriteMarkersResponse> writeMarkers(NodeInfo leader, WriteMarkersRequest request) {
+        return Mono.defer(() -> {
+            Target target = Target.node(leader);
+            Call call = new Call(target, Purpose.CONTROL, HttpMethod.POST, PartitionPaths.WRITE_MARKERS, Call.JSON,
+                    JsonBodies.write(request), http.settings().callTimeout().plusMillis(request.timeoutMs()),
+                    RetryPolicy.IDEMPOTENT);
+            return http.exchange(call).map(answer -> JsonBodies.read(target, answer.body(), WriteMarkersResponse.class));
         });
     }
 
