@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -70,7 +69,7 @@ public final class ProduceService {
         }
         return appended.flatMapMany(Flux::fromIterable)
                 .flatMap(group -> committed(group, acks, timeout)
-                        .map(failure -> answers(group, failure.orElse(null), timeout))
+                        .map(failure -> answers(group, failure.orElse(null)))
                         .doOnNext(answers -> metrics.produceLatency(acks, System.nanoTime() - started)))
                 .collectList()
                 .map(answered -> {
@@ -128,14 +127,13 @@ public final class ProduceService {
         if (end < 0) {
             return Mono.just(Optional.empty());
         }
-        return Mono.fromFuture(group.replica().awaitCommitted(end, group.appends().leaderEpoch()))
-                .timeout(timeout)
+        return group.replica().committed(end, group.appends().leaderEpoch(), timeout)
                 .map(highWatermark -> Optional.<Throwable>empty())
                 .onErrorResume(error -> Mono.just(Optional.of(error)));
     }
 
     /** The answer of each entry of the group, by request index. */
-    private static List<Answer> answers(GroupAppend group, Throwable notCommitted, Duration timeout) {
+    private static List<Answer> answers(GroupAppend group, Throwable notCommitted) {
         TopicPartition tp = group.group().partition();
         List<Integer> indexes = group.group().indexes();
         List<Answer> answers = new ArrayList<>(indexes.size());
@@ -143,7 +141,7 @@ public final class ProduceService {
             LeaderAppendOutcome outcome = group.error() != null ? null : group.appends().outcomes().get(i);
             Throwable error = group.error() != null ? group.error()
                     : outcome.error() != null ? outcome.error() : notCommitted;
-            answers.add(new Answer(indexes.get(i), error != null ? failure(tp, error, timeout)
+            answers.add(new Answer(indexes.get(i), error != null ? failure(tp, error)
                     : written(tp, outcome.result())));
         }
         return answers;
@@ -155,13 +153,10 @@ public final class ProduceService {
                 result.logStartOffset());
     }
 
-    private static ProduceResponse.PartitionResult failure(TopicPartition tp, Throwable error, Duration timeout) {
+    private static ProduceResponse.PartitionResult failure(TopicPartition tp, Throwable error) {
         SluiceException e;
         if (error instanceof SluiceException se) {
             e = se;
-        } else if (error instanceof TimeoutException) {
-            e = ErrorCode.REQUEST_TIMED_OUT.exception("The in-sync replicas did not confirm within " + timeout.toMillis()
-                    + " ms; the records may or may not be committed");
         } else {
             LOG.error("Unexpected produce failure on {}", tp, error);
             e = ErrorCode.UNKNOWN_SERVER_ERROR.exception("Unexpected error: " + error);

@@ -8,7 +8,9 @@ import io.sluice.log.OffsetWaiters;
 import io.sluice.log.PartitionLog;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.record.EndTxnMarker;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Mono;
 
 /**
  * One partition replica hosted on this node: its log, its role (leader or follower) at a leader epoch, and — while
@@ -272,6 +275,31 @@ public final class Partition {
         return appends;
     }
 
+    /**
+     * Writes a transaction marker as leader at {@code requestedEpoch} ({@link PartitionLog#appendMarker}), after the
+     * checks of an acks=all append (leadership and epoch, the ISR at least min.insync.replicas) under the partition's
+     * lock; then moves the high watermark, as {@link #appendAsLeader(List, int, boolean)} does. A marker is always
+     * written for acks=all: the transaction coordinator may complete the transaction only once every marker is
+     * committed.
+     *
+     * @return the marker's append and the leader epoch it was written in (for {@link #awaitCommitted})
+     * @throws SluiceException NOT_LEADER, a fenced or unknown epoch, NOT_ENOUGH_REPLICAS, or the log's refusal
+     *                         (INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED, STORAGE_ERROR): nothing was
+     *                         written
+     */
+    public LeaderAppend appendMarker(long producerId, short producerEpoch, EndTxnMarker marker, int requestedEpoch) {
+        LeaderAppend append;
+        synchronized (this) {
+            ensureLeader(requestedEpoch);
+            ensureEnoughInsyncReplicas();
+            int epoch = state.leaderEpoch();
+            append = new LeaderAppend(log.appendMarker(producerId, producerEpoch, marker, epoch), epoch);
+            advanceHighWatermark();
+        }
+        log.wakeHighWatermarkWaiters();
+        return append;
+    }
+
     /** Batches appended as leader, and the leader epoch they were written in. */
     public record LeaderAppend(AppendResult result, int leaderEpoch) {
     }
@@ -330,6 +358,18 @@ public final class Partition {
             }
         }
         return answer;
+    }
+
+    /**
+     * {@link #awaitCommitted}, given up after {@code timeout} (timed on Reactor's clock) with REQUEST_TIMED_OUT: the
+     * write may or may not be committed. The wait of an acks=all produce and of a transaction marker. Cancelling the
+     * Mono drops the wait.
+     */
+    public Mono<Long> committed(long offset, int leaderEpoch, Duration timeout) {
+        return Mono.fromFuture(() -> awaitCommitted(offset, leaderEpoch))
+                .timeout(timeout, Mono.error(() -> ErrorCode.REQUEST_TIMED_OUT.exception("The in-sync replicas of "
+                        + topicPartition + " did not confirm within " + timeout.toMillis() + " ms; the write at offset "
+                        + (offset - 1) + " may or may not be committed")));
     }
 
     /**

@@ -109,6 +109,26 @@ final class SimulatedCluster implements AutoCloseable {
     }
 
     /**
+     * Starts every node and the coordinator's session checks, without clients or faults: a test makes its own calls
+     * ({@link #call}) and reads the nodes' state ({@link #node}, {@link #partitionState}).
+     */
+    void startQuiet() {
+        faultsOn = false;
+        producing = false;
+        start();
+    }
+
+    /** The running incarnation of node {@code id}, or null while it is down. */
+    SimulatedNode node(int id) {
+        return nodes[id];
+    }
+
+    /** The coordinator's current state of partition {@code partition} of {@link #TOPIC}. */
+    PartitionState partitionState(int partition) {
+        return coordinator.topic().partitions().get(partition);
+    }
+
+    /**
      * Ends the faults: links heal, stopped nodes restart, clients stop after a while, and the cluster gets
      * {@code settle} to catch up; then every partition is checked in full.
      */

@@ -20,6 +20,7 @@ import io.sluice.partition.produce.ProduceService;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replication.FetchTiming;
 import io.sluice.partition.replication.ReplicaFetcherManager;
+import io.sluice.partition.txn.WriteMarkersService;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +30,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * One incarnation of a partition service: the real log manager (on a disk that can lose power), replica manager,
- * fetch sessions, fetch and produce services, wired to the simulated network and coordinator instead of HTTP. All of
- * it runs on the simulation's thread (immediate schedulers). A crash abandons the incarnation; the next one opens a
+ * fetch sessions, fetch, produce and transaction marker services, wired to the simulated network and coordinator
+ * instead of HTTP. All of it runs on the simulation's thread (immediate schedulers). A crash abandons the incarnation; the next one opens a
  * copy of its data directory as the crash left it.
  */
 final class SimulatedNode {
@@ -44,6 +45,7 @@ final class SimulatedNode {
     final ReplicaFetcherManager fetchers;
     final FetchService fetch;
     final ProduceService produce;
+    final WriteMarkersService markers;
     private boolean running = true;
     private boolean registered;
 
@@ -81,6 +83,7 @@ final class SimulatedNode {
                 Schedulers.immediate());
         fetch = new FetchService(replicas, Schedulers.immediate(), properties, sim.clock(), meters);
         produce = new ProduceService(replicas, Schedulers.immediate(), new ProduceMetrics(meters));
+        markers = new WriteMarkersService(replicas, Schedulers.immediate(), properties, meters);
     }
 
     boolean running() {
