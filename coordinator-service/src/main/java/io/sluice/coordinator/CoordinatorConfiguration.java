@@ -2,11 +2,18 @@ package io.sluice.coordinator;
 
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.coordinator.redis.EmbeddedRedis;
+import io.sluice.internal.client.InternalHttp;
+import io.sluice.internal.client.PartitionDataClient;
+import io.sluice.internal.partition.TransactionMarkersApi;
+import io.sluice.web.ClusterSecurityProperties;
+import io.sluice.web.InternalTlsProperties;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -22,6 +29,18 @@ class CoordinatorConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** The coordinator's calls to partition leaders: transaction markers. */
+    @Bean(destroyMethod = "close")
+    InternalHttp internalHttp(CoordinatorProperties properties, MeterRegistry meters,
+                              ClusterSecurityProperties security, InternalTlsProperties tls, SslBundles bundles) {
+        return new InternalHttp(properties.internalCalls(), meters, security.clientSecret(), tls.tls(bundles));
+    }
+
+    @Bean
+    TransactionMarkersApi transactionMarkersClient(InternalHttp http) {
+        return new PartitionDataClient(http);
     }
 
     /** The embedded redis-server, when no external Redis is configured; stopped after the connections close. */

@@ -1,5 +1,6 @@
 package io.sluice.coordinator;
 
+import io.sluice.internal.client.InternalClientSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -24,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  * @param election         leader-election housekeeping
  * @param metadata         the metadata stream
  * @param groups           consumer groups
+ * @param transactions     the transaction coordinator
+ * @param internalCalls    the coordinator's calls to partition leaders (transaction markers; see
+ *                         {@link InternalClientSettings})
  */
 @Validated
 @ConfigurationProperties("sluice.coordinator")
@@ -37,7 +41,9 @@ public record CoordinatorProperties(
         @Valid @DefaultValue Lease lease,
         @Valid @DefaultValue Election election,
         @Valid @DefaultValue Metadata metadata,
-        @Valid @DefaultValue Groups groups) {
+        @Valid @DefaultValue Groups groups,
+        @Valid @DefaultValue Transactions transactions,
+        @DefaultValue InternalClientSettings internalCalls) {
 
     public CoordinatorProperties {
         if (instanceId == null || instanceId.isBlank()) {
@@ -104,5 +110,23 @@ public record CoordinatorProperties(
                          @DefaultValue("4096") @Min(0) int maxCommitMetadataLength,
                          @DefaultValue("1000") @Min(0) int ownershipHistory,
                          @DefaultValue("3s") Duration initialRebalanceDelay) {
+    }
+
+    /**
+     * The transaction coordinator (Kafka's {@code transaction.*} broker settings).
+     *
+     * @param maxTimeout         the longest transaction timeout a producer may ask for
+     *                           ({@code transaction.max.timeout.ms})
+     * @param abortCheckInterval how often open transactions are checked against their timeouts
+     *                           ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms})
+     * @param markerRetryBackoff the first pause before writing a transaction's markers again after a failure (it
+     *                           doubles up to ten times this)
+     * @param markerTimeout      how long a partition leader may take to commit a marker before the write counts as
+     *                           failed (and is made again)
+     */
+    public record Transactions(@DefaultValue("15m") Duration maxTimeout,
+                               @DefaultValue("1s") Duration abortCheckInterval,
+                               @DefaultValue("100ms") Duration markerRetryBackoff,
+                               @DefaultValue("30s") Duration markerTimeout) {
     }
 }

@@ -7,6 +7,7 @@ import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.node.NodeService;
 import io.sluice.coordinator.partition.PartitionStateService;
+import io.sluice.coordinator.txn.TransactionManager;
 import io.sluice.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -48,12 +49,14 @@ class LeaseKeeper implements SmartLifecycle {
     private final PartitionStateService partitions;
     private final GroupManager groups;
     private final ClassicGroups classic;
+    private final TransactionManager transactions;
     private final CoordinatorProperties properties;
     private final Scheduler timer = Schedulers.newSingle("coordinator-timer", true);
     private Disposable.Composite loops;
 
     LeaseKeeper(CoordinatorLease lease, MetadataManager metadata, NodeService nodes, PartitionStateService partitions,
-                GroupManager groups, ClassicGroups classic, CoordinatorProperties properties) {
+                GroupManager groups, ClassicGroups classic, TransactionManager transactions,
+                CoordinatorProperties properties) {
         this.lease = lease;
         this.metadata = metadata;
         this.nodes = nodes;
@@ -61,6 +64,7 @@ class LeaseKeeper implements SmartLifecycle {
         this.groups = groups;
         this.properties = properties;
         this.classic = classic;
+        this.transactions = transactions;
     }
 
     @Override
@@ -70,6 +74,7 @@ class LeaseKeeper implements SmartLifecycle {
         loops.add(every(properties.election().livenessCheckInterval(), nodes::expireSessions));
         loops.add(every(properties.groups().sessionCheckInterval(), groups::sweep));
         loops.add(every(properties.groups().sessionCheckInterval(), () -> Mono.fromRunnable(classic::sweep)));
+        loops.add(every(properties.transactions().abortCheckInterval(), transactions::abortExpired));
         Duration preferred = properties.election().preferredLeaderCheckInterval();
         if (!preferred.isZero()) {
             loops.add(every(preferred, () -> metadata.isReady()
@@ -85,20 +90,24 @@ class LeaseKeeper implements SmartLifecycle {
                             "The lease ran out while it was being taken")))
                     .flatMap(metadata::activate)
                     .then(groups.activate())
+                    .then(transactions.activate())
                     .timeout(ROUND_LIMIT)
                     .doOnSuccess(v -> nodes.restartSessions())
                     .onErrorResume(e -> {
-                        LOG.error("Could not load metadata and groups after taking the lease; giving it up", e);
-                        metadata.deactivate();
-                        groups.deactivate();
+                        LOG.error("Could not load metadata, groups and transactions after taking the lease; giving it"
+                                + " up", e);
+                        deactivate();
                         return lease.release();
                     });
-            case DEACTIVATED -> Mono.fromRunnable(() -> {
-                metadata.deactivate();
-                groups.deactivate();
-            });
+            case DEACTIVATED -> Mono.fromRunnable(this::deactivate);
             case NONE -> Mono.empty();
         });
+    }
+
+    private void deactivate() {
+        metadata.deactivate();
+        groups.deactivate();
+        transactions.deactivate();
     }
 
     private Disposable every(Duration interval, Supplier<Mono<Void>> round) {
@@ -131,8 +140,7 @@ class LeaseKeeper implements SmartLifecycle {
             loops.dispose();
             loops = null;
         }
-        metadata.deactivate();
-        groups.deactivate();
+        deactivate();
         lease.release()
                 .timeout(Duration.ofSeconds(2))
                 .onErrorResume(e -> Mono.empty())

@@ -7,10 +7,12 @@ import io.micrometer.core.instrument.Tags;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.FencedCommands;
 import io.sluice.coordinator.metadata.MetadataManager;
+import io.sluice.internal.group.PartitionOffset;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -114,6 +116,11 @@ public class GroupManager {
             commands.tryEmitNext(new Command<>(groupId, decide, result)).orThrow();
         }
         return result.asMono();
+    }
+
+    /** Stores the offsets a committed transaction kept for {@code groupId} (see {@link GroupRules#commitTransactional}). */
+    public Mono<Void> commitTransactional(String groupId, List<PartitionOffset> offsets, long nowMs) {
+        return submit(groupId, (group, view) -> GroupRules.commitTransactional(group, groupId, offsets, view, nowMs));
     }
 
     /**

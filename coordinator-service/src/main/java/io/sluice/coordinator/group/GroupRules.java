@@ -270,6 +270,21 @@ final class GroupRules {
         return new GroupDecision<>(rebalance(group.withOffsets(stored).withMembers(members), view), true, answer);
     }
 
+    /**
+     * Offsets a committed transaction kept for the group (Kafka's TxnOffsetCommit, made visible by the commit): stored
+     * whatever the members, as the commit decided them; offsets of topics deleted since are dropped.
+     */
+    static GroupDecision<Void> commitTransactional(ConsumerGroup existing, String groupId,
+                                                   List<PartitionOffset> offsets, MetadataView view, long nowMs) {
+        ConsumerGroup group = existing == null ? ConsumerGroup.empty(groupId) : existing;
+        SortedMap<TopicPartition, StoredOffset> stored = new TreeMap<>(group.offsets());
+        for (PartitionOffset offset : offsets) {
+            TopicPartition tp = new TopicPartition(offset.topic(), offset.partition());
+            view.topic(tp.topic()).ifPresent(topic -> stored.put(tp, stored(tp, topic.id(), offset, nowMs)));
+        }
+        return GroupDecision.of(group.withOffsets(stored), null);
+    }
+
     static GroupDecision<Void> delete(ConsumerGroup existing, String groupId) {
         if (existing == null) {
             throw ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " does not exist");

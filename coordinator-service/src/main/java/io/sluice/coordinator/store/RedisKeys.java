@@ -18,11 +18,13 @@ package io.sluice.coordinator.store;
  *                                             → AclBinding
  *   sluice:acl-version       counter          bumped by every ACL change
  *   sluice:producer-id       counter          the next unused producer id (blocks are taken with INCRBY)
+ *   sluice:transactions      hash             transactional id → its Transaction (producer id and epoch, timeout,
+ *                                             state, partitions, groups, pending offsets, coordinator epoch)
  *   sluice:idempotency:H     hash, PX ttl     an Idempotency-Key whose SHA-256 is H: fingerprint, producer_id,
  *                                             assignment, holder, held_until, response_status, response_body; ttl
  *                                             the gateway's key retention
  * </pre>
- * Group keys are written by the group store's own script under the same fencing token as metadata writes. Member
+ * Group and transaction keys are written by their stores' own scripts under the same fencing token as metadata writes. Member
  * liveness (last heartbeats) is not stored: a coordinator that becomes active starts every member's session afresh.
  */
 public final class RedisKeys {
@@ -38,6 +40,7 @@ public final class RedisKeys {
     public static final String ACLS = "sluice:acls";
     public static final String ACL_VERSION = "sluice:acl-version";
     public static final String PRODUCER_ID = "sluice:producer-id";
+    public static final String TRANSACTIONS = "sluice:transactions";
     public static final String IDEMPOTENCY_PREFIX = "sluice:idempotency:";
 
     private RedisKeys() {

@@ -17,12 +17,12 @@ import java.util.TreeSet;
  * @param coordinatorEpoch the coordinator epoch (the lease's fencing token) that decided the current transaction,
  *                         carried by its markers; -1 before any decision
  */
-public record Transaction(String transactionalId, long producerId, short producerEpoch, int timeoutMs, TxnState state,
+record Transaction(String transactionalId, long producerId, short producerEpoch, int timeoutMs, TxnState state,
                           List<TopicPartition> partitions, List<String> groups, List<PendingOffset> offsets,
                           long startedAtMs, long updatedAtMs, int coordinatorEpoch) {
 
     /** An offset a group commits when the transaction commits (Kafka's TxnOffsetCommit). */
-    public record PendingOffset(String groupId, String topic, int partition, long offset, Integer leaderEpoch,
+    record PendingOffset(String groupId, String topic, int partition, long offset, Integer leaderEpoch,
                                 String metadata) {
 
         TopicPartition topicPartition() {

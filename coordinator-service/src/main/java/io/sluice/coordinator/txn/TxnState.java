@@ -6,7 +6,7 @@ package io.sluice.coordinator.txn;
  * ({@code PREPARE_*}: stored before the first marker, so a coordinator taking over finishes it), and done
  * ({@code COMPLETE_*}).
  */
-public enum TxnState {
+enum TxnState {
     EMPTY,
     ONGOING,
     PREPARE_COMMIT,

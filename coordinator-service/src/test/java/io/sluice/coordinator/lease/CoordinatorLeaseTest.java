@@ -8,6 +8,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.internal.client.InternalClientSettings;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.net.URI;
@@ -104,7 +105,10 @@ class CoordinatorLeaseTest {
                 new CoordinatorProperties.Metadata(1000, Duration.ofSeconds(30)),
                 new CoordinatorProperties.Groups(Duration.ofSeconds(45), Duration.ofSeconds(6), Duration.ofMinutes(30),
                         Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMillis(500),
-                        4096, 1000, Duration.ofSeconds(3)));
+                        4096, 1000, Duration.ofSeconds(3)),
+                new CoordinatorProperties.Transactions(Duration.ofMinutes(15), Duration.ofSeconds(1),
+                        Duration.ofMillis(100), Duration.ofSeconds(30)),
+                InternalClientSettings.defaults());
     }
 
     /** A clock that moves only when told, from t=0. */

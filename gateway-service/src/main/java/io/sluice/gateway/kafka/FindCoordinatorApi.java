@@ -14,15 +14,16 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * FindCoordinator: a group's coordinator is the gateway asked. Group state lives in the coordinator service, which
- * every gateway reaches, so any gateway serves any group's calls; the client stays on the connection it has. Only
- * consumer groups are coordinated (key type 0): transactions and share groups are not built yet, and asking for
- * their coordinator is INVALID_REQUEST. A group the principal may not DESCRIBE is GROUP_AUTHORIZATION_FAILED.
+ * FindCoordinator: a group's or a transactional id's coordinator is the gateway asked. Group and transaction state
+ * live in the coordinator service, which every gateway reaches, so any gateway serves any group's and any
+ * transaction's calls; the client stays on the connection it has. Share groups (key type 2) are not built yet: asking
+ * for their coordinator is INVALID_REQUEST. A group the principal may not DESCRIBE is GROUP_AUTHORIZATION_FAILED.
  */
 @Component
 class FindCoordinatorApi implements KafkaApi {
 
     private static final byte GROUP = 0;
+    private static final byte TRANSACTION = 1;
 
     private final KafkaBroker broker;
     private final GroupAccess access;
@@ -54,11 +55,11 @@ class FindCoordinatorApi implements KafkaApi {
 
     private Coordinator find(String key, byte keyType, KafkaRequest request, KafkaSession session) {
         Coordinator coordinator = new Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
-        if (keyType != GROUP) {
+        if (keyType != GROUP && keyType != TRANSACTION) {
             return coordinator.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Sluice coordinates "
-                    + "consumer groups only (key type 0); transactions and share groups are not built yet");
+                    + "consumer groups and transactions (key types 0 and 1); share groups are not built yet");
         }
-        if (!access.allowed(session, request, AclOperation.DESCRIBE, key)) {
+        if (keyType == GROUP && !access.allowed(session, request, AclOperation.DESCRIBE, key)) {
             return coordinator.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
                     .setErrorMessage("The principal may not DESCRIBE the group");
         }

@@ -1,6 +1,9 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.routing.ProducerIds;
+import io.sluice.internal.txn.TransactionApi;
+import io.sluice.internal.txn.TxnInitRequest;
+import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
@@ -12,18 +15,21 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * InitProducerId for idempotent producers: a producer id no one else has (the coordinator hands them out in blocks),
- * at epoch 0. A producer that asks again with its old id and epoch (KIP-360, after it lost track of its sequences)
- * gets a new id, as Kafka gives a producer without a transactional id; the partitions' producer state keeps the old
- * one until it expires. A transactional id is refused: transactions are not built yet.
+ * InitProducerId. For idempotent producers: a producer id no one else has (the coordinator hands them out in blocks),
+ * at epoch 0; a producer that asks again with its old id and epoch (KIP-360, after it lost track of its sequences)
+ * gets a new id, as Kafka gives a producer without a transactional id, and the partitions' producer state keeps the
+ * old one until it expires. With a transactional id: the transaction coordinator's producer id and next epoch for it
+ * (which fences older instances and aborts their open transaction: the caller retries on CONCURRENT_TRANSACTIONS).
  */
 @Component
 class InitProducerIdApi implements KafkaApi {
 
     private final ProducerIds producerIds;
+    private final TransactionApi transactions;
 
-    InitProducerIdApi(ProducerIds producerIds) {
+    InitProducerIdApi(ProducerIds producerIds, TransactionApi transactions) {
         this.producerIds = producerIds;
+        this.transactions = transactions;
     }
 
     @Override
@@ -35,8 +41,13 @@ class InitProducerIdApi implements KafkaApi {
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         InitProducerIdRequestData data = ((InitProducerIdRequest) request.body()).data();
         if (data.transactionalId() != null) {
-            return Mono.just(new InitProducerIdResponseData().setErrorCode(Errors.UNSUPPORTED_VERSION.code())
-                    .setProducerId(-1).setProducerEpoch((short) -1));
+            return transactions.initProducerId(new TxnInitRequest(data.transactionalId(), data.transactionTimeoutMs(),
+                            data.producerId(), data.producerEpoch()))
+                    .map(producer -> (ApiMessage) new InitProducerIdResponseData().setProducerId(producer.producerId())
+                            .setProducerEpoch(producer.producerEpoch()))
+                    .onErrorResume(e -> Mono.just(new InitProducerIdResponseData()
+                            .setErrorCode(Errors.forException(KafkaErrors.exception(e)).code())
+                            .setProducerId(-1).setProducerEpoch((short) -1)));
         }
         return producerIds.forClient().map(id -> new InitProducerIdResponseData().setProducerId(id)
                 .setProducerEpoch((short) 0));

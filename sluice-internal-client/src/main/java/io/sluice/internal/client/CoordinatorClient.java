@@ -53,6 +53,16 @@ import io.sluice.internal.producer.IdempotencyReleaseRequest;
 import io.sluice.internal.producer.ProducerIdBlock;
 import io.sluice.internal.producer.ProducerIdsRequest;
 import io.sluice.internal.producer.ProducerPaths;
+import io.sluice.internal.txn.TransactionApi;
+import io.sluice.internal.txn.TransactionDescription;
+import io.sluice.internal.txn.TransactionPaths;
+import io.sluice.internal.txn.TxnDescribeRequest;
+import io.sluice.internal.txn.TxnEndRequest;
+import io.sluice.internal.txn.TxnGroupRequest;
+import io.sluice.internal.txn.TxnInitRequest;
+import io.sluice.internal.txn.TxnOffsetCommitRequest;
+import io.sluice.internal.txn.TxnPartitionsRequest;
+import io.sluice.internal.txn.TxnProducer;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -72,7 +82,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
-public final class CoordinatorClient implements CoordinatorApi, AclApi, IdempotenceApi, BrokerApi, ClassicGroupApi {
+public final class CoordinatorClient implements CoordinatorApi, AclApi, IdempotenceApi, BrokerApi, ClassicGroupApi,
+        TransactionApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -298,6 +309,46 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     public Mono<List<ClassicGroupDescription>> classicGroups() {
         return call(HttpMethod.GET, ClassicGroupPaths.GROUPS, null, timeout(),
                 (target, body) -> JsonBodies.readList(target, body, ClassicGroupDescription.class));
+    }
+
+    @Override
+    public Mono<TxnProducer> initProducerId(TxnInitRequest request) {
+        return call(HttpMethod.POST, TransactionPaths.INIT_PRODUCER_ID, request, timeout(),
+                (target, body) -> JsonBodies.read(target, body, TxnProducer.class));
+    }
+
+    @Override
+    public Mono<Void> addPartitions(TxnPartitionsRequest request) {
+        return call(HttpMethod.POST, TransactionPaths.ADD_PARTITIONS, request, timeout(), (target, body) -> null)
+                .then();
+    }
+
+    @Override
+    public Mono<Void> addOffsets(TxnGroupRequest request) {
+        return call(HttpMethod.POST, TransactionPaths.ADD_OFFSETS, request, timeout(), (target, body) -> null).then();
+    }
+
+    @Override
+    public Mono<Void> commitOffsets(TxnOffsetCommitRequest request) {
+        return call(HttpMethod.POST, TransactionPaths.COMMIT_OFFSETS, request, timeout(), (target, body) -> null)
+                .then();
+    }
+
+    @Override
+    public Mono<Void> endTxn(TxnEndRequest request) {
+        return call(HttpMethod.POST, TransactionPaths.END, request, timeout(), (target, body) -> null).then();
+    }
+
+    @Override
+    public Mono<TransactionDescription> describeTransaction(String transactionalId) {
+        return call(HttpMethod.POST, TransactionPaths.DESCRIBE, new TxnDescribeRequest(transactionalId), timeout(),
+                (target, body) -> JsonBodies.read(target, body, TransactionDescription.class));
+    }
+
+    @Override
+    public Mono<List<TransactionDescription>> transactions() {
+        return call(HttpMethod.GET, TransactionPaths.TRANSACTIONS, null, timeout(),
+                (target, body) -> JsonBodies.readList(target, body, TransactionDescription.class));
     }
 
     private Duration timeout() {

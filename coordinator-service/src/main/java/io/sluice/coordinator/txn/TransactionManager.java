@@ -1,0 +1,280 @@
+package io.sluice.coordinator.txn;
+
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.group.GroupManager;
+import io.sluice.coordinator.lease.CoordinatorLease;
+import io.sluice.coordinator.lease.FencedCommands;
+import io.sluice.coordinator.store.IdempotencyStore;
+import io.sluice.internal.group.PartitionOffset;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
+
+/**
+ * The transaction coordinator on the active coordinator: every transactional id's state in memory, changed by one
+ * sequence of commands (each decided by {@link TransactionRules} and stored by {@link TransactionStore} under the
+ * fencing token before it is answered), loaded when this instance becomes active.
+ *
+ * <p><b>Completing.</b> Once a decision is stored as PREPARE_COMMIT or PREPARE_ABORT, its markers are written
+ * ({@link TransactionMarkers}), then a commit's group offsets committed ({@link GroupManager#commitTransactional}), then
+ * the state moves to COMPLETE_*. A failure is retried with backoff for as long as this instance is active; a coordinator
+ * that takes over finds the PREPARE_* state in Redis and completes it, with its own coordinator epoch.
+ *
+ * <p><b>Timeouts.</b> {@link #abortExpired} (run by the coordinator's timer) aborts every transaction open past its
+ * timeout, under the next producer epoch.
+ */
+@Component
+public class TransactionManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionManager.class);
+
+    private final TransactionStore store;
+    private final TransactionMarkers markers;
+    private final GroupManager groups;
+    private final IdempotencyStore producerIds;
+    private final CoordinatorLease lease;
+    private final CoordinatorProperties.Transactions settings;
+    private final Clock clock;
+    private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
+    private final Set<String> reloadFirst = ConcurrentHashMap.newKeySet();
+    private final Set<String> completing = ConcurrentHashMap.newKeySet();
+    private volatile Map<String, Transaction> transactions = Map.of();
+    private volatile boolean ready;
+
+    TransactionManager(TransactionStore store, TransactionMarkers markers, GroupManager groups,
+                       IdempotencyStore producerIds, CoordinatorLease lease, CoordinatorProperties properties,
+                       Clock clock) {
+        this.store = store;
+        this.markers = markers;
+        this.groups = groups;
+        this.producerIds = producerIds;
+        this.lease = lease;
+        this.settings = properties.transactions();
+        this.clock = clock;
+        commands.asFlux().concatMap(this::process).subscribe();
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    Optional<Transaction> transaction(String transactionalId) {
+        return Optional.ofNullable(transactions.get(transactionalId));
+    }
+
+    Collection<Transaction> transactions() {
+        return transactions.values();
+    }
+
+    /** Loads the stored transactional ids after this instance took the lease, and completes those decided. */
+    public Mono<Void> activate() {
+        return store.load().doOnNext(loaded -> {
+            transactions = Map.copyOf(loaded);
+            reloadFirst.clear();
+            ready = true;
+            LOG.info("Loaded {} transactional ids", loaded.size());
+            loaded.values().stream().filter(txn -> txn.state().preparing()).forEach(this::complete);
+        }).then();
+    }
+
+    public void deactivate() {
+        ready = false;
+        transactions = Map.of();
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /** InitProducerId: the producer id and epoch for {@code transactionalId}. */
+    Mono<TransactionRules.ProducerIdAndEpoch> initProducerId(String transactionalId, int timeoutMs,
+                                                             long producerId, short epoch) {
+        Transaction known = transactions.get(transactionalId);
+        boolean needsId = known == null || known.producerEpoch() >= TransactionRules.MAX_EPOCH;
+        Mono<Long> fresh = needsId ? producerIds.allocate(1).map(block -> block.firstProducerId())
+                : Mono.just(-1L);
+        return fresh.flatMap(id -> submit(transactionalId, current ->
+                TransactionRules.initProducerId(current, transactionalId, timeoutMs, producerId, epoch,
+                        (int) settings.maxTimeout().toMillis(), coordinatorEpoch(), () -> {
+                            if (id < 0) {
+                                // Another call changed the id since: this one asks again.
+                                throw ErrorCode.CONCURRENT_TRANSACTIONS.exception("Transactional id "
+                                        + transactionalId + " changed meanwhile; retry");
+                            }
+                            return id;
+                        }, clock.millis())));
+    }
+
+    Mono<Void> addPartitions(String transactionalId, long producerId, short epoch,
+                             List<io.sluice.protocol.TopicPartition> partitions) {
+        return submit(transactionalId, current -> TransactionRules.addPartitions(current, transactionalId, producerId,
+                epoch, partitions, clock.millis()));
+    }
+
+    Mono<Void> addOffsets(String transactionalId, long producerId, short epoch, String groupId) {
+        return submit(transactionalId, current -> TransactionRules.addOffsets(current, transactionalId, producerId,
+                epoch, groupId, clock.millis()));
+    }
+
+    Mono<Void> commitOffsets(String transactionalId, long producerId, short epoch, String groupId,
+                             List<Transaction.PendingOffset> offsets) {
+        return submit(transactionalId, current -> TransactionRules.commitOffsets(current, transactionalId, producerId,
+                epoch, groupId, offsets, clock.millis()));
+    }
+
+    Mono<Void> endTxn(String transactionalId, long producerId, short epoch, boolean commit) {
+        return submit(transactionalId, current -> TransactionRules.endTxn(current, transactionalId, producerId, epoch,
+                commit, coordinatorEpoch(), clock.millis()));
+    }
+
+    /** Aborts every transaction open past its timeout. Run by the coordinator's timer. */
+    public Mono<Void> abortExpired() {
+        if (!ready) {
+            return Mono.empty();
+        }
+        long now = clock.millis();
+        return Flux.fromIterable(transactions.values())
+                .filter(txn -> txn.expired(now))
+                .concatMap(txn -> {
+                    LOG.warn("Transaction of {} (producer {} epoch {}) is open past its timeout of {} ms: aborting it",
+                            txn.transactionalId(), txn.producerId(), txn.producerEpoch(), txn.timeoutMs());
+                    return submit(txn.transactionalId(), current -> TransactionRules.expire(current,
+                            coordinatorEpoch(), clock.millis()))
+                            .onErrorResume(e -> {
+                                LOG.warn("Could not abort the transaction of {}: {}", txn.transactionalId(),
+                                        e.toString());
+                                return Mono.empty();
+                            });
+                })
+                .then();
+    }
+
+    /** The coordinator epoch markers carry: the lease's fencing token, which every new active coordinator raises. */
+    private int coordinatorEpoch() {
+        return Math.toIntExact(lease.fencingToken());
+    }
+
+    // -------------------------------------------------------------- completing
+
+    /** Writes a decided transaction's markers and offsets, then marks it complete; retried while this one is active. */
+    private void complete(Transaction txn) {
+        if (!completing.add(txn.transactionalId())) {
+            return; // already on its way (a resumed decision and a fresh one cannot both be pending: one sequence)
+        }
+        Duration backoff = settings.markerRetryBackoff();
+        Mono.defer(() -> {
+                    if (!ready) {
+                        return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception("no longer active"));
+                    }
+                    return markers.write(txn);
+                })
+                .then(Mono.defer(() -> txn.state() == TxnState.PREPARE_COMMIT ? commitGroupOffsets(txn)
+                        : Mono.empty()))
+                .then(Mono.defer(() -> submit(txn.transactionalId(), current -> TransactionRules.complete(current,
+                        txn.producerId(), txn.producerEpoch(), clock.millis()))))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, backoff).maxBackoff(backoff.multipliedBy(10))
+                        .filter(e -> ready)
+                        .doBeforeRetry(signal -> LOG.warn("Completing the transaction of {} failed ({}); trying again",
+                                txn.transactionalId(), signal.failure().toString())))
+                .doFinally(signal -> completing.remove(txn.transactionalId()))
+                .subscribe(done -> {
+                }, e -> LOG.warn("Gave up completing the transaction of {} on this coordinator: {}",
+                        txn.transactionalId(), e.toString()));
+    }
+
+    private Mono<Void> commitGroupOffsets(Transaction txn) {
+        Map<String, List<PartitionOffset>> byGroup = new LinkedHashMap<>();
+        txn.offsets().forEach(offset -> byGroup.computeIfAbsent(offset.groupId(), g -> new ArrayList<>())
+                .add(offset.toPartitionOffset()));
+        return Flux.fromIterable(byGroup.entrySet())
+                .concatMap(entry -> groups.commitTransactional(entry.getKey(), entry.getValue(), clock.millis()))
+                .then();
+    }
+
+    // ---------------------------------------------------------------- sequence
+
+    private <T> Mono<T> submit(String transactionalId, Function<Transaction, TxnDecision<T>> decide) {
+        Sinks.One<T> result = Sinks.one();
+        synchronized (commands) {
+            commands.tryEmitNext(new Command<>(transactionalId, decide, result)).orThrow();
+        }
+        return result.asMono();
+    }
+
+    private <T> Mono<Void> process(Command<T> command) {
+        return FencedCommands.answer(Mono.defer(() -> {
+            if (!ready) {
+                return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception(
+                        "This coordinator is not the active one"));
+            }
+            if (!reloadFirst.remove(command.transactionalId())) {
+                return decideAndWrite(command);
+            }
+            return store.load(command.transactionalId())
+                    .map(Optional::of)
+                    .defaultIfEmpty(Optional.empty())
+                    .flatMap(stored -> {
+                        put(command.transactionalId(), stored.orElse(null));
+                        return decideAndWrite(command);
+                    })
+                    .doOnError(e -> reloadFirst.add(command.transactionalId()));
+        }), command.result(), lease, this::deactivate, "transaction");
+    }
+
+    private <T> Mono<T> decideAndWrite(Command<T> command) {
+        Transaction before = transactions.get(command.transactionalId());
+        TxnDecision<T> decision = command.decide().apply(before);
+        Transaction after = decision.after();
+        if (Objects.equals(before, after)) {
+            return decision.failure() != null ? Mono.error(decision.failure()) : Mono.justOrEmpty(decision.result());
+        }
+        return store.write(lease.fencingToken(), command.transactionalId(), after)
+                .doOnError(error -> {
+                    if (!(error instanceof SluiceException e && e.errorCode() == ErrorCode.FENCED_COORDINATOR)) {
+                        LOG.warn("A write of transactional id {} failed ({}): reading it back before its next change",
+                                command.transactionalId(), error.toString());
+                        reloadFirst.add(command.transactionalId());
+                    }
+                })
+                .then(Mono.fromCallable(() -> {
+                    put(command.transactionalId(), after);
+                    if (decision.markersDue()) {
+                        complete(after);
+                    }
+                    return Optional.ofNullable(decision.result());
+                }))
+                .flatMap(result -> decision.failure() != null ? Mono.error(decision.failure())
+                        : Mono.justOrEmpty(result));
+    }
+
+    private void put(String transactionalId, Transaction txn) {
+        Map<String, Transaction> next = new TreeMap<>(transactions);
+        if (txn == null) {
+            next.remove(transactionalId);
+        } else {
+            next.put(transactionalId, txn);
+        }
+        transactions = Map.copyOf(next);
+    }
+
+    private record Command<T>(String transactionalId, Function<Transaction, TxnDecision<T>> decide,
+                              Sinks.One<T> result) {
+    }
+}

@@ -1,0 +1,130 @@
+package io.sluice.coordinator.txn;
+
+import io.sluice.coordinator.metadata.MetadataManager;
+import io.sluice.internal.group.GroupIds;
+import io.sluice.internal.group.PartitionOffset;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.txn.TransactionDescription;
+import io.sluice.internal.txn.TxnEndRequest;
+import io.sluice.internal.txn.TxnGroupRequest;
+import io.sluice.internal.txn.TxnInitRequest;
+import io.sluice.internal.txn.TxnOffsetCommitRequest;
+import io.sluice.internal.txn.TxnPartitionsRequest;
+import io.sluice.internal.txn.TxnProducer;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * The transaction coordinator's internal API: checks each request's shape and names (transactional id, group, topics
+ * and partitions that exist), then hands it to the {@link TransactionManager}.
+ */
+@Service
+class TransactionService {
+
+    /** Kafka bounds a transactional id by what its internal topic's key may hold; Sluice by this. */
+    static final int MAX_TRANSACTIONAL_ID_LENGTH = 249;
+
+    private final TransactionManager manager;
+    private final MetadataManager metadata;
+
+    TransactionService(TransactionManager manager, MetadataManager metadata) {
+        this.manager = manager;
+        this.metadata = metadata;
+    }
+
+    Mono<TxnProducer> initProducerId(TxnInitRequest request) {
+        return ready(request.transactionalId())
+                .then(manager.initProducerId(request.transactionalId(), request.timeoutMs(), request.producerId(),
+                        request.producerEpoch()))
+                .map(answer -> new TxnProducer(answer.producerId(), answer.producerEpoch()));
+    }
+
+    Mono<Void> addPartitions(TxnPartitionsRequest request) {
+        return ready(request.transactionalId()).then(Mono.defer(() -> {
+            if (request.partitions() == null || request.partitions().isEmpty()) {
+                throw ErrorCode.INVALID_REQUEST.exception("AddPartitionsToTxn needs at least one partition");
+            }
+            MetadataView view = metadata.view();
+            for (TopicPartition tp : request.partitions()) {
+                if (view.topic(tp.topic()).isEmpty()) {
+                    throw ErrorCode.UNKNOWN_TOPIC.exception("Topic " + tp.topic() + " does not exist");
+                }
+                if (view.partition(tp).isEmpty()) {
+                    throw ErrorCode.UNKNOWN_PARTITION.exception("Partition " + tp + " does not exist");
+                }
+            }
+            return manager.addPartitions(request.transactionalId(), request.producerId(), request.producerEpoch(),
+                    request.partitions());
+        }));
+    }
+
+    Mono<Void> addOffsets(TxnGroupRequest request) {
+        return ready(request.transactionalId()).then(Mono.defer(() -> {
+            GroupIds.validate(request.groupId());
+            return manager.addOffsets(request.transactionalId(), request.producerId(), request.producerEpoch(),
+                    request.groupId());
+        }));
+    }
+
+    Mono<Void> commitOffsets(TxnOffsetCommitRequest request) {
+        return ready(request.transactionalId()).then(Mono.defer(() -> {
+            GroupIds.validate(request.groupId());
+            if (request.offsets() == null || request.offsets().isEmpty()) {
+                throw ErrorCode.INVALID_REQUEST.exception("TxnOffsetCommit needs at least one offset");
+            }
+            List<Transaction.PendingOffset> offsets = request.offsets().stream()
+                    .map(offset -> pending(request.groupId(), offset)).toList();
+            return manager.commitOffsets(request.transactionalId(), request.producerId(), request.producerEpoch(),
+                    request.groupId(), offsets);
+        }));
+    }
+
+    Mono<Void> endTxn(TxnEndRequest request) {
+        return ready(request.transactionalId()).then(manager.endTxn(request.transactionalId(), request.producerId(),
+                request.producerEpoch(), request.commit()));
+    }
+
+    Mono<TransactionDescription> describe(String transactionalId) {
+        return ready(transactionalId).then(Mono.fromSupplier(() -> manager.transaction(transactionalId)
+                .map(TransactionService::description)
+                .orElseThrow(() -> ErrorCode.TRANSACTIONAL_ID_NOT_FOUND.exception("No transactional id "
+                        + transactionalId))));
+    }
+
+    Mono<List<TransactionDescription>> list() {
+        return ready(null).then(Mono.fromSupplier(() -> manager.transactions().stream()
+                .map(TransactionService::description).toList()));
+    }
+
+    static TransactionDescription description(Transaction txn) {
+        return new TransactionDescription(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
+                txn.timeoutMs(), txn.state().name(), txn.partitions(), txn.groups(), txn.startedAtMs(),
+                txn.updatedAtMs());
+    }
+
+    private static Transaction.PendingOffset pending(String groupId, PartitionOffset offset) {
+        if (offset.topic() == null || offset.partition() == null || offset.partition() < 0 || offset.offset() == null
+                || offset.offset() < 0) {
+            throw ErrorCode.INVALID_REQUEST.exception("An offset needs a topic, a partition and an offset of 0 or more");
+        }
+        return new Transaction.PendingOffset(groupId, offset.topic(), offset.partition(), offset.offset(),
+                offset.leaderEpoch(), offset.metadata());
+    }
+
+    /** Fails for a malformed transactional id, or when this coordinator does not serve transactions. */
+    private Mono<Void> ready(String transactionalIdOrNull) {
+        return Mono.fromRunnable(() -> {
+            if (transactionalIdOrNull != null && (transactionalIdOrNull.isEmpty()
+                    || transactionalIdOrNull.length() > MAX_TRANSACTIONAL_ID_LENGTH)) {
+                throw ErrorCode.INVALID_REQUEST.exception("A transactional id has 1 to " + MAX_TRANSACTIONAL_ID_LENGTH
+                        + " characters");
+            }
+            if (!manager.isReady()) {
+                throw ErrorCode.NOT_ACTIVE_COORDINATOR.exception("This coordinator is not the active one");
+            }
+        });
+    }
+}

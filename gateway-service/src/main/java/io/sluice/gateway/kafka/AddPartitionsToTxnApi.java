@@ -1,0 +1,84 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.txn.TransactionApi;
+import io.sluice.internal.txn.TxnPartitionsRequest;
+import io.sluice.kafka.KafkaErrors;
+import io.sluice.kafka.KafkaRequest;
+import io.sluice.protocol.TopicPartition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResult;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * AddPartitionsToTxn (the client versions, 0 to 3): the partitions join the producer's open transaction at the
+ * transaction coordinator. Every partition gets the call's outcome; a topic the principal may not WRITE is
+ * TOPIC_AUTHORIZATION_FAILED and the others OPERATION_NOT_ATTEMPTED, as Kafka answers. The broker-to-broker batched
+ * form (version 4 on, KIP-890's verification) is not answered: Sluice's leaders do not ask.
+ */
+@Component
+class AddPartitionsToTxnApi implements KafkaApi {
+
+    private final TransactionApi transactions;
+    private final TopicAccess access;
+
+    AddPartitionsToTxnApi(TransactionApi transactions, TopicAccess access) {
+        this.transactions = transactions;
+        this.access = access;
+    }
+
+    @Override
+    public ApiKeys key() {
+        return ApiKeys.ADD_PARTITIONS_TO_TXN;
+    }
+
+    @Override
+    public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
+        AddPartitionsToTxnRequestData data = ((AddPartitionsToTxnRequest) request.body()).data();
+        if (request.version() > 3) {
+            return Mono.just(answer(data, topic -> Errors.UNSUPPORTED_VERSION));
+        }
+        List<TopicPartition> partitions = new ArrayList<>();
+        boolean denied = false;
+        for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic topic : data.v3AndBelowTopics()) {
+            if (!access.allowed(session, request, AclOperation.WRITE, topic.name())) {
+                denied = true;
+            }
+            topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p)));
+        }
+        if (denied) {
+            return Mono.just(answer(data, topic -> access.allowed(session, request, AclOperation.WRITE, topic)
+                    ? Errors.OPERATION_NOT_ATTEMPTED : Errors.TOPIC_AUTHORIZATION_FAILED));
+        }
+        return transactions.addPartitions(new TxnPartitionsRequest(data.v3AndBelowTransactionalId(),
+                        data.v3AndBelowProducerId(), data.v3AndBelowProducerEpoch(), partitions))
+                .then(Mono.fromSupplier(() -> answer(data, topic -> Errors.NONE)))
+                .onErrorResume(e -> {
+                    Errors error = Errors.forException(KafkaErrors.exception(e));
+                    return Mono.just(answer(data, topic -> error));
+                });
+    }
+
+    private static ApiMessage answer(AddPartitionsToTxnRequestData data, Function<String, Errors> errorOf) {
+        AddPartitionsToTxnTopicResultCollection results = new AddPartitionsToTxnTopicResultCollection();
+        for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic topic : data.v3AndBelowTopics()) {
+            AddPartitionsToTxnTopicResult result = new AddPartitionsToTxnTopicResult().setName(topic.name());
+            Errors error = errorOf.apply(topic.name());
+            topic.partitions().forEach(p -> result.resultsByPartition().add(new AddPartitionsToTxnPartitionResult()
+                    .setPartitionIndex(p).setPartitionErrorCode(error.code())));
+            results.add(result);
+        }
+        return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(results);
+    }
+}

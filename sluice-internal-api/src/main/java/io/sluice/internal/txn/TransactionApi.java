@@ -1,0 +1,26 @@
+package io.sluice.internal.txn;
+
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/**
+ * Kafka's transaction coordinator calls at Sluice's coordinator. Failures carry the coordinator's error code
+ * (PRODUCER_FENCED, INVALID_PRODUCER_ID_MAPPING, INVALID_TXN_STATE, CONCURRENT_TRANSACTIONS — retriable —,
+ * INVALID_TRANSACTION_TIMEOUT, TRANSACTIONAL_ID_NOT_FOUND, UNKNOWN_TOPIC, ...).
+ */
+public interface TransactionApi {
+
+    Mono<TxnProducer> initProducerId(TxnInitRequest request);
+
+    Mono<Void> addPartitions(TxnPartitionsRequest request);
+
+    Mono<Void> addOffsets(TxnGroupRequest request);
+
+    Mono<Void> commitOffsets(TxnOffsetCommitRequest request);
+
+    Mono<Void> endTxn(TxnEndRequest request);
+
+    Mono<TransactionDescription> describeTransaction(String transactionalId);
+
+    Mono<List<TransactionDescription>> transactions();
+}
