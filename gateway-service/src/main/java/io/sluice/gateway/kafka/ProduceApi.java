@@ -42,7 +42,10 @@ import reactor.core.publisher.Mono;
  * without is stamped by the gateway's producer session of the partition, as an HTTP produce is.
  *
  * <p>Checked here, before anything is sent, from the batch header alone: exactly one batch per partition (Kafka's rule
- * from Produce v3 on), magic 2, whole, neither transactional (transactions are not built yet) nor a control batch.
+ * from Produce v3 on), magic 2, whole, no control batch, and transactional exactly when the request names a
+ * transactional id (the producer's transaction coordinator call, AddPartitionsToTxn, comes first; the leader keeps the
+ * transaction open until its marker). Leaders do not ask the coordinator whether the partition is in the transaction
+ * (KIP-890's verification): a producer writing outside its transaction is not refused.
  * The leader checks the rest — CRC, sizes against {@code max.message.bytes}, record layout — as for every append.
  * A topic the principal may not WRITE is TOPIC_AUTHORIZATION_FAILED. A produce with acks=0 gets no response, as in Kafka; it is still sent before the connection's next request is read.
  */
@@ -93,9 +96,6 @@ class ProduceApi implements KafkaApi {
             if (acks == null) {
                 topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, Errors.INVALID_REQUIRED_ACKS,
                         "acks must be 0, 1 or -1 (all), was " + data.acks()))));
-            } else if (data.transactionalId() != null) {
-                topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, Errors.TRANSACTIONAL_ID_NOT_FOUND,
-                        "Sluice does not support transactions yet"))));
             } else if (!access.allowed(session, request, AclOperation.WRITE,
                     metadata.map(TopicMetadata::name).orElse(String.valueOf(topic.name())))) {
                 topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, Errors.TOPIC_AUTHORIZATION_FAILED,
@@ -104,7 +104,8 @@ class ProduceApi implements KafkaApi {
                 topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, byId ? Errors.UNKNOWN_TOPIC_ID
                         : Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic does not exist"))));
             } else {
-                topics.add(produce(metadata.get(), topic, acks, timeout).map(answer::setPartitionResponses));
+                topics.add(produce(metadata.get(), topic, acks, timeout, data.transactionalId() != null)
+                        .map(answer::setPartitionResponses));
             }
         }
         Mono<List<TopicProduceResponse>> answers = Flux.mergeSequential(topics).collectList();
@@ -120,7 +121,7 @@ class ProduceApi implements KafkaApi {
     }
 
     private Mono<List<PartitionProduceResponse>> produce(TopicMetadata topic, ProduceRequestData.TopicProduceData data,
-                                                         Acks acks, Duration timeout) {
+                                                         Acks acks, Duration timeout, boolean transactional) {
         Map<Integer, PartitionProduceResponse> refused = new HashMap<>();
         Map<Integer, ByteBuffer> plain = new LinkedHashMap<>();
         Map<Integer, ByteBuffer> idempotent = new LinkedHashMap<>();
@@ -133,7 +134,7 @@ class ProduceApi implements KafkaApi {
             }
             ByteBuffer batch = partition.records() instanceof MemoryRecords records ? records.buffer().duplicate()
                     : ByteBuffer.allocate(0);
-            PartitionProduceResponse problem = check(index, batch);
+            PartitionProduceResponse problem = check(index, batch, transactional);
             if (problem != null) {
                 refused.put(index, problem);
             } else if (RecordBatch.producerIdAt(batch) != RecordBatch.NO_PRODUCER_ID) {
@@ -159,7 +160,7 @@ class ProduceApi implements KafkaApi {
     }
 
     /** The partition's refusal when its records are not one whole, plain v2 batch; null when they are. */
-    private static PartitionProduceResponse check(int index, ByteBuffer records) {
+    private static PartitionProduceResponse check(int index, ByteBuffer records, boolean transactionalRequest) {
         List<RecordBatch> batches = new ArrayList<>(1);
         try {
             for (RecordBatch batch : BufferBatchIterator.batches(records.duplicate())) {
@@ -180,8 +181,10 @@ class ProduceApi implements KafkaApi {
         if (batch.isControlBatch()) {
             return failed(index, Errors.INVALID_RECORD, "Clients may not write control batches");
         }
-        if (batch.isTransactional()) {
-            return failed(index, Errors.TRANSACTIONAL_ID_NOT_FOUND, "Sluice does not support transactions yet");
+        if (batch.isTransactional() != transactionalRequest) {
+            return failed(index, Errors.INVALID_RECORD, transactionalRequest
+                    ? "A produce with a transactional id carries transactional batches only"
+                    : "A transactional batch needs the produce request's transactional id");
         }
         return null;
     }

@@ -1,0 +1,200 @@
+package io.sluice.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.launcher.ServiceKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Transactions over the Kafka protocol with Kafka's own producer and admin client, against real processes: the
+ * coordinator's transaction state, the markers written at every partition, fencing of an older producer instance,
+ * offsets committed with a transaction, and the abort of a transaction open past its timeout.
+ */
+class KafkaTransactionsIT {
+
+    private static GatewayCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        cluster = GatewayCluster.start("KafkaTransactionsIT", 3, Map.of(ServiceKind.GATEWAY, List.of(),
+                ServiceKind.COORDINATOR, List.of("--sluice.coordinator.transactions.abort-check-interval=200ms")));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String transactionalId, int timeoutMs) {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        properties.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(timeoutMs));
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, int partition, String value) {
+        return new ProducerRecord<>(topic, partition, null, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static TransactionDescription describe(Admin admin, String transactionalId) throws Exception {
+        return admin.describeTransactions(List.of(transactionalId)).description(transactionalId).get();
+    }
+
+    @Test
+    void aCommittedAndAnAbortedTransactionEachLeaveAMarkerInEveryPartitionTheyWroteTo() throws Exception {
+        String topic = "txn-markers";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = producer("markers", 60_000); Admin admin = admin()) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 10; i++) {
+                producer.send(record(topic, i % 2, "committed-" + i));
+            }
+            producer.commitTransaction();
+            producer.beginTransaction();
+            for (int i = 0; i < 6; i++) {
+                producer.send(record(topic, i % 2, "aborted-" + i));
+            }
+            // Written before the abort: a producer aborts records it has not sent yet without asking anyone.
+            producer.flush();
+            producer.abortTransaction();
+
+            TransactionDescription description = describe(admin, "markers");
+            assertThat(description.state()).isIn(TransactionState.COMPLETE_ABORT, TransactionState.PREPARE_ABORT);
+            assertThat(description.producerEpoch()).isZero();
+            assertThat(admin.listTransactions().all().get()).extracting(TransactionListing::transactionalId)
+                    .contains("markers");
+            awaitState(admin, "markers", TransactionState.COMPLETE_ABORT);
+            // Each partition: 5 committed records, their commit marker, 3 aborted records, their abort marker.
+            assertThat(cluster.highWatermarks(topic)).containsExactly(10L, 10L);
+        }
+        // The HTTP reader sees the records, never a marker.
+        var read = cluster.call("GET", "/v1/topics/" + topic + "/partitions/0/records?offset=0&value_format=string",
+                null, null).json();
+        assertThat(read.path("records").size()).isEqualTo(8);
+        read.path("records").forEach(r -> assertThat(r.path("value").asString()).matches("(committed|aborted)-\\d"));
+    }
+
+    @Test
+    void aNewProducerInstanceFencesTheOldOneAndAbortsItsOpenTransaction() throws Exception {
+        String topic = "txn-fence";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> old = producer("fence", 60_000);
+             KafkaProducer<byte[], byte[]> fresh = producer("fence", 60_000); Admin admin = admin()) {
+            old.initTransactions();
+            old.beginTransaction();
+            old.send(record(topic, 0, "zombie")).get();
+
+            fresh.initTransactions();
+            assertThat(describe(admin, "fence").producerEpoch()).as("the abort's epoch, then the new instance's")
+                    .isEqualTo((short) 2);
+
+            assertThatThrownBy(old::commitTransaction).isInstanceOfAny(ProducerFencedException.class,
+                    InvalidProducerEpochException.class);
+            fresh.beginTransaction();
+            fresh.send(record(topic, 0, "fresh"));
+            fresh.commitTransaction();
+            awaitState(admin, "fence", TransactionState.COMPLETE_COMMIT);
+            // The zombie's record, its abort marker, the fresh record, its commit marker.
+            assertThat(cluster.highWatermarks(topic)).containsExactly(4L);
+        }
+    }
+
+    @Test
+    void offsetsSentToATransactionAreTheGroupsOnlyOnceItCommits() throws Exception {
+        String topic = "txn-offsets";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        TopicPartition input = new TopicPartition(topic, 0);
+        try (KafkaProducer<byte[], byte[]> producer = producer("offsets", 60_000); Admin admin = admin()) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "out-1")).get();
+            producer.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(5)),
+                    new ConsumerGroupMetadata("copier"));
+            producer.abortTransaction();
+            awaitState(admin, "offsets", TransactionState.COMPLETE_ABORT);
+            assertThat(committed(admin, "copier")).as("aborted: nothing committed").doesNotContainKey(input);
+
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "out-2"));
+            producer.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(7, "meta")),
+                    new ConsumerGroupMetadata("copier"));
+            producer.commitTransaction();
+            awaitState(admin, "offsets", TransactionState.COMPLETE_COMMIT);
+            assertThat(committed(admin, "copier")).containsEntry(input, new OffsetAndMetadata(7, "meta"));
+        }
+    }
+
+    @Test
+    void aTransactionOpenPastItsTimeoutIsAbortedAndItsProducerFenced() throws Exception {
+        String topic = "txn-timeout";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = producer("slow", 1_000); Admin admin = admin()) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "late")).get();
+            awaitState(admin, "slow", TransactionState.COMPLETE_ABORT);
+            assertThat(describe(admin, "slow").producerEpoch()).isEqualTo((short) 1);
+            assertThatThrownBy(producer::commitTransaction).isInstanceOfAny(ProducerFencedException.class,
+                    InvalidProducerEpochException.class);
+            assertThat(cluster.highWatermarks(topic)).as("the record and the coordinator's abort marker")
+                    .containsExactly(2L);
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group)
+            throws InterruptedException {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            offsets.values().removeIf(java.util.Objects::isNull);
+            return offsets;
+        } catch (ExecutionException e) {
+            return Map.of(); // no such group yet
+        }
+    }
+
+    private static void awaitState(Admin admin, String transactionalId, TransactionState state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        TransactionState now = describe(admin, transactionalId).state();
+        while (now != state && System.nanoTime() < deadline) {
+            GatewayCluster.sleep(Duration.ofMillis(100));
+            now = describe(admin, transactionalId).state();
+        }
+        assertThat(now).as("state of %s", transactionalId).isEqualTo(state);
+    }
+}
