@@ -23,9 +23,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * ListOffsets: per partition the earliest offset (-2, and -4, the earliest local one: Sluice keeps no remote tier),
- * the latest (-1: the high watermark, which without transactions is also the last stable offset), the first record
- * with the largest timestamp below the high watermark (-3, KIP-734: its offset and timestamp), or the first offset
- * whose record's timestamp is at or after a time, each asked of the partition's leader through the
+ * the latest (-1: the high watermark; under read_committed the last stable offset), the first record with the largest
+ * timestamp below that bound (-3, KIP-734: its offset and timestamp), or the first offset whose record's timestamp is
+ * at or after a time, each asked of the partition's leader through the
  * {@link PartitionReader}. The latest tiered offset (-5) is -1 with no timestamp, as Kafka answers without tiered
  * storage: nothing is tiered. Any other negative timestamp is UNSUPPORTED_VERSION for its partition, and a topic the
  * principal may not DESCRIBE TOPIC_AUTHORIZATION_FAILED; the answer's leader epoch is -1 (unknown), so a consumer does
@@ -62,7 +62,8 @@ class ListOffsetsApi implements KafkaApi {
         return Flux.fromIterable(data.topics())
                 .concatMap(topic -> Flux.fromIterable(topic.partitions())
                         .flatMapSequential(partition -> access.allowed(session, request, AclOperation.DESCRIBE,
-                                topic.name()) ? lookUp(view.topic(topic.name()), topic.name(), partition)
+                                topic.name()) ? lookUp(view.topic(topic.name()), topic.name(), partition,
+                                data.isolationLevel() == 1)
                                 : Mono.just(failed(partition.partitionIndex(), Errors.TOPIC_AUTHORIZATION_FAILED)))
                         .collectList()
                         .map(partitions -> new ListOffsetsTopicResponse().setName(topic.name())
@@ -72,7 +73,8 @@ class ListOffsetsApi implements KafkaApi {
     }
 
     private Mono<ListOffsetsPartitionResponse> lookUp(Optional<TopicMetadata> topic, String name,
-                                                      ListOffsetsRequestData.ListOffsetsPartition partition) {
+                                                      ListOffsetsRequestData.ListOffsetsPartition partition,
+                                                      boolean readCommitted) {
         int index = partition.partitionIndex();
         if (topic.isEmpty() || index < 0 || index >= topic.get().partitions().size()) {
             return Mono.just(failed(index, Errors.UNKNOWN_TOPIC_OR_PARTITION));
@@ -99,7 +101,7 @@ class ListOffsetsApi implements KafkaApi {
         boolean timed = asked >= 0 || asked == MAX_TIMESTAMP;
         return reader.listOffset(new TopicPartition(name, index), asked == LATEST ? ListOffsetsRequest.LATEST
                         : asked == EARLIEST ? ListOffsetsRequest.EARLIEST
-                        : asked == MAX_TIMESTAMP ? ListOffsetsRequest.MAX_TIMESTAMP : asked)
+                        : asked == MAX_TIMESTAMP ? ListOffsetsRequest.MAX_TIMESTAMP : asked, readCommitted)
                 .map(found -> new ListOffsetsPartitionResponse().setPartitionIndex(index)
                         .setOffset(found.offset() == null ? -1 : found.offset())
                         .setTimestamp(!timed || found.timestamp() == null ? -1 : found.timestamp())

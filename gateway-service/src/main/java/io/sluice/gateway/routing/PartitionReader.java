@@ -63,8 +63,13 @@ public class PartitionReader {
 
     /** The offset of the first record at or after {@code timestamp} ({@link ListOffsetsRequest#EARLIEST}, LATEST). */
     public Mono<ListOffsetsResponse.Partition> listOffset(TopicPartition tp, long timestamp) {
+        return listOffset(tp, timestamp, false);
+    }
+
+    /** As {@link #listOffset(TopicPartition, long)}, bounded by the last stable offset when {@code readCommitted}. */
+    public Mono<ListOffsetsResponse.Partition> listOffset(TopicPartition tp, long timestamp, boolean readCommitted) {
         ListOffsetsRequest request = new ListOffsetsRequest(List.of(
-                new ListOffsetsRequest.Partition(tp.topic(), tp.partition(), timestamp)));
+                new ListOffsetsRequest.Partition(tp.topic(), tp.partition(), timestamp)), readCommitted);
         return read(() -> rerouting.forRead(Duration.ZERO), view -> partitions.listOffsets(ClusterView.leader(view, tp), request))
                 .map(response -> response.partitions().getFirst())
                 .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer)

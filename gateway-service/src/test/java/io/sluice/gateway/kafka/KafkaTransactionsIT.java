@@ -13,6 +13,8 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -107,6 +110,36 @@ class KafkaTransactionsIT {
                 null, null).json();
         assertThat(read.path("records").size()).isEqualTo(8);
         read.path("records").forEach(r -> assertThat(r.path("value").asString()).matches("(committed|aborted)-\\d"));
+    }
+
+    @Test
+    void readCommittedListOffsetsAnswersTheLastStableOffsetWhileATransactionIsOpen() throws Exception {
+        String topic = "txn-lso";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()), new ByteArraySerializer(),
+                new ByteArraySerializer());
+             KafkaProducer<byte[], byte[]> producer = producer("lso", 60_000); Admin admin = admin()) {
+            plain.send(record(topic, 0, "before")).get();                    // 0
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "open")).get();                   // 1
+            plain.send(record(topic, 0, "after")).get();                     // 2
+
+            assertThat(latest(admin, tp, IsolationLevel.READ_UNCOMMITTED)).isEqualTo(3);
+            assertThat(latest(admin, tp, IsolationLevel.READ_COMMITTED)).as("held at the open transaction")
+                    .isEqualTo(1);
+
+            producer.commitTransaction();                                   // 3: the marker
+            awaitState(admin, "lso", TransactionState.COMPLETE_COMMIT);
+            assertThat(latest(admin, tp, IsolationLevel.READ_COMMITTED)).isEqualTo(4);
+        }
+    }
+
+    private static long latest(Admin admin, TopicPartition tp, IsolationLevel isolation) throws Exception {
+        return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(isolation)).partitionResult(tp)
+                .get().offset();
     }
 
     @Test

@@ -65,7 +65,10 @@ public final class FetchService {
         this.clock = clock;
     }
 
-    /** A consumer fetch: records below the high watermark, from each partition's leader replica here. */
+    /**
+     * A consumer fetch: records below the high watermark (below the last stable offset for a read_committed fetch,
+     * with the aborted transactions among them), from each partition's leader replica here.
+     */
     Mono<List<FetchSection>> fetch(FetchRequest request) {
         if (request.partitions() == null || request.partitions().isEmpty()) {
             return Mono.error(ErrorCode.INVALID_REQUEST.exception("A fetch needs at least one partition"));
@@ -80,7 +83,8 @@ public final class FetchService {
             }
             TopicPartition tp = new TopicPartition(p.topic(), p.partition());
             int maxBytes = Math.min(orDefault(p.maxBytes(), DEFAULT_MAX_BYTES), totalBudget);
-            reads.add(new Read(tp, p.fetchOffset(), maxBytes, PartitionBatches.ANY_EPOCH, FetchIsolation.HIGH_WATERMARK));
+            reads.add(new Read(tp, p.fetchOffset(), maxBytes, PartitionBatches.ANY_EPOCH,
+                    request.readCommitted() ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK));
         }
         return measured("consumer", longPoll(reads, minBytes, maxWaitMs, this::awaitEachHighWatermark)
                 .map(FetchService::sections));
@@ -223,8 +227,12 @@ public final class FetchService {
             Partition partition = replicas.leaderPartition(tp, read.leaderEpoch());
             log = partition.log();
             LogReadResult result = log.read(read.offset(), read.maxBytes(), read.isolation(), true);
-            return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null, result.offsets().highWatermark(),
-                    result.offsets().logStartOffset(), result.offsets().logEndOffset(), result.records().length()),
+            List<FetchResponseCodec.AbortedTransaction> aborted = result.abortedTxns().stream()
+                    .map(txn -> new FetchResponseCodec.AbortedTransaction(txn.producerId(), txn.firstOffset()))
+                    .toList();
+            return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null,
+                    result.offsets().highWatermark(), result.lastStableOffset(), result.offsets().logStartOffset(),
+                    result.offsets().logEndOffset(), aborted, result.records().length()),
                     result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())), false,
                     result.nextFetchOffset(), result.offsets().highWatermark(), result.offsets().logStartOffset());
         } catch (SluiceException e) {
@@ -249,18 +257,21 @@ public final class FetchService {
                 TopicPartition tp = new TopicPartition(p.topic(), p.partition());
                 try {
                     PartitionLog log = replicas.leaderPartition(tp, PartitionBatches.ANY_EPOCH).log();
+                    FetchIsolation isolation = request.readCommitted() ? FetchIsolation.TXN_COMMITTED
+                            : FetchIsolation.HIGH_WATERMARK;
                     if (p.timestamp() == ListOffsetsRequest.EARLIEST) {
                         answers.add(answer(tp, log.logStartOffset(), null));
                     } else if (p.timestamp() == ListOffsetsRequest.LATEST) {
-                        answers.add(answer(tp, log.highWatermark(), null));
+                        answers.add(answer(tp, request.readCommitted() ? log.lastStableOffset() : log.highWatermark(),
+                                null));
                     } else if (p.timestamp() == ListOffsetsRequest.MAX_TIMESTAMP) {
-                        Optional<TimestampOffset> found = log.maxTimestampOffset(FetchIsolation.HIGH_WATERMARK);
+                        Optional<TimestampOffset> found = log.maxTimestampOffset(isolation);
                         answers.add(found.map(f -> answer(tp, f.offset(), f.timestamp())).orElse(answer(tp, -1L, -1L)));
                     } else if (p.timestamp() < 0) {
                         throw ErrorCode.INVALID_TIMESTAMP.exception(
                                 "timestamp must be >= 0, -1 (latest), -2 (earliest) or -3 (max timestamp)");
                     } else {
-                        Optional<TimestampOffset> found = log.offsetForTimestamp(p.timestamp(), FetchIsolation.HIGH_WATERMARK);
+                        Optional<TimestampOffset> found = log.offsetForTimestamp(p.timestamp(), isolation);
                         answers.add(found.map(f -> answer(tp, f.offset(), f.timestamp())).orElse(answer(tp, -1L, -1L)));
                     }
                 } catch (SluiceException e) {

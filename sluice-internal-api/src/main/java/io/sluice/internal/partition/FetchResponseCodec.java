@@ -16,9 +16,13 @@ import java.util.List;
  *   response  := partitionCount:int32 section*
  *   section   := header records:byte[size]
  *   header    := topicLength:int16 topic:utf8 partition:int32 errorLength:int16 error:utf8
- *                highWatermark:int64 logStartOffset:int64 logEndOffset:int64 size:int32
+ *                highWatermark:int64 lastStableOffset:int64 logStartOffset:int64 logEndOffset:int64
+ *                abortedCount:int32 aborted* size:int32
+ *   aborted   := producerId:int64 firstOffset:int64
  * </pre>
- * {@code error} is an {@link ErrorCode} name, empty when the partition was read. The records may end with a partial
+ * {@code error} is an {@link ErrorCode} name, empty when the partition was read. {@code aborted} lists, for a
+ * read_committed fetch, the aborted transactions with records among those returned (Kafka's aborted_transactions);
+ * other fetches have none. The records may end with a partial
  * batch when a byte limit cut them; readers stop at it (see {@code BufferBatchIterator}).
  */
 public final class FetchResponseCodec {
@@ -33,16 +37,31 @@ public final class FetchResponseCodec {
         return ByteBuffer.allocate(4).putInt(0, partitions);
     }
 
-    /** One section's header; the caller sends {@code recordsSize} bytes of batches right after it. */
+    /**
+     * One section's header for a read without transactions' bounds (the last stable offset is given as the high
+     * watermark, no aborted transaction); the caller sends {@code recordsSize} bytes of batches right after it.
+     */
     public static ByteBuffer header(TopicPartition partition, ErrorCode error, long highWatermark, long logStartOffset,
                                     long logEndOffset, int recordsSize) {
+        return header(partition, error, highWatermark, highWatermark, logStartOffset, logEndOffset, List.of(),
+                recordsSize);
+    }
+
+    /** One section's header; the caller sends {@code recordsSize} bytes of batches right after it. */
+    public static ByteBuffer header(TopicPartition partition, ErrorCode error, long highWatermark,
+                                    long lastStableOffset, long logStartOffset, long logEndOffset,
+                                    List<AbortedTransaction> aborted, int recordsSize) {
         String topic = partition.topic();
         String errorName = error == null ? "" : error.name();
-        ByteBuffer out = ByteBuffer.allocate(WireStrings.size(topic) + 4 + WireStrings.size(errorName) + 8 * 3 + 4);
+        ByteBuffer out = ByteBuffer.allocate(WireStrings.size(topic) + 4 + WireStrings.size(errorName) + 8 * 4 + 4
+                + 16 * aborted.size() + 4);
         WireStrings.write(out, topic);
         out.putInt(partition.partition());
         WireStrings.write(out, errorName);
-        out.putLong(highWatermark).putLong(logStartOffset).putLong(logEndOffset).putInt(recordsSize);
+        out.putLong(highWatermark).putLong(lastStableOffset).putLong(logStartOffset).putLong(logEndOffset)
+                .putInt(aborted.size());
+        aborted.forEach(txn -> out.putLong(txn.producerId()).putLong(txn.firstOffset()));
+        out.putInt(recordsSize);
         return out.flip();
     }
 
@@ -51,7 +70,7 @@ public final class FetchResponseCodec {
         ByteBuffer in = body.duplicate();
         try {
             int count = in.getInt();
-            if (count < 0 || count > in.remaining() / 36) {
+            if (count < 0 || count > in.remaining() / 48) {
                 throw invalid("declares " + count + " partitions in " + body.remaining() + " bytes");
             }
             List<FetchedPartition> partitions = new ArrayList<>(count);
@@ -60,8 +79,18 @@ public final class FetchResponseCodec {
                 int partition = in.getInt();
                 String error = WireStrings.read(in);
                 long highWatermark = in.getLong();
+                long lastStableOffset = in.getLong();
                 long logStartOffset = in.getLong();
                 long logEndOffset = in.getLong();
+                int abortedCount = in.getInt();
+                if (abortedCount < 0 || abortedCount > in.remaining() / 16) {
+                    throw invalid("declares " + abortedCount + " aborted transactions with " + in.remaining()
+                            + " bytes left");
+                }
+                List<AbortedTransaction> aborted = new ArrayList<>(abortedCount);
+                for (int a = 0; a < abortedCount; a++) {
+                    aborted.add(new AbortedTransaction(in.getLong(), in.getLong()));
+                }
                 int size = in.getInt();
                 if (size < 0 || size > in.remaining()) {
                     throw invalid("declares " + size + " record bytes with " + in.remaining() + " left");
@@ -69,7 +98,8 @@ public final class FetchResponseCodec {
                 ByteBuffer records = in.slice(in.position(), size);
                 in.position(in.position() + size);
                 partitions.add(new FetchedPartition(new TopicPartition(topic, partition),
-                        error.isEmpty() ? null : ErrorCode.forName(error), highWatermark, logStartOffset, logEndOffset, records));
+                        error.isEmpty() ? null : ErrorCode.forName(error), highWatermark, lastStableOffset,
+                        logStartOffset, logEndOffset, aborted, records));
             }
             return partitions;
         } catch (BufferUnderflowException e) {
@@ -83,7 +113,22 @@ public final class FetchResponseCodec {
     }
 
     /** One partition of a fetch response; {@code error} is null when the partition was read. */
-    public record FetchedPartition(TopicPartition partition, ErrorCode error, long highWatermark, long logStartOffset,
-                                   long logEndOffset, ByteBuffer records) {
+    public record FetchedPartition(TopicPartition partition, ErrorCode error, long highWatermark,
+                                   long lastStableOffset, long logStartOffset, long logEndOffset,
+                                   List<AbortedTransaction> abortedTransactions, ByteBuffer records) {
+
+        public FetchedPartition {
+            abortedTransactions = List.copyOf(abortedTransactions);
+        }
+
+        /** A partition read without transactions' bounds: its last stable offset is its high watermark. */
+        public FetchedPartition(TopicPartition partition, ErrorCode error, long highWatermark, long logStartOffset,
+                                long logEndOffset, ByteBuffer records) {
+            this(partition, error, highWatermark, highWatermark, logStartOffset, logEndOffset, List.of(), records);
+        }
+    }
+
+    /** An aborted transaction a read_committed reader filters: its producer and its first offset. */
+    public record AbortedTransaction(long producerId, long firstOffset) {
     }
 }

@@ -65,6 +65,37 @@ class WireCodecsTest {
     }
 
     @Test
+    void aReadCommittedFetchResponseCarriesItsLastStableOffsetAndAbortedTransactions() {
+        ByteBuffer records = bytes("records");
+        List<FetchResponseCodec.AbortedTransaction> aborted = List.of(new FetchResponseCodec.AbortedTransaction(7, 3),
+                new FetchResponseCodec.AbortedTransaction(9, 5));
+        ByteBuffer header = FetchResponseCodec.header(new TopicPartition("orders", 1), null, 10, 6, 0, 12, aborted,
+                records.remaining());
+        ByteBuffer body = ByteBuffer.allocate(4 + header.remaining() + records.remaining());
+        body.put(FetchResponseCodec.count(1)).put(header).put(records).flip();
+
+        FetchResponseCodec.FetchedPartition decoded = FetchResponseCodec.decode(body).getFirst();
+
+        assertThat(decoded.highWatermark()).isEqualTo(10);
+        assertThat(decoded.lastStableOffset()).isEqualTo(6);
+        assertThat(decoded.logStartOffset()).isZero();
+        assertThat(decoded.logEndOffset()).isEqualTo(12);
+        assertThat(decoded.abortedTransactions()).isEqualTo(aborted);
+        assertThat(text(decoded.records())).isEqualTo("records");
+    }
+
+    @Test
+    void theIsolationOfAFetchRequestRoundTripsAndAnUnknownOneIsRefused() {
+        FetchRequest committed = new FetchRequest(500L, 1, 1 << 20, List.of(new FetchRequest.Partition("orders", 2, 42,
+                4096)), true);
+        assertThat(FetchRequestCodec.decode(FetchRequestCodec.encode(committed))).isEqualTo(committed);
+        ByteBuffer bytes = FetchRequestCodec.encode(committed);
+        bytes.put(16, (byte) 2);
+        assertThatThrownBy(() -> FetchRequestCodec.decode(bytes)).isInstanceOf(SluiceException.class)
+                .hasMessageContaining("isolation 2");
+    }
+
+    @Test
     void fetchRequestsRoundTripWithAbsentNumbersKeptAbsent() {
         FetchRequest request = new FetchRequest(500L, null, 1 << 20, List.of(
                 new FetchRequest.Partition("orders", 2, 42, 4096),
