@@ -33,7 +33,9 @@ import reactor.core.publisher.Mono;
  * Fetch, for consumers: each partition's section is the leader's raw record batches from the fetch offset (the batch
  * holding the offset first, whose earlier records the client skips, as with Kafka), read through the
  * {@link PartitionReader} with the request's {@code max_wait_ms}, {@code min_bytes} and {@code max_bytes} and each
- * partition's {@code partition_max_bytes}. Without transactions the last stable offset is the high watermark.
+ * partition's {@code partition_max_bytes}. Each section carries the partition's last stable offset; a read_committed
+ * fetch ({@code isolation_level} 1) ends there and names the aborted transactions among its records, which the client
+ * drops (Kafka's read_committed).
  *
  * <p>Fetch sessions (KIP-227) are refused the way Kafka allows ({@link FetchSessions}): a full request is served and
  * answered with session id 0, so the client sends the whole request each time; an incremental one is
@@ -98,7 +100,8 @@ class FetchApi implements KafkaApi {
         }
         long waitMs = Math.min(Math.max(0, data.maxWaitMs()), maxWaitMs);
         Mono<List<FetchedPartition>> fetched = toFetch.isEmpty() ? Mono.just(List.of())
-                : reader.fetchAll(toFetch, waitMs, Math.max(1, data.minBytes()), Math.max(1, data.maxBytes()));
+                : reader.fetchAll(toFetch, waitMs, Math.max(1, data.minBytes()), Math.max(1, data.maxBytes()),
+                        data.isolationLevel() == 1);
         return fetched.map(sections -> {
             Map<TopicPartition, PartitionData> answers = new LinkedHashMap<>(refused);
             for (FetchedPartition section : sections) {
@@ -130,10 +133,16 @@ class FetchApi implements KafkaApi {
         PartitionData data = new PartitionData()
                 .setPartitionIndex(section.partition().partition())
                 .setHighWatermark(section.highWatermark())
-                .setLastStableOffset(section.highWatermark())
+                .setLastStableOffset(section.lastStableOffset())
                 .setLogStartOffset(section.logStartOffset())
                 .setPreferredReadReplica(-1)
                 .setRecords(MemoryRecords.readableRecords(section.records()));
+        if (!section.abortedTransactions().isEmpty()) {
+            data.setAbortedTransactions(section.abortedTransactions().stream()
+                    .map(txn -> new FetchResponseData.AbortedTransaction().setProducerId(txn.producerId())
+                            .setFirstOffset(txn.firstOffset()))
+                    .toList());
+        }
         if (section.error() != null) {
             data.setErrorCode(KafkaErrors.ofRead(section.error()).code()).setRecords(MemoryRecords.EMPTY);
         }

@@ -166,6 +166,15 @@ public class PartitionReader {
      */
     public Mono<List<FetchedPartition>> fetchAll(List<FetchRequest.Partition> requested, long waitMs, int minBytes,
                                                  int maxBytes) {
+        return fetchAll(requested, waitMs, minBytes, maxBytes, false);
+    }
+
+    /**
+     * As {@link #fetchAll(List, long, int, int)}; a {@code readCommitted} fetch reads below each partition's last stable
+     * offset, and its sections name the aborted transactions among their records.
+     */
+    public Mono<List<FetchedPartition>> fetchAll(List<FetchRequest.Partition> requested, long waitMs, int minBytes,
+                                                 int maxBytes, boolean readCommitted) {
         return Mono.defer(() -> {
             MetadataView view = rerouting.view();
             Map<NodeInfo, List<FetchRequest.Partition>> byLeader = new LinkedHashMap<>();
@@ -180,15 +189,16 @@ public class PartitionReader {
             }
             Mono<Map<TopicPartition, FetchedPartition>> answer;
             if (byLeader.size() <= 1 || waitMs == 0) {
-                answer = fetchFrom(byLeader, waitMs, minBytes, maxBytes);
+                answer = fetchFrom(byLeader, waitMs, minBytes, maxBytes, readCommitted);
             } else {
-                answer = fetchFrom(byLeader, 0, 1, maxBytes).flatMap(now -> bytes(now) >= minBytes ? Mono.just(now)
+                answer = fetchFrom(byLeader, 0, 1, maxBytes, readCommitted).flatMap(now -> bytes(now) >= minBytes
+                        ? Mono.just(now)
                         : Flux.fromIterable(byLeader.entrySet())
                                 .flatMap(leader -> fetchFrom(Map.of(leader.getKey(), leader.getValue()), waitMs, 1,
-                                        maxBytes))
+                                        maxBytes, readCommitted))
                                 .filter(polled -> bytes(polled) > 0)
                                 .next()
-                                .flatMap(data -> fetchFrom(byLeader, 0, 1, maxBytes))
+                                .flatMap(data -> fetchFrom(byLeader, 0, 1, maxBytes, readCommitted))
                                 .defaultIfEmpty(now));
             }
             return answer.map(fetched -> {
@@ -203,10 +213,12 @@ public class PartitionReader {
     }
 
     private Mono<Map<TopicPartition, FetchedPartition>> fetchFrom(Map<NodeInfo, List<FetchRequest.Partition>> byLeader,
-                                                                  long waitMs, int minBytes, int maxBytes) {
+                                                                  long waitMs, int minBytes, int maxBytes,
+                                                                  boolean readCommitted) {
         return Flux.fromIterable(byLeader.entrySet())
                 .flatMap(leader -> {
-                    FetchRequest request = new FetchRequest(waitMs, minBytes, maxBytes, leader.getValue());
+                    FetchRequest request = new FetchRequest(waitMs, minBytes, maxBytes, leader.getValue(),
+                            readCommitted);
                     long started = System.nanoTime();
                     return partitions.fetch(leader.getKey(), request)
                             .doOnNext(fetched -> {
@@ -235,7 +247,8 @@ public class PartitionReader {
             int size = section.records().remaining();
             if (size > 0 && total > 0 && total + size > maxBytes) {
                 kept.add(new FetchedPartition(section.partition(), section.error(), section.highWatermark(),
-                        section.logStartOffset(), section.logEndOffset(), ByteBuffer.allocate(0)));
+                        section.lastStableOffset(), section.logStartOffset(), section.logEndOffset(), List.of(),
+                        ByteBuffer.allocate(0)));
                 continue;
             }
             total += size;

@@ -18,7 +18,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,6 +29,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +143,66 @@ class KafkaTransactionsIT {
     private static long latest(Admin admin, TopicPartition tp, IsolationLevel isolation) throws Exception {
         return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(isolation)).partitionResult(tp)
                 .get().offset();
+    }
+
+    @Test
+    void aReadCommittedConsumerSeesCommittedRecordsOnlyAndNothingOfAnOpenTransactionUntilItCommits()
+            throws Exception {
+        String topic = "txn-read";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = producer("reader", 60_000);
+             KafkaConsumer<byte[], byte[]> committed = consumer(IsolationLevel.READ_COMMITTED);
+             KafkaConsumer<byte[], byte[]> everything = consumer(IsolationLevel.READ_UNCOMMITTED)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 6; i++) {
+                producer.send(record(topic, i % 2, "committed-" + i));
+            }
+            producer.commitTransaction();
+            producer.beginTransaction();
+            for (int i = 0; i < 4; i++) {
+                producer.send(record(topic, i % 2, "aborted-" + i));
+            }
+            producer.flush();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            for (int i = 0; i < 2; i++) {
+                producer.send(record(topic, i % 2, "open-" + i));
+            }
+            producer.flush();
+
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            committed.assign(partitions);
+            committed.seekToBeginning(partitions);
+            everything.assign(partitions);
+            everything.seekToBeginning(partitions);
+            assertThat(readUntilQuiet(everything)).hasSize(12);
+            assertThat(readUntilQuiet(committed)).as("the aborted and the open transaction are not read")
+                    .allMatch(v -> v.startsWith("committed-")).hasSize(6);
+
+            producer.commitTransaction();
+            assertThat(readUntilQuiet(committed)).containsExactlyInAnyOrder("open-0", "open-1");
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(IsolationLevel isolation) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Record values read until two seconds pass without one. */
+    private static List<String> readUntilQuiet(KafkaConsumer<byte[], byte[]> consumer) {
+        List<String> values = new java.util.ArrayList<>();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos()) {
+            for (var record : consumer.poll(Duration.ofMillis(200))) {
+                values.add(new String(record.value(), StandardCharsets.UTF_8));
+                quietSince = System.nanoTime();
+            }
+        }
+        return values;
     }
 
     @Test
