@@ -160,6 +160,7 @@ class KafkaListener implements SmartLifecycle {
                 .flatMapSequential(frame -> inOrder(frame, session, order), pipelined, 1)
                 // A failed sign-in's answer is the connection's last.
                 .takeUntil(answer -> session.closing())
+                // A Fetch answer's parts include its record batches as they came from the leaders, not copied.
                 .map(Unpooled::wrappedBuffer)
                 .doOnError(e -> LOG.info("Closing {}: {}", session, e instanceof MalformedFrameException
                         ? e.getMessage() : e.toString()));
@@ -167,7 +168,7 @@ class KafkaListener implements SmartLifecycle {
     }
 
     /** The answer to one frame, once {@code order} lets it start; the frame is read after the ones before it began. */
-    private Flux<ByteBuffer> inOrder(ByteBuffer frame, KafkaSession session, RequestOrder order) {
+    private Flux<ByteBuffer[]> inOrder(ByteBuffer frame, KafkaSession session, RequestOrder order) {
         boolean produce = frame.remaining() >= 2 && frame.getShort(frame.position()) == ApiKeys.PRODUCE.id;
         AtomicBoolean admitted = new AtomicBoolean();
         return order.admit(produce)
@@ -184,7 +185,7 @@ class KafkaListener implements SmartLifecycle {
      * The answer to one frame, if any, then the pause its principal's quotas ask before the next is read; a pause also
      * stops produce requests read after this one from overlapping it.
      */
-    private Flux<ByteBuffer> answer(ByteBuffer frame, KafkaSession session, RequestOrder order) {
+    private Flux<ByteBuffer[]> answer(ByteBuffer frame, KafkaSession session, RequestOrder order) {
         int frameBytes = frame.remaining();
         KafkaRequest request = KafkaCodec.parse(frame);
         if (!session.signedIn() && !BEFORE_SIGN_IN.contains(request.apiKey())) {
@@ -194,7 +195,7 @@ class KafkaListener implements SmartLifecycle {
         return apis.handle(request, session)
                 .map(response -> {
                     pause.set(throttle.served(session, request, frameBytes, response));
-                    return KafkaCodec.encode(request, response);
+                    return KafkaCodec.encodeParts(request, response);
                 })
                 .switchIfEmpty(Mono.fromRunnable(() -> pause.set(throttle.served(session, request, frameBytes,
                         null))))
