@@ -154,6 +154,7 @@ class KafkaListener implements SmartLifecycle {
         SocketAddress[] remote = new SocketAddress[1];
         in.withConnection(connection -> remote[0] = connection.channel().remoteAddress());
         KafkaSession session = new KafkaSession(connections.incrementAndGet(), remote[0], signIn.required());
+        in.withConnection(connection -> connection.onDispose(session::closed));
         RequestOrder order = new RequestOrder();
         Flux<ByteBuf> answers = in.receive()
                 .map(KafkaListener::bytesOf)
