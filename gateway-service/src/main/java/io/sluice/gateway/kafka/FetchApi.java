@@ -44,6 +44,10 @@ import reactor.core.publisher.Mono;
  * FETCH_SESSION_ID_NOT_FOUND, never served as if it named every partition. A partition whose {@code current_leader_epoch} is older than the gateway's metadata is
  * FENCED_LEADER_EPOCH (the client refreshes its metadata), a newer one UNKNOWN_LEADER_EPOCH (the gateway has not seen
  * the election yet; the client retries). A topic the principal may not READ is TOPIC_AUTHORIZATION_FAILED. Follower fetches are not served here: replicas fetch from one another.
+ *
+ * <p>Each connection reads ahead ({@link ReadAhead}): once a Fetch is answered, the partitions that ended below their
+ * high watermark are read again from where the answer ended, and the connection's next Fetch at exactly those offsets
+ * is answered from that, checked like any other.
  */
 @Component
 class FetchApi implements KafkaApi {
