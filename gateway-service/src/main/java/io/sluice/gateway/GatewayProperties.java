@@ -165,6 +165,10 @@ public record GatewayProperties(
      * @param sslBundle       the SSL bundle whose certificate the listener serves TLS with; by default the HTTP
      *                        server's ({@code server.ssl.bundle}), so a gateway serving HTTPS serves Kafka over TLS
      *                        too; none: plaintext
+     * @param announceInterval how often the gateway announces its listener to the coordinator
+     * @param readAhead       how many bytes of record batches all Kafka connections together may hold read ahead of
+     *                        their consumers' next Fetch (each partition read ahead counts its
+     *                        {@code partition_max_bytes}); 0: none is read ahead
      */
     public record Kafka(@DefaultValue("true") boolean enabled,
                         @DefaultValue("127.0.0.1") @NotEmpty String host,
@@ -175,6 +179,7 @@ public record GatewayProperties(
                         @DefaultValue("sluice") @NotEmpty String clusterId,
                         @DefaultValue("100MB") DataSize maxRequestSize,
                         String sslBundle,
-                        @DefaultValue("2s") Duration announceInterval) {
+                        @DefaultValue("2s") Duration announceInterval,
+                        @DefaultValue("64MB") DataSize readAhead) {
     }
 }

@@ -72,6 +72,24 @@ public final class KafkaCodec {
         }
     }
 
+    /**
+     * {@code response} to {@code request}, framed as {@link #encode} frames it, as buffers that laid end to end are
+     * those bytes: the record batches of a Fetch answer are not copied but are views of the answer's own buffers
+     * ({@link ResponseParts}), which must then stay untouched until the parts are written.
+     */
+    public static ByteBuffer[] encodeParts(KafkaRequest request, ApiMessage response) {
+        short version = request.responseVersion();
+        short headerVersion = request.apiKey().responseHeaderVersion(version);
+        ResponseHeaderData header = new ResponseHeaderData().setCorrelationId(request.header().correlationId());
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int size = header.size(cache, headerVersion) + response.size(cache, version);
+        ResponseParts out = new ResponseParts(4 + size);
+        out.writeInt(size);
+        header.write(out, cache, headerVersion);
+        response.write(out, cache, version);
+        return out.parts();
+    }
+
     /** {@code response} to {@code request}, framed: the size, the response header, the body. */
     public static ByteBuffer encode(KafkaRequest request, ApiMessage response) {
         short version = request.responseVersion();

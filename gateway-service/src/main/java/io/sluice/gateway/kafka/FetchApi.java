@@ -1,5 +1,7 @@
 package io.sluice.gateway.kafka;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.routing.PartitionReader;
@@ -13,6 +15,7 @@ import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -42,6 +46,10 @@ import reactor.core.publisher.Mono;
  * FETCH_SESSION_ID_NOT_FOUND, never served as if it named every partition. A partition whose {@code current_leader_epoch} is older than the gateway's metadata is
  * FENCED_LEADER_EPOCH (the client refreshes its metadata), a newer one UNKNOWN_LEADER_EPOCH (the gateway has not seen
  * the election yet; the client retries). A topic the principal may not READ is TOPIC_AUTHORIZATION_FAILED. Follower fetches are not served here: replicas fetch from one another.
+ *
+ * <p>Each connection reads ahead ({@link ReadAhead}): once a Fetch is answered, the partitions that ended below their
+ * high watermark are read again from where the answer ended, and the connection's next Fetch at exactly those offsets
+ * is answered from that, checked like any other.
  */
 @Component
 class FetchApi implements KafkaApi {
@@ -52,12 +60,21 @@ class FetchApi implements KafkaApi {
     private final PartitionReader reader;
     private final TopicAccess access;
     private final long maxWaitMs;
+    private final ReadAhead.Budget readAheadBudget;
+    private final Counter readAheadUsed;
+    private final Counter readAheadMissed;
 
-    FetchApi(ClusterView cluster, PartitionReader reader, TopicAccess access, GatewayProperties properties) {
+    FetchApi(ClusterView cluster, PartitionReader reader, TopicAccess access, GatewayProperties properties,
+             MeterRegistry meters) {
         this.cluster = cluster;
         this.reader = reader;
         this.access = access;
         this.maxWaitMs = properties.consume().maxWait().toMillis();
+        this.readAheadBudget = new ReadAhead.Budget(properties.kafka().readAhead().toBytes());
+        this.readAheadUsed = Counter.builder("sluice.gateway.kafka.read.ahead").tag("outcome", "used")
+                .description("Fetch sections answered from what was read ahead").register(meters);
+        this.readAheadMissed = Counter.builder("sluice.gateway.kafka.read.ahead").tag("outcome", "read")
+                .description("Fetch sections read when asked (nothing usable was read ahead)").register(meters);
     }
 
     @Override
@@ -99,16 +116,68 @@ class FetchApi implements KafkaApi {
             }
         }
         long waitMs = Math.min(Math.max(0, data.maxWaitMs()), maxWaitMs);
+        int minBytes = Math.max(1, data.minBytes());
+        int maxBytes = Math.max(1, data.maxBytes());
+        // Read-ahead serves read_uncommitted fetches only: a read_committed one is bounded by a last stable offset
+        // that the read ahead would have had to track as well.
+        boolean readCommitted = data.isolationLevel() == 1;
+        ReadAhead ahead = session.readAhead(() -> new ReadAhead(readAheadBudget, System::nanoTime));
         Mono<List<FetchedPartition>> fetched = toFetch.isEmpty() ? Mono.just(List.of())
-                : reader.fetchAll(toFetch, waitMs, Math.max(1, data.minBytes()), Math.max(1, data.maxBytes()),
-                        data.isolationLevel() == 1);
+                : readCommitted ? reader.fetchAll(toFetch, waitMs, minBytes, maxBytes, true)
+                : fetch(ahead, toFetch, waitMs, minBytes, maxBytes);
         return fetched.map(sections -> {
+            if (!readCommitted) {
+                ahead.start(toFetch, sections, next -> reader.fetchAll(next, 0, 1, maxBytes));
+            }
             Map<TopicPartition, PartitionData> answers = new LinkedHashMap<>(refused);
             for (FetchedPartition section : sections) {
                 answers.put(section.partition(), answer(section));
             }
             return response(requested, answers, byId);
         });
+    }
+
+    /**
+     * The sections of {@code toFetch}, in its order: those read ahead at the asked offsets that have records, and the
+     * others read now — without waiting when what was read ahead already holds {@code minBytes}.
+     */
+    private Mono<List<FetchedPartition>> fetch(ReadAhead ahead, List<FetchRequest.Partition> toFetch, long waitMs,
+                                               int minBytes, int maxBytes) {
+        Map<TopicPartition, Mono<FetchedPartition>> readAhead = ahead.take(toFetch);
+        if (readAhead.isEmpty()) {
+            readAheadMissed.increment(toFetch.size());
+            return reader.fetchAll(toFetch, waitMs, minBytes, maxBytes);
+        }
+        return Flux.fromIterable(readAhead.values()).flatMapSequential(section -> section).collectList()
+                .flatMap(ready -> {
+                    Map<TopicPartition, FetchedPartition> have = new HashMap<>();
+                    long bytes = 0;
+                    for (FetchedPartition section : ready) {
+                        if (section.error() == null && section.records().hasRemaining()) {
+                            have.put(section.partition(), section);
+                            bytes += section.records().remaining();
+                        }
+                    }
+                    readAheadUsed.increment(have.size());
+                    readAheadMissed.increment(toFetch.size() - have.size());
+                    List<FetchRequest.Partition> rest = toFetch.stream()
+                            .filter(partition -> !have.containsKey(topicPartition(partition))).toList();
+                    Mono<List<FetchedPartition>> others = rest.isEmpty() ? Mono.just(List.of())
+                            : bytes >= minBytes ? reader.fetchAll(rest, 0, 1, maxBytes)
+                            : reader.fetchAll(rest, waitMs, (int) (minBytes - bytes), maxBytes);
+                    return others.map(read -> {
+                        read.forEach(section -> have.put(section.partition(), section));
+                        List<FetchedPartition> ordered = new ArrayList<>(toFetch.size());
+                        for (FetchRequest.Partition partition : toFetch) {
+                            ordered.add(have.get(topicPartition(partition)));
+                        }
+                        return PartitionReader.withinBytes(ordered, maxBytes);
+                    });
+                });
+    }
+
+    private static TopicPartition topicPartition(FetchRequest.Partition partition) {
+        return new TopicPartition(partition.topic(), partition.partition());
     }
 
     private static Errors check(Optional<TopicMetadata> topic, FetchRequestData.FetchPartition partition,

@@ -154,12 +154,14 @@ class KafkaListener implements SmartLifecycle {
         SocketAddress[] remote = new SocketAddress[1];
         in.withConnection(connection -> remote[0] = connection.channel().remoteAddress());
         KafkaSession session = new KafkaSession(connections.incrementAndGet(), remote[0], signIn.required());
+        in.withConnection(connection -> connection.onDispose(session::closed));
         RequestOrder order = new RequestOrder();
         Flux<ByteBuf> answers = in.receive()
                 .map(KafkaListener::bytesOf)
                 .flatMapSequential(frame -> inOrder(frame, session, order), pipelined, 1)
                 // A failed sign-in's answer is the connection's last.
                 .takeUntil(answer -> session.closing())
+                // A Fetch answer's parts include its record batches as they came from the leaders, not copied.
                 .map(Unpooled::wrappedBuffer)
                 .doOnError(e -> LOG.info("Closing {}: {}", session, e instanceof MalformedFrameException
                         ? e.getMessage() : e.toString()));
@@ -167,7 +169,7 @@ class KafkaListener implements SmartLifecycle {
     }
 
     /** The answer to one frame, once {@code order} lets it start; the frame is read after the ones before it began. */
-    private Flux<ByteBuffer> inOrder(ByteBuffer frame, KafkaSession session, RequestOrder order) {
+    private Flux<ByteBuffer[]> inOrder(ByteBuffer frame, KafkaSession session, RequestOrder order) {
         boolean produce = frame.remaining() >= 2 && frame.getShort(frame.position()) == ApiKeys.PRODUCE.id;
         AtomicBoolean admitted = new AtomicBoolean();
         return order.admit(produce)
@@ -184,7 +186,7 @@ class KafkaListener implements SmartLifecycle {
      * The answer to one frame, if any, then the pause its principal's quotas ask before the next is read; a pause also
      * stops produce requests read after this one from overlapping it.
      */
-    private Flux<ByteBuffer> answer(ByteBuffer frame, KafkaSession session, RequestOrder order) {
+    private Flux<ByteBuffer[]> answer(ByteBuffer frame, KafkaSession session, RequestOrder order) {
         int frameBytes = frame.remaining();
         KafkaRequest request = KafkaCodec.parse(frame);
         if (!session.signedIn() && !BEFORE_SIGN_IN.contains(request.apiKey())) {
@@ -194,7 +196,7 @@ class KafkaListener implements SmartLifecycle {
         return apis.handle(request, session)
                 .map(response -> {
                     pause.set(throttle.served(session, request, frameBytes, response));
-                    return KafkaCodec.encode(request, response);
+                    return KafkaCodec.encodeParts(request, response);
                 })
                 .switchIfEmpty(Mono.fromRunnable(() -> pause.set(throttle.served(session, request, frameBytes,
                         null))))

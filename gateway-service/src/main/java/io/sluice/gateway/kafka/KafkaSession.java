@@ -4,6 +4,7 @@ import io.sluice.gateway.security.SluicePrincipal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.function.Supplier;
 
 /**
  * One client connection to the Kafka listener and who it is. With security off every connection is
@@ -21,6 +22,8 @@ final class KafkaSession {
     private volatile SluicePrincipal principal;
     private volatile String mechanism;
     private volatile boolean closing;
+    private ReadAhead readAhead;
+    private boolean ended;
 
     KafkaSession(long id, SocketAddress remote, boolean signInRequired) {
         this.id = id;
@@ -58,6 +61,25 @@ final class KafkaSession {
 
     void mechanism(String chosen) {
         this.mechanism = chosen;
+    }
+
+    /** The connection's sections read ahead ({@link FetchApi}), made by {@code create} on first use. */
+    synchronized ReadAhead readAhead(Supplier<ReadAhead> create) {
+        if (readAhead == null) {
+            readAhead = create.get();
+            if (ended) {
+                readAhead.close();
+            }
+        }
+        return readAhead;
+    }
+
+    /** The connection ended: what was read ahead for it is dropped, and nothing more is. */
+    synchronized void closed() {
+        ended = true;
+        if (readAhead != null) {
+            readAhead.close();
+        }
     }
 
     /** Ends the connection once the answer to the request being handled is sent. */

@@ -240,7 +240,11 @@ public class PartitionReader {
         return total;
     }
 
-    private static List<FetchedPartition> withinBytes(List<FetchedPartition> sections, int maxBytes) {
+    /**
+     * {@code sections} holding at most {@code maxBytes} of batches together, except that the first section with data
+     * is always whole: the records of the sections beyond are left out, their offsets kept.
+     */
+    public static List<FetchedPartition> withinBytes(List<FetchedPartition> sections, int maxBytes) {
         List<FetchedPartition> kept = new ArrayList<>(sections.size());
         long total = 0;
         for (FetchedPartition section : sections) {

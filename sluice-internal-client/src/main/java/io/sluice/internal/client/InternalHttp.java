@@ -17,6 +17,7 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -33,8 +34,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -153,12 +156,62 @@ public final class InternalHttp implements AutoCloseable {
         HttpClient.ResponseReceiver<?> receiver = call.body() == null ? request
                 : request.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(call.body())));
         return receiver
-                .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
+                .response((response, content) -> body(response, content)
                         .map(bytes -> new Answer(response.status().code(),
                                 response.responseHeaders().get(HttpHeaderNames.LOCATION), bytes)))
+                .next()
                 .onErrorMap(e -> !(e instanceof TimeoutException), e -> new TransportFailure(!notSent(e), e))
                 .flatMap(answer -> answer.status() < 300 || answer.isRedirect() ? Mono.just(answer)
                         : Mono.error(ProblemDecoder.decode(call.target(), answer.status(), answer.body())));
+    }
+
+    /**
+     * The whole body as one array. With a {@code Content-Length} (every Sluice service sends one; a fetch answer's is
+     * exact, its records sent from the file) each piece is copied into an array of that length as it arrives and
+     * released, so a fetch answer of megabytes is copied once; aggregating the pieces first cost a copy into a
+     * consolidated buffer and a second into the array.
+     */
+    private static Mono<byte[]> body(HttpClientResponse response, ByteBufFlux content) {
+        long length;
+        try {
+            length = Long.parseLong(response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH, "-1"));
+        } catch (NumberFormatException unreadable) {
+            length = -1;
+        }
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            return content.aggregate().asByteArray().defaultIfEmpty(EMPTY);
+        }
+        int size = (int) length;
+        return content.reduceWith(() -> new Filling(size), Filling::append).map(Filling::bytes);
+    }
+
+    /** An array of the body's announced length, filled piece by piece. */
+    private static final class Filling {
+
+        private final byte[] bytes;
+        private int filled;
+
+        Filling(int size) {
+            this.bytes = size == 0 ? EMPTY : new byte[size];
+        }
+
+        Filling append(ByteBuf piece) {
+            int length = piece.readableBytes();
+            if (length > bytes.length - filled) {
+                throw new IllegalStateException("The answer is longer than its Content-Length of " + bytes.length);
+            }
+            piece.getBytes(piece.readerIndex(), bytes, filled, length);
+            filled += length;
+            return this;
+        }
+
+        byte[] bytes() {
+            if (filled != bytes.length) {
+                throw new IllegalStateException("The answer ended after " + filled + " of its " + bytes.length
+                        + " bytes");
+            }
+            return bytes;
+        }
     }
 
     /** The purpose's client with the call's content type; configured once per type, not per call. */

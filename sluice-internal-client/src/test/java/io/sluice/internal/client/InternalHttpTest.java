@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.partition.FetchRequest;
+import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.internal.partition.ListOffsetsResponse;
 import io.sluice.internal.partition.PartitionBatches;
@@ -26,6 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -67,6 +75,39 @@ class InternalHttpTest {
                             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT));
         }
         assertThat(requests).hasValue(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aFetchAnswerThatArrivesInManyPiecesIsReadWholeWithOrWithoutItsLength(boolean withLength) {
+        byte[] records = new byte[3 * 1024 * 1024 + 17];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = (byte) (i * 31 + i / 4096);
+        }
+        ByteBuffer head = ByteBuffer.allocate(256);
+        head.put(FetchResponseCodec.count(1)).put(FetchResponseCodec.header(TP, null, 10, 0, 10, records.length));
+        byte[] body = new byte[head.position() + records.length];
+        System.arraycopy(head.array(), 0, body, 0, head.position());
+        System.arraycopy(records, 0, body, head.position(), records.length);
+        List<ByteBuf> pieces = new ArrayList<>();
+        for (int from = 0; from < body.length; from += 65536) {
+            pieces.add(Unpooled.wrappedBuffer(body, from, Math.min(65536, body.length - from)));
+        }
+        NodeInfo node = node(serve(new AtomicInteger(), (attempt, response) -> {
+            if (withLength) {
+                response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+            }
+            return response.send(Flux.fromIterable(pieces)).then();
+        }));
+
+        List<FetchResponseCodec.FetchedPartition> answer = new PartitionDataClient(http).fetch(node,
+                new FetchRequest(0L, 1, Integer.MAX_VALUE, List.of(new FetchRequest.Partition("t", 0, 0, 1 << 30))))
+                .block();
+
+        assertThat(answer).singleElement().satisfies(section -> {
+            assertThat(section.highWatermark()).isEqualTo(10);
+            assertThat(section.records()).isEqualTo(ByteBuffer.wrap(records));
+        });
     }
 
     @Test

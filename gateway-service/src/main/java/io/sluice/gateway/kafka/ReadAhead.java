@@ -1,0 +1,186 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.internal.partition.FetchRequest;
+import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
+import io.sluice.protocol.TopicPartition;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import reactor.core.publisher.Mono;
+
+/**
+ * One connection's sections read ahead: once a Fetch is answered, each partition whose answer ended below its high
+ * watermark is read again from the offset after the answer's last whole batch, with the same
+ * {@code partition_max_bytes}, without waiting, while the client processes what it got. A later Fetch of the
+ * connection that asks for a partition at exactly that offset and size is answered from what was read ahead.
+ *
+ * <p>Why: a Kafka consumer keeps one fetch in flight per broker, and to it the gateway is one broker for every
+ * partition; against Kafka the other leaders' fetches overlap the client's processing, against one gateway each
+ * fetch's trip to the leaders did not (docs/benchmarks.md, runs K2 and K3). Reading ahead does the same reads as
+ * before, earlier: nothing above a high watermark, nothing a client could not have been answered when the read was
+ * made. A section is used only within {@link #MAX_AGE_NANOS} of its read (so it is never older than an answer a
+ * long poll could have held), only if it has records and no error; anything else is read anew, as without this.
+ * Access control, epochs, quotas and the request's {@code max_bytes} are applied to each Fetch as before.
+ *
+ * <p>What is read ahead is bounded by a {@link Budget} shared by all connections (each partition counts its
+ * {@code partition_max_bytes} until it is used or dropped); with none left, nothing is read ahead. Thread-safe: a
+ * connection's Fetch requests come one at a time, but its end clears it from another thread.
+ */
+final class ReadAhead {
+
+    /** How long a section read ahead may be used. */
+    static final long MAX_AGE_NANOS = 500_000_000L;
+
+    private final Budget budget;
+    private final LongSupplier nanoClock;
+    private final Map<TopicPartition, Entry> entries = new HashMap<>();
+    private boolean closed;
+
+    ReadAhead(Budget budget, LongSupplier nanoClock) {
+        this.budget = budget;
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * The sections read ahead for partitions of {@code asked} at exactly their offset and size, in request order; every
+     * section read ahead for an asked partition, used or not, is forgotten, as is any past its age.
+     */
+    synchronized Map<TopicPartition, Mono<FetchedPartition>> take(List<FetchRequest.Partition> asked) {
+        long now = nanoClock.getAsLong();
+        expire(now);
+        Map<TopicPartition, Mono<FetchedPartition>> hits = new LinkedHashMap<>();
+        for (FetchRequest.Partition partition : asked) {
+            TopicPartition tp = new TopicPartition(partition.topic(), partition.partition());
+            Entry entry = entries.remove(tp);
+            if (entry == null) {
+                continue;
+            }
+            budget.release(entry.cost());
+            if (entry.offset() == partition.fetchOffset() && Objects.equals(entry.maxBytes(), partition.maxBytes())) {
+                hits.put(tp, entry.section());
+            }
+        }
+        return hits;
+    }
+
+    /**
+     * Starts reading ahead, with {@code read}, each partition of {@code answered} whose section in {@code sections}
+     * (same order) has whole batches and ends below its high watermark, as far as the budget allows.
+     */
+    synchronized void start(List<FetchRequest.Partition> answered, List<FetchedPartition> sections,
+                            Function<List<FetchRequest.Partition>, Mono<List<FetchedPartition>>> read) {
+        if (closed) {
+            return;
+        }
+        List<FetchRequest.Partition> next = new ArrayList<>();
+        for (int i = 0; i < answered.size() && i < sections.size(); i++) {
+            FetchRequest.Partition asked = answered.get(i);
+            FetchedPartition section = sections.get(i);
+            long offset = section.error() == null ? nextOffset(section.records()) : -1;
+            if (offset > asked.fetchOffset() && offset < section.highWatermark()) {
+                long cost = asked.maxBytes() == null ? 0 : asked.maxBytes();
+                TopicPartition tp = section.partition();
+                Entry stale = entries.remove(tp);
+                if (stale != null) {
+                    budget.release(stale.cost());
+                }
+                if (budget.reserve(cost)) {
+                    next.add(new FetchRequest.Partition(asked.topic(), asked.partition(), offset, asked.maxBytes()));
+                }
+            }
+        }
+        if (next.isEmpty()) {
+            return;
+        }
+        Mono<List<FetchedPartition>> all = read.apply(next).onErrorReturn(List.of()).cache();
+        all.subscribe();
+        long now = nanoClock.getAsLong();
+        for (FetchRequest.Partition partition : next) {
+            TopicPartition tp = new TopicPartition(partition.topic(), partition.partition());
+            Mono<FetchedPartition> section = all.flatMap(fetched -> Mono.justOrEmpty(fetched.stream()
+                    .filter(s -> s.partition().equals(tp)).findFirst()));
+            entries.put(tp, new Entry(partition.fetchOffset(), partition.maxBytes(),
+                    partition.maxBytes() == null ? 0 : partition.maxBytes(), now, section));
+        }
+    }
+
+    /** Forgets everything and reads nothing more ahead: the connection ended. */
+    synchronized void close() {
+        closed = true;
+        entries.values().forEach(entry -> budget.release(entry.cost()));
+        entries.clear();
+    }
+
+    synchronized int size() {
+        return entries.size();
+    }
+
+    private void expire(long now) {
+        for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+            Entry entry = it.next();
+            if (now - entry.readAtNanos() > MAX_AGE_NANOS) {
+                budget.release(entry.cost());
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * The offset after the last whole batch of {@code records} (kafka-clients reads the batch headers), or -1 when
+     * there is none.
+     */
+    static long nextOffset(ByteBuffer records) {
+        if (!records.hasRemaining()) {
+            return -1;
+        }
+        long next = -1;
+        for (MutableRecordBatch batch : MemoryRecords.readableRecords(records.duplicate()).batches()) {
+            next = batch.nextOffset();
+        }
+        return next;
+    }
+
+    /** A section being read, or read, ahead: from which offset with which size, when, and what it counts. */
+    private record Entry(long offset, Integer maxBytes, long cost, long readAtNanos, Mono<FetchedPartition> section) {
+    }
+
+    /** The bytes all connections may hold read ahead ({@code sluice.gateway.kafka.read-ahead}). */
+    static final class Budget {
+
+        private final AtomicLong free;
+
+        Budget(long bytes) {
+            this.free = new AtomicLong(bytes);
+        }
+
+        boolean reserve(long bytes) {
+            while (true) {
+                long left = free.get();
+                if (left < bytes) {
+                    return false;
+                }
+                if (free.compareAndSet(left, left - bytes)) {
+                    return true;
+                }
+            }
+        }
+
+        void release(long bytes) {
+            free.addAndGet(bytes);
+        }
+
+        long free() {
+            return free.get();
+        }
+    }
+}
