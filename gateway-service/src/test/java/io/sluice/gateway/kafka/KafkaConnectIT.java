@@ -26,15 +26,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ClassicGroupDescription;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.ClassicGroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -50,8 +55,10 @@ import tools.jackson.databind.JsonNode;
  * {@link ConnectWorker}) against the gateway's Kafka listener, with real processes: two workers of one group (the
  * classic group protocol with protocol type {@code connect} and Connect's own assignor), the config, offset and status
  * topics that Connect creates compacted and checks, and a FileStreamSource → topic → FileStreamSink pipeline that
- * loses no line when the worker running the source task is SIGKILLed, and then the one running the sink
- * task.
+ * loses no line when the worker running the source task is SIGKILLed, and then the one running the sink task. Each
+ * task resumes from what it committed before the kill — source offsets in the offsets topic, the sink's in its consumer
+ * group — so the lines it repeats are exactly those of at-least-once delivery. Every worker process is stopped by its
+ * PID; their logs stay in {@code target/cluster-logs/KafkaConnectIT/}.
  */
 class KafkaConnectIT {
 
@@ -105,7 +112,7 @@ class KafkaConnectIT {
             try (LineWriter writer = new LineWriter(source)) {
                 // The source task's worker dies: the task resumes on the other from the offsets topic.
                 awaitSinkLines(sink, 1_000);
-                sourceKill = killWhileLinesFlow(workers, "file-source", writer, () -> committedSourceLine(),
+                sourceKill = killWhileLinesFlow(workers, "file-source", writer, KafkaConnectIT::committedSourceLine,
                         () -> topicEnd(admin));
 
                 // A third worker joins and takes one of the tasks; once lines flow end to end again, the sink task's
@@ -127,6 +134,7 @@ class KafkaConnectIT {
             Files.write(source, appended, StandardOpenOption.APPEND);
             written.addAll(appended);
             awaitSinkLines(sink, written.size());
+            assertGroupsAsAdminSeesThem(admin, workers.stream().filter(ConnectWorker::isAlive).toList());
         } finally {
             workers.forEach(ConnectWorker::close);
         }
@@ -213,6 +221,40 @@ class KafkaConnectIT {
         settings.put("consumer.heartbeat.interval.ms", "2000");
         settings.put("scheduled.rebalance.max.delay.ms", "3000");
         return settings;
+    }
+
+    /**
+     * The workers' group as Kafka's Admin describes it (DescribeGroups, ListGroups): a classic group of protocol type
+     * {@code connect} with Connect's {@code sessioned} protocol, stable with the live workers as its members; the sink
+     * task's consumer group beside it.
+     */
+    private static void assertGroupsAsAdminSeesThem(Admin admin, List<ConnectWorker> alive) {
+        ClassicGroupDescription workers = Waits.await("the worker group stable with " + alive.size() + " members",
+                Duration.ofSeconds(60), () -> {
+                    ClassicGroupDescription group = describeClassicGroup(admin, "sluice-connect");
+                    return group.state() == ClassicGroupState.STABLE && group.members().size() == alive.size()
+                            ? group : null;
+                });
+        assertThat(workers.protocol()).as("protocol type").isEqualTo("connect");
+        assertThat(workers.protocolData()).as("protocol").isEqualTo("sessioned");
+        assertThat(workers.members()).extracting(MemberDescription::clientId).containsExactlyInAnyOrderElementsOf(
+                alive.stream().map(worker -> "connect-" + worker.workerId()).toList());
+        try {
+            Map<String, String> protocolTypes = admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
+                    .collect(Collectors.toMap(GroupListing::groupId, GroupListing::protocol));
+            assertThat(protocolTypes).containsEntry("sluice-connect", "connect")
+                    .containsEntry("connect-file-sink", "consumer");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ClassicGroupDescription describeClassicGroup(Admin admin, String group) {
+        try {
+            return admin.describeClassicGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Connect refuses to start on internal topics that are not {@code cleanup.policy=compact}; this says it again. */
