@@ -136,6 +136,10 @@ final class ConnectWorker implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    GatewayCluster.Response delete(String path) {
+        return send(HttpRequest.newBuilder(restUrl.resolve(path)).DELETE());
+    }
+
     private GatewayCluster.Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),

@@ -134,7 +134,15 @@ class KafkaConnectIT {
             Files.write(source, appended, StandardOpenOption.APPEND);
             written.addAll(appended);
             awaitSinkLines(sink, written.size());
-            assertGroupsAsAdminSeesThem(admin, workers.stream().filter(ConnectWorker::isAlive).toList());
+            List<ConnectWorker> alive = workers.stream().filter(ConnectWorker::isAlive).toList();
+            assertGroupsAsAdminSeesThem(admin, alive);
+
+            // A deletion is a tombstone (a null value) in the config topic, which every worker reads.
+            for (String connector : List.of("file-source", "file-sink")) {
+                assertThat(alive.getFirst().delete("/connectors/" + connector).status()).isEqualTo(204);
+            }
+            Waits.await("no connector left on " + alive, Duration.ofSeconds(30), () -> alive.stream()
+                    .allMatch(worker -> worker.get("/connectors").json().isEmpty()) ? true : null);
         } finally {
             workers.forEach(ConnectWorker::close);
         }
