@@ -137,6 +137,20 @@ class KafkaConnectIT {
             List<ConnectWorker> alive = workers.stream().filter(ConnectWorker::isAlive).toList();
             assertGroupsAsAdminSeesThem(admin, alive);
 
+            // The sink task's commits are its group's offsets, the ones the HTTP API shows: once idle, the topic's end.
+            int end = topicEnd(admin);
+            Waits.await("connect-file-sink's committed offset at " + end + " over HTTP", Duration.ofSeconds(30), () -> {
+                for (JsonNode partition : cluster.call("GET", "/v1/groups/connect-file-sink", null, null).json()
+                        .path("partitions")) {
+                    if (partition.path("topic").asString().equals(TOPIC)
+                            && partition.path("committed_offset").asLong() == end) {
+                        return true;
+                    }
+                }
+                return null;
+            });
+            assertThat(committedSinkOffset(admin)).isEqualTo(end);
+
             // A deletion is a tombstone (a null value) in the config topic, which every worker reads.
             for (String connector : List.of("file-source", "file-sink")) {
                 assertThat(alive.getFirst().delete("/connectors/" + connector).status()).isEqualTo(204);
