@@ -87,11 +87,10 @@ public enum ErrorCode {
     NOT_ACTIVE_COORDINATOR(503, true, "This coordinator is a standby; ask the active one."),
     COORDINATOR_NOT_AVAILABLE(503, true, "No coordinator is active right now."),
     STORAGE_ERROR(503, true, "The replica's storage failed; the partition is offline on this node."),
-    // The retriable 409s: conflicts that resolve themselves; Retry-After says when to look again. Kafka's answer to a
-    // transactional id whose last transaction is still being completed, and the IETF Idempotency-Key draft's answer to
-    // a key whose first request is still running.
-    CONCURRENT_TRANSACTIONS(409, true, "The transactional id's previous transaction is still being completed; "
-            + "retry shortly."),
+    CONCURRENT_TRANSACTIONS(503, true, "The transactional id's previous transaction is still being completed (its "
+            + "markers are being written); retry shortly."),
+    // The one retriable 409: the IETF Idempotency-Key draft's answer to a key whose first request is still running.
+    // The conflict resolves itself; Retry-After says when to look again.
     IDEMPOTENCY_KEY_IN_USE(409, true, "A request with this Idempotency-Key is still in progress; retry after it ends."),
     THROTTLED(429, true, "The client is over its quota."),
     REQUEST_TIMED_OUT(504, true, "The request timed out; its outcome is unknown."),

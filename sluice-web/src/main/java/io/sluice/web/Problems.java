@@ -71,8 +71,8 @@ public final class Problems {
     /** {@code body} answered with {@code code}'s status, and Retry-After when that status asks the client to wait. */
     public static <T> ResponseEntity<T> response(ErrorCode code, T body) {
         HttpHeaders headers = headers(code.httpStatus());
-        if (code.httpStatus() == 409 && code.retriable()) {
-            headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS); // a conflict that resolves itself
+        if (code == ErrorCode.IDEMPOTENCY_KEY_IN_USE) {
+            headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS); // the one retriable 409
         }
         return ResponseEntity.status(code.httpStatus()).headers(headers)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
