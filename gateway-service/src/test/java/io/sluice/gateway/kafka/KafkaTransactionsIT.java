@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.ServiceKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -31,15 +36,20 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.tools.TransactionalMessageCopier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Transactions over the Kafka protocol with Kafka's own producer and admin client, against real processes: the
  * coordinator's transaction state, the markers written at every partition, fencing of an older producer instance,
  * offsets committed with a transaction, and the abort of a transaction open past its timeout.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaTransactionsIT {
 
     private static GatewayCluster cluster;
@@ -270,6 +280,51 @@ class KafkaTransactionsIT {
             assertThat(cluster.highWatermarks(topic)).as("the record and the coordinator's abort marker")
                     .containsExactly(2L);
         }
+    }
+
+    @Test
+    @Order(100)
+    void kafkasTransactionalMessageCopierCopiesEveryRecordExactlyOnceAcrossALeaderKillWithRandomAborts()
+            throws Exception {
+        String input = "copier-in";
+        String output = "copier-out";
+        cluster.createTopic(input, 1, 3, Map.of());
+        cluster.createTopic(output, 1, 3, Map.of("min.insync.replicas", "2"));
+        int count = 20_000;
+        try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                plain.send(record(input, 0, "record-" + i));
+            }
+        }
+        int victim = cluster.leader(output, 0);
+        ExecutorService tool = Executors.newSingleThreadExecutor();
+        Future<KafkaTools.ToolRun> copier = tool.submit(() -> KafkaTools.runInJvm(TransactionalMessageCopier.class,
+                "--broker-list", cluster.kafkaBootstrap(), "--transactional-id", "copier", "--input-topic", input,
+                "--input-partition", "0", "--output-topic", output, "--max-messages", "-1", "--consumer-group",
+                "copier-group", "--transaction-size", "200", "--transaction-timeout", "30000",
+                "--enable-random-aborts", "--use-group-metadata"));
+        tool.shutdown();
+        GatewayCluster.sleep(Duration.ofSeconds(4));
+        cluster.processes().kill(LocalCluster.partition(victim));
+        KafkaTools.ToolRun run = copier.get(3, TimeUnit.MINUTES);
+        cluster.processes().start(LocalCluster.partition(victim));
+        assertThat(run.exitCode()).as(run.out()).isZero();
+
+        List<String> copied;
+        try (KafkaConsumer<byte[], byte[]> reader = consumer(IsolationLevel.READ_COMMITTED)) {
+            TopicPartition out = new TopicPartition(output, 0);
+            reader.assign(List.of(out));
+            reader.seekToBeginning(List.of(out));
+            copied = readUntilQuiet(reader);
+        }
+        assertThat(copied).as("the committed output: every input record once, in order").hasSize(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(copied.get(i)).isEqualTo("record-" + i);
+        }
+        System.out.printf("[figure] TransactionalMessageCopier across a leader SIGKILL with random aborts: %d records,"
+                + " %d read committed%n", count, copied.size());
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group)
