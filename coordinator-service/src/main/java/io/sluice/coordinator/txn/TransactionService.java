@@ -37,8 +37,8 @@ class TransactionService {
 
     Mono<TxnProducer> initProducerId(TxnInitRequest request) {
         return ready(request.transactionalId())
-                .then(manager.initProducerId(request.transactionalId(), request.timeoutMs(), request.producerId(),
-                        request.producerEpoch()))
+                .then(Mono.defer(() -> manager.initProducerId(request.transactionalId(), request.timeoutMs(),
+                        request.producerId(), request.producerEpoch())))
                 .map(answer -> new TxnProducer(answer.producerId(), answer.producerEpoch()));
     }
 
@@ -83,8 +83,8 @@ class TransactionService {
     }
 
     Mono<Void> endTxn(TxnEndRequest request) {
-        return ready(request.transactionalId()).then(manager.endTxn(request.transactionalId(), request.producerId(),
-                request.producerEpoch(), request.commit()));
+        return ready(request.transactionalId()).then(Mono.defer(() -> manager.endTxn(request.transactionalId(),
+                request.producerId(), request.producerEpoch(), request.commit())));
     }
 
     Mono<TransactionDescription> describe(String transactionalId) {
@@ -95,7 +95,7 @@ class TransactionService {
     }
 
     Mono<List<TransactionDescription>> list() {
-        return ready(null).then(Mono.fromSupplier(() -> manager.transactions().stream()
+        return serving().then(Mono.fromSupplier(() -> manager.transactions().stream()
                 .map(TransactionService::description).toList()));
     }
 
@@ -114,14 +114,20 @@ class TransactionService {
                 offset.leaderEpoch(), offset.metadata());
     }
 
-    /** Fails for a malformed transactional id, or when this coordinator does not serve transactions. */
-    private Mono<Void> ready(String transactionalIdOrNull) {
+    /** Fails for a missing or malformed transactional id, or when this coordinator does not serve transactions. */
+    private Mono<Void> ready(String transactionalId) {
         return Mono.fromRunnable(() -> {
-            if (transactionalIdOrNull != null && (transactionalIdOrNull.isEmpty()
-                    || transactionalIdOrNull.length() > MAX_TRANSACTIONAL_ID_LENGTH)) {
+            if (transactionalId == null || transactionalId.isEmpty()
+                    || transactionalId.length() > MAX_TRANSACTIONAL_ID_LENGTH) {
                 throw ErrorCode.INVALID_REQUEST.exception("A transactional id has 1 to " + MAX_TRANSACTIONAL_ID_LENGTH
                         + " characters");
             }
+        }).then(serving());
+    }
+
+    /** Fails when this coordinator does not serve transactions (a standby, or still loading). */
+    private Mono<Void> serving() {
+        return Mono.fromRunnable(() -> {
             if (!manager.isReady()) {
                 throw ErrorCode.NOT_ACTIVE_COORDINATOR.exception("This coordinator is not the active one");
             }

@@ -7,7 +7,9 @@ import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult;
@@ -50,16 +52,16 @@ class AddPartitionsToTxnApi implements KafkaApi {
             return Mono.just(answer(data, topic -> Errors.UNSUPPORTED_VERSION));
         }
         List<TopicPartition> partitions = new ArrayList<>();
-        boolean denied = false;
+        Set<String> denied = new HashSet<>();
         for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic topic : data.v3AndBelowTopics()) {
             if (!access.allowed(session, request, AclOperation.WRITE, topic.name())) {
-                denied = true;
+                denied.add(topic.name()); // asked once per topic: each denial is one audit line
             }
             topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p)));
         }
-        if (denied) {
-            return Mono.just(answer(data, topic -> access.allowed(session, request, AclOperation.WRITE, topic)
-                    ? Errors.OPERATION_NOT_ATTEMPTED : Errors.TOPIC_AUTHORIZATION_FAILED));
+        if (!denied.isEmpty()) {
+            return Mono.just(answer(data, topic -> denied.contains(topic) ? Errors.TOPIC_AUTHORIZATION_FAILED
+                    : Errors.OPERATION_NOT_ATTEMPTED));
         }
         return transactions.addPartitions(new TxnPartitionsRequest(data.v3AndBelowTransactionalId(),
                         data.v3AndBelowProducerId(), data.v3AndBelowProducerEpoch(), partitions))
