@@ -1,0 +1,155 @@
+package io.sluice.gateway.kafka;
+
+import io.sluice.testing.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * One instance of a Kafka Streams word count (kafka-streams from Maven Central) as a process of its own, so a test can
+ * SIGKILL it mid-stream: lines from one topic, split into words, repartitioned by word, counted in a store with a
+ * changelog topic, every count written to an output topic (the record cache is off, so each word read gives one output
+ * record). {@link #main} is the instance; the rest is the test's handle on the process. Its output goes to
+ * {@code logFile}, which outlives the test. Every signal goes to the PID this object started.
+ */
+final class WordCountInstance implements AutoCloseable {
+
+    private static final String RUNNING = "word count RUNNING";
+
+    private final String name;
+    private final Process process;
+    private final Path logFile;
+
+    private WordCountInstance(String name, Process process, Path logFile) {
+        this.name = name;
+        this.process = process;
+        this.logFile = logFile;
+    }
+
+    /**
+     * Starts an instance of application {@code applicationId} reading {@code input} and writing {@code output} with
+     * {@code guarantee} ({@code at_least_once} or {@code exactly_once_v2}) and its state under {@code stateDir}; waits
+     * until it has joined its group and runs.
+     */
+    static WordCountInstance start(String name, String bootstrap, String applicationId, String guarantee, String input,
+            String output, Path stateDir, Path logFile) {
+        try {
+            Files.createDirectories(logFile.getParent());
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    "-Dlogback.configurationFile=kafka-tool-logback.xml", WordCountInstance.class.getName(),
+                    bootstrap, applicationId, guarantee, input, output, stateDir.toString()));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile())).start();
+            WordCountInstance instance = new WordCountInstance(name, process, logFile);
+            try {
+                Waits.await(name + " running (log: " + logFile + ")", Duration.ofSeconds(90), () -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError(name + " ended with " + process.exitValue() + "; see " + logFile);
+                    }
+                    return instance.printed(RUNNING) ? instance : null;
+                });
+            } catch (RuntimeException | AssertionError e) {
+                instance.close();
+                throw e;
+            }
+            return instance;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean printed(String line) {
+        try {
+            return Files.readString(logFile).contains(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL: the instance commits nothing more, its open transaction (if any) is left to its timeout. */
+    void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM (the instance closes its Streams client and leaves its group), SIGKILL after a grace. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!waitFor(Duration.ofSeconds(30))) {
+                process.destroyForcibly();
+                waitFor(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ", log " + logFile + ")";
+    }
+
+    /** The instance: {@code bootstrap applicationId guarantee input output stateDir}; runs until it is stopped. */
+    public static void main(String[] args) throws InterruptedException {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(args[3], Consumed.with(Serdes.String(), Serdes.String()))
+                .flatMapValues(line -> Arrays.asList(line.split(" ")))
+                .groupBy((key, word) -> word)
+                .count()
+                .toStream()
+                .to(args[4], Produced.with(Serdes.String(), Serdes.Long()));
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, args[1]);
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, args[2]);
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, args[5]);
+        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+        properties.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+        properties.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "3");
+        properties.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        properties.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A killed instance's partitions move once its session ends: 6 s, not Streams' 45 s.
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
+        CountDownLatch stopped = new CountDownLatch(1);
+        KafkaStreams streams = new KafkaStreams(builder.build(), properties);
+        streams.setStateListener((now, before) -> {
+            System.out.println("word count " + now);
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            streams.close(Duration.ofSeconds(20));
+            stopped.countDown();
+        }));
+        streams.start();
+        stopped.await();
+    }
+}
