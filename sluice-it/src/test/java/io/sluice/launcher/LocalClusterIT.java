@@ -82,6 +82,38 @@ class LocalClusterIT {
         }
     }
 
+    /**
+     * A SIGKILLed coordinator leaves its embedded redis-server running on the Redis port. Starting it again — from the
+     * same launcher, or from a later invocation that never saw it run ({@code bin/sluice up} after a crash) — stops
+     * that redis-server first, instead of refusing the port as taken by another cluster.
+     */
+    @Test
+    void aKilledCoordinatorStartsAgainThoughItsRedisServerOutlivedIt() {
+        try (LocalCluster cluster = new LocalCluster(config, reports::add).stopOnJvmExit()) {
+            ServiceProcess first = cluster.start(COORDINATOR);
+            List<ProcessHandle> firstRedis = ProcessHandle.of(first.pid()).orElseThrow().descendants().toList();
+            cluster.kill(COORDINATOR);
+            assertThat(firstRedis).as("the redis-server outlives its coordinator").allMatch(ProcessHandle::isAlive);
+            assertThat(Ports.isFree(config.redisPort())).isFalse();
+
+            ServiceProcess second = cluster.start(COORDINATOR);
+
+            assertThat(firstRedis).noneMatch(ProcessHandle::isAlive);
+            List<ProcessHandle> secondRedis = ProcessHandle.of(second.pid()).orElseThrow().descendants().toList();
+            cluster.kill(COORDINATOR);
+
+            LocalCluster later = new LocalCluster(config, reports::add).stopOnJvmExit();
+            try {
+                assertThat(later.up()).extracting(ServiceProcess::name).containsExactly(COORDINATOR);
+                assertThat(secondRedis).noneMatch(ProcessHandle::isAlive);
+                assertThat(awaitMetadata(later)).isNotNull();
+                assertThat(reports).anyMatch(line -> line.contains("stopping the redis-server"));
+            } finally {
+                later.down();
+            }
+        }
+    }
+
     private static MetadataSummary awaitMetadata(LocalCluster cluster) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Optional<MetadataSummary> metadata = cluster.status().metadata();

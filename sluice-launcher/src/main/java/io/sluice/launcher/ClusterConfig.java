@@ -153,6 +153,11 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         return baseDir.resolve("run");
     }
 
+    /** The coordinator's data directory (its embedded Redis keeps its files there). */
+    public Path coordinatorDataDir() {
+        return baseDir.resolve("coordinator");
+    }
+
     public URI coordinatorUrl() {
         return loopbackUrl(coordinatorPort, secure);
     }
@@ -275,7 +280,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         switch (kind) {
             case COORDINATOR -> {
                 ports = List.of(coordinatorPort, redisPort);
-                args.add("--sluice.coordinator.data-dir=" + baseDir.resolve("coordinator"));
+                args.add("--sluice.coordinator.data-dir=" + coordinatorDataDir());
                 args.add("--sluice.coordinator.redis.embedded-port=" + redisPort);
                 args.add("--sluice.coordinator.advertised-url=" + coordinator);
             }

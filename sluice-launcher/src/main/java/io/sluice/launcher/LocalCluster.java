@@ -194,6 +194,34 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
+     * Stops what a killed instance of {@code name} left running, which would hold a port its next instance needs: the
+     * child processes this object saw it start, and for the coordinator the embedded redis-server its data directory
+     * records, when a coordinator killed before this invocation left it. The coordinator stops such a redis-server
+     * itself as it starts, but the launcher checks the ports first.
+     */
+    private void stopLeftoversOf(String name) {
+        exited.removeIf(process -> {
+            if (!process.name().equals(name)) {
+                return false;
+            }
+            process.leftovers().forEach(ServiceProcess::stopLeftover);
+            return true;
+        });
+        if (name.equals(COORDINATOR)) {
+            Path redisDir = config.coordinatorDataDir().resolve("redis").toAbsolutePath().normalize();
+            new PidFile(redisDir.resolve("redis.pid")).read().stream()
+                    .mapToObj(ProcessHandle::of)
+                    .flatMap(Optional::stream)
+                    .filter(redis -> redis.info().command().map(Path::of)
+                            .filter(redisDir.resolve("redis-server")::equals).isPresent())
+                    .forEach(redis -> {
+                        report("%-12s stopping the redis-server (pid %d) a killed coordinator left", name, redis.pid());
+                        ServiceProcess.stopLeftover(redis);
+                    });
+        }
+    }
+
+    /**
      * Starts an instance that is not one of this configuration's own services (a test's second coordinator sharing
      * an external Redis), exactly as {@code spec} says; does not wait for it to be ready.
      */
@@ -305,6 +333,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private ServiceProcess launch(ServiceSpec spec) {
+        stopLeftoversOf(spec.name());
         ServiceProcess process = ServiceProcess.start(config, spec, probe);
         processes.put(spec.name(), process);
         report("%-12s started (pid %d) on %s, log %s", spec.name(), process.pid(), process.url(), process.logFile());

@@ -240,17 +240,20 @@ public final class ServiceProcess {
     }
 
     void stopLeftovers() {
-        for (ProcessHandle child : leftovers) {
-            // Given time to exit on their own: the coordinator stops its redis-server as it shuts down.
-            if (child.isAlive() && !awaitExit(child, LEFTOVER_GRACE)) {
-                child.destroy();
-                if (!awaitExit(child, LEFTOVER_GRACE)) {
-                    child.destroyForcibly();
-                    awaitExit(child, FORCED_EXIT_WAIT);
-                }
+        // Given time to exit on their own: the coordinator stops its redis-server as it shuts down.
+        leftovers.stream().filter(child -> !awaitExit(child, LEFTOVER_GRACE)).forEach(ServiceProcess::stopLeftover);
+        leftovers.clear();
+    }
+
+    /** SIGTERM to a process a service left behind, SIGKILL if it has not exited after a grace. */
+    static void stopLeftover(ProcessHandle child) {
+        if (child.isAlive()) {
+            child.destroy();
+            if (!awaitExit(child, LEFTOVER_GRACE)) {
+                child.destroyForcibly();
+                awaitExit(child, FORCED_EXIT_WAIT);
             }
         }
-        leftovers.clear();
     }
 
     private void deletePidFileIfOurs() {
