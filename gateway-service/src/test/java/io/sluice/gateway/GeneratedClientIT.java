@@ -138,7 +138,7 @@ class GeneratedClientIT {
         assertThat(result.getOffset()).isZero();
 
         ReadPage page = new ConsumeApi(client).readPartition("generated", 1, "earliest", null, null, null, null, null,
-                null, null, null, RecordFormat.STRING, null, null, null);
+                null, null, null, null, RecordFormat.STRING, null, null, null);
         Record record = page.getRecords().getFirst();
         assertThat(record.getKey()).isEqualTo("user-1");
         assertThat(record.getKeyFormat()).isEqualTo(RecordFormat.STRING);
@@ -178,7 +178,7 @@ class GeneratedClientIT {
                 .filteredOn(config -> config.getName().equals("retention.ms"))
                 .extracting(ConfigEntry::getValue).containsExactly("7200000");
         assertThat(new ConsumeApi(client).readTopic("operations", "earliest", null, null, null, null, null, null, null,
-                null, null, null, null, null).getRecords()).extracting(Record::getValue).containsExactly("a", "b");
+                null, null, null, null, null, null).getRecords()).extracting(Record::getValue).containsExactly("a", "b");
         assertThat(admin.listNodes().getNodes()).hasSize(1);
         assertThat(admin.describeCluster(null).getLiveNodeCount()).isEqualTo(1);
 
@@ -265,7 +265,7 @@ class GeneratedClientIT {
         DeletedRecords deleted = new AdminApi(client).deleteRecords(1L, "deleted", 0, null);
         assertThat(deleted.getLowWatermark()).isEqualTo(1);
         assertThat(new ConsumeApi(client).readPartition("deleted", 0, "earliest", null, null, null, null, null, null,
-                null, null, null, null, null, null).getRecords()).extracting(Record::getValue).containsExactly("b");
+                null, null, null, null, null, null, null).getRecords()).extracting(Record::getValue).containsExactly("b");
 
         DocsApi docs = new DocsApi(client);
         String maintained;

@@ -3,6 +3,8 @@ package io.sluice.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,24 +19,43 @@ public final class Commands {
     public record Run(boolean ended, int exitCode, String out) {
     }
 
-    /** Runs {@code command} with {@code input} on its stdin, for at most {@code timeout}; it is killed after. */
+    /**
+     * Runs {@code command} with {@code input} on its stdin, for at most {@code timeout}; it is killed after, and when
+     * the calling thread is interrupted. Its output goes to a temporary file, so a command that never ends cannot
+     * hold the caller past the timeout.
+     */
     public static Run run(List<String> command, String input, Duration timeout) {
+        Path output = null;
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            output = Files.createTempFile("command-", ".out");
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(output.toFile()).start();
             try {
                 process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
                 process.getOutputStream().close();
-                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                return new Run(ended, ended ? process.exitValue() : -1, out);
+                return new Run(ended, ended ? process.exitValue() : -1, Files.readString(output));
             } finally {
                 process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            deleteQuietly(output);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a temporary file: left to the system's cleaning
+            }
         }
     }
 }

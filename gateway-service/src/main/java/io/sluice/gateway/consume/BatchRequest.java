@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * A read of the stored record batches as they are ({@value RawBatches#MEDIA_TYPE}): a page read's parameters less
- * those that cannot apply. Keys and values stay bytes, so no formats; batches are whole, so no {@code max_records}.
+ * those that cannot apply. Keys and values stay bytes, so no formats; batches are whole, so no {@code max_records};
+ * control batches come as stored, so no {@code isolation_level} (the reader filters, as a Kafka consumer does).
  */
 record BatchRequest(ReadStart start, int maxBytes, long waitMs, boolean clamp) {
 
@@ -23,6 +24,7 @@ record BatchRequest(ReadStart start, int maxBytes, long waitMs, boolean clamp) {
     private static Set<String> parameters() {
         Set<String> names = new HashSet<>(ReadRequest.PARAMETERS);
         names.remove("max_records");
+        names.remove(ReadRequest.ISOLATION_LEVEL);
         names.removeAll(Formats.PARAMETERS);
         return Set.copyOf(names);
     }

@@ -64,7 +64,8 @@ class ConsumeController {
             TopicPartition tp = partition(topic, partition);
             return consume.starts(topic, List.of(partition), request.start().position(), request.start().resume(), false)
                     .flatMap(starts -> consume.read(tp, starts.get(partition), request.limits().maxRecords(),
-                            request.limits().maxBytes(), request.limits().waitMs(), request.clamp(), request.formats()));
+                            request.limits().maxBytes(), request.limits().waitMs(), request.clamp(),
+                            request.readCommitted(), request.formats()));
         });
     }
 
@@ -111,7 +112,8 @@ class ConsumeController {
             List<Integer> partitions = partitions(topic);
             return consume.starts(topic, partitions, request.start().position(), request.start().resume(), false)
                     .flatMap(starts -> consume.readTopic(topic, starts, request.limits().maxRecords(),
-                            request.limits().maxBytes(), request.limits().waitMs(), request.clamp(), request.formats()));
+                            request.limits().maxBytes(), request.limits().waitMs(), request.clamp(),
+                            request.readCommitted(), request.formats()));
         });
     }
 

@@ -104,8 +104,8 @@ class ConsumeService {
      * offset.
      */
     Mono<ReadResult> read(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs, boolean clamp,
-                          Formats formats) {
-        return page(tp, offset, maxRecords, maxBytes, waitMs, clamp, formats).map(page -> new ReadResult(page.records(),
+                          boolean readCommitted, Formats formats) {
+        return page(tp, offset, maxRecords, maxBytes, waitMs, clamp, readCommitted, formats).map(page -> new ReadResult(page.records(),
                 page.nextOffset(), page.highWatermark(), page.logStartOffset(),
                 Cursor.of(Map.of(tp.partition(), page.nextOffset())).encode()));
     }
@@ -148,9 +148,10 @@ class ConsumeService {
      * to {@code waitMs} and answers as soon as any partition has one.
      */
     Mono<TopicReadResult> readTopic(String topic, Map<Integer, Long> starts, int maxRecords, int maxBytes, long waitMs,
-                                    boolean clamp, Formats formats) {
+                                    boolean clamp, boolean readCommitted, Formats formats) {
         Flux<PartitionPage> now = Flux.fromIterable(starts.entrySet()).flatMapSequential(start ->
-                page(new TopicPartition(topic, start.getKey()), start.getValue(), maxRecords, maxBytes, 0, clamp, formats));
+                page(new TopicPartition(topic, start.getKey()), start.getValue(), maxRecords, maxBytes, 0, clamp,
+                        readCommitted, formats));
         return now.collectList().flatMap(pages -> {
             if (waitMs == 0 || pages.stream().anyMatch(page -> !page.records().isEmpty())) {
                 return Mono.just(topicResult(pages, maxRecords));
@@ -158,7 +159,7 @@ class ConsumeService {
             // Every partition was empty: long-poll them all, and answer with the first that has records.
             return Flux.fromIterable(pages)
                     .flatMap(page -> page(new TopicPartition(topic, page.partition()), page.start(), maxRecords,
-                            maxBytes, waitMs, false, formats))
+                            maxBytes, waitMs, false, readCommitted, formats))
                     .filter(page -> !page.records().isEmpty())
                     .next()
                     .map(found -> {
@@ -208,19 +209,20 @@ class ConsumeService {
     }
 
     private Mono<PartitionPage> page(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs,
-                                     boolean clamp, Formats formats) {
-        return reader.fetch(tp, offset, maxBytes, waitMs).flatMap(section -> {
+                                     boolean clamp, boolean readCommitted, Formats formats) {
+        return reader.fetch(tp, offset, maxBytes, waitMs, readCommitted).flatMap(section -> {
             if (section.error() == ErrorCode.OFFSET_OUT_OF_RANGE) {
                 if (!clamp) {
                     return Mono.error(new OffsetOutOfRangeException(tp, offset, section));
                 }
                 long clamped = offset < section.logStartOffset() ? section.logStartOffset() : section.highWatermark();
-                return page(tp, clamped, maxRecords, maxBytes, waitMs, false, formats);
+                return page(tp, clamped, maxRecords, maxBytes, waitMs, false, readCommitted, formats);
             }
             if (section.error() != null) {
                 return Mono.error(section.error().exception("Reading " + tp + " failed: " + section.error().description()));
             }
-            List<ConsumedRecord> records = renderer.render(tp, section.records(), offset, maxRecords, formats);
+            List<ConsumedRecord> records = renderer.render(tp, section.records(), offset, maxRecords, formats,
+                    AbortedBatches.of(section.abortedTransactions()));
             long next = records.isEmpty() ? offset : records.getLast().offset() + 1;
             if (records.size() < maxRecords) {
                 // Every record of the complete batches was taken: continue after them. In a compacted topic a batch

@@ -28,7 +28,7 @@ public class PartitionRecords {
      */
     public Mono<ReadResult> read(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs,
                                  Formats formats) {
-        return consume.read(tp, offset, maxRecords, maxBytes, waitMs, true, formats);
+        return consume.read(tp, offset, maxRecords, maxBytes, waitMs, true, false, formats);
     }
 
     /**

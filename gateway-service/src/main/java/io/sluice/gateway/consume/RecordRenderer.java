@@ -19,9 +19,10 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns fetched record batches into records as readers see them ({@link ConsumedRecord}): control batches and records
- * before the read's position are skipped, keys, values and header values are rendered in the reader's
- * {@link Formats}. Stateless and thread-safe; also counts the records handed out.
+ * Turns fetched record batches into records as readers see them ({@link ConsumedRecord}): control batches, records
+ * before the read's position and, for a read_committed read, aborted transactions' batches are skipped; keys, values
+ * and header values are rendered in the reader's {@link Formats}. Stateless and thread-safe; also counts the records
+ * handed out.
  */
 @Component
 class RecordRenderer {
@@ -37,9 +38,15 @@ class RecordRenderer {
 
     /** Up to {@code maxRecords} records of {@code tp} at or after {@code from} in the complete batches of {@code records}. */
     List<ConsumedRecord> render(TopicPartition tp, ByteBuffer records, long from, int maxRecords, Formats formats) {
+        return render(tp, records, from, maxRecords, formats, AbortedBatches.of(List.of()));
+    }
+
+    /** As {@link #render(TopicPartition, ByteBuffer, long, int, Formats)}, without the batches {@code aborted} names. */
+    List<ConsumedRecord> render(TopicPartition tp, ByteBuffer records, long from, int maxRecords, Formats formats,
+                                AbortedBatches aborted) {
         List<ConsumedRecord> rendered = new ArrayList<>();
         for (RecordBatch batch : BufferBatchIterator.batches(records)) {
-            if (batch.isControlBatch() || batch.lastOffset() < from) {
+            if (aborted.aborted(batch) || batch.isControlBatch() || batch.lastOffset() < from) {
                 continue;
             }
             for (Record record : batch.records()) {

@@ -115,7 +115,16 @@ public class PartitionReader {
      * returned for the caller to judge.
      */
     public Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs) {
-        return fetch(tp, offset, maxBytes, waitMs, () -> rerouting.forRead(Duration.ofMillis(waitMs)));
+        return fetch(tp, offset, maxBytes, waitMs, false);
+    }
+
+    /**
+     * As {@link #fetch(TopicPartition, long, int, long)}; a {@code readCommitted} fetch reads below the last stable
+     * offset and names the aborted transactions among its batches.
+     */
+    public Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs,
+                                        boolean readCommitted) {
+        return fetch(tp, offset, maxBytes, waitMs, readCommitted, () -> rerouting.forRead(Duration.ofMillis(waitMs)));
     }
 
     /**
@@ -123,13 +132,13 @@ public class PartitionReader {
      * is subscribed to.
      */
     public Mono<FetchedPartition> fetchForStream(TopicPartition tp, long offset, int maxBytes, long waitMs) {
-        return fetch(tp, offset, maxBytes, waitMs, rerouting::none);
+        return fetch(tp, offset, maxBytes, waitMs, false, rerouting::none);
     }
 
     private Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs,
-                                         Supplier<Rerouting.Deadline> deadline) {
+                                         boolean readCommitted, Supplier<Rerouting.Deadline> deadline) {
         FetchRequest request = new FetchRequest(waitMs, 1, maxBytes,
-                List.of(new FetchRequest.Partition(tp.topic(), tp.partition(), offset, maxBytes)));
+                List.of(new FetchRequest.Partition(tp.topic(), tp.partition(), offset, maxBytes)), readCommitted);
         return read(deadline, view -> measured(tp, partitions.fetch(ClusterView.leader(view, tp), request)
                 .map(List::getFirst))
                 .flatMap(section -> section.error() != null && Rerouting.Call.READ.triesAgainAfter(section.error())

@@ -8,6 +8,7 @@ import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.ServiceKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -195,6 +196,60 @@ class KafkaTransactionsIT {
         }
     }
 
+    /**
+     * Over HTTP, a page with {@code isolation_level=read_committed} sees what a read_committed Kafka consumer sees:
+     * committed transactions' records, none of an aborted one, and nothing at or after an open one's first record
+     * (the last stable offset) until it commits; read_uncommitted (the default) sees them all.
+     */
+    @Test
+    void httpPagesReadCommittedSeeOnlyCommittedTransactionsAndStopAtTheLastStableOffset() throws Exception {
+        String topic = "txn-http-read";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = producer("http-reader", 60_000)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "committed-0"));
+            producer.send(record(topic, 0, "committed-1"));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "aborted-0"));
+            producer.flush();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "committed-2"));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "open-0"));
+            producer.flush();
+
+            String partition = "/v1/topics/" + topic + "/partitions/0/records?format=string";
+            assertThat(values(partition + "&isolation_level=read_committed"))
+                    .containsExactly("committed-0", "committed-1", "committed-2");
+            assertThat(values("/v1/topics/" + topic + "/records?format=string&isolation_level=read_committed"))
+                    .containsExactly("committed-0", "committed-1", "committed-2");
+            assertThat(values(partition)).as("read_uncommitted, the default")
+                    .containsExactly("committed-0", "committed-1", "aborted-0", "committed-2", "open-0");
+            assertThat(values(partition + "&isolation_level=read_uncommitted"))
+                    .containsExactly("committed-0", "committed-1", "aborted-0", "committed-2", "open-0");
+
+            producer.commitTransaction();
+            assertThat(values(partition + "&isolation_level=read_committed"))
+                    .containsExactly("committed-0", "committed-1", "committed-2", "open-0");
+        }
+        GatewayCluster.Response bad = cluster.call("GET", "/v1/topics/" + topic
+                + "/partitions/0/records?isolation_level=serializable", null, null);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.text()).contains("isolation_level must be read_uncommitted or read_committed");
+    }
+
+    private static List<String> values(String pathAndQuery) {
+        GatewayCluster.Response page = cluster.call("GET", pathAndQuery, null, null);
+        assertThat(page.status()).as(page.text()).isEqualTo(200);
+        List<String> values = new ArrayList<>();
+        page.json().get("records").forEach(record -> values.add(record.get("value").asString()));
+        return values;
+    }
+
     private static KafkaConsumer<byte[], byte[]> consumer(IsolationLevel isolation) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
@@ -339,11 +394,15 @@ class KafkaTransactionsIT {
                 input, "--input-partition", "0", "--output-topic", output, "--max-messages", "-1", "--consumer-group",
                 "copier-group-" + name, "--transaction-size", "200", "--transaction-timeout", "30000",
                 "--enable-random-aborts", "--use-group-metadata"));
-        tool.shutdown();
-        GatewayCluster.sleep(Duration.ofSeconds(4));
-        Runnable heal = fault.inflict(input, output);
-        KafkaTools.ToolRun run = copier.get(3, TimeUnit.MINUTES);
-        heal.run();
+        KafkaTools.ToolRun run;
+        try {
+            GatewayCluster.sleep(Duration.ofSeconds(4));
+            Runnable heal = fault.inflict(input, output);
+            run = copier.get(3, TimeUnit.MINUTES);
+            heal.run();
+        } finally {
+            tool.shutdownNow(); // a copier still running (the fault failed) is killed with its thread
+        }
         assertThat(run.exitCode()).as(run.out()).isZero();
 
         List<String> copied;
