@@ -296,8 +296,9 @@ final class GroupRules {
         return GroupDecision.of(null, null);
     }
 
+    /** Deletes the offsets of {@code partitions} of {@code topic} (all of them when null) unless a member reads it. */
     static GroupDecision<Void> deleteTopicOffsets(ConsumerGroup existing, String groupId, String topic,
-                                                  MetadataView view) {
+                                                  List<Integer> partitions, MetadataView view) {
         TopicNames.validate(topic);
         if (existing == null) {
             throw ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " does not exist");
@@ -309,7 +310,8 @@ final class GroupRules {
             }
         }
         SortedMap<TopicPartition, StoredOffset> kept = new TreeMap<>(existing.offsets());
-        kept.keySet().removeIf(tp -> tp.topic().equals(topic));
+        kept.keySet().removeIf(tp -> tp.topic().equals(topic)
+                && (partitions == null || partitions.contains(tp.partition())));
         return GroupDecision.of(existing.withOffsets(kept), null);
     }
 

@@ -92,9 +92,10 @@ class GroupService {
         return ready(groupId).then(Mono.fromRunnable(() -> classic.forget(groupId))).then(groups.submit(groupId, (group, view) -> GroupRules.delete(group, groupId)));
     }
 
-    Mono<Void> deleteTopicOffsets(String groupId, String topic) {
+    /** The offsets of {@code partitions} of a topic, of all of them when null. */
+    Mono<Void> deleteTopicOffsets(String groupId, String topic, List<Integer> partitions) {
         return ready(groupId).then(groups.submit(groupId, (group, view) ->
-                GroupRules.deleteTopicOffsets(group, groupId, topic, view)));
+                GroupRules.deleteTopicOffsets(group, groupId, topic, partitions, view)));
     }
 
     Mono<List<GroupOwnership>> ownershipHistory(String groupId) {

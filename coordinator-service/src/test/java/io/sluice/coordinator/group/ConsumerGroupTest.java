@@ -410,6 +410,34 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
     }
 
     @Test
+    void whenSomePartitionsOffsetsAreDeletedTheTopicsOtherPartitionsKeepTheirs() {
+        api().createTopic("partly", 3, 1);
+        for (int p = 0; p < 3; p++) {
+            simpleCommit("partly-group", "partly", p, 5 + p);
+        }
+
+        client.deleteGroupOffsets("partly-group", "partly", List.of(0, 2)).block(WAIT);
+
+        assertThat(offsets("partly-group")).extracting(CommittedOffset::partition).containsExactly(1);
+    }
+
+    @Test
+    void aTopicsOffsetsAreNotDeletedWhileAMemberSubscribesToItButAnotherTopicsAre() {
+        api().createTopic("read-now", 1, 1);
+        api().createTopic("read-before", 1, 1);
+        simpleCommit("reading-group", "read-now", 0, 1);
+        simpleCommit("reading-group", "read-before", 0, 1);
+        TestMember member = member("reading-group");
+        member.join(List.of("read-now"));
+
+        assertRefused(() -> client.deleteGroupOffsets("reading-group", "read-now", List.of(0)).block(WAIT),
+                ErrorCode.NON_EMPTY_GROUP);
+        client.deleteGroupOffsets("reading-group", "read-before", List.of(0)).block(WAIT);
+
+        assertThat(offsets("reading-group")).extracting(CommittedOffset::topic).containsExactly("read-now");
+    }
+
+    @Test
     void whenASubscribedTopicGrowsTheGroupRebalancesAndWhenItIsDeletedItsPartitionsAndOffsetsGo() {
         api().createTopic("elastic", 2, 1);
         TestMember member = member("elastic-group");

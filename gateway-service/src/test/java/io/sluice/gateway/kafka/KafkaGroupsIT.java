@@ -2,6 +2,7 @@ package io.sluice.gateway.kafka;
 
 import static io.sluice.gateway.kafka.KafkaTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
@@ -257,6 +258,64 @@ class KafkaGroupsIT {
             }).isInstanceOf(org.apache.kafka.common.errors.InconsistentGroupProtocolException.class);
         } finally {
             member.stop();
+        }
+    }
+
+    /**
+     * OffsetDelete through the admin client and {@code kafka-consumer-groups --delete-offsets}: only the partitions
+     * named lose their offsets; a group that does not exist is GROUP_ID_NOT_FOUND; a topic the group's members read,
+     * of either protocol, keeps its offsets (GROUP_SUBSCRIBED_TO_TOPIC) while another topic's go.
+     */
+    @Test
+    void offsetDeleteRemovesTheNamedPartitionsOffsetsButNeverOnesOfATopicTheGroupReads() throws Exception {
+        String read = "groups-offsets-read";
+        String other = "groups-offsets-other";
+        cluster.createTopic(read, 2, 3, Map.of());
+        cluster.createTopic(other, 2, 3, Map.of());
+        produce(read, 2, 0, 20);
+        produce(other, 2, 0, 20);
+        TopicPartition read0 = new TopicPartition(read, 0);
+        TopicPartition other0 = new TopicPartition(other, 0);
+        TopicPartition other1 = new TopicPartition(other, 1);
+        try (Admin admin = admin()) {
+            for (String group : List.of("pruned", "pruned-classic")) {
+                admin.alterConsumerGroupOffsets(group, Map.of(read0, new OffsetAndMetadata(4),
+                        new TopicPartition(read, 1), new OffsetAndMetadata(4), other0, new OffsetAndMetadata(3),
+                        other1, new OffsetAndMetadata(3))).all().get();
+            }
+
+            KafkaTools.ToolRun run = run(ConsumerGroupCommand::main, "--bootstrap-server", cluster.kafkaBootstrap(),
+                    "--delete-offsets", "--group", "pruned", "--topic", other + ":0");
+            assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+            assertThat(admin.listConsumerGroupOffsets("pruned").partitionsToOffsetAndMetadata().get())
+                    .as("the offsets left").containsOnlyKeys(read0, new TopicPartition(read, 1), other1);
+
+            assertThatThrownBy(() -> admin.deleteConsumerGroupOffsets("never-was", Set.of(other1)).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
+            assertThatThrownBy(() -> admin.deleteConsumerGroupOffsets("pruned",
+                    Set.of(new TopicPartition(other, 7))).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class);
+
+            Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
+            Reader reader = new Reader("pruned", read, consumed, Map.of());
+            Reader classicReader = new Reader("pruned-classic", read, new ConcurrentHashMap<>(), Map.of(
+                    ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+            try {
+                for (String group : List.of("pruned", "pruned-classic")) {
+                    assertThat(awaitStable(admin, group).members()).as(group).hasSize(1);
+                }
+                for (String group : List.of("pruned", "pruned-classic")) {
+                    var refused = admin.deleteConsumerGroupOffsets(group, Set.of(read0));
+                    assertThatThrownBy(() -> refused.partitionResult(read0).get()).as(group)
+                            .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupSubscribedToTopicException.class);
+                    admin.deleteConsumerGroupOffsets(group, Set.of(other1)).all().get();
+                    assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get())
+                            .as("%s: the offsets left", group).containsKey(read0).doesNotContainKey(other1);
+                }
+            } finally {
+                reader.stop();
+                classicReader.stop();
+            }
         }
     }
 
