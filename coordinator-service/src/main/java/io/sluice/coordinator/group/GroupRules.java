@@ -123,7 +123,7 @@ final class GroupRules {
             } else {
                 member = new GroupMember(id, request.groupInstanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         settings.defaultRebalanceTimeoutMs(), settings.defaultSessionTimeoutMs(), Set.of(), Set.of(),
-                        Set.of(), Set.of());
+                        Set.of(), Set.of(), null, null);
                 membershipChanged = true;
             }
             owned = Set.of();
@@ -140,7 +140,8 @@ final class GroupRules {
                 || !Objects.equals(regex, member.subscribedTopicRegex());
         member = member.withSubscription(names, regex).withTimeouts(
                 request.rebalanceTimeoutMs() != null ? request.rebalanceTimeoutMs() : member.rebalanceTimeoutMs(),
-                request.sessionTimeoutMs() != null ? request.sessionTimeoutMs() : member.sessionTimeoutMs());
+                request.sessionTimeoutMs() != null ? request.sessionTimeoutMs() : member.sessionTimeoutMs())
+                .withClient(request.clientId(), request.clientHost());
         group = group.withMember(member);
 
         boolean rebalanced = membershipChanged || subscriptionChanged
