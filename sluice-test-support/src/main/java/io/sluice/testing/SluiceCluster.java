@@ -63,6 +63,7 @@ public final class SluiceCluster implements AutoCloseable {
     private final Links links;
     private final AtomicInteger startedGateways = new AtomicInteger();
     private final Map<String, Integer> kafkaPorts = new ConcurrentHashMap<>();
+    private final Map<String, ServiceSpec> startedGatewaySpecs = new ConcurrentHashMap<>();
 
     private SluiceCluster(String name, LocalCluster cluster, Path baseDir, Path keptLogs, String clusterSecret,
                           Links links) {
@@ -177,6 +178,7 @@ public final class SluiceCluster implements AutoCloseable {
         ServiceSpec spec = new ServiceSpec(name, ServiceKind.GATEWAY, gateway.jar(), List.of(port, kafkaPort), args);
         cluster.launchInstance(spec).awaitReady(cluster.config().readyTimeout());
         kafkaPorts.put(name, kafkaPort);
+        startedGatewaySpecs.put(name, spec);
         return spec.url();
     }
 
@@ -192,6 +194,24 @@ public final class SluiceCluster implements AutoCloseable {
     /** SIGKILL of a service by name: a gateway from {@link #startGateway}, or {@link LocalCluster#GATEWAY}. */
     public void kill(String service) {
         cluster.kill(service);
+    }
+
+    /**
+     * A restart of a service by name, as a rolling restart does it: SIGTERM (a graceful stop; a partition service
+     * hands its leaderships away first), then a start on the same ports and data, waiting until it is ready. Any
+     * service: {@link #service(int) partition-<id>}, {@link LocalCluster#GATEWAY}, or a gateway from
+     * {@link #startGateway} (it comes back with the same broker id and ports). Returns how long it took.
+     */
+    public Duration restart(String service) {
+        long started = System.nanoTime();
+        cluster.stop(service);
+        ServiceSpec gateway = startedGatewaySpecs.get(service);
+        if (gateway == null) {
+            cluster.start(service);
+        } else {
+            cluster.launchInstance(gateway).awaitReady(cluster.config().readyTimeout());
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
     }
 
     private static int freePort() {

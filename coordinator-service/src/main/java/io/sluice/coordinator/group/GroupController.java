@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -58,8 +59,9 @@ class GroupController {
 
     @DeleteMapping(GroupPaths.TOPIC_OFFSETS)
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    Mono<Void> deleteTopicOffsets(@PathVariable String group, @PathVariable String topic) {
-        return groups.deleteTopicOffsets(group, topic);
+    Mono<Void> deleteTopicOffsets(@PathVariable String group, @PathVariable String topic,
+                                  @RequestParam(required = false) List<Integer> partitions) {
+        return groups.deleteTopicOffsets(group, topic, partitions);
     }
 
     @GetMapping(GroupPaths.GROUPS)

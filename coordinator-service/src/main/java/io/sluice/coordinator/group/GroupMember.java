@@ -22,11 +22,14 @@ import java.util.TreeSet;
  *                            owned them: still its own (no one else gets them), but it may not commit them — its
  *                            positions are from before the reset — and it gets them back, to read from the reset
  *                            offsets, only once it has released them
+ * @param clientId            the client id its client last sent, or null (an HTTP member, or stored before it was kept)
+ * @param clientHost          the address its client last connected from ({@code /127.0.0.1}), or null
  */
 record GroupMember(String memberId, String instanceId, int memberEpoch, int previousMemberEpoch, MemberState state,
                    List<String> subscribedTopicNames, String subscribedTopicRegex, int rebalanceTimeoutMs,
                    int sessionTimeoutMs, Set<TopicPartition> assigned, Set<TopicPartition> pendingRevocation,
-                   Set<TopicPartition> target, Set<TopicPartition> resetPartitions) {
+                   Set<TopicPartition> target, Set<TopicPartition> resetPartitions, String clientId,
+                   String clientHost) {
 
     static final int LEFT_STATIC_EPOCH = -2;
 
@@ -58,19 +61,20 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
 
     GroupMember withSubscription(List<String> names, String regex) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, names, regex,
-                rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target, resetPartitions);
+                rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target, resetPartitions, clientId,
+                clientHost);
     }
 
     GroupMember withTimeouts(int rebalanceTimeout, int sessionTimeout) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeout, sessionTimeout, assigned, pendingRevocation, target,
-                resetPartitions);
+                resetPartitions, clientId, clientHost);
     }
 
     GroupMember withTarget(Set<TopicPartition> newTarget) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation,
-                new TreeSet<>(newTarget), resetPartitions);
+                new TreeSet<>(newTarget), resetPartitions, clientId, clientHost);
     }
 
     /** A new ownership; the reset marks stay on the partitions still pending. */
@@ -78,7 +82,7 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
                               Set<TopicPartition> newPending) {
         return new GroupMember(memberId, instanceId, epoch, previousEpoch, newState, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, new TreeSet<>(newAssigned),
-                new TreeSet<>(newPending), target, resetPartitions);
+                new TreeSet<>(newPending), target, resetPartitions, clientId, clientHost);
     }
 
     /**
@@ -98,20 +102,28 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         marked.addAll(resetPartitions);
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch,
                 leftStatic() ? state : MemberState.UNREVOKED_PARTITIONS, subscribedTopicNames, subscribedTopicRegex,
-                rebalanceTimeoutMs, sessionTimeoutMs, kept, pending, target, marked);
+                rebalanceTimeoutMs, sessionTimeoutMs, kept, pending, target, marked, clientId, clientHost);
+    }
+
+    /** The member's client as it last said (a null keeps what was known). */
+    GroupMember withClient(String newClientId, String newClientHost) {
+        return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
+                subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
+                resetPartitions, newClientId == null ? clientId : newClientId,
+                newClientHost == null ? clientHost : newClientHost);
     }
 
     /** A static member leaving for a restart: it keeps what it owns, at epoch -2, remembering its epoch. */
     GroupMember leavingStatically() {
         return new GroupMember(memberId, instanceId, LEFT_STATIC_EPOCH, memberEpoch, MemberState.LEFT_STATIC,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target, resetPartitions);
+                pendingRevocation, target, resetPartitions, clientId, clientHost);
     }
 
     /** The static member back under a new member id, at the epoch it left with. */
     GroupMember returningAs(String newMemberId) {
         return new GroupMember(newMemberId, instanceId, previousMemberEpoch, previousMemberEpoch, MemberState.STABLE,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target, resetPartitions);
+                pendingRevocation, target, resetPartitions, clientId, clientHost);
     }
 }

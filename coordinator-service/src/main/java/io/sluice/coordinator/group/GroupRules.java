@@ -123,7 +123,7 @@ final class GroupRules {
             } else {
                 member = new GroupMember(id, request.groupInstanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         settings.defaultRebalanceTimeoutMs(), settings.defaultSessionTimeoutMs(), Set.of(), Set.of(),
-                        Set.of(), Set.of());
+                        Set.of(), Set.of(), null, null);
                 membershipChanged = true;
             }
             owned = Set.of();
@@ -140,7 +140,8 @@ final class GroupRules {
                 || !Objects.equals(regex, member.subscribedTopicRegex());
         member = member.withSubscription(names, regex).withTimeouts(
                 request.rebalanceTimeoutMs() != null ? request.rebalanceTimeoutMs() : member.rebalanceTimeoutMs(),
-                request.sessionTimeoutMs() != null ? request.sessionTimeoutMs() : member.sessionTimeoutMs());
+                request.sessionTimeoutMs() != null ? request.sessionTimeoutMs() : member.sessionTimeoutMs())
+                .withClient(request.clientId(), request.clientHost());
         group = group.withMember(member);
 
         boolean rebalanced = membershipChanged || subscriptionChanged
@@ -296,8 +297,9 @@ final class GroupRules {
         return GroupDecision.of(null, null);
     }
 
+    /** Deletes the offsets of {@code partitions} of {@code topic} (all of them when null) unless a member reads it. */
     static GroupDecision<Void> deleteTopicOffsets(ConsumerGroup existing, String groupId, String topic,
-                                                  MetadataView view) {
+                                                  List<Integer> partitions, MetadataView view) {
         TopicNames.validate(topic);
         if (existing == null) {
             throw ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " does not exist");
@@ -309,7 +311,8 @@ final class GroupRules {
             }
         }
         SortedMap<TopicPartition, StoredOffset> kept = new TreeMap<>(existing.offsets());
-        kept.keySet().removeIf(tp -> tp.topic().equals(topic));
+        kept.keySet().removeIf(tp -> tp.topic().equals(topic)
+                && (partitions == null || partitions.contains(tp.partition())));
         return GroupDecision.of(existing.withOffsets(kept), null);
     }
 

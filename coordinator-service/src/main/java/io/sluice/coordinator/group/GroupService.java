@@ -92,9 +92,10 @@ class GroupService {
         return ready(groupId).then(Mono.fromRunnable(() -> classic.forget(groupId))).then(groups.submit(groupId, (group, view) -> GroupRules.delete(group, groupId)));
     }
 
-    Mono<Void> deleteTopicOffsets(String groupId, String topic) {
+    /** The offsets of {@code partitions} of a topic, of all of them when null. */
+    Mono<Void> deleteTopicOffsets(String groupId, String topic, List<Integer> partitions) {
         return ready(groupId).then(groups.submit(groupId, (group, view) ->
-                GroupRules.deleteTopicOffsets(group, groupId, topic, view)));
+                GroupRules.deleteTopicOffsets(group, groupId, topic, partitions, view)));
     }
 
     Mono<List<GroupOwnership>> ownershipHistory(String groupId) {
@@ -136,7 +137,7 @@ class GroupService {
                 .map(m -> new MemberDescription(m.memberId(), m.instanceId(), m.memberEpoch(), m.state(),
                         m.subscribedTopicNames(), m.subscribedTopicRegex(), GroupRules.topicPartitions(m.assigned()),
                         GroupRules.topicPartitions(m.pendingRevocation()), GroupRules.topicPartitions(m.target()),
-                        m.rebalanceTimeoutMs(), m.sessionTimeoutMs()))
+                        m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), m.clientId(), m.clientHost()))
                 .toList();
         List<CommittedOffset> offsets = group.offsets().values().stream().map(StoredOffset::toCommitted).toList();
         return new GroupDescription(group.groupId(), group.state(), group.groupEpoch(), group.assignmentEpoch(),

@@ -12,6 +12,7 @@ import io.sluice.internal.client.InternalClientSettings;
 import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.group.CommittedOffset;
 import io.sluice.internal.group.GroupDescription;
+import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupHeartbeatResponse;
 import io.sluice.internal.group.GroupOwnership;
 import io.sluice.internal.group.GroupState;
@@ -407,6 +408,49 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
         client.deleteGroupOffsets("pruned-group", "drop-me").block(WAIT);
 
         assertThat(offsets("pruned-group")).extracting(CommittedOffset::topic).containsExactly("keep-me");
+    }
+
+    @Test
+    void aMembersClientIdAndHostAreKeptFromItsJoinAndDescribed() {
+        api().createTopic("described", 1, 1);
+        GroupHeartbeatResponse joined = client.groupHeartbeat("described-group", new GroupHeartbeatRequest(null,
+                GroupHeartbeatRequest.JOIN, null, null, null, List.of("described"), null, List.of(), "billing-1",
+                "/10.0.0.7")).block(WAIT);
+
+        client.groupHeartbeat("described-group", GroupHeartbeatRequest.heartbeat(joined.memberId(),
+                joined.memberEpoch(), joined.assignment())).block(WAIT);
+
+        assertThat(describe("described-group").members()).singleElement()
+                .satisfies(m -> assertThat(List.of(m.clientId(), m.clientHost()))
+                        .containsExactly("billing-1", "/10.0.0.7"));
+    }
+
+    @Test
+    void whenSomePartitionsOffsetsAreDeletedTheTopicsOtherPartitionsKeepTheirs() {
+        api().createTopic("partly", 3, 1);
+        for (int p = 0; p < 3; p++) {
+            simpleCommit("partly-group", "partly", p, 5 + p);
+        }
+
+        client.deleteGroupOffsets("partly-group", "partly", List.of(0, 2)).block(WAIT);
+
+        assertThat(offsets("partly-group")).extracting(CommittedOffset::partition).containsExactly(1);
+    }
+
+    @Test
+    void aTopicsOffsetsAreNotDeletedWhileAMemberSubscribesToItButAnotherTopicsAre() {
+        api().createTopic("read-now", 1, 1);
+        api().createTopic("read-before", 1, 1);
+        simpleCommit("reading-group", "read-now", 0, 1);
+        simpleCommit("reading-group", "read-before", 0, 1);
+        TestMember member = member("reading-group");
+        member.join(List.of("read-now"));
+
+        assertRefused(() -> client.deleteGroupOffsets("reading-group", "read-now", List.of(0)).block(WAIT),
+                ErrorCode.NON_EMPTY_GROUP);
+        client.deleteGroupOffsets("reading-group", "read-before", List.of(0)).block(WAIT);
+
+        assertThat(offsets("reading-group")).extracting(CommittedOffset::topic).containsExactly("read-now");
     }
 
     @Test

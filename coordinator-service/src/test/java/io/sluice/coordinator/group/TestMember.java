@@ -47,7 +47,7 @@ final class TestMember {
     GroupHeartbeatResponse join(List<String> topics, Integer sessionTimeoutMs, Integer rebalanceTimeoutMs) {
         owned.clear();
         return adopt(send(new GroupHeartbeatRequest(null, GroupHeartbeatRequest.JOIN, instanceId, rebalanceTimeoutMs,
-                sessionTimeoutMs, topics, null, List.of())), true);
+                sessionTimeoutMs, topics, null, List.of(), null, null)), true);
     }
 
     /** Heartbeats, then releases what was asked back and takes what was given. */
@@ -68,7 +68,7 @@ final class TestMember {
 
     GroupHeartbeatResponse leaveStatically() {
         GroupHeartbeatResponse answer = send(new GroupHeartbeatRequest(id, GroupHeartbeatRequest.STATIC_LEAVE,
-                instanceId, null, null, null, null, null));
+                instanceId, null, null, null, null, null, null, null));
         owned.clear();
         return answer;
     }

@@ -7,7 +7,7 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 import reactor.core.publisher.Mono;
 
-/** What the classic group APIs share: how long a join or sync may wait, and errors as Kafka's. */
+/** What the group APIs share: how long a classic join or sync may wait, and errors as Kafka's group coordinator's. */
 final class ClassicGroupCalls {
 
     /** Beyond the rebalance timeout, how long a join's answer may take to come back from the coordinator. */
@@ -21,9 +21,18 @@ final class ClassicGroupCalls {
         return Duration.ofMillis(Math.max(0, Math.max(rebalanceTimeoutMs, sessionTimeoutMs))).plus(GRACE);
     }
 
-    /** A failed call's Kafka error and message, for an answer of {@code <T>}. */
+    /**
+     * A failed call's Kafka error and message, for an answer of {@code <T>}. A call the coordinator did not answer
+     * (REQUEST_TIMED_OUT: it timed out, or broke after it was sent, as when this gateway stops under a join waiting
+     * for a rebalance) is COORDINATOR_NOT_AVAILABLE, as Kafka's group coordinator answers a timed-out operation: group
+     * clients find their coordinator again and retry it, where REQUEST_TIMED_OUT in a join answer ends a classic
+     * consumer.
+     */
     static <T> Mono<T> failed(Throwable e, BiFunction<Errors, String, T> answer) {
         ApiException error = KafkaErrors.exception(e);
-        return Mono.just(answer.apply(Errors.forException(error), error.getMessage()));
+        Errors code = Errors.forException(error);
+        return Mono.just(code == Errors.REQUEST_TIMED_OUT
+                ? answer.apply(Errors.COORDINATOR_NOT_AVAILABLE, error.getMessage())
+                : answer.apply(code, error.getMessage()));
     }
 }

@@ -28,7 +28,8 @@ import reactor.core.publisher.Mono;
 /**
  * ConsumerGroupDescribe: a group as the coordinator holds it — its epochs, the uniform assignor, each member's epoch,
  * subscription, assignment and target assignment — whatever protocol its members came by (Kafka consumers, SSE or
- * polling members over HTTP). A member's client id and host are not kept by Sluice's groups and are answered empty.
+ * polling members over HTTP). A Kafka member's client id and host are the ones its heartbeats came with, as Kafka
+ * shows them; an HTTP member's are empty.
  * A group that does not exist is GROUP_ID_NOT_FOUND, one the principal may not DESCRIBE GROUP_AUTHORIZATION_FAILED.
  * The authorized operations are not computed (Integer.MIN_VALUE, "not provided").
  */
@@ -100,8 +101,8 @@ class ConsumerGroupDescribeApi implements KafkaApi {
                 .setMemberId(member.memberId())
                 .setInstanceId(member.groupInstanceId())
                 .setMemberEpoch(member.memberEpoch())
-                .setClientId("")
-                .setClientHost("")
+                .setClientId(member.clientId() == null ? "" : member.clientId())
+                .setClientHost(member.clientHost() == null ? "" : member.clientHost())
                 .setSubscribedTopicNames(member.subscribedTopicNames() == null ? List.of()
                         : member.subscribedTopicNames())
                 .setSubscribedTopicRegex(member.subscribedTopicRegex())

@@ -7,12 +7,10 @@ import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupHeartbeatResponse;
 import io.sluice.internal.group.TopicPartitions;
 import io.sluice.internal.metadata.MetadataView;
-import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.TopicIds;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -29,6 +27,10 @@ import reactor.core.publisher.Mono;
  * ids in the request and the assignment are Sluice's topic ids; an owned partition of a topic no longer known is left
  * out. The server assignor is Sluice's uniform one: a request naming another ({@code group.remote.assignor}) is
  * UNSUPPORTED_ASSIGNOR. Joining or heartbeating needs READ on the group.
+ *
+ * <p>A join to a group whose members speak the classic protocol is GROUP_ID_NOT_FOUND ("not a consumer group"), as
+ * Kafka's group coordinator answers when it may not convert the group ({@code group.consumer.migration.policy}
+ * {@code disabled}); the coordinator's own refusal, INCONSISTENT_GROUP_PROTOCOL, is what HTTP members get.
  */
 @Component
 class ConsumerGroupHeartbeatApi implements KafkaApi {
@@ -64,13 +66,14 @@ class ConsumerGroupHeartbeatApi implements KafkaApi {
         MetadataView view = cluster.current();
         GroupHeartbeatRequest heartbeat = new GroupHeartbeatRequest(data.memberId(), data.memberEpoch(),
                 data.instanceId(), data.rebalanceTimeoutMs() < 0 ? null : data.rebalanceTimeoutMs(), null,
-                data.subscribedTopicNames(), data.subscribedTopicRegex(), owned(view, data.topicPartitions()));
+                data.subscribedTopicNames(), data.subscribedTopicRegex(), owned(view, data.topicPartitions()),
+                request.clientId(), session.clientHost());
         return coordinator.groupHeartbeat(data.groupId(), heartbeat)
                 .map(answer -> (ApiMessage) answer(answer))
-                .onErrorResume(e -> {
-                    ApiException error = KafkaErrors.exception(e);
-                    return Mono.just(failed(Errors.forException(error), error.getMessage()));
-                });
+                .onErrorResume(e -> ClassicGroupCalls.failed(e, (error, message) ->
+                        error == Errors.INCONSISTENT_GROUP_PROTOCOL ? failed(Errors.GROUP_ID_NOT_FOUND, "Group "
+                                + data.groupId() + " is not a consumer group: its members speak the classic protocol")
+                                : failed(error, message)));
     }
 
     private static List<TopicPartitions> owned(MetadataView view,

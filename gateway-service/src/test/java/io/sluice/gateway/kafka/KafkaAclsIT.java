@@ -29,13 +29,17 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateAclsResult;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
@@ -181,6 +185,45 @@ class KafkaAclsIT {
             consumeAsDave();
         } finally {
             get(admin.deleteAcls(List.of(ofPrincipal("User:dave"))).all());
+        }
+    }
+
+    /** OffsetDelete needs DELETE on the group, then READ on each topic, as Kafka's broker checks them. */
+    @Test
+    void offsetDeleteNeedsDeleteOnTheGroupAndReadOnTheTopic() throws Exception {
+        try {
+            deleteOffsetsAsDave();
+        } finally {
+            get(admin.deleteAcls(List.of(ofPrincipal("User:dave"))).all());
+        }
+    }
+
+    private void deleteOffsetsAsDave() throws Exception {
+        get(admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("pruned-topic", 1, (short) 1)))
+                .all());
+        TopicPartition partition = new TopicPartition("pruned-topic", 0);
+        get(admin.alterConsumerGroupOffsets("pruned-group", Map.of(partition, new OffsetAndMetadata(0))).all());
+        // FindCoordinator needs DESCRIBE on the group.
+        get(admin.createAcls(List.of(acl(ResourceType.GROUP, "pruned-group", PatternType.LITERAL, "User:dave",
+                AclOperation.DESCRIBE, AclPermissionType.ALLOW))).all());
+        try (Admin dave = Admin.create(signedIn("dave", DAVE_PASSWORD))) {
+            assertThatThrownBy(() -> dave.deleteConsumerGroupOffsets("pruned-group", Set.of(partition)).all()
+                    .get(2, TimeUnit.MINUTES)).as("without DELETE on the group")
+                    .cause().isInstanceOf(GroupAuthorizationException.class);
+
+            get(admin.createAcls(List.of(acl(ResourceType.GROUP, "pruned-group", PatternType.LITERAL, "User:dave",
+                    AclOperation.DELETE, AclPermissionType.ALLOW))).all());
+            assertThatThrownBy(() -> dave.deleteConsumerGroupOffsets("pruned-group", Set.of(partition))
+                    .partitionResult(partition).get(2, TimeUnit.MINUTES)).as("without READ on the topic")
+                    .cause().isInstanceOf(TopicAuthorizationException.class);
+            assertThat(get(admin.listConsumerGroupOffsets("pruned-group").partitionsToOffsetAndMetadata()))
+                    .containsKey(partition);
+
+            get(admin.createAcls(List.of(acl(ResourceType.TOPIC, "pruned-topic", PatternType.LITERAL, "User:dave",
+                    AclOperation.READ, AclPermissionType.ALLOW))).all());
+            get(dave.deleteConsumerGroupOffsets("pruned-group", Set.of(partition)).all());
+            assertThat(get(admin.listConsumerGroupOffsets("pruned-group").partitionsToOffsetAndMetadata()))
+                    .doesNotContainKey(partition);
         }
     }
 

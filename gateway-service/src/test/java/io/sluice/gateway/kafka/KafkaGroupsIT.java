@@ -2,6 +2,8 @@ package io.sluice.gateway.kafka;
 
 import static io.sluice.gateway.kafka.KafkaTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
@@ -21,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -85,6 +88,11 @@ class KafkaGroupsIT {
             assertThat(group.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum())
                     .isEqualTo(4);
             assertThat(group.members()).allSatisfy(m -> assertThat(m.assignment().topicPartitions()).hasSize(2));
+            assertThat(group.members()).as("members' client ids and hosts, as their heartbeats came")
+                    .allSatisfy(m -> {
+                        assertThat(m.clientId()).startsWith("consumer-split-");
+                        assertThat(m.host()).isEqualTo("/127.0.0.1");
+                    });
         }
         Set<Integer> first = one.stop();
         Set<Integer> second = two.stop();
@@ -161,6 +169,9 @@ class KafkaGroupsIT {
         String members = run(ConsumerGroupCommand::main, "--bootstrap-server", bootstrap, "--describe",
                 "--group", "tool", "--members").out();
         assertThat(members).contains("tool");
+        assertThat(members.lines().filter(line -> line.startsWith("tool ")))
+                .as("the member's line: its client id and host").singleElement()
+                .satisfies(line -> assertThat(line).contains("consumer-tool-", "/127.0.0.1"));
         reader.stop();
         try (Admin admin = admin()) {
             awaitEmpty(admin, "tool");
@@ -257,6 +268,117 @@ class KafkaGroupsIT {
             }).isInstanceOf(org.apache.kafka.common.errors.InconsistentGroupProtocolException.class);
         } finally {
             member.stop();
+        }
+    }
+
+    /** Kafka's answer when it may not convert a classic group (migration policy {@code disabled}). */
+    @Test
+    void aConsumerProtocolMemberCannotJoinAGroupWhoseMembersSpeakTheClassicProtocol() throws Exception {
+        String topic = "groups-protocols-classic";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 10);
+        Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
+        Reader member = new Reader("protocols-classic", topic, consumed,
+                Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+        awaitConsumed(consumed, highWatermarks(topic));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties("protocols-classic"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            assertThatThrownBy(() -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200));
+                }
+            }).isInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
+        } finally {
+            member.stop();
+        }
+    }
+
+    /**
+     * A group whose members all left is taken over by members of the other protocol, as Kafka replaces an empty group
+     * of the other type: they read on from its committed offsets, classic to consumer and back.
+     */
+    @Test
+    void anEmptyGroupIsJoinedByMembersOfTheOtherProtocolWhoReadOnFromItsCommittedOffsets() throws Exception {
+        String topic = "groups-protocols-empty";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        Map<String, String> classic = Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        List<Map<String, String>> protocols = List.of(classic, Map.of(), classic);
+        for (int round = 0; round < protocols.size(); round++) {
+            produce(topic, 1, round * 10, 10);
+            Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
+            Reader reader = new Reader("protocols-empty", topic, consumed, protocols.get(round));
+            long last = round * 10L + 9;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!consumed.getOrDefault(0, Set.of()).contains(last) && System.nanoTime() < deadline) {
+                GatewayCluster.sleep(Duration.ofMillis(100));
+            }
+            reader.stop();
+            try (Admin admin = admin()) {
+                awaitEmpty(admin, "protocols-empty");
+            }
+            assertThat(consumed.get(0)).as("round %d (%s) read on from the committed offset", round,
+                    protocols.get(round)).containsExactlyInAnyOrderElementsOf(
+                            LongStream.range(round * 10L, round * 10L + 10).boxed().toList());
+        }
+    }
+
+    /**
+     * OffsetDelete through the admin client and {@code kafka-consumer-groups --delete-offsets}: only the partitions
+     * named lose their offsets; a group that does not exist is GROUP_ID_NOT_FOUND; a topic the group's members read,
+     * of either protocol, keeps its offsets (GROUP_SUBSCRIBED_TO_TOPIC) while another topic's go.
+     */
+    @Test
+    void offsetDeleteRemovesTheNamedPartitionsOffsetsButNeverOnesOfATopicTheGroupReads() throws Exception {
+        String read = "groups-offsets-read";
+        String other = "groups-offsets-other";
+        cluster.createTopic(read, 2, 3, Map.of());
+        cluster.createTopic(other, 2, 3, Map.of());
+        produce(read, 2, 0, 20);
+        produce(other, 2, 0, 20);
+        TopicPartition read0 = new TopicPartition(read, 0);
+        TopicPartition other0 = new TopicPartition(other, 0);
+        TopicPartition other1 = new TopicPartition(other, 1);
+        try (Admin admin = admin()) {
+            for (String group : List.of("pruned", "pruned-classic")) {
+                admin.alterConsumerGroupOffsets(group, Map.of(read0, new OffsetAndMetadata(4),
+                        new TopicPartition(read, 1), new OffsetAndMetadata(4), other0, new OffsetAndMetadata(3),
+                        other1, new OffsetAndMetadata(3))).all().get();
+            }
+
+            KafkaTools.ToolRun run = run(ConsumerGroupCommand::main, "--bootstrap-server", cluster.kafkaBootstrap(),
+                    "--delete-offsets", "--group", "pruned", "--topic", other + ":0");
+            assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+            assertThat(admin.listConsumerGroupOffsets("pruned").partitionsToOffsetAndMetadata().get())
+                    .as("the offsets left").containsOnlyKeys(read0, new TopicPartition(read, 1), other1);
+
+            assertThatThrownBy(() -> admin.deleteConsumerGroupOffsets("never-was", Set.of(other1)).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
+            assertThatThrownBy(() -> admin.deleteConsumerGroupOffsets("pruned",
+                    Set.of(new TopicPartition(other, 7))).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class);
+
+            Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
+            Reader reader = new Reader("pruned", read, consumed, Map.of());
+            Reader classicReader = new Reader("pruned-classic", read, new ConcurrentHashMap<>(), Map.of(
+                    ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+            try {
+                for (String group : List.of("pruned", "pruned-classic")) {
+                    assertThat(awaitStable(admin, group).members()).as(group).hasSize(1);
+                }
+                for (String group : List.of("pruned", "pruned-classic")) {
+                    var refused = admin.deleteConsumerGroupOffsets(group, Set.of(read0));
+                    assertThat(catchThrowable(() -> refused.partitionResult(read0).get())).as(group)
+                            .hasCauseInstanceOf(org.apache.kafka.common.errors.GroupSubscribedToTopicException.class);
+                    admin.deleteConsumerGroupOffsets(group, Set.of(other1)).all().get();
+                    assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get())
+                            .as("%s: the offsets left", group).containsKey(read0).doesNotContainKey(other1);
+                }
+            } finally {
+                reader.stop();
+                classicReader.stop();
+            }
         }
     }
 

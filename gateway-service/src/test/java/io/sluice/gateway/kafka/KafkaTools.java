@@ -2,7 +2,9 @@ package io.sluice.gateway.kafka;
 
 import io.sluice.testing.Commands;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,15 +68,34 @@ final class KafkaTools {
      * (warnings and errors, kafka-tool-logback.xml) and standard error go to the test's output.
      */
     static ToolRun runInJvm(Class<?> tool, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"),
-                "-Dlogback.configurationFile=kafka-tool-logback.xml", tool.getName()));
-        command.addAll(List.of(args));
+        List<String> command = javaCommand(tool, args);
         Commands.Run run = Commands.run(command, "", Duration.ofMinutes(3));
         if (!run.ended()) {
             throw new AssertionError(tool.getSimpleName() + " did not end within 3 minutes");
         }
         System.out.println("$ java " + tool.getName() + " " + String.join(" ", args) + "\n" + run.out());
         return new ToolRun(run.exitCode(), run.out(), "");
+    }
+
+    /**
+     * Starts {@code tool}'s main in a JVM of its own, as {@link #runInJvm} does, without waiting for it: its standard
+     * output goes to {@code output}, its log to the test's. The caller ends it by its PID ({@link Process#destroy},
+     * SIGTERM, lets a tool with a shutdown hook print its summary) and waits for it.
+     */
+    static Process startInJvm(Class<?> tool, Path output, String... args) {
+        try {
+            return new ProcessBuilder(javaCommand(tool, args)).redirectOutput(output.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> javaCommand(Class<?> tool, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=kafka-tool-logback.xml", tool.getName()));
+        command.addAll(List.of(args));
+        return command;
     }
 }

@@ -492,7 +492,7 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     }
 
     @Override
-    public Mono<Void> deleteGroupOffsets(String groupId, String topic) {
+    public Mono<Void> deleteGroupOffsets(String groupId, String topic, List<Integer> partitions) {
         return Mono.error(new UnsupportedOperationException("not faked"));
     }
 

@@ -83,6 +83,14 @@ public final class GatewayCluster implements AutoCloseable {
         cluster.kill(gateway);
     }
 
+    /**
+     * A graceful restart of a service by name ({@code partition-<id>}, {@code gateway}, or a gateway from
+     * {@link #startGateway}) on its own ports, as {@link SluiceCluster#restart} does it; how long it took.
+     */
+    public Duration restart(String service) {
+        return cluster.restart(service);
+    }
+
     public HttpClient http() {
         return http;
     }

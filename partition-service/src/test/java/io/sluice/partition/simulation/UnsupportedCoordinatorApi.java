@@ -147,7 +147,7 @@ abstract class UnsupportedCoordinatorApi implements CoordinatorApi {
     }
 
     @Override
-    public Mono<Void> deleteGroupOffsets(String groupId, String topic) {
+    public Mono<Void> deleteGroupOffsets(String groupId, String topic, List<Integer> partitions) {
         return unsupported("deleteGroupOffsets");
     }
 

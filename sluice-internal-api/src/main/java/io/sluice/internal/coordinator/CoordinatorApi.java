@@ -86,7 +86,15 @@ public interface CoordinatorApi {
     Mono<Void> deleteGroup(String groupId);
 
     /** Deletes a group's committed offsets of one topic; NON_EMPTY_GROUP while a member subscribes to it. */
-    Mono<Void> deleteGroupOffsets(String groupId, String topic);
+    default Mono<Void> deleteGroupOffsets(String groupId, String topic) {
+        return deleteGroupOffsets(groupId, topic, null);
+    }
+
+    /**
+     * Deletes a group's committed offsets of some partitions of one topic, of all of them when {@code partitions} is
+     * null (Kafka's OffsetDelete names partitions); NON_EMPTY_GROUP while a member subscribes to the topic.
+     */
+    Mono<Void> deleteGroupOffsets(String groupId, String topic, List<Integer> partitions);
 
     /** Sets a group's offsets to targets the caller resolved (see {@link OffsetResetRequest}). */
     Mono<OffsetResetResponse> resetOffsets(String groupId, OffsetResetRequest request);

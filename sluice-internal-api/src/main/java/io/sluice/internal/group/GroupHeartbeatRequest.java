@@ -19,30 +19,35 @@ import java.util.List;
  * @param subscribedTopicRegex a Java regular expression matching whole topic names; null = unchanged
  * @param ownedPartitions    the partitions the member owns now; null = unchanged since the last heartbeat. Leaving a
  *                           revoked partition out of this list is how the member releases it
+ * @param clientId           the member's client id (a Kafka consumer's {@code client.id}), as describing the group
+ *                           shows it; null = unchanged (none for a member that never sent one)
+ * @param clientHost         the address the member's client connects from ({@code /127.0.0.1}, as Kafka shows it);
+ *                           null = unchanged
  */
 public record GroupHeartbeatRequest(String memberId, Integer memberEpoch, String groupInstanceId,
                                     Integer rebalanceTimeoutMs, Integer sessionTimeoutMs,
                                     List<String> subscribedTopicNames, String subscribedTopicRegex,
-                                    List<TopicPartitions> ownedPartitions) {
+                                    List<TopicPartitions> ownedPartitions, String clientId, String clientHost) {
 
     public static final int JOIN = 0;
     public static final int LEAVE = -1;
     public static final int STATIC_LEAVE = -2;
 
     public static GroupHeartbeatRequest join(String memberIdOrNull, List<String> topics) {
-        return new GroupHeartbeatRequest(memberIdOrNull, JOIN, null, null, null, topics, null, List.of());
+        return new GroupHeartbeatRequest(memberIdOrNull, JOIN, null, null, null, topics, null, List.of(), null, null);
     }
 
     public static GroupHeartbeatRequest heartbeat(String memberId, int memberEpoch, List<TopicPartitions> owned) {
-        return new GroupHeartbeatRequest(memberId, memberEpoch, null, null, null, null, null, owned);
+        return new GroupHeartbeatRequest(memberId, memberEpoch, null, null, null, null, null, owned, null, null);
     }
 
     public static GroupHeartbeatRequest leave(String memberId) {
-        return new GroupHeartbeatRequest(memberId, LEAVE, null, null, null, null, null, null);
+        return new GroupHeartbeatRequest(memberId, LEAVE, null, null, null, null, null, null, null, null);
     }
 
     /** A static member leaving for a restart: it keeps its partitions until its session times out. */
     public static GroupHeartbeatRequest staticLeave(String memberId, String groupInstanceId) {
-        return new GroupHeartbeatRequest(memberId, STATIC_LEAVE, groupInstanceId, null, null, null, null, null);
+        return new GroupHeartbeatRequest(memberId, STATIC_LEAVE, groupInstanceId, null, null, null, null, null, null,
+                null);
     }
 }

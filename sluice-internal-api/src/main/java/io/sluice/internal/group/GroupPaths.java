@@ -1,6 +1,7 @@
 package io.sluice.internal.group;
 
 import io.sluice.protocol.TopicNames;
+import java.util.List;
 
 /**
  * The coordinator's consumer-group routes. Constants are the server's mappings (with {@code {placeholders}}); methods
@@ -50,5 +51,11 @@ public final class GroupPaths {
     public static String topicOffsets(String groupId, String topic) {
         TopicNames.validate(topic);
         return group(groupId) + "/topics/" + topic + "/offsets";
+    }
+
+    /** {@link #topicOffsets(String, String)} of some partitions ({@code ?partitions=0,2}), all when null. */
+    public static String topicOffsets(String groupId, String topic, List<Integer> partitions) {
+        return topicOffsets(groupId, topic) + (partitions == null ? "" : "?partitions=" + String.join(",",
+                partitions.stream().map(String::valueOf).toList()));
     }
 }

@@ -228,9 +228,9 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     }
 
     @Override
-    public Mono<Void> deleteGroupOffsets(String groupId, String topic) {
-        return Mono.defer(() -> call(HttpMethod.DELETE, GroupPaths.topicOffsets(groupId, topic), null, timeout(),
-                (target, body) -> null)).then();
+    public Mono<Void> deleteGroupOffsets(String groupId, String topic, List<Integer> partitions) {
+        return Mono.defer(() -> call(HttpMethod.DELETE, GroupPaths.topicOffsets(groupId, topic, partitions), null,
+                timeout(), (target, body) -> null)).then();
     }
 
     @Override

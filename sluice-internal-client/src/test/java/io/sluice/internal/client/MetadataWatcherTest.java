@@ -213,7 +213,7 @@ class MetadataWatcherTest {
         }
 
         @Override
-        public Mono<Void> deleteGroupOffsets(String groupId, String topic) {
+        public Mono<Void> deleteGroupOffsets(String groupId, String topic, List<Integer> partitions) {
             throw new UnsupportedOperationException();
         }
 

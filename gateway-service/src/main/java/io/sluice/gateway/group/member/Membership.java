@@ -73,7 +73,7 @@ class Membership {
         activity.served(group);
         return coordinator.groupHeartbeat(group, new GroupHeartbeatRequest(memberId, GroupHeartbeatRequest.JOIN,
                 groupInstanceId, null, subscription.sessionTimeoutMs(), subscription.topics(),
-                subscription.topicPattern(), List.of()));
+                subscription.topicPattern(), List.of(), null, null));
     }
 
     /**
