@@ -223,23 +223,33 @@ class KafkaTransactionsIT {
             producer.flush();
 
             String partition = "/v1/topics/" + topic + "/partitions/0/records?format=string";
-            assertThat(values(partition + "&isolation_level=read_committed"))
-                    .containsExactly("committed-0", "committed-1", "committed-2");
-            assertThat(values("/v1/topics/" + topic + "/records?format=string&isolation_level=read_committed"))
-                    .containsExactly("committed-0", "committed-1", "committed-2");
-            assertThat(values(partition)).as("read_uncommitted, the default")
-                    .containsExactly("committed-0", "committed-1", "aborted-0", "committed-2", "open-0");
-            assertThat(values(partition + "&isolation_level=read_uncommitted"))
-                    .containsExactly("committed-0", "committed-1", "aborted-0", "committed-2", "open-0");
+            // A commit is answered once it is decided; its markers follow (as with Kafka), so reads are polled.
+            awaitRead(partition + "&isolation_level=read_committed", "committed-0", "committed-1", "committed-2");
+            awaitRead("/v1/topics/" + topic + "/records?format=string&isolation_level=read_committed",
+                    "committed-0", "committed-1", "committed-2");
+            awaitRead(partition, "committed-0", "committed-1", "aborted-0", "committed-2", "open-0");
+            awaitRead(partition + "&isolation_level=read_uncommitted",
+                    "committed-0", "committed-1", "aborted-0", "committed-2", "open-0");
 
             producer.commitTransaction();
-            assertThat(values(partition + "&isolation_level=read_committed"))
-                    .containsExactly("committed-0", "committed-1", "committed-2", "open-0");
+            awaitRead(partition + "&isolation_level=read_committed",
+                    "committed-0", "committed-1", "committed-2", "open-0");
         }
         GatewayCluster.Response bad = cluster.call("GET", "/v1/topics/" + topic
                 + "/partitions/0/records?isolation_level=serializable", null, null);
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.text()).contains("isolation_level must be read_uncommitted or read_committed");
+    }
+
+    /** Reads {@code pathAndQuery} until its page's values are {@code expected} (for 30 s at most). */
+    private static void awaitRead(String pathAndQuery, String... expected) {
+        List<String> read = values(pathAndQuery);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!read.equals(List.of(expected)) && System.nanoTime() < deadline) {
+            GatewayCluster.sleep(Duration.ofMillis(100));
+            read = values(pathAndQuery);
+        }
+        assertThat(read).as(pathAndQuery).containsExactly(expected);
     }
 
     private static List<String> values(String pathAndQuery) {
