@@ -260,14 +260,18 @@ class KafkaGroupsIT {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200));
-                }
-            }).isInstanceOf(org.apache.kafka.common.errors.InconsistentGroupProtocolException.class);
+            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(30)))
+                    .isInstanceOf(org.apache.kafka.common.errors.InconsistentGroupProtocolException.class);
         } finally {
             member.stop();
+        }
+    }
+
+    /** Polls {@code consumer} for {@code time}: a join the group refuses ends it with the refusal. */
+    private static void pollFor(KafkaConsumer<byte[], byte[]> consumer, Duration time) {
+        long deadline = System.nanoTime() + time.toNanos();
+        while (System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200));
         }
     }
 
@@ -284,12 +288,8 @@ class KafkaGroupsIT {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties("protocols-classic"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            assertThatThrownBy(() -> {
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200));
-                }
-            }).isInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
+            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(30)))
+                    .isInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
         } finally {
             member.stop();
         }
