@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -560,9 +562,11 @@ class ConsolePagesTest {
         web.get().uri("/topics/orders/search/events?q=absent&partition=0").accept(MediaType.TEXT_EVENT_STREAM)
                 .exchange().expectStatus().isOk().returnResult(String.class).getResponseBody()
                 .take(5).blockLast(Duration.ofSeconds(10));
+        CompletableFuture<Void> controlEnded = new CompletableFuture<>();
         Disposable control = web.get().uri("/topics/orders/search/events?q=absent&partition=1")
                 .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk().returnResult(String.class)
-                .getResponseBody().subscribe();
+                .getResponseBody().subscribe(event -> { }, controlEnded::completeExceptionally,
+                        () -> controlEnded.complete(null));
         try {
             awaitReadsOf(1, 20); // a read in flight when the first stream closed has been answered by now
             long reads = GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records");
@@ -570,7 +574,25 @@ class ConsolePagesTest {
             assertThat(GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records"))
                     .as("reads of the closed search while the open one read twenty pages").isEqualTo(reads);
         } finally {
-            control.dispose();
+            endSearchesOf(1, controlEnded, control);
+        }
+    }
+
+    /**
+     * Ends a search still reading {@code partition} the way a search ends on its own: the partition answers nothing
+     * more, so the search stops and its stream completes. Closing the stream instead would leave a read in flight that
+     * could reach the gateway after the next test has reset it.
+     */
+    private static void endSearchesOf(int partition, CompletableFuture<Void> ended, Disposable stream) {
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/" + partition + "/records",
+                params -> "{\"records\":[],\"next_offset\":%s,\"high_watermark\":1000000000,\"log_start_offset\":0,\"cursor\":\"c\"}"
+                        .formatted(params.get("offset")));
+        try {
+            ended.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the search of partition " + partition + " did not end", e);
+        } finally {
+            stream.dispose();
         }
     }
 
