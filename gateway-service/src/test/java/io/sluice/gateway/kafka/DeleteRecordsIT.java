@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.gateway.kafka.KafkaTools.ToolRun;
 import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.launcher.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,12 +33,14 @@ import org.apache.kafka.tools.DeleteRecordsCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DeleteRecords end to end on a three-node cluster: through Kafka's own kafka-delete-records tool, Kafka's Admin and
  * the HTTP route; what consumers, HTTP reads and followers see afterwards; and ListOffsets' max-timestamp lookup.
  */
+@ExtendWith(SharedGatewayCluster.class)
 class DeleteRecordsIT {
 
     private static GatewayCluster cluster;
@@ -47,10 +50,10 @@ class DeleteRecordsIT {
     Path dir;
 
     @BeforeAll
-    static void startCluster() {
+    static void useSharedCluster(GatewayCluster shared) {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
-        cluster = GatewayCluster.start("DeleteRecordsIT", 3, Map.of());
+        cluster = shared;
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
     }
 
@@ -58,9 +61,6 @@ class DeleteRecordsIT {
     static void stopCluster() {
         if (admin != null) {
             admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

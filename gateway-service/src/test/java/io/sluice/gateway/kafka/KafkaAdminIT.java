@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.gateway.kafka.KafkaTools.ToolRun;
 import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.kafka.TopicIds;
 import java.io.IOException;
 import java.util.List;
@@ -67,6 +68,7 @@ import org.apache.kafka.tools.TopicCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kafka's own admin client and command-line tools (kafka-clients and kafka-tools from Maven Central) administering
@@ -76,16 +78,17 @@ import org.junit.jupiter.api.Test;
  * it. Security is off: ACLs are stored and listed all the same, over Kafka as over HTTP (KafkaAclsIT administers ACLs
  * with security on).
  */
+@ExtendWith(SharedGatewayCluster.class)
 class KafkaAdminIT {
 
     private static GatewayCluster cluster;
     private static Admin admin;
 
     @BeforeAll
-    static void startCluster() {
+    static void useSharedCluster(GatewayCluster shared) {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
-        cluster = GatewayCluster.start("KafkaAdminIT", 3, Map.of());
+        cluster = shared;
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
     }
 
@@ -93,9 +96,6 @@ class KafkaAdminIT {
     static void stopCluster() {
         if (admin != null) {
             admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

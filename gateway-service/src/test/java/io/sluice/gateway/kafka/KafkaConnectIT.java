@@ -3,7 +3,7 @@ package io.sluice.gateway.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayCluster;
-import io.sluice.launcher.ServiceKind;
+import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,9 +44,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -60,6 +60,7 @@ import tools.jackson.databind.JsonNode;
  * group — so the lines it repeats are exactly those of at-least-once delivery. Every worker process is stopped by its
  * PID; their logs stay in {@code target/cluster-logs/KafkaConnectIT/}.
  */
+@ExtendWith(SharedGatewayCluster.class)
 class KafkaConnectIT {
 
     private static final String NAME = "KafkaConnectIT";
@@ -72,18 +73,10 @@ class KafkaConnectIT {
     private static GatewayCluster cluster;
 
     @BeforeAll
-    static void startCluster() {
+    static void useSharedCluster(GatewayCluster shared) {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
-        cluster = GatewayCluster.start(NAME, 3, Map.of(ServiceKind.COORDINATOR,
-                List.of("--sluice.coordinator.groups.initial-rebalance-delay=0s")));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster = shared;
     }
 
     @Test

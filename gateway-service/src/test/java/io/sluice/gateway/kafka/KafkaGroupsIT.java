@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
-import io.sluice.launcher.ServiceKind;
+import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.SharedGatewayCluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,9 +41,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.tools.ConsumerPerformance;
 import org.apache.kafka.tools.consumer.group.ConsumerGroupCommand;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -53,22 +53,16 @@ import tools.jackson.databind.JsonNode;
  * client and {@code kafka-consumer-groups} tool, against real processes: the coordinator's groups, the ones HTTP
  * members use, shared by both protocols.
  */
+@ExtendWith(SharedGatewayCluster.class)
 class KafkaGroupsIT {
 
     private static GatewayCluster cluster;
 
     @BeforeAll
-    static void startCluster() {
+    static void useSharedCluster(GatewayCluster shared) {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
-        cluster = GatewayCluster.start("KafkaGroupsIT", 3, Map.of(ServiceKind.GATEWAY, List.of()));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster = shared;
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.sluice.gateway.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayCluster;
-import io.sluice.launcher.ServiceKind;
+import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,9 +46,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kafka Streams (kafka-streams from Maven Central) against the gateway's Kafka listener, with real processes: a
@@ -57,6 +57,7 @@ import org.junit.jupiter.api.Test;
  * with their configs, purges of the repartition topic (DeleteRecords) and, for exactly-once, transactions: producers
  * fenced by transactional id, offsets committed inside transactions, read_committed reads of the repartition topic.
  */
+@ExtendWith(SharedGatewayCluster.class)
 class KafkaStreamsIT {
 
     private static final String NAME = "KafkaStreamsIT";
@@ -65,18 +66,10 @@ class KafkaStreamsIT {
     private static GatewayCluster cluster;
 
     @BeforeAll
-    static void startCluster() {
+    static void useSharedCluster(GatewayCluster shared) {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
-        cluster = GatewayCluster.start(NAME, 3, Map.of(ServiceKind.COORDINATOR,
-                List.of("--sluice.coordinator.groups.initial-rebalance-delay=0s")));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster = shared;
     }
 
     /**

@@ -31,11 +31,13 @@ public final class GatewayCluster implements AutoCloseable {
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final SluiceCluster cluster;
+    private final int nodes;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GatewayCluster(SluiceCluster cluster) {
+    private GatewayCluster(SluiceCluster cluster, int nodes) {
         this.cluster = cluster;
+        this.nodes = nodes;
     }
 
     /**
@@ -49,7 +51,20 @@ public final class GatewayCluster implements AutoCloseable {
         SluiceCluster.Builder builder = SluiceCluster.builder(name).nodes(nodes).withGateway()
                 .readyTimeout(Duration.ofMinutes(3));
         args.forEach((kind, values) -> builder.args(kind, values.toArray(String[]::new)));
-        return new GatewayCluster(builder.start());
+        return new GatewayCluster(builder.start(), nodes);
+    }
+
+    /**
+     * Starts every service of this cluster that is not running (a test killed it and failed before starting it
+     * again), and waits until the coordinator counts every partition service alive.
+     */
+    public void heal() {
+        List<String> services = new ArrayList<>(List.of(LocalCluster.COORDINATOR, LocalCluster.GATEWAY));
+        for (int id = 1; id <= nodes; id++) {
+            services.add(LocalCluster.partition(id));
+        }
+        services.stream().filter(service -> processes().process(service).isEmpty()).forEach(processes()::start);
+        cluster.awaitNodesAlive(nodes, Duration.ofSeconds(60));
     }
 
     public LocalCluster processes() {
@@ -182,6 +197,26 @@ public final class GatewayCluster implements AutoCloseable {
     @Override
     public void close() {
         cluster.close();
+    }
+
+    /** Reads the page {@code pathAndQuery} answers until its records' values are {@code expected} (30 s at most). */
+    public void awaitValues(String pathAndQuery, String... expected) {
+        List<String> read = values(pathAndQuery);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!read.equals(List.of(expected)) && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(100));
+            read = values(pathAndQuery);
+        }
+        assertThat(read).as(pathAndQuery).containsExactly(expected);
+    }
+
+    /** The values (as text) of the records of the page {@code pathAndQuery} answers. */
+    public List<String> values(String pathAndQuery) {
+        Response page = call("GET", pathAndQuery, null, null);
+        assertThat(page.status()).as(page.text()).isEqualTo(200);
+        List<String> values = new ArrayList<>();
+        page.json().get("records").forEach(record -> values.add(record.get("value").asString()));
+        return values;
     }
 
     /** An HTTP answer: status and body text, parsed as JSON on demand. */

@@ -1,4 +1,4 @@
-package io.sluice.it;
+package io.sluice.testing;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -8,9 +8,9 @@ import org.junit.jupiter.api.ClassOrdererContext;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Runs the classes that share the run's {@link TestCluster} ({@link ClusterExtension}) after every other class, each
- * group by name. The shared cluster lives until the run ends: started early, its four idle JVMs took about half a
- * core from every cluster the later classes started on a two-core machine. Registered in
+ * Runs the classes that share the run's cluster (extended with a {@link SharedCluster}) after every other class, each
+ * group by name. The shared cluster lives until the run ends: started early, its idle JVMs took about half a core from
+ * every cluster the later classes started on a two-core machine. Registered in a module's
  * {@code junit-platform.properties}.
  */
 public final class SharedClusterLast implements ClassOrderer {
@@ -24,6 +24,7 @@ public final class SharedClusterLast implements ClassOrderer {
 
     private static boolean usesSharedCluster(ClassDescriptor descriptor) {
         return descriptor.findRepeatableAnnotations(ExtendWith.class).stream()
-                .anyMatch(extendWith -> Arrays.asList(extendWith.value()).contains(ClusterExtension.class));
+                .flatMap(extendWith -> Arrays.stream(extendWith.value()))
+                .anyMatch(SharedCluster.class::isAssignableFrom);
     }
 }

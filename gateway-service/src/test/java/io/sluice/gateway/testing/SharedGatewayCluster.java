@@ -1,0 +1,47 @@
+package io.sluice.gateway.testing;
+
+import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.SharedCluster;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Hands the Kafka-protocol test classes one {@link GatewayCluster} (a coordinator, three partition services, a gateway)
+ * for the whole run, as a parameter of their {@code @BeforeAll} method: started by the first class that asks,
+ * stopped when the run ends. Starting five JVMs took 10 to 15 s a class. Each class uses topics, groups and
+ * transactional ids of its own; after each test every service runs again ({@link GatewayCluster#heal}), whatever the
+ * test did to it. The classes that use it run after all others ({@link io.sluice.testing.SharedClusterLast}).
+ *
+ * <p>The settings are those its classes need together: consumer groups rebalance without the initial delay (Connect
+ * and Streams start their members one by one), and the coordinator looks for timed-out transactions every 200 ms.
+ */
+public final class SharedGatewayCluster implements SharedCluster, ParameterResolver, AfterEachCallback {
+
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(SharedGatewayCluster.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == GatewayCluster.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(GatewayCluster.class,
+                key -> GatewayCluster.start("SharedGatewayCluster", 3, Map.of(ServiceKind.COORDINATOR, List.of(
+                        "--sluice.coordinator.groups.initial-rebalance-delay=0s",
+                        "--sluice.coordinator.transactions.abort-check-interval=200ms"))), GatewayCluster.class);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        GatewayCluster cluster = context.getRoot().getStore(NAMESPACE).get(GatewayCluster.class, GatewayCluster.class);
+        if (cluster != null) {
+            cluster.heal();
+        }
+    }
+}
