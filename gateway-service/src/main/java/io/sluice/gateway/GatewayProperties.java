@@ -47,12 +47,19 @@ public record GatewayProperties(
      * @param maxTimeout     the longest timeout_ms a produce may ask for
      * @param coalescing     how client requests bound for one leader share internal produce requests
      * @param idempotency    requests with an {@code Idempotency-Key}
+     * @param atomicProducers how many atomic produces ({@code POST /v1/records}) this gateway runs at once: each has a
+     *                       transactional id of its own, {@code sluice-http-<kafka.node-id>-<n>}, so gateways need
+     *                       node ids of their own (as Kafka brokers do); more wait for one to be free
+     * @param transactionTimeout the timeout of an HTTP transaction whose begin names none (Kafka's
+     *                       {@code transaction.timeout.ms}): the coordinator aborts it when open longer
      */
     public record Produce(@DefaultValue("32MB") DataSize maxRequestSize,
                           @DefaultValue("30s") Duration defaultTimeout,
                           @DefaultValue("5m") Duration maxTimeout,
                           @Valid @DefaultValue Coalescing coalescing,
-                          @Valid @DefaultValue Idempotency idempotency) {
+                          @Valid @DefaultValue Idempotency idempotency,
+                          @DefaultValue("8") @Min(1) int atomicProducers,
+                          @DefaultValue("60s") Duration transactionTimeout) {
     }
 
     /**

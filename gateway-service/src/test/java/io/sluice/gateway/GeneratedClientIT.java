@@ -227,7 +227,7 @@ class GeneratedClientIT {
         CompletableFuture<File> stream = CompletableFuture.supplyAsync(() -> {
             try {
                 return groups.streamGroup("streamed-group", "streamed", null, true, 100L, "earliest", null, null, null,
-                        null, null, null);
+                        null, null, null, null);
             } catch (ApiException e) {
                 throw new CompletionException(e);
             }

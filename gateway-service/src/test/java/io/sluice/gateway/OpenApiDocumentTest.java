@@ -148,6 +148,9 @@ class OpenApiDocumentTest {
                     info.getMethodsCondition().getMethods().forEach(method -> routes.computeIfAbsent(
                             method.name() + " " + pattern.getPatternString(), r -> new TreeSet<>()).addAll(parameters)));
         });
+        // The functional routes that no controller shares a path with: the atomic produce and a transaction's writes.
+        routes.put("POST /v1/records", new TreeSet<>(jsonProduceParameters.parameters()));
+        routes.put("POST /v1/transactions/{transaction}/records", new TreeSet<>(jsonProduceParameters.parameters()));
         return routes;
     }
 

@@ -16,10 +16,15 @@ import java.util.TreeSet;
  * @param startedAtMs      when the current transaction added its first partition or group (-1 when none is open)
  * @param coordinatorEpoch the coordinator epoch (the lease's fencing token) that decided the current transaction,
  *                         carried by its markers; -1 before any decision
+ * @param sequences        for producers whose sequences the coordinator hands out (the gateway writing an HTTP
+ *                         transaction's records, through any gateway): each partition's next sequence at this epoch
+ * @param pendingCalls     such writes whose sequences were handed out and whose success was not confirmed: while any is
+ *                         pending the transaction cannot commit
  */
 record Transaction(String transactionalId, long producerId, short producerEpoch, int timeoutMs, TxnState state,
                           List<TopicPartition> partitions, List<String> groups, List<PendingOffset> offsets,
-                          long startedAtMs, long updatedAtMs, int coordinatorEpoch) {
+                          long startedAtMs, long updatedAtMs, int coordinatorEpoch, List<NextSequence> sequences,
+                          List<String> pendingCalls) {
 
     /** An offset a group commits when the transaction commits (Kafka's TxnOffsetCommit). */
     record PendingOffset(String groupId, String topic, int partition, long offset, Integer leaderEpoch,
@@ -34,6 +39,14 @@ record Transaction(String transactionalId, long producerId, short producerEpoch,
         }
     }
 
+    /** The next sequence of a partition at the producer's current epoch. */
+    record NextSequence(String topic, int partition, int next) {
+
+        TopicPartition topicPartition() {
+            return new TopicPartition(topic, partition);
+        }
+    }
+
     public Transaction {
         Objects.requireNonNull(transactionalId, "transactionalId");
         Objects.requireNonNull(state, "state");
@@ -43,33 +56,43 @@ record Transaction(String transactionalId, long producerId, short producerEpoch,
         sorted.sort(Comparator.comparing(PendingOffset::groupId).thenComparing(PendingOffset::topic)
                 .thenComparingInt(PendingOffset::partition));
         offsets = List.copyOf(sorted);
+        List<NextSequence> bySequence = new ArrayList<>(sequences == null ? List.of() : sequences);
+        bySequence.sort(Comparator.comparing(NextSequence::topic).thenComparingInt(NextSequence::partition));
+        sequences = List.copyOf(bySequence);
+        pendingCalls = List.copyOf(new TreeSet<>(pendingCalls == null ? List.of() : pendingCalls));
     }
 
     /** A transactional id seen for the first time. */
     static Transaction fresh(String transactionalId, long producerId, int timeoutMs, long nowMs) {
         return new Transaction(transactionalId, producerId, (short) 0, timeoutMs, TxnState.EMPTY, List.of(), List.of(),
-                List.of(), -1, nowMs, -1);
+                List.of(), -1, nowMs, -1, List.of(), List.of());
     }
 
     Transaction with(TxnState newState, long nowMs) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, newState, partitions, groups,
-                offsets, startedAtMs, nowMs, coordinatorEpoch);
+                offsets, startedAtMs, nowMs, coordinatorEpoch, sequences, pendingCalls);
     }
 
+    /** At a new producer id or epoch the sequences start again, and no write of the old epoch is pending. */
     Transaction withProducer(long newProducerId, short newEpoch, int newTimeoutMs) {
         return new Transaction(transactionalId, newProducerId, newEpoch, newTimeoutMs, state, partitions, groups,
-                offsets, startedAtMs, updatedAtMs, coordinatorEpoch);
+                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, List.of(), List.of());
     }
 
     Transaction withContents(List<TopicPartition> newPartitions, List<String> newGroups, List<PendingOffset> newOffsets,
                              long newStartedAtMs) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, state, newPartitions, newGroups,
-                newOffsets, newStartedAtMs, updatedAtMs, coordinatorEpoch);
+                newOffsets, newStartedAtMs, updatedAtMs, coordinatorEpoch, sequences, pendingCalls);
     }
 
     Transaction decidedBy(int epoch) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, state, partitions, groups,
-                offsets, startedAtMs, updatedAtMs, epoch);
+                offsets, startedAtMs, updatedAtMs, epoch, sequences, pendingCalls);
+    }
+
+    Transaction withSequences(List<NextSequence> newSequences, List<String> newPendingCalls) {
+        return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, state, partitions, groups,
+                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, newSequences, newPendingCalls);
     }
 
     /** Whether the open transaction has run past its timeout at {@code nowMs}. */

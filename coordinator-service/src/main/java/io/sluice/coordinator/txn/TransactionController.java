@@ -9,6 +9,9 @@ import io.sluice.internal.txn.TxnInitRequest;
 import io.sluice.internal.txn.TxnOffsetCommitRequest;
 import io.sluice.internal.txn.TxnPartitionsRequest;
 import io.sluice.internal.txn.TxnProducer;
+import io.sluice.internal.txn.TxnSequences;
+import io.sluice.internal.txn.TxnWriteConfirmation;
+import io.sluice.internal.txn.TxnWriteRequest;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,6 +40,17 @@ class TransactionController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> addPartitions(@RequestBody TxnPartitionsRequest request) {
         return service.addPartitions(request);
+    }
+
+    @PostMapping(TransactionPaths.WRITE)
+    Mono<TxnSequences> write(@RequestBody TxnWriteRequest request) {
+        return service.write(request);
+    }
+
+    @PostMapping(TransactionPaths.CONFIRM_WRITE)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> confirmWrite(@RequestBody TxnWriteConfirmation request) {
+        return service.confirmWrite(request);
     }
 
     @PostMapping(TransactionPaths.ADD_OFFSETS)

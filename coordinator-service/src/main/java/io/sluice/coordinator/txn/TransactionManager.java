@@ -8,6 +8,7 @@ import io.sluice.coordinator.store.IdempotencyStore;
 import io.sluice.internal.group.PartitionOffset;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,10 +123,20 @@ public class TransactionManager {
                         }, clock.millis())));
     }
 
-    Mono<Void> addPartitions(String transactionalId, long producerId, short epoch,
-                             List<io.sluice.protocol.TopicPartition> partitions) {
+    Mono<Void> addPartitions(String transactionalId, long producerId, short epoch, List<TopicPartition> partitions) {
         return submit(transactionalId, current -> TransactionRules.addPartitions(current, transactionalId, producerId,
                 epoch, partitions, clock.millis()));
+    }
+
+    Mono<Map<TopicPartition, Integer>> reserve(String transactionalId, long producerId, short epoch, String callId,
+                                               Map<TopicPartition, Integer> records) {
+        return submit(transactionalId, current -> TransactionRules.reserve(current, transactionalId, producerId, epoch,
+                callId, records, clock.millis()));
+    }
+
+    Mono<Void> confirm(String transactionalId, long producerId, short epoch, String callId) {
+        return submit(transactionalId, current -> TransactionRules.confirm(current, transactionalId, producerId, epoch,
+                callId, clock.millis()));
     }
 
     Mono<Void> addOffsets(String transactionalId, long producerId, short epoch, String groupId) {

@@ -3,7 +3,10 @@ package io.sluice.coordinator.txn;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,11 +23,16 @@ import java.util.function.LongSupplier;
  *       every partition, then (on commit) the offsets are committed, then COMPLETE_*. A retried EndTxn is answered by
  *       the state: the same decision done is success, still being written CONCURRENT_TRANSACTIONS.</li>
  *   <li>A transaction open past its timeout is aborted by the coordinator under the next epoch.</li>
+ *   <li>For HTTP transactions, whose writes any gateway may make, the coordinator also hands out each partition's
+ *       sequences ({@link #reserve}); a write not {@link #confirm}ed keeps the transaction from committing.</li>
  * </ul>
  * Every call names the producer id and epoch it holds: another producer id is INVALID_PRODUCER_ID_MAPPING, another
  * epoch PRODUCER_FENCED. While markers are being written, every call but a repeated EndTxn is CONCURRENT_TRANSACTIONS.
  */
 final class TransactionRules {
+
+    private static final Comparator<TopicPartition> PARTITION_ORDER = Comparator.comparing(TopicPartition::topic)
+            .thenComparingInt(TopicPartition::partition);
 
     /** Kafka's limit: the last epoch is kept for the fence of an exhausted producer. */
     static final short MAX_EPOCH = Short.MAX_VALUE - 1;
@@ -87,6 +95,58 @@ final class TransactionRules {
                 null);
     }
 
+    /**
+     * A write into the transaction by a producer whose sequences the coordinator hands out (an HTTP transaction's,
+     * through any gateway): the partitions join the transaction as with AddPartitionsToTxn, each gets its next
+     * {@code records} sequences (the result: each partition's first), and the write is pending under {@code callId}
+     * until {@link #confirm}ed. Two writes at once get ranges that do not overlap, so neither can be taken by a leader
+     * for a re-send of the other.
+     */
+    static TxnDecision<Map<TopicPartition, Integer>> reserve(Transaction current, String transactionalId,
+                                                             long producerId, short epoch, String callId,
+                                                             Map<TopicPartition, Integer> records, long nowMs) {
+        Transaction txn = requireOpenable(current, transactionalId, producerId, epoch);
+        if (txn.pendingCalls().contains(callId)) {
+            throw ErrorCode.INVALID_REQUEST.exception("Write " + callId + " of transactional id " + transactionalId
+                    + " has its sequences already");
+        }
+        Map<TopicPartition, Integer> next = new TreeMap<>(PARTITION_ORDER);
+        txn.sequences().forEach(sequence -> next.put(sequence.topicPartition(), sequence.next()));
+        Map<TopicPartition, Integer> first = new TreeMap<>(PARTITION_ORDER);
+        records.forEach((tp, count) -> {
+            if (count < 1) {
+                throw ErrorCode.INVALID_REQUEST.exception("A write needs at least one record per partition");
+            }
+            int base = next.getOrDefault(tp, 0);
+            if ((long) base + count > Integer.MAX_VALUE) {
+                throw ErrorCode.INVALID_TXN_STATE.exception("Partition " + tp + " has no sequences left at producer "
+                        + "epoch " + epoch + "; begin a new transaction");
+            }
+            first.put(tp, base);
+            next.put(tp, base + count);
+        });
+        List<TopicPartition> all = new ArrayList<>(txn.partitions());
+        all.addAll(records.keySet());
+        List<String> pending = new ArrayList<>(txn.pendingCalls());
+        pending.add(callId);
+        Transaction after = open(txn, nowMs).withContents(all, txn.groups(), txn.offsets(), startOf(txn, nowMs))
+                .withSequences(next.entrySet().stream().map(entry -> new Transaction.NextSequence(
+                        entry.getKey().topic(), entry.getKey().partition(), entry.getValue())).toList(), pending);
+        return TxnDecision.of(after, first);
+    }
+
+    /** The write {@code callId} wrote every record it had sequences for: it no longer keeps the commit back. */
+    static TxnDecision<Void> confirm(Transaction current, String transactionalId, long producerId, short epoch,
+                                     String callId, long nowMs) {
+        Transaction txn = requireProducer(current, transactionalId, producerId, epoch);
+        if (!txn.pendingCalls().contains(callId)) {
+            return TxnDecision.of(txn, null); // confirmed before (a retry), or its transaction ended
+        }
+        List<String> pending = new ArrayList<>(txn.pendingCalls());
+        pending.remove(callId);
+        return TxnDecision.of(txn.withSequences(txn.sequences(), pending).with(txn.state(), nowMs), null);
+    }
+
     /** AddOffsetsToTxn: the group's offsets will be committed by this transaction. */
     static TxnDecision<Void> addOffsets(Transaction current, String transactionalId, long producerId, short epoch,
                                         String groupId, long nowMs) {
@@ -131,6 +191,11 @@ final class TransactionRules {
         TxnState prepare = commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT;
         TxnState complete = commit ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT;
         if (txn.state() == TxnState.ONGOING) {
+            if (commit && !txn.pendingCalls().isEmpty()) {
+                throw ErrorCode.INVALID_TXN_STATE.exception("Transactional id " + transactionalId + " cannot commit: "
+                        + txn.pendingCalls().size() + " write(s) into it did not report that every record was written"
+                        + " (a write failed, or its gateway stopped); it can only be aborted");
+            }
             return TxnDecision.of(txn.with(prepare, nowMs).decidedBy(coordinatorEpoch), null);
         }
         if (txn.state() == complete) {
@@ -162,7 +227,8 @@ final class TransactionRules {
         }
         TxnState done = current.state() == TxnState.PREPARE_COMMIT ? TxnState.COMPLETE_COMMIT
                 : TxnState.COMPLETE_ABORT;
-        return TxnDecision.of(current.with(done, nowMs).withContents(List.of(), List.of(), List.of(), -1), null);
+        return TxnDecision.of(current.with(done, nowMs).withContents(List.of(), List.of(), List.of(), -1)
+                .withSequences(current.sequences(), List.of()), null);
     }
 
     private static Transaction abortAsCoordinator(Transaction txn, int coordinatorEpoch, long nowMs) {

@@ -11,9 +11,14 @@ import io.sluice.internal.txn.TxnInitRequest;
 import io.sluice.internal.txn.TxnOffsetCommitRequest;
 import io.sluice.internal.txn.TxnPartitionsRequest;
 import io.sluice.internal.txn.TxnProducer;
+import io.sluice.internal.txn.TxnSequences;
+import io.sluice.internal.txn.TxnWriteConfirmation;
+import io.sluice.internal.txn.TxnWriteRequest;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -48,17 +53,38 @@ class TransactionService {
                 throw ErrorCode.INVALID_REQUEST.exception("AddPartitionsToTxn needs at least one partition");
             }
             MetadataView view = metadata.view();
-            for (TopicPartition tp : request.partitions()) {
-                if (view.topic(tp.topic()).isEmpty()) {
-                    throw ErrorCode.UNKNOWN_TOPIC.exception("Topic " + tp.topic() + " does not exist");
-                }
-                if (view.partition(tp).isEmpty()) {
-                    throw ErrorCode.UNKNOWN_PARTITION.exception("Partition " + tp + " does not exist");
-                }
-            }
+            request.partitions().forEach(tp -> checkExists(view, tp));
             return manager.addPartitions(request.transactionalId(), request.producerId(), request.producerEpoch(),
                     request.partitions());
         }));
+    }
+
+    Mono<TxnSequences> write(TxnWriteRequest request) {
+        return ready(request.transactionalId()).then(Mono.defer(() -> {
+            if (request.callId() == null || request.callId().isEmpty() || request.callId().length() > 64) {
+                throw ErrorCode.INVALID_REQUEST.exception("A write needs a call id of 1 to 64 characters");
+            }
+            if (request.partitions() == null || request.partitions().isEmpty()) {
+                throw ErrorCode.INVALID_REQUEST.exception("A write needs at least one partition");
+            }
+            MetadataView view = metadata.view();
+            Map<TopicPartition, Integer> records = new LinkedHashMap<>();
+            for (TxnWriteRequest.PartitionRecords given : request.partitions()) {
+                TopicPartition tp = new TopicPartition(given.topic(), given.partition());
+                checkExists(view, tp);
+                if (records.put(tp, given.records()) != null) {
+                    throw ErrorCode.INVALID_REQUEST.exception("Partition " + tp + " is named twice in one write");
+                }
+            }
+            return manager.reserve(request.transactionalId(), request.producerId(), request.producerEpoch(),
+                    request.callId(), records);
+        })).map(first -> new TxnSequences(first.entrySet().stream().map(entry -> new TxnSequences.FirstSequence(
+                entry.getKey().topic(), entry.getKey().partition(), entry.getValue())).toList()));
+    }
+
+    Mono<Void> confirmWrite(TxnWriteConfirmation request) {
+        return ready(request.transactionalId()).then(Mono.defer(() -> manager.confirm(request.transactionalId(),
+                request.producerId(), request.producerEpoch(), request.callId())));
     }
 
     Mono<Void> addOffsets(TxnGroupRequest request) {
@@ -103,6 +129,15 @@ class TransactionService {
         return new TransactionDescription(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
                 txn.timeoutMs(), txn.state().name(), txn.partitions(), txn.groups(), txn.startedAtMs(),
                 txn.updatedAtMs());
+    }
+
+    private static void checkExists(MetadataView view, TopicPartition tp) {
+        if (view.topic(tp.topic()).isEmpty()) {
+            throw ErrorCode.UNKNOWN_TOPIC.exception("Topic " + tp.topic() + " does not exist");
+        }
+        if (view.partition(tp).isEmpty()) {
+            throw ErrorCode.UNKNOWN_PARTITION.exception("Partition " + tp + " does not exist");
+        }
     }
 
     private static Transaction.PendingOffset pending(String groupId, PartitionOffset offset) {

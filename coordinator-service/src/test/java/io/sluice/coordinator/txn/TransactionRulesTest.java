@@ -7,6 +7,7 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -158,5 +159,46 @@ class TransactionRulesTest {
         Transaction preparing = TransactionRules.endTxn(txn, ID, 100, (short) 0, false, 3, now).after();
         assertThat(TransactionRules.complete(preparing, 100, (short) 5, now).after()).isEqualTo(preparing);
         assertThat(TransactionRules.complete(txn, 100, (short) 0, now).after()).isEqualTo(txn);
+    }
+    @Test
+    void writesOfAnHttpTransactionGetSequencesThatDoNotOverlapAndStartAgainAtTheNextEpoch() {
+        Transaction txn = init(null);
+        TxnDecision<Map<TopicPartition, Integer>> first = TransactionRules.reserve(txn, ID, 100, (short) 0, "w1",
+                Map.of(A, 3, B, 2), now);
+        assertThat(first.result()).isEqualTo(Map.of(A, 0, B, 0));
+        assertThat(first.after().state()).isEqualTo(TxnState.ONGOING);
+        assertThat(first.after().partitions()).containsExactly(A, B);
+        TxnDecision<Map<TopicPartition, Integer>> second = TransactionRules.reserve(first.after(), ID, 100, (short) 0,
+                "w2", Map.of(A, 4), now);
+        assertThat(second.result()).as("after the first write's three").isEqualTo(Map.of(A, 3));
+        assertThat(second.after().pendingCalls()).containsExactly("w1", "w2");
+
+        Transaction aborted = TransactionRules.endTxn(second.after(), ID, 100, (short) 0, false, 3, now).after();
+        aborted = TransactionRules.complete(aborted, 100, (short) 0, now).after();
+        assertThat(aborted.pendingCalls()).as("the transaction is over").isEmpty();
+        Transaction next = init(aborted);
+        assertThat(next.producerEpoch()).isEqualTo((short) 1);
+        assertThat(next.sequences()).isEmpty();
+        assertThat(TransactionRules.reserve(next, ID, 100, (short) 1, "w3", Map.of(A, 1), now).result())
+                .as("a new epoch's sequences start at 0").isEqualTo(Map.of(A, 0));
+    }
+
+    @Test
+    void aTransactionWithAWriteNotConfirmedCannotCommitButCanAbort() {
+        Transaction txn = init(null);
+        txn = TransactionRules.reserve(txn, ID, 100, (short) 0, "w1", Map.of(A, 1), now).after();
+        txn = TransactionRules.reserve(txn, ID, 100, (short) 0, "w2", Map.of(B, 1), now).after();
+        Transaction written = TransactionRules.confirm(txn, ID, 100, (short) 0, "w1", now).after();
+
+        Transaction pending = written;
+        assertThat(code(() -> TransactionRules.endTxn(pending, ID, 100, (short) 0, true, 3, now)))
+                .isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(TransactionRules.endTxn(pending, ID, 100, (short) 0, false, 3, now).after().state())
+                .isEqualTo(TxnState.PREPARE_ABORT);
+        Transaction confirmed = TransactionRules.confirm(written, ID, 100, (short) 0, "w2", now).after();
+        assertThat(TransactionRules.endTxn(confirmed, ID, 100, (short) 0, true, 3, now).after().state())
+                .isEqualTo(TxnState.PREPARE_COMMIT);
+        assertThat(code(() -> TransactionRules.reserve(confirmed, ID, 100, (short) 1, "w3", Map.of(A, 1), now)))
+                .as("a fenced epoch").isEqualTo(ErrorCode.PRODUCER_FENCED);
     }
 }

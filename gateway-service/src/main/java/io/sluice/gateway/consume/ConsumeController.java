@@ -62,7 +62,8 @@ class ConsumeController {
     Mono<ReadResult> read(@PathVariable String topic, @PathVariable int partition, ReadRequest request) {
         return Mono.defer(() -> {
             TopicPartition tp = partition(topic, partition);
-            return consume.starts(topic, List.of(partition), request.start().position(), request.start().resume(), false)
+            return consume.starts(topic, List.of(partition), request.start().position(), request.start().resume(), false,
+                            request.readCommitted())
                     .flatMap(starts -> consume.read(tp, starts.get(partition), request.limits().maxRecords(),
                             request.limits().maxBytes(), request.limits().waitMs(), request.clamp(),
                             request.readCommitted(), request.formats()));
@@ -85,7 +86,8 @@ class ConsumeController {
                                                  BatchRequest request) {
         return Mono.defer(() -> {
             TopicPartition tp = partition(topic, partition);
-            return consume.starts(topic, List.of(partition), request.start().position(), request.start().resume(), false)
+            return consume.starts(topic, List.of(partition), request.start().position(), request.start().resume(), false,
+                            false)
                     .flatMap(starts -> consume.readBatches(tp, starts.get(partition), request.maxBytes(),
                             request.waitMs(), request.clamp()))
                     .map(read -> ResponseEntity.ok().contentType(MediaType.parseMediaType(RawBatches.MEDIA_TYPE))
@@ -102,7 +104,8 @@ class ConsumeController {
                                                   StreamRequest request) {
         return EventStreams.sse(Flux.defer(() -> {
             TopicPartition tp = partition(topic, partition);
-            return streams.stream(topic, List.of(tp.partition()), request.start(), request.formats());
+            return streams.stream(topic, List.of(tp.partition()), request.start(), request.formats(),
+                    request.readCommitted());
         }));
     }
 
@@ -110,7 +113,8 @@ class ConsumeController {
     Mono<TopicReadResult> readTopic(@PathVariable String topic, ReadRequest request) {
         return Mono.defer(() -> {
             List<Integer> partitions = partitions(topic);
-            return consume.starts(topic, partitions, request.start().position(), request.start().resume(), false)
+            return consume.starts(topic, partitions, request.start().position(), request.start().resume(), false,
+                            request.readCommitted())
                     .flatMap(starts -> consume.readTopic(topic, starts, request.limits().maxRecords(),
                             request.limits().maxBytes(), request.limits().waitMs(), request.clamp(),
                             request.readCommitted(), request.formats()));
@@ -125,7 +129,7 @@ class ConsumeController {
     @GetMapping(path = TOPIC_RECORDS, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<Object>> streamTopic(@PathVariable String topic, StreamRequest request) {
         return EventStreams.sse(Flux.defer(() -> streams.stream(topic, partitions(topic), request.start(),
-                request.formats())));
+                request.formats(), request.readCommitted())));
     }
 
     @GetMapping("/v1/topics/{topic}/partitions/{partition}/offsets")

@@ -39,30 +39,35 @@ class ConsumeService {
      * Where each of {@code partitions} of {@code topic} starts: at {@code resume}'s position when resuming (a
      * partition the cursor does not know, added since, from its beginning: nothing is skipped), else at
      * {@code start}. For a stream ({@code forStream}) an offset beyond a log's end is refused now (see
-     * {@link #streamStart}); a read finds that out when it fetches.
+     * {@link #streamStart}); a read finds that out when it fetches. For a {@code readCommitted} reader the latest
+     * offset is the last stable offset, as for a Kafka consumer reading committed: a transaction still open below the
+     * high watermark is read once it commits, not skipped.
      */
     Mono<Map<Integer, Long>> starts(String topic, List<Integer> partitions, StartPosition start, Cursor resume,
-                                    boolean forStream) {
+                                    boolean forStream, boolean readCommitted) {
         return Flux.fromIterable(partitions)
                 .flatMapSequential(partition -> {
                     Long resumed = resume == null ? null : resume.nextOffsets().get(partition);
                     StartPosition from = resumed != null ? StartPosition.offset(resumed)
                             : resume != null ? StartPosition.EARLIEST : start;
                     TopicPartition tp = new TopicPartition(topic, partition);
-                    return (forStream ? streamStart(tp, from) : resolve(tp, from)).map(offset -> Map.entry(partition, offset));
+                    return (forStream ? streamStart(tp, from, readCommitted) : resolve(tp, from, readCommitted))
+                            .map(offset -> Map.entry(partition, offset));
                 })
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new);
     }
 
-    /** The offset a start position means now. */
-    Mono<Long> resolve(TopicPartition tp, StartPosition start) {
+    /** The offset a start position means now (latest: the last stable offset for a {@code readCommitted} reader). */
+    Mono<Long> resolve(TopicPartition tp, StartPosition start, boolean readCommitted) {
         return switch (start.kind()) {
             case OFFSET -> Mono.just(start.value());
-            case EARLIEST -> listOffset(tp, ListOffsetsRequest.EARLIEST).map(ListOffsetsResponse.Partition::offset);
-            case LATEST -> listOffset(tp, ListOffsetsRequest.LATEST).map(ListOffsetsResponse.Partition::offset);
-            case LAST -> Mono.zip(listOffset(tp, ListOffsetsRequest.EARLIEST), listOffset(tp, ListOffsetsRequest.LATEST))
+            case EARLIEST -> listOffset(tp, ListOffsetsRequest.EARLIEST, false).map(ListOffsetsResponse.Partition::offset);
+            case LATEST -> listOffset(tp, ListOffsetsRequest.LATEST, readCommitted)
+                    .map(ListOffsetsResponse.Partition::offset);
+            case LAST -> Mono.zip(listOffset(tp, ListOffsetsRequest.EARLIEST, false),
+                            listOffset(tp, ListOffsetsRequest.LATEST, readCommitted))
                     .map(bounds -> Math.max(bounds.getT1().offset(), bounds.getT2().offset() - start.value()));
-            case TIMESTAMP -> offsetForTime(tp, start.value()).map(OffsetForTime::offset);
+            case TIMESTAMP -> offsetForTime(tp, start.value(), readCommitted).map(OffsetForTime::offset);
         };
     }
 
@@ -71,9 +76,13 @@ class ConsumeService {
      * no record is that recent, the high watermark (where the next record will be) with no timestamp.
      */
     Mono<OffsetForTime> offsetForTime(TopicPartition tp, long timestamp) {
-        return listOffset(tp, timestamp).flatMap(answer -> answer.offset() != null && answer.offset() >= 0
+        return offsetForTime(tp, timestamp, false);
+    }
+
+    private Mono<OffsetForTime> offsetForTime(TopicPartition tp, long timestamp, boolean readCommitted) {
+        return listOffset(tp, timestamp, readCommitted).flatMap(answer -> answer.offset() != null && answer.offset() >= 0
                 ? Mono.just(new OffsetForTime(tp.topic(), tp.partition(), answer.offset(), answer.timestamp()))
-                : listOffset(tp, ListOffsetsRequest.LATEST)
+                : listOffset(tp, ListOffsetsRequest.LATEST, readCommitted)
                         .map(latest -> new OffsetForTime(tp.topic(), tp.partition(), latest.offset(), null)));
     }
 
@@ -83,9 +92,9 @@ class ConsumeService {
      * from the log start, as after retention). An offset between the high watermark and the log end is valid: the
      * stream waits there (a new leader's high watermark may briefly lag a cursor from the previous one).
      */
-    Mono<Long> streamStart(TopicPartition tp, StartPosition start) {
+    Mono<Long> streamStart(TopicPartition tp, StartPosition start, boolean readCommitted) {
         if (start.kind() != StartPosition.Kind.OFFSET) {
-            return resolve(tp, start);
+            return resolve(tp, start, readCommitted);
         }
         long offset = start.value();
         return reader.fetch(tp, offset, 1, 0).flatMap(section ->
@@ -94,8 +103,8 @@ class ConsumeService {
                         : Mono.just(offset));
     }
 
-    private Mono<ListOffsetsResponse.Partition> listOffset(TopicPartition tp, long timestamp) {
-        return reader.listOffset(tp, timestamp);
+    private Mono<ListOffsetsResponse.Partition> listOffset(TopicPartition tp, long timestamp, boolean readCommitted) {
+        return reader.listOffset(tp, timestamp, readCommitted);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.sluice.gateway.consume;
 
 import io.sluice.gateway.format.Formats;
+import io.sluice.internal.partition.FetchResponseCodec.AbortedTransaction;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.BufferBatchIterator;
 import java.nio.ByteBuffer;
@@ -22,23 +23,29 @@ final class FetchedChunk {
     private final long from;
     private final long to;
     private final ByteBuffer batches;
+    private final List<AbortedTransaction> aborted;
     private final Map<Formats, List<StreamedRecord>> rendered = new ConcurrentHashMap<>(2);
 
-    private FetchedChunk(TopicPartition partition, long from, long to, ByteBuffer batches) {
+    private FetchedChunk(TopicPartition partition, long from, long to, ByteBuffer batches,
+                         List<AbortedTransaction> aborted) {
         this.partition = partition;
         this.from = from;
         this.to = to;
         this.batches = batches;
+        this.aborted = List.copyOf(aborted);
     }
 
-    /** The complete batches of {@code records}, a fetch of {@code partition} from {@code from} (a partial tail is left out). */
-    static FetchedChunk of(TopicPartition partition, long from, ByteBuffer records) {
+    /**
+     * The complete batches of {@code records}, a fetch of {@code partition} from {@code from} (a partial tail is left
+     * out); {@code aborted}: the aborted transactions a read_committed fetch named, whose records are left out.
+     */
+    static FetchedChunk of(TopicPartition partition, long from, ByteBuffer records, List<AbortedTransaction> aborted) {
         long to = from;
         BufferBatchIterator batches = BufferBatchIterator.of(records);
         while (batches.hasNext()) {
             to = Math.max(to, batches.next().nextOffset());
         }
-        return new FetchedChunk(partition, from, to, records.slice(records.position(), batches.validBytes()));
+        return new FetchedChunk(partition, from, to, records.slice(records.position(), batches.validBytes()), aborted);
     }
 
     long from() {
@@ -56,7 +63,7 @@ final class FetchedChunk {
     /** The chunk's records at or after {@code position}, rendered in {@code formats}. */
     List<StreamedRecord> records(long position, Formats formats, RecordRenderer renderer) {
         List<StreamedRecord> all = rendered.computeIfAbsent(formats,
-                wanted -> renderer.renderForStreams(partition, batches, from, wanted));
+                wanted -> renderer.renderForStreams(partition, batches, from, wanted, AbortedBatches.of(aborted)));
         int first = 0;
         while (first < all.size() && all.get(first).offset() < position) {
             first++;

@@ -25,10 +25,11 @@ public class PartitionRecords {
     /**
      * Up to {@code maxRecords} records of {@code tp} from {@code offset}, waiting up to {@code waitMs} for the first.
      * An offset outside the log reads from the nearest valid one (below the log start: retention passed it).
+     * {@code readCommitted}: only records of committed transactions (and of none), below the last stable offset.
      */
     public Mono<ReadResult> read(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs,
-                                 Formats formats) {
-        return consume.read(tp, offset, maxRecords, maxBytes, waitMs, true, false, formats);
+                                 boolean readCommitted, Formats formats) {
+        return consume.read(tp, offset, maxRecords, maxBytes, waitMs, true, readCommitted, formats);
     }
 
     /**
@@ -36,7 +37,7 @@ public class PartitionRecords {
      * retention past the position carries on from the log start, a position beyond the log end ends the stream with
      * OFFSET_OUT_OF_RANGE. Each record comes with its JSON text, written once for every stream that gets it.
      */
-    public Flux<StreamedRecord> stream(TopicPartition tp, long start, Formats formats) {
-        return tails.stream(tp, start, formats);
+    public Flux<StreamedRecord> stream(TopicPartition tp, long start, boolean readCommitted, Formats formats) {
+        return tails.stream(tp, start, formats, readCommitted);
     }
 }

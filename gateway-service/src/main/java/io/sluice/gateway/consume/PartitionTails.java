@@ -42,7 +42,7 @@ class PartitionTails {
     private final int maxBytes;
     private final long waitMs;
     private final int buffer;
-    private final ConcurrentMap<TopicPartition, SharedTail> tails = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TailKey, SharedTail> tails = new ConcurrentHashMap<>();
     private final Counter tailFetches;
     private final Counter ownFetches;
     private final Counter departures;
@@ -67,10 +67,21 @@ class PartitionTails {
                 .register(meters);
     }
 
-    /** Every record of {@code tp} from {@code start} on, for as long as the subscriber wants them. */
-    Flux<StreamedRecord> stream(TopicPartition tp, long start, Formats formats) {
+    /**
+     * A partition's tail for readers of one isolation level: read_committed readers share one that reads below the
+     * last stable offset and leaves aborted transactions out, the others one that reads below the high watermark.
+     */
+    private record TailKey(TopicPartition tp, boolean readCommitted) {
+    }
+
+    /**
+     * Every record of {@code tp} from {@code start} on, for as long as the subscriber wants them; with
+     * {@code readCommitted} only those of committed transactions (and of no transaction), each once its transaction
+     * committed.
+     */
+    Flux<StreamedRecord> stream(TopicPartition tp, long start, Formats formats, boolean readCommitted) {
         return Flux.defer(() -> {
-            PartitionStream stream = new PartitionStream(tp, start, formats);
+            PartitionStream stream = new PartitionStream(new TailKey(tp, readCommitted), start, formats);
             return Flux.<Integer>generate(sink -> sink.next(0))
                     .concatMap(tick -> stream.step(), 1)
                     .doFinally(signal -> stream.leave());
@@ -78,15 +89,16 @@ class PartitionTails {
     }
 
     /** A tail's fetch: waits up to the SSE fetch wait for data; any error of the partition stops the tail. */
-    private Mono<FetchedChunk> longPoll(TopicPartition tp, long offset) {
+    private Mono<FetchedChunk> longPoll(TailKey key, long offset) {
         return Mono.defer(() -> {
                     tailFetches.increment();
-                    return reader.fetchForStream(tp, offset, maxBytes, waitMs);
+                    return reader.fetchForStream(key.tp(), offset, maxBytes, waitMs, key.readCommitted());
                 })
                 .flatMap(section -> section.error() != null
-                        ? Mono.<FetchedChunk>error(section.error().exception("Reading " + tp + " failed: "
+                        ? Mono.<FetchedChunk>error(section.error().exception("Reading " + key.tp() + " failed: "
                                 + section.error().description()))
-                        : Mono.just(FetchedChunk.of(tp, offset, section.records())));
+                        : Mono.just(FetchedChunk.of(key.tp(), offset, section.records(),
+                                section.abortedTransactions())));
     }
 
     /**
@@ -96,6 +108,7 @@ class PartitionTails {
      */
     private final class PartitionStream {
 
+        private final TailKey key;
         private final TopicPartition tp;
         private final Formats formats;
         private long position;
@@ -104,8 +117,9 @@ class PartitionTails {
         private SharedTail.Member member;
         private boolean ended;
 
-        PartitionStream(TopicPartition tp, long start, Formats formats) {
-            this.tp = tp;
+        PartitionStream(TailKey key, long start, Formats formats) {
+            this.key = key;
+            this.tp = key.tp();
             this.formats = formats;
             this.position = start;
         }
@@ -122,7 +136,7 @@ class PartitionTails {
                         })
                         .flatMapIterable(this::deliver);
             }
-            SharedTail running = tails.get(tp);
+            SharedTail running = tails.get(key);
             if (running != null && join(running)) {
                 return Flux.empty();
             }
@@ -153,7 +167,7 @@ class PartitionTails {
             long offset = position;
             return Mono.defer(() -> {
                         ownFetches.increment();
-                        return reader.fetchForStream(tp, offset, maxBytes, wait);
+                        return reader.fetchForStream(tp, offset, maxBytes, wait, key.readCommitted());
                     })
                     .flatMap(section -> ownChunk(offset, section));
         }
@@ -172,7 +186,7 @@ class PartitionTails {
             if (section.error() != null) {
                 return Mono.error(section.error().exception("Reading " + tp + " failed"));
             }
-            return Mono.just(FetchedChunk.of(tp, offset, section.records()));
+            return Mono.just(FetchedChunk.of(tp, offset, section.records(), section.abortedTransactions()));
         }
 
         private synchronized SharedTail.Member member() {
@@ -196,9 +210,10 @@ class PartitionTails {
             if (ended) {
                 return;
             }
-            SharedTail candidate = tails.compute(tp, (key, current) -> current != null && !current.stopped() ? current
-                    : new SharedTail(tp, position, buffer, offset -> longPoll(tp, offset), departures::increment,
-                            stopped -> tails.remove(tp, stopped)));
+            SharedTail candidate = tails.compute(key, (running, current) -> current != null && !current.stopped()
+                    ? current
+                    : new SharedTail(tp, position, buffer, offset -> longPoll(key, offset), departures::increment,
+                            stopped -> tails.remove(key, stopped)));
             if (!join(candidate)) {
                 // A running tail already moved on past what it keeps (this subscriber's position lies between the
                 // high watermark and the log end, say): read on, waiting this time.

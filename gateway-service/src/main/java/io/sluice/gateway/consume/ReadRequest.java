@@ -3,7 +3,6 @@ package io.sluice.gateway.consume;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.web.QueryParameters;
-import io.sluice.protocol.ErrorCode;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -17,7 +16,7 @@ import java.util.Set;
  */
 record ReadRequest(ReadStart start, ReadLimits limits, boolean clamp, boolean readCommitted, Formats formats) {
 
-    static final String ISOLATION_LEVEL = "isolation_level";
+    static final String ISOLATION_LEVEL = IsolationLevel.PARAMETER;
     static final Set<String> PARAMETERS = parameters();
 
     static ReadRequest of(QueryParameters query, GatewayProperties.Consume settings) {
@@ -25,18 +24,7 @@ record ReadRequest(ReadStart start, ReadLimits limits, boolean clamp, boolean re
                 query.whole("wait_ms"), settings);
         ReadStart start = ReadStart.of(query, null, settings.maxMaxRecords(), StartPosition.EARLIEST);
         return new ReadRequest(start, limits, Boolean.TRUE.equals(query.bool("clamp")),
-                readCommitted(query.text(ISOLATION_LEVEL)), Formats.of(query));
-    }
-
-    private static boolean readCommitted(String isolation) {
-        if (isolation == null || isolation.equals("read_uncommitted")) {
-            return false;
-        }
-        if (isolation.equals("read_committed")) {
-            return true;
-        }
-        throw ErrorCode.INVALID_REQUEST.exception(ISOLATION_LEVEL + " must be read_uncommitted or read_committed, was '"
-                + isolation + "'");
+                IsolationLevel.readCommitted(query.text(ISOLATION_LEVEL)), Formats.of(query));
     }
 
     private static Set<String> parameters() {

@@ -70,8 +70,9 @@ class RecordRenderer {
      * and decoded once: a generator over bytes copies a string value's bytes as they are, where one over characters
      * would decode and escape it again.
      */
-    List<StreamedRecord> renderForStreams(TopicPartition tp, ByteBuffer records, long from, Formats formats) {
-        List<ConsumedRecord> rendered = render(tp, records, from, Integer.MAX_VALUE, formats);
+    List<StreamedRecord> renderForStreams(TopicPartition tp, ByteBuffer records, long from, Formats formats,
+                                          AbortedBatches aborted) {
+        List<ConsumedRecord> rendered = render(tp, records, from, Integer.MAX_VALUE, formats, aborted);
         List<StreamedRecord> streamed = new ArrayList<>(rendered.size());
         for (ConsumedRecord record : rendered) {
             streamed.add(new StreamedRecord(record.topic(), record.partition(), record.offset(),

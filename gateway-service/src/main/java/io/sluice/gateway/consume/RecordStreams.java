@@ -42,17 +42,18 @@ class RecordStreams {
      * it does (a partition the cursor does not know, added since, from its beginning: nothing is skipped), else from
      * its position.
      */
-    Flux<StreamEvent> stream(String topic, List<Integer> partitions, ReadStart start, Formats formats) {
+    Flux<StreamEvent> stream(String topic, List<Integer> partitions, ReadStart start, Formats formats,
+                             boolean readCommitted) {
         // An offset beyond a log's end is a 416 before the stream opens, rather than an open stream that never delivers.
-        return consume.starts(topic, partitions, start.position(), start.resume(), true)
-                .flatMapMany(starts -> events(topic, starts, formats));
+        return consume.starts(topic, partitions, start.position(), start.resume(), true, readCommitted)
+                .flatMapMany(starts -> events(topic, starts, formats, readCommitted));
     }
 
-    private Flux<StreamEvent> events(String topic, Map<Integer, Long> starts, Formats formats) {
+    private Flux<StreamEvent> events(String topic, Map<Integer, Long> starts, Formats formats, boolean readCommitted) {
         Map<Integer, Long> position = new TreeMap<>(starts);
         List<Flux<StreamedRecord>> sources = new ArrayList<>();
         starts.forEach((partition, offset) ->
-                sources.add(tails.stream(new TopicPartition(topic, partition), offset, formats)));
+                sources.add(tails.stream(new TopicPartition(topic, partition), offset, formats, readCommitted)));
         Flux<StreamEvent> records = Flux.merge(Flux.fromIterable(sources), sources.size(), 1)
                 .<StreamEvent>map(record -> {
                     String id;

@@ -95,7 +95,7 @@ class IdempotentProduce {
                     "The stored partitions of Idempotency-Key '" + key.value() + "' do not match its request")));
         }
         RecordEncoder.IdempotentProducer producer = new RecordEncoder.IdempotentProducer(claim.producerId(),
-                claim.producerEpoch());
+                claim.producerEpoch(), false);
         return produce.produce(topic, records, claim.assignment(), producer, acks, timeout)
                 .map(ProduceAnswer::new)
                 .flatMap(answer -> release(key, token, storable(answer, acks))

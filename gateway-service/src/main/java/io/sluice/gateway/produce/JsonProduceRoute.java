@@ -1,11 +1,15 @@
 package io.sluice.gateway.produce;
 
 import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.security.Authorizer;
 import io.sluice.gateway.web.QueryBinder;
+import io.sluice.internal.acl.AclOperation;
+import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.web.ProblemHandler;
 import io.sluice.web.Problems;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.OptionalLong;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,11 +38,18 @@ import reactor.core.publisher.Mono;
  * no search through every mapping, no argument resolution. It binds its parameters with the same binder the
  * annotated controllers' arguments get, and every failure is answered by the shared {@link ProblemHandler}. NDJSON
  * streams to the same path are {@link ProduceController}'s.
+ *
+ * <p>{@code POST /v1/records} is the atomic produce ({@link AtomicProduce}): records that name their topics, written
+ * as one transaction, with the same parameters (acks must be all) and body limits. Its topics are in the body, so it
+ * asks the {@link Authorizer} for WRITE on each before anything is read or written. A write into an HTTP transaction,
+ * {@code POST /v1/transactions/{transaction}/records} ({@link HttpTransactions}), takes the same body and parameters.
  */
 @Configuration(proxyBeanMethods = false)
 class JsonProduceRoute {
 
     static final String PATH = "/v1/topics/{topic}/records";
+    static final String ATOMIC_PATH = "/v1/records";
+    static final String TRANSACTION_RECORDS_PATH = "/v1/transactions/{transaction}/records";
 
     @Bean
     QueryBinder<ProduceRequest> produceParameters(GatewayProperties properties) {
@@ -48,16 +59,64 @@ class JsonProduceRoute {
 
     @Bean
     RouterFunction<ServerResponse> jsonProduce(ProduceService produce, IdempotentProduce idempotent,
-                                               RecordParser parser, GatewayProperties properties,
+                                               AtomicProduce atomic, HttpTransactions transactions,
+                                               Authorizer authorizer, RecordParser parser, GatewayProperties properties,
                                                QueryBinder<ProduceRequest> produceParameters, ProblemHandler problems) {
-        Handler handler = new Handler(produce, idempotent, parser, properties.produce(), produceParameters, problems);
+        Handler handler = new Handler(produce, idempotent, atomic, transactions, authorizer, parser,
+                properties.produce(), produceParameters, problems);
         return RouterFunctions.route(RequestPredicates.POST(PATH)
-                .and(RequestPredicates.contentType(MediaType.APPLICATION_JSON)), handler::produce);
+                        .and(RequestPredicates.contentType(MediaType.APPLICATION_JSON)), handler::produce)
+                .andRoute(RequestPredicates.POST(ATOMIC_PATH)
+                        .and(RequestPredicates.contentType(MediaType.APPLICATION_JSON)), handler::atomic)
+                .andRoute(RequestPredicates.POST(TRANSACTION_RECORDS_PATH)
+                        .and(RequestPredicates.contentType(MediaType.APPLICATION_JSON)), handler::transactionRecords);
     }
 
-    private record Handler(ProduceService produce, IdempotentProduce idempotent, RecordParser parser,
+    private record Handler(ProduceService produce, IdempotentProduce idempotent, AtomicProduce atomic,
+                           HttpTransactions transactions, Authorizer authorizer, RecordParser parser,
                            GatewayProperties.Produce settings, QueryBinder<ProduceRequest> parameters,
                            ProblemHandler problems) {
+
+        Mono<ServerResponse> atomic(ServerRequest request) {
+            return Mono.defer(() -> {
+                ProduceRequest given = parameters.bind(request.queryParams(), request.headers().asHttpHeaders());
+                return topicRecords(request, given, "an atomic produce")
+                        .flatMap(records -> atomic.produce(records, given.timeout()))
+                        .flatMap(Handler::ok);
+            }).onErrorResume(error -> from(problems.problem(error)));
+        }
+
+        Mono<ServerResponse> transactionRecords(ServerRequest request) {
+            return Mono.defer(() -> {
+                ProduceRequest given = parameters.bind(request.queryParams(), request.headers().asHttpHeaders());
+                TransactionToken txn = TransactionToken.decode(request.pathVariable("transaction"));
+                return topicRecords(request, given, "a transaction's write")
+                        .flatMap(records -> transactions.write(txn, records, given.timeout()))
+                        .flatMap(Handler::ok);
+            }).onErrorResume(error -> from(problems.problem(error)));
+        }
+
+        /**
+         * The records of a body whose records name their topics, once WRITE on each of those topics is allowed; such
+         * writes are acks=all (a transaction's are) and take no Idempotency-Key.
+         */
+        private Mono<List<TopicRecord>> topicRecords(ServerRequest request, ProduceRequest given, String what) {
+            if (given.acks() != Acks.ALL) {
+                throw ErrorCode.INVALID_REQUEST.exception("A transaction is written with acks=all; acks="
+                        + request.queryParams().getFirst("acks") + " cannot be asked for " + what);
+            }
+            if (request.headers().firstHeader(IdempotencyKey.HEADER) != null) {
+                throw ErrorCode.INVALID_REQUEST.exception(IdempotencyKey.HEADER + " is not supported on " + what
+                        + ": a retry after an unknown outcome writes its records again");
+            }
+            return read(request).map(bytes -> parser.topicRecords(bytes, given.formats()))
+                    .doOnNext(records -> authorizer.authorizeTopics(request.exchange(), AclOperation.WRITE,
+                            records.stream().map(TopicRecord::topic).distinct().toList()));
+        }
+
+        private static Mono<ServerResponse> ok(Object answer) {
+            return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(answer);
+        }
 
         Mono<ServerResponse> produce(ServerRequest request) {
             return Mono.defer(() -> {

@@ -45,8 +45,8 @@ class RecordEncoder {
     /**
      * Records to batches in the partitions {@code assigned} gives, and, with a {@code producer}, as an idempotent
      * Kafka producer writes them: every batch carries the producer id and epoch, and the sequences of each
-     * partition's records run from 0 (so the same records encoded again make the same batches, which the leader
-     * recognises as sent before).
+     * partition's records run from its first sequence, 0 unless told (so the same records encoded again make the same
+     * batches, which the leader recognises as sent before).
      */
     EncodedRecords encode(TopicMetadata topic, List<ProduceRecord> records, List<Integer> assigned,
                           IdempotentProducer producer) {
@@ -67,7 +67,7 @@ class RecordEncoder {
         for (Map.Entry<Integer, List<Integer>> entry : byPartition.entrySet()) {
             List<ByteBuffer> built = new ArrayList<>();
             RecordBatchBuilder builder = null;
-            int sequence = 0;
+            int sequence = producer == null ? 0 : producer.firstSequences().getOrDefault(entry.getKey(), 0);
             for (int index : entry.getValue()) {
                 ProduceRecord record = records.get(index);
                 int size = estimatedSize(record);
@@ -78,7 +78,8 @@ class RecordEncoder {
                 if (builder == null) {
                     builder = RecordBatchBuilder.of(compression);
                     if (producer != null) {
-                        builder.producer(producer.producerId(), producer.producerEpoch(), sequence);
+                        builder.producer(producer.producerId(), producer.producerEpoch(), sequence)
+                                .transactional(producer.transactional());
                     }
                 }
                 builder.append(record.timestamp(), record.key(), record.value(), record.headers());
@@ -178,7 +179,16 @@ class RecordEncoder {
     record EncodedRecords(Map<Integer, ByteBuffer> batches, Map<Integer, List<Integer>> indexes) {
     }
 
-    /** The producer id and epoch an idempotent request's batches carry. */
-    record IdempotentProducer(long producerId, short producerEpoch) {
+    /**
+     * The producer id and epoch an idempotent request's batches carry, whether they are part of that producer's open
+     * transaction (an atomic produce's, an HTTP transaction's), and each partition's first sequence (0 when absent: an
+     * HTTP transaction's later writes continue where the earlier ones ended).
+     */
+    record IdempotentProducer(long producerId, short producerEpoch, boolean transactional,
+                              Map<Integer, Integer> firstSequences) {
+
+        IdempotentProducer(long producerId, short producerEpoch, boolean transactional) {
+            this(producerId, producerEpoch, transactional, Map.of());
+        }
     }
 }

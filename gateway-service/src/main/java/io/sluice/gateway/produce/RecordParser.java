@@ -37,6 +37,8 @@ final class RecordParser {
             "header_format", "records"));
     private static final Set<String> RECORD_FIELDS = new TreeSet<>(Set.of("key", "value", "headers", "partition",
             "timestamp"));
+    private static final Set<String> TOPIC_RECORD_FIELDS = new TreeSet<>(Set.of("topic", "key", "value", "headers",
+            "partition", "timestamp"));
     private static final Set<String> HEADER_FIELDS = new TreeSet<>(Set.of("key", "value"));
 
     private final JsonMapper json;
@@ -215,6 +217,32 @@ final class RecordParser {
     }
 
     List<ProduceRecord> records(JsonNode body, Formats formats) {
+        return each(body, formats, (node, index, given) -> record(node, index, given, RECORD_FIELDS));
+    }
+
+    /**
+     * The records of an atomic produce ({@code POST /v1/records}): a body as {@link #records(JsonNode, Formats)} takes,
+     * each record naming its {@code "topic"} too.
+     */
+    List<TopicRecord> topicRecords(byte[] body, Formats formats) {
+        return each(parse(body), formats, (node, index, given) -> {
+            ProduceRecord record = record(node, index, given, TOPIC_RECORD_FIELDS);
+            JsonNode topic = node.get("topic");
+            if (topic == null || !topic.isString() || topic.asString().isEmpty()) {
+                throw ErrorCode.INVALID_RECORD.exception("Record " + index + " must name its topic (\"topic\": a "
+                        + "non-empty string)");
+            }
+            return new TopicRecord(topic.asString(), record);
+        });
+    }
+
+    /** One record of a body, made from its JSON object. */
+    @FunctionalInterface
+    private interface RecordReader<T> {
+        T read(JsonNode node, int index, Formats formats);
+    }
+
+    private <T> List<T> each(JsonNode body, Formats formats, RecordReader<T> reader) {
         JsonNode records = body;
         if (body.isObject()) {
             refuseUnknownFields(body, ENVELOPE_FIELDS, "The request body");
@@ -229,18 +257,22 @@ final class RecordParser {
         if (records.isEmpty()) {
             throw ErrorCode.INVALID_REQUEST.exception("The request has no records");
         }
-        List<ProduceRecord> parsed = new ArrayList<>(records.size());
+        List<T> parsed = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            parsed.add(record(records.get(i), i, formats));
+            parsed.add(reader.read(records.get(i), i, formats));
         }
         return parsed;
     }
 
     ProduceRecord record(JsonNode node, int index, Formats formats) {
+        return record(node, index, formats, RECORD_FIELDS);
+    }
+
+    private ProduceRecord record(JsonNode node, int index, Formats formats, Set<String> fields) {
         if (node == null || !node.isObject()) {
             throw ErrorCode.INVALID_RECORD.exception("Record " + index + " must be a JSON object");
         }
-        refuseUnknownFields(node, RECORD_FIELDS, "Record " + index);
+        refuseUnknownFields(node, fields, "Record " + index);
         Integer partition = null;
         if (node.hasNonNull("partition")) {
             JsonNode given = node.get("partition");

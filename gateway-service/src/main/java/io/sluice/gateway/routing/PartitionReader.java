@@ -131,8 +131,9 @@ public class PartitionReader {
      * As {@link #fetch}, for a stream that outlives any leader change: re-routed without a deadline, for as long as it
      * is subscribed to.
      */
-    public Mono<FetchedPartition> fetchForStream(TopicPartition tp, long offset, int maxBytes, long waitMs) {
-        return fetch(tp, offset, maxBytes, waitMs, false, rerouting::none);
+    public Mono<FetchedPartition> fetchForStream(TopicPartition tp, long offset, int maxBytes, long waitMs,
+                                                 boolean readCommitted) {
+        return fetch(tp, offset, maxBytes, waitMs, readCommitted, rerouting::none);
     }
 
     private Mono<FetchedPartition> fetch(TopicPartition tp, long offset, int maxBytes, long waitMs,

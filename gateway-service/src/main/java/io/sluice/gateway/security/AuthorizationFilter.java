@@ -108,14 +108,23 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             route("DELETE", "/v1/acls", true, need(ALTER, CLUSTER, null)));
 
     /**
-     * Public routes that need no ACL: the listings (the controller shows only what the principal may describe), a
-     * stream token for the caller, and the API's documentation (which {@link AuthenticationFilter} leaves open). With
+     * Public routes that need no ACL here: the listings (the controller shows only what the principal may describe),
+     * the atomic produce and HTTP transactions (their topics and groups are in the bodies: the handlers ask for WRITE on
+     * each topic and READ on the group before they write; a transaction is named by its token), a stream
+     * token for the caller, and the API's documentation (which {@link AuthenticationFilter} leaves open). With
      * {@link #ROUTES}, every public route is in one of the two ({@code RouteTableTest}), so a new route cannot be served
      * to every signed-in principal by oversight.
      */
     private static final List<Route> AUTHENTICATED_ONLY = List.of(
             route("GET", "/v1/topics", false),
             route("GET", "/v1/groups", false),
+            route("POST", "/v1/records", false),
+            route("POST", "/v1/transactions", false),
+            route("GET", "/v1/transactions/{transaction}", false),
+            route("POST", "/v1/transactions/{transaction}/records", false),
+            route("POST", "/v1/transactions/{transaction}/offsets", false),
+            route("POST", "/v1/transactions/{transaction}/commit", false),
+            route("POST", "/v1/transactions/{transaction}/abort", false),
             route("POST", "/v1/stream-tokens", false),
             route("GET", "/v1/docs", false),
             route("GET", "/v1/openapi.{format}", false));

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.SharedGatewayCluster;
+import io.sluice.gateway.testing.SseStream;
 import io.sluice.launcher.LocalCluster;
-import io.sluice.launcher.ServiceKind;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,36 +40,30 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.tools.TransactionalMessageCopier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Transactions over the Kafka protocol with Kafka's own producer and admin client, against real processes: the
  * coordinator's transaction state, the markers written at every partition, fencing of an older producer instance,
  * offsets committed with a transaction, and the abort of a transaction open past its timeout.
  */
+@ExtendWith(SharedGatewayCluster.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaTransactionsIT {
 
     private static GatewayCluster cluster;
 
     @BeforeAll
-    static void startCluster() {
+    static void useSharedCluster(GatewayCluster shared) {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
-        cluster = GatewayCluster.start("KafkaTransactionsIT", 3, Map.of(ServiceKind.GATEWAY, List.of(),
-                ServiceKind.COORDINATOR, List.of("--sluice.coordinator.transactions.abort-check-interval=200ms")));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster = shared;
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String transactionalId, int timeoutMs) {
@@ -224,15 +220,16 @@ class KafkaTransactionsIT {
 
             String partition = "/v1/topics/" + topic + "/partitions/0/records?format=string";
             // A commit is answered once it is decided; its markers follow (as with Kafka), so reads are polled.
-            awaitRead(partition + "&isolation_level=read_committed", "committed-0", "committed-1", "committed-2");
-            awaitRead("/v1/topics/" + topic + "/records?format=string&isolation_level=read_committed",
+            cluster.awaitValues(partition + "&isolation_level=read_committed", "committed-0", "committed-1",
+                    "committed-2");
+            cluster.awaitValues("/v1/topics/" + topic + "/records?format=string&isolation_level=read_committed",
                     "committed-0", "committed-1", "committed-2");
-            awaitRead(partition, "committed-0", "committed-1", "aborted-0", "committed-2", "open-0");
-            awaitRead(partition + "&isolation_level=read_uncommitted",
+            cluster.awaitValues(partition, "committed-0", "committed-1", "aborted-0", "committed-2", "open-0");
+            cluster.awaitValues(partition + "&isolation_level=read_uncommitted",
                     "committed-0", "committed-1", "aborted-0", "committed-2", "open-0");
 
             producer.commitTransaction();
-            awaitRead(partition + "&isolation_level=read_committed",
+            cluster.awaitValues(partition + "&isolation_level=read_committed",
                     "committed-0", "committed-1", "committed-2", "open-0");
         }
         GatewayCluster.Response bad = cluster.call("GET", "/v1/topics/" + topic
@@ -241,22 +238,74 @@ class KafkaTransactionsIT {
         assertThat(bad.text()).contains("isolation_level must be read_uncommitted or read_committed");
     }
 
-    /** Reads {@code pathAndQuery} until its page's values are {@code expected} (for 30 s at most). */
-    private static void awaitRead(String pathAndQuery, String... expected) {
-        List<String> read = values(pathAndQuery);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!read.equals(List.of(expected)) && System.nanoTime() < deadline) {
-            GatewayCluster.sleep(Duration.ofMillis(100));
-            read = values(pathAndQuery);
+    /**
+     * An SSE stream and a polling group member with {@code isolation_level=read_committed} get a transaction's records
+     * once it commits and never an aborted one's, in offset order; a read_uncommitted stream gets every record. A
+     * read_committed member that starts at {@code latest} while a transaction is open starts at its first record (the
+     * last stable offset), so it gets the transaction's records once it commits.
+     */
+    @Test
+    void readCommittedStreamsAndGroupMembersGetCommittedTransactionsOnly() throws Exception {
+        String topic = "txn-http-stream";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        String records = cluster.gatewayUrl() + "/v1/topics/" + topic + "/partitions/0/records?format=string";
+        try (KafkaProducer<byte[], byte[]> producer = producer("http-streamer", 60_000);
+                SseStream committed = SseStream.open(cluster.http(),
+                        URI.create(records + "&offset=0&isolation_level=read_committed"), null, 64);
+                SseStream everything = SseStream.open(cluster.http(), URI.create(records + "&offset=0"), null, 64)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "aborted-0"));
+            producer.flush();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "committed-0"));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "open-0"));
+            producer.flush();
+            JsonNode latest = cluster.postJson("/v1/groups/txn-latest/members", "{\"topics\": [\"" + topic
+                    + "\"], \"auto_offset_reset\": \"latest\", \"isolation_level\": \"read_committed\"}").json();
+            JsonNode earliest = cluster.postJson("/v1/groups/txn-earliest/members", "{\"topics\": [\"" + topic
+                    + "\"], \"auto_offset_reset\": \"earliest\", \"isolation_level\": \"read_committed\"}").json();
+
+            assertThat(recordValues(committed, 1)).containsExactly("committed-0");
+            assertThat(recordValues(everything, 3)).containsExactly("aborted-0", "committed-0", "open-0");
+            producer.commitTransaction();
+            assertThat(recordValues(committed, 1)).as("the next record once the open transaction commits")
+                    .containsExactly("open-0");
+            assertThat(polledValues("txn-earliest", earliest, 2)).containsExactly("committed-0", "open-0");
+            assertThat(polledValues("txn-latest", latest, 1)).containsExactly("open-0");
         }
-        assertThat(read).as(pathAndQuery).containsExactly(expected);
     }
 
-    private static List<String> values(String pathAndQuery) {
-        GatewayCluster.Response page = cluster.call("GET", pathAndQuery, null, null);
-        assertThat(page.status()).as(page.text()).isEqualTo(200);
+    /** The values of the next {@code count} record events of {@code stream} (30 s at most for each). */
+    private static List<String> recordValues(SseStream stream, int count) {
+        assertThat(stream.status()).as(stream.errorBody()).isEqualTo(200);
         List<String> values = new ArrayList<>();
-        page.json().get("records").forEach(record -> values.add(record.get("value").asString()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (values.size() < count && System.nanoTime() < deadline) {
+            SseStream.Event event = stream.next(Duration.ofSeconds(1));
+            if (event != null && "record".equals(event.event())) {
+                values.add(GatewayCluster.JSON.readTree(event.data()).path("value").asString());
+            }
+        }
+        return values;
+    }
+
+    /** The values a polling member (as {@code joined} answered its join) reads until it has {@code count} (30 s). */
+    private static List<String> polledValues(String group, JsonNode joined, int count) {
+        String member = joined.path("member_id").asString();
+        String cursor = joined.path("cursor").asString();
+        List<String> values = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (values.size() < count && System.nanoTime() < deadline) {
+            GatewayCluster.Response polled = cluster.postJson("/v1/groups/" + group + "/members/" + member + "/poll",
+                    "{\"cursor\": \"" + cursor + "\", \"wait_ms\": 500, \"format\": \"string\"}");
+            assertThat(polled.status()).as(polled.text()).isEqualTo(200);
+            cursor = polled.json().path("cursor").asString();
+            polled.json().path("records").forEach(record -> values.add(record.path("value").asString()));
+        }
         return values;
     }
 
@@ -269,7 +318,7 @@ class KafkaTransactionsIT {
 
     /** Record values read until two seconds pass without one. */
     private static List<String> readUntilQuiet(KafkaConsumer<byte[], byte[]> consumer) {
-        List<String> values = new java.util.ArrayList<>();
+        List<String> values = new ArrayList<>();
         long quietSince = System.nanoTime();
         while (System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos()) {
             for (var record : consumer.poll(Duration.ofMillis(200))) {

@@ -137,8 +137,8 @@ public final class BadRequests {
         String produceParams = "this route takes acks, format, header_format, key_format, timeout_ms, value_format";
         String readParams = "this route takes clamp, cursor, format, header_format, isolation_level, key_format, last, "
                 + "max_bytes, max_records, offset, timestamp, value_format, wait_ms";
-        String streamParams = "this route takes cursor, format, header_format, key_format, last, offset, timestamp, "
-                + "value_format";
+        String streamParams = "this route takes cursor, format, header_format, isolation_level, key_format, last, "
+                + "offset, timestamp, value_format";
         List<BadRequest> cases = new ArrayList<>(List.of(
                 // Produce: parameters, envelope, record and header fields, formats, timestamps, bounds.
                 post("produce with an unknown parameter", RECORDS + "?partition=2").json("[{\"value\": 1}]")
@@ -233,8 +233,8 @@ public final class BadRequests {
                         .is(400, INVALID_REQUEST, "format must be json, string or binary, was 'xml'"));
                 cases.add(get(route + as + " read with an isolation level that is none",
                         path + "?isolation_level=serializable").accepting(accept)
-                        .is(400, INVALID_REQUEST, accept.equals(sse) ? "Unknown query parameter 'isolation_level'"
-                                : "isolation_level must be read_uncommitted or read_committed, was 'serializable'"));
+                        .is(400, INVALID_REQUEST,
+                                "isolation_level must be read_uncommitted or read_committed, was 'serializable'"));
                 cases.add(get(route + as + " read with value_format that is none", path + "?value_format=csv")
                         .accepting(accept).is(400, INVALID_REQUEST, "value_format must be json, string or binary"));
                 cases.add(get(route + as + " read with header_format json", path + "?header_format=json")

@@ -14,6 +14,12 @@ public interface TransactionApi {
 
     Mono<Void> addPartitions(TxnPartitionsRequest request);
 
+    /** The sequences of a write into an HTTP transaction (its partitions join the transaction). */
+    Mono<TxnSequences> write(TxnWriteRequest request);
+
+    /** That write wrote every record. */
+    Mono<Void> confirmWrite(TxnWriteConfirmation request);
+
     Mono<Void> addOffsets(TxnGroupRequest request);
 
     Mono<Void> commitOffsets(TxnOffsetCommitRequest request);

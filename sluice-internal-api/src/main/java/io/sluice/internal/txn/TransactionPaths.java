@@ -18,6 +18,10 @@ public final class TransactionPaths {
     public static final String ADD_OFFSETS = "/internal/transactions/add-offsets";
     /** POST {@link TxnOffsetCommitRequest}: TxnOffsetCommit. */
     public static final String COMMIT_OFFSETS = "/internal/transactions/commit-offsets";
+    /** POST {@link TxnWriteRequest} → {@link TxnSequences}: the sequences of a write into an HTTP transaction. */
+    public static final String WRITE = "/internal/transactions/write";
+    /** POST {@link TxnWriteConfirmation}: that write wrote every record. */
+    public static final String CONFIRM_WRITE = "/internal/transactions/confirm-write";
     /** POST {@link TxnEndRequest}: EndTxn. */
     public static final String END = "/internal/transactions/end";
 

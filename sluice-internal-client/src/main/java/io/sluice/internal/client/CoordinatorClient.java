@@ -63,6 +63,9 @@ import io.sluice.internal.txn.TxnInitRequest;
 import io.sluice.internal.txn.TxnOffsetCommitRequest;
 import io.sluice.internal.txn.TxnPartitionsRequest;
 import io.sluice.internal.txn.TxnProducer;
+import io.sluice.internal.txn.TxnSequences;
+import io.sluice.internal.txn.TxnWriteConfirmation;
+import io.sluice.internal.txn.TxnWriteRequest;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -320,6 +323,18 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<Void> addPartitions(TxnPartitionsRequest request) {
         return call(HttpMethod.POST, TransactionPaths.ADD_PARTITIONS, request, timeout(), (target, body) -> null)
+                .then();
+    }
+
+    @Override
+    public Mono<TxnSequences> write(TxnWriteRequest request) {
+        return call(HttpMethod.POST, TransactionPaths.WRITE, request, timeout(),
+                (target, body) -> JsonBodies.read(target, body, TxnSequences.class));
+    }
+
+    @Override
+    public Mono<Void> confirmWrite(TxnWriteConfirmation request) {
+        return call(HttpMethod.POST, TransactionPaths.CONFIRM_WRITE, request, timeout(), (target, body) -> null)
                 .then();
     }
 

@@ -45,7 +45,7 @@ class GroupLag {
                 return Mono.just(new GroupViews.PartitionLag(tp.topic(), tp.partition(), offset, commitTimestamp,
                         bounds.highWatermark(), lag, withAge ? 0.0 : null, owner));
             }
-            return records.read(tp, offset, 1, PROBE_BYTES, 0, Formats.DEFAULT)
+            return records.read(tp, offset, 1, PROBE_BYTES, 0, false, Formats.DEFAULT)
                     .map(page -> page.records().isEmpty() ? 0.0
                             : Math.max(0, clock.millis() - page.records().getFirst().timestamp()) / 1000.0)
                     .map(age -> new GroupViews.PartitionLag(tp.topic(), tp.partition(), offset, commitTimestamp,

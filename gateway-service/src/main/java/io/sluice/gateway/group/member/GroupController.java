@@ -1,10 +1,11 @@
 package io.sluice.gateway.group.member;
 
 import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.consume.IsolationLevel;
 import io.sluice.gateway.consume.ReadLimits;
 import io.sluice.gateway.format.Formats;
-import io.sluice.gateway.web.EventStreams;
 import io.sluice.gateway.security.Authorizer;
+import io.sluice.gateway.web.EventStreams;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.PartitionOffset;
@@ -54,7 +55,7 @@ class GroupController {
         return EventStreams.sse(Flux.defer(() -> {
             GroupIds.validate(group);
             return streams.stream(group, request.groupInstanceId(), request.subscription(), request.autoCommit(),
-                    request.autoCommitInterval(), request.reset(), request.formats());
+                    request.autoCommitInterval(), request.reset(), request.readCommitted(), request.formats());
         }));
     }
 
@@ -68,7 +69,8 @@ class GroupController {
                     : request.topics() == null ? List.of() : request.topics());
             return polling.join(group, request.checkedMemberId(),
                     GroupRequests.checkedInstanceId(request.groupInstanceId()), request.subscription(),
-                    request.autoCommit() == null || request.autoCommit(), OffsetReset.of(request.autoOffsetReset()));
+                    request.autoCommit() == null || request.autoCommit(), OffsetReset.of(request.autoOffsetReset()),
+                    IsolationLevel.readCommitted(request.isolationLevel()));
         }).map(member -> ResponseEntity.created(URI.create("/v1/groups/" + group + "/members/" + member.memberId()))
                 .body(member));
     }

@@ -33,7 +33,7 @@ final class GroupRequests {
      * whose answer it lost and stay one member. With {@code group_instance_id} the member is static.
      */
     record Join(String memberId, String groupInstanceId, List<String> topics, String topicPattern,
-                String autoOffsetReset, Boolean autoCommit, Integer sessionTimeoutMs) {
+                String autoOffsetReset, Boolean autoCommit, Integer sessionTimeoutMs, String isolationLevel) {
 
         Subscription subscription() {
             return Subscription.of(topics, topicPattern, sessionTimeoutMs);

@@ -89,10 +89,10 @@ class MemberStreams {
      */
     Flux<StreamEvent> stream(String group, String groupInstanceId, Subscription subscription,
                              boolean autoCommit, Duration autoCommitInterval, OffsetReset reset,
-                             Formats formats) {
+                             boolean readCommitted, Formats formats) {
         return Flux.defer(() -> new Member(group, groupInstanceId, subscription, autoCommit,
                 autoCommitInterval == null ? properties.groups().autoCommitInterval() : autoCommitInterval, reset,
-                formats).events());
+                readCommitted, formats).events());
     }
 
     /** The data of an {@code assignment} event. */
@@ -109,6 +109,7 @@ class MemberStreams {
         private final boolean autoCommit;
         private final Duration autoCommitInterval;
         private final OffsetReset reset;
+        private final boolean readCommitted;
         private final Formats formats;
         /** Owned partition → the next offset to deliver; guarded by this. */
         private final Map<TopicPartition, Long> positions = new TreeMap<>();
@@ -145,13 +146,14 @@ class MemberStreams {
         private boolean stallLogged;
 
         Member(String group, String groupInstanceId, Subscription subscription, boolean autoCommit,
-               Duration autoCommitInterval, OffsetReset reset, Formats formats) {
+               Duration autoCommitInterval, OffsetReset reset, boolean readCommitted, Formats formats) {
             this.group = group;
             this.groupInstanceId = groupInstanceId;
             this.subscription = subscription;
             this.autoCommit = autoCommit;
             this.autoCommitInterval = autoCommitInterval;
             this.reset = reset;
+            this.readCommitted = readCommitted;
             this.formats = formats;
         }
 
@@ -306,23 +308,25 @@ class MemberStreams {
             if (added.isEmpty() && !changed) {
                 return Mono.empty();
             }
-            return membership.starts(group, memberId, answer.memberEpoch(), added, reset).doOnNext(starts -> {
-                synchronized (this) {
-                    starts.forEach((tp, offset) -> {
-                        Sinks.Empty<Void> stop = Sinks.empty();
-                        positions.put(tp, offset);
-                        settled.put(tp, offset);
-                        stops.put(tp, stop);
-                        partitionStreams.tryEmitNext(records.stream(tp, offset, formats).takeUntilOther(stop.asMono()));
-                    });
-                }
-                if (!added.isEmpty() || !revoked.isEmpty()) {
-                    activity.rebalanced(group);
-                }
-                control.tryEmitNext(new StreamEvent.Assigned(new AssignmentEvent(memberId, answer.memberEpoch(),
-                        answer.assignment(), Membership.topicPartitions(starts.keySet()),
-                        Membership.topicPartitions(revoked))));
-            }).then();
+            return membership.starts(group, memberId, answer.memberEpoch(), added, reset, readCommitted)
+                    .doOnNext(starts -> {
+                        synchronized (this) {
+                            starts.forEach((tp, offset) -> {
+                                Sinks.Empty<Void> stop = Sinks.empty();
+                                positions.put(tp, offset);
+                                settled.put(tp, offset);
+                                stops.put(tp, stop);
+                                partitionStreams.tryEmitNext(records.stream(tp, offset, readCommitted, formats)
+                                        .takeUntilOther(stop.asMono()));
+                            });
+                        }
+                        if (!added.isEmpty() || !revoked.isEmpty()) {
+                            activity.rebalanced(group);
+                        }
+                        control.tryEmitNext(new StreamEvent.Assigned(new AssignmentEvent(memberId, answer.memberEpoch(),
+                                answer.assignment(), Membership.topicPartitions(starts.keySet()),
+                                Membership.topicPartitions(revoked))));
+                }).then();
         }
 
         /**
@@ -383,11 +387,12 @@ class MemberStreams {
             }
             positions.put(tp, record.offset() + 1);
             if (revoking.isEmpty()) {
-                return MemberCursor.of(memberId, groupInstanceId, epoch, autoCommit, reset, positions).encode();
+                return MemberCursor.of(memberId, groupInstanceId, epoch, autoCommit, reset, readCommitted, positions)
+                        .encode();
             }
             Map<TopicPartition, Long> named = new TreeMap<>(revoking);
             named.putAll(positions);
-            return MemberCursor.of(memberId, groupInstanceId, epoch, autoCommit, reset, named).encode();
+            return MemberCursor.of(memberId, groupInstanceId, epoch, autoCommit, reset, readCommitted, named).encode();
         }
 
         /**

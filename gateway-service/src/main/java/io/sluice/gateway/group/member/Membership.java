@@ -145,13 +145,15 @@ class Membership {
 
     /**
      * Where each of {@code partitions} starts for the member at {@code epoch}: its committed offset, else the earliest
-     * or latest offset as {@code reset} says — committed first, so that the group's start is stored before anything
+     * or latest offset as {@code reset} says (latest: the last stable offset for a {@code readCommitted} member, so
+     * that a transaction still open is read once it commits) — committed first, so that the group's start is stored before anything
      * from it is read. A partition whose resolved start the coordinator does not take (the member moved on, the
      * coordinator is away) is left out: it is not read yet, and the next heartbeat, whose answer assigns it again,
      * starts it.
      */
     Mono<Map<TopicPartition, Long>> starts(String group, String memberId, int epoch,
-                                           Collection<TopicPartition> partitions, OffsetReset reset) {
+                                           Collection<TopicPartition> partitions, OffsetReset reset,
+                                           boolean readCommitted) {
         if (partitions.isEmpty()) {
             return Mono.just(Map.of());
         }
@@ -168,7 +170,8 @@ class Membership {
                 }
             });
             return Flux.fromIterable(unknown)
-                    .flatMap(tp -> reader.listOffset(tp, resetTo).map(answer -> Map.entry(tp, answer.offset())))
+                    .flatMap(tp -> reader.listOffset(tp, resetTo, readCommitted)
+                            .map(answer -> Map.entry(tp, answer.offset())))
                     .collectMap(Map.Entry::getKey, Map.Entry::getValue, () -> new TreeMap<TopicPartition, Long>())
                     .flatMap(resolved -> commit(group, memberId, epoch, resolved)
                             .then(Mono.fromCallable(() -> {

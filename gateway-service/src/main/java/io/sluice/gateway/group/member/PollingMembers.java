@@ -54,12 +54,13 @@ class PollingMembers {
      * member ({@code groupInstanceId}) carries its instance id in its cursor, so that its leave keeps its partitions.
      */
     Mono<MemberView> join(String group, String memberId, String groupInstanceId, Subscription subscription,
-                          boolean autoCommit, OffsetReset reset) {
+                          boolean autoCommit, OffsetReset reset, boolean readCommitted) {
         String id = memberId != null ? memberId : UUID.randomUUID().toString();
         return membership.join(group, id, groupInstanceId, subscription).flatMap(answer ->
-                membership.starts(group, id, answer.memberEpoch(), Membership.partitions(answer.assignment()), reset)
+                membership.starts(group, id, answer.memberEpoch(), Membership.partitions(answer.assignment()), reset,
+                                readCommitted)
                         .map(starts -> MemberView.of(answer, MemberCursor.of(id, groupInstanceId,
-                                answer.memberEpoch(), autoCommit, reset, starts), List.of())));
+                                answer.memberEpoch(), autoCommit, reset, readCommitted, starts), List.of())));
     }
 
     Mono<MemberView> poll(String group, String memberId, MemberCursor cursor, long waitMs, int maxRecords,
@@ -72,8 +73,9 @@ class PollingMembers {
                 return Mono.delay(Duration.ofMillis(wait)).thenReturn(MemberView.of(member.answer(), member.cursor(),
                         List.of()));
             }
-            return read(positions, waitMs, maxRecords, maxBytes, formats).map(read -> MemberView.of(member.answer(),
-                    member.cursor().with(member.answer().memberEpoch(), read.positions()), read.records()));
+            return read(positions, waitMs, maxRecords, maxBytes, member.cursor().readCommitted(), formats)
+                    .map(read -> MemberView.of(member.answer(),
+                            member.cursor().with(member.answer().memberEpoch(), read.positions()), read.records()));
         });
     }
 
@@ -118,7 +120,7 @@ class PollingMembers {
                     Mono<Void> commit = cursor.autoCommit()
                             ? membership.commit(group, memberId, answer.memberEpoch(), kept) : Mono.empty();
                     return commit.then(membership.starts(group, memberId, answer.memberEpoch(), added,
-                            cursor.offsetReset())).map(starts -> {
+                            cursor.offsetReset(), cursor.readCommitted())).map(starts -> {
                         Map<TopicPartition, Long> positions = new TreeMap<>(kept);
                         positions.putAll(starts);
                         return new Member(answer, cursor.with(answer.memberEpoch(), positions));
@@ -131,17 +133,17 @@ class PollingMembers {
      * does not crowd out the others; when none has a record, waits up to {@code waitMs} for the first that has.
      */
     private Mono<Read> read(Map<TopicPartition, Long> positions, long waitMs, int maxRecords, int maxBytes,
-                            Formats formats) {
+                            boolean readCommitted, Formats formats) {
         Flux<Map.Entry<TopicPartition, ReadResult>> now = Flux.fromIterable(positions.entrySet())
                 .flatMapSequential(entry -> records.read(entry.getKey(), entry.getValue(), maxRecords, maxBytes, 0,
-                        formats).map(page -> Map.entry(entry.getKey(), page)));
+                        readCommitted, formats).map(page -> Map.entry(entry.getKey(), page)));
         return now.collectList().flatMap(pages -> {
             if (waitMs == 0 || pages.stream().anyMatch(page -> !page.getValue().records().isEmpty())) {
                 return Mono.just(merge(positions, pages, maxRecords));
             }
             return Flux.fromIterable(pages)
                     .flatMap(page -> records.read(page.getKey(), page.getValue().nextOffset(), maxRecords, maxBytes,
-                            waitMs, formats).map(found -> Map.entry(page.getKey(), found)))
+                            waitMs, readCommitted, formats).map(found -> Map.entry(page.getKey(), found)))
                     .filter(found -> !found.getValue().records().isEmpty())
                     .next()
                     .map(found -> merge(positions, List.of(found), maxRecords))

@@ -16,6 +16,7 @@ class MemberCursorTest {
     @Test
     void encodeThenDecodeGivesTheSameMemberSettingsAndPositions() {
         MemberCursor cursor = MemberCursor.of("3f1c2a9e-0000-4000-8000-000000000001", null, 17, false, OffsetReset.EARLIEST,
+                true,
                 Map.of(new TopicPartition("orders", 5), 123_456L, new TopicPartition("orders", 0), 0L,
                         new TopicPartition("audit", 2), Long.MAX_VALUE));
 
@@ -28,18 +29,18 @@ class MemberCursorTest {
 
     @Test
     void aMemberWithoutPartitionsHasACursorToo() {
-        MemberCursor cursor = MemberCursor.of("m", null, 1, true, OffsetReset.LATEST, Map.of());
+        MemberCursor cursor = MemberCursor.of("m", null, 1, true, OffsetReset.LATEST, false, Map.of());
 
         assertThat(MemberCursor.decode(cursor.encode())).isEqualTo(cursor);
     }
 
     @Test
     void aStaticMembersCursorCarriesItsInstanceIdAndAnOlderCursorDecodesAsDynamic() {
-        MemberCursor cursor = MemberCursor.of("m", "host-7", 4, true, OffsetReset.LATEST,
+        MemberCursor cursor = MemberCursor.of("m", "host-7", 4, true, OffsetReset.LATEST, false,
                 Map.of(new TopicPartition("orders", 1), 9L));
 
         assertThat(MemberCursor.decode(cursor.encode())).isEqualTo(cursor);
-        assertThat(MemberCursor.decode(MemberCursor.of("m", null, 4, true, OffsetReset.LATEST, Map.of()).encode())
+        assertThat(MemberCursor.decode(MemberCursor.of("m", null, 4, true, OffsetReset.LATEST, false, Map.of()).encode())
                 .groupInstanceId()).isNull();
     }
 
@@ -52,7 +53,7 @@ class MemberCursorTest {
 
     @Test
     void aCursorWithTrailingBytesIsRefused() {
-        String valid = MemberCursor.of("m", null, 1, true, OffsetReset.LATEST, Map.of()).encode();
+        String valid = MemberCursor.of("m", null, 1, true, OffsetReset.LATEST, false, Map.of()).encode();
         String longer = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 (new String(java.util.Base64.getUrlDecoder().decode(valid), java.nio.charset.StandardCharsets.ISO_8859_1)
                         + "x").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));

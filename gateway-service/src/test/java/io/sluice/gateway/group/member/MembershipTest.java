@@ -98,12 +98,12 @@ class MembershipTest {
     void aStartResolvedByTheResetIsCommittedBeforeItIsRead() {
         when(coordinator.committedOffsets(GROUP)).thenReturn(Mono.just(new GroupOffsets(GROUP,
                 List.of(new CommittedOffset("t", 0, 7, null, null, 0)))));
-        when(reader.listOffset(TAKEN, ListOffsetsRequest.LATEST)).thenReturn(Mono.just(
+        when(reader.listOffset(TAKEN, ListOffsetsRequest.LATEST, false)).thenReturn(Mono.just(
                 new ListOffsetsResponse.Partition("t", 1, null, null, 17L, null)));
         when(coordinator.commitOffsets(eq(GROUP), any())).thenReturn(Mono.just(new GroupOffsets(GROUP, List.of())));
 
         Map<TopicPartition, Long> starts = membership.starts(GROUP, MEMBER, 3, List.of(KEPT, TAKEN),
-                OffsetReset.LATEST).block();
+                OffsetReset.LATEST, false).block();
 
         assertThat(starts).isEqualTo(Map.of(KEPT, 7L, TAKEN, 17L));
         ArgumentCaptor<OffsetCommitRequest> commit = ArgumentCaptor.forClass(OffsetCommitRequest.class);
@@ -115,12 +115,12 @@ class MembershipTest {
     @Test
     void aStartTheCoordinatorDoesNotTakeIsNotRead() {
         when(coordinator.committedOffsets(GROUP)).thenReturn(Mono.just(new GroupOffsets(GROUP, List.of())));
-        when(reader.listOffset(eq(TAKEN), anyLong())).thenReturn(Mono.just(
+        when(reader.listOffset(eq(TAKEN), anyLong(), eq(false))).thenReturn(Mono.just(
                 new ListOffsetsResponse.Partition("t", 1, null, null, 17L, null)));
         when(coordinator.commitOffsets(eq(GROUP), any())).thenReturn(Mono.error(
                 ErrorCode.STALE_MEMBER_EPOCH.exception("moved on")));
 
-        assertThat(membership.starts(GROUP, MEMBER, 3, List.of(TAKEN), OffsetReset.EARLIEST).block()).isEmpty();
+        assertThat(membership.starts(GROUP, MEMBER, 3, List.of(TAKEN), OffsetReset.EARLIEST, false).block()).isEmpty();
     }
 
     /** The member owns both partitions; the coordinator asks {@link #TAKEN} back and keeps the epoch. */
