@@ -61,7 +61,7 @@ final class ChaosRun {
             Workload workload = Workload.start(gateway, TOPIC, PARTITIONS, settings.producers(), settings.seed(),
                     history);
             GroupWorkload group = GroupWorkload.start(gateway, TOPIC, GroupWorkload.GROUP, GROUP_MEMBERS,
-                    settings.seed(), history);
+                    true, settings.seed(), history);
             try {
                 Waits.sleep(WARM_UP);
                 faultStart = System.nanoTime();
@@ -84,6 +84,7 @@ final class ChaosRun {
                 workload.close();
                 group.close();
             }
+            problems.addAll(workload.threadFailures());
             history.groupCommitted(group.committed());
             notes.add(groupNote(history, group));
 

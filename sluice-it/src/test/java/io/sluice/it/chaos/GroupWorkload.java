@@ -46,17 +46,19 @@ final class GroupWorkload implements AutoCloseable {
     }
 
     /**
-     * Starts {@code count} members of {@code group}: the first stays, the others churn on a schedule drawn from
-     * {@code seed}.
+     * Starts {@code count} members of {@code group}: the first stays if {@code firstStays}, the others (or all) churn
+     * on a schedule drawn from {@code seed}. With fewer partitions than members, a member that stays may keep every
+     * partition for good (assignments are sticky): all must churn for partitions to change hands.
      */
-    static GroupWorkload start(GatewayClient gateway, String topic, String group, int count, long seed,
-                               History history) {
+    static GroupWorkload start(GatewayClient gateway, String topic, String group, int count, boolean firstStays,
+                               long seed, History history) {
         GroupWorkload workload = new GroupWorkload(gateway, topic, group, history);
         for (int i = 0; i < count; i++) {
             int id = i;
             Random random = new Random(seed * 17 + i);
+            boolean stays = firstStays && id == 0;
             workload.members.add(Thread.ofPlatform().name("chaos-group-member-" + i)
-                    .start(() -> workload.member(id, id > 0 ? random : null)));
+                    .start(() -> workload.member(id, stays ? null : random)));
         }
         return workload;
     }

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Network partitions between live processes (issue 47): every process stays up and keeps talking to some peers, but
  * the test's {@link Links} hold the bytes between others, as a firewall dropping packets would. Producers write with
  * acks=all through the gateway, and three kinds of readers read through it all along: a consumer tailing by offset, an
- * SSE stream of the partition from offset 0, and a consumer group of three polling members (two of them leaving and
- * joining again every few seconds). Afterwards the history is judged by the chaos run's {@link HistoryChecker}:
+ * SSE stream of the partition from offset 0, and a consumer group of three polling members (each leaving and joining
+ * again every few seconds, so that the partition changes hands under the partition). Afterwards the history is judged by the chaos run's {@link HistoryChecker}:
  * nothing acknowledged lost or moved, nothing a reader read (so nothing served below the high watermark) gone from the
  * final log, no offset below the group's final commit that no member was given, no two leaders in one epoch, replicas
  * identical; and the SSE stream must have delivered every offset once, in order, across its reconnections. How long
@@ -206,7 +206,8 @@ class NetworkPartitionIT {
             long stoppedAt;
             Workload workload = Workload.start(gateway, topic, 1, PRODUCERS, topic.hashCode(), history);
             SseReader sse = SseReader.start(cluster.gatewayUrl(), topic, 0, history);
-            GroupWorkload group = GroupWorkload.start(gateway, topic, topic + "-readers", GROUP_MEMBERS,
+            // Every member churns: with one partition, a member that stayed would keep it for good.
+            GroupWorkload group = GroupWorkload.start(gateway, topic, topic + "-readers", GROUP_MEMBERS, false,
                     topic.hashCode(), history);
             try {
                 observe(WARM_UP);
@@ -229,6 +230,7 @@ class NetworkPartitionIT {
                 sse.close();
                 group.close();
             }
+            problems.addAll(workload.threadFailures());
             history.groupCommitted(group.committed());
             for (int node = 1; node <= NODES; node++) {
                 snapshotReplica(node, "end");
@@ -299,11 +301,12 @@ class NetworkPartitionIT {
                     + "request sent after the heal %s later%n", afterHeal, sentAfterHeal));
             List<History.GroupRead> groupReads = history.groupReads();
             long groupOffsets = groupReads.stream().mapToLong(History.GroupRead::offset).distinct().count();
+            long owners = groupReads.stream().map(History.GroupRead::member).distinct().count();
             text.append(String.format(Locale.ROOT, "  readers: SSE %d records over %d streams (%d irregular); group "
-                            + "%s: %d joins (%d after a removal), %d offsets given, %d again at a hand-off, committed "
-                            + "%s%n", sse.position(), sse.streamsOpened(), sse.irregular().size(), group.group(),
-                    group.joins(), group.rejoinsAfterRemoval(), groupOffsets, groupReads.size() - groupOffsets,
-                    history.groupCommitted()));
+                            + "%s: %d joins (%d after a removal), %d offsets given to %d members in turn, %d again at a "
+                            + "hand-off, committed %s%n", sse.position(), sse.streamsOpened(), sse.irregular().size(),
+                    group.group(), group.joins(), group.rejoinsAfterRemoval(), groupOffsets, owners,
+                    groupReads.size() - groupOffsets, history.groupCommitted()));
             text.append(String.format(Locale.ROOT, "  final: leader %d, epoch %d, isr %s; high watermark %d; "
                             + "%d reads by the consumer and the SSE stream; anomalies %s%n", last.leader(),
                     last.leaderEpoch(), last.isr(),
