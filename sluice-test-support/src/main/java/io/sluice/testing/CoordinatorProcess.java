@@ -44,6 +44,7 @@ public final class CoordinatorProcess implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final String ADVERTISED_URL = "sluice.coordinator.advertised-url";
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(1))
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -84,7 +85,8 @@ public final class CoordinatorProcess implements AutoCloseable {
 
     /**
      * Starts {@code name} on a given port: for a coordinator whose URL others were told before it started (a
-     * standby in the coordinator list of a cluster), or one started again where it ran before.
+     * standby in the coordinator list of a cluster), or one started again where it ran before. It advertises its own
+     * URL, unless {@code properties} name another {@code sluice.coordinator.advertised-url} (a proxy in front of it).
      */
     public static CoordinatorProcess start(String name, Path dir, int port, Map<String, String> properties) {
         Path root = RepoRoot.find(Path.of("")).orElseThrow(() -> new IllegalStateException("not in a Sluice checkout"));
@@ -95,10 +97,14 @@ public final class CoordinatorProcess implements AutoCloseable {
                 .withJvmOptions(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
                         "-Dreactor.netty.ioShutdownQuietPeriod=0"))
                 .withStopGrace(STOP_GRACE);
-        URI url = URI.create("http://127.0.0.1:" + port);
+        String advertised = properties.getOrDefault(ADVERTISED_URL, "http://127.0.0.1:" + port);
         List<String> args = new ArrayList<>(List.of("--server.port=" + port,
-                "--sluice.coordinator.advertised-url=" + url, "--sluice.coordinator.instance-id=" + name));
-        properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+                "--" + ADVERTISED_URL + "=" + advertised, "--sluice.coordinator.instance-id=" + name));
+        properties.forEach((key, value) -> {
+            if (!key.equals(ADVERTISED_URL)) {
+                args.add("--" + key + "=" + value);
+            }
+        });
         LocalCluster launcher = new LocalCluster(config, line -> System.out.println("[" + name + "] " + line))
                 .stopOnJvmExit();
         ServiceSpec spec = new ServiceSpec(name, ServiceKind.COORDINATOR, config.jar(ServiceKind.COORDINATOR),

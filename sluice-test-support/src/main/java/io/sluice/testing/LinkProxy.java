@@ -3,11 +3,13 @@ package io.sluice.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,18 +28,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its link passes and its delay has run from when the chunk was read, so a delay adds latency without limiting
  * throughput, and a held link keeps bytes in order. An end of stream is passed on as a half close once the bytes
  * before it are delivered; an I/O error on either side, or a cut, resets both sides.
+ *
+ * <p>A destination that refuses the proxy's connection is down (killed, or not started yet), and its callers must see
+ * what they would see without the proxy — a refused connect, which Sluice takes as proof that the process is gone
+ * ({@code ConnectionProbe}) — not a reset, which proves nothing. So the connection that found it down is reset, and
+ * the proxy then closes its listening socket: every later connect is refused by the kernel, as it would be at the
+ * destination's own port. It watches the destination's port and listens again on its own as soon as the destination
+ * accepts connections again.
  */
 public final class LinkProxy implements AutoCloseable {
 
     private static final int CHUNK = 16 * 1024;
     private static final int QUEUED_CHUNKS = 32;
     private static final int CONNECT_TIMEOUT_MS = 2_000;
+    private static final int BACKLOG = 200;
+    private static final Duration DOWN_CHECK_INTERVAL = Duration.ofMillis(50);
 
     private final Links links;
     private final String destination;
     private final InetSocketAddress target;
     private final String scheme;
-    private final ServerSocket server;
+    private final int port;
+    /** Replaced when the proxy listens again after its destination was down. */
+    private volatile ServerSocket server;
+    private final AtomicBoolean refusing = new AtomicBoolean();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger reset = new AtomicInteger();
     private volatile boolean closed;
@@ -48,10 +62,11 @@ public final class LinkProxy implements AutoCloseable {
         this.destination = destination;
         this.target = target;
         this.server = server;
+        this.port = server.getLocalPort();
     }
 
     static LinkProxy open(Links links, String destination, URI target) throws IOException {
-        ServerSocket server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        ServerSocket server = new ServerSocket(0, BACKLOG, InetAddress.getLoopbackAddress());
         LinkProxy proxy = new LinkProxy(links, destination,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getPort()), target.getScheme(), server);
         Thread.ofVirtual().name("link-proxy-" + destination).start(proxy::acceptLoop);
@@ -63,7 +78,7 @@ public final class LinkProxy implements AutoCloseable {
     }
 
     public int port() {
-        return server.getLocalPort();
+        return port;
     }
 
     /**
@@ -84,12 +99,13 @@ public final class LinkProxy implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        ServerSocket listening = server;
         while (!closed) {
             Socket client;
             try {
-                client = server.accept();
+                client = listening.accept();
             } catch (IOException e) {
-                if (!closed) {
+                if (!closed && !refusing.get()) {
                     System.out.println("[links] proxy for " + destination + " stopped accepting: " + e);
                 }
                 return;
@@ -112,23 +128,88 @@ public final class LinkProxy implements AutoCloseable {
             client.setTcpNoDelay(true);
             upstream.connect(target, CONNECT_TIMEOUT_MS);
         } catch (IOException e) {
-            // The destination is down: its caller sees a reset (not a refusal; see Links).
+            // This caller sees a reset; the next ones are refused while the destination is down.
             resetAndClose(client);
             resetAndClose(upstream);
+            if (e instanceof ConnectException) {
+                refuseWhileDestinationIsDown();
+            }
             return;
         }
         new Connection(source, client, upstream).start();
+    }
+
+    /**
+     * Stops listening until the destination's port accepts connections again, then listens on the same port again.
+     * A port that another process took meanwhile is reported, and the proxy stays closed.
+     */
+    private void refuseWhileDestinationIsDown() {
+        if (closed || !refusing.compareAndSet(false, true)) {
+            return;
+        }
+        closeQuietly(server);
+        Thread.ofVirtual().name("link-" + destination + "-down").start(() -> {
+            try {
+                while (!closed && !destinationListens()) {
+                    Thread.sleep(DOWN_CHECK_INTERVAL);
+                }
+                ServerSocket again = null;
+                for (int attempt = 0; again == null && !closed && attempt < 100; attempt++) {
+                    try {
+                        again = new ServerSocket();
+                        again.setReuseAddress(true);
+                        again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
+                    } catch (IOException e) {
+                        closeQuietly(again);
+                        again = null;
+                        Thread.sleep(DOWN_CHECK_INTERVAL);
+                    }
+                }
+                if (again == null) {
+                    if (!closed) {
+                        System.out.println("[links] proxy for " + destination + " could not listen on " + port
+                                + " again");
+                    }
+                    return;
+                }
+                server = again;
+                refusing.set(false);
+                if (closed) {
+                    closeQuietly(again);
+                    return;
+                }
+                acceptLoop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private boolean destinationListens() {
+        try (Socket probe = new Socket()) {
+            probe.connect(target, CONNECT_TIMEOUT_MS);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing
+        }
     }
 
     /** Stops accepting; connections already through stay until {@link Links#close}. */
     @Override
     public void close() {
         closed = true;
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing
-        }
+        closeQuietly(server);
     }
 
     @Override

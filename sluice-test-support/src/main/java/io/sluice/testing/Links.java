@@ -47,9 +47,9 @@ import java.util.function.Function;
  *   <li>{@link #delay(String, String, Duration)}: bytes from one to the other arrive that much later.</li>
  * </ul>
  * Known differences from a real network: a connection opened across a dropped link is established (the proxy's
- * kernel accepts it) and then hangs, where a dropped SYN would time the connect out; and a destination process that
- * is dead looks to its callers like a reset, not a refused connect. Tests that need the "refused" signal of a dead
- * process keep their links direct.
+ * kernel accepts it) and then hangs, where a dropped SYN would time the connect out; and of the callers of a process
+ * that died, the first to connect after its death is reset, while the later ones are refused as they would be
+ * without the proxy (the proxy stops listening until the process listens again; see {@link LinkProxy}).
  *
  * <p>Thread-safe: a test changes links from its thread while the proxies' virtual threads move bytes.
  */

@@ -330,6 +330,7 @@ public final class SluiceCluster implements AutoCloseable {
         private Duration stopGrace = Duration.ofSeconds(20);
         private String clusterSecret;
         private boolean withLinks;
+        private Links links;
 
         private Builder(String name) {
             this.name = name;
@@ -357,11 +358,21 @@ public final class SluiceCluster implements AutoCloseable {
          * Every process reaches the coordinator and the partition services through {@link Links} of the test's: each
          * of them gets a {@link LinkProxy}, whose address the others are given as its advertised URL or coordinator
          * URL ({@link ClusterConfig#withRoute}); the test itself keeps the real addresses ({@link #nodeUrl},
-         * {@link #coordinatorUrl}). A process killed behind a proxy looks reset to its callers rather than refused
-         * (see {@link Links}).
+         * {@link #coordinatorUrl}). Of the callers of a process killed behind a proxy, the first is reset and the
+         * later ones are refused (see {@link Links}).
          */
         public Builder withLinks() {
             this.withLinks = true;
+            return this;
+        }
+
+        /**
+         * {@link #withLinks()} through the test's own {@code links}, which may already hold proxies in front of
+         * processes outside this cluster (a second coordinator, a Redis of the test's); the cluster closes them.
+         */
+        public Builder withLinks(Links links) {
+            this.withLinks = true;
+            this.links = links;
             return this;
         }
 
@@ -423,7 +434,7 @@ public final class SluiceCluster implements AutoCloseable {
             }
             Links links = null;
             if (withLinks) {
-                links = Links.create();
+                links = this.links != null ? this.links : Links.create();
                 if (kinds.contains(ServiceKind.COORDINATOR)) {
                     config = config.withRoute(LocalCluster.COORDINATOR,
                             links.proxy(LocalCluster.COORDINATOR, config.coordinatorUrl()).url());

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -227,6 +229,51 @@ class LinkProxyTest {
         }
     }
 
+    @Test
+    void aDestinationThatIsDownIsRefusedUntilItListensAgain() throws IOException {
+        int port = echo.port();
+        echo.close();
+        try (Socket first = connect()) {
+            first.setSoTimeout((int) PATIENCE.toMillis());
+            assertThat(readEndOrReset(first)).as("the first caller after the death is reset").isTrue();
+        }
+        long down = System.nanoTime();
+        ConnectException refused = Waits.await("a refused connect through the proxy", PATIENCE, () -> {
+            try (Socket socket = connect()) {
+                return null;
+            } catch (ConnectException e) {
+                return e;
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        report("refused %.1f ms after the first caller found the destination down: %s", millisSince(down), refused);
+
+        echo = new EchoServer(port);
+        long up = System.nanoTime();
+        byte[] echoed = Waits.await("an echo through the proxy again", PATIENCE, () -> {
+            try (Socket socket = connect()) {
+                socket.setSoTimeout((int) PATIENCE.toMillis());
+                socket.getOutputStream().write(new byte[] {4, 7});
+                return socket.getInputStream().readNBytes(2);
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        report("listening again %.1f ms after the destination did", millisSince(up));
+        assertThat(echoed).containsExactly(4, 7);
+    }
+
+    private static boolean readEndOrReset(Socket socket) {
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private static void write(Socket socket, byte[] data) {
         try {
             socket.getOutputStream().write(data);
@@ -254,10 +301,18 @@ class LinkProxyTest {
     /** Echoes every byte back on each connection; counts what it received. */
     private static final class EchoServer implements AutoCloseable {
 
-        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final ServerSocket server;
         private final AtomicLong received = new AtomicLong();
 
         EchoServer() throws IOException {
+            this(0);
+        }
+
+        /** On {@code port} (0: a free one). */
+        EchoServer(int port) throws IOException {
+            server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
             Thread.ofVirtual().start(() -> {
                 while (!server.isClosed()) {
                     try {
@@ -272,6 +327,10 @@ class LinkProxyTest {
 
         URI url() {
             return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        }
+
+        int port() {
+            return server.getLocalPort();
         }
 
         long received() {

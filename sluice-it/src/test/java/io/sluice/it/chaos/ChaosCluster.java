@@ -10,6 +10,7 @@ import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.BlockingCoordinator;
 import io.sluice.testing.CoordinatorProcess;
+import io.sluice.testing.Links;
 import io.sluice.testing.PowerLoss;
 import io.sluice.testing.RedisProcess;
 import io.sluice.testing.SluiceCluster;
@@ -41,8 +42,10 @@ import java.util.stream.Stream;
  * The cluster a chaos run works against, every part a real process on loopback: a redis-server of its own (so that
  * it can be crashed apart from the coordinators), two coordinators on it (the launcher's {@code coordinator} and a
  * second, {@code coordinator-b}, started by {@link CoordinatorProcess}; whichever holds the lease is active), three
- * partition services and a gateway, each service told both coordinator URLs. Faults are signals by PID through the
- * launcher, plus {@link PowerLoss} on a dead node's files.
+ * partition services and a gateway, each service told both coordinator URLs. Every process reaches the coordinators,
+ * the partition services and Redis through the run's {@link Links}, so that a fault may cut links between live
+ * processes; the test itself talks to them directly. Faults are signals by PID through the launcher, {@link PowerLoss}
+ * on a dead node's files, and dropped links.
  *
  * <p>Drive it from one thread (the launcher is not thread-safe). {@link #close} stops every process, keeps every log
  * in {@code target/cluster-logs/<name>/} and deletes the data.
@@ -52,6 +55,8 @@ final class ChaosCluster implements AutoCloseable {
     static final int NODES = 3;
     /** The second coordinator's service name; the launcher's own is {@link LocalCluster#COORDINATOR}. */
     static final String COORDINATOR_B = "coordinator-b";
+    /** The redis-server's name in the {@link Links}. */
+    static final String REDIS = "redis";
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -90,14 +95,15 @@ final class ChaosCluster implements AutoCloseable {
         Path redisDir = tempDir(clusters, name + "-redis-");
         RedisProcess redis = RedisProcess.start(redisDir);
         Path coordinatorBDir = tempDir(clusters, name + "-" + COORDINATOR_B + "-");
-        Map<String, String> coordinator = coordinatorProperties(settings, redis.url());
+        Links links = Links.create();
+        Map<String, String> coordinator = coordinatorProperties(settings, links.proxy(REDIS, redis.url()).url());
         SluiceCluster cluster;
         int coordinatorBPort;
         // Held while the launcher picks its ports, so that it cannot pick this one.
         try (ServerSocket reserved = reservePort()) {
             coordinatorBPort = reserved.getLocalPort();
-            URI coordinatorB = URI.create("http://127.0.0.1:" + coordinatorBPort);
-            cluster = SluiceCluster.builder(name).nodes(NODES).withGateway()
+            URI coordinatorB = links.proxy(COORDINATOR_B, URI.create("http://127.0.0.1:" + coordinatorBPort)).url();
+            cluster = SluiceCluster.builder(name).nodes(NODES).withGateway().withLinks(links)
                     .args(ServiceKind.COORDINATOR, asArgs(coordinator))
                     // The launcher names its coordinator; a second value of the same option is appended to the list.
                     .args(ServiceKind.PARTITION,
@@ -108,9 +114,11 @@ final class ChaosCluster implements AutoCloseable {
                     .args(ServiceKind.GATEWAY, "--sluice.gateway.coordinator-urls=" + coordinatorB)
                     .start();
         } catch (IOException e) {
+            links.close();
             redis.close();
             throw new UncheckedIOException(e);
         } catch (RuntimeException | AssertionError e) {
+            links.close();
             redis.close();
             throw e;
         }
@@ -138,6 +146,13 @@ final class ChaosCluster implements AutoCloseable {
 
     private static String[] asArgs(Map<String, String> properties) {
         return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    // ------------------------------------------------------------------ links
+
+    /** The links between the processes: drop or heal them by the processes' names. */
+    Links links() {
+        return cluster.links();
     }
 
     // ------------------------------------------------------------- partition services
@@ -223,6 +238,8 @@ final class ChaosCluster implements AutoCloseable {
     private void startCoordinatorB() {
         Map<String, String> properties = new LinkedHashMap<>(coordinatorProperties);
         properties.put("sluice.coordinator.data-dir", coordinatorBDir.resolve("data").toString());
+        // Standbys redirect to the active coordinator's advertised URL: coordinator-b's must be its proxy too.
+        properties.put("sluice.coordinator.advertised-url", links().proxyOf(COORDINATOR_B).url().toString());
         coordinatorB = CoordinatorProcess.start(COORDINATOR_B, coordinatorBDir, coordinatorBPort, properties)
                 .awaitUp(CoordinatorProcess.START_TIMEOUT);
     }
@@ -306,10 +323,11 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     /**
-     * Brings every process back: Redis, both coordinators, every node started or resumed. After a failed fault step
-     * this is what lets the check run at all.
+     * Brings every process and link back: every link healed, Redis, both coordinators, every node started or resumed.
+     * After a failed fault step this is what lets the check run at all.
      */
     void restoreProcesses() {
+        links().healAll();
         if (!redis.isAlive()) {
             redis.restart();
         }

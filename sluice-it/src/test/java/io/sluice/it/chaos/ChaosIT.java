@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Randomized faults against a real cluster, judged by a history checker (issue 12): producers writing acks=all
- * through the gateway and consumers reading through it, while partition services are killed, frozen, shut down and
- * power-cut, the active coordinator is killed and Redis is crashed — one thing at a time, so that with replication
+ * through the gateway and consumers and a consumer group reading through it, while partition services are killed,
+ * frozen, shut down and power-cut, the active coordinator is killed, Redis is crashed, and links between live processes
+ * are dropped (issue 47: a leader from the coordinators or from its followers, the cluster split in two, the active
+ * coordinator from Redis, the gateway from the coordinators) — one thing at a time, so that with replication
  * factor 3 and {@code min.insync.replicas=2} nothing acknowledged may be lost. Afterwards every acknowledgement,
  * every consumed record and every replica's files are checked ({@link HistoryChecker}); the run must find no
  * anomaly. The report (faults, records, anomalies, failover times) is printed and kept in {@code target/chaos/}.

@@ -107,7 +107,7 @@ final class ChaosReport {
         Map<FaultKind, Integer> byKind = new EnumMap<>(FaultKind.class);
         faults.forEach(fault -> byKind.merge(fault.kind(), 1, Integer::sum));
         for (FaultKind kind : FaultKind.values()) {
-            line(out, "  %-25s %d", kind, byKind.getOrDefault(kind, 0));
+            line(out, "  %-35s %d", kind, byKind.getOrDefault(kind, 0));
         }
         for (Fault fault : faults) {
             line(out, "  %s", fault);

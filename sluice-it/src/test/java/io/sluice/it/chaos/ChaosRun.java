@@ -60,7 +60,8 @@ final class ChaosRun {
             long faultEnd;
             Workload workload = Workload.start(gateway, TOPIC, PARTITIONS, settings.producers(), settings.seed(),
                     history);
-            GroupWorkload group = GroupWorkload.start(gateway, TOPIC, GROUP_MEMBERS, settings.seed(), history);
+            GroupWorkload group = GroupWorkload.start(gateway, TOPIC, GroupWorkload.GROUP, GROUP_MEMBERS,
+                    true, settings.seed(), history);
             try {
                 Waits.sleep(WARM_UP);
                 faultStart = System.nanoTime();
@@ -83,6 +84,7 @@ final class ChaosRun {
                 workload.close();
                 group.close();
             }
+            problems.addAll(workload.threadFailures());
             history.groupCommitted(group.committed());
             notes.add(groupNote(history, group));
 
@@ -165,7 +167,7 @@ final class ChaosRun {
         List<History.GroupRead> reads = history.groupReads();
         long distinct = reads.stream().map(read -> read.partition() + "/" + read.offset()).distinct().count();
         return String.format("consumer group %s: %d joins (%d after a removal), %d records given to members, %d of "
-                + "them again at a hand-off; final committed offsets %s", GroupWorkload.GROUP, group.joins(),
+                + "them again at a hand-off; final committed offsets %s", group.group(), group.joins(),
                 group.rejoinsAfterRemoval(), distinct, reads.size() - distinct, history.groupCommitted());
     }
 

@@ -1,7 +1,10 @@
 package io.sluice.it.chaos;
 
+import io.sluice.internal.metadata.PartitionState;
 import io.sluice.it.ReplicaFiles;
+import io.sluice.launcher.LocalCluster;
 import io.sluice.testing.PowerLoss;
+import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +17,10 @@ import java.util.stream.Collectors;
 
 /**
  * Injects faults from a seeded {@link Random} until the run's time is up, one at a time: the kinds are dealt in
- * shuffled decks (every kind once per deck, so even a short run sees each), each with a random target and random
- * waits. A fault ends with every process running again; then the cluster is given time to serve again (sometimes
+ * shuffled decks, one of the faults that stop, freeze or kill a process and one of the link partitions
+ * ({@link FaultKind#cutsLinks()}), taking from each in turn (every kind once per deck, so a run of twice the larger
+ * deck's size sees each; the short run sees every partition kind and about half the others), each with a random target
+ * and random waits. A fault ends with every process running again; then the cluster is given time to serve again (sometimes
  * until every ISR is full, sometimes not, so that the next fault may hit a node still catching up), and every
  * replica's files are entered into the {@link EpochLedger}.
  *
@@ -28,7 +33,7 @@ final class FaultInjector {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "#%-3d t+%6.1fs %-25s %-14s %5.1fs  %s", number, startSeconds, kind,
+            return String.format(Locale.ROOT, "#%-3d t+%6.1fs %-35s %-14s %5.1fs  %s", number, startSeconds, kind,
                     target, seconds, detail);
         }
     }
@@ -39,6 +44,7 @@ final class FaultInjector {
 
     private static final Duration SERVING_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration FULL_ISR_TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> COORDINATORS = List.of(LocalCluster.COORDINATOR, ChaosCluster.COORDINATOR_B);
 
     private final ChaosCluster cluster;
     private final String topic;
@@ -50,7 +56,9 @@ final class FaultInjector {
     private final List<Fault> faults = new ArrayList<>();
     private final List<Kill> kills = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
-    private final List<FaultKind> deck = new ArrayList<>();
+    private final List<FaultKind> processDeck = new ArrayList<>();
+    private final List<FaultKind> partitionDeck = new ArrayList<>();
+    private boolean partitionNext;
 
     FaultInjector(ChaosCluster cluster, String topic, int partitions, long seed, EpochLedger ledger, long runStart) {
         this.cluster = cluster;
@@ -91,8 +99,11 @@ final class FaultInjector {
     }
 
     private FaultKind nextKind() {
+        boolean partition = partitionNext;
+        partitionNext = !partitionNext;
+        List<FaultKind> deck = partition ? partitionDeck : processDeck;
         if (deck.isEmpty()) {
-            deck.addAll(Arrays.asList(FaultKind.values()));
+            Arrays.stream(FaultKind.values()).filter(kind -> kind.cutsLinks() == partition).forEach(deck::add);
             Collections.shuffle(deck, random);
         }
         return deck.removeFirst();
@@ -108,6 +119,11 @@ final class FaultInjector {
             case CONTROLLED_SHUTDOWN -> controlledShutdown();
             case COORDINATOR_KILL -> coordinatorKill();
             case REDIS_RESTART -> redisRestart();
+            case PARTITION_LEADER_FROM_COORDINATORS -> leaderFromCoordinators();
+            case PARTITION_LEADER_FROM_FOLLOWERS -> leaderFromFollowers();
+            case PARTITION_SPLIT -> split();
+            case PARTITION_COORDINATOR_FROM_REDIS -> coordinatorFromRedis();
+            case PARTITION_GATEWAY_FROM_COORDINATORS -> gatewayFromCoordinators();
         };
     }
 
@@ -200,6 +216,106 @@ final class FaultInjector {
         String active = cluster.awaitActiveCoordinator(Duration.ofSeconds(60));
         return new String[] {"redis-server", String.format(Locale.ROOT, "down %.1f s; %s active %.1f s after the "
                 + "SIGKILL", millis / 1000.0, active, seconds(System.nanoTime() - killed))};
+    }
+
+    // ------------------------------------------------------------ partitions
+
+    private String[] leaderFromCoordinators() {
+        int node = randomLeader();
+        List<Integer> led = cluster.ledBy(topic, node);
+        DeathWatch watch = DeathWatch.start(cluster, node);
+        String detail = holdPartition(() -> {
+            for (String coordinator : COORDINATORS) {
+                cluster.links().drop(SluiceCluster.service(node), coordinator);
+            }
+        });
+        return new String[] {"node " + node, String.format(Locale.ROOT, "led %s; %s; declared dead: %s", led, detail,
+                watch.stop() ? "yes" : "no")};
+    }
+
+    private String[] leaderFromFollowers() {
+        int node = randomLeader();
+        List<Integer> led = cluster.ledBy(topic, node);
+        DeathWatch watch = DeathWatch.start(cluster, node);
+        String detail = holdPartition(() -> cluster.links().isolate(SluiceCluster.service(node), othersThan(node)));
+        return new String[] {"node " + node, String.format(Locale.ROOT, "led %s; %s; declared dead: %s", led, detail,
+                watch.stop() ? "yes" : "no")};
+    }
+
+    private String[] split() {
+        int node = randomLeader();
+        boolean withGateway = random.nextBoolean();
+        List<Integer> led = cluster.ledBy(topic, node);
+        List<String> minority = new ArrayList<>(List.of(SluiceCluster.service(node)));
+        List<String> majority = new ArrayList<>(othersThan(node));
+        majority.addAll(COORDINATORS);
+        (withGateway ? minority : majority).add(LocalCluster.GATEWAY);
+        DeathWatch watch = DeathWatch.start(cluster, node);
+        String detail = holdPartition(() -> minority.forEach(side -> cluster.links().isolate(side, majority)));
+        return new String[] {"node " + node, String.format(Locale.ROOT, "led %s; %s | %s; %s; declared dead: %s", led,
+                minority, majority, detail, watch.stop() ? "yes" : "no")};
+    }
+
+    private String[] coordinatorFromRedis() {
+        String active = cluster.awaitActiveCoordinator(Duration.ofSeconds(30));
+        String other = active.equals(LocalCluster.COORDINATOR) ? ChaosCluster.COORDINATOR_B : LocalCluster.COORDINATOR;
+        long dropped = System.nanoTime();
+        cluster.links().drop(active, ChaosCluster.REDIS);
+        boolean tookOver = ChaosCluster.within(Duration.ofSeconds(30),
+                () -> cluster.activeCoordinator().filter(other::equals).isPresent());
+        double takeover = seconds(System.nanoTime() - dropped);
+        Waits.sleep(Duration.ofMillis(random.nextInt(3000)));
+        cluster.links().healAll();
+        if (!tookOver) {
+            throw new AssertionError(other + " did not take the lease within 30 s of " + active
+                    + " losing Redis");
+        }
+        return new String[] {active, String.format(Locale.ROOT, "%s active %.1f s after the drop; cut %.1f s", other,
+                takeover, seconds(System.nanoTime() - dropped))};
+    }
+
+    private String[] gatewayFromCoordinators() {
+        String detail = holdPartition(() -> {
+            for (String coordinator : COORDINATORS) {
+                cluster.links().drop(LocalCluster.GATEWAY, coordinator);
+            }
+        });
+        return new String[] {LocalCluster.GATEWAY, detail};
+    }
+
+    /**
+     * Drops links with {@code partition}, holds them for 0.3–1.5 session timeouts (the coordinator acts on a silent
+     * node after one), then heals every link; returns how long they were dropped.
+     */
+    private String holdPartition(Runnable partition) {
+        long millis = (long) (session.toMillis() * (0.3 + 1.2 * random.nextDouble()));
+        long dropped = System.nanoTime();
+        partition.run();
+        Waits.sleep(Duration.ofMillis(millis));
+        cluster.links().healAll();
+        return String.format(Locale.ROOT, "cut %.1f s", seconds(System.nanoTime() - dropped));
+    }
+
+    /** The leader of a random partition of the topic; a random node if the coordinator does not answer. */
+    private int randomLeader() {
+        int partition = random.nextInt(partitions);
+        int fallback = randomNode();
+        try {
+            PartitionState state = cluster.topic(topic).partition(partition);
+            return state.hasLeader() ? state.leader() : fallback;
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    private static List<String> othersThan(int node) {
+        List<String> others = new ArrayList<>();
+        for (int other = 1; other <= ChaosCluster.NODES; other++) {
+            if (other != node) {
+                others.add(SluiceCluster.service(other));
+            }
+        }
+        return others;
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.sluice.it.chaos;
 
 /**
- * The faults a chaos run injects. At most one partition service is ever down or frozen at a time, and every fault
- * ends with every process running again, so with replication factor 3 and {@code min.insync.replicas=2} none of them
- * may lose an acknowledged record: whatever the checker finds is a bug.
+ * The faults a chaos run injects. At most one partition service is ever down, frozen or cut off at a time, and every
+ * fault ends with every process running and every link passing again, so with replication factor 3 and
+ * {@code min.insync.replicas=2} none of them may lose an acknowledged record: whatever the checker finds is a bug.
+ *
+ * <p>The partition kinds ({@link #cutsLinks()}) drop links between live processes both ways, as a firewall dropping
+ * packets would ({@link io.sluice.testing.Links#drop}), for 0.3–1.5 session timeouts (or, for Redis, until the
+ * standby took the lease), then heal them: bytes held are delivered.
  */
 enum FaultKind {
     /** SIGKILL of a partition service, started again at once: back within the session timeout if it starts fast. */
@@ -23,7 +27,25 @@ enum FaultKind {
     /** SIGKILL of the active coordinator: the standby takes the lease; the killed one comes back as standby. */
     COORDINATOR_KILL,
     /** SIGKILL of redis-server, started again on its append-only file a moment later. */
-    REDIS_RESTART;
+    REDIS_RESTART,
+    /** A partition leader cut off from both coordinators; clients and the other nodes still reach it. */
+    PARTITION_LEADER_FROM_COORDINATORS,
+    /** A partition leader cut off from the other two nodes; it and they still reach the coordinators and clients. */
+    PARTITION_LEADER_FROM_FOLLOWERS,
+    /**
+     * The cluster split in two: a partition leader (and, half the time, the gateway) on one side; the other nodes,
+     * both coordinators and Redis on the other.
+     */
+    PARTITION_SPLIT,
+    /** The active coordinator cut off from Redis until the standby took the lease, and a little longer. */
+    PARTITION_COORDINATOR_FROM_REDIS,
+    /** The gateway cut off from both coordinators; it still reaches every node. */
+    PARTITION_GATEWAY_FROM_COORDINATORS;
+
+    /** Whether the fault drops links between live processes (else it stops, freezes or kills a process). */
+    boolean cutsLinks() {
+        return name().startsWith("PARTITION_");
+    }
 
     /** Whether the fault SIGKILLs a partition service (and so measures failover of the partitions it led). */
     boolean killsNode() {

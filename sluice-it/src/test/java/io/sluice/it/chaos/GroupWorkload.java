@@ -13,9 +13,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The consumer group of a chaos run: polling members of one group on the chaos topic, through the gateway, with
- * automatic commits, from the earliest offsets. One member stays; the others leave (committing their cursor) and join
- * again every few seconds, so partitions keep changing hands while the faults run. A call that got no answer or a
+ * The consumer group of a chaos run or a partition test: polling members of one group on one topic, through the
+ * gateway, with automatic commits, from the earliest offsets. One member stays; the others leave (committing their
+ * cursor) and join again every few seconds, so partitions keep changing hands while the faults run. A call that got no answer or a
  * retriable problem is repeated with the same cursor; a member the coordinator removed or fenced joins again as a new
  * member. Every record a member is given goes into the {@link History} ({@link History#groupRead}), which the checker
  * holds against the final logs and the group's final committed offsets.
@@ -30,6 +30,7 @@ final class GroupWorkload implements AutoCloseable {
 
     private final GatewayClient gateway;
     private final String topic;
+    private final String group;
     private final History history;
     private final List<Thread> members = new ArrayList<>();
     private final AtomicInteger joins = new AtomicInteger();
@@ -37,20 +38,27 @@ final class GroupWorkload implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean churning = true;
 
-    private GroupWorkload(GatewayClient gateway, String topic, History history) {
+    private GroupWorkload(GatewayClient gateway, String topic, String group, History history) {
         this.gateway = gateway;
         this.topic = topic;
+        this.group = group;
         this.history = history;
     }
 
-    /** Starts {@code count} members: the first stays, the others churn on a schedule drawn from {@code seed}. */
-    static GroupWorkload start(GatewayClient gateway, String topic, int count, long seed, History history) {
-        GroupWorkload workload = new GroupWorkload(gateway, topic, history);
+    /**
+     * Starts {@code count} members of {@code group}: the first stays if {@code firstStays}, the others (or all) churn
+     * on a schedule drawn from {@code seed}. With fewer partitions than members, a member that stays may keep every
+     * partition for good (assignments are sticky): all must churn for partitions to change hands.
+     */
+    static GroupWorkload start(GatewayClient gateway, String topic, String group, int count, boolean firstStays,
+                               long seed, History history) {
+        GroupWorkload workload = new GroupWorkload(gateway, topic, group, history);
         for (int i = 0; i < count; i++) {
             int id = i;
             Random random = new Random(seed * 17 + i);
+            boolean stays = firstStays && id == 0;
             workload.members.add(Thread.ofPlatform().name("chaos-group-member-" + i)
-                    .start(() -> workload.member(id, id > 0 ? random : null)));
+                    .start(() -> workload.member(id, stays ? null : random)));
         }
         return workload;
     }
@@ -59,7 +67,7 @@ final class GroupWorkload implements AutoCloseable {
         while (running) {
             String memberId = UUID.randomUUID().toString();
             String name = "m" + id + "-" + joins.incrementAndGet();
-            MemberAnswer answer = gateway.joinGroup(GROUP, topic, memberId);
+            MemberAnswer answer = gateway.joinGroup(group, topic, memberId);
             if (!answer.ok()) {
                 Waits.sleep(BACKOFF);
                 continue;
@@ -69,7 +77,7 @@ final class GroupWorkload implements AutoCloseable {
             String cursor = answer.cursor();
             boolean removed = false;
             while (running && (!churning || System.nanoTime() - leaveAt < 0)) {
-                MemberAnswer polled = gateway.pollGroup(GROUP, memberId, cursor, POLL_WAIT);
+                MemberAnswer polled = gateway.pollGroup(group, memberId, cursor, POLL_WAIT);
                 if (polled.ok()) {
                     cursor = polled.cursor();
                     for (GroupRecord record : polled.records()) {
@@ -88,7 +96,7 @@ final class GroupWorkload implements AutoCloseable {
             }
             if (!removed) {
                 // A leave that gets no answer leaves a member the session timeout removes: at worst repeats.
-                gateway.leaveGroup(GROUP, memberId, cursor);
+                gateway.leaveGroup(group, memberId, cursor);
             }
             if (churn != null && running) {
                 Waits.sleep(Duration.ofMillis(500 + churn.nextInt(1500)));
@@ -104,7 +112,7 @@ final class GroupWorkload implements AutoCloseable {
     /** Waits until the group's committed offsets reach {@code ends} on every partition; false if not within time. */
     boolean awaitCommitted(Map<Integer, Long> ends, Duration timeout) {
         return ChaosCluster.within(timeout, () -> {
-            Map<Integer, Long> committed = gateway.committedOffsets(GROUP);
+            Map<Integer, Long> committed = gateway.committedOffsets(group);
             if (committed == null) {
                 return false;
             }
@@ -113,8 +121,12 @@ final class GroupWorkload implements AutoCloseable {
         });
     }
 
+    String group() {
+        return group;
+    }
+
     Map<Integer, Long> committed() {
-        return gateway.committedOffsets(GROUP);
+        return gateway.committedOffsets(group);
     }
 
     int joins() {

@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
  *   <li>{@link Kind#GROUP_SKIPPED}: below the consumer group's final committed offset of a partition, an offset of the
  *       final log that no member of the group was given (records a member was given join the checks above as reads);
  *       the group's duplicates are counted in the report, not judged: at least once allows them at hand-offs;</li>
- *   <li>{@link Kind#NOT_HEALED}: a fault could not be carried out, or the cluster did not serve again afterwards.</li>
+ *   <li>{@link Kind#NOT_HEALED}: a fault could not be carried out, the cluster did not serve again afterwards, or a
+ *       client thread of the run died (the caller's problems).</li>
  * </ul>
  */
 final class HistoryChecker {

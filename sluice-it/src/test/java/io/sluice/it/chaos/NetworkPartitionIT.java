@@ -25,10 +25,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Network partitions between live processes (issue 47): every process stays up and keeps talking to some peers, but
  * the test's {@link Links} hold the bytes between others, as a firewall dropping packets would. Producers write with
- * acks=all through the gateway and consumers tail through it all along; afterwards the history is judged by the chaos
- * run's {@link HistoryChecker}: nothing acknowledged lost or moved, nothing a consumer read (so nothing served below
- * the high watermark) gone from the final log, no two leaders in one epoch, replicas identical. How long writes were
- * unavailable is measured and printed, never asserted.
+ * acks=all through the gateway, and three kinds of readers read through it all along: a consumer tailing by offset, an
+ * SSE stream of the partition from offset 0, and a consumer group of three polling members (each leaving and joining
+ * again every few seconds, so that the partition changes hands under the partition). Afterwards the history is judged by the chaos run's {@link HistoryChecker}:
+ * nothing acknowledged lost or moved, nothing a reader read (so nothing served below the high watermark) gone from the
+ * final log, no offset below the group's final commit that no member was given, no two leaders in one epoch, replicas
+ * identical; and the SSE stream must have delivered every offset once, in order, across its reconnections. How long
+ * writes were unavailable is measured and printed, never asserted.
  *
  * <p>One cluster for the class (a coordinator, three partition services and a gateway, every internal link through a
  * proxy); each test has a topic of its own (one partition, replication factor 3) and heals every link after itself.
@@ -46,6 +49,9 @@ class NetworkPartitionIT {
     private static final Duration WRITES_AFTER_HEAL = Duration.ofSeconds(12);
     private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(90);
     private static final int PRODUCERS = 3;
+    private static final int GROUP_MEMBERS = 3;
+    /** Beyond a group member's default session timeout (45 s) and an auto-commit interval (5 s). */
+    private static final Duration GROUP_COMMIT_TIMEOUT = Duration.ofSeconds(90);
 
     private static SluiceCluster cluster;
     private static GatewayClient gateway;
@@ -201,6 +207,10 @@ class NetworkPartitionIT {
             long healedAt;
             long stoppedAt;
             Workload workload = Workload.start(gateway, topic, 1, PRODUCERS, topic.hashCode(), history);
+            SseReader sse = SseReader.start(cluster.gatewayUrl(), topic, 0, history);
+            // Every member churns: with one partition, a member that stayed would keep it for good.
+            GroupWorkload group = GroupWorkload.start(gateway, topic, topic + "-readers", GROUP_MEMBERS, false,
+                    topic.hashCode(), history);
             try {
                 observe(WARM_UP);
                 cutAt = System.nanoTime();
@@ -216,9 +226,14 @@ class NetworkPartitionIT {
                 stoppedAt = System.nanoTime();
                 awaitHealed();
                 awaitConsumer(workload);
+                awaitReaders(sse, group);
             } finally {
                 workload.close();
+                sse.close();
+                group.close();
             }
+            problems.addAll(workload.threadFailures());
+            history.groupCommitted(group.committed());
             for (int node = 1; node <= NODES; node++) {
                 snapshotReplica(node, "end");
             }
@@ -228,18 +243,22 @@ class NetworkPartitionIT {
             HistoryChecker.Anomalies anomalies = HistoryChecker.check(history, List.of(finalPartition),
                     ledger.conflicts(), problems);
 
-            report(leader, last, cutAt, healedAt, stoppedAt, anomalies, finalPartition);
+            report(leader, last, cutAt, healedAt, stoppedAt, anomalies, finalPartition, sse, group);
             assertThat(anomalies.count(HistoryChecker.Kind.LOST_ACKNOWLEDGED)).as("acknowledged records lost: %s",
                     anomalies.examples(HistoryChecker.Kind.LOST_ACKNOWLEDGED)).isZero();
             assertThat(anomalies.count(HistoryChecker.Kind.SEEN_THEN_VANISHED))
                     .as("records served to a consumer, then gone: %s",
                             anomalies.examples(HistoryChecker.Kind.SEEN_THEN_VANISHED)).isZero();
+            assertThat(anomalies.count(HistoryChecker.Kind.GROUP_SKIPPED)).as("offsets the group skipped: %s",
+                    anomalies.examples(HistoryChecker.Kind.GROUP_SKIPPED)).isZero();
+            assertThat(sse.irregular()).as("SSE records out of order, skipped or repeated").isEmpty();
             assertThat(anomalies.total()).as("anomalies: %s", describe(anomalies)).isZero();
             assertThat(history.acks()).as("records acknowledged").isNotEmpty();
         }
 
         private void report(int leader, PartitionState last, long cutAt, long healedAt, long stoppedAt,
-                            HistoryChecker.Anomalies anomalies, HistoryChecker.FinalPartition finalPartition) {
+                            HistoryChecker.Anomalies anomalies, HistoryChecker.FinalPartition finalPartition,
+                            SseReader sse, GroupWorkload group) {
             // A record answered with an error that is in the log all the same: its outcome was unknown to the client.
             long failedButStored = finalPartition.log().stream()
                     .filter(record -> history.failure(record.value()) != null).count();
@@ -282,9 +301,18 @@ class NetworkPartitionIT {
                     seconds(gapStart), seconds(cutAt), seconds(healedAt)));
             text.append(String.format(Locale.ROOT, "  after the heal: first acknowledgement %s later; first of a "
                     + "request sent after the heal %s later%n", afterHeal, sentAfterHeal));
+            List<History.GroupRead> groupReads = history.groupReads();
+            long groupOffsets = groupReads.stream().mapToLong(History.GroupRead::offset).distinct().count();
+            long owners = groupReads.stream().map(History.GroupRead::member).distinct().count();
+            text.append(String.format(Locale.ROOT, "  readers: SSE %d records over %d streams (%d irregular); group "
+                            + "%s: %d joins (%d after a removal), %d offsets given to %d members in turn, %d again at a "
+                            + "hand-off, committed %s%n", sse.position(), sse.streamsOpened(), sse.irregular().size(),
+                    group.group(), group.joins(), group.rejoinsAfterRemoval(), groupOffsets, owners,
+                    groupReads.size() - groupOffsets, history.groupCommitted()));
             text.append(String.format(Locale.ROOT, "  final: leader %d, epoch %d, isr %s; high watermark %d; "
-                            + "%d records read by the consumer; anomalies %s%n", last.leader(), last.leaderEpoch(),
-                    last.isr(), history.seen().stream().mapToLong(History.Seen::offset).max().orElse(-1) + 1,
+                            + "%d reads by the consumer and the SSE stream; anomalies %s%n", last.leader(),
+                    last.leaderEpoch(), last.isr(),
+                    history.seen().stream().mapToLong(History.Seen::offset).max().orElse(-1) + 1,
                     history.seen().size(), describe(anomalies)));
             problems.forEach(problem -> text.append("  problem: ").append(problem).append(System.lineSeparator()));
             System.out.print(text);
@@ -367,6 +395,30 @@ class NetworkPartitionIT {
                 problems.add("the consumer did not reach the high watermark " + highWatermark + " within 30 s (at "
                         + workload.consumerPosition(0) + ")");
             }
+        }
+
+        /**
+         * Lets the SSE stream reach the high watermark, and the group, its churn stopped, commit it; else a problem
+         * (the check still runs).
+         */
+        private void awaitReaders(SseReader sse, GroupWorkload group) {
+            long waiting = System.nanoTime();
+            GatewayClient.ReadAnswer latest = gateway.read(topic, 0, 0, 1, Duration.ZERO);
+            long highWatermark = latest.ok() ? latest.highWatermark() : -1;
+            if (!ChaosCluster.within(Duration.ofSeconds(30), () -> sse.position() >= highWatermark)) {
+                problems.add("the SSE stream did not reach the high watermark " + highWatermark + " within 30 s (at "
+                        + sse.position() + ")");
+            }
+            group.stopChurn();
+            // A member whose leave was lost in the partition (its gateway could not reach the coordinator) keeps the
+            // partition until its session timeout, 45 s by default, as a Kafka consumer whose LeaveGroup is lost does:
+            // a partition is never handed on while its owner may still read it. So the wait outlasts that.
+            if (!group.awaitCommitted(Map.of(0, highWatermark), GROUP_COMMIT_TIMEOUT)) {
+                problems.add("the group did not commit the high watermark " + highWatermark + " within "
+                        + GROUP_COMMIT_TIMEOUT.toSeconds() + " s (at " + group.committed() + ")");
+            }
+            note(String.format(Locale.ROOT, "SSE stream at and group committed the high watermark %d, %.2f s after "
+                    + "the consumer reached it", highWatermark, (System.nanoTime() - waiting) / 1e9));
         }
 
         private void snapshotReplicas(String when) {

@@ -1,0 +1,162 @@
+package io.sluice.it.chaos;
+
+import io.sluice.internal.SluiceJson;
+import io.sluice.testing.Waits;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A Server-Sent Events reader of one partition through the gateway (docs/api.md): a stream from offset 0, each
+ * {@code record} event entered in the {@link History} as a consumer read (so the checker holds it against the final
+ * log: {@code SEEN_THEN_VANISHED}, {@code AT_TWO_OFFSETS}). When the stream breaks, or ends with an {@code error}
+ * event, it is opened again with {@code Last-Event-ID}, which resumes right after the last record received, with no gap
+ * and no duplicate. Every record whose offset is not the one after the last it was given is noted as irregular: a
+ * stream of a partition without compaction must deliver every offset once, in order.
+ *
+ * <p>One platform thread reads; the accessors may be called from any thread.
+ */
+final class SseReader implements AutoCloseable {
+
+    private static final Duration REOPEN_BACKOFF = Duration.ofMillis(300);
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    private final URI stream;
+    private final int partition;
+    private final History history;
+    private final List<String> irregular = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger opened = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile InputStream body;
+    private volatile long next;
+    private volatile String lastEventId;
+
+    private SseReader(URI gateway, String topic, int partition, History history) {
+        this.stream = gateway.resolve("/v1/topics/" + topic + "/partitions/" + partition
+                + "/records?offset=0&value_format=string");
+        this.partition = partition;
+        this.history = history;
+        this.thread = Thread.ofPlatform().name("sse-reader-" + topic + "-" + partition).start(this::readAll);
+    }
+
+    /** Starts reading {@code topic}'s {@code partition} from offset 0. */
+    static SseReader start(URI gateway, String topic, int partition, History history) {
+        return new SseReader(gateway, topic, partition, history);
+    }
+
+    private void readAll() {
+        while (running) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(stream).header("Accept", "text/event-stream").GET();
+            if (lastEventId != null) {
+                request.header("Last-Event-ID", lastEventId);
+            }
+            try {
+                HttpResponse<InputStream> response = http.send(request.build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                body = response.body();
+                if (response.statusCode() == 200) {
+                    opened.incrementAndGet();
+                    readEvents(body);
+                } else {
+                    body.close();
+                }
+            } catch (IOException e) {
+                // The stream broke (a gateway or link fault): opened again below.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (running) {
+                Waits.sleep(REOPEN_BACKOFF);
+            }
+        }
+    }
+
+    private void readEvents(InputStream in) throws IOException {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String type = null;
+            String id = null;
+            StringBuilder data = new StringBuilder();
+            for (String line = lines.readLine(); line != null && running; line = lines.readLine()) {
+                if (line.isEmpty()) {
+                    if ("record".equals(type) && !data.isEmpty()) {
+                        record(SluiceJson.mapper().readTree(data.toString()), id);
+                    }
+                    type = null;
+                    id = null;
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    type = line.substring(6).trim();
+                } else if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).trim());
+                }
+            }
+        }
+    }
+
+    private void record(JsonNode record, String id) {
+        long offset = record.get("offset").asLong();
+        if (offset != next) {
+            irregular.add("offset " + offset + " where " + next + " was next (stream " + opened.get() + ")");
+        }
+        history.seen(new History.Seen(partition, offset, record.get("value").asString(), System.nanoTime()));
+        next = Math.max(next, offset + 1);
+        if (id != null) {
+            lastEventId = id;
+        }
+    }
+
+    /** The offset after the last record received. */
+    long position() {
+        return next;
+    }
+
+    /** How many streams were opened (1 + reconnections). */
+    int streamsOpened() {
+        return opened.get();
+    }
+
+    /** Records whose offset was not the one after the last: skips or repeats. */
+    List<String> irregular() {
+        synchronized (irregular) {
+            return List.copyOf(irregular);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        InputStream current = body;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (IOException e) {
+                // The stream is gone either way.
+            }
+        }
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
