@@ -1,10 +1,8 @@
 package io.sluice.it;
 
 import io.sluice.internal.SluiceJson;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,27 +50,9 @@ final class GroupSse implements AutoCloseable {
     }
 
     private void read(Consumer<Event> onEvent) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            String type = null;
-            String id = null;
-            StringBuilder data = new StringBuilder();
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isEmpty()) {
-                    if (!data.isEmpty()) {
-                        onEvent.accept(new Event(type == null ? "message" : type,
-                                SluiceJson.mapper().readTree(data.toString()), id));
-                    }
-                    type = null;
-                    id = null;
-                    data.setLength(0);
-                } else if (line.startsWith("event:")) {
-                    type = line.substring(6).trim();
-                } else if (line.startsWith("id:")) {
-                    id = line.substring(3).trim();
-                } else if (line.startsWith("data:")) {
-                    data.append(line.substring(5).trim());
-                }
-            }
+        try {
+            SseEvents.read(body, event -> onEvent.accept(new Event(event.type(),
+                    SluiceJson.mapper().readTree(event.data()), event.id())));
         } catch (IOException e) {
             if (!closed) {
                 System.out.println("[group-sse] connection lost: " + e);

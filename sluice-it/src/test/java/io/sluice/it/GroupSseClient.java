@@ -1,7 +1,5 @@
 package io.sluice.it;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,26 +26,9 @@ public final class GroupSseClient {
         HttpRequest request = HttpRequest.newBuilder(URI.create(args[0])).header("Accept", "text/event-stream").build();
         HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         out.println("status\t" + response.statusCode() + "\t");
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String type = null;
-            String id = "";
-            StringBuilder data = new StringBuilder();
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isEmpty()) {
-                    if (!data.isEmpty()) {
-                        out.println((type == null ? "message" : type) + "\t" + id + "\t" + data);
-                    }
-                    type = null;
-                    id = "";
-                    data.setLength(0);
-                } else if (line.startsWith("event:")) {
-                    type = line.substring(6).trim();
-                } else if (line.startsWith("id:")) {
-                    id = line.substring(3).trim();
-                } else if (line.startsWith("data:")) {
-                    data.append(line.substring(5).trim());
-                }
-            }
+        try {
+            SseEvents.read(response.body(), event -> out.println(event.type() + "\t"
+                    + (event.id() == null ? "" : event.id()) + "\t" + event.data()));
         } catch (java.io.IOException e) {
             out.println("lost\t\t" + e);
         }

@@ -1,16 +1,14 @@
 package io.sluice.it.chaos;
 
 import io.sluice.internal.SluiceJson;
+import io.sluice.it.SseEvents;
 import io.sluice.testing.Waits;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -89,27 +87,11 @@ final class SseReader implements AutoCloseable {
     }
 
     private void readEvents(InputStream in) throws IOException {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String type = null;
-            String id = null;
-            StringBuilder data = new StringBuilder();
-            for (String line = lines.readLine(); line != null && running; line = lines.readLine()) {
-                if (line.isEmpty()) {
-                    if ("record".equals(type) && !data.isEmpty()) {
-                        record(SluiceJson.mapper().readTree(data.toString()), id);
-                    }
-                    type = null;
-                    id = null;
-                    data.setLength(0);
-                } else if (line.startsWith("event:")) {
-                    type = line.substring(6).trim();
-                } else if (line.startsWith("id:")) {
-                    id = line.substring(3).trim();
-                } else if (line.startsWith("data:")) {
-                    data.append(line.substring(5).trim());
-                }
+        SseEvents.read(in, event -> {
+            if (running && "record".equals(event.type())) {
+                record(SluiceJson.mapper().readTree(event.data()), event.id());
             }
-        }
+        });
     }
 
     private void record(JsonNode record, String id) {
