@@ -114,6 +114,10 @@ class HttpTransactionsIT {
         String txn = begin("{}").path("transaction").asString();
         GatewayCluster.Response unknownTopic = cluster.postJson("/v1/transactions/" + txn + "/records?format=string",
                 "{\"records\":[{\"topic\":\"txn-res-nope\",\"value\":\"x\"}]}");
+        GatewayCluster.Response noOffsets = cluster.postJson("/v1/transactions/" + txn + "/offsets",
+                "{\"group_id\": \"txn-res-bad-group\", \"offsets\": []}");
+        GatewayCluster.Response noGroup = cluster.postJson("/v1/transactions/" + txn + "/offsets",
+                "{\"offsets\": [{\"topic\": \"txn-res-bad\", \"partition\": 0, \"offset\": 1}]}");
 
         assertThat(notOne.status()).isEqualTo(400);
         assertThat(notOne.text()).contains("Not a transaction: 'nope'");
@@ -121,6 +125,11 @@ class HttpTransactionsIT {
         assertThat(unknownField.status()).isEqualTo(400);
         assertThat(unknownField.text()).contains("transactional");
         assertThat(unknownTopic.status()).isEqualTo(404);
+        assertThat(noOffsets.status()).isEqualTo(400);
+        assertThat(noOffsets.text()).contains("offsets must name at least one");
+        assertThat(noGroup.status()).isEqualTo(400);
+        assertThat(noGroup.text()).contains("group_id is needed");
+        assertThat(describe(txn).path("groups")).as("no group joined the transaction").isEmpty();
         assertThat(cluster.postJson("/v1/transactions/" + txn + "/commit", "").status())
                 .as("a transaction with nothing in it commits nothing").isEqualTo(204);
         assertThat(cluster.highWatermarks("txn-res-bad")).containsExactly(0L);

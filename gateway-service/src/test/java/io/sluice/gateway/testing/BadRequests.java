@@ -479,6 +479,9 @@ public final class BadRequests {
                         .accepting(sse).is(400, INVALID_REQUEST, "auto_offset_reset"),
                 get("group stream: a commit interval of 0", records + "?topics=a&auto_commit_interval_ms=0")
                         .accepting(sse).is(400, INVALID_REQUEST, "auto_commit_interval_ms"),
+                get("group stream: an isolation level that is none", records + "?topics=a&isolation_level=snapshot")
+                        .accepting(sse).is(400, INVALID_REQUEST, "isolation_level must be read_uncommitted or "
+                                + "read_committed, was 'snapshot'"),
                 get("group stream: auto_commit not a boolean", records + "?topics=a&auto_commit=sometimes")
                         .accepting(sse).is(400, INVALID_REQUEST, "auto_commit must be true or false, was 'sometimes'"),
                 get("group stream: a group_instance_id outside the alphabet",
@@ -497,6 +500,9 @@ public final class BadRequests {
                 post("join: an empty group_instance_id", "/v1/groups/g/members")
                         .json("{\"topics\": [\"a\"], \"group_instance_id\": \"\"}")
                         .is(400, INVALID_REQUEST, "group_instance_id"),
+                post("join: an isolation level that is none", "/v1/groups/g/members")
+                        .json("{\"topics\": [\"a\"], \"isolation_level\": \"serializable\"}")
+                        .is(400, INVALID_REQUEST, "isolation_level must be read_uncommitted or read_committed"),
                 post("poll: no cursor", poll).json("{}").is(400, INVALID_REQUEST, "needs the cursor"),
                 post("poll: a cursor that is none", poll).json("{\"cursor\": \"not-a-cursor!\"}")
                         .is(400, INVALID_REQUEST, "Not a group member cursor"),
