@@ -61,11 +61,12 @@ class PrometheusQueriesIT {
             "SluiceMetadataRegressions", new Fault("sluice_metadata_regressions_total", "0+1x40"));
 
     /**
-     * Metrics of the dashboard that a partition service registers for a partition only at its next metrics refresh
-     * (every 5 s), some time after the partition appeared: the recording waits for them.
+     * Metrics of the dashboard registered some time after what they measure appeared: a partition service's for a
+     * partition at its next metrics refresh (every 5 s), the coordinator's members per group at its next session check
+     * (every 500 ms). The recording waits for them.
      */
     private static final List<String> REFRESHED = List.of("sluice_partition_log_size_bytes",
-            "sluice_partition_replication_lag_records");
+            "sluice_partition_replication_lag_records", "sluice_coordinator_group_members");
 
     private record Fault(String metric, String values) {
     }
