@@ -16,7 +16,6 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicNames;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -442,39 +441,7 @@ final class GroupRules {
     /** The offsets of a commit or reset, checked in full against the request's shape and the topics that exist. */
     private static List<PartitionOffset> validOffsets(List<PartitionOffset> offsets, MetadataView view,
                                                       GroupSettings settings) {
-        if (offsets == null || offsets.isEmpty()) {
-            throw ErrorCode.INVALID_REQUEST.exception("offsets must name at least one partition");
-        }
-        Set<TopicPartition> seen = new HashSet<>();
-        for (PartitionOffset offset : offsets) {
-            if (offset == null || offset.topic() == null || offset.partition() == null) {
-                throw ErrorCode.INVALID_REQUEST.exception("Each offset needs a topic and a partition");
-            }
-            TopicNames.validate(offset.topic());
-            if (offset.offset() == null || offset.offset() < 0) {
-                throw ErrorCode.INVALID_OFFSET.exception("The offset for " + offset.topic() + "/" + offset.partition()
-                        + " must be >= 0, was " + offset.offset());
-            }
-            if (offset.leaderEpoch() != null && offset.leaderEpoch() < -1) {
-                throw ErrorCode.INVALID_REQUEST.exception("leader_epoch must be >= 0 (or -1 for unknown), was "
-                        + offset.leaderEpoch());
-            }
-            if (offset.metadata() != null && offset.metadata().length() > settings.maxMetadataLength()) {
-                throw ErrorCode.INVALID_COMMIT_OFFSET_SIZE.exception("Offset metadata for " + offset.topic() + "/"
-                        + offset.partition() + " is " + offset.metadata().length() + " characters; at most "
-                        + settings.maxMetadataLength() + " are kept");
-            }
-            TopicMetadata topic = view.topic(offset.topic()).orElseThrow(() ->
-                    ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + offset.topic() + "' does not exist"));
-            if (offset.partition() < 0 || offset.partition() >= topic.partitions().size()) {
-                throw ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + offset.topic() + "' has "
-                        + topic.partitions().size() + " partitions; there is no partition " + offset.partition());
-            }
-            if (!seen.add(new TopicPartition(offset.topic(), offset.partition()))) {
-                throw ErrorCode.INVALID_REQUEST.exception(offset.topic() + "/" + offset.partition() + " is named twice");
-            }
-        }
-        return offsets;
+        return OffsetChecks.valid(offsets, view, settings.maxMetadataLength());
     }
 
     private static StoredOffset stored(TopicPartition tp, String topicId, PartitionOffset offset, long nowMs) {

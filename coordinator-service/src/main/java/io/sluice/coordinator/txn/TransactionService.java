@@ -1,5 +1,7 @@
 package io.sluice.coordinator.txn;
 
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.group.OffsetChecks;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.PartitionOffset;
@@ -34,10 +36,12 @@ class TransactionService {
 
     private final TransactionManager manager;
     private final MetadataManager metadata;
+    private final int maxMetadataLength;
 
-    TransactionService(TransactionManager manager, MetadataManager metadata) {
+    TransactionService(TransactionManager manager, MetadataManager metadata, CoordinatorProperties properties) {
         this.manager = manager;
         this.metadata = metadata;
+        this.maxMetadataLength = properties.groups().maxCommitMetadataLength();
     }
 
     Mono<TxnProducer> initProducerId(TxnInitRequest request) {
@@ -98,11 +102,9 @@ class TransactionService {
     Mono<Void> commitOffsets(TxnOffsetCommitRequest request) {
         return ready(request.transactionalId()).then(Mono.defer(() -> {
             GroupIds.validate(request.groupId());
-            if (request.offsets() == null || request.offsets().isEmpty()) {
-                throw ErrorCode.INVALID_REQUEST.exception("TxnOffsetCommit needs at least one offset");
-            }
-            List<Transaction.PendingOffset> offsets = request.offsets().stream()
-                    .map(offset -> pending(request.groupId(), offset)).toList();
+            // Checked as a group's own commit is, so that a commit of the transaction cannot store what that refuses.
+            List<Transaction.PendingOffset> offsets = OffsetChecks.valid(request.offsets(), metadata.view(),
+                    maxMetadataLength).stream().map(offset -> pending(request.groupId(), offset)).toList();
             return manager.commitOffsets(request.transactionalId(), request.producerId(), request.producerEpoch(),
                     request.groupId(), offsets);
         }));
@@ -141,10 +143,6 @@ class TransactionService {
     }
 
     private static Transaction.PendingOffset pending(String groupId, PartitionOffset offset) {
-        if (offset.topic() == null || offset.partition() == null || offset.partition() < 0 || offset.offset() == null
-                || offset.offset() < 0) {
-            throw ErrorCode.INVALID_REQUEST.exception("An offset needs a topic, a partition and an offset of 0 or more");
-        }
         return new Transaction.PendingOffset(groupId, offset.topic(), offset.partition(), offset.offset(),
                 offset.leaderEpoch(), offset.metadata());
     }

@@ -8,11 +8,9 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.sluice.coordinator.CoordinatorProperties;
-import io.sluice.internal.client.InternalClientSettings;
+import io.sluice.coordinator.testing.TestProperties;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,18 +95,7 @@ class CoordinatorLeaseTest {
     }
 
     private static CoordinatorProperties properties() {
-        return new CoordinatorProperties("coordinator-a", URI.create("http://127.0.0.1:9400"), Path.of("/tmp/unused"),
-                new CoordinatorProperties.Redis(URI.create("redis://127.0.0.1:6390"), 6390),
-                Duration.ofSeconds(6), Duration.ofSeconds(1),
-                new CoordinatorProperties.Lease(TTL, Duration.ofMillis(500)),
-                new CoordinatorProperties.Election(Duration.ofMillis(500), Duration.ZERO),
-                new CoordinatorProperties.Metadata(1000, Duration.ofSeconds(30)),
-                new CoordinatorProperties.Groups(Duration.ofSeconds(45), Duration.ofSeconds(6), Duration.ofMinutes(30),
-                        Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMillis(500),
-                        4096, 1000, Duration.ofSeconds(3)),
-                new CoordinatorProperties.Transactions(Duration.ofMinutes(15), Duration.ofSeconds(1),
-                        Duration.ofMillis(100), Duration.ofSeconds(30)),
-                InternalClientSettings.defaults());
+        return TestProperties.coordinator(TTL);
     }
 
     /** A clock that moves only when told, from t=0. */

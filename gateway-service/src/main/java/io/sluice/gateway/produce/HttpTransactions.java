@@ -1,5 +1,6 @@
 package io.sluice.gateway.produce;
 
+import io.sluice.gateway.group.member.Commits;
 import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.PartitionOffset;
 import io.sluice.internal.txn.TransactionApi;
@@ -43,10 +44,12 @@ class HttpTransactions {
 
     private final TransactionalWrites writes;
     private final TransactionApi transactions;
+    private final Commits commits;
 
-    HttpTransactions(TransactionalWrites writes, TransactionApi transactions) {
+    HttpTransactions(TransactionalWrites writes, TransactionApi transactions, Commits commits) {
         this.writes = writes;
         this.transactions = transactions;
+        this.commits = commits;
     }
 
     /** What a begin answers: the token every later call names, and what it stands for. */
@@ -102,8 +105,10 @@ class HttpTransactions {
         if (offsets == null || offsets.isEmpty()) {
             throw ErrorCode.INVALID_REQUEST.exception("offsets must name at least one partition's offset");
         }
-        return transactions.addOffsets(new TxnGroupRequest(txn.transactionalId(), txn.producerId(),
-                        txn.producerEpoch(), group))
+        // Checked as a group's own commit is, before the group joins the transaction: refused, it changes nothing.
+        return commits.checkInLogs(offsets)
+                .then(transactions.addOffsets(new TxnGroupRequest(txn.transactionalId(), txn.producerId(),
+                        txn.producerEpoch(), group)))
                 .then(transactions.commitOffsets(new TxnOffsetCommitRequest(txn.transactionalId(), txn.producerId(),
                         txn.producerEpoch(), group, offsets)));
     }

@@ -34,6 +34,10 @@ class HttpTransactionsIT {
     void writesThroughTwoGatewaysAndAGroupsOffsetsCommitTogether() throws Exception {
         cluster.createTopic("txn-res-in", 1, 3, Map.of());
         cluster.createTopic("txn-res-out", 2, 3, Map.of());
+        // What the worker consumed: the group's offset after the transaction is 7.
+        GatewayCluster.Response input = cluster.postJson("/v1/topics/txn-res-in/records?format=string",
+                "{\"records\":[" + "{\"value\":\"in\"},".repeat(6) + "{\"value\":\"in\"}]}");
+        assertThat(input.status()).as(input.text()).isEqualTo(200);
         String second = cluster.startGateway("gateway-txn");
         try {
             JsonNode begun = begin("{\"transactional_id\": \"txn-res-worker\"}");
@@ -118,6 +122,12 @@ class HttpTransactionsIT {
                 "{\"group_id\": \"txn-res-bad-group\", \"offsets\": []}");
         GatewayCluster.Response noGroup = cluster.postJson("/v1/transactions/" + txn + "/offsets",
                 "{\"offsets\": [{\"topic\": \"txn-res-bad\", \"partition\": 0, \"offset\": 1}]}");
+        GatewayCluster.Response offsetsOfNoTopic = cluster.postJson("/v1/transactions/" + txn + "/offsets",
+                "{\"group_id\": \"txn-res-bad-group\", \"offsets\": [{\"topic\": \"txn-res-nope\", "
+                        + "\"partition\": 0, \"offset\": 1}]}");
+        GatewayCluster.Response offsetPastTheEnd = cluster.postJson("/v1/transactions/" + txn + "/offsets",
+                "{\"group_id\": \"txn-res-bad-group\", \"offsets\": [{\"topic\": \"txn-res-bad\", "
+                        + "\"partition\": 0, \"offset\": 5}]}");
 
         assertThat(notOne.status()).isEqualTo(400);
         assertThat(notOne.text()).contains("Not a transaction: 'nope'");
@@ -129,6 +139,9 @@ class HttpTransactionsIT {
         assertThat(noOffsets.text()).contains("offsets must name at least one");
         assertThat(noGroup.status()).isEqualTo(400);
         assertThat(noGroup.text()).contains("group_id is needed");
+        assertThat(offsetsOfNoTopic.status()).as(offsetsOfNoTopic.text()).isEqualTo(404);
+        assertThat(offsetsOfNoTopic.text()).contains("UNKNOWN_TOPIC", "txn-res-nope");
+        assertThat(offsetPastTheEnd.status()).as(offsetPastTheEnd.text()).isEqualTo(416);
         assertThat(describe(txn).path("groups")).as("no group joined the transaction").isEmpty();
         assertThat(cluster.postJson("/v1/transactions/" + txn + "/commit", "").status())
                 .as("a transaction with nothing in it commits nothing").isEqualTo(204);

@@ -45,8 +45,7 @@ public class Commits {
     public Mono<GroupOffsets> commit(String group, OffsetCommitRequest commit) {
         return Mono.defer(() -> {
             activity.served(group);
-            return Flux.fromIterable(commit.offsets()).concatMap(this::checkInLog).then(
-                    coordinator.commitOffsets(group, commit));
+            return checkInLogs(commit.offsets()).then(coordinator.commitOffsets(group, commit));
         });
     }
 
@@ -59,13 +58,22 @@ public class Commits {
     public Mono<Void> reset(String group, List<PartitionOffset> offsets) {
         return Mono.defer(() -> {
             activity.served(group);
-            return Flux.fromIterable(offsets).concatMap(this::checkInLog)
+            return checkInLogs(offsets)
                     .then(coordinator.resetOffsets(group, new OffsetResetRequest(offsets, false, false)))
                     .then();
         });
     }
 
-    /** UNKNOWN_TOPIC, UNKNOWN_PARTITION, or OFFSET_OUT_OF_RANGE beyond the log end (below its start is allowed). */
+    /**
+     * Each offset against its partition, as every commit is checked before it reaches the coordinator (a transaction's
+     * offsets too): UNKNOWN_TOPIC, UNKNOWN_PARTITION, or OFFSET_OUT_OF_RANGE beyond the log end (below its start is
+     * allowed).
+     */
+    public Mono<Void> checkInLogs(List<PartitionOffset> offsets) {
+        return Flux.fromIterable(offsets).concatMap(this::checkInLog).then();
+    }
+
+    /** One offset of {@link #checkInLogs}. */
     private Mono<Void> checkInLog(PartitionOffset offset) {
         int partitions = cluster.topic(offset.topic()).partitions().size();
         if (offset.partition() >= partitions) {
