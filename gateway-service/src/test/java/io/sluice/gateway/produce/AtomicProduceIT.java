@@ -216,7 +216,7 @@ class AtomicProduceIT {
     private record Page(List<String> values, long end) {
     }
 
-    /** Every record of the partition a read_committed (or read_uncommitted) reader sees, page by page; where it ends. */
+    /** Every record of a partition a read_committed (or read_uncommitted) reader sees, page by page, and its end. */
     private static Page readAll(String topic, int partition, boolean readCommitted) {
         List<String> values = new ArrayList<>();
         long offset = 0;
