@@ -20,7 +20,7 @@ final class AclCommand {
                       String operation, String permission) {
     }
 
-    /** The resource an ACL names: a topic, a group, or the cluster; by name or prefix. */
+    /** The resource an ACL names: a topic, a group, the cluster or a transactional id; by name or prefix. */
     static final class Resource {
 
         @Option(names = "--topic", paramLabel = "NAME", description = "A topic (* for every topic).")
@@ -32,19 +32,25 @@ final class AclCommand {
         @Option(names = "--cluster", description = "The cluster (ACL administration, node listing, creating topics).")
         boolean cluster;
 
+        @Option(names = "--transactional-id", paramLabel = "ID",
+                description = "A transactional id (* for every one): WRITE to use it, DESCRIBE to see it.")
+        String transactionalId;
+
         @Option(names = "--prefixed", description = "NAME is a prefix: every resource whose name starts with it.")
         boolean prefixed;
 
         String type() {
-            return topic != null ? "TOPIC" : group != null ? "GROUP" : cluster ? "CLUSTER" : null;
+            return topic != null ? "TOPIC" : group != null ? "GROUP" : cluster ? "CLUSTER"
+                    : transactionalId != null ? "TRANSACTIONAL_ID" : null;
         }
 
         String name() {
-            return topic != null ? topic : group != null ? group : cluster ? "kafka-cluster" : null;
+            return topic != null ? topic : group != null ? group : cluster ? "kafka-cluster" : transactionalId;
         }
 
         int count() {
-            return (topic != null ? 1 : 0) + (group != null ? 1 : 0) + (cluster ? 1 : 0);
+            return (topic != null ? 1 : 0) + (group != null ? 1 : 0) + (cluster ? 1 : 0)
+                    + (transactionalId != null ? 1 : 0);
         }
     }
 
@@ -66,7 +72,7 @@ final class AclCommand {
 
         Query filter() {
             if (resource.count() > 1) {
-                throw usage("Name one resource: --topic, --group or --cluster");
+                throw usage("Name one resource: --topic, --group, --cluster or --transactional-id");
             }
             return Query.of().add("principal", principal).add("resource_type", resource.type())
                     .add("resource_name", resource.name()).add("pattern_type", resource.prefixed ? "PREFIXED" : null)
@@ -124,7 +130,7 @@ final class AclCommand {
         @Override
         int run(Gateway gateway) {
             if (resource.count() != 1) {
-                throw usage("Name one resource: --topic NAME, --group NAME or --cluster");
+                throw usage("Name one resource: --topic NAME, --group NAME, --cluster or --transactional-id ID");
             }
             AclBinding acl = new AclBinding(principal, resource.type(), resource.name(),
                     resource.prefixed ? "PREFIXED" : "LITERAL", upper(operation), upper(permission));
@@ -144,8 +150,8 @@ final class AclCommand {
         int run(Gateway gateway) {
             Query filter = filter();
             if (filter.toString().isEmpty()) {
-                throw usage("Give at least one filter (--principal, --topic, --group, --cluster, --operation, "
-                        + "--permission): remove does not remove every ACL");
+                throw usage("Give at least one filter (--principal, --topic, --group, --cluster, --transactional-id, "
+                        + "--operation, --permission): remove does not remove every ACL");
             }
             JsonNode answer = gateway.send("DELETE", ACLS, filter, null);
             return printAcls(answer, "Removed:", "No ACLs matched: nothing removed");

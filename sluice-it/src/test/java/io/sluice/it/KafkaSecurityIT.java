@@ -36,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.security.auth.AuthenticateCallbackHandler;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
@@ -151,6 +152,43 @@ class KafkaSecurityIT {
     }
 
     /**
+     * Transactions need their transactional id's ACLs over both protocols, as Kafka's do. Without any, a Kafka
+     * transactional producer's {@code initTransactions} fails with TransactionalIdAuthorizationException and an HTTP
+     * begin is 403 TRANSACTIONAL_ID_AUTHORIZATION_FAILED, though the principal may write the topic. A prefixed ALLOW of
+     * WRITE made over HTTP lets both through (a Kafka transaction commits), and only for the ids it prefixes.
+     */
+    @Test
+    void transactionsNeedWriteOnTheirTransactionalIdOverKafkaAndHttp() throws Exception {
+        http("POST", "/v1/topics", "{\"name\":\"secured-txn\",\"partition_count\":1,\"replication_factor\":3}", 201);
+        acl("User:erin", "TOPIC", "secured-txn", "LITERAL", "WRITE");
+        String erin = jwt(SIGNER, "erin");
+        currentToken = erin;
+
+        try (KafkaProducer<String, String> producer = transactional(oauthBearer(), "erin-app-1")) {
+            assertThatThrownBy(producer::initTransactions).isInstanceOf(TransactionalIdAuthorizationException.class);
+        }
+        HttpResponse<String> refused = send("Bearer " + erin, "POST", "/v1/transactions",
+                "{\"transactional_id\":\"erin-app-2\"}");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.body()).contains("TRANSACTIONAL_ID_AUTHORIZATION_FAILED", "erin-app-2");
+
+        acl("User:erin", "TRANSACTIONAL_ID", "erin-", "PREFIXED", "WRITE");
+        try (KafkaProducer<String, String> producer = transactional(oauthBearer(), "erin-app-1")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("secured-txn", "k", "in-a-transaction")).get(60, TimeUnit.SECONDS);
+            producer.commitTransaction();
+        }
+        HttpResponse<String> begun = send("Bearer " + erin, "POST", "/v1/transactions",
+                "{\"transactional_id\":\"erin-app-2\"}");
+        assertThat(begun.statusCode()).as(begun.body()).isEqualTo(201);
+        HttpResponse<String> notHers = send("Bearer " + erin, "POST", "/v1/transactions",
+                "{\"transactional_id\":\"frank-app\"}");
+        assertThat(notHers.statusCode()).as(notHers.body()).isEqualTo(403);
+        assertThat(readAll(plain("admin", ADMIN_PASSWORD), "secured-txn")).containsExactly("in-a-transaction");
+    }
+
+    /**
      * A principal over its produce-bytes quota is served over Kafka, and told to wait: its answers carry
      * {@code throttle_time_ms}, which Kafka's producer reports, and the gateway counts the bytes and the throttling
      * against the quota HTTP uses.
@@ -207,6 +245,15 @@ class KafkaSecurityIT {
         return new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
     }
 
+    private static KafkaProducer<String, String> transactional(Map<String, String> security, String transactionalId) {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+        properties.putAll(security);
+        return new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
+    }
+
     /** Every value of partition 0 of {@code topic}; an authorization or sign-in failure is thrown as it is. */
     private static List<String> readAll(Map<String, String> security, String topic) {
         Properties properties = new Properties();
@@ -232,9 +279,14 @@ class KafkaSecurityIT {
     }
 
     private static void acl(String principal, String operation) throws Exception {
-        http("POST", "/v1/acls", "{\"principal\":\"" + principal + "\",\"resource_type\":\"TOPIC\","
-                + "\"resource_name\":\"secured\",\"pattern_type\":\"LITERAL\",\"operation\":\"" + operation
-                + "\",\"permission\":\"ALLOW\"}", 201);
+        acl(principal, "TOPIC", "secured", "LITERAL", operation);
+    }
+
+    private static void acl(String principal, String type, String name, String pattern, String operation)
+            throws Exception {
+        http("POST", "/v1/acls", "{\"principal\":\"" + principal + "\",\"resource_type\":\"" + type + "\","
+                + "\"resource_name\":\"" + name + "\",\"pattern_type\":\"" + pattern + "\",\"operation\":\""
+                + operation + "\",\"permission\":\"ALLOW\"}", 201);
     }
 
     /** The gateway applies ACLs made through it at once; the listener uses the same copy. */
@@ -249,10 +301,15 @@ class KafkaSecurityIT {
     }
 
     private static HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return send("Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8)), method, path, body);
+    }
+
+    private static HttpResponse<String> send(String authorization, String method, String path, String body)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
-                        .getBytes(StandardCharsets.UTF_8)))
+                .header("Authorization", authorization)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {

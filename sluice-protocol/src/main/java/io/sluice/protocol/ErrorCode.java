@@ -72,6 +72,8 @@ public enum ErrorCode {
     TOPIC_AUTHORIZATION_FAILED(403, false, "The principal may not perform the operation on the topic."),
     GROUP_AUTHORIZATION_FAILED(403, false, "The principal may not perform the operation on the consumer group."),
     CLUSTER_AUTHORIZATION_FAILED(403, false, "The principal may not perform the operation on the cluster."),
+    TRANSACTIONAL_ID_AUTHORIZATION_FAILED(403, false,
+            "The principal may not perform the operation on the transactional id."),
 
     // Conditions that pass: retry after a refresh or a backoff. Each is a 503, 504 or 429: never 421 (which HTTP/2
     // clients may resend on their own) nor 409 (a conflict a client must resolve), statuses a proxy or a client

@@ -16,17 +16,20 @@ import reactor.core.publisher.Mono;
 
 /**
  * AddOffsetsToTxn: the producer's open transaction will commit offsets of the group (sent next with TxnOffsetCommit).
- * A group the principal may not READ is GROUP_AUTHORIZATION_FAILED.
+ * A transactional id the principal may not WRITE is TRANSACTIONAL_ID_AUTHORIZATION_FAILED, a group it may not READ
+ * GROUP_AUTHORIZATION_FAILED.
  */
 @Component
 class AddOffsetsToTxnApi implements KafkaApi {
 
     private final TransactionApi transactions;
     private final GroupAccess access;
+    private final TransactionAccess transactionAccess;
 
-    AddOffsetsToTxnApi(TransactionApi transactions, GroupAccess access) {
+    AddOffsetsToTxnApi(TransactionApi transactions, GroupAccess access, TransactionAccess transactionAccess) {
         this.transactions = transactions;
         this.access = access;
+        this.transactionAccess = transactionAccess;
     }
 
     @Override
@@ -37,6 +40,10 @@ class AddOffsetsToTxnApi implements KafkaApi {
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         AddOffsetsToTxnRequestData data = ((AddOffsetsToTxnRequest) request.body()).data();
+        if (!transactionAccess.allowed(session, request, AclOperation.WRITE, data.transactionalId())) {
+            return Mono.just(new AddOffsetsToTxnResponseData().setErrorCode(
+                    Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+        }
         if (!access.allowed(session, request, AclOperation.READ, data.groupId())) {
             return Mono.just(new AddOffsetsToTxnResponseData().setErrorCode(
                     Errors.GROUP_AUTHORIZATION_FAILED.code()));

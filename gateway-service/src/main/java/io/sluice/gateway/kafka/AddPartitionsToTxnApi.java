@@ -25,8 +25,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * AddPartitionsToTxn (the client versions, 0 to 3): the partitions join the producer's open transaction at the
- * transaction coordinator. Every partition gets the call's outcome; a topic the principal may not WRITE is
- * TOPIC_AUTHORIZATION_FAILED and the others OPERATION_NOT_ATTEMPTED, as Kafka answers. The broker-to-broker batched
+ * transaction coordinator. Every partition gets the call's outcome: TRANSACTIONAL_ID_AUTHORIZATION_FAILED when the
+ * principal may not WRITE the transactional id; otherwise a topic it may not WRITE is TOPIC_AUTHORIZATION_FAILED and
+ * the others OPERATION_NOT_ATTEMPTED, as Kafka answers. The broker-to-broker batched
  * form (version 4 on, KIP-890's verification) is not answered: Sluice's leaders do not ask.
  */
 @Component
@@ -34,10 +35,12 @@ class AddPartitionsToTxnApi implements KafkaApi {
 
     private final TransactionApi transactions;
     private final TopicAccess access;
+    private final TransactionAccess transactionAccess;
 
-    AddPartitionsToTxnApi(TransactionApi transactions, TopicAccess access) {
+    AddPartitionsToTxnApi(TransactionApi transactions, TopicAccess access, TransactionAccess transactionAccess) {
         this.transactions = transactions;
         this.access = access;
+        this.transactionAccess = transactionAccess;
     }
 
     @Override
@@ -50,6 +53,9 @@ class AddPartitionsToTxnApi implements KafkaApi {
         AddPartitionsToTxnRequestData data = ((AddPartitionsToTxnRequest) request.body()).data();
         if (request.version() > 3) {
             return Mono.just(answer(data, topic -> Errors.UNSUPPORTED_VERSION));
+        }
+        if (!transactionAccess.allowed(session, request, AclOperation.WRITE, data.v3AndBelowTransactionalId())) {
+            return Mono.just(answer(data, topic -> Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
         }
         List<TopicPartition> partitions = new ArrayList<>();
         Set<String> denied = new HashSet<>();

@@ -1,5 +1,6 @@
 package io.sluice.gateway.kafka;
 
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TransactionDescription;
 import io.sluice.kafka.KafkaErrors;
@@ -24,7 +25,8 @@ import reactor.core.publisher.Mono;
 /**
  * DescribeTransactions (kafka-transactions.sh describe, Admin#describeTransactions): each transactional id's state as
  * Kafka names it (Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort), producer id and
- * epoch, timeout, start time and partitions.
+ * epoch, timeout, start time and partitions. An id the principal may not DESCRIBE is
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  */
 @Component
 class DescribeTransactionsApi implements KafkaApi {
@@ -34,9 +36,11 @@ class DescribeTransactionsApi implements KafkaApi {
             "COMPLETE_ABORT", "CompleteAbort");
 
     private final TransactionApi transactions;
+    private final TransactionAccess access;
 
-    DescribeTransactionsApi(TransactionApi transactions) {
+    DescribeTransactionsApi(TransactionApi transactions, TransactionAccess access) {
         this.transactions = transactions;
+        this.access = access;
     }
 
     @Override
@@ -48,12 +52,17 @@ class DescribeTransactionsApi implements KafkaApi {
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         DescribeTransactionsRequestData data = ((DescribeTransactionsRequest) request.body()).data();
         return Flux.fromIterable(data.transactionalIds())
-                .concatMap(id -> transactions.describeTransaction(id).map(DescribeTransactionsApi::state)
-                        .onErrorResume(e -> Mono.just(new TransactionState().setTransactionalId(id)
-                                .setErrorCode(Errors.forException(KafkaErrors.exception(e)).code())
-                                .setTransactionState("").setProducerId(-1).setProducerEpoch((short) -1))))
+                .concatMap(id -> !access.allowed(session, request, AclOperation.DESCRIBE, id)
+                        ? Mono.just(failed(id, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED))
+                        : transactions.describeTransaction(id).map(DescribeTransactionsApi::state)
+                                .onErrorResume(e -> Mono.just(failed(id, Errors.forException(KafkaErrors.exception(e))))))
                 .collectList()
                 .map(states -> new DescribeTransactionsResponseData().setTransactionStates(states));
+    }
+
+    private static TransactionState failed(String id, Errors error) {
+        return new TransactionState().setTransactionalId(id).setErrorCode(error.code()).setTransactionState("")
+                .setProducerId(-1).setProducerEpoch((short) -1);
     }
 
     static String kafkaState(String state) {

@@ -1,5 +1,6 @@
 package io.sluice.gateway.kafka;
 
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TxnEndRequest;
 import io.sluice.kafka.KafkaErrors;
@@ -17,14 +18,17 @@ import reactor.core.publisher.Mono;
  * EndTxn: commit or abort the producer's open transaction. Answered once the decision is stored; its markers are
  * written after, and until they are, the transactional id's next calls are CONCURRENT_TRANSACTIONS (which the client
  * retries). The producer id and epoch are answered unchanged (transaction version 1: no epoch bump per transaction).
+ * A transactional id the principal may not WRITE is TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  */
 @Component
 class EndTxnApi implements KafkaApi {
 
     private final TransactionApi transactions;
+    private final TransactionAccess access;
 
-    EndTxnApi(TransactionApi transactions) {
+    EndTxnApi(TransactionApi transactions, TransactionAccess access) {
         this.transactions = transactions;
+        this.access = access;
     }
 
     @Override
@@ -35,6 +39,10 @@ class EndTxnApi implements KafkaApi {
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         EndTxnRequestData data = ((EndTxnRequest) request.body()).data();
+        if (!access.allowed(session, request, AclOperation.WRITE, data.transactionalId())) {
+            return Mono.just(new EndTxnResponseData().setProducerId(-1).setProducerEpoch((short) -1)
+                    .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+        }
         return transactions.endTxn(new TxnEndRequest(data.transactionalId(), data.producerId(), data.producerEpoch(),
                         data.committed()))
                 .then(Mono.fromSupplier(() -> (ApiMessage) new EndTxnResponseData().setProducerId(data.producerId())

@@ -17,7 +17,8 @@ import reactor.core.publisher.Mono;
  * FindCoordinator: a group's or a transactional id's coordinator is the gateway asked. Group and transaction state
  * live in the coordinator service, which every gateway reaches, so any gateway serves any group's and any
  * transaction's calls; the client stays on the connection it has. Share groups (key type 2) are not built yet: asking
- * for their coordinator is INVALID_REQUEST. A group the principal may not DESCRIBE is GROUP_AUTHORIZATION_FAILED.
+ * for their coordinator is INVALID_REQUEST. A group the principal may not DESCRIBE is GROUP_AUTHORIZATION_FAILED, a
+ * transactional id it may not DESCRIBE TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  */
 @Component
 class FindCoordinatorApi implements KafkaApi {
@@ -27,10 +28,12 @@ class FindCoordinatorApi implements KafkaApi {
 
     private final KafkaBroker broker;
     private final GroupAccess access;
+    private final TransactionAccess transactionAccess;
 
-    FindCoordinatorApi(KafkaBroker broker, GroupAccess access) {
+    FindCoordinatorApi(KafkaBroker broker, GroupAccess access, TransactionAccess transactionAccess) {
         this.broker = broker;
         this.access = access;
+        this.transactionAccess = transactionAccess;
     }
 
     @Override
@@ -62,6 +65,10 @@ class FindCoordinatorApi implements KafkaApi {
         if (keyType == GROUP && !access.allowed(session, request, AclOperation.DESCRIBE, key)) {
             return coordinator.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
                     .setErrorMessage("The principal may not DESCRIBE the group");
+        }
+        if (keyType == TRANSACTION && !transactionAccess.allowed(session, request, AclOperation.DESCRIBE, key)) {
+            return coordinator.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage("The principal may not DESCRIBE the transactional id");
         }
         return coordinator.setNodeId(broker.nodeId()).setHost(broker.advertisedHost())
                 .setPort(broker.advertisedPort());

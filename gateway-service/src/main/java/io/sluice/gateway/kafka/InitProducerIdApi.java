@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.routing.ProducerIds;
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TxnInitRequest;
 import io.sluice.kafka.KafkaErrors;
@@ -19,17 +20,20 @@ import reactor.core.publisher.Mono;
  * at epoch 0; a producer that asks again with its old id and epoch (KIP-360, after it lost track of its sequences)
  * gets a new id, as Kafka gives a producer without a transactional id, and the partitions' producer state keeps the
  * old one until it expires. With a transactional id: the transaction coordinator's producer id and next epoch for it
- * (which fences older instances and aborts their open transaction: the caller retries on CONCURRENT_TRANSACTIONS).
+ * (which fences older instances and aborts their open transaction: the caller retries on CONCURRENT_TRANSACTIONS);
+ * a transactional id the principal may not WRITE is TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  */
 @Component
 class InitProducerIdApi implements KafkaApi {
 
     private final ProducerIds producerIds;
     private final TransactionApi transactions;
+    private final TransactionAccess access;
 
-    InitProducerIdApi(ProducerIds producerIds, TransactionApi transactions) {
+    InitProducerIdApi(ProducerIds producerIds, TransactionApi transactions, TransactionAccess access) {
         this.producerIds = producerIds;
         this.transactions = transactions;
+        this.access = access;
     }
 
     @Override
@@ -41,6 +45,11 @@ class InitProducerIdApi implements KafkaApi {
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         InitProducerIdRequestData data = ((InitProducerIdRequest) request.body()).data();
         if (data.transactionalId() != null) {
+            if (!access.allowed(session, request, AclOperation.WRITE, data.transactionalId())) {
+                return Mono.just(new InitProducerIdResponseData()
+                        .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
+                        .setProducerId(-1).setProducerEpoch((short) -1));
+            }
             return transactions.initProducerId(new TxnInitRequest(data.transactionalId(), data.transactionTimeoutMs(),
                             data.producerId(), data.producerEpoch()))
                     .map(producer -> (ApiMessage) new InitProducerIdResponseData().setProducerId(producer.producerId())

@@ -15,7 +15,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
  * Kafka's ACL bindings and filters as Sluice's ({@link AclBinding}, {@link AclBindingFilter}) and back. The two
  * models share Kafka's names, so the mapping is by name; what Sluice cannot store is refused:
  * <ul>
- *   <li>resource types other than TOPIC, GROUP and CLUSTER (transactional ids, delegation tokens, users);</li>
+ *   <li>resource types other than TOPIC, GROUP, CLUSTER and TRANSACTIONAL_ID (delegation tokens, users);</li>
  *   <li>operations other than ALL, READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS and ALTER_CONFIGS
  *       (CLUSTER_ACTION, IDEMPOTENT_WRITE, the token and two-phase-commit operations);</li>
  *   <li>a host other than {@code *}: Sluice's ACLs apply from every host.</li>

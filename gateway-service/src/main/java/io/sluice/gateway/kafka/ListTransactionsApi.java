@@ -15,15 +15,18 @@ import reactor.core.publisher.Mono;
 
 /**
  * ListTransactions (kafka-transactions.sh list): the transactional ids, filtered by state and producer id as asked.
- * The coordinator is one service, so one broker's answer is the whole list.
+ * The coordinator is one service, so one broker's answer is the whole list. Only ids the principal may DESCRIBE are
+ * listed, as Kafka lists.
  */
 @Component
 class ListTransactionsApi implements KafkaApi {
 
     private final TransactionApi transactions;
+    private final TransactionAccess access;
 
-    ListTransactionsApi(TransactionApi transactions) {
+    ListTransactionsApi(TransactionApi transactions, TransactionAccess access) {
         this.transactions = transactions;
+        this.access = access;
     }
 
     @Override
@@ -40,6 +43,7 @@ class ListTransactionsApi implements KafkaApi {
                                 .contains(DescribeTransactionsApi.kafkaState(txn.state())))
                         .filter(txn -> data.producerIdFilters().isEmpty()
                                 || data.producerIdFilters().contains(txn.producerId()))
+                        .filter(txn -> access.describable(session, txn.transactionalId()))
                         .map(txn -> new TransactionState().setTransactionalId(txn.transactionalId())
                                 .setProducerId(txn.producerId())
                                 .setTransactionState(DescribeTransactionsApi.kafkaState(txn.state())))

@@ -47,7 +47,9 @@ import reactor.core.publisher.Mono;
  * transaction open until its marker). Leaders do not ask the coordinator whether the partition is in the transaction
  * (KIP-890's verification): a producer writing outside its transaction is not refused.
  * The leader checks the rest — CRC, sizes against {@code max.message.bytes}, record layout — as for every append.
- * A topic the principal may not WRITE is TOPIC_AUTHORIZATION_FAILED. A produce with acks=0 gets no response, as in Kafka; it is still sent before the connection's next request is read.
+ * A topic the principal may not WRITE is TOPIC_AUTHORIZATION_FAILED; a request naming a transactional id the
+ * principal may not WRITE is TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition, as Kafka answers. A produce
+ * with acks=0 gets no response, as in Kafka; it is still sent before the connection's next request is read.
  */
 @Component
 class ProduceApi implements KafkaApi {
@@ -55,12 +57,15 @@ class ProduceApi implements KafkaApi {
     private final ClusterView cluster;
     private final BatchRouter router;
     private final TopicAccess access;
+    private final TransactionAccess transactionAccess;
     private final Duration maxTimeout;
 
-    ProduceApi(ClusterView cluster, BatchRouter router, TopicAccess access, GatewayProperties properties) {
+    ProduceApi(ClusterView cluster, BatchRouter router, TopicAccess access, TransactionAccess transactionAccess,
+               GatewayProperties properties) {
         this.cluster = cluster;
         this.router = router;
         this.access = access;
+        this.transactionAccess = transactionAccess;
         this.maxTimeout = properties.produce().maxTimeout();
     }
 
@@ -83,6 +88,8 @@ class ProduceApi implements KafkaApi {
             timeout = maxTimeout;
         }
         boolean byId = request.version() >= 13;
+        boolean transactionDenied = data.transactionalId() != null
+                && !transactionAccess.allowed(session, request, AclOperation.WRITE, data.transactionalId());
         List<Mono<TopicProduceResponse>> topics = new ArrayList<>();
         for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
             Optional<TopicMetadata> metadata = byId ? KafkaTopics.byId(cluster.current(), topic.topicId())
@@ -96,6 +103,10 @@ class ProduceApi implements KafkaApi {
             if (acks == null) {
                 topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, Errors.INVALID_REQUIRED_ACKS,
                         "acks must be 0, 1 or -1 (all), was " + data.acks()))));
+            } else if (transactionDenied) {
+                topics.add(Mono.just(answer.setPartitionResponses(failAll(topic,
+                        Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+                        "The principal may not WRITE the transactional id"))));
             } else if (!access.allowed(session, request, AclOperation.WRITE,
                     metadata.map(TopicMetadata::name).orElse(String.valueOf(topic.name())))) {
                 topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, Errors.TOPIC_AUTHORIZATION_FAILED,

@@ -60,12 +60,16 @@ class HttpTransactions {
     record WriteAnswer(List<TransactionalWrites.Written> results) {
     }
 
+    /** A transactional id of its own for a transaction begun without one. */
+    String newTransactionalId() {
+        return GENERATED_PREFIX + UUID.randomUUID();
+    }
+
     /**
-     * Begins a transaction under {@code transactionalId} (null: a new id): the coordinator bumps the id's producer
-     * epoch, which fences any earlier begin of it (its open transaction is aborted, its later calls refused).
+     * Begins a transaction under transactional id {@code id}: the coordinator bumps the id's producer epoch, which
+     * fences any earlier begin of it (its open transaction is aborted, its later calls refused).
      */
-    Mono<Begun> begin(String transactionalId, int timeoutMs) {
-        String id = transactionalId != null ? transactionalId : GENERATED_PREFIX + UUID.randomUUID();
+    Mono<Begun> begin(String id, int timeoutMs) {
         long deadline = System.nanoTime() + BEGIN_WAIT.toNanos();
         return AtomicProduce.retried(() -> transactions.initProducerId(new TxnInitRequest(id, timeoutMs, -1,
                         (short) -1)), deadline)

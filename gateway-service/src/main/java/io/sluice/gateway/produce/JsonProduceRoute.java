@@ -4,6 +4,7 @@ import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.security.Authorizer;
 import io.sluice.gateway.web.QueryBinder;
 import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.acl.ResourceType;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.web.ProblemHandler;
@@ -90,6 +91,8 @@ class JsonProduceRoute {
             return Mono.defer(() -> {
                 ProduceRequest given = parameters.bind(request.queryParams(), request.headers().asHttpHeaders());
                 TransactionToken txn = TransactionToken.decode(request.pathVariable("transaction"));
+                authorizer.authorize(request.exchange(), AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID,
+                        txn.transactionalId());
                 return topicRecords(request, given, "a transaction's write")
                         .flatMap(records -> transactions.write(txn, records, given.timeout()))
                         .flatMap(Handler::ok);

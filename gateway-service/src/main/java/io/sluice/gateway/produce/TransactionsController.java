@@ -23,7 +23,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * HTTP transactions ({@link HttpTransactions}): begin, add a group's offsets, commit, abort, describe. Writes into a
- * transaction are {@link JsonProduceRoute}'s ({@code POST /v1/transactions/{transaction}/records}).
+ * transaction are {@link JsonProduceRoute}'s ({@code POST /v1/transactions/{transaction}/records}). Each call needs
+ * WRITE on the transaction's transactional id (its describe DESCRIBE), as a Kafka producer's calls need, besides
+ * WRITE on the topics written and READ on a group whose offsets it commits.
  */
 @RestController
 class TransactionsController {
@@ -61,7 +63,8 @@ class TransactionsController {
     }
 
     @PostMapping("/v1/transactions")
-    Mono<ResponseEntity<HttpTransactions.Begun>> begin(@RequestBody(required = false) Begin request) {
+    Mono<ResponseEntity<HttpTransactions.Begun>> begin(@RequestBody(required = false) Begin request,
+                                                       ServerWebExchange exchange) {
         return Mono.defer(() -> {
             Begin given = request == null ? new Begin(null, null) : request;
             if (given.transactionalId() != null && (given.transactionalId().isEmpty()
@@ -73,20 +76,24 @@ class TransactionsController {
             if (timeoutMs < 1) {
                 throw ErrorCode.INVALID_REQUEST.exception("timeout_ms must be positive, was " + timeoutMs);
             }
-            return transactions.begin(given.transactionalId(), (int) Math.min(timeoutMs, Integer.MAX_VALUE));
+            String transactionalId = given.transactionalId() != null ? given.transactionalId()
+                    : transactions.newTransactionalId();
+            authorizer.authorize(exchange, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId);
+            return transactions.begin(transactionalId, (int) Math.min(timeoutMs, Integer.MAX_VALUE));
         }).map(begun -> ResponseEntity.created(URI.create("/v1/transactions/" + begun.transaction())).body(begun));
     }
 
     @GetMapping("/v1/transactions/{transaction}")
-    Mono<Described> describe(@PathVariable String transaction) {
-        return Mono.defer(() -> transactions.describe(TransactionToken.decode(transaction))).map(Described::of);
+    Mono<Described> describe(@PathVariable String transaction, ServerWebExchange exchange) {
+        return Mono.defer(() -> transactions.describe(authorized(exchange, AclOperation.DESCRIBE, transaction)))
+                .map(Described::of);
     }
 
     @PostMapping("/v1/transactions/{transaction}/offsets")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> offsets(@PathVariable String transaction, @RequestBody Offsets request, ServerWebExchange exchange) {
         return Mono.defer(() -> {
-            TransactionToken txn = TransactionToken.decode(transaction);
+            TransactionToken txn = authorized(exchange, AclOperation.WRITE, transaction);
             if (request.groupId() == null) {
                 throw ErrorCode.INVALID_REQUEST.exception("group_id is needed");
             }
@@ -101,13 +108,20 @@ class TransactionsController {
 
     @PostMapping("/v1/transactions/{transaction}/commit")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    Mono<Void> commit(@PathVariable String transaction) {
-        return Mono.defer(() -> transactions.end(TransactionToken.decode(transaction), true));
+    Mono<Void> commit(@PathVariable String transaction, ServerWebExchange exchange) {
+        return Mono.defer(() -> transactions.end(authorized(exchange, AclOperation.WRITE, transaction), true));
     }
 
     @PostMapping("/v1/transactions/{transaction}/abort")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    Mono<Void> abort(@PathVariable String transaction) {
-        return Mono.defer(() -> transactions.end(TransactionToken.decode(transaction), false));
+    Mono<Void> abort(@PathVariable String transaction, ServerWebExchange exchange) {
+        return Mono.defer(() -> transactions.end(authorized(exchange, AclOperation.WRITE, transaction), false));
+    }
+
+    /** The transaction a token names, once the principal may perform {@code operation} on its transactional id. */
+    private TransactionToken authorized(ServerWebExchange exchange, AclOperation operation, String transaction) {
+        TransactionToken txn = TransactionToken.decode(transaction);
+        authorizer.authorize(exchange, operation, ResourceType.TRANSACTIONAL_ID, txn.transactionalId());
+        return txn;
     }
 }

@@ -15,7 +15,7 @@ final class AuthorizationException extends SluiceException {
 
     AuthorizationException(SluicePrincipal principal, AclOperation operation, ResourceType resourceType,
                            String resourceName) {
-        super(code(resourceType), principal + " may not " + operation + " " + resourceType.name().toLowerCase()
+        super(code(resourceType), principal + " may not " + operation + " " + resourceType.name().toLowerCase().replace('_', ' ')
                 + " '" + resourceName + "'");
         this.operation = operation;
         this.resourceType = resourceType;
@@ -27,6 +27,7 @@ final class AuthorizationException extends SluiceException {
             case TOPIC -> ErrorCode.TOPIC_AUTHORIZATION_FAILED;
             case GROUP -> ErrorCode.GROUP_AUTHORIZATION_FAILED;
             case CLUSTER -> ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+            case TRANSACTIONAL_ID -> ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
         };
     }
 

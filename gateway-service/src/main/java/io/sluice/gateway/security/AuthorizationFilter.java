@@ -110,7 +110,8 @@ final class AuthorizationFilter implements WebFilter, Ordered {
     /**
      * Public routes that need no ACL here: the listings (the controller shows only what the principal may describe),
      * the atomic produce and HTTP transactions (their topics and groups are in the bodies: the handlers ask for WRITE on
-     * each topic and READ on the group before they write; a transaction is named by its token), a stream
+     * each topic and READ on the group before they write; a transaction is named by its token, and the handlers ask
+     * for WRITE, or DESCRIBE, on its transactional id), a stream
      * token for the caller, and the API's documentation (which {@link AuthenticationFilter} leaves open). With
      * {@link #ROUTES}, every public route is in one of the two ({@code RouteTableTest}), so a new route cannot be served
      * to every signed-in principal by oversight.

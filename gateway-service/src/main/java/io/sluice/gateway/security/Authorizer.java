@@ -120,6 +120,7 @@ public final class Authorizer {
             case GROUP -> List.of(AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE);
             case CLUSTER -> List.of(AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE,
                     AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
+            case TRANSACTIONAL_ID -> List.of(AclOperation.WRITE, AclOperation.DESCRIBE);
         };
         if (!enabled) {
             return applicable;

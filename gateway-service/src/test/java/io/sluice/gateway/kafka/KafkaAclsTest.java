@@ -64,6 +64,17 @@ class KafkaAclsTest {
     }
 
     @Test
+    void aTransactionalIdAclIsStoredAsSluiceNamesIt() {
+        byte transactionalId = org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID.code();
+        AclBinding acl = KafkaAcls.binding(transactionalId, "app-", org.apache.kafka.common.resource.PatternType
+                .PREFIXED.code(), "User:alice", "*", org.apache.kafka.common.acl.AclOperation.WRITE.code(), ALLOW);
+
+        assertThat(acl).isEqualTo(new AclBinding("User:alice", ResourceType.TRANSACTIONAL_ID, "app-",
+                PatternType.PREFIXED, AclOperation.WRITE, AclPermission.ALLOW));
+        assertThat(KafkaAcls.resourceType(acl)).isEqualTo(transactionalId);
+    }
+
+    @Test
     void aCreationFromOneHostIsInvalidSinceSluiceAclsApplyFromEveryHost() {
         assertThatThrownBy(() -> KafkaAcls.binding(TOPIC, "orders", LITERAL, "User:alice", "10.0.0.1", READ, ALLOW))
                 .isInstanceOfSatisfying(SluiceException.class,
@@ -74,9 +85,9 @@ class KafkaAclsTest {
     @Test
     void aCreationOfWhatSluiceCannotStoreIsInvalidNamingTheField() {
         assertThatThrownBy(() -> KafkaAcls.binding(
-                org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID.code(), "tx", LITERAL, "User:alice",
+                org.apache.kafka.common.resource.ResourceType.DELEGATION_TOKEN.code(), "token", LITERAL, "User:alice",
                 "*", READ, ALLOW))
-                .hasMessageContaining("resource type TRANSACTIONAL_ID");
+                .hasMessageContaining("resource type DELEGATION_TOKEN");
         assertThatThrownBy(() -> KafkaAcls.binding(TOPIC, "orders", LITERAL, "User:alice", "*",
                 org.apache.kafka.common.acl.AclOperation.IDEMPOTENT_WRITE.code(), ALLOW))
                 .hasMessageContaining("operation IDEMPOTENT_WRITE");
