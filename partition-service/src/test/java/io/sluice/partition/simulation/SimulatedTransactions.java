@@ -34,7 +34,7 @@ import java.util.TreeSet;
  */
 final class SimulatedTransactions {
 
-    private static final int PRODUCERS = 2;
+    private static final int PRODUCERS = 3;
     private static final long FIRST_PRODUCER_ID = 1_000;
     private static final int COORDINATOR_EPOCH = 0;
     private static final double COMMIT = 0.7;
