@@ -6,15 +6,12 @@ import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
-import io.sluice.internal.partition.FetchRequest;
-import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.ProduceRequestCodec;
 import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.log.LogConfig;
 import io.sluice.log.PartitionLog;
 import io.sluice.log.PowerLossDisk;
-import io.sluice.partition.fetch.FetchServiceAccess;
 import io.sluice.partition.replica.Partition;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
@@ -40,8 +37,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
 /**
- * Three partition-service nodes, the coordinator, producing clients and the network between them, on one
- * {@link Simulation} — plain and transactional ({@link SimulatedTransactions}) — with faults injected at random: crashes (SIGKILL: the page cache survives) with restarts
+ * Three partition-service nodes, the coordinator, producing clients (plain, and transactional:
+ * {@link SimulatedTransactions}), read_committed readers ({@link ReadCommittedReaders}) and the network between them,
+ * on one {@link Simulation}, with faults injected at random: crashes (SIGKILL: the page cache survives) with restarts
  * within and beyond the session timeout, power losses (a node's unflushed segment bytes are gone when it restarts),
  * links that stop delivering in both directions, and latencies that vary per message (so answers overtake each
  * other). Nodes reach each other only through {@link #call}, which delivers nothing to or from a process that has
@@ -69,7 +67,7 @@ final class SimulatedCluster implements AutoCloseable {
     private final HistoryChecker checker = new HistoryChecker();
     private final ReadCommittedChecker readCommitted = new ReadCommittedChecker(checker.anomalies());
     private final SimulatedTransactions transactions;
-    private final long[] consumerPositions = new long[PARTITIONS];
+    private final ReadCommittedReaders readers;
     private final Map<String, Integer> faults = new LinkedHashMap<>();
     private boolean faultsOn = true;
     private boolean producing = true;
@@ -89,6 +87,7 @@ final class SimulatedCluster implements AutoCloseable {
         this.coordinator = new SimulatedCoordinator(sim, new TopicMetadata(TOPIC, "sim-topic-id", NODES, configs,
                 partitions));
         this.transactions = new SimulatedTransactions(this, readCommitted, PARTITIONS);
+        this.readers = new ReadCommittedReaders(this, readCommitted, NODES, PARTITIONS);
     }
 
     Simulation sim() {
@@ -130,7 +129,7 @@ final class SimulatedCluster implements AutoCloseable {
         }
         every(100, "sessions", coordinator::expireSessions);
         every(5, "observe", this::observeLeaders);
-        every(20, "read committed", this::readCommittedRound);
+        every(20, "read committed", readers::read);
         for (int c = 0; c < CLIENTS; c++) {
             client(c, new ClientState());
         }
@@ -418,42 +417,6 @@ final class SimulatedCluster implements AutoCloseable {
                     checker.observeLeader("node " + node.incarnation, partition.topicPartition().partition(),
                             partition.leaderEpoch(), partition.log());
                 }
-            }
-        }
-    }
-
-    /**
-     * The read_committed readers: a consumer per partition fetching from the leader the coordinator names (its
-     * consumer fetch, read_committed, answered at once), and every replica's log read read_committed where that
-     * incarnation last stopped. Both are checked as they are served.
-     */
-    private void readCommittedRound() {
-        for (int p = 0; p < PARTITIONS; p++) {
-            PartitionState state = coordinator.topic().partition(p);
-            SimulatedNode leader = state.hasLeader() ? nodes[state.leader()] : null;
-            if (leader == null) {
-                continue;
-            }
-            int partition = p;
-            long position = consumerPositions[p];
-            FetchRequest request = new FetchRequest(0L, 1, 1 << 16, List.of(new FetchRequest.Partition(TOPIC, p,
-                    position, 1 << 16)), true);
-            FetchServiceAccess.fetch(leader.fetch, request).subscribe(fetched -> {
-                FetchedPartition answer = fetched.getFirst();
-                if (answer.error() == null) {
-                    consumerPositions[partition] = readCommitted.checkFetch("consumer at node " + leader.incarnation,
-                            position, answer);
-                }
-            }, error -> { });
-        }
-        for (int id = 1; id <= NODES; id++) {
-            SimulatedNode node = nodes[id];
-            if (node == null) {
-                continue;
-            }
-            for (Partition partition : node.replicas.partitions()) {
-                readCommitted.observeReplica("node " + node.incarnation, partition.topicPartition().partition(),
-                        partition.log());
             }
         }
     }
