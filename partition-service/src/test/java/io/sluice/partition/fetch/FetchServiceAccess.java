@@ -1,5 +1,6 @@
 package io.sluice.partition.fetch;
 
+import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.replication.EpochEndOffsetsRequest;
 import io.sluice.internal.replication.EpochEndOffsetsResponse;
@@ -12,12 +13,16 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * The replication calls of a {@link FetchService} for tests that connect followers to it without HTTP: each answer
- * is the response body the controller would send, read from the segments at once (as the controller writes it).
+ * The consumer and replication calls of a {@link FetchService} for tests that call it without HTTP: each answer is
+ * the response body the controller would send, read from the segments at once (as the controller writes it).
  */
 public final class FetchServiceAccess {
 
     private FetchServiceAccess() {
+    }
+
+    public static Mono<List<FetchResponseCodec.FetchedPartition>> fetch(FetchService service, FetchRequest request) {
+        return service.fetch(request).map(sections -> FetchResponseCodec.decode(body(sections)));
     }
 
     public static Mono<List<FetchResponseCodec.FetchedPartition>> replicaFetch(FetchService service,

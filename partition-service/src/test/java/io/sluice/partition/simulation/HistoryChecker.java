@@ -4,6 +4,7 @@ import io.sluice.log.FetchIsolation;
 import io.sluice.log.LogReadResult;
 import io.sluice.log.PartitionLog;
 import io.sluice.protocol.record.BufferBatchIterator;
+import io.sluice.protocol.record.EndTxnMarker;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.Objects;
  * <ul>
  *   <li>an offset below a leader's high watermark (readable by consumers) holds one value forever — a committed
  *       record that changes or vanishes was lost;</li>
- *   <li>a value sits at one offset;</li>
+ *   <li>a value sits at one offset (a transaction marker, which repeats, is exempt);</li>
  *   <li>an acknowledged value is, at the end, at its acknowledged offset in the leader's log;</li>
  *   <li>one leader epoch has one acknowledging leader;</li>
  *   <li>at the end, all in-sync replicas hold the same records.</li>
@@ -71,8 +72,8 @@ final class HistoryChecker {
         if (highWatermark <= from) {
             return;
         }
-        for (Record record : records(log, from, highWatermark)) {
-            committed(partition, record.offset(), value(record), replica + " at leader epoch " + epoch);
+        for (Entry entry : records(log, from, highWatermark)) {
+            committed(partition, entry, replica + " at leader epoch " + epoch);
         }
         checkedUpTo.put(key, highWatermark);
     }
@@ -82,16 +83,16 @@ final class HistoryChecker {
      * the partition at its offset, and each in-sync follower holds exactly the leader's records.
      */
     void checkFinal(int partition, PartitionLog leader, Map<Integer, PartitionLog> followers) {
-        List<Record> leaderRecords = records(leader, leader.logStartOffset(), leader.logEndOffset());
+        List<Entry> leaderRecords = records(leader, leader.logStartOffset(), leader.logEndOffset());
         if (leader.highWatermark() != leader.logEndOffset()) {
             anomalies.add("partition " + partition + ": after healing, the leader's high watermark "
                     + leader.highWatermark() + " is below its log end " + leader.logEndOffset());
         }
         Map<Long, String> leaderValues = new HashMap<>();
-        for (Record record : leaderRecords) {
-            leaderValues.put(record.offset(), value(record));
-            if (record.offset() < leader.highWatermark()) {
-                committed(partition, record.offset(), value(record), "the final leader");
+        for (Entry entry : leaderRecords) {
+            leaderValues.put(entry.offset(), entry.value());
+            if (entry.offset() < leader.highWatermark()) {
+                committed(partition, entry, "the final leader");
             }
         }
         acked.forEach((value, ack) -> {
@@ -100,10 +101,10 @@ final class HistoryChecker {
                         + " is lost; the final leader has " + leaderValues.get(ack.offset()) + " there");
             }
         });
-        List<String> expected = leaderRecords.stream().map(r -> r.offset() + "=" + value(r)).toList();
+        List<String> expected = leaderRecords.stream().map(Entry::toString).toList();
         followers.forEach((node, log) -> {
             List<String> actual = records(log, log.logStartOffset(), log.logEndOffset()).stream()
-                    .map(r -> r.offset() + "=" + value(r)).toList();
+                    .map(Entry::toString).toList();
             if (!actual.equals(expected)) {
                 anomalies.add("partition " + partition + ": in-sync replica " + node + " holds " + actual.size()
                         + " records that differ from the leader's " + expected.size() + firstDifference(expected, actual));
@@ -111,13 +112,15 @@ final class HistoryChecker {
         });
     }
 
-    private void committed(int partition, long offset, String value, String source) {
+    private void committed(int partition, Entry entry, String source) {
+        long offset = entry.offset();
+        String value = entry.value();
         String before = committed.computeIfAbsent(partition, p -> new HashMap<>()).putIfAbsent(offset, value);
         if (before != null && !before.equals(value)) {
             anomalies.add("partition " + partition + ": offset " + offset + " was committed as " + before
                     + ", and " + source + " later exposes " + value + " there");
         }
-        Long elsewhere = offsetOfValue.putIfAbsent(partition + ":" + value, offset);
+        Long elsewhere = entry.control() ? null : offsetOfValue.putIfAbsent(partition + ":" + value, offset);
         if (elsewhere != null && elsewhere != offset) {
             anomalies.add("partition " + partition + ": " + value + " is committed at offsets " + elsewhere + " and "
                     + offset);
@@ -133,9 +136,9 @@ final class HistoryChecker {
         return "";
     }
 
-    /** The records of {@code log} in [{@code from}, {@code to}). */
-    static List<Record> records(PartitionLog log, long from, long to) {
-        List<Record> records = new ArrayList<>();
+    /** The records of {@code log} in [{@code from}, {@code to}), transaction markers included. */
+    static List<Entry> records(PartitionLog log, long from, long to) {
+        List<Entry> records = new ArrayList<>();
         long offset = from;
         while (offset < to) {
             LogReadResult read = log.read(offset, 1 << 20, FetchIsolation.LOG_END, true);
@@ -151,7 +154,10 @@ final class HistoryChecker {
             for (RecordBatch batch : BufferBatchIterator.batches(batches)) {
                 for (Record record : batch.records()) {
                     if (record.offset() >= offset && record.offset() < to) {
-                        records.add(record);
+                        records.add(batch.isControlBatch()
+                                ? new Entry(record.offset(), (EndTxnMarker.of(batch).commit() ? "commit" : "abort")
+                                        + " marker of producer " + batch.producerId(), true)
+                                : new Entry(record.offset(), value(record), false));
                     }
                 }
                 offset = Math.max(offset, batch.lastOffset() + 1);
@@ -160,10 +166,19 @@ final class HistoryChecker {
         return records;
     }
 
-    private static String value(Record record) {
+    static String value(Record record) {
         return new String(record.value(), StandardCharsets.UTF_8);
     }
 
     private record Ack(int partition, long offset) {
+    }
+
+    /** A record as the checker compares it: its offset and value, or for a transaction marker what it ends. */
+    record Entry(long offset, String value, boolean control) {
+
+        @Override
+        public String toString() {
+            return offset + "=" + value;
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.log.LogConfig;
 import io.sluice.log.PartitionLog;
 import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.EndTxnMarker;
 import io.sluice.protocol.record.RecordBatchBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HistoryCheckerTest {
 
     private static final int EPOCH = 1;
+    private static final long PRODUCER = 1_000;
 
     @TempDir
     Path dir;
@@ -114,6 +116,24 @@ class HistoryCheckerTest {
 
         assertThat(checker.anomalies()).singleElement().asString()
                 .contains("in-sync replica 2", "first difference: leader 1=b, replica 1=x");
+    }
+
+    @Test
+    void transactionMarkersRepeatWithoutBeingOneValueAtTwoOffsets() throws IOException {
+        PartitionLog log = log();
+        for (int sequence = 0; sequence < 2; sequence++) {
+            log.appendAsLeader(RecordBatchBuilder.of(CompressionType.NONE).producer(PRODUCER, (short) 0, sequence)
+                    .transactional(true).append(1_000L, null, ("t" + sequence).getBytes(StandardCharsets.UTF_8))
+                    .build(), EPOCH);
+            log.appendMarker(PRODUCER, (short) 0, new EndTxnMarker(true, 0), EPOCH);
+        }
+        log.maybeIncrementHighWatermark(log.logEndOffset());
+
+        checker.observeLeader("node-1", 0, EPOCH, log);
+
+        assertThat(checker.anomalies()).isEmpty();
+        assertThat(HistoryChecker.records(log, 0, 4)).extracting(HistoryChecker.Entry::toString)
+                .containsExactly("0=t0", "1=commit marker of producer 1000", "2=t1", "3=commit marker of producer 1000");
     }
 
     /** A log holding {@code values} from offset 0, one batch each, all committed. */

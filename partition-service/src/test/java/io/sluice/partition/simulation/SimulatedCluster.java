@@ -2,6 +2,7 @@ package io.sluice.partition.simulation;
 
 import io.sluice.internal.coordinator.AlterPartitionRequest;
 import io.sluice.internal.coordinator.CoordinatorApi;
+import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
@@ -36,8 +37,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
 /**
- * Three partition-service nodes, the coordinator, producing clients and the network between them, on one
- * {@link Simulation}, with faults injected at random: crashes (SIGKILL: the page cache survives) with restarts
+ * Three partition-service nodes, the coordinator, producing clients (plain, and transactional:
+ * {@link SimulatedTransactions}), read_committed readers ({@link ReadCommittedReaders}) and the network between them,
+ * on one {@link Simulation}, with faults injected at random: crashes (SIGKILL: the page cache survives) with restarts
  * within and beyond the session timeout, power losses (a node's unflushed segment bytes are gone when it restarts),
  * links that stop delivering in both directions, and latencies that vary per message (so answers overtake each
  * other). Nodes reach each other only through {@link #call}, which delivers nothing to or from a process that has
@@ -63,6 +65,9 @@ final class SimulatedCluster implements AutoCloseable {
     private final boolean[] restarting = new boolean[NODES + 1];
     private final Set<String> cutLinks = new HashSet<>();
     private final HistoryChecker checker = new HistoryChecker();
+    private final ReadCommittedChecker readCommitted = new ReadCommittedChecker(checker.anomalies());
+    private final SimulatedTransactions transactions;
+    private final ReadCommittedReaders readers;
     private final Map<String, Integer> faults = new LinkedHashMap<>();
     private boolean faultsOn = true;
     private boolean producing = true;
@@ -81,6 +86,8 @@ final class SimulatedCluster implements AutoCloseable {
         }
         this.coordinator = new SimulatedCoordinator(sim, new TopicMetadata(TOPIC, "sim-topic-id", NODES, configs,
                 partitions));
+        this.transactions = new SimulatedTransactions(this, readCommitted, PARTITIONS);
+        this.readers = new ReadCommittedReaders(this, readCommitted, NODES, PARTITIONS);
     }
 
     Simulation sim() {
@@ -91,20 +98,42 @@ final class SimulatedCluster implements AutoCloseable {
         return checker;
     }
 
+    ReadCommittedChecker readCommitted() {
+        return readCommitted;
+    }
+
+    SimulatedTransactions transactions() {
+        return transactions;
+    }
+
+    /** Whether clients still start new produces and transactions. */
+    boolean producing() {
+        return producing;
+    }
+
+    ClusterMetadata metadata() {
+        return coordinator.metadata();
+    }
+
     Map<String, Integer> faults() {
         return faults;
     }
 
-    /** Starts every node, the coordinator's session checks, the clients, the checker's watch and the faults. */
+    /**
+     * Starts every node, the coordinator's session checks, the clients, the transactional producers, the checkers'
+     * watch and read_committed readers, and the faults.
+     */
     void start() {
         for (int id = 1; id <= NODES; id++) {
             startNode(id, baseDir.resolve("node-" + id + "-0"));
         }
         every(100, "sessions", coordinator::expireSessions);
         every(5, "observe", this::observeLeaders);
+        every(20, "read committed", readers::read);
         for (int c = 0; c < CLIENTS; c++) {
             client(c, new ClientState());
         }
+        transactions.start();
         sim.schedule(500, "faults", this::nextFault);
     }
 
@@ -151,7 +180,12 @@ final class SimulatedCluster implements AutoCloseable {
                 }
             }
             checker.checkFinal(state.partition(), log(state.leader(), state.partition()), followers);
+            for (int replica : state.isr()) {
+                readCommitted.checkFinal("node " + nodes[replica].incarnation, state.partition(),
+                        log(replica, state.partition()));
+            }
         }
+        readCommitted.checkAllCompleted();
     }
 
     private PartitionLog log(int node, int partition) {
@@ -223,6 +257,11 @@ final class SimulatedCluster implements AutoCloseable {
         return new SimulatedCoordinatorClient(node);
     }
 
+    /** A call from the coordinator: like {@link #call}, across the links between the coordinator and the nodes. */
+    <T> Mono<T> callFromCoordinator(int to, String what, Function<SimulatedNode, Mono<T>> handler) {
+        return call(null, COORDINATOR, to, what, handler);
+    }
+
     /** A follower could not connect to {@code leader}: the coordinator probes it (it is dead if nothing listens). */
     void reportUnreachable(SimulatedNode reporter, int leader) {
         call(reporter, COORDINATOR, "unreachable", ignored -> {
@@ -241,7 +280,11 @@ final class SimulatedCluster implements AutoCloseable {
      * answer lost when the answering node crashed, ends in a timeout.
      */
     <T> Mono<T> call(SimulatedNode caller, int to, String what, Function<SimulatedNode, Mono<T>> handler) {
-        int from = caller == null ? CLIENT : caller.id;
+        return call(caller, caller == null ? CLIENT : caller.id, to, what, handler);
+    }
+
+    private <T> Mono<T> call(SimulatedNode caller, int from, int to, String what,
+                             Function<SimulatedNode, Mono<T>> handler) {
         return Mono.create(sink -> sim.schedule(latency(), what + " " + from + ">" + to, () -> {
             if (caller != null && nodes[caller.id] != caller) {
                 return;
