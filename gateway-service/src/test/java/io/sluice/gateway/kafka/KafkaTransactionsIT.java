@@ -239,6 +239,55 @@ class KafkaTransactionsIT {
     }
 
     /**
+     * The other way round: what HTTP writes in transactions (an atomic produce, a committed and an aborted
+     * transaction resource, and one still open) a read_committed Kafka consumer reads as it reads a Kafka producer's:
+     * the committed records, none of the aborted one, nothing of the open one until it commits; a read_uncommitted one
+     * reads them all.
+     */
+    @Test
+    void aReadCommittedKafkaConsumerReadsHttpTransactionsAsItReadsAKafkaProducers() throws Exception {
+        String topic = "txn-http-to-kafka";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        GatewayCluster.Response atomic = cluster.postJson("/v1/records?format=string", """
+                {"records":[{"topic":"%1$s","partition":0,"value":"atomic-0"},
+                            {"topic":"%1$s","partition":1,"value":"atomic-1"}]}""".formatted(topic));
+        assertThat(atomic.status()).as(atomic.text()).isEqualTo(200);
+        String committedTxn = httpTransaction(topic, "resource-committed");
+        assertThat(cluster.postJson("/v1/transactions/" + committedTxn + "/commit", "").status()).isEqualTo(204);
+        String abortedTxn = httpTransaction(topic, "resource-aborted");
+        assertThat(cluster.postJson("/v1/transactions/" + abortedTxn + "/abort", "").status()).isEqualTo(204);
+        String openTxn = httpTransaction(topic, "resource-open");
+
+        List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+        try (KafkaConsumer<byte[], byte[]> committed = consumer(IsolationLevel.READ_COMMITTED);
+             KafkaConsumer<byte[], byte[]> everything = consumer(IsolationLevel.READ_UNCOMMITTED)) {
+            committed.assign(partitions);
+            committed.seekToBeginning(partitions);
+            everything.assign(partitions);
+            everything.seekToBeginning(partitions);
+            assertThat(readUntilQuiet(everything)).containsExactlyInAnyOrder("atomic-0", "atomic-1",
+                    "resource-committed", "resource-aborted", "resource-open");
+            assertThat(readUntilQuiet(committed)).as("the aborted and the open transaction are not read")
+                    .containsExactlyInAnyOrder("atomic-0", "atomic-1", "resource-committed");
+
+            assertThat(cluster.postJson("/v1/transactions/" + openTxn + "/commit", "").status()).isEqualTo(204);
+            assertThat(readUntilQuiet(committed)).containsExactly("resource-open");
+        }
+    }
+
+    /** A transaction begun over HTTP with one record written to partition 0 of {@code topic}: its token. */
+    private static String httpTransaction(String topic, String value) {
+        GatewayCluster.Response begun = cluster.postJson("/v1/transactions", "{}");
+        assertThat(begun.status()).as(begun.text()).isEqualTo(201);
+        String txn = begun.json().path("transaction").asString();
+        GatewayCluster.Response written = cluster.postJson("/v1/transactions/" + txn + "/records?format=string",
+                "{\"records\":[{\"topic\":\"" + topic + "\",\"partition\":0,\"value\":\"" + value
+                        + "\"}]}");
+        assertThat(written.status()).as(written.text()).isEqualTo(200);
+        return txn;
+    }
+
+    /**
      * An SSE stream and a polling group member with {@code isolation_level=read_committed} get a transaction's records
      * once it commits and never an aborted one's, in offset order; a read_uncommitted stream gets every record. A
      * read_committed member that starts at {@code latest} while a transaction is open starts at its first record (the
