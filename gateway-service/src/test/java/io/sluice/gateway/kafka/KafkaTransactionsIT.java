@@ -40,6 +40,7 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.tools.TransactionalMessageCopier;
+import org.apache.kafka.tools.TransactionsCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -120,6 +121,38 @@ class KafkaTransactionsIT {
                 null, null).json();
         assertThat(read.path("records").size()).isEqualTo(8);
         read.path("records").forEach(r -> assertThat(r.path("value").asString()).matches("(committed|aborted)-\\d"));
+    }
+
+    /**
+     * {@code kafka-transactions} (kafka-tools' TransactionsCommand) lists and describes Sluice's transactions: an open
+     * one is Ongoing with its partition, and CompleteCommit once its producer committed.
+     */
+    @Test
+    void kafkaTransactionsListsAndDescribesAnOpenAndACommittedTransaction() throws Exception {
+        String topic = "txn-tool";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        String bootstrap = cluster.kafkaBootstrap();
+        try (KafkaProducer<byte[], byte[]> producer = producer("tool-txn", 60_000); Admin admin = admin()) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "in-tool-txn")).get(30, TimeUnit.SECONDS);
+
+            KafkaTools.ToolRun listed = KafkaTools.run(TransactionsCommand::main, "--bootstrap-server", bootstrap,
+                    "list");
+            assertThat(listed.exitCode()).as(listed.err()).isZero();
+            assertThat(listed.out().lines()).anyMatch(line -> line.startsWith("tool-txn") && line.contains("Ongoing"));
+            KafkaTools.ToolRun open = KafkaTools.run(TransactionsCommand::main, "--bootstrap-server", bootstrap,
+                    "describe", "--transactional-id", "tool-txn");
+            assertThat(open.exitCode()).as(open.err()).isZero();
+            assertThat(open.out()).contains("tool-txn", "Ongoing", topic + "-0");
+
+            producer.commitTransaction();
+            awaitState(admin, "tool-txn", TransactionState.COMPLETE_COMMIT);
+            KafkaTools.ToolRun committed = KafkaTools.run(TransactionsCommand::main, "--bootstrap-server",
+                    bootstrap, "describe", "--transactional-id", "tool-txn");
+            assertThat(committed.exitCode()).as(committed.err()).isZero();
+            assertThat(committed.out()).contains("CompleteCommit");
+        }
     }
 
     @Test
