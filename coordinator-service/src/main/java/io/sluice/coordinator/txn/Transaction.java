@@ -4,7 +4,9 @@ import io.sluice.internal.group.PartitionOffset;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 
@@ -20,11 +22,13 @@ import java.util.TreeSet;
  *                         transaction's records, through any gateway): each partition's next sequence at this epoch
  * @param pendingCalls     such writes whose sequences were handed out and whose success was not confirmed: while any is
  *                         pending the transaction cannot commit
+ * @param reservations     the first sequences each pending write was given, so that a write repeated under its call id
+ *                         (its answer was lost) gets them again; absent in documents stored before it was kept
  */
 record Transaction(String transactionalId, long producerId, short producerEpoch, int timeoutMs, TxnState state,
                           List<TopicPartition> partitions, List<String> groups, List<PendingOffset> offsets,
                           long startedAtMs, long updatedAtMs, int coordinatorEpoch, List<NextSequence> sequences,
-                          List<String> pendingCalls) {
+                          List<String> pendingCalls, List<Reservation> reservations) {
 
     /** An offset a group commits when the transaction commits (Kafka's TxnOffsetCommit). */
     record PendingOffset(String groupId, String topic, int partition, long offset, Integer leaderEpoch,
@@ -47,6 +51,14 @@ record Transaction(String transactionalId, long producerId, short producerEpoch,
         }
     }
 
+    /** The first sequence a pending write ({@code callId}) was given at a partition. */
+    record Reservation(String callId, String topic, int partition, int firstSequence) {
+
+        TopicPartition topicPartition() {
+            return new TopicPartition(topic, partition);
+        }
+    }
+
     public Transaction {
         Objects.requireNonNull(transactionalId, "transactionalId");
         Objects.requireNonNull(state, "state");
@@ -60,39 +72,54 @@ record Transaction(String transactionalId, long producerId, short producerEpoch,
         bySequence.sort(Comparator.comparing(NextSequence::topic).thenComparingInt(NextSequence::partition));
         sequences = List.copyOf(bySequence);
         pendingCalls = List.copyOf(new TreeSet<>(pendingCalls == null ? List.of() : pendingCalls));
+        List<Reservation> byCall = new ArrayList<>(reservations == null ? List.of() : reservations);
+        byCall.sort(Comparator.comparing(Reservation::callId).thenComparing(Reservation::topic)
+                .thenComparingInt(Reservation::partition));
+        reservations = List.copyOf(byCall);
     }
 
     /** A transactional id seen for the first time. */
     static Transaction fresh(String transactionalId, long producerId, int timeoutMs, long nowMs) {
         return new Transaction(transactionalId, producerId, (short) 0, timeoutMs, TxnState.EMPTY, List.of(), List.of(),
-                List.of(), -1, nowMs, -1, List.of(), List.of());
+                List.of(), -1, nowMs, -1, List.of(), List.of(), List.of());
     }
 
     Transaction with(TxnState newState, long nowMs) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, newState, partitions, groups,
-                offsets, startedAtMs, nowMs, coordinatorEpoch, sequences, pendingCalls);
+                offsets, startedAtMs, nowMs, coordinatorEpoch, sequences, pendingCalls,
+                reservations);
     }
 
     /** At a new producer id or epoch the sequences start again, and no write of the old epoch is pending. */
     Transaction withProducer(long newProducerId, short newEpoch, int newTimeoutMs) {
         return new Transaction(transactionalId, newProducerId, newEpoch, newTimeoutMs, state, partitions, groups,
-                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, List.of(), List.of());
+                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, List.of(), List.of(), List.of());
     }
 
     Transaction withContents(List<TopicPartition> newPartitions, List<String> newGroups, List<PendingOffset> newOffsets,
                              long newStartedAtMs) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, state, newPartitions, newGroups,
-                newOffsets, newStartedAtMs, updatedAtMs, coordinatorEpoch, sequences, pendingCalls);
+                newOffsets, newStartedAtMs, updatedAtMs, coordinatorEpoch, sequences, pendingCalls,
+                reservations);
     }
 
     Transaction decidedBy(int epoch) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, state, partitions, groups,
-                offsets, startedAtMs, updatedAtMs, epoch, sequences, pendingCalls);
+                offsets, startedAtMs, updatedAtMs, epoch, sequences, pendingCalls, reservations);
     }
 
-    Transaction withSequences(List<NextSequence> newSequences, List<String> newPendingCalls) {
+    Transaction withSequences(List<NextSequence> newSequences, List<String> newPendingCalls,
+                              List<Reservation> newReservations) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, state, partitions, groups,
-                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, newSequences, newPendingCalls);
+                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, newSequences, newPendingCalls, newReservations);
+    }
+
+    /** The first sequences the pending write {@code callId} was given, by partition (empty when none are kept). */
+    Map<TopicPartition, Integer> reservedBy(String callId) {
+        Map<TopicPartition, Integer> first = new HashMap<>();
+        reservations.stream().filter(reservation -> reservation.callId().equals(callId))
+                .forEach(reservation -> first.put(reservation.topicPartition(), reservation.firstSequence()));
+        return first;
     }
 
     /** Whether the open transaction has run past its timeout at {@code nowMs}. */

@@ -100,15 +100,23 @@ final class TransactionRules {
      * through any gateway): the partitions join the transaction as with AddPartitionsToTxn, each gets its next
      * {@code records} sequences (the result: each partition's first), and the write is pending under {@code callId}
      * until {@link #confirm}ed. Two writes at once get ranges that do not overlap, so neither can be taken by a leader
-     * for a re-send of the other.
+     * for a re-send of the other. A pending write repeated under its call id (its answer was lost, and the gateway's
+     * client sent it again, to the same coordinator or after a failover) gets the sequences it was given the first
+     * time and changes nothing; under its call id with other partitions it is refused.
      */
     static TxnDecision<Map<TopicPartition, Integer>> reserve(Transaction current, String transactionalId,
                                                              long producerId, short epoch, String callId,
                                                              Map<TopicPartition, Integer> records, long nowMs) {
         Transaction txn = requireOpenable(current, transactionalId, producerId, epoch);
         if (txn.pendingCalls().contains(callId)) {
+            Map<TopicPartition, Integer> given = txn.reservedBy(callId);
+            if (!given.isEmpty() && given.keySet().equals(records.keySet())) {
+                Map<TopicPartition, Integer> again = new TreeMap<>(PARTITION_ORDER);
+                again.putAll(given);
+                return TxnDecision.of(txn, again);
+            }
             throw ErrorCode.INVALID_REQUEST.exception("Write " + callId + " of transactional id " + transactionalId
-                    + " has its sequences already");
+                    + " has its sequences already, for other partitions");
         }
         Map<TopicPartition, Integer> next = new TreeMap<>(PARTITION_ORDER);
         txn.sequences().forEach(sequence -> next.put(sequence.topicPartition(), sequence.next()));
@@ -129,9 +137,13 @@ final class TransactionRules {
         all.addAll(records.keySet());
         List<String> pending = new ArrayList<>(txn.pendingCalls());
         pending.add(callId);
+        List<Transaction.Reservation> reservations = new ArrayList<>(txn.reservations());
+        first.forEach((tp, sequence) -> reservations.add(new Transaction.Reservation(callId, tp.topic(),
+                tp.partition(), sequence)));
         Transaction after = open(txn, nowMs).withContents(all, txn.groups(), txn.offsets(), startOf(txn, nowMs))
                 .withSequences(next.entrySet().stream().map(entry -> new Transaction.NextSequence(
-                        entry.getKey().topic(), entry.getKey().partition(), entry.getValue())).toList(), pending);
+                        entry.getKey().topic(), entry.getKey().partition(), entry.getValue())).toList(), pending,
+                        reservations);
         return TxnDecision.of(after, first);
     }
 
@@ -144,7 +156,10 @@ final class TransactionRules {
         }
         List<String> pending = new ArrayList<>(txn.pendingCalls());
         pending.remove(callId);
-        return TxnDecision.of(txn.withSequences(txn.sequences(), pending).with(txn.state(), nowMs), null);
+        List<Transaction.Reservation> reservations = txn.reservations().stream()
+                .filter(reservation -> !reservation.callId().equals(callId)).toList();
+        return TxnDecision.of(txn.withSequences(txn.sequences(), pending, reservations).with(txn.state(), nowMs),
+                null);
     }
 
     /** AddOffsetsToTxn: the group's offsets will be committed by this transaction. */
@@ -228,7 +243,7 @@ final class TransactionRules {
         TxnState done = current.state() == TxnState.PREPARE_COMMIT ? TxnState.COMPLETE_COMMIT
                 : TxnState.COMPLETE_ABORT;
         return TxnDecision.of(current.with(done, nowMs).withContents(List.of(), List.of(), List.of(), -1)
-                .withSequences(current.sequences(), List.of()), null);
+                .withSequences(current.sequences(), List.of(), List.of()), null);
     }
 
     private static Transaction abortAsCoordinator(Transaction txn, int coordinatorEpoch, long nowMs) {

@@ -1,11 +1,13 @@
 package io.sluice.coordinator.store;
 
 import io.sluice.web.ProblemHandler;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -13,7 +15,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * A request that meets a Redis failure is answered with a retriable problem, not an opaque 500: a
- * command timeout (Lettuce's, as Spring Data Redis translates it) is 504 REQUEST_TIMED_OUT, a lost connection 503
+ * command timeout (Lettuce's, as Spring Data Redis translates it) or a connection reset during a command is 504
+ * REQUEST_TIMED_OUT, a lost connection 503
  * COORDINATOR_NOT_AVAILABLE; anything else stays the shared handler's 500.
  */
 class StoreErrorsTest {
@@ -27,6 +30,16 @@ class StoreErrorsTest {
     @Test
     void aRedisCommandTimeoutIsARetriableTimeoutWhoseOutcomeIsUnknown() {
         assertProblem("/timeout", 504, "REQUEST_TIMED_OUT", true);
+    }
+
+    /**
+     * Redis killed while a script ran (ChaosIT's REDIS_RESTART): Lettuce fails the command with the connection's reset,
+     * which Spring Data Redis leaves uncategorized. The script may have run, so the outcome is unknown, as after a
+     * timeout; it was answered 500 UNKNOWN_SERVER_ERROR (an EndTxn in ChaosIT seed 12).
+     */
+    @Test
+    void aConnectionResetDuringACommandIsARetriableTimeoutWhoseOutcomeIsUnknown() {
+        assertProblem("/reset", 504, "REQUEST_TIMED_OUT", true);
     }
 
     @Test
@@ -54,6 +67,12 @@ class StoreErrorsTest {
         Mono<String> timeout() {
             return Mono.error(new QueryTimeoutException("Redis command timed out",
                     new io.lettuce.core.RedisCommandTimeoutException("Command timed out after 2 second(s)")));
+        }
+
+        @GetMapping("/reset")
+        Mono<String> reset() {
+            return Mono.error(new RedisSystemException("recvAddress(..) failed with error(-104): Connection reset by "
+                    + "peer", new IOException("recvAddress(..) failed with error(-104): Connection reset by peer")));
         }
 
         @GetMapping("/unreachable")

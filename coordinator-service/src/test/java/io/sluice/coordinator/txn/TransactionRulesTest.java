@@ -183,6 +183,32 @@ class TransactionRulesTest {
                 .as("a new epoch's sequences start at 0").isEqualTo(Map.of(A, 0));
     }
 
+    /**
+     * The gateway's coordinator client sends a call again after a timeout (to the next coordinator URL, which may
+     * redirect to the same active one): a write whose answer was lost is repeated under its call id, and must get
+     * the sequences it already holds — ChaosIT found such a retry refused 400 INVALID_REQUEST, which failed the client's
+     * write and left its transaction able only to abort.
+     */
+    @Test
+    void aWriteRepeatedUnderItsCallIdGetsTheSequencesItWasGivenAndTakesNoMore() {
+        Transaction txn = init(null);
+        TxnDecision<Map<TopicPartition, Integer>> first = TransactionRules.reserve(txn, ID, 100, (short) 0, "w1",
+                Map.of(A, 3, B, 2), now);
+        TxnDecision<Map<TopicPartition, Integer>> second = TransactionRules.reserve(first.after(), ID, 100,
+                (short) 0, "w2", Map.of(A, 1), now);
+
+        TxnDecision<Map<TopicPartition, Integer>> repeated = TransactionRules.reserve(second.after(), ID, 100,
+                (short) 0, "w1", Map.of(A, 3, B, 2), now);
+
+        assertThat(repeated.result()).isEqualTo(Map.of(A, 0, B, 0));
+        assertThat(repeated.after().sequences()).as("no sequences taken again").isEqualTo(second.after().sequences());
+        assertThat(repeated.after().pendingCalls()).containsExactly("w1", "w2");
+        assertThat(TransactionRules.reserve(repeated.after(), ID, 100, (short) 0, "w3", Map.of(A, 1), now).result())
+                .as("after w1's three and w2's one").isEqualTo(Map.of(A, 4));
+        assertThat(code(() -> TransactionRules.reserve(second.after(), ID, 100, (short) 0, "w1", Map.of(A, 1), now)))
+                .as("the same call id for other records").isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+
     @Test
     void aTransactionWithAWriteNotConfirmedCannotCommitButCanAbort() {
         Transaction txn = init(null);

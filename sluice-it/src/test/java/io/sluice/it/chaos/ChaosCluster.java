@@ -161,6 +161,11 @@ final class ChaosCluster implements AutoCloseable {
         return cluster.gatewayUrl();
     }
 
+    /** A partition service's own URL (not through a link proxy: the test reaches every process directly). */
+    URI nodeUrl(int nodeId) {
+        return cluster.nodeUrl(nodeId);
+    }
+
     Path dataDir(int nodeId) {
         return cluster.dataDir(nodeId);
     }

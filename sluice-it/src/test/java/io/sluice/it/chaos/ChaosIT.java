@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
  * frozen, shut down and power-cut, the active coordinator is killed, Redis is crashed, and links between live processes
  * are dropped (issue 47: a leader from the coordinators or from its followers, the cluster split in two, the active
  * coordinator from Redis, the gateway from the coordinators) — one thing at a time, so that with replication
- * factor 3 and {@code min.insync.replicas=2} nothing acknowledged may be lost. Afterwards every acknowledgement,
- * every consumed record and every replica's files are checked ({@link HistoryChecker}); the run must find no
- * anomaly. The report (faults, records, anomalies, failover times) is printed and kept in {@code target/chaos/}.
+ * factor 3 and {@code min.insync.replicas=2} nothing acknowledged may be lost. Beside them, transactions over two
+ * topics (atomic produces and explicit transactions, committed or aborted) are read by read_committed readers (issue
+ * 44). Afterwards every acknowledgement, every consumed record and every replica's files are checked
+ * ({@link HistoryChecker}), and every transaction's records against what read_committed readers saw and the final
+ * read_committed logs ({@link ReadCommittedChecker}); the run must find no anomaly. The report (faults, records, anomalies, failover times) is printed and kept in {@code target/chaos/}.
  *
  * <p>{@code ./mvnw verify} runs it with the default seed for 2.5 minutes of faults; {@code -Dsluice.chaos.seed=N}
  * replays a schedule and {@code -Dsluice.chaos.duration=PT15M} makes it a soak ({@code bench/soak.sh};

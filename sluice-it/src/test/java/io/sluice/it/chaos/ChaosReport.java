@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * What a chaos run did and found, as text for the test output, {@code target/chaos/} and docs/reliability.md: the
@@ -40,11 +41,13 @@ final class ChaosReport {
     private final List<Fault> faults;
     private final List<Failover> failovers;
     private final History history;
+    private final TransactionHistory transactions;
     private final Anomalies anomalies;
     private final List<String> notes;
 
     ChaosReport(ChaosSettings settings, String commit, Instant startedAt, Duration faultTime, Duration total,
-                List<Fault> faults, List<Kill> kills, History history, Anomalies anomalies, List<String> notes) {
+                List<Fault> faults, List<Kill> kills, History history, TransactionHistory transactions, Anomalies anomalies,
+                List<String> notes) {
         this.settings = settings;
         this.commit = commit;
         this.startedAt = startedAt;
@@ -53,6 +56,7 @@ final class ChaosReport {
         this.faults = List.copyOf(faults);
         this.failovers = failovers(kills, history.acks());
         this.history = history;
+        this.transactions = transactions;
         this.anomalies = anomalies;
         this.notes = List.copyOf(notes);
     }
@@ -121,9 +125,26 @@ final class ChaosReport {
             line(out, "  consumer: %s", event);
         }
         line(out, "");
+        List<TransactionHistory.Transaction> txns = transactions.transactions();
+        line(out, "Transactions: %d (%d records) on %s; %d records given to read_committed readers; %d probes of a "
+                        + "leader's last stable offset", txns.size(),
+                txns.stream().mapToLong(txn -> txn.records().size()).sum(), TransactionWorkload.TOPICS.keySet()
+                        .stream().sorted().toList(), transactions.reads().size(), transactions.stableOffsetProbes());
+        transactions.counts().forEach((outcome, count) -> line(out, "  %-35s %d", outcome, count));
+        Map<String, Long> failures = new TreeMap<>();
+        txns.stream().filter(txn -> txn.outcome() != TransactionHistory.Outcome.COMMITTED)
+                .forEach(txn -> failures.merge(txn.outcome() + " " + txn.detail().replaceAll(" \\(.*", ""), 1L,
+                        Long::sum));
+        line(out, "  not committed, by answer: %s", failures);
+        txns.stream().filter(txn -> txn.outcome() != TransactionHistory.Outcome.COMMITTED).limit(6)
+                .forEach(txn -> line(out, "      %s %s %s: %s", txn.kind(), txn.id(), txn.outcome(), txn.detail()));
+        for (String event : transactions.readerEvents()) {
+            line(out, "  read_committed reader: %s", event);
+        }
+        line(out, "");
         line(out, "Anomalies: %d", anomalies.total());
         for (Kind kind : Kind.values()) {
-            line(out, "  %-25s %d", kind, anomalies.count(kind));
+            line(out, "  %-27s %d", kind, anomalies.count(kind));
             for (String example : anomalies.examples(kind)) {
                 line(out, "      %s", example);
             }

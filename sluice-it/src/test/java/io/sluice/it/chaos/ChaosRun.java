@@ -1,7 +1,9 @@
 package io.sluice.it.chaos;
 
+import io.sluice.internal.metadata.PartitionState;
 import io.sluice.it.ReplicaFiles;
 import io.sluice.it.chaos.GatewayClient.ReadAnswer;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.testing.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One chaos run from start to report: a topic, the workload, faults until the time is up, then healing and the
  * check. The order of the end matters: faults stop, writes go on for a while (a cluster that heals must take them),
- * producers stop, the cluster must reach a full ISR with identical replicas, consumers read up to the high
- * watermark, and only then is everything read back and judged.
+ * producers and transaction writers stop, the cluster must reach a full ISR with identical replicas, consumers read up
+ * to the high watermark, every transaction is decided (each leader's last stable offset at its high watermark), and
+ * only then is everything read back and judged.
  */
 final class ChaosRun {
 
@@ -31,6 +34,13 @@ final class ChaosRun {
     private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(90);
     /** Members of the consumer group: one stays, the others leave and join again all through the run. */
     private static final int GROUP_MEMBERS = 3;
+    /** Writers of transactions ({@link TransactionWorkload}), beside the producers. */
+    private static final int TRANSACTION_WRITERS = 2;
+    /**
+     * How long every transaction may take to be decided once the writers stopped: past the transactions' timeouts
+     * (20 s), so an open transaction left by a lost answer is aborted by the coordinator within it.
+     */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final ChaosCluster cluster;
     private final ChaosSettings settings;
@@ -46,14 +56,19 @@ final class ChaosRun {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         History history = new History();
+        TransactionHistory transactions = new TransactionHistory();
         EpochLedger ledger = new EpochLedger();
         System.out.printf("[chaos] seed %d, faults for %s (replay with -Dsluice.chaos.seed=%d)%n", settings.seed(),
                 settings.duration(), settings.seed());
         try (GatewayClient gateway = new GatewayClient(cluster.gatewayUrl())) {
             gateway.createTopic(TOPIC, PARTITIONS, 3, Map.of("min.insync.replicas", "2",
                     "segment.bytes", SEGMENT_BYTES));
-            if (!ChaosCluster.within(Duration.ofSeconds(60), () -> cluster.isFullyReplicated(TOPIC))) {
-                throw new AssertionError("topic " + TOPIC + " not fully replicated within 60 s");
+            TransactionWorkload.TOPICS.forEach((topic, partitions) -> gateway.createTopic(topic, partitions, 3,
+                    Map.of("min.insync.replicas", "2", "segment.bytes", SEGMENT_BYTES)));
+            for (String topic : allTopics()) {
+                if (!ChaosCluster.within(Duration.ofSeconds(60), () -> cluster.isFullyReplicated(topic))) {
+                    throw new AssertionError("topic " + topic + " not fully replicated within 60 s");
+                }
             }
             FaultInjector faults = new FaultInjector(cluster, TOPIC, PARTITIONS, settings.seed(), ledger, start);
             long faultStart;
@@ -62,6 +77,9 @@ final class ChaosRun {
                     history);
             GroupWorkload group = GroupWorkload.start(gateway, TOPIC, GroupWorkload.GROUP, GROUP_MEMBERS,
                     true, settings.seed(), history);
+            TransactionWorkload txns = TransactionWorkload.start(gateway, cluster.gatewayUrl(), TRANSACTION_WRITERS,
+                    settings.seed(), transactions, topic -> cluster.topic(topic).partitions().stream()
+                            .map(PartitionState::leader).toList(), cluster::nodeUrl);
             try {
                 Waits.sleep(WARM_UP);
                 faultStart = System.nanoTime();
@@ -71,6 +89,7 @@ final class ChaosRun {
                 Waits.sleep(WRITES_AFTER_FAULTS);
                 int acksBefore = history.acks().size();
                 workload.stopProducers();
+                txns.stopWriters();
                 notes.add(String.format("%d records acknowledged during the %d s of writes after the last fault",
                         history.acks().stream().filter(ack -> ack.sentNanos() - faultEnd >= 0).count(),
                         WRITES_AFTER_FAULTS.toSeconds()));
@@ -80,11 +99,18 @@ final class ChaosRun {
                 heal();
                 awaitConsumers(workload, gateway);
                 awaitGroup(group, gateway);
+                txns.awaitStable(SETTLE_TIMEOUT).forEach(unsettled -> problems.add("transactions not settled "
+                        + SETTLE_TIMEOUT.toSeconds() + " s after the writers stopped (last stable offset below the "
+                        + "high watermark, or the reader behind it): " + unsettled));
             } finally {
                 workload.close();
                 group.close();
+                txns.close();
             }
             problems.addAll(workload.threadFailures());
+            problems.addAll(txns.threadFailures());
+            notes.add(txns.streamsOpened() + " read_committed event streams opened for " + txns.partitions().size()
+                    + " partitions (each reconnection after a break opens one more)");
             history.groupCommitted(group.committed());
             notes.add(groupNote(history, group));
 
@@ -95,21 +121,37 @@ final class ChaosRun {
             for (int node : cluster.nodeIds()) {
                 faults.snapshot(node, "end");
             }
+            List<ReadCommittedChecker.CommittedLog> committedLogs = new ArrayList<>();
+            for (TopicPartition tp : txns.partitions()) {
+                committedLogs.add(ReadCommittedChecker.CommittedLog.readBack(gateway, tp.topic(), tp.partition(),
+                        problems));
+            }
             problems.addAll(0, faults.problems());
             HistoryChecker.Anomalies anomalies = HistoryChecker.check(history, partitions, ledger.conflicts(),
                     problems);
+            ReadCommittedChecker.check(transactions, committedLogs, anomalies);
             return new ChaosReport(settings, commit(), startedAt, Duration.ofNanos(faultEnd - faultStart),
-                    Duration.ofNanos(System.nanoTime() - start), faults.faults(), faults.kills(), history, anomalies,
-                    notes);
+                    Duration.ofNanos(System.nanoTime() - start), faults.faults(), faults.kills(), history, transactions,
+                    anomalies, notes);
         }
     }
 
-    /** Every node alive, every ISR full, every replica's files the same: else a problem (the check still runs). */
+    private static List<String> allTopics() {
+        List<String> topics = new ArrayList<>(List.of(TOPIC));
+        topics.addAll(new TreeMap<>(TransactionWorkload.TOPICS).keySet());
+        return topics;
+    }
+
+    /**
+     * Every node alive, every ISR full (of every topic), every replica's files of {@link #TOPIC} the same: else a
+     * problem (the check still runs).
+     */
     private void heal() {
         long healing = System.nanoTime();
-        if (!ChaosCluster.within(HEAL_TIMEOUT, () -> cluster.isFullyReplicated(TOPIC))) {
+        if (!ChaosCluster.within(HEAL_TIMEOUT, () -> allTopics().stream().allMatch(cluster::isFullyReplicated))) {
             problems.add("after the faults stopped the cluster did not reach a full ISR on every partition within "
-                    + HEAL_TIMEOUT.toSeconds() + " s: " + cluster.topic(TOPIC).partitions());
+                    + HEAL_TIMEOUT.toSeconds() + " s: " + allTopics().stream().map(topic -> topic + " "
+                    + cluster.topic(topic).partitions()).toList());
             return;
         }
         boolean identical = ChaosCluster.within(Duration.ofSeconds(30), () -> {

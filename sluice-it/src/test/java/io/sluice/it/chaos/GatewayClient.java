@@ -100,6 +100,97 @@ final class GatewayClient implements AutoCloseable {
         return outcomes;
     }
 
+    // ----------------------------------------------------------- transactions
+
+    /** A record of a transaction: where it goes and its value. */
+    record TopicValue(String topic, int partition, String value) {
+    }
+
+    /**
+     * The answer to a transactional call: the HTTP status ({@code -1} without an answer), the problem's error code and
+     * detail when it failed, the offsets of a write's records in request order, and a begin's transaction token.
+     */
+    record TxnAnswer(int status, String errorCode, String detail, List<Long> offsets, String transaction) {
+
+        boolean ok() {
+            return status / 100 == 2;
+        }
+
+        boolean answered() {
+            return status > 0;
+        }
+    }
+
+    /** {@code POST /v1/records}: {@code records} as one transaction (acks=all). */
+    TxnAnswer produceAtomic(List<TopicValue> records, Duration timeout) {
+        return txnCall("/v1/records?value_format=string&timeout_ms=" + timeout.toMillis(), recordsBody(records),
+                timeout.plusSeconds(10));
+    }
+
+    /** {@code POST /v1/transactions}: begins a transaction of {@code transactionalId}. */
+    TxnAnswer beginTransaction(String transactionalId, Duration timeout) {
+        return txnCall("/v1/transactions", "{\"transactional_id\":\"" + transactionalId + "\",\"timeout_ms\":"
+                + timeout.toMillis() + "}", Duration.ofSeconds(40));
+    }
+
+    /** {@code POST /v1/transactions/{transaction}/records}. */
+    TxnAnswer writeTransaction(String transaction, List<TopicValue> records, Duration timeout) {
+        return txnCall("/v1/transactions/" + transaction + "/records?value_format=string&timeout_ms="
+                + timeout.toMillis(), recordsBody(records), timeout.plusSeconds(10));
+    }
+
+    /** {@code POST /v1/transactions/{transaction}/commit}, or {@code .../abort}. */
+    TxnAnswer endTransaction(String transaction, boolean commit) {
+        return txnCall("/v1/transactions/" + transaction + (commit ? "/commit" : "/abort"), "",
+                Duration.ofSeconds(30));
+    }
+
+    private static String recordsBody(List<TopicValue> records) {
+        StringBuilder body = new StringBuilder("{\"records\":[");
+        for (int i = 0; i < records.size(); i++) {
+            TopicValue record = records.get(i);
+            body.append(i == 0 ? "" : ",").append("{\"topic\":\"").append(record.topic())
+                    .append("\",\"partition\":").append(record.partition()).append(",\"value\":\"")
+                    .append(record.value()).append("\"}");
+        }
+        return body.append("]}").toString();
+    }
+
+    private TxnAnswer txnCall(String path, String body, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve(path))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new TxnAnswer(-1, NO_ANSWER, e.toString(), List.of(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new TxnAnswer(-1, NO_ANSWER, "interrupted", List.of(), null);
+        }
+        JsonNode answer;
+        try {
+            answer = response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
+        } catch (RuntimeException e) {
+            return new TxnAnswer(response.statusCode(), "HTTP_" + response.statusCode(), response.body(), List.of(),
+                    null);
+        }
+        if (response.statusCode() / 100 != 2) {
+            return new TxnAnswer(response.statusCode(), answer.path("error_code").asString("HTTP_"
+                    + response.statusCode()), answer.path("detail").asString(""), List.of(), null);
+        }
+        List<Long> offsets = new ArrayList<>();
+        for (JsonNode result : answer.path("results")) {
+            offsets.add(result.path("offset").asLong(-1));
+        }
+        JsonNode transaction = answer.get("transaction");
+        return new TxnAnswer(response.statusCode(), null, null, offsets,
+                transaction == null ? null : transaction.asString());
+    }
+
     // ------------------------------------------------------------------- read
 
     /** A record as read: its offset and value. */
@@ -118,11 +209,16 @@ final class GatewayClient implements AutoCloseable {
         }
     }
 
-    /** {@code GET /v1/topics/{topic}/partitions/{p}/records?offset=..} with string values. */
+    /** {@code GET /v1/topics/{topic}/partitions/{p}/records?offset=..} with string values, read_uncommitted. */
     ReadAnswer read(String topic, int partition, long offset, int maxRecords, Duration wait) {
+        return read(topic, partition, offset, maxRecords, wait, false);
+    }
+
+    /** As the read above; with {@code readCommitted}, {@code isolation_level=read_committed}. */
+    ReadAnswer read(String topic, int partition, long offset, int maxRecords, Duration wait, boolean readCommitted) {
         HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/topics/" + topic + "/partitions/" + partition
                         + "/records?offset=" + offset + "&max_records=" + maxRecords + "&wait_ms=" + wait.toMillis()
-                        + "&value_format=string"))
+                        + "&value_format=string" + (readCommitted ? "&isolation_level=read_committed" : "")))
                 .timeout(wait.plusSeconds(15))
                 .header("Accept", "application/json")
                 .GET()

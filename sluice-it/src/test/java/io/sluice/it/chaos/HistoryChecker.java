@@ -41,12 +41,18 @@ import java.util.stream.Collectors;
  *   <li>{@link Kind#NOT_HEALED}: a fault could not be carried out, the cluster did not serve again afterwards, or a
  *       client thread of the run died (the caller's problems).</li>
  * </ul>
+ *
+ * <p>Transactions and read_committed readers, on topics of their own, are judged by {@link ReadCommittedChecker}
+ * into the same {@link Anomalies}.
  */
 final class HistoryChecker {
 
     enum Kind {
         LOST_ACKNOWLEDGED, DUPLICATED, AT_TWO_OFFSETS, SEEN_THEN_VANISHED, CONFLICTING_ACKS, WRITTEN_DESPITE_REFUSAL,
-        REPLICA_DIVERGENCE, TWO_LEADERS_ONE_EPOCH, GROUP_SKIPPED, NOT_HEALED
+        REPLICA_DIVERGENCE, TWO_LEADERS_ONE_EPOCH, GROUP_SKIPPED, NOT_HEALED,
+        /** The read_committed rules of {@link ReadCommittedChecker}, over the transactional topics. */
+        READ_ABORTED, COMMITTED_NOT_ONCE, PARTLY_VISIBLE, READ_COMMITTED_VANISHED, READ_COMMITTED_OUT_OF_ORDER,
+        READ_COMMITTED_SKIPPED, LSO_ABOVE_HW
     }
 
     /** Anomalies by kind: how many, and the first few described. */

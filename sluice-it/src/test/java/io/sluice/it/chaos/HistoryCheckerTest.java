@@ -9,6 +9,10 @@ import io.sluice.it.chaos.GatewayClient.ReadRecord;
 import io.sluice.it.chaos.HistoryChecker.Anomalies;
 import io.sluice.it.chaos.HistoryChecker.FinalPartition;
 import io.sluice.it.chaos.HistoryChecker.Kind;
+import io.sluice.it.chaos.ReadCommittedChecker.CommittedLog;
+import io.sluice.it.chaos.TransactionHistory.Outcome;
+import io.sluice.it.chaos.TransactionHistory.StableOffset;
+import io.sluice.it.chaos.TransactionHistory.TxnRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class HistoryCheckerTest {
 
     private final History history = new History();
+    private final TransactionHistory transactions = new TransactionHistory();
 
     @Test
     void aCleanHistoryHasNoAnomaly() {
@@ -122,6 +127,159 @@ class HistoryCheckerTest {
         history.groupCommitted(Map.of(0, 1L));
         assertThat(check(partition("b")).count(Kind.SEEN_THEN_VANISHED)).isEqualTo(1);
     }
+
+    // ------------------------------------------------------- read_committed
+
+    @Test
+    void aCommittedAnAbortedAndAnUnknownTransactionThatReadersSawRightHaveNoAnomaly() {
+        transaction("c", Outcome.COMMITTED, record("A", 0, "c-0", 0), record("B", 0, "c-1", 0));
+        transaction("a", Outcome.ABORTED, record("A", 0, "a-0", -1), record("B", 0, "a-1", -1));
+        transaction("u", Outcome.UNKNOWN, record("A", 0, "u-0", -1), record("B", 0, "u-1", -1));
+        transaction("n", Outcome.UNKNOWN, record("A", 0, "n-0", -1));
+        committedRead("A", 0, 0, "c-0");
+        committedRead("A", 0, 2, "u-0");
+
+        Anomalies anomalies = checkReadCommitted(log("A", 0, "c-0", null, "u-0"), log("B", 0, "c-1", null, "u-1"));
+
+        assertThat(anomalies.total()).isZero();
+    }
+
+    @Test
+    void aRecordOfAnAbortedTransactionGivenToAReadCommittedReaderIsReadAborted() {
+        transaction("a", Outcome.ABORTED, record("A", 0, "a-0", -1));
+        committedRead("A", 0, 0, "a-0");
+
+        Anomalies anomalies = checkReadCommitted(log("A", 0));
+
+        assertThat(anomalies.count(Kind.READ_ABORTED)).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordOfAnAbortedTransactionInTheFinalReadCommittedLogIsReadAborted() {
+        transaction("a", Outcome.ABORTED, record("A", 0, "a-0", -1), record("B", 0, "a-1", -1));
+
+        Anomalies anomalies = checkReadCommitted(log("A", 0, "a-0"), log("B", 0));
+
+        assertThat(anomalies.count(Kind.READ_ABORTED)).isEqualTo(1);
+    }
+
+    @Test
+    void aCommittedRecordMissingTwiceOrElsewhereInTheFinalLogIsNotOnce() {
+        transaction("c", Outcome.COMMITTED, record("A", 0, "c-0", 0), record("A", 0, "c-1", 1),
+                record("B", 0, "c-2", 0), record("B", 0, "c-3", 1));
+
+        Anomalies anomalies = checkReadCommitted(log("A", 0, "c-0", "c-1", "c-1"), log("B", 0, "c-2", "c-3x", "c-3"));
+
+        assertThat(anomalies.count(Kind.COMMITTED_NOT_ONCE)).isEqualTo(2);
+        assertThat(anomalies.examples(Kind.COMMITTED_NOT_ONCE)).anyMatch(example -> example.startsWith("c-1"))
+                .anyMatch(example -> example.startsWith("c-3"));
+    }
+
+    @Test
+    void aCommittedRecordMissingFromTheFinalLogIsNotOnce() {
+        transaction("c", Outcome.COMMITTED, record("A", 0, "c-0", 0), record("B", 0, "c-1", 0));
+
+        assertThat(checkReadCommitted(log("A", 0, "c-0"), log("B", 0)).count(Kind.COMMITTED_NOT_ONCE)).isEqualTo(1);
+    }
+
+    @Test
+    void aTransactionOfUnknownOutcomeOfWhichSomeRecordsAreVisibleIsPartlyVisible() {
+        transaction("u", Outcome.UNKNOWN, record("A", 0, "u-0", -1), record("B", 0, "u-1", -1));
+
+        Anomalies anomalies = checkReadCommitted(log("A", 0, "u-0"), log("B", 0));
+
+        assertThat(anomalies.count(Kind.PARTLY_VISIBLE)).isEqualTo(1);
+        assertThat(anomalies.count(Kind.COMMITTED_NOT_ONCE)).isZero();
+    }
+
+    @Test
+    void aRecordReadCommittedThatTheFinalLogDoesNotHoldThereVanished() {
+        transaction("u", Outcome.UNKNOWN, record("A", 0, "u-0", -1));
+        committedRead("A", 0, 0, "u-0");
+
+        Anomalies anomalies = checkReadCommitted(log("A", 0));
+
+        assertThat(anomalies.count(Kind.READ_COMMITTED_VANISHED)).isEqualTo(1);
+    }
+
+    @Test
+    void aReaderGivenAnOffsetNotAfterTheLastIsOutOfOrder() {
+        transaction("c", Outcome.COMMITTED, record("A", 0, "c-0", 0), record("A", 0, "c-1", 1));
+        committedRead("A", 0, 1, "c-1");
+        committedRead("A", 0, 0, "c-0");
+
+        Anomalies anomalies = checkReadCommitted(log("A", 0, "c-0", "c-1"));
+
+        assertThat(anomalies.count(Kind.READ_COMMITTED_OUT_OF_ORDER)).isEqualTo(1);
+        assertThat(anomalies.count(Kind.READ_COMMITTED_VANISHED)).isZero();
+    }
+
+    @Test
+    void eachReaderIsJudgedOnItsOwnSoAPageReaderAndAStreamGivenTheSameRecordsAreInOrder() {
+        transaction("c", Outcome.COMMITTED, record("A", 0, "c-0", 0), record("A", 0, "c-1", 1));
+        committedRead("A", 0, 0, "c-0");
+        committedRead("A", 0, 1, "c-1");
+        transactions.read(new TransactionHistory.CommittedRead(TransactionHistory.SSE_READER, "A", 0, 0, "c-0"));
+        transactions.read(new TransactionHistory.CommittedRead(TransactionHistory.SSE_READER, "A", 0, 1, "c-1"));
+
+        assertThat(checkReadCommitted(log("A", 0, "c-0", "c-1")).total()).isZero();
+    }
+
+    @Test
+    void aCommittedRecordBelowWhatAReaderReadThatItNeverGotIsSkipped() {
+        transaction("c", Outcome.COMMITTED, record("A", 0, "c-0", 0), record("A", 0, "c-1", 1),
+                record("A", 0, "c-2", 2));
+        committedRead("A", 0, 0, "c-0");
+        committedRead("A", 0, 2, "c-2");
+
+        Anomalies anomalies = checkReadCommitted(log("A", 0, "c-0", "c-1", "c-2"));
+
+        assertThat(anomalies.count(Kind.READ_COMMITTED_SKIPPED)).isEqualTo(1);
+        assertThat(anomalies.examples(Kind.READ_COMMITTED_SKIPPED).getFirst()).startsWith("c-1");
+    }
+
+    @Test
+    void aLastStableOffsetAboveTheHighWatermarkIsReportedAndOneAtItIsNot() {
+        transactions.stableOffset(new StableOffset("A", 0, 1, 5, 5));
+        transactions.stableOffset(new StableOffset("A", 0, 1, 3, 5));
+        assertThat(checkReadCommitted(log("A", 0)).count(Kind.LSO_ABOVE_HW)).isZero();
+
+        transactions.stableOffset(new StableOffset("A", 0, 2, 6, 5));
+        assertThat(checkReadCommitted(log("A", 0)).count(Kind.LSO_ABOVE_HW)).isEqualTo(1);
+    }
+
+    private void transaction(String id, Outcome outcome, TxnRecord... records) {
+        transactions.transaction(new TransactionHistory.Transaction(id, TransactionHistory.Kind.ATOMIC,
+                List.of(records), outcome, "test"));
+    }
+
+    private static TxnRecord record(String topic, int partition, String value, long offset) {
+        return new TxnRecord(topic, partition, value, offset);
+    }
+
+    private void committedRead(String topic, int partition, long offset, String value) {
+        transactions.read(new TransactionHistory.CommittedRead(TransactionHistory.PAGE_READER, topic, partition,
+                offset, value));
+    }
+
+    private Anomalies checkReadCommitted(CommittedLog... logs) {
+        Anomalies anomalies = new Anomalies();
+        ReadCommittedChecker.check(transactions, List.of(logs), anomalies);
+        return anomalies;
+    }
+
+    /** A final read_committed log holding {@code values} from offset 0; a null value is an offset that holds none. */
+    private static CommittedLog log(String topic, int partition, String... values) {
+        List<ReadRecord> records = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                records.add(new ReadRecord(i, values[i]));
+            }
+        }
+        return new CommittedLog(topic, partition, records);
+    }
+
+    // -------------------------------------------------------------- helpers
 
     private void ack(String value, long offset) {
         history.acknowledged(new History.Ack(value, 0, offset, 0, 0));

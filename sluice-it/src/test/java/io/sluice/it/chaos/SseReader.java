@@ -24,6 +24,9 @@ import tools.jackson.databind.JsonNode;
  * and no duplicate. Every record whose offset is not the one after the last it was given is noted as irregular: a
  * stream of a partition without compaction must deliver every offset once, in order.
  *
+ * <p>A read_committed reader ({@link #startReadCommitted}) enters its records in a {@link TransactionHistory} instead,
+ * and only an offset not after the last is irregular there: aborted records and transaction markers leave gaps.
+ *
  * <p>One platform thread reads; the accessors may be called from any thread.
  */
 final class SseReader implements AutoCloseable {
@@ -35,8 +38,10 @@ final class SseReader implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2))
             .build();
     private final URI stream;
+    private final String topic;
     private final int partition;
-    private final History history;
+    private final Sink sink;
+    private final boolean gapless;
     private final List<String> irregular = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger opened = new AtomicInteger();
     private final Thread thread;
@@ -45,17 +50,32 @@ final class SseReader implements AutoCloseable {
     private volatile long next;
     private volatile String lastEventId;
 
-    private SseReader(URI gateway, String topic, int partition, History history) {
+    /** Where a reader's records go: its partition, the record's offset and value. */
+    @FunctionalInterface
+    private interface Sink {
+        void record(int partition, long offset, String value);
+    }
+
+    private SseReader(URI gateway, String topic, int partition, boolean readCommitted, Sink sink) {
         this.stream = gateway.resolve("/v1/topics/" + topic + "/partitions/" + partition
-                + "/records?offset=0&value_format=string");
+                + "/records?offset=0&value_format=string" + (readCommitted ? "&isolation_level=read_committed" : ""));
+        this.topic = topic;
         this.partition = partition;
-        this.history = history;
+        this.sink = sink;
+        this.gapless = !readCommitted;
         this.thread = Thread.ofPlatform().name("sse-reader-" + topic + "-" + partition).start(this::readAll);
     }
 
-    /** Starts reading {@code topic}'s {@code partition} from offset 0. */
+    /** Starts reading {@code topic}'s {@code partition} from offset 0, each record a consumer read in {@code history}. */
     static SseReader start(URI gateway, String topic, int partition, History history) {
-        return new SseReader(gateway, topic, partition, history);
+        return new SseReader(gateway, topic, partition, false, (p, offset, value) ->
+                history.seen(new History.Seen(p, offset, value, System.nanoTime())));
+    }
+
+    /** Starts reading {@code topic}'s {@code partition} read_committed from offset 0, into {@code history}. */
+    static SseReader startReadCommitted(URI gateway, String topic, int partition, TransactionHistory history) {
+        return new SseReader(gateway, topic, partition, true, (p, offset, value) -> history.read(
+                new TransactionHistory.CommittedRead(TransactionHistory.SSE_READER, topic, p, offset, value)));
     }
 
     private void readAll() {
@@ -96,10 +116,11 @@ final class SseReader implements AutoCloseable {
 
     private void record(JsonNode record, String id) {
         long offset = record.get("offset").asLong();
-        if (offset != next) {
-            irregular.add("offset " + offset + " where " + next + " was next (stream " + opened.get() + ")");
+        if (gapless ? offset != next : offset < next) {
+            irregular.add(topic + "-" + partition + ": offset " + offset + " where " + next + " was next (stream "
+                    + opened.get() + ")");
         }
-        history.seen(new History.Seen(partition, offset, record.get("value").asString(), System.nanoTime()));
+        sink.record(partition, offset, record.get("value").asString());
         next = Math.max(next, offset + 1);
         if (id != null) {
             lastEventId = id;
