@@ -43,6 +43,11 @@ class AtomicProduce {
 
     /** Added to the request's timeout for the transaction's: the coordinator aborts only after the request ended. */
     static final Duration TRANSACTION_MARGIN = Duration.ofSeconds(10);
+    /**
+     * How long after it first asked the gateway asks again for a commit or abort the coordinator answers as still
+     * being completed (CONCURRENT_TRANSACTIONS: an earlier attempt of the same call decided it) or could not answer.
+     */
+    static final Duration END_WAIT = Duration.ofSeconds(5);
     private static final Duration BUSY_BACKOFF = Duration.ofMillis(20);
 
     private final TransactionalWrites writes;
@@ -92,10 +97,11 @@ class AtomicProduce {
                                 TransactionalWrites.partitions(parts))), deadline)
                         .then(Mono.defer(() -> writes.send(producer.producerId(), producer.producerEpoch(), Map.of(),
                                 parts, left(deadline))))
-                        .flatMap(outcome -> end(id, producer, outcome, recordCount)));
+                        .flatMap(outcome -> end(id, producer, outcome, recordCount, deadline)));
     }
 
-    private Mono<Answer> end(String id, TxnProducer producer, TransactionalWrites.Outcome outcome, int recordCount) {
+    private Mono<Answer> end(String id, TxnProducer producer, TransactionalWrites.Outcome outcome, int recordCount,
+                             long deadline) {
         SluiceException failed = outcome.failure();
         if (failed != null) {
             // Best effort: an abort that does not reach the coordinator leaves the transaction open until its timeout
@@ -105,13 +111,19 @@ class AtomicProduce {
                     .then(Mono.error(failed.errorCode().exception(failed.getMessage() + ". The transaction was "
                             + "aborted: no record of this request is visible to read_committed readers")));
         }
-        return transactions.endTxn(new TxnEndRequest(id, producer.producerId(), producer.producerEpoch(), true))
+        return retried(() -> transactions.endTxn(new TxnEndRequest(id, producer.producerId(), producer.producerEpoch(),
+                        true)), endDeadline(deadline))
                 .onErrorMap(e -> ErrorCode.REQUEST_TIMED_OUT.exception("Every record was written, but the commit of "
                         + "transaction " + id + " (producer " + producer.producerId() + ", epoch "
                         + producer.producerEpoch() + ") was not confirmed: " + e.getMessage() + ". Whether it "
                         + "committed is unknown; read_committed readers see all of its records or none"))
                 .then(Mono.fromSupplier(() -> new Answer(id, producer.producerId(), producer.producerEpoch(),
                         outcome.written(recordCount))));
+    }
+
+    /** Until when an end asked now is asked again: the request's {@code deadline}, or {@link #END_WAIT} from now. */
+    static long endDeadline(long deadline) {
+        return Math.max(deadline, System.nanoTime() + END_WAIT.toNanos());
     }
 
     static Duration left(long deadline) {

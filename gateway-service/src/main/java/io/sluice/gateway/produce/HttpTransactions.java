@@ -118,12 +118,14 @@ class HttpTransactions {
     }
 
     /**
-     * Commits or aborts; answered once the coordinator has decided (the markers follow). A transaction nothing was
-     * written into ends at once, as a Kafka producer's empty transaction does.
+     * Commits or aborts; answered once the coordinator has decided (the markers follow), asked again for
+     * {@link AtomicProduce#END_WAIT} while the coordinator is still completing it (an earlier attempt of this call
+     * decided it) or cannot answer. A transaction nothing was written into ends at once, as a Kafka producer's empty
+     * transaction does.
      */
     Mono<Void> end(TransactionToken txn, boolean commit) {
-        return transactions.endTxn(new TxnEndRequest(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
-                        commit))
+        return AtomicProduce.retried(() -> transactions.endTxn(new TxnEndRequest(txn.transactionalId(),
+                        txn.producerId(), txn.producerEpoch(), commit)), AtomicProduce.endDeadline(System.nanoTime()))
                 .onErrorResume(e -> e instanceof SluiceException refused
                                 && refused.errorCode() == ErrorCode.INVALID_TXN_STATE,
                         e -> transactions.describeTransaction(txn.transactionalId()).flatMap(now ->
