@@ -141,6 +141,8 @@ class KafkaAclsIT {
     void whatSluiceCannotStoreIsRefusedPerBindingAndTheRestIsCreated() {
         AclBinding oneHost = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "orders", PatternType.LITERAL),
                 new AccessControlEntry("User:dave", "10.0.0.1", AclOperation.READ, AclPermissionType.ALLOW));
+        AclBinding delegationToken = acl(ResourceType.DELEGATION_TOKEN, "token", PatternType.LITERAL, "User:dave",
+                AclOperation.DESCRIBE, AclPermissionType.ALLOW);
         AclBinding transactionalId = acl(ResourceType.TRANSACTIONAL_ID, "tx", PatternType.LITERAL, "User:dave",
                 AclOperation.WRITE, AclPermissionType.ALLOW);
         AclBinding idempotentWrite = acl(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, "User:dave",
@@ -150,15 +152,17 @@ class KafkaAclsIT {
         AclBinding fine = acl(ResourceType.TOPIC, "orders", PatternType.LITERAL, "User:dave", AclOperation.READ,
                 AclPermissionType.ALLOW);
 
-        CreateAclsResult created = admin.createAcls(List.of(oneHost, transactionalId, idempotentWrite, noUserPrefix,
-                fine));
+        CreateAclsResult created = admin.createAcls(List.of(oneHost, delegationToken, idempotentWrite, noUserPrefix,
+                fine, transactionalId));
 
         assertRefused(created.values().get(oneHost), "host must be '*'");
-        assertRefused(created.values().get(transactionalId), "resource type TRANSACTIONAL_ID");
+        assertRefused(created.values().get(delegationToken), "resource type DELEGATION_TOKEN");
         assertRefused(created.values().get(idempotentWrite), "operation IDEMPOTENT_WRITE");
         assertRefused(created.values().get(noUserPrefix), "principal must be 'User:<name>'");
         assertThat(get(created.values().get(fine))).isNull();
-        assertThat(get(admin.describeAcls(ofPrincipal("User:dave")).values())).containsExactly(fine);
+        assertThat(get(created.values().get(transactionalId))).isNull();
+        assertThat(get(admin.describeAcls(ofPrincipal("User:dave")).values()))
+                .containsExactlyInAnyOrder(fine, transactionalId);
     }
 
     @Test
