@@ -2,6 +2,7 @@ package io.sluice.gateway.consume;
 
 import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.routing.PartitionReader;
+import io.sluice.internal.partition.AbortedBatches;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.internal.partition.ListOffsetsResponse;

@@ -1,6 +1,7 @@
 package io.sluice.gateway.consume;
 
 import io.sluice.gateway.format.Formats;
+import io.sluice.internal.partition.AbortedBatches;
 import io.sluice.internal.partition.FetchResponseCodec.AbortedTransaction;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.BufferBatchIterator;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.format.RecordFormat;
+import io.sluice.internal.partition.AbortedBatches;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.Header;

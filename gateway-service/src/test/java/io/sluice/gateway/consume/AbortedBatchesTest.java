@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.gateway.format.Formats;
+import io.sluice.internal.partition.AbortedBatches;
 import io.sluice.internal.partition.FetchResponseCodec.AbortedTransaction;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;

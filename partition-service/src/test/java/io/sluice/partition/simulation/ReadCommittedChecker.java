@@ -1,5 +1,6 @@
 package io.sluice.partition.simulation;
 
+import io.sluice.internal.partition.AbortedBatches;
 import io.sluice.internal.partition.FetchResponseCodec.AbortedTransaction;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.log.FetchIsolation;
@@ -7,20 +8,16 @@ import io.sluice.log.LogReadResult;
 import io.sluice.log.PartitionLog;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.BufferBatchIterator;
-import io.sluice.protocol.record.EndTxnMarker;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SortedSet;
 
@@ -245,12 +242,12 @@ final class ReadCommittedChecker {
             anomaly(where + ": the read reports last stable offset " + lastStable + " above high watermark "
                     + highWatermark);
         }
-        AbortedRanges abortedRanges = new AbortedRanges(aborted);
+        AbortedBatches abortedBatches = AbortedBatches.of(aborted);
         Map<Long, String> visible = new LinkedHashMap<>();
         long next = fetchOffset;
         for (RecordBatch batch : BufferBatchIterator.batches(batches.duplicate())) {
             next = Math.max(next, batch.lastOffset() + 1);
-            if (abortedRanges.aborted(batch) || batch.isControlBatch()) {
+            if (abortedBatches.aborted(batch) || batch.isControlBatch()) {
                 continue;
             }
             for (Record record : batch.records()) {
@@ -295,33 +292,5 @@ final class ReadCommittedChecker {
 
     /** The records a read left visible (offset to value), and where the reader continues. */
     private record Read(long nextOffset, Map<Long, String> visible) {
-    }
-
-    /**
-     * The consumer's rule: a transaction the read names is aborted from its first offset until its producer's abort
-     * marker; a transactional batch of that producer in between is dropped. Fed one read's batches in offset order.
-     */
-    private static final class AbortedRanges {
-
-        private final PriorityQueue<AbortedTransaction> ahead =
-                new PriorityQueue<>(Comparator.comparingLong(AbortedTransaction::firstOffset));
-        private final Set<Long> abortedProducers = new HashSet<>();
-
-        AbortedRanges(List<AbortedTransaction> aborted) {
-            ahead.addAll(aborted);
-        }
-
-        boolean aborted(RecordBatch batch) {
-            while (!ahead.isEmpty() && ahead.peek().firstOffset() <= batch.lastOffset()) {
-                abortedProducers.add(ahead.poll().producerId());
-            }
-            if (batch.isControlBatch()) {
-                if (!EndTxnMarker.of(batch).commit()) {
-                    abortedProducers.remove(batch.producerId());
-                }
-                return false;
-            }
-            return batch.isTransactional() && abortedProducers.contains(batch.producerId());
-        }
     }
 }

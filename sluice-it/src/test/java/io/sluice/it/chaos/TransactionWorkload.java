@@ -81,7 +81,7 @@ final class TransactionWorkload implements AutoCloseable {
     private final List<SseReader> streams = new ArrayList<>();
     private final Map<TopicPartition, Long> readerPositions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, StableOffset> lastProbe = new ConcurrentHashMap<>();
-    private final List<String> threadFailures = Collections.synchronizedList(new ArrayList<>());
+    private final ThreadFailures threadFailures = new ThreadFailures();
     private Thread probe;
     private volatile boolean writing = true;
     private volatile boolean reading = true;
@@ -114,35 +114,24 @@ final class TransactionWorkload implements AutoCloseable {
             workload.readerPositions.put(tp, 0L);
             workload.streams.add(SseReader.startReadCommitted(gatewayUrl, tp.topic(), tp.partition(), history));
             workload.readers.add(Thread.ofPlatform().name("chaos-rc-reader-" + tp)
-                    .start(workload.guarded("read_committed reader of " + tp, () -> workload.read(tp))));
+                    .start(workload.threadFailures.guarded("read_committed reader of " + tp,
+                            () -> workload.read(tp))));
         }
         for (int i = 0; i < writerCount; i++) {
             int id = i;
             Random random = new Random(seed * 37 + 1000 + i);
             workload.writers.add(Thread.ofPlatform().name("chaos-txn-writer-" + i)
-                    .start(workload.guarded("transaction writer " + i, () -> workload.write(id, random))));
+                    .start(workload.threadFailures.guarded("transaction writer " + i,
+                            () -> workload.write(id, random))));
         }
         workload.probe = Thread.ofPlatform().name("chaos-lso-probe")
-                .start(workload.guarded("stable offset probe", workload::probe));
+                .start(workload.threadFailures.guarded("stable offset probe", workload::probe));
         return workload;
-    }
-
-    private Runnable guarded(String name, Runnable body) {
-        return () -> {
-            try {
-                body.run();
-            } catch (RuntimeException | Error e) {
-                threadFailures.add(name + " stopped by " + e);
-                throw e;
-            }
-        };
     }
 
     /** Client threads that died of an exception (a problem for the report: they judged less than they claim). */
     List<String> threadFailures() {
-        synchronized (threadFailures) {
-            return List.copyOf(threadFailures);
-        }
+        return threadFailures.all();
     }
 
     List<TopicPartition> partitions() {

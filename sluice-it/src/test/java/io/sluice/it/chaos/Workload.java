@@ -6,7 +6,6 @@ import io.sluice.it.chaos.GatewayClient.RecordOutcome;
 import io.sluice.testing.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -33,7 +32,7 @@ final class Workload implements AutoCloseable {
     private final List<Thread> producers = new ArrayList<>();
     private final List<Thread> consumers = new ArrayList<>();
     private final AtomicLongArray consumerPositions;
-    private final List<String> threadFailures = Collections.synchronizedList(new ArrayList<>());
+    private final ThreadFailures threadFailures = new ThreadFailures();
     private volatile boolean producing = true;
     private volatile boolean consuming = true;
 
@@ -52,27 +51,17 @@ final class Workload implements AutoCloseable {
         for (int p = 0; p < partitions; p++) {
             int partition = p;
             workload.consumers.add(Thread.ofPlatform().name("chaos-consumer-" + p)
-                    .start(workload.guarded("consumer of partition " + p, () -> workload.consume(partition))));
+                    .start(workload.threadFailures.guarded("consumer of partition " + p,
+                            () -> workload.consume(partition))));
         }
         for (int i = 0; i < producerCount; i++) {
             int id = i;
             Random random = new Random(seed * 31 + i);
             workload.producers.add(Thread.ofPlatform().name("chaos-producer-" + i)
-                    .start(workload.guarded("producer " + i, () -> workload.produce(id, random))));
+                    .start(workload.threadFailures.guarded("producer " + i,
+                            () -> workload.produce(id, random))));
         }
         return workload;
-    }
-
-    /** {@code body}, with whatever ends it unexpectedly noted for {@link #threadFailures}. */
-    private Runnable guarded(String name, Runnable body) {
-        return () -> {
-            try {
-                body.run();
-            } catch (RuntimeException | Error e) {
-                threadFailures.add(name + " stopped by " + e);
-                throw e;
-            }
-        };
     }
 
     /**
@@ -80,9 +69,7 @@ final class Workload implements AutoCloseable {
      * checker, which judges only what was acknowledged and read, cannot tell.
      */
     List<String> threadFailures() {
-        synchronized (threadFailures) {
-            return List.copyOf(threadFailures);
-        }
+        return threadFailures.all();
     }
 
     private void produce(int id, Random random) {

@@ -1,4 +1,4 @@
-package io.sluice.gateway.consume;
+package io.sluice.internal.partition;
 
 import io.sluice.internal.partition.FetchResponseCodec.AbortedTransaction;
 import io.sluice.protocol.record.EndTxnMarker;
@@ -13,9 +13,10 @@ import java.util.Set;
  * Which batches of a read_committed read belong to aborted transactions, as a Kafka consumer decides it: a
  * transaction named by the leader (its producer, its first offset) is aborted from its first offset until its
  * producer's abort marker; a transactional batch of that producer in between is left out. Fed every batch of one read
- * in offset order, control batches included. One per read; not thread-safe.
+ * in offset order, control batches included. One per read; not thread-safe. The gateway's read_committed reads use
+ * it, and the replication simulation's read_committed checker reads as they do.
  */
-final class AbortedBatches {
+public final class AbortedBatches {
 
     private static final AbortedBatches NONE = new AbortedBatches(List.of());
 
@@ -28,12 +29,12 @@ final class AbortedBatches {
     }
 
     /** The aborted transactions the leader named for a read ({@code FetchedPartition.abortedTransactions()}). */
-    static AbortedBatches of(List<AbortedTransaction> aborted) {
+    public static AbortedBatches of(List<AbortedTransaction> aborted) {
         return aborted.isEmpty() ? NONE : new AbortedBatches(aborted);
     }
 
     /** Whether {@code batch}, the next batch of the read, is an aborted transaction's. */
-    boolean aborted(RecordBatch batch) {
+    public boolean aborted(RecordBatch batch) {
         if (this == NONE) {
             return false;
         }
