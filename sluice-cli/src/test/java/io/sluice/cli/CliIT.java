@@ -238,6 +238,20 @@ class CliIT {
     }
 
     @Test
+    void aTransactionalIdAclIsAddedListedAndRemovedThroughTheCli() {
+        Run added = sluice("", "acl", "add", "--principal", "User:bob", "--operation", "WRITE", "--transactional-id",
+                "bob-", "--prefixed");
+        Run listed = sluice("", "acl", "list", "--transactional-id", "bob-", "--prefixed");
+        Run removed = sluice("", "acl", "remove", "--transactional-id", "bob-", "--prefixed");
+
+        assertThat(added.out()).isEqualTo("Added: User:bob ALLOW WRITE on TRANSACTIONAL_ID bob- (prefix)\n");
+        assertThat(listed.lines()).hasSize(2);
+        assertThat(listed.lines().get(1).split("\\s+")).containsExactly("User:bob", "TRANSACTIONAL_ID", "bob-",
+                "PREFIXED", "WRITE", "ALLOW");
+        assertThat(removed.lines()).hasSize(3).first().isEqualTo("Removed:");
+    }
+
+    @Test
     void withoutCredentialsOrWithAWrongPasswordTheGatewaySaysSoInOneLine() {
         Run anonymous = sluiceWith(Map.of(), "", "topic", "list");
         Run wrong = sluiceWith(Map.of(), "", "topic", "list", "--user", "admin:not-the-password");
