@@ -3,7 +3,6 @@ package io.sluice.partition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.internal.client.CoordinatorClient;
 import io.sluice.internal.client.InternalHttp;
-import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.web.ClusterSecurityProperties;
 import io.sluice.web.InternalTlsProperties;
 import java.time.Clock;
@@ -44,7 +43,7 @@ class PartitionConfiguration {
     }
 
     @Bean
-    CoordinatorApi coordinatorClient(InternalHttp http, PartitionProperties properties) {
+    CoordinatorClient coordinatorClient(InternalHttp http, PartitionProperties properties) {
         return new CoordinatorClient(http, properties.coordinatorUrls());
     }
 }

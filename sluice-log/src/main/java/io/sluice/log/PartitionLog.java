@@ -2,6 +2,7 @@ package io.sluice.log;
 
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.CorruptRecordException;
 import io.sluice.protocol.record.EndTxnMarker;
 import io.sluice.protocol.record.RecordBatch;
@@ -11,9 +12,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -167,9 +170,20 @@ public final class PartitionLog implements AutoCloseable {
      * still appended. All of them take the writer lock once, and waiters (followers' long polls, the high watermark's)
      * are woken once, after the last: a follower woken by the first entry would otherwise read only part of them and
      * need a second round for the rest. A storage failure takes the log offline: the entries before it keep their
-     * results, it and the entries after it are answered STORAGE_ERROR.
+     * results, it and the entries after it are answered STORAGE_ERROR. A transactional batch that would open a
+     * transaction is refused (INVALID_TXN_STATE): see {@link #appendAsLeader(List, int, TxnVerifications)}.
      */
     public List<LeaderAppendOutcome> appendAsLeader(List<ByteBuffer> entries, int leaderEpoch) {
+        return appendAsLeader(entries, leaderEpoch, TxnVerifications.NONE);
+    }
+
+    /**
+     * As {@link #appendAsLeader(List, int)}, with the transaction coordinator's answers for the entries'
+     * {@link #transactionStarts}: a transactional batch that would open a transaction here is appended only if its
+     * producer's start was verified and no marker of that producer was written since the verification began.
+     */
+    public List<LeaderAppendOutcome> appendAsLeader(List<ByteBuffer> entries, int leaderEpoch,
+                                                    TxnVerifications verified) {
         LogConfig cfg = config;
         // Validated outside the lock; an entry that fails it is refused alone.
         List<Object> validated = new ArrayList<>(entries.size());
@@ -189,7 +203,7 @@ public final class PartitionLog implements AutoCloseable {
                         continue;
                     }
                     try {
-                        AppendResult result = appendLocked((ValidatedRecords) entry, leaderEpoch, cfg);
+                        AppendResult result = appendLocked((ValidatedRecords) entry, leaderEpoch, cfg, verified);
                         outcomes.add(LeaderAppendOutcome.appended(result));
                     } catch (CorruptRecordException e) {
                         throw e; // raised by bytes read back from disk: the writer guard takes the log offline
@@ -208,8 +222,9 @@ public final class PartitionLog implements AutoCloseable {
         return outcomes;
     }
 
-    /** One entry of {@link #appendAsLeader(List, int)}, under the writer lock. */
-    private AppendResult appendLocked(ValidatedRecords validated, int leaderEpoch, LogConfig cfg) throws IOException {
+    /** One entry of {@link #appendAsLeader(List, int, TxnVerifications)}, under the writer lock. */
+    private AppendResult appendLocked(ValidatedRecords validated, int leaderEpoch, LogConfig cfg,
+                                      TxnVerifications verified) throws IOException {
         OptionalInt latest = epochCache.latestEpoch();
         if (latest.isPresent() && leaderEpoch < latest.getAsInt()) {
             throw ErrorCode.FENCED_LEADER_EPOCH.exception("Append to " + name + " in leader epoch " + leaderEpoch
@@ -217,7 +232,8 @@ public final class PartitionLog implements AutoCloseable {
         }
         long now = clock.millis();
         boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
-        Optional<ProducerStateManager.Duplicate> duplicate = producerState.checkLeaderAppend(validated.batches());
+        Optional<ProducerStateManager.Duplicate> duplicate = producerState.checkLeaderAppend(validated.batches(),
+                verified);
         if (duplicate.isPresent()) {
             ProducerStateManager.Duplicate d = duplicate.get();
             return new AppendResult(d.firstOffset(), d.lastOffset(),
@@ -234,6 +250,51 @@ public final class PartitionLog implements AutoCloseable {
         return new AppendResult(validated.firstOffset(), validated.lastOffset(),
                 logAppendTime ? now : RecordBatch.NO_TIMESTAMP, validated.maxTimestamp(), validated.recordCount(),
                 validated.sizeInBytes(), logStartOffset, false);
+    }
+
+    /**
+     * The batches of these produce entries that would open a transaction here (Kafka's KIP-890 part 1): transactional
+     * batches of a producer without a transaction open here at their epoch, which do not repeat one of its last
+     * batches. Each distinct producer and epoch once, with the guard its verification runs under (see
+     * {@link TxnStart}). Reads batch headers only; a batch whose header does not parse is left to the append, which
+     * refuses it. Empty, without taking the writer lock, when no entry holds a transactional batch.
+     */
+    public List<TxnStart> transactionStarts(List<ByteBuffer> entries) {
+        List<RecordBatch> transactional = new ArrayList<>();
+        for (ByteBuffer entry : entries) {
+            if (RecordBatch.producerIdAt(entry) == RecordBatch.NO_PRODUCER_ID) {
+                continue;
+            }
+            try {
+                for (RecordBatch batch : BufferBatchIterator.batches(entry)) {
+                    if (batch.isTransactional() && !batch.isControlBatch() && batch.producerId() >= 0) {
+                        transactional.add(batch);
+                    }
+                }
+            } catch (CorruptRecordException e) {
+                // the append refuses the entry
+            }
+        }
+        if (transactional.isEmpty()) {
+            return List.of();
+        }
+        return guard.write("transaction verification", () -> {
+            Map<Long, Short> seen = new HashMap<>();
+            List<TxnStart> starts = new ArrayList<>();
+            long now = clock.millis();
+            for (RecordBatch batch : transactional) {
+                Short before = seen.putIfAbsent(batch.producerId(), batch.producerEpoch());
+                if (Objects.equals(before, batch.producerEpoch())) {
+                    continue;
+                }
+                VerificationGuard started = producerState.startVerification(batch.producerId(),
+                        batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(), now);
+                if (started != null) {
+                    starts.add(new TxnStart(batch.producerId(), batch.producerEpoch(), started));
+                }
+            }
+            return starts;
+        });
     }
 
     /**

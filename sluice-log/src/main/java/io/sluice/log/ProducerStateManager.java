@@ -38,6 +38,12 @@ import java.util.stream.Stream;
  * and every aborted transaction still in the log ({@link #aborted}, for read_committed reads). All of it is in the
  * snapshots and rebuilt by replaying markers, like the rest.
  *
+ * <p><b>Verification</b> (Kafka's KIP-890 part 1). A leader appends a batch that would open a transaction only after
+ * the transaction coordinator confirmed that the producer's open transaction has added this partition
+ * ({@link #startVerification}, {@link TxnVerifications}); a marker of the producer written while it asked withdraws
+ * the producer's {@link VerificationGuard}, so a batch delayed past the end of its transaction cannot open a new one
+ * that nobody would ever end.
+ *
  * <p><b>Expiry.</b> A producer not seen for {@code producer.id.expiration.ms} (by this replica's clock: when it
  * appended, replicated or replayed the producer's last batch) is forgotten by {@link #removeExpired}, unless its
  * transaction is open; its next batch must start a new session at sequence 0.
@@ -56,6 +62,8 @@ final class ProducerStateManager {
     private final TreeMap<Long, Long> completing = new TreeMap<>();
     /** Aborted transactions by marker offset; read without the writer lock (see {@link #aborted}). */
     private final ConcurrentSkipListMap<Long, AbortedTxn> aborted = new ConcurrentSkipListMap<>();
+    /** Producers whose next batch opens a transaction here and is being verified (leader only; not persisted). */
+    private final Map<Long, VerificationGuard> verifying = new HashMap<>();
     private long mapEndOffset;
 
     private ProducerStateManager(Path dir) {
@@ -95,6 +103,21 @@ final class ProducerStateManager {
     // ------------------------------------------------------------- leader check
 
     /**
+     * The guard under which a leader verifies a transactional batch of {@code producerId} at {@code epoch} before
+     * appending it, or null when the batch needs no verification: it goes on the producer's transaction open here at
+     * that epoch, or it repeats one of the producer's last batches (answered with their offsets, whatever the
+     * coordinator says). A producer already being verified keeps its guard.
+     */
+    VerificationGuard startVerification(long producerId, short epoch, int firstSeq, int lastSeq, long nowMs) {
+        ProducerStateEntry entry = producers.get(producerId);
+        if (entry != null && (entry.currentTxnFirstOffset() >= 0 && entry.producerEpoch() == epoch
+                || entry.findDuplicate(epoch, firstSeq, lastSeq) != null)) {
+            return null;
+        }
+        return verifying.computeIfAbsent(producerId, id -> new VerificationGuard(id, nowMs));
+    }
+
+    /**
      * Checks a leader append's batches against the state, changing nothing (Kafka's checks for a client append):
      * <ul>
      *   <li>a batch without producer id is not checked;</li>
@@ -103,6 +126,9 @@ final class ProducerStateManager {
      *   <li>an unknown producer must start at sequence 0 (else UNKNOWN_PRODUCER_ID), a newer epoch too (else
      *       OUT_OF_ORDER_SEQUENCE_NUMBER), and a batch in the same epoch must follow the last sequence by one
      *       (else OUT_OF_ORDER_SEQUENCE_NUMBER). Batches of one producer in one append chain.</li>
+     *   <li>a transactional batch that would open a transaction here must have been verified with the transaction
+     *       coordinator under the guard still kept for its producer ({@link TxnVerifications#require}), else
+     *       INVALID_TXN_STATE or the coordinator's reason.</li>
      * </ul>
      *
      * @return the batches' original offsets if every batch is a duplicate, else empty (write them)
@@ -110,7 +136,7 @@ final class ProducerStateManager {
      *                                            but no epoch or sequence, or an append mixing duplicates and new
      *                                            batches
      */
-    Optional<Duplicate> checkLeaderAppend(List<RecordBatch> batches) {
+    Optional<Duplicate> checkLeaderAppend(List<RecordBatch> batches, TxnVerifications verified) {
         Map<Long, Pending> pending = null; // the common append has no producer id: allocate nothing for it
         BatchMetadata firstDuplicate = null;
         BatchMetadata lastDuplicate = null;
@@ -148,6 +174,9 @@ final class ProducerStateManager {
             }
             checkSequence(producerId, current, epoch, firstSeq);
             boolean inTxn = current != null && current.inTxn() && epoch == current.epoch();
+            if (!inTxn && batch.isTransactional()) {
+                verified.require(producerId, epoch, verifying.get(producerId));
+            }
             if (inTxn && !batch.isTransactional()) {
                 throw ErrorCode.INVALID_TXN_STATE.exception("Producer " + producerId + " wrote a non-transactional"
                         + " batch while its transaction on this partition is open");
@@ -254,6 +283,7 @@ final class ProducerStateManager {
             if (transactional && entry.currentTxnFirstOffset() < 0) {
                 entry.currentTxnFirstOffset(firstOffset);
                 ongoing.put(firstOffset, producerId);
+                verifying.remove(producerId);
             }
         }
         mapEndOffset = Math.max(mapEndOffset, lastOffset + 1);
@@ -270,6 +300,7 @@ final class ProducerStateManager {
         if (producerId < 0 || batch.recordCount() == 0) {
             return; // a cleaned-out control batch keeps only its offsets
         }
+        verifying.remove(producerId);
         EndTxnMarker marker = EndTxnMarker.of(batch);
         ProducerStateEntry entry = producers.computeIfAbsent(producerId,
                 id -> new ProducerStateEntry(id, batch.producerEpoch(), seenMs));
@@ -358,6 +389,8 @@ final class ProducerStateManager {
         int before = producers.size();
         producers.values().removeIf(entry -> entry.currentTxnFirstOffset() < 0
                 && nowMs - entry.lastSeenMs() >= expirationMs);
+        // A verification whose append never came (refused, or the request gave up) is forgotten as well.
+        verifying.values().removeIf(guard -> nowMs - guard.createdMs() >= expirationMs);
         return before - producers.size();
     }
 
@@ -404,6 +437,7 @@ final class ProducerStateManager {
 
     private void clearState() {
         producers.clear();
+        verifying.clear();
         ongoing.clear();
         completing.clear();
         aborted.clear();

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +77,7 @@ class TransactionLogTest {
     void anOpenTransactionHoldsTheLastStableOffsetAtItsFirstRecordUntilItsMarkerIsReplicated() throws IOException {
         PartitionLog log = open();
         log.appendAsLeader(TestRecords.batch(1, "plain"), 0);              // 0
-        log.appendAsLeader(txn(7, 0, 0, "a", "b"), 0);                     // 1, 2
+        VerifiedAppends.appendAsLeader(log, txn(7, 0, 0, "a", "b"), 0);                     // 1, 2
         log.appendAsLeader(TestRecords.batch(1, "after"), 0);              // 3
         replicate(log);
         assertThat(log.highWatermark()).isEqualTo(4);
@@ -92,12 +93,12 @@ class TransactionLogTest {
     @Test
     void aCommittedReadEndsAtTheLastStableOffsetAndNamesTheAbortedTransactionsInIt() throws IOException {
         PartitionLog log = open();
-        log.appendAsLeader(txn(7, 0, 0, "a"), 0);                          // 0, aborted
-        log.appendAsLeader(txn(8, 0, 0, "x"), 0);                          // 1, committed
+        VerifiedAppends.appendAsLeader(log, txn(7, 0, 0, "a"), 0);                          // 0, aborted
+        VerifiedAppends.appendAsLeader(log, txn(8, 0, 0, "x"), 0);                          // 1, committed
         log.appendAsLeader(TestRecords.batch(1, "plain"), 0);              // 2
         log.appendMarker(7, (short) 0, ABORT, 0);                          // 3
         log.appendMarker(8, (short) 0, COMMIT, 0);                         // 4
-        log.appendAsLeader(txn(9, 0, 0, "open"), 0);                       // 5, still open
+        VerifiedAppends.appendAsLeader(log, txn(9, 0, 0, "open"), 0);                       // 5, still open
         replicate(log);
 
         LogReadResult committed = log.read(0, 1 << 20, FetchIsolation.TXN_COMMITTED, true);
@@ -116,9 +117,64 @@ class TransactionLogTest {
     }
 
     @Test
+    void aBatchThatWouldOpenATransactionUnverifiedIsRefusedAndNothingIsWritten() throws IOException {
+        PartitionLog log = open();
+        log.appendAsLeader(TestRecords.batch(1, "plain"), 0);
+
+        assertThat(refusal(() -> log.appendAsLeader(txn(7, 0, 0, "a"), 0))).isEqualTo(ErrorCode.INVALID_TXN_STATE);
+
+        List<ByteBuffer> entries = List.of(txn(7, 0, 0, "a"));
+        List<TxnStart> starts = log.transactionStarts(entries);
+        TxnVerifications fenced = TxnVerifications.of(starts, Map.of(starts.getFirst(),
+                ErrorCode.INVALID_PRODUCER_EPOCH.exception("epoch 0 is fenced")));
+        assertThat(log.appendAsLeader(entries, 0, fenced).getFirst().error().errorCode())
+                .as("the coordinator's reason").isEqualTo(ErrorCode.INVALID_PRODUCER_EPOCH);
+        assertThat(log.logEndOffset()).isEqualTo(1);
+        replicate(log);
+        assertThat(log.lastStableOffset()).as("no transaction opened").isEqualTo(1);
+    }
+
+    @Test
+    void onlyABatchThatOpensATransactionNeedsVerifyingAndNotARepeatOfOneWritten() throws IOException {
+        PartitionLog log = open();
+        assertThat(log.transactionStarts(List.of(TestRecords.batch(1, "plain"), TestRecords.idempotent(8, 0, 0, "i"))))
+                .as("no transactional batch").isEmpty();
+        assertThat(log.transactionStarts(List.of(txn(7, 0, 0, "a"), txn(7, 0, 1, "b"))))
+                .as("one start per producer and epoch").singleElement()
+                .satisfies(start -> assertThat(start.producerId()).isEqualTo(7));
+
+        VerifiedAppends.appendAsLeader(log, txn(7, 0, 0, "a"), 0);
+        assertThat(log.transactionStarts(List.of(txn(7, 0, 1, "b")))).as("its transaction is open here").isEmpty();
+        log.appendAsLeader(txn(7, 0, 1, "b"), 0);
+        log.appendMarker(7, (short) 0, COMMIT, 0);
+        assertThat(log.transactionStarts(List.of(txn(7, 0, 1, "b")))).as("a repeat of a batch written").isEmpty();
+        assertThat(log.appendAsLeader(txn(7, 0, 1, "b"), 0).firstOffset()).isEqualTo(1);
+        assertThat(log.transactionStarts(List.of(txn(7, 0, 2, "c")))).as("the next transaction").hasSize(1);
+    }
+
+    @Test
+    void aMarkerOfTheProducerWrittenWhileItsBatchWasVerifiedRefusesTheBatch() throws IOException {
+        PartitionLog log = open();
+        VerifiedAppends.appendAsLeader(log, txn(7, 0, 0, "a"), 0);
+        log.appendMarker(7, (short) 0, COMMIT, 0);
+        List<ByteBuffer> late = List.of(txn(7, 0, 1, "late"));
+        List<TxnStart> starts = log.transactionStarts(late);
+        // While the coordinator is asked, it ends a transaction of the producer here: the batch may belong to it.
+        log.appendMarker(7, (short) 0, ABORT, 0);
+
+        assertThat(log.appendAsLeader(late, 0, TxnVerifications.of(starts, Map.of())).getFirst().error().errorCode())
+                .isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(log.logEndOffset()).isEqualTo(3);
+        replicate(log);
+        assertThat(log.lastStableOffset()).isEqualTo(3);
+        assertThat(VerifiedAppends.appendAsLeader(log, txn(7, 0, 1, "next"), 0).firstOffset())
+                .as("verified again after the marker").isEqualTo(3);
+    }
+
+    @Test
     void aProducerCannotWriteOutsideItsOpenTransactionAndNothingIsWritten() throws IOException {
         PartitionLog log = open();
-        log.appendAsLeader(txn(7, 0, 0, "a"), 0);
+        VerifiedAppends.appendAsLeader(log, txn(7, 0, 0, "a"), 0);
         assertThat(refusal(() -> log.appendAsLeader(TestRecords.idempotent(7, 0, 1, "plain"), 0)))
                 .isEqualTo(ErrorCode.INVALID_TXN_STATE);
         assertThat(log.logEndOffset()).isEqualTo(1);
@@ -139,11 +195,11 @@ class TransactionLogTest {
     @Test
     void aMarkerOfAnOlderProducerEpochOrAnOlderCoordinatorIsRefusedAndNothingIsWritten() throws IOException {
         PartitionLog log = open();
-        log.appendAsLeader(txn(7, 2, 0, "a"), 0);
+        VerifiedAppends.appendAsLeader(log, txn(7, 2, 0, "a"), 0);
         assertThat(refusal(() -> log.appendMarker(7, (short) 1, COMMIT, 0)))
                 .isEqualTo(ErrorCode.INVALID_PRODUCER_EPOCH);
         log.appendMarker(7, (short) 2, new EndTxnMarker(false, 5), 0);
-        log.appendAsLeader(txn(7, 2, 1, "b"), 0);
+        VerifiedAppends.appendAsLeader(log, txn(7, 2, 1, "b"), 0);
         assertThat(refusal(() -> log.appendMarker(7, (short) 2, new EndTxnMarker(true, 4), 0)))
                 .isEqualTo(ErrorCode.TRANSACTION_COORDINATOR_FENCED);
         assertThat(log.logEndOffset()).isEqualTo(3);
@@ -154,26 +210,26 @@ class TransactionLogTest {
     @Test
     void aMarkerWithANewerProducerEpochStartsTheProducerOverAtSequenceZero() throws IOException {
         PartitionLog log = open();
-        log.appendAsLeader(txn(7, 0, 0, "a", "b"), 0);
+        VerifiedAppends.appendAsLeader(log, txn(7, 0, 0, "a", "b"), 0);
         log.appendMarker(7, (short) 1, ABORT, 0); // the coordinator aborted on a timeout and bumped the epoch
-        assertThat(refusal(() -> log.appendAsLeader(txn(7, 0, 2, "c"), 0)))
+        assertThat(refusal(() -> VerifiedAppends.appendAsLeader(log, txn(7, 0, 2, "c"), 0)))
                 .as("the fenced epoch").isEqualTo(ErrorCode.INVALID_PRODUCER_EPOCH);
-        assertThat(log.appendAsLeader(txn(7, 1, 0, "c"), 0).firstOffset()).isEqualTo(3);
+        assertThat(VerifiedAppends.appendAsLeader(log, txn(7, 1, 0, "c"), 0).firstOffset()).isEqualTo(3);
     }
 
     @Test
     void transactionsSurviveACleanReopenAndACrash() throws IOException {
         PartitionLog log = open();
-        log.appendAsLeader(txn(7, 0, 0, "a"), 0);                          // 0, aborted
+        VerifiedAppends.appendAsLeader(log, txn(7, 0, 0, "a"), 0);                          // 0, aborted
         log.appendMarker(7, (short) 0, ABORT, 0);                          // 1
-        log.appendAsLeader(txn(8, 0, 0, "open"), 0);                       // 2
+        VerifiedAppends.appendAsLeader(log, txn(8, 0, 0, "open"), 0);                       // 2
         replicate(log);
         logs.close(log);
 
         PartitionLog reopened = open();
         assertThat(reopened.lastStableOffset()).isEqualTo(2);
         assertThat(reopened.abortedTxns()).containsExactly(new AbortedTxn(7, 0, 1, 2));
-        reopened.appendAsLeader(txn(7, 0, 1, "b"), 0);                     // 3, aborted
+        VerifiedAppends.appendAsLeader(reopened, txn(7, 0, 1, "b"), 0);                     // 3, aborted
         reopened.appendMarker(7, (short) 0, ABORT, 0);                     // 4
         replicate(reopened);
         logs.crash(reopened);
@@ -189,7 +245,7 @@ class TransactionLogTest {
     @Test
     void aTruncationBelowAMarkerReopensItsTransaction() throws IOException {
         PartitionLog log = open();
-        log.appendAsLeader(txn(7, 0, 0, "a"), 0);                          // 0
+        VerifiedAppends.appendAsLeader(log, txn(7, 0, 0, "a"), 0);                          // 0
         log.appendMarker(7, (short) 0, ABORT, 0);                          // 1
         assertThat(log.abortedTxns()).hasSize(1);
 
@@ -207,7 +263,7 @@ class TransactionLogTest {
     @Test
     void aProducerWithAnOpenTransactionDoesNotExpire() throws IOException {
         PartitionLog log = open();
-        log.appendAsLeader(txn(7, 0, 0, "a"), 0);
+        VerifiedAppends.appendAsLeader(log, txn(7, 0, 0, "a"), 0);
         log.appendAsLeader(TestRecords.idempotent(8, 0, 0, "b"), 0);
         clock.advance(10_000);
         assertThat(log.removeExpiredProducers(1_000)).isEqualTo(1);

@@ -10,6 +10,8 @@ import io.sluice.internal.txn.TxnOffsetCommitRequest;
 import io.sluice.internal.txn.TxnPartitionsRequest;
 import io.sluice.internal.txn.TxnProducer;
 import io.sluice.internal.txn.TxnSequences;
+import io.sluice.internal.txn.TxnVerifyRequest;
+import io.sluice.internal.txn.TxnVerifyResponse;
 import io.sluice.internal.txn.TxnWriteConfirmation;
 import io.sluice.internal.txn.TxnWriteRequest;
 import java.util.List;
@@ -69,6 +71,11 @@ class TransactionController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> end(@RequestBody TxnEndRequest request) {
         return service.endTxn(request);
+    }
+
+    @PostMapping(TransactionPaths.VERIFY)
+    Mono<TxnVerifyResponse> verify(@RequestBody TxnVerifyRequest request) {
+        return service.verify(request);
     }
 
     @PostMapping(TransactionPaths.DESCRIBE)

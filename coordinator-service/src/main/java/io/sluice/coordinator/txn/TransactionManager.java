@@ -6,6 +6,8 @@ import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.FencedCommands;
 import io.sluice.coordinator.store.IdempotencyStore;
 import io.sluice.internal.group.PartitionOffset;
+import io.sluice.internal.txn.TxnVerifyRequest;
+import io.sluice.internal.txn.TxnVerifyResponse;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +62,8 @@ public class TransactionManager {
     private final Set<String> reloadFirst = ConcurrentHashMap.newKeySet();
     private final Set<String> completing = ConcurrentHashMap.newKeySet();
     private volatile Map<String, Transaction> transactions = Map.of();
+    /** Each transactional id's producer id, the other way round: a partition leader verifies by producer id. */
+    private volatile Map<Long, String> byProducerId = Map.of();
     private volatile boolean ready;
 
     TransactionManager(TransactionStore store, TransactionMarkers markers, GroupManager groups,
@@ -90,6 +95,7 @@ public class TransactionManager {
     public Mono<Void> activate() {
         return store.load().doOnNext(loaded -> {
             transactions = Map.copyOf(loaded);
+            byProducerId = producerIds(transactions);
             reloadFirst.clear();
             ready = true;
             LOG.info("Loaded {} transactional ids", loaded.size());
@@ -100,6 +106,29 @@ public class TransactionManager {
     public void deactivate() {
         ready = false;
         transactions = Map.of();
+        byProducerId = Map.of();
+    }
+
+    /**
+     * The checks a partition leader asks for before it appends batches that open a transaction there (see
+     * {@link TransactionRules#verify}), each decided on the state as stored: the failures. A read, outside the command
+     * sequence: a decision stored after it (an end of the transaction) writes a marker at the partition, and the
+     * leader refuses the append when a marker of that producer came after it asked.
+     */
+    List<TxnVerifyResponse.Failure> verify(List<TxnVerifyRequest.Check> checks) {
+        List<TxnVerifyResponse.Failure> failures = new ArrayList<>();
+        Map<String, Transaction> current = transactions;
+        Map<Long, String> ids = byProducerId;
+        for (TxnVerifyRequest.Check check : checks) {
+            String transactionalId = ids.get(check.producerId());
+            Transaction txn = transactionalId == null ? null : current.get(transactionalId);
+            TransactionRules.verify(txn, check.producerId(), check.producerEpoch(),
+                            new TopicPartition(check.topic(), check.partition()))
+                    .ifPresent(refused -> failures.add(new TxnVerifyResponse.Failure(check.producerId(),
+                            check.producerEpoch(), check.topic(), check.partition(), refused.errorCode(),
+                            refused.getMessage())));
+        }
+        return failures;
     }
 
     // ---------------------------------------------------------------- commands
@@ -283,6 +312,13 @@ public class TransactionManager {
             next.put(transactionalId, txn);
         }
         transactions = Map.copyOf(next);
+        byProducerId = producerIds(transactions);
+    }
+
+    private static Map<Long, String> producerIds(Map<String, Transaction> transactions) {
+        Map<Long, String> ids = new HashMap<>();
+        transactions.forEach((transactionalId, txn) -> ids.put(txn.producerId(), transactionalId));
+        return Map.copyOf(ids);
     }
 
     private record Command<T>(String transactionalId, Function<Transaction, TxnDecision<T>> decide,

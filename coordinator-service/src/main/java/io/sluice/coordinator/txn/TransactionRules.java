@@ -1,11 +1,13 @@
 package io.sluice.coordinator.txn;
 
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -93,6 +95,39 @@ final class TransactionRules {
         all.addAll(partitions);
         return TxnDecision.of(open(txn, nowMs).withContents(all, txn.groups(), txn.offsets(), startOf(txn, nowMs)),
                 null);
+    }
+
+    /**
+     * Whether a leader may append a transactional batch of {@code producerId} at {@code epoch} that opens a transaction
+     * at {@code partition} (KIP-890 part 1), given the transaction that producer id belongs to ({@code current}, null
+     * if none): only into an ONGOING transaction at that epoch that added the partition. Anything else is a batch that
+     * would open a transaction nobody will end there (a produce delayed past its transaction's end, or a producer
+     * that skipped AddPartitionsToTxn), and would hold the partition's last stable offset back for good: an older epoch
+     * is INVALID_PRODUCER_EPOCH, the rest INVALID_TXN_STATE, which Kafka's producers treat as an abortable error.
+     * Changes nothing.
+     *
+     * @return empty when the batch may be appended, else why not
+     */
+    static Optional<SluiceException> verify(Transaction current, long producerId,
+                                                                        short epoch, TopicPartition partition) {
+        if (current == null || current.producerId() != producerId) {
+            return Optional.of(ErrorCode.INVALID_TXN_STATE.exception("Producer " + producerId
+                    + " has no transaction at the coordinator: a transactional batch for " + partition
+                    + " cannot open one"));
+        }
+        if (epoch < current.producerEpoch()) {
+            return Optional.of(ErrorCode.INVALID_PRODUCER_EPOCH.exception("Producer " + producerId
+                    + " wrote in epoch " + epoch + ", but transactional id " + current.transactionalId()
+                    + " is at epoch " + current.producerEpoch()));
+        }
+        if (epoch != current.producerEpoch() || current.state() != TxnState.ONGOING
+                || !current.partitions().contains(partition)) {
+            return Optional.of(ErrorCode.INVALID_TXN_STATE.exception("Partition " + partition
+                    + " is not in an open transaction of transactional id " + current.transactionalId()
+                    + " (producer " + producerId + " epoch " + epoch + "; the transaction is " + current.state()
+                    + " at epoch " + current.producerEpoch() + "): add it to the transaction before writing to it"));
+        }
+        return Optional.empty();
     }
 
     /**
@@ -283,12 +318,12 @@ final class TransactionRules {
         return txn.state() == TxnState.ONGOING ? txn.startedAtMs() : nowMs;
     }
 
-    private static io.sluice.protocol.SluiceException fenced(Transaction current, short epoch) {
+    private static SluiceException fenced(Transaction current, short epoch) {
         return ErrorCode.PRODUCER_FENCED.exception("Transactional id " + current.transactionalId() + " is at producer"
                 + " epoch " + current.producerEpoch() + ", not " + epoch + ": this producer was fenced by a newer one");
     }
 
-    private static io.sluice.protocol.SluiceException concurrent(Transaction txn) {
+    private static SluiceException concurrent(Transaction txn) {
         return ErrorCode.CONCURRENT_TRANSACTIONS.exception("Transactional id " + txn.transactionalId() + " is still"
                 + " completing its last transaction (" + txn.state() + "); retry shortly");
     }

@@ -14,6 +14,8 @@ import io.sluice.internal.txn.TxnOffsetCommitRequest;
 import io.sluice.internal.txn.TxnPartitionsRequest;
 import io.sluice.internal.txn.TxnProducer;
 import io.sluice.internal.txn.TxnSequences;
+import io.sluice.internal.txn.TxnVerifyRequest;
+import io.sluice.internal.txn.TxnVerifyResponse;
 import io.sluice.internal.txn.TxnWriteConfirmation;
 import io.sluice.internal.txn.TxnWriteRequest;
 import io.sluice.protocol.ErrorCode;
@@ -113,6 +115,10 @@ class TransactionService {
     Mono<Void> endTxn(TxnEndRequest request) {
         return ready(request.transactionalId()).then(Mono.defer(() -> manager.endTxn(request.transactionalId(),
                 request.producerId(), request.producerEpoch(), request.commit())));
+    }
+
+    Mono<TxnVerifyResponse> verify(TxnVerifyRequest request) {
+        return serving().then(Mono.fromSupplier(() -> new TxnVerifyResponse(manager.verify(request.checks()))));
     }
 
     Mono<TransactionDescription> describe(String transactionalId) {

@@ -76,6 +76,31 @@ class TransactionRulesTest {
     }
 
     @Test
+    void aLeaderMayOpenATransactionAtAPartitionOnlyWhileTheProducersOpenTransactionAddedIt() {
+        Transaction empty = init(null);
+        Transaction open = TransactionRules.addPartitions(empty, ID, 100, (short) 0, List.of(A), now).after();
+        Transaction ending = TransactionRules.endTxn(open, ID, 100, (short) 0, false, 7, now).after();
+        Transaction ended = TransactionRules.complete(ending, 100, (short) 0, now).after();
+        Transaction fencing = init(open); // a new instance aborts the open transaction under epoch 1
+
+        assertThat(verified(open, 0, A)).isNull();
+        assertThat(verified(open, 0, B)).as("a partition never added").isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(verified(null, 0, A)).as("no transactional id has the producer")
+                .isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(verified(empty, 0, A)).as("no transaction open").isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(verified(ending, 0, A)).as("its end decided: a late batch").isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(verified(ended, 0, A)).as("ended").isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(verified(fencing, 0, A)).as("an older epoch").isEqualTo(ErrorCode.INVALID_PRODUCER_EPOCH);
+        assertThat(verified(open, 1, A)).as("an epoch it never handed out").isEqualTo(ErrorCode.INVALID_TXN_STATE);
+    }
+
+    /** The refusal of a leader's verification for producer 100 at {@code epoch}, null when it may append. */
+    private static ErrorCode verified(Transaction txn, int epoch, TopicPartition partition) {
+        return TransactionRules.verify(txn, 100, (short) epoch, partition).map(SluiceException::errorCode)
+                .orElse(null);
+    }
+
+    @Test
     void aNewInstanceAbortsTheOpenTransactionUnderTheNextEpochAndRetriesUntilItIsComplete() {
         Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
 

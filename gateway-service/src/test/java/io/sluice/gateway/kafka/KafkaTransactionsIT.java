@@ -35,8 +35,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.tools.TransactionalMessageCopier;
@@ -178,6 +186,69 @@ class KafkaTransactionsIT {
             awaitState(admin, "lso", TransactionState.COMPLETE_COMMIT);
             assertThat(latest(admin, tp, IsolationLevel.READ_COMMITTED)).isEqualTo(4);
         }
+    }
+
+    /**
+     * KIP-890 part 1: a transactional batch reaches a partition that its producer's transaction never added, or after
+     * that transaction ended (a produce retried past an abort, as a client whose request timed out sends it). Kafka's
+     * brokers refuse it since 3.6; without that it would open a transaction at the partition that no marker ever ends,
+     * and read_committed readers would wait at it for good. Sent as Kafka's producer would send the late batch (its
+     * producer id, epoch and next sequence), built by kafka-clients.
+     */
+    @Test
+    void aTransactionalBatchForAPartitionOutsideItsOpenTransactionIsRefusedAndHoldsNoReaderBack() throws Exception {
+        String topic = "txn-verify";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        TopicPartition added = new TopicPartition(topic, 0);
+        TopicPartition never = new TopicPartition(topic, 1);
+        try (KafkaProducer<byte[], byte[]> producer = producer("verify", 60_000); Admin admin = admin()) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "in-the-transaction")).get(30, TimeUnit.SECONDS); // 0
+            TransactionDescription open = describe(admin, "verify");
+
+            Errors outside = rawTransactionalProduce("verify", open, never, 0);
+
+            assertThat(outside).as("a partition the transaction never added").isEqualTo(Errors.INVALID_TXN_STATE);
+            assertThat(latest(admin, never, IsolationLevel.READ_UNCOMMITTED)).as("nothing written").isZero();
+
+            producer.abortTransaction();                                     // 1: the abort marker
+            awaitState(admin, "verify", TransactionState.COMPLETE_ABORT);
+            TransactionDescription aborted = describe(admin, "verify");
+            assertThat(aborted.producerEpoch()).isEqualTo(open.producerEpoch());
+
+            Errors late = rawTransactionalProduce("verify", aborted, added, 1);
+
+            assertThat(late).as("a batch after its transaction's abort").isEqualTo(Errors.INVALID_TXN_STATE);
+            assertThat(latest(admin, added, IsolationLevel.READ_UNCOMMITTED)).as("nothing written").isEqualTo(2);
+            assertThat(latest(admin, added, IsolationLevel.READ_COMMITTED)).as("no transaction left open")
+                    .isEqualTo(2);
+
+            // The producer's next transaction adds the partition and writes to it as before.
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "next")).get(30, TimeUnit.SECONDS); // 2
+            producer.commitTransaction();                                     // 3
+            awaitState(admin, "verify", TransactionState.COMPLETE_COMMIT);
+            assertThat(latest(admin, added, IsolationLevel.READ_COMMITTED)).isEqualTo(4);
+        }
+    }
+
+    /** One transactional batch of {@code txn}'s producer at {@code sequence}, sent alone; the partition's error. */
+    private static Errors rawTransactionalProduce(String transactionalId, TransactionDescription txn,
+                                                  TopicPartition tp, int sequence) throws Exception {
+        MemoryRecords records = MemoryRecords.withTransactionalRecords(Compression.NONE, txn.producerId(),
+                (short) txn.producerEpoch(), sequence, new SimpleRecord("late".getBytes(StandardCharsets.UTF_8)));
+        ProduceRequestData data = new ProduceRequestData().setTransactionalId(transactionalId).setAcks((short) -1)
+                .setTimeoutMs(30_000);
+        ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData().setName(tp.topic());
+        topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(tp.partition())
+                .setRecords(records));
+        data.topicData().add(topicData);
+        short version = ProduceRequest.LAST_STABLE_VERSION_BEFORE_TRANSACTION_V2;
+        ProduceResponse response = (ProduceResponse) KafkaWire.call(cluster.kafkaBootstrap(), ApiKeys.PRODUCE,
+                version, new ProduceRequest.Builder(version, version, data));
+        return Errors.forCode(response.data().responses().iterator().next().partitionResponses().getFirst()
+                .errorCode());
     }
 
     private static long latest(Admin admin, TopicPartition tp, IsolationLevel isolation) throws Exception {

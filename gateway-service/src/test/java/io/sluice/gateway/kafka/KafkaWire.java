@@ -19,7 +19,12 @@ final class KafkaWire {
 
     /** {@code builder}'s request at the newest version kafka-clients knows, and Kafka's parse of the answer. */
     static AbstractResponse call(String bootstrap, ApiKeys api, AbstractRequest.Builder<?> builder) throws IOException {
-        short version = api.latestVersion();
+        return call(bootstrap, api, api.latestVersion(), builder);
+    }
+
+    /** {@code builder}'s request at {@code version}, and Kafka's parse of the answer. */
+    static AbstractResponse call(String bootstrap, ApiKeys api, short version, AbstractRequest.Builder<?> builder)
+            throws IOException {
         RequestHeader header = new RequestHeader(api, version, "sluice-test", 1);
         ByteBuffer payload = builder.build(version).serializeWithHeader(header);
         String[] hostPort = bootstrap.split(":");

@@ -3,8 +3,13 @@ package io.sluice.partition.produce;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.ProduceRequestCodec;
 import io.sluice.internal.partition.ProduceResponse;
+import io.sluice.internal.txn.TxnVerifyRequest;
+import io.sluice.internal.txn.TxnVerifyResponse;
 import io.sluice.log.AppendResult;
 import io.sluice.log.LeaderAppendOutcome;
+import io.sluice.log.PartitionLog;
+import io.sluice.log.TxnStart;
+import io.sluice.log.TxnVerifications;
 import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.protocol.Acks;
@@ -14,10 +19,12 @@ import io.sluice.protocol.TopicPartition;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -36,6 +43,14 @@ import reactor.core.scheduler.Scheduler;
  * boolean)}): one leadership check, one writer lock, one wake-up of the followers' fetches, and one wait for the high
  * watermark to pass the group's last entry. Each entry still has its own outcome: one refused (a corrupt batch, a
  * sequence out of order) refuses only that client's records.
+ *
+ * <p><b>Transactions</b> (Kafka's KIP-890 part 1). A transactional batch that would open its producer's transaction
+ * at a partition is appended only after the transaction coordinator confirmed that the open transaction added that
+ * partition ({@link PartitionLog#transactionStarts}, then one call to the coordinator for the request, then
+ * the append with its answers): without it a produce delayed past the end of its transaction, or from a producer that
+ * skipped AddPartitionsToTxn, would open a transaction that no marker ever ends, and hold the partition's last stable
+ * offset (and every read_committed reader) back for good. A coordinator that cannot be asked makes those entries
+ * NOT_ENOUGH_REPLICAS (retriable, nothing written), as Kafka answers then; requests without such batches do not ask.
  */
 public final class ProduceService {
 
@@ -44,22 +59,33 @@ public final class ProduceService {
     private final ReplicaManager replicas;
     private final Scheduler logScheduler;
     private final ProduceMetrics metrics;
+    private final Function<TxnVerifyRequest, Mono<TxnVerifyResponse>> verifier;
 
-    public ProduceService(ReplicaManager replicas, Scheduler logScheduler, ProduceMetrics metrics) {
+    /**
+     * @param verifier the transaction coordinator's verification of batches that open a transaction (the coordinator
+     *                 client's {@link io.sluice.internal.txn.TransactionApi#verify})
+     */
+    public ProduceService(ReplicaManager replicas, Scheduler logScheduler, ProduceMetrics metrics,
+                          Function<TxnVerifyRequest, Mono<TxnVerifyResponse>> verifier) {
         this.replicas = replicas;
         this.logScheduler = logScheduler;
         this.metrics = metrics;
+        this.verifier = verifier;
     }
 
     public Mono<ProduceResponse> produce(ByteBuffer body, Acks acks, Duration timeout) {
         List<PartitionBatches> request = ProduceRequestCodec.decode(body);
         long started = System.nanoTime();
         // One hop to the log scheduler for the whole request, appending its entries in order: a gateway that
-        // coalesced several clients' requests into one sends entries for the same partition in arrival order.
-        Mono<List<GroupAppend>> appended = Mono.fromCallable(() -> groups(request).stream()
-                        .map(group -> append(request, group, acks))
-                        .toList())
-                .subscribeOn(logScheduler);
+        // coalesced several clients' requests into one sends entries for the same partition in arrival order. A
+        // request with batches that open a transaction asks the coordinator first, then hops back.
+        List<Group> groups = groups(request);
+        Mono<List<GroupAppend>> appended = Mono.fromCallable(() -> transactionStarts(request, groups))
+                .subscribeOn(logScheduler)
+                .flatMap(starts -> starts.isEmpty()
+                        ? Mono.fromCallable(() -> appendAll(request, groups, acks, Map.of()))
+                        : verify(starts).publishOn(logScheduler)
+                                .map(verified -> appendAll(request, groups, acks, verified)));
         if (acks == Acks.NONE) {
             appended.subscribe(results -> { }, error -> LOG.warn("acks=0 append failed: {}", error.toString()));
             return Mono.just(new ProduceResponse(request.stream()
@@ -92,14 +118,82 @@ public final class ProduceService {
         return groups;
     }
 
+    private List<GroupAppend> appendAll(List<PartitionBatches> request, List<Group> groups, Acks acks,
+                                        Map<TopicPartition, TxnVerifications> verified) {
+        return groups.stream()
+                .map(group -> append(request, group, acks,
+                        verified.getOrDefault(group.partition(), TxnVerifications.NONE)))
+                .toList();
+    }
+
+    /**
+     * The batches of the request that would open a transaction, by partition; a partition this replica does not
+     * lead has none here (its append is refused for that).
+     */
+    private Map<TopicPartition, List<TxnStart>> transactionStarts(List<PartitionBatches> request, List<Group> groups) {
+        Map<TopicPartition, List<TxnStart>> starts = new LinkedHashMap<>();
+        for (Group group : groups) {
+            Partition partition;
+            try {
+                partition = replicas.leaderPartition(group.partition(), group.leaderEpoch());
+            } catch (RuntimeException e) {
+                continue;
+            }
+            List<TxnStart> found = partition.log().transactionStarts(entries(request, group));
+            if (!found.isEmpty()) {
+                starts.computeIfAbsent(group.partition(), tp -> new ArrayList<>()).addAll(found);
+            }
+        }
+        return starts;
+    }
+
+    /** One coordinator call for every start of the request; each partition's answers. */
+    private Mono<Map<TopicPartition, TxnVerifications>> verify(Map<TopicPartition, List<TxnStart>> starts) {
+        List<TxnVerifyRequest.Check> checks = new ArrayList<>();
+        starts.forEach((tp, list) -> list.forEach(start -> checks.add(new TxnVerifyRequest.Check(start.producerId(),
+                start.producerEpoch(), tp.topic(), tp.partition()))));
+        return verifier.apply(new TxnVerifyRequest(checks))
+                .map(response -> {
+                    Map<TopicPartition, TxnVerifications> verified = new HashMap<>();
+                    starts.forEach((tp, list) -> {
+                        Map<TxnStart, SluiceException> refused = new HashMap<>();
+                        for (TxnVerifyResponse.Failure failure : response.failures()) {
+                            if (failure.topic().equals(tp.topic()) && failure.partition() == tp.partition()) {
+                                list.stream().filter(start -> start.producerId() == failure.producerId()
+                                                && start.producerEpoch() == failure.producerEpoch())
+                                        .forEach(start -> refused.put(start, failure.error()
+                                                .exception(failure.message())));
+                            }
+                        }
+                        verified.put(tp, TxnVerifications.of(list, refused));
+                    });
+                    return verified;
+                })
+                .onErrorResume(error -> {
+                    LOG.debug("Could not verify {} transaction starts with the coordinator: {}", checks.size(),
+                            error.toString());
+                    Map<TopicPartition, TxnVerifications> refused = new HashMap<>();
+                    starts.forEach((tp, list) -> refused.put(tp, TxnVerifications.refused(list,
+                            ErrorCode.NOT_ENOUGH_REPLICAS.exception("The transaction coordinator could not verify"
+                                    + " that the producer's transaction includes " + tp + ": " + error.getMessage()
+                                    + "; nothing was written"))));
+                    return Mono.just(refused);
+                });
+    }
+
+    private static List<ByteBuffer> entries(List<PartitionBatches> request, Group group) {
+        List<ByteBuffer> entries = new ArrayList<>(group.indexes().size());
+        group.indexes().forEach(index -> entries.add(request.get(index).batches()));
+        return entries;
+    }
+
     /** Appends one group as leader; a refusal of them all (not leader, too few in sync, …) is the group's answer. */
-    private GroupAppend append(List<PartitionBatches> request, Group group, Acks acks) {
+    private GroupAppend append(List<PartitionBatches> request, Group group, Acks acks, TxnVerifications verified) {
         TopicPartition tp = group.partition();
         try {
             Partition partition = replicas.leaderPartition(tp, group.leaderEpoch());
-            List<ByteBuffer> entries = new ArrayList<>(group.indexes().size());
-            group.indexes().forEach(index -> entries.add(request.get(index).batches()));
-            Partition.LeaderAppends appends = partition.appendAsLeader(entries, group.leaderEpoch(), acks == Acks.ALL);
+            Partition.LeaderAppends appends = partition.appendAsLeader(entries(request, group), group.leaderEpoch(),
+                    acks == Acks.ALL, verified);
             for (LeaderAppendOutcome outcome : appends.outcomes()) {
                 if (outcome.error() == null) {
                     metrics.appended(tp, outcome.result());

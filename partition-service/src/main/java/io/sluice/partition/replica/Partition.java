@@ -6,6 +6,7 @@ import io.sluice.log.AppendResult;
 import io.sluice.log.LeaderAppendOutcome;
 import io.sluice.log.OffsetWaiters;
 import io.sluice.log.PartitionLog;
+import io.sluice.log.TxnVerifications;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.EndTxnMarker;
@@ -261,6 +262,15 @@ public final class Partition {
      * @throws SluiceException NOT_LEADER, a fenced or unknown epoch, NOT_ENOUGH_REPLICAS: nothing was written
      */
     public LeaderAppends appendAsLeader(List<ByteBuffer> entries, int requestedEpoch, boolean requireMinInsync) {
+        return appendAsLeader(entries, requestedEpoch, requireMinInsync, TxnVerifications.NONE);
+    }
+
+    /**
+     * As {@link #appendAsLeader(List, int, boolean)}, with the transaction coordinator's answers for the entries'
+     * {@link PartitionLog#transactionStarts} ({@link PartitionLog#appendAsLeader(List, int, TxnVerifications)}).
+     */
+    public LeaderAppends appendAsLeader(List<ByteBuffer> entries, int requestedEpoch, boolean requireMinInsync,
+                                        TxnVerifications verified) {
         LeaderAppends appends;
         synchronized (this) {
             ensureLeader(requestedEpoch);
@@ -268,7 +278,7 @@ public final class Partition {
                 ensureEnoughInsyncReplicas();
             }
             int epoch = state.leaderEpoch();
-            appends = new LeaderAppends(log.appendAsLeader(entries, epoch), epoch);
+            appends = new LeaderAppends(log.appendAsLeader(entries, epoch, verified), epoch);
             advanceHighWatermark();
         }
         log.wakeHighWatermarkWaiters();

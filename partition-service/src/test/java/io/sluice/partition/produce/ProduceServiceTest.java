@@ -1,6 +1,7 @@
 package io.sluice.partition.produce;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.internal.metadata.ClusterMetadata;
@@ -12,9 +13,12 @@ import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.ProduceRequestCodec;
 import io.sluice.internal.partition.ProduceResponse;
+import io.sluice.internal.txn.TxnVerifyRequest;
+import io.sluice.internal.txn.TxnVerifyResponse;
 import io.sluice.log.FetchIsolation;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
+import io.sluice.log.PartitionLog;
 import io.sluice.partition.TestPartitionProperties;
 import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
@@ -23,6 +27,7 @@ import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.EndTxnMarker;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
 import io.sluice.protocol.record.RecordBatchBuilder;
@@ -35,17 +40,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * A produce request carrying several entries — a gateway coalesced several clients' requests into one — on the
- * leader's real log scheduler: entries are appended in request order, and each is answered on its own.
+ * leader's real log scheduler: entries are appended in request order, and each is answered on its own. And KIP-890
+ * part 1: a batch that would open a transaction is appended only once the transaction coordinator (here a function
+ * the test answers for) verified it, and not if a marker of its producer came while it asked.
  */
 class ProduceServiceTest {
 
@@ -57,6 +71,10 @@ class ProduceServiceTest {
     ReplicaManager replicas;
     Scheduler logScheduler = Schedulers.newParallel("log-io-test", 8);
     ProduceService produce;
+    /** The transaction coordinator's verification, as each test answers it; every request it got. */
+    Function<TxnVerifyRequest, Mono<TxnVerifyResponse>> coordinator =
+            request -> Mono.error(new AssertionError("nothing here opens a transaction: " + request));
+    List<TxnVerifyRequest> verifications = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void leadAlone() throws IOException {
@@ -67,7 +85,11 @@ class ProduceServiceTest {
         replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null,
                 List.of(new NodeInfo(1, "http://127.0.0.1:9001", null, NodeStatus.ALIVE)),
                 List.of(new TopicMetadata(TP.topic(), "id-1", 1, Map.of(), List.of(state))))));
-        produce = new ProduceService(replicas, logScheduler, new ProduceMetrics(new SimpleMeterRegistry()));
+        produce = new ProduceService(replicas, logScheduler, new ProduceMetrics(new SimpleMeterRegistry()),
+                request -> {
+                    verifications.add(request);
+                    return coordinator.apply(request);
+                });
     }
 
     @AfterEach
@@ -130,6 +152,114 @@ class ProduceServiceTest {
         assertThat(gap.errorCode()).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
         assertThat(unknown.errorCode()).isEqualTo(ErrorCode.UNKNOWN_PRODUCER_ID);
         assertThat(replicas.partition(TP).orElseThrow().log().logEndOffset()).isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------ transaction verification (KIP-890 part 1)
+
+    private static final long TXN_PRODUCER = 7;
+
+    @Test
+    void aBatchOpeningATransactionIsAppendedOnceTheCoordinatorVerifiedItsPartitionAndTheNextOneAsksNothing() {
+        coordinator = request -> Mono.just(new TxnVerifyResponse(List.of()));
+
+        ProduceResponse.PartitionResult first = produce(new PartitionBatches(TP, 3, transactional(0, "a")));
+        ProduceResponse.PartitionResult second = produce(new PartitionBatches(TP, 3, transactional(1, "b")));
+
+        assertThat(first.errorCode()).isNull();
+        assertThat(second.errorCode()).isNull();
+        assertThat(verifications).singleElement().extracting(TxnVerifyRequest::checks).asInstanceOf(LIST)
+                .containsExactly(new TxnVerifyRequest.Check(TXN_PRODUCER, (short) 0, TP.topic(), TP.partition()));
+        assertThat(log().logEndOffset()).isEqualTo(2);
+        assertThat(log().lastStableOffset()).as("the transaction is open").isZero();
+    }
+
+    @Test
+    void aBatchTheCoordinatorPlacesInNoOpenTransactionIsRefusedWithItsReasonAndNothingIsWritten() {
+        coordinator = request -> Mono.just(new TxnVerifyResponse(List.of(new TxnVerifyResponse.Failure(TXN_PRODUCER,
+                (short) 0, TP.topic(), TP.partition(), ErrorCode.INVALID_TXN_STATE, "not in the transaction"))));
+        produce(new PartitionBatches(TP, 3, batch("plain")));
+
+        ProduceResponse.PartitionResult refused = produce(new PartitionBatches(TP, 3, transactional(0, "late")));
+
+        assertThat(refused.errorCode()).isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(refused.message()).isEqualTo("not in the transaction");
+        assertThat(log().logEndOffset()).isEqualTo(1);
+        assertThat(log().lastStableOffset()).as("no transaction holds readers back").isEqualTo(1);
+    }
+
+    @Test
+    void aCoordinatorThatCannotBeAskedRefusesTheBatchRetriablyAndNothingIsWritten() {
+        coordinator = request -> Mono.error(ErrorCode.COORDINATOR_NOT_AVAILABLE.exception("no active coordinator"));
+
+        ProduceResponse.PartitionResult refused = produce(new PartitionBatches(TP, 3, transactional(0, "a")));
+
+        assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS);
+        assertThat(refused.errorCode().retriable()).isTrue();
+        assertThat(log().logEndOffset()).isZero();
+    }
+
+    @Test
+    void aMarkerOfTheProducerWrittenWhileTheCoordinatorIsAskedRefusesTheBatch() throws Exception {
+        // A first transaction opens and commits here.
+        coordinator = request -> Mono.just(new TxnVerifyResponse(List.of()));
+        produce(new PartitionBatches(TP, 3, transactional(0, "committed")));
+        marker(true);
+        // The next batch of that epoch would open a transaction again. While the coordinator is asked, a marker of
+        // the producer is written (that transaction ended): whatever the coordinator answered, the batch may belong
+        // to the ended transaction, and must not open a new one.
+        Sinks.One<TxnVerifyResponse> answer = Sinks.one();
+        CountDownLatch asked = new CountDownLatch(1);
+        coordinator = request -> {
+            asked.countDown();
+            return answer.asMono();
+        };
+        CompletableFuture<ProduceResponse> pending = produce.produce(ProduceRequestCodec.encode(List.of(
+                new PartitionBatches(TP, 3, transactional(1, "late")))), Acks.ALL, Duration.ofSeconds(30)).toFuture();
+        assertThat(asked.await(30, TimeUnit.SECONDS)).isTrue();
+        marker(false);
+        answer.tryEmitValue(new TxnVerifyResponse(List.of())).orThrow();
+
+        ProduceResponse.PartitionResult refused = pending.get(30, TimeUnit.SECONDS).partitions().getFirst();
+
+        assertThat(refused.errorCode()).isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(log().logEndOffset()).as("the batch, its marker, the abort marker").isEqualTo(3);
+        assertThat(log().lastStableOffset()).isEqualTo(3);
+        // A new verification after the marker lets the producer's next transaction open.
+        coordinator = request -> Mono.just(new TxnVerifyResponse(List.of()));
+        assertThat(produce(new PartitionBatches(TP, 3, transactional(1, "next"))).errorCode()).isNull();
+        assertThat(log().lastStableOffset()).isEqualTo(3);
+    }
+
+    @Test
+    void aRepeatOfABatchWhoseTransactionEndedGetsItsOffsetsWithoutAsking() {
+        coordinator = request -> Mono.just(new TxnVerifyResponse(List.of()));
+        ProduceResponse.PartitionResult first = produce(new PartitionBatches(TP, 3, transactional(0, "a")));
+        marker(true);
+        verifications.clear();
+        coordinator = request -> Mono.error(new AssertionError("a repeat asks nothing"));
+
+        ProduceResponse.PartitionResult repeat = produce(new PartitionBatches(TP, 3, transactional(0, "a")));
+
+        assertThat(repeat.errorCode()).isNull();
+        assertThat(repeat.baseOffset()).isEqualTo(first.baseOffset());
+        assertThat(verifications).isEmpty();
+        assertThat(log().logEndOffset()).isEqualTo(2);
+    }
+
+    private void marker(boolean commit) {
+        Partition partition = replicas.partition(TP).orElseThrow();
+        partition.appendMarker(TXN_PRODUCER, (short) 0, new EndTxnMarker(commit, 0), 3);
+    }
+
+    private PartitionLog log() {
+        return replicas.partition(TP).orElseThrow().log();
+    }
+
+    private static ByteBuffer transactional(int sequence, String value) {
+        return RecordBatchBuilder.of(CompressionType.NONE).producer(TXN_PRODUCER, (short) 0, sequence)
+                .transactional(true)
+                .append(1_000, null, value.getBytes(StandardCharsets.UTF_8))
+                .build();
     }
 
     private ProduceResponse.PartitionResult produce(PartitionBatches entry) {

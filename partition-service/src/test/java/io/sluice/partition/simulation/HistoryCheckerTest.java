@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.log.LogConfig;
 import io.sluice.log.PartitionLog;
+import io.sluice.log.VerifiedAppends;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.EndTxnMarker;
 import io.sluice.protocol.record.RecordBatchBuilder;
@@ -122,9 +123,9 @@ class HistoryCheckerTest {
     void transactionMarkersRepeatWithoutBeingOneValueAtTwoOffsets() throws IOException {
         PartitionLog log = log();
         for (int sequence = 0; sequence < 2; sequence++) {
-            log.appendAsLeader(RecordBatchBuilder.of(CompressionType.NONE).producer(PRODUCER, (short) 0, sequence)
-                    .transactional(true).append(1_000L, null, ("t" + sequence).getBytes(StandardCharsets.UTF_8))
-                    .build(), EPOCH);
+            VerifiedAppends.appendAsLeader(log, RecordBatchBuilder.of(CompressionType.NONE)
+                    .producer(PRODUCER, (short) 0, sequence).transactional(true)
+                    .append(1_000L, null, ("t" + sequence).getBytes(StandardCharsets.UTF_8)).build(), EPOCH);
             log.appendMarker(PRODUCER, (short) 0, new EndTxnMarker(true, 0), EPOCH);
         }
         log.maybeIncrementHighWatermark(log.logEndOffset());

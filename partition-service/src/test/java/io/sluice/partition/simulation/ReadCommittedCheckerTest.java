@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.log.LogConfig;
 import io.sluice.log.PartitionLog;
+import io.sluice.log.VerifiedAppends;
 import io.sluice.partition.simulation.ReadCommittedChecker.Txn;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;
@@ -185,8 +186,9 @@ class ReadCommittedCheckerTest {
     }
 
     private static void transactional(PartitionLog log, long producerId, String value) {
-        log.appendAsLeader(RecordBatchBuilder.of(CompressionType.NONE).producer(producerId, (short) 0, 0)
-                .transactional(true).append(1_000L, null, value.getBytes(StandardCharsets.UTF_8)).build(), EPOCH);
+        VerifiedAppends.appendAsLeader(log, RecordBatchBuilder.of(CompressionType.NONE)
+                .producer(producerId, (short) 0, 0).transactional(true)
+                .append(1_000L, null, value.getBytes(StandardCharsets.UTF_8)).build(), EPOCH);
     }
 
     private static void marker(PartitionLog log, long producerId, boolean commit) {

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -255,6 +256,16 @@ final class SimulatedCluster implements AutoCloseable {
 
     CoordinatorApi coordinatorClient(SimulatedNode node) {
         return new SimulatedCoordinatorClient(node);
+    }
+
+    /**
+     * A call from {@code caller} to the coordinator, answered there by {@code answer}, made while {@code caller}
+     * serves a request of its own: unlike {@link #call}, a crash of the caller does not swallow it (it would leave the
+     * request it serves unanswered for good, where a real client's call times out); the caller's crashed incarnation
+     * gets the answer, and whatever it does with it is lost with it.
+     */
+    <T> Mono<T> callCoordinator(SimulatedNode caller, String what, Supplier<T> answer) {
+        return call(null, caller.id, COORDINATOR, what, ignored -> Mono.just(answer.get()));
     }
 
     /** A call from the coordinator: like {@link #call}, across the links between the coordinator and the nodes. */

@@ -82,7 +82,8 @@ final class SimulatedNode {
         replicas = new ReplicaManager(logs, cluster.coordinatorClient(this), fetchers, properties, sim.clock(), meters,
                 Schedulers.immediate());
         fetch = new FetchService(replicas, Schedulers.immediate(), properties, sim.clock(), meters);
-        produce = new ProduceService(replicas, Schedulers.immediate(), new ProduceMetrics(meters));
+        produce = new ProduceService(replicas, Schedulers.immediate(), new ProduceMetrics(meters),
+                request -> cluster.transactions().verify(this, request));
         markers = new WriteMarkersService(replicas, Schedulers.immediate(), properties, meters);
     }
 

@@ -7,8 +7,11 @@ import io.sluice.internal.partition.ProduceRequestCodec;
 import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.internal.partition.WriteMarkersRequest;
 import io.sluice.internal.partition.WriteMarkersResponse;
+import io.sluice.internal.txn.TxnVerifyRequest;
+import io.sluice.internal.txn.TxnVerifyResponse;
 import io.sluice.partition.simulation.ReadCommittedChecker.Txn;
 import io.sluice.protocol.Acks;
+import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.RecordBatchBuilder;
@@ -16,11 +19,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import reactor.core.publisher.Mono;
 
 /**
  * Transactional producers and the transaction coordinator's marker writing, in a {@link SimulatedCluster}. A producer
@@ -31,6 +36,11 @@ import java.util.TreeSet;
  * The coordinator writes the outcome's marker to every partition of the transaction through the leader's
  * WriteTxnMarkers service, retrying across leader changes until each is acknowledged (once the high watermark passed
  * it); only then does the producer begin its next transaction. What happened goes to the {@link ReadCommittedChecker}.
+ *
+ * <p>The coordinator also answers the leaders' verifications (KIP-890 part 1, {@link #verify}): a batch may open a
+ * transaction at a partition only while its producer's transaction at that epoch names the partition and has not been
+ * decided. A batch delayed past its transaction's end (its producer gave up on it) is then refused instead of opening
+ * a transaction that no marker would end.
  */
 final class SimulatedTransactions {
 
@@ -44,6 +54,8 @@ final class SimulatedTransactions {
     private final ReadCommittedChecker checker;
     private final int partitions;
     private final Map<String, Integer> outcomes = new HashMap<>();
+    /** Each producer's transaction as the coordinator knows it, until it is decided. */
+    private final Map<Long, Open> open = new HashMap<>();
 
     SimulatedTransactions(SimulatedCluster cluster, ReadCommittedChecker checker, int partitions) {
         this.cluster = cluster;
@@ -55,6 +67,30 @@ final class SimulatedTransactions {
     /** How the transactions ended: committed, aborted by their producer, aborted after a failed write. */
     Map<String, Integer> outcomes() {
         return outcomes;
+    }
+
+    /**
+     * The coordinator learns of a transaction that a test writes on its own (as AddPartitionsToTxn tells it), so that
+     * the leaders' verification lets its batches open it.
+     */
+    void declare(long producerId, short producerEpoch, int... partitions) {
+        open.put(producerId, new Open(producerEpoch, Arrays.stream(partitions).boxed().toList()));
+    }
+
+    /** The coordinator's answer to a leader's verification, across the link from {@code caller} to the coordinator. */
+    Mono<TxnVerifyResponse> verify(SimulatedNode caller, TxnVerifyRequest request) {
+        return cluster.callCoordinator(caller, "verify", () -> {
+            List<TxnVerifyResponse.Failure> failures = new ArrayList<>();
+            for (TxnVerifyRequest.Check check : request.checks()) {
+                Open txn = open.get(check.producerId());
+                if (txn == null || txn.epoch() != check.producerEpoch()
+                        || !txn.partitions().contains(check.partition())) {
+                    failures.add(new TxnVerifyResponse.Failure(check.producerId(), check.producerEpoch(),
+                            check.topic(), check.partition(), ErrorCode.INVALID_TXN_STATE, "not in an open transaction"));
+                }
+            }
+            return new TxnVerifyResponse(failures);
+        });
     }
 
     void start() {
@@ -78,6 +114,7 @@ final class SimulatedTransactions {
         }
         Txn txn = checker.begin("t" + producer.id + "." + producer.transactions++, producer.producerId,
                 producer.epoch, named);
+        open.put(producer.producerId, new Open(producer.epoch, List.copyOf(named)));
         write(producer, txn, 1 + sim.random.nextInt(4));
     }
 
@@ -135,6 +172,7 @@ final class SimulatedTransactions {
     /** The producer ends the transaction; the coordinator writes its markers, then the producer begins the next. */
     private void end(Producer producer, Txn txn, boolean commit, String how) {
         outcomes.merge(commit ? "committed" : "aborted " + how, 1, Integer::sum);
+        open.remove(producer.producerId);
         checker.decided(txn, commit);
         int[] pending = {txn.partitions.size()};
         for (int partition : txn.partitions) {
@@ -177,6 +215,10 @@ final class SimulatedTransactions {
             builder.append(0L, null, value.getBytes(StandardCharsets.UTF_8));
         }
         return builder.build();
+    }
+
+    /** An open transaction's epoch and partitions. */
+    private record Open(short epoch, List<Integer> partitions) {
     }
 
     /** A transactional producer: its id, epoch, next sequence per partition and metadata (null: to be refreshed). */

@@ -54,6 +54,8 @@ class TransactionReplicationTest {
             int leader = state.leader();
             int epoch = state.leaderEpoch();
 
+            cluster.transactions().declare(COMMITTED, (short) 0, PARTITION);
+            cluster.transactions().declare(ABORTED, (short) 0, PARTITION);
             CompletableFuture<ProduceResponse> produced = cluster.call(null, leader, "produce", node ->
                     node.produce.produce(ProduceRequestCodec.encode(List.of(
                             new PartitionBatches(tp(), epoch, transactional(COMMITTED, "kept")),

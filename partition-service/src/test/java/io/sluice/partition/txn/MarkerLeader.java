@@ -11,7 +11,9 @@ import io.sluice.internal.partition.WriteMarkersRequest;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.log.PartitionLog;
+import io.sluice.log.VerifiedAppends;
 import io.sluice.partition.TestPartitionProperties;
+import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replica.TestReplicas;
 import io.sluice.protocol.TopicPartition;
@@ -19,6 +21,7 @@ import io.sluice.protocol.config.TopicConfigs;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.RecordBatchBuilder;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,11 +74,17 @@ final class MarkerLeader implements AutoCloseable {
         return logs.log(tp).orElseThrow();
     }
 
-    /** A transactional batch of one record from {@code producerId} in {@code producerEpoch}, written as leader. */
+    /**
+     * A transactional batch of one record from {@code producerId} in {@code producerEpoch}, written as leader (its
+     * transaction verified).
+     */
     void produceTransactional(TopicPartition tp, long producerId, short producerEpoch, int sequence, String value) {
-        replicas.partition(tp).orElseThrow().appendAsLeader(RecordBatchBuilder.of(CompressionType.NONE)
+        Partition partition = replicas.partition(tp).orElseThrow();
+        List<ByteBuffer> entries = List.of(RecordBatchBuilder.of(CompressionType.NONE)
                 .producer(producerId, producerEpoch, sequence).transactional(true)
-                .append(1_000, null, value.getBytes(StandardCharsets.UTF_8)).build(), EPOCH, false);
+                .append(1_000, null, value.getBytes(StandardCharsets.UTF_8)).build());
+        partition.appendAsLeader(entries, EPOCH, false, VerifiedAppends.allVerified(partition.log(), entries))
+                .outcomes().getFirst().orThrow();
     }
 
     static WriteMarkersRequest.Marker marker(long producerId, int producerEpoch, int coordinatorEpoch, boolean commit,

@@ -26,6 +26,12 @@ public interface TransactionApi {
 
     Mono<Void> endTxn(TxnEndRequest request);
 
+    /**
+     * Whether a leader may append transactional batches that open a transaction at a partition (KIP-890 part 1): only
+     * if the producer's open transaction has added that partition.
+     */
+    Mono<TxnVerifyResponse> verify(TxnVerifyRequest request);
+
     Mono<TransactionDescription> describeTransaction(String transactionalId);
 
     Mono<List<TransactionDescription>> transactions();

@@ -24,6 +24,8 @@ public final class TransactionPaths {
     public static final String CONFIRM_WRITE = "/internal/transactions/confirm-write";
     /** POST {@link TxnEndRequest}: EndTxn. */
     public static final String END = "/internal/transactions/end";
+    /** POST {@link TxnVerifyRequest} → {@link TxnVerifyResponse}: a leader checks batches that open a transaction. */
+    public static final String VERIFY = "/internal/transactions/verify";
 
     private TransactionPaths() {
     }

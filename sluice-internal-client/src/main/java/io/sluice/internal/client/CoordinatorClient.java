@@ -64,6 +64,8 @@ import io.sluice.internal.txn.TxnOffsetCommitRequest;
 import io.sluice.internal.txn.TxnPartitionsRequest;
 import io.sluice.internal.txn.TxnProducer;
 import io.sluice.internal.txn.TxnSequences;
+import io.sluice.internal.txn.TxnVerifyRequest;
+import io.sluice.internal.txn.TxnVerifyResponse;
 import io.sluice.internal.txn.TxnWriteConfirmation;
 import io.sluice.internal.txn.TxnWriteRequest;
 import io.sluice.protocol.ErrorCode;
@@ -352,6 +354,12 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<Void> endTxn(TxnEndRequest request) {
         return call(HttpMethod.POST, TransactionPaths.END, request, timeout(), (target, body) -> null).then();
+    }
+
+    @Override
+    public Mono<TxnVerifyResponse> verify(TxnVerifyRequest request) {
+        return call(HttpMethod.POST, TransactionPaths.VERIFY, request, timeout(),
+                (target, body) -> JsonBodies.read(target, body, TxnVerifyResponse.class));
     }
 
     @Override
