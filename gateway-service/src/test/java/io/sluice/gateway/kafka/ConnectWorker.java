@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
@@ -38,14 +37,14 @@ final class ConnectWorker implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final String name;
-    private final Process process;
+    private final TestJvm jvm;
     private final URI restUrl;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ConnectWorker(String name, Process process, URI restUrl) {
+    private ConnectWorker(String name, TestJvm jvm, URI restUrl) {
         this.name = name;
-        this.process = process;
+        this.jvm = jvm;
         this.restUrl = restUrl;
     }
 
@@ -64,21 +63,20 @@ final class ConnectWorker implements AutoCloseable {
             Files.writeString(propertiesFile, properties.entrySet().stream()
                     .map(setting -> setting.getKey() + "=" + setting.getValue())
                     .collect(Collectors.joining("\n", "", "\n")));
-            Files.createDirectories(logFile.getParent());
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(SluiceCluster.testJvm("256m"));
-            command.addAll(List.of("-cp", Files.readString(classpathFile()).strip(),
+            command.addAll(List.of("-cp", TestJvm.classpath(CLASSPATH_PROPERTY, "sluice-connect-worker"),
                     "-Dlog4j2.configurationFile=" + Path.of(ConnectWorker.class.getResource("/connect-log4j2.properties")
                             .toURI()),
                     "org.apache.kafka.connect.cli.ConnectDistributed", propertiesFile.toString()));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile())).start();
-            ConnectWorker worker = new ConnectWorker(name, process, URI.create("http://127.0.0.1:" + port));
+            TestJvm jvm = TestJvm.start(name, command, logFile);
+            ConnectWorker worker = new ConnectWorker(name, jvm, URI.create("http://127.0.0.1:" + port));
             try {
                 Waits.await(name + "'s REST API (log: " + logFile + ")", Duration.ofSeconds(90), () -> {
-                    if (!process.isAlive()) {
-                        throw new AssertionError(name + " ended with " + process.exitValue() + "; see " + logFile);
+                    AssertionError ended = jvm.endedBefore("its REST API answered");
+                    if (ended != null) {
+                        throw ended;
                     }
                     return worker.get("/connectors").status() == 200 ? worker : null;
                 });
@@ -94,22 +92,12 @@ final class ConnectWorker implements AutoCloseable {
         }
     }
 
-    private static Path classpathFile() {
-        String file = System.getProperty(CLASSPATH_PROPERTY);
-        if (file == null || !Files.isRegularFile(Path.of(file))) {
-            throw new IllegalStateException("No Connect worker classpath at " + file + " (system property "
-                    + CLASSPATH_PROPERTY + "): build sluice-connect-worker first (./mvnw -pl sluice-connect-worker "
-                    + "install)");
-        }
-        return Path.of(file);
-    }
-
     String name() {
         return name;
     }
 
     long pid() {
-        return process.pid();
+        return jvm.pid();
     }
 
     /** The worker's id in Connect's REST answers (its advertised REST host and port). */
@@ -118,13 +106,12 @@ final class ConnectWorker implements AutoCloseable {
     }
 
     boolean isAlive() {
-        return process.isAlive();
+        return jvm.isAlive();
     }
 
     /** SIGKILL: the worker leaves its group only when its session times out, and commits nothing more. */
     void kill() {
-        process.destroyForcibly();
-        waitFor(process, Duration.ofSeconds(10));
+        jvm.kill();
     }
 
     /** A REST call answered with its status and body. */
@@ -157,22 +144,7 @@ final class ConnectWorker implements AutoCloseable {
     /** SIGTERM (Connect's shutdown hook leaves the group and stops its tasks), SIGKILL after a grace. */
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!waitFor(process, STOP_GRACE)) {
-                process.destroyForcibly();
-                waitFor(process, Duration.ofSeconds(10));
-            }
-        }
-    }
-
-    private static boolean waitFor(Process process, Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        jvm.stop(STOP_GRACE);
     }
 
     private static int freePort() {

@@ -1,9 +1,5 @@
 package io.sluice.gateway.kafka;
 
-import io.sluice.testing.Waits;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -31,14 +26,10 @@ final class WordCountInstance implements AutoCloseable {
 
     private static final String RUNNING = "word count RUNNING";
 
-    private final String name;
-    private final Process process;
-    private final Path logFile;
+    private final TestJvm jvm;
 
-    private WordCountInstance(String name, Process process, Path logFile) {
-        this.name = name;
-        this.process = process;
-        this.logFile = logFile;
+    private WordCountInstance(TestJvm jvm) {
+        this.jvm = jvm;
     }
 
     /**
@@ -48,70 +39,34 @@ final class WordCountInstance implements AutoCloseable {
      */
     static WordCountInstance start(String name, String bootstrap, String applicationId, String guarantee, String input,
             String output, Path stateDir, Path logFile) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=kafka-tool-logback.xml", WordCountInstance.class.getName(),
+                bootstrap, applicationId, guarantee, input, output, stateDir.toString()));
+        WordCountInstance instance = new WordCountInstance(TestJvm.start(name, command, logFile));
         try {
-            Files.createDirectories(logFile.getParent());
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    "-Dlogback.configurationFile=kafka-tool-logback.xml", WordCountInstance.class.getName(),
-                    bootstrap, applicationId, guarantee, input, output, stateDir.toString()));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile())).start();
-            WordCountInstance instance = new WordCountInstance(name, process, logFile);
-            try {
-                Waits.await(name + " running (log: " + logFile + ")", Duration.ofSeconds(90), () -> {
-                    if (!process.isAlive()) {
-                        throw new AssertionError(name + " ended with " + process.exitValue() + "; see " + logFile);
-                    }
-                    return instance.printed(RUNNING) ? instance : null;
-                });
-            } catch (RuntimeException | AssertionError e) {
-                instance.close();
-                throw e;
-            }
-            return instance;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            instance.jvm.awaitOutput(RUNNING, Duration.ofSeconds(90));
+        } catch (RuntimeException | AssertionError e) {
+            instance.close();
+            throw e;
         }
-    }
-
-    private boolean printed(String line) {
-        try {
-            return Files.readString(logFile).contains(line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return instance;
     }
 
     /** SIGKILL: the instance commits nothing more, its open transaction (if any) is left to its timeout. */
     void kill() {
-        process.destroyForcibly();
-        waitFor(Duration.ofSeconds(10));
+        jvm.kill();
     }
 
     /** SIGTERM (the instance closes its Streams client and leaves its group), SIGKILL after a grace. */
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!waitFor(Duration.ofSeconds(30))) {
-                process.destroyForcibly();
-                waitFor(Duration.ofSeconds(10));
-            }
-        }
-    }
-
-    private boolean waitFor(Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        jvm.stop(Duration.ofSeconds(30));
     }
 
     @Override
     public String toString() {
-        return name + " (pid " + process.pid() + ", log " + logFile + ")";
+        return jvm.toString();
     }
 
     /** The instance: {@code bootstrap applicationId guarantee input output stateDir}; runs until it is stopped. */
