@@ -1,5 +1,8 @@
 package io.sluice.gateway.kafka;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +42,16 @@ final class WordCountInstance implements AutoCloseable {
      */
     static WordCountInstance start(String name, String bootstrap, String applicationId, String guarantee, String input,
             String output, Path stateDir, Path logFile) {
+        // Its java.io.tmpdir beside its state: RocksDB extracts its native library there, and a killed instance
+        // leaves it behind, where the test's clean-up of the state directories removes it.
+        Path tmp;
+        try {
+            tmp = Files.createDirectories(stateDir.resolveSibling(stateDir.getFileName() + "-tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                .toString(), "-Xmx256m", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
                 "-Dlogback.configurationFile=kafka-tool-logback.xml", WordCountInstance.class.getName(),
                 bootstrap, applicationId, guarantee, input, output, stateDir.toString()));
         WordCountInstance instance = new WordCountInstance(TestJvm.start(name, command, logFile));
