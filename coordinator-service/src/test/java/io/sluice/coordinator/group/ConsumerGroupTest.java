@@ -469,9 +469,7 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
         api().createTopic("classic-other", 1, 1);
         simpleCommit("classic-group", "classic-read", 0, 4);
         simpleCommit("classic-group", "classic-other", 0, 4);
-        ClassicJoinResponse joined = client.join("classic-group", new ClassicJoinRequest(null, null, "consumer",
-                List.of(new ClassicProtocol("range", new byte[0], List.of("classic-read"))), 30_000, 30_000,
-                "classic-1", "/10.0.0.7", false), WAIT).block(WAIT);
+        ClassicJoinResponse joined = joinClassic("classic-group", "classic-read");
 
         assertRefused(() -> client.deleteGroupOffsets("classic-group", "classic-read").block(WAIT),
                 ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
@@ -494,9 +492,7 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
     @Test
     void aClassicGroupThatCommittedNothingHasNothingToDelete() {
         api().createTopic("classic-unread", 1, 1);
-        client.join("uncommitted-group", new ClassicJoinRequest(null, null, "consumer",
-                List.of(new ClassicProtocol("range", new byte[0], List.of("classic-read"))), 30_000, 30_000,
-                "classic-1", "/10.0.0.7", false), WAIT).block(WAIT);
+        joinClassic("uncommitted-group", "classic-read");
 
         client.deleteGroupOffsets("uncommitted-group", "classic-unread").block(WAIT);
 
@@ -579,6 +575,15 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
 
     private List<CommittedOffset> offsets(String group) {
         return client.committedOffsets(group).block(WAIT).offsets();
+    }
+
+    /**
+     * A classic {@code consumer} member of {@code group} whose protocol subscribes to {@code topic}, answered at its
+     * first generation (after the initial rebalance delay); its session outlasts the test.
+     */
+    private ClassicJoinResponse joinClassic(String group, String topic) {
+        return client.join(group, new ClassicJoinRequest(null, null, "consumer", List.of(new ClassicProtocol("range",
+                new byte[0], List.of(topic))), 30_000, 30_000, "classic-1", "/10.0.0.7", false), WAIT).block(WAIT);
     }
 
     private void simpleCommit(String group, String topic, int partition, long offset) {
