@@ -43,6 +43,8 @@ public enum ErrorCode {
     INCONSISTENT_GROUP_PROTOCOL(409, false, "The member's protocol type or protocols do not match the group's."),
     FENCED_INSTANCE_ID(409, false, "A newer member joined with this group_instance_id: this one is fenced."),
     NON_EMPTY_GROUP(409, false, "The consumer group has live members."),
+    GROUP_SUBSCRIBED_TO_TOPIC(409, false, "A live member of the consumer group subscribes to the topic: its offsets "
+            + "are kept while one does."),
     INVALID_COMMIT_OFFSET(409, false, "The offset is behind the group's committed offset; only a reset moves it back."),
     OUT_OF_ORDER_SEQUENCE_NUMBER(409, false, "The batch's sequence number does not follow the producer's last one "
             + "at this partition; nothing was written."),

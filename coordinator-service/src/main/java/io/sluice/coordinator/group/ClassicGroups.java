@@ -566,6 +566,39 @@ public class ClassicGroups {
         return groups.values().stream().map(ClassicGroups::description).toList();
     }
 
+    /**
+     * Kafka's rule for deleting the group's committed offsets of {@code topic}, on the classic group as it is now:
+     * NON_EMPTY_GROUP while members of a protocol type other than {@code consumer} hold it (nobody reads what they
+     * subscribe to), GROUP_SUBSCRIBED_TO_TOPIC while a member subscribes to the topic. A member's topics are those
+     * the gateway read from the metadata of each protocol it joined with (all of them: a member that rejoined with a
+     * new subscription reads it from its next generation on); a protocol whose topics nobody could read counts as
+     * subscribed to every topic, as Kafka counts metadata that does not parse. Answers whether the classic group
+     * exists, members or not: it may have committed nothing yet.
+     *
+     * <p>The stored groups' command sequence calls this in the command that deletes, so a member that joined before
+     * it is seen, and one joining after it is after the deletion.
+     */
+    synchronized boolean checkOffsetsDeletable(String groupId, String topic) {
+        Group group = groups.get(groupId);
+        if (group == null) {
+            return false;
+        }
+        if (description(group).heldByAnotherProtocolType()) {
+            throw ErrorCode.NON_EMPTY_GROUP.exception("Classic group " + groupId + " has members of protocol type '"
+                    + group.protocolType + "', whose subscriptions Sluice cannot read; its offsets can be deleted "
+                    + "once it is empty");
+        }
+        for (Member member : group.members.values()) {
+            if (member.protocols.stream().anyMatch(p -> p.topics() == null || p.topics().contains(topic))) {
+                throw ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC.exception("Member " + member.memberId + " of classic group "
+                        + groupId + " subscribes to topic " + topic + (member.protocols.stream()
+                        .anyMatch(p -> p.topics() == null) ? " (its subscription metadata does not parse: it counts "
+                        + "as subscribed to every topic)" : "") + "; its offsets can be deleted once no member does");
+            }
+        }
+        return true;
+    }
+
     /** Forgets an empty classic group (its offsets are the stored group's); NON_EMPTY_GROUP while it has members. */
     synchronized void forget(String groupId) {
         Group group = groups.get(groupId);

@@ -305,8 +305,8 @@ final class GroupRules {
         }
         for (GroupMember member : existing.members().values()) {
             if (member.subscribedTopicNames().contains(topic) || topicsOf(member, view).contains(topic)) {
-                throw ErrorCode.NON_EMPTY_GROUP.exception("Member " + member.memberId() + " of group " + groupId
-                        + " subscribes to topic " + topic + "; its offsets can be deleted once no member does");
+                throw ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC.exception("Member " + member.memberId() + " of group "
+                        + groupId + " subscribes to topic " + topic + "; its offsets can be deleted once no member does");
             }
         }
         SortedMap<TopicPartition, StoredOffset> kept = new TreeMap<>(existing.offsets());

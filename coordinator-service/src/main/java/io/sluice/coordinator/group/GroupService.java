@@ -66,9 +66,13 @@ class GroupService {
             return ready(groupId).then(classic.commit(groupId, request.memberId(), request.memberEpoch(),
                     request.offsets()));
         }
-        return ready(groupId).then(withoutClassicMembers(groupId, request.memberId() == null
-                || request.memberId().isEmpty())).then(groups.submit(groupId, (group, view) -> GroupRules.commit(group, groupId, request,
-                view, settings, clock.millis())));
+        boolean memberless = request.memberId() == null || request.memberId().isEmpty();
+        return ready(groupId).then(groups.submit(groupId, (group, view) -> {
+            if (memberless) {
+                withoutClassicMembers(groupId);
+            }
+            return GroupRules.commit(group, groupId, request, view, settings, clock.millis());
+        }));
     }
 
     Mono<GroupOffsets> committedOffsets(String groupId) {
@@ -89,13 +93,22 @@ class GroupService {
     }
 
     Mono<Void> delete(String groupId) {
-        return ready(groupId).then(Mono.fromRunnable(() -> classic.forget(groupId))).then(groups.submit(groupId, (group, view) -> GroupRules.delete(group, groupId)));
+        return ready(groupId).then(groups.submit(groupId, (group, view) -> {
+            classic.forget(groupId);
+            return GroupRules.delete(group, groupId);
+        }));
     }
 
-    /** The offsets of {@code partitions} of a topic, of all of them when null. */
+    /**
+     * The offsets of {@code partitions} of a topic, of all of them when null; refused while a live member subscribes
+     * to the topic, of the consumer protocol or HTTP ({@link GroupRules#deleteTopicOffsets}) or of the classic one
+     * ({@link ClassicGroups#checkOffsetsDeletable}), both decided in the command that deletes. A classic group that
+     * has committed nothing has nothing to delete.
+     */
     Mono<Void> deleteTopicOffsets(String groupId, String topic, List<Integer> partitions) {
         return ready(groupId).then(groups.submit(groupId, (group, view) ->
-                GroupRules.deleteTopicOffsets(group, groupId, topic, partitions, view)));
+                classic.checkOffsetsDeletable(groupId, topic) && group == null ? GroupDecision.<Void>of(null, null)
+                        : GroupRules.deleteTopicOffsets(group, groupId, topic, partitions, view)));
     }
 
     Mono<List<GroupOwnership>> ownershipHistory(String groupId) {
@@ -103,21 +116,23 @@ class GroupService {
     }
 
     Mono<OffsetResetResponse> reset(String groupId, OffsetResetRequest request) {
-        return ready(groupId).then(withoutClassicMembers(groupId, !request.force())).then(groups.submit(groupId, (group, view) -> GroupRules.reset(group, groupId, request,
-                view, settings, clock.millis())));
+        return ready(groupId).then(groups.submit(groupId, (group, view) -> {
+            withoutClassicMembers(groupId);
+            return GroupRules.reset(group, groupId, request, view, settings, clock.millis());
+        }));
     }
 
     /**
-     * NON_EMPTY_GROUP when {@code check} and the group has members of the classic protocol, which commit with their
-     * generation: offsets without a member are for groups without members, whichever protocol.
+     * NON_EMPTY_GROUP while the group has members of the classic protocol, which commit with their generation:
+     * offsets without a member are for groups without members, whichever protocol. A forced reset is refused too:
+     * nothing makes a classic member read from the reset offsets, and its next commit would undo the reset. Called in
+     * the command that changes the offsets, so no classic member joins between the check and the change.
      */
-    private Mono<Void> withoutClassicMembers(String groupId, boolean check) {
-        return Mono.fromRunnable(() -> {
-            if (check && classic.hasMembers(groupId)) {
-                throw ErrorCode.NON_EMPTY_GROUP.exception("Group " + groupId + " has members of Kafka's classic "
-                        + "group protocol");
-            }
-        });
+    private void withoutClassicMembers(String groupId) {
+        if (classic.hasMembers(groupId)) {
+            throw ErrorCode.NON_EMPTY_GROUP.exception("Group " + groupId + " has members of Kafka's classic "
+                    + "group protocol");
+        }
     }
 
     /** Fails when the group id is not one, or this coordinator does not serve groups (standby, still loading). */

@@ -160,7 +160,8 @@ class ClassicGroupsTest {
     @Test
     void aJoinWithASessionTimeoutOutsideTheBoundsOrNoProtocolIsRefusedAndJoinsNothing() {
         Pending<ClassicJoinResponse> tooShort = subscribe(groups.join("g", new ClassicJoinRequest(null, null,
-                "consumer", List.of(new ClassicProtocol("range", bytes("range"))), 1_000, REBALANCE_MS, "client",
+                "consumer", List.of(new ClassicProtocol("range", bytes("range"), List.of())), 1_000, REBALANCE_MS,
+                "client",
                 "/host", false)));
         Pending<ClassicJoinResponse> noProtocol = subscribe(groups.join("g", new ClassicJoinRequest(null, null,
                 "consumer", List.of(), SESSION_MS, REBALANCE_MS, "client", "/host", false)));
@@ -170,12 +171,62 @@ class ClassicGroupsTest {
         assertThat(groups.hasMembers("g")).isFalse();
     }
 
+    @Test
+    void aTopicAMemberSubscribesToKeepsItsOffsetsWhileOtherTopicsMayLoseTheirs() {
+        joinReading("readers", "consumer", List.of("orders", "payments"));
+        joinReading("readers", "consumer", List.of("refunds"));
+
+        assertThat(error(() -> groups.checkOffsetsDeletable("readers", "orders")))
+                .isEqualTo(ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
+        assertThat(error(() -> groups.checkOffsetsDeletable("readers", "refunds")))
+                .isEqualTo(ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
+        assertThat(groups.checkOffsetsDeletable("readers", "audit")).as("a topic no member reads").isTrue();
+    }
+
+    @Test
+    void aMemberWhoseSubscriptionNobodyCouldReadCountsAsSubscribedToEveryTopic() {
+        joinReading("readers", "consumer", List.of("orders"));
+        joinReading("readers", "consumer", null);
+
+        assertThat(error(() -> groups.checkOffsetsDeletable("readers", "audit")))
+                .isEqualTo(ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
+    }
+
+    @Test
+    void aGroupHeldByMembersOfAnotherProtocolTypeKeepsEveryTopicsOffsets() {
+        joinReading("workers", "connect", null);
+
+        assertThat(error(() -> groups.checkOffsetsDeletable("workers", "configs")))
+                .isEqualTo(ErrorCode.NON_EMPTY_GROUP);
+    }
+
+    @Test
+    void anEmptyClassicGroupLosesAnyTopicsOffsetsAndAnUnknownOneIsNoClassicGroup() {
+        Pending<ClassicJoinResponse> joined = joinReading("readers", "consumer", List.of("orders"));
+        time.advanceTimeBy(Duration.ofSeconds(3));
+        groups.leave("readers", new ClassicLeaveRequest(List.of(new ClassicLeaveRequest.Leaving(
+                joined.answer().memberId(), null))));
+
+        assertThat(groups.checkOffsetsDeletable("readers", "orders")).as("empty, still known").isTrue();
+        assertThat(groups.checkOffsetsDeletable("never-was", "orders")).isFalse();
+    }
+
     // ---- helpers
 
     private Pending<ClassicJoinResponse> join(String memberId, String protocol, boolean requireKnownMemberId) {
-        return subscribe(groups.join("g", new ClassicJoinRequest(memberId, null, "consumer",
-                List.of(new ClassicProtocol(protocol, bytes(protocol))), SESSION_MS, REBALANCE_MS, "client", "/host",
-                requireKnownMemberId)));
+        return join("g", "consumer", memberId, new ClassicProtocol(protocol, bytes(protocol), List.of("t")),
+                requireKnownMemberId);
+    }
+
+    /** A first join of a member of {@code protocolType} whose one protocol subscribes to {@code topics}. */
+    private Pending<ClassicJoinResponse> joinReading(String group, String protocolType, List<String> topics) {
+        return join(group, protocolType, null, new ClassicProtocol("range", bytes("range"), topics), false);
+    }
+
+    private Pending<ClassicJoinResponse> join(String group, String protocolType, String memberId,
+                                              ClassicProtocol protocol, boolean requireKnownMemberId) {
+        return subscribe(groups.join(group, new ClassicJoinRequest(memberId, null, protocolType, List.of(protocol),
+                SESSION_MS, REBALANCE_MS, "client", "/host", requireKnownMemberId)));
     }
 
     private Pending<ClassicSyncResponse> sync(String memberId, int generation, List<ClassicAssignment> assignments) {

@@ -2,11 +2,16 @@ package io.sluice.coordinator.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
+import io.sluice.internal.classic.ClassicJoinRequest;
+import io.sluice.internal.classic.ClassicJoinResponse;
+import io.sluice.internal.classic.ClassicLeaveRequest;
+import io.sluice.internal.classic.ClassicProtocol;
 import io.sluice.internal.client.CoordinatorClient;
 import io.sluice.internal.client.InternalClientSettings;
 import io.sluice.internal.client.InternalHttp;
@@ -447,10 +452,51 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
         member.join(List.of("read-now"));
 
         assertRefused(() -> client.deleteGroupOffsets("reading-group", "read-now", List.of(0)).block(WAIT),
-                ErrorCode.NON_EMPTY_GROUP);
+                ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
         client.deleteGroupOffsets("reading-group", "read-before", List.of(0)).block(WAIT);
 
         assertThat(offsets("reading-group")).extracting(CommittedOffset::topic).containsExactly("read-now");
+    }
+
+    /**
+     * A live classic consumer's topics keep their offsets, decided by the coordinator with its classic groups (the
+     * rule is {@code ClassicGroups.checkOffsetsDeletable}'s); a reset, forced or not, and a group delete are refused
+     * while it is a member; once it has left, all of them go through.
+     */
+    @Test
+    void aLiveClassicConsumerKeepsItsTopicsOffsetsAndItsGroupUntilItLeaves() {
+        api().createTopic("classic-read", 1, 1);
+        api().createTopic("classic-other", 1, 1);
+        simpleCommit("classic-group", "classic-read", 0, 4);
+        simpleCommit("classic-group", "classic-other", 0, 4);
+        ClassicJoinResponse joined = joinClassic("classic-group", "classic-read");
+
+        assertRefused(() -> client.deleteGroupOffsets("classic-group", "classic-read").block(WAIT),
+                ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
+        List<PartitionOffset> rewind = List.of(PartitionOffset.of("classic-read", 0, 0));
+        assertRefused(() -> client.resetOffsets("classic-group", new OffsetResetRequest(rewind, true, false))
+                .block(WAIT), ErrorCode.NON_EMPTY_GROUP);
+        assertRefused(() -> client.deleteGroup("classic-group").block(WAIT), ErrorCode.NON_EMPTY_GROUP);
+        client.deleteGroupOffsets("classic-group", "classic-other").block(WAIT);
+        assertThat(offsets("classic-group")).extracting(CommittedOffset::topic, CommittedOffset::offset)
+                .containsExactly(tuple("classic-read", 4L));
+
+        client.leave("classic-group", new ClassicLeaveRequest(List.of(new ClassicLeaveRequest.Leaving(
+                joined.memberId(), null)))).block(WAIT);
+
+        client.deleteGroupOffsets("classic-group", "classic-read").block(WAIT);
+        assertThat(offsets("classic-group")).isEmpty();
+    }
+
+    /** A classic group that committed nothing has no offsets to delete: that is no refusal. */
+    @Test
+    void aClassicGroupThatCommittedNothingHasNothingToDelete() {
+        api().createTopic("classic-unread", 1, 1);
+        joinClassic("uncommitted-group", "classic-read");
+
+        client.deleteGroupOffsets("uncommitted-group", "classic-unread").block(WAIT);
+
+        assertRefused(() -> describe("uncommitted-group"), ErrorCode.UNKNOWN_GROUP);
     }
 
     @Test
@@ -529,6 +575,15 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
 
     private List<CommittedOffset> offsets(String group) {
         return client.committedOffsets(group).block(WAIT).offsets();
+    }
+
+    /**
+     * A classic {@code consumer} member of {@code group} whose protocol subscribes to {@code topic}, answered at its
+     * first generation (after the initial rebalance delay); its session outlasts the test.
+     */
+    private ClassicJoinResponse joinClassic(String group, String topic) {
+        return client.join(group, new ClassicJoinRequest(null, null, "consumer", List.of(new ClassicProtocol("range",
+                new byte[0], List.of(topic))), 30_000, 30_000, "classic-1", "/10.0.0.7", false), WAIT).block(WAIT);
     }
 
     private void simpleCommit(String group, String topic, int partition, long offset) {

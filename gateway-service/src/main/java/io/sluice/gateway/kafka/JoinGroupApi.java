@@ -2,6 +2,7 @@ package io.sluice.gateway.kafka;
 
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.classic.ClassicGroupApi;
+import io.sluice.internal.classic.ClassicGroupDescription;
 import io.sluice.internal.classic.ClassicJoinRequest;
 import io.sluice.internal.classic.ClassicJoinResponse;
 import io.sluice.internal.classic.ClassicProtocol;
@@ -19,7 +20,9 @@ import reactor.core.publisher.Mono;
 /**
  * JoinGroup (the classic protocol): passed to the coordinator's classic groups, where it waits for the rebalance to
  * complete ({@code ClassicGroups}). From version 4 on a first join is answered MEMBER_ID_REQUIRED with an id to join
- * with (KIP-394). Needs READ on the group.
+ * with (KIP-394). A {@code consumer} member's protocols carry the topics their metadata subscribes to
+ * ({@link ConsumerSubscriptions}), with which the coordinator keeps the offsets of topics its members read. Needs READ
+ * on the group.
  */
 @Component
 class JoinGroupApi implements KafkaApi {
@@ -43,8 +46,10 @@ class JoinGroupApi implements KafkaApi {
         if (!access.allowed(session, request, AclOperation.READ, data.groupId())) {
             return Mono.just(failed(Errors.GROUP_AUTHORIZATION_FAILED, "The principal may not READ the group"));
         }
+        boolean consumer = ClassicGroupDescription.CONSUMER_PROTOCOL_TYPE.equals(data.protocolType());
         List<ClassicProtocol> protocols = data.protocols().stream()
-                .map(p -> new ClassicProtocol(p.name(), p.metadata())).toList();
+                .map(p -> new ClassicProtocol(p.name(), p.metadata(),
+                        consumer ? ConsumerSubscriptions.topics(p.metadata()).orElse(null) : null)).toList();
         ClassicJoinRequest join = new ClassicJoinRequest(data.memberId(), data.groupInstanceId(), data.protocolType(),
                 protocols, data.sessionTimeoutMs(), data.rebalanceTimeoutMs(), request.clientId(),
                 session.clientHost(), request.version() >= 4);

@@ -3,26 +3,20 @@ package io.sluice.gateway.kafka;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.classic.ClassicGroupApi;
-import io.sluice.internal.classic.ClassicGroupDescription;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import org.apache.kafka.common.message.ConsumerProtocolSubscription;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
 import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.OffsetDeleteRequest;
 import org.springframework.stereotype.Component;
@@ -40,16 +34,16 @@ import reactor.core.publisher.Mono;
  *   <li>a group that does not exist is GROUP_ID_NOT_FOUND, and a classic group with members of a protocol type other
  *       than {@code consumer} (Connect's, say), whose subscriptions nobody can read, is NON_EMPTY_GROUP, both for the
  *       whole answer;</li>
- *   <li>a topic the group's members subscribe to keeps its offsets: GROUP_SUBSCRIBED_TO_TOPIC on its partitions. For
- *       members of the consumer protocol (and HTTP members) the coordinator decides, with their subscriptions and
- *       patterns; for classic {@code consumer} members their subscription metadata says it, and metadata that does not
- *       parse counts as subscribed to every topic, as Kafka counts it.</li>
+ *   <li>a topic the group's members subscribe to keeps its offsets: GROUP_SUBSCRIBED_TO_TOPIC on its partitions.</li>
  * </ol>
+ * The last two are the coordinator's, decided with its group state in the command that deletes (so a member that
+ * joined a moment before is seen), one rule for members of every protocol: KIP-848 and HTTP members by their
+ * subscriptions and patterns, classic {@code consumer} members by the topics their JoinGroup metadata subscribes to
+ * ({@link ConsumerSubscriptions}; metadata that does not parse counts as every topic, as Kafka counts it). The HTTP
+ * API's offset delete gets the same answers from the same call.
  */
 @Component
 class OffsetDeleteApi implements KafkaApi {
-
-    private static final String CONSUMER_PROTOCOL_TYPE = "consumer";
 
     private final CoordinatorApi coordinator;
     private final ClassicGroupApi classic;
@@ -110,78 +104,48 @@ class OffsetDeleteApi implements KafkaApi {
                 deletions.add(deletion);
             }
         }
+        Mono<Void> deleted = deletions.isEmpty() ? groupVerdict(group) : Flux.fromIterable(deletions)
+                .concatMap(deletion -> delete(group, deletion)).then();
+        return deleted.thenReturn((ApiMessage) response)
+                .onErrorResume(e -> Mono.just(failed(Errors.forException(KafkaErrors.exception(e)))));
+    }
+
+    /**
+     * Has the coordinator delete a topic's offsets, which it decides with its group state; its refusals for the whole
+     * group (GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP) end the request, any other is the topic's answer.
+     */
+    private Mono<Void> delete(String group, Deletion deletion) {
+        return coordinator.deleteGroupOffsets(group, deletion.topic(), deletion.partitions())
+                .then(Mono.fromRunnable(() -> answer(deletion, Errors.NONE)))
+                .onErrorResume(e -> {
+                    Errors error = Errors.forException(KafkaErrors.exception(e));
+                    if (error == Errors.GROUP_ID_NOT_FOUND || error == Errors.NON_EMPTY_GROUP) {
+                        return Mono.error(e);
+                    }
+                    answer(deletion, error);
+                    return Mono.empty();
+                }).then();
+    }
+
+    /**
+     * With nothing to delete (every topic refused), the group's own answer still comes first, as at Kafka's
+     * coordinator: GROUP_ID_NOT_FOUND for a group that does not exist, NON_EMPTY_GROUP for a classic group held by
+     * members of another protocol type.
+     */
+    private Mono<Void> groupVerdict(String group) {
         return classic.describe(group).map(Optional::of)
                 .onErrorResume(e -> KafkaErrors.exception(e) instanceof
                         org.apache.kafka.common.errors.GroupIdNotFoundException
                         ? Mono.just(Optional.empty()) : Mono.error(e))
-                .flatMap(classicGroup -> classicGroup.isPresent()
-                        ? deleteInClassic(group, classicGroup.get(), deletions)
-                        : coordinator.describeGroup(group).then(delete(group, deletions, Set.of(), false)))
-                .thenReturn((ApiMessage) response)
-                .onErrorResume(e -> Mono.just(failed(Errors.forException(KafkaErrors.exception(e)))));
-    }
-
-    private Mono<Void> deleteInClassic(String group, ClassicGroupDescription description, List<Deletion> deletions) {
-        if (description.members().isEmpty()) {
-            return delete(group, deletions, Set.of(), true);
-        }
-        if (!CONSUMER_PROTOCOL_TYPE.equals(description.protocolType())) {
-            return Mono.error(Errors.NON_EMPTY_GROUP.exception("Group " + group + " has members of protocol type '"
-                    + description.protocolType() + "'"));
-        }
-        Optional<Set<String>> subscribed = subscribedTopics(description);
-        return delete(group, deletions, subscribed.orElse(null), true);
-    }
-
-    /**
-     * Deletes each topic's offsets unless {@code subscribed} (null: every topic) holds it; a topic the coordinator finds
-     * subscribed is GROUP_SUBSCRIBED_TO_TOPIC. A classic group ({@code classicLive}) may have no stored group yet: there
-     * is nothing to delete then.
-     */
-    private Mono<Void> delete(String group, List<Deletion> deletions, Set<String> subscribed, boolean classicLive) {
-        return Flux.fromIterable(deletions).concatMap(deletion -> {
-            if (subscribed == null || subscribed.contains(deletion.topic())) {
-                answer(deletion, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
-                return Mono.empty();
-            }
-            return coordinator.deleteGroupOffsets(group, deletion.topic(), deletion.partitions())
-                    .then(Mono.fromRunnable(() -> answer(deletion, Errors.NONE)))
-                    .onErrorResume(e -> {
-                        Errors error = Errors.forException(KafkaErrors.exception(e));
-                        if (error == Errors.GROUP_ID_NOT_FOUND && !classicLive) {
-                            return Mono.error(e);
-                        }
-                        answer(deletion, error == Errors.NON_EMPTY_GROUP ? Errors.GROUP_SUBSCRIBED_TO_TOPIC
-                                : error == Errors.GROUP_ID_NOT_FOUND ? Errors.NONE : error);
-                        return Mono.empty();
-                    });
-        }).then();
+                .flatMap(classicGroup -> classicGroup.isEmpty() ? coordinator.describeGroup(group).then()
+                        : classicGroup.get().heldByAnotherProtocolType()
+                        ? Mono.error(Errors.NON_EMPTY_GROUP.exception("Group " + group + " has members of protocol "
+                                + "type '" + classicGroup.get().protocolType() + "'"))
+                        : Mono.empty());
     }
 
     private static void answer(Deletion deletion, Errors error) {
         deletion.answers().forEach(result -> result.setErrorCode(error.code()));
-    }
-
-    /**
-     * The topics a classic {@code consumer} group's members subscribe to, from their subscription metadata (Kafka's
-     * ConsumerProtocolSubscription, a version then the fields); empty when a member's does not parse.
-     */
-    static Optional<Set<String>> subscribedTopics(ClassicGroupDescription group) {
-        Set<String> topics = new HashSet<>();
-        for (ClassicGroupDescription.Member member : group.members()) {
-            try {
-                ByteBuffer buffer = ByteBuffer.wrap(member.metadata());
-                short version = buffer.getShort();
-                if (version < ConsumerProtocolSubscription.LOWEST_SUPPORTED_VERSION) {
-                    return Optional.empty();
-                }
-                topics.addAll(new ConsumerProtocolSubscription(new ByteBufferAccessor(buffer),
-                        (short) Math.min(version, ConsumerProtocolSubscription.HIGHEST_SUPPORTED_VERSION)).topics());
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(topics);
     }
 
     private static OffsetDeleteResponseData failed(Errors error) {

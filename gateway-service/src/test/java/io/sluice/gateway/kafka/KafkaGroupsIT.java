@@ -376,6 +376,49 @@ class KafkaGroupsIT {
         }
     }
 
+    /**
+     * The HTTP API's offset delete follows the coordinator's one rule, as OffsetDelete does: while a classic Kafka
+     * consumer reads a topic, deleting its offsets over HTTP is 409 GROUP_SUBSCRIBED_TO_TOPIC and a reset, even a
+     * forced one, 409 NON_EMPTY_GROUP, the offsets as they were; once the consumer has left, the delete goes through.
+     */
+    @Test
+    void overHttpATopicAClassicConsumerReadsKeepsItsOffsetsUntilTheConsumerHasLeft() throws Exception {
+        String topic = "groups-http-classic";
+        String group = "http-classic";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        produce(topic, 2, 0, 20);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        String offsets = "/v1/groups/" + group + "/topics/" + topic + "/offsets";
+        try (Admin admin = admin()) {
+            // At the log end: the consumer reads nothing and commits the same offsets, so they only change if deleted.
+            admin.alterConsumerGroupOffsets(group, Map.of(p0, new OffsetAndMetadata(10), p1,
+                    new OffsetAndMetadata(10))).all().get();
+            Reader reader = new Reader(group, topic, new ConcurrentHashMap<>(), Map.of(
+                    ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+            try {
+                assertThat(awaitStable(admin, group).members()).hasSize(1);
+
+                Response refused = cluster.call("DELETE", offsets, null, null);
+                assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+                assertThat(refused.json().path("error_code").asString()).isEqualTo("GROUP_SUBSCRIBED_TO_TOPIC");
+                Response reset = cluster.postJson("/v1/groups/" + group + "/offsets/reset",
+                        "{\"topic\": \"" + topic + "\", \"to\": \"earliest\", \"force\": true}");
+                assertThat(reset.status()).as(reset.text()).isEqualTo(409);
+                assertThat(reset.json().path("error_code").asString()).isEqualTo("NON_EMPTY_GROUP");
+                assertThat(committed(group, topic)).as("the offsets after both refusals").containsExactly(10L, 10L);
+            } finally {
+                reader.stop();
+            }
+            awaitEmpty(admin, group);
+
+            Response deleted = cluster.call("DELETE", offsets, null, null);
+            assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
+            assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get())
+                    .doesNotContainKeys(p0, p1);
+        }
+    }
+
     // ---- helpers
 
     /**

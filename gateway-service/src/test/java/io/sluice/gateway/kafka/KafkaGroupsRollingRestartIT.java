@@ -152,7 +152,8 @@ class KafkaGroupsRollingRestartIT {
             List<Long> committedOverHttp = new ArrayList<>(ends.stream().map(e -> -1L).toList());
             overHttp.path("partitions").forEach(p -> committedOverHttp.set(p.path("partition").asInt(),
                     p.path("committed_offset").asLong()));
-            assertThat(committedOverHttp).as("%s: committed offsets over HTTP", flavour).isEqualTo(ends);
+            assertThat(atEnds(committedOverHttp, ends)).as("%s: committed offsets over HTTP %s at the ends %s", flavour,
+                    committedOverHttp, ends).isTrue();
         }
         assertThat(sampler.backwards()).as("committed offsets the admin client saw go backwards").isEmpty();
         assertThat(sampler.samples()).as("admin client samples of the committed offsets").isGreaterThan(20);
@@ -321,13 +322,24 @@ class KafkaGroupsRollingRestartIT {
                 for (Flavour flavour : Flavour.values()) {
                     committed.put(flavour, committed(admin, flavour.group()));
                 }
-                if (committed.values().stream().allMatch(ends::equals)) {
+                if (committed.values().stream().allMatch(offsets -> atEnds(offsets, ends))) {
                     return;
                 }
                 GatewayCluster.sleep(Duration.ofMillis(200));
             }
         }
         throw new AssertionError("the groups' committed offsets " + committed + ", the partitions' ends " + ends);
+    }
+
+    /**
+     * Whether a group's committed offsets ({@code -1}: none) are the partitions' ends. A partition the producer wrote
+     * nothing to may have no commit: VerifiableConsumer commits the offsets of records it consumed, and the producer's
+     * sticky partitioner, which moves on only after a batch's worth of records, can pass a partition by for a whole run
+     * (seen: ends [1293, 4976, 2859, 4395, 2547, 0], partition 5 committed by no group).
+     */
+    private static boolean atEnds(List<Long> committed, List<Long> ends) {
+        return IntStream.range(0, ends.size()).allMatch(p -> committed.get(p).equals(ends.get(p))
+                || ends.get(p) == 0 && committed.get(p) == -1);
     }
 
     private static List<Long> committed(Admin admin, String group) throws Exception {

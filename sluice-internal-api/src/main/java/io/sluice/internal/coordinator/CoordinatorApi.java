@@ -85,14 +85,18 @@ public interface CoordinatorApi {
     /** Deletes a group and its offsets; NON_EMPTY_GROUP while it has members. */
     Mono<Void> deleteGroup(String groupId);
 
-    /** Deletes a group's committed offsets of one topic; NON_EMPTY_GROUP while a member subscribes to it. */
+    /** Deletes a group's committed offsets of one topic, refused as {@link #deleteGroupOffsets(String, String, List)}. */
     default Mono<Void> deleteGroupOffsets(String groupId, String topic) {
         return deleteGroupOffsets(groupId, topic, null);
     }
 
     /**
      * Deletes a group's committed offsets of some partitions of one topic, of all of them when {@code partitions} is
-     * null (Kafka's OffsetDelete names partitions); NON_EMPTY_GROUP while a member subscribes to the topic.
+     * null (Kafka's OffsetDelete names partitions). Decided by the coordinator with its group state, Kafka's rule for
+     * every kind of member: GROUP_SUBSCRIBED_TO_TOPIC while a live member subscribes to the topic (a classic
+     * {@code consumer} member by the topics the gateway read from its join's metadata, every topic when they did not
+     * parse), NON_EMPTY_GROUP while members of another classic protocol type (Kafka Connect's) hold the group,
+     * UNKNOWN_GROUP for a group that does not exist. A classic group that has committed nothing has nothing to delete.
      */
     Mono<Void> deleteGroupOffsets(String groupId, String topic, List<Integer> partitions);
 
