@@ -6,6 +6,7 @@ import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.lease.TestLeases;
 import io.sluice.coordinator.store.IdempotencyStore;
 import io.sluice.coordinator.store.RedisKeys;
+import io.sluice.coordinator.testing.ManualClock;
 import io.sluice.coordinator.testing.TestProperties;
 import io.sluice.coordinator.testing.TestRedis;
 import io.sluice.protocol.TopicPartition;
@@ -14,10 +15,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,30 +105,5 @@ class TransactionIdExpiryTest {
 
     private List<String> stored() {
         return redis.<String, String>opsForHash().keys(RedisKeys.TRANSACTIONS).sort().collectList().block(WAIT);
-    }
-
-    /** A clock that moves only when told. */
-    private static final class ManualClock extends Clock {
-
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
