@@ -184,7 +184,7 @@ class AdminUiBrowserIT {
 
     @Test
     @Order(6)
-    void theClusterAndGroupsPagesShowTheLiveCluster() {
+    void theClusterGroupsAndTransactionsPagesShowTheLiveCluster() {
         open("/cluster");
         that(page.locator("#nodes tbody tr")).hasCount(3);
         that(page.locator(".facts")).containsText("3 / 3");
@@ -192,6 +192,14 @@ class AdminUiBrowserIT {
         open("/groups");
         that(page.locator("h1")).hasText("Consumer groups");
         screenshot("groups");
+
+        HttpResponse<String> begun = api("POST", "/v1/transactions", "{\"transactional_id\": \"ui-worker-1\"}");
+        assertThat(begun.statusCode()).as(begun.body()).isEqualTo(201);
+        page.locator("header.nav a", new Page.LocatorOptions().setHasText("Transactions")).click();
+        that(page.locator("h1")).hasText("Transactions");
+        that(page.locator("#transactions tr", new Page.LocatorOptions().setHasText("ui-worker-1")))
+                .containsText("EMPTY");
+        screenshot("transactions");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -360,6 +361,31 @@ class ConsolePagesTest {
         String preview = post("/groups/billing/reset", form("topic", "orders", "to", "earliest", "action", "preview"), 200);
         assertThat(preview).contains("Preview: nothing changed yet", ">0</td>");
         assertThat(GATEWAY.calls("POST").getFirst().body()).contains("\"dry_run\":true");
+    }
+
+    @Test
+    void transactionsListShowsStateProducerEpochAgeAndPartitionsAndCanShowOnlyOpenOnes() {
+        String started = Instant.now().minus(Duration.ofMinutes(150)).toString();
+        GATEWAY.json("GET", "/v1/transactional-ids", query -> query.containsKey("state")
+                ? "{\"transactional_ids\":[]}"
+                : """
+                {"transactional_ids":[
+                  {"transactional_id":"billing-worker-1","producer_id":4000,"producer_epoch":3,"timeout_ms":60000,
+                   "state":"ONGOING","partitions":[{"topic":"orders","partition":0},{"topic":"orders","partition":2}],
+                   "groups":[],"started_at":"%s","updated_at":"%s"},
+                  {"transactional_id":"sluice-http-0-0","producer_id":17,"producer_epoch":0,"timeout_ms":30000,
+                   "state":"COMPLETE_COMMIT","partitions":[],"groups":[],"started_at":null,
+                   "updated_at":"2026-01-01T00:00:00Z"}]}""".formatted(started, started));
+
+        String page = get("/transactions");
+        String open = get("/transactions?open=true");
+
+        assertThat(page).contains(">billing-worker-1</code>", ">ONGOING</td>", ">4000</td>", ">3</td>",
+                ">2h 30m</td>", ">orders-0, orders-2</td>", ">COMPLETE_COMMIT</td>", ">—</td>",
+                "class=\"warn\"", "href=\"/transactions\"", "id=\"only-open\"");
+        assertThat(open).contains("No open transactions.");
+        assertThat(GATEWAY.calls("GET")).extracting(FakeGateway.Call::pathAndQuery)
+                .contains("/v1/transactional-ids", "/v1/transactional-ids?state=ONGOING,PREPARE_COMMIT,PREPARE_ABORT");
     }
 
     private static final String BILLING = """

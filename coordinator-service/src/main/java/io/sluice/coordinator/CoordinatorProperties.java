@@ -123,10 +123,16 @@ public record CoordinatorProperties(
      *                           doubles up to ten times this)
      * @param markerTimeout      how long a partition leader may take to commit a marker before the write counts as
      *                           failed (and is made again)
+     * @param idExpiration       how long a transactional id with no transaction open is kept after its last use
+     *                           before the coordinator forgets it ({@code transactional.id.expiration.ms})
+     * @param idExpirationCheckInterval how often transactional ids are checked against {@code idExpiration}
+     *                           ({@code transactions.remove.expired.transaction.cleanup.interval.ms})
      */
     public record Transactions(@DefaultValue("15m") Duration maxTimeout,
                                @DefaultValue("1s") Duration abortCheckInterval,
                                @DefaultValue("100ms") Duration markerRetryBackoff,
-                               @DefaultValue("30s") Duration markerTimeout) {
+                               @DefaultValue("30s") Duration markerTimeout,
+                               @DefaultValue("7d") Duration idExpiration,
+                               @DefaultValue("1h") Duration idExpirationCheckInterval) {
     }
 }

@@ -9,6 +9,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -249,6 +252,42 @@ class CliIT {
         assertThat(listed.lines().get(1).split("\\s+")).containsExactly("User:bob", "TRANSACTIONAL_ID", "bob-",
                 "PREFIXED", "WRITE", "ALLOW");
         assertThat(removed.lines()).hasSize(3).first().isEqualTo("Removed:");
+    }
+
+    @Test
+    void transactionalIdsAreListedAndDescribedAsTablesOrJsonAndAnUnknownOneExitsFour() throws Exception {
+        HttpResponse<String> begun = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        cluster.gatewayUrl().resolve("/v1/transactions"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"transactional_id\": \"cli-txn-1\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(begun.statusCode()).as(begun.body()).isEqualTo(201);
+        long producerId = Json.MAPPER.readTree(begun.body()).path("producer_id").asLong();
+
+        Run listed = sluice("", "transaction", "list");
+        Run otherStates = sluice("", "transaction", "list", "--state", "ongoing,complete_commit");
+        Run asJson = sluice("", "transaction", "list", "--producer-id", Long.toString(producerId), "-o", "json");
+        Run described = sluice("", "transaction", "describe", "cli-txn-1");
+        Run unknown = sluice("", "transaction", "describe", "cli-txn-none");
+        Run badState = sluice("", "transaction", "list", "--state", "RUNNING");
+
+        assertThat(listed.exit()).isZero();
+        assertThat(listed.lines().getFirst().split("\\s+")).containsExactly("TRANSACTIONAL-ID", "PRODUCER-ID", "EPOCH",
+                "STATE", "TIMEOUT-MS", "STARTED", "PARTITIONS");
+        assertThat(listed.lines()).anySatisfy(line -> assertThat(line.split("\\s+")).containsExactly("cli-txn-1",
+                Long.toString(producerId), "0", "EMPTY", "60000", "-", "-"));
+        assertThat(otherStates.lines()).noneMatch(line -> line.startsWith("cli-txn-1"));
+        assertThat(Json.MAPPER.readTree(asJson.out()).path("transactional_ids")).singleElement()
+                .satisfies(txn -> assertThat(txn.path("transactional_id").asString()).isEqualTo("cli-txn-1"));
+        assertThat(described.exit()).isZero();
+        assertThat(described.lines().getFirst()).isEqualTo("Transactional id cli-txn-1: EMPTY, producer id "
+                + producerId + ", epoch 0, timeout 60000 ms");
+        assertThat(unknown.exit()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(unknown.err()).isEqualTo("TRANSACTIONAL_ID_NOT_FOUND (404): No transactional id cli-txn-none\n");
+        assertThat(badState.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(badState.err()).startsWith("INVALID_REQUEST (400): state RUNNING is not one of");
     }
 
     @Test

@@ -36,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A real cluster with security on (Basic users, ACLs, the closed internal plane), driven over HTTP only:
  * an authorization matrix of principals × resources × operations → status over produce, reads, SSE, groups and
- * admin, with literal and prefixed ACLs and a deny over an allow; calls straight to a partition service and to the
+ * admin, with literal and prefixed ACLs and a deny over an allow; transactional ids listed and described only where
+ * the principal may DESCRIBE them; calls straight to a partition service and to the
  * coordinator without the cluster secret are refused and change nothing; and no password, token or secret of the
  * run appears in any service log.
  */
@@ -203,6 +204,26 @@ class SecurityIT {
 
     @Test
     @Order(3)
+    void transactionalIdsAreListedAndDescribedOnlyWhereThePrincipalMayDescribe() throws Exception {
+        for (String id : List.of("alice-txn-1", "bob-txn-1")) {
+            HttpResponse<String> begun = send("admin", "POST", "/v1/transactions",
+                    "{\"transactional_id\":\"" + id + "\"}");
+            assertThat(begun.statusCode()).as(begun.body()).isEqualTo(201);
+        }
+        acl("User:alice", "TRANSACTIONAL_ID", "alice-", "PREFIXED", "DESCRIBE", "ALLOW");
+
+        assertThat(transactionalIds("alice")).containsExactly("alice-txn-1");
+        assertThat(transactionalIds("bob")).isEmpty();
+        assertThat(transactionalIds("admin")).contains("alice-txn-1", "bob-txn-1");
+        assertThat(status("alice", "GET", "/v1/transactional-ids/alice-txn-1", null)).isEqualTo(200);
+        HttpResponse<String> denied = send("alice", "GET", "/v1/transactional-ids/bob-txn-1", null);
+        assertThat(denied.statusCode()).as(denied.body()).isEqualTo(403);
+        assertThat(denied.body()).contains("TRANSACTIONAL_ID_AUTHORIZATION_FAILED");
+        assertThat(status("alice", "GET", "/v1/transactional-ids/alice-txn-never", null)).isEqualTo(404);
+    }
+
+    @Test
+    @Order(4)
     void noPasswordTokenOrSecretAppearsInAnyLog() throws IOException {
         List<String> secretsOfTheRun = new ArrayList<>(List.of(ADMIN_PASSWORD, ALICE_PASSWORD, BOB_PASSWORD,
                 WRONG_PASSWORD, CLUSTER_SECRET, STREAM_SECRET, basic("admin", ADMIN_PASSWORD).substring(6),
@@ -272,7 +293,16 @@ class SecurityIT {
         return names;
     }
 
-    private long recordCount(String topic) throws Exception {
+    private List<String> transactionalIds(String user) throws Exception {
+        HttpResponse<String> response = send(user, "GET", "/v1/transactional-ids", null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        json.readTree(response.body()).path("transactional_ids")
+                .forEach(txn -> ids.add(txn.path("transactional_id").asString()));
+        return ids;
+    }
+
+        private long recordCount(String topic) throws Exception {
         HttpResponse<String> response = send("admin", "GET", "/v1/topics/" + topic + "/partitions/0", null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode partition = json.readTree(response.body());

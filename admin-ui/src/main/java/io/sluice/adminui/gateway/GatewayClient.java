@@ -20,6 +20,7 @@ import io.sluice.adminui.gateway.GatewayViews.RecordPage;
 import io.sluice.adminui.gateway.GatewayViews.ResetPlan;
 import io.sluice.adminui.gateway.GatewayViews.Topic;
 import io.sluice.adminui.gateway.GatewayViews.TopicList;
+import io.sluice.adminui.gateway.GatewayViews.TransactionalIdList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,7 +178,14 @@ public class GatewayClient {
         return get(uri -> uri.path("/v1/groups/{group}").build(group), Group.class);
     }
 
-    /** The gateway's latest {@code limit} audit entries (security on, ALTER on the cluster). */
+    /** The transactional ids the user may describe, in one of {@code states} (all when empty). */
+    public Mono<TransactionalIdList> transactionalIds(List<String> states) {
+        return get(uri -> (states.isEmpty() ? uri.path("/v1/transactional-ids")
+                : uri.path("/v1/transactional-ids").queryParam("state", String.join(",", states))).build(),
+                TransactionalIdList.class);
+    }
+
+        /** The gateway's latest {@code limit} audit entries (security on, ALTER on the cluster). */
     public Mono<AuditEntries> audit(int limit) {
         return get(uri -> uri.path("/v1/audit").queryParam("limit", limit).build(), AuditEntries.class);
     }

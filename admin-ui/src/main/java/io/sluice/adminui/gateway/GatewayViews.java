@@ -151,6 +151,12 @@ public final class GatewayViews {
     }
 
     public record PartitionRef(String topic, int partition) {
+
+        /** {@code orders-0}, as Kafka's tools name a partition. */
+        @Override
+        public String toString() {
+            return topic + "-" + partition;
+        }
     }
 
     /** A read record: key, value and header values rendered in the format their {@code *_format} names. */
@@ -197,6 +203,18 @@ public final class GatewayViews {
     }
 
     public record GroupList(List<GroupSummary> groups) {
+    }
+
+    /**
+     * A transactional id as the coordinator holds it ({@code GET /v1/transactional-ids}): {@code startedAt} is when
+     * its open transaction began (null when none is), {@code updatedAt} its last use; both ISO-8601.
+     */
+    public record TransactionalId(String transactionalId, long producerId, int producerEpoch, int timeoutMs,
+                                  String state, List<PartitionRef> partitions, List<String> groups, String startedAt,
+                                  String updatedAt) {
+    }
+
+    public record TransactionalIdList(List<TransactionalId> transactionalIds) {
     }
 
     public record Group(String groupId, String state, int groupEpoch, int assignmentEpoch, List<Member> members,

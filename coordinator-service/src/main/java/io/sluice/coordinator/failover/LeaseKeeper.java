@@ -75,6 +75,7 @@ class LeaseKeeper implements SmartLifecycle {
         loops.add(every(properties.groups().sessionCheckInterval(), groups::sweep));
         loops.add(every(properties.groups().sessionCheckInterval(), () -> Mono.fromRunnable(classic::sweep)));
         loops.add(every(properties.transactions().abortCheckInterval(), transactions::abortExpired));
+        loops.add(every(properties.transactions().idExpirationCheckInterval(), transactions::removeExpiredIds));
         Duration preferred = properties.election().preferredLeaderCheckInterval();
         if (!preferred.isZero()) {
             loops.add(every(preferred, () -> metadata.isReady()

@@ -122,6 +122,15 @@ record Transaction(String transactionalId, long producerId, short producerEpoch,
         return first;
     }
 
+    /**
+     * Whether the coordinator may forget this transactional id at {@code nowMs} (Kafka's
+     * {@code transactional.id.expiration.ms}): no transaction is open or being completed, and it has not been used for
+     * {@code expirationMs}. An open one never is: it times out and is aborted first, which counts as a use.
+     */
+    boolean idExpired(long nowMs, long expirationMs) {
+        return state.idle() && nowMs - updatedAtMs >= expirationMs;
+    }
+
     /** Whether the open transaction has run past its timeout at {@code nowMs}. */
     boolean expired(long nowMs) {
         return state == TxnState.ONGOING && startedAtMs >= 0 && nowMs - startedAtMs > timeoutMs;

@@ -45,6 +45,10 @@ import reactor.util.retry.Retry;
  *
  * <p><b>Timeouts.</b> {@link #abortExpired} (run by the coordinator's timer) aborts every transaction open past its
  * timeout, under the next producer epoch.
+ *
+ * <p><b>Expiry.</b> {@link #removeExpiredIds} (run by the coordinator's timer) forgets every transactional id idle and
+ * unused for {@code sluice.coordinator.transactions.id-expiration}: a removal from Redis under the fencing token, made
+ * in the command sequence after checking the last use again, so a call of that id just before it wins.
  */
 @Component
 public class TransactionManager {
@@ -203,6 +207,30 @@ public class TransactionManager {
                                 return Mono.empty();
                             });
                 })
+                .then();
+    }
+
+    /** Forgets every transactional id idle and unused for the id expiration. Run by the coordinator's timer. */
+    public Mono<Void> removeExpiredIds() {
+        if (!ready) {
+            return Mono.empty();
+        }
+        long expirationMs = settings.idExpiration().toMillis();
+        long now = clock.millis();
+        return Flux.fromIterable(transactions.values())
+                .filter(txn -> txn.idExpired(now, expirationMs))
+                .concatMap(txn -> submit(txn.transactionalId(), current -> {
+                    TxnDecision<Void> forget = TransactionRules.forget(current, expirationMs, clock.millis());
+                    if (current != null && forget.after() == null) {
+                        LOG.info("Transactional id {} (producer {} epoch {}) was last used at {} ms: removing it",
+                                txn.transactionalId(), current.producerId(), current.producerEpoch(),
+                                current.updatedAtMs());
+                    }
+                    return forget;
+                }).onErrorResume(e -> {
+                    LOG.warn("Could not remove expired transactional id {}: {}", txn.transactionalId(), e.toString());
+                    return Mono.empty();
+                }))
                 .then();
     }
 

@@ -25,6 +25,8 @@ import java.util.function.LongSupplier;
  *       every partition, then (on commit) the offsets are committed, then COMPLETE_*. A retried EndTxn is answered by
  *       the state: the same decision done is success, still being written CONCURRENT_TRANSACTIONS.</li>
  *   <li>A transaction open past its timeout is aborted by the coordinator under the next epoch.</li>
+ *   <li>A transactional id with no transaction open or being completed, unused for {@code transactional.id.expiration.ms},
+ *       is forgotten ({@link #forget}); its next InitProducerId starts afresh, with a new producer id at epoch 0.</li>
  *   <li>For HTTP transactions, whose writes any gateway may make, the coordinator also hands out each partition's
  *       sequences ({@link #reserve}); a write not {@link #confirm}ed keeps the transaction from committing.</li>
  * </ul>
@@ -264,6 +266,18 @@ final class TransactionRules {
             return TxnDecision.of(current, null);
         }
         return TxnDecision.of(abortAsCoordinator(current, coordinatorEpoch, nowMs), null);
+    }
+
+    /**
+     * The transactional id is forgotten (the state after is none) if, at {@code nowMs}, it is still idle and unused
+     * for {@code expirationMs}; decided on the state the command sequence holds, so a use since it was picked keeps
+     * it.
+     */
+    static TxnDecision<Void> forget(Transaction current, long expirationMs, long nowMs) {
+        if (current == null || !current.idExpired(nowMs, expirationMs)) {
+            return TxnDecision.of(current, null);
+        }
+        return TxnDecision.of(null, null);
     }
 
     /**

@@ -8,13 +8,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.testing.ManualClock;
 import io.sluice.coordinator.testing.TestProperties;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +33,7 @@ class CoordinatorLeaseTest {
 
     private static final Duration TTL = Duration.ofSeconds(5);
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock();
     private final ReactiveStringRedisTemplate redis = mock(ReactiveStringRedisTemplate.class);
     private Supplier<Flux<Long>> acquireAnswer;
     private Supplier<Flux<Long>> renewAnswer;
@@ -96,35 +94,5 @@ class CoordinatorLeaseTest {
 
     private static CoordinatorProperties properties() {
         return TestProperties.coordinator(TTL);
-    }
-
-    /** A clock that moves only when told, from t=0. */
-    private static final class TestClock extends Clock {
-
-        private static final Instant ZERO = Instant.parse("2026-01-01T00:00:00Z");
-        private volatile Instant now = ZERO;
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        void set(Duration sinceZero) {
-            now = ZERO.plus(sinceZero);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -24,7 +24,7 @@ public final class TestProperties {
                         Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMillis(500),
                         4096, 1000, Duration.ofSeconds(3)),
                 new CoordinatorProperties.Transactions(Duration.ofMinutes(15), Duration.ofSeconds(1),
-                        Duration.ofMillis(100), Duration.ofSeconds(30)),
+                        Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofHours(1)),
                 InternalClientSettings.defaults());
     }
 }

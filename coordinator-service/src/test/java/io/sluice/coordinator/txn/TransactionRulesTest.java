@@ -252,4 +252,46 @@ class TransactionRulesTest {
         assertThat(code(() -> TransactionRules.reserve(confirmed, ID, 100, (short) 1, "w3", Map.of(A, 1), now)))
                 .as("a fenced epoch").isEqualTo(ErrorCode.PRODUCER_FENCED);
     }
+
+    private static final long EXPIRATION = 7L * 24 * 3600 * 1000;
+
+    @Test
+    void anIdleTransactionalIdUnusedForTheExpirationIsForgottenAndThenStartsAfresh() {
+        Transaction empty = init(null);
+        Transaction open = TransactionRules.addPartitions(empty, ID, 100, (short) 0, List.of(A), now).after();
+        Transaction aborting = TransactionRules.endTxn(open, ID, 100, (short) 0, false, 3, now).after();
+        Transaction aborted = TransactionRules.complete(aborting, 100, (short) 0, now).after();
+        Transaction committed = TransactionRules.complete(TransactionRules.endTxn(open, ID, 100, (short) 0, true, 3,
+                now).after(), 100, (short) 0, now).after();
+
+        for (Transaction idle : List.of(empty, aborted, committed)) {
+            assertThat(TransactionRules.forget(idle, EXPIRATION, now + EXPIRATION - 1).after())
+                    .as("%s just before the expiration", idle.state()).isEqualTo(idle);
+            assertThat(TransactionRules.forget(idle, EXPIRATION, now + EXPIRATION).after())
+                    .as("%s at the expiration", idle.state()).isNull();
+        }
+        Transaction again = init(null);
+        assertThat(again.producerId()).as("a new producer id").isEqualTo(101);
+        assertThat(again.producerEpoch()).isZero();
+    }
+
+    @Test
+    void aTransactionOpenOrBeingCompletedNeverExpires() {
+        Transaction open = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
+        Transaction preparing = TransactionRules.endTxn(open, ID, 100, (short) 0, true, 3, now).after();
+        for (Transaction busy : List.of(open, preparing)) {
+            assertThat(TransactionRules.forget(busy, EXPIRATION, now + 10 * EXPIRATION).after())
+                    .as(busy.state().name()).isEqualTo(busy);
+        }
+    }
+
+    @Test
+    void aUseAfterTheIdWasPickedForExpiryKeepsIt() {
+        Transaction picked = init(null);
+        long later = now + EXPIRATION;
+        Transaction used = TransactionRules.initProducerId(picked, ID, 60_000, -1, (short) -1, MAX_TIMEOUT, 3,
+                ids::getAndIncrement, later - 1).after();
+        assertThat(picked.idExpired(later, EXPIRATION)).isTrue();
+        assertThat(TransactionRules.forget(used, EXPIRATION, later).after()).isEqualTo(used);
+    }
 }

@@ -9,6 +9,7 @@ import io.sluice.internal.txn.TransactionDescription;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -52,13 +53,19 @@ class TransactionsController {
     record Offset(String topic, Integer partition, Long offset, String metadata) {
     }
 
-    /** A transaction as the coordinator has it: its state says whether it is open, committing, committed, aborted. */
+    /**
+     * A transactional id as the coordinator has it: its state says whether a transaction is open, committing,
+     * committed, aborted; {@code startedAt} is when the open one began (null when none is), {@code updatedAt} its last
+     * change (7 days after which, idle, the coordinator forgets it).
+     */
     record Described(String transactionalId, long producerId, short producerEpoch, int timeoutMs, String state,
-                     List<TopicPartition> partitions, List<String> groups) {
+                     List<TopicPartition> partitions, List<String> groups, Instant startedAt, Instant updatedAt) {
 
         static Described of(TransactionDescription txn) {
             return new Described(txn.transactionalId(), txn.producerId(), txn.producerEpoch(), txn.timeoutMs(),
-                    txn.state(), txn.partitions(), txn.groups());
+                    txn.state(), txn.partitions(), txn.groups(),
+                    txn.startedAtMs() < 0 ? null : Instant.ofEpochMilli(txn.startedAtMs()),
+                    Instant.ofEpochMilli(txn.updatedAtMs()));
         }
     }
 

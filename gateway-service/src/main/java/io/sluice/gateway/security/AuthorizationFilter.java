@@ -11,6 +11,7 @@ import static io.sluice.internal.acl.AclOperation.WRITE;
 import static io.sluice.internal.acl.ResourceType.CLUSTER;
 import static io.sluice.internal.acl.ResourceType.GROUP;
 import static io.sluice.internal.acl.ResourceType.TOPIC;
+import static io.sluice.internal.acl.ResourceType.TRANSACTIONAL_ID;
 
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.acl.ResourceType;
@@ -102,6 +103,8 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             route("DELETE", "/v1/groups/{group}/topics/{topic}/offsets", true, need(DELETE, GROUP, "group"),
                     need(READ, TOPIC, "topic")),
             route("POST", "/v1/groups/{group}/offsets/reset", true, need(READ, GROUP, "group")),
+            route("GET", "/v1/transactional-ids/{transactional_id}", false,
+                    need(DESCRIBE, TRANSACTIONAL_ID, "transactional_id")),
             route("GET", "/v1/acls", false, need(DESCRIBE, CLUSTER, null)),
             route("GET", "/v1/audit", false, need(ALTER, CLUSTER, null)),
             route("POST", "/v1/acls", true, need(ALTER, CLUSTER, null)),
@@ -119,6 +122,7 @@ final class AuthorizationFilter implements WebFilter, Ordered {
     private static final List<Route> AUTHENTICATED_ONLY = List.of(
             route("GET", "/v1/topics", false),
             route("GET", "/v1/groups", false),
+            route("GET", "/v1/transactional-ids", false),
             route("POST", "/v1/records", false),
             route("POST", "/v1/transactions", false),
             route("GET", "/v1/transactions/{transaction}", false),

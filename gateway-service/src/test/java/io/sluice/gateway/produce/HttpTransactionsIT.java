@@ -9,6 +9,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code /v1/transactions} against real processes: writes made through two gateways, and a group's offsets, become
  * visible together at the commit; an abort, a timeout and a newer begin of the same transactional id leave nothing
- * visible to read_committed readers.
+ * visible to read_committed readers; {@code /v1/transactional-ids} lists and describes the ids by state and producer.
  */
 @ExtendWith(SharedGatewayCluster.class)
 class HttpTransactionsIT {
@@ -146,6 +149,54 @@ class HttpTransactionsIT {
         assertThat(cluster.postJson("/v1/transactions/" + txn + "/commit", "").status())
                 .as("a transaction with nothing in it commits nothing").isEqualTo(204);
         assertThat(cluster.highWatermarks("txn-res-bad")).containsExactly(0L);
+    }
+
+    @Test
+    void transactionalIdsAreListedByStateAndProducerIdAndDescribedByTheirId() {
+        cluster.createTopic("txn-ids", 1, 3, Map.of());
+        JsonNode open = begin("{\"transactional_id\": \"txn-ids-open\", \"timeout_ms\": 120000}");
+        String openTxn = open.path("transaction").asString();
+        assertThat(cluster.postJson("/v1/transactions/" + openTxn + "/records?format=string",
+                "{\"records\":[{\"topic\":\"txn-ids\",\"value\":\"x\"}]}").status()).isEqualTo(200);
+        JsonNode done = begin("{\"transactional_id\": \"txn-ids-done\"}");
+        assertThat(cluster.postJson("/v1/transactions/" + done.path("transaction").asString() + "/commit", "")
+                .status()).isEqualTo(204);
+
+        assertThat(listed("")).contains("txn-ids-done", "txn-ids-open");
+        assertThat(listed("?state=ONGOING")).contains("txn-ids-open").doesNotContain("txn-ids-done");
+        assertThat(listed("?state=EMPTY,COMPLETE_COMMIT&state=PREPARE_COMMIT")).contains("txn-ids-done")
+                .doesNotContain("txn-ids-open");
+        assertThat(listed("?producer_id=" + done.path("producer_id").asLong())).containsExactly("txn-ids-done");
+
+        GatewayCluster.Response described = cluster.call("GET", "/v1/transactional-ids/txn-ids-open", null, null);
+        assertThat(described.status()).as(described.text()).isEqualTo(200);
+        JsonNode txn = described.json();
+        assertThat(txn.path("producer_id").asLong()).isEqualTo(open.path("producer_id").asLong());
+        assertThat(txn.path("producer_epoch").asInt()).isEqualTo(open.path("producer_epoch").asInt());
+        assertThat(txn.path("state").asString()).isEqualTo("ONGOING");
+        assertThat(txn.path("timeout_ms").asInt()).isEqualTo(120000);
+        assertThat(txn.path("partitions").toString()).isEqualTo("[{\"topic\":\"txn-ids\",\"partition\":0}]");
+        assertThat(Instant.parse(txn.path("started_at").asString())).isBeforeOrEqualTo(Instant.now());
+        assertThat(cluster.call("GET", "/v1/transactions/" + openTxn, null, null).json())
+                .as("the same view as the token's describe").isEqualTo(txn);
+
+        GatewayCluster.Response unknown = cluster.call("GET", "/v1/transactional-ids/txn-ids-never", null, null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.text()).contains("TRANSACTIONAL_ID_NOT_FOUND");
+        GatewayCluster.Response badState = cluster.call("GET", "/v1/transactional-ids?state=RUNNING", null, null);
+        assertThat(badState.status()).isEqualTo(400);
+        assertThat(badState.text()).contains("INVALID_REQUEST", "RUNNING");
+        assertThat(cluster.call("GET", "/v1/transactional-ids?producer_id=x", null, null).status()).isEqualTo(400);
+        assertThat(cluster.postJson("/v1/transactions/" + openTxn + "/abort", "").status()).isEqualTo(204);
+    }
+
+    private static List<String> listed(String query) {
+        GatewayCluster.Response list = cluster.call("GET", "/v1/transactional-ids" + query, null, null);
+        assertThat(list.status()).as(list.text()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        list.json().path("transactional_ids").forEach(txn -> ids.add(txn.path("transactional_id").asString()));
+        assertThat(ids).as("by id").isSorted();
+        return ids;
     }
 
     private static JsonNode begin(String body) {
