@@ -110,8 +110,8 @@ final class TransactionRules {
      *
      * @return empty when the batch may be appended, else why not
      */
-    static Optional<SluiceException> verify(Transaction current, long producerId,
-                                                                        short epoch, TopicPartition partition) {
+    static Optional<SluiceException> verify(Transaction current, long producerId, short epoch,
+                                            TopicPartition partition) {
         if (current == null || current.producerId() != producerId) {
             return Optional.of(ErrorCode.INVALID_TXN_STATE.exception("Producer " + producerId
                     + " has no transaction at the coordinator: a transactional batch for " + partition
