@@ -18,36 +18,42 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** Kafka's classic group protocol over the internal API; the decisions are {@link ClassicGroups}'. */
+/**
+ * Kafka's classic group protocol over the internal API: members' calls go where {@link ClassicMembers} routes them (a
+ * classic group, or the consumer group a classic member belongs to); classic groups are described by
+ * {@link ClassicGroups}.
+ */
 @RestController
 class ClassicGroupController {
 
+    private final ClassicMembers members;
     private final ClassicGroups classic;
 
-    ClassicGroupController(ClassicGroups classic) {
+    ClassicGroupController(ClassicMembers members, ClassicGroups classic) {
+        this.members = members;
         this.classic = classic;
     }
 
     @PostMapping(ClassicGroupPaths.JOIN)
     Mono<ClassicJoinResponse> join(@PathVariable String group, @RequestBody ClassicJoinRequest request) {
-        return classic.join(group, request);
+        return members.join(group, request);
     }
 
     @PostMapping(ClassicGroupPaths.SYNC)
     Mono<ClassicSyncResponse> sync(@PathVariable String group, @RequestBody ClassicSyncRequest request) {
-        return classic.sync(group, request);
+        return members.sync(group, request);
     }
 
     @PostMapping(ClassicGroupPaths.HEARTBEAT)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void heartbeat(@PathVariable String group, @RequestBody ClassicHeartbeatRequest request) {
-        classic.heartbeat(group, request);
+        members.heartbeat(group, request);
     }
 
     @PostMapping(ClassicGroupPaths.LEAVE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void leave(@PathVariable String group, @RequestBody ClassicLeaveRequest request) {
-        classic.leave(group, request);
+    Mono<Void> leave(@PathVariable String group, @RequestBody ClassicLeaveRequest request) {
+        return members.leave(group, request);
     }
 
     @GetMapping(ClassicGroupPaths.GROUP)

@@ -59,8 +59,9 @@ import reactor.core.scheduler.Schedulers;
  * over knows no classic group, so their members' next calls answer UNKNOWN_MEMBER and they rejoin (a rebalance, with
  * their committed offsets kept). Committed offsets are the coordinator's stored group offsets, the ones KIP-848 and
  * HTTP groups commit, written through the offset reset (a classic member may commit an offset below its last one).
- * A group id is either classic or KIP-848 while it has members: a member of the other protocol is refused with
- * INCONSISTENT_GROUP_PROTOCOL, as Kafka's group coordinator refuses it when no conversion applies.
+ * A group id whose members speak the consumer protocol, or are HTTP members, is a consumer group: a classic consumer
+ * joins it as a member the coordinator assigns ({@link ClassicMembers}), and a join that reaches this class anyway (the
+ * group gained such members meanwhile) is refused with INCONSISTENT_GROUP_PROTOCOL.
  *
  * <p>Thread-safe: every state change holds this object's monitor; waiting callers are answered after it is released.
  */

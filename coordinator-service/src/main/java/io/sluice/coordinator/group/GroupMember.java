@@ -24,12 +24,15 @@ import java.util.TreeSet;
  *                            offsets, only once it has released them
  * @param clientId            the client id its client last sent, or null (an HTTP member, or stored before it was kept)
  * @param clientHost          the address its client last connected from ({@code /127.0.0.1}), or null
+ * @param classicProtocols    for a member that speaks Kafka's classic protocol (JoinGroup, SyncGroup, Heartbeat), the
+ *                            assignors it named in its last join, in its order of preference; null for a member of the
+ *                            consumer protocol or an HTTP member
  */
 record GroupMember(String memberId, String instanceId, int memberEpoch, int previousMemberEpoch, MemberState state,
                    List<String> subscribedTopicNames, String subscribedTopicRegex, int rebalanceTimeoutMs,
                    int sessionTimeoutMs, Set<TopicPartition> assigned, Set<TopicPartition> pendingRevocation,
                    Set<TopicPartition> target, Set<TopicPartition> resetPartitions, String clientId,
-                   String clientHost) {
+                   String clientHost, List<String> classicProtocols) {
 
     static final int LEFT_STATIC_EPOCH = -2;
 
@@ -41,6 +44,18 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         Set<TopicPartition> marked = new TreeSet<>(resetPartitions == null ? Set.of() : resetPartitions);
         marked.retainAll(pendingRevocation);
         resetPartitions = sorted(marked);
+        classicProtocols = classicProtocols == null ? null : List.copyOf(classicProtocols);
+    }
+
+    /** Whether the member speaks Kafka's classic protocol, in a consumer group the coordinator assigns. */
+    boolean classic() {
+        return classicProtocols != null;
+    }
+
+    GroupMember withClassicProtocols(List<String> protocols) {
+        return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
+                subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
+                resetPartitions, clientId, clientHost, protocols);
     }
 
     /** Sets are kept sorted, so that equal members are stored as equal documents. */
@@ -62,19 +77,19 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
     GroupMember withSubscription(List<String> names, String regex) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, names, regex,
                 rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target, resetPartitions, clientId,
-                clientHost);
+                clientHost, classicProtocols);
     }
 
     GroupMember withTimeouts(int rebalanceTimeout, int sessionTimeout) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeout, sessionTimeout, assigned, pendingRevocation, target,
-                resetPartitions, clientId, clientHost);
+                resetPartitions, clientId, clientHost, classicProtocols);
     }
 
     GroupMember withTarget(Set<TopicPartition> newTarget) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation,
-                new TreeSet<>(newTarget), resetPartitions, clientId, clientHost);
+                new TreeSet<>(newTarget), resetPartitions, clientId, clientHost, classicProtocols);
     }
 
     /** A new ownership; the reset marks stay on the partitions still pending. */
@@ -82,7 +97,7 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
                               Set<TopicPartition> newPending) {
         return new GroupMember(memberId, instanceId, epoch, previousEpoch, newState, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, new TreeSet<>(newAssigned),
-                new TreeSet<>(newPending), target, resetPartitions, clientId, clientHost);
+                new TreeSet<>(newPending), target, resetPartitions, clientId, clientHost, classicProtocols);
     }
 
     /**
@@ -102,7 +117,8 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         marked.addAll(resetPartitions);
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch,
                 leftStatic() ? state : MemberState.UNREVOKED_PARTITIONS, subscribedTopicNames, subscribedTopicRegex,
-                rebalanceTimeoutMs, sessionTimeoutMs, kept, pending, target, marked, clientId, clientHost);
+                rebalanceTimeoutMs, sessionTimeoutMs, kept, pending, target, marked, clientId, clientHost,
+                classicProtocols);
     }
 
     /** The member's client as it last said (a null keeps what was known). */
@@ -110,20 +126,20 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
                 resetPartitions, newClientId == null ? clientId : newClientId,
-                newClientHost == null ? clientHost : newClientHost);
+                newClientHost == null ? clientHost : newClientHost, classicProtocols);
     }
 
     /** A static member leaving for a restart: it keeps what it owns, at epoch -2, remembering its epoch. */
     GroupMember leavingStatically() {
         return new GroupMember(memberId, instanceId, LEFT_STATIC_EPOCH, memberEpoch, MemberState.LEFT_STATIC,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target, resetPartitions, clientId, clientHost);
+                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols);
     }
 
     /** The static member back under a new member id, at the epoch it left with. */
     GroupMember returningAs(String newMemberId) {
         return new GroupMember(newMemberId, instanceId, previousMemberEpoch, previousMemberEpoch, MemberState.STABLE,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target, resetPartitions, clientId, clientHost);
+                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols);
     }
 }

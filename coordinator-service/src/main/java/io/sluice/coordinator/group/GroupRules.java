@@ -122,7 +122,7 @@ final class GroupRules {
             } else {
                 member = new GroupMember(id, request.groupInstanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         settings.defaultRebalanceTimeoutMs(), settings.defaultSessionTimeoutMs(), Set.of(), Set.of(),
-                        Set.of(), Set.of(), null, null);
+                        Set.of(), Set.of(), null, null, null);
                 membershipChanged = true;
             }
             owned = Set.of();
@@ -193,6 +193,14 @@ final class GroupRules {
                 throw ErrorCode.INVALID_REQUEST.exception("member_epoch is required with a member_id");
             }
             int epoch = request.memberEpoch();
+            Set<TopicPartition> committing = partitionsOf(offsets);
+            if (member.classic() && (epoch != member.memberEpoch() || !member.owned().containsAll(committing)
+                    || committing.stream().anyMatch(member.resetPartitions()::contains))) {
+                // A classic consumer commits with its generation, and rejoins on ILLEGAL_GENERATION.
+                throw ErrorCode.ILLEGAL_GENERATION.exception("Classic member " + memberId + " of group " + groupId
+                        + " is at generation " + member.memberEpoch() + " and owns " + member.owned()
+                        + "; the commit is from generation " + epoch + ": join again");
+            }
             if (member.leftStatic() || epoch > member.memberEpoch()) {
                 throw ErrorCode.FENCED_MEMBER_EPOCH.exception("Member " + memberId + " of group " + groupId
                         + " is not at epoch " + epoch + "; rejoin with member_epoch 0");
@@ -442,6 +450,12 @@ final class GroupRules {
     private static List<PartitionOffset> validOffsets(List<PartitionOffset> offsets, MetadataView view,
                                                       GroupSettings settings) {
         return OffsetChecks.valid(offsets, view, settings.maxMetadataLength());
+    }
+
+    private static Set<TopicPartition> partitionsOf(List<PartitionOffset> offsets) {
+        Set<TopicPartition> partitions = new TreeSet<>();
+        offsets.forEach(offset -> partitions.add(new TopicPartition(offset.topic(), offset.partition())));
+        return partitions;
     }
 
     private static StoredOffset stored(TopicPartition tp, String topicId, PartitionOffset offset, long nowMs) {

@@ -47,7 +47,11 @@ class MemberLiveness {
             if (now - last > member.sessionTimeoutMs()) {
                 expired.add(member.memberId());
             }
-            if (member.state() == MemberState.UNREVOKED_PARTITIONS) {
+            // A classic member learns of partitions asked back only from a heartbeat, and gives them up by joining
+            // again: it is revoking from the moment its target leaves them out.
+            boolean revoking = member.state() == MemberState.UNREVOKED_PARTITIONS
+                    || member.classic() && !member.target().containsAll(member.assigned());
+            if (revoking) {
                 long since = revokingSince.computeIfAbsent(key, k -> now);
                 if (now - since > member.rebalanceTimeoutMs()) {
                     expired.add(member.memberId());

@@ -20,9 +20,9 @@ import reactor.core.publisher.Mono;
 /**
  * JoinGroup (the classic protocol): passed to the coordinator's classic groups, where it waits for the rebalance to
  * complete ({@code ClassicGroups}). From version 4 on a first join is answered MEMBER_ID_REQUIRED with an id to join
- * with (KIP-394). A {@code consumer} member's protocols carry the topics their metadata subscribes to
- * ({@link ConsumerSubscriptions}), with which the coordinator keeps the offsets of topics its members read. Needs READ
- * on the group.
+ * with (KIP-394). A {@code consumer} member's protocols carry the topics their metadata subscribes to and the
+ * partitions it still owns ({@link ConsumerSubscriptions}): the coordinator keeps the offsets of topics its members
+ * read by them, and assigns by them a classic member that joins a consumer group. Needs READ on the group.
  */
 @Component
 class JoinGroupApi implements KafkaApi {
@@ -48,8 +48,7 @@ class JoinGroupApi implements KafkaApi {
         }
         boolean consumer = ClassicGroupDescription.CONSUMER_PROTOCOL_TYPE.equals(data.protocolType());
         List<ClassicProtocol> protocols = data.protocols().stream()
-                .map(p -> new ClassicProtocol(p.name(), p.metadata(),
-                        consumer ? ConsumerSubscriptions.topics(p.metadata()).orElse(null) : null)).toList();
+                .map(p -> protocol(p.name(), p.metadata(), consumer)).toList();
         ClassicJoinRequest join = new ClassicJoinRequest(data.memberId(), data.groupInstanceId(), data.protocolType(),
                 protocols, data.sessionTimeoutMs(), data.rebalanceTimeoutMs(), request.clientId(),
                 session.clientHost(), request.version() >= 4);
@@ -57,6 +56,13 @@ class JoinGroupApi implements KafkaApi {
                         ClassicGroupCalls.waitFor(data.rebalanceTimeoutMs(), data.sessionTimeoutMs()))
                 .map(JoinGroupApi::answer)
                 .onErrorResume(e -> ClassicGroupCalls.failed(e, JoinGroupApi::failed));
+    }
+
+    private static ClassicProtocol protocol(String name, byte[] metadata, boolean consumer) {
+        ConsumerSubscriptions.Subscription subscription = consumer
+                ? ConsumerSubscriptions.read(metadata).orElse(null) : null;
+        return subscription == null ? new ClassicProtocol(name, metadata, null, null)
+                : new ClassicProtocol(name, metadata, subscription.topics(), subscription.ownedPartitions());
     }
 
     private static ApiMessage answer(ClassicJoinResponse joined) {

@@ -17,7 +17,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * SyncGroup (the classic protocol): the member's assignment for its generation, once the leader has given them all
- * (the leader's own request carries them). Needs READ on the group.
+ * (the leader's own request carries them) — or, for a classic member of a consumer group, the partitions the
+ * coordinator gave it, encoded here ({@link ConsumerAssignments}). Needs READ on the group.
  */
 @Component
 class SyncGroupApi implements KafkaApi {
@@ -49,7 +50,8 @@ class SyncGroupApi implements KafkaApi {
                 .map(a -> new ClassicAssignment(a.memberId(), a.assignment())).toList());
         return coordinator.sync(data.groupId(), sync, WAIT)
                 .map(synced -> (ApiMessage) new SyncGroupResponseData().setProtocolType(synced.protocolType())
-                        .setProtocolName(synced.protocolName()).setAssignment(synced.assignment()))
+                        .setProtocolName(synced.protocolName()).setAssignment(synced.partitions() == null
+                                ? synced.assignment() : ConsumerAssignments.encode(synced.partitions())))
                 .onErrorResume(e -> ClassicGroupCalls.failed(e, SyncGroupApi::failed));
     }
 

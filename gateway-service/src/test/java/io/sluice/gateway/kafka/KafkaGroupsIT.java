@@ -104,24 +104,32 @@ class KafkaGroupsIT {
         overHttp.path("partitions").forEach(p -> assertThat(p.path("lag").asLong()).isZero());
     }
 
-    @Test
-    void aKafkaConsumerAndAPollingHttpMemberShareAGroupAndWhenTheHttpMemberLeavesNoRecordIsSkipped()
+    /**
+     * A Kafka consumer of either group protocol shares a group with an HTTP member. A classic one (Kafka's default
+     * {@code group.protocol}) joins the consumer group as a member the coordinator assigns, and learns from its
+     * heartbeats when to join again for more partitions.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"consumer", "classic"})
+    void aKafkaConsumerAndAPollingHttpMemberShareAGroupAndWhenTheHttpMemberLeavesNoRecordIsSkipped(String protocol)
             throws Exception {
-        String topic = "groups-mixed";
+        String topic = "groups-mixed-" + protocol;
+        String group = "mixed-" + protocol;
         cluster.createTopic(topic, 4, 3, Map.of());
         Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
-        Reader kafka = new Reader("mixed", topic, consumed, Map.of());
 
         // The split is settled before any record exists: a Kafka consumer that joined first and found records
         // would read them all before the HTTP member got a share, and the test would prove nothing about sharing.
-        JsonNode joined = cluster.postJson("/v1/groups/mixed/members",
+        // The HTTP member joins first: a classic consumer alone in a group makes it a classic group.
+        JsonNode joined = cluster.postJson("/v1/groups/" + group + "/members",
                 "{\"topics\": [\"" + topic + "\"], \"auto_offset_reset\": \"earliest\"}").json();
+        Reader kafka = new Reader(group, topic, consumed, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol));
         String member = joined.path("member_id").asString();
         String cursor = joined.path("cursor").asString();
         Set<Integer> httpAssigned = assignment(joined);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!splitBetween(httpAssigned, kafka.assignment()) && System.nanoTime() < deadline) {
-            JsonNode polled = poll(member, cursor);
+            JsonNode polled = poll(group, member, cursor);
             cursor = polled.path("cursor").asString();
             httpAssigned = assignment(polled);
         }
@@ -132,14 +140,14 @@ class KafkaGroupsIT {
         List<Long> ends = highWatermarks(topic);
         deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!covered(consumed, ends) && System.nanoTime() < deadline) {
-            JsonNode polled = poll(member, cursor);
+            JsonNode polled = poll(group, member, cursor);
             cursor = polled.path("cursor").asString();
             polled.path("records").forEach(r -> consumed.computeIfAbsent(r.path("partition").asInt(),
                     p -> ConcurrentHashMap.newKeySet()).add(r.path("offset").asLong()));
         }
         assertThat(covered(consumed, ends)).as("both members together read everything").isTrue();
 
-        Response left = cluster.call("DELETE", "/v1/groups/mixed/members/" + member + "?cursor=" + cursor, null,
+        Response left = cluster.call("DELETE", "/v1/groups/" + group + "/members/" + member + "?cursor=" + cursor, null,
                 null);
         assertThat(left.status()).isEqualTo(204);
         produce(topic, 4, 400, 400);
@@ -241,24 +249,35 @@ class KafkaGroupsIT {
         assertThat(committed(group, topic, 4)).as("committed offsets").isEqualTo(highWatermarks(topic));
     }
 
+    /**
+     * A classic consumer joins a group whose member speaks the consumer protocol (Kafka's mixed group): the
+     * coordinator assigns it half the partitions, and when the other member leaves it joins again for the rest. Nothing
+     * is skipped, and its commits (by generation) are the group's committed offsets.
+     */
     @Test
-    void aClassicConsumerCannotJoinAGroupWhoseMembersSpeakTheConsumerProtocol() throws Exception {
+    void aClassicConsumerJoinsAGroupWhoseMemberSpeaksTheConsumerProtocolAndTakesOverWhenItLeaves() throws Exception {
         String topic = "groups-protocols";
-        cluster.createTopic(topic, 1, 3, Map.of());
-        produce(topic, 1, 0, 10);
+        String group = "protocols";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        produce(topic, 2, 0, 100);
         Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
-        Reader member = new Reader("protocols", topic, consumed, Map.of());
+        Reader first = new Reader(group, topic, consumed, Map.of());
         awaitConsumed(consumed, highWatermarks(topic));
-        Properties properties = consumerProperties("protocols");
-        properties.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(30)))
-                    .isInstanceOf(org.apache.kafka.common.errors.InconsistentGroupProtocolException.class);
-        } finally {
-            member.stop();
+        Reader classic = new Reader(group, topic, consumed, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!(first.assignment().size() == 1 && classic.assignment().size() == 1) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
         }
+        assertThat(classic.assignment()).as("the classic consumer's share").hasSize(1)
+                .doesNotContainAnyElementsOf(first.assignment());
+        produce(topic, 2, 100, 100);
+        awaitConsumed(consumed, highWatermarks(topic));
+
+        first.stop();
+        produce(topic, 2, 200, 100);
+        awaitConsumed(consumed, highWatermarks(topic));
+        assertThat(classic.stop()).as("the classic consumer's partitions in the end").containsExactlyInAnyOrder(0, 1);
+        assertThat(committed(group, topic, 2)).as("committed offsets").isEqualTo(highWatermarks(topic));
     }
 
     /** Polls {@code consumer} for {@code time}: a join the group refuses ends it with the refusal. */
@@ -498,8 +517,8 @@ class KafkaGroupsIT {
         return !one.isEmpty() && !other.isEmpty() && both.size() == 4 && one.size() + other.size() == 4;
     }
 
-    private static JsonNode poll(String member, String cursor) {
-        Response polled = cluster.postJson("/v1/groups/mixed/members/" + member + "/poll",
+    private static JsonNode poll(String group, String member, String cursor) {
+        Response polled = cluster.postJson("/v1/groups/" + group + "/members/" + member + "/poll",
                 "{\"cursor\": \"" + cursor + "\", \"wait_ms\": 200}");
         assertThat(polled.status()).as(polled.text()).isEqualTo(200);
         return polled.json();
