@@ -15,6 +15,7 @@ import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.GroupOffsets;
 import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.PartitionOffset;
+import io.sluice.internal.group.TopicPartitions;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.time.Clock;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -91,6 +93,7 @@ public class ClassicGroups {
         int sessionTimeoutMs;
         int rebalanceTimeoutMs;
         byte[] assignment = new byte[0];
+        List<TopicPartitions> partitions;
         long lastSeenNanos;
         MonoSink<ClassicJoinResponse> joining;
         MonoSink<ClassicSyncResponse> syncing;
@@ -369,6 +372,7 @@ public class ClassicGroups {
             member.joining = null;
             member.lastSeenNanos = now;
             member.assignment = new byte[0];
+            member.partitions = null;
             ClassicJoinResponse answer = new ClassicJoinResponse(false, group.generation, group.protocolType,
                     group.protocolName, group.leader, member.memberId,
                     member.memberId.equals(group.leader) ? all : List.of());
@@ -414,10 +418,12 @@ public class ClassicGroups {
     }
 
     private void assign(Group group, List<ClassicAssignment> assignments, List<Runnable> answers) {
-        Map<String, byte[]> byMember = new HashMap<>();
-        assignments.forEach(a -> byMember.put(a.memberId(), a.assignment() == null ? new byte[0] : a.assignment()));
+        Map<String, ClassicAssignment> byMember = new HashMap<>();
+        assignments.forEach(a -> byMember.put(a.memberId(), a));
         for (Member member : group.members.values()) {
-            member.assignment = byMember.getOrDefault(member.memberId, new byte[0]);
+            ClassicAssignment given = byMember.get(member.memberId);
+            member.assignment = given == null || given.assignment() == null ? new byte[0] : given.assignment();
+            member.partitions = given == null ? List.of() : given.partitions();
         }
         group.state = State.STABLE;
         for (Member member : group.members.values()) {
@@ -525,6 +531,67 @@ public class ClassicGroups {
                     "This coordinator is no longer the active one"), answers));
         }
         groups.clear();
+    }
+
+    /**
+     * A classic group as a consumer group takes it over when a member of the consumer protocol (or an HTTP member)
+     * joins it, as Kafka's group coordinator upgrades a classic group online: each member with what it subscribes to
+     * and the partitions the leader gave it in the current generation. Only a stable group of protocol type
+     * {@code consumer} whose subscriptions and assignments the gateway could read can be taken over; empty otherwise.
+     *
+     * @param settled whether the group is stable now: one in the middle of a rebalance is taken over once it settles
+     */
+    record Upgrade(int generation, boolean settled, List<UpgradedMember> members) {
+    }
+
+    /** One classic member as the consumer group takes it over. */
+    record UpgradedMember(String memberId, String instanceId, List<String> protocolNames, List<String> topics,
+                          List<TopicPartitions> partitions, int sessionTimeoutMs, int rebalanceTimeoutMs,
+                          String clientId, String clientHost) {
+    }
+
+    synchronized Optional<Upgrade> upgrade(String groupId) {
+        Group group = groups.get(groupId);
+        if (group == null || group.members.isEmpty()
+                || !ClassicGroupDescription.CONSUMER_PROTOCOL_TYPE.equals(group.protocolType)) {
+            return Optional.empty();
+        }
+        if (group.state != State.STABLE) {
+            return Optional.of(new Upgrade(group.generation, false, List.of()));
+        }
+        List<UpgradedMember> members = new ArrayList<>();
+        for (Member member : group.members.values()) {
+            ClassicProtocol chosen = member.protocols.stream()
+                    .filter(p -> Objects.equals(p.name(), group.protocolName)).findFirst().orElse(null);
+            if (chosen == null || chosen.topics() == null || member.partitions == null) {
+                return Optional.empty();
+            }
+            List<String> names = new ArrayList<>(List.of(group.protocolName));
+            member.protocols.stream().map(ClassicProtocol::name).filter(n -> !n.equals(group.protocolName))
+                    .forEach(names::add);
+            members.add(new UpgradedMember(member.memberId, member.instanceId, names, chosen.topics(),
+                    member.partitions, member.sessionTimeoutMs, member.rebalanceTimeoutMs, member.clientId,
+                    member.clientHost));
+        }
+        return Optional.of(new Upgrade(group.generation, true, members));
+    }
+
+    /**
+     * Hands a stable group at {@code generation} over to the consumer group that took it over: its members' calls go
+     * there from now on. False, and nothing changes, if the group moved on meanwhile.
+     */
+    synchronized boolean handOver(String groupId, int generation) {
+        Group group = groups.get(groupId);
+        if (group == null || group.state != State.STABLE || group.generation != generation) {
+            return false;
+        }
+        if (group.deadline != null) {
+            group.deadline.dispose();
+        }
+        groups.remove(groupId);
+        LOG.info("Classic group {} at generation {} is now a consumer group ({} classic members)", groupId,
+                generation, group.members.size());
+        return true;
     }
 
     /** Whether {@code memberId} is a member of the classic group now: its commits are fenced here. */

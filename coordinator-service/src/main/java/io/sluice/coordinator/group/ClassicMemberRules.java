@@ -10,6 +10,7 @@ import io.sluice.internal.classic.ClassicSyncRequest;
 import io.sluice.internal.classic.ClassicSyncResponse;
 import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupHeartbeatResponse;
+import io.sluice.internal.group.MemberState;
 import io.sluice.internal.group.TopicPartitions;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.protocol.ErrorCode;
@@ -17,6 +18,8 @@ import io.sluice.protocol.TopicPartition;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -129,6 +132,39 @@ final class ClassicMemberRules {
             group = group.withoutMember(member.memberId());
         }
         return new GroupDecision<>(GroupRules.rebalance(group, view), true, null);
+    }
+
+    /**
+     * The consumer group that takes over a stable classic group (Kafka's online upgrade, when a member of the consumer
+     * protocol or an HTTP member joins it): every classic member at its generation, owning what the leader gave it,
+     * with that as its target, so the next rebalance moves as little as it can. The stored group's committed offsets
+     * stay. Refused if the stored group has members of its own, or two classic members were given the same partition.
+     */
+    static ConsumerGroup upgrade(ConsumerGroup existing, String groupId, ClassicGroups.Upgrade upgrade,
+                                 MetadataView view) {
+        if (existing != null && !existing.members().isEmpty()) {
+            throw ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " has members of both "
+                    + "protocols; it cannot take its classic group over");
+        }
+        SortedMap<String, GroupMember> members = new TreeMap<>();
+        Set<TopicPartition> given = new TreeSet<>();
+        for (ClassicGroups.UpgradedMember classic : upgrade.members()) {
+            Set<TopicPartition> partitions = partitions(classic.partitions());
+            for (TopicPartition tp : partitions) {
+                if (!given.add(tp)) {
+                    throw ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("The leader of classic group " + groupId
+                            + " gave " + tp + " to two members; it cannot be taken over");
+                }
+            }
+            members.put(classic.memberId(), new GroupMember(classic.memberId(), classic.instanceId(),
+                    upgrade.generation(), upgrade.generation(), MemberState.STABLE,
+                    classic.topics().stream().distinct().sorted().toList(), null, classic.rebalanceTimeoutMs(),
+                    classic.sessionTimeoutMs(), partitions, Set.of(), partitions, Set.of(), classic.clientId(),
+                    classic.clientHost(), classic.protocolNames()));
+        }
+        ConsumerGroup group = (existing == null ? ConsumerGroup.empty(groupId) : existing).withMembers(members);
+        return group.withAssignment(Math.max(upgrade.generation(), group.groupEpoch()),
+                GroupRules.subscribedTopics(group, view), members);
     }
 
     /** Whether {@code memberId} is a classic member of the stored group. */

@@ -49,8 +49,7 @@ class GroupService {
     Mono<GroupHeartbeatResponse> heartbeat(String groupId, GroupHeartbeatRequest request) {
         return ready(groupId).then(Mono.defer(() -> {
             if (Objects.equals(request.memberEpoch(), GroupHeartbeatRequest.JOIN) && classic.hasMembers(groupId)) {
-                throw ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " has members of Kafka's "
-                        + "classic group protocol: a member of the consumer protocol cannot join it");
+                return upgradeAndJoin(groupId, request);
             }
             if (request.memberId() != null && !request.memberId().isEmpty()) {
                 liveness.heartbeat(groupId, request.memberId());
@@ -58,6 +57,35 @@ class GroupService {
             return groups.submit(groupId, (group, view) -> GroupRules.heartbeat(group, groupId, request, view,
                     settings, () -> UUID.randomUUID().toString()));
         })).doOnNext(answer -> liveness.heartbeat(groupId, answer.memberId()));
+    }
+
+    /**
+     * A member of the consumer protocol, or an HTTP member, joining a classic group: the group becomes a consumer
+     * group with its classic members in it ({@link ClassicMemberRules#upgrade}), as Kafka's group coordinator upgrades
+     * a classic group online, and the joining member is one more member of it. A classic group in the middle of a
+     * rebalance is taken over once it settles (COORDINATOR_NOT_AVAILABLE, retriable, meanwhile); one that is not a
+     * consumer group, or whose subscriptions or assignments the coordinator could not read, cannot be
+     * (INCONSISTENT_GROUP_PROTOCOL).
+     */
+    private Mono<GroupHeartbeatResponse> upgradeAndJoin(String groupId, GroupHeartbeatRequest request) {
+        ClassicGroups.Upgrade upgrade = classic.upgrade(groupId).orElseThrow(() ->
+                ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " has members of Kafka's "
+                        + "classic group protocol that a consumer group cannot take over (not protocol type "
+                        + "'consumer', or assignments the coordinator cannot read)"));
+        if (!upgrade.settled()) {
+            throw ErrorCode.COORDINATOR_NOT_AVAILABLE.exception("Classic group " + groupId + " is rebalancing: join "
+                    + "again once it has settled, and it becomes a consumer group");
+        }
+        return groups.submit(groupId, (group, view) -> {
+            ConsumerGroup upgraded = ClassicMemberRules.upgrade(group, groupId, upgrade, view);
+            GroupDecision<GroupHeartbeatResponse> joined = GroupRules.heartbeat(upgraded, groupId, request, view,
+                    settings, () -> UUID.randomUUID().toString());
+            if (!classic.handOver(groupId, upgrade.generation())) {
+                throw ErrorCode.COORDINATOR_NOT_AVAILABLE.exception("Classic group " + groupId + " moved on while "
+                        + "a consumer group took it over: join again");
+            }
+            return new GroupDecision<>(joined.after(), true, joined.result());
+        }).doOnNext(answer -> liveness.heartbeat(groupId, answer.memberId()));
     }
 
     Mono<GroupOffsets> commit(String groupId, OffsetCommitRequest request) {

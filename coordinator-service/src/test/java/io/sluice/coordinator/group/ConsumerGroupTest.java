@@ -8,10 +8,15 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
+import io.sluice.internal.classic.ClassicAssignment;
+import io.sluice.internal.classic.ClassicGroupDescription;
+import io.sluice.internal.classic.ClassicHeartbeatRequest;
 import io.sluice.internal.classic.ClassicJoinRequest;
 import io.sluice.internal.classic.ClassicJoinResponse;
 import io.sluice.internal.classic.ClassicLeaveRequest;
 import io.sluice.internal.classic.ClassicProtocol;
+import io.sluice.internal.classic.ClassicSyncRequest;
+import io.sluice.internal.classic.ClassicSyncResponse;
 import io.sluice.internal.client.CoordinatorClient;
 import io.sluice.internal.client.InternalClientSettings;
 import io.sluice.internal.client.InternalHttp;
@@ -27,6 +32,7 @@ import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.internal.group.PartitionOffset;
+import io.sluice.internal.group.TopicPartitions;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -486,6 +492,55 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
 
         client.deleteGroupOffsets("classic-group", "classic-read").block(WAIT);
         assertThat(offsets("classic-group")).isEmpty();
+    }
+
+    /**
+     * A member of the consumer protocol joining a stable classic consumer group makes it a consumer group (Kafka's
+     * online upgrade): the classic member keeps what its leader gave it until it joins again, told so by its heartbeat,
+     * and only then does the new member get its share.
+     */
+    @Test
+    void aConsumerProtocolMemberJoiningAClassicGroupMakesItAConsumerGroupThatKeepsTheClassicMembersPartitions() {
+        api().createTopic("upgrade-t", 2, 1);
+        ClassicJoinResponse leader = joinClassic("upgrade-g", "upgrade-t");
+        List<TopicPartitions> both = List.of(new TopicPartitions("upgrade-t", List.of(0, 1)));
+        client.sync("upgrade-g", new ClassicSyncRequest(leader.memberId(), null, leader.generationId(), "consumer",
+                "range", List.of(new ClassicAssignment(leader.memberId(), new byte[] {1}, both))), WAIT).block(WAIT);
+
+        GroupHeartbeatResponse joined = client.groupHeartbeat("upgrade-g", GroupHeartbeatRequest.join(null,
+                List.of("upgrade-t"))).block(WAIT);
+        assertThat(joined.assignment()).as("both partitions are still the classic member's").isEmpty();
+        assertThat(client.classicGroups().block(WAIT)).extracting(ClassicGroupDescription::groupId)
+                .doesNotContain("upgrade-g");
+        assertThat(describe("upgrade-g").members()).hasSize(2);
+        assertRefused(() -> client.heartbeat("upgrade-g", new ClassicHeartbeatRequest(leader.memberId(), null,
+                leader.generationId())).block(WAIT), ErrorCode.REBALANCE_IN_PROGRESS);
+
+        // The classic member (eager) gives everything up and joins again: it is given one partition back.
+        ClassicJoinResponse again = client.join("upgrade-g", new ClassicJoinRequest(leader.memberId(), null,
+                "consumer", List.of(new ClassicProtocol("range", new byte[0], List.of("upgrade-t"))), 30_000,
+                30_000, "classic-1", "/10.0.0.7", false), WAIT).block(WAIT);
+        assertThat(again.leader()).isEmpty();
+        ClassicSyncResponse synced = client.sync("upgrade-g", new ClassicSyncRequest(leader.memberId(), null,
+                again.generationId(), "consumer", "range", List.of()), WAIT).block(WAIT);
+        assertThat(synced.partitions()).hasSize(1);
+        GroupHeartbeatResponse share = client.groupHeartbeat("upgrade-g", GroupHeartbeatRequest.heartbeat(
+                joined.memberId(), joined.memberEpoch(), List.of())).block(WAIT);
+        assertThat(TestMember.partitions(share.assignment())).hasSize(1)
+                .doesNotContainAnyElementsOf(TestMember.partitions(synced.partitions()));
+    }
+
+    /** A classic group of another protocol type (Connect's) is not taken over: the member is refused. */
+    @Test
+    void aClassicGroupOfAnotherProtocolTypeIsNotTakenOver() {
+        api().createTopic("upgrade-connect", 1, 1);
+        client.join("connect-g", new ClassicJoinRequest(null, null, "connect", List.of(new ClassicProtocol(
+                "sessioned", new byte[0], null)), 30_000, 30_000, "worker", "/10.0.0.7", false), WAIT).block(WAIT);
+
+        assertRefused(() -> client.groupHeartbeat("connect-g", GroupHeartbeatRequest.join(null,
+                List.of("upgrade-connect"))).block(WAIT), ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+        assertThat(client.classicGroups().block(WAIT)).extracting(ClassicGroupDescription::groupId)
+                .contains("connect-g");
     }
 
     /** A classic group that committed nothing has no offsets to delete: that is no refusal. */

@@ -1,18 +1,39 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.internal.group.TopicPartitions;
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.message.ConsumerProtocolAssignment;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.MessageUtil;
 
 /**
- * A classic consumer's assignment as its SyncGroup answer carries it when the coordinator assigned it (a classic member
- * of a consumer group): Kafka's ConsumerProtocolAssignment at version 0, which every consumer protocol version reads,
- * with no user data.
+ * A classic consumer's assignment in Kafka's ConsumerProtocolAssignment: read from a leader's SyncGroup (the partitions
+ * each member of a classic group owns, which a consumer group taking the group over starts from), and written for a
+ * classic member the coordinator assigned (a classic member of a consumer group) at version 0, which every consumer
+ * protocol version reads, with no user data.
  */
 final class ConsumerAssignments {
 
     private ConsumerAssignments() {
+    }
+
+    /** The partitions {@code assignment} names; empty when it does not parse. */
+    static Optional<List<TopicPartitions>> decode(byte[] assignment) {
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(assignment);
+            short version = buffer.getShort();
+            if (version < ConsumerProtocolAssignment.LOWEST_SUPPORTED_VERSION) {
+                return Optional.empty();
+            }
+            ConsumerProtocolAssignment read = new ConsumerProtocolAssignment(new ByteBufferAccessor(buffer),
+                    (short) Math.min(version, ConsumerProtocolAssignment.HIGHEST_SUPPORTED_VERSION));
+            return Optional.of(read.assignedPartitions().stream()
+                    .map(tp -> new TopicPartitions(tp.topic(), List.copyOf(tp.partitions()))).toList());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     static byte[] encode(List<TopicPartitions> partitions) {

@@ -28,9 +28,10 @@ import reactor.core.publisher.Mono;
  * out. The server assignor is Sluice's uniform one: a request naming another ({@code group.remote.assignor}) is
  * UNSUPPORTED_ASSIGNOR. Joining or heartbeating needs READ on the group.
  *
- * <p>A join to a group whose members speak the classic protocol is GROUP_ID_NOT_FOUND ("not a consumer group"), as
- * Kafka's group coordinator answers when it may not convert the group ({@code group.consumer.migration.policy}
- * {@code disabled}); the coordinator's own refusal, INCONSISTENT_GROUP_PROTOCOL, is what HTTP members get.
+ * <p>A join to a classic group of classic consumers makes it a consumer group (Kafka's online upgrade, done by the
+ * coordinator); a join to a classic group it cannot take over (another protocol type, as Connect's) is
+ * GROUP_ID_NOT_FOUND ("not a consumer group"), as Kafka's group coordinator answers when it may not convert the group;
+ * the coordinator's own refusal, INCONSISTENT_GROUP_PROTOCOL, is what HTTP members get.
  */
 @Component
 class ConsumerGroupHeartbeatApi implements KafkaApi {

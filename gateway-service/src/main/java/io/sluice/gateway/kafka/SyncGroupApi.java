@@ -2,6 +2,7 @@ package io.sluice.gateway.kafka;
 
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.classic.ClassicAssignment;
+import io.sluice.internal.classic.ClassicGroupDescription;
 import io.sluice.internal.classic.ClassicGroupApi;
 import io.sluice.internal.classic.ClassicSyncRequest;
 import io.sluice.kafka.KafkaRequest;
@@ -18,7 +19,9 @@ import reactor.core.publisher.Mono;
 /**
  * SyncGroup (the classic protocol): the member's assignment for its generation, once the leader has given them all
  * (the leader's own request carries them) — or, for a classic member of a consumer group, the partitions the
- * coordinator gave it, encoded here ({@link ConsumerAssignments}). Needs READ on the group.
+ * coordinator gave it, encoded here ({@link ConsumerAssignments}). A {@code consumer} leader's assignments go with the
+ * partitions they name, read here, from which a consumer group can take the classic group over. Needs READ on the
+ * group.
  */
 @Component
 class SyncGroupApi implements KafkaApi {
@@ -45,9 +48,11 @@ class SyncGroupApi implements KafkaApi {
         if (!access.allowed(session, request, AclOperation.READ, data.groupId())) {
             return Mono.just(failed(Errors.GROUP_AUTHORIZATION_FAILED, null));
         }
+        boolean consumer = ClassicGroupDescription.CONSUMER_PROTOCOL_TYPE.equals(data.protocolType());
         ClassicSyncRequest sync = new ClassicSyncRequest(data.memberId(), data.groupInstanceId(), data.generationId(),
                 data.protocolType(), data.protocolName(), data.assignments().stream()
-                .map(a -> new ClassicAssignment(a.memberId(), a.assignment())).toList());
+                .map(a -> new ClassicAssignment(a.memberId(), a.assignment(), consumer
+                        ? ConsumerAssignments.decode(a.assignment()).orElse(null) : null)).toList());
         return coordinator.sync(data.groupId(), sync, WAIT)
                 .map(synced -> (ApiMessage) new SyncGroupResponseData().setProtocolType(synced.protocolType())
                         .setProtocolName(synced.protocolName()).setAssignment(synced.partitions() == null

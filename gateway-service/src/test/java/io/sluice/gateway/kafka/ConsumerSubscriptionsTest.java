@@ -6,6 +6,7 @@ import io.sluice.internal.group.TopicPartitions;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Assignment;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
@@ -38,6 +39,19 @@ class ConsumerSubscriptionsTest {
                 .containsExactly(new TopicPartitions("orders", List.of(0, 2)));
         assertThat(ConsumerSubscriptions.read(metadata(subscription, (short) 0)).orElseThrow().ownedPartitions())
                 .as("version 0 has no owned partitions").isEmpty();
+    }
+
+    /** A leader's assignment as Kafka's consumer writes it, in every version, and one that does not parse. */
+    @ParameterizedTest
+    @ValueSource(shorts = {0, 1, 2, 3})
+    void aLeadersAssignmentIsReadInEveryVersion(short version) {
+        ByteBuffer written = ConsumerProtocol.serializeAssignment(new Assignment(List.of(new TopicPartition("orders", 1),
+                new TopicPartition("orders", 4)), ByteBuffer.wrap(new byte[] {7})), version);
+        byte[] bytes = new byte[written.remaining()];
+        written.get(bytes);
+
+        assertThat(ConsumerAssignments.decode(bytes)).contains(List.of(new TopicPartitions("orders", List.of(1, 4))));
+        assertThat(ConsumerAssignments.decode(new byte[] {0})).isEmpty();
     }
 
     @Test

@@ -280,32 +280,41 @@ class KafkaGroupsIT {
         assertThat(committed(group, topic, 2)).as("committed offsets").isEqualTo(highWatermarks(topic));
     }
 
-    /** Polls {@code consumer} for {@code time}: a join the group refuses ends it with the refusal. */
-    private static void pollFor(KafkaConsumer<byte[], byte[]> consumer, Duration time) {
-        long deadline = System.nanoTime() + time.toNanos();
-        while (System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(200));
-        }
-    }
 
-    /** Kafka's answer when it may not convert a classic group (migration policy {@code disabled}). */
+    /**
+     * A consumer-protocol member joining a classic group of classic consumers makes it a consumer group (Kafka's
+     * online upgrade): the classic consumer keeps reading what its leader gave it until its heartbeat tells it to join
+     * again, the two split the partitions, and when the classic consumer leaves the other takes over. Nothing is skipped.
+     */
     @Test
-    void aConsumerProtocolMemberCannotJoinAGroupWhoseMembersSpeakTheClassicProtocol() throws Exception {
+    void aConsumerProtocolMemberJoiningAClassicGroupMakesItAConsumerGroupAndNothingIsSkipped() throws Exception {
         String topic = "groups-protocols-classic";
-        cluster.createTopic(topic, 1, 3, Map.of());
-        produce(topic, 1, 0, 10);
+        String group = "protocols-classic";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        produce(topic, 2, 0, 100);
         Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
-        Reader member = new Reader("protocols-classic", topic, consumed,
-                Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+        Reader classic = new Reader(group, topic, consumed, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"));
         awaitConsumed(consumed, highWatermarks(topic));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties("protocols-classic"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            assertThatThrownBy(() -> pollFor(consumer, Duration.ofSeconds(30)))
-                    .isInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
-        } finally {
-            member.stop();
+        Reader upgrading = new Reader(group, topic, consumed, Map.of());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!(classic.assignment().size() == 1 && upgrading.assignment().size() == 1)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
         }
+        assertThat(upgrading.assignment()).as("the consumer-protocol member's share").hasSize(1)
+                .doesNotContainAnyElementsOf(classic.assignment());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            assertThat(admin.describeConsumerGroups(List.of(group)).all().get().get(group).members())
+                    .as("one consumer group holding both").hasSize(2);
+        }
+        produce(topic, 2, 100, 100);
+        awaitConsumed(consumed, highWatermarks(topic));
+
+        classic.stop();
+        produce(topic, 2, 200, 100);
+        awaitConsumed(consumed, highWatermarks(topic));
+        assertThat(upgrading.stop()).as("its partitions in the end").containsExactlyInAnyOrder(0, 1);
+        assertThat(committed(group, topic, 2)).as("committed offsets").isEqualTo(highWatermarks(topic));
     }
 
     /**
