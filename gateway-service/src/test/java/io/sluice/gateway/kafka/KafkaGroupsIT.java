@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.SharedGatewayCluster;
+import io.sluice.gateway.testing.SseStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -247,6 +249,65 @@ class KafkaGroupsIT {
                 .containsExactlyInAnyOrder(0, 1, 2, 3);
         assertThat(secondHad).hasSize(2);
         assertThat(committed(group, topic, 4)).as("committed offsets").isEqualTo(highWatermarks(topic));
+    }
+
+    /**
+     * A Kafka consumer of either protocol and an SSE member (a member for the life of its connection) share a group;
+     * the SSE member closes its stream, which leaves the group, and the Kafka consumer reads the rest: nothing skipped.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"consumer", "classic"})
+    void aKafkaConsumerAndAnSseMemberShareAGroupAndWhenTheSseMemberLeavesNoRecordIsSkipped(String protocol)
+            throws Exception {
+        String topic = "groups-sse-" + protocol;
+        String group = "sse-" + protocol;
+        cluster.createTopic(topic, 4, 3, Map.of());
+        Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
+        URI uri = URI.create(cluster.gatewayUrl() + "/v1/groups/" + group + "/records?topics=" + topic
+                + "&auto_offset_reset=earliest&auto_commit_interval_ms=200");
+        Reader kafka;
+        try (SseStream sse = SseStream.open(cluster.http(), uri, null, 1024)) {
+            assertThat(sse.status()).as(sse.errorBody()).isEqualTo(200);
+            Set<Integer> sseAssigned = new TreeSet<>();
+            take(sse, sseAssigned, consumed, Duration.ofSeconds(5));
+            assertThat(sseAssigned).as("the SSE member alone").hasSize(4);
+            kafka = new Reader(group, topic, consumed, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!splitBetween(sseAssigned, kafka.assignment()) && System.nanoTime() < deadline) {
+                take(sse, sseAssigned, consumed, Duration.ofMillis(200));
+            }
+            assertThat(sseAssigned).as("the SSE member's share").isNotEmpty().hasSizeLessThan(4)
+                    .doesNotContainAnyElementsOf(kafka.assignment());
+
+            produce(topic, 4, 0, 400);
+            List<Long> ends = highWatermarks(topic);
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!covered(consumed, ends) && System.nanoTime() < deadline) {
+                take(sse, sseAssigned, consumed, Duration.ofMillis(200));
+            }
+            assertThat(covered(consumed, ends)).as("both members together read everything").isTrue();
+        }
+        produce(topic, 4, 400, 400);
+        awaitConsumed(consumed, highWatermarks(topic));
+        assertThat(kafka.stop()).as("the Kafka consumer's partitions in the end").containsExactlyInAnyOrder(0, 1, 2, 3);
+    }
+
+    /** Takes the SSE member's events for {@code time}: its assignment as the last event said, the records it read. */
+    private static void take(SseStream sse, Set<Integer> assigned, Map<Integer, Set<Long>> consumed, Duration time) {
+        long deadline = System.nanoTime() + time.toNanos();
+        for (SseStream.Event event = sse.next(time); event != null; event = System.nanoTime() < deadline
+                ? sse.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))) : null) {
+            JsonNode data = GatewayCluster.JSON.readTree(event.data());
+            if ("assignment".equals(event.event())) {
+                assigned.clear();
+                assigned.addAll(assignment(data));
+            } else if ("record".equals(event.event())) {
+                consumed.computeIfAbsent(data.path("partition").asInt(), p -> ConcurrentHashMap.newKeySet())
+                        .add(data.path("offset").asLong());
+            } else if ("error".equals(event.event())) {
+                throw new AssertionError("The SSE member's stream failed: " + event.data());
+            }
+        }
     }
 
     /**
