@@ -84,6 +84,7 @@ public final class KafkaErrors {
             case NON_EMPTY_GROUP -> Errors.NON_EMPTY_GROUP;
             case GROUP_SUBSCRIBED_TO_TOPIC -> Errors.GROUP_SUBSCRIBED_TO_TOPIC;
             case INVALID_COMMIT_OFFSET -> Errors.INVALID_REQUEST;
+            case POLICY_VIOLATION -> Errors.POLICY_VIOLATION;
             case OUT_OF_ORDER_SEQUENCE_NUMBER -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
             case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
             case UNKNOWN_PRODUCER_ID -> Errors.UNKNOWN_PRODUCER_ID;

@@ -46,6 +46,8 @@ public enum ErrorCode {
     GROUP_SUBSCRIBED_TO_TOPIC(409, false, "A live member of the consumer group subscribes to the topic: its offsets "
             + "are kept while one does."),
     INVALID_COMMIT_OFFSET(409, false, "The offset is behind the group's committed offset; only a reset moves it back."),
+    POLICY_VIOLATION(409, false, "The topic's configuration does not allow this: records of a topic whose "
+            + "cleanup.policy does not include delete cannot be deleted."),
     OUT_OF_ORDER_SEQUENCE_NUMBER(409, false, "The batch's sequence number does not follow the producer's last one "
             + "at this partition; nothing was written."),
     INVALID_PRODUCER_EPOCH(409, false, "The producer epoch is older than the one this partition has seen for the "

@@ -180,7 +180,7 @@ class GroupService {
                 .map(m -> new MemberDescription(m.memberId(), m.instanceId(), m.memberEpoch(), m.state(),
                         m.subscribedTopicNames(), m.subscribedTopicRegex(), GroupRules.topicPartitions(m.assigned()),
                         GroupRules.topicPartitions(m.pendingRevocation()), GroupRules.topicPartitions(m.target()),
-                        m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), m.clientId(), m.clientHost()))
+                        m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), m.clientId(), m.clientHost(), m.classic()))
                 .toList();
         List<CommittedOffset> offsets = group.offsets().values().stream().map(StoredOffset::toCommitted).toList();
         return new GroupDescription(group.groupId(), group.state(), group.groupEpoch(), group.assignmentEpoch(),

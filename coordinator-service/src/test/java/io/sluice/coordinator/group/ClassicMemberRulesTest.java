@@ -1,8 +1,8 @@
 package io.sluice.coordinator.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.coordinator.testing.ManualClock;
 import io.sluice.internal.classic.ClassicHeartbeatRequest;
 import io.sluice.internal.classic.ClassicJoinRequest;
 import io.sluice.internal.classic.ClassicJoinResponse;
@@ -16,11 +16,10 @@ import io.sluice.internal.metadata.MetadataView;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /** A classic consumer in a consumer group: what it is refused, and how it is made to give partitions back. */
@@ -138,17 +137,17 @@ class ClassicMemberRulesTest {
         sync("c-1", alone.generationId());
         group = GroupRules.heartbeat(group, "g", GroupHeartbeatRequest.join("kip848", List.of("t")), VIEW, SETTINGS,
                 () -> "unused").after();
-        MutableClock clock = new MutableClock();
+        ManualClock clock = new ManualClock();
         MemberLiveness liveness = new MemberLiveness(clock);
         liveness.heartbeat("g", "c-1");
         liveness.heartbeat("g", "kip848");
 
         assertThat(liveness.expired(group)).isEmpty();
-        clock.now += 30_000;
+        clock.advance(Duration.ofSeconds(30));
         liveness.heartbeat("g", "c-1");
         liveness.heartbeat("g", "kip848");
         assertThat(liveness.expired(group)).as("heartbeating, within its 60 s rebalance timeout").isEmpty();
-        clock.now += 31_000;
+        clock.advance(Duration.ofSeconds(31));
         liveness.heartbeat("g", "c-1");
         liveness.heartbeat("g", "kip848");
         assertThat(liveness.expired(group)).as("heartbeating, but past its rebalance timeout").containsExactly("c-1");
@@ -177,7 +176,7 @@ class ClassicMemberRulesTest {
         return null;
     }
 
-    private static ErrorCode refusal(java.util.concurrent.Callable<?> call) {
+    private static ErrorCode refusal(Callable<?> call) {
         try {
             call.call();
             return null;
@@ -185,25 +184,6 @@ class ClassicMemberRulesTest {
             return e.errorCode();
         } catch (Exception e) {
             throw new AssertionError(e);
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        long now = 1_000_000;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.sluice.coordinator.group;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.sluice.internal.classic.ClassicHeartbeatRequest;
 import io.sluice.internal.classic.ClassicJoinRequest;
 import io.sluice.internal.classic.ClassicJoinResponse;
@@ -15,7 +13,6 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -205,27 +202,12 @@ class MixedGroupProperties {
         }
 
         void assertNoPartitionHasTwoReaders() {
-            Set<TopicPartition> read = new HashSet<>();
-            for (Client client : clients.values()) {
-                for (TopicPartition tp : client.owned) {
-                    assertThat(read.add(tp)).as("%s read by two clients: %s", tp, clients).isTrue();
-                }
-            }
-            if (group != null) {
-                Set<TopicPartition> owned = new HashSet<>();
-                group.members().values().forEach(m -> m.owned().forEach(tp ->
-                        assertThat(owned.add(tp)).as("%s owned twice in %s", tp, group).isTrue()));
-            }
+            SimulatedReads.assertNoPartitionHasTwoReaders(clients.values().stream().map(c -> c.owned).toList(), group,
+                    clients);
         }
 
         void assertBalanced() {
-            if (clients.isEmpty()) {
-                return;
-            }
-            List<Integer> counts = clients.values().stream().map(c -> c.owned.size()).toList();
-            assertThat(counts.stream().mapToInt(Integer::intValue).sum()).as("%s", clients).isEqualTo(partitions);
-            assertThat(counts.stream().mapToInt(Integer::intValue).max().orElseThrow()
-                    - counts.stream().mapToInt(Integer::intValue).min().orElseThrow()).isLessThanOrEqualTo(1);
+            SimulatedReads.assertBalanced(clients.values().stream().map(c -> c.owned).toList(), partitions, clients);
         }
 
         private GroupHeartbeatResponse heartbeat(GroupHeartbeatRequest request) {

@@ -1,11 +1,9 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.internal.group.TopicPartitions;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.message.ConsumerProtocolAssignment;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.MessageUtil;
 
 /**
@@ -21,19 +19,10 @@ final class ConsumerAssignments {
 
     /** The partitions {@code assignment} names; empty when it does not parse. */
     static Optional<List<TopicPartitions>> decode(byte[] assignment) {
-        try {
-            ByteBuffer buffer = ByteBuffer.wrap(assignment);
-            short version = buffer.getShort();
-            if (version < ConsumerProtocolAssignment.LOWEST_SUPPORTED_VERSION) {
-                return Optional.empty();
-            }
-            ConsumerProtocolAssignment read = new ConsumerProtocolAssignment(new ByteBufferAccessor(buffer),
-                    (short) Math.min(version, ConsumerProtocolAssignment.HIGHEST_SUPPORTED_VERSION));
-            return Optional.of(read.assignedPartitions().stream()
-                    .map(tp -> new TopicPartitions(tp.topic(), List.copyOf(tp.partitions()))).toList());
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+        return ConsumerProtocolMessages.read(assignment, ConsumerProtocolAssignment.LOWEST_SUPPORTED_VERSION,
+                ConsumerProtocolAssignment.HIGHEST_SUPPORTED_VERSION, ConsumerProtocolAssignment::new)
+                .map(read -> read.assignedPartitions().stream()
+                        .map(tp -> new TopicPartitions(tp.topic(), List.copyOf(tp.partitions()))).toList());
     }
 
     static byte[] encode(List<TopicPartitions> partitions) {

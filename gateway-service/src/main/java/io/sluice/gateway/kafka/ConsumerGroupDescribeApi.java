@@ -36,6 +36,10 @@ import reactor.core.publisher.Mono;
 @Component
 class ConsumerGroupDescribeApi implements KafkaApi {
 
+    /** Kafka's member types (ConsumerGroupDescribe v1); an HTTP member is one of the consumer protocol to Kafka. */
+    private static final byte CLASSIC_MEMBER = 0;
+    private static final byte CONSUMER_MEMBER = 1;
+
     private final CoordinatorApi coordinator;
     private final ClassicGroupApi classic;
     private final ClusterView cluster;
@@ -101,6 +105,7 @@ class ConsumerGroupDescribeApi implements KafkaApi {
                 .setMemberId(member.memberId())
                 .setInstanceId(member.groupInstanceId())
                 .setMemberEpoch(member.memberEpoch())
+                .setMemberType(member.classic() ? CLASSIC_MEMBER : CONSUMER_MEMBER)
                 .setClientId(member.clientId() == null ? "" : member.clientId())
                 .setClientHost(member.clientHost() == null ? "" : member.clientHost())
                 .setSubscribedTopicNames(member.subscribedTopicNames() == null ? List.of()

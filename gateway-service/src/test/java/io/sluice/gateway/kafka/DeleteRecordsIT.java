@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.tools.DeleteRecordsCommand;
 import org.junit.jupiter.api.AfterAll;
@@ -124,6 +125,28 @@ class DeleteRecordsIT {
                 .isEqualTo(404);
         assertThat(cluster.call("DELETE", "/v1/topics/dr-http/partitions/0/records", null, null).status())
                 .isEqualTo(400);
+    }
+
+    /** Kafka keeps a compacted topic's records from DeleteRecords: POLICY_VIOLATION, over both protocols. */
+    @Test
+    void recordsOfACompactedTopicAreNotDeletedOverEitherProtocol() throws Exception {
+        cluster.createTopic("dr-compacted", 1, 3, Map.of("cleanup.policy", "compact"));
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            values.add("{\"key\":\"k" + i + "\",\"value\":\"r" + i + "\",\"partition\":0}");
+        }
+        assertThat(cluster.postJson("/v1/topics/dr-compacted/records?acks=all", "[" + String.join(",", values) + "]")
+                .status()).isEqualTo(200);
+        TopicPartition p0 = new TopicPartition("dr-compacted", 0);
+
+        var refused = admin.deleteRecords(Map.of(p0, RecordsToDelete.beforeOffset(3))).lowWatermarks().get(p0);
+        assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(PolicyViolationException.class);
+        GatewayCluster.Response overHttp = cluster.call("DELETE",
+                "/v1/topics/dr-compacted/partitions/0/records?before=3", null, null);
+        assertThat(overHttp.status()).as(overHttp.text()).isEqualTo(409);
+        assertThat(overHttp.json().path("error_code").asString()).isEqualTo("POLICY_VIOLATION");
+        assertThat(logStart("dr-compacted", 0)).as("nothing deleted").isZero();
     }
 
     @Test

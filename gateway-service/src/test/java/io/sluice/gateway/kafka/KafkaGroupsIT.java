@@ -311,70 +311,43 @@ class KafkaGroupsIT {
     }
 
     /**
-     * A classic consumer joins a group whose member speaks the consumer protocol (Kafka's mixed group): the
-     * coordinator assigns it half the partitions, and when the other member leaves it joins again for the rest. Nothing
-     * is skipped, and its commits (by generation) are the group's committed offsets.
+     * Kafka consumers of the two group protocols in one group (Kafka's online migration), whichever came first: a
+     * classic consumer joining a consumer-protocol member's group is assigned by the coordinator; a consumer-protocol
+     * member joining a classic consumer's group makes it a consumer group, the classic consumer keeping what its leader
+     * gave it until its heartbeat tells it to join again. They split the partitions, the first leaves, the second
+     * takes over: nothing is skipped, and the committed offsets end at the high watermarks.
      */
-    @Test
-    void aClassicConsumerJoinsAGroupWhoseMemberSpeaksTheConsumerProtocolAndTakesOverWhenItLeaves() throws Exception {
-        String topic = "groups-protocols";
-        String group = "protocols";
+    @ParameterizedTest
+    @ValueSource(strings = {"consumer", "classic"})
+    void consumersOfBothProtocolsShareAGroupWhicheverCameFirstAndNothingIsSkipped(String first) throws Exception {
+        String second = first.equals("consumer") ? "classic" : "consumer";
+        String topic = "groups-protocols-" + first;
+        String group = "protocols-" + first;
         cluster.createTopic(topic, 2, 3, Map.of());
         produce(topic, 2, 0, 100);
         Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
-        Reader first = new Reader(group, topic, consumed, Map.of());
+        Reader earlier = new Reader(group, topic, consumed, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, first));
         awaitConsumed(consumed, highWatermarks(topic));
-        Reader classic = new Reader(group, topic, consumed, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+        Reader later = new Reader(group, topic, consumed, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, second));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!(first.assignment().size() == 1 && classic.assignment().size() == 1) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(classic.assignment()).as("the classic consumer's share").hasSize(1)
-                .doesNotContainAnyElementsOf(first.assignment());
-        produce(topic, 2, 100, 100);
-        awaitConsumed(consumed, highWatermarks(topic));
-
-        first.stop();
-        produce(topic, 2, 200, 100);
-        awaitConsumed(consumed, highWatermarks(topic));
-        assertThat(classic.stop()).as("the classic consumer's partitions in the end").containsExactlyInAnyOrder(0, 1);
-        assertThat(committed(group, topic, 2)).as("committed offsets").isEqualTo(highWatermarks(topic));
-    }
-
-
-    /**
-     * A consumer-protocol member joining a classic group of classic consumers makes it a consumer group (Kafka's
-     * online upgrade): the classic consumer keeps reading what its leader gave it until its heartbeat tells it to join
-     * again, the two split the partitions, and when the classic consumer leaves the other takes over. Nothing is skipped.
-     */
-    @Test
-    void aConsumerProtocolMemberJoiningAClassicGroupMakesItAConsumerGroupAndNothingIsSkipped() throws Exception {
-        String topic = "groups-protocols-classic";
-        String group = "protocols-classic";
-        cluster.createTopic(topic, 2, 3, Map.of());
-        produce(topic, 2, 0, 100);
-        Map<Integer, Set<Long>> consumed = new ConcurrentHashMap<>();
-        Reader classic = new Reader(group, topic, consumed, Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"));
-        awaitConsumed(consumed, highWatermarks(topic));
-        Reader upgrading = new Reader(group, topic, consumed, Map.of());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!(classic.assignment().size() == 1 && upgrading.assignment().size() == 1)
+        while (!(earlier.assignment().size() == 1 && later.assignment().size() == 1)
                 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(upgrading.assignment()).as("the consumer-protocol member's share").hasSize(1)
-                .doesNotContainAnyElementsOf(classic.assignment());
+        assertThat(later.assignment()).as("the %s consumer's share", second).hasSize(1)
+                .doesNotContainAnyElementsOf(earlier.assignment());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
             assertThat(admin.describeConsumerGroups(List.of(group)).all().get().get(group).members())
-                    .as("one consumer group holding both").hasSize(2);
+                    .as("one consumer group holding both, one of them a classic member (not 'upgraded')")
+                    .extracting(m -> m.upgraded().orElseThrow()).containsExactlyInAnyOrder(true, false);
         }
         produce(topic, 2, 100, 100);
         awaitConsumed(consumed, highWatermarks(topic));
 
-        classic.stop();
+        earlier.stop();
         produce(topic, 2, 200, 100);
         awaitConsumed(consumed, highWatermarks(topic));
-        assertThat(upgrading.stop()).as("its partitions in the end").containsExactlyInAnyOrder(0, 1);
+        assertThat(later.stop()).as("its partitions in the end").containsExactlyInAnyOrder(0, 1);
         assertThat(committed(group, topic, 2)).as("committed offsets").isEqualTo(highWatermarks(topic));
     }
 

@@ -22,7 +22,8 @@ import reactor.core.scheduler.Scheduler;
  * log start from their next fetch answers, and the partition's answer waits until the low watermark — the smallest
  * log start over the leader and its in-sync followers — has reached the offset, as Kafka's purgatory does. After the
  * request's timeout the partition answers REQUEST_TIMED_OUT; its leader has deleted the records all the same, and the
- * followers still delete them when they next fetch.
+ * followers still delete them when they next fetch. A topic whose {@code cleanup.policy} does not include
+ * {@code delete} (compacted only) keeps its records: POLICY_VIOLATION, as Kafka refuses it.
  */
 @Service
 class DeleteRecordsService {
@@ -61,6 +62,10 @@ class DeleteRecordsService {
 
     private Moved moveLogStart(TopicPartition tp, long asked) {
         Partition partition = replicas.leaderPartition(tp, PartitionBatches.ANY_EPOCH);
+        if (!partition.log().config().compaction().policy().deletes()) {
+            throw ErrorCode.POLICY_VIOLATION.exception("Records of " + tp + " cannot be deleted: its cleanup.policy is "
+                    + "compact, without delete");
+        }
         if (asked < DeleteRecordsRequest.HIGH_WATERMARK) {
             throw ErrorCode.OFFSET_OUT_OF_RANGE.exception("Records of " + tp + " can be deleted below an offset >= 0, "
                     + "or -1 for the high watermark; was " + asked);
