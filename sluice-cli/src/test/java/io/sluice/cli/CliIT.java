@@ -254,6 +254,24 @@ class CliIT {
     }
 
     @Test
+    void binaryKeysAndValuesGoInAsBase64AndComeOutInTheFormatAsked() {
+        sluice("", "topic", "create", "bytes", "--partitions", "1");
+        // Key "k1" and value "hello" as base64; a JSON value beside them.
+        sluice("azE=|aGVsbG8=\n", "produce", "bytes", "-K", "|", "--key-format", "binary", "--value-format",
+                "binary");
+        sluice("{\"n\":1}\n", "produce", "bytes", "--value-format", "json");
+
+        Run asStrings = sluice("", "consume", "bytes", "--format", "string", "-t", "{key}={value} {value_format}");
+        Run asBinary = sluice("", "consume", "bytes", "--format", "binary", "-n", "1", "-t", "{key}={value}");
+        Run mixed = sluice("", "consume", "bytes", "--offset", "1", "--key-format", "string", "--value-format", "json",
+                "-t", "{key} {value} {value_format}");
+
+        assertThat(asStrings.lines()).containsExactly("k1=hello string", "null={\"n\":1} string");
+        assertThat(asBinary.lines()).containsExactly("azE==aGVsbG8=");
+        assertThat(mixed.lines()).containsExactly("null {\"n\":1} json");
+    }
+
+    @Test
     void progressGoesToStderrAndLeavesTheOutputAlone() {
         sluice("", "topic", "create", "metered", "--partitions", "1");
 
