@@ -125,6 +125,10 @@ final class ProduceCommand extends ClientCommand {
         for (JsonNode result : answer.path("results")) {
             results.add(result, lines.whereOf(i++));
         }
+        if (progress) {
+            // One request has no progress to show while it runs; its line is the total, as a stream's ends.
+            new Progress(err(), "produced").done(results.written);
+        }
     }
 
     private void produceStream(Gateway gateway, List<ObjectNode> first, Lines lines, ProduceInput input,

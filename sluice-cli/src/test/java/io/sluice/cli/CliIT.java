@@ -181,6 +181,146 @@ class CliIT {
     }
 
     @Test
+    void aTopicIsGrownAlteredListedDescribedAndDeleted() {
+        assertThat(sluice("", "topic", "create", "lifecycle", "--partitions", "1").out())
+                .isEqualTo("Created topic lifecycle: 1 partition, replication factor 1\n");
+
+        Run grown = sluice("", "topic", "add-partitions", "lifecycle", "--total", "3");
+        Run altered = sluice("", "topic", "alter", "lifecycle", "--set", "retention.ms=86400000");
+        Run described = sluice("", "topic", "describe", "lifecycle");
+        Run listed = sluice("", "topic", "list", "--name", "lifecycle");
+        Run reverted = sluice("", "topic", "alter", "lifecycle", "--delete", "retention.ms");
+        Run describedAgain = sluice("", "topic", "describe", "lifecycle", "-o", "json");
+        Run deleted = sluice("", "topic", "delete", "lifecycle");
+        Run gone = sluice("", "topic", "describe", "lifecycle");
+
+        assertThat(grown.out()).isEqualTo("Topic lifecycle has 3 partitions\n");
+        assertThat(altered.out()).isEqualTo("Altered topic lifecycle: retention.ms=86400000\n");
+        assertThat(described.exit()).isZero();
+        assertThat(described.lines().getFirst()).matches("Topic lifecycle \\(id .+\\): 3 partitions, replication "
+                + "factor 1");
+        assertThat(described.lines()).anySatisfy(line -> assertThat(line.split("\\s+"))
+                .containsExactly("retention.ms", "86400000", "no"));
+        assertThat(listed.lines()).hasSize(2);
+        assertThat(listed.lines().get(1).split("\\s+")).startsWith("lifecycle", "3", "1", "0", "0");
+        assertThat(reverted.out()).isEqualTo("Altered topic lifecycle: retention.ms (default)\n");
+        JsonNode json = Json.MAPPER.readTree(describedAgain.out());
+        assertThat(json.path("partitions")).hasSize(3);
+        assertThat(json.path("configs").valueStream().filter(c -> c.path("name").asString().equals("retention.ms"))
+                .map(c -> c.path("is_default").asBoolean())).containsExactly(true);
+        assertThat(deleted.out()).isEqualTo("Deleted topic lifecycle\n");
+        assertThat(gone.exit()).isEqualTo(ExitCode.NOT_FOUND);
+    }
+
+    @Test
+    void consumeStartsAtAnOffsetATimeOrTheLastRecordsOfOnePartition() throws InterruptedException {
+        sluice("", "topic", "create", "positions", "--partitions", "2");
+        sluice("a\nb\nc\n", "produce", "positions", "--partition", "0");
+        Thread.sleep(50);
+        Instant between = Instant.now();
+        Thread.sleep(50);
+        sluice("d\ne\n", "produce", "positions", "--partition", "0");
+        String template = "{partition}/{offset}:{value}";
+
+        Run fromOffset = sluice("", "consume", "positions", "--partition", "0", "--offset", "1", "-t", template);
+        Run fromTime = sluice("", "consume", "positions", "--from-time", between.toString(), "-t", template);
+        Run lastTwo = sluice("", "consume", "positions", "--partition", "0", "--last", "2", "-t", template);
+        Run latest = sluice("", "consume", "positions", "--offset", "latest", "-t", template);
+        Run otherPartition = sluice("", "consume", "positions", "--partition", "1", "-t", template);
+        Run first = sluice("", "consume", "positions", "--partition", "0", "-n", "2", "-t", template);
+
+        assertThat(fromOffset.lines()).containsExactly("0/1:b", "0/2:c", "0/3:d", "0/4:e");
+        assertThat(fromTime.lines()).containsExactly("0/3:d", "0/4:e");
+        assertThat(lastTwo.lines()).containsExactly("0/3:d", "0/4:e");
+        assertThat(latest.exit()).isZero();
+        assertThat(latest.out()).isEmpty();
+        assertThat(otherPartition.exit()).isZero();
+        assertThat(otherPartition.out()).isEmpty();
+        assertThat(first.lines()).containsExactly("0/0:a", "0/1:b");
+    }
+
+    @Test
+    void aProduceSentTwiceUnderOneIdempotencyKeyIsWrittenOnce() {
+        sluice("", "topic", "create", "payments", "--partitions", "1");
+
+        Run first = sluice("p1\np2\n", "produce", "payments", "--idempotency-key", "batch-7");
+        Run again = sluice("p1\np2\n", "produce", "payments", "--idempotency-key", "batch-7");
+
+        assertThat(first.exit()).isZero();
+        assertThat(first.out()).isEqualTo("Produced 2 records to payments: partition 0 offsets 0-1\n");
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).isEqualTo(first.out());
+        assertThat(sluice("", "consume", "payments").lines()).containsExactly("p1", "p2");
+    }
+
+    @Test
+    void binaryKeysAndValuesGoInAsBase64AndComeOutInTheFormatAsked() {
+        sluice("", "topic", "create", "bytes", "--partitions", "1");
+        // Key "k1" and value "hello" as base64; a JSON value beside them.
+        sluice("azE=|aGVsbG8=\n", "produce", "bytes", "-K", "|", "--key-format", "binary", "--value-format",
+                "binary");
+        sluice("{\"n\":1}\n", "produce", "bytes", "--value-format", "json");
+
+        Run asStrings = sluice("", "consume", "bytes", "--format", "string", "-t", "{key}={value} {value_format}");
+        Run asBinary = sluice("", "consume", "bytes", "--format", "binary", "-n", "1", "-t", "{key}={value}");
+        Run mixed = sluice("", "consume", "bytes", "--offset", "1", "--key-format", "string", "--value-format", "json",
+                "-t", "{key} {value} {value_format}");
+
+        assertThat(asStrings.lines()).containsExactly("k1=hello string", "null={\"n\":1} string");
+        assertThat(asBinary.lines()).containsExactly("azE==aGVsbG8=");
+        assertThat(mixed.lines()).containsExactly("null {\"n\":1} json");
+    }
+
+    @Test
+    void progressGoesToStderrAndLeavesTheOutputAlone() {
+        sluice("", "topic", "create", "metered", "--partitions", "1");
+
+        Run produced = sluice("m1\nm2\nm3\n", "produce", "metered", "--progress");
+        Run consumed = sluice("", "consume", "metered", "--progress");
+
+        assertThat(produced.out()).isEqualTo("Produced 3 records to metered: partition 0 offsets 0-2\n");
+        assertThat(produced.err()).matches("\\rproduced 3 records \\(\\d+/s\\)\n");
+        assertThat(consumed.lines()).containsExactly("m1", "m2", "m3");
+        assertThat(consumed.err()).matches("\\rconsumed 3 records \\(\\d+/s\\)\n");
+    }
+
+    @Test
+    void aGroupIsListedThenItsOffsetsAndItselfDeleted() {
+        sluice("", "topic", "create", "audit-log", "--partitions", "1");
+        sluice("x\ny\n", "produce", "audit-log");
+        sluice("", "consume", "audit-log", "--group", "auditors", "--offset", "earliest");
+
+        Run listed = sluice("", "group", "list");
+        Run offsetsDeleted = sluice("", "group", "delete", "auditors", "--topic", "audit-log");
+        Run described = sluice("", "group", "describe", "auditors", "-o", "json");
+        Run deleted = sluice("", "group", "delete", "auditors");
+        Run listedAfter = sluice("", "group", "list");
+
+        assertThat(listed.exit()).isZero();
+        assertThat(listed.lines().getFirst().split("\\s+")).containsExactly("GROUP", "STATE", "MEMBERS", "TOPICS",
+                "LAG");
+        assertThat(listed.lines()).anySatisfy(line -> assertThat(line.split("\\s+"))
+                .startsWith("auditors", "EMPTY", "0"));
+        assertThat(offsetsDeleted.out()).isEqualTo("Deleted the offsets of group auditors in topic audit-log\n");
+        assertThat(Json.MAPPER.readTree(described.out()).path("partitions")).isEmpty();
+        assertThat(deleted.out()).isEqualTo("Deleted group auditors\n");
+        assertThat(listedAfter.lines()).noneMatch(line -> line.startsWith("auditors "));
+    }
+
+    @Test
+    void clusterInfoNamesTheCoordinatorAndCountsNodesAndTopics() {
+        Run info = sluice("", "cluster", "info");
+        Run json = sluice("", "cluster", "info", "-o", "json");
+
+        assertThat(info.exit()).isZero();
+        assertThat(info.lines().getFirst().split("\\s+")).containsExactly("FIELD", "VALUE");
+        assertThat(info.lines()).anySatisfy(line -> assertThat(line).matches("coordinator +http://\\S+ \\(.+, "
+                + "reachable\\)"));
+        assertThat(info.lines()).anySatisfy(line -> assertThat(line).matches("nodes +1 live of 1"));
+        assertThat(Json.MAPPER.readTree(json.out()).path("live_node_count").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void anUnknownTopicIsOneLineOnStderrAndExitFour() {
         Run consume = sluice("", "consume", "no-such-topic");
         Run describe = sluice("", "topic", "describe", "no-such-topic");

@@ -188,6 +188,46 @@ class SecureLocalClusterIT {
         assertThat(run(consume, "").lines().toList()).containsExactly("0 over-tls", "1 from-kcat");
     }
 
+    /**
+     * The CLI as a user runs it from a terminal (security.md's try-it): {@code bin/sluice} over https, trusting the
+     * cluster's CA from {@code --ca-file} and signing in as admin with {@code --password-file}. Without the CA file
+     * the JDK's trust does not know the cluster's certificate: no answer, exit 6.
+     */
+    @Test
+    void binSluiceTrustsTheClusterByItsCaFileAndProducesAndConsumes() throws Exception {
+        Path root = RepoRoot.find(Path.of("")).orElseThrow();
+        Path cliJar = root.resolve("sluice-cli/target/sluice-cli-" + BuildInfo.version() + ".jar");
+        if (!Files.isRegularFile(cliJar)) {
+            fail(cliJar + " is missing; build it first: ./mvnw -pl sluice-cli -am package -DskipTests");
+        }
+        Path password = Files.writeString(baseDir.resolve("admin.password"), material.adminPassword() + "\n");
+        List<String> sluice = List.of(root.resolve("bin/sluice").toString(), "--url", cluster.gatewayUrl().toString(),
+                "--user", "admin", "--password-file", password.toString(),
+                // No profile file of the user running the tests applies.
+                "--profile-file", baseDir.resolve("no-profiles.properties").toString());
+        List<String> trusting = new ArrayList<>(sluice);
+        trusting.addAll(List.of("--ca-file", material.caCertificate().toString()));
+
+        assertThat(cluster.gatewayUrl().getScheme()).isEqualTo("https");
+        assertThat(run(concat(trusting, "topic", "create", "cli-tls", "--partitions", "1", "--replication-factor",
+                "2"), "")).isEqualTo("Created topic cli-tls: 1 partition, replication factor 2\n");
+        assertThat(run(concat(trusting, "produce", "cli-tls"), "first\nsecond\n"))
+                .isEqualTo("Produced 2 records to cli-tls: partition 0 offsets 0-1\n");
+        assertThat(run(concat(trusting, "consume", "cli-tls", "--template", "{offset}:{value}"), "").lines())
+                .containsExactly("0:first", "1:second");
+
+        Commands.Run untrusted = Commands.run(concat(sluice, "topic", "list"), "", Duration.ofSeconds(60));
+        assertThat(untrusted.ended()).isTrue();
+        assertThat(untrusted.exitCode()).as("no answer: the cluster's certificate is not trusted").isEqualTo(6);
+        assertThat(untrusted.out()).isEmpty();
+    }
+
+    private static List<String> concat(List<String> command, String... more) {
+        List<String> all = new ArrayList<>(command);
+        all.addAll(List.of(more));
+        return all;
+    }
+
     /** Runs a command to its end (at most a minute) with {@code input} on stdin; its stdout. */
     private static String run(List<String> command, String input) throws Exception {
         Commands.Run run = Commands.run(command, input, Duration.ofSeconds(60));

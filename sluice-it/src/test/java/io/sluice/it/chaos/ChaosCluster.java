@@ -217,6 +217,12 @@ final class ChaosCluster implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Whether {@code coordinator} ({@link LocalCluster#COORDINATOR} or {@link #COORDINATOR_B}) answers active. */
+    boolean isActive(String coordinator) {
+        URI url = coordinator.equals(COORDINATOR_B) ? coordinatorBUrl() : cluster.coordinatorUrl();
+        return status(url).map(CoordinatorStatus::active).orElse(false);
+    }
+
     /** Waits until one coordinator is active and returns its name. */
     String awaitActiveCoordinator(Duration timeout) {
         return Waits.await("an active coordinator", timeout, () -> activeCoordinator().orElse(null));

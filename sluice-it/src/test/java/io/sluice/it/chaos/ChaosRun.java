@@ -80,6 +80,7 @@ final class ChaosRun {
             TransactionWorkload txns = TransactionWorkload.start(gateway, cluster.gatewayUrl(), TRANSACTION_WRITERS,
                     settings.seed(), transactions, topic -> cluster.topic(topic).partitions().stream()
                             .map(PartitionState::leader).toList(), cluster::nodeUrl);
+            CoordinatorWatch coordinators = CoordinatorWatch.start(cluster, start);
             try {
                 Waits.sleep(WARM_UP);
                 faultStart = System.nanoTime();
@@ -103,6 +104,7 @@ final class ChaosRun {
                         + SETTLE_TIMEOUT.toSeconds() + " s after the writers stopped (last stable offset below the "
                         + "high watermark, or the reader behind it): " + unsettled));
             } finally {
+                coordinators.close();
                 workload.close();
                 group.close();
                 txns.close();
@@ -130,6 +132,8 @@ final class ChaosRun {
             HistoryChecker.Anomalies anomalies = HistoryChecker.check(history, partitions, ledger.conflicts(),
                     problems);
             ReadCommittedChecker.check(transactions, committedLogs, anomalies);
+            coordinators.addTo(anomalies);
+            notes.add(coordinators.summary());
             return new ChaosReport(settings, commit(), startedAt, Duration.ofNanos(faultEnd - faultStart),
                     Duration.ofNanos(System.nanoTime() - start), faults.faults(), faults.kills(), history, transactions,
                     anomalies, notes);

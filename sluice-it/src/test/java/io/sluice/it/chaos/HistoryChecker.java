@@ -40,6 +40,8 @@ import java.util.stream.Collectors;
  *       the group's duplicates are counted in the report, not judged: at least once allows them at hand-offs;</li>
  *   <li>{@link Kind#NOT_HEALED}: a fault could not be carried out, the cluster did not serve again afterwards, or a
  *       client thread of the run died (the caller's problems).</li>
+ *   <li>{@link Kind#TWO_ACTIVE_COORDINATORS}: a sample in which both coordinators answered active
+ *       ({@link CoordinatorWatch}, added by the caller).</li>
  * </ul>
  *
  * <p>Transactions and read_committed readers, on topics of their own, are judged by {@link ReadCommittedChecker}
@@ -49,7 +51,7 @@ final class HistoryChecker {
 
     enum Kind {
         LOST_ACKNOWLEDGED, DUPLICATED, AT_TWO_OFFSETS, SEEN_THEN_VANISHED, CONFLICTING_ACKS, WRITTEN_DESPITE_REFUSAL,
-        REPLICA_DIVERGENCE, TWO_LEADERS_ONE_EPOCH, GROUP_SKIPPED, NOT_HEALED,
+        REPLICA_DIVERGENCE, TWO_LEADERS_ONE_EPOCH, GROUP_SKIPPED, NOT_HEALED, TWO_ACTIVE_COORDINATORS,
         /** The read_committed rules of {@link ReadCommittedChecker}, over the transactional topics. */
         READ_ABORTED, COMMITTED_NOT_ONCE, PARTLY_VISIBLE, READ_COMMITTED_VANISHED, READ_COMMITTED_OUT_OF_ORDER,
         READ_COMMITTED_SKIPPED, LSO_ABOVE_HW
