@@ -1,5 +1,7 @@
 package io.sluice.coordinator.share;
 
+import io.sluice.internal.share.RecordState;
+import io.sluice.internal.share.ShareError;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.sluice.coordinator.share;
 
+import io.sluice.internal.share.AcknowledgeType;
 import io.sluice.protocol.ErrorCode;
 
 /**

@@ -1,5 +1,6 @@
 package io.sluice.coordinator.share;
 
+import io.sluice.internal.share.RecordState;
 /**
  * A lock that reached its deadline without an acknowledgement, as {@link SharePartition#expire} ended it.
  *

@@ -1,5 +1,6 @@
 package io.sluice.coordinator.share;
 
+import io.sluice.internal.share.RecordState;
 /**
  * One record of a share-partition's in-flight window. A record enters the window when it is first acquired, so it
  * always has an acquisition: {@code memberId}, {@code acquisitionId} and {@code lockDeadlineMs} are those of its latest

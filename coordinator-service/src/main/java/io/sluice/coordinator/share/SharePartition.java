@@ -1,8 +1,11 @@
 package io.sluice.coordinator.share;
 
+import io.sluice.coordinator.share.AckResult.RecordResult;
 import io.sluice.coordinator.share.Acknowledgement.ByAcquisitionId;
 import io.sluice.coordinator.share.Acknowledgement.ByRange;
-import io.sluice.coordinator.share.AckResult.RecordResult;
+import io.sluice.internal.share.AcknowledgeType;
+import io.sluice.internal.share.RecordState;
+import io.sluice.internal.share.ShareError;
 import io.sluice.protocol.ErrorCode;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -2,6 +2,7 @@ package io.sluice.coordinator.share;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import io.sluice.internal.SluiceJson;
+import io.sluice.internal.share.RecordState;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;

@@ -1,11 +1,13 @@
 package io.sluice.coordinator.share;
 
-import static io.sluice.coordinator.share.AcknowledgeType.ACCEPT;
-import static io.sluice.coordinator.share.AcknowledgeType.REJECT;
-import static io.sluice.coordinator.share.AcknowledgeType.RELEASE;
+import static io.sluice.internal.share.AcknowledgeType.ACCEPT;
+import static io.sluice.internal.share.AcknowledgeType.REJECT;
+import static io.sluice.internal.share.AcknowledgeType.RELEASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.internal.share.AcknowledgeType;
+import io.sluice.internal.share.RecordState;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

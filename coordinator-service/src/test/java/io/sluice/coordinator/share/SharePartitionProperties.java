@@ -3,6 +3,8 @@ package io.sluice.coordinator.share;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.coordinator.share.AckResult.RecordResult;
+import io.sluice.internal.share.AcknowledgeType;
+import io.sluice.internal.share.RecordState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.coordinator.testing.FreshRedis;
 import io.sluice.coordinator.testing.TestRedis;
+import io.sluice.internal.share.AcknowledgeType;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;

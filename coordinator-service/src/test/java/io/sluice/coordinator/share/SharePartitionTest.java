@@ -1,13 +1,16 @@
 package io.sluice.coordinator.share;
 
-import static io.sluice.coordinator.share.AcknowledgeType.ACCEPT;
-import static io.sluice.coordinator.share.AcknowledgeType.REJECT;
-import static io.sluice.coordinator.share.AcknowledgeType.RELEASE;
-import static io.sluice.coordinator.share.AcknowledgeType.RENEW;
+import static io.sluice.internal.share.AcknowledgeType.ACCEPT;
+import static io.sluice.internal.share.AcknowledgeType.REJECT;
+import static io.sluice.internal.share.AcknowledgeType.RELEASE;
+import static io.sluice.internal.share.AcknowledgeType.RENEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.coordinator.share.AckResult.RecordResult;
+import io.sluice.internal.share.AcknowledgeType;
+import io.sluice.internal.share.RecordState;
+import io.sluice.internal.share.ShareError;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.time.Duration;

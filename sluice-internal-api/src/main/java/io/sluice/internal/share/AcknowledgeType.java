@@ -1,7 +1,7 @@
-package io.sluice.coordinator.share;
+package io.sluice.internal.share;
 
 /** What a member says about a record it holds (KIP-932's acknowledgement types, with KIP-1222's renew). */
-enum AcknowledgeType {
+public enum AcknowledgeType {
 
     /** Processed: the record becomes ACKNOWLEDGED. */
     ACCEPT,

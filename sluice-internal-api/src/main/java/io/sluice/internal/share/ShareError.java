@@ -1,11 +1,11 @@
-package io.sluice.coordinator.share;
+package io.sluice.internal.share;
 
 /**
- * Why an acknowledgement was refused, for one record or for one item of an acknowledge call. A refused acknowledgement
- * changes nothing for the records it names. The names are the share API's error codes to come; when the public API
- * renders them, they map to one HTTP status each (409 for the lock errors, 400 for the malformed items).
+ * Why an acknowledgement of a share-partition's records was refused, for one record or for one item of an acknowledge
+ * call ({@link ShareAcknowledgeResponse}). A refused acknowledgement changes nothing for the records it names. The
+ * names are part of the internal API's contract: add new ones, never rename or reuse one.
  */
-enum ShareError {
+public enum ShareError {
 
     /** The acquisition id was never handed out by this share-partition. */
     UNKNOWN_ACQUISITION_ID,

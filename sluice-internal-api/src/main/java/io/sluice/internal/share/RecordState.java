@@ -1,10 +1,10 @@
-package io.sluice.coordinator.share;
+package io.sluice.internal.share;
 
 /**
  * The state of one record in a share-partition's in-flight window (KIP-932). ACKNOWLEDGED and ARCHIVED are terminal:
  * such a record is never delivered again.
  */
-enum RecordState {
+public enum RecordState {
 
     /** May be acquired: never delivered yet, or released, or its lock expired below the delivery limit. */
     AVAILABLE,
