@@ -20,15 +20,17 @@ package io.sluice.coordinator.store;
  *   sluice:producer-id       counter          the next unused producer id (blocks are taken with INCRBY)
  *   sluice:transactions      hash             transactional id → its Transaction (producer id and epoch, timeout,
  *                                             state, partitions, groups, pending offsets, coordinator epoch)
- *   sluice:share-partitions:G hash            'topic-partition' → the state of share group G's share-partition
+ *   sluice:share-partitions:G
+ *                            hash             'topic-partition' → the state of share group G's share-partition
  *                                             (SharePartitionJson: start and end offsets, next acquisition id,
  *                                             the in-flight records as runs)
  *   sluice:idempotency:H     hash, PX ttl     an Idempotency-Key whose SHA-256 is H: fingerprint, producer_id,
  *                                             assignment, holder, held_until, response_status, response_body; ttl
  *                                             the gateway's key retention
  * </pre>
- * Group, share-partition and transaction keys are written by their stores' own scripts under the same fencing token as metadata writes. Member
- * liveness (last heartbeats) is not stored: a coordinator that becomes active starts every member's session afresh.
+ * Group, share-partition and transaction keys are written by their stores' own scripts under the same fencing token as
+ * metadata writes. Member liveness (last heartbeats) is not stored: a coordinator that becomes active starts every
+ * member's session afresh.
  */
 public final class RedisKeys {
 

@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Share-partitions over the coordinator's internal API, on a whole coordinator and a real Redis: records are locked
@@ -97,6 +100,23 @@ class SharePartitionApiTest extends CoordinatorTestSupport {
 
     private static long acquireDeadline(String document, long offset) {
         return SharePartitionJson.read(document, ShareLimits.DEFAULTS).inFlightRecord(offset).lockDeadlineMs();
+    }
+
+    @Test
+    void concurrentAcquiresFromManyMembersNeverHandOutARecordTwice() {
+        api();
+        acquire(read("racing", "w0", 1, 0, 0));
+
+        List<Long> handedOut = Flux.range(0, 20)
+                .flatMap(i -> Mono.fromCallable(() -> acquire(read("racing", "w" + i % 4, 3, 40, 0)))
+                        .subscribeOn(Schedulers.boundedElastic()), 8)
+                .flatMapIterable(ShareAcquireResponse::records)
+                .map(AcquiredRecord::offset)
+                .collectList()
+                .block(Duration.ofSeconds(60));
+
+        assertThat(handedOut).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(LongStream.range(0, 40).boxed().toList());
     }
 
     @Test
