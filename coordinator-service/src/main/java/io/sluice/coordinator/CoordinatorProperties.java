@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param metadata         the metadata stream
  * @param groups           consumer groups
  * @param transactions     the transaction coordinator
+ * @param shareGroups      share groups (queues)
  * @param internalCalls    the coordinator's calls to partition leaders (transaction markers; see
  *                         {@link InternalClientSettings})
  */
@@ -43,6 +44,7 @@ public record CoordinatorProperties(
         @Valid @DefaultValue Metadata metadata,
         @Valid @DefaultValue Groups groups,
         @Valid @DefaultValue Transactions transactions,
+        @Valid @DefaultValue ShareGroups shareGroups,
         @DefaultValue InternalClientSettings internalCalls) {
 
     public CoordinatorProperties {
@@ -134,5 +136,26 @@ public record CoordinatorProperties(
                                @DefaultValue("30s") Duration markerTimeout,
                                @DefaultValue("7d") Duration idExpiration,
                                @DefaultValue("1h") Duration idExpirationCheckInterval) {
+    }
+
+    /**
+     * Share groups' defaults for every share-partition (Kafka's group configs of the same meaning).
+     *
+     * @param maxInFlightRecords the most records a share-partition's in-flight window holds
+     *                           ({@code group.share.partition.max.record.locks})
+     * @param deliveryLimit      the most times a record is delivered before it is archived
+     *                           ({@code group.share.delivery.count.limit})
+     * @param lockDuration       how long an acquisition lock lasts, and how far a renew extends it
+     *                           ({@code group.share.record.lock.duration.ms})
+     * @param autoOffsetReset    where a share-partition the group does not have yet starts: {@code latest} (the high
+     *                           watermark) or {@code earliest} (the log start offset) ({@code share.auto.offset.reset})
+     */
+    public record ShareGroups(@DefaultValue("2000") @Min(1) int maxInFlightRecords,
+                              @DefaultValue("5") @Min(1) int deliveryLimit,
+                              @DefaultValue("30s") Duration lockDuration,
+                              @DefaultValue("latest") @NotNull AutoOffsetReset autoOffsetReset) {
+
+        /** {@code share.auto.offset.reset}'s values (by time is a reset's, not a default's). */
+        public enum AutoOffsetReset { EARLIEST, LATEST }
     }
 }

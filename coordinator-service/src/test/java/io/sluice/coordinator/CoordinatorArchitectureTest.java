@@ -55,21 +55,23 @@ class CoordinatorArchitectureTest extends ServiceRules {
     }
 
     /**
-     * Six places talk to Redis through a client: {@code store} (the metadata), {@code lease} (the lease and the
+     * Seven places talk to Redis through a client: {@code store} (the metadata), {@code lease} (the lease and the
      * fencing token, its own Lua scripts), the group package's {@code GroupStore} (groups and offsets, with a script of
      * its own under the same token; it stores the group package's own types, which {@code store}, below it, cannot
      * see), the acl package's {@code AclStore} (ACLs, likewise with a script of its own under the same token), the txn
-     * package's {@code TransactionStore} (transactional ids, likewise) and {@link CoordinatorConfiguration}, which makes
+     * package's {@code TransactionStore} (transactional ids, likewise), the share package's
+     * {@code SharePartitionStore} (share-partitions, likewise) and {@link CoordinatorConfiguration}, which makes
      * the connection factory. The {@code redis} package is not
      * among them: it only launches a redis-server process and never connects to it.
      */
     @Test
-    void whenAClassTalksToRedisShouldBeTheStoreTheLeaseTheGroupTheAclOrTheTransactionStoreOrTheConnectionConfiguration() {
+    void whenAClassTalksToRedisShouldBeTheStoreTheLeaseOrAFeatureStoreOrTheConnectionConfiguration() {
         noClasses().that().resideOutsideOfPackages(ROOT + ".store..", ROOT + ".lease..")
                 .and().doNotBelongToAnyOf(CoordinatorConfiguration.class)
                 .and().doNotHaveFullyQualifiedName(ROOT + ".group.GroupStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".acl.AclStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".txn.TransactionStore")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".share.SharePartitionStore")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
                 .check(serviceClasses());
     }

@@ -20,12 +20,17 @@ package io.sluice.coordinator.store;
  *   sluice:producer-id       counter          the next unused producer id (blocks are taken with INCRBY)
  *   sluice:transactions      hash             transactional id → its Transaction (producer id and epoch, timeout,
  *                                             state, partitions, groups, pending offsets, coordinator epoch)
+ *   sluice:share-partitions:G
+ *                            hash             'topic-partition' → the state of share group G's share-partition
+ *                                             (SharePartitionJson: start and end offsets, next acquisition id,
+ *                                             the in-flight records as runs)
  *   sluice:idempotency:H     hash, PX ttl     an Idempotency-Key whose SHA-256 is H: fingerprint, producer_id,
  *                                             assignment, holder, held_until, response_status, response_body; ttl
  *                                             the gateway's key retention
  * </pre>
- * Group and transaction keys are written by their stores' own scripts under the same fencing token as metadata writes. Member
- * liveness (last heartbeats) is not stored: a coordinator that becomes active starts every member's session afresh.
+ * Group, share-partition and transaction keys are written by their stores' own scripts under the same fencing token as
+ * metadata writes. Member liveness (last heartbeats) is not stored: a coordinator that becomes active starts every
+ * member's session afresh.
  */
 public final class RedisKeys {
 
@@ -41,6 +46,7 @@ public final class RedisKeys {
     public static final String ACL_VERSION = "sluice:acl-version";
     public static final String PRODUCER_ID = "sluice:producer-id";
     public static final String TRANSACTIONS = "sluice:transactions";
+    public static final String SHARE_PARTITIONS_PREFIX = "sluice:share-partitions:";
     public static final String IDEMPOTENCY_PREFIX = "sluice:idempotency:";
 
     private RedisKeys() {
@@ -54,5 +60,10 @@ public final class RedisKeys {
     /** The hash of a group's committed offsets (group ids are restricted to {@code [a-zA-Z0-9._-]}). */
     public static String groupOffsets(String groupId) {
         return GROUP_OFFSETS_PREFIX + groupId;
+    }
+
+    /** The hash of a share group's share-partitions (group ids are restricted to {@code [a-zA-Z0-9._-]}). */
+    public static String sharePartitions(String groupId) {
+        return SHARE_PARTITIONS_PREFIX + groupId;
     }
 }

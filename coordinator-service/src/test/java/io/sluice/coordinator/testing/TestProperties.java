@@ -25,6 +25,8 @@ public final class TestProperties {
                         4096, 1000, Duration.ofSeconds(3)),
                 new CoordinatorProperties.Transactions(Duration.ofMinutes(15), Duration.ofSeconds(1),
                         Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofHours(1)),
+                new CoordinatorProperties.ShareGroups(2000, 5, Duration.ofSeconds(30),
+                        CoordinatorProperties.ShareGroups.AutoOffsetReset.LATEST),
                 InternalClientSettings.defaults());
     }
 }

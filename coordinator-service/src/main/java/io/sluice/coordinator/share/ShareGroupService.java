@@ -1,0 +1,209 @@
+package io.sluice.coordinator.share;
+
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.lease.CoordinatorLease;
+import io.sluice.coordinator.lease.FencedCommands;
+import io.sluice.internal.group.GroupIds;
+import io.sluice.internal.share.ShareAcknowledgeRequest;
+import io.sluice.internal.share.ShareAcknowledgeResponse;
+import io.sluice.internal.share.ShareAcquireRequest;
+import io.sluice.internal.share.ShareAcquireResponse;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Share groups on the active coordinator: every acquire and acknowledge of a share-partition is one command of one
+ * sequence, which reads the share-partition's state, applies the call ({@link SharePartition}), and stores the new
+ * state under the fencing token ({@link SharePartitionStore}) before it answers. A call that changes nothing writes
+ * nothing; a refused one (bad input) changes nothing.
+ *
+ * <p>What is in memory is only what Redis holds: the document of each share-partition as this instance last read or
+ * wrote it, kept with the fencing token it was read or written under. A command under another token (this instance
+ * lost the lease and took it again, maybe after another coordinator wrote) reads the state from Redis again, and so
+ * does one after a write whose outcome is unknown. Nothing is loaded when the lease is taken: a share-partition is read
+ * when it is first used.
+ *
+ * <p>Locks past their deadline are ended at each acquire before records are taken, so an abandoned record is delivered
+ * again as soon as it is asked for after its lock expires, with no timer.
+ */
+@Component
+class ShareGroupService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShareGroupService.class);
+
+    private final SharePartitionStore store;
+    private final CoordinatorLease lease;
+    private final Clock clock;
+    private final CoordinatorProperties.ShareGroups settings;
+    private final ShareLimits limits;
+    private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
+    /** Only the sequence reads and writes it (one command at a time); a step-down clears it from the sequence too. */
+    private final Map<Key, Cached> documents = new HashMap<>();
+
+    ShareGroupService(SharePartitionStore store, CoordinatorLease lease, Clock clock,
+                      CoordinatorProperties properties) {
+        this.store = store;
+        this.lease = lease;
+        this.clock = clock;
+        this.settings = properties.shareGroups();
+        this.limits = new ShareLimits(settings.maxInFlightRecords(), settings.deliveryLimit(),
+                settings.lockDuration());
+        commands.asFlux().concatMap(this::process).subscribe();
+    }
+
+    /** Locks records of one share-partition for the member; creates the share-partition on first use. */
+    Mono<ShareAcquireResponse> acquire(ShareAcquireRequest request) {
+        return Mono.defer(() -> submitAcquire(request));
+    }
+
+    private Mono<ShareAcquireResponse> submitAcquire(ShareAcquireRequest request) {
+        Key key = key(request.groupId(), request.topic(), request.partition());
+        if (request.logStartOffset() < 0 || request.highWatermark() < request.logStartOffset()) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("The log must have 0 <= log start offset <= high"
+                    + " watermark, not " + request.logStartOffset() + " and " + request.highWatermark()));
+        }
+        if (request.offsets().stream().anyMatch(Objects::isNull)) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("The offsets read must not contain null"));
+        }
+        LogSlice log = LogSlice.of(request.readFrom(), request.readTo(),
+                request.offsets().stream().mapToLong(Long::longValue).toArray());
+        return submit(key, (current, nowMs) -> {
+            SharePartition partition = current != null ? current : SharePartition.startingAt(
+                    settings.autoOffsetReset() == CoordinatorProperties.ShareGroups.AutoOffsetReset.LATEST
+                            ? request.highWatermark() : request.logStartOffset(), limits);
+            partition.expire(nowMs);
+            List<ShareAcquireResponse.AcquiredRecord> records = partition.acquire(request.memberId(),
+                            request.maxRecords(), log, nowMs).stream()
+                    .map(r -> new ShareAcquireResponse.AcquiredRecord(r.offset(), r.acquisitionId(),
+                            r.deliveryCount(), r.lockDeadlineMs()))
+                    .toList();
+            return new Decision<>(partition,
+                    new ShareAcquireResponse(partition.startOffset(), partition.endOffset(), records));
+        });
+    }
+
+    /**
+     * Applies the member's acknowledgements. A share-partition the group does not have is not created: its
+     * acquisition ids are unknown and its ranges outside the (empty) window.
+     */
+    Mono<ShareAcknowledgeResponse> acknowledge(ShareAcknowledgeRequest request) {
+        return Mono.defer(() -> submitAcknowledge(request));
+    }
+
+    private Mono<ShareAcknowledgeResponse> submitAcknowledge(ShareAcknowledgeRequest request) {
+        Key key = key(request.groupId(), request.topic(), request.partition());
+        if (request.items() == null || request.items().isEmpty()) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("An acknowledgement needs at least one item"));
+        }
+        List<Acknowledgement> acknowledgements = new ArrayList<>();
+        for (ShareAcknowledgeRequest.Item item : request.items()) {
+            acknowledgements.add(acknowledgement(item));
+        }
+        return submit(key, (current, nowMs) -> {
+            SharePartition partition = current != null ? current : SharePartition.startingAt(0, limits);
+            List<ShareAcknowledgeResponse.ItemResult> items = partition.acknowledge(request.memberId(),
+                            acknowledgements, nowMs).stream()
+                    .map(result -> new ShareAcknowledgeResponse.ItemResult(result.error(), result.records().stream()
+                            .map(r -> new ShareAcknowledgeResponse.RecordOutcome(r.offset(), r.error(), r.state(),
+                                    r.lockDeadlineMs()))
+                            .toList()))
+                    .toList();
+            return new Decision<>(current != null ? partition : null,
+                    new ShareAcknowledgeResponse(partition.startOffset(), items));
+        });
+    }
+
+    private static Acknowledgement acknowledgement(ShareAcknowledgeRequest.Item item) {
+        if (item == null || item.type() == null) {
+            throw ErrorCode.INVALID_REQUEST.exception("Every acknowledgement item needs a type");
+        }
+        boolean byId = item.acquisitionId() != null;
+        boolean byRange = item.firstOffset() != null && item.lastOffset() != null;
+        boolean partRange = item.firstOffset() != null || item.lastOffset() != null;
+        if (byId == partRange || partRange && !byRange) {
+            throw ErrorCode.INVALID_REQUEST.exception("An acknowledgement item names an acquisition_id or a range"
+                    + " (first_offset and last_offset), exactly one of the two: " + item);
+        }
+        return byId ? Acknowledgement.of(item.acquisitionId(), item.type())
+                : Acknowledgement.range(item.firstOffset(), item.lastOffset(), item.type());
+    }
+
+    private static Key key(String groupId, String topic, int partition) {
+        GroupIds.validate(groupId);
+        return new Key(groupId, new TopicPartition(topic, partition));
+    }
+
+    // ---------------------------------------------------------------- sequence
+
+    private <T> Mono<T> submit(Key key, BiFunction<SharePartition, Long, Decision<T>> decide) {
+        Sinks.One<T> result = Sinks.one();
+        synchronized (commands) {
+            commands.tryEmitNext(new Command<>(key, decide, result)).orThrow();
+        }
+        return result.asMono();
+    }
+
+    private <T> Mono<Void> process(Command<T> command) {
+        return FencedCommands.answer(Mono.defer(() -> {
+            long token = lease.fencingToken();
+            Cached cached = documents.get(command.key());
+            Mono<Optional<String>> before = cached != null && cached.fencingToken() == token
+                    ? Mono.just(Optional.ofNullable(cached.document()))
+                    : store.load(command.key().groupId(), command.key().partition(), limits)
+                            .map(stored -> Optional.of(SharePartitionJson.write(stored)))
+                            .defaultIfEmpty(Optional.empty());
+            return before.flatMap(document -> decideAndWrite(command, token, document.orElse(null)));
+        }), command.result(), lease, documents::clear, "share-partition");
+    }
+
+    private <T> Mono<T> decideAndWrite(Command<T> command, long token, String before) {
+        Key key = command.key();
+        SharePartition current = before == null ? null : SharePartitionJson.read(before, limits);
+        Decision<T> decision = command.decide().apply(current, clock.millis());
+        String after = decision.after() == null ? before : SharePartitionJson.write(decision.after());
+        if (Objects.equals(before, after)) {
+            documents.put(key, new Cached(token, before));
+            return Mono.just(decision.result());
+        }
+        return store.write(token, key.groupId(), key.partition(), decision.after())
+                .doOnError(error -> {
+                    documents.remove(key);
+                    if (!(error instanceof SluiceException e && e.errorCode() == ErrorCode.FENCED_COORDINATOR)) {
+                        LOG.warn("A write of share-partition {} of share group {} failed ({}): reading it back before"
+                                + " its next change", key.partition(), key.groupId(), error.toString());
+                    }
+                })
+                .then(Mono.fromCallable(() -> {
+                    documents.put(key, new Cached(token, after));
+                    return decision.result();
+                }));
+    }
+
+    private record Key(String groupId, TopicPartition partition) {
+    }
+
+    /** A share-partition's document (null: none stored) as read or written under {@code fencingToken}. */
+    private record Cached(long fencingToken, String document) {
+    }
+
+    /** The state after a call (null: the call stores nothing) and its answer. */
+    private record Decision<T>(SharePartition after, T result) {
+    }
+
+    private record Command<T>(Key key, BiFunction<SharePartition, Long, Decision<T>> decide, Sinks.One<T> result) {
+    }
+}

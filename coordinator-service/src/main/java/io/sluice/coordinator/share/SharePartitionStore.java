@@ -1,0 +1,72 @@
+package io.sluice.coordinator.share;
+
+import io.sluice.coordinator.store.RedisKeys;
+import io.sluice.internal.group.GroupIds;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Share-partitions in Redis: one hash per share group ({@link RedisKeys#sharePartitions}), one field per
+ * topic-partition holding its {@link SharePartitionJson} document. Every write is one Lua script that checks the
+ * writer's fencing token first (the token of the metadata, group and transaction writes), so a deposed coordinator
+ * writes nothing; a coordinator that takes over reads the states back as the last active one left them. The limits are
+ * the group's configuration, not stored: a state is read under the limits given.
+ */
+@Component
+class SharePartitionStore {
+
+    private static final RedisScript<Long> SHARE_WRITE =
+            RedisScript.of(new ClassPathResource("redis/share-write.lua"), Long.class);
+
+    private final ReactiveStringRedisTemplate redis;
+
+    SharePartitionStore(ReactiveStringRedisTemplate redis) {
+        this.redis = redis;
+    }
+
+    /** Every stored share-partition of {@code groupId}, by topic-partition. */
+    Mono<Map<TopicPartition, SharePartition>> load(String groupId, ShareLimits limits) {
+        GroupIds.validate(groupId);
+        return redis.<String, String>opsForHash().entries(RedisKeys.sharePartitions(groupId))
+                .collectMap(entry -> TopicPartition.parse(entry.getKey()),
+                        entry -> read(groupId, entry.getKey(), entry.getValue(), limits), TreeMap::new);
+    }
+
+    /** One share-partition as stored, or empty. */
+    Mono<SharePartition> load(String groupId, TopicPartition partition, ShareLimits limits) {
+        GroupIds.validate(groupId);
+        return redis.<String, String>opsForHash().get(RedisKeys.sharePartitions(groupId), partition.toString())
+                .map(document -> read(groupId, partition.toString(), document, limits));
+    }
+
+    private static SharePartition read(String groupId, String field, String document, ShareLimits limits) {
+        try {
+            return SharePartitionJson.read(document, limits);
+        } catch (IllegalArgumentException e) {
+            throw ErrorCode.UNKNOWN_SERVER_ERROR.exception("The stored share-partition " + field + " of share group "
+                    + groupId + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Stores {@code state} (null: removes the share-partition) under {@code fencingToken}. Fails with
+     * FENCED_COORDINATOR, having written nothing, when the token is not current.
+     */
+    Mono<Void> write(long fencingToken, String groupId, TopicPartition partition, SharePartition state) {
+        GroupIds.validate(groupId);
+        List<String> args = List.of(Long.toString(fencingToken), partition.toString(),
+                state == null ? "delete" : "put", state == null ? "" : SharePartitionJson.write(state));
+        return redis.execute(SHARE_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.sharePartitions(groupId)), args)
+                .single()
+                .flatMap(result -> result > 0 ? Mono.<Void>empty() : Mono.error(ErrorCode.FENCED_COORDINATOR.exception(
+                        "Fencing token " + fencingToken + " is no longer current: another coordinator is active")));
+    }
+}

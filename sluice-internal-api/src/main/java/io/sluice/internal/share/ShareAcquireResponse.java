@@ -1,0 +1,21 @@
+package io.sluice.internal.share;
+
+import java.util.List;
+
+/**
+ * The records locked for the member, by offset within each part (records delivered again first, then new ones); the
+ * share-partition's start offset and its end offset (where the member's next read of the log starts) after the call.
+ */
+public record ShareAcquireResponse(long startOffset, long endOffset, List<AcquiredRecord> records) {
+
+    public ShareAcquireResponse {
+        records = List.copyOf(records);
+    }
+
+    /**
+     * One record locked for the member until {@code lockDeadlineMs} (epoch milliseconds), to be acknowledged by its
+     * {@code acquisitionId}; {@code deliveryCount} is 1 the first time.
+     */
+    public record AcquiredRecord(long offset, long acquisitionId, int deliveryCount, long lockDeadlineMs) {
+    }
+}
