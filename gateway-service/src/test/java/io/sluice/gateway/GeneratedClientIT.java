@@ -14,6 +14,14 @@ import io.sluice.client.api.DocsApi;
 import io.sluice.client.api.GroupsApi;
 import io.sluice.client.api.ProduceApi;
 import io.sluice.client.api.SecurityApi;
+import io.sluice.client.api.ShareGroupsApi;
+import io.sluice.client.model.AcknowledgeRequest;
+import io.sluice.client.model.AcknowledgeType;
+import io.sluice.client.model.Acknowledgement;
+import io.sluice.client.model.AcknowledgementResult;
+import io.sluice.client.model.AcquireRequest;
+import io.sluice.client.model.AcquiredRecord;
+import io.sluice.client.model.Acquisitions;
 import io.sluice.client.model.AclBinding;
 import io.sluice.client.model.AclOperation;
 import io.sluice.client.model.AclPatternType;
@@ -92,7 +100,8 @@ class GeneratedClientIT {
     @BeforeAll
     static void startCluster() throws IOException {
         cluster = GatewayCluster.start("GeneratedClientIT", 1, Map.of(
-                ServiceKind.PARTITION, List.of("--sluice.partition.replication.shutdown-timeout=1s")));
+                ServiceKind.PARTITION, List.of("--sluice.partition.replication.shutdown-timeout=1s"),
+                ServiceKind.COORDINATOR, List.of("--sluice.coordinator.share-groups.auto-offset-reset=earliest")));
         client = strictClient(cluster.gatewayUrl());
         Path users = Files.writeString(securityFiles.resolve("users"),
                 "admin:" + new BCryptPasswordEncoder(4).encode(ADMIN_PASSWORD) + "\n");
@@ -301,6 +310,39 @@ class GeneratedClientIT {
 
         assertThat(security.listAuditEntries(10).getEntries()).extracting(AuditEntriesEntriesInner::getRequest)
                 .startsWith("DELETE /v1/acls", "POST /v1/acls");
+    }
+
+    /**
+     * A share group: records taken (the member named in the answer), one accepted by its acquisition id and one
+     * released by its offset, which the next take answers again with its second delivery.
+     */
+    @Test
+    void theShareGroupOperationsAnswerAsTheDocumentDeclares() throws ApiException {
+        createTopicWithRecords("shared", "a", "b");
+        ShareGroupsApi shares = new ShareGroupsApi(client);
+
+        Acquisitions taken = shares.acquireShareRecords("generated-share", new AcquireRequest().topic("shared")
+                .maxRecords(10).maxWaitMs(5000L));
+        String memberId = taken.getMemberId();
+        assertThat(memberId).isNotBlank();
+        assertThat(taken.getRecords()).extracting(AcquiredRecord::getValue).containsExactly("a", "b");
+        AcquiredRecord first = taken.getRecords().getFirst();
+        assertThat(first.getDeliveryCount()).isEqualTo(1);
+        assertThat(first.getLockExpiresAt()).isGreaterThan(System.currentTimeMillis());
+
+        List<AcknowledgementResult> results = shares.acknowledgeShareRecords("generated-share", new AcknowledgeRequest()
+                .memberId(memberId).acknowledgements(List.of(
+                        new Acknowledgement().topic("shared").partition(0).acquisitionId(first.getAcquisitionId())
+                                .type(AcknowledgeType.ACCEPT),
+                        new Acknowledgement().topic("shared").partition(0).firstOffset(1L).lastOffset(1L)
+                                .type(AcknowledgeType.RELEASE)))).getResults();
+        assertThat(results).allSatisfy(result -> assertThat(result.getError()).isNull());
+        assertThat(results.getFirst().getRecords().getFirst().getState()).hasToString("acknowledged");
+
+        assertThat(shares.acquireShareRecords("generated-share", new AcquireRequest().topic("shared")
+                .memberId(memberId)).getRecords()).singleElement()
+                .satisfies(again -> assertThat(again.getValue()).isEqualTo("b"))
+                .satisfies(again -> assertThat(again.getDeliveryCount()).isEqualTo(2));
     }
 
     @Test

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * test did to it. The classes that use it run after all others ({@link io.sluice.testing.SharedClusterLast}).
  *
  * <p>The settings are those its classes need together: consumer groups rebalance without the initial delay (Connect
- * and Streams start their members one by one), and the coordinator looks for timed-out transactions every 200 ms.
+ * and Streams start their members one by one), the coordinator looks for timed-out transactions every 200 ms, and
+ * share groups' locks last 5 s (so that a test sees one expire) and new share-partitions start at the log start.
  */
 public final class SharedGatewayCluster implements SharedCluster, ParameterResolver, AfterEachCallback {
 
@@ -34,7 +35,9 @@ public final class SharedGatewayCluster implements SharedCluster, ParameterResol
         return context.getRoot().getStore(NAMESPACE).computeIfAbsent(GatewayCluster.class,
                 key -> GatewayCluster.start("SharedGatewayCluster", 3, Map.of(ServiceKind.COORDINATOR, List.of(
                         "--sluice.coordinator.groups.initial-rebalance-delay=0s",
-                        "--sluice.coordinator.transactions.abort-check-interval=200ms"))), GatewayCluster.class);
+                        "--sluice.coordinator.transactions.abort-check-interval=200ms",
+                        "--sluice.coordinator.share-groups.lock-duration=5s",
+                        "--sluice.coordinator.share-groups.auto-offset-reset=earliest"))), GatewayCluster.class);
     }
 
     @Override

@@ -53,6 +53,12 @@ import io.sluice.internal.producer.IdempotencyReleaseRequest;
 import io.sluice.internal.producer.ProducerIdBlock;
 import io.sluice.internal.producer.ProducerIdsRequest;
 import io.sluice.internal.producer.ProducerPaths;
+import io.sluice.internal.share.ShareAcknowledgeRequest;
+import io.sluice.internal.share.ShareAcknowledgeResponse;
+import io.sluice.internal.share.ShareAcquireRequest;
+import io.sluice.internal.share.ShareAcquireResponse;
+import io.sluice.internal.share.ShareGroupApi;
+import io.sluice.internal.share.SharePaths;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TransactionDescription;
 import io.sluice.internal.txn.TransactionPaths;
@@ -79,7 +85,7 @@ import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link CoordinatorApi} (and the ACLs' {@link AclApi} and {@link IdempotenceApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
+ * {@link CoordinatorApi} (and the ACLs' {@link AclApi}, {@link IdempotenceApi}, share groups' {@link ShareGroupApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
  * a standby redirects (307) to the active one, which is followed; an instance that is unreachable, timed out or has
  * no active coordinator to name is skipped for the next URL, and the client remembers which URL last answered. When
  * no instance could take the call (during a coordinator failover), the whole round is retried with backoff — that
@@ -88,7 +94,7 @@ import reactor.core.publisher.Mono;
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
 public final class CoordinatorClient implements CoordinatorApi, AclApi, IdempotenceApi, BrokerApi, ClassicGroupApi,
-        TransactionApi {
+        TransactionApi, ShareGroupApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -372,6 +378,16 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     public Mono<List<TransactionDescription>> transactions() {
         return call(HttpMethod.GET, TransactionPaths.TRANSACTIONS, null, timeout(),
                 (target, body) -> JsonBodies.readList(target, body, TransactionDescription.class));
+    }
+
+    @Override
+    public Mono<ShareAcquireResponse> acquire(ShareAcquireRequest request) {
+        return post(SharePaths.ACQUIRE, request, ShareAcquireResponse.class);
+    }
+
+    @Override
+    public Mono<ShareAcknowledgeResponse> acknowledge(ShareAcknowledgeRequest request) {
+        return post(SharePaths.ACKNOWLEDGE, request, ShareAcknowledgeResponse.class);
     }
 
     private Duration timeout() {

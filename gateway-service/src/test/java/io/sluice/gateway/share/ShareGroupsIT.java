@@ -1,0 +1,231 @@
+package io.sluice.gateway.share;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.GatewayCluster.Response;
+import io.sluice.gateway.testing.SharedGatewayCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Share groups over HTTP against real processes (the shared cluster, whose coordinator locks records for 5 s and starts
+ * new share-partitions at the log start): members on two gateways take disjoint records; accept is final, release
+ * delivers again at once, reject archives; an expired lock goes to the next taker; bad input is answered as typed and
+ * changes nothing.
+ */
+@ExtendWith(SharedGatewayCluster.class)
+class ShareGroupsIT {
+
+    private static GatewayCluster cluster;
+    /** A second gateway: any gateway serves any call of any member. */
+    private static String secondGateway;
+
+    @BeforeAll
+    static void useSharedCluster(GatewayCluster shared) {
+        cluster = shared;
+        secondGateway = shared.startGateway("gateway-share");
+    }
+
+    @Test
+    void twoMembersOnTwoGatewaysTakeDisjointRecordsUntilAllAreTaken() {
+        cluster.createTopic("sh-disjoint", 2, 3, Map.of());
+        produce("sh-disjoint", 20);
+
+        List<JsonNode> first = records(acquire(cluster.gatewayUrl(), "sh-disjoint-group",
+                "{\"topic\":\"sh-disjoint\",\"member_id\":\"a\",\"max_records\":7}"));
+        List<JsonNode> second = records(acquire(secondGateway, "sh-disjoint-group",
+                "{\"topic\":\"sh-disjoint\",\"member_id\":\"b\",\"max_records\":20}"));
+        List<JsonNode> third = records(acquire(cluster.gatewayUrl(), "sh-disjoint-group",
+                "{\"topic\":\"sh-disjoint\",\"member_id\":\"a\",\"max_records\":20,\"max_wait_ms\":500}"));
+
+        assertThat(first).hasSize(7);
+        assertThat(second).hasSize(13);
+        assertThat(third).as("everything is locked").isEmpty();
+        Set<String> taken = new HashSet<>();
+        first.forEach(r -> assertThat(taken.add(r.path("value").asString())).isTrue());
+        second.forEach(r -> assertThat(taken.add(r.path("value").asString())).as("taken once").isTrue());
+        assertThat(taken).hasSize(20);
+        assertThat(first).allSatisfy(r -> {
+            assertThat(r.path("delivery_count").asInt()).isEqualTo(1);
+            assertThat(r.path("lock_expires_at").asLong()).isGreaterThan(System.currentTimeMillis());
+        });
+    }
+
+    @Test
+    void acceptIsFinalReleaseDeliversAgainAtOnceAndRejectArchives() {
+        cluster.createTopic("sh-ack", 1, 3, Map.of());
+        produce("sh-ack", 3);
+        List<JsonNode> taken = records(acquire(cluster.gatewayUrl(), "sh-ack-group",
+                "{\"topic\":\"sh-ack\",\"member_id\":\"a\",\"max_records\":3}"));
+        assertThat(taken).extracting(r -> r.path("value").asString()).containsExactly("v0", "v1", "v2");
+
+        Response acknowledged = acknowledge(cluster.gatewayUrl(), "sh-ack-group", "a",
+                item("sh-ack", taken.get(0), "accept"), item("sh-ack", taken.get(1), "release"),
+                item("sh-ack", taken.get(2), "reject"));
+
+        assertThat(acknowledged.status()).as(acknowledged.text()).isEqualTo(200);
+        List<String> states = new ArrayList<>();
+        acknowledged.json().path("results").forEach(result -> {
+            assertThat(result.has("error")).as(result.toString()).isFalse();
+            states.add(result.path("records").get(0).path("state").asString());
+        });
+        assertThat(states).containsExactly("acknowledged", "available", "archived");
+
+        List<JsonNode> again = records(acquire(secondGateway, "sh-ack-group",
+                "{\"topic\":\"sh-ack\",\"member_id\":\"b\",\"max_records\":10}"));
+        assertThat(again).singleElement().satisfies(r -> {
+            assertThat(r.path("value").asString()).isEqualTo("v1");
+            assertThat(r.path("delivery_count").asInt()).isEqualTo(2);
+        });
+        assertThat(acknowledge(cluster.gatewayUrl(), "sh-ack-group", "b", item("sh-ack", again.getFirst(), "accept"))
+                .json().path("results").get(0).has("error")).isFalse();
+        assertThat(records(acquire(cluster.gatewayUrl(), "sh-ack-group",
+                "{\"topic\":\"sh-ack\",\"member_id\":\"a\",\"max_wait_ms\":6000}")))
+                .as("accepted and archived records are never delivered again, even after the locks' duration")
+                .isEmpty();
+    }
+
+    @Test
+    void aRecordWhoseLockExpiredGoesToTheNextTakerAndItsFormerHolderCannotAcknowledgeIt() {
+        cluster.createTopic("sh-expire", 1, 3, Map.of());
+        produce("sh-expire", 1);
+        JsonNode held = records(acquire(cluster.gatewayUrl(), "sh-expire-group",
+                "{\"topic\":\"sh-expire\",\"member_id\":\"a\"}")).getFirst();
+
+        // The lock lasts 5 s: the take waits until it expired and takes the record then.
+        List<JsonNode> next = records(acquire(secondGateway, "sh-expire-group",
+                "{\"topic\":\"sh-expire\",\"member_id\":\"b\",\"max_wait_ms\":15000}"));
+
+        assertThat(next).singleElement().satisfies(r -> {
+            assertThat(r.path("offset").asLong()).isEqualTo(held.path("offset").asLong());
+            assertThat(r.path("delivery_count").asInt()).isEqualTo(2);
+            assertThat(r.path("acquisition_id").asLong()).isNotEqualTo(held.path("acquisition_id").asLong());
+        });
+        JsonNode late = acknowledge(cluster.gatewayUrl(), "sh-expire-group", "a", item("sh-expire", held, "accept"))
+                .json().path("results").get(0);
+        assertThat(late.path("error").asString()).isEqualTo("ACQUISITION_ENDED");
+        assertThat(acknowledge(cluster.gatewayUrl(), "sh-expire-group", "b", item("sh-expire", next.getFirst(), "accept"))
+                .json().path("results").get(0).has("error")).as("the new holder's lock is untouched").isFalse();
+    }
+
+    @Test
+    void badAcknowledgementsAreAnsweredAsTypedAndChangeNothing() {
+        cluster.createTopic("sh-bad", 1, 3, Map.of());
+        produce("sh-bad", 2);
+        List<JsonNode> held = records(acquire(cluster.gatewayUrl(), "sh-bad-group",
+                "{\"topic\":\"sh-bad\",\"member_id\":\"a\",\"max_records\":2}"));
+        long id = held.get(0).path("acquisition_id").asLong();
+
+        Response typed = acknowledge(cluster.gatewayUrl(), "sh-bad-group", "a",
+                "{\"topic\":\"sh-bad\",\"partition\":0,\"acquisition_id\":999999,\"type\":\"accept\"}",
+                "{\"topic\":\"sh-bad\",\"partition\":0,\"first_offset\":5,\"last_offset\":2,\"type\":\"accept\"}",
+                "{\"topic\":\"sh-bad\",\"partition\":0,\"acquisition_id\":" + id + ",\"type\":\"reject\"}");
+        assertThat(typed.status()).as(typed.text()).isEqualTo(200);
+        JsonNode results = typed.json().path("results");
+        assertThat(results.get(0).path("error").asString()).isEqualTo("UNKNOWN_ACQUISITION_ID");
+        assertThat(results.get(1).path("error").asString()).isEqualTo("INVALID_RANGE");
+        assertThat(results.get(2).has("error")).as("a good item beside bad ones is taken").isFalse();
+
+        Map<String, String> malformed = Map.of(
+                "missing member", "{\"acknowledgements\":[{\"topic\":\"sh-bad\",\"partition\":0,\"acquisition_id\":"
+                        + held.get(1).path("acquisition_id").asLong() + ",\"type\":\"accept\"}]}",
+                "id and range", body("a", "{\"topic\":\"sh-bad\",\"partition\":0,\"acquisition_id\":1,"
+                        + "\"first_offset\":0,\"last_offset\":0,\"type\":\"accept\"}"),
+                "half a range", body("a", "{\"topic\":\"sh-bad\",\"partition\":0,\"first_offset\":1,\"type\":\"accept\"}"),
+                "unknown type", body("a", "{\"topic\":\"sh-bad\",\"partition\":0,\"first_offset\":1,\"last_offset\":1,"
+                        + "\"type\":\"ignore\"}"),
+                "no items", body("a"),
+                "unknown field", body("a", "{\"topic\":\"sh-bad\",\"partition\":0,\"first_offset\":1,\"last_offset\":1,"
+                        + "\"type\":\"accept\",\"urgent\":true}"));
+        malformed.forEach((what, request) -> {
+            Response refused = post(cluster.gatewayUrl(), "/v1/share-groups/sh-bad-group/acknowledgements", request);
+            assertThat(refused.status()).as(what + ": " + refused.text()).isEqualTo(400);
+            assertThat(refused.json().path("error_code").asString()).as(what).isEqualTo("INVALID_REQUEST");
+        });
+
+        // The second record is still the member's, acquired once: none of the refused calls touched it.
+        JsonNode accepted = acknowledge(cluster.gatewayUrl(), "sh-bad-group", "a", item("sh-bad", held.get(1), "accept"))
+                .json().path("results").get(0);
+        assertThat(accepted.has("error")).as(accepted.toString()).isFalse();
+        assertThat(accepted.path("records").get(0).path("state").asString()).isEqualTo("acknowledged");
+    }
+
+    @Test
+    void badTakesAreRefusedWithAProblem() {
+        cluster.createTopic("sh-bad-take", 1, 3, Map.of());
+        assertThat(post(cluster.gatewayUrl(), "/v1/share-groups/g/acquisitions", "{\"topic\":\"sh-no-such-topic\"}")
+                .status()).isEqualTo(404);
+        assertThat(post(cluster.gatewayUrl(), "/v1/share-groups/g/acquisitions",
+                "{\"topic\":\"sh-bad-take\",\"partitions\":[3]}").json().path("error_code").asString())
+                .isEqualTo("UNKNOWN_PARTITION");
+        assertThat(post(cluster.gatewayUrl(), "/v1/share-groups/g/acquisitions",
+                "{\"topic\":\"sh-bad-take\",\"max_records\":0}").status()).isEqualTo(400);
+        assertThat(post(cluster.gatewayUrl(), "/v1/share-groups/g/acquisitions", "{}").status()).isEqualTo(400);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void produce(String topic, int count) {
+        StringBuilder records = new StringBuilder();
+        int partitions = cluster.describe(topic).path("partitions").size();
+        for (int i = 0; i < count; i++) {
+            records.append(i == 0 ? "" : ",").append("{\"value\":\"v").append(i).append("\",\"partition\":")
+                    .append(i % partitions).append('}');
+        }
+        Response produced = cluster.postJson("/v1/topics/" + topic + "/records", "{\"records\":[" + records + "]}");
+        assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+    }
+
+    private static Response acquire(String gateway, String group, String body) {
+        Response answer = post(gateway, "/v1/share-groups/" + group + "/acquisitions", body);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        return answer;
+    }
+
+    private static List<JsonNode> records(Response acquired) {
+        List<JsonNode> records = new ArrayList<>();
+        acquired.json().path("records").forEach(records::add);
+        return records;
+    }
+
+    private static String item(String topic, JsonNode record, String type) {
+        return "{\"topic\":\"" + topic + "\",\"partition\":" + record.path("partition").asInt() + ",\"acquisition_id\":"
+                + record.path("acquisition_id").asLong() + ",\"type\":\"" + type + "\"}";
+    }
+
+    private static String body(String memberId, String... items) {
+        return "{\"member_id\":\"" + memberId + "\",\"acknowledgements\":[" + String.join(",", items) + "]}";
+    }
+
+    private static Response acknowledge(String gateway, String group, String memberId, String... items) {
+        return post(gateway, "/v1/share-groups/" + group + "/acknowledgements", body(memberId, items));
+    }
+
+    private static Response post(String gateway, String path, String body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            HttpResponse<String> response = cluster.http().send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
