@@ -155,6 +155,30 @@ class AuthorizationTest {
     }
 
     @Test
+    void shareGroupTakesAndAcknowledgementsShouldNeedReadOnTheGroupAndOnTheTopic() {
+        topic("authz-share-topic");
+        String take = "{\"topic\": \"authz-share-topic\"}";
+        String ack = "{\"member_id\": \"m\", \"acknowledgements\": [{\"topic\": \"authz-share-topic\","
+                + " \"partition\": 0, \"acquisition_id\": 1, \"type\": \"accept\"}]}";
+
+        for (String[] call : List.of(new String[] {"acquisitions", take}, new String[] {"acknowledgements", ack})) {
+            client.post().uri("/v1/share-groups/authz-workers/" + call[0]).header(HttpHeaders.AUTHORIZATION,
+                            bearer("quentin")).contentType(MediaType.APPLICATION_JSON).bodyValue(call[1])
+                    .exchange().expectStatus().isForbidden()
+                    .expectBody().jsonPath("$.error_code").isEqualTo("GROUP_AUTHORIZATION_FAILED");
+        }
+        allow("User:quentin", "GROUP", "authz-workers", "LITERAL", "READ");
+        for (String[] call : List.of(new String[] {"acquisitions", take}, new String[] {"acknowledgements", ack})) {
+            client.post().uri("/v1/share-groups/authz-workers/" + call[0]).header(HttpHeaders.AUTHORIZATION,
+                            bearer("quentin")).contentType(MediaType.APPLICATION_JSON).bodyValue(call[1])
+                    .exchange().expectStatus().isForbidden()
+                    .expectBody().jsonPath("$.error_code").isEqualTo("TOPIC_AUTHORIZATION_FAILED")
+                    .jsonPath("$.operation").isEqualTo("READ")
+                    .jsonPath("$.resource_name").isEqualTo("authz-share-topic");
+        }
+    }
+
+    @Test
     void adminRoutesShouldNeedTheirOperationAndAclAdministrationAlterOnTheCluster() {
         topic("authz-admin");
         client.delete().uri("/v1/topics/authz-admin").header(HttpHeaders.AUTHORIZATION, bearer("ivan")).exchange()
