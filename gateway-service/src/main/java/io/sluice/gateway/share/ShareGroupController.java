@@ -70,11 +70,15 @@ class ShareGroupController {
         });
     }
 
-    /** The partitions asked for (all of the topic's when none, or an empty list), each one the topic has. */
+    /** The partitions asked for (all of the topic's when absent; an empty list is refused), each one the topic has. */
     private static List<Integer> partitions(TopicMetadata topic, List<Integer> asked) {
         List<Integer> all = topic.partitions().stream().map(PartitionState::partition).sorted().toList();
-        if (asked == null || asked.isEmpty()) {
+        if (asked == null) {
             return all;
+        }
+        if (asked.isEmpty()) {
+            throw ErrorCode.INVALID_REQUEST.exception("partitions, when given, names at least one partition (absent:"
+                    + " all of the topic's)");
         }
         for (Integer partition : asked) {
             if (partition == null || !all.contains(partition)) {

@@ -174,6 +174,8 @@ class ShareGroupsIT {
                 .isEqualTo("UNKNOWN_PARTITION");
         assertThat(post(cluster.gatewayUrl(), "/v1/share-groups/g/acquisitions",
                 "{\"topic\":\"sh-bad-take\",\"max_records\":0}").status()).isEqualTo(400);
+        assertThat(post(cluster.gatewayUrl(), "/v1/share-groups/g/acquisitions",
+                "{\"topic\":\"sh-bad-take\",\"partitions\":[]}").status()).as("never read as all").isEqualTo(400);
         assertThat(post(cluster.gatewayUrl(), "/v1/share-groups/g/acquisitions", "{}").status()).isEqualTo(400);
     }
 
