@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Share groups over HTTP against real processes (the shared cluster, whose coordinator locks records for 5 s and starts
  * new share-partitions at the log start): members on two gateways take disjoint records; accept is final, release
- * delivers again at once, reject archives; an expired lock goes to the next taker; bad input is answered as typed and
- * changes nothing.
+ * delivers again at once, reject archives, renew extends the lock; an expired lock goes to the next taker and its
+ * former holder's acknowledgement is refused; bad input is answered as typed and changes nothing.
  */
 @ExtendWith(SharedGatewayCluster.class)
 class ShareGroupsIT {
@@ -120,6 +120,30 @@ class ShareGroupsIT {
         assertThat(late.path("error").asString()).isEqualTo("ACQUISITION_ENDED");
         assertThat(acknowledge(cluster.gatewayUrl(), "sh-expire-group", "b", item("sh-expire", next.getFirst(), "accept"))
                 .json().path("results").get(0).has("error")).as("the new holder's lock is untouched").isFalse();
+    }
+
+    @Test
+    void aRenewExtendsTheLockAndAnAcknowledgementAfterTheLockExpiredIsRefusedAndTheRecordGoesToTheNextTaker() {
+        cluster.createTopic("sh-renew", 1, 3, Map.of());
+        produce("sh-renew", 1);
+        JsonNode held = records(acquire(cluster.gatewayUrl(), "sh-renew-group",
+                "{\"topic\":\"sh-renew\",\"member_id\":\"a\"}")).getFirst();
+        GatewayCluster.sleep(Duration.ofMillis(200));
+
+        JsonNode renewed = acknowledge(cluster.gatewayUrl(), "sh-renew-group", "a", item("sh-renew", held, "renew"))
+                .json().path("results").get(0).path("records").get(0);
+        assertThat(renewed.path("error").isNull()).as(renewed.toString()).isTrue();
+        assertThat(renewed.path("state").asString()).isEqualTo("acquired");
+        assertThat(renewed.path("lock_expires_at").asLong()).isGreaterThan(held.path("lock_expires_at").asLong());
+
+        GatewayCluster.sleep(Duration.ofMillis(renewed.path("lock_expires_at").asLong() - System.currentTimeMillis()
+                + 500));
+        JsonNode late = acknowledge(cluster.gatewayUrl(), "sh-renew-group", "a", item("sh-renew", held, "accept"))
+                .json().path("results").get(0);
+        assertThat(late.toString()).contains("LOCK_EXPIRED");
+        assertThat(records(acquire(secondGateway, "sh-renew-group",
+                "{\"topic\":\"sh-renew\",\"member_id\":\"b\"}"))).as("the refused accept changed nothing")
+                .singleElement().satisfies(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
     }
 
     @Test
