@@ -63,6 +63,20 @@ class ShareGroupsIT {
             assertThat(r.path("delivery_count").asInt()).isEqualTo(1);
             assertThat(r.path("lock_expires_at").asLong()).isGreaterThan(System.currentTimeMillis());
         });
+
+        // One call accepts a member's records of both partitions, interleaved: one result per item, in its order.
+        List<JsonNode> mixed = new ArrayList<>(second);
+        mixed.sort(java.util.Comparator.comparingLong(r -> r.path("offset").asLong() * 2 + r.path("partition").asInt()));
+        Response accepted = acknowledge(secondGateway, "sh-disjoint-group", "b",
+                mixed.stream().map(r -> item("sh-disjoint", r, "accept")).toArray(String[]::new));
+        JsonNode results = accepted.json().path("results");
+        assertThat(results.size()).as(accepted.text()).isEqualTo(mixed.size());
+        for (int i = 0; i < mixed.size(); i++) {
+            assertThat(results.get(i).has("error")).as(results.get(i).toString()).isFalse();
+            assertThat(results.get(i).path("partition").asInt()).isEqualTo(mixed.get(i).path("partition").asInt());
+            assertThat(results.get(i).path("records").get(0).path("offset").asLong())
+                    .isEqualTo(mixed.get(i).path("offset").asLong());
+        }
     }
 
     @Test
