@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,6 +39,14 @@ class ShareGroupsIT {
     static void useSharedCluster(GatewayCluster shared) {
         cluster = shared;
         secondGateway = shared.startGateway("gateway-share");
+    }
+
+    /** The second gateway is this class's: the classes after it share the cluster without it. */
+    @AfterAll
+    static void stopSecondGateway() {
+        if (secondGateway != null) {
+            cluster.processes().stop("gateway-share");
+        }
     }
 
     @Test
