@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestRedis;
+import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.share.RecordState;
 import io.sluice.internal.share.ShareAcknowledgeRequest;
 import io.sluice.internal.share.ShareAcknowledgeRequest.Item;
@@ -157,7 +158,11 @@ class SharePartitionApiTest extends CoordinatorTestSupport {
         TestRedis.shared().commands().del(RedisKeys.LEASE);
         await("the coordinator to take the lease again").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> api().status().active() && api().status().fencingToken() > token);
+                .until(() -> {
+                    // One status per poll: between two calls the coordinator may have lost the lease again.
+                    CoordinatorStatus status = api().status();
+                    return status.active() && status.fencingToken() != null && status.fencingToken() > token;
+                });
 
         ShareAcquireResponse answer = acquire(read("failover", "w2", 10, 4, 0));
         assertThat(answer.records()).extracting(AcquiredRecord::offset).containsExactly(2L, 3L);
