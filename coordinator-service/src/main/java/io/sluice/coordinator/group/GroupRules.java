@@ -13,6 +13,7 @@ import io.sluice.internal.group.TopicPartitions;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicNames;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
@@ -193,33 +194,26 @@ final class GroupRules {
                 throw ErrorCode.INVALID_REQUEST.exception("member_epoch is required with a member_id");
             }
             int epoch = request.memberEpoch();
-            Set<TopicPartition> committing = partitionsOf(offsets);
-            if (member.classic() && (epoch != member.memberEpoch() || !member.owned().containsAll(committing)
-                    || committing.stream().anyMatch(member.resetPartitions()::contains))) {
-                // A classic consumer commits with its generation, and rejoins on ILLEGAL_GENERATION.
-                throw ErrorCode.ILLEGAL_GENERATION.exception("Classic member " + memberId + " of group " + groupId
-                        + " is at generation " + member.memberEpoch() + " and owns " + member.owned()
-                        + "; the commit is from generation " + epoch + ": join again");
-            }
             if (member.leftStatic() || epoch > member.memberEpoch()) {
-                throw ErrorCode.FENCED_MEMBER_EPOCH.exception("Member " + memberId + " of group " + groupId
-                        + " is not at epoch " + epoch + "; rejoin with member_epoch 0");
+                throw commitRefused(member, ErrorCode.FENCED_MEMBER_EPOCH, "Member " + memberId + " of group "
+                        + groupId + " is not at epoch " + epoch + "; rejoin with member_epoch 0");
             }
             if (epoch < member.memberEpoch()) {
-                throw ErrorCode.STALE_MEMBER_EPOCH.exception("Member " + memberId + " of group " + groupId
-                        + " is at epoch " + member.memberEpoch() + ", the commit is from epoch " + epoch);
+                throw commitRefused(member, ErrorCode.STALE_MEMBER_EPOCH, "Member " + memberId + " of group "
+                        + groupId + " is at epoch " + member.memberEpoch() + ", the commit is from epoch " + epoch);
             }
             SortedSet<TopicPartition> ownedNow = member.owned();
             for (PartitionOffset offset : offsets) {
                 TopicPartition tp = new TopicPartition(offset.topic(), offset.partition());
                 if (!ownedNow.contains(tp)) {
-                    throw ErrorCode.STALE_MEMBER_EPOCH.exception("Member " + memberId + " of group " + groupId
-                            + " does not own " + tp + " at epoch " + epoch + "; heartbeat for its assignment");
+                    throw commitRefused(member, ErrorCode.STALE_MEMBER_EPOCH, "Member " + memberId + " of group "
+                            + groupId + " does not own " + tp + " at epoch " + epoch
+                            + "; heartbeat for its assignment");
                 }
                 if (member.resetPartitions().contains(tp)) {
-                    throw ErrorCode.STALE_MEMBER_EPOCH.exception("The offsets of " + tp + " in group " + groupId
-                            + " were reset while member " + memberId + " read it; heartbeat to read it again from "
-                            + "the reset offset");
+                    throw commitRefused(member, ErrorCode.STALE_MEMBER_EPOCH, "The offsets of " + tp + " in group "
+                            + groupId + " were reset while member " + memberId + " read it; heartbeat to read it again "
+                            + "from the reset offset");
                 }
             }
         }
@@ -452,10 +446,13 @@ final class GroupRules {
         return OffsetChecks.valid(offsets, view, settings.maxMetadataLength());
     }
 
-    private static Set<TopicPartition> partitionsOf(List<PartitionOffset> offsets) {
-        Set<TopicPartition> partitions = new TreeSet<>();
-        offsets.forEach(offset -> partitions.add(new TopicPartition(offset.topic(), offset.partition())));
-        return partitions;
+    /**
+     * A member's commit refused with {@code code}; a classic member commits with its generation and is told
+     * ILLEGAL_GENERATION instead, on which a classic consumer joins again.
+     */
+    private static SluiceException commitRefused(GroupMember member, ErrorCode code, String message) {
+        return member.classic() ? ErrorCode.ILLEGAL_GENERATION.exception(message + " (a classic member joins again)")
+                : code.exception(message);
     }
 
     private static StoredOffset stored(TopicPartition tp, String topicId, PartitionOffset offset, long nowMs) {
