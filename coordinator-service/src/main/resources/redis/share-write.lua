@@ -1,10 +1,13 @@
--- Stores one share-partition's state only for the active coordinator (the token is checked before the write).
+-- Stores share-partitions' states only for the active coordinator (the token is checked before any write), all of
+-- them or none: one call changes one share-partition (an acquire, an acknowledgement) or several of one share group
+-- (a reset, a delete).
 --
 -- KEYS[1]  fencing-token counter   KEYS[2]  the share group's hash (topic-partition -> document)
 -- ARGV[1]  the caller's fencing token
--- ARGV[2]  topic-partition
--- ARGV[3]  'put' (store ARGV[4] as the document) or 'delete'
--- ARGV[4]  the document JSON ('' unless put)
+-- then, per share-partition, three arguments:
+--   topic-partition
+--   'put' (store the next argument as the document) or 'delete'
+--   the document JSON ('' unless put)
 --
 -- Returns 1, or -1 when the token is not the current one (a deposed coordinator): nothing written.
 
@@ -12,9 +15,11 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return -1
 end
 
-if ARGV[3] == 'put' then
-  redis.call('HSET', KEYS[2], ARGV[2], ARGV[4])
-else
-  redis.call('HDEL', KEYS[2], ARGV[2])
+for i = 2, #ARGV, 3 do
+  if ARGV[i + 1] == 'put' then
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 2])
+  else
+    redis.call('HDEL', KEYS[2], ARGV[i])
+  end
 end
 return 1

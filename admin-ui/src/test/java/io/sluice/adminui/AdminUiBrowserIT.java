@@ -326,6 +326,67 @@ class AdminUiBrowserIT {
         assertThat(Long.parseLong(scanned)).isLessThan(20_000);
     }
 
+    /**
+     * A share group with a record acquired is shown with its holder; a reset while the record is held shows the
+     * gateway's NON_EMPTY_GROUP and changes nothing; once it is accepted a previewed reset, then an applied one, move
+     * the start offset, and the share group is deleted when its id is typed.
+     */
+    @Test
+    @Order(11)
+    void aShareGroupIsShownResetOnlyWhenNothingIsAcquiredAfterAPreviewThenDeleted() {
+        String group = "ui-workers";
+        String topic = "ui-jobs";
+        assertThat(api("POST", "/v1/topics", "{\"name\": \"" + topic + "\", \"partition_count\": 1,"
+                + " \"replication_factor\": 3}").statusCode()).isEqualTo(201);
+        String take = "{\"topic\": \"" + topic + "\", \"member_id\": \"ui-worker\", \"max_records\": 1}";
+        // The first take creates the share-partition at the high watermark; the records produced next are taken.
+        assertThat(api("POST", "/v1/share-groups/" + group + "/acquisitions", take).statusCode()).isEqualTo(200);
+        assertThat(api("POST", "/v1/topics/" + topic + "/records", "{\"records\": [{\"value\": \"a\"},"
+                + " {\"value\": \"b\"}]}").statusCode()).isEqualTo(200);
+        JsonNode taken = json(api("POST", "/v1/share-groups/" + group + "/acquisitions", take));
+        assertThat(taken.path("records").size()).isEqualTo(1);
+
+        open("/share-groups");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(group)).click();
+        that(page.locator("#share-partitions tbody tr")).hasCount(1);
+        that(page.locator("#share-partitions tbody tr td").nth(4)).hasText("2");
+        that(page.locator("#share-partitions tbody tr td").nth(6)).hasText("1");
+        that(page.locator("#lock-holders")).containsText("ui-worker");
+        screenshot("share-group");
+
+        Locator reset = page.locator("#reset");
+        reset.getByLabel("Topic", EXACT).fill(topic);
+        reset.locator("select[name=to]").selectOption("latest");
+        reset.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Apply")).click();
+        that(page.locator("#reset .problem")).containsText("NON_EMPTY_GROUP");
+        assertThat(startOffset(group)).as("a refused reset changes nothing").isZero();
+
+        assertThat(api("POST", "/v1/share-groups/" + group + "/acknowledgements", "{\"member_id\": \"ui-worker\","
+                + " \"acknowledgements\": [{\"topic\": \"" + topic + "\", \"partition\": 0, \"acquisition_id\": "
+                + taken.path("records").get(0).path("acquisition_id").asLong() + ", \"type\": \"accept\"}]}")
+                .statusCode()).isEqualTo(200);
+        reset = page.locator("#reset");
+        reset.getByLabel("Topic", EXACT).fill(topic);
+        reset.locator("select[name=to]").selectOption("latest");
+        reset.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Preview (dry run)")).click();
+        that(page.locator("#plan h3")).hasText("Preview: nothing changed yet");
+        assertThat(startOffset(group)).as("a preview changes nothing").isEqualTo(1);
+        page.locator("#reset").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Apply")).click();
+        that(page.locator("#plan h3")).hasText("Applied");
+        assertThat(startOffset(group)).isEqualTo(2);
+
+        Locator delete = page.locator("#delete-group");
+        delete.getByLabel("Group id").fill(group);
+        delete.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete share group")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Deleted share group " + group);
+        assertThat(api("GET", "/v1/share-groups/" + group, null).statusCode()).isEqualTo(404);
+    }
+
+    private static long startOffset(String group) {
+        return json(api("GET", "/v1/share-groups/" + group, null)).path("partitions").get(0).path("start_offset")
+                .asLong();
+    }
+
     /** Playwright's auto-waiting assertions on what the page shows. */
     private static LocatorAssertions that(Locator locator) {
         return PlaywrightAssertions.assertThat(locator);

@@ -364,6 +364,27 @@ class ConsolePagesTest {
     }
 
     @Test
+    void shareGroupsListAndDetailShowTheWindowsAndHoldersAndARefusedResetShowsTheGatewaysProblem() {
+        GATEWAY.json("GET", "/v1/share-groups", """
+                {"share_groups":[{"group_id":"workers","partitions":2,"in_flight_records":9,"acquired_records":4}]}""");
+        GATEWAY.json("GET", "/v1/share-groups/workers", """
+                {"group_id":"workers","lock_holders":[{"member_id":"worker-1","acquired_records":4}],
+                 "partitions":[{"topic":"jobs","partition":0,"start_offset":40,"end_offset":49,"high_watermark":60,
+                                "lag":17,"in_flight":{"available":2,"acquired":4,"acknowledged":3,"archived":0},
+                                "max_delivery_count":3,"delivery_counts":[]}],"lag":17}""");
+        GATEWAY.problem("POST", "/v1/share-groups/workers/reset", 409, "NON_EMPTY_GROUP",
+                "4 records of share group 'workers' are acquired");
+
+        assertThat(get("/share-groups")).contains(">workers</a>", ">9</td>", ">4</td>");
+        assertThat(get("/share-groups/workers")).contains(">worker-1</code>", ">40</td>", ">60</td>", ">17</td>",
+                ">3</td>");
+        String refused = post("/share-groups/workers/reset", form("topic", "jobs", "to", "earliest", "action", "apply"),
+                422);
+        assertThat(refused).contains("4 records of share group &#39;workers&#39; are acquired (NON_EMPTY_GROUP)");
+        assertThat(GATEWAY.calls("POST").getFirst().body()).contains("\"dry_run\":false", "\"to\":\"earliest\"");
+    }
+
+    @Test
     void transactionsListShowsStateProducerEpochAgeAndPartitionsAndCanShowOnlyOpenOnes() {
         String started = Instant.now().minus(Duration.ofMinutes(150)).toString();
         GATEWAY.json("GET", "/v1/transactional-ids", query -> query.containsKey("state")

@@ -311,6 +311,65 @@ class CliIT {
     }
 
     @Test
+    void aShareGroupIsListedDescribedResetAndDeletedAndBothAreRefusedWhileRecordsAreAcquired() throws Exception {
+        sluice("", "topic", "create", "cli-jobs", "--partitions", "1");
+        // The first take creates the share-partition at the high watermark (0): the records produced next are taken.
+        asAdmin("/v1/share-groups/cli-workers/acquisitions", "{\"topic\": \"cli-jobs\", \"member_id\": \"w1\"}");
+        sluice("a\nb\nc\n", "produce", "cli-jobs");
+        JsonNode taken = asAdmin("/v1/share-groups/cli-workers/acquisitions",
+                "{\"topic\": \"cli-jobs\", \"member_id\": \"w1\", \"max_records\": 3}");
+        assertThat(taken.path("records").size()).isEqualTo(3);
+
+        Run listed = sluice("", "share-group", "list");
+        Run described = sluice("", "share-group", "describe", "cli-workers");
+        Run resetRefused = sluice("", "share-group", "reset", "cli-workers", "--topic", "cli-jobs", "--to-latest");
+        Run deleteRefused = sluice("", "share-group", "delete", "cli-workers");
+        asAdmin("/v1/share-groups/cli-workers/acknowledgements", "{\"member_id\": \"w1\", \"acknowledgements\": [{"
+                + "\"topic\": \"cli-jobs\", \"partition\": 0, \"first_offset\": 0, \"last_offset\": 2,"
+                + " \"type\": \"accept\"}]}");
+        Run dryRun = sluice("", "share-group", "reset", "cli-workers", "--topic", "cli-jobs", "--to-earliest",
+                "--dry-run");
+        Run reset = sluice("", "share-group", "reset", "cli-workers", "--topic", "cli-jobs", "--to-offset", "1");
+        Run afterReset = sluice("", "share-group", "describe", "cli-workers", "-o", "json");
+        Run deleted = sluice("", "share-group", "delete", "cli-workers");
+        Run gone = sluice("", "share-group", "describe", "cli-workers");
+
+        assertThat(listed.lines().getFirst().split("\\s+")).containsExactly("GROUP", "PARTITIONS", "IN-FLIGHT",
+                "ACQUIRED");
+        assertThat(listed.lines()).anySatisfy(line -> assertThat(line.split("\\s+"))
+                .containsExactly("cli-workers", "1", "3", "3"));
+        assertThat(described.out()).startsWith("Share group cli-workers: 1 member holding records, lag 3\n");
+        assertThat(described.lines()).anySatisfy(line -> assertThat(line.split("\\s+"))
+                .containsExactly("cli-jobs", "0", "0", "3", "3", "0", "3", "0", "0", "1"));
+        assertThat(resetRefused.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(resetRefused.err()).contains("NON_EMPTY_GROUP");
+        assertThat(deleteRefused.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(dryRun.lines()).hasSize(3);
+        assertThat(dryRun.lines().getFirst().split("\\s+")).containsExactly("TOPIC", "PARTITION", "CURRENT", "NEW",
+                "LAG");
+        assertThat(dryRun.lines().get(1).split("\\s+")).containsExactly("cli-jobs", "0", "3", "0", "3");
+        assertThat(dryRun.lines().get(2))
+                .isEqualTo("Dry run: nothing changed (without --dry-run, share group cli-workers moves to NEW)");
+        assertThat(reset.exit()).as(reset.err()).isZero();
+        assertThat(Json.MAPPER.readTree(afterReset.out()).path("partitions").get(0).path("start_offset").asLong())
+                .isEqualTo(1);
+        assertThat(deleted.out()).isEqualTo("Deleted share group cli-workers\n");
+        assertThat(gone.exit()).isEqualTo(ExitCode.NOT_FOUND);
+    }
+
+    /** A call to the gateway as the super user, for what the CLI does not do (a share group member's calls). */
+    private JsonNode asAdmin(String path, String body) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        cluster.gatewayUrl().resolve(path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(answer.body());
+    }
+
+    @Test
     void clusterInfoNamesTheCoordinatorAndCountsNodesAndTopics() {
         Run info = sluice("", "cluster", "info");
         Run json = sluice("", "cluster", "info", "-o", "json");

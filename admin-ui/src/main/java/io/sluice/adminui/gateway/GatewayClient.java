@@ -8,6 +8,7 @@ import io.sluice.adminui.gateway.GatewayRequests.NewTopic;
 import io.sluice.adminui.gateway.GatewayRequests.OffsetReset;
 import io.sluice.adminui.gateway.GatewayRequests.ProduceRequest;
 import io.sluice.adminui.gateway.GatewayRequests.Read;
+import io.sluice.adminui.gateway.GatewayRequests.ShareReset;
 import io.sluice.adminui.gateway.GatewayViews.AuditEntries;
 import io.sluice.adminui.gateway.GatewayViews.Cluster;
 import io.sluice.adminui.gateway.GatewayViews.ConfigList;
@@ -18,6 +19,9 @@ import io.sluice.adminui.gateway.GatewayViews.PartitionOffset;
 import io.sluice.adminui.gateway.GatewayViews.ProduceResults;
 import io.sluice.adminui.gateway.GatewayViews.RecordPage;
 import io.sluice.adminui.gateway.GatewayViews.ResetPlan;
+import io.sluice.adminui.gateway.GatewayViews.ShareGroup;
+import io.sluice.adminui.gateway.GatewayViews.ShareGroupList;
+import io.sluice.adminui.gateway.GatewayViews.ShareResetPlan;
 import io.sluice.adminui.gateway.GatewayViews.Topic;
 import io.sluice.adminui.gateway.GatewayViews.TopicList;
 import io.sluice.adminui.gateway.GatewayViews.TransactionalIdList;
@@ -202,6 +206,24 @@ public class GatewayClient {
 
     public Mono<ResetPlan> resetOffsets(String group, OffsetReset reset) {
         return call(web.post().uri("/v1/groups/{group}/offsets/reset", group).bodyValue(reset), ResetPlan.class);
+    }
+
+    public Mono<ShareGroupList> shareGroups() {
+        return get(uri -> uri.path("/v1/share-groups").build(), ShareGroupList.class);
+    }
+
+    public Mono<ShareGroup> shareGroup(String group) {
+        return get(uri -> uri.path("/v1/share-groups/{group}").build(group), ShareGroup.class);
+    }
+
+    /** Moves a share group's start offsets; 409 NON_EMPTY_GROUP while any of its records is acquired. */
+    public Mono<ShareResetPlan> resetShareGroup(String group, ShareReset reset) {
+        return call(web.post().uri("/v1/share-groups/{group}/reset", group).bodyValue(reset), ShareResetPlan.class);
+    }
+
+    /** Deletes a share group's state; 409 NON_EMPTY_GROUP while any of its records is acquired. */
+    public Mono<Void> deleteShareGroup(String group) {
+        return call(web.delete().uri("/v1/share-groups/{group}", group), Void.class);
     }
 
     private <T> Mono<T> get(Function<UriBuilder, java.net.URI> uri, Class<T> type) {

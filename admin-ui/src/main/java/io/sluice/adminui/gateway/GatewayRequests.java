@@ -47,4 +47,9 @@ public final class GatewayRequests {
     public record OffsetReset(String topic, List<Integer> partitions, String to, String timestamp, Long offset,
                               Long shiftBy, boolean dryRun, boolean force) {
     }
+
+    /** The body of {@code POST /v1/share-groups/{group}/reset}. */
+    public record ShareReset(String topic, List<Integer> partitions, String to, String timestamp, Long offset,
+                             boolean dryRun) {
+    }
 }

@@ -257,6 +257,37 @@ public final class GatewayViews {
         }
     }
 
+    public record ShareGroupSummary(String groupId, int partitions, long inFlightRecords, long acquiredRecords) {
+    }
+
+    public record ShareGroupList(List<ShareGroupSummary> shareGroups) {
+    }
+
+    /** A share group ({@code GET /v1/share-groups/{group}}): the members holding records, each share-partition. */
+    public record ShareGroup(String groupId, List<LockHolder> lockHolders, List<SharePartition> partitions, long lag) {
+    }
+
+    public record LockHolder(String memberId, long acquiredRecords) {
+    }
+
+    /** {@code highWatermark} and {@code lag} are null where the leader did not answer. */
+    public record SharePartition(String topic, int partition, long startOffset, long endOffset, Long highWatermark,
+                                 Long lag, InFlight inFlight, int maxDeliveryCount) {
+    }
+
+    public record InFlight(int available, int acquired, int acknowledged, int archived) {
+    }
+
+    public record ShareResetPlan(String groupId, boolean dryRun, List<PlannedStart> partitions) {
+    }
+
+    public record PlannedStart(String topic, int partition, Long currentStartOffset, long newStartOffset, long lag) {
+
+        public boolean moves() {
+            return !Objects.equals(currentStartOffset, newStartOffset);
+        }
+    }
+
     /** The gateway's latest audit entries, newest first ({@code GET /v1/audit}). */
     public record AuditEntries(List<AuditEntry> entries) {
     }

@@ -8,6 +8,10 @@ import io.sluice.internal.share.ShareAcknowledgeRequest;
 import io.sluice.internal.share.ShareAcknowledgeResponse;
 import io.sluice.internal.share.ShareAcquireRequest;
 import io.sluice.internal.share.ShareAcquireResponse;
+import io.sluice.internal.share.ShareGroupDescription;
+import io.sluice.internal.share.ShareGroupListing;
+import io.sluice.internal.share.ShareResetRequest;
+import io.sluice.internal.share.ShareResetResponse;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -18,10 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -50,19 +57,24 @@ class ShareGroupService {
     private final Clock clock;
     private final CoordinatorProperties.ShareGroups settings;
     private final ShareLimits limits;
-    private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
+    private final ShareMetrics metrics;
+    private final Sinks.Many<Step> commands = Sinks.many().unicast().onBackpressureBuffer();
     /** Only the sequence reads and writes it (one command at a time); a step-down clears it from the sequence too. */
     private final Map<Key, Cached> documents = new HashMap<>();
 
     ShareGroupService(SharePartitionStore store, CoordinatorLease lease, Clock clock,
-                      CoordinatorProperties properties) {
+                      CoordinatorProperties properties, ShareMetrics metrics) {
         this.store = store;
         this.lease = lease;
         this.clock = clock;
         this.settings = properties.shareGroups();
+        this.metrics = metrics;
         this.limits = new ShareLimits(settings.maxInFlightRecords(), settings.deliveryLimit(),
                 settings.lockDuration());
-        commands.asFlux().concatMap(this::process).subscribe();
+        commands.asFlux().concatMap(step -> switch (step) {
+            case Command<?> command -> process(command);
+            case GroupCommand<?> command -> processGroups(command);
+        }).subscribe();
     }
 
     /** Locks records of one share-partition for the member; creates the share-partition on first use. */
@@ -81,19 +93,21 @@ class ShareGroupService {
         }
         LogSlice log = LogSlice.of(request.readFrom(), request.readTo(),
                 request.offsets().stream().mapToLong(Long::longValue).toArray());
+        AtomicReference<Runnable> count = new AtomicReference<>(() -> { });
         return submit(key, (current, nowMs) -> {
             SharePartition partition = current != null ? current : SharePartition.startingAt(
                     settings.autoOffsetReset() == CoordinatorProperties.ShareGroups.AutoOffsetReset.LATEST
                             ? request.highWatermark() : request.logStartOffset(), limits);
-            partition.expire(nowMs);
-            List<ShareAcquireResponse.AcquiredRecord> records = partition.acquire(request.memberId(),
-                            request.maxRecords(), log, nowMs).stream()
+            List<ExpiredLock> expired = partition.expire(nowMs);
+            List<AcquiredRecord> acquired = partition.acquire(request.memberId(), request.maxRecords(), log, nowMs);
+            count.set(() -> metrics.acquired(key.groupId(), expired, acquired));
+            List<ShareAcquireResponse.AcquiredRecord> records = acquired.stream()
                     .map(r -> new ShareAcquireResponse.AcquiredRecord(r.offset(), r.acquisitionId(),
                             r.deliveryCount(), r.lockDeadlineMs()))
                     .toList();
             return new Decision<>(partition,
                     new ShareAcquireResponse(partition.startOffset(), partition.endOffset(), records));
-        });
+        }).doOnNext(stored -> count.get().run());
     }
 
     /**
@@ -113,10 +127,12 @@ class ShareGroupService {
         for (ShareAcknowledgeRequest.Item item : request.items()) {
             acknowledgements.add(acknowledgement(item));
         }
+        AtomicReference<Runnable> count = new AtomicReference<>(() -> { });
         return submit(key, (current, nowMs) -> {
             SharePartition partition = current != null ? current : SharePartition.startingAt(0, limits);
-            List<ShareAcknowledgeResponse.ItemResult> items = partition.acknowledge(request.memberId(),
-                            acknowledgements, nowMs).stream()
+            List<AckResult> results = partition.acknowledge(request.memberId(), acknowledgements, nowMs);
+            count.set(() -> metrics.acknowledged(key.groupId(), results));
+            List<ShareAcknowledgeResponse.ItemResult> items = results.stream()
                     .map(result -> new ShareAcknowledgeResponse.ItemResult(result.error(), result.records().stream()
                             .map(r -> new ShareAcknowledgeResponse.RecordOutcome(r.offset(), r.error(), r.state(),
                                     r.lockDeadlineMs()))
@@ -124,7 +140,7 @@ class ShareGroupService {
                     .toList();
             return new Decision<>(current != null ? partition : null,
                     new ShareAcknowledgeResponse(partition.startOffset(), items));
-        });
+        }).doOnNext(stored -> count.get().run());
     }
 
     private static Acknowledgement acknowledgement(ShareAcknowledgeRequest.Item item) {
@@ -142,6 +158,57 @@ class ShareGroupService {
                 : Acknowledgement.range(item.firstOffset(), item.lastOffset(), item.type());
     }
 
+    // ---------------------------------------------------------------- administration (ShareGroupRules)
+
+    /** Every share group, by group id. */
+    Mono<List<ShareGroupListing>> list() {
+        return submitGroups(null, (groups, nowMs) -> new GroupDecision<>(Map.of(), groups.entrySet().stream()
+                .map(group -> ShareGroupRules.listing(group.getKey(), group.getValue(), nowMs)).toList()));
+    }
+
+    Mono<ShareGroupDescription> describe(String groupId) {
+        return Mono.defer(() -> {
+            GroupIds.validate(groupId);
+            return submitGroups(groupId, (groups, nowMs) -> new GroupDecision<>(Map.of(),
+                    ShareGroupRules.describe(groupId, groups.get(groupId), nowMs)));
+        });
+    }
+
+    Mono<ShareResetResponse> reset(String groupId, ShareResetRequest request) {
+        return Mono.defer(() -> {
+            GroupIds.validate(groupId);
+            return submitGroups(groupId, (groups, nowMs) -> written(groupId,
+                    ShareGroupRules.reset(groupId, groups.get(groupId), request, limits, nowMs)));
+        });
+    }
+
+    Mono<Void> delete(String groupId) {
+        return Mono.defer(() -> {
+            GroupIds.validate(groupId);
+            return submitGroups(groupId, (groups, nowMs) -> written(groupId,
+                    ShareGroupRules.delete(groupId, groups.get(groupId), nowMs)));
+        });
+    }
+
+    /** Forgets the share-partitions of a deleted topic in every share group. */
+    Mono<Void> deleteTopic(String topic) {
+        return submitGroups(null, (groups, nowMs) -> {
+            Map<String, Map<TopicPartition, SharePartition>> writes = new TreeMap<>();
+            groups.forEach((groupId, partitions) -> {
+                Map<TopicPartition, SharePartition> removed = ShareGroupRules.deleteTopic(partitions, topic).writes();
+                if (!removed.isEmpty()) {
+                    writes.put(groupId, removed);
+                }
+            });
+            return new GroupDecision<Void>(writes, null);
+        });
+    }
+
+    private static <T> GroupDecision<T> written(String groupId, ShareGroupRules.Change<T> change) {
+        return new GroupDecision<>(change.writes().isEmpty() ? Map.of() : Map.of(groupId, change.writes()),
+                change.result());
+    }
+
     private static Key key(String groupId, String topic, int partition) {
         GroupIds.validate(groupId);
         return new Key(groupId, new TopicPartition(topic, partition));
@@ -155,6 +222,47 @@ class ShareGroupService {
             commands.tryEmitNext(new Command<>(key, decide, result)).orThrow();
         }
         return result.asMono();
+    }
+
+    /**
+     * A command over whole share groups (one, or every group when {@code groupId} is null), read from Redis — under one
+     * token the documents held here are what Redis holds — and written one group per fenced script, each group's
+     * share-partitions all at once.
+     */
+    private <T> Mono<T> submitGroups(String groupId, BiFunction<Map<String, Map<TopicPartition, SharePartition>>, Long,
+            GroupDecision<T>> decide) {
+        Sinks.One<T> result = Sinks.one();
+        synchronized (commands) {
+            commands.tryEmitNext(new GroupCommand<>(groupId, decide, result)).orThrow();
+        }
+        return result.asMono();
+    }
+
+    private <T> Mono<Void> processGroups(GroupCommand<T> command) {
+        return FencedCommands.answer(Mono.defer(() -> {
+            long token = lease.fencingToken();
+            Mono<List<String>> groupIds = command.groupId() != null ? Mono.just(List.of(command.groupId()))
+                    : store.groupIds();
+            return groupIds.flatMapMany(Flux::fromIterable)
+                    .concatMap(groupId -> store.load(groupId, limits).map(partitions -> Map.entry(groupId, partitions)))
+                    .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
+                    .flatMap(groups -> {
+                        GroupDecision<T> decision = command.decide().apply(groups, clock.millis());
+                        return Flux.fromIterable(decision.writes().entrySet())
+                                .concatMap(group -> writeGroup(token, group.getKey(), group.getValue()))
+                                .then(Mono.fromCallable(decision::result));
+                    });
+        }), command.result(), lease, documents::clear, "share-partition");
+    }
+
+    private Mono<Void> writeGroup(long token, String groupId, Map<TopicPartition, SharePartition> states) {
+        return store.write(token, groupId, states)
+                .doOnError(error -> states.keySet().forEach(tp -> documents.remove(new Key(groupId, tp))))
+                .then(Mono.fromRunnable(() -> states.forEach((tp, state) -> {
+                    documents.put(new Key(groupId, tp),
+                            new Cached(token, state == null ? null : SharePartitionJson.write(state)));
+                    metrics.window(groupId, tp, state);
+                })));
     }
 
     private <T> Mono<Void> process(Command<T> command) {
@@ -189,6 +297,7 @@ class ShareGroupService {
                 })
                 .then(Mono.fromCallable(() -> {
                     documents.put(key, new Cached(token, after));
+                    metrics.window(key.groupId(), key.partition(), decision.after());
                     return decision.result();
                 }));
     }
@@ -204,6 +313,20 @@ class ShareGroupService {
     private record Decision<T>(SharePartition after, T result) {
     }
 
-    private record Command<T>(Key key, BiFunction<SharePartition, Long, Decision<T>> decide, Sinks.One<T> result) {
+    /** One step of the sequence: a command on one share-partition, or one over whole share groups. */
+    private sealed interface Step permits Command, GroupCommand {
+    }
+
+    private record Command<T>(Key key, BiFunction<SharePartition, Long, Decision<T>> decide, Sinks.One<T> result)
+            implements Step {
+    }
+
+    /** {@code groupId} null: every share group. */
+    private record GroupCommand<T>(String groupId, BiFunction<Map<String, Map<TopicPartition, SharePartition>>, Long,
+            GroupDecision<T>> decide, Sinks.One<T> result) implements Step {
+    }
+
+    /** What to store after a group command, by group id (a null share-partition is removed), and its answer. */
+    private record GroupDecision<T>(Map<String, Map<TopicPartition, SharePartition>> writes, T result) {
     }
 }

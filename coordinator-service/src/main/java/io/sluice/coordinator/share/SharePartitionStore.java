@@ -4,11 +4,13 @@ import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.internal.group.GroupIds;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -40,6 +42,16 @@ class SharePartitionStore {
                         entry -> read(groupId, entry.getKey(), entry.getValue(), limits), TreeMap::new);
     }
 
+    /** The ids of the share groups that have a share-partition stored, sorted. */
+    Mono<List<String>> groupIds() {
+        return redis.scan(ScanOptions.scanOptions().match(RedisKeys.SHARE_PARTITIONS_PREFIX + "*").count(500).build())
+                .map(key -> key.substring(RedisKeys.SHARE_PARTITIONS_PREFIX.length()))
+                .filter(GroupIds::isValid)
+                .distinct()
+                .sort()
+                .collectList();
+    }
+
     /** One share-partition as stored, or empty. */
     Mono<SharePartition> load(String groupId, TopicPartition partition, ShareLimits limits) {
         GroupIds.validate(groupId);
@@ -64,6 +76,29 @@ class SharePartitionStore {
         GroupIds.validate(groupId);
         List<String> args = List.of(Long.toString(fencingToken), partition.toString(),
                 state == null ? "delete" : "put", state == null ? "" : SharePartitionJson.write(state));
+        return execute(fencingToken, groupId, args);
+    }
+
+    /**
+     * Stores several share-partitions of one group at once (a null state removes its share-partition): all of them,
+     * or, with FENCED_COORDINATOR when the token is not current, none. An empty map writes nothing.
+     */
+    Mono<Void> write(long fencingToken, String groupId, Map<TopicPartition, SharePartition> states) {
+        GroupIds.validate(groupId);
+        if (states.isEmpty()) {
+            return Mono.empty();
+        }
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(fencingToken));
+        states.forEach((partition, state) -> {
+            args.add(partition.toString());
+            args.add(state == null ? "delete" : "put");
+            args.add(state == null ? "" : SharePartitionJson.write(state));
+        });
+        return execute(fencingToken, groupId, args);
+    }
+
+    private Mono<Void> execute(long fencingToken, String groupId, List<String> args) {
         return redis.execute(SHARE_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.sharePartitions(groupId)), args)
                 .single()
                 .flatMap(result -> result > 0 ? Mono.<Void>empty() : Mono.error(ErrorCode.FENCED_COORDINATOR.exception(

@@ -3,6 +3,7 @@ package io.sluice.coordinator.topic;
 import io.sluice.coordinator.cluster.ReplicaPlacer;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.metadata.Mutation;
+import io.sluice.coordinator.share.ShareTopicCleanup;
 import io.sluice.coordinator.store.MetadataChange;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
@@ -34,9 +35,11 @@ class TopicService {
     static final int MAX_PARTITIONS = 10_000;
 
     private final MetadataManager metadata;
+    private final ShareTopicCleanup shares;
 
-    TopicService(MetadataManager metadata) {
+    TopicService(MetadataManager metadata, ShareTopicCleanup shares) {
         this.metadata = metadata;
+        this.shares = shares;
     }
 
     List<TopicMetadata> list() {
@@ -117,11 +120,16 @@ class TopicService {
         });
     }
 
+    /**
+     * Deletes the topic, then its share-partitions in every share group. Should the second step fail (the lease was
+     * lost between), the topic is deleted all the same and the error is answered; the share groups' state of the topic
+     * is then removed by deleting the share groups.
+     */
     Mono<Void> delete(String name) {
         return metadata.<Void>submit(view -> {
             view.topic(name).orElseThrow(() -> unknownTopic(name));
             return Mutation.of(new MetadataChange(List.of(), List.of(), List.of(name)), null);
-        });
+        }).then(Mono.defer(() -> shares.topicDeleted(name)));
     }
 
     private static CreateTopicRequest validated(CreateTopicRequest request) {

@@ -179,6 +179,28 @@ class AuthorizationTest {
     }
 
     @Test
+    void shareGroupAdministrationShouldNeedWhatConsumerGroupAdministrationNeeds() {
+        topic("authz-share-admin");
+        String group = "/v1/share-groups/authz-queue";
+        String reset = "{\"topic\": \"authz-share-admin\", \"to\": \"earliest\"}";
+
+        client.get().uri(group).header(HttpHeaders.AUTHORIZATION, bearer("rosa")).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.error_code").isEqualTo("GROUP_AUTHORIZATION_FAILED")
+                .jsonPath("$.operation").isEqualTo("DESCRIBE");
+        client.delete().uri(group).header(HttpHeaders.AUTHORIZATION, bearer("rosa")).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.operation").isEqualTo("DELETE");
+        client.post().uri(group + "/reset").header(HttpHeaders.AUTHORIZATION, bearer("rosa"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(reset).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.error_code").isEqualTo("GROUP_AUTHORIZATION_FAILED")
+                .jsonPath("$.operation").isEqualTo("READ");
+        allow("User:rosa", "GROUP", "authz-queue", "LITERAL", "READ");
+        client.post().uri(group + "/reset").header(HttpHeaders.AUTHORIZATION, bearer("rosa"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(reset).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.error_code").isEqualTo("TOPIC_AUTHORIZATION_FAILED")
+                .jsonPath("$.resource_name").isEqualTo("authz-share-admin");
+    }
+
+    @Test
     void adminRoutesShouldNeedTheirOperationAndAclAdministrationAlterOnTheCluster() {
         topic("authz-admin");
         client.delete().uri("/v1/topics/authz-admin").header(HttpHeaders.AUTHORIZATION, bearer("ivan")).exchange()

@@ -1,5 +1,6 @@
 package io.sluice.internal.share;
 
+import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,4 +15,19 @@ public interface ShareGroupApi {
 
     /** Accepts, releases, rejects or renews records of one share-partition the member holds. */
     Mono<ShareAcknowledgeResponse> acknowledge(ShareAcknowledgeRequest request);
+
+    /** Every share group (a group with at least one share-partition stored), by group id. */
+    Mono<List<ShareGroupListing>> listShareGroups();
+
+    /** One share group's share-partitions; UNKNOWN_GROUP when it has none. */
+    Mono<ShareGroupDescription> describeShareGroup(String groupId);
+
+    /**
+     * Moves the start offsets of some share-partitions, all or none; NON_EMPTY_GROUP while any record of the group is
+     * acquired; with {@code dry_run}, only the answer.
+     */
+    Mono<ShareResetResponse> resetShareGroup(String groupId, ShareResetRequest request);
+
+    /** Forgets the share group's state; UNKNOWN_GROUP when it has none, NON_EMPTY_GROUP while a record is acquired. */
+    Mono<Void> deleteShareGroup(String groupId);
 }

@@ -1,5 +1,7 @@
 package io.sluice.internal.share;
 
+import io.sluice.internal.group.GroupIds;
+
 /**
  * The coordinator's internal routes for share groups (KIP-932's queues). Group ids, topics and partitions travel in
  * the bodies, as transactional ids do.
@@ -11,6 +13,26 @@ public final class SharePaths {
     /** POST {@link ShareAcknowledgeRequest} → {@link ShareAcknowledgeResponse}: accept, release, reject, renew. */
     public static final String ACKNOWLEDGE = "/internal/share-groups/acknowledge";
 
+    /** GET: every share group, as {@link ShareGroupListing}s. */
+    public static final String GROUPS = "/internal/share-groups";
+    /**
+     * GET: {@link ShareGroupDescription}; DELETE: the share group's state (refused with NON_EMPTY_GROUP while a
+     * record is acquired under a lock that has not ended).
+     */
+    public static final String GROUP = "/internal/share-groups/{group}";
+    /** POST {@link ShareResetRequest} → {@link ShareResetResponse}: move start offsets the caller resolved. */
+    public static final String RESET = "/internal/share-groups/{group}/reset";
+
     private SharePaths() {
+    }
+
+    /** {@link #GROUP} of {@code groupId}, after checking the id (so a value from a public URL cannot change the call). */
+    public static String group(String groupId) {
+        GroupIds.validate(groupId);
+        return GROUPS + "/" + groupId;
+    }
+
+    public static String reset(String groupId) {
+        return group(groupId) + "/reset";
     }
 }

@@ -58,6 +58,10 @@ import io.sluice.internal.share.ShareAcknowledgeResponse;
 import io.sluice.internal.share.ShareAcquireRequest;
 import io.sluice.internal.share.ShareAcquireResponse;
 import io.sluice.internal.share.ShareGroupApi;
+import io.sluice.internal.share.ShareGroupDescription;
+import io.sluice.internal.share.ShareGroupListing;
+import io.sluice.internal.share.ShareResetRequest;
+import io.sluice.internal.share.ShareResetResponse;
 import io.sluice.internal.share.SharePaths;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TransactionDescription;
@@ -388,6 +392,28 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<ShareAcknowledgeResponse> acknowledge(ShareAcknowledgeRequest request) {
         return post(SharePaths.ACKNOWLEDGE, request, ShareAcknowledgeResponse.class);
+    }
+
+    @Override
+    public Mono<List<ShareGroupListing>> listShareGroups() {
+        return call(HttpMethod.GET, SharePaths.GROUPS, null, timeout(),
+                (target, body) -> JsonBodies.readList(target, body, ShareGroupListing.class));
+    }
+
+    @Override
+    public Mono<ShareGroupDescription> describeShareGroup(String groupId) {
+        return Mono.defer(() -> get(SharePaths.group(groupId), ShareGroupDescription.class));
+    }
+
+    @Override
+    public Mono<ShareResetResponse> resetShareGroup(String groupId, ShareResetRequest request) {
+        return Mono.defer(() -> post(SharePaths.reset(groupId), request, ShareResetResponse.class));
+    }
+
+    @Override
+    public Mono<Void> deleteShareGroup(String groupId) {
+        return Mono.defer(() -> call(HttpMethod.DELETE, SharePaths.group(groupId), null, timeout(),
+                (target, body) -> null)).then();
     }
 
     private Duration timeout() {

@@ -1,0 +1,126 @@
+package io.sluice.gateway.share.admin;
+
+import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.group.admin.OffsetRangeException;
+import io.sluice.gateway.routing.PartitionReader;
+import io.sluice.gateway.share.admin.ShareGroupViews.LockHolder;
+import io.sluice.gateway.share.admin.ShareGroupViews.PlannedStart;
+import io.sluice.gateway.share.admin.ShareGroupViews.ResetPlan;
+import io.sluice.gateway.share.admin.ShareGroupViews.ShareGroupSummary;
+import io.sluice.gateway.share.admin.ShareGroupViews.ShareGroupView;
+import io.sluice.gateway.share.admin.ShareGroupViews.SharePartitionView;
+import io.sluice.internal.partition.ListOffsetsRequest;
+import io.sluice.internal.partition.ListOffsetsResponse;
+import io.sluice.internal.share.ShareGroupApi;
+import io.sluice.internal.share.ShareResetRequest;
+import io.sluice.internal.share.ShareResetRequest.PartitionStart;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Share-group administration: list, describe with lag, reset start offsets, delete. The coordinator keeps the
+ * share-partitions but not the logs, so what depends on the logs (the high watermark and the lag; where earliest,
+ * latest or a time is) is asked of the partition leaders here, and the coordinator applies a reset all at once.
+ */
+@Service
+class ShareGroupAdmin {
+
+    private final ShareGroupApi coordinator;
+    private final ClusterView cluster;
+    private final PartitionReader reader;
+
+    ShareGroupAdmin(ShareGroupApi coordinator, ClusterView cluster, PartitionReader reader) {
+        this.coordinator = coordinator;
+        this.cluster = cluster;
+        this.reader = reader;
+    }
+
+    Mono<List<ShareGroupSummary>> list() {
+        return coordinator.listShareGroups().map(groups -> groups.stream()
+                .map(g -> new ShareGroupSummary(g.groupId(), g.partitions(), g.inFlightRecords(), g.acquiredRecords()))
+                .toList());
+    }
+
+    /** The share group with, per share-partition, the high watermark and lag (null where the leader did not answer). */
+    Mono<ShareGroupView> describe(String group) {
+        return coordinator.describeShareGroup(group).flatMap(description -> Flux.fromIterable(description.partitions())
+                .flatMapSequential(partition -> reader.bounds(new TopicPartition(partition.topic(),
+                                partition.partition()))
+                        .map(bounds -> SharePartitionView.of(partition, bounds.highWatermark()))
+                        .onErrorResume(SluiceException.class, e -> Mono.just(SharePartitionView.of(partition, null))),
+                        8)
+                .collectList()
+                .map(partitions -> new ShareGroupView(description.groupId(), description.lockHolders().stream()
+                        .map(h -> new LockHolder(h.memberId(), h.acquiredRecords())).toList(), partitions,
+                        partitions.stream().map(SharePartitionView::lag).filter(Objects::nonNull)
+                                .mapToLong(Long::longValue).sum())));
+    }
+
+    Mono<Void> delete(String group) {
+        return coordinator.deleteShareGroup(group);
+    }
+
+    /**
+     * Resolves the target per partition at the leaders, then has the coordinator move every start offset at once (or,
+     * with {@code dry_run}, show the plan). An explicit offset outside a partition's log is OFFSET_OUT_OF_RANGE.
+     */
+    Mono<ResetPlan> reset(String group, ShareResetBody body) {
+        return Mono.defer(() -> {
+            ShareResetBody.Target target = body.target();
+            int count = cluster.topic(body.topic()).partitions().size();
+            List<Integer> partitions = body.partitions() != null ? List.copyOf(new TreeSet<>(body.partitions()))
+                    : IntStream.range(0, count).boxed().toList();
+            partitions.stream().filter(p -> p >= count).findFirst().ifPresent(p -> {
+                throw ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + body.topic() + "' has partitions 0.."
+                        + (count - 1) + "; there is no partition " + p);
+            });
+            return Flux.fromIterable(partitions)
+                    .map(p -> new TopicPartition(body.topic(), p))
+                    .flatMapSequential(tp -> reader.bounds(tp).flatMap(bounds -> resolve(tp, body, target, bounds)
+                            .map(offset -> new PartitionStart(tp.topic(), tp.partition(), offset,
+                                    bounds.logStartOffset(), bounds.highWatermark()))))
+                    .collectList()
+                    .flatMap(starts -> coordinator.resetShareGroup(group, new ShareResetRequest(starts,
+                                    body.isDryRun()))
+                            .map(answer -> {
+                                Map<TopicPartition, Long> highWatermarks = new HashMap<>();
+                                starts.forEach(s -> highWatermarks.put(new TopicPartition(s.topic(), s.partition()),
+                                        s.highWatermark()));
+                                return new ResetPlan(answer.groupId(), answer.dryRun(), answer.changes().stream()
+                                        .map(c -> new PlannedStart(c.topic(), c.partition(), c.currentStartOffset(),
+                                                c.newStartOffset(), Math.max(0, highWatermarks.getOrDefault(
+                                                        new TopicPartition(c.topic(), c.partition()),
+                                                        c.newStartOffset()) - c.newStartOffset())))
+                                        .toList());
+                            }));
+        });
+    }
+
+    private Mono<Long> resolve(TopicPartition tp, ShareResetBody body, ShareResetBody.Target target,
+                               PartitionReader.PartitionBounds bounds) {
+        return switch (target) {
+            case EARLIEST -> listOffset(tp, ListOffsetsRequest.EARLIEST);
+            case LATEST -> listOffset(tp, ListOffsetsRequest.LATEST);
+            case TIMESTAMP -> listOffset(tp, body.timestampMs()).flatMap(offset -> offset >= 0 ? Mono.just(offset)
+                    : listOffset(tp, ListOffsetsRequest.LATEST));
+            case OFFSET -> body.offset() < bounds.logStartOffset() || body.offset() > bounds.highWatermark()
+                    ? Mono.error(new OffsetRangeException(tp, body.offset(), bounds, "nothing was reset"))
+                    : Mono.just(body.offset());
+        };
+    }
+
+    private Mono<Long> listOffset(TopicPartition tp, long timestamp) {
+        return reader.listOffset(tp, timestamp).map(ListOffsetsResponse.Partition::offset)
+                .map(offset -> offset == null ? -1L : offset);
+    }
+}

@@ -1,0 +1,170 @@
+package io.sluice.cli;
+
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+/** {@code sluice share-group list|describe|reset|delete}: share group (queue) administration over API v1. */
+@Command(name = "share-group", mixinStandardHelpOptions = true,
+        description = "List, describe, reset and delete share groups (queues).",
+        subcommands = {ShareGroupCommand.ListShareGroups.class, ShareGroupCommand.DescribeShareGroup.class,
+                ShareGroupCommand.ResetShareGroup.class, ShareGroupCommand.DeleteShareGroup.class})
+final class ShareGroupCommand {
+
+    private static final String SHARE_GROUPS = "/v1/share-groups";
+
+    private ShareGroupCommand() {
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "The share groups: share-partitions, records in flight and records acquired now.")
+    static final class ListShareGroups extends ClientCommand {
+
+        @Override
+        int run(Gateway gateway) {
+            JsonNode answer = gateway.get(SHARE_GROUPS, Query.of());
+            return print(answer, () -> {
+                Table table = new Table("GROUP", "PARTITIONS", "IN-FLIGHT", "ACQUIRED");
+                for (JsonNode group : answer.path("share_groups")) {
+                    table.row(group.path("group_id").asString(), group.path("partitions").asInt(),
+                            Json.cell(group.path("in_flight_records")), Json.cell(group.path("acquired_records")));
+                }
+                table.print(out());
+            });
+        }
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true,
+            description = "A share group: per share-partition the start offset, high watermark, lag, records in "
+                    + "flight by state and the highest delivery count; the members holding records.")
+    static final class DescribeShareGroup extends ClientCommand {
+
+        @Parameters(paramLabel = "GROUP")
+        String group;
+
+        @Override
+        int run(Gateway gateway) {
+            JsonNode answer = gateway.get(path(SHARE_GROUPS, group), Query.of());
+            return print(answer, () -> {
+                out().printf("Share group %s: %d member%s holding records, lag %s%n%n",
+                        answer.path("group_id").asString(), answer.path("lock_holders").size(),
+                        answer.path("lock_holders").size() == 1 ? "" : "s", Json.cell(answer.path("lag")));
+                Table partitions = new Table("TOPIC", "PARTITION", "START", "HIGH-WATERMARK", "LAG", "AVAILABLE",
+                        "ACQUIRED", "ACKNOWLEDGED", "ARCHIVED", "MAX-DELIVERIES");
+                for (JsonNode p : answer.path("partitions")) {
+                    JsonNode inFlight = p.path("in_flight");
+                    partitions.row(p.path("topic").asString(), p.path("partition").asInt(),
+                            Json.cell(p.path("start_offset")), Json.cell(p.path("high_watermark")),
+                            Json.cell(p.path("lag")), Json.cell(inFlight.path("available")),
+                            Json.cell(inFlight.path("acquired")), Json.cell(inFlight.path("acknowledged")),
+                            Json.cell(inFlight.path("archived")), Json.cell(p.path("max_delivery_count")));
+                }
+                partitions.print(out());
+                if (!answer.path("lock_holders").isEmpty()) {
+                    out().println();
+                    Table holders = new Table("MEMBER", "ACQUIRED");
+                    for (JsonNode h : answer.path("lock_holders")) {
+                        holders.row(h.path("member_id").asString(), Json.cell(h.path("acquired_records")));
+                    }
+                    holders.print(out());
+                }
+            });
+        }
+    }
+
+    /** The body of {@code POST /v1/share-groups/{g}/reset}. */
+    record ResetRequest(String topic, List<Integer> partitions, String to, String timestamp, Long offset,
+                        Boolean dryRun) {
+    }
+
+    /** Where to move the start offsets: exactly one. */
+    static final class Target {
+
+        @Option(names = "--to-earliest", required = true, description = "The log start.")
+        boolean earliest;
+
+        @Option(names = "--to-latest", required = true, description = "The high watermark (skip everything).")
+        boolean latest;
+
+        @Option(names = "--to-offset", required = true, paramLabel = "OFFSET", description = "This offset.")
+        Long offset;
+
+        @Option(names = "--to-time", required = true, paramLabel = "TIME",
+                description = "The first record at or after TIME (ms since the epoch or ISO-8601).")
+        String time;
+
+        String to() {
+            if (earliest) {
+                return "earliest";
+            }
+            if (latest) {
+                return "latest";
+            }
+            return offset != null ? "offset" : "timestamp";
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = {"Move a share group's start offsets in one topic (all partitions, or those given); the "
+                    + "records from there are delivered afresh. Refused while any record of the group is acquired.",
+                    "--dry-run shows the plan and changes nothing."})
+    static final class ResetShareGroup extends ClientCommand {
+
+        @Parameters(paramLabel = "GROUP")
+        String group;
+
+        @Option(names = "--topic", required = true, paramLabel = "TOPIC")
+        String topic;
+
+        @Option(names = "--partitions", split = ",", paramLabel = "P[,P...]",
+                description = "Only these partitions.")
+        List<Integer> partitions;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+
+        @Option(names = "--dry-run", description = "Answer the plan (current, new start offset and lag); change "
+                + "nothing.")
+        boolean dryRun;
+
+        @Override
+        int run(Gateway gateway) {
+            ResetRequest request = new ResetRequest(topic, partitions, target.to(), target.time, target.offset,
+                    dryRun ? Boolean.TRUE : null);
+            JsonNode answer = gateway.send("POST", path(SHARE_GROUPS, group, "reset"), Query.of(), request);
+            return print(answer, () -> {
+                Table table = new Table("TOPIC", "PARTITION", "CURRENT", "NEW", "LAG");
+                for (JsonNode p : answer.path("partitions")) {
+                    table.row(p.path("topic").asString(), p.path("partition").asInt(),
+                            Json.cell(p.path("current_start_offset")), Json.cell(p.path("new_start_offset")),
+                            Json.cell(p.path("lag")));
+                }
+                table.print(out());
+                out().println(answer.path("dry_run").asBoolean(false)
+                        ? "Dry run: nothing changed (without --dry-run, share group " + group + " moves to NEW)"
+                        : "Share group " + group + " reset");
+            });
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a share group's state. Refused while any of its records is acquired.")
+    static final class DeleteShareGroup extends ClientCommand {
+
+        @Parameters(paramLabel = "GROUP")
+        String group;
+
+        @Override
+        int run(Gateway gateway) {
+            gateway.send("DELETE", path(SHARE_GROUPS, group), Query.of(), null);
+            if (output() == Output.table) {
+                out().println("Deleted share group " + group);
+                out().flush();
+            }
+            return ExitCode.OK;
+        }
+    }
+}
