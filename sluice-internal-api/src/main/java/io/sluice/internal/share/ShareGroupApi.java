@@ -14,4 +14,10 @@ public interface ShareGroupApi {
 
     /** Accepts, releases, rejects or renews records of one share-partition the member holds. */
     Mono<ShareAcknowledgeResponse> acknowledge(ShareAcknowledgeRequest request);
+
+    /**
+     * A share group member's join, heartbeat or leave ({@link ShareHeartbeatRequest}); fails with UNKNOWN_MEMBER for a
+     * member the group does not have, FENCED_MEMBER_EPOCH for an epoch not the member's current one.
+     */
+    Mono<ShareHeartbeatResponse> heartbeat(ShareHeartbeatRequest request);
 }

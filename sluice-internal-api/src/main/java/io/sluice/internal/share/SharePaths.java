@@ -10,6 +10,8 @@ public final class SharePaths {
     public static final String ACQUIRE = "/internal/share-groups/acquire";
     /** POST {@link ShareAcknowledgeRequest} → {@link ShareAcknowledgeResponse}: accept, release, reject, renew. */
     public static final String ACKNOWLEDGE = "/internal/share-groups/acknowledge";
+    /** POST {@link ShareHeartbeatRequest} → {@link ShareHeartbeatResponse}: a member's join, heartbeat or leave. */
+    public static final String HEARTBEAT = "/internal/share-groups/heartbeat";
 
     private SharePaths() {
     }
