@@ -1,5 +1,7 @@
 package io.sluice.coordinator.share;
 
+import io.sluice.coordinator.group.ClassicGroups;
+import io.sluice.coordinator.group.GroupManager;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.internal.metadata.MetadataView;
@@ -26,6 +28,9 @@ import reactor.core.scheduler.Schedulers;
  * ({@link ShareGroupService#releaseHeldBy}, in the share-partitions' command sequence) before the heartbeat that made
  * it leave is answered; a release after an expiry runs in the sweep.
  *
+ * <p>Group ids are one namespace, as in Kafka: a join to an id that a consumer group has (members of either protocol,
+ * or committed offsets) is UNKNOWN_GROUP (Kafka's GROUP_ID_NOT_FOUND, "not a share group").
+ *
  * <p>Members are in memory only (see {@link ShareMembers} for why). They belong to one term of the lease: a heartbeat
  * or sweep under another fencing token than the members were made under starts from no member, so a coordinator that
  * lost the lease and took it again does not answer from members the other one may have changed meanwhile.
@@ -45,12 +50,17 @@ class ShareMembership implements SmartLifecycle {
     private final MetadataManager metadata;
     private final CoordinatorLease lease;
     private final Clock clock;
+    private final GroupManager consumerGroups;
+    private final ClassicGroups classicGroups;
     private final Scheduler timer = Schedulers.newSingle("share-membership", true);
     private long term = -1;
     private Disposable sweeps;
 
-    ShareMembership(ShareGroupService shares, MetadataManager metadata, CoordinatorLease lease, Clock clock) {
+    ShareMembership(ShareGroupService shares, MetadataManager metadata, CoordinatorLease lease, Clock clock,
+                    GroupManager consumerGroups, ClassicGroups classicGroups) {
         this.shares = shares;
+        this.consumerGroups = consumerGroups;
+        this.classicGroups = classicGroups;
         this.metadata = metadata;
         this.lease = lease;
         this.clock = clock;
@@ -61,6 +71,12 @@ class ShareMembership implements SmartLifecycle {
             if (!metadata.isReady()) {
                 return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception("The coordinator has not loaded the"
                         + " metadata yet"));
+            }
+            if (request.memberEpoch() == ShareHeartbeatRequest.JOIN && request.groupId() != null
+                    && (consumerGroups.hasGroup(request.groupId()) || classicGroups.hasMembers(request.groupId()))) {
+                // As Kafka: one namespace of group ids; a consumer group's id is no share group's.
+                return Mono.error(ErrorCode.UNKNOWN_GROUP.exception("Group " + request.groupId()
+                        + " is not a share group: it is a consumer group"));
             }
             MetadataView view = metadata.view();
             ShareMembers.Outcome outcome;

@@ -3,6 +3,8 @@ package io.sluice.coordinator.share;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
+import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.GroupPaths;
 import io.sluice.internal.share.ShareAcquireRequest;
 import io.sluice.internal.share.ShareAcquireResponse;
 import io.sluice.internal.share.ShareAcquireResponse.AcquiredRecord;
@@ -66,6 +68,20 @@ class ShareMembershipApiTest extends CoordinatorTestSupport {
         heartbeat("mixed", "a", -1, null);
 
         assertThat(acquire("mixed", "a", 10, 2).records()).isEmpty();
+    }
+
+    @Test
+    void whenAConsumerGroupHasTheIdShouldRefuseTheShareJoinAsUnknownGroup() {
+        api();
+        web.post().uri(GroupPaths.HEARTBEAT, "taken-id").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(new GroupHeartbeatRequest(null, GroupHeartbeatRequest.JOIN, null, null, null,
+                        List.of(TOPIC), null, List.of(), "client", "/127.0.0.1"))
+                .exchange().expectStatus().isOk();
+
+        web.post().uri(SharePaths.HEARTBEAT).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(new ShareHeartbeatRequest("taken-id", "a", 0, List.of(TOPIC), "client", "/127.0.0.1"))
+                .exchange().expectStatus().isNotFound()
+                .expectBody(String.class).value(body -> assertThat(body).contains("not a share group"));
     }
 
     @Test

@@ -170,6 +170,26 @@ class KafkaShareGroupsIT {
     }
 
     /**
+     * A share consumer closed without acknowledging what it was given leaves the group, and its records go to the next
+     * taker at once (their 5 s locks have not expired), delivered a second time.
+     */
+    @Test
+    void aShareConsumerClosedWithoutAcknowledgingGivesItsRecordsToTheNextTakerAtOnce() {
+        String topic = "ksh-close";
+        String group = "ksh-close-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 5);
+        try (KafkaShareConsumer<String, String> consumer = consumer(group, "explicit")) {
+            consumer.subscribe(List.of(topic));
+            assertThat(pollUntil(consumer, 5, AcknowledgeType.ACCEPT, false)).hasSize(5);
+        }
+        List<JsonNode> again = httpTake(group, topic, "http-worker", 0);
+        assertThat(again).extracting(r -> r.path("value").asString())
+                .containsExactly("record-0", "record-1", "record-2", "record-3", "record-4");
+        assertThat(again).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+    }
+
+    /**
      * A member that leaves holding records gives them back at once: the next taker gets them well before their 5 s
      * locks would have expired, delivered a second time.
      */
