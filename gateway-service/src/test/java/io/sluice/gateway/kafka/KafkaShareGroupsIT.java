@@ -116,11 +116,16 @@ class KafkaShareGroupsIT {
     void twoShareConsumersSplitTheRecordsAndNoneIsAcceptedTwice() throws Exception {
         String topic = "ksh-split";
         cluster.createTopic(topic, 4, 3, Map.of());
-        produce(topic, 4, 0, 400);
         Map<String, Integer> accepted = new ConcurrentHashMap<>();
         Map<String, Set<String>> byConsumer = new ConcurrentHashMap<>();
         try (Readers readers = new Readers()) {
             readers.start(2, "ksh-split-group", topic, accepted, byConsumer);
+            // Both are polling before records come, a few at a time: one alone would otherwise take them all.
+            readers.awaitPolling();
+            for (int i = 0; i < 400; i += 10) {
+                produce(topic, 4, i, 10);
+                GatewayCluster.sleep(Duration.ofMillis(20));
+            }
             awaitSize(accepted, 400);
         }
         assertThat(accepted).hasSize(400);
@@ -266,6 +271,24 @@ class KafkaShareGroupsIT {
                 .allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(1));
     }
 
+    /** Group ids are one namespace: a consumer group's id is no share group's (GROUP_ID_NOT_FOUND, as Kafka). */
+    @Test
+    void aShareMemberCannotJoinAConsumerGroupsId() throws Exception {
+        String topic = "ksh-namespace";
+        String group = "ksh-namespace-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        Response joined = cluster.postJson("/v1/groups/" + group + "/members", "{\"topics\": [\"" + topic + "\"]}");
+        assertThat(joined.status() / 100).as(joined.text()).isEqualTo(2);
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            ShareGroupHeartbeatResponse refused = (ShareGroupHeartbeatResponse) connection.call(
+                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
+                            new ShareGroupHeartbeatRequestData().setGroupId(group)
+                                    .setMemberId(Uuid.randomUuid().toString()).setMemberEpoch(0)
+                                    .setSubscribedTopicNames(List.of(topic))));
+            assertThat(refused.data().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static KafkaShareConsumer<String, String> consumer(String group, String mode) {
@@ -303,6 +326,7 @@ class KafkaShareGroupsIT {
         private final AtomicBoolean stopping = new AtomicBoolean();
         private final ExecutorService threads = Executors.newCachedThreadPool();
         private final List<Future<?>> running = new ArrayList<>();
+        private final java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(2);
 
         void start(int count, String group, String topic, Map<String, Integer> accepted,
                    Map<String, Set<String>> byConsumer) {
@@ -313,9 +337,14 @@ class KafkaShareGroupsIT {
                 running.add(threads.submit(() -> {
                     try (KafkaShareConsumer<String, String> consumer = consumer(group, "implicit")) {
                         consumer.subscribe(List.of(topic));
+                        boolean counted = false;
                         while (!stopping.get()) {
                             List<String> batch = new ArrayList<>();
                             consumer.poll(Duration.ofMillis(200)).forEach(r -> batch.add(r.value()));
+                            if (!counted) {
+                                polling.countDown();
+                                counted = true;
+                            }
                             // Counted once the acceptance is done: implicit mode accepts them at the next call.
                             consumer.commitSync(Duration.ofSeconds(10)).values().forEach(error ->
                                     assertThat(error).isEmpty());
@@ -328,6 +357,11 @@ class KafkaShareGroupsIT {
                     return null;
                 }));
             }
+        }
+
+        /** Waits until two consumers' first polls have come back. */
+        void awaitPolling() throws InterruptedException {
+            assertThat(polling.await(60, TimeUnit.SECONDS)).as("the consumers poll").isTrue();
         }
 
         @Override
