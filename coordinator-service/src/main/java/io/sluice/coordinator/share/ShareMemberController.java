@@ -1,5 +1,6 @@
 package io.sluice.coordinator.share;
 
+import io.sluice.internal.share.ShareGroupMembers;
 import io.sluice.internal.share.ShareHeartbeatRequest;
 import io.sluice.internal.share.ShareHeartbeatResponse;
 import io.sluice.internal.share.SharePaths;
@@ -21,5 +22,10 @@ class ShareMemberController {
     @PostMapping(SharePaths.HEARTBEAT)
     Mono<ShareHeartbeatResponse> heartbeat(@RequestBody ShareHeartbeatRequest request) {
         return membership.heartbeat(request);
+    }
+
+    @PostMapping(SharePaths.MEMBERS)
+    Mono<ShareGroupMembers> members(@RequestBody ShareGroupMembers.Request request) {
+        return membership.describe(request.groupId());
     }
 }

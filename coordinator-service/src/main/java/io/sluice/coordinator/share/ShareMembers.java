@@ -2,6 +2,7 @@ package io.sluice.coordinator.share;
 
 import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.TopicPartitions;
+import io.sluice.internal.share.ShareGroupMembers;
 import io.sluice.internal.share.ShareHeartbeatRequest;
 import io.sluice.internal.share.ShareHeartbeatResponse;
 import io.sluice.protocol.ErrorCode;
@@ -193,6 +194,19 @@ final class ShareMembers {
     List<Member> members(String groupId) {
         Group group = groups.get(groupId);
         return group == null ? List.of() : List.copyOf(group.members.values());
+    }
+
+    /** The group's members, epochs, subscriptions and assignments, for describing it. */
+    ShareGroupMembers describe(String groupId) {
+        List<ShareGroupMembers.Member> described = new ArrayList<>();
+        for (Member member : members(groupId)) {
+            List<TopicPartitions> assigned = new ArrayList<>();
+            assignment(groupId, member.memberId()).forEach((topic, partitions) ->
+                    assigned.add(new TopicPartitions(topic, partitions)));
+            described.add(new ShareGroupMembers.Member(member.memberId(), member.memberEpoch(), member.clientId(),
+                    member.clientHost(), member.subscribedTopics().stream().sorted().toList(), assigned));
+        }
+        return new ShareGroupMembers(groupId, groupEpoch(groupId), described);
     }
 
     /** The group's epoch, 0 when it has no member. */

@@ -6,6 +6,7 @@ import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.share.ShareGroupMembers;
 import io.sluice.internal.share.ShareHeartbeatRequest;
 import io.sluice.internal.share.ShareHeartbeatResponse;
 import io.sluice.protocol.ErrorCode;
@@ -89,13 +90,15 @@ class ShareMembership implements SmartLifecycle {
         });
     }
 
-    /** The group's members now (for describing it). */
-    synchronized List<ShareMembers.Member> members(String groupId) {
-        return members.members(groupId);
-    }
-
-    synchronized int groupEpoch(String groupId) {
-        return members.groupEpoch(groupId);
+    /** The group's members now, for describing it. */
+    Mono<ShareGroupMembers> describe(String groupId) {
+        return Mono.fromCallable(() -> {
+            io.sluice.internal.group.GroupIds.validate(groupId);
+            synchronized (this) {
+                inTerm(lease.fencingToken());
+                return members.describe(groupId);
+            }
+        });
     }
 
     private void inTerm(long token) {

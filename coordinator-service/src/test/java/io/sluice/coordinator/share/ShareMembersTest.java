@@ -102,6 +102,19 @@ class ShareMembersTest {
     }
 
     @Test
+    void whenDescribedShouldListMembersWithTheirAssignments() {
+        beat("b", 0, List.of("orders"), 0);
+        beat("a", 0, List.of("orders", "audit"), 0);
+        var described = members.describe("g");
+        assertThat(described.groupEpoch()).isEqualTo(2);
+        assertThat(described.members()).extracting(m -> m.memberId()).containsExactly("a", "b");
+        assertThat(described.members().getFirst().subscribedTopicNames()).containsExactly("audit", "orders");
+        assertThat(described.members().getFirst().assignment()).containsExactly(
+                new TopicPartitions("audit", List.of(0)), new TopicPartitions("orders", List.of(0)));
+        assertThat(members.describe("none").members()).isEmpty();
+    }
+
+    @Test
     void whenSubscriptionChangesShouldReassign() {
         beat("a", 0, List.of("orders"), 0);
         ShareHeartbeatResponse answer = beat("a", 1, List.of("audit"), 0).response();

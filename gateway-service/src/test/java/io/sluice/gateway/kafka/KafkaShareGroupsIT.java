@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareFetchRequestData;
@@ -132,6 +134,28 @@ class KafkaShareGroupsIT {
         assertThat(accepted.values()).as("accepted once").allMatch(count -> count == 1);
         assertThat(byConsumer.values()).as("both consumers took records").hasSize(2)
                 .allSatisfy(values -> assertThat(values).isNotEmpty());
+    }
+
+    /** The admin client describes a share group: its share consumers, their subscriptions and assignments. */
+    @Test
+    void theAdminClientDescribesAShareGroupsMembers() throws Exception {
+        String topic = "ksh-describe";
+        String group = "ksh-describe-group";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        try (KafkaShareConsumer<String, String> consumer = consumer(group, "implicit");
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     cluster.kafkaBootstrap()))) {
+            consumer.subscribe(List.of(topic));
+            consumer.poll(Duration.ofMillis(500));
+            ShareGroupDescription described = admin.describeShareGroups(List.of(group)).describedGroups().get(group)
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(described.groupState()).isEqualTo(GroupState.STABLE);
+            assertThat(described.members()).singleElement().satisfies(member -> {
+                assertThat(member.assignment().topicPartitions()).extracting(tp -> tp.partition())
+                        .containsExactlyInAnyOrder(0, 1);
+                assertThat(member.host()).isEqualTo("/127.0.0.1");
+            });
+        }
     }
 
     @Test

@@ -20,4 +20,7 @@ public interface ShareGroupApi {
      * member the group does not have, FENCED_MEMBER_EPOCH for an epoch not the member's current one.
      */
     Mono<ShareHeartbeatResponse> heartbeat(ShareHeartbeatRequest request);
+
+    /** The group's members now ({@link ShareGroupMembers}); a group without members has none, whatever it stores. */
+    Mono<ShareGroupMembers> members(String groupId);
 }

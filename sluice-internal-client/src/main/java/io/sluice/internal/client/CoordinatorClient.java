@@ -58,6 +58,7 @@ import io.sluice.internal.share.ShareAcknowledgeResponse;
 import io.sluice.internal.share.ShareAcquireRequest;
 import io.sluice.internal.share.ShareAcquireResponse;
 import io.sluice.internal.share.ShareGroupApi;
+import io.sluice.internal.share.ShareGroupMembers;
 import io.sluice.internal.share.ShareHeartbeatRequest;
 import io.sluice.internal.share.ShareHeartbeatResponse;
 import io.sluice.internal.share.SharePaths;
@@ -395,6 +396,11 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<ShareHeartbeatResponse> heartbeat(ShareHeartbeatRequest request) {
         return post(SharePaths.HEARTBEAT, request, ShareHeartbeatResponse.class);
+    }
+
+    @Override
+    public Mono<ShareGroupMembers> members(String groupId) {
+        return post(SharePaths.MEMBERS, new ShareGroupMembers.Request(groupId), ShareGroupMembers.class);
     }
 
     private Duration timeout() {
