@@ -80,6 +80,14 @@ public class GroupManager {
         return Optional.ofNullable(groups.get(groupId));
     }
 
+    /**
+     * Whether a consumer group of this id exists (with members or committed offsets): Kafka keeps one namespace of
+     * group ids, so such an id is not a share group's.
+     */
+    public boolean hasGroup(String groupId) {
+        return group(groupId).isPresent();
+    }
+
     Collection<ConsumerGroup> groups() {
         return groups.values();
     }

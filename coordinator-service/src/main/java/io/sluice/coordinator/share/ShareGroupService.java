@@ -143,6 +143,28 @@ class ShareGroupService {
         }).doOnNext(stored -> count.get().run());
     }
 
+    /**
+     * Ends every lock {@code memberId} holds in the group's share-partitions ({@link SharePartition#releaseHeldBy}):
+     * the member left the group or expired, and its records are delivered again now. One command per stored
+     * share-partition, in the sequence of acquisitions, so no acquire sees a half-released group.
+     *
+     * @return how many records were released
+     */
+    Mono<Integer> releaseHeldBy(String groupId, String memberId) {
+        return Mono.defer(() -> {
+            GroupIds.validate(groupId);
+            return store.load(groupId, limits);
+        }).flatMapMany(partitions -> reactor.core.publisher.Flux.fromIterable(partitions.keySet()))
+                .concatMap(tp -> submit(new Key(groupId, tp), (current, nowMs) -> {
+                    if (current == null) {
+                        return new Decision<>(null, 0);
+                    }
+                    int released = current.releaseHeldBy(memberId).size();
+                    return new Decision<>(current, released);
+                }))
+                .reduce(0, Integer::sum);
+    }
+
     private static Acknowledgement acknowledgement(ShareAcknowledgeRequest.Item item) {
         if (item == null || item.type() == null) {
             throw ErrorCode.INVALID_REQUEST.exception("Every acknowledgement item needs a type");

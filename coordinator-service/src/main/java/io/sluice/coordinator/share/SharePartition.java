@@ -358,6 +358,27 @@ final class SharePartition {
         return expired;
     }
 
+    /**
+     * Ends every lock {@code memberId} holds, as a release would (the member left the group or expired): each record
+     * becomes AVAILABLE again now, or ARCHIVED at the delivery limit; then the start offset moves past the records
+     * done. The records keep the member as their last holder, so a late acknowledgement is told LOCK_EXPIRED.
+     *
+     * @return the locks ended, by offset
+     */
+    public List<ExpiredLock> releaseHeldBy(String memberId) {
+        requireMember(memberId);
+        List<ExpiredLock> released = new ArrayList<>();
+        for (InFlightRecord record : List.copyOf(window.values())) {
+            if (record.state() == RecordState.ACQUIRED && memberId.equals(record.memberId())) {
+                InFlightRecord after = record.expired(lockEnd(record));
+                window.put(after.offset(), after);
+                released.add(new ExpiredLock(after.offset(), after.memberId(), after.acquisitionId(), after.state()));
+            }
+        }
+        maybeAdvanceStartOffset();
+        return released;
+    }
+
     /** The earliest deadline among the locks held, or -1 when none is held: when {@link #expire} next has work. */
     public long nextLockDeadlineMs() {
         return window.values().stream().filter(r -> r.state() == RecordState.ACQUIRED)

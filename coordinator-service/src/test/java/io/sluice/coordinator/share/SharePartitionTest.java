@@ -546,4 +546,22 @@ class SharePartitionTest {
             }
         }
     }
+
+    /** A departed member's locks end at once: its records are available to the next taker, others' stay locked. */
+    @Test
+    void releaseHeldByEndsOnlyThatMembersLocks() {
+        SharePartition partition = partition();
+        partition.acquire(A, 2, LogSlice.dense(0, 4), now);
+        partition.acquire(B, 2, LogSlice.dense(0, 4), now);
+
+        List<ExpiredLock> released = partition.releaseHeldBy(A);
+
+        assertThat(released).extracting(ExpiredLock::offset).containsExactly(0L, 1L);
+        assertThat(partition.inFlightRecord(0).state()).isEqualTo(RecordState.AVAILABLE);
+        assertThat(partition.inFlightRecord(2).holder()).isEqualTo(B);
+        List<AcquiredRecord> again = partition.acquire(B, 10, LogSlice.empty(4), now);
+        assertThat(offsets(again)).containsExactly(0L, 1L);
+        assertThat(again).allSatisfy(r -> assertThat(r.deliveryCount()).isEqualTo(2));
+        assertThat(partition.releaseHeldBy(A)).as("nothing left to release").isEmpty();
+    }
 }

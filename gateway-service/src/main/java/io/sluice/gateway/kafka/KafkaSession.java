@@ -23,6 +23,7 @@ final class KafkaSession {
     private volatile String mechanism;
     private volatile boolean closing;
     private ReadAhead readAhead;
+    private final ShareSessions shareSessions = new ShareSessions();
     private boolean ended;
 
     KafkaSession(long id, SocketAddress remote, boolean signInRequired) {
@@ -72,6 +73,11 @@ final class KafkaSession {
             }
         }
         return readAhead;
+    }
+
+    /** The connection's share sessions ({@link ShareFetchApi}, {@link ShareAcknowledgeApi}). */
+    ShareSessions shareSessions() {
+        return shareSessions;
     }
 
     /** The connection ended: what was read ahead for it is dropped, and nothing more is. */

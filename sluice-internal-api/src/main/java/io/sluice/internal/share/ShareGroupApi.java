@@ -30,4 +30,13 @@ public interface ShareGroupApi {
 
     /** Forgets the share group's state; UNKNOWN_GROUP when it has none, NON_EMPTY_GROUP while a record is acquired. */
     Mono<Void> deleteShareGroup(String groupId);
+
+    /**
+     * A share group member's join, heartbeat or leave ({@link ShareHeartbeatRequest}); fails with UNKNOWN_MEMBER for a
+     * member the group does not have, FENCED_MEMBER_EPOCH for an epoch not the member's current one.
+     */
+    Mono<ShareHeartbeatResponse> heartbeat(ShareHeartbeatRequest request);
+
+    /** The group's members now ({@link ShareGroupMembers}); a group without members has none, whatever it stores. */
+    Mono<ShareGroupMembers> members(String groupId);
 }

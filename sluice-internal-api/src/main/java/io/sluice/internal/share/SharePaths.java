@@ -12,6 +12,10 @@ public final class SharePaths {
     public static final String ACQUIRE = "/internal/share-groups/acquire";
     /** POST {@link ShareAcknowledgeRequest} → {@link ShareAcknowledgeResponse}: accept, release, reject, renew. */
     public static final String ACKNOWLEDGE = "/internal/share-groups/acknowledge";
+    /** POST {@link ShareHeartbeatRequest} → {@link ShareHeartbeatResponse}: a member's join, heartbeat or leave. */
+    public static final String HEARTBEAT = "/internal/share-groups/heartbeat";
+    /** POST {@link ShareGroupMembers.Request} → {@link ShareGroupMembers}: a share group's members. */
+    public static final String MEMBERS = "/internal/share-groups/members";
 
     /** GET: every share group, as {@link ShareGroupListing}s. */
     public static final String GROUPS = "/internal/share-groups";

@@ -62,6 +62,9 @@ import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupListing;
 import io.sluice.internal.share.ShareResetRequest;
 import io.sluice.internal.share.ShareResetResponse;
+import io.sluice.internal.share.ShareGroupMembers;
+import io.sluice.internal.share.ShareHeartbeatRequest;
+import io.sluice.internal.share.ShareHeartbeatResponse;
 import io.sluice.internal.share.SharePaths;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TransactionDescription;
@@ -414,6 +417,16 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     public Mono<Void> deleteShareGroup(String groupId) {
         return Mono.defer(() -> call(HttpMethod.DELETE, SharePaths.group(groupId), null, timeout(),
                 (target, body) -> null)).then();
+    }
+
+    @Override
+    public Mono<ShareHeartbeatResponse> heartbeat(ShareHeartbeatRequest request) {
+        return post(SharePaths.HEARTBEAT, request, ShareHeartbeatResponse.class);
+    }
+
+    @Override
+    public Mono<ShareGroupMembers> members(String groupId) {
+        return post(SharePaths.MEMBERS, new ShareGroupMembers.Request(groupId), ShareGroupMembers.class);
     }
 
     private Duration timeout() {

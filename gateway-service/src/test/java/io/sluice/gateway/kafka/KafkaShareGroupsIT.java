@@ -1,0 +1,473 @@
+package io.sluice.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.GatewayCluster.Response;
+import io.sluice.gateway.testing.SharedGatewayCluster;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
+import org.apache.kafka.common.message.ShareFetchRequestData;
+import org.apache.kafka.common.message.ShareFetchResponseData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ShareAcknowledgeRequest;
+import org.apache.kafka.common.requests.ShareAcknowledgeResponse;
+import org.apache.kafka.common.requests.ShareFetchRequest;
+import org.apache.kafka.common.requests.ShareFetchResponse;
+import org.apache.kafka.common.requests.ShareGroupHeartbeatRequest;
+import org.apache.kafka.common.requests.ShareGroupHeartbeatResponse;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Share groups over the Kafka protocol (KIP-932) with kafka-clients' own {@code KafkaShareConsumer}, against real
+ * processes (the shared cluster, whose coordinator locks records for 5 s and starts new share-partitions at the log
+ * start): explicit and implicit acknowledgement, consumers splitting a topic's records, a share consumer and an HTTP
+ * worker in one group, a leaving member's records delivered again at once, and refused acknowledgements.
+ */
+@ExtendWith(SharedGatewayCluster.class)
+class KafkaShareGroupsIT {
+
+    private static GatewayCluster cluster;
+
+    @BeforeAll
+    static void useSharedCluster(GatewayCluster shared) {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        cluster = shared;
+    }
+
+    @Test
+    void anExplicitShareConsumerAcceptsReleasesAndRejectsAndAReleasedRecordComesBackDeliveredTwice() {
+        String topic = "ksh-explicit";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 6);
+        try (KafkaShareConsumer<String, String> consumer = consumer("ksh-explicit-group", "explicit")) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<String, String>> first = pollUntil(consumer, 6, AcknowledgeType.ACCEPT, false);
+            assertThat(first).extracting(ConsumerRecord::value)
+                    .containsExactly("record-0", "record-1", "record-2", "record-3", "record-4", "record-5");
+            assertThat(first).allSatisfy(r -> assertThat(r.deliveryCount()).hasValue((short) 1));
+            for (ConsumerRecord<String, String> record : first) {
+                consumer.acknowledge(record, record.offset() == 4 ? AcknowledgeType.RELEASE
+                        : record.offset() == 5 ? AcknowledgeType.REJECT : AcknowledgeType.ACCEPT);
+            }
+            assertThat(consumer.commitSync(Duration.ofSeconds(10)).values()).allSatisfy(error ->
+                    assertThat(error).isEmpty());
+
+            List<ConsumerRecord<String, String>> again = pollUntil(consumer, 1, AcknowledgeType.ACCEPT, true);
+            assertThat(again).singleElement().satisfies(r -> {
+                assertThat(r.value()).isEqualTo("record-4");
+                assertThat(r.deliveryCount()).hasValue((short) 2);
+            });
+            consumer.commitSync(Duration.ofSeconds(10));
+        }
+        assertThat(httpTake("ksh-explicit-group", topic, "checker", 2000)).as("every record accepted or archived")
+                .isEmpty();
+    }
+
+    @Test
+    void anImplicitShareConsumerAcceptsEveryRecordItIsGiven() {
+        String topic = "ksh-implicit";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        produce(topic, 2, 0, 40);
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        try (KafkaShareConsumer<String, String> consumer = consumer("ksh-implicit-group", "implicit")) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (seen.size() < 40 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> assertThat(seen.add(r.value())).isTrue());
+            }
+            consumer.commitSync(Duration.ofSeconds(10));
+        }
+        assertThat(seen).hasSize(40);
+        assertThat(httpTake("ksh-implicit-group", topic, "checker", 2000)).isEmpty();
+    }
+
+    @Test
+    void twoShareConsumersSplitTheRecordsAndNoneIsAcceptedTwice() throws Exception {
+        String topic = "ksh-split";
+        cluster.createTopic(topic, 4, 3, Map.of());
+        Map<String, Integer> accepted = new ConcurrentHashMap<>();
+        Map<String, Set<String>> byConsumer = new ConcurrentHashMap<>();
+        try (Readers readers = new Readers()) {
+            readers.start(2, "ksh-split-group", topic, accepted, byConsumer);
+            // Both are polling before records come, a few at a time: one alone would otherwise take them all.
+            readers.awaitPolling();
+            for (int i = 0; i < 400; i += 10) {
+                produce(topic, 4, i, 10);
+                GatewayCluster.sleep(Duration.ofMillis(20));
+            }
+            awaitSize(accepted, 400);
+        }
+        assertThat(accepted).hasSize(400);
+        assertThat(accepted.values()).as("accepted once").allMatch(count -> count == 1);
+        assertThat(byConsumer.values()).as("both consumers took records").hasSize(2)
+                .allSatisfy(values -> assertThat(values).isNotEmpty());
+    }
+
+    /** The admin client describes a share group: its share consumers, their subscriptions and assignments. */
+    @Test
+    void theAdminClientDescribesAShareGroupsMembers() throws Exception {
+        String topic = "ksh-describe";
+        String group = "ksh-describe-group";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        try (KafkaShareConsumer<String, String> consumer = consumer(group, "implicit");
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     cluster.kafkaBootstrap()))) {
+            consumer.subscribe(List.of(topic));
+            consumer.poll(Duration.ofMillis(500));
+            ShareGroupDescription described = admin.describeShareGroups(List.of(group)).describedGroups().get(group)
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(described.groupState()).isEqualTo(GroupState.STABLE);
+            assertThat(described.members()).singleElement().satisfies(member -> {
+                assertThat(member.assignment().topicPartitions()).extracting(tp -> tp.partition())
+                        .containsExactlyInAnyOrder(0, 1);
+                assertThat(member.host()).isEqualTo("/127.0.0.1");
+            });
+        }
+    }
+
+    @Test
+    void aShareConsumerAndAnHttpWorkerShareOneGroupAndEveryRecordIsAcceptedOnce() throws Exception {
+        String topic = "ksh-mixed";
+        String group = "ksh-mixed-group";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        produce(topic, 2, 0, 300);
+        Map<String, Integer> accepted = new ConcurrentHashMap<>();
+        Map<String, Set<String>> byConsumer = new ConcurrentHashMap<>();
+        int byHttp = 0;
+        try (Readers readers = new Readers()) {
+            readers.start(1, group, topic, accepted, byConsumer);
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (accepted.size() < 300 && System.nanoTime() < deadline) {
+                List<JsonNode> taken = httpTake(group, topic, "http-worker", 200, 20);
+                if (taken.isEmpty()) {
+                    continue;
+                }
+                StringBuilder items = new StringBuilder();
+                for (JsonNode record : taken) {
+                    items.append(items.isEmpty() ? "" : ",").append("{\"topic\":\"").append(topic)
+                            .append("\",\"partition\":").append(record.path("partition").asInt())
+                            .append(",\"acquisition_id\":").append(record.path("acquisition_id").asLong())
+                            .append(",\"type\":\"accept\"}");
+                }
+                Response acked = cluster.postJson("/v1/share-groups/" + group + "/acknowledgements",
+                        "{\"member_id\":\"http-worker\",\"acknowledgements\":[" + items + "]}");
+                assertThat(acked.status()).as(acked.text()).isEqualTo(200);
+                for (JsonNode record : taken) {
+                    accepted.merge(record.path("value").asString(), 1, Integer::sum);
+                    byHttp++;
+                }
+            }
+        }
+        assertThat(accepted).hasSize(300);
+        assertThat(accepted.values()).as("accepted once").allMatch(count -> count == 1);
+        assertThat(byHttp).as("the HTTP worker took some").isPositive();
+        assertThat(byConsumer.values()).as("the share consumer took some")
+                .allSatisfy(values -> assertThat(values).isNotEmpty());
+    }
+
+    /**
+     * A share consumer closed without acknowledging what it was given leaves the group, and its records go to the next
+     * taker at once (their 5 s locks have not expired), delivered a second time.
+     */
+    @Test
+    void aShareConsumerClosedWithoutAcknowledgingGivesItsRecordsToTheNextTakerAtOnce() {
+        String topic = "ksh-close";
+        String group = "ksh-close-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 5);
+        try (KafkaShareConsumer<String, String> consumer = consumer(group, "explicit")) {
+            consumer.subscribe(List.of(topic));
+            assertThat(pollUntil(consumer, 5, AcknowledgeType.ACCEPT, false)).hasSize(5);
+        }
+        List<JsonNode> again = httpTake(group, topic, "http-worker", 0);
+        assertThat(again).extracting(r -> r.path("value").asString())
+                .containsExactly("record-0", "record-1", "record-2", "record-3", "record-4");
+        assertThat(again).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+    }
+
+    /**
+     * A member that leaves holding records gives them back at once: the next taker gets them well before their 5 s
+     * locks would have expired, delivered a second time.
+     */
+    @Test
+    void aLeavingMembersRecordsGoToTheNextTakerAtOnce() throws Exception {
+        String topic = "ksh-leave";
+        String group = "ksh-leave-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 5);
+        Uuid topicId = topicId(topic);
+        String member = Uuid.randomUuid().toString();
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            ShareGroupHeartbeatResponse joined = (ShareGroupHeartbeatResponse) connection.call(
+                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
+                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
+                                    .setMemberEpoch(0).setSubscribedTopicNames(List.of(topic))));
+            assertThat(joined.data().errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(joined.data().assignment().topicPartitions()).singleElement()
+                    .satisfies(tp -> assertThat(tp.topicId()).isEqualTo(topicId));
+
+            ShareFetchResponseData fetched = shareFetch(connection, group, member, 0, topicId, 5000, null);
+            assertThat(fetched.errorCode()).isEqualTo(Errors.NONE.code());
+            ShareFetchResponseData.PartitionData partition = fetched.responses().iterator().next().partitions()
+                    .getFirst();
+            assertThat(partition.acquiredRecords()).singleElement().satisfies(range -> {
+                assertThat(range.firstOffset()).isZero();
+                assertThat(range.lastOffset()).isEqualTo(4);
+                assertThat(range.deliveryCount()).isEqualTo((short) 1);
+            });
+            assertThat(httpTake(group, topic, "other", 0)).as("the member holds all").isEmpty();
+
+            ShareGroupHeartbeatResponse left = (ShareGroupHeartbeatResponse) connection.call(
+                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
+                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
+                                    .setMemberEpoch(-1)));
+            assertThat(left.data().memberEpoch()).isEqualTo(-1);
+        }
+        List<JsonNode> again = httpTake(group, topic, "other", 0);
+        assertThat(again).extracting(r -> r.path("value").asString())
+                .containsExactly("record-0", "record-1", "record-2", "record-3", "record-4");
+        assertThat(again).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+    }
+
+    /**
+     * Acknowledging records the member does not hold is INVALID_RECORD_STATE and changes nothing; share session
+     * epochs out of turn, and sessions the connection does not have, are refused.
+     */
+    @Test
+    void acknowledgingRecordsNotAcquiredIsInvalidRecordStateAndChangesNothing() throws Exception {
+        String topic = "ksh-bad-ack";
+        String group = "ksh-bad-ack-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 3);
+        Uuid topicId = topicId(topic);
+        String member = Uuid.randomUuid().toString();
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            ShareFetchResponseData opened = shareFetch(connection, group, member, 0, topicId, 0, 0);
+            assertThat(opened.errorCode()).isEqualTo(Errors.NONE.code());
+
+            ShareAcknowledgeResponse refused = acknowledge(connection, group, member, 1, topicId, 0, 2);
+            assertThat(refused.data().errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(refused.data().responses().iterator().next().partitions().getFirst().errorCode())
+                    .isEqualTo(Errors.INVALID_RECORD_STATE.code());
+
+            assertThat(acknowledge(connection, group, member, 7, topicId, 0, 2).data().errorCode())
+                    .isEqualTo(Errors.INVALID_SHARE_SESSION_EPOCH.code());
+        }
+        try (KafkaWire.Connection other = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            assertThat(acknowledge(other, group, member, 1, topicId, 0, 2).data().errorCode())
+                    .isEqualTo(Errors.SHARE_SESSION_NOT_FOUND.code());
+        }
+        List<JsonNode> untouched = httpTake(group, topic, "http-worker", 0);
+        assertThat(untouched).as("nothing was acknowledged").hasSize(3)
+                .allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(1));
+    }
+
+    /** Group ids are one namespace: a consumer group's id is no share group's (GROUP_ID_NOT_FOUND, as Kafka). */
+    @Test
+    void aShareMemberCannotJoinAConsumerGroupsId() throws Exception {
+        String topic = "ksh-namespace";
+        String group = "ksh-namespace-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        Response joined = cluster.postJson("/v1/groups/" + group + "/members", "{\"topics\": [\"" + topic + "\"]}");
+        assertThat(joined.status() / 100).as(joined.text()).isEqualTo(2);
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            ShareGroupHeartbeatResponse refused = (ShareGroupHeartbeatResponse) connection.call(
+                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
+                            new ShareGroupHeartbeatRequestData().setGroupId(group)
+                                    .setMemberId(Uuid.randomUuid().toString()).setMemberEpoch(0)
+                                    .setSubscribedTopicNames(List.of(topic))));
+            assertThat(refused.data().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static KafkaShareConsumer<String, String> consumer(String group, String mode) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        properties.put("share.acknowledgement.mode", mode);
+        return new KafkaShareConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /**
+     * Polls until {@code count} records came; in explicit mode records of an earlier poll are acknowledged with
+     * {@code type} only when {@code acknowledgeEach} (otherwise the first poll must bring them all).
+     */
+    private static List<ConsumerRecord<String, String>> pollUntil(KafkaShareConsumer<String, String> consumer,
+                                                                  int count, AcknowledgeType type,
+                                                                  boolean acknowledgeEach) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (records.size() < count && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                records.add(record);
+                if (acknowledgeEach) {
+                    consumer.acknowledge(record, type);
+                }
+            }
+        }
+        assertThat(records).as("records polled").hasSize(count);
+        return records;
+    }
+
+    /** Share consumers in implicit mode on threads of their own, each counting what it accepted. */
+    private static final class Readers implements AutoCloseable {
+
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+        private final List<Future<?>> running = new ArrayList<>();
+        private final java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(2);
+
+        void start(int count, String group, String topic, Map<String, Integer> accepted,
+                   Map<String, Set<String>> byConsumer) {
+            for (int i = 0; i < count; i++) {
+                String name = "consumer-" + i;
+                Set<String> mine = ConcurrentHashMap.newKeySet();
+                byConsumer.put(name, mine);
+                running.add(threads.submit(() -> {
+                    try (KafkaShareConsumer<String, String> consumer = consumer(group, "implicit")) {
+                        consumer.subscribe(List.of(topic));
+                        boolean counted = false;
+                        while (!stopping.get()) {
+                            List<String> batch = new ArrayList<>();
+                            consumer.poll(Duration.ofMillis(200)).forEach(r -> batch.add(r.value()));
+                            if (!counted) {
+                                polling.countDown();
+                                counted = true;
+                            }
+                            // Counted once the acceptance is done: implicit mode accepts them at the next call.
+                            consumer.commitSync(Duration.ofSeconds(10)).values().forEach(error ->
+                                    assertThat(error).isEmpty());
+                            batch.forEach(value -> {
+                                mine.add(value);
+                                accepted.merge(value, 1, Integer::sum);
+                            });
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+
+        /** Waits until two consumers' first polls have come back. */
+        void awaitPolling() throws InterruptedException {
+            assertThat(polling.await(60, TimeUnit.SECONDS)).as("the consumers poll").isTrue();
+        }
+
+        @Override
+        public void close() throws Exception {
+            stopping.set(true);
+            for (Future<?> future : running) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+            threads.shutdownNow();
+        }
+    }
+
+    private static void awaitSize(Map<String, Integer> accepted, int size) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (accepted.size() < size && System.nanoTime() < deadline) {
+            GatewayCluster.sleep(Duration.ofMillis(100));
+        }
+    }
+
+    private static ShareFetchResponseData shareFetch(KafkaWire.Connection connection, String group, String member,
+                                                     int epoch, Uuid topicId, int maxWaitMs, Integer maxRecords)
+            throws Exception {
+        ShareFetchRequestData data = new ShareFetchRequestData().setGroupId(group).setMemberId(member)
+                .setShareSessionEpoch(epoch).setMaxWaitMs(maxWaitMs).setMinBytes(1).setMaxBytes(1 << 20)
+                .setMaxRecords(maxRecords == null ? 500 : Math.max(1, maxRecords)).setBatchSize(500);
+        ShareFetchRequestData.FetchTopicCollection topics = new ShareFetchRequestData.FetchTopicCollection();
+        ShareFetchRequestData.FetchPartitionCollection partitions = new ShareFetchRequestData.FetchPartitionCollection();
+        partitions.add(new ShareFetchRequestData.FetchPartition().setPartitionIndex(0));
+        topics.add(new ShareFetchRequestData.FetchTopic().setTopicId(topicId).setPartitions(partitions));
+        data.setTopics(maxRecords != null && maxRecords == 0 ? new ShareFetchRequestData.FetchTopicCollection()
+                : topics);
+        return ((ShareFetchResponse) connection.call(ApiKeys.SHARE_FETCH, new ShareFetchRequest.Builder(data)))
+                .data();
+    }
+
+    private static ShareAcknowledgeResponse acknowledge(KafkaWire.Connection connection, String group,
+                                                        String member, int epoch, Uuid topicId, long first,
+                                                        long last) throws Exception {
+        ShareAcknowledgeRequestData.AcknowledgePartitionCollection partitions =
+                new ShareAcknowledgeRequestData.AcknowledgePartitionCollection();
+        partitions.add(new ShareAcknowledgeRequestData.AcknowledgePartition().setPartitionIndex(0)
+                .setAcknowledgementBatches(List.of(new ShareAcknowledgeRequestData.AcknowledgementBatch()
+                        .setFirstOffset(first).setLastOffset(last).setAcknowledgeTypes(List.of((byte) 1)))));
+        ShareAcknowledgeRequestData.AcknowledgeTopicCollection topics =
+                new ShareAcknowledgeRequestData.AcknowledgeTopicCollection();
+        topics.add(new ShareAcknowledgeRequestData.AcknowledgeTopic().setTopicId(topicId).setPartitions(partitions));
+        return (ShareAcknowledgeResponse) connection.call(ApiKeys.SHARE_ACKNOWLEDGE, new ShareAcknowledgeRequest.Builder(
+                new ShareAcknowledgeRequestData().setGroupId(group).setMemberId(member).setShareSessionEpoch(epoch)
+                        .setTopics(topics)));
+    }
+
+    private static Uuid topicId(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.kafkaBootstrap()))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
+        }
+    }
+
+    private static List<JsonNode> httpTake(String group, String topic, String member, long waitMs) {
+        return httpTake(group, topic, member, waitMs, 100);
+    }
+
+    private static List<JsonNode> httpTake(String group, String topic, String member, long waitMs, int max) {
+        Response taken = cluster.postJson("/v1/share-groups/" + group + "/acquisitions", "{\"topic\":\"" + topic
+                + "\",\"member_id\":\"" + member + "\",\"max_records\":" + max + ",\"max_wait_ms\":" + waitMs + "}");
+        assertThat(taken.status()).as(taken.text()).isEqualTo(200);
+        List<JsonNode> records = new ArrayList<>();
+        taken.json().path("records").forEach(records::add);
+        return records;
+    }
+
+    /** Records {@code from} to {@code from + count - 1}, spread evenly over the partitions, values "record-i". */
+    private static void produce(String topic, int partitions, int from, int count) {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = from; i < from + count; i++) {
+                producer.send(new ProducerRecord<>(topic, i % partitions, null,
+                        ("record-" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+}
