@@ -49,9 +49,11 @@ final class ShareGroupCommand {
         int run(Gateway gateway) {
             JsonNode answer = gateway.get(path(SHARE_GROUPS, group), Query.of());
             return print(answer, () -> {
-                out().printf("Share group %s: %d member%s holding records, lag %s%n%n",
-                        answer.path("group_id").asString(), answer.path("lock_holders").size(),
-                        answer.path("lock_holders").size() == 1 ? "" : "s", Json.cell(answer.path("lag")));
+                int members = answer.path("members").size();
+                out().printf("Share group %s: %d member%s, %d taker%s holding records, lag %s%n%n",
+                        answer.path("group_id").asString(), members, members == 1 ? "" : "s",
+                        answer.path("lock_holders").size(), answer.path("lock_holders").size() == 1 ? "" : "s",
+                        Json.cell(answer.path("lag")));
                 Table partitions = new Table("TOPIC", "PARTITION", "START", "HIGH-WATERMARK", "LAG", "AVAILABLE",
                         "ACQUIRED", "ACKNOWLEDGED", "ARCHIVED", "MAX-DELIVERIES");
                 for (JsonNode p : answer.path("partitions")) {
@@ -63,9 +65,26 @@ final class ShareGroupCommand {
                             Json.cell(inFlight.path("archived")), Json.cell(p.path("max_delivery_count")));
                 }
                 partitions.print(out());
+                if (members > 0) {
+                    out().println();
+                    Table table = new Table("MEMBER", "EPOCH", "CLIENT", "HOST", "ASSIGNED");
+                    for (JsonNode m : answer.path("members")) {
+                        StringBuilder assigned = new StringBuilder();
+                        for (JsonNode a : m.path("assignment")) {
+                            for (JsonNode partition : a.path("partitions")) {
+                                assigned.append(assigned.isEmpty() ? "" : ",").append(a.path("topic").asString())
+                                        .append('-').append(partition.asInt());
+                            }
+                        }
+                        table.row(m.path("member_id").asString(), m.path("member_epoch").asInt(),
+                                Json.cell(m.path("client_id")), Json.cell(m.path("client_host")),
+                                assigned.isEmpty() ? "-" : assigned.toString());
+                    }
+                    table.print(out());
+                }
                 if (!answer.path("lock_holders").isEmpty()) {
                     out().println();
-                    Table holders = new Table("MEMBER", "ACQUIRED");
+                    Table holders = new Table("TAKER", "ACQUIRED");
                     for (JsonNode h : answer.path("lock_holders")) {
                         holders.row(h.path("member_id").asString(), Json.cell(h.path("acquired_records")));
                     }

@@ -338,7 +338,7 @@ class CliIT {
                 "ACQUIRED");
         assertThat(listed.lines()).anySatisfy(line -> assertThat(line.split("\\s+"))
                 .containsExactly("cli-workers", "1", "3", "3"));
-        assertThat(described.out()).startsWith("Share group cli-workers: 1 member holding records, lag 3\n");
+        assertThat(described.out()).startsWith("Share group cli-workers: 0 members, 1 taker holding records, lag 3\n");
         assertThat(described.lines()).anySatisfy(line -> assertThat(line.split("\\s+"))
                 .containsExactly("cli-jobs", "0", "0", "3", "3", "0", "3", "0", "0", "1"));
         assertThat(resetRefused.exit()).isEqualTo(ExitCode.REFUSED);

@@ -263,8 +263,25 @@ public final class GatewayViews {
     public record ShareGroupList(List<ShareGroupSummary> shareGroups) {
     }
 
-    /** A share group ({@code GET /v1/share-groups/{group}}): the members holding records, each share-partition. */
-    public record ShareGroup(String groupId, List<LockHolder> lockHolders, List<SharePartition> partitions, long lag) {
+    /**
+     * A share group ({@code GET /v1/share-groups/{group}}): its members (Kafka share consumers), the takers holding
+     * records, each share-partition.
+     */
+    public record ShareGroup(String groupId, int groupEpoch, List<ShareMember> members, List<LockHolder> lockHolders,
+                             List<SharePartition> partitions, long lag) {
+    }
+
+    public record ShareMember(String memberId, int memberEpoch, String clientId, String clientHost,
+                              List<TopicAssignment> assignment) {
+
+        /** The assigned partitions as {@code topic-partition}, comma-separated. */
+        public String assigned() {
+            return assignment.stream().flatMap(a -> a.partitions().stream().map(p -> a.topic() + "-" + p))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+    }
+
+    public record TopicAssignment(String topic, List<Integer> partitions) {
     }
 
     public record LockHolder(String memberId, long acquiredRecords) {

@@ -5,6 +5,7 @@ import io.sluice.internal.share.ShareGroupListing;
 import io.sluice.internal.share.SharePaths;
 import io.sluice.internal.share.ShareResetRequest;
 import io.sluice.internal.share.ShareResetResponse;
+import io.sluice.protocol.ErrorCode;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -16,14 +17,21 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** Share-group administration over the internal API: list, describe, reset, delete ({@link ShareGroupRules}). */
+/**
+ * Share-group administration over the internal API: list, describe, reset, delete ({@link ShareGroupRules}). As at
+ * Kafka, a reset or a delete needs a group without members ({@link ShareMembership}): NON_EMPTY_GROUP while a share
+ * consumer is in it, whether or not it holds records. HTTP workers are no members; the records they hold are checked
+ * by the rules.
+ */
 @RestController
 class ShareGroupAdminController {
 
     private final ShareGroupService service;
+    private final ShareMembership membership;
 
-    ShareGroupAdminController(ShareGroupService service) {
+    ShareGroupAdminController(ShareGroupService service, ShareMembership membership) {
         this.service = service;
+        this.membership = membership;
     }
 
     @GetMapping(SharePaths.GROUPS)
@@ -38,12 +46,18 @@ class ShareGroupAdminController {
 
     @PostMapping(SharePaths.RESET)
     Mono<ShareResetResponse> reset(@PathVariable String group, @RequestBody ShareResetRequest request) {
-        return service.reset(group, request);
+        return withoutMembers(group, "reset").then(service.reset(group, request));
     }
 
     @DeleteMapping(SharePaths.GROUP)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> delete(@PathVariable String group) {
-        return service.delete(group);
+        return withoutMembers(group, "delete").then(service.delete(group));
+    }
+
+    private Mono<Void> withoutMembers(String group, String action) {
+        return membership.describe(group).flatMap(members -> members.members().isEmpty() ? Mono.empty()
+                : Mono.error(ErrorCode.NON_EMPTY_GROUP.exception("Cannot " + action + " share group " + group
+                        + " while it has members (" + members.members().size() + "): stop its share consumers first")));
     }
 }

@@ -11,6 +11,7 @@ import io.sluice.internal.share.ShareAcquireResponse.AcquiredRecord;
 import io.sluice.internal.share.ShareHeartbeatRequest;
 import io.sluice.internal.share.ShareHeartbeatResponse;
 import io.sluice.internal.share.SharePaths;
+import io.sluice.internal.share.ShareResetRequest;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -90,5 +91,27 @@ class ShareMembershipApiTest extends CoordinatorTestSupport {
         web.post().uri(SharePaths.HEARTBEAT).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(new ShareHeartbeatRequest("nobody", "ghost", 3, null, "client", "/127.0.0.1"))
                 .exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void whenGroupHasMembersShouldRefuseResetAndDeleteUntilTheyLeave() {
+        api();
+        heartbeat("busy", "a", 0, List.of(TOPIC));
+        acquire("busy", "a", 10, 0);
+        ShareResetRequest toZero = new ShareResetRequest(List.of(new ShareResetRequest.PartitionStart(TOPIC, 0, 0L,
+                0L, 0L)), false);
+
+        web.post().uri(SharePaths.RESET, "busy").contentType(MediaType.APPLICATION_JSON).bodyValue(toZero)
+                .exchange().expectStatus().isEqualTo(409)
+                .expectBody(String.class).value(body -> assertThat(body).contains("NON_EMPTY_GROUP"));
+        web.delete().uri(SharePaths.GROUP, "busy").exchange().expectStatus().isEqualTo(409)
+                .expectBody(String.class).value(body -> assertThat(body).contains("while it has members"));
+        web.get().uri(SharePaths.GROUP, "busy").exchange().expectStatus().isOk();
+
+        heartbeat("busy", "a", -1, null);
+
+        web.post().uri(SharePaths.RESET, "busy").contentType(MediaType.APPLICATION_JSON).bodyValue(toZero)
+                .exchange().expectStatus().isOk();
+        web.delete().uri(SharePaths.GROUP, "busy").exchange().expectStatus().isNoContent();
     }
 }

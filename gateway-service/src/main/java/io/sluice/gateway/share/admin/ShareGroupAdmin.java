@@ -4,6 +4,7 @@ import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.group.admin.OffsetRangeException;
 import io.sluice.gateway.routing.PartitionReader;
 import io.sluice.gateway.share.admin.ShareGroupViews.LockHolder;
+import io.sluice.gateway.share.admin.ShareGroupViews.MemberView;
 import io.sluice.gateway.share.admin.ShareGroupViews.PlannedStart;
 import io.sluice.gateway.share.admin.ShareGroupViews.ResetPlan;
 import io.sluice.gateway.share.admin.ShareGroupViews.ShareGroupSummary;
@@ -12,6 +13,8 @@ import io.sluice.gateway.share.admin.ShareGroupViews.SharePartitionView;
 import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.internal.partition.ListOffsetsResponse;
 import io.sluice.internal.share.ShareGroupApi;
+import io.sluice.internal.share.ShareGroupDescription;
+import io.sluice.internal.share.ShareGroupMembers;
 import io.sluice.internal.share.ShareResetRequest;
 import io.sluice.internal.share.ShareResetRequest.PartitionStart;
 import io.sluice.protocol.ErrorCode;
@@ -51,19 +54,31 @@ class ShareGroupAdmin {
                 .toList());
     }
 
-    /** The share group with, per share-partition, the high watermark and lag (null where the leader did not answer). */
+    /**
+     * The share group with its members and, per share-partition, the high watermark and lag (null where the leader did
+     * not answer).
+     */
     Mono<ShareGroupView> describe(String group) {
-        return coordinator.describeShareGroup(group).flatMap(description -> Flux.fromIterable(description.partitions())
-                .flatMapSequential(partition -> reader.bounds(new TopicPartition(partition.topic(),
-                                partition.partition()))
-                        .map(bounds -> SharePartitionView.of(partition, bounds.highWatermark()))
-                        .onErrorResume(SluiceException.class, e -> Mono.just(SharePartitionView.of(partition, null))),
-                        8)
-                .collectList()
-                .map(partitions -> new ShareGroupView(description.groupId(), description.lockHolders().stream()
-                        .map(h -> new LockHolder(h.memberId(), h.acquiredRecords())).toList(), partitions,
-                        partitions.stream().map(SharePartitionView::lag).filter(Objects::nonNull)
-                                .mapToLong(Long::longValue).sum())));
+        return coordinator.describeShareGroup(group).zipWith(coordinator.members(group))
+                .flatMap(both -> Flux.fromIterable(both.getT1().partitions())
+                        .flatMapSequential(partition -> reader.bounds(new TopicPartition(partition.topic(),
+                                        partition.partition()))
+                                .map(bounds -> SharePartitionView.of(partition, bounds.highWatermark()))
+                                .onErrorResume(SluiceException.class,
+                                        e -> Mono.just(SharePartitionView.of(partition, null))),
+                                8)
+                        .collectList()
+                        .map(partitions -> view(both.getT1(), both.getT2(), partitions)));
+    }
+
+    private static ShareGroupView view(ShareGroupDescription description, ShareGroupMembers members,
+                                       List<SharePartitionView> partitions) {
+        return new ShareGroupView(description.groupId(), members.groupEpoch(),
+                members.members().stream().map(MemberView::of).toList(),
+                description.lockHolders().stream().map(h -> new LockHolder(h.memberId(), h.acquiredRecords()))
+                        .toList(),
+                partitions, partitions.stream().map(SharePartitionView::lag).filter(Objects::nonNull)
+                        .mapToLong(Long::longValue).sum());
     }
 
     Mono<Void> delete(String group) {

@@ -1,5 +1,6 @@
 package io.sluice.gateway.share.admin;
 
+import io.sluice.internal.share.ShareGroupMembers;
 import io.sluice.internal.share.SharePartitionDescription;
 import java.util.List;
 
@@ -17,11 +18,26 @@ final class ShareGroupViews {
     }
 
     /**
-     * A share group: the members holding records now ({@code lockHolders}), each share-partition, and the total lag
-     * over the share-partitions whose leader answered.
+     * A share group: its members (Kafka share consumers, by heartbeat) with the group epoch, the takers holding records
+     * now ({@code lockHolders}: members and HTTP workers), each share-partition, and the total lag over the
+     * share-partitions whose leader answered.
      */
-    record ShareGroupView(String groupId, List<LockHolder> lockHolders, List<SharePartitionView> partitions,
-                          long lag) {
+    record ShareGroupView(String groupId, int groupEpoch, List<MemberView> members, List<LockHolder> lockHolders,
+                          List<SharePartitionView> partitions, long lag) {
+    }
+
+    /** A member as its heartbeats made it: what it subscribes to and the partitions the group assigned it. */
+    record MemberView(String memberId, int memberEpoch, String clientId, String clientHost,
+                      List<String> subscribedTopics, List<AssignedPartitions> assignment) {
+
+        static MemberView of(ShareGroupMembers.Member member) {
+            return new MemberView(member.memberId(), member.memberEpoch(), member.clientId(), member.clientHost(),
+                    member.subscribedTopicNames(), member.assignment().stream()
+                    .map(a -> new AssignedPartitions(a.topic(), a.partitions())).toList());
+        }
+    }
+
+    record AssignedPartitions(String topic, List<Integer> partitions) {
     }
 
     record LockHolder(String memberId, long acquiredRecords) {
