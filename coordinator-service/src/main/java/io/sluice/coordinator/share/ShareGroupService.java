@@ -8,6 +8,8 @@ import io.sluice.internal.share.ShareAcknowledgeRequest;
 import io.sluice.internal.share.ShareAcknowledgeResponse;
 import io.sluice.internal.share.ShareAcquireRequest;
 import io.sluice.internal.share.ShareAcquireResponse;
+import io.sluice.internal.share.ShareHeldRequest;
+import io.sluice.internal.share.ShareHeldResponse;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -124,6 +126,20 @@ class ShareGroupService {
                     .toList();
             return new Decision<>(current != null ? partition : null,
                     new ShareAcknowledgeResponse(partition.startOffset(), items));
+        });
+    }
+
+    /**
+     * The records of one share-partition the member holds now. A command of the sequence like the others, so it sees
+     * every acquire and acknowledge before it; it decides nothing and so writes nothing.
+     */
+    Mono<ShareHeldResponse> held(ShareHeldRequest request) {
+        return Mono.defer(() -> {
+            Key key = key(request.groupId(), request.topic(), request.partition());
+            return submit(key, (current, nowMs) -> new Decision<>(null, new ShareHeldResponse(current == null
+                    ? List.of() : current.heldBy(request.memberId(), nowMs).stream()
+                    .map(r -> new ShareHeldResponse.HeldRecord(r.offset(), r.acquisitionId(), r.lockDeadlineMs()))
+                    .toList())));
         });
     }
 

@@ -152,6 +152,17 @@ final class SharePartition {
     }
 
     /**
+     * The records {@code memberId} holds at {@code nowMs}: ACQUIRED by it, their lock not past its deadline, by offset.
+     * A read: a lock past its deadline is left for {@link #expire}.
+     */
+    public List<InFlightRecord> heldBy(String memberId, long nowMs) {
+        requireMember(memberId);
+        return window.values().stream()
+                .filter(r -> memberId.equals(r.holder()) && nowMs < r.lockDeadlineMs())
+                .toList();
+    }
+
+    /**
      * Locks up to {@code maxRecords} records for {@code memberId} until {@code nowMs} plus the lock duration: first
      * the AVAILABLE records of the window, lowest offset first, then new records from {@code log} at and above the end
      * offset, while the window has room. Gaps of the log are stepped over: when every record of the slice at or above

@@ -14,4 +14,7 @@ public interface ShareGroupApi {
 
     /** Accepts, releases, rejects or renews records of one share-partition the member holds. */
     Mono<ShareAcknowledgeResponse> acknowledge(ShareAcknowledgeRequest request);
+
+    /** The records of one share-partition the member holds now; changes nothing. */
+    Mono<ShareHeldResponse> held(ShareHeldRequest request);
 }

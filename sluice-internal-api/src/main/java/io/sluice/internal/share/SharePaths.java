@@ -10,6 +10,8 @@ public final class SharePaths {
     public static final String ACQUIRE = "/internal/share-groups/acquire";
     /** POST {@link ShareAcknowledgeRequest} → {@link ShareAcknowledgeResponse}: accept, release, reject, renew. */
     public static final String ACKNOWLEDGE = "/internal/share-groups/acknowledge";
+    /** POST {@link ShareHeldRequest} → {@link ShareHeldResponse}: the records a member holds (a read). */
+    public static final String HELD = "/internal/share-groups/held";
 
     private SharePaths() {
     }

@@ -58,6 +58,8 @@ import io.sluice.internal.share.ShareAcknowledgeResponse;
 import io.sluice.internal.share.ShareAcquireRequest;
 import io.sluice.internal.share.ShareAcquireResponse;
 import io.sluice.internal.share.ShareGroupApi;
+import io.sluice.internal.share.ShareHeldRequest;
+import io.sluice.internal.share.ShareHeldResponse;
 import io.sluice.internal.share.SharePaths;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TransactionDescription;
@@ -388,6 +390,11 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<ShareAcknowledgeResponse> acknowledge(ShareAcknowledgeRequest request) {
         return post(SharePaths.ACKNOWLEDGE, request, ShareAcknowledgeResponse.class);
+    }
+
+    @Override
+    public Mono<ShareHeldResponse> held(ShareHeldRequest request) {
+        return post(SharePaths.HELD, request, ShareHeldResponse.class);
     }
 
     private Duration timeout() {
