@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 public class ShareGroupsBench {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).executor(java.util.concurrent.Executors.newCachedThreadPool())
+            .connectTimeout(Duration.ofSeconds(5)).executor(java.util.concurrent.Executors.newCachedThreadPool(Thread.ofPlatform().daemon().factory()))
             .build();
     private static final Pattern RECORD = Pattern.compile("\"partition\":(\\d+),\"offset\":\\d+.*?\"acquisition_id\":(\\d+)");
     private static final Pattern OFFSET = Pattern.compile("\"offset\":\\d+");
