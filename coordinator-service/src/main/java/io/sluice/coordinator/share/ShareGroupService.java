@@ -93,8 +93,9 @@ class ShareGroupService {
                     .map(r -> new ShareAcquireResponse.AcquiredRecord(r.offset(), r.acquisitionId(),
                             r.deliveryCount(), r.lockDeadlineMs()))
                     .toList();
-            return new Decision<>(partition,
-                    new ShareAcquireResponse(partition.startOffset(), partition.endOffset(), records));
+            boolean full = partition.windowFull();
+            return new Decision<>(partition, new ShareAcquireResponse(partition.startOffset(), partition.endOffset(),
+                    records, full, full ? partition.nextLockDeadlineMs() : -1));
         });
     }
 

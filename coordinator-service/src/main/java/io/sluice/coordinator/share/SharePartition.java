@@ -202,7 +202,7 @@ final class SharePartition {
         }
         boolean readAll = true;
         for (int i = log.indexOf(endOffset); i < log.size(); i++) {
-            if (acquired.size() == maxRecords || window.size() >= limits.maxInFlightRecords()) {
+            if (acquired.size() == maxRecords || windowFull()) {
                 readAll = false;
                 break;
             }
@@ -367,6 +367,14 @@ final class SharePartition {
         }
         maybeAdvanceStartOffset();
         return expired;
+    }
+
+    /**
+     * Whether the window holds {@link ShareLimits#maxInFlightRecords()} records or more: no new record of the log is
+     * acquired until an acknowledgement or an expired lock lets the start offset move.
+     */
+    public boolean windowFull() {
+        return window.size() >= limits.maxInFlightRecords();
     }
 
     /** The earliest deadline among the locks held, or -1 when none is held: when {@link #expire} next has work. */

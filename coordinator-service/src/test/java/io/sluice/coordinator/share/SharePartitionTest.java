@@ -136,12 +136,16 @@ class SharePartitionTest {
         List<AcquiredRecord> taken = partition.acquire(A, 10, LogSlice.dense(0, 10), now);
         assertThat(offsets(taken)).containsExactly(0L, 1L, 2L);
         assertThat(partition.endOffset()).isEqualTo(3);
+        assertThat(partition.windowFull()).isTrue();
 
         ack(partition, A, Acknowledgement.of(idAt(taken, 2), RELEASE));
         assertThat(offsets(partition.acquire(B, 10, LogSlice.dense(3, 10), now))).containsExactly(2L);
+        assertThat(partition.windowFull()).as("a release leaves the record in the window").isTrue();
 
         ack(partition, A, Acknowledgement.of(idAt(taken, 0), ACCEPT));
+        assertThat(partition.windowFull()).as("the accept moved the start offset").isFalse();
         assertThat(offsets(partition.acquire(B, 10, LogSlice.dense(3, 10), now))).containsExactly(3L);
+        assertThat(partition.windowFull()).isTrue();
     }
 
     @Test

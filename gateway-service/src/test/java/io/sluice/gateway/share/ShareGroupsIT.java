@@ -6,6 +6,7 @@ import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.gateway.testing.SseStream;
+import io.sluice.internal.share.SharePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,10 +26,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Share groups over HTTP against real processes (the shared cluster, whose coordinator locks records for 5 s and starts
- * new share-partitions at the log start): members on two gateways take disjoint records; accept is final, release
- * delivers again at once, reject archives, renew extends the lock; an expired lock goes to the next taker and its
- * former holder's acknowledgement is refused; bad input is answered as typed and changes nothing.
+ * Share groups over HTTP against real processes (the shared cluster, whose coordinator locks records for 5 s, holds at
+ * most 20 records in flight per share-partition and starts new share-partitions at the log start): members on two
+ * gateways take disjoint records; accept is final, release delivers again at once, reject archives, renew extends the
+ * lock; an expired lock goes to the next taker and its former holder's acknowledgement is refused; a take facing a full
+ * window waits without asking the coordinator again and again; bad input is answered as typed and changes nothing.
  */
 @ExtendWith(SharedGatewayCluster.class)
 class ShareGroupsIT {
@@ -168,6 +171,35 @@ class ShareGroupsIT {
         assertThat(records(acquire(secondGateway, "sh-renew-group",
                 "{\"topic\":\"sh-renew\",\"member_id\":\"b\"}"))).as("the refused accept changed nothing")
                 .singleElement().satisfies(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+    }
+
+    /** Benchmark S1 (issue 45): takes facing a full window, with records on the log past it, spun their whole wait. */
+    @Test
+    void aTakeFacingAFullWindowWaitsWithoutSpinningAndFindsRoomAnAcknowledgementThroughAnotherGatewayMade() {
+        cluster.createTopic("sh-full", 1, 3, Map.of());
+        produce("sh-full", 30);
+        List<JsonNode> held = records(acquire(cluster.gatewayUrl(), "sh-full-group",
+                "{\"topic\":\"sh-full\",\"member_id\":\"a\",\"max_records\":30}"));
+        assertThat(held).as("the window holds 20").hasSize(20);
+
+        double before = acquireCommands();
+        List<JsonNode> none = records(acquire(cluster.gatewayUrl(), "sh-full-group",
+                "{\"topic\":\"sh-full\",\"member_id\":\"b\",\"max_wait_ms\":1500}"));
+        double commands = acquireCommands() - before;
+
+        assertThat(none).as("the window is full and every lock lasts 5 s").isEmpty();
+        // One command a pass, a pass every 500 ms at most: 4 in 1.5 s. Spinning on the log made hundreds.
+        assertThat(commands).as("coordinator acquire commands during a 1.5 s take").isBetween(1.0, 8.0);
+
+        CompletableFuture<List<JsonNode>> waiting = CompletableFuture.supplyAsync(() -> records(acquire(
+                cluster.gatewayUrl(), "sh-full-group",
+                "{\"topic\":\"sh-full\",\"member_id\":\"b\",\"max_wait_ms\":3000}")));
+        GatewayCluster.sleep(Duration.ofMillis(300));
+        assertThat(acknowledge(secondGateway, "sh-full-group", "a", item("sh-full", held.getFirst(), "accept"))
+                .json().path("results").get(0).has("error")).isFalse();
+
+        assertThat(waiting.join()).as("the accept made room for the log's next record")
+                .extracting(r -> r.path("value").asString()).containsExactly("v20");
     }
 
     @Test
@@ -341,6 +373,23 @@ class ShareGroupsIT {
             }
         }
         return null;
+    }
+
+    /** The acquire commands the coordinator has answered: its server metric of the internal acquire route. */
+    private static double acquireCommands() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.coordinatorUrl() + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            return cluster.http().send(request, HttpResponse.BodyHandlers.ofString()).body().lines()
+                    .filter(line -> line.startsWith("http_server_requests_seconds_count{")
+                            && line.contains("uri=\"" + SharePaths.ACQUIRE + "\""))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void produce(String topic, int count) {
