@@ -4,6 +4,8 @@ import io.sluice.internal.share.ShareAcknowledgeRequest;
 import io.sluice.internal.share.ShareAcknowledgeResponse;
 import io.sluice.internal.share.ShareAcquireRequest;
 import io.sluice.internal.share.ShareAcquireResponse;
+import io.sluice.internal.share.ShareHeldRequest;
+import io.sluice.internal.share.ShareHeldResponse;
 import io.sluice.internal.share.SharePaths;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -28,5 +30,10 @@ class ShareGroupController {
     @PostMapping(SharePaths.ACKNOWLEDGE)
     Mono<ShareAcknowledgeResponse> acknowledge(@RequestBody ShareAcknowledgeRequest request) {
         return service.acknowledge(request);
+    }
+
+    @PostMapping(SharePaths.HELD)
+    Mono<ShareHeldResponse> held(@RequestBody ShareHeldRequest request) {
+        return service.held(request);
     }
 }

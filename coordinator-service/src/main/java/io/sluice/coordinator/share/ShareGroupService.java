@@ -12,6 +12,8 @@ import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupListing;
 import io.sluice.internal.share.ShareResetRequest;
 import io.sluice.internal.share.ShareResetResponse;
+import io.sluice.internal.share.ShareHeldRequest;
+import io.sluice.internal.share.ShareHeldResponse;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -105,8 +107,9 @@ class ShareGroupService {
                     .map(r -> new ShareAcquireResponse.AcquiredRecord(r.offset(), r.acquisitionId(),
                             r.deliveryCount(), r.lockDeadlineMs()))
                     .toList();
-            return new Decision<>(partition,
-                    new ShareAcquireResponse(partition.startOffset(), partition.endOffset(), records));
+            boolean full = partition.windowFull();
+            return new Decision<>(partition, new ShareAcquireResponse(partition.startOffset(), partition.endOffset(),
+                    records, full, full ? partition.nextLockDeadlineMs() : -1));
         }).doOnNext(stored -> count.get().run());
     }
 
@@ -163,6 +166,20 @@ class ShareGroupService {
                     return new Decision<>(current, released);
                 }))
                 .reduce(0, Integer::sum);
+    }
+
+    /**
+     * The records of one share-partition the member holds now. A command of the sequence like the others, so it sees
+     * every acquire and acknowledge before it; it decides nothing and so writes nothing.
+     */
+    Mono<ShareHeldResponse> held(ShareHeldRequest request) {
+        return Mono.defer(() -> {
+            Key key = key(request.groupId(), request.topic(), request.partition());
+            return submit(key, (current, nowMs) -> new Decision<>(null, new ShareHeldResponse(current == null
+                    ? List.of() : current.heldBy(request.memberId(), nowMs).stream()
+                    .map(r -> new ShareHeldResponse.HeldRecord(r.offset(), r.acquisitionId(), r.lockDeadlineMs()))
+                    .toList())));
+        });
     }
 
     private static Acknowledgement acknowledgement(ShareAcknowledgeRequest.Item item) {

@@ -152,6 +152,17 @@ final class SharePartition {
     }
 
     /**
+     * The records {@code memberId} holds at {@code nowMs}: ACQUIRED by it, their lock not past its deadline, by offset.
+     * A read: a lock past its deadline is left for {@link #expire}.
+     */
+    public List<InFlightRecord> heldBy(String memberId, long nowMs) {
+        requireMember(memberId);
+        return window.values().stream()
+                .filter(r -> memberId.equals(r.holder()) && nowMs < r.lockDeadlineMs())
+                .toList();
+    }
+
+    /**
      * Locks up to {@code maxRecords} records for {@code memberId} until {@code nowMs} plus the lock duration: first
      * the AVAILABLE records of the window, lowest offset first, then new records from {@code log} at and above the end
      * offset, while the window has room. Gaps of the log are stepped over: when every record of the slice at or above
@@ -191,7 +202,7 @@ final class SharePartition {
         }
         boolean readAll = true;
         for (int i = log.indexOf(endOffset); i < log.size(); i++) {
-            if (acquired.size() == maxRecords || window.size() >= limits.maxInFlightRecords()) {
+            if (acquired.size() == maxRecords || windowFull()) {
                 readAll = false;
                 break;
             }
@@ -377,6 +388,14 @@ final class SharePartition {
         }
         maybeAdvanceStartOffset();
         return released;
+    }
+
+    /**
+     * Whether the window holds {@link ShareLimits#maxInFlightRecords()} records or more: no new record of the log is
+     * acquired until an acknowledgement or an expired lock lets the start offset move.
+     */
+    public boolean windowFull() {
+        return window.size() >= limits.maxInFlightRecords();
     }
 
     /** The earliest deadline among the locks held, or -1 when none is held: when {@link #expire} next has work. */

@@ -61,6 +61,23 @@ class SharePartitionTest {
         throw new AssertionError("accepted");
     }
 
+    // --- held
+
+    @Test
+    void heldByAnswersTheMembersLiveLocksOnlyAndChangesNothing() {
+        SharePartition partition = partition();
+        List<AcquiredRecord> mine = partition.acquire(A, 3, LogSlice.dense(0, 3), now);
+        partition.acquire(B, 1, LogSlice.dense(3, 4), now);
+        ack(partition, A, Acknowledgement.of(idAt(mine, 0), ACCEPT));
+        ack(partition, A, Acknowledgement.of(idAt(mine, 1), RELEASE));
+
+        assertThat(partition.heldBy(A, now)).extracting(InFlightRecord::offset).containsExactly(2L);
+        assertThat(partition.heldBy(B, now)).extracting(InFlightRecord::offset).containsExactly(3L);
+        String before = SharePartitionJson.write(partition);
+        assertThat(partition.heldBy(A, now + LOCK_MS)).as("a lock at its deadline is over").isEmpty();
+        assertThat(SharePartitionJson.write(partition)).as("a read ends no lock").isEqualTo(before);
+    }
+
     // --- acquire
 
     @Test
@@ -119,12 +136,16 @@ class SharePartitionTest {
         List<AcquiredRecord> taken = partition.acquire(A, 10, LogSlice.dense(0, 10), now);
         assertThat(offsets(taken)).containsExactly(0L, 1L, 2L);
         assertThat(partition.endOffset()).isEqualTo(3);
+        assertThat(partition.windowFull()).isTrue();
 
         ack(partition, A, Acknowledgement.of(idAt(taken, 2), RELEASE));
         assertThat(offsets(partition.acquire(B, 10, LogSlice.dense(3, 10), now))).containsExactly(2L);
+        assertThat(partition.windowFull()).as("a release leaves the record in the window").isTrue();
 
         ack(partition, A, Acknowledgement.of(idAt(taken, 0), ACCEPT));
+        assertThat(partition.windowFull()).as("the accept moved the start offset").isFalse();
         assertThat(offsets(partition.acquire(B, 10, LogSlice.dense(3, 10), now))).containsExactly(3L);
+        assertThat(partition.windowFull()).isTrue();
     }
 
     @Test

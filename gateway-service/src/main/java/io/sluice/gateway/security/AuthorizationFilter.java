@@ -38,9 +38,10 @@ import reactor.core.publisher.Mono;
  * What each public route needs, in one table, checked by {@link Authorizer} after authentication and before the
  * controller: produce needs WRITE on the topic; reads, offsets by time and SSE streams READ (each connection and each
  * reconnection is a request, so each is checked); group routes READ on the group, and the SSE member READ on its
- * topics too (a {@code topic_pattern} READ on every topic: a literal {@code *} ACL), share-group takes and
- * acknowledgements READ on the group (and READ on the topics their bodies name, checked by the controller), share-group
- * admin as consumer-group admin (DESCRIBE, DELETE, and READ to reset); admin routes their operation
+ * topics too (a {@code topic_pattern} READ on every topic: a literal {@code *} ACL), share-group takes,
+ * acknowledgements and streams READ on the group (and READ on the topics their bodies or the stream's {@code topic}
+ * name, checked by the controllers), share-group admin as consumer-group admin (DESCRIBE, DELETE, and READ to reset);
+ * admin routes their operation
  * (deleting a partition's records DELETE on the topic, as Kafka's DeleteRecords).
  * What only a body names (the topics of a join or a commit, a topic to create) the controller checks; listings are
  * filtered by the controller. Routes marked admin leave an audit line with their outcome.
@@ -110,6 +111,7 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             route("GET", "/v1/share-groups/{group}", false, need(DESCRIBE, GROUP, "group")),
             route("DELETE", "/v1/share-groups/{group}", true, need(DELETE, GROUP, "group")),
             route("POST", "/v1/share-groups/{group}/reset", true, need(READ, GROUP, "group")),
+            route("GET", "/v1/share-groups/{group}/records", false, need(READ, GROUP, "group")),
             route("GET", "/v1/transactional-ids/{transactional_id}", false,
                     need(DESCRIBE, TRANSACTIONAL_ID, "transactional_id")),
             route("GET", "/v1/acls", false, need(DESCRIBE, CLUSTER, null)),

@@ -31,13 +31,22 @@ import reactor.core.publisher.Mono;
  * <p>Partitions are taken in turn from a random one, so that concurrent members do not all start at partition 0, and
  * only while the take has room: a record locked is always answered. When nothing is acquirable the take waits up to
  * its {@code max_wait_ms}: on the partitions' logs for new records, at most {@link #RECHECK} at a time, since records
- * released or whose lock expired wake no log read.
+ * released or whose lock expired wake no log read. A partition whose in-flight window the coordinator answered full is
+ * neither read nor waited on: its log may well have records past the window, and a wait on them would end at once and
+ * the take would ask again, spinning for its whole wait. Only an acknowledgement (through any gateway) or an expired
+ * lock makes room there, so the take asks again after {@link #RECHECK}, or at the window's earliest lock deadline if
+ * that is sooner.
  */
 @Service
 class ShareAcquisitions {
 
     /** The longest a take waits on the logs before it asks the coordinator again. */
     static final Duration RECHECK = Duration.ofMillis(500);
+    /**
+     * The shortest wait for a lock deadline: the deadline is on the coordinator's clock, and a gateway's clock ahead of
+     * it would otherwise ask again and again until the coordinator's clock reaches the deadline too.
+     */
+    static final Duration MIN_LOCK_WAIT = Duration.ofMillis(10);
 
     private final ShareGroupApi shares;
     private final PartitionReader reader;
@@ -75,6 +84,8 @@ class ShareAcquisitions {
         private final long deadlineNanos;
         /** Each partition's share end offset as last answered: where a wait reads the log. */
         private final Map<TopicPartition, Long> ends = new HashMap<>();
+        /** The partitions whose window the last pass found full, each with its earliest lock deadline (-1: none). */
+        private final Map<TopicPartition, Long> full = new HashMap<>();
 
         Take(String group, String memberId, List<TopicPartition> partitions, int maxRecords, Formats formats,
              long deadlineNanos) {
@@ -99,19 +110,29 @@ class ShareAcquisitions {
         /** The partitions in turn, each asked for what room is left; one at a time, so the room is exact. */
         private Mono<List<ShareViews.AcquiredRecord>> pass() {
             List<ShareViews.AcquiredRecord> taken = new ArrayList<>();
+            full.clear();
             return Flux.fromIterable(partitions)
                     .concatMap(tp -> taken.size() >= maxRecords ? Mono.<List<ShareViews.AcquiredRecord>>empty()
                             : acquire(tp, maxRecords - taken.size()).doOnNext(taken::addAll))
                     .then(Mono.fromSupplier(() -> taken));
         }
 
-        /** Waits until any partition's log has a record at or after its share end offset, or {@code waitMs} passed. */
+        /**
+         * Waits until any partition's log has a record at or after its share end offset, or {@code waitMs} passed, or
+         * the earliest lock of a full window may have expired; the logs of full windows are not waited on.
+         */
         private Mono<Void> awaitRecords(long waitMs) {
-            if (ends.isEmpty()) {
-                return Mono.delay(Duration.ofMillis(waitMs)).then();
+            long nowMs = System.currentTimeMillis();
+            long lockWaitMs = full.values().stream().filter(deadline -> deadline >= 0)
+                    .mapToLong(deadline -> Math.max(deadline - nowMs, MIN_LOCK_WAIT.toMillis())).min().orElse(waitMs);
+            long boundMs = Math.min(waitMs, lockWaitMs);
+            List<Map.Entry<TopicPartition, Long>> logs = ends.entrySet().stream()
+                    .filter(end -> !full.containsKey(end.getKey())).toList();
+            if (logs.isEmpty()) {
+                return Mono.delay(Duration.ofMillis(boundMs)).then();
             }
-            return Flux.fromIterable(ends.entrySet())
-                    .flatMap(end -> records.read(end.getKey(), end.getValue(), 1, maxBytes, waitMs, false, formats))
+            return Flux.fromIterable(logs)
+                    .flatMap(end -> records.read(end.getKey(), end.getValue(), 1, maxBytes, boundMs, false, formats))
                     .filter(read -> !read.records().isEmpty())
                     .next()
                     .then();
@@ -124,13 +145,19 @@ class ShareAcquisitions {
                     .flatMap(again -> {
                         ends.put(tp, again.endOffset());
                         int left = room - again.records().size();
-                        if (left <= 0 || again.endOffset() >= bounds.highWatermark()) {
+                        if (again.windowFull()) {
+                            full.put(tp, again.nextLockDeadlineMs());
+                        }
+                        if (left <= 0 || again.windowFull() || again.endOffset() >= bounds.highWatermark()) {
                             return withContents(tp, again.records(), Map.of());
                         }
                         return records.read(tp, again.endOffset(), left, maxBytes, 0, false, formats)
                                 .flatMap(read -> shares.acquire(slice(tp, left, again.endOffset(), read))
                                         .flatMap(fresh -> {
                                             ends.put(tp, fresh.endOffset());
+                                            if (fresh.windowFull()) {
+                                                full.put(tp, fresh.nextLockDeadlineMs());
+                                            }
                                             List<ShareAcquireResponse.AcquiredRecord> all =
                                                     new ArrayList<>(again.records());
                                             all.addAll(fresh.records());

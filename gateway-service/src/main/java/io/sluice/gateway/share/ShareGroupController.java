@@ -71,7 +71,7 @@ class ShareGroupController {
     }
 
     /** The partitions asked for (all of the topic's when absent; an empty list is refused), each one the topic has. */
-    private static List<Integer> partitions(TopicMetadata topic, List<Integer> asked) {
+    static List<Integer> partitions(TopicMetadata topic, List<Integer> asked) {
         List<Integer> all = topic.partitions().stream().map(PartitionState::partition).sorted().toList();
         if (asked == null) {
             return all;

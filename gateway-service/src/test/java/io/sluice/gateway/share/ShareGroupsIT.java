@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.gateway.testing.SharedGatewayCluster;
+import io.sluice.gateway.testing.SseStream;
+import io.sluice.internal.share.SharePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,10 +26,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Share groups over HTTP against real processes (the shared cluster, whose coordinator locks records for 5 s and starts
- * new share-partitions at the log start): members on two gateways take disjoint records; accept is final, release
- * delivers again at once, reject archives, renew extends the lock; an expired lock goes to the next taker and its
- * former holder's acknowledgement is refused; bad input is answered as typed and changes nothing.
+ * Share groups over HTTP against real processes (the shared cluster, whose coordinator locks records for 5 s, holds at
+ * most 20 records in flight per share-partition and starts new share-partitions at the log start): members on two
+ * gateways take disjoint records; accept is final, release delivers again at once, reject archives, renew extends the
+ * lock; an expired lock goes to the next taker and its former holder's acknowledgement is refused; a take facing a full
+ * window waits without asking the coordinator again and again; bad input is answered as typed and changes nothing.
  */
 @ExtendWith(SharedGatewayCluster.class)
 class ShareGroupsIT {
@@ -169,6 +173,35 @@ class ShareGroupsIT {
                 .singleElement().satisfies(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
     }
 
+    /** Benchmark S1 (issue 45): takes facing a full window, with records on the log past it, spun their whole wait. */
+    @Test
+    void aTakeFacingAFullWindowWaitsWithoutSpinningAndFindsRoomAnAcknowledgementThroughAnotherGatewayMade() {
+        cluster.createTopic("sh-full", 1, 3, Map.of());
+        produce("sh-full", 30);
+        List<JsonNode> held = records(acquire(cluster.gatewayUrl(), "sh-full-group",
+                "{\"topic\":\"sh-full\",\"member_id\":\"a\",\"max_records\":30}"));
+        assertThat(held).as("the window holds 20").hasSize(20);
+
+        double before = acquireCommands();
+        List<JsonNode> none = records(acquire(cluster.gatewayUrl(), "sh-full-group",
+                "{\"topic\":\"sh-full\",\"member_id\":\"b\",\"max_wait_ms\":1500}"));
+        double commands = acquireCommands() - before;
+
+        assertThat(none).as("the window is full and every lock lasts 5 s").isEmpty();
+        // One command a pass, a pass every 500 ms at most: 4 in 1.5 s. Spinning on the log made hundreds.
+        assertThat(commands).as("coordinator acquire commands during a 1.5 s take").isBetween(1.0, 8.0);
+
+        CompletableFuture<List<JsonNode>> waiting = CompletableFuture.supplyAsync(() -> records(acquire(
+                cluster.gatewayUrl(), "sh-full-group",
+                "{\"topic\":\"sh-full\",\"member_id\":\"b\",\"max_wait_ms\":3000}")));
+        GatewayCluster.sleep(Duration.ofMillis(300));
+        assertThat(acknowledge(secondGateway, "sh-full-group", "a", item("sh-full", held.getFirst(), "accept"))
+                .json().path("results").get(0).has("error")).isFalse();
+
+        assertThat(waiting.join()).as("the accept made room for the log's next record")
+                .extracting(r -> r.path("value").asString()).containsExactly("v20");
+    }
+
     @Test
     void badAcknowledgementsAreAnsweredAsTypedAndChangeNothing() {
         cluster.createTopic("sh-bad", 1, 3, Map.of());
@@ -226,7 +259,138 @@ class ShareGroupsIT {
         assertThat(post(cluster.gatewayUrl(), "/v1/share-groups/g/acquisitions", "{}").status()).isEqualTo(400);
     }
 
+    // ---------------------------------------------------------------- the SSE form
+
+    @Test
+    void aStreamPushesRecordsWithTheirLocksAndHoldsAtMostMaxInFlightUntilOneIsAcknowledgedThroughAnotherGateway() {
+        cluster.createTopic("sh-stream", 1, 3, Map.of());
+        produce("sh-stream", 5);
+        try (SseStream stream = openStream(cluster.gatewayUrl(), "sh-stream-group",
+                "topic=sh-stream&member_id=pusher&max_in_flight=2")) {
+            JsonNode first = record(stream.next(Duration.ofSeconds(20)));
+            JsonNode second = record(stream.next(Duration.ofSeconds(20)));
+
+            assertThat(first.path("member_id").asString()).isEqualTo("pusher");
+            assertThat(first.path("value").asString()).isEqualTo("v0");
+            assertThat(first.path("delivery_count").asInt()).isEqualTo(1);
+            assertThat(first.path("lock_expires_at").asLong()).isGreaterThan(System.currentTimeMillis());
+            assertThat(second.path("value").asString()).isEqualTo("v1");
+            assertThat(nextRecord(stream, Duration.ofMillis(1500))).as("two records in flight: the stream waits")
+                    .isNull();
+
+            JsonNode accepted = acknowledge(secondGateway, "sh-stream-group", "pusher", item("sh-stream", first,
+                    "accept")).json().path("results").get(0);
+            assertThat(accepted.has("error")).as(accepted.toString()).isFalse();
+            JsonNode third = nextRecord(stream, Duration.ofSeconds(4));
+            assertThat(third).as("the acknowledgement made room").isNotNull();
+            assertThat(third.path("value").asString()).isEqualTo("v2");
+        }
+    }
+
+    @Test
+    void aRecordTheStreamsWorkerNeverAcknowledgesIsDeliveredAgainAfterItsLockExpires() {
+        cluster.createTopic("sh-stream-expire", 1, 3, Map.of());
+        produce("sh-stream-expire", 1);
+        try (SseStream stream = openStream(cluster.gatewayUrl(), "sh-stream-expire-group",
+                "topic=sh-stream-expire&max_in_flight=1")) {
+            JsonNode first = record(stream.next(Duration.ofSeconds(20)));
+            // The lock lasts 5 s; the stream learns that it ended and takes the record again.
+            JsonNode again = nextRecord(stream, Duration.ofSeconds(15));
+
+            assertThat(again).isNotNull();
+            assertThat(again.path("offset").asLong()).isEqualTo(first.path("offset").asLong());
+            assertThat(again.path("delivery_count").asInt()).isEqualTo(2);
+            assertThat(again.path("member_id").asString()).as("a member id made for the stream")
+                    .isEqualTo(first.path("member_id").asString()).isNotBlank();
+        }
+    }
+
+    @Test
+    void closingAStreamReleasesTheRecordsItHoldsAtOnce() {
+        cluster.createTopic("sh-stream-close", 1, 3, Map.of());
+        produce("sh-stream-close", 3);
+        List<JsonNode> pushed = new ArrayList<>();
+        try (SseStream stream = openStream(cluster.gatewayUrl(), "sh-stream-close-group",
+                "topic=sh-stream-close&member_id=closer&max_in_flight=3")) {
+            for (int i = 0; i < 3; i++) {
+                pushed.add(record(stream.next(Duration.ofSeconds(20))));
+            }
+            assertThat(acknowledge(cluster.gatewayUrl(), "sh-stream-close-group", "closer",
+                    item("sh-stream-close", pushed.getFirst(), "accept")).json().path("results").get(0).has("error"))
+                    .isFalse();
+        }
+
+        // Well within the 5 s locks: only a release hands the two held records on this soon.
+        List<JsonNode> next = records(acquire(secondGateway, "sh-stream-close-group",
+                "{\"topic\":\"sh-stream-close\",\"member_id\":\"next\",\"max_records\":10,\"max_wait_ms\":2500}"));
+        long answeredAt = System.currentTimeMillis();
+        assertThat(next).extracting(r -> r.path("value").asString()).containsExactlyInAnyOrder("v1", "v2");
+        assertThat(next).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+        assertThat(pushed.get(1).path("lock_expires_at").asLong()).as("taken before the stream's locks ended")
+                .isGreaterThan(answeredAt);
+    }
+
+    @Test
+    void badStreamsAreRefusedWithAProblemBeforeTheyOpen() {
+        cluster.createTopic("sh-stream-bad", 1, 3, Map.of());
+        Map<String, Integer> refused = Map.of(
+                "max_in_flight=1", 400,
+                "topic=sh-stream-bad&max_in_flight=0", 400,
+                "topic=sh-stream-bad&partitions=", 400,
+                "topic=sh-stream-bad&partitions=x", 400,
+                "topic=sh-stream-bad&partitions=4", 404,
+                "topic=sh-no-such-topic", 404,
+                "topic=sh-stream-bad&wait_ms=5", 400);
+        refused.forEach((query, status) -> {
+            try (SseStream stream = openStream(cluster.gatewayUrl(), "sh-stream-bad-group", query)) {
+                assertThat(stream.status()).as(query + ": " + stream.errorBody()).isEqualTo(status);
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static SseStream openStream(String gateway, String group, String query) {
+        return SseStream.open(cluster.http(), URI.create(gateway + "/v1/share-groups/" + group + "/records?" + query),
+                null, 64);
+    }
+
+    private static JsonNode record(SseStream.Event event) {
+        assertThat(event).as("a record event").isNotNull();
+        assertThat(event.event()).as(event.data()).isEqualTo("record");
+        JsonNode data = GatewayCluster.JSON.readTree(event.data());
+        assertThat(event.id()).isEqualTo(data.path("partition").asInt() + ":" + data.path("acquisition_id").asLong());
+        return data;
+    }
+
+    /** The next record event within {@code timeout}, or null. */
+    private static JsonNode nextRecord(SseStream stream, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            SseStream.Event event = stream.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (event != null) {
+                return record(event);
+            }
+        }
+        return null;
+    }
+
+    /** The acquire commands the coordinator has answered: its server metric of the internal acquire route. */
+    private static double acquireCommands() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.coordinatorUrl() + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            return cluster.http().send(request, HttpResponse.BodyHandlers.ofString()).body().lines()
+                    .filter(line -> line.startsWith("http_server_requests_seconds_count{")
+                            && line.contains("uri=\"" + SharePaths.ACQUIRE + "\""))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static void produce(String topic, int count) {
         StringBuilder records = new StringBuilder();

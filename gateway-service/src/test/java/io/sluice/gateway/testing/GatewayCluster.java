@@ -71,6 +71,10 @@ public final class GatewayCluster implements AutoCloseable {
         return cluster.processes();
     }
 
+    public String coordinatorUrl() {
+        return cluster.coordinatorUrl().toString();
+    }
+
     public String gatewayUrl() {
         return cluster.gatewayUrl().toString();
     }

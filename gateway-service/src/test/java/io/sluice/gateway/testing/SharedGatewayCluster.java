@@ -37,6 +37,7 @@ public final class SharedGatewayCluster implements SharedCluster, ParameterResol
                         "--sluice.coordinator.groups.initial-rebalance-delay=0s",
                         "--sluice.coordinator.transactions.abort-check-interval=200ms",
                         "--sluice.coordinator.share-groups.lock-duration=5s",
+                        "--sluice.coordinator.share-groups.max-in-flight-records=20",
                         "--sluice.coordinator.share-groups.auto-offset-reset=earliest"))), GatewayCluster.class);
     }
 

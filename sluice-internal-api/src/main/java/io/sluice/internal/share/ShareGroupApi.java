@@ -39,4 +39,7 @@ public interface ShareGroupApi {
 
     /** The group's members now ({@link ShareGroupMembers}); a group without members has none, whatever it stores. */
     Mono<ShareGroupMembers> members(String groupId);
+
+    /** The records of one share-partition the member holds now; changes nothing. */
+    Mono<ShareHeldResponse> held(ShareHeldRequest request);
 }

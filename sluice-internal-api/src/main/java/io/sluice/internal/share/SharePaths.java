@@ -20,12 +20,14 @@ public final class SharePaths {
     /** GET: every share group, as {@link ShareGroupListing}s. */
     public static final String GROUPS = "/internal/share-groups";
     /**
-     * GET: {@link ShareGroupDescription}; DELETE: the share group's state (refused with NON_EMPTY_GROUP while a
-     * record is acquired under a lock that has not ended).
+     * GET: {@link ShareGroupDescription}; DELETE: the share group's state (refused with NON_EMPTY_GROUP while the
+     * group has members or a record is acquired under a lock that has not ended).
      */
     public static final String GROUP = "/internal/share-groups/{group}";
     /** POST {@link ShareResetRequest} → {@link ShareResetResponse}: move start offsets the caller resolved. */
     public static final String RESET = "/internal/share-groups/{group}/reset";
+    /** POST {@link ShareHeldRequest} → {@link ShareHeldResponse}: the records a member holds (a read). */
+    public static final String HELD = "/internal/share-groups/held";
 
     private SharePaths() {
     }

@@ -65,6 +65,8 @@ import io.sluice.internal.share.ShareResetResponse;
 import io.sluice.internal.share.ShareGroupMembers;
 import io.sluice.internal.share.ShareHeartbeatRequest;
 import io.sluice.internal.share.ShareHeartbeatResponse;
+import io.sluice.internal.share.ShareHeldRequest;
+import io.sluice.internal.share.ShareHeldResponse;
 import io.sluice.internal.share.SharePaths;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TransactionDescription;
@@ -427,6 +429,11 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<ShareGroupMembers> members(String groupId) {
         return post(SharePaths.MEMBERS, new ShareGroupMembers.Request(groupId), ShareGroupMembers.class);
+    }
+
+    @Override
+    public Mono<ShareHeldResponse> held(ShareHeldRequest request) {
+        return post(SharePaths.HELD, request, ShareHeldResponse.class);
     }
 
     private Duration timeout() {
