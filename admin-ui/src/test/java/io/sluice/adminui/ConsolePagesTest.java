@@ -368,7 +368,10 @@ class ConsolePagesTest {
         GATEWAY.json("GET", "/v1/share-groups", """
                 {"share_groups":[{"group_id":"workers","partitions":2,"in_flight_records":9,"acquired_records":4}]}""");
         GATEWAY.json("GET", "/v1/share-groups/workers", """
-                {"group_id":"workers","lock_holders":[{"member_id":"worker-1","acquired_records":4}],
+                {"group_id":"workers","group_epoch":2,
+                 "members":[{"member_id":"consumer-7","member_epoch":2,"client_id":"billing","client_host":"/10.0.0.7",
+                             "subscribed_topics":["jobs"],"assignment":[{"topic":"jobs","partitions":[0,1]}]}],
+                 "lock_holders":[{"member_id":"worker-1","acquired_records":4}],
                  "partitions":[{"topic":"jobs","partition":0,"start_offset":40,"end_offset":49,"high_watermark":60,
                                 "lag":17,"in_flight":{"available":2,"acquired":4,"acknowledged":3,"archived":0},
                                 "max_delivery_count":3,"delivery_counts":[]}],"lag":17}""");
@@ -377,7 +380,7 @@ class ConsolePagesTest {
 
         assertThat(get("/share-groups")).contains(">workers</a>", ">9</td>", ">4</td>");
         assertThat(get("/share-groups/workers")).contains(">worker-1</code>", ">40</td>", ">60</td>", ">17</td>",
-                ">3</td>");
+                ">3</td>", ">consumer-7</code>", ">billing</td>", ">jobs-0, jobs-1</td>");
         String refused = post("/share-groups/workers/reset", form("topic", "jobs", "to", "earliest", "action", "apply"),
                 422);
         assertThat(refused).contains("4 records of share group &#39;workers&#39; are acquired (NON_EMPTY_GROUP)");

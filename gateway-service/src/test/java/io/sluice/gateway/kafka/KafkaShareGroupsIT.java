@@ -136,7 +136,10 @@ class KafkaShareGroupsIT {
                 .allSatisfy(values -> assertThat(values).isNotEmpty());
     }
 
-    /** The admin client describes a share group: its share consumers, their subscriptions and assignments. */
+    /**
+     * The admin client describes a share group: its share consumers, their subscriptions and assignments; so does the
+     * HTTP describe, and a delete is refused while the consumer is in the group.
+     */
     @Test
     void theAdminClientDescribesAShareGroupsMembers() throws Exception {
         String topic = "ksh-describe";
@@ -155,6 +158,18 @@ class KafkaShareGroupsIT {
                         .containsExactlyInAnyOrder(0, 1);
                 assertThat(member.host()).isEqualTo("/127.0.0.1");
             });
+
+            Response overHttp = cluster.call("GET", "/v1/share-groups/" + group, null, null);
+            assertThat(overHttp.status()).as(overHttp.text()).isEqualTo(200);
+            assertThat(overHttp.json().path("members")).singleElement().satisfies(member -> {
+                assertThat(member.path("member_id").asString()).isEqualTo(described.members().iterator().next()
+                        .consumerId());
+                assertThat(member.path("subscribed_topics").get(0).asString()).isEqualTo(topic);
+                assertThat(member.path("assignment").get(0).path("partitions")).hasSize(2);
+            });
+            Response deleteRefused = cluster.call("DELETE", "/v1/share-groups/" + group, null, null);
+            assertThat(deleteRefused.status()).as(deleteRefused.text()).isEqualTo(409);
+            assertThat(deleteRefused.json().path("error_code").asString()).isEqualTo("NON_EMPTY_GROUP");
         }
     }
 
