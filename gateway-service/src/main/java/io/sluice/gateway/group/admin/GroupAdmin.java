@@ -14,9 +14,6 @@ import io.sluice.internal.group.GroupOffsets;
 import io.sluice.internal.group.MemberDescription;
 import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.PartitionOffset;
-import io.sluice.internal.partition.ListOffsetsRequest;
-import io.sluice.internal.partition.ListOffsetsResponse;
-import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -100,15 +96,9 @@ class GroupAdmin {
      */
     Mono<ResetPlan> reset(String group, ResetRequest request) {
         return Mono.defer(() -> {
-            ResetRequest.Target target = request.target();
-            int count = cluster.topic(request.topic()).partitions().size();
-            List<Integer> partitions = request.partitions() != null ? List.copyOf(new TreeSet<>(request.partitions()))
-                    : IntStream.range(0, count).boxed().toList();
-            partitions.stream().filter(p -> p >= count).findFirst().ifPresent(p -> {
-                throw ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + request.topic() + "' has partitions 0.."
-                        + (count - 1) + "; there is no partition " + p);
-            });
-            Mono<Map<TopicPartition, Long>> current = target == ResetRequest.Target.SHIFT
+            ResetTargets.Target target = request.target();
+            List<Integer> partitions = ResetTargets.partitions(cluster, request.topic(), request.partitions());
+            Mono<Map<TopicPartition, Long>> current = target == ResetTargets.Target.SHIFT
                     ? coordinator.committedOffsets(group).map(GroupOffsets::byPartition)
                     : Mono.just(Map.of());
             return current.flatMap(committed -> Flux.fromIterable(partitions)
@@ -135,27 +125,14 @@ class GroupAdmin {
         });
     }
 
-    private Mono<Long> resolve(TopicPartition tp, ResetRequest request, ResetRequest.Target target,
+    private Mono<Long> resolve(TopicPartition tp, ResetRequest request, ResetTargets.Target target,
                                PartitionReader.PartitionBounds bounds, Long committed) {
-        return switch (target) {
-            case EARLIEST -> listOffset(tp, ListOffsetsRequest.EARLIEST);
-            case LATEST -> listOffset(tp, ListOffsetsRequest.LATEST);
-            case TIMESTAMP -> listOffset(tp, request.timestampMs()).flatMap(offset -> offset >= 0 ? Mono.just(offset)
-                    : listOffset(tp, ListOffsetsRequest.LATEST));
-            case OFFSET -> request.offset() < bounds.logStartOffset() || request.offset() > bounds.highWatermark()
-                    ? Mono.error(new OffsetRangeException(tp, request.offset(), bounds, "nothing was reset"))
-                    : Mono.just(request.offset());
-            case SHIFT -> {
-                long from = committed != null ? committed : bounds.highWatermark();
-                long shifted = from + request.shiftBy();
-                yield Mono.just(Math.min(bounds.highWatermark(), Math.max(bounds.logStartOffset(), shifted)));
-            }
-        };
-    }
-
-    private Mono<Long> listOffset(TopicPartition tp, long timestamp) {
-        return reader.listOffset(tp, timestamp).map(ListOffsetsResponse.Partition::offset)
-                .map(offset -> offset == null ? -1L : offset);
+        if (target != ResetTargets.Target.SHIFT) {
+            return ResetTargets.resolve(reader, tp, target, request.timestamp(), request.offset(), bounds);
+        }
+        long from = committed != null ? committed : bounds.highWatermark();
+        long shifted = from + request.shiftBy();
+        return Mono.just(Math.min(bounds.highWatermark(), Math.max(bounds.logStartOffset(), shifted)));
     }
 
     private static Map<TopicPartition, String> owners(GroupDescription description) {

@@ -1,7 +1,8 @@
 package io.sluice.gateway.share.admin;
 
 import io.sluice.gateway.cluster.ClusterView;
-import io.sluice.gateway.group.admin.OffsetRangeException;
+import io.sluice.gateway.group.admin.ResetTargets;
+import io.sluice.gateway.group.admin.ResetTargets.Target;
 import io.sluice.gateway.routing.PartitionReader;
 import io.sluice.gateway.share.admin.ShareGroupViews.LockHolder;
 import io.sluice.gateway.share.admin.ShareGroupViews.MemberView;
@@ -10,22 +11,17 @@ import io.sluice.gateway.share.admin.ShareGroupViews.ResetPlan;
 import io.sluice.gateway.share.admin.ShareGroupViews.ShareGroupSummary;
 import io.sluice.gateway.share.admin.ShareGroupViews.ShareGroupView;
 import io.sluice.gateway.share.admin.ShareGroupViews.SharePartitionView;
-import io.sluice.internal.partition.ListOffsetsRequest;
-import io.sluice.internal.partition.ListOffsetsResponse;
 import io.sluice.internal.share.ShareGroupApi;
 import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupMembers;
 import io.sluice.internal.share.ShareResetRequest;
 import io.sluice.internal.share.ShareResetRequest.PartitionStart;
-import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
-import java.util.stream.IntStream;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -91,17 +87,12 @@ class ShareGroupAdmin {
      */
     Mono<ResetPlan> reset(String group, ShareResetBody body) {
         return Mono.defer(() -> {
-            ShareResetBody.Target target = body.target();
-            int count = cluster.topic(body.topic()).partitions().size();
-            List<Integer> partitions = body.partitions() != null ? List.copyOf(new TreeSet<>(body.partitions()))
-                    : IntStream.range(0, count).boxed().toList();
-            partitions.stream().filter(p -> p >= count).findFirst().ifPresent(p -> {
-                throw ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + body.topic() + "' has partitions 0.."
-                        + (count - 1) + "; there is no partition " + p);
-            });
+            Target target = body.target();
+            List<Integer> partitions = ResetTargets.partitions(cluster, body.topic(), body.partitions());
             return Flux.fromIterable(partitions)
                     .map(p -> new TopicPartition(body.topic(), p))
-                    .flatMapSequential(tp -> reader.bounds(tp).flatMap(bounds -> resolve(tp, body, target, bounds)
+                    .flatMapSequential(tp -> reader.bounds(tp).flatMap(bounds -> ResetTargets.resolve(reader, tp, target,
+                                    body.timestamp(), body.offset(), bounds)
                             .map(offset -> new PartitionStart(tp.topic(), tp.partition(), offset,
                                     bounds.logStartOffset(), bounds.highWatermark()))))
                     .collectList()
@@ -119,23 +110,5 @@ class ShareGroupAdmin {
                                         .toList());
                             }));
         });
-    }
-
-    private Mono<Long> resolve(TopicPartition tp, ShareResetBody body, ShareResetBody.Target target,
-                               PartitionReader.PartitionBounds bounds) {
-        return switch (target) {
-            case EARLIEST -> listOffset(tp, ListOffsetsRequest.EARLIEST);
-            case LATEST -> listOffset(tp, ListOffsetsRequest.LATEST);
-            case TIMESTAMP -> listOffset(tp, body.timestampMs()).flatMap(offset -> offset >= 0 ? Mono.just(offset)
-                    : listOffset(tp, ListOffsetsRequest.LATEST));
-            case OFFSET -> body.offset() < bounds.logStartOffset() || body.offset() > bounds.highWatermark()
-                    ? Mono.error(new OffsetRangeException(tp, body.offset(), bounds, "nothing was reset"))
-                    : Mono.just(body.offset());
-        };
-    }
-
-    private Mono<Long> listOffset(TopicPartition tp, long timestamp) {
-        return reader.listOffset(tp, timestamp).map(ListOffsetsResponse.Partition::offset)
-                .map(offset -> offset == null ? -1L : offset);
     }
 }

@@ -1,7 +1,7 @@
 package io.sluice.gateway.share.admin;
 
-import io.sluice.gateway.format.Timestamps;
-import io.sluice.protocol.ErrorCode;
+import io.sluice.gateway.group.admin.ResetTargets;
+import io.sluice.gateway.group.admin.ResetTargets.Target;
 import java.util.List;
 
 /**
@@ -14,49 +14,14 @@ import java.util.List;
 record ShareResetBody(String topic, List<Integer> partitions, String to, String timestamp, Long offset,
                       Boolean dryRun) {
 
-    enum Target { EARLIEST, LATEST, TIMESTAMP, OFFSET }
+    private static final List<Target> TARGETS = List.of(Target.EARLIEST, Target.LATEST, Target.TIMESTAMP,
+            Target.OFFSET);
 
     Target target() {
-        if (topic == null) {
-            throw ErrorCode.INVALID_REQUEST.exception("A reset names its topic");
-        }
-        if (to == null) {
-            throw ErrorCode.INVALID_REQUEST.exception("to is one of earliest, latest, timestamp, offset");
-        }
-        Target target = switch (to) {
-            case "earliest" -> Target.EARLIEST;
-            case "latest" -> Target.LATEST;
-            case "timestamp" -> Target.TIMESTAMP;
-            case "offset" -> Target.OFFSET;
-            default -> throw ErrorCode.INVALID_REQUEST.exception("to is one of earliest, latest, timestamp, offset,"
-                    + " was '" + to + "'");
-        };
-        requireOnly(target == Target.TIMESTAMP, timestamp != null, "timestamp", "to=timestamp");
-        requireOnly(target == Target.OFFSET, offset != null, "offset", "to=offset");
-        if (target == Target.TIMESTAMP) {
-            timestampMs();
-        }
-        if (offset != null && offset < 0) {
-            throw ErrorCode.INVALID_OFFSET.exception("offset must be >= 0, was " + offset);
-        }
-        if (partitions != null && (partitions.isEmpty() || partitions.stream().anyMatch(p -> p == null || p < 0))) {
-            throw ErrorCode.INVALID_REQUEST.exception("partitions, when given, lists partition numbers >= 0");
-        }
-        return target;
-    }
-
-    long timestampMs() {
-        return Timestamps.parse(timestamp, "timestamp");
+        return ResetTargets.target(TARGETS, topic, partitions, to, timestamp, offset, null);
     }
 
     boolean isDryRun() {
         return dryRun != null && dryRun;
-    }
-
-    private static void requireOnly(boolean wanted, boolean given, String field, String when) {
-        if (wanted != given) {
-            throw ErrorCode.INVALID_REQUEST.exception(wanted ? field + " is required with " + when
-                    : field + " is only for " + when);
-        }
     }
 }
