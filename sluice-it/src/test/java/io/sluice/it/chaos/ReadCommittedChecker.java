@@ -36,7 +36,8 @@ import java.util.Set;
  *   <li>{@link Kind#READ_COMMITTED_SKIPPED}: a record of the final log below the last offset a reader was given that
  *       the reader never got (a stable offset that ran ahead of an open transaction would do this);</li>
  *   <li>{@link Kind#LSO_ABOVE_HW}: a leader answering a last stable offset above its high watermark, or a
- *       read_committed page ending past the high watermark it reported.</li>
+ *       read_committed page that moves past the high watermark it reports (not an empty page at a position a reader
+ *       reached under an earlier leader, whose high watermark the new one has not caught up with yet).</li>
  * </ul>
  */
 final class ReadCommittedChecker {

@@ -276,9 +276,14 @@ final class TransactionWorkload implements AutoCloseable {
                 history.read(new CommittedRead(TransactionHistory.PAGE_READER, tp.topic(), tp.partition(),
                         record.offset(), record.value()));
             }
-            if (answer.nextOffset() > answer.highWatermark()) {
+            // A page that went past its high watermark. A reader already past it (it read to an earlier leader's high
+            // watermark, and a new leader's has not caught up yet) gets an empty page at its position, as from Kafka.
+            if (answer.nextOffset() > Math.max(answer.highWatermark(), position)) {
                 history.stableOffset(new StableOffset(tp.topic(), tp.partition(), -1, answer.nextOffset(),
                         answer.highWatermark()));
+            } else if (answer.nextOffset() > answer.highWatermark()) {
+                history.readerEvent(tp + ": position " + position + " is past the high watermark "
+                        + answer.highWatermark() + " of a leader that has not caught up");
             }
             position = Math.max(position, answer.nextOffset());
             readerPositions.put(tp, position);
