@@ -128,7 +128,8 @@ final class ShareGroupCommand {
 
     @Command(name = "reset", mixinStandardHelpOptions = true,
             description = {"Move a share group's start offsets in one topic (all partitions, or those given); the "
-                    + "records from there are delivered afresh. Refused while any record of the group is acquired.",
+                    + "records from there are delivered afresh. Refused while the group has members or any of its "
+                    + "records is acquired.",
                     "--dry-run shows the plan and changes nothing."})
     static final class ResetShareGroup extends ClientCommand {
 
@@ -170,7 +171,8 @@ final class ShareGroupCommand {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Delete a share group's state. Refused while any of its records is acquired.")
+            description = "Delete a share group's state. Refused while the group has members or any of its records "
+                    + "is acquired.")
     static final class DeleteShareGroup extends ClientCommand {
 
         @Parameters(paramLabel = "GROUP")

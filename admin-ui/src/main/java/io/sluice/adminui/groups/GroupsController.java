@@ -3,7 +3,7 @@ package io.sluice.adminui.groups;
 import io.sluice.adminui.gateway.GatewayClient;
 import io.sluice.adminui.gateway.GatewayProblem;
 import io.sluice.adminui.gateway.GatewayViews.ResetPlan;
-import io.sluice.adminui.groups.ResetForm.BadReset;
+import io.sluice.adminui.web.ResetFields.BadReset;
 import io.sluice.adminui.web.Notices;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;

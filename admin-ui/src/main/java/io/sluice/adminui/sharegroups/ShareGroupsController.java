@@ -3,7 +3,7 @@ package io.sluice.adminui.sharegroups;
 import io.sluice.adminui.gateway.GatewayClient;
 import io.sluice.adminui.gateway.GatewayProblem;
 import io.sluice.adminui.gateway.GatewayViews.ShareResetPlan;
-import io.sluice.adminui.sharegroups.ShareResetForm.BadReset;
+import io.sluice.adminui.web.ResetFields.BadReset;
 import io.sluice.adminui.web.Notices;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpResponse;

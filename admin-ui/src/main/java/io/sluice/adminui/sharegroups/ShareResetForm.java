@@ -1,8 +1,7 @@
 package io.sluice.adminui.sharegroups;
 
 import io.sluice.adminui.gateway.GatewayRequests.ShareReset;
-import java.util.ArrayList;
-import java.util.List;
+import io.sluice.adminui.web.ResetFields;
 
 /**
  * The share-group reset form: a topic, where to ({@code earliest}, {@code latest}, {@code offset},
@@ -15,12 +14,6 @@ record ShareResetForm(String topic, String to, String value, String partitions, 
         return new ShareResetForm("", "earliest", "", "", "preview");
     }
 
-    static final class BadReset extends RuntimeException {
-        BadReset(String message) {
-            super(message);
-        }
-    }
-
     boolean apply() {
         return "apply".equals(action);
     }
@@ -31,31 +24,12 @@ record ShareResetForm(String topic, String to, String value, String partitions, 
         Long offset = null;
         String timestamp = null;
         switch (target) {
-            case "offset" -> offset = number("Offset", text);
+            case "offset" -> offset = ResetFields.number("Offset", text);
             case "timestamp" -> timestamp = text.isEmpty() ? null : text;
             default -> {
             }
         }
-        return new ShareReset(topic == null ? "" : topic.strip(), partitionList(), target, timestamp, offset,
-                !apply());
-    }
-
-    private List<Integer> partitionList() {
-        if (partitions == null || partitions.isBlank()) {
-            return null;
-        }
-        List<Integer> list = new ArrayList<>();
-        for (String part : partitions.split(",")) {
-            list.add(number("Partitions", part.strip()).intValue());
-        }
-        return list;
-    }
-
-    private static Long number(String what, String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new BadReset(what + " must be a whole number, was '" + text + "'");
-        }
+        return new ShareReset(topic == null ? "" : topic.strip(), ResetFields.partitions(partitions), target,
+                timestamp, offset, !apply());
     }
 }
