@@ -42,4 +42,18 @@ public interface ShareGroupApi {
 
     /** The records of one share-partition the member holds now; changes nothing. */
     Mono<ShareHeldResponse> held(ShareHeldRequest request);
+
+    // ---------------------------------------------------------------- session close, offsets by topic (Kafka admin)
+
+    /**
+     * Releases the records {@code memberId} holds in the named share-partitions (a share session closed or its
+     * connection dropped); INVALID_REQUEST for a malformed request.
+     */
+    Mono<ShareReleaseResponse> release(ShareReleaseRequest request);
+
+    /**
+     * Forgets the group's share-partitions of some topics ({@link ShareOffsetsDeleteRequest}); UNKNOWN_GROUP when the
+     * group has none, NON_EMPTY_GROUP while it has members or a record of them is acquired.
+     */
+    Mono<ShareOffsetsDeleteResponse> deleteShareGroupOffsets(String groupId, ShareOffsetsDeleteRequest request);
 }

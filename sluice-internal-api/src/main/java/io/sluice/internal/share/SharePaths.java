@@ -29,6 +29,13 @@ public final class SharePaths {
     /** POST {@link ShareHeldRequest} → {@link ShareHeldResponse}: the records a member holds (a read). */
     public static final String HELD = "/internal/share-groups/held";
 
+    // ---------------------------------------------------------------- session close, offsets by topic (Kafka admin)
+
+    /** POST {@link ShareReleaseRequest} → {@link ShareReleaseResponse}: a closed share session's records released. */
+    public static final String RELEASE = "/internal/share-groups/release";
+    /** POST {@link ShareOffsetsDeleteRequest} → {@link ShareOffsetsDeleteResponse}: some topics' share-partitions. */
+    public static final String DELETE_OFFSETS = "/internal/share-groups/{group}/delete-offsets";
+
     private SharePaths() {
     }
 
@@ -40,5 +47,9 @@ public final class SharePaths {
 
     public static String reset(String groupId) {
         return group(groupId) + "/reset";
+    }
+
+    public static String deleteOffsets(String groupId) {
+        return group(groupId) + "/delete-offsets";
     }
 }
