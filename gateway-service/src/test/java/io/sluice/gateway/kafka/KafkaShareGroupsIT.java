@@ -426,6 +426,16 @@ class KafkaShareGroupsIT {
                     .extracting(GroupListing::groupId).doesNotContain(group);
             assertThat(catchThrowable(() -> admin.deleteShareGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)))
                     .hasCauseInstanceOf(GroupIdNotFoundException.class);
+
+            KafkaTools.ToolRun fresh = run(ShareGroupCommand::main, "--bootstrap-server", bootstrap,
+                    "--reset-offsets", "--group", group, "--topic", topic, "--to-latest", "--execute");
+            assertThat(fresh.exitCode()).as("a reset makes a share group that does not exist: " + fresh.err())
+                    .isZero();
+            assertThat(admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+                    .partitionsToOffsetInfo(group).get(30, TimeUnit.SECONDS).get(p0).startOffset()).isEqualTo(10);
+            KafkaTools.ToolRun members = run(ShareGroupCommand::main, "--bootstrap-server", bootstrap, "--describe",
+                    "--group", group, "--members");
+            assertThat(members.exitCode()).as(members.err()).isZero();
         }
     }
 
@@ -486,10 +496,10 @@ class KafkaShareGroupsIT {
     }
 
     /**
-     * A share session closed by ShareAcknowledge epoch -1 gives the records it holds back before the answer; a
-     * connection dropped while holding records gives them back at once too: the next taker gets them, delivered a
-     * second time, well before their 5 s locks would have ended. The member is still in no hurry to leave: no
-     * heartbeat is sent at all.
+     * A share session closed by ShareAcknowledge or ShareFetch with epoch -1 gives the records it holds back before the
+     * answer; a connection dropped while holding records gives them back at once too: the next taker gets them,
+     * delivered a second time, well before their 5 s locks would have ended. No heartbeat is sent: the member never
+     * joins or leaves, so only the session's end releases the records.
      */
     @Test
     void aClosedShareSessionOrADroppedConnectionGivesItsRecordsToTheNextTakerAtOnce() throws Exception {
@@ -521,6 +531,16 @@ class KafkaShareGroupsIT {
                 .isLessThan(Duration.ofSeconds(4));
         assertThat(afterDrop).extracting(r -> r.path("offset").asLong()).containsExactly(3L, 4L, 5L);
         assertThat(afterDrop).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+
+        produce(topic, 1, 6, 3);
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            assertThat(acquiredCount(shareFetch(connection, group, member, 0, topicId, 5000, 3))).isEqualTo(3);
+            assertThat(shareFetch(connection, group, member, -1, topicId, 0, 3).errorCode())
+                    .as("a ShareFetch that closes the session").isEqualTo(Errors.NONE.code());
+            List<JsonNode> afterFinalFetch = httpTake(group, topic, "other", 0, 10);
+            assertThat(afterFinalFetch).extracting(r -> r.path("offset").asLong()).containsExactly(6L, 7L, 8L);
+            assertThat(afterFinalFetch).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+        }
     }
 
     // ---------------------------------------------------------------- helpers
