@@ -409,13 +409,17 @@ class KafkaShareGroupsIT {
                     + "\"acknowledgements\":[{\"topic\":\"" + topic + "\",\"partition\":0,\"first_offset\":0,"
                     + "\"last_offset\":9,\"type\":\"release\"}]}");
 
-            admin.deleteShareGroupOffsets(group, Set.of(topic)).all().get(30, TimeUnit.SECONDS);
+            KafkaTools.ToolRun deleteOffsets = run(ShareGroupCommand::main, "--bootstrap-server", bootstrap,
+                    "--delete-offsets", "--group", group, "--topic", topic);
+            assertThat(deleteOffsets.exitCode()).as(deleteOffsets.out() + deleteOffsets.err()).isZero();
             assertThat(cluster.call("GET", "/v1/share-groups/" + group, null, null).status())
                     .as("the group's only topic forgotten: no share-partition left").isEqualTo(404);
             admin.alterShareGroupOffsets(group, Map.of(p0, 7L)).all().get(30, TimeUnit.SECONDS);
             assertThat(admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
                     .partitionsToOffsetInfo(group).get(30, TimeUnit.SECONDS).get(p0).startOffset())
                     .as("an alter makes the group again").isEqualTo(7);
+            assertThat(catchThrowable(() -> admin.deleteShareGroupOffsets(group, Set.of("ksh-no-such-topic")).all()
+                    .get(30, TimeUnit.SECONDS))).hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
             assertThat(catchThrowable(() -> admin.alterShareGroupOffsets(group, Map.of(new TopicPartition(topic, 5),
                     0L)).all().get(30, TimeUnit.SECONDS))).hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
 
