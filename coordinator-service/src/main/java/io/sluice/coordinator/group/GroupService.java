@@ -49,7 +49,7 @@ class GroupService {
     }
 
     Mono<GroupHeartbeatResponse> heartbeat(String groupId, GroupHeartbeatRequest request) {
-        return ready(groupId).then(notAShareGroup(groupId, request)).then(Mono.defer(() -> {
+        return ready(groupId).then(Mono.defer(() -> notAShareGroup(groupId, request))).then(Mono.defer(() -> {
             if (Objects.equals(request.memberEpoch(), GroupHeartbeatRequest.JOIN) && classic.hasMembers(groupId)) {
                 return upgradeAndJoin(groupId, request);
             }
@@ -66,8 +66,16 @@ class GroupService {
      * when a share group has it: one namespace of group ids, as Kafka's ConsumerGroupHeartbeat answers.
      */
     private Mono<Void> notAShareGroup(String groupId, GroupHeartbeatRequest request) {
-        if (!Objects.equals(request.memberEpoch(), GroupHeartbeatRequest.JOIN) || groups.hasGroup(groupId)
-                || classic.hasMembers(groupId)) {
+        return Objects.equals(request.memberEpoch(), GroupHeartbeatRequest.JOIN) ? notAShareGroup(groupId)
+                : Mono.empty();
+    }
+
+    /**
+     * The same for a commit without a member, which makes a group under a new id (Kafka's "simple" commit: its
+     * OffsetCommit to a share group's id is GROUP_ID_NOT_FOUND too).
+     */
+    private Mono<Void> notAShareGroup(String groupId) {
+        if (groups.hasGroup(groupId) || classic.hasMembers(groupId)) {
             return Mono.empty();
         }
         return shareGroups.isShareGroup(groupId).flatMap(share -> share
@@ -112,12 +120,14 @@ class GroupService {
                     request.offsets()));
         }
         boolean memberless = request.memberId() == null || request.memberId().isEmpty();
-        return ready(groupId).then(groups.submit(groupId, (group, view) -> {
-            if (memberless) {
-                withoutClassicMembers(groupId);
-            }
-            return GroupRules.commit(group, groupId, request, view, settings, clock.millis());
-        }));
+        return ready(groupId)
+                .then(Mono.defer(() -> memberless ? notAShareGroup(groupId) : Mono.empty()))
+                .then(Mono.defer(() -> groups.submit(groupId, (group, view) -> {
+                    if (memberless) {
+                        withoutClassicMembers(groupId);
+                    }
+                    return GroupRules.commit(group, groupId, request, view, settings, clock.millis());
+                })));
     }
 
     Mono<GroupOffsets> committedOffsets(String groupId) {

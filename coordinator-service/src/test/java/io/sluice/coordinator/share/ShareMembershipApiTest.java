@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.internal.group.GroupHeartbeatRequest;
 import io.sluice.internal.group.GroupPaths;
+import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.PartitionOffset;
 import io.sluice.internal.share.ShareAcquireRequest;
 import io.sluice.internal.share.ShareAcquireResponse;
 import io.sluice.internal.share.ShareAcquireResponse.AcquiredRecord;
@@ -172,7 +174,10 @@ class ShareMembershipApiTest extends CoordinatorTestSupport {
         assertThat(acquire("bad-release", "b", 0, 10, 2).records()).as("still locked for a").isEmpty();
     }
 
-    /** One namespace both ways: a consumer group cannot start under a share group's id, by either protocol. */
+    /**
+     * One namespace both ways: a consumer group cannot start under a share group's id, by either protocol, nor by a
+     * commit without a member.
+     */
     @Test
     void whenAShareGroupHasTheIdShouldRefuseAConsumerJoinAsUnknownGroupAndAClassicJoinAsInconsistentProtocol() {
         api();
@@ -191,6 +196,10 @@ class ShareMembershipApiTest extends CoordinatorTestSupport {
                     .exchange().expectStatus().isEqualTo(409)
                     .expectBody(String.class).value(body -> assertThat(body).contains("INCONSISTENT_GROUP_PROTOCOL"));
         }
+        web.post().uri(GroupPaths.OFFSETS, "share-id").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(new OffsetCommitRequest("", -1, List.of(PartitionOffset.of(TOPIC, 0, 0))))
+                .exchange().expectStatus().isNotFound()
+                .expectBody(String.class).value(body -> assertThat(body).contains("not a consumer group"));
         web.get().uri(GroupPaths.GROUP, "share-id").exchange().expectStatus().isNotFound();
     }
 
