@@ -115,7 +115,7 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
      */
     Mono<Void> requireNotConsumerGroup(String groupId) {
         return Mono.fromRunnable(() -> {
-            if (consumerGroups.hasGroup(groupId) || classicGroups.hasMembers(groupId)) {
+            if (groupId != null && (consumerGroups.hasGroup(groupId) || classicGroups.hasMembers(groupId))) {
                 throw ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " is not a share group: it is a"
                         + " consumer group");
             }

@@ -203,9 +203,12 @@ class ShareMembershipApiTest extends CoordinatorTestSupport {
         web.get().uri(GroupPaths.GROUP, "share-id").exchange().expectStatus().isNotFound();
     }
 
-    /** Kafka's AlterShareGroupOffsets on a consumer group's id: GROUP_ID_NOT_FOUND, and no share group is made. */
+    /**
+     * Kafka's AlterShareGroupOffsets on a consumer group's id: GROUP_ID_NOT_FOUND, and no share group is made; nor by
+     * an HTTP worker's take.
+     */
     @Test
-    void whenAConsumerGroupHasTheIdShouldRefuseAShareResetAsUnknownGroup() {
+    void whenAConsumerGroupHasTheIdShouldRefuseAShareResetAndATakeAsUnknownGroup() {
         api();
         web.post().uri(GroupPaths.HEARTBEAT, "consumers").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(new GroupHeartbeatRequest(null, GroupHeartbeatRequest.JOIN, null, null, null,
@@ -215,6 +218,12 @@ class ShareMembershipApiTest extends CoordinatorTestSupport {
         web.post().uri(SharePaths.RESET, "consumers").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(new ShareResetRequest(List.of(new ShareResetRequest.PartitionStart(TOPIC, 0, 0L, 0L, 0L)),
                         false))
+                .exchange().expectStatus().isNotFound()
+                .expectBody(String.class).value(body -> assertThat(body).contains("not a share group"));
+        web.get().uri(SharePaths.GROUP, "consumers").exchange().expectStatus().isNotFound();
+
+        web.post().uri(SharePaths.ACQUIRE).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(new ShareAcquireRequest("consumers", "http-worker", TOPIC, 0, 10, 0, 0, 0, 0, List.of()))
                 .exchange().expectStatus().isNotFound()
                 .expectBody(String.class).value(body -> assertThat(body).contains("not a share group"));
         web.get().uri(SharePaths.GROUP, "consumers").exchange().expectStatus().isNotFound();

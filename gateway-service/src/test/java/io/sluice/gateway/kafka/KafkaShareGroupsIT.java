@@ -337,7 +337,10 @@ class KafkaShareGroupsIT {
                 .allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(1));
     }
 
-    /** Group ids are one namespace: a consumer group's id is no share group's (GROUP_ID_NOT_FOUND, as Kafka). */
+    /**
+     * Group ids are one namespace: a consumer group's id is no share group's (GROUP_ID_NOT_FOUND, as Kafka), for a
+     * share consumer's join, an HTTP worker's take (404) and AlterShareGroupOffsets.
+     */
     @Test
     void aShareMemberCannotJoinAConsumerGroupsId() throws Exception {
         String topic = "ksh-namespace";
@@ -353,6 +356,16 @@ class KafkaShareGroupsIT {
                                     .setSubscribedTopicNames(List.of(topic))));
             assertThat(refused.data().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
         }
+        Response take = cluster.postJson("/v1/share-groups/" + group + "/acquisitions", "{\"topic\":\"" + topic
+                + "\",\"member_id\":\"worker\"}");
+        assertThat(take.status()).as(take.text()).isEqualTo(404);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.kafkaBootstrap()))) {
+            assertThat(catchThrowable(() -> admin.alterShareGroupOffsets(group, Map.of(new TopicPartition(topic, 0),
+                    0L)).all().get(30, TimeUnit.SECONDS))).hasCauseInstanceOf(GroupIdNotFoundException.class);
+        }
+        assertThat(cluster.call("GET", "/v1/share-groups/" + group, null, null).status())
+                .as("no share state was made under the consumer group's id").isEqualTo(404);
     }
 
     /**
