@@ -5,6 +5,8 @@ import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.share.ShareGroupApi;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
@@ -19,9 +21,10 @@ import reactor.core.publisher.Mono;
 /**
  * DeleteGroups: each group and its committed offsets deleted by the coordinator, as {@code DELETE /v1/groups/{group}}
  * does — NON_EMPTY_GROUP while it has members, GROUP_ID_NOT_FOUND for one that does not exist, and
- * GROUP_AUTHORIZATION_FAILED without DELETE on it. A share group's id (the admin client's {@code deleteShareGroups},
- * {@code kafka-share-groups --delete}) deletes the share group as {@code DELETE /v1/share-groups/{group}} does, with
- * the same NON_EMPTY_GROUP while it has members or a record is acquired.
+ * GROUP_AUTHORIZATION_FAILED without DELETE on it. An id no consumer group has but a share group does (the admin
+ * client's {@code deleteShareGroups}, {@code kafka-share-groups --delete}) deletes the share group as
+ * {@code DELETE /v1/share-groups/{group}} does, with the same NON_EMPTY_GROUP while it has members or a record is
+ * acquired.
  */
 @Component
 class DeleteGroupsApi implements KafkaApi {
@@ -63,8 +66,10 @@ class DeleteGroupsApi implements KafkaApi {
         if (!access.allowed(session, request, AclOperation.DELETE, group)) {
             return Mono.just(result.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
         }
-        return shareGroups.isShareGroup(group)
-                .flatMap(share -> share ? shares.deleteShareGroup(group) : coordinator.deleteGroup(group))
+        return coordinator.deleteGroup(group)
+                .onErrorResume(e -> e instanceof SluiceException s && s.errorCode() == ErrorCode.UNKNOWN_GROUP,
+                        e -> shareGroups.isShareGroup(group).flatMap(share -> share ? shares.deleteShareGroup(group)
+                                : Mono.error(e)))
                 .thenReturn(result)
                 .onErrorResume(e -> {
                     var error = KafkaErrors.exception(e);

@@ -26,10 +26,10 @@ import reactor.core.publisher.Mono;
 /**
  * ShareGroupDescribe (KIP-932, the admin client's {@code describeShareGroups}): each share group's members as the
  * coordinator knows them — Kafka share consumers, with their epochs, subscriptions, client ids and hosts and
- * assignments (topics by id and name). HTTP workers are not members and are not listed. A group with no member is
- * {@code Empty} when it has share-partitions stored, otherwise {@code Stable}: share groups have no rebalance to wait
- * for. An id with neither is GROUP_ID_NOT_FOUND, as Kafka answers: "not a share group" for a consumer group's id,
- * "not found" for any other. The assignor is named {@code simple}, as Kafka names its
+ * assignments (topics by id and name). HTTP workers are not members and are not listed. A group with members is
+ * {@code Stable} (share groups have no rebalance to wait for); one without members but with share-partitions stored
+ * is {@code Empty}; an id with neither is GROUP_ID_NOT_FOUND, as Kafka answers: "not a share group" for a consumer
+ * group's id, "not found" for any other. The assignor is named {@code simple}, as Kafka names its
  * share assignor, though Sluice's rule is its own. Needs DESCRIBE on each group (GROUP_AUTHORIZATION_FAILED for it).
  */
 @Component

@@ -80,7 +80,7 @@ public class ShareGroupAdmin {
                         .mapToLong(Long::longValue).sum());
     }
 
-    public Mono<Void> delete(String group) {
+    Mono<Void> delete(String group) {
         return coordinator.deleteShareGroup(group);
     }
 
@@ -96,12 +96,10 @@ public class ShareGroupAdmin {
                         description.partitions()))
                 .flatMapSequential(partition -> reader.bounds(new TopicPartition(partition.topic(),
                                 partition.partition()))
-                        .map(bounds -> (Long) partition.lag(bounds.highWatermark()))
-                        .onErrorResume(SluiceException.class, e -> Mono.empty())
-                        .map(lag -> new StartOffset(partition.topic(), partition.partition(), partition.startOffset(),
-                                lag))
-                        .defaultIfEmpty(new StartOffset(partition.topic(), partition.partition(),
-                                partition.startOffset(), null)), 8)
+                        .map(bounds -> new StartOffset(partition.topic(), partition.partition(),
+                                partition.startOffset(), partition.lag(bounds.highWatermark())))
+                        .onErrorResume(SluiceException.class, e -> Mono.just(new StartOffset(partition.topic(),
+                                partition.partition(), partition.startOffset(), null))), 8)
                 .collectList();
     }
 
