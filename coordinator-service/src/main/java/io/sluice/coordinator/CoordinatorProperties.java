@@ -149,13 +149,44 @@ public record CoordinatorProperties(
      *                           ({@code group.share.record.lock.duration.ms})
      * @param autoOffsetReset    where a share-partition the group does not have yet starts: {@code latest} (the high
      *                           watermark) or {@code earliest} (the log start offset) ({@code share.auto.offset.reset})
+     * @param deadLetter         the cluster's settings for share groups' dead-letter topics (KIP-1191)
      */
     public record ShareGroups(@DefaultValue("2000") @Min(1) int maxInFlightRecords,
                               @DefaultValue("5") @Min(1) int deliveryLimit,
                               @DefaultValue("30s") Duration lockDuration,
-                              @DefaultValue("latest") @NotNull AutoOffsetReset autoOffsetReset) {
+                              @DefaultValue("latest") @NotNull AutoOffsetReset autoOffsetReset,
+                              @Valid @DefaultValue DeadLetter deadLetter) {
 
         /** {@code share.auto.offset.reset}'s values (by time is a reset's, not a default's). */
         public enum AutoOffsetReset { EARLIEST, LATEST }
+
+        /**
+         * Share groups' dead-letter topics (KIP-1191): where a group's archived records are copied, when the group
+         * names a topic.
+         *
+         * @param topicNamePrefix             a group's dead-letter topic must start with it (blank: any name but one
+         *                                    starting {@code __}) ({@code errors.deadletterqueue.topic.name.prefix})
+         * @param autoCreateTopics            whether a missing dead-letter topic is created, with
+         *                                    {@code errors.deadletterqueue.group.enable=true}
+         *                                    ({@code errors.deadletterqueue.auto.create.topics.enable})
+         * @param autoCreatePartitions        the partition count of a topic created so
+         * @param autoCreateReplicationFactor its replication factor (at most the live partition services)
+         * @param outboxMaxEntries            the most runs of archived records waiting to be written; past it an
+         *                                    archived record is not copied (counted and logged)
+         * @param writeInterval               how often the writer looks for runs to write when not woken
+         * @param writeTimeout                how long one write to a dead-letter partition's leader may take
+         */
+        public record DeadLetter(@DefaultValue("dlq.") @NotNull String topicNamePrefix,
+                                 @DefaultValue("false") boolean autoCreateTopics,
+                                 @DefaultValue("1") @Min(1) int autoCreatePartitions,
+                                 @DefaultValue("3") @Min(1) int autoCreateReplicationFactor,
+                                 @DefaultValue("100000") @Min(1) int outboxMaxEntries,
+                                 @DefaultValue("500ms") Duration writeInterval,
+                                 @DefaultValue("10s") Duration writeTimeout) {
+
+            public static DeadLetter defaults() {
+                return new DeadLetter("dlq.", false, 1, 3, 100_000, Duration.ofMillis(500), Duration.ofSeconds(10));
+            }
+        }
     }
 }

@@ -60,13 +60,18 @@ class ShareGroupService {
     private final CoordinatorProperties.ShareGroups settings;
     private final ShareLimits limits;
     private final ShareMetrics metrics;
+    private final DeadLetterSettingsSource deadLetterSettings;
+    private final DeadLetterSignal deadLetterSignal;
     private final Sinks.Many<Step> commands = Sinks.many().unicast().onBackpressureBuffer();
     /** Only the sequence reads and writes it (one command at a time); a step-down clears it from the sequence too. */
     private final Map<Key, Cached> documents = new HashMap<>();
 
     ShareGroupService(SharePartitionStore store, CoordinatorLease lease, Clock clock,
-                      CoordinatorProperties properties, ShareMetrics metrics) {
+                      CoordinatorProperties properties, ShareMetrics metrics,
+                      DeadLetterSettingsSource deadLetterSettings, DeadLetterSignal deadLetterSignal) {
         this.store = store;
+        this.deadLetterSettings = deadLetterSettings;
+        this.deadLetterSignal = deadLetterSignal;
         this.lease = lease;
         this.clock = clock;
         this.settings = properties.shareGroups();
@@ -326,7 +331,13 @@ class ShareGroupService {
             documents.put(key, new Cached(token, before));
             return Mono.just(decision.result());
         }
-        return store.write(token, key.groupId(), key.partition(), decision.after())
+        List<ArchivedRecord> archived = decision.after() == null ? List.of() : decision.after().takeArchived();
+        Mono<List<DeadLetterEntry>> deadLetters = archived.isEmpty() ? Mono.just(List.of())
+                : deadLetterSettings.settings(key.groupId()).map(settings ->
+                        DeadLetterEntry.runs(key.groupId(), key.partition(), archived, settings));
+        return deadLetters.flatMap(runs -> store.write(token, key.groupId(), key.partition(), decision.after(), runs,
+                        settings.deadLetter().outboxMaxEntries())
+                        .doOnNext(dropped -> outboxed(key, runs, dropped)))
                 .doOnError(error -> {
                     documents.remove(key);
                     if (!(error instanceof SluiceException e && e.errorCode() == ErrorCode.FENCED_COORDINATOR)) {
@@ -339,6 +350,22 @@ class ShareGroupService {
                     metrics.window(key.groupId(), key.partition(), decision.after());
                     return decision.result();
                 }));
+    }
+
+    /** After a write that archived records: wakes the writer, or says which runs the full outbox did not take. */
+    private void outboxed(Key key, List<DeadLetterEntry> runs, int dropped) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        if (dropped > 0) {
+            long records = runs.subList(runs.size() - dropped, runs.size()).stream()
+                    .mapToLong(DeadLetterEntry::records).sum();
+            metrics.deadLetterErrors(key.groupId(), DeadLetterProblem.Reason.OUTBOX_FULL, records);
+            LOG.warn("The dead-letter outbox holds {} runs, its limit (share-groups.dead-letter.outbox-max-entries):"
+                    + " {} archived records of {} in share group {} are archived without a dead-letter copy",
+                    settings.deadLetter().outboxMaxEntries(), records, key.partition(), key.groupId());
+        }
+        deadLetterSignal.wake();
     }
 
     private record Key(String groupId, TopicPartition partition) {

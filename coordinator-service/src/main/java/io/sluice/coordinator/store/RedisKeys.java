@@ -24,6 +24,11 @@ package io.sluice.coordinator.store;
  *                            hash             'topic-partition' → the state of share group G's share-partition
  *                                             (SharePartitionJson: start and end offsets, next acquisition id,
  *                                             the in-flight records as runs)
+ *   sluice:share-dlq-outbox  sorted set       runs of share groups' archived records waiting to be written to their
+ *                                             dead-letter topics: '<id> <DeadLetterEntry JSON>', scored by id; added
+ *                                             by the script that stores the archiving, removed once written
+ *   sluice:share-dlq-outbox-id
+ *                            counter          the last outbox id given
  *   sluice:idempotency:H     hash, PX ttl     an Idempotency-Key whose SHA-256 is H: fingerprint, producer_id,
  *                                             assignment, holder, held_until, response_status, response_body; ttl
  *                                             the gateway's key retention
@@ -47,6 +52,8 @@ public final class RedisKeys {
     public static final String PRODUCER_ID = "sluice:producer-id";
     public static final String TRANSACTIONS = "sluice:transactions";
     public static final String SHARE_PARTITIONS_PREFIX = "sluice:share-partitions:";
+    public static final String SHARE_DLQ_OUTBOX = "sluice:share-dlq-outbox";
+    public static final String SHARE_DLQ_OUTBOX_ID = "sluice:share-dlq-outbox-id";
     public static final String IDEMPOTENCY_PREFIX = "sluice:idempotency:";
 
     private RedisKeys() {
