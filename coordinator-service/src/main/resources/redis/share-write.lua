@@ -3,6 +3,7 @@
 -- (a reset, a delete).
 --
 -- KEYS[1]  fencing-token counter   KEYS[2]  the share group's hash (topic-partition -> document)
+-- KEYS[3]  (only when the share group is deleted) the group's config hash, removed with the share-partitions
 -- ARGV[1]  the caller's fencing token
 -- then, per share-partition, three arguments:
 --   topic-partition
@@ -21,5 +22,8 @@ for i = 2, #ARGV, 3 do
   else
     redis.call('HDEL', KEYS[2], ARGV[i])
   end
+end
+if KEYS[3] then
+  redis.call('DEL', KEYS[3])
 end
 return 1

@@ -76,14 +76,16 @@ class SharePartitionStore {
         GroupIds.validate(groupId);
         List<String> args = List.of(Long.toString(fencingToken), partition.toString(),
                 state == null ? "delete" : "put", state == null ? "" : SharePartitionJson.write(state));
-        return execute(fencingToken, groupId, args);
+        return execute(fencingToken, groupId, args, false);
     }
 
     /**
      * Stores several share-partitions of one group at once (a null state removes its share-partition): all of them,
-     * or, with FENCED_COORDINATOR when the token is not current, none. An empty map writes nothing.
+     * or, with FENCED_COORDINATOR when the token is not current, none; with {@code dropConfigs} (the group is deleted)
+     * the group's configs ({@link ShareGroupConfigs}) are removed in the same script. An empty map writes nothing.
      */
-    Mono<Void> write(long fencingToken, String groupId, Map<TopicPartition, SharePartition> states) {
+    Mono<Void> write(long fencingToken, String groupId, Map<TopicPartition, SharePartition> states,
+                     boolean dropConfigs) {
         GroupIds.validate(groupId);
         if (states.isEmpty()) {
             return Mono.empty();
@@ -95,11 +97,15 @@ class SharePartitionStore {
             args.add(state == null ? "delete" : "put");
             args.add(state == null ? "" : SharePartitionJson.write(state));
         });
-        return execute(fencingToken, groupId, args);
+        return execute(fencingToken, groupId, args, dropConfigs);
     }
 
-    private Mono<Void> execute(long fencingToken, String groupId, List<String> args) {
-        return redis.execute(SHARE_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.sharePartitions(groupId)), args)
+    private Mono<Void> execute(long fencingToken, String groupId, List<String> args, boolean dropConfigs) {
+        List<String> keys = dropConfigs
+                ? List.of(RedisKeys.FENCING_TOKEN, RedisKeys.sharePartitions(groupId),
+                        RedisKeys.shareGroupConfigs(groupId))
+                : List.of(RedisKeys.FENCING_TOKEN, RedisKeys.sharePartitions(groupId));
+        return redis.execute(SHARE_WRITE, keys, args)
                 .single()
                 .flatMap(result -> result > 0 ? Mono.<Void>empty() : Mono.error(ErrorCode.FENCED_COORDINATOR.exception(
                         "Fencing token " + fencingToken + " is no longer current: another coordinator is active")));
