@@ -6,6 +6,7 @@
 -- KEYS[1]  fencing-token counter   KEYS[2]  the share group's hash (topic-partition -> document)
 -- KEYS[3]  the dead-letter outbox (sorted set: member '<id, 20 digits> <run JSON>', score the id)
 -- KEYS[4]  the outbox's id counter
+-- KEYS[5]  (only when the share group is deleted) the group's config hash, removed with the share-partitions
 -- ARGV[1]  the caller's fencing token
 -- ARGV[2]  the most runs the outbox holds: runs past it are not added
 -- ARGV[3]  n, the number of runs to add; ARGV[4 .. 3+n] their JSON documents
@@ -40,5 +41,8 @@ for i = 4 + runs, #ARGV, 3 do
   else
     redis.call('HDEL', KEYS[2], ARGV[i])
   end
+end
+if KEYS[5] then
+  redis.call('DEL', KEYS[5])
 end
 return dropped

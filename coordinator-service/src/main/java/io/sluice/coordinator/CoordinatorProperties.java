@@ -139,7 +139,8 @@ public record CoordinatorProperties(
     }
 
     /**
-     * Share groups' defaults for every share-partition (Kafka's group configs of the same meaning).
+     * Share groups' defaults (Kafka's broker settings of the same meaning): each is the default of the share group
+     * config that a group may override ({@code share.*}, {@code io.sluice.coordinator.share.ShareGroupConfigs}).
      *
      * @param maxInFlightRecords the most records a share-partition's in-flight window holds
      *                           ({@code group.share.partition.max.record.locks})
@@ -149,12 +150,18 @@ public record CoordinatorProperties(
      *                           ({@code group.share.record.lock.duration.ms})
      * @param autoOffsetReset    where a share-partition the group does not have yet starts: {@code latest} (the high
      *                           watermark) or {@code earliest} (the log start offset) ({@code share.auto.offset.reset})
+     * @param sessionTimeout     how long a share group member is kept without a heartbeat
+     *                           ({@code group.share.session.timeout.ms})
+     * @param heartbeatInterval  how often share group members are told to heartbeat
+     *                           ({@code group.share.heartbeat.interval.ms})
      * @param deadLetter         the cluster's settings for share groups' dead-letter topics (KIP-1191)
      */
     public record ShareGroups(@DefaultValue("2000") @Min(1) int maxInFlightRecords,
                               @DefaultValue("5") @Min(1) int deliveryLimit,
                               @DefaultValue("30s") Duration lockDuration,
                               @DefaultValue("latest") @NotNull AutoOffsetReset autoOffsetReset,
+                              @DefaultValue("45s") Duration sessionTimeout,
+                              @DefaultValue("5s") Duration heartbeatInterval,
                               @Valid @DefaultValue DeadLetter deadLetter) {
 
         /** {@code share.auto.offset.reset}'s values (by time is a reset's, not a default's). */

@@ -61,7 +61,8 @@ class CoordinatorArchitectureTest extends ServiceRules {
      * see), the acl package's {@code AclStore} (ACLs, likewise with a script of its own under the same token), the txn
      * package's {@code TransactionStore} (transactional ids, likewise), the share package's
      * {@code SharePartitionStore} (share-partitions, likewise, and the dead-letter runs its script adds), its
-     * {@code DeadLetterOutbox} (which reads and removes those runs) and {@link CoordinatorConfiguration}, which makes
+     * {@code DeadLetterOutbox} (which reads and removes those runs) and {@code ShareGroupConfigStore} (share group
+     * configs, likewise), and {@link CoordinatorConfiguration}, which makes
      * the connection factory. The {@code redis} package is not
      * among them: it only launches a redis-server process and never connects to it.
      */
@@ -74,6 +75,7 @@ class CoordinatorArchitectureTest extends ServiceRules {
                 .and().doNotHaveFullyQualifiedName(ROOT + ".txn.TransactionStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.SharePartitionStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.DeadLetterOutbox")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".share.ShareGroupConfigStore")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
                 .check(serviceClasses());
     }

@@ -97,14 +97,16 @@ class SharePartitionStore {
         args.add(partition.toString());
         args.add(state == null ? "delete" : "put");
         args.add(state == null ? "" : SharePartitionJson.write(state));
-        return execute(fencingToken, groupId, args);
+        return execute(fencingToken, groupId, args, false);
     }
 
     /**
      * Stores several share-partitions of one group at once (a null state removes its share-partition): all of them,
-     * or, with FENCED_COORDINATOR when the token is not current, none. An empty map writes nothing.
+     * or, with FENCED_COORDINATOR when the token is not current, none; with {@code dropConfigs} (the group is deleted)
+     * the group's configs ({@link ShareGroupConfigs}) are removed in the same script. An empty map writes nothing.
      */
-    Mono<Void> write(long fencingToken, String groupId, Map<TopicPartition, SharePartition> states) {
+    Mono<Void> write(long fencingToken, String groupId, Map<TopicPartition, SharePartition> states,
+                     boolean dropConfigs) {
         GroupIds.validate(groupId);
         if (states.isEmpty()) {
             return Mono.empty();
@@ -118,12 +120,16 @@ class SharePartitionStore {
             args.add(state == null ? "delete" : "put");
             args.add(state == null ? "" : SharePartitionJson.write(state));
         });
-        return execute(fencingToken, groupId, args).then();
+        return execute(fencingToken, groupId, args, dropConfigs).then();
     }
 
-    private Mono<Integer> execute(long fencingToken, String groupId, List<String> args) {
-        return redis.execute(SHARE_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.sharePartitions(groupId),
-                        RedisKeys.SHARE_DLQ_OUTBOX, RedisKeys.SHARE_DLQ_OUTBOX_ID), args)
+    private Mono<Integer> execute(long fencingToken, String groupId, List<String> args, boolean dropConfigs) {
+        List<String> keys = new ArrayList<>(List.of(RedisKeys.FENCING_TOKEN, RedisKeys.sharePartitions(groupId),
+                RedisKeys.SHARE_DLQ_OUTBOX, RedisKeys.SHARE_DLQ_OUTBOX_ID));
+        if (dropConfigs) {
+            keys.add(RedisKeys.shareGroupConfigs(groupId));
+        }
+        return redis.execute(SHARE_WRITE, keys, args)
                 .single()
                 .flatMap(result -> result >= 0 ? Mono.just(result.intValue()) : Mono.error(
                         ErrorCode.FENCED_COORDINATOR.exception("Fencing token " + fencingToken

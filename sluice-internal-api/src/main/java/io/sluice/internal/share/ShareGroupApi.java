@@ -42,4 +42,13 @@ public interface ShareGroupApi {
 
     /** The records of one share-partition the member holds now; changes nothing. */
     Mono<ShareHeldResponse> held(ShareHeldRequest request);
+
+    /**
+     * The share group's configs: every key, with the group's value or the cluster default. Any valid group id has
+     * them, whether or not the group has state yet.
+     */
+    Mono<ShareGroupConfigList> describeShareGroupConfigs(String groupId);
+
+    /** Changes the share group's configs ({@link ShareGroupConfigChange}) and answers them as they are after. */
+    Mono<ShareGroupConfigList> alterShareGroupConfigs(String groupId, ShareGroupConfigChange change);
 }
