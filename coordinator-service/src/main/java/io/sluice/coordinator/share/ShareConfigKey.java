@@ -109,6 +109,11 @@ enum ShareConfigKey {
             if (!v.isEmpty() && !TopicNames.isValid(v)) {
                 throw invalid("'" + value + "' is no topic name for " + key());
             }
+            if (v.startsWith("__")) {
+                // KIP-1191: internal topics are never dead-letter topics. The cluster's name prefix is checked when
+                // records are written, as Kafka does: it may change after the group was configured.
+                throw invalid(key() + " cannot name a topic starting with __ (internal topics): '" + value + "'");
+            }
             return v;
         }
     },

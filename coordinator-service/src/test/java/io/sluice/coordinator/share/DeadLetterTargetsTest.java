@@ -39,6 +39,16 @@ class DeadLetterTargetsTest {
     }
 
     @Test
+    void aGroupCannotBeConfiguredWithAnInternalTopicAsItsDeadLetterTopic() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ShareConfigKey.DEAD_LETTER_TOPIC_NAME.canonical("__consumer_offsets"))
+                .isInstanceOfSatisfying(io.sluice.protocol.SluiceException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo(io.sluice.protocol.ErrorCode.INVALID_CONFIG))
+                .hasMessageContaining("__consumer_offsets");
+        assertThat(ShareConfigKey.DEAD_LETTER_TOPIC_NAME.canonical(" dlq.orders ")).isEqualTo("dlq.orders");
+    }
+
+    @Test
     void aBlankPrefixAllowsAnyLegalNameNotStartingWithTwoUnderscores() {
         assertThat(DeadLetterTargets.invalidName("orders-dead", "")).isEmpty();
         assertThat(DeadLetterTargets.invalidName("dlq.orders", "dlq.")).isEmpty();

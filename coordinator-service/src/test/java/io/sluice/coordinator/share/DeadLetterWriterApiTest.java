@@ -9,7 +9,14 @@ import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
 import io.sluice.coordinator.testing.TestRedis;
+import io.sluice.internal.share.AcknowledgeType;
+import io.sluice.internal.share.ShareAcknowledgeRequest;
+import io.sluice.internal.share.ShareAcquireResponse;
+import io.sluice.internal.share.ShareAcquireResponse.AcquiredRecord;
+import io.sluice.internal.share.ShareAcquireRequest;
+import io.sluice.internal.share.SharePaths;
 import io.sluice.protocol.TopicPartition;
+import java.util.stream.LongStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The dead-letter writer on a whole coordinator and a real Redis, fed through the real archiving script: a run whose
+ * Share groups' dead-letter outbox and writer on a whole coordinator and a real Redis. The call that archives records
+ * of a group with a dead-letter topic stores their runs with the new state (rejected ones as client rejects, those
+ * released at the group's delivery limit as delivery count exceeded); a group without one stores none. A run whose
  * topic breaks KIP-1191's rules (missing, not opted in, internal, without the cluster's prefix) is given up on, counted
  * by reason and logged, and leaves the outbox; a run for a good topic whose leader cannot be reached stays in the
  * outbox until it is written (the coordinator's stand-in nodes listen nowhere, so no write ever succeeds here: the
@@ -88,6 +97,53 @@ class DeadLetterWriterApiTest extends CoordinatorTestSupport {
         assertThat(errors("breaking", DeadLetterProblem.Reason.INVALID_TOPIC_NAME)).isEqualTo(2);
         assertThat(api().topics()).noneMatch(t -> t.name().equals("dlq.missing"))
                 .as("missing topics are not created unless the cluster says so");
+    }
+
+    private void configure(String group, String body) {
+        var answer = api().post(SharePaths.CONFIGS.replace("{group}", group),
+                        "{\"set\":" + body + ",\"replace\":false,\"validate_only\":false}")
+                .expectBody(String.class).returnResult();
+        assertThat(answer.getStatus().value()).as(answer.getResponseBody()).isEqualTo(200);
+    }
+
+    private List<AcquiredRecord> acquire(String group, String member, int max, long highWatermark) {
+        return api().post(SharePaths.ACQUIRE, new ShareAcquireRequest(group, member, SOURCE.topic(),
+                        SOURCE.partition(), max, 0, highWatermark, 0, highWatermark,
+                        LongStream.range(0, highWatermark).boxed().toList()))
+                .expectStatus().isOk().expectBody(ShareAcquireResponse.class).returnResult().getResponseBody()
+                .records();
+    }
+
+    private void acknowledge(String group, String member, long first, long last, AcknowledgeType type) {
+        api().post(SharePaths.ACKNOWLEDGE, new ShareAcknowledgeRequest(group, member, SOURCE.topic(),
+                SOURCE.partition(), List.of(ShareAcknowledgeRequest.Item.range(first, last, type))))
+                .expectStatus().isOk();
+    }
+
+    @Test
+    void aGroupsArchivedRecordsWaitInTheOutboxFromTheCallThatArchivedThem() {
+        configure("configured", "{\"errors.deadletterqueue.topic.name\":\"dlq.on\","
+                + "\"errors.deadletterqueue.copy.record.enable\":\"true\",\"share.delivery.count.limit\":\"2\","
+                + "\"share.auto.offset.reset\":\"earliest\"}");
+        configure("unconfigured", "{\"share.auto.offset.reset\":\"earliest\"}");
+        assertThat(acquire("configured", "w", 4, 4)).hasSize(4);
+        assertThat(acquire("unconfigured", "w", 4, 4)).hasSize(4);
+
+        acknowledge("configured", "w", 0, 1, AcknowledgeType.REJECT);
+        acknowledge("configured", "w", 2, 3, AcknowledgeType.RELEASE);
+        acknowledge("unconfigured", "w", 0, 3, AcknowledgeType.REJECT);
+        assertThat(acquire("configured", "w", 4, 4)).hasSize(2);
+        acknowledge("configured", "w", 2, 3, AcknowledgeType.RELEASE);
+
+        assertThat(outbox()).filteredOn(run -> run.group().equals("configured")).containsExactly(
+                new DeadLetterEntry(outbox().stream().filter(r -> r.group().equals("configured")).findFirst()
+                        .orElseThrow().id(), "configured", SOURCE.topic(), SOURCE.partition(), 0, 1, 1,
+                        DeadLetterCause.CLIENT_REJECT, "dlq.on", true),
+                new DeadLetterEntry(outbox().stream().filter(r -> r.group().equals("configured")).toList().get(1)
+                        .id(), "configured", SOURCE.topic(), SOURCE.partition(), 2, 3, 2,
+                        DeadLetterCause.DELIVERY_COUNT_EXCEEDED, "dlq.on", true));
+        assertThat(outbox()).as("a group without a dead-letter topic adds nothing")
+                .noneMatch(run -> run.group().equals("unconfigured"));
     }
 
     @Test
