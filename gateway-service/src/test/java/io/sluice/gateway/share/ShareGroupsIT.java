@@ -7,6 +7,7 @@ import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.gateway.testing.SseStream;
 import io.sluice.internal.share.SharePaths;
+import io.sluice.launcher.LocalCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -445,6 +446,49 @@ class ShareGroupsIT {
                 .json().path("results").get(0).has("error")).isFalse();
     }
 
+    /**
+     * The outbox is stored with the archiving: records rejected while their dead-letter partition has no live leader
+     * wait in Redis; the coordinator is SIGKILLed and started again, the leader comes back, and the new coordinator
+     * writes them, each once.
+     */
+    @Test
+    void recordsArchivedBeforeTheCoordinatorIsKilledAreWrittenByTheNextOne() {
+        cluster.createTopic("sh-dlq-failover", 1, 3, Map.of());
+        cluster.createTopic("dlq.sh-dlq-failover", 1, 1, Map.of("errors.deadletterqueue.group.enable", "true"));
+        configure("sh-dlq-failover-group", "{\"errors.deadletterqueue.topic.name\":\"dlq.sh-dlq-failover\"}");
+        produce("sh-dlq-failover", 2);
+        int deadLetterLeader = cluster.leader("dlq.sh-dlq-failover", 0);
+        try {
+            cluster.processes().kill(LocalCluster.partition(deadLetterLeader));
+            List<JsonNode> taken = records(acquire(secondGateway, "sh-dlq-failover-group",
+                    "{\"topic\":\"sh-dlq-failover\",\"member_id\":\"a\",\"max_records\":2,"
+                            + "\"max_wait_ms\":20000}"));
+            assertThat(taken).hasSize(2);
+            assertThat(acknowledge(secondGateway, "sh-dlq-failover-group", "a",
+                    taken.stream().map(r -> item("sh-dlq-failover", r, "reject")).toArray(String[]::new)).status())
+                    .isEqualTo(200);
+            GatewayCluster.sleep(Duration.ofSeconds(2));
+            assertThat(coordinatorMetric("sluice_coordinator_share_dead_lettered_records_total",
+                    "sh-dlq-failover-group", null)).as("nothing can be written yet").isZero();
+
+            cluster.processes().kill(LocalCluster.COORDINATOR);
+            cluster.processes().start(LocalCluster.COORDINATOR);
+            cluster.processes().start(LocalCluster.partition(deadLetterLeader));
+
+            List<JsonNode> written = deadLetters("dlq.sh-dlq-failover", 0, 2);
+            written.sort(java.util.Comparator.comparing(r -> headers(r).get("__dlq.errors.offset")));
+            for (int offset = 0; offset < 2; offset++) {
+                assertThat(headers(written.get(offset))).containsEntry("__dlq.errors.offset", Integer.toString(offset))
+                        .containsEntry("__dlq.errors.group", "sh-dlq-failover-group")
+                        .containsEntry("__dlq.errors.message", "Offset rejected by client.");
+            }
+            GatewayCluster.sleep(Duration.ofSeconds(1));
+            assertThat(cluster.highWatermarks("dlq.sh-dlq-failover")).as("each written once").containsExactly(2L);
+        } finally {
+            cluster.heal();
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Sets share group configs through the coordinator's internal route (the gateway's own is the group-config API). */
@@ -465,15 +509,18 @@ class ShareGroupsIT {
         }
     }
 
-    /** The first {@code count} records of a dead-letter partition, waiting (30 s at most) until it has them. */
+    /** The first {@code count} records of a dead-letter partition, waiting (60 s at most) until it has them. */
     private static List<JsonNode> deadLetters(String topic, int partition, int count) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<JsonNode> read = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             Response page = cluster.call("GET", "/v1/topics/" + topic + "/partitions/" + partition
                     + "/records?offset=earliest&format=string&max_records=100", null, null);
-            assertThat(page.status()).as(page.text()).isEqualTo(200);
             read.clear();
+            if (page.status() != 200) { // a leader coming back
+                GatewayCluster.sleep(Duration.ofMillis(200));
+                continue;
+            }
             page.json().path("records").forEach(read::add);
             if (read.size() >= count) {
                 break;
