@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
@@ -19,6 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -30,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareFetchRequestData;
 import org.apache.kafka.common.message.ShareFetchResponseData;
@@ -275,6 +279,54 @@ class KafkaShareGroupsIT {
         assertThat(again).extracting(r -> r.path("value").asString())
                 .containsExactly("record-0", "record-1", "record-2", "record-3", "record-4");
         assertThat(again).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+    }
+
+    /**
+     * A group's own session timeout and heartbeat interval (set with Kafka's Admin client): the member is told the
+     * interval, and a member that stops heartbeating is removed after the session timeout, its records going to the
+     * next taker long before the group's 60 s locks would have ended.
+     */
+    @Test
+    void aMemberSilentForItsGroupsSessionTimeoutIsRemovedAndItsRecordsGoToTheNextTaker() throws Exception {
+        String topic = "ksh-silent";
+        String group = "ksh-silent-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 3);
+        Uuid topicId = topicId(topic);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.kafkaBootstrap()))) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                    new AlterConfigOp(new ConfigEntry("share.session.timeout.ms", "2000"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("share.heartbeat.interval.ms", "500"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "60000"),
+                            AlterConfigOp.OpType.SET)))).all().get(2, TimeUnit.MINUTES);
+        }
+        String member = Uuid.randomUuid().toString();
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            ShareGroupHeartbeatResponse joined = (ShareGroupHeartbeatResponse) connection.call(
+                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
+                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
+                                    .setMemberEpoch(0).setSubscribedTopicNames(List.of(topic))));
+            assertThat(joined.data().errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(joined.data().heartbeatIntervalMs()).isEqualTo(500);
+            ShareFetchResponseData fetched = shareFetch(connection, group, member, 0, topicId, 5000, null);
+            assertThat(fetched.responses().iterator().next().partitions().getFirst().acquiredRecords())
+                    .singleElement().satisfies(range -> assertThat(range.lastOffset()).isEqualTo(2));
+            assertThat(httpTake(group, topic, "other", 0)).as("the member holds all").isEmpty();
+
+            // The member sends no more heartbeats.
+            List<JsonNode> again = new ArrayList<>();
+            await("the silent member's records to come back").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> again.addAll(httpTake(group, topic, "other", 0)) && again.size() == 3);
+            assertThat(again).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+
+            ShareGroupHeartbeatResponse late = (ShareGroupHeartbeatResponse) connection.call(
+                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
+                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
+                                    .setMemberEpoch(joined.data().memberEpoch())));
+            assertThat(late.data().errorCode()).as("removed").isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+        }
     }
 
     /**
