@@ -354,9 +354,9 @@ class ShareGroupsIT {
         cluster.createTopic("sh-dlq", 3, 3, Map.of());
         cluster.createTopic("dlq.sh-dlq-plain", 2, 3, Map.of("errors.deadletterqueue.group.enable", "true"));
         cluster.createTopic("dlq.sh-dlq-copy", 2, 3, Map.of("errors.deadletterqueue.group.enable", "true"));
-        configure("sh-dlq-plain", "{\"errors.deadletterqueue.topic.name\":\"dlq.sh-dlq-plain\"}");
-        configure("sh-dlq-copy", "{\"errors.deadletterqueue.topic.name\":\"dlq.sh-dlq-copy\","
-                + "\"errors.deadletterqueue.copy.record.enable\":\"true\",\"share.delivery.count.limit\":\"2\"}");
+        configure("sh-dlq-plain", Map.of("errors.deadletterqueue.topic.name", "dlq.sh-dlq-plain"));
+        configure("sh-dlq-copy", Map.of("errors.deadletterqueue.topic.name", "dlq.sh-dlq-copy",
+                "errors.deadletterqueue.copy.record.enable", "true", "share.delivery.count.limit", "2"));
         Response produced = cluster.postJson("/v1/topics/sh-dlq/records", "{\"records\":["
                 + "{\"key\":\"k0\",\"value\":\"v0\",\"partition\":0,\"headers\":{\"trace\":\"t0\"}},"
                 + "{\"key\":\"k1\",\"value\":\"v1\",\"partition\":1,\"headers\":{\"trace\":\"t1\"}},"
@@ -423,7 +423,7 @@ class ShareGroupsIT {
     void aDeadLetterTopicThatDidNotOptInGetsNothingAndTheGroupGoesOn() {
         cluster.createTopic("sh-dlq-off", 1, 3, Map.of());
         cluster.createTopic("dlq.sh-dlq-off", 1, 3, Map.of());
-        configure("sh-dlq-off-group", "{\"errors.deadletterqueue.topic.name\":\"dlq.sh-dlq-off\"}");
+        configure("sh-dlq-off-group", Map.of("errors.deadletterqueue.topic.name", "dlq.sh-dlq-off"));
         produce("sh-dlq-off", 2);
 
         JsonNode first = records(acquire(cluster.gatewayUrl(), "sh-dlq-off-group",
@@ -455,7 +455,7 @@ class ShareGroupsIT {
     void recordsArchivedBeforeTheCoordinatorIsKilledAreWrittenByTheNextOne() {
         cluster.createTopic("sh-dlq-failover", 1, 3, Map.of());
         cluster.createTopic("dlq.sh-dlq-failover", 1, 1, Map.of("errors.deadletterqueue.group.enable", "true"));
-        configure("sh-dlq-failover-group", "{\"errors.deadletterqueue.topic.name\":\"dlq.sh-dlq-failover\"}");
+        configure("sh-dlq-failover-group", Map.of("errors.deadletterqueue.topic.name", "dlq.sh-dlq-failover"));
         produce("sh-dlq-failover", 2);
         int deadLetterLeader = cluster.leader("dlq.sh-dlq-failover", 0);
         try {
@@ -483,30 +483,48 @@ class ShareGroupsIT {
                         .containsEntry("__dlq.errors.message", "Offset rejected by client.");
             }
             GatewayCluster.sleep(Duration.ofSeconds(1));
-            assertThat(cluster.highWatermarks("dlq.sh-dlq-failover")).as("each written once").containsExactly(2L);
+            assertThat(deadLetters("dlq.sh-dlq-failover", 0, 2)).as("each written once").hasSize(2);
         } finally {
             cluster.heal();
+            awaitCoordinatorThrough(cluster.gatewayUrl());
+            awaitCoordinatorThrough(secondGateway);
         }
+    }
+
+    /**
+     * Waits (60 s at most) until {@code gateway} reaches the coordinator again: after a coordinator kill its calls
+     * there fail fast for a while (circuit breaker), and the classes after this one share the cluster.
+     */
+    private static void awaitCoordinatorThrough(String gateway) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int status;
+        do {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/v1/topics/sh-dlq-failover"))
+                    .timeout(Duration.ofSeconds(10)).GET().build();
+            try {
+                status = cluster.http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                status = -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (status != 200) {
+                GatewayCluster.sleep(Duration.ofMillis(250));
+            }
+        } while (status != 200 && System.nanoTime() < deadline);
+        assertThat(status).as("%s reaches the coordinator again", gateway).isEqualTo(200);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    /** Sets share group configs through the coordinator's internal route (the gateway's own is the group-config API). */
-    private static void configure(String group, String set) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.coordinatorUrl()
-                        + SharePaths.CONFIGS.replace("{group}", group)))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"set\":" + set
-                        + ",\"replace\":false,\"validate_only\":false}")).build();
-        try {
-            HttpResponse<String> response = cluster.http().send(request, HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** Sets share group configs as a user does: {@code PATCH /v1/share-groups/{group}/configs}. */
+    private static void configure(String group, Map<String, String> set) {
+        String configs = set.entrySet().stream().map(e -> "{\"name\":\"" + e.getKey() + "\",\"value\":\""
+                + e.getValue() + "\"}").collect(java.util.stream.Collectors.joining(","));
+        Response answer = cluster.call("PATCH", "/v1/share-groups/" + group + "/configs",
+                "{\"configs\":[" + configs + "]}", "application/json");
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
     }
 
     /** The first {@code count} records of a dead-letter partition, waiting (60 s at most) until it has them. */
