@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -377,6 +378,73 @@ class KafkaShareGroupsIT {
                                     .setMemberId(Uuid.randomUuid().toString()).setMemberEpoch(0)
                                     .setSubscribedTopicNames(List.of(topic))));
             assertThat(refused.data().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+        }
+    }
+
+    /**
+     * KIP-1191 with Kafka's own clients: the dead-letter topic is created with Admin (its opt-in config validated like
+     * any topic config), the group pointed at it with incrementalAlterConfigs, a KafkaShareConsumer rejects records,
+     * and a KafkaConsumer reads their copies back with the original values and Kafka's context headers.
+     */
+    @Test
+    void aShareConsumersRejectedRecordsAreReadBackFromTheDeadLetterTopicByAKafkaConsumer() throws Exception {
+        String topic = "ksh-dlq";
+        String deadLetters = "dlq.ksh-dlq";
+        String group = "ksh-dlq-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.kafkaBootstrap()))) {
+            Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> admin.createTopics(List.of(
+                    new NewTopic("dlq.ksh-dlq-bad", 1, (short) 1).configs(Map.of(
+                            "errors.deadletterqueue.group.enable", "yes")))).all().get(2, TimeUnit.MINUTES));
+            assertThat(refused).isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .cause().isInstanceOf(org.apache.kafka.common.errors.InvalidConfigurationException.class);
+            admin.createTopics(List.of(new NewTopic(deadLetters, 2, (short) 3).configs(Map.of(
+                    "errors.deadletterqueue.group.enable", "true")))).all().get(2, TimeUnit.MINUTES);
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                    new AlterConfigOp(new ConfigEntry("errors.deadletterqueue.topic.name", deadLetters),
+                            AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("errors.deadletterqueue.copy.record.enable", "true"),
+                            AlterConfigOp.OpType.SET)))).all().get(2, TimeUnit.MINUTES);
+        }
+        cluster.awaitServed(deadLetters, 2);
+        produce(topic, 1, 0, 2);
+
+        try (KafkaShareConsumer<String, String> consumer = consumer(group, "explicit")) {
+            consumer.subscribe(List.of(topic));
+            for (ConsumerRecord<String, String> record : pollUntil(consumer, 2, AcknowledgeType.ACCEPT, false)) {
+                consumer.acknowledge(record, AcknowledgeType.REJECT);
+            }
+            assertThat(consumer.commitSync(Duration.ofSeconds(10)).values()).allSatisfy(error ->
+                    assertThat(error).isEmpty());
+        }
+
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        List<ConsumerRecord<String, String>> copies = new ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> reader =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(properties, new StringDeserializer(),
+                             new StringDeserializer())) {
+            // Source partition 0 goes to dead-letter partition 0 mod 2.
+            reader.assign(List.of(new org.apache.kafka.common.TopicPartition(deadLetters, 0)));
+            reader.seekToBeginning(reader.assignment());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (copies.size() < 2 && System.nanoTime() < deadline) {
+                reader.poll(Duration.ofMillis(500)).forEach(copies::add);
+            }
+        }
+        assertThat(copies).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            ConsumerRecord<String, String> copy = copies.get(i);
+            assertThat(copy.value()).isEqualTo("record-" + i);
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            copy.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+            assertThat(headers).containsExactly(Map.entry("__dlq.errors.topic", topic),
+                    Map.entry("__dlq.errors.partition", "0"),
+                    Map.entry("__dlq.errors.offset", Integer.toString(i)),
+                    Map.entry("__dlq.errors.group", group),
+                    Map.entry("__dlq.errors.delivery.count", "1"),
+                    Map.entry("__dlq.errors.message", "Offset rejected by client."));
         }
     }
 
