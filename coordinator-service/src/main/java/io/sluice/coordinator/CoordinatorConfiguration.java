@@ -31,15 +31,16 @@ class CoordinatorConfiguration {
         return Clock.systemUTC();
     }
 
-    /** The coordinator's calls to partition leaders: transaction markers. */
+    /** The coordinator's calls to partition leaders: transaction markers, share groups' dead-letter records. */
     @Bean(destroyMethod = "close")
     InternalHttp internalHttp(CoordinatorProperties properties, MeterRegistry meters,
                               ClusterSecurityProperties security, InternalTlsProperties tls, SslBundles bundles) {
         return new InternalHttp(properties.internalCalls(), meters, security.clientSecret(), tls.tls(bundles));
     }
 
+    /** Transaction markers ({@link TransactionMarkersApi}) and dead-letter produce and fetch (its data API). */
     @Bean
-    TransactionMarkersApi transactionMarkersClient(InternalHttp http) {
+    PartitionDataClient partitionDataClient(InternalHttp http) {
         return new PartitionDataClient(http);
     }
 

@@ -139,7 +139,8 @@ public record CoordinatorProperties(
     }
 
     /**
-     * Share groups' defaults for every share-partition (Kafka's group configs of the same meaning).
+     * Share groups' defaults (Kafka's broker settings of the same meaning): each is the default of the share group
+     * config that a group may override ({@code share.*}, {@code io.sluice.coordinator.share.ShareGroupConfigs}).
      *
      * @param maxInFlightRecords the most records a share-partition's in-flight window holds
      *                           ({@code group.share.partition.max.record.locks})
@@ -149,13 +150,50 @@ public record CoordinatorProperties(
      *                           ({@code group.share.record.lock.duration.ms})
      * @param autoOffsetReset    where a share-partition the group does not have yet starts: {@code latest} (the high
      *                           watermark) or {@code earliest} (the log start offset) ({@code share.auto.offset.reset})
+     * @param sessionTimeout     how long a share group member is kept without a heartbeat
+     *                           ({@code group.share.session.timeout.ms})
+     * @param heartbeatInterval  how often share group members are told to heartbeat
+     *                           ({@code group.share.heartbeat.interval.ms})
+     * @param deadLetter         the cluster's settings for share groups' dead-letter topics (KIP-1191)
      */
     public record ShareGroups(@DefaultValue("2000") @Min(1) int maxInFlightRecords,
                               @DefaultValue("5") @Min(1) int deliveryLimit,
                               @DefaultValue("30s") Duration lockDuration,
-                              @DefaultValue("latest") @NotNull AutoOffsetReset autoOffsetReset) {
+                              @DefaultValue("latest") @NotNull AutoOffsetReset autoOffsetReset,
+                              @DefaultValue("45s") Duration sessionTimeout,
+                              @DefaultValue("5s") Duration heartbeatInterval,
+                              @Valid @DefaultValue DeadLetter deadLetter) {
 
         /** {@code share.auto.offset.reset}'s values (by time is a reset's, not a default's). */
         public enum AutoOffsetReset { EARLIEST, LATEST }
+
+        /**
+         * Share groups' dead-letter topics (KIP-1191): where a group's archived records are copied, when the group
+         * names a topic.
+         *
+         * @param topicNamePrefix             a group's dead-letter topic must start with it (blank: any name but one
+         *                                    starting {@code __}) ({@code errors.deadletterqueue.topic.name.prefix})
+         * @param autoCreateTopics            whether a missing dead-letter topic is created, with
+         *                                    {@code errors.deadletterqueue.group.enable=true}
+         *                                    ({@code errors.deadletterqueue.auto.create.topics.enable})
+         * @param autoCreatePartitions        the partition count of a topic created so
+         * @param autoCreateReplicationFactor its replication factor (at most the live partition services)
+         * @param outboxMaxEntries            the most runs of archived records waiting to be written; past it an
+         *                                    archived record is not copied (counted and logged)
+         * @param writeInterval               how often the writer looks for runs to write when not woken
+         * @param writeTimeout                how long one write to a dead-letter partition's leader may take
+         */
+        public record DeadLetter(@DefaultValue("dlq.") @NotNull String topicNamePrefix,
+                                 @DefaultValue("false") boolean autoCreateTopics,
+                                 @DefaultValue("1") @Min(1) int autoCreatePartitions,
+                                 @DefaultValue("3") @Min(1) int autoCreateReplicationFactor,
+                                 @DefaultValue("100000") @Min(1) int outboxMaxEntries,
+                                 @DefaultValue("500ms") Duration writeInterval,
+                                 @DefaultValue("10s") Duration writeTimeout) {
+
+            public static DeadLetter defaults() {
+                return new DeadLetter("dlq.", false, 1, 3, 100_000, Duration.ofMillis(500), Duration.ofSeconds(10));
+            }
+        }
     }
 }

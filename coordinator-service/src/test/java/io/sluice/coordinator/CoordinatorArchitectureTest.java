@@ -55,12 +55,14 @@ class CoordinatorArchitectureTest extends ServiceRules {
     }
 
     /**
-     * Seven places talk to Redis through a client: {@code store} (the metadata), {@code lease} (the lease and the
+     * Eight places talk to Redis through a client: {@code store} (the metadata), {@code lease} (the lease and the
      * fencing token, its own Lua scripts), the group package's {@code GroupStore} (groups and offsets, with a script of
      * its own under the same token; it stores the group package's own types, which {@code store}, below it, cannot
      * see), the acl package's {@code AclStore} (ACLs, likewise with a script of its own under the same token), the txn
      * package's {@code TransactionStore} (transactional ids, likewise), the share package's
-     * {@code SharePartitionStore} (share-partitions, likewise) and {@link CoordinatorConfiguration}, which makes
+     * {@code SharePartitionStore} (share-partitions, likewise, and the dead-letter runs its script adds), its
+     * {@code DeadLetterOutbox} (which reads and removes those runs) and {@code ShareGroupConfigStore} (share group
+     * configs, likewise), and {@link CoordinatorConfiguration}, which makes
      * the connection factory. The {@code redis} package is not
      * among them: it only launches a redis-server process and never connects to it.
      */
@@ -72,6 +74,8 @@ class CoordinatorArchitectureTest extends ServiceRules {
                 .and().doNotHaveFullyQualifiedName(ROOT + ".acl.AclStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".txn.TransactionStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.SharePartitionStore")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".share.DeadLetterOutbox")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".share.ShareGroupConfigStore")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
                 .check(serviceClasses());
     }

@@ -1,5 +1,7 @@
 package io.sluice.coordinator.share;
 
+import io.sluice.internal.share.ShareGroupConfigChange;
+import io.sluice.internal.share.ShareGroupConfigList;
 import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupListing;
 import io.sluice.internal.share.ShareOffsetsDeleteRequest;
@@ -20,7 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Share-group administration over the internal API: list, describe, reset, delete ({@link ShareGroupRules}). As at
+ * Share-group administration over the internal API: list, describe, reset, delete ({@link ShareGroupRules}), and the
+ * group's configs ({@link ShareGroupConfigRules}). As at
  * Kafka, a reset or a delete needs a group without members ({@link ShareMembership}): NON_EMPTY_GROUP while a share
  * consumer is in it, whether or not it holds records. HTTP workers are no members; the records they hold are checked
  * by the rules.
@@ -63,6 +66,17 @@ class ShareGroupAdminController {
     Mono<ShareOffsetsDeleteResponse> deleteOffsets(@PathVariable String group,
                                                    @RequestBody ShareOffsetsDeleteRequest request) {
         return withoutMembers(group, "delete the offsets of").then(service.deleteOffsets(group, request));
+    }
+
+    @GetMapping(SharePaths.CONFIGS)
+    Mono<ShareGroupConfigList> configs(@PathVariable String group) {
+        return service.describeConfigs(group);
+    }
+
+    /** Configs may change while the group has members: each change holds from their next call. */
+    @PostMapping(SharePaths.CONFIGS)
+    Mono<ShareGroupConfigList> alterConfigs(@PathVariable String group, @RequestBody ShareGroupConfigChange change) {
+        return service.alterConfigs(group, change);
     }
 
     private Mono<Void> withoutMembers(String group, String action) {

@@ -8,6 +8,8 @@ import io.sluice.internal.share.ShareAcknowledgeRequest;
 import io.sluice.internal.share.ShareAcknowledgeResponse;
 import io.sluice.internal.share.ShareAcquireRequest;
 import io.sluice.internal.share.ShareAcquireResponse;
+import io.sluice.internal.share.ShareGroupConfigChange;
+import io.sluice.internal.share.ShareGroupConfigList;
 import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupListing;
 import io.sluice.internal.share.ShareOffsetsDeleteRequest;
@@ -26,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -50,6 +54,14 @@ import reactor.core.publisher.Sinks;
  *
  * <p>Locks past their deadline are ended at each acquire before records are taken, so an abandoned record is delivered
  * again as soon as it is asked for after its lock expires, with no timer.
+ *
+ * <p>Each command runs under its group's config ({@link ShareGroupConfigs}): its limits (lock duration, delivery
+ * limit, in-flight window) and where a new share-partition starts. A config change is a command of the sequence too,
+ * so every command after it sees the new values. A change holds from then on, for what happens from then on, as at
+ * Kafka: a lock already taken keeps its deadline (a renew or a new acquisition takes the new duration); a delivery
+ * limit is checked when a lock ends and at acquisition, so a record at or over a lowered limit is archived when its
+ * lock ends or, if available, when next met; a window over a lowered size takes no new record until it drains below
+ * it; a new {@code share.auto.offset.reset} only moves share-partitions that start after it.
  */
 @Component
 class ShareGroupService {
@@ -57,27 +69,30 @@ class ShareGroupService {
     private static final Logger LOG = LoggerFactory.getLogger(ShareGroupService.class);
 
     private final SharePartitionStore store;
+    private final ShareGroupConfigs configs;
     private final CoordinatorLease lease;
     private final Clock clock;
-    private final CoordinatorProperties.ShareGroups settings;
-    private final ShareLimits limits;
     private final ShareMetrics metrics;
+    /** The most runs the dead-letter outbox holds ({@code share-groups.dead-letter.outbox-max-entries}). */
+    private final int outboxMaxEntries;
+    private final DeadLetterSignal deadLetterSignal;
     private final Sinks.Many<Step> commands = Sinks.many().unicast().onBackpressureBuffer();
     /** Only the sequence reads and writes it (one command at a time); a step-down clears it from the sequence too. */
     private final Map<Key, Cached> documents = new HashMap<>();
 
-    ShareGroupService(SharePartitionStore store, CoordinatorLease lease, Clock clock,
-                      CoordinatorProperties properties, ShareMetrics metrics) {
+    ShareGroupService(SharePartitionStore store, ShareGroupConfigs configs, CoordinatorLease lease, Clock clock,
+                      ShareMetrics metrics, CoordinatorProperties properties, DeadLetterSignal deadLetterSignal) {
         this.store = store;
+        this.configs = configs;
+        this.outboxMaxEntries = properties.shareGroups().deadLetter().outboxMaxEntries();
+        this.deadLetterSignal = deadLetterSignal;
         this.lease = lease;
         this.clock = clock;
-        this.settings = properties.shareGroups();
         this.metrics = metrics;
-        this.limits = new ShareLimits(settings.maxInFlightRecords(), settings.deliveryLimit(),
-                settings.lockDuration());
         commands.asFlux().concatMap(step -> switch (step) {
             case Command<?> command -> process(command);
             case GroupCommand<?> command -> processGroups(command);
+            case ConfigCommand command -> processConfigs(command);
         }).subscribe();
     }
 
@@ -98,10 +113,10 @@ class ShareGroupService {
         LogSlice log = LogSlice.of(request.readFrom(), request.readTo(),
                 request.offsets().stream().mapToLong(Long::longValue).toArray());
         AtomicReference<Runnable> count = new AtomicReference<>(() -> { });
-        return submit(key, (current, nowMs) -> {
+        return submit(key, (current, config, nowMs) -> {
             SharePartition partition = current != null ? current : SharePartition.startingAt(
-                    settings.autoOffsetReset() == CoordinatorProperties.ShareGroups.AutoOffsetReset.LATEST
-                            ? request.highWatermark() : request.logStartOffset(), limits);
+                    config.autoOffsetReset() == CoordinatorProperties.ShareGroups.AutoOffsetReset.LATEST
+                            ? request.highWatermark() : request.logStartOffset(), config.limits());
             List<ExpiredLock> expired = partition.expire(nowMs);
             List<AcquiredRecord> acquired = partition.acquire(request.memberId(), request.maxRecords(), log, nowMs);
             count.set(() -> metrics.acquired(key.groupId(), expired, acquired));
@@ -133,8 +148,8 @@ class ShareGroupService {
             acknowledgements.add(acknowledgement(item));
         }
         AtomicReference<Runnable> count = new AtomicReference<>(() -> { });
-        return submit(key, (current, nowMs) -> {
-            SharePartition partition = current != null ? current : SharePartition.startingAt(0, limits);
+        return submit(key, (current, config, nowMs) -> {
+            SharePartition partition = current != null ? current : SharePartition.startingAt(0, config.limits());
             List<AckResult> results = partition.acknowledge(request.memberId(), acknowledgements, nowMs);
             count.set(() -> metrics.acknowledged(key.groupId(), results));
             List<ShareAcknowledgeResponse.ItemResult> items = results.stream()
@@ -156,11 +171,10 @@ class ShareGroupService {
      * @return how many records were released
      */
     Mono<Integer> releaseHeldBy(String groupId, String memberId) {
-        return Mono.defer(() -> {
-            GroupIds.validate(groupId);
-            return store.load(groupId, limits);
-        }).flatMapMany(partitions -> reactor.core.publisher.Flux.fromIterable(partitions.keySet()))
-                .concatMap(tp -> submit(new Key(groupId, tp), (current, nowMs) -> {
+        return configs.config(groupId)
+                .flatMap(config -> store.load(groupId, config.limits()))
+                .flatMapMany(partitions -> Flux.fromIterable(partitions.keySet()))
+                .concatMap(tp -> submit(new Key(groupId, tp), (current, config, nowMs) -> {
                     if (current == null) {
                         return new Decision<>(null, 0);
                     }
@@ -202,7 +216,7 @@ class ShareGroupService {
     Mono<ShareHeldResponse> held(ShareHeldRequest request) {
         return Mono.defer(() -> {
             Key key = key(request.groupId(), request.topic(), request.partition());
-            return submit(key, (current, nowMs) -> new Decision<>(null, new ShareHeldResponse(current == null
+            return submit(key, (current, config, nowMs) -> new Decision<>(null, new ShareHeldResponse(current == null
                     ? List.of() : current.heldBy(request.memberId(), nowMs).stream()
                     .map(r -> new ShareHeldResponse.HeldRecord(r.offset(), r.acquisitionId(), r.lockDeadlineMs()))
                     .toList())));
@@ -228,15 +242,17 @@ class ShareGroupService {
 
     /** Every share group, by group id. */
     Mono<List<ShareGroupListing>> list() {
-        return submitGroups(null, (groups, nowMs) -> new GroupDecision<>(Map.of(), groups.entrySet().stream()
-                .map(group -> ShareGroupRules.listing(group.getKey(), group.getValue(), nowMs)).toList()));
+        return submitGroups(null, (groups, nowMs) -> new GroupDecision<>(Map.of(), Set.of(),
+                groups.entrySet().stream()
+                        .map(group -> ShareGroupRules.listing(group.getKey(), group.getValue().partitions(), nowMs))
+                        .toList()));
     }
 
     Mono<ShareGroupDescription> describe(String groupId) {
         return Mono.defer(() -> {
             GroupIds.validate(groupId);
-            return submitGroups(groupId, (groups, nowMs) -> new GroupDecision<>(Map.of(),
-                    ShareGroupRules.describe(groupId, groups.get(groupId), nowMs)));
+            return submitGroups(groupId, (groups, nowMs) -> new GroupDecision<>(Map.of(), Set.of(),
+                    ShareGroupRules.describe(groupId, groups.get(groupId).partitions(), nowMs)));
         });
     }
 
@@ -244,15 +260,20 @@ class ShareGroupService {
         return Mono.defer(() -> {
             GroupIds.validate(groupId);
             return submitGroups(groupId, (groups, nowMs) -> written(groupId,
-                    ShareGroupRules.reset(groupId, groups.get(groupId), request, limits, nowMs)));
+                    ShareGroupRules.reset(groupId, groups.get(groupId).partitions(), request,
+                            groups.get(groupId).config().limits(), nowMs)));
         });
     }
 
+    /** Forgets the share group: its share-partitions and its configs, in one fenced write. */
     Mono<Void> delete(String groupId) {
         return Mono.defer(() -> {
             GroupIds.validate(groupId);
-            return submitGroups(groupId, (groups, nowMs) -> written(groupId,
-                    ShareGroupRules.delete(groupId, groups.get(groupId), nowMs)));
+            return submitGroups(groupId, (groups, nowMs) -> {
+                GroupDecision<Void> decision = written(groupId,
+                        ShareGroupRules.delete(groupId, groups.get(groupId).partitions(), nowMs));
+                return new GroupDecision<>(decision.writes(), Set.of(groupId), decision.result());
+            });
         });
     }
 
@@ -274,19 +295,56 @@ class ShareGroupService {
     Mono<Void> deleteTopic(String topic) {
         return submitGroups(null, (groups, nowMs) -> {
             Map<String, Map<TopicPartition, SharePartition>> writes = new TreeMap<>();
-            groups.forEach((groupId, partitions) -> {
-                Map<TopicPartition, SharePartition> removed = ShareGroupRules.deleteTopic(partitions, topic).writes();
+            groups.forEach((groupId, group) -> {
+                Map<TopicPartition, SharePartition> removed = ShareGroupRules.deleteTopic(group.partitions(), topic)
+                        .writes();
                 if (!removed.isEmpty()) {
                     writes.put(groupId, removed);
                 }
             });
-            return new GroupDecision<Void>(writes, null);
+            return new GroupDecision<Void>(writes, Set.of(), null);
         });
+    }
+
+    // ---------------------------------------------------------------- configs (ShareGroupConfigRules)
+
+    /** The group's configs: every key with the group's value or the cluster default. */
+    Mono<ShareGroupConfigList> describeConfigs(String groupId) {
+        return configs.config(groupId).map(config -> ShareGroupConfigRules.describe(config, configs.defaults()));
+    }
+
+    /**
+     * Changes the group's configs, all or nothing, in the sequence: a command after it runs under the new values
+     * (locks already taken keep their deadlines; see {@link ShareGroupConfigs}).
+     */
+    Mono<ShareGroupConfigList> alterConfigs(String groupId, ShareGroupConfigChange change) {
+        return Mono.defer(() -> {
+            GroupIds.validate(groupId);
+            Sinks.One<ShareGroupConfigList> result = Sinks.one();
+            synchronized (commands) {
+                commands.tryEmitNext(new ConfigCommand(groupId, change, result)).orThrow();
+            }
+            return result.asMono();
+        });
+    }
+
+    private Mono<Void> processConfigs(ConfigCommand command) {
+        return FencedCommands.answer(Mono.defer(() -> {
+            long token = lease.fencingToken();
+            return configs.config(command.groupId()).flatMap(current -> {
+                SortedMap<String, String> after = ShareGroupConfigRules.apply(command.groupId(), current.overrides(),
+                        command.change(), configs.defaults());
+                Mono<ShareGroupConfig> stored = command.change().validateOnly() || after.equals(current.overrides())
+                        ? Mono.just(ShareGroupConfig.of(command.groupId(), after, configs.defaults()))
+                        : configs.write(token, command.groupId(), after);
+                return stored.map(config -> ShareGroupConfigRules.describe(config, configs.defaults()));
+            });
+        }), command.result(), lease, documents::clear, "share group config");
     }
 
     private static <T> GroupDecision<T> written(String groupId, ShareGroupRules.Change<T> change) {
         return new GroupDecision<>(change.writes().isEmpty() ? Map.of() : Map.of(groupId, change.writes()),
-                change.result());
+                Set.of(), change.result());
     }
 
     private static Key key(String groupId, String topic, int partition) {
@@ -296,7 +354,7 @@ class ShareGroupService {
 
     // ---------------------------------------------------------------- sequence
 
-    private <T> Mono<T> submit(Key key, BiFunction<SharePartition, Long, Decision<T>> decide) {
+    private <T> Mono<T> submit(Key key, Decide<T> decide) {
         Sinks.One<T> result = Sinks.one();
         synchronized (commands) {
             commands.tryEmitNext(new Command<>(key, decide, result)).orThrow();
@@ -309,8 +367,7 @@ class ShareGroupService {
      * token the documents held here are what Redis holds — and written one group per fenced script, each group's
      * share-partitions all at once.
      */
-    private <T> Mono<T> submitGroups(String groupId, BiFunction<Map<String, Map<TopicPartition, SharePartition>>, Long,
-            GroupDecision<T>> decide) {
+    private <T> Mono<T> submitGroups(String groupId, BiFunction<Map<String, Group>, Long, GroupDecision<T>> decide) {
         Sinks.One<T> result = Sinks.one();
         synchronized (commands) {
             commands.tryEmitNext(new GroupCommand<>(groupId, decide, result)).orThrow();
@@ -324,20 +381,28 @@ class ShareGroupService {
             Mono<List<String>> groupIds = command.groupId() != null ? Mono.just(List.of(command.groupId()))
                     : store.groupIds();
             return groupIds.flatMapMany(Flux::fromIterable)
-                    .concatMap(groupId -> store.load(groupId, limits).map(partitions -> Map.entry(groupId, partitions)))
+                    .concatMap(groupId -> configs.config(groupId).flatMap(config -> store.load(groupId,
+                            config.limits()).map(partitions -> Map.entry(groupId, new Group(config, partitions)))))
                     .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
                     .flatMap(groups -> {
                         GroupDecision<T> decision = command.decide().apply(groups, clock.millis());
                         return Flux.fromIterable(decision.writes().entrySet())
-                                .concatMap(group -> writeGroup(token, group.getKey(), group.getValue()))
+                                .concatMap(group -> writeGroup(token, group.getKey(), group.getValue(),
+                                        decision.configsDropped().contains(group.getKey())))
                                 .then(Mono.fromCallable(decision::result));
                     });
         }), command.result(), lease, documents::clear, "share-partition");
     }
 
-    private Mono<Void> writeGroup(long token, String groupId, Map<TopicPartition, SharePartition> states) {
-        return store.write(token, groupId, states)
+    private Mono<Void> writeGroup(long token, String groupId, Map<TopicPartition, SharePartition> states,
+                                  boolean dropConfigs) {
+        return store.write(token, groupId, states, dropConfigs)
                 .doOnError(error -> states.keySet().forEach(tp -> documents.remove(new Key(groupId, tp))))
+                .then(Mono.fromRunnable(() -> {
+                    if (dropConfigs) {
+                        configs.written(token, groupId, new TreeMap<>());
+                    }
+                }))
                 .then(Mono.fromRunnable(() -> states.forEach((tp, state) -> {
                     documents.put(new Key(groupId, tp),
                             new Cached(token, state == null ? null : SharePartitionJson.write(state)));
@@ -348,26 +413,33 @@ class ShareGroupService {
     private <T> Mono<Void> process(Command<T> command) {
         return FencedCommands.answer(Mono.defer(() -> {
             long token = lease.fencingToken();
-            Cached cached = documents.get(command.key());
-            Mono<Optional<String>> before = cached != null && cached.fencingToken() == token
-                    ? Mono.just(Optional.ofNullable(cached.document()))
-                    : store.load(command.key().groupId(), command.key().partition(), limits)
-                            .map(stored -> Optional.of(SharePartitionJson.write(stored)))
-                            .defaultIfEmpty(Optional.empty());
-            return before.flatMap(document -> decideAndWrite(command, token, document.orElse(null)));
+            return configs.config(command.key().groupId()).flatMap(config -> {
+                Cached cached = documents.get(command.key());
+                Mono<Optional<String>> before = cached != null && cached.fencingToken() == token
+                        ? Mono.just(Optional.ofNullable(cached.document()))
+                        : store.load(command.key().groupId(), command.key().partition(), config.limits())
+                                .map(stored -> Optional.of(SharePartitionJson.write(stored)))
+                                .defaultIfEmpty(Optional.empty());
+                return before.flatMap(document -> decideAndWrite(command, token, config, document.orElse(null)));
+            });
         }), command.result(), lease, documents::clear, "share-partition");
     }
 
-    private <T> Mono<T> decideAndWrite(Command<T> command, long token, String before) {
+    private <T> Mono<T> decideAndWrite(Command<T> command, long token, ShareGroupConfig config, String before) {
         Key key = command.key();
-        SharePartition current = before == null ? null : SharePartitionJson.read(before, limits);
-        Decision<T> decision = command.decide().apply(current, clock.millis());
+        SharePartition current = before == null ? null : SharePartitionJson.read(before, config.limits());
+        Decision<T> decision = command.decide().apply(current, config, clock.millis());
         String after = decision.after() == null ? before : SharePartitionJson.write(decision.after());
         if (Objects.equals(before, after)) {
             documents.put(key, new Cached(token, before));
             return Mono.just(decision.result());
         }
-        return store.write(token, key.groupId(), key.partition(), decision.after())
+        // The records this call archived go to the outbox with the state when the group names a dead-letter topic.
+        List<DeadLetterEntry> runs = decision.after() == null ? List.of() : DeadLetterEntry.runs(key.groupId(),
+                key.partition(), decision.after().takeArchived(),
+                new DeadLetterSettings(config.deadLetterTopic(), config.copyRecord()));
+        return store.write(token, key.groupId(), key.partition(), decision.after(), runs, outboxMaxEntries)
+                .doOnNext(dropped -> outboxed(key, runs, dropped))
                 .doOnError(error -> {
                     documents.remove(key);
                     if (!(error instanceof SluiceException e && e.errorCode() == ErrorCode.FENCED_COORDINATOR)) {
@@ -382,6 +454,22 @@ class ShareGroupService {
                 }));
     }
 
+    /** After a write that archived records: wakes the writer, or says which runs the full outbox did not take. */
+    private void outboxed(Key key, List<DeadLetterEntry> runs, int dropped) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        if (dropped > 0) {
+            long records = runs.subList(runs.size() - dropped, runs.size()).stream()
+                    .mapToLong(DeadLetterEntry::records).sum();
+            metrics.deadLetterErrors(key.groupId(), DeadLetterProblem.Reason.OUTBOX_FULL, records);
+            LOG.warn("The dead-letter outbox holds {} runs, its limit (share-groups.dead-letter.outbox-max-entries):"
+                    + " {} archived records of {} in share group {} are archived without a dead-letter copy",
+                    outboxMaxEntries, records, key.partition(), key.groupId());
+        }
+        deadLetterSignal.wake();
+    }
+
     private record Key(String groupId, TopicPartition partition) {
     }
 
@@ -393,20 +481,37 @@ class ShareGroupService {
     private record Decision<T>(SharePartition after, T result) {
     }
 
-    /** One step of the sequence: a command on one share-partition, or one over whole share groups. */
-    private sealed interface Step permits Command, GroupCommand {
+    /** What a command on one share-partition decides, from its state (null: none stored) under the group's config. */
+    @FunctionalInterface
+    private interface Decide<T> {
+        Decision<T> apply(SharePartition current, ShareGroupConfig config, long nowMs);
     }
 
-    private record Command<T>(Key key, BiFunction<SharePartition, Long, Decision<T>> decide, Sinks.One<T> result)
-            implements Step {
+    /** One step of the sequence: a command on one share-partition, one over whole share groups, or a config change. */
+    private sealed interface Step permits Command, GroupCommand, ConfigCommand {
+    }
+
+    private record Command<T>(Key key, Decide<T> decide, Sinks.One<T> result) implements Step {
     }
 
     /** {@code groupId} null: every share group. */
-    private record GroupCommand<T>(String groupId, BiFunction<Map<String, Map<TopicPartition, SharePartition>>, Long,
-            GroupDecision<T>> decide, Sinks.One<T> result) implements Step {
+    private record GroupCommand<T>(String groupId, BiFunction<Map<String, Group>, Long, GroupDecision<T>> decide,
+                                   Sinks.One<T> result) implements Step {
     }
 
-    /** What to store after a group command, by group id (a null share-partition is removed), and its answer. */
-    private record GroupDecision<T>(Map<String, Map<TopicPartition, SharePartition>> writes, T result) {
+    private record ConfigCommand(String groupId, ShareGroupConfigChange change, Sinks.One<ShareGroupConfigList> result)
+            implements Step {
+    }
+
+    /** A share group as a group command sees it: its config and its stored share-partitions. */
+    private record Group(ShareGroupConfig config, Map<TopicPartition, SharePartition> partitions) {
+    }
+
+    /**
+     * What to store after a group command, by group id (a null share-partition is removed), the groups whose configs
+     * go with their share-partitions (deleted groups), and its answer.
+     */
+    private record GroupDecision<T>(Map<String, Map<TopicPartition, SharePartition>> writes, Set<String> configsDropped,
+                                    T result) {
     }
 }

@@ -33,7 +33,9 @@ import java.util.function.Function;
  *       the group epoch and assigns the partitions again at once. Share groups revoke nothing (several members may
  *       take one partition's records, one lock at a time), so a member moves to the group epoch, with the new
  *       assignment, at its next heartbeat: the assignment epoch is always the group epoch.</li>
- *   <li>A member not heard from for {@link #SESSION_TIMEOUT_MS} is expired by {@link #expire}.</li>
+ *   <li>A member not heard from for its group's session timeout ({@code share.session.timeout.ms}, as it held at the
+ *       member's last heartbeat) is expired by {@link #expire}; each answer tells the member the group's heartbeat
+ *       interval ({@code share.heartbeat.interval.ms}).</li>
  * </ul>
  * A member that leaves, expires or joins again under its id is a departure: the caller releases the records it holds
  * ({@link ShareGroupService#releaseHeldBy}), so they are delivered again now rather than when their locks expire.
@@ -41,7 +43,7 @@ import java.util.function.Function;
  * <p>Kept in memory only, on the active coordinator, as classic groups are: membership is soft state that the members
  * rebuild by themselves. After a failover the new coordinator knows no member; each one's next heartbeat is
  * UNKNOWN_MEMBER and it joins again (kafka-clients' share consumer does so on its own), and the records its earlier
- * incarnation held come back when their locks expire (lock duration, 30 s by default). Storing members would only
+ * incarnation held come back when their locks expire (the group's lock duration, 30 s by default). Storing members would only
  * shorten that wait, for one fenced write per heartbeat. The share-partitions (what was delivered and acknowledged)
  * are stored, fenced, in Redis.
  *
@@ -49,15 +51,19 @@ import java.util.function.Function;
  */
 final class ShareMembers {
 
-    /** How long a member is kept without a heartbeat: Kafka's {@code group.share.session.timeout.ms} default. */
-    static final long SESSION_TIMEOUT_MS = 45_000;
-    /** How often members heartbeat: Kafka's {@code group.share.heartbeat.interval.ms} default. */
-    static final long HEARTBEAT_INTERVAL_MS = 5_000;
-
     private final Map<String, Group> groups = new HashMap<>();
 
     /** A member leaving the group by leave, expiry or a new join under its id: its held records are to be released. */
     record Departure(String groupId, String memberId) {
+    }
+
+    /**
+     * The group's member timeouts as they hold at a heartbeat.
+     *
+     * @param sessionTimeoutMs    how long the member is kept without its next heartbeat
+     * @param heartbeatIntervalMs how often the member is told to heartbeat
+     */
+    record Timeouts(long sessionTimeoutMs, long heartbeatIntervalMs) {
     }
 
     /** A heartbeat's answer and the departures it caused. */
@@ -81,11 +87,12 @@ final class ShareMembers {
     }
 
     /**
-     * Applies one heartbeat at {@code nowMs}; {@code partitionCounts} gives a topic's partition count (null: not a
-     * known topic). Refused, nothing changed: INVALID_REQUEST for a malformed heartbeat, UNKNOWN_MEMBER,
-     * FENCED_MEMBER_EPOCH as above.
+     * Applies one heartbeat at {@code nowMs} under the group's {@code timeouts}; {@code partitionCounts} gives a
+     * topic's partition count (null: not a known topic). Refused, nothing changed: INVALID_REQUEST for a malformed
+     * heartbeat, UNKNOWN_MEMBER, FENCED_MEMBER_EPOCH as above.
      */
-    Outcome heartbeat(ShareHeartbeatRequest request, Function<String, Integer> partitionCounts, long nowMs) {
+    Outcome heartbeat(ShareHeartbeatRequest request, Function<String, Integer> partitionCounts, long nowMs,
+                      Timeouts timeouts) {
         Objects.requireNonNull(request, "request");
         GroupIds.validate(request.groupId());
         int epoch = request.memberEpoch();
@@ -100,14 +107,15 @@ final class ShareMembers {
         String memberId = request.memberId();
         boolean blankId = memberId == null || memberId.isBlank();
         if (epoch == ShareHeartbeatRequest.LEAVE) {
-            return leave(request.groupId(), blankId ? "" : memberId);
+            return leave(request.groupId(), blankId ? "" : memberId, timeouts);
         }
         if (epoch == ShareHeartbeatRequest.JOIN) {
             if (request.subscribedTopicNames() == null || request.subscribedTopicNames().isEmpty()) {
                 throw ErrorCode.INVALID_REQUEST.exception("A member joins with a subscription: subscribed topic names"
                         + " must name at least one topic");
             }
-            return join(request, blankId ? UUID.randomUUID().toString() : memberId, partitionCounts, nowMs);
+            return join(request, blankId ? UUID.randomUUID().toString() : memberId, partitionCounts, nowMs,
+                    timeouts);
         }
         Group group = groups.get(request.groupId());
         Member member = group == null || blankId ? null : group.members.get(memberId);
@@ -128,25 +136,25 @@ final class ShareMembers {
             group.epoch++;
         }
         maybeReassign(group, partitionCounts, resubscribed);
-        Member now = member.touched(group.epoch, nowMs + SESSION_TIMEOUT_MS);
+        Member now = member.touched(group.epoch, nowMs + timeouts.sessionTimeoutMs());
         group.members.put(memberId, now);
-        return new Outcome(answer(group, now), List.of());
+        return new Outcome(answer(group, now, timeouts), List.of());
     }
 
     private Outcome join(ShareHeartbeatRequest request, String memberId, Function<String, Integer> partitionCounts,
-                         long nowMs) {
+                         long nowMs, Timeouts timeouts) {
         Group group = groups.computeIfAbsent(request.groupId(), id -> new Group());
         List<Departure> departures = group.members.containsKey(memberId)
                 ? List.of(new Departure(request.groupId(), memberId)) : List.of();
         group.epoch++;
         Member member = new Member(memberId, group.epoch, Set.copyOf(request.subscribedTopicNames()),
-                nowMs + SESSION_TIMEOUT_MS, request.clientId(), request.clientHost());
+                nowMs + timeouts.sessionTimeoutMs(), request.clientId(), request.clientHost());
         group.members.put(memberId, member);
         maybeReassign(group, partitionCounts, true);
-        return new Outcome(answer(group, member), departures);
+        return new Outcome(answer(group, member, timeouts), departures);
     }
 
-    private Outcome leave(String groupId, String memberId) {
+    private Outcome leave(String groupId, String memberId, Timeouts timeouts) {
         Group group = groups.get(groupId);
         List<Departure> departures = List.of();
         if (group != null && group.members.remove(memberId) != null) {
@@ -157,8 +165,8 @@ final class ShareMembers {
                 groups.remove(groupId);
             }
         }
-        return new Outcome(new ShareHeartbeatResponse(memberId, ShareHeartbeatRequest.LEAVE, HEARTBEAT_INTERVAL_MS,
-                List.of()), departures);
+        return new Outcome(new ShareHeartbeatResponse(memberId, ShareHeartbeatRequest.LEAVE,
+                timeouts.heartbeatIntervalMs(), List.of()), departures);
     }
 
     /** Removes every member whose session ended at or before {@code nowMs}; returns them. */
@@ -255,10 +263,11 @@ final class ShareMembers {
         return counts;
     }
 
-    private static ShareHeartbeatResponse answer(Group group, Member member) {
+    private static ShareHeartbeatResponse answer(Group group, Member member, Timeouts timeouts) {
         List<TopicPartitions> assigned = new ArrayList<>();
         group.assignment.getOrDefault(member.memberId(), new TreeMap<>())
                 .forEach((topic, partitions) -> assigned.add(new TopicPartitions(topic, partitions)));
-        return new ShareHeartbeatResponse(member.memberId(), member.memberEpoch(), HEARTBEAT_INTERVAL_MS, assigned);
+        return new ShareHeartbeatResponse(member.memberId(), member.memberEpoch(), timeouts.heartbeatIntervalMs(),
+                assigned);
     }
 }

@@ -5,6 +5,7 @@ import io.sluice.coordinator.group.GroupManager;
 import io.sluice.coordinator.group.ShareGroupIds;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
+import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.share.ShareGroupMembers;
@@ -14,6 +15,7 @@ import io.sluice.protocol.ErrorCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -49,6 +51,7 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
 
     private final ShareMembers members = new ShareMembers();
     private final ShareGroupService shares;
+    private final ShareGroupConfigs configs;
     private final MetadataManager metadata;
     private final CoordinatorLease lease;
     private final Clock clock;
@@ -58,9 +61,10 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
     private long term = -1;
     private Disposable sweeps;
 
-    ShareMembership(ShareGroupService shares, MetadataManager metadata, CoordinatorLease lease, Clock clock,
-                    GroupManager consumerGroups, ClassicGroups classicGroups) {
+    ShareMembership(ShareGroupService shares, ShareGroupConfigs configs, MetadataManager metadata,
+                    CoordinatorLease lease, Clock clock, GroupManager consumerGroups, ClassicGroups classicGroups) {
         this.shares = shares;
+        this.configs = configs;
         this.consumerGroups = consumerGroups;
         this.classicGroups = classicGroups;
         this.metadata = metadata;
@@ -68,7 +72,16 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
         this.clock = clock;
     }
 
+    /** A heartbeat under the group's session timeout and heartbeat interval ({@link ShareGroupConfigs}). */
     Mono<ShareHeartbeatResponse> heartbeat(ShareHeartbeatRequest request) {
+        // An invalid group id is refused by the rules, with the heartbeat's other faults; its timeouts do not matter.
+        return Mono.defer(() -> GroupIds.isValid(request.groupId()) ? configs.config(request.groupId())
+                        : Mono.just(ShareGroupConfig.of("", Map.of(), configs.defaults())))
+                .flatMap(config -> heartbeat(request, new ShareMembers.Timeouts(config.sessionTimeout().toMillis(),
+                        config.heartbeatInterval().toMillis())));
+    }
+
+    private Mono<ShareHeartbeatResponse> heartbeat(ShareHeartbeatRequest request, ShareMembers.Timeouts timeouts) {
         return Mono.defer(() -> {
             if (!metadata.isReady()) {
                 return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception("The coordinator has not loaded the"
@@ -85,7 +98,7 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
             synchronized (this) {
                 inTerm(lease.fencingToken());
                 outcome = members.heartbeat(request, topic -> view.topic(topic)
-                        .map(TopicMetadata::partitions).map(List::size).orElse(null), clock.millis());
+                        .map(TopicMetadata::partitions).map(List::size).orElse(null), clock.millis(), timeouts);
             }
             return release(outcome.departures()).thenReturn(outcome.response());
         });
@@ -94,7 +107,7 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
     /** The group's members now, for describing it. */
     Mono<ShareGroupMembers> describe(String groupId) {
         return Mono.fromCallable(() -> {
-            io.sluice.internal.group.GroupIds.validate(groupId);
+            GroupIds.validate(groupId);
             synchronized (this) {
                 inTerm(lease.fencingToken());
                 return members.describe(groupId);
@@ -142,8 +155,9 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
             inTerm(lease.fencingToken());
             departures = members.expire(clock.millis());
         }
-        departures.forEach(d -> LOG.info("Member {} of share group {} sent no heartbeat for {} ms: it is removed and"
-                + " its records are released", d.memberId(), d.groupId(), ShareMembers.SESSION_TIMEOUT_MS));
+        departures.forEach(d -> LOG.info("Member {} of share group {} sent no heartbeat within its session timeout"
+                + " (share.session.timeout.ms): it is removed and its records are released", d.memberId(),
+                d.groupId()));
         return release(departures);
     }
 

@@ -23,7 +23,11 @@ import org.springframework.stereotype.Component;
  *       reject or renew;</li>
  *   <li>{@code sluice_coordinator_share_lock_expiries_total}: locks that reached their deadline unacknowledged;</li>
  *   <li>{@code sluice_coordinator_share_delivery_limit_archived_records_total}: records archived because their lock
- *       ended (expiry or release) at the delivery limit.</li>
+ *       ended (expiry or release) at the delivery limit;</li>
+ *   <li>{@code sluice_coordinator_share_dead_lettered_records_total}: archived records written to the group's
+ *       dead-letter topic (counted when the topic's leader acknowledged them, acks=all);</li>
+ *   <li>{@code sluice_coordinator_share_dead_letter_errors_total{reason}}: archived records that were not, by
+ *       {@link DeadLetterProblem.Reason} (a run written again after a failure is counted once written).</li>
  * </ul>
  * Gauges, as this instance last stored them (a standby keeps what it last saw until it is active again):
  * {@code sluice_coordinator_share_in_flight_records} (records in the windows, any state) and
@@ -91,6 +95,20 @@ class ShareMetrics {
         } else {
             group.put(partition, new int[] {state.inFlightRecords().size(), state.acquiredCount()});
         }
+    }
+
+    /** Archived records the group's dead-letter topic's leader acknowledged. */
+    void deadLettered(String groupId, long records) {
+        count("sluice.coordinator.share.dead.lettered.records",
+                "Archived records written to the share group's dead-letter topic", groupId, records);
+    }
+
+    /** Archived records not written to the group's dead-letter topic, and why. */
+    void deadLetterErrors(String groupId, DeadLetterProblem.Reason reason, long records) {
+        Counter.builder("sluice.coordinator.share.dead.letter.errors")
+                .description("Archived records not written to the share group's dead-letter topic, by reason")
+                .tag("group", groupId).tag("reason", reason.tag())
+                .register(registry).increment(records);
     }
 
     private void archivedAtLimit(String groupId, long records) {

@@ -57,6 +57,8 @@ final class SharePartition {
     private final TreeMap<Long, InFlightRecord> window = new TreeMap<>();
     /** The offset of the record each current acquisition id (the latest of each record in the window) belongs to. */
     private final Map<Long, Long> offsetByAcquisitionId = new HashMap<>();
+    /** The records archived since the last {@link #takeArchived}: not stored, the caller takes them after each call. */
+    private final List<ArchivedRecord> archived = new ArrayList<>();
     private long startOffset;
     private long endOffset;
     private long nextAcquisitionId;
@@ -195,7 +197,8 @@ final class SharePartition {
             }
             if (record.deliveryCount() >= limits.deliveryLimit()) {
                 // Only after the limit was lowered: the record has had its deliveries.
-                window.put(record.offset(), record.withState(RecordState.ARCHIVED));
+                window.put(record.offset(), archive(record.withState(RecordState.ARCHIVED),
+                        DeadLetterCause.DELIVERY_COUNT_EXCEEDED));
                 continue;
             }
             acquired.add(lock(record, memberId, deadline));
@@ -323,8 +326,8 @@ final class SharePartition {
         }
         InFlightRecord after = switch (type) {
             case ACCEPT -> record.withState(RecordState.ACKNOWLEDGED);
-            case REJECT -> record.withState(RecordState.ARCHIVED);
-            case RELEASE -> record.withState(lockEnd(record));
+            case REJECT -> archive(record.withState(RecordState.ARCHIVED), DeadLetterCause.CLIENT_REJECT);
+            case RELEASE -> archive(record.withState(lockEnd(record)), DeadLetterCause.DELIVERY_COUNT_EXCEEDED);
             case RENEW -> record.renewed(nowMs + limits.lockDurationMs());
         };
         window.put(after.offset(), after);
@@ -345,6 +348,25 @@ final class SharePartition {
         return byId && !mine ? ShareError.NOT_HOLDER : ShareError.NOT_ACQUIRED;
     }
 
+    /** Notes {@code record} among the records archived when it is ARCHIVED; returns it. */
+    private InFlightRecord archive(InFlightRecord record, DeadLetterCause cause) {
+        if (record.state() == RecordState.ARCHIVED) {
+            archived.add(new ArchivedRecord(record.offset(), record.deliveryCount(), cause));
+        }
+        return record;
+    }
+
+    /**
+     * The records archived since the last call, by the order they were archived in, and forgets them: the records a
+     * rejection, or a lock ended at the delivery limit, gave up on (KIP-1191's dead-letter candidates). A reset
+     * archives nothing: the records it skips were never given up on. Not part of the stored state.
+     */
+    public List<ArchivedRecord> takeArchived() {
+        List<ArchivedRecord> taken = List.copyOf(archived);
+        archived.clear();
+        return taken;
+    }
+
     /** Where a lock that ends without an acknowledgement leaves its record: delivered again, or given up on. */
     private RecordState lockEnd(InFlightRecord record) {
         return record.deliveryCount() >= limits.deliveryLimit() ? RecordState.ARCHIVED : RecordState.AVAILABLE;
@@ -360,7 +382,8 @@ final class SharePartition {
         List<ExpiredLock> expired = new ArrayList<>();
         for (InFlightRecord record : List.copyOf(window.values())) {
             if (record.state() == RecordState.ACQUIRED && record.lockDeadlineMs() <= nowMs) {
-                InFlightRecord after = record.expired(lockEnd(record));
+                InFlightRecord after = archive(record.expired(lockEnd(record)),
+                        DeadLetterCause.DELIVERY_COUNT_EXCEEDED);
                 window.put(after.offset(), after);
                 expired.add(new ExpiredLock(after.offset(), after.memberId(), after.acquisitionId(), after.state()));
             }
@@ -381,7 +404,8 @@ final class SharePartition {
         List<ExpiredLock> released = new ArrayList<>();
         for (InFlightRecord record : List.copyOf(window.values())) {
             if (record.state() == RecordState.ACQUIRED && memberId.equals(record.memberId())) {
-                InFlightRecord after = record.expired(lockEnd(record));
+                InFlightRecord after = archive(record.expired(lockEnd(record)),
+                        DeadLetterCause.DELIVERY_COUNT_EXCEEDED);
                 window.put(after.offset(), after);
                 released.add(new ExpiredLock(after.offset(), after.memberId(), after.acquisitionId(), after.state()));
             }

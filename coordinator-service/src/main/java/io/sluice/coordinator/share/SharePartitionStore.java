@@ -21,6 +21,9 @@ import reactor.core.publisher.Mono;
  * writer's fencing token first (the token of the metadata, group and transaction writes), so a deposed coordinator
  * writes nothing; a coordinator that takes over reads the states back as the last active one left them. The limits are
  * the group's configuration, not stored: a state is read under the limits given.
+ *
+ * <p>The same script adds the runs of records a call archived to the dead-letter outbox ({@link DeadLetterOutbox}),
+ * so a run waits to be written exactly when the archiving is stored.
  */
 @Component
 class SharePartitionStore {
@@ -79,35 +82,63 @@ class SharePartitionStore {
      * FENCED_COORDINATOR, having written nothing, when the token is not current.
      */
     Mono<Void> write(long fencingToken, String groupId, TopicPartition partition, SharePartition state) {
+        return write(fencingToken, groupId, partition, state, List.of(), 0).then();
+    }
+
+    /**
+     * Stores {@code state} as {@link #write(long, String, TopicPartition, SharePartition)} does and, in the same
+     * script, adds {@code deadLetters} (the runs the call archived) to the dead-letter outbox while it holds fewer than
+     * {@code outboxMaxEntries}: the state and its runs are stored together or not at all.
+     *
+     * @return how many runs were not added because the outbox was full
+     */
+    Mono<Integer> write(long fencingToken, String groupId, TopicPartition partition, SharePartition state,
+                        List<DeadLetterEntry> deadLetters, int outboxMaxEntries) {
         GroupIds.validate(groupId);
-        List<String> args = List.of(Long.toString(fencingToken), partition.toString(),
-                state == null ? "delete" : "put", state == null ? "" : SharePartitionJson.write(state));
-        return execute(fencingToken, groupId, args);
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(fencingToken));
+        args.add(Integer.toString(outboxMaxEntries));
+        args.add(Integer.toString(deadLetters.size()));
+        deadLetters.forEach(entry -> args.add(entry.document()));
+        args.add(partition.toString());
+        args.add(state == null ? "delete" : "put");
+        args.add(state == null ? "" : SharePartitionJson.write(state));
+        return execute(fencingToken, groupId, args, false);
     }
 
     /**
      * Stores several share-partitions of one group at once (a null state removes its share-partition): all of them,
-     * or, with FENCED_COORDINATOR when the token is not current, none. An empty map writes nothing.
+     * or, with FENCED_COORDINATOR when the token is not current, none; with {@code dropConfigs} (the group is deleted)
+     * the group's configs ({@link ShareGroupConfigs}) are removed in the same script. An empty map writes nothing.
      */
-    Mono<Void> write(long fencingToken, String groupId, Map<TopicPartition, SharePartition> states) {
+    Mono<Void> write(long fencingToken, String groupId, Map<TopicPartition, SharePartition> states,
+                     boolean dropConfigs) {
         GroupIds.validate(groupId);
         if (states.isEmpty()) {
             return Mono.empty();
         }
         List<String> args = new ArrayList<>();
         args.add(Long.toString(fencingToken));
+        args.add("0");
+        args.add("0");
         states.forEach((partition, state) -> {
             args.add(partition.toString());
             args.add(state == null ? "delete" : "put");
             args.add(state == null ? "" : SharePartitionJson.write(state));
         });
-        return execute(fencingToken, groupId, args);
+        return execute(fencingToken, groupId, args, dropConfigs).then();
     }
 
-    private Mono<Void> execute(long fencingToken, String groupId, List<String> args) {
-        return redis.execute(SHARE_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.sharePartitions(groupId)), args)
+    private Mono<Integer> execute(long fencingToken, String groupId, List<String> args, boolean dropConfigs) {
+        List<String> keys = new ArrayList<>(List.of(RedisKeys.FENCING_TOKEN, RedisKeys.sharePartitions(groupId),
+                RedisKeys.SHARE_DLQ_OUTBOX, RedisKeys.SHARE_DLQ_OUTBOX_ID));
+        if (dropConfigs) {
+            keys.add(RedisKeys.shareGroupConfigs(groupId));
+        }
+        return redis.execute(SHARE_WRITE, keys, args)
                 .single()
-                .flatMap(result -> result > 0 ? Mono.<Void>empty() : Mono.error(ErrorCode.FENCED_COORDINATOR.exception(
-                        "Fencing token " + fencingToken + " is no longer current: another coordinator is active")));
+                .flatMap(result -> result >= 0 ? Mono.just(result.intValue()) : Mono.error(
+                        ErrorCode.FENCED_COORDINATOR.exception("Fencing token " + fencingToken
+                                + " is no longer current: another coordinator is active")));
     }
 }

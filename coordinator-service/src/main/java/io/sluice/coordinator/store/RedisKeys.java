@@ -24,11 +24,20 @@ package io.sluice.coordinator.store;
  *                            hash             'topic-partition' → the state of share group G's share-partition
  *                                             (SharePartitionJson: start and end offsets, next acquisition id,
  *                                             the in-flight records as runs)
+ *   sluice:share-dlq-outbox  sorted set       runs of share groups' archived records waiting to be written to their
+ *                                             dead-letter topics: '<id> <DeadLetterEntry JSON>', scored by id; added
+ *                                             by the script that stores the archiving, removed once written
+ *   sluice:share-dlq-outbox-id
+ *                            counter          the last outbox id given
+ *   sluice:share-group-configs:G
+ *                            hash             share group config key → the value share group G sets
+ *                                             (share.record.lock.duration.ms, ...; ShareConfigKey); keys the
+ *                                             group does not set are absent; removed with the group
  *   sluice:idempotency:H     hash, PX ttl     an Idempotency-Key whose SHA-256 is H: fingerprint, producer_id,
  *                                             assignment, holder, held_until, response_status, response_body; ttl
  *                                             the gateway's key retention
  * </pre>
- * Group, share-partition and transaction keys are written by their stores' own scripts under the same fencing token as
+ * Group, share-partition, share group config and transaction keys are written by their stores' own scripts under the same fencing token as
  * metadata writes. Member liveness (last heartbeats) is not stored: a coordinator that becomes active starts every
  * member's session afresh.
  */
@@ -47,6 +56,9 @@ public final class RedisKeys {
     public static final String PRODUCER_ID = "sluice:producer-id";
     public static final String TRANSACTIONS = "sluice:transactions";
     public static final String SHARE_PARTITIONS_PREFIX = "sluice:share-partitions:";
+    public static final String SHARE_DLQ_OUTBOX = "sluice:share-dlq-outbox";
+    public static final String SHARE_DLQ_OUTBOX_ID = "sluice:share-dlq-outbox-id";
+    public static final String SHARE_GROUP_CONFIGS_PREFIX = "sluice:share-group-configs:";
     public static final String IDEMPOTENCY_PREFIX = "sluice:idempotency:";
 
     private RedisKeys() {
@@ -60,6 +72,11 @@ public final class RedisKeys {
     /** The hash of a group's committed offsets (group ids are restricted to {@code [a-zA-Z0-9._-]}). */
     public static String groupOffsets(String groupId) {
         return GROUP_OFFSETS_PREFIX + groupId;
+    }
+
+    /** The hash of a share group's configs (group ids are restricted to {@code [a-zA-Z0-9._-]}). */
+    public static String shareGroupConfigs(String groupId) {
+        return SHARE_GROUP_CONFIGS_PREFIX + groupId;
     }
 
     /** The hash of a share group's share-partitions (group ids are restricted to {@code [a-zA-Z0-9._-]}). */

@@ -18,10 +18,19 @@ class ShareMembersTest {
 
     private static final Function<String, Integer> COUNTS = Map.of("orders", 2, "audit", 1)::get;
 
+    /** Kafka's defaults: a 45 s session, a heartbeat every 5 s. */
+    private static final ShareMembers.Timeouts TIMEOUTS = new ShareMembers.Timeouts(45_000, 5_000);
+
     private final ShareMembers members = new ShareMembers();
 
     private ShareMembers.Outcome beat(String member, int epoch, List<String> topics, long nowMs) {
-        return members.heartbeat(new ShareHeartbeatRequest("g", member, epoch, topics, "c", "/h"), COUNTS, nowMs);
+        return beat(member, epoch, topics, nowMs, TIMEOUTS);
+    }
+
+    private ShareMembers.Outcome beat(String member, int epoch, List<String> topics, long nowMs,
+                                      ShareMembers.Timeouts timeouts) {
+        return members.heartbeat(new ShareHeartbeatRequest("g", member, epoch, topics, "c", "/h"), COUNTS, nowMs,
+                timeouts);
     }
 
     @Test
@@ -88,10 +97,22 @@ class ShareMembersTest {
     void whenMemberIsSilentForTheSessionTimeoutShouldExpire() {
         beat("a", 0, List.of("orders"), 0);
         beat("b", 0, List.of("orders"), 1_000);
-        assertThat(members.expire(ShareMembers.SESSION_TIMEOUT_MS - 1)).isEmpty();
-        assertThat(members.expire(ShareMembers.SESSION_TIMEOUT_MS))
+        assertThat(members.expire(TIMEOUTS.sessionTimeoutMs() - 1)).isEmpty();
+        assertThat(members.expire(TIMEOUTS.sessionTimeoutMs()))
                 .containsExactly(new ShareMembers.Departure("g", "a"));
         assertThat(members.members("g")).extracting(ShareMembers.Member::memberId).containsExactly("b");
+    }
+
+    @Test
+    void whenGroupTimeoutsChangeShouldHoldFromEachMembersNextHeartbeat() {
+        beat("a", 0, List.of("orders"), 0);
+        ShareMembers.Timeouts shorter = new ShareMembers.Timeouts(2_000, 500);
+
+        ShareHeartbeatResponse answer = beat("a", 1, null, 1_000, shorter).response();
+
+        assertThat(answer.heartbeatIntervalMs()).isEqualTo(500);
+        assertThat(members.expire(2_999)).isEmpty();
+        assertThat(members.expire(3_000)).containsExactly(new ShareMembers.Departure("g", "a"));
     }
 
     @Test

@@ -99,6 +99,53 @@ class SharePartitionStoreTest {
                 .isEqualTo(SharePartitionJson.write(written));
     }
 
+    private static DeadLetterEntry run(long first, long last) {
+        return new DeadLetterEntry(0, "archiving", "orders", 0, first, last, 5,
+                DeadLetterCause.DELIVERY_COUNT_EXCEEDED, "dlq.orders", false);
+    }
+
+    private static List<String> outbox() {
+        return TestRedis.shared().commands().zrange(RedisKeys.SHARE_DLQ_OUTBOX, 0, -1);
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void emptyTheOutbox() {
+        TestRedis.shared().commands().del(RedisKeys.SHARE_DLQ_OUTBOX);
+    }
+
+    @Test
+    void theRunsACallArchivedAreStoredWithItsStateOrNotAtAll() {
+        SharePartition written = worked();
+
+        assertThatThrownBy(() -> store.write(6, "archived", ORDERS_0, written, List.of(run(10, 10)), 10).block(WAIT))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.FENCED_COORDINATOR));
+        assertThat(outbox()).as("a deposed coordinator adds no run").isEmpty();
+        assertThat(store.load("archived", ORDERS_0, LIMITS).blockOptional(WAIT)).isEmpty();
+
+        int dropped = store.write(7, "archived", ORDERS_0, written, List.of(run(10, 10), run(12, 14)), 10)
+                .block(WAIT);
+
+        assertThat(dropped).isZero();
+        assertThat(store.load("archived", ORDERS_0, LIMITS).blockOptional(WAIT)).isPresent();
+        assertThat(outbox()).extracting(member -> DeadLetterEntry.parse(member))
+                .extracting(DeadLetterEntry::firstOffset, DeadLetterEntry::lastOffset)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(10L, 10L),
+                        org.assertj.core.groups.Tuple.tuple(12L, 14L));
+        assertThat(outbox()).extracting(member -> DeadLetterEntry.parse(member).id()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aFullOutboxTakesNoMoreRunsButTheStateIsStored() {
+        store.write(7, "archiving", ORDERS_0, worked(), List.of(run(1, 1), run(3, 3)), 3).block(WAIT);
+
+        int dropped = store.write(7, "archiving", ORDERS_1, worked(), List.of(run(5, 5), run(7, 7)), 3).block(WAIT);
+
+        assertThat(dropped).isEqualTo(1);
+        assertThat(outbox()).hasSize(3);
+        assertThat(store.load("archiving", ORDERS_1, LIMITS).blockOptional(WAIT)).isPresent();
+    }
+
     @Test
     void aDeleteRemovesOnlyThatShareGroupsPartition() {
         store.write(7, "deleting", ORDERS_0, worked()).block(WAIT);

@@ -26,7 +26,8 @@ public final class TestProperties {
                 new CoordinatorProperties.Transactions(Duration.ofMinutes(15), Duration.ofSeconds(1),
                         Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofHours(1)),
                 new CoordinatorProperties.ShareGroups(2000, 5, Duration.ofSeconds(30),
-                        CoordinatorProperties.ShareGroups.AutoOffsetReset.LATEST),
+                        CoordinatorProperties.ShareGroups.AutoOffsetReset.LATEST, Duration.ofSeconds(45),
+                        Duration.ofSeconds(5), CoordinatorProperties.ShareGroups.DeadLetter.defaults()),
                 InternalClientSettings.defaults());
     }
 }

@@ -15,13 +15,13 @@ import java.util.Set;
  * The admin API's request bodies. They bind strictly (an unknown field is a 400 naming it) and use the names the
  * answers use: {@code partition_count}, and configs as a list of {@code {"name", "value"}}.
  */
-final class AdminRequests {
+public final class AdminRequests {
 
     private AdminRequests() {
     }
 
     /** {@code {"name", "value"}}; in a config update a null value removes the override (back to the default). */
-    record ConfigValue(String name, String value) {
+    public record ConfigValue(String name, String value) {
     }
 
     /**
@@ -58,10 +58,13 @@ final class AdminRequests {
         }
     }
 
-    /** Config overrides to set (a value) or remove (null), applied together. */
-    record ConfigUpdate(List<ConfigValue> configs) {
+    /**
+     * Config overrides to set (a value) or remove (null), applied together: a topic's, and in the same shape a share
+     * group's ({@code PATCH /v1/share-groups/{group}/configs}).
+     */
+    public record ConfigUpdate(List<ConfigValue> configs) {
 
-        AlterConfigsRequest toInternal() {
+        public AlterConfigsRequest toInternal() {
             if (configs == null || configs.isEmpty()) {
                 throw ErrorCode.INVALID_CONFIG.exception("configs (a list of {\"name\", \"value\"}; a null value "
                         + "removes the override) is required");

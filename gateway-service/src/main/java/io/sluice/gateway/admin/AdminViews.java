@@ -10,7 +10,7 @@ import java.util.List;
  * {@link ConfigEntry} ({@code name}, {@code value}, {@code is_default}, {@code documentation}), and every list inside
  * an object ({@code {"topics": [...]}}) so that it can grow pagination without breaking clients.
  */
-final class AdminViews {
+public final class AdminViews {
 
     private AdminViews() {
     }
@@ -55,7 +55,8 @@ final class AdminViews {
     record DeletedRecords(String topic, int partition, long lowWatermark) {
     }
 
-    record ConfigList(List<ConfigEntry> configs) {
+    /** Configs as the admin API answers them: a topic's, and in the same shape a share group's. */
+    public record ConfigList(List<ConfigEntry> configs) {
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
@@ -25,12 +26,12 @@ import org.springframework.stereotype.Component;
  * Who may administer the cluster over the Kafka listener, Kafka's rules asked of the gateway's one
  * {@link Authorizer} (the same ACLs as the HTTP admin routes): creating a topic needs CREATE on the cluster or the
  * topic, deleting it DELETE, adding partitions ALTER, reading its configs DESCRIBE_CONFIGS and changing them
- * ALTER_CONFIGS (on the cluster for broker configs), managing ACLs ALTER on the cluster and listing them, like the log
- * directories, DESCRIBE on the cluster.
+ * ALTER_CONFIGS (on the group for a group's configs, on the cluster for broker configs), managing ACLs ALTER on the
+ * cluster and listing them, like the log directories, DESCRIBE on the cluster.
  *
  * <p>A request that names a resource the principal may not touch is refused whole, each resource answered
- * TOPIC_AUTHORIZATION_FAILED or CLUSTER_AUTHORIZATION_FAILED, and nothing of it is done — stricter than Kafka, which
- * refuses only the resources denied; the denial is audited as over HTTP. With security off nothing is refused.
+ * TOPIC_AUTHORIZATION_FAILED, GROUP_AUTHORIZATION_FAILED or CLUSTER_AUTHORIZATION_FAILED, and nothing of it is done —
+ * stricter than Kafka, which refuses only the resources denied; the denial is audited as over HTTP. With security off nothing is refused.
  */
 @Component
 class AdminAccess {
@@ -79,16 +80,22 @@ class AdminAccess {
             if (!allowed) {
                 String denied = session.principal() + " may not " + check.operation() + " "
                         + check.type().name().toLowerCase() + " '" + check.name() + "'";
-                return Optional.of(check.type() == ResourceType.CLUSTER ? new ClusterAuthorizationException(denied)
-                        : new TopicAuthorizationException(denied));
+                return Optional.of(switch (check.type()) {
+                    case CLUSTER -> new ClusterAuthorizationException(denied);
+                    case GROUP -> new GroupAuthorizationException(denied);
+                    default -> new TopicAuthorizationException(denied);
+                });
             }
         }
         return Optional.empty();
     }
 
     private static Check config(AclOperation operation, byte resourceType, String name) {
-        return ConfigResource.Type.forId(resourceType) == ConfigResource.Type.TOPIC
-                ? new Check(operation, ResourceType.TOPIC, name) : Check.cluster(operation);
+        return switch (ConfigResource.Type.forId(resourceType)) {
+            case TOPIC -> new Check(operation, ResourceType.TOPIC, name);
+            case GROUP -> new Check(operation, ResourceType.GROUP, name);
+            default -> Check.cluster(operation);
+        };
     }
 
     private record Check(AclOperation operation, ResourceType type, String name) {

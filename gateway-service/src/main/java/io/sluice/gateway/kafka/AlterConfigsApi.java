@@ -2,6 +2,8 @@ package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.admin.TopicAdmin;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
+import io.sluice.internal.share.ShareGroupApi;
+import io.sluice.internal.share.ShareGroupConfigChange;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import java.util.ArrayList;
@@ -26,16 +28,19 @@ import reactor.core.publisher.Mono;
  * AlterConfigs (the older, whole-set form, which kafka-clients' Admin still offers): a topic's overrides become
  * exactly the configs given — any override not given is removed — through the {@link TopicAdmin}, validated as a
  * whole (INVALID_CONFIG naming the bad name or value); {@code validate_only} changes nothing. A config named twice is
- * INVALID_REQUEST. Broker configs are the gateway's start-up settings and cannot be altered: a broker resource is
+ * INVALID_REQUEST. A group's configs (its share group configs) become exactly those given, at the coordinator, in the
+ * same way. Broker configs are the gateway's start-up settings and cannot be altered: a broker resource is
  * INVALID_REQUEST with a message ({@link #notAlterable}), as is any other resource type.
  */
 @Component
 class AlterConfigsApi implements KafkaApi {
 
     private final TopicAdmin topics;
+    private final ShareGroupApi groups;
 
-    AlterConfigsApi(TopicAdmin topics) {
+    AlterConfigsApi(TopicAdmin topics, ShareGroupApi groups) {
         this.topics = topics;
+        this.groups = groups;
     }
 
     @Override
@@ -56,8 +61,12 @@ class AlterConfigsApi implements KafkaApi {
 
     private Mono<Void> alter(AlterConfigsResource resource, boolean validateOnly) {
         ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
-        if (type != ConfigResource.Type.TOPIC) {
+        if (type != ConfigResource.Type.TOPIC && type != ConfigResource.Type.GROUP) {
             return Mono.error(notAlterable(type));
+        }
+        if (type == ConfigResource.Type.GROUP && (resource.resourceName() == null
+                || resource.resourceName().isEmpty())) {
+            return Mono.error(Errors.INVALID_REQUEST.exception("Group name must not be empty"));
         }
         Map<String, String> set = new LinkedHashMap<>();
         List<String> unset = new ArrayList<>();
@@ -71,6 +80,10 @@ class AlterConfigsApi implements KafkaApi {
                 set.put(config.name(), config.value());
             }
         }
+        if (type == ConfigResource.Type.GROUP) {
+            return groups.alterShareGroupConfigs(resource.resourceName(),
+                    new ShareGroupConfigChange(set, List.of(), true, validateOnly)).then();
+        }
         String topic = resource.resourceName();
         return topics.topic(topic).flatMap(current -> {
             List<String> delete = new ArrayList<>(unset);
@@ -80,13 +93,13 @@ class AlterConfigsApi implements KafkaApi {
         }).then();
     }
 
-    /** The refusal of an alteration of a resource that is not a topic (from AlterConfigs and its incremental form). */
+    /** The refusal of an alteration of a resource that is no topic or group (AlterConfigs and its incremental form). */
     static ApiException notAlterable(ConfigResource.Type type) {
         if (type == ConfigResource.Type.BROKER) {
             return Errors.INVALID_REQUEST.exception("Sluice's broker configs are its gateways' start-up settings "
                     + "(sluice.gateway.*): they cannot be altered at run time");
         }
-        return Errors.INVALID_REQUEST.exception("Sluice alters the configs of topics only, not of " + type);
+        return Errors.INVALID_REQUEST.exception("Sluice alters the configs of topics and groups only, not of " + type);
     }
 
     private static AlterConfigsResourceResponse response(AlterConfigsResource resource) {

@@ -2,6 +2,7 @@ package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.admin.TopicAdmin;
+import io.sluice.internal.share.ShareGroupApi;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import java.util.ArrayList;
@@ -25,11 +26,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * DescribeConfigs of topics and of this broker.
+ * DescribeConfigs of topics, groups and this broker.
  *
  * <p>A topic's configs are the coordinator's, asked through the {@link TopicAdmin} (so a change just made is seen):
  * every config Sluice knows with its value and source ({@link KafkaTopicConfigs}), UNKNOWN_TOPIC_OR_PARTITION for a
  * topic that does not exist.
+ *
+ * <p>A group's configs are its share group configs at the coordinator ({@link KafkaGroupConfigs}): every key, the
+ * group's value (GROUP_CONFIG) or the cluster default (DEFAULT_CONFIG). Any valid group id has them, as at Kafka,
+ * whether or not the group exists yet; an empty name is INVALID_REQUEST.
  *
  * <p>The broker ({@code "0"}, this gateway's node id) answers a minimal list, so that
  * {@code kafka-configs --describe --entity-type brokers} works: the three broker settings Sluice really has, the
@@ -37,17 +42,19 @@ import reactor.core.publisher.Mono;
  * {@code default.replication.factor} (from {@code sluice.gateway.auto-create-topics}, what CreateTopics' -1 means) —
  * read-only and STATIC_BROKER_CONFIG, as a broker's server.properties shows. The cluster-wide default broker resource
  * ({@code ""}) has no dynamic configs: its list is empty. Any other broker id, and every other resource type (broker
- * loggers, client metrics, groups), is INVALID_REQUEST with a message.
+ * loggers, client metrics), is INVALID_REQUEST with a message.
  */
 @Component
 class DescribeConfigsApi implements KafkaApi {
 
     private final TopicAdmin topics;
+    private final ShareGroupApi groups;
     private final KafkaBroker broker;
     private final GatewayProperties.AutoCreateTopics topicDefaults;
 
-    DescribeConfigsApi(TopicAdmin topics, KafkaBroker broker, GatewayProperties properties) {
+    DescribeConfigsApi(TopicAdmin topics, ShareGroupApi groups, KafkaBroker broker, GatewayProperties properties) {
         this.topics = topics;
+        this.groups = groups;
         this.broker = broker;
         this.topicDefaults = properties.autoCreateTopics();
     }
@@ -74,6 +81,13 @@ class DescribeConfigsApi implements KafkaApi {
             return topics.topic(resource.resourceName()).map(topic -> result(resource, KafkaTopicConfigs.describe(
                     topic.configs(), resource.configurationKeys(), synonyms, documentation)));
         }
+        if (type == ConfigResource.Type.GROUP) {
+            if (resource.resourceName() == null || resource.resourceName().isEmpty()) {
+                return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("Group name must not be empty")));
+            }
+            return groups.describeShareGroupConfigs(resource.resourceName()).map(configs -> result(resource,
+                    KafkaGroupConfigs.describe(configs, resource.configurationKeys(), synonyms, documentation)));
+        }
         if (type == ConfigResource.Type.BROKER && resource.resourceName().isEmpty()) {
             return Mono.just(result(resource, List.of()));
         }
@@ -84,8 +98,8 @@ class DescribeConfigsApi implements KafkaApi {
             return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("This broker is "
                     + broker.nodeId() + ", not '" + resource.resourceName() + "': ask that broker for its configs")));
         }
-        return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("Sluice describes the configs of topics "
-                + "and of broker " + broker.nodeId() + ", not of " + type)));
+        return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("Sluice describes the configs of topics, "
+                + "groups and broker " + broker.nodeId() + ", not of " + type)));
     }
 
     private List<DescribeConfigsResourceResult> brokerConfigs(List<String> keys, boolean synonyms) {

@@ -3,6 +3,8 @@ package io.sluice.gateway.kafka;
 import io.sluice.gateway.admin.TopicAdmin;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.share.ShareGroupApi;
+import io.sluice.internal.share.ShareGroupConfigChange;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.protocol.config.TopicConfigs;
@@ -38,15 +40,21 @@ import reactor.core.publisher.Mono;
  * nothing. APPEND and SUBTRACT apply to list configs, as in Kafka: Sluice's one list config is
  * {@code cleanup.policy}, whose current value (override or default) the listed policies are added to or taken from;
  * on any other config they are INVALID_CONFIG, Kafka's answer. A config named twice in a resource is INVALID_REQUEST.
+ *
+ * <p>A group's configs (its share group configs, {@code kafka-configs --entity-type groups}) are SET and DELETEd at the
+ * coordinator, all at once, with {@code validate_only} honoured there: INVALID_CONFIG for an unknown key or a value
+ * out of range (nothing changed). Group configs are no lists: APPEND and SUBTRACT on them are INVALID_CONFIG.
  * Broker and other resources are INVALID_REQUEST ({@link AlterConfigsApi#notAlterable}).
  */
 @Component
 class IncrementalAlterConfigsApi implements KafkaApi {
 
     private final TopicAdmin topics;
+    private final ShareGroupApi groups;
 
-    IncrementalAlterConfigsApi(TopicAdmin topics) {
+    IncrementalAlterConfigsApi(TopicAdmin topics, ShareGroupApi groups) {
         this.topics = topics;
+        this.groups = groups;
     }
 
     @Override
@@ -67,8 +75,12 @@ class IncrementalAlterConfigsApi implements KafkaApi {
 
     private Mono<Void> alter(AlterConfigsResource resource, boolean validateOnly) {
         ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
-        if (type != ConfigResource.Type.TOPIC) {
+        if (type != ConfigResource.Type.TOPIC && type != ConfigResource.Type.GROUP) {
             return Mono.error(AlterConfigsApi.notAlterable(type));
+        }
+        if (type == ConfigResource.Type.GROUP && (resource.resourceName() == null
+                || resource.resourceName().isEmpty())) {
+            return Mono.error(Errors.INVALID_REQUEST.exception("Group name must not be empty"));
         }
         Set<String> named = new HashSet<>();
         boolean listChange = false;
@@ -88,6 +100,11 @@ class IncrementalAlterConfigsApi implements KafkaApi {
                         + TopicConfigs.CLEANUP_POLICY + ", take APPEND and SUBTRACT)"));
             }
             listChange |= op == AlterConfigOp.OpType.APPEND || op == AlterConfigOp.OpType.SUBTRACT;
+        }
+        if (type == ConfigResource.Type.GROUP) {
+            AlterConfigsRequest change = change(resource, Map.of());
+            return groups.alterShareGroupConfigs(resource.resourceName(), new ShareGroupConfigChange(change.set(),
+                    change.delete(), false, validateOnly)).then();
         }
         String topic = resource.resourceName();
         Mono<Map<String, String>> overrides = listChange ? topics.topic(topic).map(TopicMetadata::configs)

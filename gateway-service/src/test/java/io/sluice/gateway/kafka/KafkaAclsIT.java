@@ -28,6 +28,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateAclsResult;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -36,6 +38,7 @@ import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -199,6 +202,41 @@ class KafkaAclsIT {
             deleteOffsetsAsDave();
         } finally {
             get(admin.deleteAcls(List.of(ofPrincipal("User:dave"))).all());
+        }
+    }
+
+    /** A group's configs need DESCRIBE_CONFIGS on the group to be read and ALTER_CONFIGS to be changed, as at Kafka. */
+    @Test
+    void aGroupsConfigsNeedDescribeConfigsAndAlterConfigsOnTheGroup() throws Exception {
+        try {
+            alterGroupConfigsAsDave();
+        } finally {
+            get(admin.deleteAcls(List.of(ofPrincipal("User:dave"))).all());
+        }
+    }
+
+    private void alterGroupConfigsAsDave() throws Exception {
+        ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, "daves-share-group");
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> lock = Map.of(group, List.of(new AlterConfigOp(
+                new ConfigEntry("share.record.lock.duration.ms", "60000"), AlterConfigOp.OpType.SET)));
+        try (Admin dave = Admin.create(signedIn("dave", DAVE_PASSWORD))) {
+            assertThatThrownBy(() -> dave.describeConfigs(List.of(group)).all().get(2, TimeUnit.MINUTES))
+                    .as("without DESCRIBE_CONFIGS").cause().isInstanceOf(GroupAuthorizationException.class);
+            assertThatThrownBy(() -> dave.incrementalAlterConfigs(lock).all().get(2, TimeUnit.MINUTES))
+                    .as("without ALTER_CONFIGS").cause().isInstanceOf(GroupAuthorizationException.class);
+
+            get(admin.createAcls(List.of(acl(ResourceType.GROUP, "daves-share-group", PatternType.LITERAL,
+                    "User:dave", AclOperation.DESCRIBE_CONFIGS, AclPermissionType.ALLOW))).all());
+            assertThat(get(dave.describeConfigs(List.of(group)).all()).get(group)
+                    .get("share.record.lock.duration.ms").value()).isEqualTo("30000");
+            assertThatThrownBy(() -> dave.incrementalAlterConfigs(lock).all().get(2, TimeUnit.MINUTES))
+                    .as("with DESCRIBE_CONFIGS only").cause().isInstanceOf(GroupAuthorizationException.class);
+
+            get(admin.createAcls(List.of(acl(ResourceType.GROUP, "daves-share-group", PatternType.LITERAL,
+                    "User:dave", AclOperation.ALTER_CONFIGS, AclPermissionType.ALLOW))).all());
+            get(dave.incrementalAlterConfigs(lock).all());
+            assertThat(get(dave.describeConfigs(List.of(group)).all()).get(group)
+                    .get("share.record.lock.duration.ms").value()).isEqualTo("60000");
         }
     }
 

@@ -3,6 +3,7 @@ package io.sluice.gateway.kafka;
 import static io.sluice.gateway.kafka.KafkaTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.sluice.gateway.kafka.KafkaTools.ToolRun;
 import io.sluice.gateway.testing.GatewayCluster;
@@ -442,6 +443,87 @@ class KafkaAdminIT {
         assertThat(overrides("tool-configs")).isEqualTo(Map.of("segment.ms", "60000", "max.message.bytes", "2048"));
     }
 
+    /** kafka-configs --entity-type groups: a share group's configs set, described and deleted with Kafka's tool. */
+    @Test
+    void kafkaConfigsSetsDescribesAndDeletesAShareGroupsConfigs() {
+        String bootstrap = cluster.kafkaBootstrap();
+        String[] group = {"--bootstrap-server", bootstrap, "--entity-type", "groups", "--entity-name", "tool-share"};
+
+        assertThat(run(ConfigCommand::main, with(group, "--alter", "--add-config",
+                "share.record.lock.duration.ms=60000,share.delivery.count.limit=3")).out())
+                .contains("Completed updating config for group tool-share.");
+        String dynamic = run(ConfigCommand::main, with(group, "--describe")).out();
+        assertThat(dynamic).contains("Dynamic configs for group tool-share are:",
+                "share.record.lock.duration.ms=60000 sensitive=false synonyms={DYNAMIC_GROUP_CONFIG:"
+                        + "share.record.lock.duration.ms=60000, DEFAULT_CONFIG:share.record.lock.duration.ms=5000}",
+                "share.delivery.count.limit=3").doesNotContain("share.session.timeout.ms");
+        assertThat(run(ConfigCommand::main, with(group, "--describe", "--all")).out())
+                .contains("All configs for group tool-share are:", "share.session.timeout.ms=45000",
+                        "share.isolation.level=read_uncommitted", "share.auto.offset.reset=earliest");
+        assertThat(run(ConfigCommand::main, with(group, "--alter", "--delete-config", "share.delivery.count.limit"))
+                .out()).contains("Completed updating config for group tool-share.");
+
+        assertThat(groupOverrides("tool-share")).isEqualTo(Map.of("share.record.lock.duration.ms", "60000"));
+        ToolRun refused = run(ConfigCommand::main, with(group, "--alter", "--add-config",
+                "share.isolation.level=read_committed"));
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out() + refused.err()).contains("read_uncommitted only");
+        assertThat(groupOverrides("tool-share")).isEqualTo(Map.of("share.record.lock.duration.ms", "60000"));
+    }
+
+    /** Admin's incremental and whole-set alterations of a GROUP resource, validate-only, and the values refused. */
+    @Test
+    void aGroupsConfigsAreAlteredAndDescribedThroughTheAdminClientAndABadValueIsInvalidConfig() throws IOException {
+        ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, "admin-share");
+        get(admin.incrementalAlterConfigs(Map.of(group, List.of(
+                new AlterConfigOp(new ConfigEntry("share.delivery.count.limit", "4"), AlterConfigOp.OpType.SET))),
+                new AlterConfigsOptions().validateOnly(true)).all());
+        assertThat(groupOverrides("admin-share")).as("validate-only changes nothing").isEmpty();
+
+        get(admin.incrementalAlterConfigs(Map.of(group, List.of(
+                new AlterConfigOp(new ConfigEntry("share.delivery.count.limit", "4"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(new ConfigEntry("errors.deadletterqueue.topic.name", "admin-share-dlq"),
+                        AlterConfigOp.OpType.SET)))).all());
+        Config config = get(admin.describeConfigs(List.of(group), new DescribeConfigsOptions().includeSynonyms(true)
+                .includeDocumentation(true)).all()).get(group);
+
+        ConfigEntry limit = config.get("share.delivery.count.limit");
+        assertThat(limit.value()).isEqualTo("4");
+        assertThat(limit.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_GROUP_CONFIG);
+        assertThat(limit.type()).isEqualTo(ConfigEntry.ConfigType.INT);
+        assertThat(limit.synonyms()).extracting(ConfigEntry.ConfigSynonym::value, ConfigEntry.ConfigSynonym::source)
+                .containsExactly(tuple("4", ConfigEntry.ConfigSource.DYNAMIC_GROUP_CONFIG),
+                        tuple("5", ConfigEntry.ConfigSource.DEFAULT_CONFIG));
+        assertThat(limit.documentation()).contains("delivered");
+        ConfigEntry session = config.get("share.session.timeout.ms");
+        assertThat(session.value()).isEqualTo("45000");
+        assertThat(session.source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+        assertThat(config.get("errors.deadletterqueue.copy.record.enable").type())
+                .isEqualTo(ConfigEntry.ConfigType.BOOLEAN);
+
+        assertFails(alter(group, new AlterConfigOp(new ConfigEntry("share.delivery.count.limit", "1"),
+                AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "between 2 and 10");
+        assertFails(alter(group, new AlterConfigOp(new ConfigEntry("share.lock.ms", "1000"),
+                AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "Unknown share group config");
+        assertFails(alter(group, new AlterConfigOp(new ConfigEntry("share.session.timeout.ms", "1000"),
+                AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "must be greater than");
+        assertFails(alter(group, new AlterConfigOp(new ConfigEntry("share.delivery.count.limit", "1"),
+                AlterConfigOp.OpType.APPEND)), InvalidConfigurationException.class, "append is not allowed");
+        assertFails(alter(new ConfigResource(ConfigResource.Type.GROUP, ""), new AlterConfigOp(
+                new ConfigEntry("share.delivery.count.limit", "3"), AlterConfigOp.OpType.SET)),
+                InvalidRequestException.class, "must not be empty");
+        assertThat(groupOverrides("admin-share")).isEqualTo(Map.of("share.delivery.count.limit", "4",
+                "errors.deadletterqueue.topic.name", "admin-share-dlq"));
+
+        Map<ConfigResource, AlterConfigsRequest.Config> whole = Map.of(group, new AlterConfigsRequest.Config(
+                List.of(new AlterConfigsRequest.ConfigEntry("share.heartbeat.interval.ms", "1000"))));
+        AlterConfigsResponse replaced = (AlterConfigsResponse) call(ApiKeys.ALTER_CONFIGS,
+                new AlterConfigsRequest.Builder(whole, false));
+        assertThat(replaced.errors().get(group).error()).isEqualTo(Errors.NONE);
+        assertThat(groupOverrides("admin-share")).as("the whole set replaces the group's values")
+                .isEqualTo(Map.of("share.heartbeat.interval.ms", "1000"));
+    }
+
     @Test
     void kafkaConfigsReportsABadValue() {
         cluster.createTopic("tool-bad-config", 1, 1, Map.of());
@@ -455,6 +537,25 @@ class KafkaAdminIT {
     }
 
     // ---- helpers
+
+    private static String[] with(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    /** The values a group sets, as the HTTP admin API shows them. */
+    private static Map<String, String> groupOverrides(String group) {
+        var configs = cluster.call("GET", "/v1/share-groups/" + group + "/configs", null, null).json()
+                .path("configs");
+        Map<String, String> overrides = new java.util.TreeMap<>();
+        for (var config : configs) {
+            if (!config.path("is_default").asBoolean()) {
+                overrides.put(config.path("name").asString(), config.path("value").asString());
+            }
+        }
+        return overrides;
+    }
 
     private static KafkaFuture<Void> alter(ConfigResource resource, AlterConfigOp op) {
         return admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all();

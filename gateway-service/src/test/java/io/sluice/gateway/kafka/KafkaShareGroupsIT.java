@@ -3,6 +3,7 @@ package io.sluice.gateway.kafka;
 import static io.sluice.gateway.kafka.KafkaTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
@@ -21,6 +22,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -46,6 +50,7 @@ import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.ShareGroupDescribeRequestData;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareFetchRequestData;
 import org.apache.kafka.common.message.ShareFetchResponseData;
@@ -305,6 +310,54 @@ class KafkaShareGroupsIT {
     }
 
     /**
+     * A group's own session timeout and heartbeat interval (set with Kafka's Admin client): the member is told the
+     * interval, and a member that stops heartbeating is removed after the session timeout, its records going to the
+     * next taker long before the group's 60 s locks would have ended.
+     */
+    @Test
+    void aMemberSilentForItsGroupsSessionTimeoutIsRemovedAndItsRecordsGoToTheNextTaker() throws Exception {
+        String topic = "ksh-silent";
+        String group = "ksh-silent-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 3);
+        Uuid topicId = topicId(topic);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.kafkaBootstrap()))) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                    new AlterConfigOp(new ConfigEntry("share.session.timeout.ms", "2000"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("share.heartbeat.interval.ms", "500"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "60000"),
+                            AlterConfigOp.OpType.SET)))).all().get(2, TimeUnit.MINUTES);
+        }
+        String member = Uuid.randomUuid().toString();
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            ShareGroupHeartbeatResponse joined = (ShareGroupHeartbeatResponse) connection.call(
+                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
+                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
+                                    .setMemberEpoch(0).setSubscribedTopicNames(List.of(topic))));
+            assertThat(joined.data().errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(joined.data().heartbeatIntervalMs()).isEqualTo(500);
+            ShareFetchResponseData fetched = shareFetch(connection, group, member, 0, topicId, 5000, null);
+            assertThat(fetched.responses().iterator().next().partitions().getFirst().acquiredRecords())
+                    .singleElement().satisfies(range -> assertThat(range.lastOffset()).isEqualTo(2));
+            assertThat(httpTake(group, topic, "other", 0)).as("the member holds all").isEmpty();
+
+            // The member sends no more heartbeats.
+            List<JsonNode> again = new ArrayList<>();
+            await("the silent member's records to come back").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> again.addAll(httpTake(group, topic, "other", 0)) && again.size() == 3);
+            assertThat(again).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+
+            ShareGroupHeartbeatResponse late = (ShareGroupHeartbeatResponse) connection.call(
+                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
+                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
+                                    .setMemberEpoch(joined.data().memberEpoch())));
+            assertThat(late.data().errorCode()).as("removed").isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+        }
+    }
+
+    /**
      * Acknowledging records the member does not hold is INVALID_RECORD_STATE and changes nothing; share session
      * epochs out of turn, and sessions the connection does not have, are refused.
      */
@@ -557,6 +610,73 @@ class KafkaShareGroupsIT {
             List<JsonNode> afterFinalFetch = httpTake(group, topic, "other", 0, 10);
             assertThat(afterFinalFetch).extracting(r -> r.path("offset").asLong()).containsExactly(6L, 7L, 8L);
             assertThat(afterFinalFetch).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+        }
+    }
+
+    /**
+     * KIP-1191 with Kafka's own clients: the dead-letter topic is created with Admin (its opt-in config validated like
+     * any topic config), the group pointed at it with incrementalAlterConfigs, a KafkaShareConsumer rejects records,
+     * and a KafkaConsumer reads their copies back with the original values and Kafka's context headers.
+     */
+    @Test
+    void aShareConsumersRejectedRecordsAreReadBackFromTheDeadLetterTopicByAKafkaConsumer() throws Exception {
+        String topic = "ksh-dlq";
+        String deadLetters = "dlq.ksh-dlq";
+        String group = "ksh-dlq-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.kafkaBootstrap()))) {
+            Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> admin.createTopics(List.of(
+                    new NewTopic("dlq.ksh-dlq-bad", 1, (short) 1).configs(Map.of(
+                            "errors.deadletterqueue.group.enable", "yes")))).all().get(2, TimeUnit.MINUTES));
+            assertThat(refused).isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .cause().isInstanceOf(org.apache.kafka.common.errors.InvalidConfigurationException.class);
+            admin.createTopics(List.of(new NewTopic(deadLetters, 2, (short) 3).configs(Map.of(
+                    "errors.deadletterqueue.group.enable", "true")))).all().get(2, TimeUnit.MINUTES);
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                    new AlterConfigOp(new ConfigEntry("errors.deadletterqueue.topic.name", deadLetters),
+                            AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("errors.deadletterqueue.copy.record.enable", "true"),
+                            AlterConfigOp.OpType.SET)))).all().get(2, TimeUnit.MINUTES);
+        }
+        cluster.awaitServed(deadLetters, 2);
+        produce(topic, 1, 0, 2);
+
+        try (KafkaShareConsumer<String, String> consumer = consumer(group, "explicit")) {
+            consumer.subscribe(List.of(topic));
+            for (ConsumerRecord<String, String> record : pollUntil(consumer, 2, AcknowledgeType.ACCEPT, false)) {
+                consumer.acknowledge(record, AcknowledgeType.REJECT);
+            }
+            assertThat(consumer.commitSync(Duration.ofSeconds(10)).values()).allSatisfy(error ->
+                    assertThat(error).isEmpty());
+        }
+
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        List<ConsumerRecord<String, String>> copies = new ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> reader =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(properties, new StringDeserializer(),
+                             new StringDeserializer())) {
+            // Source partition 0 goes to dead-letter partition 0 mod 2.
+            reader.assign(List.of(new org.apache.kafka.common.TopicPartition(deadLetters, 0)));
+            reader.seekToBeginning(reader.assignment());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (copies.size() < 2 && System.nanoTime() < deadline) {
+                reader.poll(Duration.ofMillis(500)).forEach(copies::add);
+            }
+        }
+        assertThat(copies).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            ConsumerRecord<String, String> copy = copies.get(i);
+            assertThat(copy.value()).isEqualTo("record-" + i);
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            copy.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+            assertThat(headers).containsExactly(Map.entry("__dlq.errors.topic", topic),
+                    Map.entry("__dlq.errors.partition", "0"),
+                    Map.entry("__dlq.errors.offset", Integer.toString(i)),
+                    Map.entry("__dlq.errors.group", group),
+                    Map.entry("__dlq.errors.delivery.count", "1"),
+                    Map.entry("__dlq.errors.message", "Offset rejected by client."));
         }
     }
 

@@ -7,6 +7,7 @@ import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.gateway.testing.SseStream;
 import io.sluice.internal.share.SharePaths;
+import io.sluice.launcher.LocalCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -348,7 +349,230 @@ class ShareGroupsIT {
         });
     }
 
+    @Test
+    void rejectedAndExhaustedRecordsAreCopiedToTheDeadLetterTopicWithKafkasHeaders() {
+        cluster.createTopic("sh-dlq", 3, 3, Map.of());
+        cluster.createTopic("dlq.sh-dlq-plain", 2, 3, Map.of("errors.deadletterqueue.group.enable", "true"));
+        cluster.createTopic("dlq.sh-dlq-copy", 2, 3, Map.of("errors.deadletterqueue.group.enable", "true"));
+        configure("sh-dlq-plain", Map.of("errors.deadletterqueue.topic.name", "dlq.sh-dlq-plain"));
+        configure("sh-dlq-copy", Map.of("errors.deadletterqueue.topic.name", "dlq.sh-dlq-copy",
+                "errors.deadletterqueue.copy.record.enable", "true", "share.delivery.count.limit", "2"));
+        Response produced = cluster.postJson("/v1/topics/sh-dlq/records", "{\"records\":["
+                + "{\"key\":\"k0\",\"value\":\"v0\",\"partition\":0,\"headers\":{\"trace\":\"t0\"}},"
+                + "{\"key\":\"k1\",\"value\":\"v1\",\"partition\":1,\"headers\":{\"trace\":\"t1\"}},"
+                + "{\"key\":\"k2\",\"value\":\"v2\",\"partition\":2,\"headers\":{\"trace\":\"t2\"}}]}");
+        assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+
+        // Rejected over HTTP: copied with the context headers only.
+        List<JsonNode> rejected = records(acquire(cluster.gatewayUrl(), "sh-dlq-plain",
+                "{\"topic\":\"sh-dlq\",\"member_id\":\"a\",\"max_records\":3}"));
+        assertThat(rejected).hasSize(3);
+        assertThat(acknowledge(cluster.gatewayUrl(), "sh-dlq-plain", "a",
+                rejected.stream().map(r -> item("sh-dlq", r, "reject")).toArray(String[]::new)).status())
+                .isEqualTo(200);
+        // Released up to the group's delivery limit (2): copied with the record's key, value and headers.
+        for (int delivery = 1; delivery <= 2; delivery++) {
+            List<JsonNode> taken = records(acquire(secondGateway, "sh-dlq-copy",
+                    "{\"topic\":\"sh-dlq\",\"member_id\":\"b\",\"max_records\":3}"));
+            assertThat(taken).hasSize(3).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isPositive());
+            assertThat(acknowledge(secondGateway, "sh-dlq-copy", "b",
+                    taken.stream().map(r -> item("sh-dlq", r, "release")).toArray(String[]::new)).status())
+                    .isEqualTo(200);
+        }
+
+        // Source partition p goes to dead-letter partition p mod 2: 0 and 2 to 0, 1 to 1.
+        Map<Integer, List<Integer>> sources = Map.of(0, List.of(0, 2), 1, List.of(1));
+        sources.forEach((dlqPartition, from) -> {
+            List<JsonNode> plain = deadLetters("dlq.sh-dlq-plain", dlqPartition, from.size());
+            List<JsonNode> copied = deadLetters("dlq.sh-dlq-copy", dlqPartition, from.size());
+            for (int i = 0; i < from.size(); i++) {
+                int source = from.get(i);
+                JsonNode p = plain.get(i);
+                assertThat(p.path("key").isNull()).as(p.toString()).isTrue();
+                assertThat(p.path("value").isNull()).as(p.toString()).isTrue();
+                assertThat(headers(p)).containsExactly(
+                        Map.entry("__dlq.errors.topic", "sh-dlq"),
+                        Map.entry("__dlq.errors.partition", Integer.toString(source)),
+                        Map.entry("__dlq.errors.offset", "0"),
+                        Map.entry("__dlq.errors.group", "sh-dlq-plain"),
+                        Map.entry("__dlq.errors.delivery.count", "1"),
+                        Map.entry("__dlq.errors.message", "Offset rejected by client."));
+                JsonNode c = copied.get(i);
+                JsonNode original = cluster.call("GET", "/v1/topics/sh-dlq/partitions/" + source
+                        + "/records?offset=0&format=string&max_records=1", null, null).json().path("records").get(0);
+                assertThat(c.path("key")).as("the original's key").isEqualTo(original.path("key"));
+                assertThat(c.path("value")).as("the original's value").isEqualTo(original.path("value"));
+                assertThat(c.path("value").asString()).contains("v" + source);
+                assertThat(headers(c)).containsExactly(
+                        Map.entry("trace", headers(original).get("trace")),
+                        Map.entry("__dlq.errors.topic", "sh-dlq"),
+                        Map.entry("__dlq.errors.partition", Integer.toString(source)),
+                        Map.entry("__dlq.errors.offset", "0"),
+                        Map.entry("__dlq.errors.group", "sh-dlq-copy"),
+                        Map.entry("__dlq.errors.delivery.count", "2"),
+                        Map.entry("__dlq.errors.message", "Offset delivery count exceeded the threshold."));
+            }
+        });
+        assertThat(coordinatorMetric("sluice_coordinator_share_dead_lettered_records_total", "sh-dlq-plain", null))
+                .isEqualTo(3);
+        assertThat(coordinatorMetric("sluice_coordinator_share_dead_lettered_records_total", "sh-dlq-copy", null))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aDeadLetterTopicThatDidNotOptInGetsNothingAndTheGroupGoesOn() {
+        cluster.createTopic("sh-dlq-off", 1, 3, Map.of());
+        cluster.createTopic("dlq.sh-dlq-off", 1, 3, Map.of());
+        configure("sh-dlq-off-group", Map.of("errors.deadletterqueue.topic.name", "dlq.sh-dlq-off"));
+        produce("sh-dlq-off", 2);
+
+        JsonNode first = records(acquire(cluster.gatewayUrl(), "sh-dlq-off-group",
+                "{\"topic\":\"sh-dlq-off\",\"member_id\":\"a\",\"max_records\":1}")).getFirst();
+        assertThat(acknowledge(cluster.gatewayUrl(), "sh-dlq-off-group", "a", item("sh-dlq-off", first, "reject"))
+                .json().path("results").get(0).path("records").get(0).path("state").asString()).isEqualTo("archived");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (coordinatorMetric("sluice_coordinator_share_dead_letter_errors_total", "sh-dlq-off-group",
+                "not_enabled") < 1 && System.nanoTime() < deadline) {
+            GatewayCluster.sleep(Duration.ofMillis(100));
+        }
+        assertThat(coordinatorMetric("sluice_coordinator_share_dead_letter_errors_total", "sh-dlq-off-group",
+                "not_enabled")).isEqualTo(1);
+        assertThat(cluster.highWatermarks("dlq.sh-dlq-off")).containsExactly(0L);
+        List<JsonNode> next = records(acquire(secondGateway, "sh-dlq-off-group",
+                "{\"topic\":\"sh-dlq-off\",\"member_id\":\"b\",\"max_records\":5}"));
+        assertThat(next).extracting(r -> r.path("value").asString()).as("the group goes on").containsExactly("v1");
+        assertThat(acknowledge(secondGateway, "sh-dlq-off-group", "b", item("sh-dlq-off", next.getFirst(), "accept"))
+                .json().path("results").get(0).has("error")).isFalse();
+    }
+
+    /**
+     * The outbox is stored with the archiving: records rejected while their dead-letter partition has no live leader
+     * wait in Redis; the coordinator is SIGKILLed and started again, the leader comes back, and the new coordinator
+     * writes them, each once.
+     */
+    @Test
+    void recordsArchivedBeforeTheCoordinatorIsKilledAreWrittenByTheNextOne() {
+        cluster.createTopic("sh-dlq-failover", 1, 3, Map.of());
+        cluster.createTopic("dlq.sh-dlq-failover", 1, 1, Map.of("errors.deadletterqueue.group.enable", "true"));
+        configure("sh-dlq-failover-group", Map.of("errors.deadletterqueue.topic.name", "dlq.sh-dlq-failover"));
+        produce("sh-dlq-failover", 2);
+        int deadLetterLeader = cluster.leader("dlq.sh-dlq-failover", 0);
+        try {
+            cluster.processes().kill(LocalCluster.partition(deadLetterLeader));
+            List<JsonNode> taken = records(acquire(secondGateway, "sh-dlq-failover-group",
+                    "{\"topic\":\"sh-dlq-failover\",\"member_id\":\"a\",\"max_records\":2,"
+                            + "\"max_wait_ms\":20000}"));
+            assertThat(taken).hasSize(2);
+            assertThat(acknowledge(secondGateway, "sh-dlq-failover-group", "a",
+                    taken.stream().map(r -> item("sh-dlq-failover", r, "reject")).toArray(String[]::new)).status())
+                    .isEqualTo(200);
+            GatewayCluster.sleep(Duration.ofSeconds(2));
+            assertThat(coordinatorMetric("sluice_coordinator_share_dead_lettered_records_total",
+                    "sh-dlq-failover-group", null)).as("nothing can be written yet").isZero();
+
+            cluster.processes().kill(LocalCluster.COORDINATOR);
+            cluster.processes().start(LocalCluster.COORDINATOR);
+            cluster.processes().start(LocalCluster.partition(deadLetterLeader));
+
+            List<JsonNode> written = deadLetters("dlq.sh-dlq-failover", 0, 2);
+            written.sort(java.util.Comparator.comparing(r -> headers(r).get("__dlq.errors.offset")));
+            for (int offset = 0; offset < 2; offset++) {
+                assertThat(headers(written.get(offset))).containsEntry("__dlq.errors.offset", Integer.toString(offset))
+                        .containsEntry("__dlq.errors.group", "sh-dlq-failover-group")
+                        .containsEntry("__dlq.errors.message", "Offset rejected by client.");
+            }
+            GatewayCluster.sleep(Duration.ofSeconds(1));
+            assertThat(deadLetters("dlq.sh-dlq-failover", 0, 2)).as("each written once").hasSize(2);
+        } finally {
+            cluster.heal();
+            awaitCoordinatorThrough(cluster.gatewayUrl());
+            awaitCoordinatorThrough(secondGateway);
+        }
+    }
+
+    /**
+     * Waits (60 s at most) until {@code gateway} reaches the coordinator again: after a coordinator kill its calls
+     * there fail fast for a while (circuit breaker), and the classes after this one share the cluster.
+     */
+    private static void awaitCoordinatorThrough(String gateway) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int status;
+        do {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/v1/topics/sh-dlq-failover"))
+                    .timeout(Duration.ofSeconds(10)).GET().build();
+            try {
+                status = cluster.http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                status = -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (status != 200) {
+                GatewayCluster.sleep(Duration.ofMillis(250));
+            }
+        } while (status != 200 && System.nanoTime() < deadline);
+        assertThat(status).as("%s reaches the coordinator again", gateway).isEqualTo(200);
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** Sets share group configs as a user does: {@code PATCH /v1/share-groups/{group}/configs}. */
+    private static void configure(String group, Map<String, String> set) {
+        String configs = set.entrySet().stream().map(e -> "{\"name\":\"" + e.getKey() + "\",\"value\":\""
+                + e.getValue() + "\"}").collect(java.util.stream.Collectors.joining(","));
+        Response answer = cluster.call("PATCH", "/v1/share-groups/" + group + "/configs",
+                "{\"configs\":[" + configs + "]}", "application/json");
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    }
+
+    /** The first {@code count} records of a dead-letter partition, waiting (60 s at most) until it has them. */
+    private static List<JsonNode> deadLetters(String topic, int partition, int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<JsonNode> read = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            Response page = cluster.call("GET", "/v1/topics/" + topic + "/partitions/" + partition
+                    + "/records?offset=earliest&format=string&max_records=100", null, null);
+            read.clear();
+            if (page.status() != 200) { // a leader coming back
+                GatewayCluster.sleep(Duration.ofMillis(200));
+                continue;
+            }
+            page.json().path("records").forEach(read::add);
+            if (read.size() >= count) {
+                break;
+            }
+            GatewayCluster.sleep(Duration.ofMillis(100));
+        }
+        assertThat(read).as("%s-%d", topic, partition).hasSize(count);
+        read.sort(java.util.Comparator.comparingInt(r -> Integer.parseInt(headers(r).get("__dlq.errors.partition"))));
+        return read;
+    }
+
+    /** A record's headers, in order, as text. */
+    private static Map<String, String> headers(JsonNode record) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        record.path("headers").forEach(h -> headers.put(h.path("key").asString(), h.path("value").asString()));
+        return headers;
+    }
+
+    /** A counter of the coordinator's, for a group (and a reason), from its Prometheus page; 0 when absent. */
+    private static double coordinatorMetric(String name, String group, String reason) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.coordinatorUrl() + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            return cluster.http().send(request, HttpResponse.BodyHandlers.ofString()).body().lines()
+                    .filter(line -> line.startsWith(name + "{") && line.contains("group=\"" + group + "\"")
+                            && (reason == null || line.contains("reason=\"" + reason + "\"")))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static SseStream openStream(String gateway, String group, String query) {
         return SseStream.open(cluster.http(), URI.create(gateway + "/v1/share-groups/" + group + "/records?" + query),

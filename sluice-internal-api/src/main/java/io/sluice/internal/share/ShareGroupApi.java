@@ -56,4 +56,13 @@ public interface ShareGroupApi {
      * group has none, NON_EMPTY_GROUP while it has members or a record of them is acquired.
      */
     Mono<ShareOffsetsDeleteResponse> deleteShareGroupOffsets(String groupId, ShareOffsetsDeleteRequest request);
+
+    /**
+     * The share group's configs: every key, with the group's value or the cluster default. Any valid group id has
+     * them, whether or not the group has state yet.
+     */
+    Mono<ShareGroupConfigList> describeShareGroupConfigs(String groupId);
+
+    /** Changes the share group's configs ({@link ShareGroupConfigChange}) and answers them as they are after. */
+    Mono<ShareGroupConfigList> alterShareGroupConfigs(String groupId, ShareGroupConfigChange change);
 }

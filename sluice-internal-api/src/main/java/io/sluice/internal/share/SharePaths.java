@@ -28,6 +28,11 @@ public final class SharePaths {
     public static final String RESET = "/internal/share-groups/{group}/reset";
     /** POST {@link ShareHeldRequest} → {@link ShareHeldResponse}: the records a member holds (a read). */
     public static final String HELD = "/internal/share-groups/held";
+    /**
+     * GET: {@link ShareGroupConfigList}, the group's configs; POST {@link ShareGroupConfigChange} →
+     * {@link ShareGroupConfigList}: change them.
+     */
+    public static final String CONFIGS = "/internal/share-groups/{group}/configs";
 
     // ---------------------------------------------------------------- session close, offsets by topic (Kafka admin)
 
@@ -51,5 +56,9 @@ public final class SharePaths {
 
     public static String deleteOffsets(String groupId) {
         return group(groupId) + "/delete-offsets";
+    }
+
+    public static String configs(String groupId) {
+        return group(groupId) + "/configs";
     }
 }

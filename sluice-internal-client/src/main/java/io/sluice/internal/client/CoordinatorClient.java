@@ -58,6 +58,8 @@ import io.sluice.internal.share.ShareAcknowledgeResponse;
 import io.sluice.internal.share.ShareAcquireRequest;
 import io.sluice.internal.share.ShareAcquireResponse;
 import io.sluice.internal.share.ShareGroupApi;
+import io.sluice.internal.share.ShareGroupConfigChange;
+import io.sluice.internal.share.ShareGroupConfigList;
 import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupListing;
 import io.sluice.internal.share.ShareResetRequest;
@@ -450,6 +452,16 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<ShareOffsetsDeleteResponse> deleteShareGroupOffsets(String groupId, ShareOffsetsDeleteRequest request) {
         return Mono.defer(() -> post(SharePaths.deleteOffsets(groupId), request, ShareOffsetsDeleteResponse.class));
+    }
+
+    @Override
+    public Mono<ShareGroupConfigList> describeShareGroupConfigs(String groupId) {
+        return Mono.defer(() -> get(SharePaths.configs(groupId), ShareGroupConfigList.class));
+    }
+
+    @Override
+    public Mono<ShareGroupConfigList> alterShareGroupConfigs(String groupId, ShareGroupConfigChange change) {
+        return Mono.defer(() -> post(SharePaths.configs(groupId), change, ShareGroupConfigList.class));
     }
 
     private Duration timeout() {

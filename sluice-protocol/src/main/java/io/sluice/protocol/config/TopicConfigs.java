@@ -23,6 +23,8 @@ public final class TopicConfigs {
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String COMPRESSION_TYPE = "compression.type";
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    /** KIP-1191: a share group's dead-letter records are written only to a topic that opts in with this. */
+    public static final String ERRORS_DEADLETTERQUEUE_GROUP_ENABLE = "errors.deadletterqueue.group.enable";
     public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
     public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
     public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
@@ -48,6 +50,8 @@ public final class TopicConfigs {
                     "Compression of stored batches: 'producer' keeps what the producer sent."),
             new Definition(DELETE_RETENTION_MS, "86400000", longAtLeast(0),
                     "How long a tombstone stays readable after the log cleaner first passed it, on compacted topics."),
+            new Definition(ERRORS_DEADLETTERQUEUE_GROUP_ENABLE, "false", oneOf("true", "false"),
+                    "Whether share groups may write their dead-letter records (KIP-1191) to this topic."),
             new Definition(FILE_DELETE_DELAY_MS, "60000", longAtLeast(0),
                     "How long a deleted segment's files stay on disk, so reads in flight can finish."),
             new Definition(FLUSH_MESSAGES, Long.toString(Long.MAX_VALUE), longAtLeast(1),

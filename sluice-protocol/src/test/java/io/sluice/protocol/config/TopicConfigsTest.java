@@ -58,6 +58,7 @@ class TopicConfigsTest {
             "delete.retention.ms, -1",
             "unclean.leader.election.enable, yes",
             "max.message.bytes, -1",
+            "errors.deadletterqueue.group.enable, yes",
     })
     void outOfRangeValuesAreInvalidConfig(String name, String value) {
         assertThatThrownBy(() -> TopicConfigs.validate(Map.of(name, value)))
@@ -65,6 +66,13 @@ class TopicConfigsTest {
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG))
                 .hasMessageContaining(name)
                 .hasMessageContaining(value);
+    }
+
+    @Test
+    void aTopicTakesShareGroupsDeadLetterRecordsOnlyWhenItOptsIn() {
+        assertThat(TopicConfigs.defaultValue(TopicConfigs.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE)).isEqualTo("false");
+        assertThat(TopicConfigs.validate(Map.of("errors.deadletterqueue.group.enable", " true ")))
+                .containsEntry("errors.deadletterqueue.group.enable", "true");
     }
 
     @ParameterizedTest(name = "cleanup.policy={0} is stored as {1}")

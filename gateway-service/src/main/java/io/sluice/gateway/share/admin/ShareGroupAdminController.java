@@ -1,5 +1,7 @@
 package io.sluice.gateway.share.admin;
 
+import io.sluice.gateway.admin.AdminRequests.ConfigUpdate;
+import io.sluice.gateway.admin.AdminViews.ConfigList;
 import io.sluice.gateway.security.Authorizer;
 import io.sluice.gateway.share.admin.ShareGroupViews.ResetPlan;
 import io.sluice.gateway.share.admin.ShareGroupViews.ShareGroupList;
@@ -11,6 +13,7 @@ import io.sluice.internal.group.GroupIds;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -21,8 +24,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Share-group administration: list, describe (start offsets, in-flight records by state and delivery count, lag, the
- * members holding records), reset start offsets (with a dry run) and delete. The authorization filter asks DESCRIBE on
- * the group to describe, READ to reset (and READ on the topic, here), DELETE to delete, as for consumer groups; the
+ * members holding records), reset start offsets (with a dry run), delete, and read and change the group's configs
+ * (the topic configs' shape). The authorization filter asks DESCRIBE on the group to describe, READ to reset (and READ
+ * on the topic, here), DELETE to delete, as for consumer groups, DESCRIBE_CONFIGS and ALTER_CONFIGS on the group for
+ * its configs, as Kafka does; the
  * listing shows the groups the caller may describe. The coordinator's refusals (UNKNOWN_GROUP, NON_EMPTY_GROUP while
  * records are acquired, …) pass through unchanged.
  */
@@ -57,6 +62,22 @@ class ShareGroupAdminController {
         return Mono.defer(() -> {
             GroupIds.validate(group);
             return admin.delete(group);
+        });
+    }
+
+    @GetMapping("/v1/share-groups/{group}/configs")
+    Mono<ConfigList> configs(@PathVariable String group) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            return admin.configs(group);
+        });
+    }
+
+    @PatchMapping("/v1/share-groups/{group}/configs")
+    Mono<ConfigList> alterConfigs(@PathVariable String group, @RequestBody ConfigUpdate update) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            return admin.alterConfigs(group, update);
         });
     }
 

@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
  * Share-group administration over HTTP against real processes (the shared cluster: locks last 5 s, new
  * share-partitions start at the log start): list and describe show the windows, lock holders and lag; a reset or a
  * delete while records are acquired is refused (409) and changes nothing, and is done once they are acknowledged or
- * their locks ended; bad input is a typed problem; deleting a topic takes its share-partitions with it.
+ * their locks ended; bad input is a typed problem; deleting a topic takes its share-partitions with it; a group's
+ * configs are read and changed in the topic configs' shape and hold for its records.
  */
 @ExtendWith(SharedGatewayCluster.class)
 class ShareGroupAdminIT {
@@ -128,6 +129,69 @@ class ShareGroupAdminIT {
 
         call("DELETE", "/v1/topics/sh-admin-locks", null, 204);
         assertProblem(call("GET", "/v1/share-groups/sh-admin-topic-group", null, 404), "UNKNOWN_GROUP");
+    }
+
+    @Test
+    void aShareGroupsConfigsAreChangedOverHttpAndHoldForItsRecordsAndABadChangeChangesNothing() {
+        cluster.createTopic("sh-admin-cfg", 1, 3, Map.of());
+        produce("sh-admin-cfg", 1);
+        String configs = "/v1/share-groups/sh-admin-cfg-group/configs";
+        JsonNode defaults = call("GET", configs, null, 200).json();
+        assertThat(config(defaults, "share.record.lock.duration.ms").path("value").asString())
+                .as("the cluster's 5 s").isEqualTo("5000");
+        assertThat(records(defaults.path("configs"))).allSatisfy(c -> assertThat(c.path("is_default").asBoolean())
+                .isTrue());
+
+        JsonNode changed = call("PATCH", configs, "{\"configs\":[{\"name\":\"share.delivery.count.limit\","
+                + "\"value\":\"2\"},{\"name\":\"share.record.lock.duration.ms\",\"value\":\"60000\"}]}", 200).json();
+        assertThat(config(changed, "share.delivery.count.limit").path("value").asString()).isEqualTo("2");
+        assertThat(config(changed, "share.delivery.count.limit").path("is_default").asBoolean()).isFalse();
+        assertThat(call("GET", configs, null, 200).json()).isEqualTo(changed);
+
+        assertProblem(call("PATCH", configs, "{\"configs\":[{\"name\":\"share.delivery.count.limit\",\"value\":\"3\"},"
+                + "{\"name\":\"share.delivery.count.limit.typo\",\"value\":\"3\"}]}", 400), "INVALID_CONFIG");
+        assertProblem(call("PATCH", configs, "{\"configs\":[{\"name\":\"share.delivery.count.limit\","
+                + "\"value\":\"11\"}]}", 400), "INVALID_CONFIG");
+        assertThat(call("PATCH", configs, "{\"configs\":[{\"name\":\"share.isolation.level\","
+                + "\"value\":\"read_committed\"}]}", 400).text()).contains("INVALID_CONFIG", "read_uncommitted only");
+        assertProblem(call("GET", "/v1/share-groups/not..a%20group/configs", null, 400), "INVALID_GROUP_ID");
+        assertThat(call("GET", configs, null, 200).json()).as("refused changes change nothing").isEqualTo(changed);
+
+        // The group's 60 s lock and its delivery limit of 2: the second release archives the record.
+        String take = "{\"topic\":\"sh-admin-cfg\",\"member_id\":\"a\"}";
+        String release = "{\"member_id\":\"a\",\"acknowledgements\":[{\"topic\":\"sh-admin-cfg\","
+                + "\"partition\":0,\"first_offset\":0,\"last_offset\":0,\"type\":\"release\"}]}";
+        long before = System.currentTimeMillis();
+        JsonNode first = records(call("POST", "/v1/share-groups/sh-admin-cfg-group/acquisitions", take, 200))
+                .getFirst();
+        assertThat(first.path("lock_expires_at").asLong()).isGreaterThanOrEqualTo(before + 60_000);
+        call("POST", "/v1/share-groups/sh-admin-cfg-group/acknowledgements", release, 200);
+        assertThat(records(call("POST", "/v1/share-groups/sh-admin-cfg-group/acquisitions", take, 200)))
+                .extracting(r -> r.path("delivery_count").asInt()).containsExactly(2);
+        call("POST", "/v1/share-groups/sh-admin-cfg-group/acknowledgements", release, 200);
+        assertThat(records(call("POST", "/v1/share-groups/sh-admin-cfg-group/acquisitions", take, 200))).isEmpty();
+        JsonNode partition = call("GET", "/v1/share-groups/sh-admin-cfg-group", null, 200).json().path("partitions")
+                .get(0);
+        assertThat(partition.path("start_offset").asLong()).as("archived").isEqualTo(1);
+
+        JsonNode removed = call("PATCH", configs, "{\"configs\":[{\"name\":\"share.delivery.count.limit\","
+                + "\"value\":null}]}", 200).json();
+        assertThat(config(removed, "share.delivery.count.limit").path("value").asString()).isEqualTo("5");
+        assertThat(config(removed, "share.delivery.count.limit").path("is_default").asBoolean()).isTrue();
+
+        call("DELETE", "/v1/share-groups/sh-admin-cfg-group", null, 204);
+        assertThat(records(call("GET", configs, null, 200).json().path("configs")))
+                .as("the group's configs went with it").allSatisfy(c -> assertThat(c.path("is_default").asBoolean())
+                        .isTrue());
+    }
+
+    private static JsonNode config(JsonNode configs, String name) {
+        for (JsonNode config : configs.path("configs")) {
+            if (config.path("name").asString().equals(name)) {
+                return config;
+            }
+        }
+        throw new AssertionError(name + " is not in " + configs);
     }
 
     private static void produce(String topic, int count) {

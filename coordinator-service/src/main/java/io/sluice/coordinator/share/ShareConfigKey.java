@@ -1,0 +1,200 @@
+package io.sluice.coordinator.share;
+
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.internal.share.ShareGroupConfigList.Type;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicNames;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The share group configs Sluice has: Kafka's group config names (KIP-932's {@code share.*}, KIP-1191's dead-letter
+ * keys), their types, bounds and where their defaults come from. A value is checked and brought to one form here
+ * ({@link #canonical}), before it is stored; nothing else parses a stored value.
+ *
+ * <p>The bounds are Kafka's {@code GroupConfig} floors (a lock of at least 1 s, a delivery limit of at least 2, at
+ * least 100 record locks) with the ceilings of the broker settings that bound them. Kafka narrows them further by
+ * default with broker settings ({@code group.share.min.record.lock.duration.ms} 15 s, {@code
+ * group.share.min.session.timeout.ms} 45 s, ...); Sluice has no such settings, so a group may ask for a short lock or
+ * session — the point of a per-group config.
+ */
+enum ShareConfigKey {
+
+    AUTO_OFFSET_RESET("share.auto.offset.reset", Type.STRING,
+            "Where a share-partition the group does not have yet starts: 'earliest' (the log start offset) or"
+                    + " 'latest' (the high watermark).",
+            d -> d.autoOffsetReset().name().toLowerCase(Locale.ROOT)) {
+        @Override
+        String canonical(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            if (v.startsWith("by_duration:")) {
+                throw invalid("Sluice starts share-partitions at 'earliest' or 'latest' only, not '" + value
+                        + "': a start by time is a reset's (kafka-share-groups --reset-offsets --to-datetime)");
+            }
+            if (!v.equals("earliest") && !v.equals("latest")) {
+                throw invalid("'" + value + "' is no value of " + key() + ": 'earliest' or 'latest'");
+            }
+            return v;
+        }
+    },
+    RECORD_LOCK_DURATION_MS("share.record.lock.duration.ms", Type.INT,
+            "How long an acquisition lock lasts, in milliseconds, and how far a renew extends it. A change holds for"
+                    + " locks taken or renewed after it.",
+            d -> Long.toString(d.lockDuration().toMillis())) {
+        @Override
+        String canonical(String value) {
+            return integer(value, 1_000, 3_600_000);
+        }
+    },
+    DELIVERY_COUNT_LIMIT("share.delivery.count.limit", Type.INT,
+            "The most times a record is delivered; a lock that ends at the limit without an accept archives it.",
+            d -> Integer.toString(d.deliveryLimit())) {
+        @Override
+        String canonical(String value) {
+            return integer(value, 2, 10);
+        }
+    },
+    PARTITION_MAX_RECORD_LOCKS("share.partition.max.record.locks", Type.INT,
+            "The most records a share-partition's in-flight window holds; no new record is acquired while it is full.",
+            d -> Integer.toString(d.maxInFlightRecords())) {
+        @Override
+        String canonical(String value) {
+            return integer(value, 100, 10_000);
+        }
+    },
+    SESSION_TIMEOUT_MS("share.session.timeout.ms", Type.INT,
+            "How long a member is kept without a heartbeat, in milliseconds; must be more than"
+                    + " share.heartbeat.interval.ms. Holds from each member's next heartbeat.",
+            d -> Long.toString(d.sessionTimeout().toMillis())) {
+        @Override
+        String canonical(String value) {
+            return integer(value, 1_000, 3_600_000);
+        }
+    },
+    HEARTBEAT_INTERVAL_MS("share.heartbeat.interval.ms", Type.INT,
+            "How often members are told to heartbeat, in milliseconds.",
+            d -> Long.toString(d.heartbeatInterval().toMillis())) {
+        @Override
+        String canonical(String value) {
+            return integer(value, 100, 3_600_000);
+        }
+    },
+    ISOLATION_LEVEL("share.isolation.level", Type.STRING,
+            "Which records are delivered: Sluice serves share groups 'read_uncommitted' only (every record, aborted"
+                    + " transactional ones too).",
+            d -> "read_uncommitted") {
+        @Override
+        String canonical(String value) {
+            if (value.equals("read_committed")) {
+                throw invalid("Sluice serves share groups read_uncommitted only: share.isolation.level"
+                        + " 'read_committed' is not supported");
+            }
+            if (!value.equals("read_uncommitted")) {
+                throw invalid("'" + value + "' is no value of " + key() + ": 'read_uncommitted' (Sluice serves no"
+                        + " other)");
+            }
+            return value;
+        }
+    },
+    DEAD_LETTER_TOPIC_NAME("errors.deadletterqueue.topic.name", Type.STRING,
+            "The topic a record archived by the group is written to (KIP-1191); blank: none.",
+            d -> "") {
+        @Override
+        String canonical(String value) {
+            String v = value.trim();
+            if (!v.isEmpty() && !TopicNames.isValid(v)) {
+                throw invalid("'" + value + "' is no topic name for " + key());
+            }
+            if (v.startsWith("__")) {
+                // KIP-1191: internal topics are never dead-letter topics. The cluster's name prefix is checked when
+                // records are written, as Kafka does: it may change after the group was configured.
+                throw invalid(key() + " cannot name a topic starting with __ (internal topics): '" + value + "'");
+            }
+            return v;
+        }
+    },
+    DEAD_LETTER_COPY_RECORD_ENABLE("errors.deadletterqueue.copy.record.enable", Type.BOOLEAN,
+            "Whether a dead-letter record carries the archived record's key and value (KIP-1191), or only headers"
+                    + " naming it.",
+            d -> "false") {
+        @Override
+        String canonical(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            if (!v.equals("true") && !v.equals("false")) {
+                throw invalid("'" + value + "' is no value of " + key() + ": 'true' or 'false'");
+            }
+            return v;
+        }
+    };
+
+    private static final Map<String, ShareConfigKey> BY_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(ShareConfigKey::key, Function.identity()));
+
+    private final String key;
+    private final Type type;
+    private final String documentation;
+    private final Function<CoordinatorProperties.ShareGroups, String> clusterDefault;
+
+    ShareConfigKey(String key, Type type, String documentation,
+                   Function<CoordinatorProperties.ShareGroups, String> clusterDefault) {
+        this.key = key;
+        this.type = type;
+        this.documentation = documentation;
+        this.clusterDefault = clusterDefault;
+    }
+
+    /** Kafka's name of the config. */
+    String key() {
+        return key;
+    }
+
+    Type type() {
+        return type;
+    }
+
+    String documentation() {
+        return documentation;
+    }
+
+    /** The value a group that sets none has: the coordinator's {@code share-groups.*} setting. */
+    String clusterDefault(CoordinatorProperties.ShareGroups defaults) {
+        return clusterDefault.apply(defaults);
+    }
+
+    /**
+     * {@code value} in the one form it is stored and shown in; INVALID_CONFIG, naming the key, for a value that is not
+     * one of the key's. Never called with null.
+     */
+    abstract String canonical(String value);
+
+    static Optional<ShareConfigKey> byName(String name) {
+        return Optional.ofNullable(name == null ? null : BY_NAME.get(name));
+    }
+
+    /** The key of {@code name}; INVALID_CONFIG for a name Sluice does not have. */
+    static ShareConfigKey of(String name) {
+        return byName(name).orElseThrow(() -> ErrorCode.INVALID_CONFIG.exception("Unknown share group config '"
+                + name + "': the keys are " + Arrays.stream(values()).map(ShareConfigKey::key).sorted().toList()));
+    }
+
+    String integer(String value, int min, int max) {
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw invalid("'" + value + "' is no whole number for " + key);
+        }
+        if (parsed < min || parsed > max) {
+            throw invalid(key + " must be between " + min + " and " + max + ", not " + parsed);
+        }
+        return Integer.toString(parsed);
+    }
+
+    private static RuntimeException invalid(String message) {
+        return ErrorCode.INVALID_CONFIG.exception(message);
+    }
+}

@@ -1,0 +1,108 @@
+package io.sluice.coordinator.share;
+
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.lease.CoordinatorLease;
+import io.sluice.internal.group.GroupIds;
+import io.sluice.protocol.ErrorCode;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Share groups' configs (KIP-932's group configs, {@link ShareConfigKey}) on the active coordinator: what holds for a
+ * group ({@link #config}), for the share-group sequence ({@link ShareGroupService}), membership, and the dead-letter
+ * writer.
+ *
+ * <p>Where they live: in Redis ({@link ShareGroupConfigStore}), only the keys each group sets, written by the
+ * share-group sequence under the coordinator's fencing token (as share-partitions are), so a config survives a
+ * coordinator failover and a deposed coordinator writes none. A share group's delete removes its configs in the same
+ * script as its share-partitions.
+ *
+ * <p>What is in memory is only what Redis holds: each group's values as this instance last read or wrote them, with
+ * the fencing token of that time. A read under another token (the lease changed hands since) reads Redis again. Only
+ * the sequence writes; a read that raced a write never replaces what the write left (see {@link #remember}).
+ *
+ * <p>Thread-safe: any thread may call {@link #config}. Package-private like the rest of the share package: the
+ * share code (the dead-letter writer among it) calls it from here.
+ */
+@Component
+class ShareGroupConfigs {
+
+    private final ShareGroupConfigStore store;
+    private final CoordinatorLease lease;
+    private final CoordinatorProperties.ShareGroups defaults;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    ShareGroupConfigs(ShareGroupConfigStore store, CoordinatorLease lease, CoordinatorProperties properties) {
+        this.store = store;
+        this.lease = lease;
+        this.defaults = properties.shareGroups();
+    }
+
+    /** The coordinator's {@code share-groups.*} settings: what a group that sets nothing has. */
+    CoordinatorProperties.ShareGroups defaults() {
+        return defaults;
+    }
+
+    /**
+     * What holds for {@code groupId} now: its own values over the cluster defaults. Any valid group id has a config
+     * (a group that sets nothing has the defaults), whether or not it has state. Fails with the group id's error for
+     * an invalid one.
+     */
+    Mono<ShareGroupConfig> config(String groupId) {
+        return Mono.defer(() -> {
+            GroupIds.validate(groupId);
+            long token = lease.fencingToken();
+            Cached cached = cache.get(groupId);
+            if (cached != null && cached.fencingToken() == token) {
+                return Mono.just(cached.config());
+            }
+            return store.load(groupId).map(stored -> remember(token, groupId, read(groupId, stored)).config());
+        });
+    }
+
+    /**
+     * Stores {@code overrides} as all of the group's configs under {@code fencingToken} and remembers them. Fails with
+     * FENCED_COORDINATOR, having written nothing, when the token is not current. Called by the share-group sequence
+     * only.
+     */
+    Mono<ShareGroupConfig> write(long fencingToken, String groupId, SortedMap<String, String> overrides) {
+        return store.write(fencingToken, groupId, overrides)
+                .then(Mono.fromCallable(() -> written(fencingToken, groupId, overrides)));
+    }
+
+    /** Remembers what the sequence wrote (the group's configs were removed with it when {@code overrides} is empty). */
+    ShareGroupConfig written(long fencingToken, String groupId, SortedMap<String, String> overrides) {
+        ShareGroupConfig config = ShareGroupConfig.of(groupId, overrides, defaults);
+        cache.put(groupId, new Cached(fencingToken, config));
+        return config;
+    }
+
+    /**
+     * Keeps what a read found unless the cache already has the group under the same token: then that is as new or
+     * newer (a write of the sequence that landed while the read was in flight), and it is kept and answered instead.
+     */
+    private Cached remember(long fencingToken, String groupId, ShareGroupConfig read) {
+        return cache.compute(groupId, (id, held) -> held != null && held.fencingToken() == fencingToken ? held
+                : new Cached(fencingToken, read));
+    }
+
+    private ShareGroupConfig read(String groupId, Map<String, String> stored) {
+        SortedMap<String, String> known = new TreeMap<>();
+        stored.forEach((key, value) -> {
+            try {
+                known.put(key, ShareConfigKey.of(key).canonical(value));
+            } catch (RuntimeException e) {
+                throw ErrorCode.UNKNOWN_SERVER_ERROR.exception("The stored config " + key + "=" + value
+                        + " of share group " + groupId + " cannot be read: " + e.getMessage());
+            }
+        });
+        return ShareGroupConfig.of(groupId, known, defaults);
+    }
+
+    private record Cached(long fencingToken, ShareGroupConfig config) {
+    }
+}

@@ -1,0 +1,196 @@
+package io.sluice.coordinator.share;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.CoordinatorProperties.ShareGroups.AutoOffsetReset;
+import io.sluice.coordinator.testing.TestProperties;
+import io.sluice.internal.share.ShareGroupConfigChange;
+import io.sluice.internal.share.ShareGroupConfigList;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The share group config keys: names, bounds, canonical forms, and how a change is checked as a whole. */
+class ShareGroupConfigRulesTest {
+
+    private static final CoordinatorProperties.ShareGroups DEFAULTS =
+            TestProperties.coordinator(Duration.ofSeconds(10)).shareGroups();
+
+    private static SortedMap<String, String> apply(SortedMap<String, String> current, Map<String, String> set,
+                                                   List<String> delete) {
+        return ShareGroupConfigRules.apply("g", current, new ShareGroupConfigChange(set, delete, false, false),
+                DEFAULTS);
+    }
+
+    private static SortedMap<String, String> set(String key, String value) {
+        return apply(new TreeMap<>(), Map.of(key, value), List.of());
+    }
+
+    private static void refused(ErrorCode code, String messagePart, Runnable change) {
+        assertThatThrownBy(change::run).isInstanceOfSatisfying(SluiceException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(code);
+            assertThat(e.getMessage()).contains(messagePart);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}: {1} is accepted, {2} is not")
+    @CsvSource({
+            "share.record.lock.duration.ms, 1000, 999",
+            "share.record.lock.duration.ms, 3600000, 3600001",
+            "share.delivery.count.limit, 2, 1",
+            "share.delivery.count.limit, 10, 11",
+            "share.partition.max.record.locks, 100, 99",
+            "share.partition.max.record.locks, 10000, 10001",
+            "share.session.timeout.ms, 3600000, 3600001",
+            "share.heartbeat.interval.ms, 100, 99",
+    })
+    void whenAnIntegerIsAtItsBoundShouldBeAcceptedAndOneBeyondRefused(String key, String inside, String outside) {
+        assertThat(set(key, inside)).containsExactly(Map.entry(key, inside));
+        refused(ErrorCode.INVALID_CONFIG, key + " must be between", () -> set(key, outside));
+    }
+
+    @Test
+    void whenSessionTimeoutIsAtItsFloorShouldBeAcceptedAboveTheHeartbeatInterval() {
+        assertThat(apply(new TreeMap<>(), Map.of("share.session.timeout.ms", "1000",
+                "share.heartbeat.interval.ms", "500"), List.of())).hasSize(2);
+        refused(ErrorCode.INVALID_CONFIG, "must be between", () -> set("share.session.timeout.ms", "999"));
+    }
+
+    @Test
+    void whenValuesAreWrittenLooselyShouldBeStoredInOneForm() {
+        assertThat(set("share.delivery.count.limit", " 3 ")).containsEntry("share.delivery.count.limit", "3");
+        assertThat(set("share.auto.offset.reset", "EARLIEST")).containsEntry("share.auto.offset.reset", "earliest");
+        assertThat(set("errors.deadletterqueue.copy.record.enable", "TRUE"))
+                .containsEntry("errors.deadletterqueue.copy.record.enable", "true");
+        assertThat(set("errors.deadletterqueue.topic.name", " dlq.orders "))
+                .containsEntry("errors.deadletterqueue.topic.name", "dlq.orders");
+    }
+
+    @Test
+    void whenKeyIsUnknownShouldBeRefusedAsInvalidConfigNamingTheKeys() {
+        refused(ErrorCode.INVALID_CONFIG, "Unknown share group config 'share.lock.ms'",
+                () -> set("share.lock.ms", "1000"));
+        refused(ErrorCode.INVALID_CONFIG, "consumer.session.timeout.ms",
+                () -> apply(new TreeMap<>(), Map.of(), List.of("consumer.session.timeout.ms")));
+    }
+
+    @Test
+    void whenIsolationLevelIsReadCommittedShouldBeRefusedSayingSluiceServesReadUncommittedOnly() {
+        refused(ErrorCode.INVALID_CONFIG, "read_uncommitted only", () -> set("share.isolation.level", "read_committed"));
+        refused(ErrorCode.INVALID_CONFIG, "no value of share.isolation.level",
+                () -> set("share.isolation.level", "dirty"));
+        assertThat(set("share.isolation.level", "read_uncommitted")).hasSize(1);
+    }
+
+    @Test
+    void whenAutoOffsetResetIsByDurationOrUnknownShouldBeRefused() {
+        refused(ErrorCode.INVALID_CONFIG, "'earliest' or 'latest' only",
+                () -> set("share.auto.offset.reset", "by_duration:PT1H"));
+        refused(ErrorCode.INVALID_CONFIG, "no value of share.auto.offset.reset",
+                () -> set("share.auto.offset.reset", "none"));
+    }
+
+    @Test
+    void whenDeadLetterKeysAreMalformedShouldBeRefused() {
+        refused(ErrorCode.INVALID_CONFIG, "no topic name", () -> set("errors.deadletterqueue.topic.name", "a b"));
+        refused(ErrorCode.INVALID_CONFIG, "'true' or 'false'",
+                () -> set("errors.deadletterqueue.copy.record.enable", "yes"));
+        refused(ErrorCode.INVALID_CONFIG, "no whole number", () -> set("share.delivery.count.limit", "3.5"));
+    }
+
+    @Test
+    void whenOneValueOfAChangeIsBadShouldRefuseTheWholeChangeAndLeaveTheCurrentValues() {
+        SortedMap<String, String> current = set("share.delivery.count.limit", "3");
+        SortedMap<String, String> before = new TreeMap<>(current);
+
+        refused(ErrorCode.INVALID_CONFIG, "share.partition.max.record.locks", () -> apply(current,
+                Map.of("share.record.lock.duration.ms", "5000", "share.partition.max.record.locks", "5"), List.of()));
+
+        assertThat(current).isEqualTo(before);
+    }
+
+    @Test
+    void whenSessionTimeoutWouldNotExceedTheHeartbeatIntervalShouldBeRefused() {
+        refused(ErrorCode.INVALID_CONFIG, "share.session.timeout.ms (5000) must be greater than",
+                () -> set("share.session.timeout.ms", "5000"));
+        SortedMap<String, String> both = apply(new TreeMap<>(), Map.of("share.session.timeout.ms", "2000",
+                "share.heartbeat.interval.ms", "1000"), List.of());
+        refused(ErrorCode.INVALID_CONFIG, "must be greater than",
+                () -> apply(both, Map.of(), List.of("share.heartbeat.interval.ms")));
+    }
+
+    @Test
+    void whenAKeyIsSetAndDeletedInOneChangeShouldBeAnInvalidRequest() {
+        refused(ErrorCode.INVALID_REQUEST, "named twice", () -> apply(new TreeMap<>(),
+                Map.of("share.delivery.count.limit", "3"), List.of("share.delivery.count.limit")));
+        refused(ErrorCode.INVALID_REQUEST, "deletes nothing by name", () -> ShareGroupConfigRules.apply("g",
+                new TreeMap<>(), new ShareGroupConfigChange(Map.of(), List.of("share.delivery.count.limit"), true,
+                        false), DEFAULTS));
+    }
+
+    @Test
+    void whenChangeReplacesShouldKeepOnlyTheKeysItSets() {
+        SortedMap<String, String> current = apply(new TreeMap<>(), Map.of("share.delivery.count.limit", "3",
+                "share.record.lock.duration.ms", "5000"), List.of());
+
+        SortedMap<String, String> after = ShareGroupConfigRules.apply("g", current, new ShareGroupConfigChange(
+                Map.of("share.auto.offset.reset", "earliest"), List.of(), true, false), DEFAULTS);
+
+        assertThat(after).containsExactly(Map.entry("share.auto.offset.reset", "earliest"));
+    }
+
+    @Test
+    void whenDescribedShouldShowEveryKeyWithTheGroupsValueOrTheClusterDefault() {
+        ShareGroupConfig config = ShareGroupConfig.of("g", set("share.record.lock.duration.ms", "1000"), DEFAULTS);
+
+        ShareGroupConfigList list = ShareGroupConfigRules.describe(config, DEFAULTS);
+
+        assertThat(list.configs()).extracting(ShareGroupConfigList.Entry::name).containsExactly(
+                "errors.deadletterqueue.copy.record.enable", "errors.deadletterqueue.topic.name",
+                "share.auto.offset.reset", "share.delivery.count.limit", "share.heartbeat.interval.ms",
+                "share.isolation.level", "share.partition.max.record.locks", "share.record.lock.duration.ms",
+                "share.session.timeout.ms");
+        assertThat(list.configs()).filteredOn(e -> !e.isDefault()).singleElement().satisfies(e -> {
+            assertThat(e.name()).isEqualTo("share.record.lock.duration.ms");
+            assertThat(e.value()).isEqualTo("1000");
+            assertThat(e.defaultValue()).isEqualTo("30000");
+            assertThat(e.type()).isEqualTo(ShareGroupConfigList.Type.INT);
+        });
+        assertThat(list.configs()).filteredOn(e -> e.name().equals("share.auto.offset.reset"))
+                .extracting(ShareGroupConfigList.Entry::value).containsExactly("latest");
+        assertThat(list.configs()).filteredOn(e -> e.name().equals("share.session.timeout.ms"))
+                .extracting(ShareGroupConfigList.Entry::value).containsExactly("45000");
+    }
+
+    @Test
+    void whenGroupSetsValuesTheTypedConfigShouldHoldThemOverTheDefaults() {
+        ShareGroupConfig config = ShareGroupConfig.of("g", apply(new TreeMap<>(), Map.of(
+                "share.auto.offset.reset", "earliest", "share.record.lock.duration.ms", "1000",
+                "share.delivery.count.limit", "2", "share.partition.max.record.locks", "100",
+                "share.session.timeout.ms", "3000", "share.heartbeat.interval.ms", "1000",
+                "errors.deadletterqueue.topic.name", "dlq", "errors.deadletterqueue.copy.record.enable", "true"),
+                List.of()), DEFAULTS);
+
+        assertThat(config.autoOffsetReset()).isEqualTo(AutoOffsetReset.EARLIEST);
+        assertThat(config.limits()).isEqualTo(new ShareLimits(100, 2, Duration.ofSeconds(1)));
+        assertThat(config.sessionTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.deadLetterTopic()).contains("dlq");
+        assertThat(config.copyRecord()).isTrue();
+
+        ShareGroupConfig none = ShareGroupConfig.of("g", Map.of(), DEFAULTS);
+        assertThat(none.limits()).isEqualTo(ShareLimits.DEFAULTS);
+        assertThat(none.deadLetterTopic()).isEmpty();
+        assertThat(none.copyRecord()).isFalse();
+        assertThat(none.autoOffsetReset()).isEqualTo(AutoOffsetReset.LATEST);
+    }
+}
