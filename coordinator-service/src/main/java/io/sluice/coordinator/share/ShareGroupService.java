@@ -198,7 +198,7 @@ class ShareGroupService {
                 return Mono.error(ErrorCode.INVALID_REQUEST.exception("A release names the member"));
             }
             return Flux.fromIterable(partitions)
-                    .concatMap(tp -> submit(new Key(groupId, tp), (current, nowMs) -> {
+                    .concatMap(tp -> submit(new Key(groupId, tp), (current, config, nowMs) -> {
                         if (current == null) {
                             return new Decision<>(null, 0);
                         }
@@ -282,7 +282,7 @@ class ShareGroupService {
         return Mono.defer(() -> {
             GroupIds.validate(groupId);
             return submitGroups(groupId, (groups, nowMs) -> written(groupId, ShareGroupRules.deleteTopics(groupId,
-                    groups.get(groupId), request == null ? null : request.topics(), nowMs)));
+                    groups.get(groupId).partitions(), request == null ? null : request.topics(), nowMs)));
         });
     }
 
