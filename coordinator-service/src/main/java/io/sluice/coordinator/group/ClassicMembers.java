@@ -27,9 +27,11 @@ class ClassicMembers {
     private final GroupManager groups;
     private final MemberLiveness liveness;
     private final GroupSettings settings;
+    private final ShareGroupIds shareGroups;
 
     ClassicMembers(ClassicGroups classic, GroupManager groups, MemberLiveness liveness,
-                   CoordinatorProperties properties) {
+                   CoordinatorProperties properties, ShareGroupIds shareGroups) {
+        this.shareGroups = shareGroups;
         this.classic = classic;
         this.groups = groups;
         this.liveness = liveness;
@@ -40,7 +42,7 @@ class ClassicMembers {
         return Mono.defer(() -> {
             GroupIds.validate(groupId);
             if (!inConsumerGroup(groupId, request.memberId(), true)) {
-                return classic.join(groupId, request);
+                return notAShareGroup(groupId).then(classic.join(groupId, request));
             }
             String newMemberId = (request.clientId() == null || request.clientId().isEmpty() ? "member"
                     : request.clientId()) + "-" + UUID.randomUUID();
@@ -52,6 +54,20 @@ class ClassicMembers {
                         }
                     });
         });
+    }
+
+    /**
+     * A classic join to an id no group of Sluice's consumer groups has yet is refused with INCONSISTENT_GROUP_PROTOCOL
+     * when a share group has it, as Kafka answers a classic JoinGroup for a share group's id.
+     */
+    private Mono<Void> notAShareGroup(String groupId) {
+        if (classic.hasMembers(groupId) || groups.hasGroup(groupId)) {
+            return Mono.empty();
+        }
+        return shareGroups.isShareGroup(groupId).flatMap(share -> share
+                ? Mono.error(ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " is a share group:"
+                        + " a classic member cannot join it"))
+                : Mono.empty());
     }
 
     Mono<ClassicSyncResponse> sync(String groupId, ClassicSyncRequest request) {

@@ -35,9 +35,11 @@ class GroupService {
     private final OwnershipHistory history;
     private final GroupSettings settings;
     private final Clock clock;
+    private final ShareGroupIds shareGroups;
 
     GroupService(GroupManager groups, ClassicGroups classic, MemberLiveness liveness, OwnershipHistory history,
-                 CoordinatorProperties properties, Clock clock) {
+                 CoordinatorProperties properties, Clock clock, ShareGroupIds shareGroups) {
+        this.shareGroups = shareGroups;
         this.groups = groups;
         this.classic = classic;
         this.liveness = liveness;
@@ -47,7 +49,7 @@ class GroupService {
     }
 
     Mono<GroupHeartbeatResponse> heartbeat(String groupId, GroupHeartbeatRequest request) {
-        return ready(groupId).then(Mono.defer(() -> {
+        return ready(groupId).then(Mono.defer(() -> notAShareGroup(groupId, request))).then(Mono.defer(() -> {
             if (Objects.equals(request.memberEpoch(), GroupHeartbeatRequest.JOIN) && classic.hasMembers(groupId)) {
                 return upgradeAndJoin(groupId, request);
             }
@@ -57,6 +59,29 @@ class GroupService {
             return groups.submit(groupId, (group, view) -> GroupRules.heartbeat(group, groupId, request, view,
                     settings, () -> UUID.randomUUID().toString()));
         })).doOnNext(answer -> liveness.heartbeat(groupId, answer.memberId()));
+    }
+
+    /**
+     * A join to a group id that no consumer group has yet is refused with UNKNOWN_GROUP (Kafka's GROUP_ID_NOT_FOUND)
+     * when a share group has it: one namespace of group ids, as Kafka's ConsumerGroupHeartbeat answers.
+     */
+    private Mono<Void> notAShareGroup(String groupId, GroupHeartbeatRequest request) {
+        return Objects.equals(request.memberEpoch(), GroupHeartbeatRequest.JOIN) ? notAShareGroup(groupId)
+                : Mono.empty();
+    }
+
+    /**
+     * The same for a commit without a member, which makes a group under a new id (Kafka's "simple" commit: its
+     * OffsetCommit to a share group's id is GROUP_ID_NOT_FOUND too).
+     */
+    private Mono<Void> notAShareGroup(String groupId) {
+        if (groups.hasGroup(groupId) || classic.hasMembers(groupId)) {
+            return Mono.empty();
+        }
+        return shareGroups.isShareGroup(groupId).flatMap(share -> share
+                ? Mono.error(ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " is not a consumer group: it is"
+                        + " a share group"))
+                : Mono.empty());
     }
 
     /**
@@ -95,12 +120,14 @@ class GroupService {
                     request.offsets()));
         }
         boolean memberless = request.memberId() == null || request.memberId().isEmpty();
-        return ready(groupId).then(groups.submit(groupId, (group, view) -> {
-            if (memberless) {
-                withoutClassicMembers(groupId);
-            }
-            return GroupRules.commit(group, groupId, request, view, settings, clock.millis());
-        }));
+        return ready(groupId)
+                .then(Mono.defer(() -> memberless ? notAShareGroup(groupId) : Mono.empty()))
+                .then(Mono.defer(() -> groups.submit(groupId, (group, view) -> {
+                    if (memberless) {
+                        withoutClassicMembers(groupId);
+                    }
+                    return GroupRules.commit(group, groupId, request, view, settings, clock.millis());
+                })));
     }
 
     Mono<GroupOffsets> committedOffsets(String groupId) {

@@ -4,6 +4,8 @@ import io.sluice.internal.share.ShareGroupConfigChange;
 import io.sluice.internal.share.ShareGroupConfigList;
 import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupListing;
+import io.sluice.internal.share.ShareOffsetsDeleteRequest;
+import io.sluice.internal.share.ShareOffsetsDeleteResponse;
 import io.sluice.internal.share.SharePaths;
 import io.sluice.internal.share.ShareResetRequest;
 import io.sluice.internal.share.ShareResetResponse;
@@ -49,7 +51,8 @@ class ShareGroupAdminController {
 
     @PostMapping(SharePaths.RESET)
     Mono<ShareResetResponse> reset(@PathVariable String group, @RequestBody ShareResetRequest request) {
-        return withoutMembers(group, "reset").then(service.reset(group, request));
+        return membership.requireNotConsumerGroup(group).then(withoutMembers(group, "reset"))
+                .then(service.reset(group, request));
     }
 
     @DeleteMapping(SharePaths.GROUP)
@@ -67,6 +70,13 @@ class ShareGroupAdminController {
     @PostMapping(SharePaths.CONFIGS)
     Mono<ShareGroupConfigList> alterConfigs(@PathVariable String group, @RequestBody ShareGroupConfigChange change) {
         return service.alterConfigs(group, change);
+    }
+
+    /** Kafka's DeleteShareGroupOffsets: some topics' share-partitions forgotten, as a delete is (no members). */
+    @PostMapping(SharePaths.DELETE_OFFSETS)
+    Mono<ShareOffsetsDeleteResponse> deleteOffsets(@PathVariable String group,
+                                                   @RequestBody ShareOffsetsDeleteRequest request) {
+        return withoutMembers(group, "delete the offsets of").then(service.deleteOffsets(group, request));
     }
 
     private Mono<Void> withoutMembers(String group, String action) {

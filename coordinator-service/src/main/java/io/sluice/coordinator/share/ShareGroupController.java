@@ -12,19 +12,24 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** Share groups over the internal API; the rules are {@link SharePartition}'s. */
+/**
+ * Share groups over the internal API; the rules are {@link SharePartition}'s. A take under a consumer group's id is
+ * UNKNOWN_GROUP ("not a share group"): group ids are one namespace, so no share state is made there.
+ */
 @RestController
 class ShareGroupController {
 
     private final ShareGroupService service;
+    private final ShareMembership membership;
 
-    ShareGroupController(ShareGroupService service) {
+    ShareGroupController(ShareGroupService service, ShareMembership membership) {
         this.service = service;
+        this.membership = membership;
     }
 
     @PostMapping(SharePaths.ACQUIRE)
     Mono<ShareAcquireResponse> acquire(@RequestBody ShareAcquireRequest request) {
-        return service.acquire(request);
+        return membership.requireNotConsumerGroup(request.groupId()).then(service.acquire(request));
     }
 
     @PostMapping(SharePaths.ACKNOWLEDGE)

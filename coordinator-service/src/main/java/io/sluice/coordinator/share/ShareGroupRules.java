@@ -3,6 +3,7 @@ package io.sluice.coordinator.share;
 import io.sluice.internal.share.RecordState;
 import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupListing;
+import io.sluice.internal.share.ShareOffsetsDeleteResponse;
 import io.sluice.internal.share.SharePartitionDescription;
 import io.sluice.internal.share.ShareResetRequest;
 import io.sluice.internal.share.ShareResetResponse;
@@ -128,6 +129,33 @@ final class ShareGroupRules {
         Map<TopicPartition, SharePartition> writes = new LinkedHashMap<>();
         partitions.keySet().forEach(tp -> writes.put(tp, null));
         return new Change<>(writes, null);
+    }
+
+    /**
+     * Removes the group's share-partitions of {@code topics} (Kafka's DeleteShareGroupOffsets): INVALID_REQUEST for no
+     * topic or a malformed name, UNKNOWN_GROUP when the group has no share-partition, NON_EMPTY_GROUP while a record of
+     * those topics is acquired; a topic without share-partitions is no error. Answers the topics removed, sorted.
+     */
+    static Change<ShareOffsetsDeleteResponse> deleteTopics(String groupId,
+                                                           Map<TopicPartition, SharePartition> partitions,
+                                                           List<String> topics, long nowMs) {
+        if (topics == null || topics.isEmpty()) {
+            throw ErrorCode.INVALID_REQUEST.exception("A share group offsets delete names at least one topic");
+        }
+        topics.forEach(TopicNames::validate);
+        requireKnown(groupId, partitions);
+        Map<TopicPartition, SharePartition> named = new TreeMap<>();
+        partitions.forEach((tp, partition) -> {
+            if (topics.contains(tp.topic())) {
+                named.put(tp, partition);
+            }
+        });
+        requireNothingAcquired(groupId, named, nowMs, "the start offsets of its topics can be deleted only when"
+                + " none is");
+        Map<TopicPartition, SharePartition> writes = new LinkedHashMap<>();
+        named.keySet().forEach(tp -> writes.put(tp, null));
+        return new Change<>(writes, new ShareOffsetsDeleteResponse(groupId, named.keySet().stream()
+                .map(TopicPartition::topic).distinct().sorted().toList()));
     }
 
     /** Removes the share-partitions of a deleted topic, whatever their records' states: the records are gone. */

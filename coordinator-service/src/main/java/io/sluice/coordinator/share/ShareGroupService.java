@@ -12,6 +12,8 @@ import io.sluice.internal.share.ShareGroupConfigChange;
 import io.sluice.internal.share.ShareGroupConfigList;
 import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupListing;
+import io.sluice.internal.share.ShareOffsetsDeleteRequest;
+import io.sluice.internal.share.ShareOffsetsDeleteResponse;
 import io.sluice.internal.share.ShareResetRequest;
 import io.sluice.internal.share.ShareResetResponse;
 import io.sluice.internal.share.ShareHeldRequest;
@@ -178,6 +180,31 @@ class ShareGroupService {
     }
 
     /**
+     * Ends the locks {@code memberId} holds in the named share-partitions only (a share session of the member closed,
+     * or its connection dropped): one command per share-partition, as {@link #releaseHeldBy(String, String)}. A
+     * share-partition the group does not have releases nothing and is not created.
+     *
+     * @return how many records were released
+     */
+    Mono<Integer> releaseHeldBy(String groupId, String memberId, List<TopicPartition> partitions) {
+        return Mono.defer(() -> {
+            GroupIds.validate(groupId);
+            if (memberId == null || memberId.isBlank()) {
+                return Mono.error(ErrorCode.INVALID_REQUEST.exception("A release names the member"));
+            }
+            return Flux.fromIterable(partitions)
+                    .concatMap(tp -> submit(new Key(groupId, tp), (current, config, nowMs) -> {
+                        if (current == null) {
+                            return new Decision<>(null, 0);
+                        }
+                        int released = current.releaseHeldBy(memberId).size();
+                        return new Decision<>(released > 0 ? current : null, released);
+                    }))
+                    .reduce(0, Integer::sum);
+        });
+    }
+
+    /**
      * The records of one share-partition the member holds now. A command of the sequence like the others, so it sees
      * every acquire and acknowledge before it; it decides nothing and so writes nothing.
      */
@@ -243,6 +270,20 @@ class ShareGroupService {
                 return new GroupDecision<>(decision.writes(), Set.of(groupId), decision.result());
             });
         });
+    }
+
+    /** Forgets the group's share-partitions of some topics ({@link ShareGroupRules#deleteTopics}). */
+    Mono<ShareOffsetsDeleteResponse> deleteOffsets(String groupId, ShareOffsetsDeleteRequest request) {
+        return Mono.defer(() -> {
+            GroupIds.validate(groupId);
+            return submitGroups(groupId, (groups, nowMs) -> written(groupId, ShareGroupRules.deleteTopics(groupId,
+                    groups.get(groupId).partitions(), request == null ? null : request.topics(), nowMs)));
+        });
+    }
+
+    /** Whether the group has any share-partition stored (a read of Redis, outside the sequence). */
+    Mono<Boolean> exists(String groupId) {
+        return Mono.defer(() -> store.exists(groupId));
     }
 
     /** Forgets the share-partitions of a deleted topic in every share group. */

@@ -2,6 +2,7 @@ package io.sluice.coordinator.share;
 
 import io.sluice.coordinator.group.ClassicGroups;
 import io.sluice.coordinator.group.GroupManager;
+import io.sluice.coordinator.group.ShareGroupIds;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.internal.group.GroupIds;
@@ -41,7 +42,7 @@ import reactor.core.scheduler.Schedulers;
  * <p>Thread-safe: the members are changed under this object's lock, never across a Redis call.
  */
 @Component
-class ShareMembership implements SmartLifecycle {
+class ShareMembership implements SmartLifecycle, ShareGroupIds {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShareMembership.class);
 
@@ -110,6 +111,26 @@ class ShareMembership implements SmartLifecycle {
             synchronized (this) {
                 inTerm(lease.fencingToken());
                 return members.describe(groupId);
+            }
+        });
+    }
+
+    /** A share group's id: one with members now, or with share-partitions stored (HTTP workers make those). */
+    @Override
+    public Mono<Boolean> isShareGroup(String groupId) {
+        return describe(groupId).flatMap(group -> group.members().isEmpty() ? shares.exists(groupId)
+                : Mono.just(true));
+    }
+
+    /**
+     * Refuses an id that a consumer group has (members of either protocol, or committed offsets) with UNKNOWN_GROUP
+     * (Kafka's GROUP_ID_NOT_FOUND, "not a share group"): one namespace of group ids.
+     */
+    Mono<Void> requireNotConsumerGroup(String groupId) {
+        return Mono.fromRunnable(() -> {
+            if (groupId != null && (consumerGroups.hasGroup(groupId) || classicGroups.hasMembers(groupId))) {
+                throw ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " is not a share group: it is a"
+                        + " consumer group");
             }
         });
     }

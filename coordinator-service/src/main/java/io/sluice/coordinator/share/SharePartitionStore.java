@@ -52,6 +52,12 @@ class SharePartitionStore {
                 .collectList();
     }
 
+    /** Whether {@code groupId} has any share-partition stored. */
+    Mono<Boolean> exists(String groupId) {
+        GroupIds.validate(groupId);
+        return redis.hasKey(RedisKeys.sharePartitions(groupId));
+    }
+
     /** One share-partition as stored, or empty. */
     Mono<SharePartition> load(String groupId, TopicPartition partition, ShareLimits limits) {
         GroupIds.validate(groupId);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.internal.share.AcknowledgeType;
 import io.sluice.internal.share.ShareGroupDescription;
+import io.sluice.internal.share.ShareOffsetsDeleteResponse;
 import io.sluice.internal.share.SharePartitionDescription;
 import io.sluice.internal.share.SharePartitionDescription.DeliveryCount;
 import io.sluice.internal.share.ShareResetRequest;
@@ -163,5 +164,29 @@ class ShareGroupRulesTest {
     void aDeletedTopicTakesOnlyItsOwnShareGroupPartitions() {
         assertThat(ShareGroupRules.deleteTopic(group(), "jobs").writes()).containsOnlyKeys(JOBS_0);
         assertThat(ShareGroupRules.deleteTopic(group(), "other").writes()).isEmpty();
+    }
+
+    /** Kafka's DeleteShareGroupOffsets: the named topics' share-partitions go, the others stay; a missing one is no error. */
+    @Test
+    void deletingTopicOffsetsRemovesOnlyThoseTopicsShareGroupPartitions() {
+        ShareGroupRules.Change<ShareOffsetsDeleteResponse> change = ShareGroupRules.deleteTopics("g", group(),
+                List.of("mail", "absent"), NOW);
+
+        assertThat(change.writes()).containsOnlyKeys(MAIL_0);
+        assertThat(change.writes().get(MAIL_0)).isNull();
+        assertThat(change.result().deletedTopics()).containsExactly("mail");
+    }
+
+    @Test
+    void deletingTopicOffsetsIsRefusedWhileARecordOfThemIsAcquiredOrForAnUnknownGroupOrNoTopic() {
+        assertRefused(() -> ShareGroupRules.deleteTopics("g", group(), List.of("jobs"), NOW),
+                ErrorCode.NON_EMPTY_GROUP);
+        assertThat(ShareGroupRules.deleteTopics("g", group(), List.of("jobs"), LOCK_ENDED).writes())
+                .containsOnlyKeys(JOBS_0);
+        assertRefused(() -> ShareGroupRules.deleteTopics("g", Map.of(), List.of("jobs"), NOW),
+                ErrorCode.UNKNOWN_GROUP);
+        assertRefused(() -> ShareGroupRules.deleteTopics("g", group(), List.of(), NOW), ErrorCode.INVALID_REQUEST);
+        assertRefused(() -> ShareGroupRules.deleteTopics("g", group(), List.of("bad name!"), NOW),
+                ErrorCode.INVALID_TOPIC_NAME);
     }
 }

@@ -30,7 +30,8 @@ import reactor.core.publisher.Mono;
  * subscription, assignment and target assignment — whatever protocol its members came by (Kafka consumers, SSE or
  * polling members over HTTP). A Kafka member's client id and host are the ones its heartbeats came with, as Kafka
  * shows them; an HTTP member's are empty.
- * A group that does not exist is GROUP_ID_NOT_FOUND, one the principal may not DESCRIBE GROUP_AUTHORIZATION_FAILED.
+ * A group that does not exist is GROUP_ID_NOT_FOUND (a share group's id too: "not a consumer group", as Kafka says),
+ * one the principal may not DESCRIBE GROUP_AUTHORIZATION_FAILED.
  * The authorized operations are not computed (Integer.MIN_VALUE, "not provided").
  */
 @Component
@@ -44,9 +45,11 @@ class ConsumerGroupDescribeApi implements KafkaApi {
     private final ClassicGroupApi classic;
     private final ClusterView cluster;
     private final GroupAccess access;
+    private final KafkaShareGroups shareGroups;
 
     ConsumerGroupDescribeApi(CoordinatorApi coordinator, ClassicGroupApi classic, ClusterView cluster,
-                             GroupAccess access) {
+                             GroupAccess access, KafkaShareGroups shareGroups) {
+        this.shareGroups = shareGroups;
         this.coordinator = coordinator;
         this.classic = classic;
         this.cluster = cluster;
@@ -78,8 +81,12 @@ class ConsumerGroupDescribeApi implements KafkaApi {
                 .map(description -> described(described, description))
                 .onErrorResume(e -> {
                     var error = KafkaErrors.exception(e);
-                    return Mono.just(described.setErrorCode(Errors.forException(error).code())
-                            .setErrorMessage(error.getMessage()));
+                    Errors code = Errors.forException(error);
+                    described.setErrorCode(code.code()).setErrorMessage(error.getMessage());
+                    return code != Errors.GROUP_ID_NOT_FOUND ? Mono.just(described)
+                            : shareGroups.isShareGroup(group).onErrorReturn(false).map(share -> share
+                                    ? described.setErrorMessage("Group " + group + " is not a consumer group.")
+                                    : described);
                 });
     }
 

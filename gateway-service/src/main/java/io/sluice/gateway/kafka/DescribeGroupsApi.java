@@ -20,15 +20,18 @@ import reactor.core.publisher.Mono;
  * DescribeGroups (the classic protocol's describe): a classic group's state, protocol and members with their metadata
  * and assignments. A group that is not a classic one with members is described as Kafka describes a group it does not
  * know — state {@code Dead}, no members — which sends Kafka's admin client on to ConsumerGroupDescribe for KIP-848
- * groups. Needs DESCRIBE on the group.
+ * groups. From v6 on, a share group's id is GROUP_ID_NOT_FOUND ("not a classic group"), as Kafka answers it; before
+ * v6 it is {@code Dead} too, as at Kafka. Needs DESCRIBE on the group.
  */
 @Component
 class DescribeGroupsApi implements KafkaApi {
 
     private final ClassicGroupApi coordinator;
     private final GroupAccess access;
+    private final KafkaShareGroups shareGroups;
 
-    DescribeGroupsApi(ClassicGroupApi coordinator, GroupAccess access) {
+    DescribeGroupsApi(ClassicGroupApi coordinator, GroupAccess access, KafkaShareGroups shareGroups) {
+        this.shareGroups = shareGroups;
         this.coordinator = coordinator;
         this.access = access;
     }
@@ -55,7 +58,13 @@ class DescribeGroupsApi implements KafkaApi {
         return coordinator.describe(group)
                 .map(DescribeGroupsApi::described)
                 .onErrorResume(e -> ClassicGroupCalls.failed(e, (error, message) -> error == Errors.GROUP_ID_NOT_FOUND
-                        ? dead(group) : new DescribedGroup().setGroupId(group).setErrorCode(error.code())));
+                        ? dead(group) : new DescribedGroup().setGroupId(group).setErrorCode(error.code())))
+                .flatMap(described -> "Dead".equals(described.groupState()) && request.version() >= 6
+                        ? shareGroups.isShareGroup(group).onErrorReturn(false).map(share -> share
+                                ? new DescribedGroup().setGroupId(group).setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                                        .setErrorMessage("Group " + group + " is not a classic group.")
+                                : described)
+                        : Mono.just(described));
     }
 
     private static DescribedGroup described(ClassicGroupDescription group) {

@@ -20,7 +20,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * ShareAcknowledge (KIP-932): a share consumer's acknowledgements without a fetch ({@link ShareAckBatches}), in its
- * open share session ({@link ShareSessions}; epoch -1 closes it after the acknowledgements). Each partition's answer
+ * open share session ({@link ShareSessions}; epoch -1 closes it after the acknowledgements, and what the member still
+ * holds in its partitions is released: {@link ShareSessionReleases}). Each partition's answer
  * carries its error: INVALID_RECORD_STATE for records the member did not hold under a live lock. Needs READ on the
  * group and on each topic, as ShareFetch does.
  */
@@ -31,8 +32,11 @@ class ShareAcknowledgeApi implements KafkaApi {
     private final ShareAckBatches acks;
     private final GroupAccess groupAccess;
     private final TopicAccess topicAccess;
+    private final ShareSessionReleases releases;
 
-    ShareAcknowledgeApi(ClusterView cluster, ShareAckBatches acks, GroupAccess groupAccess, TopicAccess topicAccess) {
+    ShareAcknowledgeApi(ClusterView cluster, ShareAckBatches acks, GroupAccess groupAccess, TopicAccess topicAccess,
+                        ShareSessionReleases releases) {
+        this.releases = releases;
         this.cluster = cluster;
         this.acks = acks;
         this.groupAccess = groupAccess;
@@ -55,9 +59,9 @@ class ShareAcknowledgeApi implements KafkaApi {
         if (!groupAccess.allowed(session, request, AclOperation.READ, group)) {
             return Mono.just(failed(Errors.GROUP_AUTHORIZATION_FAILED, "The principal may not READ the group"));
         }
-        Errors sessionError = session.shareSessions().acknowledge(group, member, data.shareSessionEpoch());
-        if (sessionError != Errors.NONE) {
-            return Mono.just(failed(sessionError, "Share session epoch " + data.shareSessionEpoch()
+        ShareSessions.Opened opened = session.shareSessions().acknowledge(group, member, data.shareSessionEpoch());
+        if (opened.error() != Errors.NONE) {
+            return Mono.just(failed(opened.error(), "Share session epoch " + data.shareSessionEpoch()
                     + " does not fit this connection's share session of member " + member));
         }
         MetadataView view = cluster.current();
@@ -93,6 +97,7 @@ class ShareAcknowledgeApi implements KafkaApi {
                                 .then();
                     });
                 })
+                .then(opened.closed().isEmpty() ? Mono.empty() : releases.release(group, member, opened.closed()))
                 .then(Mono.fromSupplier(() -> response.setAcquisitionLockTimeoutMs(ShareFetchApi.DEFAULT_LOCK_MS)));
     }
 

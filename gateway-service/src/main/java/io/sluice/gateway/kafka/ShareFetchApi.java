@@ -32,7 +32,8 @@ import reactor.core.publisher.Mono;
 /**
  * ShareFetch (KIP-932): a share consumer's piggy-backed acknowledgements, then records of its share session's
  * partitions locked for it ({@link ShareReads}). The session ({@link ShareSessions}) is this connection's; epoch -1
- * closes it after its acknowledgements and fetches nothing, as does a request with {@code is_renew_ack}.
+ * closes it after its acknowledgements and fetches nothing, as does a request with {@code is_renew_ack}; what the
+ * member still holds in a closed session's partitions is released ({@link ShareSessionReleases}).
  *
  * <p>The take: partitions in turn from a random one, each asked for what room {@code max_records} leaves (Sluice
  * always limits by records, whatever the {@code share_acquire_mode}; {@code batch_size} is not used: one answer holds
@@ -57,10 +58,12 @@ class ShareFetchApi implements KafkaApi {
     private final ShareAckBatches acks;
     private final GroupAccess groupAccess;
     private final TopicAccess topicAccess;
+    private final ShareSessionReleases releases;
     private final long maxWaitMs;
 
     ShareFetchApi(ClusterView cluster, ShareReads reads, ShareAckBatches acks, GroupAccess groupAccess,
-                  TopicAccess topicAccess, GatewayProperties properties) {
+                  TopicAccess topicAccess, GatewayProperties properties, ShareSessionReleases releases) {
+        this.releases = releases;
         this.cluster = cluster;
         this.reads = reads;
         this.acks = acks;
@@ -145,7 +148,10 @@ class ShareFetchApi implements KafkaApi {
         long deadline = System.nanoTime() + Math.min(Math.max(0, data.maxWaitMs()), maxWaitMs) * 1_000_000;
         Mono<Void> taking = fetching ? new Take(group, member, toFetch, readable, maxRecords, maxBytes, deadline,
                 answers).run() : Mono.empty();
-        return acknowledging.then(taking).then(Mono.fromSupplier(answers::response));
+        // A closed session's records not acknowledged by now go back at once (Kafka's release on session close).
+        Mono<Void> releasing = opened.closed().isEmpty() ? Mono.empty()
+                : releases.release(group, member, opened.closed());
+        return acknowledging.then(releasing).then(taking).then(Mono.fromSupplier(answers::response));
     }
 
     private static List<ShareSessions.SharePartitionId> union(List<ShareSessions.SharePartitionId> a,

@@ -2,6 +2,8 @@ package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.classic.ClassicGroupApi;
+import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.TopicPartitions;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.share.ShareGroupApi;
@@ -24,9 +26,10 @@ import reactor.core.publisher.Mono;
 /**
  * ShareGroupDescribe (KIP-932, the admin client's {@code describeShareGroups}): each share group's members as the
  * coordinator knows them — Kafka share consumers, with their epochs, subscriptions, client ids and hosts and
- * assignments (topics by id and name). HTTP workers are not members and are not listed. A group with no member is
- * {@code Empty} (membership is the coordinator's memory; the share-partitions it stores are not looked at), otherwise
- * {@code Stable}: share groups have no rebalance to wait for. The assignor is named {@code simple}, as Kafka names its
+ * assignments (topics by id and name). HTTP workers are not members and are not listed. A group with members is
+ * {@code Stable} (share groups have no rebalance to wait for); one without members but with share-partitions stored
+ * is {@code Empty}; an id with neither is GROUP_ID_NOT_FOUND, as Kafka answers: "not a share group" for a consumer
+ * group's id, "not found" for any other. The assignor is named {@code simple}, as Kafka names its
  * share assignor, though Sluice's rule is its own. Needs DESCRIBE on each group (GROUP_AUTHORIZATION_FAILED for it).
  */
 @Component
@@ -37,8 +40,15 @@ class ShareGroupDescribeApi implements KafkaApi {
     private final ShareGroupApi shares;
     private final ClusterView cluster;
     private final GroupAccess access;
+    private final KafkaShareGroups shareGroups;
+    private final CoordinatorApi coordinator;
+    private final ClassicGroupApi classic;
 
-    ShareGroupDescribeApi(ShareGroupApi shares, ClusterView cluster, GroupAccess access) {
+    ShareGroupDescribeApi(ShareGroupApi shares, ClusterView cluster, GroupAccess access, KafkaShareGroups shareGroups,
+                          CoordinatorApi coordinator, ClassicGroupApi classic) {
+        this.shareGroups = shareGroups;
+        this.coordinator = coordinator;
+        this.classic = classic;
         this.shares = shares;
         this.cluster = cluster;
         this.access = access;
@@ -58,7 +68,10 @@ class ShareGroupDescribeApi implements KafkaApi {
                         return Mono.just(failed(groupId, Errors.GROUP_AUTHORIZATION_FAILED,
                                 "The principal may not DESCRIBE the group"));
                     }
-                    return shares.members(groupId).map(this::described)
+                    return shares.members(groupId).flatMap(members -> members.members().isEmpty()
+                                    ? shareGroups.stored(groupId).flatMap(stored -> stored
+                                            ? Mono.just(described(members)) : notFound(groupId))
+                                    : Mono.just(described(members)))
                             .onErrorResume(e -> Mono.just(failed(groupId,
                                     Errors.forException(KafkaErrors.exception(e)), e.getMessage())));
                 })
@@ -91,6 +104,15 @@ class ShareGroupDescribeApi implements KafkaApi {
                 .setAssignmentEpoch(group.groupEpoch())
                 .setAssignorName(ASSIGNOR)
                 .setMembers(members);
+    }
+
+    /** A member-less id without share-partitions: a consumer group's ("not a share group"), or nobody's. */
+    private Mono<ShareGroupDescribeResponseData.DescribedGroup> notFound(String groupId) {
+        Mono<Boolean> consumerGroup = coordinator.describeGroup(groupId).thenReturn(true).onErrorReturn(false)
+                .flatMap(found -> found ? Mono.just(true) : classic.describe(groupId)
+                        .map(group -> !group.members().isEmpty()).onErrorReturn(false));
+        return consumerGroup.map(found -> failed(groupId, Errors.GROUP_ID_NOT_FOUND, found
+                ? "Group " + groupId + " is not a share group." : "Group " + groupId + " not found."));
     }
 
     private static ShareGroupDescribeResponseData.DescribedGroup failed(String groupId, Errors error, String message) {

@@ -18,6 +18,8 @@ import org.apache.kafka.common.protocol.Errors;
  *
  * <p>Kept per connection, as Kafka keeps share sessions per broker: a session holds no records (the locks are the
  * coordinator's), so a client that connects again, or to another gateway, opens a new session and loses nothing.
+ * A session that ends — closed by epoch -1, or with its connection ({@link #closeAll}) — names its partitions, so
+ * that what the member holds in them is released at once ({@link ShareSessionReleases}), as Kafka does.
  * Requests of a connection are handled one at a time; the methods are synchronized for the threads that handle
  * successive ones.
  */
@@ -27,8 +29,19 @@ final class ShareSessions {
     record SharePartitionId(Uuid topicId, int partition) {
     }
 
-    /** The partitions a request is to fetch, or why it is refused. */
-    record Opened(Errors error, List<SharePartitionId> partitions) {
+    /**
+     * The partitions a request is to fetch, or why it is refused; {@code closed}, the partitions of the session the
+     * request closed (epoch -1), whose held records are to be released.
+     */
+    record Opened(Errors error, List<SharePartitionId> partitions, List<SharePartitionId> closed) {
+
+        Opened(Errors error, List<SharePartitionId> partitions) {
+            this(error, partitions, List.of());
+        }
+    }
+
+    /** A session that ended with its connection: the member and the partitions it fetched. */
+    record Ended(String groupId, String memberId, List<SharePartitionId> partitions) {
     }
 
     private record Key(String groupId, String memberId) {
@@ -57,8 +70,7 @@ final class ShareSessions {
             return new Opened(error, List.of());
         }
         if (epoch == -1) {
-            sessions.remove(key);
-            return new Opened(Errors.NONE, List.of());
+            return new Opened(Errors.NONE, List.of(), List.copyOf(sessions.remove(key).partitions));
         }
         Session session = sessions.get(key);
         session.partitions.addAll(named);
@@ -67,22 +79,32 @@ final class ShareSessions {
         return new Opened(Errors.NONE, List.copyOf(session.partitions));
     }
 
-    /** Applies a ShareAcknowledge's epoch: it needs an open session (epoch 0 opens none); -1 closes it. */
-    synchronized Errors acknowledge(String groupId, String memberId, int epoch) {
+    /**
+     * Applies a ShareAcknowledge's epoch: it needs an open session (epoch 0 opens none); -1 closes it, and the answer's
+     * {@code closed} names its partitions ({@code partitions} is always empty: an acknowledge fetches nothing).
+     */
+    synchronized Opened acknowledge(String groupId, String memberId, int epoch) {
         Key key = new Key(groupId, memberId);
         if (epoch == 0) {
-            return Errors.INVALID_SHARE_SESSION_EPOCH;
+            return new Opened(Errors.INVALID_SHARE_SESSION_EPOCH, List.of());
         }
         Errors error = check(key, epoch);
         if (error != Errors.NONE) {
-            return error;
+            return new Opened(error, List.of());
         }
         if (epoch == -1) {
-            sessions.remove(key);
-        } else {
-            sessions.get(key).nextEpoch = next(epoch);
+            return new Opened(Errors.NONE, List.of(), List.copyOf(sessions.remove(key).partitions));
         }
-        return Errors.NONE;
+        sessions.get(key).nextEpoch = next(epoch);
+        return new Opened(Errors.NONE, List.of());
+    }
+
+    /** Ends every session (the connection dropped): each with its member and partitions. */
+    synchronized List<Ended> closeAll() {
+        List<Ended> ended = sessions.entrySet().stream().map(entry -> new Ended(entry.getKey().groupId(),
+                entry.getKey().memberId(), List.copyOf(entry.getValue().partitions))).toList();
+        sessions.clear();
+        return ended;
     }
 
     private Errors check(Key key, int epoch) {

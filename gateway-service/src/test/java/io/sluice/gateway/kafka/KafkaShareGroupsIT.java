@@ -1,6 +1,8 @@
 package io.sluice.gateway.kafka;
 
+import static io.sluice.gateway.kafka.KafkaTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.gateway.testing.GatewayCluster;
@@ -23,7 +25,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,6 +38,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.ShareGroupDescribeRequestData;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
@@ -40,7 +56,17 @@ import org.apache.kafka.common.message.ShareFetchResponseData;
 import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ConsumerGroupDescribeRequest;
+import org.apache.kafka.common.requests.ConsumerGroupDescribeResponse;
+import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
+import org.apache.kafka.common.requests.ConsumerGroupHeartbeatResponse;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.requests.DescribeGroupsResponse;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.JoinGroupResponse;
 import org.apache.kafka.common.requests.ShareAcknowledgeRequest;
+import org.apache.kafka.common.requests.ShareGroupDescribeRequest;
+import org.apache.kafka.common.requests.ShareGroupDescribeResponse;
 import org.apache.kafka.common.requests.ShareAcknowledgeResponse;
 import org.apache.kafka.common.requests.ShareFetchRequest;
 import org.apache.kafka.common.requests.ShareFetchResponse;
@@ -48,6 +74,7 @@ import org.apache.kafka.common.requests.ShareGroupHeartbeatRequest;
 import org.apache.kafka.common.requests.ShareGroupHeartbeatResponse;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.tools.consumer.group.ShareGroupCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -362,7 +389,10 @@ class KafkaShareGroupsIT {
                 .allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(1));
     }
 
-    /** Group ids are one namespace: a consumer group's id is no share group's (GROUP_ID_NOT_FOUND, as Kafka). */
+    /**
+     * Group ids are one namespace: a consumer group's id is no share group's (GROUP_ID_NOT_FOUND, as Kafka), for a
+     * share consumer's join, an HTTP worker's take (404) and AlterShareGroupOffsets.
+     */
     @Test
     void aShareMemberCannotJoinAConsumerGroupsId() throws Exception {
         String topic = "ksh-namespace";
@@ -378,9 +408,238 @@ class KafkaShareGroupsIT {
                                     .setSubscribedTopicNames(List.of(topic))));
             assertThat(refused.data().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
         }
+        Response take = cluster.postJson("/v1/share-groups/" + group + "/acquisitions", "{\"topic\":\"" + topic
+                + "\",\"member_id\":\"worker\"}");
+        assertThat(take.status()).as(take.text()).isEqualTo(404);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.kafkaBootstrap()))) {
+            assertThat(catchThrowable(() -> admin.alterShareGroupOffsets(group, Map.of(new TopicPartition(topic, 0),
+                    0L)).all().get(30, TimeUnit.SECONDS))).hasCauseInstanceOf(GroupIdNotFoundException.class);
+        }
+        assertThat(cluster.call("GET", "/v1/share-groups/" + group, null, null).status())
+                .as("no share state was made under the consumer group's id").isEqualTo(404);
+    }
+
+    /**
+     * Kafka's own {@code kafka-share-groups} ({@code ShareGroupCommand}) and admin client against a share group HTTP
+     * workers made: listed with type share, described with start offset and lag, a reset refused while a share
+     * consumer is in the group and done once it left, offsets of a topic deleted, and the group deleted.
+     */
+    @Test
+    void kafkasShareGroupToolListsDescribesResetsDeletesOffsetsAndDeletesAShareGroup() throws Exception {
+        String topic = "ksh-tool";
+        String group = "ksh-tool-group";
+        String bootstrap = cluster.kafkaBootstrap();
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 10);
+        accept(group, topic, httpTake(group, topic, "worker", 0, 4));
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            assertThat(admin.listGroups(ListGroupsOptions.forShareGroups()).all().get(30, TimeUnit.SECONDS))
+                    .filteredOn(listing -> listing.groupId().equals(group)).singleElement().satisfies(listing -> {
+                        assertThat(listing.type()).hasValue(GroupType.SHARE);
+                        assertThat(listing.groupState()).hasValue(GroupState.EMPTY);
+                    });
+            assertThat(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get(30, TimeUnit.SECONDS))
+                    .extracting(GroupListing::groupId).doesNotContain(group);
+            assertThat(run(ShareGroupCommand::main, "--bootstrap-server", bootstrap, "--list").out().lines())
+                    .contains(group);
+
+            SharePartitionOffsetInfo described = admin.listShareGroupOffsets(Map.of(group,
+                    new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo(group).get(30, TimeUnit.SECONDS).get(p0);
+            assertThat(described.startOffset()).as("four records accepted").isEqualTo(4);
+            assertThat(described.lag()).hasValue(6L);
+            KafkaTools.ToolRun describe = run(ShareGroupCommand::main, "--bootstrap-server", bootstrap, "--describe",
+                    "--group", group, "--offsets");
+            assertThat(describe.exitCode()).as(describe.err()).isZero();
+            assertThat(describe.out().lines()).anySatisfy(line -> assertThat(line.trim().split("\\s+"))
+                    .contains(group, topic, "0", "4", "6"));
+
+            try (KafkaShareConsumer<String, String> member = consumer(group, "explicit")) {
+                member.subscribe(List.of(topic));
+                member.poll(Duration.ofMillis(200));
+                awaitMembers(admin, group, 1);
+                assertThat(catchThrowable(() -> admin.alterShareGroupOffsets(group, Map.of(p0, 0L)).all()
+                        .get(30, TimeUnit.SECONDS))).as("refused while the group has a member")
+                        .hasCauseInstanceOf(GroupNotEmptyException.class);
+            }
+            KafkaTools.ToolRun reset = run(ShareGroupCommand::main, "--bootstrap-server", bootstrap,
+                    "--reset-offsets", "--group", group, "--topic", topic, "--to-earliest", "--execute");
+            assertThat(reset.exitCode()).as(reset.out() + reset.err()).isZero();
+            assertThat(admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+                    .partitionsToOffsetInfo(group).get(30, TimeUnit.SECONDS).get(p0).startOffset()).isZero();
+            assertThat(httpTake(group, topic, "worker", 0, 100)).as("every record again, from the start").hasSize(10)
+                    .allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(1));
+            cluster.postJson("/v1/share-groups/" + group + "/acknowledgements", "{\"member_id\":\"worker\","
+                    + "\"acknowledgements\":[{\"topic\":\"" + topic + "\",\"partition\":0,\"first_offset\":0,"
+                    + "\"last_offset\":9,\"type\":\"release\"}]}");
+
+            KafkaTools.ToolRun deleteOffsets = run(ShareGroupCommand::main, "--bootstrap-server", bootstrap,
+                    "--delete-offsets", "--group", group, "--topic", topic);
+            assertThat(deleteOffsets.exitCode()).as(deleteOffsets.out() + deleteOffsets.err()).isZero();
+            assertThat(cluster.call("GET", "/v1/share-groups/" + group, null, null).status())
+                    .as("the group's only topic forgotten: no share-partition left").isEqualTo(404);
+            admin.alterShareGroupOffsets(group, Map.of(p0, 7L)).all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+                    .partitionsToOffsetInfo(group).get(30, TimeUnit.SECONDS).get(p0).startOffset())
+                    .as("an alter makes the group again").isEqualTo(7);
+            assertThat(catchThrowable(() -> admin.deleteShareGroupOffsets(group, Set.of("ksh-no-such-topic")).all()
+                    .get(30, TimeUnit.SECONDS))).hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+            assertThat(catchThrowable(() -> admin.alterShareGroupOffsets(group, Map.of(new TopicPartition(topic, 5),
+                    0L)).all().get(30, TimeUnit.SECONDS))).hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+
+            KafkaTools.ToolRun delete = run(ShareGroupCommand::main, "--bootstrap-server", bootstrap, "--delete",
+                    "--group", group);
+            assertThat(delete.exitCode()).as(delete.out() + delete.err()).isZero();
+            assertThat(admin.listGroups(ListGroupsOptions.forShareGroups()).all().get(30, TimeUnit.SECONDS))
+                    .extracting(GroupListing::groupId).doesNotContain(group);
+            assertThat(catchThrowable(() -> admin.deleteShareGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)))
+                    .hasCauseInstanceOf(GroupIdNotFoundException.class);
+
+            KafkaTools.ToolRun fresh = run(ShareGroupCommand::main, "--bootstrap-server", bootstrap,
+                    "--reset-offsets", "--group", group, "--topic", topic, "--to-latest", "--execute");
+            assertThat(fresh.exitCode()).as("a reset makes a share group that does not exist: " + fresh.err())
+                    .isZero();
+            assertThat(admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+                    .partitionsToOffsetInfo(group).get(30, TimeUnit.SECONDS).get(p0).startOffset()).isEqualTo(10);
+            KafkaTools.ToolRun members = run(ShareGroupCommand::main, "--bootstrap-server", bootstrap, "--describe",
+                    "--group", group, "--members");
+            assertThat(members.exitCode()).as(members.err()).isZero();
+        }
+    }
+
+    /**
+     * A share group's id to the consumer-group APIs, as Kafka answers: ConsumerGroupDescribe and DescribeGroups v6
+     * GROUP_ID_NOT_FOUND (DescribeGroups v5 {@code Dead}); a consumer joining it, by KIP-848 GROUP_ID_NOT_FOUND, by
+     * the classic protocol INCONSISTENT_GROUP_PROTOCOL, over HTTP 404; and ShareGroupDescribe of an unknown id
+     * GROUP_ID_NOT_FOUND.
+     */
+    @Test
+    void aShareGroupsIdIsNoConsumerGroupForDescribesAndJoins() throws Exception {
+        String topic = "ksh-namespace-back";
+        String group = "ksh-namespace-back-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 1);
+        assertThat(httpTake(group, topic, "worker", 0, 1)).hasSize(1);
+        String bootstrap = cluster.kafkaBootstrap();
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(bootstrap)) {
+            var described = ((ConsumerGroupDescribeResponse) connection.call(ApiKeys.CONSUMER_GROUP_DESCRIBE,
+                    new ConsumerGroupDescribeRequest.Builder(new ConsumerGroupDescribeRequestData()
+                            .setGroupIds(List.of(group))))).data().groups().getFirst();
+            assertThat(described.errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+            assertThat(described.errorMessage()).isEqualTo("Group " + group + " is not a consumer group.");
+
+            var v6 = ((DescribeGroupsResponse) connection.call(ApiKeys.DESCRIBE_GROUPS, (short) 6,
+                    new DescribeGroupsRequest.Builder(new DescribeGroupsRequestData().setGroups(List.of(group)))))
+                    .data().groups().getFirst();
+            assertThat(v6.errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+            var v5 = ((DescribeGroupsResponse) connection.call(ApiKeys.DESCRIBE_GROUPS, (short) 5,
+                    new DescribeGroupsRequest.Builder(new DescribeGroupsRequestData().setGroups(List.of(group)))))
+                    .data().groups().getFirst();
+            assertThat(v5.groupState()).isEqualTo("Dead");
+
+            var joined = (ConsumerGroupHeartbeatResponse) connection.call(ApiKeys.CONSUMER_GROUP_HEARTBEAT,
+                    new ConsumerGroupHeartbeatRequest.Builder(new ConsumerGroupHeartbeatRequestData()
+                            .setGroupId(group).setMemberId(Uuid.randomUuid().toString()).setMemberEpoch(0)
+                            .setRebalanceTimeoutMs(30_000).setSubscribedTopicNames(List.of(topic))
+                            .setTopicPartitions(List.of())));
+            assertThat(joined.data().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+
+            JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
+                    new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+            protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
+                    .setMetadata(new byte[0]));
+            var classicJoin = (JoinGroupResponse) connection.call(ApiKeys.JOIN_GROUP, new JoinGroupRequest.Builder(
+                    new JoinGroupRequestData().setGroupId(group).setMemberId("").setProtocolType("consumer")
+                            .setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(10_000).setProtocols(protocols)));
+            assertThat(classicJoin.data().errorCode()).isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL.code());
+
+            var unknown = ((ShareGroupDescribeResponse) connection.call(ApiKeys.SHARE_GROUP_DESCRIBE,
+                    new ShareGroupDescribeRequest.Builder(new ShareGroupDescribeRequestData()
+                            .setGroupIds(List.of("ksh-nobody"))))).data().groups().getFirst();
+            assertThat(unknown.errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+        }
+        Response overHttp = cluster.postJson("/v1/groups/" + group + "/members", "{\"topics\": [\"" + topic + "\"]}");
+        assertThat(overHttp.status()).as(overHttp.text()).isEqualTo(404);
+        assertThat(overHttp.json().path("error_code").asString()).isEqualTo("UNKNOWN_GROUP");
+    }
+
+    /**
+     * A share session closed by ShareAcknowledge or ShareFetch with epoch -1 gives the records it holds back before the
+     * answer; a connection dropped while holding records gives them back at once too: the next taker gets them,
+     * delivered a second time, well before their 5 s locks would have ended. No heartbeat is sent: the member never
+     * joins or leaves, so only the session's end releases the records.
+     */
+    @Test
+    void aClosedShareSessionOrADroppedConnectionGivesItsRecordsToTheNextTakerAtOnce() throws Exception {
+        String topic = "ksh-session-close";
+        String group = "ksh-session-close-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 6);
+        Uuid topicId = topicId(topic);
+        String member = Uuid.randomUuid().toString();
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            assertThat(acquiredCount(shareFetch(connection, group, member, 0, topicId, 5000, 3))).isEqualTo(3);
+            ShareAcknowledgeResponse closed = acknowledge(connection, group, member, -1, topicId, 0, 0);
+            assertThat(closed.data().errorCode()).isEqualTo(Errors.NONE.code());
+        }
+        List<JsonNode> afterClose = httpTake(group, topic, "other", 0, 2);
+        assertThat(afterClose).extracting(r -> r.path("offset").asLong()).containsExactly(1L, 2L);
+        assertThat(afterClose).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+
+        long taken;
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            assertThat(acquiredCount(shareFetch(connection, group, member, 0, topicId, 5000, 3))).isEqualTo(3);
+            taken = System.nanoTime();
+        }
+        List<JsonNode> afterDrop = new ArrayList<>();
+        while (afterDrop.isEmpty() && System.nanoTime() - taken < Duration.ofSeconds(4).toNanos()) {
+            afterDrop.addAll(httpTake(group, topic, "other", 0, 10));
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - taken)).as("before the 5 s locks end")
+                .isLessThan(Duration.ofSeconds(4));
+        assertThat(afterDrop).extracting(r -> r.path("offset").asLong()).containsExactly(3L, 4L, 5L);
+        assertThat(afterDrop).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+
+        produce(topic, 1, 6, 3);
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            assertThat(acquiredCount(shareFetch(connection, group, member, 0, topicId, 5000, 3))).isEqualTo(3);
+            assertThat(shareFetch(connection, group, member, -1, topicId, 0, 3).errorCode())
+                    .as("a ShareFetch that closes the session").isEqualTo(Errors.NONE.code());
+            List<JsonNode> afterFinalFetch = httpTake(group, topic, "other", 0, 10);
+            assertThat(afterFinalFetch).extracting(r -> r.path("offset").asLong()).containsExactly(6L, 7L, 8L);
+            assertThat(afterFinalFetch).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+        }
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static int acquiredCount(ShareFetchResponseData fetched) {
+        assertThat(fetched.errorCode()).isEqualTo(Errors.NONE.code());
+        return fetched.responses().iterator().next().partitions().getFirst().acquiredRecords().stream()
+                .mapToInt(range -> (int) (range.lastOffset() - range.firstOffset() + 1)).sum();
+    }
+
+    private static void accept(String group, String topic, List<JsonNode> records) {
+        StringBuilder items = new StringBuilder();
+        for (JsonNode record : records) {
+            items.append(items.isEmpty() ? "" : ",").append("{\"topic\":\"").append(topic)
+                    .append("\",\"partition\":").append(record.path("partition").asInt())
+                    .append(",\"acquisition_id\":").append(record.path("acquisition_id").asLong())
+                    .append(",\"type\":\"accept\"}");
+        }
+        Response acked = cluster.postJson("/v1/share-groups/" + group + "/acknowledgements",
+                "{\"member_id\":\"worker\",\"acknowledgements\":[" + items + "]}");
+        assertThat(acked.status()).as(acked.text()).isEqualTo(200);
+    }
+
+    private static void awaitMembers(Admin admin, String group, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (admin.describeShareGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS)
+                .members().size() < count && System.nanoTime() < deadline) {
+            GatewayCluster.sleep(Duration.ofMillis(100));
+        }
+    }
 
     private static KafkaShareConsumer<String, String> consumer(String group, String mode) {
         Properties properties = new Properties();

@@ -51,4 +51,18 @@ public interface ShareGroupApi {
 
     /** Changes the share group's configs ({@link ShareGroupConfigChange}) and answers them as they are after. */
     Mono<ShareGroupConfigList> alterShareGroupConfigs(String groupId, ShareGroupConfigChange change);
+
+    // ---------------------------------------------------------------- session close, offsets by topic (Kafka admin)
+
+    /**
+     * Releases the records {@code memberId} holds in the named share-partitions (a share session closed or its
+     * connection dropped); INVALID_REQUEST for a malformed request.
+     */
+    Mono<ShareReleaseResponse> release(ShareReleaseRequest request);
+
+    /**
+     * Forgets the group's share-partitions of some topics ({@link ShareOffsetsDeleteRequest}); UNKNOWN_GROUP when the
+     * group has none, NON_EMPTY_GROUP while it has members or a record of them is acquired.
+     */
+    Mono<ShareOffsetsDeleteResponse> deleteShareGroupOffsets(String groupId, ShareOffsetsDeleteRequest request);
 }

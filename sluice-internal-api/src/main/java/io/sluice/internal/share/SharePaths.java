@@ -34,6 +34,13 @@ public final class SharePaths {
      */
     public static final String CONFIGS = "/internal/share-groups/{group}/configs";
 
+    // ---------------------------------------------------------------- session close, offsets by topic (Kafka admin)
+
+    /** POST {@link ShareReleaseRequest} → {@link ShareReleaseResponse}: a closed share session's records released. */
+    public static final String RELEASE = "/internal/share-groups/release";
+    /** POST {@link ShareOffsetsDeleteRequest} → {@link ShareOffsetsDeleteResponse}: some topics' share-partitions. */
+    public static final String DELETE_OFFSETS = "/internal/share-groups/{group}/delete-offsets";
+
     private SharePaths() {
     }
 
@@ -49,5 +56,9 @@ public final class SharePaths {
 
     public static String configs(String groupId) {
         return group(groupId) + "/configs";
+    }
+
+    public static String deleteOffsets(String groupId) {
+        return group(groupId) + "/delete-offsets";
     }
 }

@@ -69,6 +69,10 @@ import io.sluice.internal.share.ShareHeartbeatRequest;
 import io.sluice.internal.share.ShareHeartbeatResponse;
 import io.sluice.internal.share.ShareHeldRequest;
 import io.sluice.internal.share.ShareHeldResponse;
+import io.sluice.internal.share.ShareOffsetsDeleteRequest;
+import io.sluice.internal.share.ShareOffsetsDeleteResponse;
+import io.sluice.internal.share.ShareReleaseRequest;
+import io.sluice.internal.share.ShareReleaseResponse;
 import io.sluice.internal.share.SharePaths;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TransactionDescription;
@@ -446,6 +450,18 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<ShareGroupConfigList> alterShareGroupConfigs(String groupId, ShareGroupConfigChange change) {
         return Mono.defer(() -> post(SharePaths.configs(groupId), change, ShareGroupConfigList.class));
+    }
+
+    // ---------------------------------------------------------------- share groups: session close, offsets by topic
+
+    @Override
+    public Mono<ShareReleaseResponse> release(ShareReleaseRequest request) {
+        return post(SharePaths.RELEASE, request, ShareReleaseResponse.class);
+    }
+
+    @Override
+    public Mono<ShareOffsetsDeleteResponse> deleteShareGroupOffsets(String groupId, ShareOffsetsDeleteRequest request) {
+        return Mono.defer(() -> post(SharePaths.deleteOffsets(groupId), request, ShareOffsetsDeleteResponse.class));
     }
 
     private Duration timeout() {

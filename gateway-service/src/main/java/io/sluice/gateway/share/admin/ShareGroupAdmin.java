@@ -19,7 +19,10 @@ import io.sluice.internal.share.ShareGroupConfigChange;
 import io.sluice.internal.share.ShareGroupConfigList;
 import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupMembers;
+import io.sluice.internal.share.ShareOffsetsDeleteRequest;
+import io.sluice.internal.share.ShareOffsetsDeleteResponse;
 import io.sluice.internal.share.ShareResetRequest;
+import io.sluice.internal.share.ShareResetResponse;
 import io.sluice.internal.share.ShareResetRequest.PartitionStart;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -39,7 +42,7 @@ import reactor.core.publisher.Mono;
  * latest or a time is) is asked of the partition leaders here, and the coordinator applies a reset all at once.
  */
 @Service
-class ShareGroupAdmin {
+public class ShareGroupAdmin {
 
     private final ShareGroupApi coordinator;
     private final ClusterView cluster;
@@ -105,6 +108,45 @@ class ShareGroupAdmin {
     private static ConfigList configList(ShareGroupConfigList configs) {
         return new ConfigList(configs.configs().stream()
                 .map(e -> new ConfigEntry(e.name(), e.value(), e.isDefault(), e.documentation())).toList());
+    }
+
+    // ---------------------------------------------------------------- for Kafka's admin APIs (kafka-share-groups)
+
+    /** A share-partition's start offset, and its lag (null where the leader did not answer). */
+    public record StartOffset(String topic, int partition, long startOffset, Long lag) {
+    }
+
+    /** Every share-partition the group stores, with its start offset and lag; UNKNOWN_GROUP when it has none. */
+    public Mono<List<StartOffset>> startOffsets(String group) {
+        return coordinator.describeShareGroup(group).flatMapMany(description -> Flux.fromIterable(
+                        description.partitions()))
+                .flatMapSequential(partition -> reader.bounds(new TopicPartition(partition.topic(),
+                                partition.partition()))
+                        .map(bounds -> new StartOffset(partition.topic(), partition.partition(),
+                                partition.startOffset(), partition.lag(bounds.highWatermark())))
+                        .onErrorResume(SluiceException.class, e -> Mono.just(new StartOffset(partition.topic(),
+                                partition.partition(), partition.startOffset(), null))), 8)
+                .collectList();
+    }
+
+    /**
+     * Sets the start offsets of some share-partitions, all at once, as a reset to explicit offsets does (NON_EMPTY_GROUP
+     * while the group has members or a record is acquired, OFFSET_OUT_OF_RANGE for an offset outside its log); a
+     * share group that does not exist yet is made with them. The caller checked that the partitions exist.
+     */
+    public Mono<ShareResetResponse> setStartOffsets(String group, Map<TopicPartition, Long> offsets) {
+        return Flux.fromIterable(offsets.entrySet())
+                .flatMapSequential(entry -> reader.bounds(entry.getKey()).map(bounds -> new PartitionStart(
+                        entry.getKey().topic(), entry.getKey().partition(), entry.getValue(), bounds.logStartOffset(),
+                        bounds.highWatermark())), 8)
+                .collectList()
+                .flatMap(starts -> coordinator.resetShareGroup(group, new ShareResetRequest(starts, false)));
+    }
+
+    /** Forgets the group's share-partitions of {@code topics}; answers the topics it had share-partitions of. */
+    public Mono<List<String>> deleteStartOffsets(String group, List<String> topics) {
+        return coordinator.deleteShareGroupOffsets(group, new ShareOffsetsDeleteRequest(topics))
+                .map(ShareOffsetsDeleteResponse::deletedTopics);
     }
 
     /**
