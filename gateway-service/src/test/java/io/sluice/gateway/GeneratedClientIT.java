@@ -343,6 +343,12 @@ class GeneratedClientIT {
                 .memberId(memberId)).getRecords()).singleElement()
                 .satisfies(again -> assertThat(again.getValue()).isEqualTo("b"))
                 .satisfies(again -> assertThat(again.getDeliveryCount()).isEqualTo(2));
+
+        shares.alterShareGroupConfigs("generated-share", new ConfigUpdate().configs(List.of(
+                new ConfigValue().name("share.delivery.count.limit").value("3"))));
+        assertThat(shares.describeShareGroupConfigs("generated-share").getConfigs())
+                .filteredOn(config -> config.getName().equals("share.delivery.count.limit"))
+                .extracting(ConfigEntry::getValue).containsExactly("3");
     }
 
     @Test

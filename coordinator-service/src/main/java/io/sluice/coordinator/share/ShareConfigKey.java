@@ -89,15 +89,16 @@ enum ShareConfigKey {
             d -> "read_uncommitted") {
         @Override
         String canonical(String value) {
-            if (value.equals("read_committed")) {
+            String v = value.trim();
+            if (v.equals("read_committed")) {
                 throw invalid("Sluice serves share groups read_uncommitted only: share.isolation.level"
                         + " 'read_committed' is not supported");
             }
-            if (!value.equals("read_uncommitted")) {
+            if (!v.equals("read_uncommitted")) {
                 throw invalid("'" + value + "' is no value of " + key() + ": 'read_uncommitted' (Sluice serves no"
                         + " other)");
             }
-            return value;
+            return v;
         }
     },
     DEAD_LETTER_TOPIC_NAME("errors.deadletterqueue.topic.name", Type.STRING,

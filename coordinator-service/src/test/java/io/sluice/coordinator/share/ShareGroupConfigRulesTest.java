@@ -88,7 +88,10 @@ class ShareGroupConfigRulesTest {
         refused(ErrorCode.INVALID_CONFIG, "read_uncommitted only", () -> set("share.isolation.level", "read_committed"));
         refused(ErrorCode.INVALID_CONFIG, "no value of share.isolation.level",
                 () -> set("share.isolation.level", "dirty"));
-        assertThat(set("share.isolation.level", "read_uncommitted")).hasSize(1);
+        refused(ErrorCode.INVALID_CONFIG, "read_uncommitted only", () -> set("share.isolation.level",
+                " read_committed "));
+        assertThat(set("share.isolation.level", "read_uncommitted ")).containsEntry("share.isolation.level",
+                "read_uncommitted");
     }
 
     @Test

@@ -198,6 +198,15 @@ class AuthorizationTest {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(reset).exchange()
                 .expectStatus().isForbidden().expectBody().jsonPath("$.error_code").isEqualTo("TOPIC_AUTHORIZATION_FAILED")
                 .jsonPath("$.resource_name").isEqualTo("authz-share-admin");
+        // A group's configs, as at Kafka: DESCRIBE_CONFIGS to read them, ALTER_CONFIGS to change them (READ is neither).
+        client.get().uri(group + "/configs").header(HttpHeaders.AUTHORIZATION, bearer("rosa")).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.error_code").isEqualTo("GROUP_AUTHORIZATION_FAILED")
+                .jsonPath("$.operation").isEqualTo("DESCRIBE_CONFIGS");
+        client.patch().uri(group + "/configs").header(HttpHeaders.AUTHORIZATION, bearer("rosa"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"configs\": [{\"name\": \"share.delivery.count.limit\", \"value\": \"3\"}]}").exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.error_code").isEqualTo("GROUP_AUTHORIZATION_FAILED")
+                .jsonPath("$.operation").isEqualTo("ALTER_CONFIGS");
     }
 
     @Test
