@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
-import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsSynonym;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
@@ -32,24 +31,8 @@ final class KafkaGroupConfigs {
                 continue;
             }
             ConfigSource source = entry.isDefault() ? ConfigSource.DEFAULT_CONFIG : ConfigSource.GROUP_CONFIG;
-            List<DescribeConfigsSynonym> synonymList = new ArrayList<>();
-            if (synonyms) {
-                synonymList.add(new DescribeConfigsSynonym().setName(entry.name()).setValue(entry.value())
-                        .setSource(source.id()));
-                if (!entry.isDefault()) {
-                    synonymList.add(new DescribeConfigsSynonym().setName(entry.name()).setValue(entry.defaultValue())
-                            .setSource(ConfigSource.DEFAULT_CONFIG.id()));
-                }
-            }
-            results.add(new DescribeConfigsResourceResult()
-                    .setName(entry.name())
-                    .setValue(entry.value())
-                    .setReadOnly(false)
-                    .setConfigSource(source.id())
-                    .setIsSensitive(false)
-                    .setSynonyms(synonymList)
-                    .setConfigType(type(entry.type()).id())
-                    .setDocumentation(documentation ? entry.documentation() : null));
+            results.add(DescribedConfigs.of(entry.name(), entry.value(), entry.defaultValue(), source, synonyms,
+                    documentation ? entry.documentation() : null).setConfigType(type(entry.type()).id()));
         }
         return results;
     }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
-import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsSynonym;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
 /**
@@ -38,25 +37,8 @@ final class KafkaTopicConfigs {
             if (keys != null && !keys.contains(entry.name())) {
                 continue;
             }
-            ConfigSource source = source(entry);
-            List<DescribeConfigsSynonym> synonymList = new ArrayList<>();
-            if (synonyms) {
-                synonymList.add(new DescribeConfigsSynonym().setName(entry.name()).setValue(entry.value())
-                        .setSource(source.id()));
-                if (!entry.isDefault()) {
-                    synonymList.add(new DescribeConfigsSynonym().setName(entry.name())
-                            .setValue(TopicConfigs.defaultValue(entry.name()))
-                            .setSource(ConfigSource.DEFAULT_CONFIG.id()));
-                }
-            }
-            results.add(new DescribeConfigsResourceResult()
-                    .setName(entry.name())
-                    .setValue(entry.value())
-                    .setReadOnly(false)
-                    .setConfigSource(source.id())
-                    .setIsSensitive(false)
-                    .setSynonyms(synonymList)
-                    .setDocumentation(documentation ? entry.documentation() : null));
+            results.add(DescribedConfigs.of(entry.name(), entry.value(), TopicConfigs.defaultValue(entry.name()),
+                    source(entry), synonyms, documentation ? entry.documentation() : null));
         }
         return results;
     }
