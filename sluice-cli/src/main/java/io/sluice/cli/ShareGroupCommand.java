@@ -1,16 +1,22 @@
 package io.sluice.cli;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
-/** {@code sluice share-group list|describe|reset|delete}: share group (queue) administration over API v1. */
+/**
+ * {@code sluice share-group list|describe|configs|alter|reset|delete}: share group (queue) administration over API v1.
+ */
 @Command(name = "share-group", mixinStandardHelpOptions = true,
-        description = "List, describe, reset and delete share groups (queues).",
+        description = "List, describe, configure, reset and delete share groups (queues).",
         subcommands = {ShareGroupCommand.ListShareGroups.class, ShareGroupCommand.DescribeShareGroup.class,
+                ShareGroupCommand.ShareGroupConfigs.class, ShareGroupCommand.AlterShareGroup.class,
                 ShareGroupCommand.ResetShareGroup.class, ShareGroupCommand.DeleteShareGroup.class})
 final class ShareGroupCommand {
 
@@ -167,6 +173,50 @@ final class ShareGroupCommand {
                         ? "Dry run: nothing changed (without --dry-run, share group " + group + " moves to NEW)"
                         : "Share group " + group + " reset");
             });
+        }
+    }
+
+    @Command(name = "configs", mixinStandardHelpOptions = true,
+            description = "A share group's configs (share.*, errors.deadletterqueue.*): those it sets, or all of them "
+                    + "with --all. Any group id has them, before its first take too.")
+    static final class ShareGroupConfigs extends ClientCommand {
+
+        @Parameters(paramLabel = "GROUP")
+        String group;
+
+        @Option(names = "--all", description = "Also the configs left at their defaults.")
+        boolean all;
+
+        @Override
+        int run(Gateway gateway) {
+            JsonNode answer = gateway.get(path(SHARE_GROUPS, group, "configs"), Query.of());
+            return print(answer, () -> TopicCommand.printConfigs(answer.path("configs"), all, "--all", out()));
+        }
+    }
+
+    @Command(name = "alter", mixinStandardHelpOptions = true,
+            description = "Set or remove a share group's configs, all at once (validated as a whole). A change holds "
+                    + "from then on: locks already taken keep their deadlines.")
+    static final class AlterShareGroup extends ClientCommand {
+
+        @Parameters(paramLabel = "GROUP")
+        String group;
+
+        @Option(names = {"-s", "--set"}, paramLabel = "NAME=VALUE", description = "Set a config; repeatable.")
+        Map<String, String> set = new LinkedHashMap<>();
+
+        @Option(names = {"-d", "--delete"}, paramLabel = "NAME",
+                description = "Remove a config (back to the default); repeatable.")
+        List<String> delete = new ArrayList<>();
+
+        @Override
+        int run(Gateway gateway) {
+            if (set.isEmpty() && delete.isEmpty()) {
+                throw usage("Nothing to change: give --set NAME=VALUE or --delete NAME");
+            }
+            TopicCommand.ConfigUpdate update = TopicCommand.ConfigUpdate.of(set, delete);
+            JsonNode answer = gateway.send("PATCH", path(SHARE_GROUPS, group, "configs"), Query.of(), update);
+            return print(answer, () -> out().printf("Altered share group %s: %s%n", group, update.describe()));
         }
     }
 

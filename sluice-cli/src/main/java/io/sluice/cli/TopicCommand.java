@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,20 +73,8 @@ final class TopicCommand {
                             Json.cell(p.path("log_end_offset")));
                 }
                 partitions.print(out());
-                Table configs = new Table("CONFIG", "VALUE", "DEFAULT");
-                for (JsonNode config : answer.path("configs")) {
-                    boolean isDefault = config.path("is_default").asBoolean(false);
-                    if (allConfigs || !isDefault) {
-                        configs.row(config.path("name").asString(), Json.cell(config.path("value")),
-                                isDefault ? "yes" : "no");
-                    }
-                }
                 out().println();
-                if (configs.isEmpty()) {
-                    out().println("Every config at its default (--all-configs lists them).");
-                } else {
-                    configs.print(out());
-                }
+                printConfigs(answer.path("configs"), allConfigs, "--all-configs", out());
             });
         }
     }
@@ -165,8 +154,22 @@ final class TopicCommand {
         }
     }
 
-    /** The body of {@code PATCH /v1/topics/{t}/configs}. */
+    /** The body of {@code PATCH /v1/topics/{t}/configs} and {@code /v1/share-groups/{g}/configs}. */
     record ConfigUpdate(List<Config> configs) {
+
+        /** Sets {@code set} and removes (back to the default) {@code delete}. */
+        static ConfigUpdate of(Map<String, String> set, List<String> delete) {
+            List<Config> configs = new ArrayList<>();
+            set.forEach((name, value) -> configs.add(new Config(name, value)));
+            delete.forEach(name -> configs.add(new Config(name, null)));
+            return new ConfigUpdate(configs);
+        }
+
+        /** The change in words: {@code name=value} for a set, {@code name (default)} for a removal. */
+        String describe() {
+            return String.join(", ", configs.stream()
+                    .map(c -> c.value() == null ? c.name() + " (default)" : c.name() + "=" + c.value()).toList());
+        }
     }
 
     @Command(name = "alter", mixinStandardHelpOptions = true,
@@ -188,14 +191,28 @@ final class TopicCommand {
             if (set.isEmpty() && delete.isEmpty()) {
                 throw usage("Nothing to change: give --set NAME=VALUE or --delete NAME");
             }
-            List<Config> configs = new ArrayList<>();
-            set.forEach((name, value) -> configs.add(new Config(name, value)));
-            delete.forEach(name -> configs.add(new Config(name, null)));
-            JsonNode answer = gateway.send("PATCH", path(TOPICS, topic, "configs"), Query.of(),
-                    new ConfigUpdate(configs));
-            return print(answer, () -> out().printf("Altered topic %s: %s%n", topic, String.join(", ",
-                    configs.stream().map(c -> c.value() == null ? c.name() + " (default)" : c.name() + "="
-                            + c.value()).toList())));
+            ConfigUpdate update = ConfigUpdate.of(set, delete);
+            JsonNode answer = gateway.send("PATCH", path(TOPICS, topic, "configs"), Query.of(), update);
+            return print(answer, () -> out().printf("Altered topic %s: %s%n", topic, update.describe()));
+        }
+    }
+
+    /**
+     * The configs of a {@code configs} array of API v1 (a topic's or a share group's) as a table: those set, or all of
+     * them when {@code all}; {@code allOption} is the option that lists them all.
+     */
+    static void printConfigs(JsonNode configs, boolean all, String allOption, PrintWriter out) {
+        Table table = new Table("CONFIG", "VALUE", "DEFAULT");
+        for (JsonNode config : configs) {
+            boolean isDefault = config.path("is_default").asBoolean(false);
+            if (all || !isDefault) {
+                table.row(config.path("name").asString(), Json.cell(config.path("value")), isDefault ? "yes" : "no");
+            }
+        }
+        if (table.isEmpty()) {
+            out.println("Every config at its default (" + allOption + " lists them).");
+        } else {
+            table.print(out);
         }
     }
 

@@ -357,6 +357,36 @@ class CliIT {
         assertThat(gone.exit()).isEqualTo(ExitCode.NOT_FOUND);
     }
 
+    @Test
+    void aShareGroupsConfigsAreListedSetAndRemovedAndABadValueChangesNothing() throws Exception {
+        Run none = sluice("", "share-group", "configs", "cli-configured");
+        Run altered = sluice("", "share-group", "alter", "cli-configured", "--set", "share.delivery.count.limit=3",
+                "--set", "share.record.lock.duration.ms=60000");
+        Run refused = sluice("", "share-group", "alter", "cli-configured", "--set", "share.delivery.count.limit=3",
+                "--set", "share.isolation.level=read_committed");
+        Run set = sluice("", "share-group", "configs", "cli-configured");
+        Run removed = sluice("", "share-group", "alter", "cli-configured", "--delete", "share.delivery.count.limit");
+        Run all = sluice("", "share-group", "configs", "cli-configured", "--all", "-o", "json");
+
+        assertThat(none.out()).isEqualTo("Every config at its default (--all lists them).\n");
+        assertThat(altered.out()).isEqualTo("Altered share group cli-configured: share.delivery.count.limit=3,"
+                + " share.record.lock.duration.ms=60000\n");
+        assertThat(refused.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(refused.err()).contains("INVALID_CONFIG");
+        assertThat(set.lines().getFirst().split("\\s+")).containsExactly("CONFIG", "VALUE", "DEFAULT");
+        assertThat(set.lines().subList(1, set.lines().size())).map(line -> List.of(line.split("\\s+")))
+                .containsExactly(List.of("share.delivery.count.limit", "3", "no"),
+                        List.of("share.record.lock.duration.ms", "60000", "no"));
+        assertThat(removed.out()).isEqualTo("Altered share group cli-configured: share.delivery.count.limit"
+                + " (default)\n");
+        Map<String, String> values = new java.util.TreeMap<>();
+        Json.MAPPER.readTree(all.out()).path("configs").forEach(config ->
+                values.put(config.path("name").asString(), config.path("value").asString()));
+        assertThat(values).containsEntry("share.delivery.count.limit", "5")
+                .containsEntry("share.record.lock.duration.ms", "60000")
+                .containsEntry("share.isolation.level", "read_uncommitted");
+    }
+
     /** A call to the gateway as the super user, for what the CLI does not do (a share group member's calls). */
     private JsonNode asAdmin(String path, String body) throws Exception {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
