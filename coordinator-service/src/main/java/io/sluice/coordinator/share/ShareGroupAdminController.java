@@ -39,9 +39,10 @@ class ShareGroupAdminController {
         this.membership = membership;
     }
 
+    /** Every share group: those with share-partitions stored and those with members ({@link ShareMembership}). */
     @GetMapping(SharePaths.GROUPS)
     Mono<List<ShareGroupListing>> list() {
-        return service.list();
+        return service.list().zipWith(membership.groupsWithMembers(), ShareGroupRules::withMemberGroups);
     }
 
     @GetMapping(SharePaths.GROUP)

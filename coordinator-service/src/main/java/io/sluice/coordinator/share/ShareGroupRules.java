@@ -47,6 +47,18 @@ final class ShareGroupRules {
         return new ShareGroupListing(groupId, partitions.size(), inFlight, acquired);
     }
 
+    /**
+     * Every share group, by id: the listings of the groups with share-partitions stored, and each group in
+     * {@code withMembers} that has none yet (its share consumers joined but never fetched) with nothing in flight, as
+     * Kafka lists a share group from its members.
+     */
+    static List<ShareGroupListing> withMemberGroups(List<ShareGroupListing> stored, List<String> withMembers) {
+        Map<String, ShareGroupListing> all = new TreeMap<>();
+        stored.forEach(listing -> all.put(listing.groupId(), listing));
+        withMembers.forEach(groupId -> all.putIfAbsent(groupId, new ShareGroupListing(groupId, 0, 0, 0)));
+        return List.copyOf(all.values());
+    }
+
     /** UNKNOWN_GROUP when the group has no share-partition. */
     static ShareGroupDescription describe(String groupId, Map<TopicPartition, SharePartition> partitions, long nowMs) {
         requireKnown(groupId, partitions);

@@ -223,6 +223,11 @@ final class ShareMembers {
         return group == null ? 0 : group.epoch;
     }
 
+    /** The ids of the groups with at least one member, in id order (a group is dropped with its last member). */
+    List<String> groupIds() {
+        return groups.keySet().stream().sorted().toList();
+    }
+
     /** The member's partitions by topic, empty when it is not a member. */
     SortedMap<String, List<Integer>> assignment(String groupId, String memberId) {
         Group group = groups.get(groupId);

@@ -122,6 +122,16 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
                 : Mono.just(true));
     }
 
+    /** The ids of the share groups with members now, in id order: with or without share-partitions stored. */
+    Mono<List<String>> groupsWithMembers() {
+        return Mono.fromCallable(() -> {
+            synchronized (this) {
+                inTerm(lease.fencingToken());
+                return members.groupIds();
+            }
+        });
+    }
+
     /**
      * Refuses an id that a consumer group has (members of either protocol, or committed offsets) with UNKNOWN_GROUP
      * (Kafka's GROUP_ID_NOT_FOUND, "not a share group"): one namespace of group ids.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.internal.share.AcknowledgeType;
 import io.sluice.internal.share.ShareGroupDescription;
+import io.sluice.internal.share.ShareGroupListing;
 import io.sluice.internal.share.ShareOffsetsDeleteResponse;
 import io.sluice.internal.share.SharePartitionDescription;
 import io.sluice.internal.share.SharePartitionDescription.DeliveryCount;
@@ -188,5 +189,12 @@ class ShareGroupRulesTest {
         assertRefused(() -> ShareGroupRules.deleteTopics("g", group(), List.of(), NOW), ErrorCode.INVALID_REQUEST);
         assertRefused(() -> ShareGroupRules.deleteTopics("g", group(), List.of("bad name!"), NOW),
                 ErrorCode.INVALID_TOPIC_NAME);
+    }
+
+    @Test
+    void whenAGroupHasMembersButNoShareStateShouldBeListedWithNothingInFlight() {
+        ShareGroupListing stored = new ShareGroupListing("b", 2, 4, 1);
+        assertThat(ShareGroupRules.withMemberGroups(List.of(stored), List.of("c", "a", "b")))
+                .containsExactly(new ShareGroupListing("a", 0, 0, 0), stored, new ShareGroupListing("c", 0, 0, 0));
     }
 }

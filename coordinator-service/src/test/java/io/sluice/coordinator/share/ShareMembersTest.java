@@ -142,4 +142,13 @@ class ShareMembersTest {
         assertThat(answer.memberEpoch()).isEqualTo(2);
         assertThat(answer.assignment()).containsExactly(new TopicPartitions("audit", List.of(0)));
     }
+
+    @Test
+    void whenTheLastMemberLeavesShouldNoLongerListTheGroup() {
+        beat("a", 0, List.of("orders"), 0);
+        members.heartbeat(new ShareHeartbeatRequest("f", "x", 0, List.of("audit"), "c", "/h"), COUNTS, 0);
+        assertThat(members.groupIds()).containsExactly("f", "g");
+        beat("a", -1, null, 1);
+        assertThat(members.groupIds()).containsExactly("f");
+    }
 }

@@ -21,8 +21,8 @@ import reactor.core.publisher.Mono;
 /**
  * ListGroups: the coordinator's groups the principal may DESCRIBE — its KIP-848 groups ({@link KafkaGroups}, type
  * {@code consumer}), its classic groups with members (type {@code classic}, their own protocol type and state) and
- * its share groups with share-partitions stored (type and protocol type {@code share}; {@code Stable} with members,
- * else {@code Empty}) — with the request's state and type filters (case-insensitive, as Kafka's broker compares
+ * its share groups, those with members and those with share-partitions stored (type and protocol type {@code share};
+ * {@code Stable} with members, else {@code Empty}) — with the request's state and type filters (case-insensitive, as Kafka's broker compares
  * them). An id that is both a consumer group's and a share group's (HTTP workers took records under a consumer
  * group's id) is listed as the consumer group.
  */
@@ -65,7 +65,7 @@ class ListGroupsApi implements KafkaApi {
         });
     }
 
-    /** The share groups with share-partitions stored, each with its state by its members now. */
+    /** The share groups (with members or share-partitions stored), each with its state by its members now. */
     private Mono<List<ListedGroup>> shareGroups() {
         return shares.listShareGroups().flatMapMany(Flux::fromIterable)
                 .flatMapSequential(group -> shares.members(group.groupId()).map(members -> new ListedGroup()

@@ -11,7 +11,8 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * One Kafka connection's share sessions (KIP-932): per group and member, the share-partitions its ShareFetch requests
  * fetch and the session epoch the next request must carry. Epoch 0 opens a session (replacing the member's earlier
- * one) with the partitions the request names; each later request carries the next epoch (1, 2, ..., wrapping to 1),
+ * one, whose records are not released: as at Kafka they stay the member's under their locks) with the partitions the
+ * request names; each later request carries the next epoch (1, 2, ..., wrapping to 1),
  * adds the partitions it names and drops the ones it forgets; -1 closes it. A request with another epoch is
  * INVALID_SHARE_SESSION_EPOCH, one for a session this connection does not have SHARE_SESSION_NOT_FOUND; either way the
  * session is unchanged and the client opens a new one.

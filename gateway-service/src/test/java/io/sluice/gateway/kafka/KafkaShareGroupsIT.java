@@ -680,6 +680,82 @@ class KafkaShareGroupsIT {
         }
     }
 
+    /**
+     * A share group whose member joined but never fetched (no share state stored) is listed, as Kafka lists it from
+     * its members: by the admin client with type share and state Stable, and by the HTTP list; the HTTP describe shows
+     * its member and no share-partition. Once the member left, the group is gone from both.
+     */
+    @Test
+    void aShareGroupWhoseMemberJoinedButNeverFetchedIsListedAsStable() throws Exception {
+        String topic = "ksh-list-joined";
+        String group = "ksh-list-joined-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        String member = Uuid.randomUuid().toString();
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     cluster.kafkaBootstrap()))) {
+            ShareGroupHeartbeatResponse joined = (ShareGroupHeartbeatResponse) connection.call(
+                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
+                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
+                                    .setMemberEpoch(0).setSubscribedTopicNames(List.of(topic))));
+            assertThat(joined.data().errorCode()).isEqualTo(Errors.NONE.code());
+
+            assertThat(admin.listGroups(ListGroupsOptions.forShareGroups()).all().get(30, TimeUnit.SECONDS))
+                    .filteredOn(listing -> listing.groupId().equals(group)).singleElement().satisfies(listing -> {
+                        assertThat(listing.type()).hasValue(GroupType.SHARE);
+                        assertThat(listing.groupState()).hasValue(GroupState.STABLE);
+                    });
+            Response listed = cluster.call("GET", "/v1/share-groups", null, null);
+            assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+            assertThat(listed.json().path("share_groups")).filteredOn(g -> g.path("group_id").asString()
+                    .equals(group)).singleElement().satisfies(g -> assertThat(g.path("partitions").asInt()).isZero());
+            Response described = cluster.call("GET", "/v1/share-groups/" + group, null, null);
+            assertThat(described.status()).as(described.text()).isEqualTo(200);
+            assertThat(described.json().path("members")).singleElement()
+                    .satisfies(m -> assertThat(m.path("member_id").asString()).isEqualTo(member));
+            assertThat(described.json().path("partitions")).isEmpty();
+
+            connection.call(ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
+                    new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member).setMemberEpoch(-1)));
+            assertThat(admin.listGroups(ListGroupsOptions.forShareGroups()).all().get(30, TimeUnit.SECONDS))
+                    .extracting(GroupListing::groupId).doesNotContain(group);
+        }
+        assertThat(cluster.call("GET", "/v1/share-groups/" + group, null, null).status()).isEqualTo(404);
+    }
+
+    /**
+     * A ShareFetch with epoch 0 on a connection that already has a session for the member replaces the session and,
+     * as at Kafka (the old session is dropped from the cache, nothing released), releases nothing: the records the
+     * old session took stay the member's under their locks, another taker gets none of them, and the member
+     * acknowledges them in the new session. Closing the new session then releases what the member still holds.
+     */
+    @Test
+    void aShareFetchWithEpochZeroOnAnOpenSessionReleasesNothing() throws Exception {
+        String topic = "ksh-session-reopen";
+        String group = "ksh-session-reopen-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 1, 0, 6);
+        Uuid topicId = topicId(topic);
+        String member = Uuid.randomUuid().toString();
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            assertThat(acquiredCount(shareFetch(connection, group, member, 0, topicId, 5000, 3))).isEqualTo(3);
+            assertThat(acquiredCount(shareFetch(connection, group, member, 0, topicId, 5000, 3)))
+                    .as("a new session takes the next records").isEqualTo(3);
+            assertThat(httpTake(group, topic, "other", 0)).as("the old session's records stay the member's")
+                    .isEmpty();
+
+            ShareAcknowledgeResponse accepted = acknowledge(connection, group, member, 1, topicId, 0, 2);
+            assertThat(accepted.data().errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(accepted.data().responses().iterator().next().partitions().getFirst().errorCode())
+                    .as("the old session's records acknowledged in the new one").isEqualTo(Errors.NONE.code());
+            assertThat(acknowledge(connection, group, member, -1, topicId, 0, 0).data().errorCode())
+                    .isEqualTo(Errors.NONE.code());
+        }
+        List<JsonNode> released = httpTake(group, topic, "other", 0);
+        assertThat(released).extracting(r -> r.path("offset").asLong()).containsExactly(3L, 4L, 5L);
+        assertThat(released).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static int acquiredCount(ShareFetchResponseData fetched) {

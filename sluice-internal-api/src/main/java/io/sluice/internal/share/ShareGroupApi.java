@@ -16,7 +16,10 @@ public interface ShareGroupApi {
     /** Accepts, releases, rejects or renews records of one share-partition the member holds. */
     Mono<ShareAcknowledgeResponse> acknowledge(ShareAcknowledgeRequest request);
 
-    /** Every share group (a group with at least one share-partition stored), by group id. */
+    /**
+     * Every share group (a group with at least one share-partition stored or with members), by group id; a group with
+     * members but no share-partition yet is listed with none.
+     */
     Mono<List<ShareGroupListing>> listShareGroups();
 
     /** One share group's share-partitions; UNKNOWN_GROUP when it has none. */

@@ -17,7 +17,7 @@ public final class SharePaths {
     /** POST {@link ShareGroupMembers.Request} → {@link ShareGroupMembers}: a share group's members. */
     public static final String MEMBERS = "/internal/share-groups/members";
 
-    /** GET: every share group, as {@link ShareGroupListing}s. */
+    /** GET: every share group (share-partitions stored or members), as {@link ShareGroupListing}s. */
     public static final String GROUPS = "/internal/share-groups";
     /**
      * GET: {@link ShareGroupDescription}; DELETE: the share group's state (refused with NON_EMPTY_GROUP while the

@@ -24,6 +24,7 @@ import io.sluice.internal.share.ShareOffsetsDeleteResponse;
 import io.sluice.internal.share.ShareResetRequest;
 import io.sluice.internal.share.ShareResetResponse;
 import io.sluice.internal.share.ShareResetRequest.PartitionStart;
+import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.config.ConfigEntry;
@@ -34,6 +35,7 @@ import java.util.Objects;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.function.Tuples;
 
 /**
  * Share-group administration: list, describe with lag, reset start offsets, delete, and the group's configs (the
@@ -62,10 +64,15 @@ public class ShareGroupAdmin {
 
     /**
      * The share group with its members and, per share-partition, the high watermark and lag (null where the leader did
-     * not answer).
+     * not answer). A group whose members never took a record has no share-partition yet: it is described with its
+     * members alone; an id with neither is UNKNOWN_GROUP.
      */
     Mono<ShareGroupView> describe(String group) {
-        return coordinator.describeShareGroup(group).zipWith(coordinator.members(group))
+        return coordinator.members(group).flatMap(members -> coordinator.describeShareGroup(group)
+                        .onErrorResume(e -> !members.members().isEmpty() && e instanceof SluiceException s
+                                        && s.errorCode() == ErrorCode.UNKNOWN_GROUP,
+                                e -> Mono.just(new ShareGroupDescription(group, List.of(), List.of())))
+                        .map(description -> Tuples.of(description, members)))
                 .flatMap(both -> Flux.fromIterable(both.getT1().partitions())
                         .flatMapSequential(partition -> reader.bounds(new TopicPartition(partition.topic(),
                                         partition.partition()))
