@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -35,12 +36,17 @@ class ShareGroupConfigs {
     private final CoordinatorLease lease;
     private final CoordinatorProperties.ShareGroups defaults;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Counts the sequence's writes: a read that saw one land while it was in flight is answered, never cached. */
+    private final AtomicLong writes = new AtomicLong();
 
     ShareGroupConfigs(ShareGroupConfigStore store, CoordinatorLease lease, CoordinatorProperties properties) {
         this.store = store;
         this.lease = lease;
         this.defaults = properties.shareGroups();
     }
+
+    /** How many groups' configs are held at most; past it the cache starts again empty (Redis has them all). */
+    static final int MOST_CACHED = 10_000;
 
     /** The coordinator's {@code share-groups.*} settings: what a group that sets nothing has. */
     CoordinatorProperties.ShareGroups defaults() {
@@ -60,7 +66,8 @@ class ShareGroupConfigs {
             if (cached != null && cached.fencingToken() == token) {
                 return Mono.just(cached.config());
             }
-            return store.load(groupId).map(stored -> remember(token, groupId, read(groupId, stored)).config());
+            long writesBefore = writes.get();
+            return store.load(groupId).map(stored -> remember(token, writesBefore, groupId, read(groupId, stored)));
         });
     }
 
@@ -77,17 +84,43 @@ class ShareGroupConfigs {
     /** Remembers what the sequence wrote (the group's configs were removed with it when {@code overrides} is empty). */
     ShareGroupConfig written(long fencingToken, String groupId, SortedMap<String, String> overrides) {
         ShareGroupConfig config = ShareGroupConfig.of(groupId, overrides, defaults);
+        writes.incrementAndGet();
+        bound();
         cache.put(groupId, new Cached(fencingToken, config));
         return config;
     }
 
     /**
-     * Keeps what a read found unless the cache already has the group under the same token: then that is as new or
-     * newer (a write of the sequence that landed while the read was in flight), and it is kept and answered instead.
+     * Keeps what a read found, unless the cache already has the group under the same token (that is as new or newer:
+     * a write of the sequence that landed while the read was in flight; it is kept and answered instead), or the
+     * sequence wrote any group's configs while the read was in flight (the read may be older than that write, whose
+     * entry may have been dropped by {@link #bound}; the read is answered, not kept). {@link #written} counts a write
+     * before it puts its entry, so a read that checks after the count never replaces that entry.
      */
-    private Cached remember(long fencingToken, String groupId, ShareGroupConfig read) {
-        return cache.compute(groupId, (id, held) -> held != null && held.fencingToken() == fencingToken ? held
-                : new Cached(fencingToken, read));
+    private ShareGroupConfig remember(long fencingToken, long writesBefore, String groupId, ShareGroupConfig read) {
+        bound();
+        Cached kept = cache.compute(groupId, (id, held) -> {
+            if (held != null && held.fencingToken() == fencingToken) {
+                return held;
+            }
+            return writes.get() == writesBefore ? new Cached(fencingToken, read) : held;
+        });
+        return kept != null && kept.fencingToken() == fencingToken ? kept.config() : read;
+    }
+
+    /**
+     * Keeps the cache to {@value #MOST_CACHED} groups: any group id has configs, so asking for ids without end must
+     * not grow it without end. Emptying it costs a Redis read per group next time, and loses nothing.
+     */
+    private void bound() {
+        if (cache.size() >= MOST_CACHED) {
+            cache.clear();
+        }
+    }
+
+    /** How many groups' configs the cache holds now (for tests). */
+    int cachedGroups() {
+        return cache.size();
     }
 
     private ShareGroupConfig read(String groupId, Map<String, String> stored) {

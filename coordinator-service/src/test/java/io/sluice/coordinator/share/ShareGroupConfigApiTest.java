@@ -230,4 +230,19 @@ class ShareGroupConfigApiTest extends CoordinatorTestSupport {
         assertThat(config.deadLetterTopic()).contains("dlq.jobs");
         assertThat(config.copyRecord()).isFalse();
     }
+
+    /**
+     * Any group id has configs, so a coordinator asked for those of ever more ids must not hold them all: past
+     * {@value ShareGroupConfigs#MOST_CACHED} groups it starts again, and what a group sets is still what it reads.
+     */
+    @Test
+    void askingForTheConfigsOfEverMoreGroupIdsHoldsAtMostTheCachesBound() {
+        alter("cache-configured", Map.of("share.delivery.count.limit", "3"), List.of());
+        for (int i = 0; i <= ShareGroupConfigs.MOST_CACHED; i++) {
+            configs.config("cache-probe-" + i).block(Duration.ofSeconds(30));
+        }
+        assertThat(configs.cachedGroups()).isBetween(1, ShareGroupConfigs.MOST_CACHED);
+        assertThat(configs.config("cache-configured").block(Duration.ofSeconds(30)).limits().deliveryLimit())
+                .isEqualTo(3);
+    }
 }

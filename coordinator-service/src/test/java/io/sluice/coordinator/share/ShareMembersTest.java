@@ -146,7 +146,7 @@ class ShareMembersTest {
     @Test
     void whenTheLastMemberLeavesShouldNoLongerListTheGroup() {
         beat("a", 0, List.of("orders"), 0);
-        members.heartbeat(new ShareHeartbeatRequest("f", "x", 0, List.of("audit"), "c", "/h"), COUNTS, 0);
+        members.heartbeat(new ShareHeartbeatRequest("f", "x", 0, List.of("audit"), "c", "/h"), COUNTS, 0, TIMEOUTS);
         assertThat(members.groupIds()).containsExactly("f", "g");
         beat("a", -1, null, 1);
         assertThat(members.groupIds()).containsExactly("f");
