@@ -7,14 +7,15 @@
 # usage: PEERS=<peers dir with kafka/lib fetched> BOOTSTRAP=127.0.0.1:9092 [PIDFILES="a.pid b.pid"] [READS=8] \
 #          [N=1000000] bench/kafka-reads.sh OUT_DIR
 #   Sluice: PIDFILES="$(ls <base-dir>/run/*.pid)"; Kafka: PIDFILES="$(ls /tmp/kafka-peer/pids/*.pid)"
-#   PROFILE_PID=<pid> ASYNC_PROFILER=<libasyncProfiler.so> also profiles that process (cpu, 1 ms) during read 2 into
-#   OUT_DIR/profile.collapsed.
+#   PROFILE_PID=<pid> ASYNC_PROFILER=<libasyncProfiler.so> also profiles that process (cpu, 1 ms) during read
+#   PROFILE_READ (default 2) into OUT_DIR/profile.collapsed.
 set -euo pipefail
 : "${PEERS:?the peer harness directory (../shared/peers, or a writable copy with kafka/lib fetched)}"
 : "${BOOTSTRAP:?the endpoint, e.g. 127.0.0.1:9092}"
 OUT="${1:?an output directory}"
 : "${READS:=8}"
 : "${N:=1000000}"
+: "${PROFILE_READ:=2}"
 TARGET_BOOTSTRAP="$BOOTSTRAP" source "$PEERS/kafka/env.sh"
 mkdir -p "$OUT"
 TIMEFORMAT="reader %U s user, %S s system, %R s wall"
@@ -41,11 +42,11 @@ echo "produce: $(tail -1 "$OUT/produce.log")"
 sync; sleep 5
 for ((r = 0; r < READS; r++)); do
   before="$(ticks)"
-  [[ $r == 2 ]] && profiler "start,event=cpu,interval=1ms"
+  [[ $r == "$PROFILE_READ" ]] && profiler "start,event=cpu,interval=1ms"
   { time ktool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
       --num-records "$N" --timeout 120000 --group "reads-$topic-$r" --command-property group.protocol=consumer \
       > "$OUT/consume-$r.log" 2>&1; } 2> "$OUT/time-$r"
-  [[ $r == 2 ]] && profiler "stop,file=$OUT/profile.collapsed,collapsed"
+  [[ $r == "$PROFILE_READ" ]] && profiler "stop,file=$OUT/profile.collapsed,collapsed"
   echo "read $r: $(tail -1 "$OUT/consume-$r.log" | cut -d, -f4 | tr -d ' ') MB/s; $(cat "$OUT/time-$r")"
   echo "  cpu before: $before"
   echo "  cpu after:  $(ticks)"
