@@ -55,6 +55,7 @@ import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareFetchRequestData;
 import org.apache.kafka.common.message.ShareFetchResponseData;
 import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ConsumerGroupDescribeRequest;
@@ -278,12 +279,9 @@ class KafkaShareGroupsIT {
         Uuid topicId = topicId(topic);
         String member = Uuid.randomUuid().toString();
         try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
-            ShareGroupHeartbeatResponse joined = (ShareGroupHeartbeatResponse) connection.call(
-                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
-                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
-                                    .setMemberEpoch(0).setSubscribedTopicNames(List.of(topic))));
-            assertThat(joined.data().errorCode()).isEqualTo(Errors.NONE.code());
-            assertThat(joined.data().assignment().topicPartitions()).singleElement()
+            ShareGroupHeartbeatResponseData joined = heartbeat(connection, group, member, 0, List.of(topic));
+            assertThat(joined.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(joined.assignment().topicPartitions()).singleElement()
                     .satisfies(tp -> assertThat(tp.topicId()).isEqualTo(topicId));
 
             ShareFetchResponseData fetched = shareFetch(connection, group, member, 0, topicId, 5000, null);
@@ -297,11 +295,7 @@ class KafkaShareGroupsIT {
             });
             assertThat(httpTake(group, topic, "other", 0)).as("the member holds all").isEmpty();
 
-            ShareGroupHeartbeatResponse left = (ShareGroupHeartbeatResponse) connection.call(
-                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
-                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
-                                    .setMemberEpoch(-1)));
-            assertThat(left.data().memberEpoch()).isEqualTo(-1);
+            assertThat(heartbeat(connection, group, member, -1, null).memberEpoch()).isEqualTo(-1);
         }
         List<JsonNode> again = httpTake(group, topic, "other", 0);
         assertThat(again).extracting(r -> r.path("value").asString())
@@ -331,12 +325,9 @@ class KafkaShareGroupsIT {
         }
         String member = Uuid.randomUuid().toString();
         try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
-            ShareGroupHeartbeatResponse joined = (ShareGroupHeartbeatResponse) connection.call(
-                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
-                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
-                                    .setMemberEpoch(0).setSubscribedTopicNames(List.of(topic))));
-            assertThat(joined.data().errorCode()).isEqualTo(Errors.NONE.code());
-            assertThat(joined.data().heartbeatIntervalMs()).isEqualTo(500);
+            ShareGroupHeartbeatResponseData joined = heartbeat(connection, group, member, 0, List.of(topic));
+            assertThat(joined.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(joined.heartbeatIntervalMs()).isEqualTo(500);
             ShareFetchResponseData fetched = shareFetch(connection, group, member, 0, topicId, 5000, null);
             assertThat(fetched.responses().iterator().next().partitions().getFirst().acquiredRecords())
                     .singleElement().satisfies(range -> assertThat(range.lastOffset()).isEqualTo(2));
@@ -349,11 +340,8 @@ class KafkaShareGroupsIT {
                     .until(() -> again.addAll(httpTake(group, topic, "other", 0)) && again.size() == 3);
             assertThat(again).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
 
-            ShareGroupHeartbeatResponse late = (ShareGroupHeartbeatResponse) connection.call(
-                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
-                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
-                                    .setMemberEpoch(joined.data().memberEpoch())));
-            assertThat(late.data().errorCode()).as("removed").isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+            ShareGroupHeartbeatResponseData late = heartbeat(connection, group, member, joined.memberEpoch(), null);
+            assertThat(late.errorCode()).as("removed").isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
         }
     }
 
@@ -402,12 +390,9 @@ class KafkaShareGroupsIT {
         Response joined = cluster.postJson("/v1/groups/" + group + "/members", "{\"topics\": [\"" + topic + "\"]}");
         assertThat(joined.status() / 100).as(joined.text()).isEqualTo(2);
         try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
-            ShareGroupHeartbeatResponse refused = (ShareGroupHeartbeatResponse) connection.call(
-                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
-                            new ShareGroupHeartbeatRequestData().setGroupId(group)
-                                    .setMemberId(Uuid.randomUuid().toString()).setMemberEpoch(0)
-                                    .setSubscribedTopicNames(List.of(topic))));
-            assertThat(refused.data().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+            ShareGroupHeartbeatResponseData refused = heartbeat(connection, group, Uuid.randomUuid().toString(), 0,
+                    List.of(topic));
+            assertThat(refused.errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
         }
         Response take = cluster.postJson("/v1/share-groups/" + group + "/acquisitions", "{\"topic\":\"" + topic
                 + "\",\"member_id\":\"worker\"}");
@@ -694,11 +679,8 @@ class KafkaShareGroupsIT {
         try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                      cluster.kafkaBootstrap()))) {
-            ShareGroupHeartbeatResponse joined = (ShareGroupHeartbeatResponse) connection.call(
-                    ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
-                            new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member)
-                                    .setMemberEpoch(0).setSubscribedTopicNames(List.of(topic))));
-            assertThat(joined.data().errorCode()).isEqualTo(Errors.NONE.code());
+            ShareGroupHeartbeatResponseData joined = heartbeat(connection, group, member, 0, List.of(topic));
+            assertThat(joined.errorCode()).isEqualTo(Errors.NONE.code());
 
             assertThat(admin.listGroups(ListGroupsOptions.forShareGroups()).all().get(30, TimeUnit.SECONDS))
                     .filteredOn(listing -> listing.groupId().equals(group)).singleElement().satisfies(listing -> {
@@ -715,8 +697,7 @@ class KafkaShareGroupsIT {
                     .satisfies(m -> assertThat(m.path("member_id").asString()).isEqualTo(member));
             assertThat(described.json().path("partitions")).isEmpty();
 
-            connection.call(ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatRequest.Builder(
-                    new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member).setMemberEpoch(-1)));
+            heartbeat(connection, group, member, -1, null);
             assertThat(admin.listGroups(ListGroupsOptions.forShareGroups()).all().get(30, TimeUnit.SECONDS))
                     .extracting(GroupListing::groupId).doesNotContain(group);
         }
@@ -873,6 +854,19 @@ class KafkaShareGroupsIT {
         while (accepted.size() < size && System.nanoTime() < deadline) {
             GatewayCluster.sleep(Duration.ofMillis(100));
         }
+    }
+
+    /** A ShareGroupHeartbeat over the wire: epoch 0 joins subscribed to {@code topics}, -1 leaves, others beat. */
+    private static ShareGroupHeartbeatResponseData heartbeat(KafkaWire.Connection connection, String group,
+                                                             String member, int epoch, List<String> topics)
+            throws Exception {
+        ShareGroupHeartbeatRequestData data = new ShareGroupHeartbeatRequestData().setGroupId(group)
+                .setMemberId(member).setMemberEpoch(epoch);
+        if (topics != null) {
+            data.setSubscribedTopicNames(topics);
+        }
+        return ((ShareGroupHeartbeatResponse) connection.call(ApiKeys.SHARE_GROUP_HEARTBEAT,
+                new ShareGroupHeartbeatRequest.Builder(data))).data();
     }
 
     private static ShareFetchResponseData shareFetch(KafkaWire.Connection connection, String group, String member,
