@@ -7,8 +7,9 @@
 # usage: PEERS=<peers dir with kafka/lib fetched> BOOTSTRAP=127.0.0.1:9092 [PIDFILES="a.pid b.pid"] [READS=8] \
 #          [N=1000000] bench/kafka-reads.sh OUT_DIR
 #   Sluice: PIDFILES="$(ls <base-dir>/run/*.pid)"; Kafka: PIDFILES="$(ls /tmp/kafka-peer/pids/*.pid)"
-#   PROFILE_PID=<pid> ASYNC_PROFILER=<libasyncProfiler.so> also profiles that process (cpu, 1 ms) during read
-#   PROFILE_READ (default 2) into OUT_DIR/profile.collapsed.
+#   PROFILE_PID="<pid>..." ASYNC_PROFILER=<libasyncProfiler.so> also profiles those processes (cpu, 1 ms) during read
+#   PROFILE_READ (default 2), each into OUT_DIR/profile-<pid>.collapsed.
+#   CONSUMER_PROPS="k=v..." adds properties to the reader's (e.g. max.partition.fetch.bytes=4194304).
 set -euo pipefail
 : "${PEERS:?the peer harness directory (../shared/peers, or a writable copy with kafka/lib fetched)}"
 : "${BOOTSTRAP:?the endpoint, e.g. 127.0.0.1:9092}"
@@ -29,7 +30,10 @@ ticks() {  # CPU seconds (user + system) of each process so far
 }
 
 profiler() {  # profiler ACTION
-  [[ -n "${PROFILE_PID:-}" ]] && jcmd "$PROFILE_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"$1\"" >/dev/null
+  local pid
+  for pid in ${PROFILE_PID:-}; do
+    jcmd "$pid" JVMTI.agent_load "$ASYNC_PROFILER" "\"${1//@PID@/$pid}\"" >/dev/null
+  done
   return 0
 }
 
@@ -44,9 +48,9 @@ for ((r = 0; r < READS; r++)); do
   before="$(ticks)"
   [[ $r == "$PROFILE_READ" ]] && profiler "start,event=cpu,interval=1ms"
   { time ktool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
-      --num-records "$N" --timeout 120000 --group "reads-$topic-$r" --command-property group.protocol=consumer \
+      --num-records "$N" --timeout 120000 --group "reads-$topic-$r" --command-property group.protocol=consumer ${CONSUMER_PROPS:-} \
       > "$OUT/consume-$r.log" 2>&1; } 2> "$OUT/time-$r"
-  [[ $r == "$PROFILE_READ" ]] && profiler "stop,file=$OUT/profile.collapsed,collapsed"
+  [[ $r == "$PROFILE_READ" ]] && profiler "stop,file=$OUT/profile-@PID@.collapsed,collapsed"
   echo "read $r: $(tail -1 "$OUT/consume-$r.log" | cut -d, -f4 | tr -d ' ') MB/s; $(cat "$OUT/time-$r")"
   echo "  cpu before: $before"
   echo "  cpu after:  $(ticks)"
