@@ -66,12 +66,19 @@ public class PartitionReader {
         return listOffset(tp, timestamp, false);
     }
 
-    /** As {@link #listOffset(TopicPartition, long)}, bounded by the last stable offset when {@code readCommitted}. */
+    /**
+     * As {@link #listOffset(TopicPartition, long)}, bounded by the last stable offset when {@code readCommitted}. A node
+     * that no longer (or not yet) leads answers the lookup with NOT_LEADER in the partition's entry, not as a failed
+     * call: that answer is re-routed like a failed call, inside the attempt, so that a lookup made during a leader
+     * change waits for the new leader as a fetch does.
+     */
     public Mono<ListOffsetsResponse.Partition> listOffset(TopicPartition tp, long timestamp, boolean readCommitted) {
         ListOffsetsRequest request = new ListOffsetsRequest(List.of(
                 new ListOffsetsRequest.Partition(tp.topic(), tp.partition(), timestamp)), readCommitted);
-        return read(() -> rerouting.forRead(Duration.ZERO), view -> partitions.listOffsets(ClusterView.leader(view, tp), request))
+        return read(() -> rerouting.forRead(Duration.ZERO), view -> partitions.listOffsets(ClusterView.leader(view, tp), request)
                 .map(response -> response.partitions().getFirst())
+                .flatMap(answer -> answer.errorCode() != null && Rerouting.Call.READ.triesAgainAfter(answer.errorCode())
+                        ? Mono.error(new SluiceException(answer.errorCode(), answer.message())) : Mono.just(answer)))
                 .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer)
                         : Mono.error(new SluiceException(answer.errorCode(), answer.message())));
     }
