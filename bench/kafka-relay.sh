@@ -44,9 +44,16 @@ relayed_peers() {  # a copy of PEERS whose brokers advertise the relay's ports
 }
 
 relay_pid=""
-stop_all() {
-  [[ -n "$relay_pid" ]] && kill "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null || true
-  relay_pid=""
+cluster_peers=""
+stop_all() {  # the cluster (by the pids its scripts recorded) and the relay (by its pid), whichever runs
+  if [[ -n "$cluster_peers" ]]; then
+    (cd "$cluster_peers/kafka" && ./stop-cluster.sh --clean) > /dev/null 2>&1 || true
+    cluster_peers=""
+  fi
+  if [[ -n "$relay_pid" ]]; then
+    kill "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null || true
+    relay_pid=""
+  fi
 }
 trap stop_all EXIT
 
@@ -69,10 +76,10 @@ for mode in $MODES; do
     pidfiles="$OUT/relay.pid"
     sleep 2
   fi
+  cluster_peers="$peers"
   (cd "$peers/kafka" && ./start-cluster.sh) > "$OUT/start-$mode.log" 2>&1
   PEERS="$peers" BOOTSTRAP="$bootstrap" PIDFILES="$(ls "$RUN_PIDS"/*.pid) $pidfiles" READS="$READS" \
     "$ROOT/bench/kafka-reads.sh" "$OUT/$mode" | tee "$OUT/$mode.log"
-  (cd "$peers/kafka" && ./stop-cluster.sh --clean) > /dev/null 2>&1
   stop_all
 done
 
