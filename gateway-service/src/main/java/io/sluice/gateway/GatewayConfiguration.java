@@ -2,6 +2,7 @@ package io.sluice.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.internal.client.CoordinatorClient;
+import io.sluice.internal.client.FetchStreamClient;
 import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.client.MetadataWatcher;
 import io.sluice.internal.client.PartitionDataClient;
@@ -40,9 +41,15 @@ class GatewayConfiguration {
         return new CoordinatorClient(http, properties.coordinatorUrls());
     }
 
+    /** Partition leaders' data calls over HTTP, consumer fetches over fetch streams unless those are turned off. */
     @Bean
-    PartitionDataApi partitionDataClient(InternalHttp http) {
-        return new PartitionDataClient(http);
+    PartitionDataApi partitionDataClient(InternalHttp http, GatewayProperties properties,
+                                         ClusterSecurityProperties security, MeterRegistry meters) {
+        PartitionDataClient overHttp = new PartitionDataClient(http);
+        if (!properties.fetchStream()) {
+            return overHttp;
+        }
+        return new FetchStreamClient(overHttp, properties.internalCalls(), security.clientSecret(), meters);
     }
 
     /** Epoch end offsets at partition leaders, which Kafka clients ask through the Kafka listener. */

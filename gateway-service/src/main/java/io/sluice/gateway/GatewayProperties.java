@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param metadataWait    the long-poll wait of each metadata request to the coordinator
  * @param internalCalls   timeouts, retries, circuit breaking and connection pools of calls to the coordinator and to
  *                        partition leaders (see {@link InternalClientSettings})
+ * @param fetchStream     consumer fetches from partition leaders over one fetch stream per leader rather than an HTTP
+ *                        exchange each, where the leader is {@code http://} ({@code FetchStreamClient}); off: HTTP only
  */
 @Validated
 @ConfigurationProperties("sluice.gateway")
@@ -39,7 +41,8 @@ public record GatewayProperties(
         @Valid @DefaultValue AutoCreateTopics autoCreateTopics,
         @Valid @DefaultValue Kafka kafka,
         @DefaultValue("20s") Duration metadataWait,
-        @DefaultValue InternalClientSettings internalCalls) {
+        @DefaultValue InternalClientSettings internalCalls,
+        @DefaultValue("true") boolean fetchStream) {
 
     /**
      * @param maxRequestSize the largest produce request body (413 beyond, before it is buffered)

@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -167,11 +168,28 @@ class KafkaListener implements SmartLifecycle {
                 .flatMapSequential(frame -> inOrder(frame, session, order), pipelined, 1)
                 // A failed sign-in's answer is the connection's last.
                 .takeUntil(answer -> session.closing())
-                // A Fetch answer's parts include its record batches as they came from the leaders, not copied.
-                .map(Unpooled::wrappedBuffer)
+                .map(parts -> outgoing(out.alloc(), parts))
                 .doOnError(e -> LOG.info("Closing {}: {}", session, e instanceof MalformedFrameException
                         ? e.getMessage() : e.toString()));
         return out.send(answers, buffer -> true);
+    }
+
+    /**
+     * An answer's parts (a Fetch answer's include its record batches as they came from the leaders) copied once, into
+     * one pooled direct buffer, which the socket writes as it is. Handed on as they are, heap parts would be copied
+     * twice (a composite of them is merged into a new array before Netty copies that to direct memory) and the merge's
+     * array zeroed first.
+     */
+    static ByteBuf outgoing(ByteBufAllocator alloc, ByteBuffer[] parts) {
+        int size = 0;
+        for (ByteBuffer part : parts) {
+            size += part.remaining();
+        }
+        ByteBuf buffer = alloc.directBuffer(size, size);
+        for (ByteBuffer part : parts) {
+            buffer.writeBytes(part.duplicate());
+        }
+        return buffer;
     }
 
     /** The answer to one frame, once {@code order} lets it start; the frame is read after the ones before it began. */

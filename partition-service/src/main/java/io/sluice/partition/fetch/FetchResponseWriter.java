@@ -1,5 +1,6 @@
 package io.sluice.partition.fetch;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
@@ -8,6 +9,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.ssl.SslHandler;
 import io.sluice.internal.partition.FetchResponseCodec;
+import io.sluice.internal.partition.FetchStream;
 import io.sluice.log.FileRegion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +24,8 @@ import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Writes a fetch response ({@link FetchResponseCodec}) on a Reactor Netty response, with an exact
+ * Writes a fetch response ({@link FetchResponseCodec}) on a Reactor Netty response, or as a frame of a fetch stream
+ * ({@link #writeFrame}). On HTTP, with an exact
  * {@code Content-Length}: the count and the partition headers from memory, each partition's records straight from
  * its segment file with {@code sendfile} (a Netty file region), never through the heap. Where the connection cannot
  * carry a file region — TLS, a compression handler, a channel that is not a TCP socket (HTTP/2) — that region is
@@ -69,12 +72,36 @@ final class FetchResponseWriter {
                 .then();
     }
 
+    /**
+     * Writes {@code sections} as one OK frame of the {@link FetchStream} answering {@code correlation}, the same body
+     * as over HTTP (records by {@code sendfile} where the channel carries file regions), and flushes it. Call it on the
+     * channel's event loop: every piece is queued before any other frame can be.
+     */
+    static void writeFrame(Channel channel, int correlation, List<FetchSection> sections) {
+        List<Part> parts = parts(sections);
+        long length = 0;
+        for (Part part : parts) {
+            length += part.length();
+        }
+        channel.write(Unpooled.wrappedBuffer(FetchStream.okHead(correlation, length)), channel.voidPromise());
+        for (Part part : parts) {
+            channel.write(body(part, channel), channel.voidPromise());
+        }
+        channel.flush();
+    }
+
     private static Object message(Part part, Channel channel) {
+        Object body = body(part, channel);
+        return body instanceof ByteBuf bytes ? new DefaultHttpContent(bytes) : body;
+    }
+
+    /** A piece of the body: a buffer, or a file region where the channel can send one. */
+    private static Object body(Part part, Channel channel) {
         return switch (part) {
-            case Bytes(ByteBuffer[] buffers) -> new DefaultHttpContent(Unpooled.wrappedBuffer(buffers));
+            case Bytes(ByteBuffer[] buffers) -> Unpooled.wrappedBuffer(buffers);
             case Records(FileRegion records) when carriesFileRegions(channel)
                     && isJdkFileChannel(records.channel()) -> new SegmentFileRegion(records);
-            case Records(FileRegion records) -> new DefaultHttpContent(Unpooled.wrappedBuffer(load(records)));
+            case Records(FileRegion records) -> Unpooled.wrappedBuffer(load(records));
         };
     }
 

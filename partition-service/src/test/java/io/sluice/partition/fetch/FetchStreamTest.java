@@ -1,0 +1,320 @@
+package io.sluice.partition.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.internal.client.FetchStreamClient;
+import io.sluice.internal.client.InternalClientSettings;
+import io.sluice.internal.client.InternalHttp;
+import io.sluice.internal.client.PartitionDataClient;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.FetchRequest;
+import io.sluice.internal.partition.FetchRequestCodec;
+import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
+import io.sluice.internal.partition.FetchStream;
+import io.sluice.internal.partition.PartitionPaths;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.record.BufferBatchIterator;
+import io.sluice.protocol.record.CompressionType;
+import io.sluice.protocol.record.Record;
+import io.sluice.protocol.record.RecordBatch;
+import io.sluice.protocol.record.RecordBatchBuilder;
+import io.sluice.web.ClusterAdmission;
+import io.sluice.web.ClusterSecurityProperties;
+import io.sluice.log.PartitionLog;
+import io.sluice.web.InternalRoutes;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The fetch stream end to end: a Reactor Netty server as a node serves it (its {@link FetchStreamPort} on the HTTP
+ * port, beside the HTTP fetch route and another route), a leader's real log behind it, and the gateway's
+ * {@link FetchStreamClient} over it, with the HTTP client for what does not go on the stream.
+ */
+class FetchStreamTest {
+
+    private static final TopicPartition TP = new TopicPartition("orders", 0);
+    private static final String SECRET = "s3cret";
+
+    @TempDir
+    Path dataDir;
+
+    private final Map<FetchStreamClient, SimpleMeterRegistry> meters = new java.util.HashMap<>();
+    private final ChannelGroup streams = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private LeaderNode node;
+    private LoopResources loops;
+    private DisposableServer server;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable closeable : closing.reversed()) {
+            closeable.close();
+        }
+        streams.close().syncUninterruptibly();
+        if (server != null) {
+            server.disposeNow();
+        }
+        if (loops != null) {
+            loops.disposeLater().block();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void fetchesGoOverTheStreamOnceOpenWithTheSameAnswersAsHttpAndHttpKeepsWorkingOnThePort() throws Exception {
+        start(ClusterAdmission.open());
+        append("first", "second");
+        append("third");
+        FetchStreamClient client = client(null);
+
+        List<FetchedPartition> overHttp = fetch(client, 0, 0);
+        assertThat(streamed(client)).as("the first fetch opens the stream, and goes over HTTP").isZero();
+        List<FetchedPartition> overStream = fetchOnceStreamed(client, 0);
+
+        assertThat(values(overStream)).containsExactly("first", "second", "third");
+        assertThat(overStream.getFirst().records()).isEqualTo(overHttp.getFirst().records());
+        assertThat(overStream.getFirst().highWatermark()).isEqualTo(3);
+        assertThat(streams.size()).as("the node holds the stream connection").isOne();
+        assertThat(ping()).isEqualTo("pong");
+        assertThat(values(fetch(client, 2, 0))).containsExactly("third");
+    }
+
+    @Test
+    void aLongPollOnTheStreamDoesNotHoldBackTheFetchesSentAfterIt() throws Exception {
+        start(ClusterAdmission.open());
+        append("one");
+        FetchStreamClient client = client(null);
+        fetchOnceStreamed(client, 0);
+
+        CompletableFuture<List<FetchedPartition>> poll = client.fetch(leader(), request(1, 10_000)).toFuture();
+        assertThat(values(fetch(client, 0, 0))).containsExactly("one");
+        assertThat(poll).isNotDone();
+        append("two");
+        assertThat(values(poll.get())).containsExactly("two");
+    }
+
+    @Test
+    void aNodeWithASecretServesOnlyStreamsThatGiveIt() throws Exception {
+        start(ClusterAdmission.closed(new ClusterSecurityProperties(true, SECRET), null));
+        append("secret");
+
+        FetchStreamClient right = client(SECRET);
+        assertThat(values(fetchOnceStreamed(right, 0))).containsExactly("secret");
+
+        FetchStreamClient wrong = client("guess");
+        for (int i = 0; i < 30; i++) {
+            assertThatThrownBy(() -> fetch(wrong, 0, 0)).isInstanceOf(SluiceException.class)
+                    .extracting(e -> ((SluiceException) e).errorCode())
+                    .isEqualTo(ErrorCode.SASL_AUTHENTICATION_FAILED);
+            Thread.sleep(50);
+        }
+        assertThat(streamed(wrong)).as("every fetch went over HTTP, and was refused there").isZero();
+        assertThat(overHttp(wrong)).isEqualTo(30);
+    }
+
+    @Test
+    void aFetchWaitingOnAStreamThatClosesIsMadeAgainOverHttp() throws Exception {
+        start(ClusterAdmission.open());
+        append("one");
+        FetchStreamClient client = client(null);
+        fetchOnceStreamed(client, 0);
+        double before = overHttp(client);
+
+        CompletableFuture<List<FetchedPartition>> poll = client.fetch(leader(), request(1, 10_000)).toFuture();
+        ParkedPolls.awaitParked(poll, node.logs.log(TP).orElseThrow()::highWatermarkWaiting);
+        streams.close().syncUninterruptibly();
+        while (overHttp(client) == before) {
+            Thread.sleep(5);
+        }
+        append("two");
+        assertThat(values(poll.get())).containsExactly("two");
+    }
+
+    @Test
+    void aFrameOverTheLimitClosesOnlyItsConnectionAndAppendsNothing() throws Exception {
+        start(ClusterAdmission.open());
+        append("one");
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.write(FetchStream.PREFACE);
+            out.write(FetchStream.hello("").array());
+            out.writeInt(FetchStream.MAX_REQUEST_FRAME + 1);
+            out.write(new byte[64]);
+            out.flush();
+            socket.setSoTimeout(10_000);
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertAdmitted(in);
+            assertThat(in.read()).as("the node closed the connection").isEqualTo(-1);
+        }
+        FetchStreamClient client = client(null);
+        assertThat(values(fetchOnceStreamed(client, 0))).containsExactly("one");
+        assertThat(ping()).isEqualTo("pong");
+    }
+
+    @Test
+    void aRequestThatDoesNotParseIsAnsweredWithItsErrorAndTheStreamGoesOn() throws Exception {
+        start(ClusterAdmission.open());
+        append("one");
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            socket.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.write(FetchStream.PREFACE);
+            out.write(FetchStream.hello("").array());
+            out.writeInt(4 + 3);
+            out.writeInt(7);
+            out.write(new byte[] {1, 2, 3});
+            out.write(FetchStream.request(8, request(0, 0)).array());
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertAdmitted(in);
+            byte[] refused = new byte[in.readInt()];
+            in.readFully(refused);
+            ByteBuffer failure = ByteBuffer.wrap(refused);
+            assertThat(failure.getInt()).isEqualTo(7);
+            assertThat(failure.get()).isEqualTo(FetchStream.FAILED);
+            assertThat(FetchStream.readFailure(failure).errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            byte[] answered = new byte[in.readInt()];
+            in.readFully(answered);
+            ByteBuffer answer = ByteBuffer.wrap(answered);
+            assertThat(answer.getInt()).isEqualTo(8);
+            assertThat(answer.get()).isEqualTo(FetchStream.OK);
+            assertThat(values(io.sluice.internal.partition.FetchResponseCodec.decode(answer.slice())))
+                    .containsExactly("one");
+        }
+    }
+
+    /** The node's answer to a hello it admits: correlation 0, OK. */
+    private static void assertAdmitted(DataInputStream in) throws IOException {
+        assertThat(in.readInt()).isEqualTo(5);
+        assertThat(in.readInt()).isZero();
+        assertThat(in.readByte()).isEqualTo(FetchStream.OK);
+    }
+
+    private void start(ClusterAdmission admission) throws IOException {
+        PartitionState state = new PartitionState(0, List.of(1), 1, List.of(1), 3, 1);
+        node = new LeaderNode(dataDir, 1, new TopicMetadata(TP.topic(), "id-1", 1, Map.of(), List.of(state)));
+        loops = LoopResources.create("fetch-stream-test", 1, true);
+        FetchStreamPort port = new FetchStreamPort(node.fetches, admission, streams);
+        InternalRoutes routes = new InternalRoutes(admission, JsonMapper.builder().build());
+        server = HttpServer.create().host("127.0.0.1").port(0).runOn(loops)
+                .doOnChannelInit((observer, channel, remote) -> port.install(channel))
+                .route(r -> r.post(PartitionPaths.FETCH, routes.post(FetchRequestCodec.CONTENT_TYPE,
+                                FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.consumer(node.fetches)))
+                        .get("/ping", (request, response) -> response.sendString(Mono.just("pong"))))
+                .bindNow();
+    }
+
+    private FetchStreamClient client(String secret) {
+        InternalClientSettings settings = InternalClientSettings.defaults().withCallTimeout(Duration.ofSeconds(5));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        InternalHttp http = new InternalHttp(settings, registry, secret, null);
+        FetchStreamClient client = new FetchStreamClient(new PartitionDataClient(http), settings, secret, registry);
+        meters.put(client, registry);
+        closing.add(http);
+        closing.add(client);
+        return client;
+    }
+
+    private NodeInfo leader() {
+        return new NodeInfo(1, "http://127.0.0.1:" + server.port(), null, NodeStatus.ALIVE);
+    }
+
+    private static FetchRequest request(long offset, long maxWaitMs) {
+        return new FetchRequest(maxWaitMs, 1, 1 << 20, List.of(new FetchRequest.Partition(TP.topic(), TP.partition(),
+                offset, 1 << 20)));
+    }
+
+    private List<FetchedPartition> fetch(FetchStreamClient client, long offset, long maxWaitMs) {
+        return client.fetch(leader(), request(offset, maxWaitMs)).block(Duration.ofSeconds(30));
+    }
+
+    /** Fetches until a fetch went over the stream (the first ones go over HTTP while it opens); that one's answer. */
+    private List<FetchedPartition> fetchOnceStreamed(FetchStreamClient client, long offset)
+            throws InterruptedException {
+        for (int i = 0; i < 1000; i++) {
+            double before = streamed(client);
+            List<FetchedPartition> answer = fetch(client, offset, 0);
+            if (streamed(client) > before) {
+                return answer;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no fetch went over the stream");
+    }
+
+    private double streamed(FetchStreamClient client) {
+        return meters.get(client).get("sluice.internal.fetches").tag("transport", "stream").counter().count();
+    }
+
+    private double overHttp(FetchStreamClient client) {
+        return meters.get(client).get("sluice.internal.fetches").tag("transport", "http").counter().count();
+    }
+
+    private String ping() throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ping"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
+    /** Appends one batch of {@code values} and commits it (the high watermark moves to the log's end). */
+    private void append(String... values) {
+        RecordBatchBuilder batch = RecordBatchBuilder.of(CompressionType.NONE);
+        for (String value : values) {
+            batch.append(System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8));
+        }
+        PartitionLog log = node.logs.log(TP).orElseThrow();
+        log.appendAsLeader(batch.build(), 3);
+        log.maybeIncrementHighWatermark(log.logEndOffset());
+    }
+
+    private static List<String> values(List<FetchedPartition> sections) {
+        List<String> values = new ArrayList<>();
+        for (FetchedPartition section : sections) {
+            assertThat(section.error()).isNull();
+            for (RecordBatch batch : BufferBatchIterator.batches(section.records().duplicate())) {
+                for (Record record : batch.records()) {
+                    values.add(new String(record.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
+    }
+}

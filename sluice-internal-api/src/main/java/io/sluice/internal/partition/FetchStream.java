@@ -1,0 +1,115 @@
+package io.sluice.internal.partition;
+
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The fetch stream: consumer fetches ({@link FetchRequestCodec}, {@link FetchResponseCodec}) over one persistent
+ * connection to a partition node's internal port, many in flight at once, without an HTTP exchange per fetch. A
+ * connection opens with the {@link #PREFACE} (which no HTTP request starts with, so the node tells the two apart on
+ * one port), then carries frames both ways, each {@code length:int32} followed by that many bytes:
+ * <pre>
+ *   hello    := secret:string                             (the caller's first frame; "" without a cluster secret)
+ *   request  := correlation:int32 body:FetchRequestCodec
+ *   response := correlation:int32 status:int8 (body:FetchResponseCodec | code:string message:string)
+ * </pre>
+ * {@code string} is {@link WireStrings}'. The node answers the hello with correlation 0: OK (no body) when it admits
+ * the caller, FAILED (SASL_AUTHENTICATION_FAILED) when the secret is not the cluster's, and then closes; a caller sends
+ * fetches once admitted. A response answers the request with its correlation (never 0); responses come in the order
+ * their fetches complete (a long poll does not hold back the fetches behind it). Status {@link #OK} carries the
+ * sections, {@link #FAILED} the {@link ErrorCode} the fetch failed with, as the HTTP route's problem would (a request
+ * body that does not parse is INVALID_REQUEST). A frame over {@link #MAX_REQUEST_FRAME}, or a hello that does not
+ * parse, closes the connection, and only it.
+ */
+public final class FetchStream {
+
+    /** The connection's first bytes: "SLFS" and version 1. */
+    public static final byte[] PREFACE = {'S', 'L', 'F', 'S', 1};
+
+    /** The largest request frame a node reads. */
+    public static final int MAX_REQUEST_FRAME = 1024 * 1024;
+
+    /** The largest response frame a caller reads (a fetch's {@code max_bytes} is at most this, with its headers). */
+    public static final int MAX_RESPONSE_FRAME = 256 * 1024 * 1024;
+
+    public static final byte OK = 0;
+    public static final byte FAILED = 1;
+
+    private FetchStream() {
+    }
+
+    /** Whether {@code start}, a connection's first bytes (any number), can begin the preface. */
+    public static boolean maybePreface(byte[] start, int length) {
+        int n = Math.min(length, PREFACE.length);
+        return Arrays.equals(start, 0, n, PREFACE, 0, n);
+    }
+
+    /** The hello frame, length included. */
+    public static ByteBuffer hello(String secret) {
+        String value = secret == null ? "" : secret;
+        ByteBuffer out = ByteBuffer.allocate(4 + WireStrings.size(value));
+        out.putInt(WireStrings.size(value));
+        WireStrings.write(out, value);
+        return out.flip();
+    }
+
+    /** The secret of a hello frame's body. */
+    public static String readHello(ByteBuffer body) {
+        try {
+            String secret = WireStrings.read(body);
+            WireStrings.requireEnd(body, "Fetch stream hello");
+            return secret;
+        } catch (BufferUnderflowException e) {
+            throw ErrorCode.INVALID_REQUEST.exception("Fetch stream hello ends early");
+        }
+    }
+
+    /** The answer to a hello the node admits, length included. */
+    public static ByteBuffer admitted() {
+        return ByteBuffer.allocate(9).putInt(5).putInt(0).put(OK).flip();
+    }
+
+    /** A request frame, length included. */
+    public static ByteBuffer request(int correlation, FetchRequest request) {
+        ByteBuffer body = FetchRequestCodec.encode(request);
+        ByteBuffer out = ByteBuffer.allocate(4 + 4 + body.remaining());
+        out.putInt(4 + body.remaining()).putInt(correlation).put(body);
+        return out.flip();
+    }
+
+    /**
+     * The start of an OK response frame whose sections' body ({@link FetchResponseCodec}) is {@code bodyLength}
+     * bytes; the body follows it.
+     */
+    public static ByteBuffer okHead(int correlation, long bodyLength) {
+        long length = 4 + 1 + bodyLength;
+        if (length > MAX_RESPONSE_FRAME) {
+            throw new IllegalArgumentException("A fetch answer of " + bodyLength + " bytes does not fit a frame");
+        }
+        return ByteBuffer.allocate(9).putInt((int) length).putInt(correlation).put(OK).flip();
+    }
+
+    /** A whole FAILED response frame. */
+    public static ByteBuffer failed(int correlation, ErrorCode code, String message) {
+        String text = message == null ? "" : message.length() > 2000 ? message.substring(0, 2000) : message;
+        int length = 4 + 1 + WireStrings.size(code.name()) + WireStrings.size(text);
+        ByteBuffer out = ByteBuffer.allocate(4 + length).putInt(length).putInt(correlation).put(FAILED);
+        WireStrings.write(out, code.name());
+        WireStrings.write(out, text);
+        return out.flip();
+    }
+
+    /** The failure a FAILED response's rest ({@code in}, after its status) carries. */
+    public static SluiceException readFailure(ByteBuffer in) {
+        try {
+            String code = WireStrings.read(in);
+            String message = WireStrings.read(in);
+            return ErrorCode.forName(code).exception(message);
+        } catch (BufferUnderflowException e) {
+            return ErrorCode.UNKNOWN_SERVER_ERROR.exception("A fetch stream failure that ends early");
+        }
+    }
+}
