@@ -149,6 +149,10 @@ class KafkaSecurityIT {
                     .isInstanceOf(Exception.class);
         }
         assertThat(readAll(plain("admin", ADMIN_PASSWORD), "secured")).containsExactly("from-admin", "from-alice");
+
+        // The gateway read from the leaders over fetch streams, which the leaders admitted on the cluster secret.
+        assertThat(send("GET", "/actuator/prometheus", null).body())
+                .containsPattern("sluice_internal_fetches_total\\{[^}]*transport=\"stream\"[^}]*} [1-9]");
     }
 
     /**

@@ -49,6 +49,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,6 +168,32 @@ class FetchStreamTest {
     }
 
     @Test
+    void aFetchTheNodeDoesNotAnswerInTimeFailsTimedOutAndTheNextOnesGoOverHttp() throws Exception {
+        start(ClusterAdmission.open());
+        append("one");
+        FetchStreamClient client = client(null, Duration.ofMillis(300));
+        fetchOnceStreamed(client, 0);
+        CountDownLatch stalled = new CountDownLatch(1);
+        streams.iterator().next().eventLoop().execute(() -> {
+            try {
+                stalled.await(30, TimeUnit.SECONDS); // the node's event loop stops: nothing it writes goes out
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertThatThrownBy(() -> fetch(client, 0, 0)).isInstanceOf(SluiceException.class)
+                    .extracting(e -> ((SluiceException) e).errorCode()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
+        } finally {
+            stalled.countDown();
+        }
+        double before = overHttp(client);
+        assertThat(values(fetch(client, 0, 0))).containsExactly("one");
+        assertThat(overHttp(client)).as("the stream closed at the time-out: the next fetch went over HTTP")
+                .isEqualTo(before + 1);
+    }
+
+    @Test
     void aFrameOverTheLimitClosesOnlyItsConnectionAndAppendsNothing() throws Exception {
         start(ClusterAdmission.open());
         append("one");
@@ -242,7 +270,11 @@ class FetchStreamTest {
     }
 
     private FetchStreamClient client(String secret) {
-        InternalClientSettings settings = InternalClientSettings.defaults().withCallTimeout(Duration.ofSeconds(5));
+        return client(secret, Duration.ofSeconds(5));
+    }
+
+    private FetchStreamClient client(String secret, Duration callTimeout) {
+        InternalClientSettings settings = InternalClientSettings.defaults().withCallTimeout(callTimeout);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         InternalHttp http = new InternalHttp(settings, registry, secret, null);
         FetchStreamClient client = new FetchStreamClient(new PartitionDataClient(http), settings, secret, registry);

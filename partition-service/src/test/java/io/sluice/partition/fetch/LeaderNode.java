@@ -8,6 +8,7 @@ import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
+import io.sluice.partition.TestLogScheduler;
 import io.sluice.partition.TestPartitionProperties;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replica.TestReplicas;
@@ -28,7 +29,7 @@ final class LeaderNode implements AutoCloseable {
     final LogManager logs;
     final ReplicaManager replicas;
     final FetchService fetches;
-    private final Scheduler logScheduler = Schedulers.newParallel("log-io-test", 2);
+    private final Scheduler logScheduler = TestLogScheduler.create(2);
 
     LeaderNode(Path dataDir, int nodeCount, TopicMetadata topic) throws IOException {
         logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);

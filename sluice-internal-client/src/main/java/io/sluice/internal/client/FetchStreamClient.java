@@ -56,7 +56,8 @@ import reactor.netty.resources.LoopResources;
  *       it go over HTTP), and again {@link #REOPEN_DELAY} after it closed, was refused or failed to open; only
  *       {@code http://} nodes have one (TLS keeps HTTP);</li>
  *   <li>a fetch the node answers with an error fails with that error, as the HTTP problem would;</li>
- *   <li>a fetch not answered within the call timeout plus its wait fails with REQUEST_TIMED_OUT, as over HTTP;</li>
+ *   <li>a fetch not answered within the call timeout plus its wait fails with REQUEST_TIMED_OUT, as over HTTP, and
+ *       closes the stream (fetches go over HTTP, through its circuit breaker, until it reopens);</li>
  *   <li>a fetch whose stream closes before its answer is made again over HTTP: a fetch changes nothing at the node,
  *       so making it twice is safe, and HTTP's own outcome (LEADER_NOT_AVAILABLE when the node is gone) is the
  *       caller's, who re-routes on it as before.</li>
@@ -213,6 +214,9 @@ public final class FetchStreamClient implements PartitionDataApi, AutoCloseable 
                 if (late != null) {
                     late.sink().error(ErrorCode.REQUEST_TIMED_OUT.exception("node at " + host + ":" + port
                             + " did not answer a fetch in time"));
+                    // A node past a fetch's wait and the call timeout is not answering: the fetches after this one
+                    // go over HTTP, where its circuit breaker sees the node.
+                    on.close();
                 }
             }, limit, TimeUnit.MILLISECONDS);
             Pending call = new Pending(leader, request, sink, timer);
