@@ -61,16 +61,16 @@ final class FetchStreamPort {
                 seen = start;
                 start = null;
             }
-            byte[] first = new byte[Math.min(seen.readableBytes(), FetchStream.PREFACE.length)];
+            byte[] first = new byte[Math.min(seen.readableBytes(), FetchStream.PREFACE_LENGTH)];
             seen.getBytes(seen.readerIndex(), first);
             if (!FetchStream.maybePreface(first, first.length)) {
                 ctx.pipeline().remove(this);
                 ctx.fireChannelRead(seen);
-            } else if (first.length < FetchStream.PREFACE.length) {
-                start = ctx.alloc().heapBuffer(FetchStream.PREFACE.length).writeBytes(seen);
+            } else if (first.length < FetchStream.PREFACE_LENGTH) {
+                start = ctx.alloc().heapBuffer(FetchStream.PREFACE_LENGTH).writeBytes(seen);
                 seen.release();
             } else {
-                seen.skipBytes(FetchStream.PREFACE.length);
+                seen.skipBytes(FetchStream.PREFACE_LENGTH);
                 becomeStream(ctx);
                 if (seen.isReadable()) {
                     ctx.fireChannelRead(seen);

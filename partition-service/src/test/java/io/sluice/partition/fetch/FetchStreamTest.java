@@ -200,7 +200,7 @@ class FetchStreamTest {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.write(FetchStream.PREFACE);
+            out.write(FetchStream.preface());
             out.write(FetchStream.hello("").array());
             out.writeInt(FetchStream.MAX_REQUEST_FRAME + 1);
             out.write(new byte[64]);
@@ -223,7 +223,7 @@ class FetchStreamTest {
             socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
             socket.setSoTimeout(10_000);
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.write(FetchStream.PREFACE);
+            out.write(FetchStream.preface());
             out.write(FetchStream.hello("").array());
             out.writeInt(4 + 3);
             out.writeInt(7);

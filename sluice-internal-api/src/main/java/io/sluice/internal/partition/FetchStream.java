@@ -17,8 +17,8 @@ import java.util.Arrays;
  *   response := correlation:int32 status:int8 (body:FetchResponseCodec | code:string message:string)
  * </pre>
  * {@code string} is {@link WireStrings}'. The node answers the hello with correlation 0: OK (no body) when it admits
- * the caller, FAILED (SASL_AUTHENTICATION_FAILED) when the secret is not the cluster's, and then closes; a caller sends
- * fetches once admitted. A response answers the request with its correlation (never 0); responses come in the order
+ * the caller; when the secret is not the cluster's, FAILED (SASL_AUTHENTICATION_FAILED), and it closes the connection.
+ * A caller sends fetches once admitted. A response answers the request with its correlation (never 0); responses come in the order
  * their fetches complete (a long poll does not hold back the fetches behind it). Status {@link #OK} carries the
  * sections, {@link #FAILED} the {@link ErrorCode} the fetch failed with, as the HTTP route's problem would (a request
  * body that does not parse is INVALID_REQUEST). A frame over {@link #MAX_REQUEST_FRAME}, or a hello that does not
@@ -27,7 +27,10 @@ import java.util.Arrays;
 public final class FetchStream {
 
     /** The connection's first bytes: "SLFS" and version 1. */
-    public static final byte[] PREFACE = {'S', 'L', 'F', 'S', 1};
+    private static final byte[] PREFACE = {'S', 'L', 'F', 'S', 1};
+
+    /** How many bytes the preface takes. */
+    public static final int PREFACE_LENGTH = PREFACE.length;
 
     /** The largest request frame a node reads. */
     public static final int MAX_REQUEST_FRAME = 1024 * 1024;
@@ -39,6 +42,11 @@ public final class FetchStream {
     public static final byte FAILED = 1;
 
     private FetchStream() {
+    }
+
+    /** The preface, for a caller to send first. */
+    public static byte[] preface() {
+        return PREFACE.clone();
     }
 
     /** Whether {@code start}, a connection's first bytes (any number), can begin the preface. */

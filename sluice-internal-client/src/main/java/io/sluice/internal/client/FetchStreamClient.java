@@ -190,7 +190,7 @@ public final class FetchStreamClient implements PartitionDataApi, AutoCloseable 
                 }
                 Channel opened = connected.channel();
                 opened.closeFuture().addListener(done -> closed(opened));
-                opened.write(Unpooled.wrappedBuffer(FetchStream.PREFACE), opened.voidPromise());
+                opened.write(Unpooled.wrappedBuffer(FetchStream.preface()), opened.voidPromise());
                 opened.writeAndFlush(Unpooled.wrappedBuffer(FetchStream.hello(secret)), opened.voidPromise());
             });
         }
