@@ -23,11 +23,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * One fetch stream connection at the node: its hello, checked as an HTTP call's cluster secret is, then fetches served
- * by the {@link FetchService} as the HTTP route serves them (correlation 0 is the hello's answer, so a request's is
- * never 0), each answered as soon as it completes, however many are in
- * flight. A connection that ends disposes of its fetches still waiting. Frames arrive whole
- * ({@code LengthFieldBasedFrameDecoder}); one too large or a hello that does not parse closes the connection. Its state
- * is touched on the connection's event loop only.
+ * by the {@link FetchService} as the HTTP route serves them, each answered as soon as it completes, however many are
+ * in flight (correlation 0 is the hello's answer). A connection that ends disposes of its fetches still waiting.
+ * Frames arrive whole ({@code LengthFieldBasedFrameDecoder}); one too large or a hello that does not parse closes the
+ * connection. Its state is touched on the connection's event loop only.
  */
 final class FetchStreamHandler extends ChannelInboundHandlerAdapter {
 

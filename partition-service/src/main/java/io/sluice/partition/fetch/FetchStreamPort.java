@@ -69,6 +69,8 @@ final class FetchStreamPort {
             } else if (first.length < FetchStream.PREFACE_LENGTH) {
                 start = ctx.alloc().heapBuffer(FetchStream.PREFACE_LENGTH).writeBytes(seen);
                 seen.release();
+                // HTTP's handlers ask for each read themselves (no auto-read); the rest of the preface must be asked for.
+                ctx.read();
             } else {
                 seen.skipBytes(FetchStream.PREFACE_LENGTH);
                 becomeStream(ctx);

@@ -17,6 +17,7 @@ import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchRequestCodec;
+import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.FetchStream;
 import io.sluice.internal.partition.PartitionPaths;
@@ -216,6 +217,35 @@ class FetchStreamTest {
     }
 
     @Test
+    void aPrefaceThatArrivesByteByByteStillOpensTheStream() throws Exception {
+        start(ClusterAdmission.open());
+        append("one");
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            socket.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            for (byte b : FetchStream.preface()) {
+                out.write(b);
+                out.flush();
+                Thread.sleep(20); // each byte its own segment, so the node reads the preface in pieces
+            }
+            out.write(FetchStream.hello("").array());
+            out.write(FetchStream.request(1, request(0, 0)).array());
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertAdmitted(in);
+            byte[] answered = new byte[in.readInt()];
+            in.readFully(answered);
+            ByteBuffer answer = ByteBuffer.wrap(answered);
+            assertThat(answer.getInt()).isEqualTo(1);
+            assertThat(answer.get()).isEqualTo(FetchStream.OK);
+            assertThat(values(FetchResponseCodec.decode(answer.slice())))
+                    .containsExactly("one");
+        }
+    }
+
+    @Test
     void aRequestThatDoesNotParseIsAnsweredWithItsErrorAndTheStreamGoesOn() throws Exception {
         start(ClusterAdmission.open());
         append("one");
@@ -243,7 +273,7 @@ class FetchStreamTest {
             ByteBuffer answer = ByteBuffer.wrap(answered);
             assertThat(answer.getInt()).isEqualTo(8);
             assertThat(answer.get()).isEqualTo(FetchStream.OK);
-            assertThat(values(io.sluice.internal.partition.FetchResponseCodec.decode(answer.slice())))
+            assertThat(values(FetchResponseCodec.decode(answer.slice())))
                     .containsExactly("one");
         }
     }

@@ -158,7 +158,7 @@ public final class FetchStreamClient implements PartitionDataApi, AutoCloseable 
         private final AtomicInteger correlations = new AtomicInteger();
         private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
         private volatile Channel channel;
-        private volatile long reopenAt;
+        private volatile long reopenAt = System.nanoTime(); // nanoTime's origin is arbitrary: never compared to 0
 
         Link(String host, int port) {
             this.host = host;
