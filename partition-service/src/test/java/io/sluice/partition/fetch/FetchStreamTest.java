@@ -235,13 +235,7 @@ class FetchStreamTest {
             out.flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
             assertAdmitted(in);
-            byte[] answered = new byte[in.readInt()];
-            in.readFully(answered);
-            ByteBuffer answer = ByteBuffer.wrap(answered);
-            assertThat(answer.getInt()).isEqualTo(1);
-            assertThat(answer.get()).isEqualTo(FetchStream.OK);
-            assertThat(values(FetchResponseCodec.decode(answer.slice())))
-                    .containsExactly("one");
+            assertThat(values(FetchResponseCodec.decode(answer(in, 1, FetchStream.OK)))).containsExactly("one");
         }
     }
 
@@ -262,20 +256,20 @@ class FetchStreamTest {
             out.flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
             assertAdmitted(in);
-            byte[] refused = new byte[in.readInt()];
-            in.readFully(refused);
-            ByteBuffer failure = ByteBuffer.wrap(refused);
-            assertThat(failure.getInt()).isEqualTo(7);
-            assertThat(failure.get()).isEqualTo(FetchStream.FAILED);
-            assertThat(FetchStream.readFailure(failure).errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
-            byte[] answered = new byte[in.readInt()];
-            in.readFully(answered);
-            ByteBuffer answer = ByteBuffer.wrap(answered);
-            assertThat(answer.getInt()).isEqualTo(8);
-            assertThat(answer.get()).isEqualTo(FetchStream.OK);
-            assertThat(values(FetchResponseCodec.decode(answer.slice())))
-                    .containsExactly("one");
+            assertThat(FetchStream.readFailure(answer(in, 7, FetchStream.FAILED)).errorCode())
+                    .isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(values(FetchResponseCodec.decode(answer(in, 8, FetchStream.OK)))).containsExactly("one");
         }
+    }
+
+    /** The next response frame, checked to answer {@code correlation} with {@code status}: what follows the status. */
+    private static ByteBuffer answer(DataInputStream in, int correlation, byte status) throws IOException {
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        ByteBuffer answer = ByteBuffer.wrap(frame);
+        assertThat(answer.getInt()).isEqualTo(correlation);
+        assertThat(answer.get()).isEqualTo(status);
+        return answer.slice();
     }
 
     /** The node's answer to a hello it admits: correlation 0, OK. */
