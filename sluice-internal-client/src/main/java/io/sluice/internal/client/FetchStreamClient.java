@@ -99,12 +99,11 @@ public final class FetchStreamClient implements PartitionDataApi, AutoCloseable 
 
     @Override
     public Mono<List<FetchedPartition>> fetch(NodeInfo leader, FetchRequest request) {
-        URI url = URI.create(leader.url());
-        if (closed || !"http".equalsIgnoreCase(url.getScheme())) {
+        // One link per node URL, its URL parsed once: this is every fetch's path.
+        Link link = links.computeIfAbsent(leader.url(), Link::new);
+        if (closed || !link.streamable) {
             return overHttp(leader, request);
         }
-        Link link = links.computeIfAbsent(leader.id() + "@" + url.getHost() + ":" + url.getPort(),
-                key -> new Link(url.getHost(), url.getPort() < 0 ? 80 : url.getPort()));
         Channel channel = link.open();
         if (channel == null) {
             return overHttp(leader, request);
@@ -149,9 +148,14 @@ public final class FetchStreamClient implements PartitionDataApi, AutoCloseable 
                            ScheduledFuture<?> timer) {
     }
 
-    /** One node's stream: its channel once open, the fetches waiting on it, and when it may be opened again. */
+    /**
+     * One node URL's stream: its channel once open, the fetches waiting on it, and when it may be opened again (never,
+     * for an {@code https://} node).
+     */
     private final class Link {
 
+        /** Whether the node's URL is {@code http://}: over TLS, fetches keep HTTP. */
+        private final boolean streamable;
         private final String host;
         private final int port;
         private final AtomicBoolean opening = new AtomicBoolean();
@@ -160,9 +164,11 @@ public final class FetchStreamClient implements PartitionDataApi, AutoCloseable 
         private volatile Channel channel;
         private volatile long reopenAt = System.nanoTime(); // nanoTime's origin is arbitrary: never compared to 0
 
-        Link(String host, int port) {
-            this.host = host;
-            this.port = port;
+        Link(String url) {
+            URI parsed = URI.create(url);
+            this.streamable = "http".equalsIgnoreCase(parsed.getScheme());
+            this.host = parsed.getHost();
+            this.port = parsed.getPort() < 0 ? 80 : parsed.getPort();
         }
 
         /** The open channel, or null after starting to open one when it is time to. */
