@@ -36,7 +36,9 @@ import io.sluice.web.InternalRoutes;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,8 +51,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -259,6 +264,54 @@ class FetchStreamTest {
             assertThat(FetchStream.readFailure(answer(in, 7, FetchStream.FAILED)).errorCode())
                     .isEqualTo(ErrorCode.INVALID_REQUEST);
             assertThat(values(FetchResponseCodec.decode(answer(in, 8, FetchStream.OK)))).containsExactly("one");
+        }
+    }
+
+    @Test
+    void aNodeThatNeverAnswersTheHelloHasItsStreamClosedAtTheCallTimeoutAndOpenedAgainLater() throws Exception {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        BlockingQueue<Socket> streamsOpened = new LinkedBlockingQueue<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Takes every connection and answers nothing: the stream's hello as well as the HTTP fallback's fetches.
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Socket socket = silent.accept();
+                        accepted.add(socket);
+                        socket.setSoTimeout(10_000);
+                        byte[] first = new DataInputStream(socket.getInputStream()).readNBytes(4);
+                        if (new String(first, StandardCharsets.US_ASCII).equals("SLFS")) {
+                            streamsOpened.add(socket);
+                        }
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            FetchStreamClient client = client(null, Duration.ofMillis(300));
+            NodeInfo node = new NodeInfo(1, "http://127.0.0.1:" + silent.getLocalPort(), null, NodeStatus.ALIVE);
+            Runnable poke = () -> client.fetch(node, request(0, 0)).onErrorResume(e -> Mono.empty())
+                    .block(Duration.ofSeconds(10));
+
+            poke.run();
+            Socket first = streamsOpened.poll(10, TimeUnit.SECONDS);
+            assertThat(first).as("the first fetch opened a stream").isNotNull();
+            byte[] rest = new byte[256];
+            while (first.getInputStream().read(rest) >= 0) {
+                // The hello, then the end of the stream: the client closed it. Had it kept the stream open past
+                // the socket's 10 s read timeout, this read would throw and fail the test.
+            }
+
+            Socket second = null;
+            for (int i = 0; i < 100 && second == null; i++) {
+                poke.run();
+                second = streamsOpened.poll(100, TimeUnit.MILLISECONDS);
+            }
+            assertThat(second).as("a later fetch opened the stream again").isNotNull();
+        } finally {
+            for (Socket socket : accepted) {
+                socket.close();
+            }
         }
     }
 

@@ -53,8 +53,8 @@ import reactor.netty.resources.LoopResources;
  * to {@code http}. The stream is an optimisation with HTTP's outcomes:
  * <ul>
  *   <li>a node's stream opens on its first fetch, in the background (that fetch and those until the node has admitted
- *       it go over HTTP), and again {@link #REOPEN_DELAY} after it closed, was refused or failed to open; only
- *       {@code http://} nodes have one (TLS keeps HTTP);</li>
+ *       it go over HTTP), and again {@link #REOPEN_DELAY} after it closed, was refused, failed to open or had no
+ *       answer to its hello within the call timeout; only {@code http://} nodes have one (TLS keeps HTTP);</li>
  *   <li>a fetch the node answers with an error fails with that error, as the HTTP problem would;</li>
  *   <li>a fetch not answered within the call timeout plus its wait fails with REQUEST_TIMED_OUT, as over HTTP, and
  *       closes the stream (fetches go over HTTP, through its circuit breaker, until it reopens);</li>
@@ -195,7 +195,19 @@ public final class FetchStreamClient implements PartitionDataApi, AutoCloseable 
                     return;
                 }
                 Channel opened = connected.channel();
-                opened.closeFuture().addListener(done -> closed(opened));
+                // A node that takes the hello and never answers it would hold this link at "opening" for good: at
+                // the call timeout the connection is closed, and the next opening waits REOPEN_DELAY like any other.
+                ScheduledFuture<?> deadline = opened.eventLoop().schedule(() -> {
+                    if (channel != opened) {
+                        LOG.debug("No answer to a fetch stream's hello from {}:{} in time; fetching over HTTP",
+                                host, port);
+                        opened.close();
+                    }
+                }, settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                opened.closeFuture().addListener(done -> {
+                    deadline.cancel(false);
+                    closed(opened);
+                });
                 opened.write(Unpooled.wrappedBuffer(FetchStream.preface()), opened.voidPromise());
                 opened.writeAndFlush(Unpooled.wrappedBuffer(FetchStream.hello(secret)), opened.voidPromise());
             });
