@@ -8,8 +8,12 @@
 #          [N=1000000] bench/kafka-reads.sh OUT_DIR
 #   Sluice: PIDFILES="$(ls <base-dir>/run/*.pid)"; Kafka: PIDFILES="$(ls /tmp/kafka-peer/pids/*.pid)"
 #   PROFILE_PID="<pid>..." ASYNC_PROFILER=<libasyncProfiler.so> also profiles those processes (cpu, 1 ms) during read
-#   PROFILE_READ (default 2), each into OUT_DIR/profile-<pid>.collapsed.
+#   PROFILE_READ (default 2; with PAIR_BOOTSTRAP, during the read of "a"), each into OUT_DIR/profile-<pid>.collapsed.
 #   CONSUMER_PROPS="k=v..." adds properties to the reader's (e.g. max.partition.fetch.bytes=4194304).
+#   PAIR_BOOTSTRAP=<endpoint> [PAIR_PIDFILES="..."] reads a second system in the same run, both clusters up: the topic
+#   is written to both, and each read r reads BOOTSTRAP ("a") and PAIR_BOOTSTRAP ("b") one right after the other,
+#   "a" first on even reads and "b" first on odd ones, so a change in the machine's speed during the run falls on both
+#   alike. The run closes with the ratio a/b of each read and their mean from SUMMARY_FROM (default READS/2) on.
 set -euo pipefail
 : "${PEERS:?the peer harness directory (../shared/peers, or a writable copy with kafka/lib fetched)}"
 : "${BOOTSTRAP:?the endpoint, e.g. 127.0.0.1:9092}"
@@ -21,9 +25,9 @@ TARGET_BOOTSTRAP="$BOOTSTRAP" source "$PEERS/kafka/env.sh"
 mkdir -p "$OUT"
 TIMEFORMAT="reader %U s user, %S s system, %R s wall"
 
-ticks() {  # CPU seconds (user + system) of each process so far
+ticks() {  # ticks PIDFILES: CPU seconds (user + system) of each process so far
   local f line=""
-  for f in ${PIDFILES:-}; do
+  for f in $1; do
     line+="$(basename "$f" .pid)=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$(cat "$f")/stat") "
   done
   echo "$line"
@@ -38,21 +42,50 @@ profiler() {  # profiler ACTION
 }
 
 topic="reads-$$"
-topic_create "$topic" 3 3 min.insync.replicas=2 >/dev/null
-ktool org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
-  --num-records "$N" --record-size 1024 --throughput -1 --reporting-interval 60000 \
-  --command-property acks=all batch.size=262144 linger.ms=5 > "$OUT/produce.log" 2>&1
-echo "produce: $(tail -1 "$OUT/produce.log")"
-sync; sleep 5
-for ((r = 0; r < READS; r++)); do
-  before="$(ticks)"
-  [[ $r == "$PROFILE_READ" ]] && profiler "start,event=cpu,interval=1ms"
-  { time ktool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
-      --num-records "$N" --timeout 120000 --group "reads-$topic-$r" --command-property group.protocol=consumer ${CONSUMER_PROPS:-} \
-      > "$OUT/consume-$r.log" 2>&1; } 2> "$OUT/time-$r"
-  [[ $r == "$PROFILE_READ" ]] && profiler "stop,file=$OUT/profile-@PID@.collapsed,collapsed"
-  echo "read $r: $(tail -1 "$OUT/consume-$r.log" | cut -d, -f4 | tr -d ' ') MB/s; $(cat "$OUT/time-$r")"
-  echo "  cpu before: $before"
-  echo "  cpu after:  $(ticks)"
+: "${SUMMARY_FROM:=$((READS / 2))}"
+systems=(a)
+[[ -n "${PAIR_BOOTSTRAP:-}" ]] && systems=(a b)
+declare -A bootstrap_of=([a]="$BOOTSTRAP" [b]="${PAIR_BOOTSTRAP:-}")
+declare -A pidfiles_of=([a]="${PIDFILES:-}" [b]="${PAIR_PIDFILES:-}")
+declare -A label_of=([a]="" [b]="") suffix_of=([a]="" [b]="")
+if [[ ${#systems[@]} == 2 ]]; then
+  label_of=([a]=" (a)" [b]=" (b)")
+  suffix_of=([a]="-a" [b]="-b")
+fi
+
+for s in "${systems[@]}"; do
+  BOOTSTRAP="${bootstrap_of[$s]}" topic_create "$topic" 3 3 min.insync.replicas=2 >/dev/null
+  ktool org.apache.kafka.tools.ProducerPerformance --bootstrap-server "${bootstrap_of[$s]}" --topic "$topic" \
+    --num-records "$N" --record-size 1024 --throughput -1 --reporting-interval 60000 \
+    --command-property acks=all batch.size=262144 linger.ms=5 > "$OUT/produce${suffix_of[$s]}.log" 2>&1
+  echo "produce${label_of[$s]}: $(tail -1 "$OUT/produce${suffix_of[$s]}.log")"
 done
-topic_delete "$topic" >/dev/null
+sync; sleep 5
+declare -A mbs
+for ((r = 0; r < READS; r++)); do
+  order=("${systems[@]}")
+  (( r % 2 == 1 && ${#systems[@]} == 2 )) && order=(b a)
+  for s in "${order[@]}"; do
+    name="$r${suffix_of[$s]}"
+    before="$(ticks "${pidfiles_of[$s]}")"
+    [[ $r == "$PROFILE_READ" && $s == a ]] && profiler "start,event=cpu,interval=1ms"
+    { time ktool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "${bootstrap_of[$s]}" --topic "$topic" \
+        --num-records "$N" --timeout 120000 --group "reads-$topic-$r" --command-property group.protocol=consumer ${CONSUMER_PROPS:-} \
+        > "$OUT/consume-$name.log" 2>&1; } 2> "$OUT/time-$name"
+    [[ $r == "$PROFILE_READ" && $s == a ]] && profiler "stop,file=$OUT/profile-@PID@.collapsed,collapsed"
+    mbs[$r$s]="$(tail -1 "$OUT/consume-$name.log" | cut -d, -f4 | tr -d ' ')"
+    echo "read $r${label_of[$s]}: ${mbs[$r$s]} MB/s; $(cat "$OUT/time-$name")"
+    echo "  cpu before: $before"
+    echo "  cpu after:  $(ticks "${pidfiles_of[$s]}")"
+  done
+done
+for s in "${systems[@]}"; do
+  BOOTSTRAP="${bootstrap_of[$s]}" topic_delete "$topic" >/dev/null
+done
+if [[ ${#systems[@]} == 2 ]]; then
+  echo "ratio a/b per read, and over reads $SUMMARY_FROM to $((READS - 1)): mean a, mean b, mean of the ratios"
+  for ((r = 0; r < READS; r++)); do echo "$r ${mbs[${r}a]} ${mbs[${r}b]}"; done | awk -v from="$SUMMARY_FROM" '
+    { ratio = $2 / $3; printf "ratio %d: %.3f\n", $1, ratio
+      if ($1 >= from) { n++; a += $2; b += $3; sum += ratio; if (n == 1 || ratio < lo) lo = ratio; if (ratio > hi) hi = ratio } }
+    END { if (n) printf "summary: a %.1f MB/s, b %.1f MB/s, ratio of means %.3f, mean ratio %.3f (lowest %.3f, highest %.3f, %d reads)\n", a / n, b / n, a / b, sum / n, lo, hi, n }'
+fi
