@@ -2,11 +2,12 @@
 # What forwarding every byte through a second process costs a consumer, apart from any protocol work: the peer Kafka
 # cluster read by bench/kafka-reads.sh directly, then with its brokers advertised behind a TCP relay on loopback
 # (io.sluice.bench.relay.TcpRelay, one process, two event loops, as Sluice's one gateway) that copies the brokers'
-# answers through user space, then behind the same relay splicing them (splice(2), never in user space). The relay
-# process's CPU is measured with the brokers'. Each mode starts a fresh cluster, writes the topic and reads it READS
-# times; a summary of the reads from SUMMARY_FROM on closes the run.
+# answers through user space, then behind the same relay splicing them (splice(2), never in user space; mode "probe"
+# splices too, without Netty's deprecated spliceTo: see TcpRelay). The relay process's CPU is measured with the
+# brokers'. Each mode starts a fresh cluster, writes the topic and reads it READS times; a summary of the reads from
+# SUMMARY_FROM on closes the run.
 #
-# usage: PEERS=<peers dir with kafka/lib fetched> [MODES="direct copy splice"] [READS=25] [SUMMARY_FROM=15] \
+# usage: PEERS=<peers dir with kafka/lib fetched> [MODES="direct copy splice probe"] [READS=25] [SUMMARY_FROM=15] \
 #          bench/kafka-relay.sh OUT_DIR
 #   The relayed cluster is a copy of PEERS in OUT_DIR/peers-relay whose brokers listen where PEERS has them, take
 #   replication on a second listener (port +400) and advertise the relay's ports (+300) to clients.
