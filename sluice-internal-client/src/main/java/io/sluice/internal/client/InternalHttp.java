@@ -142,13 +142,34 @@ public final class InternalHttp implements AutoCloseable {
     Mono<Answer> exchange(Call call) {
         TimeLimiter limiter = limiters.timeLimiter(call.purpose().name().toLowerCase(Locale.ROOT));
         CircuitBreaker breaker = breakers.circuitBreaker(call.target().name());
-        return Mono.defer(() -> send(call))
+        Mono<Answer> sent = Mono.defer(() -> send(call))
                 .timeout(call.timeLimit())
                 .doOnSuccess(answer -> limiter.onSuccess())
-                .doOnError(limiter::onError)
-                .transformDeferred(CircuitBreakerOperator.of(breaker))
+                .doOnError(limiter::onError);
+        return (call.timeLimit().compareTo(settings.callTimeout()) > 0 ? judged(sent, breaker)
+                        : sent.transformDeferred(CircuitBreakerOperator.of(breaker)))
                 .transformDeferred(RetryOperator.of(retry(call)))
                 .onErrorMap(e -> !(e instanceof SluiceException), e -> translate(call.target(), e));
+    }
+
+    /**
+     * A call that may wait (a long poll: its time limit is past the call timeout), under {@code breaker} without
+     * holding one of its permissions while it waits. Asked while the circuit is open, it fails as any call does; its
+     * outcome counts as any call's. But a half-open circuit lets only a few trial calls through at once and judges
+     * them when they have all ended: long polls holding those permissions for their whole wait kept every other call
+     * to a target that had come back failing fast ("keeps failing") until the polls ended.
+     */
+    private static Mono<Answer> judged(Mono<Answer> call, CircuitBreaker breaker) {
+        return Mono.defer(() -> {
+            breaker.acquirePermission();
+            breaker.releasePermission();
+            long start = breaker.getCurrentTimestamp();
+            return call
+                    .doOnSuccess(answer -> breaker.onSuccess(breaker.getCurrentTimestamp() - start,
+                            breaker.getTimestampUnit()))
+                    .doOnError(e -> breaker.onError(breaker.getCurrentTimestamp() - start,
+                            breaker.getTimestampUnit(), e));
+        });
     }
 
     private Mono<Answer> send(Call call) {

@@ -15,6 +15,7 @@ import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.internal.partition.ListOffsetsResponse;
 import io.sluice.internal.partition.PartitionBatches;
+import io.sluice.internal.partition.PartitionPaths;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -153,6 +155,45 @@ class InternalHttpTest {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.LEADER_NOT_AVAILABLE);
                     assertThat(e.getMessage()).contains("keeps failing");
                 });
+    }
+
+    @Test
+    void longPollsToANodeThatCameBackDoNotHoldItsHalfOpenCircuitAgainstItsOtherCalls() throws InterruptedException {
+        InternalClientSettings quickToReopen = new InternalClientSettings(null, Duration.ofSeconds(10), null, null,
+                Duration.ofMillis(300), 3, Duration.ofMillis(10), Duration.ofMillis(50), null, null, null, null);
+        InternalHttp ownHttp = new InternalHttp(quickToReopen, new SimpleMeterRegistry());
+        List<Disposable> polls = new ArrayList<>();
+        try {
+            PartitionDataClient client = new PartitionDataClient(ownHttp);
+            NodeInfo down = node(URI.create("http://127.0.0.1:" + unusedPort()));
+            for (int i = 0; i < 4; i++) {
+                assertThatThrownBy(() -> client.listOffsets(down, lookup()).block()).isInstanceOf(SluiceException.class);
+            }
+            assertThatThrownBy(() -> client.listOffsets(down, lookup()).block())
+                    .hasMessageContaining("keeps failing");
+
+            // The node is back (same id, so the same circuit): it answers lookups at once and holds every fetch, as
+            // a leader with nothing new holds a long poll.
+            DisposableServer back = HttpServer.create().host("127.0.0.1").port(0)
+                    .handle((request, response) -> request.uri().startsWith(PartitionPaths.FETCH) ? Mono.never()
+                            : request.receive().then(json(response,
+                                    "{\"partitions\":[{\"topic\":\"t\",\"partition\":0,\"offset\":7}]}")))
+                    .bindNow();
+            servers.add(back);
+            NodeInfo node = node(URI.create("http://127.0.0.1:" + back.port()));
+            Thread.sleep(400); // past the open circuit's wait: the next calls are its trial calls
+            for (int i = 0; i < 12; i++) {
+                polls.add(client.fetch(node, new FetchRequest(30_000L, 1, 1 << 20,
+                        List.of(new FetchRequest.Partition("t", 0, 0, 1 << 20)))).subscribe(answer -> { }, e -> { }));
+            }
+
+            ListOffsetsResponse answer = client.listOffsets(node, lookup()).block(Duration.ofSeconds(10));
+
+            assertThat(answer.partitions().getFirst().offset()).isEqualTo(7L);
+        } finally {
+            polls.forEach(Disposable::dispose);
+            ownHttp.close();
+        }
     }
 
     @Test
