@@ -53,7 +53,8 @@ import java.util.concurrent.TimeUnit;
  *       much of the rest as the socket holds (up to the pipe's 64 KiB) is spliced after it, and the pipe's bytes go to
  *       the client as a {@link FileRegion} of the client's outbound buffer, which splices them out in order with
  *       anything written before. The next probe is asked for once they are out, so a slow client holds the bytes in
- *       the kernel. One byte in 64 KiB passes through user space.</li>
+ *       the kernel. One byte in 64 KiB passes through user space. The one-byte reads are set with
+ *       {@code ChannelOption.RCVBUF_ALLOCATOR}, which Netty 4.2 deprecates too.</li>
  * </ul>
  * Client-to-target bytes (requests) are always copied. Each connection's two channels share one event loop. Epoll
  * only: the point is the kernel's costs on Linux.
