@@ -47,9 +47,9 @@ import reactor.core.publisher.Mono;
  * FENCED_LEADER_EPOCH (the client refreshes its metadata), a newer one UNKNOWN_LEADER_EPOCH (the gateway has not seen
  * the election yet; the client retries). A topic the principal may not READ is TOPIC_AUTHORIZATION_FAILED. Follower fetches are not served here: replicas fetch from one another.
  *
- * <p>Each connection reads ahead ({@link ReadAhead}): once a Fetch is answered, the partitions that ended below their
- * high watermark are read again from where the answer ended, and the connection's next Fetch at exactly those offsets
- * is answered from that, checked like any other.
+ * <p>Each connection reads ahead ({@link ReadAhead}): once a Fetch is answered with some partition below its high
+ * watermark, its partitions are read again from where the answer ended, and the connection's next Fetch at exactly
+ * those offsets is answered from that, checked like any other.
  */
 @Component
 class FetchApi implements KafkaApi {
@@ -150,21 +150,14 @@ class FetchApi implements KafkaApi {
         }
         return Flux.fromIterable(readAhead.values()).flatMapSequential(section -> section).collectList()
                 .flatMap(ready -> {
-                    Map<TopicPartition, FetchedPartition> have = new HashMap<>();
-                    long bytes = 0;
-                    for (FetchedPartition section : ready) {
-                        if (section.error() == null && section.records().hasRemaining()) {
-                            have.put(section.partition(), section);
-                            bytes += section.records().remaining();
-                        }
-                    }
+                    ReadAhead.Plan plan = ReadAhead.plan(toFetch, ready, minBytes);
+                    Map<TopicPartition, FetchedPartition> have = new HashMap<>(plan.answered());
                     readAheadUsed.increment(have.size());
-                    readAheadMissed.increment(toFetch.size() - have.size());
-                    List<FetchRequest.Partition> rest = toFetch.stream()
-                            .filter(partition -> !have.containsKey(topicPartition(partition))).toList();
+                    readAheadMissed.increment(plan.toRead().size());
+                    List<FetchRequest.Partition> rest = plan.toRead();
                     Mono<List<FetchedPartition>> others = rest.isEmpty() ? Mono.just(List.of())
-                            : bytes >= minBytes ? reader.fetchAll(rest, 0, 1, maxBytes)
-                            : reader.fetchAll(rest, waitMs, (int) (minBytes - bytes), maxBytes);
+                            : plan.bytes() >= minBytes ? reader.fetchAll(rest, 0, 1, maxBytes)
+                            : reader.fetchAll(rest, waitMs, (int) (minBytes - plan.bytes()), maxBytes);
                     return others.map(read -> {
                         read.forEach(section -> have.put(section.partition(), section));
                         List<FetchedPartition> ordered = new ArrayList<>(toFetch.size());

@@ -19,18 +19,24 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import reactor.core.publisher.Mono;
 
 /**
- * One connection's sections read ahead: once a Fetch is answered, each partition whose answer ended below its high
- * watermark is read again from the offset after the answer's last whole batch, with the same
- * {@code partition_max_bytes}, without waiting, while the client processes what it got. A later Fetch of the
- * connection that asks for a partition at exactly that offset and size is answered from what was read ahead.
+ * One connection's sections read ahead: once a Fetch is answered and some partition's answer ended below its high
+ * watermark, each partition of the answer is read again from where its answer ended (the offset after its last whole
+ * batch, or the same offset when it had no records), with the same {@code partition_max_bytes}, without waiting, while
+ * the client processes what it got. A later Fetch of the connection that asks for a partition at exactly that offset
+ * and size is answered from what was read ahead.
  *
  * <p>Why: a Kafka consumer keeps one fetch in flight per broker, and to it the gateway is one broker for every
  * partition; against Kafka the other leaders' fetches overlap the client's processing, against one gateway each
- * fetch's trip to the leaders did not (docs/benchmarks.md, runs K2 and K3). Reading ahead does the same reads as
- * before, earlier: nothing above a high watermark, nothing a client could not have been answered when the read was
- * made. A section is used only within {@link #MAX_AGE_NANOS} of its read (so it is never older than an answer a
- * long poll could have held), only if it has records and no error; anything else is read anew, as without this.
- * Access control, epochs, quotas and the request's {@code max_bytes} are applied to each Fetch as before.
+ * fetch's trip to the leaders did not (docs/benchmarks.md, runs K2 and K3). Partitions that have reached their high
+ * watermark are read ahead too: a consumer asks for every partition it has drained, so once one partition is done,
+ * every later Fetch would otherwise wait on that partition's leader only to learn that it has nothing new (run Q1).
+ *
+ * <p>Reading ahead does the same reads as before, earlier: nothing above a high watermark, nothing a client could
+ * not have been answered when the read was made. A section is used only within {@link #MAX_AGE_NANOS} of its read (so
+ * it is never older than an answer a long poll could have held), and only without error; one without records is used
+ * only when those with records already hold the Fetch's {@code min_bytes} ({@link #plan}), since a Fetch that waits
+ * for records must see them arrive. Anything else is read anew, as without this. Access control, epochs, quotas and
+ * the request's {@code max_bytes} are applied to each Fetch as before.
  *
  * <p>What is read ahead is bounded by a {@link Budget} shared by all connections (each partition counts its
  * {@code partition_max_bytes} until it is used or dropped); with none left, nothing is read ahead. Thread-safe: a
@@ -74,29 +80,42 @@ final class ReadAhead {
     }
 
     /**
-     * Starts reading ahead, with {@code read}, each partition of {@code answered} whose section in {@code sections}
-     * (same order) has whole batches and ends below its high watermark, as far as the budget allows.
+     * Starts reading ahead, with {@code read}, the partitions of {@code answered} whose sections in {@code sections}
+     * (same order) had no error, as far as the budget allows: each from where its section ended (the offset after its
+     * last whole batch, or the asked offset when it had no records), if some section ended below its high watermark.
+     * A partition whose section reached its high watermark is read too, so that the next Fetch need not wait on its
+     * leader only to learn that it has nothing new ({@link #plan}); when none ended below, the consumer is caught up
+     * and nothing is read ahead.
      */
     synchronized void start(List<FetchRequest.Partition> answered, List<FetchedPartition> sections,
                             Function<List<FetchRequest.Partition>, Mono<List<FetchedPartition>>> read) {
         if (closed) {
             return;
         }
-        List<FetchRequest.Partition> next = new ArrayList<>();
+        List<FetchRequest.Partition> positions = new ArrayList<>();
+        boolean behind = false;
         for (int i = 0; i < answered.size() && i < sections.size(); i++) {
             FetchRequest.Partition asked = answered.get(i);
             FetchedPartition section = sections.get(i);
-            long offset = section.error() == null ? nextOffset(section.records()) : -1;
-            if (offset > asked.fetchOffset() && offset < section.highWatermark()) {
-                long cost = asked.maxBytes() == null ? 0 : asked.maxBytes();
-                TopicPartition tp = section.partition();
-                Entry stale = entries.remove(tp);
-                if (stale != null) {
-                    budget.release(stale.cost());
-                }
-                if (budget.reserve(cost)) {
-                    next.add(new FetchRequest.Partition(asked.topic(), asked.partition(), offset, asked.maxBytes()));
-                }
+            long offset = section.error() != null ? -1
+                    : section.records().hasRemaining() ? nextOffset(section.records()) : asked.fetchOffset();
+            if (offset >= asked.fetchOffset() && offset <= section.highWatermark()) {
+                positions.add(new FetchRequest.Partition(asked.topic(), asked.partition(), offset, asked.maxBytes()));
+                behind |= offset < section.highWatermark();
+            }
+        }
+        if (!behind) {
+            return;
+        }
+        List<FetchRequest.Partition> next = new ArrayList<>();
+        for (FetchRequest.Partition partition : positions) {
+            long cost = partition.maxBytes() == null ? 0 : partition.maxBytes();
+            Entry stale = entries.remove(new TopicPartition(partition.topic(), partition.partition()));
+            if (stale != null) {
+                budget.release(stale.cost());
+            }
+            if (budget.reserve(cost)) {
+                next.add(partition);
             }
         }
         if (next.isEmpty()) {
@@ -112,6 +131,43 @@ final class ReadAhead {
             entries.put(tp, new Entry(partition.fetchOffset(), partition.maxBytes(),
                     partition.maxBytes() == null ? 0 : partition.maxBytes(), now, section));
         }
+    }
+
+    /**
+     * What a Fetch of {@code asked} does with {@code ready}, the sections read ahead for some of its partitions: those
+     * with records answer their partitions; those without records (and without error) answer theirs only if the
+     * ones with records hold {@code minBytes}, since a Fetch that has to wait for {@code minBytes} must see new
+     * records where they arrive; every other partition of {@code asked} is read now.
+     */
+    static Plan plan(List<FetchRequest.Partition> asked, List<FetchedPartition> ready, int minBytes) {
+        Map<TopicPartition, FetchedPartition> answered = new HashMap<>();
+        List<FetchedPartition> empty = new ArrayList<>();
+        long bytes = 0;
+        for (FetchedPartition section : ready) {
+            if (section.error() != null) {
+                continue;
+            }
+            if (section.records().hasRemaining()) {
+                answered.put(section.partition(), section);
+                bytes += section.records().remaining();
+            } else {
+                empty.add(section);
+            }
+        }
+        if (bytes >= minBytes) {
+            empty.forEach(section -> answered.put(section.partition(), section));
+        }
+        List<FetchRequest.Partition> toRead = asked.stream()
+                .filter(partition -> !answered.containsKey(new TopicPartition(partition.topic(), partition.partition())))
+                .toList();
+        return new Plan(answered, toRead, bytes);
+    }
+
+    /**
+     * A Fetch's use of what was read ahead: the sections it answers with, the partitions still to read, and the bytes
+     * of records already in hand.
+     */
+    record Plan(Map<TopicPartition, FetchedPartition> answered, List<FetchRequest.Partition> toRead, long bytes) {
     }
 
     /** Forgets everything and reads nothing more ahead: the connection ended. */

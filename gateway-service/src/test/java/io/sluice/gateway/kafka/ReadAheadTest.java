@@ -48,13 +48,51 @@ class ReadAheadTest {
     }
 
     @Test
-    void aSectionAtTheHighWatermarkOrWithAnErrorOrWithoutRecordsIsNotReadAhead() {
-        ahead.start(List.of(asked("t", 0, 10), asked("t", 1, 0), asked("t", 2, 0)),
-                List.of(section("t", 0, 15, batch(10, 5)), failed("t", 1),
-                        section("t", 2, 100, ByteBuffer.allocate(0))), this::read);
+    void aSectionWithAnErrorOrWithoutAWholeBatchIsNotReadAhead() {
+        ahead.start(List.of(asked("t", 0, 10), asked("t", 1, 0), asked("t", 2, 10)),
+                List.of(section("t", 0, 100, batch(10, 5)), failed("t", 1),
+                        section("t", 2, 100, batch(10, 3).limit(20).slice())), this::read);
+
+        assertThat(reads).containsExactly(List.of(asked("t", 0, 15)));
+    }
+
+    @Test
+    void partitionsAtTheirHighWatermarkAreReadAheadThereWhenAnotherIsBehind() {
+        ahead.start(List.of(asked("t", 0, 10), asked("t", 1, 20), asked("t", 2, 10)),
+                List.of(section("t", 0, 15, batch(10, 5)), section("t", 1, 20, ByteBuffer.allocate(0)),
+                        section("t", 2, 100, batch(10, 5))), this::read);
+
+        assertThat(reads).containsExactly(List.of(asked("t", 0, 15), asked("t", 1, 20), asked("t", 2, 15)));
+        assertThat(budget.free()).isEqualTo(7 * MAX);
+    }
+
+    @Test
+    void aConsumerCaughtUpOnEveryPartitionReadsNothingAhead() {
+        ahead.start(List.of(asked("t", 0, 10), asked("t", 1, 20)),
+                List.of(section("t", 0, 15, batch(10, 5)), section("t", 1, 20, ByteBuffer.allocate(0))), this::read);
 
         assertThat(reads).isEmpty();
         assertThat(ahead.size()).isZero();
+        assertThat(budget.free()).isEqualTo(10 * MAX);
+    }
+
+    @Test
+    void sectionsReadAheadWithoutRecordsAnswerOnlyWhenTheOthersHoldMinBytes() {
+        List<FetchRequest.Partition> asked = List.of(asked("t", 0, 15), asked("t", 1, 20), asked("t", 2, 15),
+                asked("t", 3, 7));
+        FetchedPartition records = section("t", 0, 100, batch(15, 5));
+        FetchedPartition empty = section("t", 1, 20, ByteBuffer.allocate(0));
+        List<FetchedPartition> ready = List.of(records, empty, failed("t", 2));
+        int held = records.records().remaining();
+
+        ReadAhead.Plan enough = ReadAhead.plan(asked, ready, held);
+        ReadAhead.Plan tooFew = ReadAhead.plan(asked, ready, held + 1);
+
+        assertThat(enough.answered()).containsOnlyKeys(new TopicPartition("t", 0), new TopicPartition("t", 1));
+        assertThat(enough.toRead()).containsExactly(asked("t", 2, 15), asked("t", 3, 7));
+        assertThat(enough.bytes()).isEqualTo(held);
+        assertThat(tooFew.answered()).containsOnlyKeys(new TopicPartition("t", 0));
+        assertThat(tooFew.toRead()).containsExactly(asked("t", 1, 20), asked("t", 2, 15), asked("t", 3, 7));
     }
 
     @Test
