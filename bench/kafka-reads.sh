@@ -14,6 +14,9 @@
 #   is written to both, and each read r reads BOOTSTRAP ("a") and PAIR_BOOTSTRAP ("b") one right after the other,
 #   "a" first on even reads and "b" first on odd ones, so a change in the machine's speed during the run falls on both
 #   alike. The run closes with the ratio a/b of each read and their mean from SUMMARY_FROM (default READS/2) on.
+#   PERF_READS="r..." records the whole machine with Linux perf (perf record -a, 499 Hz) during those reads (of either
+#   system) and prints where its CPU time went: idle, each process of the pid files (of both systems), and the rest
+#   (chiefly the reader); each recording is kept as OUT_DIR/perf-<read>.data.
 set -euo pipefail
 : "${PEERS:?the peer harness directory (../shared/peers, or a writable copy with kafka/lib fetched)}"
 : "${BOOTSTRAP:?the endpoint, e.g. 127.0.0.1:9092}"
@@ -41,6 +44,27 @@ profiler() {  # profiler ACTION
   return 0
 }
 
+perf_start() {  # perf_start NAME
+  perf record -a -F 499 -o "$OUT/perf-$1.data" >/dev/null 2>&1 &
+  perf_pid=$!
+  sleep 0.5  # perf needs a moment before it samples
+}
+
+perf_report() {  # perf_report NAME: stops the recording, prints CPU seconds by process (samples / 499 Hz)
+  local f names=""
+  kill -INT "$perf_pid"
+  wait "$perf_pid" || true
+  for f in ${PIDFILES:-} ${PAIR_PIDFILES:-}; do names+="$(cat "$f")=$(basename "$f" .pid) "; done
+  perf script -i "$OUT/perf-$1.data" -F pid 2>/dev/null | awk -v names="$names" '
+    BEGIN { n = split(names, pairs, " ")
+            for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); name[kv[1]] = kv[2]; order[i] = kv[2] } }
+    { all++; if ($1 == 0) idle++; else if ($1 in name) by[name[$1]]++; else rest++ }
+    END { line = sprintf("  perf: all %.2f s, idle %.2f s,", all / 499, idle / 499)
+          for (i = 1; i <= n; i++) line = line sprintf(" %s %.2f s,", order[i], by[order[i]] / 499)
+          print line sprintf(" the rest (chiefly the reader) %.2f s", rest / 499) }'
+}
+
+[[ -n "${PERF_READS:-}" ]] && ! command -v perf >/dev/null && { echo "PERF_READS needs Linux perf" >&2; exit 2; }
 topic="reads-$$"
 : "${SUMMARY_FROM:=$((READS / 2))}"
 systems=(a)
@@ -69,6 +93,8 @@ for ((r = 0; r < READS; r++)); do
     name="$r${suffix_of[$s]}"
     before="$(ticks "${pidfiles_of[$s]}")"
     [[ $r == "$PROFILE_READ" && $s == a ]] && profiler "start,event=cpu,interval=1ms"
+    perf_read=""
+    [[ " ${PERF_READS:-} " == *" $r "* ]] && perf_read=1 && perf_start "$name"
     { time ktool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "${bootstrap_of[$s]}" --topic "$topic" \
         --num-records "$N" --timeout 120000 --group "reads-$topic-$r" --command-property group.protocol=consumer ${CONSUMER_PROPS:-} \
         > "$OUT/consume-$name.log" 2>&1; } 2> "$OUT/time-$name"
@@ -77,6 +103,7 @@ for ((r = 0; r < READS; r++)); do
     echo "read $r${label_of[$s]}: ${mbs[$r$s]} MB/s; $(cat "$OUT/time-$name")"
     echo "  cpu before: $before"
     echo "  cpu after:  $(ticks "${pidfiles_of[$s]}")"
+    [[ -n $perf_read ]] && perf_report "$name"
   done
 done
 for s in "${systems[@]}"; do
