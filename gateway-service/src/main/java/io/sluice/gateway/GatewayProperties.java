@@ -178,7 +178,8 @@ public record GatewayProperties(
      * @param announceInterval how often the gateway announces its listener to the coordinator
      * @param readAhead       how many bytes of record batches all Kafka connections together may hold read ahead of
      *                        their consumers' next Fetch (each partition read ahead counts its
-     *                        {@code partition_max_bytes}); 0: none is read ahead
+     *                        {@code partition_max_bytes} while it is read, then the bytes it holds); 0: none is read
+     *                        ahead
      */
     public record Kafka(@DefaultValue("true") boolean enabled,
                         @DefaultValue("127.0.0.1") @NotEmpty String host,

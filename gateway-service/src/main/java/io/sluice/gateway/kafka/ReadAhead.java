@@ -38,8 +38,9 @@ import reactor.core.publisher.Mono;
  * for records must see them arrive. Anything else is read anew, as without this. Access control, epochs, quotas and
  * the request's {@code max_bytes} are applied to each Fetch as before.
  *
- * <p>What is read ahead is bounded by a {@link Budget} shared by all connections (each partition counts its
- * {@code partition_max_bytes} until it is used or dropped); with none left, nothing is read ahead. Thread-safe: a
+ * <p>What is read ahead is bounded by a {@link Budget} shared by all connections: each partition counts its
+ * {@code partition_max_bytes} while it is read, then the bytes it holds, until it is used or dropped; with none left,
+ * nothing is read ahead. Thread-safe: a
  * connection's Fetch requests come one at a time, but its end clears it from another thread.
  */
 final class ReadAhead {
@@ -71,9 +72,9 @@ final class ReadAhead {
             if (entry == null) {
                 continue;
             }
-            budget.release(entry.cost());
-            if (entry.offset() == partition.fetchOffset() && Objects.equals(entry.maxBytes(), partition.maxBytes())) {
-                hits.put(tp, entry.section());
+            budget.release(entry.cost);
+            if (entry.offset == partition.fetchOffset() && Objects.equals(entry.maxBytes, partition.maxBytes())) {
+                hits.put(tp, entry.section);
             }
         }
         return hits;
@@ -112,7 +113,7 @@ final class ReadAhead {
             long cost = partition.maxBytes() == null ? 0 : partition.maxBytes();
             Entry stale = entries.remove(new TopicPartition(partition.topic(), partition.partition()));
             if (stale != null) {
-                budget.release(stale.cost());
+                budget.release(stale.cost);
             }
             if (budget.reserve(cost)) {
                 next.add(partition);
@@ -122,15 +123,40 @@ final class ReadAhead {
             return;
         }
         Mono<List<FetchedPartition>> all = read.apply(next).onErrorReturn(List.of()).cache();
-        all.subscribe();
         long now = nanoClock.getAsLong();
+        Map<TopicPartition, Entry> started = new HashMap<>();
         for (FetchRequest.Partition partition : next) {
             TopicPartition tp = new TopicPartition(partition.topic(), partition.partition());
             Mono<FetchedPartition> section = all.flatMap(fetched -> Mono.justOrEmpty(fetched.stream()
                     .filter(s -> s.partition().equals(tp)).findFirst()));
-            entries.put(tp, new Entry(partition.fetchOffset(), partition.maxBytes(),
-                    partition.maxBytes() == null ? 0 : partition.maxBytes(), now, section));
+            Entry entry = new Entry(partition.fetchOffset(), partition.maxBytes(),
+                    partition.maxBytes() == null ? 0 : partition.maxBytes(), now, section);
+            entries.put(tp, entry);
+            started.put(tp, entry);
         }
+        all.subscribe(fetched -> settle(started, fetched));
+    }
+
+    /**
+     * The sections of {@code started} have been read: each still waiting to be used now counts only the bytes it holds
+     * (a partition that had nothing new, none), so that partitions with nothing to read ahead do not hold the budget.
+     * One already used, dropped or replaced gave its whole reservation back then.
+     */
+    private synchronized void settle(Map<TopicPartition, Entry> started, List<FetchedPartition> fetched) {
+        Map<TopicPartition, Integer> held = new HashMap<>();
+        for (FetchedPartition section : fetched) {
+            held.put(section.partition(), section.records().remaining());
+        }
+        started.forEach((tp, entry) -> {
+            if (entries.get(tp) != entry) {
+                return;
+            }
+            long holds = held.getOrDefault(tp, 0);
+            if (holds < entry.cost) {
+                budget.release(entry.cost - holds);
+                entry.cost = holds;
+            }
+        });
     }
 
     /**
@@ -173,7 +199,7 @@ final class ReadAhead {
     /** Forgets everything and reads nothing more ahead: the connection ended. */
     synchronized void close() {
         closed = true;
-        entries.values().forEach(entry -> budget.release(entry.cost()));
+        entries.values().forEach(entry -> budget.release(entry.cost));
         entries.clear();
     }
 
@@ -184,8 +210,8 @@ final class ReadAhead {
     private void expire(long now) {
         for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
             Entry entry = it.next();
-            if (now - entry.readAtNanos() > MAX_AGE_NANOS) {
-                budget.release(entry.cost());
+            if (now - entry.readAtNanos > MAX_AGE_NANOS) {
+                budget.release(entry.cost);
                 it.remove();
             }
         }
@@ -206,8 +232,26 @@ final class ReadAhead {
         return next;
     }
 
-    /** A section being read, or read, ahead: from which offset with which size, when, and what it counts. */
-    private record Entry(long offset, Integer maxBytes, long cost, long readAtNanos, Mono<FetchedPartition> section) {
+    /**
+     * A section being read, or read, ahead: from which offset with which size, when, and what it counts against the
+     * budget (its {@code partition_max_bytes} while it is read, then the bytes it holds; guarded by the
+     * {@link ReadAhead}'s lock).
+     */
+    private static final class Entry {
+
+        final long offset;
+        final Integer maxBytes;
+        final long readAtNanos;
+        final Mono<FetchedPartition> section;
+        long cost;
+
+        Entry(long offset, Integer maxBytes, long cost, long readAtNanos, Mono<FetchedPartition> section) {
+            this.offset = offset;
+            this.maxBytes = maxBytes;
+            this.cost = cost;
+            this.readAtNanos = readAtNanos;
+            this.section = section;
+        }
     }
 
     /** The bytes all connections may hold read ahead ({@code sluice.gateway.kafka.read-ahead}). */

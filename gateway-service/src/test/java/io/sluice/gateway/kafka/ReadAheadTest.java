@@ -17,11 +17,14 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /** What a connection reads ahead after a Fetch, when a later Fetch uses it, and what it counts against the budget. */
 class ReadAheadTest {
 
     private static final int MAX = 1000;
+    /** The bytes of one record's batch, as the fake leaders answer each read. */
+    private static final int ONE_RECORD = batch(0, 1).remaining();
 
     private final AtomicLong clock = new AtomicLong();
     private final ReadAhead.Budget budget = new ReadAhead.Budget(10 * MAX);
@@ -44,7 +47,7 @@ class ReadAheadTest {
         ahead.start(List.of(asked("t", 0, 10)), List.of(section("t", 0, 100, batch(10, 5))), this::read);
 
         assertThat(reads).containsExactly(List.of(asked("t", 0, 15)));
-        assertThat(budget.free()).isEqualTo(9 * MAX);
+        assertThat(budget.free()).isEqualTo(10 * MAX - ONE_RECORD);
     }
 
     @Test
@@ -63,7 +66,34 @@ class ReadAheadTest {
                         section("t", 2, 100, batch(10, 5))), this::read);
 
         assertThat(reads).containsExactly(List.of(asked("t", 0, 15), asked("t", 1, 20), asked("t", 2, 15)));
-        assertThat(budget.free()).isEqualTo(7 * MAX);
+        assertThat(budget.free()).isEqualTo(10 * MAX - 3 * ONE_RECORD);
+    }
+
+    @Test
+    void aPartitionCountsItsSizeWhileItIsReadThenWhatItHolds() {
+        Sinks.One<List<FetchedPartition>> answer = Sinks.one();
+        ahead.start(List.of(asked("t", 0, 10), asked("t", 1, 20)),
+                List.of(section("t", 0, 100, batch(10, 5)), section("t", 1, 20, ByteBuffer.allocate(0))),
+                partitions -> answer.asMono());
+
+        assertThat(budget.free()).isEqualTo(8 * MAX);
+        answer.tryEmitValue(List.of(section("t", 0, 100, batch(15, 1)), section("t", 1, 20, ByteBuffer.allocate(0))));
+
+        assertThat(budget.free()).isEqualTo(10 * MAX - ONE_RECORD);
+        assertThat(ahead.take(List.of(asked("t", 0, 15), asked("t", 1, 20)))).hasSize(2);
+        assertThat(budget.free()).isEqualTo(10 * MAX);
+    }
+
+    @Test
+    void aSectionUsedBeforeItsReadEndsGivesItsWholeSizeBackOnce() {
+        Sinks.One<List<FetchedPartition>> answer = Sinks.one();
+        ahead.start(List.of(asked("t", 0, 10)), List.of(section("t", 0, 100, batch(10, 5))),
+                partitions -> answer.asMono());
+
+        ahead.take(List.of(asked("t", 0, 15)));
+        answer.tryEmitValue(List.of(section("t", 0, 100, batch(15, 1))));
+
+        assertThat(budget.free()).isEqualTo(10 * MAX);
     }
 
     @Test
@@ -140,7 +170,7 @@ class ReadAheadTest {
                 List.of(section("t", 0, 100, batch(10, 5)), section("t", 1, 100, batch(10, 5))), this::read);
 
         assertThat(reads).containsExactly(List.of(asked("t", 0, 15)));
-        assertThat(small.free()).isEqualTo(MAX / 2);
+        assertThat(small.free()).isEqualTo(MAX + MAX / 2 - ONE_RECORD);
     }
 
     @Test
