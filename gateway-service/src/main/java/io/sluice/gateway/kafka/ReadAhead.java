@@ -29,7 +29,8 @@ import reactor.core.publisher.Mono;
  * partition; against Kafka the other leaders' fetches overlap the client's processing, against one gateway each
  * fetch's trip to the leaders did not (docs/benchmarks.md, runs K2 and K3). Partitions that have reached their high
  * watermark are read ahead too: a consumer asks for every partition it has drained, so once one partition is done,
- * every later Fetch would otherwise wait on that partition's leader only to learn that it has nothing new (run Q1).
+ * every later Fetch would otherwise wait on that partition's leader only to learn that it has nothing new
+ * (docs/benchmarks.md, runs Q1 to Q3).
  *
  * <p>Reading ahead does the same reads as before, earlier: nothing above a high watermark, nothing a client could
  * not have been answered when the read was made. A section is used only within {@link #MAX_AGE_NANOS} of its read (so
@@ -40,8 +41,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>What is read ahead is bounded by a {@link Budget} shared by all connections: each partition counts its
  * {@code partition_max_bytes} while it is read, then the bytes it holds, until it is used or dropped; with none left,
- * nothing is read ahead. Thread-safe: a
- * connection's Fetch requests come one at a time, but its end clears it from another thread.
+ * nothing is read ahead. Thread-safe: a connection's Fetch requests come one at a time, but its end clears it, and a
+ * read ahead settles its count, from other threads.
  */
 final class ReadAhead {
 
