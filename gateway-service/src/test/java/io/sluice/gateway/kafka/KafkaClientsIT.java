@@ -513,6 +513,59 @@ class KafkaClientsIT {
         assertThat(StandardCharsets.UTF_8.decode(record.value()).toString()).isEqualTo("in-session");
     }
 
+    /**
+     * A consumer reading two partitions, one drained while the other still streams in small fetches: records written
+     * to the drained one meanwhile reach it, and none of either partition is lost or read twice. (The gateway reads a
+     * drained partition ahead too and may answer it from that; a Fetch must still see what arrives there.)
+     */
+    @Test
+    @Order(14)
+    void recordsWrittenToADrainedPartitionWhileAnotherStreamsReachTheConsumer() {
+        String topic = "kafka-drained-partition";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        int streaming = 4000;
+        int late = 10;
+        Properties small = new Properties();
+        small.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "32768");
+        Map<Integer, List<Integer>> consumed = new HashMap<>();
+        int streamedWhenWritten = -1;
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of());
+             KafkaConsumer<byte[], byte[]> consumer = consumer(small)) {
+            producer.send(new ProducerRecord<>(topic, 0, null, value(0)));
+            for (int i = 1; i <= streaming; i++) {
+                producer.send(new ProducerRecord<>(topic, 1, null, kibibyteValue(i)));
+            }
+            producer.flush();
+            List<TopicPartition> both = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            consumer.assign(both);
+            consumer.seekToBeginning(both);
+            int total = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (total < 1 + streaming + late && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    consumed.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(number(record.value()));
+                    total++;
+                }
+                if (streamedWhenWritten < 0 && consumed.containsKey(0)) {
+                    streamedWhenWritten = consumed.getOrDefault(1, List.of()).size();
+                    for (int i = streaming + 1; i <= streaming + late; i++) {
+                        producer.send(new ProducerRecord<>(topic, 0, null, value(i)));
+                    }
+                    producer.flush();
+                }
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                consumed.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(number(record.value()));
+            }
+        }
+
+        assertThat(streamedWhenWritten).as("records of the streaming partition read when the drained one got more")
+                .isBetween(0, streaming - 1);
+        assertThat(consumed.get(0)).containsExactlyElementsOf(IntStream.concat(IntStream.of(0),
+                IntStream.rangeClosed(streaming + 1, streaming + late)).boxed().toList());
+        assertThat(consumed.get(1)).containsExactlyElementsOf(IntStream.rangeClosed(1, streaming).boxed().toList());
+    }
+
     private static FetchResponse fetch(String topic, Uuid topicId, int sessionId, int sessionEpoch)
             throws IOException {
         FetchRequestData data = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
@@ -673,10 +726,15 @@ class KafkaClientsIT {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer() {
+        return consumer(new Properties());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(Properties overrides) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.putAll(overrides);
         return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -732,6 +790,11 @@ class KafkaClientsIT {
 
     private static byte[] value(int i) {
         return ("record-" + i + "-" + "x".repeat(i % 50)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A value {@link #number} reads, of 1 KiB and more. */
+    private static byte[] kibibyteValue(int i) {
+        return ("record-" + i + "-" + "x".repeat(1024)).getBytes(StandardCharsets.UTF_8);
     }
 
     private static int number(byte[] value) {
