@@ -14,9 +14,11 @@ import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -36,10 +38,13 @@ class GroupService {
     private final GroupSettings settings;
     private final Clock clock;
     private final ShareGroupIds shareGroups;
+    private final PendingTransactionalOffsets pendingOffsets;
 
     GroupService(GroupManager groups, ClassicGroups classic, MemberLiveness liveness, OwnershipHistory history,
-                 CoordinatorProperties properties, Clock clock, ShareGroupIds shareGroups) {
+                 CoordinatorProperties properties, Clock clock, ShareGroupIds shareGroups,
+                 PendingTransactionalOffsets pendingOffsets) {
         this.shareGroups = shareGroups;
+        this.pendingOffsets = pendingOffsets;
         this.groups = groups;
         this.classic = classic;
         this.liveness = liveness;
@@ -130,10 +135,22 @@ class GroupService {
                 })));
     }
 
+    /**
+     * The group's committed offsets and the partitions whose offsets a transaction holds pending. The pending ones are
+     * read first: a transaction commits its offsets to the group before it stops being pending, so an offset missing
+     * from the pending set read here is already in the committed offsets read after it. Refused until the transactional
+     * ids are loaded too, as the pending offsets would be unknown.
+     */
     Mono<GroupOffsets> committedOffsets(String groupId) {
-        return ready(groupId).then(Mono.fromSupplier(() -> new GroupOffsets(groupId, groups.group(groupId)
-                .map(group -> group.offsets().values().stream().map(StoredOffset::toCommitted).toList())
-                .orElse(List.of()))));
+        return ready(groupId).then(Mono.fromSupplier(() -> {
+            if (!pendingOffsets.isReady()) {
+                throw ErrorCode.NOT_ACTIVE_COORDINATOR.exception("This coordinator is still loading transactions");
+            }
+            Set<TopicPartition> pending = pendingOffsets.pending(groupId);
+            return new GroupOffsets(groupId, groups.group(groupId)
+                    .map(group -> group.offsets().values().stream().map(StoredOffset::toCommitted).toList())
+                    .orElse(List.of()), List.copyOf(pending));
+        }));
     }
 
     Mono<List<GroupListing>> list() {

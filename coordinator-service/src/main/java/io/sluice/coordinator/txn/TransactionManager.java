@@ -2,6 +2,7 @@ package io.sluice.coordinator.txn;
 
 import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.group.GroupManager;
+import io.sluice.coordinator.group.PendingTransactionalOffsets;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.FencedCommands;
 import io.sluice.coordinator.store.IdempotencyStore;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +53,7 @@ import reactor.util.retry.Retry;
  * in the command sequence after checking the last use again, so a call of that id just before it wins.
  */
 @Component
-public class TransactionManager {
+public class TransactionManager implements PendingTransactionalOffsets {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionManager.class);
 
@@ -68,6 +70,8 @@ public class TransactionManager {
     private volatile Map<String, Transaction> transactions = Map.of();
     /** Each transactional id's producer id, the other way round: a partition leader verifies by producer id. */
     private volatile Map<Long, String> byProducerId = Map.of();
+    /** By group, the partitions whose offsets an open or completing transaction holds. */
+    private volatile Map<String, Set<TopicPartition>> pendingOffsets = Map.of();
     private volatile boolean ready;
 
     TransactionManager(TransactionStore store, TransactionMarkers markers, GroupManager groups,
@@ -83,8 +87,14 @@ public class TransactionManager {
         commands.asFlux().concatMap(this::process).subscribe();
     }
 
+    @Override
     public boolean isReady() {
         return ready;
+    }
+
+    @Override
+    public Set<TopicPartition> pending(String groupId) {
+        return pendingOffsets.getOrDefault(groupId, Set.of());
     }
 
     Optional<Transaction> transaction(String transactionalId) {
@@ -100,6 +110,7 @@ public class TransactionManager {
         return store.load().doOnNext(loaded -> {
             transactions = Map.copyOf(loaded);
             byProducerId = producerIds(transactions);
+            pendingOffsets = pendingOffsets(transactions);
             reloadFirst.clear();
             ready = true;
             LOG.info("Loaded {} transactional ids", loaded.size());
@@ -111,6 +122,7 @@ public class TransactionManager {
         ready = false;
         transactions = Map.of();
         byProducerId = Map.of();
+        pendingOffsets = Map.of();
     }
 
     /**
@@ -341,12 +353,27 @@ public class TransactionManager {
         }
         transactions = Map.copyOf(next);
         byProducerId = producerIds(transactions);
+        pendingOffsets = pendingOffsets(transactions);
     }
 
     private static Map<Long, String> producerIds(Map<String, Transaction> transactions) {
         Map<Long, String> ids = new HashMap<>();
         transactions.forEach((transactionalId, txn) -> ids.put(txn.producerId(), transactionalId));
         return Map.copyOf(ids);
+    }
+
+    /**
+     * A transaction's offsets are pending from its TxnOffsetCommit until it is complete: through PREPARE_COMMIT, while
+     * they are committed to the group, and through PREPARE_ABORT, while its markers are written (as Kafka keeps them
+     * until the markers are). Completing clears them.
+     */
+    private static Map<String, Set<TopicPartition>> pendingOffsets(Map<String, Transaction> transactions) {
+        Map<String, Set<TopicPartition>> pending = new HashMap<>();
+        transactions.values().stream().filter(txn -> !txn.state().idle()).forEach(txn -> txn.offsets()
+                .forEach(offset -> pending.computeIfAbsent(offset.groupId(), g -> new HashSet<>())
+                        .add(offset.topicPartition())));
+        pending.replaceAll((group, partitions) -> Set.copyOf(partitions));
+        return Map.copyOf(pending);
     }
 
     private record Command<T>(String transactionalId, Function<Transaction, TxnDecision<T>> decide,

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
@@ -40,6 +41,12 @@ import reactor.core.publisher.Mono;
  * see. The group needs DESCRIBE (else GROUP_AUTHORIZATION_FAILED for the group), each topic DESCRIBE (else
  * TOPIC_AUTHORIZATION_FAILED for its partitions, and left out of an answer for all topics). Versions 8 and up ask for
  * several groups at once, 10 and up by topic id; older ones for one group, the answer's error at the top.
+ *
+ * <p>From version 7 a reader may ask for stable offsets ({@code require_stable}, KIP-447: Kafka's consumers do when
+ * they read committed records, and so Streams under exactly-once): a partition whose offset an open transaction holds
+ * for the group is answered UNSTABLE_OFFSET_COMMIT, offset -1, which the client retries until the transaction ends;
+ * otherwise a consumer taking the partition over would start from the older offset and process the transaction's
+ * input again.
  */
 @Component
 class OffsetFetchApi implements KafkaApi {
@@ -72,7 +79,7 @@ class OffsetFetchApi implements KafkaApi {
         if (request.version() < 8) {
             List<Asked> asked = data.topics() == null ? null : data.topics().stream()
                     .map(topic -> new Asked(topic.name(), null, topic.partitionIndexes())).toList();
-            return fetch(data.groupId(), asked, false, request, session).map(group -> {
+            return fetch(data.groupId(), asked, false, data.requireStable(), request, session).map(group -> {
                 List<OffsetFetchResponseTopic> flat = group.topics().stream().map(topic ->
                         new OffsetFetchResponseTopic().setName(topic.name()).setPartitions(topic.partitions()
                                 .stream().map(p -> new OffsetFetchResponsePartition()
@@ -83,7 +90,8 @@ class OffsetFetchApi implements KafkaApi {
             });
         }
         return Flux.fromIterable(data.groups())
-                .concatMap(group -> fetch(group.groupId(), asked(group, byId), byId, request, session))
+                .concatMap(group -> fetch(group.groupId(), asked(group, byId), byId, data.requireStable(), request,
+                        session))
                 .collectList()
                 .map(answered -> new OffsetFetchResponseData().setGroups(answered));
     }
@@ -99,21 +107,22 @@ class OffsetFetchApi implements KafkaApi {
         return asked;
     }
 
-    private Mono<OffsetFetchResponseGroup> fetch(String group, List<Asked> asked, boolean byId, KafkaRequest request,
-                                                 KafkaSession session) {
+    private Mono<OffsetFetchResponseGroup> fetch(String group, List<Asked> asked, boolean byId, boolean requireStable,
+                                                 KafkaRequest request, KafkaSession session) {
         OffsetFetchResponseGroup answer = new OffsetFetchResponseGroup().setGroupId(group);
         if (!groups.allowed(session, request, AclOperation.DESCRIBE, group)) {
             return Mono.just(answer.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
         }
         return coordinator.committedOffsets(group)
-                .map(stored -> answer.setTopics(topics(stored, asked, byId, request, session)))
+                .map(stored -> answer.setTopics(topics(stored, asked, byId, requireStable, request, session)))
                 .onErrorResume(e -> Mono.just(answer.setErrorCode(
                         Errors.forException(KafkaErrors.exception(e)).code())));
     }
 
     private List<OffsetFetchResponseTopics> topics(GroupOffsets stored, List<Asked> asked, boolean byId,
-                                                   KafkaRequest request, KafkaSession session) {
+                                                   boolean requireStable, KafkaRequest request, KafkaSession session) {
         MetadataView view = cluster.current();
+        Set<TopicPartition> pending = Set.copyOf(stored.pending());
         Map<TopicPartition, CommittedOffset> committed = new LinkedHashMap<>();
         stored.offsets().forEach(o -> committed.put(new TopicPartition(o.topic(), o.partition()), o));
         List<Asked> wanted = asked;
@@ -137,10 +146,13 @@ class OffsetFetchApi implements KafkaApi {
                     : asked != null && !topics.allowed(session, request, AclOperation.DESCRIBE, name.get())
                     ? Errors.TOPIC_AUTHORIZATION_FAILED : Errors.NONE;
             for (int partition : topic.partitions()) {
-                CommittedOffset offset = refusal == Errors.NONE
+                Errors error = refusal == Errors.NONE && requireStable
+                        && pending.contains(new TopicPartition(name.get(), partition))
+                        ? Errors.UNSTABLE_OFFSET_COMMIT : refusal;
+                CommittedOffset offset = error == Errors.NONE
                         ? committed.get(new TopicPartition(name.get(), partition)) : null;
                 answer.partitions().add(new OffsetFetchResponsePartitions().setPartitionIndex(partition)
-                        .setErrorCode(refusal.code())
+                        .setErrorCode(error.code())
                         .setCommittedOffset(offset == null ? -1 : offset.offset())
                         .setCommittedLeaderEpoch(offset == null || offset.leaderEpoch() == null ? -1
                                 : offset.leaderEpoch())

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -463,9 +464,16 @@ class KafkaTransactionsIT {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(IsolationLevel isolation) {
+        return consumer(isolation, null);
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(IsolationLevel isolation, String groupOrNull) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
+        if (groupOrNull != null) {
+            properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupOrNull);
+        }
         return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -529,6 +537,44 @@ class KafkaTransactionsIT {
             producer.commitTransaction();
             awaitState(admin, "offsets", TransactionState.COMPLETE_COMMIT);
             assertThat(committed(admin, "copier")).containsEntry(input, new OffsetAndMetadata(7, "meta"));
+        }
+    }
+
+    /**
+     * KIP-447: a read_committed consumer asks for stable offsets, so while a transaction holds newer offsets for its
+     * group it is kept waiting (UNSTABLE_OFFSET_COMMIT, retried by the client) instead of being given the older offset
+     * and processing the transaction's input a second time; once the transaction commits it starts after its offsets.
+     */
+    @Test
+    void aReadCommittedConsumerWaitsForOffsetsAnOpenTransactionHoldsThenStartsAfterThem() throws Exception {
+        String topic = "txn-stable-offsets";
+        String group = "stable-copier";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        TopicPartition input = new TopicPartition(topic, 0);
+        try (KafkaProducer<byte[], byte[]> producer = producer("stable-offsets", 60_000); Admin admin = admin();
+             KafkaConsumer<byte[], byte[]> consumer = consumer(IsolationLevel.READ_COMMITTED, group)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 10; i++) {
+                producer.send(record(topic, 0, "in-" + i));
+            }
+            producer.commitTransaction();
+            admin.alterConsumerGroupOffsets(group, Map.of(input, new OffsetAndMetadata(3))).all().get();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "out")).get();
+            producer.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(8)), new ConsumerGroupMetadata(group));
+
+            consumer.assign(List.of(input));
+            assertThatThrownBy(() -> consumer.committed(Set.of(input), Duration.ofSeconds(3)))
+                    .as("the offset the open transaction holds is unstable")
+                    .isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+            assertThat(committed(admin, group)).as("a reader that does not ask for stable offsets sees the old one")
+                    .containsEntry(input, new OffsetAndMetadata(3));
+
+            producer.commitTransaction();
+            assertThat(consumer.committed(Set.of(input), Duration.ofSeconds(30)))
+                    .containsEntry(input, new OffsetAndMetadata(8));
+            assertThat(consumer.position(input, Duration.ofSeconds(30))).isEqualTo(8);
         }
     }
 

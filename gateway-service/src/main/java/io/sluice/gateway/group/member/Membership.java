@@ -149,7 +149,9 @@ class Membership {
      * that a transaction still open is read once it commits) — committed first, so that the group's start is stored before anything
      * from it is read. A partition whose resolved start the coordinator does not take (the member moved on, the
      * coordinator is away) is left out: it is not read yet, and the next heartbeat, whose answer assigns it again,
-     * starts it.
+     * starts it. So is, for a {@code readCommitted} member, a partition whose offset an open transaction holds for the
+     * group (KIP-447's unstable offset, as a Kafka consumer reading committed records waits for it): started from the
+     * older offset, it would be read again from where the transaction's input began.
      */
     Mono<Map<TopicPartition, Long>> starts(String group, String memberId, int epoch,
                                            Collection<TopicPartition> partitions, OffsetReset reset,
@@ -159,11 +161,15 @@ class Membership {
         }
         return coordinator.committedOffsets(group).flatMap(committed -> {
             Map<TopicPartition, Long> known = committed.byPartition();
+            Set<TopicPartition> unstable = readCommitted ? Set.copyOf(committed.pending()) : Set.of();
             long resetTo = reset == OffsetReset.EARLIEST ? ListOffsetsRequest.EARLIEST : ListOffsetsRequest.LATEST;
             Map<TopicPartition, Long> starts = new TreeMap<>();
             List<TopicPartition> unknown = new ArrayList<>();
             partitions.forEach(tp -> {
-                if (known.containsKey(tp)) {
+                if (unstable.contains(tp)) {
+                    log.debug("Group {} member {}: an open transaction holds the offset of {}; starting it later",
+                            group, memberId, tp);
+                } else if (known.containsKey(tp)) {
                     starts.put(tp, known.get(tp));
                 } else {
                     unknown.add(tp);

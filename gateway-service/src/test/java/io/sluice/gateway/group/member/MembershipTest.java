@@ -123,6 +123,19 @@ class MembershipTest {
         assertThat(membership.starts(GROUP, MEMBER, 3, List.of(TAKEN), OffsetReset.EARLIEST, false).block()).isEmpty();
     }
 
+    /** KIP-447 over HTTP: a member reading committed records waits for the offset an open transaction holds. */
+    @Test
+    void aReadCommittedMemberDoesNotStartAPartitionWhoseOffsetAnOpenTransactionHolds() {
+        when(coordinator.committedOffsets(GROUP)).thenReturn(Mono.just(new GroupOffsets(GROUP,
+                List.of(new CommittedOffset("t", 0, 7, null, null, 0), new CommittedOffset("t", 1, 9, null, null, 0)),
+                List.of(TAKEN))));
+
+        assertThat(membership.starts(GROUP, MEMBER, 3, List.of(KEPT, TAKEN), OffsetReset.EARLIEST, true).block())
+                .as("started at a later heartbeat").isEqualTo(Map.of(KEPT, 7L));
+        assertThat(membership.starts(GROUP, MEMBER, 3, List.of(KEPT, TAKEN), OffsetReset.EARLIEST, false).block())
+                .as("read_uncommitted does not wait").isEqualTo(Map.of(KEPT, 7L, TAKEN, 9L));
+    }
+
     /** The member owns both partitions; the coordinator asks {@link #TAKEN} back and keeps the epoch. */
     private void answerHeartbeats() {
         when(coordinator.groupHeartbeat(eq(GROUP), any())).thenReturn(Mono.just(new GroupHeartbeatResponse(MEMBER, 3,
