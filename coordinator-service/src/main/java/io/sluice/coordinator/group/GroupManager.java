@@ -2,7 +2,6 @@ package io.sluice.coordinator.group;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.FencedCommands;
@@ -11,7 +10,9 @@ import io.sluice.internal.group.PartitionOffset;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.web.TaggedGauges;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,7 +51,7 @@ public class GroupManager {
     private final MemberLiveness liveness;
     private final OwnershipHistory history;
     private final Counter rebalances;
-    private final MultiGauge membersPerGroup;
+    private final TaggedGauges membersPerGroup;
     private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
     private final Set<String> reloadFirst = ConcurrentHashMap.newKeySet();
     private volatile Map<String, ConsumerGroup> groups = Map.of();
@@ -66,9 +67,8 @@ public class GroupManager {
         this.rebalances = Counter.builder("sluice.coordinator.group.rebalances")
                 .description("Group epoch bumps: joins, leaves, removals, subscription and partition-count changes")
                 .register(meters);
-        this.membersPerGroup = MultiGauge.builder("sluice.coordinator.group.members")
-                .description("Members of each consumer group")
-                .register(meters);
+        this.membersPerGroup = new TaggedGauges(meters, "sluice.coordinator.group.members",
+                "Members of each consumer group", null);
         commands.asFlux().concatMap(this::process).subscribe();
     }
 
@@ -223,9 +223,9 @@ public class GroupManager {
     }
 
     private void refreshGauge() {
-        membersPerGroup.register(groups.values().stream()
-                .map(group -> MultiGauge.Row.of(Tags.of("group", group.groupId()), group.members().size()))
-                .toList(), true);
+        Map<Tags, Number> members = new HashMap<>();
+        groups.values().forEach(group -> members.put(Tags.of("group", group.groupId()), group.members().size()));
+        membersPerGroup.replace(members);
     }
 
     private record Command<T>(String groupId, BiFunction<ConsumerGroup, MetadataView, GroupDecision<T>> decide,

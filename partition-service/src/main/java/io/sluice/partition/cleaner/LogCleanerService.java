@@ -3,7 +3,6 @@ package io.sluice.partition.cleaner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.sluice.log.CleanResult;
 import io.sluice.log.LogCleaner;
@@ -11,11 +10,12 @@ import io.sluice.log.LogDirtiness;
 import io.sluice.log.LogManager;
 import io.sluice.log.Throttler;
 import io.sluice.partition.PartitionProperties;
+import io.sluice.web.TaggedGauges;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +44,8 @@ public final class LogCleanerService {
     private final Counter runs;
     private final Counter bytesCleaned;
     private final Counter recordsRemoved;
-    private final MultiGauge dirtyRatio;
-    private final MultiGauge dirtyBytes;
+    private final TaggedGauges dirtyRatio;
+    private final TaggedGauges dirtyBytes;
     private volatile long lastRunMs;
     private volatile boolean stopping;
     private Thread thread;
@@ -64,10 +64,10 @@ public final class LogCleanerService {
                 .description("Bytes the log cleaner read, mapping keys and rewriting segments").register(meters);
         recordsRemoved = Counter.builder("sluice.partition.cleaner.records.removed").baseUnit("records")
                 .description("Superseded records and expired tombstones the log cleaner removed").register(meters);
-        dirtyRatio = MultiGauge.builder("sluice.partition.cleaner.dirty.ratio")
-                .description("Share of a compacted log's cleanable bytes not cleaned yet").register(meters);
-        dirtyBytes = MultiGauge.builder("sluice.partition.cleaner.dirty").baseUnit("bytes")
-                .description("Cleanable bytes of a compacted log not cleaned yet: the cleaner's lag").register(meters);
+        dirtyRatio = new TaggedGauges(meters, "sluice.partition.cleaner.dirty.ratio",
+                "Share of a compacted log's cleanable bytes not cleaned yet", null);
+        dirtyBytes = new TaggedGauges(meters, "sluice.partition.cleaner.dirty",
+                "Cleanable bytes of a compacted log not cleaned yet: the cleaner's lag", "bytes");
         Gauge.builder("sluice.partition.cleaner.time.since.last.run", this,
                         s -> (s.clock.millis() - s.lastRunMs) / 1000.0)
                 .baseUnit("seconds").description("Seconds since the log cleaner last looked for work").register(meters);
@@ -124,16 +124,16 @@ public final class LogCleanerService {
     }
 
     private void refreshDirtiness() {
-        List<MultiGauge.Row<?>> ratios = new ArrayList<>();
-        List<MultiGauge.Row<?>> bytes = new ArrayList<>();
+        Map<Tags, Number> ratios = new HashMap<>();
+        Map<Tags, Number> bytes = new HashMap<>();
         for (LogDirtiness dirtiness : cleaner.dirtiness()) {
             Tags tags = Tags.of("topic", dirtiness.partition().topic(),
                     "partition", Integer.toString(dirtiness.partition().partition()));
-            ratios.add(MultiGauge.Row.of(tags, dirtiness.dirtyRatio()));
-            bytes.add(MultiGauge.Row.of(tags, dirtiness.dirtyBytes()));
+            ratios.put(tags, dirtiness.dirtyRatio());
+            bytes.put(tags, dirtiness.dirtyBytes());
         }
-        dirtyRatio.register(ratios, true);
-        dirtyBytes.register(bytes, true);
+        dirtyRatio.replace(ratios);
+        dirtyBytes.replace(bytes);
     }
 
     private void await(Duration duration) {

@@ -57,15 +57,13 @@ class ReplicaMetrics {
             TopicPartition tp = partition.topicPartition();
             present.add(tp);
             PartitionGauges gauges = registered.get(tp);
-            if (gauges != null && gauges.partition != partition) {
-                // the replica was made anew (deleted and created again): its gauges read the old one
-                gauges.remove();
-                gauges = null;
-            }
             if (gauges == null) {
                 gauges = new PartitionGauges(partition);
                 registered.put(tp, gauges);
             }
+            // A replica made anew (deleted and created again) is read by the same gauges: removing them and
+            // registering others of the same name and tags could let a scrape meet both (DuplicateLabelsException).
+            gauges.partition = partition;
             gauges.followers(partition.isLeader() ? partition.followerLag().keySet() : Set.of());
         }
         for (Iterator<Map.Entry<TopicPartition, PartitionGauges>> it = registered.entrySet().iterator(); it.hasNext(); ) {
@@ -79,7 +77,7 @@ class ReplicaMetrics {
 
     /** One partition's gauges: log size and segments, and the lag of each follower while it leads. */
     private final class PartitionGauges {
-        final Partition partition;
+        volatile Partition partition;
         private final Tags tags;
         private final Gauge size;
         private final Gauge segments;
@@ -89,10 +87,10 @@ class ReplicaMetrics {
             this.partition = partition;
             this.tags = Tags.of("topic", partition.topicPartition().topic(),
                     "partition", Integer.toString(partition.topicPartition().partition()));
-            this.size = Gauge.builder("sluice.partition.log.size", partition, p -> p.log().sizeInBytes())
+            this.size = Gauge.builder("sluice.partition.log.size", this, g -> g.partition.log().sizeInBytes())
                     .tags(tags).baseUnit("bytes").description("Bytes on disk per partition log")
                     .strongReference(true).register(registry);
-            this.segments = Gauge.builder("sluice.partition.log.segments", partition, p -> p.log().segmentCount())
+            this.segments = Gauge.builder("sluice.partition.log.segments", this, g -> g.partition.log().segmentCount())
                     .tags(tags).description("Segments per partition log")
                     .strongReference(true).register(registry);
         }
@@ -106,8 +104,8 @@ class ReplicaMetrics {
                 return true;
             });
             for (int follower : followers) {
-                lag.computeIfAbsent(follower, f -> Gauge.builder("sluice.partition.replication.lag", partition,
-                                p -> lagOf(p, f))
+                lag.computeIfAbsent(follower, f -> Gauge.builder("sluice.partition.replication.lag", this,
+                                g -> lagOf(g.partition, f))
                         .tags(tags.and("follower", Integer.toString(f))).baseUnit("records")
                         .description("Leader log end minus a follower's reported log end")
                         .strongReference(true).register(registry));

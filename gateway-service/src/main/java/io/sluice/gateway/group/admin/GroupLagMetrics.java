@@ -1,16 +1,17 @@
 package io.sluice.gateway.group.admin;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.group.admin.GroupViews.GroupView;
 import io.sluice.gateway.group.admin.GroupViews.PartitionLag;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.GroupListing;
+import io.sluice.web.TaggedGauges;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -45,9 +46,9 @@ class GroupLagMetrics implements SmartLifecycle {
     private final CoordinatorApi coordinator;
     private final GatewayProperties.Groups.LagScope scope;
     private final Duration interval;
-    private final MultiGauge lagRecords;
-    private final MultiGauge lagSeconds;
-    private final MultiGauge members;
+    private final TaggedGauges lagRecords;
+    private final TaggedGauges lagSeconds;
+    private final TaggedGauges members;
     private volatile Disposable rounds;
 
     GroupLagMetrics(GroupAdmin admin, GroupActivity activity, CoordinatorApi coordinator, GatewayProperties properties,
@@ -57,12 +58,11 @@ class GroupLagMetrics implements SmartLifecycle {
         this.coordinator = coordinator;
         this.scope = properties.groups().lagScope();
         this.interval = properties.groups().lagInterval();
-        this.lagRecords = MultiGauge.builder("sluice.gateway.group.lag.records")
-                .description("Records a group has not consumed: high watermark minus committed offset").register(meters);
-        this.lagSeconds = MultiGauge.builder("sluice.gateway.group.lag.seconds").baseUnit("seconds")
-                .description("Age of the first record a group has not consumed").register(meters);
-        this.members = MultiGauge.builder("sluice.gateway.group.members")
-                .description("Members of a group").register(meters);
+        this.lagRecords = new TaggedGauges(meters, "sluice.gateway.group.lag.records",
+                "Records a group has not consumed: high watermark minus committed offset", null);
+        this.lagSeconds = new TaggedGauges(meters, "sluice.gateway.group.lag.seconds",
+                "Age of the first record a group has not consumed", "seconds");
+        this.members = new TaggedGauges(meters, "sluice.gateway.group.members", "Members of a group", null);
     }
 
     @Override
@@ -91,25 +91,25 @@ class GroupLagMetrics implements SmartLifecycle {
     }
 
     private void publish(List<GroupView> groups) {
-        List<MultiGauge.Row<?>> records = new ArrayList<>();
-        List<MultiGauge.Row<?>> seconds = new ArrayList<>();
-        List<MultiGauge.Row<?>> sizes = new ArrayList<>();
+        Map<Tags, Number> records = new HashMap<>();
+        Map<Tags, Number> seconds = new HashMap<>();
+        Map<Tags, Number> sizes = new HashMap<>();
         for (GroupView group : groups) {
-            sizes.add(MultiGauge.Row.of(Tags.of("group", group.groupId()), group.members().size()));
+            sizes.put(Tags.of("group", group.groupId()), group.members().size());
             for (PartitionLag partition : group.partitions()) {
                 Tags tags = Tags.of("group", group.groupId(), "topic", partition.topic(), "partition",
                         Integer.toString(partition.partition()));
                 if (partition.lag() != null) {
-                    records.add(MultiGauge.Row.of(tags, partition.lag()));
+                    records.put(tags, partition.lag());
                 }
                 if (partition.lagSeconds() != null) {
-                    seconds.add(MultiGauge.Row.of(tags, partition.lagSeconds()));
+                    seconds.put(tags, partition.lagSeconds());
                 }
             }
         }
-        lagRecords.register(records, true);
-        lagSeconds.register(seconds, true);
-        members.register(sizes, true);
+        lagRecords.replace(records);
+        lagSeconds.replace(seconds);
+        members.replace(sizes);
     }
 
     @Override
