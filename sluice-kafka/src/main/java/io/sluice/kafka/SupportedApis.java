@@ -9,38 +9,69 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The Kafka APIs a listener answers, each from its oldest version the listener serves (by default the oldest
- * kafka-clients can read) to the newest kafka-clients can read, and the ApiVersions answer that tells clients so. An
- * API left out is one a client must not use: a request for it, or for a version below the range, is answered with
- * UNSUPPORTED_VERSION, never dropped.
+ * The Kafka APIs a listener answers, each with the range of versions it serves, and the ApiVersions answer that tells
+ * clients so. By default an API is served from the oldest version kafka-clients can read to the newest stable one: a
+ * version Kafka marks unstable (still being designed, such as InitProducerId v6 in kafka-clients 4.4) is never offered,
+ * since clients that enable it would get whatever the next Kafka release makes of it. An API left out is one a client
+ * must not use: a request for it, or for a version outside its range, is answered with UNSUPPORTED_VERSION, never
+ * dropped.
  */
 public final class SupportedApis {
 
-    private final Map<ApiKeys, Short> oldest;
+    /** The versions of one API a listener serves, both ends included. */
+    public record Versions(short oldest, short newest) {
 
-    /** @param oldest each API answered, with the oldest version answered */
-    public SupportedApis(Map<ApiKeys, Short> oldest) {
-        Map<ApiKeys, Short> all = new EnumMap<>(ApiKeys.class);
-        oldest.forEach((api, version) -> all.put(api, (short) Math.max(version, api.oldestVersion())));
-        all.put(ApiKeys.API_VERSIONS, ApiKeys.API_VERSIONS.oldestVersion());
-        this.oldest = Collections.unmodifiableMap(all);
+        public Versions {
+            if (oldest < 0 || newest < oldest) {
+                throw new IllegalArgumentException("Not a version range: " + oldest + " to " + newest);
+            }
+        }
+
+        /** The oldest version kafka-clients can read to its newest stable one. */
+        public static Versions stable(ApiKeys api) {
+            return new Versions(api.oldestVersion(), api.latestVersion(false));
+        }
+
+        boolean contains(short version) {
+            return version >= oldest && version <= newest;
+        }
     }
 
-    /** Each API at every version kafka-clients can read. */
+    private final Map<ApiKeys, Versions> served;
+
+    /**
+     * @param served each API answered, with the versions answered (clipped to what kafka-clients can read); ApiVersions
+     *               itself is always served, at every version
+     */
+    public SupportedApis(Map<ApiKeys, Versions> served) {
+        Map<ApiKeys, Versions> all = new EnumMap<>(ApiKeys.class);
+        served.forEach((api, versions) -> all.put(api, new Versions(
+                (short) Math.max(versions.oldest(), api.oldestVersion()),
+                (short) Math.min(versions.newest(), api.latestVersion(true)))));
+        all.put(ApiKeys.API_VERSIONS, Versions.stable(ApiKeys.API_VERSIONS));
+        this.served = Collections.unmodifiableMap(all);
+    }
+
+    /** Each API at every stable version kafka-clients can read. */
     public static SupportedApis of(Set<ApiKeys> apis) {
-        Map<ApiKeys, Short> oldest = new EnumMap<>(ApiKeys.class);
-        apis.forEach(api -> oldest.put(api, api.oldestVersion()));
-        return new SupportedApis(oldest);
+        Map<ApiKeys, Versions> served = new EnumMap<>(ApiKeys.class);
+        apis.forEach(api -> served.put(api, Versions.stable(api)));
+        return new SupportedApis(served);
     }
 
     public Set<ApiKeys> apis() {
-        return oldest.keySet();
+        return served.keySet();
     }
 
-    /** Whether the request's API is answered, at its version. */
+    /** The versions of {@code api} served, or null when it is not. */
+    public Versions versions(ApiKeys api) {
+        return served.get(api);
+    }
+
+    /** Whether the request's API is answered, at its version (ApiVersions at any: a newer one is answered in v0). */
     public boolean supports(KafkaRequest request) {
-        Short from = oldest.get(request.apiKey());
-        return from != null && (request.apiKey() == ApiKeys.API_VERSIONS || request.version() >= from);
+        Versions versions = served.get(request.apiKey());
+        return versions != null && (request.apiKey() == ApiKeys.API_VERSIONS || versions.contains(request.version()));
     }
 
     /**
@@ -49,8 +80,8 @@ public final class SupportedApis {
      */
     public ApiVersionsResponseData apiVersions(KafkaRequest request) {
         ApiVersionsResponseData.ApiVersionCollection versions = new ApiVersionsResponseData.ApiVersionCollection();
-        oldest.forEach((api, from) -> versions.add(new ApiVersionsResponseData.ApiVersion().setApiKey(api.id)
-                .setMinVersion(from).setMaxVersion(api.latestVersion())));
+        served.forEach((api, range) -> versions.add(new ApiVersionsResponseData.ApiVersion().setApiKey(api.id)
+                .setMinVersion(range.oldest()).setMaxVersion(range.newest())));
         boolean known = request.responseVersion() == request.version();
         return new ApiVersionsResponseData()
                 .setErrorCode((known ? Errors.NONE : Errors.UNSUPPORTED_VERSION).code())

@@ -5,6 +5,7 @@ import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TxnPartitionsRequest;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.SupportedApis;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,8 +28,9 @@ import reactor.core.publisher.Mono;
  * AddPartitionsToTxn (the client versions, 0 to 3): the partitions join the producer's open transaction at the
  * transaction coordinator. Every partition gets the call's outcome: TRANSACTIONAL_ID_AUTHORIZATION_FAILED when the
  * principal may not WRITE the transactional id; otherwise a topic it may not WRITE is TOPIC_AUTHORIZATION_FAILED and
- * the others OPERATION_NOT_ATTEMPTED, as Kafka answers. The broker-to-broker batched
- * form (version 4 on, KIP-890's verification) is not answered: Sluice's leaders do not ask.
+ * the others OPERATION_NOT_ATTEMPTED, as Kafka answers. Versions 0 to 3, the clients' (Kafka's producers send no
+ * other); the broker-to-broker batched form (version 4 on, KIP-890's verification) is not offered: Sluice's leaders
+ * ask the coordinator over its internal API instead.
  */
 @Component
 class AddPartitionsToTxnApi implements KafkaApi {
@@ -49,11 +51,13 @@ class AddPartitionsToTxnApi implements KafkaApi {
     }
 
     @Override
+    public SupportedApis.Versions versions() {
+        return new SupportedApis.Versions((short) 0, (short) 3);
+    }
+
+    @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         AddPartitionsToTxnRequestData data = ((AddPartitionsToTxnRequest) request.body()).data();
-        if (request.version() > 3) {
-            return Mono.just(answer(data, topic -> Errors.UNSUPPORTED_VERSION));
-        }
         if (!transactionAccess.allowed(session, request, AclOperation.WRITE, data.v3AndBelowTransactionalId())) {
             return Mono.just(answer(data, topic -> Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
         }

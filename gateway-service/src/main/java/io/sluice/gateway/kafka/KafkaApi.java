@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.SupportedApis;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import reactor.core.publisher.Mono;
@@ -13,6 +14,15 @@ import reactor.core.publisher.Mono;
 interface KafkaApi {
 
     ApiKeys key();
+
+    /**
+     * The versions of the API this bean serves, all of which it reads and answers in full; ApiVersions offers exactly
+     * these. By default every stable version kafka-clients knows: an API that cannot serve one narrows the range, so
+     * that a client never picks a version whose fields would be ignored.
+     */
+    default SupportedApis.Versions versions() {
+        return SupportedApis.Versions.stable(key());
+    }
 
     /**
      * The response body for {@code request} ({@code *ResponseData}), or empty when the request gets none (a produce

@@ -39,12 +39,14 @@ class KafkaApis {
     private final MeterRegistry meters;
 
     KafkaApis(List<KafkaApi> apis, AdminAccess access, MeterRegistry meters) {
+        Map<ApiKeys, SupportedApis.Versions> versions = new EnumMap<>(ApiKeys.class);
         for (KafkaApi api : apis) {
             if (handlers.put(api.key(), api) != null) {
                 throw new IllegalStateException("Two beans answer " + api.key());
             }
+            versions.put(api.key(), api.versions());
         }
-        this.supported = SupportedApis.of(handlers.keySet());
+        this.supported = new SupportedApis(versions);
         this.access = access;
         this.meters = meters;
     }

@@ -6,6 +6,7 @@ import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TxnOffsetCommitRequest;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.SupportedApis;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -21,7 +22,8 @@ import reactor.core.publisher.Mono;
 /**
  * TxnOffsetCommit: a group's offsets that become its committed offsets when, and only if, the producer's transaction
  * commits (kept with the transaction by the coordinator until then). A group the principal may not READ is
- * GROUP_AUTHORIZATION_FAILED. Every partition gets the call's outcome.
+ * GROUP_AUTHORIZATION_FAILED. Every partition gets the call's outcome. Versions 0 to 5: version 6 names topics by id
+ * only (KIP-1319) and is not offered until topics are read by id here.
  */
 @Component
 class TxnOffsetCommitApi implements KafkaApi {
@@ -37,6 +39,11 @@ class TxnOffsetCommitApi implements KafkaApi {
     @Override
     public ApiKeys key() {
         return ApiKeys.TXN_OFFSET_COMMIT;
+    }
+
+    @Override
+    public SupportedApis.Versions versions() {
+        return new SupportedApis.Versions((short) 0, (short) 5);
     }
 
     @Override

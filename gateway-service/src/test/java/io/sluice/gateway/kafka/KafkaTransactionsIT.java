@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
@@ -162,6 +163,45 @@ class KafkaTransactionsIT {
             assertThat(committed.exitCode()).as(committed.err()).isZero();
             assertThat(committed.out()).contains("CompleteCommit");
         }
+    }
+
+    /**
+     * ListTransactions v1 and v2's filters, as Admin sends them: by how long the transaction has been open (a complete
+     * one is not open at all) and by a regular expression the whole transactional id matches.
+     */
+    @Test
+    void listTransactionsFiltersByHowLongATransactionIsOpenAndByAPatternOfItsWholeId() throws Exception {
+        String topic = "txn-list-filters";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> open = producer("filters-open", 60_000);
+             KafkaProducer<byte[], byte[]> done = producer("filters-done", 60_000); Admin admin = admin()) {
+            done.initTransactions();
+            done.beginTransaction();
+            done.send(record(topic, 0, "done")).get(30, TimeUnit.SECONDS);
+            done.commitTransaction();
+            awaitState(admin, "filters-done", TransactionState.COMPLETE_COMMIT);
+            open.initTransactions();
+            open.beginTransaction();
+            open.send(record(topic, 0, "open")).get(30, TimeUnit.SECONDS);
+
+            assertThat(listed(admin, new ListTransactionsOptions().filterOnDuration(0)))
+                    .as("open for 0 ms or more").contains("filters-open").doesNotContain("filters-done");
+            assertThat(listed(admin, new ListTransactionsOptions().filterOnDuration(Duration.ofHours(1).toMillis())))
+                    .as("open for an hour or more").doesNotContain("filters-open", "filters-done");
+            assertThat(listed(admin, new ListTransactionsOptions().filterOnTransactionalIdPattern("filters-d.*")))
+                    .containsExactly("filters-done");
+            assertThat(listed(admin, new ListTransactionsOptions().filterOnTransactionalIdPattern("done")))
+                    .as("the pattern matches whole ids").isEmpty();
+            assertThatThrownBy(() -> admin.listTransactions(new ListTransactionsOptions()
+                    .filterOnTransactionalIdPattern("filters-(")).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidRegularExpression.class);
+            open.abortTransaction();
+        }
+    }
+
+    private static List<String> listed(Admin admin, ListTransactionsOptions options) throws Exception {
+        return admin.listTransactions(options).all().get().stream().map(TransactionListing::transactionalId)
+                .filter(id -> id.startsWith("filters-")).sorted().toList();
     }
 
     @Test

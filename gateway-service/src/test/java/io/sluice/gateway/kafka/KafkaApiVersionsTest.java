@@ -1,0 +1,90 @@
+package io.sluice.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.testing.FakeClusterWebTest;
+import io.sluice.kafka.SupportedApis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * What ApiVersions offers is a golden table: docs/kafka.md's "APIs and versions" lists every API and version range the
+ * listener serves, and this test holds the listener to it, so that a kafka-clients upgrade that would offer clients a
+ * new version (and with it fields nobody reads) fails here instead of in a user's client. No version Kafka marks
+ * unstable is ever offered.
+ */
+@FakeClusterWebTest
+class KafkaApiVersionsTest {
+
+    /** A row of the table: API names, then versions such as {@code 0–5}, {@code 0}, or {@code 0–0, 0–2} for two APIs. */
+    private static final Pattern ROW = Pattern.compile("^\\| ([A-Z][A-Za-z, ]+) \\| ([0-9–, ]+) \\|");
+
+    @Autowired
+    KafkaApis apis;
+
+    @Test
+    void apiVersionsOffersExactlyTheTableInDocsKafkaMd() throws IOException {
+        Map<String, String> offered = new TreeMap<>();
+        SupportedApis supported = apis.supported();
+        for (ApiKeys api : supported.apis()) {
+            SupportedApis.Versions versions = supported.versions(api);
+            offered.put(api.name, range(versions.oldest(), versions.newest()));
+        }
+
+        assertThat(offered).isEqualTo(documented());
+    }
+
+    @Test
+    void noVersionKafkaMarksUnstableIsOffered() {
+        SupportedApis supported = apis.supported();
+        for (ApiKeys api : supported.apis()) {
+            assertThat(supported.versions(api).newest()).as("%s", api.name).isLessThanOrEqualTo(api.latestVersion(false));
+        }
+        assertThat(supported.versions(ApiKeys.INIT_PRODUCER_ID).newest()).as("v6 (KIP-939) is unstable in 4.4")
+                .isEqualTo((short) 5);
+    }
+
+    private static String range(short oldest, short newest) {
+        return oldest == newest ? Short.toString(oldest) : oldest + "–" + newest;
+    }
+
+    /** The table under "## APIs and versions", API name to its range. */
+    private static Map<String, String> documented() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("../docs/kafka.md"));
+        int start = lines.indexOf("## APIs and versions");
+        assertThat(start).as("docs/kafka.md has its table of APIs").isNotNegative();
+        Map<String, String> table = new TreeMap<>();
+        for (String line : lines.subList(start + 1, lines.size())) {
+            if (line.startsWith("## ")) {
+                break;
+            }
+            Matcher row = ROW.matcher(line);
+            if (!row.find()) {
+                continue;
+            }
+            List<String> names = Arrays.stream(row.group(1).split(",")).map(String::strip).toList();
+            List<String> ranges = Arrays.stream(row.group(2).split(",")).map(String::strip)
+                    .map(KafkaApiVersionsTest::normalized).toList();
+            for (int i = 0; i < names.size(); i++) {
+                table.put(names.get(i), ranges.size() == 1 ? ranges.getFirst() : ranges.get(i));
+            }
+        }
+        return table;
+    }
+
+    /** {@code 0–0} is written {@code 0}. */
+    private static String normalized(String range) {
+        String[] ends = range.split("–");
+        return ends.length == 2 && ends[0].equals(ends[1]) ? ends[0] : range;
+    }
+}
