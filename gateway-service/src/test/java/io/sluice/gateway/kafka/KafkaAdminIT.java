@@ -389,8 +389,9 @@ class KafkaAdminIT {
                 .contains("Created topic tool-topic.");
         assertThat(run(TopicCommand::main, "--bootstrap-server", bootstrap, "--alter", "--topic", "tool-topic",
                 "--partitions", "4").exitCode()).isZero();
+        // One partition a page: the tool pages through DescribeTopicPartitions (KIP-966) with its cursor.
         String described = run(TopicCommand::main, "--bootstrap-server", bootstrap, "--describe", "--topic",
-                "tool-topic").out();
+                "tool-topic", "--partition-size-limit-per-response", "1").out();
         assertThat(described).contains("Topic: tool-topic", "PartitionCount: 4", "ReplicationFactor: 3",
                 "Configs: retention.ms=3600000");
         for (int partition = 0; partition < 4; partition++) {
