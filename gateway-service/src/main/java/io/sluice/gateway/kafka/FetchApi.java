@@ -10,7 +10,6 @@ import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
-import io.sluice.kafka.FetchSessions;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.protocol.TopicPartition;
@@ -20,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
@@ -41,9 +39,9 @@ import reactor.core.publisher.Mono;
  * fetch ({@code isolation_level} 1) ends there and names the aborted transactions among its records, which the client
  * drops (Kafka's read_committed).
  *
- * <p>Fetch sessions (KIP-227) are refused the way Kafka allows ({@link FetchSessions}): a full request is served and
- * answered with session id 0, so the client sends the whole request each time; an incremental one is
- * FETCH_SESSION_ID_NOT_FOUND, never served as if it named every partition. A partition whose {@code current_leader_epoch} is older than the gateway's metadata is
+ * <p>Each connection keeps a fetch session (KIP-227, {@link FetchSession}): a full request opens it, and the
+ * client's incremental requests name only what changed; every partition of the session is read, and an incremental
+ * answer carries only the partitions with news. A partition whose {@code current_leader_epoch} is older than the gateway's metadata is
  * FENCED_LEADER_EPOCH (the client refreshes its metadata), a newer one UNKNOWN_LEADER_EPOCH (the gateway has not seen
  * the election yet; the client retries). A topic the principal may not READ is TOPIC_AUTHORIZATION_FAILED. Follower fetches are not served here: replicas fetch from one another.
  *
@@ -88,31 +86,33 @@ class FetchApi implements KafkaApi {
         if (data.replicaId() >= 0 || (data.replicaState() != null && data.replicaState().replicaId() >= 0)) {
             return Mono.just(new FetchResponseData().setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()));
         }
-        Errors sessionError = FetchSessions.check(data.sessionId(), data.sessionEpoch());
-        if (sessionError != Errors.NONE) {
-            return Mono.just(new FetchResponseData().setErrorCode(sessionError.code()).setSessionId(0));
-        }
         boolean byId = request.version() >= 13;
+        FetchSession fetchSession = session.fetchSession();
+        FetchSession.Plan plan = fetchSession.plan(data, byId);
+        if (plan.error() != Errors.NONE) {
+            return Mono.just(new FetchResponseData().setErrorCode(plan.error().code()).setSessionId(0));
+        }
         MetadataView view = cluster.current();
-        // Per requested partition, in request order: its answer when refused here, or null when it is fetched.
+        // Per partition read, in the session's order: its answer when refused here, or null when it is fetched.
         Map<TopicPartition, PartitionData> refused = new LinkedHashMap<>();
         List<Requested> requested = new ArrayList<>();
         List<FetchRequest.Partition> toFetch = new ArrayList<>();
-        for (FetchRequestData.FetchTopic topic : data.topics()) {
-            Optional<TopicMetadata> metadata = byId ? KafkaTopics.byId(view, topic.topicId())
-                    : view.topic(topic.topic());
-            String name = metadata.map(TopicMetadata::name).orElse(topic.topic());
-            boolean readable = access.allowed(session, request, AclOperation.READ, name == null ? "" : name);
-            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
-                TopicPartition tp = new TopicPartition(name == null ? "" : name, partition.partition());
-                requested.add(new Requested(topic.topic(), topic.topicId(), tp));
-                Errors error = readable ? check(metadata, partition, byId) : Errors.TOPIC_AUTHORIZATION_FAILED;
-                if (error != Errors.NONE) {
-                    refused.put(tp, failed(partition.partition(), error));
-                } else {
-                    toFetch.add(new FetchRequest.Partition(name, partition.partition(), partition.fetchOffset(),
-                            partition.partitionMaxBytes()));
-                }
+        Map<String, Boolean> readable = new HashMap<>();
+        for (FetchSession.Entry entry : plan.partitions()) {
+            FetchSession.Key key = entry.key();
+            Optional<TopicMetadata> metadata = byId ? KafkaTopics.byId(view, key.topicId()) : view.topic(key.topic());
+            String name = metadata.map(TopicMetadata::name).orElse(key.topic() == null ? "" : key.topic());
+            TopicPartition tp = new TopicPartition(name, key.partition());
+            requested.add(new Requested(entry, tp));
+            // Asked once per topic and request: each denial is one audit line.
+            boolean allowed = readable.computeIfAbsent(name, topic ->
+                    access.allowed(session, request, AclOperation.READ, topic));
+            Errors error = allowed ? check(metadata, entry) : Errors.TOPIC_AUTHORIZATION_FAILED;
+            if (error != Errors.NONE) {
+                refused.put(tp, failed(key.partition(), error));
+            } else {
+                toFetch.add(new FetchRequest.Partition(name, key.partition(), entry.fetchOffset(),
+                        entry.partitionMaxBytes()));
             }
         }
         long waitMs = Math.min(Math.max(0, data.maxWaitMs()), maxWaitMs);
@@ -133,7 +133,7 @@ class FetchApi implements KafkaApi {
             for (FetchedPartition section : sections) {
                 answers.put(section.partition(), answer(section));
             }
-            return response(requested, answers, byId);
+            return response(requested, answers, byId, plan, fetchSession);
         });
     }
 
@@ -173,19 +173,19 @@ class FetchApi implements KafkaApi {
         return new TopicPartition(partition.topic(), partition.partition());
     }
 
-    private static Errors check(Optional<TopicMetadata> topic, FetchRequestData.FetchPartition partition,
-                                boolean byId) {
+    private static Errors check(Optional<TopicMetadata> topic, FetchSession.Entry entry) {
         if (topic.isEmpty()) {
-            return byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            return entry.key().topic() == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
-        if (partition.partition() < 0 || partition.partition() >= topic.get().partitions().size()) {
+        int partition = entry.key().partition();
+        if (partition < 0 || partition >= topic.get().partitions().size()) {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
-        int epoch = topic.get().partition(partition.partition()).leaderEpoch();
-        if (partition.currentLeaderEpoch() != NO_EPOCH && partition.currentLeaderEpoch() < epoch) {
+        int epoch = topic.get().partition(partition).leaderEpoch();
+        if (entry.currentLeaderEpoch() != NO_EPOCH && entry.currentLeaderEpoch() < epoch) {
             return Errors.FENCED_LEADER_EPOCH;
         }
-        if (partition.currentLeaderEpoch() > epoch) {
+        if (entry.currentLeaderEpoch() > epoch) {
             return Errors.UNKNOWN_LEADER_EPOCH;
         }
         return Errors.NONE;
@@ -217,19 +217,25 @@ class FetchApi implements KafkaApi {
                 .setRecords(MemoryRecords.EMPTY);
     }
 
+    /** The answer: every partition read, or for an incremental request those with news ({@link FetchSession}). */
     private static FetchResponseData response(List<Requested> requested, Map<TopicPartition, PartitionData> answers,
-                                              boolean byId) {
+                                              boolean byId, FetchSession.Plan plan, FetchSession fetchSession) {
         Map<Object, FetchableTopicResponse> topics = new LinkedHashMap<>();
         for (Requested asked : requested) {
-            FetchableTopicResponse topic = topics.computeIfAbsent(byId ? asked.topicId() : asked.topic(), key -> byId
-                    ? new FetchableTopicResponse().setTopicId(asked.topicId())
-                    : new FetchableTopicResponse().setTopic(asked.topic()));
-            topic.partitions().add(answers.get(asked.partition()));
+            PartitionData answer = answers.get(asked.partition());
+            if (!fetchSession.answered(asked.entry(), answer) && plan.incremental()) {
+                continue;
+            }
+            FetchSession.Key key = asked.entry().key();
+            FetchableTopicResponse topic = topics.computeIfAbsent(byId ? key.topicId() : key.topic(), id -> byId
+                    ? new FetchableTopicResponse().setTopicId(key.topicId())
+                    : new FetchableTopicResponse().setTopic(key.topic()));
+            topic.partitions().add(answer);
         }
-        return new FetchResponseData().setSessionId(0).setResponses(new ArrayList<>(topics.values()));
+        return new FetchResponseData().setSessionId(plan.sessionId()).setResponses(new ArrayList<>(topics.values()));
     }
 
-    /** A partition as the request named it, and its topic's name here ("" when unknown). */
-    private record Requested(String topic, Uuid topicId, TopicPartition partition) {
+    /** A partition of the session, and its topic's name here ("" when unknown). */
+    private record Requested(FetchSession.Entry entry, TopicPartition partition) {
     }
 }

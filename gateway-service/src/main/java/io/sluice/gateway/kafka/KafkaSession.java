@@ -4,6 +4,7 @@ import io.sluice.gateway.security.SluicePrincipal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,8 @@ final class KafkaSession {
     private volatile boolean closing;
     private ReadAhead readAhead;
     private final ShareSessions shareSessions = new ShareSessions();
+    private final FetchSession fetchSession = new FetchSession(
+            () -> ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE));
     private boolean ended;
 
     KafkaSession(long id, SocketAddress remote, boolean signInRequired) {
@@ -73,6 +76,11 @@ final class KafkaSession {
             }
         }
         return readAhead;
+    }
+
+    /** The connection's fetch session ({@link FetchApi}). */
+    FetchSession fetchSession() {
+        return fetchSession;
     }
 
     /** The connection's share sessions ({@link ShareFetchApi}, {@link ShareAcknowledgeApi}). */

@@ -485,32 +485,66 @@ class KafkaClientsIT {
     }
 
     /**
-     * Fetch sessions (KIP-227) are not kept: an incremental fetch, which names only what changed in a session, is
-     * refused whole rather than answered as if it named every partition; a full one is served whatever session it names.
+     * Fetch sessions (KIP-227) on one connection: a full fetch opens one; an incremental fetch names only what changed
+     * and is answered only with partitions that have news (nothing while the partition is idle, its new record once
+     * one is written); a session or epoch the connection does not hold is refused whole, as on a new connection.
      */
     @Test
     @Order(13)
-    void anIncrementalFetchIsRefusedAsOfAnUnknownSessionAndAFullOneIsServedWithoutASession() throws IOException {
+    void aFetchSessionAnswersOnlyPartitionsWithNewsAndRefusesSessionsItDoesNotHold() throws IOException {
         String topic = "kafka-fetch-sessions";
-        cluster.createTopic(topic, 1, 3, Map.of());
-        Response produced = cluster.postJson("/v1/topics/" + topic + "/records?value_format=string",
-                "[{\"value\": \"in-session\"}]");
-        assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+        cluster.createTopic(topic, 2, 3, Map.of());
+        produceString(topic, "in-session");
         Uuid topicId = TopicIds.of(cluster.describe(topic).path("topic_id").asString());
+        try (KafkaWire.Connection connection = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            FetchResponse opened = fetch(connection, topicId, 0, FetchMetadata.INITIAL_EPOCH, 0L, 0L);
+            assertThat(opened.error()).isEqualTo(Errors.NONE);
+            int session = opened.sessionId();
+            assertThat(session).as("a session is opened").isNotZero();
+            assertThat(values(opened)).containsExactly("in-session");
+            assertThat(opened.data().responses().getFirst().partitions()).as("both partitions, full").hasSize(2);
 
-        for (int[] incremental : new int[][] {{0, 1}, {1234, 1}, {1234, 7}}) {
-            FetchResponse refused = fetch(topic, topicId, incremental[0], incremental[1]);
-            assertThat(refused.error()).as("session %d, epoch %d", incremental[0], incremental[1])
+            FetchResponse idle = fetch(connection, topicId, session, 1, 1L, null);
+            assertThat(idle.error()).isEqualTo(Errors.NONE);
+            assertThat(idle.sessionId()).isEqualTo(session);
+            assertThat(idle.data().responses()).as("nothing new in either partition").isEmpty();
+
+            produceString(topic, "later");
+            FetchResponse news = fetch(connection, topicId, session, 2, null, null);
+            assertThat(values(news)).as("from the position the session kept").containsExactly("later");
+            assertThat(news.data().responses().getFirst().partitions()).extracting(p -> p.partitionIndex())
+                    .containsExactly(0);
+
+            assertThat(fetch(connection, topicId, session + 1, 3, null, null).error())
                     .isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND);
-            assertThat(refused.data().responses()).isEmpty();
+            assertThat(fetch(connection, topicId, session, 7, null, null).error())
+                    .isEqualTo(Errors.INVALID_FETCH_SESSION_EPOCH);
         }
-        FetchResponse full = fetch(topic, topicId, 1234, FetchMetadata.FINAL_EPOCH);
-        assertThat(full.error()).isEqualTo(Errors.NONE);
-        assertThat(full.sessionId()).isZero();
-        var partition = full.data().responses().getFirst().partitions().getFirst();
-        assertThat(Errors.forCode(partition.errorCode())).isEqualTo(Errors.NONE);
-        var record = FetchResponse.recordsOrFail(partition).records().iterator().next();
-        assertThat(StandardCharsets.UTF_8.decode(record.value()).toString()).isEqualTo("in-session");
+        try (KafkaWire.Connection other = new KafkaWire.Connection(cluster.kafkaBootstrap())) {
+            assertThat(fetch(other, topicId, 1234, 1, 0L, null).error()).as("another connection's session")
+                    .isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND);
+            FetchResponse full = fetch(other, topicId, 1234, FetchMetadata.FINAL_EPOCH, 0L, null);
+            assertThat(full.sessionId()).as("a final full fetch opens no session").isZero();
+            assertThat(values(full)).containsExactly("in-session", "later");
+        }
+    }
+
+    private static void produceString(String topic, String value) {
+        Response produced = cluster.postJson("/v1/topics/" + topic + "/records?value_format=string",
+                "[{\"value\": \"" + value + "\", \"partition\": 0}]");
+        assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+    }
+
+    private static List<String> values(FetchResponse response) {
+        List<String> values = new ArrayList<>();
+        for (var topic : response.data().responses()) {
+            for (var partition : topic.partitions()) {
+                assertThat(Errors.forCode(partition.errorCode())).isEqualTo(Errors.NONE);
+                FetchResponse.recordsOrFail(partition).records().forEach(record ->
+                        values.add(StandardCharsets.UTF_8.decode(record.value()).toString()));
+            }
+        }
+        return values;
     }
 
     /**
@@ -566,15 +600,21 @@ class KafkaClientsIT {
         assertThat(consumed.get(1)).containsExactlyElementsOf(IntStream.rangeClosed(1, streaming).boxed().toList());
     }
 
-    private static FetchResponse fetch(String topic, Uuid topicId, int sessionId, int sessionEpoch)
-            throws IOException {
+    /** A Fetch on {@code connection} naming partition 0 and 1 of the topic at the offsets given (null: not named). */
+    private static FetchResponse fetch(KafkaWire.Connection connection, Uuid topicId, int sessionId, int sessionEpoch,
+                                       Long offset0, Long offset1) throws IOException {
+        FetchRequestData.FetchTopic topic = new FetchRequestData.FetchTopic().setTopicId(topicId);
+        Long[] offsets = {offset0, offset1};
+        for (int partition = 0; partition < offsets.length; partition++) {
+            if (offsets[partition] != null) {
+                topic.partitions().add(new FetchRequestData.FetchPartition().setPartition(partition)
+                        .setFetchOffset(offsets[partition]).setPartitionMaxBytes(1 << 20));
+            }
+        }
         FetchRequestData data = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
                 .setSessionId(sessionId).setSessionEpoch(sessionEpoch)
-                .setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(topic).setTopicId(topicId)
-                        .setPartitions(List.of(new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0)
-                                .setPartitionMaxBytes(1 << 20)))));
-        return (FetchResponse) KafkaWire.call(cluster.kafkaBootstrap(), ApiKeys.FETCH,
-                new FetchRequest.SimpleBuilder(data));
+                .setTopics(topic.partitions().isEmpty() ? List.of() : List.of(topic));
+        return (FetchResponse) connection.call(ApiKeys.FETCH, new FetchRequest.SimpleBuilder(data));
     }
 
     @Test
