@@ -70,8 +70,12 @@ public final class IdleFetchRun {
             System.out.printf("  fetches %.0f (%.1f/s)%n", fetches, fetches / measured.toSeconds());
             System.out.printf("  bytes sent per fetch %.0f, received per fetch %.0f%n",
                     (after.sent() - before.sent()) / fetches, (after.received() - before.received()) / fetches);
-            System.out.printf("  server CPU per fetch %.3f ms (pids %s)%n",
-                    (after.serverCpuMs() - before.serverCpuMs()) / fetches, pids);
+            StringBuilder perProcess = new StringBuilder();
+            for (int i = 0; i < pids.size(); i++) {
+                perProcess.append(String.format(" %d: %.2f", pids.get(i),
+                        (after.cpuMs().get(i) - before.cpuMs().get(i)) / fetches));
+            }
+            System.out.printf("  server CPU per fetch, ms:%s%n", perProcess);
         }
     }
 
@@ -98,7 +102,7 @@ public final class IdleFetchRun {
     }
 
     /** The consumer's totals and the servers' CPU at one moment. */
-    private record Sample(double fetches, double sent, double received, double serverCpuMs) {
+    private record Sample(double fetches, double sent, double received, List<Double> cpuMs) {
 
         static Sample of(KafkaConsumer<?, ?> consumer, List<Long> pids) throws IOException {
             return new Sample(metric(consumer, "consumer-fetch-manager-metrics", "fetch-total"),
@@ -116,15 +120,15 @@ public final class IdleFetchRun {
             throw new IllegalStateException("The consumer has no metric " + group + "/" + name);
         }
 
-        /** User and system CPU of the processes, from fields 14 and 15 of /proc/<pid>/stat (clock ticks of 10 ms). */
-        private static double cpuMs(List<Long> pids) throws IOException {
-            double total = 0;
+        /** User and system CPU of each process, fields 14 and 15 of /proc/<pid>/stat (clock ticks of 10 ms). */
+        private static List<Double> cpuMs(List<Long> pids) throws IOException {
+            List<Double> cpu = new ArrayList<>();
             for (long pid : pids) {
                 String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+                cpu.add((Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0);
             }
-            return total;
+            return cpu;
         }
     }
 }
