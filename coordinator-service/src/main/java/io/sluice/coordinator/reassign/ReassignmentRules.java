@@ -28,7 +28,9 @@ import java.util.function.IntPredicate;
  *       that what a removed replica still sends is fenced).</li>
  *   <li>{@link #cancel} instead, at any point before completion: back to the original set, the adding replicas
  *       dropped; a leader among them (one elected cleanly after it joined the ISR) hands over to an in-sync original
- *       replica.</li>
+ *       replica. The original replicas come back in the order the move held them (those the target kept first, in
+ *       target order), as Kafka's {@code PartitionReassignmentRevert} returns them: the state does not record the
+ *       original order, so the preferred leader after a cancel may differ from the one before the move.</li>
  * </ol>
  *
  * <p>Invariants every function keeps: the leader is in the ISR (or there is none); the ISR is never empty; a change
