@@ -17,10 +17,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * The move state machine over generated histories: whatever the leader does to the ISR, whichever nodes die and come
- * back (with the clean elections that implies), however often the coordinator restarts and reloads the stored state,
+ * back (with the clean elections that implies), whenever leadership goes back to the preferred replica, however often the coordinator restarts and reloads the stored state,
  * and whatever targets and cancels arrive — each step of a move taken whenever the coordinator gets to it — the leader
  * is always in the ISR, the ISR is never empty and only ever holds replicas that have every acknowledged record, leader
  * and partition epochs never go back, and once the nodes are back and caught up every history ends in the last target
@@ -34,7 +35,10 @@ class ReassignmentProperties {
 
     private static final int NODES = 5;
 
-    enum Action { PRODUCE, FETCH, EXPAND_ISR, SHRINK_ISR, KILL, REVIVE, ADVANCE, RESTART_COORDINATOR, CANCEL, NEW_TARGET }
+    enum Action {
+        PRODUCE, FETCH, EXPAND_ISR, SHRINK_ISR, KILL, REVIVE, PREFERRED_ELECTION, ADVANCE, RESTART_COORDINATOR, CANCEL,
+        NEW_TARGET
+    }
 
     record Step(Action action, int node, List<Integer> target) {
     }
@@ -46,6 +50,9 @@ class ReassignmentProperties {
             simulation.apply(step);
             simulation.assertInvariants(step);
         }
+        Statistics.label("moves completed before healing").collect(simulation.completed > 0);
+        Statistics.label("cancels accepted").collect(simulation.cancelled > 0);
+        Statistics.label("moving when healing starts").collect(simulation.state.isReassigning());
         simulation.heal();
         simulation.assertInvariants(null);
         simulation.assertEndedWhereAsked();
@@ -60,6 +67,7 @@ class ReassignmentProperties {
                 Tuple.of(2, Arbitraries.just(Action.SHRINK_ISR)),
                 Tuple.of(2, Arbitraries.just(Action.KILL)),
                 Tuple.of(2, Arbitraries.just(Action.REVIVE)),
+                Tuple.of(1, Arbitraries.just(Action.PREFERRED_ELECTION)),
                 Tuple.of(4, Arbitraries.just(Action.ADVANCE)),
                 Tuple.of(1, Arbitraries.just(Action.RESTART_COORDINATOR)),
                 Tuple.of(1, Arbitraries.just(Action.CANCEL)),
@@ -82,6 +90,8 @@ class ReassignmentProperties {
         private boolean expectedInOrder = true;
         private int lastLeaderEpoch;
         private int lastPartitionEpoch;
+        private int completed;
+        private int cancelled;
 
         Simulation() {
             java.util.Arrays.fill(alive, true);
@@ -128,6 +138,7 @@ class ReassignmentProperties {
                         setState(Elections.onNodeReturn(state, node, eligible, false));
                     }
                 }
+                case PREFERRED_ELECTION -> setState(Elections.preferredLeader(state, eligible));
                 case ADVANCE -> setState(ReassignmentRules.advance(state, eligible));
                 case RESTART_COORDINATOR -> {
                     // A new coordinator knows only what Redis holds, and sweeps the moves it finds.
@@ -141,6 +152,7 @@ class ReassignmentProperties {
                     if (decision.isAccepted()) {
                         List<Integer> original = state.originalReplicas();
                         setState(decision.state());
+                        cancelled++;
                         expectedReplicas = original;
                         expectedInOrder = false;
                     }
@@ -220,6 +232,9 @@ class ReassignmentProperties {
                 // A new leader's log is the partition's: followers will truncate a tail it does not have.
                 assertThat(logEnd[next.leader()]).as("a new leader %d holds every acknowledged record: %s",
                         next.leader(), next).isGreaterThanOrEqualTo(acknowledged);
+            }
+            if (state.isReassigning() && !next.isReassigning()) {
+                completed++;
             }
             state = next;
         }
