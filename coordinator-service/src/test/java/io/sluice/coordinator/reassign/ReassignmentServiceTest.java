@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,7 @@ class ReassignmentServiceTest extends CoordinatorTestSupport {
         api().createTopic("cancelled", 1, 3);
         api().createTopic("refused", 1, 3);
         api().createTopic("resumed", 1, 3);
+        api().createTopic("shrunk", 1, 3);
         nodes.start(4);
     }
 
@@ -89,6 +91,21 @@ class ReassignmentServiceTest extends CoordinatorTestSupport {
         assertThat(done.leader()).as("the first in-sync target replica").isEqualTo(4);
         assertThat(done.leaderEpoch()).as("a leader move, then the removal").isEqualTo(moving.leaderEpoch() + 2);
         assertThat(list()).noneMatch(o -> o.topic().equals("moved"));
+    }
+
+    @Test
+    void whenEveryTargetReplicaIsAlreadyInSyncShouldCompleteBeforeAnswering() {
+        PartitionState before = api().topic("shrunk").partition(0);
+        List<Integer> target = before.replicas().stream().filter(r -> r != before.leader()).toList();
+
+        alter(new AlterReassignmentsRequest.Target("shrunk", 0, target));
+
+        PartitionState after = api().topic("shrunk").partition(0);
+        assertThat(after.isReassigning()).isFalse();
+        assertThat(after.replicas()).isEqualTo(target);
+        assertThat(after.isr()).isEqualTo(target);
+        assertThat(after.leader()).isEqualTo(target.getFirst());
+        assertThat(after.leaderEpoch()).as("a leader move, then the removal").isEqualTo(before.leaderEpoch() + 2);
     }
 
     @Test
@@ -167,7 +184,7 @@ class ReassignmentServiceTest extends CoordinatorTestSupport {
                 .expectBody(ReassignmentListing.class).returnResult().getResponseBody().partitions();
     }
 
-    private PartitionState awaitState(String topic, java.util.function.Predicate<PartitionState> condition) {
+    private PartitionState awaitState(String topic, Predicate<PartitionState> condition) {
         PartitionState[] seen = new PartitionState[1];
         await(topic + "-0 to reach the expected state").atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(50))
