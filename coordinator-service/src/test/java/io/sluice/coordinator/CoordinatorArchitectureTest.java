@@ -20,8 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
  * The coordinator's layering, checked on its compiled main classes (tests excluded): the rules every service keeps
  * ({@link ServiceRules}) and its own. From the bottom: the top-level
  * configuration and {@code redis} (the embedded server); {@code store} and {@code cluster} (pure election and placement
- * rules); {@code lease}; {@code metadata} (the command sequence and the feed, written under the lease); the features
- * {@code partition}, {@code topic}, {@code node} (which uses partition's changes), {@code group} (consumer groups, over
+ * rules); {@code lease}; {@code metadata} (the command sequence and the feed, written under the lease);
+ * {@code reassign} (partition moves, over the metadata); the features
+ * {@code partition}, {@code topic}, {@code node} (which uses partition's changes; both queue the next steps of moves
+ * behind their own changes), {@code group} (consumer groups, over
  * the metadata) and {@code metrics}; and on top
  * {@code failover}, which drives the lease and loads or drops the metadata as it is won or lost.
  */

@@ -21,6 +21,8 @@ public enum ErrorCode {
     INVALID_TIMESTAMP(400, false, "The timestamp is not valid."),
     INVALID_GROUP_ID(400, false, "The consumer group id is not valid."),
     INVALID_COMMIT_OFFSET_SIZE(400, false, "The metadata of an offset commit is larger than allowed."),
+    INVALID_REPLICA_ASSIGNMENT(400, false, "A replica assignment is not valid: empty, a node named twice, a node that "
+            + "is not registered, or a change that would drop the last in-sync replicas."),
     UNKNOWN_TOPIC(404, false, "The topic does not exist."),
     UNKNOWN_PARTITION(404, false, "The partition does not exist."),
     UNKNOWN_NODE(404, false, "The node is not registered."),
@@ -31,6 +33,7 @@ public enum ErrorCode {
     FENCED_MEMBER(409, false, "The member has been fenced by a newer group epoch."),
     FENCED_COORDINATOR(409, false, "The coordinator is no longer the active one."),
     STALE_PARTITION_EPOCH(409, false, "The partition epoch in the request is stale."),
+    NO_REASSIGNMENT_IN_PROGRESS(409, false, "The partition is not being reassigned: there is no move to cancel."),
     INELIGIBLE_REPLICA(409, false, "A replica the ISR change adds is not alive, or no longer runs the process whose "
             + "fetch qualified it."),
     FENCED_MEMBER_EPOCH(409, false, "The member epoch is not the member's current one: the member must rejoin with "

@@ -7,6 +7,7 @@ import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.node.NodeService;
 import io.sluice.coordinator.partition.PartitionStateService;
+import io.sluice.coordinator.reassign.ReassignmentService;
 import io.sluice.coordinator.txn.TransactionManager;
 import io.sluice.protocol.ErrorCode;
 import java.time.Duration;
@@ -24,8 +25,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The coordinator's clockwork, started with the application and stopped before it: lease rounds (and the load or
- * drop of metadata and consumer groups they imply), session expiry of silent nodes and group members, and periodic
- * preferred-leader election. Each loop
+ * drop of metadata and consumer groups they imply), session expiry of silent nodes and group members, periodic
+ * preferred-leader election, and the periodic (and on-activation) round that advances partition moves. Each loop
  * runs one round at a time on a single timer thread; the work itself is non-blocking.
  *
  * <p>It sits above the lease, the metadata, the groups and the node and partition services because it drives all of
@@ -50,13 +51,15 @@ class LeaseKeeper implements SmartLifecycle {
     private final GroupManager groups;
     private final ClassicGroups classic;
     private final TransactionManager transactions;
+    private final ReassignmentService reassignments;
     private final CoordinatorProperties properties;
     private final Scheduler timer = Schedulers.newSingle("coordinator-timer", true);
     private Disposable.Composite loops;
 
     LeaseKeeper(CoordinatorLease lease, MetadataManager metadata, NodeService nodes, PartitionStateService partitions,
                 GroupManager groups, ClassicGroups classic, TransactionManager transactions,
-                CoordinatorProperties properties) {
+                ReassignmentService reassignments, CoordinatorProperties properties) {
+        this.reassignments = reassignments;
         this.lease = lease;
         this.metadata = metadata;
         this.nodes = nodes;
@@ -72,6 +75,9 @@ class LeaseKeeper implements SmartLifecycle {
         loops = Disposables.composite();
         loops.add(every(properties.lease().renewInterval(), this::leaseRound));
         loops.add(every(properties.election().livenessCheckInterval(), nodes::expireSessions));
+        // Moves advance behind every change that lets them; this round (and the one on activation) takes the steps
+        // whose trigger was lost, e.g. with a coordinator that failed between an ISR change and the step it allowed.
+        loops.add(every(properties.election().livenessCheckInterval(), reassignments::advance));
         loops.add(every(properties.groups().sessionCheckInterval(), groups::sweep));
         loops.add(every(properties.groups().sessionCheckInterval(), () -> Mono.fromRunnable(classic::sweep)));
         loops.add(every(properties.transactions().abortCheckInterval(), transactions::abortExpired));
@@ -93,7 +99,10 @@ class LeaseKeeper implements SmartLifecycle {
                     .then(groups.activate())
                     .then(transactions.activate())
                     .timeout(ROUND_LIMIT)
-                    .doOnSuccess(v -> nodes.restartSessions())
+                    .doOnSuccess(v -> {
+                        nodes.restartSessions();
+                        reassignments.advanceLater();
+                    })
                     .onErrorResume(e -> {
                         LOG.error("Could not load metadata, groups and transactions after taking the lease; giving it"
                                 + " up", e);

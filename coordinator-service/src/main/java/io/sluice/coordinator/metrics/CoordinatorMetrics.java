@@ -31,7 +31,12 @@ class CoordinatorMetrics {
                 .register(registry);
         Gauge.builder("sluice.coordinator.under.replicated.partitions", metadata,
                         m -> partitions(m, PartitionState::isUnderReplicated))
-                .description("Partitions whose ISR is smaller than their replica list")
+                .description("Partitions whose ISR is smaller than their replication factor (a moving partition's: "
+                        + "its original replica set's size)")
+                .register(registry);
+        Gauge.builder("sluice.coordinator.reassigning.partitions", metadata,
+                        m -> partitions(m, PartitionState::isReassigning))
+                .description("Partitions being moved to another replica set")
                 .register(registry);
     }
 

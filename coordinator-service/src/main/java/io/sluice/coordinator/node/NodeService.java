@@ -5,6 +5,7 @@ import io.sluice.internal.metadata.Elections;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.metadata.Mutation;
 import io.sluice.coordinator.partition.PartitionChanges;
+import io.sluice.coordinator.reassign.ReassignmentService;
 import io.sluice.coordinator.store.MetadataChange;
 import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.RegisterRequest;
@@ -31,7 +32,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Node membership: registration, heartbeats, session expiry and controlled shutdown, each with the leader
- * elections it implies (see {@link Elections}).
+ * elections it implies (see {@link Elections}). Each change is followed, in the command sequence, by the next steps
+ * of partition moves it may have let go on ({@link ReassignmentService#advance}).
  */
 @Service
 public class NodeService {
@@ -42,11 +44,14 @@ public class NodeService {
     private final NodeLiveness liveness;
     private final CoordinatorProperties properties;
     private final NodeProbe probe;
+    private final ReassignmentService reassignments;
     /** Nodes being probed after an unreachable report: one probe per node at a time, however many peers report. */
     private final Set<Integer> probing = ConcurrentHashMap.newKeySet();
 
-    NodeService(MetadataManager metadata, NodeLiveness liveness, CoordinatorProperties properties, NodeProbe probe) {
+    NodeService(MetadataManager metadata, NodeLiveness liveness, CoordinatorProperties properties, NodeProbe probe,
+                ReassignmentService reassignments) {
         this.metadata = metadata;
+        this.reassignments = reassignments;
         this.liveness = liveness;
         this.properties = properties;
         this.probe = probe;
@@ -102,7 +107,7 @@ public class NodeService {
             }
             return Mutation.of(change, new RegisterResponse(node.id(), properties.heartbeatInterval().toMillis(),
                     properties.sessionTimeout().toMillis()));
-        });
+        }).doOnSuccess(response -> reassignments.advanceLater());
     }
 
     /** Records a heartbeat; a node that had been declared dead comes back to life (and may lead again). */
@@ -125,7 +130,7 @@ public class NodeService {
             LOG.info("Node {} is alive again", nodeId);
             return Mutation.of(withElections(current, alive,
                     (state, unclean) -> Elections.onNodeReturn(state, nodeId, eligible(current, alive), unclean), true), null);
-        });
+        }).doOnSuccess(v -> reassignments.advanceLater());
     }
 
     /**
@@ -147,7 +152,7 @@ public class NodeService {
                     .count();
             LOG.info("Node {} is shutting down; it still leads {} partitions", nodeId, stillLeading);
             return Mutation.of(change, new ShutdownResponse(nodeId, (int) stillLeading));
-        });
+        }).doOnSuccess(response -> reassignments.advanceLater());
     }
 
     /**
@@ -172,7 +177,7 @@ public class NodeService {
                     offline.contains(new TopicPartition(topic.name(), state.partition()))
                             ? Elections.onNodeDeath(state, nodeId, others, false) : state);
             return Mutation.of(change, null);
-        });
+        }).doOnSuccess(v -> reassignments.advanceLater());
     }
 
     /**
@@ -199,7 +204,7 @@ public class NodeService {
                     LOG.warn("Node {} refuses connections at {}: declaring it dead without waiting for its session "
                             + "to expire", nodeId, now.url());
                     return deathOf(view, now);
-                }))
+                }).doOnSuccess(v -> reassignments.advanceLater()))
                 .doFinally(signal -> probing.remove(nodeId));
     }
 
@@ -226,7 +231,7 @@ public class NodeService {
             }
             LOG.warn("Node {} missed heartbeats for {}: declaring it dead", nodeId, properties.sessionTimeout());
             return deathOf(view, node);
-        }).onErrorResume(e -> {
+        }).doOnSuccess(v -> reassignments.advanceLater()).onErrorResume(e -> {
             // Not swallowed: the node stays a candidate, and the next session check tries again.
             LOG.warn("Could not declare node {} dead: {}; trying again at the next check", nodeId, e.toString());
             return Mono.empty();

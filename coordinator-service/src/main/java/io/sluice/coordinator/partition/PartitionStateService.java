@@ -3,6 +3,7 @@ package io.sluice.coordinator.partition;
 import io.sluice.internal.metadata.Elections;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.metadata.Mutation;
+import io.sluice.coordinator.reassign.ReassignmentService;
 import io.sluice.coordinator.store.MetadataChange;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
 import io.sluice.internal.coordinator.ElectionResult;
@@ -24,9 +25,11 @@ import reactor.core.publisher.Mono;
 public class PartitionStateService {
 
     private final MetadataManager metadata;
+    private final ReassignmentService reassignments;
 
-    PartitionStateService(MetadataManager metadata) {
+    PartitionStateService(MetadataManager metadata, ReassignmentService reassignments) {
         this.metadata = metadata;
+        this.reassignments = reassignments;
     }
 
     /**
@@ -35,6 +38,10 @@ public class PartitionStateService {
      * still run the process whose fetch qualified them (the request's incarnations), or it is INELIGIBLE_REPLICA. A
      * change the stored state already shows (the leader's retry of a change whose answer it lost) is answered with
      * that state, so a leader never stays unsure whether its change was made.
+     *
+     * <p>The answer is the state the ISR change made, never a later step of a partition move: an expansion that lets a
+     * move go on is followed, in the command sequence, by the move's next step ({@link ReassignmentService#advance}),
+     * which the leader learns from the metadata like any other change.
      */
     Mono<PartitionState> alterPartition(String topicName, int partition, AlterPartitionRequest request) {
         return metadata.submit(view -> {
@@ -72,6 +79,10 @@ public class PartitionStateService {
             MetadataChange change = MetadataChange.ofTopic(MetadataChange.TopicWrite.update(
                     topic.withPartition(updated), Map.of(partition, state.partitionEpoch())));
             return Mutation.of(change, updated);
+        }).doOnSuccess(updated -> {
+            if (updated != null && updated.isReassigning()) {
+                reassignments.advanceLater();
+            }
         });
     }
 
@@ -97,7 +108,7 @@ public class PartitionStateService {
                 return next;
             });
             return Mutation.of(change, new ElectionResult(moved[0]));
-        });
+        }).doOnSuccess(result -> reassignments.advanceLater());
     }
 
     private static List<Integer> validIsr(MetadataView view, PartitionState state, AlterPartitionRequest request,

@@ -10,6 +10,9 @@ import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.acl.AclBinding;
 import io.sluice.internal.acl.AclBindingFilter;
 import io.sluice.internal.acl.AclSnapshot;
+import io.sluice.internal.coordinator.AlterReassignmentsRequest;
+import io.sluice.internal.coordinator.AlterReassignmentsResponse;
+import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
@@ -453,6 +456,16 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
 
     @Override
     public Mono<PartitionState> alterPartition(TopicPartition tp, AlterPartitionRequest request) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<AlterReassignmentsResponse> alterReassignments(AlterReassignmentsRequest request) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<ReassignmentListing> listReassignments() {
         return Mono.error(new UnsupportedOperationException("not faked"));
     }
 

@@ -40,9 +40,16 @@ import reactor.core.scheduler.Scheduler;
  * <p>Leader epochs only move forward here: a state with an older leader epoch than the replica's, or another leader
  * in the same epoch, comes from a coordinator or a Redis that lost writes; it is refused, logged and counted
  * ({@code sluice.partition.metadata.epoch.regressions}), and the replica keeps its role. Data is deleted only on an
- * explicit topic deletion: the topic gone in the very next metadata version, or re-created under the same name
- * (recognised by its topic id). A replica that vanishes from the metadata any other way — a snapshot that skipped
- * versions, a reassignment — is set aside as a stray directory and kept.
+ * explicit decision the node has seen made: the topic gone in the very next metadata version, or re-created under the
+ * same name (recognised by its topic id); or a partition move (KIP-455) that ends without this node — the previous
+ * version listed the replica as being added or removed, and the very next version of the same topic no longer lists
+ * it among the replicas, at a leader epoch no older than the one the replica knows and a newer partition epoch (the
+ * move completed, was cancelled, or was replaced by one that drops it). A replica that vanishes from the metadata any
+ * other way — a snapshot that skipped versions, a view whose epochs went back, a replica list changed without a
+ * move — is set aside as a stray directory and kept.
+ *
+ * <p>A node a move adds is a follower like any other: it creates an empty log and fetches from the leader, and
+ * joins the ISR only when the leader finds it caught up.
  *
  * <p>Metadata is applied on the metadata watcher's thread, one version at a time; lookups from request threads are
  * lock-free.
@@ -158,6 +165,8 @@ public final class ReplicaManager {
                     && previous.topic(tp.topic()).map(t -> t.id().equals(topicId)).orElse(false);
             if (deleted) {
                 remove(tp, "topic " + tp.topic() + " was deleted in metadata version " + view.version());
+            } else if (nextVersion && movedOff(previous, view, tp, partitions.get(tp))) {
+                remove(tp, "metadata version " + view.version() + " ended a partition move without node " + localNode);
             } else {
                 setAside(tp, "metadata version " + view.version() + " no longer assigns it to node " + localNode);
             }
@@ -204,6 +213,26 @@ public final class ReplicaManager {
         } else {
             partition.updateState(state);
         }
+    }
+
+    /**
+     * Whether {@code next}, the version right after {@code previous}, ends a move that took {@code partition} off this
+     * node: {@code previous} listed this node as being added or removed, and {@code next} has the same topic (same id)
+     * without this node among the partition's replicas, at a leader epoch no older than the replica's and
+     * {@code previous}'s and a newer partition epoch.
+     */
+    private boolean movedOff(MetadataView previous, MetadataView next, TopicPartition tp, Partition partition) {
+        PartitionState before = previous.partition(tp).orElse(null);
+        PartitionState after = next.partition(tp).orElse(null);
+        if (before == null || after == null || partition == null
+                || !(before.addingReplicas().contains(localNode) || before.removingReplicas().contains(localNode))) {
+            return false;
+        }
+        boolean sameTopic = next.topic(tp.topic()).map(t -> t.id().equals(partition.topicId())).orElse(false)
+                && previous.topic(tp.topic()).map(t -> t.id().equals(partition.topicId())).orElse(false);
+        return sameTopic && !after.replicas().contains(localNode)
+                && after.leaderEpoch() >= before.leaderEpoch() && after.leaderEpoch() >= partition.leaderEpoch()
+                && after.partitionEpoch() > before.partitionEpoch();
     }
 
     /** An older leader epoch than the replica's, or the same epoch with another leader. */

@@ -159,6 +159,29 @@ class PartitionTest {
         assertThat(isr(partition.proposedIsr(100, LAG_MAX, live))).containsExactly(1, 2);
     }
 
+    /**
+     * A replica a move adds (moving [1, 2, 3] to [4, 2, 3]) fetches from an empty log like any follower: it does not
+     * hold the high watermark back while it catches up, and is proposed into the ISR once it reaches it.
+     */
+    @Test
+    void whenAMoveAddsAReplicaShouldCatchItUpFromEmptyAndProposeItIntoTheIsr() {
+        live = alive(1, 2, 3, 4);
+        partition.becomeLeader(new PartitionState(0, List.of(4, 2, 3, 1), 1, List.of(2, 3, 1), 3, 5, List.of(4),
+                List.of(1)), 0);
+        partition.appendAsLeader(batch("a", "b"), 3, false);
+        fetch(2, incarnation(2), 2, 3, 10);
+        fetch(3, incarnation(3), 2, 3, 10);
+
+        fetch(4, incarnation(4), 0, 3, 20);
+
+        assertThat(log.highWatermark()).as("replica 4, catching up from offset 0, is not in the ISR").isEqualTo(2);
+        assertThat(isr(partition.proposedIsr(30, LAG_MAX, live))).isNull();
+
+        fetch(4, incarnation(4), 2, 3, 40);
+
+        assertThat(isr(partition.proposedIsr(50, LAG_MAX, live))).containsExactlyInAnyOrder(1, 2, 3, 4);
+    }
+
     @Test
     void producersAreToldWhoIsNotTheLeaderOrWhichEpochIsStale() {
         partition.becomeFollower(new PartitionState(0, List.of(1, 2, 3), 2, List.of(1, 2, 3), 4, 6));

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Metadata only moves a replica forward, and only an explicit deletion deletes its data: what a node does when the
- * coordinator's view goes back (a stale coordinator, a Redis that lost writes) or a replica vanishes from it.
+ * Metadata only moves a replica forward, and only an explicit deletion deletes its data — a topic deleted, or a
+ * partition move that ends without this node, seen in the very next version: what a node does when the coordinator's
+ * view goes back (a stale coordinator, a Redis that lost writes) or a replica vanishes from it.
  */
 class ReplicaManagerTest {
 
@@ -145,6 +146,80 @@ class ReplicaManagerTest {
         assertThat(partition.topicId()).isEqualTo("id-2");
         assertThat(partition.log().logEndOffset()).isZero();
         assertThat(directories().map(d -> d.getFileName().toString())).containsExactly("orders-0");
+    }
+
+    /** Node 1 being removed: [1, 2, 3] moving to [2, 3], led by 2. */
+    private static final PartitionState LEAVING = new PartitionState(0, List.of(2, 3, 1), 2, List.of(2, 3, 1), 5, 7,
+            List.of(), List.of(1));
+
+    @Test
+    void whenTheNextVersionCompletesAMoveWithoutThisNodeShouldDeleteItsReplica() {
+        replicas.applyMetadata(view(10, topic("id-1", LEAVING)));
+        assertThat(replicas.partition(TP).orElseThrow().role()).isEqualTo(Role.FOLLOWER);
+
+        replicas.applyMetadata(view(11, topic("id-1", new PartitionState(0, List.of(2, 3), 2, List.of(2, 3), 6, 8))));
+
+        assertThat(replicas.partition(TP)).isEmpty();
+        assertThat(fetchers.added).isEmpty();
+        assertThat(logs.log(TP)).isEmpty();
+        assertThat(directories()).isEmpty();
+    }
+
+    @Test
+    void whenTheNextVersionCancelsAMoveThatWasAddingThisNodeShouldDeleteItsReplica() {
+        // [2, 3] moving to [2, 3, 1]; the cancel takes node 1 off again.
+        replicas.applyMetadata(view(10, topic("id-1", new PartitionState(0, List.of(2, 3, 1), 2, List.of(2, 3), 5, 7,
+                List.of(1), List.of()))));
+
+        replicas.applyMetadata(view(11, topic("id-1", new PartitionState(0, List.of(2, 3), 2, List.of(2, 3), 6, 8))));
+
+        assertThat(replicas.partition(TP)).isEmpty();
+        assertThat(directories()).isEmpty();
+    }
+
+    @Test
+    void whenAMoveEndsInAViewThatSkippedVersionsShouldSetTheReplicaAsideNotDeleteIt() {
+        replicas.applyMetadata(view(10, topic("id-1", LEAVING)));
+
+        replicas.applyMetadata(view(12, topic("id-1", new PartitionState(0, List.of(2, 3), 2, List.of(2, 3), 6, 9))));
+
+        assertThat(replicas.partition(TP)).isEmpty();
+        assertThat(directories().map(d -> d.getFileName().toString()))
+                .singleElement().asString().startsWith("orders-0.").endsWith("-stray");
+    }
+
+    @Test
+    void whenTheNextVersionDropsThisNodeAtAnOlderLeaderEpochShouldSetTheReplicaAsideNotDeleteIt() {
+        replicas.applyMetadata(view(10, topic("id-1", LEAVING)));
+
+        replicas.applyMetadata(view(11, topic("id-1", new PartitionState(0, List.of(2, 3), 2, List.of(2, 3), 4, 8))));
+
+        assertThat(directories().map(d -> d.getFileName().toString()))
+                .singleElement().asString().endsWith("-stray");
+    }
+
+    @Test
+    void whenTheReplicaListDropsThisNodeWithoutAMoveShouldSetTheReplicaAsideNotDeleteIt() {
+        replicas.applyMetadata(view(10, topic("id-1", new PartitionState(0, List.of(2, 3, 1), 2, List.of(2, 3, 1), 5, 7))));
+
+        replicas.applyMetadata(view(11, topic("id-1", new PartitionState(0, List.of(2, 3), 2, List.of(2, 3), 6, 8))));
+
+        assertThat(directories().map(d -> d.getFileName().toString()))
+                .singleElement().asString().endsWith("-stray");
+    }
+
+    @Test
+    void whenAMoveAddsThisNodeShouldFollowTheLeaderFromAnEmptyLog() {
+        replicas.applyMetadata(view(10, topic("id-1", new PartitionState(0, List.of(2, 3), 2, List.of(2, 3), 5, 7))));
+        assertThat(replicas.partition(TP)).isEmpty();
+
+        replicas.applyMetadata(view(11, topic("id-1", new PartitionState(0, List.of(2, 3, 1), 2, List.of(2, 3), 5, 8,
+                List.of(1), List.of()))));
+
+        Partition partition = replicas.partition(TP).orElseThrow();
+        assertThat(partition.role()).isEqualTo(Role.FOLLOWER);
+        assertThat(partition.log().logEndOffset()).isZero();
+        assertThat(fetchers.added).containsExactly(TP);
     }
 
     @Test

@@ -3,6 +3,9 @@ package io.sluice.partition.simulation;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.coordinator.AlterReassignmentsRequest;
+import io.sluice.internal.coordinator.AlterReassignmentsResponse;
+import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
@@ -109,6 +112,16 @@ abstract class UnsupportedCoordinatorApi implements CoordinatorApi {
     @Override
     public Mono<ElectionResult> electPreferredLeaders(String topicOrNull) {
         return unsupported("electPreferredLeaders");
+    }
+
+    @Override
+    public Mono<AlterReassignmentsResponse> alterReassignments(AlterReassignmentsRequest request) {
+        return unsupported("alterReassignments");
+    }
+
+    @Override
+    public Mono<ReassignmentListing> listReassignments() {
+        return unsupported("listReassignments");
     }
 
     @Override

@@ -62,6 +62,15 @@ public interface CoordinatorApi {
     /** Moves leadership back to preferred replicas, of one topic or (null) of all. */
     Mono<ElectionResult> electPreferredLeaders(String topicOrNull);
 
+    /**
+     * Starts, replaces or cancels partition moves (Kafka's AlterPartitionReassignments); each partition is answered
+     * with its own error code, none when done.
+     */
+    Mono<AlterReassignmentsResponse> alterReassignments(AlterReassignmentsRequest request);
+
+    /** The partition moves under way (Kafka's ListPartitionReassignments). */
+    Mono<ReassignmentListing> listReassignments();
+
     /** What changed after {@code version}, waiting up to {@code wait} for a change (a long poll). */
     Mono<MetadataUpdate> metadataSince(long version, Duration wait);
 

@@ -12,7 +12,8 @@ import java.util.function.IntPredicate;
  * <p>Clean election picks the first ISR member, in replica order, that is eligible. The ISR never becomes empty:
  * when its last member dies it stays listed, the partition has no leader, and that member can lead again cleanly
  * when it returns. Unclean election, only where the topic allows it, picks the first eligible replica of any kind
- * and resets the ISR to that replica alone.
+ * and resets the ISR to that replica alone — never a replica a reassignment is still adding: one that has not yet
+ * joined the ISR may hold nothing of the log, and electing it would lose all of it, not only an unreplicated tail.
  */
 public final class Elections {
 
@@ -84,7 +85,7 @@ public final class Elections {
         }
         if (unclean) {
             for (int replica : state.replicas()) {
-                if (eligible.test(replica)) {
+                if (eligible.test(replica) && !state.addingReplicas().contains(replica)) {
                     return state.withLeader(replica, List.of(replica));
                 }
             }

@@ -53,6 +53,15 @@ class ElectionsTest {
     }
 
     @Test
+    void whenAReplicaIsStillBeingAddedUncleanElectionShouldNotPickIt() {
+        // Moving [1, 2] to [3, 2]: replica 3 is catching up and holds nothing the ISR does not.
+        PartitionState moving = new PartitionState(0, List.of(3, 2, 1), 1, List.of(1), 4, 7, List.of(3), List.of(1));
+
+        assertThat(Elections.onNodeDeath(moving, 1, alive(3), true).hasLeader()).isFalse();
+        assertThat(Elections.onNodeDeath(moving, 1, alive(2, 3), true).leader()).isEqualTo(2);
+    }
+
+    @Test
     void theLastIsrMemberReturningLeadsItsOfflinePartitionAgain() {
         PartitionState offline = new PartitionState(0, List.of(1, 2, 3), PartitionState.NO_LEADER, List.of(1), 5, 8);
 

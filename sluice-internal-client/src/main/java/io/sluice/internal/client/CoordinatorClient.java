@@ -24,12 +24,15 @@ import io.sluice.internal.classic.ClassicSyncResponse;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.coordinator.AlterReassignmentsRequest;
+import io.sluice.internal.coordinator.AlterReassignmentsResponse;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorPaths;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
 import io.sluice.internal.coordinator.ElectionResult;
 import io.sluice.internal.coordinator.OfflineReplicasRequest;
+import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.coordinator.RegisterResponse;
 import io.sluice.internal.coordinator.ShutdownResponse;
@@ -212,6 +215,16 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<ElectionResult> electPreferredLeaders(String topicOrNull) {
         return Mono.defer(() -> post(CoordinatorPaths.preferredElection(topicOrNull), null, ElectionResult.class));
+    }
+
+    @Override
+    public Mono<AlterReassignmentsResponse> alterReassignments(AlterReassignmentsRequest request) {
+        return post(CoordinatorPaths.REASSIGNMENTS, request, AlterReassignmentsResponse.class);
+    }
+
+    @Override
+    public Mono<ReassignmentListing> listReassignments() {
+        return get(CoordinatorPaths.REASSIGNMENTS, ReassignmentListing.class);
     }
 
     @Override

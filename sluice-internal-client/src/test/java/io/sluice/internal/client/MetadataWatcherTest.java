@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.internal.coordinator.AddPartitionsRequest;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.coordinator.AlterReassignmentsRequest;
+import io.sluice.internal.coordinator.AlterReassignmentsResponse;
+import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
@@ -174,6 +177,16 @@ class MetadataWatcherTest {
 
         @Override
         public Mono<PartitionState> alterPartition(TopicPartition tp, AlterPartitionRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<AlterReassignmentsResponse> alterReassignments(AlterReassignmentsRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<ReassignmentListing> listReassignments() {
             throw new UnsupportedOperationException();
         }
 
