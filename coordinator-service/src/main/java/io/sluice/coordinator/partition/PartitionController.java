@@ -2,6 +2,8 @@ package io.sluice.coordinator.partition;
 
 import io.sluice.internal.coordinator.AlterPartitionRequest;
 import io.sluice.internal.coordinator.CoordinatorPaths;
+import io.sluice.internal.coordinator.ElectLeadersRequest;
+import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ElectionResult;
 import io.sluice.internal.metadata.PartitionState;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,6 +31,11 @@ class PartitionController {
     Mono<PartitionState> alterPartition(@PathVariable String name, @PathVariable int partition,
                                         @RequestBody AlterPartitionRequest request) {
         return partitions.alterPartition(name, partition, request);
+    }
+
+    @PostMapping(CoordinatorPaths.ELECTIONS)
+    Mono<ElectLeadersResponse> electLeaders(@RequestBody ElectLeadersRequest request) {
+        return partitions.electLeaders(request);
     }
 
     @PostMapping(CoordinatorPaths.PREFERRED_ELECTION)

@@ -6,6 +6,8 @@ import io.sluice.coordinator.metadata.Mutation;
 import io.sluice.coordinator.reassign.ReassignmentService;
 import io.sluice.coordinator.store.MetadataChange;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
+import io.sluice.internal.coordinator.ElectLeadersRequest;
+import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ElectionResult;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
@@ -13,9 +15,14 @@ import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.TopicPartition;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntPredicate;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -108,6 +115,45 @@ public class PartitionStateService {
                 return next;
             });
             return Mutation.of(change, new ElectionResult(moved[0]));
+        }).doOnSuccess(result -> reassignments.advanceLater());
+    }
+
+    /**
+     * Elections an operator asks for (Kafka's ElectLeaders): of the partitions named, or of all when none are, each
+     * decided on the current metadata in one command — PREFERRED moves leadership to the preferred replica when it is
+     * alive and in sync, UNCLEAN gives a leaderless partition a leader ({@link Elections#uncleanLeader}). Every
+     * partition named is answered; of all partitions, only those whose leader changed.
+     */
+    Mono<ElectLeadersResponse> electLeaders(ElectLeadersRequest request) {
+        return metadata.submit(view -> {
+            IntPredicate eligible = id -> view.node(id).map(n -> n.status() == NodeStatus.ALIVE).orElse(false);
+            Set<TopicPartition> asked = request.partitions() == null ? null : new LinkedHashSet<>(request.partitions());
+            Map<TopicPartition, ElectLeadersResponse.Outcome> outcomes = new LinkedHashMap<>();
+            if (asked != null) {
+                asked.forEach(tp -> outcomes.put(tp, ElectLeadersResponse.Outcome.UNKNOWN_PARTITION));
+            }
+            MetadataChange change = PartitionChanges.forEachPartition(view, List.of(), (topic, state) -> {
+                TopicPartition tp = new TopicPartition(topic.name(), state.partition());
+                if (asked != null && !asked.contains(tp)) {
+                    return state;
+                }
+                PartitionState next = request.type() == ElectLeadersRequest.Type.PREFERRED
+                        ? Elections.preferredLeader(state, eligible) : Elections.uncleanLeader(state, eligible);
+                ElectLeadersResponse.Outcome outcome = next != state ? ElectLeadersResponse.Outcome.ELECTED
+                        : request.type() == ElectLeadersRequest.Type.PREFERRED
+                        ? state.leader() == state.preferredLeader() ? ElectLeadersResponse.Outcome.NOT_NEEDED
+                                : ElectLeadersResponse.Outcome.PREFERRED_NOT_AVAILABLE
+                        : state.hasLeader() ? ElectLeadersResponse.Outcome.NOT_NEEDED
+                                : ElectLeadersResponse.Outcome.NO_ELIGIBLE_LEADER;
+                if (asked != null || outcome == ElectLeadersResponse.Outcome.ELECTED) {
+                    outcomes.put(tp, outcome);
+                }
+                return next;
+            });
+            List<ElectLeadersResponse.Result> results = new ArrayList<>();
+            outcomes.forEach((tp, outcome) -> results.add(new ElectLeadersResponse.Result(tp.topic(), tp.partition(),
+                    outcome)));
+            return Mutation.of(change, new ElectLeadersResponse(results));
         }).doOnSuccess(result -> reassignments.advanceLater());
     }
 

@@ -7,9 +7,11 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.sluice.gateway.kafka.KafkaTools.ToolRun;
 import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.kafka.TopicIds;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,7 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
@@ -42,8 +45,10 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -64,6 +69,7 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.tools.ConfigCommand;
+import org.apache.kafka.tools.LeaderElectionCommand;
 import org.apache.kafka.tools.LogDirsCommand;
 import org.apache.kafka.tools.TopicCommand;
 import org.junit.jupiter.api.AfterAll;
@@ -405,6 +411,75 @@ class KafkaAdminIT {
         assertThat(run(TopicCommand::main, "--bootstrap-server", bootstrap, "--list").out().lines())
                 .doesNotContain("tool-topic");
         assertThat(cluster.call("GET", "/v1/topics/tool-topic", null, null).status()).isEqualTo(404);
+    }
+
+    /**
+     * KIP-455 through Kafka's Admin: a partition moved to another replica set is listed while it moves, reaches the
+     * target with its records, and bad plans are refused with Kafka's errors (an unknown or doubled node, a partition
+     * that does not exist, a cancel of nothing moving), changing nothing.
+     */
+    @Test
+    void aPartitionMovesToItsTargetReplicasAndBadPlansAreRefusedWithKafkasErrors() throws Exception {
+        String topic = "moving";
+        cluster.createTopic(topic, 1, 2, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Response produced = cluster.postJson("/v1/topics/" + topic + "/records?value_format=string",
+                "[{\"value\": \"before the move\"}]");
+        assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+        List<Integer> before = replicas(tp);
+        int newcomer = List.of(1, 2, 3).stream().filter(node -> !before.contains(node)).findFirst().orElseThrow();
+        List<Integer> target = List.of(newcomer, before.get(1));
+
+        admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(target)))).all().get();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!replicas(tp).equals(target) || !admin.listPartitionReassignments().reassignments().get().isEmpty()) {
+            assertThat(System.nanoTime()).as("%s reaches %s", tp, target).isLessThan(deadline);
+            GatewayCluster.sleep(Duration.ofMillis(100));
+        }
+        assertThat(cluster.values("/v1/topics/" + topic + "/partitions/0/records?offset=0&value_format=string"))
+                .containsExactly("before the move");
+
+        assertThat(reassign(tp, List.of(99, newcomer))).isInstanceOf(InvalidReplicaAssignmentException.class);
+        assertThat(reassign(tp, List.of(newcomer, newcomer))).isInstanceOf(InvalidReplicaAssignmentException.class);
+        assertThat(reassign(new TopicPartition(topic, 7), target))
+                .isInstanceOf(UnknownTopicOrPartitionException.class);
+        assertThat(admin.alterPartitionReassignments(Map.of(tp, Optional.empty())).all())
+                .failsWithin(Duration.ofSeconds(30)).withThrowableThat()
+                .withCauseInstanceOf(NoReassignmentInProgressException.class);
+        assertThat(replicas(tp)).as("nothing changed").isEqualTo(target);
+    }
+
+    /** {@code kafka-leader-election} asks ElectLeaders: a partition led by its preferred replica needs no election. */
+    @Test
+    void kafkaLeaderElectionFindsThePreferredReplicasLeading() {
+        String topic = "elections";
+        cluster.createTopic(topic, 1, 3, Map.of());
+
+        ToolRun preferred = run(LeaderElectionCommand::main, "--bootstrap-server", cluster.kafkaBootstrap(),
+                "--election-type", "preferred", "--topic", topic, "--partition", "0");
+        ToolRun unclean = run(LeaderElectionCommand::main, "--bootstrap-server", cluster.kafkaBootstrap(),
+                "--election-type", "unclean", "--topic", topic, "--partition", "0");
+
+        assertThat(preferred.out()).as(preferred.err()).contains("Valid replica already elected for partitions "
+                + topic + "-0");
+        assertThat(unclean.out()).as(unclean.err()).contains("Valid replica already elected for partitions "
+                + topic + "-0");
+    }
+
+    private static List<Integer> replicas(TopicPartition tp) throws Exception {
+        return admin.describeTopics(List.of(tp.topic())).allTopicNames().get().get(tp.topic()).partitions()
+                .get(tp.partition()).replicas().stream().map(node -> node.id()).toList();
+    }
+
+    /** What a move of {@code tp} to {@code target} fails with, or null when it does not. */
+    private static Throwable reassign(TopicPartition tp, List<Integer> target) throws InterruptedException {
+        try {
+            admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(target)))).all()
+                    .get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
     }
 
     @Test

@@ -12,6 +12,8 @@ import io.sluice.internal.acl.AclBindingFilter;
 import io.sluice.internal.acl.AclSnapshot;
 import io.sluice.internal.coordinator.AlterReassignmentsRequest;
 import io.sluice.internal.coordinator.AlterReassignmentsResponse;
+import io.sluice.internal.coordinator.ElectLeadersRequest;
+import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
@@ -466,6 +468,11 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
 
     @Override
     public Mono<ReassignmentListing> listReassignments() {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<ElectLeadersResponse> electLeaders(ElectLeadersRequest request) {
         return Mono.error(new UnsupportedOperationException("not faked"));
     }
 

@@ -5,6 +5,8 @@ import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
 import io.sluice.internal.coordinator.AlterReassignmentsRequest;
 import io.sluice.internal.coordinator.AlterReassignmentsResponse;
+import io.sluice.internal.coordinator.ElectLeadersRequest;
+import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
@@ -122,6 +124,11 @@ abstract class UnsupportedCoordinatorApi implements CoordinatorApi {
     @Override
     public Mono<ReassignmentListing> listReassignments() {
         return unsupported("listReassignments");
+    }
+
+    @Override
+    public Mono<ElectLeadersResponse> electLeaders(ElectLeadersRequest request) {
+        return unsupported("electLeaders");
     }
 
     @Override

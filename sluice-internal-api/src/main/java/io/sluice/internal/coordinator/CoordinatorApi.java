@@ -62,6 +62,9 @@ public interface CoordinatorApi {
     /** Moves leadership back to preferred replicas, of one topic or (null) of all. */
     Mono<ElectionResult> electPreferredLeaders(String topicOrNull);
 
+    /** Preferred or unclean elections of the partitions asked (all when null), answered per partition. */
+    Mono<ElectLeadersResponse> electLeaders(ElectLeadersRequest request);
+
     /**
      * Starts, replaces or cancels partition moves (Kafka's AlterPartitionReassignments); each partition is answered
      * with its own error code, none when done.

@@ -22,6 +22,8 @@ public final class CoordinatorPaths {
     public static final String TOPIC_PARTITIONS = "/internal/topics/{name}/partitions";
     public static final String PARTITION_ISR = "/internal/topics/{name}/partitions/{partition}/isr";
     public static final String PREFERRED_ELECTION = "/internal/elections/preferred";
+    /** POST {@link ElectLeadersRequest}: elections an operator asks for, answered per partition. */
+    public static final String ELECTIONS = "/internal/elections";
     /** POST: start, replace or cancel moves ({@link AlterReassignmentsRequest}); GET: the moves under way. */
     public static final String REASSIGNMENTS = "/internal/reassignments";
     /** {@code ?since=V&wait_ms=W}: JSON long poll; with {@code Accept: text/event-stream}, a stream. */

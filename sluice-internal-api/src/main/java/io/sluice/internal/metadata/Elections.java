@@ -78,6 +78,19 @@ public final class Elections {
         return state.withLeader(preferred, state.isr());
     }
 
+    /**
+     * A leader for a partition that has none, as an operator's unclean election gives it: the first live in-sync
+     * replica, else the first live replica that is not being added by a move (its ISR then only itself); the state
+     * unchanged when it has a leader or no replica can lead.
+     */
+    public static PartitionState uncleanLeader(PartitionState state, IntPredicate eligible) {
+        if (state.hasLeader()) {
+            return state;
+        }
+        PartitionState next = elect(state, state.isr(), eligible, true);
+        return next.hasLeader() ? next : state;
+    }
+
     private static PartitionState elect(PartitionState state, List<Integer> isr, IntPredicate eligible, boolean unclean) {
         int leader = cleanLeader(state, isr, eligible);
         if (leader != PartitionState.NO_LEADER) {

@@ -22,6 +22,19 @@ class ElectionsTest {
     }
 
     @Test
+    void whenAnOperatorAsksAnUncleanElectionALeaderlessPartitionTakesALiveInSyncReplicaElseAnyLiveOne() {
+        PartitionState offline = new PartitionState(0, List.of(1, 2, 3), PartitionState.NO_LEADER, List.of(1), 5, 8);
+
+        assertThat(Elections.uncleanLeader(offline, alive(1, 3)).leader()).as("the in-sync one").isEqualTo(1);
+        PartitionState unclean = Elections.uncleanLeader(offline, alive(2, 3));
+        assertThat(unclean.leader()).as("out of sync, but alive").isEqualTo(2);
+        assertThat(unclean.isr()).containsExactly(2);
+        assertThat(unclean.leaderEpoch()).isEqualTo(6);
+        assertThat(Elections.uncleanLeader(offline, alive())).as("no one can lead").isSameAs(offline);
+        assertThat(Elections.uncleanLeader(LED_BY_1, alive(2, 3))).as("it has a leader").isSameAs(LED_BY_1);
+    }
+
+    @Test
     void whenAFollowerDiesItLeavesTheIsrAndTheLeaderStays() {
         PartitionState after = Elections.onNodeDeath(LED_BY_1, 3, alive(1, 2), false);
 

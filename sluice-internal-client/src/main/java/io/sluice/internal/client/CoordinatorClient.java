@@ -30,6 +30,8 @@ import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorPaths;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.coordinator.ElectLeadersRequest;
+import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ElectionResult;
 import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.ReassignmentListing;
@@ -215,6 +217,11 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<ElectionResult> electPreferredLeaders(String topicOrNull) {
         return Mono.defer(() -> post(CoordinatorPaths.preferredElection(topicOrNull), null, ElectionResult.class));
+    }
+
+    @Override
+    public Mono<ElectLeadersResponse> electLeaders(ElectLeadersRequest request) {
+        return post(CoordinatorPaths.ELECTIONS, request, ElectLeadersResponse.class);
     }
 
     @Override

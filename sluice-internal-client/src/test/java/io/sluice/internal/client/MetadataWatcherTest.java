@@ -7,6 +7,8 @@ import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.AlterPartitionRequest;
 import io.sluice.internal.coordinator.AlterReassignmentsRequest;
 import io.sluice.internal.coordinator.AlterReassignmentsResponse;
+import io.sluice.internal.coordinator.ElectLeadersRequest;
+import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
@@ -187,6 +189,11 @@ class MetadataWatcherTest {
 
         @Override
         public Mono<ReassignmentListing> listReassignments() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<ElectLeadersResponse> electLeaders(ElectLeadersRequest request) {
             throw new UnsupportedOperationException();
         }
 
