@@ -1,10 +1,10 @@
 package io.sluice.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.sluice.testing.RequiredTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,8 +90,7 @@ class ChartBootIT {
 
     @Test
     void theHelmTestPodsScriptPassesAgainstTheRelease() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")) || Files.isExecutable(Path.of("/bin/curl")),
-                "the helm test pod's script needs curl, which this machine lacks");
+        RequiredTools.require("curl", "curl"); // the helm test pod's script runs curl
         Pod pod = Chart.testPods(Files.createTempDirectory(workDir, "chart")).getFirst();
         var container = pod.getSpec().getContainers().getFirst();
         List<String> command = new ArrayList<>(container.getCommand());

@@ -1,9 +1,8 @@
 package io.sluice.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
+import io.sluice.testing.RequiredTools;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +41,7 @@ class ComposeFileTest {
     @Test
     void theSecureOverrideIsAcceptedWithTheSecretsTheScriptMakes(@TempDir Path secrets) throws Exception {
         Path binary = dockerCompose();
-        assumeTrue(onPath("openssl") != null, "openssl is not installed");
+        RequiredTools.require("openssl", "openssl");
         // A users file made beforehand is kept (the script would hash a password with htpasswd or Docker).
         Files.writeString(secrets.resolve("users"), "admin:$2y$05$abcdefghijklmnopqrstuu5s1yVjkPpM7f8lbkLNrGQzGHFyWmxWe\n");
         Map<String, String> env = Map.of("SLUICE_SECRETS", secrets.toString());
@@ -124,14 +122,7 @@ class ComposeFileTest {
     }
 
     private static Path dockerCompose() {
-        Path binary = onPath("docker-compose");
-        assumeTrue(binary != null, "docker-compose is not installed (apt-get install -y docker-compose; .ci/run does)");
-        return binary;
-    }
-
-    private static Path onPath(String program) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .map(dir -> Path.of(dir, program)).filter(Files::isExecutable).findFirst().orElse(null);
+        return RequiredTools.require("docker-compose", "docker-compose");
     }
 
     private static void assertSucceeds(List<String> command, Map<String, String> env) throws Exception {

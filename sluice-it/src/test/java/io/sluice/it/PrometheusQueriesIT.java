@@ -1,7 +1,6 @@
 package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import static io.sluice.it.GatewayHttp.get;
 import static io.sluice.it.GatewayHttp.post;
@@ -10,6 +9,7 @@ import io.sluice.internal.SluiceJson;
 import io.sluice.it.GatewayHttp.Response;
 import io.sluice.launcher.RepoRoot;
 import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.RequiredTools;
 import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
 import java.io.IOException;
@@ -43,7 +43,6 @@ import tools.jackson.databind.JsonNode;
  */
 class PrometheusQueriesIT {
 
-    private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final String GROUP = "alerting";
     /** A value held for 40 one-minute steps; the expressions are evaluated at 30 minutes. */
     private static final String HELD = "+0x40";
@@ -81,9 +80,11 @@ class PrometheusQueriesIT {
     @TempDir
     Path dir;
 
+    private static Path promtool;
+
     @BeforeAll
     static void recordAHealthyCluster() {
-        assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed (apt-get install -y prometheus; .ci/run does)");
+        promtool = RequiredTools.require("promtool", "prometheus");
         root = RepoRoot.find(Path.of("")).orElseThrow();
         try (SluiceCluster cluster = SluiceCluster.builder("prometheus-queries").nodes(2).withGateway()
                 .args(ServiceKind.GATEWAY, "--sluice.gateway.groups.lag-interval=1s").start()) {
@@ -124,7 +125,7 @@ class PrometheusQueriesIT {
         Map<String, String> alerts = alerts(rules);
         assertThat(alerts.keySet()).as("alerts with a fault defined here").containsExactlyInAnyOrderElementsOf(
                 FAULTS.keySet());
-        run(List.of(PROMTOOL.toString(), "check", "rules", rules.toString()));
+        run(List.of(promtool.toString(), "check", "rules", rules.toString()));
 
         StringBuilder tests = new StringBuilder("rule_files:\n  - " + quoted(rules.toString())
                 + "\nevaluation_interval: 1m\ntests:\n");
@@ -136,7 +137,7 @@ class PrometheusQueriesIT {
         }
         Path file = dir.resolve("sluice-alerts-test.yaml");
         Files.writeString(file, tests);
-        run(List.of(PROMTOOL.toString(), "test", "rules", file.toString()));
+        run(List.of(promtool.toString(), "test", "rules", file.toString()));
     }
 
     /** Each query of each dashboard panel, with Grafana's {@code $__rate_interval} put in, selects a recorded series. */
@@ -150,7 +151,7 @@ class PrometheusQueriesIT {
         Path file = dir.resolve("sluice-dashboard-test.yaml");
         Files.writeString(file, "evaluation_interval: 1m\ntests:\n" + testGroup(recorded, null, queries.stream()
                 .map(query -> selectsSomething(query.replace("$__rate_interval", RATE_INTERVAL))).toList()));
-        run(List.of(PROMTOOL.toString(), "test", "rules", file.toString()));
+        run(List.of(promtool.toString(), "test", "rules", file.toString()));
     }
 
     /** Every {@code expr} of every panel's targets, in panel order. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.sluice.internal.replication.ReplicaFetchRequest;
 import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import io.sluice.testing.Commands;
+import io.sluice.testing.RequiredTools;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -174,9 +175,7 @@ class SecureLocalClusterIT {
             assertThat(values).containsExactly("over-tls");
         }
 
-        Path kcat = Path.of("/usr/bin/kcat");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(kcat),
-                "kcat (Debian's package) is not installed; .ci/run installs it");
+        Path kcat = RequiredTools.require("kcat", "kcat");
         List<String> tls = List.of(kcat.toString(), "-b", config.kafkaBootstrap(), "-X", "security.protocol=SASL_SSL",
                 "-X", "sasl.mechanisms=PLAIN", "-X", "sasl.username=admin", "-X",
                 "sasl.password=" + material.adminPassword(), "-X", "ssl.ca.location=" + material.caCertificate());

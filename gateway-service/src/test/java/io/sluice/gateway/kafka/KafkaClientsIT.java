@@ -10,6 +10,7 @@ import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.partition.DefaultPartitioner;
 import io.sluice.testing.Commands;
+import io.sluice.testing.RequiredTools;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -354,8 +355,7 @@ class KafkaClientsIT {
     @Test
     @Order(9)
     void kcatListsProducesAndConsumes() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(KCAT),
-                "kcat (Debian's package) is not installed; .ci/run installs it");
+        RequiredTools.require("kcat", "kcat");
         String topic = "kafka-kcat";
         cluster.createTopic(topic, 3, 3, Map.of());
 
