@@ -34,8 +34,9 @@ import org.apache.kafka.common.requests.FetchMetadata;
  * <p>One session per connection, as Kafka's clients keep one per broker connection, and it lives as long as the
  * connection: a client that connects again (to this gateway or another behind the same address) is told
  * FETCH_SESSION_ID_NOT_FOUND and sends a full request. So a session costs no more than the connection's partitions,
- * and no limit on their number is needed. Not thread-safe: a connection's requests are handled one at a time
- * ({@link KafkaListener}).
+ * and no limit on their number is needed. A connection's Fetches are handled one at a time ({@link KafkaListener}),
+ * but a request is planned on one thread and its answer recorded on another, so the methods are synchronized (never
+ * contended) for the memory they share.
  */
 final class FetchSession {
 
@@ -108,7 +109,7 @@ final class FetchSession {
     }
 
     /** Applies {@code request} to the session, as its epoch says, and says what to read. */
-    Plan plan(FetchRequestData request, boolean byId) {
+    synchronized Plan plan(FetchRequestData request, boolean byId) {
         int epoch = request.sessionEpoch();
         if (epoch == FetchMetadata.FINAL_EPOCH) {
             if (request.sessionId() == id) {
@@ -145,7 +146,7 @@ final class FetchSession {
      * Remembers what {@code answer} tells the client of {@code entry}, and says whether an incremental answer must
      * carry it: it has records or an error, or one of its offsets changed since the client was last told.
      */
-    boolean answered(Entry entry, PartitionData answer) {
+    synchronized boolean answered(Entry entry, PartitionData answer) {
         boolean news = answer.errorCode() != Errors.NONE.code()
                 || answer.records() != null && answer.records().sizeInBytes() > 0
                 || answer.highWatermark() != entry.highWatermark || answer.lastStableOffset() != entry.lastStableOffset
@@ -163,12 +164,12 @@ final class FetchSession {
     }
 
     /** The session's id, 0 when none is open. */
-    int id() {
+    synchronized int id() {
         return id;
     }
 
     /** The number of partitions in the session. */
-    int size() {
+    synchronized int size() {
         return partitions.size();
     }
 
