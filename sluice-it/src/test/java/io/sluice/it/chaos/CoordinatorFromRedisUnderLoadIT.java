@@ -40,7 +40,7 @@ class CoordinatorFromRedisUnderLoadIT {
                             ? Boolean.TRUE : null);
             PartitionRun run = new PartitionRun(new Target(cluster, gateway, holder, standby),
                     "coordinator-from-redis", 2);
-            run.execute(leader -> cluster.links().drop(holder, ChaosCluster.REDIS));
+            run.execute(PartitionRun.Effect.NONE, leader -> cluster.links().drop(holder, ChaosCluster.REDIS));
         }
     }
 

@@ -127,7 +127,8 @@ class NetworkPartitionIT {
     @ValueSource(ints = {2, 1})
     void aLeaderCutOffFromTheCoordinatorLosesNoAcknowledgedRecord(int minInsyncReplicas) {
         PartitionRun run = new PartitionRun(target, "leader-vs-coordinator-" + minInsyncReplicas, minInsyncReplicas);
-        run.execute(leader -> cluster.links().drop(SluiceCluster.service(leader), LocalCluster.COORDINATOR));
+        run.execute(PartitionRun.Effect.LEADER_CHANGE,
+                leader -> cluster.links().drop(SluiceCluster.service(leader), LocalCluster.COORDINATOR));
     }
 
     /**
@@ -139,7 +140,8 @@ class NetworkPartitionIT {
     @ValueSource(ints = {2})
     void aLeaderCutOffFromItsFollowersLosesNoAcknowledgedRecord(int minInsyncReplicas) {
         PartitionRun run = new PartitionRun(target, "leader-vs-followers-" + minInsyncReplicas, minInsyncReplicas);
-        run.execute(leader -> cluster.links().isolate(SluiceCluster.service(leader), followersOf(leader)));
+        run.execute(PartitionRun.Effect.ISR_SHRINK,
+                leader -> cluster.links().isolate(SluiceCluster.service(leader), followersOf(leader)));
     }
 
     /**
@@ -150,7 +152,8 @@ class NetworkPartitionIT {
     @ValueSource(ints = {2})
     void aGatewayCutOffFromTheCoordinatorLosesNoAcknowledgedRecord(int minInsyncReplicas) {
         PartitionRun run = new PartitionRun(target, "gateway-vs-coordinator-" + minInsyncReplicas, minInsyncReplicas);
-        run.execute(leader -> cluster.links().drop(LocalCluster.GATEWAY, LocalCluster.COORDINATOR));
+        run.execute(PartitionRun.Effect.NONE,
+                leader -> cluster.links().drop(LocalCluster.GATEWAY, LocalCluster.COORDINATOR));
     }
 
     /**
@@ -162,7 +165,7 @@ class NetworkPartitionIT {
     @ValueSource(ints = {2, 1})
     void aGatewayThatSeesAnOldLeaderLosesNoAcknowledgedRecord(int minInsyncReplicas) {
         PartitionRun run = new PartitionRun(target, "gateway-sees-old-leader-" + minInsyncReplicas, minInsyncReplicas);
-        run.execute(leader -> {
+        run.execute(PartitionRun.Effect.LEADER_CHANGE, leader -> {
             cluster.links().drop(LocalCluster.GATEWAY, LocalCluster.COORDINATOR);
             cluster.links().drop(SluiceCluster.service(leader), LocalCluster.COORDINATOR);
         });
@@ -177,7 +180,7 @@ class NetworkPartitionIT {
     @ValueSource(ints = {2})
     void aClusterSplitInTwoHalvesLosesNoAcknowledgedRecord(int minInsyncReplicas) {
         PartitionRun run = new PartitionRun(target, "split-in-two-" + minInsyncReplicas, minInsyncReplicas);
-        run.execute(leader -> {
+        run.execute(PartitionRun.Effect.LEADER_CHANGE, leader -> {
             List<String> majority = new ArrayList<>(followersOf(leader));
             majority.add(LocalCluster.COORDINATOR);
             for (String side : List.of(SluiceCluster.service(leader), LocalCluster.GATEWAY)) {

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * high watermark) gone from the final log, no offset below the group's final commit that no member was given, no two
  * leaders in one epoch, replicas identical, every SSE offset once and in order. The coordinators' view of the
  * partition, and which coordinators answer active, are sampled every 100 ms throughout: two active in one sample
- * fails the run. How long writes were unavailable is measured and printed, never asserted.
+ * fails the run, and so does a cut whose {@link Effect} the samples never show while it lasts (links that held
+ * nothing would otherwise pass). How long writes were unavailable is measured and printed, never asserted.
  */
 final class PartitionRun {
 
@@ -41,6 +42,27 @@ final class PartitionRun {
     private static final int GROUP_MEMBERS = 3;
     /** Beyond a group member's default session timeout (45 s) and an auto-commit interval (5 s). */
     private static final Duration GROUP_COMMIT_TIMEOUT = Duration.ofSeconds(90);
+
+    /** What a cut must do to the partition, as the coordinator's view shows it while the cut lasts. */
+    enum Effect {
+        /** The coordinator moves leadership away from the cut-off leader: another leader, at a higher leader epoch. */
+        LEADER_CHANGE,
+        /** The leader, cut off from its followers, shrinks the ISR (and, below min.insync.replicas, refuses acks=all). */
+        ISR_SHRINK,
+        /**
+         * Nothing the coordinator's view of the partition shows: a cut between the gateway and the coordinator, or
+         * of a coordinator from Redis, which its own test checks another way.
+         */
+        NONE;
+
+        boolean seenIn(PartitionState initial, PartitionState now) {
+            return switch (this) {
+                case LEADER_CHANGE -> now.leaderEpoch() > initial.leaderEpoch() && now.leader() != initial.leader();
+                case ISR_SHRINK -> now.isr().size() < initial.isr().size();
+                case NONE -> true;
+            };
+        }
+    }
 
     /** The cluster a run partitions, as the run sees it. */
     interface Target {
@@ -76,6 +98,11 @@ final class PartitionRun {
     private long coordinatorSamples;
     private long start;
     private String lastState = "";
+    private PartitionState initial;
+    /** The effect the cut must have, looked for while {@code cutLasts}. */
+    private Effect expected = Effect.NONE;
+    private boolean cutLasts;
+    private boolean effectSeen;
 
     PartitionRun(Target target, String topic, int minInsyncReplicas) {
         this.target = target;
@@ -84,9 +111,11 @@ final class PartitionRun {
         this.minInsyncReplicas = minInsyncReplicas;
     }
 
-    void execute(Consumer<Integer> partitionAround) {
+    /** Runs the partition that {@code partitionAround} (given the leader) makes, which must have {@code effect}. */
+    void execute(Effect effect, Consumer<Integer> partitionAround) {
+        expected = effect;
         gateway.createTopic(topic, 1, NODES, Map.of("min.insync.replicas", Integer.toString(minInsyncReplicas)));
-        PartitionState initial = Waits.await(topic + " with a leader and a full ISR", Duration.ofMinutes(1), () -> {
+        initial = Waits.await(topic + " with a leader and a full ISR", Duration.ofMinutes(1), () -> {
             PartitionState state = state();
             return state != null && state.hasLeader() && state.isr().size() == NODES ? state : null;
         });
@@ -105,7 +134,9 @@ final class PartitionRun {
             cutAt = System.nanoTime();
             partitionAround.accept(leader);
             note("partitioned: " + target.links().describe());
+            cutLasts = true;
             observe(PARTITION);
+            cutLasts = false;
             snapshotReplicas("before heal");
             healedAt = System.nanoTime();
             target.links().healAll();
@@ -133,6 +164,7 @@ final class PartitionRun {
                 ledger.conflicts(), problems);
 
         report(leader, last, cutAt, healedAt, stoppedAt, anomalies, finalPartition, sse, group);
+        assertThat(effectSeen).as("the cut's effect (%s) while it lasted; timeline: %s", expected, timeline).isTrue();
         assertThat(anomalies.count(HistoryChecker.Kind.LOST_ACKNOWLEDGED)).as("acknowledged records lost: %s",
                 anomalies.examples(HistoryChecker.Kind.LOST_ACKNOWLEDGED)).isZero();
         assertThat(anomalies.count(HistoryChecker.Kind.SEEN_THEN_VANISHED))
@@ -233,6 +265,9 @@ final class PartitionRun {
             PartitionState state = state();
             List<String> active = target.activeCoordinators();
             coordinatorSamples++;
+            if (cutLasts && (expected == Effect.NONE || state != null && expected.seenIn(initial, state))) {
+                effectSeen = true;
+            }
             String now = (state == null ? "coordinator did not answer"
                     : "leader " + state.leader() + " epoch " + state.leaderEpoch() + " isr " + state.isr())
                     + (active.isEmpty() ? "" : "; active: " + String.join(", ", active));
