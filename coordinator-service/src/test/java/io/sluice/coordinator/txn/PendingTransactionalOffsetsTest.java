@@ -13,14 +13,10 @@ import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.TestLeases;
 import io.sluice.coordinator.store.IdempotencyStore;
 import io.sluice.coordinator.testing.ManualClock;
+import io.sluice.coordinator.testing.OwnRedis;
 import io.sluice.coordinator.testing.TestProperties;
-import io.sluice.coordinator.testing.TestRedis;
 import io.sluice.protocol.TopicPartition;
-import io.sluice.testing.RedisProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -28,8 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -48,9 +42,7 @@ class PendingTransactionalOffsetsTest {
     private final GroupManager groups = mock(GroupManager.class);
     private final List<Set<TopicPartition>> pendingWhenGroupCommitted = new CopyOnWriteArrayList<>();
     private volatile Sinks.Empty<Void> markersWritten = Sinks.empty();
-    private Path directory;
-    private RedisProcess server;
-    private LettuceConnectionFactory connections;
+    private OwnRedis server;
     private ReactiveStringRedisTemplate redis;
     private CoordinatorProperties properties;
     private CoordinatorLease lease;
@@ -58,13 +50,8 @@ class PendingTransactionalOffsetsTest {
 
     @BeforeEach
     void activeCoordinator() throws IOException {
-        directory = Files.createTempDirectory("txn-pending");
-        server = RedisProcess.start(directory, TestRedis.installedBinary().orElse(null));
-        URI url = server.url();
-        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(url.getHost(), url.getPort()));
-        connections.afterPropertiesSet();
-        connections.start();
-        redis = new ReactiveStringRedisTemplate(connections);
+        server = OwnRedis.start("txn-pending");
+        redis = server.redis();
         properties = TestProperties.coordinator(Duration.ofMinutes(5));
         lease = TestLeases.taken(redis, properties);
         when(groups.commitTransactional(eq("copier"), any(), anyLong())).thenAnswer(call -> Mono.fromRunnable(() ->
@@ -80,9 +67,7 @@ class PendingTransactionalOffsetsTest {
 
     @AfterEach
     void stop() throws IOException {
-        connections.destroy();
         server.close();
-        TestRedis.deleteRecursively(directory);
     }
 
     @Test

@@ -7,28 +7,21 @@ import io.sluice.coordinator.lease.TestLeases;
 import io.sluice.coordinator.store.IdempotencyStore;
 import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.coordinator.testing.ManualClock;
+import io.sluice.coordinator.testing.OwnRedis;
 import io.sluice.coordinator.testing.TestProperties;
-import io.sluice.coordinator.testing.TestRedis;
 import io.sluice.protocol.TopicPartition;
-import io.sluice.testing.RedisProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * Transactional ids expire ({@code transactional.id.expiration.ms}) on the coordinator's real store: the manager's
  * command sequence removes an idle one from Redis under the fencing token, and its next InitProducerId starts afresh.
- * A Redis of this test's own (the coordinator tests' redis-server binary): no other coordinator may hold the lease
- * on it, as the shared test coordinator would on {@link TestRedis}'s.
+ * A Redis of this test's own ({@link OwnRedis}), where it holds the lease itself.
  */
 class TransactionIdExpiryTest {
 
@@ -36,21 +29,14 @@ class TransactionIdExpiryTest {
     private static final Duration EXPIRATION = Duration.ofDays(7);
 
     private final ManualClock clock = new ManualClock();
-    private Path directory;
-    private RedisProcess server;
-    private LettuceConnectionFactory connections;
+    private OwnRedis server;
     private ReactiveStringRedisTemplate redis;
     private TransactionManager manager;
 
     @BeforeEach
     void activeCoordinator() throws IOException {
-        directory = Files.createTempDirectory("txn-expiry");
-        server = RedisProcess.start(directory, TestRedis.installedBinary().orElse(null));
-        URI url = server.url();
-        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(url.getHost(), url.getPort()));
-        connections.afterPropertiesSet();
-        connections.start();
-        redis = new ReactiveStringRedisTemplate(connections);
+        server = OwnRedis.start("txn-expiry");
+        redis = server.redis();
         CoordinatorProperties properties = TestProperties.coordinator(Duration.ofMinutes(5));
         manager = new TransactionManager(new TransactionStore(redis), null, null, new IdempotencyStore(redis, clock),
                 TestLeases.taken(redis, properties), properties, clock);
@@ -59,9 +45,7 @@ class TransactionIdExpiryTest {
 
     @AfterEach
     void stop() throws IOException {
-        connections.destroy();
         server.close();
-        TestRedis.deleteRecursively(directory);
     }
 
     @Test
