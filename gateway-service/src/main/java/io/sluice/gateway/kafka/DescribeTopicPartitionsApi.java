@@ -29,9 +29,8 @@ import reactor.core.publisher.Mono;
 /**
  * DescribeTopicPartitions (KIP-966): topics' partitions a page at a time, which Kafka's Admin asks instead of Metadata
  * to describe topics ({@code kafka-topics --describe}), so that a topic of many partitions never needs one huge
- * answer. Partitions are described as {@link MetadataApi} describes them (the leader is the gateway broker that
- * {@link KafkaBrokers#leaderOf} picks, at the partition's real leader epoch; replicas and ISR are the partition
- * services'); Sluice has no eligible leader replicas (Kafka's ELR), so those lists are empty.
+ * answer. Partitions are described as {@link MetadataApi} describes them ({@link KafkaTopics.PartitionView}, at the
+ * partition's real leader epoch; replicas and ISR are the partition services'); Sluice has no eligible leader replicas (Kafka's ELR), so those lists are empty.
  *
  * <p>Topics are answered in name order, the ones asked for or, when none is named, every topic the principal may
  * DESCRIBE. A page holds at most {@code response_partition_limit} partitions (and never more than
@@ -124,17 +123,16 @@ class DescribeTopicPartitionsApi implements KafkaApi {
     private static DescribeTopicPartitionsResponsePartition partition(MetadataView view, String topic,
                                                                       PartitionState state,
                                                                       List<BrokerEndpoint> live) {
-        boolean led = state.hasLeader() && view.node(state.leader()).isPresent();
+        KafkaTopics.PartitionView seen = KafkaTopics.PartitionView.of(view, topic, state, live);
         return new DescribeTopicPartitionsResponsePartition()
                 .setPartitionIndex(state.partition())
-                .setErrorCode((led ? Errors.NONE : Errors.LEADER_NOT_AVAILABLE).code())
-                .setLeaderId(led ? KafkaBrokers.leaderOf(live, topic, state.partition()) : -1)
+                .setErrorCode(seen.error().code())
+                .setLeaderId(seen.leaderId())
                 .setLeaderEpoch(state.leaderEpoch())
                 .setReplicaNodes(state.replicas())
                 .setIsrNodes(state.isr())
                 .setEligibleLeaderReplicas(new ArrayList<>())
                 .setLastKnownElr(new ArrayList<>())
-                .setOfflineReplicas(state.replicas().stream().filter(replica -> view.node(replica).isEmpty())
-                        .toList());
+                .setOfflineReplicas(seen.offlineReplicas());
     }
 }

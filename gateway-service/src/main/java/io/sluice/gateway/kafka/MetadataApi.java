@@ -112,16 +112,15 @@ class MetadataApi implements KafkaApi {
     private static MetadataResponseTopic describe(MetadataView view, TopicMetadata topic, List<BrokerEndpoint> live) {
         List<MetadataResponsePartition> partitions = new ArrayList<>(topic.partitions().size());
         for (PartitionState state : topic.partitions()) {
-            boolean led = state.hasLeader() && view.node(state.leader()).isPresent();
+            KafkaTopics.PartitionView seen = KafkaTopics.PartitionView.of(view, topic.name(), state, live);
             partitions.add(new MetadataResponsePartition()
                     .setPartitionIndex(state.partition())
-                    .setErrorCode((led ? Errors.NONE : Errors.LEADER_NOT_AVAILABLE).code())
-                    .setLeaderId(led ? KafkaBrokers.leaderOf(live, topic.name(), state.partition()) : -1)
+                    .setErrorCode(seen.error().code())
+                    .setLeaderId(seen.leaderId())
                     .setLeaderEpoch(state.leaderEpoch())
                     .setReplicaNodes(state.replicas())
                     .setIsrNodes(state.isr())
-                    .setOfflineReplicas(state.replicas().stream()
-                            .filter(replica -> view.node(replica).isEmpty()).toList()));
+                    .setOfflineReplicas(seen.offlineReplicas()));
         }
         return new MetadataResponseTopic()
                 .setName(topic.name())
