@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -20,8 +21,9 @@ import java.util.function.Consumer;
  * the test holds ({@link Target}): a topic of one partition (replication factor 3), three producers writing acks=all
  * through the gateway and three kinds of readers through it (a consumer tailing by offset, an SSE stream of the
  * partition from offset 0, a consumer group of three polling members that each leave and join again every few
- * seconds), {@code WARM_UP} of writes, the partition for {@code PARTITION}, heal, {@code WRITES_AFTER_HEAL} more
- * writes, then a full ISR with identical replica files, the readers at the high watermark, and the check by the chaos
+ * seconds), {@code WARM_UP} of writes, the partition until its effect has held for {@code HELD_AFTER_EFFECT} (at most
+ * {@code PARTITION}), heal, writes until one sent after the heal has been acknowledged {@code WRITES_AFTER_RECOVERY}
+ * earlier (at most {@code WRITES_AFTER_HEAL}), then a full ISR with identical replica files, the readers at the high watermark, and the check by the chaos
  * run's {@link HistoryChecker}: nothing acknowledged lost or moved, nothing a reader read (so nothing served above the
  * high watermark) gone from the final log, no offset below the group's final commit that no member was given, no two
  * leaders in one epoch, replicas identical, every SSE offset once and in order. The coordinators' view of the
@@ -33,10 +35,22 @@ final class PartitionRun {
 
     /** The partition services; every test topic is replicated to all of them. */
     static final int NODES = 3;
-    /** How long each partition lasts: three session timeouts, so that whatever the cluster does about it, it does. */
+    /**
+     * The longest a partition lasts: three session timeouts, so that whatever the cluster does about it, it does. A cut
+     * whose effect shows sooner ends {@code HELD_AFTER_EFFECT} after it; a cut with no effect to show lasts this long.
+     */
     static final Duration PARTITION = Duration.ofSeconds(12);
-    private static final Duration WARM_UP = Duration.ofSeconds(3);
+    /**
+     * How long a cut goes on once its effect shows: a session timeout, in which the side that was cut off (a leader
+     * that never heard of its successor, or that lost its followers) keeps being written to and must acknowledge
+     * nothing it may not.
+     */
+    private static final Duration HELD_AFTER_EFFECT = Duration.ofSeconds(4);
+    private static final Duration WARM_UP = Duration.ofSeconds(2);
+    /** The longest writes go on after the heal. */
     private static final Duration WRITES_AFTER_HEAL = Duration.ofSeconds(12);
+    /** How long writes go on after the first acknowledgement of a record sent after the heal. */
+    private static final Duration WRITES_AFTER_RECOVERY = Duration.ofSeconds(3);
     private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(90);
     private static final int PRODUCERS = 3;
     private static final int GROUP_MEMBERS = 3;
@@ -102,7 +116,7 @@ final class PartitionRun {
     /** The effect the cut must have, looked for while {@code cutLasts}. */
     private Effect expected = Effect.NONE;
     private boolean cutLasts;
-    private boolean effectSeen;
+    private long effectSeenAt;
 
     PartitionRun(Target target, String topic, int minInsyncReplicas) {
         this.target = target;
@@ -130,18 +144,22 @@ final class PartitionRun {
         GroupWorkload group = GroupWorkload.start(gateway, topic, topic + "-readers", GROUP_MEMBERS, false,
                 topic.hashCode(), history);
         try {
-            observe(WARM_UP);
+            observe(WARM_UP, () -> false);
             cutAt = System.nanoTime();
             partitionAround.accept(leader);
             note("partitioned: " + target.links().describe());
             cutLasts = true;
-            observe(PARTITION);
+            observe(PARTITION, () -> effectSeenAt != 0 && expected != Effect.NONE
+                    && System.nanoTime() - effectSeenAt >= HELD_AFTER_EFFECT.toNanos());
             cutLasts = false;
             snapshotReplicas("before heal");
             healedAt = System.nanoTime();
             target.links().healAll();
             note("healed");
-            observe(WRITES_AFTER_HEAL);
+            long heal = healedAt;
+            observe(WRITES_AFTER_HEAL, () -> history.acks().stream()
+                    .anyMatch(ack -> ack.sentNanos() - heal > 0
+                            && System.nanoTime() - ack.ackedNanos() >= WRITES_AFTER_RECOVERY.toNanos()));
             workload.stopProducers();
             stoppedAt = System.nanoTime();
             awaitHealed();
@@ -164,7 +182,7 @@ final class PartitionRun {
                 ledger.conflicts(), problems);
 
         report(leader, last, cutAt, healedAt, stoppedAt, anomalies, finalPartition, sse, group);
-        assertThat(effectSeen).as("the cut's effect (%s) while it lasted; timeline: %s", expected, timeline).isTrue();
+        assertThat(effectSeenAt).as("the cut's effect (%s) while it lasted; timeline: %s", expected, timeline).isNotZero();
         assertThat(anomalies.count(HistoryChecker.Kind.LOST_ACKNOWLEDGED)).as("acknowledged records lost: %s",
                 anomalies.examples(HistoryChecker.Kind.LOST_ACKNOWLEDGED)).isZero();
         assertThat(anomalies.count(HistoryChecker.Kind.SEEN_THEN_VANISHED))
@@ -213,7 +231,7 @@ final class PartitionRun {
                 .orElse("none before the writes stopped");
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "[partitions] %s: leader %d, partition %.1f s, min.insync.replicas "
-                        + "%d%n", topic, leader, PARTITION.toMillis() / 1000.0, minInsyncReplicas));
+                        + "%d%n", topic, leader, (healedAt - cutAt) / 1e9, minInsyncReplicas));
         timeline.forEach(line -> text.append("  ").append(line).append(System.lineSeparator()));
         text.append(String.format(Locale.ROOT, "  records: %d sent, %d acknowledged (%d of them sent during the "
                         + "partition), failed by code %s, %d of the failed in the final log%n",
@@ -258,15 +276,20 @@ final class PartitionRun {
         return text.toString();
     }
 
-    /** Samples the coordinator's view of the partition every 100 ms for {@code duration}, noting each change. */
-    private void observe(Duration duration) {
+    /**
+     * Samples the coordinator's view of the partition every 100 ms, noting each change, for {@code duration} or until
+     * {@code enough} holds.
+     */
+    private void observe(Duration duration, BooleanSupplier enough) {
         long end = System.nanoTime() + duration.toNanos();
-        while (end - System.nanoTime() > 0) {
+        while (end - System.nanoTime() > 0 && !enough.getAsBoolean()) {
             PartitionState state = state();
             List<String> active = target.activeCoordinators();
             coordinatorSamples++;
-            if (cutLasts && (expected == Effect.NONE || state != null && expected.seenIn(initial, state))) {
-                effectSeen = true;
+            if (cutLasts && effectSeenAt == 0
+                    && (expected == Effect.NONE || state != null && expected.seenIn(initial, state))) {
+                effectSeenAt = System.nanoTime();
+                note("the cut's effect (" + expected + ") shows");
             }
             String now = (state == null ? "coordinator did not answer"
                     : "leader " + state.leader() + " epoch " + state.leaderEpoch() + " isr " + state.isr())
