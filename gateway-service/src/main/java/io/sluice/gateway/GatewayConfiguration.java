@@ -9,6 +9,7 @@ import io.sluice.internal.client.PartitionDataClient;
 import io.sluice.internal.client.ReplicationClient;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.partition.PartitionDataApi;
+import io.sluice.internal.partition.TransactionMarkersApi;
 import io.sluice.internal.replication.ReplicationApi;
 import io.sluice.web.ClusterSecurityProperties;
 import io.sluice.web.InternalTlsProperties;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 /** The gateway's connections to the cluster: one internal client stack for the coordinator and partition leaders. */
 @Configuration(proxyBeanMethods = false)
@@ -50,6 +52,16 @@ class GatewayConfiguration {
             return overHttp;
         }
         return new FetchStreamClient(overHttp, properties.internalCalls(), security.clientSecret(), meters);
+    }
+
+    /**
+     * Transaction markers a Kafka admin client writes at partition leaders ({@code kafka-transactions abort}). Primary:
+     * the partition data client is one too when fetch streams are off.
+     */
+    @Bean
+    @Primary
+    TransactionMarkersApi transactionMarkersClient(InternalHttp http) {
+        return new PartitionDataClient(http);
     }
 
     /** Epoch end offsets at partition leaders, which Kafka clients ask through the Kafka listener. */

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -962,6 +963,14 @@ public final class PartitionLog implements AutoCloseable {
     /** The last offset of each known producer's last batch: batches the cleaner keeps (a copy). */
     Map<Long, Long> lastProducerBatchOffsets() {
         return guard.write("producer state read", producerState::lastBatchOffsets);
+    }
+
+    /** Every producer with state here, by producer id. */
+    public List<ProducerDescription> describeProducers() {
+        return guard.write("producer state read", () -> producerState.producers().values().stream()
+                .sorted(Comparator.comparingLong(ProducerStateEntry::producerId))
+                .map(ProducerStateEntry::describe)
+                .toList());
     }
 
     /** The number of producers with state here. */

@@ -111,6 +111,13 @@ final class ProducerStateEntry {
     }
 
     /** An independent copy, for a snapshot or a model comparison. */
+    /** What DescribeProducers says of this producer. */
+    ProducerDescription describe() {
+        long lastTimestamp = batches.isEmpty() ? -1 : batches.getLast().timestamp();
+        return new ProducerDescription(producerId, producerEpoch, lastSeq(), lastTimestamp, coordinatorEpoch,
+                currentTxnFirstOffset);
+    }
+
     ProducerStateEntry copy() {
         ProducerStateEntry copy = new ProducerStateEntry(producerId, producerEpoch, lastSeenMs);
         copy.batches.addAll(batches);

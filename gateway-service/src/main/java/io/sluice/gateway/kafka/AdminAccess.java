@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  * {@link Authorizer} (the same ACLs as the HTTP admin routes): creating a topic needs CREATE on the cluster or the
  * topic, deleting it DELETE, adding partitions ALTER, reading its configs DESCRIBE_CONFIGS and changing them
  * ALTER_CONFIGS (on the group for a group's configs, on the cluster for broker configs), managing ACLs, moving
- * partitions and electing leaders ALTER on the cluster, and listing ACLs, the log directories or the partitions
+ * partitions, electing leaders and writing transaction markers ALTER on the cluster, and listing ACLs, the log directories or the partitions
  * moving DESCRIBE on the cluster.
  *
  * <p>A request that names a resource the principal may not touch is refused whole, each resource answered
@@ -67,7 +67,7 @@ class AdminAccess {
             case INCREMENTAL_ALTER_CONFIGS -> ((IncrementalAlterConfigsRequest) request.body()).data().resources()
                     .forEach(resource -> checks.add(config(AclOperation.ALTER_CONFIGS, resource.resourceType(),
                             resource.resourceName())));
-            case CREATE_ACLS, DELETE_ACLS, ALTER_PARTITION_REASSIGNMENTS, ELECT_LEADERS ->
+            case CREATE_ACLS, DELETE_ACLS, ALTER_PARTITION_REASSIGNMENTS, ELECT_LEADERS, WRITE_TXN_MARKERS ->
                     checks.add(Check.cluster(AclOperation.ALTER));
             case DESCRIBE_ACLS, DESCRIBE_LOG_DIRS, LIST_PARTITION_REASSIGNMENTS ->
                     checks.add(Check.cluster(AclOperation.DESCRIBE));

@@ -7,6 +7,8 @@ import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.partition.DeleteRecordsRequest;
+import io.sluice.internal.partition.DescribeProducersRequest;
+import io.sluice.internal.partition.DescribeProducersResponse;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -98,6 +100,21 @@ public class PartitionReader {
                 .flatMap(answer -> answer.errorCode() != null && answer.errorCode().refreshesMetadata()
                         ? Mono.error(new SluiceException(answer.errorCode(), answer.message())) : Mono.just(answer)))
                 .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer.lowWatermark())
+                        : Mono.error(new SluiceException(answer.errorCode(), answer.message())));
+    }
+
+    /**
+     * The producers {@code tp}'s leader holds state for (Kafka's DescribeProducers). Changes nothing, so it is
+     * re-routed like a read; an answer the leader gave comes back as that error.
+     */
+    public Mono<List<DescribeProducersResponse.Producer>> describeProducers(TopicPartition tp) {
+        DescribeProducersRequest request = new DescribeProducersRequest(
+                List.of(new DescribeProducersRequest.Partition(tp.topic(), tp.partition())));
+        return read(() -> rerouting.forRead(Duration.ZERO), view -> partitions.describeProducers(ClusterView.leader(view, tp), request)
+                .map(response -> response.partitions().getFirst())
+                .flatMap(answer -> answer.errorCode() != null && answer.errorCode().refreshesMetadata()
+                        ? Mono.error(new SluiceException(answer.errorCode(), answer.message())) : Mono.just(answer)))
+                .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer.producers())
                         : Mono.error(new SluiceException(answer.errorCode(), answer.message())));
     }
 

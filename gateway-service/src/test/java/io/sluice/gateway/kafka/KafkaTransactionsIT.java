@@ -7,6 +7,7 @@ import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.gateway.testing.SseStream;
 import io.sluice.launcher.LocalCluster;
+import io.sluice.testing.Waits;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -162,6 +164,72 @@ class KafkaTransactionsIT {
                     bootstrap, "describe", "--transactional-id", "tool-txn");
             assertThat(committed.exitCode()).as(committed.err()).isZero();
             assertThat(committed.out()).contains("CompleteCommit");
+        }
+    }
+
+    /**
+     * {@code kafka-transactions describe-producers}, {@code find-hanging} and {@code abort} (DescribeProducers, then
+     * WriteTxnMarkers from the admin client at the partition's leader): the open transaction's producer is listed
+     * with its start offset; it is not hanging (the coordinator knows it as ongoing with that partition); aborted at
+     * the partition by its start offset, its records are gone for read_committed readers, which read on past it to a
+     * record written after the abort, and the partition's producer state has no open transaction left.
+     */
+    @Test
+    void kafkaTransactionsDescribesAPartitionsProducersAndAbortsATransactionByItsStartOffset() throws Exception {
+        String topic = "txn-abort-tool";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        String bootstrap = cluster.kafkaBootstrap();
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaProducer<byte[], byte[]> producer = producer("abort-tool-txn", 60_000);
+             KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArraySerializer(),
+                     new ByteArraySerializer());
+             KafkaConsumer<byte[], byte[]> committed = consumer(IsolationLevel.READ_COMMITTED);
+             Admin admin = admin()) {
+            plain.send(record(topic, 0, "before")).get(30, TimeUnit.SECONDS);
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 3; i++) {
+                producer.send(record(topic, 0, "to-abort-" + i));
+            }
+            producer.flush();
+            ProducerState open = admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers()
+                    .stream().filter(state -> state.currentTransactionStartOffset().isPresent()).findFirst()
+                    .orElseThrow();
+            long startOffset = open.currentTransactionStartOffset().getAsLong();
+            assertThat(startOffset).as("the transaction starts after the record before it").isEqualTo(1);
+
+            KafkaTools.ToolRun described = KafkaTools.run(TransactionsCommand::main, "--bootstrap-server", bootstrap,
+                    "describe-producers", "--topic", topic, "--partition", "0");
+            assertThat(described.exitCode()).as(described.err()).isZero();
+            assertThat(described.out().lines()).anyMatch(line -> line.startsWith(Long.toString(open.producerId()))
+                    && line.contains(Long.toString(startOffset)));
+            KafkaTools.ToolRun hanging = KafkaTools.run(TransactionsCommand::main, "--bootstrap-server", bootstrap,
+                    "find-hanging", "--topic", topic, "--partition", "0", "--max-transaction-timeout", "0");
+            assertThat(hanging.exitCode()).as(hanging.err()).isZero();
+            assertThat(hanging.out()).as("the table of hanging transactions").startsWith("Topic\tPartition\tProducerId");
+            assertThat(hanging.out().lines()).as("an ongoing transaction the coordinator knows is not hanging")
+                    .noneMatch(line -> line.startsWith(topic));
+
+            KafkaTools.ToolRun aborted = KafkaTools.run(TransactionsCommand::main, "--bootstrap-server", bootstrap,
+                    "abort", "--topic", topic, "--partition", "0", "--start-offset", Long.toString(startOffset));
+            assertThat(aborted.exitCode()).as(aborted.out() + aborted.err()).isZero();
+            assertThat(admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers())
+                    .as("no transaction open at the partition after the abort")
+                    .allMatch(state -> state.currentTransactionStartOffset().isEmpty());
+
+            plain.send(record(topic, 0, "after-abort")).get(30, TimeUnit.SECONDS);
+            committed.assign(List.of(tp));
+            committed.seekToBeginning(List.of(tp));
+            List<String> read = new ArrayList<>();
+            Waits.await("a read_committed read up to the record written after the abort", Duration.ofSeconds(30),
+                    () -> {
+                        committed.poll(Duration.ofMillis(200))
+                                .forEach(r -> read.add(new String(r.value(), StandardCharsets.UTF_8)));
+                        return read.contains("after-abort") ? read : null;
+                    });
+            assertThat(read).containsExactly("before", "after-abort");
+            producer.abortTransaction();
         }
     }
 

@@ -4,6 +4,8 @@ import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.partition.DeleteRecordsRequest;
 import io.sluice.internal.partition.DeleteRecordsResponse;
+import io.sluice.internal.partition.DescribeProducersRequest;
+import io.sluice.internal.partition.DescribeProducersResponse;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -142,6 +144,11 @@ final class ScriptedLeader implements PartitionDataApi {
 
     @Override
     public Mono<DeleteRecordsResponse> deleteRecords(NodeInfo leader, DeleteRecordsRequest request) {
+        return Mono.error(new UnsupportedOperationException("not scripted"));
+    }
+
+    @Override
+    public Mono<DescribeProducersResponse> describeProducers(NodeInfo leader, DescribeProducersRequest request) {
         return Mono.error(new UnsupportedOperationException("not scripted"));
     }
 

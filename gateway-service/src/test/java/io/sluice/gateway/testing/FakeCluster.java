@@ -39,6 +39,8 @@ import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.DeleteRecordsRequest;
 import io.sluice.internal.partition.DeleteRecordsResponse;
+import io.sluice.internal.partition.DescribeProducersRequest;
+import io.sluice.internal.partition.DescribeProducersResponse;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -626,6 +628,15 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     public Mono<DeleteRecordsResponse> deleteRecords(NodeInfo leader, DeleteRecordsRequest request) {
         return Mono.fromSupplier(() -> new DeleteRecordsResponse(request.partitions().stream()
                 .map(this::deleteRecords).toList()));
+    }
+
+    /** The fake keeps no producer state: every partition it leads answers with no producers. */
+    @Override
+    public Mono<DescribeProducersResponse> describeProducers(NodeInfo leader, DescribeProducersRequest request) {
+        return Mono.fromSupplier(() -> new DescribeProducersResponse(request.partitions().stream()
+                .map(asked -> new DescribeProducersResponse.Partition(asked.topic(), asked.partition(), null, null,
+                        List.of()))
+                .toList()));
     }
 
     /** As the leader does, with no followers to wait for: the low watermark is the log start. */

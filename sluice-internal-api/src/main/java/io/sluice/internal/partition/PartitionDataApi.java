@@ -24,6 +24,9 @@ public interface PartitionDataApi {
     /** Moves log start offsets at {@code leader} (Kafka's DeleteRecords); safe to repeat. */
     Mono<DeleteRecordsResponse> deleteRecords(NodeInfo leader, DeleteRecordsRequest request);
 
+    /** The producers the partitions' producer state holds at {@code leader} (Kafka's DescribeProducers). */
+    Mono<DescribeProducersResponse> describeProducers(NodeInfo leader, DescribeProducersRequest request);
+
     /** The replicas {@code node} holds, their sizes and offsets, and its throughput. */
     Mono<NodeStats> nodeStats(NodeInfo node);
 }

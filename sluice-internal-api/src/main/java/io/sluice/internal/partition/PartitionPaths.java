@@ -21,6 +21,8 @@ public final class PartitionPaths {
      * {@link WriteMarkersResponse}.
      */
     public static final String WRITE_MARKERS = "/internal/write-txn-markers";
+    /** POST a {@link DescribeProducersRequest}; the answer is a {@link DescribeProducersResponse}. */
+    public static final String DESCRIBE_PRODUCERS = "/internal/describe-producers";
     /** GET: the node's {@link NodeStats}. */
     public static final String NODE_STATS = "/internal/node-stats";
 

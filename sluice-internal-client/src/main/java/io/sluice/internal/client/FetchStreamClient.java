@@ -16,6 +16,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.partition.DeleteRecordsRequest;
 import io.sluice.internal.partition.DeleteRecordsResponse;
+import io.sluice.internal.partition.DescribeProducersRequest;
+import io.sluice.internal.partition.DescribeProducersResponse;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
@@ -129,6 +131,11 @@ public final class FetchStreamClient implements PartitionDataApi, AutoCloseable 
     @Override
     public Mono<DeleteRecordsResponse> deleteRecords(NodeInfo leader, DeleteRecordsRequest request) {
         return http.deleteRecords(leader, request);
+    }
+
+    @Override
+    public Mono<DescribeProducersResponse> describeProducers(NodeInfo leader, DescribeProducersRequest request) {
+        return http.describeProducers(leader, request);
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.partition.DeleteRecordsRequest;
 import io.sluice.internal.partition.DeleteRecordsResponse;
+import io.sluice.internal.partition.DescribeProducersRequest;
+import io.sluice.internal.partition.DescribeProducersResponse;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchRequestCodec;
 import io.sluice.internal.partition.FetchResponseCodec;
@@ -90,6 +92,17 @@ public final class PartitionDataClient implements PartitionDataApi, TransactionM
                     JsonBodies.write(request), http.settings().callTimeout().plusMillis(request.timeoutMs()),
                     RetryPolicy.IDEMPOTENT);
             return http.exchange(call).map(answer -> JsonBodies.read(target, answer.body(), DeleteRecordsResponse.class));
+        });
+    }
+
+    @Override
+    public Mono<DescribeProducersResponse> describeProducers(NodeInfo leader, DescribeProducersRequest request) {
+        return Mono.defer(() -> {
+            Target target = Target.node(leader);
+            Call call = new Call(target, Purpose.CONTROL, HttpMethod.POST, PartitionPaths.DESCRIBE_PRODUCERS,
+                    Call.JSON, JsonBodies.write(request), http.settings().callTimeout(), RetryPolicy.IDEMPOTENT);
+            return http.exchange(call)
+                    .map(answer -> JsonBodies.read(target, answer.body(), DescribeProducersResponse.class));
         });
     }
 
