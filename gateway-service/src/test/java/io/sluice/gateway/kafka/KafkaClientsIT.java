@@ -674,7 +674,7 @@ class KafkaClientsIT {
     void aLeaderKilledUnderAnIdempotentProducerLosesNothingAndDuplicatesNothing() throws Exception {
         String topic = "kafka-failover";
         cluster.createTopic(topic, 3, 3, Map.of("min.insync.replicas", "2"));
-        int count = 100_000;
+        int count = 40_000;
         List<Future<RecordMetadata>> sent = new CopyOnWriteArrayList<>();
         Map<Integer, Exception> failures = new ConcurrentHashMap<>();
         int victim = cluster.leader(topic, 0);

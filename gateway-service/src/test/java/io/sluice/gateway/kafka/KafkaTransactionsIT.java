@@ -737,7 +737,7 @@ class KafkaTransactionsIT {
     }
 
     /**
-     * Kafka's TransactionalMessageCopier (random aborts, transactions of 200) copies 20,000 records from one
+     * Kafka's TransactionalMessageCopier (random aborts, transactions of 200) copies 10,000 records from one
      * partition to another while {@code fault} hits the cluster four seconds in; a read_committed reader of the
      * output then finds every input record once, in order.
      */
@@ -746,7 +746,7 @@ class KafkaTransactionsIT {
         String output = "copier-out-" + name;
         cluster.createTopic(input, 1, 3, Map.of());
         cluster.createTopic(output, 1, 3, Map.of("min.insync.replicas", "2"));
-        int count = 20_000;
+        int count = 10_000;
         try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
