@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -174,7 +175,7 @@ public class Balancer {
         }
     }
 
-    private static Set<Integer> ids(MetadataView view, java.util.function.Predicate<NodeInfo> which) {
+    private static Set<Integer> ids(MetadataView view, Predicate<NodeInfo> which) {
         Set<Integer> ids = new HashSet<>();
         view.metadata().nodes().stream().filter(which).forEach(node -> ids.add(node.id()));
         return ids;
