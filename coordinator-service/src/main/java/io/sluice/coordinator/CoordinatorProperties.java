@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatInterval how often nodes are told to heartbeat
  * @param lease            the active-coordinator lease
  * @param election         leader-election housekeeping
+ * @param balancer         moving replicas by itself: balancing, repairing lost nodes, draining decommissioned ones
  * @param metadata         the metadata stream
  * @param groups           consumer groups
  * @param transactions     the transaction coordinator
@@ -41,6 +42,7 @@ public record CoordinatorProperties(
         @DefaultValue("1s") Duration heartbeatInterval,
         @Valid @DefaultValue Lease lease,
         @Valid @DefaultValue Election election,
+        @Valid @DefaultValue Balancer balancer,
         @Valid @DefaultValue Metadata metadata,
         @Valid @DefaultValue Groups groups,
         @Valid @DefaultValue Transactions transactions,
@@ -76,6 +78,31 @@ public record CoordinatorProperties(
      */
     public record Election(@DefaultValue("500ms") Duration livenessCheckInterval,
                            @DefaultValue("10s") Duration preferredLeaderCheckInterval) {
+    }
+
+    /**
+     * The balancer: it plans with {@code io.sluice.coordinator.balance.MovePlanner} and starts partition moves
+     * (KIP-455) on the active coordinator. Nodes being decommissioned are drained whether or not it is enabled.
+     *
+     * @param enabled            whether replicas are balanced and lost nodes repaired by themselves
+     * @param interval           how often it plans; it also plans at once when a node joins, a move ends, a node is
+     *                           decommissioned or a node's {@code repairAfter} passes
+     * @param repairAfter        a node dead this long has its replicas recreated on live nodes (counted from when this
+     *                           coordinator saw it dead: a failover restarts the count)
+     * @param maxConcurrentMoves the most partitions moving at once, moves started by users included
+     * @param replicaTolerance   how many more replicas than another a live node may hold
+     * @param leaderTolerance    how many more preferred leaderships than another a live node may hold
+     */
+    public record Balancer(@DefaultValue("true") boolean enabled,
+                           @DefaultValue("30s") Duration interval,
+                           @DefaultValue("10m") Duration repairAfter,
+                           @DefaultValue("4") @Min(1) int maxConcurrentMoves,
+                           @DefaultValue("1") @Min(1) int replicaTolerance,
+                           @DefaultValue("1") @Min(1) int leaderTolerance) {
+
+        public static Balancer defaults() {
+            return new Balancer(true, Duration.ofSeconds(30), Duration.ofMinutes(10), 4, 1, 1);
+        }
     }
 
     /**

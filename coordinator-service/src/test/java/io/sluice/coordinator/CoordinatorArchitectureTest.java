@@ -21,7 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
  * ({@link ServiceRules}) and its own. From the bottom: the top-level
  * configuration and {@code redis} (the embedded server); {@code store} and {@code cluster} (pure election and placement
  * rules); {@code lease}; {@code metadata} (the command sequence and the feed, written under the lease);
- * {@code reassign} (partition moves, over the metadata); the features
+ * {@code reassign} (partition moves, over the metadata); {@code balance} (the move planner, the balancer and
+ * decommissioning, which start moves through {@code reassign}); the features
  * {@code partition}, {@code topic}, {@code node} (which uses partition's changes; both queue the next steps of moves
  * behind their own changes), {@code group} (consumer groups, over
  * the metadata) and {@code metrics}; and on top

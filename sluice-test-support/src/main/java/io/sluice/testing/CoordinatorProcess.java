@@ -61,7 +61,8 @@ public final class CoordinatorProcess implements AutoCloseable {
 
     /**
      * Clocks for multi-process tests: failover within about five seconds, a lease and node sessions that outlast the
-     * multi-second stalls of a loaded CI machine (a 1.5 s lease changed hands mid-test there, and 3 s sessions expired).
+     * multi-second stalls of a loaded CI machine (a 1.5 s lease changed hands mid-test there, and 3 s sessions expired);
+     * no automatic preferred-leader election and no balancer.
      */
     public static Map<String, String> fastClocks() {
         Map<String, String> properties = new LinkedHashMap<>();
@@ -71,6 +72,8 @@ public final class CoordinatorProcess implements AutoCloseable {
         properties.put("sluice.coordinator.lease.renew-interval", "500ms");
         properties.put("sluice.coordinator.election.liveness-check-interval", "100ms");
         properties.put("sluice.coordinator.election.preferred-leader-check-interval", "0s");
+        // Replicas stay where a test placed them; a test of the balancer turns it on.
+        properties.put("sluice.coordinator.balancer.enabled", "false");
         properties.put("sluice.coordinator.metadata.max-wait", "5s");
         return properties;
     }

@@ -1,6 +1,7 @@
 package io.sluice.coordinator.failover;
 
 import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.balance.Balancer;
 import io.sluice.coordinator.group.ClassicGroups;
 import io.sluice.coordinator.group.GroupManager;
 import io.sluice.coordinator.lease.CoordinatorLease;
@@ -26,7 +27,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The coordinator's clockwork, started with the application and stopped before it: lease rounds (and the load or
  * drop of metadata and consumer groups they imply), session expiry of silent nodes and group members, periodic
- * preferred-leader election, and the periodic (and on-activation) round that advances partition moves. Each loop
+ * preferred-leader election, the periodic (and on-activation) round that advances partition moves, and the
+ * balancer's rounds. Each loop
  * runs one round at a time on a single timer thread; the work itself is non-blocking.
  *
  * <p>It sits above the lease, the metadata, the groups and the node and partition services because it drives all of
@@ -52,14 +54,16 @@ class LeaseKeeper implements SmartLifecycle {
     private final ClassicGroups classic;
     private final TransactionManager transactions;
     private final ReassignmentService reassignments;
+    private final Balancer balancer;
     private final CoordinatorProperties properties;
     private final Scheduler timer = Schedulers.newSingle("coordinator-timer", true);
     private Disposable.Composite loops;
 
     LeaseKeeper(CoordinatorLease lease, MetadataManager metadata, NodeService nodes, PartitionStateService partitions,
                 GroupManager groups, ClassicGroups classic, TransactionManager transactions,
-                ReassignmentService reassignments, CoordinatorProperties properties) {
+                ReassignmentService reassignments, Balancer balancer, CoordinatorProperties properties) {
         this.reassignments = reassignments;
+        this.balancer = balancer;
         this.lease = lease;
         this.metadata = metadata;
         this.nodes = nodes;
@@ -78,6 +82,9 @@ class LeaseKeeper implements SmartLifecycle {
         // Moves advance behind every change that lets them; this round (and the one on activation) takes the steps
         // whose trigger was lost, e.g. with a coordinator that failed between an ISR change and the step it allowed.
         loops.add(every(properties.election().livenessCheckInterval(), reassignments::advance));
+        // The balancer plans every interval, and at once when a node joins or a move ends (its watch notices).
+        loops.add(every(properties.balancer().interval(), balancer::round));
+        loops.add(every(properties.election().livenessCheckInterval(), balancer::watch));
         loops.add(every(properties.groups().sessionCheckInterval(), groups::sweep));
         loops.add(every(properties.groups().sessionCheckInterval(), () -> Mono.fromRunnable(classic::sweep)));
         loops.add(every(properties.transactions().abortCheckInterval(), transactions::abortExpired));

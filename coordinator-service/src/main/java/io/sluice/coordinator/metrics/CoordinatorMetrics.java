@@ -3,6 +3,7 @@ package io.sluice.coordinator.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.coordinator.metadata.MetadataManager;
+import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import java.util.function.Predicate;
@@ -37,6 +38,10 @@ class CoordinatorMetrics {
         Gauge.builder("sluice.coordinator.reassigning.partitions", metadata,
                         m -> partitions(m, PartitionState::isReassigning))
                 .description("Partitions being moved to another replica set")
+                .register(registry);
+        Gauge.builder("sluice.coordinator.decommissioning.nodes", metadata, m -> m.isReady()
+                        ? m.view().metadata().nodes().stream().filter(NodeInfo::decommissioning).count() : 0)
+                .description("Nodes being decommissioned (drained of their replicas)")
                 .register(registry);
     }
 

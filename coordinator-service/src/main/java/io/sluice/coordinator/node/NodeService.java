@@ -87,8 +87,9 @@ public class NodeService {
                 throw ErrorCode.DUPLICATE_NODE.exception("Node " + request.nodeId() + " is registered and alive at "
                         + existing.url() + "; refusing a second registration from " + request.url());
             }
+            // A decommissioning node stays so when it restarts: only a cancel lifts the mark.
             NodeInfo node = new NodeInfo(request.nodeId(), request.url(), request.rack(), NodeStatus.ALIVE,
-                    request.incarnation());
+                    request.incarnation(), existing != null && existing.decommissioning());
             liveness.heartbeat(node.id());
             MetadataChange change;
             if (existing != null && existing.equals(node)) {

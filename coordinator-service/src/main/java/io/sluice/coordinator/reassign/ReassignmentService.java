@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,39 @@ public class ReassignmentService {
         }
         return metadata.submit(view -> decide(view, request))
                 .flatMap(response -> advance().onErrorResume(e -> Mono.empty()).thenReturn(response));
+    }
+
+    /**
+     * Starts the moves {@code plan} proposes, planned in the command sequence on the latest metadata so that no other
+     * change comes between the plan and its start. Only partitions not moving are started: a move under way — a
+     * user's above all — is never replaced this way. Answers the partitions started (each refused one is logged and
+     * left as it was), then lets them advance.
+     */
+    public Mono<List<AlterReassignmentsRequest.Target>> startMoves(
+            Function<MetadataView, List<AlterReassignmentsRequest.Target>> plan) {
+        return metadata.submit(view -> {
+            List<AlterReassignmentsRequest.Target> targets = plan.apply(view).stream()
+                    .filter(target -> view.topic(target.topic())
+                            .filter(t -> target.partition() >= 0 && target.partition() < t.partitions().size())
+                            .map(t -> !t.partition(target.partition()).isReassigning())
+                            .orElse(false))
+                    .toList();
+            if (targets.isEmpty()) {
+                return Mutation.none(List.<AlterReassignmentsRequest.Target>of());
+            }
+            Mutation<AlterReassignmentsResponse> decided = decide(view, new AlterReassignmentsRequest(targets));
+            List<AlterReassignmentsRequest.Target> started = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                AlterReassignmentsResponse.Result result = decided.result().partitions().get(i);
+                if (result.errorCode() == null) {
+                    started.add(targets.get(i));
+                } else {
+                    LOG.warn("A planned move of {}-{} to {} was refused: {}", result.topic(), result.partition(),
+                            targets.get(i).replicas(), result.message());
+                }
+            }
+            return Mutation.of(decided.change(), List.copyOf(started));
+        }).flatMap(started -> advance().onErrorResume(e -> Mono.empty()).thenReturn(started));
     }
 
     /** The partitions being moved now, as this coordinator's metadata has them. */

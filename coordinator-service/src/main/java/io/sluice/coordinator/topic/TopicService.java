@@ -10,7 +10,6 @@ import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.coordinator.CreateTopicRequest;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
-import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
@@ -25,7 +24,7 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
- * Topic lifecycle: create (validated, placed across live nodes), describe, alter configs, add partitions, delete.
+ * Topic lifecycle: create (validated, placed across live nodes that are not being decommissioned), describe, alter configs, add partitions, delete.
  * Every check happens before anything is written; a refused request changes nothing.
  */
 @Service
@@ -150,8 +149,9 @@ class TopicService {
                 request.validateOnly());
     }
 
+    /** The nodes new replicas may go to: alive and not being decommissioned. */
     private static List<NodeInfo> liveNodes(MetadataView view) {
-        return view.metadata().nodes().stream().filter(n -> n.status() == NodeStatus.ALIVE).toList();
+        return view.metadata().nodes().stream().filter(NodeInfo::acceptsReplicas).toList();
     }
 
     private static Map<Integer, Integer> leaderCounts(MetadataView view) {

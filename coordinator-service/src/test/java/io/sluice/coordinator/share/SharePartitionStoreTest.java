@@ -4,30 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.coordinator.store.RedisKeys;
-import io.sluice.coordinator.testing.FreshRedis;
-import io.sluice.coordinator.testing.TestRedis;
+import io.sluice.coordinator.testing.OwnRedis;
 import io.sluice.internal.share.AcknowledgeType;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
-import java.net.URI;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.domain.Range;
 
 /**
- * Share-partitions in a real Redis ({@link TestRedis}: the embedded 6.2, or Debian's Redis 7 in the {@code redis-7}
- * execution): a state written under the current fencing token reads back the same, a deposed coordinator's write
- * changes nothing, and a stored state that cannot be read is refused with its group and partition named.
+ * Share-partitions in a real Redis of the test's own ({@link OwnRedis}: the tests' binary, the embedded 6.2 or Debian's
+ * Redis 7 in the {@code redis-7} execution; not the shared one, whose coordinator would take the lease and bump the
+ * token under the test's writes): a state written under the current fencing token reads back the same, a deposed
+ * coordinator's write changes nothing, and a stored state that cannot be read is refused with its group and partition
+ * named.
  */
-@ExtendWith(FreshRedis.class)
 class SharePartitionStoreTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -36,23 +33,19 @@ class SharePartitionStoreTest {
     private static final TopicPartition ORDERS_1 = new TopicPartition("orders", 1);
     private static final long NOW = 1_700_000_000_000L;
 
-    private static LettuceConnectionFactory connections;
+    private static OwnRedis redis;
     private static SharePartitionStore store;
 
     @BeforeAll
-    static void connect() {
-        URI url = TestRedis.shared().url();
-        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(url.getHost(), url.getPort()));
-        connections.afterPropertiesSet();
-        connections.start();
-        ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
-        store = new SharePartitionStore(redis);
-        redis.opsForValue().set(RedisKeys.FENCING_TOKEN, "7").block(WAIT);
+    static void connect() throws IOException {
+        redis = OwnRedis.start("share-partition-store");
+        store = new SharePartitionStore(redis.redis());
+        redis.redis().opsForValue().set(RedisKeys.FENCING_TOKEN, "7").block(WAIT);
     }
 
     @AfterAll
-    static void disconnect() {
-        connections.destroy();
+    static void disconnect() throws IOException {
+        redis.close();
     }
 
     private static SharePartition worked() {
@@ -105,12 +98,13 @@ class SharePartitionStoreTest {
     }
 
     private static List<String> outbox() {
-        return TestRedis.shared().commands().zrange(RedisKeys.SHARE_DLQ_OUTBOX, 0, -1);
+        return redis.redis().opsForZSet().range(RedisKeys.SHARE_DLQ_OUTBOX, Range.unbounded()).collectList()
+                .block(WAIT);
     }
 
     @org.junit.jupiter.api.BeforeEach
     void emptyTheOutbox() {
-        TestRedis.shared().commands().del(RedisKeys.SHARE_DLQ_OUTBOX);
+        redis.redis().delete(RedisKeys.SHARE_DLQ_OUTBOX).block(WAIT);
     }
 
     @Test
@@ -158,8 +152,8 @@ class SharePartitionStoreTest {
 
     @Test
     void aStoredStateThatCannotBeReadIsRefusedNamingItsGroupAndPartition() {
-        TestRedis.shared().commands().hset(RedisKeys.sharePartitions("broken"), "orders-0", "{\"version\":1,"
-                + "\"start_offset\":5,\"end_offset\":4,\"next_acquisition_id\":0,\"runs\":[]}");
+        redis.redis().opsForHash().put(RedisKeys.sharePartitions("broken"), "orders-0", "{\"version\":1,"
+                + "\"start_offset\":5,\"end_offset\":4,\"next_acquisition_id\":0,\"runs\":[]}").block(WAIT);
 
         assertThatThrownBy(() -> store.load("broken", ORDERS_0, LIMITS).block(WAIT))
                 .isInstanceOf(SluiceException.class)

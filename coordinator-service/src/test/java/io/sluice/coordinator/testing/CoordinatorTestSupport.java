@@ -31,7 +31,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  *       503);</li>
  *   <li>sessions (of nodes and of group members) are checked every 100 ms, and group members may ask for sessions as
  *       short as 100 ms;</li>
- *   <li>automatic preferred-leader election is off.</li>
+ *   <li>automatic preferred-leader election is off, and so is the balancer (tests place replicas where they want
+ *       them; decommissioned nodes are still drained).</li>
  * </ul>
  *
  * <p>Test classes share one coordinator (Spring's context cache: starting one costs seconds on a busy machine), but
@@ -49,6 +50,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "sluice.coordinator.lease.renew-interval=300ms",
         "sluice.coordinator.election.liveness-check-interval=100ms",
         "sluice.coordinator.election.preferred-leader-check-interval=0s",
+        "sluice.coordinator.balancer.enabled=false",
         "sluice.coordinator.metadata.history=50",
         "sluice.coordinator.metadata.max-wait=5s",
         "sluice.coordinator.groups.min-session-timeout=100ms",

@@ -19,6 +19,7 @@ public final class TestProperties {
                 Duration.ofSeconds(6), Duration.ofSeconds(1),
                 new CoordinatorProperties.Lease(leaseTtl, Duration.ofMillis(500)),
                 new CoordinatorProperties.Election(Duration.ofMillis(500), Duration.ZERO),
+                CoordinatorProperties.Balancer.defaults(),
                 new CoordinatorProperties.Metadata(1000, Duration.ofSeconds(30)),
                 new CoordinatorProperties.Groups(Duration.ofSeconds(45), Duration.ofSeconds(6), Duration.ofMinutes(30),
                         Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMillis(500),

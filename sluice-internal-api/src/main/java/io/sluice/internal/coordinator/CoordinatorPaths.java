@@ -16,6 +16,10 @@ public final class CoordinatorPaths {
     public static final String NODE_SHUTDOWN = "/internal/nodes/{id}/shutdown";
     public static final String NODE_OFFLINE_REPLICAS = "/internal/nodes/{id}/offline-replicas";
     public static final String NODE_UNREACHABLE = "/internal/nodes/{id}/unreachable";
+    /** POST: decommission the node (answered with its {@link DecommissionListing.Progress}); DELETE: cancel that. */
+    public static final String NODE_DECOMMISSION = "/internal/nodes/{id}/decommission";
+    /** GET: the nodes being decommissioned ({@link DecommissionListing}). */
+    public static final String DECOMMISSIONS = "/internal/decommissions";
     public static final String TOPICS = "/internal/topics";
     public static final String TOPIC = "/internal/topics/{name}";
     public static final String TOPIC_CONFIGS = "/internal/topics/{name}/configs";
@@ -46,6 +50,10 @@ public final class CoordinatorPaths {
 
     public static String unreachable(int nodeId) {
         return NODES + "/" + nodeId + "/unreachable";
+    }
+
+    public static String decommission(int nodeId) {
+        return NODES + "/" + nodeId + "/decommission";
     }
 
     public static String topic(String name) {

@@ -4,10 +4,22 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
  * A partition-service node as the coordinator knows it: its id, the URL other processes reach it at, its rack
- * (null when racks are not used), its status, and the incarnation of the process that registered last (null for a
- * record stored before incarnations existed).
+ * (null when racks are not used), its status, the incarnation of the process that registered last (null for a
+ * record stored before incarnations existed), and whether it is being decommissioned: an operator asked for every
+ * replica to leave it, it is given no new replica, and it keeps that mark across restarts and registrations until the
+ * decommission is cancelled (a record stored before decommissioning existed reads as not decommissioning).
  */
-public record NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation) {
+public record NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation,
+                       Boolean decommissioning) {
+
+    /** Boxed only so that a record without the field reads (Jackson 3 maps no value to no primitive); never null. */
+    public NodeInfo {
+        decommissioning = Boolean.TRUE.equals(decommissioning);
+    }
+
+    public NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation) {
+        this(id, url, rack, status, incarnation, false);
+    }
 
     public NodeInfo(int id, String url, String rack, NodeStatus status) {
         this(id, url, rack, status, null);
@@ -18,7 +30,17 @@ public record NodeInfo(int id, String url, String rack, NodeStatus status, Strin
         return status == NodeStatus.ALIVE;
     }
 
+    /** Alive and not being decommissioned: the node may be given new replicas. */
+    @JsonIgnore
+    public boolean acceptsReplicas() {
+        return isAlive() && !decommissioning;
+    }
+
     public NodeInfo withStatus(NodeStatus newStatus) {
-        return new NodeInfo(id, url, rack, newStatus, incarnation);
+        return new NodeInfo(id, url, rack, newStatus, incarnation, decommissioning);
+    }
+
+    public NodeInfo withDecommissioning(boolean newDecommissioning) {
+        return new NodeInfo(id, url, rack, status, incarnation, newDecommissioning);
     }
 }

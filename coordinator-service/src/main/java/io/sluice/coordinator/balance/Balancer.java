@@ -1,0 +1,193 @@
+package io.sluice.coordinator.balance;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.balance.MovePlanner.Limits;
+import io.sluice.coordinator.balance.MovePlanner.Move;
+import io.sluice.coordinator.balance.MovePlanner.Reason;
+import io.sluice.coordinator.balance.MovePlanner.Role;
+import io.sluice.coordinator.metadata.MetadataManager;
+import io.sluice.coordinator.reassign.ReassignmentService;
+import io.sluice.internal.coordinator.AlterReassignmentsRequest;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.protocol.TopicPartition;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The active coordinator's balancer: it plans with the {@link MovePlanner} and starts the moves through the
+ * {@link ReassignmentService}, planning in the metadata command sequence on the latest metadata, so a move under way
+ * (a user's above all) is never replaced and never counted twice.
+ *
+ * <p>Nodes being decommissioned are drained always. With {@code balancer.enabled} (the default) it also recreates
+ * the replicas of nodes dead for longer than {@code balancer.repair-after}, spreads replicas over racks, and balances
+ * replica counts and preferred leaders. At most {@code balancer.max-concurrent-moves} partitions move at once,
+ * moves started by users included.
+ *
+ * <p>When each node died is kept in this coordinator's memory, from the first {@link #watch} that saw it dead: a
+ * coordinator that takes over counts from then, which can only delay a repair, never hasten it.
+ *
+ * <p>{@link #round} plans and starts moves; the failover clock calls it every {@code balancer.interval}.
+ * {@link #watch} is cheap and runs every liveness check: it notes deaths and runs a round at once when a node joins,
+ * a node is decommissioned, a move ends (a slot is free) or a node's repair delay passes. Both are called one at a
+ * time from the coordinator's timer thread; the metrics and the death times are thread-safe.
+ */
+@Component
+public class Balancer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
+
+    private final MetadataManager metadata;
+    private final ReassignmentService reassignments;
+    private final CoordinatorProperties.Balancer settings;
+    private final Clock clock;
+    private final Map<Reason, Counter> started = new EnumMap<>(Reason.class);
+    private final Map<Integer, Instant> deadSince = new ConcurrentHashMap<>();
+    /** What the last {@link #watch} saw; null before the first one of this activation. */
+    private volatile Seen seen;
+
+    Balancer(MetadataManager metadata, ReassignmentService reassignments, CoordinatorProperties properties,
+             Clock clock, MeterRegistry meters) {
+        this.metadata = metadata;
+        this.reassignments = reassignments;
+        this.settings = properties.balancer();
+        this.clock = clock;
+        for (Reason reason : Reason.values()) {
+            started.put(reason, Counter.builder("sluice.coordinator.balancer.moves.started")
+                    .description("Partition moves the balancer started, by why: drain (a decommissioned node), repair "
+                            + "(a node lost for good), rack, replicas or leaders (balance)")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                    .register(meters));
+        }
+    }
+
+    /** Plans and starts what the planner proposes now; nothing while this coordinator is not active. */
+    public Mono<Void> round() {
+        if (!metadata.isReady()) {
+            return Mono.empty();
+        }
+        AtomicReference<List<Move>> planned = new AtomicReference<>(List.of());
+        return reassignments.startMoves(view -> {
+            List<Move> moves = plan(view);
+            planned.set(moves);
+            return moves.stream().map(m -> new AlterReassignmentsRequest.Target(m.partition().topic(),
+                    m.partition().partition(), m.to())).toList();
+        }).doOnNext(targets -> counted(targets, planned.get())).then();
+    }
+
+    /**
+     * Notes which nodes are dead since when, and runs a {@link #round} when something happened that a round should
+     * answer at once rather than at the next interval.
+     */
+    public Mono<Void> watch() {
+        if (!metadata.isReady()) {
+            deadSince.clear();
+            seen = null;
+            return Mono.empty();
+        }
+        MetadataView view = metadata.view();
+        Instant now = clock.instant();
+        for (NodeInfo node : view.metadata().nodes()) {
+            if (node.status() == NodeStatus.DEAD) {
+                deadSince.putIfAbsent(node.id(), now);
+            } else {
+                deadSince.remove(node.id());
+            }
+        }
+        Seen previous = seen;
+        seen = new Seen(ids(view, NodeInfo::acceptsReplicas), ids(view, NodeInfo::decommissioning),
+                lost(view, now), moving(view));
+        boolean roundNow = previous == null
+                || !previous.accepting().containsAll(seen.accepting())
+                || !previous.draining().containsAll(seen.draining())
+                || !previous.lost().containsAll(seen.lost())
+                || seen.moving() < previous.moving();
+        return roundNow ? round() : Mono.empty();
+    }
+
+    /** The moves the planner proposes for {@code view} now. */
+    List<Move> plan(MetadataView view) {
+        Instant now = clock.instant();
+        Set<Integer> lost = lost(view, now);
+        List<MovePlanner.Node> nodes = new ArrayList<>();
+        for (NodeInfo node : view.metadata().nodes()) {
+            Role role = node.decommissioning() ? Role.DRAIN
+                    : node.status() == NodeStatus.ALIVE ? Role.TARGET
+                    : lost.contains(node.id()) ? Role.LOST
+                    : Role.HOLD;
+            nodes.add(new MovePlanner.Node(node.id(), node.rack(), role));
+        }
+        List<MovePlanner.Partition> partitions = new ArrayList<>();
+        for (TopicMetadata topic : view.metadata().topics()) {
+            for (PartitionState state : topic.partitions()) {
+                partitions.add(new MovePlanner.Partition(new TopicPartition(topic.name(), state.partition()),
+                        state.targetReplicas(), state.isr(), state.hasLeader(), state.isReassigning()));
+            }
+        }
+        Limits limits = new Limits(settings.maxConcurrentMoves(), settings.replicaTolerance(),
+                settings.leaderTolerance(), settings.enabled());
+        return MovePlanner.plan(nodes, partitions, limits);
+    }
+
+    /** Nodes dead for longer than the repair delay, as far as this coordinator has seen; none when disabled. */
+    private Set<Integer> lost(MetadataView view, Instant now) {
+        Set<Integer> lost = new HashSet<>();
+        if (!settings.enabled()) {
+            return lost;
+        }
+        for (NodeInfo node : view.metadata().nodes()) {
+            Instant since = deadSince.get(node.id());
+            if (node.status() == NodeStatus.DEAD && since != null
+                    && !since.plus(settings.repairAfter()).isAfter(now)) {
+                lost.add(node.id());
+            }
+        }
+        return lost;
+    }
+
+    private void counted(List<AlterReassignmentsRequest.Target> targets, List<Move> planned) {
+        for (AlterReassignmentsRequest.Target target : targets) {
+            TopicPartition partition = new TopicPartition(target.topic(), target.partition());
+            planned.stream().filter(m -> m.partition().equals(partition)).findFirst().ifPresent(move -> {
+                started.get(move.reason()).increment();
+                LOG.info("Balancer: moving {} from {} to {} ({})", partition, move.from(), move.to(),
+                        move.reason().name().toLowerCase(Locale.ROOT));
+            });
+        }
+    }
+
+    private static Set<Integer> ids(MetadataView view, Predicate<NodeInfo> which) {
+        Set<Integer> ids = new HashSet<>();
+        view.metadata().nodes().stream().filter(which).forEach(node -> ids.add(node.id()));
+        return ids;
+    }
+
+    private static int moving(MetadataView view) {
+        return (int) view.metadata().topics().stream()
+                .flatMap(topic -> topic.partitions().stream())
+                .filter(PartitionState::isReassigning)
+                .count();
+    }
+
+    private record Seen(Set<Integer> accepting, Set<Integer> draining, Set<Integer> lost, int moving) {
+    }
+}

@@ -1,0 +1,39 @@
+package io.sluice.coordinator.balance;
+
+import io.sluice.internal.coordinator.CoordinatorPaths;
+import io.sluice.internal.coordinator.DecommissionListing;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** Decommissioning nodes over HTTP: start, cancel, and see how far each has come. {@link DecommissionService} decides. */
+@RestController
+class DecommissionController {
+
+    private final DecommissionService decommissions;
+
+    DecommissionController(DecommissionService decommissions) {
+        this.decommissions = decommissions;
+    }
+
+    @PostMapping(CoordinatorPaths.NODE_DECOMMISSION)
+    Mono<DecommissionListing.Progress> decommission(@PathVariable int id) {
+        return decommissions.start(id);
+    }
+
+    @DeleteMapping(CoordinatorPaths.NODE_DECOMMISSION)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> cancel(@PathVariable int id) {
+        return decommissions.cancel(id);
+    }
+
+    @GetMapping(CoordinatorPaths.DECOMMISSIONS)
+    Mono<DecommissionListing> list() {
+        return Mono.fromSupplier(decommissions::list);
+    }
+}
