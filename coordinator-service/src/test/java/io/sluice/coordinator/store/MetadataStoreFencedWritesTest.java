@@ -3,8 +3,7 @@ package io.sluice.coordinator.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.coordinator.testing.FreshRedis;
-import io.sluice.coordinator.testing.TestRedis;
+import io.sluice.coordinator.testing.OwnRedis;
 import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
@@ -12,7 +11,7 @@ import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
-import java.net.URI;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,38 +19,33 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
 /**
- * The fenced-write script, on whichever Redis {@link TestRedis} picks: the embedded 6.2 in the build's default test
- * run, Debian's Redis 7 (the deployments' major version) in its {@code redis-7} execution. Writes under the current
- * token apply; writes under an old token or an old partition epoch, or creating a topic that exists, change nothing.
+ * The fenced-write script, on a Redis of the test's own ({@link OwnRedis}: the tests' binary, the embedded 6.2 in the
+ * build's default test run, Debian's Redis 7 (the deployments' major version) in its {@code redis-7} execution; not
+ * the shared one, whose coordinator would take the lease and bump the token under the test's writes). Writes under the
+ * current token apply; writes under an old token or an old partition epoch, or creating a topic that exists, change
+ * nothing.
  */
-@ExtendWith(FreshRedis.class)
 class MetadataStoreFencedWritesTest {
 
-    private static LettuceConnectionFactory connections;
+    private static OwnRedis own;
     private static ReactiveStringRedisTemplate redis;
     private static MetadataStore store;
 
     @BeforeAll
-    static void connect() {
-        URI url = TestRedis.shared().url();
-        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(url.getHost(), url.getPort()));
-        connections.afterPropertiesSet();
-        connections.start();
-        redis = new ReactiveStringRedisTemplate(connections);
+    static void connect() throws IOException {
+        own = OwnRedis.start("metadata-store-fenced-writes");
+        redis = own.redis();
         store = new MetadataStore(redis);
         redis.opsForValue().set(RedisKeys.FENCING_TOKEN, "7").block(Duration.ofSeconds(30));
     }
 
     @AfterAll
-    static void disconnect() {
-        connections.destroy();
+    static void disconnect() throws IOException {
+        own.close();
     }
 
     @Test
