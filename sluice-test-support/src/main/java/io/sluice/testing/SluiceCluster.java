@@ -42,6 +42,7 @@ public final class SluiceCluster implements AutoCloseable {
     /** Small heaps and C1 only: several JVMs share two cores and live for one test class. */
     private static final List<String> TEST_JVM = testJvm("384m");
     private static final Duration READY_TIMEOUT = CoordinatorProcess.START_TIMEOUT;
+    private static final String BALANCER_SETTING = "--sluice.coordinator.balancer.enabled=";
 
     /**
      * The JVM options of a test service: small heaps, C1 only (short-lived processes on two cores), and no quiet
@@ -431,6 +432,12 @@ public final class SluiceCluster implements AutoCloseable {
                     .withStopGrace(stopGrace);
             for (Map.Entry<ServiceKind, List<String>> entry : args.entrySet()) {
                 config = config.withArgs(entry.getKey(), entry.getValue().toArray(String[]::new));
+            }
+            // Replicas stay where a test placed them (CoordinatorProcess.fastClocks says the same): a test of the
+            // balancer turns it on with its own setting, which Spring would otherwise join to this one with a comma.
+            if (args.getOrDefault(ServiceKind.COORDINATOR, List.of()).stream()
+                    .noneMatch(arg -> arg.startsWith(BALANCER_SETTING))) {
+                config = config.withArgs(ServiceKind.COORDINATOR, BALANCER_SETTING + "false");
             }
             Links links = null;
             if (withLinks) {
