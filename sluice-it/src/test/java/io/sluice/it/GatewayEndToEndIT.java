@@ -47,8 +47,7 @@ class GatewayEndToEndIT {
     @BeforeAll
     static void startCluster() {
         cluster = SluiceCluster.builder("e2e").nodes(3).withGateway()
-                .jvmOptions(List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx384m", "-XX:+ExitOnOutOfMemoryError",
-                        "--enable-native-access=ALL-UNNAMED", "-Dreactor.netty.ioShutdownQuietPeriod=0"))
+                .jvmOptions(SluiceCluster.testJvm("384m"))
                 .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=3s",
                         "--sluice.coordinator.heartbeat-interval=500ms")
                 .args(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=5s",

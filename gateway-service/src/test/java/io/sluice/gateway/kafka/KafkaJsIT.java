@@ -1,0 +1,105 @@
+package io.sluice.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.SharedGatewayCluster;
+import io.sluice.testing.RequiredTools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * kafkajs, the Node.js client (from npm, a client nobody here wrote), against the Kafka listener: an idempotent
+ * producer, a transactional one that commits a batch and aborts another, two consumers of one group reading
+ * read_committed, and the admin client reading the group's offsets and the topic's high watermarks
+ * ({@code src/test/resources/kafkajs/roundtrip.js}, run with Debian's node). kafkajs is installed from npm into
+ * {@code target/kafkajs} once, at the version below.
+ */
+@ExtendWith(SharedGatewayCluster.class)
+class KafkaJsIT {
+
+    /** The kafkajs release the script runs on. */
+    static final String KAFKAJS_VERSION = "2.2.4";
+    private static final Duration NPM_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
+
+    private static GatewayCluster cluster;
+    private static Path node;
+    private static Path workDir;
+
+    @BeforeAll
+    static void installKafkaJs(GatewayCluster shared) throws Exception {
+        cluster = shared;
+        node = RequiredTools.require("node", "nodejs");
+        Path npm = RequiredTools.require("npm", "npm");
+        workDir = Path.of("target", "kafkajs").toAbsolutePath();
+        Files.createDirectories(workDir);
+        Files.copy(Path.of("src/test/resources/kafkajs/roundtrip.js"), workDir.resolve("roundtrip.js"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (!Files.isDirectory(workDir.resolve("node_modules/kafkajs"))) {
+            Run install = run(List.of(npm.toString(), "install", "--no-audit", "--no-fund", "--prefix",
+                    workDir.toString(), "kafkajs@" + KAFKAJS_VERSION), NPM_TIMEOUT);
+            assertThat(install.exitCode()).as("npm install kafkajs@%s: %s", KAFKAJS_VERSION, install.output())
+                    .isZero();
+        }
+    }
+
+    /**
+     * Every record of the idempotent producer and of the committed transaction is read once by the group, nothing of
+     * the aborted transaction; the group's committed offsets reach past every record it read.
+     */
+    @Test
+    void kafkajsProducesTransactsConsumesInAGroupAndCommits() throws Exception {
+        String topic = "kafkajs-roundtrip";
+        cluster.createTopic(topic, 3, 3, Map.of());
+        Run script = run(List.of(node.toString(), "roundtrip.js", cluster.kafkaBootstrap(), topic,
+                Long.toString(System.currentTimeMillis())), SCRIPT_TIMEOUT);
+        assertThat(script.exitCode()).as("roundtrip.js: %s", script.output()).isZero();
+        List<String> lines = script.output().lines().toList();
+        JsonNode summary = GatewayCluster.JSON.readTree(lines.getLast());
+        System.out.println("[figure] kafkajs " + KAFKAJS_VERSION + ": " + summary);
+
+        assertThat(summary.path("keyed").asInt()).as("records of the idempotent producer read").isEqualTo(300);
+        assertThat(summary.path("committed").asInt()).as("records of the committed transaction read").isEqualTo(20);
+        assertThat(summary.path("aborted").asInt()).as("records of the aborted transaction read").isZero();
+        assertThat(summary.path("distinct").asInt()).as("records read once each")
+                .isEqualTo(summary.path("read").asInt());
+        JsonNode committed = summary.path("committedOffsets");
+        JsonNode ends = summary.path("highWatermarks");
+        for (String partition : List.of("0", "1", "2")) {
+            assertThat(committed.path(partition).asLong()).as("partition %s's committed offset", partition)
+                    .isGreaterThan(summary.path("lastRead").path(partition).asLong(-1))
+                    .isLessThanOrEqualTo(ends.path(partition).asLong());
+        }
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+
+    /** Runs {@code command} in the work directory, its output (stdout and stderr) in a file there; fails on timeout. */
+    private static Run run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        Path output = Files.createTempFile(workDir, "run-", ".log");
+        try {
+            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(command + " did not end within " + timeout.toSeconds() + " s: "
+                        + Files.readString(output, StandardCharsets.UTF_8));
+            }
+            return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+}
