@@ -82,6 +82,16 @@ public final class AdminRequests {
         }
     }
 
+    /**
+     * Partition moves to start, replace or cancel: each partition's target replicas (node ids, the first the
+     * preferred leader), or null replicas to cancel its move.
+     */
+    record MoveRequest(List<PartitionMove> partitions) {
+    }
+
+    record PartitionMove(String topic, Integer partition, List<Integer> replicas) {
+    }
+
     /** The new total number of partitions. */
     record NewPartitionCount(Integer partitionCount) {
     }

@@ -86,9 +86,15 @@ public class ClusterOverview {
      * (also the Kafka listener's DescribeLogDirs).
      */
     public Mono<Map<Integer, NodeStats>> nodeStats() {
+        return nodeStats(node -> true);
+    }
+
+    /** {@link #nodeStats()} of the live nodes {@code which} keeps only, each asked once, all at once. */
+    Mono<Map<Integer, NodeStats>> nodeStats(Predicate<NodeInfo> which) {
         Map<Integer, NodeStats> answered = new ConcurrentHashMap<>();
         return Flux.fromIterable(cluster.current().metadata().nodes())
                 .filter(NodeInfo::isAlive)
+                .filter(which)
                 .flatMap(node -> partitions.nodeStats(node)
                         .timeout(Duration.ofSeconds(WAIT_SECONDS))
                         .doOnNext(stats -> answered.put(node.id(), stats))

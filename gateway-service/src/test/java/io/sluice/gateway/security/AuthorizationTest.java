@@ -232,6 +232,32 @@ class AuthorizationTest {
     }
 
     @Test
+    void movingPartitionsAndDecommissioningShouldNeedAlterOnTheClusterAndListingThemDescribe() {
+        client.post().uri("/v1/reassignments").header(HttpHeaders.AUTHORIZATION, bearer("liam"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"partitions\": [{\"topic\": \"t\", \"partition\": 0, \"replicas\": [1]}]}")
+                .exchange().expectStatus().isForbidden().expectBody()
+                .jsonPath("$.error_code").isEqualTo("CLUSTER_AUTHORIZATION_FAILED")
+                .jsonPath("$.operation").isEqualTo("ALTER");
+        client.delete().uri("/v1/reassignments/t/0").header(HttpHeaders.AUTHORIZATION, bearer("liam")).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.operation").isEqualTo("ALTER");
+        client.post().uri("/v1/nodes/1/decommission").header(HttpHeaders.AUTHORIZATION, bearer("liam")).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.operation").isEqualTo("ALTER");
+        client.delete().uri("/v1/nodes/1/decommission").header(HttpHeaders.AUTHORIZATION, bearer("liam")).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.operation").isEqualTo("ALTER");
+        client.get().uri("/v1/reassignments").header(HttpHeaders.AUTHORIZATION, bearer("liam")).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.operation").isEqualTo("DESCRIBE");
+        client.get().uri("/v1/decommissions").header(HttpHeaders.AUTHORIZATION, bearer("liam")).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.operation").isEqualTo("DESCRIBE");
+
+        allow("User:liam", "CLUSTER", "kafka-cluster", "LITERAL", "DESCRIBE");
+        client.get().uri("/v1/reassignments").header(HttpHeaders.AUTHORIZATION, bearer("liam")).exchange()
+                .expectStatus().isOk();
+        client.get().uri("/v1/decommissions").header(HttpHeaders.AUTHORIZATION, bearer("liam")).exchange()
+                .expectStatus().isOk();
+    }
+
+    @Test
     void aclsShouldBeListedAndDeletedByFilterThroughThePublicApi() {
         allow("User:judy", "TOPIC", "authz-judy", "LITERAL", "READ");
         allow("User:judy", "GROUP", "authz-judy", "LITERAL", "READ");

@@ -18,6 +18,7 @@ import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.coordinator.DecommissionListing;
 import io.sluice.internal.coordinator.ElectionResult;
 import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.RegisterRequest;
@@ -73,6 +74,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -118,6 +120,14 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     private volatile long lastMetadataPoll = System.nanoTime();
     private final AtomicLong producerIds = new AtomicLong();
     private final Map<String, IdempotencyEntry> idempotencyKeys = new HashMap<>();
+    /** Nodes beside {@link #NODE}, registered and alive; they hold no logs, only the replicas {@link #replica} gives. */
+    private final Map<Integer, NodeInfo> otherNodes = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, ReassignmentListing.Ongoing> moves = new ConcurrentHashMap<>();
+    /** What a node's stats say of a replica, in place of (node 1) or beside what its logs hold. */
+    private final Map<Integer, Map<TopicPartition, NodeStats.Replica>> replicaStats = new ConcurrentHashMap<>();
+    private final Set<Integer> silentNodes = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> decommissioning = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger reassignmentRequests = new AtomicInteger();
 
     /** An Idempotency-Key as the coordinator stores it. */
     private static final class IdempotencyEntry {
@@ -336,7 +346,7 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     }
 
     private ClusterMetadata snapshot() {
-        return new ClusterMetadata(version, null, List.of(NODE), topics.values().stream()
+        return new ClusterMetadata(version, null, registered(), topics.values().stream()
                 .sorted(Comparator.comparing(TopicMetadata::name)).toList());
     }
 
@@ -362,7 +372,50 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
 
     @Override
     public Mono<List<NodeInfo>> nodes() {
-        return Mono.just(List.of(NODE));
+        return Mono.fromSupplier(this::registered);
+    }
+
+    private List<NodeInfo> registered() {
+        List<NodeInfo> nodes = new ArrayList<>(List.of(NODE));
+        otherNodes.values().stream().sorted(Comparator.comparingInt(NodeInfo::id)).forEach(nodes::add);
+        return nodes;
+    }
+
+    // ----------------------------------------------------------------------------------------- cluster shape
+
+    /** Registers node {@code id} (alive, holding nothing) beside node 1, until {@link #resetShape}. */
+    public synchronized NodeInfo addNode(int id) {
+        NodeInfo node = new NodeInfo(id, "http://127.0.0.1:" + (10_000 + id), null, NodeStatus.ALIVE);
+        otherNodes.put(id, node);
+        version++;
+        return node;
+    }
+
+    /** From now on node {@code nodeId}'s stats show this replica of {@code topic}-{@code partition}. */
+    public void replica(int nodeId, String topic, int partition, long sizeBytes, long logEndOffset) {
+        replicaStats.computeIfAbsent(nodeId, id -> new ConcurrentHashMap<>()).put(new TopicPartition(topic, partition),
+                new NodeStats.Replica(topic, partition, nodeId == NODE.id(), sizeBytes, 1, 0, logEndOffset,
+                        logEndOffset));
+    }
+
+    /** Node {@code nodeId} no longer answers for its stats. */
+    public void silence(int nodeId) {
+        silentNodes.add(nodeId);
+    }
+
+    /** How many AlterReassignments calls reached the coordinator. */
+    public int reassignmentRequests() {
+        return reassignmentRequests.get();
+    }
+
+    /** Back to node 1 alone: no other nodes, moves, decommissions, replica stats or silent nodes. */
+    public synchronized void resetShape() {
+        otherNodes.clear();
+        moves.clear();
+        replicaStats.clear();
+        silentNodes.clear();
+        decommissioning.clear();
+        version++;
     }
 
     @Override
@@ -465,12 +518,75 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
 
     @Override
     public Mono<AlterReassignmentsResponse> alterReassignments(AlterReassignmentsRequest request) {
-        return Mono.error(new UnsupportedOperationException("not faked"));
+        return Mono.fromSupplier(() -> {
+            reassignmentRequests.incrementAndGet();
+            return new AlterReassignmentsResponse(request.partitions().stream().map(this::reassign).toList());
+        });
+    }
+
+    /** A move as the coordinator takes it, without its checks of the ISR: started, replaced or cancelled at once. */
+    private synchronized AlterReassignmentsResponse.Result reassign(AlterReassignmentsRequest.Target target) {
+        TopicPartition tp = new TopicPartition(target.topic(), target.partition());
+        TopicMetadata topic = topics.get(target.topic());
+        if (topic == null || target.partition() >= topic.partitions().size()) {
+            ErrorCode code = topic == null ? ErrorCode.UNKNOWN_TOPIC : ErrorCode.UNKNOWN_PARTITION;
+            return new AlterReassignmentsResponse.Result(tp.topic(), tp.partition(), code, code.description());
+        }
+        if (target.replicas() == null) {
+            return moves.remove(tp) != null ? new AlterReassignmentsResponse.Result(tp.topic(), tp.partition(), null, null)
+                    : new AlterReassignmentsResponse.Result(tp.topic(), tp.partition(),
+                            ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, "Nothing moves " + tp.topic() + "-" + tp.partition());
+        }
+        List<Integer> current = topic.partitions().get(target.partition()).replicas();
+        List<Integer> adding = target.replicas().stream().filter(node -> !current.contains(node)).toList();
+        List<Integer> removing = current.stream().filter(node -> !target.replicas().contains(node)).toList();
+        if (adding.isEmpty() && removing.isEmpty()) {
+            moves.remove(tp);
+        } else {
+            List<Integer> replicas = new ArrayList<>(target.replicas());
+            replicas.addAll(removing);
+            moves.put(tp, new ReassignmentListing.Ongoing(tp.topic(), tp.partition(), replicas, adding, removing));
+        }
+        return new AlterReassignmentsResponse.Result(tp.topic(), tp.partition(), null, null);
     }
 
     @Override
     public Mono<ReassignmentListing> listReassignments() {
-        return Mono.error(new UnsupportedOperationException("not faked"));
+        return Mono.fromSupplier(() -> new ReassignmentListing(List.copyOf(moves.values())));
+    }
+
+    @Override
+    public Mono<DecommissionListing.Progress> decommission(int nodeId) {
+        return Mono.fromSupplier(() -> {
+            if (registered().stream().noneMatch(node -> node.id() == nodeId)) {
+                throw ErrorCode.UNKNOWN_NODE.exception("Node " + nodeId + " is not registered");
+            }
+            decommissioning.add(nodeId);
+            return progress(nodeId);
+        });
+    }
+
+    @Override
+    public Mono<Void> cancelDecommission(int nodeId) {
+        return Mono.fromRunnable(() -> {
+            if (registered().stream().noneMatch(node -> node.id() == nodeId)) {
+                throw ErrorCode.UNKNOWN_NODE.exception("Node " + nodeId + " is not registered");
+            }
+            decommissioning.remove(nodeId);
+        });
+    }
+
+    @Override
+    public Mono<DecommissionListing> decommissions() {
+        return Mono.fromSupplier(() -> new DecommissionListing(decommissioning.stream().map(this::progress).toList()));
+    }
+
+    /** A decommission's progress: the partitions with a replica on the node, those moving off it. */
+    private DecommissionListing.Progress progress(int nodeId) {
+        int held = (int) topics.values().stream().flatMap(topic -> topic.partitions().stream())
+                .filter(partition -> partition.replicas().contains(nodeId)).count();
+        int movingOff = (int) moves.values().stream().filter(move -> move.removingReplicas().contains(nodeId)).count();
+        return new DecommissionListing.Progress(nodeId, NodeStatus.ALIVE, held, movingOff, held == 0);
     }
 
     @Override
@@ -672,13 +788,22 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
         return new ListOffsetsResponse.Partition(wanted.topic(), wanted.partition(), null, null, -1L, null);
     }
 
-    /** Node 1 holds every partition: each log's bytes are its batches' sizes; nothing is measured as throughput. */
+    /**
+     * Node 1 holds every partition: each log's bytes are its batches' sizes; other nodes hold what {@link #replica}
+     * gave them; nothing is measured as throughput.
+     */
     @Override
     public synchronized Mono<NodeStats> nodeStats(NodeInfo node) {
-        List<NodeStats.Replica> replicas = new ArrayList<>();
-        logs.forEach((tp, log) -> replicas.add(new NodeStats.Replica(tp.topic(), tp.partition(), true,
-                log.stream().mapToLong(RecordBatch::sizeInBytes).sum(), 1, 0, end(log), end(log))));
-        return Mono.just(new NodeStats(node.id(), replicas, NodeStats.Throughput.NONE));
+        if (silentNodes.contains(node.id())) {
+            return Mono.error(new IllegalStateException("node " + node.id() + " is silenced"));
+        }
+        Map<TopicPartition, NodeStats.Replica> replicas = new HashMap<>();
+        if (node.id() == NODE.id()) {
+            logs.forEach((tp, log) -> replicas.put(tp, new NodeStats.Replica(tp.topic(), tp.partition(), true,
+                    log.stream().mapToLong(RecordBatch::sizeInBytes).sum(), 1, 0, end(log), end(log))));
+        }
+        replicas.putAll(replicaStats.getOrDefault(node.id(), Map.of()));
+        return Mono.just(new NodeStats(node.id(), List.copyOf(replicas.values()), NodeStats.Throughput.NONE));
     }
 
     private static long end(List<RecordBatch> log) {

@@ -11,6 +11,7 @@ import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.coordinator.DecommissionListing;
 import io.sluice.internal.coordinator.ElectionResult;
 
 import io.sluice.internal.coordinator.OfflineReplicasRequest;
@@ -124,6 +125,21 @@ abstract class UnsupportedCoordinatorApi implements CoordinatorApi {
     @Override
     public Mono<ReassignmentListing> listReassignments() {
         return unsupported("listReassignments");
+    }
+
+    @Override
+    public Mono<DecommissionListing.Progress> decommission(int nodeId) {
+        return unsupported("decommission");
+    }
+
+    @Override
+    public Mono<Void> cancelDecommission(int nodeId) {
+        return unsupported("cancelDecommission");
+    }
+
+    @Override
+    public Mono<DecommissionListing> decommissions() {
+        return unsupported("decommissions");
     }
 
     @Override

@@ -74,6 +74,18 @@ public interface CoordinatorApi {
     /** The partition moves under way (Kafka's ListPartitionReassignments). */
     Mono<ReassignmentListing> listReassignments();
 
+    /**
+     * Decommissions {@code nodeId}: it takes no new replicas and its replicas move off; answers how far that has come.
+     * UNKNOWN_NODE for a node not registered.
+     */
+    Mono<DecommissionListing.Progress> decommission(int nodeId);
+
+    /** Cancels the decommission of {@code nodeId}: it may take replicas again (moves already started go on). */
+    Mono<Void> cancelDecommission(int nodeId);
+
+    /** The nodes being decommissioned, each with how far its draining has come. */
+    Mono<DecommissionListing> decommissions();
+
     /** What changed after {@code version}, waiting up to {@code wait} for a change (a long poll). */
     Mono<MetadataUpdate> metadataSince(long version, Duration wait);
 

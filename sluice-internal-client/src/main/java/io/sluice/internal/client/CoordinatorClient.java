@@ -30,6 +30,7 @@ import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorPaths;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.coordinator.DecommissionListing;
 import io.sluice.internal.coordinator.ElectLeadersRequest;
 import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ElectionResult;
@@ -232,6 +233,22 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<ReassignmentListing> listReassignments() {
         return get(CoordinatorPaths.REASSIGNMENTS, ReassignmentListing.class);
+    }
+
+    @Override
+    public Mono<DecommissionListing.Progress> decommission(int nodeId) {
+        return post(CoordinatorPaths.decommission(nodeId), null, DecommissionListing.Progress.class);
+    }
+
+    @Override
+    public Mono<Void> cancelDecommission(int nodeId) {
+        return call(HttpMethod.DELETE, CoordinatorPaths.decommission(nodeId), null, timeout(),
+                (target, body) -> null).then();
+    }
+
+    @Override
+    public Mono<DecommissionListing> decommissions() {
+        return get(CoordinatorPaths.DECOMMISSIONS, DecommissionListing.class);
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
+import io.sluice.internal.coordinator.DecommissionListing;
 import io.sluice.internal.coordinator.ElectionResult;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.coordinator.RegisterResponse;
@@ -189,6 +190,21 @@ class MetadataWatcherTest {
 
         @Override
         public Mono<ReassignmentListing> listReassignments() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<DecommissionListing.Progress> decommission(int nodeId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<Void> cancelDecommission(int nodeId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<DecommissionListing> decommissions() {
             throw new UnsupportedOperationException();
         }
 

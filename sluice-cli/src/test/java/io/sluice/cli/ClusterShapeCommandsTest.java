@@ -1,0 +1,170 @@
+package io.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code sluice reassignment} and {@code sluice node} against a stub gateway that answers canned bodies and records
+ * what it was sent: the calls each command makes, its tables, and its exit status on partial and refused outcomes.
+ */
+class ClusterShapeCommandsTest {
+
+    /** A canned answer: status and JSON body (empty for none). */
+    private record Answer(int status, String body) {
+    }
+
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final List<String> calls = new ArrayList<>();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private HttpServer gateway;
+
+    @BeforeEach
+    void startStubGateway() throws IOException {
+        gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        gateway.createContext("/", exchange -> {
+            String call = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            synchronized (calls) {
+                calls.add(body.isEmpty() ? call : call + " " + body);
+            }
+            Answer answer = answers.getOrDefault(call, new Answer(404, "{\"error_code\": \"NOT_FOUND\"}"));
+            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", answer.status() >= 400
+                    ? "application/problem+json" : "application/json");
+            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                exchange.getResponseBody().write(bytes);
+            }
+            exchange.close();
+        });
+        gateway.start();
+    }
+
+    @AfterEach
+    void stopStubGateway() {
+        gateway.stop(0);
+    }
+
+    @Test
+    void listShowsOneRowPerAddingReplicaWithItsProgress() {
+        answers.put("GET /v1/reassignments", new Answer(200, """
+                {"reassignments": [{"topic": "orders", "partition": 0, "replicas": [2, 3, 1],
+                  "adding_replicas": [2, 3], "removing_replicas": [1], "leader": 1, "progress": [
+                    {"node_id": 2, "bytes_to_go": 2048, "offsets_to_go": 30, "bytes_per_second": 1024.0,
+                     "eta_seconds": 2},
+                    {"node_id": 3, "bytes_to_go": null, "offsets_to_go": null, "bytes_per_second": null,
+                     "eta_seconds": null}]}]}"""));
+
+        assertThat(run("reassignment", "list")).isEqualTo(ExitCode.OK);
+
+        assertThat(out.toString()).contains("TOPIC", "BYTES-TO-GO", "ETA");
+        assertThat(lines()).anySatisfy(line -> assertThat(line).contains("orders", "2,3,1", "2.0 KiB", "30",
+                "1.0 KiB/s", "2s"));
+        assertThat(lines()).anySatisfy(line -> assertThat(line).matches(".*orders .* 3 +- +- +- +-\\s*"));
+    }
+
+    @Test
+    void startSendsEveryPartitionInOneRequestAndExitsOneWhenSomeWereRefused() {
+        answers.put("POST /v1/reassignments", new Answer(207, """
+                {"partitions": [{"topic": "orders", "partition": 0},
+                  {"topic": "orders", "partition": 1, "error_code": "INVALID_REPLICA_ASSIGNMENT",
+                   "detail": "it would drop the last in-sync replica"}]}"""));
+
+        assertThat(run("reassignment", "start", "orders:0=2,3,1", "orders:1=3")).isEqualTo(ExitCode.REFUSED);
+
+        assertThat(calls).containsExactly("POST /v1/reassignments {\"partitions\":[{\"topic\":\"orders\","
+                + "\"partition\":0,\"replicas\":[2,3,1]},{\"topic\":\"orders\",\"partition\":1,\"replicas\":[3]}]}");
+        assertThat(out.toString()).contains("Moving orders:0");
+        assertThat(err.toString()).contains("orders:1: INVALID_REPLICA_ASSIGNMENT: it would drop");
+    }
+
+    @Test
+    void startRefusesAMoveItCannotReadWithoutCallingTheGateway() {
+        assertThat(run("reassignment", "start", "orders=2,3")).isEqualTo(ExitCode.USAGE);
+
+        assertThat(err.toString()).contains("'orders=2,3' is not TOPIC:PARTITION=NODE,NODE...");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void cancelDeletesThePartitionsMoveAndAConflictExitsOne() {
+        answers.put("DELETE /v1/reassignments/orders/0", new Answer(204, ""));
+        assertThat(run("reassignment", "cancel", "orders", "0")).isEqualTo(ExitCode.OK);
+        assertThat(out.toString()).contains("Cancelled the move of orders:0");
+
+        answers.put("DELETE /v1/reassignments/orders/0", new Answer(409, """
+                {"status": 409, "error_code": "NO_REASSIGNMENT_IN_PROGRESS", "retriable": false,
+                 "detail": "Nothing moves orders-0"}"""));
+        assertThat(run("reassignment", "cancel", "orders", "0")).isEqualTo(ExitCode.REFUSED);
+        assertThat(err.toString()).contains("NO_REASSIGNMENT_IN_PROGRESS");
+    }
+
+    @Test
+    void decommissionStartsCancelsAndListsProgress() {
+        answers.put("POST /v1/nodes/3/decommission", new Answer(202, """
+                {"node_id": 3, "status": "ALIVE", "partitions_remaining": 4, "partitions_moving_off": 2,
+                 "safe_to_remove": false}"""));
+        answers.put("DELETE /v1/nodes/3/decommission", new Answer(204, ""));
+        answers.put("GET /v1/decommissions", new Answer(200, """
+                {"decommissions": [{"node_id": 3, "status": "ALIVE", "partitions_remaining": 0,
+                  "partitions_moving_off": 0, "safe_to_remove": true}]}"""));
+
+        assertThat(run("node", "decommission", "3")).isEqualTo(ExitCode.OK);
+        assertThat(out.toString()).contains("Decommissioning node 3", "SAFE-TO-REMOVE");
+        assertThat(lines()).anySatisfy(line -> assertThat(line).matches("3 +ALIVE +4 +2 +no\\s*"));
+
+        assertThat(run("node", "decommissions")).isEqualTo(ExitCode.OK);
+        assertThat(lines()).anySatisfy(line -> assertThat(line).matches("3 +ALIVE +0 +0 +yes\\s*"));
+
+        assertThat(run("node", "decommission", "3", "--cancel")).isEqualTo(ExitCode.OK);
+        assertThat(calls).containsExactly("POST /v1/nodes/3/decommission", "GET /v1/decommissions",
+                "DELETE /v1/nodes/3/decommission");
+    }
+
+    @Test
+    void anUnknownNodeExitsFourAndJsonOutputIsTheGatewaysAnswer() {
+        answers.put("POST /v1/nodes/9/decommission", new Answer(404, """
+                {"status": 404, "error_code": "UNKNOWN_NODE", "retriable": false,
+                 "detail": "Node 9 is not registered"}"""));
+        assertThat(run("node", "decommission", "9")).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(err.toString()).contains("Node 9 is not registered");
+
+        answers.put("GET /v1/decommissions", new Answer(200, "{\"decommissions\": []}"));
+        assertThat(run("node", "decommissions", "--output", "json")).isEqualTo(ExitCode.OK);
+        assertThat(out.toString()).contains("\"decommissions\"");
+    }
+
+    private List<String> lines() {
+        return out.toString().lines().toList();
+    }
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        CommandLine commandLine = SluiceCli.commandLine(Map.of(), Optional.empty(), Path.of("."),
+                new ByteArrayInputStream(new byte[0]));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", "http://127.0.0.1:" + gateway.getAddress().getPort()));
+        return commandLine.execute(all.toArray(String[]::new));
+    }
+}
