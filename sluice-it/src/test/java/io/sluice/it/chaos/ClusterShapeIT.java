@@ -203,7 +203,8 @@ class ClusterShapeIT {
     }
 
     private static boolean noneMoving(TopicMetadata topic) {
-        return topic.partitions().stream().allMatch(p -> p.addingReplicas().isEmpty() && p.removingReplicas().isEmpty());
+        return topic.partitions().stream()
+                .allMatch(p -> p.addingReplicas().isEmpty() && p.removingReplicas().isEmpty());
     }
 
     /** The largest difference between two nodes' replica counts, over {@code nodes}. */
@@ -256,7 +257,8 @@ class ClusterShapeIT {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return SluiceJson.mapper().readValue(answer.body(), DecommissionListing.class).nodes().stream()
                 .filter(progress -> progress.nodeId() == node).findFirst()
-                .orElseThrow(() -> new AssertionError("node " + node + " is not being decommissioned: " + answer.body()));
+                .orElseThrow(() -> new AssertionError("node " + node + " is not being decommissioned: "
+                        + answer.body()));
     }
 
     private static void post(String path) throws IOException, InterruptedException {

@@ -23,11 +23,11 @@ import java.util.function.Consumer;
  * partition from offset 0, a consumer group of three polling members that each leave and join again every few
  * seconds), {@code WARM_UP} of writes, the partition until its effect has held for {@code HELD_AFTER_EFFECT} (at most
  * {@code PARTITION}), heal, writes until one sent after the heal has been acknowledged {@code WRITES_AFTER_RECOVERY}
- * earlier (at most {@code WRITES_AFTER_HEAL}), then a full ISR with identical replica files, the readers at the high watermark, and the check by the chaos
- * run's {@link HistoryChecker}: nothing acknowledged lost or moved, nothing a reader read (so nothing served above the
- * high watermark) gone from the final log, no offset below the group's final commit that no member was given, no two
- * leaders in one epoch, replicas identical, every SSE offset once and in order. The coordinators' view of the
- * partition, and which coordinators answer active, are sampled every 100 ms throughout: two active in one sample
+ * earlier (at most {@code WRITES_AFTER_HEAL}), then a full ISR with identical replica files, the readers at the high
+ * watermark, and the check by the chaos run's {@link HistoryChecker}: nothing acknowledged lost or moved, nothing a
+ * reader read (so nothing served above the high watermark) gone from the final log, no offset below the group's
+ * final commit that no member was given, no two leaders in one epoch, replicas identical, every SSE offset once and in
+ * order. The coordinators' view of the partition, and which coordinators answer active, are sampled every 100 ms throughout: two active in one sample
  * fails the run, and so does a cut whose {@link Effect} the samples never show while it lasts (links that held
  * nothing would otherwise pass). How long writes were unavailable is measured and printed, never asserted.
  */
@@ -182,7 +182,8 @@ final class PartitionRun {
                 ledger.conflicts(), problems);
 
         report(leader, last, cutAt, healedAt, stoppedAt, anomalies, finalPartition, sse, group);
-        assertThat(effectSeenAt).as("the cut's effect (%s) while it lasted; timeline: %s", expected, timeline).isNotZero();
+        assertThat(effectSeenAt).as("the cut's effect (%s) while it lasted; timeline: %s", expected, timeline)
+                .isNotZero();
         assertThat(anomalies.count(HistoryChecker.Kind.LOST_ACKNOWLEDGED)).as("acknowledged records lost: %s",
                 anomalies.examples(HistoryChecker.Kind.LOST_ACKNOWLEDGED)).isZero();
         assertThat(anomalies.count(HistoryChecker.Kind.SEEN_THEN_VANISHED))
