@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * final commit that no member was given, no two leaders in one epoch, replicas identical, every SSE offset once and in
  * order. The coordinators' view of the partition, and which coordinators answer active, are sampled every 100 ms
  * throughout: two active in one sample fails the run, and so does a cut whose {@link Effect} the samples never show
- * while it lasts (links that held nothing would otherwise pass). How long writes were unavailable is measured and printed, never asserted.
+ * while it lasts (links that held nothing would otherwise pass). How long writes were unavailable is measured and
+ * printed, never asserted.
  */
 final class PartitionRun {
 
