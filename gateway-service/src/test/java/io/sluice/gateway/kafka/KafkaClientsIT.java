@@ -393,6 +393,40 @@ class KafkaClientsIT {
     }
 
     /**
+     * kcat as a member of a consumer group (librdkafka's balanced consumer, {@code -G}: the classic protocol with its
+     * own assignor) reads every record of a three-partition topic, and the group's committed offsets, as Kafka's admin
+     * client reads them after kcat closed, are the partitions' ends.
+     */
+    @Test
+    @Order(9)
+    void kcatReadsATopicAsAGroupMemberAndCommitsItsEnds() throws Exception {
+        RequiredTools.require("kcat", "kcat");
+        String topic = "kafka-kcat-group";
+        String group = "kcat-group";
+        cluster.createTopic(topic, 3, 3, Map.of());
+        List<String> written = IntStream.range(0, 60).mapToObj(i -> "grouped-" + i).toList();
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of())) {
+            for (int i = 0; i < written.size(); i++) {
+                producer.send(new ProducerRecord<>(topic, i % 3, null,
+                        written.get(i).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+
+        String consumed = run(List.of("-G", group, "-X", "auto.offset.reset=earliest", "-e", "-q", "-f", "%s\\n",
+                topic), "");
+        assertThat(consumed.lines().toList()).containsExactlyInAnyOrderElementsOf(written);
+        try (Admin admin = admin(cluster.kafkaBootstrap())) {
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .forEach((partition, offset) -> committed.put(partition, offset.offset()));
+            assertThat(committed).as("the group's committed offsets").isEqualTo(Map.of(
+                    new TopicPartition(topic, 0), 20L, new TopicPartition(topic, 1), 20L,
+                    new TopicPartition(topic, 2), 20L));
+        }
+    }
+
+    /**
      * Kafka's verifiable producer (kafka-tools), in a JVM of its own: it leaves a shutdown hook that flushes and
      * prints its summary as its JVM ends. It sends without retries, so every record is acknowledged once, in the order
      * sent on its key's partition.

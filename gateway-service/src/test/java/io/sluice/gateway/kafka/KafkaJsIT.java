@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.SharedGatewayCluster;
+import io.sluice.testing.Commands;
 import io.sluice.testing.RequiredTools;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,11 +44,12 @@ class KafkaJsIT {
         workDir = Path.of("target", "kafkajs").toAbsolutePath();
         Files.createDirectories(workDir);
         Files.copy(Path.of("src/test/resources/kafkajs/roundtrip.js"), workDir.resolve("roundtrip.js"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         if (!Files.isDirectory(workDir.resolve("node_modules/kafkajs"))) {
-            Run install = run(List.of(npm.toString(), "install", "--no-audit", "--no-fund", "--prefix",
-                    workDir.toString(), "kafkajs@" + KAFKAJS_VERSION), NPM_TIMEOUT);
-            assertThat(install.exitCode()).as("npm install kafkajs@%s: %s", KAFKAJS_VERSION, install.output())
+            Commands.Run install = Commands.run(List.of(npm.toString(), "install", "--no-audit", "--no-fund",
+                    "--prefix", workDir.toString(), "kafkajs@" + KAFKAJS_VERSION), "", NPM_TIMEOUT);
+            assertThat(install.ended()).as("npm install kafkajs@%s ends", KAFKAJS_VERSION).isTrue();
+            assertThat(install.exitCode()).as("npm install kafkajs@%s: %s", KAFKAJS_VERSION, install.out())
                     .isZero();
         }
     }
@@ -62,10 +62,11 @@ class KafkaJsIT {
     void kafkajsProducesTransactsConsumesInAGroupAndCommits() throws Exception {
         String topic = "kafkajs-roundtrip";
         cluster.createTopic(topic, 3, 3, Map.of());
-        Run script = run(List.of(node.toString(), "roundtrip.js", cluster.kafkaBootstrap(), topic,
-                Long.toString(System.currentTimeMillis())), SCRIPT_TIMEOUT);
-        assertThat(script.exitCode()).as("roundtrip.js: %s", script.output()).isZero();
-        List<String> lines = script.output().lines().toList();
+        Commands.Run script = Commands.run(List.of(node.toString(), workDir.resolve("roundtrip.js").toString(),
+                cluster.kafkaBootstrap(), topic, Long.toString(System.currentTimeMillis())), "", SCRIPT_TIMEOUT);
+        assertThat(script.ended()).as("roundtrip.js ends within %s", SCRIPT_TIMEOUT).isTrue();
+        assertThat(script.exitCode()).as("roundtrip.js (its errors above): %s", script.out()).isZero();
+        List<String> lines = script.out().lines().toList();
         JsonNode summary = GatewayCluster.JSON.readTree(lines.getLast());
         System.out.println("[figure] kafkajs " + KAFKAJS_VERSION + ": " + summary);
 
@@ -80,26 +81,6 @@ class KafkaJsIT {
             assertThat(committed.path(partition).asLong()).as("partition %s's committed offset", partition)
                     .isGreaterThan(summary.path("lastRead").path(partition).asLong(-1))
                     .isLessThanOrEqualTo(ends.path(partition).asLong());
-        }
-    }
-
-    private record Run(int exitCode, String output) {
-    }
-
-    /** Runs {@code command} in the work directory, its output (stdout and stderr) in a file there; fails on timeout. */
-    private static Run run(List<String> command, Duration timeout) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(workDir, "run-", ".log");
-        try {
-            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError(command + " did not end within " + timeout.toSeconds() + " s: "
-                        + Files.readString(output, StandardCharsets.UTF_8));
-            }
-            return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(output);
         }
     }
 }
