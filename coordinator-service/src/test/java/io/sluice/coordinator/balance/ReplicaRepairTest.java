@@ -9,7 +9,6 @@ import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.annotation.DirtiesContext;
@@ -30,18 +29,9 @@ import org.springframework.test.context.TestPropertySource;
 })
 class ReplicaRepairTest extends CoordinatorTestSupport {
 
-    private TestNodes nodes;
-
-    @AfterEach
-    void stopNodes() {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
-
     @Test
     void whenANodeIsDeadLongerThanTheRepairDelayShouldRecreateItsReplicasOnLiveNodes() {
-        nodes = newNodes();
+        TestNodes nodes = nodesForThisTest();
         nodes.start(1, 2, 3, 4);
         api().createTopic("repaired", 4, 3);
         List<PartitionState> before = api().topic("repaired").partitions();
