@@ -67,11 +67,11 @@ public class TransactionManager implements PendingTransactionalOffsets {
     private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
     private final Set<String> reloadFirst = ConcurrentHashMap.newKeySet();
     private final Set<String> completing = ConcurrentHashMap.newKeySet();
-    private volatile Map<String, Transaction> transactions = Map.of();
-    /** Each transactional id's producer id, the other way round: a partition leader verifies by producer id. */
-    private volatile Map<Long, String> byProducerId = Map.of();
-    /** By group, the partitions whose offsets an open or completing transaction holds. */
-    private volatile Map<String, Set<TopicPartition>> pendingOffsets = Map.of();
+    /**
+     * The transactions and the two indexes derived from them, published together: a reader that sees a transaction
+     * complete also sees its offsets no longer pending.
+     */
+    private volatile Known known = Known.NONE;
     private volatile boolean ready;
 
     TransactionManager(TransactionStore store, TransactionMarkers markers, GroupManager groups,
@@ -94,23 +94,21 @@ public class TransactionManager implements PendingTransactionalOffsets {
 
     @Override
     public Set<TopicPartition> pending(String groupId) {
-        return pendingOffsets.getOrDefault(groupId, Set.of());
+        return known.pendingOffsets().getOrDefault(groupId, Set.of());
     }
 
     Optional<Transaction> transaction(String transactionalId) {
-        return Optional.ofNullable(transactions.get(transactionalId));
+        return Optional.ofNullable(known.transactions().get(transactionalId));
     }
 
     Collection<Transaction> transactions() {
-        return transactions.values();
+        return known.transactions().values();
     }
 
     /** Loads the stored transactional ids after this instance took the lease, and completes those decided. */
     public Mono<Void> activate() {
         return store.load().doOnNext(loaded -> {
-            transactions = Map.copyOf(loaded);
-            byProducerId = producerIds(transactions);
-            pendingOffsets = pendingOffsets(transactions);
+            known = Known.of(loaded);
             reloadFirst.clear();
             ready = true;
             LOG.info("Loaded {} transactional ids", loaded.size());
@@ -120,9 +118,7 @@ public class TransactionManager implements PendingTransactionalOffsets {
 
     public void deactivate() {
         ready = false;
-        transactions = Map.of();
-        byProducerId = Map.of();
-        pendingOffsets = Map.of();
+        known = Known.NONE;
     }
 
     /**
@@ -133,11 +129,10 @@ public class TransactionManager implements PendingTransactionalOffsets {
      */
     List<TxnVerifyResponse.Failure> verify(List<TxnVerifyRequest.Check> checks) {
         List<TxnVerifyResponse.Failure> failures = new ArrayList<>();
-        Map<String, Transaction> current = transactions;
-        Map<Long, String> ids = byProducerId;
+        Known current = known;
         for (TxnVerifyRequest.Check check : checks) {
-            String transactionalId = ids.get(check.producerId());
-            Transaction txn = transactionalId == null ? null : current.get(transactionalId);
+            String transactionalId = current.byProducerId().get(check.producerId());
+            Transaction txn = transactionalId == null ? null : current.transactions().get(transactionalId);
             TransactionRules.verify(txn, check.producerId(), check.producerEpoch(),
                             new TopicPartition(check.topic(), check.partition()))
                     .ifPresent(refused -> failures.add(new TxnVerifyResponse.Failure(check.producerId(),
@@ -152,8 +147,8 @@ public class TransactionManager implements PendingTransactionalOffsets {
     /** InitProducerId: the producer id and epoch for {@code transactionalId}. */
     Mono<TransactionRules.ProducerIdAndEpoch> initProducerId(String transactionalId, int timeoutMs,
                                                              long producerId, short epoch) {
-        Transaction known = transactions.get(transactionalId);
-        boolean needsId = known == null || known.producerEpoch() >= TransactionRules.MAX_EPOCH;
+        Transaction existing = known.transactions().get(transactionalId);
+        boolean needsId = existing == null || existing.producerEpoch() >= TransactionRules.MAX_EPOCH;
         Mono<Long> fresh = needsId ? producerIds.allocate(1).map(block -> block.firstProducerId())
                 : Mono.just(-1L);
         return fresh.flatMap(id -> submit(transactionalId, current ->
@@ -206,7 +201,7 @@ public class TransactionManager implements PendingTransactionalOffsets {
             return Mono.empty();
         }
         long now = clock.millis();
-        return Flux.fromIterable(transactions.values())
+        return Flux.fromIterable(known.transactions().values())
                 .filter(txn -> txn.expired(now))
                 .concatMap(txn -> {
                     LOG.warn("Transaction of {} (producer {} epoch {}) is open past its timeout of {} ms: aborting it",
@@ -229,7 +224,7 @@ public class TransactionManager implements PendingTransactionalOffsets {
         }
         long expirationMs = settings.idExpiration().toMillis();
         long now = clock.millis();
-        return Flux.fromIterable(transactions.values())
+        return Flux.fromIterable(known.transactions().values())
                 .filter(txn -> txn.idExpired(now, expirationMs))
                 .concatMap(txn -> submit(txn.transactionalId(), current -> {
                     TxnDecision<Void> forget = TransactionRules.forget(current, expirationMs, clock.millis());
@@ -319,7 +314,7 @@ public class TransactionManager implements PendingTransactionalOffsets {
     }
 
     private <T> Mono<T> decideAndWrite(Command<T> command) {
-        Transaction before = transactions.get(command.transactionalId());
+        Transaction before = known.transactions().get(command.transactionalId());
         TxnDecision<T> decision = command.decide().apply(before);
         Transaction after = decision.after();
         if (Objects.equals(before, after)) {
@@ -345,18 +340,32 @@ public class TransactionManager implements PendingTransactionalOffsets {
     }
 
     private void put(String transactionalId, Transaction txn) {
-        Map<String, Transaction> next = new TreeMap<>(transactions);
+        Map<String, Transaction> next = new TreeMap<>(known.transactions());
         if (txn == null) {
             next.remove(transactionalId);
         } else {
             next.put(transactionalId, txn);
         }
-        transactions = Map.copyOf(next);
-        byProducerId = producerIds(transactions);
-        pendingOffsets = pendingOffsets(transactions);
+        known = Known.of(next);
     }
 
-    private static Map<Long, String> producerIds(Map<String, Transaction> transactions) {
+    /**
+     * @param transactions   by transactional id
+     * @param byProducerId   each transactional id's producer id, the other way round: a partition leader verifies by
+     *                       producer id
+     * @param pendingOffsets by group, the partitions whose offsets an open or completing transaction holds
+     */
+    private record Known(Map<String, Transaction> transactions, Map<Long, String> byProducerId,
+                         Map<String, Set<TopicPartition>> pendingOffsets) {
+
+        static final Known NONE = new Known(Map.of(), Map.of(), Map.of());
+
+        static Known of(Map<String, Transaction> transactions) {
+            return new Known(Map.copyOf(transactions), producerIdIndex(transactions), pendingByGroup(transactions));
+        }
+    }
+
+    private static Map<Long, String> producerIdIndex(Map<String, Transaction> transactions) {
         Map<Long, String> ids = new HashMap<>();
         transactions.forEach((transactionalId, txn) -> ids.put(txn.producerId(), transactionalId));
         return Map.copyOf(ids);
@@ -367,7 +376,7 @@ public class TransactionManager implements PendingTransactionalOffsets {
      * they are committed to the group, and through PREPARE_ABORT, while its markers are written (as Kafka keeps them
      * until the markers are). Completing clears them.
      */
-    private static Map<String, Set<TopicPartition>> pendingOffsets(Map<String, Transaction> transactions) {
+    private static Map<String, Set<TopicPartition>> pendingByGroup(Map<String, Transaction> transactions) {
         Map<String, Set<TopicPartition>> pending = new HashMap<>();
         transactions.values().stream().filter(txn -> !txn.state().idle()).forEach(txn -> txn.offsets()
                 .forEach(offset -> pending.computeIfAbsent(offset.groupId(), g -> new HashSet<>())
