@@ -3,6 +3,8 @@ package io.sluice.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,9 +61,22 @@ record AotCache(Path extractedJar, Path cache) {
         return jar.resolveSibling("aot").resolve(name.substring(0, name.length() - ".jar".length()) + ".aot");
     }
 
-    /** The JVM option that starts a service with this cache. */
-    String jvmOption() {
-        return "-XX:AOTCache=" + cache;
+    /** What the training start put on its command line besides the cache option (the parent POM's aot-train). */
+    static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+    /**
+     * The JVM options that start a service with this cache, given the {@code others} already on its command line. The
+     * training start granted native access on its command line; a JVM whose command line does not grant the same
+     * refuses the whole cache ("Mismatched values for property jdk.module.enable.native.access") and starts as
+     * slowly as without one, although the jar's manifest grants it either way.
+     */
+    List<String> jvmOptions(List<String> others) {
+        List<String> options = new ArrayList<>();
+        if (!others.contains(NATIVE_ACCESS)) {
+            options.add(NATIVE_ACCESS);
+        }
+        options.add("-XX:AOTCache=" + cache);
+        return options;
     }
 
     /**

@@ -38,7 +38,7 @@ final class LaunchCommand {
         command.add(SERVICE_MARKER + spec.name());
         command.add(BASE_DIR_MARKER + config.baseDir());
         Optional<AotCache> aot = AotCache.of(spec.jar(), config.java());
-        aot.ifPresent(cache -> command.add(cache.jvmOption()));
+        aot.ifPresent(cache -> command.addAll(cache.jvmOptions(config.jvmOptions())));
         command.add("-jar");
         command.add(aot.map(AotCache::extractedJar).orElse(spec.jar()).toString());
         command.addAll(spec.args());

@@ -41,8 +41,18 @@ class AotCacheTest {
         List<String> command = LaunchCommand.of(config, coordinator(config));
 
         assertThat(command).containsSubsequence("-XX:AOTCache=" + cache, "-jar", extracted.toString());
+        assertThat(command).as("the training start's grant, without which the JVM refuses the cache")
+                .containsOnlyOnce(AotCache.NATIVE_ACCESS);
         assertThat(command).doesNotContain(jar.toString());
         assertThat(isLaunchOf(command, config)).as("down and status still know the process").isTrue();
+    }
+
+    @Test
+    void optionsThatAlreadyGrantNativeAccessAreNotGivenItTwice() throws IOException {
+        ClusterConfig config = configWithJdk("25.0.3").withJvmOptions(List.of("-Xmx64m", AotCache.NATIVE_ACCESS));
+
+        assertThat(LaunchCommand.of(config, coordinator(config))).containsOnlyOnce(AotCache.NATIVE_ACCESS)
+                .contains("-XX:AOTCache=" + cache);
     }
 
     @Test
