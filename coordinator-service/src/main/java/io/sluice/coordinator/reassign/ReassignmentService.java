@@ -205,9 +205,24 @@ public class ReassignmentService {
         List<MetadataChange.TopicWrite> writes = new ArrayList<>();
         for (TopicMetadata topic : topics) {
             TopicMetadata before = view.topic(topic.name()).orElseThrow();
-            writes.add(MetadataChange.TopicWrite.update(topic, MetadataStore.partitionEpochs(before)));
+            writes.add(MetadataChange.TopicWrite.update(withSettledReplicationFactor(topic),
+                    MetadataStore.partitionEpochs(before)));
         }
         return new MetadataChange(List.of(), writes, List.of());
+    }
+
+    /**
+     * A topic whose partitions all hold the same number of replicas, none of them moving, has that replication factor:
+     * once moves have changed every partition's count, the topic's follows (what describing it shows, and what its new
+     * partitions are placed with). While any partition moves, or the counts differ, it keeps the one it had.
+     */
+    static TopicMetadata withSettledReplicationFactor(TopicMetadata topic) {
+        if (topic.partitions().isEmpty() || topic.partitions().stream().anyMatch(PartitionState::isReassigning)) {
+            return topic;
+        }
+        int count = topic.partition(0).replicas().size();
+        boolean uniform = topic.partitions().stream().allMatch(state -> state.replicas().size() == count);
+        return uniform && count != topic.replicationFactor() ? topic.withReplicationFactor(count) : topic;
     }
 
     private static AlterReassignmentsResponse.Result refused(AlterReassignmentsRequest.Target target, ErrorCode error,

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.internal.metadata.Elections;
 import io.sluice.internal.metadata.PartitionState;
+import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
@@ -258,5 +260,19 @@ class ReassignmentRulesTest {
         assertThat(decision.isAccepted()).isFalse();
         assertThat(decision.error()).isEqualTo(error);
         assertThat(decision.message()).isNotBlank();
+    }
+
+    @Test
+    void aTopicTakesTheReplicaCountOfItsPartitionsOnlyOnceEveryOneHasItAndNoneMoves() {
+        PartitionState two = new PartitionState(1, List.of(2, 3), 2, List.of(2, 3), 5, 9);
+        PartitionState alsoTwo = new PartitionState(0, List.of(1, 2), 1, List.of(1, 2), 5, 9);
+        TopicMetadata mixed = new TopicMetadata("t", "id", 3, Map.of(), List.of(STABLE, two));
+
+        assertThat(ReassignmentService.withSettledReplicationFactor(mixed)).as("3 and 2 replicas").isSameAs(mixed);
+        assertThat(ReassignmentService.withSettledReplicationFactor(mixed.withPartition(alsoTwo))
+                .replicationFactor()).isEqualTo(2);
+        TopicMetadata moving = mixed.withPartition(start(STABLE, 1, 2));
+        assertThat(ReassignmentService.withSettledReplicationFactor(moving)).as("partition 0 still moving")
+                .isSameAs(moving);
     }
 }

@@ -106,6 +106,8 @@ class ReassignmentServiceTest extends CoordinatorTestSupport {
         assertThat(after.isr()).isEqualTo(target);
         assertThat(after.leader()).isEqualTo(target.getFirst());
         assertThat(after.leaderEpoch()).as("a leader move, then the removal").isEqualTo(before.leaderEpoch() + 2);
+        assertThat(api().topic("shrunk").replicationFactor()).as("its only partition now has two replicas")
+                .isEqualTo(2);
     }
 
     @Test

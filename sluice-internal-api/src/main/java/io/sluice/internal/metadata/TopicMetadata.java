@@ -33,6 +33,10 @@ public record TopicMetadata(String name, String id, int replicationFactor, Map<S
         return new TopicMetadata(name, id, replicationFactor, configs, newPartitions);
     }
 
+    public TopicMetadata withReplicationFactor(int newReplicationFactor) {
+        return new TopicMetadata(name, id, newReplicationFactor, configs, partitions);
+    }
+
     public TopicMetadata withConfigs(Map<String, String> newConfigs) {
         return new TopicMetadata(name, id, replicationFactor, newConfigs, partitions);
     }
