@@ -43,8 +43,10 @@ import reactor.core.publisher.Mono;
  * replica counts and preferred leaders. At most {@code balancer.max-concurrent-moves} partitions move at once,
  * moves started by users included.
  *
- * <p>When each node died is kept in this coordinator's memory, from the first {@link #watch} that saw it dead: a
- * coordinator that takes over counts from then, which can only delay a repair, never hasten it.
+ * <p>When each node died is stored with its record ({@link NodeInfo#deadSinceMs}), so a coordinator that takes over
+ * counts from the death, not from its own start. For a record stored before death times were, the first
+ * {@link #watch} of this coordinator that saw the node dead stands in, which can only delay a repair, never hasten
+ * it.
  *
  * <p>{@link #round} plans and starts moves; the failover clock calls it every {@code balancer.interval}.
  * {@link #watch} is cheap and runs every liveness check: it notes deaths and runs a round at once when a node joins,
@@ -155,7 +157,8 @@ public class Balancer {
             return lost;
         }
         for (NodeInfo node : view.metadata().nodes()) {
-            Instant since = deadSince.get(node.id());
+            Instant since = node.deadSinceMs() != null ? Instant.ofEpochMilli(node.deadSinceMs())
+                    : deadSince.get(node.id());
             if (node.status() == NodeStatus.DEAD && since != null
                     && !since.plus(settings.repairAfter()).isAfter(now)) {
                 lost.add(node.id());

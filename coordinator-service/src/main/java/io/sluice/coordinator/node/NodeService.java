@@ -17,6 +17,7 @@ import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -45,12 +46,14 @@ public class NodeService {
     private final CoordinatorProperties properties;
     private final NodeProbe probe;
     private final ReassignmentService reassignments;
+    private final Clock clock;
     /** Nodes being probed after an unreachable report: one probe per node at a time, however many peers report. */
     private final Set<Integer> probing = ConcurrentHashMap.newKeySet();
 
     NodeService(MetadataManager metadata, NodeLiveness liveness, CoordinatorProperties properties, NodeProbe probe,
-                ReassignmentService reassignments) {
+                ReassignmentService reassignments, Clock clock) {
         this.metadata = metadata;
+        this.clock = clock;
         this.reassignments = reassignments;
         this.liveness = liveness;
         this.properties = properties;
@@ -204,7 +207,7 @@ public class NodeService {
                     }
                     LOG.warn("Node {} refuses connections at {}: declaring it dead without waiting for its session "
                             + "to expire", nodeId, now.url());
-                    return deathOf(view, now);
+                    return deathOf(view, now, clock.millis());
                 }).doOnSuccess(v -> reassignments.advanceLater()))
                 .doFinally(signal -> probing.remove(nodeId));
     }
@@ -231,7 +234,7 @@ public class NodeService {
                 return Mutation.none(null);
             }
             LOG.warn("Node {} missed heartbeats for {}: declaring it dead", nodeId, properties.sessionTimeout());
-            return deathOf(view, node);
+            return deathOf(view, node, clock.millis());
         }).doOnSuccess(v -> reassignments.advanceLater()).onErrorResume(e -> {
             // Not swallowed: the node stays a candidate, and the next session check tries again.
             LOG.warn("Could not declare node {} dead: {}; trying again at the next check", nodeId, e.toString());
@@ -239,9 +242,9 @@ public class NodeService {
         });
     }
 
-    /** {@code node} dead, with the elections that implies. */
-    private static Mutation<Void> deathOf(MetadataView view, NodeInfo node) {
-        NodeInfo dead = node.withStatus(NodeStatus.DEAD);
+    /** {@code node} dead since {@code nowMs}, with the elections that implies. */
+    private static Mutation<Void> deathOf(MetadataView view, NodeInfo node, long nowMs) {
+        NodeInfo dead = node.deadSince(nowMs);
         IntPredicate eligible = eligible(view, dead);
         return Mutation.of(withElections(view, dead, (state, unclean) -> Elections.onNodeDeath(state, node.id(), eligible,
                 unclean), true), null);

@@ -14,12 +14,17 @@ public final class TestProperties {
 
     /** The defaults, with a lease of {@code leaseTtl}. */
     public static CoordinatorProperties coordinator(Duration leaseTtl) {
+        return coordinator(leaseTtl, CoordinatorProperties.Balancer.defaults());
+    }
+
+    /** The defaults, with a lease of {@code leaseTtl} and {@code balancer}'s settings. */
+    public static CoordinatorProperties coordinator(Duration leaseTtl, CoordinatorProperties.Balancer balancer) {
         return new CoordinatorProperties("coordinator-a", URI.create("http://127.0.0.1:9400"), Path.of("/tmp/unused"),
                 new CoordinatorProperties.Redis(URI.create("redis://127.0.0.1:6390"), 6390),
                 Duration.ofSeconds(6), Duration.ofSeconds(1),
                 new CoordinatorProperties.Lease(leaseTtl, Duration.ofMillis(500)),
                 new CoordinatorProperties.Election(Duration.ofMillis(500), Duration.ZERO),
-                CoordinatorProperties.Balancer.defaults(),
+                balancer,
                 new CoordinatorProperties.Metadata(1000, Duration.ofSeconds(30)),
                 new CoordinatorProperties.Groups(Duration.ofSeconds(45), Duration.ofSeconds(6), Duration.ofMinutes(30),
                         Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMillis(500),

@@ -7,14 +7,24 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * (null when racks are not used), its status, the incarnation of the process that registered last (null for a
  * record stored before incarnations existed), and whether it is being decommissioned: an operator asked for every
  * replica to leave it, it is given no new replica, and it keeps that mark across restarts and registrations until the
- * decommission is cancelled (a record stored before decommissioning existed reads as not decommissioning).
+ * decommission is cancelled (a record stored before decommissioning existed reads as not decommissioning). A dead
+ * node's record says since when, in epoch milliseconds of the coordinator that declared it dead ({@code deadSinceMs};
+ * null while alive, and for a record stored before death times were), so that a coordinator that takes over counts a
+ * node's time dead from its death, not from its own start.
  */
 public record NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation,
-                       Boolean decommissioning) {
+                       Boolean decommissioning, Long deadSinceMs) {
 
     /** Boxed only so that a record without the field reads (Jackson 3 maps no value to no primitive); never null. */
     public NodeInfo {
         decommissioning = Boolean.TRUE.equals(decommissioning);
+        if (status != NodeStatus.DEAD) {
+            deadSinceMs = null;
+        }
+    }
+
+    public NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation, Boolean decommissioning) {
+        this(id, url, rack, status, incarnation, decommissioning, null);
     }
 
     public NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation) {
@@ -37,10 +47,15 @@ public record NodeInfo(int id, String url, String rack, NodeStatus status, Strin
     }
 
     public NodeInfo withStatus(NodeStatus newStatus) {
-        return new NodeInfo(id, url, rack, newStatus, incarnation, decommissioning);
+        return new NodeInfo(id, url, rack, newStatus, incarnation, decommissioning, deadSinceMs);
+    }
+
+    /** This node declared dead at {@code atMs}. */
+    public NodeInfo deadSince(long atMs) {
+        return new NodeInfo(id, url, rack, NodeStatus.DEAD, incarnation, decommissioning, atMs);
     }
 
     public NodeInfo withDecommissioning(boolean newDecommissioning) {
-        return new NodeInfo(id, url, rack, status, incarnation, newDecommissioning);
+        return new NodeInfo(id, url, rack, status, incarnation, newDecommissioning, deadSinceMs);
     }
 }
