@@ -2,6 +2,7 @@ package io.sluice.gateway.admin;
 
 import io.sluice.internal.partition.NodeStats;
 import io.sluice.protocol.config.ConfigEntry;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -61,10 +62,11 @@ public final class AdminViews {
 
     /**
      * A partition-service node, with how many partitions it leads and holds a replica of, its replicas' bytes on disk
-     * and its throughput (both null when the node did not answer).
+     * and its throughput (both null when the node did not answer), whether it is being decommissioned, and since when
+     * it is dead (null while it is not).
      */
     record NodeView(int nodeId, String url, String rack, String status, int leaderCount, int replicaCount,
-                    Long sizeBytes, Throughput throughput) {
+                    Long sizeBytes, Throughput throughput, boolean decommissioning, Instant deadSince) {
     }
 
     /**

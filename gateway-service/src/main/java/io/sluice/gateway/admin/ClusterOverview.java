@@ -13,6 +13,7 @@ import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.NodeStats;
 import io.sluice.internal.partition.PartitionDataApi;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,8 @@ public class ClusterOverview {
                         count(topics, p -> p.leader() == node.id()),
                         count(topics, p -> p.replicas().contains(node.id())),
                         stats == null ? null : StorageStats.sizeBytes(stats),
-                        stats == null ? null : Throughput.of(stats.throughput()));
+                        stats == null ? null : Throughput.of(stats.throughput()), node.decommissioning(),
+                        node.deadSinceMs() == null ? null : Instant.ofEpochMilli(node.deadSinceMs()));
             }).toList());
         });
     }

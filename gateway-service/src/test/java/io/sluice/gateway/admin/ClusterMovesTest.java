@@ -156,11 +156,25 @@ class ClusterMovesTest {
         client.get().uri("/v1/decommissions").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.decommissions.length()").isEqualTo(1)
                 .jsonPath("$.decommissions[0].node_id").isEqualTo(2);
+        client.get().uri("/v1/nodes").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.nodes[1].node_id").isEqualTo(2)
+                .jsonPath("$.nodes[1].decommissioning").isEqualTo(true)
+                .jsonPath("$.nodes[2].decommissioning").isEqualTo(false);
 
         client.delete().uri("/v1/nodes/2/decommission").exchange().expectStatus().isNoContent();
 
         client.get().uri("/v1/decommissions").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.decommissions.length()").isEqualTo(0);
+    }
+
+    @Test
+    void aDeadNodeSaysSinceWhen() {
+        cluster.declareDead(3, 1_795_000_000_000L);
+
+        client.get().uri("/v1/nodes").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.nodes[2].status").isEqualTo("DEAD")
+                .jsonPath("$.nodes[2].dead_since").isEqualTo("2026-11-18T11:06:40Z")
+                .jsonPath("$.nodes[1].dead_since").isEmpty();
     }
 
     @Test

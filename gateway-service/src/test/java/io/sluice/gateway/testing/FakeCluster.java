@@ -378,7 +378,7 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     private List<NodeInfo> registered() {
         List<NodeInfo> nodes = new ArrayList<>(List.of(NODE));
         otherNodes.values().stream().sorted(Comparator.comparingInt(NodeInfo::id)).forEach(nodes::add);
-        return nodes;
+        return nodes.stream().map(node -> node.withDecommissioning(decommissioning.contains(node.id()))).toList();
     }
 
     // ----------------------------------------------------------------------------------------- cluster shape
@@ -389,6 +389,12 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
         otherNodes.put(id, node);
         version++;
         return node;
+    }
+
+    /** Node {@code id}, added with {@link #addNode}, declared dead at {@code atMs}, until {@link #resetShape}. */
+    public synchronized void declareDead(int id, long atMs) {
+        otherNodes.computeIfPresent(id, (key, node) -> node.deadSince(atMs));
+        version++;
     }
 
     /** From now on node {@code nodeId}'s stats show this replica of {@code topic}-{@code partition}. */
