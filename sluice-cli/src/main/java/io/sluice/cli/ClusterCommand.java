@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import tools.jackson.databind.JsonNode;
 
@@ -67,14 +69,27 @@ final class ClusterCommand {
         int run(Gateway gateway) {
             JsonNode answer = gateway.get("/v1/nodes", Query.of());
             return print(answer, () -> {
-                Table table = new Table("NODE", "STATUS", "URL", "RACK", "LEADERS", "REPLICAS", "SIZE");
+                Table table = new Table("NODE", "STATUS", "URL", "RACK", "LEADERS", "REPLICAS", "SIZE", "NOTE");
                 for (JsonNode node : answer.path("nodes")) {
                     table.row(node.path("node_id").asInt(), node.path("status").asString(),
                             node.path("url").asString(), Json.cell(node.path("rack")), node.path("leader_count").asInt(),
-                            node.path("replica_count").asInt(), TopicCommand.bytes(node.path("size_bytes")));
+                            node.path("replica_count").asInt(), TopicCommand.bytes(node.path("size_bytes")),
+                            note(node));
                 }
                 table.print(out());
             });
+        }
+
+        /** Being decommissioned, and since when a dead node is dead; "-" for neither. */
+        static String note(JsonNode node) {
+            List<String> notes = new ArrayList<>();
+            if (node.path("decommissioning").asBoolean()) {
+                notes.add("decommissioning");
+            }
+            if (node.path("dead_since").isString()) {
+                notes.add("dead since " + node.path("dead_since").asString());
+            }
+            return notes.isEmpty() ? "-" : String.join(", ", notes);
         }
     }
 }

@@ -82,6 +82,28 @@ class ClusterShapeCommandsTest {
     }
 
     @Test
+    void clusterNodesNotesADecommissionAndSinceWhenADeadNodeIsDead() {
+        answers.put("GET /v1/nodes", new Answer(200, """
+                {"nodes": [{"node_id": 1, "url": "http://a:9501", "rack": null, "status": "ALIVE",
+                  "leader_count": 3, "replica_count": 6, "size_bytes": 1024, "throughput": null,
+                  "decommissioning": true, "dead_since": null},
+                 {"node_id": 2, "url": "http://b:9502", "rack": null, "status": "DEAD",
+                  "leader_count": 0, "replica_count": 6, "size_bytes": null, "throughput": null,
+                  "decommissioning": false, "dead_since": "2026-11-28T12:00:00Z"},
+                 {"node_id": 3, "url": "http://c:9503", "rack": null, "status": "ALIVE",
+                  "leader_count": 3, "replica_count": 6, "size_bytes": 1024, "throughput": null,
+                  "decommissioning": false, "dead_since": null}]}"""));
+
+        assertThat(run("cluster", "nodes")).isEqualTo(ExitCode.OK);
+
+        assertThat(lines().getFirst()).endsWith("NOTE");
+        assertThat(lines()).anySatisfy(line -> assertThat(line).startsWith("1 ").endsWith("decommissioning"));
+        assertThat(lines()).anySatisfy(line -> assertThat(line).startsWith("2 ").contains("DEAD")
+                .endsWith("dead since 2026-11-28T12:00:00Z"));
+        assertThat(lines()).anySatisfy(line -> assertThat(line).startsWith("3 ").endsWith(" -"));
+    }
+
+    @Test
     void startSendsEveryPartitionInOneRequestAndExitsOneWhenSomeWereRefused() {
         answers.put("POST /v1/reassignments", new Answer(207, """
                 {"partitions": [{"topic": "orders", "partition": 0},
