@@ -491,16 +491,19 @@ class ConsolePagesTest {
         GATEWAY.json("GET", "/v1/nodes", """
                 {"nodes":[{"node_id":1,"url":"http://n1","rack":null,"status":"ALIVE","leader_count":1,"replica_count":2,
                            "size_bytes":1024,"throughput":{"records_in_per_sec":12.25,"bytes_in_per_sec":1,
-                           "records_out_per_sec":0,"bytes_out_per_sec":0}},
+                           "records_out_per_sec":0,"bytes_out_per_sec":0},"decommissioning":true,"dead_since":null},
                           {"node_id":2,"url":"http://n2","rack":null,"status":"DEAD","leader_count":0,"replica_count":2,
-                           "size_bytes":null,"throughput":null}]}""");
+                           "size_bytes":null,"throughput":null,"decommissioning":false,
+                           "dead_since":"2026-11-28T12:00:00Z"}]}""");
 
         String page = get("/cluster");
 
-        assertThat(page).contains(">17</dd>", ">2 / 3</dd>", ">DEAD</td>", "orders-1</a> under-replicated",
+        assertThat(page).contains(">17</dd>", ">2 / 3</dd>", ">DEAD</span>", "orders-1</a> under-replicated",
                 ">coord-a at http://c, lease term 4</dd>", ">2.00 KiB</dd>", "id=\"records-in\">1,235</dd>",
                 "id=\"records-out\">3.40</dd>", ">1.50 KiB/s / 0 B/s</dd>", ">1.00 KiB</td>", ">12.3</td>");
         assertThat(page).as("node 2 did not answer").contains(">—</td>");
+        assertThat(page).contains(">ALIVE</span><span class=\"hint\"> (decommissioning)</span>",
+                ">DEAD</span><span class=\"hint\"> (since 2026-11-28T12:00:00Z)</span>");
     }
 
     @Test

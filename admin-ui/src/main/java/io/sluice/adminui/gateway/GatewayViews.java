@@ -1,5 +1,7 @@
 package io.sluice.adminui.gateway;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
@@ -98,9 +100,24 @@ public final class GatewayViews {
     public record ConfigList(List<ConfigEntry> configs) {
     }
 
-    /** {@code sizeBytes} and {@code throughput} are null when the node did not answer the gateway. */
+    /**
+     * {@code sizeBytes} and {@code throughput} are null when the node did not answer the gateway; {@code deadSince}
+     * is null while the node is not dead.
+     */
     public record Node(int nodeId, String url, String rack, String status, int leaderCount, int replicaCount,
-                       Long sizeBytes, Throughput throughput) {
+                       Long sizeBytes, Throughput throughput, Boolean decommissioning, Instant deadSince) {
+
+        /** What the status column adds to the status: being decommissioned, dead since when; empty for neither. */
+        public String statusNote() {
+            List<String> notes = new ArrayList<>();
+            if (Boolean.TRUE.equals(decommissioning)) {
+                notes.add("decommissioning");
+            }
+            if (deadSince != null) {
+                notes.add("since " + deadSince);
+            }
+            return String.join(", ", notes);
+        }
 
         public boolean alive() {
             return "alive".equalsIgnoreCase(status) || "ALIVE".equals(status);
