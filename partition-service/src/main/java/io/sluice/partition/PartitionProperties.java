@@ -51,11 +51,15 @@ public record PartitionProperties(
      * @param fetchMaxWait     how long a follower's fetch waits at the leader for new data
      * @param fetchMaxBytes    the most a follower fetches per partition per request
      * @param shutdownTimeout  how long a controlled shutdown waits for leaderships to move away
+     * @param moveThrottle     per second, the most this node, as a leader, serves the replicas that moves are adding
+     *                         while they are out of the ISR, unless its record in the metadata says otherwise
+     *                         (Kafka's {@code leader.replication.throttled.rate})
      */
     public record Replication(@DefaultValue("30s") Duration lagTimeMax,
                               @DefaultValue("500ms") Duration fetchMaxWait,
                               @DefaultValue("4MB") DataSize fetchMaxBytes,
-                              @DefaultValue("15s") Duration shutdownTimeout) {
+                              @DefaultValue("15s") Duration shutdownTimeout,
+                              @DefaultValue("100MB") DataSize moveThrottle) {
     }
 
     /**

@@ -90,9 +90,11 @@ public class NodeService {
                 throw ErrorCode.DUPLICATE_NODE.exception("Node " + request.nodeId() + " is registered and alive at "
                         + existing.url() + "; refusing a second registration from " + request.url());
             }
-            // A decommissioning node stays so when it restarts: only a cancel lifts the mark.
+            // A decommissioning node stays so when it restarts, and keeps its move throttle: only an operator
+            // changes either.
             NodeInfo node = new NodeInfo(request.nodeId(), request.url(), request.rack(), NodeStatus.ALIVE,
-                    request.incarnation(), existing != null && existing.decommissioning());
+                    request.incarnation(), existing != null && existing.decommissioning(), null,
+                    existing == null ? null : existing.moveThrottle());
             liveness.heartbeat(node.id());
             MetadataChange change;
             if (existing != null && existing.equals(node)) {

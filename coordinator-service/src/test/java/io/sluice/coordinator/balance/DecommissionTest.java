@@ -10,6 +10,7 @@ import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
 import io.sluice.internal.coordinator.CoordinatorPaths;
 import io.sluice.internal.coordinator.DecommissionListing;
+import io.sluice.internal.coordinator.MoveThrottleRequest;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
@@ -122,6 +123,28 @@ class DecommissionTest extends CoordinatorTestSupport {
         assertThat(api().node(1).decommissioning()).isFalse();
         assertThat(list()).isEmpty();
         CoordinatorApi.expectProblem(api().post(CoordinatorPaths.decommission(99), null), ErrorCode.UNKNOWN_NODE);
+    }
+
+    @Test
+    @Order(6)
+    void aMoveThrottleIsStoredKeptAcrossARestartAndCleared() {
+        NodeInfo throttled = api().web().put().uri(CoordinatorPaths.moveThrottle(2))
+                .bodyValue(new MoveThrottleRequest(1_048_576)).exchange().expectStatus().isOk()
+                .expectBody(NodeInfo.class).returnResult().getResponseBody();
+
+        assertThat(throttled.moveThrottle()).isEqualTo(1_048_576L);
+        assertThat(store.load().block(Duration.ofSeconds(30)).nodes())
+                .filteredOn(n -> n.id() == 2).extracting(NodeInfo::moveThrottle).containsExactly(1_048_576L);
+        nodes.restart(2);
+        assertThat(api().node(2).moveThrottle()).as("after the node registers as a new process").isEqualTo(1_048_576L);
+
+        api().web().delete().uri(CoordinatorPaths.moveThrottle(2)).exchange().expectStatus().isOk();
+        assertThat(api().node(2).moveThrottle()).isNull();
+        CoordinatorApi.expectProblem(api().web().put().uri(CoordinatorPaths.moveThrottle(2))
+                .bodyValue(new MoveThrottleRequest(0)).exchange(), ErrorCode.INVALID_REQUEST);
+        CoordinatorApi.expectProblem(api().web().put().uri(CoordinatorPaths.moveThrottle(99))
+                .bodyValue(new MoveThrottleRequest(1)).exchange(), ErrorCode.UNKNOWN_NODE);
+        assertThat(api().node(2).moveThrottle()).as("a refused change changes nothing").isNull();
     }
 
     private DecommissionListing.Progress decommission(int node) {

@@ -3,6 +3,7 @@ package io.sluice.partition.fetch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -35,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -52,17 +54,30 @@ public final class FetchService {
     private final PartitionProperties properties;
     private final Clock clock;
 
+    private final MoveThrottle moveThrottle;
+    private final Counter throttledReads;
+
     private final MeterRegistry meters;
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<TopicKind, OutMeters> outMeters = new ConcurrentHashMap<>();
 
     public FetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties, Clock clock,
                         MeterRegistry meters) {
+        this(replicas, logScheduler, properties, clock, meters, System::nanoTime);
+    }
+
+    /** With the move throttle on {@code nanoTime}'s clock. */
+    FetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties, Clock clock,
+                 MeterRegistry meters, LongSupplier nanoTime) {
         this.meters = meters;
         this.replicas = replicas;
         this.logScheduler = logScheduler;
         this.properties = properties;
         this.clock = clock;
+        this.moveThrottle = new MoveThrottle(properties.replication().moveThrottle().toBytes(), nanoTime);
+        this.throttledReads = Counter.builder("sluice.partition.move.throttled.reads")
+                .description("Reads for replicas that moves are adding held back by the move throttle")
+                .register(meters);
     }
 
     /**
@@ -84,21 +99,31 @@ public final class FetchService {
             TopicPartition tp = new TopicPartition(p.topic(), p.partition());
             int maxBytes = Math.min(orDefault(p.maxBytes(), DEFAULT_MAX_BYTES), totalBudget);
             reads.add(new Read(tp, p.fetchOffset(), maxBytes, PartitionBatches.ANY_EPOCH,
-                    request.readCommitted() ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK));
+                    request.readCommitted() ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK, false));
         }
         return measured("consumer", longPoll(reads, minBytes, maxWaitMs, this::awaitEachHighWatermark)
                 .map(FetchService::sections));
     }
 
-    /** A follower fetch: records to the log end; the fetch offsets tell this leader how far each follower is. */
+    /**
+     * A follower fetch: records to the log end; the fetch offsets tell this leader how far each follower is. A
+     * replica that a move is adding reads within the move throttle ({@link MoveThrottle}) until it is in the ISR.
+     */
     Mono<List<FetchSection>> replicaFetch(ReplicaFetchRequest request) {
         long now = clock.millis();
+        moveThrottle.rate(replicas.metadata().node(replicas.localNode()).map(NodeInfo::moveThrottle)
+                .orElse(properties.replication().moveThrottle().toBytes()));
         List<Read> reads = new ArrayList<>();
         for (ReplicaFetchRequest.Partition p : request.partitions()) {
             TopicPartition tp = new TopicPartition(p.topic(), p.partition());
             replicas.recordFollowerFetch(tp, request.replicaId(), request.incarnation(), p.fetchOffset(),
                     p.logStartOffset(), p.leaderEpoch(), now);
-            reads.add(new Read(tp, p.fetchOffset(), request.maxBytes(), p.leaderEpoch(), FetchIsolation.LOG_END));
+            boolean throttled = replicas.partition(tp).map(Partition::state)
+                    .filter(state -> state.addingReplicas().contains(request.replicaId())
+                            && !state.isr().contains(request.replicaId()))
+                    .isPresent();
+            reads.add(new Read(tp, p.fetchOffset(), request.maxBytes(), p.leaderEpoch(), FetchIsolation.LOG_END,
+                    throttled));
         }
         long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());
         return measured("replica", longPoll(reads, 1, maxWaitMs, this::awaitAnyLogEnd)
@@ -165,13 +190,22 @@ public final class FetchService {
                 return Mono.just(first);
             }
             Map<Partition, Long> targets = new LinkedHashMap<>();
+            boolean held = false;
             for (int i = 0; i < reads.size(); i++) {
+                if (first.get(i).held()) {
+                    held = true; // its data is there already: it waits for the throttle, not for the log
+                    continue;
+                }
                 // Past the offset the read ended at: in a compacted log an offset removed up to the high watermark
                 // reads nothing, and waiting only for the offset itself would answer at once, again and again.
                 long from = Math.max(reads.get(i).offset(), first.get(i).waitFrom());
                 replicas.partition(reads.get(i).partition()).ifPresent(p -> targets.merge(p, from + 1, Math::min));
             }
-            List<CompletableFuture<?>> waits = waiting.register(targets);
+            List<CompletableFuture<?>> waits = new ArrayList<>(waiting.register(targets));
+            if (held) {
+                waits.add(CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(
+                        moveThrottle.nanosUntilAllowed(), TimeUnit.NANOSECONDS)));
+            }
             // Woken by the first partition that gets data, or by a waiter failing (log closed): either way, read
             // again. Errors are folded into the wake-up so that cancelling the losers later reports nothing.
             CompletableFuture<Boolean> woken = CompletableFuture.anyOf(waits.toArray(CompletableFuture[]::new))
@@ -226,7 +260,16 @@ public final class FetchService {
         try {
             Partition partition = replicas.leaderPartition(tp, read.leaderEpoch());
             log = partition.log();
-            LogReadResult result = log.read(read.offset(), read.maxBytes(), read.isolation(), true);
+            int allowance = read.throttled() ? moveThrottle.allowance() : read.maxBytes();
+            boolean held = read.throttled() && allowance == 0 && read.offset() < log.logEndOffset();
+            LogReadResult result = held ? log.read(read.offset(), 0, read.isolation(), false)
+                    : log.read(read.offset(), Math.min(read.maxBytes(), Math.max(1, allowance)), read.isolation(),
+                    true);
+            if (held) {
+                throttledReads.increment();
+            } else if (read.throttled()) {
+                moveThrottle.took(result.records().length());
+            }
             List<FetchResponseCodec.AbortedTransaction> aborted = result.abortedTxns().stream()
                     .map(txn -> new FetchResponseCodec.AbortedTransaction(txn.producerId(), txn.firstOffset()))
                     .toList();
@@ -234,7 +277,8 @@ public final class FetchService {
                     result.offsets().highWatermark(), result.lastStableOffset(), result.offsets().logStartOffset(),
                     result.offsets().logEndOffset(), aborted, result.records().length()),
                     result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())), false,
-                    result.nextFetchOffset(), result.offsets().highWatermark(), result.offsets().logStartOffset());
+                    result.nextFetchOffset(), result.offsets().highWatermark(), result.offsets().logStartOffset(),
+                    held);
         } catch (SluiceException e) {
             long start = -1;
             long end = -1;
@@ -245,7 +289,7 @@ public final class FetchService {
                 hw = log.highWatermark();
             }
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, e.errorCode(), hw, start, end, 0),
-                    io.sluice.log.FileRegion.empty(), 0), true, read.offset(), hw, start);
+                    io.sluice.log.FileRegion.empty(), 0), true, read.offset(), hw, start, false);
         }
     }
 
@@ -319,14 +363,17 @@ public final class FetchService {
         return value == null ? fallback : value;
     }
 
-    private record Read(TopicPartition partition, long offset, int maxBytes, int leaderEpoch, FetchIsolation isolation) {
+    /** {@code throttled}: a read for a replica that a move is adding, within the {@link MoveThrottle}. */
+    private record Read(TopicPartition partition, long offset, int maxBytes, int leaderEpoch, FetchIsolation isolation,
+                        boolean throttled) {
     }
 
     /**
      * A read's answer; {@code waitFrom} is where the log says the next read starts (past a compacted gap), and
-     * {@code highWatermark} and {@code logStartOffset} the ones its header carries.
+     * {@code highWatermark} and {@code logStartOffset} the ones its header carries; {@code held} when the move
+     * throttle held back the records it would have read.
      */
     private record Outcome(FetchSection section, boolean failed, long waitFrom, long highWatermark,
-                           long logStartOffset) {
+                           long logStartOffset, boolean held) {
     }
 }

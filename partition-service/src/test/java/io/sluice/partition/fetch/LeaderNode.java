@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -31,15 +32,26 @@ final class LeaderNode implements AutoCloseable {
     final FetchService fetches;
     private final Scheduler logScheduler = TestLogScheduler.create(2);
 
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     LeaderNode(Path dataDir, int nodeCount, TopicMetadata topic) throws IOException {
+        this(dataDir, nodes(nodeCount), topic, System::nanoTime);
+    }
+
+    /** With {@code nodes} as the metadata has them, and the move throttle on {@code nanoTime}'s clock. */
+    LeaderNode(Path dataDir, List<NodeInfo> nodes, TopicMetadata topic, LongSupplier nanoTime) throws IOException {
         logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
         replicas = new ReplicaManager(logs, null, TestReplicas.noFetching(), TestPartitionProperties.of(1, dataDir),
                 Clock.systemUTC(), new SimpleMeterRegistry(), Schedulers.immediate());
-        List<NodeInfo> nodes = IntStream.rangeClosed(1, nodeCount)
-                .mapToObj(id -> new NodeInfo(id, "http://127.0.0.1:" + (9000 + id), null, NodeStatus.ALIVE)).toList();
         replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null, nodes, List.of(topic))));
         fetches = new FetchService(replicas, logScheduler, TestPartitionProperties.of(1, dataDir), Clock.systemUTC(),
-                new SimpleMeterRegistry());
+                meters, nanoTime);
+    }
+
+    /** Nodes 1 to {@code count}, alive. */
+    static List<NodeInfo> nodes(int count) {
+        return IntStream.rangeClosed(1, count)
+                .mapToObj(id -> new NodeInfo(id, "http://127.0.0.1:" + (9000 + id), null, NodeStatus.ALIVE)).toList();
     }
 
     @Override

@@ -59,7 +59,8 @@ final class SimulatedNode {
         PartitionProperties properties = new PartitionProperties(id, dataDir, defaults.coordinatorUrls(),
                 defaults.advertisedUrl(), null,
                 new PartitionProperties.Replication(Duration.ofMillis(SimulatedCluster.LAG_TIME_MAX_MS),
-                        Duration.ofMillis(200), defaults.replication().fetchMaxBytes(), Duration.ofSeconds(5)),
+                        Duration.ofMillis(200), defaults.replication().fetchMaxBytes(), Duration.ofSeconds(5),
+                        defaults.replication().moveThrottle()),
                 defaults.requests(), defaults.housekeeping(), defaults.cleaner(), defaults.metadataWait(),
                 defaults.internalCalls());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();

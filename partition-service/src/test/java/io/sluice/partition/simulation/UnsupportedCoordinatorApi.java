@@ -138,6 +138,11 @@ abstract class UnsupportedCoordinatorApi implements CoordinatorApi {
     }
 
     @Override
+    public Mono<NodeInfo> setMoveThrottle(int nodeId, Long bytesPerSecond) {
+        return unsupported("setMoveThrottle");
+    }
+
+    @Override
     public Mono<DecommissionListing> decommissions() {
         return unsupported("decommissions");
     }

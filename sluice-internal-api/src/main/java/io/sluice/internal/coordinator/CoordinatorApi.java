@@ -83,6 +83,12 @@ public interface CoordinatorApi {
     /** Cancels the decommission of {@code nodeId}: it may take replicas again (moves already started go on). */
     Mono<Void> cancelDecommission(int nodeId);
 
+    /**
+     * Sets the byte rate at which {@code nodeId}, as a leader, serves the replicas a move is adding; null puts it back
+     * to the node's configured default. Answers the node's record. UNKNOWN_NODE for a node not registered.
+     */
+    Mono<NodeInfo> setMoveThrottle(int nodeId, Long bytesPerSecond);
+
     /** The nodes being decommissioned, each with how far its draining has come. */
     Mono<DecommissionListing> decommissions();
 

@@ -18,6 +18,11 @@ public final class CoordinatorPaths {
     public static final String NODE_UNREACHABLE = "/internal/nodes/{id}/unreachable";
     /** POST: decommission the node (answered with its {@link DecommissionListing.Progress}); DELETE: cancel that. */
     public static final String NODE_DECOMMISSION = "/internal/nodes/{id}/decommission";
+    /**
+     * PUT {@link MoveThrottleRequest}: the byte rate at which the node, as a leader, serves replicas a move is adding;
+     * DELETE: back to the node's configured default. Both answer the node's record.
+     */
+    public static final String NODE_MOVE_THROTTLE = "/internal/nodes/{id}/move-throttle";
     /** GET: the nodes being decommissioned ({@link DecommissionListing}). */
     public static final String DECOMMISSIONS = "/internal/decommissions";
     public static final String TOPICS = "/internal/topics";
@@ -54,6 +59,10 @@ public final class CoordinatorPaths {
 
     public static String decommission(int nodeId) {
         return NODES + "/" + nodeId + "/decommission";
+    }
+
+    public static String moveThrottle(int nodeId) {
+        return NODES + "/" + nodeId + "/move-throttle";
     }
 
     public static String topic(String name) {

@@ -10,10 +10,13 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * decommission is cancelled (a record stored before decommissioning existed reads as not decommissioning). A dead
  * node's record says since when, in epoch milliseconds of the coordinator that declared it dead ({@code deadSinceMs};
  * null while alive, and for a record stored before death times were), so that a coordinator that takes over counts a
- * node's time dead from its death, not from its own start.
+ * node's time dead from its death, not from its own start. {@code moveThrottle} is the byte rate at which the node,
+ * as a leader, serves the replicas a move is adding (Kafka's {@code leader.replication.throttled.rate}, set per node
+ * as Kafka sets it per broker); null for the node's own configured default. Like the decommission mark, it stays
+ * across the node's restarts.
  */
 public record NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation,
-                       Boolean decommissioning, Long deadSinceMs) {
+                       Boolean decommissioning, Long deadSinceMs, Long moveThrottle) {
 
     /** Boxed only so that a record without the field reads (Jackson 3 maps no value to no primitive); never null. */
     public NodeInfo {
@@ -24,7 +27,7 @@ public record NodeInfo(int id, String url, String rack, NodeStatus status, Strin
     }
 
     public NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation, Boolean decommissioning) {
-        this(id, url, rack, status, incarnation, decommissioning, null);
+        this(id, url, rack, status, incarnation, decommissioning, null, null);
     }
 
     public NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation) {
@@ -47,15 +50,20 @@ public record NodeInfo(int id, String url, String rack, NodeStatus status, Strin
     }
 
     public NodeInfo withStatus(NodeStatus newStatus) {
-        return new NodeInfo(id, url, rack, newStatus, incarnation, decommissioning, deadSinceMs);
+        return new NodeInfo(id, url, rack, newStatus, incarnation, decommissioning, deadSinceMs, moveThrottle);
     }
 
     /** This node declared dead at {@code atMs}. */
     public NodeInfo deadSince(long atMs) {
-        return new NodeInfo(id, url, rack, NodeStatus.DEAD, incarnation, decommissioning, atMs);
+        return new NodeInfo(id, url, rack, NodeStatus.DEAD, incarnation, decommissioning, atMs, moveThrottle);
     }
 
     public NodeInfo withDecommissioning(boolean newDecommissioning) {
-        return new NodeInfo(id, url, rack, status, incarnation, newDecommissioning, deadSinceMs);
+        return new NodeInfo(id, url, rack, status, incarnation, newDecommissioning, deadSinceMs, moveThrottle);
+    }
+
+    /** This node with a move throttle of {@code bytesPerSecond}; null for the node's configured default. */
+    public NodeInfo withMoveThrottle(Long bytesPerSecond) {
+        return new NodeInfo(id, url, rack, status, incarnation, decommissioning, deadSinceMs, bytesPerSecond);
     }
 }

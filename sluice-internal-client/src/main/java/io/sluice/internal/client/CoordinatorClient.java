@@ -31,6 +31,7 @@ import io.sluice.internal.coordinator.CoordinatorPaths;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
 import io.sluice.internal.coordinator.DecommissionListing;
+import io.sluice.internal.coordinator.MoveThrottleRequest;
 import io.sluice.internal.coordinator.ElectLeadersRequest;
 import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ElectionResult;
@@ -244,6 +245,13 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     public Mono<Void> cancelDecommission(int nodeId) {
         return call(HttpMethod.DELETE, CoordinatorPaths.decommission(nodeId), null, timeout(),
                 (target, body) -> null).then();
+    }
+
+    @Override
+    public Mono<NodeInfo> setMoveThrottle(int nodeId, Long bytesPerSecond) {
+        return call(bytesPerSecond == null ? HttpMethod.DELETE : HttpMethod.PUT, CoordinatorPaths.moveThrottle(nodeId),
+                bytesPerSecond == null ? null : new MoveThrottleRequest(bytesPerSecond), timeout(),
+                (target, body) -> JsonBodies.read(target, body, NodeInfo.class));
     }
 
     @Override

@@ -204,6 +204,11 @@ class MetadataWatcherTest {
         }
 
         @Override
+        public Mono<NodeInfo> setMoveThrottle(int nodeId, Long bytesPerSecond) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Mono<DecommissionListing> decommissions() {
             throw new UnsupportedOperationException();
         }
