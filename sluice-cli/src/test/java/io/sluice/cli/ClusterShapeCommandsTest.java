@@ -140,6 +140,35 @@ class ClusterShapeCommandsTest {
     }
 
     @Test
+    void throttleSendsTheRateInBytesAndClearGoesBackToTheNodesOwn() {
+        answers.put("PUT /v1/nodes/2/move-throttle", new Answer(200, """
+                {"node_id": 2, "move_throttle_bytes_per_second": 10485760}"""));
+        answers.put("DELETE /v1/nodes/2/move-throttle", new Answer(200, """
+                {"node_id": 2, "move_throttle_bytes_per_second": null}"""));
+
+        assertThat(run("node", "throttle", "2", "10MiB")).isEqualTo(ExitCode.OK);
+        assertThat(out.toString()).contains("Node 2 serves replicas that moves add at 10.0 MiB/s");
+        assertThat(run("node", "throttle", "2", "--clear")).isEqualTo(ExitCode.OK);
+        assertThat(out.toString()).contains("at its configured rate");
+
+        assertThat(calls).containsExactly("PUT /v1/nodes/2/move-throttle {\"bytes_per_second\":10485760}",
+                "DELETE /v1/nodes/2/move-throttle");
+        assertThat(NodeCommand.bytesPerSecond("5MB/s")).isEqualTo(5_000_000);
+        assertThat(NodeCommand.bytesPerSecond("512 KiB")).isEqualTo(524_288);
+        assertThat(NodeCommand.bytesPerSecond("1500")).isEqualTo(1500);
+    }
+
+    @Test
+    void throttleRefusesARateItCannotReadWithoutCallingTheGateway() {
+        assertThat(run("node", "throttle", "2", "fast")).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString()).contains("Not a byte rate: 'fast'");
+        assertThat(run("node", "throttle", "2")).isEqualTo(ExitCode.USAGE);
+        assertThat(run("node", "throttle", "2", "0.1B")).isEqualTo(ExitCode.USAGE);
+
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void decommissionStartsCancelsAndListsProgress() {
         answers.put("POST /v1/nodes/3/decommission", new Answer(202, """
                 {"node_id": 3, "status": "ALIVE", "partitions_remaining": 4, "partitions_moving_off": 2,

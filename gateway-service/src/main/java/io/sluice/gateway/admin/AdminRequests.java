@@ -92,6 +92,10 @@ public final class AdminRequests {
     record PartitionMove(String topic, Integer partition, List<Integer> replicas) {
     }
 
+    /** A node's move throttle: bytes per second, at least 1. */
+    record MoveThrottle(Long bytesPerSecond) {
+    }
+
     /** The new total number of partitions. */
     record NewPartitionCount(Integer partitionCount) {
     }

@@ -62,11 +62,12 @@ public final class AdminViews {
 
     /**
      * A partition-service node, with how many partitions it leads and holds a replica of, its replicas' bytes on disk
-     * and its throughput (both null when the node did not answer), whether it is being decommissioned, and since when
-     * it is dead (null while it is not).
+     * and its throughput (both null when the node did not answer), whether it is being decommissioned, since when it
+     * is dead (null while it is not), and its move throttle (null for its configured rate).
      */
     record NodeView(int nodeId, String url, String rack, String status, int leaderCount, int replicaCount,
-                    Long sizeBytes, Throughput throughput, boolean decommissioning, Instant deadSince) {
+                    Long sizeBytes, Throughput throughput, boolean decommissioning, Instant deadSince,
+                    Long moveThrottleBytesPerSecond) {
     }
 
     /**

@@ -8,6 +8,7 @@ import io.sluice.gateway.admin.MoveViews.DecommissionList;
 import io.sluice.gateway.admin.MoveViews.DecommissionView;
 import io.sluice.gateway.admin.MoveViews.MoveOutcome;
 import io.sluice.gateway.admin.MoveViews.MoveOutcomes;
+import io.sluice.gateway.admin.MoveViews.MoveThrottleView;
 import io.sluice.gateway.admin.MoveViews.ReassignmentList;
 import io.sluice.gateway.admin.MoveViews.ReassignmentView;
 import io.sluice.gateway.cluster.ClusterView;
@@ -229,6 +230,19 @@ class ClusterMoves {
 
     Mono<Void> cancelDecommission(int nodeId) {
         return coordinator.cancelDecommission(nodeId);
+    }
+
+    /**
+     * Sets the node's move throttle ({@code request} null: back to the node's configured rate); a rate below 1 is
+     * INVALID_REQUEST, an unknown node UNKNOWN_NODE, and neither changes anything.
+     */
+    Mono<MoveThrottleView> throttle(int nodeId, AdminRequests.MoveThrottle request) {
+        if (request != null && (request.bytesPerSecond() == null || request.bytesPerSecond() < 1)) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("bytes_per_second must be a whole number of at "
+                    + "least 1, was " + request.bytesPerSecond()));
+        }
+        return coordinator.setMoveThrottle(nodeId, request == null ? null : request.bytesPerSecond())
+                .map(node -> new MoveThrottleView(node.id(), node.moveThrottle()));
     }
 
     Mono<DecommissionList> decommissions() {

@@ -1,10 +1,12 @@
 package io.sluice.gateway.admin;
 
 import io.sluice.gateway.admin.AdminRequests.MoveRequest;
+import io.sluice.gateway.admin.AdminRequests.MoveThrottle;
 import io.sluice.gateway.admin.MoveViews.DecommissionList;
 import io.sluice.gateway.admin.MoveViews.DecommissionView;
 import io.sluice.gateway.admin.MoveViews.MoveOutcome;
 import io.sluice.gateway.admin.MoveViews.MoveOutcomes;
+import io.sluice.gateway.admin.MoveViews.MoveThrottleView;
 import io.sluice.gateway.admin.MoveViews.ReassignmentList;
 import io.sluice.web.Problems;
 import org.springframework.http.HttpStatus;
@@ -14,13 +16,15 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Changing the cluster's shape ({@link ClusterMoves}): partition moves and their progress, node decommissioning.
+ * Changing the cluster's shape ({@link ClusterMoves}): partition moves and their progress, node decommissioning, and
+ * the byte rate at which each node serves the replicas moves add.
  * Who may do it is checked before, from the route table (ALTER on the cluster to change, DESCRIBE to list), as the
  * Kafka listener's AlterPartitionReassignments and ListPartitionReassignments check it.
  */
@@ -75,6 +79,17 @@ class ClusterMovesController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> cancelDecommission(@PathVariable int node) {
         return moves.cancelDecommission(node);
+    }
+
+    /** The node's record as {@code GET /v1/nodes} shows it, with the new throttle. */
+    @PutMapping("/v1/nodes/{node}/move-throttle")
+    Mono<MoveThrottleView> throttle(@PathVariable int node, @RequestBody MoveThrottle request) {
+        return moves.throttle(node, request);
+    }
+
+    @DeleteMapping("/v1/nodes/{node}/move-throttle")
+    Mono<MoveThrottleView> unthrottle(@PathVariable int node) {
+        return moves.throttle(node, null);
     }
 
     @GetMapping("/v1/decommissions")

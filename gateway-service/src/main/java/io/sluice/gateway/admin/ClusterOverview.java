@@ -69,7 +69,8 @@ public class ClusterOverview {
                         count(topics, p -> p.replicas().contains(node.id())),
                         stats == null ? null : StorageStats.sizeBytes(stats),
                         stats == null ? null : Throughput.of(stats.throughput()), node.decommissioning(),
-                        node.deadSinceMs() == null ? null : Instant.ofEpochMilli(node.deadSinceMs()));
+                        node.deadSinceMs() == null ? null : Instant.ofEpochMilli(node.deadSinceMs()),
+                        node.moveThrottle());
             }).toList());
         });
     }

@@ -77,4 +77,11 @@ final class MoveViews {
 
     record DecommissionList(List<DecommissionView> decommissions) {
     }
+
+    /**
+     * A node's move throttle: the byte rate at which it, as a leader, serves replicas a move is adding while they are
+     * out of the ISR; null for the node's configured rate ({@code sluice.partition.replication.move-throttle}).
+     */
+    record MoveThrottleView(int nodeId, Long moveThrottleBytesPerSecond) {
+    }
 }

@@ -42,8 +42,9 @@ import reactor.core.publisher.Mono;
  * acknowledgements and streams READ on the group (and READ on the topics their bodies or the stream's {@code topic}
  * name, checked by the controllers), share-group admin as consumer-group admin (DESCRIBE, DELETE, and READ to reset);
  * admin routes their operation
- * (deleting a partition's records DELETE on the topic, as Kafka's DeleteRecords; moving partitions and
- * decommissioning nodes ALTER on the cluster, listing them DESCRIBE on it, as Kafka's reassignment APIs).
+ * (deleting a partition's records DELETE on the topic, as Kafka's DeleteRecords; moving partitions, decommissioning
+ * nodes and setting their move throttles ALTER on the cluster, listing them DESCRIBE on it, as Kafka's reassignment
+ * APIs).
  * What only a body names (the topics of a join or a commit, a topic to create) the controller checks; listings are
  * filtered by the controller. Routes marked admin leave an audit line with their outcome.
  */
@@ -103,6 +104,8 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             route("GET", "/v1/decommissions", false, need(DESCRIBE, CLUSTER, null)),
             route("POST", "/v1/nodes/{node}/decommission", true, need(ALTER, CLUSTER, null)),
             route("DELETE", "/v1/nodes/{node}/decommission", true, need(ALTER, CLUSTER, null)),
+            route("PUT", "/v1/nodes/{node}/move-throttle", true, need(ALTER, CLUSTER, null)),
+            route("DELETE", "/v1/nodes/{node}/move-throttle", true, need(ALTER, CLUSTER, null)),
             route("GET", "/v1/groups/{group}/records", false, need(READ, GROUP, "group"), need(READ, TOPIC, "?topics")),
             route("POST", "/v1/groups/{group}/members", false, need(READ, GROUP, "group")),
             route("POST", "/v1/groups/{group}/members/{member}/poll", false, need(READ, GROUP, "group")),

@@ -168,6 +168,37 @@ class ClusterMovesTest {
     }
 
     @Test
+    void aNodesMoveThrottleIsSetShownAndCleared() {
+        client.put().uri("/v1/nodes/2/move-throttle").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"bytes_per_second\": 10485760}").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.node_id").isEqualTo(2)
+                .jsonPath("$.move_throttle_bytes_per_second").isEqualTo(10485760);
+        client.get().uri("/v1/nodes").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.nodes[1].move_throttle_bytes_per_second").isEqualTo(10485760)
+                .jsonPath("$.nodes[2].move_throttle_bytes_per_second").isEmpty();
+
+        client.delete().uri("/v1/nodes/2/move-throttle").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.move_throttle_bytes_per_second").isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "2 | {\"bytes_per_second\": 0}    | 400 | INVALID_REQUEST",
+            "2 | {}                          | 400 | INVALID_REQUEST",
+            "2 | {\"bytes_per_second\": \"x\"} | 400 | INVALID_REQUEST",
+            "9 | {\"bytes_per_second\": 100}  | 404 | UNKNOWN_NODE",
+    })
+    void aBadMoveThrottleIsAProblemAndChangesNothing(int node, String body, int status, String errorCode) {
+        client.put().uri("/v1/nodes/" + node + "/move-throttle").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body).exchange().expectStatus().isEqualTo(status)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.error_code").isEqualTo(errorCode);
+
+        client.get().uri("/v1/nodes").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.nodes[1].move_throttle_bytes_per_second").isEmpty();
+    }
+
+    @Test
     void aDeadNodeSaysSinceWhen() {
         cluster.declareDead(3, 1_795_000_000_000L);
 

@@ -583,6 +583,22 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     }
 
     @Override
+    public Mono<NodeInfo> setMoveThrottle(int nodeId, Long bytesPerSecond) {
+        return Mono.fromSupplier(() -> {
+            synchronized (this) {
+                NodeInfo node = nodeId == NODE.id() ? null : otherNodes.get(nodeId);
+                if (node == null) {
+                    throw ErrorCode.UNKNOWN_NODE.exception("Node " + nodeId + " is not registered here");
+                }
+                NodeInfo throttled = node.withMoveThrottle(bytesPerSecond);
+                otherNodes.put(nodeId, throttled);
+                version++;
+                return throttled;
+            }
+        });
+    }
+
+    @Override
     public Mono<DecommissionListing> decommissions() {
         return Mono.fromSupplier(() -> new DecommissionListing(decommissioning.stream().map(this::progress).toList()));
     }
