@@ -449,6 +449,56 @@ class KafkaAdminIT {
         assertThat(replicas(tp)).as("nothing changed").isEqualTo(target);
     }
 
+    /**
+     * A move's new replica catches up from its leader within the leader's move throttle, set over the public API: the
+     * bucket holds one second of the rate, so the rest of the partition takes at least (size - rate) / rate seconds,
+     * however fast the machine; and it arrives whole.
+     */
+    @Test
+    void aThrottledMoveTakesNoLessThanItsLeadersThrottleAllowsAndCarriesEveryRecord() throws Exception {
+        String topic = "throttled-move";
+        cluster.createTopic(topic, 1, 1, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        // Random bytes, which no compression shrinks: the throttle counts the bytes the replica reads as stored.
+        byte[] bytes = new byte[16 * 1024];
+        new java.util.Random(7).nextBytes(bytes);
+        String value = java.util.Base64.getEncoder().encodeToString(bytes);
+        int records = 64;
+        String body = "[" + String.join(", ", java.util.Collections.nCopies(records / 4,
+                "{\"value\": \"" + value + "\"}")) + "]";
+        for (int request = 0; request < 4; request++) {
+            Response produced = cluster.postJson("/v1/topics/" + topic + "/records?value_format=binary", body);
+            assertThat(produced.status()).as(produced.text()).isEqualTo(200);
+        }
+        long stored = (long) records * bytes.length; // at least: the values alone
+        int leader = replicas(tp).getFirst();
+        int newcomer = leader % 3 + 1;
+        long rate = 256 * 1024;
+        Response throttled = cluster.call("PUT", "/v1/nodes/" + leader + "/move-throttle",
+                "{\"bytes_per_second\": " + rate + "}", "application/json");
+        assertThat(throttled.status()).as(throttled.text()).isEqualTo(200);
+        try {
+            long started = System.nanoTime();
+            admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(
+                    List.of(leader, newcomer))))).all().get();
+            long deadline = started + Duration.ofSeconds(90).toNanos();
+            while (!replicas(tp).equals(List.of(leader, newcomer))
+                    || !admin.listPartitionReassignments().reassignments().get().isEmpty()) {
+                assertThat(System.nanoTime()).as("%s reaches [%d, %d]", tp, leader, newcomer).isLessThan(deadline);
+                GatewayCluster.sleep(Duration.ofMillis(100));
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("[figure] a move of %d bytes of values at a throttle of %d bytes/s took %.1f s%n",
+                    stored, rate, seconds);
+            assertThat(seconds).as("no faster than the throttle").isGreaterThanOrEqualTo((double) (stored - rate) / rate);
+        } finally {
+            Response cleared = cluster.call("DELETE", "/v1/nodes/" + leader + "/move-throttle", null, null);
+            assertThat(cleared.status()).as(cleared.text()).isEqualTo(200);
+        }
+        assertThat(cluster.values("/v1/topics/" + topic + "/partitions/0/records?offset=0&value_format=binary"
+                + "&max_records=1000&max_bytes=4194304")).hasSize(records).allMatch(value::equals);
+    }
+
     /** {@code kafka-leader-election} asks ElectLeaders: a partition led by its preferred replica needs no election. */
     @Test
     void kafkaLeaderElectionFindsThePreferredReplicasLeading() {

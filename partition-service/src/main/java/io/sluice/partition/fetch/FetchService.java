@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -119,8 +120,7 @@ public final class FetchService {
             replicas.recordFollowerFetch(tp, request.replicaId(), request.incarnation(), p.fetchOffset(),
                     p.logStartOffset(), p.leaderEpoch(), now);
             boolean throttled = replicas.partition(tp).map(Partition::state)
-                    .filter(state -> state.addingReplicas().contains(request.replicaId())
-                            && !state.isr().contains(request.replicaId()))
+                    .filter(state -> catchingUpInAMove(state, request.replicaId()))
                     .isPresent();
             reads.add(new Read(tp, p.fetchOffset(), request.maxBytes(), p.leaderEpoch(), FetchIsolation.LOG_END,
                     throttled));
@@ -128,6 +128,15 @@ public final class FetchService {
         long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());
         return measured("replica", longPoll(reads, 1, maxWaitMs, this::awaitAnyLogEnd)
                 .map(outcomes -> newsFor(request, outcomes)));
+    }
+
+    /**
+     * Whether {@code replica} reads within the move throttle: out of the ISR, and either being added by a move or not
+     * a replica at all as this leader knows the partition (a move this node has not heard of yet is still a move).
+     */
+    private static boolean catchingUpInAMove(PartitionState state, int replica) {
+        return !state.isr().contains(replica)
+                && (state.addingReplicas().contains(replica) || !state.replicas().contains(replica));
     }
 
     /**
@@ -190,10 +199,11 @@ public final class FetchService {
                 return Mono.just(first);
             }
             Map<Partition, Long> targets = new LinkedHashMap<>();
-            boolean held = false;
+            long held = 0;
             for (int i = 0; i < reads.size(); i++) {
-                if (first.get(i).held()) {
-                    held = true; // its data is there already: it waits for the throttle, not for the log
+                if (first.get(i).heldFor() > 0) {
+                    // Its data is there already: it waits for the throttle, not for the log.
+                    held = Math.max(held, first.get(i).heldFor());
                     continue;
                 }
                 // Past the offset the read ended at: in a compacted log an offset removed up to the high watermark
@@ -202,9 +212,9 @@ public final class FetchService {
                 replicas.partition(reads.get(i).partition()).ifPresent(p -> targets.merge(p, from + 1, Math::min));
             }
             List<CompletableFuture<?>> waits = new ArrayList<>(waiting.register(targets));
-            if (held) {
+            if (held > 0) {
                 waits.add(CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(
-                        moveThrottle.nanosUntilAllowed(), TimeUnit.NANOSECONDS)));
+                        moveThrottle.nanosUntil(held), TimeUnit.NANOSECONDS)));
             }
             // Woken by the first partition that gets data, or by a waiter failing (log closed): either way, read
             // again. Errors are folded into the wake-up so that cancelling the losers later reports nothing.
@@ -260,15 +270,15 @@ public final class FetchService {
         try {
             Partition partition = replicas.leaderPartition(tp, read.leaderEpoch());
             log = partition.log();
-            int allowance = read.throttled() ? moveThrottle.allowance() : read.maxBytes();
-            boolean held = read.throttled() && allowance == 0 && read.offset() < log.logEndOffset();
-            LogReadResult result = held ? log.read(read.offset(), 0, read.isolation(), false)
-                    : log.read(read.offset(), Math.min(read.maxBytes(), Math.max(1, allowance)), read.isolation(),
-                    true);
-            if (held) {
+            int maxBytes = read.throttled() ? Math.min(read.maxBytes(), Math.max(1, moveThrottle.allowance()))
+                    : read.maxBytes();
+            LogReadResult result = log.read(read.offset(), maxBytes, read.isolation(), true);
+            long heldFor = 0;
+            if (read.throttled() && result.records().length() > 0 && !moveThrottle.take(result.records().length())) {
+                // The read is a region of the segment file: left unsent, it costs nothing; the next takes it again.
+                heldFor = result.records().length();
                 throttledReads.increment();
-            } else if (read.throttled()) {
-                moveThrottle.took(result.records().length());
+                result = log.read(read.offset(), 0, read.isolation(), false);
             }
             List<FetchResponseCodec.AbortedTransaction> aborted = result.abortedTxns().stream()
                     .map(txn -> new FetchResponseCodec.AbortedTransaction(txn.producerId(), txn.firstOffset()))
@@ -278,7 +288,7 @@ public final class FetchService {
                     result.offsets().logEndOffset(), aborted, result.records().length()),
                     result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())), false,
                     result.nextFetchOffset(), result.offsets().highWatermark(), result.offsets().logStartOffset(),
-                    held);
+                    heldFor);
         } catch (SluiceException e) {
             long start = -1;
             long end = -1;
@@ -289,7 +299,7 @@ public final class FetchService {
                 hw = log.highWatermark();
             }
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, e.errorCode(), hw, start, end, 0),
-                    io.sluice.log.FileRegion.empty(), 0), true, read.offset(), hw, start, false);
+                    io.sluice.log.FileRegion.empty(), 0), true, read.offset(), hw, start, 0);
         }
     }
 
@@ -370,10 +380,10 @@ public final class FetchService {
 
     /**
      * A read's answer; {@code waitFrom} is where the log says the next read starts (past a compacted gap), and
-     * {@code highWatermark} and {@code logStartOffset} the ones its header carries; {@code held} when the move
-     * throttle held back the records it would have read.
+     * {@code highWatermark} and {@code logStartOffset} the ones its header carries; {@code heldFor} the bytes the move
+     * throttle held back (0 when it held back none).
      */
     private record Outcome(FetchSection section, boolean failed, long waitFrom, long highWatermark,
-                           long logStartOffset, boolean held) {
+                           long logStartOffset, long heldFor) {
     }
 }

@@ -6,8 +6,10 @@ import java.util.function.LongSupplier;
  * The byte rate at which this node, as a leader, serves the replicas that moves are adding while they are out of the
  * ISR (Kafka's leader replication quota: {@code leader.replication.throttled.rate}, which likewise spares in-sync
  * replicas), shared by every partition it leads: a token bucket holding at most one second of the rate. A throttled
- * read may go while the bucket holds any bytes, reads at most what it holds (at least one batch), and takes what it
- * read, which can leave the bucket owing; while it owes, throttled reads wait.
+ * read reads at most what the bucket holds and goes only when the bucket holds all it read, then takes it; a read
+ * of one batch larger than the whole bucket goes when the bucket is full, and leaves it owing. So over any time
+ * {@code t} the replicas are sent at most one second of the rate plus {@code t} of it, beside batches larger than a
+ * second of the rate.
  */
 final class MoveThrottle {
 
@@ -38,22 +40,30 @@ final class MoveThrottle {
         return bytesPerSecond;
     }
 
-    /** How many bytes a throttled read may take now; 0 while the bucket owes. */
+    /** How many bytes a throttled read may read now; 0 while the bucket owes. */
     synchronized int allowance() {
         refill();
-        return tokens <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.ceil(tokens));
+        return tokens <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.floor(tokens));
     }
 
-    /** Takes {@code bytes} a throttled read sent. */
-    synchronized void took(long bytes) {
+    /**
+     * Takes {@code bytes} a throttled read read, if the bucket holds them (or, for more than a whole bucket, if it is
+     * full); false, taking nothing, when the read must wait.
+     */
+    synchronized boolean take(long bytes) {
         refill();
+        if (tokens < Math.min(bytes, bytesPerSecond)) {
+            return false;
+        }
         tokens -= bytes;
+        return true;
     }
 
-    /** How long until a throttled read may go again; 0 when it may now. */
-    synchronized long nanosUntilAllowed() {
+    /** How long until a read of {@code bytes} may go (at least one byte); 0 when it may now. */
+    synchronized long nanosUntil(long bytes) {
         refill();
-        return tokens > 0 ? 0 : (long) Math.ceil((1 - tokens) * NANOS_PER_SECOND / bytesPerSecond);
+        double missing = Math.min(Math.max(1, bytes), bytesPerSecond) - tokens;
+        return missing <= 0 ? 0 : (long) Math.ceil(missing * NANOS_PER_SECOND / bytesPerSecond);
     }
 
     private void refill() {
