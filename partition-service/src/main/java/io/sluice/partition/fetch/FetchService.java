@@ -25,6 +25,7 @@ import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.rate.TokenBucket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +56,15 @@ public final class FetchService {
     private final PartitionProperties properties;
     private final Clock clock;
 
-    private final MoveThrottle moveThrottle;
+    /**
+     * The move throttle: the byte rate at which this node, as a leader, serves the replicas that moves are adding
+     * while they are out of the ISR (Kafka's leader replication quota, {@code leader.replication.throttled.rate},
+     * which likewise spares in-sync replicas), shared by every partition it leads. A throttled read reads at most what
+     * the bucket holds and goes only when the bucket holds all it read (a batch larger than the whole bucket when it
+     * is full): over any time {@code t} the replicas are sent at most one second of the rate plus {@code t} of it.
+     */
+    private final TokenBucket moveThrottle;
+    private final LongSupplier nanoTime;
     private final Counter throttledReads;
 
     private final MeterRegistry meters;
@@ -75,7 +84,8 @@ public final class FetchService {
         this.logScheduler = logScheduler;
         this.properties = properties;
         this.clock = clock;
-        this.moveThrottle = new MoveThrottle(properties.replication().moveThrottle().toBytes(), nanoTime);
+        this.nanoTime = nanoTime;
+        this.moveThrottle = new TokenBucket(properties.replication().moveThrottle().toBytes(), nanoTime.getAsLong());
         this.throttledReads = Counter.builder("sluice.partition.move.throttled.reads")
                 .description("Reads for replicas that moves are adding held back by the move throttle")
                 .register(meters);
@@ -108,12 +118,15 @@ public final class FetchService {
 
     /**
      * A follower fetch: records to the log end; the fetch offsets tell this leader how far each follower is. A
-     * replica that a move is adding reads within the move throttle ({@link MoveThrottle}) until it is in the ISR.
+     * replica that a move is adding reads within the move throttle ({@link #moveThrottle}) until it is in the ISR.
      */
     Mono<List<FetchSection>> replicaFetch(ReplicaFetchRequest request) {
         long now = clock.millis();
-        moveThrottle.rate(replicas.metadata().node(replicas.localNode()).map(NodeInfo::moveThrottle)
-                .orElse(properties.replication().moveThrottle().toBytes()));
+        long rate = replicas.metadata().node(replicas.localNode()).map(NodeInfo::moveThrottle)
+                .orElse(properties.replication().moveThrottle().toBytes());
+        if (rate != moveThrottle.rate()) {
+            moveThrottle.rate(rate, nanoTime.getAsLong());
+        }
         List<Read> reads = new ArrayList<>();
         for (ReplicaFetchRequest.Partition p : request.partitions()) {
             TopicPartition tp = new TopicPartition(p.topic(), p.partition());
@@ -214,7 +227,8 @@ public final class FetchService {
             List<CompletableFuture<?>> waits = new ArrayList<>(waiting.register(targets));
             if (held > 0) {
                 waits.add(CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(
-                        moveThrottle.nanosUntil(held), TimeUnit.NANOSECONDS)));
+                        moveThrottle.waitFor(Math.max(1, held), nanoTime.getAsLong()).toNanos(),
+                        TimeUnit.NANOSECONDS)));
             }
             // Woken by the first partition that gets data, or by a waiter failing (log closed): either way, read
             // again. Errors are folded into the wake-up so that cancelling the losers later reports nothing.
@@ -270,11 +284,13 @@ public final class FetchService {
         try {
             Partition partition = replicas.leaderPartition(tp, read.leaderEpoch());
             log = partition.log();
-            int maxBytes = read.throttled() ? Math.min(read.maxBytes(), Math.max(1, moveThrottle.allowance()))
+            int maxBytes = read.throttled()
+                    ? (int) Math.max(1, Math.min(read.maxBytes(), moveThrottle.available(nanoTime.getAsLong())))
                     : read.maxBytes();
             LogReadResult result = log.read(read.offset(), maxBytes, read.isolation(), true);
             long heldFor = 0;
-            if (read.throttled() && result.records().length() > 0 && !moveThrottle.take(result.records().length())) {
+            if (read.throttled() && result.records().length() > 0
+                    && !moveThrottle.tryTake(result.records().length(), nanoTime.getAsLong())) {
                 // The read is a region of the segment file: left unsent, it costs nothing; the next takes it again.
                 heldFor = result.records().length();
                 throttledReads.increment();
@@ -373,7 +389,7 @@ public final class FetchService {
         return value == null ? fallback : value;
     }
 
-    /** {@code throttled}: a read for a replica that a move is adding, within the {@link MoveThrottle}. */
+    /** {@code throttled}: a read for a replica that a move is adding, within the {@link #moveThrottle}. */
     private record Read(TopicPartition partition, long offset, int maxBytes, int leaderEpoch, FetchIsolation isolation,
                         boolean throttled) {
     }
