@@ -490,7 +490,8 @@ class KafkaAdminIT {
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("[figure] a move of %d bytes of values at a throttle of %d bytes/s took %.1f s%n",
                     stored, rate, seconds);
-            assertThat(seconds).as("no faster than the throttle").isGreaterThanOrEqualTo((double) (stored - rate) / rate);
+            assertThat(seconds).as("no faster than the throttle")
+                    .isGreaterThanOrEqualTo((double) (stored - rate) / rate);
         } finally {
             Response cleared = cluster.call("DELETE", "/v1/nodes/" + leader + "/move-throttle", null, null);
             assertThat(cleared.status()).as(cleared.text()).isEqualTo(200);

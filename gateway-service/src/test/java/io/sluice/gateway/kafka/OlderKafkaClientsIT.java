@@ -26,8 +26,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Kafka clients of older releases against the Kafka listener: each release's own verifiable producer and consumer
- * (its kafka-tools with its kafka-clients, from Maven Central, copied into {@code target/kafka-tools-<version>/} by this
- * module's build), in JVMs of their own. Each negotiates no newer API versions than its release knows, so versions
+ * (its kafka-tools with its kafka-clients, from Maven Central, copied into {@code target/kafka-tools-<version>/} by
+ * this module's build), in JVMs of their own. Each negotiates no newer API versions than its release knows, so versions
  * older than today's client's are exercised by a client that speaks them, not only by {@link KafkaApiVersionsTest}'s
  * requests.
  */

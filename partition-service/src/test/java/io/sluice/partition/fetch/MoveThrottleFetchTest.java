@@ -101,7 +101,7 @@ class MoveThrottleFetchTest {
         assertThat(read).as("a move whose metadata this node has not seen").isLessThanOrEqualTo(RATE);
     }
 
-    /** Fetches for {@code replica} from the log start, as far as it got, until a fetch reads nothing; the bytes read. */
+    /** Fetches for {@code replica} from the log start, on as far as it got, until a fetch reads nothing; the bytes. */
     private long readUntilHeld(int replica) {
         long offset = 0;
         long bytes = 0;
