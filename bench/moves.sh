@@ -60,7 +60,7 @@ fill() {  # fill BOOTSTRAP TOPIC LOG
 live() {  # live BOOTSTRAP TOPIC LOG   (runs in the background; the caller waits)
   ktool org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$1" --topic "$2" \
     --num-records "$LIVE_RECORDS" --record-size 1024 --throughput "$LIVE_RATE" --reporting-interval 60000 \
-    --command-property acks=all compression.type=none linger.ms=1 > "$3" 2>&1
+    --command-property acks=all compression.type=none linger.ms=5 > "$3" 2>&1
 }
 
 # ---------------------------------------------------------------------------------------------------- Sluice
@@ -111,7 +111,9 @@ print(json.dumps({"partitions": moves}))')"
 
 sluice_bytes() {  # the stored bytes of a topic, once the nodes' stats (sampled every 5 s) have it
   sleep 6
-  sluice_json "$GATEWAY/v1/topics/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["size_bytes"] or 0)'
+  sluice_json "$GATEWAY/v1/topics?name=$1" | python3 -c '
+import json, sys
+print(next(t["size_bytes"] or 0 for t in json.load(sys.stdin)["topics"] if t["name"] == "'"$1"'"))'
 }
 
 # ---------------------------------------------------------------------------------------------------- Kafka
