@@ -134,9 +134,12 @@ print(json.dumps({"version": 1, "partitions": moves}))' > "$plan"
   ktool org.apache.kafka.tools.reassign.ReassignPartitionsCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
     --reassignment-json-file "$plan" --execute "${throttle[@]}" >> "$OUT/kafka-reassign.log" 2>&1
   local deadline=$(( $(date +%s) + MOVE_TIMEOUT_S ))
-  # --verify answers "is complete" per partition once done, and then lifts the throttle.
-  until ! ktool org.apache.kafka.tools.reassign.ReassignPartitionsCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
-      --reassignment-json-file "$plan" --verify 2>&1 | tee -a "$OUT/kafka-reassign.log" | grep -q "still in progress"; do
+  # --verify says "still in progress" per partition until done, and then lifts the throttle. (Its output is read
+  # whole: a grep that stops at the first match would end the tool with SIGPIPE, which pipefail counts as done.)
+  local verified
+  while verified="$(ktool org.apache.kafka.tools.reassign.ReassignPartitionsCommand --bootstrap-server \
+      "$KAFKA_BOOTSTRAP" --reassignment-json-file "$plan" --verify 2>&1)"; echo "$verified" >> "$OUT/kafka-reassign.log"
+      [[ "$verified" == *"still in progress"* || "$verified" != *"is complete"* ]]; do
     (( $(date +%s) < deadline )) || { echo "moves of $1 not done within ${MOVE_TIMEOUT_S}s" >&2; return 1; }
     sleep 0.5
   done
