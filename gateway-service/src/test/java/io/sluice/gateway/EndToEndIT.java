@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.gateway.consume.Cursor;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
+import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.gateway.testing.SseStream;
 import io.sluice.launcher.LocalCluster;
-import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.partition.DefaultPartitioner;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -31,12 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -44,10 +44,11 @@ import tools.jackson.databind.node.ObjectNode;
  * The public API end to end, against real processes: a coordinator, three partition services and the gateway jar,
  * topics of three partitions replicated three times. Produce (JSON and NDJSON) and read back byte for byte, by offset
  * and by time; murmur2 placement of keyed records; mixed outcomes; SSE over all partitions resumed with
- * Last-Event-ID; a slow SSE reader; and the leader of a partition SIGKILLed while producers and a stream run (last:
- * it leaves a node dead). Measured figures are printed as {@code [figure]} lines.
+ * Last-Event-ID; a slow SSE reader; and the leader of a partition SIGKILLed while producers and a stream run (the
+ * shared cluster starts it again after the test). Measured figures are printed as {@code [figure]} lines.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedGatewayCluster.class)
 class EndToEndIT {
 
     private static final int PARTITIONS = 3;
@@ -56,17 +57,8 @@ class EndToEndIT {
     private static GatewayCluster cluster;
 
     @BeforeAll
-    static void startCluster() {
-        cluster = GatewayCluster.start("EndToEndIT", 3, Map.of(
-                // At the end every node stops: there is no one left to take leaderships over, so do not wait for it.
-                ServiceKind.PARTITION, List.of("--sluice.partition.replication.shutdown-timeout=1s")));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void useSharedCluster(GatewayCluster shared) {
+        cluster = shared;
     }
 
     @Test

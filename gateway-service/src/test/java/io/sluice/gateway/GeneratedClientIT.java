@@ -56,7 +56,7 @@ import io.sluice.client.model.StreamToken;
 import io.sluice.client.model.TopicSummary;
 import io.sluice.client.model.TopicView;
 import io.sluice.gateway.testing.GatewayCluster;
-import io.sluice.launcher.ServiceKind;
+import io.sluice.gateway.testing.SharedGatewayCluster;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +76,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
@@ -86,8 +87,10 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
  * also by a property it does not declare. The security operations (stream tokens and the audit need security on) run
  * against a second gateway of the cluster, secured with Basic users.
  */
+@ExtendWith(SharedGatewayCluster.class)
 class GeneratedClientIT {
 
+    private static final String SECURED_GATEWAY = "gateway-secured";
     private static final String ADMIN_PASSWORD = "generated-admin-" + UUID.randomUUID();
 
     @TempDir
@@ -98,14 +101,12 @@ class GeneratedClientIT {
     private static ApiClient secured;
 
     @BeforeAll
-    static void startCluster() throws IOException {
-        cluster = GatewayCluster.start("GeneratedClientIT", 1, Map.of(
-                ServiceKind.PARTITION, List.of("--sluice.partition.replication.shutdown-timeout=1s"),
-                ServiceKind.COORDINATOR, List.of("--sluice.coordinator.share-groups.auto-offset-reset=earliest")));
+    static void useSharedCluster(GatewayCluster shared) throws IOException {
+        cluster = shared;
         client = strictClient(cluster.gatewayUrl());
         Path users = Files.writeString(securityFiles.resolve("users"),
                 "admin:" + new BCryptPasswordEncoder(4).encode(ADMIN_PASSWORD) + "\n");
-        secured = strictClient(cluster.startGateway("gateway-secured", "--sluice.security.enabled=true",
+        secured = strictClient(cluster.startGateway(SECURED_GATEWAY, "--sluice.security.enabled=true",
                 "--sluice.security.basic.users-file=" + users, "--sluice.security.super-users=User:admin",
                 "--sluice.security.stream-tokens.secret=generated-stream-tokens-" + UUID.randomUUID()));
         String basic = "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
@@ -123,9 +124,9 @@ class GeneratedClientIT {
     }
 
     @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
+    static void stopSecuredGateway() {
+        if (secured != null) {
+            cluster.processes().stop(SECURED_GATEWAY);
         }
     }
 
@@ -188,8 +189,8 @@ class GeneratedClientIT {
                 .extracting(ConfigEntry::getValue).containsExactly("7200000");
         assertThat(new ConsumeApi(client).readTopic("operations", "earliest", null, null, null, null, null, null, null,
                 null, null, null, null, null, null).getRecords()).extracting(Record::getValue).containsExactly("a", "b");
-        assertThat(admin.listNodes().getNodes()).hasSize(1);
-        assertThat(admin.describeCluster(null).getLiveNodeCount()).isEqualTo(1);
+        assertThat(admin.listNodes().getNodes()).as("the shared cluster's partition services").hasSize(3);
+        assertThat(admin.describeCluster(null).getLiveNodeCount()).isEqualTo(3);
 
         MemberPoll member = groups.joinGroup("operations-group", new JoinRequest().topics(List.of("operations"))
                 .autoOffsetReset(JoinRequest.AutoOffsetResetEnum.EARLIEST));

@@ -10,11 +10,12 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Hands the Kafka-protocol test classes one {@link GatewayCluster} (a coordinator, three partition services, a gateway)
- * for the whole run, as a parameter of their {@code @BeforeAll} method: started by the first class that asks,
- * stopped when the run ends. Starting five JVMs took 10 to 15 s a class. Each class uses topics, groups and
- * transactional ids of its own; after each test every service runs again ({@link GatewayCluster#heal}), whatever the
- * test did to it. The classes that use it run after all others ({@link io.sluice.testing.SharedClusterLast}).
+ * Hands the gateway's cluster test classes (the public API, Kafka's clients and tools, groups, transactions, share
+ * groups) one {@link GatewayCluster} (a coordinator, three partition services, a gateway) for the whole run, as a
+ * parameter of their {@code @BeforeAll} method: started by the first class that asks, stopped when the run ends.
+ * Starting five JVMs took 10 to 15 s a class. Each class uses topics, groups and transactional ids of its own; after
+ * each test every service runs again ({@link GatewayCluster#heal}), whatever the test did to it. The classes that use
+ * it run after all others ({@link io.sluice.testing.SharedClusterLast}).
  *
  * <p>The settings are those its classes need together: consumer groups rebalance without the initial delay (Connect
  * and Streams start their members one by one), the coordinator looks for timed-out transactions every 200 ms, and
