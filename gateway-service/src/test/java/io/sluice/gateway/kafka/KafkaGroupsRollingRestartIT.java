@@ -46,9 +46,10 @@ import tools.jackson.databind.JsonNode;
  * Kafka's verifiable consumer (kafka-tools' {@link VerifiableConsumer}, run in this JVM on consumers of this test's
  * making) in three groups of two — classic with the eager range assignor, classic with cooperative-sticky, and
  * {@code group.protocol=consumer} — all reading one topic that Kafka's {@link VerifiableProducer} (a JVM of its own)
- * writes, while each gateway and then each partition service is restarted in turn. The clients bootstrap to both
- * gateways. As each restart begins, one member of each group is replaced by a new one (Kafka's system tests bounce
- * consumers too), so partitions change hands through committed offsets while the service is away. What the tools
+ * writes, while each gateway and then each partition service is restarted in turn, and last the coordinator (which
+ * keeps the groups) is SIGKILLed and started again. The clients bootstrap to both gateways. As each restart begins,
+ * one member of each group is replaced by a new one (Kafka's system tests bounce consumers too), so partitions change
+ * hands through committed offsets while the service is away. What the tools
  * print is the oracle, as in those tests: every record the producer had acknowledged is consumed by every group (at
  * least once), each group keeps reading after every restart, and the offsets a group has committed, as the admin
  * client reads them throughout, never go backwards on any partition and end at the partition's end.
@@ -118,6 +119,14 @@ class KafkaGroupsRollingRestartIT {
                 System.out.printf("[rolling] %s restarted in %.1f s%n", service, took.toMillis() / 1000.0);
                 awaitProgress(groups, "reading on after " + service + " restarted");
             }
+            // The groups' coordinator dies without a word: every kind of group is taken up again from Redis.
+            bounceOneMember(groups);
+            long killed = System.nanoTime();
+            cluster.processes().kill(LocalCluster.COORDINATOR);
+            cluster.processes().start(LocalCluster.COORDINATOR);
+            System.out.printf("[rolling] coordinator SIGKILLed and started again in %.1f s%n",
+                    (System.nanoTime() - killed) / 1e9);
+            awaitProgress(groups, "reading on after the coordinator's SIGKILL");
         } finally {
             stop(producer);
         }

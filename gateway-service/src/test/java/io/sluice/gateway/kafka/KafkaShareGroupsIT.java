@@ -8,9 +8,11 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.gateway.testing.SharedGatewayCluster;
+import io.sluice.launcher.LocalCluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -38,6 +42,8 @@ import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
@@ -86,7 +92,8 @@ import tools.jackson.databind.JsonNode;
  * Share groups over the Kafka protocol (KIP-932) with kafka-clients' own {@code KafkaShareConsumer}, against real
  * processes (the shared cluster, whose coordinator locks records for 5 s and starts new share-partitions at the log
  * start): explicit and implicit acknowledgement, consumers splitting a topic's records, a share consumer and an HTTP
- * worker in one group, a leaving member's records delivered again at once, and refused acknowledgements.
+ * worker in one group, a leaving member's records delivered again at once, refused acknowledgements, and consumers
+ * reading on through a SIGKILL of the coordinator.
  */
 @ExtendWith(SharedGatewayCluster.class)
 class KafkaShareGroupsIT {
@@ -145,6 +152,49 @@ class KafkaShareGroupsIT {
         }
         assertThat(seen).hasSize(40);
         assertThat(httpTake("ksh-implicit-group", topic, "checker", 2000)).isEmpty();
+    }
+
+    /**
+     * Two share consumers read on through a SIGKILL of the coordinator, which keeps the share-partitions' state: every
+     * record ends accepted, none whose acceptance was confirmed is delivered again, and nothing is left to take.
+     * Acceptances the consumers could not confirm while the coordinator was away are delivered again once it is back,
+     * or (if the acceptance had landed) not; either is Kafka's contract.
+     */
+    @Test
+    void shareConsumersReadOnThroughACoordinatorSigkillAndNoConfirmedAcceptanceIsDeliveredAgain() throws Exception {
+        String topic = "ksh-coordinator-kill";
+        String group = "ksh-coordinator-kill-group";
+        cluster.createTopic(topic, 4, 3, Map.of());
+        Map<String, Integer> accepted = new ConcurrentHashMap<>();
+        Set<String> produced = new HashSet<>();
+        try (Readers readers = new Readers()) {
+            readers.startThroughFaults(2, group, topic, accepted, new ConcurrentHashMap<>());
+            readers.awaitPolling();
+            for (int i = 0; i < 400; i += 10) {
+                produce(topic, 4, i, 10);
+                IntStream.range(i, i + 10).forEach(n -> produced.add("record-" + n));
+                if (i == 200) {
+                    cluster.processes().kill(LocalCluster.COORDINATOR);
+                    cluster.processes().start(LocalCluster.COORDINATOR);
+                }
+                GatewayCluster.sleep(Duration.ofMillis(20));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!covered(produced, accepted.keySet(), readers.unconfirmed) && System.nanoTime() < deadline) {
+                GatewayCluster.sleep(Duration.ofMillis(100));
+            }
+            System.out.printf("[figure] share consumers through a coordinator SIGKILL: %d records, %d accepted, %d"
+                    + " acceptances unconfirmed%n", produced.size(), accepted.size(), readers.refusedAcks.get());
+            assertThat(covered(produced, accepted.keySet(), readers.unconfirmed))
+                    .as("every record accepted, or its acceptance unconfirmed").isTrue();
+        }
+        assertThat(accepted.values()).as("confirmed acceptances: each record once").allMatch(count -> count == 1);
+        // Past the 5 s lock: whatever was taken and not accepted would be offered again.
+        assertThat(httpTake(group, topic, "checker", 7000)).as("nothing left to take").isEmpty();
+    }
+
+    private static boolean covered(Set<String> produced, Set<String> accepted, Set<String> unconfirmed) {
+        return produced.stream().allMatch(value -> accepted.contains(value) || unconfirmed.contains(value));
     }
 
     @Test
@@ -803,6 +853,21 @@ class KafkaShareGroupsIT {
         private final List<Future<?>> running = new ArrayList<>();
         private final java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(2);
 
+        /** Values whose acceptance came back with an error: each may or may not have been accepted. */
+        private final Set<String> unconfirmed = ConcurrentHashMap.newKeySet();
+        private final AtomicLong refusedAcks = new AtomicLong();
+        private volatile boolean faultsExpected;
+
+        /**
+         * As {@link #start}, for a run with faults: an acceptance that comes back with an error (or not at all) is
+         * not counted, and its records are noted as {@link #unconfirmed} instead of failing the reader.
+         */
+        void startThroughFaults(int count, String group, String topic, Map<String, Integer> accepted,
+                                Map<String, Set<String>> byConsumer) {
+            faultsExpected = true;
+            start(count, group, topic, accepted, byConsumer);
+        }
+
         void start(int count, String group, String topic, Map<String, Integer> accepted,
                    Map<String, Set<String>> byConsumer) {
             for (int i = 0; i < count; i++) {
@@ -814,18 +879,42 @@ class KafkaShareGroupsIT {
                         consumer.subscribe(List.of(topic));
                         boolean counted = false;
                         while (!stopping.get()) {
-                            List<String> batch = new ArrayList<>();
-                            consumer.poll(Duration.ofMillis(200)).forEach(r -> batch.add(r.value()));
+                            List<ConsumerRecord<String, String>> batch = new ArrayList<>();
+                            try {
+                                consumer.poll(Duration.ofMillis(200)).forEach(batch::add);
+                            } catch (KafkaException e) {
+                                if (!faultsExpected) {
+                                    throw e;
+                                }
+                                continue;
+                            }
                             if (!counted) {
                                 polling.countDown();
                                 counted = true;
                             }
                             // Counted once the acceptance is done: implicit mode accepts them at the next call.
-                            consumer.commitSync(Duration.ofSeconds(10)).values().forEach(error ->
-                                    assertThat(error).isEmpty());
-                            batch.forEach(value -> {
-                                mine.add(value);
-                                accepted.merge(value, 1, Integer::sum);
+                            Set<TopicPartition> refused = new HashSet<>();
+                            try {
+                                consumer.commitSync(Duration.ofSeconds(10)).forEach((partition, error) -> {
+                                    if (!faultsExpected) {
+                                        assertThat(error).isEmpty();
+                                    }
+                                    error.ifPresent(e -> refused.add(partition.topicPartition()));
+                                });
+                            } catch (KafkaException e) {
+                                if (!faultsExpected) {
+                                    throw e;
+                                }
+                                batch.forEach(r -> refused.add(new TopicPartition(r.topic(), r.partition())));
+                            }
+                            batch.forEach(r -> {
+                                if (refused.contains(new TopicPartition(r.topic(), r.partition()))) {
+                                    refusedAcks.incrementAndGet();
+                                    unconfirmed.add(r.value());
+                                } else {
+                                    mine.add(r.value());
+                                    accepted.merge(r.value(), 1, Integer::sum);
+                                }
                             });
                         }
                     }
@@ -927,11 +1016,18 @@ class KafkaShareGroupsIT {
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = from; i < from + count; i++) {
-                producer.send(new ProducerRecord<>(topic, i % partitions, null,
-                        ("record-" + i).getBytes(StandardCharsets.UTF_8)));
+                sent.add(producer.send(new ProducerRecord<>(topic, i % partitions, null,
+                        ("record-" + i).getBytes(StandardCharsets.UTF_8))));
             }
             producer.flush();
+            for (Future<RecordMetadata> future : sent) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new AssertionError("records " + from + " to " + (from + count - 1) + " of " + topic
+                    + " not acknowledged", e);
         }
     }
 }
