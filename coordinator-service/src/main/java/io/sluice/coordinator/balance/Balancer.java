@@ -8,8 +8,12 @@ import io.sluice.coordinator.balance.MovePlanner.Move;
 import io.sluice.coordinator.balance.MovePlanner.Reason;
 import io.sluice.coordinator.balance.MovePlanner.Role;
 import io.sluice.coordinator.metadata.MetadataManager;
+import io.sluice.coordinator.metadata.Mutation;
+import io.sluice.coordinator.partition.PartitionChanges;
 import io.sluice.coordinator.reassign.ReassignmentService;
+import io.sluice.coordinator.store.MetadataChange;
 import io.sluice.internal.coordinator.AlterReassignmentsRequest;
+import io.sluice.internal.metadata.Elections;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
@@ -27,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +43,7 @@ import reactor.core.publisher.Mono;
  * {@link ReassignmentService}, planning in the metadata command sequence on the latest metadata, so a move under way
  * (a user's above all) is never replaced and never counted twice.
  *
- * <p>Nodes being decommissioned are drained always. With {@code balancer.enabled} (the default) it also recreates
+ * <p>Nodes being decommissioned are drained always: their leaderships first, at once, then their replicas. With {@code balancer.enabled} (the default) it also recreates
  * the replicas of nodes dead for longer than {@code balancer.repair-after}, spreads replicas over racks, and balances
  * replica counts and preferred leaders. At most {@code balancer.max-concurrent-moves} partitions move at once,
  * moves started by users included.
@@ -82,18 +87,56 @@ public class Balancer {
         }
     }
 
-    /** Plans and starts what the planner proposes now; nothing while this coordinator is not active. */
+    /**
+     * Hands the leaderships of nodes being decommissioned to other replicas, then plans and starts what the planner
+     * proposes now; nothing while this coordinator is not active.
+     */
     public Mono<Void> round() {
-        if (!metadata.isReady()) {
+        // Deferred: a caller that chains a round after a change (a decommission's mark) must have the round see it.
+        return Mono.defer(() -> {
+            if (!metadata.isReady()) {
+                return Mono.empty();
+            }
+            AtomicReference<List<Move>> planned = new AtomicReference<>(List.of());
+            return handOffLeaderships().then(Mono.defer(() -> reassignments.startMoves(view -> {
+                List<Move> moves = plan(view);
+                planned.set(moves);
+                return moves.stream().map(m -> new AlterReassignmentsRequest.Target(m.partition().topic(),
+                        m.partition().partition(), m.to())).toList();
+            }).doOnNext(targets -> counted(targets, planned.get())).then()));
+        });
+    }
+
+    /**
+     * A node being decommissioned leads nothing another replica can lead: each partition it leads moves, under a new
+     * leader epoch, to the first other in-sync replica that is alive and not being decommissioned itself ({@link
+     * Elections#handOff}), at once rather than when its replica is moved off; it stays in the ISR and follows. Where
+     * no such replica is in sync it keeps leading, and a later round tries again. Preferred-leader elections give it
+     * nothing back ({@link io.sluice.coordinator.partition.PartitionStateService}).
+     */
+    private Mono<Void> handOffLeaderships() {
+        if (!leadsWhileDecommissioning(metadata.view())) {
             return Mono.empty();
         }
-        AtomicReference<List<Move>> planned = new AtomicReference<>(List.of());
-        return reassignments.startMoves(view -> {
-            List<Move> moves = plan(view);
-            planned.set(moves);
-            return moves.stream().map(m -> new AlterReassignmentsRequest.Target(m.partition().topic(),
-                    m.partition().partition(), m.to())).toList();
-        }).doOnNext(targets -> counted(targets, planned.get())).then();
+        return metadata.<Void>submit(view -> {
+            IntPredicate mayTake = id -> view.node(id)
+                    .map(node -> node.status() == NodeStatus.ALIVE && !node.decommissioning()).orElse(false);
+            Set<Integer> leaving = ids(view, NodeInfo::decommissioning);
+            MetadataChange change = PartitionChanges.forEachPartition(view, List.of(), (topic, state) ->
+                    leaving.contains(state.leader()) ? Elections.handOff(state, state.leader(), mayTake) : state);
+            if (!change.isEmpty()) {
+                LOG.info("Balancer: leaderships of nodes being decommissioned {} handed to other in-sync replicas in"
+                        + " topics {}", leaving, change.topics().stream().map(w -> w.topic().name()).toList());
+            }
+            return change.isEmpty() ? Mutation.none(null) : Mutation.of(change, null);
+        });
+    }
+
+    private static boolean leadsWhileDecommissioning(MetadataView view) {
+        Set<Integer> leaving = ids(view, NodeInfo::decommissioning);
+        return !leaving.isEmpty() && view.metadata().topics().stream()
+                .flatMap(topic -> topic.partitions().stream())
+                .anyMatch(state -> leaving.contains(state.leader()));
     }
 
     /**

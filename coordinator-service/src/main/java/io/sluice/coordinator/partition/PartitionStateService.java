@@ -102,7 +102,7 @@ public class PartitionStateService {
             if (topicName != null && view.topic(topicName).isEmpty()) {
                 throw ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + topicName + "' does not exist");
             }
-            IntPredicate eligible = id -> view.node(id).map(n -> n.status() == NodeStatus.ALIVE).orElse(false);
+            IntPredicate eligible = mayLeadByPreference(view);
             int[] moved = {0};
             MetadataChange change = PartitionChanges.forEachPartition(view, List.of(), (topic, state) -> {
                 if (topicName != null && !topic.name().equals(topicName)) {
@@ -121,12 +121,13 @@ public class PartitionStateService {
     /**
      * Elections an operator asks for (Kafka's ElectLeaders): of the partitions named, or of all when none are, each
      * decided on the current metadata in one command — PREFERRED moves leadership to the preferred replica when it is
-     * alive and in sync, UNCLEAN gives a leaderless partition a leader ({@link Elections#uncleanLeader}). Every
+     * alive, in sync and not being decommissioned, UNCLEAN gives a leaderless partition a leader ({@link Elections#uncleanLeader}). Every
      * partition named is answered; of all partitions, only those whose leader changed.
      */
     Mono<ElectLeadersResponse> electLeaders(ElectLeadersRequest request) {
         return metadata.submit(view -> {
             IntPredicate eligible = id -> view.node(id).map(n -> n.status() == NodeStatus.ALIVE).orElse(false);
+            IntPredicate preferable = mayLeadByPreference(view);
             Set<TopicPartition> asked = request.partitions() == null ? null : new LinkedHashSet<>(request.partitions());
             Map<TopicPartition, ElectLeadersResponse.Outcome> outcomes = new LinkedHashMap<>();
             if (asked != null) {
@@ -138,7 +139,7 @@ public class PartitionStateService {
                     return state;
                 }
                 PartitionState next = request.type() == ElectLeadersRequest.Type.PREFERRED
-                        ? Elections.preferredLeader(state, eligible) : Elections.uncleanLeader(state, eligible);
+                        ? Elections.preferredLeader(state, preferable) : Elections.uncleanLeader(state, eligible);
                 ElectLeadersResponse.Outcome outcome = next != state ? ElectLeadersResponse.Outcome.ELECTED
                         : request.type() == ElectLeadersRequest.Type.PREFERRED
                         ? state.leader() == state.preferredLeader() ? ElectLeadersResponse.Outcome.NOT_NEEDED
@@ -155,6 +156,14 @@ public class PartitionStateService {
                     outcome)));
             return Mutation.of(change, new ElectLeadersResponse(results));
         }).doOnSuccess(result -> reassignments.advanceLater());
+    }
+
+    /**
+     * Who a preferred-leader election may give leadership to: a live node not being decommissioned (the balancer hands
+     * a decommissioning node's leaderships away; an election must not give them back).
+     */
+    private static IntPredicate mayLeadByPreference(MetadataView view) {
+        return id -> view.node(id).map(n -> n.status() == NodeStatus.ALIVE && !n.decommissioning()).orElse(false);
     }
 
     private static List<Integer> validIsr(MetadataView view, PartitionState state, AlterPartitionRequest request,

@@ -29,8 +29,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Decommissioning a node through the coordinator's HTTP API on a real Redis, with the balancer off (drains go on
- * regardless): the mark is stored and survives a reload and the node's restart, new topics avoid the node, its
- * replicas move off it as followers catch up, and its progress ends safe to remove.
+ * regardless): the mark is stored and survives a reload and the node's restart, its leaderships move to other in-sync
+ * replicas at once and preferred-leader elections give none back, new topics avoid the node, its replicas move off it
+ * as followers catch up, and its progress ends safe to remove.
  *
  * <p>Set-up: nodes 1, 2 and 3 alive when topic {@code drained} is created, node 4 started after; the tests run in
  * order, each continuing where the one before left the cluster.
@@ -65,6 +66,9 @@ class DecommissionTest extends CoordinatorTestSupport {
     void whenANodeIsDecommissionedShouldStoreTheMarkAndStartMovingItsReplicasOff() {
         long onNode1 = Followers.replicasOn(api(), 1);
         assertThat(onNode1).isPositive();
+        List<PartitionState> ledByNode1 = api().topic("drained").partitions().stream()
+                .filter(p -> p.leader() == 1).toList();
+        assertThat(ledByNode1).as("partitions node 1 leads before").isNotEmpty();
 
         DecommissionListing.Progress progress = decommission(1);
 
@@ -78,6 +82,17 @@ class DecommissionTest extends CoordinatorTestSupport {
         assertThat(store.load().block(Duration.ofSeconds(30)).nodes())
                 .filteredOn(n -> n.id() == 1).extracting(NodeInfo::decommissioning).containsExactly(true);
         assertThat(list()).extracting(DecommissionListing.Progress::nodeId).containsExactly(1);
+        // Its leaderships went at once, each to the other in-sync replica under a new epoch; it still follows.
+        for (PartitionState before : ledByNode1) {
+            PartitionState now = api().topic("drained").partitions().get(before.partition());
+            assertThat(now.leader()).as("leader of drained-%d", before.partition()).isNotEqualTo(1)
+                    .isIn(before.isr());
+            assertThat(now.leaderEpoch()).isGreaterThan(before.leaderEpoch());
+            assertThat(now.isr()).contains(1);
+        }
+        // A preferred-leader election, even where node 1 is the preferred replica, gives none of them back.
+        api().post("/internal/elections/preferred?topic=drained", null).expectStatus().isOk();
+        assertThat(api().topic("drained").partitions()).noneMatch(p -> p.leader() == 1);
     }
 
     @Test

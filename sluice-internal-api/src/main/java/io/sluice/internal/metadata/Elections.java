@@ -69,6 +69,19 @@ public final class Elections {
         return isr.equals(state.isr()) ? state : state.withIsr(isr);
     }
 
+    /**
+     * {@code node} gives up leading (it is being decommissioned): leadership moves to the first other in-sync replica
+     * that {@code mayTake}, and {@code node} stays in the ISR, following, until its replica is moved off. The state
+     * unchanged when {@code node} does not lead or no other in-sync replica may take over.
+     */
+    public static PartitionState handOff(PartitionState state, int node, IntPredicate mayTake) {
+        if (state.leader() != node) {
+            return state;
+        }
+        int leader = cleanLeader(state, state.isr(), r -> r != node && mayTake.test(r));
+        return leader == PartitionState.NO_LEADER ? state : state.withLeader(leader, state.isr());
+    }
+
     /** Leadership back to the preferred (first) replica when it is eligible and in sync. */
     public static PartitionState preferredLeader(PartitionState state, IntPredicate eligible) {
         int preferred = state.preferredLeader();

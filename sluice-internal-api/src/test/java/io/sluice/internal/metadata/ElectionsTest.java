@@ -101,6 +101,24 @@ class ElectionsTest {
     }
 
     @Test
+    void aHandOffMovesLeadershipToTheFirstOtherInSyncReplicaThatMayTakeItAndKeepsTheIsr() {
+        PartitionState after = Elections.handOff(LED_BY_1, 1, alive(3));
+
+        assertThat(after.leader()).isEqualTo(3);
+        assertThat(after.leaderEpoch()).isEqualTo(LED_BY_1.leaderEpoch() + 1);
+        assertThat(after.isr()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aHandOffWithNoOtherInSyncReplicaToTakeItOrByAFollowerChangesNothing() {
+        PartitionState alone = new PartitionState(0, List.of(1, 2), 1, List.of(1), 0, 0);
+
+        assertThat(Elections.handOff(alone, 1, alive(1, 2))).isSameAs(alone);
+        assertThat(Elections.handOff(LED_BY_1, 1, alive())).isSameAs(LED_BY_1);
+        assertThat(Elections.handOff(LED_BY_1, 2, alive(1, 3))).isSameAs(LED_BY_1);
+    }
+
+    @Test
     void preferredLeaderReturnsWhenInSyncAndAlive() {
         PartitionState movedAway = new PartitionState(0, List.of(1, 2, 3), 2, List.of(2, 3), 5, 8);
         PartitionState rejoined = movedAway.withIsr(List.of(1, 2, 3));
