@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * it listed and through the API, is refused a bad one with the gateway's problem, produces a record and finds it in
  * the message browser, watches one produced through the API arrive in the live tail (and held while paused), edits a
  * config and deletes the topic by typing its name, searches 20,000 records for the 3 that hold a marker and cancels a
- * search. Each page is saved as a screenshot under {@code target/screenshots/}.
+ * search, and watches a partition move's progress, cancels it and decommissions a node and takes it back. Each page is saved as a screenshot under {@code target/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminUiBrowserIT {
@@ -380,6 +380,70 @@ class AdminUiBrowserIT {
         delete.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete share group")).click();
         that(page.getByRole(AriaRole.STATUS)).hasText("Deleted share group " + group);
         assertThat(api("GET", "/v1/share-groups/" + group, null).statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * A partition move as a person sees it on the cluster page: the moving partition, its new replica's progress bar
+     * and figures, a rate and an ETA once the page has refreshed itself; cancelled with its button, the partition is
+     * back on its node. Then a node is decommissioned and its decommissioning lifted with the nodes' buttons.
+     */
+    @Test
+    @Order(12)
+    void aMoveIsDrawnWithItsProgressThenCancelledAndANodeIsDecommissionedAndBackFromTheClusterPage() {
+        String topic = "ui-moving";
+        assertThat(api("POST", "/v1/topics", "{\"name\": \"" + topic + "\", \"partition_count\": 1,"
+                + " \"replication_factor\": 1}").statusCode()).isEqualTo(201);
+        String value = "x".repeat(1000);
+        String records = java.util.stream.IntStream.range(0, 500).mapToObj(i -> "{\"value\": \"" + value + "\"}")
+                .collect(java.util.stream.Collectors.joining(",", "{\"records\": [", "]}"));
+        for (int i = 0; i < 2; i++) {
+            assertThat(api("POST", "/v1/topics/" + topic + "/records", records).statusCode()).isEqualTo(200);
+        }
+        int from = json(api("GET", "/v1/topics/" + topic, null)).path("partitions").get(0).path("replicas").get(0)
+                .asInt();
+        int to = from % 3 + 1;
+        // About 1 MB to copy at 32 KiB/s: the move lasts the test.
+        assertThat(api("PUT", "/v1/nodes/" + from + "/move-throttle", "{\"bytes_per_second\": 32768}").statusCode())
+                .isEqualTo(200);
+        try {
+            HttpResponse<String> moved = api("POST", "/v1/reassignments", "{\"partitions\": [{\"topic\": \"" + topic
+                    + "\", \"partition\": 0, \"replicas\": [" + to + "]}]}");
+            assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+
+            open("/cluster");
+            Locator move = page.locator("#reassignments tr[data-partition='" + topic + "-0']");
+            that(move.locator("td").nth(1)).hasText("[" + from + "]");
+            that(move.locator("td").nth(2)).hasText("[" + to + "]");
+            that(move.locator(".catch-up[data-node='" + to + "'] progress")).isVisible();
+            that(move.locator(".catch-up[data-node='" + to + "'] .catch-up-figures")).containsText(" of ");
+            // The page lists the moves again every 5 s: from the second listing on, a rate and an ETA.
+            that(page.locator("#reassignments tr[data-partition='" + topic + "-0'] .catch-up-figures"))
+                    .containsText(java.util.regex.Pattern.compile("/s · ETA \\d"),
+                            new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            that(page.locator("#spread .spread-row")).hasCount(3);
+            screenshot("cluster-moving");
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel the move of " + topic + "-0"))
+                    .click();
+            that(page.getByRole(AriaRole.STATUS)).hasText("Cancelled the move of " + topic + "-0");
+            that(page.locator("#reassignments")).containsText("No partition is moving.");
+            assertThat(json(api("GET", "/v1/topics/" + topic, null)).path("partitions").get(0).path("replicas")
+                    .toString()).isEqualTo("[" + from + "]");
+        } finally {
+            api("DELETE", "/v1/nodes/" + from + "/move-throttle", null);
+        }
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Decommission node 3")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Decommissioning node 3");
+        that(page.locator("#decommissions tr[data-node='3']")).isVisible();
+        that(page.locator("#spread .spread-row[data-node='3']")).containsText("decommissioning");
+        assertThat(json(api("GET", "/v1/decommissions", null)).path("decommissions").get(0).path("node_id").asInt())
+                .isEqualTo(3);
+        screenshot("cluster-decommissioning");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop decommissioning node 3")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Node 3 is no longer being decommissioned");
+        that(page.locator("#decommissions")).hasCount(0);
+        assertThat(json(api("GET", "/v1/decommissions", null)).path("decommissions").size()).isZero();
     }
 
     private static long startOffset(String group) {

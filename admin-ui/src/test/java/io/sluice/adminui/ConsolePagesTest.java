@@ -507,6 +507,78 @@ class ConsolePagesTest {
     }
 
     @Test
+    void clusterPageDrawsTheReplicaSpreadEachMovesProgressAndTheDecommissionsAndCancelsAMove() {
+        GATEWAY.json("GET", "/v1/cluster", """
+                {"metadata_version":9,"coordinator":{"instance_id":"coord-a","url":"http://c","fencing_token":1,
+                 "reachable":true},"node_count":3,"live_node_count":3,"reporting_node_count":3,"topic_count":1,
+                 "partition_count":2,"offline_partitions":[],"under_replicated_partitions":[],"size_bytes":0,
+                 "throughput":null}""");
+        GATEWAY.json("GET", "/v1/nodes", """
+                {"nodes":[{"node_id":1,"url":"http://n1","status":"ALIVE","leader_count":2,"replica_count":4,
+                           "decommissioning":true,"move_throttle_bytes_per_second":1048576},
+                          {"node_id":2,"url":"http://n2","status":"ALIVE","leader_count":0,"replica_count":1,
+                           "decommissioning":false,"move_throttle_bytes_per_second":null}]}""");
+        GATEWAY.json("GET", "/v1/reassignments", """
+                {"reassignments":[{"topic":"orders","partition":1,"replicas":[2,3,1],"adding_replicas":[2,3],
+                  "removing_replicas":[1],"leader":1,"progress":[
+                    {"node_id":2,"bytes_copied":4194304,"bytes_to_go":6291456,"offsets_to_go":900,
+                     "bytes_per_second":2097152.0,"eta_seconds":3},
+                    {"node_id":3,"bytes_copied":null,"bytes_to_go":null,"offsets_to_go":null,
+                     "bytes_per_second":null,"eta_seconds":null}]}]}""");
+        GATEWAY.json("GET", "/v1/decommissions", """
+                {"decommissions":[{"node_id":1,"status":"ALIVE","partitions_remaining":4,"partitions_moving_off":1,
+                  "safe_to_remove":false}]}""");
+
+        String page = get("/cluster").replaceAll("\\s+", " ");
+
+        assertThat(page).as("the spread: node 1's bar the longest, half of it leaders; node 2's a quarter")
+                .contains("style=\"width:100%\" title=\"replicas: 4\"><span class=\"spread-leaders\" style=\"width:50%\"",
+                        "style=\"width:25%\" title=\"replicas: 1\"><span class=\"spread-leaders\" style=\"width:0%\"",
+                        "4 replicas, 2 leaders, decommissioning", "1 replica, 0 leaders");
+        assertThat(page).contains(">1.00 MiB/s</td>", ">default</td>", "Stop decommissioning", "Decommission</button>");
+        assertThat(page).as("the move: from, to, each new replica's progress")
+                .contains("data-partition=\"orders-1\"", ">[1]</td>", ">[2, 3]</td>",
+                        "<progress max=\"100\" value=\"40\">40%</progress>",
+                        "40% · 4.00 MiB of 10.0 MiB · 2.00 MiB/s · ETA 3 s", "— of — · — · ETA —",
+                        "action=\"/cluster/moves/orders/1/cancel\"");
+        assertThat(page).contains("id=\"decommissions\"", ">not yet</td>");
+
+        GATEWAY.answer("DELETE", "/v1/reassignments/orders/1", 204, "application/json", "");
+        web.post().uri("/cluster/moves/orders/1/cancel").exchange().expectStatus().is3xxRedirection()
+                .expectHeader().valueMatches("Location", "/cluster\\?notice=Cancelled.*orders-1");
+        GATEWAY.answer("DELETE", "/v1/reassignments/orders/1", 409, "application/problem+json",
+                FakeGateway.problem(409, "NO_REASSIGNMENT_IN_PROGRESS", "orders-1 is not moving"));
+        assertThat(post("/cluster/moves/orders/1/cancel", form(), 422))
+                .contains("orders-1 is not moving (NO_REASSIGNMENT_IN_PROGRESS)");
+        GATEWAY.answer("POST", "/v1/nodes/2/decommission", 202, "application/json", "{}");
+        web.post().uri("/cluster/nodes/2/decommission").exchange().expectStatus().is3xxRedirection()
+                .expectHeader().valueMatches("Location", "/cluster\\?notice=Decommissioning.*2");
+        assertThat(GATEWAY.calls("DELETE")).extracting(FakeGateway.Call::pathAndQuery)
+                .containsExactly("/v1/reassignments/orders/1", "/v1/reassignments/orders/1");
+        assertThat(GATEWAY.calls("POST")).extracting(FakeGateway.Call::pathAndQuery)
+                .containsExactly("/v1/nodes/2/decommission");
+    }
+
+    @Test
+    void aUserWhoMayNotSeeTheMovesStillGetsTheClusterPageWithWhy() {
+        GATEWAY.json("GET", "/v1/cluster", """
+                {"metadata_version":3,"coordinator":{"instance_id":"coord-a","url":"http://c","fencing_token":2,
+                 "reachable":true},"node_count":1,"live_node_count":1,"reporting_node_count":1,"topic_count":0,
+                 "partition_count":0,"offline_partitions":[],"under_replicated_partitions":[],"size_bytes":null,
+                 "throughput":null}""");
+        GATEWAY.json("GET", "/v1/nodes", "{\"nodes\":[]}");
+        GATEWAY.answer("GET", "/v1/reassignments", 403, "application/problem+json",
+                FakeGateway.problem(403, "CLUSTER_AUTHORIZATION_FAILED", "DESCRIBE on the cluster is needed"));
+        GATEWAY.answer("GET", "/v1/decommissions", 403, "application/problem+json",
+                FakeGateway.problem(403, "CLUSTER_AUTHORIZATION_FAILED", "DESCRIBE on the cluster is needed"));
+
+        String page = get("/cluster");
+
+        assertThat(page).contains("DESCRIBE on the cluster is needed (CLUSTER_AUTHORIZATION_FAILED)")
+                .doesNotContain("id=\"reassignments\"", "id=\"decommissions\"");
+    }
+
+    @Test
     void clusterPageSaysWhenTheCoordinatorDoesNotAnswer() {
         GATEWAY.json("GET", "/v1/cluster", """
                 {"metadata_version":3,"coordinator":{"instance_id":"coord-a","url":"http://c","fencing_token":2,

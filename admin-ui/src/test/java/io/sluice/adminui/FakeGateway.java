@@ -132,7 +132,7 @@ final class FakeGateway implements AutoCloseable {
         users.clear();
     }
 
-    private static String problem(int status, String code, String detail) {
+    static String problem(int status, String code, String detail) {
         return """
                 {"type":"about:blank","title":"Refused","status":%d,"detail":"%s","error_code":"%s","retriable":false}"""
                 .formatted(status, detail.replace("\"", "\\\""), code);

@@ -11,12 +11,14 @@ import io.sluice.adminui.gateway.GatewayRequests.Read;
 import io.sluice.adminui.gateway.GatewayRequests.ShareReset;
 import io.sluice.adminui.gateway.GatewayViews.AuditEntries;
 import io.sluice.adminui.gateway.GatewayViews.Cluster;
+import io.sluice.adminui.gateway.GatewayViews.DecommissionList;
 import io.sluice.adminui.gateway.GatewayViews.ConfigList;
 import io.sluice.adminui.gateway.GatewayViews.Group;
 import io.sluice.adminui.gateway.GatewayViews.GroupList;
 import io.sluice.adminui.gateway.GatewayViews.NodeList;
 import io.sluice.adminui.gateway.GatewayViews.PartitionOffset;
 import io.sluice.adminui.gateway.GatewayViews.ProduceResults;
+import io.sluice.adminui.gateway.GatewayViews.ReassignmentList;
 import io.sluice.adminui.gateway.GatewayViews.RecordPage;
 import io.sluice.adminui.gateway.GatewayViews.ResetPlan;
 import io.sluice.adminui.gateway.GatewayViews.ShareGroup;
@@ -172,6 +174,31 @@ public class GatewayClient {
 
     public Mono<NodeList> nodes() {
         return get(uri -> uri.path("/v1/nodes").build(), NodeList.class);
+    }
+
+    /** The partition moves under way, with each adding replica's progress. */
+    public Mono<ReassignmentList> reassignments() {
+        return get(uri -> uri.path("/v1/reassignments").build(), ReassignmentList.class);
+    }
+
+    /** Cancels a partition's move: it goes back to its replicas; 409 NO_REASSIGNMENT_IN_PROGRESS when not moving. */
+    public Mono<Void> cancelReassignment(String topic, int partition) {
+        return call(web.delete().uri("/v1/reassignments/{topic}/{partition}", topic, partition), Void.class);
+    }
+
+    /** The nodes being decommissioned, with their progress. */
+    public Mono<DecommissionList> decommissions() {
+        return get(uri -> uri.path("/v1/decommissions").build(), DecommissionList.class);
+    }
+
+    /** Starts decommissioning a node: its leaderships and then its replicas move to other nodes. */
+    public Mono<Void> decommission(int node) {
+        return call(web.post().uri("/v1/nodes/{node}/decommission", node), Void.class);
+    }
+
+    /** Lifts a node's decommissioning: it may take replicas again. */
+    public Mono<Void> cancelDecommission(int node) {
+        return call(web.delete().uri("/v1/nodes/{node}/decommission", node), Void.class);
     }
 
     public Mono<GroupList> groups() {

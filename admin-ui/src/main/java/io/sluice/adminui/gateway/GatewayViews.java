@@ -105,7 +105,8 @@ public final class GatewayViews {
      * is null while the node is not dead.
      */
     public record Node(int nodeId, String url, String rack, String status, int leaderCount, int replicaCount,
-                       Long sizeBytes, Throughput throughput, Boolean decommissioning, Instant deadSince) {
+                       Long sizeBytes, Throughput throughput, Boolean decommissioning, Instant deadSince,
+                       Long moveThrottleBytesPerSecond) {
 
         /** What the status column adds to the status: being decommissioned, dead since when; empty for neither. */
         public String statusNote() {
@@ -126,6 +127,84 @@ public final class GatewayViews {
         public String size() {
             return Units.bytes(sizeBytes);
         }
+
+        public boolean isDecommissioning() {
+            return Boolean.TRUE.equals(decommissioning);
+        }
+
+        /** "4 replicas, 1 leader". */
+        public String counts() {
+            return replicaCount + (replicaCount == 1 ? " replica, " : " replicas, ") + leaderCount
+                    + (leaderCount == 1 ? " leader" : " leaders");
+        }
+
+        /** The node's move throttle, or that it is the configured default. */
+        public String moveThrottle() {
+            return moveThrottleBytesPerSecond == null ? "default" : Units.bytesPerSecond(moveThrottleBytesPerSecond);
+        }
+    }
+
+    /**
+     * A partition being moved ({@code GET /v1/reassignments}): {@code replicas} are the target followed by those being
+     * removed; {@code progress} has one entry per replica being added.
+     */
+    public record Reassignment(String topic, int partition, List<Integer> replicas, List<Integer> addingReplicas,
+                               List<Integer> removingReplicas, Integer leader, List<CatchUp> progress) {
+
+        /** {@code orders-0}, as Kafka's tools name a partition. */
+        public String name() {
+            return topic + "-" + partition;
+        }
+
+        /** The replicas the partition had, in their order: those staying and those being removed. */
+        public List<Integer> from() {
+            return replicas.stream().filter(r -> !addingReplicas.contains(r)).toList();
+        }
+
+        /** The replicas the partition will have, preferred leader first. */
+        public List<Integer> to() {
+            return replicas.stream().filter(r -> !removingReplicas.contains(r)).toList();
+        }
+    }
+
+    /** How far a replica being added is behind its leader; null numbers are unknown (a node did not answer). */
+    public record CatchUp(int nodeId, Long bytesCopied, Long bytesToGo, Long offsetsToGo, Double bytesPerSecond,
+                          Long etaSeconds) {
+
+        /** The share of the leader's log the replica holds, 0 to 100, or null when either size is unknown. */
+        public Integer percent() {
+            if (bytesCopied == null || bytesToGo == null) {
+                return null;
+            }
+            long total = bytesCopied + bytesToGo;
+            return total == 0 ? 100 : (int) Math.min(100, bytesCopied * 100 / total);
+        }
+
+        /** "12.0 MiB of 40.0 MiB". */
+        public String copied() {
+            return Units.bytes(bytesCopied) + " of "
+                    + (bytesCopied == null || bytesToGo == null ? Units.UNKNOWN : Units.bytes(bytesCopied + bytesToGo));
+        }
+
+        public String rate() {
+            return bytesPerSecond == null ? Units.UNKNOWN : Units.bytesPerSecond(bytesPerSecond);
+        }
+
+        /** "2 h 5 min", "3 min 20 s", "45 s", or a dash while no rate is known. */
+        public String eta() {
+            return Units.duration(etaSeconds);
+        }
+    }
+
+    public record ReassignmentList(List<Reassignment> reassignments) {
+    }
+
+    /** A node being decommissioned and how far it is ({@code GET /v1/decommissions}). */
+    public record Decommission(int nodeId, String status, int partitionsRemaining, int partitionsMovingOff,
+                               boolean safeToRemove) {
+    }
+
+    public record DecommissionList(List<Decommission> decommissions) {
     }
 
     /** Last-minute rates: appended by leaders (in), read by consumers (out). */

@@ -40,6 +40,17 @@ final class Units {
         return bytes(Math.round(rate)) + "/s";
     }
 
+    /** Seconds in words: "2 h 5 min", "3 min 20 s", "45 s"; null → "—". */
+    public static String duration(Long seconds) {
+        if (seconds == null) {
+            return UNKNOWN;
+        }
+        long s = Math.max(0, seconds);
+        return s >= 3600 ? s / 3600 + " h " + s % 3600 / 60 + " min"
+                : s >= 60 ? s / 60 + " min " + s % 60 + " s"
+                : s + " s";
+    }
+
     private static String figures(double value) {
         double magnitude = Math.abs(value);
         return String.format(Locale.ROOT, magnitude >= 100 ? "%.0f" : magnitude >= 10 ? "%.1f" : "%.2f", value);

@@ -117,19 +117,19 @@ class ClusterMoves {
     private CatchUp catchUp(AddingReplica replica, NodeStats.Replica leading,
                             Map<TopicPartition, NodeStats.Replica> onNode) {
         if (onNode == null) {
-            return new CatchUp(replica.nodeId(), null, null, null, null);
+            return new CatchUp(replica.nodeId(), null, null, null, null, null);
         }
         NodeStats.Replica copy = onNode.get(replica.partition());
         long size = copy == null ? 0 : copy.sizeBytes();
         long logEnd = copy == null ? 0 : copy.logEndOffset();
         Double rate = rates.sample(replica, size);
         if (leading == null) {
-            return new CatchUp(replica.nodeId(), null, null, rate, null);
+            return new CatchUp(replica.nodeId(), size, null, null, rate, null);
         }
         long bytesToGo = Math.max(0, leading.sizeBytes() - size);
         long offsetsToGo = Math.max(0, leading.logEndOffset() - logEnd);
         Long eta = rate == null || rate <= 0 ? null : (long) Math.ceil(bytesToGo / rate);
-        return new CatchUp(replica.nodeId(), bytesToGo, offsetsToGo, rate, eta);
+        return new CatchUp(replica.nodeId(), size, bytesToGo, offsetsToGo, rate, eta);
     }
 
     private static Optional<Integer> leader(MetadataView view, ReassignmentListing.Ongoing move) {

@@ -25,13 +25,15 @@ final class MoveViews {
     }
 
     /**
-     * How far an adding replica is behind the leader. {@code bytesToGo} is the leader's log size minus the replica's
+     * How far an adding replica is behind the leader. {@code bytesCopied} is the replica's log size (null when its node
+     * did not answer), {@code bytesToGo} the leader's log size minus the replica's
      * and {@code offsetsToGo} the leader's log end minus the replica's (a replica its node has not created yet counts
      * as empty); both null when the leader's or the replica's node did not answer. {@code bytesPerSecond} is how fast
      * the replica grew between this gateway's last two samples (null until there are two), and {@code etaSeconds}
      * {@code bytesToGo} at that rate (null without a positive rate).
      */
-    record CatchUp(int nodeId, Long bytesToGo, Long offsetsToGo, Double bytesPerSecond, Long etaSeconds) {
+    record CatchUp(int nodeId, Long bytesCopied, Long bytesToGo, Long offsetsToGo, Double bytesPerSecond,
+                   Long etaSeconds) {
     }
 
     record ReassignmentList(List<ReassignmentView> reassignments) {

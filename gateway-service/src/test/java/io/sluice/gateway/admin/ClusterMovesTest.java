@@ -70,12 +70,14 @@ class ClusterMovesTest {
         assertThat(move.path("leader").asInt()).isEqualTo(1);
         JsonNode onTwo = move.path("progress").get(0);
         assertThat(onTwo.path("node_id").asInt()).isEqualTo(2);
+        assertThat(onTwo.path("bytes_copied").asLong()).isEqualTo(400);
         assertThat(onTwo.path("bytes_to_go").asLong()).isEqualTo(600);
         assertThat(onTwo.path("offsets_to_go").asLong()).isEqualTo(30);
         assertThat(onTwo.path("bytes_per_second").isNull()).as("one sample: no rate yet").isTrue();
         assertThat(onTwo.path("eta_seconds").isNull()).isTrue();
         JsonNode onThree = move.path("progress").get(1);
-        assertThat(onThree.path("bytes_to_go").asLong()).as("a replica not created yet is empty").isEqualTo(1000);
+        assertThat(onThree.path("bytes_copied").asLong()).as("a replica not created yet is empty").isZero();
+        assertThat(onThree.path("bytes_to_go").asLong()).isEqualTo(1000);
         assertThat(onThree.path("offsets_to_go").asLong()).isEqualTo(50);
     }
 
@@ -88,6 +90,7 @@ class ClusterMovesTest {
 
         JsonNode onThree = reassignments().path("reassignments").get(0).path("progress").get(0);
         assertThat(onThree.path("node_id").asInt()).isEqualTo(3);
+        assertThat(onThree.path("bytes_copied").isNull()).isTrue();
         assertThat(onThree.path("bytes_to_go").isNull()).isTrue();
         assertThat(onThree.path("offsets_to_go").isNull()).isTrue();
         assertThat(onThree.path("eta_seconds").isNull()).isTrue();
