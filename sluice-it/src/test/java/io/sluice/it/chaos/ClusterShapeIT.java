@@ -183,6 +183,7 @@ class ClusterShapeIT {
                 .allMatch(end -> workload.consumerPosition(end.getKey()) >= end.getValue()))) {
             problems.add("the consumers did not reach the high watermarks " + ends + " within 60 s");
         }
+        note("consumers at the high watermarks");
         group.stopChurn();
         if (!group.awaitCommitted(ends, GROUP_COMMIT_TIMEOUT)) {
             problems.add("the group did not commit the high watermarks " + ends + " within "
