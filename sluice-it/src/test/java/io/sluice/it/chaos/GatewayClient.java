@@ -290,17 +290,20 @@ final class GatewayClient implements AutoCloseable {
                         + ",\"max_records\":1000,\"value_format\":\"string\"}");
     }
 
-    /** {@code DELETE /v1/groups/{group}/members/{member}?cursor=}: commits the cursor and leaves; true on 204. */
-    boolean leaveGroup(String group, String memberId, String cursor) {
+    /**
+     * {@code DELETE /v1/groups/{group}/members/{member}?cursor=}: commits the cursor and leaves. Answers the status (204
+     * when it left), or -1 when no answer came.
+     */
+    int leaveGroup(String group, String memberId, String cursor) {
         HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/groups/" + group + "/members/" + memberId
                 + "?cursor=" + cursor)).timeout(Duration.ofSeconds(30)).DELETE().build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 204;
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
-            return false;
+            return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return -1;
         }
     }
 

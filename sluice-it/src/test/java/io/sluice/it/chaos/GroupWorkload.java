@@ -64,14 +64,17 @@ final class GroupWorkload implements AutoCloseable {
     }
 
     private void member(int id, Random churn) {
+        String memberId = null;
         while (running) {
-            String memberId = UUID.randomUUID().toString();
-            String name = "m" + id + "-" + joins.incrementAndGet();
+            // A join that got no answer may have landed: it is tried again as the same member, as a client would,
+            // rather than leaving a member behind that holds partitions until its session times out.
+            memberId = memberId == null ? UUID.randomUUID().toString() : memberId;
             MemberAnswer answer = gateway.joinGroup(group, topic, memberId);
             if (!answer.ok()) {
                 Waits.sleep(BACKOFF);
                 continue;
             }
+            String name = "m" + id + "-" + joins.incrementAndGet();
             long leaveAt = churn == null ? Long.MAX_VALUE : System.nanoTime()
                     + Duration.ofMillis(3000 + churn.nextInt(7000)).toNanos();
             String cursor = answer.cursor();
@@ -95,12 +98,26 @@ final class GroupWorkload implements AutoCloseable {
                 }
             }
             if (!removed) {
-                // A leave that gets no answer leaves a member the session timeout removes: at worst repeats.
-                gateway.leaveGroup(group, memberId, cursor);
+                leave(memberId, cursor);
             }
+            memberId = null;
             if (churn != null && running) {
                 Waits.sleep(Duration.ofMillis(500 + churn.nextInt(1500)));
             }
+        }
+    }
+
+    /**
+     * Leaves, trying again while no answer comes or the gateway answers 5xx (a coordinator away), for up to 15 s: a
+     * member that could not leave holds its partitions until its session (45 s) times out. One that still could not
+     * leave is left to the session timeout: at worst records are read again.
+     */
+    private void leave(String memberId, String cursor) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        int status = gateway.leaveGroup(group, memberId, cursor);
+        while ((status == -1 || status >= 500) && System.nanoTime() < deadline) {
+            Waits.sleep(BACKOFF);
+            status = gateway.leaveGroup(group, memberId, cursor);
         }
     }
 
