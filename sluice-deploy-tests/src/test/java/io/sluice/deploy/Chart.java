@@ -70,24 +70,34 @@ final class Chart {
     }
 
     /**
-     * The pods of {@code helm test} with {@code valuesFile} (null: the defaults). Helm's library returns the release
-     * manifest without its hooks, so the chart is copied to {@code workDir} with the hook annotations of
-     * {@code templates/tests} removed, and rendered there.
+     * The pods of {@code helm test} with {@code valuesFile} (null: the defaults), from {@link #withHooks}.
      */
     static List<Pod> testPods(Path workDir, String valuesFile) {
+        return withHooks(workDir, valuesFile, Map.of()).all(Pod.class);
+    }
+
+    /**
+     * The release's manifests and its hooks (tests, the scale-down Job) as manifests. Helm's library returns the release
+     * manifest without its hooks, so the chart is copied to {@code workDir} with every hook annotation removed, and
+     * rendered there; what the annotations say is read from the templates.
+     */
+    static Manifests withHooks(Path workDir, String valuesFile, Map<String, Object> set) {
         TemplateCommand template = template(copy(workDir.resolve("sluice"), true));
         if (valuesFile != null) {
             template = template.withValuesFile(valuesFile(valuesFile));
         }
-        return Manifests.parse(template.call()).all(Pod.class);
+        for (Map.Entry<String, Object> entry : set.entrySet()) {
+            template = template.set(entry.getKey(), entry.getValue());
+        }
+        return Manifests.parse(template.call());
     }
 
     static List<Pod> testPods(Path workDir) {
         return testPods(workDir, null);
     }
 
-    /** The chart copied to {@code copy} (emptied first), every lookup finding nothing, tests' hooks removed if asked. */
-    private static Path copy(Path copy, boolean testsAsManifests) {
+    /** The chart copied to {@code copy} (emptied first), every lookup finding nothing, hooks made manifests if asked. */
+    private static Path copy(Path copy, boolean hooksAsManifests) {
         try {
             if (Files.exists(copy)) {
                 try (Stream<Path> old = Files.walk(copy)) {
@@ -103,7 +113,7 @@ final class Chart {
                         Files.createDirectories(target);
                     } else if (file.getParent().endsWith("templates") || file.getParent().endsWith("tests")) {
                         String text = LOOKUP.matcher(Files.readString(file)).replaceAll("(dict)");
-                        if (testsAsManifests && file.getParent().endsWith("tests")) {
+                        if (hooksAsManifests) {
                             text = text.replaceAll("(?m)^\\s*helm\\.sh/hook.*$", "");
                         }
                         Files.writeString(target, text);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.sluice.testing.RequiredTools;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -140,6 +142,69 @@ class ChartBootIT {
         assertThat(missing).as("metrics the dashboard or the alert rules query (%s) that no service offers",
                 queried.size()).isEmpty();
         assertThat(queried).contains("sluice_gateway_group_lag_seconds", "sluice_partition_log_size_bytes");
+    }
+
+    /**
+     * The scale-down hook's script (the pre-upgrade Job) against the release: scaling to one node while node 1 holds
+     * replicas that have nowhere else to go (topics of replication factor 2 on two nodes) fails the upgrade after the
+     * timeout, with node 1 left decommissioning; scaling back to two lifts that; once those topics are gone, scaling to
+     * one drains node 1 and passes; and back to two again. Next to last: it deletes this class's replicated topics.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void theScaleDownHookDecommissionsTheNodesLeftOutAndPassesOnlyOnceTheyHoldNoReplica() throws Exception {
+        RequiredTools.require("curl", "curl");
+        Job job = Chart.withHooks(Files.createTempDirectory(workDir, "chart"), "boot.yaml", Map.of())
+                .one(Job.class, "-partition-scale-down");
+        api.createTopic("scale-down-pair", 1, 2);
+
+        Hook refused = runScaleDownHook(job, 1, 8);
+        assertThat(refused.exit()).as(refused.log()).isEqualTo(1);
+        assertThat(refused.log()).contains("decommissioning node 1", "waiting: node_id:1",
+                "nodes 1 still hold replicas after 8s: not scaling down");
+        assertThat(PublicApi.get(api.gateway().resolve("/v1/decommissions")).body()).contains("\"node_id\":1");
+
+        Hook back = runScaleDownHook(job, 2, 8);
+        assertThat(back.exit()).as(back.log()).isZero();
+        assertThat(back.log()).contains("node 1 stays (replicas: 2)", "no node leaves (replicas: 2)");
+        assertThat(PublicApi.get(api.gateway().resolve("/v1/decommissions")).body()).doesNotContain("node_id");
+
+        for (String topic : List.of("scale-down-pair", "chart-boot", "metrics")) {
+            assertThat(api.deleteTopic(topic).status()).as("delete %s", topic).isIn(204, 404);
+        }
+        Hook drained = runScaleDownHook(job, 1, 90);
+        assertThat(drained.exit()).as(drained.log()).isZero();
+        assertThat(drained.log()).contains("decommissioning node 1", "nodes 1 hold no replica: they may be removed");
+        assertThat(PublicApi.get(api.gateway().resolve("/v1/decommissions")).body())
+                .contains("\"node_id\":1", "\"partitions_remaining\":0", "\"safe_to_remove\":true");
+
+        Hook again = runScaleDownHook(job, 2, 8);
+        assertThat(again.exit()).as(again.log()).isZero();
+        assertThat(PublicApi.get(api.gateway().resolve("/v1/decommissions")).body()).doesNotContain("node_id");
+    }
+
+    private record Hook(int exit, String log) {
+    }
+
+    /** Runs the Job's script as Kubernetes would, with the replica count {@code keep} and its timeout. */
+    private Hook runScaleDownHook(Job job, int keep, int timeoutSeconds) throws Exception {
+        var container = job.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        List<String> command = new ArrayList<>(container.getCommand());
+        command.addAll(container.getArgs());
+        Path log = Files.createTempFile(workDir, "scale-down", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        for (var variable : container.getEnv()) {
+            builder.environment().put(variable.getName(), cluster.rewrite(variable.getValue(), "scale-down hook"));
+        }
+        builder.environment().put("KEEP", String.valueOf(keep));
+        builder.environment().put("TIMEOUT_SECONDS", String.valueOf(timeoutSeconds));
+        Process process = builder.start();
+        if (!process.waitFor(timeoutSeconds + 60L, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the scale-down hook did not end: " + Files.readString(log));
+        }
+        return new Hook(process.exitValue(), Files.readString(log));
     }
 
     /** Last: it takes a partition service down and up again. */

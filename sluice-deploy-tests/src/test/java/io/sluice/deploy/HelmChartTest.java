@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
@@ -152,8 +153,8 @@ class HelmChartTest {
 
     @ParameterizedTest
     @MethodSource("valuesFiles")
-    void everyPodRunsRestrictedWithAReadOnlyRootFilesystem(String valuesFile) {
-        for (PodSpec pod : podSpecs(Chart.manifests(valuesFile))) {
+    void everyPodRunsRestrictedWithAReadOnlyRootFilesystem(String valuesFile, @TempDir Path workDir) {
+        for (PodSpec pod : podSpecs(Chart.withHooks(workDir, valuesFile, Map.of()))) {
             assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
             assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
             assertThat(pod.getAutomountServiceAccountToken()).isFalse();
@@ -255,6 +256,35 @@ class HelmChartTest {
                 .contains("/v1/topics/helm-test/records", "grep -q \"$value\"");
     }
 
+    @Test
+    void anUpgradeOrRollbackFirstDecommissionsTheNodesTheNewReplicaCountLeavesOut(@TempDir Path workDir)
+            throws IOException {
+        assertThat(Files.readString(Chart.dir().resolve("templates/partition-scale-down.yaml")))
+                .contains("helm.sh/hook: pre-upgrade,pre-rollback",
+                        "helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded");
+        Job job = Chart.withHooks(workDir, null, Map.of("partition.replicas", 2))
+                .one(Job.class, "-partition-scale-down");
+
+        assertThat(job.getSpec().getBackoffLimit()).isZero();
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(3660L);
+        Container container = job.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(env(container)).containsEntry("KEEP", "2").containsEntry("TIMEOUT_SECONDS", "3600")
+                .containsEntry("GATEWAY", "http://sluice-gateway:8080");
+        assertThat(String.join("\n", container.getArgs()))
+                .contains("/v1/nodes/$id/decommission", "\"safe_to_remove\":true", "exit 1");
+
+        assertThat(Chart.withHooks(workDir, null, Map.of("partition.scaleDown.decommission", false))
+                .find(Job.class, "-partition-scale-down")).as("turned off").isEmpty();
+        assertThat(Chart.withHooks(workDir, "secured.yaml", Map.of()).find(Job.class, "-partition-scale-down"))
+                .as("security on and no user to act with").isEmpty();
+        Job secured = Chart.withHooks(workDir, "secured.yaml", Map.of("partition.scaleDown.credentials.existingSecret",
+                "sluice-operator")).one(Job.class, "-partition-scale-down");
+        assertThat(secured.getSpec().getTemplate().getSpec().getVolumes())
+                .extracting(v -> v.getSecret() == null ? null : v.getSecret().getSecretName()).contains("sluice-operator");
+        assertThat(env(secured.getSpec().getTemplate().getSpec().getContainers().getFirst()))
+                .containsEntry("CREDENTIALS", "/etc/sluice/scale-down-credentials");
+    }
+
     @ParameterizedTest
     @MethodSource("badValues")
     void theSchemaRefusesBadValues(String key, Object value, String message) {
@@ -319,6 +349,7 @@ class HelmChartTest {
         List<PodSpec> pods = new ArrayList<>();
         manifests.all(Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
         manifests.all(StatefulSet.class).forEach(s -> pods.add(s.getSpec().getTemplate().getSpec()));
+        manifests.all(Job.class).forEach(j -> pods.add(j.getSpec().getTemplate().getSpec()));
         return pods;
     }
 

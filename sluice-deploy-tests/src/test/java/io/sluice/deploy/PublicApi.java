@@ -22,6 +22,11 @@ record PublicApi(URI gateway) {
                 replicationFactor));
     }
 
+    Answer deleteTopic(String name) {
+        return send(HttpRequest.newBuilder(gateway.resolve("/v1/topics/" + name)).timeout(Duration.ofSeconds(30))
+                .DELETE().build());
+    }
+
     Answer produce(String topic, int partition, String value) {
         return post("/v1/topics/" + topic + "/records?acks=all", """
                 [{"partition":%d,"value":"%s"}]""".formatted(partition, value));
