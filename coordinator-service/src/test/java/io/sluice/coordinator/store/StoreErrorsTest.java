@@ -42,9 +42,31 @@ class StoreErrorsTest {
         assertProblem("/reset", 504, "REQUEST_TIMED_OUT", true);
     }
 
+    /**
+     * The same reset raised as it is, unwrapped (a group heartbeat's Redis call in ChaosIT seed 12, REDIS_RESTART,
+     * with a Kafka consumer in the run): it was answered 500 UNKNOWN_SERVER_ERROR, which the gateway passed on to the
+     * Kafka consumer's ConsumerGroupHeartbeat, and Kafka's consumer treats that error as fatal: it read nothing more.
+     */
+    @Test
+    void anUnwrappedConnectionResetIsARetriableTimeoutToo() {
+        assertProblem("/reset-unwrapped", 504, "REQUEST_TIMED_OUT", true);
+    }
+
     @Test
     void aLostRedisConnectionMakesTheCoordinatorUnavailable() {
         assertProblem("/unreachable", 503, "COORDINATOR_NOT_AVAILABLE", true);
+    }
+
+    /**
+     * Redis restarted and still loading its append-only file (ChaosIT's REDIS_RESTART) refuses every command with
+     * LOADING, and a long script makes it refuse with BUSY: nothing ran, so the coordinator is unavailable for the
+     * moment. As a 500 it would reach a Kafka consumer's ConsumerGroupHeartbeat as UNKNOWN_SERVER_ERROR, which Kafka's
+     * consumer treats as fatal.
+     */
+    @Test
+    void aCommandRedisRefusedWhileLoadingOrBusyMakesTheCoordinatorUnavailable() {
+        assertProblem("/loading", 503, "COORDINATOR_NOT_AVAILABLE", true);
+        assertProblem("/busy", 503, "COORDINATOR_NOT_AVAILABLE", true);
     }
 
     @Test
@@ -75,9 +97,25 @@ class StoreErrorsTest {
                     + "peer", new IOException("recvAddress(..) failed with error(-104): Connection reset by peer")));
         }
 
+        @GetMapping("/reset-unwrapped")
+        Mono<String> resetUnwrapped() {
+            return Mono.error(new IOException("recvAddress(..) failed with error(-104): Connection reset by peer"));
+        }
+
         @GetMapping("/unreachable")
         Mono<String> unreachable() {
             return Mono.error(new RedisConnectionFailureException("Unable to connect to Redis"));
+        }
+
+        @GetMapping("/loading")
+        Mono<String> loading() {
+            return Mono.error(new RedisSystemException("LOADING Redis is loading the dataset in memory",
+                    new io.lettuce.core.RedisLoadingException("LOADING Redis is loading the dataset in memory")));
+        }
+
+        @GetMapping("/busy")
+        Mono<String> busy() {
+            return Mono.error(new io.lettuce.core.RedisBusyException("BUSY Redis is busy running a script."));
         }
 
         @GetMapping("/bug")
