@@ -43,9 +43,9 @@ import reactor.core.publisher.Mono;
  * {@link ReassignmentService}, planning in the metadata command sequence on the latest metadata, so a move under way
  * (a user's above all) is never replaced and never counted twice.
  *
- * <p>Nodes being decommissioned are drained always: their leaderships first, at once, then their replicas. With {@code balancer.enabled} (the default) it also recreates
- * the replicas of nodes dead for longer than {@code balancer.repair-after}, spreads replicas over racks, and balances
- * replica counts and preferred leaders. At most {@code balancer.max-concurrent-moves} partitions move at once,
+ * <p>Nodes being decommissioned are drained always: their leaderships first, at once, then their replicas. With
+ * {@code balancer.enabled} (the default) it also recreates the replicas of nodes dead for longer than
+ * {@code balancer.repair-after}, spreads replicas over racks, and balances replica counts and preferred leaders. At most {@code balancer.max-concurrent-moves} partitions move at once,
  * moves started by users included.
  *
  * <p>When each node died is stored with its record ({@link NodeInfo#deadSinceMs}), so a coordinator that takes over

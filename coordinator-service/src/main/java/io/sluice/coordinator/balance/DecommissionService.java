@@ -19,9 +19,8 @@ import reactor.core.publisher.Mono;
  * under the fencing token (so it survives a coordinator failover and the node's restarts); a marked node is given no
  * new replica ({@code TopicService} places on nodes that {@link NodeInfo#acceptsReplicas()}), and the
  * {@link Balancer} hands its leaderships to other in-sync replicas at once and moves every replica off it, a few
- * partitions at a time. When
- * no partition has a replica on it any more, its progress says it is safe to remove. Cancelling lifts the mark; moves
- * already under way complete (cancel them as any move, through the reassignments).
+ * partitions at a time. When no partition has a replica on it any more, its progress says it is safe to remove.
+ * Cancelling lifts the mark; moves already under way complete (cancel them as any move, through the reassignments).
  */
 @Service
 class DecommissionService {

@@ -121,8 +121,9 @@ public class PartitionStateService {
     /**
      * Elections an operator asks for (Kafka's ElectLeaders): of the partitions named, or of all when none are, each
      * decided on the current metadata in one command — PREFERRED moves leadership to the preferred replica when it is
-     * alive, in sync and not being decommissioned, UNCLEAN gives a leaderless partition a leader ({@link Elections#uncleanLeader}). Every
-     * partition named is answered; of all partitions, only those whose leader changed.
+     * alive, in sync and not being decommissioned, UNCLEAN gives a leaderless partition a leader
+     * ({@link Elections#uncleanLeader}). Every partition named is answered; of all partitions, only those whose leader
+     * changed.
      */
     Mono<ElectLeadersResponse> electLeaders(ElectLeadersRequest request) {
         return metadata.submit(view -> {

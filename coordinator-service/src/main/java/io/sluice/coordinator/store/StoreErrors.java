@@ -1,9 +1,9 @@
 package io.sluice.coordinator.store;
 
-import io.sluice.protocol.ErrorCode;
-import io.sluice.protocol.SluiceException;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisLoadingException;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.web.ErrorTranslator;
 import java.io.IOException;
 import org.slf4j.Logger;
