@@ -32,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * it listed and through the API, is refused a bad one with the gateway's problem, produces a record and finds it in
  * the message browser, watches one produced through the API arrive in the live tail (and held while paused), edits a
  * config and deletes the topic by typing its name, searches 20,000 records for the 3 that hold a marker and cancels a
- * search, and watches a partition move's progress, cancels it and decommissions a node and takes it back. Each page is saved as a screenshot under {@code target/screenshots/}.
+ * search, and watches a partition move's progress, cancels it and decommissions a node and takes it back. Each page
+ * is saved as a screenshot under {@code target/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminUiBrowserIT {

@@ -532,8 +532,10 @@ class ConsolePagesTest {
         String page = get("/cluster").replaceAll("\\s+", " ");
 
         assertThat(page).as("the spread: node 1's bar the longest, half of it leaders; node 2's a quarter")
-                .contains("style=\"width:100%\" title=\"replicas: 4\"><span class=\"spread-leaders\" style=\"width:50%\"",
-                        "style=\"width:25%\" title=\"replicas: 1\"><span class=\"spread-leaders\" style=\"width:0%\"",
+                .contains("style=\"width:100%\" title=\"replicas: 4\"><span class=\"spread-leaders\" "
+                                + "style=\"width:50%\"",
+                        "style=\"width:25%\" title=\"replicas: 1\"><span class=\"spread-leaders\" "
+                                + "style=\"width:0%\"",
                         "4 replicas, 2 leaders, decommissioning", "1 replica, 0 leaders");
         assertThat(page).contains(">1.00 MiB/s</td>", ">default</td>", "Stop decommissioning", "Decommission</button>");
         assertThat(page).as("the move: from, to, each new replica's progress")

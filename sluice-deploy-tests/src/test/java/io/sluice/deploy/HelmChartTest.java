@@ -280,7 +280,8 @@ class HelmChartTest {
         Job secured = Chart.withHooks(workDir, "secured.yaml", Map.of("partition.scaleDown.credentials.existingSecret",
                 "sluice-operator")).one(Job.class, "-partition-scale-down");
         assertThat(secured.getSpec().getTemplate().getSpec().getVolumes())
-                .extracting(v -> v.getSecret() == null ? null : v.getSecret().getSecretName()).contains("sluice-operator");
+                .extracting(v -> v.getSecret() == null ? null : v.getSecret().getSecretName())
+                .contains("sluice-operator");
         assertThat(env(secured.getSpec().getTemplate().getSpec().getContainers().getFirst()))
                 .containsEntry("CREDENTIALS", "/etc/sluice/scale-down-credentials");
     }

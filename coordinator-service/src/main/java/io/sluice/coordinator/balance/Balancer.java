@@ -45,8 +45,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Nodes being decommissioned are drained always: their leaderships first, at once, then their replicas. With
  * {@code balancer.enabled} (the default) it also recreates the replicas of nodes dead for longer than
- * {@code balancer.repair-after}, spreads replicas over racks, and balances replica counts and preferred leaders. At most {@code balancer.max-concurrent-moves} partitions move at once,
- * moves started by users included.
+ * {@code balancer.repair-after}, spreads replicas over racks, and balances replica counts and preferred leaders. At
+ * most {@code balancer.max-concurrent-moves} partitions move at once, moves started by users included.
  *
  * <p>When each node died is stored with its record ({@link NodeInfo#deadSinceMs}), so a coordinator that takes over
  * counts from the death, not from its own start. For a record stored before death times were, the first
