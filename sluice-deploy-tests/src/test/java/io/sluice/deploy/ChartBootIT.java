@@ -159,13 +159,13 @@ class ChartBootIT {
                 .one(Job.class, "-partition-scale-down");
         api.createTopic("scale-down-pair", 1, 2);
 
-        Hook refused = runScaleDownHook(job, 1, 8);
+        Hook refused = runScaleDownHook(job, 1, 4);
         assertThat(refused.exit()).as(refused.log()).isEqualTo(1);
         assertThat(refused.log()).contains("decommissioning node 1", "waiting: node_id:1",
-                "nodes 1 still hold replicas after 8s: not scaling down");
+                "nodes 1 still hold replicas after 4s: not scaling down");
         assertThat(PublicApi.get(api.gateway().resolve("/v1/decommissions")).body()).contains("\"node_id\":1");
 
-        Hook back = runScaleDownHook(job, 2, 8);
+        Hook back = runScaleDownHook(job, 2, 4);
         assertThat(back.exit()).as(back.log()).isZero();
         assertThat(back.log()).contains("node 1 stays (replicas: 2)", "no node leaves (replicas: 2)");
         assertThat(PublicApi.get(api.gateway().resolve("/v1/decommissions")).body()).doesNotContain("node_id");
@@ -179,7 +179,7 @@ class ChartBootIT {
         assertThat(PublicApi.get(api.gateway().resolve("/v1/decommissions")).body())
                 .contains("\"node_id\":1", "\"partitions_remaining\":0", "\"safe_to_remove\":true");
 
-        Hook again = runScaleDownHook(job, 2, 8);
+        Hook again = runScaleDownHook(job, 2, 4);
         assertThat(again.exit()).as(again.log()).isZero();
         assertThat(PublicApi.get(api.gateway().resolve("/v1/decommissions")).body()).doesNotContain("node_id");
     }

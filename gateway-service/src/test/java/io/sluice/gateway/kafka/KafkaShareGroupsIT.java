@@ -170,14 +170,14 @@ class KafkaShareGroupsIT {
         try (Readers readers = new Readers()) {
             readers.startThroughFaults(2, group, topic, accepted, new ConcurrentHashMap<>());
             readers.awaitPolling();
-            for (int i = 0; i < 400; i += 10) {
-                produce(topic, 4, i, 10);
-                IntStream.range(i, i + 10).forEach(n -> produced.add("record-" + n));
-                if (i == 200) {
+            // Four batches, the coordinator killed after the second while the consumers hold records of it.
+            for (int i = 0; i < 400; i += 100) {
+                produce(topic, 4, i, 100);
+                IntStream.range(i, i + 100).forEach(n -> produced.add("record-" + n));
+                if (i == 100) {
                     cluster.processes().kill(LocalCluster.COORDINATOR);
                     cluster.processes().start(LocalCluster.COORDINATOR);
                 }
-                GatewayCluster.sleep(Duration.ofMillis(20));
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (!covered(produced, accepted.keySet(), readers.unconfirmed) && System.nanoTime() < deadline) {

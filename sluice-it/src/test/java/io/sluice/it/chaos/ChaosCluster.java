@@ -161,6 +161,11 @@ final class ChaosCluster implements AutoCloseable {
         return cluster.gatewayUrl();
     }
 
+    /** The gateway's Kafka listener, as a Kafka client's {@code bootstrap.servers}. */
+    String kafkaBootstrap() {
+        return cluster.kafkaBootstrap();
+    }
+
     /** A partition service's own URL (not through a link proxy: the test reaches every process directly). */
     URI nodeUrl(int nodeId) {
         return cluster.nodeUrl(nodeId);

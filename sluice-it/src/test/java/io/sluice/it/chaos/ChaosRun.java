@@ -80,6 +80,7 @@ final class ChaosRun {
             TransactionWorkload txns = TransactionWorkload.start(gateway, cluster.gatewayUrl(), TRANSACTION_WRITERS,
                     settings.seed(), transactions, topic -> cluster.topic(topic).partitions().stream()
                             .map(PartitionState::leader).toList(), cluster::nodeUrl);
+            KafkaWorkload kafka = KafkaWorkload.start(cluster.kafkaBootstrap(), TOPIC, PARTITIONS, history);
             CoordinatorWatch coordinators = CoordinatorWatch.start(cluster, start);
             try {
                 Waits.sleep(WARM_UP);
@@ -91,6 +92,7 @@ final class ChaosRun {
                 int acksBefore = history.acks().size();
                 workload.stopProducers();
                 txns.stopWriters();
+                kafka.stopProducing();
                 notes.add(String.format("%d records acknowledged during the %d s of writes after the last fault",
                         history.acks().stream().filter(ack -> ack.sentNanos() - faultEnd >= 0).count(),
                         WRITES_AFTER_FAULTS.toSeconds()));
@@ -100,6 +102,7 @@ final class ChaosRun {
                 heal();
                 awaitConsumers(workload, gateway);
                 awaitGroup(group, gateway);
+                awaitKafkaGroup(gateway);
                 txns.awaitStable(SETTLE_TIMEOUT).forEach(unsettled -> problems.add("transactions not settled "
                         + SETTLE_TIMEOUT.toSeconds() + " s after the writers stopped (last stable offset below the "
                         + "high watermark, or the reader behind it): " + unsettled));
@@ -108,9 +111,13 @@ final class ChaosRun {
                 workload.close();
                 group.close();
                 txns.close();
+                kafka.close();
             }
             problems.addAll(workload.threadFailures());
             problems.addAll(txns.threadFailures());
+            problems.addAll(kafka.threadFailures());
+            history.kafkaGroupCommitted(gateway.committedOffsets(KafkaWorkload.GROUP));
+            notes.add(kafkaNote(history, kafka));
             notes.add(txns.streamsOpened() + " read_committed event streams opened for " + txns.partitions().size()
                     + " partitions (each reconnection after a break opens one more)");
             history.groupCommitted(group.committed());
@@ -206,6 +213,30 @@ final class ChaosRun {
             notes.add("the consumer group did not commit the high watermarks " + ends + " within 90 s (at "
                     + group.committed() + ")");
         }
+    }
+
+    /** Lets the Kafka consumer read up to every partition's high watermark and commit it. */
+    private void awaitKafkaGroup(GatewayClient gateway) {
+        Map<Integer, Long> ends = new TreeMap<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            ReadAnswer latest = gateway.read(TOPIC, partition, 0, 1, Duration.ZERO);
+            ends.put(partition, latest.ok() ? latest.highWatermark() : 0);
+        }
+        if (!KafkaWorkload.awaitCommitted(gateway, ends, Duration.ofSeconds(90))) {
+            notes.add("the Kafka consumer group did not commit the high watermarks " + ends + " within 90 s (at "
+                    + gateway.committedOffsets(KafkaWorkload.GROUP) + ")");
+        }
+    }
+
+    /** The Kafka clients' figures: records sent and acknowledged, records given to the consumer, its errors. */
+    private static String kafkaNote(History history, KafkaWorkload kafka) {
+        long acknowledged = history.acks().stream().filter(ack -> ack.value().startsWith("kafka-")).count();
+        List<History.GroupRead> reads = history.kafkaGroupReads();
+        long distinct = reads.stream().map(read -> read.partition() + "/" + read.offset()).distinct().count();
+        return String.format("Kafka clients: the idempotent producer sent %d records, %d acknowledged; the consumer of"
+                + " group %s (KIP-848) was given %d records (%d again after a failed commit), its polls and commits met"
+                + " %s; final committed offsets %s", kafka.produced(), acknowledged, KafkaWorkload.GROUP, distinct,
+                reads.size() - distinct, kafka.consumerErrors(), history.kafkaGroupCommitted());
     }
 
     /** The group's figures: joins, removals, records given, repeats. */

@@ -47,6 +47,9 @@ final class History {
     private final ConcurrentLinkedQueue<String> consumerEvents = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<GroupRead> groupReads = new ConcurrentLinkedQueue<>();
     private volatile Map<Integer, Long> groupCommitted;
+    private final ConcurrentLinkedQueue<GroupRead> kafkaGroupReads = new ConcurrentLinkedQueue<>();
+    private volatile Map<Integer, Long> kafkaGroupCommitted;
+    private volatile boolean kafkaGroupRan;
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final LongAdder sent = new LongAdder();
@@ -76,6 +79,30 @@ final class History {
 
     void groupRead(GroupRead record) {
         groupReads.add(record);
+    }
+
+    /** A record the Kafka consumer group's member ({@link KafkaWorkload}) was given. */
+    void kafkaGroupRead(GroupRead record) {
+        kafkaGroupReads.add(record);
+    }
+
+    /** The Kafka consumer group's committed offsets at the end (null: unknown); the group ran. */
+    void kafkaGroupCommitted(Map<Integer, Long> committed) {
+        kafkaGroupRan = true;
+        kafkaGroupCommitted = committed == null ? null : Map.copyOf(committed);
+    }
+
+    /** Whether a Kafka consumer group ran: its reads and commits are then judged, and it must have read something. */
+    boolean kafkaGroupRan() {
+        return kafkaGroupRan;
+    }
+
+    List<GroupRead> kafkaGroupReads() {
+        return List.copyOf(kafkaGroupReads);
+    }
+
+    Map<Integer, Long> kafkaGroupCommitted() {
+        return kafkaGroupCommitted;
     }
 
     /** The group's committed offsets at the end, once its members read up to the end and left (null: unknown). */

@@ -184,6 +184,8 @@ final class HistoryChecker {
         List<History.Seen> reads = new ArrayList<>(history.seen());
         history.groupReads().forEach(read -> reads.add(new History.Seen(read.partition(), read.offset(), read.value(),
                 0)));
+        history.kafkaGroupReads().forEach(read -> reads.add(new History.Seen(read.partition(), read.offset(),
+                read.value(), 0)));
         for (History.Seen seen : reads) {
             Location at = new Location(seen.partition(), seen.offset());
             List<Location> locations = stored.get(seen.value());
@@ -207,37 +209,44 @@ final class HistoryChecker {
         for (FinalPartition partition : partitions) {
             compareReplicas(partition, anomalies);
         }
-        checkGroup(history, partitions, anomalies);
+        if (!history.groupReads().isEmpty() || history.groupCommitted() != null) {
+            checkGroup("the consumer group", history.groupReads(), history.groupCommitted(), partitions, anomalies);
+        }
+        if (history.kafkaGroupRan()) {
+            if (history.kafkaGroupReads().isEmpty()) {
+                anomalies.add(Kind.NOT_HEALED, "the Kafka consumer was given no record");
+            }
+            checkGroup("the Kafka consumer group", history.kafkaGroupReads(), history.kafkaGroupCommitted(),
+                    partitions, anomalies);
+        }
         conflicts.forEach(conflict -> anomalies.add(Kind.TWO_LEADERS_ONE_EPOCH, conflict.toString()));
         problems.forEach(problem -> anomalies.add(Kind.NOT_HEALED, problem));
         return anomalies;
     }
 
     /**
-     * The consumer group's promise: every offset of the final log below the group's final committed offset was given
-     * to some member, and nothing was committed past the log.
+     * A consumer group's promise (the HTTP members' group, the Kafka consumer's): every offset of the final log below
+     * the group's final committed offset was given to some member, and nothing was committed past the log.
      */
-    private static void checkGroup(History history, List<FinalPartition> partitions, Anomalies anomalies) {
-        if (history.groupReads().isEmpty() && history.groupCommitted() == null) {
-            return;
-        }
-        Map<Integer, Long> committed = history.groupCommitted();
+    private static void checkGroup(String group, List<History.GroupRead> reads, Map<Integer, Long> committed,
+                                   List<FinalPartition> partitions, Anomalies anomalies) {
         if (committed == null) {
-            anomalies.add(Kind.NOT_HEALED, "the consumer group's committed offsets could not be read at the end");
+            anomalies.add(Kind.NOT_HEALED, group + "'s committed offsets could not be read at the end");
             return;
         }
         Set<Location> given = new HashSet<>();
-        history.groupReads().forEach(read -> given.add(new Location(read.partition(), read.offset())));
+        reads.forEach(read -> given.add(new Location(read.partition(), read.offset())));
         for (FinalPartition partition : partitions) {
             long upTo = committed.getOrDefault(partition.partition(), 0L);
             if (upTo > partition.highWatermark()) {
-                anomalies.add(Kind.GROUP_SKIPPED, "partition " + partition.partition() + ": committed offset " + upTo
-                        + " is past the high watermark " + partition.highWatermark());
+                anomalies.add(Kind.GROUP_SKIPPED, group + ", partition " + partition.partition() + ": committed offset "
+                        + upTo + " is past the high watermark " + partition.highWatermark());
             }
             for (ReadRecord record : partition.log()) {
                 if (record.offset() < upTo && !given.contains(new Location(partition.partition(), record.offset()))) {
                     anomalies.add(Kind.GROUP_SKIPPED, value(record.value()) + " at " + partition.partition() + "/"
-                            + record.offset() + ", below the committed offset " + upTo + ", reached no member");
+                            + record.offset() + ", below " + group + "'s committed offset " + upTo
+                            + ", reached no member");
                 }
             }
         }

@@ -122,6 +122,24 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void theKafkaConsumersGroupIsJudgedAsTheHttpMembersGroupAndMustHaveReadSomething() {
+        history.kafkaGroupRead(new History.GroupRead("kafka-consumer", 0, 0, "a"));
+        history.kafkaGroupRead(new History.GroupRead("kafka-consumer", 0, 2, "x"));
+        history.kafkaGroupCommitted(Map.of(0, 3L));
+        Anomalies anomalies = check(partition("a", "b", "c"));
+        assertThat(anomalies.examples(Kind.GROUP_SKIPPED)).singleElement().asString()
+                .contains("the Kafka consumer group", "0/1");
+        assertThat(anomalies.count(Kind.AT_TWO_OFFSETS) + anomalies.count(Kind.SEEN_THEN_VANISHED))
+                .as("a read of a value the log does not hold there").isEqualTo(1);
+
+        History silent = new History();
+        silent.kafkaGroupCommitted(null);
+        Anomalies nothing = HistoryChecker.check(silent, List.of(partition("a")), List.of(), List.of());
+        assertThat(nothing.examples(Kind.NOT_HEALED)).contains("the Kafka consumer was given no record",
+                "the Kafka consumer group's committed offsets could not be read at the end");
+    }
+
+    @Test
     void aGroupReadOfARecordThatIsGoneAtTheEndVanished() {
         history.groupRead(new History.GroupRead("m1", 0, 0, "a"));
         history.groupCommitted(Map.of(0, 1L));
