@@ -32,8 +32,9 @@ import tools.jackson.databind.JsonNode;
  * accepted or archived, none accepted twice, no record delivered past the delivery limit or after it was accepted or
  * rejected; and a last take, waiting past the lock duration, finds nothing left.
  *
- * <p>It takes {@code sluice.it.share.records} records, the issue's 100,000 by default (about 50 s with the cluster's
- * start on two shared cores; fewer for a quick look). Figures are printed, never asserted.
+ * <p>It takes {@code sluice.it.share.records} records: 30,000 by default, sized for the suite's time (the leader is
+ * killed a third of the way through either way); {@code -Dsluice.it.share.records=100000} is the issue's run (about 50
+ * s with the cluster's start on two shared cores). Figures are printed, never asserted.
  */
 class ShareGroupFaultIT {
 
@@ -50,7 +51,7 @@ class ShareGroupFaultIT {
 
     @Test
     void tenWorkersOnTwoGatewaysEndEveryRecordOnceThroughAStoppedWorkerAndAKilledLeader() throws Exception {
-        int records = Integer.getInteger("sluice.it.share.records", 100_000);
+        int records = Integer.getInteger("sluice.it.share.records", 30_000);
         long seed = Long.getLong("sluice.it.share.seed", System.nanoTime());
         System.out.printf(Locale.ROOT, "[share-fault] %d records, seed %d%n", records, seed);
         try (SluiceCluster cluster = SluiceCluster.builder("share-fault").nodes(3).withGateway()
