@@ -321,6 +321,7 @@ class HelmChartTest {
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("partition.replicas", 0, "/partition/replicas"),
+                Arguments.of("partition.scaleDown.timeoutSeconds", 0, "/partition/scaleDown/timeoutSeconds"),
                 Arguments.of("coordinator.port", 70000, "/coordinator/port"),
                 Arguments.of("image.pullPolicy", "Sometimes", "/image/pullPolicy"),
                 Arguments.of("partition.persistence.size", "lots", "/partition/persistence/size"),
