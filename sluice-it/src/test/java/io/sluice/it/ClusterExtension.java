@@ -1,16 +1,18 @@
 package io.sluice.it;
 
 import io.sluice.testing.SharedCluster;
+import io.sluice.testing.SluiceCluster;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Hands test classes one {@link TestCluster} for the whole run: started by the first class that asks, stopped (with
- * its data deleted) when the run ends, because starting four JVMs costs far more than any single test here. Each
- * test uses topics of its own; after each test every node is running and unpaused again ({@link TestCluster#heal}),
- * whatever the test did to it. The classes that use it run after all others
+ * Hands test classes one {@link TestCluster} for the whole run, as a parameter of their {@code @BeforeAll} method or
+ * test (or the same cluster as a {@link SluiceCluster}, for the classes that test through the gateway): started by the
+ * first class that asks, stopped (with its data deleted) when the run ends, because starting five JVMs costs far more
+ * than most tests here. Each class uses topics of its own; after each test every service is running and unpaused again
+ * ({@link TestCluster#heal}), whatever the test did to it. The classes that use it run after all others
  * ({@link io.sluice.testing.SharedClusterLast}).
  */
 final class ClusterExtension implements SharedCluster, ParameterResolver, AfterEachCallback {
@@ -19,13 +21,15 @@ final class ClusterExtension implements SharedCluster, ParameterResolver, AfterE
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == TestCluster.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == TestCluster.class || type == SluiceCluster.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
+        TestCluster cluster = context.getRoot().getStore(NAMESPACE)
                 .computeIfAbsent(TestCluster.class, key -> TestCluster.start(), TestCluster.class);
+        return parameter.getParameter().getType() == SluiceCluster.class ? cluster.sluice() : cluster;
     }
 
     @Override

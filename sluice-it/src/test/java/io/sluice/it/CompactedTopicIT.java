@@ -3,7 +3,6 @@ package io.sluice.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.internal.SluiceJson;
-import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.SluiceCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,9 +11,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * partition from offset 0 returns exactly 1,000 records, the latest value of each key, at increasing offsets with the
  * gaps compaction leaves, which the reader steps over by {@code next_offset}.
  */
+@ExtendWith(ClusterExtension.class)
 class CompactedTopicIT {
 
     private static final String TOPIC = "compacted";
@@ -35,24 +35,8 @@ class CompactedTopicIT {
     private final JsonMapper json = SluiceJson.mapper();
 
     @BeforeAll
-    static void startCluster() {
-        cluster = SluiceCluster.builder("compaction").nodes(3).withGateway()
-                .jvmOptions(SluiceCluster.testJvm("256m"))
-                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=3s",
-                        "--sluice.coordinator.heartbeat-interval=500ms")
-                // Clean as soon as there is work, and fsync rolled segments often: the cleaner only cleans below the
-                // recovery point on disk.
-                .args(ServiceKind.PARTITION, "--sluice.partition.cleaner.backoff=200ms",
-                        "--sluice.partition.housekeeping.flush-check-interval=200ms",
-                        "--sluice.partition.replication.shutdown-timeout=5s")
-                .start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void useSharedCluster(SluiceCluster shared) {
+        cluster = shared;
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.internal.SluiceJson;
 import io.sluice.launcher.LocalCluster;
-import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.SluiceCluster;
 import java.io.IOException;
 import java.net.URI;
@@ -22,9 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * then read back; then the whole cluster restarted and read again. Every acknowledged record must be where its
  * acknowledgement said, byte for byte, offsets contiguous, nothing duplicated by the broker.
  */
+@ExtendWith(ClusterExtension.class)
 class GatewayEndToEndIT {
 
     private static final int RECORDS = 30_000;
@@ -45,21 +45,8 @@ class GatewayEndToEndIT {
     private final JsonMapper json = SluiceJson.mapper();
 
     @BeforeAll
-    static void startCluster() {
-        cluster = SluiceCluster.builder("e2e").nodes(3).withGateway()
-                .jvmOptions(SluiceCluster.testJvm("384m"))
-                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=3s",
-                        "--sluice.coordinator.heartbeat-interval=500ms")
-                .args(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=5s",
-                        "--sluice.partition.replication.shutdown-timeout=5s")
-                .start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void useSharedCluster(SluiceCluster shared) {
+        cluster = shared;
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.internal.SluiceJson;
 import io.sluice.internal.metadata.PartitionState;
-import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
 import java.io.IOException;
@@ -29,6 +28,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,7 +40,11 @@ import tools.jackson.databind.json.JsonMapper;
  * in flight at a SIGKILL of their leader are re-sent by the gateway under their producer session's stamp and written
  * once.
  */
+@ExtendWith(ClusterExtension.class)
 class IdempotentProduceIT {
+
+    /** The second gateway this class starts on the shared cluster, and stops after itself. */
+    private static final String SECOND_GATEWAY = "gateway-idempotent";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -51,22 +55,16 @@ class IdempotentProduceIT {
     private static URI gatewayB;
 
     @BeforeAll
-    static void startClusterWithTwoGateways() {
-        cluster = SluiceCluster.builder("idempotent-produce").nodes(3).withGateway()
-                .jvmOptions(SluiceCluster.testJvm("256m"))
-                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=6s",
-                        "--sluice.coordinator.heartbeat-interval=500ms")
-                .args(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=3s",
-                        "--sluice.partition.replication.shutdown-timeout=5s")
-                .start();
+    static void startSecondGateway(SluiceCluster shared) {
+        cluster = shared;
         gatewayA = cluster.gatewayUrl();
-        gatewayB = cluster.startGateway("gateway-b");
+        gatewayB = cluster.startGateway(SECOND_GATEWAY);
     }
 
     @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
+    static void stopSecondGateway() {
+        if (gatewayB != null) {
+            cluster.processes().stop(SECOND_GATEWAY);
         }
     }
 
@@ -84,10 +82,11 @@ class IdempotentProduceIT {
         PartitionState before = partition(topic);
         List<Integer> followers = before.replicas().stream().filter(n -> n != before.leader()).toList();
 
+        // Frozen for about a second: well inside the shared cluster's 2 s lag time, so they stay in the ISR.
         followers.forEach(cluster::pause);
         Response first;
         try {
-            first = post(gatewayA, "/v1/topics/" + topic + "/records?acks=all&timeout_ms=1500", body, "order-1042");
+            first = post(gatewayA, "/v1/topics/" + topic + "/records?acks=all&timeout_ms=1000", body, "order-1042");
         } finally {
             followers.forEach(cluster::resume);
         }

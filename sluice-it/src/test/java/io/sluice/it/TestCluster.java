@@ -4,6 +4,7 @@ import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.it.PartitionApi.Consumed;
+import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.launcher.ServiceProcess;
 import io.sluice.protocol.TopicPartition;
@@ -20,9 +21,12 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The replication suites' view of a three-node {@link SluiceCluster} (coordinator and partition services 1..3, no
+ * The replication suites' view of a three-node {@link SluiceCluster} (coordinator, partition services 1..3 and a
  * gateway): short timeouts so that faults show within seconds, partition-level calls ({@link PartitionApi}), the
- * coordinator's view of partitions, and the replicas' files on disk.
+ * coordinator's view of partitions, and the replicas' files on disk. The classes that test through the public API
+ * take the same cluster as a {@link SluiceCluster} ({@link #sluice()}): the log cleaner runs as soon as there is work
+ * and rolled segments are fsynced every 200 ms (it only cleans below the recovery point on disk), which the others
+ * never notice.
  *
  * <p>Drive it from the test thread only (the launcher is not thread-safe); {@link PartitionApi} calls may come from
  * any thread.
@@ -45,12 +49,12 @@ final class TestCluster implements AutoCloseable {
     }
 
     /**
-     * Starts the coordinator and three partition services and waits until every one is ready. The coordinator checks
-     * preferred leaders every 2 s, so leadership also moves back after a node returns.
+     * Starts the coordinator, three partition services and the gateway and waits until every one is ready. The
+     * coordinator checks preferred leaders every 2 s, so leadership also moves back after a node returns.
      */
     static TestCluster start() {
-        return new TestCluster(SluiceCluster.builder("replication").nodes(NODES)
-                .jvmOptions(SluiceCluster.testJvm("256m"))
+        return new TestCluster(SluiceCluster.builder("replication").nodes(NODES).withGateway()
+                .jvmOptions(SluiceCluster.testJvm("384m"))
                 .args(ServiceKind.COORDINATOR,
                         "--sluice.coordinator.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms",
                         "--sluice.coordinator.heartbeat-interval=500ms",
@@ -62,8 +66,15 @@ final class TestCluster implements AutoCloseable {
                 .args(ServiceKind.PARTITION,
                         "--sluice.partition.replication.lag-time-max=" + LAG_TIME_MAX.toMillis() + "ms",
                         "--sluice.partition.replication.shutdown-timeout=5s",
-                        "--spring.lifecycle.timeout-per-shutdown-phase=10s")
+                        "--spring.lifecycle.timeout-per-shutdown-phase=10s",
+                        "--sluice.partition.cleaner.backoff=200ms",
+                        "--sluice.partition.housekeeping.flush-check-interval=200ms")
                 .start());
+    }
+
+    /** The same cluster, for the classes that drive it through the gateway and the launcher. */
+    SluiceCluster sluice() {
+        return cluster;
     }
 
     PartitionApi api() {
@@ -115,10 +126,16 @@ final class TestCluster implements AutoCloseable {
     }
 
     /**
-     * Brings every node back after a test that left some killed, stopped or paused, and waits until the
-     * coordinator sees all of them alive, so the next test starts from a whole cluster.
+     * Brings every node back after a test that left some killed, stopped or paused (and the coordinator and the
+     * gateway, if a test left them down), and waits until the coordinator sees all of them alive, so the next test
+     * starts from a whole cluster.
      */
     void heal() {
+        for (String service : List.of(LocalCluster.COORDINATOR, LocalCluster.GATEWAY)) {
+            if (cluster.processes().process(service).isEmpty()) {
+                cluster.processes().start(service);
+            }
+        }
         for (int id = 1; id <= NODES; id++) {
             Optional<ServiceProcess> process = cluster.process(id);
             if (process.isEmpty()) {

@@ -3,8 +3,8 @@ package io.sluice.gateway.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.launcher.LocalCluster;
-import io.sluice.launcher.ServiceKind;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -40,6 +40,7 @@ import org.apache.kafka.tools.VerifiableProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -53,8 +54,15 @@ import tools.jackson.databind.JsonNode;
  * print is the oracle, as in those tests: every record the producer had acknowledged is consumed by every group (at
  * least once), each group keeps reading after every restart, and the offsets a group has committed, as the admin
  * client reads them throughout, never go backwards on any partition and end at the partition's end.
+ *
+ * <p>It runs on the shared cluster ({@link SharedGatewayCluster}), with a second gateway of its own that it stops
+ * after itself; the services it restarts come back with the shared cluster's settings.
  */
+@ExtendWith(SharedGatewayCluster.class)
 class KafkaGroupsRollingRestartIT {
+
+    /** The second gateway this class starts on the shared cluster, and stops after itself. */
+    private static final String SECOND_GATEWAY = "gateway-rolling";
 
     private static final String TOPIC = "rolling-verifiable";
     private static final int PARTITIONS = 6;
@@ -82,19 +90,17 @@ class KafkaGroupsRollingRestartIT {
     private static String bootstrap;
 
     @BeforeAll
-    static void startCluster() {
+    static void useSharedCluster(GatewayCluster shared) {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
                 .setLevel(ch.qos.logback.classic.Level.ERROR);
-        cluster = GatewayCluster.start("KafkaGroupsRollingRestartIT", 3, Map.of(ServiceKind.GATEWAY, List.of()));
-        cluster.startGateway("gateway-b");
-        bootstrap = cluster.kafkaBootstrap() + "," + cluster.kafkaBootstrap("gateway-b");
+        cluster = shared;
+        cluster.startGateway(SECOND_GATEWAY);
+        bootstrap = cluster.kafkaBootstrap() + "," + cluster.kafkaBootstrap(SECOND_GATEWAY);
     }
 
     @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void stopSecondGateway() {
+        cluster.processes().stop(SECOND_GATEWAY);
     }
 
     @Test
@@ -112,7 +118,7 @@ class KafkaGroupsRollingRestartIT {
         CommitSampler sampler = new CommitSampler();
         try {
             awaitProgress(groups, "the groups' first records");
-            for (String service : List.of(LocalCluster.GATEWAY, "gateway-b", LocalCluster.partition(1),
+            for (String service : List.of(LocalCluster.GATEWAY, SECOND_GATEWAY, LocalCluster.partition(1),
                     LocalCluster.partition(2), LocalCluster.partition(3))) {
                 bounceOneMember(groups);
                 Duration took = cluster.restart(service);
