@@ -9,6 +9,7 @@ import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.gateway.testing.SseStream;
 import io.sluice.launcher.LocalCluster;
 import io.sluice.protocol.partition.DefaultPartitioner;
+import io.sluice.testing.Waits;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -534,16 +535,27 @@ class EndToEndIT {
 
         try (SseStream stream = SseStream.open(cluster.http(), uri, null, 8)) {
             assertThat(stream.status()).isEqualTo(200);
-            GatewayCluster.sleep(Duration.ofSeconds(1));
-            assertThat(gatewayMetric("sluice.gateway.sse.streams")).isGreaterThanOrEqualTo(1);
+            Waits.await("the stream counted open", Duration.ofSeconds(10),
+                    () -> gatewayMetric("sluice.gateway.sse.streams") >= 1 ? Boolean.TRUE : null);
         }
-        // Long polls in flight when the client left end within their wait (5 s); no new ones are started.
-        GatewayCluster.sleep(Duration.ofSeconds(7));
+        Waits.await("the stream counted closed", Duration.ofSeconds(10),
+                () -> gatewayMetric("sluice.gateway.sse.streams") == 0 ? Boolean.TRUE : null);
+        // A record on every partition ends the long polls in flight when the client left (they answer as soon as there
+        // is a record to read), and a fetch loop still running would fetch again at once.
+        writeOneRecordPerPartition(topic, "after-close");
+        GatewayCluster.sleep(Duration.ofSeconds(1));
         long fetches = consumerFetches();
-        GatewayCluster.sleep(Duration.ofSeconds(6));
+        // The barrier: a fetch loop still running would be answered this record within milliseconds.
+        writeOneRecordPerPartition(topic, "barrier");
+        GatewayCluster.sleep(Duration.ofSeconds(2));
 
         assertThat(consumerFetches()).as("consumer fetches on the partition services").isEqualTo(fetches);
-        assertThat(gatewayMetric("sluice.gateway.sse.streams")).isZero();
+    }
+
+    private static void writeOneRecordPerPartition(String topic, String value) {
+        ok(cluster.postJson(records(topic, "?acks=all"), IntStream.range(0, PARTITIONS)
+                .mapToObj(p -> "{\"partition\": " + p + ", \"value\": \"" + value + "\"}")
+                .collect(Collectors.joining(",", "[", "]"))));
     }
 
     @Test
