@@ -11,7 +11,6 @@ import static io.sluice.it.GatewayHttp.send;
 
 import io.sluice.internal.SluiceJson;
 import io.sluice.it.GatewayHttp.Response;
-import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
 import java.io.IOException;
@@ -38,6 +37,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,12 +45,17 @@ import tools.jackson.databind.json.JsonMapper;
  * Consumer groups through two gateways, every process real: members on either gateway share a topic's partitions,
  * a polling member's calls alternate between the gateways, a client whose gateway dies resumes through the other one
  * from the committed positions, a reset's dry run shows its plan and the next member starts where it was applied, and
- * bad input changes nothing. One cluster for all cases; each case has its own group.
+ * bad input changes nothing. On the suite's shared cluster ({@link ClusterExtension}) with a second gateway of its own;
+ * each case has its own group.
  *
  * <p>The at-least-once rule checked (docs/api.md): a record is delivered again only to the next owner of its
  * partition, and only if it was sent after the last commit that reached the coordinator.
  */
+@ExtendWith(ClusterExtension.class)
 class ConsumerGroupsIT {
+
+    /** The second gateway this class starts on the shared cluster, and stops after itself. */
+    private static final String SECOND_GATEWAY = "gateway-b";
 
     /** Rounds of the churn test, each a join or a leave one to two and a half seconds apart. */
     private static final int CHURN_ROUNDS = Integer.getInteger("sluice.churn.rounds", 12);
@@ -67,30 +72,18 @@ class ConsumerGroupsIT {
     private static final JsonMapper JSON = SluiceJson.mapper();
 
     @BeforeAll
-    static void startClusterWithTwoGatewaysAndProduce() {
-        cluster = SluiceCluster.builder("consumer-groups").nodes(2).withGateway()
-                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.groups.session-timeout=4s",
-                        "--sluice.coordinator.groups.min-session-timeout=1s",
-                        "--sluice.coordinator.groups.heartbeat-interval=500ms",
-                        "--sluice.coordinator.groups.rebalance-timeout=10s",
-                        "--sluice.coordinator.groups.session-check-interval=200ms",
-                        "--sluice.coordinator.groups.ownership-history=20000")
-                // A manual committer's commit on the assignment event lands before the release even when it comes
-                // several heartbeats (500 ms) later: a slow client, or a loaded machine.
-                .args(ServiceKind.GATEWAY, "--sluice.gateway.groups.lag-interval=1s",
-                        "--sluice.gateway.groups.revocation-hold=6s",
-                        "--logging.level.io.sluice.gateway.group=DEBUG")
-                .start();
+    static void startSecondGatewayAndProduce(SluiceCluster shared) {
+        cluster = shared;
         gatewayA = cluster.gatewayUrl();
-        gatewayB = cluster.startGateway("gateway-b");
+        gatewayB = cluster.startGateway(SECOND_GATEWAY);
         createTopic(TOPIC, PARTITIONS);
         produce(TOPIC, PARTITIONS, RECORDS);
     }
 
     @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
+    static void stopSecondGateway() {
+        if (gatewayB != null) {
+            cluster.processes().stop(SECOND_GATEWAY);
         }
     }
 
@@ -266,14 +259,14 @@ class ConsumerGroupsIT {
                 JsonNode away = instance(get(gatewayA, "/v1/groups/" + group).json(), "host-1");
                 return away != null && away.get("state").asString().equals("LEFT_STATIC") ? Boolean.TRUE : null;
             });
-            long logMark = Files.size(cluster.logFile("gateway-b"));
+            long logMark = Files.size(cluster.logFile(SECOND_GATEWAY));
             produce(topic, partitions, 400);
             // A rebalance would reach the dynamic member in a heartbeat's answer. Twelve answers after the leave (500 ms
             // apart) span more than the cluster's 4 s default session: a static member kept away only for the default,
             // not its own 30 s, would have been removed and its partitions handed on within them.
             List<String> answers = Waits.await("twelve heartbeats of the dynamic member after the leave",
                     Duration.ofSeconds(60), () -> {
-                        List<String> lines = heartbeatAnswers("gateway-b", logMark, group, dynamicId);
+                        List<String> lines = heartbeatAnswers(SECOND_GATEWAY, logMark, group, dynamicId);
                         return lines.size() >= 12 ? lines : null;
                     });
             assertThat(answers).as("the dynamic member's heartbeat answers after the leave")

@@ -7,7 +7,6 @@ import static io.sluice.it.GatewayHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.it.GatewayHttp.Response;
-import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
 import java.net.URI;
@@ -21,8 +20,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +39,7 @@ import tools.jackson.databind.JsonNode;
  * <p>{@code -Dsluice.handoff.trials=N} runs N trials per shape (default 2), {@code -Dsluice.handoff.seed=S} another
  * schedule of pauses.
  */
+@ExtendWith(ClusterExtension.class)
 class GroupHandOffIT {
 
     private static final int PARTITIONS = 6;
@@ -53,22 +53,9 @@ class GroupHandOffIT {
     enum Kind { SSE, POLLING, POLLING_MANUAL }
 
     @BeforeAll
-    static void startCluster() {
-        cluster = SluiceCluster.builder("group-handoff").nodes(1).withGateway()
-                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.groups.session-timeout=3s",
-                        "--sluice.coordinator.groups.min-session-timeout=1s",
-                        "--sluice.coordinator.groups.heartbeat-interval=300ms",
-                        "--sluice.coordinator.groups.rebalance-timeout=10s",
-                        "--sluice.coordinator.groups.session-check-interval=200ms")
-                .start();
+    static void useSharedCluster(SluiceCluster shared) {
+        cluster = shared;
         gateway = cluster.gatewayUrl();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @ParameterizedTest(name = "{0} members, auto_offset_reset={1}")

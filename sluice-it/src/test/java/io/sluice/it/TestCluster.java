@@ -62,13 +62,27 @@ final class TestCluster implements AutoCloseable {
                         // stalled by a loaded machine step down and answer 503 until it took the lease again.
                         "--sluice.coordinator.lease.ttl=10s",
                         "--sluice.coordinator.lease.renew-interval=300ms",
-                        "--sluice.coordinator.election.preferred-leader-check-interval=2s")
+                        "--sluice.coordinator.election.preferred-leader-check-interval=2s",
+                        // Consumer groups (ConsumerGroupsIT, GroupHandOffIT): sessions and rebalances within seconds,
+                        // and the partitions' ownership history kept long enough to be checked whole.
+                        "--sluice.coordinator.groups.session-timeout=4s",
+                        "--sluice.coordinator.groups.min-session-timeout=1s",
+                        "--sluice.coordinator.groups.heartbeat-interval=500ms",
+                        "--sluice.coordinator.groups.rebalance-timeout=10s",
+                        "--sluice.coordinator.groups.session-check-interval=200ms",
+                        "--sluice.coordinator.groups.ownership-history=20000")
                 .args(ServiceKind.PARTITION,
                         "--sluice.partition.replication.lag-time-max=" + LAG_TIME_MAX.toMillis() + "ms",
                         "--sluice.partition.replication.shutdown-timeout=5s",
                         "--spring.lifecycle.timeout-per-shutdown-phase=10s",
                         "--sluice.partition.cleaner.backoff=200ms",
                         "--sluice.partition.housekeeping.flush-check-interval=200ms")
+                // A manual committer's commit on the assignment event lands before the release even when it comes
+                // several heartbeats (500 ms) later: a slow client, or a loaded machine. Group lag is measured every
+                // second, and the group calls are logged for ConsumerGroupsIT to read.
+                .args(ServiceKind.GATEWAY, "--sluice.gateway.groups.lag-interval=1s",
+                        "--sluice.gateway.groups.revocation-hold=6s",
+                        "--logging.level.io.sluice.gateway.group=DEBUG")
                 .start());
     }
 
