@@ -3,17 +3,13 @@ package io.sluice.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.launcher.ServiceKind;
-import io.sluice.testing.SecurityFiles;
 import io.sluice.testing.SluiceCluster;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +17,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.UnsupportedCallbackException;
@@ -42,65 +37,33 @@ import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kafka's own client against a cluster with security on (SASL_PLAINTEXT): PLAIN against the users file and
  * OAUTHBEARER against the JWT settings — the credentials HTTP uses — and the same ACLs: a principal without WRITE or
  * READ on a topic gets TOPIC_AUTHORIZATION_FAILED, and gets through once an ACL made over HTTP allows it. Wrong
- * credentials fail the sign-in, and a client that does not sign in is not served.
+ * credentials fail the sign-in, and a client that does not sign in is not served. On the secured cluster it shares with
+ * {@link SecurityIT} ({@link SecuredCluster}).
  */
+@ExtendWith(SecuredClusterExtension.class)
 class KafkaSecurityIT {
 
-    // Fixtures of this test only; their bcrypt hashes (cost 4) are in the users file below (SecurityIT's users).
-    private static final String ADMIN_PASSWORD = "it-admin-Pw-7f3a";
-    private static final String ALICE_PASSWORD = "it-alice-Pw-91c2";
-    private static final String BOB_PASSWORD = "it-bob-Pw-4d8e";
-    private static final String USERS = """
-            admin:$2a$04$sv0sXGofxRM45V/YEJUqw.pBvYF3q6YjHoL.zQejPNxjKJqqpyula
-            alice:$2a$04$oomAXcEZr1qThDlEE/WXwuHcu9Fjx7DN7RM3g.0/8SezqsyFLm7He
-            bob:$2a$04$gy08ZscBQFwNVzbrsxMd1Ou05iK9rqpUKG2XN8AnVbAtiP.sK0ZeS
-            """;
-    private static final String CLUSTER_SECRET = "it-cluster-" + UUID.randomUUID();
-    private static final KeyPair SIGNER = rsa();
+    private static final String ADMIN_PASSWORD = SecuredCluster.ADMIN_PASSWORD;
+    private static final String ALICE_PASSWORD = SecuredCluster.ALICE_PASSWORD;
+    private static final String BOB_PASSWORD = SecuredCluster.BOB_PASSWORD;
+    private static final KeyPair SIGNER = SecuredCluster.SIGNER;
     /** The token {@link TokenFile} hands Kafka's client: set by a test before it makes the client. */
     static volatile String currentToken;
 
     private static SluiceCluster cluster;
-    private static SecurityFiles secrets;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void startSecuredCluster() throws IOException {
-        secrets = SecurityFiles.create("sluice-kafka-security-it");
-        String publicKey = "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(SIGNER.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
-        String importIt = secrets.importArgument(
-                "sluice.security.enabled=true",
-                "sluice.security.cluster-secret=" + CLUSTER_SECRET,
-                "sluice.security.basic.users-file=" + secrets.write("users", USERS),
-                "sluice.security.jwt.public-key-file=" + secrets.write("jwt.pem", publicKey),
-                "sluice.security.super-users=User:admin",
-                "sluice.security.acls.refresh-interval=1s",
-                "sluice.security.login-throttling.max-failures=1000",
-                "sluice.security.quotas.overrides[User\\:bob].produce-bytes-per-second=64KB");
-        cluster = SluiceCluster.builder("kafka-security").nodes(3).withGateway().clusterSecret(CLUSTER_SECRET)
-                .args(ServiceKind.COORDINATOR, importIt).args(ServiceKind.PARTITION, importIt)
-                .args(ServiceKind.GATEWAY, importIt).start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws IOException {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (secrets != null) {
-            secrets.close();
-        }
+    static void useSecuredCluster(SluiceCluster shared) {
+        cluster = shared;
     }
 
     @Test
@@ -134,7 +97,7 @@ class KafkaSecurityIT {
         // A bearer token the JWT settings accept signs in as its subject; one signed by another key does not.
         currentToken = jwt(SIGNER, "alice");
         assertThat(readAll(oauthBearer(), "secured")).containsExactly("from-admin", "from-alice");
-        currentToken = jwt(rsa(), "alice");
+        currentToken = jwt(SecuredCluster.rsa(), "alice");
         assertThatThrownBy(() -> readAll(oauthBearer(), "secured")).isInstanceOf(SaslAuthenticationException.class);
 
         // A wrong password is refused at sign-in, and nothing was written by any refused client.
@@ -335,15 +298,6 @@ class KafkaSecurityIT {
         return header + "." + claims + "." + url.encodeToString(signature.sign());
     }
 
-    private static KeyPair rsa() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Kafka's OAUTHBEARER login callback, handing the client {@link #currentToken} as its token. */
     public static final class TokenFile implements AuthenticateCallbackHandler {

@@ -2,6 +2,7 @@ package io.sluice.gateway.testing;
 
 import io.sluice.launcher.ServiceKind;
 import io.sluice.testing.SharedCluster;
+import io.sluice.testing.SharedClusters;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -23,9 +24,6 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class SharedGatewayCluster implements SharedCluster, ParameterResolver, AfterEachCallback {
 
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(SharedGatewayCluster.class);
-
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == GatewayCluster.class;
@@ -33,20 +31,17 @@ public final class SharedGatewayCluster implements SharedCluster, ParameterResol
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(GatewayCluster.class,
-                key -> GatewayCluster.start("SharedGatewayCluster", 3, Map.of(ServiceKind.COORDINATOR, List.of(
+        return SharedClusters.get(context, GatewayCluster.class,
+                () -> GatewayCluster.start("SharedGatewayCluster", 3, Map.of(ServiceKind.COORDINATOR, List.of(
                         "--sluice.coordinator.groups.initial-rebalance-delay=0s",
                         "--sluice.coordinator.transactions.abort-check-interval=200ms",
                         "--sluice.coordinator.share-groups.lock-duration=5s",
                         "--sluice.coordinator.share-groups.max-in-flight-records=20",
-                        "--sluice.coordinator.share-groups.auto-offset-reset=earliest"))), GatewayCluster.class);
+                        "--sluice.coordinator.share-groups.auto-offset-reset=earliest"))));
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        GatewayCluster cluster = context.getRoot().getStore(NAMESPACE).get(GatewayCluster.class, GatewayCluster.class);
-        if (cluster != null) {
-            cluster.heal();
-        }
+        SharedClusters.open(context, GatewayCluster.class).ifPresent(GatewayCluster::heal);
     }
 }
