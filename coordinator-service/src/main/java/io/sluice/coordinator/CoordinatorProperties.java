@@ -2,6 +2,7 @@ package io.sluice.coordinator;
 
 import io.sluice.internal.client.InternalClientSettings;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -92,16 +94,23 @@ public record CoordinatorProperties(
      * @param maxConcurrentMoves the most partitions moving at once, moves started by users included
      * @param replicaTolerance   how many more replicas than another a live node may hold
      * @param leaderTolerance    how many more preferred leaderships than another a live node may hold
+     * @param byteTolerance      how many more bytes than another a live node may hold, as a fraction of the mean
+     *                           bytes per live node
+     * @param minByteSpread      how many more bytes than another a live node may hold in any case (below it, moving
+     *                           data is not worth its cost)
      */
     public record Balancer(@DefaultValue("true") boolean enabled,
                            @DefaultValue("30s") Duration interval,
                            @DefaultValue("10m") Duration repairAfter,
                            @DefaultValue("4") @Min(1) int maxConcurrentMoves,
                            @DefaultValue("1") @Min(1) int replicaTolerance,
-                           @DefaultValue("1") @Min(1) int leaderTolerance) {
+                           @DefaultValue("1") @Min(1) int leaderTolerance,
+                           @DefaultValue("0.1") @DecimalMin(value = "0", inclusive = false) double byteTolerance,
+                           @DefaultValue("1GB") DataSize minByteSpread) {
 
         public static Balancer defaults() {
-            return new Balancer(true, Duration.ofSeconds(30), Duration.ofMinutes(10), 4, 1, 1);
+            return new Balancer(true, Duration.ofSeconds(30), Duration.ofMinutes(10), 4, 1, 1, 0.1,
+                    DataSize.ofGigabytes(1));
         }
     }
 

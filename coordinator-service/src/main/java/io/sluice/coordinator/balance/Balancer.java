@@ -45,8 +45,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>Nodes being decommissioned are drained always: their leaderships first, at once, then their replicas. With
  * {@code balancer.enabled} (the default) it also recreates the replicas of nodes dead for longer than
- * {@code balancer.repair-after}, spreads replicas over racks, and balances replica counts and preferred leaders. At
- * most {@code balancer.max-concurrent-moves} partitions move at once, moves started by users included.
+ * {@code balancer.repair-after}, spreads replicas over racks, and balances replica counts, bytes (the sizes the nodes
+ * report, {@link PartitionSizes}) and preferred leaders. At most {@code balancer.max-concurrent-moves} partitions move
+ * at once, moves started by users included.
  *
  * <p>When each node died is stored with its record ({@link NodeInfo#deadSinceMs}), so a coordinator that takes over
  * counts from the death, not from its own start. For a record stored before death times were, the first
@@ -65,6 +66,7 @@ public class Balancer {
 
     private final MetadataManager metadata;
     private final ReassignmentService reassignments;
+    private final PartitionSizes sizes;
     private final CoordinatorProperties.Balancer settings;
     private final Clock clock;
     private final Map<Reason, Counter> started = new EnumMap<>(Reason.class);
@@ -72,24 +74,26 @@ public class Balancer {
     /** What the last {@link #watch} saw; null before the first one of this activation. */
     private volatile Seen seen;
 
-    Balancer(MetadataManager metadata, ReassignmentService reassignments, CoordinatorProperties properties,
-             Clock clock, MeterRegistry meters) {
+    Balancer(MetadataManager metadata, ReassignmentService reassignments, PartitionSizes sizes,
+             CoordinatorProperties properties, Clock clock, MeterRegistry meters) {
         this.metadata = metadata;
         this.reassignments = reassignments;
+        this.sizes = sizes;
         this.settings = properties.balancer();
         this.clock = clock;
         for (Reason reason : Reason.values()) {
             started.put(reason, Counter.builder("sluice.coordinator.balancer.moves.started")
                     .description("Partition moves the balancer started, by why: drain (a decommissioned node), repair "
-                            + "(a node lost for good), rack, replicas or leaders (balance)")
+                            + "(a node lost for good), rack, replicas, bytes or leaders (balance)")
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .register(meters));
         }
     }
 
     /**
-     * Hands the leaderships of nodes being decommissioned to other replicas, then plans and starts what the planner
-     * proposes now; nothing while this coordinator is not active.
+     * Hands the leaderships of nodes being decommissioned to other replicas, asks the live nodes how large their
+     * replicas are (when balancing), then plans and starts what the planner proposes now; nothing while this
+     * coordinator is not active.
      */
     public Mono<Void> round() {
         // Deferred: a caller that chains a round after a change (a decommission's mark) must have the round see it.
@@ -98,7 +102,8 @@ public class Balancer {
                 return Mono.empty();
             }
             AtomicReference<List<Move>> planned = new AtomicReference<>(List.of());
-            return handOffLeaderships().then(Mono.defer(() -> reassignments.startMoves(view -> {
+            Mono<?> sized = settings.enabled() ? sizes.refresh(metadata.view()) : Mono.empty();
+            return handOffLeaderships().then(sized).then(Mono.defer(() -> reassignments.startMoves(view -> {
                 List<Move> moves = plan(view);
                 planned.set(moves);
                 return moves.stream().map(m -> new AlterReassignmentsRequest.Target(m.partition().topic(),
@@ -169,9 +174,10 @@ public class Balancer {
         return roundNow ? round() : Mono.empty();
     }
 
-    /** The moves the planner proposes for {@code view} now. */
+    /** The moves the planner proposes for {@code view} now, with the partitions' sizes last heard. */
     List<Move> plan(MetadataView view) {
         Instant now = clock.instant();
+        Map<TopicPartition, Long> sized = sizes.current(view);
         Set<Integer> lost = lost(view, now);
         List<MovePlanner.Node> nodes = new ArrayList<>();
         for (NodeInfo node : view.metadata().nodes()) {
@@ -184,12 +190,14 @@ public class Balancer {
         List<MovePlanner.Partition> partitions = new ArrayList<>();
         for (TopicMetadata topic : view.metadata().topics()) {
             for (PartitionState state : topic.partitions()) {
-                partitions.add(new MovePlanner.Partition(new TopicPartition(topic.name(), state.partition()),
-                        state.targetReplicas(), state.isr(), state.hasLeader(), state.isReassigning()));
+                TopicPartition id = new TopicPartition(topic.name(), state.partition());
+                partitions.add(new MovePlanner.Partition(id, state.targetReplicas(), state.isr(), state.hasLeader(),
+                        state.isReassigning(), sized.getOrDefault(id, 0L)));
             }
         }
         Limits limits = new Limits(settings.maxConcurrentMoves(), settings.replicaTolerance(),
-                settings.leaderTolerance(), settings.enabled());
+                settings.leaderTolerance(), settings.enabled(), settings.byteTolerance(),
+                settings.minByteSpread().toBytes());
         return MovePlanner.plan(nodes, partitions, limits);
     }
 

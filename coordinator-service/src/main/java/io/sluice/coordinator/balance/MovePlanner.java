@@ -2,6 +2,7 @@ package io.sluice.coordinator.balance;
 
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +35,13 @@ import java.util.TreeSet;
  *       replicas more than the least loaded one, one replica moves from a most loaded node to a least loaded one that
  *       holds at least two fewer (so every move narrows the spread), on a partition whose rack spread the move does not
  *       narrow; a follower replica is moved in preference to a preferred leader.</li>
+ *   <li><b>Bytes</b>: while the target node holding the most bytes holds more than the byte allowance more than the
+ *       one holding the fewest (the allowance: {@link Limits#byteTolerance} of the mean bytes per target node, and at
+ *       least {@link Limits#minByteSpread}), bytes move from a heaviest node to a lightest one: one replica, where
+ *       replica counts stay within their tolerance, or else a swap of a larger replica for a smaller one (two moves,
+ *       so only where the plan may start two more);
+ *       whichever moves nearest half the gap between the two nodes, and never as much as the gap, so every move
+ *       narrows it; racks as for replica counts. A partition's bytes are what its largest replica holds.</li>
  *   <li><b>Preferred leaders</b>: the same for the number of partitions whose first replica is on each target node,
  *       within {@link Limits#leaderTolerance}, by reordering a partition's replicas so that an in-sync replica on a
  *       less loaded node comes first: no data moves; the preferred-leader election then moves the leadership.</li>
@@ -48,7 +56,8 @@ import java.util.TreeSet;
  * a node holding two more replicas than another holds some partition the other does not); preferred leaders, and
  * replica counts under rack constraints, stop where no single move of these rules narrows the spread. Plans applied
  * one after another converge: each move lowers, in this order of importance, the replicas on nodes being left, the
- * partitions short of racks, the spread of replica counts, the spread of preferred leaders.
+ * partitions short of racks, the replica counts' spread, the sum of the squares of the target nodes' bytes (a byte
+ * move leaves replica counts within their tolerance, or, a swap, as they were), the spread of preferred leaders.
  */
 final class MovePlanner {
 
@@ -68,7 +77,7 @@ final class MovePlanner {
     }
 
     /** Why a partition moves. */
-    enum Reason { DRAIN, REPAIR, RACK, REPLICAS, LEADERS }
+    enum Reason { DRAIN, REPAIR, RACK, REPLICAS, BYTES, LEADERS }
 
     /** A node as the planner sees it; {@code rack} null when racks are not used. */
     record Node(int id, String rack, Role role) {
@@ -81,13 +90,22 @@ final class MovePlanner {
      * @param isr       its in-sync replicas
      * @param hasLeader whether it has a leader now
      * @param moving    whether a move is under way: it counts against the bound and is not planned
+     * @param sizeBytes the bytes a replica of it holds (its largest replica's log); 0 when unknown
      */
     record Partition(TopicPartition id, List<Integer> replicas, List<Integer> isr, boolean hasLeader,
-                     boolean moving) {
+                     boolean moving, long sizeBytes) {
 
         Partition {
             replicas = List.copyOf(replicas);
             isr = List.copyOf(isr);
+            if (sizeBytes < 0) {
+                throw new IllegalArgumentException("size must be >= 0: " + sizeBytes);
+            }
+        }
+
+        /** A partition of unknown size. */
+        Partition(TopicPartition id, List<Integer> replicas, List<Integer> isr, boolean hasLeader, boolean moving) {
+            this(id, replicas, isr, hasLeader, moving, 0);
         }
     }
 
@@ -97,19 +115,38 @@ final class MovePlanner {
      * @param leaderTolerance    how many more preferred leaderships than another a target node may hold (at least 1)
      * @param balance            whether to fix racks and balance; without it only {@link Role#DRAIN} and
      *                           {@link Role#LOST} nodes are emptied
+     * @param byteTolerance      how many more bytes than another a target node may hold, as a fraction of the mean
+     *                           bytes per target node (more than 0)
+     * @param minByteSpread      how many more bytes than another a target node may hold in any case: below it,
+     *                           moving data is not worth its cost
      */
-    record Limits(int maxConcurrentMoves, int replicaTolerance, int leaderTolerance, boolean balance) {
+    record Limits(int maxConcurrentMoves, int replicaTolerance, int leaderTolerance, boolean balance,
+                  double byteTolerance, long minByteSpread) {
+
+        /** The default byte tolerance: 10 % of the mean. */
+        static final double BYTE_TOLERANCE = 0.1;
 
         Limits {
-            if (maxConcurrentMoves < 0 || replicaTolerance < 1 || leaderTolerance < 1) {
-                throw new IllegalArgumentException("moves must be >= 0 and tolerances >= 1: " + maxConcurrentMoves
-                        + ", " + replicaTolerance + ", " + leaderTolerance);
+            if (maxConcurrentMoves < 0 || replicaTolerance < 1 || leaderTolerance < 1 || !(byteTolerance > 0)
+                    || minByteSpread < 0) {
+                throw new IllegalArgumentException("moves and the minimum byte spread must be >= 0, tolerances >= 1 "
+                        + "and the byte tolerance > 0: " + maxConcurrentMoves + ", " + replicaTolerance + ", "
+                        + leaderTolerance + ", " + byteTolerance + ", " + minByteSpread);
             }
+        }
+
+        /** Bytes balanced within the default tolerance, whatever the spread. */
+        Limits(int maxConcurrentMoves, int replicaTolerance, int leaderTolerance, boolean balance) {
+            this(maxConcurrentMoves, replicaTolerance, leaderTolerance, balance, BYTE_TOLERANCE, 0);
         }
 
         /** No bound on moves, tolerances of one, everything planned. */
         static Limits unbounded() {
             return new Limits(Integer.MAX_VALUE, 1, 1, true);
+        }
+
+        Limits withMaxConcurrentMoves(int moves) {
+            return new Limits(moves, replicaTolerance, leaderTolerance, balance, byteTolerance, minByteSpread);
         }
     }
 
@@ -133,8 +170,7 @@ final class MovePlanner {
      * as Kafka's {@code --generate} answers for a broker list. Partitions that could not move keep their replicas.
      */
     static Map<TopicPartition, List<Integer>> propose(List<Node> nodes, List<Partition> partitions, Limits limits) {
-        Limits unbounded = new Limits(Integer.MAX_VALUE, limits.replicaTolerance(), limits.leaderTolerance(),
-                limits.balance());
+        Limits unbounded = limits.withMaxConcurrentMoves(Integer.MAX_VALUE);
         Map<TopicPartition, Partition> current = new TreeMap<>();
         partitions.forEach(p -> current.put(p.id(), p));
         // Each plan lowers a bounded measure (see the class comment); the cap only guards against a bug looping.
@@ -146,7 +182,7 @@ final class MovePlanner {
             for (Move move : moves) {
                 Partition before = current.get(move.partition());
                 current.put(move.partition(), new Partition(before.id(), move.to(), move.to(), before.hasLeader(),
-                        before.moving()));
+                        before.moving(), before.sizeBytes()));
             }
         }
         Map<TopicPartition, List<Integer>> proposal = new LinkedHashMap<>();
@@ -165,6 +201,7 @@ final class MovePlanner {
         private final Map<TopicPartition, List<Integer>> assignment = new HashMap<>();
         private final Map<Integer, Integer> replicaLoad = new HashMap<>();
         private final Map<Integer, Integer> leaderLoad = new HashMap<>();
+        private final Map<Integer, Long> byteLoad = new HashMap<>();
         private final Set<TopicPartition> planned = new HashSet<>();
         private final List<Move> moves = new ArrayList<>();
         private final Limits limits;
@@ -179,11 +216,12 @@ final class MovePlanner {
             targets.forEach(id -> {
                 replicaLoad.put(id, 0);
                 leaderLoad.put(id, 0);
+                byteLoad.put(id, 0L);
             });
             long moving = 0;
             for (Partition partition : partitions) {
                 assignment.put(partition.id(), partition.replicas());
-                count(partition.replicas(), 1);
+                count(partition, partition.replicas(), 1);
                 moving += partition.moving() ? 1 : 0;
             }
             this.budget = (int) Math.max(0, limits.maxConcurrentMoves() - moving);
@@ -194,6 +232,7 @@ final class MovePlanner {
             if (limits.balance()) {
                 spreadRacks();
                 balanceReplicas();
+                balanceBytes();
                 balanceLeaders();
             }
             return List.copyOf(moves);
@@ -297,6 +336,133 @@ final class MovePlanner {
             return false;
         }
 
+        private void balanceBytes() {
+            while (budget > 0 && byteSpread() > byteAllowance()) {
+                if (!moveBytes()) {
+                    return;
+                }
+            }
+        }
+
+        /** How many more bytes than another a target node may hold. */
+        private long byteAllowance() {
+            long total = byteLoad.values().stream().mapToLong(Long::longValue).sum();
+            double mean = targets.isEmpty() ? 0 : (double) total / targets.size();
+            return Math.max(limits.minByteSpread(), (long) (limits.byteTolerance() * mean));
+        }
+
+        private long byteSpread() {
+            if (byteLoad.isEmpty()) {
+                return 0;
+            }
+            return Collections.max(byteLoad.values()) - Collections.min(byteLoad.values());
+        }
+
+        /**
+         * Bytes from a heaviest node to a lightest one, nearest half their gap and less than all of it: one replica
+         * where replica counts stay within tolerance, else a larger replica swapped for a smaller one.
+         */
+        private boolean moveBytes() {
+            long allowance = byteAllowance();
+            for (int heavy : byBytes(true)) {
+                for (int light : byBytes(false)) {
+                    long gap = byteLoad.get(heavy) - byteLoad.get(light);
+                    if (gap <= allowance) {
+                        break;
+                    }
+                    List<Partition> leaving = new ArrayList<>();
+                    List<Partition> coming = new ArrayList<>();
+                    for (Partition partition : partitions) {
+                        List<Integer> replicas = assignment.get(partition.id());
+                        if (!movable(partition) || partition.sizeBytes() == 0) {
+                            continue;
+                        }
+                        if (replicas.contains(heavy) && !replicas.contains(light)
+                                && keepsRackSpread(replicas, heavy, light)) {
+                            leaving.add(partition);
+                        } else if (replicas.contains(light) && !replicas.contains(heavy)
+                                && keepsRackSpread(replicas, light, heavy)) {
+                            coming.add(partition);
+                        }
+                    }
+                    Transfer best = null;
+                    if (countsAllowOneMove(heavy, light)) {
+                        for (Partition partition : leaving) {
+                            best = Transfer.better(best, new Transfer(partition, null, partition.sizeBytes()), gap);
+                        }
+                    }
+                    if (budget >= 2 && !coming.isEmpty()) {
+                        best = Transfer.better(best, bestSwap(leaving, coming, gap), gap);
+                    }
+                    if (best != null) {
+                        moveReplica(best.leaving(), heavy, light);
+                        if (best.coming() != null) {
+                            moveReplica(best.coming(), light, heavy);
+                        }
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** The swap whose net bytes lie nearest {@code gap / 2}, strictly between 0 and {@code gap}; null if none. */
+        private static Transfer bestSwap(List<Partition> leaving, List<Partition> coming, long gap) {
+            List<Partition> bySize = coming.stream().sorted(Comparator.comparingLong(Partition::sizeBytes)
+                    .thenComparing(Partition::id)).toList();
+            Transfer best = null;
+            for (Partition out : leaving) {
+                // The coming partition whose size is nearest out's size less half the gap, and its neighbours.
+                long wanted = out.sizeBytes() - gap / 2;
+                int at = insertionPoint(bySize, wanted);
+                for (int i = Math.max(0, at - 1); i <= Math.min(bySize.size() - 1, at); i++) {
+                    Partition in = bySize.get(i);
+                    best = Transfer.better(best, new Transfer(out, in, out.sizeBytes() - in.sizeBytes()), gap);
+                }
+            }
+            return best;
+        }
+
+        private static int insertionPoint(List<Partition> bySize, long size) {
+            int low = 0;
+            int high = bySize.size();
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (bySize.get(mid).sizeBytes() < size) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            return low;
+        }
+
+        /**
+         * Whether one replica from {@code heavy} to {@code light} leaves replica counts within their tolerance. Where
+         * they are not (racks forbid it), only swaps move bytes: a single move could undo what the replica-count rule
+         * did, and the two would take turns for ever.
+         */
+        private boolean countsAllowOneMove(int heavy, int light) {
+            Map<Integer, Integer> after = new HashMap<>(replicaLoad);
+            after.merge(heavy, -1, Integer::sum);
+            after.merge(light, 1, Integer::sum);
+            return spread(after) <= limits.replicaTolerance();
+        }
+
+        private void moveReplica(Partition partition, int from, int to) {
+            List<Integer> moved = new ArrayList<>(assignment.get(partition.id()));
+            moved.set(moved.indexOf(from), to);
+            move(partition, moved, Reason.BYTES);
+        }
+
+        /** Target node ids by bytes, heaviest first when {@code descending}, ties by id ascending. */
+        private List<Integer> byBytes(boolean descending) {
+            Comparator<Integer> byBytes = Comparator.comparing(byteLoad::get);
+            return targets.stream()
+                    .sorted((descending ? byBytes.reversed() : byBytes).thenComparing(Comparator.naturalOrder()))
+                    .toList();
+        }
+
         private void balanceLeaders() {
             while (budget > 0 && spread(leaderLoad) > limits.leaderTolerance()) {
                 if (!moveOneLeadership()) {
@@ -355,18 +521,19 @@ final class MovePlanner {
                     to.addFirst(kept);
                 });
             }
-            count(from, -1);
-            count(to, 1);
+            count(partition, from, -1);
+            count(partition, to, 1);
             assignment.put(partition.id(), List.copyOf(to));
             planned.add(partition.id());
             moves.add(new Move(partition.id(), from, to, reason));
             budget--;
         }
 
-        /** Adds {@code delta} to the loads of the target nodes among {@code replicas}. */
-        private void count(List<Integer> replicas, int delta) {
+        /** Adds {@code delta} replicas of {@code partition} to the loads of the target nodes among {@code replicas}. */
+        private void count(Partition partition, List<Integer> replicas, int delta) {
             for (int replica : replicas) {
                 replicaLoad.computeIfPresent(replica, (id, load) -> load + delta);
+                byteLoad.computeIfPresent(replica, (id, load) -> load + delta * partition.sizeBytes());
             }
             if (!replicas.isEmpty()) {
                 leaderLoad.computeIfPresent(replicas.getFirst(), (id, load) -> load + delta);
@@ -420,6 +587,30 @@ final class MovePlanner {
             Set<String> racks = new TreeSet<>();
             replicas.forEach(r -> racks.add(rack(r)));
             return racks;
+        }
+
+        /**
+         * Bytes that would move from a heavier node to a lighter one: {@code leaving}'s replica, and where
+         * {@code coming} is not null, its replica the other way.
+         */
+        private record Transfer(Partition leaving, Partition coming, long net) {
+
+            /** Whether it narrows a gap of {@code gap}: it moves some bytes, and fewer than the gap. */
+            boolean narrows(long gap) {
+                return net > 0 && net < gap;
+            }
+
+            /** The one of {@code best} and {@code candidate} that narrows {@code gap} nearest its half. */
+            static Transfer better(Transfer best, Transfer candidate, long gap) {
+                if (candidate == null || !candidate.narrows(gap)) {
+                    return best;
+                }
+                if (best == null) {
+                    return candidate;
+                }
+                long half = gap / 2;
+                return Math.abs(candidate.net - half) < Math.abs(best.net - half) ? candidate : best;
+            }
         }
 
         private static int spread(Map<Integer, Integer> load) {

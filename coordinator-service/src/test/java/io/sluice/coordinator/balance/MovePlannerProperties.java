@@ -94,7 +94,7 @@ class MovePlannerProperties {
             switch (move.reason()) {
                 case DRAIN, REPAIR -> assertThat(leaving).as("%s removes only replicas that must leave", move)
                         .containsAll(removed).isNotEmpty();
-                case RACK, REPLICAS -> {
+                case RACK, REPLICAS, BYTES -> {
                     assertThat(removed).as("%s moves one replica", move).hasSize(1);
                     assertThat(racks(cluster, move.to())).as("%s keeps its rack spread", move)
                             .isGreaterThanOrEqualTo(racks(cluster, move.from()) + (move.reason() == Reason.RACK ? 1 : 0));
@@ -128,9 +128,10 @@ class MovePlannerProperties {
     void plansAppliedOneAfterAnotherConvergeToABalancedRackAwareAssignment(@ForAll("clusters") Cluster generated) {
         // Moves are applied as soon as planned, so nothing stays moving.
         Cluster cluster = generated.with(generated.partitions().stream()
-                .map(p -> new Partition(p.id(), p.replicas(), p.isr(), p.hasLeader(), false)).toList());
+                .map(p -> new Partition(p.id(), p.replicas(), p.isr(), p.hasLeader(), false, p.sizeBytes())).toList());
         Limits limits = new Limits(Math.max(1, cluster.limits().maxConcurrentMoves()),
-                cluster.limits().replicaTolerance(), cluster.limits().leaderTolerance(), true);
+                cluster.limits().replicaTolerance(), cluster.limits().leaderTolerance(), true,
+                cluster.limits().byteTolerance(), cluster.limits().minByteSpread());
 
         Cluster converged = converge(cluster, limits);
 
@@ -169,6 +170,13 @@ class MovePlannerProperties {
             assertThat(anyLeaderMoveNarrows(converged, leaders)).as("a leadership move that narrows %s", leaders)
                     .isFalse();
         }
+        Map<Integer, Long> bytes = bytes(converged);
+        boolean bytesBalanced = byteSpread(bytes) <= allowance(bytes, limits);
+        if (!bytesBalanced) {
+            assertThat(anyByteTransferNarrows(converged, replicas, bytes, limits))
+                    .as("a replica or swap that narrows the bytes %s", bytes).isFalse();
+        }
+        Statistics.label("bytes within tolerance").collect(bytesBalanced);
         Statistics.label("replica counts within tolerance").collect(spread(replicas) <= limits.replicaTolerance());
         Statistics.label("leaders within tolerance").collect(spread(leaders) <= limits.leaderTolerance());
     }
@@ -177,7 +185,7 @@ class MovePlannerProperties {
     void whenANodeJoinsABalancedClusterEveryReplicaThatMovesGoesToIt(@ForAll("clusters") Cluster generated) {
         List<Node> nodes = generated.nodes().stream().map(n -> new Node(n.id(), null, Role.TARGET)).toList();
         Cluster cluster = generated.with(generated.partitions().stream()
-                .map(p -> new Partition(p.id(), p.replicas(), p.isr(), true, false)).toList());
+                .map(p -> new Partition(p.id(), p.replicas(), p.isr(), true, false, p.sizeBytes())).toList());
         cluster = new Cluster(cluster.seed(), nodes, cluster.partitions(), Limits.unbounded());
         Cluster balanced = converge(cluster, Limits.unbounded());
         int joined = nodes.size() + 1;
@@ -193,6 +201,31 @@ class MovePlannerProperties {
         }
         Statistics.label("replicas moved to the new node").collect(moves.stream()
                 .filter(m -> m.reason() == Reason.REPLICAS).count() > 0);
+    }
+
+    @Property(tries = 300)
+    void bytesMoveOnlyWhereTheyNarrowTheBytesAndKeepReplicaCountsInTolerance(@ForAll("clusters") Cluster cluster) {
+        List<Move> moves = MovePlanner.plan(cluster.nodes(), cluster.partitions(), cluster.limits());
+        List<Move> bytesMoves = moves.stream().filter(m -> m.reason() == Reason.BYTES).toList();
+        // Byte moves come after those that move replicas for other reasons, and leadership moves move no bytes.
+        Cluster before = apply(cluster, moves.stream().filter(m -> m.reason() != Reason.BYTES).toList());
+        Cluster after = apply(before, bytesMoves);
+
+        Map<Integer, Long> bytesBefore = bytes(before);
+        if (!bytesMoves.isEmpty()) {
+            assertThat(byteSpread(bytesBefore)).as("bytes %s", bytesBefore)
+                    .isGreaterThan(allowance(bytesBefore, cluster.limits()));
+            assertThat(sumOfSquares(bytes(after))).as("bytes %s, then %s", bytesBefore, bytes(after))
+                    .isLessThan(sumOfSquares(bytesBefore));
+            if (spread(load(before, false)) <= cluster.limits().replicaTolerance()) {
+                assertThat(spread(load(after, false))).as("replica counts %s, then %s", load(before, false),
+                        load(after, false)).isLessThanOrEqualTo(cluster.limits().replicaTolerance());
+            } else {
+                assertThat(load(after, false)).as("replica counts, out of tolerance: only swaps")
+                        .isEqualTo(load(before, false));
+            }
+        }
+        Statistics.label("bytes moved").collect(!bytesMoves.isEmpty());
     }
 
     @Provide
@@ -222,11 +255,16 @@ class MovePlannerProperties {
                 Collections.shuffle(ids, random);
                 List<Integer> replicas = List.copyOf(ids.subList(0, rf));
                 List<Integer> isr = replicas.stream().filter(r -> random.nextInt(4) > 0).toList();
+                // Sizes unknown (0) now and then, skewed otherwise: a few large partitions among small ones.
+                long size = random.nextInt(5) == 0 ? 0 : random.nextInt(4) == 0 ? 500 + random.nextInt(1500)
+                        : random.nextInt(200);
                 partitions.add(new Partition(new TopicPartition("topic-" + t, p), replicas,
-                        isr.isEmpty() ? replicas.subList(0, 1) : isr, random.nextInt(10) > 0, random.nextInt(10) == 0));
+                        isr.isEmpty() ? replicas.subList(0, 1) : isr, random.nextInt(10) > 0, random.nextInt(10) == 0,
+                        size));
             }
         }
-        Limits limits = new Limits(random.nextInt(12), 1 + random.nextInt(2), 1 + random.nextInt(2), true);
+        Limits limits = new Limits(random.nextInt(12), 1 + random.nextInt(2), 1 + random.nextInt(2), true,
+                0.05 + random.nextInt(10) / 20.0, random.nextBoolean() ? 0 : random.nextInt(500));
         return new Cluster(seed, List.copyOf(nodes), List.copyOf(partitions), limits);
     }
 
@@ -241,7 +279,7 @@ class MovePlannerProperties {
             for (Move move : moves) {
                 Partition before = current.get(move.partition());
                 current.put(move.partition(), new Partition(before.id(), move.to(), move.to(), before.hasLeader(),
-                        false));
+                        false, before.sizeBytes()));
             }
         }
         throw new AssertionError("plans did not converge for " + cluster);
@@ -311,5 +349,93 @@ class MovePlannerProperties {
             }
         }
         return false;
+    }
+
+    /** {@code moves} applied to {@code cluster}, as planned. */
+    private static Cluster apply(Cluster cluster, List<Move> moves) {
+        Map<TopicPartition, Partition> current = new TreeMap<>(byId(cluster));
+        for (Move move : moves) {
+            Partition p = current.get(move.partition());
+            current.put(p.id(), new Partition(p.id(), move.to(), p.isr(), p.hasLeader(), p.moving(), p.sizeBytes()));
+        }
+        return cluster.with(List.copyOf(current.values()));
+    }
+
+    /** Bytes per target node: the sizes of the partitions it holds a replica of. */
+    private static Map<Integer, Long> bytes(Cluster cluster) {
+        Map<Integer, Long> bytes = new TreeMap<>();
+        cluster.ids(Role.TARGET).forEach(id -> bytes.put(id, 0L));
+        for (Partition partition : cluster.partitions()) {
+            partition.replicas().forEach(r -> bytes.computeIfPresent(r, (id, n) -> n + partition.sizeBytes()));
+        }
+        return bytes;
+    }
+
+    private static long byteSpread(Map<Integer, Long> bytes) {
+        return bytes.isEmpty() ? 0 : Collections.max(bytes.values()) - Collections.min(bytes.values());
+    }
+
+    private static long allowance(Map<Integer, Long> bytes, Limits limits) {
+        double mean = bytes.values().stream().mapToLong(Long::longValue).average().orElse(0);
+        return Math.max(limits.minByteSpread(), (long) (limits.byteTolerance() * mean));
+    }
+
+    private static double sumOfSquares(Map<Integer, Long> bytes) {
+        return bytes.values().stream().mapToDouble(b -> (double) b * b).sum();
+    }
+
+    /**
+     * Whether bytes could still move from a node to one holding more than the allowance fewer, fewer than the gap
+     * and racks kept: one replica where replica counts stay within tolerance, or a larger replica swapped for a
+     * smaller one (where a plan may start two moves).
+     */
+    private static boolean anyByteTransferNarrows(Cluster cluster, Map<Integer, Integer> counts,
+                                                  Map<Integer, Long> bytes, Limits limits) {
+        long allowance = allowance(bytes, limits);
+        for (int heavy : bytes.keySet()) {
+            for (int light : bytes.keySet()) {
+                long gap = bytes.get(heavy) - bytes.get(light);
+                if (gap <= allowance) {
+                    continue;
+                }
+                List<Partition> leaving = new ArrayList<>();
+                List<Partition> coming = new ArrayList<>();
+                for (Partition p : cluster.partitions()) {
+                    if (!p.hasLeader() || p.sizeBytes() == 0) {
+                        continue;
+                    }
+                    if (p.replicas().contains(heavy) && !p.replicas().contains(light)
+                            && keepsRacks(cluster, p.replicas(), heavy, light)) {
+                        leaving.add(p);
+                    } else if (p.replicas().contains(light) && !p.replicas().contains(heavy)
+                            && keepsRacks(cluster, p.replicas(), light, heavy)) {
+                        coming.add(p);
+                    }
+                }
+                Map<Integer, Integer> after = new HashMap<>(counts);
+                after.merge(heavy, -1, Integer::sum);
+                after.merge(light, 1, Integer::sum);
+                boolean oneMoveAllowed = spread(after) <= limits.replicaTolerance();
+                for (Partition out : leaving) {
+                    if (oneMoveAllowed && out.sizeBytes() < gap) {
+                        return true;
+                    }
+                    // A swap is two moves at once: it needs two of the moves a plan may start.
+                    for (Partition in : limits.maxConcurrentMoves() >= 2 ? coming : List.<Partition>of()) {
+                        long net = out.sizeBytes() - in.sizeBytes();
+                        if (net > 0 && net < gap) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean keepsRacks(Cluster cluster, List<Integer> replicas, int from, int to) {
+        List<Integer> moved = new ArrayList<>(replicas);
+        moved.set(moved.indexOf(from), to);
+        return racks(cluster, moved) >= racks(cluster, replicas);
     }
 }

@@ -124,12 +124,53 @@ class MovePlannerTest {
         assertThat(proposal.values().stream().flatMap(List::stream).filter(r -> r == 4).count()).isEqualTo(4);
     }
 
+    @Test
+    void whenReplicaCountsAreEvenButOneNodeHoldsMostBytesALargeReplicaIsSwappedForASmallOne() {
+        List<Node> nodes = List.of(target(1), target(2));
+        // Node 1 holds 1,000 bytes, node 2 250, two replicas each: moving one replica would unbalance the counts.
+        List<Partition> partitions = List.of(sized(0, 600, 1), sized(1, 400, 1), sized(2, 100, 2), sized(3, 150, 2));
+
+        List<Move> moves = MovePlanner.plan(nodes, partitions, FOUR_MOVES);
+
+        // The swap that moves nearest half the gap (375): 600 for 150. Then 550 / 700, and nothing narrows that.
+        assertThat(moves).containsExactly(new Move(tp(0), List.of(1), List.of(2), Reason.BYTES),
+                new Move(tp(3), List.of(2), List.of(1), Reason.BYTES));
+    }
+
+    @Test
+    void whereReplicaCountsAllowItOneReplicaMovesItsBytesToTheLightestNode() {
+        List<Node> nodes = List.of(target(1), target(2), target(3));
+        List<Partition> partitions = List.of(sized(0, 500, 1), sized(1, 500, 1), sized(2, 100, 2), sized(3, 100, 3));
+
+        List<Move> moves = MovePlanner.plan(nodes, partitions, FOUR_MOVES);
+
+        // 1,000 / 100 / 100 bytes: 500 to node 2 (nearest half the gap of 900), then from node 2, now the heaviest,
+        // 100 to node 3; 500 / 500 / 200 is where no replica nor swap narrows a gap any more.
+        assertThat(moves).containsExactly(new Move(tp(0), List.of(1), List.of(2), Reason.BYTES),
+                new Move(tp(2), List.of(2), List.of(3), Reason.BYTES));
+    }
+
+    @Test
+    void bytesWithinTheToleranceOrTheMinimumSpreadStayWhereTheyAre() {
+        List<Node> nodes = List.of(target(1), target(2));
+        List<Partition> partitions = List.of(sized(0, 600, 1), sized(1, 400, 1), sized(2, 100, 2), sized(3, 100, 2));
+
+        assertThat(MovePlanner.plan(nodes, partitions, new Limits(4, 1, 1, true, 0.1, 800))).isEmpty();
+        assertThat(MovePlanner.plan(nodes, partitions, new Limits(4, 1, 1, true, 1.4, 0))).isEmpty();
+        assertThat(MovePlanner.plan(nodes, partitions, new Limits(4, 1, 1, true, 1.3, 0))).isNotEmpty();
+    }
+
     private static Node target(int id) {
         return new Node(id, null, Role.TARGET);
     }
 
     private static TopicPartition tp(int partition) {
         return new TopicPartition("t", partition);
+    }
+
+    /** A partition of {@code bytes} with a leader, every replica in sync, not moving. */
+    private static Partition sized(int partition, long bytes, Integer... replicas) {
+        return new Partition(tp(partition), List.of(replicas), List.of(replicas), true, false, bytes);
     }
 
     /** A partition with a leader, every replica in sync, not moving. */

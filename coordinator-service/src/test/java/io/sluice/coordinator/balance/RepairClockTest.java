@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 /**
  * A node's time dead counts from the death its record holds, so a coordinator that has just taken over (a balancer
@@ -56,8 +57,10 @@ class RepairClockTest {
 
     private static Balancer freshBalancer() {
         CoordinatorProperties properties = TestProperties.coordinator(Duration.ofSeconds(5),
-                new CoordinatorProperties.Balancer(true, Duration.ofSeconds(30), REPAIR_AFTER, 4, 1, 1));
-        return new Balancer(null, null, properties, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+                new CoordinatorProperties.Balancer(true, Duration.ofSeconds(30), REPAIR_AFTER, 4, 1, 1, 0.1,
+                        DataSize.ofGigabytes(1)));
+        return new Balancer(null, null, new PartitionSizes(null), properties, Clock.fixed(NOW, ZoneOffset.UTC),
+                new SimpleMeterRegistry());
     }
 
     /** Nodes 1 to 3 alive, node 4 dead since {@code died}; one partition on 1, 2 and 4, led by 1. */
