@@ -81,6 +81,8 @@ final class ChaosRun {
                     settings.seed(), transactions, topic -> cluster.topic(topic).partitions().stream()
                             .map(PartitionState::leader).toList(), cluster::nodeUrl);
             KafkaWorkload kafka = KafkaWorkload.start(cluster.kafkaBootstrap(), TOPIC, PARTITIONS, history);
+            KafkaTransactionWriter kafkaTxns = KafkaTransactionWriter.start(cluster.kafkaBootstrap(),
+                    txns.partitions(), settings.seed(), transactions);
             CoordinatorWatch coordinators = CoordinatorWatch.start(cluster, start);
             try {
                 Waits.sleep(WARM_UP);
@@ -92,6 +94,7 @@ final class ChaosRun {
                 int acksBefore = history.acks().size();
                 workload.stopProducers();
                 txns.stopWriters();
+                kafkaTxns.stop();
                 kafka.stopProducing();
                 notes.add(String.format("%d records acknowledged during the %d s of writes after the last fault",
                         history.acks().stream().filter(ack -> ack.sentNanos() - faultEnd >= 0).count(),
@@ -111,11 +114,13 @@ final class ChaosRun {
                 workload.close();
                 group.close();
                 txns.close();
+                kafkaTxns.close();
                 kafka.close();
             }
             problems.addAll(workload.threadFailures());
             problems.addAll(txns.threadFailures());
             problems.addAll(kafka.threadFailures());
+            problems.addAll(kafkaTxns.threadFailures());
             history.kafkaGroupCommitted(gateway.committedOffsets(KafkaWorkload.GROUP));
             notes.add(kafkaNote(history, kafka));
             notes.add(txns.streamsOpened() + " read_committed event streams opened for " + txns.partitions().size()

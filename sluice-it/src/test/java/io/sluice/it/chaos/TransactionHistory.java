@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the transactional clients of a chaos run did and saw: each transaction (an atomic produce or an explicit
- * transaction) with its records and its outcome as the API's answers decide it, each record a read_committed reader
+ * What the transactional clients of a chaos run did and saw: each transaction (an atomic produce, an explicit
+ * transaction or a Kafka producer's) with its records and its outcome as the API's answers decide it, each record a read_committed reader
  * was given, and each last stable offset and high watermark read together from a leader. Every record's value is
  * unique and names its transaction ({@code <transaction>-<n>}), so the checker ties what readers saw to what was
  * decided. Thread-safe: writers and readers append from their own threads.
@@ -20,7 +20,9 @@ final class TransactionHistory {
         /** {@code POST /v1/records}. */
         ATOMIC,
         /** {@code /v1/transactions}: begin, writes, then commit or abort. */
-        EXPLICIT
+        EXPLICIT,
+        /** A Kafka transactional producer's ({@link KafkaTransactionWriter}). */
+        KAFKA
     }
 
     /**
