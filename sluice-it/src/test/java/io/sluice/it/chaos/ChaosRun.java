@@ -105,7 +105,7 @@ final class ChaosRun {
                 heal();
                 awaitConsumers(workload, gateway);
                 awaitGroup(group, gateway);
-                awaitKafkaGroup(gateway);
+                awaitKafkaGroups(gateway);
                 txns.awaitStable(SETTLE_TIMEOUT).forEach(unsettled -> problems.add("transactions not settled "
                         + SETTLE_TIMEOUT.toSeconds() + " s after the writers stopped (last stable offset below the "
                         + "high watermark, or the reader behind it): " + unsettled));
@@ -121,7 +121,9 @@ final class ChaosRun {
             problems.addAll(txns.threadFailures());
             problems.addAll(kafka.threadFailures());
             problems.addAll(kafkaTxns.threadFailures());
-            history.kafkaGroupCommitted(gateway.committedOffsets(KafkaWorkload.GROUP));
+            for (String kafkaGroup : new TreeMap<>(KafkaWorkload.GROUPS).keySet()) {
+                history.kafkaGroupCommitted(kafkaGroup, gateway.committedOffsets(kafkaGroup));
+            }
             notes.add(kafkaNote(history, kafka));
             notes.add(txns.streamsOpened() + " read_committed event streams opened for " + txns.partitions().size()
                     + " partitions (each reconnection after a break opens one more)");
@@ -220,28 +222,35 @@ final class ChaosRun {
         }
     }
 
-    /** Lets the Kafka consumer read up to every partition's high watermark and commit it. */
-    private void awaitKafkaGroup(GatewayClient gateway) {
+    /** Lets each Kafka consumer read up to every partition's high watermark and commit it. */
+    private void awaitKafkaGroups(GatewayClient gateway) {
         Map<Integer, Long> ends = new TreeMap<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
             ReadAnswer latest = gateway.read(TOPIC, partition, 0, 1, Duration.ZERO);
             ends.put(partition, latest.ok() ? latest.highWatermark() : 0);
         }
-        if (!KafkaWorkload.awaitCommitted(gateway, ends, Duration.ofSeconds(90))) {
-            notes.add("the Kafka consumer group did not commit the high watermarks " + ends + " within 90 s (at "
-                    + gateway.committedOffsets(KafkaWorkload.GROUP) + ")");
+        for (String group : new TreeMap<>(KafkaWorkload.GROUPS).keySet()) {
+            if (!KafkaWorkload.awaitCommitted(gateway, group, ends, Duration.ofSeconds(90))) {
+                notes.add("the Kafka consumer group " + group + " did not commit the high watermarks " + ends
+                        + " within 90 s (at " + gateway.committedOffsets(group) + ")");
+            }
         }
     }
 
-    /** The Kafka clients' figures: records sent and acknowledged, records given to the consumer, its errors. */
+    /** The Kafka clients' figures: records sent and acknowledged, records given to each consumer, its errors. */
     private static String kafkaNote(History history, KafkaWorkload kafka) {
         long acknowledged = history.acks().stream().filter(ack -> ack.value().startsWith("kafka-")).count();
-        List<History.GroupRead> reads = history.kafkaGroupReads();
-        long distinct = reads.stream().map(read -> read.partition() + "/" + read.offset()).distinct().count();
-        return String.format("Kafka clients: the idempotent producer sent %d records, %d acknowledged; the consumer of"
-                + " group %s (KIP-848) was given %d records (%d again after a failed commit), its polls and commits met"
-                + " %s; final committed offsets %s", kafka.produced(), acknowledged, KafkaWorkload.GROUP, distinct,
-                reads.size() - distinct, kafka.consumerErrors(), history.kafkaGroupCommitted());
+        StringBuilder note = new StringBuilder(String.format("Kafka clients: the idempotent producer sent %d records,"
+                + " %d acknowledged", kafka.produced(), acknowledged));
+        new TreeMap<>(KafkaWorkload.GROUPS).forEach((group, protocol) -> {
+            List<History.GroupRead> reads = history.kafkaGroupReads(group);
+            long distinct = reads.stream().map(read -> read.partition() + "/" + read.offset()).distinct().count();
+            note.append(String.format("; the consumer of group %s (group.protocol=%s) was given %d records (%d again"
+                    + " after a failed commit), its polls and commits met %s, final committed offsets %s", group,
+                    protocol, distinct, reads.size() - distinct, kafka.consumerErrors(group),
+                    history.kafkaGroupCommitted(group)));
+        });
+        return note.toString();
     }
 
     /** The group's figures: joins, removals, records given, repeats. */

@@ -1,9 +1,11 @@
 package io.sluice.it.chaos;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
@@ -41,15 +43,19 @@ final class History {
     record GroupRead(String member, int partition, long offset, String value) {
     }
 
+    /** Stands for committed offsets that could not be read (a concurrent map holds no null). */
+    private static final Map<Integer, Long> UNKNOWN_COMMITS = Map.of(-1, -1L);
+
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Refusal> refusals = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> consumerEvents = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<GroupRead> groupReads = new ConcurrentLinkedQueue<>();
     private volatile Map<Integer, Long> groupCommitted;
-    private final ConcurrentLinkedQueue<GroupRead> kafkaGroupReads = new ConcurrentLinkedQueue<>();
-    private volatile Map<Integer, Long> kafkaGroupCommitted;
-    private volatile boolean kafkaGroupRan;
+    /** Per Kafka consumer group that ran ({@link KafkaWorkload}), the records its consumer was given. */
+    private final Map<String, ConcurrentLinkedQueue<GroupRead>> kafkaGroupReads = new ConcurrentHashMap<>();
+    /** Per Kafka consumer group that ran, its committed offsets at the end ({@link #UNKNOWN_COMMITS}: unknown). */
+    private final Map<String, Map<Integer, Long>> kafkaGroupCommitted = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final LongAdder sent = new LongAdder();
@@ -81,28 +87,35 @@ final class History {
         groupReads.add(record);
     }
 
-    /** A record the Kafka consumer group's member ({@link KafkaWorkload}) was given. */
-    void kafkaGroupRead(GroupRead record) {
-        kafkaGroupReads.add(record);
+    /** A record the consumer of the Kafka consumer group {@code group} ({@link KafkaWorkload}) was given. */
+    void kafkaGroupRead(String group, GroupRead record) {
+        kafkaGroupReads.computeIfAbsent(group, g -> new ConcurrentLinkedQueue<>()).add(record);
     }
 
     /** The Kafka consumer group's committed offsets at the end (null: unknown); the group ran. */
-    void kafkaGroupCommitted(Map<Integer, Long> committed) {
-        kafkaGroupRan = true;
-        kafkaGroupCommitted = committed == null ? null : Map.copyOf(committed);
+    void kafkaGroupCommitted(String group, Map<Integer, Long> committed) {
+        kafkaGroupCommitted.put(group, committed == null ? UNKNOWN_COMMITS : Map.copyOf(committed));
     }
 
-    /** Whether a Kafka consumer group ran: its reads and commits are then judged, and it must have read something. */
-    boolean kafkaGroupRan() {
-        return kafkaGroupRan;
+    /** The Kafka consumer groups that ran: their reads and commits are judged, and each must have read something. */
+    Set<String> kafkaGroups() {
+        return new TreeSet<>(kafkaGroupCommitted.keySet());
     }
 
+    List<GroupRead> kafkaGroupReads(String group) {
+        ConcurrentLinkedQueue<GroupRead> reads = kafkaGroupReads.get(group);
+        return reads == null ? List.of() : List.copyOf(reads);
+    }
+
+    /** The group's committed offsets at the end; null when they could not be read. */
+    Map<Integer, Long> kafkaGroupCommitted(String group) {
+        Map<Integer, Long> committed = kafkaGroupCommitted.get(group);
+        return committed == UNKNOWN_COMMITS ? null : committed;
+    }
+
+    /** All the Kafka consumer groups' reads. */
     List<GroupRead> kafkaGroupReads() {
-        return List.copyOf(kafkaGroupReads);
-    }
-
-    Map<Integer, Long> kafkaGroupCommitted() {
-        return kafkaGroupCommitted;
+        return kafkaGroupReads.values().stream().flatMap(Collection::stream).toList();
     }
 
     /** The group's committed offsets at the end, once its members read up to the end and left (null: unknown). */

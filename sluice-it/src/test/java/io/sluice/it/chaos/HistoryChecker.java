@@ -212,12 +212,12 @@ final class HistoryChecker {
         if (!history.groupReads().isEmpty() || history.groupCommitted() != null) {
             checkGroup("the consumer group", history.groupReads(), history.groupCommitted(), partitions, anomalies);
         }
-        if (history.kafkaGroupRan()) {
-            if (history.kafkaGroupReads().isEmpty()) {
-                anomalies.add(Kind.NOT_HEALED, "the Kafka consumer was given no record");
+        for (String group : history.kafkaGroups()) {
+            if (history.kafkaGroupReads(group).isEmpty()) {
+                anomalies.add(Kind.NOT_HEALED, "the Kafka consumer of " + group + " was given no record");
             }
-            checkGroup("the Kafka consumer group", history.kafkaGroupReads(), history.kafkaGroupCommitted(),
-                    partitions, anomalies);
+            checkGroup("the Kafka consumer group " + group, history.kafkaGroupReads(group),
+                    history.kafkaGroupCommitted(group), partitions, anomalies);
         }
         conflicts.forEach(conflict -> anomalies.add(Kind.TWO_LEADERS_ONE_EPOCH, conflict.toString()));
         problems.forEach(problem -> anomalies.add(Kind.NOT_HEALED, problem));

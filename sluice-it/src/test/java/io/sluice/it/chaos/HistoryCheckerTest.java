@@ -123,20 +123,23 @@ class HistoryCheckerTest {
 
     @Test
     void theKafkaConsumersGroupIsJudgedAsTheHttpMembersGroupAndMustHaveReadSomething() {
-        history.kafkaGroupRead(new History.GroupRead("kafka-consumer", 0, 0, "a"));
-        history.kafkaGroupRead(new History.GroupRead("kafka-consumer", 0, 2, "x"));
-        history.kafkaGroupCommitted(Map.of(0, 3L));
+        history.kafkaGroupRead("g", new History.GroupRead("kafka-consumer", 0, 0, "a"));
+        history.kafkaGroupRead("g", new History.GroupRead("kafka-consumer", 0, 2, "x"));
+        history.kafkaGroupCommitted("g", Map.of(0, 3L));
+        history.kafkaGroupRead("classic", new History.GroupRead("kafka-consumer", 0, 0, "a"));
+        history.kafkaGroupRead("classic", new History.GroupRead("kafka-consumer", 0, 1, "b"));
+        history.kafkaGroupCommitted("classic", Map.of(0, 2L));
         Anomalies anomalies = check(partition("a", "b", "c"));
         assertThat(anomalies.examples(Kind.GROUP_SKIPPED)).singleElement().asString()
-                .contains("the Kafka consumer group", "0/1");
+                .contains("the Kafka consumer group g", "0/1");
         assertThat(anomalies.count(Kind.AT_TWO_OFFSETS) + anomalies.count(Kind.SEEN_THEN_VANISHED))
                 .as("a read of a value the log does not hold there").isEqualTo(1);
 
         History silent = new History();
-        silent.kafkaGroupCommitted(null);
+        silent.kafkaGroupCommitted("g", null);
         Anomalies nothing = HistoryChecker.check(silent, List.of(partition("a")), List.of(), List.of());
-        assertThat(nothing.examples(Kind.NOT_HEALED)).contains("the Kafka consumer was given no record",
-                "the Kafka consumer group's committed offsets could not be read at the end");
+        assertThat(nothing.examples(Kind.NOT_HEALED)).contains("the Kafka consumer of g was given no record",
+                "the Kafka consumer group g's committed offsets could not be read at the end");
     }
 
     @Test

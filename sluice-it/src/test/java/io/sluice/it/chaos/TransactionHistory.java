@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the transactional clients of a chaos run did and saw: each transaction (an atomic produce, an explicit
- * transaction or a Kafka producer's) with its records and its outcome as the API's answers decide it, each record a read_committed reader
- * was given, and each last stable offset and high watermark read together from a leader. Every record's value is
- * unique and names its transaction ({@code <transaction>-<n>}), so the checker ties what readers saw to what was
- * decided. Thread-safe: writers and readers append from their own threads.
+ * transaction or a Kafka producer's) with its records and its outcome as the answers decide it, each record a
+ * read_committed reader was given, and each last stable offset and high watermark read together from a leader. Every
+ * record's value is unique and names its transaction ({@code <transaction>-<n>}), so the checker ties what readers saw
+ * to what was decided. Thread-safe: writers and readers append from their own threads.
  */
 final class TransactionHistory {
 
