@@ -3,6 +3,7 @@ package io.sluice.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.testing.SecurityFiles;
 import io.sluice.testing.SluiceCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -97,7 +98,7 @@ class KafkaSecurityIT {
         // A bearer token the JWT settings accept signs in as its subject; one signed by another key does not.
         currentToken = jwt(SIGNER, "alice");
         assertThat(readAll(oauthBearer(), "secured")).containsExactly("from-admin", "from-alice");
-        currentToken = jwt(SecuredCluster.rsa(), "alice");
+        currentToken = jwt(SecurityFiles.rsaKeyPair(), "alice");
         assertThatThrownBy(() -> readAll(oauthBearer(), "secured")).isInstanceOf(SaslAuthenticationException.class);
 
         // A wrong password is refused at sign-in, and nothing was written by any refused client.

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -34,7 +32,7 @@ final class SecuredCluster implements AutoCloseable {
     static final String CLUSTER_SECRET = "it-cluster-" + UUID.randomUUID();
     static final String STREAM_SECRET = "it-stream-" + UUID.randomUUID();
     /** The key the gateway trusts JWTs from. */
-    static final KeyPair SIGNER = rsa();
+    static final KeyPair SIGNER = SecurityFiles.rsaKeyPair();
 
     private final SluiceCluster cluster;
     private final SecurityFiles secrets;
@@ -99,16 +97,6 @@ final class SecuredCluster implements AutoCloseable {
             } catch (IOException e) {
                 System.out.println("[secured] could not delete the secrets' directory: " + e);
             }
-        }
-    }
-
-    static KeyPair rsa() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -3,6 +3,9 @@ package io.sluice.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -35,6 +38,17 @@ public final class SecurityFiles implements AutoCloseable {
     public String importArgument(String... settings) throws IOException {
         Path properties = write("security.properties", String.join("\n", List.of(settings)) + "\n");
         return "--spring.config.import=file:" + properties;
+    }
+
+    /** A new 2048-bit RSA key pair, to sign test JWTs with. */
+    public static KeyPair rsaKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -7,14 +7,13 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import io.sluice.testing.SecurityFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -33,8 +32,8 @@ public final class SecurityFixtures {
     public static final String BOB_PASSWORD = "bob-secret-2";
     public static final String ADMIN_PASSWORD = "admin-secret-3";
 
-    static final KeyPair TRUSTED = rsa();
-    static final KeyPair UNTRUSTED = rsa();
+    static final KeyPair TRUSTED = SecurityFiles.rsaKeyPair();
+    static final KeyPair UNTRUSTED = SecurityFiles.rsaKeyPair();
     private static final Path DIR = directory();
 
     private SecurityFixtures() {
@@ -81,16 +80,6 @@ public final class SecurityFixtures {
 
     static String unsigned(JWTClaimsSet claims) {
         return new PlainJWT(claims).serialize();
-    }
-
-    private static KeyPair rsa() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Path directory() {

@@ -99,32 +99,31 @@ final class KafkaTransactionWriter implements AutoCloseable {
             records = written;
         } catch (Exception e) {
             // The commit is never asked for: none of the records can become visible.
-            history.transaction(new Transaction(id, TransactionHistory.Kind.KAFKA, records, Outcome.ABORTED,
-                    "send " + describe(e)));
+            record(id, records, Outcome.ABORTED, "send " + describe(e));
             return false;
         }
-        if (!commit) {
-            try {
-                producer.abortTransaction();
-                history.transaction(new Transaction(id, TransactionHistory.Kind.KAFKA, records, Outcome.ABORTED,
-                        "abort"));
-                return true;
-            } catch (RuntimeException e) {
-                history.transaction(new Transaction(id, TransactionHistory.Kind.KAFKA, records, Outcome.ABORTED,
-                        "abort " + describe(e)));
-                return false;
-            }
-        }
+        return commit ? end(id, records, "commit", producer::commitTransaction, Outcome.COMMITTED, Outcome.UNKNOWN)
+                : end(id, records, "abort", producer::abortTransaction, Outcome.ABORTED, Outcome.ABORTED);
+    }
+
+    /**
+     * Ends the transaction with {@code action} ({@code what}), recorded as {@code done} if it returned and as
+     * {@code failed} if it threw; whether the producer may go on.
+     */
+    private boolean end(String id, List<TxnRecord> records, String what, Runnable action, Outcome done,
+                        Outcome failed) {
         try {
-            producer.commitTransaction();
-            history.transaction(new Transaction(id, TransactionHistory.Kind.KAFKA, records, Outcome.COMMITTED,
-                    "commit"));
+            action.run();
+            record(id, records, done, what);
             return true;
         } catch (RuntimeException e) {
-            history.transaction(new Transaction(id, TransactionHistory.Kind.KAFKA, records, Outcome.UNKNOWN,
-                    "commit " + describe(e)));
+            record(id, records, failed, what + " " + describe(e));
             return false;
         }
+    }
+
+    private void record(String id, List<TxnRecord> records, Outcome outcome, String detail) {
+        history.transaction(new Transaction(id, TransactionHistory.Kind.KAFKA, records, outcome, detail));
     }
 
     /** One or two records to each of three or four partitions, values {@code <id>-<n>}; offsets not known yet. */
