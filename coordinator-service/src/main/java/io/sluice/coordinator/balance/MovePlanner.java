@@ -39,9 +39,9 @@ import java.util.TreeSet;
  *       one holding the fewest (the allowance: {@link Limits#byteTolerance} of the mean bytes per target node, and at
  *       least {@link Limits#minByteSpread}), bytes move from a heaviest node to a lightest one: one replica, where
  *       replica counts stay within their tolerance, or else a swap of a larger replica for a smaller one (two moves,
- *       so only where the plan may start two more);
- *       whichever moves nearest half the gap between the two nodes, and never as much as the gap, so every move
- *       narrows it; racks as for replica counts. A partition's bytes are what its largest replica holds.</li>
+ *       so only where the plan may start two more); whichever moves nearest half the gap between the two nodes, and
+ *       never as much as the gap, so every move narrows it; racks as for replica counts. A partition's bytes are what
+ *       its largest replica holds.</li>
  *   <li><b>Preferred leaders</b>: the same for the number of partitions whose first replica is on each target node,
  *       within {@link Limits#leaderTolerance}, by reordering a partition's replicas so that an in-sync replica on a
  *       less loaded node comes first: no data moves; the preferred-leader election then moves the leadership.</li>
