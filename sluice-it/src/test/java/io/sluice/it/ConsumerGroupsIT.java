@@ -174,8 +174,8 @@ class ConsumerGroupsIT {
      */
     @Test
     void aClientWhoseGatewayDiesResumesThroughTheOtherFromTheCommittedPositions() throws Exception {
-        String group = "failover";
-        String topic = "failover";
+        String group = "gateway-failover";
+        String topic = "gateway-failover";
         int partitions = 3;
         createTopic(topic, partitions);
         produce(topic, partitions, 3000);
