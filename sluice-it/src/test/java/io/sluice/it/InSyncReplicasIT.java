@@ -2,6 +2,7 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.it.PartitionApi.Consumed;
@@ -112,6 +113,16 @@ class InSyncReplicasIT {
         PartitionState alone = cluster.awaitPartition(tp, "ISR of the leader alone", Duration.ofSeconds(20),
                 s -> s.isr().equals(List.of(leader)));
         assertThat(alone.leader()).isEqualTo(leader);
+        // The coordinator drops dead nodes from the ISR itself, and the leader may learn of it a moment later (a
+        // write in between is appended, then answered NOT_ENOUGH_REPLICAS_AFTER_APPEND). The barrier: a topic made
+        // after the shrink, on the one live node, is written there only once the leader has applied that later
+        // metadata, so it knows its ISR by then.
+        TestCluster.await("the followers dead at the coordinator", Duration.ofSeconds(20), () -> cluster.nodes()
+                .stream().filter(node -> followers.contains(node.id()))
+                .allMatch(node -> node.status() == NodeStatus.DEAD) ? Boolean.TRUE : null);
+        TopicPartition barrier = new TopicPartition("min-insync-barrier", 0);
+        cluster.createTopic(barrier.topic(), 1, 1, Map.of());
+        assertThat(cluster.awaitWritable(barrier).leader()).as("the barrier topic's leader").isEqualTo(leader);
         long highWatermark = api.listOffset(leader, tp, -1);
         FetchedPartition before = api.fetch(leader, tp, highWatermark, 1 << 20, 0);
         long filesEnd = ReplicaFiles.logEndOffset(ReplicaFiles.batches(cluster.replicaDir(leader, tp)));
