@@ -102,14 +102,12 @@ class LeaseKeeper implements SmartLifecycle {
             case ACTIVATED -> Mono.fromCallable(() -> lease.status().active() ? lease.status().self() : null)
                     .switchIfEmpty(Mono.error(() -> ErrorCode.NOT_ACTIVE_COORDINATOR.exception(
                             "The lease ran out while it was being taken")))
+                    .doOnNext(self -> nodes.restartSessions())
                     .flatMap(metadata::activate)
                     .then(groups.activate())
                     .then(transactions.activate())
                     .timeout(ROUND_LIMIT)
-                    .doOnSuccess(v -> {
-                        nodes.restartSessions();
-                        reassignments.advanceLater();
-                    })
+                    .doOnSuccess(v -> reassignments.advanceLater())
                     .onErrorResume(e -> {
                         LOG.error("Could not load metadata, groups and transactions after taking the lease; giving it"
                                 + " up", e);
@@ -122,6 +120,7 @@ class LeaseKeeper implements SmartLifecycle {
     }
 
     private void deactivate() {
+        nodes.stopSessions();
         metadata.deactivate();
         groups.deactivate();
         transactions.deactivate();

@@ -11,14 +11,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * When each node last heartbeated, in this coordinator's memory only: heartbeats are frequent and need no
- * durability. A coordinator that becomes active starts every known node's session afresh, so a failover never
- * declares a healthy node dead for having heartbeated to the previous coordinator. Thread-safe.
+ * durability. A coordinator that becomes active starts every node's session afresh, before its metadata is loaded: a
+ * node it has not heard from yet counts as heard from at that moment, so a failover never declares a healthy node dead
+ * for having heartbeated to the previous coordinator, however long loading takes. While not active, no session
+ * expires. Thread-safe.
  */
 @Component
 class NodeLiveness {
 
     private final Clock clock;
     private final Map<Integer, Instant> lastHeartbeat = new ConcurrentHashMap<>();
+    /** When this coordinator's sessions began (its activation), or null while it is not active. */
+    private volatile Instant sessionsStarted;
 
     NodeLiveness(Clock clock) {
         this.clock = clock;
@@ -28,17 +32,26 @@ class NodeLiveness {
         lastHeartbeat.put(node, clock.instant());
     }
 
-    void restartSessions(Collection<Integer> nodes) {
+    /** Every session begins now: called as this coordinator starts to become active. */
+    void restartSessions() {
         lastHeartbeat.clear();
-        Instant now = clock.instant();
-        nodes.forEach(node -> lastHeartbeat.put(node, now));
+        sessionsStarted = clock.instant();
     }
 
-    /** Of {@code nodes}, those silent for longer than {@code sessionTimeout}. */
+    /** No session expires until the sessions restart: called when this coordinator stops being active. */
+    void stopSessions() {
+        sessionsStarted = null;
+    }
+
+    /** Of {@code nodes}, those silent for longer than {@code sessionTimeout} since the sessions began. */
     List<Integer> expired(Collection<Integer> nodes, Duration sessionTimeout) {
+        Instant started = sessionsStarted;
+        if (started == null) {
+            return List.of();
+        }
         Instant cutoff = clock.instant().minus(sessionTimeout);
         return nodes.stream()
-                .filter(node -> lastHeartbeat.getOrDefault(node, Instant.MIN).isBefore(cutoff))
+                .filter(node -> lastHeartbeat.getOrDefault(node, started).isBefore(cutoff))
                 .toList();
     }
 }

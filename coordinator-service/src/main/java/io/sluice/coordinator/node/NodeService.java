@@ -252,9 +252,17 @@ public class NodeService {
                 unclean), true), null);
     }
 
-    /** Restarts every known node's session: called when this coordinator becomes active. */
+    /**
+     * Starts every node's session afresh: called before this coordinator loads its metadata to become active, so
+     * that no session check sees the metadata before the sessions began.
+     */
     public void restartSessions() {
-        liveness.restartSessions(metadata.view().metadata().nodes().stream().map(NodeInfo::id).toList());
+        liveness.restartSessions();
+    }
+
+    /** Stops session expiry: called when this coordinator stops being active. */
+    public void stopSessions() {
+        liveness.stopSessions();
     }
 
     /**
