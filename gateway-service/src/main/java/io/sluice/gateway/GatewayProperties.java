@@ -180,6 +180,10 @@ public record GatewayProperties(
      *                        their consumers' next Fetch (each partition read ahead counts its
      *                        {@code partition_max_bytes} while it is read, then the bytes it holds); 0: none is read
      *                        ahead
+     * @param transactionVersion the {@code transaction.version} feature level ApiVersions finalizes: 2, Kafka's
+     *                        transaction version 2 (KIP-890 part 2), which Kafka 4 clients then use; 1 keeps every
+     *                        client on version 1 (for a rolling upgrade from gateways without version 2: set 1 until
+     *                        every gateway runs this one)
      */
     public record Kafka(@DefaultValue("true") boolean enabled,
                         @DefaultValue("127.0.0.1") @NotEmpty String host,
@@ -191,6 +195,12 @@ public record GatewayProperties(
                         @DefaultValue("100MB") DataSize maxRequestSize,
                         String sslBundle,
                         @DefaultValue("2s") Duration announceInterval,
-                        @DefaultValue("64MB") DataSize readAhead) {
+                        @DefaultValue("64MB") DataSize readAhead,
+                        @DefaultValue("2") @Min(1) @Max(2) int transactionVersion) {
+
+        /** Whether Kafka's clients are offered transaction version 2. */
+        public boolean transactionVersion2() {
+            return transactionVersion >= 2;
+        }
     }
 }

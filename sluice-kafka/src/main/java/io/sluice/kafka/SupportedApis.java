@@ -2,6 +2,7 @@ package io.sluice.kafka;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -37,13 +38,43 @@ public final class SupportedApis {
         }
     }
 
+    /**
+     * A feature ApiVersions names (KIP-584), such as {@code transaction.version}: the levels this listener supports,
+     * and the level the cluster runs at ({@code finalizedLevel}; 0 is off and is not listed as finalized).
+     */
+    public record Feature(String name, short minLevel, short maxLevel, short finalizedLevel) {
+
+        public Feature {
+            if (minLevel < 0 || maxLevel < minLevel || finalizedLevel < 0 || finalizedLevel > maxLevel) {
+                throw new IllegalArgumentException("Feature " + name + ": levels " + minLevel + " to " + maxLevel
+                        + ", finalized " + finalizedLevel);
+            }
+        }
+    }
+
+    /**
+     * The epoch of the finalized features: Kafka's clients take the features of the highest epoch they have seen, and
+     * none below 0. Sluice's features are settings, the same at every gateway, so one epoch serves.
+     */
+    static final long FEATURES_EPOCH = 1;
+
     private final Map<ApiKeys, Versions> served;
+    private final List<Feature> features;
 
     /**
      * @param served each API answered, with the versions answered (clipped to what kafka-clients can read); ApiVersions
      *               itself is always served, at every version
      */
     public SupportedApis(Map<ApiKeys, Versions> served) {
+        this(served, List.of());
+    }
+
+    /**
+     * @param served   as above
+     * @param features the features ApiVersions names (from version 3, where the answer has them)
+     */
+    public SupportedApis(Map<ApiKeys, Versions> served, List<Feature> features) {
+        this.features = List.copyOf(features);
         Map<ApiKeys, Versions> all = new EnumMap<>(ApiKeys.class);
         served.forEach((api, versions) -> all.put(api, new Versions(
                 (short) Math.max(versions.oldest(), api.oldestVersion()),
@@ -57,6 +88,10 @@ public final class SupportedApis {
         Map<ApiKeys, Versions> served = new EnumMap<>(ApiKeys.class);
         apis.forEach(api -> served.put(api, Versions.stable(api)));
         return new SupportedApis(served);
+    }
+
+    public List<Feature> features() {
+        return features;
     }
 
     public Set<ApiKeys> apis() {
@@ -83,8 +118,25 @@ public final class SupportedApis {
         served.forEach((api, range) -> versions.add(new ApiVersionsResponseData.ApiVersion().setApiKey(api.id)
                 .setMinVersion(range.oldest()).setMaxVersion(range.newest())));
         boolean known = request.responseVersion() == request.version();
-        return new ApiVersionsResponseData()
+        ApiVersionsResponseData answer = new ApiVersionsResponseData()
                 .setErrorCode((known ? Errors.NONE : Errors.UNSUPPORTED_VERSION).code())
                 .setApiKeys(versions);
+        if (request.responseVersion() >= 3 && !features.isEmpty()) {
+            ApiVersionsResponseData.SupportedFeatureKeyCollection supported =
+                    new ApiVersionsResponseData.SupportedFeatureKeyCollection();
+            ApiVersionsResponseData.FinalizedFeatureKeyCollection finalized =
+                    new ApiVersionsResponseData.FinalizedFeatureKeyCollection();
+            for (Feature feature : features) {
+                supported.add(new ApiVersionsResponseData.SupportedFeatureKey().setName(feature.name())
+                        .setMinVersion(feature.minLevel()).setMaxVersion(feature.maxLevel()));
+                if (feature.finalizedLevel() > 0) {
+                    finalized.add(new ApiVersionsResponseData.FinalizedFeatureKey().setName(feature.name())
+                            .setMinVersionLevel(feature.finalizedLevel()).setMaxVersionLevel(feature.finalizedLevel()));
+                }
+            }
+            answer.setSupportedFeatures(supported).setFinalizedFeatures(finalized)
+                    .setFinalizedFeaturesEpoch(FEATURES_EPOCH);
+        }
+        return answer;
     }
 }

@@ -24,11 +24,31 @@ import java.util.TreeSet;
  *                         pending the transaction cannot commit
  * @param reservations     the first sequences each pending write was given, so that a write repeated under its call id
  *                         (its answer was lost) gets them again; absent in documents stored before it was kept
+ * @param bump             how the last transaction ended with transaction version 2 (its EndTxn moved the producer to
+ *                         the next epoch), so that the call repeated is recognised; null when the producer has not
+ *                         ended one since its InitProducerId
  */
 record Transaction(String transactionalId, long producerId, short producerEpoch, int timeoutMs, TxnState state,
                           List<TopicPartition> partitions, List<String> groups, List<PendingOffset> offsets,
                           long startedAtMs, long updatedAtMs, int coordinatorEpoch, List<NextSequence> sequences,
-                          List<String> pendingCalls, List<Reservation> reservations) {
+                          List<String> pendingCalls, List<Reservation> reservations, EpochBump bump) {
+
+    /**
+     * An EndTxn of transaction version 2 (KIP-890 part 2): the producer called it at {@code fromProducerId} and
+     * {@code fromEpoch}; the transaction's markers carry the next epoch, which the producer writes its next transaction
+     * with. At the last epoch the producer moves instead to {@code nextProducerId} at epoch 0 once the markers are
+     * written (-1 when it keeps its producer id).
+     */
+    record EpochBump(long fromProducerId, short fromEpoch, long nextProducerId) {
+
+        boolean calledAt(long producerId, short epoch) {
+            return fromProducerId == producerId && fromEpoch == epoch;
+        }
+
+        boolean movesProducerId() {
+            return nextProducerId >= 0;
+        }
+    }
 
     /** An offset a group commits when the transaction commits (Kafka's TxnOffsetCommit). */
     record PendingOffset(String groupId, String topic, int partition, long offset, Integer leaderEpoch,
@@ -81,37 +101,46 @@ record Transaction(String transactionalId, long producerId, short producerEpoch,
     /** A transactional id seen for the first time. */
     static Transaction fresh(String transactionalId, long producerId, int timeoutMs, long nowMs) {
         return new Transaction(transactionalId, producerId, (short) 0, timeoutMs, TxnState.EMPTY, List.of(), List.of(),
-                List.of(), -1, nowMs, -1, List.of(), List.of(), List.of());
+                List.of(), -1, nowMs, -1, List.of(), List.of(), List.of(), null);
     }
 
     Transaction with(TxnState newState, long nowMs) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, newState, partitions, groups,
                 offsets, startedAtMs, nowMs, coordinatorEpoch, sequences, pendingCalls,
-                reservations);
+                reservations, bump);
     }
 
-    /** At a new producer id or epoch the sequences start again, and no write of the old epoch is pending. */
+    /**
+     * At a new producer id or epoch the sequences start again, no write of the old epoch is pending, and no earlier
+     * EndTxn is a retry any more.
+     */
     Transaction withProducer(long newProducerId, short newEpoch, int newTimeoutMs) {
         return new Transaction(transactionalId, newProducerId, newEpoch, newTimeoutMs, state, partitions, groups,
-                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, List.of(), List.of(), List.of());
+                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, List.of(), List.of(), List.of(), null);
+    }
+
+    Transaction withBump(EpochBump newBump) {
+        return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, state, partitions, groups,
+                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, sequences, pendingCalls, reservations, newBump);
     }
 
     Transaction withContents(List<TopicPartition> newPartitions, List<String> newGroups, List<PendingOffset> newOffsets,
                              long newStartedAtMs) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, state, newPartitions, newGroups,
                 newOffsets, newStartedAtMs, updatedAtMs, coordinatorEpoch, sequences, pendingCalls,
-                reservations);
+                reservations, bump);
     }
 
     Transaction decidedBy(int epoch) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, state, partitions, groups,
-                offsets, startedAtMs, updatedAtMs, epoch, sequences, pendingCalls, reservations);
+                offsets, startedAtMs, updatedAtMs, epoch, sequences, pendingCalls, reservations, bump);
     }
 
     Transaction withSequences(List<NextSequence> newSequences, List<String> newPendingCalls,
                               List<Reservation> newReservations) {
         return new Transaction(transactionalId, producerId, producerEpoch, timeoutMs, state, partitions, groups,
-                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, newSequences, newPendingCalls, newReservations);
+                offsets, startedAtMs, updatedAtMs, coordinatorEpoch, newSequences, newPendingCalls, newReservations,
+                bump);
     }
 
     /** The first sequences the pending write {@code callId} was given, by partition (empty when none are kept). */

@@ -68,8 +68,7 @@ class TransactionController {
     }
 
     @PostMapping(TransactionPaths.END)
-    @ResponseStatus(HttpStatus.NO_CONTENT)
-    Mono<Void> end(@RequestBody TxnEndRequest request) {
+    Mono<TxnProducer> end(@RequestBody TxnEndRequest request) {
         return service.endTxn(request);
     }
 

@@ -185,14 +185,29 @@ public class TransactionManager implements PendingTransactionalOffsets {
     }
 
     Mono<Void> commitOffsets(String transactionalId, long producerId, short epoch, String groupId,
-                             List<Transaction.PendingOffset> offsets) {
+                             List<Transaction.PendingOffset> offsets, boolean addGroup) {
         return submit(transactionalId, current -> TransactionRules.commitOffsets(current, transactionalId, producerId,
-                epoch, groupId, offsets, clock.millis()));
+                epoch, groupId, offsets, addGroup, clock.millis()));
     }
 
-    Mono<Void> endTxn(String transactionalId, long producerId, short epoch, boolean commit) {
-        return submit(transactionalId, current -> TransactionRules.endTxn(current, transactionalId, producerId, epoch,
-                commit, coordinatorEpoch(), clock.millis()));
+    /**
+     * EndTxn; the producer id and epoch to write the next transaction with. With {@code bumpEpoch} (transaction
+     * version 2) at the last epoch, a new producer id is allocated first.
+     */
+    Mono<TransactionRules.ProducerIdAndEpoch> endTxn(String transactionalId, long producerId, short epoch,
+                                                     boolean commit, boolean bumpEpoch) {
+        Transaction existing = known.transactions().get(transactionalId);
+        boolean needsId = bumpEpoch && existing != null && existing.producerEpoch() >= TransactionRules.MAX_EPOCH;
+        Mono<Long> fresh = needsId ? producerIds.allocate(1).map(block -> block.firstProducerId()) : Mono.just(-1L);
+        return fresh.flatMap(id -> submit(transactionalId, current -> TransactionRules.endTxn(current,
+                transactionalId, producerId, epoch, commit, bumpEpoch, coordinatorEpoch(), () -> {
+                    if (id < 0) {
+                        // The producer reached its last epoch since this call looked: it asks again.
+                        throw ErrorCode.CONCURRENT_TRANSACTIONS.exception("Transactional id " + transactionalId
+                                + " changed meanwhile; retry");
+                    }
+                    return id;
+                }, clock.millis())));
     }
 
     /** Aborts every transaction open past its timeout. Run by the coordinator's timer. */

@@ -13,8 +13,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The transaction coordinator's decisions, as pure functions of a transactional id's state (Kafka's
- * TransactionCoordinator, transaction version 1: the producer epoch moves at InitProducerId and when the coordinator
- * aborts a transaction on its own, to fence the producer that opened it):
+ * TransactionCoordinator: under transaction version 1 the producer epoch moves at InitProducerId and when the
+ * coordinator aborts a transaction on its own, to fence the producer that opened it; version 2 adds a move at every
+ * EndTxn):
  * <ul>
  *   <li>InitProducerId hands out the producer id (a new one the first time) at the next epoch; an open transaction is
  *       aborted first, under the next epoch (the old instance is fenced), and the caller retries
@@ -24,6 +25,14 @@ import java.util.function.LongSupplier;
  *   <li>EndTxn decides: PREPARE_COMMIT or PREPARE_ABORT is stored before any marker is written, then the markers go to
  *       every partition, then (on commit) the offsets are committed, then COMPLETE_*. A retried EndTxn is answered by
  *       the state: the same decision done is success, still being written CONCURRENT_TRANSACTIONS.</li>
+ *   <li>Transaction version 2 (KIP-890 part 2, {@link #endTxn} with {@code bumpEpoch}): every EndTxn moves the
+ *       producer to the next epoch, which its markers carry and the producer is answered, so that nothing written
+ *       at the old epoch (a produce delayed past its transaction's end) can join the next transaction; at the last
+ *       epoch the producer moves to a new producer id at epoch 0. The call repeated at the old epoch is recognised
+ *       ({@link Transaction.EpochBump}). An abort with no transaction open is allowed and moves the epoch too: the
+ *       producer may have written to partitions whose implicit adds never reached the coordinator. Partitions and
+ *       groups join implicitly: the leader's produce adds them ({@link #addPartitions}), TxnOffsetCommit its group
+ *       ({@link #commitOffsets} with {@code addGroup}).</li>
  *   <li>A transaction open past its timeout is aborted by the coordinator under the next epoch.</li>
  *   <li>A transactional id with no transaction open or being completed, unused for {@code transactional.id.expiration.ms},
  *       is forgotten ({@link #forget}); its next InitProducerId starts afresh, with a new producer id at epoch 0.</li>
@@ -211,13 +220,18 @@ final class TransactionRules {
 
     /**
      * TxnOffsetCommit: offsets of a group added to the open transaction, committed with it (a later one for the same
-     * partition replaces an earlier one).
+     * partition replaces an earlier one). With {@code addGroup} (transaction version 2) the group joins the
+     * transaction, opening it if none is, as AddOffsetsToTxn would have.
      */
     static TxnDecision<Void> commitOffsets(Transaction current, String transactionalId, long producerId, short epoch,
-                                           String groupId, List<Transaction.PendingOffset> offsets, long nowMs) {
+                                           String groupId, List<Transaction.PendingOffset> offsets, boolean addGroup,
+                                           long nowMs) {
         Transaction txn = requireProducer(current, transactionalId, producerId, epoch);
         if (txn.state().preparing()) {
             throw concurrent(txn);
+        }
+        if (addGroup) {
+            txn = addOffsets(txn, transactionalId, producerId, epoch, groupId, nowMs).after();
         }
         if (txn.state() != TxnState.ONGOING || !txn.groups().contains(groupId)) {
             throw ErrorCode.INVALID_TXN_STATE.exception("Transactional id " + transactionalId + " has not added group "
@@ -236,28 +250,77 @@ final class TransactionRules {
                 .with(TxnState.ONGOING, nowMs), null);
     }
 
-    /** EndTxn: commit or abort the open transaction (its markers follow). */
-    static TxnDecision<Void> endTxn(Transaction current, String transactionalId, long producerId, short epoch,
-                                    boolean commit, int coordinatorEpoch, long nowMs) {
-        Transaction txn = requireProducer(current, transactionalId, producerId, epoch);
+    /**
+     * EndTxn: commit or abort the open transaction (its markers follow); the answer is the producer id and epoch the
+     * producer writes its next transaction with. With {@code bumpEpoch} (transaction version 2) that is the next
+     * epoch, or at the last epoch {@code newProducerId}'s at epoch 0 (asked only then).
+     */
+    static TxnDecision<ProducerIdAndEpoch> endTxn(Transaction current, String transactionalId, long producerId,
+                                                  short epoch, boolean commit, boolean bumpEpoch,
+                                                  int coordinatorEpoch, LongSupplier newProducerId, long nowMs) {
         TxnState prepare = commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT;
         TxnState complete = commit ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT;
+        if (bumpEpoch && current != null && current.bump() != null && current.bump().calledAt(producerId, epoch)) {
+            // The call that moved the producer to the next epoch, made again (its answer was lost).
+            if (current.state() == complete) {
+                return TxnDecision.of(current, next(current));
+            }
+            if (current.state() == prepare) {
+                throw concurrent(current);
+            }
+            throw ErrorCode.INVALID_TXN_STATE.exception("Transactional id " + transactionalId + " ended the transaction"
+                    + " of producer " + producerId + " epoch " + epoch + " otherwise; it is " + current.state()
+                    + " now");
+        }
+        Transaction txn = requireProducer(current, transactionalId, producerId, epoch);
         if (txn.state() == TxnState.ONGOING) {
             if (commit && !txn.pendingCalls().isEmpty()) {
                 throw ErrorCode.INVALID_TXN_STATE.exception("Transactional id " + transactionalId + " cannot commit: "
                         + txn.pendingCalls().size() + " write(s) into it did not report that every record was written"
                         + " (a write failed, or its gateway stopped); it can only be aborted");
             }
-            return TxnDecision.of(txn.with(prepare, nowMs).decidedBy(coordinatorEpoch), null);
+            Transaction decided = txn.with(prepare, nowMs).decidedBy(coordinatorEpoch);
+            if (bumpEpoch) {
+                decided = bumped(decided, newProducerId);
+            }
+            return TxnDecision.of(decided, next(decided));
         }
-        if (txn.state() == complete) {
-            return TxnDecision.of(txn, null); // a retry of the call that decided it
+        if (bumpEpoch && !commit && txn.state().idle()) {
+            // Nothing open here, but the producer may have written at this epoch to partitions whose adds did not
+            // reach the coordinator: the next epoch fences those writes. No partition to mark: done at once.
+            Transaction aborted = bumped(txn.with(TxnState.PREPARE_ABORT, nowMs).decidedBy(coordinatorEpoch)
+                    .withContents(List.of(), List.of(), List.of(), -1), newProducerId);
+            return TxnDecision.of(completed(aborted, nowMs), next(aborted));
+        }
+        if (!bumpEpoch && txn.state() == complete) {
+            return TxnDecision.of(txn, next(txn)); // a retry of the call that decided it
         }
         if (txn.state() == prepare) {
             throw concurrent(txn);
         }
         throw ErrorCode.INVALID_TXN_STATE.exception("Transactional id " + transactionalId + " cannot "
                 + (commit ? "commit" : "abort") + " in state " + txn.state());
+    }
+
+    /**
+     * The decided {@code txn} at the next epoch, which its markers carry; at the last epoch the markers carry the
+     * fencing epoch after it, and the producer moves to a new producer id when they are written.
+     */
+    private static Transaction bumped(Transaction txn, LongSupplier newProducerId) {
+        boolean exhausted = txn.producerEpoch() >= MAX_EPOCH;
+        Transaction.EpochBump bump = new Transaction.EpochBump(txn.producerId(), txn.producerEpoch(),
+                exhausted ? newProducerId.getAsLong() : -1);
+        // The pending writes and sequences of the old epoch are kept until the markers are written.
+        return txn.withProducer(txn.producerId(), (short) (txn.producerEpoch() + 1), txn.timeoutMs())
+                .withSequences(txn.sequences(), txn.pendingCalls(), txn.reservations()).withBump(bump);
+    }
+
+    /** The producer id and epoch the producer writes with once {@code txn}'s decision is complete. */
+    private static ProducerIdAndEpoch next(Transaction txn) {
+        if (txn.bump() != null && txn.bump().movesProducerId() && txn.state().preparing()) {
+            return new ProducerIdAndEpoch(txn.bump().nextProducerId(), (short) 0);
+        }
+        return new ProducerIdAndEpoch(txn.producerId(), txn.producerEpoch());
     }
 
     /** A transaction open past its timeout is aborted under the next epoch; anything else stays as it is. */
@@ -289,10 +352,23 @@ final class TransactionRules {
                 || current.producerEpoch() != epoch) {
             return TxnDecision.of(current, null);
         }
-        TxnState done = current.state() == TxnState.PREPARE_COMMIT ? TxnState.COMPLETE_COMMIT
-                : TxnState.COMPLETE_ABORT;
-        return TxnDecision.of(current.with(done, nowMs).withContents(List.of(), List.of(), List.of(), -1)
-                .withSequences(current.sequences(), List.of(), List.of()), null);
+        return TxnDecision.of(completed(current, nowMs), null);
+    }
+
+    /**
+     * The decided {@code txn} complete: nothing in it any more, and a producer at its last epoch moved to its new
+     * producer id (the sequences start again there).
+     */
+    private static Transaction completed(Transaction txn, long nowMs) {
+        TxnState done = txn.state() == TxnState.PREPARE_COMMIT ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT;
+        Transaction complete = txn.with(done, nowMs).withContents(List.of(), List.of(), List.of(), -1)
+                .withSequences(txn.sequences(), List.of(), List.of());
+        if (txn.bump() != null && txn.bump().movesProducerId()) {
+            Transaction.EpochBump bump = txn.bump();
+            complete = complete.withProducer(bump.nextProducerId(), (short) 0, txn.timeoutMs())
+                    .withBump(new Transaction.EpochBump(bump.fromProducerId(), bump.fromEpoch(), -1));
+        }
+        return complete;
     }
 
     private static Transaction abortAsCoordinator(Transaction txn, int coordinatorEpoch, long nowMs) {
@@ -313,6 +389,10 @@ final class TransactionRules {
 
     private static Transaction requireProducer(Transaction current, String transactionalId, long producerId,
                                                short epoch) {
+        if (current != null && current.state().preparing() && current.bump() != null
+                && current.bump().movesProducerId() && current.bump().nextProducerId() == producerId && epoch == 0) {
+            throw concurrent(current); // answered its new producer id already; it has it once the markers are written
+        }
         if (current == null || current.producerId() != producerId) {
             throw ErrorCode.INVALID_PRODUCER_ID_MAPPING.exception("Producer id " + producerId + " is not the one of"
                     + " transactional id " + transactionalId);

@@ -108,13 +108,14 @@ class TransactionService {
             List<Transaction.PendingOffset> offsets = OffsetChecks.valid(request.offsets(), metadata.view(),
                     maxMetadataLength).stream().map(offset -> pending(request.groupId(), offset)).toList();
             return manager.commitOffsets(request.transactionalId(), request.producerId(), request.producerEpoch(),
-                    request.groupId(), offsets);
+                    request.groupId(), offsets, request.version() >= 2);
         }));
     }
 
-    Mono<Void> endTxn(TxnEndRequest request) {
+    Mono<TxnProducer> endTxn(TxnEndRequest request) {
         return ready(request.transactionalId()).then(Mono.defer(() -> manager.endTxn(request.transactionalId(),
-                request.producerId(), request.producerEpoch(), request.commit())));
+                        request.producerId(), request.producerEpoch(), request.commit(), request.version() >= 2)))
+                .map(next -> new TxnProducer(next.producerId(), next.producerEpoch()));
     }
 
     Mono<TxnVerifyResponse> verify(TxnVerifyRequest request) {

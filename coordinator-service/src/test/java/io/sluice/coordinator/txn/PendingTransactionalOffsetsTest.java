@@ -76,7 +76,7 @@ class PendingTransactionalOffsetsTest {
         assertThat(manager.pending("copier")).containsExactly(INPUT);
         assertThat(manager.pending("other")).as("another group's offsets are stable").isEmpty();
 
-        manager.endTxn("copy", producer.producerId(), producer.producerEpoch(), true).block(WAIT);
+        manager.endTxn("copy", producer.producerId(), producer.producerEpoch(), true, false).block(WAIT);
         assertThat(manager.pending("copier")).as("decided, markers not yet written").containsExactly(INPUT);
 
         markersWritten.tryEmitEmpty();
@@ -89,7 +89,7 @@ class PendingTransactionalOffsetsTest {
     @Test
     void offsetsOfAnAbortedTransactionStayUnstableUntilItsMarkersAreWritten() {
         TransactionRules.ProducerIdAndEpoch producer = openWithOffsets("copy");
-        manager.endTxn("copy", producer.producerId(), producer.producerEpoch(), false).block(WAIT);
+        manager.endTxn("copy", producer.producerId(), producer.producerEpoch(), false, false).block(WAIT);
         assertThat(manager.pending("copier")).containsExactly(INPUT);
 
         markersWritten.tryEmitEmpty();
@@ -116,8 +116,8 @@ class PendingTransactionalOffsetsTest {
                 .block(WAIT);
         manager.addOffsets(transactionalId, producer.producerId(), producer.producerEpoch(), "copier").block(WAIT);
         manager.commitOffsets(transactionalId, producer.producerId(), producer.producerEpoch(), "copier",
-                List.of(new Transaction.PendingOffset("copier", INPUT.topic(), INPUT.partition(), 5, null, null)))
-                .block(WAIT);
+                List.of(new Transaction.PendingOffset("copier", INPUT.topic(), INPUT.partition(), 5, null, null)),
+                false).block(WAIT);
         return producer;
     }
 

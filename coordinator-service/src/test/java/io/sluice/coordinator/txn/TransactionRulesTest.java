@@ -27,6 +27,22 @@ class TransactionRulesTest {
                 ids::getAndIncrement, now).after();
     }
 
+    /** EndTxn under transaction version 1 (no epoch bump). */
+    private static TxnDecision<TransactionRules.ProducerIdAndEpoch> endV1(Transaction current, String transactionalId,
+                                                                         long producerId, short epoch, boolean commit,
+                                                                         int coordinatorEpoch, long nowMs) {
+        return TransactionRules.endTxn(current, transactionalId, producerId, epoch, commit, false, coordinatorEpoch,
+                () -> {
+                    throw new AssertionError("version 1 never moves to a new producer id");
+                }, nowMs);
+    }
+
+    /** EndTxn under transaction version 2 (KIP-890 part 2). */
+    private TxnDecision<TransactionRules.ProducerIdAndEpoch> endV2(Transaction current, long producerId, short epoch,
+                                                                  boolean commit) {
+        return TransactionRules.endTxn(current, ID, producerId, epoch, commit, true, 7, ids::getAndIncrement, now);
+    }
+
     private static ErrorCode code(Runnable call) {
         try {
             call.run();
@@ -56,12 +72,12 @@ class TransactionRulesTest {
         assertThat(txn.partitions()).containsExactly(A, B);
         assertThat(txn.startedAtMs()).isEqualTo(now);
 
-        TxnDecision<Void> end = TransactionRules.endTxn(txn, ID, 100, (short) 0, true, 7, now);
+        var end = endV1(txn, ID, 100, (short) 0, true, 7, now);
         assertThat(end.after().state()).isEqualTo(TxnState.PREPARE_COMMIT);
         assertThat(end.after().coordinatorEpoch()).isEqualTo(7);
         assertThat(end.markersDue()).isTrue();
 
-        assertThat(code(() -> TransactionRules.endTxn(end.after(), ID, 100, (short) 0, true, 7, now)))
+        assertThat(code(() -> endV1(end.after(), ID, 100, (short) 0, true, 7, now)))
                 .as("a retry while markers are written").isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
         assertThat(code(() -> TransactionRules.addPartitions(end.after(), ID, 100, (short) 0, List.of(A), now)))
                 .isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
@@ -69,9 +85,9 @@ class TransactionRulesTest {
         Transaction done = TransactionRules.complete(end.after(), 100, (short) 0, now).after();
         assertThat(done.state()).isEqualTo(TxnState.COMPLETE_COMMIT);
         assertThat(done.partitions()).isEmpty();
-        assertThat(TransactionRules.endTxn(done, ID, 100, (short) 0, true, 7, now).after())
+        assertThat(endV1(done, ID, 100, (short) 0, true, 7, now).after())
                 .as("a retry after it completed is answered success").isEqualTo(done);
-        assertThat(code(() -> TransactionRules.endTxn(done, ID, 100, (short) 0, false, 7, now)))
+        assertThat(code(() -> endV1(done, ID, 100, (short) 0, false, 7, now)))
                 .isEqualTo(ErrorCode.INVALID_TXN_STATE);
     }
 
@@ -79,7 +95,7 @@ class TransactionRulesTest {
     void aLeaderMayOpenATransactionAtAPartitionOnlyWhileTheProducersOpenTransactionAddedIt() {
         Transaction empty = init(null);
         Transaction open = TransactionRules.addPartitions(empty, ID, 100, (short) 0, List.of(A), now).after();
-        Transaction ending = TransactionRules.endTxn(open, ID, 100, (short) 0, false, 7, now).after();
+        Transaction ending = endV1(open, ID, 100, (short) 0, false, 7, now).after();
         Transaction ended = TransactionRules.complete(ending, 100, (short) 0, now).after();
         Transaction fencing = init(open); // a new instance aborts the open transaction under epoch 1
 
@@ -110,7 +126,7 @@ class TransactionRulesTest {
         assertThat(fence.after().state()).isEqualTo(TxnState.PREPARE_ABORT);
         assertThat(fence.after().producerEpoch()).as("the abort fences the old instance").isEqualTo((short) 1);
         assertThat(fence.markersDue()).isTrue();
-        assertThat(code(() -> TransactionRules.endTxn(fence.after(), ID, 100, (short) 0, true, 4, now)))
+        assertThat(code(() -> endV1(fence.after(), ID, 100, (short) 0, true, 4, now)))
                 .as("the old instance").isEqualTo(ErrorCode.PRODUCER_FENCED);
 
         Transaction aborted = TransactionRules.complete(fence.after(), 100, (short) 1, now).after();
@@ -137,12 +153,12 @@ class TransactionRulesTest {
         Transaction.PendingOffset first = new Transaction.PendingOffset("g", "in", 0, 10, null, null);
         Transaction.PendingOffset later = new Transaction.PendingOffset("g", "in", 0, 20, 2, "m");
         Transaction before = txn;
-        assertThat(code(() -> TransactionRules.commitOffsets(before, ID, 100, (short) 0, "g", List.of(first), now)))
+        assertThat(code(() -> TransactionRules.commitOffsets(before, ID, 100, (short) 0, "g", List.of(first), false, now)))
                 .isEqualTo(ErrorCode.INVALID_TXN_STATE);
 
         txn = TransactionRules.addOffsets(txn, ID, 100, (short) 0, "g", now).after();
-        txn = TransactionRules.commitOffsets(txn, ID, 100, (short) 0, "g", List.of(first), now).after();
-        txn = TransactionRules.commitOffsets(txn, ID, 100, (short) 0, "g", List.of(later), now).after();
+        txn = TransactionRules.commitOffsets(txn, ID, 100, (short) 0, "g", List.of(first), false, now).after();
+        txn = TransactionRules.commitOffsets(txn, ID, 100, (short) 0, "g", List.of(later), false, now).after();
         assertThat(txn.offsets()).containsExactly(later);
     }
 
@@ -181,7 +197,7 @@ class TransactionRulesTest {
     @Test
     void aStaleCompletionNoticeChangesNothing() {
         Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
-        Transaction preparing = TransactionRules.endTxn(txn, ID, 100, (short) 0, false, 3, now).after();
+        Transaction preparing = endV1(txn, ID, 100, (short) 0, false, 3, now).after();
         assertThat(TransactionRules.complete(preparing, 100, (short) 5, now).after()).isEqualTo(preparing);
         assertThat(TransactionRules.complete(txn, 100, (short) 0, now).after()).isEqualTo(txn);
     }
@@ -198,7 +214,7 @@ class TransactionRulesTest {
         assertThat(second.result()).as("after the first write's three").isEqualTo(Map.of(A, 3));
         assertThat(second.after().pendingCalls()).containsExactly("w1", "w2");
 
-        Transaction aborted = TransactionRules.endTxn(second.after(), ID, 100, (short) 0, false, 3, now).after();
+        Transaction aborted = endV1(second.after(), ID, 100, (short) 0, false, 3, now).after();
         aborted = TransactionRules.complete(aborted, 100, (short) 0, now).after();
         assertThat(aborted.pendingCalls()).as("the transaction is over").isEmpty();
         Transaction next = init(aborted);
@@ -242,12 +258,12 @@ class TransactionRulesTest {
         Transaction written = TransactionRules.confirm(txn, ID, 100, (short) 0, "w1", now).after();
 
         Transaction pending = written;
-        assertThat(code(() -> TransactionRules.endTxn(pending, ID, 100, (short) 0, true, 3, now)))
+        assertThat(code(() -> endV1(pending, ID, 100, (short) 0, true, 3, now)))
                 .isEqualTo(ErrorCode.INVALID_TXN_STATE);
-        assertThat(TransactionRules.endTxn(pending, ID, 100, (short) 0, false, 3, now).after().state())
+        assertThat(endV1(pending, ID, 100, (short) 0, false, 3, now).after().state())
                 .isEqualTo(TxnState.PREPARE_ABORT);
         Transaction confirmed = TransactionRules.confirm(written, ID, 100, (short) 0, "w2", now).after();
-        assertThat(TransactionRules.endTxn(confirmed, ID, 100, (short) 0, true, 3, now).after().state())
+        assertThat(endV1(confirmed, ID, 100, (short) 0, true, 3, now).after().state())
                 .isEqualTo(TxnState.PREPARE_COMMIT);
         assertThat(code(() -> TransactionRules.reserve(confirmed, ID, 100, (short) 1, "w3", Map.of(A, 1), now)))
                 .as("a fenced epoch").isEqualTo(ErrorCode.PRODUCER_FENCED);
@@ -259,9 +275,9 @@ class TransactionRulesTest {
     void anIdleTransactionalIdUnusedForTheExpirationIsForgottenAndThenStartsAfresh() {
         Transaction empty = init(null);
         Transaction open = TransactionRules.addPartitions(empty, ID, 100, (short) 0, List.of(A), now).after();
-        Transaction aborting = TransactionRules.endTxn(open, ID, 100, (short) 0, false, 3, now).after();
+        Transaction aborting = endV1(open, ID, 100, (short) 0, false, 3, now).after();
         Transaction aborted = TransactionRules.complete(aborting, 100, (short) 0, now).after();
-        Transaction committed = TransactionRules.complete(TransactionRules.endTxn(open, ID, 100, (short) 0, true, 3,
+        Transaction committed = TransactionRules.complete(endV1(open, ID, 100, (short) 0, true, 3,
                 now).after(), 100, (short) 0, now).after();
 
         for (Transaction idle : List.of(empty, aborted, committed)) {
@@ -278,7 +294,7 @@ class TransactionRulesTest {
     @Test
     void aTransactionOpenOrBeingCompletedNeverExpires() {
         Transaction open = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
-        Transaction preparing = TransactionRules.endTxn(open, ID, 100, (short) 0, true, 3, now).after();
+        Transaction preparing = endV1(open, ID, 100, (short) 0, true, 3, now).after();
         for (Transaction busy : List.of(open, preparing)) {
             assertThat(TransactionRules.forget(busy, EXPIRATION, now + 10 * EXPIRATION).after())
                     .as(busy.state().name()).isEqualTo(busy);
@@ -293,5 +309,115 @@ class TransactionRulesTest {
                 ids::getAndIncrement, later - 1).after();
         assertThat(picked.idExpired(later, EXPIRATION)).isTrue();
         assertThat(TransactionRules.forget(used, EXPIRATION, later).after()).isEqualTo(used);
+    }
+
+    // ------------------------------------------------------------- transaction version 2 (KIP-890 part 2)
+
+    @Test
+    void underVersion2EveryEndMovesTheProducerToTheNextEpochWhichItsMarkersCarry() {
+        Transaction txn = init(null);
+        txn = TransactionRules.addPartitions(txn, ID, 100, (short) 0, List.of(A), now).after();
+
+        var end = endV2(txn, 100, (short) 0, true);
+        assertThat(end.after().state()).isEqualTo(TxnState.PREPARE_COMMIT);
+        assertThat(end.after().producerEpoch()).as("the markers' epoch").isEqualTo((short) 1);
+        assertThat(end.result()).isEqualTo(new TransactionRules.ProducerIdAndEpoch(100, (short) 1));
+        assertThat(code(() -> TransactionRules.addPartitions(end.after(), ID, 100, (short) 1, List.of(B), now)))
+                .as("the next transaction waits for the markers").isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
+
+        Transaction done = TransactionRules.complete(end.after(), 100, (short) 1, now).after();
+        assertThat(done.state()).isEqualTo(TxnState.COMPLETE_COMMIT);
+        Transaction next = TransactionRules.addPartitions(done, ID, 100, (short) 1, List.of(B), now).after();
+        assertThat(next.state()).isEqualTo(TxnState.ONGOING);
+        assertThat(TransactionRules.verify(next, 100, (short) 0, B)).as("a batch of the old epoch")
+                .hasValueSatisfying(refused -> assertThat(refused.errorCode())
+                        .isEqualTo(ErrorCode.INVALID_PRODUCER_EPOCH));
+        assertThat(code(() -> TransactionRules.addPartitions(done, ID, 100, (short) 0, List.of(B), now)))
+                .as("a produce delayed past its transaction's end cannot open the next")
+                .isEqualTo(ErrorCode.PRODUCER_FENCED);
+    }
+
+    @Test
+    void anEndRepeatedAtTheOldEpochIsARetryNotAFencedProducer() {
+        Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
+        Transaction preparing = endV2(txn, 100, (short) 0, false).after();
+
+        assertThat(code(() -> endV2(preparing, 100, (short) 0, false)))
+                .as("while its markers are written").isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
+        Transaction done = TransactionRules.complete(preparing, 100, (short) 1, now).after();
+        var again = endV2(done, 100, (short) 0, false);
+        assertThat(again.after()).as("changes nothing").isEqualTo(done);
+        assertThat(again.result()).isEqualTo(new TransactionRules.ProducerIdAndEpoch(100, (short) 1));
+        assertThat(code(() -> endV2(done, 100, (short) 0, true)))
+                .as("the other outcome at the old epoch").isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(code(() -> endV1(done, ID, 100, (short) 0, false, 7, now)))
+                .as("version 1 knows no retry at an old epoch").isEqualTo(ErrorCode.PRODUCER_FENCED);
+    }
+
+    @Test
+    void anAbortWithNothingOpenMovesTheEpochSoThatAStrayWriteOfTheOldOneIsFenced() {
+        Transaction idle = init(null);
+
+        var abort = endV2(idle, 100, (short) 0, false);
+        assertThat(abort.after().state()).isEqualTo(TxnState.COMPLETE_ABORT);
+        assertThat(abort.markersDue()).as("no partition to mark").isFalse();
+        assertThat(abort.result()).isEqualTo(new TransactionRules.ProducerIdAndEpoch(100, (short) 1));
+        assertThat(code(() -> TransactionRules.addPartitions(abort.after(), ID, 100, (short) 0, List.of(A), now)))
+                .isEqualTo(ErrorCode.PRODUCER_FENCED);
+        assertThat(code(() -> endV2(idle, 100, (short) 0, true)))
+                .as("a commit with nothing open").isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        assertThat(code(() -> endV1(idle, ID, 100, (short) 0, false, 7, now)))
+                .as("version 1 as before").isEqualTo(ErrorCode.INVALID_TXN_STATE);
+    }
+
+    @Test
+    void atTheLastEpochTheMarkersCarryTheFencingEpochAndTheProducerMovesToANewProducerId() {
+        Transaction txn = init(null).withProducer(100, TransactionRules.MAX_EPOCH, 60_000);
+        txn = TransactionRules.addPartitions(txn, ID, 100, TransactionRules.MAX_EPOCH, List.of(A), now).after();
+
+        var end = endV2(txn, 100, TransactionRules.MAX_EPOCH, true);
+        Transaction preparing = end.after();
+        assertThat(preparing.producerId()).as("the markers' producer id").isEqualTo(100);
+        assertThat(preparing.producerEpoch()).isEqualTo(Short.MAX_VALUE);
+        long next = end.result().producerId();
+        assertThat(next).isNotEqualTo(100);
+        assertThat(end.result().producerEpoch()).isZero();
+        assertThat(code(() -> TransactionRules.addPartitions(preparing, ID, next, (short) 0, List.of(A), now)))
+                .as("its new producer id, before the markers are written")
+                .isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
+
+        Transaction done = TransactionRules.complete(preparing, 100, Short.MAX_VALUE, now).after();
+        assertThat(done.producerId()).isEqualTo(next);
+        assertThat(done.producerEpoch()).isZero();
+        assertThat(endV2(done, 100, TransactionRules.MAX_EPOCH, true).result())
+                .as("the end repeated").isEqualTo(new TransactionRules.ProducerIdAndEpoch(next, (short) 0));
+        assertThat(TransactionRules.addPartitions(done, ID, next, (short) 0, List.of(A), now).after().state())
+                .isEqualTo(TxnState.ONGOING);
+    }
+
+    @Test
+    void underVersion2TxnOffsetCommitAddsItsGroupAndOpensTheTransaction() {
+        Transaction idle = init(null);
+        Transaction.PendingOffset offset = new Transaction.PendingOffset("g", "in", 0, 42, null, null);
+
+        assertThat(code(() -> TransactionRules.commitOffsets(idle, ID, 100, (short) 0, "g", List.of(offset), false,
+                now))).as("version 1 needs AddOffsetsToTxn first").isEqualTo(ErrorCode.INVALID_TXN_STATE);
+        Transaction txn = TransactionRules.commitOffsets(idle, ID, 100, (short) 0, "g", List.of(offset), true, now)
+                .after();
+        assertThat(txn.state()).isEqualTo(TxnState.ONGOING);
+        assertThat(txn.groups()).containsExactly("g");
+        assertThat(txn.offsets()).containsExactly(offset);
+        assertThat(txn.startedAtMs()).isEqualTo(now);
+    }
+
+    @Test
+    void anInitProducerIdForgetsTheLastEndSoItsRepeatIsFenced() {
+        Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
+        Transaction done = TransactionRules.complete(endV2(txn, 100, (short) 0, true).after(), 100, (short) 1, now)
+                .after();
+        Transaction reinitialised = init(done);
+        assertThat(reinitialised.producerEpoch()).isEqualTo((short) 2);
+        assertThat(reinitialised.bump()).isNull();
+        assertThat(code(() -> endV2(reinitialised, 100, (short) 0, true))).isEqualTo(ErrorCode.PRODUCER_FENCED);
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.coordinator.txn;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyShort;
 import static org.mockito.Mockito.mock;
@@ -66,6 +67,6 @@ class TransactionServiceTest {
 
         assertThatThrownBy(() -> service.commitOffsets(request).block()).isInstanceOf(SluiceException.class)
                 .extracting(e -> ((SluiceException) e).errorCode()).isEqualTo(ErrorCode.UNKNOWN_TOPIC);
-        verify(manager, never()).commitOffsets(any(), anyLong(), anyShort(), any(), any());
+        verify(manager, never()).commitOffsets(any(), anyLong(), anyShort(), any(), any(), anyBoolean());
     }
 }

@@ -1,8 +1,10 @@
 package io.sluice.gateway.kafka;
 
+import io.sluice.gateway.GatewayProperties;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TxnEndRequest;
+import io.sluice.internal.txn.TxnProducer;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import org.apache.kafka.common.message.EndTxnRequestData;
@@ -17,18 +19,22 @@ import reactor.core.publisher.Mono;
 /**
  * EndTxn: commit or abort the producer's open transaction. Answered once the decision is stored; its markers are
  * written after, and until they are, the transactional id's next calls are CONCURRENT_TRANSACTIONS (which the client
- * retries). The producer id and epoch are answered unchanged (transaction version 1: no epoch bump per transaction).
- * A transactional id the principal may not WRITE is TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
+ * retries). Version 5 is what Kafka's clients send under transaction version 2 (they send at most version 4 under
+ * version 1): the coordinator moves the producer to its next epoch (or, at the last, a new producer id), answered
+ * here; before version 5 the producer id and epoch stay. A transactional id the principal may not WRITE is
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  */
 @Component
 class EndTxnApi implements KafkaApi {
 
     private final TransactionApi transactions;
     private final TransactionAccess access;
+    private final boolean transactionVersion2;
 
-    EndTxnApi(TransactionApi transactions, TransactionAccess access) {
+    EndTxnApi(TransactionApi transactions, TransactionAccess access, GatewayProperties properties) {
         this.transactions = transactions;
         this.access = access;
+        this.transactionVersion2 = properties.kafka().transactionVersion2();
     }
 
     @Override
@@ -43,10 +49,12 @@ class EndTxnApi implements KafkaApi {
             return Mono.just(new EndTxnResponseData().setProducerId(-1).setProducerEpoch((short) -1)
                     .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
         }
+        int version = transactionVersion2 && request.version() >= 5 ? 2 : 1;
         return transactions.endTxn(new TxnEndRequest(data.transactionalId(), data.producerId(), data.producerEpoch(),
-                        data.committed()))
-                .then(Mono.fromSupplier(() -> (ApiMessage) new EndTxnResponseData().setProducerId(data.producerId())
-                        .setProducerEpoch(data.producerEpoch())))
+                        data.committed(), version))
+                .defaultIfEmpty(new TxnProducer(data.producerId(), data.producerEpoch()))
+                .map(next -> (ApiMessage) new EndTxnResponseData().setProducerId(next.producerId())
+                        .setProducerEpoch(next.producerEpoch()))
                 .onErrorResume(e -> Mono.just(new EndTxnResponseData().setProducerId(-1).setProducerEpoch((short) -1)
                         .setErrorCode(Errors.forException(KafkaErrors.exception(e)).code())));
     }

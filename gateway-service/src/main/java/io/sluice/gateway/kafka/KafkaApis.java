@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.GatewayProperties;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
@@ -20,7 +21,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Routes each Kafka request to the {@link KafkaApi} of its API key and answers ApiVersions from the set of them.
+ * Routes each Kafka request to the {@link KafkaApi} of its API key and answers ApiVersions from the set of them, with
+ * the features Kafka's clients look for ({@link #features}).
  * Every request gets an answer: one for an API no bean answers is UNSUPPORTED_VERSION (it was not offered in
  * ApiVersions either), and a handler's failure is Kafka's error response for the request, with the Sluice error's
  * Kafka counterpart ({@link KafkaErrors}). Admin requests the principal may not make are refused here
@@ -38,7 +40,7 @@ class KafkaApis {
     private final AdminAccess access;
     private final MeterRegistry meters;
 
-    KafkaApis(List<KafkaApi> apis, AdminAccess access, MeterRegistry meters) {
+    KafkaApis(List<KafkaApi> apis, AdminAccess access, MeterRegistry meters, GatewayProperties properties) {
         Map<ApiKeys, SupportedApis.Versions> versions = new EnumMap<>(ApiKeys.class);
         for (KafkaApi api : apis) {
             if (handlers.put(api.key(), api) != null) {
@@ -46,13 +48,27 @@ class KafkaApis {
             }
             versions.put(api.key(), api.versions());
         }
-        this.supported = new SupportedApis(versions);
+        this.supported = new SupportedApis(versions, features(properties.kafka()));
         this.access = access;
         this.meters = meters;
     }
 
     SupportedApis supported() {
         return supported;
+    }
+
+    /**
+     * The features ApiVersions names, at the levels Kafka gives them: {@code transaction.version} at the configured
+     * level (2: Kafka 4 producers end every transaction with an epoch bump and add partitions and groups implicitly),
+     * {@code group.version} 1 (KIP-848's consumer groups) and {@code share.version} 1 (share groups). The Streams
+     * rebalance protocol is not served, so {@code streams.version} is not named.
+     */
+    static List<SupportedApis.Feature> features(GatewayProperties.Kafka kafka) {
+        return List.of(
+                new SupportedApis.Feature("group.version", (short) 0, (short) 1, (short) 1),
+                new SupportedApis.Feature("share.version", (short) 0, (short) 1, (short) 1),
+                new SupportedApis.Feature("transaction.version", (short) 0, (short) 2,
+                        (short) kafka.transactionVersion()));
     }
 
     Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {

@@ -25,6 +25,7 @@ final class KafkaSession {
     private volatile boolean closing;
     private ReadAhead readAhead;
     private final ShareSessions shareSessions = new ShareSessions();
+    private final ImplicitAdds implicitAdds = new ImplicitAdds();
     private final FetchSession fetchSession = new FetchSession(
             () -> ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE));
     private boolean ended;
@@ -52,13 +53,18 @@ final class KafkaSession {
         this.principal = who;
     }
 
-    /** The SASL mechanism the handshake chose, null before it. */
+    /** What this connection's transactional producers added to their transactions by producing. */
+    ImplicitAdds implicitAdds() {
+        return implicitAdds;
+    }
+
     /** The client's host as Kafka's group APIs show it: {@code /address}. */
     String clientHost() {
         return remote instanceof InetSocketAddress address ? "/" + address.getAddress().getHostAddress()
                 : String.valueOf(remote);
     }
 
+    /** The SASL mechanism the handshake chose, null before it. */
     String mechanism() {
         return mechanism;
     }

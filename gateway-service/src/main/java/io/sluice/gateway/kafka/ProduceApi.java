@@ -6,10 +6,15 @@ import io.sluice.gateway.routing.BatchRouter;
 import io.sluice.gateway.routing.PartitionOutcome;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.txn.TransactionApi;
+import io.sluice.internal.txn.TxnPartitionsRequest;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.TopicIds;
 import io.sluice.protocol.Acks;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.CorruptRecordException;
 import io.sluice.protocol.record.RecordBatch;
@@ -43,10 +48,14 @@ import reactor.core.publisher.Mono;
  *
  * <p>Checked here, before anything is sent, from the batch header alone: exactly one batch per partition (Kafka's rule
  * from Produce v3 on), magic 2, whole, no control batch, and transactional exactly when the request names a
- * transactional id (the producer's transaction coordinator call, AddPartitionsToTxn, comes first; the leader keeps the
- * transaction open until its marker). Leaders do not ask the coordinator whether the partition is in the transaction
- * (KIP-890's verification): a producer writing outside its transaction is not refused.
- * The leader checks the rest — CRC, sizes against {@code max.message.bytes}, record layout — as for every append.
+ * transactional id. Under transaction version 1 the producer's AddPartitionsToTxn comes first; under version 2 (Produce
+ * v12 and later, which Kafka's clients send only then) the partitions join the transaction here: the coordinator adds
+ * them (once per producer epoch and connection, {@link ImplicitAdds}) before the batches are sent, and a partition it
+ * refuses gets its error (CONCURRENT_TRANSACTIONS while the last transaction's markers are written, which the client
+ * retries; PRODUCER_FENCED, INVALID_PRODUCER_EPOCH …; NOT_ENOUGH_REPLICAS, retried too, when no coordinator answered).
+ * Either way the leader verifies a transaction's first batch at each partition with the coordinator (KIP-890 part 1),
+ * and keeps the transaction open there until its marker. The leader checks the rest — CRC, sizes against
+ * {@code max.message.bytes}, record layout — as for every append.
  * A topic the principal may not WRITE is TOPIC_AUTHORIZATION_FAILED; a request naming a transactional id the
  * principal may not WRITE is TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition, as Kafka answers. A produce
  * with acks=0 gets no response, as in Kafka; it is still sent before the connection's next request is read.
@@ -58,15 +67,19 @@ class ProduceApi implements KafkaApi {
     private final BatchRouter router;
     private final TopicAccess access;
     private final TransactionAccess transactionAccess;
+    private final TransactionApi transactions;
     private final Duration maxTimeout;
+    private final boolean transactionVersion2;
 
     ProduceApi(ClusterView cluster, BatchRouter router, TopicAccess access, TransactionAccess transactionAccess,
-               GatewayProperties properties) {
+               TransactionApi transactions, GatewayProperties properties) {
         this.cluster = cluster;
         this.router = router;
         this.access = access;
         this.transactionAccess = transactionAccess;
+        this.transactions = transactions;
         this.maxTimeout = properties.produce().maxTimeout();
+        this.transactionVersion2 = properties.kafka().transactionVersion2();
     }
 
     @Override
@@ -115,8 +128,9 @@ class ProduceApi implements KafkaApi {
                 topics.add(Mono.just(answer.setPartitionResponses(failAll(topic, byId ? Errors.UNKNOWN_TOPIC_ID
                         : Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic does not exist"))));
             } else {
-                topics.add(produce(metadata.get(), topic, acks, timeout, data.transactionalId() != null)
-                        .map(answer::setPartitionResponses));
+                String joinsImplicitly = transactionVersion2 && request.version() >= 12 ? data.transactionalId() : null;
+                topics.add(produce(metadata.get(), topic, acks, timeout, data.transactionalId() != null,
+                        joinsImplicitly, session.implicitAdds()).map(answer::setPartitionResponses));
             }
         }
         Mono<List<TopicProduceResponse>> answers = Flux.mergeSequential(topics).collectList();
@@ -131,8 +145,13 @@ class ProduceApi implements KafkaApi {
         });
     }
 
+    /**
+     * @param joinsImplicitly the transactional id whose transaction the partitions join here (transaction version 2),
+     *                        or null
+     */
     private Mono<List<PartitionProduceResponse>> produce(TopicMetadata topic, ProduceRequestData.TopicProduceData data,
-                                                         Acks acks, Duration timeout, boolean transactional) {
+                                                         Acks acks, Duration timeout, boolean transactional,
+                                                         String joinsImplicitly, ImplicitAdds added) {
         Map<Integer, PartitionProduceResponse> refused = new HashMap<>();
         Map<Integer, ByteBuffer> plain = new LinkedHashMap<>();
         Map<Integer, ByteBuffer> idempotent = new LinkedHashMap<>();
@@ -157,7 +176,8 @@ class ProduceApi implements KafkaApi {
         Mono<Map<Integer, PartitionOutcome>> sentPlain = plain.isEmpty() ? Mono.just(Map.of())
                 : router.send(topic.name(), plain, acks, timeout);
         Mono<Map<Integer, PartitionOutcome>> sentIdempotent = idempotent.isEmpty() ? Mono.just(Map.of())
-                : router.sendIdempotent(topic.name(), idempotent, acks, timeout);
+                : joinsImplicitly == null ? router.sendIdempotent(topic.name(), idempotent, acks, timeout)
+                : joinThenSend(joinsImplicitly, topic.name(), idempotent, acks, timeout, added);
         return Mono.zip(sentPlain, sentIdempotent).map(sent -> {
             List<PartitionProduceResponse> answers = new ArrayList<>();
             for (ProduceRequestData.PartitionProduceData partition : data.partitionData()) {
@@ -168,6 +188,90 @@ class ProduceApi implements KafkaApi {
             }
             return answers;
         });
+    }
+
+    /** Transaction version 2: the partitions join the transaction, then those the coordinator took are sent. */
+    private Mono<Map<Integer, PartitionOutcome>> joinThenSend(String transactionalId, String topic,
+                                                              Map<Integer, ByteBuffer> batches, Acks acks,
+                                                              Duration timeout, ImplicitAdds added) {
+        return join(transactionalId, topic, batches, added).flatMap(refusedByCoordinator -> {
+            Map<Integer, ByteBuffer> joined = new LinkedHashMap<>(batches);
+            joined.keySet().removeAll(refusedByCoordinator.keySet());
+            Mono<Map<Integer, PartitionOutcome>> sent = joined.isEmpty() ? Mono.just(Map.of())
+                    : router.sendIdempotent(topic, joined, acks, timeout);
+            return sent.map(outcomes -> {
+                forgetRefused(joined, outcomes, added);
+                Map<Integer, PartitionOutcome> all = new HashMap<>(outcomes);
+                all.putAll(refusedByCoordinator);
+                return all;
+            });
+        });
+    }
+
+    /**
+     * Adds the partitions of {@code batches} to the transaction of {@code transactionalId} at the coordinator, for each
+     * producer id and epoch the batches carry (one, from Kafka's clients), skipping what this connection added at that
+     * epoch before. The answer is the partitions refused, with why: the coordinator's error, or NOT_ENOUGH_REPLICAS
+     * (which producers retry) when no coordinator answered.
+     */
+    private Mono<Map<Integer, PartitionOutcome>> join(String transactionalId, String topic,
+                                                      Map<Integer, ByteBuffer> batches, ImplicitAdds added) {
+        Map<ProducerAt, List<Integer>> byProducer = new LinkedHashMap<>();
+        batches.forEach((index, batch) -> byProducer.computeIfAbsent(new ProducerAt(RecordBatch.producerIdAt(batch),
+                RecordBatch.producerEpochAt(batch)), p -> new ArrayList<>()).add(index));
+        return Flux.fromIterable(byProducer.entrySet()).concatMap(entry -> {
+            ProducerAt producer = entry.getKey();
+            List<TopicPartition> missing = added.missing(producer.id(), producer.epoch(),
+                    entry.getValue().stream().map(index -> new TopicPartition(topic, index)).toList());
+            if (missing.isEmpty()) {
+                return Mono.<Map<Integer, PartitionOutcome>>just(Map.of());
+            }
+            return transactions.addPartitions(new TxnPartitionsRequest(transactionalId, producer.id(),
+                            producer.epoch(), missing))
+                    .then(Mono.fromCallable(() -> {
+                        added.added(producer.id(), producer.epoch(), missing);
+                        return Map.<Integer, PartitionOutcome>of();
+                    }))
+                    .onErrorResume(e -> {
+                        PartitionOutcome refused = new PartitionOutcome(null, coordinatorRefusal(e, transactionalId));
+                        Map<Integer, PartitionOutcome> all = new HashMap<>();
+                        entry.getValue().forEach(index -> all.put(index, refused));
+                        return Mono.just(all);
+                    });
+        }).reduceWith(HashMap<Integer, PartitionOutcome>::new, (all, some) -> {
+            all.putAll(some);
+            return all;
+        }).map(Map::copyOf);
+    }
+
+    /**
+     * A leader that refused a batch INVALID_TXN_STATE found its partition outside the producer's transaction: what
+     * this connection remembers of that producer's adds is wrong (a client that writes Produce v12 but ends its
+     * transactions under version 1, keeping its epoch), and is forgotten, so the producer's next attempt adds again.
+     */
+    private static void forgetRefused(Map<Integer, ByteBuffer> batches, Map<Integer, PartitionOutcome> outcomes,
+                                      ImplicitAdds added) {
+        outcomes.forEach((index, outcome) -> {
+            if (outcome.error() != null && outcome.error().errorCode() == ErrorCode.INVALID_TXN_STATE) {
+                added.forget(RecordBatch.producerIdAt(batches.get(index)));
+            }
+        });
+    }
+
+    private static SluiceException coordinatorRefusal(Throwable e, String transactionalId) {
+        if (e instanceof SluiceException refused && !unreachable(refused.errorCode())) {
+            return refused;
+        }
+        return ErrorCode.NOT_ENOUGH_REPLICAS.exception("The transaction coordinator did not add the partitions to the"
+                + " transaction of " + transactionalId + " (" + e.getMessage() + "); nothing was written, retry");
+    }
+
+    private static boolean unreachable(ErrorCode code) {
+        return code == ErrorCode.COORDINATOR_NOT_AVAILABLE || code == ErrorCode.NOT_ACTIVE_COORDINATOR
+                || code == ErrorCode.FENCED_COORDINATOR || code == ErrorCode.REQUEST_TIMED_OUT;
+    }
+
+    private record ProducerAt(long id, short epoch) {
     }
 
     /** The partition's refusal when its records are not one whole, plain v2 batch; null when they are. */

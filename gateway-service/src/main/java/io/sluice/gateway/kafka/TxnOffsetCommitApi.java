@@ -1,5 +1,6 @@
 package io.sluice.gateway.kafka;
 
+import io.sluice.gateway.GatewayProperties;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.group.PartitionOffset;
 import io.sluice.internal.txn.TransactionApi;
@@ -22,18 +23,21 @@ import reactor.core.publisher.Mono;
 /**
  * TxnOffsetCommit: a group's offsets that become its committed offsets when, and only if, the producer's transaction
  * commits (kept with the transaction by the coordinator until then). A group the principal may not READ is
- * GROUP_AUTHORIZATION_FAILED. Every partition gets the call's outcome. Versions 0 to 5: version 6 names topics by id
- * only (KIP-1319) and is not offered until topics are read by id here.
+ * GROUP_AUTHORIZATION_FAILED. Every partition gets the call's outcome. Version 5 is what Kafka's clients send under
+ * transaction version 2, with no AddOffsetsToTxn before: the group joins the transaction here. Versions 0 to 5:
+ * version 6 names topics by id only (KIP-1319) and is not offered until topics are read by id here.
  */
 @Component
 class TxnOffsetCommitApi implements KafkaApi {
 
     private final TransactionApi transactions;
     private final GroupAccess access;
+    private final boolean transactionVersion2;
 
-    TxnOffsetCommitApi(TransactionApi transactions, GroupAccess access) {
+    TxnOffsetCommitApi(TransactionApi transactions, GroupAccess access, GatewayProperties properties) {
         this.transactions = transactions;
         this.access = access;
+        this.transactionVersion2 = properties.kafka().transactionVersion2();
     }
 
     @Override
@@ -56,8 +60,9 @@ class TxnOffsetCommitApi implements KafkaApi {
         data.topics().forEach(topic -> topic.partitions().forEach(p -> offsets.add(new PartitionOffset(topic.name(),
                 p.partitionIndex(), p.committedOffset(),
                 p.committedLeaderEpoch() < 0 ? null : p.committedLeaderEpoch(), p.committedMetadata()))));
+        int version = transactionVersion2 && request.version() >= 5 ? 2 : 1;
         return transactions.commitOffsets(new TxnOffsetCommitRequest(data.transactionalId(), data.producerId(),
-                        data.producerEpoch(), data.groupId(), offsets))
+                        data.producerEpoch(), data.groupId(), offsets, version))
                 .then(Mono.fromSupplier(() -> answer(data, Errors.NONE)))
                 .onErrorResume(e -> Mono.just(answer(data, Errors.forException(KafkaErrors.exception(e)))));
     }

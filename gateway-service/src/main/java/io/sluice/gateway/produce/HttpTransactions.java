@@ -125,7 +125,8 @@ class HttpTransactions {
      */
     Mono<Void> end(TransactionToken txn, boolean commit) {
         return AtomicProduce.retried(() -> transactions.endTxn(new TxnEndRequest(txn.transactionalId(),
-                        txn.producerId(), txn.producerEpoch(), commit)), AtomicProduce.endDeadline(System.nanoTime()))
+                        txn.producerId(), txn.producerEpoch(), commit)).then(),
+                        AtomicProduce.endDeadline(System.nanoTime()))
                 .onErrorResume(e -> e instanceof SluiceException refused
                                 && refused.errorCode() == ErrorCode.INVALID_TXN_STATE,
                         e -> transactions.describeTransaction(txn.transactionalId()).flatMap(now ->

@@ -19,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.DescribeAclsRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -26,6 +28,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
@@ -106,6 +109,56 @@ class KafkaApiVersionsTest {
             }
         }
         assertThat(failures).containsExactly("SaslHandshake v0: UNSUPPORTED_VERSION");
+    }
+
+    /**
+     * The features ApiVersions names from version 3 are docs/kafka.md's "Features" table (name, supported levels,
+     * finalized level); versions 0 to 2, which have no place for them, name none.
+     */
+    @Test
+    void apiVersionsNamesTheFeaturesOfTheTableInDocsKafkaMdFromVersion3() throws IOException {
+        KafkaSession session = new KafkaSession(1, new InetSocketAddress("127.0.0.1", 1), false);
+        Map<String, String> named = new TreeMap<>();
+        ApiVersionsResponseData v3 = apiVersions(session, (short) 3);
+        v3.supportedFeatures().forEach(feature -> named.put(feature.name(),
+                range(feature.minVersion(), feature.maxVersion()) + " | "
+                        + (v3.finalizedFeatures().find(feature.name()) == null ? "0"
+                        : Short.toString(v3.finalizedFeatures().find(feature.name()).maxVersionLevel()))));
+        assertThat(v3.finalizedFeaturesEpoch()).isNotNegative();
+
+        assertThat(named).isEqualTo(documentedFeatures());
+        assertThat(apiVersions(session, (short) 2).supportedFeatures()).isEmpty();
+    }
+
+    private ApiVersionsResponseData apiVersions(KafkaSession session, short version) {
+        ApiMessage body = new ApiVersionsRequestData().setClientSoftwareName("versions")
+                .setClientSoftwareVersion("1");
+        AbstractRequest parsed = AbstractRequest.parseRequest(ApiKeys.API_VERSIONS, version,
+                MessageUtil.toByteBufferAccessor(body, version)).request;
+        KafkaRequest request = new KafkaRequest(new RequestHeader(ApiKeys.API_VERSIONS, version, "versions", 1),
+                parsed, version);
+        ApiMessage answer = apis.handle(request, session).block(Duration.ofSeconds(30));
+        return ((ApiVersionsResponse) AbstractResponse.parseResponse(ApiKeys.API_VERSIONS,
+                MessageUtil.toByteBufferAccessor(answer, version), version)).data();
+    }
+
+    /** The table under "## Features": name to "supported levels | finalized level". */
+    private static Map<String, String> documentedFeatures() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("../docs/kafka.md"));
+        int start = lines.indexOf("## Features");
+        assertThat(start).as("docs/kafka.md has its table of features").isNotNegative();
+        Pattern row = Pattern.compile("^\\| `([a-z.]+)` \\| ([0-9–]+) \\| ([0-9]+) \\|");
+        Map<String, String> table = new TreeMap<>();
+        for (String line : lines.subList(start + 1, lines.size())) {
+            if (line.startsWith("## ")) {
+                break;
+            }
+            Matcher matched = row.matcher(line);
+            if (matched.find()) {
+                table.put(matched.group(1), normalized(matched.group(2)) + " | " + matched.group(3));
+            }
+        }
+        return table;
     }
 
     /** kafka-clients parses no DescribeAcls whose filters are UNKNOWN, which the defaults are: match anything. */

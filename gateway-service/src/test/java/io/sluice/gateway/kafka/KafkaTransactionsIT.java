@@ -121,7 +121,8 @@ class KafkaTransactionsIT {
 
             TransactionDescription description = describe(admin, "markers");
             assertThat(description.state()).isIn(TransactionState.COMPLETE_ABORT, TransactionState.PREPARE_ABORT);
-            assertThat(description.producerEpoch()).isZero();
+            assertThat(description.producerEpoch()).as("transaction version 2: each end moves the epoch")
+                    .isEqualTo(2);
             assertThat(admin.listTransactions().all().get()).extracting(TransactionListing::transactionalId)
                     .contains("markers");
             awaitState(admin, "markers", TransactionState.COMPLETE_ABORT);
@@ -324,11 +325,15 @@ class KafkaTransactionsIT {
             producer.abortTransaction();                                     // 1: the abort marker
             awaitState(admin, "verify", TransactionState.COMPLETE_ABORT);
             TransactionDescription aborted = describe(admin, "verify");
-            assertThat(aborted.producerEpoch()).isEqualTo(open.producerEpoch());
+            assertThat(aborted.producerEpoch()).as("transaction version 2").isEqualTo(open.producerEpoch() + 1);
 
-            Errors late = rawTransactionalProduce("verify", aborted, added, 1);
+            Errors late = rawTransactionalProduce("verify", open, added, 1);
+            Errors unadded = rawTransactionalProduce("verify", aborted, added, 0);
 
-            assertThat(late).as("a batch after its transaction's abort").isEqualTo(Errors.INVALID_TXN_STATE);
+            assertThat(late).as("a batch of the aborted transaction, after its abort")
+                    .isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
+            assertThat(unadded).as("a batch of the next epoch, whose transaction did not add the partition")
+                    .isEqualTo(Errors.INVALID_TXN_STATE);
             assertThat(latest(admin, added, IsolationLevel.READ_UNCOMMITTED)).as("nothing written").isEqualTo(2);
             assertThat(latest(admin, added, IsolationLevel.READ_COMMITTED)).as("no transaction left open")
                     .isEqualTo(2);
@@ -342,9 +347,59 @@ class KafkaTransactionsIT {
         }
     }
 
+    /**
+     * Transaction version 2 (KIP-890 part 2), which Sluice finalizes and Kafka 4's clients therefore use: every end of
+     * a transaction moves the producer to the next epoch, and partitions join the transaction when the producer writes
+     * to them (Produce v12), with no AddPartitionsToTxn. A write of the old epoch delayed past the end (a produce the
+     * client timed out and the network delivered late) cannot join the next transaction: without the epoch bump the
+     * coordinator would add its partition to the next transaction, and its record would commit with it.
+     */
+    @Test
+    void underTransactionVersion2AWriteDelayedPastItsTransactionsEndCannotJoinTheNext() throws Exception {
+        String topic = "txn-v2";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaProducer<byte[], byte[]> producer = producer("v2", 60_000); Admin admin = admin();
+             KafkaConsumer<byte[], byte[]> reader = consumer(IsolationLevel.READ_COMMITTED)) {
+            var features = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS);
+            assertThat(features.finalizedFeatures().get("transaction.version").maxVersionLevel()).isEqualTo((short) 2);
+            assertThat(features.finalizedFeatures().get("group.version").maxVersionLevel()).isEqualTo((short) 1);
+            assertThat(features.finalizedFeatures().get("share.version").maxVersionLevel()).isEqualTo((short) 1);
+
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "first")).get(30, TimeUnit.SECONDS);    // 0
+            TransactionDescription first = describe(admin, "v2");
+            producer.commitTransaction();                                           // 1
+            awaitState(admin, "v2", TransactionState.COMPLETE_COMMIT);
+
+            Errors late = rawTransactionalProduce("v2", first, tp, 1, (short) 12); // v13 names topics by id
+            assertThat(late).as("the coordinator refuses to add the partition for the old epoch")
+                    .isEqualTo(Errors.PRODUCER_FENCED);
+
+            producer.beginTransaction();
+            producer.send(record(topic, 0, "second")).get(30, TimeUnit.SECONDS);   // 2
+            producer.commitTransaction();                                           // 3
+            awaitState(admin, "v2", TransactionState.COMPLETE_COMMIT);
+            assertThat(describe(admin, "v2").producerEpoch()).isEqualTo(first.producerEpoch() + 2);
+
+            reader.assign(List.of(tp));
+            reader.seekToBeginning(List.of(tp));
+            assertThat(readUntilQuiet(reader)).containsExactly("first", "second");
+            assertThat(latest(admin, tp, IsolationLevel.READ_UNCOMMITTED)).as("nothing of the late write").isEqualTo(4);
+        }
+    }
+
     /** One transactional batch of {@code txn}'s producer at {@code sequence}, sent alone; the partition's error. */
     private static Errors rawTransactionalProduce(String transactionalId, TransactionDescription txn,
                                                   TopicPartition tp, int sequence) throws Exception {
+        return rawTransactionalProduce(transactionalId, txn, tp, sequence,
+                ProduceRequest.LAST_STABLE_VERSION_BEFORE_TRANSACTION_V2);
+    }
+
+    /** As above, in Produce {@code version} (12 and later: the partition joins the transaction implicitly). */
+    private static Errors rawTransactionalProduce(String transactionalId, TransactionDescription txn,
+                                                  TopicPartition tp, int sequence, short version) throws Exception {
         MemoryRecords records = MemoryRecords.withTransactionalRecords(Compression.NONE, txn.producerId(),
                 (short) txn.producerEpoch(), sequence, new SimpleRecord("late".getBytes(StandardCharsets.UTF_8)));
         ProduceRequestData data = new ProduceRequestData().setTransactionalId(transactionalId).setAcks((short) -1)
@@ -353,7 +408,6 @@ class KafkaTransactionsIT {
         topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(tp.partition())
                 .setRecords(records));
         data.topicData().add(topicData);
-        short version = ProduceRequest.LAST_STABLE_VERSION_BEFORE_TRANSACTION_V2;
         ProduceResponse response = (ProduceResponse) KafkaWire.call(cluster.kafkaBootstrap(), ApiKeys.PRODUCE,
                 version, new ProduceRequest.Builder(version, version, data));
         return Errors.forCode(response.data().responses().iterator().next().partitionResponses().getFirst()

@@ -24,7 +24,8 @@ public interface TransactionApi {
 
     Mono<Void> commitOffsets(TxnOffsetCommitRequest request);
 
-    Mono<Void> endTxn(TxnEndRequest request);
+    /** The producer id and epoch the producer writes its next transaction with. */
+    Mono<TxnProducer> endTxn(TxnEndRequest request);
 
     /**
      * Whether a leader may append transactional batches that open a transaction at a partition (KIP-890 part 1): only

@@ -418,8 +418,9 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     }
 
     @Override
-    public Mono<Void> endTxn(TxnEndRequest request) {
-        return call(HttpMethod.POST, TransactionPaths.END, request, timeout(), (target, body) -> null).then();
+    public Mono<TxnProducer> endTxn(TxnEndRequest request) {
+        return call(HttpMethod.POST, TransactionPaths.END, request, timeout(),
+                (target, body) -> JsonBodies.read(target, body, TxnProducer.class));
     }
 
     @Override

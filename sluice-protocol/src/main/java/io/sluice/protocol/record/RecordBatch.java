@@ -313,6 +313,15 @@ public final class RecordBatch {
                 : batches.getLong(batches.position() + PRODUCER_ID_OFFSET);
     }
 
+    /**
+     * The producer epoch of the batch that starts at {@code batches}' position, read without decoding anything; -1
+     * (no epoch) when fewer bytes than a header remain.
+     */
+    public static short producerEpochAt(ByteBuffer batches) {
+        return batches.remaining() < HEADER_SIZE ? (short) -1
+                : batches.getShort(batches.position() + PRODUCER_EPOCH_OFFSET);
+    }
+
     /** The batch's bytes: a view sharing content with this batch, position 0, limit {@link #sizeInBytes()}. */
     public ByteBuffer buffer() {
         return buffer.duplicate().order(ByteOrder.BIG_ENDIAN);
