@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
@@ -87,7 +88,8 @@ class FetchApi implements KafkaApi {
             return Mono.just(new FetchResponseData().setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()));
         }
         boolean byId = request.version() >= 13;
-        FetchSession fetchSession = session.fetchSession();
+        FetchSession fetchSession = session.state(FetchSession.class,
+                () -> new FetchSession(() -> ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE)));
         FetchSession.Plan plan = fetchSession.plan(data, byId);
         if (plan.error() != Errors.NONE) {
             return Mono.just(new FetchResponseData().setErrorCode(plan.error().code()).setSessionId(0));
@@ -121,7 +123,8 @@ class FetchApi implements KafkaApi {
         // Read-ahead serves read_uncommitted fetches only: a read_committed one is bounded by a last stable offset
         // that the read ahead would have had to track as well.
         boolean readCommitted = data.isolationLevel() == 1;
-        ReadAhead ahead = session.readAhead(() -> new ReadAhead(readAheadBudget, System::nanoTime));
+        ReadAhead ahead = session.state(ReadAhead.class, () -> new ReadAhead(readAheadBudget, System::nanoTime),
+                ReadAhead::close);
         Mono<List<FetchedPartition>> fetched = toFetch.isEmpty() ? Mono.just(List.of())
                 : readCommitted ? reader.fetchAll(toFetch, waitMs, minBytes, maxBytes, true)
                 : fetch(ahead, toFetch, waitMs, minBytes, maxBytes);

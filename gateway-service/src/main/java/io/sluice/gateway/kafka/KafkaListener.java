@@ -81,13 +81,10 @@ class KafkaListener implements SmartLifecycle {
     private final SslBundle tls;
     private final int pipelined;
     private final AtomicLong connections = new AtomicLong();
-    private final ShareSessionReleases shareReleases;
     private volatile DisposableServer server;
 
     KafkaListener(GatewayProperties properties, KafkaApis apis, KafkaBroker broker, KafkaBrokers brokers,
-                  SaslSignIn signIn, KafkaThrottle throttle, SslBundles bundles, Environment environment,
-                  ShareSessionReleases shareReleases) {
-        this.shareReleases = shareReleases;
+                  SaslSignIn signIn, KafkaThrottle throttle, SslBundles bundles, Environment environment) {
         this.settings = properties.kafka();
         this.apis = apis;
         this.broker = broker;
@@ -158,10 +155,7 @@ class KafkaListener implements SmartLifecycle {
         SocketAddress[] remote = new SocketAddress[1];
         in.withConnection(connection -> remote[0] = connection.channel().remoteAddress());
         KafkaSession session = new KafkaSession(connections.incrementAndGet(), remote[0], signIn.required());
-        in.withConnection(connection -> connection.onDispose(() -> {
-            session.closed();
-            shareReleases.connectionClosed(session);
-        }));
+        in.withConnection(connection -> connection.onDispose(session::closed));
         RequestOrder order = new RequestOrder();
         Flux<ByteBuf> answers = in.receive()
                 .map(KafkaListener::bytesOf)

@@ -4,7 +4,11 @@ import io.sluice.gateway.security.SluicePrincipal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -13,8 +17,14 @@ import java.util.function.Supplier;
  * (SaslHandshake picks the mechanism, SaslAuthenticate checks the credentials), and before that it may only ask
  * ApiVersions and those two. A failed sign-in ends the connection once its answer is sent, as Kafka's does.
  *
+ * <p>What an API keeps between a connection's requests (its fetch session, what was read ahead for it, its share
+ * sessions, what its transactional producers added by producing) is the connection's {@link #state}, one object of
+ * each type, which the API makes on first use; state that must not outlive the connection is released when it ends
+ * ({@link #closed}). So the listener knows no API's state.
+ *
  * <p>Requests of a connection are handled one at a time ({@link KafkaListener}), so the state below changes between
- * requests only; it is volatile for the threads that handle successive requests.
+ * requests only; it is volatile for the threads that handle successive requests. The per-API state is guarded by the
+ * session, since the connection's end comes from another thread.
  */
 final class KafkaSession {
 
@@ -23,11 +33,9 @@ final class KafkaSession {
     private volatile SluicePrincipal principal;
     private volatile String mechanism;
     private volatile boolean closing;
-    private ReadAhead readAhead;
-    private final ShareSessions shareSessions = new ShareSessions();
-    private final ImplicitAdds implicitAdds = new ImplicitAdds();
-    private final FetchSession fetchSession = new FetchSession(
-            () -> ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE));
+    // Guarded by this.
+    private final Map<Class<?>, Object> states = new HashMap<>();
+    private final List<Runnable> releases = new ArrayList<>();
     private boolean ended;
 
     KafkaSession(long id, SocketAddress remote, boolean signInRequired) {
@@ -53,11 +61,6 @@ final class KafkaSession {
         this.principal = who;
     }
 
-    /** What this connection's transactional producers added to their transactions by producing. */
-    ImplicitAdds implicitAdds() {
-        return implicitAdds;
-    }
-
     /** The client's host as Kafka's group APIs show it: {@code /address}. */
     String clientHost() {
         return remote instanceof InetSocketAddress address ? "/" + address.getAddress().getHostAddress()
@@ -73,33 +76,44 @@ final class KafkaSession {
         this.mechanism = chosen;
     }
 
-    /** The connection's sections read ahead ({@link FetchApi}), made by {@code create} on first use. */
-    synchronized ReadAhead readAhead(Supplier<ReadAhead> create) {
-        if (readAhead == null) {
-            readAhead = create.get();
-            if (ended) {
-                readAhead.close();
+    /** The connection's state of {@code type}, made by {@code create} on first use; it needs no release. */
+    <T> T state(Class<T> type, Supplier<? extends T> create) {
+        return state(type, create, made -> {
+        });
+    }
+
+    /**
+     * The connection's state of {@code type}, made by {@code create} on first use; {@code release} is applied to it
+     * once, when the connection ends, or as soon as it is made if the connection has ended already (a request still
+     * being handled when its connection dropped), so that what it holds is never kept past the connection.
+     */
+    <T> T state(Class<T> type, Supplier<? extends T> create, Consumer<? super T> release) {
+        T made;
+        synchronized (this) {
+            Object known = states.get(type);
+            if (known != null) {
+                return type.cast(known);
+            }
+            made = create.get();
+            states.put(type, made);
+            if (!ended) {
+                releases.add(() -> release.accept(made));
+                return made;
             }
         }
-        return readAhead;
+        release.accept(made);
+        return made;
     }
 
-    /** The connection's fetch session ({@link FetchApi}). */
-    FetchSession fetchSession() {
-        return fetchSession;
-    }
-
-    /** The connection's share sessions ({@link ShareFetchApi}, {@link ShareAcknowledgeApi}). */
-    ShareSessions shareSessions() {
-        return shareSessions;
-    }
-
-    /** The connection ended: what was read ahead for it is dropped, and nothing more is. */
-    synchronized void closed() {
-        ended = true;
-        if (readAhead != null) {
-            readAhead.close();
+    /** The connection ended: its state is released (what was read ahead dropped, share sessions ended), once. */
+    void closed() {
+        List<Runnable> ending;
+        synchronized (this) {
+            ended = true;
+            ending = List.copyOf(releases);
+            releases.clear();
         }
+        ending.forEach(Runnable::run);
     }
 
     /** Ends the connection once the answer to the request being handled is sent. */

@@ -129,8 +129,9 @@ class ProduceApi implements KafkaApi {
                         : Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic does not exist"))));
             } else {
                 String joinsImplicitly = transactionVersion2 && request.version() >= 12 ? data.transactionalId() : null;
+                ImplicitAdds implicitAdds = session.state(ImplicitAdds.class, ImplicitAdds::new);
                 topics.add(produce(metadata.get(), topic, acks, timeout, data.transactionalId() != null,
-                        joinsImplicitly, session.implicitAdds()).map(answer::setPartitionResponses));
+                        joinsImplicitly, implicitAdds).map(answer::setPartitionResponses));
             }
         }
         Mono<List<TopicProduceResponse>> answers = Flux.mergeSequential(topics).collectList();

@@ -59,7 +59,7 @@ class ShareAcknowledgeApi implements KafkaApi {
         if (!groupAccess.allowed(session, request, AclOperation.READ, group)) {
             return Mono.just(failed(Errors.GROUP_AUTHORIZATION_FAILED, "The principal may not READ the group"));
         }
-        ShareSessions.Opened opened = session.shareSessions().acknowledge(group, member, data.shareSessionEpoch());
+        ShareSessions.Opened opened = releases.sessions(session).acknowledge(group, member, data.shareSessionEpoch());
         if (opened.error() != Errors.NONE) {
             return Mono.just(failed(opened.error(), "Share session epoch " + data.shareSessionEpoch()
                     + " does not fit this connection's share session of member " + member));

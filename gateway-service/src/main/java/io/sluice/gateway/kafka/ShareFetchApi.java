@@ -110,7 +110,7 @@ class ShareFetchApi implements KafkaApi {
             return Mono.just(failed(Errors.INVALID_REQUEST, "A share fetch that opens a session (epoch 0) carries no"
                     + " acknowledgements"));
         }
-        ShareSessions.Opened opened = session.shareSessions().fetch(group, member, data.shareSessionEpoch(), named,
+        ShareSessions.Opened opened = releases.sessions(session).fetch(group, member, data.shareSessionEpoch(), named,
                 forgotten);
         if (opened.error() != Errors.NONE) {
             return Mono.just(failed(opened.error(), "Share session epoch " + data.shareSessionEpoch()

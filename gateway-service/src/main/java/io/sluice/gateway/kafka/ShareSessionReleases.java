@@ -58,9 +58,14 @@ class ShareSessionReleases {
                 .then();
     }
 
-    /** The connection of {@code session} ended: every share session on it is released, in the background. */
-    void connectionClosed(KafkaSession session) {
-        List<ShareSessions.Ended> ended = session.shareSessions().closeAll();
+    /** The share sessions of {@code connection}, which are released when it ends ({@link #connectionClosed}). */
+    ShareSessions sessions(KafkaSession connection) {
+        return connection.state(ShareSessions.class, ShareSessions::new, this::connectionClosed);
+    }
+
+    /** The connection of {@code sessions} ended: every share session on it is released, in the background. */
+    void connectionClosed(ShareSessions sessions) {
+        List<ShareSessions.Ended> ended = sessions.closeAll();
         if (!ended.isEmpty()) {
             Flux.fromIterable(ended)
                     .concatMap(e -> release(e.groupId(), e.memberId(), e.partitions()))
