@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * allowed.
  */
 @Component
-class GroupAccess {
+public class GroupAccess {
 
     private final Authorizer authorizer;
 
@@ -21,12 +21,12 @@ class GroupAccess {
         this.authorizer = authorizer;
     }
 
-    boolean allowed(KafkaSession session, KafkaRequest request, AclOperation operation, String group) {
+    public boolean allowed(KafkaSession session, KafkaRequest request, AclOperation operation, String group) {
         return authorizer.check(session.principal(), operation, ResourceType.GROUP, group, "Kafka " + request);
     }
 
     /** Without an audit line: for filtering a listing, where leaving a group out is no denial. */
-    boolean describable(KafkaSession session, String group) {
+    public boolean describable(KafkaSession session, String group) {
         return authorizer.allowed(session.principal(), AclOperation.DESCRIBE, ResourceType.GROUP, group);
     }
 }

@@ -7,11 +7,12 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import reactor.core.publisher.Mono;
 
 /**
- * One Kafka API the listener answers, a bean of this package: {@link KafkaApis} routes the requests of its
+ * One Kafka API the listener answers, a bean of its family's package ({@code produce}, {@code fetch}, {@code groups},
+ * {@code share}, {@code transactions}, {@code admin}, {@code security}): {@link KafkaApis} routes the requests of its
  * {@link #key} to it and lists it in ApiVersions. Like a controller it composes the gateway's services (the same ones
  * the HTTP API uses) and says nothing of framing.
  */
-interface KafkaApi {
+public interface KafkaApi {
 
     ApiKeys key();
 

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * <p>Thread-safe: the bound port is set once, when the listener has bound it, before any client can ask.
  */
 @Component
-class KafkaBroker {
+public class KafkaBroker {
 
     private final GatewayProperties.Kafka settings;
     private volatile int boundPort = -1;
@@ -30,15 +30,15 @@ class KafkaBroker {
         this.boundPort = port;
     }
 
-    int nodeId() {
+    public int nodeId() {
         return settings.nodeId();
     }
 
-    String clusterId() {
+    public String clusterId() {
         return settings.clusterId();
     }
 
-    String advertisedHost() {
+    public String advertisedHost() {
         if (settings.advertisedHost() != null && !settings.advertisedHost().isBlank()) {
             return settings.advertisedHost();
         }
@@ -49,7 +49,7 @@ class KafkaBroker {
         }
     }
 
-    int advertisedPort() {
+    public int advertisedPort() {
         return settings.advertisedPort() != null ? settings.advertisedPort() : boundPort;
     }
 }

@@ -32,7 +32,7 @@ import reactor.core.publisher.Mono;
  * <p>Thread-safe: the known brokers are replaced whole.
  */
 @Component
-class KafkaBrokers {
+public class KafkaBrokers {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokers.class);
 
@@ -108,7 +108,7 @@ class KafkaBrokers {
     }
 
     /** The live brokers by id, this gateway's always among them. */
-    List<BrokerEndpoint> live() {
+    public List<BrokerEndpoint> live() {
         BrokerEndpoint own = own();
         Known current = known;
         List<BrokerEndpoint> brokers = new ArrayList<>();
@@ -136,7 +136,7 @@ class KafkaBrokers {
     }
 
     /** The controller clients are told of: the lowest broker id. */
-    static int controllerOf(List<BrokerEndpoint> brokers) {
+    public static int controllerOf(List<BrokerEndpoint> brokers) {
         return brokers.getFirst().brokerId();
     }
 

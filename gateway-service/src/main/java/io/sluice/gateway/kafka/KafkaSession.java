@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * requests only; it is volatile for the threads that handle successive requests. The per-API state is guarded by the
  * session, since the connection's end comes from another thread.
  */
-final class KafkaSession {
+public final class KafkaSession {
 
     private final long id;
     private final SocketAddress remote;
@@ -53,31 +53,31 @@ final class KafkaSession {
         return signedIn;
     }
 
-    boolean signedIn() {
+    public boolean signedIn() {
         return principal != null;
     }
 
-    void signedIn(SluicePrincipal who) {
+    public void signedIn(SluicePrincipal who) {
         this.principal = who;
     }
 
     /** The client's host as Kafka's group APIs show it: {@code /address}. */
-    String clientHost() {
+    public String clientHost() {
         return remote instanceof InetSocketAddress address ? "/" + address.getAddress().getHostAddress()
                 : String.valueOf(remote);
     }
 
     /** The SASL mechanism the handshake chose, null before it. */
-    String mechanism() {
+    public String mechanism() {
         return mechanism;
     }
 
-    void mechanism(String chosen) {
+    public void mechanism(String chosen) {
         this.mechanism = chosen;
     }
 
     /** The connection's state of {@code type}, made by {@code create} on first use; it needs no release. */
-    <T> T state(Class<T> type, Supplier<? extends T> create) {
+    public <T> T state(Class<T> type, Supplier<? extends T> create) {
         return state(type, create, made -> {
         });
     }
@@ -87,7 +87,7 @@ final class KafkaSession {
      * once, when the connection ends, or as soon as it is made if the connection has ended already (a request still
      * being handled when its connection dropped), so that what it holds is never kept past the connection.
      */
-    <T> T state(Class<T> type, Supplier<? extends T> create, Consumer<? super T> release) {
+    public <T> T state(Class<T> type, Supplier<? extends T> create, Consumer<? super T> release) {
         T made;
         synchronized (this) {
             Object known = states.get(type);
@@ -117,7 +117,7 @@ final class KafkaSession {
     }
 
     /** Ends the connection once the answer to the request being handled is sent. */
-    void closeAfterAnswer() {
+    public void closeAfterAnswer() {
         this.closing = true;
     }
 
@@ -125,7 +125,7 @@ final class KafkaSession {
         return closing;
     }
 
-    InetAddress address() {
+    public InetAddress address() {
         return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 

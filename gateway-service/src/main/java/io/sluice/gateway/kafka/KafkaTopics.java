@@ -14,7 +14,7 @@ import org.apache.kafka.common.protocol.Errors;
  * Topics as Kafka requests name them: by name, or from v13 of Produce and Fetch on by topic id (KIP-516); and a
  * partition as Metadata and DescribeTopicPartitions describe it.
  */
-final class KafkaTopics {
+public final class KafkaTopics {
 
     private KafkaTopics() {
     }
@@ -23,9 +23,10 @@ final class KafkaTopics {
      * A partition as Kafka's clients see it: LEADER_NOT_AVAILABLE while it has no live leader, else led by the gateway
      * broker {@link KafkaBrokers#leaderOf} picks; the replicas whose node is gone, offline.
      */
-    record PartitionView(Errors error, int leaderId, List<Integer> offlineReplicas) {
+    public record PartitionView(Errors error, int leaderId, List<Integer> offlineReplicas) {
 
-        static PartitionView of(MetadataView view, String topic, PartitionState state, List<BrokerEndpoint> live) {
+        public static PartitionView of(MetadataView view, String topic, PartitionState state,
+                                       List<BrokerEndpoint> live) {
             boolean led = state.hasLeader() && view.node(state.leader()).isPresent();
             return new PartitionView(led ? Errors.NONE : Errors.LEADER_NOT_AVAILABLE,
                     led ? KafkaBrokers.leaderOf(live, topic, state.partition()) : -1,
@@ -33,7 +34,7 @@ final class KafkaTopics {
         }
     }
 
-    static Optional<TopicMetadata> byId(MetadataView view, Uuid id) {
+    public static Optional<TopicMetadata> byId(MetadataView view, Uuid id) {
         return view.metadata().topics().stream().filter(topic -> TopicIds.of(topic.id()).equals(id)).findFirst();
     }
 }

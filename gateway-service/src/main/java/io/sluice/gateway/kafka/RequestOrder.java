@@ -13,7 +13,7 @@ import reactor.core.publisher.MonoSink;
  * broker reads a connection's next request only after it answered the last; a producer keeps up to five requests in
  * flight on it all the same, which costs a broker whose answer waits on replication a round trip per request.
  * Consecutive produces overlap here instead: each is admitted as soon as the one before it was, so it reaches the
- * leaders' queues right after it, in request order ({@link ProduceApi} hands its batches on as it starts).
+ * leaders' queues right after it, in request order ({@code ProduceApi} hands its batches on as it starts).
  *
  * <p>A request that must wait holds back every request read after it, so nothing overtakes another; admitted requests
  * are started in order, one after another, by the thread that admits them.

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
  * TOPIC_AUTHORIZATION_FAILED by the caller, as Kafka's broker does. With security off everything is allowed.
  */
 @Component
-class TopicAccess {
+public class TopicAccess {
 
     private final Authorizer authorizer;
 
@@ -20,16 +20,16 @@ class TopicAccess {
         this.authorizer = authorizer;
     }
 
-    boolean allowed(KafkaSession session, KafkaRequest request, AclOperation operation, String topic) {
+    public boolean allowed(KafkaSession session, KafkaRequest request, AclOperation operation, String topic) {
         return authorizer.check(session.principal(), operation, ResourceType.TOPIC, topic, "Kafka " + request);
     }
 
     /** Without an audit line: for filtering a listing, where leaving a topic out is no denial. */
-    boolean describable(KafkaSession session, String topic) {
+    public boolean describable(KafkaSession session, String topic) {
         return authorizer.allowed(session.principal(), AclOperation.DESCRIBE, ResourceType.TOPIC, topic);
     }
 
-    boolean mayCreate(KafkaSession session, KafkaRequest request, String topic) {
+    public boolean mayCreate(KafkaSession session, KafkaRequest request, String topic) {
         return authorizer.checkCreateTopic(session.principal(), topic, "Kafka " + request);
     }
 }

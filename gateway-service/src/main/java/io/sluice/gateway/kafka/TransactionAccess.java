@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * it. A denied id is answered TRANSACTIONAL_ID_AUTHORIZATION_FAILED. With security off everything is allowed.
  */
 @Component
-class TransactionAccess {
+public class TransactionAccess {
 
     private final Authorizer authorizer;
 
@@ -21,13 +21,13 @@ class TransactionAccess {
         this.authorizer = authorizer;
     }
 
-    boolean allowed(KafkaSession session, KafkaRequest request, AclOperation operation, String transactionalId) {
+    public boolean allowed(KafkaSession session, KafkaRequest request, AclOperation operation, String transactionalId) {
         return authorizer.check(session.principal(), operation, ResourceType.TRANSACTIONAL_ID, transactionalId,
                 "Kafka " + request);
     }
 
     /** Without an audit line: for filtering a listing, where leaving an id out is no denial. */
-    boolean describable(KafkaSession session, String transactionalId) {
+    public boolean describable(KafkaSession session, String transactionalId) {
         return authorizer.allowed(session.principal(), AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID,
                 transactionalId);
     }

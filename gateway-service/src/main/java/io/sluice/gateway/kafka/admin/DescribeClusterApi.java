@@ -1,0 +1,65 @@
+package io.sluice.gateway.kafka.admin;
+
+import io.sluice.gateway.kafka.KafkaApi;
+import io.sluice.gateway.kafka.KafkaBroker;
+import io.sluice.gateway.kafka.KafkaBrokers;
+import io.sluice.gateway.kafka.KafkaSession;
+import io.sluice.internal.broker.BrokerEndpoint;
+import io.sluice.kafka.KafkaRequest;
+import java.util.List;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeClusterRequest;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * DescribeCluster, as Metadata tells it: the live gateways are the brokers ({@link KafkaBrokers}), the lowest id the
+ * controller, under the configured cluster id. Only the brokers' endpoints are served (endpoint type 1): a request for
+ * the controllers' endpoints (KIP-919, sent to a KRaft controller) is UNSUPPORTED_ENDPOINT_TYPE, as a Kafka broker
+ * answers it. The cluster's authorized operations are not computed (Integer.MIN_VALUE, "not provided") until the
+ * listener authenticates its clients.
+ */
+@Component
+class DescribeClusterApi implements KafkaApi {
+
+    private static final byte BROKERS = 1;
+
+    private final KafkaBroker broker;
+    private final KafkaBrokers brokers;
+
+    DescribeClusterApi(KafkaBroker broker, KafkaBrokers brokers) {
+        this.broker = broker;
+        this.brokers = brokers;
+    }
+
+    @Override
+    public ApiKeys key() {
+        return ApiKeys.DESCRIBE_CLUSTER;
+    }
+
+    @Override
+    public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
+        DescribeClusterRequestData data = ((DescribeClusterRequest) request.body()).data();
+        if (data.endpointType() != BROKERS) {
+            return Mono.just(new DescribeClusterResponseData().setEndpointType(data.endpointType())
+                    .setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
+                    .setErrorMessage("Sluice's gateways are brokers: they serve the brokers' endpoints (type 1) only"));
+        }
+        List<BrokerEndpoint> live = brokers.live();
+        DescribeClusterResponseData.DescribeClusterBrokerCollection described =
+                new DescribeClusterResponseData.DescribeClusterBrokerCollection();
+        live.forEach(endpoint -> described.add(new DescribeClusterBroker().setBrokerId(endpoint.brokerId())
+                .setHost(endpoint.host()).setPort(endpoint.port())));
+        return Mono.just(new DescribeClusterResponseData()
+                .setEndpointType(BROKERS)
+                .setClusterId(broker.clusterId())
+                .setControllerId(KafkaBrokers.controllerOf(live))
+                .setBrokers(described)
+                .setClusterAuthorizedOperations(Integer.MIN_VALUE));
+    }
+}

@@ -1,0 +1,24 @@
+package io.sluice.gateway.kafka.groups;
+
+import io.sluice.internal.group.GroupState;
+
+/** How Kafka's group APIs name what Sluice's consumer groups are. */
+final class KafkaGroups {
+
+    /** Every Sluice group is a consumer group of KIP-848's protocol: Kafka's group type and protocol type. */
+    static final String TYPE = "consumer";
+    /** The group type of a group of Kafka's classic protocol. */
+    static final String CLASSIC = "classic";
+
+    private KafkaGroups() {
+    }
+
+    /** The state as Kafka's ListGroups and ConsumerGroupDescribe spell it. */
+    static String state(GroupState state) {
+        return switch (state) {
+            case EMPTY -> "Empty";
+            case RECONCILING -> "Reconciling";
+            case STABLE -> "Stable";
+        };
+    }
+}
