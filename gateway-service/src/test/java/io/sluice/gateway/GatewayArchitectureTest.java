@@ -19,4 +19,14 @@ class GatewayArchitectureTest extends ServiceRules {
                 .should().dependOnClassesThat().resideInAnyPackage("io.sluice.internal.partition..")
                 .check(serviceClasses());
     }
+
+    /**
+     * The Kafka listener's packages form no cycle: the API families ({@code kafka.produce}, {@code kafka.fetch}, ...)
+     * use the core ({@code kafka}: the listener, the routing, the session, the access checks), every one of them
+     * through {@code KafkaApi}, so a core that used a family would close a cycle.
+     */
+    @Test
+    void kafkaPackagesFormNoCycle() {
+        ServiceArchitecture.noPackageCycles("io.sluice.gateway.kafka").check(serviceClasses());
+    }
 }
