@@ -184,6 +184,10 @@ public record GatewayProperties(
      *                        transaction version 2 (KIP-890 part 2), which Kafka 4 clients then use; 1 keeps every
      *                        client on version 1 (for a rolling upgrade from gateways without version 2: set 1 until
      *                        every gateway runs this one)
+     * @param addPartitionsRetryTime how long a transactional produce's implicit add (transaction version 2) is asked
+     *                        again while the coordinator answers CONCURRENT_TRANSACTIONS (the producer's last transaction
+     *                        still being completed) before that answer goes to the client (Kafka's
+     *                        {@code add.partitions.to.txn.retry.backoff.max.ms})
      */
     public record Kafka(@DefaultValue("true") boolean enabled,
                         @DefaultValue("127.0.0.1") @NotEmpty String host,
@@ -196,7 +200,8 @@ public record GatewayProperties(
                         String sslBundle,
                         @DefaultValue("2s") Duration announceInterval,
                         @DefaultValue("64MB") DataSize readAhead,
-                        @DefaultValue("2") @Min(1) @Max(2) int transactionVersion) {
+                        @DefaultValue("2") @Min(1) @Max(2) int transactionVersion,
+                        @DefaultValue("100ms") Duration addPartitionsRetryTime) {
 
         /** Whether Kafka's clients are offered transaction version 2. */
         public boolean transactionVersion2() {

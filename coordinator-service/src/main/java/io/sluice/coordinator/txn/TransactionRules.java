@@ -98,10 +98,16 @@ final class TransactionRules {
         return TxnDecision.of(next, new ProducerIdAndEpoch(next.producerId(), next.producerEpoch()));
     }
 
-    /** AddPartitionsToTxn: the transaction opens (or goes on) with these partitions in it. */
+    /**
+     * AddPartitionsToTxn: the transaction opens (or goes on) with these partitions in it. Partitions it has already
+     * change nothing (nothing is stored).
+     */
     static TxnDecision<Void> addPartitions(Transaction current, String transactionalId, long producerId, short epoch,
                                            List<TopicPartition> partitions, long nowMs) {
         Transaction txn = requireOpenable(current, transactionalId, producerId, epoch);
+        if (txn.state() == TxnState.ONGOING && txn.partitions().containsAll(partitions)) {
+            return TxnDecision.of(txn, null);
+        }
         List<TopicPartition> all = new ArrayList<>(txn.partitions());
         all.addAll(partitions);
         return TxnDecision.of(open(txn, nowMs).withContents(all, txn.groups(), txn.offsets(), startOf(txn, nowMs)),

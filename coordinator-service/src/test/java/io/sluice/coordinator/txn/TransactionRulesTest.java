@@ -411,6 +411,16 @@ class TransactionRulesTest {
     }
 
     @Test
+    void anAddOfPartitionsTheOpenTransactionHasChangesNothing() {
+        Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A, B), now).after();
+        now += 1_000;
+        assertThat(TransactionRules.addPartitions(txn, ID, 100, (short) 0, List.of(B), now).after())
+                .as("nothing to store").isEqualTo(txn);
+        assertThat(TransactionRules.addPartitions(txn, ID, 100, (short) 0, List.of(new TopicPartition("x", 0)), now)
+                .after().partitions()).hasSize(3);
+    }
+
+    @Test
     void anInitProducerIdForgetsTheLastEndSoItsRepeatIsFenced() {
         Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
         Transaction done = TransactionRules.complete(endV2(txn, 100, (short) 0, true).after(), 100, (short) 1, now)

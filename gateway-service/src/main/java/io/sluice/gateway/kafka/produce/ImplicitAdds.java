@@ -1,27 +1,32 @@
 package io.sluice.gateway.kafka.produce;
 
 import io.sluice.protocol.TopicPartition;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
 
 /**
- * The partitions a connection's transactional producers had added to their transactions by their produces
- * (transaction version 2, KIP-890 part 2), by producer id: a partition added at the producer's epoch needs no second
- * add. Under version 2 every transaction has an epoch of its own, so a new epoch starts again. What is remembered
- * wrongly never lets a batch into a transaction that did not add its partition — the leader still verifies a
- * transaction's first batch at each partition with the coordinator, and refuses it INVALID_TXN_STATE — and such a
- * refusal makes the connection forget the producer ({@link #forget}); remembering too little costs one more add. At
- * most {@value #MAX_PRODUCERS} producers are kept, the least recently used dropped first. Thread-safe.
+ * The partitions a connection's transactional producers add to their transactions by their produces (transaction
+ * version 2, KIP-890 part 2), by producer id: a partition added at the producer's epoch, or being added, needs no
+ * second add — a producer sends up to five produce requests before the first is answered, and each would otherwise
+ * ask the coordinator, one after another. Under version 2 every transaction has an epoch of its own, so a new epoch
+ * starts again. What is remembered wrongly never lets a batch into a transaction that did not add its partition — the
+ * leader still verifies a transaction's first batch at each partition with the coordinator, and refuses it
+ * INVALID_TXN_STATE — and such a refusal makes the connection forget the producer ({@link #forget}); an add that
+ * failed is forgotten at once; remembering too little costs one more add. At most {@value #MAX_PRODUCERS} producers
+ * are kept, the least recently used dropped first. Thread-safe.
  */
 final class ImplicitAdds {
 
     static final int MAX_PRODUCERS = 64;
 
-    private record Added(short epoch, Set<TopicPartition> partitions) {
+    /** Each partition's add at one epoch: done, or under way (a cached call every request for it waits on). */
+    private record Added(short epoch, Map<TopicPartition, Mono<Void>> partitions) {
     }
 
     private final Map<Long, Added> byProducer = new LinkedHashMap<>(16, 0.75f, true) {
@@ -31,13 +36,39 @@ final class ImplicitAdds {
         }
     };
 
-    /** Of {@code partitions}, those producer {@code producerId} has not added at {@code epoch} through here. */
-    synchronized List<TopicPartition> missing(long producerId, short epoch, Collection<TopicPartition> partitions) {
-        Added added = byProducer.get(producerId);
-        if (added == null || added.epoch() != epoch) {
-            return List.copyOf(partitions);
+    /**
+     * Completes once producer {@code producerId}'s transaction at {@code epoch} has every one of {@code partitions}:
+     * those added or being added through here are waited for, {@code add} is called once for the rest. Fails as the
+     * add that any of them waited for failed.
+     */
+    Mono<Void> join(long producerId, short epoch, Collection<TopicPartition> partitions,
+                    Function<List<TopicPartition>, Mono<Void>> add) {
+        List<Mono<Void>> waits = new ArrayList<>();
+        synchronized (this) {
+            Added known = byProducer.get(producerId);
+            if (known == null || known.epoch() != epoch) {
+                known = new Added(epoch, new HashMap<>());
+                byProducer.put(producerId, known);
+            }
+            List<TopicPartition> missing = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                Mono<Void> under = known.partitions().get(tp);
+                if (under != null) {
+                    waits.add(under);
+                } else {
+                    missing.add(tp);
+                }
+            }
+            if (!missing.isEmpty()) {
+                Added at = known;
+                Mono<Void> adding = Mono.defer(() -> add.apply(List.copyOf(missing)))
+                        .doOnError(e -> dropFailed(at, missing))
+                        .cache();
+                missing.forEach(tp -> at.partitions().put(tp, adding));
+                waits.add(adding);
+            }
         }
-        return partitions.stream().filter(tp -> !added.partitions().contains(tp)).toList();
+        return Mono.when(waits);
     }
 
     /** Nothing is known of what {@code producerId} added. */
@@ -45,13 +76,7 @@ final class ImplicitAdds {
         byProducer.remove(producerId);
     }
 
-    /** The coordinator added {@code partitions} to the transaction of {@code producerId} at {@code epoch}. */
-    synchronized void added(long producerId, short epoch, Collection<TopicPartition> partitions) {
-        Added known = byProducer.get(producerId);
-        if (known == null || known.epoch() != epoch) {
-            known = new Added(epoch, new HashSet<>());
-            byProducer.put(producerId, known);
-        }
-        known.partitions().addAll(partitions);
+    private synchronized void dropFailed(Added at, List<TopicPartition> failed) {
+        failed.forEach(at.partitions()::remove);
     }
 }

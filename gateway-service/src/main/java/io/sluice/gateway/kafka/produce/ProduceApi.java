@@ -7,6 +7,7 @@ import io.sluice.gateway.kafka.KafkaSession;
 import io.sluice.gateway.kafka.KafkaTopics;
 import io.sluice.gateway.kafka.TopicAccess;
 import io.sluice.gateway.kafka.TransactionAccess;
+import io.sluice.gateway.kafka.transactions.WhileCompleting;
 import io.sluice.gateway.routing.BatchRouter;
 import io.sluice.gateway.routing.PartitionOutcome;
 import io.sluice.internal.acl.AclOperation;
@@ -75,6 +76,7 @@ class ProduceApi implements KafkaApi {
     private final TransactionApi transactions;
     private final Duration maxTimeout;
     private final boolean transactionVersion2;
+    private final Duration addRetryTime;
 
     ProduceApi(ClusterView cluster, BatchRouter router, TopicAccess access, TransactionAccess transactionAccess,
                TransactionApi transactions, GatewayProperties properties) {
@@ -85,6 +87,7 @@ class ProduceApi implements KafkaApi {
         this.transactions = transactions;
         this.maxTimeout = properties.produce().maxTimeout();
         this.transactionVersion2 = properties.kafka().transactionVersion2();
+        this.addRetryTime = properties.kafka().addPartitionsRetryTime();
     }
 
     @Override
@@ -216,8 +219,8 @@ class ProduceApi implements KafkaApi {
 
     /**
      * Adds the partitions of {@code batches} to the transaction of {@code transactionalId} at the coordinator, for each
-     * producer id and epoch the batches carry (one, from Kafka's clients), skipping what this connection added at that
-     * epoch before. The answer is the partitions refused, with why: the coordinator's error, or NOT_ENOUGH_REPLICAS
+     * producer id and epoch the batches carry (one, from Kafka's clients), waiting for what this connection added or
+     * is adding at that epoch instead of adding it again ({@link ImplicitAdds}). The answer is the partitions refused, with why: the coordinator's error, or NOT_ENOUGH_REPLICAS
      * (which producers retry) when no coordinator answered.
      */
     private Mono<Map<Integer, PartitionOutcome>> join(String transactionalId, String topic,
@@ -227,17 +230,12 @@ class ProduceApi implements KafkaApi {
                 RecordBatch.producerEpochAt(batch)), p -> new ArrayList<>()).add(index));
         return Flux.fromIterable(byProducer.entrySet()).concatMap(entry -> {
             ProducerAt producer = entry.getKey();
-            List<TopicPartition> missing = added.missing(producer.id(), producer.epoch(),
-                    entry.getValue().stream().map(index -> new TopicPartition(topic, index)).toList());
-            if (missing.isEmpty()) {
-                return Mono.<Map<Integer, PartitionOutcome>>just(Map.of());
-            }
-            return transactions.addPartitions(new TxnPartitionsRequest(transactionalId, producer.id(),
-                            producer.epoch(), missing))
-                    .then(Mono.fromCallable(() -> {
-                        added.added(producer.id(), producer.epoch(), missing);
-                        return Map.<Integer, PartitionOutcome>of();
-                    }))
+            List<TopicPartition> partitions = entry.getValue().stream()
+                    .map(index -> new TopicPartition(topic, index)).toList();
+            return added.join(producer.id(), producer.epoch(), partitions, missing -> WhileCompleting.retried(
+                            () -> transactions.addPartitions(new TxnPartitionsRequest(transactionalId, producer.id(),
+                                    producer.epoch(), missing)), addRetryTime))
+                    .then(Mono.fromCallable(Map::<Integer, PartitionOutcome>of))
                     .onErrorResume(e -> {
                         PartitionOutcome refused = new PartitionOutcome(null, coordinatorRefusal(e, transactionalId));
                         Map<Integer, PartitionOutcome> all = new HashMap<>();

@@ -11,6 +11,7 @@ import io.sluice.internal.txn.TxnOffsetCommitRequest;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.SupportedApis;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -27,7 +28,8 @@ import reactor.core.publisher.Mono;
  * TxnOffsetCommit: a group's offsets that become its committed offsets when, and only if, the producer's transaction
  * commits (kept with the transaction by the coordinator until then). A group the principal may not READ is
  * GROUP_AUTHORIZATION_FAILED. Every partition gets the call's outcome. Version 5 is what Kafka's clients send under
- * transaction version 2, with no AddOffsetsToTxn before: the group joins the transaction here. Versions 0 to 5:
+ * transaction version 2, with no AddOffsetsToTxn before: the group joins the transaction here (asked again while the
+ * producer's last transaction is being completed, {@link WhileCompleting}). Versions 0 to 5:
  * version 6 names topics by id only (KIP-1319) and is not offered until topics are read by id here.
  */
 @Component
@@ -36,11 +38,13 @@ class TxnOffsetCommitApi implements KafkaApi {
     private final TransactionApi transactions;
     private final GroupAccess access;
     private final boolean transactionVersion2;
+    private final Duration addRetryTime;
 
     TxnOffsetCommitApi(TransactionApi transactions, GroupAccess access, GatewayProperties properties) {
         this.transactions = transactions;
         this.access = access;
         this.transactionVersion2 = properties.kafka().transactionVersion2();
+        this.addRetryTime = properties.kafka().addPartitionsRetryTime();
     }
 
     @Override
@@ -64,8 +68,11 @@ class TxnOffsetCommitApi implements KafkaApi {
                 p.partitionIndex(), p.committedOffset(),
                 p.committedLeaderEpoch() < 0 ? null : p.committedLeaderEpoch(), p.committedMetadata()))));
         int version = transactionVersion2 && request.version() >= 5 ? 2 : 1;
-        return transactions.commitOffsets(new TxnOffsetCommitRequest(data.transactionalId(), data.producerId(),
-                        data.producerEpoch(), data.groupId(), offsets, version))
+        TxnOffsetCommitRequest commit = new TxnOffsetCommitRequest(data.transactionalId(), data.producerId(),
+                data.producerEpoch(), data.groupId(), offsets, version);
+        // Under version 2 the group joins here, possibly before the producer's last transaction is complete.
+        return (version == 2 ? WhileCompleting.retried(() -> transactions.commitOffsets(commit), addRetryTime)
+                        : transactions.commitOffsets(commit))
                 .then(Mono.fromSupplier(() -> answer(data, Errors.NONE)))
                 .onErrorResume(e -> Mono.just(answer(data, Errors.forException(KafkaErrors.exception(e)))));
     }
