@@ -332,6 +332,7 @@ public final class SluiceCluster implements AutoCloseable {
         private String clusterSecret;
         private boolean withLinks;
         private Links links;
+        private int spareNodes;
 
         private Builder(String name) {
             this.name = name;
@@ -339,6 +340,15 @@ public final class SluiceCluster implements AutoCloseable {
 
         public Builder nodes(int count) {
             this.nodes = count;
+            return this;
+        }
+
+        /**
+         * Room for {@code count} more nodes, started later ({@link #start(int)} with ids after the first ones): with
+         * {@link #withLinks()} each gets its proxy now, so that the others reach it through the links too.
+         */
+        public Builder spareNodes(int count) {
+            this.spareNodes = count;
             return this;
         }
 
@@ -446,7 +456,7 @@ public final class SluiceCluster implements AutoCloseable {
                     config = config.withRoute(LocalCluster.COORDINATOR,
                             links.proxy(LocalCluster.COORDINATOR, config.coordinatorUrl()).url());
                 }
-                for (int id = 1; kinds.contains(ServiceKind.PARTITION) && id <= nodes; id++) {
+                for (int id = 1; kinds.contains(ServiceKind.PARTITION) && id <= nodes + spareNodes; id++) {
                     config = config.withRoute(service(id), links.proxy(service(id), config.nodeUrl(id)).url());
                 }
             }

@@ -34,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -52,11 +54,16 @@ import java.util.stream.Stream;
  */
 final class ChaosCluster implements AutoCloseable {
 
+    /** The partition services the cluster starts with; a run may add one and retire one (see {@link #members}). */
     static final int NODES = 3;
+    /** Node ids a run may use: the first {@link #NODES}, and one more, which a node added later takes. */
+    static final int SLOTS = NODES + 1;
     /** The second coordinator's service name; the launcher's own is {@link LocalCluster#COORDINATOR}. */
     static final String COORDINATOR_B = "coordinator-b";
     /** The redis-server's name in the {@link Links}. */
     static final String REDIS = "redis";
+    /** How long a node is dead before the balancer recreates its replicas on the live nodes. */
+    static final Duration REPAIR_AFTER = Duration.ofSeconds(8);
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -73,6 +80,8 @@ final class ChaosCluster implements AutoCloseable {
     private final int coordinatorBPort;
     private final Map<String, String> coordinatorProperties;
     private final BlockingCoordinator metadata;
+    /** The nodes that are part of the cluster now: started, and not retired. Changed by the test thread only. */
+    private final Set<Integer> members = new TreeSet<>();
     private CoordinatorProcess coordinatorB;
 
     private ChaosCluster(String name, ChaosSettings settings, RedisProcess redis, Path redisDir, SluiceCluster cluster,
@@ -87,6 +96,9 @@ final class ChaosCluster implements AutoCloseable {
         this.coordinatorProperties = coordinatorProperties;
         this.metadata = new BlockingCoordinator(List.of(cluster.coordinatorUrl(), coordinatorBUrl()),
                 Duration.ofSeconds(5));
+        for (int id = 1; id <= NODES; id++) {
+            members.add(id);
+        }
     }
 
     /** Starts Redis, the launcher's cluster (coordinator, nodes, gateway), then the second coordinator. */
@@ -103,7 +115,8 @@ final class ChaosCluster implements AutoCloseable {
         try (ServerSocket reserved = reservePort()) {
             coordinatorBPort = reserved.getLocalPort();
             URI coordinatorB = links.proxy(COORDINATOR_B, URI.create("http://127.0.0.1:" + coordinatorBPort)).url();
-            cluster = SluiceCluster.builder(name).nodes(NODES).withGateway().withLinks(links)
+            cluster = SluiceCluster.builder(name).nodes(NODES).spareNodes(SLOTS - NODES).withGateway()
+                    .withLinks(links)
                     .args(ServiceKind.COORDINATOR, asArgs(coordinator))
                     // The launcher names its coordinator; a second value of the same option is appended to the list.
                     .args(ServiceKind.PARTITION,
@@ -141,6 +154,11 @@ final class ChaosCluster implements AutoCloseable {
         properties.put("sluice.coordinator.heartbeat-interval", "500ms");
         // Leadership moves back to returning nodes during the run: more leader changes under load.
         properties.put("sluice.coordinator.election.preferred-leader-check-interval", "5s");
+        // The cluster changes shape during the run: a node added takes replicas, a node lost for good has its
+        // replicas recreated on the others (FaultKind.ADD_NODE, LOSE_NODE_FOR_GOOD).
+        properties.put("sluice.coordinator.balancer.enabled", "true");
+        properties.put("sluice.coordinator.balancer.interval", "2s");
+        properties.put("sluice.coordinator.balancer.repair-after", REPAIR_AFTER.toMillis() + "ms");
         return properties;
     }
 
@@ -307,11 +325,24 @@ final class ChaosCluster implements AutoCloseable {
         }
     }
 
-    /** Every node alive at the coordinator and every partition of {@code topic} with a leader. */
+    /** Every member alive at the coordinator and every partition of {@code topic} with a leader. */
     boolean isServing(String topic) {
         try {
-            return nodes().stream().filter(NodeInfo::isAlive).count() == NODES
-                    && topic(topic).partitions().stream().allMatch(PartitionState::hasLeader);
+            List<Integer> alive = nodes().stream().filter(NodeInfo::isAlive).map(NodeInfo::id).toList();
+            return alive.containsAll(members) && topic(topic).partitions().stream().allMatch(PartitionState::hasLeader);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@link #isServing}, nothing moving, and every replica of {@code topic} on a member: the cluster's shape as the
+     * run made it.
+     */
+    boolean isShapeSettled(String topic) {
+        try {
+            return isServing(topic) && topic(topic).partitions().stream().allMatch(p -> p.addingReplicas().isEmpty()
+                    && p.removingReplicas().isEmpty() && members.containsAll(p.replicas()));
         } catch (RuntimeException e) {
             return false;
         }
@@ -353,12 +384,102 @@ final class ChaosCluster implements AutoCloseable {
         if (coordinatorB == null || !coordinatorB.isAlive()) {
             startCoordinatorB();
         }
-        for (int node = 1; node <= NODES; node++) {
+        for (int node : members) {
             if (cluster.isRunning(node)) {
                 cluster.resume(node);
             } else {
                 cluster.start(node);
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ shape
+
+    /** A node id no member has (a slot never used, or one retired), or empty when every slot is a member. */
+    Optional<Integer> freeSlot() {
+        for (int id = 1; id <= SLOTS; id++) {
+            if (!members.contains(id)) {
+                return Optional.of(id);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Starts node {@code id} as a new machine — an empty data directory; a decommission left on the id's record from
+     * an earlier machine is cancelled first, so that it takes replicas — and makes it a member; returns how long the
+     * start took.
+     */
+    Duration addNode(int id) {
+        if (decommissioning(id)) {
+            coordinatorCall("DELETE", decommissionPath(id));
+        }
+        delete(dataDir(id));
+        Duration startup = cluster.start(id);
+        members.add(id);
+        return startup;
+    }
+
+    /** Node {@code id} is no longer part of the cluster (stopped, or lost for good). */
+    void retire(int id) {
+        members.remove(id);
+    }
+
+    /** A lost disk: node {@code id}'s data directory is gone. */
+    void wipe(int id) {
+        delete(dataDir(id));
+    }
+
+    /** Starts the decommission of node {@code id}: every replica moves off it. */
+    void decommission(int id) {
+        coordinatorCall("POST", decommissionPath(id));
+    }
+
+    /** Whether the coordinator counts node {@code id} as decommissioning. */
+    boolean decommissioning(int id) {
+        return nodes().stream().anyMatch(node -> node.id() == id && Boolean.TRUE.equals(node.decommissioning()));
+    }
+
+    private static String decommissionPath(int id) {
+        return CoordinatorPaths.NODE_DECOMMISSION.replace("{id}", Integer.toString(id));
+    }
+
+    /** Whether no partition of any topic has a replica on node {@code id}, or is moving one there; false unknown. */
+    boolean holdsNoReplica(int id) {
+        try {
+            return metadata.topics().stream().flatMap(topic -> topic.partitions().stream())
+                    .noneMatch(p -> p.replicas().contains(id) || p.addingReplicas().contains(id));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether some partition has a replica on node {@code id}, or is moving one there; false when unknown. */
+    boolean holdsReplicas(int id) {
+        try {
+            return metadata.topics().stream().flatMap(topic -> topic.partitions().stream())
+                    .anyMatch(p -> p.replicas().contains(id) || p.addingReplicas().contains(id));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A call of the active coordinator's internal API; a failure is an AssertionError naming the answer. */
+    private void coordinatorCall(String method, String path) {
+        String active = awaitActiveCoordinator(Duration.ofSeconds(30));
+        URI url = (active.equals(COORDINATOR_B) ? coordinatorBUrl() : cluster.coordinatorUrl()).resolve(path);
+        try {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() / 100 != 2) {
+                throw new AssertionError(method + " " + path + " answered " + answer.statusCode() + ": "
+                        + answer.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -434,6 +555,9 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
@@ -443,12 +567,9 @@ final class ChaosCluster implements AutoCloseable {
         }
     }
 
+    /** The members: the nodes that are part of the cluster now. */
     List<Integer> nodeIds() {
-        List<Integer> ids = new ArrayList<>();
-        for (int id = 1; id <= NODES; id++) {
-            ids.add(id);
-        }
-        return ids;
+        return List.copyOf(members);
     }
 
     ChaosSettings settings() {

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
  * through the gateway and consumers and a consumer group reading through it, while partition services are killed,
  * frozen, shut down and power-cut, the active coordinator is killed, Redis is crashed, and links between live processes
  * are dropped (issue 47: a leader from the coordinators or from its followers, the cluster split in two, the active
- * coordinator from Redis, the gateway from the coordinators) — one thing at a time, so that with replication
+ * coordinator from Redis, the gateway from the coordinators), and the cluster changes shape (issue 62: a node joins
+ * and the balancer moves replicas to it, a node is decommissioned, a node is lost for good and its replicas are
+ * recreated on the others) — one thing at a time, so that with replication
  * factor 3 and {@code min.insync.replicas=2} nothing acknowledged may be lost. Beside them, transactions over two
  * topics (atomic produces and explicit transactions, committed or aborted) are read by read_committed readers (issue
  * 44). Afterwards every acknowledgement, every consumed record and every replica's files are checked

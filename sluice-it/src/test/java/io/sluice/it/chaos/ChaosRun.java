@@ -161,12 +161,13 @@ final class ChaosRun {
     }
 
     /**
-     * Every node alive, every ISR full (of every topic), every replica's files of {@link #TOPIC} the same: else a
-     * problem (the check still runs).
+     * Every node alive, nothing moving, every ISR full (of every topic), every replica's files of {@link #TOPIC} the
+     * same: else a problem (the check still runs).
      */
     private void heal() {
         long healing = System.nanoTime();
-        if (!ChaosCluster.within(HEAL_TIMEOUT, () -> allTopics().stream().allMatch(cluster::isFullyReplicated))) {
+        if (!ChaosCluster.within(HEAL_TIMEOUT, () -> allTopics().stream()
+                .allMatch(topic -> cluster.isShapeSettled(topic) && cluster.isFullyReplicated(topic)))) {
             problems.add("after the faults stopped the cluster did not reach a full ISR on every partition within "
                     + HEAL_TIMEOUT.toSeconds() + " s: " + allTopics().stream().map(topic -> topic + " "
                     + cluster.topic(topic).partitions()).toList());
@@ -175,7 +176,7 @@ final class ChaosRun {
         boolean identical = ChaosCluster.within(Duration.ofSeconds(30), () -> {
             for (int partition = 0; partition < PARTITIONS; partition++) {
                 List<ReplicaFiles.StoredBatch> first = null;
-                for (int node : cluster.nodeIds()) {
+                for (int node : cluster.topic(TOPIC).partition(partition).replicas()) {
                     List<ReplicaFiles.StoredBatch> batches = ReplicaFiles.read(replicaDir(node, partition), false)
                             .batches();
                     if (first == null) {

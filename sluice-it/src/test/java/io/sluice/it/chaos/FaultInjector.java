@@ -13,14 +13,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
  * Injects faults from a seeded {@link Random} until the run's time is up, one at a time: the kinds are dealt in
- * shuffled decks, one of the faults that stop, freeze or kill a process and one of the link partitions
- * ({@link FaultKind#cutsLinks()}), taking from each in turn (every kind once per deck, so a run of twice the larger
- * deck's size sees each; the short run sees every partition kind and about half the others), each with a random target
- * and random waits. A fault ends with every process running again; then the cluster is given time to serve again (sometimes
+ * shuffled decks, one of the faults that stop, freeze or kill a process, one of the link partitions
+ * ({@link FaultKind#cutsLinks()}) and one of the changes of the cluster's shape ({@link FaultKind#changesShape()}),
+ * taking from each in turn (every kind once per deck, so a run of three times the largest deck's size sees each; the
+ * short run sees a node added, and about half the other kinds), each with a random target and random waits. The
+ * shape changes alternate: a node added to the three, then one of the four decommissioned or lost for good. A fault ends with every process running again; then the cluster is given time to serve again (sometimes
  * until every ISR is full, sometimes not, so that the next fault may hit a node still catching up), and every
  * replica's files are entered into the {@link EpochLedger}.
  *
@@ -44,6 +46,8 @@ final class FaultInjector {
 
     private static final Duration SERVING_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration FULL_ISR_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a decommission may take to move every replica off its node, or a repair to recreate a lost node's. */
+    private static final Duration RESHAPE_TIMEOUT = Duration.ofSeconds(120);
     private static final List<String> COORDINATORS = List.of(LocalCluster.COORDINATOR, ChaosCluster.COORDINATOR_B);
 
     private final ChaosCluster cluster;
@@ -58,7 +62,8 @@ final class FaultInjector {
     private final List<String> problems = new ArrayList<>();
     private final List<FaultKind> processDeck = new ArrayList<>();
     private final List<FaultKind> partitionDeck = new ArrayList<>();
-    private boolean partitionNext;
+    private final List<FaultKind> removalDeck = new ArrayList<>();
+    private int turn;
 
     FaultInjector(ChaosCluster cluster, String topic, int partitions, long seed, EpochLedger ledger, long runStart) {
         this.cluster = cluster;
@@ -99,11 +104,23 @@ final class FaultInjector {
     }
 
     private FaultKind nextKind() {
-        boolean partition = partitionNext;
-        partitionNext = !partitionNext;
-        List<FaultKind> deck = partition ? partitionDeck : processDeck;
+        int deck = turn++ % 3;
+        if (deck == 2) {
+            // The shape alternates between three nodes and four: a node joins the three, one of the four leaves.
+            if (cluster.nodeIds().size() == ChaosCluster.NODES) {
+                return FaultKind.ADD_NODE;
+            }
+            return deal(removalDeck, kind -> kind == FaultKind.DECOMMISSION_NODE
+                    || kind == FaultKind.LOSE_NODE_FOR_GOOD);
+        }
+        return deck == 1 ? deal(partitionDeck, FaultKind::cutsLinks)
+                : deal(processDeck, kind -> !kind.cutsLinks() && !kind.changesShape());
+    }
+
+    /** The next kind of {@code deck}, shuffled anew from the kinds {@code of} once it is empty. */
+    private FaultKind deal(List<FaultKind> deck, Predicate<FaultKind> of) {
         if (deck.isEmpty()) {
-            Arrays.stream(FaultKind.values()).filter(kind -> kind.cutsLinks() == partition).forEach(deck::add);
+            Arrays.stream(FaultKind.values()).filter(of).forEach(deck::add);
             Collections.shuffle(deck, random);
         }
         return deck.removeFirst();
@@ -124,6 +141,9 @@ final class FaultInjector {
             case PARTITION_SPLIT -> split();
             case PARTITION_COORDINATOR_FROM_REDIS -> coordinatorFromRedis();
             case PARTITION_GATEWAY_FROM_COORDINATORS -> gatewayFromCoordinators();
+            case ADD_NODE -> addNode();
+            case DECOMMISSION_NODE -> decommissionNode();
+            case LOSE_NODE_FOR_GOOD -> loseNode(number);
         };
     }
 
@@ -218,6 +238,56 @@ final class FaultInjector {
                 + "SIGKILL", millis / 1000.0, active, seconds(System.nanoTime() - killed))};
     }
 
+    // ------------------------------------------------------------ shape
+
+    private String[] addNode() {
+        int node = cluster.freeSlot().orElseThrow(() -> new IllegalStateException("every node id is in use: "
+                + cluster.nodeIds()));
+        Duration startup = cluster.addNode(node);
+        boolean alive = ChaosCluster.within(Duration.ofSeconds(30), () -> cluster.isAliveAtCoordinator(node));
+        if (!alive) {
+            throw new AssertionError("node " + node + " started but did not register within 30 s");
+        }
+        boolean taking = ChaosCluster.within(Duration.ofSeconds(20), () -> cluster.holdsReplicas(node));
+        return new String[] {"node " + node, String.format(Locale.ROOT, "started on an empty disk in %.1f s; nodes %s;"
+                + " replicas moving to it within 20 s: %s", startup.toMillis() / 1000.0, cluster.nodeIds(),
+                taking ? "yes" : "no")};
+    }
+
+    private String[] decommissionNode() {
+        int node = randomNode();
+        List<Integer> led = cluster.ledBy(topic, node);
+        long started = System.nanoTime();
+        cluster.decommission(node);
+        if (!ChaosCluster.within(RESHAPE_TIMEOUT, () -> cluster.holdsNoReplica(node))) {
+            throw new AssertionError("node " + node + " still holds replicas " + RESHAPE_TIMEOUT.toSeconds()
+                    + " s after its decommission began: " + describe());
+        }
+        double drained = seconds(System.nanoTime() - started);
+        cluster.stop(node);
+        cluster.retire(node);
+        return new String[] {"node " + node, String.format(Locale.ROOT, "led %s; every replica moved off in %.1f s, "
+                + "then stopped; nodes %s", led, drained, cluster.nodeIds())};
+    }
+
+    private String[] loseNode(int number) {
+        int node = randomNode();
+        List<Integer> led = cluster.ledBy(topic, node);
+        long killed = System.nanoTime();
+        cluster.kill(node);
+        kills.add(new Kill(number, node, killed, led));
+        cluster.wipe(node);
+        cluster.retire(node);
+        if (!ChaosCluster.within(RESHAPE_TIMEOUT, () -> cluster.holdsNoReplica(node)
+                && cluster.isFullyReplicated(topic))) {
+            throw new AssertionError("node " + node + "'s replicas were not recreated on " + cluster.nodeIds()
+                    + " within " + RESHAPE_TIMEOUT.toSeconds() + " s of its loss: " + describe());
+        }
+        return new String[] {"node " + node, String.format(Locale.ROOT, "led %s; SIGKILLed, its disk lost; its "
+                + "replicas recreated on %s %.1f s after the kill (repair after %d s dead)", led, cluster.nodeIds(),
+                seconds(System.nanoTime() - killed), ChaosCluster.REPAIR_AFTER.toSeconds())};
+    }
+
     // ------------------------------------------------------------ partitions
 
     private String[] leaderFromCoordinators() {
@@ -308,9 +378,9 @@ final class FaultInjector {
         }
     }
 
-    private static List<String> othersThan(int node) {
+    private List<String> othersThan(int node) {
         List<String> others = new ArrayList<>();
-        for (int other = 1; other <= ChaosCluster.NODES; other++) {
+        for (int other : cluster.nodeIds()) {
             if (other != node) {
                 others.add(SluiceCluster.service(other));
             }
@@ -354,8 +424,10 @@ final class FaultInjector {
         }
     }
 
+    /** One of the nodes that make up the cluster now. */
     private int randomNode() {
-        return 1 + random.nextInt(ChaosCluster.NODES);
+        List<Integer> nodes = cluster.nodeIds();
+        return nodes.get(random.nextInt(nodes.size()));
     }
 
     List<Fault> faults() {

@@ -4,6 +4,9 @@ package io.sluice.it.chaos;
  * The faults a chaos run injects. At most one partition service is ever down, frozen or cut off at a time, and every
  * fault ends with every process running and every link passing again, so with replication factor 3 and
  * {@code min.insync.replicas=2} none of them may lose an acknowledged record: whatever the checker finds is a bug.
+ * The shape kinds ({@link #changesShape()}) change which nodes make up the cluster — between its three nodes and
+ * four — and end once the cluster has its new shape: a node lost for good or decommissioned holds no replica any more.
+ * The balancer is on, so replicas move to a node added while later faults strike.
  *
  * <p>The partition kinds ({@link #cutsLinks()}) drop links between live processes both ways, as a firewall dropping
  * packets would ({@link io.sluice.testing.Links#drop}), for 0.3–1.5 session timeouts (or, for Redis, until the
@@ -40,11 +43,25 @@ enum FaultKind {
     /** The active coordinator cut off from Redis until the standby took the lease, and a little longer. */
     PARTITION_COORDINATOR_FROM_REDIS,
     /** The gateway cut off from both coordinators; it still reaches every node. */
-    PARTITION_GATEWAY_FROM_COORDINATORS;
+    PARTITION_GATEWAY_FROM_COORDINATORS,
+    /** A new node (an empty disk) joins a cluster of three; the balancer moves replicas and leaderships to it. */
+    ADD_NODE,
+    /** A node of a cluster of four is decommissioned: its replicas move off, then it is stopped and retired. */
+    DECOMMISSION_NODE,
+    /**
+     * A node of a cluster of four is SIGKILLed and its disk lost: it never comes back, and once it has been dead for
+     * the repair time its replicas are recreated on the three live nodes.
+     */
+    LOSE_NODE_FOR_GOOD;
 
-    /** Whether the fault drops links between live processes (else it stops, freezes or kills a process). */
+    /** Whether the fault drops links between live processes. */
     boolean cutsLinks() {
         return name().startsWith("PARTITION_");
+    }
+
+    /** Whether the fault adds a node to the cluster or takes one out for good. */
+    boolean changesShape() {
+        return this == ADD_NODE || this == DECOMMISSION_NODE || this == LOSE_NODE_FOR_GOOD;
     }
 
     /** Whether the fault SIGKILLs a partition service (and so measures failover of the partitions it led). */
