@@ -22,9 +22,10 @@ import java.util.stream.Collectors;
  * ({@link FaultKind#cutsLinks()}) and one of the changes of the cluster's shape ({@link FaultKind#changesShape()}),
  * taking from each in turn (every kind once per deck, so a run of three times the largest deck's size sees each; the
  * short run sees a node added, and about half the other kinds), each with a random target and random waits. The
- * shape changes alternate: a node added to the three, then one of the four decommissioned or lost for good. A fault ends with every process running again; then the cluster is given time to serve again (sometimes
- * until every ISR is full, sometimes not, so that the next fault may hit a node still catching up), and every
- * replica's files are entered into the {@link EpochLedger}.
+ * shape changes alternate: a node added to the three, then one of the four decommissioned or lost for good. A fault
+ * ends with every process running again; then the cluster is given time to serve again (sometimes until every ISR is
+ * full, sometimes not, so that the next fault may hit a node still catching up), and every replica's files are
+ * entered into the {@link EpochLedger}.
  *
  * <p>Runs on the test thread, the only one that drives the launcher.
  */
