@@ -137,7 +137,9 @@ class ProduceApi implements KafkaApi {
                         : Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic does not exist"))));
             } else {
                 String joinsImplicitly = transactionVersion2 && request.version() >= 12 ? data.transactionalId() : null;
-                ImplicitAdds implicitAdds = session.state(ImplicitAdds.class, ImplicitAdds::new);
+                // Only a transactional produce under version 2 needs the connection's adds.
+                ImplicitAdds implicitAdds = joinsImplicitly == null ? null
+                        : session.state(ImplicitAdds.class, ImplicitAdds::new);
                 topics.add(produce(metadata.get(), topic, acks, timeout, data.transactionalId() != null,
                         joinsImplicitly, implicitAdds).map(answer::setPartitionResponses));
             }
@@ -157,6 +159,7 @@ class ProduceApi implements KafkaApi {
     /**
      * @param joinsImplicitly the transactional id whose transaction the partitions join here (transaction version 2),
      *                        or null
+     * @param added           the connection's implicit adds when {@code joinsImplicitly} is given, else null
      */
     private Mono<List<PartitionProduceResponse>> produce(TopicMetadata topic, ProduceRequestData.TopicProduceData data,
                                                          Acks acks, Duration timeout, boolean transactional,
