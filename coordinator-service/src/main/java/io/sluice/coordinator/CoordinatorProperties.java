@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param groups           consumer groups
  * @param transactions     the transaction coordinator
  * @param shareGroups      share groups (queues)
+ * @param streamsGroups    streams groups (KIP-1071: Kafka Streams with {@code group.protocol=streams})
  * @param internalCalls    the coordinator's calls to partition leaders (transaction markers; see
  *                         {@link InternalClientSettings})
  */
@@ -49,6 +50,7 @@ public record CoordinatorProperties(
         @Valid @DefaultValue Groups groups,
         @Valid @DefaultValue Transactions transactions,
         @Valid @DefaultValue ShareGroups shareGroups,
+        @Valid @DefaultValue StreamsGroups streamsGroups,
         @DefaultValue InternalClientSettings internalCalls) {
 
     public CoordinatorProperties {
@@ -230,6 +232,28 @@ public record CoordinatorProperties(
             public static DeadLetter defaults() {
                 return new DeadLetter("dlq.", false, 1, 3, 100_000, Duration.ofMillis(500), Duration.ofSeconds(10));
             }
+        }
+    }
+
+    /**
+     * Streams groups (KIP-1071), with the defaults of Kafka's group coordinator.
+     *
+     * @param sessionTimeout                 a member silent this long is removed
+     *                                       ({@code group.streams.session.timeout.ms})
+     * @param heartbeatInterval              how often members are told to heartbeat (at most a third of the session)
+     *                                       ({@code group.streams.heartbeat.interval.ms})
+     * @param numStandbyReplicas             standby replicas per task, each on another Streams instance
+     *                                       ({@code group.streams.num.standby.replicas})
+     * @param internalTopicReplicationFactor the replication factor of the internal topics the coordinator creates for
+     *                                       a topology that asks for none (at most the live partition services)
+     */
+    public record StreamsGroups(@DefaultValue("45s") Duration sessionTimeout,
+                                @DefaultValue("5s") Duration heartbeatInterval,
+                                @DefaultValue("0") @Min(0) int numStandbyReplicas,
+                                @DefaultValue("3") @Min(1) int internalTopicReplicationFactor) {
+
+        public static StreamsGroups defaults() {
+            return new StreamsGroups(Duration.ofSeconds(45), Duration.ofSeconds(5), 0, 3);
         }
     }
 }

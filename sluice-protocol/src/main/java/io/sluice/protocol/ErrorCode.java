@@ -45,6 +45,10 @@ public enum ErrorCode {
     REBALANCE_IN_PROGRESS(409, false, "The classic group is rebalancing: the member must rejoin."),
     INCONSISTENT_GROUP_PROTOCOL(409, false, "The member's protocol type or protocols do not match the group's."),
     FENCED_INSTANCE_ID(409, false, "A newer member joined with this group_instance_id: this one is fenced."),
+    STREAMS_INVALID_TOPOLOGY(400, false, "The streams group member's topology is not one a cluster can run."),
+    STREAMS_INVALID_TOPOLOGY_EPOCH(409, false, "The streams group runs another topology at this topology epoch, or "
+            + "another topology epoch while it has members."),
+    STREAMS_TOPOLOGY_FENCED(409, false, "The streams group member's topology epoch is older than the group's."),
     NON_EMPTY_GROUP(409, false, "The consumer group has live members."),
     GROUP_SUBSCRIBED_TO_TOPIC(409, false, "A live member of the consumer group subscribes to the topic: its offsets "
             + "are kept while one does."),

@@ -48,6 +48,10 @@ final class ClassicMemberRules {
 
     static GroupDecision<ClassicJoinResponse> join(ConsumerGroup existing, String groupId, ClassicJoinRequest request,
                                                    MetadataView view, GroupSettings settings, String newMemberId) {
+        if (existing != null && existing.isStreams() && !existing.members().isEmpty()) {
+            throw ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " is a streams group: a classic "
+                    + "member cannot join it");
+        }
         ClassicProtocol preferred = request.protocols().isEmpty() ? null : request.protocols().getFirst();
         if (!ClassicGroupDescription.CONSUMER_PROTOCOL_TYPE.equals(request.protocolType()) || preferred == null
                 || preferred.topics() == null) {
@@ -160,7 +164,7 @@ final class ClassicMemberRules {
                     upgrade.generation(), upgrade.generation(), MemberState.STABLE,
                     classic.topics().stream().distinct().sorted().toList(), null, classic.rebalanceTimeoutMs(),
                     classic.sessionTimeoutMs(), partitions, Set.of(), partitions, Set.of(), classic.clientId(),
-                    classic.clientHost(), classic.protocolNames()));
+                    classic.clientHost(), classic.protocolNames(), null));
         }
         ConsumerGroup group = (existing == null ? ConsumerGroup.empty(groupId) : existing).withMembers(members);
         return group.withAssignment(Math.max(upgrade.generation(), group.groupEpoch()),

@@ -10,6 +10,9 @@ import io.sluice.internal.group.GroupPaths;
 import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.OffsetResetResponse;
+import io.sluice.internal.streams.StreamsGroupDescription;
+import io.sluice.internal.streams.StreamsHeartbeatRequest;
+import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -22,7 +25,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** Consumer groups over HTTP, for gateways: member heartbeats, offsets, administration. {@link GroupService} does it. */
+/**
+ * Consumer and streams groups over HTTP, for gateways: member heartbeats, offsets, administration.
+ * {@link GroupService} does it.
+ */
 @RestController
 class GroupController {
 
@@ -35,6 +41,17 @@ class GroupController {
     @PostMapping(GroupPaths.HEARTBEAT)
     Mono<GroupHeartbeatResponse> heartbeat(@PathVariable String group, @RequestBody GroupHeartbeatRequest request) {
         return groups.heartbeat(group, request);
+    }
+
+    @PostMapping(GroupPaths.STREAMS_HEARTBEAT)
+    Mono<StreamsHeartbeatResponse> streamsHeartbeat(@PathVariable String group,
+                                                    @RequestBody StreamsHeartbeatRequest request) {
+        return groups.streamsHeartbeat(group, request);
+    }
+
+    @GetMapping(GroupPaths.STREAMS_GROUP)
+    Mono<StreamsGroupDescription> describeStreamsGroup(@PathVariable String group) {
+        return groups.describeStreams(group);
     }
 
     @PostMapping(GroupPaths.OFFSETS)

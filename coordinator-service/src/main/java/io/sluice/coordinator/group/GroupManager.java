@@ -3,6 +3,7 @@ package io.sluice.coordinator.group;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.FencedCommands;
 import io.sluice.coordinator.metadata.MetadataManager;
@@ -50,6 +51,7 @@ public class GroupManager {
     private final CoordinatorLease lease;
     private final MemberLiveness liveness;
     private final OwnershipHistory history;
+    private final StreamsSettings streamsSettings;
     private final Counter rebalances;
     private final TaggedGauges membersPerGroup;
     private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
@@ -58,8 +60,9 @@ public class GroupManager {
     private volatile boolean ready;
 
     GroupManager(GroupStore store, MetadataManager metadata, CoordinatorLease lease, MemberLiveness liveness,
-                 OwnershipHistory history, MeterRegistry meters) {
+                 OwnershipHistory history, MeterRegistry meters, CoordinatorProperties properties) {
         this.store = store;
+        this.streamsSettings = StreamsSettings.of(properties.streamsGroups());
         this.metadata = metadata;
         this.lease = lease;
         this.liveness = liveness;
@@ -143,7 +146,8 @@ public class GroupManager {
         refreshGauge();
         return Flux.fromIterable(groups.values())
                 .filter(group -> {
-                    GroupDecision<Void> decision = GroupRules.sweep(group, liveness.expired(group), metadata.view());
+                    GroupDecision<Void> decision = GroupRules.sweep(group, liveness.expired(group), metadata.view(),
+                            streamsSettings);
                     return !decision.after().equals(group);
                 })
                 .concatMap(group -> submit(group.groupId(), (current, view) -> {
@@ -153,7 +157,7 @@ public class GroupManager {
                     Set<String> expired = liveness.expired(current);
                     expired.forEach(memberId -> LOG.warn("Member {} of group {} missed its session or rebalance "
                             + "timeout: removing it", memberId, current.groupId()));
-                    return GroupRules.sweep(current, expired, view);
+                    return GroupRules.sweep(current, expired, view, streamsSettings);
                 }).onErrorResume(e -> {
                     LOG.warn("Could not sweep group {}: {}; trying again at the next check", group.groupId(), e.toString());
                     return Mono.empty();

@@ -27,12 +27,14 @@ import java.util.TreeSet;
  * @param classicProtocols    for a member that speaks Kafka's classic protocol (JoinGroup, SyncGroup, Heartbeat), the
  *                            assignors it named in its last join, in its order of preference; null for a member of the
  *                            consumer protocol or an HTTP member
+ * @param streams             for a member of a streams group (KIP-1071), its instance and tasks; null otherwise. Such a
+ *                            member owns tasks, never partitions: its partition sets stay empty
  */
 record GroupMember(String memberId, String instanceId, int memberEpoch, int previousMemberEpoch, MemberState state,
                    List<String> subscribedTopicNames, String subscribedTopicRegex, int rebalanceTimeoutMs,
                    int sessionTimeoutMs, Set<TopicPartition> assigned, Set<TopicPartition> pendingRevocation,
                    Set<TopicPartition> target, Set<TopicPartition> resetPartitions, String clientId,
-                   String clientHost, List<String> classicProtocols) {
+                   String clientHost, List<String> classicProtocols, StreamsMember streams) {
 
     static final int LEFT_STATIC_EPOCH = -2;
 
@@ -55,7 +57,13 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
     GroupMember withClassicProtocols(List<String> protocols) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
-                resetPartitions, clientId, clientHost, protocols);
+                resetPartitions, clientId, clientHost, protocols, streams);
+    }
+
+    GroupMember withStreams(StreamsMember newStreams) {
+        return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
+                subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
+                resetPartitions, clientId, clientHost, classicProtocols, newStreams);
     }
 
     /** Sets are kept sorted, so that equal members are stored as equal documents. */
@@ -77,19 +85,19 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
     GroupMember withSubscription(List<String> names, String regex) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, names, regex,
                 rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target, resetPartitions, clientId,
-                clientHost, classicProtocols);
+                clientHost, classicProtocols, streams);
     }
 
     GroupMember withTimeouts(int rebalanceTimeout, int sessionTimeout) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeout, sessionTimeout, assigned, pendingRevocation, target,
-                resetPartitions, clientId, clientHost, classicProtocols);
+                resetPartitions, clientId, clientHost, classicProtocols, streams);
     }
 
     GroupMember withTarget(Set<TopicPartition> newTarget) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation,
-                new TreeSet<>(newTarget), resetPartitions, clientId, clientHost, classicProtocols);
+                new TreeSet<>(newTarget), resetPartitions, clientId, clientHost, classicProtocols, streams);
     }
 
     /** A new ownership; the reset marks stay on the partitions still pending. */
@@ -97,7 +105,7 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
                               Set<TopicPartition> newPending) {
         return new GroupMember(memberId, instanceId, epoch, previousEpoch, newState, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, new TreeSet<>(newAssigned),
-                new TreeSet<>(newPending), target, resetPartitions, clientId, clientHost, classicProtocols);
+                new TreeSet<>(newPending), target, resetPartitions, clientId, clientHost, classicProtocols, streams);
     }
 
     /**
@@ -118,7 +126,7 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch,
                 leftStatic() ? state : MemberState.UNREVOKED_PARTITIONS, subscribedTopicNames, subscribedTopicRegex,
                 rebalanceTimeoutMs, sessionTimeoutMs, kept, pending, target, marked, clientId, clientHost,
-                classicProtocols);
+                classicProtocols, streams);
     }
 
     /** The member's client as it last said (a null keeps what was known). */
@@ -126,20 +134,20 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
                 resetPartitions, newClientId == null ? clientId : newClientId,
-                newClientHost == null ? clientHost : newClientHost, classicProtocols);
+                newClientHost == null ? clientHost : newClientHost, classicProtocols, streams);
     }
 
     /** A static member leaving for a restart: it keeps what it owns, at epoch -2, remembering its epoch. */
     GroupMember leavingStatically() {
         return new GroupMember(memberId, instanceId, LEFT_STATIC_EPOCH, memberEpoch, MemberState.LEFT_STATIC,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols);
+                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams);
     }
 
     /** The static member back under a new member id, at the epoch it left with. */
     GroupMember returningAs(String newMemberId) {
         return new GroupMember(newMemberId, instanceId, previousMemberEpoch, previousMemberEpoch, MemberState.STABLE,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols);
+                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams);
     }
 }

@@ -75,7 +75,13 @@ final class GroupRules {
                     + " of [a-zA-Z0-9._-] (not '.' or '..'), was '" + request.groupInstanceId() + "'");
         }
         String memberId = request.memberId() == null ? "" : request.memberId();
-        ConsumerGroup group = existing == null ? ConsumerGroup.empty(groupId) : existing;
+        if (existing != null && existing.isStreams() && !existing.members().isEmpty()) {
+            throw ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " is a streams group with "
+                    + existing.members().size() + " members, not a consumer group");
+        }
+        // An empty streams group (offsets only) becomes a consumer group again when a consumer joins it.
+        ConsumerGroup group = existing == null ? ConsumerGroup.empty(groupId)
+                : existing.isStreams() ? existing.withStreams(null) : existing;
 
         if (epoch == GroupHeartbeatRequest.LEAVE || epoch == GroupHeartbeatRequest.STATIC_LEAVE) {
             GroupMember member = requireMember(existing, memberId);
@@ -123,7 +129,7 @@ final class GroupRules {
             } else {
                 member = new GroupMember(id, request.groupInstanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         settings.defaultRebalanceTimeoutMs(), settings.defaultSessionTimeoutMs(), Set.of(), Set.of(),
-                        Set.of(), Set.of(), null, null, null);
+                        Set.of(), Set.of(), null, null, null, null);
                 membershipChanged = true;
             }
             owned = Set.of();
@@ -202,7 +208,8 @@ final class GroupRules {
                 throw commitRefused(member, ErrorCode.STALE_MEMBER_EPOCH, "Member " + memberId + " of group "
                         + groupId + " is at epoch " + member.memberEpoch() + ", the commit is from epoch " + epoch);
             }
-            SortedSet<TopicPartition> ownedNow = member.owned();
+            SortedSet<TopicPartition> ownedNow = member.streams() == null ? member.owned()
+                    : StreamsRules.committable(existing, member, view);
             for (PartitionOffset offset : offsets) {
                 TopicPartition tp = new TopicPartition(offset.topic(), offset.partition());
                 if (!ownedNow.contains(tp)) {
@@ -244,6 +251,11 @@ final class GroupRules {
         if (!group.members().isEmpty() && !request.force()) {
             throw ErrorCode.NON_EMPTY_GROUP.exception("Group " + groupId + " has " + group.members().size()
                     + " members; stop them first, or reset with force");
+        }
+        if (!group.members().isEmpty() && group.isStreams() && !request.dryRun()) {
+            throw ErrorCode.NON_EMPTY_GROUP.exception("Group " + groupId + " is a streams group with "
+                    + group.members().size() + " members; stop the application first (a forced reset cannot move "
+                    + "its tasks' state with the offsets)");
         }
         SortedMap<TopicPartition, StoredOffset> stored = new TreeMap<>(group.offsets());
         List<OffsetResetResponse.OffsetChange> changes = new ArrayList<>();
@@ -305,6 +317,11 @@ final class GroupRules {
         if (existing == null) {
             throw ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " does not exist");
         }
+        if (existing.isStreams() && !existing.members().isEmpty()
+                && StreamsRules.sourceTopics(existing, view).contains(topic)) {
+            throw ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC.exception("Streams group " + groupId + " reads topic " + topic
+                    + " while it has members; its offsets can be deleted once the application stopped");
+        }
         for (GroupMember member : existing.members().values()) {
             if (member.subscribedTopicNames().contains(topic) || topicsOf(member, view).contains(topic)) {
                 throw ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC.exception("Member " + member.memberId() + " of group "
@@ -321,7 +338,8 @@ final class GroupRules {
      * Housekeeping: removes {@code removedMembers} (silent past their session, or slow to release past their rebalance
      * timeout), drops offsets of topics that no longer exist, and rebalances if the members or their topics changed.
      */
-    static GroupDecision<Void> sweep(ConsumerGroup group, Set<String> removedMembers, MetadataView view) {
+    static GroupDecision<Void> sweep(ConsumerGroup group, Set<String> removedMembers, MetadataView view,
+                                     StreamsSettings streams) {
         ConsumerGroup after = group;
         for (String memberId : removedMembers) {
             after = after.withoutMember(memberId);
@@ -330,6 +348,12 @@ final class GroupRules {
         offsets.values().removeIf(offset -> view.topic(offset.topic())
                 .map(topic -> !Objects.equals(topic.id(), offset.topicId())).orElse(true));
         after = after.withOffsets(offsets);
+        if (after.isStreams()) {
+            boolean rebalance = after.members().size() != group.members().size()
+                    || StreamsRules.topicsChanged(after, view);
+            return new GroupDecision<>(rebalance ? StreamsRules.rebalance(after, view, streams) : after, rebalance,
+                    null);
+        }
         boolean rebalance = after.members().size() != group.members().size()
                 || !subscribedTopics(after, view).equals(after.subscribedTopics());
         return new GroupDecision<>(rebalance ? rebalance(after, view) : after, rebalance, null);

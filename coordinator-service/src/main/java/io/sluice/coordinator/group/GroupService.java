@@ -13,13 +13,24 @@ import io.sluice.internal.group.MemberDescription;
 import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.OffsetResetResponse;
+import io.sluice.internal.metadata.NodeStatus;
+import io.sluice.internal.streams.StreamsGroupDescription;
+import io.sluice.internal.streams.StreamsHeartbeatRequest;
+import io.sluice.internal.streams.StreamsHeartbeatResponse;
+import io.sluice.internal.streams.StreamsStatus;
+import io.sluice.internal.streams.StreamsTopology.InternalTopic;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -31,6 +42,8 @@ import reactor.core.publisher.Mono;
 @Service
 class GroupService {
 
+    private static final Logger LOG = LoggerFactory.getLogger(GroupService.class);
+
     private final GroupManager groups;
     private final ClassicGroups classic;
     private final MemberLiveness liveness;
@@ -39,11 +52,21 @@ class GroupService {
     private final Clock clock;
     private final ShareGroupIds shareGroups;
     private final PendingTransactionalOffsets pendingOffsets;
+    private final StreamsSettings streamsSettings;
+    private final InternalTopicCreator topicCreator;
+    private final int internalTopicReplicationFactor;
+    /** Internal topics being created now, so that the heartbeats of a group waiting for them create each once. */
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
+    /** Why the last creation of an internal topic failed, told to the group's members until one succeeds. */
+    private final Map<String, String> creationFailures = new ConcurrentHashMap<>();
 
     GroupService(GroupManager groups, ClassicGroups classic, MemberLiveness liveness, OwnershipHistory history,
                  CoordinatorProperties properties, Clock clock, ShareGroupIds shareGroups,
-                 PendingTransactionalOffsets pendingOffsets) {
+                 PendingTransactionalOffsets pendingOffsets, InternalTopicCreator topicCreator) {
         this.shareGroups = shareGroups;
+        this.topicCreator = topicCreator;
+        this.streamsSettings = StreamsSettings.of(properties.streamsGroups());
+        this.internalTopicReplicationFactor = properties.streamsGroups().internalTopicReplicationFactor();
         this.pendingOffsets = pendingOffsets;
         this.groups = groups;
         this.classic = classic;
@@ -64,6 +87,87 @@ class GroupService {
             return groups.submit(groupId, (group, view) -> GroupRules.heartbeat(group, groupId, request, view,
                     settings, () -> UUID.randomUUID().toString()));
         })).doOnNext(answer -> liveness.heartbeat(groupId, answer.memberId()));
+    }
+
+    /**
+     * A streams group member's heartbeat ({@link StreamsRules#heartbeat}). A group id whose members speak the classic
+     * protocol is not a streams group (INCONSISTENT_GROUP_PROTOCOL), nor is a share group's (UNKNOWN_GROUP). Internal
+     * topics the group lacks are created once the change is stored; until they exist its members are told they are
+     * missing (and why their creation failed, if it did).
+     */
+    Mono<StreamsHeartbeatResponse> streamsHeartbeat(String groupId, StreamsHeartbeatRequest request) {
+        boolean joining = Objects.equals(request.memberEpoch(), StreamsHeartbeatRequest.JOIN);
+        return ready(groupId).then(Mono.defer(() -> joining ? notAShareGroup(groupId) : Mono.empty()))
+                .then(Mono.defer(() -> {
+                    if (classic.hasMembers(groupId)) {
+                        throw ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " has members of "
+                                + "Kafka's classic group protocol, not a streams group");
+                    }
+                    if (request.memberId() != null && !request.memberId().isEmpty() && !joining) {
+                        liveness.heartbeat(groupId, request.memberId());
+                    }
+                    return groups.submit(groupId, (group, view) -> StreamsRules.heartbeat(group, groupId, request,
+                            view, streamsSettings, settings));
+                }))
+                .doOnNext(outcome -> {
+                    liveness.heartbeat(groupId, outcome.response().memberId());
+                    createInternalTopics(groupId, outcome.missingInternalTopics());
+                })
+                .map(outcome -> withCreationFailures(outcome.response()));
+    }
+
+    private void createInternalTopics(String groupId, List<InternalTopic> missing) {
+        long live = groups.metadata().metadata().nodes().stream().filter(n -> n.status() == NodeStatus.ALIVE).count();
+        for (InternalTopic topic : missing) {
+            if (!creating.add(topic.name())) {
+                continue;
+            }
+            int replicationFactor = topic.replicationFactor() > 0 ? topic.replicationFactor()
+                    : (int) Math.max(1, Math.min(internalTopicReplicationFactor, live));
+            LOG.info("Creating streams group {}'s internal topic '{}' ({} partitions, replication factor {})", groupId,
+                    topic.name(), topic.partitions(), replicationFactor);
+            topicCreator.create(topic.name(), topic.partitions(), replicationFactor, topic.configs())
+                    .onErrorResume(e -> e instanceof SluiceException s && s.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS,
+                            e -> Mono.empty())
+                    .doFinally(signal -> creating.remove(topic.name()))
+                    .subscribe(done -> { }, error -> {
+                        LOG.warn("Could not create streams group {}'s internal topic '{}': {}", groupId, topic.name(),
+                                error.toString());
+                        creationFailures.put(topic.name(), error.getMessage());
+                    }, () -> creationFailures.remove(topic.name()));
+        }
+    }
+
+    private StreamsHeartbeatResponse withCreationFailures(StreamsHeartbeatResponse response) {
+        if (creationFailures.isEmpty()) {
+            return response;
+        }
+        List<StreamsStatus> statuses = response.statuses().stream().map(status -> {
+            if (status.code() != StreamsStatus.Code.MISSING_INTERNAL_TOPICS) {
+                return status;
+            }
+            StringBuilder detail = new StringBuilder(status.detail());
+            creationFailures.forEach((topic, failure) -> {
+                if (status.detail().contains(topic)) {
+                    detail.append(" Creating ").append(topic).append(" failed: ").append(failure);
+                }
+            });
+            return new StreamsStatus(status.code(), detail.toString());
+        }).toList();
+        return new StreamsHeartbeatResponse(response.memberId(), response.memberEpoch(),
+                response.heartbeatIntervalMs(), statuses, response.activeTasks(), response.standbyTasks(),
+                response.warmupTasks(), response.endpointsEpoch(), response.endpoints());
+    }
+
+    Mono<StreamsGroupDescription> describeStreams(String groupId) {
+        return ready(groupId).then(Mono.fromSupplier(() -> {
+            ConsumerGroup group = groups.group(groupId).orElseThrow(() ->
+                    ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " does not exist"));
+            if (!group.isStreams()) {
+                throw ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " is not a streams group");
+            }
+            return StreamsRules.describe(group, groups.metadata());
+        }));
     }
 
     /**
@@ -155,7 +259,8 @@ class GroupService {
 
     Mono<List<GroupListing>> list() {
         return ready(null).then(Mono.fromSupplier(() -> groups.groups().stream()
-                .map(group -> new GroupListing(group.groupId(), group.state(), group.groupEpoch(), group.members().size()))
+                .map(group -> new GroupListing(group.groupId(), group.state(), group.groupEpoch(), group.members().size(),
+                        type(group)))
                 .toList()));
     }
 
@@ -228,6 +333,10 @@ class GroupService {
                 .toList();
         List<CommittedOffset> offsets = group.offsets().values().stream().map(StoredOffset::toCommitted).toList();
         return new GroupDescription(group.groupId(), group.state(), group.groupEpoch(), group.assignmentEpoch(),
-                members, offsets);
+                members, offsets, type(group));
+    }
+
+    private static String type(ConsumerGroup group) {
+        return group.isStreams() ? GroupListing.STREAMS : GroupListing.CONSUMER;
     }
 }

@@ -1,14 +1,18 @@
 package io.sluice.coordinator.topic;
 
+import io.sluice.coordinator.group.InternalTopicCreator;
 import io.sluice.coordinator.share.DeadLetterTopicCreator;
 import io.sluice.internal.coordinator.CreateTopicRequest;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** Share groups' dead-letter topics created as a user's create would make them ({@link TopicService#create}). */
+/**
+ * Share groups' dead-letter topics and streams groups' internal topics created as a user's create would make them
+ * ({@link TopicService#create}).
+ */
 @Component
-class TopicCreator implements DeadLetterTopicCreator {
+class TopicCreator implements DeadLetterTopicCreator, InternalTopicCreator {
 
     private final TopicService topics;
 

@@ -162,7 +162,7 @@ class HandOffProperties {
                 case CRASH -> {
                     if (client != null) {
                         // Silent past its session: the sweep removes it; the client lives on as a zombie.
-                        group = GroupRules.sweep(group, Set.of(client.id), view()).after();
+                        group = GroupRules.sweep(group, Set.of(client.id), view(), null).after();
                         clients.remove(step.member());
                         zombies.add(client);
                     }
@@ -179,7 +179,7 @@ class HandOffProperties {
                     if (partitions < 8) {
                         logEnds.put(new TopicPartition("t", partitions++), 0L);
                         if (group != null) {
-                            group = GroupRules.sweep(group, Set.of(), view()).after();
+                            group = GroupRules.sweep(group, Set.of(), view(), null).after();
                         }
                     }
                 }

@@ -114,7 +114,7 @@ class MixedGroupProperties {
                 }
                 case TIME_OUT -> {
                     if (client != null) {
-                        group = GroupRules.sweep(group, Set.of(client.id), view()).after();
+                        group = GroupRules.sweep(group, Set.of(client.id), view(), null).after();
                         clients.remove(step.client());
                     }
                 }
@@ -122,7 +122,7 @@ class MixedGroupProperties {
                     if (partitions < 10) {
                         partitions++;
                         if (group != null) {
-                            group = GroupRules.sweep(group, Set.of(), view()).after();
+                            group = GroupRules.sweep(group, Set.of(), view(), null).after();
                         }
                     }
                 }

@@ -96,7 +96,7 @@ class NeverTwoOwnersProperties {
                     if (client != null) {
                         // Its session expired: the sweep removes it, and its client stops reading. (A real client
                         // learns it only at its next call, UNKNOWN_MEMBER; until then only its commits are fenced.)
-                        group = GroupRules.sweep(group, Set.of(client.id), view()).after();
+                        group = GroupRules.sweep(group, Set.of(client.id), view(), null).after();
                         clients.remove(step.member());
                     }
                 }
@@ -113,7 +113,7 @@ class NeverTwoOwnersProperties {
                     if (partitions < 9) {
                         partitions++;
                         if (group != null) {
-                            group = GroupRules.sweep(group, Set.of(), view()).after();
+                            group = GroupRules.sweep(group, Set.of(), view(), null).after();
                         }
                     }
                 }

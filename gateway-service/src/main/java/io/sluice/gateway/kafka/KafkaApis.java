@@ -60,13 +60,14 @@ class KafkaApis {
     /**
      * The features ApiVersions names, at the levels Kafka gives them: {@code transaction.version} at the configured
      * level (2: Kafka 4 producers end every transaction with an epoch bump and add partitions and groups implicitly),
-     * {@code group.version} 1 (KIP-848's consumer groups) and {@code share.version} 1 (share groups). The Streams
-     * rebalance protocol is not served, so {@code streams.version} is not named.
+     * {@code group.version} 1 (KIP-848's consumer groups), {@code share.version} 1 (share groups) and
+     * {@code streams.version} 1 (KIP-1071's streams groups).
      */
     static List<SupportedApis.Feature> features(GatewayProperties.Kafka kafka) {
         return List.of(
                 new SupportedApis.Feature("group.version", (short) 0, (short) 1, (short) 1),
                 new SupportedApis.Feature("share.version", (short) 0, (short) 1, (short) 1),
+                new SupportedApis.Feature("streams.version", (short) 0, (short) 1, (short) 1),
                 new SupportedApis.Feature("transaction.version", (short) 0, (short) 2,
                         (short) kafka.transactionVersion()));
     }

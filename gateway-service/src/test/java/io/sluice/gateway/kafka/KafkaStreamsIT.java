@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -32,6 +33,8 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.StreamsGroupDescription;
+import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -41,6 +44,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
@@ -78,14 +82,69 @@ class KafkaStreamsIT {
      */
     @Test
     void exactlyOnceTheWordCountSurvivesAnInstanceKilledMidStreamWithEveryCountExactAndNoneTwice() throws Exception {
-        Map<String, Long> expected = runWithAnInstanceKilled("wc-eos", "exactly_once_v2");
-        Map<String, List<Long>> counts = readCounts("wc-eos-counts", IsolationLevel.READ_COMMITTED,
+        Map<String, Long> expected = runWithAnInstanceKilled("wc-eos", "exactly_once_v2", "classic", admin -> { });
+        assertEveryCountOnce("wc-eos-counts", expected, "classic");
+    }
+
+    /**
+     * The same over the streams rebalance protocol (KIP-1071, {@code group.protocol=streams}): the coordinator creates
+     * the repartition and changelog topics, assigns the tasks to the two instances and, once the killed instance's
+     * session has ended, hands its tasks to the survivor only after revoking them — and every count is still exact
+     * and once. While both run, Kafka's Admin describes the group as a streams group whose two members hold every
+     * task of the topology once between them.
+     */
+    @Test
+    void theStreamsRebalanceProtocolRunsTheWordCountExactlyOnceAcrossAnInstanceKilled() throws Exception {
+        Map<String, Long> expected = runWithAnInstanceKilled("wc-kip1071", "exactly_once_v2", "streams",
+                KafkaStreamsIT::assertBothInstancesShareTheTasks);
+        assertEveryCountOnce("wc-kip1071-counts", expected, "streams");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            assertThat(admin.listTopics().names().get()).as("the internal topics the coordinator created")
+                    .anyMatch(topic -> topic.startsWith("wc-kip1071-") && topic.endsWith("-repartition"))
+                    .anyMatch(topic -> topic.startsWith("wc-kip1071-") && topic.endsWith("-changelog"));
+        }
+    }
+
+    private static StreamsGroupDescription describe(Admin admin, String group) {
+        try {
+            return admin.describeStreamsGroups(List.of(group)).describedGroups().get(group).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertEveryCountOnce(String output, Map<String, Long> expected, String protocol) {
+        Map<String, List<Long>> counts = readCounts(output, IsolationLevel.READ_COMMITTED,
                 seen -> expected.keySet().stream().allMatch(word -> last(seen, word) >= expected.get(word)));
         assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         expected.forEach((word, count) -> assertThat(counts.get(word)).as("the committed counts of " + word)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, count).boxed().toList()));
-        System.out.printf("[figure] exactly_once_v2 word count across an instance SIGKILL: %d words, %d counts read"
-                + " committed, each once%n", expected.size(), counts.values().stream().mapToInt(List::size).sum());
+        System.out.printf("[figure] exactly_once_v2 word count (group.protocol=%s) across an instance SIGKILL: %d "
+                + "words, %d counts read committed, each once%n", protocol, expected.size(),
+                counts.values().stream().mapToInt(List::size).sum());
+    }
+
+    /** The group, described by Kafka's Admin once both instances hold tasks: two members, each task active once. */
+    private static void assertBothInstancesShareTheTasks(Admin admin) {
+        String group = "wc-kip1071";
+        StreamsGroupDescription description = Waits.await("both instances holding tasks of " + group,
+                Duration.ofSeconds(60), () -> {
+                    StreamsGroupDescription described = describe(admin, group);
+                    return described.groupState() == GroupState.STABLE && described.members().size() == 2
+                            && described.members().stream().noneMatch(m -> m.assignment().activeTasks().isEmpty())
+                            ? described : null;
+                });
+        assertThat(description.subtopologies()).hasSize(2);
+        List<String> active = description.members().stream()
+                .flatMap(member -> member.assignment().activeTasks().stream())
+                .flatMap(ids -> ids.partitions().stream().map(p -> ids.subtopologyId() + "_" + p))
+                .toList();
+        assertThat(active).as("every task active exactly once").hasSize(6).doesNotHaveDuplicates();
+        assertThat(description.members()).extracting(StreamsGroupMemberDescription::processId)
+                .doesNotHaveDuplicates();
     }
 
     /**
@@ -94,7 +153,8 @@ class KafkaStreamsIT {
      * way through them. With exactly-once, the kill waits until the first instance has a transaction open that wrote
      * to the output topic, and the transaction coordinator is then seen aborting it. Returns each word's true count.
      */
-    private static Map<String, Long> runWithAnInstanceKilled(String application, String guarantee) throws Exception {
+    private static Map<String, Long> runWithAnInstanceKilled(String application, String guarantee,
+            String groupProtocol, Consumer<Admin> whileBothRun) throws Exception {
         String input = application + "-lines";
         String output = application + "-counts";
         boolean exactlyOnce = guarantee.startsWith("exactly_once");
@@ -110,7 +170,7 @@ class KafkaStreamsIT {
                 KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties,
                         new StringSerializer(), new StringSerializer());
                 WordCountInstance first = WordCountInstance.start(application + "-1", cluster.kafkaBootstrap(),
-                        application, guarantee, input, output, state.resolve("1"),
+                        application, guarantee, groupProtocol, input, output, state.resolve("1"),
                         logs.resolve(application + "-1.log"))) {
             for (int i = 0; i < LINES / 3; i++) {
                 produceLine(producer, input, i, expected);
@@ -123,8 +183,9 @@ class KafkaStreamsIT {
                     }) : Set.of();
             Future<?> kill = null;
             try (WordCountInstance second = WordCountInstance.start(application + "-2", cluster.kafkaBootstrap(),
-                    application, guarantee, input, output, state.resolve("2"),
+                    application, guarantee, groupProtocol, input, output, state.resolve("2"),
                     logs.resolve(application + "-2.log"))) {
+                whileBothRun.accept(admin);
                 for (int i = LINES / 3; i < LINES; i++) {
                     produceLine(producer, input, i, expected);
                     producer.flush();

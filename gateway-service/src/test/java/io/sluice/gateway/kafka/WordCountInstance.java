@@ -42,6 +42,12 @@ final class WordCountInstance implements AutoCloseable {
      */
     static WordCountInstance start(String name, String bootstrap, String applicationId, String guarantee, String input,
             String output, Path stateDir, Path logFile) {
+        return start(name, bootstrap, applicationId, guarantee, "classic", input, output, stateDir, logFile);
+    }
+
+    /** {@link #start} with the group protocol: {@code classic} (Streams' own assignor) or {@code streams} (KIP-1071). */
+    static WordCountInstance start(String name, String bootstrap, String applicationId, String guarantee,
+            String groupProtocol, String input, String output, Path stateDir, Path logFile) {
         // Its java.io.tmpdir beside its state: RocksDB extracts its native library there, and a killed instance
         // leaves it behind, where the test's clean-up of the state directories removes it.
         Path tmp;
@@ -53,7 +59,7 @@ final class WordCountInstance implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
                 "-Dlogback.configurationFile=kafka-tool-logback.xml", WordCountInstance.class.getName(),
-                bootstrap, applicationId, guarantee, input, output, stateDir.toString()));
+                bootstrap, applicationId, guarantee, input, output, stateDir.toString(), groupProtocol));
         WordCountInstance instance = new WordCountInstance(TestJvm.start(name, command, logFile));
         try {
             instance.jvm.awaitOutput(RUNNING, Duration.ofSeconds(90));
@@ -80,7 +86,10 @@ final class WordCountInstance implements AutoCloseable {
         return jvm.toString();
     }
 
-    /** The instance: {@code bootstrap applicationId guarantee input output stateDir}; runs until it is stopped. */
+    /**
+     * The instance: {@code bootstrap applicationId guarantee input output stateDir groupProtocol}; runs until it is
+     * stopped.
+     */
     public static void main(String[] args) throws InterruptedException {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(args[3], Consumed.with(Serdes.String(), Serdes.String()))
@@ -100,9 +109,13 @@ final class WordCountInstance implements AutoCloseable {
         properties.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         properties.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // A killed instance's partitions move once its session ends: 6 s, not Streams' 45 s.
-        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
-        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
+        properties.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, args[6]);
+        if (args[6].equals("classic")) {
+            // A killed instance's partitions move once its session ends: 6 s, not Streams' 45 s. (The streams
+            // protocol's session is the coordinator's setting.)
+            properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
+            properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         KafkaStreams streams = new KafkaStreams(builder.build(), properties);
         streams.setStateListener((now, before) -> {

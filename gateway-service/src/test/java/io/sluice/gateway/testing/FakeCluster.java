@@ -56,6 +56,9 @@ import io.sluice.internal.producer.IdempotencyClaimRequest;
 import io.sluice.internal.producer.IdempotencyReleaseRequest;
 import io.sluice.internal.producer.ProducerIdBlock;
 import io.sluice.internal.producer.StoredResponse;
+import io.sluice.internal.streams.StreamsGroupDescription;
+import io.sluice.internal.streams.StreamsHeartbeatRequest;
+import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
@@ -638,6 +641,16 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
 
     @Override
     public Mono<List<GroupListing>> groups() {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<StreamsHeartbeatResponse> streamsGroupHeartbeat(String groupId, StreamsHeartbeatRequest request) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<StreamsGroupDescription> describeStreamsGroup(String groupId) {
         return Mono.error(new UnsupportedOperationException("not faked"));
     }
 

@@ -37,7 +37,9 @@ public final class SharedGatewayCluster implements SharedCluster, ParameterResol
                         "--sluice.coordinator.transactions.abort-check-interval=200ms",
                         "--sluice.coordinator.share-groups.lock-duration=5s",
                         "--sluice.coordinator.share-groups.max-in-flight-records=20",
-                        "--sluice.coordinator.share-groups.auto-offset-reset=earliest"))));
+                        "--sluice.coordinator.share-groups.auto-offset-reset=earliest",
+                        // A killed Kafka Streams instance's tasks move once its session ends: 6 s, not 45 s.
+                        "--sluice.coordinator.streams-groups.session-timeout=6s"))));
     }
 
     @Override

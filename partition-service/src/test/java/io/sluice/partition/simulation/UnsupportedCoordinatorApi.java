@@ -30,6 +30,9 @@ import io.sluice.internal.metadata.MetadataUpdate;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.streams.StreamsGroupDescription;
+import io.sluice.internal.streams.StreamsHeartbeatRequest;
+import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.List;
@@ -160,6 +163,16 @@ abstract class UnsupportedCoordinatorApi implements CoordinatorApi {
     @Override
     public Mono<GroupHeartbeatResponse> groupHeartbeat(String groupId, GroupHeartbeatRequest request) {
         return unsupported("groupHeartbeat");
+    }
+
+    @Override
+    public Mono<StreamsHeartbeatResponse> streamsGroupHeartbeat(String groupId, StreamsHeartbeatRequest request) {
+        return unsupported("streamsGroupHeartbeat");
+    }
+
+    @Override
+    public Mono<StreamsGroupDescription> describeStreamsGroup(String groupId) {
+        return unsupported("describeStreamsGroup");
     }
 
     @Override

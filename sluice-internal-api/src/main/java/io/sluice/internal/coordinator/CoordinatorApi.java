@@ -12,6 +12,9 @@ import io.sluice.internal.metadata.MetadataUpdate;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.streams.StreamsGroupDescription;
+import io.sluice.internal.streams.StreamsHeartbeatRequest;
+import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.List;
@@ -101,6 +104,15 @@ public interface CoordinatorApi {
      * polling member; the member's state lives in the coordinator, so any gateway can send the next one.
      */
     Mono<GroupHeartbeatResponse> groupHeartbeat(String groupId, GroupHeartbeatRequest request);
+
+    /**
+     * A streams group member's heartbeat (KIP-1071's StreamsGroupHeartbeat): joins with the application's topology,
+     * heartbeats or leaves, and answers the group's conditions and the tasks the member may own now.
+     */
+    Mono<StreamsHeartbeatResponse> streamsGroupHeartbeat(String groupId, StreamsHeartbeatRequest request);
+
+    /** A streams group in full; UNKNOWN_GROUP when there is none, or the group id is a consumer group's. */
+    Mono<StreamsGroupDescription> describeStreamsGroup(String groupId);
 
     /** Commits offsets, all or none; answers the group's offsets of the committed partitions as stored. */
     Mono<GroupOffsets> commitOffsets(String groupId, OffsetCommitRequest request);

@@ -16,6 +16,10 @@ public final class GroupPaths {
     public static final String GROUP = "/internal/groups/{group}";
     /** POST {@link GroupHeartbeatRequest}: join, heartbeat, leave (KIP-848's ConsumerGroupHeartbeat). */
     public static final String HEARTBEAT = "/internal/groups/{group}/heartbeat";
+    /** POST {@link io.sluice.internal.streams.StreamsHeartbeatRequest}: a streams group member's heartbeat (KIP-1071). */
+    public static final String STREAMS_HEARTBEAT = "/internal/groups/{group}/streams-heartbeat";
+    /** GET: a streams group's {@link io.sluice.internal.streams.StreamsGroupDescription}. */
+    public static final String STREAMS_GROUP = "/internal/groups/{group}/streams";
     /** GET: the committed offsets ({@link GroupOffsets}); POST {@link OffsetCommitRequest}: commit. */
     public static final String OFFSETS = "/internal/groups/{group}/offsets";
     /** POST {@link OffsetResetRequest}: set offsets to targets the caller resolved, or show them ({@code dry_run}). */
@@ -38,6 +42,14 @@ public final class GroupPaths {
 
     public static String heartbeat(String groupId) {
         return group(groupId) + "/heartbeat";
+    }
+
+    public static String streamsHeartbeat(String groupId) {
+        return group(groupId) + "/streams-heartbeat";
+    }
+
+    public static String streamsGroup(String groupId) {
+        return group(groupId) + "/streams";
     }
 
     public static String offsets(String groupId) {

@@ -81,6 +81,9 @@ import io.sluice.internal.share.ShareOffsetsDeleteResponse;
 import io.sluice.internal.share.ShareReleaseRequest;
 import io.sluice.internal.share.ShareReleaseResponse;
 import io.sluice.internal.share.SharePaths;
+import io.sluice.internal.streams.StreamsGroupDescription;
+import io.sluice.internal.streams.StreamsHeartbeatRequest;
+import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TransactionDescription;
 import io.sluice.internal.txn.TransactionPaths;
@@ -269,6 +272,16 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<GroupHeartbeatResponse> groupHeartbeat(String groupId, GroupHeartbeatRequest request) {
         return Mono.defer(() -> post(GroupPaths.heartbeat(groupId), request, GroupHeartbeatResponse.class));
+    }
+
+    @Override
+    public Mono<StreamsHeartbeatResponse> streamsGroupHeartbeat(String groupId, StreamsHeartbeatRequest request) {
+        return Mono.defer(() -> post(GroupPaths.streamsHeartbeat(groupId), request, StreamsHeartbeatResponse.class));
+    }
+
+    @Override
+    public Mono<StreamsGroupDescription> describeStreamsGroup(String groupId) {
+        return Mono.defer(() -> get(GroupPaths.streamsGroup(groupId), StreamsGroupDescription.class));
     }
 
     @Override

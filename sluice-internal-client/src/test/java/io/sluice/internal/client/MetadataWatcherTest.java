@@ -32,6 +32,9 @@ import io.sluice.internal.metadata.MetadataUpdate;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.streams.StreamsGroupDescription;
+import io.sluice.internal.streams.StreamsHeartbeatRequest;
+import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.List;
@@ -225,6 +228,16 @@ class MetadataWatcherTest {
 
         @Override
         public Mono<GroupHeartbeatResponse> groupHeartbeat(String groupId, GroupHeartbeatRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<StreamsHeartbeatResponse> streamsGroupHeartbeat(String groupId, StreamsHeartbeatRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<StreamsGroupDescription> describeStreamsGroup(String groupId) {
             throw new UnsupportedOperationException();
         }
 

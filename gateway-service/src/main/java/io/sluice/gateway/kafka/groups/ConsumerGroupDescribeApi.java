@@ -8,6 +8,7 @@ import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.classic.ClassicGroupApi;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.GroupDescription;
+import io.sluice.internal.group.GroupListing;
 import io.sluice.internal.group.MemberDescription;
 import io.sluice.internal.group.TopicPartitions;
 import io.sluice.internal.metadata.MetadataView;
@@ -79,8 +80,11 @@ class ConsumerGroupDescribeApi implements KafkaApi {
             return Mono.just(described.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
         }
         return coordinator.describeGroup(group)
-                .flatMap(description -> description.members().isEmpty() ? classicOrNot(group)
-                        .thenReturn(description) : Mono.just(description))
+                .flatMap(description -> GroupListing.STREAMS.equals(description.type())
+                        ? Mono.error(ErrorCode.UNKNOWN_GROUP.exception("Group " + group + " is a streams group: "
+                                + "StreamsGroupDescribe describes it"))
+                        : description.members().isEmpty() ? classicOrNot(group).thenReturn(description)
+                        : Mono.just(description))
                 .map(description -> described(described, description))
                 .onErrorResume(e -> {
                     var error = KafkaErrors.exception(e);

@@ -5,8 +5,10 @@ import io.sluice.internal.group.GroupState;
 /** How Kafka's group APIs name what Sluice's consumer groups are. */
 final class KafkaGroups {
 
-    /** Every Sluice group is a consumer group of KIP-848's protocol: Kafka's group type and protocol type. */
+    /** A consumer group of KIP-848's protocol (HTTP members too): Kafka's group type and protocol type. */
     static final String TYPE = "consumer";
+    /** The group type and protocol type of a streams group (KIP-1071). */
+    static final String STREAMS = "streams";
     /** The group type of a group of Kafka's classic protocol. */
     static final String CLASSIC = "classic";
 

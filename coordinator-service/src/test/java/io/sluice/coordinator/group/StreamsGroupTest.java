@@ -1,0 +1,294 @@
+package io.sluice.coordinator.group;
+
+import static io.sluice.coordinator.group.StreamsTestTopology.CHANGELOG;
+import static io.sluice.coordinator.group.StreamsTestTopology.LIMITS;
+import static io.sluice.coordinator.group.StreamsTestTopology.REPARTITION;
+import static io.sluice.coordinator.group.StreamsTestTopology.SOURCE;
+import static io.sluice.coordinator.group.StreamsTestTopology.TOPOLOGY;
+import static io.sluice.coordinator.group.StreamsTestTopology.heartbeat;
+import static io.sluice.coordinator.group.StreamsTestTopology.join;
+import static io.sluice.coordinator.group.StreamsTestTopology.tasks;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.OffsetCommitRequest;
+import io.sluice.internal.group.OffsetResetRequest;
+import io.sluice.internal.group.PartitionOffset;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.streams.StreamsHeartbeatRequest;
+import io.sluice.internal.streams.StreamsHeartbeatResponse;
+import io.sluice.internal.streams.StreamsStatus;
+import io.sluice.internal.streams.StreamsTopology;
+import io.sluice.internal.streams.StreamsTopology.InternalTopic;
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A streams group's rules (KIP-1071) decision by decision: topology checks, internal topics, assignment and hand-over
+ * of tasks, commits by the owner of the task, shutdown, and the line between streams and consumer groups.
+ */
+class StreamsGroupTest {
+
+    private static final StreamsSettings SETTINGS = new StreamsSettings(45_000, 5_000, 0);
+
+    private ConsumerGroup group;
+    private MetadataView view = StreamsTestTopology.view(Map.of(SOURCE, 4));
+
+    private StreamsRules.Outcome send(StreamsHeartbeatRequest request) {
+        return send(request, SETTINGS);
+    }
+
+    private StreamsRules.Outcome send(StreamsHeartbeatRequest request, StreamsSettings settings) {
+        GroupDecision<StreamsRules.Outcome> decision = StreamsRules.heartbeat(group, "app", request, view, settings,
+                LIMITS);
+        group = decision.after();
+        return decision.result();
+    }
+
+    private void createInternalTopics() {
+        view = StreamsTestTopology.view(Map.of(SOURCE, 4, REPARTITION, 4, CHANGELOG, 4));
+    }
+
+    @Test
+    void aGroupWhoseInternalTopicsAreMissingAssignsNothingAndListsThemToCreateWithTheirPartitionCounts() {
+        StreamsRules.Outcome joined = send(join("a", "process-1"));
+
+        assertThat(joined.response().statuses()).extracting(StreamsStatus::code)
+                .containsExactly(StreamsStatus.Code.MISSING_INTERNAL_TOPICS);
+        assertThat(tasks(joined.response()).isEmpty()).isTrue();
+        // The repartition topic takes its writer's task count (the source's 4 partitions); the changelog its
+        // subtopology's, which reads the repartition topic.
+        assertThat(joined.missingInternalTopics()).containsExactlyInAnyOrder(
+                new InternalTopic(REPARTITION, 4, 0, Map.of("cleanup.policy", "delete")),
+                new InternalTopic(CHANGELOG, 4, 0, Map.of("cleanup.policy", "compact")));
+    }
+
+    @Test
+    void aMissingSourceTopicIsReportedAndNoInternalTopicIsCreatedForIt() {
+        view = StreamsTestTopology.view(Map.of());
+
+        StreamsRules.Outcome joined = send(join("a", "process-1"));
+
+        assertThat(joined.response().statuses()).extracting(StreamsStatus::code)
+                .containsExactly(StreamsStatus.Code.MISSING_SOURCE_TOPICS);
+        assertThat(joined.response().statuses().getFirst().detail()).contains(SOURCE);
+        assertThat(joined.missingInternalTopics()).isEmpty();
+    }
+
+    @Test
+    void anInternalTopicWithTheWrongPartitionCountIsIncorrectlyPartitioned() {
+        view = StreamsTestTopology.view(Map.of(SOURCE, 4, REPARTITION, 4, CHANGELOG, 2));
+
+        StreamsRules.Outcome joined = send(join("a", "process-1"));
+
+        assertThat(joined.response().statuses()).extracting(StreamsStatus::code)
+                .containsExactly(StreamsStatus.Code.INCORRECTLY_PARTITIONED_TOPICS);
+        assertThat(joined.response().statuses().getFirst().detail()).contains(CHANGELOG + " (has 2 partitions, needs 4)");
+    }
+
+    @Test
+    void onceTheTopicsExistTheOneMemberGetsEveryTask() {
+        send(join("a", "process-1"));
+        createInternalTopics();
+
+        StreamsHeartbeatResponse answer = send(heartbeat("a", group.members().get("a").memberEpoch(), null))
+                .response();
+
+        assertThat(answer.statuses()).isEmpty();
+        assertThat(tasks(answer).active()).hasSize(8);
+        assertThat(answer.memberEpoch()).isEqualTo(group.groupEpoch());
+    }
+
+    @Test
+    void aSecondInstanceGetsHalfTheTasksOnlyAfterTheFirstHasGivenThemUp() {
+        createInternalTopics();
+        StreamsHeartbeatResponse first = send(join("a", "process-1")).response();
+        assertThat(tasks(first).active()).hasSize(8);
+
+        StreamsHeartbeatResponse second = send(join("b", "process-2")).response();
+        assertThat(tasks(second).active()).as("still the first member's").isEmpty();
+
+        // The first member is asked to give half back, and still holds them.
+        StreamsHeartbeatResponse asked = send(heartbeat("a", first.memberEpoch(), tasks(first))).response();
+        assertThat(tasks(asked).active()).hasSize(4);
+        assertThat(send(heartbeat("b", second.memberEpoch(), Tasks.NONE)).response().activeTasks()).isEmpty();
+
+        // Given up: the second member takes them.
+        StreamsHeartbeatResponse released = send(heartbeat("a", asked.memberEpoch(), tasks(asked))).response();
+        StreamsHeartbeatResponse taken = send(heartbeat("b", second.memberEpoch(), Tasks.NONE)).response();
+        assertThat(tasks(taken).active()).hasSize(4).doesNotContainAnyElementsOf(tasks(released).active());
+        assertThat(group.state()).isEqualTo(io.sluice.internal.group.GroupState.STABLE);
+    }
+
+    @Test
+    void standbyReplicasGoToAnotherInstanceAndNeverBesideTheActiveTask() {
+        createInternalTopics();
+        StreamsSettings oneStandby = new StreamsSettings(45_000, 5_000, 1);
+        StreamsHeartbeatResponse a = send(join("a", "process-1"), oneStandby).response();
+        StreamsHeartbeatResponse b = send(join("b", "process-2"), oneStandby).response();
+        for (int round = 0; round < 3; round++) {
+            a = send(heartbeat("a", a.memberEpoch(), tasks(a)), oneStandby).response();
+            b = send(heartbeat("b", b.memberEpoch(), tasks(b)), oneStandby).response();
+        }
+
+        assertThat(tasks(a).active()).hasSize(4);
+        assertThat(tasks(a).standby()).containsExactlyInAnyOrderElementsOf(tasks(b).active());
+        assertThat(tasks(b).standby()).containsExactlyInAnyOrderElementsOf(tasks(a).active());
+    }
+
+    @Test
+    void twoThreadsOfOneInstanceShareItsTasksButNeverHoldOneTaskTwiceAndGetNoStandbys() {
+        createInternalTopics();
+        StreamsSettings oneStandby = new StreamsSettings(45_000, 5_000, 1);
+        StreamsHeartbeatResponse a = send(join("a", "process-1"), oneStandby).response();
+        StreamsHeartbeatResponse b = send(join("b", "process-1"), oneStandby).response();
+        for (int round = 0; round < 3; round++) {
+            a = send(heartbeat("a", a.memberEpoch(), tasks(a)), oneStandby).response();
+            b = send(heartbeat("b", b.memberEpoch(), tasks(b)), oneStandby).response();
+        }
+
+        assertThat(tasks(a).active()).hasSize(4).doesNotContainAnyElementsOf(tasks(b).active());
+        assertThat(tasks(a).standby()).isEmpty();
+        assertThat(tasks(b).standby()).isEmpty();
+    }
+
+    @Test
+    void aMemberCommitsTheOffsetsOfThePartitionsItsActiveTasksReadAndNoOthers() {
+        createInternalTopics();
+        send(join("a", "process-1"));
+        StreamsHeartbeatResponse b = send(join("b", "process-2")).response();
+        GroupMember a = group.members().get("a");
+        // Settle: a gives back what b is to have, b takes it.
+        send(heartbeat("a", a.memberEpoch(), a.streams().assigned()));
+        a = group.members().get("a");
+        send(heartbeat("a", a.memberEpoch(), a.streams().assigned()));
+        b = send(heartbeat("b", b.memberEpoch(), Tasks.NONE)).response();
+        a = group.members().get("a");
+
+        // Task (s, p) reads partition p of subtopology s's source: lines for 0, the repartition topic for 1.
+        PartitionOffset mine = read(a.streams().assigned().active().first());
+        PartitionOffset theirs = read(tasks(b).active().first());
+        GroupRules.commit(group, "app", new OffsetCommitRequest("a", a.memberEpoch(), List.of(mine)), view, LIMITS, 0);
+        int epoch = a.memberEpoch();
+        assertThatThrownBy(() -> GroupRules.commit(group, "app", new OffsetCommitRequest("a", epoch,
+                List.of(theirs)), view, LIMITS, 0))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STALE_MEMBER_EPOCH));
+    }
+
+    @Test
+    void aMemberAskingForShutdownHasEveryMemberToldUntilTheGroupIsEmpty() {
+        createInternalTopics();
+        StreamsHeartbeatResponse a = send(join("a", "process-1")).response();
+        StreamsHeartbeatResponse b = send(join("b", "process-2")).response();
+
+        send(new StreamsHeartbeatRequest("a", a.memberEpoch(), null, null, null, null, null, null, null, null, null,
+                null, true, null, null));
+        StreamsHeartbeatResponse told = send(heartbeat("b", b.memberEpoch(), null)).response();
+
+        assertThat(told.statuses()).extracting(StreamsStatus::code).contains(StreamsStatus.Code.SHUTDOWN_APPLICATION);
+        send(StreamsTestTopology.leave("a"));
+        send(StreamsTestTopology.leave("b"));
+        assertThat(send(join("c", "process-3")).response().statuses()).isEmpty();
+    }
+
+    @Test
+    void aJoinWithAnotherTopologyAtTheSameEpochIsRefusedWhileTheGroupHasMembers() {
+        send(join("a", "process-1"));
+        StreamsTopology other = new StreamsTopology(0, List.of(new StreamsTopology.Subtopology("0", List.of("other"),
+                List.of(), List.of(), List.of(), List.of(), List.of())));
+
+        assertThatThrownBy(() -> send(withTopology(join("b", "process-2"), other)))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STREAMS_INVALID_TOPOLOGY_EPOCH));
+        assertThat(group.members()).containsOnlyKeys("a");
+    }
+
+    @Test
+    void aTopologyNoClusterCanRunIsInvalid() {
+        StreamsTopology writesWhatNobodyReads = new StreamsTopology(0, List.of(new StreamsTopology.Subtopology("0",
+                List.of(SOURCE), List.of(), List.of(), List.of("nobody-reads-this"), List.of(), List.of())));
+        StreamsTopology empty = new StreamsTopology(0, List.of());
+        StreamsTopology badRegex = new StreamsTopology(0, List.of(new StreamsTopology.Subtopology("0", List.of(),
+                List.of("(unclosed"), List.of(), List.of(), List.of(), List.of())));
+
+        for (StreamsTopology topology : List.of(writesWhatNobodyReads, empty, badRegex)) {
+            assertThatThrownBy(() -> send(withTopology(join("a", "process-1"), topology)))
+                    .isInstanceOfSatisfying(SluiceException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STREAMS_INVALID_TOPOLOGY));
+        }
+        assertThat(group).isNull();
+    }
+
+    @Test
+    void streamsAndConsumerMembersNeverShareAGroup() {
+        send(join("a", "process-1"));
+        assertThatThrownBy(() -> GroupRules.heartbeat(group, "app", GroupHeartbeatRequest.join("c", List.of(SOURCE)),
+                view, LIMITS, () -> "c"))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
+
+        ConsumerGroup consumers = GroupRules.heartbeat(null, "app", GroupHeartbeatRequest.join("c", List.of(SOURCE)),
+                view, LIMITS, () -> "c").after();
+        assertThatThrownBy(() -> StreamsRules.heartbeat(consumers, "app", join("a", "process-1"), view, SETTINGS,
+                LIMITS)).isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
+    }
+
+    @Test
+    void aForcedOffsetResetIsRefusedWhileTheApplicationRuns() {
+        send(join("a", "process-1"));
+
+        assertThatThrownBy(() -> GroupRules.reset(group, "app", new OffsetResetRequest(
+                List.of(PartitionOffset.of(SOURCE, 0, 0)), true, false), view, LIMITS, 0))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NON_EMPTY_GROUP));
+    }
+
+    @Test
+    void aSilentMemberRemovedByTheSweepHasItsTasksMovedToTheOthers() {
+        createInternalTopics();
+        StreamsHeartbeatResponse a = send(join("a", "process-1")).response();
+        send(join("b", "process-2"));
+
+        group = GroupRules.sweep(group, Set.of("b"), view, SETTINGS).after();
+        StreamsHeartbeatResponse all = send(heartbeat("a", a.memberEpoch(), tasks(a))).response();
+
+        assertThat(tasks(all).active()).hasSize(8);
+    }
+
+    @Test
+    void aStreamsGroupIsStoredAndReadBackWhole() {
+        createInternalTopics();
+        StreamsHeartbeatResponse a = send(join("a", "process-1")).response();
+        send(join("b", "process-2"));
+        send(heartbeat("a", a.memberEpoch(), tasks(a)));
+        tools.jackson.databind.json.JsonMapper json = io.sluice.internal.SluiceJson.mapper();
+
+        String stored = json.writeValueAsString(group.document());
+        ConsumerGroup read = json.readValue(stored, ConsumerGroup.GroupDocument.class).toGroup(Map.of());
+
+        assertThat(read).isEqualTo(group);
+        assertThat(read.members().get("a").streams().pendingRevocation().active()).isNotEmpty();
+    }
+
+    private static PartitionOffset read(TaskId task) {
+        return PartitionOffset.of(task.subtopology().equals("0") ? SOURCE : REPARTITION, task.partition(), 10);
+    }
+
+    private static StreamsHeartbeatRequest withTopology(StreamsHeartbeatRequest join, StreamsTopology topology) {
+        return new StreamsHeartbeatRequest(join.memberId(), join.memberEpoch(), join.instanceId(), join.rackId(),
+                join.rebalanceTimeoutMs(), topology, join.activeTasks(), join.standbyTasks(), join.warmupTasks(),
+                join.processId(), join.userEndpoint(), join.clientTags(), false, join.clientId(), join.clientHost());
+    }
+
+    static {
+        // The shared topology must stay valid for every test above.
+        StreamsConfiguration.validate(TOPOLOGY);
+    }
+}

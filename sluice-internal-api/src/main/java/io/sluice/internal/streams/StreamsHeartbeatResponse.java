@@ -1,0 +1,32 @@
+package io.sluice.internal.streams;
+
+import io.sluice.internal.group.TopicPartitions;
+import java.util.List;
+
+/**
+ * The answer to a streams group heartbeat: the member's epoch, how soon to heartbeat again, the group's conditions
+ * ({@link StreamsStatus}), and the tasks the member may own now — always all three lists. A task the member owns that
+ * is not in its lists is being asked back. An active task is never owned by two members at once, and no instance
+ * ({@code process_id}) is given a task while any of its members still holds it in another role.
+ *
+ * @param endpoints for interactive queries, the partitions each member with an endpoint serves; empty when no member
+ *                  declared one
+ */
+public record StreamsHeartbeatResponse(String memberId, int memberEpoch, long heartbeatIntervalMs,
+                                       List<StreamsStatus> statuses, List<TaskIds> activeTasks,
+                                       List<TaskIds> standbyTasks, List<TaskIds> warmupTasks, int endpointsEpoch,
+                                       List<EndpointPartitions> endpoints) {
+
+    public StreamsHeartbeatResponse {
+        statuses = List.copyOf(statuses);
+        activeTasks = List.copyOf(activeTasks);
+        standbyTasks = List.copyOf(standbyTasks);
+        warmupTasks = List.copyOf(warmupTasks);
+        endpoints = List.copyOf(endpoints);
+    }
+
+    /** The source partitions of one member's tasks, active and standby, under its instance's endpoint. */
+    public record EndpointPartitions(StreamsEndpoint endpoint, List<TopicPartitions> activePartitions,
+                                     List<TopicPartitions> standbyPartitions) {
+    }
+}
