@@ -15,9 +15,10 @@ import java.util.TreeSet;
 /**
  * The streams group's task assignor, sticky and balanced as Kafka's server-side "sticky" task assignor is meant to be:
  * <ul>
- *   <li>Every task is active on exactly one member, and members' active counts differ by at most one.</li>
+ *   <li>Every task is active on exactly one member, and members' active counts differ by at most one — in total and
+ *       within each subtopology.</li>
  *   <li>A member keeps the active tasks its previous target had, as far as the balance allows; the rest go to the
- *       members with the fewest (then the fewest on their instance, then by member id).</li>
+ *       members furthest below their share (then the fewest on their instance, then by member id).</li>
  *   <li>Each task gets up to {@code standbys} standby replicas, each on an instance ({@code process_id}) that holds the
  *       task in no other role — a task is never twice on one instance, whose members share a state directory. A
  *       member that held the task before is preferred (its state is warm), then the least loaded.</li>
@@ -49,40 +50,66 @@ final class StreamsAssignor {
         return targets;
     }
 
+    /**
+     * Active tasks subtopology by subtopology, so that each member has its share of every subtopology (they differ in
+     * cost: a member with only the first subtopology's tasks would do none of the counting): of a subtopology's tasks
+     * every member gets the floor of its share, and the remainder go one each to the members with the fewest tasks so
+     * far (those that held more of the subtopology first), which keeps the totals within one of each other too. A
+     * member keeps its previous tasks up to its quota; the rest go to the members furthest below theirs.
+     */
     private static Map<String, Set<TaskId>> assignActive(List<Member> members, SortedSet<TaskId> tasks) {
-        int floor = tasks.size() / members.size();
-        int slotsAboveFloor = tasks.size() % members.size();
         Map<String, Set<TaskId>> active = new HashMap<>();
-        Set<TaskId> taken = new HashSet<>();
-        for (Member member : members) {
-            Set<TaskId> kept = new TreeSet<>();
-            for (TaskId task : member.previous().active()) {
-                if (!tasks.contains(task) || taken.contains(task)) {
-                    continue;
-                }
-                if (kept.size() < floor || kept.size() == floor && slotsAboveFloor > 0) {
-                    if (kept.size() == floor) {
-                        slotsAboveFloor--;
-                    }
-                    kept.add(task);
-                    taken.add(task);
-                }
-            }
-            active.put(member.memberId(), kept);
-        }
+        members.forEach(member -> active.put(member.memberId(), new TreeSet<>()));
         Map<String, String> processOf = new HashMap<>();
         members.forEach(member -> processOf.put(member.memberId(), member.processId()));
-        for (TaskId task : tasks) {
-            if (taken.contains(task)) {
-                continue;
+        SortedMap<String, List<TaskId>> bySubtopology = new TreeMap<>();
+        tasks.forEach(task -> bySubtopology.computeIfAbsent(task.subtopology(), s -> new ArrayList<>()).add(task));
+        for (List<TaskId> subtopologyTasks : bySubtopology.values()) {
+            Set<TaskId> these = new HashSet<>(subtopologyTasks);
+            Map<String, List<TaskId>> previous = new HashMap<>();
+            Set<TaskId> claimed = new HashSet<>();
+            for (Member member : members) {
+                List<TaskId> held = member.previous().active().stream()
+                        .filter(task -> these.contains(task) && claimed.add(task)).toList();
+                previous.put(member.memberId(), held);
             }
-            Map<String, Integer> perProcess = load(members, active);
-            Member least = members.stream().min(Comparator
+            int floor = subtopologyTasks.size() / members.size();
+            int extras = subtopologyTasks.size() % members.size();
+            Map<String, Integer> quota = new HashMap<>();
+            List<Member> byLoad = members.stream().sorted(Comparator
                     .comparingInt((Member m) -> active.get(m.memberId()).size())
-                    .thenComparingInt(m -> perProcess.getOrDefault(processOf.get(m.memberId()), 0))
-                    .thenComparing(Member::memberId)).orElseThrow();
-            active.get(least.memberId()).add(task);
-            taken.add(task);
+                    .thenComparingInt(m -> -previous.get(m.memberId()).size())
+                    .thenComparing(Member::memberId)).toList();
+            for (int i = 0; i < byLoad.size(); i++) {
+                quota.put(byLoad.get(i).memberId(), floor + (i < extras ? 1 : 0));
+            }
+            Map<String, Integer> taken = new HashMap<>();
+            Set<TaskId> placed = new HashSet<>();
+            for (Member member : members) {
+                int kept = 0;
+                for (TaskId task : previous.get(member.memberId())) {
+                    if (kept < quota.get(member.memberId())) {
+                        active.get(member.memberId()).add(task);
+                        placed.add(task);
+                        kept++;
+                    }
+                }
+                taken.put(member.memberId(), kept);
+            }
+            for (TaskId task : subtopologyTasks) {
+                if (placed.contains(task)) {
+                    continue;
+                }
+                Map<String, Integer> perProcess = load(members, active);
+                Member chosen = members.stream()
+                        .filter(m -> taken.get(m.memberId()) < quota.get(m.memberId()))
+                        .min(Comparator.comparingInt((Member m) -> taken.get(m.memberId()) - quota.get(m.memberId()))
+                                .thenComparingInt(m -> perProcess.getOrDefault(processOf.get(m.memberId()), 0))
+                                .thenComparing(Member::memberId))
+                        .orElseThrow();
+                active.get(chosen.memberId()).add(task);
+                taken.merge(chosen.memberId(), 1, Integer::sum);
+            }
         }
         return active;
     }

@@ -30,8 +30,8 @@ import net.jqwik.api.Tuple;
  * with one standby replica per task: whatever members do — join, heartbeat and give up at once, heartbeat but keep
  * what was asked back, leave, go silent — no active task is ever held by two members, and no instance ever holds one
  * task twice (its threads share one state directory). A group whose members keep heartbeating settles with every
- * task active exactly once, active counts within one of each other, and each standby on another instance than its
- * active task.
+ * task active exactly once, active counts within one of each other (in total and per subtopology), and each standby
+ * on another instance than its active task.
  */
 class StreamsGroupProperties {
 
@@ -146,6 +146,12 @@ class StreamsGroupProperties {
             IntSummaryStatistics counts = clients.values().stream().mapToInt(client -> client.active.size())
                     .summaryStatistics();
             assertThat(counts.getMax() - counts.getMin()).as("active tasks balanced").isLessThanOrEqualTo(1);
+            for (String subtopology : List.of("0", "1")) {
+                IntSummaryStatistics share = clients.values().stream().mapToInt(client -> (int) client.active.stream()
+                        .filter(task -> task.subtopology().equals(subtopology)).count()).summaryStatistics();
+                assertThat(share.getMax() - share.getMin()).as("subtopology " + subtopology + "'s tasks balanced")
+                        .isLessThanOrEqualTo(1);
+            }
             Map<TaskId, String> activeInstance = new HashMap<>();
             clients.values().forEach(client -> client.active.forEach(task -> activeInstance.put(task,
                     client.process)));

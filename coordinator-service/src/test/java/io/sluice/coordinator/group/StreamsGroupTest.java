@@ -122,6 +122,8 @@ class StreamsGroupTest {
         StreamsHeartbeatResponse released = send(heartbeat("a", asked.memberEpoch(), tasks(asked))).response();
         StreamsHeartbeatResponse taken = send(heartbeat("b", second.memberEpoch(), Tasks.NONE)).response();
         assertThat(tasks(taken).active()).hasSize(4).doesNotContainAnyElementsOf(tasks(released).active());
+        assertThat(tasks(taken).active()).as("two tasks of each subtopology")
+                .filteredOn(task -> task.subtopology().equals("0")).hasSize(2);
         assertThat(group.state()).isEqualTo(io.sluice.internal.group.GroupState.STABLE);
     }
 
