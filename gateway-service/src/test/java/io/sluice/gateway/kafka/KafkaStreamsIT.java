@@ -50,6 +50,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.tools.streams.StreamsGroupCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -145,6 +146,16 @@ class KafkaStreamsIT {
         assertThat(active).as("every task active exactly once").hasSize(6).doesNotHaveDuplicates();
         assertThat(description.members()).extracting(StreamsGroupMemberDescription::processId)
                 .doesNotHaveDuplicates();
+
+        // Kafka's kafka-streams-groups tool lists the group and describes its members.
+        String bootstrap = cluster.kafkaBootstrap();
+        KafkaTools.ToolRun list = KafkaTools.run(StreamsGroupCommand::main, "--bootstrap-server", bootstrap, "--list");
+        assertThat(list.out().lines()).as(list.err()).contains(group);
+        KafkaTools.ToolRun members = KafkaTools.run(StreamsGroupCommand::main, "--bootstrap-server", bootstrap,
+                "--describe", "--group", group, "--members");
+        assertThat(members.exitCode()).as(members.err()).isZero();
+        description.members().forEach(member -> assertThat(members.out()).contains(member.memberId(),
+                member.processId()));
     }
 
     /**
