@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.SharedGatewayCluster;
+import io.sluice.launcher.LocalCluster;
 import io.sluice.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,12 +93,18 @@ class KafkaStreamsIT {
      * the repartition and changelog topics, assigns the tasks to the two instances and, once the killed instance's
      * session has ended, hands its tasks to the survivor only after revoking them — and every count is still exact
      * and once. While both run, Kafka's Admin describes the group as a streams group whose two members hold every
-     * task of the topology once between them.
+     * task of the topology once between them; then the coordinator is SIGKILLed and started again, and the group is
+     * found the same after it (its state is the stored group's) before the instance is killed.
      */
     @Test
     void theStreamsRebalanceProtocolRunsTheWordCountExactlyOnceAcrossAnInstanceKilled() throws Exception {
-        Map<String, Long> expected = runWithAnInstanceKilled("wc-kip1071", "exactly_once_v2", "streams",
-                KafkaStreamsIT::assertBothInstancesShareTheTasks);
+        Map<String, Long> expected = runWithAnInstanceKilled("wc-kip1071", "exactly_once_v2", "streams", admin -> {
+            Set<String> members = assertBothInstancesShareTheTasks(admin);
+            cluster.processes().kill(LocalCluster.COORDINATOR);
+            cluster.processes().start(LocalCluster.COORDINATOR);
+            assertThat(assertBothInstancesShareTheTasks(admin)).as("the members after the coordinator's SIGKILL")
+                    .isEqualTo(members);
+        });
         assertEveryCountOnce("wc-kip1071-counts", expected, "streams");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
             assertThat(admin.listTopics().names().get()).as("the internal topics the coordinator created")
@@ -128,8 +135,11 @@ class KafkaStreamsIT {
                 counts.values().stream().mapToInt(List::size).sum());
     }
 
-    /** The group, described by Kafka's Admin once both instances hold tasks: two members, each task active once. */
-    private static void assertBothInstancesShareTheTasks(Admin admin) {
+    /**
+     * The group, described by Kafka's Admin once both instances hold tasks: two members, each task active once; Kafka's
+     * tool shows them too. Answers the member ids.
+     */
+    private static Set<String> assertBothInstancesShareTheTasks(Admin admin) {
         String group = "wc-kip1071";
         StreamsGroupDescription description = Waits.await("both instances holding tasks of " + group,
                 Duration.ofSeconds(60), () -> {
@@ -156,6 +166,8 @@ class KafkaStreamsIT {
         assertThat(members.exitCode()).as(members.err()).isZero();
         description.members().forEach(member -> assertThat(members.out()).contains(member.memberId(),
                 member.processId()));
+        return description.members().stream().map(StreamsGroupMemberDescription::memberId)
+                .collect(Collectors.toSet());
     }
 
     /**
