@@ -105,27 +105,10 @@ final class GroupRules {
                         + "subscribed_topic_regex");
             }
             String id = memberId.isEmpty() ? newMemberId.get() : memberId;
-            GroupMember byInstance = request.groupInstanceId() == null ? null
-                    : group.memberByInstance(request.groupInstanceId());
-            GroupMember byId = group.members().get(id);
-            if (byInstance != null && !byInstance.memberId().equals(id)) {
-                if (!byInstance.leftStatic()) {
-                    throw ErrorCode.UNRELEASED_INSTANCE_ID.exception("group_instance_id '" + request.groupInstanceId()
-                            + "' is held by live member " + byInstance.memberId() + " of group " + groupId);
-                }
-                if (byId != null) {
-                    throw ErrorCode.INVALID_REQUEST.exception("member_id " + id + " is another member's");
-                }
-                member = byInstance.returningAs(id);
-                group = group.withoutMember(byInstance.memberId());
-            } else if (byId != null) {
-                if (!Objects.equals(byId.instanceId(), request.groupInstanceId())) {
-                    throw ErrorCode.INVALID_REQUEST.exception("member_id " + id + " is a member with group_instance_id "
-                            + byId.instanceId());
-                }
-                // A rejoin (a join retried after a lost answer, or a restart): the member owns nothing any more.
-                member = byId.withOwnership(byId.memberEpoch(), byId.previousMemberEpoch(), MemberState.STABLE,
-                        Set.of(), Set.of());
+            Joining joining = joining(group, groupId, id, request.groupInstanceId());
+            group = joining.group();
+            if (joining.member() != null) {
+                member = joining.member();
             } else {
                 member = new GroupMember(id, request.groupInstanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         settings.defaultRebalanceTimeoutMs(), settings.defaultSessionTimeoutMs(), Set.of(), Set.of(),
@@ -159,6 +142,44 @@ final class GroupRules {
         group = group.withMember(reconciled);
         return new GroupDecision<>(group, rebalanced, new GroupHeartbeatResponse(reconciled.memberId(),
                 reconciled.memberEpoch(), settings.heartbeatIntervalMs(reconciled), topicPartitions(reconciled.assigned())));
+    }
+
+    /**
+     * Who joins as {@code memberId} with {@code instanceId} (null for a dynamic member), and the group without the id
+     * it replaces: a static member back under a new id (the one that left with epoch -2 under the instance id, with
+     * what it owned and its epoch), a member of the group joining again (owning nothing now: its join was retried
+     * after a lost answer, or it restarted or was fenced), or none for a new member. Refused while a live member holds
+     * the instance id (UNRELEASED_INSTANCE_ID), or when the two ids name different members (INVALID_REQUEST).
+     */
+    static Joining joining(ConsumerGroup group, String groupId, String memberId, String instanceId) {
+        GroupMember byInstance = instanceId == null ? null : group.memberByInstance(instanceId);
+        GroupMember byId = group.members().get(memberId);
+        if (byInstance != null && !byInstance.memberId().equals(memberId)) {
+            if (!byInstance.leftStatic()) {
+                throw ErrorCode.UNRELEASED_INSTANCE_ID.exception("Instance id '" + instanceId + "' is held by live "
+                        + "member " + byInstance.memberId() + " of group " + groupId);
+            }
+            if (byId != null) {
+                throw ErrorCode.INVALID_REQUEST.exception("member_id " + memberId + " is another member's");
+            }
+            return new Joining(group.withoutMember(byInstance.memberId()), byInstance.returningAs(memberId), byInstance);
+        }
+        if (byId != null) {
+            if (!Objects.equals(byId.instanceId(), instanceId)) {
+                throw ErrorCode.INVALID_REQUEST.exception("member_id " + memberId + " is a member with instance id "
+                        + byId.instanceId());
+            }
+            return new Joining(group, byId.withOwnership(byId.memberEpoch(), byId.previousMemberEpoch(),
+                    MemberState.STABLE, Set.of(), Set.of()), byId);
+        }
+        return new Joining(group, null, null);
+    }
+
+    /**
+     * A join's member: {@code member} as it joins (null for a new one), {@code previous} as the group had it (the
+     * static member it returns as, or the member joining again), and the group without the id it replaces.
+     */
+    record Joining(ConsumerGroup group, GroupMember member, GroupMember previous) {
     }
 
     private static void fence(String groupId, GroupMember member, int epoch, Set<TopicPartition> owned) {

@@ -105,29 +105,17 @@ final class StreamsRules {
             }
             StreamsConfiguration.validate(topology);
             group = adoptTopology(group, topology);
-            GroupMember byInstance = request.instanceId() == null ? null : group.memberByInstance(request.instanceId());
-            GroupMember byId = group.members().get(memberId);
             StreamsMember fresh = new StreamsMember(request.processId(), request.rackId(), request.userEndpoint(),
                     request.clientTags(), topology.epoch(), Tasks.NONE, Tasks.NONE, Tasks.NONE);
-            if (byInstance != null && !byInstance.memberId().equals(memberId)) {
-                if (!byInstance.leftStatic()) {
-                    throw ErrorCode.UNRELEASED_INSTANCE_ID.exception("instance_id '" + request.instanceId()
-                            + "' is held by live member " + byInstance.memberId() + " of group " + groupId);
-                }
-                if (byId != null) {
-                    throw ErrorCode.INVALID_REQUEST.exception("member_id " + memberId + " is another member's");
-                }
-                member = byInstance.returningAs(memberId);
-                group = group.withoutMember(byInstance.memberId());
-            } else if (byId != null) {
-                if (!Objects.equals(byId.instanceId(), request.instanceId())) {
-                    throw ErrorCode.INVALID_REQUEST.exception("member_id " + memberId + " is a member with "
-                            + "instance_id " + byId.instanceId());
-                }
+            GroupRules.Joining joining = GroupRules.joining(group, groupId, memberId, request.instanceId());
+            group = joining.group();
+            if (joining.member() != null && joining.previous().memberId().equals(memberId)) {
                 // A rejoin (a join retried after a lost answer, or the member was fenced): it holds nothing now.
-                member = byId.withOwnership(byId.memberEpoch(), byId.previousMemberEpoch(), MemberState.STABLE,
-                        Set.of(), Set.of()).withStreams(fresh.withTarget(byId.streams().target()));
-                membershipChanged = !Objects.equals(byId.streams().processId(), request.processId());
+                StreamsMember before = joining.previous().streams();
+                member = joining.member().withStreams(fresh.withTarget(before.target()));
+                membershipChanged = !Objects.equals(before.processId(), request.processId());
+            } else if (joining.member() != null) {
+                member = joining.member();
             } else {
                 member = new GroupMember(memberId, request.instanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         limits.defaultRebalanceTimeoutMs(), settings.sessionTimeoutMs(), Set.of(), Set.of(),
