@@ -620,6 +620,23 @@ public class ClassicGroups {
         });
     }
 
+    /**
+     * KIP-447's check of a transactional offset commit made as {@code memberId} at {@code generation} ({@link
+     * TransactionalCommits}): of a classic group with members, the member must be one of them (UNKNOWN_MEMBER, or
+     * FENCED_INSTANCE_ID when another member holds its instance id now) and the generation the group's
+     * (ILLEGAL_GENERATION). Answers false, having checked nothing, when the group id has no classic members.
+     */
+    synchronized boolean checkTransactionalCommit(String groupId, String memberId, int generation, String instanceId) {
+        ready(groupId);
+        Group group = groups.get(groupId);
+        if (group == null || group.members.isEmpty()) {
+            return false;
+        }
+        member(group, groupId, memberId, instanceId);
+        checkGeneration(group, generation);
+        return true;
+    }
+
     synchronized ClassicGroupDescription describe(String groupId) {
         ready(groupId);
         Group group = groups.get(groupId);

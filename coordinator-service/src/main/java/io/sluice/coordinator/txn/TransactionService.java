@@ -2,6 +2,7 @@ package io.sluice.coordinator.txn;
 
 import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.group.OffsetChecks;
+import io.sluice.coordinator.group.TransactionalCommits;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.PartitionOffset;
@@ -39,9 +40,12 @@ class TransactionService {
     private final TransactionManager manager;
     private final MetadataManager metadata;
     private final int maxMetadataLength;
+    private final TransactionalCommits commits;
 
-    TransactionService(TransactionManager manager, MetadataManager metadata, CoordinatorProperties properties) {
+    TransactionService(TransactionManager manager, MetadataManager metadata, CoordinatorProperties properties,
+                       TransactionalCommits commits) {
         this.manager = manager;
+        this.commits = commits;
         this.metadata = metadata;
         this.maxMetadataLength = properties.groups().maxCommitMetadataLength();
     }
@@ -104,6 +108,7 @@ class TransactionService {
     Mono<Void> commitOffsets(TxnOffsetCommitRequest request) {
         return ready(request.transactionalId()).then(Mono.defer(() -> {
             GroupIds.validate(request.groupId());
+            commits.check(request);
             // Checked as a group's own commit is, so that a commit of the transaction cannot store what that refuses.
             List<Transaction.PendingOffset> offsets = OffsetChecks.valid(request.offsets(), metadata.view(),
                     maxMetadataLength).stream().map(offset -> pending(request.groupId(), offset)).toList();

@@ -10,6 +10,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.sluice.coordinator.group.TransactionalCommits;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.testing.TestProperties;
 import io.sluice.internal.group.PartitionOffset;
@@ -34,7 +35,7 @@ import reactor.core.publisher.Mono;
 class TransactionServiceTest {
 
     private final TransactionService service = new TransactionService(null, null,
-            TestProperties.coordinator(Duration.ofSeconds(5)));
+            TestProperties.coordinator(Duration.ofSeconds(5)), null);
     private static final String TOO_LONG = "t".repeat(TransactionService.MAX_TRANSACTIONAL_ID_LENGTH + 1);
 
     private static void assertInvalid(Mono<?> call) {
@@ -61,7 +62,7 @@ class TransactionServiceTest {
         MetadataManager metadata = mock(MetadataManager.class);
         when(metadata.view()).thenReturn(MetadataView.empty());
         TransactionService service = new TransactionService(manager, metadata,
-                TestProperties.coordinator(Duration.ofSeconds(5)));
+                TestProperties.coordinator(Duration.ofSeconds(5)), mock(TransactionalCommits.class));
         TxnOffsetCommitRequest request = new TxnOffsetCommitRequest("txn", 1, (short) 0, "g",
                 List.of(new PartitionOffset("orders", 0, 5L, null, null)));
 

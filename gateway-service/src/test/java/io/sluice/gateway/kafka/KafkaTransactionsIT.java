@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -700,6 +702,87 @@ class KafkaTransactionsIT {
             awaitState(admin, "offsets", TransactionState.COMPLETE_COMMIT);
             assertThat(committed(admin, "copier")).containsEntry(input, new OffsetAndMetadata(7, "meta"));
         }
+    }
+
+    /**
+     * KIP-447's zombie fence: a transaction commits a group's offsets as the member its consumer is (its
+     * {@code groupMetadata()}). While the member is the group's, at its epoch, the commit goes through; once the member
+     * has left the group — its partitions free for another member, as after a pause past its session — the same
+     * producer's commit of offsets as that member is refused (Kafka's producer throws CommitFailedException) and the
+     * transaction aborts: its output is never read committed and the group's offset stays where it was. So are a
+     * member the group never had and an epoch the member is not at.
+     */
+    @Test
+    void aTransactionCommittingOffsetsAsAMemberTheGroupNoLongerHasIsRefusedAndAborts() throws Exception {
+        String input = "txn-zombie-in";
+        String output = "txn-zombie-out";
+        String group = "txn-zombie";
+        cluster.createTopic(input, 1, 3, Map.of());
+        cluster.createTopic(output, 1, 3, Map.of());
+        TopicPartition in = new TopicPartition(input, 0);
+        try (KafkaProducer<byte[], byte[]> producer = producer("zombie", 60_000); Admin admin = admin()) {
+            try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()), new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                for (int i = 0; i < 10; i++) {
+                    plain.send(record(input, 0, "in-" + i)).get();
+                }
+            }
+            ConsumerGroupMetadata member;
+            try (KafkaConsumer<byte[], byte[]> consumer = groupConsumer(group)) {
+                consumer.subscribe(List.of(input));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200));
+                }
+                assertThat(consumer.assignment()).as("the consumer's partition").containsExactly(in);
+                member = consumer.groupMetadata();
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(record(output, 0, "processed-0-4")).get();
+                producer.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(5)), member);
+                producer.commitTransaction();
+                awaitState(admin, "zombie", TransactionState.COMPLETE_COMMIT);
+                assertThat(committed(admin, group)).containsEntry(in, new OffsetAndMetadata(5));
+
+                ConsumerGroupMetadata unknown = new ConsumerGroupMetadata(group, member.generationId(),
+                        "no-such-member", Optional.empty());
+                ConsumerGroupMetadata otherEpoch = new ConsumerGroupMetadata(group, member.generationId() + 1,
+                        member.memberId(), Optional.empty());
+                for (ConsumerGroupMetadata refused : List.of(unknown, otherEpoch)) {
+                    producer.beginTransaction();
+                    producer.send(record(output, 0, "refused")).get();
+                    assertThatThrownBy(() -> producer.sendOffsetsToTransaction(Map.of(in,
+                            new OffsetAndMetadata(7)), refused)).isInstanceOf(CommitFailedException.class);
+                    producer.abortTransaction();
+                }
+            }
+            // The consumer has left the group: the producer is now a zombie of that member.
+            producer.beginTransaction();
+            producer.send(record(output, 0, "processed-5-9-by-a-zombie")).get();
+            assertThatThrownBy(() -> producer.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(10)),
+                    member)).isInstanceOf(CommitFailedException.class);
+            producer.abortTransaction();
+            awaitState(admin, "zombie", TransactionState.COMPLETE_ABORT);
+
+            assertThat(committed(admin, group)).as("the group's offset where the member left it")
+                    .containsEntry(in, new OffsetAndMetadata(5));
+            try (KafkaConsumer<byte[], byte[]> reader = consumer(IsolationLevel.READ_COMMITTED)) {
+                reader.assign(List.of(new TopicPartition(output, 0)));
+                reader.seekToBeginning(reader.assignment());
+                assertThat(readUntilQuiet(reader)).containsExactly("processed-0-4");
+            }
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> groupConsumer(String group) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        properties.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /**
