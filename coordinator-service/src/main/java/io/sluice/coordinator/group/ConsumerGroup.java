@@ -17,8 +17,8 @@ import java.util.TreeMap;
  *
  * @param groupEpoch       bumped on every change of membership, subscriptions, or subscribed topics' partitions
  * @param assignmentEpoch  the group epoch the members' targets were computed at
- * @param subscribedTopics the topics the members subscribe to that exist, as of the last assignment; of a streams group,
- *                         every topic of its topology that exists (sources and internal topics)
+ * @param subscribedTopics the topics the members subscribe to that exist, as of the last assignment; of a streams
+ *                         group, every topic of its topology that exists (sources and internal topics)
  * @param streams          of a streams group (KIP-1071), its topology; null for a consumer group
  */
 record ConsumerGroup(String groupId, int groupEpoch, int assignmentEpoch, SortedMap<String, SubscribedTopic> subscribedTopics,
@@ -84,8 +84,8 @@ record ConsumerGroup(String groupId, int groupEpoch, int assignmentEpoch, Sorted
 
     /** The group's stored document: everything but the offsets, which are stored one by one. */
     GroupDocument document() {
-        return new GroupDocument(groupId, groupEpoch, assignmentEpoch, subscribedTopics, members.values().stream().toList(),
-                streams);
+        return new GroupDocument(groupId, groupEpoch, assignmentEpoch, subscribedTopics,
+                members.values().stream().toList(), streams);
     }
 
     /** What {@link GroupStore} keeps per group, apart from its offsets. */

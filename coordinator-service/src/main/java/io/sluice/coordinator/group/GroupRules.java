@@ -162,7 +162,8 @@ final class GroupRules {
             if (byId != null) {
                 throw ErrorCode.INVALID_REQUEST.exception("member_id " + memberId + " is another member's");
             }
-            return new Joining(group.withoutMember(byInstance.memberId()), byInstance.returningAs(memberId), byInstance);
+            return new Joining(group.withoutMember(byInstance.memberId()), byInstance.returningAs(memberId),
+                    byInstance);
         }
         if (byId != null) {
             if (!Objects.equals(byId.instanceId(), instanceId)) {

@@ -127,8 +127,8 @@ class GroupService {
             LOG.info("Creating streams group {}'s internal topic '{}' ({} partitions, replication factor {})", groupId,
                     topic.name(), topic.partitions(), replicationFactor);
             topicCreator.create(topic.name(), topic.partitions(), replicationFactor, topic.configs())
-                    .onErrorResume(e -> e instanceof SluiceException s && s.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS,
-                            e -> Mono.empty())
+                    .onErrorResume(e -> e instanceof SluiceException s
+                            && s.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS, e -> Mono.empty())
                     .doFinally(signal -> creating.remove(topic.name()))
                     .subscribe(done -> { }, error -> {
                         LOG.warn("Could not create streams group {}'s internal topic '{}': {}", groupId, topic.name(),
@@ -259,8 +259,8 @@ class GroupService {
 
     Mono<List<GroupListing>> list() {
         return ready(null).then(Mono.fromSupplier(() -> groups.groups().stream()
-                .map(group -> new GroupListing(group.groupId(), group.state(), group.groupEpoch(), group.members().size(),
-                        type(group)))
+                .map(group -> new GroupListing(group.groupId(), group.state(), group.groupEpoch(),
+                        group.members().size(), type(group)))
                 .toList()));
     }
 

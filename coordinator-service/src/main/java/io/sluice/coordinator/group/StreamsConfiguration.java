@@ -313,7 +313,8 @@ record StreamsConfiguration(SortedMap<String, Integer> tasks, SortedMap<String, 
      * Copartition groups: their user topics must agree on a partition count, which their repartition topics without
      * one of their own take. A group of repartition topics only takes the largest of theirs.
      */
-    private static void copartition(StreamsTopology topology, Map<String, Integer> counts, Map<String, Integer> required,
+    private static void copartition(StreamsTopology topology, Map<String, Integer> counts,
+                                    Map<String, Integer> required,
                                     List<String> problems, MetadataView view) {
         for (Subtopology subtopology : topology.subtopologies()) {
             for (CopartitionGroup group : subtopology.copartitionGroups()) {

@@ -42,7 +42,8 @@ record StreamsMember(String processId, String rackId, StreamsEndpoint userEndpoi
 
     StreamsMember withInstance(String newProcessId, String newRackId, StreamsEndpoint newEndpoint,
                                Map<String, String> newTags) {
-        return new StreamsMember(newProcessId == null ? processId : newProcessId, newRackId == null ? rackId : newRackId,
+        return new StreamsMember(newProcessId == null ? processId : newProcessId,
+                newRackId == null ? rackId : newRackId,
                 newEndpoint == null ? userEndpoint : newEndpoint, newTags == null ? clientTags : newTags,
                 topologyEpoch, assigned, pendingRevocation, target);
     }

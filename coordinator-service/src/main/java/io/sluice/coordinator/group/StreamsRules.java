@@ -34,9 +34,9 @@ import java.util.TreeSet;
  *   <li>The first member to join an empty group sets its topology; a member joining a group with members must bring the
  *       same topology at the same epoch (STREAMS_INVALID_TOPOLOGY_EPOCH otherwise, STREAMS_TOPOLOGY_FENCED for an older
  *       epoch). A group id with consumer members is not a streams group (INCONSISTENT_GROUP_PROTOCOL).</li>
- *   <li>The topology is set against the topics that exist ({@link StreamsConfiguration}); while topics are missing or
- *       wrongly partitioned no member gets a task, every answer says why, and the internal topics it lacks are handed to
- *       the caller to create.</li>
+ *   <li>The topology is set against the topics that exist ({@link StreamsConfiguration}); while topics are missing
+ *       or wrongly partitioned no member gets a task, every answer says why, and the internal topics it lacks are
+ *       handed to the caller to create.</li>
  *   <li>The group epoch moves, and every member's target is computed again ({@link StreamsAssignor}), when a member
  *       joins or is removed, or a topic of the topology appears, disappears or changes its partition count.</li>
  *   <li>Members reach their targets through {@link StreamsReconciliation}: an active task never has two owners, and an
@@ -151,8 +151,8 @@ final class StreamsRules {
     }
 
     /**
-     * The group with {@code topology}: an empty group (or a new one) takes it; a group with members keeps its own, which
-     * the joining member's must equal.
+     * The group with {@code topology}: an empty group (or a new one) takes it; a group with members keeps its own,
+     * which the joining member's must equal.
      */
     private static ConsumerGroup adoptTopology(ConsumerGroup group, StreamsTopology topology) {
         if (!group.isStreams() || group.members().isEmpty()) {
@@ -164,8 +164,9 @@ final class StreamsRules {
                     + current.epoch() + "; the member's is " + topology.epoch());
         }
         if (topology.epoch() != current.epoch()) {
-            throw ErrorCode.STREAMS_INVALID_TOPOLOGY_EPOCH.exception("Group " + group.groupId() + " runs topology epoch "
-                    + current.epoch() + " and has members; a new topology epoch starts once they have all left");
+            throw ErrorCode.STREAMS_INVALID_TOPOLOGY_EPOCH.exception("Group " + group.groupId() + " runs topology "
+                    + "epoch " + current.epoch() + " and has members; a new topology epoch starts once they have all "
+                    + "left");
         }
         if (!topology.equals(current)) {
             throw ErrorCode.STREAMS_INVALID_TOPOLOGY_EPOCH.exception("Group " + group.groupId() + " runs another "

@@ -88,7 +88,8 @@ class StreamsGroupTest {
 
         assertThat(joined.response().statuses()).extracting(StreamsStatus::code)
                 .containsExactly(StreamsStatus.Code.INCORRECTLY_PARTITIONED_TOPICS);
-        assertThat(joined.response().statuses().getFirst().detail()).contains(CHANGELOG + " (has 2 partitions, needs 4)");
+        assertThat(joined.response().statuses().getFirst().detail())
+                .contains(CHANGELOG + " (has 2 partitions, needs 4)");
     }
 
     @Test

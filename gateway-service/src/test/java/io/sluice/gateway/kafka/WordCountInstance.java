@@ -45,7 +45,7 @@ final class WordCountInstance implements AutoCloseable {
         return start(name, bootstrap, applicationId, guarantee, "classic", input, output, stateDir, logFile);
     }
 
-    /** {@link #start} with the group protocol: {@code classic} (Streams' own assignor) or {@code streams} (KIP-1071). */
+    /** {@link #start} with the group protocol: {@code classic} (Streams' assignor) or {@code streams} (KIP-1071). */
     static WordCountInstance start(String name, String bootstrap, String applicationId, String guarantee,
             String groupProtocol, String input, String output, Path stateDir, Path logFile) {
         // Its java.io.tmpdir beside its state: RocksDB extracts its native library there, and a killed instance

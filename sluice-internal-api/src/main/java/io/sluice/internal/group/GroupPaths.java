@@ -16,7 +16,7 @@ public final class GroupPaths {
     public static final String GROUP = "/internal/groups/{group}";
     /** POST {@link GroupHeartbeatRequest}: join, heartbeat, leave (KIP-848's ConsumerGroupHeartbeat). */
     public static final String HEARTBEAT = "/internal/groups/{group}/heartbeat";
-    /** POST {@link io.sluice.internal.streams.StreamsHeartbeatRequest}: a streams group member's heartbeat (KIP-1071). */
+    /** POST {@link io.sluice.internal.streams.StreamsHeartbeatRequest}: a streams member's heartbeat (KIP-1071). */
     public static final String STREAMS_HEARTBEAT = "/internal/groups/{group}/streams-heartbeat";
     /** GET: a streams group's {@link io.sluice.internal.streams.StreamsGroupDescription}. */
     public static final String STREAMS_GROUP = "/internal/groups/{group}/streams";

@@ -23,7 +23,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * ListGroups: the coordinator's groups the principal may DESCRIBE — its KIP-848 groups ({@link KafkaGroups}, type
- * {@code consumer}), its streams groups (KIP-1071, type and protocol type {@code streams}), its classic groups with members (type {@code classic}, their own protocol type and state) and
+ * {@code consumer}), its streams groups (KIP-1071, type and protocol type {@code streams}), its classic groups with
+ * members (type {@code classic}, their own protocol type and state) and
  * its share groups, those with members and those with share-partitions stored (type and protocol type {@code share};
  * {@code Stable} with members, else {@code Empty}) — with the request's state and type filters (case-insensitive, as Kafka's broker compares
  * them). An id that is both a consumer group's and a share group's (HTTP workers took records under a consumer

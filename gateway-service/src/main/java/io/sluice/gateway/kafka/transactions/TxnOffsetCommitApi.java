@@ -33,7 +33,8 @@ import reactor.core.publisher.Mono;
  * group member the producer reads as, its generation or member epoch and its instance id (KIP-447): the coordinator
  * refuses the commit of a member the group no longer has (UNKNOWN_MEMBER_ID), of another generation or epoch
  * (ILLEGAL_GENERATION) or replaced under its instance id (FENCED_INSTANCE_ID), on which Kafka's producer aborts the
- * transaction — so a zombie that lost its partitions or tasks cannot commit output with their offsets. Versions 0 to 5:
+ * transaction — so a zombie that lost its partitions or tasks cannot commit output with their offsets. Versions 0
+ * to 5:
  * version 6 names topics by id only (KIP-1319) and is not offered until topics are read by id here.
  */
 @Component
@@ -74,8 +75,8 @@ class TxnOffsetCommitApi implements KafkaApi {
         int version = transactionVersion2 && request.version() >= 5 ? 2 : 1;
         // From version 3 the producer names the member it reads as (KIP-447), which fences a zombie's commit.
         TxnOffsetCommitRequest commit = new TxnOffsetCommitRequest(data.transactionalId(), data.producerId(),
-                data.producerEpoch(), data.groupId(), offsets, version, data.memberId(), data.generationIdOrMemberEpoch(),
-                data.groupInstanceId());
+                data.producerEpoch(), data.groupId(), offsets, version, data.memberId(),
+                data.generationIdOrMemberEpoch(), data.groupInstanceId());
         // Under version 2 the group joins here, possibly before the producer's last transaction is complete.
         return (version == 2 ? WhileCompleting.retried(() -> transactions.commitOffsets(commit), addRetryTime)
                         : transactions.commitOffsets(commit))
