@@ -90,11 +90,7 @@ final class GroupRules {
             if (epoch == GroupHeartbeatRequest.LEAVE) {
                 return new GroupDecision<>(rebalance(group.withoutMember(memberId), view), true, answer);
             }
-            if (member.instanceId() == null) {
-                throw ErrorCode.INVALID_REQUEST.exception("Only a static member (one with a group_instance_id) leaves "
-                        + "with member_epoch -2; leave with -1");
-            }
-            return GroupDecision.of(member.leftStatic() ? group : group.withMember(member.leavingStatically()), answer);
+            return GroupDecision.of(leftStatically(group, member), answer);
         }
 
         GroupMember member;
@@ -142,6 +138,18 @@ final class GroupRules {
         group = group.withMember(reconciled);
         return new GroupDecision<>(group, rebalanced, new GroupHeartbeatResponse(reconciled.memberId(),
                 reconciled.memberEpoch(), settings.heartbeatIntervalMs(reconciled), topicPartitions(reconciled.assigned())));
+    }
+
+    /**
+     * The group after {@code member} left with epoch -2 for a restart: it keeps what it owns, at epoch -2, until its
+     * session ends or it is back under its instance id. Only a static member may (INVALID_REQUEST).
+     */
+    static ConsumerGroup leftStatically(ConsumerGroup group, GroupMember member) {
+        if (member.instanceId() == null) {
+            throw ErrorCode.INVALID_REQUEST.exception("Only a static member (one with an instance id) leaves with "
+                    + "member_epoch -2; leave with -1");
+        }
+        return member.leftStatic() ? group : group.withMember(member.leavingStatically());
     }
 
     /**

@@ -89,11 +89,7 @@ final class StreamsRules {
             if (epoch == StreamsHeartbeatRequest.LEAVE) {
                 return new GroupDecision<>(rebalance(group.withoutMember(memberId), view, settings), true, answer);
             }
-            if (member.instanceId() == null) {
-                throw ErrorCode.INVALID_REQUEST.exception("Only a static member (one with an instance_id) leaves with "
-                        + "member_epoch -2; leave with -1");
-            }
-            return GroupDecision.of(member.leftStatic() ? group : group.withMember(member.leavingStatically()), answer);
+            return GroupDecision.of(GroupRules.leftStatically(group, member), answer);
         }
 
         GroupMember member;

@@ -280,6 +280,41 @@ class StreamsGroupTest {
         assertThat(read.members().get("a").streams().pendingRevocation().active()).isNotEmpty();
     }
 
+    @Test
+    void aStaticMemberLeavingForARestartKeepsItsTasksAndGetsThemBackUnderANewMemberId() {
+        createInternalTopics();
+        StreamsHeartbeatResponse first = send(staticJoin("a", "instance-a")).response();
+        Tasks held = tasks(first);
+        int groupEpoch = group.groupEpoch();
+
+        send(new StreamsHeartbeatRequest("a", StreamsHeartbeatRequest.STATIC_LEAVE, "instance-a", null, null, null,
+                null, null, null, null, null, null, false, null, null));
+        send(staticJoin("b", "instance-a"));
+        StreamsHeartbeatResponse back = send(heartbeat("b", group.members().get("b").memberEpoch(), held)).response();
+
+        assertThat(group.members()).containsOnlyKeys("b");
+        assertThat(tasks(back).active()).containsExactlyElementsOf(held.active());
+        assertThat(group.groupEpoch()).as("no rebalance").isEqualTo(groupEpoch);
+    }
+
+    @Test
+    void onlyAStaticMemberLeavesForARestart() {
+        StreamsHeartbeatResponse a = send(join("a", "process-1")).response();
+
+        assertThatThrownBy(() -> send(new StreamsHeartbeatRequest("a", StreamsHeartbeatRequest.STATIC_LEAVE, null,
+                null, null, null, null, null, null, null, null, null, false, null, null)))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
+        assertThat(group.members().get("a").memberEpoch()).isEqualTo(a.memberEpoch());
+    }
+
+    private static StreamsHeartbeatRequest staticJoin(String memberId, String instanceId) {
+        StreamsHeartbeatRequest join = join(memberId, "process-" + memberId);
+        return new StreamsHeartbeatRequest(memberId, join.memberEpoch(), instanceId, null, join.rebalanceTimeoutMs(),
+                join.topology(), join.activeTasks(), join.standbyTasks(), join.warmupTasks(), join.processId(), null,
+                join.clientTags(), false, join.clientId(), join.clientHost());
+    }
+
     private static PartitionOffset read(TaskId task) {
         return PartitionOffset.of(task.subtopology().equals("0") ? SOURCE : REPARTITION, task.partition(), 10);
     }
