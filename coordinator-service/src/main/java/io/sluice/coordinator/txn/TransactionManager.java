@@ -207,7 +207,14 @@ public class TransactionManager implements PendingTransactionalOffsets {
                                 + " changed meanwhile; retry");
                     }
                     return id;
-                }, clock.millis())));
+                }, clock.millis())))
+                .doOnError(SluiceException.class, e -> {
+                    if (e.errorCode() == ErrorCode.INVALID_TXN_STATE) {
+                        // Fatal to Kafka's producer, whose EndTxn answer carries no message: the reason is here.
+                        LOG.warn("EndTxn ({}) of {} at producer {} epoch {} refused: {}", commit ? "commit" : "abort",
+                                transactionalId, producerId, epoch, e.getMessage());
+                    }
+                });
     }
 
     /** Aborts every transaction open past its timeout. Run by the coordinator's timer. */
@@ -322,6 +329,8 @@ public class TransactionManager implements PendingTransactionalOffsets {
                     .defaultIfEmpty(Optional.empty())
                     .flatMap(stored -> {
                         put(command.transactionalId(), stored.orElse(null));
+                        // A decision whose write failed may be stored all the same: its markers are due.
+                        stored.filter(txn -> txn.state().preparing()).ifPresent(this::complete);
                         return decideAndWrite(command);
                     })
                     .doOnError(e -> reloadFirst.add(command.transactionalId()));

@@ -301,7 +301,9 @@ final class TransactionRules {
         if (!bumpEpoch && txn.state() == complete) {
             return TxnDecision.of(txn, next(txn)); // a retry of the call that decided it
         }
-        if (txn.state() == prepare) {
+        if (txn.state() == prepare || bumpEpoch && txn.state().preparing()) {
+            // Under version 2 the producer holds the epoch of its next transaction while the last one's markers are
+            // written: whatever it ends at that epoch (an abort after a write that failed) is decided once they are.
             throw concurrent(txn);
         }
         throw ErrorCode.INVALID_TXN_STATE.exception("Transactional id " + transactionalId + " cannot "

@@ -355,6 +355,26 @@ class TransactionRulesTest {
     }
 
     @Test
+    void underVersion2AnEndAtTheNextEpochWaitsForTheLastTransactionsMarkers() {
+        Transaction txn = TransactionRules.addPartitions(init(null), ID, 100, (short) 0, List.of(A), now).after();
+        Transaction committing = endV2(txn, 100, (short) 0, true).after();
+
+        // The producer's next transaction wrote nothing the coordinator took (its write failed) and it aborts.
+        assertThat(code(() -> endV2(committing, 100, (short) 1, false)))
+                .as("an abort while the last commit's markers are written").isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
+        assertThat(code(() -> endV2(committing, 100, (short) 1, true)))
+                .as("a commit likewise").isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
+        Transaction done = TransactionRules.complete(committing, 100, (short) 1, now).after();
+        var abort = endV2(done, 100, (short) 1, false);
+        assertThat(abort.after().state()).isEqualTo(TxnState.COMPLETE_ABORT);
+        assertThat(abort.result()).isEqualTo(new TransactionRules.ProducerIdAndEpoch(100, (short) 2));
+        Transaction committingV1 = endV1(txn, ID, 100, (short) 0, true, 7, now).after();
+        assertThat(code(() -> endV1(committingV1, ID, 100, (short) 0, false, 7, now)))
+                .as("version 1: the other outcome of the transaction being completed")
+                .isEqualTo(ErrorCode.INVALID_TXN_STATE);
+    }
+
+    @Test
     void anAbortWithNothingOpenMovesTheEpochSoThatAStrayWriteOfTheOldOneIsFenced() {
         Transaction idle = init(null);
 
