@@ -9,6 +9,7 @@ import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.GroupListing;
 import io.sluice.internal.group.GroupOffsets;
 import io.sluice.internal.group.GroupOwnership;
+import io.sluice.internal.group.GroupState;
 import io.sluice.internal.group.MemberDescription;
 import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.OffsetResetRequest;
@@ -259,7 +260,7 @@ class GroupService {
 
     Mono<List<GroupListing>> list() {
         return ready(null).then(Mono.fromSupplier(() -> groups.groups().stream()
-                .map(group -> new GroupListing(group.groupId(), group.state(), group.groupEpoch(),
+                .map(group -> new GroupListing(group.groupId(), state(group), group.groupEpoch(),
                         group.members().size(), type(group)))
                 .toList()));
     }
@@ -324,7 +325,7 @@ class GroupService {
         });
     }
 
-    private static GroupDescription describe(ConsumerGroup group) {
+    private GroupDescription describe(ConsumerGroup group) {
         List<MemberDescription> members = group.members().values().stream()
                 .map(m -> new MemberDescription(m.memberId(), m.instanceId(), m.memberEpoch(), m.state(),
                         m.subscribedTopicNames(), m.subscribedTopicRegex(), GroupRules.topicPartitions(m.assigned()),
@@ -332,8 +333,13 @@ class GroupService {
                         m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), m.clientId(), m.clientHost(), m.classic()))
                 .toList();
         List<CommittedOffset> offsets = group.offsets().values().stream().map(StoredOffset::toCommitted).toList();
-        return new GroupDescription(group.groupId(), group.state(), group.groupEpoch(), group.assignmentEpoch(),
+        return new GroupDescription(group.groupId(), state(group), group.groupEpoch(), group.assignmentEpoch(),
                 members, offsets, type(group));
+    }
+
+    /** A streams group's state depends on its topics as well as its members ({@link StreamsRules#state}). */
+    private GroupState state(ConsumerGroup group) {
+        return group.isStreams() ? StreamsRules.state(group, groups.metadata()) : group.state();
     }
 
     private static String type(ConsumerGroup group) {

@@ -291,12 +291,24 @@ final class StreamsRules {
         return endpoints;
     }
 
+    /** A streams group's state: NOT_READY while it has members and its topology's topics are not ready. */
+    static GroupState state(ConsumerGroup group, MetadataView view) {
+        return state(group, StreamsConfiguration.configure(group.streams().topology(), view));
+    }
+
+    private static GroupState state(ConsumerGroup group, StreamsConfiguration configuration) {
+        return !group.members().isEmpty() && !configuration.ready() ? GroupState.NOT_READY : group.state();
+    }
+
     /** The group as StreamsGroupDescribe shows it. */
     static StreamsGroupDescription describe(ConsumerGroup group, MetadataView view) {
         StreamsConfiguration configuration = StreamsConfiguration.configure(group.streams().topology(), view);
-        String state = group.members().isEmpty() ? "Empty"
-                : !configuration.ready() ? "NotReady"
-                : group.state() == GroupState.STABLE ? "Stable" : "Reconciling";
+        String state = switch (state(group, configuration)) {
+            case EMPTY -> "Empty";
+            case NOT_READY -> "NotReady";
+            case RECONCILING -> "Reconciling";
+            case STABLE -> "Stable";
+        };
         List<StreamsGroupDescription.ConfiguredSubtopology> subtopologies = null;
         if (configuration.ready()) {
             subtopologies = new ArrayList<>();

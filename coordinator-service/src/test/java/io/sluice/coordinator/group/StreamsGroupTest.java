@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.internal.group.GroupHeartbeatRequest;
+import io.sluice.internal.group.GroupState;
 import io.sluice.internal.group.OffsetCommitRequest;
 import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.PartitionOffset;
@@ -78,6 +79,12 @@ class StreamsGroupTest {
                 .containsExactly(StreamsStatus.Code.MISSING_SOURCE_TOPICS);
         assertThat(joined.response().statuses().getFirst().detail()).contains(SOURCE);
         assertThat(joined.missingInternalTopics()).isEmpty();
+        assertThat(StreamsRules.state(group, view)).as("as ListGroups and describes show it")
+                .isEqualTo(GroupState.NOT_READY);
+        assertThat(StreamsRules.describe(group, view).state()).isEqualTo("NotReady");
+
+        createInternalTopics();
+        assertThat(StreamsRules.state(group, view)).as("once the topics are there").isNotEqualTo(GroupState.NOT_READY);
     }
 
     @Test

@@ -19,6 +19,7 @@ final class KafkaGroups {
     static String state(GroupState state) {
         return switch (state) {
             case EMPTY -> "Empty";
+            case NOT_READY -> "NotReady";
             case RECONCILING -> "Reconciling";
             case STABLE -> "Stable";
         };
