@@ -46,6 +46,8 @@ final class ChaosRun {
     private final ChaosSettings settings;
     private final List<String> problems = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** Every partition's high watermark when the share group was last awaited. */
+    private Map<Integer, Long> shareEnds = Map.of();
 
     ChaosRun(ChaosCluster cluster, ChaosSettings settings) {
         this.cluster = cluster;
@@ -81,6 +83,7 @@ final class ChaosRun {
                     settings.seed(), transactions, topic -> cluster.topic(topic).partitions().stream()
                             .map(PartitionState::leader).toList(), cluster::nodeUrl);
             KafkaWorkload kafka = KafkaWorkload.start(cluster.kafkaBootstrap(), TOPIC, PARTITIONS, history);
+            ShareWorkload share = ShareWorkload.start(cluster.kafkaBootstrap(), TOPIC, history);
             KafkaTransactionWriter kafkaTxns = KafkaTransactionWriter.start(cluster.kafkaBootstrap(),
                     txns.partitions(), settings.seed(), transactions);
             CoordinatorWatch coordinators = CoordinatorWatch.start(cluster, start);
@@ -106,6 +109,7 @@ final class ChaosRun {
                 awaitConsumers(workload, gateway);
                 awaitGroup(group, gateway);
                 awaitKafkaGroups(gateway);
+                awaitShareGroup(share, gateway);
                 txns.awaitStable(SETTLE_TIMEOUT).forEach(unsettled -> problems.add("transactions not settled "
                         + SETTLE_TIMEOUT.toSeconds() + " s after the writers stopped (last stable offset below the "
                         + "high watermark, or the reader behind it): " + unsettled));
@@ -116,15 +120,18 @@ final class ChaosRun {
                 txns.close();
                 kafkaTxns.close();
                 kafka.close();
+                share.close();
             }
             problems.addAll(workload.threadFailures());
             problems.addAll(txns.threadFailures());
             problems.addAll(kafka.threadFailures());
             problems.addAll(kafkaTxns.threadFailures());
+            problems.addAll(share.threadFailures());
             for (String kafkaGroup : new TreeMap<>(KafkaWorkload.GROUPS).keySet()) {
                 history.kafkaGroupCommitted(kafkaGroup, gateway.committedOffsets(kafkaGroup));
             }
             notes.add(kafkaNote(history, kafka));
+            notes.add(share.note(shareEnds));
             notes.add(txns.streamsOpened() + " read_committed event streams opened for " + txns.partitions().size()
                     + " partitions (each reconnection after a break opens one more)");
             history.groupCommitted(group.committed());
@@ -221,6 +228,20 @@ final class ChaosRun {
             notes.add("the consumer group did not commit the high watermarks " + ends + " within 90 s (at "
                     + group.committed() + ")");
         }
+    }
+
+    /** Lets the share group's consumers be given every record below every partition's high watermark. */
+    private void awaitShareGroup(ShareWorkload share, GatewayClient gateway) {
+        Map<Integer, Long> ends = new TreeMap<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            ReadAnswer latest = gateway.read(TOPIC, partition, 0, 1, Duration.ZERO);
+            ends.put(partition, latest.ok() ? latest.highWatermark() : 0);
+        }
+        if (!share.awaitEnded(ends, Duration.ofSeconds(90))) {
+            notes.add("the share group had not accepted or archived every record below the high watermarks " + ends
+                    + " within 90 s");
+        }
+        shareEnds = ends;
     }
 
     /** Lets each Kafka consumer read up to every partition's high watermark and commit it. */

@@ -1,5 +1,6 @@
 package io.sluice.it.chaos;
 
+import io.sluice.it.share.ShareHistory;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,9 @@ final class History {
     private volatile Map<Integer, Long> groupCommitted;
     /** Per Kafka consumer group that ran ({@link KafkaWorkload}), the records its consumer was given. */
     private final Map<String, ConcurrentLinkedQueue<GroupRead>> kafkaGroupReads = new ConcurrentHashMap<>();
+    /** The share group's deliveries and acknowledgements ({@link ShareWorkload}), when one ran. */
+    private volatile ShareHistory shareGroup;
+    private volatile int shareDeliveryLimit;
     /** Per Kafka consumer group that ran, its committed offsets at the end ({@link #UNKNOWN_COMMITS}: unknown). */
     private final Map<String, Map<Integer, Long>> kafkaGroupCommitted = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -111,6 +115,24 @@ final class History {
     Map<Integer, Long> kafkaGroupCommitted(String group) {
         Map<Integer, Long> committed = kafkaGroupCommitted.get(group);
         return committed == UNKNOWN_COMMITS ? null : committed;
+    }
+
+    /**
+     * A share group ran, its consumers recording into {@code deliveries}, at {@code deliveryLimit}: it is judged
+     * against the final logs (the records it was given are also recorded as reads of the group, with their values).
+     */
+    void shareGroup(ShareHistory deliveries, int deliveryLimit) {
+        shareDeliveryLimit = deliveryLimit;
+        shareGroup = deliveries;
+    }
+
+    /** The share group's history, or null when none ran. */
+    ShareHistory shareGroup() {
+        return shareGroup;
+    }
+
+    int shareDeliveryLimit() {
+        return shareDeliveryLimit;
     }
 
     /** All the Kafka consumer groups' reads. */

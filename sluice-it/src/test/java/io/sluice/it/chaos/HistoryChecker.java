@@ -4,6 +4,8 @@ import io.sluice.internal.metadata.PartitionState;
 import io.sluice.it.ReplicaFiles;
 import io.sluice.it.ReplicaFiles.StoredRecord;
 import io.sluice.it.chaos.GatewayClient.ReadRecord;
+import io.sluice.it.share.ShareHistory;
+import io.sluice.it.share.ShareHistoryChecker;
 import io.sluice.testing.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +40,11 @@ import java.util.stream.Collectors;
  *   <li>{@link Kind#GROUP_SKIPPED}: below the consumer group's final committed offset of a partition, an offset of the
  *       final log that no member of the group was given (records a member was given join the checks above as reads);
  *       the group's duplicates are counted in the report, not judged: at least once allows them at hand-offs;</li>
+ *   <li>{@code SHARE_*}: the share group's promises over the records of the final logs, judged by
+ *       {@link ShareHistoryChecker} (its kinds, prefixed): each record ends accepted or archived at the delivery
+ *       limit, is accepted at most once, never held by two consumers at once (two deliveries with one delivery
+ *       count), never delivered again after it was accepted, never delivered more often than the limit (records the
+ *       group was given also join the checks above as reads, with their values);</li>
  *   <li>{@link Kind#NOT_HEALED}: a fault could not be carried out, the cluster did not serve again afterwards, or a
  *       client thread of the run died (the caller's problems).</li>
  *   <li>{@link Kind#TWO_ACTIVE_COORDINATORS}: a sample in which both coordinators answered active
@@ -52,6 +59,9 @@ final class HistoryChecker {
     enum Kind {
         LOST_ACKNOWLEDGED, DUPLICATED, AT_TWO_OFFSETS, SEEN_THEN_VANISHED, CONFLICTING_ACKS, WRITTEN_DESPITE_REFUSAL,
         REPLICA_DIVERGENCE, TWO_LEADERS_ONE_EPOCH, GROUP_SKIPPED, NOT_HEALED, TWO_ACTIVE_COORDINATORS,
+        /** {@link ShareHistoryChecker}'s kinds, over the share group's records. */
+        SHARE_NOT_ENDED, SHARE_ACCEPTED_TWICE, SHARE_OVER_DELIVERY_LIMIT, SHARE_DELIVERED_AFTER_ACKNOWLEDGED,
+        SHARE_DELIVERED_TWICE, SHARE_UNKNOWN_RECORD,
         /** The read_committed rules of {@link ReadCommittedChecker}, over the transactional topics. */
         READ_ABORTED, COMMITTED_NOT_ONCE, PARTLY_VISIBLE, READ_COMMITTED_VANISHED, READ_COMMITTED_OUT_OF_ORDER,
         READ_COMMITTED_SKIPPED, LSO_ABOVE_HW
@@ -219,6 +229,9 @@ final class HistoryChecker {
             checkGroup("the Kafka consumer group " + group, history.kafkaGroupReads(group),
                     history.kafkaGroupCommitted(group), partitions, anomalies);
         }
+        if (history.shareGroup() != null) {
+            checkShareGroup(history.shareGroup(), history.shareDeliveryLimit(), partitions, anomalies);
+        }
         conflicts.forEach(conflict -> anomalies.add(Kind.TWO_LEADERS_ONE_EPOCH, conflict.toString()));
         problems.forEach(problem -> anomalies.add(Kind.NOT_HEALED, problem));
         return anomalies;
@@ -250,6 +263,22 @@ final class HistoryChecker {
                 }
             }
         }
+    }
+
+    /**
+     * The share group's promises ({@link ShareHistoryChecker}) over every record below each final high watermark; a
+     * group given nothing did not run at all.
+     */
+    static void checkShareGroup(ShareHistory share, int deliveryLimit, List<FinalPartition> partitions,
+                                Anomalies anomalies) {
+        if (share.deliveries().isEmpty()) {
+            anomalies.add(Kind.NOT_HEALED, "the share group's consumers were given no record");
+        }
+        Map<Integer, Long> ends = new HashMap<>();
+        partitions.forEach(partition -> ends.put(partition.partition(), partition.highWatermark()));
+        ShareHistoryChecker.check(share, ends, deliveryLimit).anomalies().forEach(anomaly -> anomalies.add(
+                Kind.valueOf("SHARE_" + anomaly.kind().name()), "the share group, " + anomaly.partition() + "/"
+                        + anomaly.offset() + ": " + anomaly.detail()));
     }
 
     /** The leader epoch of each stored record, from the current leader's files. */

@@ -13,6 +13,7 @@ import io.sluice.it.chaos.ReadCommittedChecker.CommittedLog;
 import io.sluice.it.chaos.TransactionHistory.Outcome;
 import io.sluice.it.chaos.TransactionHistory.StableOffset;
 import io.sluice.it.chaos.TransactionHistory.TxnRecord;
+import io.sluice.it.share.ShareHistory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,6 +148,41 @@ class HistoryCheckerTest {
         history.groupRead(new History.GroupRead("m1", 0, 0, "a"));
         history.groupCommitted(Map.of(0, 1L));
         assertThat(check(partition("b")).count(Kind.SEEN_THEN_VANISHED)).isEqualTo(1);
+    }
+
+    @Test
+    void aShareGroupThatEndedEveryRecordOnceHasNoAnomalyWhateverItWasGivenAgain() {
+        ShareHistory share = new ShareHistory();
+        history.shareGroup(share, 5);
+        share.delivered("c1", 0, 0, 0, 1);
+        share.delivered("c2", 0, 0, 0, 2);     // given again once c1's lock ended: at least once
+        share.acknowledged("c2", 0, 0, 0, 2, ShareHistory.Type.ACCEPT, ShareHistory.Outcome.TAKEN, null);
+        share.delivered("c1", 0, 1, 0, 1);
+        share.acknowledged("c1", 0, 1, 0, 1, ShareHistory.Type.ACCEPT, ShareHistory.Outcome.TAKEN, null);
+
+        assertThat(check(partition("a", "b")).total()).isZero();
+    }
+
+    @Test
+    void theShareGroupIsJudgedAsTheHttpShareRunIsOverTheFinalLogs() {
+        ShareHistory share = new ShareHistory();
+        history.shareGroup(share, 5);
+        share.delivered("c1", 0, 0, 0, 1);
+        share.delivered("c2", 0, 0, 0, 1);     // two holders at once
+        share.acknowledged("c1", 0, 0, 0, 1, ShareHistory.Type.ACCEPT, ShareHistory.Outcome.TAKEN, null);
+        share.acknowledged("c2", 0, 0, 0, 1, ShareHistory.Type.ACCEPT, ShareHistory.Outcome.TAKEN, null);
+
+        Anomalies anomalies = check(partition("a", "b"));
+
+        assertThat(anomalies.count(Kind.SHARE_DELIVERED_TWICE)).isEqualTo(1);
+        assertThat(anomalies.count(Kind.SHARE_ACCEPTED_TWICE)).isEqualTo(1);
+        assertThat(anomalies.examples(Kind.SHARE_NOT_ENDED)).singleElement().asString()
+                .contains("0/1", "never delivered");
+
+        History silent = new History();
+        silent.shareGroup(new ShareHistory(), 5);
+        assertThat(HistoryChecker.check(silent, List.of(partition("a")), List.of(), List.of())
+                .examples(Kind.NOT_HEALED)).contains("the share group's consumers were given no record");
     }
 
     // ------------------------------------------------------- read_committed

@@ -9,40 +9,40 @@ import java.util.List;
  * refused with a code, or unknown: the call failed without an answer, so it may or may not have been applied).
  * Records are named by partition and offset of the run's one topic. Thread-safe: workers record concurrently.
  */
-final class ShareHistory {
+public final class ShareHistory {
 
     /** How an acknowledgement ended for its record. */
-    enum Outcome { TAKEN, REFUSED, UNKNOWN }
+    public enum Outcome { TAKEN, REFUSED, UNKNOWN }
 
     /** An acknowledgement type, as the API names it. */
-    enum Type { ACCEPT, RELEASE, REJECT }
+    public enum Type { ACCEPT, RELEASE, REJECT }
 
-    record Delivery(String worker, int partition, long offset, long acquisitionId, int deliveryCount) {
+    public record Delivery(String worker, int partition, long offset, long acquisitionId, int deliveryCount) {
     }
 
     /** {@code error} is the refusal's code (null unless REFUSED). */
-    record Acknowledgement(String worker, int partition, long offset, long acquisitionId, int deliveryCount,
+    public record Acknowledgement(String worker, int partition, long offset, long acquisitionId, int deliveryCount,
                            Type type, Outcome outcome, String error) {
     }
 
     private final List<Delivery> deliveries = new ArrayList<>();
     private final List<Acknowledgement> acknowledgements = new ArrayList<>();
 
-    synchronized void delivered(String worker, int partition, long offset, long acquisitionId, int deliveryCount) {
+    public synchronized void delivered(String worker, int partition, long offset, long acquisitionId, int deliveryCount) {
         deliveries.add(new Delivery(worker, partition, offset, acquisitionId, deliveryCount));
     }
 
-    synchronized void acknowledged(String worker, int partition, long offset, long acquisitionId, int deliveryCount,
+    public synchronized void acknowledged(String worker, int partition, long offset, long acquisitionId, int deliveryCount,
                                    Type type, Outcome outcome, String error) {
         acknowledgements.add(new Acknowledgement(worker, partition, offset, acquisitionId, deliveryCount, type,
                 outcome, error));
     }
 
-    synchronized List<Delivery> deliveries() {
+    public synchronized List<Delivery> deliveries() {
         return List.copyOf(deliveries);
     }
 
-    synchronized List<Acknowledgement> acknowledgements() {
+    public synchronized List<Acknowledgement> acknowledgements() {
         return List.copyOf(acknowledgements);
     }
 }

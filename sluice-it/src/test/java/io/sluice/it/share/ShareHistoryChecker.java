@@ -27,19 +27,19 @@ import java.util.TreeMap;
  * </ul>
  * Pure: no clock, no I/O.
  */
-final class ShareHistoryChecker {
+public final class ShareHistoryChecker {
 
-    enum Kind { NOT_ENDED, ACCEPTED_TWICE, OVER_DELIVERY_LIMIT, DELIVERED_AFTER_ACKNOWLEDGED, DELIVERED_TWICE,
+    public enum Kind { NOT_ENDED, ACCEPTED_TWICE, OVER_DELIVERY_LIMIT, DELIVERED_AFTER_ACKNOWLEDGED, DELIVERED_TWICE,
         UNKNOWN_RECORD }
 
-    record Anomaly(Kind kind, int partition, long offset, String detail) {
+    public record Anomaly(Kind kind, int partition, long offset, String detail) {
     }
 
     /** The verdict and the run's figures. */
-    record Report(List<Anomaly> anomalies, long records, long deliveries, long redeliveries, long accepted,
+    public record Report(List<Anomaly> anomalies, long records, long deliveries, long redeliveries, long accepted,
                   long archived, long refusedAcknowledgements, long unknownAcknowledgements) {
 
-        long count(Kind kind) {
+        public long count(Kind kind) {
             return anomalies.stream().filter(a -> a.kind() == kind).count();
         }
 
@@ -58,7 +58,7 @@ final class ShareHistoryChecker {
     private ShareHistoryChecker() {
     }
 
-    static Report check(ShareHistory history, Map<Integer, Long> produced, int deliveryLimit) {
+    public static Report check(ShareHistory history, Map<Integer, Long> produced, int deliveryLimit) {
         Map<Key, List<Delivery>> deliveries = new HashMap<>();
         for (Delivery delivery : history.deliveries()) {
             deliveries.computeIfAbsent(new Key(delivery.partition(), delivery.offset()), k -> new ArrayList<>())

@@ -20,8 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.message.ShareFetchRequestData;
 import org.apache.kafka.common.message.ShareFetchResponseData;
 import org.apache.kafka.common.message.ShareFetchResponseData.PartitionData;
@@ -57,6 +59,12 @@ class ShareFetchApi implements KafkaApi {
     static final Duration RECHECK = Duration.ofMillis(500);
     /** The lock duration told to clients when the answer has no record to tell it by (the coordinator's default). */
     static final int DEFAULT_LOCK_MS = 30_000;
+
+    /** The partition errors of a ShareFetch that Kafka's share consumer retries by itself (its ShareFetchCollector). */
+    private static final Set<Errors> CONSUMER_RETRIES = Set.of(Errors.NOT_LEADER_OR_FOLLOWER,
+            Errors.REPLICA_NOT_AVAILABLE, Errors.KAFKA_STORAGE_ERROR, Errors.FENCED_LEADER_EPOCH,
+            Errors.OFFSET_NOT_AVAILABLE, Errors.UNKNOWN_TOPIC_OR_PARTITION, Errors.UNKNOWN_TOPIC_ID,
+            Errors.INCONSISTENT_TOPIC_ID, Errors.UNKNOWN_LEADER_EPOCH);
 
     private final ClusterView cluster;
     private final ShareReads reads;
@@ -223,13 +231,27 @@ class ShareFetchApi implements KafkaApi {
                                 }
                             })
                             .onErrorResume(e -> {
-                                Errors error = Errors.forException(KafkaErrors.exception(e));
-                                answers.get(id).setErrorCode(error.code()).setErrorMessage(e.getMessage());
+                                Errors error = fetchError(e);
+                                answers.get(id).setErrorCode(error.code()).setErrorMessage(
+                                        Errors.forException(KafkaErrors.exception(e)).name() + ": " + e.getMessage());
                                 return Mono.empty();
                             })
                             .then())
                     .then();
         }
+    }
+
+    /**
+     * The error a share-partition's failed take is answered with. Kafka's share consumer goes on polling after the
+     * errors it knows for a partition (a leader or topic change, an unknown server error) but throws any other out of
+     * {@code poll}: a passing failure here (the coordinator unreachable for a moment, a call timed out) is therefore
+     * answered UNKNOWN_SERVER_ERROR, its own code named in the message, so the consumer asks again instead of failing
+     * the application's poll.
+     */
+    static Errors fetchError(Throwable failure) {
+        Errors error = Errors.forException(KafkaErrors.exception(failure));
+        return error.exception() instanceof RetriableException && !CONSUMER_RETRIES.contains(error)
+                ? Errors.UNKNOWN_SERVER_ERROR : error;
     }
 
     /** The answer's partitions as they are decided, by share-partition in the order first touched. */
