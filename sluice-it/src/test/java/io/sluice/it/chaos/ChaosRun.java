@@ -230,16 +230,20 @@ final class ChaosRun {
         }
     }
 
-    /** Lets the share group's consumers be given every record below every partition's high watermark. */
+    /**
+     * Lets the share group's consumers end every record below every partition's high watermark; the group's start
+     * offsets must reach them.
+     */
     private void awaitShareGroup(ShareWorkload share, GatewayClient gateway) {
         Map<Integer, Long> ends = new TreeMap<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
             ReadAnswer latest = gateway.read(TOPIC, partition, 0, 1, Duration.ZERO);
             ends.put(partition, latest.ok() ? latest.highWatermark() : 0);
         }
-        if (!share.awaitEnded(ends, Duration.ofSeconds(90))) {
-            notes.add("the share group had not accepted or archived every record below the high watermarks " + ends
-                    + " within 90 s");
+        Map<Integer, Long> starts = share.awaitEnded(ends, Duration.ofSeconds(90));
+        if (!ends.entrySet().stream().allMatch(end -> starts.getOrDefault(end.getKey(), -1L) >= end.getValue())) {
+            problems.add("the share group's start offsets " + starts + " did not reach the high watermarks " + ends
+                    + " within 90 s: records neither accepted nor archived");
         }
         shareEnds = ends;
     }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -142,13 +144,15 @@ final class ShareWorkload implements AutoCloseable {
         }
         for (ConsumerRecord<byte[], byte[]> record : records) {
             Optional<KafkaException> error = byPartition.get(record.partition());
-            ShareHistory.Outcome outcome = failed != null || error == null ? ShareHistory.Outcome.UNKNOWN
+            // A retriable error (a timeout above all) says the answer did not come, not that the broker refused.
+            ShareHistory.Outcome outcome = failed != null || error == null
+                    || error.isPresent() && error.get() instanceof RetriableException ? ShareHistory.Outcome.UNKNOWN
                     : error.isEmpty() ? ShareHistory.Outcome.TAKEN : ShareHistory.Outcome.REFUSED;
             String code = outcome == ShareHistory.Outcome.REFUSED ? error.get().getClass().getSimpleName() : null;
             deliveries.acknowledged(name, record.partition(), record.offset(), 0, deliveryCount(record),
                     ShareHistory.Type.ACCEPT, outcome, code);
-            if (code != null) {
-                errors.add("refused: " + code);
+            if (error != null) {
+                error.ifPresent(e -> errors.add("commit: " + e.getClass().getSimpleName()));
             }
         }
         if (failed != null) {
@@ -161,10 +165,35 @@ final class ShareWorkload implements AutoCloseable {
         return record.deliveryCount().map(Short::intValue).orElse(-1);
     }
 
-    /** Waits until every record below {@code ends} (by partition) was accepted or archived; false if not in time. */
-    boolean awaitEnded(Map<Integer, Long> ends, Duration timeout) {
-        return ChaosCluster.within(timeout, () -> ShareHistoryChecker.check(deliveries, ends, DELIVERY_LIMIT)
-                .count(ShareHistoryChecker.Kind.NOT_ENDED) == 0);
+    /**
+     * Waits until every record below {@code ends} (by partition) ended as the consumers saw it (accepted, archived, or
+     * an acceptance of unknown outcome) and the group's share-partitions start there, as Kafka's Admin lists them
+     * (ListShareGroupOffsets): the broker's word that nothing below is still to be delivered, which settles the
+     * acceptances whose answers did not come. The start offsets last read, by partition.
+     */
+    Map<Integer, Long> awaitEnded(Map<Integer, Long> ends, Duration timeout) {
+        Map<Integer, Long> starts = new TreeMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ChaosCluster.within(timeout, () -> {
+                if (ShareHistoryChecker.check(deliveries, ends, DELIVERY_LIMIT)
+                        .count(ShareHistoryChecker.Kind.NOT_ENDED) > 0) {
+                    return false;
+                }
+                try {
+                    admin.listShareGroupOffsets(Map.of(GROUP, new ListShareGroupOffsetsSpec()))
+                            .partitionsToOffsetInfo(GROUP).get(30, TimeUnit.SECONDS).forEach((partition, info) -> {
+                                if (partition.topic().equals(topic) && info != null) {
+                                    starts.put(partition.partition(), info.startOffset());
+                                }
+                            });
+                } catch (Exception e) {
+                    return false;
+                }
+                return ends.entrySet().stream().allMatch(end -> starts.getOrDefault(end.getKey(), -1L)
+                        >= end.getValue());
+            });
+        }
+        return starts;
     }
 
     /** The report's line: the share-group figures over {@code ends}, and the errors the consumers met by kind. */
