@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
  * factor 3 and {@code min.insync.replicas=2} nothing acknowledged may be lost. Beside them, transactions over two
  * topics (atomic produces and explicit transactions, committed or aborted) are read by read_committed readers (issue
  * 44). Kafka's own clients run beside the HTTP ones (issue 63): an idempotent producer, a KIP-848 and a classic
- * consumer group, a transactional producer and a share group of {@code KafkaShareConsumer}s. Afterwards every
- * acknowledgement, every consumed record and every replica's files are checked ({@link HistoryChecker}), and every
- * transaction's records against what read_committed readers saw and the final read_committed logs
- * ({@link ReadCommittedChecker}); the run must find no anomaly. The report (faults, records, anomalies, failover times)
- * is printed and kept in {@code target/chaos/}.
+ * consumer group, a transactional producer, a share group of {@code KafkaShareConsumer}s and an exactly_once_v2 Kafka
+ * Streams application. Afterwards every acknowledgement, every consumed record and every replica's files are checked
+ * ({@link HistoryChecker}), and every transaction's records against what read_committed readers saw and the final
+ * read_committed logs ({@link ReadCommittedChecker}); the run must find no anomaly. The report (faults, records,
+ * anomalies, failover times) is printed and kept in {@code target/chaos/}.
  *
  * <p>{@code ./mvnw verify} runs it with the default seed for 60 seconds of faults (a fault under way then is
  * finished); {@code -Dsluice.chaos.seed=N} replays a schedule and {@code -Dsluice.chaos.duration=PT15M} makes it a

@@ -65,6 +65,8 @@ final class ChaosRun {
         try (GatewayClient gateway = new GatewayClient(cluster.gatewayUrl())) {
             gateway.createTopic(TOPIC, PARTITIONS, 3, Map.of("min.insync.replicas", "2",
                     "segment.bytes", SEGMENT_BYTES));
+            gateway.createTopic(StreamsWorkload.OUTPUT, StreamsWorkload.OUTPUT_PARTITIONS, 3,
+                    Map.of("min.insync.replicas", "2", "segment.bytes", SEGMENT_BYTES));
             TransactionWorkload.TOPICS.forEach((topic, partitions) -> gateway.createTopic(topic, partitions, 3,
                     Map.of("min.insync.replicas", "2", "segment.bytes", SEGMENT_BYTES)));
             for (String topic : allTopics()) {
@@ -84,6 +86,7 @@ final class ChaosRun {
                             .map(PartitionState::leader).toList(), cluster::nodeUrl);
             KafkaWorkload kafka = KafkaWorkload.start(cluster.kafkaBootstrap(), TOPIC, PARTITIONS, history);
             ShareWorkload share = ShareWorkload.start(cluster.kafkaBootstrap(), TOPIC, history);
+            StreamsWorkload streams = StreamsWorkload.start(cluster.kafkaBootstrap(), TOPIC);
             KafkaTransactionWriter kafkaTxns = KafkaTransactionWriter.start(cluster.kafkaBootstrap(),
                     txns.partitions(), settings.seed(), transactions);
             CoordinatorWatch coordinators = CoordinatorWatch.start(cluster, start);
@@ -110,6 +113,7 @@ final class ChaosRun {
                 awaitGroup(group, gateway);
                 awaitKafkaGroups(gateway);
                 awaitShareGroup(share, gateway);
+                history.streamsOutput(awaitStreams(streams, gateway));
                 txns.awaitStable(SETTLE_TIMEOUT).forEach(unsettled -> problems.add("transactions not settled "
                         + SETTLE_TIMEOUT.toSeconds() + " s after the writers stopped (last stable offset below the "
                         + "high watermark, or the reader behind it): " + unsettled));
@@ -121,6 +125,7 @@ final class ChaosRun {
                 kafkaTxns.close();
                 kafka.close();
                 share.close();
+                streams.close();
             }
             problems.addAll(workload.threadFailures());
             problems.addAll(txns.threadFailures());
@@ -132,6 +137,7 @@ final class ChaosRun {
             }
             notes.add(kafkaNote(history, kafka));
             notes.add(share.note(shareEnds));
+            notes.add(streams.note(history.streamsOutput() == null ? 0 : history.streamsOutput().size()));
             notes.add(txns.streamsOpened() + " read_committed event streams opened for " + txns.partitions().size()
                     + " partitions (each reconnection after a break opens one more)");
             history.groupCommitted(group.committed());
@@ -162,7 +168,7 @@ final class ChaosRun {
     }
 
     private static List<String> allTopics() {
-        List<String> topics = new ArrayList<>(List.of(TOPIC));
+        List<String> topics = new ArrayList<>(List.of(TOPIC, StreamsWorkload.OUTPUT));
         topics.addAll(new TreeMap<>(TransactionWorkload.TOPICS).keySet());
         return topics;
     }
@@ -228,6 +234,24 @@ final class ChaosRun {
             notes.add("the consumer group did not commit the high watermarks " + ends + " within 90 s (at "
                     + group.committed() + ")");
         }
+    }
+
+    /**
+     * Lets the Streams application commit every partition's high watermark, closes it (its transactions end), and reads
+     * its output back read_committed (null when it could not be read: a problem of the run).
+     */
+    private List<String> awaitStreams(StreamsWorkload streams, GatewayClient gateway) {
+        Map<Integer, Long> ends = new TreeMap<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            ReadAnswer latest = gateway.read(TOPIC, partition, 0, 1, Duration.ZERO);
+            ends.put(partition, latest.ok() ? latest.highWatermark() : 0);
+        }
+        if (!StreamsWorkload.awaitCommitted(gateway, ends, Duration.ofSeconds(90))) {
+            problems.add("the Kafka Streams application did not commit the high watermarks " + ends
+                    + " within 90 s (at " + gateway.committedOffsets(StreamsWorkload.APPLICATION_ID) + ")");
+        }
+        streams.close();
+        return streams.readOutput(Duration.ofSeconds(60), problems);
     }
 
     /**

@@ -58,6 +58,8 @@ final class History {
     /** The share group's deliveries and acknowledgements ({@link ShareWorkload}), when one ran. */
     private volatile ShareHistory shareGroup;
     private volatile int shareDeliveryLimit;
+    private volatile boolean streamsRan;
+    private volatile List<String> streamsOutput;
     /** Per Kafka consumer group that ran, its committed offsets at the end ({@link #UNKNOWN_COMMITS}: unknown). */
     private final Map<String, Map<Integer, Long>> kafkaGroupCommitted = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -124,6 +126,23 @@ final class History {
     void shareGroup(ShareHistory deliveries, int deliveryLimit) {
         shareDeliveryLimit = deliveryLimit;
         shareGroup = deliveries;
+    }
+
+    /**
+     * The Kafka Streams application's output ({@link StreamsWorkload}), read back read_committed after it closed: its
+     * values, each as often as the output holds it; null when it could not be read. Set only when the application ran.
+     */
+    void streamsOutput(List<String> values) {
+        streamsRan = true;
+        streamsOutput = values == null ? null : List.copyOf(values);
+    }
+
+    boolean streamsRan() {
+        return streamsRan;
+    }
+
+    List<String> streamsOutput() {
+        return streamsOutput;
     }
 
     /** The share group's history, or null when none ran. */

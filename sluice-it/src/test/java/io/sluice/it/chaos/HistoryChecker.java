@@ -45,6 +45,9 @@ import java.util.stream.Collectors;
  *       limit, is accepted at most once, never held by two consumers at once (two deliveries with one delivery
  *       count), never delivered again after it was accepted, never delivered more often than the limit (records the
  *       group was given also join the checks above as reads, with their values);</li>
+ *   <li>{@link Kind#STREAMS_NOT_ONCE}: a record of the final log that the exactly_once_v2 Streams application's
+ *       output, read back read_committed, holds other than exactly once; {@link Kind#STREAMS_UNKNOWN_OUTPUT}: a value
+ *       in that output that no record of the final log holds;</li>
  *   <li>{@link Kind#NOT_HEALED}: a fault could not be carried out, the cluster did not serve again afterwards, or a
  *       client thread of the run died (the caller's problems).</li>
  *   <li>{@link Kind#TWO_ACTIVE_COORDINATORS}: a sample in which both coordinators answered active
@@ -62,6 +65,8 @@ final class HistoryChecker {
         /** {@link ShareHistoryChecker}'s kinds, over the share group's records. */
         SHARE_NOT_ENDED, SHARE_ACCEPTED_TWICE, SHARE_OVER_DELIVERY_LIMIT, SHARE_DELIVERED_AFTER_ACKNOWLEDGED,
         SHARE_DELIVERED_TWICE, SHARE_UNKNOWN_RECORD,
+        /** The Kafka Streams application's copy of the topic ({@link StreamsWorkload}). */
+        STREAMS_NOT_ONCE, STREAMS_UNKNOWN_OUTPUT,
         /** The read_committed rules of {@link ReadCommittedChecker}, over the transactional topics. */
         READ_ABORTED, COMMITTED_NOT_ONCE, PARTLY_VISIBLE, READ_COMMITTED_VANISHED, READ_COMMITTED_OUT_OF_ORDER,
         READ_COMMITTED_SKIPPED, LSO_ABOVE_HW
@@ -229,6 +234,9 @@ final class HistoryChecker {
             checkGroup("the Kafka consumer group " + group, history.kafkaGroupReads(group),
                     history.kafkaGroupCommitted(group), partitions, anomalies);
         }
+        if (history.streamsRan() && history.streamsOutput() != null) {
+            checkStreams(history.streamsOutput(), partitions, anomalies);
+        }
         if (history.shareGroup() != null) {
             checkShareGroup(history.shareGroup(), history.shareDeliveryLimit(), partitions, anomalies);
         }
@@ -279,6 +287,25 @@ final class HistoryChecker {
         ShareHistoryChecker.check(share, ends, deliveryLimit).anomalies().forEach(anomaly -> anomalies.add(
                 Kind.valueOf("SHARE_" + anomaly.kind().name()), "the share group, " + anomaly.partition() + "/"
                         + anomaly.offset() + ": " + anomaly.detail()));
+    }
+
+    /** Exactly once: every value of the final logs once in the Streams application's output, and nothing else. */
+    static void checkStreams(List<String> output, List<FinalPartition> partitions, Anomalies anomalies) {
+        Map<String, Integer> copies = new HashMap<>();
+        output.forEach(value -> copies.merge(value, 1, Integer::sum));
+        Set<String> input = new HashSet<>();
+        for (FinalPartition partition : partitions) {
+            for (ReadRecord record : partition.log()) {
+                input.add(record.value());
+                int times = copies.getOrDefault(record.value(), 0);
+                if (times != 1) {
+                    anomalies.add(Kind.STREAMS_NOT_ONCE, value(record.value()) + " at " + partition.partition() + "/"
+                            + record.offset() + " copied " + times + " times");
+                }
+            }
+        }
+        copies.keySet().stream().filter(value -> !input.contains(value)).sorted().forEach(value ->
+                anomalies.add(Kind.STREAMS_UNKNOWN_OUTPUT, value(value) + " in the output, in no input record"));
     }
 
     /** The leader epoch of each stored record, from the current leader's files. */

@@ -185,6 +185,20 @@ class HistoryCheckerTest {
                 .examples(Kind.NOT_HEALED)).contains("the share group's consumers were given no record");
     }
 
+    @Test
+    void theStreamsApplicationsOutputMustHoldEveryRecordOfTheFinalLogExactlyOnceAndNothingElse() {
+        history.streamsOutput(List.of("b", "a"));
+        assertThat(check(partition("a", "b")).total()).as("in another order: exactly once").isZero();
+
+        History copied = new History();
+        copied.streamsOutput(List.of("a", "a", "z"));
+        Anomalies anomalies = HistoryChecker.check(copied, List.of(partition("a", "b")), List.of(), List.of());
+        assertThat(anomalies.examples(Kind.STREAMS_NOT_ONCE)).hasSize(2).anySatisfy(example -> assertThat(example)
+                .contains("0/0", "copied 2 times")).anySatisfy(example -> assertThat(example)
+                .contains("0/1", "copied 0 times"));
+        assertThat(anomalies.examples(Kind.STREAMS_UNKNOWN_OUTPUT)).singleElement().asString().contains("z");
+    }
+
     // ------------------------------------------------------- read_committed
 
     @Test

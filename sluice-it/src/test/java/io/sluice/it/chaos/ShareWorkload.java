@@ -27,7 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -36,7 +35,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@value #CONSUMERS} consumers of {@link #GROUP} read the run's topic from its start through the gateway's Kafka
  * listener, accept every record they are given (explicit acknowledgement) and commit the acceptances after each poll.
  * Each delivery is recorded with the delivery count the broker gave it, and each acceptance with what the commit
- * answered for its partition (taken, refused, or unknown when the commit itself failed), in a {@link ShareHistory} that
+ * answered for its partition (taken; unknown when the partition or the commit failed), in a {@link ShareHistory} that
  * {@link HistoryChecker} judges as the HTTP share-group run's is judged ({@link ShareHistoryChecker}): every record
  * ended, accepted at most once, never held by two consumers at once, never delivered after it was accepted; each
  * delivery is also a read of the group, whose value the final log must hold at its offset.
@@ -126,8 +125,8 @@ final class ShareWorkload implements AutoCloseable {
     }
 
     /**
-     * Commits the acceptances of {@code records}: each recorded taken or refused as the commit answered for its
-     * partition, or unknown when the commit itself failed (the acknowledgements may have been applied).
+     * Commits the acceptances of {@code records}: each recorded taken when the commit answered its partition without
+     * an error, else unknown (the acknowledgements may have been applied).
      */
     private void commit(String name, KafkaShareConsumer<byte[], byte[]> consumer,
                         ConsumerRecords<byte[], byte[]> records) {
@@ -144,13 +143,14 @@ final class ShareWorkload implements AutoCloseable {
         }
         for (ConsumerRecord<byte[], byte[]> record : records) {
             Optional<KafkaException> error = byPartition.get(record.partition());
-            // A retriable error (a timeout above all) says the answer did not come, not that the broker refused.
-            ShareHistory.Outcome outcome = failed != null || error == null
-                    || error.isPresent() && error.get() instanceof RetriableException ? ShareHistory.Outcome.UNKNOWN
-                    : error.isEmpty() ? ShareHistory.Outcome.TAKEN : ShareHistory.Outcome.REFUSED;
-            String code = outcome == ShareHistory.Outcome.REFUSED ? error.get().getClass().getSimpleName() : null;
+            // A partition's error does not say which of its records were refused: a timeout says the answer did not
+            // come, and INVALID_RECORD_STATE that some record was not held under a live lock while the others were
+            // applied (as Kafka applies the valid part). Each record's outcome is then unknown; the group's start
+            // offsets at the end settle it (awaitEnded).
+            ShareHistory.Outcome outcome = failed == null && error != null && error.isEmpty()
+                    ? ShareHistory.Outcome.TAKEN : ShareHistory.Outcome.UNKNOWN;
             deliveries.acknowledged(name, record.partition(), record.offset(), 0, deliveryCount(record),
-                    ShareHistory.Type.ACCEPT, outcome, code);
+                    ShareHistory.Type.ACCEPT, outcome, null);
             if (error != null) {
                 error.ifPresent(e -> errors.add("commit: " + e.getClass().getSimpleName()));
             }
@@ -202,9 +202,9 @@ final class ShareWorkload implements AutoCloseable {
         errors.forEach(error -> byKind.merge(error, 1L, Long::sum));
         ShareHistoryChecker.Report report = ShareHistoryChecker.check(deliveries, ends, DELIVERY_LIMIT);
         return String.format("Kafka share group %s (%d KafkaShareConsumers): %d records, %d deliveries (%d"
-                + " redeliveries), %d accepted, %d archived, %d acceptances refused, %d of unknown outcome; errors %s",
+                + " redeliveries), %d accepted, %d archived, %d acceptances of unknown outcome; errors %s",
                 GROUP, CONSUMERS, report.records(), report.deliveries(), report.redeliveries(), report.accepted(),
-                report.archived(), report.refusedAcknowledgements(), report.unknownAcknowledgements(), byKind);
+                report.archived(), report.unknownAcknowledgements(), byKind);
     }
 
     List<String> threadFailures() {
