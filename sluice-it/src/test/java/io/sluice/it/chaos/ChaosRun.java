@@ -225,11 +225,7 @@ final class ChaosRun {
      */
     private void awaitGroup(GroupWorkload group, GatewayClient gateway) {
         group.stopChurn();
-        Map<Integer, Long> ends = new TreeMap<>();
-        for (int partition = 0; partition < PARTITIONS; partition++) {
-            ReadAnswer latest = gateway.read(TOPIC, partition, 0, 1, Duration.ZERO);
-            ends.put(partition, latest.ok() ? latest.highWatermark() : 0);
-        }
+        Map<Integer, Long> ends = highWatermarks(gateway);
         if (!group.awaitCommitted(ends, Duration.ofSeconds(90))) {
             notes.add("the consumer group did not commit the high watermarks " + ends + " within 90 s (at "
                     + group.committed() + ")");
@@ -241,11 +237,7 @@ final class ChaosRun {
      * its output back read_committed (null when it could not be read: a problem of the run).
      */
     private List<String> awaitStreams(StreamsWorkload streams, GatewayClient gateway) {
-        Map<Integer, Long> ends = new TreeMap<>();
-        for (int partition = 0; partition < PARTITIONS; partition++) {
-            ReadAnswer latest = gateway.read(TOPIC, partition, 0, 1, Duration.ZERO);
-            ends.put(partition, latest.ok() ? latest.highWatermark() : 0);
-        }
+        Map<Integer, Long> ends = highWatermarks(gateway);
         if (!StreamsWorkload.awaitCommitted(gateway, ends, Duration.ofSeconds(90))) {
             problems.add("the Kafka Streams application did not commit the high watermarks " + ends
                     + " within 90 s (at " + gateway.committedOffsets(StreamsWorkload.APPLICATION_ID) + ")");
@@ -259,11 +251,7 @@ final class ChaosRun {
      * offsets must reach them.
      */
     private void awaitShareGroup(ShareWorkload share, GatewayClient gateway) {
-        Map<Integer, Long> ends = new TreeMap<>();
-        for (int partition = 0; partition < PARTITIONS; partition++) {
-            ReadAnswer latest = gateway.read(TOPIC, partition, 0, 1, Duration.ZERO);
-            ends.put(partition, latest.ok() ? latest.highWatermark() : 0);
-        }
+        Map<Integer, Long> ends = highWatermarks(gateway);
         Map<Integer, Long> starts = share.awaitEnded(ends, Duration.ofSeconds(90));
         if (!ends.entrySet().stream().allMatch(end -> starts.getOrDefault(end.getKey(), -1L) >= end.getValue())) {
             problems.add("the share group's start offsets " + starts + " did not reach the high watermarks " + ends
@@ -272,13 +260,19 @@ final class ChaosRun {
         shareEnds = ends;
     }
 
-    /** Lets each Kafka consumer read up to every partition's high watermark and commit it. */
-    private void awaitKafkaGroups(GatewayClient gateway) {
+    /** Each partition's high watermark now, by partition (0 for one that cannot be read). */
+    private static Map<Integer, Long> highWatermarks(GatewayClient gateway) {
         Map<Integer, Long> ends = new TreeMap<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
             ReadAnswer latest = gateway.read(TOPIC, partition, 0, 1, Duration.ZERO);
             ends.put(partition, latest.ok() ? latest.highWatermark() : 0);
         }
+        return ends;
+    }
+
+    /** Lets each Kafka consumer read up to every partition's high watermark and commit it. */
+    private void awaitKafkaGroups(GatewayClient gateway) {
+        Map<Integer, Long> ends = highWatermarks(gateway);
         for (String group : new TreeMap<>(KafkaWorkload.GROUPS).keySet()) {
             if (!KafkaWorkload.awaitCommitted(gateway, group, ends, Duration.ofSeconds(90))) {
                 notes.add("the Kafka consumer group " + group + " did not commit the high watermarks " + ends
