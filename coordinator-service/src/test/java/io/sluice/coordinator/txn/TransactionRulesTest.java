@@ -361,7 +361,8 @@ class TransactionRulesTest {
 
         // The producer's next transaction wrote nothing the coordinator took (its write failed) and it aborts.
         assertThat(code(() -> endV2(committing, 100, (short) 1, false)))
-                .as("an abort while the last commit's markers are written").isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
+                .as("an abort while the last commit's markers are written")
+                .isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
         assertThat(code(() -> endV2(committing, 100, (short) 1, true)))
                 .as("a commit likewise").isEqualTo(ErrorCode.CONCURRENT_TRANSACTIONS);
         Transaction done = TransactionRules.complete(committing, 100, (short) 1, now).after();

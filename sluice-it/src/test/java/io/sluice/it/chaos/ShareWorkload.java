@@ -68,8 +68,8 @@ final class ShareWorkload implements AutoCloseable {
     }
 
     /**
-     * The group starts at the log start ({@code share.auto.offset.reset=earliest}) with its delivery limit set; then its
-     * consumers.
+     * The group starts at the log start ({@code share.auto.offset.reset=earliest}) with its delivery limit set; then
+     * its consumers.
      */
     static ShareWorkload start(String bootstrap, String topic, History history) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {

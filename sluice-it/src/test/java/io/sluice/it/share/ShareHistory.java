@@ -28,12 +28,13 @@ public final class ShareHistory {
     private final List<Delivery> deliveries = new ArrayList<>();
     private final List<Acknowledgement> acknowledgements = new ArrayList<>();
 
-    public synchronized void delivered(String worker, int partition, long offset, long acquisitionId, int deliveryCount) {
+    public synchronized void delivered(String worker, int partition, long offset, long acquisitionId,
+                                       int deliveryCount) {
         deliveries.add(new Delivery(worker, partition, offset, acquisitionId, deliveryCount));
     }
 
-    public synchronized void acknowledged(String worker, int partition, long offset, long acquisitionId, int deliveryCount,
-                                   Type type, Outcome outcome, String error) {
+    public synchronized void acknowledged(String worker, int partition, long offset, long acquisitionId,
+                                          int deliveryCount, Type type, Outcome outcome, String error) {
         acknowledgements.add(new Acknowledgement(worker, partition, offset, acquisitionId, deliveryCount, type,
                 outcome, error));
     }
