@@ -178,7 +178,7 @@ public record CoordinatorProperties(
 
     /**
      * Share groups' defaults (Kafka's broker settings of the same meaning): each is the default of the share group
-     * config that a group may override ({@code share.*}, {@code io.sluice.coordinator.share.ShareGroupConfigs}).
+     * config that a group may override ({@code share.*}, {@code io.sluice.coordinator.groupconfig.GroupConfigKey}).
      *
      * @param maxInFlightRecords the most records a share-partition's in-flight window holds
      *                           ({@code group.share.partition.max.record.locks})

@@ -22,7 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
  * configuration and {@code redis} (the embedded server); {@code store} and {@code cluster} (pure election and placement
  * rules); {@code lease}; {@code metadata} (the command sequence and the feed, written under the lease);
  * {@code reassign} (partition moves, over the metadata); {@code balance} (the move planner, the balancer and
- * decommissioning, which start moves through {@code reassign}); the features
+ * decommissioning, which start moves through {@code reassign}); {@code groupconfig} (every group type's configs,
+ * over the lease); the features
  * {@code partition}, {@code topic}, {@code node} (which uses partition's changes; both queue the next steps of moves
  * behind their own changes), {@code group} (consumer groups, over
  * the metadata) and {@code metrics}; and on top
@@ -64,8 +65,8 @@ class CoordinatorArchitectureTest extends ServiceRules {
      * see), the acl package's {@code AclStore} (ACLs, likewise with a script of its own under the same token), the txn
      * package's {@code TransactionStore} (transactional ids, likewise), the share package's
      * {@code SharePartitionStore} (share-partitions, likewise, and the dead-letter runs its script adds), its
-     * {@code DeadLetterOutbox} (which reads and removes those runs) and {@code ShareGroupConfigStore} (share group
-     * configs, likewise), and {@link CoordinatorConfiguration}, which makes
+     * {@code DeadLetterOutbox} (which reads and removes those runs), the groupconfig package's
+     * {@code GroupConfigStore} (every group type's configs, likewise), and {@link CoordinatorConfiguration}, which makes
      * the connection factory. The {@code redis} package is not
      * among them: it only launches a redis-server process and never connects to it.
      */
@@ -78,7 +79,7 @@ class CoordinatorArchitectureTest extends ServiceRules {
                 .and().doNotHaveFullyQualifiedName(ROOT + ".txn.TransactionStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.SharePartitionStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.DeadLetterOutbox")
-                .and().doNotHaveFullyQualifiedName(ROOT + ".share.ShareGroupConfigStore")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".groupconfig.GroupConfigStore")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
                 .check(serviceClasses());
     }

@@ -3,7 +3,7 @@ package io.sluice.coordinator.group;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.groupconfig.GroupConfigs;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.FencedCommands;
 import io.sluice.coordinator.metadata.MetadataManager;
@@ -51,7 +51,7 @@ public class GroupManager {
     private final CoordinatorLease lease;
     private final MemberLiveness liveness;
     private final OwnershipHistory history;
-    private final StreamsSettings streamsSettings;
+    private final GroupConfigs configs;
     private final Counter rebalances;
     private final TaggedGauges membersPerGroup;
     private final Sinks.Many<Command<?>> commands = Sinks.many().unicast().onBackpressureBuffer();
@@ -60,9 +60,9 @@ public class GroupManager {
     private volatile boolean ready;
 
     GroupManager(GroupStore store, MetadataManager metadata, CoordinatorLease lease, MemberLiveness liveness,
-                 OwnershipHistory history, MeterRegistry meters, CoordinatorProperties properties) {
+                 OwnershipHistory history, MeterRegistry meters, GroupConfigs configs) {
         this.store = store;
-        this.streamsSettings = StreamsSettings.of(properties.streamsGroups());
+        this.configs = configs;
         this.metadata = metadata;
         this.lease = lease;
         this.liveness = liveness;
@@ -145,24 +145,30 @@ public class GroupManager {
         }
         refreshGauge();
         return Flux.fromIterable(groups.values())
-                .filter(group -> {
-                    GroupDecision<Void> decision = GroupRules.sweep(group, liveness.expired(group), metadata.view(),
-                            streamsSettings);
-                    return !decision.after().equals(group);
-                })
-                .concatMap(group -> submit(group.groupId(), (current, view) -> {
-                    if (current == null) {
-                        return GroupDecision.<Void>of(null, null);
-                    }
-                    Set<String> expired = liveness.expired(current);
-                    expired.forEach(memberId -> LOG.warn("Member {} of group {} missed its session or rebalance "
-                            + "timeout: removing it", memberId, current.groupId()));
-                    return GroupRules.sweep(current, expired, view, streamsSettings);
-                }).onErrorResume(e -> {
-                    LOG.warn("Could not sweep group {}: {}; trying again at the next check", group.groupId(), e.toString());
-                    return Mono.empty();
-                }))
+                .concatMap(group -> streamsSettings(group)
+                        .filter(streams -> !GroupRules.sweep(group, liveness.expired(group), metadata.view(), streams)
+                                .after().equals(group))
+                        .flatMap(streams -> submit(group.groupId(), (current, view) -> {
+                            if (current == null) {
+                                return GroupDecision.<Void>of(null, null);
+                            }
+                            Set<String> expired = liveness.expired(current);
+                            expired.forEach(memberId -> LOG.warn("Member {} of group {} missed its session or "
+                                    + "rebalance timeout: removing it", memberId, current.groupId()));
+                            return GroupRules.sweep(current, expired, view, streams);
+                        }))
+                        .onErrorResume(e -> {
+                            LOG.warn("Could not sweep group {}: {}; trying again at the next check", group.groupId(),
+                                    e.toString());
+                            return Mono.empty();
+                        }))
                 .then();
+    }
+
+    /** A streams group's settings under its {@code streams.*} configs; another group's do not matter to a sweep. */
+    private Mono<StreamsSettings> streamsSettings(ConsumerGroup group) {
+        return group.isStreams() ? configs.config(group.groupId()).map(StreamsSettings::of)
+                : Mono.just(StreamsSettings.of(configs.properties().streamsGroups()));
     }
 
     private <T> Mono<Void> process(Command<T> command) {

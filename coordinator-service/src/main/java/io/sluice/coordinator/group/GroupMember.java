@@ -29,12 +29,16 @@ import java.util.TreeSet;
  *                            consumer protocol or an HTTP member
  * @param streams             for a member of a streams group (KIP-1071), its instance and tasks; null otherwise. Such a
  *                            member owns tasks, never partitions: its partition sets stay empty
+ * @param sessionFromGroup    whether {@code sessionTimeoutMs} is the group's ({@code consumer.session.timeout.ms}, or
+ *                            the coordinator's default) and follows it at each heartbeat: true for a member that named
+ *                            none when it joined (every Kafka consumer); false for one that named its own (an HTTP
+ *                            member that asked for one, a classic member), and for members stored before it was kept
  */
 record GroupMember(String memberId, String instanceId, int memberEpoch, int previousMemberEpoch, MemberState state,
                    List<String> subscribedTopicNames, String subscribedTopicRegex, int rebalanceTimeoutMs,
                    int sessionTimeoutMs, Set<TopicPartition> assigned, Set<TopicPartition> pendingRevocation,
                    Set<TopicPartition> target, Set<TopicPartition> resetPartitions, String clientId,
-                   String clientHost, List<String> classicProtocols, StreamsMember streams) {
+                   String clientHost, List<String> classicProtocols, StreamsMember streams, Boolean sessionFromGroup) {
 
     static final int LEFT_STATIC_EPOCH = -2;
 
@@ -47,6 +51,7 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         marked.retainAll(pendingRevocation);
         resetPartitions = sorted(marked);
         classicProtocols = classicProtocols == null ? null : List.copyOf(classicProtocols);
+        sessionFromGroup = Boolean.TRUE.equals(sessionFromGroup);
     }
 
     /** Whether the member speaks Kafka's classic protocol, in a consumer group the coordinator assigns. */
@@ -57,13 +62,13 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
     GroupMember withClassicProtocols(List<String> protocols) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
-                resetPartitions, clientId, clientHost, protocols, streams);
+                resetPartitions, clientId, clientHost, protocols, streams, sessionFromGroup);
     }
 
     GroupMember withStreams(StreamsMember newStreams) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
-                resetPartitions, clientId, clientHost, classicProtocols, newStreams);
+                resetPartitions, clientId, clientHost, classicProtocols, newStreams, sessionFromGroup);
     }
 
     /** Sets are kept sorted, so that equal members are stored as equal documents. */
@@ -85,19 +90,20 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
     GroupMember withSubscription(List<String> names, String regex) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, names, regex,
                 rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target, resetPartitions, clientId,
-                clientHost, classicProtocols, streams);
+                clientHost, classicProtocols, streams, sessionFromGroup);
     }
 
-    GroupMember withTimeouts(int rebalanceTimeout, int sessionTimeout) {
+    /** New timeouts; {@code groupSession} says whether the session is the group's ({@link #sessionFromGroup}). */
+    GroupMember withTimeouts(int rebalanceTimeout, int sessionTimeout, boolean groupSession) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeout, sessionTimeout, assigned, pendingRevocation, target,
-                resetPartitions, clientId, clientHost, classicProtocols, streams);
+                resetPartitions, clientId, clientHost, classicProtocols, streams, groupSession);
     }
 
     GroupMember withTarget(Set<TopicPartition> newTarget) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation,
-                new TreeSet<>(newTarget), resetPartitions, clientId, clientHost, classicProtocols, streams);
+                new TreeSet<>(newTarget), resetPartitions, clientId, clientHost, classicProtocols, streams, sessionFromGroup);
     }
 
     /** A new ownership; the reset marks stay on the partitions still pending. */
@@ -105,7 +111,7 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
                               Set<TopicPartition> newPending) {
         return new GroupMember(memberId, instanceId, epoch, previousEpoch, newState, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, new TreeSet<>(newAssigned),
-                new TreeSet<>(newPending), target, resetPartitions, clientId, clientHost, classicProtocols, streams);
+                new TreeSet<>(newPending), target, resetPartitions, clientId, clientHost, classicProtocols, streams, sessionFromGroup);
     }
 
     /**
@@ -126,7 +132,7 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch,
                 leftStatic() ? state : MemberState.UNREVOKED_PARTITIONS, subscribedTopicNames, subscribedTopicRegex,
                 rebalanceTimeoutMs, sessionTimeoutMs, kept, pending, target, marked, clientId, clientHost,
-                classicProtocols, streams);
+                classicProtocols, streams, sessionFromGroup);
     }
 
     /** The member's client as it last said (a null keeps what was known). */
@@ -134,20 +140,20 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
                 resetPartitions, newClientId == null ? clientId : newClientId,
-                newClientHost == null ? clientHost : newClientHost, classicProtocols, streams);
+                newClientHost == null ? clientHost : newClientHost, classicProtocols, streams, sessionFromGroup);
     }
 
     /** A static member leaving for a restart: it keeps what it owns, at epoch -2, remembering its epoch. */
     GroupMember leavingStatically() {
         return new GroupMember(memberId, instanceId, LEFT_STATIC_EPOCH, memberEpoch, MemberState.LEFT_STATIC,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams);
+                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams, sessionFromGroup);
     }
 
     /** The static member back under a new member id, at the epoch it left with. */
     GroupMember returningAs(String newMemberId) {
         return new GroupMember(newMemberId, instanceId, previousMemberEpoch, previousMemberEpoch, MemberState.STABLE,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams);
+                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams, sessionFromGroup);
     }
 }

@@ -108,7 +108,7 @@ final class GroupRules {
             } else {
                 member = new GroupMember(id, request.groupInstanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         settings.defaultRebalanceTimeoutMs(), settings.defaultSessionTimeoutMs(), Set.of(), Set.of(),
-                        Set.of(), Set.of(), null, null, null, null);
+                        Set.of(), Set.of(), null, null, null, null, request.sessionTimeoutMs() == null);
                 membershipChanged = true;
             }
             owned = Set.of();
@@ -123,9 +123,13 @@ final class GroupRules {
                 : request.subscribedTopicRegex().isEmpty() ? null : request.subscribedTopicRegex();
         boolean subscriptionChanged = !names.equals(member.subscribedTopicNames())
                 || !Objects.equals(regex, member.subscribedTopicRegex());
+        // A session named in the request is the member's own from then on; one that follows the group takes the
+        // group's consumer.session.timeout.ms as it is now (settings carry the group's configs).
+        boolean groupSession = request.sessionTimeoutMs() == null && member.sessionFromGroup();
         member = member.withSubscription(names, regex).withTimeouts(
                 request.rebalanceTimeoutMs() != null ? request.rebalanceTimeoutMs() : member.rebalanceTimeoutMs(),
-                request.sessionTimeoutMs() != null ? request.sessionTimeoutMs() : member.sessionTimeoutMs())
+                request.sessionTimeoutMs() != null ? request.sessionTimeoutMs()
+                        : groupSession ? settings.defaultSessionTimeoutMs() : member.sessionTimeoutMs(), groupSession)
                 .withClient(request.clientId(), request.clientHost());
         group = group.withMember(member);
 

@@ -1,6 +1,7 @@
 package io.sluice.coordinator.group;
 
 import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.groupconfig.GroupConfigs;
 import io.sluice.internal.group.CommittedOffset;
 import io.sluice.internal.group.GroupDescription;
 import io.sluice.internal.group.GroupHeartbeatRequest;
@@ -53,7 +54,7 @@ class GroupService {
     private final Clock clock;
     private final ShareGroupIds shareGroups;
     private final PendingTransactionalOffsets pendingOffsets;
-    private final StreamsSettings streamsSettings;
+    private final GroupConfigs configs;
     private final InternalTopicCreator topicCreator;
     private final int internalTopicReplicationFactor;
     /** Internal topics being created now, so that the heartbeats of a group waiting for them create each once. */
@@ -63,10 +64,10 @@ class GroupService {
 
     GroupService(GroupManager groups, ClassicGroups classic, MemberLiveness liveness, OwnershipHistory history,
                  CoordinatorProperties properties, Clock clock, ShareGroupIds shareGroups,
-                 PendingTransactionalOffsets pendingOffsets, InternalTopicCreator topicCreator) {
+                 PendingTransactionalOffsets pendingOffsets, InternalTopicCreator topicCreator, GroupConfigs configs) {
         this.shareGroups = shareGroups;
         this.topicCreator = topicCreator;
-        this.streamsSettings = StreamsSettings.of(properties.streamsGroups());
+        this.configs = configs;
         this.internalTopicReplicationFactor = properties.streamsGroups().internalTopicReplicationFactor();
         this.pendingOffsets = pendingOffsets;
         this.groups = groups;
@@ -77,29 +78,33 @@ class GroupService {
         this.clock = clock;
     }
 
+    /** A consumer group member's heartbeat, under the group's {@code consumer.*} configs. */
     Mono<GroupHeartbeatResponse> heartbeat(String groupId, GroupHeartbeatRequest request) {
-        return ready(groupId).then(Mono.defer(() -> notAShareGroup(groupId, request))).then(Mono.defer(() -> {
-            if (Objects.equals(request.memberEpoch(), GroupHeartbeatRequest.JOIN) && classic.hasMembers(groupId)) {
-                return upgradeAndJoin(groupId, request);
-            }
-            if (request.memberId() != null && !request.memberId().isEmpty()) {
-                liveness.heartbeat(groupId, request.memberId());
-            }
-            return groups.submit(groupId, (group, view) -> GroupRules.heartbeat(group, groupId, request, view,
-                    settings, () -> UUID.randomUUID().toString()));
-        })).doOnNext(answer -> liveness.heartbeat(groupId, answer.memberId()));
+        return ready(groupId).then(Mono.defer(() -> notAShareGroup(groupId, request)))
+                .then(Mono.defer(() -> configs.config(groupId))).flatMap(config -> {
+                    GroupSettings limits = settings.forGroup(config);
+                    if (Objects.equals(request.memberEpoch(), GroupHeartbeatRequest.JOIN)
+                            && classic.hasMembers(groupId)) {
+                        return upgradeAndJoin(groupId, request, limits);
+                    }
+                    if (request.memberId() != null && !request.memberId().isEmpty()) {
+                        liveness.heartbeat(groupId, request.memberId());
+                    }
+                    return groups.submit(groupId, (group, view) -> GroupRules.heartbeat(group, groupId, request, view,
+                            limits, () -> UUID.randomUUID().toString()));
+                }).doOnNext(answer -> liveness.heartbeat(groupId, answer.memberId()));
     }
 
     /**
      * A streams group member's heartbeat ({@link StreamsRules#heartbeat}). A group id whose members speak the classic
      * protocol is not a streams group (INCONSISTENT_GROUP_PROTOCOL), nor is a share group's (UNKNOWN_GROUP). Internal
      * topics the group lacks are created once the change is stored; until they exist its members are told they are
-     * missing (and why their creation failed, if it did).
+     * missing (and why their creation failed, if it did). Runs under the group's {@code streams.*} configs.
      */
     Mono<StreamsHeartbeatResponse> streamsHeartbeat(String groupId, StreamsHeartbeatRequest request) {
         boolean joining = Objects.equals(request.memberEpoch(), StreamsHeartbeatRequest.JOIN);
         return ready(groupId).then(Mono.defer(() -> joining ? notAShareGroup(groupId) : Mono.empty()))
-                .then(Mono.defer(() -> {
+                .then(Mono.defer(() -> configs.config(groupId))).flatMap(config -> {
                     if (classic.hasMembers(groupId)) {
                         throw ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " has members of "
                                 + "Kafka's classic group protocol, not a streams group");
@@ -108,8 +113,8 @@ class GroupService {
                         liveness.heartbeat(groupId, request.memberId());
                     }
                     return groups.submit(groupId, (group, view) -> StreamsRules.heartbeat(group, groupId, request,
-                            view, streamsSettings, settings));
-                }))
+                            view, StreamsSettings.of(config), settings));
+                })
                 .doOnNext(outcome -> {
                     liveness.heartbeat(groupId, outcome.response().memberId());
                     createInternalTopics(groupId, outcome.missingInternalTopics());
@@ -202,7 +207,8 @@ class GroupService {
      * consumer group, or whose subscriptions or assignments the coordinator could not read, cannot be
      * (INCONSISTENT_GROUP_PROTOCOL).
      */
-    private Mono<GroupHeartbeatResponse> upgradeAndJoin(String groupId, GroupHeartbeatRequest request) {
+    private Mono<GroupHeartbeatResponse> upgradeAndJoin(String groupId, GroupHeartbeatRequest request,
+                                                        GroupSettings limits) {
         ClassicGroups.Upgrade upgrade = classic.upgrade(groupId).orElseThrow(() ->
                 ErrorCode.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " has members of Kafka's "
                         + "classic group protocol that a consumer group cannot take over (not protocol type "
@@ -214,7 +220,7 @@ class GroupService {
         return groups.submit(groupId, (group, view) -> {
             ConsumerGroup upgraded = ClassicMemberRules.upgrade(group, groupId, upgrade, view);
             GroupDecision<GroupHeartbeatResponse> joined = GroupRules.heartbeat(upgraded, groupId, request, view,
-                    settings, () -> UUID.randomUUID().toString());
+                    limits, () -> UUID.randomUUID().toString());
             if (!classic.handOver(groupId, upgrade.generation())) {
                 throw ErrorCode.COORDINATOR_NOT_AVAILABLE.exception("Classic group " + groupId + " moved on while "
                         + "a consumer group took it over: join again");

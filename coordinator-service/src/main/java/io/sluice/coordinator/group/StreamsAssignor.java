@@ -19,8 +19,9 @@ import java.util.TreeSet;
  *       within each subtopology.</li>
  *   <li>A member keeps the active tasks its previous target had, as far as the balance allows; the rest go to the
  *       members furthest below their share (then the fewest on their instance, then by member id).</li>
- *   <li>Each task gets up to {@code standbys} standby replicas, each on an instance ({@code process_id}) that holds the
- *       task in no other role — a task is never twice on one instance, whose members share a state directory. A
+ *   <li>Each stateful task (of a subtopology with state changelog topics: a standby of any other keeps nothing) gets
+ *       up to {@code standbys} standby replicas, as Kafka's assignor gives them, each on an instance
+ *       ({@code process_id}) that holds the task in no other role — a task is never twice on one instance, whose members share a state directory. A
  *       member that held the task before is preferred (its state is warm), then the least loaded.</li>
  *   <li>No warm-up tasks: this assignor moves an active task at once, as Kafka's sticky assignor does.</li>
  * </ul>
@@ -35,14 +36,21 @@ final class StreamsAssignor {
     record Member(String memberId, String processId, Tasks previous) {
     }
 
-    static SortedMap<String, Tasks> assign(List<Member> members, SortedSet<TaskId> tasks, int standbys) {
+    /**
+     * The members' targets: every one of {@code tasks} active once, and standbys of those of the {@code stateful}
+     * subtopologies.
+     */
+    static SortedMap<String, Tasks> assign(List<Member> members, SortedSet<TaskId> tasks, Set<String> stateful,
+                                           int standbys) {
         SortedMap<String, Tasks> targets = new TreeMap<>();
         if (members.isEmpty()) {
             return targets;
         }
         List<Member> ordered = members.stream().sorted(Comparator.comparing(Member::memberId)).toList();
         Map<String, Set<TaskId>> active = assignActive(ordered, tasks);
-        Map<String, Set<TaskId>> standby = assignStandbys(ordered, tasks, active, standbys);
+        SortedSet<TaskId> withState = new TreeSet<>();
+        tasks.stream().filter(task -> stateful.contains(task.subtopology())).forEach(withState::add);
+        Map<String, Set<TaskId>> standby = assignStandbys(ordered, withState, active, standbys);
         for (Member member : ordered) {
             targets.put(member.memberId(), new Tasks(active.get(member.memberId()), standby.get(member.memberId()),
                     Set.of()));

@@ -21,6 +21,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The streams group state machine (KIP-1071), as pure decisions in the manner of {@link GroupRules}: each takes the
@@ -115,7 +116,7 @@ final class StreamsRules {
             } else {
                 member = new GroupMember(memberId, request.instanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         limits.defaultRebalanceTimeoutMs(), settings.sessionTimeoutMs(), Set.of(), Set.of(),
-                        Set.of(), Set.of(), null, null, null, fresh);
+                        Set.of(), Set.of(), null, null, null, fresh, true);
                 membershipChanged = true;
             }
             owned = Tasks.NONE;
@@ -128,7 +129,7 @@ final class StreamsRules {
                 request.userEndpoint(), request.clientTags());
         member = member.withStreams(streams)
                 .withTimeouts(rebalanceTimeout != null ? rebalanceTimeout : member.rebalanceTimeoutMs(),
-                        settings.sessionTimeoutMs())
+                        settings.sessionTimeoutMs(), true)
                 .withClient(request.clientId(), request.clientHost());
         group = group.withMember(member);
         if (request.shutdownApplication() && group.streams().shutdownRequestedBy() == null) {
@@ -212,7 +213,11 @@ final class StreamsRules {
         List<StreamsAssignor.Member> input = group.members().values().stream()
                 .map(m -> new StreamsAssignor.Member(m.memberId(), m.streams().processId(), m.streams().target()))
                 .toList();
-        SortedMap<String, Tasks> targets = StreamsAssignor.assign(input, tasks, settings.standbyReplicas());
+        Set<String> stateful = group.streams().topology().subtopologies().stream()
+                .filter(subtopology -> !subtopology.stateChangelogTopics().isEmpty())
+                .map(StreamsTopology.Subtopology::id).collect(Collectors.toSet());
+        SortedMap<String, Tasks> targets = StreamsAssignor.assign(input, tasks, stateful,
+                settings.standbyReplicas());
         SortedMap<String, GroupMember> members = new TreeMap<>();
         for (GroupMember member : group.members().values()) {
             StreamsMember streams = member.streams();

@@ -1,13 +1,25 @@
 package io.sluice.coordinator.group;
 
 import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.groupconfig.GroupConfig;
+import io.sluice.coordinator.groupconfig.GroupConfigKey;
 
-/** The streams group settings {@link StreamsRules} applies, from {@link CoordinatorProperties.StreamsGroups}. */
+/**
+ * The streams group settings {@link StreamsRules} applies: a group's {@code streams.*} configs over
+ * {@link CoordinatorProperties.StreamsGroups}.
+ */
 record StreamsSettings(int sessionTimeoutMs, int heartbeatIntervalMs, int standbyReplicas) {
 
     static StreamsSettings of(CoordinatorProperties.StreamsGroups streams) {
         return new StreamsSettings((int) streams.sessionTimeout().toMillis(),
                 (int) streams.heartbeatInterval().toMillis(), streams.numStandbyReplicas());
+    }
+
+    /** The settings of the group whose configs are {@code config}. */
+    static StreamsSettings of(GroupConfig config) {
+        return new StreamsSettings((int) config.millis(GroupConfigKey.STREAMS_SESSION_TIMEOUT_MS).toMillis(),
+                (int) config.millis(GroupConfigKey.STREAMS_HEARTBEAT_INTERVAL_MS).toMillis(),
+                config.integer(GroupConfigKey.STREAMS_NUM_STANDBY_REPLICAS));
     }
 
     /** Often enough that a member heartbeats at least three times within its session. */

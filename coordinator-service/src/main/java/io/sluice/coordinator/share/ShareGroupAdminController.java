@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Share-group administration over the internal API: list, describe, reset, delete ({@link ShareGroupRules}), and the
- * group's configs ({@link ShareGroupConfigRules}). As at
+ * group's configs (the groupconfig package's {@code GroupConfigRules}). As at
  * Kafka, a reset or a delete needs a group without members ({@link ShareMembership}): NON_EMPTY_GROUP while a share
  * consumer is in it, whether or not it holds records. HTTP workers are no members; the records they hold are checked
  * by the rules.

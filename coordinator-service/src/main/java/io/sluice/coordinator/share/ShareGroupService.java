@@ -1,6 +1,9 @@
 package io.sluice.coordinator.share;
 
 import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.groupconfig.GroupConfig;
+import io.sluice.coordinator.groupconfig.GroupConfigRules;
+import io.sluice.coordinator.groupconfig.GroupConfigs;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.FencedCommands;
 import io.sluice.internal.group.GroupIds;
@@ -55,7 +58,7 @@ import reactor.core.publisher.Sinks;
  * <p>Locks past their deadline are ended at each acquire before records are taken, so an abandoned record is delivered
  * again as soon as it is asked for after its lock expires, with no timer.
  *
- * <p>Each command runs under its group's config ({@link ShareGroupConfigs}): its limits (lock duration, delivery
+ * <p>Each command runs under its group's config ({@link GroupConfigs}): its limits (lock duration, delivery
  * limit, in-flight window) and where a new share-partition starts. A config change is a command of the sequence too,
  * so every command after it sees the new values. A change holds from then on, for what happens from then on, as at
  * Kafka: a lock already taken keeps its deadline (a renew or a new acquisition takes the new duration); a delivery
@@ -69,7 +72,7 @@ class ShareGroupService {
     private static final Logger LOG = LoggerFactory.getLogger(ShareGroupService.class);
 
     private final SharePartitionStore store;
-    private final ShareGroupConfigs configs;
+    private final GroupConfigs configs;
     private final CoordinatorLease lease;
     private final Clock clock;
     private final ShareMetrics metrics;
@@ -80,7 +83,7 @@ class ShareGroupService {
     /** Only the sequence reads and writes it (one command at a time); a step-down clears it from the sequence too. */
     private final Map<Key, Cached> documents = new HashMap<>();
 
-    ShareGroupService(SharePartitionStore store, ShareGroupConfigs configs, CoordinatorLease lease, Clock clock,
+    ShareGroupService(SharePartitionStore store, GroupConfigs configs, CoordinatorLease lease, Clock clock,
                       ShareMetrics metrics, CoordinatorProperties properties, DeadLetterSignal deadLetterSignal) {
         this.store = store;
         this.configs = configs;
@@ -171,7 +174,7 @@ class ShareGroupService {
      * @return how many records were released
      */
     Mono<Integer> releaseHeldBy(String groupId, String memberId) {
-        return configs.config(groupId)
+        return shareConfig(groupId)
                 .flatMap(config -> store.load(groupId, config.limits()))
                 .flatMapMany(partitions -> Flux.fromIterable(partitions.keySet()))
                 .concatMap(tp -> submit(new Key(groupId, tp), (current, config, nowMs) -> {
@@ -306,16 +309,16 @@ class ShareGroupService {
         });
     }
 
-    // ---------------------------------------------------------------- configs (ShareGroupConfigRules)
+    // ---------------------------------------------------------------- configs (GroupConfigRules)
 
     /** The group's configs: every key with the group's value or the cluster default. */
     Mono<ShareGroupConfigList> describeConfigs(String groupId) {
-        return configs.config(groupId).map(config -> ShareGroupConfigRules.describe(config, configs.defaults()));
+        return configs.config(groupId).map(GroupConfigRules::describe);
     }
 
     /**
      * Changes the group's configs, all or nothing, in the sequence: a command after it runs under the new values
-     * (locks already taken keep their deadlines; see {@link ShareGroupConfigs}).
+     * (locks already taken keep their deadlines; see {@link GroupConfigs}).
      */
     Mono<ShareGroupConfigList> alterConfigs(String groupId, ShareGroupConfigChange change) {
         return Mono.defer(() -> {
@@ -332,14 +335,19 @@ class ShareGroupService {
         return FencedCommands.answer(Mono.defer(() -> {
             long token = lease.fencingToken();
             return configs.config(command.groupId()).flatMap(current -> {
-                SortedMap<String, String> after = ShareGroupConfigRules.apply(command.groupId(), current.overrides(),
-                        command.change(), configs.defaults());
-                Mono<ShareGroupConfig> stored = command.change().validateOnly() || after.equals(current.overrides())
-                        ? Mono.just(ShareGroupConfig.of(command.groupId(), after, configs.defaults()))
+                SortedMap<String, String> after = GroupConfigRules.apply(command.groupId(), current.overrides(),
+                        command.change(), configs.properties());
+                Mono<GroupConfig> stored = command.change().validateOnly() || after.equals(current.overrides())
+                        ? Mono.just(GroupConfig.of(command.groupId(), after, configs.properties()))
                         : configs.write(token, command.groupId(), after);
-                return stored.map(config -> ShareGroupConfigRules.describe(config, configs.defaults()));
+                return stored.map(GroupConfigRules::describe);
             });
-        }), command.result(), lease, documents::clear, "share group config");
+        }), command.result(), lease, documents::clear, "group config");
+    }
+
+    /** The share group configs of {@code groupId} as they hold now. */
+    private Mono<ShareGroupConfig> shareConfig(String groupId) {
+        return configs.config(groupId).map(ShareGroupConfig::of);
     }
 
     private static <T> GroupDecision<T> written(String groupId, ShareGroupRules.Change<T> change) {
@@ -381,7 +389,7 @@ class ShareGroupService {
             Mono<List<String>> groupIds = command.groupId() != null ? Mono.just(List.of(command.groupId()))
                     : store.groupIds();
             return groupIds.flatMapMany(Flux::fromIterable)
-                    .concatMap(groupId -> configs.config(groupId).flatMap(config -> store.load(groupId,
+                    .concatMap(groupId -> shareConfig(groupId).flatMap(config -> store.load(groupId,
                             config.limits()).map(partitions -> Map.entry(groupId, new Group(config, partitions)))))
                     .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
                     .flatMap(groups -> {
@@ -413,7 +421,7 @@ class ShareGroupService {
     private <T> Mono<Void> process(Command<T> command) {
         return FencedCommands.answer(Mono.defer(() -> {
             long token = lease.fencingToken();
-            return configs.config(command.key().groupId()).flatMap(config -> {
+            return shareConfig(command.key().groupId()).flatMap(config -> {
                 Cached cached = documents.get(command.key());
                 Mono<Optional<String>> before = cached != null && cached.fencingToken() == token
                         ? Mono.just(Optional.ofNullable(cached.document()))

@@ -3,6 +3,7 @@ package io.sluice.coordinator.share;
 import io.sluice.coordinator.group.ClassicGroups;
 import io.sluice.coordinator.group.GroupManager;
 import io.sluice.coordinator.group.ShareGroupIds;
+import io.sluice.coordinator.groupconfig.GroupConfigs;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.internal.group.GroupIds;
@@ -51,7 +52,7 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
 
     private final ShareMembers members = new ShareMembers();
     private final ShareGroupService shares;
-    private final ShareGroupConfigs configs;
+    private final GroupConfigs configs;
     private final MetadataManager metadata;
     private final CoordinatorLease lease;
     private final Clock clock;
@@ -61,7 +62,7 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
     private long term = -1;
     private Disposable sweeps;
 
-    ShareMembership(ShareGroupService shares, ShareGroupConfigs configs, MetadataManager metadata,
+    ShareMembership(ShareGroupService shares, GroupConfigs configs, MetadataManager metadata,
                     CoordinatorLease lease, Clock clock, GroupManager consumerGroups, ClassicGroups classicGroups) {
         this.shares = shares;
         this.configs = configs;
@@ -72,11 +73,11 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
         this.clock = clock;
     }
 
-    /** A heartbeat under the group's session timeout and heartbeat interval ({@link ShareGroupConfigs}). */
+    /** A heartbeat under the group's session timeout and heartbeat interval ({@link GroupConfigs}). */
     Mono<ShareHeartbeatResponse> heartbeat(ShareHeartbeatRequest request) {
         // An invalid group id is refused by the rules, with the heartbeat's other faults; its timeouts do not matter.
-        return Mono.defer(() -> GroupIds.isValid(request.groupId()) ? configs.config(request.groupId())
-                        : Mono.just(ShareGroupConfig.of("", Map.of(), configs.defaults())))
+        return Mono.defer(() -> GroupIds.isValid(request.groupId()) ? configs.config(request.groupId()).map(ShareGroupConfig::of)
+                        : Mono.just(ShareGroupConfig.of("", Map.of(), configs.properties())))
                 .flatMap(config -> heartbeat(request, new ShareMembers.Timeouts(config.sessionTimeout().toMillis(),
                         config.heartbeatInterval().toMillis())));
     }

@@ -109,7 +109,7 @@ class SharePartitionStore {
     /**
      * Stores several share-partitions of one group at once (a null state removes its share-partition): all of them,
      * or, with FENCED_COORDINATOR when the token is not current, none; with {@code dropConfigs} (the group is deleted)
-     * the group's configs ({@link ShareGroupConfigs}) are removed in the same script. An empty map writes nothing.
+     * the group's configs (the groupconfig package's {@code GroupConfigs}) are removed in the same script. An empty map writes nothing.
      */
     Mono<Void> write(long fencingToken, String groupId, Map<TopicPartition, SharePartition> states,
                      boolean dropConfigs) {
@@ -133,7 +133,7 @@ class SharePartitionStore {
         List<String> keys = new ArrayList<>(List.of(RedisKeys.FENCING_TOKEN, RedisKeys.sharePartitions(groupId),
                 RedisKeys.SHARE_DLQ_OUTBOX, RedisKeys.SHARE_DLQ_OUTBOX_ID));
         if (dropConfigs) {
-            keys.add(RedisKeys.shareGroupConfigs(groupId));
+            keys.add(RedisKeys.groupConfigs(groupId));
         }
         return redis.execute(SHARE_WRITE, keys, args)
                 .single()

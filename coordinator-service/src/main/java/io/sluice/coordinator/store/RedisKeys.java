@@ -30,9 +30,10 @@ package io.sluice.coordinator.store;
  *   sluice:share-dlq-outbox-id
  *                            counter          the last outbox id given
  *   sluice:share-group-configs:G
- *                            hash             share group config key → the value share group G sets
- *                                             (share.record.lock.duration.ms, ...; ShareConfigKey); keys the
- *                                             group does not set are absent; removed with the group
+ *                            hash             group config key → the value group G sets, of any group type
+ *                                             (consumer.session.timeout.ms, share.record.lock.duration.ms, ...;
+ *                                             GroupConfigKey); keys the group does not set are absent; removed with
+ *                                             a share group
  *   sluice:idempotency:H     hash, PX ttl     an Idempotency-Key whose SHA-256 is H: fingerprint, producer_id,
  *                                             assignment, holder, held_until, response_status, response_body; ttl
  *                                             the gateway's key retention
@@ -58,7 +59,8 @@ public final class RedisKeys {
     public static final String SHARE_PARTITIONS_PREFIX = "sluice:share-partitions:";
     public static final String SHARE_DLQ_OUTBOX = "sluice:share-dlq-outbox";
     public static final String SHARE_DLQ_OUTBOX_ID = "sluice:share-dlq-outbox-id";
-    public static final String SHARE_GROUP_CONFIGS_PREFIX = "sluice:share-group-configs:";
+    /** Every group type's configs; named when only share groups had any, and kept so that stored ones stay found. */
+    public static final String GROUP_CONFIGS_PREFIX = "sluice:share-group-configs:";
     public static final String IDEMPOTENCY_PREFIX = "sluice:idempotency:";
 
     private RedisKeys() {
@@ -74,9 +76,9 @@ public final class RedisKeys {
         return GROUP_OFFSETS_PREFIX + groupId;
     }
 
-    /** The hash of a share group's configs (group ids are restricted to {@code [a-zA-Z0-9._-]}). */
-    public static String shareGroupConfigs(String groupId) {
-        return SHARE_GROUP_CONFIGS_PREFIX + groupId;
+    /** The hash of a group's configs, of every group type (group ids are restricted to {@code [a-zA-Z0-9._-]}). */
+    public static String groupConfigs(String groupId) {
+        return GROUP_CONFIGS_PREFIX + groupId;
     }
 
     /** The hash of a share group's share-partitions (group ids are restricted to {@code [a-zA-Z0-9._-]}). */

@@ -33,12 +33,14 @@ import io.sluice.internal.group.OffsetResetRequest;
 import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.internal.group.PartitionOffset;
 import io.sluice.internal.group.TopicPartitions;
+import io.sluice.internal.share.ShareGroupConfigChange;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -222,6 +224,41 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
         assertRefused(() -> member.commit(1, tp("silent", 0), 1), ErrorCode.UNKNOWN_MEMBER);
         assertRefused(member::poll, ErrorCode.UNKNOWN_MEMBER);
         assertThat(offsets("silent-group")).isEmpty();
+    }
+
+    /**
+     * {@code consumer.session.timeout.ms} and {@code consumer.heartbeat.interval.ms} (KIP-848's group configs) hold for
+     * the members that named no session (every Kafka consumer), from their next heartbeat; a member that named its own
+     * keeps it.
+     */
+    @Test
+    void aGroupsConsumerConfigsHoldFromTheNextHeartbeatForMembersThatNamedNoSession() {
+        api().createTopic("tuned", 2, 1);
+        TestMember follower = member("tuned-group");
+        TestMember ownSession = member("tuned-group");
+        follower.join(List.of("tuned"));
+        ownSession.join(List.of("tuned"), 60_000);
+        assertThat(memberOf("tuned-group", follower.id()).sessionTimeoutMs()).isEqualTo(45_000);
+
+        client.alterShareGroupConfigs("tuned-group", new ShareGroupConfigChange(Map.of(
+                "consumer.session.timeout.ms", "1500", "consumer.heartbeat.interval.ms", "200"), List.of(), false,
+                false)).block(WAIT);
+        GroupHeartbeatResponse followed = follower.poll();
+        GroupHeartbeatResponse kept = ownSession.poll();
+
+        assertThat(followed.heartbeatIntervalMs()).isEqualTo(200);
+        assertThat(kept.heartbeatIntervalMs()).isEqualTo(200);
+        assertThat(memberOf("tuned-group", follower.id()).sessionTimeoutMs()).isEqualTo(1500);
+        assertThat(memberOf("tuned-group", ownSession.id()).sessionTimeoutMs()).isEqualTo(60_000);
+        TestMember joinedAfter = member("tuned-group");
+        joinedAfter.join(List.of("tuned"));
+        assertThat(memberOf("tuned-group", joinedAfter.id()).sessionTimeoutMs()).isEqualTo(1500);
+
+        await("the members that follow the group's 1.5 s session to be removed").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> describe("tuned-group").members().size() == 1);
+        assertThat(describe("tuned-group").members()).extracting(MemberDescription::memberId)
+                .containsExactly(ownSession.id());
     }
 
     @Test

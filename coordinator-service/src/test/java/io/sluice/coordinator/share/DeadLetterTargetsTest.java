@@ -2,6 +2,7 @@ package io.sluice.coordinator.share;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.coordinator.groupconfig.GroupConfigKey;
 import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.PartitionState;
@@ -41,11 +42,11 @@ class DeadLetterTargetsTest {
     @Test
     void aGroupCannotBeConfiguredWithAnInternalTopicAsItsDeadLetterTopic() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> ShareConfigKey.DEAD_LETTER_TOPIC_NAME.canonical("__consumer_offsets"))
+                        () -> GroupConfigKey.DEAD_LETTER_TOPIC_NAME.canonical("__consumer_offsets"))
                 .isInstanceOfSatisfying(io.sluice.protocol.SluiceException.class, e -> assertThat(e.errorCode())
                         .isEqualTo(io.sluice.protocol.ErrorCode.INVALID_CONFIG))
                 .hasMessageContaining("__consumer_offsets");
-        assertThat(ShareConfigKey.DEAD_LETTER_TOPIC_NAME.canonical(" dlq.orders ")).isEqualTo("dlq.orders");
+        assertThat(GroupConfigKey.DEAD_LETTER_TOPIC_NAME.canonical(" dlq.orders ")).isEqualTo("dlq.orders");
     }
 
     @Test

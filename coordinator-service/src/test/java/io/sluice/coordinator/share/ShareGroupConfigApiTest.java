@@ -4,6 +4,7 @@ import static io.sluice.internal.share.AcknowledgeType.RELEASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.coordinator.groupconfig.GroupConfigs;
 import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestRedis;
@@ -40,7 +41,7 @@ class ShareGroupConfigApiTest extends CoordinatorTestSupport {
     private static final String TOPIC = "jobs";
 
     @Autowired
-    private ShareGroupConfigs configs;
+    private GroupConfigs configs;
 
     private ShareGroupConfigList alter(String group, Map<String, String> set, List<String> delete) {
         return web.post().uri(SharePaths.CONFIGS, group).contentType(MediaType.APPLICATION_JSON)
@@ -52,6 +53,10 @@ class ShareGroupConfigApiTest extends CoordinatorTestSupport {
     private String refused(String group, ShareGroupConfigChange change) {
         return web.post().uri(SharePaths.CONFIGS, group).contentType(MediaType.APPLICATION_JSON).bodyValue(change)
                 .exchange().expectStatus().isBadRequest().expectBody(String.class).returnResult().getResponseBody();
+    }
+
+    private ShareGroupConfig share(String group) {
+        return ShareGroupConfig.of(configs.config(group).block(Duration.ofSeconds(30)));
     }
 
     private ShareGroupConfigList describe(String group) {
@@ -152,7 +157,7 @@ class ShareGroupConfigApiTest extends CoordinatorTestSupport {
         assertThat(after.configs()).filteredOn(e -> !e.isDefault()).extracting(ShareGroupConfigList.Entry::name)
                 .containsExactly("share.delivery.count.limit");
         assertThat(value(after, "share.delivery.count.limit")).isEqualTo("3");
-        assertThat(TestRedis.shared().commands().hgetall(RedisKeys.shareGroupConfigs("careful")))
+        assertThat(TestRedis.shared().commands().hgetall(RedisKeys.groupConfigs("careful")))
                 .containsExactly(Map.entry("share.delivery.count.limit", "3"));
     }
 
@@ -168,7 +173,7 @@ class ShareGroupConfigApiTest extends CoordinatorTestSupport {
 
         assertThat(value(answer, "share.delivery.count.limit")).isEqualTo("7");
         assertThat(value(describe("trial"), "share.delivery.count.limit")).isEqualTo("5");
-        assertThat(TestRedis.shared().commands().exists(RedisKeys.shareGroupConfigs("trial"))).isZero();
+        assertThat(TestRedis.shared().commands().exists(RedisKeys.groupConfigs("trial"))).isZero();
     }
 
     @Test
@@ -200,13 +205,13 @@ class ShareGroupConfigApiTest extends CoordinatorTestSupport {
         alter("gone", Map.of("share.delivery.count.limit", "3", "share.auto.offset.reset", "earliest"), List.of());
         acquire("gone", "w1", 1, 0, 1);
         release("gone", "w1", 0);
-        assertThat(TestRedis.shared().commands().exists(RedisKeys.shareGroupConfigs("gone"))).isOne();
+        assertThat(TestRedis.shared().commands().exists(RedisKeys.groupConfigs("gone"))).isOne();
 
         web.delete().uri(SharePaths.GROUP, "gone").exchange().expectStatus().isNoContent();
 
-        assertThat(TestRedis.shared().commands().exists(RedisKeys.shareGroupConfigs("gone"))).isZero();
+        assertThat(TestRedis.shared().commands().exists(RedisKeys.groupConfigs("gone"))).isZero();
         assertThat(describe("gone").configs()).allSatisfy(e -> assertThat(e.isDefault()).isTrue());
-        assertThat(configs.config("gone").block(Duration.ofSeconds(10)).deliveryCountLimit()).isEqualTo(5);
+        assertThat(share("gone").deliveryCountLimit()).isEqualTo(5);
     }
 
     @Test
@@ -214,7 +219,7 @@ class ShareGroupConfigApiTest extends CoordinatorTestSupport {
         long token = api().status().fencingToken();
         alter("handed-over", Map.of("share.delivery.count.limit", "3"), List.of());
         // What another coordinator wrote while it held the lease.
-        TestRedis.shared().commands().hset(RedisKeys.shareGroupConfigs("handed-over"),
+        TestRedis.shared().commands().hset(RedisKeys.groupConfigs("handed-over"),
                 "errors.deadletterqueue.topic.name", "dlq.jobs");
 
         TestRedis.shared().commands().del(RedisKeys.LEASE);
@@ -225,7 +230,7 @@ class ShareGroupConfigApiTest extends CoordinatorTestSupport {
                     return status.active() && status.fencingToken() != null && status.fencingToken() > token;
                 });
 
-        ShareGroupConfig config = configs.config("handed-over").block(Duration.ofSeconds(10));
+        ShareGroupConfig config = share("handed-over");
         assertThat(config.deliveryCountLimit()).isEqualTo(3);
         assertThat(config.deadLetterTopic()).contains("dlq.jobs");
         assertThat(config.copyRecord()).isFalse();
@@ -233,16 +238,15 @@ class ShareGroupConfigApiTest extends CoordinatorTestSupport {
 
     /**
      * Any group id has configs, so a coordinator asked for those of ever more ids must not hold them all: past
-     * {@value ShareGroupConfigs#MOST_CACHED} groups it starts again, and what a group sets is still what it reads.
+     * {@value GroupConfigs#MOST_CACHED} groups it starts again, and what a group sets is still what it reads.
      */
     @Test
     void askingForTheConfigsOfEverMoreGroupIdsHoldsAtMostTheCachesBound() {
         alter("cache-configured", Map.of("share.delivery.count.limit", "3"), List.of());
-        for (int i = 0; i <= ShareGroupConfigs.MOST_CACHED; i++) {
+        for (int i = 0; i <= GroupConfigs.MOST_CACHED; i++) {
             configs.config("cache-probe-" + i).block(Duration.ofSeconds(30));
         }
-        assertThat(configs.cachedGroups()).isBetween(1, ShareGroupConfigs.MOST_CACHED);
-        assertThat(configs.config("cache-configured").block(Duration.ofSeconds(30)).limits().deliveryLimit())
-                .isEqualTo(3);
+        assertThat(configs.cachedGroups()).isBetween(1, GroupConfigs.MOST_CACHED);
+        assertThat(share("cache-configured").limits().deliveryLimit()).isEqualTo(3);
     }
 }

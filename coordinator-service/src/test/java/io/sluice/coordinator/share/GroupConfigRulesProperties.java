@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.coordinator.CoordinatorProperties;
+import io.sluice.coordinator.groupconfig.GroupConfigKey;
+import io.sluice.coordinator.groupconfig.GroupConfigRules;
 import io.sluice.coordinator.testing.TestProperties;
 import io.sluice.internal.share.ShareGroupConfigChange;
 import io.sluice.protocol.ErrorCode;
@@ -25,38 +27,38 @@ import net.jqwik.api.constraints.IntRange;
  * as they read back; a refused change leaves the group's values as they were; and what is stored reads back to the
  * same typed config.
  */
-class ShareGroupConfigRulesProperties {
+class GroupConfigRulesProperties {
 
-    private static final CoordinatorProperties.ShareGroups DEFAULTS =
-            TestProperties.coordinator(Duration.ofSeconds(10)).shareGroups();
+    private static final CoordinatorProperties DEFAULTS = TestProperties.coordinator(Duration.ofSeconds(10));
 
-    private static final Map<ShareConfigKey, int[]> BOUNDS = Map.of(
-            ShareConfigKey.RECORD_LOCK_DURATION_MS, new int[] {1_000, 3_600_000},
-            ShareConfigKey.DELIVERY_COUNT_LIMIT, new int[] {2, 10},
-            ShareConfigKey.PARTITION_MAX_RECORD_LOCKS, new int[] {100, 10_000});
+    private static final Map<GroupConfigKey, int[]> BOUNDS = Map.of(
+            GroupConfigKey.SHARE_RECORD_LOCK_DURATION_MS, new int[] {1_000, 3_600_000},
+            GroupConfigKey.SHARE_DELIVERY_COUNT_LIMIT, new int[] {2, 10},
+            GroupConfigKey.SHARE_PARTITION_MAX_RECORD_LOCKS, new int[] {100, 10_000});
 
     @Property
-    void anIntegerKeyTakesExactlyTheValuesWithinItsBounds(@ForAll("integerKeys") ShareConfigKey key,
+    void anIntegerKeyTakesExactlyTheValuesWithinItsBounds(@ForAll("integerKeys") GroupConfigKey key,
                                                           @ForAll @IntRange(min = -5, max = 4_000_000) int value) {
         int[] bounds = BOUNDS.get(key);
-        SortedMap<String, String> current = new TreeMap<>(Map.of(ShareConfigKey.AUTO_OFFSET_RESET.key(), "earliest"));
+        SortedMap<String, String> current = new TreeMap<>(Map.of(GroupConfigKey.SHARE_AUTO_OFFSET_RESET.key(),
+                "earliest"));
         ShareGroupConfigChange change = new ShareGroupConfigChange(Map.of(key.key(), Integer.toString(value)),
                 List.of(), false, false);
         if (value >= bounds[0] && value <= bounds[1]) {
-            SortedMap<String, String> after = ShareGroupConfigRules.apply("g", current, change, DEFAULTS);
+            SortedMap<String, String> after = GroupConfigRules.apply("g", current, change, DEFAULTS);
             assertThat(after).containsEntry(key.key(), Integer.toString(value))
-                    .containsEntry(ShareConfigKey.AUTO_OFFSET_RESET.key(), "earliest").hasSize(2);
+                    .containsEntry(GroupConfigKey.SHARE_AUTO_OFFSET_RESET.key(), "earliest").hasSize(2);
             ShareLimits limits = ShareGroupConfig.of("g", after, DEFAULTS).limits();
             assertThat(switch (key) {
-                case RECORD_LOCK_DURATION_MS -> limits.lockDurationMs();
-                case DELIVERY_COUNT_LIMIT -> limits.deliveryLimit();
+                case SHARE_RECORD_LOCK_DURATION_MS -> limits.lockDurationMs();
+                case SHARE_DELIVERY_COUNT_LIMIT -> limits.deliveryLimit();
                 default -> limits.maxInFlightRecords();
             }).isEqualTo((long) value);
         } else {
-            assertThatThrownBy(() -> ShareGroupConfigRules.apply("g", current, change, DEFAULTS))
+            assertThatThrownBy(() -> GroupConfigRules.apply("g", current, change, DEFAULTS))
                     .isInstanceOfSatisfying(SluiceException.class,
                             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG));
-            assertThat(current).containsExactly(Map.entry(ShareConfigKey.AUTO_OFFSET_RESET.key(), "earliest"));
+            assertThat(current).containsExactly(Map.entry(GroupConfigKey.SHARE_AUTO_OFFSET_RESET.key(), "earliest"));
         }
     }
 
@@ -65,22 +67,23 @@ class ShareGroupConfigRulesProperties {
             @ForAll @IntRange(min = 1_000, max = 20_000) int session,
             @ForAll @IntRange(min = 100, max = 20_000) int heartbeat) {
         ShareGroupConfigChange change = new ShareGroupConfigChange(Map.of(
-                ShareConfigKey.SESSION_TIMEOUT_MS.key(), Integer.toString(session),
-                ShareConfigKey.HEARTBEAT_INTERVAL_MS.key(), Integer.toString(heartbeat)), List.of(), false, false);
+                GroupConfigKey.SHARE_SESSION_TIMEOUT_MS.key(), Integer.toString(session),
+                GroupConfigKey.SHARE_HEARTBEAT_INTERVAL_MS.key(), Integer.toString(heartbeat)), List.of(), false,
+                false);
         if (session > heartbeat) {
             ShareGroupConfig config = ShareGroupConfig.of("g",
-                    ShareGroupConfigRules.apply("g", new TreeMap<>(), change, DEFAULTS), DEFAULTS);
+                    GroupConfigRules.apply("g", new TreeMap<>(), change, DEFAULTS), DEFAULTS);
             assertThat(config.sessionTimeout()).isEqualTo(Duration.ofMillis(session));
             assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(heartbeat));
         } else {
-            assertThatThrownBy(() -> ShareGroupConfigRules.apply("g", new TreeMap<>(), change, DEFAULTS))
+            assertThatThrownBy(() -> GroupConfigRules.apply("g", new TreeMap<>(), change, DEFAULTS))
                     .isInstanceOfSatisfying(SluiceException.class,
                             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG));
         }
     }
 
     @Provide
-    Arbitrary<ShareConfigKey> integerKeys() {
+    Arbitrary<GroupConfigKey> integerKeys() {
         return Arbitraries.of(BOUNDS.keySet());
     }
 }

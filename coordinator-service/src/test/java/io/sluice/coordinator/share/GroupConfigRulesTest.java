@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.CoordinatorProperties.ShareGroups.AutoOffsetReset;
+import io.sluice.coordinator.groupconfig.GroupConfig;
+import io.sluice.coordinator.groupconfig.GroupConfigKey;
+import io.sluice.coordinator.groupconfig.GroupConfigRules;
 import io.sluice.coordinator.testing.TestProperties;
 import io.sluice.internal.share.ShareGroupConfigChange;
 import io.sluice.internal.share.ShareGroupConfigList;
@@ -19,15 +22,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The share group config keys: names, bounds, canonical forms, and how a change is checked as a whole. */
-class ShareGroupConfigRulesTest {
+/**
+ * The group config keys (every group type's, read by share groups here): names, bounds, canonical forms, and how a
+ * change is checked as a whole.
+ */
+class GroupConfigRulesTest {
 
-    private static final CoordinatorProperties.ShareGroups DEFAULTS =
-            TestProperties.coordinator(Duration.ofSeconds(10)).shareGroups();
+    private static final CoordinatorProperties DEFAULTS = TestProperties.coordinator(Duration.ofSeconds(10));
 
     private static SortedMap<String, String> apply(SortedMap<String, String> current, Map<String, String> set,
                                                    List<String> delete) {
-        return ShareGroupConfigRules.apply("g", current, new ShareGroupConfigChange(set, delete, false, false),
+        return GroupConfigRules.apply("g", current, new ShareGroupConfigChange(set, delete, false, false),
                 DEFAULTS);
     }
 
@@ -52,6 +57,11 @@ class ShareGroupConfigRulesTest {
             "share.partition.max.record.locks, 10000, 10001",
             "share.session.timeout.ms, 3600000, 3600001",
             "share.heartbeat.interval.ms, 100, 99",
+            "consumer.heartbeat.interval.ms, 100, 99",
+            "streams.session.timeout.ms, 3600000, 3600001",
+            "streams.heartbeat.interval.ms, 100, 99",
+            "streams.num.standby.replicas, 0, -1",
+            "streams.num.standby.replicas, 2, 3",
     })
     void whenAnIntegerIsAtItsBoundShouldBeAcceptedAndOneBeyondRefused(String key, String inside, String outside) {
         assertThat(set(key, inside)).containsExactly(Map.entry(key, inside));
@@ -66,6 +76,40 @@ class ShareGroupConfigRulesTest {
     }
 
     @Test
+    void whenAConsumerGroupsSessionIsOutsideTheCoordinatorsBoundsShouldBeRefused() {
+        assertThat(set("consumer.session.timeout.ms", "6000")).containsEntry("consumer.session.timeout.ms", "6000");
+        refused(ErrorCode.INVALID_CONFIG, "groups.min-session-timeout", () -> set("consumer.session.timeout.ms",
+                "5999"));
+        assertThat(set("consumer.session.timeout.ms", "1800000")).hasSize(1);
+        refused(ErrorCode.INVALID_CONFIG, "groups.max-session-timeout", () -> set("consumer.session.timeout.ms",
+                "1800001"));
+    }
+
+    @Test
+    void whenAConsumerOrStreamsSessionWouldNotExceedItsHeartbeatIntervalShouldBeRefused() {
+        refused(ErrorCode.INVALID_CONFIG, "consumer.session.timeout.ms (6000) must be greater than"
+                + " consumer.heartbeat.interval.ms (6000)", () -> apply(new TreeMap<>(), Map.of(
+                        "consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "6000"), List.of()));
+        refused(ErrorCode.INVALID_CONFIG, "streams.session.timeout.ms (4000) must be greater than"
+                + " streams.heartbeat.interval.ms (5000)", () -> set("streams.session.timeout.ms", "4000"));
+        assertThat(apply(new TreeMap<>(), Map.of("streams.session.timeout.ms", "4000",
+                "streams.heartbeat.interval.ms", "1000"), List.of())).hasSize(2);
+    }
+
+    @Test
+    void whenAGroupSetsConsumerAndStreamsKeysTheGroupConfigShouldHoldThemOverTheCoordinatorsSettings() {
+        GroupConfig config = GroupConfig.of("g", apply(new TreeMap<>(), Map.of("consumer.session.timeout.ms",
+                "10000", "streams.num.standby.replicas", "1"), List.of()), DEFAULTS);
+
+        assertThat(config.millis(GroupConfigKey.CONSUMER_SESSION_TIMEOUT_MS)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.millis(GroupConfigKey.CONSUMER_HEARTBEAT_INTERVAL_MS))
+                .isEqualTo(DEFAULTS.groups().heartbeatInterval());
+        assertThat(config.integer(GroupConfigKey.STREAMS_NUM_STANDBY_REPLICAS)).isOne();
+        assertThat(config.millis(GroupConfigKey.STREAMS_SESSION_TIMEOUT_MS))
+                .isEqualTo(DEFAULTS.streamsGroups().sessionTimeout());
+    }
+
+    @Test
     void whenValuesAreWrittenLooselyShouldBeStoredInOneForm() {
         assertThat(set("share.delivery.count.limit", " 3 ")).containsEntry("share.delivery.count.limit", "3");
         assertThat(set("share.auto.offset.reset", "EARLIEST")).containsEntry("share.auto.offset.reset", "earliest");
@@ -77,10 +121,10 @@ class ShareGroupConfigRulesTest {
 
     @Test
     void whenKeyIsUnknownShouldBeRefusedAsInvalidConfigNamingTheKeys() {
-        refused(ErrorCode.INVALID_CONFIG, "Unknown share group config 'share.lock.ms'",
+        refused(ErrorCode.INVALID_CONFIG, "Unknown group config 'share.lock.ms'",
                 () -> set("share.lock.ms", "1000"));
-        refused(ErrorCode.INVALID_CONFIG, "consumer.session.timeout.ms",
-                () -> apply(new TreeMap<>(), Map.of(), List.of("consumer.session.timeout.ms")));
+        refused(ErrorCode.INVALID_CONFIG, "consumer.assignment.interval.ms",
+                () -> apply(new TreeMap<>(), Map.of(), List.of("consumer.assignment.interval.ms")));
     }
 
     @Test
@@ -135,7 +179,7 @@ class ShareGroupConfigRulesTest {
     void whenAKeyIsSetAndDeletedInOneChangeShouldBeAnInvalidRequest() {
         refused(ErrorCode.INVALID_REQUEST, "named twice", () -> apply(new TreeMap<>(),
                 Map.of("share.delivery.count.limit", "3"), List.of("share.delivery.count.limit")));
-        refused(ErrorCode.INVALID_REQUEST, "deletes nothing by name", () -> ShareGroupConfigRules.apply("g",
+        refused(ErrorCode.INVALID_REQUEST, "deletes nothing by name", () -> GroupConfigRules.apply("g",
                 new TreeMap<>(), new ShareGroupConfigChange(Map.of(), List.of("share.delivery.count.limit"), true,
                         false), DEFAULTS));
     }
@@ -145,7 +189,7 @@ class ShareGroupConfigRulesTest {
         SortedMap<String, String> current = apply(new TreeMap<>(), Map.of("share.delivery.count.limit", "3",
                 "share.record.lock.duration.ms", "5000"), List.of());
 
-        SortedMap<String, String> after = ShareGroupConfigRules.apply("g", current, new ShareGroupConfigChange(
+        SortedMap<String, String> after = GroupConfigRules.apply("g", current, new ShareGroupConfigChange(
                 Map.of("share.auto.offset.reset", "earliest"), List.of(), true, false), DEFAULTS);
 
         assertThat(after).containsExactly(Map.entry("share.auto.offset.reset", "earliest"));
@@ -153,15 +197,17 @@ class ShareGroupConfigRulesTest {
 
     @Test
     void whenDescribedShouldShowEveryKeyWithTheGroupsValueOrTheClusterDefault() {
-        ShareGroupConfig config = ShareGroupConfig.of("g", set("share.record.lock.duration.ms", "1000"), DEFAULTS);
+        GroupConfig config = GroupConfig.of("g", set("share.record.lock.duration.ms", "1000"), DEFAULTS);
 
-        ShareGroupConfigList list = ShareGroupConfigRules.describe(config, DEFAULTS);
+        ShareGroupConfigList list = GroupConfigRules.describe(config);
 
         assertThat(list.configs()).extracting(ShareGroupConfigList.Entry::name).containsExactly(
+                "consumer.heartbeat.interval.ms", "consumer.session.timeout.ms",
                 "errors.deadletterqueue.copy.record.enable", "errors.deadletterqueue.topic.name",
                 "share.auto.offset.reset", "share.delivery.count.limit", "share.heartbeat.interval.ms",
                 "share.isolation.level", "share.partition.max.record.locks", "share.record.lock.duration.ms",
-                "share.session.timeout.ms");
+                "share.session.timeout.ms", "streams.heartbeat.interval.ms", "streams.num.standby.replicas",
+                "streams.session.timeout.ms");
         assertThat(list.configs()).filteredOn(e -> !e.isDefault()).singleElement().satisfies(e -> {
             assertThat(e.name()).isEqualTo("share.record.lock.duration.ms");
             assertThat(e.value()).isEqualTo("1000");

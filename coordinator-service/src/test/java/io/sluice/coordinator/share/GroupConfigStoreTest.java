@@ -3,6 +3,7 @@ package io.sluice.coordinator.share;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.coordinator.groupconfig.GroupConfigStore;
 import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.coordinator.testing.FreshRedis;
 import io.sluice.coordinator.testing.TestRedis;
@@ -26,12 +27,12 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * a deposed coordinator's write changes nothing, and the share group's delete takes its configs with it.
  */
 @ExtendWith(FreshRedis.class)
-class ShareGroupConfigStoreTest {
+class GroupConfigStoreTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static LettuceConnectionFactory connections;
-    private static ShareGroupConfigStore store;
+    private static GroupConfigStore store;
     private static SharePartitionStore partitions;
 
     @BeforeAll
@@ -41,7 +42,7 @@ class ShareGroupConfigStoreTest {
         connections.afterPropertiesSet();
         connections.start();
         ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
-        store = new ShareGroupConfigStore(redis);
+        store = new GroupConfigStore(redis);
         partitions = new SharePartitionStore(redis);
         redis.opsForValue().set(RedisKeys.FENCING_TOKEN, "7").block(WAIT);
     }
@@ -69,7 +70,7 @@ class ShareGroupConfigStoreTest {
         assertThat(store.load("untuned").block(WAIT)).isEmpty();
 
         store.write(7, "tuned", values()).block(WAIT);
-        assertThat(TestRedis.shared().commands().exists(RedisKeys.shareGroupConfigs("tuned"))).isZero();
+        assertThat(TestRedis.shared().commands().exists(RedisKeys.groupConfigs("tuned"))).isZero();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.sluice.coordinator.share;
+package io.sluice.coordinator.groupconfig;
 
 import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.lease.CoordinatorLease;
@@ -13,44 +13,44 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Share groups' configs (KIP-932's group configs, {@link ShareConfigKey}) on the active coordinator: what holds for a
- * group ({@link #config}), for the share-group sequence ({@link ShareGroupService}), membership, and the dead-letter
- * writer.
+ * Groups' configs ({@link GroupConfigKey}) on the active coordinator: what holds for a group id ({@link #config}), for
+ * consumer and streams groups' heartbeats and sweeps (the group package) and for the share package's sequence,
+ * membership and dead-letter writer.
  *
- * <p>Where they live: in Redis ({@link ShareGroupConfigStore}), only the keys each group sets, written by the
- * share-group sequence under the coordinator's fencing token (as share-partitions are), so a config survives a
- * coordinator failover and a deposed coordinator writes none. A share group's delete removes its configs in the same
- * script as its share-partitions.
+ * <p>Where they live: in Redis ({@link GroupConfigStore}), only the keys each group sets, written by the share
+ * package's sequence ({@code ShareGroupService}, the one writer, so that a share group's commands after a change run
+ * under its new values) under the coordinator's fencing token, so a config survives a coordinator failover and a
+ * deposed coordinator writes none. A share group's delete removes its configs in the same script as its
+ * share-partitions.
  *
  * <p>What is in memory is only what Redis holds: each group's values as this instance last read or wrote them, with
  * the fencing token of that time. A read under another token (the lease changed hands since) reads Redis again. Only
  * the sequence writes; a read that raced a write never replaces what the write left (see {@link #remember}).
  *
- * <p>Thread-safe: any thread may call {@link #config}. Package-private like the rest of the share package: the
- * share code (the dead-letter writer among it) calls it from here.
+ * <p>Thread-safe: any thread may call {@link #config}.
  */
 @Component
-class ShareGroupConfigs {
+public class GroupConfigs {
 
-    private final ShareGroupConfigStore store;
+    private final GroupConfigStore store;
     private final CoordinatorLease lease;
-    private final CoordinatorProperties.ShareGroups defaults;
+    private final CoordinatorProperties properties;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     /** Counts the sequence's writes: a read that saw one land while it was in flight is answered, never cached. */
     private final AtomicLong writes = new AtomicLong();
 
-    ShareGroupConfigs(ShareGroupConfigStore store, CoordinatorLease lease, CoordinatorProperties properties) {
+    GroupConfigs(GroupConfigStore store, CoordinatorLease lease, CoordinatorProperties properties) {
         this.store = store;
         this.lease = lease;
-        this.defaults = properties.shareGroups();
+        this.properties = properties;
     }
 
     /** How many groups' configs are held at most; past it the cache starts again empty (Redis has them all). */
-    static final int MOST_CACHED = 10_000;
+    public static final int MOST_CACHED = 10_000;
 
-    /** The coordinator's {@code share-groups.*} settings: what a group that sets nothing has. */
-    CoordinatorProperties.ShareGroups defaults() {
-        return defaults;
+    /** The coordinator's settings: what a group that sets nothing has. */
+    public CoordinatorProperties properties() {
+        return properties;
     }
 
     /**
@@ -58,7 +58,7 @@ class ShareGroupConfigs {
      * (a group that sets nothing has the defaults), whether or not it has state. Fails with the group id's error for
      * an invalid one.
      */
-    Mono<ShareGroupConfig> config(String groupId) {
+    public Mono<GroupConfig> config(String groupId) {
         return Mono.defer(() -> {
             GroupIds.validate(groupId);
             long token = lease.fencingToken();
@@ -73,17 +73,17 @@ class ShareGroupConfigs {
 
     /**
      * Stores {@code overrides} as all of the group's configs under {@code fencingToken} and remembers them. Fails with
-     * FENCED_COORDINATOR, having written nothing, when the token is not current. Called by the share-group sequence
-     * only.
+     * FENCED_COORDINATOR, having written nothing, when the token is not current. Called by the share package's
+     * sequence only.
      */
-    Mono<ShareGroupConfig> write(long fencingToken, String groupId, SortedMap<String, String> overrides) {
+    public Mono<GroupConfig> write(long fencingToken, String groupId, SortedMap<String, String> overrides) {
         return store.write(fencingToken, groupId, overrides)
                 .then(Mono.fromCallable(() -> written(fencingToken, groupId, overrides)));
     }
 
     /** Remembers what the sequence wrote (the group's configs were removed with it when {@code overrides} is empty). */
-    ShareGroupConfig written(long fencingToken, String groupId, SortedMap<String, String> overrides) {
-        ShareGroupConfig config = ShareGroupConfig.of(groupId, overrides, defaults);
+    public GroupConfig written(long fencingToken, String groupId, SortedMap<String, String> overrides) {
+        GroupConfig config = GroupConfig.of(groupId, overrides, properties);
         writes.incrementAndGet();
         bound();
         cache.put(groupId, new Cached(fencingToken, config));
@@ -97,7 +97,7 @@ class ShareGroupConfigs {
      * entry may have been dropped by {@link #bound}; the read is answered, not kept). {@link #written} counts a write
      * before it puts its entry, so a read that checks after the count never replaces that entry.
      */
-    private ShareGroupConfig remember(long fencingToken, long writesBefore, String groupId, ShareGroupConfig read) {
+    private GroupConfig remember(long fencingToken, long writesBefore, String groupId, GroupConfig read) {
         bound();
         Cached kept = cache.compute(groupId, (id, held) -> {
             if (held != null && held.fencingToken() == fencingToken) {
@@ -119,23 +119,23 @@ class ShareGroupConfigs {
     }
 
     /** How many groups' configs the cache holds now (for tests). */
-    int cachedGroups() {
+    public int cachedGroups() {
         return cache.size();
     }
 
-    private ShareGroupConfig read(String groupId, Map<String, String> stored) {
+    private GroupConfig read(String groupId, Map<String, String> stored) {
         SortedMap<String, String> known = new TreeMap<>();
         stored.forEach((key, value) -> {
             try {
-                known.put(key, ShareConfigKey.of(key).canonical(value));
+                known.put(key, GroupConfigKey.of(key).canonical(value));
             } catch (RuntimeException e) {
                 throw ErrorCode.UNKNOWN_SERVER_ERROR.exception("The stored config " + key + "=" + value
-                        + " of share group " + groupId + " cannot be read: " + e.getMessage());
+                        + " of group " + groupId + " cannot be read: " + e.getMessage());
             }
         });
-        return ShareGroupConfig.of(groupId, known, defaults);
+        return GroupConfig.of(groupId, known, properties);
     }
 
-    private record Cached(long fencingToken, ShareGroupConfig config) {
+    private record Cached(long fencingToken, GroupConfig config) {
     }
 }

@@ -1,4 +1,4 @@
-package io.sluice.coordinator.share;
+package io.sluice.coordinator.groupconfig;
 
 import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.internal.group.GroupIds;
@@ -15,27 +15,27 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Share groups' configs in Redis: one hash per group ({@link RedisKeys#shareGroupConfigs}), config key → value, only
- * the keys the group sets. A write replaces the group's whole hash in one Lua script that checks the writer's fencing
- * token first (the token of every coordinator write), so a deposed coordinator writes nothing. A share group's delete
- * removes the hash in the share-partitions' own script ({@link SharePartitionStore#write}).
+ * Groups' configs in Redis: one hash per group id ({@link RedisKeys#groupConfigs}), config key → value, only the keys
+ * the group sets. A write replaces the group's whole hash in one Lua script that checks the writer's fencing token
+ * first (the token of every coordinator write), so a deposed coordinator writes nothing. A share group's delete
+ * removes the hash in the share-partitions' own script (the share package's {@code SharePartitionStore}).
  */
 @Component
-class ShareGroupConfigStore {
+public class GroupConfigStore {
 
     private static final RedisScript<Long> CONFIG_WRITE =
             RedisScript.of(new ClassPathResource("redis/share-config-write.lua"), Long.class);
 
     private final ReactiveStringRedisTemplate redis;
 
-    ShareGroupConfigStore(ReactiveStringRedisTemplate redis) {
+    public GroupConfigStore(ReactiveStringRedisTemplate redis) {
         this.redis = redis;
     }
 
     /** The values {@code groupId} sets, by key, as stored (empty: none). */
-    Mono<SortedMap<String, String>> load(String groupId) {
+    public Mono<SortedMap<String, String>> load(String groupId) {
         GroupIds.validate(groupId);
-        return redis.<String, String>opsForHash().entries(RedisKeys.shareGroupConfigs(groupId))
+        return redis.<String, String>opsForHash().entries(RedisKeys.groupConfigs(groupId))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
                 .map(stored -> (SortedMap<String, String>) stored);
     }
@@ -44,7 +44,7 @@ class ShareGroupConfigStore {
      * Stores {@code values} as all of the group's configs under {@code fencingToken} (none: removes the hash). Fails
      * with FENCED_COORDINATOR, having written nothing, when the token is not current.
      */
-    Mono<Void> write(long fencingToken, String groupId, SortedMap<String, String> values) {
+    public Mono<Void> write(long fencingToken, String groupId, SortedMap<String, String> values) {
         GroupIds.validate(groupId);
         List<String> args = new ArrayList<>();
         args.add(Long.toString(fencingToken));
@@ -52,7 +52,7 @@ class ShareGroupConfigStore {
             args.add(key);
             args.add(value);
         });
-        return redis.execute(CONFIG_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.shareGroupConfigs(groupId)), args)
+        return redis.execute(CONFIG_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.groupConfigs(groupId)), args)
                 .single()
                 .flatMap(result -> result > 0 ? Mono.<Void>empty() : Mono.error(ErrorCode.FENCED_COORDINATOR.exception(
                         "Fencing token " + fencingToken + " is no longer current: another coordinator is active")));
