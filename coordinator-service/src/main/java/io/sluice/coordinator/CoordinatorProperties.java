@@ -124,7 +124,9 @@ public record CoordinatorProperties(
     }
 
     /**
-     * Consumer groups. A member may ask for its own session and rebalance timeouts within the bounds.
+     * Consumer groups. A member may ask for its own session and rebalance timeouts within the bounds, and a group may
+     * set its own {@code consumer.session.timeout.ms} and {@code consumer.heartbeat.interval.ms} (group configs, over
+     * {@code sessionTimeout} and {@code heartbeatInterval}).
      *
      * @param sessionTimeout          a member silent this long is removed (when it asks for none)
      * @param minSessionTimeout       the shortest session a member may ask for
@@ -236,13 +238,14 @@ public record CoordinatorProperties(
     }
 
     /**
-     * Streams groups (KIP-1071), with the defaults of Kafka's group coordinator.
+     * Streams groups (KIP-1071), with the defaults of Kafka's group coordinator. The first three are defaults a group
+     * may override with its {@code streams.*} configs ({@code io.sluice.coordinator.groupconfig.GroupConfigKey}).
      *
      * @param sessionTimeout                 a member silent this long is removed
      *                                       ({@code group.streams.session.timeout.ms})
      * @param heartbeatInterval              how often members are told to heartbeat (at most a third of the session)
      *                                       ({@code group.streams.heartbeat.interval.ms})
-     * @param numStandbyReplicas             standby replicas per task, each on another Streams instance
+     * @param numStandbyReplicas             standby replicas per stateful task, each on another Streams instance
      *                                       ({@code group.streams.num.standby.replicas})
      * @param internalTopicReplicationFactor the replication factor of the internal topics the coordinator creates for
      *                                       a topology that asks for none (at most the live partition services)

@@ -598,6 +598,32 @@ class KafkaAdminIT {
         assertThat(groupOverrides("tool-share")).isEqualTo(Map.of("share.record.lock.duration.ms", "60000"));
     }
 
+    /**
+     * kafka-configs --entity-type groups for a consumer group's and a streams group's keys (KIP-848's
+     * {@code consumer.*}, KIP-1071's {@code streams.*}): set, described as the group's dynamic configs, and a session
+     * outside the coordinator's bounds refused.
+     */
+    @Test
+    void kafkaConfigsSetsAConsumerGroupsAndAStreamsGroupsConfigs() {
+        String bootstrap = cluster.kafkaBootstrap();
+        String[] group = {"--bootstrap-server", bootstrap, "--entity-type", "groups", "--entity-name", "tool-tuned"};
+
+        assertThat(run(ConfigCommand::main, with(group, "--alter", "--add-config",
+                "consumer.session.timeout.ms=20000,consumer.heartbeat.interval.ms=2000,streams.num.standby.replicas=1"))
+                .out()).contains("Completed updating config for group tool-tuned.");
+        assertThat(run(ConfigCommand::main, with(group, "--describe")).out()).contains(
+                "Dynamic configs for group tool-tuned are:", "consumer.session.timeout.ms=20000",
+                "consumer.heartbeat.interval.ms=2000", "streams.num.standby.replicas=1");
+        assertThat(run(ConfigCommand::main, with(group, "--describe", "--all")).out())
+                .contains("streams.session.timeout.ms=6000", "streams.heartbeat.interval.ms=5000");
+        ToolRun refused = run(ConfigCommand::main, with(group, "--alter", "--add-config",
+                "consumer.session.timeout.ms=3000"));
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out() + refused.err()).contains("groups.min-session-timeout");
+        assertThat(groupOverrides("tool-tuned")).isEqualTo(Map.of("consumer.session.timeout.ms", "20000",
+                "consumer.heartbeat.interval.ms", "2000", "streams.num.standby.replicas", "1"));
+    }
+
     /** Admin's incremental and whole-set alterations of a GROUP resource, validate-only, and the values refused. */
     @Test
     void aGroupsConfigsAreAlteredAndDescribedThroughTheAdminClientAndABadValueIsInvalidConfig() throws IOException {
@@ -631,7 +657,7 @@ class KafkaAdminIT {
         assertFails(alter(group, new AlterConfigOp(new ConfigEntry("share.delivery.count.limit", "1"),
                 AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "between 2 and 10");
         assertFails(alter(group, new AlterConfigOp(new ConfigEntry("share.lock.ms", "1000"),
-                AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "Unknown share group config");
+                AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "Unknown group config");
         assertFails(alter(group, new AlterConfigOp(new ConfigEntry("share.session.timeout.ms", "1000"),
                 AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "must be greater than");
         assertFails(alter(group, new AlterConfigOp(new ConfigEntry("share.delivery.count.limit", "1"),

@@ -35,6 +35,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.StreamsGroupDescription;
+import org.apache.kafka.clients.admin.StreamsGroupMemberAssignment;
 import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
@@ -51,6 +52,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.tools.ConfigCommand;
 import org.apache.kafka.tools.streams.StreamsGroupCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,11 +95,17 @@ class KafkaStreamsIT {
      * the repartition and changelog topics, assigns the tasks to the two instances and, once the killed instance's
      * session has ended, hands its tasks to the survivor only after revoking them — and every count is still exact
      * and once. While both run, Kafka's Admin describes the group as a streams group whose two members hold every
-     * task of the topology once between them; then the coordinator is SIGKILLed and started again, and the group is
-     * found the same after it (its state is the stored group's) before the instance is killed.
+     * task of the topology once between them, and each a standby of the other's counting tasks, as the group's own
+     * {@code streams.num.standby.replicas}, set with kafka-configs, asks; then the coordinator is SIGKILLed and
+     * started again, and the group is found the same after it (its state is the stored group's) before the instance
+     * is killed.
      */
     @Test
     void theStreamsRebalanceProtocolRunsTheWordCountExactlyOnceAcrossAnInstanceKilled() throws Exception {
+        KafkaTools.ToolRun configured = KafkaTools.run(ConfigCommand::main, "--bootstrap-server",
+                cluster.kafkaBootstrap(), "--entity-type", "groups", "--entity-name", "wc-kip1071", "--alter",
+                "--add-config", "streams.num.standby.replicas=1");
+        assertThat(configured.out()).as(configured.err()).contains("Completed updating config for group wc-kip1071.");
         Map<String, Long> expected = runWithAnInstanceKilled("wc-kip1071", "exactly_once_v2", "streams", admin -> {
             Set<String> members = assertBothInstancesShareTheTasks(admin);
             cluster.processes().kill(LocalCluster.COORDINATOR);
@@ -145,7 +153,8 @@ class KafkaStreamsIT {
                 Duration.ofSeconds(60), () -> {
                     StreamsGroupDescription described = describe(admin, group);
                     return described.groupState() == GroupState.STABLE && described.members().size() == 2
-                            && described.members().stream().noneMatch(m -> m.assignment().activeTasks().isEmpty())
+                            && described.members().stream().noneMatch(m -> m.assignment().activeTasks().isEmpty()
+                                    || m.assignment().standbyTasks().isEmpty())
                             ? described : null;
                 });
         assertThat(description.subtopologies()).hasSize(2);
@@ -154,6 +163,15 @@ class KafkaStreamsIT {
                 .flatMap(ids -> ids.partitions().stream().map(p -> ids.subtopologyId() + "_" + p))
                 .toList();
         assertThat(active).as("every task active exactly once").hasSize(6).doesNotHaveDuplicates();
+        // The counting subtopology's tasks (the stateful ones) have a standby on the other instance; the splitting
+        // subtopology's keep no state and have none.
+        for (StreamsGroupMemberDescription member : description.members()) {
+            StreamsGroupMemberDescription other = description.members().stream()
+                    .filter(m -> !m.memberId().equals(member.memberId())).findFirst().orElseThrow();
+            assertThat(tasks(member.assignment().standbyTasks())).as(member.memberId() + "'s standby tasks")
+                    .containsExactlyInAnyOrderElementsOf(tasks(other.assignment().activeTasks()).stream()
+                            .filter(task -> task.startsWith("1_")).toList());
+        }
         assertThat(description.members()).extracting(StreamsGroupMemberDescription::processId)
                 .doesNotHaveDuplicates();
 
@@ -168,6 +186,10 @@ class KafkaStreamsIT {
                 member.processId()));
         return description.members().stream().map(StreamsGroupMemberDescription::memberId)
                 .collect(Collectors.toSet());
+    }
+
+    private static List<String> tasks(List<StreamsGroupMemberAssignment.TaskIds> ids) {
+        return ids.stream().flatMap(t -> t.partitions().stream().map(p -> t.subtopologyId() + "_" + p)).toList();
     }
 
     /**
