@@ -13,6 +13,7 @@ import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.internal.streams.StreamsGroupDescription;
 import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
+import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -47,6 +48,12 @@ class GroupController {
     Mono<StreamsHeartbeatResponse> streamsHeartbeat(@PathVariable String group,
                                                     @RequestBody StreamsHeartbeatRequest request) {
         return groups.streamsHeartbeat(group, request);
+    }
+
+    @PostMapping(GroupPaths.STREAMS_TOPOLOGY_DESCRIPTION)
+    Mono<Void> updateStreamsTopologyDescription(@PathVariable String group,
+                                                @RequestBody StreamsTopologyDescriptionUpdate update) {
+        return groups.describeStreamsTopology(group, update);
     }
 
     @GetMapping(GroupPaths.STREAMS_GROUP)

@@ -19,6 +19,7 @@ import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.streams.StreamsGroupDescription;
 import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
+import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import io.sluice.internal.streams.StreamsStatus;
 import io.sluice.internal.streams.StreamsTopology.InternalTopic;
 import io.sluice.protocol.ErrorCode;
@@ -162,7 +163,14 @@ class GroupService {
         }).toList();
         return new StreamsHeartbeatResponse(response.memberId(), response.memberEpoch(),
                 response.heartbeatIntervalMs(), statuses, response.activeTasks(), response.standbyTasks(),
-                response.warmupTasks(), response.endpointsEpoch(), response.endpoints());
+                response.warmupTasks(), response.endpointsEpoch(), response.endpoints(),
+                response.topologyDescriptionRequired());
+    }
+
+    /** Stores a member's description of the group's topology ({@link StreamsRules#describeTopology}). */
+    Mono<Void> describeStreamsTopology(String groupId, StreamsTopologyDescriptionUpdate update) {
+        return ready(groupId).then(Mono.defer(() -> groups.submit(groupId,
+                (group, view) -> StreamsRules.describeTopology(group, groupId, update))));
     }
 
     Mono<StreamsGroupDescription> describeStreams(String groupId) {

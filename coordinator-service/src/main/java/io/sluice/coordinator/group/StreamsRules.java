@@ -10,6 +10,8 @@ import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import io.sluice.internal.streams.StreamsStatus;
 import io.sluice.internal.streams.StreamsTopology;
 import io.sluice.internal.streams.StreamsTopology.InternalTopic;
+import io.sluice.internal.streams.StreamsTopologyDescription;
+import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
@@ -86,7 +88,7 @@ final class StreamsRules {
         if (epoch == StreamsHeartbeatRequest.LEAVE || epoch == StreamsHeartbeatRequest.STATIC_LEAVE) {
             GroupMember member = requireMember(existing, groupId, memberId);
             Outcome answer = new Outcome(new StreamsHeartbeatResponse(memberId, epoch, settings.heartbeatEveryMs(),
-                    List.of(), List.of(), List.of(), List.of(), group.groupEpoch(), List.of()), List.of());
+                    List.of(), List.of(), List.of(), List.of(), group.groupEpoch(), List.of(), false), List.of());
             if (epoch == StreamsHeartbeatRequest.LEAVE) {
                 return new GroupDecision<>(rebalance(group.withoutMember(memberId), view, settings), true, answer);
             }
@@ -153,7 +155,10 @@ final class StreamsRules {
      */
     private static ConsumerGroup adoptTopology(ConsumerGroup group, StreamsTopology topology) {
         if (!group.isStreams() || group.members().isEmpty()) {
-            return group.withStreams(new StreamsState(topology, null));
+            // The description of the same topology is kept for the members that come back with it.
+            StreamsTopologyDescription kept = group.isStreams() && group.streams().topology().equals(topology)
+                    ? group.streams().description() : null;
+            return group.withStreams(new StreamsState(topology, null, kept));
         }
         StreamsTopology current = group.streams().topology();
         if (topology.epoch() < current.epoch()) {
@@ -188,6 +193,28 @@ final class StreamsRules {
             throw ErrorCode.FENCED_MEMBER_EPOCH.exception("Member " + member.memberId() + " of group " + groupId
                     + " is at epoch " + member.memberEpoch() + ", not " + epoch + "; rejoin with member_epoch 0");
         }
+    }
+
+    /**
+     * Stores a member's description of the group's topology (KIP-1331). UNKNOWN_GROUP for a group id that is no
+     * streams group, UNKNOWN_MEMBER for a member not in it, INVALID_REQUEST for a description of another topology
+     * epoch (the member's view is stale: it rejoins). The last description of the current epoch is kept.
+     */
+    static GroupDecision<Void> describeTopology(ConsumerGroup group, String groupId,
+                                                StreamsTopologyDescriptionUpdate update) {
+        if (update == null || update.description() == null) {
+            throw ErrorCode.INVALID_REQUEST.exception("A topology description update needs its description");
+        }
+        if (group == null || !group.isStreams()) {
+            throw ErrorCode.UNKNOWN_GROUP.exception("Group " + groupId + " is not a streams group");
+        }
+        requireMember(group, groupId, update.memberId());
+        int epoch = group.streams().topology().epoch();
+        if (update.description().topologyEpoch() != epoch) {
+            throw ErrorCode.INVALID_REQUEST.exception("Group " + groupId + " runs topology epoch " + epoch
+                    + "; the description is of epoch " + update.description().topologyEpoch());
+        }
+        return GroupDecision.of(group.withStreams(group.streams().withDescription(update.description())), null);
     }
 
     private static GroupMember requireMember(ConsumerGroup group, String groupId, String memberId) {
@@ -274,7 +301,7 @@ final class StreamsRules {
         Tasks assigned = member.streams().assigned();
         return new StreamsHeartbeatResponse(member.memberId(), member.memberEpoch(), settings.heartbeatEveryMs(),
                 statuses, Tasks.list(assigned.active()), Tasks.list(assigned.standby()), Tasks.list(assigned.warmup()),
-                group.groupEpoch(), endpoints(group, configuration));
+                group.groupEpoch(), endpoints(group, configuration), group.streams().currentDescription() == null);
     }
 
     /** For interactive queries: each member with an endpoint, and the partitions its tasks read. */
@@ -338,7 +365,7 @@ final class StreamsRules {
                     assignment(streams.target()));
         }).toList();
         return new StreamsGroupDescription(group.groupId(), state, group.groupEpoch(), group.assignmentEpoch(),
-                group.streams().topology().epoch(), subtopologies, members);
+                group.streams().topology().epoch(), subtopologies, members, group.streams().currentDescription());
     }
 
     private static StreamsGroupDescription.Assignment assignment(Tasks tasks) {

@@ -20,6 +20,8 @@ import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import io.sluice.internal.streams.StreamsStatus;
+import io.sluice.internal.streams.StreamsTopologyDescription;
+import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import io.sluice.internal.streams.StreamsTopology;
 import io.sluice.internal.streams.StreamsTopology.InternalTopic;
 import io.sluice.protocol.ErrorCode;
@@ -67,6 +69,35 @@ class StreamsGroupTest {
         assertThat(joined.missingInternalTopics()).containsExactlyInAnyOrder(
                 new InternalTopic(REPARTITION, 4, 0, Map.of("cleanup.policy", "delete")),
                 new InternalTopic(CHANGELOG, 4, 0, Map.of("cleanup.policy", "compact")));
+    }
+
+    /**
+     * KIP-1331: members are asked for the topology's description until one is stored for its epoch; a description of
+     * another epoch, from a member not in the group, or for a group that is no streams group changes nothing.
+     */
+    @Test
+    void aTopologyDescriptionIsAskedForUntilAMemberSendsOneOfTheTopologysEpoch() {
+        createInternalTopics();
+        StreamsHeartbeatResponse joined = send(join("a", "process-1")).response();
+        assertThat(joined.topologyDescriptionRequired()).isTrue();
+        assertThat(StreamsRules.describe(group, view).description()).isNull();
+        StreamsTopologyDescription description = new StreamsTopologyDescription(TOPOLOGY.epoch(), List.of(
+                new StreamsTopologyDescription.Subtopology("0", List.of(new StreamsTopologyDescription.Node(
+                        "KSTREAM-SOURCE-0000000000", 1, List.of(SOURCE), null, List.of(), List.of())))), List.of());
+
+        ConsumerGroupTest.assertRefused(() -> StreamsRules.describeTopology(group, "app",
+                new StreamsTopologyDescriptionUpdate("z", description)), ErrorCode.UNKNOWN_MEMBER);
+        ConsumerGroupTest.assertRefused(() -> StreamsRules.describeTopology(group, "app",
+                new StreamsTopologyDescriptionUpdate("a", new StreamsTopologyDescription(TOPOLOGY.epoch() + 1,
+                        List.of(), List.of()))), ErrorCode.INVALID_REQUEST);
+        ConsumerGroupTest.assertRefused(() -> StreamsRules.describeTopology(ConsumerGroup.empty("plain"), "plain",
+                new StreamsTopologyDescriptionUpdate("a", description)), ErrorCode.UNKNOWN_GROUP);
+        group = StreamsRules.describeTopology(group, "app", new StreamsTopologyDescriptionUpdate("a", description))
+                .after();
+
+        assertThat(send(heartbeat("a", joined.memberEpoch(), tasks(joined))).response()
+                .topologyDescriptionRequired()).isFalse();
+        assertThat(StreamsRules.describe(group, view).description()).isEqualTo(description);
     }
 
     @Test

@@ -34,9 +34,12 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeStreamsGroupsOptions;
 import org.apache.kafka.clients.admin.StreamsGroupDescription;
 import org.apache.kafka.clients.admin.StreamsGroupMemberAssignment;
 import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
+import org.apache.kafka.clients.admin.StreamsGroupTopologyDescription;
+import org.apache.kafka.clients.admin.StreamsGroupTopologyDescriptionStatus;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -108,10 +111,13 @@ class KafkaStreamsIT {
         assertThat(configured.out()).as(configured.err()).contains("Completed updating config for group wc-kip1071.");
         Map<String, Long> expected = runWithAnInstanceKilled("wc-kip1071", "exactly_once_v2", "streams", admin -> {
             Set<String> members = assertBothInstancesShareTheTasks(admin);
+            StreamsGroupTopologyDescription described = topologyDescription(admin);
             cluster.processes().kill(LocalCluster.COORDINATOR);
             cluster.processes().start(LocalCluster.COORDINATOR);
             assertThat(assertBothInstancesShareTheTasks(admin)).as("the members after the coordinator's SIGKILL")
                     .isEqualTo(members);
+            assertThat(topologyDescription(admin)).as("the stored description after the coordinator's SIGKILL")
+                    .isEqualTo(described);
         });
         assertEveryCountOnce("wc-kip1071-counts", expected, "streams");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
@@ -119,6 +125,41 @@ class KafkaStreamsIT {
                     .anyMatch(topic -> topic.startsWith("wc-kip1071-") && topic.endsWith("-repartition"))
                     .anyMatch(topic -> topic.startsWith("wc-kip1071-") && topic.endsWith("-changelog"));
         }
+    }
+
+    /**
+     * The application's topology description (KIP-1331), which a member sent when a heartbeat answer asked for it:
+     * two subtopologies whose nodes read the input, count in a store and write the output.
+     */
+    private static StreamsGroupTopologyDescription topologyDescription(Admin admin) {
+        String group = "wc-kip1071";
+        StreamsGroupDescription described = Waits.await("the topology description of " + group,
+                Duration.ofSeconds(60), () -> {
+                    try {
+                        StreamsGroupDescription d = admin.describeStreamsGroups(List.of(group),
+                                new DescribeStreamsGroupsOptions().includeTopologyDescription(true))
+                                .describedGroups().get(group).get();
+                        return d.topologyDescriptionStatus() == StreamsGroupTopologyDescriptionStatus.AVAILABLE
+                                ? d : null;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    } catch (ExecutionException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        StreamsGroupTopologyDescription description = described.topologyDescription().orElseThrow();
+        assertThat(description.subtopologies()).extracting(StreamsGroupTopologyDescription.Subtopology::id)
+                .containsExactlyInAnyOrder("0", "1");
+        List<StreamsGroupTopologyDescription.Node> nodes = description.subtopologies().stream()
+                .flatMap(subtopology -> subtopology.nodes().stream()).toList();
+        assertThat(nodes).anySatisfy(node -> assertThat(node).isInstanceOfSatisfying(
+                StreamsGroupTopologyDescription.Source.class,
+                source -> assertThat(source.topics()).containsExactly("wc-kip1071-lines")));
+        assertThat(nodes).anySatisfy(node -> assertThat(node).isInstanceOfSatisfying(
+                StreamsGroupTopologyDescription.Sink.class,
+                sink -> assertThat(sink.topic()).contains("wc-kip1071-counts")));
+        return description;
     }
 
     private static StreamsGroupDescription describe(Admin admin, String group) {

@@ -59,6 +59,7 @@ import io.sluice.internal.producer.StoredResponse;
 import io.sluice.internal.streams.StreamsGroupDescription;
 import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
+import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
@@ -646,6 +647,11 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
 
     @Override
     public Mono<StreamsHeartbeatResponse> streamsGroupHeartbeat(String groupId, StreamsHeartbeatRequest request) {
+        return Mono.error(new UnsupportedOperationException("not faked"));
+    }
+
+    @Override
+    public Mono<Void> updateStreamsTopologyDescription(String groupId, StreamsTopologyDescriptionUpdate update) {
         return Mono.error(new UnsupportedOperationException("not faked"));
     }
 

@@ -33,6 +33,7 @@ import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.streams.StreamsGroupDescription;
 import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
+import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.List;
@@ -168,6 +169,11 @@ abstract class UnsupportedCoordinatorApi implements CoordinatorApi {
     @Override
     public Mono<StreamsHeartbeatResponse> streamsGroupHeartbeat(String groupId, StreamsHeartbeatRequest request) {
         return unsupported("streamsGroupHeartbeat");
+    }
+
+    @Override
+    public Mono<Void> updateStreamsTopologyDescription(String groupId, StreamsTopologyDescriptionUpdate update) {
+        return unsupported("updateStreamsTopologyDescription");
     }
 
     @Override

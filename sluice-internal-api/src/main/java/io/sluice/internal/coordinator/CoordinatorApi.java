@@ -15,6 +15,7 @@ import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.streams.StreamsGroupDescription;
 import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
+import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.List;
@@ -110,6 +111,12 @@ public interface CoordinatorApi {
      * heartbeats or leaves, and answers the group's conditions and the tasks the member may own now.
      */
     Mono<StreamsHeartbeatResponse> streamsGroupHeartbeat(String groupId, StreamsHeartbeatRequest request);
+
+    /**
+     * Stores a member's description of the streams group's topology (KIP-1331): UNKNOWN_MEMBER when the member is not
+     * in the group, UNKNOWN_GROUP when it is not a streams group, INVALID_REQUEST for another topology epoch.
+     */
+    Mono<Void> updateStreamsTopologyDescription(String groupId, StreamsTopologyDescriptionUpdate update);
 
     /** A streams group in full; UNKNOWN_GROUP when there is none, or the group id is a consumer group's. */
     Mono<StreamsGroupDescription> describeStreamsGroup(String groupId);

@@ -20,6 +20,11 @@ public final class GroupPaths {
     public static final String STREAMS_HEARTBEAT = "/internal/groups/{group}/streams-heartbeat";
     /** GET: a streams group's {@link io.sluice.internal.streams.StreamsGroupDescription}. */
     public static final String STREAMS_GROUP = "/internal/groups/{group}/streams";
+    /**
+     * POST {@link io.sluice.internal.streams.StreamsTopologyDescriptionUpdate}: a member's description of the streams
+     * group's topology (KIP-1331).
+     */
+    public static final String STREAMS_TOPOLOGY_DESCRIPTION = "/internal/groups/{group}/streams-topology-description";
     /** GET: the committed offsets ({@link GroupOffsets}); POST {@link OffsetCommitRequest}: commit. */
     public static final String OFFSETS = "/internal/groups/{group}/offsets";
     /** POST {@link OffsetResetRequest}: set offsets to targets the caller resolved, or show them ({@code dry_run}). */
@@ -50,6 +55,10 @@ public final class GroupPaths {
 
     public static String streamsGroup(String groupId) {
         return group(groupId) + "/streams";
+    }
+
+    public static String streamsTopologyDescription(String groupId) {
+        return group(groupId) + "/streams-topology-description";
     }
 
     public static String offsets(String groupId) {

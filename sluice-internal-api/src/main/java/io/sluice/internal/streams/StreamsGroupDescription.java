@@ -9,10 +9,11 @@ import java.util.Map;
  * @param state       {@code Empty}, {@code NotReady} (topics missing or wrongly partitioned), {@code Reconciling} or
  *                    {@code Stable}, as Kafka spells them
  * @param topology    the group's topology with every partition count resolved; null while it is not ready
+ * @param description the members' description of the topology at its epoch (KIP-1331), or null while none is stored
  */
 public record StreamsGroupDescription(String groupId, String state, int groupEpoch, int assignmentEpoch,
                                       int topologyEpoch, List<ConfiguredSubtopology> topology,
-                                      List<Member> members) {
+                                      List<Member> members, StreamsTopologyDescription description) {
 
     public StreamsGroupDescription {
         topology = topology == null ? null : List.copyOf(topology);

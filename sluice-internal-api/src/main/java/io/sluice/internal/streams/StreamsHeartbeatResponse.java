@@ -9,13 +9,15 @@ import java.util.List;
  * is not in its lists is being asked back. An active task is never owned by two members at once, and no instance
  * ({@code process_id}) is given a task while any of its members still holds it in another role.
  *
- * @param endpoints for interactive queries, the partitions each member with an endpoint serves; empty when no member
- *                  declared one
+ * @param endpoints                   for interactive queries, the partitions each member with an endpoint serves;
+ *                                    empty when no member declared one
+ * @param topologyDescriptionRequired whether the coordinator has no description of the group's topology at its epoch
+ *                                    and asks the member for one ({@link StreamsTopologyDescriptionUpdate}, KIP-1331)
  */
 public record StreamsHeartbeatResponse(String memberId, int memberEpoch, long heartbeatIntervalMs,
                                        List<StreamsStatus> statuses, List<TaskIds> activeTasks,
                                        List<TaskIds> standbyTasks, List<TaskIds> warmupTasks, int endpointsEpoch,
-                                       List<EndpointPartitions> endpoints) {
+                                       List<EndpointPartitions> endpoints, boolean topologyDescriptionRequired) {
 
     public StreamsHeartbeatResponse {
         statuses = List.copyOf(statuses);

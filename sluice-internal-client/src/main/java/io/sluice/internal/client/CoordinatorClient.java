@@ -84,6 +84,7 @@ import io.sluice.internal.share.SharePaths;
 import io.sluice.internal.streams.StreamsGroupDescription;
 import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
+import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TransactionDescription;
 import io.sluice.internal.txn.TransactionPaths;
@@ -277,6 +278,12 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<StreamsHeartbeatResponse> streamsGroupHeartbeat(String groupId, StreamsHeartbeatRequest request) {
         return Mono.defer(() -> post(GroupPaths.streamsHeartbeat(groupId), request, StreamsHeartbeatResponse.class));
+    }
+
+    @Override
+    public Mono<Void> updateStreamsTopologyDescription(String groupId, StreamsTopologyDescriptionUpdate update) {
+        return Mono.defer(() -> call(HttpMethod.POST, GroupPaths.streamsTopologyDescription(groupId), update, timeout(),
+                (target, body) -> null)).then();
     }
 
     @Override

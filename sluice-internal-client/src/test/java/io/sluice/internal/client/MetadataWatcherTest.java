@@ -35,6 +35,7 @@ import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.streams.StreamsGroupDescription;
 import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
+import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.List;
@@ -233,6 +234,11 @@ class MetadataWatcherTest {
 
         @Override
         public Mono<StreamsHeartbeatResponse> streamsGroupHeartbeat(String groupId, StreamsHeartbeatRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<Void> updateStreamsTopologyDescription(String groupId, StreamsTopologyDescriptionUpdate update) {
             throw new UnsupportedOperationException();
         }
 

@@ -7,6 +7,7 @@ import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.streams.StreamsGroupDescription;
 import io.sluice.internal.streams.StreamsTopology;
+import io.sluice.internal.streams.StreamsTopologyDescription;
 import io.sluice.internal.streams.TaskIds;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
@@ -28,8 +29,9 @@ import reactor.core.publisher.Mono;
  * StreamsGroupDescribe (KIP-1071): each streams group's state, epochs, topology with its partition counts resolved
  * (null while the group is not ready), and members with their instances, tasks and target tasks — what
  * {@code kafka-streams-groups --describe} and Kafka's {@code Admin.describeStreamsGroups} show. A group id that is
- * not a streams group's is GROUP_ID_NOT_FOUND. Version 1's full topology description (KIP-1331) is not stored: asked
- * for, it is status NOT_STORED. Describing needs DESCRIBE on the group.
+ * not a streams group's is GROUP_ID_NOT_FOUND. Version 1's full topology description (KIP-1331), asked for, is the one
+ * a member sent for the group's topology epoch (AVAILABLE), or NOT_STORED while none was. Describing needs DESCRIBE on
+ * the group.
  */
 @Component
 class StreamsGroupDescribeApi implements KafkaApi {
@@ -37,6 +39,7 @@ class StreamsGroupDescribeApi implements KafkaApi {
     /** KIP-1331's TopologyDescriptionStatus values. */
     private static final byte NOT_REQUESTED = 0;
     private static final byte NOT_STORED = 1;
+    private static final byte AVAILABLE = 3;
     /** Kafka's name for the task assignor the coordinator uses. */
     static final String ASSIGNOR = "sticky";
 
@@ -61,21 +64,21 @@ class StreamsGroupDescribeApi implements KafkaApi {
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         StreamsGroupDescribeRequestData data = ((StreamsGroupDescribeRequest) request.body()).data();
-        byte topologyStatus = request.version() >= 1 && data.includeTopologyDescription() ? NOT_STORED : NOT_REQUESTED;
+        boolean withDescription = request.version() >= 1 && data.includeTopologyDescription();
         return Flux.fromIterable(data.groupIds())
-                .concatMap(group -> describe(group, request, session, topologyStatus))
+                .concatMap(group -> describe(group, request, session, withDescription))
                 .collectList()
                 .map(groups -> new StreamsGroupDescribeResponseData().setGroups(groups));
     }
 
     private Mono<DescribedGroup> describe(String group, KafkaRequest request, KafkaSession session,
-                                          byte topologyStatus) {
+                                          boolean withDescription) {
         DescribedGroup described = new DescribedGroup().setGroupId(group);
         if (!access.allowed(session, request, AclOperation.DESCRIBE, group)) {
             return Mono.just(described.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
         }
         return coordinator.describeStreamsGroup(group)
-                .map(description -> described(described, description, topologyStatus))
+                .map(description -> described(described, description, withDescription))
                 .onErrorResume(e -> {
                     var error = KafkaErrors.exception(e);
                     return Mono.just(described.setErrorCode(Errors.forException(error).code())
@@ -84,7 +87,7 @@ class StreamsGroupDescribeApi implements KafkaApi {
     }
 
     private static DescribedGroup described(DescribedGroup described, StreamsGroupDescription description,
-                                            byte topologyStatus) {
+                                            boolean withDescription) {
         StreamsGroupDescribeResponseData.Topology topology = new StreamsGroupDescribeResponseData.Topology()
                 .setEpoch(description.topologyEpoch())
                 .setSubtopologies(description.topology() == null ? null : description.topology().stream()
@@ -100,9 +103,36 @@ class StreamsGroupDescribeApi implements KafkaApi {
                 .setAssignmentEpoch(description.assignmentEpoch())
                 .setTopology(topology)
                 .setAuthorizedOperations(Integer.MIN_VALUE)
-                .setTopologyDescriptionStatus(topologyStatus)
+                .setTopologyDescriptionStatus(!withDescription ? NOT_REQUESTED
+                        : description.description() == null ? NOT_STORED : AVAILABLE)
+                .setTopologyDescription(withDescription && description.description() != null
+                        ? topologyDescription(description.description()) : null)
                 .setAssignorName(ASSIGNOR)
                 .setMembers(description.members().stream().map(StreamsGroupDescribeApi::member).toList());
+    }
+
+    private static StreamsGroupDescribeResponseData.TopologyDescription topologyDescription(
+            StreamsTopologyDescription description) {
+        return new StreamsGroupDescribeResponseData.TopologyDescription()
+                .setSubtopologies(description.subtopologies().stream()
+                        .map(subtopology -> new StreamsGroupDescribeResponseData.TopologyDescriptionSubtopology()
+                                .setSubtopologyId(subtopology.subtopologyId())
+                                .setNodes(subtopology.nodes().stream().map(StreamsGroupDescribeApi::node).toList()))
+                        .toList())
+                .setGlobalStores(description.globalStores().stream()
+                        .map(store -> new StreamsGroupDescribeResponseData.TopologyDescriptionGlobalStore()
+                                .setSource(node(store.source())).setProcessor(node(store.processor())))
+                        .toList());
+    }
+
+    private static StreamsGroupDescribeResponseData.TopologyDescriptionNode node(StreamsTopologyDescription.Node node) {
+        return new StreamsGroupDescribeResponseData.TopologyDescriptionNode()
+                .setName(node.name())
+                .setNodeType((byte) node.nodeType())
+                .setSourceTopics(node.sourceTopics())
+                .setSinkTopic(node.sinkTopic())
+                .setStores(node.stores())
+                .setSuccessors(node.successors());
     }
 
     private static List<StreamsGroupDescribeResponseData.TopicInfo> topics(List<StreamsTopology.InternalTopic> list) {

@@ -33,9 +33,10 @@ import reactor.core.publisher.Mono;
  * standby, never one task twice on an instance) and hands them over only once released; every answer carries the
  * group's conditions and all three task lists.
  *
- * <p>Versions 0 and 1: version 1's topology descriptions (KIP-1331) are never asked for (the answer's
- * {@code TopologyDescriptionRequired} is false), and the acceptable recovery lag is -1, "not supported" — this
- * coordinator assigns no warm-up tasks. Joining or heartbeating needs READ on the group; joining with a topology also
+ * <p>Versions 0 and 1: under version 1 the answer's {@code TopologyDescriptionRequired} asks the member for a
+ * description of the topology (KIP-1331, {@link StreamsGroupTopologyDescriptionUpdateApi}) while the coordinator has
+ * none for its epoch. The acceptable recovery lag is -1, "not supported" — this coordinator assigns no warm-up tasks.
+ * Joining or heartbeating needs READ on the group; joining with a topology also
  * DESCRIBE on its named source topics and CREATE on its internal topics (TOPIC_AUTHORIZATION_FAILED otherwise), since
  * the coordinator creates them for the member.
  */
@@ -88,7 +89,7 @@ class StreamsGroupHeartbeatApi implements KafkaApi {
                         : new StreamsEndpoint(data.userEndpoint().host(), data.userEndpoint().port()),
                 tags(data.clientTags()), data.shutdownApplication(), request.clientId(), session.clientHost());
         return coordinator.streamsGroupHeartbeat(data.groupId(), heartbeat)
-                .map(answer -> (ApiMessage) answer(answer, data.endpointInformationEpoch()))
+                .map(answer -> (ApiMessage) answer(answer, data.endpointInformationEpoch(), request.version()))
                 .onErrorResume(e -> ClassicGroupCalls.failed(e, (error, message) -> failed(
                         error == Errors.INCONSISTENT_GROUP_PROTOCOL ? Errors.GROUP_ID_NOT_FOUND : error, message)));
     }
@@ -154,7 +155,8 @@ class StreamsGroupHeartbeatApi implements KafkaApi {
         return tags;
     }
 
-    private static StreamsGroupHeartbeatResponseData answer(StreamsHeartbeatResponse answer, int endpointsEpoch) {
+    private static StreamsGroupHeartbeatResponseData answer(StreamsHeartbeatResponse answer, int endpointsEpoch,
+                                                            short version) {
         StreamsGroupHeartbeatResponseData data = new StreamsGroupHeartbeatResponseData()
                 .setMemberId(answer.memberId())
                 .setMemberEpoch(answer.memberEpoch())
@@ -166,7 +168,9 @@ class StreamsGroupHeartbeatApi implements KafkaApi {
                 .setActiveTasks(responseTasks(answer.activeTasks()))
                 .setStandbyTasks(responseTasks(answer.standbyTasks()))
                 .setWarmupTasks(responseTasks(answer.warmupTasks()))
-                .setEndpointInformationEpoch(answer.endpointsEpoch());
+                .setEndpointInformationEpoch(answer.endpointsEpoch())
+                .setTopologyDescriptionRequired(version >= 1 && answer.memberEpoch() >= 0
+                        && answer.topologyDescriptionRequired());
         if (answer.memberEpoch() < 0) {
             // A leave's answer carries no assignment.
             return data.setActiveTasks(null).setStandbyTasks(null).setWarmupTasks(null);
