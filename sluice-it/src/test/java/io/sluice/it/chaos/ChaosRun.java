@@ -86,7 +86,8 @@ final class ChaosRun {
                             .map(PartitionState::leader).toList(), cluster::nodeUrl);
             KafkaWorkload kafka = KafkaWorkload.start(cluster.kafkaBootstrap(), TOPIC, PARTITIONS, history);
             ShareWorkload share = ShareWorkload.start(cluster.kafkaBootstrap(), TOPIC, history);
-            StreamsWorkload streams = StreamsWorkload.start(cluster.kafkaBootstrap(), TOPIC);
+            StreamsWorkload streams = StreamsWorkload.start(cluster.kafkaBootstrap(), TOPIC,
+                    StreamsWorkload.protocolOf(settings.seed()));
             KafkaTransactionWriter kafkaTxns = KafkaTransactionWriter.start(cluster.kafkaBootstrap(),
                     txns.partitions(), settings.seed(), transactions);
             CoordinatorWatch coordinators = CoordinatorWatch.start(cluster, start);

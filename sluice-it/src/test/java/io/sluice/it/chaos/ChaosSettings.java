@@ -12,6 +12,8 @@ import java.time.Duration;
  *   sluice.chaos.producers   producer threads (default 4)
  *   sluice.chaos.report      a file to write the report to, besides target/chaos/ (default: none)
  *   sluice.chaos.session-timeout  the coordinator's session timeout (default PT10S)
+ *   sluice.chaos.streams-protocol the Kafka Streams application's group protocol, classic or streams (default: streams
+ *                                 for an even seed, classic for an odd one)
  * </pre>
  *
  * The same seed gives the same sequence of faults, targets and waits; the processes' timing is not replayed, so a

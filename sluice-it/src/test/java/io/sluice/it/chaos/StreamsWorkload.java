@@ -13,10 +13,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -36,8 +41,10 @@ import org.apache.kafka.streams.kstream.Produced;
 /**
  * A Kafka Streams application (kafka-streams from Maven Central) with {@code processing.guarantee=exactly_once_v2} in a
  * fault run: it copies every record of the run's topic to {@link #OUTPUT}, each input partition's records in
- * transactions that also commit its input offsets (the group {@link #APPLICATION_ID}, Kafka's classic protocol). A
- * stream thread that dies is replaced, as an operator's application would ask. After the faults the run waits until
+ * transactions that also commit its input offsets (the group {@link #APPLICATION_ID}). It runs on Kafka's classic
+ * group protocol (Streams' own assignor) or on the streams rebalance protocol (KIP-1071, the coordinator's assignor,
+ * with the group's session and heartbeat set as group configs through Kafka's Admin), as the run's seed picks
+ * ({@link #protocolOf}). A stream thread that dies is replaced, as an operator's application would ask. After the faults the run waits until
  * the application's committed offsets reach every input high watermark, closes it, and reads {@link #OUTPUT} back
  * read_committed: {@link HistoryChecker} then finds any record of the input's final log copied other than exactly
  * once, and any output value the input never held.
@@ -51,11 +58,21 @@ final class StreamsWorkload implements AutoCloseable {
     private final String bootstrap;
     private final Path stateDir;
     private final KafkaStreams streams;
+    private final String protocol;
     private final ConcurrentLinkedQueue<String> replaced = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> states = new ConcurrentLinkedQueue<>();
 
-    private StreamsWorkload(String bootstrap, String input) {
+    /**
+     * The group protocol of a run with {@code seed}: {@code streams} for an even seed (the default 12 among them),
+     * {@code classic} for an odd one, unless {@code -Dsluice.chaos.streams-protocol} names one.
+     */
+    static String protocolOf(long seed) {
+        return System.getProperty("sluice.chaos.streams-protocol", seed % 2 == 0 ? "streams" : "classic");
+    }
+
+    private StreamsWorkload(String bootstrap, String input, String protocol) {
         this.bootstrap = bootstrap;
+        this.protocol = protocol;
         try {
             stateDir = Files.createTempDirectory("chaos-streams");
         } catch (IOException e) {
@@ -75,6 +92,7 @@ final class StreamsWorkload implements AutoCloseable {
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
+        properties.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, protocol);
         streams = new KafkaStreams(builder.build(), properties);
         streams.setUncaughtExceptionHandler(e -> {
             replaced.add(rootCause(e).getClass().getSimpleName());
@@ -84,9 +102,28 @@ final class StreamsWorkload implements AutoCloseable {
         streams.setStateListener((now, before) -> states.add(now.name()));
     }
 
-    /** Starts the application on {@code input}; {@link #OUTPUT} must exist. */
-    static StreamsWorkload start(String bootstrap, String input) {
-        StreamsWorkload workload = new StreamsWorkload(bootstrap, input);
+    /**
+     * Starts the application on {@code input} with the group {@code protocol}; {@link #OUTPUT} must exist. Under the
+     * streams protocol the session and heartbeat the classic members ask for are set on the group first, as
+     * {@code kafka-configs --entity-type groups} sets them.
+     */
+    static StreamsWorkload start(String bootstrap, String input, String protocol) {
+        System.out.printf("[chaos] Kafka Streams application on group.protocol=%s%n", protocol);
+        if (protocol.equals("streams")) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, APPLICATION_ID),
+                        List.of(new AlterConfigOp(new ConfigEntry("streams.session.timeout.ms", "10000"),
+                                        AlterConfigOp.OpType.SET),
+                                new AlterConfigOp(new ConfigEntry("streams.heartbeat.interval.ms", "1000"),
+                                        AlterConfigOp.OpType.SET)))).all().get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("Could not set the Streams group's configs", e);
+            }
+        }
+        StreamsWorkload workload = new StreamsWorkload(bootstrap, input, protocol);
         workload.streams.start();
         return workload;
     }
@@ -147,9 +184,9 @@ final class StreamsWorkload implements AutoCloseable {
     String note(int copied) {
         Map<String, Long> byCause = new TreeMap<>();
         replaced.forEach(cause -> byCause.merge(cause, 1L, Long::sum));
-        return String.format("Kafka Streams %s (exactly_once_v2, 2 threads): %d records read back from %s"
-                + " read_committed; stream threads replaced %s; states %s", APPLICATION_ID, copied, OUTPUT, byCause,
-                List.copyOf(states));
+        return String.format("Kafka Streams %s (exactly_once_v2, 2 threads, group.protocol=%s): %d records read back"
+                + " from %s read_committed; stream threads replaced %s; states %s", APPLICATION_ID, protocol, copied,
+                OUTPUT, byCause, List.copyOf(states));
     }
 
     @Override
