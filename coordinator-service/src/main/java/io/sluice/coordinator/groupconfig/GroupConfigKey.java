@@ -27,52 +27,32 @@ import java.util.stream.Collectors;
  */
 public enum GroupConfigKey {
 
-    CONSUMER_SESSION_TIMEOUT_MS("consumer.session.timeout.ms", Type.INT,
+    CONSUMER_SESSION_TIMEOUT_MS("consumer.session.timeout.ms",
             "How long a member of the consumer group (KIP-848) is kept without a heartbeat, in milliseconds; must be"
                     + " more than consumer.heartbeat.interval.ms. Holds from each member's next heartbeat, for members"
                     + " that named no session timeout of their own (every Kafka consumer).",
-            p -> Long.toString(p.groups().sessionTimeout().toMillis())) {
-        @Override
-        public String canonical(String value) {
-            return integer(value, 1_000, 3_600_000);
-        }
-    },
-    CONSUMER_HEARTBEAT_INTERVAL_MS("consumer.heartbeat.interval.ms", Type.INT,
+            p -> Long.toString(p.groups().sessionTimeout().toMillis()),
+            1_000, 3_600_000),
+    CONSUMER_HEARTBEAT_INTERVAL_MS("consumer.heartbeat.interval.ms",
             "How often members of the consumer group are told to heartbeat, in milliseconds (at most a third of"
                     + " their session).",
-            p -> Long.toString(p.groups().heartbeatInterval().toMillis())) {
-        @Override
-        public String canonical(String value) {
-            return integer(value, 100, 3_600_000);
-        }
-    },
-    STREAMS_SESSION_TIMEOUT_MS("streams.session.timeout.ms", Type.INT,
+            p -> Long.toString(p.groups().heartbeatInterval().toMillis()),
+            100, 3_600_000),
+    STREAMS_SESSION_TIMEOUT_MS("streams.session.timeout.ms",
             "How long a member of the streams group (KIP-1071) is kept without a heartbeat, in milliseconds; must be"
                     + " more than streams.heartbeat.interval.ms. Holds from each member's next heartbeat.",
-            p -> Long.toString(p.streamsGroups().sessionTimeout().toMillis())) {
-        @Override
-        public String canonical(String value) {
-            return integer(value, 1_000, 3_600_000);
-        }
-    },
-    STREAMS_HEARTBEAT_INTERVAL_MS("streams.heartbeat.interval.ms", Type.INT,
+            p -> Long.toString(p.streamsGroups().sessionTimeout().toMillis()),
+            1_000, 3_600_000),
+    STREAMS_HEARTBEAT_INTERVAL_MS("streams.heartbeat.interval.ms",
             "How often members of the streams group are told to heartbeat, in milliseconds (at most a third of"
                     + " their session).",
-            p -> Long.toString(p.streamsGroups().heartbeatInterval().toMillis())) {
-        @Override
-        public String canonical(String value) {
-            return integer(value, 100, 3_600_000);
-        }
-    },
-    STREAMS_NUM_STANDBY_REPLICAS("streams.num.standby.replicas", Type.INT,
+            p -> Long.toString(p.streamsGroups().heartbeatInterval().toMillis()),
+            100, 3_600_000),
+    STREAMS_NUM_STANDBY_REPLICAS("streams.num.standby.replicas",
             "How many standby copies of each stateful task the streams group's instances keep, each on an instance"
                     + " other than the active task's. Holds from the group's next assignment.",
-            p -> Integer.toString(p.streamsGroups().numStandbyReplicas())) {
-        @Override
-        public String canonical(String value) {
-            return integer(value, 0, 2);
-        }
-    },
+            p -> Integer.toString(p.streamsGroups().numStandbyReplicas()),
+            0, 2),
 
     SHARE_AUTO_OFFSET_RESET("share.auto.offset.reset", Type.STRING,
             "Where a share-partition the group does not have yet starts: 'earliest' (the log start offset) or"
@@ -91,48 +71,28 @@ public enum GroupConfigKey {
             return v;
         }
     },
-    SHARE_RECORD_LOCK_DURATION_MS("share.record.lock.duration.ms", Type.INT,
+    SHARE_RECORD_LOCK_DURATION_MS("share.record.lock.duration.ms",
             "How long an acquisition lock lasts, in milliseconds, and how far a renew extends it. A change holds for"
                     + " locks taken or renewed after it.",
-            p -> Long.toString(p.shareGroups().lockDuration().toMillis())) {
-        @Override
-        public String canonical(String value) {
-            return integer(value, 1_000, 3_600_000);
-        }
-    },
-    SHARE_DELIVERY_COUNT_LIMIT("share.delivery.count.limit", Type.INT,
+            p -> Long.toString(p.shareGroups().lockDuration().toMillis()),
+            1_000, 3_600_000),
+    SHARE_DELIVERY_COUNT_LIMIT("share.delivery.count.limit",
             "The most times a record is delivered; a lock that ends at the limit without an accept archives it.",
-            p -> Integer.toString(p.shareGroups().deliveryLimit())) {
-        @Override
-        public String canonical(String value) {
-            return integer(value, 2, 10);
-        }
-    },
-    SHARE_PARTITION_MAX_RECORD_LOCKS("share.partition.max.record.locks", Type.INT,
+            p -> Integer.toString(p.shareGroups().deliveryLimit()),
+            2, 10),
+    SHARE_PARTITION_MAX_RECORD_LOCKS("share.partition.max.record.locks",
             "The most records a share-partition's in-flight window holds; no new record is acquired while it is full.",
-            p -> Integer.toString(p.shareGroups().maxInFlightRecords())) {
-        @Override
-        public String canonical(String value) {
-            return integer(value, 100, 10_000);
-        }
-    },
-    SHARE_SESSION_TIMEOUT_MS("share.session.timeout.ms", Type.INT,
+            p -> Integer.toString(p.shareGroups().maxInFlightRecords()),
+            100, 10_000),
+    SHARE_SESSION_TIMEOUT_MS("share.session.timeout.ms",
             "How long a member is kept without a heartbeat, in milliseconds; must be more than"
                     + " share.heartbeat.interval.ms. Holds from each member's next heartbeat.",
-            p -> Long.toString(p.shareGroups().sessionTimeout().toMillis())) {
-        @Override
-        public String canonical(String value) {
-            return integer(value, 1_000, 3_600_000);
-        }
-    },
-    SHARE_HEARTBEAT_INTERVAL_MS("share.heartbeat.interval.ms", Type.INT,
+            p -> Long.toString(p.shareGroups().sessionTimeout().toMillis()),
+            1_000, 3_600_000),
+    SHARE_HEARTBEAT_INTERVAL_MS("share.heartbeat.interval.ms",
             "How often members are told to heartbeat, in milliseconds.",
-            p -> Long.toString(p.shareGroups().heartbeatInterval().toMillis())) {
-        @Override
-        public String canonical(String value) {
-            return integer(value, 100, 3_600_000);
-        }
-    },
+            p -> Long.toString(p.shareGroups().heartbeatInterval().toMillis()),
+            100, 3_600_000),
     SHARE_ISOLATION_LEVEL("share.isolation.level", Type.STRING,
             "Which records are delivered: Sluice serves share groups 'read_uncommitted' only (every record, aborted"
                     + " transactional ones too).",
@@ -189,13 +149,29 @@ public enum GroupConfigKey {
     private final Type type;
     private final String documentation;
     private final Function<CoordinatorProperties, String> clusterDefault;
+    private final int min;
+    private final int max;
 
+    /** A key of another type than INT: it says itself what it takes ({@link #canonical}). */
     GroupConfigKey(String key, Type type, String documentation,
                    Function<CoordinatorProperties, String> clusterDefault) {
+        this(key, type, documentation, clusterDefault, 0, 0);
+    }
+
+    /** An INT key, taking the whole numbers from {@code min} to {@code max}. */
+    GroupConfigKey(String key, String documentation, Function<CoordinatorProperties, String> clusterDefault, int min,
+                   int max) {
+        this(key, Type.INT, documentation, clusterDefault, min, max);
+    }
+
+    GroupConfigKey(String key, Type type, String documentation,
+                   Function<CoordinatorProperties, String> clusterDefault, int min, int max) {
         this.key = key;
         this.type = type;
         this.documentation = documentation;
         this.clusterDefault = clusterDefault;
+        this.min = min;
+        this.max = max;
     }
 
     /** Kafka's name of the config. */
@@ -221,9 +197,12 @@ public enum GroupConfigKey {
 
     /**
      * {@code value} in the one form it is stored and shown in; INVALID_CONFIG, naming the key, for a value that is not
-     * one of the key's. Never called with null.
+     * one of the key's: for an INT key a whole number within its bounds; keys of other types override it. Never
+     * called with null.
      */
-    public abstract String canonical(String value);
+    public String canonical(String value) {
+        return integer(value, min, max);
+    }
 
     static Optional<GroupConfigKey> byName(String name) {
         return Optional.ofNullable(name == null ? null : BY_NAME.get(name));
@@ -235,7 +214,7 @@ public enum GroupConfigKey {
                 + name + "': the keys are " + Arrays.stream(values()).map(GroupConfigKey::key).sorted().toList()));
     }
 
-    String integer(String value, int min, int max) {
+    private String integer(String value, int min, int max) {
         int parsed;
         try {
             parsed = Integer.parseInt(value.trim());

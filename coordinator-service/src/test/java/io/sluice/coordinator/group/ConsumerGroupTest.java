@@ -1,5 +1,9 @@
 package io.sluice.coordinator.group;
 
+import static io.sluice.coordinator.group.StreamsTestTopology.SOURCE;
+import static io.sluice.coordinator.group.StreamsTestTopology.heartbeat;
+import static io.sluice.coordinator.group.StreamsTestTopology.join;
+import static io.sluice.coordinator.group.StreamsTestTopology.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -34,6 +38,8 @@ import io.sluice.internal.group.OffsetResetResponse;
 import io.sluice.internal.group.PartitionOffset;
 import io.sluice.internal.group.TopicPartitions;
 import io.sluice.internal.share.ShareGroupConfigChange;
+import io.sluice.internal.streams.StreamsHeartbeatRequest;
+import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -49,9 +55,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Consumer groups as a gateway drives them, through the typed client: members join, get balanced partitions, hand them
- * over only once released, are fenced by their epochs, time out, come back statically; offsets are committed, never
- * backwards, reset, deleted.
+ * Consumer groups (and a streams group under its configs) as a gateway drives them, through the typed client: members
+ * join, get balanced partitions, hand them over only once released, are fenced by their epochs, time out, come back
+ * statically; offsets are committed, never backwards, reset, deleted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsumerGroupTest extends CoordinatorTestSupport {
@@ -259,6 +265,49 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
                 .until(() -> describe("tuned-group").members().size() == 1);
         assertThat(describe("tuned-group").members()).extracting(MemberDescription::memberId)
                 .containsExactly(ownSession.id());
+    }
+
+    /**
+     * A streams group (KIP-1071) under its own group configs, set as {@code kafka-configs --entity-type groups} sets
+     * them: {@code streams.num.standby.replicas}, {@code streams.heartbeat.interval.ms} and
+     * {@code streams.session.timeout.ms} hold for that group in place of the coordinator's settings (no standbys,
+     * 5 s, 45 s here).
+     */
+    @Test
+    void aStreamsGroupsOwnStandbyCountHeartbeatAndSessionHoldForIt() {
+        api().createTopic(SOURCE, 4, 1);
+        client.alterShareGroupConfigs("app", new ShareGroupConfigChange(Map.of("streams.num.standby.replicas", "1",
+                "streams.heartbeat.interval.ms", "300", "streams.session.timeout.ms", "3000"), List.of(), false,
+                false)).block(WAIT);
+
+        StreamsHeartbeatResponse[] a = {sendStreams(join("member-a", "process-a"))};
+        StreamsHeartbeatResponse[] b = {sendStreams(join("member-b", "process-b"))};
+        assertThat(a[0].heartbeatIntervalMs()).isEqualTo(300);
+
+        // The coordinator creates the internal topics; the members heartbeat holding what they were given until each
+        // instance keeps a standby copy of the other's active tasks.
+        await("both instances to hold active and standby tasks").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    a[0] = sendStreams(heartbeat("member-a", a[0].memberEpoch(), tasks(a[0])));
+                    b[0] = sendStreams(heartbeat("member-b", b[0].memberEpoch(), tasks(b[0])));
+                    return !tasks(a[0]).active().isEmpty() && !tasks(a[0]).standby().isEmpty()
+                            && !tasks(b[0]).active().isEmpty() && !tasks(b[0]).standby().isEmpty();
+                });
+        // Standbys of the stateful subtopology's tasks only (1, with the store's changelog).
+        assertThat(tasks(a[0]).standby()).containsExactlyInAnyOrderElementsOf(tasks(b[0]).active().stream()
+                .filter(task -> task.subtopology().equals("1")).toList());
+        assertThat(tasks(b[0]).standby()).containsExactlyInAnyOrderElementsOf(tasks(a[0]).active().stream()
+                .filter(task -> task.subtopology().equals("1")).toList());
+
+        // member-b falls silent: the group's 3 s session removes it, and member-a takes every active task.
+        int total = tasks(a[0]).active().size() + tasks(b[0]).active().size();
+        await("member-b's removal after the group's 3 s session").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    a[0] = sendStreams(heartbeat("member-a", a[0].memberEpoch(), tasks(a[0])));
+                    return tasks(a[0]).active().size() == total;
+                });
+        assertThat(client.describeStreamsGroup("app").block(WAIT).members()).hasSize(1);
     }
 
     @Test
@@ -655,6 +704,10 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
                 assertThat(seen.add(tp)).as("%s owned by two members at once", tp).isTrue();
             }
         }
+    }
+
+    private StreamsHeartbeatResponse sendStreams(StreamsHeartbeatRequest request) {
+        return client.streamsGroupHeartbeat("app", request).block(WAIT);
     }
 
     private GroupDescription describe(String group) {
