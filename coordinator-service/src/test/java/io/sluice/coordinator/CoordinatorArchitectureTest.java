@@ -66,8 +66,8 @@ class CoordinatorArchitectureTest extends ServiceRules {
      * package's {@code TransactionStore} (transactional ids, likewise), the share package's
      * {@code SharePartitionStore} (share-partitions, likewise, and the dead-letter runs its script adds), its
      * {@code DeadLetterOutbox} (which reads and removes those runs), the groupconfig package's
-     * {@code GroupConfigStore} (every group type's configs, likewise), and {@link CoordinatorConfiguration}, which makes
-     * the connection factory. The {@code redis} package is not
+     * {@code GroupConfigStore} (every group type's configs, likewise), and {@link CoordinatorConfiguration}, which
+     * makes the connection factory. The {@code redis} package is not
      * among them: it only launches a redis-server process and never connects to it.
      */
     @Test

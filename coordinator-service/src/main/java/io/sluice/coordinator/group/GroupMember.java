@@ -103,7 +103,8 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
     GroupMember withTarget(Set<TopicPartition> newTarget) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation,
-                new TreeSet<>(newTarget), resetPartitions, clientId, clientHost, classicProtocols, streams, sessionFromGroup);
+                new TreeSet<>(newTarget), resetPartitions, clientId, clientHost, classicProtocols, streams,
+                sessionFromGroup);
     }
 
     /** A new ownership; the reset marks stay on the partitions still pending. */
@@ -111,7 +112,8 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
                               Set<TopicPartition> newPending) {
         return new GroupMember(memberId, instanceId, epoch, previousEpoch, newState, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, new TreeSet<>(newAssigned),
-                new TreeSet<>(newPending), target, resetPartitions, clientId, clientHost, classicProtocols, streams, sessionFromGroup);
+                new TreeSet<>(newPending), target, resetPartitions, clientId, clientHost, classicProtocols, streams,
+                sessionFromGroup);
     }
 
     /**
@@ -147,13 +149,15 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
     GroupMember leavingStatically() {
         return new GroupMember(memberId, instanceId, LEFT_STATIC_EPOCH, memberEpoch, MemberState.LEFT_STATIC,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams, sessionFromGroup);
+                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams,
+                sessionFromGroup);
     }
 
     /** The static member back under a new member id, at the epoch it left with. */
     GroupMember returningAs(String newMemberId) {
         return new GroupMember(newMemberId, instanceId, previousMemberEpoch, previousMemberEpoch, MemberState.STABLE,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
-                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams, sessionFromGroup);
+                pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams,
+                sessionFromGroup);
     }
 }

@@ -21,8 +21,9 @@ import java.util.TreeSet;
  *       members furthest below their share (then the fewest on their instance, then by member id).</li>
  *   <li>Each stateful task (of a subtopology with state changelog topics: a standby of any other keeps nothing) gets
  *       up to {@code standbys} standby replicas, as Kafka's assignor gives them, each on an instance
- *       ({@code process_id}) that holds the task in no other role — a task is never twice on one instance, whose members share a state directory. A
- *       member that held the task before is preferred (its state is warm), then the least loaded.</li>
+ *       ({@code process_id}) that holds the task in no other role — a task is never twice on one instance, whose
+ *       members share a state directory. A member that held the task before is preferred (its state is warm), then
+ *       the least loaded.</li>
  *   <li>No warm-up tasks: this assignor moves an active task at once, as Kafka's sticky assignor does.</li>
  * </ul>
  * Deterministic: the same input always gives the same targets.

@@ -24,7 +24,10 @@ public record GroupConfig(String groupId, SortedMap<String, String> overrides, C
         overrides = Collections.unmodifiableSortedMap(new TreeMap<>(overrides));
     }
 
-    /** The config of {@code groupId} whose stored values are {@code overrides}, canonical as {@link GroupConfigKey} wrote them. */
+    /**
+     * The config of {@code groupId} whose stored values are {@code overrides}, canonical as {@link GroupConfigKey}
+     * wrote them.
+     */
     public static GroupConfig of(String groupId, Map<String, String> overrides, CoordinatorProperties properties) {
         return new GroupConfig(groupId, new TreeMap<>(overrides), properties);
     }

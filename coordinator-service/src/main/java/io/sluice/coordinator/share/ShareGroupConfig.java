@@ -46,7 +46,7 @@ record ShareGroupConfig(String groupId, SortedMap<String, String> overrides, Aut
                 Boolean.parseBoolean(config.value(GroupConfigKey.DEAD_LETTER_COPY_RECORD_ENABLE)));
     }
 
-    /** The share group configs of {@code groupId} whose stored values are {@code overrides}, over {@code properties}. */
+    /** The share group configs of {@code groupId} with the stored values {@code overrides}, over {@code properties}. */
     static ShareGroupConfig of(String groupId, Map<String, String> overrides, CoordinatorProperties properties) {
         return of(GroupConfig.of(groupId, overrides, properties));
     }

@@ -76,7 +76,8 @@ class ShareMembership implements SmartLifecycle, ShareGroupIds {
     /** A heartbeat under the group's session timeout and heartbeat interval ({@link GroupConfigs}). */
     Mono<ShareHeartbeatResponse> heartbeat(ShareHeartbeatRequest request) {
         // An invalid group id is refused by the rules, with the heartbeat's other faults; its timeouts do not matter.
-        return Mono.defer(() -> GroupIds.isValid(request.groupId()) ? configs.config(request.groupId()).map(ShareGroupConfig::of)
+        return Mono.defer(() -> GroupIds.isValid(request.groupId())
+                        ? configs.config(request.groupId()).map(ShareGroupConfig::of)
                         : Mono.just(ShareGroupConfig.of("", Map.of(), configs.properties())))
                 .flatMap(config -> heartbeat(request, new ShareMembers.Timeouts(config.sessionTimeout().toMillis(),
                         config.heartbeatInterval().toMillis())));

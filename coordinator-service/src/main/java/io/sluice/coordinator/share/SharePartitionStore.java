@@ -109,7 +109,8 @@ class SharePartitionStore {
     /**
      * Stores several share-partitions of one group at once (a null state removes its share-partition): all of them,
      * or, with FENCED_COORDINATOR when the token is not current, none; with {@code dropConfigs} (the group is deleted)
-     * the group's configs (the groupconfig package's {@code GroupConfigs}) are removed in the same script. An empty map writes nothing.
+     * the group's configs (the groupconfig package's {@code GroupConfigs}) are removed in the same script. An empty map
+     * writes nothing.
      */
     Mono<Void> write(long fencingToken, String groupId, Map<TopicPartition, SharePartition> states,
                      boolean dropConfigs) {

@@ -27,11 +27,11 @@ import net.jqwik.api.Tuple;
 
 /**
  * The streams group's promises over generated histories of up to four members (threads) on two or three instances,
- * with one standby replica per stateful task: whatever members do — join, heartbeat and give up at once, heartbeat but keep
- * what was asked back, leave, go silent — no active task is ever held by two members, and no instance ever holds one
- * task twice (its threads share one state directory). A group whose members keep heartbeating settles with every
- * task active exactly once, active counts within one of each other (in total and per subtopology), and each standby
- * on another instance than its active task.
+ * with one standby replica per stateful task: whatever members do — join, heartbeat and give up at once, heartbeat
+ * but keep what was asked back, leave, go silent — no active task is ever held by two members, and no instance ever
+ * holds one task twice (its threads share one state directory). A group whose members keep heartbeating settles with
+ * every task active exactly once, active counts within one of each other (in total and per subtopology), and each
+ * standby on another instance than its active task.
  */
 class StreamsGroupProperties {
 

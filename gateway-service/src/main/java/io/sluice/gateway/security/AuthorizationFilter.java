@@ -124,6 +124,8 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             route("GET", "/v1/share-groups/{group}/records", false, need(READ, GROUP, "group")),
             route("GET", "/v1/share-groups/{group}/configs", false, need(DESCRIBE_CONFIGS, GROUP, "group")),
             route("PATCH", "/v1/share-groups/{group}/configs", true, need(ALTER_CONFIGS, GROUP, "group")),
+            route("GET", "/v1/groups/{group}/configs", false, need(DESCRIBE_CONFIGS, GROUP, "group")),
+            route("PATCH", "/v1/groups/{group}/configs", true, need(ALTER_CONFIGS, GROUP, "group")),
             route("GET", "/v1/transactional-ids/{transactional_id}", false,
                     need(DESCRIBE, TRANSACTIONAL_ID, "transactional_id")),
             route("GET", "/v1/acls", false, need(DESCRIBE, CLUSTER, null)),

@@ -28,6 +28,7 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -39,6 +40,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.tools.ConsumerPerformance;
@@ -104,6 +106,48 @@ class KafkaGroupsIT {
         JsonNode overHttp = cluster.call("GET", "/v1/groups/split", null, null).json();
         assertThat(overHttp.path("partitions").size()).isEqualTo(4);
         overHttp.path("partitions").forEach(p -> assertThat(p.path("lag").asLong()).isZero());
+    }
+
+    /**
+     * A consumer group's configs set over HTTP ({@code PATCH /v1/groups/{group}/configs}) are Kafka's group configs:
+     * Kafka's Admin describes them as the group's own, and a KIP-848 consumer, which names no session, is kept under
+     * the group's {@code consumer.session.timeout.ms}. A bad value is a 400 that changes nothing.
+     */
+    @Test
+    void aConsumerGroupsConfigsSetOverHttpHoldForAKafkaConsumerAndAreKafkasGroupConfigs() throws Exception {
+        String topic = "groups-tuned";
+        String configs = "/v1/groups/tuned/configs";
+        cluster.createTopic(topic, 2, 3, Map.of());
+        Response set = cluster.call("PATCH", configs, "{\"configs\": [{\"name\": \"consumer.session.timeout.ms\","
+                + " \"value\": \"20000\"}, {\"name\": \"consumer.heartbeat.interval.ms\", \"value\": \"1000\"}]}",
+                "application/json");
+        assertThat(set.status()).as(set.text()).isEqualTo(200);
+        Response refused = cluster.call("PATCH", configs, "{\"configs\": [{\"name\":"
+                + " \"consumer.session.timeout.ms\", \"value\": \"900\"}]}", "application/json");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text()).contains("INVALID_CONFIG");
+        JsonNode after = cluster.call("GET", configs, null, null).json();
+        assertThat(after.path("configs").valueStream()
+                .filter(c -> c.path("name").asString().equals("consumer.session.timeout.ms")).findFirst().orElseThrow()
+                .path("value").asString()).isEqualTo("20000");
+
+        try (Admin admin = admin()) {
+            ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, "tuned");
+            ConfigEntry session = admin.describeConfigs(List.of(group)).all().get().get(group)
+                    .get("consumer.session.timeout.ms");
+            assertThat(session.value()).isEqualTo("20000");
+            assertThat(session.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_GROUP_CONFIG);
+
+            Reader reader = new Reader("tuned", topic, new ConcurrentHashMap<>(), Map.of("group.protocol", "consumer"));
+            try {
+                awaitStable(admin, "tuned");
+                JsonNode overHttp = cluster.call("GET", "/v1/groups/tuned", null, null).json();
+                assertThat(overHttp.path("members").valueStream().map(m -> m.path("session_timeout_ms").asInt())
+                        .toList()).as("the Kafka consumer's session, the group's").containsExactly(20_000);
+            } finally {
+                reader.stop();
+            }
+        }
     }
 
     /**

@@ -44,10 +44,10 @@ import org.apache.kafka.streams.kstream.Produced;
  * transactions that also commit its input offsets (the group {@link #APPLICATION_ID}). It runs on Kafka's classic
  * group protocol (Streams' own assignor) or on the streams rebalance protocol (KIP-1071, the coordinator's assignor,
  * with the group's session and heartbeat set as group configs through Kafka's Admin), as the run's seed picks
- * ({@link #protocolOf}). A stream thread that dies is replaced, as an operator's application would ask. After the faults the run waits until
- * the application's committed offsets reach every input high watermark, closes it, and reads {@link #OUTPUT} back
- * read_committed: {@link HistoryChecker} then finds any record of the input's final log copied other than exactly
- * once, and any output value the input never held.
+ * ({@link #protocolOf}). A stream thread that dies is replaced, as an operator's application would ask. After the
+ * faults the run waits until the application's committed offsets reach every input high watermark, closes it, and
+ * reads {@link #OUTPUT} back read_committed: {@link HistoryChecker} then finds any record of the input's final log
+ * copied other than exactly once, and any output value the input never held.
  */
 final class StreamsWorkload implements AutoCloseable {
 

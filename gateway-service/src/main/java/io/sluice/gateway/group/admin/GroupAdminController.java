@@ -1,5 +1,7 @@
 package io.sluice.gateway.group.admin;
 
+import io.sluice.gateway.admin.AdminRequests.ConfigUpdate;
+import io.sluice.gateway.admin.AdminViews.ConfigList;
 import io.sluice.gateway.group.admin.GroupViews.GroupList;
 import io.sluice.gateway.group.admin.GroupViews.GroupSummary;
 import io.sluice.gateway.group.admin.GroupViews.GroupView;
@@ -12,6 +14,7 @@ import io.sluice.protocol.TopicNames;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -22,17 +25,19 @@ import reactor.core.publisher.Mono;
 
 /**
  * Consumer-group administration: list, describe (members, assignment, committed offsets, lag), delete a group or a
- * topic's offsets, and reset offsets (with a dry run). The coordinator's checks and errors (UNKNOWN_GROUP,
- * NON_EMPTY_GROUP, …) pass through unchanged.
+ * topic's offsets, reset offsets (with a dry run), and read and change the group's configs. The coordinator's checks
+ * and errors (UNKNOWN_GROUP, NON_EMPTY_GROUP, …) pass through unchanged.
  */
 @RestController
 class GroupAdminController {
 
     private final GroupAdmin admin;
+    private final GroupConfigAdmin configs;
     private final Authorizer authorizer;
 
-    GroupAdminController(GroupAdmin admin, Authorizer authorizer) {
+    GroupAdminController(GroupAdmin admin, GroupConfigAdmin configs, Authorizer authorizer) {
         this.admin = admin;
+        this.configs = configs;
         this.authorizer = authorizer;
     }
 
@@ -57,6 +62,23 @@ class GroupAdminController {
         return Mono.defer(() -> {
             GroupIds.validate(group);
             return admin.delete(group);
+        });
+    }
+
+    /** The group's configs ({@code consumer.*} and {@code streams.*} among them): {@link GroupConfigAdmin}. */
+    @GetMapping("/v1/groups/{group}/configs")
+    Mono<ConfigList> configs(@PathVariable String group) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            return configs.configs(group);
+        });
+    }
+
+    @PatchMapping("/v1/groups/{group}/configs")
+    Mono<ConfigList> alterConfigs(@PathVariable String group, @RequestBody ConfigUpdate update) {
+        return Mono.defer(() -> {
+            GroupIds.validate(group);
+            return configs.alterConfigs(group, update);
         });
     }
 

@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * StreamsGroupTopologyDescriptionUpdate (KIP-1331): a streams group member's description of the application's
- * topology — each subtopology's processing nodes and the global stores — sent when a heartbeat answer asked for one.
+ * topology — each subtopology's processing nodes and the global stores — sent when a heartbeat answer asked for
+ * one.
  * The coordinator keeps it for the group's topology epoch and StreamsGroupDescribe v1 shows it. A member not in the
  * group is UNKNOWN_MEMBER_ID (the client rejoins), a group id that is no streams group's GROUP_ID_NOT_FOUND, a
  * description of another topology epoch INVALID_REQUEST. Needs READ on the group, as heartbeating does.

@@ -1,7 +1,5 @@
 package io.sluice.gateway.share.admin;
 
-import io.sluice.gateway.admin.AdminRequests.ConfigUpdate;
-import io.sluice.gateway.admin.AdminViews.ConfigList;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.group.admin.ResetTargets;
 import io.sluice.gateway.group.admin.ResetTargets.Target;
@@ -13,10 +11,7 @@ import io.sluice.gateway.share.admin.ShareGroupViews.ResetPlan;
 import io.sluice.gateway.share.admin.ShareGroupViews.ShareGroupSummary;
 import io.sluice.gateway.share.admin.ShareGroupViews.ShareGroupView;
 import io.sluice.gateway.share.admin.ShareGroupViews.SharePartitionView;
-import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.share.ShareGroupApi;
-import io.sluice.internal.share.ShareGroupConfigChange;
-import io.sluice.internal.share.ShareGroupConfigList;
 import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupMembers;
 import io.sluice.internal.share.ShareOffsetsDeleteRequest;
@@ -27,7 +22,6 @@ import io.sluice.internal.share.ShareResetRequest.PartitionStart;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
-import io.sluice.protocol.config.ConfigEntry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,25 +129,6 @@ public class ShareGroupAdmin {
     public Mono<List<String>> deleteStartOffsets(String group, List<String> topics) {
         return coordinator.deleteShareGroupOffsets(group, new ShareOffsetsDeleteRequest(topics))
                 .map(ShareOffsetsDeleteResponse::deletedTopics);
-    }
-
-    /** The group's configs: every key, its value (the group's or the cluster default) and whether it is the default. */
-    Mono<ConfigList> configs(String group) {
-        return coordinator.describeShareGroupConfigs(group).map(ShareGroupAdmin::configList);
-    }
-
-    /** Sets (a value) and removes (null) the group's configs, all or none; answers them as they are after. */
-    Mono<ConfigList> alterConfigs(String group, ConfigUpdate update) {
-        return Mono.defer(() -> {
-            AlterConfigsRequest change = update.toInternal();
-            return coordinator.alterShareGroupConfigs(group, new ShareGroupConfigChange(change.set(), change.delete(),
-                    false, false));
-        }).map(ShareGroupAdmin::configList);
-    }
-
-    private static ConfigList configList(ShareGroupConfigList configs) {
-        return new ConfigList(configs.configs().stream()
-                .map(e -> new ConfigEntry(e.name(), e.value(), e.isDefault(), e.documentation())).toList());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.sluice.gateway.share.admin;
 
 import io.sluice.gateway.admin.AdminRequests.ConfigUpdate;
 import io.sluice.gateway.admin.AdminViews.ConfigList;
+import io.sluice.gateway.group.admin.GroupConfigAdmin;
 import io.sluice.gateway.security.Authorizer;
 import io.sluice.gateway.share.admin.ShareGroupViews.ResetPlan;
 import io.sluice.gateway.share.admin.ShareGroupViews.ShareGroupList;
@@ -35,9 +36,11 @@ import reactor.core.publisher.Mono;
 class ShareGroupAdminController {
 
     private final ShareGroupAdmin admin;
+    private final GroupConfigAdmin configs;
     private final Authorizer authorizer;
 
-    ShareGroupAdminController(ShareGroupAdmin admin, Authorizer authorizer) {
+    ShareGroupAdminController(ShareGroupAdmin admin, GroupConfigAdmin configs, Authorizer authorizer) {
+        this.configs = configs;
         this.admin = admin;
         this.authorizer = authorizer;
     }
@@ -69,7 +72,7 @@ class ShareGroupAdminController {
     Mono<ConfigList> configs(@PathVariable String group) {
         return Mono.defer(() -> {
             GroupIds.validate(group);
-            return admin.configs(group);
+            return configs.configs(group);
         });
     }
 
@@ -77,7 +80,7 @@ class ShareGroupAdminController {
     Mono<ConfigList> alterConfigs(@PathVariable String group, @RequestBody ConfigUpdate update) {
         return Mono.defer(() -> {
             GroupIds.validate(group);
-            return admin.alterConfigs(group, update);
+            return configs.alterConfigs(group, update);
         });
     }
 
