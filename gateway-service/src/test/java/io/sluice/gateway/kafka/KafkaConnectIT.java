@@ -57,8 +57,9 @@ import tools.jackson.databind.JsonNode;
  * topics that Connect creates compacted and checks, and a FileStreamSource → topic → FileStreamSink pipeline that
  * loses no line when the worker running the source task is SIGKILLed, and then the one running the sink task. Each
  * task resumes from what it committed before the kill — source offsets in the offsets topic, the sink's in its consumer
- * group — so the lines it repeats are exactly those of at-least-once delivery. Every worker process is stopped by its
- * PID; their logs stay in {@code target/cluster-logs/KafkaConnectIT/}.
+ * group — so the lines it repeats are exactly those of at-least-once delivery. A second group of workers runs with
+ * exactly-once source support (KIP-618), and there the same kill repeats no line. Every worker process is stopped by
+ * its PID; their logs stay in {@code target/cluster-logs/KafkaConnectIT/}.
  */
 @ExtendWith(SharedGatewayCluster.class)
 class KafkaConnectIT {
@@ -158,8 +159,69 @@ class KafkaConnectIT {
         }
     }
 
+    /**
+     * Connect's exactly-once source support (KIP-618): a group of workers with {@code exactly.once.source.support=
+     * enabled} writes the config topic in transactions of its leader, and a source task's records and its offsets in
+     * one transaction per poll. When the worker running the task is SIGKILLed while lines flow, its open transaction
+     * is aborted, the task starts again on the other worker, which fences the dead one's transactional producer first
+     * (Admin's FenceProducers), and resumes from the offsets committed with the last transaction: a read_committed
+     * reader of the topic finds every line exactly once, in order — where the at-least-once pipeline above repeats
+     * lines after the same kill.
+     */
+    @Test
+    void withExactlyOnceSourceSupportEveryLineIsInTheTopicOnceAcrossAWorkerKilled(@TempDir Path work)
+            throws Exception {
+        String topic = "connect-eos-lines";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        Path source = Files.createFile(work.resolve("eos-source.txt"));
+        List<ConnectWorker> workers = new ArrayList<>();
+        try {
+            Map<String, String> settings = workerSettings("sluice-connect-eos", "connect-eos");
+            settings.put("exactly.once.source.support", "enabled");
+            ConnectWorker one = startWorker(workers, "connect-eos-worker-1", work, settings);
+            startWorker(workers, "connect-eos-worker-2", work, settings);
+            assertThat(one.put("/connectors/eos-source/config", GatewayCluster.JSON.valueToTree(Map.of(
+                    "connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                    "tasks.max", "1", "file", source.toString(), "topic", topic,
+                    "exactly.once.support", "required", "transaction.boundary", "poll"))).status())
+                    .isEqualTo(201);
+            List<String> written;
+            try (LineWriter writer = new LineWriter(source)) {
+                Waits.await("1,000 lines committed to " + topic, Duration.ofSeconds(90),
+                        () -> committedValues(topic).size() >= 1_000 ? true : null);
+                killWhileLinesFlow(workers, "eos-source", writer, () -> -1, () -> -1);
+                written = writer.stop();
+            }
+            Waits.await(written.size() + " lines committed to " + topic, Duration.ofSeconds(90),
+                    () -> committedValues(topic).size() >= written.size() ? true : null);
+            List<String> committed = committedValues(topic);
+            System.out.println("[connect] exactly-once source: " + written.size() + " lines written, "
+                    + committed.size() + " read committed from " + topic);
+            assertThat(committed).as("the lines read committed: each written line once, in order")
+                    .containsExactlyElementsOf(written);
+        } finally {
+            workers.forEach(ConnectWorker::close);
+        }
+    }
+
+    /** Every committed value of {@code topic}'s partition 0, in offset order, as a read_committed consumer reads it. */
+    private static List<String> committedValues(String topic) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                new StringDeserializer())) {
+            return readToEnd(consumer, List.of(new TopicPartition(topic, 0))).stream().map(ConsumerRecord::value)
+                    .toList();
+        }
+    }
+
     private static ConnectWorker startWorker(List<ConnectWorker> workers, String name, Path work) {
-        ConnectWorker worker = ConnectWorker.start(name, workerSettings(), work,
+        return startWorker(workers, name, work, workerSettings("sluice-connect", "connect"));
+    }
+
+    private static ConnectWorker startWorker(List<ConnectWorker> workers, String name, Path work,
+                                             Map<String, String> settings) {
+        ConnectWorker worker = ConnectWorker.start(name, settings, work,
                 Path.of("target", "cluster-logs", NAME, name + ".log").toAbsolutePath());
         workers.add(worker);
         return worker;
@@ -206,19 +268,21 @@ class KafkaConnectIT {
     }
 
     /**
-     * Worker properties for Sluice: internal topics with three replicas (one per partition service), string
-     * converters so that the topic holds the lines as they are, offsets flushed every second. For a short test, a
-     * killed worker is noticed sooner than by default: sessions of 6 s (the coordinator's shortest, as Kafka's) for
-     * the worker group and the sink task's consumer group, and a lost worker's tasks reassigned 3 s after, not Connect's
-     * 5 minutes (incremental cooperative rebalancing waits that long for a worker to come back).
+     * Worker properties for Sluice, for the worker group {@code group} with its internal topics named
+     * {@code topicPrefix}{@code -configs}, {@code -offsets} and {@code -status}: internal topics with three replicas
+     * (one per partition service), string converters so that the topic holds the lines as they are, offsets flushed
+     * every second. For a short test, a killed worker is noticed sooner than by default: sessions of 6 s (the
+     * coordinator's shortest, as Kafka's) for the worker group and the sink task's consumer group, and a lost worker's
+     * tasks reassigned 3 s after, not Connect's 5 minutes (incremental cooperative rebalancing waits that long for a
+     * worker to come back).
      */
-    private static Map<String, String> workerSettings() {
+    private static Map<String, String> workerSettings(String group, String topicPrefix) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", cluster.kafkaBootstrap());
-        settings.put("group.id", "sluice-connect");
-        settings.put("config.storage.topic", "connect-configs");
-        settings.put("offset.storage.topic", "connect-offsets");
-        settings.put("status.storage.topic", "connect-status");
+        settings.put("group.id", group);
+        settings.put("config.storage.topic", topicPrefix + "-configs");
+        settings.put("offset.storage.topic", topicPrefix + "-offsets");
+        settings.put("status.storage.topic", topicPrefix + "-status");
         settings.put("config.storage.replication.factor", "3");
         settings.put("offset.storage.replication.factor", "3");
         settings.put("status.storage.replication.factor", "3");
