@@ -126,7 +126,7 @@ public final class LinkProxy implements AutoCloseable {
         try {
             upstream.setTcpNoDelay(true);
             client.setTcpNoDelay(true);
-            upstream.connect(target, CONNECT_TIMEOUT_MS);
+            connectUpstream(upstream);
         } catch (IOException e) {
             // This caller sees a reset; the next ones are refused while the destination is down.
             resetAndClose(client);
@@ -187,10 +187,24 @@ public final class LinkProxy implements AutoCloseable {
 
     private boolean destinationListens() {
         try (Socket probe = new Socket()) {
-            probe.connect(target, CONNECT_TIMEOUT_MS);
+            connectUpstream(probe);
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Connects {@code socket} to the destination. A connect to a loopback port nobody listens on can succeed: when the
+     * kernel picks that very port as the socket's own (the destination's port is an ephemeral one), TCP's
+     * simultaneous open connects the socket to itself. That is the destination being down, and is answered so, as a
+     * refused connect.
+     */
+    private void connectUpstream(Socket socket) throws IOException {
+        socket.connect(target, CONNECT_TIMEOUT_MS);
+        if (socket.getLocalPort() == socket.getPort() && socket.getLocalAddress().equals(socket.getInetAddress())) {
+            throw new ConnectException("Connected to itself on port " + socket.getPort() + ": " + destination
+                    + " is down");
         }
     }
 
