@@ -41,7 +41,8 @@ import reactor.core.publisher.Mono;
 /**
  * The active coordinator's balancer: it plans with the {@link MovePlanner} and starts the moves through the
  * {@link ReassignmentService}, planning in the metadata command sequence on the latest metadata, so a move under way
- * (a user's above all) is never replaced and never counted twice.
+ * (a user's above all) is never counted twice, and replaced only where it goes to a node being left (see
+ * {@link MovePlanner}: a move to a node lost for good could never complete).
  *
  * <p>Nodes being decommissioned are drained always: their leaderships first, at once, then their replicas. With
  * {@code balancer.enabled} (the default) it also recreates the replicas of nodes dead for longer than
@@ -106,8 +107,8 @@ public class Balancer {
             return handOffLeaderships().then(sized).then(Mono.defer(() -> reassignments.startMoves(view -> {
                 List<Move> moves = plan(view);
                 planned.set(moves);
-                return moves.stream().map(m -> new AlterReassignmentsRequest.Target(m.partition().topic(),
-                        m.partition().partition(), m.to())).toList();
+                return moves.stream().map(m -> new ReassignmentService.PlannedMove(new AlterReassignmentsRequest.Target(
+                        m.partition().topic(), m.partition().partition(), m.to()), m.redirect())).toList();
             }).doOnNext(targets -> counted(targets, planned.get())).then()));
         });
     }
@@ -223,8 +224,8 @@ public class Balancer {
             TopicPartition partition = new TopicPartition(target.topic(), target.partition());
             planned.stream().filter(m -> m.partition().equals(partition)).findFirst().ifPresent(move -> {
                 started.get(move.reason()).increment();
-                LOG.info("Balancer: moving {} from {} to {} ({})", partition, move.from(), move.to(),
-                        move.reason().name().toLowerCase(Locale.ROOT));
+                LOG.info("Balancer: {} {} from {} to {} ({})", move.redirect() ? "redirecting the move of" : "moving",
+                        partition, move.from(), move.to(), move.reason().name().toLowerCase(Locale.ROOT));
             });
         }
     }

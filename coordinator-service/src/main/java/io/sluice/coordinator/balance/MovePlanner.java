@@ -27,7 +27,9 @@ import java.util.TreeSet;
  *   <li><b>Drain and repair</b>: every replica on a {@link Role#DRAIN} or {@link Role#LOST} node is replaced, in its
  *       place in the replica list, by a {@link Role#TARGET} node the partition does not use, preferring a rack the
  *       partition does not use yet, then the node holding the fewest replicas, then the lowest id. A replica with no
- *       possible replacement stays.</li>
+ *       possible replacement stays. A partition whose move under way goes to a {@link Role#LOST} node is redirected
+ *       first, the same way and whatever the bound (it is moving already): as it is, the move could never complete,
+ *       the node never joining the ISR.</li>
  *   <li><b>Racks</b>: a partition whose replicas span fewer racks than it could (its replica count, or the number of
  *       racks among target nodes, whichever is smaller) moves one replica that shares a rack, from a target node, to
  *       the least loaded target node in a rack it does not use.</li>
@@ -48,9 +50,10 @@ import java.util.TreeSet;
  * </ol>
  * In every move, where the preferred leader (the first replica) is replaced, the first replica that stays on a target
  * node is put first instead: a node being drained loses its preferred leaderships with its replicas, and a replica
- * that starts empty is never preferred. A partition moves at most once per plan, and only when one of these rules asks for it: a replica on a target or
- * {@link Role#HOLD} node moves only to narrow a rack or load spread. Partitions that are moving already, or have no
- * leader (a move could not progress: nothing to copy from), are left alone; their replicas count where their moves go.
+ * that starts empty is never preferred. A partition moves at most once per plan, and only when one of these rules
+ * asks for it: a replica on a target or {@link Role#HOLD} node moves only to narrow a rack or load spread. Partitions
+ * that have no leader (a move could not progress: nothing to copy from) are left alone, and so are those moving
+ * already but for a redirect; their replicas count where their moves go.
  *
  * <p>Balance is greedy: replica counts reach the tolerance whenever racks allow it (without racks they always do:
  * a node holding two more replicas than another holds some partition the other does not); preferred leaders, and
@@ -150,12 +153,20 @@ final class MovePlanner {
         }
     }
 
-    /** One partition's move: from its current replicas to {@code to}. */
-    record Move(TopicPartition partition, List<Integer> from, List<Integer> to, Reason reason) {
+    /**
+     * One partition's move: from its current replicas to {@code to}; {@code redirect} when the partition is moving
+     * already and this replaces where its move goes (from is that target).
+     */
+    record Move(TopicPartition partition, List<Integer> from, List<Integer> to, Reason reason, boolean redirect) {
 
         Move {
             from = List.copyOf(from);
             to = List.copyOf(to);
+        }
+
+        /** A move of a partition that is not moving yet. */
+        Move(TopicPartition partition, List<Integer> from, List<Integer> to, Reason reason) {
+            this(partition, from, to, reason, false);
         }
     }
 
@@ -239,29 +250,44 @@ final class MovePlanner {
         }
 
         private void drainAndRepair() {
+            // First the moves under way to a lost node, which could never complete (the node never joins the ISR).
+            // Redirecting a move takes no slot: the partition is moving already.
+            for (Partition partition : partitions) {
+                if (partition.moving() && partition.hasLeader()
+                        && assignment.get(partition.id()).stream().anyMatch(r -> role(r) == Role.LOST)) {
+                    replaceLeaving(partition);
+                }
+            }
             for (Partition partition : partitions) {
                 if (budget == 0) {
                     return;
                 }
-                List<Integer> replicas = assignment.get(partition.id());
-                if (!movable(partition) || replicas.stream().noneMatch(this::mustLeave)) {
-                    continue;
+                if (movable(partition)) {
+                    replaceLeaving(partition);
                 }
-                List<Integer> replaced = new ArrayList<>(replicas);
-                for (int i = 0; i < replaced.size(); i++) {
-                    if (mustLeave(replaced.get(i))) {
-                        Set<String> used = new HashSet<>();
-                        replaced.stream().filter(r -> !mustLeave(r)).forEach(r -> used.add(rack(r)));
-                        int replacement = lightestTarget(replaced, used);
-                        if (replacement >= 0) {
-                            replaced.set(i, replacement);
-                        }
+            }
+        }
+
+        /** Moves {@code partition}'s replicas on nodes being left, each to its place, where a replacement exists. */
+        private void replaceLeaving(Partition partition) {
+            List<Integer> replicas = assignment.get(partition.id());
+            if (replicas.stream().noneMatch(this::mustLeave)) {
+                return;
+            }
+            List<Integer> replaced = new ArrayList<>(replicas);
+            for (int i = 0; i < replaced.size(); i++) {
+                if (mustLeave(replaced.get(i))) {
+                    Set<String> used = new HashSet<>();
+                    replaced.stream().filter(r -> !mustLeave(r)).forEach(r -> used.add(rack(r)));
+                    int replacement = lightestTarget(replaced, used);
+                    if (replacement >= 0) {
+                        replaced.set(i, replacement);
                     }
                 }
-                if (!replaced.equals(replicas)) {
-                    boolean drained = replicas.stream().anyMatch(r -> role(r) == Role.DRAIN && !replaced.contains(r));
-                    move(partition, replaced, drained ? Reason.DRAIN : Reason.REPAIR);
-                }
+            }
+            if (!replaced.equals(replicas)) {
+                boolean drained = replicas.stream().anyMatch(r -> role(r) == Role.DRAIN && !replaced.contains(r));
+                move(partition, replaced, drained ? Reason.DRAIN : Reason.REPAIR);
             }
         }
 
@@ -525,8 +551,10 @@ final class MovePlanner {
             count(partition, to, 1);
             assignment.put(partition.id(), List.copyOf(to));
             planned.add(partition.id());
-            moves.add(new Move(partition.id(), from, to, reason));
-            budget--;
+            moves.add(new Move(partition.id(), from, to, reason, partition.moving()));
+            if (!partition.moving()) {
+                budget--;
+            }
         }
 
         /** Adds {@code delta} replicas of {@code partition} to the loads of the target nodes among {@code replicas}. */

@@ -46,7 +46,8 @@ import java.util.function.IntPredicate;
  *
  * <p>Nodes that die during a move change nothing here: the move waits, elections stay clean and choose among ISR
  * members only ({@link Elections}), so a replica still being added, which is not in the ISR, is never elected (nor by
- * an unclean election).
+ * an unclean election). A move whose target names a node that never comes back therefore waits for good, here; the
+ * balancer redirects such a move once the node's repair delay has passed ({@code MovePlanner}).
  */
 final class ReassignmentRules {
 

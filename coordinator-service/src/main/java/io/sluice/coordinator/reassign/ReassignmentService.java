@@ -59,19 +59,27 @@ public class ReassignmentService {
     }
 
     /**
-     * Starts the moves {@code plan} proposes, planned in the command sequence on the latest metadata so that no other
-     * change comes between the plan and its start. Only partitions not moving are started: a move under way — a
-     * user's above all — is never replaced this way. Answers the partitions started (each refused one is logged and
-     * left as it was), then lets them advance.
+     * A move {@link #startMoves} is to start; {@code redirect} when it replaces the move under way (only then is a
+     * moving partition's move replaced, and only then is it started).
      */
-    public Mono<List<AlterReassignmentsRequest.Target>> startMoves(
-            Function<MetadataView, List<AlterReassignmentsRequest.Target>> plan) {
+    public record PlannedMove(AlterReassignmentsRequest.Target target, boolean redirect) {
+    }
+
+    /**
+     * Starts the moves {@code plan} proposes, planned in the command sequence on the latest metadata so that no other
+     * change comes between the plan and its start. A move under way — a user's above all — is replaced only by a
+     * planned redirect; every other planned move starts only on a partition that is not moving. Answers the partitions
+     * started (each refused one is logged and left as it was), then lets them advance.
+     */
+    public Mono<List<AlterReassignmentsRequest.Target>> startMoves(Function<MetadataView, List<PlannedMove>> plan) {
         return metadata.submit(view -> {
             List<AlterReassignmentsRequest.Target> targets = plan.apply(view).stream()
-                    .filter(target -> view.topic(target.topic())
-                            .filter(t -> target.partition() >= 0 && target.partition() < t.partitions().size())
-                            .map(t -> !t.partition(target.partition()).isReassigning())
+                    .filter(planned -> view.topic(planned.target().topic())
+                            .filter(t -> planned.target().partition() >= 0
+                                    && planned.target().partition() < t.partitions().size())
+                            .map(t -> t.partition(planned.target().partition()).isReassigning() == planned.redirect())
                             .orElse(false))
+                    .map(PlannedMove::target)
                     .toList();
             if (targets.isEmpty()) {
                 return Mutation.none(List.<AlterReassignmentsRequest.Target>of());

@@ -42,6 +42,30 @@ class MovePlannerTest {
     }
 
     @Test
+    void whenAMoveGoesToANodeLostSinceItIsRedirectedWithoutTakingASlot() {
+        List<Node> nodes = List.of(target(1), target(2), target(3), target(4), new Node(5, null, Role.LOST));
+        // Partition 0 was moving from [1, 2, 3] to [1, 2, 5] when node 5 died: it can never complete as it is.
+        Partition stuck = new Partition(tp(0), List.of(1, 2, 5), List.of(1, 2, 3), true, true);
+        Partition lost = partition(1, 2, 3, 5);
+
+        List<Move> moves = MovePlanner.plan(nodes, List.of(stuck, lost), new Limits(1, 1, 1, false));
+
+        // The one slot is taken by partition 0's move: only its redirect is planned, partition 1 waits.
+        assertThat(moves).containsExactly(new Move(tp(0), List.of(1, 2, 5), List.of(1, 2, 4), Reason.REPAIR, true));
+        assertThat(MovePlanner.plan(nodes, List.of(stuck, lost), new Limits(2, 1, 1, false))).containsExactly(
+                new Move(tp(0), List.of(1, 2, 5), List.of(1, 2, 4), Reason.REPAIR, true),
+                new Move(tp(1), List.of(2, 3, 5), List.of(2, 3, 1), Reason.REPAIR, false));
+    }
+
+    @Test
+    void aMoveToLiveNodesIsNeverReplaced() {
+        List<Node> nodes = List.of(target(1), target(2), target(3), new Node(4, null, Role.HOLD));
+        Partition moving = new Partition(tp(0), List.of(1, 2, 3), List.of(1, 2), true, true);
+
+        assertThat(MovePlanner.plan(nodes, List.of(moving), FOUR_MOVES)).isEmpty();
+    }
+
+    @Test
     void whenANodeIsDownForLessThanTheRepairDelayItsReplicasStay() {
         List<Node> nodes = List.of(target(1), target(2), target(3), new Node(4, null, Role.HOLD));
         List<Partition> partitions = List.of(partition(0, 1, 4), partition(1, 2, 4), partition(2, 3, 1));

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
+import io.sluice.internal.coordinator.AlterReassignmentsRequest;
+import io.sluice.internal.coordinator.AlterReassignmentsResponse;
+import io.sluice.internal.coordinator.CoordinatorPaths;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import java.time.Duration;
@@ -55,6 +58,33 @@ class ReplicaRepairTest extends CoordinatorTestSupport {
             assertThat(state.replicas()).hasSize(3).doesNotHaveDuplicates().doesNotContain(4);
             assertThat(state.isr()).as("back at its replication factor").hasSize(3);
         }
+    }
+
+    @Test
+    void whenAMoveGoesToANodeThatDiesForGoodShouldRedirectItAndComplete() {
+        TestNodes nodes = nodesForThisTest();
+        nodes.start(11, 12, 13, 14);
+        api().createTopic("redirected", 1, 2);
+        PartitionState placed = api().topic("redirected").partition(0);
+        List<Integer> free = List.of(11, 12, 13, 14).stream().filter(n -> !placed.replicas().contains(n)).toList();
+        int doomed = free.getFirst();
+        // A user's move adds the doomed node, which dies before it catches up: as it is, the move could never end.
+        List<Integer> target = List.of(placed.replicas().getFirst(), doomed);
+        AlterReassignmentsResponse answer = api().post(CoordinatorPaths.REASSIGNMENTS, new AlterReassignmentsRequest(
+                        List.of(new AlterReassignmentsRequest.Target("redirected", 0, target))))
+                .expectStatus().isOk().expectBody(AlterReassignmentsResponse.class).returnResult().getResponseBody();
+        assertThat(answer.partitions().getFirst().errorCode()).isNull();
+        nodes.silence(doomed);
+        api().awaitNode(doomed, NodeStatus.DEAD);
+
+        PartitionState moved = await("the move redirected off node " + doomed + " and complete")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    Followers.catchUp(api(), nodes, "redirected");
+                    return api().topic("redirected").partition(0);
+                }, state -> !state.isReassigning());
+        assertThat(moved.replicas()).as("the user's target with the dead node replaced by a live one")
+                .hasSize(2).doesNotContain(doomed).startsWith(placed.replicas().getFirst());
+        assertThat(moved.isr()).containsExactlyElementsOf(moved.replicas());
     }
 
     private static void sleep(Duration duration) {
