@@ -188,6 +188,10 @@ public record GatewayProperties(
      *                        again while the coordinator answers CONCURRENT_TRANSACTIONS (the producer's last transaction
      *                        still being completed) before that answer goes to the client (Kafka's
      *                        {@code add.partitions.to.txn.retry.backoff.max.ms})
+     * @param dataPath        direct: Metadata names a partition service as the leader of the partitions it leads when
+     *                        it runs a Kafka listener of its own ({@code sluice.partition.kafka.enabled}), so clients
+     *                        produce and fetch there; gateway: every partition is led by a gateway, for networks where
+     *                        clients reach only the gateways
      */
     public record Kafka(@DefaultValue("true") boolean enabled,
                         @DefaultValue("127.0.0.1") @NotEmpty String host,
@@ -201,7 +205,11 @@ public record GatewayProperties(
                         @DefaultValue("2s") Duration announceInterval,
                         @DefaultValue("64MB") DataSize readAhead,
                         @DefaultValue("2") @Min(1) @Max(2) int transactionVersion,
-                        @DefaultValue("100ms") Duration addPartitionsRetryTime) {
+                        @DefaultValue("100ms") Duration addPartitionsRetryTime,
+                        @DefaultValue("direct") DataPath dataPath) {
+
+        /** Where Kafka clients' produces and fetches go: see {@link Kafka#dataPath}. */
+        public enum DataPath { DIRECT, GATEWAY }
 
         /** Whether Kafka's clients are offered transaction version 2. */
         public boolean transactionVersion2() {

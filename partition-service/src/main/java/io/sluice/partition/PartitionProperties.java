@@ -2,6 +2,7 @@ package io.sluice.partition;
 
 import io.sluice.internal.client.InternalClientSettings;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -29,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param metadataWait    the long-poll wait of each metadata request to the coordinator
  * @param internalCalls   timeouts, retries, circuit breaking and connection pools of calls to the coordinator and
  *                        to other partition services (see {@link InternalClientSettings})
+ * @param kafka           the node's own Kafka listener: the direct data path for Kafka clients
  */
 @Validated
 @ConfigurationProperties("sluice.partition")
@@ -43,7 +45,8 @@ public record PartitionProperties(
         @Valid @DefaultValue Housekeeping housekeeping,
         @Valid @DefaultValue Cleaner cleaner,
         @DefaultValue("20s") Duration metadataWait,
-        @DefaultValue InternalClientSettings internalCalls) {
+        @DefaultValue InternalClientSettings internalCalls,
+        @Valid @DefaultValue Kafka kafka) {
 
     /**
      * @param lagTimeMax       a follower that has not caught up for this long leaves the ISR
@@ -102,5 +105,24 @@ public record PartitionProperties(
                           @DefaultValue("15s") Duration backoff,
                           DataSize ioMaxBytesPerSecond,
                           @DefaultValue("64MB") DataSize dedupeBufferSize) {
+    }
+
+    /**
+     * The node's Kafka listener (docs/kafka.md, "The direct data path"): Kafka clients produce to and fetch from the
+     * partitions this node leads here, and every other request they send it is forwarded to a gateway.
+     *
+     * @param enabled         whether the node listens for Kafka clients (not while {@code sluice.security.enabled})
+     * @param host            the address to bind ({@code 0.0.0.0} in a container)
+     * @param port            the port to bind; 0 picks a free one
+     * @param advertisedHost  the host clients are told to connect to; unset, the bound host (127.0.0.1 for a wildcard)
+     * @param advertisedPort  the port clients are told to connect to; unset, the bound port
+     * @param maxRequestSize  the largest request frame accepted; a larger one closes its connection
+     */
+    public record Kafka(@DefaultValue("false") boolean enabled,
+                        @DefaultValue("127.0.0.1") String host,
+                        @DefaultValue("0") @Min(0) @Max(65535) int port,
+                        String advertisedHost,
+                        @Min(1) @Max(65535) Integer advertisedPort,
+                        @DefaultValue("100MB") DataSize maxRequestSize) {
     }
 }

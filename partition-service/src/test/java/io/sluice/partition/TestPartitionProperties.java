@@ -22,6 +22,7 @@ public final class TestPartitionProperties {
                 new PartitionProperties.Housekeeping(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(5),
                         Duration.ofHours(24), Duration.ofMinutes(10)),
                 new PartitionProperties.Cleaner(true, Duration.ofSeconds(15), null, DataSize.ofMegabytes(64)),
-                Duration.ofSeconds(20), InternalClientSettings.defaults());
+                Duration.ofSeconds(20), InternalClientSettings.defaults(),
+                new PartitionProperties.Kafka(false, "127.0.0.1", 0, null, null, DataSize.ofMegabytes(100)));
     }
 }

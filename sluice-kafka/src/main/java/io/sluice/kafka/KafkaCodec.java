@@ -1,6 +1,7 @@
 package io.sluice.kafka;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.message.ResponseHeaderData;
@@ -78,6 +79,19 @@ public final class KafkaCodec {
      * ({@link ResponseParts}), which must then stay untouched until the parts are written.
      */
     public static ByteBuffer[] encodeParts(KafkaRequest request, ApiMessage response) {
+        return written(request, response).parts();
+    }
+
+    /**
+     * {@code response} to {@code request}, framed as {@link #encodeParts} frames it, where the answer may hold
+     * {@link ExternalRecords}: the parts are byte buffers and, in their places, those records' payloads, which the
+     * caller sends as it sends them.
+     */
+    public static List<Object> encodeMixed(KafkaRequest request, ApiMessage response) {
+        return written(request, response).mixedParts();
+    }
+
+    private static ResponseParts written(KafkaRequest request, ApiMessage response) {
         short version = request.responseVersion();
         short headerVersion = request.apiKey().responseHeaderVersion(version);
         ResponseHeaderData header = new ResponseHeaderData().setCorrelationId(request.header().correlationId());
@@ -87,7 +101,7 @@ public final class KafkaCodec {
         out.writeInt(size);
         header.write(out, cache, headerVersion);
         response.write(out, cache, version);
-        return out.parts();
+        return out;
     }
 
     /** {@code response} to {@code request}, framed: the size, the response header, the body. */

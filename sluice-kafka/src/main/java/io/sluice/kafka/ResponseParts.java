@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Writable;
+import org.apache.kafka.common.record.internal.BaseRecords;
 
 /**
  * A {@link Writable} that a generated message class writes itself into as a list of buffers rather than one: the
@@ -29,7 +30,8 @@ final class ResponseParts implements Writable {
     /** The most bytes one primitive or varint takes (a varlong). */
     private static final int LONGEST_PRIMITIVE = 10;
 
-    private final List<ByteBuffer> parts = new ArrayList<>();
+    /** Byte buffers, and the payloads of {@link ExternalRecords}. */
+    private final List<Object> parts = new ArrayList<>();
     private final int size;
     private int written;
     private ByteBuffer chunk;
@@ -42,11 +44,37 @@ final class ResponseParts implements Writable {
 
     /** The parts, in order, each ready to read; their bytes add up to {@code size}. */
     ByteBuffer[] parts() {
+        List<Object> all = mixedParts();
+        ByteBuffer[] buffers = new ByteBuffer[all.size()];
+        for (int i = 0; i < buffers.length; i++) {
+            if (!(all.get(i) instanceof ByteBuffer buffer)) {
+                throw new IllegalStateException("The message holds external records; encode it mixed");
+            }
+            buffers[i] = buffer;
+        }
+        return buffers;
+    }
+
+    /** The parts, in order: byte buffers ready to read, and in their places the payloads of external records. */
+    List<Object> mixedParts() {
         finishChunk();
         if (written != size) {
             throw new IllegalStateException("The message wrote " + written + " bytes where its size was " + size);
         }
-        return parts.toArray(ByteBuffer[]::new);
+        return List.copyOf(parts);
+    }
+
+    @Override
+    public void writeRecords(BaseRecords records) {
+        if (records instanceof ExternalRecords external) {
+            if (external.sizeInBytes() > 0) {
+                finishChunk();
+                parts.add(external.payload());
+                written += external.sizeInBytes();
+            }
+            return;
+        }
+        Writable.super.writeRecords(records);
     }
 
     @Override

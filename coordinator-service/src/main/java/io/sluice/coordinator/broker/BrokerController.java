@@ -4,6 +4,7 @@ import io.sluice.internal.broker.BrokerAnnouncement;
 import io.sluice.internal.broker.BrokerEndpoint;
 import io.sluice.internal.broker.BrokerPaths;
 import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -21,5 +22,10 @@ class BrokerController {
     @PostMapping(BrokerPaths.BROKERS)
     List<BrokerEndpoint> announce(@RequestBody BrokerAnnouncement announcement) {
         return registry.announce(announcement);
+    }
+
+    @GetMapping(BrokerPaths.BROKERS)
+    List<BrokerEndpoint> brokers() {
+        return registry.live();
     }
 }

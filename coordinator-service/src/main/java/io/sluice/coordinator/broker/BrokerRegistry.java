@@ -52,7 +52,13 @@ class BrokerRegistry {
                     + "; give each gateway its own sluice.gateway.kafka.node-id");
         }
         brokers.put(endpoint.brokerId(), new Live(endpoint, now.plusMillis(announcement.ttlMs())));
-        return brokers.values().stream().map(Live::endpoint)
+        return live();
+    }
+
+    /** Every live broker, by broker id. */
+    synchronized List<BrokerEndpoint> live() {
+        Instant now = clock.instant();
+        return brokers.values().stream().filter(live -> live.until().isAfter(now)).map(Live::endpoint)
                 .sorted(Comparator.comparingInt(BrokerEndpoint::brokerId)).toList();
     }
 

@@ -60,6 +60,20 @@ public class NodeService {
         this.probe = probe;
     }
 
+    /** Whether {@code address} is {@code host:port}, the host 1 to 255 characters, the port 1 to 65535. */
+    private static boolean validHostPort(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon < 1 || colon > 255) {
+            return false;
+        }
+        try {
+            int port = Integer.parseInt(address.substring(colon + 1));
+            return port >= 1 && port <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** The registered nodes, dead ones included, as the current metadata has them. */
     List<NodeInfo> list() {
         return metadata.view().metadata().nodes();
@@ -84,6 +98,10 @@ public class NodeService {
             return Mono.error(ErrorCode.INVALID_REQUEST.exception("incarnation is required: an id the process draws "
                     + "once when it starts"));
         }
+        if (request.kafkaAddress() != null && !validHostPort(request.kafkaAddress())) {
+            return Mono.error(ErrorCode.INVALID_REQUEST.exception("kafka_address must be host:port with a port of 1 "
+                    + "to 65535, was " + request.kafkaAddress()));
+        }
         return metadata.submit(view -> {
             NodeInfo existing = view.node(request.nodeId()).orElse(null);
             if (existing != null && !existing.url().equals(request.url()) && existing.status() != NodeStatus.DEAD) {
@@ -94,7 +112,7 @@ public class NodeService {
             // changes either.
             NodeInfo node = new NodeInfo(request.nodeId(), request.url(), request.rack(), NodeStatus.ALIVE,
                     request.incarnation(), existing != null && existing.decommissioning(), null,
-                    existing == null ? null : existing.moveThrottle());
+                    existing == null ? null : existing.moveThrottle(), request.kafkaAddress());
             liveness.heartbeat(node.id());
             MetadataChange change;
             if (existing != null && existing.equals(node)) {

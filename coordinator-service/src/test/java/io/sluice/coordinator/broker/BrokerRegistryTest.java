@@ -51,6 +51,7 @@ class BrokerRegistryTest {
 
         now = now.plus(Duration.ofMillis(1));
 
+        assertThat(registry.live()).as("the listing, as partition services ask it").containsExactly(endpoint(0, 9092));
         assertThat(registry.announce(announcement(0, 9092, 6000))).containsExactly(endpoint(0, 9092));
     }
 

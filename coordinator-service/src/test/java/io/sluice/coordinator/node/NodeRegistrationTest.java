@@ -98,6 +98,17 @@ class NodeRegistrationTest extends CoordinatorTestSupport {
     }
 
     @Test
+    void whenANodeRegistersWithAKafkaListenerItsAddressIsInItsRecord() {
+        Map<String, Object> body = new HashMap<>(Map.of("node_id", 8, "url", TestNodes.url(8),
+                "incarnation", "process-of-node-8", "kafka_address", "10.0.0.8:9093"));
+        api().post("/internal/nodes", body).expectStatus().isOk();
+
+        assertThat(api().node(8).kafkaAddress()).isEqualTo("10.0.0.8:9093");
+        register(8, TestNodes.url(8), null).expectStatus().isOk();
+        assertThat(api().node(8).kafkaAddress()).as("a registration without one: the node runs none now").isNull();
+    }
+
+    @Test
     void whenAnUnknownNodeHeartbeatsShouldAnswerUnknownNode() {
         expectProblem(api().post("/internal/nodes/77/heartbeat", null), ErrorCode.UNKNOWN_NODE);
     }
@@ -113,6 +124,11 @@ class NodeRegistrationTest extends CoordinatorTestSupport {
         expectProblem(api().post("/internal/nodes", "{\"node_id\": 6, "), ErrorCode.INVALID_REQUEST);
         expectProblem(api().post("/internal/nodes", Map.of("node_id", 6, "url", TestNodes.url(6))),
                 ErrorCode.INVALID_REQUEST);
+        for (String kafka : new String[] {"127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536", ":9093", "host:port"}) {
+            Map<String, Object> body = new HashMap<>(Map.of("node_id", 6, "url", TestNodes.url(6),
+                    "incarnation", "process-of-node-6", "kafka_address", kafka));
+            expectProblem(api().post("/internal/nodes", body), ErrorCode.INVALID_REQUEST);
+        }
 
         assertThat(api().nodes()).noneMatch(n -> n.id() == 6 || n.id() == -1);
         assertThat(api().metadataVersion()).isEqualTo(version);

@@ -4,11 +4,15 @@ import io.sluice.gateway.GatewayProperties;
 import io.sluice.internal.broker.BrokerAnnouncement;
 import io.sluice.internal.broker.BrokerApi;
 import io.sluice.internal.broker.BrokerEndpoint;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,20 +47,28 @@ public class KafkaBrokers {
     private final BrokerApi coordinator;
     private final Duration interval;
     private final LongSupplier nanoClock;
+    private final boolean direct;
     private volatile Known known;
     private volatile String lastProblem;
     private Disposable announcing;
 
     @Autowired
     KafkaBrokers(KafkaBroker self, BrokerApi coordinator, GatewayProperties properties) {
-        this(self, coordinator, properties.kafka().announceInterval(), System::nanoTime);
+        this(self, coordinator, properties.kafka().announceInterval(), System::nanoTime,
+                properties.kafka().dataPath() == GatewayProperties.Kafka.DataPath.DIRECT);
     }
 
     KafkaBrokers(KafkaBroker self, BrokerApi coordinator, Duration interval, LongSupplier nanoClock) {
+        this(self, coordinator, interval, nanoClock, true);
+    }
+
+    KafkaBrokers(KafkaBroker self, BrokerApi coordinator, Duration interval, LongSupplier nanoClock,
+                 boolean direct) {
         this.self = self;
         this.coordinator = coordinator;
         this.interval = interval;
         this.nanoClock = nanoClock;
+        this.direct = direct;
     }
 
     /** Starts announcing this gateway's listener, once it is bound; until {@link #stop}. */
@@ -120,6 +132,41 @@ public class KafkaBrokers {
         return brokers;
     }
 
+    /**
+     * The partition services that serve their partitions to Kafka clients themselves (the direct data path), by node
+     * id: every live node that advertises a Kafka listener, unless {@code sluice.gateway.kafka.data-path=gateway} or
+     * its id is a gateway's broker id too (a client could not tell the two apart: that node's partitions stay with
+     * the gateways).
+     */
+    public Map<Integer, BrokerEndpoint> directLeaders(MetadataView view, List<BrokerEndpoint> gateways) {
+        if (!direct) {
+            return Map.of();
+        }
+        Map<Integer, BrokerEndpoint> leaders = new TreeMap<>();
+        for (NodeInfo node : view.metadata().nodes()) {
+            String address = node.kafkaAddress();
+            if (!node.isAlive() || address == null
+                    || gateways.stream().anyMatch(gateway -> gateway.brokerId() == node.id())) {
+                continue;
+            }
+            int colon = address.lastIndexOf(':');
+            leaders.put(node.id(), new BrokerEndpoint(node.id(), address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1))));
+        }
+        return leaders;
+    }
+
+    /** Every broker a client is told of: the gateways, and the partition services of {@code direct}, by id. */
+    public static List<BrokerEndpoint> all(List<BrokerEndpoint> gateways, Map<Integer, BrokerEndpoint> direct) {
+        if (direct.isEmpty()) {
+            return gateways;
+        }
+        List<BrokerEndpoint> all = new ArrayList<>(gateways);
+        all.addAll(direct.values());
+        all.sort(Comparator.comparingInt(BrokerEndpoint::brokerId));
+        return all;
+    }
+
     /** The broker of {@code brokers} that Metadata names as leader of the partition. */
     static int leaderOf(List<BrokerEndpoint> brokers, String topic, int partition) {
         int chosen = -1;
@@ -135,7 +182,7 @@ public class KafkaBrokers {
         return chosen;
     }
 
-    /** The controller clients are told of: the lowest broker id. */
+    /** The controller clients are told of: the gateway with the lowest broker id. */
     public static int controllerOf(List<BrokerEndpoint> brokers) {
         return brokers.getFirst().brokerId();
     }

@@ -2,14 +2,12 @@ package io.sluice.gateway.kafka;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.security.SaslSignIn;
 import io.sluice.kafka.KafkaCodec;
+import io.sluice.kafka.KafkaFrameDecoder;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.MalformedFrameException;
 import java.net.SocketAddress;
@@ -58,7 +56,7 @@ import reactor.netty.tcp.TcpServer;
  * listener speaks TLS: SASL_SSL, or SSL with security off. After each answer the connection waits the throttle time
  * its principal's quotas ask ({@link KafkaThrottle}) before its next request is read.
  *
- * <p>Each frame is copied once, out of Netty's buffer into an array of its own ({@link FrameDecoder}), since a
+ * <p>Each frame is copied once, out of Netty's buffer into an array of its own ({@link KafkaFrameDecoder}), since a
  * request's record batches are read after Netty released the buffer they came in.
  */
 @Component
@@ -109,7 +107,7 @@ class KafkaListener implements SmartLifecycle {
         TcpServer tcp = TcpServer.create()
                 .host(settings.host())
                 .port(settings.port())
-                .doOnConnection(connection -> connection.addHandlerLast("kafka-frames", new FrameDecoder(maxFrame)))
+                .doOnConnection(connection -> connection.addHandlerLast("kafka-frames", new KafkaFrameDecoder(maxFrame)))
                 .handle(this::serve);
         if (tls != null) {
             tcp = tcp.secure(spec -> spec.sslContext(sslContext(tls)));
@@ -158,7 +156,7 @@ class KafkaListener implements SmartLifecycle {
         in.withConnection(connection -> connection.onDispose(session::closed));
         RequestOrder order = new RequestOrder();
         Flux<ByteBuf> answers = in.receive()
-                .map(KafkaListener::bytesOf)
+                .map(KafkaFrameDecoder::bytesOf)
                 .flatMapSequential(frame -> inOrder(frame, session, order), pipelined, 1)
                 // A failed sign-in's answer is the connection's last.
                 .takeUntil(answer -> session.closing())
@@ -225,31 +223,5 @@ class KafkaListener implements SmartLifecycle {
                     order.hold();
                     return Mono.delay(pause.get()).then(Mono.empty());
                 }));
-    }
-
-    /**
-     * Size-prefixed frames, each handed on as a copy of its own. Netty's decoder hands on slices of its cumulation
-     * buffer, which then cannot be compacted while a slice waits downstream: under a steady stream of large produce
-     * requests every read grew a new cumulation by copying what was left, and the old ones stayed alive behind their
-     * slices — 250 MB of direct memory on one connection, until an allocation failed and the connection dropped.
-     */
-    static final class FrameDecoder extends LengthFieldBasedFrameDecoder {
-
-        FrameDecoder(int maxFrame) {
-            super(maxFrame, 0, 4, 0, 4);
-        }
-
-        /** An array of its own (not pooled), which the request keeps after Netty released the buffer around it. */
-        @Override
-        protected ByteBuf extractFrame(ChannelHandlerContext context, ByteBuf buffer, int index, int length) {
-            byte[] frame = new byte[length];
-            buffer.getBytes(index, frame);
-            return Unpooled.wrappedBuffer(frame);
-        }
-    }
-
-    /** The frame's bytes, without a second copy: the decoder gave it an array no one else uses. */
-    private static ByteBuffer bytesOf(ByteBuf frame) {
-        return ByteBuffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes()).slice();
     }
 }

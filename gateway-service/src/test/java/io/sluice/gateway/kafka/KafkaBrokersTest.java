@@ -3,13 +3,21 @@ package io.sluice.gateway.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.internal.broker.BrokerEndpoint;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The rule that names a partition's leader among the live gateways. */
+/**
+ * The rule that names a partition's leader among the live gateways, and on the direct data path the partition
+ * services that Metadata names instead.
+ */
 class KafkaBrokersTest {
 
     private static final List<BrokerEndpoint> THREE = List.of(broker(0), broker(1), broker(2));
@@ -50,6 +58,34 @@ class KafkaBrokersTest {
         List<BrokerEndpoint> one = List.of(broker(7));
         assertThat(KafkaBrokers.leaderOf(one, "t", 0)).isEqualTo(7);
         assertThat(KafkaBrokers.controllerOf(List.of(broker(3), broker(5)))).isEqualTo(3);
+    }
+
+    @Test
+    void onTheDirectPathEveryLiveNodeWithAKafkaListenerIsALeaderUnlessAGatewayHoldsItsId() {
+        MetadataView view = new MetadataView(new ClusterMetadata(1, null, List.of(
+                node(1, NodeStatus.ALIVE, "10.0.0.1:9093"),
+                node(2, NodeStatus.DEAD, "10.0.0.2:9093"),
+                node(3, NodeStatus.ALIVE, null),
+                node(4, NodeStatus.ALIVE, "10.0.0.4:9093"),
+                node(5, NodeStatus.ALIVE, "[::1]:9093")), List.of()));
+        List<BrokerEndpoint> gateways = List.of(broker(0), broker(4));
+
+        Map<Integer, BrokerEndpoint> direct = brokers(true).directLeaders(view, gateways);
+
+        assertThat(direct).containsOnlyKeys(1, 5);
+        assertThat(direct.get(1)).isEqualTo(new BrokerEndpoint(1, "10.0.0.1", 9093));
+        assertThat(direct.get(5)).isEqualTo(new BrokerEndpoint(5, "[::1]", 9093));
+        assertThat(KafkaBrokers.all(gateways, direct)).extracting(BrokerEndpoint::brokerId)
+                .containsExactly(0, 1, 4, 5);
+        assertThat(brokers(false).directLeaders(view, gateways)).as("the gateway path").isEmpty();
+    }
+
+    private static KafkaBrokers brokers(boolean direct) {
+        return new KafkaBrokers(null, null, Duration.ofSeconds(2), System::nanoTime, direct);
+    }
+
+    private static NodeInfo node(int id, NodeStatus status, String kafkaAddress) {
+        return new NodeInfo(id, "http://10.0.0." + id + ":8080", null, status, "i", false, null, null, kafkaAddress);
     }
 
     private static BrokerEndpoint broker(int id) {

@@ -149,6 +149,11 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     }
 
     @Override
+    public Mono<List<BrokerEndpoint>> brokers() {
+        return Mono.just(List.of());
+    }
+
+    @Override
     public Mono<ProducerIdBlock> allocateProducerIds(int count) {
         return Mono.just(new ProducerIdBlock(producerIds.getAndAdd(count), count));
     }

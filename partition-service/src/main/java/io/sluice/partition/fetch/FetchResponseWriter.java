@@ -3,24 +3,17 @@ package io.sluice.partition.fetch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.ssl.SslHandler;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.FetchStream;
 import io.sluice.log.FileRegion;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
@@ -50,9 +43,6 @@ import reactor.netty.http.server.HttpServerResponse;
  * The handler's end, as for any response, ends the HTTP message; the connection stays usable for the next request.
  */
 final class FetchResponseWriter {
-
-    // Native sendfile (epoll, io_uring, kqueue) reads this class's descriptor field through JNI.
-    private static final String JDK_FILE_CHANNEL = "sun.nio.ch.FileChannelImpl";
 
     private FetchResponseWriter() {
     }
@@ -99,30 +89,8 @@ final class FetchResponseWriter {
     private static Object body(Part part, Channel channel) {
         return switch (part) {
             case Bytes(ByteBuffer[] buffers) -> Unpooled.wrappedBuffer(buffers);
-            case Records(FileRegion records) when carriesFileRegions(channel)
-                    && isJdkFileChannel(records.channel()) -> new SegmentFileRegion(records);
-            case Records(FileRegion records) -> Unpooled.wrappedBuffer(load(records));
+            case Records(FileRegion records) -> ChannelRegions.body(records, channel);
         };
-    }
-
-    private static boolean carriesFileRegions(Channel channel) {
-        if (!(channel instanceof SocketChannel)) {
-            return false; // an HTTP/2 or HTTP/3 stream
-        }
-        ChannelPipeline pipeline = channel.pipeline();
-        return pipeline.get(SslHandler.class) == null && pipeline.get(NettyPipeline.CompressionHandler) == null;
-    }
-
-    private static boolean isJdkFileChannel(FileChannel channel) {
-        return channel.getClass().getName().equals(JDK_FILE_CHANNEL);
-    }
-
-    private static ByteBuffer load(FileRegion records) {
-        try {
-            return records.load();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**

@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -96,6 +97,18 @@ public final class FetchService {
      * with the aborted transactions among them), from each partition's leader replica here.
      */
     Mono<List<FetchSection>> fetch(FetchRequest request) {
+        return consumerReads(request, FetchService::sections);
+    }
+
+    /**
+     * {@link #fetch}, each partition's answer as its fields ({@link PartitionRead}): what a Kafka listener writes in
+     * its own format.
+     */
+    public Mono<List<PartitionRead>> read(FetchRequest request) {
+        return consumerReads(request, outcomes -> outcomes.stream().map(Outcome::read).toList());
+    }
+
+    private <T> Mono<T> consumerReads(FetchRequest request, Function<List<Outcome>, T> answer) {
         if (request.partitions() == null || request.partitions().isEmpty()) {
             return Mono.error(ErrorCode.INVALID_REQUEST.exception("A fetch needs at least one partition"));
         }
@@ -112,8 +125,8 @@ public final class FetchService {
             reads.add(new Read(tp, p.fetchOffset(), maxBytes, PartitionBatches.ANY_EPOCH,
                     request.readCommitted() ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK, false));
         }
-        return measured("consumer", longPoll(reads, minBytes, maxWaitMs, this::awaitEachHighWatermark)
-                .map(FetchService::sections));
+        return measured("consumer", longPoll(reads, minBytes, maxWaitMs, this::awaitEachHighWatermark))
+                .map(answer);
     }
 
     /**
@@ -139,8 +152,8 @@ public final class FetchService {
                     throttled));
         }
         long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());
-        return measured("replica", longPoll(reads, 1, maxWaitMs, this::awaitAnyLogEnd)
-                .map(outcomes -> newsFor(request, outcomes)));
+        return measured("replica", longPoll(reads, 1, maxWaitMs, this::awaitAnyLogEnd))
+                .map(outcomes -> newsFor(request, outcomes));
     }
 
     /**
@@ -172,15 +185,16 @@ public final class FetchService {
     }
 
     /** Bytes sent per topic and fetch latency (long-poll waits included), by kind of reader. */
-    private Mono<List<FetchSection>> measured(String kind, Mono<List<FetchSection>> fetch) {
+    private Mono<List<Outcome>> measured(String kind, Mono<List<Outcome>> fetch) {
         return Mono.defer(() -> {
             long started = System.nanoTime();
-            return fetch.doOnNext(sections -> {
+            return fetch.doOnNext(outcomes -> {
                 latency.computeIfAbsent(kind, k -> Timer.builder("sluice.partition.fetch.latency")
                                 .description("Fetch latency, long-poll wait included").tag("kind", k)
                                 .publishPercentileHistogram().register(meters))
                         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                for (FetchSection section : sections) {
+                for (Outcome outcome : outcomes) {
+                    FetchSection section = outcome.section();
                     if (!section.records().isEmpty()) {
                         OutMeters out = outMeters.computeIfAbsent(new TopicKind(section.topic(), kind), this::outMeters);
                         out.bytes().increment(section.records().length());
@@ -302,7 +316,9 @@ public final class FetchService {
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null,
                     result.offsets().highWatermark(), result.lastStableOffset(), result.offsets().logStartOffset(),
                     result.offsets().logEndOffset(), aborted, result.records().length()),
-                    result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())), false,
+                    result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())),
+                    new PartitionRead(tp, null, result.offsets().highWatermark(), result.lastStableOffset(),
+                            result.offsets().logStartOffset(), aborted, result.records()), false,
                     result.nextFetchOffset(), result.offsets().highWatermark(), result.offsets().logStartOffset(),
                     heldFor);
         } catch (SluiceException e) {
@@ -315,12 +331,13 @@ public final class FetchService {
                 hw = log.highWatermark();
             }
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, e.errorCode(), hw, start, end, 0),
-                    io.sluice.log.FileRegion.empty(), 0), true, read.offset(), hw, start, 0);
+                    io.sluice.log.FileRegion.empty(), 0), new PartitionRead(tp, e.errorCode(), hw, hw, start, List.of(),
+                    io.sluice.log.FileRegion.empty()), true, read.offset(), hw, start, 0);
         }
     }
 
     /** Offsets by time, earliest, latest and max timestamp, from each partition's leader. */
-    Mono<ListOffsetsResponse> listOffsets(ListOffsetsRequest request) {
+    public Mono<ListOffsetsResponse> listOffsets(ListOffsetsRequest request) {
         return Mono.fromCallable(() -> {
             List<ListOffsetsResponse.Partition> answers = new ArrayList<>();
             for (ListOffsetsRequest.Partition p : request.partitions()) {
@@ -354,7 +371,7 @@ public final class FetchService {
     }
 
     /** Where each asked epoch ends in this leader's log (KIP-279), for followers about to truncate. */
-    Mono<EpochEndOffsetsResponse> epochEndOffsets(EpochEndOffsetsRequest request) {
+    public Mono<EpochEndOffsetsResponse> epochEndOffsets(EpochEndOffsetsRequest request) {
         return Mono.fromCallable(() -> {
             List<EpochEndOffsetsResponse.Partition> answers = new ArrayList<>();
             for (EpochEndOffsetsRequest.Partition p : request.partitions()) {
@@ -399,7 +416,7 @@ public final class FetchService {
      * {@code highWatermark} and {@code logStartOffset} the ones its header carries; {@code heldFor} the bytes the move
      * throttle held back (0 when it held back none).
      */
-    private record Outcome(FetchSection section, boolean failed, long waitFrom, long highWatermark,
+    private record Outcome(FetchSection section, PartitionRead read, boolean failed, long waitFrom, long highWatermark,
                            long logStartOffset, long heldFor) {
     }
 }

@@ -52,6 +52,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private final ReplicaFetcherManager fetchers;
     private final LogManager logs;
     private final LogCleanerService cleaner;
+    private final KafkaAddress kafkaAddress;
     private volatile boolean running;
     private volatile boolean registered;
     private volatile boolean metadataApplied;
@@ -61,7 +62,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
 
     NodeLifecycle(PartitionProperties properties, Incarnation incarnation, CoordinatorApi coordinator,
                   MetadataWatcher watcher, ReplicaManager replicas, ReplicaFetcherManager fetchers, LogManager logs,
-                  LogCleanerService cleaner) {
+                  LogCleanerService cleaner, KafkaAddress kafkaAddress) {
         this.properties = properties;
         this.incarnation = incarnation.id();
         this.coordinator = coordinator;
@@ -70,6 +71,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
         this.fetchers = fetchers;
         this.logs = logs;
         this.cleaner = cleaner;
+        this.kafkaAddress = kafkaAddress;
         this.offlineLogs = new OfflineLogReporter(properties.nodeId(), coordinator, logs::offlinePartitions);
     }
 
@@ -114,7 +116,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
 
     private Mono<Void> register() {
         RegisterRequest request = new RegisterRequest(properties.nodeId(), properties.advertisedUrl().toString(),
-                properties.rack(), incarnation);
+                properties.rack(), incarnation, kafkaAddress.get());
         return coordinator.register(request).doOnNext(response -> {
             heartbeatInterval = Duration.ofMillis(Math.max(100, response.heartbeatIntervalMs()));
             registered = true;

@@ -74,7 +74,11 @@ public final class ProduceService {
     }
 
     public Mono<ProduceResponse> produce(ByteBuffer body, Acks acks, Duration timeout) {
-        List<PartitionBatches> request = ProduceRequestCodec.decode(body);
+        return produce(ProduceRequestCodec.decode(body), acks, timeout);
+    }
+
+    /** The entries of {@code request} appended in order, each answered in request order. */
+    public Mono<ProduceResponse> produce(List<PartitionBatches> request, Acks acks, Duration timeout) {
         long started = System.nanoTime();
         // One hop to the log scheduler for the whole request, appending its entries in order: a gateway that
         // coalesced several clients' requests into one sends entries for the same partition in arrival order. A

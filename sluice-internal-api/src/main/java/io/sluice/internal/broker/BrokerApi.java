@@ -13,4 +13,7 @@ public interface BrokerApi {
 
     /** Announces {@code announcement}'s broker and answers every live one (itself included), by broker id. */
     Mono<List<BrokerEndpoint>> announce(BrokerAnnouncement announcement);
+
+    /** Every live broker, by broker id (what partition services forward the requests they do not serve to). */
+    Mono<List<BrokerEndpoint>> brokers();
 }

@@ -13,10 +13,11 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * node's time dead from its death, not from its own start. {@code moveThrottle} is the byte rate at which the node,
  * as a leader, serves the replicas a move is adding (Kafka's {@code leader.replication.throttled.rate}, set per node
  * as Kafka sets it per broker); null for the node's own configured default. Like the decommission mark, it stays
- * across the node's restarts.
+ * across the node's restarts. {@code kafkaAddress} is where Kafka clients reach the node's own Kafka listener
+ * ({@code host:port}, the direct data path), as its last registration gave it; null when it runs none.
  */
 public record NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation,
-                       Boolean decommissioning, Long deadSinceMs, Long moveThrottle) {
+                       Boolean decommissioning, Long deadSinceMs, Long moveThrottle, String kafkaAddress) {
 
     /** Boxed only so that a record without the field reads (Jackson 3 maps no value to no primitive); never null. */
     public NodeInfo {
@@ -24,6 +25,11 @@ public record NodeInfo(int id, String url, String rack, NodeStatus status, Strin
         if (status != NodeStatus.DEAD) {
             deadSinceMs = null;
         }
+    }
+
+    public NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation, Boolean decommissioning,
+                    Long deadSinceMs, Long moveThrottle) {
+        this(id, url, rack, status, incarnation, decommissioning, deadSinceMs, moveThrottle, null);
     }
 
     public NodeInfo(int id, String url, String rack, NodeStatus status, String incarnation, Boolean decommissioning) {
@@ -50,20 +56,20 @@ public record NodeInfo(int id, String url, String rack, NodeStatus status, Strin
     }
 
     public NodeInfo withStatus(NodeStatus newStatus) {
-        return new NodeInfo(id, url, rack, newStatus, incarnation, decommissioning, deadSinceMs, moveThrottle);
+        return new NodeInfo(id, url, rack, newStatus, incarnation, decommissioning, deadSinceMs, moveThrottle, kafkaAddress);
     }
 
     /** This node declared dead at {@code atMs}. */
     public NodeInfo deadSince(long atMs) {
-        return new NodeInfo(id, url, rack, NodeStatus.DEAD, incarnation, decommissioning, atMs, moveThrottle);
+        return new NodeInfo(id, url, rack, NodeStatus.DEAD, incarnation, decommissioning, atMs, moveThrottle, kafkaAddress);
     }
 
     public NodeInfo withDecommissioning(boolean newDecommissioning) {
-        return new NodeInfo(id, url, rack, status, incarnation, newDecommissioning, deadSinceMs, moveThrottle);
+        return new NodeInfo(id, url, rack, status, incarnation, newDecommissioning, deadSinceMs, moveThrottle, kafkaAddress);
     }
 
     /** This node with a move throttle of {@code bytesPerSecond}; null for the node's configured default. */
     public NodeInfo withMoveThrottle(Long bytesPerSecond) {
-        return new NodeInfo(id, url, rack, status, incarnation, decommissioning, deadSinceMs, bytesPerSecond);
+        return new NodeInfo(id, url, rack, status, incarnation, decommissioning, deadSinceMs, bytesPerSecond, kafkaAddress);
     }
 }

@@ -368,6 +368,12 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     }
 
     @Override
+    public Mono<List<BrokerEndpoint>> brokers() {
+        return call(HttpMethod.GET, BrokerPaths.BROKERS, null, timeout(),
+                (target, body) -> JsonBodies.readList(target, body, BrokerEndpoint.class));
+    }
+
+    @Override
     public Mono<ClassicJoinResponse> join(String groupId, ClassicJoinRequest request, Duration wait) {
         return call(HttpMethod.POST, ClassicGroupPaths.group(groupId) + "/join", request, wait,
                 (target, body) -> JsonBodies.read(target, body, ClassicJoinResponse.class));

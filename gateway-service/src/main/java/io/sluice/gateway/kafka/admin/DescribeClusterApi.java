@@ -1,5 +1,6 @@
 package io.sluice.gateway.kafka.admin;
 
+import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.kafka.KafkaApi;
 import io.sluice.gateway.kafka.KafkaBroker;
 import io.sluice.gateway.kafka.KafkaBrokers;
@@ -31,10 +32,12 @@ class DescribeClusterApi implements KafkaApi {
 
     private final KafkaBroker broker;
     private final KafkaBrokers brokers;
+    private final ClusterView cluster;
 
-    DescribeClusterApi(KafkaBroker broker, KafkaBrokers brokers) {
+    DescribeClusterApi(KafkaBroker broker, KafkaBrokers brokers, ClusterView cluster) {
         this.broker = broker;
         this.brokers = brokers;
+        this.cluster = cluster;
     }
 
     @Override
@@ -53,7 +56,7 @@ class DescribeClusterApi implements KafkaApi {
         List<BrokerEndpoint> live = brokers.live();
         DescribeClusterResponseData.DescribeClusterBrokerCollection described =
                 new DescribeClusterResponseData.DescribeClusterBrokerCollection();
-        live.forEach(endpoint -> described.add(new DescribeClusterBroker().setBrokerId(endpoint.brokerId())
+        KafkaBrokers.all(live, brokers.directLeaders(cluster.current(), live)).forEach(endpoint -> described.add(new DescribeClusterBroker().setBrokerId(endpoint.brokerId())
                 .setHost(endpoint.host()).setPort(endpoint.port())));
         return Mono.just(new DescribeClusterResponseData()
                 .setEndpointType(BROKERS)

@@ -16,6 +16,7 @@ import io.sluice.kafka.TopicIds;
 import io.sluice.protocol.TopicNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.kafka.common.Uuid;
@@ -85,6 +86,7 @@ class DescribeTopicPartitionsApi implements KafkaApi {
         }
         int room = Math.min(Math.max(data.responsePartitionLimit(), 1), MAX_PARTITIONS);
         List<BrokerEndpoint> live = brokers.live();
+        Map<Integer, BrokerEndpoint> direct = brokers.directLeaders(view, live);
         DescribeTopicPartitionsResponseData answer = new DescribeTopicPartitionsResponseData();
         for (String name : cursor == null ? names : names.tailSet(cursor.topicName(), true)) {
             int first = cursor != null && name.equals(cursor.topicName()) ? cursor.partitionIndex() : 0;
@@ -103,7 +105,8 @@ class DescribeTopicPartitionsApi implements KafkaApi {
                     .setTopicId(TopicIds.of(topic.id())).setIsInternal(false);
             int partition = first;
             for (; partition < topic.partitions().size() && room > 0; partition++, room--) {
-                described.partitions().add(partition(view, name, topic.partition(partition), live));
+                described.partitions().add(partition(view, name, topic.partition(partition), live,
+                        direct));
             }
             answer.topics().add(described);
             if (partition < topic.partitions().size()) {
@@ -127,8 +130,9 @@ class DescribeTopicPartitionsApi implements KafkaApi {
 
     private static DescribeTopicPartitionsResponsePartition partition(MetadataView view, String topic,
                                                                       PartitionState state,
-                                                                      List<BrokerEndpoint> live) {
-        KafkaTopics.PartitionView seen = KafkaTopics.PartitionView.of(view, topic, state, live);
+                                                                      List<BrokerEndpoint> live,
+                                                                      Map<Integer, BrokerEndpoint> direct) {
+        KafkaTopics.PartitionView seen = KafkaTopics.PartitionView.of(view, topic, state, live, direct);
         return new DescribeTopicPartitionsResponsePartition()
                 .setPartitionIndex(state.partition())
                 .setErrorCode(seen.error().code())

@@ -19,6 +19,7 @@ import io.sluice.kafka.TopicIds;
 import io.sluice.protocol.TopicNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -34,9 +35,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Metadata: the live gateways as the brokers ({@link KafkaBrokers}), and the topics asked for (all of them when the
- * request names none) from the gateway's metadata view, each partition led by the broker {@link KafkaBrokers#leaderOf}
- * picks at the partition's real leader epoch, or LEADER_NOT_AVAILABLE while it has no live leader. A topic asked for that does not exist is
+ * Metadata: the live gateways as the brokers ({@link KafkaBrokers}), with the partition services that serve Kafka
+ * clients themselves (the direct data path, {@link KafkaBrokers#directLeaders}), and the topics asked for (all of them when the
+ * request names none) from the gateway's metadata view, each partition led by its leader node where that serves
+ * Kafka clients, else by the gateway {@link KafkaBrokers#leaderOf} picks, at the partition's real leader epoch, or LEADER_NOT_AVAILABLE while it has no live leader. A topic asked for that does not exist is
  * UNKNOWN_TOPIC_OR_PARTITION, unless the request allows auto-creation and so does the gateway
  * ({@code sluice.gateway.auto-create-topics.enabled}, as for an HTTP produce) and the principal may create it: then
  * it is created first. A topic the principal may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED when named (whether it
@@ -68,32 +70,34 @@ class MetadataApi implements KafkaApi {
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         MetadataRequestData data = ((MetadataRequest) request.body()).data();
-        List<BrokerEndpoint> live = brokers.live();
+        List<BrokerEndpoint> gateways = brokers.live();
+        Map<Integer, BrokerEndpoint> direct = brokers.directLeaders(cluster.current(), gateways);
         Mono<List<MetadataResponseTopic>> topics;
         if (data.topics() == null) {
             topics = Mono.fromSupplier(() -> {
                 MetadataView view = cluster.current();
                 return view.metadata().topics().stream()
                         .filter(topic -> access.describable(session, topic.name()))
-                        .map(topic -> describe(view, topic, live)).toList();
+                        .map(topic -> describe(view, topic, gateways, direct)).toList();
             });
         } else {
             topics = Flux.fromIterable(data.topics())
-                    .concatMap(asked -> topic(asked, data.allowAutoTopicCreation(), request, session, live))
+                    .concatMap(asked -> topic(asked, data.allowAutoTopicCreation(), request, session, gateways,
+                            direct))
                     .collectList();
         }
-        return topics.map(described -> response(described, live));
+        return topics.map(described -> response(described, gateways, direct));
     }
 
     private Mono<MetadataResponseTopic> topic(MetadataRequestData.MetadataRequestTopic asked, boolean autoCreate,
                                               KafkaRequest request, KafkaSession session,
-                                              List<BrokerEndpoint> live) {
+                                              List<BrokerEndpoint> live, Map<Integer, BrokerEndpoint> direct) {
         MetadataView view = cluster.current();
         if (asked.name() == null) {
             Uuid id = asked.topicId();
             return Mono.just(KafkaTopics.byId(view, id)
                     .filter(topic -> access.describable(session, topic.name()))
-                    .map(topic -> describe(view, topic, live))
+                    .map(topic -> describe(view, topic, live, direct))
                     .orElseGet(() -> new MetadataResponseTopic().setTopicId(id)
                             .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())));
         }
@@ -105,20 +109,22 @@ class MetadataApi implements KafkaApi {
             return Mono.just(error(name, Errors.TOPIC_AUTHORIZATION_FAILED));
         }
         if (view.topic(name).isPresent()) {
-            return Mono.just(describe(view, view.topic(name).get(), live));
+            return Mono.just(describe(view, view.topic(name).get(), live, direct));
         }
         if (!autoCreate || !access.mayCreate(session, request, name)) {
             return Mono.just(error(name, Errors.UNKNOWN_TOPIC_OR_PARTITION));
         }
         return autoCreator.topic(name)
-                .map(created -> describe(cluster.current(), created, live))
+                .map(created -> describe(cluster.current(), created, live, direct))
                 .onErrorResume(e -> Mono.just(error(name, Errors.forException(KafkaErrors.exception(e)))));
     }
 
-    private static MetadataResponseTopic describe(MetadataView view, TopicMetadata topic, List<BrokerEndpoint> live) {
+    private static MetadataResponseTopic describe(MetadataView view, TopicMetadata topic, List<BrokerEndpoint> live,
+                                                  Map<Integer, BrokerEndpoint> direct) {
         List<MetadataResponsePartition> partitions = new ArrayList<>(topic.partitions().size());
         for (PartitionState state : topic.partitions()) {
-            KafkaTopics.PartitionView seen = KafkaTopics.PartitionView.of(view, topic.name(), state, live);
+            KafkaTopics.PartitionView seen = KafkaTopics.PartitionView.of(view, topic.name(), state, live,
+                    direct);
             partitions.add(new MetadataResponsePartition()
                     .setPartitionIndex(state.partition())
                     .setErrorCode(seen.error().code())
@@ -139,10 +145,11 @@ class MetadataApi implements KafkaApi {
         return new MetadataResponseTopic().setName(name).setErrorCode(error.code());
     }
 
-    private MetadataResponseData response(List<MetadataResponseTopic> topics, List<BrokerEndpoint> live) {
+    private MetadataResponseData response(List<MetadataResponseTopic> topics, List<BrokerEndpoint> live,
+                                          Map<Integer, BrokerEndpoint> direct) {
         MetadataResponseData.MetadataResponseBrokerCollection brokers =
                 new MetadataResponseData.MetadataResponseBrokerCollection();
-        live.forEach(endpoint -> brokers.add(new MetadataResponseBroker().setNodeId(endpoint.brokerId())
+        KafkaBrokers.all(live, direct).forEach(endpoint -> brokers.add(new MetadataResponseBroker().setNodeId(endpoint.brokerId())
                 .setHost(endpoint.host()).setPort(endpoint.port())));
         MetadataResponseData.MetadataResponseTopicCollection collection =
                 new MetadataResponseData.MetadataResponseTopicCollection();

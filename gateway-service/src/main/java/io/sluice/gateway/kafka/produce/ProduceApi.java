@@ -16,13 +16,12 @@ import io.sluice.internal.txn.TransactionApi;
 import io.sluice.internal.txn.TxnPartitionsRequest;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.ProduceChecks;
 import io.sluice.kafka.TopicIds;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
-import io.sluice.protocol.record.BufferBatchIterator;
-import io.sluice.protocol.record.CorruptRecordException;
 import io.sluice.protocol.record.RecordBatch;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -52,9 +51,9 @@ import reactor.core.publisher.Mono;
  * again after any retriable failure, since the leader answers a batch it already has with its first offsets; one
  * without is stamped by the gateway's producer session of the partition, as an HTTP produce is.
  *
- * <p>Checked here, before anything is sent, from the batch header alone: exactly one batch per partition (Kafka's rule
- * from Produce v3 on), magic 2, whole, no control batch, and transactional exactly when the request names a
- * transactional id. Under transaction version 1 the producer's AddPartitionsToTxn comes first; under version 2 (Produce
+ * <p>Checked here, before anything is sent, from the batch header alone ({@link ProduceChecks}): exactly one batch per
+ * partition, magic 2, whole, no control batch, and transactional exactly when the request names a transactional id.
+ * Under transaction version 1 the producer's AddPartitionsToTxn comes first; under version 2 (Produce
  * v12 and later, which Kafka's clients send only then) the partitions join the transaction here: the coordinator adds
  * them (once per producer epoch and connection, {@link ImplicitAdds}) before the batches are sent, and a partition it
  * refuses gets its error (CONCURRENT_TRANSACTIONS while the last transaction's markers are written, which the client
@@ -176,9 +175,9 @@ class ProduceApi implements KafkaApi {
             }
             ByteBuffer batch = partition.records() instanceof MemoryRecords records ? records.buffer().duplicate()
                     : ByteBuffer.allocate(0);
-            PartitionProduceResponse problem = check(index, batch, transactional);
+            ProduceChecks.Refusal problem = ProduceChecks.check(batch, transactional);
             if (problem != null) {
-                refused.put(index, problem);
+                refused.put(index, failed(index, problem.error(), problem.message()));
             } else if (RecordBatch.producerIdAt(batch) != RecordBatch.NO_PRODUCER_ID) {
                 idempotent.put(index, batch);
             } else {
@@ -279,36 +278,6 @@ class ProduceApi implements KafkaApi {
     }
 
     private record ProducerAt(long id, short epoch) {
-    }
-
-    /** The partition's refusal when its records are not one whole, plain v2 batch; null when they are. */
-    private static PartitionProduceResponse check(int index, ByteBuffer records, boolean transactionalRequest) {
-        List<RecordBatch> batches = new ArrayList<>(1);
-        try {
-            for (RecordBatch batch : BufferBatchIterator.batches(records.duplicate())) {
-                batches.add(batch);
-            }
-        } catch (CorruptRecordException e) {
-            return failed(index, Errors.CORRUPT_MESSAGE, e.getMessage());
-        }
-        if (batches.size() != 1) {
-            return failed(index, Errors.INVALID_RECORD, "A produce request carries exactly one record batch per "
-                    + "partition; this one carries " + batches.size());
-        }
-        RecordBatch batch = batches.getFirst();
-        if (batch.sizeInBytes() != records.remaining()) {
-            return failed(index, Errors.CORRUPT_MESSAGE, "The record batch is truncated: " + records.remaining()
-                    + " bytes present, the batch claims " + batch.sizeInBytes());
-        }
-        if (batch.isControlBatch()) {
-            return failed(index, Errors.INVALID_RECORD, "Clients may not write control batches");
-        }
-        if (batch.isTransactional() != transactionalRequest) {
-            return failed(index, Errors.INVALID_RECORD, transactionalRequest
-                    ? "A produce with a transactional id carries transactional batches only"
-                    : "A transactional batch needs the produce request's transactional id");
-        }
-        return null;
     }
 
     private static PartitionProduceResponse answer(int index, PartitionOutcome outcome) {

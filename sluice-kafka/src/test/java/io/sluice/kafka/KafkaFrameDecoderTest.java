@@ -1,4 +1,4 @@
-package io.sluice.gateway.kafka;
+package io.sluice.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,15 +10,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The listener's frame decoder hands on frames that own their bytes: frames held downstream (a connection's requests
+ * The Kafka listeners' frame decoder hands on frames that own their bytes: frames held downstream (a connection's requests
  * waiting their turn) never pin the decoder's cumulation buffer, which Netty's default slices did — growing direct
  * memory by a copy of every unread byte per read, until an allocation failed under a stream of large produce requests.
  */
-class FrameDecoderTest {
+class KafkaFrameDecoderTest {
 
     @Test
     void framesHeldDownstreamOwnTheirBytesAndLeaveTheDecodersBufferFree() {
-        EmbeddedChannel channel = new EmbeddedChannel(new KafkaListener.FrameDecoder(1 << 20));
+        EmbeddedChannel channel = new EmbeddedChannel(new KafkaFrameDecoder(1 << 20));
         List<ByteBuf> held = new ArrayList<>();
         byte[] payload = new byte[1000];
         for (int i = 0; i < 50; i++) {

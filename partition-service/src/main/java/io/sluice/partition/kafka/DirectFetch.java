@@ -1,0 +1,133 @@
+package io.sluice.partition.kafka;
+
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.FetchRequest;
+import io.sluice.kafka.ExternalRecords;
+import io.sluice.kafka.KafkaErrors;
+import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.TopicIds;
+import io.sluice.partition.fetch.FetchService;
+import io.sluice.partition.fetch.PartitionRead;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import reactor.core.publisher.Mono;
+
+/**
+ * Fetch on the direct data path: the partitions asked for are read by this node's {@link FetchService} as a gateway's
+ * internal fetch is (below the high watermark, or the last stable offset for read_committed with the aborted
+ * transactions among the records; long polling on the logs' own waiters), and each partition's records go out as a
+ * region of its segment file ({@link ExternalRecords}), with {@code sendfile} where the connection allows.
+ *
+ * <p>A partition this node does not lead is NOT_LEADER_OR_FOLLOWER; one whose {@code current_leader_epoch} is older
+ * than this node's metadata has it FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH: the client refreshes its
+ * metadata either way. No fetch session is kept (the answer's session id is 0, which Kafka's clients take as "full
+ * fetches"): a request naming a session is FETCH_SESSION_ID_NOT_FOUND, and the client starts over. Follower fetches
+ * are not served here: replicas fetch from one another over the internal API.
+ */
+final class DirectFetch {
+
+    private static final int NO_EPOCH = -1;
+
+    private final FetchService fetches;
+    private final Supplier<MetadataView> metadata;
+
+    DirectFetch(FetchService fetches, Supplier<MetadataView> metadata) {
+        this.fetches = fetches;
+        this.metadata = metadata;
+    }
+
+    Mono<ApiMessage> handle(KafkaRequest request) {
+        FetchRequestData data = ((org.apache.kafka.common.requests.FetchRequest) request.body()).data();
+        if (data.replicaId() >= 0 || (data.replicaState() != null && data.replicaState().replicaId() >= 0)) {
+            return Mono.just(new FetchResponseData().setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()));
+        }
+        if (data.sessionId() != 0) {
+            return Mono.just(new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()));
+        }
+        boolean byId = request.version() >= 13;
+        MetadataView view = metadata.get();
+        List<FetchableTopicResponse> topics = new ArrayList<>();
+        List<PartitionData> pending = new ArrayList<>();
+        List<FetchRequest.Partition> reads = new ArrayList<>();
+        for (FetchRequestData.FetchTopic topic : data.topics()) {
+            Optional<TopicMetadata> known = byId ? byId(view, topic.topicId()) : view.topic(topic.topic());
+            FetchableTopicResponse answer = byId ? new FetchableTopicResponse().setTopicId(topic.topicId())
+                    : new FetchableTopicResponse().setTopic(topic.topic());
+            topics.add(answer);
+            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
+                PartitionData result = new PartitionData().setPartitionIndex(partition.partition())
+                        .setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1)
+                        .setPreferredReadReplica(-1).setRecords(MemoryRecords.EMPTY);
+                answer.partitions().add(result);
+                Errors refused = check(known, partition, byId);
+                if (refused != Errors.NONE) {
+                    result.setErrorCode(refused.code());
+                    continue;
+                }
+                reads.add(new FetchRequest.Partition(known.get().name(), partition.partition(),
+                        partition.fetchOffset(), partition.partitionMaxBytes()));
+                pending.add(result);
+            }
+        }
+        FetchResponseData response = new FetchResponseData().setSessionId(0).setResponses(topics);
+        if (reads.isEmpty()) {
+            return Mono.just(response);
+        }
+        FetchRequest read = new FetchRequest((long) Math.max(0, data.maxWaitMs()), Math.max(1, data.minBytes()),
+                Math.max(1, data.maxBytes()), reads, data.isolationLevel() == 1);
+        return fetches.read(read).map(answers -> {
+            for (int i = 0; i < pending.size(); i++) {
+                fill(pending.get(i), answers.get(i));
+            }
+            return response;
+        });
+    }
+
+    private static Errors check(Optional<TopicMetadata> topic, FetchRequestData.FetchPartition asked, boolean byId) {
+        if (topic.isEmpty()) {
+            return byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        if (asked.partition() < 0 || asked.partition() >= topic.get().partitions().size()) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        int epoch = topic.get().partition(asked.partition()).leaderEpoch();
+        if (asked.currentLeaderEpoch() != NO_EPOCH && asked.currentLeaderEpoch() < epoch) {
+            return Errors.FENCED_LEADER_EPOCH;
+        }
+        if (asked.currentLeaderEpoch() > epoch) {
+            return Errors.UNKNOWN_LEADER_EPOCH;
+        }
+        return Errors.NONE;
+    }
+
+    private static void fill(PartitionData answer, PartitionRead read) {
+        answer.setHighWatermark(read.highWatermark()).setLastStableOffset(read.lastStableOffset())
+                .setLogStartOffset(read.logStartOffset());
+        if (read.error() != null) {
+            answer.setErrorCode(KafkaErrors.ofRead(read.error()).code());
+            return;
+        }
+        answer.setRecords(new ExternalRecords(read.records(), Math.toIntExact(read.records().length())));
+        if (!read.aborted().isEmpty()) {
+            answer.setAbortedTransactions(read.aborted().stream()
+                    .map(txn -> new FetchResponseData.AbortedTransaction().setProducerId(txn.producerId())
+                            .setFirstOffset(txn.firstOffset()))
+                    .toList());
+        }
+    }
+
+    private static Optional<TopicMetadata> byId(MetadataView view, Uuid id) {
+        return view.metadata().topics().stream().filter(topic -> TopicIds.of(topic.id()).equals(id)).findFirst();
+    }
+}

@@ -1,0 +1,146 @@
+package io.sluice.partition.kafka;
+
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.PartitionBatches;
+import io.sluice.internal.partition.ProduceResponse;
+import io.sluice.kafka.KafkaErrors;
+import io.sluice.kafka.KafkaRequest;
+import io.sluice.kafka.ProduceChecks;
+import io.sluice.kafka.TopicIds;
+import io.sluice.partition.produce.ProduceService;
+import io.sluice.protocol.Acks;
+import io.sluice.protocol.TopicPartition;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.ProduceRequest;
+import reactor.core.publisher.Mono;
+
+/**
+ * Produce on the direct data path: each partition's batch, checked as the gateway checks it ({@link ProduceChecks}),
+ * is appended by this node's {@link ProduceService} as a gateway's internal produce is — the leader's rules (leadership,
+ * idempotence and sequence, KIP-890 verification of a transaction's first batch at a partition, sizes, acks) are the
+ * ones every append follows. A partition this node does not lead is NOT_LEADER_OR_FOLLOWER, and the client refreshes
+ * its metadata. A batch without a producer id is appended as the client wrote it, as Kafka does. A produce with
+ * acks=0 gets no answer.
+ *
+ * <p>A transactional produce of version 12 or later (transaction version 2: the partitions join the transaction by
+ * being produced to) is not handled here but forwarded ({@link #handles}): the gateway adds them at the coordinator
+ * first.
+ */
+final class DirectProduce {
+
+    private final ProduceService produce;
+    private final Supplier<MetadataView> metadata;
+    private final Duration maxTimeout;
+
+    DirectProduce(ProduceService produce, Supplier<MetadataView> metadata, Duration maxTimeout) {
+        this.produce = produce;
+        this.metadata = metadata;
+        this.maxTimeout = maxTimeout;
+    }
+
+    /** Whether this node answers {@code request} itself, rather than forwarding it to a gateway. */
+    static boolean handles(KafkaRequest request) {
+        ProduceRequestData data = ((ProduceRequest) request.body()).data();
+        return data.transactionalId() == null || request.version() < 12;
+    }
+
+    /** The answer, or empty for acks=0. */
+    Mono<ApiMessage> handle(KafkaRequest request) {
+        ProduceRequestData data = ((ProduceRequest) request.body()).data();
+        Acks acks = switch (data.acks()) {
+            case 0 -> Acks.NONE;
+            case 1 -> Acks.LEADER;
+            case -1 -> Acks.ALL;
+            default -> null;
+        };
+        Duration timeout = Duration.ofMillis(Math.max(0, data.timeoutMs()));
+        if (timeout.compareTo(maxTimeout) > 0) {
+            timeout = maxTimeout;
+        }
+        boolean byId = request.version() >= 13;
+        boolean transactional = data.transactionalId() != null;
+        MetadataView view = metadata.get();
+        List<TopicProduceResponse> topics = new ArrayList<>();
+        // The answer of each appended entry, by its place in the request sent to the log.
+        List<PartitionProduceResponse> pending = new ArrayList<>();
+        List<PartitionBatches> entries = new ArrayList<>();
+        for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
+            Optional<TopicMetadata> known = byId
+                    ? view.metadata().topics().stream().filter(t -> TopicIds.of(t.id()).equals(topic.topicId()))
+                            .findFirst()
+                    : view.topic(topic.name());
+            TopicProduceResponse answer = byId ? new TopicProduceResponse().setTopicId(topic.topicId())
+                    : new TopicProduceResponse().setName(topic.name());
+            topics.add(answer);
+            for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
+                int index = partition.index();
+                PartitionProduceResponse result = new PartitionProduceResponse().setIndex(index).setBaseOffset(-1)
+                        .setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                answer.partitionResponses().add(result);
+                if (acks == null) {
+                    failed(result, Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1 (all), was " + data.acks());
+                    continue;
+                }
+                if (known.isEmpty() || index < 0 || index >= known.get().partitions().size()) {
+                    failed(result, known.isEmpty() && byId ? Errors.UNKNOWN_TOPIC_ID
+                            : Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic or partition does not exist");
+                    continue;
+                }
+                ByteBuffer batch = partition.records() instanceof MemoryRecords records
+                        ? records.buffer().duplicate() : ByteBuffer.allocate(0);
+                ProduceChecks.Refusal refusal = ProduceChecks.check(batch, transactional);
+                if (refusal != null) {
+                    failed(result, refusal.error(), refusal.message());
+                    continue;
+                }
+                entries.add(new PartitionBatches(new TopicPartition(known.get().name(), index),
+                        PartitionBatches.ANY_EPOCH, batch));
+                pending.add(result);
+            }
+        }
+        ProduceResponseData response = new ProduceResponseData();
+        topics.forEach(response.responses()::add);
+        if (entries.isEmpty()) {
+            return acks == Acks.NONE ? Mono.empty() : Mono.just(response);
+        }
+        Mono<ProduceResponse> appended = produce.produce(entries, acks, timeout);
+        if (acks == Acks.NONE) {
+            return appended.then(Mono.empty());
+        }
+        return appended.map(outcome -> {
+            for (int i = 0; i < pending.size(); i++) {
+                ProduceResponse.PartitionResult result = outcome.partitions().get(i);
+                PartitionProduceResponse answer = pending.get(i);
+                if (result.errorCode() != null) {
+                    failed(answer, KafkaErrors.of(result.errorCode()), result.message());
+                } else {
+                    answer.setBaseOffset(orMinusOne(result.baseOffset()))
+                            .setLogAppendTimeMs(orMinusOne(result.logAppendTime()))
+                            .setLogStartOffset(orMinusOne(result.logStartOffset()));
+                }
+            }
+            return response;
+        });
+    }
+
+    private static long orMinusOne(Long value) {
+        return value == null ? -1 : value;
+    }
+
+    private static void failed(PartitionProduceResponse answer, Errors error, String message) {
+        answer.setErrorCode(error.code()).setErrorMessage(message);
+    }
+}

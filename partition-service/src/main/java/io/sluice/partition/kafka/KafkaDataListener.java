@@ -1,0 +1,134 @@
+package io.sluice.partition.kafka;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.internal.client.CoordinatorClient;
+import io.sluice.kafka.KafkaFrameDecoder;
+import io.sluice.partition.PartitionProperties;
+import io.sluice.partition.fetch.FetchService;
+import io.sluice.partition.node.KafkaAddress;
+import io.sluice.partition.produce.ProduceService;
+import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.web.ClusterSecurityProperties;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The node's own Kafka listener, the direct data path (docs/kafka.md): Kafka clients that the gateways' Metadata
+ * names this node to, as the leader of the partitions it leads, produce and fetch here ({@link KafkaConnection}),
+ * and their other requests are forwarded to a gateway. Plain Netty on event loops of its own, so that fetched
+ * records leave a segment file with {@code sendfile}.
+ *
+ * <p>Not with security on ({@code sluice.security.enabled}): the listener does not authenticate, so it then does not
+ * start, says so, and the node advertises no Kafka address — the gateways keep serving its partitions. It starts
+ * before the node registers (a lower phase), so the registration carries its address ({@link KafkaAddress}), and stops
+ * after the node's controlled shutdown has moved its leaderships away.
+ */
+@Component
+@ConditionalOnBooleanProperty("sluice.partition.kafka.enabled")
+class KafkaDataListener implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaDataListener.class);
+
+    private final PartitionProperties.Kafka settings;
+    private final KafkaAddress address;
+    private final boolean securityOn;
+    private final GatewayBrokers gateways;
+    private final DirectProduce produce;
+    private final DirectFetch fetch;
+    private final AtomicLong connections = new AtomicLong();
+    private EventLoopGroup loops;
+    private Channel server;
+
+    KafkaDataListener(PartitionProperties properties, KafkaAddress address, ClusterSecurityProperties security,
+                      CoordinatorClient coordinator, ProduceService produceService, FetchService fetchService,
+                      ReplicaManager replicas) {
+        this.settings = properties.kafka();
+        this.address = address;
+        this.securityOn = security.enabled();
+        this.gateways = new GatewayBrokers(coordinator);
+        this.produce = new DirectProduce(produceService, replicas::metadata,
+                properties.requests().defaultTimeout());
+        this.fetch = new DirectFetch(fetchService, replicas::metadata);
+    }
+
+    @Override
+    public synchronized void start() {
+        if (securityOn) {
+            LOG.error("sluice.partition.kafka.enabled is set, but this node's Kafka listener does not authenticate "
+                    + "clients yet and sluice.security.enabled is on: it does not start, and Kafka clients keep "
+                    + "reaching this node's partitions through the gateways");
+            return;
+        }
+        int maxFrame = (int) Math.min(Integer.MAX_VALUE, settings.maxRequestSize().toBytes());
+        loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("kafka-data"), NioIoHandler.newFactory());
+        server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new KafkaFrameDecoder(maxFrame), new KafkaConnection(
+                                connections.incrementAndGet(), produce, fetch, gateways, maxFrame));
+                    }
+                })
+                .bind(settings.host(), settings.port()).syncUninterruptibly().channel();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        String advertised = advertisedHost() + ":" + (settings.advertisedPort() != null ? settings.advertisedPort()
+                : port);
+        gateways.start();
+        address.listening(advertised);
+        LOG.info("Kafka listener (the direct data path) on {}:{}, advertised as {}", settings.host(), port,
+                advertised);
+    }
+
+    private String advertisedHost() {
+        if (settings.advertisedHost() != null && !settings.advertisedHost().isBlank()) {
+            return settings.advertisedHost();
+        }
+        try {
+            return InetAddress.getByName(settings.host()).isAnyLocalAddress() ? "127.0.0.1" : settings.host();
+        } catch (UnknownHostException e) {
+            return settings.host();
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        gateways.stop();
+        if (server != null) {
+            server.close().syncUninterruptibly();
+            server = null;
+        }
+        if (loops != null) {
+            loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+            loops = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    /** Before the node registers (it starts at the default phase), and stopped after it. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1;
+    }
+}

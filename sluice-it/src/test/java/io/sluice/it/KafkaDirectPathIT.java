@@ -1,0 +1,195 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.internal.metadata.PartitionState;
+import io.sluice.launcher.ServiceKind;
+import io.sluice.protocol.TopicPartition;
+import io.sluice.testing.SluiceCluster;
+import io.sluice.testing.Waits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The direct data path with Kafka's own client, on real processes: the partition services run Kafka listeners of
+ * their own, Metadata (asked of the gateway) names each partition's leader node as its leader, and a producer and a
+ * consumer group bootstrapped at the gateway produce to and fetch from the leaders themselves — their group, offsets
+ * and metadata requests forwarded by the nodes to the gateway. The leader of a partition is SIGKILLed under an
+ * idempotent acks=all producer: every acknowledged record is read back, once and in order per partition.
+ */
+class KafkaDirectPathIT {
+
+    private static final String TOPIC = "direct";
+    private static final int PARTITIONS = 3;
+    private static final int GATEWAY_BROKER = 0;
+
+    private static SluiceCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = SluiceCluster.builder("kafka-direct").nodes(3).withGateway()
+                .jvmOptions(SluiceCluster.testJvm("256m"))
+                .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=4s",
+                        "--sluice.coordinator.heartbeat-interval=500ms")
+                .args(ServiceKind.PARTITION, "--sluice.partition.kafka.enabled=true",
+                        "--sluice.partition.replication.lag-time-max=3s")
+                .start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void kafkaClientsProduceToAndFetchFromTheLeadersThemselvesThroughALeaderKill() throws Exception {
+        Map<TopicPartition, List<String>> acknowledged = new HashMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
+                    .configs(Map.of("min.insync.replicas", "2")))).all().get(60, TimeUnit.SECONDS);
+            Map<Integer, Node> brokers = Waits.await("the three nodes listed as brokers beside the gateway",
+                    Duration.ofSeconds(30), () -> {
+                        Map<Integer, Node> listed = get(admin.describeCluster().nodes()).stream()
+                                .collect(Collectors.toMap(Node::id, node -> node));
+                        return listed.keySet().containsAll(Set.of(GATEWAY_BROKER, 1, 2, 3)) ? listed : null;
+                    });
+            assertThat(Set.of(brokers.get(1).port(), brokers.get(2).port(), brokers.get(3).port()))
+                    .as("each node's own listener").hasSize(3)
+                    .doesNotContain(brokers.get(GATEWAY_BROKER).port());
+            TopicDescription described = Waits.await("every partition led by a node", Duration.ofSeconds(30), () -> {
+                TopicDescription now = get(admin.describeTopics(List.of(TOPIC)).allTopicNames()).get(TOPIC);
+                return now.partitions().stream().allMatch(p -> p.leader() != null && p.leader().id() != GATEWAY_BROKER)
+                        ? now : null;
+            });
+            for (TopicPartitionInfo partition : described.partitions()) {
+                assertThat(partition.leader().id()).as("partition %d's leader", partition.partition())
+                        .isEqualTo(partition(partition.partition()).leader());
+            }
+        }
+
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
+            sendAndRecord(producer, 0, 300, acknowledged);
+            PartitionState before = partition(0);
+            List<Future<RecordMetadata>> inFlight = new ArrayList<>();
+            for (int i = 300; i < 600; i++) {
+                inFlight.add(producer.send(new ProducerRecord<>(TOPIC, i % PARTITIONS, null, "v" + i)));
+                if (i == 350) {
+                    cluster.kill(before.leader());
+                }
+            }
+            for (int i = 0; i < inFlight.size(); i++) {
+                RecordMetadata sent = inFlight.get(i).get(120, TimeUnit.SECONDS);
+                acknowledged.computeIfAbsent(new TopicPartition(TOPIC, sent.partition()), p -> new ArrayList<>())
+                        .add("v" + (300 + i));
+            }
+            Waits.await("partition 0 led by another node", Duration.ofSeconds(30), () -> {
+                PartitionState now = partition(0);
+                return now.hasLeader() && now.leader() != before.leader() ? now : null;
+            });
+            sendAndRecord(producer, 600, 700, acknowledged);
+        }
+
+        Map<TopicPartition, List<String>> read = readAll(acknowledged.values().stream().mapToInt(List::size).sum());
+        for (int p = 0; p < PARTITIONS; p++) {
+            TopicPartition tp = new TopicPartition(TOPIC, p);
+            assertThat(read.get(tp)).as("partition %d read back through its leader", p)
+                    .containsExactlyElementsOf(acknowledged.get(tp));
+        }
+        Figures.report("direct data path: %d records acknowledged across a leader SIGKILL, all read back once and in "
+                + "order from the leaders' own listeners", acknowledged.values().stream().mapToInt(List::size).sum());
+    }
+
+    private static <T> T get(KafkaFuture<T> future) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static PartitionState partition(int partition) {
+        return cluster.coordinator().describeTopic(TOPIC).partition(partition);
+    }
+
+    private static void sendAndRecord(KafkaProducer<String, String> producer, int from, int to,
+                                      Map<TopicPartition, List<String>> acknowledged) throws Exception {
+        for (int i = from; i < to; i++) {
+            RecordMetadata sent = producer.send(new ProducerRecord<>(TOPIC, i % PARTITIONS, null, "v" + i))
+                    .get(60, TimeUnit.SECONDS);
+            acknowledged.computeIfAbsent(new TopicPartition(TOPIC, sent.partition()), p -> new ArrayList<>())
+                    .add("v" + i);
+        }
+    }
+
+    /** Reads the topic with a consumer group until {@code expected} records came, each partition in order. */
+    private static Map<TopicPartition, List<String>> readAll(int expected) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "direct-readers");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        Map<TopicPartition, List<String>> read = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(TOPIC));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            int count = 0;
+            while (count < expected) {
+                assertThat(System.nanoTime()).as("%d of %d records read within 90 s", count, expected)
+                        .isLessThan(deadline);
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    read.computeIfAbsent(new TopicPartition(TOPIC, record.partition()), p -> new ArrayList<>())
+                            .add(record.value());
+                    count++;
+                }
+            }
+            consumer.commitSync();
+        }
+        return read;
+    }
+
+    private static Properties producerConfig() {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 110_000);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return config;
+    }
+}
