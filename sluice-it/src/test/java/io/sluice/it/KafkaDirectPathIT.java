@@ -43,14 +43,16 @@ import org.junit.jupiter.api.Test;
  * The direct data path with Kafka's own client, on real processes: the partition services run Kafka listeners of
  * their own, Metadata (asked of the gateway) names each partition's leader node as its leader, and a producer and a
  * consumer group bootstrapped at the gateway produce to and fetch from the leaders themselves — their group, offsets
- * and metadata requests forwarded by the nodes to the gateway. The leader of a partition is SIGKILLed under an
- * idempotent acks=all producer: every acknowledged record is read back, once and in order per partition.
+ * and metadata requests forwarded by the nodes to the gateway. A burst keeps five produce requests in flight on each
+ * leader's connection; then the leader of a partition is SIGKILLed under the idempotent acks=all producer: every
+ * acknowledged record is read back, once and in order per partition.
  */
 class KafkaDirectPathIT {
 
     private static final String TOPIC = "direct";
     private static final int PARTITIONS = 3;
     private static final int GATEWAY_BROKER = 0;
+    private static final int BURST = 20_000;
 
     private static SluiceCluster cluster;
 
@@ -99,6 +101,17 @@ class KafkaDirectPathIT {
         }
 
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
+            // A burst: produce requests pipelined five deep on each leader's connection, answered in order.
+            // 1 KiB records in batches of up to 256 KiB, as Kafka's ProducerPerformance sends them.
+            List<Future<RecordMetadata>> burst = new ArrayList<>();
+            for (int i = 0; i < BURST; i++) {
+                burst.add(producer.send(new ProducerRecord<>(TOPIC, i % PARTITIONS, null, burstValue(i))));
+            }
+            for (int i = 0; i < BURST; i++) {
+                RecordMetadata sent = burst.get(i).get(60, TimeUnit.SECONDS);
+                acknowledged.computeIfAbsent(new TopicPartition(TOPIC, sent.partition()), p -> new ArrayList<>())
+                        .add(burstValue(i));
+            }
             sendAndRecord(producer, 0, 300, acknowledged);
             PartitionState before = partition(0);
             List<Future<RecordMetadata>> inFlight = new ArrayList<>();
@@ -128,6 +141,12 @@ class KafkaDirectPathIT {
         }
         Figures.report("direct data path: %d records acknowledged across a leader SIGKILL, all read back once and in "
                 + "order from the leaders' own listeners", acknowledged.values().stream().mapToInt(List::size).sum());
+    }
+
+    /** Record {@code i} of the burst: its number, padded to 1 KiB. */
+    private static String burstValue(int i) {
+        String number = "b" + i;
+        return number + "-".repeat(1024 - number.length());
     }
 
     private static <T> T get(KafkaFuture<T> future) {
@@ -166,10 +185,10 @@ class KafkaDirectPathIT {
         Map<TopicPartition, List<String>> read = new HashMap<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(TOPIC));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             int count = 0;
             while (count < expected) {
-                assertThat(System.nanoTime()).as("%d of %d records read within 90 s", count, expected)
+                assertThat(System.nanoTime()).as("%d of %d records read within 120 s", count, expected)
                         .isLessThan(deadline);
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                     read.computeIfAbsent(new TopicPartition(TOPIC, record.partition()), p -> new ArrayList<>())
@@ -188,6 +207,8 @@ class KafkaDirectPathIT {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 110_000);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return config;

@@ -99,12 +99,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         frame.release();
+        // One signal per request, so that exactly one answer is written and the next request taken exactly once:
+        // the encoded parts, or none for a produce with acks=0.
         answering = local
-                .map(response -> KafkaCodec.encodeMixed(request, response))
-                .onErrorResume(e -> Mono.just(KafkaCodec.encodeMixed(request, failure(request, e))))
-                .subscribe(parts -> context.executor().execute(() -> answered(parts)),
-                        e -> context.executor().execute(context::close),
-                        () -> context.executor().execute(() -> answered(null)));
+                .map(response -> Optional.of(KafkaCodec.encodeMixed(request, response)))
+                .defaultIfEmpty(Optional.empty())
+                .onErrorResume(e -> Mono.just(Optional.of(KafkaCodec.encodeMixed(request, failure(request, e)))))
+                .subscribe(parts -> context.executor().execute(() -> answered(parts.orElse(null))),
+                        e -> context.executor().execute(context::close));
     }
 
     /** The answer of a request this node answers itself, or null for one it forwards. */
