@@ -33,7 +33,8 @@ import reactor.core.publisher.Mono;
  * idempotence and sequence, KIP-890 verification of a transaction's first batch at a partition, sizes, acks) are the
  * ones every append follows. A partition this node does not lead is NOT_LEADER_OR_FOLLOWER, and the client refreshes
  * its metadata. A batch without a producer id is appended as the client wrote it, as Kafka does. A produce with
- * acks=0 gets no answer.
+ * acks=0 gets no answer. The connection starts a produce's append only once the one before it is appended
+ * ({@link #start}), so its requests keep their order in the log while their waits for acks overlap.
  *
  * <p>A transactional produce of version 12 or later (transaction version 2: the partitions join the transaction by
  * being produced to) is not handled here but forwarded ({@link #handles}): the gateway adds them at the coordinator
@@ -57,8 +58,11 @@ final class DirectProduce {
         return data.transactionalId() == null || request.version() < 12;
     }
 
-    /** The answer, or empty for acks=0. */
-    Mono<ApiMessage> handle(KafkaRequest request) {
+    /**
+     * Appends the request's batches: completes once they are appended or refused, with the answer still to come
+     * (empty for acks=0), which waits for each batch's acks ({@link ProduceService#append}).
+     */
+    Mono<Mono<ApiMessage>> start(KafkaRequest request) {
         ProduceRequestData data = ((ProduceRequest) request.body()).data();
         Acks acks = switch (data.acks()) {
             case 0 -> Acks.NONE;
@@ -114,26 +118,27 @@ final class DirectProduce {
         ProduceResponseData response = new ProduceResponseData();
         topics.forEach(response.responses()::add);
         if (entries.isEmpty()) {
-            return acks == Acks.NONE ? Mono.empty() : Mono.just(response);
+            return Mono.just(acks == Acks.NONE ? Mono.<ApiMessage>empty() : Mono.<ApiMessage>just(response));
         }
-        Mono<ProduceResponse> appended = produce.produce(entries, acks, timeout);
-        if (acks == Acks.NONE) {
-            return appended.then(Mono.empty());
-        }
-        return appended.map(outcome -> {
-            for (int i = 0; i < pending.size(); i++) {
-                ProduceResponse.PartitionResult result = outcome.partitions().get(i);
-                PartitionProduceResponse answer = pending.get(i);
-                if (result.errorCode() != null) {
-                    failed(answer, KafkaErrors.of(result.errorCode()), result.message());
-                } else {
-                    answer.setBaseOffset(orMinusOne(result.baseOffset()))
-                            .setLogAppendTimeMs(orMinusOne(result.logAppendTime()))
-                            .setLogStartOffset(orMinusOne(result.logStartOffset()));
-                }
+        return produce.append(entries, acks, timeout).map(answer -> acks == Acks.NONE
+                ? answer.then(Mono.<ApiMessage>empty())
+                : answer.<ApiMessage>map(outcome -> answered(response, pending, outcome)));
+    }
+
+    private static ApiMessage answered(ProduceResponseData response, List<PartitionProduceResponse> pending,
+                                       ProduceResponse outcome) {
+        for (int i = 0; i < pending.size(); i++) {
+            ProduceResponse.PartitionResult result = outcome.partitions().get(i);
+            PartitionProduceResponse answer = pending.get(i);
+            if (result.errorCode() != null) {
+                failed(answer, KafkaErrors.of(result.errorCode()), result.message());
+            } else {
+                answer.setBaseOffset(orMinusOne(result.baseOffset()))
+                        .setLogAppendTimeMs(orMinusOne(result.logAppendTime()))
+                        .setLogStartOffset(orMinusOne(result.logStartOffset()));
             }
-            return response;
-        });
+        }
+        return response;
     }
 
     private static long orMinusOne(Long value) {

@@ -27,29 +27,42 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * One Kafka client's connection to this node. Its requests are answered one at a time, in request order, as Kafka's
- * network layer answers them: Produce and Fetch here ({@link DirectProduce}, {@link DirectFetch}), every other request
- * forwarded as it is to a gateway over a connection of its own ({@link Upstream}) — ApiVersions, Metadata, groups,
- * transactions, administration — so a client sees one broker that answers everything. A frame that is no readable
- * request closes the connection, as at the gateway; so does a forward when no gateway is known or reachable (the
- * client reconnects, to this node or another). Requests read while one is answered wait, and past
- * {@value #MAX_WAITING} the connection stops reading until they are answered. Every method runs on the connection's
- * event loop.
+ * One Kafka client's connection to this node. Its requests are answered in request order, as Kafka's network layer
+ * answers them: Produce and Fetch here ({@link DirectProduce}, {@link DirectFetch}), every other request forwarded as
+ * it is to a gateway over a connection of its own ({@link Upstream}) — ApiVersions, Metadata, groups, transactions,
+ * administration — so a client sees one broker that answers everything.
+ *
+ * <p>Requests are handled one at a time, except consecutive produce requests, up to {@value #PIPELINED_PRODUCES} (a
+ * producer's default {@code max.in.flight.requests.per.connection}): each starts once the one before it is appended,
+ * so they reach the log in request order, and their waits for acks overlap. Answers are written in request order as
+ * they become ready.
+ *
+ * <p>A frame that is no readable request closes the connection once the requests before it are answered, as at the
+ * gateway; so does a forward when no gateway is known or reachable (the client reconnects, to this node or
+ * another). Requests read while others are handled wait, and past {@value #MAX_WAITING} the connection stops reading
+ * until some are answered. Every method runs on the connection's event loop.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
     static final int MAX_WAITING = 16;
+    static final int PIPELINED_PRODUCES = 5;
 
     private final long id;
     private final DirectProduce produce;
     private final DirectFetch fetch;
     private final GatewayBrokers gateways;
     private final int maxFrame;
+    /** Frames read and not started, in order. */
     private final Deque<ByteBuf> waiting = new ArrayDeque<>();
+    /** Requests started and not yet answered, in order. */
+    private final Deque<Pending> started = new ArrayDeque<>();
     private ChannelHandlerContext context;
-    private boolean busy;
-    private Disposable answering;
+    /** The next waiting frame, parsed; null until it is. */
+    private KafkaRequest head;
+    /** The produce started last while it is still being appended, else null. */
+    private Pending appending;
+    private boolean closing;
     private Upstream upstream;
 
     KafkaConnection(long id, DirectProduce produce, DirectFetch fetch, GatewayBrokers gateways, int maxFrame) {
@@ -58,6 +71,19 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         this.fetch = fetch;
         this.gateways = gateways;
         this.maxFrame = maxFrame;
+    }
+
+    /** A request started: its kind, and its answer once ready (no bytes for a produce with acks=0). */
+    private static final class Pending {
+
+        final boolean produce;
+        Disposable work;
+        boolean ready;
+        List<Object> parts;
+
+        Pending(boolean produce) {
+            this.produce = produce;
+        }
     }
 
     @Override
@@ -74,50 +100,68 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         next();
     }
 
+    /** Starts every waiting request that may start now. */
     private void next() {
-        if (busy || waiting.isEmpty() || !context.channel().isActive()) {
-            return;
+        while (!closing && !waiting.isEmpty() && context.channel().isActive()) {
+            if (head == null) {
+                try {
+                    head = KafkaCodec.parse(KafkaFrameDecoder.bytesOf(waiting.peek()).duplicate());
+                } catch (MalformedFrameException e) {
+                    if (started.isEmpty()) {
+                        close("its frame is no readable request: " + e.getMessage());
+                    }
+                    return; // closed once the requests before it are answered
+                }
+            }
+            boolean pipelined = head.apiKey() == ApiKeys.PRODUCE && DirectProduce.handles(head);
+            boolean mayStart = started.isEmpty() || pipelined && appending == null
+                    && started.size() < PIPELINED_PRODUCES && started.stream().allMatch(p -> p.produce);
+            if (!mayStart) {
+                return;
+            }
+            KafkaRequest request = head;
+            head = null;
+            ByteBuf frame = waiting.poll();
+            if (!context.channel().config().isAutoRead() && waiting.size() < MAX_WAITING / 2) {
+                context.channel().config().setAutoRead(true);
+            }
+            start(request, frame, pipelined);
         }
-        ByteBuf frame = waiting.poll();
-        if (!context.channel().config().isAutoRead() && waiting.size() < MAX_WAITING / 2) {
-            context.channel().config().setAutoRead(true);
-        }
-        busy = true;
-        KafkaRequest request;
-        try {
-            request = KafkaCodec.parse(KafkaFrameDecoder.bytesOf(frame).duplicate());
-        } catch (MalformedFrameException e) {
-            frame.release();
-            LOG.info("Closing Kafka connection #{} from {}: {}", id, context.channel().remoteAddress(),
-                    e.getMessage());
-            context.close();
-            return;
-        }
-        Mono<ApiMessage> local = local(request);
-        if (local == null) {
-            forward(frame);
-            return;
-        }
-        frame.release();
-        // One signal per request, so that exactly one answer is written and the next request taken exactly once:
-        // the encoded parts, or none for a produce with acks=0.
-        answering = local
-                .map(response -> Optional.of(KafkaCodec.encodeMixed(request, response)))
-                .defaultIfEmpty(Optional.empty())
-                .onErrorResume(e -> Mono.just(Optional.of(KafkaCodec.encodeMixed(request, failure(request, e)))))
-                .subscribe(parts -> context.executor().execute(() -> answered(parts.orElse(null))),
-                        e -> context.executor().execute(context::close));
     }
 
-    /** The answer of a request this node answers itself, or null for one it forwards. */
-    private Mono<ApiMessage> local(KafkaRequest request) {
-        if (request.apiKey() == ApiKeys.PRODUCE && DirectProduce.handles(request)) {
-            return Mono.defer(() -> produce.handle(request));
+    private void start(KafkaRequest request, ByteBuf frame, boolean produceHere) {
+        Pending pending = new Pending(produceHere);
+        started.add(pending);
+        if (produceHere) {
+            frame.release();
+            appending = pending;
+            pending.work = produce.start(request)
+                    .doOnNext(appended -> context.executor().execute(() -> appended(pending)))
+                    .flatMap(answer -> answer.map(Optional::of).defaultIfEmpty(Optional.empty()))
+                    .onErrorResume(e -> Mono.just(Optional.of(failure(request, e))))
+                    .subscribe(answer -> context.executor().execute(() -> {
+                        appended(pending); // when the append itself failed
+                        ready(pending, answer.map(response -> KafkaCodec.encodeMixed(request, response))
+                                .orElse(null));
+                    }), e -> context.executor().execute(() -> close(e.toString())));
+        } else if (request.apiKey() == ApiKeys.FETCH) {
+            frame.release();
+            pending.work = Mono.defer(() -> fetch.handle(request))
+                    .onErrorResume(e -> Mono.just(failure(request, e)))
+                    .map(response -> KafkaCodec.encodeMixed(request, response))
+                    .subscribe(parts -> context.executor().execute(() -> ready(pending, parts)),
+                            e -> context.executor().execute(() -> close(e.toString())));
+        } else {
+            forward(pending, frame);
         }
-        if (request.apiKey() == ApiKeys.FETCH) {
-            return Mono.defer(() -> fetch.handle(request));
+    }
+
+    /** {@code pending}'s batches are appended (or refused): the next produce may start. */
+    private void appended(Pending pending) {
+        if (appending == pending) {
+            appending = null;
+            next();
         }
-        return null;
     }
 
     private static ApiMessage failure(KafkaRequest request, Throwable e) {
@@ -127,52 +171,67 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         return request.errorResponse(KafkaErrors.exception(e));
     }
 
-    /** Writes an answer's parts (none for a produce with acks=0), then takes the next request. */
-    private void answered(List<Object> parts) {
-        answering = null;
-        if (parts != null && context.channel().isActive()) {
-            for (Object part : parts) {
-                Object body = part instanceof ByteBuffer bytes ? Unpooled.wrappedBuffer(bytes)
-                        : ChannelRegions.body((FileRegion) part, context.channel());
-                context.write(body, context.voidPromise());
+    /** {@code pending}'s answer is ready: every ready answer at the head goes out, in order, then what may start. */
+    private void ready(Pending pending, List<Object> parts) {
+        pending.ready = true;
+        pending.parts = parts;
+        boolean wrote = false;
+        while (!started.isEmpty() && started.peek().ready) {
+            Pending answered = started.poll();
+            if (answered.parts != null && context.channel().isActive()) {
+                for (Object part : answered.parts) {
+                    Object body = part instanceof ByteBuffer bytes ? Unpooled.wrappedBuffer(bytes)
+                            : part instanceof ByteBuf buffer ? buffer
+                            : ChannelRegions.body((FileRegion) part, context.channel());
+                    context.write(body, context.voidPromise());
+                }
+                wrote = true;
             }
+        }
+        if (wrote) {
             context.flush();
         }
-        busy = false;
         next();
     }
 
-    private void forward(ByteBuf frame) {
+    private void forward(Pending pending, ByteBuf frame) {
         if (upstream == null) {
             Optional<BrokerEndpoint> gateway = gateways.forConnection(id);
             if (gateway.isEmpty()) {
                 frame.release();
-                LOG.warn("Closing Kafka connection #{}: no gateway is known to forward its requests to", id);
-                context.close();
+                close("no gateway is known to forward its requests to");
                 return;
             }
             upstream = new Upstream(context.channel().eventLoop(), gateway.get(), maxFrame);
         }
-        upstream.forward(frame, answer -> {
-            if (context.channel().isActive()) {
-                context.writeAndFlush(answer, context.voidPromise());
-            } else {
-                answer.release();
-            }
-            busy = false;
-            next();
-        }, () -> {
-            LOG.info("Closing Kafka connection #{}: its gateway connection failed", id);
+        upstream.forward(frame, answer -> ready(pending, List.of(answer)),
+                () -> close("its gateway connection failed"));
+    }
+
+    private void close(String why) {
+        if (!closing) {
+            closing = true;
+            LOG.info("Closing Kafka connection #{} from {}: {}", id, context.channel().remoteAddress(), why);
             context.close();
-        });
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (answering != null) {
-            answering.dispose();
-            answering = null;
+        closing = true;
+        for (Pending pending : started) {
+            if (pending.work != null) {
+                pending.work.dispose();
+            }
+            if (pending.parts != null) {
+                pending.parts.forEach(part -> {
+                    if (part instanceof ByteBuf buffer) {
+                        buffer.release();
+                    }
+                });
+            }
         }
+        started.clear();
         if (upstream != null) {
             upstream.close();
         }
@@ -183,7 +242,6 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.info("Closing Kafka connection #{} from {}: {}", id, ctx.channel().remoteAddress(), cause.toString());
-        ctx.close();
+        close(cause.toString());
     }
 }

@@ -79,6 +79,21 @@ public final class ProduceService {
 
     /** The entries of {@code request} appended in order, each answered in request order. */
     public Mono<ProduceResponse> produce(List<PartitionBatches> request, Acks acks, Duration timeout) {
+        Mono<Mono<ProduceResponse>> appended = append(request, acks, timeout);
+        if (acks == Acks.NONE) {
+            appended.subscribe(results -> { }, error -> LOG.warn("acks=0 append failed: {}", error.toString()));
+            return Mono.just(unanswered(request));
+        }
+        return appended.flatMap(answer -> answer);
+    }
+
+    /**
+     * Appends the entries of {@code request} in order: completes once they are appended (or refused), with the
+     * answer still to come — the wait for each entry's {@link Acks}, which the caller subscribes to once. A caller
+     * that starts its next request's append only then keeps its requests' order in the log while their waits for
+     * replication overlap (the direct data path's pipelined produces).
+     */
+    public Mono<Mono<ProduceResponse>> append(List<PartitionBatches> request, Acks acks, Duration timeout) {
         long started = System.nanoTime();
         // One hop to the log scheduler for the whole request, appending its entries in order: a gateway that
         // coalesced several clients' requests into one sends entries for the same partition in arrival order. A
@@ -91,22 +106,26 @@ public final class ProduceService {
                         : verify(starts).publishOn(logScheduler)
                                 .map(verified -> appendAll(request, groups, acks, verified)));
         if (acks == Acks.NONE) {
-            appended.subscribe(results -> { }, error -> LOG.warn("acks=0 append failed: {}", error.toString()));
-            return Mono.just(new ProduceResponse(request.stream()
-                    .map(b -> new ProduceResponse.PartitionResult(b.partition().topic(), b.partition().partition(),
-                            null, null, null, null, null, null))
-                    .toList()));
+            return appended.map(results -> Mono.just(unanswered(request)));
         }
-        return appended.flatMapMany(Flux::fromIterable)
+        return appended.map(results -> Flux.fromIterable(results)
                 .flatMap(group -> committed(group, acks, timeout)
                         .map(failure -> answers(group, failure.orElse(null)))
                         .doOnNext(answers -> metrics.produceLatency(acks, System.nanoTime() - started)))
                 .collectList()
                 .map(answered -> {
-                    ProduceResponse.PartitionResult[] results = new ProduceResponse.PartitionResult[request.size()];
-                    answered.forEach(answers -> answers.forEach(answer -> results[answer.index()] = answer.result()));
-                    return new ProduceResponse(List.of(results));
-                });
+                    ProduceResponse.PartitionResult[] answers = new ProduceResponse.PartitionResult[request.size()];
+                    answered.forEach(group -> group.forEach(answer -> answers[answer.index()] = answer.result()));
+                    return new ProduceResponse(List.of(answers));
+                }));
+    }
+
+    /** The answer of an acks=0 request: neither offsets nor errors, since no one waits for them. */
+    private static ProduceResponse unanswered(List<PartitionBatches> request) {
+        return new ProduceResponse(request.stream()
+                .map(b -> new ProduceResponse.PartitionResult(b.partition().topic(), b.partition().partition(),
+                        null, null, null, null, null, null))
+                .toList());
     }
 
     /** The request's entries by partition and requested leader epoch, each group in request order. */
