@@ -7,6 +7,9 @@ import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,12 +61,11 @@ class KafkaDirectPathIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = SluiceCluster.builder("kafka-direct").nodes(3).withGateway()
+        cluster = SluiceCluster.builder("kafka-direct").nodes(3).withGateway().directDataPath()
                 .jvmOptions(SluiceCluster.testJvm("256m"))
                 .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=4s",
                         "--sluice.coordinator.heartbeat-interval=500ms")
-                .args(ServiceKind.PARTITION, "--sluice.partition.kafka.enabled=true",
-                        "--sluice.partition.replication.lag-time-max=3s")
+                .args(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=3s")
                 .start();
     }
 
@@ -139,8 +141,29 @@ class KafkaDirectPathIT {
             assertThat(read.get(tp)).as("partition %d read back through its leader", p)
                     .containsExactlyElementsOf(acknowledged.get(tp));
         }
+        // The records went through the leaders' own listeners, not through the gateway.
+        for (int node : List.of(1, 2, 3)) {
+            if (cluster.isRunning(node)) {
+                String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                cluster.nodeUrl(node).resolve("/actuator/prometheus")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(directRequests(metrics, "Produce")).as("produce requests node %d answered", node)
+                        .isPositive();
+                assertThat(directRequests(metrics, "Fetch")).as("fetch requests node %d answered", node)
+                        .isPositive();
+            }
+        }
         Figures.report("direct data path: %d records acknowledged across a leader SIGKILL, all read back once and in "
                 + "order from the leaders' own listeners", acknowledged.values().stream().mapToInt(List::size).sum());
+    }
+
+    /** How many {@code api} requests a node's Prometheus page says it answered itself. */
+    private static double directRequests(String metrics, String api) {
+        return metrics.lines()
+                .filter(line -> line.startsWith("sluice_partition_kafka_requests_seconds_count{")
+                        && line.contains("api=\"" + api + "\"") && line.contains("path=\"direct\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** Record {@code i} of the burst: its number, padded to 1 KiB. */

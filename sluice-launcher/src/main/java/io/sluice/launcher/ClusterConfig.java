@@ -38,11 +38,15 @@ import java.util.concurrent.ThreadLocalRandom;
  *                    advertises its route, a coordinator advertises its route and is given to the others by it, the
  *                    admin UI is given the gateway's. The service still binds its own port, and {@link #nodeUrl},
  *                    {@link #coordinatorUrl} and the other URL accessors stay its own address.
+ * @param directDataPath every partition service runs a Kafka listener of its own, on a free port, and Kafka clients
+ *                    produce to and fetch from the leaders there (docs/kafka.md, "The direct data path"); not with
+ *                    {@code secure}, where the gateways serve every partition
  */
 public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String> jvmOptions, int coordinatorPort,
                             int redisPort, int firstPartitionPort, int nodes, int gatewayPort, int adminPort,
                             int kafkaPort, Set<ServiceKind> kinds, Map<ServiceKind, List<String>> extraArgs,
-                            Duration readyTimeout, Duration stopGrace, boolean secure, Map<String, URI> routes) {
+                            Duration readyTimeout, Duration stopGrace, boolean secure, Map<String, URI> routes,
+                            boolean directDataPath) {
 
     static final int MAX_NODES = 99;
     private static final String CLIENT_AUTH = "--server.ssl.client-auth=";
@@ -100,7 +104,8 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                     intValue(settings, Setting.KAFKA_PORT),
                     EnumSet.allOf(ServiceKind.class), Map.of(),
                     Setting.parseDuration(value(settings, Setting.READY_TIMEOUT)),
-                    Setting.parseDuration(value(settings, Setting.STOP_GRACE)), false, Map.of());
+                    Setting.parseDuration(value(settings, Setting.STOP_GRACE)), false, Map.of(),
+                    Setting.parseDataPath(value(settings, Setting.DATA_PATH)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(describe(settings, e), e);
         }
@@ -181,24 +186,24 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withBaseDir(Path dir) {
         return new ClusterConfig(repoRoot, dir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath);
     }
 
     public ClusterConfig withNodes(int count) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                count, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
+                count, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath);
     }
 
     /** Only these kinds of service; e.g. {@code withKinds(COORDINATOR)} for a coordinator on its own. */
     public ClusterConfig withKinds(ServiceKind... only) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
                 nodes, gatewayPort, adminPort, kafkaPort, Set.of(only), extraArgs, readyTimeout, stopGrace, secure,
-                routes);
+                routes, directDataPath);
     }
 
     public ClusterConfig withPorts(int coordinator, int redis, int firstPartition, int gateway, int admin, int kafka) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinator, redis, firstPartition, nodes,
-                gateway, admin, kafka, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
+                gateway, admin, kafka, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath);
     }
 
     /**
@@ -215,7 +220,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withJvmOptions(List<String> options) {
         return new ClusterConfig(repoRoot, baseDir, java, options, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath);
     }
 
     /** Appends application arguments ({@code --key=value}) to every instance of a kind. */
@@ -226,18 +231,24 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         list.addAll(Arrays.asList(args));
         updated.put(kind, list);
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, updated, readyTimeout, stopGrace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, updated, readyTimeout, stopGrace, secure, routes, directDataPath);
     }
 
     public ClusterConfig withReadyTimeout(Duration timeout) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, timeout, stopGrace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, timeout, stopGrace, secure, routes, directDataPath);
     }
 
     /** With security and TLS on ({@code up --secure}). */
     public ClusterConfig withSecure(boolean on) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, on, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, on, routes, directDataPath);
+    }
+
+    /** With the partition services' own Kafka listeners on or off (see {@code directDataPath}). */
+    public ClusterConfig withDirectDataPath(boolean on) {
+        return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, on);
     }
 
     /** The secure cluster's files, whether made yet or not. */
@@ -250,7 +261,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         Map<String, URI> updated = new HashMap<>(routes);
         updated.put(name, route);
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, updated);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, updated, directDataPath);
     }
 
     /** The URL the other services are given for service {@code name}: its route, else {@code own}. */
@@ -260,7 +271,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withStopGrace(Duration grace) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, grace, secure, routes);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, grace, secure, routes, directDataPath);
     }
 
     static URI loopbackUrl(int port) {
@@ -291,6 +302,9 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                 args.add(coordinatorUrls.formatted("sluice.partition"));
                 args.add("--sluice.partition.advertised-url="
                         + reachedAt(name, loopbackUrl(ports.getFirst(), secure)));
+                if (directDataPath && !secure) {
+                    args.add("--sluice.partition.kafka.enabled=true");
+                }
             }
             case GATEWAY -> {
                 ports = List.of(gatewayPort, kafkaPort);

@@ -25,6 +25,9 @@ enum Setting {
     GATEWAY_PORT("SLUICE_GATEWAY_PORT", "--gateway-port", "PORT", "8080", "gateway (public API) port"),
     ADMIN_PORT("SLUICE_ADMIN_PORT", "--admin-port", "PORT", "8088", "admin UI port"),
     KAFKA_PORT("SLUICE_KAFKA_PORT", "--kafka-port", "PORT", "9092", "the gateway's Kafka listener port"),
+    DATA_PATH("SLUICE_DATA_PATH", "--data-path", "direct|gateway", "direct",
+            "where Kafka clients produce and fetch: at the partition leaders' own listeners (free ports, named by "
+                    + "the gateway's Metadata; not with --secure) or through the gateway"),
     JVM_OPTS("SLUICE_JVM_OPTS", "--jvm-opts", "OPTS",
             "-XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError",
             "JVM options of every service, split at spaces"),
@@ -105,5 +108,14 @@ enum Setting {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a duration (try 500ms, 30s, 2m): " + text);
         }
+    }
+
+    /** {@code direct} (true) or {@code gateway} (false), in any case. */
+    static boolean parseDataPath(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "direct" -> true;
+            case "gateway" -> false;
+            default -> throw new IllegalArgumentException("not a data path (direct or gateway): " + text);
+        };
     }
 }

@@ -102,7 +102,8 @@ class AotCacheTest {
         ClusterConfig d = ClusterConfig.defaults(repo);
         return new ClusterConfig(d.repoRoot(), d.baseDir(), home.resolve("bin/java"), d.jvmOptions(),
                 d.coordinatorPort(), d.redisPort(), d.firstPartitionPort(), d.nodes(), d.gatewayPort(), d.adminPort(),
-                d.kafkaPort(), d.kinds(), d.extraArgs(), d.readyTimeout(), d.stopGrace(), d.secure(), d.routes());
+                d.kafkaPort(), d.kinds(), d.extraArgs(), d.readyTimeout(), d.stopGrace(), d.secure(), d.routes(),
+                d.directDataPath());
     }
 
     private ServiceSpec coordinator(ClusterConfig config) {

@@ -46,7 +46,8 @@ class ClusterConfigTest {
         assertThat(config.partition(2).args()).containsExactly("--server.port=9502",
                 "--sluice.partition.node-id=2", "--sluice.partition.data-dir=/repo/var/node-2",
                 "--sluice.partition.coordinator-urls=http://127.0.0.1:9400",
-                "--sluice.partition.advertised-url=http://127.0.0.1:9502");
+                "--sluice.partition.advertised-url=http://127.0.0.1:9502",
+                "--sluice.partition.kafka.enabled=true");
         assertThat(config.spec("gateway").orElseThrow().args()).containsExactly("--server.port=8080",
                 "--sluice.gateway.coordinator-urls=http://127.0.0.1:9400", "--sluice.gateway.kafka.port=9092");
         assertThat(config.spec("gateway").orElseThrow().ports()).containsExactly(8080, 9092);
@@ -106,7 +107,8 @@ class ClusterConfigTest {
             "GATEWAY_PORT    | 70000 | gateway port must be between 1 and 65535",
             "PARTITION_PORT  | 65535 | last partition port must be between 1 and 65535",
             "READY_TIMEOUT   | soon  | not a duration",
-            "READY_TIMEOUT   | 0s    | ready timeout must be positive"})
+            "READY_TIMEOUT   | 0s    | ready timeout must be positive",
+            "DATA_PATH       | both  | not a data path (direct or gateway)"})
     void whenASettingIsInvalidShouldNameIt(Setting setting, String value, String problem) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> ClusterConfig.fromSettings(ROOT, ROOT, Map.of(setting, value)))
@@ -154,6 +156,17 @@ class ClusterConfigTest {
 
         assertThat(config.spec("coordinator").orElseThrow().args()).filteredOn(arg -> arg.contains("client-auth"))
                 .containsExactly("--server.ssl.client-auth=need");
-        assertThat(config.partition(1).args()).contains("--server.ssl.client-auth=want");
+        assertThat(config.partition(1).args()).contains("--server.ssl.client-auth=want")
+                .as("no direct data path with security on").doesNotContain("--sluice.partition.kafka.enabled=true");
+    }
+
+    @Test
+    void onTheGatewayPathNoPartitionServiceRunsAKafkaListener() {
+        ClusterConfig config = ClusterConfig.fromSettings(ROOT, ROOT, Map.of(Setting.DATA_PATH, "Gateway"));
+
+        assertThat(config.directDataPath()).isFalse();
+        assertThat(config.partition(1).args()).noneMatch(arg -> arg.startsWith("--sluice.partition.kafka."));
+        assertThat(ClusterConfig.defaults(ROOT).withDirectDataPath(false).partition(1).args())
+                .noneMatch(arg -> arg.startsWith("--sluice.partition.kafka."));
     }
 }

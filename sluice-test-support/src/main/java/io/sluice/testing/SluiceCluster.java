@@ -333,6 +333,7 @@ public final class SluiceCluster implements AutoCloseable {
         private boolean withLinks;
         private Links links;
         private int spareNodes;
+        private boolean directDataPath;
 
         private Builder(String name) {
             this.name = name;
@@ -349,6 +350,15 @@ public final class SluiceCluster implements AutoCloseable {
          */
         public Builder spareNodes(int count) {
             this.spareNodes = count;
+            return this;
+        }
+
+        /**
+         * The partition services run Kafka listeners of their own (the direct data path, which {@code bin/sluice up}
+         * runs by default); without it Kafka clients reach every partition through the gateway.
+         */
+        public Builder directDataPath() {
+            this.directDataPath = true;
             return this;
         }
 
@@ -439,7 +449,8 @@ public final class SluiceCluster implements AutoCloseable {
                     .withFreePorts()
                     .withJvmOptions(jvmOptions)
                     .withReadyTimeout(readyTimeout)
-                    .withStopGrace(stopGrace);
+                    .withStopGrace(stopGrace)
+                    .withDirectDataPath(directDataPath);
             for (Map.Entry<ServiceKind, List<String>> entry : args.entrySet()) {
                 config = config.withArgs(entry.getKey(), entry.getValue().toArray(String[]::new));
             }

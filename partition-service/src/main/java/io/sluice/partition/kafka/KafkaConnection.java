@@ -53,6 +53,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final DirectFetch fetch;
     private final GatewayBrokers gateways;
     private final int maxFrame;
+    private final KafkaRequestTimers timers;
     /** Frames read and not started, in order. */
     private final Deque<ByteBuf> waiting = new ArrayDeque<>();
     /** Requests started and not yet answered, in order. */
@@ -65,8 +66,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private Upstream upstream;
 
-    KafkaConnection(long id, DirectProduce produce, DirectFetch fetch, GatewayBrokers gateways, int maxFrame) {
+    KafkaConnection(long id, DirectProduce produce, DirectFetch fetch, GatewayBrokers gateways, int maxFrame,
+                    KafkaRequestTimers timers) {
         this.id = id;
+        this.timers = timers;
         this.produce = produce;
         this.fetch = fetch;
         this.gateways = gateways;
@@ -77,12 +80,17 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private static final class Pending {
 
         final boolean produce;
+        final ApiKeys api;
+        final boolean forwarded;
+        final long startedNanos = System.nanoTime();
         Disposable work;
         boolean ready;
         List<Object> parts;
 
-        Pending(boolean produce) {
+        Pending(boolean produce, ApiKeys api, boolean forwarded) {
             this.produce = produce;
+            this.api = api;
+            this.forwarded = forwarded;
         }
     }
 
@@ -130,7 +138,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void start(KafkaRequest request, ByteBuf frame, boolean produceHere) {
-        Pending pending = new Pending(produceHere);
+        Pending pending = new Pending(produceHere, request.apiKey(),
+                !produceHere && request.apiKey() != ApiKeys.FETCH);
         started.add(pending);
         if (produceHere) {
             frame.release();
@@ -173,6 +182,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /** {@code pending}'s answer is ready: every ready answer at the head goes out, in order, then what may start. */
     private void ready(Pending pending, List<Object> parts) {
+        timers.record(pending.api, pending.forwarded, System.nanoTime() - pending.startedNanos);
         pending.ready = true;
         pending.parts = parts;
         boolean wrote = false;

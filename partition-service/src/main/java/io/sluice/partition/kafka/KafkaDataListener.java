@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.internal.client.CoordinatorClient;
 import io.sluice.kafka.KafkaFrameDecoder;
@@ -51,13 +52,14 @@ class KafkaDataListener implements SmartLifecycle {
     private final GatewayBrokers gateways;
     private final DirectProduce produce;
     private final DirectFetch fetch;
+    private final KafkaRequestTimers timers;
     private final AtomicLong connections = new AtomicLong();
     private EventLoopGroup loops;
     private Channel server;
 
     KafkaDataListener(PartitionProperties properties, KafkaAddress address, ClusterSecurityProperties security,
                       CoordinatorClient coordinator, ProduceService produceService, FetchService fetchService,
-                      ReplicaManager replicas) {
+                      ReplicaManager replicas, MeterRegistry meters) {
         this.settings = properties.kafka();
         this.address = address;
         this.securityOn = security.enabled();
@@ -65,6 +67,7 @@ class KafkaDataListener implements SmartLifecycle {
         this.produce = new DirectProduce(produceService, replicas::metadata,
                 properties.requests().defaultTimeout());
         this.fetch = new DirectFetch(fetchService, replicas::metadata);
+        this.timers = new KafkaRequestTimers(meters);
     }
 
     @Override
@@ -84,7 +87,7 @@ class KafkaDataListener implements SmartLifecycle {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(new KafkaFrameDecoder(maxFrame), new KafkaConnection(
-                                connections.incrementAndGet(), produce, fetch, gateways, maxFrame));
+                                connections.incrementAndGet(), produce, fetch, gateways, maxFrame, timers));
                     }
                 })
                 .bind(settings.host(), settings.port()).syncUninterruptibly().channel();
