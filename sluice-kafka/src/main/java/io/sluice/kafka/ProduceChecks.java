@@ -1,16 +1,18 @@
 package io.sluice.kafka;
 
+import io.sluice.protocol.Acks;
 import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.CorruptRecordException;
 import io.sluice.protocol.record.RecordBatch;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * What every Kafka listener checks of a Produce request's records for one partition before anything is sent or
- * appended, from the batch header alone: exactly one batch (Kafka's rule from Produce v3 on), magic 2, whole, no
+ * What every Kafka listener reads and checks of a Produce request before anything is sent or appended: its acks and
+ * timeout, and each partition's records, from the batch header alone: exactly one batch (Kafka's rule from Produce v3 on), magic 2, whole, no
  * control batch, and transactional exactly when the request names a transactional id. The leader checks the rest —
  * CRC, sizes against {@code max.message.bytes}, record layout — as for every append.
  */
@@ -21,6 +23,22 @@ public final class ProduceChecks {
     }
 
     private ProduceChecks() {
+    }
+
+    /** A produce request's {@code acks} as Sluice's, or null when it is none of 0, 1 and -1. */
+    public static Acks acks(short acks) {
+        return switch (acks) {
+            case 0 -> Acks.NONE;
+            case 1 -> Acks.LEADER;
+            case -1 -> Acks.ALL;
+            default -> null;
+        };
+    }
+
+    /** A produce request's {@code timeout_ms}, at least 0 and at most {@code max}. */
+    public static Duration timeout(int timeoutMs, Duration max) {
+        Duration asked = Duration.ofMillis(Math.max(0, timeoutMs));
+        return asked.compareTo(max) > 0 ? max : asked;
     }
 
     /** The refusal of {@code records}, or null when they are one whole, plain v2 batch. */

@@ -1,8 +1,7 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.gateway.GatewayProperties;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.sluice.kafka.Advertised;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,14 +38,7 @@ public class KafkaBroker {
     }
 
     public String advertisedHost() {
-        if (settings.advertisedHost() != null && !settings.advertisedHost().isBlank()) {
-            return settings.advertisedHost();
-        }
-        try {
-            return InetAddress.getByName(settings.host()).isAnyLocalAddress() ? "127.0.0.1" : settings.host();
-        } catch (UnknownHostException e) {
-            return settings.host();
-        }
+        return Advertised.host(settings.advertisedHost(), settings.host());
     }
 
     public int advertisedPort() {

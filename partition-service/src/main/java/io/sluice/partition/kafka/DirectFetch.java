@@ -4,6 +4,7 @@ import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.kafka.ExternalRecords;
+import io.sluice.kafka.FetchSession;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.TopicIds;
@@ -16,7 +17,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
@@ -31,9 +31,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>A partition this node does not lead is NOT_LEADER_OR_FOLLOWER; one whose {@code current_leader_epoch} is older
  * than this node's metadata has it FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH: the client refreshes its
- * metadata either way. No fetch session is kept (the answer's session id is 0, which Kafka's clients take as "full
- * fetches"): a request naming a session is FETCH_SESSION_ID_NOT_FOUND, and the client starts over. Follower fetches
- * are not served here: replicas fetch from one another over the internal API.
+ * metadata either way. Each connection keeps a fetch session (KIP-227, {@link FetchSession}, the gateway's rules): a
+ * full request opens it, incremental ones name only what changed, and an incremental answer carries only the
+ * partitions with news. Follower fetches are not served here: replicas fetch from one another over the internal API.
  */
 final class DirectFetch {
 
@@ -47,61 +47,60 @@ final class DirectFetch {
         this.metadata = metadata;
     }
 
-    Mono<ApiMessage> handle(KafkaRequest request) {
+    /** The answer to {@code request}, on the connection whose fetch session is {@code session}. */
+    Mono<ApiMessage> handle(KafkaRequest request, FetchSession session) {
         FetchRequestData data = ((org.apache.kafka.common.requests.FetchRequest) request.body()).data();
         if (data.replicaId() >= 0 || (data.replicaState() != null && data.replicaState().replicaId() >= 0)) {
             return Mono.just(new FetchResponseData().setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()));
         }
-        if (data.sessionId() != 0) {
-            return Mono.just(new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()));
-        }
         boolean byId = request.version() >= 13;
+        FetchSession.Plan plan = session.plan(data, byId);
+        if (plan.error() != Errors.NONE) {
+            return Mono.just(new FetchResponseData().setErrorCode(plan.error().code()).setSessionId(0));
+        }
         MetadataView view = metadata.get();
-        List<FetchableTopicResponse> topics = new ArrayList<>();
+        // Per partition of the plan, in its order: its answer, filled in once read when it is read.
+        List<PartitionData> answers = new ArrayList<>(plan.partitions().size());
         List<PartitionData> pending = new ArrayList<>();
         List<FetchRequest.Partition> reads = new ArrayList<>();
-        for (FetchRequestData.FetchTopic topic : data.topics()) {
-            Optional<TopicMetadata> known = byId ? byId(view, topic.topicId()) : view.topic(topic.topic());
-            FetchableTopicResponse answer = byId ? new FetchableTopicResponse().setTopicId(topic.topicId())
-                    : new FetchableTopicResponse().setTopic(topic.topic());
-            topics.add(answer);
-            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
-                PartitionData result = new PartitionData().setPartitionIndex(partition.partition())
-                        .setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1)
-                        .setPreferredReadReplica(-1).setRecords(MemoryRecords.EMPTY);
-                answer.partitions().add(result);
-                Errors refused = check(known, partition, byId);
-                if (refused != Errors.NONE) {
-                    result.setErrorCode(refused.code());
-                    continue;
-                }
-                reads.add(new FetchRequest.Partition(known.get().name(), partition.partition(),
-                        partition.fetchOffset(), partition.partitionMaxBytes()));
-                pending.add(result);
+        for (FetchSession.Entry entry : plan.partitions()) {
+            FetchSession.Key key = entry.key();
+            Optional<TopicMetadata> known = byId ? byId(view, key.topicId()) : view.topic(key.topic());
+            PartitionData answer = new PartitionData().setPartitionIndex(key.partition())
+                    .setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1)
+                    .setPreferredReadReplica(-1).setRecords(MemoryRecords.EMPTY);
+            answers.add(answer);
+            Errors refused = check(known, entry, byId);
+            if (refused != Errors.NONE) {
+                answer.setErrorCode(refused.code());
+                continue;
             }
+            reads.add(new FetchRequest.Partition(known.get().name(), key.partition(), entry.fetchOffset(),
+                    entry.partitionMaxBytes()));
+            pending.add(answer);
         }
-        FetchResponseData response = new FetchResponseData().setSessionId(0).setResponses(topics);
         if (reads.isEmpty()) {
-            return Mono.just(response);
+            return Mono.just(session.respond(plan, answers, byId));
         }
         FetchRequest read = new FetchRequest((long) Math.max(0, data.maxWaitMs()), Math.max(1, data.minBytes()),
                 Math.max(1, data.maxBytes()), reads, data.isolationLevel() == 1);
-        return fetches.read(read).map(answers -> {
+        return fetches.read(read).map(outcomes -> {
             for (int i = 0; i < pending.size(); i++) {
-                fill(pending.get(i), answers.get(i));
+                fill(pending.get(i), outcomes.get(i));
             }
-            return response;
+            return session.respond(plan, answers, byId);
         });
     }
 
-    private static Errors check(Optional<TopicMetadata> topic, FetchRequestData.FetchPartition asked, boolean byId) {
+    private static Errors check(Optional<TopicMetadata> topic, FetchSession.Entry asked, boolean byId) {
         if (topic.isEmpty()) {
             return byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
-        if (asked.partition() < 0 || asked.partition() >= topic.get().partitions().size()) {
+        int partition = asked.key().partition();
+        if (partition < 0 || partition >= topic.get().partitions().size()) {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
-        int epoch = topic.get().partition(asked.partition()).leaderEpoch();
+        int epoch = topic.get().partition(partition).leaderEpoch();
         if (asked.currentLeaderEpoch() != NO_EPOCH && asked.currentLeaderEpoch() < epoch) {
             return Errors.FENCED_LEADER_EPOCH;
         }

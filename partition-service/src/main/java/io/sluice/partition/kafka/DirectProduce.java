@@ -64,16 +64,8 @@ final class DirectProduce {
      */
     Mono<Mono<ApiMessage>> start(KafkaRequest request) {
         ProduceRequestData data = ((ProduceRequest) request.body()).data();
-        Acks acks = switch (data.acks()) {
-            case 0 -> Acks.NONE;
-            case 1 -> Acks.LEADER;
-            case -1 -> Acks.ALL;
-            default -> null;
-        };
-        Duration timeout = Duration.ofMillis(Math.max(0, data.timeoutMs()));
-        if (timeout.compareTo(maxTimeout) > 0) {
-            timeout = maxTimeout;
-        }
+        Acks acks = ProduceChecks.acks(data.acks());
+        Duration timeout = ProduceChecks.timeout(data.timeoutMs(), maxTimeout);
         boolean byId = request.version() >= 13;
         boolean transactional = data.transactionalId() != null;
         MetadataView view = metadata.get();

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.sluice.internal.broker.BrokerEndpoint;
+import io.sluice.kafka.FetchSession;
 import io.sluice.kafka.KafkaCodec;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaFrameDecoder;
@@ -18,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -65,6 +67,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private Pending appending;
     private boolean closing;
     private Upstream upstream;
+    /** The connection's fetch session (KIP-227), made by its first Fetch. */
+    private FetchSession fetchSession;
 
     KafkaConnection(long id, DirectProduce produce, DirectFetch fetch, GatewayBrokers gateways, int maxFrame,
                     KafkaRequestTimers timers) {
@@ -155,7 +159,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                     }), e -> context.executor().execute(() -> close(e.toString())));
         } else if (request.apiKey() == ApiKeys.FETCH) {
             frame.release();
-            pending.work = Mono.defer(() -> fetch.handle(request))
+            if (fetchSession == null) {
+                fetchSession = new FetchSession(() -> ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE));
+            }
+            FetchSession session = fetchSession;
+            pending.work = Mono.defer(() -> fetch.handle(request, session))
                     .onErrorResume(e -> Mono.just(failure(request, e)))
                     .map(response -> KafkaCodec.encodeMixed(request, response))
                     .subscribe(parts -> context.executor().execute(() -> ready(pending, parts)),

@@ -11,6 +11,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.internal.client.CoordinatorClient;
+import io.sluice.kafka.Advertised;
 import io.sluice.kafka.KafkaFrameDecoder;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.fetch.FetchService;
@@ -18,9 +19,7 @@ import io.sluice.partition.node.KafkaAddress;
 import io.sluice.partition.produce.ProduceService;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.web.ClusterSecurityProperties;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -92,23 +91,12 @@ class KafkaDataListener implements SmartLifecycle {
                 })
                 .bind(settings.host(), settings.port()).syncUninterruptibly().channel();
         int port = ((InetSocketAddress) server.localAddress()).getPort();
-        String advertised = advertisedHost() + ":" + (settings.advertisedPort() != null ? settings.advertisedPort()
+        String advertised = Advertised.host(settings.advertisedHost(), settings.host()) + ":" + (settings.advertisedPort() != null ? settings.advertisedPort()
                 : port);
         gateways.start();
         address.listening(advertised);
         LOG.info("Kafka listener (the direct data path) on {}:{}, advertised as {}", settings.host(), port,
                 advertised);
-    }
-
-    private String advertisedHost() {
-        if (settings.advertisedHost() != null && !settings.advertisedHost().isBlank()) {
-            return settings.advertisedHost();
-        }
-        try {
-            return InetAddress.getByName(settings.host()).isAnyLocalAddress() ? "127.0.0.1" : settings.host();
-        } catch (UnknownHostException e) {
-            return settings.host();
-        }
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
+import io.sluice.kafka.FetchSession;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.protocol.TopicPartition;
@@ -26,7 +27,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -101,7 +101,8 @@ class FetchApi implements KafkaApi {
         MetadataView view = cluster.current();
         // Per partition read, in the session's order: its answer when refused here, or null when it is fetched.
         Map<TopicPartition, PartitionData> refused = new LinkedHashMap<>();
-        List<Requested> requested = new ArrayList<>();
+        // The partitions of the plan, in its order, by their topics' names here.
+        List<TopicPartition> requested = new ArrayList<>();
         List<FetchRequest.Partition> toFetch = new ArrayList<>();
         Map<String, Boolean> readable = new HashMap<>();
         for (FetchSession.Entry entry : plan.partitions()) {
@@ -109,7 +110,7 @@ class FetchApi implements KafkaApi {
             Optional<TopicMetadata> metadata = byId ? KafkaTopics.byId(view, key.topicId()) : view.topic(key.topic());
             String name = metadata.map(TopicMetadata::name).orElse(key.topic() == null ? "" : key.topic());
             TopicPartition tp = new TopicPartition(name, key.partition());
-            requested.add(new Requested(entry, tp));
+            requested.add(tp);
             // Asked once per topic and request: each denial is one audit line.
             boolean allowed = readable.computeIfAbsent(name, topic ->
                     access.allowed(session, request, AclOperation.READ, topic));
@@ -140,7 +141,7 @@ class FetchApi implements KafkaApi {
             for (FetchedPartition section : sections) {
                 answers.put(section.partition(), answer(section));
             }
-            return response(requested, answers, byId, plan, fetchSession);
+            return fetchSession.respond(plan, requested.stream().map(answers::get).toList(), byId);
         });
     }
 
@@ -222,27 +223,5 @@ class FetchApi implements KafkaApi {
         return new PartitionData().setPartitionIndex(partition).setErrorCode(error.code()).setHighWatermark(-1)
                 .setLastStableOffset(-1).setLogStartOffset(-1).setPreferredReadReplica(-1)
                 .setRecords(MemoryRecords.EMPTY);
-    }
-
-    /** The answer: every partition read, or for an incremental request those with news ({@link FetchSession}). */
-    private static FetchResponseData response(List<Requested> requested, Map<TopicPartition, PartitionData> answers,
-                                              boolean byId, FetchSession.Plan plan, FetchSession fetchSession) {
-        Map<Object, FetchableTopicResponse> topics = new LinkedHashMap<>();
-        for (Requested asked : requested) {
-            PartitionData answer = answers.get(asked.partition());
-            if (!fetchSession.answered(asked.entry(), answer) && plan.incremental()) {
-                continue;
-            }
-            FetchSession.Key key = asked.entry().key();
-            FetchableTopicResponse topic = topics.computeIfAbsent(byId ? key.topicId() : key.topic(), id -> byId
-                    ? new FetchableTopicResponse().setTopicId(key.topicId())
-                    : new FetchableTopicResponse().setTopic(key.topic()));
-            topic.partitions().add(answer);
-        }
-        return new FetchResponseData().setSessionId(plan.sessionId()).setResponses(new ArrayList<>(topics.values()));
-    }
-
-    /** A partition of the session, and its topic's name here ("" when unknown). */
-    private record Requested(FetchSession.Entry entry, TopicPartition partition) {
     }
 }

@@ -1,10 +1,13 @@
-package io.sluice.gateway.kafka.fetch;
+package io.sluice.kafka;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntSupplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchMetadata;
@@ -32,20 +35,20 @@ import org.apache.kafka.common.requests.FetchMetadata;
  * same ones.
  *
  * <p>One session per connection, as Kafka's clients keep one per broker connection, and it lives as long as the
- * connection: a client that connects again (to this gateway or another behind the same address) is told
+ * connection: a client that connects again (to this broker or another behind the same address) is told
  * FETCH_SESSION_ID_NOT_FOUND and sends a full request. So a session costs no more than the connection's partitions,
- * and no limit on their number is needed. A connection's Fetches are handled one at a time
- * ({@link io.sluice.gateway.kafka.KafkaListener KafkaListener}), but a request is planned on one thread and its answer
+ * and no limit on their number is needed. Both Kafka listeners (the gateway's and a partition service's) keep one per
+ * connection. A connection's Fetches are handled one at a time, but a request is planned on one thread and its answer
  * recorded on another, so the methods are synchronized (never contended) for the memory they share.
  */
-final class FetchSession {
+public final class FetchSession {
 
     /** A partition as the client names it: by topic name (Fetch before v13, {@code topicId} zero) or by topic id. */
-    record Key(String topic, Uuid topicId, int partition) {
+    public record Key(String topic, Uuid topicId, int partition) {
     }
 
     /** A partition of the session: where the client last asked to read it, and what it was last told of it. */
-    static final class Entry {
+    public static final class Entry {
 
         private final Key key;
         private long fetchOffset;
@@ -66,19 +69,19 @@ final class FetchSession {
             partitionMaxBytes = asked.partitionMaxBytes();
         }
 
-        Key key() {
+        public Key key() {
             return key;
         }
 
-        long fetchOffset() {
+        public long fetchOffset() {
             return fetchOffset;
         }
 
-        int currentLeaderEpoch() {
+        public int currentLeaderEpoch() {
             return currentLeaderEpoch;
         }
 
-        int partitionMaxBytes() {
+        public int partitionMaxBytes() {
             return partitionMaxBytes;
         }
     }
@@ -91,7 +94,7 @@ final class FetchSession {
      * @param incremental whether the answer carries only the partitions with news
      * @param partitions  every partition to read, in the session's order
      */
-    record Plan(Errors error, int sessionId, boolean incremental, List<Entry> partitions) {
+    public record Plan(Errors error, int sessionId, boolean incremental, List<Entry> partitions) {
 
         static Plan refused(Errors error) {
             return new Plan(error, 0, false, List.of());
@@ -104,12 +107,12 @@ final class FetchSession {
     private int nextEpoch;
 
     /** @param newIds session ids to hand out, never 0 */
-    FetchSession(IntSupplier newIds) {
+    public FetchSession(IntSupplier newIds) {
         this.newIds = newIds;
     }
 
     /** Applies {@code request} to the session, as its epoch says, and says what to read. */
-    synchronized Plan plan(FetchRequestData request, boolean byId) {
+    public synchronized Plan plan(FetchRequestData request, boolean byId) {
         int epoch = request.sessionEpoch();
         if (epoch == FetchMetadata.FINAL_EPOCH) {
             if (request.sessionId() == id) {
@@ -146,7 +149,7 @@ final class FetchSession {
      * Remembers what {@code answer} tells the client of {@code entry}, and says whether an incremental answer must
      * carry it: it has records or an error, or one of its offsets changed since the client was last told.
      */
-    synchronized boolean answered(Entry entry, PartitionData answer) {
+    public synchronized boolean answered(Entry entry, PartitionData answer) {
         boolean news = answer.errorCode() != Errors.NONE.code()
                 || answer.records() != null && answer.records().sizeInBytes() > 0
                 || answer.highWatermark() != entry.highWatermark || answer.lastStableOffset() != entry.lastStableOffset
@@ -163,13 +166,34 @@ final class FetchSession {
         return news;
     }
 
+    /**
+     * The answer to a request planned by {@link #plan}: {@code answers} are its partitions' answers in the plan's order;
+     * for an incremental request only those with news ({@link #answered}), grouped by topic in that order.
+     */
+    public FetchResponseData respond(Plan plan, List<PartitionData> answers, boolean byId) {
+        Map<Object, FetchResponseData.FetchableTopicResponse> topics = new LinkedHashMap<>();
+        for (int i = 0; i < answers.size(); i++) {
+            Entry entry = plan.partitions().get(i);
+            PartitionData answer = answers.get(i);
+            if (!answered(entry, answer) && plan.incremental()) {
+                continue;
+            }
+            Key key = entry.key();
+            topics.computeIfAbsent(byId ? key.topicId() : key.topic(), id -> byId
+                            ? new FetchResponseData.FetchableTopicResponse().setTopicId(key.topicId())
+                            : new FetchResponseData.FetchableTopicResponse().setTopic(key.topic()))
+                    .partitions().add(answer);
+        }
+        return new FetchResponseData().setSessionId(plan.sessionId()).setResponses(new ArrayList<>(topics.values()));
+    }
+
     /** The session's id, 0 when none is open. */
-    synchronized int id() {
+    public synchronized int id() {
         return id;
     }
 
     /** The number of partitions in the session. */
-    synchronized int size() {
+    public synchronized int size() {
         return partitions.size();
     }
 

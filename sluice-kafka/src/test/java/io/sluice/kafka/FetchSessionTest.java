@@ -1,4 +1,4 @@
-package io.sluice.gateway.kafka.fetch;
+package io.sluice.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -97,6 +98,27 @@ class FetchSessionTest {
                 .as("an error").isTrue();
         assertThat(session.answered(one, answer(1, 8, false))).as("after an error the offsets are told again")
                 .isTrue();
+    }
+
+    @Test
+    void theAnswerToAFullRequestCarriesEveryPartitionAndToAnIncrementalOneThoseWithNews() {
+        FetchSession.Plan opened = session.plan(request(0, FetchMetadata.INITIAL_EPOCH, 5, 7), false);
+        FetchResponseData full = session.respond(opened, List.of(answer(0, 5, false), answer(1, 7, false)), false);
+        assertThat(full.sessionId()).isEqualTo(101);
+        assertThat(full.responses()).singleElement().satisfies(topic -> {
+            assertThat(topic.topic()).isEqualTo("t");
+            assertThat(topic.partitions()).extracting(PartitionData::partitionIndex).containsExactly(0, 1);
+        });
+
+        FetchSession.Plan next = session.plan(request(101, 1), false);
+        FetchResponseData incremental = session.respond(next, List.of(answer(0, 5, false), answer(1, 8, true)),
+                false);
+
+        assertThat(incremental.responses()).singleElement().satisfies(topic ->
+                assertThat(topic.partitions()).extracting(PartitionData::partitionIndex).as("only 1 has news")
+                        .containsExactly(1));
+        assertThat(session.respond(session.plan(request(101, 2), false), List.of(answer(0, 5, false),
+                answer(1, 8, false)), false).responses()).as("nothing new anywhere").isEmpty();
     }
 
     @Test
