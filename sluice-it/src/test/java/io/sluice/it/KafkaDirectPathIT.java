@@ -38,6 +38,8 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.tools.reassign.ReassignPartitionsCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * consumer group bootstrapped at the gateway produce to and fetch from the leaders themselves — their group, offsets
  * and metadata requests forwarded by the nodes to the gateway. A burst keeps five produce requests in flight on each
  * leader's connection; then the leader of a partition is SIGKILLed under the idempotent acks=all producer: every
- * acknowledged record is read back, once and in order per partition.
+ * acknowledged record is read back, once and in order per partition. Kafka's {@code kafka-reassign-partitions}
+ * generates and executes a plan of the nodes' ids, which only the direct path lists as brokers.
  */
 class KafkaDirectPathIT {
 
@@ -79,6 +82,7 @@ class KafkaDirectPathIT {
     @Test
     void kafkaClientsProduceToAndFetchFromTheLeadersThemselvesThroughALeaderKill() throws Exception {
         Map<TopicPartition, List<String>> acknowledged = new HashMap<>();
+        int killed;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2")))).all().get(60, TimeUnit.SECONDS);
@@ -116,6 +120,7 @@ class KafkaDirectPathIT {
             }
             sendAndRecord(producer, 0, 300, acknowledged);
             PartitionState before = partition(0);
+            killed = before.leader();
             List<Future<RecordMetadata>> inFlight = new ArrayList<>();
             for (int i = 300; i < 600; i++) {
                 inFlight.add(producer.send(new ProducerRecord<>(TOPIC, i % PARTITIONS, null, "v" + i)));
@@ -153,8 +158,45 @@ class KafkaDirectPathIT {
                         .isPositive();
             }
         }
+        cluster.start(killed); // back for the other tests
         Figures.report("direct data path: %d records acknowledged across a leader SIGKILL, all read back once and in "
                 + "order from the leaders' own listeners", acknowledged.values().stream().mapToInt(List::size).sum());
+    }
+
+    /**
+     * Kafka's {@code kafka-reassign-partitions --generate} and {@code --execute} (the tool's own code, run in-process):
+     * with the partition services listed as brokers, a plan of their node ids is accepted, and the partitions end on
+     * the nodes the generated plan names.
+     */
+    @Test
+    void kafkaReassignPartitionsGeneratesAndExecutesAPlanOfNodeIds() throws Exception {
+        String topic = "reassigned";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 2))).all().get(60, TimeUnit.SECONDS);
+            Waits.await("the three nodes listed as brokers", Duration.ofSeconds(60), () ->
+                    get(admin.describeCluster().nodes()).stream().map(Node::id).collect(Collectors.toSet())
+                            .containsAll(Set.of(1, 2, 3)) ? true : null);
+
+            Map.Entry<Map<org.apache.kafka.common.TopicPartition, List<Integer>>,
+                    Map<org.apache.kafka.common.TopicPartition, List<Integer>>> generated =
+                    ReassignPartitionsCommand.generateAssignment(admin,
+                            "{\"version\":1,\"topics\":[{\"topic\":\"" + topic + "\"}]}", "1,2", false);
+            Map<org.apache.kafka.common.TopicPartition, List<Integer>> proposed = generated.getKey();
+            assertThat(proposed).hasSize(3);
+            assertThat(proposed.values()).allSatisfy(replicas ->
+                    assertThat(replicas).hasSize(2).containsExactlyInAnyOrder(1, 2));
+
+            ReassignPartitionsCommand.executeAssignment(admin, false,
+                    ReassignPartitionsCommand.formatAsReassignmentJson(proposed, Map.of()), -1L, -1L, 10_000L,
+                    Time.SYSTEM, false);
+            Waits.await("the generated plan carried out", Duration.ofSeconds(60), () -> {
+                boolean moving = !get(admin.listPartitionReassignments().reassignments()).isEmpty();
+                Map<Integer, List<Integer>> replicas = get(admin.describeTopics(List.of(topic)).allTopicNames())
+                        .get(topic).partitions().stream().collect(Collectors.toMap(TopicPartitionInfo::partition,
+                                p -> p.replicas().stream().map(Node::id).toList()));
+                return !moving && replicas.values().stream().allMatch(r -> Set.of(1, 2).containsAll(r)) ? true : null;
+            });
+        }
     }
 
     /** How many {@code api} requests a node's Prometheus page says it answered itself. */
