@@ -126,7 +126,8 @@ final class DirectFetch {
         }
     }
 
-    private static Optional<TopicMetadata> byId(MetadataView view, Uuid id) {
+    /** The topic whose Kafka topic id is {@code id} (Produce and Fetch from v13 on name topics by id). */
+    static Optional<TopicMetadata> byId(MetadataView view, Uuid id) {
         return view.metadata().topics().stream().filter(topic -> TopicIds.of(topic.id()).equals(id)).findFirst();
     }
 }

@@ -7,7 +7,6 @@ import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.ProduceChecks;
-import io.sluice.kafka.TopicIds;
 import io.sluice.partition.produce.ProduceService;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.TopicPartition;
@@ -74,10 +73,7 @@ final class DirectProduce {
         List<PartitionProduceResponse> pending = new ArrayList<>();
         List<PartitionBatches> entries = new ArrayList<>();
         for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
-            Optional<TopicMetadata> known = byId
-                    ? view.metadata().topics().stream().filter(t -> TopicIds.of(t.id()).equals(topic.topicId()))
-                            .findFirst()
-                    : view.topic(topic.name());
+            Optional<TopicMetadata> known = byId ? DirectFetch.byId(view, topic.topicId()) : view.topic(topic.name());
             TopicProduceResponse answer = byId ? new TopicProduceResponse().setTopicId(topic.topicId())
                     : new TopicProduceResponse().setName(topic.name());
             topics.add(answer);

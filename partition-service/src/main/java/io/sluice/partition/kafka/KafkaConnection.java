@@ -223,7 +223,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             upstream = new Upstream(context.channel().eventLoop(), gateway.get(), maxFrame);
         }
         upstream.forward(frame, answer -> ready(pending, List.of(answer)),
-                () -> close("its gateway connection failed"));
+                why -> close("forwarding its requests failed: " + why));
     }
 
     private void close(String why) {

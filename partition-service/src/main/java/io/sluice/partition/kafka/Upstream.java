@@ -13,7 +13,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.sluice.internal.broker.BrokerEndpoint;
 import io.sluice.kafka.KafkaFrameDecoder;
-import java.net.ConnectException;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +30,7 @@ final class Upstream {
     private final int maxFrame;
     private Channel channel;
     private Consumer<ByteBuf> awaiting;
-    private Runnable onClose;
+    private Consumer<String> onClose;
 
     Upstream(EventLoop loop, BrokerEndpoint gateway, int maxFrame) {
         this.loop = loop;
@@ -41,10 +40,10 @@ final class Upstream {
 
     /**
      * Sends {@code frame} (a request's bytes, the size prefix left off) and hands the answer's frame, size prefix
-     * included, to {@code answer}; {@code failed} runs instead if the gateway cannot be reached or the connection to
-     * it ends first.
+     * included, to {@code answer}; {@code failed} is told why instead if the gateway cannot be reached or the
+     * connection to it ends first.
      */
-    void forward(ByteBuf frame, Consumer<ByteBuf> answer, Runnable failed) {
+    void forward(ByteBuf frame, Consumer<ByteBuf> answer, Consumer<String> failed) {
         this.awaiting = answer;
         this.onClose = failed;
         ByteBuf framed = Unpooled.wrappedBuffer(Unpooled.buffer(4).writeInt(frame.readableBytes()), frame);
@@ -68,7 +67,7 @@ final class Upstream {
                 channel.writeAndFlush(framed);
             } else {
                 framed.release();
-                fail(new ConnectException("Gateway " + gateway + " unreachable: " + done.cause()));
+                fail("gateway " + gateway.host() + ":" + gateway.port() + " unreachable: " + done.cause());
             }
         });
     }
@@ -81,12 +80,12 @@ final class Upstream {
         }
     }
 
-    private void fail(Exception cause) {
-        Runnable failed = onClose;
+    private void fail(String why) {
+        Consumer<String> failed = onClose;
         awaiting = null;
         onClose = null;
         if (failed != null) {
-            failed.run();
+            failed.accept(why);
         }
     }
 
@@ -108,7 +107,7 @@ final class Upstream {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            fail(new ConnectException("The connection to gateway " + gateway + " ended"));
+            fail("the connection to gateway " + gateway.host() + ":" + gateway.port() + " ended");
             ctx.fireChannelInactive();
         }
 
