@@ -5,14 +5,18 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
-/** {@code sluice reassignment list|start|cancel}: partition moves (KIP-455) and how far they have come. */
+/**
+ * {@code sluice reassignment list|propose|start|cancel}: partition moves (KIP-455), how far they have come, and the
+ * coordinator's proposal for moving topics onto nodes.
+ */
 @Command(name = "reassignment", mixinStandardHelpOptions = true,
         description = "Move partitions to other nodes, follow the moves, cancel them.",
-        subcommands = {ReassignmentCommand.ListMoves.class, ReassignmentCommand.StartMoves.class,
-                ReassignmentCommand.CancelMove.class})
+        subcommands = {ReassignmentCommand.ListMoves.class, ReassignmentCommand.Propose.class,
+                ReassignmentCommand.StartMoves.class, ReassignmentCommand.CancelMove.class})
 final class ReassignmentCommand {
 
     private static final String REASSIGNMENTS = "/v1/reassignments";
@@ -68,6 +72,44 @@ final class ReassignmentCommand {
             }
             long s = seconds.asLong();
             return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" + (s % 60) + "s" : (s / 3600) + "h" + (s % 3600 / 60) + "m";
+        }
+    }
+
+    @Command(name = "propose", mixinStandardHelpOptions = true,
+            description = "Where the coordinator's move planner would put every replica of the topics on the nodes "
+                    + "given (Kafka's --generate), balanced over racks, replicas, bytes and leaders. Nothing moves: "
+                    + "the table is followed by the 'sluice reassignment start' command that starts the partitions "
+                    + "that would move.")
+    static final class Propose extends ClientCommand {
+
+        @Option(names = "--nodes", split = ",", required = true, paramLabel = "NODE[,NODE...]",
+                description = "The node ids the topics' replicas may use; every other node's replicas of them leave it.")
+        List<Integer> nodes;
+
+        @Parameters(paramLabel = "TOPIC", arity = "1..*", description = "The topics whose partitions may move.")
+        List<String> topics;
+
+        @Override
+        int run(Gateway gateway) {
+            JsonNode answer = gateway.send("POST", REASSIGNMENTS + "/proposal", Query.of(),
+                    new ProposalRequest(topics, nodes));
+            return print(answer, () -> {
+                Table table = new Table("TOPIC", "PARTITION", "CURRENT", "PROPOSED");
+                List<String> moves = new ArrayList<>();
+                for (JsonNode partition : answer.path("partitions")) {
+                    JsonNode current = partition.path("current_replicas");
+                    JsonNode proposed = partition.path("proposed_replicas");
+                    table.row(partition.path("topic").asString(), partition.path("partition").asInt(),
+                            Json.cell(current), Json.cell(proposed));
+                    if (!current.equals(proposed)) {
+                        moves.add(partition.path("topic").asString() + ":" + partition.path("partition").asInt() + "="
+                                + Json.cell(proposed));
+                    }
+                }
+                table.print(out());
+                out().println(moves.isEmpty() ? "Nothing would move."
+                        : "To start it: sluice reassignment start " + String.join(" ", moves));
+            });
         }
     }
 
@@ -145,6 +187,10 @@ final class ReassignmentCommand {
             out().flush();
             return ExitCode.OK;
         }
+    }
+
+    /** The body of {@code POST /v1/reassignments/proposal}. */
+    record ProposalRequest(List<String> topics, List<Integer> nodes) {
     }
 
     /** The body of {@code POST /v1/reassignments}. */

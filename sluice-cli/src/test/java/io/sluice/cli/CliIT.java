@@ -216,6 +216,23 @@ class CliIT {
     }
 
     @Test
+    void aProposalOnTheNodeThatHoldsATopicMovesNothingAndOneOnAnUnknownNodeIsNotFound() {
+        sluice("", "topic", "create", "proposed", "--partitions", "2");
+
+        Run proposed = sluice("", "reassignment", "propose", "--nodes", "1", "proposed");
+        Run unknownNode = sluice("", "reassignment", "propose", "--nodes", "1,7", "proposed");
+
+        assertThat(proposed.exit()).isZero();
+        assertThat(proposed.lines().getFirst().split("\\s+")).containsExactly("TOPIC", "PARTITION", "CURRENT",
+                "PROPOSED");
+        assertThat(proposed.lines().subList(1, 3)).allSatisfy(line -> assertThat(line.split("\\s+"))
+                .containsExactly("proposed", line.split("\\s+")[1], "1", "1"));
+        assertThat(proposed.lines().getLast()).isEqualTo("Nothing would move.");
+        assertThat(unknownNode.exit()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(unknownNode.err()).contains("UNKNOWN_NODE", "Node 7");
+    }
+
+    @Test
     void consumeStartsAtAnOffsetATimeOrTheLastRecordsOfOnePartition() throws InterruptedException {
         sluice("", "topic", "create", "positions", "--partitions", "2");
         sluice("a\nb\nc\n", "produce", "positions", "--partition", "0");

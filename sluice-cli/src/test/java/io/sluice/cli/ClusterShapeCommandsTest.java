@@ -104,6 +104,33 @@ class ClusterShapeCommandsTest {
     }
 
     @Test
+    void proposeSendsTheTopicsAndNodesAndPrintsTheStartCommandOfWhatWouldMove() {
+        answers.put("POST /v1/reassignments/proposal", new Answer(200, """
+                {"partitions": [{"topic": "orders", "partition": 0, "current_replicas": [1, 2],
+                  "proposed_replicas": [3, 2]},
+                 {"topic": "orders", "partition": 1, "current_replicas": [2, 3], "proposed_replicas": [2, 3]}]}"""));
+
+        assertThat(run("reassignment", "propose", "--nodes", "2,3", "orders")).isEqualTo(ExitCode.OK);
+
+        assertThat(calls).containsExactly("POST /v1/reassignments/proposal {\"topics\":[\"orders\"],\"nodes\":[2,3]}");
+        assertThat(lines().getFirst()).startsWith("TOPIC").contains("CURRENT", "PROPOSED");
+        assertThat(lines()).anySatisfy(line -> assertThat(line).matches("orders +0 +1,2 +3,2\\s*"));
+        assertThat(lines()).anySatisfy(line -> assertThat(line).matches("orders +1 +2,3 +2,3\\s*"));
+        assertThat(lines().getLast()).isEqualTo("To start it: sluice reassignment start orders:0=3,2");
+    }
+
+    @Test
+    void proposeSaysSoWhenNothingWouldMove() {
+        answers.put("POST /v1/reassignments/proposal", new Answer(200, """
+                {"partitions": [{"topic": "orders", "partition": 0, "current_replicas": [1],
+                  "proposed_replicas": [1]}]}"""));
+
+        assertThat(run("reassignment", "propose", "--nodes", "1", "orders")).isEqualTo(ExitCode.OK);
+
+        assertThat(lines().getLast()).isEqualTo("Nothing would move.");
+    }
+
+    @Test
     void startSendsEveryPartitionInOneRequestAndExitsOneWhenSomeWereRefused() {
         answers.put("POST /v1/reassignments", new Answer(207, """
                 {"partitions": [{"topic": "orders", "partition": 0},

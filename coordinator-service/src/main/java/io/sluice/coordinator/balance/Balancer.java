@@ -13,18 +13,21 @@ import io.sluice.coordinator.partition.PartitionChanges;
 import io.sluice.coordinator.reassign.ReassignmentService;
 import io.sluice.coordinator.store.MetadataChange;
 import io.sluice.internal.coordinator.AlterReassignmentsRequest;
+import io.sluice.internal.coordinator.ReassignmentProposal;
 import io.sluice.internal.metadata.Elections;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -200,6 +203,71 @@ public class Balancer {
                 settings.leaderTolerance(), settings.enabled(), settings.byteTolerance(),
                 settings.minByteSpread().toBytes());
         return MovePlanner.plan(nodes, partitions, limits);
+    }
+
+    /**
+     * The planner's proposal for the partitions of {@code request}'s topics on its nodes (Kafka's {@code --generate},
+     * {@link MovePlanner#propose}), with the sizes the nodes report now and the balancer's tolerances; nothing moves.
+     * The nodes named are the targets and every other node is emptied of those topics' replicas. Only the topics
+     * named are weighed, as Kafka's tool weighs them. A moving partition is planned from where its move goes.
+     */
+    public Mono<ReassignmentProposal> propose(ReassignmentProposal.Request request) {
+        return Mono.defer(() -> {
+            checked(metadata.view(), request);
+            return sizes.refresh(metadata.view()).then(Mono.fromSupplier(() -> proposal(metadata.view(), request)));
+        });
+    }
+
+    private ReassignmentProposal proposal(MetadataView view, ReassignmentProposal.Request request) {
+        Set<Integer> targets = checked(view, request);
+        Map<TopicPartition, Long> sized = sizes.current(view);
+        List<MovePlanner.Node> nodes = view.metadata().nodes().stream().map(node -> new MovePlanner.Node(node.id(),
+                node.rack(), targets.contains(node.id()) ? Role.TARGET : Role.DRAIN)).toList();
+        List<MovePlanner.Partition> partitions = new ArrayList<>();
+        for (String name : new LinkedHashSet<>(request.topics())) {
+            TopicMetadata topic = view.topic(name).orElseThrow();
+            for (PartitionState state : topic.partitions()) {
+                TopicPartition id = new TopicPartition(name, state.partition());
+                partitions.add(new MovePlanner.Partition(id, state.targetReplicas(), state.targetReplicas(), true,
+                        false, sized.getOrDefault(id, 0L)));
+            }
+        }
+        Limits limits = new Limits(Integer.MAX_VALUE, settings.replicaTolerance(), settings.leaderTolerance(), true,
+                settings.byteTolerance(), settings.minByteSpread().toBytes());
+        Map<TopicPartition, List<Integer>> proposed = MovePlanner.propose(nodes, partitions, limits);
+        return new ReassignmentProposal(partitions.stream().map(p -> new ReassignmentProposal.Partition(
+                p.id().topic(), p.id().partition(), p.replicas(), proposed.get(p.id()))).toList());
+    }
+
+    /**
+     * The target node ids of a proposal that can be made: at least one topic and one node, every topic existing,
+     * every node registered, alive and not being decommissioned, and as many nodes as a partition has replicas.
+     */
+    private static Set<Integer> checked(MetadataView view, ReassignmentProposal.Request request) {
+        if (request.topics() == null || request.topics().isEmpty() || request.nodes() == null
+                || request.nodes().isEmpty() || request.topics().contains(null) || request.nodes().contains(null)) {
+            throw ErrorCode.INVALID_REQUEST.exception("A proposal needs \"topics\" and \"nodes\", neither empty");
+        }
+        Set<Integer> targets = new LinkedHashSet<>(request.nodes());
+        for (int id : targets) {
+            NodeInfo node = view.node(id).orElseThrow(() ->
+                    ErrorCode.UNKNOWN_NODE.exception("Node " + id + " is not registered"));
+            if (!node.acceptsReplicas()) {
+                String why = node.decommissioning() ? "being decommissioned"
+                        : node.status().name().toLowerCase(Locale.ROOT);
+                throw ErrorCode.INVALID_REPLICA_ASSIGNMENT.exception("Node " + id + " cannot take replicas: it is " + why);
+            }
+        }
+        for (String name : request.topics()) {
+            TopicMetadata topic = view.topic(name).orElseThrow(() ->
+                    ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + name + "' does not exist"));
+            int replicas = topic.partitions().stream().mapToInt(p -> p.targetReplicas().size()).max().orElse(0);
+            if (replicas > targets.size()) {
+                throw ErrorCode.INVALID_REPLICATION_FACTOR.exception("Topic '" + name + "' has " + replicas
+                        + " replicas per partition: " + targets.size() + " node(s) cannot hold them");
+            }
+        }
+        return targets;
     }
 
     /** Nodes dead for longer than the repair delay, as far as this coordinator has seen; none when disabled. */

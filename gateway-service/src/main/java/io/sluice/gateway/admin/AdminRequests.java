@@ -92,6 +92,10 @@ public final class AdminRequests {
     record PartitionMove(String topic, Integer partition, List<Integer> replicas) {
     }
 
+    /** What to propose moves for: the topics whose partitions may move, and the node ids they may use. */
+    record ProposalRequest(List<String> topics, List<Integer> nodes) {
+    }
+
     /** A node's move throttle: bytes per second, at least 1. */
     record MoveThrottle(Long bytesPerSecond) {
     }

@@ -2,6 +2,7 @@ package io.sluice.gateway.admin;
 
 import io.sluice.gateway.admin.AdminRequests.MoveRequest;
 import io.sluice.gateway.admin.AdminRequests.PartitionMove;
+import io.sluice.gateway.admin.AdminRequests.ProposalRequest;
 import io.sluice.gateway.admin.CatchUpRates.AddingReplica;
 import io.sluice.gateway.admin.MoveViews.CatchUp;
 import io.sluice.gateway.admin.MoveViews.DecommissionList;
@@ -9,12 +10,15 @@ import io.sluice.gateway.admin.MoveViews.DecommissionView;
 import io.sluice.gateway.admin.MoveViews.MoveOutcome;
 import io.sluice.gateway.admin.MoveViews.MoveOutcomes;
 import io.sluice.gateway.admin.MoveViews.MoveThrottleView;
+import io.sluice.gateway.admin.MoveViews.Proposal;
+import io.sluice.gateway.admin.MoveViews.ProposedPartition;
 import io.sluice.gateway.admin.MoveViews.ReassignmentList;
 import io.sluice.gateway.admin.MoveViews.ReassignmentView;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.internal.coordinator.AlterReassignmentsRequest;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.ReassignmentListing;
+import io.sluice.internal.coordinator.ReassignmentProposal;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.PartitionState;
@@ -135,6 +139,25 @@ class ClusterMoves {
     private static Optional<Integer> leader(MetadataView view, ReassignmentListing.Ongoing move) {
         return view.partition(new TopicPartition(move.topic(), move.partition()))
                 .filter(PartitionState::hasLeader).map(PartitionState::leader);
+    }
+
+    /**
+     * Where the coordinator's move planner would put the partitions of the topics asked for on the nodes named (Kafka's
+     * {@code --generate}); nothing moves. A request without topics or nodes, or with a null among them, is
+     * INVALID_REQUEST and a malformed topic name INVALID_TOPIC_NAME here; the coordinator refuses the rest (an unknown
+     * topic or node, a node that cannot take replicas, fewer nodes than replicas).
+     */
+    Mono<Proposal> propose(ProposalRequest request) {
+        return Mono.defer(() -> {
+            if (request == null || request.topics() == null || request.topics().isEmpty() || request.nodes() == null
+                    || request.nodes().isEmpty() || request.topics().contains(null) || request.nodes().contains(null)) {
+                throw ErrorCode.INVALID_REQUEST.exception("\"topics\" (topic names) and \"nodes\" (node ids) are "
+                        + "required, neither empty");
+            }
+            request.topics().forEach(TopicNames::validate);
+            return coordinator.proposeReassignment(new ReassignmentProposal.Request(request.topics(), request.nodes()));
+        }).map(proposal -> new Proposal(proposal.partitions().stream().map(p -> new ProposedPartition(p.topic(),
+                p.partition(), p.current(), p.proposed())).toList()));
     }
 
     /**

@@ -2,11 +2,13 @@ package io.sluice.gateway.admin;
 
 import io.sluice.gateway.admin.AdminRequests.MoveRequest;
 import io.sluice.gateway.admin.AdminRequests.MoveThrottle;
+import io.sluice.gateway.admin.AdminRequests.ProposalRequest;
 import io.sluice.gateway.admin.MoveViews.DecommissionList;
 import io.sluice.gateway.admin.MoveViews.DecommissionView;
 import io.sluice.gateway.admin.MoveViews.MoveOutcome;
 import io.sluice.gateway.admin.MoveViews.MoveOutcomes;
 import io.sluice.gateway.admin.MoveViews.MoveThrottleView;
+import io.sluice.gateway.admin.MoveViews.Proposal;
 import io.sluice.gateway.admin.MoveViews.ReassignmentList;
 import io.sluice.web.Problems;
 import org.springframework.http.HttpStatus;
@@ -60,6 +62,12 @@ class ClusterMovesController {
         ProblemDetail problem = Problems.of(first.errorCode(), first.detail());
         problem.setProperty("partitions", outcomes.partitions());
         return Problems.response(first.errorCode(), problem);
+    }
+
+    /** Nothing moves: start the proposal, or part of it, with {@code POST /v1/reassignments}. */
+    @PostMapping("/v1/reassignments/proposal")
+    Mono<Proposal> propose(@RequestBody ProposalRequest request) {
+        return moves.propose(request);
     }
 
     @DeleteMapping("/v1/reassignments/{topic}/{partition}")

@@ -36,6 +36,14 @@ final class MoveViews {
                    Long etaSeconds) {
     }
 
+    /** The planner's proposal: each partition's current replicas and where it would put them. */
+    record Proposal(List<ProposedPartition> partitions) {
+    }
+
+    record ProposedPartition(String topic, int partition, List<Integer> currentReplicas,
+                             List<Integer> proposedReplicas) {
+    }
+
     record ReassignmentList(List<ReassignmentView> reassignments) {
     }
 

@@ -43,8 +43,8 @@ import reactor.core.publisher.Mono;
  * name, checked by the controllers), share-group admin as consumer-group admin (DESCRIBE, DELETE, and READ to reset);
  * admin routes their operation
  * (deleting a partition's records DELETE on the topic, as Kafka's DeleteRecords; moving partitions, decommissioning
- * nodes and setting their move throttles ALTER on the cluster, listing them DESCRIBE on it, as Kafka's reassignment
- * APIs).
+ * nodes and setting their move throttles ALTER on the cluster, listing them and proposing moves DESCRIBE on it, as
+ * Kafka's reassignment APIs).
  * What only a body names (the topics of a join or a commit, a topic to create) the controller checks; listings are
  * filtered by the controller. Routes marked admin leave an audit line with their outcome.
  */
@@ -100,6 +100,7 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             route("GET", "/v1/cluster/topic-configs", false, need(DESCRIBE_CONFIGS, CLUSTER, null)),
             route("GET", "/v1/reassignments", false, need(DESCRIBE, CLUSTER, null)),
             route("POST", "/v1/reassignments", true, need(ALTER, CLUSTER, null)),
+            route("POST", "/v1/reassignments/proposal", false, need(DESCRIBE, CLUSTER, null)),
             route("DELETE", "/v1/reassignments/{topic}/{partition}", true, need(ALTER, CLUSTER, null)),
             route("GET", "/v1/decommissions", false, need(DESCRIBE, CLUSTER, null)),
             route("POST", "/v1/nodes/{node}/decommission", true, need(ALTER, CLUSTER, null)),

@@ -148,6 +148,24 @@ class ClusterMovesTest {
         assertThat(reassignments().path("reassignments").isEmpty()).isTrue();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no body members     | {}                                                    | INVALID_REQUEST",
+            "no topics           | {\"topics\": [], \"nodes\": [1]}                  | INVALID_REQUEST",
+            "no nodes            | {\"topics\": [\"TOPIC\"]}                         | INVALID_REQUEST",
+            "a null node         | {\"topics\": [\"TOPIC\"], \"nodes\": [1, null]} | INVALID_REQUEST",
+            "a node not an int   | {\"topics\": [\"TOPIC\"], \"nodes\": [\"one\"]} | INVALID_REQUEST",
+            "an unknown field    | {\"topic\": [\"TOPIC\"], \"nodes\": [1]}        | INVALID_REQUEST",
+            "a bad topic name    | {\"topics\": [\"a b\"], \"nodes\": [1]}         | INVALID_TOPIC_NAME"})
+    void aBadProposalRequestIsRefusedBeforeTheCoordinatorIsAsked(String name, String body, String errorCode) {
+        // The fake coordinator fails every proposal: a request that reached it would be a 500.
+        client.post().uri("/v1/reassignments/proposal").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body.replace("TOPIC", topic)).exchange()
+                .expectStatus().isEqualTo(400)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.error_code").isEqualTo(errorCode);
+    }
+
     @Test
     void aDecommissionIsAcceptedListedAndCancelled() {
         client.post().uri("/v1/nodes/2/decommission").exchange().expectStatus().isAccepted().expectBody()

@@ -15,6 +15,7 @@ import io.sluice.internal.coordinator.AlterReassignmentsResponse;
 import io.sluice.internal.coordinator.ElectLeadersRequest;
 import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ReassignmentListing;
+import io.sluice.internal.coordinator.ReassignmentProposal;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
@@ -568,6 +569,12 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     @Override
     public Mono<ReassignmentListing> listReassignments() {
         return Mono.fromSupplier(() -> new ReassignmentListing(List.copyOf(moves.values())));
+    }
+
+    /** The planner is the coordinator's; its tests and the real-process ones cover proposals. */
+    @Override
+    public Mono<ReassignmentProposal> proposeReassignment(ReassignmentProposal.Request request) {
+        return Mono.error(new UnsupportedOperationException("proposals are the coordinator's"));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.sluice.internal.coordinator.AlterReassignmentsResponse;
 import io.sluice.internal.coordinator.ElectLeadersRequest;
 import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ReassignmentListing;
+import io.sluice.internal.coordinator.ReassignmentProposal;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
@@ -129,6 +130,11 @@ abstract class UnsupportedCoordinatorApi implements CoordinatorApi {
     @Override
     public Mono<ReassignmentListing> listReassignments() {
         return unsupported("listReassignments");
+    }
+
+    @Override
+    public Mono<ReassignmentProposal> proposeReassignment(ReassignmentProposal.Request request) {
+        return unsupported("proposeReassignment");
     }
 
     @Override

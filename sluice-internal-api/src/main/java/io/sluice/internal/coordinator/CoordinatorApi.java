@@ -79,6 +79,13 @@ public interface CoordinatorApi {
     Mono<ReassignmentListing> listReassignments();
 
     /**
+     * Where the coordinator's move planner would put the partitions of the topics asked for on the nodes named
+     * (Kafka's {@code --generate}); nothing moves. UNKNOWN_TOPIC, UNKNOWN_NODE, or INVALID_REPLICA_ASSIGNMENT for a
+     * node that cannot take replicas.
+     */
+    Mono<ReassignmentProposal> proposeReassignment(ReassignmentProposal.Request request);
+
+    /**
      * Decommissions {@code nodeId}: it takes no new replicas and its replicas move off; answers how far that has come.
      * UNKNOWN_NODE for a node not registered.
      */

@@ -35,6 +35,8 @@ public final class CoordinatorPaths {
     public static final String ELECTIONS = "/internal/elections";
     /** POST: start, replace or cancel moves ({@link AlterReassignmentsRequest}); GET: the moves under way. */
     public static final String REASSIGNMENTS = "/internal/reassignments";
+    /** POST a {@link ReassignmentProposal.Request}: the planner's proposal, nothing moved. */
+    public static final String REASSIGNMENT_PROPOSAL = "/internal/reassignments/proposal";
     /** {@code ?since=V&wait_ms=W}: JSON long poll; with {@code Accept: text/event-stream}, a stream. */
     public static final String METADATA = "/internal/metadata";
 

@@ -37,6 +37,7 @@ import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ElectionResult;
 import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.ReassignmentListing;
+import io.sluice.internal.coordinator.ReassignmentProposal;
 import io.sluice.internal.coordinator.RegisterRequest;
 import io.sluice.internal.coordinator.RegisterResponse;
 import io.sluice.internal.coordinator.ShutdownResponse;
@@ -238,6 +239,11 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<ReassignmentListing> listReassignments() {
         return get(CoordinatorPaths.REASSIGNMENTS, ReassignmentListing.class);
+    }
+
+    @Override
+    public Mono<ReassignmentProposal> proposeReassignment(ReassignmentProposal.Request request) {
+        return post(CoordinatorPaths.REASSIGNMENT_PROPOSAL, request, ReassignmentProposal.class);
     }
 
     @Override

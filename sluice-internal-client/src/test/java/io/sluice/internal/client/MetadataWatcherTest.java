@@ -10,6 +10,7 @@ import io.sluice.internal.coordinator.AlterReassignmentsResponse;
 import io.sluice.internal.coordinator.ElectLeadersRequest;
 import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ReassignmentListing;
+import io.sluice.internal.coordinator.ReassignmentProposal;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
@@ -194,6 +195,11 @@ class MetadataWatcherTest {
 
         @Override
         public Mono<ReassignmentListing> listReassignments() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Mono<ReassignmentProposal> proposeReassignment(ReassignmentProposal.Request request) {
             throw new UnsupportedOperationException();
         }
 
