@@ -238,8 +238,9 @@ public record CoordinatorProperties(
     }
 
     /**
-     * Streams groups (KIP-1071), with the defaults of Kafka's group coordinator. The first three are defaults a group
-     * may override with its {@code streams.*} configs ({@code io.sluice.coordinator.groupconfig.GroupConfigKey}).
+     * Streams groups (KIP-1071), with the defaults of Kafka's group coordinator. All but the replication factor are
+     * defaults a group may override with its {@code streams.*} configs
+     * ({@code io.sluice.coordinator.groupconfig.GroupConfigKey}).
      *
      * @param sessionTimeout                 a member silent this long is removed
      *                                       ({@code group.streams.session.timeout.ms})
@@ -249,14 +250,25 @@ public record CoordinatorProperties(
      *                                       ({@code group.streams.num.standby.replicas})
      * @param internalTopicReplicationFactor the replication factor of the internal topics the coordinator creates for
      *                                       a topology that asks for none (at most the live partition services)
+     * @param taskOffsetInterval             how often members send their tasks' changelog offsets
+     *                                       ({@code group.streams.task.offset.interval.ms}, at least 15 s)
+     * @param acceptableRecoveryLag          the changelog lag at or below which a warm-up task counts as caught up,
+     *                                       told to members ({@code group.streams.acceptable.recovery.lag})
+     * @param numWarmupReplicas              the most warm-up tasks a group runs at once
+     *                                       ({@code group.streams.num.warmup.replicas}); no warm-up task is assigned
+     *                                       yet, by Sluice as by Kafka 4.4, so it bounds nothing
      */
     public record StreamsGroups(@DefaultValue("45s") Duration sessionTimeout,
                                 @DefaultValue("5s") Duration heartbeatInterval,
                                 @DefaultValue("0") @Min(0) int numStandbyReplicas,
-                                @DefaultValue("3") @Min(1) int internalTopicReplicationFactor) {
+                                @DefaultValue("3") @Min(1) int internalTopicReplicationFactor,
+                                @DefaultValue("60s") Duration taskOffsetInterval,
+                                @DefaultValue("10000") @Min(0) long acceptableRecoveryLag,
+                                @DefaultValue("2") @Min(0) int numWarmupReplicas) {
 
         public static StreamsGroups defaults() {
-            return new StreamsGroups(Duration.ofSeconds(45), Duration.ofSeconds(5), 0, 3);
+            return new StreamsGroups(Duration.ofSeconds(45), Duration.ofSeconds(5), 0, 3, Duration.ofSeconds(60),
+                    10_000, 2);
         }
     }
 }

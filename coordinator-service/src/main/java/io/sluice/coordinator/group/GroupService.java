@@ -161,10 +161,7 @@ class GroupService {
             });
             return new StreamsStatus(status.code(), detail.toString());
         }).toList();
-        return new StreamsHeartbeatResponse(response.memberId(), response.memberEpoch(),
-                response.heartbeatIntervalMs(), statuses, response.activeTasks(), response.standbyTasks(),
-                response.warmupTasks(), response.endpointsEpoch(), response.endpoints(),
-                response.topologyDescriptionRequired());
+        return response.withStatuses(statuses);
     }
 
     /** Stores a member's description of the group's topology ({@link StreamsRules#describeTopology}). */

@@ -23,7 +23,8 @@ import java.util.TreeSet;
  *       up to {@code standbys} standby replicas, as Kafka's assignor gives them, each on an instance
  *       ({@code process_id}) that holds the task in no other role — a task is never twice on one instance, whose
  *       members share a state directory. A member that held the task before is preferred (its state is warm), then
- *       the least loaded.</li>
+ *       one that reported the task's state on its instance, furthest in the changelog first (its task offsets, as
+ *       Kafka's sticky assignor ranks its standby candidates), then the least loaded.</li>
  *   <li>No warm-up tasks: this assignor moves an active task at once, as Kafka's sticky assignor does.</li>
  * </ul>
  * Deterministic: the same input always gives the same targets.
@@ -33,8 +34,15 @@ final class StreamsAssignor {
     private StreamsAssignor() {
     }
 
-    /** A member as the assignor sees it: its instance and its previous target. */
-    record Member(String memberId, String processId, Tasks previous) {
+    /**
+     * A member as the assignor sees it: its instance, its previous target, and the changelog offset its instance's
+     * local state reached per task, as it last reported them.
+     */
+    record Member(String memberId, String processId, Tasks previous, Map<TaskId, Long> offsets) {
+
+        Member {
+            offsets = Map.copyOf(offsets);
+        }
     }
 
     /**
@@ -155,6 +163,8 @@ final class StreamsAssignor {
                 }
                 Member chosen = candidates.stream().min(Comparator
                         .comparing((Member m) -> m.previous().all().contains(task) ? 0 : 1)
+                        .thenComparing((Member m) -> m.offsets().get(task),
+                                Comparator.nullsLast(Comparator.<Long>reverseOrder()))
                         .thenComparingInt(m -> active.get(m.memberId()).size() + standby.get(m.memberId()).size())
                         .thenComparing(Member::memberId)).orElseThrow();
                 standby.get(chosen.memberId()).add(task);

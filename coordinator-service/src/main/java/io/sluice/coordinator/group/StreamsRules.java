@@ -12,6 +12,7 @@ import io.sluice.internal.streams.StreamsTopology;
 import io.sluice.internal.streams.StreamsTopology.InternalTopic;
 import io.sluice.internal.streams.StreamsTopologyDescription;
 import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
+import io.sluice.internal.streams.TaskOffset;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
@@ -70,6 +71,8 @@ final class StreamsRules {
             throw ErrorCode.INVALID_REQUEST.exception("member_epoch must be >= -2, was " + epoch);
         }
         Tasks owned = Tasks.fromRequest(request.activeTasks(), request.standbyTasks(), request.warmupTasks());
+        List<TaskOffset> offsets = checkedOffsets(request.taskOffsets(), "task_offsets");
+        checkedOffsets(request.taskEndOffsets(), "task_end_offsets");
         Integer rebalanceTimeout = request.rebalanceTimeoutMs();
         if (rebalanceTimeout != null && (rebalanceTimeout < 1 || rebalanceTimeout > limits.maxRebalanceTimeoutMs())) {
             throw ErrorCode.INVALID_REQUEST.exception("rebalance_timeout_ms must be between 1 and "
@@ -88,7 +91,8 @@ final class StreamsRules {
         if (epoch == StreamsHeartbeatRequest.LEAVE || epoch == StreamsHeartbeatRequest.STATIC_LEAVE) {
             GroupMember member = requireMember(existing, groupId, memberId);
             Outcome answer = new Outcome(new StreamsHeartbeatResponse(memberId, epoch, settings.heartbeatEveryMs(),
-                    List.of(), List.of(), List.of(), List.of(), group.groupEpoch(), List.of(), false), List.of());
+                    settings.taskOffsetIntervalMs(), settings.acceptableRecoveryLag(), List.of(), List.of(),
+                    List.of(), List.of(), group.groupEpoch(), List.of(), false), List.of());
             if (epoch == StreamsHeartbeatRequest.LEAVE) {
                 return new GroupDecision<>(rebalance(group.withoutMember(memberId), view, settings), true, answer);
             }
@@ -105,7 +109,7 @@ final class StreamsRules {
             StreamsConfiguration.validate(topology);
             group = adoptTopology(group, topology);
             StreamsMember fresh = new StreamsMember(request.processId(), request.rackId(), request.userEndpoint(),
-                    request.clientTags(), topology.epoch(), Tasks.NONE, Tasks.NONE, Tasks.NONE);
+                    request.clientTags(), topology.epoch(), Tasks.NONE, Tasks.NONE, Tasks.NONE, List.of());
             GroupRules.Joining joining = GroupRules.joining(group, groupId, memberId, request.instanceId());
             group = joining.group();
             if (joining.member() != null && joining.previous().memberId().equals(memberId)) {
@@ -129,6 +133,9 @@ final class StreamsRules {
 
         StreamsMember streams = member.streams().withInstance(request.processId(), request.rackId(),
                 request.userEndpoint(), request.clientTags());
+        if (offsets != null) {
+            streams = streams.withTaskOffsets(offsets);
+        }
         member = member.withStreams(streams)
                 .withTimeouts(rebalanceTimeout != null ? rebalanceTimeout : member.rebalanceTimeoutMs(),
                         settings.sessionTimeoutMs(), true)
@@ -147,6 +154,27 @@ final class StreamsRules {
         group = group.withMember(reconciled);
         return new GroupDecision<>(group, rebalanced, new Outcome(answer(group, reconciled, configuration, settings),
                 configuration.missing()));
+    }
+
+    /** A heartbeat's task offsets, each task once with its offset; null when it sent none (unchanged). */
+    private static List<TaskOffset> checkedOffsets(List<TaskOffset> offsets, String field) {
+        if (offsets == null) {
+            return null;
+        }
+        Set<TaskId> seen = new TreeSet<>();
+        for (TaskOffset offset : offsets) {
+            if (offset == null || offset.subtopologyId() == null || offset.partition() == null
+                    || offset.offset() == null) {
+                throw ErrorCode.INVALID_REQUEST.exception(field + " entries need a subtopology_id, a partition and an"
+                        + " offset");
+            }
+            TaskId task = new TaskId(offset.subtopologyId(), offset.partition());
+            if (offset.partition() < 0 || !seen.add(task)) {
+                throw ErrorCode.INVALID_REQUEST.exception(field + " names task " + task
+                        + (offset.partition() < 0 ? ", a negative partition" : " twice"));
+            }
+        }
+        return offsets;
     }
 
     /**
@@ -238,7 +266,8 @@ final class StreamsRules {
         StreamsConfiguration configuration = StreamsConfiguration.configure(group.streams().topology(), view);
         SortedSet<TaskId> tasks = configuration.ready() ? configuration.allTasks() : new TreeSet<>();
         List<StreamsAssignor.Member> input = group.members().values().stream()
-                .map(m -> new StreamsAssignor.Member(m.memberId(), m.streams().processId(), m.streams().target()))
+                .map(m -> new StreamsAssignor.Member(m.memberId(), m.streams().processId(), m.streams().target(),
+                        m.streams().offsets()))
                 .toList();
         Set<String> stateful = group.streams().topology().subtopologies().stream()
                 .filter(subtopology -> !subtopology.stateChangelogTopics().isEmpty())
@@ -300,7 +329,7 @@ final class StreamsRules {
         }
         Tasks assigned = member.streams().assigned();
         return new StreamsHeartbeatResponse(member.memberId(), member.memberEpoch(), settings.heartbeatEveryMs(),
-                statuses, Tasks.list(assigned.active()), Tasks.list(assigned.standby()), Tasks.list(assigned.warmup()),
+                settings.taskOffsetIntervalMs(), settings.acceptableRecoveryLag(), statuses, Tasks.list(assigned.active()), Tasks.list(assigned.standby()), Tasks.list(assigned.warmup()),
                 group.groupEpoch(), endpoints(group, configuration), group.streams().currentDescription() == null);
     }
 

@@ -53,6 +53,36 @@ public enum GroupConfigKey {
                     + " other than the active task's. Holds from the group's next assignment.",
             p -> Integer.toString(p.streamsGroups().numStandbyReplicas()),
             0, 2),
+    STREAMS_TASK_OFFSET_INTERVAL_MS("streams.task.offset.interval.ms",
+            "How often members of the streams group send their tasks' changelog offsets, in milliseconds (at least"
+                    + " 15 s, Kafka's group.streams.min.task.offset.interval.ms). Told to each member in its next"
+                    + " heartbeat's answer.",
+            p -> Long.toString(p.streamsGroups().taskOffsetInterval().toMillis()),
+            15_000, Integer.MAX_VALUE),
+    STREAMS_ACCEPTABLE_RECOVERY_LAG("streams.acceptable.recovery.lag", Type.LONG,
+            "The changelog lag, in records, at or below which a member's warm-up task counts as caught up. Told to"
+                    + " each member in its next heartbeat's answer.",
+            p -> Long.toString(p.streamsGroups().acceptableRecoveryLag())) {
+        @Override
+        public String canonical(String value) {
+            long parsed;
+            try {
+                parsed = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw invalid("'" + value + "' is no whole number for " + key());
+            }
+            if (parsed < 0) {
+                throw invalid(key() + " must be at least 0, not " + parsed);
+            }
+            return Long.toString(parsed);
+        }
+    },
+    STREAMS_NUM_WARMUP_REPLICAS("streams.num.warmup.replicas",
+            "The most warm-up tasks the streams group runs at once (at most 20, Kafka's"
+                    + " group.streams.max.warmup.replicas). Like Kafka 4.4's coordinator, Sluice's assigns no warm-up"
+                    + " task yet: an active task moves at once, so this bounds nothing.",
+            p -> Integer.toString(p.streamsGroups().numWarmupReplicas()),
+            0, 20),
 
     SHARE_AUTO_OFFSET_RESET("share.auto.offset.reset", Type.STRING,
             "Where a share-partition the group does not have yet starts: 'earliest' (the log start offset) or"

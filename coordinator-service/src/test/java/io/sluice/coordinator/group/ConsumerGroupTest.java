@@ -271,18 +271,22 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
      * A streams group (KIP-1071) under its own group configs, set as {@code kafka-configs --entity-type groups} sets
      * them: {@code streams.num.standby.replicas}, {@code streams.heartbeat.interval.ms} and
      * {@code streams.session.timeout.ms} hold for that group in place of the coordinator's settings (no standbys,
-     * 5 s, 45 s here).
+     * 5 s, 45 s here), and every answer tells the members the group's {@code streams.task.offset.interval.ms} and
+     * {@code streams.acceptable.recovery.lag} (60 s and 10,000 by default).
      */
     @Test
     void aStreamsGroupsOwnStandbyCountHeartbeatAndSessionHoldForIt() {
         api().createTopic(SOURCE, 4, 1);
         client.alterShareGroupConfigs("app", new ShareGroupConfigChange(Map.of("streams.num.standby.replicas", "1",
-                "streams.heartbeat.interval.ms", "300", "streams.session.timeout.ms", "3000"), List.of(), false,
-                false)).block(WAIT);
+                "streams.heartbeat.interval.ms", "300", "streams.session.timeout.ms", "3000",
+                "streams.task.offset.interval.ms", "20000", "streams.acceptable.recovery.lag", "250"), List.of(),
+                false, false)).block(WAIT);
 
         StreamsHeartbeatResponse[] a = {sendStreams(join("member-a", "process-a"))};
         StreamsHeartbeatResponse[] b = {sendStreams(join("member-b", "process-b"))};
         assertThat(a[0].heartbeatIntervalMs()).isEqualTo(300);
+        assertThat(a[0].taskOffsetIntervalMs()).isEqualTo(20_000);
+        assertThat(a[0].acceptableRecoveryLag()).isEqualTo(250);
 
         // The coordinator creates the internal topics; the members heartbeat holding what they were given until each
         // instance keeps a standby copy of the other's active tasks.

@@ -35,7 +35,7 @@ import net.jqwik.api.Tuple;
  */
 class StreamsGroupProperties {
 
-    private static final StreamsSettings ONE_STANDBY = new StreamsSettings(45_000, 5_000, 1);
+    private static final StreamsSettings ONE_STANDBY = new StreamsSettings(45_000, 5_000, 1, 60_000, 10_000);
     private static final MetadataView VIEW = StreamsTestTopology.view(Map.of(SOURCE, 5, REPARTITION, 5,
             CHANGELOG, 5));
 

@@ -24,8 +24,10 @@ import io.sluice.internal.streams.StreamsTopologyDescription;
 import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import io.sluice.internal.streams.StreamsTopology;
 import io.sluice.internal.streams.StreamsTopology.InternalTopic;
+import io.sluice.internal.streams.TaskOffset;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class StreamsGroupTest {
 
-    private static final StreamsSettings SETTINGS = new StreamsSettings(45_000, 5_000, 0);
+    private static final StreamsSettings SETTINGS = new StreamsSettings(45_000, 5_000, 0, 60_000, 10_000);
 
     private ConsumerGroup group;
     private MetadataView view = StreamsTestTopology.view(Map.of(SOURCE, 4));
@@ -173,7 +175,7 @@ class StreamsGroupTest {
     @Test
     void standbyReplicasOfStatefulTasksGoToAnotherInstanceAndNeverBesideTheActiveTask() {
         createInternalTopics();
-        StreamsSettings oneStandby = new StreamsSettings(45_000, 5_000, 1);
+        StreamsSettings oneStandby = new StreamsSettings(45_000, 5_000, 1, 60_000, 10_000);
         StreamsHeartbeatResponse a = send(join("a", "process-1"), oneStandby).response();
         StreamsHeartbeatResponse b = send(join("b", "process-2"), oneStandby).response();
         for (int round = 0; round < 3; round++) {
@@ -186,6 +188,47 @@ class StreamsGroupTest {
         assertThat(tasks(b).standby()).isNotEmpty().containsExactlyInAnyOrderElementsOf(stateful(tasks(a).active()));
     }
 
+    /**
+     * Members report how far their instance's state of each task has come (TaskOffsets): the last report is kept with
+     * the member for its next standby placement; end offsets are checked and not kept; a malformed report is refused
+     * and changes nothing.
+     */
+    @Test
+    void reportedTaskOffsetsAreKeptWithTheMemberAndAMalformedReportChangesNothing() {
+        createInternalTopics();
+        StreamsHeartbeatResponse a = send(join("a", "process-1")).response();
+        List<TaskOffset> reported = List.of(new TaskOffset("1", 2, 700L), new TaskOffset("1", 0, 300L));
+
+        send(withOffsets(heartbeat("a", a.memberEpoch(), tasks(a)), reported, List.of(new TaskOffset("1", 0, 900L))));
+
+        assertThat(group.members().get("a").streams().offsets())
+                .containsExactly(Map.entry(new TaskId("1", 0), 300L), Map.entry(new TaskId("1", 2), 700L));
+        ConsumerGroup before = group;
+        int epoch = group.members().get("a").memberEpoch();
+        for (List<TaskOffset> bad : List.of(List.of(new TaskOffset("1", -1, 5L)),
+                List.of(new TaskOffset("1", 0, 5L), new TaskOffset("1", 0, 6L)),
+                Arrays.asList(new TaskOffset(null, 0, 5L)), List.of(new TaskOffset("1", 0, null)))) {
+            assertThatThrownBy(() -> send(withOffsets(heartbeat("a", epoch, null), bad, null)))
+                    .isInstanceOfSatisfying(SluiceException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
+            assertThatThrownBy(() -> send(withOffsets(heartbeat("a", epoch, null), null, bad)))
+                    .isInstanceOfSatisfying(SluiceException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
+        }
+        assertThat(group).isEqualTo(before);
+        // A heartbeat without offsets leaves the last report as it was.
+        send(heartbeat("a", epoch, null));
+        assertThat(group.members().get("a").streams().offsets()).hasSize(2);
+    }
+
+    private static StreamsHeartbeatRequest withOffsets(StreamsHeartbeatRequest beat, List<TaskOffset> offsets,
+                                                       List<TaskOffset> endOffsets) {
+        return new StreamsHeartbeatRequest(beat.memberId(), beat.memberEpoch(), beat.instanceId(), beat.rackId(),
+                beat.rebalanceTimeoutMs(), beat.topology(), beat.activeTasks(), beat.standbyTasks(),
+                beat.warmupTasks(), beat.processId(), beat.userEndpoint(), beat.clientTags(),
+                beat.shutdownApplication(), beat.clientId(), beat.clientHost(), offsets, endOffsets);
+    }
+
     private static List<TaskId> stateful(Set<TaskId> tasks) {
         return tasks.stream().filter(task -> task.subtopology().equals("1")).toList();
     }
@@ -193,7 +236,7 @@ class StreamsGroupTest {
     @Test
     void twoThreadsOfOneInstanceShareItsTasksButNeverHoldOneTaskTwiceAndGetNoStandbys() {
         createInternalTopics();
-        StreamsSettings oneStandby = new StreamsSettings(45_000, 5_000, 1);
+        StreamsSettings oneStandby = new StreamsSettings(45_000, 5_000, 1, 60_000, 10_000);
         StreamsHeartbeatResponse a = send(join("a", "process-1"), oneStandby).response();
         StreamsHeartbeatResponse b = send(join("b", "process-1"), oneStandby).response();
         for (int round = 0; round < 3; round++) {
@@ -237,7 +280,7 @@ class StreamsGroupTest {
         StreamsHeartbeatResponse b = send(join("b", "process-2")).response();
 
         send(new StreamsHeartbeatRequest("a", a.memberEpoch(), null, null, null, null, null, null, null, null, null,
-                null, true, null, null));
+                null, true, null, null, null, null));
         StreamsHeartbeatResponse told = send(heartbeat("b", b.memberEpoch(), null)).response();
 
         assertThat(told.statuses()).extracting(StreamsStatus::code).contains(StreamsStatus.Code.SHUTDOWN_APPLICATION);
@@ -334,7 +377,7 @@ class StreamsGroupTest {
         int groupEpoch = group.groupEpoch();
 
         send(new StreamsHeartbeatRequest("a", StreamsHeartbeatRequest.STATIC_LEAVE, "instance-a", null, null, null,
-                null, null, null, null, null, null, false, null, null));
+                null, null, null, null, null, null, false, null, null, null, null));
         send(staticJoin("b", "instance-a"));
         StreamsHeartbeatResponse back = send(heartbeat("b", group.members().get("b").memberEpoch(), held)).response();
 
@@ -348,7 +391,7 @@ class StreamsGroupTest {
         StreamsHeartbeatResponse a = send(join("a", "process-1")).response();
 
         assertThatThrownBy(() -> send(new StreamsHeartbeatRequest("a", StreamsHeartbeatRequest.STATIC_LEAVE, null,
-                null, null, null, null, null, null, null, null, null, false, null, null)))
+                null, null, null, null, null, null, null, null, null, false, null, null, null, null)))
                 .isInstanceOfSatisfying(SluiceException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
         assertThat(group.members().get("a").memberEpoch()).isEqualTo(a.memberEpoch());
@@ -358,7 +401,7 @@ class StreamsGroupTest {
         StreamsHeartbeatRequest join = join(memberId, "process-" + memberId);
         return new StreamsHeartbeatRequest(memberId, join.memberEpoch(), instanceId, null, join.rebalanceTimeoutMs(),
                 join.topology(), join.activeTasks(), join.standbyTasks(), join.warmupTasks(), join.processId(), null,
-                join.clientTags(), false, join.clientId(), join.clientHost());
+                join.clientTags(), false, join.clientId(), join.clientHost(), null, null);
     }
 
     private static PartitionOffset read(TaskId task) {
@@ -368,7 +411,8 @@ class StreamsGroupTest {
     private static StreamsHeartbeatRequest withTopology(StreamsHeartbeatRequest join, StreamsTopology topology) {
         return new StreamsHeartbeatRequest(join.memberId(), join.memberEpoch(), join.instanceId(), join.rackId(),
                 join.rebalanceTimeoutMs(), topology, join.activeTasks(), join.standbyTasks(), join.warmupTasks(),
-                join.processId(), join.userEndpoint(), join.clientTags(), false, join.clientId(), join.clientHost());
+                join.processId(), join.userEndpoint(), join.clientTags(), false, join.clientId(), join.clientHost(),
+                null, null);
     }
 
     static {

@@ -54,18 +54,19 @@ final class StreamsTestTopology {
 
     static StreamsHeartbeatRequest join(String memberId, String processId) {
         return new StreamsHeartbeatRequest(memberId, StreamsHeartbeatRequest.JOIN, null, null, 60_000, TOPOLOGY,
-                List.of(), List.of(), List.of(), processId, null, Map.of(), false, "client", "/127.0.0.1");
+                List.of(), List.of(), List.of(), processId, null, Map.of(), false, "client", "/127.0.0.1", null,
+                null);
     }
 
     static StreamsHeartbeatRequest heartbeat(String memberId, int epoch, Tasks owned) {
         return new StreamsHeartbeatRequest(memberId, epoch, null, null, null, null,
                 owned == null ? null : Tasks.list(owned.active()), owned == null ? null : Tasks.list(owned.standby()),
-                owned == null ? null : Tasks.list(owned.warmup()), null, null, null, false, null, null);
+                owned == null ? null : Tasks.list(owned.warmup()), null, null, null, false, null, null, null, null);
     }
 
     static StreamsHeartbeatRequest leave(String memberId) {
         return new StreamsHeartbeatRequest(memberId, StreamsHeartbeatRequest.LEAVE, null, null, null, null, null, null,
-                null, null, null, null, false, null, null);
+                null, null, null, null, false, null, null, null, null);
     }
 
     /** The tasks an answer assigns. */

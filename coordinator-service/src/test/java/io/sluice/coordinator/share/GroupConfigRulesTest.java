@@ -1,6 +1,7 @@
 package io.sluice.coordinator.share;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.coordinator.CoordinatorProperties;
@@ -206,8 +207,9 @@ class GroupConfigRulesTest {
                 "errors.deadletterqueue.copy.record.enable", "errors.deadletterqueue.topic.name",
                 "share.auto.offset.reset", "share.delivery.count.limit", "share.heartbeat.interval.ms",
                 "share.isolation.level", "share.partition.max.record.locks", "share.record.lock.duration.ms",
-                "share.session.timeout.ms", "streams.heartbeat.interval.ms", "streams.num.standby.replicas",
-                "streams.session.timeout.ms");
+                "share.session.timeout.ms", "streams.acceptable.recovery.lag", "streams.heartbeat.interval.ms",
+                "streams.num.standby.replicas", "streams.num.warmup.replicas", "streams.session.timeout.ms",
+                "streams.task.offset.interval.ms");
         assertThat(list.configs()).filteredOn(e -> !e.isDefault()).singleElement().satisfies(e -> {
             assertThat(e.name()).isEqualTo("share.record.lock.duration.ms");
             assertThat(e.value()).isEqualTo("1000");
@@ -218,6 +220,30 @@ class GroupConfigRulesTest {
                 .extracting(ShareGroupConfigList.Entry::value).containsExactly("latest");
         assertThat(list.configs()).filteredOn(e -> e.name().equals("share.session.timeout.ms"))
                 .extracting(ShareGroupConfigList.Entry::value).containsExactly("45000");
+        assertThat(list.configs()).filteredOn(e -> e.name().startsWith("streams.") && !e.name().contains("session")
+                        && !e.name().contains("heartbeat") && !e.name().contains("standby"))
+                .extracting(ShareGroupConfigList.Entry::name, ShareGroupConfigList.Entry::value,
+                        ShareGroupConfigList.Entry::type)
+                .containsExactly(tuple("streams.acceptable.recovery.lag", "10000", ShareGroupConfigList.Type.LONG),
+                        tuple("streams.num.warmup.replicas", "2", ShareGroupConfigList.Type.INT),
+                        tuple("streams.task.offset.interval.ms", "60000", ShareGroupConfigList.Type.INT));
+    }
+
+    @Test
+    void streamsWarmUpKeysTakeKafkasBounds() {
+        assertThat(apply(new TreeMap<>(), Map.of("streams.acceptable.recovery.lag", " 5000000000 ",
+                "streams.num.warmup.replicas", "20", "streams.task.offset.interval.ms", "15000"), List.of()))
+                .containsEntry("streams.acceptable.recovery.lag", "5000000000")
+                .containsEntry("streams.num.warmup.replicas", "20")
+                .containsEntry("streams.task.offset.interval.ms", "15000");
+        refused(ErrorCode.INVALID_CONFIG, "at least 0", () -> apply(new TreeMap<>(),
+                Map.of("streams.acceptable.recovery.lag", "-1"), List.of()));
+        refused(ErrorCode.INVALID_CONFIG, "no whole number", () -> apply(new TreeMap<>(),
+                Map.of("streams.acceptable.recovery.lag", "1.5"), List.of()));
+        refused(ErrorCode.INVALID_CONFIG, "between 0 and 20", () -> apply(new TreeMap<>(),
+                Map.of("streams.num.warmup.replicas", "21"), List.of()));
+        refused(ErrorCode.INVALID_CONFIG, "between 15000", () -> apply(new TreeMap<>(),
+                Map.of("streams.task.offset.interval.ms", "14999"), List.of()));
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.List;
 public record ShareGroupConfigList(String groupId, List<Entry> configs) {
 
     /** How a value reads, as Kafka's config types name it. */
-    public enum Type { INT, STRING, BOOLEAN }
+    public enum Type { INT, LONG, STRING, BOOLEAN }
 
     /**
      * @param name          the key, Kafka's group config name ({@code share.record.lock.duration.ms})

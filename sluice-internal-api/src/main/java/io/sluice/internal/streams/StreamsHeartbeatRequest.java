@@ -25,12 +25,17 @@ import java.util.Map;
  * @param shutdownApplication whether the member asks every member of the group to shut down
  * @param clientId            the member's client id; null = unchanged
  * @param clientHost          the address the member's client connects from; null = unchanged
+ * @param taskOffsets         how far its instance's local state of each task has come in the task's changelogs (the
+ *                            coordinator places standby tasks with it); null = unchanged
+ * @param taskEndOffsets      the end offsets of its tasks' changelogs; null = unchanged. Checked, not kept: they
+ *                            would measure warm-up tasks, which this coordinator does not assign
  */
 public record StreamsHeartbeatRequest(String memberId, Integer memberEpoch, String instanceId, String rackId,
                                       Integer rebalanceTimeoutMs, StreamsTopology topology, List<TaskIds> activeTasks,
                                       List<TaskIds> standbyTasks, List<TaskIds> warmupTasks, String processId,
                                       StreamsEndpoint userEndpoint, Map<String, String> clientTags,
-                                      boolean shutdownApplication, String clientId, String clientHost) {
+                                      boolean shutdownApplication, String clientId, String clientHost,
+                                      List<TaskOffset> taskOffsets, List<TaskOffset> taskEndOffsets) {
 
     public static final int JOIN = 0;
     public static final int LEAVE = -1;

@@ -9,12 +9,15 @@ import java.util.List;
  * is not in its lists is being asked back. An active task is never owned by two members at once, and no instance
  * ({@code process_id}) is given a task while any of its members still holds it in another role.
  *
+ * @param taskOffsetIntervalMs        how often the member is to send its tasks' changelog offsets
+ * @param acceptableRecoveryLag       the changelog lag at or below which a warm-up task counts as caught up
  * @param endpoints                   for interactive queries, the partitions each member with an endpoint serves;
  *                                    empty when no member declared one
  * @param topologyDescriptionRequired whether the coordinator has no description of the group's topology at its epoch
  *                                    and asks the member for one ({@link StreamsTopologyDescriptionUpdate}, KIP-1331)
  */
 public record StreamsHeartbeatResponse(String memberId, int memberEpoch, long heartbeatIntervalMs,
+                                       int taskOffsetIntervalMs, long acceptableRecoveryLag,
                                        List<StreamsStatus> statuses, List<TaskIds> activeTasks,
                                        List<TaskIds> standbyTasks, List<TaskIds> warmupTasks, int endpointsEpoch,
                                        List<EndpointPartitions> endpoints, boolean topologyDescriptionRequired) {
@@ -25,6 +28,13 @@ public record StreamsHeartbeatResponse(String memberId, int memberEpoch, long he
         standbyTasks = List.copyOf(standbyTasks);
         warmupTasks = List.copyOf(warmupTasks);
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** The same answer with other statuses. */
+    public StreamsHeartbeatResponse withStatuses(List<StreamsStatus> newStatuses) {
+        return new StreamsHeartbeatResponse(memberId, memberEpoch, heartbeatIntervalMs, taskOffsetIntervalMs,
+                acceptableRecoveryLag, newStatuses, activeTasks, standbyTasks, warmupTasks, endpointsEpoch, endpoints,
+                topologyDescriptionRequired);
     }
 
     /** The source partitions of one member's tasks, active and standby, under its instance's endpoint. */

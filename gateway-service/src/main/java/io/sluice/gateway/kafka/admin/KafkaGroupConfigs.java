@@ -40,6 +40,7 @@ final class KafkaGroupConfigs {
     private static ConfigType type(ShareGroupConfigList.Type type) {
         return switch (type) {
             case INT -> ConfigType.INT;
+            case LONG -> ConfigType.LONG;
             case STRING -> ConfigType.STRING;
             case BOOLEAN -> ConfigType.BOOLEAN;
         };

@@ -11,6 +11,7 @@ import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import io.sluice.internal.streams.StreamsTopology;
 import io.sluice.internal.streams.TaskIds;
+import io.sluice.internal.streams.TaskOffset;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.SupportedApis;
 import java.util.ArrayList;
@@ -35,19 +36,15 @@ import reactor.core.publisher.Mono;
  *
  * <p>Versions 0 and 1: under version 1 the answer's {@code TopologyDescriptionRequired} asks the member for a
  * description of the topology (KIP-1331, {@link StreamsGroupTopologyDescriptionUpdateApi}) while the coordinator has
- * none for its epoch. The acceptable recovery lag is -1, "not supported" — this coordinator assigns no warm-up tasks.
+ * none for its epoch. The task offset interval and the acceptable recovery lag are the group's
+ * ({@code streams.task.offset.interval.ms}, {@code streams.acceptable.recovery.lag}); like Kafka 4.4's, the coordinator
+ * assigns no warm-up tasks yet; members' task offsets place standby tasks where their state is.
  * Joining or heartbeating needs READ on the group; joining with a topology also
  * DESCRIBE on its named source topics and CREATE on its internal topics (TOPIC_AUTHORIZATION_FAILED otherwise), since
  * the coordinator creates them for the member.
  */
 @Component
 class StreamsGroupHeartbeatApi implements KafkaApi {
-
-    /**
-     * How often members send their changelog offsets: seldom, as this coordinator does not read them (it assigns no
-     * warm-up tasks, which is what they would decide).
-     */
-    private static final int TASK_OFFSET_INTERVAL_MS = 60_000;
 
     private final CoordinatorApi coordinator;
     private final GroupAccess groups;
@@ -87,7 +84,8 @@ class StreamsGroupHeartbeatApi implements KafkaApi {
                 topology, tasks(data.activeTasks()), tasks(data.standbyTasks()), tasks(data.warmupTasks()),
                 data.processId(), data.userEndpoint() == null ? null
                         : new StreamsEndpoint(data.userEndpoint().host(), data.userEndpoint().port()),
-                tags(data.clientTags()), data.shutdownApplication(), request.clientId(), session.clientHost());
+                tags(data.clientTags()), data.shutdownApplication(), request.clientId(), session.clientHost(),
+                offsets(data.taskOffsets()), offsets(data.taskEndOffsets()));
         return coordinator.streamsGroupHeartbeat(data.groupId(), heartbeat)
                 .map(answer -> (ApiMessage) answer(answer, data.endpointInformationEpoch(), request.version()))
                 .onErrorResume(e -> ClassicGroupCalls.failed(e, (error, message) -> failed(
@@ -146,6 +144,11 @@ class StreamsGroupHeartbeatApi implements KafkaApi {
                 : list.stream().map(ids -> new TaskIds(ids.subtopologyId(), ids.partitions())).toList();
     }
 
+    private static List<TaskOffset> offsets(List<StreamsGroupHeartbeatRequestData.TaskOffset> list) {
+        return list == null ? null : list.stream()
+                .map(offset -> new TaskOffset(offset.subtopologyId(), offset.partition(), offset.offset())).toList();
+    }
+
     private static Map<String, String> tags(List<StreamsGroupHeartbeatRequestData.KeyValue> list) {
         if (list == null) {
             return null;
@@ -155,14 +158,13 @@ class StreamsGroupHeartbeatApi implements KafkaApi {
         return tags;
     }
 
-    private static StreamsGroupHeartbeatResponseData answer(StreamsHeartbeatResponse answer, int endpointsEpoch,
-                                                            short version) {
+    static StreamsGroupHeartbeatResponseData answer(StreamsHeartbeatResponse answer, int endpointsEpoch,
+                                                    short version) {
         StreamsGroupHeartbeatResponseData data = new StreamsGroupHeartbeatResponseData()
                 .setMemberId(answer.memberId())
                 .setMemberEpoch(answer.memberEpoch())
                 .setHeartbeatIntervalMs((int) answer.heartbeatIntervalMs())
-                .setAcceptableRecoveryLag(-1)
-                .setTaskOffsetIntervalMs(TASK_OFFSET_INTERVAL_MS)
+                .setTaskOffsetIntervalMs(answer.taskOffsetIntervalMs())
                 .setStatus(answer.statuses().stream().map(status -> new StreamsGroupHeartbeatResponseData.Status()
                         .setStatusCode((byte) status.code().kafkaCode()).setStatusDetail(status.detail())).toList())
                 .setActiveTasks(responseTasks(answer.activeTasks()))
@@ -171,6 +173,12 @@ class StreamsGroupHeartbeatApi implements KafkaApi {
                 .setEndpointInformationEpoch(answer.endpointsEpoch())
                 .setTopologyDescriptionRequired(version >= 1 && answer.memberEpoch() >= 0
                         && answer.topologyDescriptionRequired());
+        if (version >= 1) {
+            data.setAcceptableRecoveryLag(answer.acceptableRecoveryLag());
+        } else {
+            // Version 0 has the lag as an int32 of its own, which later versions must leave at its default.
+            data.setAcceptableRecoveryLagLegacy((int) Math.min(Integer.MAX_VALUE, answer.acceptableRecoveryLag()));
+        }
         if (answer.memberEpoch() < 0) {
             // A leave's answer carries no assignment.
             return data.setActiveTasks(null).setStandbyTasks(null).setWarmupTasks(null);
