@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.testing.KafkaWire;
 import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +41,22 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Time;
@@ -51,7 +72,8 @@ import org.junit.jupiter.api.Test;
  * and metadata requests forwarded by the nodes to the gateway. A burst keeps five produce requests in flight on each
  * leader's connection; then the leader of a partition is SIGKILLed under the idempotent acks=all producer: every
  * acknowledged record is read back, once and in order per partition. Kafka's {@code kafka-reassign-partitions}
- * generates and executes a plan of the nodes' ids, which only the direct path lists as brokers.
+ * generates and executes a plan of the nodes' ids, which only the direct path lists as brokers. Bad requests sent
+ * raw to a node's listener get Kafka's error codes, or a closed connection, and change nothing.
  */
 class KafkaDirectPathIT {
 
@@ -223,6 +245,136 @@ class KafkaDirectPathIT {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Bad input at a node's own listener, on the wire: each bad produce is answered with Kafka's error code for its
+     * partition, a bad fetch likewise, and frames that are no request close the connection. None of them appends
+     * anything: a barrier produced after them all lands at offset 0.
+     */
+    @Test
+    void badRequestsAtANodeAreAnsweredWithKafkasErrorsAndChangeNothing() throws Exception {
+        String topic = "direct-bad";
+        Map<Integer, String> listeners;
+        Uuid topicId;
+        int leader;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get(60, TimeUnit.SECONDS);
+            TopicDescription described = Waits.await("the partition led by a node", Duration.ofSeconds(30), () -> {
+                TopicDescription now = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+                Node led = now.partitions().getFirst().leader();
+                return led != null && led.id() != GATEWAY_BROKER ? now : null;
+            });
+            topicId = described.topicId();
+            leader = described.partitions().getFirst().leader().id();
+            listeners = get(admin.describeCluster().nodes()).stream()
+                    .collect(Collectors.toMap(Node::id, node -> node.host() + ":" + node.port()));
+        }
+        String atLeader = listeners.get(leader);
+        String atFollower = listeners.get(leader % 3 + 1);
+        SimpleRecord record = new SimpleRecord("bad".getBytes(StandardCharsets.UTF_8));
+        ByteBuffer one = MemoryRecords.withRecords(Compression.NONE, record).buffer();
+        ByteBuffer two = ByteBuffer.allocate(2 * one.remaining()).put(one.duplicate()).put(one.duplicate()).flip();
+        ByteBuffer corrupt = copy(one);
+        corrupt.put(corrupt.limit() - 1, (byte) (corrupt.get(corrupt.limit() - 1) ^ 0x5a)); // the CRC no longer holds
+        ByteBuffer control = MemoryRecords.withEndTransactionMarker(7L, (short) 0,
+                new EndTransactionMarker(ControlRecordType.COMMIT, 0)).buffer();
+        ByteBuffer transactional = MemoryRecords.withTransactionalRecords(Compression.NONE, 7L, (short) 0, 0, record)
+                .buffer();
+
+        assertThat(produce(atLeader, topic, 0, (short) 2, one)).isEqualTo(Errors.INVALID_REQUIRED_ACKS);
+        assertThat(produce(atLeader, "direct-no-such-topic", 0, (short) -1, one))
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(produce(atLeader, topic, 7, (short) -1, one)).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(produce(atLeader, topic, 0, (short) -1, one.duplicate().limit(one.limit() - 5)))
+                .as("a truncated batch: no whole batch, as Kafka counts them").isEqualTo(Errors.INVALID_RECORD);
+        ByteBuffer stray = ByteBuffer.allocate(one.remaining() + 5).put(one.duplicate()).put(new byte[5]).flip();
+        assertThat(produce(atLeader, topic, 0, (short) -1, stray)).as("a batch and stray bytes after it")
+                .isEqualTo(Errors.CORRUPT_MESSAGE);
+        assertThat(produce(atLeader, topic, 0, (short) -1, corrupt)).as("a batch whose CRC fails")
+                .isEqualTo(Errors.CORRUPT_MESSAGE);
+        assertThat(produce(atLeader, topic, 0, (short) -1, two)).as("two batches").isEqualTo(Errors.INVALID_RECORD);
+        assertThat(produce(atLeader, topic, 0, (short) -1, control)).as("a control batch")
+                .isEqualTo(Errors.INVALID_RECORD);
+        assertThat(produce(atLeader, topic, 0, (short) -1, transactional))
+                .as("a transactional batch without a transactional id").isEqualTo(Errors.INVALID_RECORD);
+        assertThat(produce(atFollower, topic, 0, (short) -1, one)).as("at a node that does not lead")
+                .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        assertThat(produceById(atLeader, Uuid.randomUuid(), one)).isEqualTo(Errors.UNKNOWN_TOPIC_ID);
+
+        assertThat(fetch(atLeader, Uuid.randomUuid(), 0)).isEqualTo(Errors.UNKNOWN_TOPIC_ID);
+        assertThat(fetch(atLeader, topicId, 1_000)).isEqualTo(Errors.OFFSET_OUT_OF_RANGE);
+        assertThat(fetch(atFollower, topicId, 0)).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+
+        byte[][] notRequests = {
+                {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff},        // a frame of 2 GiB
+                {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0}, // a negative length
+                {0, 0, 0, 8, 0x75, 0x30, 0, 0, 0, 0, 0, 1},           // API key 30000
+                {0, 0, 0, 3, 0, 0, 0}};                                // a header cut short
+        for (byte[] bytes : notRequests) {
+            try (KafkaWire.Connection connection = new KafkaWire.Connection(atLeader)) {
+                connection.send(bytes);
+                assertThat(connection.closedByPeer()).as("the node closes a connection sent %s",
+                        Arrays.toString(bytes)).isTrue();
+            }
+        }
+
+        ProduceResponseData.PartitionProduceResponse barrier = produceAnswer(atLeader, topic, 0, (short) -1, one);
+        assertThat(Errors.forCode(barrier.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(barrier.baseOffset()).as("the barrier is the partition's first record").isZero();
+    }
+
+    private static Errors produce(String listener, String topic, int partition, short acks, ByteBuffer records)
+            throws IOException {
+        return Errors.forCode(produceAnswer(listener, topic, partition, acks, records).errorCode());
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse produceAnswer(String listener, String topic,
+                                                                            int partition, short acks,
+                                                                            ByteBuffer records) throws IOException {
+        ProduceRequestData data = new ProduceRequestData().setAcks(acks).setTimeoutMs(30_000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(partition)
+                        .setRecords(MemoryRecords.readableRecords(copy(records))))));
+        ProduceResponse answer = (ProduceResponse) KafkaWire.call(listener, ApiKeys.PRODUCE, (short) 12,
+                unchecked(data, (short) 12));
+        return answer.data().responses().iterator().next().partitionResponses().getFirst();
+    }
+
+    private static Errors produceById(String listener, Uuid topicId, ByteBuffer records) throws IOException {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setTopicId(topicId).setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(0)
+                        .setRecords(MemoryRecords.readableRecords(copy(records))))));
+        ProduceResponse answer = (ProduceResponse) KafkaWire.call(listener, ApiKeys.PRODUCE, (short) 13,
+                unchecked(data, (short) 13));
+        return Errors.forCode(answer.data().responses().iterator().next().partitionResponses().getFirst()
+                .errorCode());
+    }
+
+    /** A produce request as {@code data} says, without the checks of records Kafka's builder makes before sending. */
+    private static AbstractRequest.Builder<ProduceRequest> unchecked(ProduceRequestData data, short version) {
+        return new AbstractRequest.Builder<>(ApiKeys.PRODUCE, version, version) {
+            @Override
+            public ProduceRequest build(short built) {
+                return new ProduceRequest(data, built);
+            }
+        };
+    }
+
+    private static Errors fetch(String listener, Uuid topicId, long offset) throws IOException {
+        FetchRequestData data = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
+                .setTopics(List.of(new FetchRequestData.FetchTopic().setTopicId(topicId).setPartitions(List.of(
+                        new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(offset)
+                                .setPartitionMaxBytes(1 << 20)))));
+        FetchResponse answer = (FetchResponse) KafkaWire.call(listener, ApiKeys.FETCH,
+                new FetchRequest.SimpleBuilder(data));
+        return Errors.forCode(answer.data().responses().getFirst().partitions().getFirst().errorCode());
+    }
+
+    private static ByteBuffer copy(ByteBuffer buffer) {
+        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining()).put(buffer.duplicate());
+        return copy.flip();
     }
 
     private static PartitionState partition(int partition) {

@@ -10,6 +10,7 @@ import io.sluice.kafka.TopicIds;
 import io.sluice.launcher.LocalCluster;
 import io.sluice.protocol.partition.DefaultPartitioner;
 import io.sluice.testing.Commands;
+import io.sluice.testing.KafkaWire;
 import io.sluice.testing.RequiredTools;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -7,6 +7,7 @@ import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.gateway.testing.SseStream;
 import io.sluice.launcher.LocalCluster;
+import io.sluice.testing.KafkaWire;
 import io.sluice.testing.Waits;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
