@@ -38,12 +38,17 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -55,6 +60,10 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -250,10 +259,11 @@ class KafkaDirectPathIT {
     /**
      * Bad input at a node's own listener, on the wire: each bad produce is answered with Kafka's error code for its
      * partition, a bad fetch likewise, and frames that are no request close the connection. None of them appends
-     * anything: a barrier produced after them all lands at offset 0.
+     * anything: a barrier produced after them all lands at offset 0. Then ListOffsets and OffsetsForLeaderEpoch, asked
+     * of the leader, are answered by it from its log (and by a follower with NOT_LEADER_OR_FOLLOWER).
      */
     @Test
-    void badRequestsAtANodeAreAnsweredWithKafkasErrorsAndChangeNothing() throws Exception {
+    void aNodeAnswersBadRequestsWithKafkasErrorsChangingNothingAndOffsetQuestionsFromItsLog() throws Exception {
         String topic = "direct-bad";
         Map<Integer, String> listeners;
         Uuid topicId;
@@ -322,6 +332,51 @@ class KafkaDirectPathIT {
         ProduceResponseData.PartitionProduceResponse barrier = produceAnswer(atLeader, topic, 0, (short) -1, one);
         assertThat(Errors.forCode(barrier.errorCode())).isEqualTo(Errors.NONE);
         assertThat(barrier.baseOffset()).as("the barrier is the partition's first record").isZero();
+
+        // Offset questions, answered by the leader from its own log.
+        int epoch = cluster.coordinator().describeTopic(topic).partition(0).leaderEpoch();
+        assertThat(listOffset(atLeader, topic, -1, epoch).offset()).as("the high watermark").isEqualTo(1);
+        assertThat(listOffset(atLeader, topic, -2, -1).offset()).as("the log start").isZero();
+        assertThat(Errors.forCode(listOffset(atLeader, topic, -1, epoch + 1).errorCode()))
+                .as("a leader epoch from the future").isEqualTo(Errors.UNKNOWN_LEADER_EPOCH);
+        assertThat(Errors.forCode(listOffset(atFollower, topic, -1, epoch).errorCode()))
+                .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        EpochEndOffset end = epochEnd(atLeader, topic, epoch, epoch);
+        assertThat(Errors.forCode(end.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(end.endOffset()).as("where the current epoch ends: the log end").isEqualTo(1);
+        assertThat(Errors.forCode(epochEnd(atFollower, topic, epoch, epoch).errorCode()))
+                .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                cluster.nodeUrl(leader).resolve("/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(directRequests(metrics, "ListOffsets")).as("ListOffsets answered by the node").isPositive();
+        assertThat(directRequests(metrics, "OffsetForLeaderEpoch")).as("OffsetsForLeaderEpoch answered by the node")
+                .isPositive();
+    }
+
+    private static ListOffsetsResponseData.ListOffsetsPartitionResponse listOffset(String listener, String topic,
+                                                                                 long timestamp, int currentEpoch)
+            throws IOException {
+        ListOffsetsResponse answer = (ListOffsetsResponse) KafkaWire.call(listener, ApiKeys.LIST_OFFSETS,
+                ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED).setTargetTimes(List.of(
+                        new ListOffsetsRequestData.ListOffsetsTopic().setName(topic).setPartitions(List.of(
+                                new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0)
+                                        .setTimestamp(timestamp).setCurrentLeaderEpoch(currentEpoch))))));
+        return answer.data().topics().getFirst().partitions().getFirst();
+    }
+
+    private static EpochEndOffset epochEnd(String listener, String topic, int currentEpoch, int epoch)
+            throws IOException {
+        OffsetForLeaderEpochRequestData.OffsetForLeaderTopic asked =
+                new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic(topic);
+        asked.partitions().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(0)
+                .setCurrentLeaderEpoch(currentEpoch).setLeaderEpoch(epoch));
+        OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection topics =
+                new OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection();
+        topics.add(asked);
+        OffsetsForLeaderEpochResponse answer = (OffsetsForLeaderEpochResponse) KafkaWire.call(listener,
+                ApiKeys.OFFSET_FOR_LEADER_EPOCH, OffsetsForLeaderEpochRequest.Builder.forConsumer(topics));
+        return answer.data().topics().find(topic).partitions().getFirst();
     }
 
     private static Errors produce(String listener, String topic, int partition, short acks, ByteBuffer records)

@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -30,7 +31,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * One Kafka client's connection to this node. Its requests are answered in request order, as Kafka's network layer
- * answers them: Produce and Fetch here ({@link DirectProduce}, {@link DirectFetch}), every other request forwarded as
+ * answers them: Produce, Fetch, ListOffsets and OffsetsForLeaderEpoch here ({@link DirectProduce},
+ * {@link DirectFetch}, {@link DirectOffsets}), every other request forwarded as
  * it is to a gateway over a connection of its own ({@link Upstream}) — ApiVersions, Metadata, groups, transactions,
  * administration — so a client sees one broker that answers everything.
  *
@@ -53,6 +55,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final long id;
     private final DirectProduce produce;
     private final DirectFetch fetch;
+    private final DirectOffsets offsets;
     private final GatewayBrokers gateways;
     private final int maxFrame;
     private final KafkaRequestTimers timers;
@@ -70,12 +73,13 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     /** The connection's fetch session (KIP-227), made by its first Fetch. */
     private FetchSession fetchSession;
 
-    KafkaConnection(long id, DirectProduce produce, DirectFetch fetch, GatewayBrokers gateways, int maxFrame,
-                    KafkaRequestTimers timers) {
+    KafkaConnection(long id, DirectProduce produce, DirectFetch fetch, DirectOffsets offsets, GatewayBrokers gateways,
+                    int maxFrame, KafkaRequestTimers timers) {
         this.id = id;
         this.timers = timers;
         this.produce = produce;
         this.fetch = fetch;
+        this.offsets = offsets;
         this.gateways = gateways;
         this.maxFrame = maxFrame;
     }
@@ -142,8 +146,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void start(KafkaRequest request, ByteBuf frame, boolean produceHere) {
+        boolean offsets = DirectOffsets.handles(request.apiKey());
         Pending pending = new Pending(produceHere, request.apiKey(),
-                !produceHere && request.apiKey() != ApiKeys.FETCH);
+                !produceHere && request.apiKey() != ApiKeys.FETCH && !offsets);
         started.add(pending);
         if (produceHere) {
             frame.release();
@@ -163,14 +168,22 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 fetchSession = new FetchSession(() -> ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE));
             }
             FetchSession session = fetchSession;
-            pending.work = Mono.defer(() -> fetch.handle(request, session))
-                    .onErrorResume(e -> Mono.just(failure(request, e)))
-                    .map(response -> KafkaCodec.encodeMixed(request, response))
-                    .subscribe(parts -> context.executor().execute(() -> ready(pending, parts)),
-                            e -> context.executor().execute(() -> close(e.toString())));
+            answerHere(pending, request, () -> fetch.handle(request, session));
+        } else if (offsets) {
+            frame.release();
+            answerHere(pending, request, () -> this.offsets.handle(request));
         } else {
             forward(pending, frame);
         }
+    }
+
+    /** Answers {@code request} with what {@code answer} gives, or with its failure as Kafka's error. */
+    private void answerHere(Pending pending, KafkaRequest request, Supplier<Mono<ApiMessage>> answer) {
+        pending.work = Mono.defer(answer)
+                .onErrorResume(e -> Mono.just(failure(request, e)))
+                .map(response -> KafkaCodec.encodeMixed(request, response))
+                .subscribe(parts -> context.executor().execute(() -> ready(pending, parts)),
+                        e -> context.executor().execute(() -> close(e.toString())));
     }
 
     /** {@code pending}'s batches are appended (or refused): the next produce may start. */

@@ -51,6 +51,7 @@ class KafkaDataListener implements SmartLifecycle {
     private final GatewayBrokers gateways;
     private final DirectProduce produce;
     private final DirectFetch fetch;
+    private final DirectOffsets offsets;
     private final KafkaRequestTimers timers;
     private final AtomicLong connections = new AtomicLong();
     private EventLoopGroup loops;
@@ -66,6 +67,7 @@ class KafkaDataListener implements SmartLifecycle {
         this.produce = new DirectProduce(produceService, replicas::metadata,
                 properties.requests().defaultTimeout());
         this.fetch = new DirectFetch(fetchService, replicas::metadata);
+        this.offsets = new DirectOffsets(fetchService, replicas::metadata);
         this.timers = new KafkaRequestTimers(meters);
     }
 
@@ -86,7 +88,7 @@ class KafkaDataListener implements SmartLifecycle {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(new KafkaFrameDecoder(maxFrame), new KafkaConnection(
-                                connections.incrementAndGet(), produce, fetch, gateways, maxFrame, timers));
+                                connections.incrementAndGet(), produce, fetch, offsets, gateways, maxFrame, timers));
                     }
                 })
                 .bind(settings.host(), settings.port()).syncUninterruptibly().channel();
