@@ -212,3 +212,11 @@ variable, an argument or a ConfigMap.
       - key: {{ .Values.security.tls.caKey }}
         path: ca.crt
 {{- end -}}
+
+{{/*
+Whether the partition services run their own Kafka listeners (the direct data path): asked for, with the gateways'
+Kafka listener on (clients bootstrap there), and security off (the nodes' listeners do not authenticate yet).
+*/}}
+{{- define "sluice.partitionKafka" -}}
+{{- if and .Values.partition.kafka.enabled .Values.gateway.kafka.enabled (not .Values.security.enabled) -}}true{{- end -}}
+{{- end }}

@@ -180,6 +180,28 @@ class ComposeFileTest {
         }
     }
 
+    /**
+     * The direct data path: each partition service's Kafka listener is published on the host at its own port and
+     * advertised there; the secure override turns them off (they do not authenticate yet).
+     */
+    @Test
+    void eachPartitionServiceServesKafkaClientsOnAPortOfItsOwnUnlessSecured() {
+        Map<String, Map<String, Object>> services = ComposeFile.read().services();
+
+        for (int node = 1; node <= 3; node++) {
+            Map<String, Object> partition = services.get("partition-" + node);
+            Map<String, Object> env = ComposeFile.map(partition.get("environment"));
+            String port = String.valueOf(9092 + node);
+            assertThat(env).containsEntry("SLUICE_PARTITION_KAFKA_ENABLED", "true")
+                    .containsEntry("SLUICE_PARTITION_KAFKA_PORT", port)
+                    .containsEntry("SLUICE_PARTITION_KAFKA_ADVERTISEDHOST", "localhost");
+            assertThat(partition.get("ports")).asString().contains(port + ":" + port);
+            assertThat(ComposeFile.map(ComposeFile.read(ComposeFile.securePath()).services().get("partition-" + node)
+                    .get("environment")))
+                    .containsEntry("SLUICE_PARTITION_KAFKA_ENABLED", "false");
+        }
+    }
+
     @Test
     void theObservabilityProfileScrapesEveryServiceAndMountsFilesThatExist() throws Exception {
         Map<String, Map<String, Object>> services = ComposeFile.read().services();

@@ -136,6 +136,45 @@ class HelmChartTest {
                 .contains(org.assertj.core.groups.Tuple.tuple("SLUICE_GATEWAY_KAFKA_ENABLED", "false"));
     }
 
+    /**
+     * The direct data path by default: each partition pod runs a Kafka listener advertised at its own address behind
+     * the headless Service, the gateways name the nodes leaders and answer as a broker id beyond the pod ordinals;
+     * with security on, or the gateways' listener off, the pods run none.
+     */
+    @Test
+    void partitionPodsServeKafkaClientsAtTheirOwnAddressesOnTheDirectPath() {
+        Manifests manifests = Chart.manifests(null);
+        Container partition = manifests.one(StatefulSet.class, "-partition").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        Container gateway = manifests.one(Deployment.class, "-gateway").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+
+        assertThat(partition.getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("kafka");
+            assertThat(port.getContainerPort()).isEqualTo(9093);
+        });
+        assertThat(partition.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
+                org.assertj.core.groups.Tuple.tuple("SLUICE_PARTITION_KAFKA_ENABLED", "true"),
+                org.assertj.core.groups.Tuple.tuple("SLUICE_PARTITION_KAFKA_HOST", "0.0.0.0"),
+                org.assertj.core.groups.Tuple.tuple("SLUICE_PARTITION_KAFKA_PORT", "9093"),
+                org.assertj.core.groups.Tuple.tuple("SLUICE_PARTITION_KAFKA_ADVERTISEDHOST",
+                        "$(POD_NAME).sluice-partition.$(POD_NAMESPACE).svc.cluster.local"));
+        assertThat(manifests.one(Service.class, "-partition").getSpec().getPorts())
+                .anySatisfy(port -> assertThat(port.getName()).isEqualTo("kafka"));
+        assertThat(gateway.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
+                org.assertj.core.groups.Tuple.tuple("SLUICE_GATEWAY_KAFKA_DATAPATH", "direct"),
+                org.assertj.core.groups.Tuple.tuple("SLUICE_GATEWAY_KAFKA_NODEID", "1000"));
+
+        List<Manifests> without = List.of(Chart.manifests(null, Map.of("partition.kafka.enabled", false)),
+                Chart.manifests(null, Map.of("gateway.kafka.enabled", false)), Chart.manifests("secured.yaml"));
+        for (Manifests off : without) {
+            Container none = off.one(StatefulSet.class, "-partition").getSpec().getTemplate().getSpec()
+                    .getContainers().getFirst();
+            assertThat(none.getPorts()).noneMatch(port -> "kafka".equals(port.getName()));
+            assertThat(none.getEnv()).noneMatch(env -> env.getName().startsWith("SLUICE_PARTITION_KAFKA_"));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-coordinator", "-gateway", "-admin-ui"})
     void everyJavaServiceIsProbedOnItsManagementPort(String name) {

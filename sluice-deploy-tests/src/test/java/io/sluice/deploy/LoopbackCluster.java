@@ -171,9 +171,16 @@ final class LoopbackCluster implements AutoCloseable {
         env.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
-        // A gateway's Kafka listener binds loopback too, on any free port (the boot checks do not speak Kafka).
+        // A gateway's Kafka listener binds loopback too, on any free port (the boot checks do not speak Kafka); so
+        // does a partition service's (the direct data path), advertised there.
         env.put("SLUICE_GATEWAY_KAFKA_HOST", "127.0.0.1");
         env.put("SLUICE_GATEWAY_KAFKA_PORT", "0");
+        if (env.containsKey("SLUICE_PARTITION_KAFKA_ENABLED")) {
+            env.put("SLUICE_PARTITION_KAFKA_HOST", "127.0.0.1");
+            env.put("SLUICE_PARTITION_KAFKA_PORT", "0");
+            env.put("SLUICE_PARTITION_KAFKA_ADVERTISEDHOST", "127.0.0.1");
+            env.remove("SLUICE_PARTITION_KAFKA_ADVERTISEDPORT");
+        }
         env.put("JAVA_TOOL_OPTIONS", JVM_OPTIONS + " -Djava.io.tmpdir=" + containerDir.resolve("tmp"));
         List<String> command = new ArrayList<>(image.entrypoint());
         if (command.isEmpty() || !command.getFirst().equals("java")) {
