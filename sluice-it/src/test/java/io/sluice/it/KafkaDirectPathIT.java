@@ -82,7 +82,8 @@ import org.junit.jupiter.api.Test;
  * leader's connection; then the leader of a partition is SIGKILLed under the idempotent acks=all producer: every
  * acknowledged record is read back, once and in order per partition. Kafka's {@code kafka-reassign-partitions}
  * generates and executes a plan of the nodes' ids, which only the direct path lists as brokers. Bad requests sent
- * raw to a node's listener get Kafka's error codes, or a closed connection, and change nothing.
+ * raw to a node's listener get Kafka's error codes, or a closed connection, and change nothing. Kafka's Admin lists
+ * each group and transaction once, though it asks every broker.
  */
 class KafkaDirectPathIT {
 
@@ -192,6 +193,44 @@ class KafkaDirectPathIT {
         cluster.start(killed); // back for the other tests
         Figures.report("direct data path: %d records acknowledged across a leader SIGKILL, all read back once and in "
                 + "order from the leaders' own listeners", acknowledged.values().stream().mapToInt(List::size).sum());
+    }
+
+    /**
+     * Kafka's Admin asks every broker for the groups and transactions it coordinates and joins the answers: the nodes,
+     * which coordinate none, add nothing, so each group and each transaction is listed once (forwarded to the gateway,
+     * every node's answer had listed them all again).
+     */
+    @Test
+    void kafkasAdminListsEachGroupAndTransactionOnceAcrossTheBrokers() throws Exception {
+        String topic = "direct-listed";
+        Properties txn = producerConfig();
+        txn.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "direct-listed-txn");
+        Properties reader = new Properties();
+        reader.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        reader.put(ConsumerConfig.GROUP_ID_CONFIG, "direct-listed-group");
+        reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        reader.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        reader.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
+             KafkaProducer<String, String> producer = new KafkaProducer<>(txn);
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(reader)) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get(60, TimeUnit.SECONDS);
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "in a transaction")).get(30, TimeUnit.SECONDS);
+            producer.commitTransaction();
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (consumer.poll(Duration.ofMillis(200)).isEmpty()) {
+                assertThat(System.nanoTime()).as("the group's first record within 60 s").isLessThan(deadline);
+            }
+            assertThat(get(admin.describeCluster().nodes())).as("the gateway and the three nodes").hasSize(4);
+
+            assertThat(get(admin.listTransactions().all()).stream()
+                    .filter(listing -> listing.transactionalId().equals("direct-listed-txn"))).hasSize(1);
+            assertThat(get(admin.listGroups().all()).stream()
+                    .filter(listing -> listing.groupId().equals("direct-listed-group"))).hasSize(1);
+        }
     }
 
     /**

@@ -333,7 +333,7 @@ public final class SluiceCluster implements AutoCloseable {
         private boolean withLinks;
         private Links links;
         private int spareNodes;
-        private boolean directDataPath;
+        private boolean directDataPath = true;
 
         private Builder(String name) {
             this.name = name;
@@ -355,10 +355,16 @@ public final class SluiceCluster implements AutoCloseable {
 
         /**
          * The partition services run Kafka listeners of their own (the direct data path, which {@code bin/sluice up}
-         * runs by default); without it Kafka clients reach every partition through the gateway.
+         * runs too): the default, but for a cluster with a {@link #clusterSecret} (security on), which runs none.
          */
         public Builder directDataPath() {
             this.directDataPath = true;
+            return this;
+        }
+
+        /** No partition service runs a Kafka listener: Kafka clients reach every partition through the gateway. */
+        public Builder gatewayDataPath() {
+            this.directDataPath = false;
             return this;
         }
 
@@ -450,7 +456,9 @@ public final class SluiceCluster implements AutoCloseable {
                     .withJvmOptions(jvmOptions)
                     .withReadyTimeout(readyTimeout)
                     .withStopGrace(stopGrace)
-                    .withDirectDataPath(directDataPath);
+                    // A secured cluster (one with a cluster secret) runs the gateway path: a node's Kafka listener
+                    // does not authenticate yet, and would not start.
+                    .withDirectDataPath(directDataPath && clusterSecret == null);
             for (Map.Entry<ServiceKind, List<String>> entry : args.entrySet()) {
                 config = config.withArgs(entry.getKey(), entry.getValue().toArray(String[]::new));
             }

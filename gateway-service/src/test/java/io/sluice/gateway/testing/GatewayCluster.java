@@ -48,7 +48,10 @@ public final class GatewayCluster implements AutoCloseable {
      * @param args  application arguments ({@code --key=value}) per kind of service
      */
     public static GatewayCluster start(String name, int nodes, Map<ServiceKind, List<String>> args) {
-        SluiceCluster.Builder builder = SluiceCluster.builder(name).nodes(nodes).withGateway()
+        // The gateway path: these clusters test the gateway's own Kafka listener, through which every byte of a
+        // Kafka client passes there (KafkaBrokersTest covers what the direct path changes in its answers, and the
+        // direct path's clients run in sluice-it, KafkaDirectPathIT and the chaos run among them).
+        SluiceCluster.Builder builder = SluiceCluster.builder(name).nodes(nodes).withGateway().gatewayDataPath()
                 .readyTimeout(Duration.ofMinutes(3));
         args.forEach((kind, values) -> builder.args(kind, values.toArray(String[]::new)));
         return new GatewayCluster(builder.start(), nodes);

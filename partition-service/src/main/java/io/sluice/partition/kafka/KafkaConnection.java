@@ -32,7 +32,8 @@ import reactor.core.publisher.Mono;
 /**
  * One Kafka client's connection to this node. Its requests are answered in request order, as Kafka's network layer
  * answers them: Produce, Fetch, ListOffsets and OffsetsForLeaderEpoch here ({@link DirectProduce},
- * {@link DirectFetch}, {@link DirectOffsets}), every other request forwarded as
+ * {@link DirectFetch}, {@link DirectOffsets}), ListGroups and ListTransactions too, empty ({@link DirectListings}),
+ * every other request forwarded as
  * it is to a gateway over a connection of its own ({@link Upstream}) — ApiVersions, Metadata, groups, transactions,
  * administration — so a client sees one broker that answers everything.
  *
@@ -147,8 +148,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private void start(KafkaRequest request, ByteBuf frame, boolean produceHere) {
         boolean offsets = DirectOffsets.handles(request.apiKey());
+        boolean listing = DirectListings.handles(request.apiKey());
         Pending pending = new Pending(produceHere, request.apiKey(),
-                !produceHere && request.apiKey() != ApiKeys.FETCH && !offsets);
+                !produceHere && request.apiKey() != ApiKeys.FETCH && !offsets && !listing);
         started.add(pending);
         if (produceHere) {
             frame.release();
@@ -172,6 +174,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         } else if (offsets) {
             frame.release();
             answerHere(pending, request, () -> this.offsets.handle(request));
+        } else if (listing) {
+            frame.release();
+            answerHere(pending, request, () -> Mono.just(DirectListings.answer(request.apiKey())));
         } else {
             forward(pending, frame);
         }
