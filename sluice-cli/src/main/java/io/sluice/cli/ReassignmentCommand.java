@@ -83,7 +83,8 @@ final class ReassignmentCommand {
     static final class Propose extends ClientCommand {
 
         @Option(names = "--nodes", split = ",", required = true, paramLabel = "NODE[,NODE...]",
-                description = "The node ids the topics' replicas may use; every other node's replicas of them leave it.")
+                description = "The node ids the topics' replicas may use; every other node's replicas of them "
+                        + "leave it.")
         List<Integer> nodes;
 
         @Parameters(paramLabel = "TOPIC", arity = "1..*", description = "The topics whose partitions may move.")

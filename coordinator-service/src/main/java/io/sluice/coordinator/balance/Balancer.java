@@ -255,7 +255,8 @@ public class Balancer {
             if (!node.acceptsReplicas()) {
                 String why = node.decommissioning() ? "being decommissioned"
                         : node.status().name().toLowerCase(Locale.ROOT);
-                throw ErrorCode.INVALID_REPLICA_ASSIGNMENT.exception("Node " + id + " cannot take replicas: it is " + why);
+                throw ErrorCode.INVALID_REPLICA_ASSIGNMENT.exception("Node " + id + " cannot take replicas: it is "
+                        + why);
             }
         }
         for (String name : request.topics()) {

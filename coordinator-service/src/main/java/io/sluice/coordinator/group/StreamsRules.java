@@ -329,7 +329,8 @@ final class StreamsRules {
         }
         Tasks assigned = member.streams().assigned();
         return new StreamsHeartbeatResponse(member.memberId(), member.memberEpoch(), settings.heartbeatEveryMs(),
-                settings.taskOffsetIntervalMs(), settings.acceptableRecoveryLag(), statuses, Tasks.list(assigned.active()), Tasks.list(assigned.standby()), Tasks.list(assigned.warmup()),
+                settings.taskOffsetIntervalMs(), settings.acceptableRecoveryLag(), statuses,
+                Tasks.list(assigned.active()), Tasks.list(assigned.standby()), Tasks.list(assigned.warmup()),
                 group.groupEpoch(), endpoints(group, configuration), group.streams().currentDescription() == null);
     }
 
