@@ -205,15 +205,9 @@ class KafkaDirectPathIT {
         String topic = "direct-listed";
         Properties txn = producerConfig();
         txn.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "direct-listed-txn");
-        Properties reader = new Properties();
-        reader.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
-        reader.put(ConsumerConfig.GROUP_ID_CONFIG, "direct-listed-group");
-        reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        reader.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        reader.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
              KafkaProducer<String, String> producer = new KafkaProducer<>(txn);
-             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(reader)) {
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig("direct-listed-group"))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get(60, TimeUnit.SECONDS);
             producer.initTransactions();
             producer.beginTransaction();
@@ -487,14 +481,8 @@ class KafkaDirectPathIT {
 
     /** Reads the topic with a consumer group until {@code expected} records came, each partition in order. */
     private static Map<TopicPartition, List<String>> readAll(int expected) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "direct-readers");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         Map<TopicPartition, List<String>> read = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig("direct-readers"))) {
             consumer.subscribe(List.of(TOPIC));
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             int count = 0;
@@ -510,6 +498,17 @@ class KafkaDirectPathIT {
             consumer.commitSync();
         }
         return read;
+    }
+
+    /** A consumer of {@code group} from the earliest offsets, bootstrapped at the gateway. */
+    private static Properties consumerConfig(String group) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return config;
     }
 
     private static Properties producerConfig() {
