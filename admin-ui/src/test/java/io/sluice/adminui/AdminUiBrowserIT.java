@@ -394,16 +394,19 @@ class AdminUiBrowserIT {
         String topic = "ui-moving";
         assertThat(api("POST", "/v1/topics", "{\"name\": \"" + topic + "\", \"partition_count\": 1,"
                 + " \"replication_factor\": 1}").statusCode()).isEqualTo(201);
+        // About 2 MB in batches of 16 KB, each well inside the throttle's 32 KiB bucket, so the new replica grows
+        // steadily: a batch larger than the bucket passes whole when the bucket is full, and two such batches would
+        // copy in two lumps, the second ending the move between two listings of the page, before any rate is drawn.
         String value = "x".repeat(1000);
-        String records = java.util.stream.IntStream.range(0, 500).mapToObj(i -> "{\"value\": \"" + value + "\"}")
+        String records = java.util.stream.IntStream.range(0, 16).mapToObj(i -> "{\"value\": \"" + value + "\"}")
                 .collect(java.util.stream.Collectors.joining(",", "{\"records\": [", "]}"));
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 125; i++) {
             assertThat(api("POST", "/v1/topics/" + topic + "/records", records).statusCode()).isEqualTo(200);
         }
         int from = json(api("GET", "/v1/topics/" + topic, null)).path("partitions").get(0).path("replicas").get(0)
                 .asInt();
         int to = from % 3 + 1;
-        // About 1 MB to copy at 32 KiB/s: the move lasts the test.
+        // About 2 MB to copy at 32 KiB/s: the move lasts about a minute, longer than the test takes to cancel it.
         assertThat(api("PUT", "/v1/nodes/" + from + "/move-throttle", "{\"bytes_per_second\": 32768}").statusCode())
                 .isEqualTo(200);
         try {
