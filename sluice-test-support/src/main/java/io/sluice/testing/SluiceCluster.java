@@ -39,6 +39,9 @@ import java.util.stream.Stream;
  */
 public final class SluiceCluster implements AutoCloseable {
 
+    /** The broker id of the first gateway {@link #startGateway} starts; the next ones count up from it. */
+    public static final int FIRST_STARTED_GATEWAY_ID = 1001;
+
     /** Small heaps and C1 only: several JVMs share two cores and live for one test class. */
     private static final List<String> TEST_JVM = testJvm("384m");
     private static final Duration READY_TIMEOUT = CoordinatorProcess.START_TIMEOUT;
@@ -156,8 +159,8 @@ public final class SluiceCluster implements AutoCloseable {
 
     /**
      * Starts one more gateway, named {@code name} ({@code gateway-b}, say), with the same settings as the cluster's
-     * own on free ports (its Kafka listener's too, as a broker id of its own: 1 for the first started, then 2, ...), and
-     * waits until it is ready: gateways are stateless, so any number serve one cluster. It is stopped with the cluster,
+     * own on free ports (its Kafka listener's too, as a broker id of its own: {@link #FIRST_STARTED_GATEWAY_ID} for the
+     * first started, then one more for each), and waits until it is ready: gateways are stateless, so any number serve one cluster. It is stopped with the cluster,
      * or earlier by {@link #kill(String)}. {@code settings} ({@code --key=value}) are added, each replacing the cluster
      * gateway's own setting of that key.
      */
@@ -169,7 +172,9 @@ public final class SluiceCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(gateway.args());
         args.replaceAll(arg -> arg.startsWith("--server.port=") ? "--server.port=" + port
                 : arg.startsWith("--sluice.gateway.kafka.port=") ? "--sluice.gateway.kafka.port=" + kafkaPort : arg);
-        args.add("--sluice.gateway.kafka.node-id=" + startedGateways.incrementAndGet());
+        // Above the partition services' node ids: a gateway holding a node's id would take that node's partitions
+        // off the direct data path.
+        args.add("--sluice.gateway.kafka.node-id=" + (FIRST_STARTED_GATEWAY_ID + startedGateways.getAndIncrement()));
         for (String setting : settings) {
             // Spring joins two values of one command-line key with a comma: the added one must replace the other.
             String key = setting.substring(0, setting.indexOf('=') + 1);

@@ -187,6 +187,15 @@ public class KafkaBrokers {
         return brokers.getFirst().brokerId();
     }
 
+    /**
+     * Whether this gateway is the controller of the live gateways it knows. Kafka's Admin asks every broker for the
+     * groups and transactions it coordinates and joins the answers; the coordinator service holds them all, so the
+     * controller lists them and the other gateways list none, and each is listed once however many gateways run.
+     */
+    public boolean isController() {
+        return controllerOf(live()) == self.nodeId();
+    }
+
     private BrokerEndpoint own() {
         return new BrokerEndpoint(self.nodeId(), self.advertisedHost(), self.advertisedPort());
     }

@@ -1,7 +1,11 @@
 package io.sluice.gateway.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
+import io.sluice.internal.broker.BrokerAnnouncement;
+import io.sluice.internal.broker.BrokerApi;
 import io.sluice.internal.broker.BrokerEndpoint;
 import io.sluice.internal.metadata.ClusterMetadata;
 import io.sluice.internal.metadata.MetadataView;
@@ -11,8 +15,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /**
  * The rule that names a partition's leader among the live gateways, and on the direct data path the partition
@@ -58,6 +64,34 @@ class KafkaBrokersTest {
         List<BrokerEndpoint> one = List.of(broker(7));
         assertThat(KafkaBrokers.leaderOf(one, "t", 0)).isEqualTo(7);
         assertThat(KafkaBrokers.controllerOf(List.of(broker(3), broker(5)))).isEqualTo(3);
+    }
+
+    @Test
+    void onlyTheGatewayWithTheLowestLiveIdIsTheControllerAndOneLeftAloneIsItAgain() {
+        KafkaBroker self = mock(KafkaBroker.class);
+        when(self.nodeId()).thenReturn(1001);
+        when(self.advertisedHost()).thenReturn("127.0.0.1");
+        when(self.advertisedPort()).thenReturn(9092);
+        AtomicLong nanos = new AtomicLong();
+        BrokerApi coordinator = new BrokerApi() {
+            @Override
+            public Mono<List<BrokerEndpoint>> announce(BrokerAnnouncement announcement) {
+                return Mono.just(List.of(broker(0), broker(1001)));
+            }
+
+            @Override
+            public Mono<List<BrokerEndpoint>> brokers() {
+                return Mono.just(List.of(broker(0), broker(1001)));
+            }
+        };
+        KafkaBrokers brokers = new KafkaBrokers(self, coordinator, Duration.ofSeconds(2), nanos::get, true);
+        assertThat(brokers.isController()).as("alone, before it has heard of any other").isTrue();
+
+        brokers.announce().block();
+        assertThat(brokers.isController()).as("beside gateway 0").isFalse();
+
+        nanos.addAndGet(Duration.ofSeconds(6).toNanos());
+        assertThat(brokers.isController()).as("once what it heard is three intervals old").isTrue();
     }
 
     @Test

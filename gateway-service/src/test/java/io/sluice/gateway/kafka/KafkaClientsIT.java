@@ -34,11 +34,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -52,6 +54,8 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
@@ -59,6 +63,8 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.FetchMetadata;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ListGroupsRequest;
+import org.apache.kafka.common.requests.ListGroupsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -671,6 +677,7 @@ class KafkaClientsIT {
             assertThat(leaders.values()).as("partition leaders").containsOnly(0, secondId).contains(0, secondId);
             assertThat(leaders(viaSecond, topic)).as("both gateways name the same leaders").isEqualTo(leaders);
         }
+        eachGroupAndTransactionIsListedOnceByTheController(first, second);
 
         // A producer writes through both gateways while the second is killed: it finds its partitions again at the
         // first, and nothing acknowledged is lost or written twice.
@@ -703,6 +710,42 @@ class KafkaClientsIT {
             assertThat(awaitBrokers(viaFirst, Set.of(first))).as("the brokers once the second gateway is gone")
                     .isEqualTo(Map.of(0, first));
             assertThat(leaders(viaFirst, topic).values()).containsOnly(0);
+        }
+    }
+
+    /**
+     * Kafka's Admin asks every broker for the transactions and groups it coordinates and joins the answers: with two
+     * gateways, each transaction and group is listed once, by the controller (gateway 0), and the other gateway lists
+     * none.
+     */
+    private static void eachGroupAndTransactionIsListedOnceByTheController(String first, String second)
+            throws Exception {
+        String topic = "kafka-two-gateways-listed";
+        String transactionalId = "two-gateways-txn";
+        String group = "two-gateways-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                transactionalId))) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, key(0), value(0)));
+            producer.commitTransaction();
+        }
+        Properties grouped = new Properties();
+        grouped.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        grouped.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(grouped); Admin viaSecond = admin(second)) {
+            consumer.subscribe(List.of(topic));
+            pollOne(consumer);
+            assertThat(viaSecond.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                    .map(TransactionListing::transactionalId).filter(transactionalId::equals))
+                    .as("the transaction, as the Admin lists it from both gateways").hasSize(1);
+            ListGroupsRequest.Builder listGroups = new ListGroupsRequest.Builder(new ListGroupsRequestData());
+            assertThat(((ListGroupsResponse) KafkaWire.call(first, ApiKeys.LIST_GROUPS, listGroups)).data().groups())
+                    .extracting(ListGroupsResponseData.ListedGroup::groupId).as("the controller's groups")
+                    .contains(group);
+            assertThat(((ListGroupsResponse) KafkaWire.call(second, ApiKeys.LIST_GROUPS, listGroups)).data()
+                    .groups()).as("the other gateway's groups").isEmpty();
         }
     }
 

@@ -2,6 +2,7 @@ package io.sluice.gateway.kafka.groups;
 
 import io.sluice.gateway.kafka.GroupAccess;
 import io.sluice.gateway.kafka.KafkaApi;
+import io.sluice.gateway.kafka.KafkaBrokers;
 import io.sluice.gateway.kafka.KafkaSession;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.GroupListing;
@@ -28,7 +29,8 @@ import reactor.core.publisher.Mono;
  * its share groups, those with members and those with share-partitions stored (type and protocol type {@code share};
  * {@code Stable} with members, else {@code Empty}) — with the request's state and type filters (case-insensitive, as Kafka's broker compares
  * them). An id that is both a consumer group's and a share group's (HTTP workers took records under a consumer
- * group's id) is listed as the consumer group.
+ * group's id) is listed as the consumer group. Only the controller gateway lists them; the others answer none
+ * ({@link KafkaBrokers#isController}).
  */
 @Component
 class ListGroupsApi implements KafkaApi {
@@ -37,9 +39,12 @@ class ListGroupsApi implements KafkaApi {
     private final ClassicGroupApi classic;
     private final GroupAccess access;
     private final ShareGroupApi shares;
+    private final KafkaBrokers brokers;
 
-    ListGroupsApi(CoordinatorApi coordinator, ClassicGroupApi classic, GroupAccess access, ShareGroupApi shares) {
+    ListGroupsApi(CoordinatorApi coordinator, ClassicGroupApi classic, GroupAccess access, ShareGroupApi shares,
+                  KafkaBrokers brokers) {
         this.shares = shares;
+        this.brokers = brokers;
         this.coordinator = coordinator;
         this.classic = classic;
         this.access = access;
@@ -53,6 +58,9 @@ class ListGroupsApi implements KafkaApi {
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         ListGroupsRequestData data = ((ListGroupsRequest) request.body()).data();
+        if (!brokers.isController()) {
+            return Mono.just(new ListGroupsResponseData());
+        }
         return Mono.zip(coordinator.groups(), classic.classicGroups(), shareGroups()).map(all -> {
             Map<String, ListedGroup> listed = new TreeMap<>();
             all.getT1().forEach(group -> listed.put(group.groupId(), listed(group)));

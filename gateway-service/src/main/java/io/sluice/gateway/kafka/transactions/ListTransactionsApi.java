@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka.transactions;
 
 import io.sluice.gateway.kafka.KafkaApi;
+import io.sluice.gateway.kafka.KafkaBrokers;
 import io.sluice.gateway.kafka.KafkaSession;
 import io.sluice.gateway.kafka.TransactionAccess;
 import io.sluice.internal.txn.TransactionApi;
@@ -30,7 +31,8 @@ import reactor.core.publisher.Mono;
  * {@code duration_filter} in ms: with a value of 0 or more only transactions open at least that long, so none that is
  * complete), and by a regular expression the whole transactional id matches (v2's {@code transactional_id_pattern};
  * null or empty: all, a pattern that does not compile: INVALID_REGULAR_EXPRESSION). The coordinator is one service,
- * so one broker's answer is the whole list.
+ * so one broker's answer is the whole list: the controller gateway's; the others answer none
+ * ({@link KafkaBrokers#isController}).
  */
 @Component
 class ListTransactionsApi implements KafkaApi {
@@ -42,9 +44,11 @@ class ListTransactionsApi implements KafkaApi {
     private final TransactionApi transactions;
     private final TransactionAccess access;
     private final Clock clock;
+    private final KafkaBrokers brokers;
 
-    ListTransactionsApi(TransactionApi transactions, TransactionAccess access, Clock clock) {
+    ListTransactionsApi(TransactionApi transactions, TransactionAccess access, Clock clock, KafkaBrokers brokers) {
         this.transactions = transactions;
+        this.brokers = brokers;
         this.access = access;
         this.clock = clock;
     }
@@ -65,6 +69,9 @@ class ListTransactionsApi implements KafkaApi {
         }
         List<String> unknownStates = data.stateFilters().stream().filter(state -> !KAFKA_STATES.contains(state))
                 .toList();
+        if (!brokers.isController()) {
+            return Mono.just(new ListTransactionsResponseData().setUnknownStateFilters(unknownStates));
+        }
         return transactions.transactions()
                 .map(all -> {
                     long now = clock.millis();
