@@ -117,12 +117,17 @@ public record PartitionProperties(
      * @param advertisedHost  the host clients are told to connect to; unset, the bound host (127.0.0.1 for a wildcard)
      * @param advertisedPort  the port clients are told to connect to; unset, the bound port
      * @param maxRequestSize  the largest request frame accepted; a larger one closes its connection
+     * @param closestReplicaReads whether, as a leader, the node sends a consumer that names its rack
+     *                        ({@code client.rack}) to an in-sync replica in that rack (KIP-392; Kafka's
+     *                        {@code replica.selector.class=RackAwareReplicaSelector}); followers serve such reads either
+     *                        way
      */
     public record Kafka(@DefaultValue("false") boolean enabled,
                         @DefaultValue("127.0.0.1") String host,
                         @DefaultValue("0") @Min(0) @Max(65535) int port,
                         String advertisedHost,
                         @Min(1) @Max(65535) Integer advertisedPort,
-                        @DefaultValue("100MB") DataSize maxRequestSize) {
+                        @DefaultValue("100MB") DataSize maxRequestSize,
+                        @DefaultValue("true") boolean closestReplicaReads) {
     }
 }

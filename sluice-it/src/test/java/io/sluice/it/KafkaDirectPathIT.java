@@ -100,7 +100,8 @@ class KafkaDirectPathIT {
                 .jvmOptions(SluiceCluster.testJvm("256m"))
                 .args(ServiceKind.COORDINATOR, "--sluice.coordinator.session-timeout=4s",
                         "--sluice.coordinator.heartbeat-interval=500ms")
-                .args(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=3s")
+                .args(ServiceKind.PARTITION, "--sluice.partition.replication.lag-time-max=3s",
+                        "--sluice.partition.rack=rack-{node}")
                 .start();
     }
 
@@ -228,6 +229,100 @@ class KafkaDirectPathIT {
     }
 
     /**
+     * Fetch from the closest replica (KIP-392): each node is a rack of its own, and a consumer that names a follower's
+     * rack ({@code client.rack}) is sent there by the leader and reads every record from that follower, in order,
+     * records produced after it started too (its long poll waits on the follower's high watermark); the follower's
+     * own metrics show the bytes it sent. A consumer in the leader's rack stays at the leader.
+     */
+    @Test
+    void aConsumerThatNamesItsRackReadsFromTheReplicaInItsRack() throws Exception {
+        String topic = "direct-racks";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get(60, TimeUnit.SECONDS);
+        }
+        List<String> produced = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
+            for (int i = 0; i < 200; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, "r" + i)).get(30, TimeUnit.SECONDS);
+                produced.add("r" + i);
+            }
+            PartitionState state = Waits.await("all three replicas in sync", Duration.ofSeconds(30), () -> {
+                PartitionState now = cluster.coordinator().describeTopic(topic).partition(0);
+                return now.hasLeader() && now.isr().size() == 3 ? now : null;
+            });
+            int leader = state.leader();
+            int follower = leader % 3 + 1;
+            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+            double sentBefore = consumerBytesOut(follower, topic);
+
+            Properties inFollowersRack = consumerConfig("unused");
+            inFollowersRack.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            inFollowersRack.put(ConsumerConfig.CLIENT_RACK_CONFIG, "rack-" + follower);
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(inFollowersRack)) {
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                List<String> read = pollUntil(consumer, 200);
+                for (int i = 200; i < 300; i++) { // written after the consumer moved to the follower
+                    producer.send(new ProducerRecord<>(topic, 0, null, "r" + i)).get(30, TimeUnit.SECONDS);
+                    produced.add("r" + i);
+                }
+                read.addAll(pollUntil(consumer, 100));
+                assertThat(read).as("every record, in order, once").containsExactlyElementsOf(produced);
+                assertThat(preferredReadReplica(consumer, tp)).as("the replica the leader sent the consumer to")
+                        .isEqualTo(follower);
+            }
+            assertThat(consumerBytesOut(follower, topic) - sentBefore).as("record bytes the follower sent")
+                    .isPositive();
+
+            Properties inLeadersRack = consumerConfig("unused");
+            inLeadersRack.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            inLeadersRack.put(ConsumerConfig.CLIENT_RACK_CONFIG, "rack-" + leader);
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(inLeadersRack)) {
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                assertThat(pollUntil(consumer, 300)).containsExactlyElementsOf(produced);
+                assertThat(preferredReadReplica(consumer, tp)).as("none: the leader is in the consumer's rack")
+                        .isEqualTo(-1);
+            }
+        }
+    }
+
+    /** Polls until {@code count} more records came (a wait of 60 s at most), their values in order. */
+    private static List<String> pollUntil(KafkaConsumer<String, String> consumer, int count) {
+        List<String> read = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (read.size() < count) {
+            assertThat(System.nanoTime()).as("%d of %d records within 60 s", read.size(), count)
+                    .isLessThan(deadline);
+            consumer.poll(Duration.ofMillis(200)).forEach(record -> read.add(record.value()));
+        }
+        return read;
+    }
+
+    /** The consumer's own metric of the replica it reads {@code tp} from instead of the leader (-1: none). */
+    private static int preferredReadReplica(KafkaConsumer<String, String> consumer,
+                                            org.apache.kafka.common.TopicPartition tp) {
+        return consumer.metrics().entrySet().stream()
+                .filter(metric -> metric.getKey().name().equals("preferred-read-replica")
+                        && tp.topic().equals(metric.getKey().tags().get("topic"))
+                        && String.valueOf(tp.partition()).equals(metric.getKey().tags().get("partition")))
+                .mapToInt(metric -> ((Number) metric.getValue().metricValue()).intValue())
+                .findFirst().orElseThrow(() -> new AssertionError("no preferred-read-replica metric for " + tp));
+    }
+
+    /** The record bytes a node's Prometheus page says it sent consumers of {@code topic}. */
+    private static double consumerBytesOut(int node, String topic) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                cluster.nodeUrl(node).resolve("/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines()
+                .filter(line -> line.startsWith("sluice_partition_bytes_out_bytes_total{")
+                        && line.contains("topic=\"" + topic + "\"") && line.contains("kind=\"consumer\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /**
      * Kafka's {@code kafka-reassign-partitions --generate} and {@code --execute} (the tool's own code, run in-process):
      * with the partition services listed as brokers, a plan of their node ids is accepted, and the partitions end on
      * the nodes the generated plan names.
@@ -347,7 +442,11 @@ class KafkaDirectPathIT {
 
         assertThat(fetch(atLeader, Uuid.randomUuid(), 0)).isEqualTo(Errors.UNKNOWN_TOPIC_ID);
         assertThat(fetch(atLeader, topicId, 1_000)).isEqualTo(Errors.OFFSET_OUT_OF_RANGE);
-        assertThat(fetch(atFollower, topicId, 0)).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        assertThat(fetch(atFollower, topicId, 0)).as("a follower serves a consumer's fetch (KIP-392)")
+                .isEqualTo(Errors.NONE);
+        assertThat(fetchByName(atFollower, topic, 0, (short) 10))
+                .as("but not one of a version before KIP-392's (11)").isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        assertThat(fetchByName(atLeader, topic, 0, (short) 10)).isEqualTo(Errors.NONE);
 
         byte[][] notRequests = {
                 {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff},        // a frame of 2 GiB
@@ -456,6 +555,16 @@ class KafkaDirectPathIT {
                         new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(offset)
                                 .setPartitionMaxBytes(1 << 20)))));
         FetchResponse answer = (FetchResponse) KafkaWire.call(listener, ApiKeys.FETCH,
+                new FetchRequest.SimpleBuilder(data));
+        return Errors.forCode(answer.data().responses().getFirst().partitions().getFirst().errorCode());
+    }
+
+    private static Errors fetchByName(String listener, String topic, long offset, short version) throws IOException {
+        FetchRequestData data = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
+                .setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(topic).setPartitions(List.of(
+                        new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(offset)
+                                .setPartitionMaxBytes(1 << 20)))));
+        FetchResponse answer = (FetchResponse) KafkaWire.call(listener, ApiKeys.FETCH, version,
                 new FetchRequest.SimpleBuilder(data));
         return Errors.forCode(answer.data().responses().getFirst().partitions().getFirst().errorCode());
     }

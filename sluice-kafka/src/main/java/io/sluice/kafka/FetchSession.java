@@ -147,11 +147,13 @@ public final class FetchSession {
 
     /**
      * Remembers what {@code answer} tells the client of {@code entry}, and says whether an incremental answer must
-     * carry it: it has records or an error, or one of its offsets changed since the client was last told.
+     * carry it: it has records or an error, names a replica to read from instead (KIP-392), or one of its offsets
+     * changed since the client was last told.
      */
     public synchronized boolean answered(Entry entry, PartitionData answer) {
         boolean news = answer.errorCode() != Errors.NONE.code()
                 || answer.records() != null && answer.records().sizeInBytes() > 0
+                || answer.preferredReadReplica() >= 0
                 || answer.highWatermark() != entry.highWatermark || answer.lastStableOffset() != entry.lastStableOffset
                 || answer.logStartOffset() != entry.logStartOffset;
         // After an error the client is told the offsets again with the next answer.

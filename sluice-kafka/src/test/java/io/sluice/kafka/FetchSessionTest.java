@@ -98,6 +98,8 @@ class FetchSessionTest {
                 .as("an error").isTrue();
         assertThat(session.answered(one, answer(1, 8, false))).as("after an error the offsets are told again")
                 .isTrue();
+        assertThat(session.answered(one, answer(1, 8, false).setPreferredReadReplica(2)))
+                .as("a replica to read from instead (KIP-392)").isTrue();
     }
 
     @Test

@@ -29,7 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param baseDir     absolute; data, logs and pid files
  * @param java        the java binary; by default the one running this launcher
  * @param kinds       the kinds of service to run; those whose jar is absent are skipped
- * @param extraArgs   application arguments appended for every instance of a kind (tests: shorter timeouts)
+ * @param extraArgs   application arguments appended for every instance of a kind (tests: shorter timeouts); in a
+ *                    partition service's, {@value #NODE_ID} stands for its node id (a rack per node, say)
  * @param stopGrace   how long {@code stop} waits after SIGTERM before SIGKILL
  * @param secure      {@code up --secure}: every service with security and TLS on, from the {@link SecureMaterial} in
  *                    {@code <base>/secure/}; every URL https
@@ -49,6 +50,8 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                             boolean directDataPath) {
 
     static final int MAX_NODES = 99;
+    /** In a partition service's extra arguments, its node id. */
+    public static final String NODE_ID = "{node}";
     private static final String CLIENT_AUTH = "--server.ssl.client-auth=";
     private static final String LOOPBACK = "127.0.0.1";
 
@@ -322,7 +325,8 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         if (secure) {
             args.addAll(secureArgs(kind));
         }
-        args.addAll(extraArgs.getOrDefault(kind, List.of()));
+        extraArgs.getOrDefault(kind, List.of()).forEach(arg -> args.add(kind == ServiceKind.PARTITION
+                ? arg.replace(NODE_ID, String.valueOf(nodeId)) : arg));
         return new ServiceSpec(name, kind, jar(kind), ports, args);
     }
 

@@ -150,6 +150,15 @@ class ClusterConfigTest {
     }
 
     @Test
+    void inAPartitionServicesExtraArgumentsTheNodePlaceholderIsItsNodeId() {
+        ClusterConfig config = ClusterConfig.defaults(ROOT)
+                .withArgs(ServiceKind.PARTITION, "--sluice.partition.rack=rack-" + ClusterConfig.NODE_ID);
+
+        assertThat(config.partition(1).args()).last().isEqualTo("--sluice.partition.rack=rack-1");
+        assertThat(config.partition(3).args()).last().isEqualTo("--sluice.partition.rack=rack-3");
+    }
+
+    @Test
     void aSecureClustersInternalServersWantACertificateUnlessToldTheirOwnClientAuth() {
         ClusterConfig config = ClusterConfig.defaults(ROOT).withSecure(true)
                 .withArgs(ServiceKind.COORDINATOR, "--server.ssl.client-auth=need");

@@ -408,7 +408,10 @@ public final class SluiceCluster implements AutoCloseable {
             return this;
         }
 
-        /** Application arguments ({@code --key=value}) for every instance of {@code kind}. */
+        /**
+         * Application arguments ({@code --key=value}) for every instance of {@code kind}; in a partition service's,
+         * {@code {node}} stands for its node id ({@code --sluice.partition.rack=rack-{node}}: a rack per node).
+         */
         public Builder args(ServiceKind kind, String... values) {
             args.computeIfAbsent(kind, k -> new ArrayList<>()).addAll(List.of(values));
             return this;

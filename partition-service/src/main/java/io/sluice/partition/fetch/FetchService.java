@@ -105,10 +105,22 @@ public final class FetchService {
      * its own format.
      */
     public Mono<List<PartitionRead>> read(FetchRequest request) {
-        return consumerReads(request, outcomes -> outcomes.stream().map(Outcome::read).toList());
+        return read(request, false);
+    }
+
+    /**
+     * {@link #read}; with {@code atAnyReplica}, each partition is read from its replica here whether it leads or
+     * follows it (a consumer fetching from the closest replica, KIP-392), below that replica's own high watermark.
+     */
+    public Mono<List<PartitionRead>> read(FetchRequest request, boolean atAnyReplica) {
+        return consumerReads(request, atAnyReplica, outcomes -> outcomes.stream().map(Outcome::read).toList());
     }
 
     private <T> Mono<T> consumerReads(FetchRequest request, Function<List<Outcome>, T> answer) {
+        return consumerReads(request, false, answer);
+    }
+
+    private <T> Mono<T> consumerReads(FetchRequest request, boolean atAnyReplica, Function<List<Outcome>, T> answer) {
         if (request.partitions() == null || request.partitions().isEmpty()) {
             return Mono.error(ErrorCode.INVALID_REQUEST.exception("A fetch needs at least one partition"));
         }
@@ -123,7 +135,8 @@ public final class FetchService {
             TopicPartition tp = new TopicPartition(p.topic(), p.partition());
             int maxBytes = Math.min(orDefault(p.maxBytes(), DEFAULT_MAX_BYTES), totalBudget);
             reads.add(new Read(tp, p.fetchOffset(), maxBytes, PartitionBatches.ANY_EPOCH,
-                    request.readCommitted() ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK, false));
+                    request.readCommitted() ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK, false,
+                    atAnyReplica));
         }
         return measured("consumer", longPoll(reads, minBytes, maxWaitMs, this::awaitEachHighWatermark))
                 .map(answer);
@@ -149,7 +162,7 @@ public final class FetchService {
                     .filter(state -> catchingUpInAMove(state, request.replicaId()))
                     .isPresent();
             reads.add(new Read(tp, p.fetchOffset(), request.maxBytes(), p.leaderEpoch(), FetchIsolation.LOG_END,
-                    throttled));
+                    throttled, false));
         }
         long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());
         return measured("replica", longPoll(reads, 1, maxWaitMs, this::awaitAnyLogEnd))
@@ -296,7 +309,8 @@ public final class FetchService {
         TopicPartition tp = read.partition();
         PartitionLog log = null;
         try {
-            Partition partition = replicas.leaderPartition(tp, read.leaderEpoch());
+            Partition partition = read.atAnyReplica() ? replicas.hostedPartition(tp, read.leaderEpoch())
+                    : replicas.leaderPartition(tp, read.leaderEpoch());
             log = partition.log();
             int maxBytes = read.throttled()
                     ? (int) Math.max(1, Math.min(read.maxBytes(), moveThrottle.available(nanoTime.getAsLong())))
@@ -406,9 +420,12 @@ public final class FetchService {
         return value == null ? fallback : value;
     }
 
-    /** {@code throttled}: a read for a replica that a move is adding, within the {@link #moveThrottle}. */
+    /**
+     * {@code throttled}: a read for a replica that a move is adding, within the {@link #moveThrottle};
+     * {@code atAnyReplica}: read here whether this node leads the partition or follows it.
+     */
     private record Read(TopicPartition partition, long offset, int maxBytes, int leaderEpoch, FetchIsolation isolation,
-                        boolean throttled) {
+                        boolean throttled, boolean atAnyReplica) {
     }
 
     /**

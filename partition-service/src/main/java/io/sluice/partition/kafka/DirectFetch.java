@@ -10,6 +10,7 @@ import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.TopicIds;
 import io.sluice.partition.fetch.FetchService;
 import io.sluice.partition.fetch.PartitionRead;
+import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,17 +35,26 @@ import reactor.core.publisher.Mono;
  * metadata either way. Each connection keeps a fetch session (KIP-227, {@link FetchSession}, the gateway's rules): a
  * full request opens it, incremental ones name only what changed, and an incremental answer carries only the
  * partitions with news. Follower fetches are not served here: replicas fetch from one another over the internal API.
+ *
+ * <p>From version 11 on (KIP-392), a consumer that names its rack is sent by this leader to a replica in its rack
+ * ({@link ClosestReplicas}), and a replica here that follows a partition serves the consumers sent to it, below its
+ * own high watermark, as Kafka's followers do; older versions are served by the leader only.
  */
 final class DirectFetch {
 
     private static final int NO_EPOCH = -1;
 
+    /** The first version whose consumers follow {@code preferred_read_replica} and may read at a follower. */
+    private static final short CLOSEST_REPLICA_VERSION = 11;
+
     private final FetchService fetches;
     private final Supplier<MetadataView> metadata;
+    private final ClosestReplicas closest;
 
-    DirectFetch(FetchService fetches, Supplier<MetadataView> metadata) {
+    DirectFetch(FetchService fetches, Supplier<MetadataView> metadata, ClosestReplicas closest) {
         this.fetches = fetches;
         this.metadata = metadata;
+        this.closest = closest;
     }
 
     /** The answer to {@code request}, on the connection whose fetch session is {@code session}. */
@@ -75,6 +85,16 @@ final class DirectFetch {
                 answer.setErrorCode(refused.code());
                 continue;
             }
+            Optional<ClosestReplicas.Redirect> redirect = request.version() < CLOSEST_REPLICA_VERSION
+                    ? Optional.empty() : closest.redirect(new TopicPartition(known.get().name(),
+                            key.partition()), data.rackId(), entry.fetchOffset());
+            if (redirect.isPresent()) {
+                answer.setPreferredReadReplica(redirect.get().replica())
+                        .setHighWatermark(redirect.get().highWatermark())
+                        .setLastStableOffset(redirect.get().lastStableOffset())
+                        .setLogStartOffset(redirect.get().logStartOffset());
+                continue;
+            }
             reads.add(new FetchRequest.Partition(known.get().name(), key.partition(), entry.fetchOffset(),
                     entry.partitionMaxBytes()));
             pending.add(answer);
@@ -84,7 +104,7 @@ final class DirectFetch {
         }
         FetchRequest read = new FetchRequest((long) Math.max(0, data.maxWaitMs()), Math.max(1, data.minBytes()),
                 Math.max(1, data.maxBytes()), reads, data.isolationLevel() == 1);
-        return fetches.read(read).map(outcomes -> {
+        return fetches.read(read, request.version() >= CLOSEST_REPLICA_VERSION).map(outcomes -> {
             for (int i = 0; i < pending.size(); i++) {
                 fill(pending.get(i), outcomes.get(i));
             }

@@ -66,7 +66,8 @@ class KafkaDataListener implements SmartLifecycle {
         this.gateways = new GatewayBrokers(coordinator);
         this.produce = new DirectProduce(produceService, replicas::metadata,
                 properties.requests().defaultTimeout());
-        this.fetch = new DirectFetch(fetchService, replicas::metadata);
+        this.fetch = new DirectFetch(fetchService, replicas::metadata,
+                new ClosestReplicas(replicas, settings.closestReplicaReads()));
         this.offsets = new DirectOffsets(fetchService, replicas::metadata);
         this.timers = new KafkaRequestTimers(meters);
     }

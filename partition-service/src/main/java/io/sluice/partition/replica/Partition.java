@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -690,6 +691,13 @@ public final class Partition {
     public synchronized Long followerLag(int replica) {
         FollowerState follower = followers.get(replica);
         return follower == null ? null : lag(log.logEndOffset(), follower);
+    }
+
+    /** The log end {@code replica} reported in its last fetch; empty when it does not follow this leader or has not. */
+    public synchronized OptionalLong followerLogEnd(int replica) {
+        FollowerState follower = followers.get(replica);
+        return follower == null || follower.logEndOffset() == FollowerState.UNKNOWN ? OptionalLong.empty()
+                : OptionalLong.of(follower.logEndOffset());
     }
 
     private static long lag(long end, FollowerState follower) {

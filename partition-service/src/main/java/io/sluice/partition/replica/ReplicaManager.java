@@ -116,6 +116,16 @@ public final class ReplicaManager {
      * client its topic does not exist.
      */
     public Partition leaderPartition(TopicPartition tp, int leaderEpoch) {
+        Partition partition = hostedPartition(tp, leaderEpoch);
+        partition.ensureLeader(leaderEpoch);
+        return partition;
+    }
+
+    /**
+     * The partition if this node hosts a replica of it, leader or follower; else the error {@link #leaderPartition}
+     * answers for a partition not hosted here. No leader epoch is checked: a caller that names one checks it.
+     */
+    public Partition hostedPartition(TopicPartition tp, int leaderEpoch) {
         Partition partition = partitions.get(tp);
         if (partition == null) {
             Optional<PartitionState> known = metadata.partition(tp);
@@ -131,7 +141,6 @@ public final class ReplicaManager {
             throw ErrorCode.NOT_LEADER.exception("Node " + localNode + " does not host " + tp + "; node "
                     + known.get().leader() + " leads it");
         }
-        partition.ensureLeader(leaderEpoch);
         return partition;
     }
 
