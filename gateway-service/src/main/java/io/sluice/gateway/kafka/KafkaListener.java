@@ -5,7 +5,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.sluice.gateway.GatewayProperties;
-import io.sluice.gateway.security.SaslSignIn;
+import io.sluice.security.KafkaThrottle;
+import io.sluice.security.SaslSignIn;
+import io.sluice.security.SluicePrincipal;
 import io.sluice.kafka.KafkaCodec;
 import io.sluice.kafka.KafkaFrameDecoder;
 import io.sluice.kafka.KafkaRequest;
@@ -202,6 +204,11 @@ class KafkaListener implements SmartLifecycle {
      * The answer to one frame, if any, then the pause its principal's quotas ask before the next is read; a pause also
      * stops produce requests read after this one from overlapping it.
      */
+    /** The connection's principal once signed in (a request's, counted against its quotas), else null. */
+    private static SluicePrincipal principal(KafkaSession session) {
+        return session.signedIn() ? session.principal() : null;
+    }
+
     private Flux<ByteBuffer[]> answer(ByteBuffer frame, KafkaSession session, RequestOrder order) {
         int frameBytes = frame.remaining();
         KafkaRequest request = KafkaCodec.parse(frame);
@@ -211,11 +218,11 @@ class KafkaListener implements SmartLifecycle {
         AtomicReference<Duration> pause = new AtomicReference<>(Duration.ZERO);
         return apis.handle(request, session)
                 .map(response -> {
-                    pause.set(throttle.served(session, request, frameBytes, response));
+                    pause.set(throttle.served(principal(session), request, frameBytes, response));
                     return KafkaCodec.encodeParts(request, response);
                 })
-                .switchIfEmpty(Mono.fromRunnable(() -> pause.set(throttle.served(session, request, frameBytes,
-                        null))))
+                .switchIfEmpty(Mono.fromRunnable(() -> pause.set(throttle.served(principal(session), request,
+                        frameBytes, null))))
                 .concatWith(Mono.defer(() -> {
                     if (pause.get().isZero()) {
                         return Mono.empty();

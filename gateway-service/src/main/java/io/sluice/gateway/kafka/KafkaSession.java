@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka;
 
-import io.sluice.gateway.security.SluicePrincipal;
+import io.sluice.security.SaslExchange;
+import io.sluice.security.SluicePrincipal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  * requests only; it is volatile for the threads that handle successive requests. The per-API state is guarded by the
  * session, since the connection's end comes from another thread.
  */
-public final class KafkaSession {
+public final class KafkaSession implements SaslExchange.Connection {
 
     private final long id;
     private final SocketAddress remote;
@@ -53,10 +54,12 @@ public final class KafkaSession {
         return signedIn;
     }
 
+    @Override
     public boolean signedIn() {
         return principal != null;
     }
 
+    @Override
     public void signedIn(SluicePrincipal who) {
         this.principal = who;
     }
@@ -68,10 +71,12 @@ public final class KafkaSession {
     }
 
     /** The SASL mechanism the handshake chose, null before it. */
+    @Override
     public String mechanism() {
         return mechanism;
     }
 
+    @Override
     public void mechanism(String chosen) {
         this.mechanism = chosen;
     }
@@ -117,6 +122,7 @@ public final class KafkaSession {
     }
 
     /** Ends the connection once the answer to the request being handled is sent. */
+    @Override
     public void closeAfterAnswer() {
         this.closing = true;
     }
@@ -125,6 +131,7 @@ public final class KafkaSession {
         return closing;
     }
 
+    @Override
     public InetAddress address() {
         return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }

@@ -1,5 +1,6 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.AclCache;
 import io.sluice.gateway.web.QueryBinder;
 import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.acl.AclBinding;

@@ -1,5 +1,6 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.AuditLog;
 import io.sluice.gateway.format.Bounds;
 import io.sluice.protocol.ErrorCode;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.SluicePrincipal;
+import io.sluice.security.Credentials;
+import io.sluice.security.LoginThrottle;
 import io.sluice.protocol.ErrorCode;
 import java.net.URI;
 import java.time.Duration;
@@ -76,18 +79,18 @@ final class AuthenticationFilter implements WebFilter, Ordered {
                     ProblemResponses.retryAfter(wait.get()));
         }
         return authenticator.authenticate(request).flatMap(outcome -> switch (outcome) {
-            case Authenticator.Outcome.Authenticated(SluicePrincipal principal, List<String> keys) -> {
+            case Credentials.Outcome.Authenticated(SluicePrincipal principal, List<String> keys) -> {
                 throttle.succeeded(keys);
                 ServerWebExchange authenticated = exchange.mutate().request(withoutAccessToken(request)).build();
-                authenticated.getAttributes().put(SluicePrincipal.ATTRIBUTE, principal);
+                authenticated.getAttributes().put(Principals.ATTRIBUTE, principal);
                 yield chain.filter(authenticated);
             }
-            case Authenticator.Outcome.Failed(List<String> keys) -> {
+            case Credentials.Outcome.Failed(List<String> keys) -> {
                 throttle.failed(keys);
                 LOG.debug("Failed authentication from {}", request.getRemoteAddress());
                 yield unauthorized(exchange, FAILED);
             }
-            case Authenticator.Outcome.Missing() -> unauthorized(exchange, "Authentication required");
+            case Credentials.Outcome.Missing() -> unauthorized(exchange, "Authentication required");
         });
     }
 

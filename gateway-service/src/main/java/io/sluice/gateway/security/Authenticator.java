@@ -1,5 +1,9 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.Credentials;
+import io.sluice.security.Credentials.Outcome;
+import io.sluice.security.SaslSignIn;
+import io.sluice.security.SluicePrincipal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -9,41 +13,23 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * Turns a request's credentials into a principal: {@code Authorization: Basic} against {@link BasicUsers},
- * {@code Authorization: Bearer} through the JWT decoder, or, on an SSE request only, a stream token in
- * {@code ?access_token=}; and the same passwords and tokens for the Kafka listener's SASL ({@link SaslSignIn}). Says nothing about why credentials failed: the caller answers every failure alike.
+ * Turns an HTTP request's credentials into a principal: {@code Authorization: Basic} and {@code Authorization: Bearer}
+ * through the {@link Credentials} every listener checks (the Kafka listeners' SASL too, {@link SaslSignIn}), or, on
+ * an SSE request only, a stream token in {@code ?access_token=}. Says nothing about why credentials failed: the
+ * caller answers every failure alike.
  */
 final class Authenticator {
 
     static final String ACCESS_TOKEN = "access_token";
 
-    /** What a request presented and how it fared; {@code throttleKeys} are the keys its failures count against. */
-    sealed interface Outcome {
-        record Authenticated(SluicePrincipal principal, List<String> throttleKeys) implements Outcome {
-        }
-
-        record Failed(List<String> throttleKeys) implements Outcome {
-        }
-
-        record Missing() implements Outcome {
-        }
-    }
-
-    private final BasicUsers users;
-    private final ReactiveJwtDecoder jwts;
-    private final String principalClaim;
+    private final Credentials credentials;
     private final StreamTokens streamTokens;
 
-    /** {@code users} and {@code jwts} may be null: that scheme is then refused. */
-    Authenticator(BasicUsers users, ReactiveJwtDecoder jwts, String principalClaim, StreamTokens streamTokens) {
-        this.users = users;
-        this.jwts = jwts;
-        this.principalClaim = principalClaim;
+    Authenticator(Credentials credentials, StreamTokens streamTokens) {
+        this.credentials = credentials;
         this.streamTokens = streamTokens;
     }
 
@@ -83,37 +69,20 @@ final class Authenticator {
         return Mono.just(new Outcome.Failed(keys));
     }
 
-    /** A user name and password against the users file (HTTP Basic, and SASL/PLAIN on the Kafka listener). */
-    Mono<Outcome> password(String name, String password, List<String> keys) {
-        if (users == null) {
-            return Mono.just(new Outcome.Failed(keys));
-        }
-        // bcrypt is tens of milliseconds of CPU: never on the event loop.
-        return Mono.fromCallable(() -> users.verify(name, password)
-                        .<Outcome>map(p -> new Outcome.Authenticated(p, keys)).orElse(new Outcome.Failed(keys)))
-                .subscribeOn(Schedulers.boundedElastic());
+    private Mono<Outcome> password(String name, String password, List<String> keys) {
+        return credentials.password(name, password, keys);
     }
 
-    /** A JWT through the decoder, its principal claim naming the user (HTTP Bearer, and SASL/OAUTHBEARER). */
-    Mono<Outcome> bearer(String token, List<String> keys) {
-        if (jwts == null) {
-            return Mono.just(new Outcome.Failed(keys));
-        }
-        return jwts.decode(token)
-                .<Outcome>map(jwt -> {
-                    String name = jwt.getClaimAsString(principalClaim);
-                    return name == null || name.isBlank() ? new Outcome.Failed(keys)
-                            : new Outcome.Authenticated(new SluicePrincipal(name), keys);
-                })
-                .onErrorResume(invalid -> Mono.just(new Outcome.Failed(keys)));
+    private Mono<Outcome> bearer(String token, List<String> keys) {
+        return credentials.bearer(token, keys);
     }
 
     boolean acceptsPasswords() {
-        return users != null;
+        return credentials.acceptsPasswords();
     }
 
     boolean acceptsBearerTokens() {
-        return jwts != null;
+        return credentials.acceptsBearerTokens();
     }
 
     /** A GET asking for Server-Sent Events: the only requests a stream token is good for. */

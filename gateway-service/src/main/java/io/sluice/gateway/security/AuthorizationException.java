@@ -1,5 +1,6 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.SluicePrincipal;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.acl.ResourceType;
 import io.sluice.protocol.ErrorCode;

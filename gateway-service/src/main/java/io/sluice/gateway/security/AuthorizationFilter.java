@@ -1,5 +1,6 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.AuditLog;
 import static io.sluice.internal.acl.AclOperation.ALTER;
 import static io.sluice.internal.acl.AclOperation.ALTER_CONFIGS;
 import static io.sluice.internal.acl.AclOperation.CREATE;
@@ -211,7 +212,7 @@ final class AuthorizationFilter implements WebFilter, Ordered {
                     : String.join(",", first.names(variables, exchange.getRequest().getQueryParams()));
             int status = exchange.getResponse().getStatusCode() == null ? 200
                     : exchange.getResponse().getStatusCode().value();
-            audit.adminAction(SluicePrincipal.of(exchange), first.operation(), first.type(), name,
+            audit.adminAction(Principals.of(exchange), first.operation(), first.type(), name,
                     Authorizer.request(exchange), status);
         });
     }

@@ -1,5 +1,6 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.SecurityProperties;
 import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;

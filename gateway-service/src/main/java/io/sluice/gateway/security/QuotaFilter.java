@@ -1,5 +1,7 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.SluicePrincipal;
+import io.sluice.security.Quotas;
 import io.sluice.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -43,7 +45,7 @@ final class QuotaFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        SluicePrincipal principal = exchange.getAttribute(SluicePrincipal.ATTRIBUTE);
+        SluicePrincipal principal = exchange.getAttribute(Principals.ATTRIBUTE);
         if (principal == null) {
             return chain.filter(exchange);
         }

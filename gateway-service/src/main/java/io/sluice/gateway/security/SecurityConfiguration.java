@@ -1,5 +1,17 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.AclAuthorizer;
+import io.sluice.security.Credentials;
+import io.sluice.security.KafkaThrottle;
+import io.sluice.security.SaslExchange;
+import io.sluice.web.ClusterSecurityProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import io.sluice.security.SecurityProperties;
+import io.sluice.security.LoginThrottle;
+import io.sluice.security.AuditLog;
+import io.sluice.security.Quotas;
+import io.sluice.security.AclCache;
+import io.sluice.security.SaslSignIn;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.web.QueryBinder;
 import io.sluice.internal.acl.AclApi;
@@ -9,7 +21,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -17,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * checks nothing); the filters exist, and the ACLs are read, only with {@code sluice.security.enabled=true}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SecurityProperties.class)
 class SecurityConfiguration {
 
     @Bean
@@ -43,14 +55,14 @@ class SecurityConfiguration {
     AclCache aclCache(AclApi coordinator, SecurityProperties properties, Clock clock, MeterRegistry meters) {
         AclCache cache = new AclCache(coordinator, properties.acls().refreshInterval(), clock);
         if (properties.enabled()) {
-            cache.withMetrics(meters).start();
+            cache.withMetrics(meters, "gateway").start();
         }
         return cache;
     }
 
     @Bean
     Authorizer authorizer(SecurityProperties properties, AclCache acls, AuditLog audit) {
-        return new Authorizer(properties.enabled(), properties.superUsers(), acls, audit);
+        return new Authorizer(new AclAuthorizer(properties.enabled(), properties.superUsers(), acls, audit));
     }
 
     @Bean
@@ -71,6 +83,12 @@ class SecurityConfiguration {
         return new Quotas(properties, meters, System::nanoTime);
     }
 
+    /** The quotas on the Kafka listener: {@code throttle_time_ms} (KIP-219). */
+    @Bean
+    KafkaThrottle kafkaThrottle(Quotas quotas) {
+        return new KafkaThrottle(quotas);
+    }
+
     @Bean
     @ConditionalOnBooleanProperty("sluice.security.enabled")
     QuotaFilter quotaFilter(Quotas quotas, ProblemResponses problems) {
@@ -80,14 +98,14 @@ class SecurityConfiguration {
     /** Who can sign in, over HTTP and the Kafka listener: null while security is off. */
     @Bean
     @ConditionalOnBooleanProperty("sluice.security.enabled")
-    Authenticator authenticator(SecurityProperties properties, StreamTokens streamTokens) {
-        BasicUsers users = properties.basic().usersFile() != null ? BasicUsers.read(properties.basic().usersFile()) : null;
-        ReactiveJwtDecoder jwts = properties.jwt().configured() ? JwtDecoders.of(properties.jwt()) : null;
-        if (users == null && jwts == null) {
-            throw new IllegalStateException("sluice.security.enabled is true but no one can sign in: set "
-                    + "sluice.security.basic.users-file, or sluice.security.jwt.jwk-set-uri or public-key-file");
-        }
-        return new Authenticator(users, jwts, properties.jwt().principalClaim(), streamTokens);
+    Credentials credentials(SecurityProperties properties) {
+        return Credentials.of(properties);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.security.enabled")
+    Authenticator authenticator(Credentials credentials, StreamTokens streamTokens) {
+        return new Authenticator(credentials, streamTokens);
     }
 
     /** Failed sign-ins counted per address and user name, over HTTP and the Kafka listener together. */
@@ -106,7 +124,13 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SaslSignIn saslSignIn(ObjectProvider<Authenticator> authenticator, ObjectProvider<LoginThrottle> throttle) {
-        return new SaslSignIn(authenticator.getIfAvailable(), throttle.getIfAvailable());
+    SaslSignIn saslSignIn(ObjectProvider<Credentials> credentials, ObjectProvider<LoginThrottle> throttle) {
+        return new SaslSignIn(credentials.getIfAvailable(), throttle.getIfAvailable());
+    }
+
+    /** Kafka's SASL exchange; partition services forwarding signed-in clients sign in with the cluster secret. */
+    @Bean
+    SaslExchange saslExchange(SaslSignIn signIn, ClusterSecurityProperties cluster) {
+        return new SaslExchange(signIn, cluster.clientSecret());
     }
 }

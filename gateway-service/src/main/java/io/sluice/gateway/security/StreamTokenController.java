@@ -1,5 +1,7 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.SluicePrincipal;
+import io.sluice.security.SecurityProperties;
 import io.sluice.protocol.ErrorCode;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,7 +28,7 @@ class StreamTokenController {
         if (!properties.enabled()) {
             throw ErrorCode.SECURITY_DISABLED.exception("Security is off: streams need no token");
         }
-        SluicePrincipal principal = SluicePrincipal.of(exchange);
+        SluicePrincipal principal = Principals.of(exchange);
         StreamTokens.Minted minted = tokens.mint(principal);
         return new StreamToken(minted.token(), minted.expiresAt(), principal.toString());
     }

@@ -1,5 +1,7 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.SluicePrincipal;
+import io.sluice.security.SecurityProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;

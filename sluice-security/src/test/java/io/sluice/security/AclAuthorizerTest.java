@@ -1,4 +1,4 @@
-package io.sluice.gateway.security;
+package io.sluice.security;
 
 import static io.sluice.internal.acl.AclOperation.ALL;
 import static io.sluice.internal.acl.AclOperation.ALTER_CONFIGS;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 /** Kafka's authorization rules, one at a time, over a fixed set of ACLs. */
-class AuthorizerTest {
+class AclAuthorizerTest {
 
     private static final SluicePrincipal ALICE = new SluicePrincipal("alice");
     private static final SluicePrincipal BOB = new SluicePrincipal("bob");
@@ -36,7 +36,7 @@ class AuthorizerTest {
 
     @Test
     void noAclShouldMeanNoAccessAndSuperUsersMayDoAnything() {
-        Authorizer authorizer = authorizer();
+        AclAuthorizer authorizer = authorizer();
 
         assertThat(authorizer.allowed(ALICE, READ, TOPIC, "orders")).isFalse();
         assertThat(authorizer.allowed(ADMIN, ALL, CLUSTER, ResourceType.CLUSTER_NAME)).isTrue();
@@ -44,7 +44,7 @@ class AuthorizerTest {
 
     @Test
     void readWriteDeleteAndAlterShouldImplyDescribeAndAlterConfigsDescribeConfigs() {
-        Authorizer authorizer = authorizer(allow("User:alice", TOPIC, "orders", PatternType.LITERAL, WRITE),
+        AclAuthorizer authorizer = authorizer(allow("User:alice", TOPIC, "orders", PatternType.LITERAL, WRITE),
                 allow("User:alice", TOPIC, "logs", PatternType.LITERAL, ALTER_CONFIGS));
 
         assertThat(authorizer.allowed(ALICE, DESCRIBE, TOPIC, "orders")).isTrue();
@@ -55,7 +55,7 @@ class AuthorizerTest {
 
     @Test
     void aDenyShouldWinAndImplyNothingElse() {
-        Authorizer authorizer = authorizer(allow("User:*", TOPIC, "logs-", PatternType.PREFIXED, ALL),
+        AclAuthorizer authorizer = authorizer(allow("User:*", TOPIC, "logs-", PatternType.PREFIXED, ALL),
                 acl("User:bob", TOPIC, "logs-audit", PatternType.LITERAL, READ, AclPermission.DENY));
 
         assertThat(authorizer.allowed(BOB, READ, TOPIC, "logs-audit")).isFalse();
@@ -66,7 +66,7 @@ class AuthorizerTest {
 
     @Test
     void aLiteralStarShouldMatchEveryNameOfItsTypeOnly() {
-        Authorizer authorizer = authorizer(allow("User:alice", GROUP, "*", PatternType.LITERAL, READ));
+        AclAuthorizer authorizer = authorizer(allow("User:alice", GROUP, "*", PatternType.LITERAL, READ));
 
         assertThat(authorizer.allowed(ALICE, READ, GROUP, "any-group")).isTrue();
         assertThat(authorizer.allowed(ALICE, READ, TOPIC, "any-topic")).isFalse();
@@ -74,7 +74,7 @@ class AuthorizerTest {
 
     @Test
     void aPrefixedAclShouldNotMatchANameThatOnlyContainsThePrefix() {
-        Authorizer authorizer = authorizer(allow("User:alice", TOPIC, "eu-", PatternType.PREFIXED, CREATE));
+        AclAuthorizer authorizer = authorizer(allow("User:alice", TOPIC, "eu-", PatternType.PREFIXED, CREATE));
 
         assertThat(authorizer.allowed(ALICE, CREATE, TOPIC, "eu-orders")).isTrue();
         assertThat(authorizer.allowed(ALICE, CREATE, TOPIC, "new-eu-orders")).isFalse();
@@ -83,7 +83,7 @@ class AuthorizerTest {
     @Test
     void beforeTheFirstReadOfTheAclsOnlySuperUsersShouldBeServed() {
         AclCache never = new AclCache(new Acls(null), Duration.ofSeconds(5), Clock.systemUTC());
-        Authorizer authorizer = new Authorizer(true, List.of("User:admin"), never, new AuditLog(new SimpleMeterRegistry()));
+        AclAuthorizer authorizer = new AclAuthorizer(true, List.of("User:admin"), never, new AuditLog(new SimpleMeterRegistry()));
 
         assertThat(authorizer.allowed(ALICE, READ, TOPIC, "orders")).isFalse();
         assertThat(authorizer.allowed(ADMIN, READ, TOPIC, "orders")).isTrue();
@@ -92,16 +92,16 @@ class AuthorizerTest {
     @Test
     void withSecurityOffEverythingShouldBeAllowed() {
         AclCache never = new AclCache(new Acls(null), Duration.ofSeconds(5), Clock.systemUTC());
-        Authorizer off = new Authorizer(false, List.of(), never, new AuditLog(new SimpleMeterRegistry()));
+        AclAuthorizer off = new AclAuthorizer(false, List.of(), never, new AuditLog(new SimpleMeterRegistry()));
 
         assertThat(off.allowed(SluicePrincipal.ANONYMOUS, ALL, CLUSTER, ResourceType.CLUSTER_NAME)).isTrue();
     }
 
-    private static Authorizer authorizer(AclBinding... acls) {
+    private static AclAuthorizer authorizer(AclBinding... acls) {
         AclCache cache = new AclCache(new Acls(new AclSnapshot(1, List.of(acls))), Duration.ofSeconds(5),
                 Clock.systemUTC());
         cache.refresh().block();
-        return new Authorizer(true, List.of("User:admin"), cache, new AuditLog(new SimpleMeterRegistry()));
+        return new AclAuthorizer(true, List.of("User:admin"), cache, new AuditLog(new SimpleMeterRegistry()));
     }
 
     private static AclBinding allow(String principal, ResourceType type, String name, PatternType pattern,

@@ -1,4 +1,4 @@
-package io.sluice.gateway.security;
+package io.sluice.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +18,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
  * <p>{@link #verify} costs one bcrypt comparison whether or not the user exists, so that timing does not tell which
  * names are real. It blocks for tens of milliseconds: callers run it off the event loop.
  */
-final class BasicUsers {
+public final class BasicUsers {
 
     /** Compared against when the name is unknown, so that an unknown name costs what a known one does. */
     private static final String UNKNOWN_USER_HASH = new BCryptPasswordEncoder().encode("no such user");
@@ -30,7 +30,7 @@ final class BasicUsers {
         this.hashes = Map.copyOf(hashes);
     }
 
-    static BasicUsers read(Path file) {
+    public static BasicUsers read(Path file) {
         Map<String, String> hashes = new HashMap<>();
         try {
             int number = 0;
@@ -55,7 +55,7 @@ final class BasicUsers {
     }
 
     /** The principal when {@code password} is the user's; empty for a wrong password or an unknown user alike. */
-    Optional<SluicePrincipal> verify(String name, String password) {
+    public Optional<SluicePrincipal> verify(String name, String password) {
         String hash = hashes.get(name);
         boolean matches = bcrypt.matches(password, hash != null ? hash : UNKNOWN_USER_HASH);
         return matches && hash != null ? Optional.of(new SluicePrincipal(name)) : Optional.empty();

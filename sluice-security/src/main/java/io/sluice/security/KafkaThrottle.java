@@ -1,6 +1,5 @@
-package io.sluice.gateway.kafka;
+package io.sluice.security;
 
-import io.sluice.gateway.security.Quotas;
 import io.sluice.kafka.KafkaRequest;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -9,18 +8,16 @@ import java.time.Duration;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.springframework.stereotype.Component;
 
 /**
- * The per-principal {@link Quotas} on the Kafka listener, as Kafka's broker applies its client quotas (KIP-219): a
- * request is served whatever the principal's debt; then the request, a produce's bytes (its frame) and a fetch's
+ * The per-principal {@link Quotas} on a Kafka listener (a gateway's, a partition service's), as Kafka's broker
+ * applies its client quotas (KIP-219): a request is served whatever the principal's debt; then the request, a produce's bytes (its frame) and a fetch's
  * bytes (the record batches it answers) are counted, and the answer carries the resulting
  * {@code throttle_time_ms} — for which the listener reads nothing more from the connection, and the client, seeing
  * it, sends nothing more either. The quotas are the ones HTTP counts against: one principal's use over both protocols
  * adds up. A connection not yet signed in (ApiVersions, SASL) is not counted.
  */
-@Component
-class KafkaThrottle {
+public final class KafkaThrottle {
 
     /** Each answer type's {@code setThrottleTimeMs(int)}, or null for the few that have none. */
     private static final ClassValue<MethodHandle> SET_THROTTLE = new ClassValue<>() {
@@ -37,19 +34,18 @@ class KafkaThrottle {
 
     private final Quotas quotas;
 
-    KafkaThrottle(Quotas quotas) {
+    public KafkaThrottle(Quotas quotas) {
         this.quotas = quotas;
     }
 
     /**
-     * Counts a served request against its principal and sets the throttle time on {@code answer} (null: none was
-     * sent); how long the connection now waits.
+     * Counts a served request against {@code principal} (null: the connection has not signed in, and nothing is
+     * counted) and sets the throttle time on {@code answer} (null: none was sent); how long the connection now waits.
      */
-    Duration served(KafkaSession session, KafkaRequest request, int frameBytes, ApiMessage answer) {
-        if (!session.signedIn()) {
+    public Duration served(SluicePrincipal principal, KafkaRequest request, int frameBytes, ApiMessage answer) {
+        if (principal == null) {
             return Duration.ZERO;
         }
-        var principal = session.principal();
         quotas.charge(principal, Quotas.Kind.REQUESTS, 1);
         if (request.apiKey() == ApiKeys.PRODUCE) {
             quotas.charge(principal, Quotas.Kind.PRODUCE_BYTES, frameBytes);

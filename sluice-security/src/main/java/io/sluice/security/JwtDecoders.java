@@ -1,4 +1,4 @@
-package io.sluice.gateway.security;
+package io.sluice.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,12 +27,12 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
  * endpoint's keys or one PEM RSA public key (an unsigned {@code alg: none} token never parses as signed), then
  * {@code exp} (required) and {@code nbf} within the clock skew, {@code iss} and {@code aud} when configured.
  */
-final class JwtDecoders {
+public final class JwtDecoders {
 
     private JwtDecoders() {
     }
 
-    static ReactiveJwtDecoder of(SecurityProperties.Jwt settings) {
+    public static ReactiveJwtDecoder of(SecurityProperties.Jwt settings) {
         if (settings.jwkSetUri() != null && settings.publicKeyFile() != null) {
             throw new IllegalStateException("sluice.security.jwt: set jwk-set-uri or public-key-file, not both");
         }

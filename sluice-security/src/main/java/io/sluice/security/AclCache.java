@@ -1,4 +1,4 @@
-package io.sluice.gateway.security;
+package io.sluice.security;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,14 +15,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The gateway's copy of the cluster's ACLs, read in full from the coordinator every refresh interval and at once
- * after a change made through this gateway. Staleness is bounded by the interval (plus one call timeout) while the
- * coordinator answers; when it does not, the last set read stays in force and {@code sluice_gateway_acls_age_seconds}
- * grows. Before the first read there is no set ({@link #current} is null), and only super users are served.
+ * A process's copy of the cluster's ACLs (a gateway's, a partition service's), read in full from the coordinator
+ * every refresh interval and at once after a change made through a gateway. Staleness is bounded by the interval
+ * (plus one call timeout) while the coordinator answers; when it does not, the last set read stays in force and
+ * {@code sluice_<service>_acls_age_seconds} grows. Before the first read there is no set ({@link #current} is null),
+ * and only super users are served.
  *
  * <p>Thread-safe: readers see one whole snapshot.
  */
-final class AclCache implements AutoCloseable {
+public final class AclCache implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AclCache.class);
 
@@ -33,25 +34,26 @@ final class AclCache implements AutoCloseable {
     private volatile Instant readAt;
     private volatile Disposable refreshing;
 
-    AclCache(AclApi coordinator, Duration refreshInterval, Clock clock) {
+    public AclCache(AclApi coordinator, Duration refreshInterval, Clock clock) {
         this.coordinator = coordinator;
         this.refreshInterval = refreshInterval;
         this.clock = clock;
     }
 
-    AclCache withMetrics(MeterRegistry meters) {
-        Gauge.builder("sluice.gateway.acls.age", this,
+    /** Its gauges, {@code sluice_<service>_acls_age_seconds} and {@code sluice_<service>_acls}. */
+    public AclCache withMetrics(MeterRegistry meters, String service) {
+        Gauge.builder("sluice." + service + ".acls.age", this,
                         cache -> cache.readAt == null ? Double.NaN
                                 : Duration.between(cache.readAt, cache.clock.instant()).toMillis() / 1000.0)
-                .baseUnit("seconds").description("Time since the gateway last read the ACLs from the coordinator")
+                .baseUnit("seconds").description("Time since the ACLs were last read from the coordinator")
                 .register(meters);
-        Gauge.builder("sluice.gateway.acls", this, cache -> cache.current.get() == null ? Double.NaN
+        Gauge.builder("sluice." + service + ".acls", this, cache -> cache.current.get() == null ? Double.NaN
                         : cache.current.get().acls().size())
-                .description("ACLs in the gateway's copy").register(meters);
+                .description("ACLs in this process's copy").register(meters);
         return this;
     }
 
-    void start() {
+    public void start() {
         refreshing = Flux.interval(Duration.ZERO, refreshInterval)
                 .onBackpressureDrop()
                 .concatMap(tick -> refresh().onErrorResume(e -> {
@@ -63,7 +65,7 @@ final class AclCache implements AutoCloseable {
     }
 
     /** Reads the ACLs now; completes when the new set is in force. */
-    Mono<AclSnapshot> refresh() {
+    public Mono<AclSnapshot> refresh() {
         return coordinator.acls().doOnNext(snapshot -> {
             current.accumulateAndGet(snapshot, (old, read) -> old == null || read.version() >= old.version() ? read : old);
             readAt = clock.instant();
@@ -71,7 +73,7 @@ final class AclCache implements AutoCloseable {
     }
 
     /** The set in force; null until the first read. */
-    AclSnapshot current() {
+    public AclSnapshot current() {
         return current.get();
     }
 

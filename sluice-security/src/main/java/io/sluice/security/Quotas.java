@@ -1,4 +1,4 @@
-package io.sluice.gateway.security;
+package io.sluice.security;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +36,7 @@ public final class Quotas {
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Key, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-    Quotas(SecurityProperties properties, MeterRegistry meters, LongSupplier nanoTime) {
+    public Quotas(SecurityProperties properties, MeterRegistry meters, LongSupplier nanoTime) {
         this.enabled = properties.enabled();
         this.quotas = properties.quotas();
         this.superUsers = Set.copyOf(properties.superUsers());
@@ -48,7 +48,7 @@ public final class Quotas {
      * How long {@code principal} must wait before a request counted against {@code kinds} is served: for the request
      * quota until a whole token is there, for the byte quotas until their debt is paid. Zero when it need not.
      */
-    Duration wait(SluicePrincipal principal, Set<Kind> kinds) {
+    public Duration wait(SluicePrincipal principal, Set<Kind> kinds) {
         long now = nanoTime.getAsLong();
         Duration longest = Duration.ZERO;
         for (Kind kind : kinds) {
@@ -98,7 +98,7 @@ public final class Quotas {
         return longest;
     }
 
-    void throttled(SluicePrincipal principal, Kind kind) {
+    public void throttled(SluicePrincipal principal, Kind kind) {
         Counter.builder("sluice.quota.throttled").description("Requests refused or delayed for being over a quota")
                 .tag("principal", principal.toString()).tag("quota", name(kind)).register(meters).increment();
     }

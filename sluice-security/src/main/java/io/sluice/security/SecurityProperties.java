@@ -1,4 +1,4 @@
-package io.sluice.gateway.security;
+package io.sluice.security;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -29,7 +29,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.security")
-record SecurityProperties(
+public record SecurityProperties(
         @DefaultValue("false") boolean enabled,
         @Valid @DefaultValue Basic basic,
         @Valid @DefaultValue Jwt jwt,

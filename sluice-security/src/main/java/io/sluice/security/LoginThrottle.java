@@ -1,4 +1,4 @@
-package io.sluice.gateway.security;
+package io.sluice.security;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread-safe. Memory is bounded: past {@link #MAX_KEYS} keys, windows that have ended are dropped.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
-    static final int MAX_KEYS = 100_000;
+    public static final int MAX_KEYS = 100_000;
 
     private record Window(Instant opened, int failures) {
     }
@@ -26,14 +26,14 @@ final class LoginThrottle {
     private final Duration window;
     private final Clock clock;
 
-    LoginThrottle(SecurityProperties.LoginThrottling settings, Clock clock) {
+    public LoginThrottle(SecurityProperties.LoginThrottling settings, Clock clock) {
         this.maxFailures = settings.maxFailures();
         this.window = settings.window();
         this.clock = clock;
     }
 
     /** How long the most throttled of {@code keys} must still wait; empty when none is throttled. */
-    Optional<Duration> retryAfter(List<String> keys) {
+    public Optional<Duration> retryAfter(List<String> keys) {
         Instant now = clock.instant();
         Duration longest = null;
         for (String key : keys) {
@@ -48,7 +48,7 @@ final class LoginThrottle {
         return Optional.ofNullable(longest);
     }
 
-    void failed(List<String> keys) {
+    public void failed(List<String> keys) {
         Instant now = clock.instant();
         if (windows.size() >= MAX_KEYS) {
             windows.values().removeIf(w -> !w.opened().plus(window).isAfter(now));
@@ -59,7 +59,7 @@ final class LoginThrottle {
         }
     }
 
-    void succeeded(List<String> keys) {
+    public void succeeded(List<String> keys) {
         keys.forEach(windows::remove);
     }
 }

@@ -1,4 +1,4 @@
-package io.sluice.gateway.security;
+package io.sluice.security;
 
 import io.sluice.protocol.ErrorCode;
 import java.net.InetAddress;
@@ -10,7 +10,7 @@ import reactor.core.publisher.Mono;
 /**
  * Sign-in on the Kafka listener (SASL): PLAIN checks a user name and password against the users file, OAUTHBEARER a
  * JWT against the JWT settings — the same credentials as HTTP Basic and Bearer, through the same
- * {@link Authenticator}, and the same brute-force throttle: failed sign-ins count per client address and user name
+ * {@link Credentials}, and the same brute-force throttle: failed sign-ins count per client address and user name
  * over both protocols together. Every failure is answered alike (SASL_AUTHENTICATION_FAILED with one message), a
  * throttled one included, so that the answer gives nothing away. While security is off there are no mechanisms.
  *
@@ -20,29 +20,29 @@ public final class SaslSignIn {
 
     public static final String PLAIN = "PLAIN";
     public static final String OAUTHBEARER = "OAUTHBEARER";
-    private static final String FAILED = "Authentication failed: invalid credentials, or too many failed sign-ins";
+    static final String FAILED = "Authentication failed: invalid credentials, or too many failed sign-ins";
 
-    private final Authenticator authenticator;
+    private final Credentials credentials;
     private final LoginThrottle throttle;
 
     /** Both null while security is off. */
-    SaslSignIn(Authenticator authenticator, LoginThrottle throttle) {
-        this.authenticator = authenticator;
+    public SaslSignIn(Credentials credentials, LoginThrottle throttle) {
+        this.credentials = credentials;
         this.throttle = throttle;
     }
 
     /** Whether Kafka clients must sign in (security is on). */
     public boolean required() {
-        return authenticator != null;
+        return credentials != null;
     }
 
     /** The SASL mechanisms clients may use, in Kafka's names. */
     public List<String> mechanisms() {
         List<String> mechanisms = new ArrayList<>(2);
-        if (authenticator != null && authenticator.acceptsPasswords()) {
+        if (credentials != null && credentials.acceptsPasswords()) {
             mechanisms.add(PLAIN);
         }
-        if (authenticator != null && authenticator.acceptsBearerTokens()) {
+        if (credentials != null && credentials.acceptsBearerTokens()) {
             mechanisms.add(OAUTHBEARER);
         }
         return mechanisms;
@@ -52,25 +52,25 @@ public final class SaslSignIn {
     public Mono<SluicePrincipal> plain(String user, String password, InetAddress from) {
         List<String> keys = keys(from);
         keys.add("user:" + user);
-        return signIn(keys, () -> authenticator.password(user, password, keys));
+        return signIn(keys, () -> credentials.password(user, password, keys));
     }
 
     /** The principal a bearer token names, or SASL_AUTHENTICATION_FAILED. */
     public Mono<SluicePrincipal> oauthBearer(String token, InetAddress from) {
         List<String> keys = keys(from);
-        return signIn(keys, () -> authenticator.bearer(token, keys));
+        return signIn(keys, () -> credentials.bearer(token, keys));
     }
 
     private Mono<SluicePrincipal> signIn(List<String> keys,
-                                         java.util.function.Supplier<Mono<Authenticator.Outcome>> check) {
-        if (authenticator == null) {
+                                         java.util.function.Supplier<Mono<Credentials.Outcome>> check) {
+        if (credentials == null) {
             return Mono.error(ErrorCode.SECURITY_DISABLED.exception("Security is off: no SASL sign-in is needed"));
         }
         if (throttle.retryAfter(keys).isPresent()) {
             return Mono.error(ErrorCode.SASL_AUTHENTICATION_FAILED.exception(FAILED));
         }
         return Mono.defer(check).flatMap(outcome -> {
-            if (outcome instanceof Authenticator.Outcome.Authenticated(SluicePrincipal principal, List<String> k)) {
+            if (outcome instanceof Credentials.Outcome.Authenticated(SluicePrincipal principal, List<String> k)) {
                 throttle.succeeded(k);
                 return Mono.just(principal);
             }

@@ -1,4 +1,4 @@
-package io.sluice.gateway.security;
+package io.sluice.security;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,14 +19,14 @@ import org.slf4j.LoggerFactory;
  * and no query strings. The last {@value #RECENT} entries are also kept in memory, for {@code GET /v1/audit}: this
  * gateway's, since its start.
  */
-final class AuditLog {
+public final class AuditLog {
 
-    static final int RECENT = 1000;
+    public static final int RECENT = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger("io.sluice.audit");
 
     /** One audit entry as {@code GET /v1/audit} answers it; {@code status} is null for a denial. */
-    record Entry(Instant time, String kind, String principal, String operation, String resourceType,
+    public record Entry(Instant time, String kind, String principal, String operation, String resourceType,
                  String resourceName, String outcome, Integer status, String request) {
     }
 
@@ -34,17 +34,17 @@ final class AuditLog {
     private final Clock clock;
     private final Deque<Entry> recent = new ArrayDeque<>();
 
-    AuditLog(MeterRegistry meters) {
+    public AuditLog(MeterRegistry meters) {
         this(meters, Clock.systemUTC());
     }
 
-    AuditLog(MeterRegistry meters, Clock clock) {
+    public AuditLog(MeterRegistry meters, Clock clock) {
         this.meters = meters;
         this.clock = clock;
     }
 
     /** Up to {@code limit} of the latest entries, newest first. */
-    synchronized List<Entry> recent(int limit) {
+    public synchronized List<Entry> recent(int limit) {
         return recent.stream().limit(limit).toList();
     }
 
@@ -55,7 +55,7 @@ final class AuditLog {
         }
     }
 
-    void denied(SluicePrincipal principal, AclOperation operation, ResourceType type, String name, String request) {
+    public void denied(SluicePrincipal principal, AclOperation operation, ResourceType type, String name, String request) {
         LOG.info("audit kind=authorization principal={} operation={} resource_type={} resource_name={} "
                 + "outcome=DENIED request=\"{}\"", principal, operation, type, name, request);
         count("authorization", "denied", operation, type);
@@ -63,7 +63,7 @@ final class AuditLog {
                 "DENIED", null, request));
     }
 
-    void adminAction(SluicePrincipal principal, AclOperation operation, ResourceType type, String name, String request,
+    public void adminAction(SluicePrincipal principal, AclOperation operation, ResourceType type, String name, String request,
                      int status) {
         String outcome = status >= 200 && status < 300 ? "SUCCEEDED" : "FAILED";
         LOG.info("audit kind=admin principal={} operation={} resource_type={} resource_name={} outcome={} status={} "
