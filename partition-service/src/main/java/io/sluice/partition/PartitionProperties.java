@@ -111,7 +111,7 @@ public record PartitionProperties(
      * The node's Kafka listener (docs/kafka.md, "The direct data path"): Kafka clients produce to and fetch from the
      * partitions this node leads here, and every other request they send it is forwarded to a gateway.
      *
-     * @param enabled         whether the node listens for Kafka clients (not while {@code sluice.security.enabled})
+     * @param enabled         whether the node listens for Kafka clients
      * @param host            the address to bind ({@code 0.0.0.0} in a container)
      * @param port            the port to bind; 0 picks a free one
      * @param advertisedHost  the host clients are told to connect to; unset, the bound host (127.0.0.1 for a wildcard)
@@ -121,6 +121,8 @@ public record PartitionProperties(
      *                        ({@code client.rack}) to an in-sync replica in that rack (KIP-392; Kafka's
      *                        {@code replica.selector.class=RackAwareReplicaSelector}); followers serve such reads either
      *                        way
+     * @param sslBundle       the SSL bundle the listener serves TLS with; by default the HTTP server's
+     *                        ({@code server.ssl.bundle}), as at the gateways; {@code none}: plaintext
      */
     public record Kafka(@DefaultValue("false") boolean enabled,
                         @DefaultValue("127.0.0.1") String host,
@@ -128,6 +130,7 @@ public record PartitionProperties(
                         String advertisedHost,
                         @Min(1) @Max(65535) Integer advertisedPort,
                         @DefaultValue("100MB") DataSize maxRequestSize,
-                        @DefaultValue("true") boolean closestReplicaReads) {
+                        @DefaultValue("true") boolean closestReplicaReads,
+                        String sslBundle) {
     }
 }

@@ -23,6 +23,6 @@ public final class TestPartitionProperties {
                         Duration.ofHours(24), Duration.ofMinutes(10)),
                 new PartitionProperties.Cleaner(true, Duration.ofSeconds(15), null, DataSize.ofMegabytes(64)),
                 Duration.ofSeconds(20), InternalClientSettings.defaults(),
-                new PartitionProperties.Kafka(false, "127.0.0.1", 0, null, null, DataSize.ofMegabytes(100), true));
+                new PartitionProperties.Kafka(false, "127.0.0.1", 0, null, null, DataSize.ofMegabytes(100), true, null));
     }
 }

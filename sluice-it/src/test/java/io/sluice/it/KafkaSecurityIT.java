@@ -3,8 +3,11 @@ package io.sluice.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.internal.SluiceJson;
 import io.sluice.testing.SecurityFiles;
+import io.sluice.testing.KafkaWire;
 import io.sluice.testing.SluiceCluster;
+import io.sluice.testing.Waits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +36,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.security.auth.AuthenticateCallbackHandler;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
@@ -41,9 +50,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Kafka's own client against a cluster with security on (SASL_PLAINTEXT): PLAIN against the users file and
+ * Kafka's own client against a cluster with security on (SASL_PLAINTEXT), on the direct data path: it signs in,
+ * produces and fetches at the partitions' leaders, which forward the rest to the gateway as its principal. PLAIN
+ * against the users file and
  * OAUTHBEARER against the JWT settings — the credentials HTTP uses — and the same ACLs: a principal without WRITE or
  * READ on a topic gets TOPIC_AUTHORIZATION_FAILED, and gets through once an ACL made over HTTP allows it. Wrong
  * credentials fail the sign-in, and a client that does not sign in is not served. On the secured cluster it shares with
@@ -61,6 +73,7 @@ class KafkaSecurityIT {
 
     private static SluiceCluster cluster;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = SluiceJson.mapper();
 
     @BeforeAll
     static void useSecuredCluster(SluiceCluster shared) {
@@ -114,9 +127,31 @@ class KafkaSecurityIT {
         }
         assertThat(readAll(plain("admin", ADMIN_PASSWORD), "secured")).containsExactly("from-admin", "from-alice");
 
-        // The gateway read from the leaders over fetch streams, which the leaders admitted on the cluster secret.
+        // Kafka's clients signed in, were authorized and read at the leader itself (the direct data path).
+        int leader = cluster.coordinator().describeTopic("secured").partition(0).leader();
+        // A client that does not sign in is not served at a node either: ApiVersions is answered, and its first
+        // request past it closes the connection, before anything of it is done.
+        String atLeader;
+        Properties asAdmin = new Properties();
+        asAdmin.put("bootstrap.servers", cluster.kafkaBootstrap());
+        asAdmin.putAll(plain("admin", ADMIN_PASSWORD));
+        try (Admin admin = Admin.create(asAdmin)) {
+            atLeader = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
+                    .filter(node -> node.id() == leader).map(node -> node.host() + ":" + node.port()).findFirst()
+                    .orElseThrow();
+        }
+        try (KafkaWire.Connection unsigned = new KafkaWire.Connection(atLeader)) {
+            assertThat(unsigned.call(ApiKeys.API_VERSIONS, new ApiVersionsRequest.Builder()).errorCounts())
+                    .containsOnlyKeys(Errors.NONE);
+            unsigned.send(metadataFrame());
+            assertThat(unsigned.closedByPeer()).as("a Metadata request before SASL at node " + leader).isTrue();
+        }
+        assertThat(nodeMetrics(leader)).containsPattern(
+                "sluice_partition_kafka_requests_seconds_count\\{[^}]*api=\"Fetch\"[^}]*path=\"direct\"[^}]*} [1-9]");
+        // Over HTTP the gateway reads from the leader, which admits it on the cluster secret.
+        http("GET", "/v1/topics/secured/partitions/0/records?offset=0", null, 200);
         assertThat(send("GET", "/actuator/prometheus", null).body())
-                .containsPattern("sluice_internal_fetches_total\\{[^}]*transport=\"stream\"[^}]*} [1-9]");
+                .containsPattern("sluice_internal_fetches_total\\{[^}]*} [1-9]");
     }
 
     /**
@@ -158,8 +193,8 @@ class KafkaSecurityIT {
 
     /**
      * A principal over its produce-bytes quota is served over Kafka, and told to wait: its answers carry
-     * {@code throttle_time_ms}, which Kafka's producer reports, and the gateway counts the bytes and the throttling
-     * against the quota HTTP uses.
+     * {@code throttle_time_ms}, which Kafka's producer reports, and the partition's leader, where it produces on the
+     * direct data path, counts the bytes and the throttling against the quota the gateways' HTTP API applies.
      */
     @Test
     void aProducerOverItsByteQuotaIsThrottledAsKafkaThrottles() throws Exception {
@@ -167,6 +202,7 @@ class KafkaSecurityIT {
         http("POST", "/v1/acls", "{\"principal\":\"User:bob\",\"resource_type\":\"TOPIC\","
                 + "\"resource_name\":\"throttled\",\"pattern_type\":\"LITERAL\",\"operation\":\"WRITE\","
                 + "\"permission\":\"ALLOW\"}", 201);
+        awaitAclsApplied();
         double throttleMax;
         try (KafkaProducer<String, String> producer = producer(plain("bob", BOB_PASSWORD))) {
             String value = "x".repeat(1024);
@@ -184,7 +220,8 @@ class KafkaSecurityIT {
                     .max().orElse(0);
         }
         assertThat(throttleMax).as("the longest throttle time a produce answer carried, ms").isPositive();
-        String metrics = send("GET", "/actuator/prometheus", null).body();
+        // Counted where the records were produced: at the partition's leader, on the direct data path.
+        String metrics = nodeMetrics(cluster.coordinator().describeTopic("throttled").partition(0).leader());
         assertThat(metrics).containsPattern("sluice_quota_throttled_total\\{[^}]*principal=\"User:bob\"[^}]*"
                 + "quota=\"produce_bytes\"[^}]*} [1-9]");
         System.out.printf("[figure] Kafka producer over a 64 KB/s quota: longest throttle_time_ms %.0f%n", throttleMax);
@@ -258,9 +295,43 @@ class KafkaSecurityIT {
     }
 
     /** The gateway applies ACLs made through it at once; the listener uses the same copy. */
+    /**
+     * Waits until every partition service holds the ACLs the gateway lists: each re-reads them every
+     * {@code sluice.security.acls.refresh-interval} (1 s here), and a Kafka client on the direct data path is
+     * authorized at the leader it writes to and reads from.
+     */
+    /** A Metadata request for every topic, framed as a client sends it. */
+    private static byte[] metadataFrame() {
+        RequestHeader header = new RequestHeader(ApiKeys.METADATA, ApiKeys.METADATA.latestVersion(), "unsigned", 7);
+        java.nio.ByteBuffer payload = new MetadataRequest.Builder(new MetadataRequestData())
+                .build(ApiKeys.METADATA.latestVersion()).serializeWithHeader(header);
+        byte[] frame = new byte[4 + payload.remaining()];
+        java.nio.ByteBuffer.wrap(frame).putInt(payload.remaining()).put(payload);
+        return frame;
+    }
+
+    private static String nodeMetrics(int node) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(cluster.nodeUrl(node).resolve("/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     private static void awaitAclsApplied() throws Exception {
-        HttpResponse<String> listed = send("GET", "/v1/acls", null);
-        assertThat(listed.body()).contains("User:alice");
+        int listed = JSON.readTree(send("GET", "/v1/acls", null).body()).path("acls").size();
+        assertThat(listed).isPositive();
+        for (int node = 1; node <= 3; node++) {
+            URI metrics = cluster.nodeUrl(node).resolve("/actuator/prometheus");
+            Waits.await("node " + node + " holding the " + listed + " ACLs", Duration.ofSeconds(30), () -> {
+                String page;
+                try {
+                    page = HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                            .body();
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return page.lines().anyMatch(line -> line.startsWith("sluice_partition_acls{")
+                        && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) == listed) ? true : null;
+            });
+        }
     }
 
     private static void http(String method, String path, String body, int status) throws Exception {

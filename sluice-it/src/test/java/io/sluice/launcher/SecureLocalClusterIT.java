@@ -140,8 +140,8 @@ class SecureLocalClusterIT {
 
     /**
      * {@code up --secure} writes a Kafka client's properties: SASL_SSL, PLAIN as admin, the cluster's CA. Kafka's Java
-     * client produces and reads with them as they are, and kcat (librdkafka, Debian's package) does the same with SASL
-     * PLAIN over TLS.
+     * client produces and reads with them as they are, at the partition's leader (the direct data path, TLS and SASL
+     * at the node), and kcat (librdkafka, Debian's package) does the same with SASL PLAIN over TLS.
      */
     @Test
     void kafkaClientsSignInOverTlsWithTheWrittenPropertiesAndKcatToo() throws Exception {
@@ -173,6 +173,15 @@ class SecureLocalClusterIT {
                 consumer.poll(Duration.ofMillis(500)).forEach(record -> values.add(record.value()));
             }
             assertThat(values).containsExactly("over-tls");
+        }
+        // On the direct data path: the partition's leader is a partition service, whose own listener signed the
+        // client in over TLS; the client's other requests reached the gateway through it, as the client.
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(client)) {
+            var leader = admin.describeTopics(List.of("kafka-tls")).allTopicNames().get(30,
+                    java.util.concurrent.TimeUnit.SECONDS).get("kafka-tls").partitions().getFirst().leader();
+            assertThat(leader.id()).as("the leader's broker id: a node's, not the gateway's (0)").isPositive();
+            assertThat(leader.port()).isNotEqualTo(Integer.parseInt(config.kafkaBootstrap()
+                    .substring(config.kafkaBootstrap().lastIndexOf(':') + 1)));
         }
 
         Path kcat = RequiredTools.require("kcat", "kcat");

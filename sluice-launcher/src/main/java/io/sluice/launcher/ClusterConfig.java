@@ -305,7 +305,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                 args.add(coordinatorUrls.formatted("sluice.partition"));
                 args.add("--sluice.partition.advertised-url="
                         + reachedAt(name, loopbackUrl(ports.getFirst(), secure)));
-                if (directDataPath && !secure) {
+                if (directDataPath) {
                     args.add("--sluice.partition.kafka.enabled=true");
                 }
             }

@@ -166,7 +166,7 @@ class ClusterConfigTest {
         assertThat(config.spec("coordinator").orElseThrow().args()).filteredOn(arg -> arg.contains("client-auth"))
                 .containsExactly("--server.ssl.client-auth=need");
         assertThat(config.partition(1).args()).contains("--server.ssl.client-auth=want")
-                .as("no direct data path with security on").doesNotContain("--sluice.partition.kafka.enabled=true");
+                .as("the direct data path with security on too").contains("--sluice.partition.kafka.enabled=true");
     }
 
     @Test

@@ -360,7 +360,7 @@ public final class SluiceCluster implements AutoCloseable {
 
         /**
          * The partition services run Kafka listeners of their own (the direct data path, which {@code bin/sluice up}
-         * runs too): the default, but for a cluster with a {@link #clusterSecret} (security on), which runs none.
+         * runs too): the default, with security on too.
          */
         public Builder directDataPath() {
             this.directDataPath = true;
@@ -464,9 +464,7 @@ public final class SluiceCluster implements AutoCloseable {
                     .withJvmOptions(jvmOptions)
                     .withReadyTimeout(readyTimeout)
                     .withStopGrace(stopGrace)
-                    // A secured cluster (one with a cluster secret) runs the gateway path: a node's Kafka listener
-                    // does not authenticate yet, and would not start.
-                    .withDirectDataPath(directDataPath && clusterSecret == null);
+                    .withDirectDataPath(directDataPath);
             for (Map.Entry<ServiceKind, List<String>> entry : args.entrySet()) {
                 config = config.withArgs(entry.getKey(), entry.getValue().toArray(String[]::new));
             }

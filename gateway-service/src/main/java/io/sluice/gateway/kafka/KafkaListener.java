@@ -2,10 +2,9 @@ package io.sluice.gateway.kafka;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.security.KafkaThrottle;
+import io.sluice.security.KafkaTls;
 import io.sluice.security.SaslSignIn;
 import io.sluice.security.SluicePrincipal;
 import io.sluice.kafka.KafkaCodec;
@@ -20,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -91,9 +89,7 @@ class KafkaListener implements SmartLifecycle {
         this.brokers = brokers;
         this.signIn = signIn;
         this.throttle = throttle;
-        String bundle = settings.sslBundle() != null ? settings.sslBundle()
-                : environment.getProperty("server.ssl.bundle");
-        this.tls = bundle == null || bundle.isBlank() || bundle.equals("none") ? null : bundles.getBundle(bundle);
+        this.tls = KafkaTls.bundle(settings.sslBundle(), environment, bundles);
         // Overlapping produces keep their order only while each leader takes one internal produce at a time.
         this.pipelined = properties.produce().coalescing().maxInFlightPerLeader() == 1 ? PIPELINED_PRODUCES : 1;
     }
@@ -112,7 +108,7 @@ class KafkaListener implements SmartLifecycle {
                 .doOnConnection(connection -> connection.addHandlerLast("kafka-frames", new KafkaFrameDecoder(maxFrame)))
                 .handle(this::serve);
         if (tls != null) {
-            tcp = tcp.secure(spec -> spec.sslContext(sslContext(tls)));
+            tcp = tcp.secure(spec -> spec.sslContext(KafkaTls.server(tls)));
         }
         server = tcp.bindNow(Duration.ofSeconds(30));
         broker.bound(server.port());
@@ -120,14 +116,6 @@ class KafkaListener implements SmartLifecycle {
         LOG.info("Kafka listener ({}) on {}:{}, advertised as {}:{} (broker {}){}", securityProtocol(),
                 settings.host(), server.port(), broker.advertisedHost(), broker.advertisedPort(), broker.nodeId(),
                 signIn.required() ? ", SASL mechanisms " + signIn.mechanisms() : "");
-    }
-
-    private static SslContext sslContext(SslBundle bundle) {
-        try {
-            return SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory()).build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("The Kafka listener's TLS bundle cannot be used: " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sluice.partition.kafka;
 
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.FetchRequest;
@@ -12,7 +13,9 @@ import io.sluice.partition.fetch.FetchService;
 import io.sluice.partition.fetch.PartitionRead;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
@@ -35,6 +38,7 @@ import reactor.core.publisher.Mono;
  * metadata either way. Each connection keeps a fetch session (KIP-227, {@link FetchSession}, the gateway's rules): a
  * full request opens it, incremental ones name only what changed, and an incremental answer carries only the
  * partitions with news. Follower fetches are not served here: replicas fetch from one another over the internal API.
+ * A topic the connection's principal may not READ is TOPIC_AUTHORIZATION_FAILED ({@link Access}).
  *
  * <p>From version 11 on (KIP-392), a consumer that names its rack is sent by this leader to a replica in its rack
  * ({@link ClosestReplicas}), and a replica here that follows a partition serves the consumers sent to it, below its
@@ -58,7 +62,7 @@ final class DirectFetch {
     }
 
     /** The answer to {@code request}, on the connection whose fetch session is {@code session}. */
-    Mono<ApiMessage> handle(KafkaRequest request, FetchSession session) {
+    Mono<ApiMessage> handle(KafkaRequest request, FetchSession session, Access access) {
         FetchRequestData data = ((org.apache.kafka.common.requests.FetchRequest) request.body()).data();
         if (data.replicaId() >= 0 || (data.replicaState() != null && data.replicaState().replicaId() >= 0)) {
             return Mono.just(new FetchResponseData().setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()));
@@ -73,6 +77,7 @@ final class DirectFetch {
         List<PartitionData> answers = new ArrayList<>(plan.partitions().size());
         List<PartitionData> pending = new ArrayList<>();
         List<FetchRequest.Partition> reads = new ArrayList<>();
+        Map<String, Boolean> readable = new HashMap<>();
         for (FetchSession.Entry entry : plan.partitions()) {
             FetchSession.Key key = entry.key();
             Optional<TopicMetadata> known = byId ? byId(view, key.topicId()) : view.topic(key.topic());
@@ -80,7 +85,10 @@ final class DirectFetch {
                     .setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1)
                     .setPreferredReadReplica(-1).setRecords(MemoryRecords.EMPTY);
             answers.add(answer);
-            Errors refused = check(known, entry, byId);
+            String name = known.map(TopicMetadata::name).orElse(key.topic() == null ? "" : key.topic());
+            // Asked once per topic and request, before whether it exists (as at the gateways): a denial is one line.
+            boolean allowed = readable.computeIfAbsent(name, topic -> access.topic(request, AclOperation.READ, topic));
+            Errors refused = allowed ? check(known, entry, byId) : Errors.TOPIC_AUTHORIZATION_FAILED;
             if (refused != Errors.NONE) {
                 answer.setErrorCode(refused.code());
                 continue;

@@ -1,5 +1,6 @@
 package io.sluice.partition.kafka;
 
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.partition.ListOffsetsRequest;
@@ -37,10 +38,11 @@ final class DirectOffsets {
         return api == ApiKeys.LIST_OFFSETS || api == ApiKeys.OFFSET_FOR_LEADER_EPOCH;
     }
 
-    Mono<ApiMessage> handle(KafkaRequest request) {
+    /** The answer to {@code request}; a topic the principal may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED. */
+    Mono<ApiMessage> handle(KafkaRequest request, Access access) {
         if (request.apiKey() == ApiKeys.OFFSET_FOR_LEADER_EPOCH) {
             return OffsetLookups.epochEndOffsets(((OffsetsForLeaderEpochRequest) request.body()).data(),
-                    topic -> true, (tp, current, epoch) -> fetch.epochEndOffsets(new EpochEndOffsetsRequest(-1,
+                    topic -> access.topic(request, AclOperation.DESCRIBE, topic), (tp, current, epoch) -> fetch.epochEndOffsets(new EpochEndOffsetsRequest(-1,
                                     List.of(new EpochEndOffsetsRequest.Partition(tp.topic(), tp.partition(), current,
                                             epoch))))
                             .map(answer -> answer.partitions().getFirst())
@@ -50,7 +52,7 @@ final class DirectOffsets {
         }
         MetadataView view = metadata.get();
         return OffsetLookups.listOffsets(((org.apache.kafka.common.requests.ListOffsetsRequest) request.body()).data(),
-                        topic -> true,
+                        topic -> access.topic(request, AclOperation.DESCRIBE, topic),
                         (topic, partition) -> view.partition(new TopicPartition(topic, partition))
                                 .map(PartitionState::leaderEpoch).orElse(null),
                         (tp, timestamp, readCommitted) -> fetch.listOffsets(new ListOffsetsRequest(List.of(

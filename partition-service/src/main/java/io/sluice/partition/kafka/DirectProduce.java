@@ -5,6 +5,7 @@ import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.kafka.KafkaErrors;
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.ProduceChecks;
 import io.sluice.partition.produce.ProduceService;
@@ -61,12 +62,14 @@ final class DirectProduce {
      * Appends the request's batches: completes once they are appended or refused, with the answer still to come
      * (empty for acks=0), which waits for each batch's acks ({@link ProduceService#append}).
      */
-    Mono<Mono<ApiMessage>> start(KafkaRequest request) {
+    Mono<Mono<ApiMessage>> start(KafkaRequest request, Access access) {
         ProduceRequestData data = ((ProduceRequest) request.body()).data();
         Acks acks = ProduceChecks.acks(data.acks());
         Duration timeout = ProduceChecks.timeout(data.timeoutMs(), maxTimeout);
         boolean byId = request.version() >= 13;
         boolean transactional = data.transactionalId() != null;
+        boolean transactionDenied = transactional && acks != null
+                && !access.transactionalId(request, AclOperation.WRITE, data.transactionalId());
         MetadataView view = metadata.get();
         List<TopicProduceResponse> topics = new ArrayList<>();
         // The answer of each appended entry, by its place in the request sent to the log.
@@ -77,13 +80,22 @@ final class DirectProduce {
             TopicProduceResponse answer = byId ? new TopicProduceResponse().setTopicId(topic.topicId())
                     : new TopicProduceResponse().setName(topic.name());
             topics.add(answer);
+            // As at the gateways: the request's acks, then WRITE on the transactional id, then on the topic (asked
+            // once per topic, before whether it exists).
+            Refusal refused = acks == null ? new Refusal(Errors.INVALID_REQUIRED_ACKS,
+                    "acks must be 0, 1 or -1 (all), was " + data.acks())
+                    : transactionDenied ? new Refusal(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+                    "The principal may not WRITE the transactional id")
+                    : !access.topic(request, AclOperation.WRITE, known.map(TopicMetadata::name)
+                            .orElse(String.valueOf(topic.name()))) ? new Refusal(Errors.TOPIC_AUTHORIZATION_FAILED,
+                    "The principal may not WRITE to the topic") : null;
             for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
                 int index = partition.index();
                 PartitionProduceResponse result = new PartitionProduceResponse().setIndex(index).setBaseOffset(-1)
                         .setLogAppendTimeMs(-1).setLogStartOffset(-1);
                 answer.partitionResponses().add(result);
-                if (acks == null) {
-                    failed(result, Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1 (all), was " + data.acks());
+                if (refused != null) {
+                    failed(result, refused.error(), refused.message());
                     continue;
                 }
                 if (known.isEmpty() || index < 0 || index >= known.get().partitions().size()) {
@@ -111,6 +123,10 @@ final class DirectProduce {
         return produce.append(entries, acks, timeout).map(answer -> acks == Acks.NONE
                 ? answer.then(Mono.<ApiMessage>empty())
                 : answer.<ApiMessage>map(outcome -> answered(response, pending, outcome)));
+    }
+
+    /** Why every partition of a topic is refused. */
+    private record Refusal(Errors error, String message) {
     }
 
     private static ApiMessage answered(ProduceResponseData response, List<PartitionProduceResponse> pending,

@@ -2,6 +2,7 @@ package io.sluice.partition.kafka;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.sluice.internal.broker.BrokerEndpoint;
@@ -14,16 +15,27 @@ import io.sluice.kafka.MalformedFrameException;
 import io.sluice.log.FileRegion;
 import io.sluice.partition.fetch.ChannelRegions;
 import io.sluice.protocol.SluiceException;
+import io.sluice.security.SaslExchange;
+import io.sluice.security.SluicePrincipal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.SaslAuthenticateRequest;
+import org.apache.kafka.common.requests.SaslHandshakeRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -46,10 +58,18 @@ import reactor.core.publisher.Mono;
  * gateway; so does a forward when no gateway is known or reachable (the client reconnects, to this node or
  * another). Requests read while others are handled wait, and past {@value #MAX_WAITING} the connection stops reading
  * until some are answered. Every method runs on the connection's event loop.
+ *
+ * <p>Security is the gateways' ({@link NodeSecurity}): with it on, a connection signs in with SASL (SaslHandshake and
+ * SaslAuthenticate, answered here) before anything but ApiVersions, which closes it; what it asks here is checked
+ * against the ACLs as its principal ({@link Access}); a failed sign-in's answer is its last; what it is served here
+ * counts against its principal's quotas, whose {@code throttle_time_ms} its answer carries and for which its next
+ * request waits ({@code KafkaThrottle}); its forwarded requests reach the gateway signed in as its principal.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
+    private static final Set<ApiKeys> BEFORE_SIGN_IN = EnumSet.of(ApiKeys.API_VERSIONS, ApiKeys.SASL_HANDSHAKE,
+            ApiKeys.SASL_AUTHENTICATE);
     static final int MAX_WAITING = 16;
     static final int PIPELINED_PRODUCES = 5;
 
@@ -60,6 +80,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final GatewayBrokers gateways;
     private final int maxFrame;
     private final KafkaRequestTimers timers;
+    private final NodeSecurity security;
+    /** The connection's SASL state, which the sign-in sets (from the thread that checks the credentials). */
+    private final SignIn signIn = new SignIn();
     /** Frames read and not started, in order. */
     private final Deque<ByteBuf> waiting = new ArrayDeque<>();
     /** Requests started and not yet answered, in order. */
@@ -73,16 +96,61 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private Upstream upstream;
     /** The connection's fetch session (KIP-227), made by its first Fetch. */
     private FetchSession fetchSession;
+    /** Until when (nanoTime) the connection's principal's quotas hold its next request. */
+    private long pausedUntil;
+    private boolean resumeScheduled;
 
     KafkaConnection(long id, DirectProduce produce, DirectFetch fetch, DirectOffsets offsets, GatewayBrokers gateways,
-                    int maxFrame, KafkaRequestTimers timers) {
+                    int maxFrame, KafkaRequestTimers timers, NodeSecurity security) {
         this.id = id;
+        this.security = security;
+        if (!security.sasl.required()) {
+            signIn.principal = SluicePrincipal.ANONYMOUS;
+        }
         this.timers = timers;
         this.produce = produce;
         this.fetch = fetch;
         this.offsets = offsets;
         this.gateways = gateways;
         this.maxFrame = maxFrame;
+    }
+
+    /** The connection as the SASL exchange sees it. */
+    private final class SignIn implements SaslExchange.Connection {
+
+        volatile String mechanism;
+        volatile SluicePrincipal principal;
+        volatile boolean closeAfterAnswer;
+
+        @Override
+        public String mechanism() {
+            return mechanism;
+        }
+
+        @Override
+        public void mechanism(String chosen) {
+            mechanism = chosen;
+        }
+
+        @Override
+        public boolean signedIn() {
+            return principal != null;
+        }
+
+        @Override
+        public void signedIn(SluicePrincipal who) {
+            principal = who;
+        }
+
+        @Override
+        public void closeAfterAnswer() {
+            closeAfterAnswer = true;
+        }
+
+        @Override
+        public InetAddress address() {
+            return context.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        }
     }
 
     /** A request started: its kind, and its answer once ready (no bytes for a produce with acks=0). */
@@ -119,6 +187,17 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /** Starts every waiting request that may start now. */
     private void next() {
+        long held = pausedUntil - System.nanoTime();
+        if (held > 0) {
+            if (!resumeScheduled) {
+                resumeScheduled = true;
+                context.executor().schedule(() -> {
+                    resumeScheduled = false;
+                    next();
+                }, held, TimeUnit.NANOSECONDS);
+            }
+            return;
+        }
         while (!closing && !waiting.isEmpty() && context.channel().isActive()) {
             if (head == null) {
                 try {
@@ -147,48 +226,77 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void start(KafkaRequest request, ByteBuf frame, boolean produceHere) {
+        SluicePrincipal principal = signIn.principal;
+        if (principal == null && !BEFORE_SIGN_IN.contains(request.apiKey())) {
+            frame.release();
+            close(request + " before SASL authentication");
+            return;
+        }
         boolean offsets = DirectOffsets.handles(request.apiKey());
         boolean listing = DirectListings.handles(request.apiKey());
+        boolean sasl = request.apiKey() == ApiKeys.SASL_HANDSHAKE || request.apiKey() == ApiKeys.SASL_AUTHENTICATE;
         Pending pending = new Pending(produceHere, request.apiKey(),
-                !produceHere && request.apiKey() != ApiKeys.FETCH && !offsets && !listing);
+                !produceHere && request.apiKey() != ApiKeys.FETCH && !offsets && !listing && !sasl);
         started.add(pending);
+        int frameBytes = frame.readableBytes();
+        Access access = new Access(security.acls, principal);
         if (produceHere) {
             frame.release();
             appending = pending;
-            pending.work = produce.start(request)
+            pending.work = produce.start(request, access)
                     .doOnNext(appended -> context.executor().execute(() -> appended(pending)))
                     .flatMap(answer -> answer.map(Optional::of).defaultIfEmpty(Optional.empty()))
                     .onErrorResume(e -> Mono.just(Optional.of(failure(request, e))))
-                    .subscribe(answer -> context.executor().execute(() -> {
-                        appended(pending); // when the append itself failed
-                        ready(pending, answer.map(response -> KafkaCodec.encodeMixed(request, response))
-                                .orElse(null));
-                    }), e -> context.executor().execute(() -> close(e.toString())));
+                    .subscribe(answer -> {
+                        Duration pause = security.throttle.served(principal, request, frameBytes,
+                                answer.orElse(null));
+                        List<Object> parts = answer.map(response -> KafkaCodec.encodeMixed(request, response))
+                                .orElse(null);
+                        context.executor().execute(() -> {
+                            appended(pending); // when the append itself failed
+                            ready(pending, parts, pause);
+                        });
+                    }, e -> context.executor().execute(() -> close(e.toString())));
         } else if (request.apiKey() == ApiKeys.FETCH) {
             frame.release();
             if (fetchSession == null) {
                 fetchSession = new FetchSession(() -> ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE));
             }
             FetchSession session = fetchSession;
-            answerHere(pending, request, () -> fetch.handle(request, session));
+            answerHere(pending, request, frameBytes, principal, () -> fetch.handle(request, session, access));
         } else if (offsets) {
             frame.release();
-            answerHere(pending, request, () -> this.offsets.handle(request));
+            answerHere(pending, request, frameBytes, principal, () -> this.offsets.handle(request, access));
         } else if (listing) {
             frame.release();
-            answerHere(pending, request, () -> Mono.just(DirectListings.answer(request.apiKey())));
+            answerHere(pending, request, frameBytes, principal,
+                    () -> Mono.just(DirectListings.answer(request.apiKey())));
+        } else if (request.apiKey() == ApiKeys.SASL_HANDSHAKE) {
+            frame.release();
+            answerHere(pending, request, frameBytes, principal, () -> Mono.just(security.sasl.handshake(
+                    ((SaslHandshakeRequest) request.body()).data(), request.version(), signIn)));
+        } else if (request.apiKey() == ApiKeys.SASL_AUTHENTICATE) {
+            frame.release();
+            answerHere(pending, request, frameBytes, principal, () -> security.sasl.authenticate(
+                    ((SaslAuthenticateRequest) request.body()).data(), signIn).map(ApiMessage.class::cast));
         } else {
             forward(pending, frame);
         }
     }
 
-    /** Answers {@code request} with what {@code answer} gives, or with its failure as Kafka's error. */
-    private void answerHere(Pending pending, KafkaRequest request, Supplier<Mono<ApiMessage>> answer) {
+    /**
+     * Answers {@code request} with what {@code answer} gives, or with its failure as Kafka's error, counted against
+     * {@code principal}'s quotas (null: not signed in, not counted).
+     */
+    private void answerHere(Pending pending, KafkaRequest request, int frameBytes, SluicePrincipal principal,
+                            Supplier<Mono<ApiMessage>> answer) {
         pending.work = Mono.defer(answer)
                 .onErrorResume(e -> Mono.just(failure(request, e)))
-                .map(response -> KafkaCodec.encodeMixed(request, response))
-                .subscribe(parts -> context.executor().execute(() -> ready(pending, parts)),
-                        e -> context.executor().execute(() -> close(e.toString())));
+                .subscribe(response -> {
+                    Duration pause = security.throttle.served(principal, request, frameBytes, response);
+                    List<Object> parts = KafkaCodec.encodeMixed(request, response);
+                    context.executor().execute(() -> ready(pending, parts, pause));
+                }, e -> context.executor().execute(() -> close(e.toString())));
     }
 
     /** {@code pending}'s batches are appended (or refused): the next produce may start. */
@@ -206,7 +314,17 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         return request.errorResponse(KafkaErrors.exception(e));
     }
 
-    /** {@code pending}'s answer is ready: every ready answer at the head goes out, in order, then what may start. */
+    /**
+     * {@code pending}'s answer is ready: every ready answer at the head goes out, in order, then what may start, after
+     * {@code pause} (its principal's quotas'). After a failed sign-in's answer the connection closes.
+     */
+    private void ready(Pending pending, List<Object> parts, Duration pause) {
+        if (!pause.isZero()) {
+            pausedUntil = Math.max(pausedUntil, System.nanoTime() + pause.toNanos());
+        }
+        ready(pending, parts);
+    }
+
     private void ready(Pending pending, List<Object> parts) {
         timers.record(pending.api, pending.forwarded, System.nanoTime() - pending.startedNanos);
         pending.ready = true;
@@ -227,10 +345,23 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (wrote) {
             context.flush();
         }
+        if (signIn.closeAfterAnswer && started.isEmpty() && !closing) {
+            closing = true;
+            LOG.info("Closing Kafka connection #{} from {}: its SASL sign-in failed", id,
+                    context.channel().remoteAddress());
+            context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         next();
     }
 
     private void forward(Pending pending, ByteBuf frame) {
+        SluicePrincipal principal = security.sasl.required() ? signIn.principal : null;
+        if (upstream != null && !Objects.equals(upstream.principal(), principal)) {
+            // Signed in since: the next connection signs in as the principal.
+            upstream.close();
+            upstream = null;
+        }
         if (upstream == null) {
             Optional<BrokerEndpoint> gateway = gateways.forConnection(id);
             if (gateway.isEmpty()) {
@@ -238,7 +369,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 close("no gateway is known to forward its requests to");
                 return;
             }
-            upstream = new Upstream(context.channel().eventLoop(), gateway.get(), maxFrame);
+            upstream = new Upstream(context.channel().eventLoop(), gateway.get(), maxFrame, principal,
+                    security.clusterSecret, security.upstreamTls);
         }
         upstream.forward(frame, answer -> ready(pending, List.of(answer)),
                 why -> close("forwarding its requests failed: " + why));

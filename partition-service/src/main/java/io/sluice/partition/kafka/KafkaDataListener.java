@@ -18,14 +18,20 @@ import io.sluice.partition.fetch.FetchService;
 import io.sluice.partition.node.KafkaAddress;
 import io.sluice.partition.produce.ProduceService;
 import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.security.KafkaTls;
+import io.sluice.security.SecurityProperties;
 import io.sluice.web.ClusterSecurityProperties;
+import io.sluice.web.InternalTlsProperties;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,20 +40,21 @@ import org.springframework.stereotype.Component;
  * and their other requests are forwarded to a gateway. Plain Netty on event loops of its own, so that fetched
  * records leave a segment file with {@code sendfile}.
  *
- * <p>Not with security on ({@code sluice.security.enabled}): the listener does not authenticate, so it then does not
- * start, says so, and the node advertises no Kafka address — the gateways keep serving its partitions. It starts
- * before the node registers (a lower phase), so the registration carries its address ({@link KafkaAddress}), and stops
+ * <p>With security on ({@code sluice.security.enabled}) clients sign in, are authorized, audited and held to their
+ * quotas as at the gateways, over TLS when the node serves HTTPS ({@link NodeSecurity}). It starts before the node
+ * registers (a lower phase), so the registration carries its address ({@link KafkaAddress}), and stops
  * after the node's controlled shutdown has moved its leaderships away.
  */
 @Component
 @ConditionalOnBooleanProperty("sluice.partition.kafka.enabled")
+@EnableConfigurationProperties(SecurityProperties.class)
 class KafkaDataListener implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDataListener.class);
 
     private final PartitionProperties.Kafka settings;
     private final KafkaAddress address;
-    private final boolean securityOn;
+    private final NodeSecurity security;
     private final GatewayBrokers gateways;
     private final DirectProduce produce;
     private final DirectFetch fetch;
@@ -57,12 +64,15 @@ class KafkaDataListener implements SmartLifecycle {
     private EventLoopGroup loops;
     private Channel server;
 
-    KafkaDataListener(PartitionProperties properties, KafkaAddress address, ClusterSecurityProperties security,
-                      CoordinatorClient coordinator, ProduceService produceService, FetchService fetchService,
-                      ReplicaManager replicas, MeterRegistry meters) {
+    KafkaDataListener(PartitionProperties properties, KafkaAddress address, SecurityProperties security,
+                      ClusterSecurityProperties cluster, InternalTlsProperties internalTls, SslBundles bundles,
+                      Environment environment, CoordinatorClient coordinator, ProduceService produceService,
+                      FetchService fetchService, ReplicaManager replicas, MeterRegistry meters) {
         this.settings = properties.kafka();
         this.address = address;
-        this.securityOn = security.enabled();
+        this.security = NodeSecurity.of(security, cluster.clientSecret(),
+                KafkaTls.bundle(settings.sslBundle(), environment, bundles), internalTls.tls(bundles), coordinator,
+                meters);
         this.gateways = new GatewayBrokers(coordinator);
         this.produce = new DirectProduce(produceService, replicas::metadata,
                 properties.requests().defaultTimeout());
@@ -74,12 +84,12 @@ class KafkaDataListener implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        if (securityOn) {
-            LOG.error("sluice.partition.kafka.enabled is set, but this node's Kafka listener does not authenticate "
-                    + "clients yet and sluice.security.enabled is on: it does not start, and Kafka clients keep "
-                    + "reaching this node's partitions through the gateways");
+        if (security.unusable() != null) {
+            LOG.error("sluice.partition.kafka.enabled is set, but this node's Kafka listener does not start: {}. "
+                    + "Kafka clients keep reaching this node's partitions through the gateways", security.unusable());
             return;
         }
+        security.start();
         int maxFrame = (int) Math.min(Integer.MAX_VALUE, settings.maxRequestSize().toBytes());
         loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
                 new DefaultThreadFactory("kafka-data"), NioIoHandler.newFactory());
@@ -88,8 +98,12 @@ class KafkaDataListener implements SmartLifecycle {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (security.serverTls != null) {
+                            channel.pipeline().addLast(security.serverTls.newHandler(channel.alloc()));
+                        }
                         channel.pipeline().addLast(new KafkaFrameDecoder(maxFrame), new KafkaConnection(
-                                connections.incrementAndGet(), produce, fetch, offsets, gateways, maxFrame, timers));
+                                connections.incrementAndGet(), produce, fetch, offsets, gateways, maxFrame, timers,
+                                security));
                     }
                 })
                 .bind(settings.host(), settings.port()).syncUninterruptibly().channel();
@@ -98,13 +112,15 @@ class KafkaDataListener implements SmartLifecycle {
                 : port);
         gateways.start();
         address.listening(advertised);
-        LOG.info("Kafka listener (the direct data path) on {}:{}, advertised as {}", settings.host(), port,
-                advertised);
+        LOG.info("Kafka listener (the direct data path, {}) on {}:{}, advertised as {}{}", security.protocol(),
+                settings.host(), port, advertised,
+                security.sasl.required() ? ", SASL mechanisms " + security.sasl.mechanisms() : "");
     }
 
     @Override
     public synchronized void stop() {
         gateways.stop();
+        security.close();
         if (server != null) {
             server.close().syncUninterruptibly();
             server = null;
