@@ -215,7 +215,8 @@ variable, an argument or a ConfigMap.
 
 {{/*
 Whether the partition services run their own Kafka listeners (the direct data path): asked for, with the gateways'
-Kafka listener on (clients bootstrap there), and security off (the nodes' listeners do not authenticate yet).
+Kafka listener on (clients bootstrap there), and security off (each pod's listener would need a certificate for its
+own DNS name, which the chart does not issue yet).
 */}}
 {{- define "sluice.partitionKafka" -}}
 {{- if and .Values.partition.kafka.enabled .Values.gateway.kafka.enabled (not .Values.security.enabled) -}}true{{- end -}}

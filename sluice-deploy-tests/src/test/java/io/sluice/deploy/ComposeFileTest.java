@@ -182,7 +182,7 @@ class ComposeFileTest {
 
     /**
      * The direct data path: each partition service's Kafka listener is published on the host at its own port and
-     * advertised there; the secure override turns them off (they do not authenticate yet).
+     * advertised there; the secure override turns them off (no certificate is made for their addresses yet).
      */
     @Test
     void eachPartitionServiceServesKafkaClientsOnAPortOfItsOwnUnlessSecured() {
