@@ -315,11 +315,8 @@ class KafkaDirectPathIT {
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 cluster.nodeUrl(node).resolve("/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines()
-                .filter(line -> line.startsWith("sluice_partition_bytes_out_bytes_total{")
-                        && line.contains("topic=\"" + topic + "\"") && line.contains("kind=\"consumer\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return sum(metrics, "sluice_partition_bytes_out_bytes_total", "topic=\"" + topic + "\"",
+                "kind=\"consumer\"");
     }
 
     /**
@@ -360,9 +357,14 @@ class KafkaDirectPathIT {
 
     /** How many {@code api} requests a node's Prometheus page says it answered itself. */
     private static double directRequests(String metrics, String api) {
-        return metrics.lines()
-                .filter(line -> line.startsWith("sluice_partition_kafka_requests_seconds_count{")
-                        && line.contains("api=\"" + api + "\"") && line.contains("path=\"direct\""))
+        return sum(metrics, "sluice_partition_kafka_requests_seconds_count", "api=\"" + api + "\"",
+                "path=\"direct\"");
+    }
+
+    /** The sum of a Prometheus page's samples of {@code metric} whose labels include every one of {@code labels}. */
+    private static double sum(String page, String metric, String... labels) {
+        return page.lines()
+                .filter(line -> line.startsWith(metric + "{") && Arrays.stream(labels).allMatch(line::contains))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }

@@ -55,11 +55,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Kafka's own client against a cluster with security on (SASL_PLAINTEXT), on the direct data path: it signs in,
  * produces and fetches at the partitions' leaders, which forward the rest to the gateway as its principal. PLAIN
- * against the users file and
- * OAUTHBEARER against the JWT settings — the credentials HTTP uses — and the same ACLs: a principal without WRITE or
- * READ on a topic gets TOPIC_AUTHORIZATION_FAILED, and gets through once an ACL made over HTTP allows it. Wrong
- * credentials fail the sign-in, and a client that does not sign in is not served. On the secured cluster it shares with
- * {@link SecurityIT} ({@link SecuredCluster}).
+ * against the users file and OAUTHBEARER against the JWT settings — the credentials HTTP uses — and the same ACLs: a
+ * principal without WRITE or READ on a topic gets TOPIC_AUTHORIZATION_FAILED, and gets through once an ACL made over
+ * HTTP allows it. Wrong credentials fail the sign-in, and a client that does not sign in is not served. On the secured
+ * cluster it shares with {@link SecurityIT} ({@link SecuredCluster}).
  */
 @ExtendWith(SecuredClusterExtension.class)
 class KafkaSecurityIT {

@@ -11,11 +11,11 @@ import org.apache.kafka.common.protocol.ApiMessage;
 
 /**
  * The per-principal {@link Quotas} on a Kafka listener (a gateway's, a partition service's), as Kafka's broker
- * applies its client quotas (KIP-219): a request is served whatever the principal's debt; then the request, a produce's bytes (its frame) and a fetch's
- * bytes (the record batches it answers) are counted, and the answer carries the resulting
- * {@code throttle_time_ms} — for which the listener reads nothing more from the connection, and the client, seeing
- * it, sends nothing more either. The quotas are the ones HTTP counts against: one principal's use over both protocols
- * adds up. A connection not yet signed in (ApiVersions, SASL) is not counted.
+ * applies its client quotas (KIP-219): a request is served whatever the principal's debt; then the request, a
+ * produce's bytes (its frame) and a fetch's bytes (the record batches it answers) are counted, and the answer carries
+ * the resulting {@code throttle_time_ms} — for which the listener reads nothing more from the connection, and the
+ * client, seeing it, sends nothing more either. The quotas are the ones HTTP counts against: one principal's use over
+ * both protocols adds up. A connection not yet signed in (ApiVersions, SASL) is not counted.
  */
 public final class KafkaThrottle {
 

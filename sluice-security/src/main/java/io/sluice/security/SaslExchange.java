@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateResponseData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
@@ -53,6 +54,64 @@ public final class SaslExchange {
 
         /** The client's address, for the sign-in throttle; null when unknown. */
         InetAddress address();
+    }
+
+    /**
+     * A connection's SASL state kept on its own, for a listener whose connections have no session object to keep it:
+     * set by the exchange (from the thread that checks the credentials), read by the connection.
+     */
+    public static final class State implements Connection {
+
+        private final Supplier<InetAddress> address;
+        private volatile String mechanism;
+        private volatile SluicePrincipal principal;
+        private volatile boolean closing;
+
+        /** {@code principal}: already signed in (security off: {@link SluicePrincipal#ANONYMOUS}), or null. */
+        public State(SluicePrincipal principal, Supplier<InetAddress> address) {
+            this.principal = principal;
+            this.address = address;
+        }
+
+        /** The signed-in principal; null before the sign-in. */
+        public SluicePrincipal principal() {
+            return principal;
+        }
+
+        /** Whether the connection ends once the answer being handled is sent (a failed sign-in). */
+        public boolean closing() {
+            return closing;
+        }
+
+        @Override
+        public String mechanism() {
+            return mechanism;
+        }
+
+        @Override
+        public void mechanism(String chosen) {
+            mechanism = chosen;
+        }
+
+        @Override
+        public boolean signedIn() {
+            return principal != null;
+        }
+
+        @Override
+        public void signedIn(SluicePrincipal who) {
+            principal = who;
+        }
+
+        @Override
+        public void closeAfterAnswer() {
+            closing = true;
+        }
+
+        @Override
+        public InetAddress address() {
+            return address.get();
+        }
     }
 
     private final SaslSignIn signIn;

@@ -28,41 +28,8 @@ class SaslExchangeTest {
     @TempDir
     Path dir;
 
-    /** A connection as a listener keeps it. */
-    private static final class TestConnection implements SaslExchange.Connection {
-        String mechanism;
-        SluicePrincipal principal;
-        boolean closing;
-
-        @Override
-        public String mechanism() {
-            return mechanism;
-        }
-
-        @Override
-        public void mechanism(String chosen) {
-            mechanism = chosen;
-        }
-
-        @Override
-        public boolean signedIn() {
-            return principal != null;
-        }
-
-        @Override
-        public void signedIn(SluicePrincipal who) {
-            principal = who;
-        }
-
-        @Override
-        public void closeAfterAnswer() {
-            closing = true;
-        }
-
-        @Override
-        public InetAddress address() {
-            return InetAddress.getLoopbackAddress();
-        }
+    private static SaslExchange.State connection() {
+        return new SaslExchange.State(null, InetAddress::getLoopbackAddress);
     }
 
     private SaslExchange exchange(String forwardingSecret) throws Exception {
@@ -74,7 +41,7 @@ class SaslExchangeTest {
         return new SaslExchange(signIn, forwardingSecret);
     }
 
-    private static SaslAuthenticateResponseData authenticate(SaslExchange exchange, TestConnection connection,
+    private static SaslAuthenticateResponseData authenticate(SaslExchange exchange, SaslExchange.State connection,
                                                              String mechanism, byte[] message) {
         Errors handshake = Errors.forCode(exchange.handshake(new SaslHandshakeRequestData().setMechanism(mechanism),
                 (short) 1, connection).errorCode());
@@ -85,20 +52,20 @@ class SaslExchangeTest {
     @Test
     void aUserOfTheUsersFileSignsInWithPlainAndAWrongPasswordEndsTheConnection() throws Exception {
         SaslExchange exchange = exchange(null);
-        TestConnection alice = new TestConnection();
+        SaslExchange.State alice = connection();
         SaslAuthenticateResponseData answer = authenticate(exchange, alice, SaslSignIn.PLAIN,
                 "\0alice\0alice-pw".getBytes(StandardCharsets.UTF_8));
 
         assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.NONE);
-        assertThat(alice.principal).isEqualTo(new SluicePrincipal("alice"));
+        assertThat(alice.principal()).isEqualTo(new SluicePrincipal("alice"));
         assertThat(exchange.authenticate(new SaslAuthenticateRequestData().setAuthBytes(new byte[0]), alice).block()
                 .errorCode()).as("a second authenticate").isEqualTo(Errors.ILLEGAL_SASL_STATE.code());
 
-        TestConnection guess = new TestConnection();
+        SaslExchange.State guess = connection();
         answer = authenticate(exchange, guess, SaslSignIn.PLAIN, "\0alice\0wrong".getBytes(StandardCharsets.UTF_8));
         assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.SASL_AUTHENTICATION_FAILED);
-        assertThat(guess.principal).isNull();
-        assertThat(guess.closing).isTrue();
+        assertThat(guess.principal()).isNull();
+        assertThat(guess.closing()).isTrue();
     }
 
     @Test
@@ -106,37 +73,37 @@ class SaslExchangeTest {
         SaslExchange exchange = exchange(SECRET);
         assertThat(exchange.mechanisms()).containsExactly(SaslSignIn.PLAIN);
 
-        TestConnection forwarded = new TestConnection();
+        SaslExchange.State forwarded = connection();
         SaslAuthenticateResponseData answer = authenticate(exchange, forwarded, SaslExchange.FORWARDED,
                 SaslExchange.forwardedCredentials(SECRET, new SluicePrincipal("bob")));
         assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.NONE);
-        assertThat(forwarded.principal).as("the client's principal, as the node forwards it")
+        assertThat(forwarded.principal()).as("the client's principal, as the node forwards it")
                 .isEqualTo(new SluicePrincipal("bob"));
 
         for (byte[] wrong : List.of(SaslExchange.forwardedCredentials("not-the-secret", new SluicePrincipal("bob")),
                 SECRET.getBytes(StandardCharsets.UTF_8), (SECRET + "\0").getBytes(StandardCharsets.UTF_8),
                 ("\0bob").getBytes(StandardCharsets.UTF_8))) {
-            TestConnection impostor = new TestConnection();
+            SaslExchange.State impostor = connection();
             answer = authenticate(exchange, impostor, SaslExchange.FORWARDED, wrong);
             assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.SASL_AUTHENTICATION_FAILED);
-            assertThat(impostor.principal).isNull();
-            assertThat(impostor.closing).isTrue();
+            assertThat(impostor.principal()).isNull();
+            assertThat(impostor.closing()).isTrue();
         }
     }
 
     @Test
     void withoutAClusterSecretTheForwardedMechanismIsUnsupported() throws Exception {
-        TestConnection connection = new TestConnection();
+        SaslExchange.State connection = connection();
         Errors answer = Errors.forCode(exchange(null).handshake(new SaslHandshakeRequestData()
                 .setMechanism(SaslExchange.FORWARDED), (short) 1, connection).errorCode());
 
         assertThat(answer).isEqualTo(Errors.UNSUPPORTED_SASL_MECHANISM);
-        assertThat(connection.mechanism).isNull();
+        assertThat(connection.mechanism()).isNull();
     }
 
     @Test
     void aVersionZeroHandshakeIsRefused() throws Exception {
         assertThat(exchange(null).handshake(new SaslHandshakeRequestData().setMechanism(SaslSignIn.PLAIN), (short) 0,
-                new TestConnection()).errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+                connection()).errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
     }
 }

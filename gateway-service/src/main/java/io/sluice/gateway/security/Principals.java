@@ -11,7 +11,7 @@ final class Principals {
     private Principals() {
     }
 
-    /** The exchange's principal: the authentication filter's, or {@link SluicePrincipal#ANONYMOUS} with security off. */
+    /** The exchange's principal: the authentication filter's; {@link SluicePrincipal#ANONYMOUS} with security off. */
     static SluicePrincipal of(ServerWebExchange exchange) {
         SluicePrincipal principal = exchange.getAttribute(ATTRIBUTE);
         return principal != null ? principal : SluicePrincipal.ANONYMOUS;

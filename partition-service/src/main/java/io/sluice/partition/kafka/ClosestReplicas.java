@@ -29,7 +29,7 @@ final class ClosestReplicas {
     record Redirect(int replica, long highWatermark, long lastStableOffset, long logStartOffset) {
     }
 
-    /** A replica that could serve a read: in sync, on a live node with a Kafka listener; its log end as last reported. */
+    /** A replica that could serve a read (in sync, on a live node with a Kafka listener); its last reported log end. */
     record Candidate(int nodeId, String rack, long logEnd) {
     }
 

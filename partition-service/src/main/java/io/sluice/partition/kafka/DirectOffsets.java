@@ -42,9 +42,10 @@ final class DirectOffsets {
     Mono<ApiMessage> handle(KafkaRequest request, Access access) {
         if (request.apiKey() == ApiKeys.OFFSET_FOR_LEADER_EPOCH) {
             return OffsetLookups.epochEndOffsets(((OffsetsForLeaderEpochRequest) request.body()).data(),
-                    topic -> access.topic(request, AclOperation.DESCRIBE, topic), (tp, current, epoch) -> fetch.epochEndOffsets(new EpochEndOffsetsRequest(-1,
-                                    List.of(new EpochEndOffsetsRequest.Partition(tp.topic(), tp.partition(), current,
-                                            epoch))))
+                    topic -> access.topic(request, AclOperation.DESCRIBE, topic),
+                    (tp, current, epoch) -> fetch.epochEndOffsets(new EpochEndOffsetsRequest(-1,
+                                    List.of(new EpochEndOffsetsRequest.Partition(tp.topic(), tp.partition(),
+                                            current, epoch))))
                             .map(answer -> answer.partitions().getFirst())
                             .map(end -> new OffsetLookups.EpochEnd(end.errorCode(), end.leaderEpoch(),
                                     end.endOffset())))

@@ -17,7 +17,6 @@ import io.sluice.partition.fetch.ChannelRegions;
 import io.sluice.protocol.SluiceException;
 import io.sluice.security.SaslExchange;
 import io.sluice.security.SluicePrincipal;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -82,7 +81,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final KafkaRequestTimers timers;
     private final NodeSecurity security;
     /** The connection's SASL state, which the sign-in sets (from the thread that checks the credentials). */
-    private final SignIn signIn = new SignIn();
+    private final SaslExchange.State signIn;
     /** Frames read and not started, in order. */
     private final Deque<ByteBuf> waiting = new ArrayDeque<>();
     /** Requests started and not yet answered, in order. */
@@ -104,53 +103,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                     int maxFrame, KafkaRequestTimers timers, NodeSecurity security) {
         this.id = id;
         this.security = security;
-        if (!security.sasl.required()) {
-            signIn.principal = SluicePrincipal.ANONYMOUS;
-        }
+        this.signIn = new SaslExchange.State(security.sasl.required() ? null : SluicePrincipal.ANONYMOUS,
+                () -> context.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null);
         this.timers = timers;
         this.produce = produce;
         this.fetch = fetch;
         this.offsets = offsets;
         this.gateways = gateways;
         this.maxFrame = maxFrame;
-    }
-
-    /** The connection as the SASL exchange sees it. */
-    private final class SignIn implements SaslExchange.Connection {
-
-        volatile String mechanism;
-        volatile SluicePrincipal principal;
-        volatile boolean closeAfterAnswer;
-
-        @Override
-        public String mechanism() {
-            return mechanism;
-        }
-
-        @Override
-        public void mechanism(String chosen) {
-            mechanism = chosen;
-        }
-
-        @Override
-        public boolean signedIn() {
-            return principal != null;
-        }
-
-        @Override
-        public void signedIn(SluicePrincipal who) {
-            principal = who;
-        }
-
-        @Override
-        public void closeAfterAnswer() {
-            closeAfterAnswer = true;
-        }
-
-        @Override
-        public InetAddress address() {
-            return context.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-        }
     }
 
     /** A request started: its kind, and its answer once ready (no bytes for a produce with acks=0). */
@@ -226,7 +186,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void start(KafkaRequest request, ByteBuf frame, boolean produceHere) {
-        SluicePrincipal principal = signIn.principal;
+        SluicePrincipal principal = signIn.principal();
         if (principal == null && !BEFORE_SIGN_IN.contains(request.apiKey())) {
             frame.release();
             close(request + " before SASL authentication");
@@ -345,7 +305,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (wrote) {
             context.flush();
         }
-        if (signIn.closeAfterAnswer && started.isEmpty() && !closing) {
+        if (signIn.closing() && started.isEmpty() && !closing) {
             closing = true;
             LOG.info("Closing Kafka connection #{} from {}: its SASL sign-in failed", id,
                     context.channel().remoteAddress());
@@ -356,7 +316,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void forward(Pending pending, ByteBuf frame) {
-        SluicePrincipal principal = security.sasl.required() ? signIn.principal : null;
+        SluicePrincipal principal = security.sasl.required() ? signIn.principal() : null;
         if (upstream != null && !Objects.equals(upstream.principal(), principal)) {
             // Signed in since: the next connection signs in as the principal.
             upstream.close();

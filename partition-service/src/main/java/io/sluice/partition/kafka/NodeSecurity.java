@@ -21,11 +21,12 @@ import org.springframework.boot.ssl.SslBundle;
 /**
  * What the node's Kafka listener applies to its clients, as the gateways do and with their implementation
  * ({@code sluice-security}): with {@code sluice.security.enabled}, SASL sign-in against the same users file and JWT
- * settings ({@link SaslExchange}), the cluster's ACLs in a copy of this node's own ({@link AclCache}, refreshed from the
- * coordinator) asked of {@link AclAuthorizer}, each denial an audit line, and the per-principal quotas answered with
- * {@code throttle_time_ms} ({@link KafkaThrottle}); TLS on the listener with the node's certificate whenever it serves
- * HTTPS ({@link KafkaTls}). Requests it forwards to a gateway travel over TLS when its own listener speaks it (trusting
- * the cluster's CA), signed in as the client's principal with the cluster secret ({@link SaslExchange#FORWARDED}).
+ * settings ({@link SaslExchange}), the cluster's ACLs in a copy of this node's own ({@link AclCache}, refreshed from
+ * the coordinator) asked of {@link AclAuthorizer}, each denial an audit line, and the per-principal quotas answered
+ * with {@code throttle_time_ms} ({@link KafkaThrottle}); TLS on the listener with the node's certificate whenever it
+ * serves HTTPS ({@link KafkaTls}). Requests it forwards to a gateway travel over TLS when its own listener speaks it
+ * (trusting the cluster's CA), signed in as the client's principal with the cluster secret
+ * ({@link SaslExchange#FORWARDED}).
  */
 final class NodeSecurity implements AutoCloseable {
 

@@ -31,6 +31,7 @@ class SaslAuthenticateApi implements KafkaApi {
 
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
-        return sasl.authenticate(((SaslAuthenticateRequest) request.body()).data(), session).map(ApiMessage.class::cast);
+        return sasl.authenticate(((SaslAuthenticateRequest) request.body()).data(), session)
+                .map(ApiMessage.class::cast);
     }
 }
