@@ -6,7 +6,10 @@
 # group of its own with group.protocol=consumer (KIP-848, which both Kafka 4.4 and Sluice serve; Sluice has no classic
 # group protocol yet), then the topic is deleted. End to end: EndToEndLatency, one record in flight.
 #
-# usage: PEERS=<peers dir with kafka/lib fetched> BOOTSTRAP=127.0.0.1:9092 bench/kafka-listener.sh OUT_DIR
+# usage: PEERS=<peers dir with kafka/lib fetched> BOOTSTRAP=127.0.0.1:9092 [PIDFILES="a.pid b.pid"] \
+#          bench/kafka-listener.sh OUT_DIR
+#   PIDFILES: also print, around each produce, the CPU seconds of those processes (Sluice: <base-dir>/run/*.pid;
+#   Kafka: /tmp/kafka-peer/pids/*.pid): the CPU of writing N KiB records (N=1000000: 1.02 GB)
 set -euo pipefail
 : "${PEERS:?the peer harness directory (../shared/peers, or a writable copy with kafka/lib fetched)}"
 : "${BOOTSTRAP:?the endpoint, e.g. 127.0.0.1:9092}"
@@ -15,15 +18,22 @@ OUT="${1:?an output directory}"
 : "${N:=1000000}"
 : "${E2E_N:=5000}"
 TARGET_BOOTSTRAP="$BOOTSTRAP" source "$PEERS/kafka/env.sh"
+source "$(dirname "$0")/cpu.sh"
 mkdir -p "$OUT"
 
 produce() {  # produce NAME
   local topic="bench-$1"
   topic_create "$topic" 3 3 min.insync.replicas=2 >/dev/null
+  local before
+  before="$(ticks "${PIDFILES:-}")"
   ktool org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
     --num-records "$N" --record-size 1024 --throughput -1 --reporting-interval 60000 \
     --command-property acks=all batch.size=262144 linger.ms=5 > "$OUT/produce-$1.log" 2>&1
   echo "produce $1: $(tail -1 "$OUT/produce-$1.log")"
+  if [[ -n "${PIDFILES:-}" ]]; then
+    echo "  cpu before: $before"
+    echo "  cpu after:  $(ticks "$PIDFILES")"
+  fi
   sync; sleep 5
   ktool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
     --num-records "$N" --timeout 120000 --group "perf-$topic-$$" --command-property group.protocol=consumer \

@@ -28,13 +28,7 @@ TARGET_BOOTSTRAP="$BOOTSTRAP" source "$PEERS/kafka/env.sh"
 mkdir -p "$OUT"
 TIMEFORMAT="reader %U s user, %S s system, %R s wall"
 
-ticks() {  # ticks PIDFILES: CPU seconds (user + system) of each process so far
-  local f line=""
-  for f in $1; do
-    line+="$(basename "$f" .pid)=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$(cat "$f")/stat") "
-  done
-  echo "$line"
-}
+source "$(dirname "$0")/cpu.sh"
 
 profiler() {  # profiler ACTION
   local pid

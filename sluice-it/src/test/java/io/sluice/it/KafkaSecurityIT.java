@@ -36,12 +36,31 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.SaslAuthenticateRequest;
+import org.apache.kafka.common.requests.SaslAuthenticateResponse;
+import org.apache.kafka.common.requests.SaslHandshakeRequest;
+import org.apache.kafka.common.requests.SaslHandshakeResponse;
 import org.apache.kafka.common.security.auth.AuthenticateCallbackHandler;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
@@ -130,16 +149,7 @@ class KafkaSecurityIT {
         int leader = cluster.coordinator().describeTopic("secured").partition(0).leader();
         // A client that does not sign in is not served at a node either: ApiVersions is answered, and its first
         // request past it closes the connection, before anything of it is done.
-        String atLeader;
-        Properties asAdmin = new Properties();
-        asAdmin.put("bootstrap.servers", cluster.kafkaBootstrap());
-        asAdmin.putAll(plain("admin", ADMIN_PASSWORD));
-        try (Admin admin = Admin.create(asAdmin)) {
-            atLeader = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
-                    .filter(node -> node.id() == leader).map(node -> node.host() + ":" + node.port()).findFirst()
-                    .orElseThrow();
-        }
-        try (KafkaWire.Connection unsigned = new KafkaWire.Connection(atLeader)) {
+        try (KafkaWire.Connection unsigned = new KafkaWire.Connection(listener(leader))) {
             assertThat(unsigned.call(ApiKeys.API_VERSIONS, new ApiVersionsRequest.Builder()).errorCounts())
                     .containsOnlyKeys(Errors.NONE);
             unsigned.send(metadataFrame());
@@ -226,7 +236,90 @@ class KafkaSecurityIT {
         System.out.printf("[figure] Kafka producer over a 64 KB/s quota: longest throttle_time_ms %.0f%n", throttleMax);
     }
 
+    /**
+     * A partition's leader authorizes what it serves itself, as the signed-in principal, whatever the client asked of
+     * the gateway before: bob, signed in at the leader's own listener with no ACL on the topic, is refused Produce,
+     * Fetch and ListOffsets there with TOPIC_AUTHORIZATION_FAILED, and each refusal is an audit event of that node;
+     * the super user's produce right after is the partition's first record, so the refused one wrote nothing.
+     */
+    @Test
+    void aLeaderAuthorizesWhatItServesAsTheSignedInPrincipal() throws Exception {
+        http("POST", "/v1/topics", "{\"name\":\"secured-node\",\"partition_count\":1,\"replication_factor\":3}",
+                201);
+        int leader = Waits.await("secured-node led", Duration.ofSeconds(30), () -> {
+            int now = cluster.coordinator().describeTopic("secured-node").partition(0).leader();
+            return now > 0 ? now : null;
+        });
+        String atLeader = listener(leader);
+        double deniedBefore = denials(leader);
+        ProduceRequestData produce = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+        produce.topicData().add(new ProduceRequestData.TopicProduceData().setName("secured-node").setPartitionData(
+                List.of(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(MemoryRecords.withRecords(
+                        Compression.NONE, new SimpleRecord("from-bob".getBytes(StandardCharsets.UTF_8)))))));
+        try (KafkaWire.Connection bob = signedIn(atLeader, "bob", BOB_PASSWORD)) {
+            ProduceResponse produced = (ProduceResponse) bob.call(ApiKeys.PRODUCE, (short) 12,
+                    new ProduceRequest.Builder((short) 12, (short) 12, produce));
+            assertThat(Errors.forCode(produced.data().responses().iterator().next().partitionResponses().getFirst()
+                    .errorCode())).as("bob's produce at the leader").isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED);
+            FetchResponse fetched = (FetchResponse) bob.call(ApiKeys.FETCH, (short) 12, new FetchRequest.SimpleBuilder(
+                    new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20).setTopics(List.of(
+                            new FetchRequestData.FetchTopic().setTopic("secured-node").setPartitions(List.of(
+                                    new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0)
+                                            .setPartitionMaxBytes(1 << 20)))))));
+            assertThat(Errors.forCode(fetched.data().responses().getFirst().partitions().getFirst().errorCode()))
+                    .as("bob's fetch at the leader").isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED);
+            ListOffsetsResponse offsets = (ListOffsetsResponse) bob.call(ApiKeys.LIST_OFFSETS,
+                    ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED).setTargetTimes(
+                            List.of(new ListOffsetsRequestData.ListOffsetsTopic().setName("secured-node")
+                                    .setPartitions(List.of(new ListOffsetsRequestData.ListOffsetsPartition()
+                                            .setPartitionIndex(0).setTimestamp(-1))))));
+            assertThat(Errors.forCode(offsets.data().topics().getFirst().partitions().getFirst().errorCode()))
+                    .as("bob's ListOffsets at the leader").isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED);
+        }
+        assertThat(denials(leader) - deniedBefore).as("the leader's audit events of denials").isGreaterThanOrEqualTo(3);
+        try (KafkaWire.Connection admin = signedIn(atLeader, "admin", ADMIN_PASSWORD)) {
+            ProduceResponse produced = (ProduceResponse) admin.call(ApiKeys.PRODUCE, (short) 12,
+                    new ProduceRequest.Builder((short) 12, (short) 12, produce));
+            var answer = produced.data().responses().iterator().next().partitionResponses().getFirst();
+            assertThat(Errors.forCode(answer.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(answer.baseOffset()).as("the super user's record is the first: bob's wrote nothing").isZero();
+        }
+    }
+
     // ---- helpers
+
+    /** A connection to {@code listener} signed in with SASL PLAIN as {@code user}, as a client signs in. */
+    private static KafkaWire.Connection signedIn(String listener, String user, String password) throws Exception {
+        KafkaWire.Connection connection = new KafkaWire.Connection(listener);
+        SaslHandshakeResponse handshake = (SaslHandshakeResponse) connection.call(ApiKeys.SASL_HANDSHAKE, (short) 1,
+                new SaslHandshakeRequest.Builder(new SaslHandshakeRequestData().setMechanism("PLAIN")));
+        assertThat(Errors.forCode(handshake.data().errorCode())).isEqualTo(Errors.NONE);
+        SaslAuthenticateResponse signedIn = (SaslAuthenticateResponse) connection.call(ApiKeys.SASL_AUTHENTICATE,
+                (short) 1, new SaslAuthenticateRequest.Builder(new SaslAuthenticateRequestData()
+                        .setAuthBytes(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8))));
+        assertThat(Errors.forCode(signedIn.data().errorCode())).as(user + "'s sign-in").isEqualTo(Errors.NONE);
+        return connection;
+    }
+
+    /** A node's own Kafka listener, as the gateway's Metadata names it to a signed-in client. */
+    private static String listener(int node) throws Exception {
+        Properties asAdmin = new Properties();
+        asAdmin.put("bootstrap.servers", cluster.kafkaBootstrap());
+        asAdmin.putAll(plain("admin", ADMIN_PASSWORD));
+        try (Admin admin = Admin.create(asAdmin)) {
+            return admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
+                    .filter(listed -> listed.id() == node).map(listed -> listed.host() + ":" + listed.port())
+                    .findFirst().orElseThrow();
+        }
+    }
+
+    /** The authorization denials a node's Prometheus page counts. */
+    private static double denials(int node) throws Exception {
+        return nodeMetrics(node).lines()
+                .filter(line -> line.startsWith("sluice_audit_events_total{") && line.contains("outcome=\"denied\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
 
     private static Map<String, String> plain(String user, String password) {
         return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
@@ -293,7 +386,6 @@ class KafkaSecurityIT {
                 + operation + "\",\"permission\":\"ALLOW\"}", 201);
     }
 
-    /** The gateway applies ACLs made through it at once; the listener uses the same copy. */
     /**
      * Waits until every partition service holds the ACLs the gateway lists: each re-reads them every
      * {@code sluice.security.acls.refresh-interval} (1 s here), and a Kafka client on the direct data path is
