@@ -1,11 +1,11 @@
 package io.sluice.partition.kafka;
 
+import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.kafka.KafkaErrors;
-import io.sluice.internal.acl.AclOperation;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.ProduceChecks;
 import io.sluice.partition.produce.ProduceService;
