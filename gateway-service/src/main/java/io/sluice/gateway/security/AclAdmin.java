@@ -1,6 +1,5 @@
 package io.sluice.gateway.security;
 
-import io.sluice.security.AclCache;
 import io.sluice.gateway.web.QueryBinder;
 import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.acl.AclBinding;
@@ -10,6 +9,7 @@ import io.sluice.internal.acl.AclPermission;
 import io.sluice.internal.acl.PatternType;
 import io.sluice.internal.acl.ResourceType;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.security.AclCache;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package io.sluice.gateway.security;
 
-import io.sluice.security.AuditLog;
 import io.sluice.gateway.format.Bounds;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.security.AuditLog;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;

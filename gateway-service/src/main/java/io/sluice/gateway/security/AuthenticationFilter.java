@@ -1,9 +1,9 @@
 package io.sluice.gateway.security;
 
-import io.sluice.security.SluicePrincipal;
+import io.sluice.protocol.ErrorCode;
 import io.sluice.security.Credentials;
 import io.sluice.security.LoginThrottle;
-import io.sluice.protocol.ErrorCode;
+import io.sluice.security.SluicePrincipal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.sluice.gateway.security;
 
-import io.sluice.security.SluicePrincipal;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.acl.ResourceType;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
+import io.sluice.security.SluicePrincipal;
 import java.util.Map;
 
 /** A 403: the principal lacks {@code operation} on the resource; the problem names both. */

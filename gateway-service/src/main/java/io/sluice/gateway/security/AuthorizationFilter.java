@@ -1,6 +1,5 @@
 package io.sluice.gateway.security;
 
-import io.sluice.security.AuditLog;
 import static io.sluice.internal.acl.AclOperation.ALTER;
 import static io.sluice.internal.acl.AclOperation.ALTER_CONFIGS;
 import static io.sluice.internal.acl.AclOperation.CREATE;
@@ -17,6 +16,7 @@ import static io.sluice.internal.acl.ResourceType.TRANSACTIONAL_ID;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.acl.ResourceType;
 import io.sluice.protocol.SluiceException;
+import io.sluice.security.AuditLog;
 import io.sluice.web.Problems;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package io.sluice.gateway.security;
 
-import io.sluice.security.AclAuthorizer;
-import io.sluice.security.SluicePrincipal;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.acl.ResourceType;
+import io.sluice.security.AclAuthorizer;
+import io.sluice.security.SluicePrincipal;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;

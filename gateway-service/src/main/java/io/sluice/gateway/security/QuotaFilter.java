@@ -1,8 +1,8 @@
 package io.sluice.gateway.security;
 
-import io.sluice.security.SluicePrincipal;
-import io.sluice.security.Quotas;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.security.Quotas;
+import io.sluice.security.SluicePrincipal;
 import java.time.Duration;
 import java.util.EnumSet;
 import org.reactivestreams.Publisher;

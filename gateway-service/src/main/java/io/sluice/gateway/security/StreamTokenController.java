@@ -1,8 +1,8 @@
 package io.sluice.gateway.security;
 
-import io.sluice.security.SluicePrincipal;
-import io.sluice.security.SecurityProperties;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.security.SecurityProperties;
+import io.sluice.security.SluicePrincipal;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;

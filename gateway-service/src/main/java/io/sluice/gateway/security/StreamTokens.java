@@ -1,7 +1,7 @@
 package io.sluice.gateway.security;
 
-import io.sluice.security.SluicePrincipal;
 import io.sluice.security.SecurityProperties;
+import io.sluice.security.SluicePrincipal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -1,9 +1,9 @@
 package io.sluice.gateway.security;
 
-import io.sluice.security.SluicePrincipal;
-import io.sluice.security.SecurityProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.security.SecurityProperties;
+import io.sluice.security.SluicePrincipal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
