@@ -255,12 +255,7 @@ class KafkaDirectPathIT {
             org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
             double sentBefore = consumerBytesOut(follower, topic);
 
-            Properties inFollowersRack = consumerConfig("unused");
-            inFollowersRack.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            inFollowersRack.put(ConsumerConfig.CLIENT_RACK_CONFIG, "rack-" + follower);
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(inFollowersRack)) {
-                consumer.assign(List.of(tp));
-                consumer.seekToBeginning(List.of(tp));
+            try (KafkaConsumer<String, String> consumer = fromTheBeginningInRack(tp, "rack-" + follower)) {
                 List<String> read = pollUntil(consumer, 200);
                 for (int i = 200; i < 300; i++) { // written after the consumer moved to the follower
                     producer.send(new ProducerRecord<>(topic, 0, null, "r" + i)).get(30, TimeUnit.SECONDS);
@@ -274,17 +269,24 @@ class KafkaDirectPathIT {
             assertThat(consumerBytesOut(follower, topic) - sentBefore).as("record bytes the follower sent")
                     .isPositive();
 
-            Properties inLeadersRack = consumerConfig("unused");
-            inLeadersRack.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            inLeadersRack.put(ConsumerConfig.CLIENT_RACK_CONFIG, "rack-" + leader);
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(inLeadersRack)) {
-                consumer.assign(List.of(tp));
-                consumer.seekToBeginning(List.of(tp));
+            try (KafkaConsumer<String, String> consumer = fromTheBeginningInRack(tp, "rack-" + leader)) {
                 assertThat(pollUntil(consumer, 300)).containsExactlyElementsOf(produced);
                 assertThat(preferredReadReplica(consumer, tp)).as("none: the leader is in the consumer's rack")
                         .isEqualTo(-1);
             }
         }
+    }
+
+    /** A consumer without a group that names {@code rack} as its {@code client.rack}, at the start of {@code tp}. */
+    private static KafkaConsumer<String, String> fromTheBeginningInRack(org.apache.kafka.common.TopicPartition tp,
+                                                                        String rack) {
+        Properties config = consumerConfig("unused");
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.CLIENT_RACK_CONFIG, rack);
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        return consumer;
     }
 
     /** Polls until {@code count} more records came (a wait of 60 s at most), their values in order. */

@@ -57,24 +57,16 @@ final class Authenticator {
                     : new Outcome.Failed(keys));
         }
         if (startsWithScheme(authorization, "Basic")) {
-            Optional<BasicCredentials> credentials = basicCredentials(request);
-            if (credentials.isEmpty()) {
+            Optional<BasicCredentials> basic = basicCredentials(request);
+            if (basic.isEmpty()) {
                 return Mono.just(new Outcome.Failed(keys));
             }
-            return password(credentials.get().name(), credentials.get().password(), keys);
+            return credentials.password(basic.get().name(), basic.get().password(), keys);
         }
         if (startsWithScheme(authorization, "Bearer")) {
-            return bearer(authorization.substring("Bearer".length()).strip(), keys);
+            return credentials.bearer(authorization.substring("Bearer".length()).strip(), keys);
         }
         return Mono.just(new Outcome.Failed(keys));
-    }
-
-    private Mono<Outcome> password(String name, String password, List<String> keys) {
-        return credentials.password(name, password, keys);
-    }
-
-    private Mono<Outcome> bearer(String token, List<String> keys) {
-        return credentials.bearer(token, keys);
     }
 
     boolean acceptsPasswords() {
