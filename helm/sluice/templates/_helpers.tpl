@@ -215,9 +215,108 @@ variable, an argument or a ConfigMap.
 
 {{/*
 Whether the partition services run their own Kafka listeners (the direct data path): asked for, with the gateways'
-Kafka listener on (clients bootstrap there), and security off (each pod's listener would need a certificate for its
-own DNS name, which the chart does not issue yet).
+Kafka listener on (clients bootstrap there), and, where the gateways serve TLS, with a certificate for the pods.
 */}}
 {{- define "sluice.partitionKafka" -}}
-{{- if and .Values.partition.kafka.enabled .Values.gateway.kafka.enabled (not .Values.security.enabled) -}}true{{- end -}}
+{{- if and .Values.partition.kafka.enabled .Values.gateway.kafka.enabled (or (not .Values.security.tls.enabled) (include "sluice.partitionTlsSecretName" .)) -}}true{{- end -}}
 {{- end }}
+
+{{/* The Secret of type kubernetes.io/tls the partitions' Kafka listeners serve from: given, the Certificate's, or none. */}}
+{{- define "sluice.partitionTlsSecretName" -}}
+{{- if .Values.security.tls.certManager.enabled -}}
+{{- printf "%s-partition-tls" (include "sluice.fullname" .) -}}
+{{- else -}}
+{{- .Values.security.tls.partitions.existingSecret -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Whether the partition services import properties of their own: their listeners sign clients in, or serve TLS. */}}
+{{- define "sluice.partitionSecured" -}}
+{{- if or .Values.security.enabled (and .Values.security.tls.enabled (include "sluice.partitionKafka" .)) -}}true{{- end -}}
+{{- end -}}
+
+{{/* How a Kafka listener signs clients in and what they may do: the same for the gateways and the partitions. */}}
+{{- define "sluice.signInProperties" -}}
+{{- with .Values.security }}
+{{- if .basic.existingSecret }}
+sluice.security.basic.users-file=/etc/sluice/users/users
+{{- end }}
+{{- with .jwt.jwkSetUri }}
+sluice.security.jwt.jwk-set-uri={{ . }}
+{{- end }}
+{{- if .jwt.publicKey.existingSecret }}
+sluice.security.jwt.public-key-file=/etc/sluice/jwt/public-key.pem
+{{- end }}
+{{- with .jwt.issuer }}
+sluice.security.jwt.issuer={{ . }}
+{{- end }}
+{{- with .jwt.audience }}
+sluice.security.jwt.audience={{ . }}
+{{- end }}
+{{- with .jwt.principalClaim }}
+sluice.security.jwt.principal-claim={{ . }}
+{{- end }}
+{{- with .superUsers }}
+sluice.security.super-users={{ join "," . }}
+{{- end }}
+{{- with include "sluice.quotaProperties" (dict "prefix" "sluice.security.quotas.defaults" "quota" .quotas.defaults) | trim }}
+{{ . }}
+{{- end }}
+{{- range $principal, $quota := .quotas.overrides }}
+{{- /* A ':' in a properties key must be escaped, or it ends the key. */}}
+{{- with include "sluice.quotaProperties" (dict "prefix" (printf "sluice.security.quotas.overrides[%s]" ($principal | replace ":" "\\:")) "quota" $quota) | trim }}
+{{ . }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The users file and the JWT public key, where Secrets give them: the volumes, then their mounts. */}}
+{{- define "sluice.signInVolumes" -}}
+{{- with .Values.security }}
+{{- if .basic.existingSecret }}
+- name: users
+  secret:
+    secretName: {{ .basic.existingSecret }}
+    defaultMode: 288
+    items:
+      - key: {{ .basic.key }}
+        path: users
+{{- end }}
+{{- if .jwt.publicKey.existingSecret }}
+- name: jwt
+  secret:
+    secretName: {{ .jwt.publicKey.existingSecret }}
+    defaultMode: 288
+    items:
+      - key: {{ .jwt.publicKey.key }}
+        path: public-key.pem
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "sluice.signInMounts" -}}
+{{- if .Values.security.basic.existingSecret }}
+- name: users
+  mountPath: /etc/sluice/users
+  readOnly: true
+{{- end }}
+{{- if .Values.security.jwt.publicKey.existingSecret }}
+- name: jwt
+  mountPath: /etc/sluice/jwt
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* A Secret of type kubernetes.io/tls as the volume "tls": tls.crt and tls.key. Pass (dict "secret" <name>). */}}
+{{- define "sluice.tlsVolume" -}}
+- name: tls
+  secret:
+    secretName: {{ .secret }}
+    defaultMode: 288
+    items:
+      - key: tls.crt
+        path: tls.crt
+      - key: tls.key
+        path: tls.key
+{{- end -}}

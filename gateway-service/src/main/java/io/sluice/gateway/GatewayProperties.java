@@ -168,6 +168,11 @@ public record GatewayProperties(
      * @param advertisedHost  the host clients are told to connect to (Metadata's broker address); by default
      *                        {@code host}, or 127.0.0.1 when that is a wildcard address
      * @param advertisedPort  the port clients are told; by default the bound one
+     * @param internalHost    the host the cluster's own services reach the listener at (a partition service forwards
+     *                        there the Kafka requests it does not answer itself), where clients come in by another
+     *                        name or a published port (Compose: the container's name); by default the advertised
+     *                        address, host and port
+     * @param internalPort    the port with {@code internalHost}; by default the bound one
      * @param nodeId          the broker id this gateway answers as
      * @param clusterId       the cluster id Metadata and DescribeCluster answer
      * @param maxRequestSize  the largest request frame (Kafka's {@code socket.request.max.bytes}); a larger one
@@ -198,6 +203,8 @@ public record GatewayProperties(
                         @DefaultValue("9092") @Min(0) @Max(65535) int port,
                         String advertisedHost,
                         @Min(1) @Max(65535) Integer advertisedPort,
+                        String internalHost,
+                        @Min(1) @Max(65535) Integer internalPort,
                         @DefaultValue("0") @Min(0) int nodeId,
                         @DefaultValue("sluice") @NotEmpty String clusterId,
                         @DefaultValue("100MB") DataSize maxRequestSize,

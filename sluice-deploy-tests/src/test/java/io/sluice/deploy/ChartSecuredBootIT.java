@@ -1,6 +1,7 @@
 package io.sluice.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +29,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,19 +68,25 @@ class ChartSecuredBootIT {
     private LoopbackCluster cluster;
     private HttpClient https;
     private URI gateway;
+    private String gatewayCa;
+    private Map<String, String> partitionTls;
 
     @BeforeAll
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void startTheSecuredReleaseOnLoopback() throws Exception {
         Path workDir = Path.of("target", "chart-secured-boot").toAbsolutePath();
         Files.createDirectories(workDir);
-        Map<String, String> tls = certificate(workDir);
+        Map<String, String> tls = certificate(workDir, "sluice-gateway", "dns:sluice-gateway,ip:127.0.0.1");
+        partitionTls = certificate(workDir, "sluice-partition",
+                "dns:*.sluice-partition.sluice.svc.cluster.local,ip:127.0.0.1");
         Manifests manifests = Chart.manifests("boot-secured.yaml");
         cluster = LoopbackCluster.start(workDir, ChartContainers.of(manifests, Dockerfile.read(), Map.of(
                         "sluice-users", Map.of("users", USERS),
-                        "sluice-gateway-tls", tls)),
+                        "sluice-gateway-tls", tls,
+                        "sluice-partition-tls", partitionTls)),
                 Set.copyOf(ChartContainers.redisHosts(manifests)));
-        https = HttpClient.newBuilder().sslContext(trusting(tls.get("ca.crt"))).connectTimeout(Duration.ofSeconds(5))
+        gatewayCa = tls.get("ca.crt");
+        https = HttpClient.newBuilder().sslContext(trusting(gatewayCa)).connectTimeout(Duration.ofSeconds(5))
                 .cookieHandler(new CookieManager()).build();
         gateway = URI.create("https://127.0.0.1:" + cluster.of("gateway-service").getFirst().port());
     }
@@ -91,6 +115,50 @@ class ChartSecuredBootIT {
         // The produce crossed the internal plane: the partition service accepted the gateway's cluster secret.
         assertThat(produced.statusCode()).as(produced.body()).isEqualTo(200);
         assertThat(read.body()).contains("over-tls");
+    }
+
+    /**
+     * The direct data path with SASL_SSL: the partition service leads the partition under its own broker id, serves
+     * its own certificate, signs the client in from the users file, and forwards what it does not answer to the
+     * gateway over TLS; a wrong password is refused at the node.
+     */
+    @Test
+    void kafkaClientsSignInOverTlsAtThePartitionLeaderItself() throws Exception {
+        String bootstrap = "127.0.0.1:" + cluster.of("gateway-service").getFirst().kafkaPort();
+        String[] user = ADMIN.split(":", 2);
+        Map<String, Object> client = kafkaClient(bootstrap, user[0], user[1]);
+        try (Admin admin = Admin.create(client)) {
+            admin.createTopics(List.of(new NewTopic("secured-kafka", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+
+        Node leader;
+        Map<String, Object> producing = new HashMap<>(client);
+        producing.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producing, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>("secured-kafka", 0, null, "through-the-leader")).get(30,
+                    TimeUnit.SECONDS);
+            leader = producer.partitionsFor("secured-kafka").getFirst().leader();
+        }
+        List<String> read = new ArrayList<>();
+        TopicPartition partition = new TopicPartition("secured-kafka", 0);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(client, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (read.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(record -> read.add(record.value()));
+            }
+        }
+        Map<String, Object> wrong = kafkaClient(leader.host() + ":" + leader.port(), user[0], "not-the-password");
+
+        assertThat(leader.id()).as("the partition service's node id, not the gateway's broker id 1000").isZero();
+        assertThat(read).containsExactly("through-the-leader");
+        try (Admin admin = Admin.create(wrong)) {
+            assertThatThrownBy(() -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(SaslAuthenticationException.class);
+        }
     }
 
     @Test
@@ -139,17 +207,17 @@ class ChartSecuredBootIT {
     }
 
     /**
-     * The Secret sluice-gateway-tls: a self-signed certificate for the gateway's Service and loopback (which the
-     * console's rewritten URL names), made with the JDK's keytool, as PEM; the certificate is its own CA.
+     * A Secret of type kubernetes.io/tls for {@code name} and the names of {@code san} (keytool's form): a self-signed
+     * certificate made with the JDK's keytool, as PEM; the certificate is its own CA.
      */
-    private static Map<String, String> certificate(Path dir) throws IOException, InterruptedException,
-            GeneralSecurityException {
-        Path store = dir.resolve("gateway.p12");
+    private static Map<String, String> certificate(Path dir, String name, String san) throws IOException,
+            InterruptedException, GeneralSecurityException {
+        Path store = dir.resolve(name + ".p12");
         Files.deleteIfExists(store);
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-                "-alias", "gateway", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=sluice-gateway", "-ext", "san=dns:sluice-gateway,ip:127.0.0.1")
+                "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=" + name, "-ext", "san=" + san)
                 .redirectErrorStream(true).start();
         String output;
         try (InputStream out = keytool.getInputStream()) {
@@ -161,12 +229,26 @@ class ChartSecuredBootIT {
             keys.load(in, "changeit".toCharArray());
         }
         Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        String crt = "-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(keys.getCertificate("gateway").getEncoded())
+        String crt = "-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(keys.getCertificate(name).getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
-        String key = "-----BEGIN PRIVATE KEY-----\n" + pem.encodeToString(keys.getKey("gateway",
+        String key = "-----BEGIN PRIVATE KEY-----\n" + pem.encodeToString(keys.getKey(name,
                 "changeit".toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n";
         Files.delete(store);
         return Map.of("tls.crt", crt, "tls.key", key, "ca.crt", crt);
+    }
+
+    /** A Kafka client's settings: SASL_SSL with PLAIN, trusting the gateway's and the partitions' certificates. */
+    private Map<String, Object> kafkaClient(String bootstrap, String name, String password) {
+        Map<String, Object> client = new HashMap<>();
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        client.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+        client.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+        client.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                + "username=\"" + name + "\" password=\"" + password + "\";");
+        client.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        client.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, gatewayCa + partitionTls.get("ca.crt"));
+        client.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
+        return client;
     }
 
     private static SSLContext trusting(String pem) throws GeneralSecurityException, IOException {

@@ -68,6 +68,14 @@ class ComposeFileTest {
         gateway.verify(ca.getPublicKey());
         assertThat(gateway.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))))
                 .contains("gateway", "localhost", "127.0.0.1");
+        for (int node = 1; node <= 3; node++) {
+            X509Certificate partition = certificate(x509, secrets.resolve("partition-" + node + ".crt"));
+            partition.verify(ca.getPublicKey());
+            assertThat(partition.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))))
+                    .containsExactlyInAnyOrder("partition-" + node, "localhost", "127.0.0.1");
+            assertThat(Files.readString(secrets.resolve("partition-" + node + ".key")))
+                    .startsWith("-----BEGIN PRIVATE KEY-----");
+        }
         assertThat(Files.readString(secrets.resolve("users"))).startsWith("admin:$2y$05$abcdefghijklmnop");
     }
 
@@ -182,12 +190,17 @@ class ComposeFileTest {
 
     /**
      * The direct data path: each partition service's Kafka listener is published on the host at its own port and
-     * advertised there; the secure override turns them off (no certificate is made for their addresses yet).
+     * advertised there, and reaches the gateway by its name here (clients are told localhost); with the secure
+     * override each serves its own certificate, signs clients in from the users file and trusts the local CA.
      */
     @Test
-    void eachPartitionServiceServesKafkaClientsOnAPortOfItsOwnUnlessSecured() {
+    void eachPartitionServiceServesKafkaClientsOnAPortOfItsOwnSecuredToo() {
         Map<String, Map<String, Object>> services = ComposeFile.read().services();
+        Map<String, Map<String, Object>> secure = ComposeFile.read(ComposeFile.securePath()).services();
 
+        assertThat(ComposeFile.map(services.get("gateway").get("environment")))
+                .containsEntry("SLUICE_GATEWAY_KAFKA_ADVERTISEDHOST", "localhost")
+                .containsEntry("SLUICE_GATEWAY_KAFKA_INTERNALHOST", "gateway");
         for (int node = 1; node <= 3; node++) {
             Map<String, Object> partition = services.get("partition-" + node);
             Map<String, Object> env = ComposeFile.map(partition.get("environment"));
@@ -196,9 +209,20 @@ class ComposeFileTest {
                     .containsEntry("SLUICE_PARTITION_KAFKA_PORT", port)
                     .containsEntry("SLUICE_PARTITION_KAFKA_ADVERTISEDHOST", "localhost");
             assertThat(partition.get("ports")).asString().contains(port + ":" + port);
-            assertThat(ComposeFile.map(ComposeFile.read(ComposeFile.securePath()).services().get("partition-" + node)
-                    .get("environment")))
-                    .containsEntry("SLUICE_PARTITION_KAFKA_ENABLED", "false");
+            Map<String, Object> secured = secure.get("partition-" + node);
+            assertThat(ComposeFile.map(secured.get("environment")))
+                    .doesNotContainKey("SLUICE_PARTITION_KAFKA_ENABLED")
+                    .containsEntry("SLUICE_SECURITY_BASIC_USERSFILE", "/run/secrets/users")
+                    .containsEntry("SLUICE_SECURITY_SUPERUSERS", "User:admin")
+                    .containsEntry("SLUICE_PARTITION_KAFKA_SSLBUNDLE", "kafka")
+                    .containsEntry("SPRING_SSL_BUNDLE_PEM_KAFKA_KEYSTORE_CERTIFICATE", "file:/run/secrets/tls/tls.crt")
+                    .containsEntry("SPRING_SSL_BUNDLE_PEM_KAFKA_KEYSTORE_PRIVATEKEY", "file:/run/secrets/tls/tls.key")
+                    .containsEntry("SLUICE_INTERNALTLS_BUNDLE", "cluster")
+                    .containsEntry("SPRING_SSL_BUNDLE_PEM_CLUSTER_TRUSTSTORE_CERTIFICATE", "file:/run/secrets/ca.crt")
+                    .doesNotContainKey("SERVER_SSL_BUNDLE");
+            assertThat(secretTargets(secured)).containsEntry("users", "users").containsEntry("ca.crt", "gateway_ca")
+                    .containsEntry("tls/tls.crt", "partition_" + node + "_tls_crt")
+                    .containsEntry("tls/tls.key", "partition_" + node + "_tls_key");
         }
     }
 

@@ -267,6 +267,87 @@ class HelmChartSecurityTest {
     }
 
     @Test
+    void withSecurityOnThePartitionsKafkaListenersSignClientsInAsTheGatewayDoes() {
+        Manifests manifests = Chart.manifests(SECURED, Map.of("security.tls.enabled", false,
+                "security.tls.existingSecret", ""));
+        PodSpec partition = podSpec(manifests, "sluice-partition");
+        Container container = partition.getContainers().getFirst();
+        Properties properties = properties(manifests, "-partition-security");
+
+        assertThat(env(container)).containsEntry("SLUICE_PARTITION_KAFKA_ENABLED", "true")
+                .containsEntry("SPRING_CONFIG_IMPORT",
+                        "configtree:/etc/sluice/secrets/,file:/etc/sluice/config/security.properties");
+        assertThat(volume(partition, "security-config").getConfigMap().getName())
+                .isEqualTo("sluice-partition-security");
+        assertThat(mount(container, "users").getMountPath()).isEqualTo("/etc/sluice/users");
+        assertThat(volume(partition, "users").getSecret().getSecretName()).isEqualTo("sluice-users");
+        Properties gateway = gatewayProperties(manifests);
+        for (String key : List.of("sluice.security.basic.users-file", "sluice.security.jwt.jwk-set-uri",
+                "sluice.security.super-users", "sluice.security.quotas.defaults.produce-bytes-per-second",
+                "sluice.security.quotas.overrides[User:batch-loader].produce-bytes-per-second")) {
+            assertThat(properties.getProperty(key)).as(key).isNotNull().isEqualTo(gateway.getProperty(key));
+        }
+        assertThat(properties).doesNotContainKeys("sluice.partition.kafka.ssl-bundle", "server.ssl.bundle",
+                "sluice.security.stream-tokens.ttl");
+        assertThat(container.getVolumeMounts()).extracting(VolumeMount::getName).doesNotContain("tls");
+    }
+
+    @Test
+    void withTlsAndNoCertificateForThePodsThePartitionsStayBehindTheGateways() {
+        Manifests manifests = Chart.manifests(SECURED);
+        PodSpec partition = podSpec(manifests, "sluice-partition");
+
+        assertThat(env(partition.getContainers().getFirst())).doesNotContainKey("SLUICE_PARTITION_KAFKA_ENABLED");
+        assertThat(partition.getVolumes()).extracting(Volume::getName).doesNotContain("tls", "gateway-ca");
+        assertThat(properties(manifests, "-partition-security")).doesNotContainKey("sluice.partition.kafka.ssl-bundle");
+    }
+
+    @Test
+    void withACertificateForThePodsThePartitionsServeTlsAndTrustTheGatewaysCa() {
+        Manifests manifests = Chart.manifests(SECURED, Map.of("security.tls.partitions.existingSecret",
+                "partition-tls"));
+        PodSpec partition = podSpec(manifests, "sluice-partition");
+        Container container = partition.getContainers().getFirst();
+
+        assertThat(env(container)).containsEntry("SLUICE_PARTITION_KAFKA_ENABLED", "true");
+        assertThat(volume(partition, "tls").getSecret().getSecretName()).isEqualTo("partition-tls");
+        assertThat(volume(partition, "gateway-ca").getSecret().getSecretName()).isEqualTo("sluice-gateway-tls");
+        assertThat(mount(container, "tls").getMountPath()).isEqualTo("/etc/sluice/tls");
+        assertThat(mount(container, "gateway-ca").getMountPath()).isEqualTo("/etc/sluice/gateway-ca");
+        assertThat(properties(manifests, "-partition-security"))
+                .containsEntry("sluice.partition.kafka.ssl-bundle", "kafka")
+                .containsEntry("spring.ssl.bundle.pem.kafka.keystore.certificate", "file:/etc/sluice/tls/tls.crt")
+                .containsEntry("spring.ssl.bundle.pem.kafka.keystore.private-key", "file:/etc/sluice/tls/tls.key")
+                .containsEntry("sluice.internal-tls.bundle", "cluster")
+                .containsEntry("spring.ssl.bundle.pem.cluster.truststore.certificate",
+                        "file:/etc/sluice/gateway-ca/ca.crt")
+                // The internal HTTP API stays plain: the coordinators and gateways call it over http://.
+                .doesNotContainKey("server.ssl.bundle");
+        // The partitions forward to the gateways' Service, which the gateway's certificate names, whatever clients
+        // are told.
+        assertThat(env(podSpec(manifests, "sluice-gateway").getContainers().getFirst()))
+                .containsEntry("SLUICE_GATEWAY_KAFKA_INTERNALHOST", "sluice-gateway.streaming.svc")
+                .containsEntry("SLUICE_GATEWAY_KAFKA_INTERNALPORT", "9092");
+    }
+
+    @Test
+    void certManagerIssuesThePartitionsACertificateForEveryPodsName() {
+        Manifests manifests = Chart.manifests(SECURED, Map.of("security.tls.existingSecret", "",
+                "security.tls.certManager.enabled", true, "security.tls.certManager.issuerRef.name", "sluice-ca"));
+        Certificate certificate = manifests.one(Certificate.class, "-partition");
+
+        assertThat(certificate.getSpec().getDnsNames()).containsExactly("*.sluice-partition.streaming.svc",
+                "*.sluice-partition.streaming.svc.cluster.local");
+        assertThat(certificate.getSpec().getSecretName()).isEqualTo("sluice-partition-tls");
+        assertThat(certificate.getSpec().getIssuerRef().getName()).isEqualTo("sluice-ca");
+        assertThat(volume(podSpec(manifests, "sluice-partition"), "tls").getSecret().getSecretName())
+                .isEqualTo("sluice-partition-tls");
+        assertThat(env(podSpec(manifests, "sluice-partition").getContainers().getFirst()))
+                .containsEntry("SLUICE_PARTITION_KAFKA_ADVERTISEDHOST",
+                        "$(POD_NAME).sluice-partition.$(POD_NAMESPACE).svc.cluster.local");
+    }
+
+    @Test
     void theHelmTestChecksTheRefusalAndSignsInWithItsCredentialsFromFiles(@TempDir Path workDir) {
         Pod test = Chart.testPods(workDir, SECURED).getFirst();
         Container container = test.getSpec().getContainers().getFirst();
@@ -349,9 +430,14 @@ class HelmChartSecurityTest {
 
     /** The gateway's security.properties, read as Spring Boot reads a properties file (escapes included). */
     private static Properties gatewayProperties(Manifests manifests) {
+        return properties(manifests, "-gateway-security");
+    }
+
+    /** The security.properties of the ConfigMap whose name ends in {@code suffix}. */
+    private static Properties properties(Manifests manifests, String suffix) {
         Properties properties = new Properties();
         try {
-            properties.load(new StringReader(manifests.one(ConfigMap.class, "-gateway-security").getData()
+            properties.load(new StringReader(manifests.one(ConfigMap.class, suffix).getData()
                     .get("security.properties")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

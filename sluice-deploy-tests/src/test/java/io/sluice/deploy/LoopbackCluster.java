@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  * exactly the container's environment (the image's ENV and the file's) and nothing of this JVM's. What cannot be the
  * same on one machine is remapped, and only that:
  * <ul>
- *   <li>bind addresses become 127.0.0.1 and every container gets its own HTTP and management ports (a gateway's Kafka
- *       listener any free one);</li>
+ *   <li>bind addresses become 127.0.0.1 and every container gets its own HTTP and management ports (a gateway its
+ *       Kafka port too, a partition service's Kafka listener any free one), advertised at 127.0.0.1;</li>
  *   <li>every URL naming a container ({@code http://partition-1:9501}, a pod's DNS name or IP, a Service) is rewritten
  *       to that container's loopback port; a URL naming no container of the deployment fails the start;</li>
  *   <li>Redis is a redis-server of the test's ({@link RedisProcess}, append-only with an fsync per write);</li>
@@ -72,6 +72,11 @@ final class LoopbackCluster implements AutoCloseable {
 
         URI managementUrl() {
             return URI.create("http://127.0.0.1:" + managementPort);
+        }
+
+        /** A gateway's Kafka listener's loopback port. */
+        int kafkaPort() {
+            return Integer.parseInt(env.get("SLUICE_GATEWAY_KAFKA_PORT"));
         }
     }
 
@@ -171,10 +176,18 @@ final class LoopbackCluster implements AutoCloseable {
         env.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
-        // A gateway's Kafka listener binds loopback too, on any free port (the boot checks do not speak Kafka); so
-        // does a partition service's (the direct data path), advertised there.
-        env.put("SLUICE_GATEWAY_KAFKA_HOST", "127.0.0.1");
-        env.put("SLUICE_GATEWAY_KAFKA_PORT", "0");
+        // A gateway's Kafka listener binds loopback too, on a port of its own (Running.kafkaPort), advertised
+        // there; so does a partition service's (the direct data path), on any free port.
+        if (container.module().equals("gateway-service")) {
+            env.put("SLUICE_GATEWAY_KAFKA_HOST", "127.0.0.1");
+            env.put("SLUICE_GATEWAY_KAFKA_PORT", Integer.toString(freePort()));
+            env.put("SLUICE_GATEWAY_KAFKA_ADVERTISEDHOST", "127.0.0.1");
+            env.remove("SLUICE_GATEWAY_KAFKA_ADVERTISEDPORT");
+            // The name the cluster's services reach it by (Compose's container name, the chart's Service) is no host
+            // here: they reach it where clients do.
+            env.remove("SLUICE_GATEWAY_KAFKA_INTERNALHOST");
+            env.remove("SLUICE_GATEWAY_KAFKA_INTERNALPORT");
+        }
         if (env.containsKey("SLUICE_PARTITION_KAFKA_ENABLED")) {
             env.put("SLUICE_PARTITION_KAFKA_HOST", "127.0.0.1");
             env.put("SLUICE_PARTITION_KAFKA_PORT", "0");

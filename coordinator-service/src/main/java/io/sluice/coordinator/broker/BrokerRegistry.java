@@ -63,12 +63,16 @@ class BrokerRegistry {
     }
 
     private static void validate(BrokerAnnouncement announcement) {
-        if (announcement.brokerId() < 0 || announcement.host() == null || announcement.host().isBlank()
-                || announcement.host().length() > 255 || announcement.port() < 1 || announcement.port() > 65535
+        if (announcement.brokerId() < 0 || !validAddress(announcement.host(), announcement.port())
+                || !validAddress(announcement.internalHost(), announcement.internalPort())
                 || announcement.ttlMs() < 1 || announcement.ttlMs() > MAX_TTL_MS) {
-            throw ErrorCode.INVALID_REQUEST.exception("A broker announcement needs a broker id >= 0, a host of 1 to "
-                    + "255 characters, a port of 1 to 65535 and a time to live of 1 to " + MAX_TTL_MS + " ms: "
-                    + announcement);
+            throw ErrorCode.INVALID_REQUEST.exception("A broker announcement needs a broker id >= 0, an advertised and "
+                    + "an internal address each of a host of 1 to 255 characters and a port of 1 to 65535, and a time "
+                    + "to live of 1 to " + MAX_TTL_MS + " ms: " + announcement);
         }
+    }
+
+    private static boolean validAddress(String host, int port) {
+        return host != null && !host.isBlank() && host.length() <= 255 && port >= 1 && port <= 65535;
     }
 }

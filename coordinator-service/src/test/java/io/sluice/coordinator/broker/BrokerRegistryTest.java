@@ -83,17 +83,27 @@ class BrokerRegistryTest {
     }
 
     @Test
+    void theAddressTheClusterReachesAListenerAtIsKeptBesideTheAdvertisedOne() {
+        BrokerEndpoint published = new BrokerEndpoint(0, "localhost", 19092, "gateway", 9092);
+
+        assertThat(registry.announce(BrokerAnnouncement.of(published, 6000))).containsExactly(published);
+    }
+
+    @Test
     void aMalformedAnnouncementIsRefusedAndChangesNothing() {
         registry.announce(announcement(0, 9092, 6000));
 
         for (BrokerAnnouncement bad : new BrokerAnnouncement[] {
-                new BrokerAnnouncement(-1, "127.0.0.1", 9092, 6000),
-                new BrokerAnnouncement(1, "", 9092, 6000),
-                new BrokerAnnouncement(1, null, 9092, 6000),
-                new BrokerAnnouncement(1, "127.0.0.1", 0, 6000),
-                new BrokerAnnouncement(1, "127.0.0.1", 65536, 6000),
-                new BrokerAnnouncement(1, "127.0.0.1", 9093, 0),
-                new BrokerAnnouncement(1, "127.0.0.1", 9093, BrokerRegistry.MAX_TTL_MS + 1)}) {
+                new BrokerAnnouncement(-1, "127.0.0.1", 9092, "127.0.0.1", 9092, 6000),
+                new BrokerAnnouncement(1, "", 9092, "127.0.0.1", 9092, 6000),
+                new BrokerAnnouncement(1, null, 9092, "127.0.0.1", 9092, 6000),
+                new BrokerAnnouncement(1, "127.0.0.1", 0, "127.0.0.1", 9092, 6000),
+                new BrokerAnnouncement(1, "127.0.0.1", 65536, "127.0.0.1", 9092, 6000),
+                new BrokerAnnouncement(1, "127.0.0.1", 9093, "", 9093, 6000),
+                new BrokerAnnouncement(1, "127.0.0.1", 9093, null, 9093, 6000),
+                new BrokerAnnouncement(1, "127.0.0.1", 9093, "gateway", 0, 6000),
+                new BrokerAnnouncement(1, "127.0.0.1", 9093, "127.0.0.1", 9093, 0),
+                new BrokerAnnouncement(1, "127.0.0.1", 9093, "127.0.0.1", 9093, BrokerRegistry.MAX_TTL_MS + 1)}) {
             assertThatThrownBy(() -> registry.announce(bad)).as(bad.toString())
                     .isInstanceOfSatisfying(SluiceException.class,
                             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
@@ -102,7 +112,7 @@ class BrokerRegistryTest {
     }
 
     private static BrokerAnnouncement announcement(int id, int port, long ttlMs) {
-        return new BrokerAnnouncement(id, "127.0.0.1", port, ttlMs);
+        return BrokerAnnouncement.of(endpoint(id, port), ttlMs);
     }
 
     private static BrokerEndpoint endpoint(int id, int port) {

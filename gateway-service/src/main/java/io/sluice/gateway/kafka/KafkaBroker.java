@@ -44,4 +44,17 @@ public class KafkaBroker {
     public int advertisedPort() {
         return settings.advertisedPort() != null ? settings.advertisedPort() : boundPort;
     }
+
+    /** Where the cluster's own services reach this listener: {@code internal-host}, or the advertised address. */
+    public String internalHost() {
+        return settings.internalHost() == null || settings.internalHost().isBlank() ? advertisedHost()
+                : settings.internalHost();
+    }
+
+    public int internalPort() {
+        if (settings.internalPort() != null) {
+            return settings.internalPort();
+        }
+        return settings.internalHost() == null || settings.internalHost().isBlank() ? advertisedPort() : boundPort;
+    }
 }

@@ -93,7 +93,7 @@ public class KafkaBrokers {
         BrokerEndpoint own = own();
         long ttlMs = timeToLive().toMillis();
         long sent = nanoClock.getAsLong();
-        return coordinator.announce(new BrokerAnnouncement(own.brokerId(), own.host(), own.port(), ttlMs))
+        return coordinator.announce(BrokerAnnouncement.of(own, ttlMs))
                 .doOnNext(brokers -> {
                     known = new Known(brokers, sent);
                     problem(null);
@@ -197,7 +197,8 @@ public class KafkaBrokers {
     }
 
     private BrokerEndpoint own() {
-        return new BrokerEndpoint(self.nodeId(), self.advertisedHost(), self.advertisedPort());
+        return new BrokerEndpoint(self.nodeId(), self.advertisedHost(), self.advertisedPort(), self.internalHost(),
+                self.internalPort());
     }
 
     /** SplitMix64's finalizer: every input bit moves every output bit. */

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -92,6 +93,33 @@ class KafkaBrokersTest {
 
         nanos.addAndGet(Duration.ofSeconds(6).toNanos());
         assertThat(brokers.isController()).as("once what it heard is three intervals old").isTrue();
+    }
+
+    @Test
+    void aGatewayAnnouncesWhereTheClusterReachesItBesideWhereClientsDo() {
+        KafkaBroker self = mock(KafkaBroker.class);
+        when(self.nodeId()).thenReturn(0);
+        when(self.advertisedHost()).thenReturn("localhost");
+        when(self.advertisedPort()).thenReturn(19092);
+        when(self.internalHost()).thenReturn("gateway");
+        when(self.internalPort()).thenReturn(9092);
+        AtomicReference<BrokerAnnouncement> announced = new AtomicReference<>();
+        BrokerApi coordinator = new BrokerApi() {
+            @Override
+            public Mono<List<BrokerEndpoint>> announce(BrokerAnnouncement announcement) {
+                announced.set(announcement);
+                return Mono.just(List.of(announcement.endpoint()));
+            }
+
+            @Override
+            public Mono<List<BrokerEndpoint>> brokers() {
+                return Mono.just(List.of());
+            }
+        };
+
+        new KafkaBrokers(self, coordinator, Duration.ofSeconds(2), System::nanoTime, true).announce().block();
+
+        assertThat(announced.get().endpoint()).isEqualTo(new BrokerEndpoint(0, "localhost", 19092, "gateway", 9092));
     }
 
     @Test

@@ -31,7 +31,8 @@ import org.apache.kafka.common.requests.SaslAuthenticateRequest;
 import org.apache.kafka.common.requests.SaslHandshakeRequest;
 
 /**
- * One client connection's connection to a gateway's Kafka listener, for the requests this node does not answer
+ * One client connection's connection to a gateway's Kafka listener, at the address the cluster's services reach it at
+ * ({@link BrokerEndpoint#internalHost}), for the requests this node does not answer
  * itself: each is sent as the client framed it, and the gateway's answer comes back as it framed it, correlation id
  * and all. One per client connection, so what a gateway keeps per connection (fetch sessions, share sessions,
  * a transactional producer's implicit adds) is the client's own. Opened on first use, on the client connection's
@@ -99,13 +100,13 @@ final class Upstream {
                     @Override
                     protected void initChannel(Channel upstream) {
                         if (tls != null) {
-                            upstream.pipeline().addLast(tls.newHandler(upstream.alloc(), gateway.host(),
-                                    gateway.port()));
+                            upstream.pipeline().addLast(tls.newHandler(upstream.alloc(), gateway.internalHost(),
+                                    gateway.internalPort()));
                         }
                         upstream.pipeline().addLast(new KafkaFrameDecoder(maxFrame), new Answers());
                     }
                 })
-                .connect(gateway.host(), gateway.port());
+                .connect(gateway.internalHost(), gateway.internalPort());
         channel = connecting.channel();
         connecting.addListener(done -> {
             if (done.isSuccess()) {
@@ -115,7 +116,7 @@ final class Upstream {
                 channel.writeAndFlush(framed);
             } else {
                 framed.release();
-                fail("gateway " + gateway.host() + ":" + gateway.port() + " unreachable: " + done.cause());
+                fail("gateway " + address() + " unreachable: " + done.cause());
             }
         });
     }
@@ -146,6 +147,11 @@ final class Upstream {
         }
     }
 
+    /** The gateway's listener as the cluster's services reach it, for messages. */
+    private String address() {
+        return gateway.internalHost() + ":" + gateway.internalPort();
+    }
+
     private void fail(String why) {
         Consumer<String> failed = onClose;
         awaiting = null;
@@ -173,7 +179,7 @@ final class Upstream {
                     frame.release();
                 }
                 if (error != Errors.NONE) {
-                    fail("gateway " + gateway.host() + ":" + gateway.port() + " refused the forwarded sign-in ("
+                    fail("gateway " + address() + " refused the forwarded sign-in ("
                             + asked.apiKey() + ": " + error + ")");
                     ctx.close();
                 }
@@ -191,7 +197,7 @@ final class Upstream {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            fail("the connection to gateway " + gateway.host() + ":" + gateway.port() + " ended");
+            fail("the connection to gateway " + address() + " ended");
             ctx.fireChannelInactive();
         }
 
