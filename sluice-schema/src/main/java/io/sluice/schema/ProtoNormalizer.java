@@ -1,5 +1,6 @@
 package io.sluice.schema;
 
+import com.squareup.wire.schema.Location;
 import com.squareup.wire.schema.internal.parser.EnumConstantElement;
 import com.squareup.wire.schema.internal.parser.EnumElement;
 import com.squareup.wire.schema.internal.parser.FieldElement;
@@ -36,16 +37,19 @@ final class ProtoNormalizer {
 
     private static TypeElement type(TypeElement type) {
         if (type instanceof MessageElement message) {
+            // wire prints a message's fields and oneofs in the order of their source locations: sorted ones get new
+            // locations in their new order.
+            int[] line = {1};
+            List<FieldElement> fields = fields(message.getFields(), message.getLocation(), line);
+            List<OneOfElement> oneOfs = message.getOneOfs().stream()
+                    .sorted(Comparator.comparing(OneOfElement::getName))
+                    .map(oneOf -> new OneOfElement(oneOf.getName(), oneOf.getDocumentation(),
+                            fields(oneOf.getFields(), message.getLocation(), line), oneOf.getGroups(),
+                            options(oneOf.getOptions()), message.getLocation().at(line[0]++, 1)))
+                    .toList();
             return new MessageElement(message.getLocation(), message.getName(), message.getDocumentation(),
-                    types(message.getNestedTypes()), options(message.getOptions()), message.getReserveds(),
-                    fields(message.getFields()),
-                    message.getOneOfs().stream()
-                            .map(oneOf -> new OneOfElement(oneOf.getName(), oneOf.getDocumentation(),
-                                    fields(oneOf.getFields()), oneOf.getGroups(), options(oneOf.getOptions()),
-                                    oneOf.getLocation()))
-                            .sorted(Comparator.comparing(OneOfElement::getName))
-                            .toList(),
-                    message.getExtensions(), message.getGroups(), message.getExtendDeclarations());
+                    types(message.getNestedTypes()), options(message.getOptions()), message.getReserveds(), fields,
+                    oneOfs, message.getExtensions(), message.getGroups(), message.getExtendDeclarations());
         }
         if (type instanceof EnumElement enumType) {
             return new EnumElement(enumType.getLocation(), enumType.getName(), enumType.getDocumentation(),
@@ -59,12 +63,12 @@ final class ProtoNormalizer {
         return type;
     }
 
-    private static List<FieldElement> fields(List<FieldElement> fields) {
+    private static List<FieldElement> fields(List<FieldElement> fields, Location parent, int[] line) {
         return fields.stream()
-                .map(field -> new FieldElement(field.getLocation(), field.getLabel(), field.getType(), field.getName(),
-                        field.getDefaultValue(), field.getJsonName(), field.getTag(), field.getDocumentation(),
-                        options(field.getOptions())))
                 .sorted(Comparator.comparingInt(FieldElement::getTag))
+                .map(field -> new FieldElement(parent.at(line[0]++, 1), field.getLabel(), field.getType(),
+                        field.getName(), field.getDefaultValue(), field.getJsonName(), field.getTag(),
+                        field.getDocumentation(), options(field.getOptions())))
                 .toList();
     }
 

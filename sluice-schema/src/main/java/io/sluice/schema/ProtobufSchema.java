@@ -44,11 +44,17 @@ final class ProtobufSchema implements ParsedSchema {
     private ProtobufSchema(ProtoFileElement element, List<ResolvedReference> references, FileDescriptor descriptor) {
         this.element = element;
         this.references = references;
-        this.canonical = element.toSchema();
+        this.canonical = withoutWireHeader(element.toSchema());
         this.descriptor = descriptor;
         Map<List<Integer>, Descriptor> byIndexes = new HashMap<>();
         index(messageTypes(descriptor.getMessageTypes()), List.of(), byIndexes);
         this.messagesByIndexes = Map.copyOf(byIndexes);
+    }
+
+    /** wire opens its printing with two comment lines (a banner and the file's path) that are no part of the schema. */
+    private static String withoutWireHeader(String printed) {
+        String banner = "// Proto schema formatted by Wire, do not edit.\n// Source: " + FILE_NAME + "\n\n";
+        return printed.startsWith(banner) ? printed.substring(banner.length()) : printed;
     }
 
     static ProtobufSchema parse(String text, List<ResolvedReference> references) {
