@@ -180,8 +180,8 @@ final class ProtobufCompatibility {
         Kind writerKind = kind(writer);
         Kind readerKind = kind(reader);
         if (writerKind != readerKind) {
-            add("FIELD_KIND_CHANGED", path, "The field " + reader.getFullName() + " is a " + describe(reader)
-                    + " in the " + roles.reader() + " but a " + describe(writer) + " in the " + roles.writer());
+            add("FIELD_KIND_CHANGED", path, "The field " + reader.getFullName() + " is " + describe(reader)
+                    + " in the " + roles.reader() + " but " + describe(writer) + " in the " + roles.writer());
             return;
         }
         switch (writerKind) {
@@ -215,8 +215,8 @@ final class ProtobufCompatibility {
         String writerName = localName(writerType);
         String readerName = localName(readerType);
         if (!writerName.equals(readerName)) {
-            add("FIELD_NAMED_TYPE_CHANGED", path, "The field " + reader.getFullName() + " is a " + readerName
-                    + " in the " + roles.reader() + " but a " + writerName + " in the " + roles.writer());
+            add("FIELD_NAMED_TYPE_CHANGED", path, "The field " + reader.getFullName() + " has message type "
+                    + readerName + " in the " + roles.reader() + " but " + writerName + " in the " + roles.writer());
         } else if (!compareMessages(writerType, readerType, "#/" + readerName)) {
             add("FIELD_NAMED_TYPE_CHANGED", path, "The field " + reader.getFullName() + " has message type "
                     + readerName + ", which changed incompatibly");
@@ -251,7 +251,7 @@ final class ProtobufCompatibility {
 
     private static String describe(FieldDescriptor field) {
         if (field.isMapField()) {
-            return "map";
+            return "a map";
         }
         return switch (field.getJavaType()) {
             case MESSAGE -> "message " + field.getMessageType().getFullName();
