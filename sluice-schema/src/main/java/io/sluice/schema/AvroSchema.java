@@ -195,6 +195,9 @@ final class AvroSchema implements ParsedSchema {
     }
 
     private static String describe(Exception e) {
+        if (e instanceof java.io.EOFException) {
+            return "it ends before the value does";
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 

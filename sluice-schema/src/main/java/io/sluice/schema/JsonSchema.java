@@ -2,7 +2,6 @@ package io.sluice.schema;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -30,6 +29,9 @@ import tools.jackson.databind.JsonNode;
 final class JsonSchema implements ParsedSchema {
 
     private static final int MAX_REPORTED_ERRORS = 5;
+
+    private static final java.util.regex.Pattern BLOCKED =
+            java.util.regex.Pattern.compile("Schema from '(.*)' is not allowed to be loaded");
 
     private static final Map<SpecificationVersion, Schema> META_SCHEMAS = new EnumMap<>(SpecificationVersion.class);
 
@@ -67,14 +69,35 @@ final class JsonSchema implements ParsedSchema {
     private static JsonSchema build(JsonNode document, List<ResolvedReference> references,
             Map<String, JsonNode> documents, Map<String, String> texts) {
         SpecificationVersion dialect = dialect(document);
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect, builder -> builder.schemas(texts));
+        // A $ref reaches the schema's references and the dialects' meta-schemas (bundled with the validator), nothing
+        // else: not the classpath, files or the network.
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect, builder -> builder
+                .schemas(texts)
+                .schemaLoader(loader -> loader.block(iri -> !texts.containsKey(iri.toString())
+                        && !iri.toString().startsWith("http://json-schema.org/")
+                        && !iri.toString().startsWith("https://json-schema.org/"))));
         try {
             Schema validator = registry.getSchema(document);
             validator.initializeValidators();
             return new JsonSchema(document, references, documents, validator);
-        } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
-            throw new InvalidSchemaException("Invalid JSON Schema: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new InvalidSchemaException("Invalid JSON Schema: " + unresolved(e).orElse(e.getMessage()), e);
         }
+    }
+
+    /** A {@code $ref} the validator could not or would not load: the message the registry's users need. */
+    private static java.util.Optional<String> unresolved(Throwable e) {
+        java.util.regex.Matcher blocked = BLOCKED.matcher(String.valueOf(e.getMessage()));
+        if (blocked.find()) {
+            return java.util.Optional.of("$ref '" + blocked.group(1) + "' is not one of the schema's references");
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.io.FileNotFoundException missing) {
+                return java.util.Optional.of("$ref '" + missing.getMessage() + "' is not one of the schema's "
+                        + "references");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static List<String> uris(String name, String base) {

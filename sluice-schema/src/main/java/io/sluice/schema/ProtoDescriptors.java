@@ -127,7 +127,7 @@ final class ProtoDescriptors {
             if (type instanceof MessageElement message) {
                 proto.addMessageType(message(message, proto3));
             } else if (type instanceof EnumElement enumType) {
-                proto.addEnumType(enumType(enumType));
+                proto.addEnumType(enumType(enumType, proto3));
             }
         }
         return proto.build();
@@ -144,7 +144,7 @@ final class ProtoDescriptors {
             if (nested instanceof MessageElement nestedMessage) {
                 proto.addNestedType(message(nestedMessage, proto3));
             } else if (nested instanceof EnumElement nestedEnum) {
-                proto.addEnumType(enumType(nestedEnum));
+                proto.addEnumType(enumType(nestedEnum, proto3));
             }
         }
         List<FieldElement> proto3Optionals = new ArrayList<>();
@@ -253,7 +253,12 @@ final class ProtoDescriptors {
         return name.append("Entry").toString();
     }
 
-    private static EnumDescriptorProto enumType(EnumElement element) {
+    private static EnumDescriptorProto enumType(EnumElement element, boolean proto3) {
+        // protoc's rule, which protobuf-java does not check: a proto3 enum's default is its first value, and must be 0.
+        if (proto3 && (element.getConstants().isEmpty() || element.getConstants().getFirst().getTag() != 0)) {
+            throw new InvalidSchemaException("Enum " + element.getName() + ": the first value of a proto3 enum must "
+                    + "be 0");
+        }
         EnumDescriptorProto.Builder proto = EnumDescriptorProto.newBuilder().setName(element.getName());
         for (EnumConstantElement constant : element.getConstants()) {
             proto.addValue(EnumValueDescriptorProto.newBuilder().setName(constant.getName())

@@ -157,7 +157,8 @@ class AvroSchemaTest {
         assertThatThrownBy(() -> schema.validate(ByteBuffer.wrap(Arrays.copyOf(payload, payload.length - 2)),
                 List.of()))
                 .isInstanceOf(InvalidPayloadException.class)
-                .hasMessageContaining("io.example.User");
+                .hasMessage("The payload is not Avro binary of schema io.example.User: "
+                        + "it ends before the value does");
     }
 
     @Test

@@ -97,6 +97,22 @@ class JsonSchemaTest {
     }
 
     @Test
+    void aRefToAnythingButTheReferencesIsRefusedNotFetched() {
+        for (String ref : List.of("missing.json", "file:///etc/passwd", "classpath:draft/2020-12/schema",
+                "http://localhost:1/schema.json")) {
+            assertThatThrownBy(() -> json("{\"$ref\": \"" + ref + "\"}"))
+                    .isInstanceOf(InvalidSchemaException.class)
+                    .hasMessage("Invalid JSON Schema: $ref '" + ref + "' is not one of the schema's references");
+        }
+    }
+
+    @Test
+    void aRefToAMissingDefinitionIsRefused() {
+        assertThatThrownBy(() -> json("{\"properties\": {\"a\": {\"$ref\": \"#/definitions/nope\"}}}"))
+                .isInstanceOf(InvalidSchemaException.class).hasMessageContaining("/definitions/nope");
+    }
+
+    @Test
     void validateAcceptsMatchingJsonAndRefusesViolationsNamingThem() {
         ParsedSchema schema = json(PERSON);
 

@@ -107,6 +107,9 @@ class ProtobufSchemaTest {
         assertThatThrownBy(() -> proto("syntax = \"proto3\"; message A { Missing m = 1; }"))
                 .isInstanceOf(InvalidSchemaException.class)
                 .hasMessageContaining("Missing");
+        assertThatThrownBy(() -> proto("syntax = \"proto3\"; enum E { ONE = 1; } message A { E e = 1; }"))
+                .isInstanceOf(InvalidSchemaException.class)
+                .hasMessageContaining("first value of a proto3 enum must be 0");
         assertThatThrownBy(() -> proto("syntax = \"proto3\"; message A { int32 x = 1; int32 y = 1; }"))
                 .isInstanceOf(InvalidSchemaException.class)
                 .hasMessageContaining("1");
