@@ -37,7 +37,8 @@ import tools.jackson.databind.JsonNode;
  *       other side's partial model does not cover ({@code ..._NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL}); a required
  *       property added without a default ({@code REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL},
  *       {@code REQUIRED_ATTRIBUTE_ADDED}) [with a default; required removed]; {@code additionalProperties} closed
- *       ({@code ADDITIONAL_PROPERTIES_REMOVED}) or narrowed from open to a schema ({@code ADDITIONAL_PROPERTIES_NARROWED})
+ *       ({@code ADDITIONAL_PROPERTIES_REMOVED}) or narrowed from open to a schema
+ *       ({@code ADDITIONAL_PROPERTIES_NARROWED})
  *       [opened, extended]; {@code maxProperties} added or decreased, {@code minProperties} added or increased;
  *       property schemas compared recursively (nested objects included).
  *   <li>Arrays: {@code items} compared recursively; tuples ({@code items} as an array, or {@code prefixItems})
@@ -321,9 +322,9 @@ final class JsonSchemaCompatibility {
                 JsonNode partial = partialModel(r, name);
                 if (partial != null) {
                     if (!accepts(writer.child(writerProperty), reader.child(partial), propertyPath)) {
-                        add("PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", propertyPath, "The property "
-                                + name + " of the " + roles.writer() + " is not in the " + roles.reader()
-                                + ", whose additional or pattern properties do not accept its values");
+                        add("PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", propertyPath,
+                                "The property " + name + " of the " + roles.writer() + " is not in the "
+                                + roles.reader() + ", whose additional or pattern properties do not accept its values");
                     }
                 } else if (!isFalse(writerProperty)) {
                     add("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", propertyPath, "The property " + name + " of the "

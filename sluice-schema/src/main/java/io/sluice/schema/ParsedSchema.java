@@ -9,11 +9,12 @@ import java.util.List;
  * {@link #toJson}) is prepared once, when the schema is parsed, and cached here: the validating produce path calls
  * {@link #validate} for every record.
  *
- * <p>Two parsed schemas are {@linkplain #equals equal} when they have the same type, the same {@link #canonicalString()}
- * and the same references: that is what the registry compares to find a schema already registered under a subject and
- * to give the same schema the same id. Schemas that differ only in layout (whitespace, JSON key order) are equal as
- * parsed; schemas that differ in the order of things the format does not order (Avro custom properties, Protobuf
- * fields and options, JSON Schema keywords) are equal after {@link #normalize()}.
+ * <p>Two parsed schemas are {@linkplain #equals equal} when they have the same type, the same
+ * {@link #canonicalString()} and the same references: that is what the registry compares to find a schema already
+ * registered under a subject and to give the same schema the same id. Schemas that differ only in layout (whitespace;
+ * for Avro also the order of its own keys) are equal as parsed; schemas that differ in the order of things the format
+ * does not order (Avro custom properties, Protobuf fields and options, JSON Schema keywords) are equal after
+ * {@link #normalize()}.
  *
  * <p>Message indexes (Confluent's wire format) pick a message type of a Protobuf schema: {@code [i]} is the i-th
  * top-level message, {@code [i, j]} the j-th message nested in it; an empty list means {@code [0]}, the first. Avro and

@@ -47,8 +47,8 @@ import java.util.stream.Stream;
  * <p>What a descriptor gets: package, syntax, imports (plain, public, weak), messages with nested messages and enums,
  * fields with their labels, numbers, scalar or named types (names resolved by protobuf-java with the scoping rules of
  * protoc), proto2 defaults, {@code json_name}, {@code packed}, proto3 {@code optional} (as synthetic oneofs), oneofs,
- * {@code map<K, V>} fields (as protoc's nested {@code XxxEntry} types), enums with {@code allow_alias}. What it does not
- * get, because decoding does not need it: other options, custom options, services, extension declarations and
+ * {@code map<K, V>} fields (as protoc's nested {@code XxxEntry} types), enums with {@code allow_alias}. What it does
+ * not get, because decoding does not need it: other options, custom options, services, extension declarations and
  * reserved ranges (the canonical text keeps them all). Proto2 groups are refused.
  *
  * <p>Imports resolve to the references built before (by their import path) or to protobuf-java's well-known types
@@ -213,7 +213,8 @@ final class ProtoDescriptors {
         }
         for (OptionElement option : field.getOptions()) {
             if (option.getName().equals("packed") && !option.isParenthesized()) {
-                proto.setOptions(FieldOptions.newBuilder().setPacked(Boolean.parseBoolean(option.getValue().toString())));
+                boolean packed = Boolean.parseBoolean(option.getValue().toString());
+                proto.setOptions(FieldOptions.newBuilder().setPacked(packed));
             }
         }
         return proto.build();

@@ -83,8 +83,9 @@ class AvroPayloadProperties {
         Schema innerSchema = AVRO.getField("inner").schema();
         Schema itemSchema = AVRO.getField("items").schema().getElementType();
         Arbitrary<String> strings = Arbitraries.strings().alpha().numeric().withChars("äß€ -").ofMaxLength(12);
-        Arbitrary<GenericRecord> items = Combinators.combine(strings,
-                        Arbitraries.oneOf(Arbitraries.integers().map(Object.class::cast), strings.map(Object.class::cast)))
+        Arbitrary<Object> quantities =
+                Arbitraries.oneOf(Arbitraries.integers().map(Object.class::cast), strings.map(Object.class::cast));
+        Arbitrary<GenericRecord> items = Combinators.combine(strings, quantities)
                 .as((sku, qty) -> {
                     GenericRecord item = new GenericData.Record(itemSchema);
                     item.put("sku", sku);

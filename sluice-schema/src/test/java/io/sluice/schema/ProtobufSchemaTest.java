@@ -65,8 +65,9 @@ class ProtobufSchemaTest {
         ParsedSchema schema = proto(ORDER);
 
         assertThat(schema.type()).isEqualTo(SchemaType.PROTOBUF);
-        assertThat(schema.canonicalString()).startsWith("syntax = \"proto3\";").contains("package shop;").contains("message Order {")
-                .contains("map<string, int64> counts = 3;").contains("import \"google/protobuf/timestamp.proto\";");
+        assertThat(schema.canonicalString()).startsWith("syntax = \"proto3\";").contains("package shop;")
+                .contains("message Order {").contains("map<string, int64> counts = 3;")
+                .contains("import \"google/protobuf/timestamp.proto\";");
         assertThat(proto(schema.canonicalString())).isEqualTo(schema);
     }
 
