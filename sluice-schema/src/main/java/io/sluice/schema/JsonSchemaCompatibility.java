@@ -71,6 +71,13 @@ final class JsonSchemaCompatibility {
 
     private static final int MAX_REF_HOPS = 64;
 
+    /**
+     * How deep comparisons nest before the rest counts as compatible: a safety net. Recursive schemas recurse through
+     * {@code $ref}s, and a pair of nodes compared again while in progress ends the recursion; but alternatives
+     * ({@code anyOf}, {@code type} arrays) are compared as fresh copies, which that identity check cannot recognise.
+     */
+    private static final int MAX_DEPTH = 200;
+
     /** A schema node with what its {@code $ref}s resolve against: its document and the referenced documents. */
     private record At(JsonNode node, JsonNode root, Map<String, JsonNode> documents) {
 
@@ -79,17 +86,33 @@ final class JsonSchemaCompatibility {
         }
     }
 
-    private final Compatibility.Roles roles;
-    private final Set<List<Object>> inProgress;
-    private final List<Incompatibility> found = new ArrayList<>();
+    /** Two schema nodes by identity: the comparison in progress that a recursive schema would start again. */
+    private record Pair(JsonNode writer, JsonNode reader) {
 
-    JsonSchemaCompatibility(Compatibility.Roles roles) {
-        this(roles, new HashSet<>());
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Pair that && writer == that.writer && reader == that.reader;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(writer) + System.identityHashCode(reader);
+        }
     }
 
-    private JsonSchemaCompatibility(Compatibility.Roles roles, Set<List<Object>> inProgress) {
+    private final Compatibility.Roles roles;
+    private final Set<Pair> inProgress;
+    private final List<Incompatibility> found = new ArrayList<>();
+    private int depth;
+
+    JsonSchemaCompatibility(Compatibility.Roles roles) {
+        this(roles, new HashSet<>(), 0);
+    }
+
+    private JsonSchemaCompatibility(Compatibility.Roles roles, Set<Pair> inProgress, int depth) {
         this.roles = roles;
         this.inProgress = inProgress;
+        this.depth = depth;
     }
 
     List<Incompatibility> check(JsonSchema writer, JsonSchema reader) {
@@ -100,7 +123,7 @@ final class JsonSchemaCompatibility {
 
     /** Whether {@code reader} reads all of {@code writer}, without reporting anything. */
     private boolean accepts(At writer, At reader, String path) {
-        JsonSchemaCompatibility trial = new JsonSchemaCompatibility(roles, new HashSet<>(inProgress));
+        JsonSchemaCompatibility trial = new JsonSchemaCompatibility(roles, new HashSet<>(inProgress), depth);
         trial.compare(writer, reader, path);
         return trial.found.isEmpty();
     }
@@ -111,14 +134,15 @@ final class JsonSchemaCompatibility {
         if (writer == null || reader == null) {
             return;
         }
-        List<Object> pair = List.of(System.identityHashCode(writer.node()), System.identityHashCode(reader.node()),
-                writer.node(), reader.node());
-        if (!inProgress.add(pair)) {
+        Pair pair = new Pair(writer.node(), reader.node());
+        if (depth >= MAX_DEPTH || !inProgress.add(pair)) {
             return;
         }
+        depth++;
         try {
             compareResolved(writer, reader, path);
         } finally {
+            depth--;
             inProgress.remove(pair);
         }
     }

@@ -408,4 +408,15 @@ class CompatibilityTest {
                 .isEmpty();
         assertThat(Compatibility.incompatibilities(narrowed, List.of(old), BACKWARD)).isNotEmpty();
     }
+
+    @Test
+    void recursionsOfDifferentPeriodsEndToo() {
+        // The writer recurses at every level, the reader every other level.
+        String everyLevel = "{\"type\": \"object\", \"properties\": {\"next\": {\"$ref\": \"#\"}}}";
+        String everyOtherLevel = "{\"type\": \"object\", \"properties\": {\"next\": {\"type\": \"object\", "
+                + "\"properties\": {\"next\": {\"$ref\": \"#\"}}}}}";
+
+        assertThat(Compatibility.incompatibilities(Schemas.parse(SchemaType.JSON, everyOtherLevel),
+                List.of(Schemas.parse(SchemaType.JSON, everyLevel)), FULL)).isEmpty();
+    }
 }
