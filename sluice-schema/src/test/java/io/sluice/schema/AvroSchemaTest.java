@@ -100,6 +100,13 @@ class AvroSchemaTest {
         assertThat(schema.canonicalString()).contains("\"type\":\"Address\"").doesNotContain("city");
         byte[] payload = schema.toBinary("{\"home\": {\"city\": \"Oslo\"}}", List.of());
         assertThat(schema.toJson(ByteBuffer.wrap(payload), List.of())).isEqualTo("{\"home\":{\"city\":\"Oslo\"}}");
+        assertThat(schema.normalize()).isEqualTo(schema);
+    }
+
+    @Test
+    void anEmptySchemaIsRefused() {
+        assertThatThrownBy(() -> Schemas.parse(SchemaType.AVRO, " "))
+                .isInstanceOf(InvalidSchemaException.class).hasMessage("The schema is empty");
     }
 
     @Test

@@ -141,6 +141,26 @@ class ProtobufSchemaTest {
     }
 
     @Test
+    void referencesMayImportEarlierReferences() {
+        ResolvedReference money = new ResolvedReference("money.proto", "money-value", 1,
+                "syntax = \"proto3\"; package finance; message Money { string currency = 1; int64 units = 2; }");
+        ResolvedReference price = new ResolvedReference("price.proto", "price-value", 4,
+                "syntax = \"proto3\"; package shop; import \"money.proto\"; "
+                        + "message Price { finance.Money amount = 1; }");
+        String item = "syntax = \"proto3\"; package shop; import \"price.proto\"; message Item { Price price = 1; }";
+
+        ParsedSchema schema = proto(item, money, price);
+
+        assertThat(schema.toJson(ByteBuffer.wrap(schema.toBinary("{\"price\":{\"amount\":{\"units\":\"5\"}}}",
+                List.of())), List.of())).isEqualTo("{\"price\":{\"amount\":{\"units\":\"5\"}}}");
+        assertThat(schema.normalize().references()).containsExactly(money, price);
+        assertThatThrownBy(() -> proto(item, price, money))
+                .isInstanceOf(InvalidSchemaException.class)
+                .hasMessageContaining("'price.proto' (subject 'price-value' version 4)")
+                .hasMessageContaining("money.proto");
+    }
+
+    @Test
     void messageIndexesSelectNestedMessagesAndNamesFindThem() {
         ParsedSchema schema = proto(ORDER);
 
