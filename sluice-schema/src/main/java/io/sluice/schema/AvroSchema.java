@@ -1,6 +1,7 @@
 package io.sluice.schema;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -195,7 +196,7 @@ final class AvroSchema implements ParsedSchema {
     }
 
     private static String describe(Exception e) {
-        if (e instanceof java.io.EOFException) {
+        if (e instanceof EOFException) {
             return "it ends before the value does";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -1,5 +1,6 @@
 package io.sluice.schema;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -51,7 +52,7 @@ public enum CompatibilityLevel {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException unknown) {
             throw new IllegalArgumentException("Unknown compatibility level '" + name + "': expected one of "
-                    + java.util.Arrays.toString(values()));
+                    + Arrays.toString(values()));
         }
     }
 }

@@ -5,6 +5,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import java.io.FileNotFoundException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -30,8 +34,8 @@ final class JsonSchema implements ParsedSchema {
 
     private static final int MAX_REPORTED_ERRORS = 5;
 
-    private static final java.util.regex.Pattern BLOCKED =
-            java.util.regex.Pattern.compile("Schema from '(.*)' is not allowed to be loaded");
+    private static final Pattern BLOCKED =
+            Pattern.compile("Schema from '(.*)' is not allowed to be loaded");
 
     private static final Map<SpecificationVersion, Schema> META_SCHEMAS = new EnumMap<>(SpecificationVersion.class);
 
@@ -86,18 +90,18 @@ final class JsonSchema implements ParsedSchema {
     }
 
     /** A {@code $ref} the validator could not or would not load: the message the registry's users need. */
-    private static java.util.Optional<String> unresolved(Throwable e) {
-        java.util.regex.Matcher blocked = BLOCKED.matcher(String.valueOf(e.getMessage()));
+    private static Optional<String> unresolved(Throwable e) {
+        Matcher blocked = BLOCKED.matcher(String.valueOf(e.getMessage()));
         if (blocked.find()) {
-            return java.util.Optional.of("$ref '" + blocked.group(1) + "' is not one of the schema's references");
+            return Optional.of("$ref '" + blocked.group(1) + "' is not one of the schema's references");
         }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.io.FileNotFoundException missing) {
-                return java.util.Optional.of("$ref '" + missing.getMessage() + "' is not one of the schema's "
+            if (cause instanceof FileNotFoundException missing) {
+                return Optional.of("$ref '" + missing.getMessage() + "' is not one of the schema's "
                         + "references");
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static List<String> uris(String name, String base) {

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Confluent's core JSON Schema compatibility rules: can every JSON value that the writer schema accepts be read by
@@ -647,8 +648,8 @@ final class JsonSchemaCompatibility {
         return Json.MAPPER.getNodeFactory().booleanNode(true);
     }
 
-    private static tools.jackson.databind.node.ObjectNode without(JsonNode schema, String keyword) {
-        tools.jackson.databind.node.ObjectNode copy = (tools.jackson.databind.node.ObjectNode) schema.deepCopy();
+    private static ObjectNode without(JsonNode schema, String keyword) {
+        ObjectNode copy = (ObjectNode) schema.deepCopy();
         copy.remove(keyword);
         return copy;
     }

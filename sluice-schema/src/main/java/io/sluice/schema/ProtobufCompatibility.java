@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -256,7 +257,7 @@ final class ProtobufCompatibility {
         return switch (field.getJavaType()) {
             case MESSAGE -> "message " + field.getMessageType().getFullName();
             case ENUM -> "enum " + field.getEnumType().getFullName();
-            default -> field.getType().name().toLowerCase(java.util.Locale.ROOT);
+            default -> field.getType().name().toLowerCase(Locale.ROOT);
         };
     }
 

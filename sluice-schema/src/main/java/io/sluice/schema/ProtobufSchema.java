@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -171,7 +172,7 @@ final class ProtobufSchema implements ParsedSchema {
             if (field != null && !hasDeclaredWireType(field, unknown.getValue())) {
                 throw new InvalidPayloadException("The payload's field " + path + field.getName() + " (number "
                         + field.getNumber() + ") is not encoded as its declared type " + field.getType()
-                        .name().toLowerCase(java.util.Locale.ROOT) + " of " + type.getFullName());
+                        .name().toLowerCase(Locale.ROOT) + " of " + type.getFullName());
             }
         }
         for (Map.Entry<FieldDescriptor, Object> set : message.getAllFields().entrySet()) {

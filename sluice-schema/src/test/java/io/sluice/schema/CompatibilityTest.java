@@ -8,6 +8,7 @@ import static io.sluice.schema.CompatibilityLevel.FULL;
 import static io.sluice.schema.CompatibilityLevel.FULL_TRANSITIVE;
 import static io.sluice.schema.CompatibilityLevel.NONE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.stream.Stream;
@@ -155,9 +156,9 @@ class CompatibilityTest {
         assertThat(FULL.backward() && FULL.forward() && !FULL.transitive()).isTrue();
         assertThat(SchemaType.fromName(null)).isEqualTo(SchemaType.AVRO);
         assertThat(SchemaType.fromName("protobuf")).isEqualTo(SchemaType.PROTOBUF);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CompatibilityLevel.fromName("SIDEWAYS"))
+        assertThatThrownBy(() -> CompatibilityLevel.fromName("SIDEWAYS"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BACKWARD_TRANSITIVE");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SchemaType.fromName("XML"))
+        assertThatThrownBy(() -> SchemaType.fromName("XML"))
                 .isInstanceOf(InvalidSchemaException.class);
     }
 
