@@ -47,7 +47,8 @@ public final class Compatibility {
             if (old.type() != candidate.type()) {
                 messages.add(format(new Incompatibility("SCHEMA_TYPE_CHANGED", "#/",
                         "The new schema is " + candidate.type() + " but the old schema is " + old.type()
-                                + ": schemas of different types are never compatible"), "BACKWARD", k));
+                                + ": schemas of different types are never compatible"),
+                        level.backward() ? "BACKWARD" : "FORWARD", k));
                 continue;
             }
             if (level.backward()) {

@@ -140,7 +140,8 @@ class CompatibilityTest {
         ParsedSchema json = Schemas.parse(SchemaType.JSON, "{\"type\": \"string\"}");
 
         assertThat(Compatibility.incompatibilities(json, List.of(avro), FORWARD)).singleElement().asString()
-                .contains("errorType:'SCHEMA_TYPE_CHANGED'").contains("JSON").contains("AVRO");
+                .contains("errorType:'SCHEMA_TYPE_CHANGED'").contains("JSON").contains("AVRO")
+                .contains("direction:'FORWARD'");
         assertThat(Compatibility.incompatibilities(json, List.of(avro), NONE)).isEmpty();
     }
 
@@ -377,6 +378,10 @@ class CompatibilityTest {
                 ok("title, description and default changes", FULL,
                         "{\"type\": \"string\", \"title\": \"a\", \"description\": \"x\", \"default\": \"\"}",
                         "{\"type\": \"string\", \"title\": \"b\", \"description\": \"y\", \"default\": \"z\"}"),
+                ok("typeless schemas with keywords this check does not read", FULL,
+                        "{\"not\": {\"type\": \"string\"}}", "{\"not\": {\"type\": \"integer\"}}"),
+                ok("booleans", FULL, "true", "{}"),
+                broken("any value to strings only", BACKWARD, "true", "{\"type\": \"string\"}", "TYPE_CHANGED"),
                 broken("an open model gains a typed property", FULL, object(NAME, ""), object(NAME + "," + AGE, ""),
                         "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"));
     }
