@@ -72,6 +72,30 @@ public enum ErrorCode {
     INVALID_TRANSACTION_TIMEOUT(400, false, "The transaction timeout is outside the coordinator's allowed range."),
     IDEMPOTENCY_KEY_REUSED(422, false, "The Idempotency-Key was used before with a different request (topic, body or "
             + "formats); nothing was written."),
+    SUBJECT_NOT_FOUND(404, false, "The schema registry has no such subject."),
+    SCHEMA_VERSION_NOT_FOUND(404, false, "The subject has no such schema version."),
+    SCHEMA_NOT_FOUND(404, false, "The schema registry has no such schema."),
+    SUBJECT_SOFT_DELETED(404, false, "The subject was soft-deleted; delete it with permanent=true to delete it for "
+            + "good."),
+    SUBJECT_NOT_SOFT_DELETED(404, false, "The subject must be soft-deleted before it is deleted permanently."),
+    SCHEMA_VERSION_SOFT_DELETED(404, false, "The schema version was soft-deleted; delete it with permanent=true to "
+            + "delete it for good."),
+    SCHEMA_VERSION_NOT_SOFT_DELETED(404, false, "The schema version must be soft-deleted before it is deleted "
+            + "permanently."),
+    SUBJECT_COMPATIBILITY_NOT_CONFIGURED(404, false, "The subject has no compatibility level of its own."),
+    SUBJECT_MODE_NOT_CONFIGURED(404, false, "The subject has no mode of its own."),
+    INCOMPATIBLE_SCHEMA(409, false, "The schema is not compatible with the subject's earlier schemas under its "
+            + "compatibility level; nothing was registered."),
+    INVALID_SCHEMA(422, false, "The schema does not parse, or names a reference that cannot be resolved."),
+    INVALID_SCHEMA_VERSION(422, false, "A schema version must be a positive number, or latest."),
+    INVALID_COMPATIBILITY_LEVEL(422, false, "A compatibility level must be one of NONE, BACKWARD, "
+            + "BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL and FULL_TRANSITIVE."),
+    INVALID_REGISTRY_MODE(422, false, "A schema registry mode must be one of READWRITE, READONLY and IMPORT."),
+    REGISTRY_OPERATION_NOT_PERMITTED(422, false, "The registry's or the subject's mode does not allow this."),
+    SCHEMA_REFERENCE_EXISTS(422, false, "Another schema references this schema version; it cannot be deleted."),
+    SCHEMA_ID_CONFLICT(422, false, "In IMPORT mode, the schema id is already taken by another schema, or the "
+            + "version by another schema of the subject."),
+    INVALID_SUBJECT(422, false, "A subject name must be 1 to 255 characters without control characters."),
     OFFSET_OUT_OF_RANGE(416, false, "The offset is outside the partition's range."),
     RECORD_TOO_LARGE(413, false, "The record or batch is larger than the configured maximum."),
     REQUEST_TOO_LARGE(413, false, "The request body is larger than the configured maximum."),

@@ -1,5 +1,6 @@
 package io.sluice.schema;
 
+import io.sluice.protocol.schema.CompatibilityLevel;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;

@@ -3,13 +3,13 @@
  * serializers define them. A library with no storage and no REST: the registry and the gateways build on it.
  *
  * <ul>
- *   <li>{@link io.sluice.schema.Schemas#parse} turns a schema text of a {@link io.sluice.schema.SchemaType} and its
+ *   <li>{@link io.sluice.schema.Schemas#parse} turns a schema text of a {@link io.sluice.protocol.schema.SchemaType} and its
  *       {@link io.sluice.schema.ResolvedReference}s (looked up by the caller, in dependency order) into a
  *       {@link io.sluice.schema.ParsedSchema}, or throws {@link io.sluice.schema.InvalidSchemaException} (Confluent's
  *       42201) saying why. A parsed schema has the canonical string the registry stores, equality by that string and
  *       the references, and {@code normalize()} for Confluent's {@code normalize=true}.
  *   <li>{@link io.sluice.schema.Compatibility#incompatibilities} says why a new schema may not follow a subject's
- *       previous ones under a {@link io.sluice.schema.CompatibilityLevel}, one line per reason in the style of
+ *       previous ones under a {@link io.sluice.protocol.schema.CompatibilityLevel}, one line per reason in the style of
  *       Confluent's {@code verbose=true}; empty when it may.
  *   <li>{@link io.sluice.schema.WireFormat} writes and reads Confluent's framing of a record value (magic byte 0,
  *       schema id, Protobuf message indexes) into a {@link io.sluice.schema.WirePayload}.

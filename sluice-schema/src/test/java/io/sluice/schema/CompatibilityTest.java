@@ -1,15 +1,19 @@
 package io.sluice.schema;
 
-import static io.sluice.schema.CompatibilityLevel.BACKWARD;
-import static io.sluice.schema.CompatibilityLevel.BACKWARD_TRANSITIVE;
-import static io.sluice.schema.CompatibilityLevel.FORWARD;
-import static io.sluice.schema.CompatibilityLevel.FORWARD_TRANSITIVE;
-import static io.sluice.schema.CompatibilityLevel.FULL;
-import static io.sluice.schema.CompatibilityLevel.FULL_TRANSITIVE;
-import static io.sluice.schema.CompatibilityLevel.NONE;
+import static io.sluice.protocol.schema.CompatibilityLevel.BACKWARD;
+import static io.sluice.protocol.schema.CompatibilityLevel.BACKWARD_TRANSITIVE;
+import static io.sluice.protocol.schema.CompatibilityLevel.FORWARD;
+import static io.sluice.protocol.schema.CompatibilityLevel.FORWARD_TRANSITIVE;
+import static io.sluice.protocol.schema.CompatibilityLevel.FULL;
+import static io.sluice.protocol.schema.CompatibilityLevel.FULL_TRANSITIVE;
+import static io.sluice.protocol.schema.CompatibilityLevel.NONE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
+import io.sluice.protocol.schema.CompatibilityLevel;
+import io.sluice.protocol.schema.SchemaType;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -158,9 +162,11 @@ class CompatibilityTest {
         assertThat(SchemaType.fromName(null)).isEqualTo(SchemaType.AVRO);
         assertThat(SchemaType.fromName("protobuf")).isEqualTo(SchemaType.PROTOBUF);
         assertThatThrownBy(() -> CompatibilityLevel.fromName("SIDEWAYS"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BACKWARD_TRANSITIVE");
+                .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo(ErrorCode.INVALID_COMPATIBILITY_LEVEL)).hasMessageContaining("BACKWARD_TRANSITIVE");
         assertThatThrownBy(() -> SchemaType.fromName("XML"))
-                .isInstanceOf(InvalidSchemaException.class);
+                .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo(ErrorCode.INVALID_SCHEMA));
     }
 
     // ---- Protobuf

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.DynamicMessage;
+import io.sluice.protocol.schema.SchemaType;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;

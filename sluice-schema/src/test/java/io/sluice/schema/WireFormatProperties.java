@@ -2,6 +2,7 @@ package io.sluice.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.protocol.schema.SchemaType;
 import java.nio.ByteBuffer;
 import java.util.List;
 import net.jqwik.api.ForAll;

@@ -1,10 +1,11 @@
-package io.sluice.schema;
+package io.sluice.protocol.schema;
 
+import io.sluice.protocol.ErrorCode;
 import java.util.Locale;
 
 /**
- * The three schema formats, under the names Confluent's registry uses on its REST API ({@code "schemaType"}); a
- * request without one means {@link #AVRO}.
+ * The three schema formats of the schema registry, under the names Confluent's registry uses on its REST API
+ * ({@code "schemaType"}); a request without one means {@link #AVRO}.
  */
 public enum SchemaType {
     AVRO,
@@ -15,7 +16,7 @@ public enum SchemaType {
      * The type named {@code name} as Confluent spells it ({@code "AVRO"}, {@code "PROTOBUF"}, {@code "JSON"}, any
      * case); {@code null} or blank is {@link #AVRO}.
      *
-     * @throws InvalidSchemaException for any other name
+     * @throws io.sluice.protocol.SluiceException INVALID_SCHEMA for any other name
      */
     public static SchemaType fromName(String name) {
         if (name == null || name.isBlank()) {
@@ -24,7 +25,8 @@ public enum SchemaType {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException unknown) {
-            throw new InvalidSchemaException("Unknown schema type '" + name + "': expected AVRO, PROTOBUF or JSON");
+            throw ErrorCode.INVALID_SCHEMA.exception("Unknown schema type '" + name
+                    + "': expected AVRO, PROTOBUF or JSON");
         }
     }
 }

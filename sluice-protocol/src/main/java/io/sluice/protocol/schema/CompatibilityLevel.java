@@ -1,12 +1,13 @@
-package io.sluice.schema;
+package io.sluice.protocol.schema;
 
+import io.sluice.protocol.ErrorCode;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Confluent's compatibility levels, under Confluent's names. BACKWARD: the new schema can read data written with the
- * old; FORWARD: the old can read data written with the new; FULL: both. Plain levels compare with the latest
- * registered schema only, the {@code _TRANSITIVE} ones with every schema registered before.
+ * Confluent's compatibility levels of the schema registry, under Confluent's names. BACKWARD: the new schema can read
+ * data written with the old; FORWARD: the old can read data written with the new; FULL: both. Plain levels compare
+ * with the latest registered schema only, the {@code _TRANSITIVE} ones with every schema registered before.
  */
 public enum CompatibilityLevel {
     NONE(false, false, false),
@@ -45,14 +46,14 @@ public enum CompatibilityLevel {
     /**
      * The level named {@code name} as Confluent spells it (any case).
      *
-     * @throws IllegalArgumentException for any other name, naming the valid ones
+     * @throws io.sluice.protocol.SluiceException INVALID_COMPATIBILITY_LEVEL for any other name, naming the valid ones
      */
     public static CompatibilityLevel fromName(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException unknown) {
-            throw new IllegalArgumentException("Unknown compatibility level '" + name + "': expected one of "
-                    + Arrays.toString(values()));
+            throw ErrorCode.INVALID_COMPATIBILITY_LEVEL.exception("Unknown compatibility level '" + name
+                    + "': expected one of " + Arrays.toString(values()));
         }
     }
 }
