@@ -66,7 +66,8 @@ class CoordinatorArchitectureTest extends ServiceRules {
      * package's {@code TransactionStore} (transactional ids, likewise), the share package's
      * {@code SharePartitionStore} (share-partitions, likewise, and the dead-letter runs its script adds), its
      * {@code DeadLetterOutbox} (which reads and removes those runs), the groupconfig package's
-     * {@code GroupConfigStore} (every group type's configs, likewise), and {@link CoordinatorConfiguration}, which
+     * {@code GroupConfigStore} (every group type's configs, likewise), the registry package's {@code SchemaStore} (the
+     * schema registry, likewise), and {@link CoordinatorConfiguration}, which
      * makes the connection factory. The {@code redis} package is not
      * among them: it only launches a redis-server process and never connects to it.
      */
@@ -80,6 +81,7 @@ class CoordinatorArchitectureTest extends ServiceRules {
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.SharePartitionStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.DeadLetterOutbox")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".groupconfig.GroupConfigStore")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".registry.SchemaStore")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
                 .check(serviceClasses());
     }

@@ -37,6 +37,15 @@ package io.sluice.coordinator.store;
  *   sluice:idempotency:H     hash, PX ttl     an Idempotency-Key whose SHA-256 is H: fingerprint, producer_id,
  *                                             assignment, holder, held_until, response_status, response_body; ttl
  *                                             the gateway's key retention
+ *   sluice:registry:schemas  hash             schema id → SchemaDefinition (schema_type, schema, references);
+ *                                             never changed once written, never removed: an id names one schema
+ *   sluice:registry:fingerprints
+ *                            hash             SHA-256 of a schema's type, text and references → its schema id
+ *   sluice:registry:next-id  counter          the highest schema id given
+ *   sluice:registry:subjects hash             subject → its versions, {"versions":[{"version","id","deleted"}]}
+ *   sluice:registry:config   hash             subject ('' for the registry) → compatibility level
+ *   sluice:registry:mode     hash             subject ('' for the registry) → mode
+ *   sluice:registry:version  counter          bumped by every registry change
  * </pre>
  * Group, share-partition, share group config and transaction keys are written by their stores' own scripts under the same fencing token as
  * metadata writes. Member liveness (last heartbeats) is not stored: a coordinator that becomes active starts every
@@ -62,6 +71,13 @@ public final class RedisKeys {
     /** Every group type's configs; named when only share groups had any, and kept so that stored ones stay found. */
     public static final String GROUP_CONFIGS_PREFIX = "sluice:share-group-configs:";
     public static final String IDEMPOTENCY_PREFIX = "sluice:idempotency:";
+    public static final String REGISTRY_SCHEMAS = "sluice:registry:schemas";
+    public static final String REGISTRY_FINGERPRINTS = "sluice:registry:fingerprints";
+    public static final String REGISTRY_NEXT_ID = "sluice:registry:next-id";
+    public static final String REGISTRY_SUBJECTS = "sluice:registry:subjects";
+    public static final String REGISTRY_CONFIG = "sluice:registry:config";
+    public static final String REGISTRY_MODE = "sluice:registry:mode";
+    public static final String REGISTRY_VERSION = "sluice:registry:version";
 
     private RedisKeys() {
     }

@@ -31,10 +31,10 @@ import io.sluice.internal.coordinator.CoordinatorPaths;
 import io.sluice.internal.coordinator.CoordinatorStatus;
 import io.sluice.internal.coordinator.CreateTopicRequest;
 import io.sluice.internal.coordinator.DecommissionListing;
-import io.sluice.internal.coordinator.MoveThrottleRequest;
 import io.sluice.internal.coordinator.ElectLeadersRequest;
 import io.sluice.internal.coordinator.ElectLeadersResponse;
 import io.sluice.internal.coordinator.ElectionResult;
+import io.sluice.internal.coordinator.MoveThrottleRequest;
 import io.sluice.internal.coordinator.OfflineReplicasRequest;
 import io.sluice.internal.coordinator.ReassignmentListing;
 import io.sluice.internal.coordinator.ReassignmentProposal;
@@ -61,6 +61,11 @@ import io.sluice.internal.producer.IdempotencyReleaseRequest;
 import io.sluice.internal.producer.ProducerIdBlock;
 import io.sluice.internal.producer.ProducerIdsRequest;
 import io.sluice.internal.producer.ProducerPaths;
+import io.sluice.internal.registry.RegistryPaths;
+import io.sluice.internal.registry.RegistryRequests;
+import io.sluice.internal.registry.RegistryState;
+import io.sluice.internal.registry.SchemaDefinition;
+import io.sluice.internal.registry.SchemaRegistryApi;
 import io.sluice.internal.share.ShareAcknowledgeRequest;
 import io.sluice.internal.share.ShareAcknowledgeResponse;
 import io.sluice.internal.share.ShareAcquireRequest;
@@ -70,8 +75,6 @@ import io.sluice.internal.share.ShareGroupConfigChange;
 import io.sluice.internal.share.ShareGroupConfigList;
 import io.sluice.internal.share.ShareGroupDescription;
 import io.sluice.internal.share.ShareGroupListing;
-import io.sluice.internal.share.ShareResetRequest;
-import io.sluice.internal.share.ShareResetResponse;
 import io.sluice.internal.share.ShareGroupMembers;
 import io.sluice.internal.share.ShareHeartbeatRequest;
 import io.sluice.internal.share.ShareHeartbeatResponse;
@@ -79,9 +82,11 @@ import io.sluice.internal.share.ShareHeldRequest;
 import io.sluice.internal.share.ShareHeldResponse;
 import io.sluice.internal.share.ShareOffsetsDeleteRequest;
 import io.sluice.internal.share.ShareOffsetsDeleteResponse;
+import io.sluice.internal.share.SharePaths;
 import io.sluice.internal.share.ShareReleaseRequest;
 import io.sluice.internal.share.ShareReleaseResponse;
-import io.sluice.internal.share.SharePaths;
+import io.sluice.internal.share.ShareResetRequest;
+import io.sluice.internal.share.ShareResetResponse;
 import io.sluice.internal.streams.StreamsGroupDescription;
 import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
@@ -112,7 +117,8 @@ import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link CoordinatorApi} (and the ACLs' {@link AclApi}, {@link IdempotenceApi}, share groups' {@link ShareGroupApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
+ * {@link CoordinatorApi} (and the ACLs' {@link AclApi}, {@link IdempotenceApi}, share groups' {@link ShareGroupApi}, the
+ * schema registry's {@link SchemaRegistryApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
  * a standby redirects (307) to the active one, which is followed; an instance that is unreachable, timed out or has
  * no active coordinator to name is skipped for the next URL, and the client remembers which URL last answered. When
  * no instance could take the call (during a coordinator failover), the whole round is retried with backoff — that
@@ -121,7 +127,7 @@ import reactor.core.publisher.Mono;
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
 public final class CoordinatorClient implements CoordinatorApi, AclApi, IdempotenceApi, BrokerApi, ClassicGroupApi,
-        TransactionApi, ShareGroupApi {
+        TransactionApi, ShareGroupApi, SchemaRegistryApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -544,6 +550,53 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
 
     private Duration timeout() {
         return http.settings().callTimeout();
+    }
+
+    @Override
+    public Mono<RegistryState> registryState() {
+        return get(RegistryPaths.STATE, RegistryState.class);
+    }
+
+    @Override
+    public Mono<SchemaDefinition> schema(int id) {
+        return get(RegistryPaths.schema(id), SchemaDefinition.class);
+    }
+
+    @Override
+    public Mono<RegistryRequests.Registered> register(RegistryRequests.Register request) {
+        return post(RegistryPaths.REGISTER, request, RegistryRequests.Registered.class);
+    }
+
+    @Override
+    public Mono<RegistryRequests.SubjectSchema> lookup(RegistryRequests.Lookup request) {
+        return post(RegistryPaths.LOOKUP, request, RegistryRequests.SubjectSchema.class);
+    }
+
+    @Override
+    public Mono<RegistryRequests.CompatibilityReport> checkCompatibility(
+            RegistryRequests.CompatibilityCheck request) {
+        return post(RegistryPaths.COMPATIBILITY, request, RegistryRequests.CompatibilityReport.class);
+    }
+
+    @Override
+    public Mono<RegistryRequests.Deleted> delete(RegistryRequests.Delete request) {
+        return post(RegistryPaths.DELETE, request, RegistryRequests.Deleted.class);
+    }
+
+    @Override
+    public Mono<RegistryRequests.SchemaIds> referencedBy(RegistryRequests.ReferencedBy request) {
+        return post(RegistryPaths.REFERENCED_BY, request, RegistryRequests.SchemaIds.class);
+    }
+
+    @Override
+    public Mono<RegistryRequests.CompatibilityChange> changeCompatibility(
+            RegistryRequests.CompatibilityChange change) {
+        return post(RegistryPaths.CONFIG, change, RegistryRequests.CompatibilityChange.class);
+    }
+
+    @Override
+    public Mono<RegistryRequests.ModeChange> changeMode(RegistryRequests.ModeChange change) {
+        return post(RegistryPaths.MODE, change, RegistryRequests.ModeChange.class);
     }
 
     private <T> Mono<T> get(String path, Class<T> type) {
