@@ -35,6 +35,11 @@ public final class Authorizer {
         return acls.allowed(principal, operation, type, name);
     }
 
+    /** Whether the exchange's principal may, without auditing a denial: for what a listing leaves out. */
+    public boolean allowed(ServerWebExchange exchange, AclOperation operation, ResourceType type, String name) {
+        return !acls.enabled() || allowed(Principals.of(exchange), operation, type, name);
+    }
+
     /** Throws a 403 {@link AuthorizationException} (and audits it) unless the exchange's principal may. */
     public void authorize(ServerWebExchange exchange, AclOperation operation, ResourceType type, String name) {
         SluicePrincipal principal = Principals.of(exchange);

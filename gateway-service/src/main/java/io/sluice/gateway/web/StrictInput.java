@@ -64,8 +64,14 @@ public class StrictInput {
         };
     }
 
-    /** The annotated controllers' mapping, refusing a matched request whose query names a parameter not taken. */
+    /**
+     * The annotated controllers' mapping, refusing a matched request whose query names a parameter not taken — but
+     * for Confluent's Schema Registry API, whose clients send the parameters of newer registry versions, which
+     * Confluent's registry ignores when it does not know them, and so does this one.
+     */
     public static final class StrictMapping extends RequestMappingHandlerMapping {
+
+        private static final String CONFLUENT_API = "io.sluice.gateway.registry";
 
         private final Map<Method, SortedSet<String>> parameters = new ConcurrentHashMap<>();
         private final QueryBinding.Binders binders;
@@ -78,7 +84,8 @@ public class StrictInput {
         protected void handleMatch(RequestMappingInfo info, HandlerMethod handler, ServerWebExchange exchange) {
             super.handleMatch(info, handler, exchange);
             if (exchange.getRequest().getQueryParams().isEmpty()
-                    || !handler.getBeanType().getPackageName().startsWith("io.sluice.gateway")) {
+                    || !handler.getBeanType().getPackageName().startsWith("io.sluice.gateway")
+                    || handler.getBeanType().getPackageName().equals(CONFLUENT_API)) {
                 return;
             }
             refuseUnknownQueryParameters(queryParameters(handler), exchange.getRequest().getQueryParams().keySet());
