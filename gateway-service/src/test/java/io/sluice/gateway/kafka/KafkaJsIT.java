@@ -25,10 +25,10 @@ import tools.jackson.databind.JsonNode;
  * {@code target/kafkajs} once, at the version below.
  */
 @ExtendWith(SharedGatewayCluster.class)
-class KafkaJsIT {
+public class KafkaJsIT {
 
-    /** The kafkajs release the script runs on. */
-    static final String KAFKAJS_VERSION = "2.2.4";
+    /** The kafkajs release the scripts run on (this one's, and the schema registry clients'). */
+    public static final String KAFKAJS_VERSION = "2.2.4";
     private static final Duration NPM_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
 

@@ -1,0 +1,94 @@
+package io.sluice.gateway.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.kafka.KafkaJsIT;
+import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.SharedGatewayCluster;
+import io.sluice.testing.Commands;
+import io.sluice.testing.RequiredTools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Confluent's schema registry clients from npm, written by nobody here, against the gateway's registry and Kafka
+ * listener ({@code src/test/resources/schema-registry/clients.js}, run with Debian's node):
+ * {@code @kafkajs/confluent-schema-registry} registers an Avro, a Protobuf and a JSON Schema schema and encodes and
+ * decodes a record with each; kafkajs produces the Avro record and consumes it; Confluent's own
+ * {@code @confluentinc/schemaregistry} looks the subject up, serializes and deserializes with its Avro serde (the
+ * kafkajs-produced record too), checks and registers a compatible version, and is refused an incompatible one. The
+ * packages are installed from npm into {@code target/schema-registry-clients} once, at the versions below.
+ */
+@ExtendWith(SharedGatewayCluster.class)
+class SchemaRegistryClientsIT {
+
+    static final String KAFKAJS_REGISTRY_VERSION = "4.1.0";
+    static final String CONFLUENT_REGISTRY_VERSION = "1.10.1";
+    private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
+
+    private static GatewayCluster cluster;
+    private static Path node;
+    private static Path workDir;
+
+    @BeforeAll
+    static void installTheClients(GatewayCluster shared) throws Exception {
+        cluster = shared;
+        node = RequiredTools.require("node", "nodejs");
+        Path npm = RequiredTools.require("npm", "npm");
+        workDir = Path.of("target", "schema-registry-clients").toAbsolutePath();
+        Files.createDirectories(workDir);
+        Files.copy(Path.of("src/test/resources/schema-registry/clients.js"), workDir.resolve("clients.js"),
+                StandardCopyOption.REPLACE_EXISTING);
+        if (!Files.isDirectory(workDir.resolve("node_modules/@confluentinc/schemaregistry"))) {
+            List<String> packages = List.of("kafkajs@" + KafkaJsIT.KAFKAJS_VERSION,
+                    "@kafkajs/confluent-schema-registry@" + KAFKAJS_REGISTRY_VERSION,
+                    "@confluentinc/schemaregistry@" + CONFLUENT_REGISTRY_VERSION);
+            List<String> command = new ArrayList<>(List.of(npm.toString(), "install", "--no-audit",
+                    "--no-fund", "--prefix", workDir.toString()));
+            command.addAll(packages);
+            Commands.Run install = Commands.run(command, "", NPM_TIMEOUT);
+            assertThat(install.ended()).as("npm install %s ends", packages).isTrue();
+            assertThat(install.exitCode()).as("npm install %s: %s", packages, install.out()).isZero();
+        }
+    }
+
+    @Test
+    void confluentsClientsRegisterEncodeAndDecodeAndKafkajsCarriesTheRecord() throws Exception {
+        String topic = "registry-clients";
+        cluster.createTopic(topic, 1, 3, Map.of());
+
+        Commands.Run script = Commands.run(List.of(node.toString(), workDir.resolve("clients.js").toString(),
+                cluster.gatewayUrl() + "/schema-registry", cluster.kafkaBootstrap(), topic), "", SCRIPT_TIMEOUT);
+
+        assertThat(script.ended()).as("clients.js ends within %s", SCRIPT_TIMEOUT).isTrue();
+        assertThat(script.exitCode()).as("clients.js (its errors above): %s", script.out()).isZero();
+        JsonNode summary = GatewayCluster.JSON.readTree(script.out().lines().toList().getLast());
+        System.out.println("[figure] schema registry clients: " + summary);
+        int avroId = summary.path("avroId").asInt();
+        JsonNode payment = GatewayCluster.JSON.readTree("{\"id\":\"p-1\",\"amount\":12.5}");
+        assertThat(summary.path("sameIdAgain").asBoolean()).isTrue();
+        assertThat(summary.path("magicAndId").get(0).asInt()).isZero();
+        assertThat(summary.path("magicAndId").get(1).asInt()).isEqualTo(avroId);
+        assertThat(summary.path("avroDecoded")).isEqualTo(payment);
+        assertThat(summary.path("consumedDecoded")).isEqualTo(payment);
+        assertThat(summary.path("confluentReadsKafkajs")).isEqualTo(payment);
+        assertThat(summary.path("protoDecoded").path("parcels").asInt()).isEqualTo(3);
+        assertThat(summary.path("jsonDecoded").path("done").asBoolean()).isTrue();
+        assertThat(summary.path("confluentLatest").path("id").asInt()).isEqualTo(avroId);
+        assertThat(summary.path("confluentRoundTrip").path("id").asString()).isEqualTo("p-2");
+        assertThat(summary.path("confluentCompatible").asBoolean()).isTrue();
+        assertThat(summary.path("v2Id").asInt()).isGreaterThan(avroId);
+        assertThat(summary.path("incompatible").path("status").asInt()).isEqualTo(409);
+        assertThat(summary.path("incompatible").path("errorCode").asInt()).isEqualTo(40901);
+    }
+}
