@@ -14,6 +14,7 @@ import io.sluice.internal.registry.RegistryRequests.Registered;
 import io.sluice.internal.registry.RegistryRequests.SchemaIds;
 import io.sluice.internal.registry.RegistryRequests.SubjectSchema;
 import io.sluice.internal.registry.RegistryState;
+import io.sluice.internal.registry.ResolvedSchema;
 import io.sluice.internal.registry.SchemaDefinition;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,6 +41,11 @@ class RegistryController {
     @GetMapping(RegistryPaths.SCHEMA)
     Mono<SchemaDefinition> schema(@PathVariable("id") int id) {
         return registry.schema(id);
+    }
+
+    @GetMapping(RegistryPaths.RESOLVED)
+    Mono<ResolvedSchema> resolved(@PathVariable("id") int id) {
+        return registry.resolved(id);
     }
 
     @PostMapping(RegistryPaths.REGISTER)

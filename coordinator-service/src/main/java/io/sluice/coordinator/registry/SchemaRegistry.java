@@ -16,6 +16,7 @@ import io.sluice.internal.registry.RegistryRequests.Registered;
 import io.sluice.internal.registry.RegistryRequests.SchemaIds;
 import io.sluice.internal.registry.RegistryRequests.SubjectSchema;
 import io.sluice.internal.registry.RegistryState;
+import io.sluice.internal.registry.ResolvedSchema;
 import io.sluice.internal.registry.SchemaDefinition;
 import io.sluice.internal.registry.SchemaReference;
 import io.sluice.internal.registry.SubjectVersion;
@@ -88,6 +89,15 @@ class SchemaRegistry {
 
     Mono<SchemaDefinition> schema(int id) {
         return store.schema(id).switchIfEmpty(Mono.error(() -> schemaNotFound(id)));
+    }
+
+    /** Schema {@code id} with its references' texts, in dependency order. */
+    Mono<ResolvedSchema> resolved(int id) {
+        return schema(id).flatMap(stored -> resolve(stored.references(), true, new LinkedHashMap<>(),
+                        new HashSet<>())
+                .map(resolved -> new ResolvedSchema(id, stored, resolved.stream()
+                        .map(r -> new ResolvedSchema.Referenced(r.name(), r.subject(), r.version(), r.schema()))
+                        .toList())));
     }
 
     Mono<Registered> register(Register request) {
@@ -330,7 +340,7 @@ class SchemaRegistry {
         if (schema == null || schema.schema() == null || schema.schema().isBlank()) {
             return Mono.error(ErrorCode.INVALID_SCHEMA.exception("The request names no schema"));
         }
-        return resolve(schema.references(), new LinkedHashMap<>(), new HashSet<>()).map(resolved -> {
+        return resolve(schema.references(), false, new LinkedHashMap<>(), new HashSet<>()).map(resolved -> {
             ParsedSchema parsed = parse(schema, resolved);
             if (normalize) {
                 parsed = parsed.normalize();
@@ -345,16 +355,17 @@ class SchemaRegistry {
     private Mono<List<ParsedSchema>> parsedVersions(List<SubjectVersion> versions) {
         return Flux.fromIterable(versions)
                 .concatMap(version -> schema(version.id())
-                        .flatMap(stored -> resolve(stored.references(), new LinkedHashMap<>(), new HashSet<>())
-                                .map(resolved -> parse(stored, resolved))))
+                        .flatMap(stored -> resolve(stored.references(), true, new LinkedHashMap<>(),
+                                new HashSet<>()).map(resolved -> parse(stored, resolved))))
                 .collectList();
     }
 
     /**
      * {@code references} and theirs, recursively, each once, in dependency order (a reference after those it
-     * needs); a reference to a version that does not exist, or a cycle, is INVALID_SCHEMA.
+     * needs); a reference to a version that does not exist (or is soft-deleted, unless {@code deleted}: a schema
+     * registered already keeps what it referenced), or a cycle, is INVALID_SCHEMA.
      */
-    private Mono<List<ResolvedReference>> resolve(List<SchemaReference> references,
+    private Mono<List<ResolvedReference>> resolve(List<SchemaReference> references, boolean deleted,
                                                   Map<String, ResolvedReference> done, Set<String> visiting) {
         return Flux.fromIterable(references).concatMap(reference -> {
             String key = reference.subject() + "\u0000" + reference.version();
@@ -367,12 +378,12 @@ class SchemaRegistry {
             }
             return store.subject(reference.subject())
                     .flatMap(read -> Mono.justOrEmpty(read.versions().version(reference.version())
-                            .filter(v -> !v.deleted())))
+                            .filter(v -> deleted || !v.deleted())))
                     .switchIfEmpty(Mono.error(() -> ErrorCode.INVALID_SCHEMA.exception("Reference '"
                             + reference.name() + "' names subject '" + reference.subject() + "' version "
                             + reference.version() + ", which is not registered")))
                     .flatMap(version -> schema(version.id()))
-                    .flatMap(stored -> resolve(stored.references(), done, visiting).thenReturn(stored))
+                    .flatMap(stored -> resolve(stored.references(), deleted, done, visiting).thenReturn(stored))
                     .doOnNext(stored -> done.put(key, new ResolvedReference(reference.name(), reference.subject(),
                             reference.version(), stored.schema())));
         }).then(Mono.fromSupplier(() -> List.copyOf(done.values())));
@@ -402,7 +413,7 @@ class SchemaRegistry {
         }
     }
 
-    /** The newest version of {@code subject} holding schema {@code id}: not soft-deleted, or any with {@code deleted}. */
+    /** The newest version of {@code subject} holding schema {@code id}: not soft-deleted (any, with {@code deleted}). */
     private static Optional<SubjectVersion> newest(SubjectVersions subject, int id, boolean deleted) {
         return subject.versions().reversed().stream().filter(v -> v.id() == id && (deleted || !v.deleted()))
                 .findFirst();

@@ -20,6 +20,7 @@ import io.sluice.internal.registry.RegistryRequests.Registered;
 import io.sluice.internal.registry.RegistryRequests.SchemaIds;
 import io.sluice.internal.registry.RegistryRequests.SubjectSchema;
 import io.sluice.internal.registry.RegistryState;
+import io.sluice.internal.registry.ResolvedSchema;
 import io.sluice.internal.registry.SchemaDefinition;
 import io.sluice.internal.registry.SchemaReference;
 import io.sluice.protocol.schema.CompatibilityLevel;
@@ -148,6 +149,12 @@ class SchemaRegistryTest extends CoordinatorTestSupport {
 
         assertThat(post(RegistryPaths.REFERENCED_BY, new ReferencedBy("common-address", 1), SchemaIds.class).ids())
                 .containsExactly(referring.id());
+        ResolvedSchema resolved = web.get().uri(RegistryPaths.resolved(referring.id())).exchange().expectStatus()
+                .isOk().expectBody(ResolvedSchema.class).returnResult().getResponseBody();
+        assertThat(resolved.references()).singleElement().satisfies(reference -> {
+            assertThat(reference.name()).isEqualTo("Address");
+            assertThat(reference.schema()).contains("city");
+        });
         error(RegistryPaths.DELETE, new Delete("common-address", 1, false))
                 .jsonPath("$.error_code").isEqualTo("SCHEMA_REFERENCE_EXISTS");
         error(RegistryPaths.REGISTER, new Register("broken-value", new SchemaDefinition(SchemaType.AVRO,

@@ -193,7 +193,7 @@ class RegistryService {
                 .map(previous -> previous.mode() != null ? previous.mode() : RegistryMode.READWRITE);
     }
 
-    /** The subject, if it has a version not soft-deleted (or any, with {@code deleted}); SUBJECT_NOT_FOUND otherwise. */
+    /** The subject, if it has a version not soft-deleted (any, with {@code deleted}); SUBJECT_NOT_FOUND otherwise. */
     private Mono<SubjectVersions> subject(String subject, boolean deleted) {
         return registry.registryState().flatMap(state -> Mono.justOrEmpty(live(state, subject, deleted)))
                 .switchIfEmpty(Mono.error(() -> subjectNotFound(subject)));

@@ -7,6 +7,8 @@ public final class RegistryPaths {
     public static final String STATE = "/internal/registry/state";
     /** GET: the {@link SchemaDefinition} of schema {@code id}. */
     public static final String SCHEMA = "/internal/registry/schemas/{id}";
+    /** GET: the {@link ResolvedSchema} of schema {@code id}, its references' texts with it. */
+    public static final String RESOLVED = "/internal/registry/schemas/{id}/resolved";
     /** POST {@link RegistryRequests.Register}: {@link RegistryRequests.Registered}. */
     public static final String REGISTER = "/internal/registry/register";
     /** POST {@link RegistryRequests.Lookup}: {@link RegistryRequests.SubjectSchema}. */
@@ -27,5 +29,9 @@ public final class RegistryPaths {
 
     public static String schema(int id) {
         return SCHEMA.replace("{id}", Integer.toString(id));
+    }
+
+    public static String resolved(int id) {
+        return RESOLVED.replace("{id}", Integer.toString(id));
     }
 }

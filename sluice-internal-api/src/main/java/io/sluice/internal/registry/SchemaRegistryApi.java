@@ -26,6 +26,9 @@ public interface SchemaRegistryApi {
     /** Schema {@code id}; SCHEMA_NOT_FOUND when no schema has it. */
     Mono<SchemaDefinition> schema(int id);
 
+    /** Schema {@code id} with its references' texts; SCHEMA_NOT_FOUND when no schema has it. */
+    Mono<ResolvedSchema> resolvedSchema(int id);
+
     Mono<Registered> register(Register request);
 
     Mono<SubjectSchema> lookup(Lookup request);

@@ -64,6 +64,7 @@ import io.sluice.internal.producer.ProducerPaths;
 import io.sluice.internal.registry.RegistryPaths;
 import io.sluice.internal.registry.RegistryRequests;
 import io.sluice.internal.registry.RegistryState;
+import io.sluice.internal.registry.ResolvedSchema;
 import io.sluice.internal.registry.SchemaDefinition;
 import io.sluice.internal.registry.SchemaRegistryApi;
 import io.sluice.internal.share.ShareAcknowledgeRequest;
@@ -560,6 +561,11 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     @Override
     public Mono<SchemaDefinition> schema(int id) {
         return get(RegistryPaths.schema(id), SchemaDefinition.class);
+    }
+
+    @Override
+    public Mono<ResolvedSchema> resolvedSchema(int id) {
+        return get(RegistryPaths.resolved(id), ResolvedSchema.class);
     }
 
     @Override
