@@ -16,6 +16,9 @@ public enum ErrorCode {
     INVALID_REPLICATION_FACTOR(400, false, "The replication factor is not valid."),
     INVALID_CONFIG(400, false, "A configuration name or value is not valid."),
     INVALID_RECORD(400, false, "A record is not valid."),
+    INVALID_RECORD_SCHEMA(422, false, "A record is not in the Confluent wire format with a schema id registered for "
+            + "its topic's subject, or (content validation) does not decode with that schema; nothing of its batch "
+            + "was written."),
     CORRUPT_RECORD(400, false, "A record batch failed validation (length, magic, CRC or layout)."),
     INVALID_OFFSET(400, false, "The offset is not valid."),
     INVALID_TIMESTAMP(400, false, "The timestamp is not valid."),

@@ -413,7 +413,7 @@ class SchemaRegistry {
         }
     }
 
-    /** The newest version of {@code subject} holding schema {@code id}: not soft-deleted (any, with {@code deleted}). */
+    /** The newest version of {@code subject} holding schema {@code id}, not soft-deleted (any with {@code deleted}). */
     private static Optional<SubjectVersion> newest(SubjectVersions subject, int id, boolean deleted) {
         return subject.versions().reversed().stream().filter(v -> v.id() == id && (deleted || !v.deleted()))
                 .findFirst();

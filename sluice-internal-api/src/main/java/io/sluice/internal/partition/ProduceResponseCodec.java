@@ -14,7 +14,8 @@ import java.util.List;
  *   response := resultCount:int32 result*
  *   result   := topicLength:int16 topic:utf8 partition:int32 errorLength:int16 error:utf8
  *               messageLength:int16 message:utf8 baseOffset:int64 lastOffset:int64 logAppendTime:int64
- *               logStartOffset:int64
+ *               logStartOffset:int64 recordErrorCount:int32 recordError*
+ *   recordError := index:int32 messageLength:int16 message:utf8
  * </pre>
  * A message is cut to {@value #MAX_MESSAGE_CHARS} characters.
  */
@@ -23,7 +24,8 @@ public final class ProduceResponseCodec {
     public static final String CONTENT_TYPE = "application/vnd.sluice.produce-response";
 
     static final int MAX_MESSAGE_CHARS = 4096;
-    private static final int MIN_RESULT_SIZE = 2 + 4 + 2 + 2 + 4 * 8;
+    private static final int MIN_RESULT_SIZE = 2 + 4 + 2 + 2 + 4 * 8 + 4;
+    private static final int MIN_RECORD_ERROR_SIZE = 4 + 2;
 
     private ProduceResponseCodec() {
     }
@@ -39,7 +41,10 @@ public final class ProduceResponseCodec {
             }
             messages.add(message);
             size += WireStrings.size(r.topic()) + 4 + WireStrings.size(name(r.errorCode()))
-                    + WireStrings.size(message) + 4 * 8;
+                    + WireStrings.size(message) + 4 * 8 + 4;
+            for (ProduceResponse.RecordError error : r.recordErrors()) {
+                size += 4 + WireStrings.size(cut(error.message()));
+            }
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         out.putInt(results.size());
@@ -51,6 +56,11 @@ public final class ProduceResponseCodec {
             WireStrings.write(out, messages.get(i));
             out.putLong(orAbsent(r.baseOffset())).putLong(orAbsent(r.lastOffset()))
                     .putLong(orAbsent(r.logAppendTime())).putLong(orAbsent(r.logStartOffset()));
+            out.putInt(r.recordErrors().size());
+            for (ProduceResponse.RecordError error : r.recordErrors()) {
+                out.putInt(error.index());
+                WireStrings.write(out, cut(error.message()));
+            }
         }
         return out.flip();
     }
@@ -66,16 +76,29 @@ public final class ProduceResponseCodec {
                 int partition = in.getInt();
                 String error = WireStrings.read(in);
                 String message = WireStrings.read(in);
+                Long baseOffset = present(in.getLong());
+                Long lastOffset = present(in.getLong());
+                Long logAppendTime = present(in.getLong());
+                Long logStartOffset = present(in.getLong());
+                int errorCount = WireStrings.count(in, MIN_RECORD_ERROR_SIZE, "Record errors");
+                List<ProduceResponse.RecordError> recordErrors = new ArrayList<>(errorCount);
+                for (int k = 0; k < errorCount; k++) {
+                    recordErrors.add(new ProduceResponse.RecordError(in.getInt(), WireStrings.read(in)));
+                }
                 results.add(new ProduceResponse.PartitionResult(topic, partition,
-                        error.isEmpty() ? null : ErrorCode.forName(error),
-                        message.isEmpty() ? null : message, present(in.getLong()), present(in.getLong()),
-                        present(in.getLong()), present(in.getLong())));
+                        error.isEmpty() ? null : ErrorCode.forName(error), message.isEmpty() ? null : message,
+                        baseOffset, lastOffset, logAppendTime, logStartOffset, recordErrors));
             }
             WireStrings.requireEnd(in, "Produce response");
             return new ProduceResponse(results);
         } catch (BufferUnderflowException e) {
             throw ErrorCode.INVALID_REQUEST.exception("Produce response ends early");
         }
+    }
+
+    private static String cut(String message) {
+        String text = message == null ? "" : message;
+        return text.length() > MAX_MESSAGE_CHARS ? text.substring(0, MAX_MESSAGE_CHARS) : text;
     }
 
     /** A code by its name, the contract's (an unknown name from a newer node reads as UNKNOWN_SERVER_ERROR). */

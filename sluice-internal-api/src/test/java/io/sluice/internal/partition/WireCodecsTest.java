@@ -116,13 +116,16 @@ class WireCodecsTest {
     }
 
     @Test
-    void produceResponsesRoundTripOffsetsErrorsAndUnwaitedAnswers() {
+    void produceResponsesRoundTripOffsetsErrorsRecordErrorsAndUnwaitedAnswers() {
         ProduceResponse response = new ProduceResponse(List.of(
                 new ProduceResponse.PartitionResult("orders", 0, null, null, 10L, 19L, null, 0L),
                 new ProduceResponse.PartitionResult("orders", 1, ErrorCode.NOT_LEADER, "Node 2 leads orders-1", null, null,
                         null, null),
                 new ProduceResponse.PartitionResult("logs", 4, null, null, 0L, 0L, 1_700_000_000_000L, 0L),
-                new ProduceResponse.PartitionResult("orders", 2, null, null, null, null, null, null)));
+                new ProduceResponse.PartitionResult("orders", 2, null, null, null, null, null, null),
+                new ProduceResponse.PartitionResult("orders", 3, ErrorCode.INVALID_RECORD_SCHEMA, "2 records refused",
+                        null, null, null, null, List.of(new ProduceResponse.RecordError(0, "no schema id"),
+                        new ProduceResponse.RecordError(7, "schema 3 is not registered for subject orders-value")))));
 
         assertThat(ProduceResponseCodec.decode(ProduceResponseCodec.encode(response))).isEqualTo(response);
     }
@@ -148,6 +151,10 @@ class WireCodecsTest {
                 List.of(new ReplicaFetchRequest.Partition("orders", 0, 5, 1, 3, 0)))), ReplicaFetchRequestCodec::decode);
         assertRefusesEveryCut(ProduceResponseCodec.encode(new ProduceResponse(List.of(
                 new ProduceResponse.PartitionResult("orders", 0, null, null, 1L, 2L, null, 0L)))),
+                ProduceResponseCodec::decode);
+        assertRefusesEveryCut(ProduceResponseCodec.encode(new ProduceResponse(List.of(
+                new ProduceResponse.PartitionResult("orders", 0, ErrorCode.INVALID_RECORD_SCHEMA, "refused", null,
+                        null, null, null, List.of(new ProduceResponse.RecordError(3, "no schema id")))))),
                 ProduceResponseCodec::decode);
     }
 

@@ -21,6 +21,15 @@ import java.util.function.Function;
 public final class TopicConfigs {
 
     public static final String CLEANUP_POLICY = "cleanup.policy";
+    /** Confluent Server's: every record key must carry a schema id registered for the topic's key subject. */
+    public static final String KEY_SCHEMA_VALIDATION = "confluent.key.schema.validation";
+    public static final String KEY_SUBJECT_NAME_STRATEGY = "confluent.key.subject.name.strategy";
+    /** Confluent Server's: every record value must carry a schema id registered for the topic's value subject. */
+    public static final String VALUE_SCHEMA_VALIDATION = "confluent.value.schema.validation";
+    public static final String VALUE_SUBJECT_NAME_STRATEGY = "confluent.value.subject.name.strategy";
+    /** Sluice's: {@code id} checks the schema id only (as Confluent Server), {@code content} the payload too. */
+    public static final String KEY_SCHEMA_VALIDATION_MODE = "sluice.key.schema.validation.mode";
+    public static final String VALUE_SCHEMA_VALIDATION_MODE = "sluice.value.schema.validation.mode";
     public static final String COMPRESSION_TYPE = "compression.type";
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
     /** KIP-1191: a share group's dead-letter records are written only to a topic that opts in with this. */
@@ -46,6 +55,24 @@ public final class TopicConfigs {
             new Definition(CLEANUP_POLICY, "delete", cleanupPolicy(),
                     "How old segments are discarded: 'delete' by retention.ms / retention.bytes, 'compact' keeps the "
                             + "latest record per key, 'compact,delete' does both."),
+            new Definition(KEY_SCHEMA_VALIDATION, "false", oneOf("true", "false"),
+                    "Whether every record key must be in the Confluent wire format with a schema id registered for "
+                            + "the topic's key subject (Confluent Server's schema validation)."),
+            new Definition(KEY_SUBJECT_NAME_STRATEGY, SchemaValidation.TOPIC_NAME_STRATEGY,
+                    oneOf(SchemaValidation.STRATEGIES.toArray(String[]::new)),
+                    "How the key subject is named: after the topic, the record's type, or both."),
+            new Definition(KEY_SCHEMA_VALIDATION_MODE, "id", oneOf("id", "content"),
+                    "With key schema validation: 'id' checks the schema id, 'content' decodes the key with its "
+                            + "schema too."),
+            new Definition(VALUE_SCHEMA_VALIDATION, "false", oneOf("true", "false"),
+                    "Whether every record value must be in the Confluent wire format with a schema id registered for "
+                            + "the topic's value subject (Confluent Server's schema validation)."),
+            new Definition(VALUE_SUBJECT_NAME_STRATEGY, SchemaValidation.TOPIC_NAME_STRATEGY,
+                    oneOf(SchemaValidation.STRATEGIES.toArray(String[]::new)),
+                    "How the value subject is named: after the topic, the record's type, or both."),
+            new Definition(VALUE_SCHEMA_VALIDATION_MODE, "id", oneOf("id", "content"),
+                    "With value schema validation: 'id' checks the schema id, 'content' decodes the value with its "
+                            + "schema too."),
             new Definition(COMPRESSION_TYPE, "producer", oneOf("producer", "uncompressed", "none", "gzip", "snappy", "lz4", "zstd"),
                     "Compression of stored batches: 'producer' keeps what the producer sent."),
             new Definition(DELETE_RETENTION_MS, "86400000", longAtLeast(0),
