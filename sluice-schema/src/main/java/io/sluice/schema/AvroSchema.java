@@ -136,6 +136,11 @@ final class AvroSchema implements ParsedSchema {
     }
 
     @Override
+    public String recordName(List<Integer> messageIndexes) {
+        return schema.getFullName();
+    }
+
+    @Override
     public void validate(ByteBuffer payload, List<Integer> messageIndexes) {
         read(payload);
     }

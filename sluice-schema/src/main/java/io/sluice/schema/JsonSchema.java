@@ -198,6 +198,11 @@ final class JsonSchema implements ParsedSchema {
     }
 
     @Override
+    public String recordName(List<Integer> messageIndexes) {
+        return document.path("title").isString() ? document.path("title").asString() : "record";
+    }
+
+    @Override
     public void validate(ByteBuffer payload, List<Integer> messageIndexes) {
         check(readPayload(payload));
     }

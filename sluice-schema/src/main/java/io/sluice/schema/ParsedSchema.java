@@ -52,6 +52,15 @@ public sealed interface ParsedSchema permits AvroSchema, ProtobufSchema, JsonSch
     List<Integer> messageIndexes(String messageName);
 
     /**
+     * The full name of the record type a value of this schema is, as Confluent's RecordNameStrategy names subjects:
+     * Avro's full name of the schema (a primitive's type name), the Protobuf message {@code messageIndexes} select,
+     * JSON Schema's {@code title} ({@code record} without one, as Confluent's serializers name it).
+     *
+     * @throws InvalidPayloadException when the indexes select no Protobuf message
+     */
+    String recordName(List<Integer> messageIndexes);
+
+    /**
      * Checks that {@code payload} (the bytes after Confluent's wire-format header, from its position to its limit) is
      * a value of this schema: Avro binary that decodes completely; Protobuf that parses as the indexed message, with
      * no field of a known number in the wrong wire type; for JSON Schema, UTF-8 JSON that the schema accepts. The

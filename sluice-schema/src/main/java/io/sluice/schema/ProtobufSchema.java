@@ -131,6 +131,11 @@ final class ProtobufSchema implements ParsedSchema {
         throw new InvalidPayloadException("The Protobuf schema has no message " + messageName);
     }
 
+    @Override
+    public String recordName(List<Integer> messageIndexes) {
+        return message(messageIndexes).getFullName();
+    }
+
     /** The message type selected by {@code messageIndexes} (empty meaning the first). */
     Descriptor message(List<Integer> messageIndexes) {
         List<Integer> indexes = messageIndexes.isEmpty() ? List.of(0) : messageIndexes;

@@ -173,6 +173,19 @@ class ProtobufSchemaTest {
         assertThatThrownBy(() -> schema.validate(ByteBuffer.allocate(0), List.of(2)))
                 .isInstanceOf(InvalidPayloadException.class).hasMessageContaining("[2]");
         assertThatThrownBy(() -> schema.messageIndexes("Nope")).isInstanceOf(InvalidPayloadException.class);
+        assertThat(schema.recordName(List.of(0, 0))).isEqualTo("shop.Order.Line");
+        assertThat(schema.recordName(List.of())).isEqualTo("shop.Order");
+    }
+
+    @Test
+    void recordNamesAreWhatRecordNameStrategyNamesSubjectsAfter() {
+        assertThat(Schemas.parse(SchemaType.AVRO, "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":"
+                + "\"shop\",\"fields\":[]}").recordName(List.of())).isEqualTo("shop.Order");
+        assertThat(Schemas.parse(SchemaType.AVRO, "\"string\"").recordName(List.of())).isEqualTo("string");
+        assertThat(Schemas.parse(SchemaType.JSON, "{\"title\":\"Task\",\"type\":\"object\"}")
+                .recordName(List.of())).isEqualTo("Task");
+        assertThat(Schemas.parse(SchemaType.JSON, "{\"type\":\"object\"}").recordName(List.of()))
+                .isEqualTo("record");
     }
 
     @Test

@@ -114,12 +114,16 @@ class ProduceService {
         RecordResult[] results = new RecordResult[records.size()];
         encoded.indexes().forEach((partition, indexes) -> {
             PartitionOutcome outcome = outcomes.get(partition);
+            Map<Integer, String> refused = new HashMap<>();
+            if (outcome != null) {
+                outcome.recordErrors().forEach(error -> refused.put(error.index(), error.message()));
+            }
             for (int k = 0; k < indexes.size(); k++) {
                 int index = indexes.get(k);
                 if (outcome == null || outcome.error() != null) {
                     SluiceException error = outcome == null
                             ? ErrorCode.REQUEST_TIMED_OUT.exception("No answer for partition " + partition)
-                            : outcome.error();
+                            : refused.isEmpty() ? outcome.error() : recordRefusal(indexes, refused, k);
                     results[index] = RecordResult.failed(partition, error);
                 } else if (acks == Acks.NONE || outcome.result().baseOffset() == null) {
                     results[index] = RecordResult.sent(partition);
@@ -131,6 +135,22 @@ class ProduceService {
             }
         });
         return List.of(results);
+    }
+
+    /**
+     * Record {@code k} of a partition's batch that its leader refused for the records of {@code refused} (by their
+     * position in the batch): its own reason, or the first refused record's, named by its index in the request.
+     */
+    private static SluiceException recordRefusal(List<Integer> indexes, Map<Integer, String> refused, int k) {
+        String own = refused.get(k);
+        if (own != null) {
+            return ErrorCode.INVALID_RECORD_SCHEMA.exception("Record " + indexes.get(k) + " refused by the topic's "
+                    + "schema validation: " + own);
+        }
+        int first = refused.keySet().stream().min(Integer::compare).orElseThrow();
+        return ErrorCode.INVALID_RECORD_SCHEMA.exception("Not written: record " + indexes.get(first) + " of the same "
+                + "partition was refused by the topic's schema validation, and nothing of the partition's batch is "
+                + "written then");
     }
 
     private void record(String topic, List<ProduceRecord> records, List<RecordResult> results, long started) {

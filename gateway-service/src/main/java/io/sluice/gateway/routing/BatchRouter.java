@@ -162,9 +162,8 @@ public class BatchRouter {
                     // One result per entry, in entry order.
                     Map<Integer, PartitionOutcome> outcomes = new HashMap<>();
                     for (ProduceResponse.PartitionResult result : results) {
-                        outcomes.put(result.partition(), result.errorCode() == null
-                                ? new PartitionOutcome(result, null)
-                                : PartitionOutcome.failure(new SluiceException(result.errorCode(), result.message())));
+                        outcomes.put(result.partition(), new PartitionOutcome(result, result.errorCode() == null
+                                ? null : new SluiceException(result.errorCode(), result.message())));
                     }
                     return outcomes;
                 })

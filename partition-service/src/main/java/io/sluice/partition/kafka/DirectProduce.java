@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -136,6 +137,8 @@ final class DirectProduce {
             PartitionProduceResponse answer = pending.get(i);
             if (result.errorCode() != null) {
                 failed(answer, KafkaErrors.of(result.errorCode()), result.message());
+                result.recordErrors().forEach(error -> answer.recordErrors().add(new BatchIndexAndErrorMessage()
+                        .setBatchIndex(error.index()).setBatchIndexErrorMessage(error.message())));
             } else {
                 answer.setBaseOffset(orMinusOne(result.baseOffset()))
                         .setLogAppendTimeMs(orMinusOne(result.logAppendTime()))

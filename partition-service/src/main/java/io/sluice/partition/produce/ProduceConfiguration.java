@@ -3,6 +3,7 @@ package io.sluice.partition.produce;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.internal.partition.PartitionPaths;
 import io.sluice.internal.partition.ProduceRequestCodec;
+import io.sluice.internal.registry.SchemaRegistryApi;
 import io.sluice.internal.txn.TransactionApi;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.replica.ReplicaManager;
@@ -23,8 +24,9 @@ class ProduceConfiguration {
 
     @Bean
     ProduceService produceService(ReplicaManager replicas, Scheduler logScheduler, ProduceMetrics metrics,
-                                  TransactionApi coordinator) {
-        return new ProduceService(replicas, logScheduler, metrics, coordinator::verify);
+                                  TransactionApi coordinator, SchemaRegistryApi registry) {
+        return new ProduceService(replicas, logScheduler, metrics, coordinator::verify,
+                new RecordSchemaChecks(registry, System::nanoTime));
     }
 
     /**

@@ -16,6 +16,7 @@ import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.config.SchemaValidation;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ public final class ProduceService {
     private final Scheduler logScheduler;
     private final ProduceMetrics metrics;
     private final Function<TxnVerifyRequest, Mono<TxnVerifyResponse>> verifier;
+    private final RecordSchemaChecks schemaChecks;
 
     /**
      * @param verifier the transaction coordinator's verification of batches that open a transaction (the coordinator
@@ -67,10 +69,17 @@ public final class ProduceService {
      */
     public ProduceService(ReplicaManager replicas, Scheduler logScheduler, ProduceMetrics metrics,
                           Function<TxnVerifyRequest, Mono<TxnVerifyResponse>> verifier) {
+        this(replicas, logScheduler, metrics, verifier, null);
+    }
+
+    /** @param schemaChecks the records' checks against the schema registry; null: none (tests without a registry) */
+    ProduceService(ReplicaManager replicas, Scheduler logScheduler, ProduceMetrics metrics,
+                   Function<TxnVerifyRequest, Mono<TxnVerifyResponse>> verifier, RecordSchemaChecks schemaChecks) {
         this.replicas = replicas;
         this.logScheduler = logScheduler;
         this.metrics = metrics;
         this.verifier = verifier;
+        this.schemaChecks = schemaChecks;
     }
 
     public Mono<ProduceResponse> produce(ByteBuffer body, Acks acks, Duration timeout) {
@@ -94,6 +103,68 @@ public final class ProduceService {
      * replication overlap (the direct data path's pipelined produces).
      */
     public Mono<Mono<ProduceResponse>> append(List<PartitionBatches> request, Acks acks, Duration timeout) {
+        if (schemaChecks == null) {
+            return appendChecked(request, acks, timeout);
+        }
+        return schemaChecks.check(request, this::schemaValidation)
+                .onErrorResume(e -> Mono.just(registryUnavailable(request, e)))
+                .flatMap(refused -> refused.isEmpty() ? appendChecked(request, acks, timeout)
+                        : appendOthers(request, refused, acks, timeout));
+    }
+
+    /**
+     * Appends the entries not {@code refused} by their schema checks, and answers the refused ones with their
+     * refusal, each in its place.
+     */
+    private Mono<Mono<ProduceResponse>> appendOthers(List<PartitionBatches> request,
+                                                     Map<Integer, ProduceResponse.PartitionResult> refused,
+                                                     Acks acks, Duration timeout) {
+        List<PartitionBatches> others = new ArrayList<>();
+        List<Integer> places = new ArrayList<>();
+        for (int entry = 0; entry < request.size(); entry++) {
+            if (!refused.containsKey(entry)) {
+                others.add(request.get(entry));
+                places.add(entry);
+            }
+        }
+        Mono<Mono<ProduceResponse>> appended = others.isEmpty()
+                ? Mono.just(Mono.just(new ProduceResponse(List.of())))
+                : appendChecked(others, acks, timeout);
+        return appended.map(answer -> answer.map(response -> {
+            ProduceResponse.PartitionResult[] answers = new ProduceResponse.PartitionResult[request.size()];
+            refused.forEach((entry, result) -> answers[entry] = acks == Acks.NONE
+                    ? unanswered(List.of(request.get(entry))).partitions().getFirst() : result);
+            for (int k = 0; k < places.size(); k++) {
+                answers[places.get(k)] = response.partitions().get(k);
+            }
+            return new ProduceResponse(List.of(answers));
+        }));
+    }
+
+    /**
+     * The answer when the registry could not be asked: the entries of topics with schema validation are refused,
+     * retriably (nothing written), the others go on.
+     */
+    private Map<Integer, ProduceResponse.PartitionResult> registryUnavailable(List<PartitionBatches> request,
+                                                                             Throwable error) {
+        Map<Integer, ProduceResponse.PartitionResult> refused = new HashMap<>();
+        for (int entry = 0; entry < request.size(); entry++) {
+            TopicPartition tp = request.get(entry).partition();
+            if (schemaValidation(tp).any()) {
+                refused.put(entry, new ProduceResponse.PartitionResult(tp.topic(), tp.partition(),
+                        ErrorCode.COORDINATOR_NOT_AVAILABLE, "The schema registry could not be asked to check the "
+                        + "records of " + tp + "; nothing was written: " + error.getMessage(), null, null, null, null));
+            }
+        }
+        return refused;
+    }
+
+    private SchemaValidation schemaValidation(TopicPartition tp) {
+        return replicas.partition(tp).map(Partition::schemaValidation).orElse(SchemaValidation.NONE);
+    }
+
+    /** {@link #append}, once the entries passed their schema checks. */
+    private Mono<Mono<ProduceResponse>> appendChecked(List<PartitionBatches> request, Acks acks, Duration timeout) {
         long started = System.nanoTime();
         // One hop to the log scheduler for the whole request, appending its entries in order: a gateway that
         // coalesced several clients' requests into one sends entries for the same partition in arrival order. A

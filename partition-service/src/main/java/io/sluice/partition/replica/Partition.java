@@ -9,6 +9,7 @@ import io.sluice.log.PartitionLog;
 import io.sluice.log.TxnVerifications;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.config.SchemaValidation;
 import io.sluice.protocol.record.EndTxnMarker;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -56,6 +57,7 @@ public final class Partition {
     private volatile PartitionState state;
     private volatile Role role;
     private volatile int minInsyncReplicas = 1;
+    private volatile SchemaValidation schemaValidation = SchemaValidation.NONE;
     private final Map<Integer, FollowerState> followers = new HashMap<>();
     /**
      * The ISR change proposed to the coordinator and not settled yet (null when none is): in flight, unanswered
@@ -127,6 +129,15 @@ public final class Partition {
 
     public int minInsyncReplicas() {
         return minInsyncReplicas;
+    }
+
+    /** What the topic's records must carry, by its schema validation configs. */
+    public SchemaValidation schemaValidation() {
+        return schemaValidation;
+    }
+
+    void schemaValidation(SchemaValidation rules) {
+        this.schemaValidation = rules;
     }
 
     /**

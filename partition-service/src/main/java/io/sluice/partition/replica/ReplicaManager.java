@@ -16,6 +16,7 @@ import io.sluice.partition.PartitionProperties;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
+import io.sluice.protocol.config.SchemaValidation;
 import io.sluice.protocol.config.TopicConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -204,6 +205,7 @@ public final class ReplicaManager {
             partition.log().updateConfig(config);
         }
         partition.minInsyncReplicas(TopicConfig.of(topic.configs()).minInsyncReplicas());
+        partition.schemaValidation(SchemaValidation.of(topic.configs()));
         if (state.leader() == localNode) {
             if (partition.role() != Role.LEADER || partition.leaderEpoch() < state.leaderEpoch()) {
                 fetchers.removePartition(tp);

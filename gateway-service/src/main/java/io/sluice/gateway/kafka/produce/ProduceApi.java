@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -274,7 +275,11 @@ class ProduceApi implements KafkaApi {
 
     private static PartitionProduceResponse answer(int index, PartitionOutcome outcome) {
         if (outcome.error() != null) {
-            return failed(index, KafkaErrors.of(outcome.error().errorCode()), outcome.error().getMessage());
+            PartitionProduceResponse failed = failed(index, KafkaErrors.of(outcome.error().errorCode()),
+                    outcome.error().getMessage());
+            outcome.recordErrors().forEach(error -> failed.recordErrors().add(new BatchIndexAndErrorMessage()
+                    .setBatchIndex(error.index()).setBatchIndexErrorMessage(error.message())));
+            return failed;
         }
         var result = outcome.result();
         return new PartitionProduceResponse().setIndex(index)
