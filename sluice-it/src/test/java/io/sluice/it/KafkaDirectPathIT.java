@@ -394,6 +394,51 @@ class KafkaDirectPathIT {
      * anything: a barrier produced after them all lands at offset 0. Then ListOffsets and OffsetsForLeaderEpoch, asked
      * of the leader, are answered by it from its log (and by a follower with NOT_LEADER_OR_FOLLOWER).
      */
+    /**
+     * A topic with schema validation, produced to at its leader's own listener: a batch with a value outside
+     * Confluent's wire format is INVALID_RECORD with the record named in {@code record_errors} (KIP-467), and nothing
+     * of it is written; a batch of valid values is written.
+     */
+    @Test
+    void aLeaderRefusesABatchWithARecordItsTopicsSchemaValidationRefusesNamingTheRecord() throws Exception {
+        String topic = "direct-validated";
+        HttpResponse<String> registered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        cluster.gatewayUrl().resolve("/schema-registry/subjects/" + topic + "-value/versions"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"schema\": \"\\\"string\\\"\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+        int schemaId = Integer.parseInt(registered.body().replaceAll("\\D", ""));
+        String listener;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3)
+                    .configs(Map.of("confluent.value.schema.validation", "true")))).all().get(60, TimeUnit.SECONDS);
+            int leader = Waits.await("the partition led by a node", Duration.ofSeconds(30), () -> {
+                Node led = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions()
+                        .getFirst().leader();
+                return led != null && led.id() != GATEWAY_BROKER ? led.id() : null;
+            });
+            listener = get(admin.describeCluster().nodes()).stream().filter(node -> node.id() == leader)
+                    .map(node -> node.host() + ":" + node.port()).findFirst().orElseThrow();
+        }
+        // An Avro string "ok": its length (2, zig-zag 4) and bytes, after the magic byte and the schema id.
+        byte[] valid = ByteBuffer.allocate(8).put((byte) 0).putInt(schemaId).put(new byte[] {4, 'o', 'k'}).array();
+        ByteBuffer mixed = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(valid),
+                new SimpleRecord("plain".getBytes(StandardCharsets.UTF_8))).buffer();
+        ByteBuffer good = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(valid)).buffer();
+
+        ProduceResponseData.PartitionProduceResponse refused = produceAnswer(listener, topic, 0, (short) -1, mixed);
+        ProduceResponseData.PartitionProduceResponse written = produceAnswer(listener, topic, 0, (short) -1, good);
+
+        assertThat(Errors.forCode(refused.errorCode())).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(refused.recordErrors()).singleElement().satisfies(error -> {
+            assertThat(error.batchIndex()).isEqualTo(1);
+            assertThat(error.batchIndexErrorMessage()).contains("not in the Confluent wire format");
+        });
+        assertThat(Errors.forCode(written.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(written.baseOffset()).as("the refused batch took no offset").isZero();
+    }
+
     @Test
     void aNodeAnswersBadRequestsWithKafkasErrorsChangingNothingAndOffsetQuestionsFromItsLog() throws Exception {
         String topic = "direct-bad";
