@@ -59,7 +59,7 @@ import tools.jackson.databind.JsonNode;
  * coordinator, one partition service, the gateway jar), and kafka-acls (kafka-tools from Maven Central, in-process):
  * bindings created, described and deleted over Kafka are the ACLs the HTTP ACL API lists, and what Sluice cannot
  * store is refused per binding. The clients sign in with SASL PLAIN as the super user; a user without ALTER on the
- * cluster may not manage ACLs.
+ * cluster may not manage ACLs. The same ACLs guard the schema registry's subjects.
  */
 class KafkaAclsIT {
 
@@ -308,6 +308,57 @@ class KafkaAclsIT {
             assertThat(consumer.assignment()).as("with READ on the group").containsExactly(
                     new org.apache.kafka.common.TopicPartition("daves-topic", 0));
         }
+    }
+
+    /**
+     * The same ACLs guard the schema registry: a subject named after a topic by its DESCRIBE (to read) and WRITE (to
+     * register), in Confluent's error bodies; listings leave out what the caller may not describe.
+     */
+    @Test
+    void theSchemaRegistrysSubjectsAreGuardedByTheirTopicsAcls() throws Exception {
+        String schema = "{\"schema\": \"\\\"string\\\"\"}";
+        HttpResponse<String> registered = registry("admin", ADMIN_PASSWORD, "POST",
+                "/subjects/guarded-value/versions", schema);
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+        int id = GatewayCluster.JSON.readTree(registered.body()).path("id").asInt();
+
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl()
+                + "/schema-registry/subjects")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> deniedRead = registry("dave", DAVE_PASSWORD, "GET", "/subjects/guarded-value/versions",
+                null);
+        HttpResponse<String> deniedById = registry("dave", DAVE_PASSWORD, "GET", "/schemas/ids/" + id, null);
+        HttpResponse<String> unlisted = registry("dave", DAVE_PASSWORD, "GET", "/subjects", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(GatewayCluster.JSON.readTree(anonymous.body()).path("error_code").asInt()).isEqualTo(40101);
+        assertThat(deniedRead.statusCode()).isEqualTo(403);
+        assertThat(GatewayCluster.JSON.readTree(deniedRead.body()).path("error_code").asInt()).isEqualTo(40301);
+        assertThat(deniedById.statusCode()).isEqualTo(403);
+        assertThat(unlisted.body()).doesNotContain("guarded-value");
+
+        get(admin.createAcls(List.of(acl(ResourceType.TOPIC, "guarded", PatternType.LITERAL, "User:dave",
+                AclOperation.DESCRIBE, AclPermissionType.ALLOW))).all());
+
+        HttpResponse<String> read = registry("dave", DAVE_PASSWORD, "GET", "/subjects/guarded-value/versions", null);
+        HttpResponse<String> byId = registry("dave", DAVE_PASSWORD, "GET", "/schemas/ids/" + id, null);
+        HttpResponse<String> listed = registry("dave", DAVE_PASSWORD, "GET", "/subjects", null);
+        HttpResponse<String> deniedWrite = registry("dave", DAVE_PASSWORD, "POST", "/subjects/guarded-value/versions",
+                "{\"schema\": \"\\\"bytes\\\"\"}");
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo("[1]");
+        assertThat(byId.statusCode()).as(byId.body()).isEqualTo(200);
+        assertThat(listed.body()).contains("guarded-value");
+        assertThat(deniedWrite.statusCode()).as("registering needs WRITE").isEqualTo(403);
+    }
+
+    private HttpResponse<String> registry(String user, String password, String method, String path, String body)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/schema-registry" + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A client's settings, signed in with SASL PLAIN. */
