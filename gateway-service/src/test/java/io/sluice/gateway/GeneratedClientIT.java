@@ -142,7 +142,7 @@ class GeneratedClientIT {
                         .keyFormat(RecordFormat.STRING)
                         .records(List.of(new ProduceRecord().key("user-1").value(Map.of("clicks", 3)).partition(1)
                                 .headers(Map.of("trace", "abc")))),
-                null, "all", null, null, null, null, null);
+                null, "all", null, null, null, null, null, null, null, null, null, null, null, null, null);
         RecordResult result = produced.getResults().getFirst();
         assertThat(result.getPartition()).isEqualTo(1);
         assertThat(result.getOffset()).isZero();
@@ -366,7 +366,8 @@ class GeneratedClientIT {
         new AdminApi(client).createTopic(new NewTopic().name(topic).partitionCount(1).replicationFactor(1));
         cluster.awaitServed(topic, 1);
         new ProduceApi(client).produce(topic, new ProduceBatch().records(Arrays.stream(values)
-                .map(value -> new ProduceRecord().value(value)).toList()), null, "all", null, null, null, null, null);
+                .map(value -> new ProduceRecord().value(value)).toList()), null, "all", null, null, null, null, null,
+                null, null, null, null, null, null, null, null);
     }
 
     /** One Server-Sent Event: its type and data (the lines of one event joined); comments and ids left out. */

@@ -30,10 +30,12 @@ class ConsumeService {
 
     private final PartitionReader reader;
     private final RecordRenderer renderer;
+    private final ReadSchemas schemas;
 
-    ConsumeService(PartitionReader reader, RecordRenderer renderer) {
+    ConsumeService(PartitionReader reader, RecordRenderer renderer, ReadSchemas schemas) {
         this.reader = reader;
         this.renderer = renderer;
+        this.schemas = schemas;
     }
 
     /**
@@ -231,18 +233,20 @@ class ConsumeService {
             if (section.error() != null) {
                 return Mono.error(section.error().exception("Reading " + tp + " failed: " + section.error().description()));
             }
-            List<ConsumedRecord> records = renderer.render(tp, section.records(), offset, maxRecords, formats,
-                    AbortedBatches.of(section.abortedTransactions()));
-            long next = records.isEmpty() ? offset : records.getLast().offset() + 1;
-            if (records.size() < maxRecords) {
-                // Every record of the complete batches was taken: continue after them. In a compacted topic a batch
-                // may end past its last remaining record, or hold none at or after the offset, and the next read
-                // must not ask for the same batch again.
-                next = Math.max(next, batchesEnd(section.records(), offset));
-            }
-            renderer.countOut(tp.topic(), records);
-            return Mono.just(new PartitionPage(tp.partition(), offset, records, next, section.highWatermark(),
-                    section.logStartOffset()));
+            return schemas.of(section.records(), offset, formats).map(known -> {
+                List<ConsumedRecord> records = renderer.render(tp, section.records(), offset, maxRecords, formats,
+                        AbortedBatches.of(section.abortedTransactions()), known);
+                long next = records.isEmpty() ? offset : records.getLast().offset() + 1;
+                if (records.size() < maxRecords) {
+                    // Every record of the complete batches was taken: continue after them. In a compacted topic a
+                    // batch may end past its last remaining record, or hold none at or after the offset, and the
+                    // next read must not ask for the same batch again.
+                    next = Math.max(next, batchesEnd(section.records(), offset));
+                }
+                renderer.countOut(tp.topic(), records);
+                return new PartitionPage(tp.partition(), offset, records, next, section.highWatermark(),
+                        section.logStartOffset());
+            });
         });
     }
 

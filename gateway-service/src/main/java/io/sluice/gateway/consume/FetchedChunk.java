@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
 
 /**
  * What one fetch of a partition brought: its complete record batches from offset {@code from} up to {@code to}
@@ -16,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every subscriber of a shared tail is handed the same chunk, so the records are rendered, down to each one's
  * JSON text, once per distinct {@link Formats} and the renderings kept with the chunk; each subscriber then skips the
- * records before its own position. Immutable but for that cache; thread-safe.
+ * records before its own position. Formats that decode with registered schemas look the chunk's schema ids up first
+ * ({@link ReadSchemas}); the first rendering in such formats is kept with the schemas it found. Immutable but for
+ * that cache; thread-safe.
  */
 final class FetchedChunk {
 
@@ -62,9 +65,17 @@ final class FetchedChunk {
     }
 
     /** The chunk's records at or after {@code position}, rendered in {@code formats}. */
-    List<StreamedRecord> records(long position, Formats formats, RecordRenderer renderer) {
-        List<StreamedRecord> all = rendered.computeIfAbsent(formats,
-                wanted -> renderer.renderForStreams(partition, batches, from, wanted, AbortedBatches.of(aborted)));
+    Mono<List<StreamedRecord>> records(long position, Formats formats, RecordRenderer renderer, ReadSchemas schemas) {
+        List<StreamedRecord> done = rendered.get(formats);
+        if (done != null) {
+            return Mono.just(from(done, position));
+        }
+        return schemas.of(batches, from, formats).map(known -> from(rendered.computeIfAbsent(formats,
+                wanted -> renderer.renderForStreams(partition, batches, from, wanted, AbortedBatches.of(aborted),
+                        known)), position));
+    }
+
+    private static List<StreamedRecord> from(List<StreamedRecord> all, long position) {
         int first = 0;
         while (first < all.size() && all.get(first).offset() < position) {
             first++;

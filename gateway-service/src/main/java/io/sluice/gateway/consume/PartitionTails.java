@@ -39,6 +39,7 @@ class PartitionTails {
 
     private final PartitionReader reader;
     private final RecordRenderer renderer;
+    private final ReadSchemas schemas;
     private final int maxBytes;
     private final long waitMs;
     private final int buffer;
@@ -47,9 +48,11 @@ class PartitionTails {
     private final Counter ownFetches;
     private final Counter departures;
 
-    PartitionTails(PartitionReader reader, RecordRenderer renderer, GatewayProperties properties, MeterRegistry meters) {
+    PartitionTails(PartitionReader reader, RecordRenderer renderer, ReadSchemas schemas, GatewayProperties properties,
+                   MeterRegistry meters) {
         this.reader = reader;
         this.renderer = renderer;
+        this.schemas = schemas;
         this.maxBytes = (int) properties.consume().defaultMaxBytes().toBytes();
         this.waitMs = properties.consume().sseFetchWait().toMillis();
         this.buffer = properties.consume().sseTailBuffer();
@@ -134,13 +137,13 @@ class PartitionTails {
                                 detached(current);
                             }
                         })
-                        .flatMapIterable(this::deliver);
+                        .flatMapMany(this::deliver);
             }
             SharedTail running = tails.get(key);
             if (running != null && join(running)) {
                 return Flux.empty();
             }
-            return ownRead().flatMapIterable(chunk -> {
+            return ownRead().flatMapMany(chunk -> {
                 if (chunk.isEmpty()) {
                     // Caught up: from here on the tail reads for this subscriber.
                     joinOrStartTail();
@@ -149,11 +152,13 @@ class PartitionTails {
             });
         }
 
-        private List<StreamedRecord> deliver(FetchedChunk chunk) {
-            List<StreamedRecord> records = chunk.records(position, formats, renderer);
-            position = Math.max(position, chunk.to());
-            renderer.countOut(tp.topic(), records.size());
-            return records;
+        /** The chunk's records from the position on (their schemas looked up first, when the formats need them). */
+        private Flux<StreamedRecord> deliver(FetchedChunk chunk) {
+            return chunk.records(position, formats, renderer, schemas).flatMapIterable(records -> {
+                position = Math.max(position, chunk.to());
+                renderer.countOut(tp.topic(), records.size());
+                return records;
+            });
         }
 
         /**

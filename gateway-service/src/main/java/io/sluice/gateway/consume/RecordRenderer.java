@@ -3,6 +3,7 @@ package io.sluice.gateway.consume;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.format.Formats;
+import io.sluice.gateway.format.KnownSchemas;
 import io.sluice.gateway.format.RecordFormat;
 import io.sluice.internal.partition.AbortedBatches;
 import io.sluice.protocol.TopicPartition;
@@ -10,11 +11,14 @@ import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.Header;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
+import io.sluice.schema.WireFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns fetched record batches into records as readers see them ({@link ConsumedRecord}): control batches, records
  * before the read's position and, for a read_committed read, aborted transactions' batches are skipped; keys, values
- * and header values are rendered in the reader's {@link Formats}. Stateless and thread-safe; also counts the records
- * handed out.
+ * and header values are rendered in the reader's {@link Formats}, a schema's format with the {@link KnownSchemas} the
+ * caller looked up first ({@link #schemaIds}). Stateless and thread-safe; also counts the records handed out.
  */
 @Component
 class RecordRenderer {
@@ -39,12 +43,15 @@ class RecordRenderer {
 
     /** Up to {@code maxRecords} records of {@code tp} at or after {@code from} in the complete batches of {@code records}. */
     List<ConsumedRecord> render(TopicPartition tp, ByteBuffer records, long from, int maxRecords, Formats formats) {
-        return render(tp, records, from, maxRecords, formats, AbortedBatches.of(List.of()));
+        return render(tp, records, from, maxRecords, formats, AbortedBatches.of(List.of()), KnownSchemas.NONE);
     }
 
-    /** As {@link #render(TopicPartition, ByteBuffer, long, int, Formats)}, without the batches {@code aborted} names. */
+    /**
+     * As {@link #render(TopicPartition, ByteBuffer, long, int, Formats)}, without the batches {@code aborted} names,
+     * decoding with {@code schemas}.
+     */
     List<ConsumedRecord> render(TopicPartition tp, ByteBuffer records, long from, int maxRecords, Formats formats,
-                                AbortedBatches aborted) {
+                                AbortedBatches aborted, KnownSchemas schemas) {
         List<ConsumedRecord> rendered = new ArrayList<>();
         for (RecordBatch batch : BufferBatchIterator.batches(records)) {
             if (aborted.aborted(batch) || batch.isControlBatch() || batch.lastOffset() < from) {
@@ -58,7 +65,8 @@ class RecordRenderer {
                     return rendered;
                 }
                 rendered.add(new ConsumedRecord(tp.topic(), tp.partition(), record.offset(), record.timestamp(),
-                        formats.keys().render(record.key(), json), formats.values().render(record.value(), json),
+                        formats.keys().render(record.key(), json, schemas),
+                        formats.values().render(record.value(), json, schemas),
                         record.headers().stream().map(header -> header(header, formats.headers())).toList()));
             }
         }
@@ -72,14 +80,51 @@ class RecordRenderer {
      * would decode and escape it again.
      */
     List<StreamedRecord> renderForStreams(TopicPartition tp, ByteBuffer records, long from, Formats formats,
-                                          AbortedBatches aborted) {
-        List<ConsumedRecord> rendered = render(tp, records, from, Integer.MAX_VALUE, formats, aborted);
+                                          AbortedBatches aborted, KnownSchemas schemas) {
+        List<ConsumedRecord> rendered = render(tp, records, from, Integer.MAX_VALUE, formats, aborted, schemas);
         List<StreamedRecord> streamed = new ArrayList<>(rendered.size());
         for (ConsumedRecord record : rendered) {
             streamed.add(new StreamedRecord(record.topic(), record.partition(), record.offset(),
                     new String(json.writeValueAsBytes(record), StandardCharsets.UTF_8)));
         }
         return streamed;
+    }
+
+    /**
+     * The schema ids of the wire-format keys and values of {@code records} at or after {@code from} whose half
+     * {@code formats} ask for in a schema's format: what to look up before rendering. Empty, without a pass over the
+     * batches, when no half is asked for so. (A second pass over a compressed batch decompresses it again: paid only
+     * by readers that ask for a schema's format.)
+     */
+    static Set<Integer> schemaIds(ByteBuffer records, long from, Formats formats) {
+        if (!formats.anySchema()) {
+            return Set.of();
+        }
+        boolean keys = formats.keys().schemaType() != null;
+        boolean values = formats.values().schemaType() != null;
+        Set<Integer> ids = new HashSet<>();
+        for (RecordBatch batch : BufferBatchIterator.batches(records)) {
+            if (batch.isControlBatch() || batch.lastOffset() < from) {
+                continue;
+            }
+            for (Record record : batch.records()) {
+                if (record.offset() >= from) {
+                    if (keys) {
+                        addSchemaId(record.key(), ids);
+                    }
+                    if (values) {
+                        addSchemaId(record.value(), ids);
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static void addSchemaId(byte[] bytes, Set<Integer> ids) {
+        if (bytes != null && bytes.length >= WireFormat.HEADER_SIZE && bytes[0] == WireFormat.MAGIC) {
+            ids.add(WireFormat.schemaId(ByteBuffer.wrap(bytes)));
+        }
     }
 
     /** Counts {@code records} as delivered to a reader ({@code sluice.gateway.records.out}). */

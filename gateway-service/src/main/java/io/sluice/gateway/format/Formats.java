@@ -12,6 +12,11 @@ public record Formats(RecordFormat keys, RecordFormat values, RecordFormat heade
 
     public static final Formats DEFAULT = new Formats(RecordFormat.JSON, RecordFormat.JSON, RecordFormat.STRING);
 
+    /** Whether keys or values are asked for in a schema's format (avro, protobuf, json_schema). */
+    public boolean anySchema() {
+        return keys.schemaType() != null || values.schemaType() != null;
+    }
+
     /** The query parameters that name formats. */
     public static final Set<String> PARAMETERS = Set.of("format", "key_format", "value_format", "header_format");
 

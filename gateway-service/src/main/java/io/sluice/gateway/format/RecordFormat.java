@@ -2,6 +2,11 @@ package io.sluice.gateway.format;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.schema.SchemaType;
+import io.sluice.schema.InvalidPayloadException;
+import io.sluice.schema.ParsedSchema;
+import io.sluice.schema.WireFormat;
+import io.sluice.schema.WirePayload;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,15 +30,48 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  * JSON {@code null} (or a missing field) is a null key or value in every format.
  *
+ * <p>{@code avro}, {@code protobuf} and {@code json_schema} are values written with a registered schema of that type,
+ * in Confluent's wire format ({@link WireFormat}: magic byte 0, the schema id, Protobuf's message indexes, the
+ * payload), read and written as their JSON: Avro's JSON encoding, Protobuf's JSON mapping, the JSON Schema document
+ * itself. A produce converts with the schema it names ({@code value_schema_id}, {@code value_subject}); a read decodes
+ * with the schema the value's id names, once looked up ({@link KnownSchemas}).
+ *
  * <p>Reading renders stored bytes in the asked format when they allow it, and otherwise falls back, telling the
  * reader which rendering it got ({@link RenderedValue#format}): under {@code json}, bytes that are not JSON are a
  * {@code string} when they are UTF-8 and {@code binary} (base64) when not; under {@code string}, bytes that are not
- * UTF-8 are {@code binary}. A topic of mixed content stays readable, and no client mistakes base64 for text.
+ * UTF-8 are {@code binary}. A value asked for in a schema's format that is not in the wire format, or whose id names no
+ * known schema of that type, or that its schema does not decode, falls back as under {@code json}. A topic of mixed
+ * content stays readable, and no client mistakes base64 for text.
  */
 public enum RecordFormat {
-    JSON,
-    STRING,
-    BINARY;
+    JSON(null),
+    STRING(null),
+    BINARY(null),
+    AVRO(SchemaType.AVRO),
+    PROTOBUF(SchemaType.PROTOBUF),
+    JSON_SCHEMA(SchemaType.JSON);
+
+    private static final String NAMES = "json, string, binary, avro, protobuf or json_schema";
+
+    private final SchemaType schemaType;
+
+    RecordFormat(SchemaType schemaType) {
+        this.schemaType = schemaType;
+    }
+
+    /** The type of the registered schemas this format is written with; null for json, string and binary. */
+    public SchemaType schemaType() {
+        return schemaType;
+    }
+
+    /** The format of values written with a schema of {@code type}. */
+    public static RecordFormat of(SchemaType type) {
+        return switch (type) {
+            case AVRO -> AVRO;
+            case PROTOBUF -> PROTOBUF;
+            case JSON -> JSON_SCHEMA;
+        };
+    }
 
     /** @param value null: {@code fallback} */
     public static RecordFormat parse(String value, String parameter, RecordFormat fallback) {
@@ -43,7 +81,7 @@ public enum RecordFormat {
         try {
             return valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ErrorCode.INVALID_REQUEST.exception(parameter + " must be json, string or binary, was '" + value + "'");
+            throw ErrorCode.INVALID_REQUEST.exception(parameter + " must be " + NAMES + ", was '" + value + "'");
         }
     }
 
@@ -65,7 +103,10 @@ public enum RecordFormat {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The stored bytes of {@code node}; {@code what} names it in errors ("value of record 3"). */
+    /**
+     * The stored bytes of {@code node}; {@code what} names it in errors ("value of record 3"). A schema's format is
+     * stored as {@code json} here: its conversion with the schema comes after, once the schema is looked up.
+     */
     public byte[] serialize(JsonNode node, JsonMapper json, String what) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
@@ -73,7 +114,7 @@ public enum RecordFormat {
         if (node.isString()) {
             return serialize(node.asString(), json, what);
         }
-        if (this == JSON) {
+        if (this == JSON || schemaType != null) {
             return json.writeValueAsBytes(node);
         }
         throw ErrorCode.INVALID_RECORD.exception("The " + what + (this == STRING
@@ -83,7 +124,7 @@ public enum RecordFormat {
     /** The stored bytes of a JSON string {@code text}, as {@link #serialize(JsonNode, JsonMapper, String)} stores it. */
     public byte[] serialize(String text, JsonMapper json, String what) {
         return switch (this) {
-            case JSON -> jsonString(text, json);
+            case JSON, AVRO, PROTOBUF, JSON_SCHEMA -> jsonString(text, json);
             case STRING -> text.getBytes(StandardCharsets.UTF_8);
             case BINARY -> {
                 try {
@@ -120,8 +161,20 @@ public enum RecordFormat {
      * {@code json} value is checked and made compact in one streaming pass, without building a tree.
      */
     public RenderedValue render(byte[] bytes, JsonMapper json) {
+        return render(bytes, json, KnownSchemas.NONE);
+    }
+
+    /**
+     * {@code bytes} as a reader gets them, decoded with the schema their id names when this is a schema's format and
+     * {@code schemas} know it (see the class comment for the fallbacks).
+     */
+    public RenderedValue render(byte[] bytes, JsonMapper json, KnownSchemas schemas) {
         if (bytes == null) {
             return RenderedValue.nullIn(this);
+        }
+        if (schemaType != null) {
+            RenderedValue decoded = decode(bytes, json, schemas);
+            return decoded != null ? decoded : JSON.render(bytes, json);
         }
         if (this == JSON) {
             String compact = compactJson(bytes, json);
@@ -134,6 +187,32 @@ public enum RecordFormat {
             }
         }
         return RenderedValue.binary(bytes);
+    }
+
+    /**
+     * {@code bytes} decoded with their schema, or null when they are not in the wire format, or their schema is not
+     * known or of another type, or does not decode them.
+     */
+    private RenderedValue decode(byte[] bytes, JsonMapper json, KnownSchemas schemas) {
+        if (bytes.length < WireFormat.HEADER_SIZE || bytes[0] != WireFormat.MAGIC) {
+            return null;
+        }
+        ByteBuffer value = ByteBuffer.wrap(bytes);
+        int id = WireFormat.schemaId(value);
+        ParsedSchema schema = schemas.schema(id);
+        if (schema == null || schema.type() != schemaType) {
+            return null;
+        }
+        try {
+            WirePayload payload = WireFormat.decode(value, schemaType);
+            String text = schema.toJson(payload.payload(), payload.messageIndexes());
+            // A JSON Schema payload is the JSON its producer wrote, whitespace and all: made compact, as every rendered
+            // value is (an NDJSON line is one record).
+            String compact = compactJson(text.getBytes(StandardCharsets.UTF_8), json);
+            return compact == null ? null : RenderedValue.decoded(this, id, compact);
+        } catch (InvalidPayloadException e) {
+            return null;
+        }
     }
 
     /** The compact text of the one JSON value {@code bytes} hold; null when they hold anything else. */

@@ -11,7 +11,8 @@ import tools.jackson.databind.annotation.JsonSerialize;
  * until it is written: a {@code string} is written from its UTF-8 bytes (not decoded to a Java string when the
  * generator writes bytes, as the gateway's reads and SSE streams do in UTF-8; copied as they are when rendering found
  * no byte that needs escaping), a {@code binary} as base64 straight from the bytes, a {@code json} value as its
- * compact JSON text. Readers are the hot path of the gateway, and a JSON tree or a decoded string per record cost
+ * compact JSON text, as is a value decoded with its registered schema (which also keeps the schema's id). Readers are
+ * the hot path of the gateway, and a JSON tree or a decoded string per record cost
  * more than writing the record itself. Immutable; the bytes are the record's own and must not be changed.
  */
 @JsonSerialize(using = RenderedValue.Writer.class)
@@ -24,17 +25,29 @@ public final class RenderedValue {
     private final String json;
     /** STRING: no byte needs escaping, so the bytes are written between quotes as they are. */
     private final boolean plain;
+    /** A schema's format: the id of the schema the value was decoded with; null otherwise. */
+    private final Integer schemaId;
 
-    private RenderedValue(RecordFormat format, byte[] bytes, String json, boolean plain) {
+    private RenderedValue(RecordFormat format, byte[] bytes, String json, boolean plain, Integer schemaId) {
         this.format = format;
         this.bytes = bytes;
         this.json = json;
         this.plain = plain;
+        this.schemaId = schemaId;
+    }
+
+    private RenderedValue(RecordFormat format, byte[] bytes, String json, boolean plain) {
+        this(format, bytes, json, plain, null);
     }
 
     /** A null key or value, in the format the reader asked for. */
     static RenderedValue nullIn(RecordFormat format) {
         return new RenderedValue(format, null, null, false);
+    }
+
+    /** A value of a schema's {@code format}, decoded with schema {@code schemaId} to the JSON text {@code compact}. */
+    static RenderedValue decoded(RecordFormat format, int schemaId, String compact) {
+        return new RenderedValue(format, null, compact, false, schemaId);
     }
 
     /**
@@ -60,6 +73,11 @@ public final class RenderedValue {
         return format;
     }
 
+    /** The id of the schema the value was decoded with; null when it was not decoded with one. */
+    public Integer schemaId() {
+        return schemaId;
+    }
+
     public boolean isNull() {
         return bytes == null && json == null;
     }
@@ -70,7 +88,7 @@ public final class RenderedValue {
             return 4;
         }
         return switch (format) {
-            case JSON -> json.length();
+            case JSON, AVRO, PROTOBUF, JSON_SCHEMA -> json.length();
             case STRING -> bytes.length + 2;
             case BINARY -> (bytes.length + 2) / 3 * 4 + 2;
         };
@@ -82,7 +100,7 @@ public final class RenderedValue {
             return "null";
         }
         return switch (format) {
-            case JSON -> json;
+            case JSON, AVRO, PROTOBUF, JSON_SCHEMA -> json;
             case STRING -> '"' + new String(bytes, StandardCharsets.UTF_8) + '"';
             case BINARY -> "base64(" + bytes.length + " bytes)";
         };
@@ -98,7 +116,7 @@ public final class RenderedValue {
                 return;
             }
             switch (value.format) {
-                case JSON -> out.writeRawValue(value.json);
+                case JSON, AVRO, PROTOBUF, JSON_SCHEMA -> out.writeRawValue(value.json);
                 case BINARY -> out.writeBinary(value.bytes);
                 case STRING -> writeUtf8(value.bytes, value.plain, out);
             }

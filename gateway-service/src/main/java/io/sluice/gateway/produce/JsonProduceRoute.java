@@ -61,9 +61,10 @@ class JsonProduceRoute {
     @Bean
     RouterFunction<ServerResponse> jsonProduce(ProduceService produce, IdempotentProduce idempotent,
                                                AtomicProduce atomic, HttpTransactions transactions,
-                                               Authorizer authorizer, RecordParser parser, GatewayProperties properties,
+                                               Authorizer authorizer, RecordParser parser, RecordSchemas schemas,
+                                               GatewayProperties properties,
                                                QueryBinder<ProduceRequest> produceParameters, ProblemHandler problems) {
-        Handler handler = new Handler(produce, idempotent, atomic, transactions, authorizer, parser,
+        Handler handler = new Handler(produce, idempotent, atomic, transactions, authorizer, parser, schemas,
                 properties.produce(), produceParameters, problems);
         return RouterFunctions.route(RequestPredicates.POST(PATH)
                         .and(RequestPredicates.contentType(MediaType.APPLICATION_JSON)), handler::produce)
@@ -75,7 +76,7 @@ class JsonProduceRoute {
 
     private record Handler(ProduceService produce, IdempotentProduce idempotent, AtomicProduce atomic,
                            HttpTransactions transactions, Authorizer authorizer, RecordParser parser,
-                           GatewayProperties.Produce settings, QueryBinder<ProduceRequest> parameters,
+                           RecordSchemas schemas, GatewayProperties.Produce settings, QueryBinder<ProduceRequest> parameters,
                            ProblemHandler problems) {
 
         Mono<ServerResponse> atomic(ServerRequest request) {
@@ -112,9 +113,17 @@ class JsonProduceRoute {
                 throw ErrorCode.INVALID_REQUEST.exception(IdempotencyKey.HEADER + " is not supported on " + what
                         + ": a retry after an unknown outcome writes its records again");
             }
-            return read(request).map(bytes -> parser.topicRecords(bytes, given.formats()))
-                    .doOnNext(records -> authorizer.authorizeTopics(request.exchange(), AclOperation.WRITE,
-                            records.stream().map(TopicRecord::topic).distinct().toList()));
+            return read(request).map(bytes -> parser.topicRecords(bytes, given.writing()))
+                    .doOnNext(parsed -> authorizer.authorizeTopics(request.exchange(), AclOperation.WRITE,
+                            parsed.records().stream().map(TopicRecord::topic).distinct().toList()))
+                    .flatMap(parsed -> schemas.conversion(parsed.writing())
+                            .map(conversion -> conversion.applyToTopicRecords(parsed.records())));
+        }
+
+        /** The records of a body, converted with the schemas it names (at once when it names none). */
+        private Mono<List<ProduceRecord>> records(byte[] body, ProduceRequest given) {
+            RecordParser.Parsed<ProduceRecord> parsed = parser.records(body, given.writing());
+            return schemas.conversion(parsed.writing()).map(conversion -> conversion.apply(parsed.records()));
         }
 
         private static Mono<ServerResponse> ok(Object answer) {
@@ -128,11 +137,11 @@ class JsonProduceRoute {
                 IdempotencyKey key = IdempotencyKey.parse(request.headers().firstHeader(IdempotencyKey.HEADER));
                 Mono<byte[]> body = read(request);
                 if (key != null) {
-                    return body.flatMap(bytes -> idempotent.produce(key, topic, bytes, given.formatsAsSent(),
-                                    parser.records(bytes, given.formats()), given.acks(), given.timeout()))
+                    return body.flatMap(bytes -> records(bytes, given).flatMap(records -> idempotent.produce(key,
+                                    topic, bytes, given.formatsAsSent(), records, given.acks(), given.timeout())))
                             .flatMap(Handler::respond);
                 }
-                return body.map(bytes -> parser.records(bytes, given.formats()))
+                return body.flatMap(bytes -> records(bytes, given))
                         .flatMap(records -> produce.produce(topic, records, given.acks(), given.timeout()))
                         .map(ProduceAnswer::new)
                         .flatMap(Handler::respond);

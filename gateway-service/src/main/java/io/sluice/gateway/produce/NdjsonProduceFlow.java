@@ -37,32 +37,46 @@ class NdjsonProduceFlow {
 
     private final ProduceService produce;
     private final RecordParser parser;
+    private final RecordSchemas schemas;
     private final ProducerSessions sessions;
 
-    NdjsonProduceFlow(ProduceService produce, RecordParser parser, ProducerSessions sessions) {
+    NdjsonProduceFlow(ProduceService produce, RecordParser parser, RecordSchemas schemas, ProducerSessions sessions) {
         this.produce = produce;
         this.parser = parser;
+        this.schemas = schemas;
         this.sessions = sessions;
     }
 
+    /**
+     * The stream's results. The schemas {@code writing} names are looked up once, with the topic, before the first
+     * line is read: an unknown one refuses the stream (404); a line whose JSON its schema does not take gets its
+     * INVALID_RECORD as its result, as any bad line does.
+     */
     Flux<RecordResult> produce(String topic, Flux<DataBuffer> body, long maxLineBytes, Acks acks, Duration timeout,
-                               Formats formats) {
+                               RecordWriting writing) {
+        Formats formats = writing.parsing();
+        return produce.topic(topic).then(schemas.conversion(writing))
+                .flatMapMany(conversion -> produce(topic, body, maxLineBytes, acks, timeout, formats, conversion));
+    }
+
+    private Flux<RecordResult> produce(String topic, Flux<DataBuffer> body, long maxLineBytes, Acks acks,
+                                       Duration timeout, Formats formats, RecordSchemas.Conversion conversion) {
         int[] index = {0};
         StreamSession session = new StreamSession(sessions);
         Flux<Line> lines = lines(body, maxLineBytes)
                 .filter(line -> !line.isBlank())
-                .map(line -> parse(line, index[0]++, formats))
+                .map(line -> parse(line, index[0]++, formats, conversion))
                 .onErrorResume(DataBufferLimitException.class, e -> Flux.just(Line.failed(index[0],
                         ErrorCode.REQUEST_TOO_LARGE.exception("Record " + index[0] + " is on a line longer than "
                                 + maxLineBytes + " bytes, the most this gateway accepts; nothing after it was read"))));
-        return produce.topic(topic).thenMany(lines
+        return lines
                 .concatMap(line -> line.record() == null ? Mono.just(line)
                         : produce.check(topic, line.record(), line.index())
                                 .thenReturn(line)
                                 .onErrorResume(SluiceException.class, e -> Mono.just(Line.failed(line.index(), e))))
                 // fairBackpressure: groups wait for the previous one to be produced instead of overflowing.
                 .bufferTimeout(GROUP_RECORDS, GROUP_WAIT, true)
-                .concatMap(group -> produceGroup(topic, group, acks, timeout, session)));
+                .concatMap(group -> produceGroup(topic, group, acks, timeout, session));
     }
 
     /**
@@ -94,10 +108,11 @@ class NdjsonProduceFlow {
         });
     }
 
-    private Line parse(String line, int index, Formats formats) {
+    private Line parse(String line, int index, Formats formats, RecordSchemas.Conversion conversion) {
         try {
-            return new Line(index, parser.record(parser.parse(line.getBytes(StandardCharsets.ISO_8859_1)), index,
-                    formats), null);
+            ProduceRecord record = parser.record(parser.parse(line.getBytes(StandardCharsets.ISO_8859_1)), index,
+                    formats);
+            return new Line(index, conversion.apply(record, index), null);
         } catch (SluiceException e) {
             // The parser's line and column are within this record's line; say which record it is.
             return Line.failed(index, e.getMessage().startsWith("Malformed JSON")

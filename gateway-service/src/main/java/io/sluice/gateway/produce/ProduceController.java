@@ -39,6 +39,6 @@ class ProduceController {
                     + " exactly once"));
         }
         return Flux.defer(() -> ndjson.produce(topic, body, settings.maxRequestSize().toBytes(), request.acks(),
-                request.timeout(), request.formats()));
+                request.timeout(), request.writing()));
     }
 }

@@ -24,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns produce bodies into {@link ProduceRecord}s. A body is a JSON array of records, or an object
  * {@code {"format", "key_format", "value_format", "header_format", "records": [...]}} whose formats win over the
- * query parameters'; each record is {@code {"key", "value", "headers", "partition", "timestamp"}} where headers are an
+ * query parameters' (and so do its schema fields, {@code "value_schema_id"} and the others of
+ * {@link RecordWriting#SCHEMA_PARAMETERS}: a half written with a schema is parsed as {@code json}, and the records
+ * come with the {@link RecordWriting} in force, to be converted once the schema is looked up); each record is {@code {"key", "value", "headers", "partition", "timestamp"}} where headers are an
  * object of name → value (or null) or an array of {@code {"key", "value"}} (repeated names kept in order), and the
  * timestamp is ms since the epoch or an ISO-8601 instant. Any other field is refused, naming it: a misspelt
  * {@code "partiton"} would otherwise be a record sent to a partition nobody chose. Every problem is an
@@ -33,8 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 final class RecordParser {
 
-    private static final Set<String> ENVELOPE_FIELDS = new TreeSet<>(Set.of("format", "key_format", "value_format",
-            "header_format", "records"));
+    private static final Set<String> ENVELOPE_FIELDS = envelopeFields();
     private static final Set<String> RECORD_FIELDS = new TreeSet<>(Set.of("key", "value", "headers", "partition",
             "timestamp"));
     private static final Set<String> TOPIC_RECORD_FIELDS = new TreeSet<>(Set.of("topic", "key", "value", "headers",
@@ -47,6 +48,16 @@ final class RecordParser {
     RecordParser(JsonMapper json, Clock clock) {
         this.json = json;
         this.clock = clock;
+    }
+
+    private static Set<String> envelopeFields() {
+        Set<String> fields = new TreeSet<>(Set.of("format", "key_format", "value_format", "header_format", "records"));
+        fields.addAll(RecordWriting.SCHEMA_PARAMETERS);
+        return fields;
+    }
+
+    /** A body's records, and how they are written: the request's {@link RecordWriting} with the body's fields. */
+    record Parsed<T>(List<T> records, RecordWriting writing) {
     }
 
     JsonNode parse(byte[] body) {
@@ -67,8 +78,21 @@ final class RecordParser {
      * parsed again as a tree, so every answer, and the wording of every problem, is the tree's.
      */
     List<ProduceRecord> records(byte[] body, Formats formats) {
-        List<ProduceRecord> streamed = stream(body, formats);
-        return streamed != null ? streamed : records(parse(body), formats);
+        return records(body, RecordWriting.DEFAULT.withFormats(formats)).records();
+    }
+
+    /**
+     * The records of a JSON produce body written as {@code writing} says, laid over by the body's fields. A body
+     * with schemas is read as a tree: converting its values with their schema costs more than the tree.
+     */
+    Parsed<ProduceRecord> records(byte[] body, RecordWriting writing) {
+        if (!writing.anySchema() && !writing.formats().anySchema()) {
+            List<ProduceRecord> streamed = stream(body, writing.formats());
+            if (streamed != null) {
+                return new Parsed<>(streamed, writing);
+            }
+        }
+        return records(parse(body), writing);
     }
 
     /** The records of {@code body} read token by token, or null when the tree has to decide. */
@@ -112,7 +136,11 @@ final class RecordParser {
             if (format >= 0 && records == null && value == JsonToken.VALUE_STRING) {
                 given[format] = p.getString();
             } else if (format < 0 && value == JsonToken.START_ARRAY) {
-                records = streamRecords(p, formats.with(given[0], given[1], given[2], given[3]));
+                Formats overlaid = formats.with(given[0], given[1], given[2], given[3]);
+                if (overlaid.anySchema()) {
+                    throw NotStreamable.INSTANCE;
+                }
+                records = streamRecords(p, overlaid);
             } else if (format < 0 || records != null || value != JsonToken.VALUE_NULL) {
                 throw NotStreamable.INSTANCE;
             }
@@ -217,15 +245,19 @@ final class RecordParser {
     }
 
     List<ProduceRecord> records(JsonNode body, Formats formats) {
-        return each(body, formats, (node, index, given) -> record(node, index, given, RECORD_FIELDS));
+        return records(body, RecordWriting.DEFAULT.withFormats(formats)).records();
+    }
+
+    Parsed<ProduceRecord> records(JsonNode body, RecordWriting writing) {
+        return each(body, writing, (node, index, given) -> record(node, index, given, RECORD_FIELDS));
     }
 
     /**
      * The records of an atomic produce ({@code POST /v1/records}): a body as {@link #records(JsonNode, Formats)} takes,
      * each record naming its {@code "topic"} too.
      */
-    List<TopicRecord> topicRecords(byte[] body, Formats formats) {
-        return each(parse(body), formats, (node, index, given) -> {
+    Parsed<TopicRecord> topicRecords(byte[] body, RecordWriting writing) {
+        return each(parse(body), writing, (node, index, given) -> {
             ProduceRecord record = record(node, index, given, TOPIC_RECORD_FIELDS);
             JsonNode topic = node.get("topic");
             if (topic == null || !topic.isString() || topic.asString().isEmpty()) {
@@ -242,14 +274,14 @@ final class RecordParser {
         T read(JsonNode node, int index, Formats formats);
     }
 
-    private <T> List<T> each(JsonNode body, Formats formats, RecordReader<T> reader) {
+    private <T> Parsed<T> each(JsonNode body, RecordWriting writing, RecordReader<T> reader) {
         JsonNode records = body;
         if (body.isObject()) {
             refuseUnknownFields(body, ENVELOPE_FIELDS, "The request body");
-            formats = formats.with(text(body, "format"), text(body, "key_format"), text(body, "value_format"),
-                    text(body, "header_format"));
+            writing = writing.with(body);
             records = body.get("records");
         }
+        Formats formats = writing.parsing();
         if (records == null || !records.isArray()) {
             throw ErrorCode.INVALID_REQUEST.exception("The body must be a JSON array of records or an object with a "
                     + "\"records\" array");
@@ -261,7 +293,7 @@ final class RecordParser {
         for (int i = 0; i < records.size(); i++) {
             parsed.add(reader.read(records.get(i), i, formats));
         }
-        return parsed;
+        return new Parsed<>(parsed, writing);
     }
 
     ProduceRecord record(JsonNode node, int index, Formats formats) {
@@ -338,17 +370,6 @@ final class RecordParser {
                     + " must be a string or null");
         }
         return new Header(name, format.serialize(value, json, "value of header '" + name + "' of record " + index));
-    }
-
-    private static String text(JsonNode object, String field) {
-        JsonNode value = object.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isString()) {
-            throw ErrorCode.INVALID_REQUEST.exception(field + " must be a string");
-        }
-        return value.asString();
     }
 
     private static void refuseUnknownFields(JsonNode object, Set<String> known, String what) {

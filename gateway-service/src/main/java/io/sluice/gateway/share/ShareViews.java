@@ -21,17 +21,19 @@ final class ShareViews {
      * A record as readers see it ({@link ConsumedRecord}), locked for the member until {@code lock_expires_at} (epoch
      * milliseconds), to be acknowledged by its {@code acquisition_id}; {@code delivery_count} is 1 the first time.
      */
-    @JsonPropertyOrder({"topic", "partition", "offset", "timestamp", "key", "key_format", "value", "value_format",
-            "headers", "acquisition_id", "lock_expires_at", "delivery_count"})
+    @JsonPropertyOrder({"topic", "partition", "offset", "timestamp", "key", "key_format", "key_schema_id", "value",
+            "value_format", "value_schema_id", "headers", "acquisition_id", "lock_expires_at", "delivery_count"})
     record AcquiredRecord(String topic, int partition, long offset, long timestamp, RenderedValue key,
-                          RecordFormat keyFormat, RenderedValue value, RecordFormat valueFormat,
+                          RecordFormat keyFormat, @JsonInclude(JsonInclude.Include.NON_NULL) Integer keySchemaId,
+                          RenderedValue value, RecordFormat valueFormat,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Integer valueSchemaId,
                           List<ConsumedRecord.HeaderView> headers, long acquisitionId, long lockExpiresAt,
                           int deliveryCount) {
 
         static AcquiredRecord of(ConsumedRecord record, long acquisitionId, long lockExpiresAt, int deliveryCount) {
             return new AcquiredRecord(record.topic(), record.partition(), record.offset(), record.timestamp(),
-                    record.key(), record.keyFormat(), record.value(), record.valueFormat(), record.headers(),
-                    acquisitionId, lockExpiresAt, deliveryCount);
+                    record.key(), record.keyFormat(), record.keySchemaId(), record.value(), record.valueFormat(),
+                    record.valueSchemaId(), record.headers(), acquisitionId, lockExpiresAt, deliveryCount);
         }
     }
 

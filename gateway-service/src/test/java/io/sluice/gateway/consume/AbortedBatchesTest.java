@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.gateway.format.Formats;
+import io.sluice.gateway.format.KnownSchemas;
 import io.sluice.internal.partition.AbortedBatches;
 import io.sluice.internal.partition.FetchResponseCodec.AbortedTransaction;
 import io.sluice.protocol.TopicPartition;
@@ -58,7 +59,7 @@ class AbortedBatchesTest {
 
     private List<String> values(ByteBuffer log, long from, List<AbortedTransaction> aborted) {
         return renderer.render(TP, log.duplicate(), from, 100, Formats.of("string", null, null, null),
-                        AbortedBatches.of(aborted)).stream()
+                        AbortedBatches.of(aborted), KnownSchemas.NONE).stream()
                 .map(record -> JSON.readTree(record.value().toString()).asString()).toList();
     }
 

@@ -163,6 +163,10 @@ class RecordRenderingProperties {
         if (bytes == null) {
             return new Expected(JsonNodeFactory.instance.nullNode(), format);
         }
+        if (format.schemaType() != null) {
+            // No schema is known here: a schema's format falls back as json does.
+            format = RecordFormat.JSON;
+        }
         if (format == RecordFormat.JSON) {
             try {
                 JsonNode tree = JSON.readTree(bytes);

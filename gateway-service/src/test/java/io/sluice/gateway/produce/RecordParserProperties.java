@@ -93,7 +93,7 @@ class RecordParserProperties {
 
     @Provide
     Arbitrary<Formats> formats() {
-        Arbitrary<String> format = Arbitraries.of("json", "string", "binary", "avro").injectNull(0.5);
+        Arbitrary<String> format = Arbitraries.of("json", "string", "binary", "xml").injectNull(0.5);
         Arbitrary<String> headerFormat = Arbitraries.of("string", "binary", "json").injectNull(0.7);
         return Combinators.combine(format, format, format, headerFormat).as((f, k, v, h) -> {
             try {

@@ -81,10 +81,29 @@ public final class BadRequests {
                 post("binary format given a number", RECORDS + "?key_format=binary").json("[{\"key\": 7}]")
                         .is(400, INVALID_RECORD, "key of record 0 must be a base64 string"),
                 post("unknown value_format parameter", RECORDS + "?value_format=xml").json("[{\"value\": 1}]")
-                        .is(400, INVALID_REQUEST, "value_format must be json, string or binary, was 'xml'"),
-                post("unknown key_format in the body", RECORDS).json("{\"key_format\": \"avro\", \"records\": "
+                        .is(400, INVALID_REQUEST, "value_format must be json, string, binary, avro, protobuf or json_schema, was 'xml'"),
+                post("unknown key_format in the body", RECORDS).json("{\"key_format\": \"xml\", \"records\": "
                         + "[{\"value\": 1}]}")
-                        .is(400, INVALID_REQUEST, "key_format must be json, string or binary, was 'avro'"),
+                        .is(400, INVALID_REQUEST, "key_format must be json, string, binary, avro, protobuf or json_schema, was 'xml'"),
+                post("a schema's format in the body without a schema", RECORDS).json("{\"key_format\": \"avro\", "
+                        + "\"records\": [{\"value\": 1}]}")
+                        .is(400, INVALID_REQUEST, "The key format avro needs a schema: give key_schema_id or "
+                                + "key_subject"),
+                post("a schema and a conflicting format", RECORDS + "?value_schema_id=1&value_format=string")
+                        .json("[{\"value\": \"x\"}]")
+                        .is(400, INVALID_REQUEST, "The value format string conflicts with value_schema_id 1"),
+                post("a schema by id and by subject", RECORDS + "?value_schema_id=1&value_subject=s-value")
+                        .json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "Give value_schema_id or value_subject, not both"),
+                post("a schema version without a subject", RECORDS + "?key_schema_version=2")
+                        .json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "key_schema_version needs key_subject"),
+                post("a schema version that is none", RECORDS + "?value_subject=s-value&value_schema_version=0")
+                        .json("[{\"value\": 1}]")
+                        .is(400, INVALID_REQUEST, "value_schema_version must be latest or a version from 1, was '0'"),
+                post("a schema id in the body that is no integer", RECORDS)
+                        .json("{\"value_schema_id\": \"7\", \"records\": [{\"value\": 1}]}")
+                        .is(400, INVALID_REQUEST, "value_schema_id must be an integer"),
                 post("negative partition", RECORDS).json("[{\"value\": 1, \"partition\": -1}]")
                         .is(400, INVALID_RECORD, "partition of record 0 must be an integer >= 0"),
                 post("partition as a string", RECORDS).json("[{\"value\": 1, \"partition\": \"0\"}]")
@@ -121,7 +140,7 @@ public final class BadRequests {
                 post("NDJSON with negative timeout_ms", RECORDS + "?timeout_ms=-5").ndjson("{\"value\": 1}\n")
                         .is(400, INVALID_REQUEST, "timeout_ms must be between 0 and 300000, was -5"),
                 post("NDJSON with unknown value_format", RECORDS + "?value_format=csv").ndjson("{\"value\": 1}\n")
-                        .is(400, INVALID_REQUEST, "value_format must be json, string or binary"));
+                        .is(400, INVALID_REQUEST, "value_format must be json, string, binary, avro, protobuf or json_schema"));
     }
 
     /**
@@ -134,7 +153,9 @@ public final class BadRequests {
         String all = "/v1/topics/%s/records";
         String sse = MediaType.TEXT_EVENT_STREAM_VALUE;
         String ndjson = BadRequest.NDJSON.toString();
-        String produceParams = "this route takes acks, format, header_format, key_format, timeout_ms, value_format";
+        String produceParams = "this route takes acks, format, header_format, key_format, key_message, key_schema_id, "
+                + "key_schema_version, key_subject, timeout_ms, value_format, value_message, value_schema_id, "
+                + "value_schema_version, value_subject";
         String readParams = "this route takes clamp, cursor, format, header_format, isolation_level, key_format, last, "
                 + "max_bytes, max_records, offset, timestamp, value_format, wait_ms";
         String streamParams = "this route takes cursor, format, header_format, isolation_level, key_format, last, "
@@ -148,7 +169,9 @@ public final class BadRequests {
                 post("produce body with an unknown field", RECORDS)
                         .json("{\"value_fromat\": \"string\", \"records\": [{\"value\": \"x\"}]}")
                         .is(400, INVALID_REQUEST, "The request body has an unknown field 'value_fromat'; the fields "
-                                + "there are format, header_format, key_format, records, value_format"),
+                                + "there are format, header_format, key_format, key_message, key_schema_id, "
+                                + "key_schema_version, key_subject, records, value_format, value_message, "
+                                + "value_schema_id, value_schema_version, value_subject"),
                 post("record with a misspelt field", RECORDS).json("[{\"value\": 1}, {\"value\": 2, \"partiton\": 2}]")
                         .is(400, INVALID_REQUEST, "Record 1 has an unknown field 'partiton'; the fields there are "
                                 + "headers, key, partition, timestamp, value"),
@@ -158,9 +181,12 @@ public final class BadRequests {
                 post("timeout_ms over its maximum", RECORDS + "?timeout_ms=300001").json("[{\"value\": 1}]")
                         .is(400, INVALID_REQUEST, "timeout_ms must be between 0 and 300000, was 300001"),
                 post("produce format that is none", RECORDS + "?format=xml").json("[{\"value\": 1}]")
-                        .is(400, INVALID_REQUEST, "format must be json, string or binary, was 'xml'"),
-                post("NDJSON produce format that is none", RECORDS + "?format=avro").ndjson("{\"value\": 1}\n")
-                        .is(400, INVALID_REQUEST, "format must be json, string or binary, was 'avro'"),
+                        .is(400, INVALID_REQUEST, "format must be json, string, binary, avro, protobuf or json_schema, was 'xml'"),
+                post("NDJSON produce format that is none", RECORDS + "?format=xml").ndjson("{\"value\": 1}\n")
+                        .is(400, INVALID_REQUEST, "format must be json, string, binary, avro, protobuf or json_schema, was 'xml'"),
+                post("NDJSON produce in a schema's format without a schema", RECORDS + "?format=avro")
+                        .ndjson("{\"value\": 1}\n")
+                        .is(400, INVALID_REQUEST, "The key format avro needs a schema"),
                 post("produce header_format json", RECORDS + "?header_format=json").json("[{\"value\": 1}]")
                         .is(400, INVALID_REQUEST, "header_format must be string or binary, was 'json'"),
                 post("header_format in the body that is none", RECORDS)
@@ -230,13 +256,13 @@ public final class BadRequests {
                         .is(400, INVALID_REQUEST, "Unknown query parameter 'max_record'; "
                                 + (accept.equals(sse) ? streamParams : readParams)));
                 cases.add(get(route + as + " read with a format that is none", path + "?format=xml").accepting(accept)
-                        .is(400, INVALID_REQUEST, "format must be json, string or binary, was 'xml'"));
+                        .is(400, INVALID_REQUEST, "format must be json, string, binary, avro, protobuf or json_schema, was 'xml'"));
                 cases.add(get(route + as + " read with an isolation level that is none",
                         path + "?isolation_level=serializable").accepting(accept)
                         .is(400, INVALID_REQUEST,
                                 "isolation_level must be read_uncommitted or read_committed, was 'serializable'"));
                 cases.add(get(route + as + " read with value_format that is none", path + "?value_format=csv")
-                        .accepting(accept).is(400, INVALID_REQUEST, "value_format must be json, string or binary"));
+                        .accepting(accept).is(400, INVALID_REQUEST, "value_format must be json, string, binary, avro, protobuf or json_schema"));
                 cases.add(get(route + as + " read with header_format json", path + "?header_format=json")
                         .accepting(accept).is(400, INVALID_REQUEST, "header_format must be string or binary"));
                 cases.add(get(route + as + " read of the last 10001", path + "?last=10001").accepting(accept)
@@ -308,8 +334,8 @@ public final class BadRequests {
                 get("max_bytes 0", p0 + "?max_bytes=0").is(400, INVALID_REQUEST, "max_bytes must be between 1 and"),
                 get("negative wait_ms", p0 + "?wait_ms=-1").is(400, INVALID_REQUEST, "wait_ms must be between 0 and 30000, was -1"),
                 get("clamp not a boolean", p0 + "?clamp=maybe").is(400, INVALID_REQUEST, "maybe"),
-                get("unknown key_format", p0 + "?key_format=avro")
-                        .is(400, INVALID_REQUEST, "key_format must be json, string or binary"),
+                get("unknown key_format", p0 + "?key_format=xml")
+                        .is(400, INVALID_REQUEST, "key_format must be json, string, binary, avro, protobuf or json_schema"),
                 get("negative partition", "/v1/topics/%s/partitions/-1/records")
                         .is(404, UNKNOWN_PARTITION, "there is no partition -1"),
                 get("partition the topic does not have", "/v1/topics/%s/partitions/" + PARTITIONS + "/records")
