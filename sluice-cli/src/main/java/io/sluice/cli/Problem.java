@@ -13,8 +13,10 @@ record Problem(int status, String errorCode, String title, String detail, boolea
     /** A problem from the gateway's answer; an answer that is not a problem keeps its status and a piece of its text. */
     static Problem of(int status, JsonNode body, String text) {
         if (body != null && body.isObject() && body.has("error_code")) {
+            // The schema registry answers Confluent's errors: a numeric error_code and a message.
             return new Problem(status, body.path("error_code").asString(""), body.path("title").asString(""),
-                    body.path("detail").asString(""), body.path("retriable").asBoolean(false), body);
+                    body.path("detail").asString(body.path("message").asString("")),
+                    body.path("retriable").asBoolean(status == 429 || status >= 502 && status <= 504), body);
         }
         String excerpt = text == null ? "" : text.strip();
         if (excerpt.length() > 200) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         subcommands = {TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, GroupCommand.class,
                 ShareGroupCommand.class,
                 TransactionCommand.class, AclCommand.class, ClusterCommand.class, ReassignmentCommand.class,
-                NodeCommand.class, AutoComplete.GenerateCompletion.class,
+                NodeCommand.class, SchemaCommand.class, AutoComplete.GenerateCompletion.class,
                 HelpCommand.class},
         description = {"Sluice from a terminal: topics, produce, consume, consumer and share groups, transactions, ACLs, partition "
                 + "moves, node decommissioning and the "

@@ -430,6 +430,41 @@ class CliIT {
     }
 
     @Test
+    void aSchemaIsRegisteredListedDiffedCheckedConfiguredAndDeleted() throws IOException {
+        String user = "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"cli\",\"fields\":["
+                + "{\"name\":\"name\",\"type\":\"string\"}%s]}";
+        Path v1 = Files.writeString(dir.resolve("v1.avsc"), user.formatted(""));
+        Path v2 = Files.writeString(dir.resolve("v2.avsc"),
+                user.formatted(",{\"name\":\"age\",\"type\":\"int\",\"default\":0}"));
+        Path broken = Files.writeString(dir.resolve("broken.avsc"), user.replace("string", "long").formatted(""));
+
+        Run first = sluice("", "schema", "register", "cli-users-value", v1.toString());
+        Run second = sluice("", "schema", "register", "cli-users-value", v2.toString());
+        Run subjects = sluice("", "schema", "subjects", "--prefix", "cli-");
+        Run versions = sluice("", "schema", "versions", "cli-users-value");
+        Run diff = sluice("", "schema", "diff", "cli-users-value", "1", "2");
+        Run check = sluice("", "schema", "check", "cli-users-value", broken.toString());
+        Run get = sluice("", "schema", "get", "cli-users-value", "1");
+        Run level = sluice("", "schema", "config", "cli-users-value", "--set", "full");
+        Run missing = sluice("", "schema", "get", "cli-nobody-value");
+        Run deleted = sluice("", "schema", "delete", "cli-users-value");
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).matches("Registered under cli-users-value: schema id \\d+, version 1\n");
+        assertThat(second.out()).contains("version 2");
+        assertThat(subjects.out()).contains("cli-users-value").contains("AVRO");
+        assertThat(versions.lines()).hasSize(3);
+        assertThat(diff.lines()).contains("+    \"name\" : \"age\",");
+        assertThat(check.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(check.out()).startsWith("Not compatible with cli-users-value:").contains("TYPE_MISMATCH");
+        assertThat(get.out()).startsWith("cli-users-value version 1").doesNotContain("age");
+        assertThat(level.out()).isEqualTo("cli-users-value is now: FULL\n");
+        assertThat(missing.exit()).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(missing.err()).startsWith("40401 (404): Subject 'cli-nobody-value' not found.");
+        assertThat(deleted.out()).isEqualTo("Deleted versions of cli-users-value: [1, 2]\n");
+    }
+
+    @Test
     void anUnknownTopicIsOneLineOnStderrAndExitFour() {
         Run consume = sluice("", "consume", "no-such-topic");
         Run describe = sluice("", "topic", "describe", "no-such-topic");
