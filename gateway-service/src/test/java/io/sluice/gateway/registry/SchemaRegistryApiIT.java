@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.gateway.testing.SharedGatewayCluster;
+import io.sluice.launcher.LocalCluster;
+import io.sluice.testing.Waits;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,6 +130,27 @@ class SchemaRegistryApiIT {
         assertThat(values(cluster.call("DELETE", BASE + "/subjects/api-delete-value?permanent=true", null, null)))
                 .containsExactly("1");
         assertThat(values(get("/subjects?deleted=true"))).doesNotContain("api-delete-value");
+    }
+
+    /**
+     * The registry is the metadata's: a coordinator SIGKILLed and started again (on the Redis it left) answers every
+     * subject and version, and gives the next schema an id no schema had.
+     */
+    @Test
+    void theRegistryOutlivesItsCoordinatorsDeathAndNeverGivesAnIdTwice() {
+        int before = register("api-failover-value", USER_V1).path("id").asInt();
+
+        cluster.processes().kill(LocalCluster.COORDINATOR);
+        cluster.processes().start(LocalCluster.COORDINATOR);
+        Response versions = Waits.await("the registry answering again", Duration.ofSeconds(90), () -> {
+            Response answer = get("/subjects/api-failover-value/versions");
+            return answer.status() == 200 ? answer : null;
+        });
+        int after = register("api-failover-value", USER_V2).path("id").asInt();
+
+        assertThat(values(versions)).containsExactly("1");
+        assertThat(after).isGreaterThan(before);
+        assertThat(ok(get("/subjects/api-failover-value/versions/2")).path("id").asInt()).isEqualTo(after);
     }
 
     @Test
