@@ -3,12 +3,9 @@ package io.sluice.gateway.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.NodeScripts;
 import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.testing.Commands;
-import io.sluice.testing.RequiredTools;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,29 +26,15 @@ public class KafkaJsIT {
 
     /** The kafkajs release the scripts run on (this one's, and the schema registry clients'). */
     public static final String KAFKAJS_VERSION = "2.2.4";
-    private static final Duration NPM_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
 
     private static GatewayCluster cluster;
-    private static Path node;
-    private static Path workDir;
+    private static NodeScripts roundtrip;
 
     @BeforeAll
-    static void installKafkaJs(GatewayCluster shared) throws Exception {
+    static void installKafkaJs(GatewayCluster shared) {
         cluster = shared;
-        node = RequiredTools.require("node", "nodejs");
-        Path npm = RequiredTools.require("npm", "npm");
-        workDir = Path.of("target", "kafkajs").toAbsolutePath();
-        Files.createDirectories(workDir);
-        Files.copy(Path.of("src/test/resources/kafkajs/roundtrip.js"), workDir.resolve("roundtrip.js"),
-                StandardCopyOption.REPLACE_EXISTING);
-        if (!Files.isDirectory(workDir.resolve("node_modules/kafkajs"))) {
-            Commands.Run install = Commands.run(List.of(npm.toString(), "install", "--no-audit", "--no-fund",
-                    "--prefix", workDir.toString(), "kafkajs@" + KAFKAJS_VERSION), "", NPM_TIMEOUT);
-            assertThat(install.ended()).as("npm install kafkajs@%s ends", KAFKAJS_VERSION).isTrue();
-            assertThat(install.exitCode()).as("npm install kafkajs@%s: %s", KAFKAJS_VERSION, install.out())
-                    .isZero();
-        }
+        roundtrip = NodeScripts.install("kafkajs", "kafkajs/roundtrip.js", "kafkajs@" + KAFKAJS_VERSION);
     }
 
     /**
@@ -62,8 +45,8 @@ public class KafkaJsIT {
     void kafkajsProducesTransactsConsumesInAGroupAndCommits() throws Exception {
         String topic = "kafkajs-roundtrip";
         cluster.createTopic(topic, 3, 3, Map.of());
-        Commands.Run script = Commands.run(List.of(node.toString(), workDir.resolve("roundtrip.js").toString(),
-                cluster.kafkaBootstrap(), topic, Long.toString(System.currentTimeMillis())), "", SCRIPT_TIMEOUT);
+        Commands.Run script = roundtrip.run(SCRIPT_TIMEOUT, cluster.kafkaBootstrap(), topic,
+                Long.toString(System.currentTimeMillis()));
         assertThat(script.ended()).as("roundtrip.js ends within %s", SCRIPT_TIMEOUT).isTrue();
         assertThat(script.exitCode()).as("roundtrip.js (its errors above): %s", script.out()).isZero();
         List<String> lines = script.out().lines().toList();

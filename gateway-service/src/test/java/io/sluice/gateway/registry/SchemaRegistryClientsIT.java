@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.kafka.KafkaJsIT;
 import io.sluice.gateway.testing.GatewayCluster;
+import io.sluice.gateway.testing.NodeScripts;
 import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.testing.Commands;
-import io.sluice.testing.RequiredTools;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,33 +29,18 @@ class SchemaRegistryClientsIT {
 
     static final String KAFKAJS_REGISTRY_VERSION = "4.1.0";
     static final String CONFLUENT_REGISTRY_VERSION = "1.10.1";
-    private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
 
     private static GatewayCluster cluster;
-    private static Path node;
-    private static Path workDir;
+    private static NodeScripts clients;
 
     @BeforeAll
-    static void installTheClients(GatewayCluster shared) throws Exception {
+    static void installTheClients(GatewayCluster shared) {
         cluster = shared;
-        node = RequiredTools.require("node", "nodejs");
-        Path npm = RequiredTools.require("npm", "npm");
-        workDir = Path.of("target", "schema-registry-clients").toAbsolutePath();
-        Files.createDirectories(workDir);
-        Files.copy(Path.of("src/test/resources/schema-registry/clients.js"), workDir.resolve("clients.js"),
-                StandardCopyOption.REPLACE_EXISTING);
-        if (!Files.isDirectory(workDir.resolve("node_modules/@confluentinc/schemaregistry"))) {
-            List<String> packages = List.of("kafkajs@" + KafkaJsIT.KAFKAJS_VERSION,
-                    "@kafkajs/confluent-schema-registry@" + KAFKAJS_REGISTRY_VERSION,
-                    "@confluentinc/schemaregistry@" + CONFLUENT_REGISTRY_VERSION);
-            List<String> command = new ArrayList<>(List.of(npm.toString(), "install", "--no-audit",
-                    "--no-fund", "--prefix", workDir.toString()));
-            command.addAll(packages);
-            Commands.Run install = Commands.run(command, "", NPM_TIMEOUT);
-            assertThat(install.ended()).as("npm install %s ends", packages).isTrue();
-            assertThat(install.exitCode()).as("npm install %s: %s", packages, install.out()).isZero();
-        }
+        clients = NodeScripts.install("schema-registry-clients", "schema-registry/clients.js",
+                "@confluentinc/schemaregistry@" + CONFLUENT_REGISTRY_VERSION,
+                "@kafkajs/confluent-schema-registry@" + KAFKAJS_REGISTRY_VERSION,
+                "kafkajs@" + KafkaJsIT.KAFKAJS_VERSION);
     }
 
     @Test
@@ -67,8 +48,8 @@ class SchemaRegistryClientsIT {
         String topic = "registry-clients";
         cluster.createTopic(topic, 1, 3, Map.of());
 
-        Commands.Run script = Commands.run(List.of(node.toString(), workDir.resolve("clients.js").toString(),
-                cluster.gatewayUrl() + "/schema-registry", cluster.kafkaBootstrap(), topic), "", SCRIPT_TIMEOUT);
+        Commands.Run script = clients.run(SCRIPT_TIMEOUT, cluster.gatewayUrl() + "/schema-registry",
+                cluster.kafkaBootstrap(), topic);
 
         assertThat(script.ended()).as("clients.js ends within %s", SCRIPT_TIMEOUT).isTrue();
         assertThat(script.exitCode()).as("clients.js (its errors above): %s", script.out()).isZero();
