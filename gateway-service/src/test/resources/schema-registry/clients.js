@@ -1,6 +1,7 @@
 // Confluent's schema registry clients from npm (written by nobody here) against Sluice's registry and Kafka listener:
 // @kafkajs/confluent-schema-registry registers Avro, Protobuf and JSON Schema schemas, encodes a record with each and
-// decodes it; kafkajs produces the Avro record and reads it back, and the other client decodes it;
+// decodes it; kafkajs produces the Avro record and reads it back, the other client decodes it, and Sluice's HTTP API
+// reads it as JSON (value_format=avro);
 // @confluentinc/schemaregistry (Confluent's own) looks the schema up, serializes with its Avro serializer and
 // deserializes what the first client encoded; an incompatible schema is refused with 409.
 //
@@ -81,6 +82,13 @@ async function main() {
   await consumer.disconnect();
   summary.consumedDecoded = await registry.decode(consumed);
   console.log('produced and consumed through Kafka');
+
+  // The record the client encoded, read back over Sluice's HTTP API as JSON, decoded by the gateway with its schema.
+  const gateway = registryUrl.replace(/\/schema-registry$/, '');
+  const page = await (await fetch(`${gateway}/v1/topics/${topic}/partitions/0/records?offset=earliest`
+    + '&value_format=avro')).json();
+  summary.httpRead = { value: page.records[0].value, format: page.records[0].value_format,
+    schemaId: page.records[0].value_schema_id };
 
   const client = new confluent.SchemaRegistryClient({ baseURLs: [registryUrl] });
   const latest = await client.getLatestSchemaMetadata(subject);
