@@ -15,7 +15,6 @@ import io.sluice.protocol.record.BufferBatchIterator;
 import io.sluice.protocol.record.CorruptRecordException;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
-import io.sluice.protocol.schema.SchemaType;
 import io.sluice.schema.InvalidPayloadException;
 import io.sluice.schema.InvalidSchemaException;
 import io.sluice.schema.ParsedSchema;
@@ -62,12 +61,33 @@ final class RecordSchemaChecks {
     static final int MAX_RECORD_ERRORS = 64;
     private static final long STATE_MAX_AGE_NANOS = Duration.ofSeconds(STATE_MAX_AGE_SECONDS).toNanos();
 
-    /** A key or value to check: where it is, which half, and its bytes. */
-    private record Candidate(int entry, int index, boolean isKey, byte[] bytes) {
+    /** A key or value to check: where it is (entry, record index, topic), which half, its topic's rules, its bytes. */
+    private record Candidate(int entry, int index, String topic, boolean isKey, SchemaValidation.Side side,
+                             byte[] bytes) {
+
+        String half() {
+            return isKey ? "key" : "value";
+        }
+    }
+
+    /**
+     * A candidate read once against the schemas its request names: its schema id, the wire format taken apart, and the
+     * subject its topic's strategy names — or why it cannot be read so ({@code problem}, then the rest is null).
+     */
+    private record Reading(Candidate candidate, Integer id, ParsedSchema schema, WirePayload payload, String subject,
+                           String problem) {
+
+        static Reading refused(Candidate candidate, String problem) {
+            return new Reading(candidate, null, null, null, null, problem);
+        }
     }
 
     /** The registry's subjects as last read, with when. */
     private record Subjects(Map<String, Set<Integer>> ids, long readAt) {
+
+        boolean holds(Reading reading) {
+            return ids.getOrDefault(reading.subject(), Set.of()).contains(reading.id());
+        }
     }
 
     private final SchemaRegistryApi registry;
@@ -88,9 +108,10 @@ final class RecordSchemaChecks {
                                                                Function<TopicPartition, SchemaValidation> rules) {
         List<Candidate> candidates = new ArrayList<>();
         for (int entry = 0; entry < request.size(); entry++) {
-            SchemaValidation validation = rules.apply(request.get(entry).partition());
+            TopicPartition tp = request.get(entry).partition();
+            SchemaValidation validation = rules.apply(tp);
             if (validation.any()) {
-                collect(entry, request.get(entry).batches(), validation, candidates);
+                collect(entry, tp.topic(), request.get(entry).batches(), validation, candidates);
             }
         }
         if (candidates.isEmpty()) {
@@ -104,12 +125,13 @@ final class RecordSchemaChecks {
                                         && s.errorCode() == ErrorCode.SCHEMA_NOT_FOUND,
                                 e -> Mono.just(Map.entry(id, Optional.<ParsedSchema>empty()))))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .flatMap(parsed -> subjects(request, rules, candidates, parsed)
-                        .map(known -> refusals(request, rules, candidates, parsed, known)));
+                .map(parsed -> candidates.stream().map(candidate -> read(candidate, parsed)).toList())
+                .flatMap(readings -> subjects(readings).map(known -> refusals(request, readings, known)));
     }
 
     /** Every checked key and value of the entry's records, with its position among them. */
-    private static void collect(int entry, ByteBuffer batches, SchemaValidation validation, List<Candidate> out) {
+    private static void collect(int entry, String topic, ByteBuffer batches, SchemaValidation validation,
+                                List<Candidate> out) {
         int index = 0;
         try {
             for (RecordBatch batch : BufferBatchIterator.batches(batches.duplicate())) {
@@ -118,10 +140,10 @@ final class RecordSchemaChecks {
                 }
                 for (Record record : batch.records()) {
                     if (validation.key().checked() && record.key() != null) {
-                        out.add(new Candidate(entry, index, true, record.key()));
+                        out.add(new Candidate(entry, index, topic, true, validation.key(), record.key()));
                     }
                     if (validation.value().checked() && record.value() != null) {
-                        out.add(new Candidate(entry, index, false, record.value()));
+                        out.add(new Candidate(entry, index, topic, false, validation.value(), record.value()));
                     }
                     index++;
                 }
@@ -132,21 +154,42 @@ final class RecordSchemaChecks {
         }
     }
 
+    /** The candidate taken apart once: its id, schema, payload and subject, or why not. */
+    private static Reading read(Candidate candidate, Map<Integer, Optional<ParsedSchema>> parsed) {
+        String half = candidate.half();
+        Optional<Integer> id = idOf(candidate.bytes());
+        if (id.isEmpty()) {
+            return Reading.refused(candidate, "the " + half + " is not in the Confluent wire format (a magic byte 0 "
+                    + "and a 4-byte schema id)");
+        }
+        Optional<ParsedSchema> schema = parsed.getOrDefault(id.get(), Optional.empty());
+        if (schema.isEmpty()) {
+            return Reading.refused(candidate, "the " + half + "'s schema id " + id.get() + " is not registered");
+        }
+        WirePayload payload;
+        try {
+            payload = WireFormat.decode(ByteBuffer.wrap(candidate.bytes()), schema.get().type());
+        } catch (InvalidPayloadException e) {
+            return Reading.refused(candidate, "the " + half + " does not decode: " + e.getMessage());
+        }
+        SchemaValidation.SubjectNaming naming = candidate.side().naming();
+        String subject;
+        try {
+            subject = naming.subject(candidate.topic(), candidate.isKey(),
+                    naming == SchemaValidation.SubjectNaming.TOPIC ? null
+                            : schema.get().recordName(payload.messageIndexes()));
+        } catch (InvalidPayloadException e) {
+            return Reading.refused(candidate, "the " + half + "'s message indexes " + payload.messageIndexes()
+                    + " select no message of schema " + id.get());
+        }
+        return new Reading(candidate, id.get(), schema.get(), payload, subject, null);
+    }
+
     /** The registry's subjects, read again if one of the ids named is not listed for its subject, or they aged. */
-    private Mono<Subjects> subjects(List<PartitionBatches> request, Function<TopicPartition, SchemaValidation> rules,
-                                    List<Candidate> candidates, Map<Integer, Optional<ParsedSchema>> parsed) {
+    private Mono<Subjects> subjects(List<Reading> readings) {
         Subjects known = subjects;
         boolean fresh = nanoClock.getAsLong() - known.readAt() < STATE_MAX_AGE_NANOS;
-        boolean complete = candidates.stream().allMatch(candidate -> {
-            Optional<Integer> id = idOf(candidate.bytes());
-            Optional<ParsedSchema> schema = id.flatMap(parsed::get);
-            if (schema.isEmpty()) {
-                return true;
-            }
-            String subject = subject(request, rules, candidate, schema.get());
-            return subject == null || known.ids().getOrDefault(subject, Set.of()).contains(id.get());
-        });
-        if (fresh && complete) {
+        if (fresh && readings.stream().allMatch(reading -> reading.problem() != null || known.holds(reading))) {
             return Mono.just(known);
         }
         long reading = nanoClock.getAsLong();
@@ -157,15 +200,14 @@ final class RecordSchemaChecks {
         });
     }
 
-    private Map<Integer, ProduceResponse.PartitionResult> refusals(List<PartitionBatches> request,
-            Function<TopicPartition, SchemaValidation> rules, List<Candidate> candidates,
-            Map<Integer, Optional<ParsedSchema>> parsed, Subjects known) {
+    private static Map<Integer, ProduceResponse.PartitionResult> refusals(List<PartitionBatches> request,
+                                                                          List<Reading> readings, Subjects known) {
         Map<Integer, List<ProduceResponse.RecordError>> errors = new HashMap<>();
-        for (Candidate candidate : candidates) {
-            String problem = problem(request, rules, candidate, parsed, known);
+        for (Reading reading : readings) {
+            String problem = problem(reading, known);
             if (problem != null) {
-                errors.computeIfAbsent(candidate.entry(), e -> new ArrayList<>())
-                        .add(new ProduceResponse.RecordError(candidate.index(), problem));
+                errors.computeIfAbsent(reading.candidate().entry(), e -> new ArrayList<>())
+                        .add(new ProduceResponse.RecordError(reading.candidate().index(), problem));
             }
         }
         Map<Integer, ProduceResponse.PartitionResult> refused = new HashMap<>();
@@ -182,66 +224,24 @@ final class RecordSchemaChecks {
         return refused;
     }
 
-    /** Why the candidate is refused, or null. */
-    private String problem(List<PartitionBatches> request, Function<TopicPartition, SchemaValidation> rules,
-                           Candidate candidate, Map<Integer, Optional<ParsedSchema>> parsed, Subjects known) {
-        String half = candidate.isKey() ? "key" : "value";
-        Optional<Integer> id = idOf(candidate.bytes());
-        if (id.isEmpty()) {
-            return "the " + half + " is not in the Confluent wire format (a magic byte 0 and a 4-byte schema id)";
+    /** Why the read candidate is refused, or null. */
+    private static String problem(Reading reading, Subjects known) {
+        if (reading.problem() != null) {
+            return reading.problem();
         }
-        Optional<ParsedSchema> schema = parsed.get(id.get());
-        if (schema == null || schema.isEmpty()) {
-            return "the " + half + "'s schema id " + id.get() + " is not registered";
+        String half = reading.candidate().half();
+        if (!known.holds(reading)) {
+            return "the " + half + "'s schema id " + reading.id() + " is not registered for subject '"
+                    + reading.subject() + "'";
         }
-        WirePayload payload;
-        String subject;
-        try {
-            payload = WireFormat.decode(ByteBuffer.wrap(candidate.bytes()), schema.get().type());
-            subject = subject(request, rules, candidate, schema.get());
-        } catch (InvalidPayloadException e) {
-            return "the " + half + " does not decode: " + e.getMessage();
-        }
-        if (subject == null) {
-            return "the " + half + "'s message indexes " + payload.messageIndexes() + " select no message of schema "
-                    + id.get();
-        }
-        if (!known.ids().getOrDefault(subject, Set.of()).contains(id.get())) {
-            return "the " + half + "'s schema id " + id.get() + " is not registered for subject '" + subject + "'";
-        }
-        SchemaValidation.Side side = side(request, rules, candidate);
-        if (side.content()) {
+        if (reading.candidate().side().content()) {
             try {
-                schema.get().validate(payload.payload(), payload.messageIndexes());
+                reading.schema().validate(reading.payload().payload(), reading.payload().messageIndexes());
             } catch (InvalidPayloadException e) {
-                return "the " + half + " does not match its schema " + id.get() + ": " + e.getMessage();
+                return "the " + half + " does not match its schema " + reading.id() + ": " + e.getMessage();
             }
         }
         return null;
-    }
-
-    /** The candidate's subject under its topic's naming (null when its indexes name no Protobuf message). */
-    private static String subject(List<PartitionBatches> request, Function<TopicPartition, SchemaValidation> rules,
-                                  Candidate candidate, ParsedSchema schema) {
-        TopicPartition tp = request.get(candidate.entry()).partition();
-        SchemaValidation.SubjectNaming naming = side(request, rules, candidate).naming();
-        if (naming == SchemaValidation.SubjectNaming.TOPIC) {
-            return naming.subject(tp.topic(), candidate.isKey(), null);
-        }
-        try {
-            List<Integer> indexes = schema.type() == SchemaType.PROTOBUF
-                    ? WireFormat.decode(ByteBuffer.wrap(candidate.bytes()), SchemaType.PROTOBUF).messageIndexes()
-                    : List.of();
-            return naming.subject(tp.topic(), candidate.isKey(), schema.recordName(indexes));
-        } catch (InvalidPayloadException e) {
-            return null;
-        }
-    }
-
-    private static SchemaValidation.Side side(List<PartitionBatches> request,
-                                              Function<TopicPartition, SchemaValidation> rules, Candidate candidate) {
-        SchemaValidation validation = rules.apply(request.get(candidate.entry()).partition());
-        return candidate.isKey() ? validation.key() : validation.value();
     }
 
     /** The schema id of Confluent's wire format, if the bytes have its header. */
