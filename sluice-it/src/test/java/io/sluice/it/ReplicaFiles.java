@@ -4,6 +4,7 @@ import io.sluice.protocol.record.FileBatch;
 import io.sluice.protocol.record.FileBatchIterator;
 import io.sluice.protocol.record.Record;
 import io.sluice.protocol.record.RecordBatch;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
  * The record batches a replica holds on disk, read straight from its segment files ({@code *.log}, in base offset
  * order) with {@link FileBatchIterator}, as a service would find them on restart. Reading a live replica's files is
  * safe (the tests only read) and sees what the service has written so far; a batch being written is left out as a
- * torn tail.
+ * torn tail, and a file truncated while it is read ends the reading where it was cut.
  */
 public final class ReplicaFiles {
 
@@ -57,6 +58,8 @@ public final class ReplicaFiles {
                     batches.add(new StoredBatch(batch.baseOffset(), batch.lastOffset(), batch.partitionLeaderEpoch(),
                             batch.sizeInBytes(), sha256(loaded.buffer())));
                 }
+            } catch (EOFException e) {
+                return batches; // cut under the reader: see read
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -91,6 +94,10 @@ public final class ReplicaFiles {
                 }
             } catch (NoSuchFileException e) {
                 // A segment deleted (retention, truncation) between listing and reading: what is left is read.
+            } catch (EOFException e) {
+                // The file was cut shorter after its size was taken (a follower truncating to its new leader's
+                // log): the rest is being rewritten, so reading stops here as it does at a batch being rewritten.
+                return new Contents(batches, records);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
