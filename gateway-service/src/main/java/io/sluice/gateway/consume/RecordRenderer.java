@@ -100,8 +100,8 @@ class RecordRenderer {
         if (!formats.anySchema()) {
             return Set.of();
         }
-        boolean keys = formats.keys().schemaType() != null;
-        boolean values = formats.values().schemaType() != null;
+        boolean keys = formats.keys().withSchema();
+        boolean values = formats.values().withSchema();
         Set<Integer> ids = new HashSet<>();
         for (RecordBatch batch : BufferBatchIterator.batches(records)) {
             if (batch.isControlBatch() || batch.lastOffset() < from) {

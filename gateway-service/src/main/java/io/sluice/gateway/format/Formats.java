@@ -12,9 +12,9 @@ public record Formats(RecordFormat keys, RecordFormat values, RecordFormat heade
 
     public static final Formats DEFAULT = new Formats(RecordFormat.JSON, RecordFormat.JSON, RecordFormat.STRING);
 
-    /** Whether keys or values are asked for in a schema's format (avro, protobuf, json_schema). */
+    /** Whether keys or values are asked for in a schema's format (avro, protobuf, json_schema, schema). */
     public boolean anySchema() {
-        return keys.schemaType() != null || values.schemaType() != null;
+        return keys.withSchema() || values.withSchema();
     }
 
     /** The query parameters that name formats. */

@@ -34,7 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
  * in Confluent's wire format ({@link WireFormat}: magic byte 0, the schema id, Protobuf's message indexes, the
  * payload), read and written as their JSON: Avro's JSON encoding, Protobuf's JSON mapping, the JSON Schema document
  * itself. A produce converts with the schema it names ({@code value_schema_id}, {@code value_subject}); a read decodes
- * with the schema the value's id names, once looked up ({@link KnownSchemas}).
+ * with the schema the value's id names, once looked up ({@link KnownSchemas}). {@code schema} is any of the three:
+ * a read decodes with whatever schema the id names and tags the value with that schema's format, for a topic whose
+ * records' types the reader does not know (a console browsing it).
  *
  * <p>Reading renders stored bytes in the asked format when they allow it, and otherwise falls back, telling the
  * reader which rendering it got ({@link RenderedValue#format}): under {@code json}, bytes that are not JSON are a
@@ -49,9 +51,11 @@ public enum RecordFormat {
     BINARY(null),
     AVRO(SchemaType.AVRO),
     PROTOBUF(SchemaType.PROTOBUF),
-    JSON_SCHEMA(SchemaType.JSON);
+    JSON_SCHEMA(SchemaType.JSON),
+    /** A registered schema of any type: read as that type's format. */
+    SCHEMA(null);
 
-    private static final String NAMES = "json, string, binary, avro, protobuf or json_schema";
+    private static final String NAMES = "json, string, binary, avro, protobuf, json_schema or schema";
 
     private final SchemaType schemaType;
 
@@ -59,9 +63,14 @@ public enum RecordFormat {
         this.schemaType = schemaType;
     }
 
-    /** The type of the registered schemas this format is written with; null for json, string and binary. */
+    /** The type of the registered schemas this format is written with; null for json, string, binary and schema. */
     public SchemaType schemaType() {
         return schemaType;
+    }
+
+    /** Whether values in this format are written and read with a registered schema: avro … json_schema, schema. */
+    public boolean withSchema() {
+        return schemaType != null || this == SCHEMA;
     }
 
     /** The format of values written with a schema of {@code type}. */
@@ -114,7 +123,7 @@ public enum RecordFormat {
         if (node.isString()) {
             return serialize(node.asString(), json, what);
         }
-        if (this == JSON || schemaType != null) {
+        if (this == JSON || withSchema()) {
             return json.writeValueAsBytes(node);
         }
         throw ErrorCode.INVALID_RECORD.exception("The " + what + (this == STRING
@@ -124,7 +133,7 @@ public enum RecordFormat {
     /** The stored bytes of a JSON string {@code text}, as {@link #serialize(JsonNode, JsonMapper, String)} stores it. */
     public byte[] serialize(String text, JsonMapper json, String what) {
         return switch (this) {
-            case JSON, AVRO, PROTOBUF, JSON_SCHEMA -> jsonString(text, json);
+            case JSON, AVRO, PROTOBUF, JSON_SCHEMA, SCHEMA -> jsonString(text, json);
             case STRING -> text.getBytes(StandardCharsets.UTF_8);
             case BINARY -> {
                 try {
@@ -172,7 +181,7 @@ public enum RecordFormat {
         if (bytes == null) {
             return RenderedValue.nullIn(this);
         }
-        if (schemaType != null) {
+        if (withSchema()) {
             RenderedValue decoded = decode(bytes, json, schemas);
             return decoded != null ? decoded : JSON.render(bytes, json);
         }
@@ -191,7 +200,7 @@ public enum RecordFormat {
 
     /**
      * {@code bytes} decoded with their schema, or null when they are not in the wire format, or their schema is not
-     * known or of another type, or does not decode them.
+     * known or of another type than this format's, or does not decode them.
      */
     private RenderedValue decode(byte[] bytes, JsonMapper json, KnownSchemas schemas) {
         if (bytes.length < WireFormat.HEADER_SIZE || bytes[0] != WireFormat.MAGIC) {
@@ -200,16 +209,16 @@ public enum RecordFormat {
         ByteBuffer value = ByteBuffer.wrap(bytes);
         int id = WireFormat.schemaId(value);
         ParsedSchema schema = schemas.schema(id);
-        if (schema == null || schema.type() != schemaType) {
+        if (schema == null || (schemaType != null && schema.type() != schemaType)) {
             return null;
         }
         try {
-            WirePayload payload = WireFormat.decode(value, schemaType);
+            WirePayload payload = WireFormat.decode(value, schema.type());
             String text = schema.toJson(payload.payload(), payload.messageIndexes());
             // A JSON Schema payload is the JSON its producer wrote, whitespace and all: made compact, as every rendered
             // value is (an NDJSON line is one record).
             String compact = compactJson(text.getBytes(StandardCharsets.UTF_8), json);
-            return compact == null ? null : RenderedValue.decoded(this, id, compact);
+            return compact == null ? null : RenderedValue.decoded(of(schema.type()), id, compact);
         } catch (InvalidPayloadException e) {
             return null;
         }

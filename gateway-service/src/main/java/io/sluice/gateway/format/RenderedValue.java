@@ -88,7 +88,7 @@ public final class RenderedValue {
             return 4;
         }
         return switch (format) {
-            case JSON, AVRO, PROTOBUF, JSON_SCHEMA -> json.length();
+            case JSON, AVRO, PROTOBUF, JSON_SCHEMA, SCHEMA -> json.length();
             case STRING -> bytes.length + 2;
             case BINARY -> (bytes.length + 2) / 3 * 4 + 2;
         };
@@ -100,7 +100,7 @@ public final class RenderedValue {
             return "null";
         }
         return switch (format) {
-            case JSON, AVRO, PROTOBUF, JSON_SCHEMA -> json;
+            case JSON, AVRO, PROTOBUF, JSON_SCHEMA, SCHEMA -> json;
             case STRING -> '"' + new String(bytes, StandardCharsets.UTF_8) + '"';
             case BINARY -> "base64(" + bytes.length + " bytes)";
         };

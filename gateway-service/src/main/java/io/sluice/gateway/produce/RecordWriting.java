@@ -71,14 +71,14 @@ record RecordWriting(Formats formats, SchemaChoice keySchema, SchemaChoice value
 
     private static RecordFormat parsing(RecordFormat format, SchemaChoice schema) {
         if (schema.given()) {
-            if (format != RecordFormat.JSON && format.schemaType() == null) {
+            if (format != RecordFormat.JSON && !format.withSchema()) {
                 throw ErrorCode.INVALID_REQUEST.exception("The " + schema.half() + " format " + format.wireName()
                         + " conflicts with " + schema.named() + ": " + schema.half() + "s written with a schema are "
-                        + "given as JSON (format json, or the schema's own: avro, protobuf, json_schema)");
+                        + "given as JSON (format json, schema, or the schema's own: avro, protobuf, json_schema)");
             }
             return RecordFormat.JSON;
         }
-        if (format.schemaType() != null) {
+        if (format.withSchema()) {
             throw ErrorCode.INVALID_REQUEST.exception("The " + schema.half() + " format " + format.wireName()
                     + " needs a schema: give " + schema.half() + "_schema_id or " + schema.half() + "_subject");
         }

@@ -99,8 +99,29 @@ class SchemaRenderingTest {
                 RecordFormat.BINARY);
     }
 
+    @Test
+    void asSchemaEachValueIsDecodedWithWhateverSchemaItsIdNamesAndTaggedWithThatSchemasFormat() {
+        byte[] avro = wire(7, ORDER_AVRO, List.of(), "{\"id\": \"o-1\", \"note\": null}");
+        byte[] proto = wire(8, ORDER_PROTO, List.of(), "{\"id\": \"o-2\", \"qty\": 3}");
+        byte[] json = wire(9, ORDER_JSON, List.of(), "{\"id\": \"o-3\"}");
+        byte[] plain = "{\"id\": \"o-4\"}".getBytes(StandardCharsets.UTF_8);
+
+        RenderedValue fromAvro = RecordFormat.SCHEMA.render(avro, JSON, KNOWN);
+        RenderedValue fromProto = RecordFormat.SCHEMA.render(proto, JSON, KNOWN);
+        RenderedValue fromJson = RecordFormat.SCHEMA.render(json, JSON, KNOWN);
+
+        assertThat(List.of(fromAvro.format(), fromProto.format(), fromJson.format()))
+                .containsExactly(RecordFormat.AVRO, RecordFormat.PROTOBUF, RecordFormat.JSON_SCHEMA);
+        assertThat(List.of(fromAvro.schemaId(), fromProto.schemaId(), fromJson.schemaId())).containsExactly(7, 8, 9);
+        assertThat(JSON.writeValueAsString(fromProto)).isEqualTo("{\"id\":\"o-2\",\"qty\":3}");
+        assertThat(RecordFormat.SCHEMA.render(plain, JSON, KNOWN).format()).as("not in the wire format")
+                .isEqualTo(RecordFormat.JSON);
+        assertThat(RecordFormat.SCHEMA.render(avro, JSON, KnownSchemas.NONE).schemaId()).as("an unknown id").isNull();
+        assertThat(Formats.of("schema", null, null, null).anySchema()).isTrue();
+    }
+
     @ParameterizedTest
-    @EnumSource(names = {"AVRO", "PROTOBUF", "JSON_SCHEMA"})
+    @EnumSource(names = {"AVRO", "PROTOBUF", "JSON_SCHEMA", "SCHEMA"})
     void aNullValueIsNullInTheFormatAsked(RecordFormat format) {
         RenderedValue rendered = format.render(null, JSON, KNOWN);
 

@@ -81,10 +81,10 @@ public final class BadRequests {
                 post("binary format given a number", RECORDS + "?key_format=binary").json("[{\"key\": 7}]")
                         .is(400, INVALID_RECORD, "key of record 0 must be a base64 string"),
                 post("unknown value_format parameter", RECORDS + "?value_format=xml").json("[{\"value\": 1}]")
-                        .is(400, INVALID_REQUEST, "value_format must be json, string, binary, avro, protobuf or json_schema, was 'xml'"),
+                        .is(400, INVALID_REQUEST, "value_format must be json, string, binary, avro, protobuf, json_schema or schema, was 'xml'"),
                 post("unknown key_format in the body", RECORDS).json("{\"key_format\": \"xml\", \"records\": "
                         + "[{\"value\": 1}]}")
-                        .is(400, INVALID_REQUEST, "key_format must be json, string, binary, avro, protobuf or json_schema, was 'xml'"),
+                        .is(400, INVALID_REQUEST, "key_format must be json, string, binary, avro, protobuf, json_schema or schema, was 'xml'"),
                 post("a schema's format in the body without a schema", RECORDS).json("{\"key_format\": \"avro\", "
                         + "\"records\": [{\"value\": 1}]}")
                         .is(400, INVALID_REQUEST, "The key format avro needs a schema: give key_schema_id or "
@@ -140,7 +140,7 @@ public final class BadRequests {
                 post("NDJSON with negative timeout_ms", RECORDS + "?timeout_ms=-5").ndjson("{\"value\": 1}\n")
                         .is(400, INVALID_REQUEST, "timeout_ms must be between 0 and 300000, was -5"),
                 post("NDJSON with unknown value_format", RECORDS + "?value_format=csv").ndjson("{\"value\": 1}\n")
-                        .is(400, INVALID_REQUEST, "value_format must be json, string, binary, avro, protobuf or json_schema"));
+                        .is(400, INVALID_REQUEST, "value_format must be json, string, binary, avro, protobuf, json_schema or schema"));
     }
 
     /**
@@ -181,9 +181,9 @@ public final class BadRequests {
                 post("timeout_ms over its maximum", RECORDS + "?timeout_ms=300001").json("[{\"value\": 1}]")
                         .is(400, INVALID_REQUEST, "timeout_ms must be between 0 and 300000, was 300001"),
                 post("produce format that is none", RECORDS + "?format=xml").json("[{\"value\": 1}]")
-                        .is(400, INVALID_REQUEST, "format must be json, string, binary, avro, protobuf or json_schema, was 'xml'"),
+                        .is(400, INVALID_REQUEST, "format must be json, string, binary, avro, protobuf, json_schema or schema, was 'xml'"),
                 post("NDJSON produce format that is none", RECORDS + "?format=xml").ndjson("{\"value\": 1}\n")
-                        .is(400, INVALID_REQUEST, "format must be json, string, binary, avro, protobuf or json_schema, was 'xml'"),
+                        .is(400, INVALID_REQUEST, "format must be json, string, binary, avro, protobuf, json_schema or schema, was 'xml'"),
                 post("NDJSON produce in a schema's format without a schema", RECORDS + "?format=avro")
                         .ndjson("{\"value\": 1}\n")
                         .is(400, INVALID_REQUEST, "The key format avro needs a schema"),
@@ -256,13 +256,13 @@ public final class BadRequests {
                         .is(400, INVALID_REQUEST, "Unknown query parameter 'max_record'; "
                                 + (accept.equals(sse) ? streamParams : readParams)));
                 cases.add(get(route + as + " read with a format that is none", path + "?format=xml").accepting(accept)
-                        .is(400, INVALID_REQUEST, "format must be json, string, binary, avro, protobuf or json_schema, was 'xml'"));
+                        .is(400, INVALID_REQUEST, "format must be json, string, binary, avro, protobuf, json_schema or schema, was 'xml'"));
                 cases.add(get(route + as + " read with an isolation level that is none",
                         path + "?isolation_level=serializable").accepting(accept)
                         .is(400, INVALID_REQUEST,
                                 "isolation_level must be read_uncommitted or read_committed, was 'serializable'"));
                 cases.add(get(route + as + " read with value_format that is none", path + "?value_format=csv")
-                        .accepting(accept).is(400, INVALID_REQUEST, "value_format must be json, string, binary, avro, protobuf or json_schema"));
+                        .accepting(accept).is(400, INVALID_REQUEST, "value_format must be json, string, binary, avro, protobuf, json_schema or schema"));
                 cases.add(get(route + as + " read with header_format json", path + "?header_format=json")
                         .accepting(accept).is(400, INVALID_REQUEST, "header_format must be string or binary"));
                 cases.add(get(route + as + " read of the last 10001", path + "?last=10001").accepting(accept)
@@ -335,7 +335,7 @@ public final class BadRequests {
                 get("negative wait_ms", p0 + "?wait_ms=-1").is(400, INVALID_REQUEST, "wait_ms must be between 0 and 30000, was -1"),
                 get("clamp not a boolean", p0 + "?clamp=maybe").is(400, INVALID_REQUEST, "maybe"),
                 get("unknown key_format", p0 + "?key_format=xml")
-                        .is(400, INVALID_REQUEST, "key_format must be json, string, binary, avro, protobuf or json_schema"),
+                        .is(400, INVALID_REQUEST, "key_format must be json, string, binary, avro, protobuf, json_schema or schema"),
                 get("negative partition", "/v1/topics/%s/partitions/-1/records")
                         .is(404, UNKNOWN_PARTITION, "there is no partition -1"),
                 get("partition the topic does not have", "/v1/topics/%s/partitions/" + PARTITIONS + "/records")
