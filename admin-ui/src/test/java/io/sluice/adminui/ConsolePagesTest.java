@@ -749,6 +749,139 @@ class ConsolePagesTest {
         };
     }
 
+    private static final String ORDER_V1 = "{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Order\\\","
+            + "\\\"fields\\\":[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"string\\\"}]}";
+    private static final String ORDER_V2 = "{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Order\\\","
+            + "\\\"fields\\\":[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"string\\\"},"
+            + "{\\\"name\\\":\\\"note\\\",\\\"type\\\":\\\"string\\\",\\\"default\\\":\\\"\\\"}]}";
+
+    /** The registry's answers for a subject orders-value with two Avro versions and no level of its own. */
+    private static void ordersValueSubject() {
+        GATEWAY.json("GET", "/schema-registry/subjects/orders-value/versions", "[1,2]");
+        GATEWAY.json("GET", "/schema-registry/subjects/orders-value/versions/1",
+                "{\"subject\":\"orders-value\",\"version\":1,\"id\":4,\"schema\":\"" + ORDER_V1 + "\"}");
+        GATEWAY.json("GET", "/schema-registry/subjects/orders-value/versions/2",
+                "{\"subject\":\"orders-value\",\"version\":2,\"id\":9,\"schema\":\"" + ORDER_V2 + "\"}");
+        GATEWAY.answer("GET", "/schema-registry/config/orders-value", 404, "application/vnd.schemaregistry.v1+json",
+                "{\"error_code\":40408,\"message\":\"Subject 'orders-value' does not have subject-level compatibility "
+                        + "configured\"}");
+        GATEWAY.json("GET", "/schema-registry/config", "{\"compatibilityLevel\":\"FULL\"}");
+    }
+
+    @Test
+    void schemasListShowsEachSubjectsLatestVersionWithTheRegistrysLevelAndMode() {
+        GATEWAY.json("GET", "/schema-registry/schemas", """
+                [{"subject":"orders-value","version":2,"id":9,"schema":"{}"},
+                 {"subject":"orders-key","version":1,"id":3,"schemaType":"PROTOBUF","schema":"syntax = \\"proto3\\";"}]""");
+        GATEWAY.json("GET", "/schema-registry/config", "{\"compatibilityLevel\":\"FULL\"}");
+        GATEWAY.json("GET", "/schema-registry/mode", "{\"mode\":\"READONLY\"}");
+
+        String page = get("/schemas?prefix=orders");
+
+        assertThat(page).contains("href=\"/schemas/subjects/orders-value\"", "href=\"/schemas/ids/9\"",
+                        "<td>AVRO</td>", "<td>PROTOBUF</td>")
+                .contains("id=\"registry-level\">FULL<", "id=\"registry-mode\">READONLY<");
+        assertThat(GATEWAY.calls().stream().map(FakeGateway.Call::pathAndQuery))
+                .contains("/schema-registry/schemas?latestOnly=true&subjectPrefix=orders");
+    }
+
+    @Test
+    void aSubjectShowsItsVersionsTheLatestPrettyPrintedAndTheLastTwoSideBySide() {
+        ordersValueSubject();
+
+        String page = get("/schemas/subjects/orders-value");
+
+        assertThat(page).contains("id=\"shown-version\">2<", "href=\"/schemas/ids/4\"", "href=\"/schemas/ids/9\"")
+                .contains("&quot;name&quot; : &quot;note&quot;")
+                .contains("id=\"level\">FULL<", "the registry&#39;s");
+        assertThat(page.substring(page.indexOf("id=\"diff\"")))
+                .contains("<th>Version 1</th>", "<th>Version 2</th>", "class=\"insert\"")
+                .contains("class=\"equal\"");
+
+        String first = get("/schemas/subjects/orders-value?version=1&from=2&to=1");
+        assertThat(first).contains("id=\"shown-version\">1<", "<th>Version 2</th>", "class=\"delete\"");
+    }
+
+    @Test
+    void aCandidateIsCheckedWithoutBeingRegisteredAndTheRegistrysReasonsAreShown() {
+        ordersValueSubject();
+        GATEWAY.json("POST", "/schema-registry/compatibility/subjects/orders-value/versions", """
+                {"is_compatible":false,"messages":["reader's field 'id' has type long, the writer's string"]}""");
+
+        String page = post("/schemas/subjects/orders-value/candidate", form("type", "AVRO", "schema",
+                "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}",
+                "action", "check"), 200);
+
+        assertThat(page).contains("Not compatible", "reader&#39;s field &#39;id&#39; has type long")
+                .contains("&quot;type&quot;:&quot;long&quot;");
+        FakeGateway.Call check = GATEWAY.calls("POST").getLast();
+        assertThat(check.pathAndQuery())
+                .isEqualTo("/schema-registry/compatibility/subjects/orders-value/versions?verbose=true");
+        assertThat(check.body()).contains("\"schemaType\":\"AVRO\"", "\\\"long\\\"");
+        assertThat(GATEWAY.count("POST", "/schema-registry/subjects/orders-value/versions")).isZero();
+    }
+
+    @Test
+    void aRegistrationTheRegistryRefusesShowsItsMessageAndCodeAndKeepsTheSchema() {
+        ordersValueSubject();
+        GATEWAY.answer("POST", "/schema-registry/subjects/orders-value/versions", 409,
+                "application/vnd.schemaregistry.v1+json",
+                "{\"error_code\":40901,\"message\":\"Schema being registered is incompatible with an earlier schema\"}");
+
+        String page = post("/schemas/subjects/orders-value/candidate", form("type", "AVRO", "schema", "{\"type\":\"int\"}",
+                "action", "register"), 422);
+
+        assertThat(page).contains("Schema being registered is incompatible with an earlier schema (40901)",
+                "{&quot;type&quot;:&quot;int&quot;}");
+
+        GATEWAY.json("GET", "/schema-registry/schemas", "[]");
+        GATEWAY.json("GET", "/schema-registry/mode", "{\"mode\":\"READWRITE\"}");
+        GATEWAY.answer("POST", "/schema-registry/subjects/bad/versions", 422, "application/vnd.schemaregistry.v1+json",
+                "{\"error_code\":42201,\"message\":\"Invalid schema: not JSON\"}");
+        String list = post("/schemas", form("subject", "bad", "type", "AVRO", "schema", "not json"), 422);
+        assertThat(list).contains("Invalid schema: not JSON (42201)", ">not json</textarea>", "value=\"bad\"");
+    }
+
+    @Test
+    void aSubjectsLevelIsSetAndRemoved() {
+        ordersValueSubject();
+        GATEWAY.json("PUT", "/schema-registry/config/orders-value", "{\"compatibility\":\"NONE\"}");
+        GATEWAY.json("DELETE", "/schema-registry/config/orders-value", "{\"compatibilityLevel\":\"NONE\"}");
+
+        web.post().uri("/schemas/subjects/orders-value/config").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form("level", "NONE")).exchange().expectStatus().is3xxRedirection();
+        web.post().uri("/schemas/subjects/orders-value/config").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form("level", "NONE", "remove", "true")).exchange().expectStatus().is3xxRedirection();
+
+        assertThat(GATEWAY.calls("PUT").getLast().body()).isEqualTo("{\"compatibility\":\"NONE\"}");
+        assertThat(GATEWAY.count("DELETE", "/schema-registry/config/orders-value")).isEqualTo(1);
+    }
+
+    @Test
+    void theSchemaDisplayAsksForFormatSchemaAndLinksEachDecodedValueToItsSchema() {
+        GATEWAY.json("GET", "/v1/topics/orders/records", """
+                {"records":[{"topic":"orders","partition":0,"offset":3,"timestamp":0,"key":"k","key_format":"string",
+                             "value":{"id":"o-1"},"value_format":"avro","value_schema_id":9,"headers":[]}],
+                 "cursor":"CUR","partitions":[]}""");
+
+        String page = get("/topics/orders/messages?format=schema");
+
+        assertThat(page).contains("{\n  &quot;id&quot; : &quot;o-1&quot;\n}", ">avro</span>",
+                "href=\"/schemas/ids/9\"", ">schema 9</a>");
+        assertThat(GATEWAY.calls().getLast().pathAndQuery()).endsWith("key_format=schema&value_format=schema");
+    }
+
+    @Test
+    void aSchemaByIdShowsItsTextAndTheSubjectsHoldingIt() {
+        GATEWAY.json("GET", "/schema-registry/schemas/ids/9", "{\"schema\":\"" + ORDER_V2 + "\"}");
+        GATEWAY.json("GET", "/schema-registry/schemas/ids/9/versions", "[{\"subject\":\"orders-value\",\"version\":2}]");
+
+        String page = get("/schemas/ids/9");
+
+        assertThat(page).contains("href=\"/schemas/subjects/orders-value?version=2\"", "&quot;name&quot; : &quot;Order&quot;");
+        assertThat(page(("/schemas/ids/10"), 404)).contains("No route");
+    }
+
     private static String record(int partition, long offset, String key, String value, String headers) {
         return ("{\"topic\":\"orders\",\"partition\":%d,\"offset\":%d,\"timestamp\":0,\"key\":%s,\"key_format\":\"json\","
                 + "\"value\":%s,\"value_format\":\"json\",\"headers\":%s}").formatted(partition, offset, key, value, headers);

@@ -4,6 +4,7 @@ import io.sluice.adminui.AdminUiProperties;
 import io.sluice.adminui.gateway.GatewayRequests.ConfigUpdate;
 import io.sluice.adminui.gateway.GatewayRequests.ConfigValue;
 import io.sluice.adminui.gateway.GatewayRequests.NewPartitionCount;
+import io.sluice.adminui.gateway.GatewayRequests.NewSchema;
 import io.sluice.adminui.gateway.GatewayRequests.NewTopic;
 import io.sluice.adminui.gateway.GatewayRequests.OffsetReset;
 import io.sluice.adminui.gateway.GatewayRequests.ProduceRequest;
@@ -11,6 +12,8 @@ import io.sluice.adminui.gateway.GatewayRequests.Read;
 import io.sluice.adminui.gateway.GatewayRequests.ShareReset;
 import io.sluice.adminui.gateway.GatewayViews.AuditEntries;
 import io.sluice.adminui.gateway.GatewayViews.Cluster;
+import io.sluice.adminui.gateway.GatewayViews.Compatibility;
+import io.sluice.adminui.gateway.GatewayViews.CompatibilityLevel;
 import io.sluice.adminui.gateway.GatewayViews.DecommissionList;
 import io.sluice.adminui.gateway.GatewayViews.ConfigList;
 import io.sluice.adminui.gateway.GatewayViews.Group;
@@ -20,10 +23,15 @@ import io.sluice.adminui.gateway.GatewayViews.PartitionOffset;
 import io.sluice.adminui.gateway.GatewayViews.ProduceResults;
 import io.sluice.adminui.gateway.GatewayViews.ReassignmentList;
 import io.sluice.adminui.gateway.GatewayViews.RecordPage;
+import io.sluice.adminui.gateway.GatewayViews.RegisteredSchema;
+import io.sluice.adminui.gateway.GatewayViews.RegistryMode;
 import io.sluice.adminui.gateway.GatewayViews.ResetPlan;
+import io.sluice.adminui.gateway.GatewayViews.SchemaId;
+import io.sluice.adminui.gateway.GatewayViews.SchemaVersion;
 import io.sluice.adminui.gateway.GatewayViews.ShareGroup;
 import io.sluice.adminui.gateway.GatewayViews.ShareGroupList;
 import io.sluice.adminui.gateway.GatewayViews.ShareResetPlan;
+import io.sluice.adminui.gateway.GatewayViews.SubjectVersion;
 import io.sluice.adminui.gateway.GatewayViews.Topic;
 import io.sluice.adminui.gateway.GatewayViews.TopicList;
 import io.sluice.adminui.gateway.GatewayViews.TransactionalIdList;
@@ -63,6 +71,18 @@ public class GatewayClient {
     private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
             new ParameterizedTypeReference<>() {
             };
+    private static final ParameterizedTypeReference<List<SchemaVersion>> SCHEMA_VERSIONS =
+            new ParameterizedTypeReference<>() {
+            };
+    private static final ParameterizedTypeReference<List<SubjectVersion>> SUBJECT_VERSIONS =
+            new ParameterizedTypeReference<>() {
+            };
+    private static final ParameterizedTypeReference<List<Integer>> VERSIONS = new ParameterizedTypeReference<>() {
+    };
+    /** Where every gateway serves the schema registry, Confluent's API (docs/schemas.md). */
+    private static final String REGISTRY = "/schema-registry";
+    /** Confluent's code for "this subject has no compatibility level of its own". */
+    private static final String NO_SUBJECT_LEVEL = "40408";
 
     private final WebClient web;
     private final AdminUiProperties properties;
@@ -253,27 +273,114 @@ public class GatewayClient {
         return call(web.delete().uri("/v1/share-groups/{group}", group), Void.class);
     }
 
+    /** The latest version of every subject whose name starts with {@code prefix} (every subject when blank). */
+    public Mono<List<SchemaVersion>> latestSchemas(String prefix) {
+        return call(web.get().uri(uri -> {
+            Map<String, Object> vars = new HashMap<>();
+            maybeParam(uri.path(REGISTRY + "/schemas").queryParam("latestOnly", true), vars, "subjectPrefix", prefix);
+            return uri.build(vars);
+        }), SCHEMA_VERSIONS);
+    }
+
+    /** A subject's version numbers (not soft-deleted), oldest first; 404 40401 for an unknown subject. */
+    public Mono<List<Integer>> subjectVersions(String subject) {
+        return call(web.get().uri(REGISTRY + "/subjects/{subject}/versions", subject), VERSIONS);
+    }
+
+    /** One version of a subject with its schema; {@code version} is a number or {@code latest}. */
+    public Mono<SchemaVersion> schemaVersion(String subject, String version) {
+        return get(uri -> uri.path(REGISTRY + "/subjects/{subject}/versions/{version}").build(subject, version),
+                SchemaVersion.class);
+    }
+
+    /** The schema an id names; 404 40403 for an unknown id. */
+    public Mono<RegisteredSchema> schema(int id) {
+        return get(uri -> uri.path(REGISTRY + "/schemas/ids/{id}").build(id), RegisteredSchema.class);
+    }
+
+    /** The subjects and versions that hold the schema an id names. */
+    public Mono<List<SubjectVersion>> schemaVersions(int id) {
+        return call(web.get().uri(REGISTRY + "/schemas/ids/{id}/versions", id), SUBJECT_VERSIONS);
+    }
+
+    /** The registry's compatibility level, which every subject without one of its own takes. */
+    public Mono<CompatibilityLevel> registryLevel() {
+        return get(uri -> uri.path(REGISTRY + "/config").build(), CompatibilityLevel.class);
+    }
+
+    /** The subject's own compatibility level; empty when it has none and takes the registry's. */
+    public Mono<CompatibilityLevel> subjectLevel(String subject) {
+        return get(uri -> uri.path(REGISTRY + "/config/{subject}").build(subject), CompatibilityLevel.class)
+                .onErrorResume(GatewayProblem.class, problem -> NO_SUBJECT_LEVEL.equals(problem.errorCode())
+                        ? Mono.empty() : Mono.error(problem));
+    }
+
+    /** Sets the compatibility level of a subject, or of the registry when {@code subject} is null. */
+    public Mono<Void> setLevel(String subject, String level) {
+        WebClient.RequestBodySpec put = subject == null ? web.put().uri(REGISTRY + "/config")
+                : web.put().uri(REGISTRY + "/config/{subject}", subject);
+        return call(put.bodyValue(Map.of("compatibility", level)), Void.class);
+    }
+
+    /** Removes the subject's own level: it takes the registry's again. */
+    public Mono<Void> removeLevel(String subject) {
+        return call(web.delete().uri(REGISTRY + "/config/{subject}", subject), Void.class);
+    }
+
+    /** The registry's mode: READWRITE, READONLY or IMPORT. */
+    public Mono<RegistryMode> registryMode() {
+        return get(uri -> uri.path(REGISTRY + "/mode").build(), RegistryMode.class);
+    }
+
+    /** Whether {@code schema} may be registered under the subject at its level, with the reasons when not. */
+    public Mono<Compatibility> checkCompatibility(String subject, NewSchema schema) {
+        return call(web.post().uri(uri -> uri.path(REGISTRY + "/compatibility/subjects/{subject}/versions")
+                .queryParam("verbose", true).build(subject)).bodyValue(schema), Compatibility.class);
+    }
+
+    /** Registers {@code schema} under the subject (a new version unless it already holds it); its id. */
+    public Mono<SchemaId> register(String subject, NewSchema schema) {
+        return call(web.post().uri(REGISTRY + "/subjects/{subject}/versions", subject).bodyValue(schema),
+                SchemaId.class);
+    }
+
     private <T> Mono<T> get(Function<UriBuilder, java.net.URI> uri, Class<T> type) {
         return call(web.get().uri(uri), type);
     }
 
     private <T> Mono<T> call(WebClient.RequestHeadersSpec<?> request, Class<T> type) {
+        return answer(retrieve(request).bodyToMono(type));
+    }
+
+    private <T> Mono<T> call(WebClient.RequestHeadersSpec<?> request, ParameterizedTypeReference<T> type) {
+        return answer(retrieve(request).bodyToMono(type));
+    }
+
+    private static WebClient.ResponseSpec retrieve(WebClient.RequestHeadersSpec<?> request) {
         return request.accept(MediaType.APPLICATION_JSON)
                 .retrieve()
-                .onStatus(HttpStatusCode::isError, GatewayClient::problem)
-                .bodyToMono(type)
+                .onStatus(HttpStatusCode::isError, GatewayClient::problem);
+    }
+
+    /** An answer bounded by the request timeout, with transport failures made problems. */
+    private <T> Mono<T> answer(Mono<T> body) {
+        return body
                 .timeout(properties.requestTimeout())
                 .onErrorMap(TimeoutException.class, e -> new GatewayProblem(0, "REQUEST_TIMED_OUT", "Timed out",
                         "The gateway did not answer within " + properties.requestTimeout().toMillis() + " ms"))
                 .onErrorMap(WebClientRequestException.class, e -> GatewayProblem.unreachable(gatewayUrl(), e));
     }
 
-    /** The API's problem+json, or for any other error body a problem naming the status. */
+    /**
+     * The API's problem+json, or the schema registry's Confluent error ({@code error_code} a number, the text in
+     * {@code message}), or for any other error body a problem naming the status.
+     */
     private static Mono<GatewayProblem> problem(ClientResponse response) {
         int status = response.statusCode().value();
         return response.bodyToMono(JsonNode.class)
                 .map(body -> new GatewayProblem(status, text(body, "error_code", "HTTP_" + status),
-                        text(body, "title", "HTTP " + status), text(body, "detail", "The gateway answered " + status)))
+                        text(body, "title", "HTTP " + status), text(body, "detail",
+                        text(body, "message", "The gateway answered " + status))))
                 .onErrorResume(e -> Mono.empty())
                 .defaultIfEmpty(new GatewayProblem(status, "HTTP_" + status, "HTTP " + status,
                         "The gateway answered " + status + " with no problem description"));

@@ -1,6 +1,7 @@
 package io.sluice.adminui.gateway;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -51,5 +52,9 @@ public final class GatewayRequests {
     /** The body of {@code POST /v1/share-groups/{group}/reset}. */
     public record ShareReset(String topic, List<Integer> partitions, String to, String timestamp, Long offset,
                              boolean dryRun) {
+    }
+
+    /** A schema to check or register: its text and type (AVRO, PROTOBUF or JSON), as Confluent's API takes them. */
+    public record NewSchema(String schema, @JsonProperty("schemaType") String schemaType) {
     }
 }

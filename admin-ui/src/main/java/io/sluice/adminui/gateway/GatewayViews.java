@@ -1,5 +1,6 @@
 package io.sluice.adminui.gateway;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -256,8 +257,10 @@ public final class GatewayViews {
     }
 
     /** A read record: key, value and header values rendered in the format their {@code *_format} names. */
+    /** {@code keySchemaId}, {@code valueSchemaId}: the registered schema a half was decoded with; null when none. */
     public record ConsumedRecord(String topic, int partition, long offset, long timestamp, JsonNode key,
-                                 String keyFormat, JsonNode value, String valueFormat, List<Header> headers) {
+                                 String keyFormat, Integer keySchemaId, JsonNode value, String valueFormat,
+                                 Integer valueSchemaId, List<Header> headers) {
 
         public ConsumedRecord {
             headers = headers == null ? List.of() : headers;
@@ -411,6 +414,47 @@ public final class GatewayViews {
 
         public boolean failed() {
             return !"SUCCEEDED".equals(outcome);
+        }
+    }
+
+    /*
+     * The schema registry's answers: Confluent's JSON, whose names are camelCase where its API has them so.
+     */
+
+    /** A version of a subject; {@code schemaType} is null for Avro, as Confluent's API leaves it out. */
+    public record SchemaVersion(String subject, int version, int id, @JsonProperty("schemaType") String schemaType,
+                                String schema) {
+
+        public String type() {
+            return schemaType == null ? "AVRO" : schemaType;
+        }
+    }
+
+    /** A schema by its id. */
+    public record RegisteredSchema(String schema, @JsonProperty("schemaType") String schemaType) {
+
+        public String type() {
+            return schemaType == null ? "AVRO" : schemaType;
+        }
+    }
+
+    public record SubjectVersion(String subject, int version) {
+    }
+
+    public record SchemaId(int id) {
+    }
+
+    public record CompatibilityLevel(@JsonProperty("compatibilityLevel") String level) {
+    }
+
+    public record RegistryMode(String mode) {
+    }
+
+    /** A check's answer: {@code messages} says why not, with {@code verbose=true}. */
+    public record Compatibility(boolean isCompatible, List<String> messages) {
+
+        public Compatibility {
+            messages = messages == null ? List.of() : messages;
         }
     }
 }

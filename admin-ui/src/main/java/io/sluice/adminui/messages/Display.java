@@ -6,6 +6,11 @@ import java.util.Locale;
 enum Display {
     /** JSON when the bytes are JSON (pretty-printed), else text, else base64: the gateway's fallback. */
     JSON("json"),
+    /**
+     * Decoded with the registered schema the Confluent wire format's id names (Avro, Protobuf, JSON Schema), shown as
+     * pretty JSON with the schema's id; anything else as under {@link #JSON}.
+     */
+    SCHEMA("schema"),
     STRING("string"),
     BASE64("binary"),
     HEX("binary");
