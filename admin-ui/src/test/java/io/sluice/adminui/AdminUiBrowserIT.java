@@ -44,6 +44,16 @@ class AdminUiBrowserIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static final Locator.GetByLabelOptions EXACT = new Locator.GetByLabelOptions().setExact(true);
+    private static final String PAYMENT_V1 = """
+            {"type": "record", "name": "Payment", "namespace": "io.example", "fields": [
+              {"name": "id", "type": "string"},
+              {"name": "amount", "type": "double"}]}""";
+    /** Version 1 with a field that has a default: compatible both ways, so FULL may be set after. */
+    private static final String PAYMENT_V2 = """
+            {"type": "record", "name": "Payment", "namespace": "io.example", "fields": [
+              {"name": "id", "type": "string"},
+              {"name": "amount", "type": "double"},
+              {"name": "note", "type": "string", "default": ""}]}""";
 
     private static SluiceCluster cluster;
     private static Chromium chromium;
@@ -448,6 +458,65 @@ class AdminUiBrowserIT {
         that(page.getByRole(AriaRole.STATUS)).hasText("Node 3 is no longer being decommissioned");
         that(page.locator("#decommissions")).hasCount(0);
         assertThat(json(api("GET", "/v1/decommissions", null)).path("decommissions").size()).isZero();
+    }
+
+    @Test
+    @Order(13)
+    void aSchemaIsRegisteredCheckedEvolvedAndComparedAndRecordsAreBrowsedDecodedByTheirSchema() {
+        String subject = "ui-payments-value";
+        open("/schemas");
+        page.getByText("Register a schema").click();
+        Locator register = page.locator("#register");
+        register.getByLabel("Subject").fill(subject);
+        register.locator("textarea[name=schema]").fill(PAYMENT_V1);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register")).click();
+        that(page.getByRole(AriaRole.STATUS)).containsText("is registered under " + subject);
+        that(page.locator("#versions tbody tr")).hasCount(1);
+
+        Locator candidate = page.locator("#candidate");
+        candidate.locator("textarea[name=schema]").fill(PAYMENT_V1.replace("\"double\"", "\"string\""));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Check compatibility")).click();
+        that(page.locator("#check")).containsText("Not compatible");
+        that(page.locator("#check li")).not().hasCount(0);
+        that(page.locator("#versions tbody tr")).hasCount(1);
+        screenshot("schema-check");
+
+        page.locator("#candidate textarea[name=schema]").fill(PAYMENT_V2);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register as a new version")).click();
+        that(page.getByRole(AriaRole.STATUS)).containsText("is registered under " + subject);
+        that(page.locator("#versions tbody tr")).hasCount(2);
+        that(page.locator("#diff tr.insert", new Page.LocatorOptions().setHasText("\"note\""))).hasCount(1);
+
+        page.locator("#subject-config select[name=level]").selectOption("FULL");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Set level")).click();
+        that(page.locator("#level")).hasText("FULL");
+        screenshot("schema-subject");
+        assertThat(json(api("GET", "/schema-registry/config/" + subject, null)).path("compatibilityLevel").asString())
+                .isEqualTo("FULL");
+
+        assertThat(api("POST", "/v1/topics", "{\"name\":\"ui-payments\",\"partition_count\":1,"
+                + "\"replication_factor\":3}").statusCode()).isEqualTo(201);
+        assertThat(api("POST", "/v1/topics/ui-payments/records?value_subject=" + subject,
+                "[{\"key\":\"p-1\",\"value\":{\"id\":\"p-1\",\"amount\":12.5,\"note\":\"gift\"}}]")
+                .statusCode()).isEqualTo(200);
+        assertThat(api("POST", "/v1/topics/ui-payments/records", "[{\"key\":\"p-2\",\"value\":{\"plain\":true}}]")
+                .statusCode()).isEqualTo(200);
+
+        open("/topics/ui-payments/messages?format=schema");
+        Locator decoded = page.locator("#records tbody tr").first();
+        that(decoded).containsText("\"note\" : \"gift\"");
+        that(decoded.locator("a.fmt")).hasText("schema " + json(api("GET",
+                "/schema-registry/subjects/" + subject + "/versions/2", null)).path("id").asInt());
+        that(page.locator("#records tbody tr").nth(1)).containsText("\"plain\" : true");
+        screenshot("messages-schema");
+
+        decoded.locator("a.fmt").click();
+        that(page.locator("#holders")).containsText(subject);
+        that(page.locator("#schema-text")).containsText("\"note\"");
+
+        open("/schemas?prefix=ui-");
+        that(page.locator("#subjects")).containsText(subject);
+        screenshot("schemas");
     }
 
     private static long startOffset(String group) {
