@@ -5,6 +5,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.sluice.protocol.schema.ResolvedReference;
 import io.sluice.protocol.schema.SchemaType;
 import java.io.FileNotFoundException;
 import java.net.URI;

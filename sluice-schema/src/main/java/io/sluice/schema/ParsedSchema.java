@@ -1,5 +1,6 @@
 package io.sluice.schema;
 
+import io.sluice.protocol.schema.ResolvedReference;
 import io.sluice.protocol.schema.SchemaType;
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -12,6 +12,7 @@ import com.google.protobuf.util.JsonFormat;
 import com.squareup.wire.schema.Location;
 import com.squareup.wire.schema.internal.parser.ProtoFileElement;
 import com.squareup.wire.schema.internal.parser.ProtoParser;
+import io.sluice.protocol.schema.ResolvedReference;
 import io.sluice.protocol.schema.SchemaType;
 import java.io.IOException;
 import java.nio.ByteBuffer;

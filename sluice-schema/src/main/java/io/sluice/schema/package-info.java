@@ -4,7 +4,7 @@
  *
  * <ul>
  *   <li>{@link io.sluice.schema.Schemas#parse} turns a schema text of a {@link io.sluice.protocol.schema.SchemaType} and its
- *       {@link io.sluice.schema.ResolvedReference}s (looked up by the caller, in dependency order) into a
+ *       {@link io.sluice.protocol.schema.ResolvedReference}s (looked up by the caller, in dependency order) into a
  *       {@link io.sluice.schema.ParsedSchema}, or throws {@link io.sluice.schema.InvalidSchemaException} (Confluent's
  *       42201) saying why. A parsed schema has the canonical string the registry stores, equality by that string and
  *       the references, and {@code normalize()} for Confluent's {@code normalize=true}.

@@ -3,6 +3,7 @@ package io.sluice.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.protocol.schema.ResolvedReference;
 import io.sluice.protocol.schema.SchemaType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -8,6 +8,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Timestamp;
+import io.sluice.protocol.schema.ResolvedReference;
 import io.sluice.protocol.schema.SchemaType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -24,10 +24,10 @@ import io.sluice.internal.registry.SubjectVersions;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.schema.CompatibilityLevel;
+import io.sluice.protocol.schema.ResolvedReference;
 import io.sluice.schema.Compatibility;
 import io.sluice.schema.InvalidSchemaException;
 import io.sluice.schema.ParsedSchema;
-import io.sluice.schema.ResolvedReference;
 import io.sluice.schema.Schemas;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -95,9 +95,7 @@ class SchemaRegistry {
     Mono<ResolvedSchema> resolved(int id) {
         return schema(id).flatMap(stored -> resolve(stored.references(), true, new LinkedHashMap<>(),
                         new HashSet<>())
-                .map(resolved -> new ResolvedSchema(id, stored, resolved.stream()
-                        .map(r -> new ResolvedSchema.Referenced(r.name(), r.subject(), r.version(), r.schema()))
-                        .toList())));
+                .map(resolved -> new ResolvedSchema(id, stored, resolved)));
     }
 
     Mono<Registered> register(Register request) {

@@ -1,17 +1,16 @@
 package io.sluice.gateway.registry;
 
 import io.sluice.internal.registry.ResolvedSchema;
+import io.sluice.internal.registry.SchemaDefinition;
 import io.sluice.internal.registry.SchemaRegistryApi;
 import io.sluice.internal.registry.SubjectVersion;
 import io.sluice.internal.registry.SubjectVersions;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.schema.InvalidSchemaException;
 import io.sluice.schema.ParsedSchema;
-import io.sluice.schema.ResolvedReference;
 import io.sluice.schema.Schemas;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,15 +19,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Registered schemas parsed ({@link ParsedSchema}), by id, for the record paths: a produce that converts JSON with a
- * schema, a read that decodes Confluent's wire format. The coordinator answers a schema with its references' texts,
- * recursively, in dependency order ({@link SchemaRegistryApi#resolvedSchema}): all {@link Schemas#parse} needs, in one
- * call.
+ * Registered schemas by id, as the registry's API answers them ({@link #definition}) and parsed
+ * ({@link ParsedSchema}) for the record paths: a produce that converts JSON with a schema, a read that decodes
+ * Confluent's wire format. The coordinator answers a schema with its references' texts, recursively, in dependency
+ * order ({@link SchemaRegistryApi#resolvedSchema}): all {@link Schemas#parse} needs, in one call.
  *
- * <p>An id always names the same definition (the registry never reuses one nor changes it), so a parsed schema is
- * kept and never stale: the {@value #CAPACITY} most recently used. Only what resolved is kept; an id not (yet)
- * registered, or a coordinator that did not answer, is asked again next time. Lookups go to the coordinator
- * ({@link SchemaRegistryApi}) and are asynchronous; everything after them is CPU only. Thread-safe.
+ * <p>An id always names the same definition (the registry never reuses one nor changes it), so a schema is kept and
+ * never stale, parsed the first time a record path needs it: the {@value #CAPACITY} most recently used. Only what
+ * resolved is kept; an id not (yet) registered, or a coordinator that did not answer, is asked again next time.
+ * Lookups go to the coordinator ({@link SchemaRegistryApi}) and are asynchronous; everything after them is CPU only.
+ * Thread-safe.
  */
 @Component
 public class ParsedSchemas {
@@ -36,12 +36,16 @@ public class ParsedSchemas {
     static final int CAPACITY = 10_000;
 
     private final SchemaRegistryApi registry;
-    private final Map<Integer, ParsedSchema> parsed = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<Integer, Known> kept = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, ParsedSchema> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Integer, Known> eldest) {
             return size() > CAPACITY;
         }
     };
+
+    /** A schema as resolved, and parsed once a record path has needed it (null before). */
+    private record Known(ResolvedSchema resolved, ParsedSchema parsed) {
+    }
 
     ParsedSchemas(SchemaRegistryApi registry) {
         this.registry = registry;
@@ -52,20 +56,37 @@ public class ParsedSchemas {
      * it (or a reference) does not parse or a reference names a version that is no more.
      */
     public Mono<ParsedSchema> schema(int id) {
-        ParsedSchema known;
-        synchronized (parsed) {
-            known = parsed.get(id);
+        return known(id).map(known -> {
+            if (known.parsed() != null) {
+                return known.parsed();
+            }
+            ParsedSchema schema = parse(known.resolved());
+            keep(id, new Known(known.resolved(), schema));
+            return schema;
+        });
+    }
+
+    /** Schema {@code id} as registered (type, text, references): SCHEMA_NOT_FOUND when no schema has the id. */
+    Mono<SchemaDefinition> definition(int id) {
+        return known(id).map(known -> known.resolved().schema());
+    }
+
+    private Mono<Known> known(int id) {
+        Known known;
+        synchronized (kept) {
+            known = kept.get(id);
         }
         if (known != null) {
             return Mono.just(known);
         }
-        return registry.resolvedSchema(id)
-                .map(ParsedSchemas::parse)
-                .doOnNext(schema -> {
-                    synchronized (parsed) {
-                        parsed.put(id, schema);
-                    }
-                });
+        return registry.resolvedSchema(id).map(resolved -> keep(id, new Known(resolved, null)));
+    }
+
+    private Known keep(int id, Known known) {
+        synchronized (kept) {
+            kept.put(id, known);
+        }
+        return known;
     }
 
     /**
@@ -99,11 +120,8 @@ public class ParsedSchemas {
     }
 
     private static ParsedSchema parse(ResolvedSchema resolved) {
-        List<ResolvedReference> references = resolved.references().stream()
-                .map(r -> new ResolvedReference(r.name(), r.subject(), r.version(), r.schema()))
-                .toList();
         try {
-            return Schemas.parse(resolved.schema().schemaType(), resolved.schema().schema(), references);
+            return Schemas.parse(resolved.schema().schemaType(), resolved.schema().schema(), resolved.references());
         } catch (InvalidSchemaException e) {
             throw ErrorCode.INVALID_SCHEMA.exception("Schema " + resolved.id() + " does not parse: " + e.getMessage());
         }

@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Confluent's Schema Registry API over the registry the coordinator keeps ({@link SchemaRegistryApi}): listings and
- * reads are answered from the registry's state and the schemas by id ({@link SchemaCache}); registrations, lookups,
+ * reads are answered from the registry's state and the schemas by id ({@link ParsedSchemas#definition}); registrations, lookups,
  * checks, deletes and settings are the coordinator's. {@code readable} predicates leave out the subjects the caller
  * may not see ({@link RegistryAccess}).
  */
@@ -35,9 +35,9 @@ class RegistryService {
     static final int LATEST = -1;
 
     private final SchemaRegistryApi registry;
-    private final SchemaCache schemas;
+    private final ParsedSchemas schemas;
 
-    RegistryService(SchemaRegistryApi registry, SchemaCache schemas) {
+    RegistryService(SchemaRegistryApi registry, ParsedSchemas schemas) {
         this.registry = registry;
         this.schemas = schemas;
     }
@@ -62,7 +62,7 @@ class RegistryService {
     }
 
     Mono<SchemaDefinition> schema(int id) {
-        return schemas.schema(id);
+        return schemas.definition(id);
     }
 
     /** The subjects with a version holding schema {@code id} (soft-deleted ones too with {@code deleted}). */
@@ -97,7 +97,7 @@ class RegistryService {
         return subject(subject, deleted).flatMap(s -> {
             Optional<SubjectVersion> found = version == LATEST ? s.latest(deleted)
                     : s.version(version).filter(v -> deleted || !v.deleted());
-            return found.map(v -> schemas.schema(v.id()).map(schema -> VersionAnswer.of(subject, v.version(),
+            return found.map(v -> schemas.definition(v.id()).map(schema -> VersionAnswer.of(subject, v.version(),
                             v.id(), schema)))
                     .orElseGet(() -> Mono.error(ErrorCode.SCHEMA_VERSION_NOT_FOUND.exception("Version "
                             + (version == LATEST ? "latest" : version) + " not found.")));
@@ -114,7 +114,7 @@ class RegistryService {
                     if (latestOnly && !versions.isEmpty()) {
                         versions = List.of(versions.getLast());
                     }
-                    return Flux.fromIterable(versions).concatMap(v -> schemas.schema(v.id())
+                    return Flux.fromIterable(versions).concatMap(v -> schemas.definition(v.id())
                             .map(schema -> VersionAnswer.of(s.subject(), v.version(), v.id(), schema)));
                 })
                 .collectList();

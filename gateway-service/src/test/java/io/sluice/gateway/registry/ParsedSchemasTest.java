@@ -15,6 +15,7 @@ import io.sluice.internal.registry.SubjectVersions;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.schema.CompatibilityLevel;
+import io.sluice.protocol.schema.ResolvedReference;
 import io.sluice.protocol.schema.SchemaType;
 import io.sluice.schema.ParsedSchema;
 import java.nio.ByteBuffer;
@@ -129,7 +130,7 @@ class ParsedSchemasTest {
                     .map(reference -> {
                         int referenced = subjects.stream().filter(s -> s.subject().equals(reference.subject()))
                                 .findFirst().flatMap(s -> s.version(reference.version())).orElseThrow().id();
-                        return new ResolvedSchema.Referenced(reference.name(), reference.subject(),
+                        return new ResolvedReference(reference.name(), reference.subject(),
                                 reference.version(), schemas.get(referenced).schema());
                     })
                     .toList()));

@@ -18,7 +18,6 @@ import io.sluice.protocol.record.RecordBatch;
 import io.sluice.schema.InvalidPayloadException;
 import io.sluice.schema.InvalidSchemaException;
 import io.sluice.schema.ParsedSchema;
-import io.sluice.schema.ResolvedReference;
 import io.sluice.schema.Schemas;
 import io.sluice.schema.WireFormat;
 import io.sluice.schema.WirePayload;
@@ -263,9 +262,7 @@ final class RecordSchemaChecks {
 
     private static ParsedSchema parse(ResolvedSchema resolved) {
         try {
-            return Schemas.parse(resolved.schema().schemaType(), resolved.schema().schema(), resolved.references()
-                    .stream().map(r -> new ResolvedReference(r.name(), r.subject(), r.version(), r.schema()))
-                    .toList());
+            return Schemas.parse(resolved.schema().schemaType(), resolved.schema().schema(), resolved.references());
         } catch (InvalidSchemaException e) {
             throw ErrorCode.SCHEMA_NOT_FOUND.exception("Schema " + resolved.id() + " does not parse here: "
                     + e.getMessage());

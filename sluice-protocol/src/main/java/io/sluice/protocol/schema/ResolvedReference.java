@@ -1,4 +1,4 @@
-package io.sluice.schema;
+package io.sluice.protocol.schema;
 
 import java.util.Objects;
 
