@@ -1,6 +1,7 @@
 package io.sluice.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.format.MaskingRules;
 import io.sluice.internal.client.CoordinatorClient;
 import io.sluice.internal.client.FetchStreamClient;
 import io.sluice.internal.client.InternalHttp;
@@ -68,6 +69,12 @@ class GatewayConfiguration {
     @Bean
     ReplicationApi replicationClient(InternalHttp http) {
         return new ReplicationClient(http);
+    }
+
+    /** The operator's masking rules, compiled at start: a rule that does not compile stops the gateway. */
+    @Bean
+    MaskingRules maskingRules(GatewayProperties properties) {
+        return new MaskingRules(properties.masking().rules());
     }
 
     @Bean(destroyMethod = "close")

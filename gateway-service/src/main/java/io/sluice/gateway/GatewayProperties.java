@@ -1,5 +1,6 @@
 package io.sluice.gateway;
 
+import io.sluice.gateway.format.MaskingRule;
 import io.sluice.internal.client.InternalClientSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -29,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  *                        partition leaders (see {@link InternalClientSettings})
  * @param fetchStream     consumer fetches from partition leaders over one fetch stream per leader rather than an HTTP
  *                        exchange each, where the leader is {@code http://} ({@code FetchStreamClient}); off: HTTP only
+ * @param masking         the operator's rules for masking record contents in reads (docs/api.md#masking)
  */
 @Validated
 @ConfigurationProperties("sluice.gateway")
@@ -42,7 +44,8 @@ public record GatewayProperties(
         @Valid @DefaultValue Kafka kafka,
         @DefaultValue("20s") Duration metadataWait,
         @DefaultValue InternalClientSettings internalCalls,
-        @DefaultValue("true") boolean fetchStream) {
+        @DefaultValue("true") boolean fetchStream,
+        @Valid @DefaultValue Masking masking) {
 
     /**
      * @param maxRequestSize the largest produce request body (413 beyond, before it is buffered)
@@ -151,6 +154,25 @@ public record GatewayProperties(
                          @DefaultValue("0s") Duration revocationHold) {
 
         public enum LagScope { ALL, SERVED }
+    }
+
+    /**
+     * Masking of record contents in what readers get over HTTP: the rules apply to the reads that ask for it (the
+     * {@code Sluice-Mask: true} header, which the console always sends) and, with {@code enforce}, to every read of a
+     * principal not listed in {@code unmaskedPrincipals}. Kafka clients read records as they are stored.
+     *
+     * @param rules              the rules, each applied in turn to the records of the topics it names
+     * @param enforce            mask every read over HTTP, whether asked or not, except those of {@code unmaskedPrincipals}
+     * @param unmaskedPrincipals principals ({@code User:name}) whose reads are masked only when they ask
+     */
+    public record Masking(List<@Valid MaskingRule> rules,
+                          @DefaultValue("false") boolean enforce,
+                          List<String> unmaskedPrincipals) {
+
+        public Masking {
+            rules = rules == null ? List.of() : List.copyOf(rules);
+            unmaskedPrincipals = unmaskedPrincipals == null ? List.of() : List.copyOf(unmaskedPrincipals);
+        }
     }
 
     public record AutoCreateTopics(@DefaultValue("false") boolean enabled,

@@ -1,6 +1,7 @@
 package io.sluice.gateway.consume;
 
 import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.format.MaskingRules;
 import io.sluice.gateway.format.Timestamps;
 import io.sluice.gateway.web.EventStreams;
 import io.sluice.internal.metadata.PartitionState;
@@ -51,11 +52,13 @@ class ConsumeController {
     private final ConsumeService consume;
     private final RecordStreams streams;
     private final ClusterView cluster;
+    private final MaskingRules masking;
 
-    ConsumeController(ConsumeService consume, RecordStreams streams, ClusterView cluster) {
+    ConsumeController(ConsumeService consume, RecordStreams streams, ClusterView cluster, MaskingRules masking) {
         this.consume = consume;
         this.streams = streams;
         this.cluster = cluster;
+        this.masking = masking;
     }
 
     @GetMapping(path = PARTITION_RECORDS, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -79,13 +82,18 @@ class ConsumeController {
     /**
      * The stored record batches as they are ({@value RawBatches#MEDIA_TYPE}), for clients that decode Kafka's format:
      * no rendering, no re-encoding, the fetched bytes handed to the connection as they are. Where to read on comes in
-     * headers.
+     * headers. A reader whose records are masked may not read a topic that masking rules name this way
+     * (TOPIC_AUTHORIZATION_FAILED): its batches hold the records unmasked.
      */
     @GetMapping(path = PARTITION_RECORDS, produces = RawBatches.MEDIA_TYPE)
     Mono<ResponseEntity<ByteBuffer>> readBatches(@PathVariable String topic, @PathVariable int partition,
                                                  BatchRequest request) {
         return Mono.defer(() -> {
             TopicPartition tp = partition(topic, partition);
+            if (request.masked() && masking.masks(topic)) {
+                throw ErrorCode.TOPIC_AUTHORIZATION_FAILED.exception("The records of topic " + topic + " are masked "
+                        + "for this reader; its stored batches cannot be read");
+            }
             return consume.starts(topic, List.of(partition), request.start().position(), request.start().resume(), false,
                             false)
                     .flatMap(starts -> consume.readBatches(tp, starts.get(partition), request.maxBytes(),

@@ -12,13 +12,13 @@ class ReadParameters {
     @Bean
     QueryBinder<ReadRequest> pageReadParameters(GatewayProperties properties) {
         return QueryBinder.of(ReadRequest.class, ReadRequest.PARAMETERS,
-                (query, headers) -> ReadRequest.of(query, properties.consume()));
+                (query, headers) -> ReadRequest.of(query, headers, properties.consume()));
     }
 
     @Bean
     QueryBinder<BatchRequest> batchReadParameters(GatewayProperties properties) {
         return QueryBinder.of(BatchRequest.class, BatchRequest.PARAMETERS,
-                (query, headers) -> BatchRequest.of(query, properties.consume()));
+                (query, headers) -> BatchRequest.of(query, headers, properties.consume()));
     }
 
     @Bean

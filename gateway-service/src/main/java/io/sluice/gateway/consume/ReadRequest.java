@@ -5,6 +5,7 @@ import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.web.QueryParameters;
 import java.util.HashSet;
 import java.util.Set;
+import org.springframework.http.HttpHeaders;
 
 /**
  * A page read's parameters (JSON or NDJSON), checked together before anything is looked up, so a malformed read is a
@@ -19,12 +20,12 @@ record ReadRequest(ReadStart start, ReadLimits limits, boolean clamp, boolean re
     static final String ISOLATION_LEVEL = IsolationLevel.PARAMETER;
     static final Set<String> PARAMETERS = parameters();
 
-    static ReadRequest of(QueryParameters query, GatewayProperties.Consume settings) {
+    static ReadRequest of(QueryParameters query, HttpHeaders headers, GatewayProperties.Consume settings) {
         ReadLimits limits = ReadLimits.of(query.integer("max_records"), query.integer("max_bytes"),
                 query.whole("wait_ms"), settings);
         ReadStart start = ReadStart.of(query, null, settings.maxMaxRecords(), StartPosition.EARLIEST);
         return new ReadRequest(start, limits, Boolean.TRUE.equals(query.bool("clamp")),
-                IsolationLevel.readCommitted(query.text(ISOLATION_LEVEL)), Formats.of(query));
+                IsolationLevel.readCommitted(query.text(ISOLATION_LEVEL)), Formats.of(query, headers));
     }
 
     private static Set<String> parameters() {

@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.format.KnownSchemas;
+import io.sluice.gateway.format.MaskingRule.MaskedPart;
+import io.sluice.gateway.format.MaskingRules;
+import io.sluice.gateway.format.Masks;
 import io.sluice.gateway.format.RecordFormat;
 import io.sluice.internal.partition.AbortedBatches;
 import io.sluice.protocol.TopicPartition;
@@ -34,11 +37,13 @@ class RecordRenderer {
 
     private final JsonMapper json;
     private final MeterRegistry meters;
+    private final MaskingRules masking;
     private final Map<String, Counter> recordsOut = new ConcurrentHashMap<>();
 
-    RecordRenderer(JsonMapper json, MeterRegistry meters) {
+    RecordRenderer(JsonMapper json, MeterRegistry meters, MaskingRules masking) {
         this.json = json;
         this.meters = meters;
+        this.masking = masking;
     }
 
     /** Up to {@code maxRecords} records of {@code tp} at or after {@code from} in the complete batches of {@code records}. */
@@ -53,6 +58,9 @@ class RecordRenderer {
     List<ConsumedRecord> render(TopicPartition tp, ByteBuffer records, long from, int maxRecords, Formats formats,
                                 AbortedBatches aborted, KnownSchemas schemas) {
         List<ConsumedRecord> rendered = new ArrayList<>();
+        Masks keyMasks = masks(tp, formats, MaskedPart.KEY);
+        Masks valueMasks = masks(tp, formats, MaskedPart.VALUE);
+        Masks headerMasks = masks(tp, formats, MaskedPart.HEADERS);
         for (RecordBatch batch : BufferBatchIterator.batches(records)) {
             if (aborted.aborted(batch) || batch.isControlBatch() || batch.lastOffset() < from) {
                 continue;
@@ -65,9 +73,10 @@ class RecordRenderer {
                     return rendered;
                 }
                 rendered.add(new ConsumedRecord(tp.topic(), tp.partition(), record.offset(), record.timestamp(),
-                        formats.keys().render(record.key(), json, schemas),
-                        formats.values().render(record.value(), json, schemas),
-                        record.headers().stream().map(header -> header(header, formats.headers())).toList()));
+                        formats.keys().render(record.key(), json, schemas, keyMasks),
+                        formats.values().render(record.value(), json, schemas, valueMasks),
+                        record.headers().stream().map(header -> header(header, formats.headers(), headerMasks))
+                                .toList()));
             }
         }
         return rendered;
@@ -140,7 +149,13 @@ class RecordRenderer {
         }
     }
 
-    private ConsumedRecord.HeaderView header(Header header, RecordFormat format) {
-        return new ConsumedRecord.HeaderView(header.key(), format.render(header.value(), json));
+    private ConsumedRecord.HeaderView header(Header header, RecordFormat format, Masks masks) {
+        return new ConsumedRecord.HeaderView(header.key(), format.render(header.value(), json, KnownSchemas.NONE,
+                masks));
+    }
+
+    /** The masks of one part of the topic's records, when the reader's formats are masked (docs/api.md#masking). */
+    private Masks masks(TopicPartition tp, Formats formats, MaskedPart part) {
+        return formats.masked() ? masking.masks(tp.topic(), part) : Masks.NONE;
     }
 }

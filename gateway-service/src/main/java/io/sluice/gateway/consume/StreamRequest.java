@@ -21,7 +21,7 @@ record StreamRequest(ReadStart start, boolean readCommitted, Formats formats) {
         ReadStart start = ReadStart.of(query, headers.getFirst("Last-Event-ID"), settings.maxMaxRecords(),
                 StartPosition.LATEST);
         return new StreamRequest(start, IsolationLevel.readCommitted(query.text(IsolationLevel.PARAMETER)),
-                Formats.of(query));
+                Formats.of(query, headers));
     }
 
     private static Set<String> parameters() {

@@ -199,6 +199,23 @@ public enum RecordFormat {
     }
 
     /**
+     * {@code bytes} as a reader gets them with {@code masks} applied first: a value in a schema's wire format is masked
+     * once decoded, and concealed whole when it is not decoded (its bytes may hold anything); any other value has its
+     * bytes masked and is rendered as {@link #render(byte[], JsonMapper, KnownSchemas)} renders them.
+     */
+    public RenderedValue render(byte[] bytes, JsonMapper json, KnownSchemas schemas, Masks masks) {
+        if (bytes == null || masks.isEmpty()) {
+            return render(bytes, json, schemas);
+        }
+        if (bytes.length >= WireFormat.HEADER_SIZE && bytes[0] == WireFormat.MAGIC) {
+            RenderedValue decoded = withSchema() ? decode(bytes, json, schemas) : null;
+            return decoded == null ? render(masks.concealed(bytes), json, schemas)
+                    : RenderedValue.decoded(decoded.format(), decoded.schemaId(), masks.json(decoded.jsonText(), json));
+        }
+        return render(masks.bytes(bytes, json), json, schemas);
+    }
+
+    /**
      * {@code bytes} decoded with their schema, or null when they are not in the wire format, or their schema is not
      * known or of another type than this format's, or does not decode them.
      */

@@ -73,6 +73,11 @@ public final class RenderedValue {
         return format;
     }
 
+    /** A JSON value's compact text (json, or a schema's format); null for the others. */
+    String jsonText() {
+        return json;
+    }
+
     /** The id of the schema the value was decoded with; null when it was not decoded with one. */
     public Integer schemaId() {
         return schemaId;

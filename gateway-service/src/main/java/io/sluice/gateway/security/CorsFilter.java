@@ -1,5 +1,6 @@
 package io.sluice.gateway.security;
 
+import io.sluice.gateway.format.Formats;
 import io.sluice.security.SecurityProperties;
 import java.util.List;
 import org.springframework.core.Ordered;
@@ -35,7 +36,7 @@ final class CorsFilter extends CorsWebFilter implements Ordered {
         cors.setAllowedOrigins(settings.allowedOrigins());
         cors.setAllowedMethods(List.of("GET", "POST", "PATCH", "DELETE", "OPTIONS"));
         cors.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT,
-                "Last-Event-ID", "Idempotency-Key"));
+                "Last-Event-ID", "Idempotency-Key", Formats.MASK_HEADER));
         cors.setExposedHeaders(List.of(HttpHeaders.RETRY_AFTER, HttpHeaders.LOCATION, HttpHeaders.WWW_AUTHENTICATE,
                 "Sluice-Cursor"));
         cors.setAllowCredentials(true);

@@ -1,6 +1,7 @@
 package io.sluice.gateway.security;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.web.QueryBinder;
 import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.acl.AclBindingFilter;
@@ -69,6 +70,13 @@ class SecurityConfiguration {
     @ConditionalOnBooleanProperty("sluice.security.enabled")
     AuthorizationFilter authorizationFilter(Authorizer authorizer, AuditLog audit, ProblemResponses problems) {
         return new AuthorizationFilter(authorizer, audit, problems);
+    }
+
+    /** Masks the reads of every principal not unmasked, with {@code sluice.gateway.masking.enforce}. */
+    @Bean
+    @ConditionalOnBooleanProperty("sluice.gateway.masking.enforce")
+    MaskEnforcementFilter maskEnforcementFilter(GatewayProperties properties) {
+        return new MaskEnforcementFilter(properties.masking());
     }
 
     /** Passes everything through unless {@code sluice.security.cors.allowed-origins} lists some. */

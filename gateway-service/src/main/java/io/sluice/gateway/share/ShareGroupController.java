@@ -50,7 +50,8 @@ class ShareGroupController {
             int maxRecords = request.checkedMaxRecords(settings);
             long maxWaitMs = request.checkedMaxWaitMs(settings);
             List<Integer> partitions = partitions(cluster.topic(topic), request.partitions());
-            return acquisitions.acquire(group, memberId, topic, partitions, maxRecords, maxWaitMs, request.formats())
+            return acquisitions.acquire(group, memberId, topic, partitions, maxRecords, maxWaitMs,
+                            request.formats().maskedAsAsked(exchange.getRequest().getHeaders()))
                     .map(records -> new ShareViews.Acquisitions(memberId, records));
         });
     }

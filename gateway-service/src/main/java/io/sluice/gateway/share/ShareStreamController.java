@@ -60,7 +60,7 @@ class ShareStreamController {
         @Bean
         QueryBinder<ShareStreamRequest> shareStreamParameters() {
             return QueryBinder.of(ShareStreamRequest.class, ShareStreamRequest.PARAMETERS,
-                    (query, headers) -> ShareStreamRequest.of(query));
+                    (query, headers) -> ShareStreamRequest.of(query, headers));
         }
     }
 }

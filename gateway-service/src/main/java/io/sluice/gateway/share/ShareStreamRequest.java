@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.springframework.http.HttpHeaders;
 
 /**
  * A share-group stream's query parameters: {@code topic}, its {@code partitions} (comma-separated; all when absent),
@@ -20,14 +21,14 @@ record ShareStreamRequest(String topic, List<Integer> partitions, String memberI
 
     static final Set<String> PARAMETERS = parameters();
 
-    static ShareStreamRequest of(QueryParameters query) {
+    static ShareStreamRequest of(QueryParameters query, HttpHeaders headers) {
         String topic = query.text("topic");
         if (topic == null || topic.isBlank()) {
             throw ErrorCode.INVALID_REQUEST.exception("A share-group stream needs a topic");
         }
         return new ShareStreamRequest(topic, partitions(query.text("partitions")),
                 ShareRequests.checkedMemberId(query.text("member_id"), true), query.integer("max_in_flight"),
-                Formats.of(query));
+                Formats.of(query, headers));
     }
 
     int checkedMaxInFlight(GatewayProperties.Consume settings) {

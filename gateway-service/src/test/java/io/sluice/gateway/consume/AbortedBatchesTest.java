@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.format.KnownSchemas;
+import io.sluice.gateway.format.MaskingRules;
 import io.sluice.internal.partition.AbortedBatches;
 import io.sluice.internal.partition.FetchResponseCodec.AbortedTransaction;
 import io.sluice.protocol.TopicPartition;
@@ -27,7 +28,7 @@ class AbortedBatchesTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final RecordRenderer renderer = new RecordRenderer(JSON, new SimpleMeterRegistry());
+    private final RecordRenderer renderer = new RecordRenderer(JSON, new SimpleMeterRegistry(), MaskingRules.NONE);
 
     @Test
     void anAbortedTransactionsRecordsAreLeftOutUntilItsAbortMarkerAndTheProducersNextTransactionIsRead() {

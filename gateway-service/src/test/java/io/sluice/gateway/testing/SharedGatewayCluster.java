@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>The settings are those its classes need together: consumer groups rebalance without the initial delay (Connect
  * and Streams start their members one by one), the coordinator looks for timed-out transactions every 200 ms, and
- * share groups' locks last 5 s (so that a test sees one expire) and new share-partitions start at the log start.
+ * share groups' locks last 5 s (so that a test sees one expire) and new share-partitions start at the log start; the
+ * gateway masks the {@code card} and (hashed) {@code email} fields of {@code masked-.*} topics' keys and values.
  */
 public final class SharedGatewayCluster implements SharedCluster, ParameterResolver, AfterEachCallback {
 
@@ -39,7 +40,14 @@ public final class SharedGatewayCluster implements SharedCluster, ParameterResol
                         "--sluice.coordinator.share-groups.max-in-flight-records=20",
                         "--sluice.coordinator.share-groups.auto-offset-reset=earliest",
                         // A killed Kafka Streams instance's tasks move once its session ends: 6 s, not 45 s.
-                        "--sluice.coordinator.streams-groups.session-timeout=6s"))));
+                        "--sluice.coordinator.streams-groups.session-timeout=6s"),
+                        // RecordMaskingIT's rules: only its own topics match.
+                        ServiceKind.GATEWAY, List.of(
+                        "--sluice.gateway.masking.rules[0].topics=masked-.*",
+                        "--sluice.gateway.masking.rules[0].fields=card",
+                        "--sluice.gateway.masking.rules[1].topics=masked-.*",
+                        "--sluice.gateway.masking.rules[1].fields=email",
+                        "--sluice.gateway.masking.rules[1].action=hash"))));
     }
 
     @Override

@@ -45,10 +45,17 @@ public final class SseStream implements AutoCloseable {
 
     /** Opens {@code uri} with {@code Accept: text/event-stream}, resuming after {@code lastEventId} when given. */
     public static SseStream open(HttpClient http, URI uri, String lastEventId, int capacity) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
+        return open(http, request, capacity);
+    }
+
+    /** Opens {@code request} (a GET with any headers of its own) with {@code Accept: text/event-stream}. */
+    public static SseStream open(HttpClient http, HttpRequest.Builder request, int capacity) {
+        request.header("Accept", "text/event-stream");
+        URI uri = request.copy().build().uri();
         try {
             HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {

@@ -12,6 +12,7 @@ import io.sluice.internal.group.PartitionOffset;
 import io.sluice.protocol.ErrorCode;
 import java.net.URI;
 import java.util.List;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -77,10 +79,10 @@ class GroupController {
 
     @PostMapping("/v1/groups/{group}/members/{member}/poll")
     Mono<MemberView> poll(@PathVariable String group, @PathVariable String member,
-                          @RequestBody GroupRequests.Poll request) {
+                          @RequestBody GroupRequests.Poll request, @RequestHeader HttpHeaders headers) {
         return Mono.defer(() -> {
             GroupIds.validate(group);
-            Formats formats = request.formats();
+            Formats formats = request.formats().maskedAsAsked(headers);
             ReadLimits limits = request.limits(settings);
             return polling.poll(group, member, request.memberCursor(), limits.waitMs(), limits.maxRecords(),
                     limits.maxBytes(), formats);

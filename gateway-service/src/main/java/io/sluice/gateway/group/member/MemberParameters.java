@@ -11,6 +11,6 @@ class MemberParameters {
     @Bean
     QueryBinder<MemberStreamRequest> memberStreamParameters() {
         return QueryBinder.of(MemberStreamRequest.class, MemberStreamRequest.PARAMETERS,
-                (query, headers) -> MemberStreamRequest.of(query));
+                (query, headers) -> MemberStreamRequest.of(query, headers));
     }
 }

@@ -7,6 +7,7 @@ import io.sluice.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import org.springframework.http.HttpHeaders;
 
 /**
  * An SSE member's parameters: what it consumes ({@code topics} or {@code topic_pattern}, {@code session_timeout_ms}),
@@ -21,7 +22,7 @@ record MemberStreamRequest(Subscription subscription, String groupInstanceId, bo
 
     static final Set<String> PARAMETERS = parameters();
 
-    static MemberStreamRequest of(QueryParameters query) {
+    static MemberStreamRequest of(QueryParameters query, HttpHeaders headers) {
         Long interval = query.whole("auto_commit_interval_ms");
         if (interval != null && interval < 1) {
             throw ErrorCode.INVALID_REQUEST.exception("auto_commit_interval_ms must be positive, was " + interval);
@@ -31,7 +32,7 @@ record MemberStreamRequest(Subscription subscription, String groupInstanceId, bo
                 query.integer("session_timeout_ms"));
         return new MemberStreamRequest(subscription, instanceId, !Boolean.FALSE.equals(query.bool("auto_commit")),
                 interval == null ? null : Duration.ofMillis(interval), OffsetReset.of(query.text("auto_offset_reset")),
-                IsolationLevel.readCommitted(query.text(IsolationLevel.PARAMETER)), Formats.of(query));
+                IsolationLevel.readCommitted(query.text(IsolationLevel.PARAMETER)), Formats.of(query, headers));
     }
 
     private static Set<String> parameters() {
