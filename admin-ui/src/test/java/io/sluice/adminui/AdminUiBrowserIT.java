@@ -66,6 +66,11 @@ class AdminUiBrowserIT {
                 .args(ServiceKind.PARTITION, "--sluice.partition.replication.shutdown-timeout=1s")
                 // Small search pages (200 reads for the 20,000 records), so that a search lasts long enough to cancel.
                 .args(ServiceKind.ADMIN_UI, "--sluice.admin-ui.search.page-size=100")
+                // The console's reads are masked: ui-masked topics' card numbers (all but the last four digits).
+                .args(ServiceKind.GATEWAY, "--sluice.gateway.masking.rules[0].topics=ui-masked.*",
+                        "--sluice.gateway.masking.rules[0].fields=card",
+                        "--sluice.gateway.masking.rules[0].pattern=\\d(?=\\d{4})",
+                        "--sluice.gateway.masking.rules[0].replacement=*")
                 .start();
         page = chromium.newPage();
     }
@@ -517,6 +522,32 @@ class AdminUiBrowserIT {
         open("/schemas?prefix=ui-");
         that(page.locator("#subjects")).containsText(subject);
         screenshot("schemas");
+    }
+
+    @Test
+    @Order(14)
+    void aMaskedFieldNeverReachesTheBrowserWhileTheApiWithoutMaskingHasIt() {
+        String card = "4111111111111111";
+        assertThat(api("POST", "/v1/topics", "{\"name\":\"ui-masked-payments\",\"partition_count\":1,"
+                + "\"replication_factor\":3}").statusCode()).isEqualTo(201);
+        assertThat(api("POST", "/v1/topics/ui-masked-payments/records",
+                "[{\"key\":\"p-1\",\"value\":{\"id\":\"p-1\",\"card\":\"" + card + "\"}}]").statusCode())
+                .isEqualTo(200);
+
+        open("/topics/ui-masked-payments/messages");
+        that(page.locator("#records tbody tr").first()).containsText("\"card\" : \"************1111\"");
+        assertThat(page.content()).doesNotContain(card);
+        screenshot("messages-masked");
+        open("/topics/ui-masked-payments/messages?format=hex");
+        that(page.locator("#records tbody tr")).hasCount(1);
+        assertThat(page.content()).doesNotContain(card).doesNotContain(hex(card));
+
+        assertThat(api("GET", "/v1/topics/ui-masked-payments/records", null).body()).as("the API, not asking")
+                .contains(card);
+    }
+
+    private static String hex(String text) {
+        return java.util.HexFormat.ofDelimiter(" ").formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static long startOffset(String group) {

@@ -62,7 +62,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The one client of the gateway's public API (docs/api.md): a method per call the console makes, typed requests and
- * answers. Every failure comes out as a {@link GatewayProblem}: the API's problem+json as answered, a timeout after
+ * answers, every read masked by the gateway's masking rules. Every failure comes out as a {@link GatewayProblem}: the API's problem+json as answered, a timeout after
  * {@link AdminUiProperties#requestTimeout}, or the gateway not answering at all. Non-blocking; safe from any thread.
  */
 @Component
@@ -79,6 +79,11 @@ public class GatewayClient {
             };
     private static final ParameterizedTypeReference<List<Integer>> VERSIONS = new ParameterizedTypeReference<>() {
     };
+    /**
+     * Asks the gateway to mask every record the console reads by the operator's rules (docs/api.md#masking), so that
+     * a masked value never reaches the browser.
+     */
+    private static final String MASK_HEADER = "Sluice-Mask";
     /** Where every gateway serves the schema registry, Confluent's API (docs/schemas.md). */
     private static final String REGISTRY = "/schema-registry";
     /** Confluent's code for "this subject has no compatibility level of its own". */
@@ -90,6 +95,7 @@ public class GatewayClient {
     public GatewayClient(WebClient.Builder builder, AdminUiProperties properties) {
         this.properties = properties;
         this.web = builder.baseUrl(properties.gatewayUrl().toString())
+                .defaultHeader(MASK_HEADER, "true")
                 .filter(this::credentials)
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
                 .build();

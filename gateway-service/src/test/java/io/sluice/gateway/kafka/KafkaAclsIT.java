@@ -31,6 +31,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateAclsResult;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -59,7 +60,8 @@ import tools.jackson.databind.JsonNode;
  * coordinator, one partition service, the gateway jar), and kafka-acls (kafka-tools from Maven Central, in-process):
  * bindings created, described and deleted over Kafka are the ACLs the HTTP ACL API lists, and what Sluice cannot
  * store is refused per binding. The clients sign in with SASL PLAIN as the super user; a user without ALTER on the
- * cluster may not manage ACLs. The same ACLs guard the schema registry's subjects.
+ * cluster may not manage ACLs. The same ACLs guard the schema registry's subjects. The gateway enforces masking
+ * ({@code masked-.*} topics' {@code card}) on every HTTP read but the super user's.
  */
 class KafkaAclsIT {
 
@@ -89,7 +91,10 @@ class KafkaAclsIT {
                 .readyTimeout(Duration.ofMinutes(3))
                 .args(ServiceKind.COORDINATOR, importIt)
                 .args(ServiceKind.PARTITION, importIt)
-                .args(ServiceKind.GATEWAY, importIt)
+                .args(ServiceKind.GATEWAY, importIt, "--sluice.gateway.masking.enforce=true",
+                        "--sluice.gateway.masking.unmasked-principals=User:admin",
+                        "--sluice.gateway.masking.rules[0].topics=masked-.*",
+                        "--sluice.gateway.masking.rules[0].fields=card")
                 .start();
         admin = Admin.create(signedIn("admin", ADMIN_PASSWORD));
         commandConfig = secrets.write("admin-client.properties", signedIn("admin", ADMIN_PASSWORD).entrySet()
@@ -350,15 +355,53 @@ class KafkaAclsIT {
         assertThat(deniedWrite.statusCode()).as("registering needs WRITE").isEqualTo(403);
     }
 
-    private HttpResponse<String> registry(String user, String password, String method, String path, String body)
-            throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/schema-registry" + path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-                        .getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+    @Test
+    void withMaskingEnforcedAUsersReadsAreMaskedUnaskedAndAnUnmaskedPrincipalsAreNot() throws Exception {
+        String topic = "masked-payments";
+        get(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+        String card = "4111111111111111";
+        HttpResponse<String> written = api("admin", ADMIN_PASSWORD, "POST", "/v1/topics/" + topic + "/records",
+                "[{\"value\": {\"id\": \"p-1\", \"card\": \"" + card + "\"}}]", "application/json");
+        assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
+        get(admin.createAcls(List.of(acl(ResourceType.TOPIC, topic, PatternType.LITERAL, "User:dave",
+                AclOperation.READ, AclPermissionType.ALLOW))).all());
+
+        HttpResponse<String> daves = api("dave", DAVE_PASSWORD, "GET", "/v1/topics/" + topic + "/records", null,
+                "application/json");
+        HttpResponse<String> davesUnmaskAsked = http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl()
+                        + "/v1/topics/" + topic + "/records")).header("Authorization", basic("dave", DAVE_PASSWORD))
+                .header("Sluice-Mask", "false").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> davesBatches = http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl()
+                        + "/v1/topics/" + topic + "/partitions/0/records")).header("Authorization",
+                        basic("dave", DAVE_PASSWORD)).header("Accept", "application/vnd.sluice.record-batch.v2").build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> admins = api("admin", ADMIN_PASSWORD, "GET", "/v1/topics/" + topic + "/records", null,
+                "application/json");
+
+        assertThat(daves.statusCode()).as(daves.body()).isEqualTo(200);
+        assertThat(daves.body()).contains("\"card\":\"****\"", "p-1").doesNotContain(card);
+        assertThat(davesUnmaskAsked.body()).as("a reader cannot ask not to be masked").doesNotContain(card);
+        assertThat(davesBatches.statusCode()).isEqualTo(403);
+        assertThat(admins.body()).contains(card);
+    }
+
+    private HttpResponse<String> api(String user, String password, String method, String path, String body,
+                                     String contentType) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
+                .header("Authorization", basic(user, password))
+                .header("Content-Type", contentType)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> registry(String user, String password, String method, String path, String body)
+            throws IOException, InterruptedException {
+        return api(user, password, method, "/schema-registry" + path, body, "application/vnd.schemaregistry.v1+json");
     }
 
     /** A client's settings, signed in with SASL PLAIN. */
@@ -405,11 +448,8 @@ class KafkaAclsIT {
 
     /** The principal's ACLs as the HTTP ACL API lists them to the super user, one line each. */
     private Set<String> httpAcls(String principal) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl()
-                        + "/v1/acls?principal=" + principal))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
-                        .getBytes(StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = api("admin", ADMIN_PASSWORD, "GET", "/v1/acls?principal=" + principal, null,
+                "application/json");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         List<String> acls = new ArrayList<>();
         for (JsonNode acl : GatewayCluster.JSON.readTree(response.body()).path("acls")) {
