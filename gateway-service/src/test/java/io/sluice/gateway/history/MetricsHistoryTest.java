@@ -7,6 +7,7 @@ import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.history.SeriesKey.Subject;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class MetricsHistoryTest {
@@ -91,7 +92,7 @@ class MetricsHistoryTest {
     /** The series' points as {time, value} pairs. */
     private static List<double[]> points(MetricsHistory history, SeriesKey key) {
         return history.of(key.subject(), Long.MIN_VALUE).stream().filter(s -> s.key().equals(key))
-                .flatMap(s -> java.util.stream.IntStream.range(0, s.points().size())
+                .flatMap(s -> IntStream.range(0, s.points().size())
                         .mapToObj(i -> new double[] {s.points().times()[i], s.points().values()[i]}))
                 .toList();
     }
