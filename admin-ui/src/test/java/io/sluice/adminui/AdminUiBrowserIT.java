@@ -358,6 +358,8 @@ class AdminUiBrowserIT {
         that(page.locator("#share-partitions tbody tr td").nth(4)).hasText("2");
         that(page.locator("#share-partitions tbody tr td").nth(6)).hasText("1");
         that(page.locator("#lock-holders")).containsText("ui-worker");
+        waitFor("#share-lag-chart", "points >= 1");
+        that(page.locator("#share-lag-chart .u-legend")).containsText(topic + "-0");
         screenshot("share-group");
 
         Locator reset = page.locator("#reset");
