@@ -64,17 +64,34 @@ public class MetricsHistory {
     public void record(SeriesKey key, long atMs, double value) {
         SeriesRing ring = series.get(key);
         if (ring == null) {
-            if (series.size() >= maxSeries) {
-                if (!full) {
-                    full = true;
-                    log.warn("Metrics history holds {} series (sluice.gateway.history.max-series): {} and later new "
-                            + "series are not recorded until older ones expire", maxSeries, key);
-                }
+            ring = newSeries(key);
+            if (ring == null) {
                 return;
             }
-            ring = series.computeIfAbsent(key, k -> new SeriesRing(points));
         }
         ring.add(atMs, value);
+    }
+
+    /**
+     * The ring of a series seen for the first time; null while the limit is reached. Creating one holds the instance's
+     * lock, so samplers recording at once never take the count past the limit (adding to a known series does not).
+     */
+    private synchronized SeriesRing newSeries(SeriesKey key) {
+        SeriesRing ring = series.get(key);
+        if (ring != null) {
+            return ring;
+        }
+        if (series.size() >= maxSeries) {
+            if (!full) {
+                full = true;
+                log.warn("Metrics history holds {} series (sluice.gateway.history.max-series): {} and later new "
+                        + "series are not recorded until older ones expire", maxSeries, key);
+            }
+            return null;
+        }
+        ring = new SeriesRing(points);
+        series.put(key, ring);
+        return ring;
     }
 
     /**
@@ -93,7 +110,7 @@ public class MetricsHistory {
     }
 
     /** Forgets the series and counters with no sample at or after {@code oldestMs}. */
-    public void forgetOlderThan(long oldestMs) {
+    public synchronized void forgetOlderThan(long oldestMs) {
         series.entrySet().removeIf(e -> e.getValue().newestTime() < oldestMs);
         counters.entrySet().removeIf(e -> e.getValue().atMs() < oldestMs);
         if (series.size() < maxSeries) {
