@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param pageSize       records per page in the message browser
  * @param search         the message search
  * @param signIn         signing in to the console
+ * @param chartRefresh   how often a page's charts ask the gateway for their history again
  */
 @ConfigurationProperties("sluice.admin-ui")
 @Validated
@@ -31,7 +32,8 @@ public record AdminUiProperties(@NotNull @DefaultValue("http://127.0.0.1:8080") 
                                 @NotNull @DefaultValue("10s") Duration requestTimeout,
                                 @DefaultValue("50") int pageSize,
                                 @Valid @NotNull @DefaultValue Search search,
-                                @NotNull @DefaultValue SignIn signIn) {
+                                @NotNull @DefaultValue SignIn signIn,
+                                @NotNull @DefaultValue("5s") Duration chartRefresh) {
 
     /**
      * The message search, {@code sluice.admin-ui.search.*}.

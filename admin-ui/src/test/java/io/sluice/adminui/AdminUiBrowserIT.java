@@ -32,8 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * it listed and through the API, is refused a bad one with the gateway's problem, produces a record and finds it in
  * the message browser, watches one produced through the API arrive in the live tail (and held while paused), edits a
  * config and deletes the topic by typing its name, searches 20,000 records for the 3 that hold a marker and cancels a
- * search, and watches a partition move's progress, cancels it and decommissions a node and takes it back. Each page
- * is saved as a screenshot under {@code target/screenshots/}.
+ * search, and watches a partition move's progress, cancels it and decommissions a node and takes it back; and sees
+ * the charts of a topic, a group and the cluster gain points and rise when records are produced. Each page is saved
+ * as a screenshot under {@code target/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminUiBrowserIT {
@@ -65,9 +66,13 @@ class AdminUiBrowserIT {
         cluster = SluiceCluster.builder("AdminUiBrowserIT").nodes(3).withAdminUi()
                 .args(ServiceKind.PARTITION, "--sluice.partition.replication.shutdown-timeout=1s")
                 // Small search pages (200 reads for the 20,000 records), so that a search lasts long enough to cancel.
-                .args(ServiceKind.ADMIN_UI, "--sluice.admin-ui.search.page-size=100")
-                // The console's reads are masked: ui-masked topics' card numbers (all but the last four digits).
-                .args(ServiceKind.GATEWAY, "--sluice.gateway.masking.rules[0].topics=ui-masked.*",
+                .args(ServiceKind.ADMIN_UI, "--sluice.admin-ui.search.page-size=100",
+                        "--sluice.admin-ui.chart-refresh=1s")
+                // A history point a second (and group lag measured as often), so that charts move within a test;
+                // the console's reads masked: ui-masked topics' card numbers (all but the last four digits).
+                .args(ServiceKind.GATEWAY, "--sluice.gateway.history.interval=1s",
+                        "--sluice.gateway.groups.lag-interval=1s",
+                        "--sluice.gateway.masking.rules[0].topics=ui-masked.*",
                         "--sluice.gateway.masking.rules[0].fields=card",
                         "--sluice.gateway.masking.rules[0].pattern=\\d(?=\\d{4})",
                         "--sluice.gateway.masking.rules[0].replacement=*")
@@ -368,6 +373,8 @@ class AdminUiBrowserIT {
         that(page.locator("#share-partitions tbody tr td").nth(4)).hasText("2");
         that(page.locator("#share-partitions tbody tr td").nth(6)).hasText("1");
         that(page.locator("#lock-holders")).containsText("ui-worker");
+        waitFor("#share-lag-chart", "points >= 1");
+        that(page.locator("#share-lag-chart .u-legend")).containsText(topic + "-0");
         screenshot("share-group");
 
         Locator reset = page.locator("#reset");
@@ -548,6 +555,80 @@ class AdminUiBrowserIT {
 
     private static String hex(String text) {
         return java.util.HexFormat.ofDelimiter(" ").formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @Order(15)
+    void chartsOfATopicAGroupAndTheClusterGainPointsAndRiseWhenRecordsAreProduced() {
+        String topic = "ui-charts";
+        String group = "ui-chart-readers";
+        assertThat(api("POST", "/v1/topics", "{\"name\": \"" + topic + "\", \"partition_count\": 2,"
+                + " \"replication_factor\": 3}").statusCode()).isEqualTo(201);
+        produce(topic, 0, 20);
+        HttpResponse<String> committed = api("POST", "/v1/groups/" + group + "/offsets",
+                "{\"offsets\": [{\"topic\": \"" + topic + "\", \"partition\": 0, \"offset\": 5}]}");
+        assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+
+        open("/topics/" + topic);
+        waitFor("#size-chart", "points >= 2 && latest > 0");
+        waitFor("#produce-chart", "points >= 2");
+        that(page.locator("#produce-chart canvas").first()).isVisible();
+        that(page.locator("#produce-chart .u-legend")).containsText("all partitions");
+        Chart size = chart("#size-chart");
+        Chart produced = chart("#produce-chart");
+
+        produce(topic, 1, 300);
+        waitFor("#size-chart", "points > " + size.points() + " && latest > " + size.latest());
+        waitFor("#produce-chart", "points > " + produced.points() + " && peak > " + produced.peak());
+        that(page.locator("#produce-chart .chart-status")).containsText("points over the last 60 min");
+        screenshot("topic-charts");
+
+        open("/groups/" + group);
+        waitFor("#lag-chart", "points >= 1 && latest === 15");
+        that(page.locator("#lag-chart .u-legend")).containsText(topic + "-0");
+        produce(topic, 0, 10);
+        waitFor("#lag-chart", "latest === 25");
+        screenshot("group-charts");
+
+        open("/cluster");
+        waitFor("#node-size-chart", "points >= 2");
+        that(page.locator("#node-size-chart .u-legend")).containsText("node 1");
+        waitFor("#latency-chart", "points >= 1");
+        that(page.locator("#latency-chart .u-legend")).containsText("produce latency p99");
+        screenshot("cluster-charts");
+    }
+
+    /** What a chart says it shows: the instants drawn, and its first series' newest and highest values. */
+    private record Chart(int points, double latest, double peak) {
+    }
+
+    private static Chart chart(String selector) {
+        Locator figure = page.locator(selector);
+        return new Chart(Integer.parseInt(figure.getAttribute("data-points")),
+                Double.parseDouble(figure.getAttribute("data-latest")),
+                Double.parseDouble(figure.getAttribute("data-peak")));
+    }
+
+    /**
+     * Waits until the chart's {@code condition} holds, over its {@code points}, {@code latest} and {@code peak} (the
+     * console asks for history every second): 30 s, then the test fails.
+     */
+    private static void waitFor(String selector, String condition) {
+        page.waitForFunction("selector => { const f = document.querySelector(selector);"
+                        + " if (!f || !f.dataset.points) { return false; }"
+                        + " const points = Number(f.dataset.points), latest = Number(f.dataset.latest),"
+                        + " peak = Number(f.dataset.peak); return " + condition + "; }", selector,
+                new Page.WaitForFunctionOptions().setTimeout(30_000));
+    }
+
+    /** {@code count} small records to one partition through the API. */
+    private static void produce(String topic, int partition, int count) {
+        StringJoiner records = new StringJoiner(",", "[", "]");
+        for (int i = 0; i < count; i++) {
+            records.add("{\"partition\": " + partition + ", \"value\": {\"n\": " + i + "}}");
+        }
+        HttpResponse<String> produced = api("POST", "/v1/topics/" + topic + "/records", records.toString());
+        assertThat(produced.statusCode()).as(produced.body()).isEqualTo(200);
     }
 
     private static long startOffset(String group) {

@@ -900,6 +900,38 @@ class ConsolePagesTest {
         return page.substring(start, page.indexOf("</form>", at) + "</form>".length());
     }
 
+    @Test
+    void chartsGetTheGatewaysHistoryAsJson() {
+        GATEWAY.json("GET", "/v1/topics/orders/history", """
+                {"interval_ms":10000,"window_ms":3600000,"series":[{"metric":"size_bytes","unit":"bytes",
+                 "topic":"orders","partition":null,"node_id":null,"times":[1000,11000],"values":[512.0,2048.0]}]}""");
+
+        web.get().uri("/charts/topics/orders").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.interval_ms").isEqualTo(10000)
+                .jsonPath("$.series[0].metric").isEqualTo("size_bytes")
+                .jsonPath("$.series[0].times[1]").isEqualTo(11000)
+                .jsonPath("$.series[0].values[1]").isEqualTo(2048.0);
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery)
+                .containsExactly("/v1/topics/orders/history");
+    }
+
+    @Test
+    void aHistoryTheGatewayRefusesIsItsStatusAndProblemAndAFailedGatewayIsA502() {
+        GATEWAY.problem("GET", "/v1/groups/nope/history", 404, "UNKNOWN_GROUP", "Group 'nope' does not exist");
+        GATEWAY.problem("GET", "/v1/cluster/history", 503, "COORDINATOR_NOT_AVAILABLE", "No coordinator is active");
+
+        web.get().uri("/charts/groups/nope").exchange()
+                .expectStatus().isNotFound()
+                .expectBody()
+                .jsonPath("$.error_code").isEqualTo("UNKNOWN_GROUP")
+                .jsonPath("$.detail").isEqualTo("Group 'nope' does not exist");
+        web.get().uri("/charts/cluster").exchange()
+                .expectStatus().isEqualTo(502)
+                .expectBody().jsonPath("$.error_code").isEqualTo("COORDINATOR_NOT_AVAILABLE");
+    }
+
     private String get(String uri) {
         return page(uri, 200);
     }

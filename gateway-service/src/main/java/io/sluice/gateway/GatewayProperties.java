@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param fetchStream     consumer fetches from partition leaders over one fetch stream per leader rather than an HTTP
  *                        exchange each, where the leader is {@code http://} ({@code FetchStreamClient}); off: HTTP only
  * @param masking         the operator's rules for masking record contents in reads (docs/api.md#masking)
+ * @param history         the bounded window of metrics history this gateway keeps for the {@code /history} routes
  */
 @Validated
 @ConfigurationProperties("sluice.gateway")
@@ -45,7 +46,8 @@ public record GatewayProperties(
         @DefaultValue("20s") Duration metadataWait,
         @DefaultValue InternalClientSettings internalCalls,
         @DefaultValue("true") boolean fetchStream,
-        @Valid @DefaultValue Masking masking) {
+        @Valid @DefaultValue Masking masking,
+        @Valid @DefaultValue History history) {
 
     /**
      * @param maxRequestSize the largest produce request body (413 beyond, before it is buffered)
@@ -172,6 +174,34 @@ public record GatewayProperties(
         public Masking {
             rules = rules == null ? List.of() : List.copyOf(rules);
             unmaskedPrincipals = unmaskedPrincipals == null ? List.of() : List.copyOf(unmaskedPrincipals);
+        }
+    }
+
+    /**
+     * The metrics history ({@code io.sluice.gateway.history.MetricsHistory}): every {@code interval} this gateway
+     * samples the nodes' stats and its own latencies into one fixed-size ring of {@code window / interval} points per
+     * series; group lag is recorded at each {@code groups.lag-interval} round. Memory is bounded by
+     * {@code maxSeries} × points × 16 bytes (about 11 MB at the defaults).
+     *
+     * @param interval  how often a point is taken
+     * @param window    how far back the history reaches
+     * @param maxSeries the most series kept; a series beyond them is not recorded (logged once) until others expire
+     */
+    public record History(@DefaultValue("10s") Duration interval,
+                          @DefaultValue("1h") Duration window,
+                          @DefaultValue("2000") @Min(1) int maxSeries) {
+
+        public History {
+            if (interval.toMillis() < 100 || window.compareTo(interval) < 0
+                    || window.toMillis() / interval.toMillis() > 100_000) {
+                throw new IllegalArgumentException("sluice.gateway.history.interval must be at least 100ms and window "
+                        + "at least one and at most 100000 intervals: " + interval + ", " + window);
+            }
+        }
+
+        /** Points each series keeps: a whole window of them. */
+        public int points() {
+            return (int) (window.toMillis() / interval.toMillis());
         }
     }
 

@@ -18,6 +18,7 @@ import io.sluice.adminui.gateway.GatewayViews.DecommissionList;
 import io.sluice.adminui.gateway.GatewayViews.ConfigList;
 import io.sluice.adminui.gateway.GatewayViews.Group;
 import io.sluice.adminui.gateway.GatewayViews.GroupList;
+import io.sluice.adminui.gateway.GatewayViews.History;
 import io.sluice.adminui.gateway.GatewayViews.NodeList;
 import io.sluice.adminui.gateway.GatewayViews.PartitionOffset;
 import io.sluice.adminui.gateway.GatewayViews.ProduceResults;
@@ -348,6 +349,26 @@ public class GatewayClient {
     public Mono<SchemaId> register(String subject, NewSchema schema) {
         return call(web.post().uri(REGISTRY + "/subjects/{subject}/versions", subject).bodyValue(schema),
                 SchemaId.class);
+    }
+
+    /** A topic's series over time: produce and consume rates per partition and in all, bytes on disk. */
+    public Mono<History> topicHistory(String topic) {
+        return get(uri -> uri.path("/v1/topics/{topic}/history").build(topic), History.class);
+    }
+
+    /** A consumer group's lag (records, seconds) and consume rate per partition over time. */
+    public Mono<History> groupHistory(String group) {
+        return get(uri -> uri.path("/v1/groups/{group}/history").build(group), History.class);
+    }
+
+    /** A share group's lag per partition over time. */
+    public Mono<History> shareGroupHistory(String group) {
+        return get(uri -> uri.path("/v1/share-groups/{group}/history").build(group), History.class);
+    }
+
+    /** Bytes on disk per node and the gateway's latency percentiles over time. */
+    public Mono<History> clusterHistory() {
+        return get(uri -> uri.path("/v1/cluster/history").build(), History.class);
     }
 
     private <T> Mono<T> get(Function<UriBuilder, java.net.URI> uri, Class<T> type) {

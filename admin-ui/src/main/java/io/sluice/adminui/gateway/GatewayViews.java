@@ -457,4 +457,16 @@ public final class GatewayViews {
             messages = messages == null ? List.of() : messages;
         }
     }
+
+    /**
+     * A history route's answer ({@code GET /v1/…/history}): the gateway's sample interval and window, and each series
+     * with its points as columns ({@code times} in epoch ms). {@code topic}, {@code partition} and {@code nodeId} are
+     * null where they do not apply.
+     */
+    public record History(long intervalMs, long windowMs, List<HistorySeries> series) {
+    }
+
+    public record HistorySeries(String metric, String unit, String topic, Integer partition, Integer nodeId,
+                                long[] times, double[] values) {
+    }
 }

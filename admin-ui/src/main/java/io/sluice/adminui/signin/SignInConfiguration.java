@@ -37,7 +37,7 @@ class SignInConfiguration {
         signedOut.setLogoutSuccessUrl(URI.create(SIGN_IN + "?signed-out"));
         return http
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers(SIGN_IN, "/css/**", "/webjars/**", "/favicon.ico").permitAll()
+                        .pathMatchers(SIGN_IN, "/css/**", "/js/**", "/webjars/**", "/favicon.ico").permitAll()
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
                                 "/actuator/prometheus").permitAll()
                         .anyExchange().authenticated())

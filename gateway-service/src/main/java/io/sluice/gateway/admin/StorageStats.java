@@ -11,7 +11,7 @@ import java.util.Map;
  * Sizes and record counts of topics from the nodes' {@link NodeStats}. A figure is given only when every replica (for
  * sizes) or every partition's leader (for record counts) reported; a partial sum would look like a real one.
  */
-final class StorageStats {
+public final class StorageStats {
 
     private final Map<String, NodeStats.Replica> replicas = new HashMap<>();
     private final Map<String, NodeStats.Replica> leaders = new HashMap<>();
@@ -27,12 +27,12 @@ final class StorageStats {
         });
     }
 
-    static StorageStats of(Map<Integer, NodeStats> byNode) {
+    public static StorageStats of(Map<Integer, NodeStats> byNode) {
         return new StorageStats(byNode);
     }
 
     /** Bytes on disk of every replica of the topic; null if a replica was not reported. */
-    Long sizeBytes(TopicMetadata topic) {
+    public Long sizeBytes(TopicMetadata topic) {
         long total = 0;
         for (PartitionState p : topic.partitions()) {
             for (int node : p.replicas()) {
@@ -63,7 +63,7 @@ final class StorageStats {
     }
 
     /** Bytes on disk of every replica a node holds. */
-    static long sizeBytes(NodeStats node) {
+    public static long sizeBytes(NodeStats node) {
         return node.replicas().stream().mapToLong(NodeStats.Replica::sizeBytes).sum();
     }
 

@@ -8,6 +8,7 @@ import io.sluice.gateway.group.admin.GroupViews.PartitionLag;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.GroupListing;
 import io.sluice.web.TaggedGauges;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ import reactor.core.scheduler.Schedulers;
  * no state to share this work with the others, so a deployment of many gateways sets {@code all} on one or two and
  * {@code served} on the rest rather than having every gateway measure every group; any two gateways export the same
  * values for a group (take the max across instances). Failures are logged and the last values stay until the next
- * round.
+ * round. Each round is also kept in the metrics history ({@link GroupLagHistory}).
  */
 @Component
 class GroupLagMetrics implements SmartLifecycle {
@@ -49,11 +50,15 @@ class GroupLagMetrics implements SmartLifecycle {
     private final TaggedGauges lagRecords;
     private final TaggedGauges lagSeconds;
     private final TaggedGauges members;
+    private final GroupLagHistory lagHistory;
+    private final Clock clock;
     private volatile Disposable rounds;
 
     GroupLagMetrics(GroupAdmin admin, GroupActivity activity, CoordinatorApi coordinator, GatewayProperties properties,
-                    MeterRegistry meters) {
+                    MeterRegistry meters, GroupLagHistory lagHistory, Clock clock) {
         this.admin = admin;
+        this.lagHistory = lagHistory;
+        this.clock = clock;
         this.activity = activity;
         this.coordinator = coordinator;
         this.scope = properties.groups().lagScope();
@@ -110,6 +115,7 @@ class GroupLagMetrics implements SmartLifecycle {
         lagRecords.replace(records);
         lagSeconds.replace(seconds);
         members.replace(sizes);
+        lagHistory.record(groups, clock.millis());
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.sluice.gateway.group.admin.GroupViews.PartitionLag;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.GroupListing;
 import io.sluice.internal.group.GroupState;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,7 +44,7 @@ class GroupLagMetricsTest {
         List<Meter.Id> removed = new CopyOnWriteArrayList<>();
         meters.config().onMeterRemoved(meter -> removed.add(meter.getId()));
         GroupLagMetrics metrics = new GroupLagMetrics(admin, mock(GroupActivity.class), coordinator, properties,
-                meters);
+                meters, mock(GroupLagHistory.class), Clock.systemUTC());
 
         metrics.start();
         try {
