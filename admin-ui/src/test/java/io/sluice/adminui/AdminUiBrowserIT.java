@@ -2,6 +2,7 @@ package io.sluice.adminui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -14,8 +15,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.StringJoiner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -631,6 +634,46 @@ class AdminUiBrowserIT {
         assertThat(produced.statusCode()).as(produced.body()).isEqualTo(200);
     }
 
+    /** The search's 20,000 records (test 9): its matches, then every record, exported as files. */
+    @Test
+    @Order(16)
+    void aSearchsMatchesAndAWholeRangeAreExportedAsFilesWithTheirProgressShown() throws IOException {
+        String topic = "ui-search";
+        open("/topics/" + topic + "/search?q=MARKER-7f3a");
+        Download matches = page.waitForDownload(() -> page.locator("#export-csv").click());
+        Path csv = Files.createTempFile(SCREENSHOTS.getParent(), "export", ".csv");
+        try {
+            matches.saveAs(csv);
+            List<String> lines = Files.readAllLines(csv);
+            assertThat(matches.suggestedFilename()).isEqualTo(topic + ".csv");
+            assertThat(lines).hasSize(4);
+            assertThat(lines.getFirst()).startsWith("topic,partition,offset,timestamp,key_format,key");
+            assertThat(String.join("\n", lines.subList(1, 4))).contains("key-MARKER-7f3a", "has MARKER-7f3a",
+                    "h-MARKER-7f3a");
+        } finally {
+            Files.deleteIfExists(csv);
+        }
+        that(page.locator("#export-exported")).hasText("3");
+        that(page.locator("#export-state")).hasText("Done");
+
+        open("/topics/" + topic + "/messages");
+        page.locator("#to-export").click();
+        that(page.locator("#export")).containsText("Export every record of this range");
+        Download all = page.waitForDownload(() -> page.locator("#export-jsonl").click());
+        Path jsonl = Files.createTempFile(SCREENSHOTS.getParent(), "export", ".jsonl");
+        try {
+            all.saveAs(jsonl);
+            try (var lines = Files.lines(jsonl)) {
+                assertThat(lines.map(line -> json(line).path("offset").asLong()).count()).isEqualTo(20_000);
+            }
+        } finally {
+            Files.deleteIfExists(jsonl);
+        }
+        that(page.locator("#export-exported")).hasText("20000");
+        that(page.locator("#export-percent")).hasText("100 %");
+        screenshot("export");
+    }
+
     private static long startOffset(String group) {
         return json(api("GET", "/v1/share-groups/" + group, null)).path("partitions").get(0).path("start_offset")
                 .asLong();
@@ -646,7 +689,11 @@ class AdminUiBrowserIT {
     }
 
     private static JsonNode json(HttpResponse<String> response) {
-        return JSON.readTree(response.body());
+        return json(response.body());
+    }
+
+    private static JsonNode json(String text) {
+        return JSON.readTree(text);
     }
 
     private static void open(String path) {

@@ -705,6 +705,98 @@ class ConsolePagesTest {
         }
     }
 
+    @Test
+    void anExportStreamsEveryRecordOfTheRangeAsCsvWithItsHeaderAndQuotedFieldsAndItsProgressIsDone() {
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/1/records", pages(1, 7, offset -> offset == 5
+                ? record(1, offset, "\"k,1\"", "{\"note\":\"say \\\"hi\\\"\"}",
+                        "[{\"key\":\"trace\",\"value\":\"abc\",\"value_format\":\"string\"}]")
+                : record(1, offset, "null", "2", "[]")));
+
+        var result = web.get().uri("/topics/orders/export?partition=1&as=csv&export=e-1").exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult();
+
+        assertThat(result.getResponseHeaders().getContentDisposition().getFilename()).isEqualTo("orders-1.csv");
+        assertThat(result.getResponseHeaders().getContentType().toString()).startsWith("text/csv");
+        assertThat(result.getResponseBody()).isEqualTo(
+                "topic,partition,offset,timestamp,key_format,key,value_format,value,headers\r\n"
+                + "orders,1,5,1970-01-01T00:00:00Z,json,\"k,1\",json,\"{\"\"note\"\":\"\"say \\\"\"hi\\\"\"\"\"}\","
+                + "\"[{\"\"key\"\":\"\"trace\"\",\"\"value\"\":\"\"abc\"\",\"\"value_format\"\":\"\"string\"\"}]\"\r\n"
+                + "orders,1,6,1970-01-01T00:00:00Z,json,,json,2,\r\n");
+        String progress = web.get().uri("/exports/e-1").exchange().expectStatus().isEqualTo(286)
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(progress).contains("<span id=\"export-exported\">2</span>", ">Done</span>", ">100 %</b>");
+        assertThat(get("/exports/unknown")).contains("No export started yet");
+    }
+
+    @Test
+    void anExportOfASearchHoldsOnlyItsMatchesAsJsonLines() {
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/0/records", pages(0, 10, offset -> offset == 4
+                ? record(0, offset, "\"k\"", "{\"note\":\"has MARK-1 in it\"}", "[]")
+                : record(0, offset, "\"k\"", "1", "[]")));
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/1/records", pages(1, 7, offset -> record(1, offset, "null",
+                "2", "[]")));
+
+        var result = web.get().uri("/topics/orders/export?q=MARK-1&as=jsonl").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult();
+
+        assertThat(result.getResponseHeaders().getContentDisposition().getFilename()).isEqualTo("orders.jsonl");
+        assertThat(result.getResponseBody()).isEqualTo("{\"topic\":\"orders\",\"partition\":0,\"offset\":4,"
+                + "\"timestamp\":0,\"key\":\"k\",\"key_format\":\"json\",\"value\":{\"note\":\"has MARK-1 in it\"},"
+                + "\"value_format\":\"json\",\"headers\":[]}\n");
+        assertThat(GATEWAY.count("GET", "/v1/topics/orders/partitions/1/records")).as("every partition read").isEqualTo(1);
+    }
+
+    @Test
+    void aBadExportIsRefusedAndReadsNothingAndTheSearchPageOffersTheExportOfItsSearch() {
+        assertThat(web.get().uri("/topics/orders/export?as=xml").exchange().expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody()).contains("An export is as jsonl or csv");
+        assertThat(web.get().uri("/topics/orders/export?as=csv&partition=7").exchange().expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody())
+                .contains("Partition 7 does not exist: orders has 2");
+        assertThat(web.get().uri("/topics/orders/export?as=csv&start=offset&offset=-1").exchange().expectStatus()
+                .isBadRequest().expectBody(String.class).returnResult().getResponseBody())
+                .contains("Offset must be a number");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery)
+                .noneMatch(path -> path.contains("/records"));
+
+        String page = get("/topics/orders/search?q=a b&partition=1");
+        assertThat(page).contains("href=\"/topics/orders/export?q=a%20b&amp;in=any&amp;partition=1&amp;start=earliest"
+                + "&amp;end=latest&amp;as=csv&amp;export=", "Export the records of this range that hold the text");
+        assertThat(get("/topics/orders/search?partition=1")).contains("Export every record of this range",
+                "hx-get=\"/exports/");
+    }
+
+    /**
+     * An export whose download the client stops reads no more pages: as for a search, a control search left open on
+     * the other partition reads forty pages meanwhile.
+     */
+    @Test
+    void stoppingAnExportsDownloadStopsItsReads() {
+        GATEWAY.json("GET", "/v1/topics/orders", TOPIC.replace("\"high_watermark\":10", "\"high_watermark\":1000000000")
+                .replace("\"high_watermark\":7", "\"high_watermark\":1000000000"));
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/0/records",
+                pages(0, 1_000_000_000, offset -> record(0, offset, "\"k\"", "1", "[]")));
+        GATEWAY.json("GET", "/v1/topics/orders/partitions/1/records",
+                pages(1, 1_000_000_000, offset -> record(1, offset, "\"k\"", "1", "[]")));
+
+        web.get().uri("/topics/orders/export?partition=0&as=jsonl").exchange().expectStatus().isOk()
+                .returnResult(String.class).getResponseBody().take(5).blockLast(Duration.ofSeconds(10));
+        CompletableFuture<Void> controlEnded = new CompletableFuture<>();
+        Disposable control = web.get().uri("/topics/orders/search/events?q=absent&partition=1")
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk().returnResult(String.class)
+                .getResponseBody().subscribe(event -> { }, controlEnded::completeExceptionally,
+                        () -> controlEnded.complete(null));
+        try {
+            awaitReadsOf(1, 20);
+            long reads = GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records");
+            awaitReadsOf(1, GATEWAY.count("GET", "/v1/topics/orders/partitions/1/records") + 20);
+            assertThat(GATEWAY.count("GET", "/v1/topics/orders/partitions/0/records"))
+                    .as("reads of the stopped export while the search read twenty pages").isEqualTo(reads);
+        } finally {
+            endSearchesOf(1, controlEnded, control);
+        }
+    }
+
     /**
      * Ends a search still reading {@code partition} the way a search ends on its own: the partition answers nothing
      * more, so the search stops and its stream completes. Closing the stream instead would leave a read in flight that

@@ -1,5 +1,6 @@
 package io.sluice.adminui.gateway;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -259,8 +260,10 @@ public final class GatewayViews {
     /** A read record: key, value and header values rendered in the format their {@code *_format} names. */
     /** {@code keySchemaId}, {@code valueSchemaId}: the registered schema a half was decoded with; null when none. */
     public record ConsumedRecord(String topic, int partition, long offset, long timestamp, JsonNode key,
-                                 String keyFormat, Integer keySchemaId, JsonNode value, String valueFormat,
-                                 Integer valueSchemaId, List<Header> headers) {
+                                 String keyFormat, @JsonInclude(JsonInclude.Include.NON_NULL) Integer keySchemaId,
+                                 JsonNode value, String valueFormat,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL) Integer valueSchemaId,
+                                 List<Header> headers) {
 
         public ConsumedRecord {
             headers = headers == null ? List.of() : headers;

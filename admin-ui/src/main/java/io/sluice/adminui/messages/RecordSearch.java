@@ -79,8 +79,40 @@ class RecordSearch {
         });
     }
 
-    /** Each chosen partition's offsets to read, from the topic's offsets now (and the time index for a timestamp). */
-    private Mono<List<Range>> plan(Topic topic, SearchQuery query) {
+    /**
+     * Every record of the query's range that holds its text (every record, when it has none), a page's worth at a
+     * time, each page read when the subscriber asks for more (at most one ahead), so that neither this console nor
+     * the gateway holds more than a page; {@code progress} is told the range's size and each page. Fails with a
+     * {@link GatewayProblem} or {@link Stopped}, as the search does.
+     */
+    Flux<List<ConsumedRecord>> records(String topic, List<Range> ranges, SearchQuery query,
+                                       ExportProgress progress) {
+        return Flux.defer(() -> {
+            progress.start(ranges.stream().mapToLong(Range::size).sum());
+            Matcher matcher = query.hasText() ? Matcher.of(query.q(), query.where(), query.caseIgnored()) : null;
+            String format = query.display().apiFormat();
+            return Flux.fromIterable(ranges)
+                    .filter(range -> range.size() > 0)
+                    .concatMap(range -> pages(topic, range, format), 1)
+                    .map(slice -> {
+                        List<ConsumedRecord> kept = matcher == null ? slice.records()
+                                : slice.records().stream().filter(matcher::matches).toList();
+                        progress.page(slice.next() - slice.from(), slice.records().size(), kept.size());
+                        return kept;
+                    });
+        });
+    }
+
+    /** Why a search or an export could not start or go on, for people. */
+    static String message(Throwable e) {
+        return e instanceof GatewayProblem p ? p.detail() + " (" + p.errorCode() + ")" : e.getMessage();
+    }
+
+    /**
+     * Each chosen partition's offsets to read, from the topic's offsets now (and the time index for a timestamp):
+     * {@link BadQuery} for a partition the topic has not, {@link Stopped} when a partition has no leader.
+     */
+    Mono<List<Range>> plan(Topic topic, SearchQuery query) {
         BrowseQuery from = query.from();
         Integer only = from.partitionNumber();
         if (only != null && only >= topic.partitionCount()) {
@@ -149,10 +181,6 @@ class RecordSearch {
 
     private static List<ConsumedRecord> below(RecordPage page, long to) {
         return page.records().stream().filter(r -> r.offset() < to).toList();
-    }
-
-    private static String message(Throwable e) {
-        return e instanceof GatewayProblem p ? p.detail() + " (" + p.errorCode() + ")" : e.getMessage();
     }
 
     /** The search cannot go on; the message says where it stopped. */

@@ -6,6 +6,7 @@ import io.sluice.adminui.messages.SearchEvent.Failed;
 import io.sluice.adminui.messages.SearchEvent.Match;
 import io.sluice.adminui.messages.SearchEvent.Progress;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -23,7 +24,8 @@ import reactor.core.publisher.Mono;
  * Message search: a page with the search form and, once a search is asked for, an SSE stream ({@link RecordSearch}'s
  * events rendered as HTML for htmx's SSE extension) that fills its progress bar and its table of matches. The stream
  * ends with a {@code done} event, on which the page closes it; closing it earlier (Cancel, leaving the page) cancels
- * the search and its reads.
+ * the search and its reads. The page also offers the search's matches (every record of its range, without a text) as a
+ * file ({@link ExportController}).
  */
 @Controller
 class SearchController {
@@ -47,6 +49,10 @@ class SearchController {
             model.addAttribute("error", null);
             model.addAttribute("eventsUrl", null);
             model.addAttribute("maxShown", search.maxShown());
+            String exportId = UUID.randomUUID().toString();
+            model.addAttribute("exportId", exportId);
+            model.addAttribute("exportJsonl", query.exportUrl(topic, "jsonl", exportId));
+            model.addAttribute("exportCsv", query.exportUrl(topic, "csv", exportId));
             if (query.submitted()) {
                 try {
                     query.check();

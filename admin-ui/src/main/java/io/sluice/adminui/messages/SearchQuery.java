@@ -85,6 +85,16 @@ record SearchQuery(String q, String in, String partition, String start, String o
     /** Every field checked, so that a search that would be refused reads nothing; throws {@link BadQuery}. */
     void check() {
         text();
+        checkRange();
+    }
+
+    /** Whether there is a text to look for: an export without one takes every record of the range. */
+    public boolean hasText() {
+        return q != null && !q.isEmpty();
+    }
+
+    /** Every field but the text checked, as an export checks them; throws {@link BadQuery}. */
+    void checkRange() {
         where();
         BrowseQuery from = from();
         from.partitionNumber();
@@ -103,7 +113,19 @@ record SearchQuery(String q, String in, String partition, String start, String o
 
     /** The stream of this search's events. */
     String eventsUrl(String topic) {
-        UriComponentsBuilder uri = UriComponentsBuilder.fromPath("/topics/{topic}/search/events");
+        return url("/topics/{topic}/search/events", topic, Map.of());
+    }
+
+    /**
+     * The file of this search's matches (of every record of its range, without a text) as {@code as} (jsonl or csv),
+     * its progress kept under {@code export}.
+     */
+    String exportUrl(String topic, String as, String export) {
+        return url("/topics/{topic}/export", topic, Map.of("as", as, "export", export));
+    }
+
+    private String url(String path, String topic, Map<String, String> more) {
+        UriComponentsBuilder uri = UriComponentsBuilder.fromPath(path);
         Map<String, Object> values = new HashMap<>();
         values.put("topic", topic);
         maybe(uri, values, "q", q);
@@ -116,6 +138,7 @@ record SearchQuery(String q, String in, String partition, String start, String o
         maybe(uri, values, "endOffset", endOffset);
         maybe(uri, values, "format", format);
         maybe(uri, values, "ignoreCase", ignoreCase);
+        more.forEach((name, value) -> maybe(uri, values, name, value));
         return uri.encode().buildAndExpand(values).toUriString();
     }
 
