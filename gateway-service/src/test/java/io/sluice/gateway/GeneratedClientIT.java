@@ -55,6 +55,7 @@ import io.sluice.client.model.ResetRequest;
 import io.sluice.client.model.StreamToken;
 import io.sluice.client.model.TopicSummary;
 import io.sluice.client.model.TopicView;
+import io.sluice.client.model.UsersUsersInner;
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.SharedGatewayCluster;
 import java.io.File;
@@ -309,8 +310,15 @@ class GeneratedClientIT {
         assertThat(token.getToken()).isNotBlank();
         assertThat(token.getExpiresAt()).isAfter(OffsetDateTime.now());
 
-        assertThat(security.listAuditEntries(10).getEntries()).extracting(AuditEntriesEntriesInner::getRequest)
-                .startsWith("DELETE /v1/acls", "POST /v1/acls");
+        assertThat(security.listAuditEntries(10, null, null, null, null, null).getEntries())
+                .extracting(AuditEntriesEntriesInner::getRequest).startsWith("DELETE /v1/acls", "POST /v1/acls");
+        assertThat(security.listAuditEntries(10, "User:admin", "admin", "SUCCEEDED", "CLUSTER", null).getEntries())
+                .extracting(AuditEntriesEntriesInner::getRequest).startsWith("DELETE /v1/acls", "POST /v1/acls");
+        assertThat(security.listAuditEntries(10, "User:nobody", null, null, null, null).getEntries()).isEmpty();
+        assertThat(security.listUsers().getUsers()).extracting(UsersUsersInner::getPrincipal)
+                .contains("User:admin");
+        assertThat(security.listUsers().getSuperUsers()).containsExactly("User:admin");
+        assertThat(security.listQuotas().getUnlimited()).containsExactly("User:admin");
     }
 
     /**

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,13 @@ public final class AuditLog {
     }
 
     /** Up to {@code limit} of the latest entries, newest first. */
-    public synchronized List<Entry> recent(int limit) {
-        return recent.stream().limit(limit).toList();
+    public List<Entry> recent(int limit) {
+        return recent(limit, entry -> true);
+    }
+
+    /** Up to {@code limit} of the latest entries that {@code filter} keeps, newest first. */
+    public synchronized List<Entry> recent(int limit, Predicate<Entry> filter) {
+        return recent.stream().filter(filter).limit(limit).toList();
     }
 
     private synchronized void keep(Entry entry) {

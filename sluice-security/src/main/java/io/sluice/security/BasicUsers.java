@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -52,6 +53,11 @@ public final class BasicUsers {
             throw new UncheckedIOException("Cannot read the users file " + file, e);
         }
         return new BasicUsers(hashes);
+    }
+
+    /** The users' names, sorted. */
+    public List<String> names() {
+        return hashes.keySet().stream().sorted().toList();
     }
 
     /** The principal when {@code password} is the user's; empty for a wrong password or an unknown user alike. */

@@ -78,6 +78,11 @@ public final class Credentials {
                 .onErrorResume(invalid -> Mono.just(new Outcome.Failed(keys)));
     }
 
+    /** The names of the users file's users; none without a users file (bearer tokens name their own). */
+    public List<String> userNames() {
+        return users == null ? List.of() : users.names();
+    }
+
     public boolean acceptsPasswords() {
         return users != null;
     }
