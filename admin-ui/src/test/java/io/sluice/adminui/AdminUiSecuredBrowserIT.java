@@ -126,6 +126,46 @@ class AdminUiSecuredBrowserIT {
         that(page.locator("#audit")).containsText("User:admin");
     }
 
+    @Test
+    void aSuperUserManagesAclsOnTheAccessPageSeesUsersAndQuotasAndFiltersTheAudit() {
+        signIn("admin", ADMIN_PASSWORD);
+        open("/access");
+        that(page.locator("#acls")).containsText("ui-shared");
+        that(page.locator("#users")).containsText("User:alice");
+        that(page.locator("#super-users")).hasText("User:admin");
+        that(page.locator("#quotas")).containsText("super user: no quota");
+
+        page.getByText("Create an ACL").click();
+        Locator create = page.locator("#create-acl");
+        create.getByLabel("Principal").fill("alice");
+        create.getByLabel("Resource name").fill("ui-shared");
+        create.getByLabel("Operation").selectOption("WRITE");
+        create.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create ACL")).click();
+        that(page.locator("#create-acl .problem"))
+                .containsText("principal must be 'User:<name>' or 'User:*' (INVALID_ACL)");
+        that(page.locator("#create-acl").getByLabel("Principal")).hasValue("alice");
+        assertThat(api("GET", "/v1/acls?principal=User:alice&operation=WRITE", "").body()).contains("\"acls\":[]");
+
+        page.locator("#create-acl").getByLabel("Principal").fill("User:alice");
+        page.locator("#create-acl").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create ACL"))
+                .click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Created: ALLOW User:alice WRITE on TOPIC ui-shared");
+        assertThat(api("GET", "/v1/acls?principal=User:alice&operation=WRITE", "").body()).contains("ui-shared");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "access.png"))
+                .setFullPage(true));
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions()
+                .setName("Delete ALLOW User:alice WRITE on TOPIC ui-shared")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Deleted: ALLOW User:alice WRITE on TOPIC ui-shared");
+        assertThat(api("GET", "/v1/acls?principal=User:alice&operation=WRITE", "").body()).contains("\"acls\":[]");
+
+        open("/audit?principal=User:admin&kind=admin");
+        that(page.locator("#audit")).containsText("DELETE /v1/acls");
+        that(page.locator("#audit")).not().containsText("User:alice");
+        open("/audit?principal=User:nobody");
+        that(page.locator("#audit")).containsText("Nothing audited yet");
+    }
+
     private static void signIn(String user, String password) {
         if (!page.url().contains("/sign-in")) {
             open("/sign-in");

@@ -207,6 +207,80 @@ class ConsolePagesTest {
     }
 
     @Test
+    void theAuditPagesFiltersAreAskedOfTheGatewayAndKeptInTheForm() {
+        GATEWAY.json("GET", "/v1/audit", "{\"entries\":[]}");
+
+        String page = get("/audit?principal=User:bob&kind=authorization&outcome=DENIED&resourceType=TOPIC"
+                + "&resourceName=ord");
+
+        assertThat(GATEWAY.calls().getLast().pathAndQuery()).isEqualTo("/v1/audit?limit=200&principal=User%3Abob"
+                + "&kind=authorization&outcome=DENIED&resource_type=TOPIC&resource_name=ord");
+        assertThat(page).contains("value=\"User:bob\"", "<option value=\"DENIED\" selected=\"selected\">",
+                "value=\"ord\"");
+        get("/audit?principal=&kind=");
+        assertThat(GATEWAY.calls().getLast().pathAndQuery()).isEqualTo("/v1/audit?limit=200");
+    }
+
+    @Test
+    void theAccessPageListsAclsUsersAndQuotasAndShowsEachRefusalInItsPlace() {
+        GATEWAY.json("GET", "/v1/acls", """
+                {"acls":[{"principal":"User:alice","resource_type":"TOPIC","resource_name":"orders",
+                          "pattern_type":"LITERAL","operation":"READ","permission":"ALLOW"},
+                         {"principal":"User:bob","resource_type":"TOPIC","resource_name":"logs-",
+                          "pattern_type":"PREFIXED","operation":"ALL","permission":"DENY"}]}""");
+        GATEWAY.json("GET", "/v1/users", """
+                {"users":[{"principal":"User:admin","super_user":true},{"principal":"User:alice","super_user":false}],
+                 "super_users":["User:admin"],"password_sign_in":true,"token_sign_in":false}""");
+        GATEWAY.problem("GET", "/v1/quotas", 403, "CLUSTER_AUTHORIZATION_FAILED", "Not allowed to describe quotas");
+
+        String page = get("/access?principal=User:alice&resourceType=TOPIC");
+
+        assertThat(page).contains(">User:alice</td>", ">READ</td>", ">TOPIC orders</td>", ">PREFIXED</td>",
+                        "super user</td>", "id=\"super-users\">User:admin<")
+                .contains("Not allowed to describe quotas (CLUSTER_AUTHORIZATION_FAILED)");
+        assertThat(GATEWAY.calls()).extracting(FakeGateway.Call::pathAndQuery)
+                .contains("/v1/acls?principal=User%3Aalice&resource_type=TOPIC");
+
+        GATEWAY.json("GET", "/v1/quotas", """
+                {"defaults":{"produce_bytes_per_second":1048576,"fetch_bytes_per_second":null,
+                 "requests_per_second":50.0},"overrides":[{"principal":"User:bob","rates":{
+                 "produce_bytes_per_second":null,"fetch_bytes_per_second":null,"requests_per_second":null}}],
+                 "unlimited":["User:admin"]}""");
+        assertThat(get("/access")).contains("1.00 MiB/s", ">unlimited</td>", ">User:bob</td>", "super user: no quota");
+    }
+
+    @Test
+    void anAclIsCreatedFromTheFormDeletedFromItsRowAndARefusalKeepsWhatWasTyped() {
+        GATEWAY.json("GET", "/v1/acls", "{\"acls\":[]}");
+        GATEWAY.json("GET", "/v1/users", "{\"users\":[],\"super_users\":[],\"password_sign_in\":true,"
+                + "\"token_sign_in\":false}");
+        GATEWAY.json("GET", "/v1/quotas", "{\"defaults\":{},\"overrides\":[],\"unlimited\":[]}");
+        GATEWAY.answer("POST", "/v1/acls", 201, "application/json", "{}");
+        GATEWAY.json("DELETE", "/v1/acls", "{\"acls\":[{\"principal\":\"User:carol\"}]}");
+
+        web.post().uri("/access/acls").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form("principal", " User:carol ", "permission", "ALLOW", "operation", "WRITE", "resourceType",
+                        "TOPIC", "resourceName", "orders", "patternType", "LITERAL"))
+                .exchange().expectStatus().is3xxRedirection();
+        assertThat(GATEWAY.calls("POST").getLast().body()).isEqualTo("{\"principal\":\"User:carol\","
+                + "\"resource_type\":\"TOPIC\",\"resource_name\":\"orders\",\"pattern_type\":\"LITERAL\","
+                + "\"operation\":\"WRITE\",\"permission\":\"ALLOW\"}");
+
+        web.post().uri("/access/acls/delete").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form("principal", "User:carol", "permission", "ALLOW", "operation", "WRITE", "resourceType",
+                        "TOPIC", "resourceName", "orders", "patternType", "LITERAL"))
+                .exchange().expectStatus().is3xxRedirection();
+        assertThat(GATEWAY.calls("DELETE").getLast().pathAndQuery()).isEqualTo("/v1/acls?principal=User%3Acarol"
+                + "&resource_type=TOPIC&resource_name=orders&pattern_type=LITERAL&operation=WRITE&permission=ALLOW");
+
+        GATEWAY.problem("POST", "/v1/acls", 400, "INVALID_REQUEST", "principal must be User:<name>");
+        String refused = post("/access/acls", form("principal", "alice", "permission", "ALLOW", "operation", "READ",
+                "resourceType", "TOPIC", "resourceName", "orders", "patternType", "LITERAL"), 422);
+        assertThat(refused).contains("principal must be User:&lt;name&gt; (INVALID_REQUEST)", "value=\"alice\"",
+                "<details class=\"panel\" id=\"create-acl\" open");
+    }
+
+    @Test
     void deleteNeedsTheTopicsNameTypedAndOtherwiseDeletesNothing() {
         String page = post("/topics/orders/delete", form("confirm", "order"), 422);
 

@@ -1,9 +1,11 @@
 package io.sluice.adminui.audit;
 
 import io.sluice.adminui.gateway.GatewayClient;
+import io.sluice.adminui.gateway.GatewayRequests.AuditFilter;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,9 +23,10 @@ class AuditController {
         this.gateway = gateway;
     }
 
+    /** The entries {@code filter} keeps (its fields from the query: principal, kind, outcome, resource). */
     @GetMapping("/audit")
-    Mono<String> audit(Model model) {
-        return gateway.audit(SHOWN).map(audit -> {
+    Mono<String> audit(@ModelAttribute("filter") AuditFilter filter, Model model) {
+        return gateway.audit(SHOWN, filter).map(audit -> {
             model.addAttribute("entries", audit.entries());
             model.addAttribute("gatewayUrl", gateway.gatewayUrl());
             return "audit";

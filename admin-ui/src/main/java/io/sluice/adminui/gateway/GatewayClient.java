@@ -10,6 +10,9 @@ import io.sluice.adminui.gateway.GatewayRequests.OffsetReset;
 import io.sluice.adminui.gateway.GatewayRequests.ProduceRequest;
 import io.sluice.adminui.gateway.GatewayRequests.Read;
 import io.sluice.adminui.gateway.GatewayRequests.ShareReset;
+import io.sluice.adminui.gateway.GatewayRequests.AuditFilter;
+import io.sluice.adminui.gateway.GatewayViews.Acl;
+import io.sluice.adminui.gateway.GatewayViews.AclList;
 import io.sluice.adminui.gateway.GatewayViews.AuditEntries;
 import io.sluice.adminui.gateway.GatewayViews.Cluster;
 import io.sluice.adminui.gateway.GatewayViews.Compatibility;
@@ -22,6 +25,7 @@ import io.sluice.adminui.gateway.GatewayViews.History;
 import io.sluice.adminui.gateway.GatewayViews.NodeList;
 import io.sluice.adminui.gateway.GatewayViews.PartitionOffset;
 import io.sluice.adminui.gateway.GatewayViews.ProduceResults;
+import io.sluice.adminui.gateway.GatewayViews.Quotas;
 import io.sluice.adminui.gateway.GatewayViews.ReassignmentList;
 import io.sluice.adminui.gateway.GatewayViews.RecordPage;
 import io.sluice.adminui.gateway.GatewayViews.RegisteredSchema;
@@ -36,6 +40,7 @@ import io.sluice.adminui.gateway.GatewayViews.SubjectVersion;
 import io.sluice.adminui.gateway.GatewayViews.Topic;
 import io.sluice.adminui.gateway.GatewayViews.TopicList;
 import io.sluice.adminui.gateway.GatewayViews.TransactionalIdList;
+import io.sluice.adminui.gateway.GatewayViews.Users;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -243,9 +248,56 @@ public class GatewayClient {
                 TransactionalIdList.class);
     }
 
-        /** The gateway's latest {@code limit} audit entries (security on, ALTER on the cluster). */
-    public Mono<AuditEntries> audit(int limit) {
-        return get(uri -> uri.path("/v1/audit").queryParam("limit", limit).build(), AuditEntries.class);
+    /**
+     * The gateway's latest {@code limit} audit entries that {@code filter} keeps (security on, ALTER on the cluster).
+     */
+    public Mono<AuditEntries> audit(int limit, AuditFilter filter) {
+        return get(uri -> {
+            Map<String, Object> vars = new HashMap<>();
+            uri.path("/v1/audit").queryParam("limit", limit);
+            maybeParam(uri, vars, "principal", filter.principal());
+            maybeParam(uri, vars, "kind", filter.kind());
+            maybeParam(uri, vars, "outcome", filter.outcome());
+            maybeParam(uri, vars, "resource_type", filter.resourceType());
+            maybeParam(uri, vars, "resource_name", filter.resourceName());
+            return uri.build(vars);
+        }, AuditEntries.class);
+    }
+
+    /** The ACLs {@code filter} matches (each of its fields that is set). */
+    public Mono<AclList> acls(Acl filter) {
+        return get(uri -> aclFilter(uri.path("/v1/acls"), filter), AclList.class);
+    }
+
+    /** Creates an ACL; creating one that exists changes nothing. */
+    public Mono<Void> createAcl(Acl acl) {
+        return call(web.post().uri("/v1/acls").bodyValue(acl), Void.class);
+    }
+
+    /** Deletes the one ACL {@code acl} is (every field given); answers what was deleted. */
+    public Mono<AclList> deleteAcl(Acl acl) {
+        return call(web.delete().uri(uri -> aclFilter(uri.path("/v1/acls"), acl)), AclList.class);
+    }
+
+    /** The users file's users and the super users (security on, ALTER on the cluster). */
+    public Mono<Users> users() {
+        return get(uri -> uri.path("/v1/users").build(), Users.class);
+    }
+
+    /** The configured quotas (security on, DESCRIBE_CONFIGS on the cluster). */
+    public Mono<Quotas> quotas() {
+        return get(uri -> uri.path("/v1/quotas").build(), Quotas.class);
+    }
+
+    private static java.net.URI aclFilter(UriBuilder uri, Acl acl) {
+        Map<String, Object> vars = new HashMap<>();
+        maybeParam(uri, vars, "principal", acl.principal());
+        maybeParam(uri, vars, "resource_type", acl.resourceType());
+        maybeParam(uri, vars, "resource_name", acl.resourceName());
+        maybeParam(uri, vars, "pattern_type", acl.patternType());
+        maybeParam(uri, vars, "operation", acl.operation());
+        maybeParam(uri, vars, "permission", acl.permission());
+        return uri.build(vars);
     }
 
     /** Deletes the group and its committed offsets; 409 NON_EMPTY_GROUP while it has members. */

@@ -57,4 +57,11 @@ public final class GatewayRequests {
     /** A schema to check or register: its text and type (AVRO, PROTOBUF or JSON), as Confluent's API takes them. */
     public record NewSchema(String schema, @JsonProperty("schemaType") String schemaType) {
     }
+
+    /** Which audit entries to list: each field set keeps only the entries that have it (a resource name: holds it). */
+    public record AuditFilter(String principal, String kind, String outcome, String resourceType,
+                              String resourceName) {
+
+        public static final AuditFilter NONE = new AuditFilter(null, null, null, null, null);
+    }
 }

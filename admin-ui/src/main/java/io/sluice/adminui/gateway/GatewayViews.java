@@ -472,4 +472,45 @@ public final class GatewayViews {
     public record HistorySeries(String metric, String unit, String topic, Integer partition, Integer nodeId,
                                 long[] times, double[] values) {
     }
+
+    /**
+     * An ACL as the API names it (Kafka's names: {@code TOPIC}, {@code LITERAL}, {@code READ}, {@code ALLOW}); as a
+     * filter, the fields that are null match anything.
+     */
+    public record Acl(String principal, String resourceType, String resourceName, String patternType,
+                      String operation, String permission) {
+    }
+
+    public record AclList(List<Acl> acls) {
+    }
+
+    /** The users file's users, every super user, and which sign-ins the gateway takes ({@code GET /v1/users}). */
+    public record Users(List<UserView> users, List<String> superUsers, boolean passwordSignIn, boolean tokenSignIn) {
+    }
+
+    public record UserView(String principal, boolean superUser) {
+    }
+
+    /** The configured quotas ({@code GET /v1/quotas}); super users ({@code unlimited}) have none. */
+    public record Quotas(Rates defaults, List<PrincipalQuota> overrides, List<String> unlimited) {
+    }
+
+    public record PrincipalQuota(String principal, Rates rates) {
+    }
+
+    /** A quota's rates; null is unlimited. */
+    public record Rates(Long produceBytesPerSecond, Long fetchBytesPerSecond, Double requestsPerSecond) {
+
+        public String produce() {
+            return produceBytesPerSecond == null ? "unlimited" : Units.bytes(produceBytesPerSecond) + "/s";
+        }
+
+        public String fetch() {
+            return fetchBytesPerSecond == null ? "unlimited" : Units.bytes(fetchBytesPerSecond) + "/s";
+        }
+
+        public String requests() {
+            return requestsPerSecond == null ? "unlimited" : Units.perSecond(requestsPerSecond);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.sluice.adminui.messages;
 
 import io.sluice.adminui.messages.BrowseQuery.BadQuery;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -121,7 +122,10 @@ record SearchQuery(String q, String in, String partition, String start, String o
      * its progress kept under {@code export}.
      */
     String exportUrl(String topic, String as, String export) {
-        return url("/topics/{topic}/export", topic, Map.of("as", as, "export", export));
+        Map<String, String> more = new LinkedHashMap<>();
+        more.put("as", as);
+        more.put("export", export);
+        return url("/topics/{topic}/export", topic, more);
     }
 
     private String url(String path, String topic, Map<String, String> more) {

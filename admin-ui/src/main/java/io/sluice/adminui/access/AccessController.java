@@ -1,0 +1,136 @@
+package io.sluice.adminui.access;
+
+import io.sluice.adminui.gateway.GatewayClient;
+import io.sluice.adminui.gateway.GatewayProblem;
+import io.sluice.adminui.gateway.GatewayViews.Acl;
+import io.sluice.adminui.gateway.GatewayViews.Quotas;
+import io.sluice.adminui.gateway.GatewayViews.Users;
+import io.sluice.adminui.web.Notices;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
+import reactor.core.publisher.Mono;
+
+/**
+ * Access control: the ACLs, filtered by principal and resource, created and deleted one by one; the users who sign in
+ * with a password and the super users; the configured quotas. Users and quotas are the gateways' settings, shown
+ * read-only; each part the gateway does not answer (security off, a user without the right) says why in its place
+ * without hiding the others.
+ */
+@Controller
+class AccessController {
+
+    static final List<String> RESOURCE_TYPES = List.of("TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID");
+    static final List<String> PATTERN_TYPES = List.of("LITERAL", "PREFIXED");
+    static final List<String> OPERATIONS = List.of("ALL", "READ", "WRITE", "CREATE", "DELETE", "ALTER", "DESCRIBE",
+            "DESCRIBE_CONFIGS", "ALTER_CONFIGS");
+    static final List<String> PERMISSIONS = List.of("ALLOW", "DENY");
+
+    private final GatewayClient gateway;
+
+    AccessController(GatewayClient gateway) {
+        this.gateway = gateway;
+    }
+
+    /** Which ACLs the page lists: a principal and a resource, each optional. */
+    record AclQuery(String principal, String resourceType, String resourceName) {
+
+        Acl filter() {
+            return new Acl(blankToNull(principal), blankToNull(resourceType), blankToNull(resourceName), null, null,
+                    null);
+        }
+    }
+
+    /** An ACL typed into the create form or posted by a row's delete button. */
+    record AclForm(String principal, String resourceType, String resourceName, String patternType, String operation,
+                   String permission) {
+
+        static AclForm empty() {
+            return new AclForm("", "TOPIC", "", "LITERAL", "READ", "ALLOW");
+        }
+
+        Acl acl() {
+            return new Acl(strip(principal), strip(resourceType), strip(resourceName), strip(patternType),
+                    strip(operation), strip(permission));
+        }
+
+        String words() {
+            Acl acl = acl();
+            return acl.permission() + " " + acl.principal() + " " + acl.operation() + " on " + acl.resourceType() + " "
+                    + acl.resourceName() + (acl.patternType().equals("PREFIXED") ? "*" : "");
+        }
+    }
+
+    @GetMapping("/access")
+    Mono<String> page(@ModelAttribute("query") AclQuery query, Model model) {
+        return page(query, AclForm.empty(), null, model);
+    }
+
+    @PostMapping("/access/acls")
+    Mono<String> create(@ModelAttribute AclForm form, Model model, ServerHttpResponse response) {
+        return gateway.createAcl(form.acl())
+                .thenReturn(Notices.redirect("/access", "Created: " + form.words()))
+                .onErrorResume(GatewayProblem.class, e -> {
+                    response.setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
+                    return page(new AclQuery(null, null, null), form, message(e), model);
+                });
+    }
+
+    /** Deletes the one ACL a row shows (all six fields posted). */
+    @PostMapping("/access/acls/delete")
+    Mono<String> delete(@ModelAttribute AclForm form, Model model, ServerHttpResponse response) {
+        return gateway.deleteAcl(form.acl())
+                .map(deleted -> Notices.redirect("/access", deleted.acls().isEmpty()
+                        ? "Nothing deleted: no such ACL" : "Deleted: " + form.words()))
+                .onErrorResume(GatewayProblem.class, e -> {
+                    response.setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
+                    model.addAttribute("deleteError", message(e));
+                    return page(new AclQuery(null, null, null), AclForm.empty(), null, model);
+                });
+    }
+
+    private Mono<String> page(AclQuery query, AclForm form, String createError, Model model) {
+        model.addAttribute("query", query);
+        model.addAttribute("form", form);
+        model.addAttribute("createError", createError);
+        model.addAttribute("resourceTypes", RESOURCE_TYPES);
+        model.addAttribute("patternTypes", PATTERN_TYPES);
+        model.addAttribute("operations", OPERATIONS);
+        model.addAttribute("permissions", PERMISSIONS);
+        Mono<Part<List<Acl>>> acls = part(gateway.acls(query.filter()).map(list -> list.acls()));
+        Mono<Part<Users>> users = part(gateway.users());
+        Mono<Part<Quotas>> quotas = part(gateway.quotas());
+        return Mono.zip(acls, users, quotas).map(parts -> {
+            model.addAttribute("acls", parts.getT1());
+            model.addAttribute("users", parts.getT2());
+            model.addAttribute("quotas", parts.getT3());
+            return "access";
+        });
+    }
+
+    /** One part of the page: what the gateway answered, or why it did not. */
+    record Part<T>(T value, String problem) {
+    }
+
+    private static <T> Mono<Part<T>> part(Mono<T> call) {
+        return call.map(value -> new Part<>(value, null))
+                .onErrorResume(GatewayProblem.class, e -> Mono.just(new Part<>(null, message(e))));
+    }
+
+    private static String message(GatewayProblem problem) {
+        return problem.detail() + " (" + problem.errorCode() + ")";
+    }
+
+    private static String strip(String text) {
+        return text == null ? null : text.strip();
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+}
