@@ -378,6 +378,7 @@ class AdminUiBrowserIT {
         that(page.locator("#lock-holders")).containsText("ui-worker");
         waitFor("#share-lag-chart", "points >= 1");
         that(page.locator("#share-lag-chart .u-legend")).containsText(topic + "-0");
+        waitFor("#share-lag-seconds-chart", "points >= 1 && latest >= 0");
         screenshot("share-group");
 
         Locator reset = page.locator("#reset");

@@ -17,6 +17,8 @@ public class PartitionRecords {
     private final ConsumeService consume;
     private final PartitionTails tails;
 
+    private static final int AGE_PROBE_BYTES = 64 * 1024;
+
     PartitionRecords(ConsumeService consume, PartitionTails tails) {
         this.consume = consume;
         this.tails = tails;
@@ -30,6 +32,16 @@ public class PartitionRecords {
     public Mono<ReadResult> read(TopicPartition tp, long offset, int maxRecords, int maxBytes, long waitMs,
                                  boolean readCommitted, Formats formats) {
         return consume.read(tp, offset, maxRecords, maxBytes, waitMs, true, readCommitted, formats);
+    }
+
+    /**
+     * How old, in seconds at {@code nowMs}, the record at {@code offset} of {@code tp} is (the first a group has not
+     * consumed): now minus its timestamp, 0 when there is no record there yet. One small read at the leader.
+     */
+    public Mono<Double> age(TopicPartition tp, long offset, long nowMs) {
+        return read(tp, offset, 1, AGE_PROBE_BYTES, 0, false, Formats.DEFAULT)
+                .map(page -> page.records().isEmpty() ? 0.0
+                        : Math.max(0, nowMs - page.records().getFirst().timestamp()) / 1000.0);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.sluice.gateway.group.admin;
 
 import io.sluice.gateway.consume.PartitionRecords;
-import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.routing.PartitionReader;
 import io.sluice.internal.group.CommittedOffset;
 import io.sluice.protocol.SluiceException;
@@ -19,8 +18,6 @@ import reactor.core.publisher.Mono;
  */
 @Service
 class GroupLag {
-
-    private static final int PROBE_BYTES = 64 * 1024;
 
     private final PartitionReader reader;
     private final PartitionRecords records;
@@ -45,9 +42,7 @@ class GroupLag {
                 return Mono.just(new GroupViews.PartitionLag(tp.topic(), tp.partition(), offset, commitTimestamp,
                         bounds.highWatermark(), lag, withAge ? 0.0 : null, owner));
             }
-            return records.read(tp, offset, 1, PROBE_BYTES, 0, false, Formats.DEFAULT)
-                    .map(page -> page.records().isEmpty() ? 0.0
-                            : Math.max(0, clock.millis() - page.records().getFirst().timestamp()) / 1000.0)
+            return records.age(tp, offset, clock.millis())
                     .map(age -> new GroupViews.PartitionLag(tp.topic(), tp.partition(), offset, commitTimestamp,
                             bounds.highWatermark(), lag, age, owner));
         }).onErrorResume(SluiceException.class, e -> Mono.just(new GroupViews.PartitionLag(tp.topic(),
