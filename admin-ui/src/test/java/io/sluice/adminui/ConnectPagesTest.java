@@ -119,6 +119,14 @@ class ConnectPagesTest {
     }
 
     @Test
+    void aConnectorJustCreatedWithoutAStatusYetShowsItsConfigAndSaysSo() {
+        CONNECT.answer("GET", "/connectors/file-sink/status", 404, "application/json",
+                "{\"error_code\": 404, \"message\": \"No status found for connector file-sink\"}");
+
+        assertThat(get("/connect/local/connectors/file-sink")).contains("NOT REPORTED YET", "/nowhere/out.txt");
+    }
+
+    @Test
     void anUnknownConnectorOrClusterIsA404PageSayingSo() {
         CONNECT.answer("GET", "/connectors/nope", 404, "application/json",
                 "{\"error_code\": 404, \"message\": \"Connector nope not found\"}");

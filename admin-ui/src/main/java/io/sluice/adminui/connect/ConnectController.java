@@ -2,6 +2,7 @@ package io.sluice.adminui.connect;
 
 import io.sluice.adminui.AdminUiProperties.ConnectCluster;
 import io.sluice.adminui.connect.ConnectViews.ConnectorRow;
+import io.sluice.adminui.connect.ConnectViews.ConnectorStatus;
 import io.sluice.adminui.connect.ConnectViews.Plugin;
 import io.sluice.adminui.connect.ConnectorJson.BadJson;
 import io.sluice.adminui.connect.ConnectorJson.NewConnector;
@@ -184,7 +185,10 @@ class ConnectController {
         model.addAttribute("cluster", cluster);
         model.addAttribute("errorForm", errorForm);
         model.addAttribute("error", error);
-        return Mono.zip(connect.connector(cluster, name), connect.status(cluster, name)).map(found -> {
+        Mono<ConnectorStatus> status = connect.status(cluster, name)
+                .onErrorResume(ConnectProblem.class, e -> e.status() == 404 && connect.has(cluster)
+                        ? Mono.just(ConnectorStatus.notReported(name)) : Mono.error(e));
+        return Mono.zip(connect.connector(cluster, name), status).map(found -> {
             model.addAttribute("info", found.getT1());
             model.addAttribute("status", found.getT2());
             model.addAttribute("configJson", typedConfig != null ? typedConfig

@@ -17,6 +17,9 @@ final class ConnectViews {
     record WorkerInfo(String version, String commit, String kafkaClusterId) {
     }
 
+    /** The state the console shows before a connector's workers report one. */
+    static final String NOT_REPORTED = "NOT REPORTED YET";
+
     /** A connector's or a task's state, the worker running it and, when it failed, the worker's stack trace. */
     record State(String state, String workerId, String trace) {
 
@@ -38,6 +41,14 @@ final class ConnectViews {
 
         ConnectorStatus {
             tasks = tasks == null ? List.of() : tasks;
+        }
+
+        /**
+         * A connector whose workers have not reported a state yet: Connect writes the status asynchronously, so
+         * there is none for a moment after the connector is created.
+         */
+        static ConnectorStatus notReported(String name) {
+            return new ConnectorStatus(name, new State(NOT_REPORTED, null, null), List.of(), null);
         }
 
         public long failedTasks() {
