@@ -3,9 +3,11 @@ package io.sluice.adminui;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -22,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param search         the message search
  * @param signIn         signing in to the console
  * @param chartRefresh   how often a page's charts ask the gateway for their history again
+ * @param connect        the Kafka Connect clusters the console manages
  */
 @ConfigurationProperties("sluice.admin-ui")
 @Validated
@@ -33,7 +36,8 @@ public record AdminUiProperties(@NotNull @DefaultValue("http://127.0.0.1:8080") 
                                 @DefaultValue("50") int pageSize,
                                 @Valid @NotNull @DefaultValue Search search,
                                 @NotNull @DefaultValue SignIn signIn,
-                                @NotNull @DefaultValue("5s") Duration chartRefresh) {
+                                @NotNull @DefaultValue("5s") Duration chartRefresh,
+                                @Valid @NotNull @DefaultValue Connect connect) {
 
     /**
      * The message search, {@code sluice.admin-ui.search.*}.
@@ -55,5 +59,30 @@ public record AdminUiProperties(@NotNull @DefaultValue("http://127.0.0.1:8080") 
      *                credentials above, if any)
      */
     public record SignIn(@DefaultValue("false") boolean enabled) {
+    }
+
+    /**
+     * The Kafka Connect clusters the console manages, {@code sluice.admin-ui.connect.*}: none unless configured.
+     *
+     * @param clusters each by a name of its own and the REST URL of one of its workers
+     */
+    public record Connect(List<@Valid ConnectCluster> clusters) {
+
+        public Connect {
+            clusters = clusters == null ? List.of() : List.copyOf(clusters);
+        }
+    }
+
+    /**
+     * One Connect cluster, {@code sluice.admin-ui.connect.clusters[i].*}. Any worker of the group will do: a worker
+     * forwards to its leader what only the leader may do. The console calls it with the credentials here, never with
+     * the signed-in user's.
+     *
+     * @param name     how the console names it (in its pages' URLs too)
+     * @param url      a worker's REST URL, e.g. {@code http://connect:8083}
+     * @param username with {@code password}: HTTP basic credentials for the REST API (none when blank)
+     * @param password see {@code username}
+     */
+    public record ConnectCluster(@NotBlank String name, @NotNull URI url, String username, String password) {
     }
 }

@@ -10,7 +10,10 @@ import io.sluice.architecture.ServiceArchitecture;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 
-/** The console's layering, as the build enforces it: the public API through one client, problems in one place. */
+/**
+ * The console's layering, as the build enforces it: the public API through one client and Kafka Connect's REST API
+ * through another, the gateway's problems in one place.
+ */
 class AdminUiArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -29,11 +32,21 @@ class AdminUiArchitectureTest {
     }
 
     @Test
-    void theGatewayIsCalledOnlyThroughGatewayClient() {
+    void theGatewayIsCalledOnlyThroughGatewayClientAndConnectOnlyThroughConnectClient() {
         noClasses().that().resideOutsideOfPackage("io.sluice.adminui.gateway..")
+                .and().haveNameNotMatching("io\\.sluice\\.adminui\\.connect\\.ConnectClient(\\$.*)?")
                 .should().dependOnClassesThat().resideInAnyPackage("java.net.http..",
                         "org.springframework.web.reactive.function.client..")
-                .because("GatewayClient is the one client of the public API")
+                .because("GatewayClient is the one client of the public API, ConnectClient the one of Kafka Connect's"
+                        + " REST API (a service apart from Sluice)")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theConnectPagesDoNotReachTheGateway() {
+        noClasses().that().resideInAPackage("io.sluice.adminui.connect..")
+                .should().dependOnClassesThat().resideInAPackage("io.sluice.adminui.gateway..")
+                .because("Connect is managed through its own REST API, not through Sluice's")
                 .check(CLASSES);
     }
 

@@ -9,7 +9,9 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.ConnectWorker;
 import io.sluice.testing.SluiceCluster;
+import io.sluice.testing.Waits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,8 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the message browser, watches one produced through the API arrive in the live tail (and held while paused), edits a
  * config and deletes the topic by typing its name, searches 20,000 records for the 3 that hold a marker and cancels a
  * search, and watches a partition move's progress, cancels it and decommissions a node and takes it back; and sees
- * the charts of a topic, a group and the cluster gain points and rise when records are produced. Each page is saved
- * as a screenshot under {@code target/screenshots/}.
+ * the charts of a topic, a group and the cluster gain points and rise when records are produced; and manages a real
+ * Kafka Connect worker on the cluster's Kafka listener (started by the last test, stopped by its PID). Each page is
+ * saved as a screenshot under {@code target/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminUiBrowserIT {
@@ -59,9 +62,15 @@ class AdminUiBrowserIT {
               {"name": "amount", "type": "double"},
               {"name": "note", "type": "string", "default": ""}]}""";
 
+    /** The Connect worker's REST port, chosen before the console starts (its URL is the console's setting). */
+    private static final int CONNECT_PORT = ConnectWorker.freePort();
+    /** A Connect cluster the console is configured with that nobody runs. */
+    private static final int NO_CONNECT_PORT = ConnectWorker.freePort();
+
     private static SluiceCluster cluster;
     private static Chromium chromium;
     private static Page page;
+    private static ConnectWorker connect;
 
     @BeforeAll
     static void start() {
@@ -70,7 +79,11 @@ class AdminUiBrowserIT {
                 .args(ServiceKind.PARTITION, "--sluice.partition.replication.shutdown-timeout=1s")
                 // Small search pages (200 reads for the 20,000 records), so that a search lasts long enough to cancel.
                 .args(ServiceKind.ADMIN_UI, "--sluice.admin-ui.search.page-size=100",
-                        "--sluice.admin-ui.chart-refresh=1s")
+                        "--sluice.admin-ui.chart-refresh=1s",
+                        "--sluice.admin-ui.connect.clusters[0].name=local",
+                        "--sluice.admin-ui.connect.clusters[0].url=http://127.0.0.1:" + CONNECT_PORT,
+                        "--sluice.admin-ui.connect.clusters[1].name=offline",
+                        "--sluice.admin-ui.connect.clusters[1].url=http://127.0.0.1:" + NO_CONNECT_PORT)
                 // A history point a second (and group lag measured as often), so that charts move within a test;
                 // the console's reads masked: ui-masked topics' card numbers (all but the last four digits).
                 .args(ServiceKind.GATEWAY, "--sluice.gateway.history.interval=1s",
@@ -86,6 +99,9 @@ class AdminUiBrowserIT {
     @AfterAll
     static void stop() {
         try {
+            if (connect != null) {
+                connect.close();
+            }
             if (chromium != null) {
                 chromium.close();
             }
@@ -602,6 +618,122 @@ class AdminUiBrowserIT {
         screenshot("cluster-charts");
     }
 
+    /**
+     * A real Connect worker (Connect 4.3.1's distributed worker, a process of its own) on the cluster's Kafka listener:
+     * a FileStreamSource created from JSON in the console (after Connect refused one without a topic, shown next to
+     * the form) runs its task and its lines reach the topic through the gateway; pause, resume and restart show in the
+     * page and in Connect's REST API; a FileStreamSink whose file cannot be created shows its failed task's trace; both
+     * are deleted by typing their names. The worker is stopped by its PID.
+     */
+    @Test
+    @Order(16)
+    void aConnectorCreatedFromJsonRunsIsPausedResumedRestartedAndDeletedAndAFailedTaskShowsItsTrace()
+            throws IOException {
+        String topic = "ui-lines";
+        String source = "ui-file-source";
+        String sink = "ui-file-sink";
+        Path work = Files.createDirectories(cluster.baseDir().resolve("connect"));
+        Path lines = Files.writeString(work.resolve("lines.txt"), "line-1\nline-2\nline-3\n");
+        assertThat(api("POST", "/v1/topics", "{\"name\": \"" + topic + "\", \"partition_count\": 1,"
+                + " \"replication_factor\": 3}").statusCode()).isEqualTo(201);
+        connect = ConnectWorker.start("connect-worker", CONNECT_PORT,
+                ConnectWorker.settings(cluster.kafkaBootstrap(), "ui-connect", "ui-connect"), work,
+                Path.of("target", "cluster-logs", "AdminUiBrowserIT", "connect-worker.log").toAbsolutePath());
+        try {
+            open("/connect");
+            that(page.locator("#cluster-local")).containsText("No connectors.");
+            that(page.locator("#cluster-offline .problem")).containsText("CONNECT_UNREACHABLE");
+
+            page.locator("#cluster-local").getByText("Create a connector…").click();
+            that(page.locator("#plugins")).containsText("org.apache.kafka.connect.file.FileStreamSourceConnector");
+            String noTopic = "{\"name\": \"" + source + "\", \"config\": {\"connector.class\":"
+                    + " \"org.apache.kafka.connect.file.FileStreamSourceConnector\", \"tasks.max\": \"1\","
+                    + " \"file\": \"" + lines + "\"}}";
+            page.locator("#create textarea[name=json]").fill(noTopic);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create connector")).click();
+            that(page.locator("#create .problem")).containsText("topic");
+            that(page.locator("#create textarea[name=json]")).hasValue(noTopic);
+            screenshot("connect-create-refused");
+            assertThat(connect.get("/connectors/" + source).status()).as("nothing created").isEqualTo(404);
+
+            page.locator("#create textarea[name=json]").fill(noTopic.replace("\"tasks.max\"",
+                    "\"topic\": \"" + topic + "\", \"tasks.max\""));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create connector")).click();
+            that(page.getByRole(AriaRole.STATUS)).hasText("Created connector " + source);
+            awaitConnector("RUNNING", "RUNNING");
+            that(page.locator("#config textarea")).containsText(topic);
+            Waits.await("the file's lines in " + topic + " through the gateway", Duration.ofSeconds(60), () -> {
+                String records = api("GET", "/v1/topics/" + topic + "/partitions/0/records?offset=0", null).body();
+                return records.contains("line-1") && records.contains("line-3") ? records : null;
+            });
+            screenshot("connector");
+
+            page.locator("#state").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pause"))
+                    .click();
+            that(page.getByRole(AriaRole.STATUS)).hasText("Pausing " + source);
+            awaitConnector("PAUSED", "PAUSED");
+            assertThat(connectState(source)).isEqualTo("PAUSED");
+            open("/connect");
+            that(page.locator("#cluster-local .connectors")).containsText("PAUSED");
+            screenshot("connect");
+
+            open("/connect/local/connectors/" + source);
+            page.locator("#state").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Resume"))
+                    .click();
+            awaitConnector("RUNNING", "RUNNING");
+            assertThat(connectState(source)).isEqualTo("RUNNING");
+
+            page.locator("#restart").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Restart"))
+                    .click();
+            that(page.getByRole(AriaRole.STATUS)).hasText("Restarting " + source + " and its tasks");
+            awaitConnector("RUNNING", "RUNNING");
+            assertThat(connectState(source)).isEqualTo("RUNNING");
+
+            open("/connect/local/new");
+            page.locator("#create").getByLabel("Name", EXACT).fill(sink);
+            page.locator("#create textarea[name=json]").fill("{\"connector.class\":"
+                    + " \"org.apache.kafka.connect.file.FileStreamSinkConnector\", \"topics\": \"" + topic + "\","
+                    + " \"file\": \"" + work.resolve("no-such-dir").resolve("out.txt") + "\"}");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create connector")).click();
+            awaitConnector("RUNNING", "FAILED");
+            that(page.locator("#tasks pre.trace")).containsText("Couldn't find or create file");
+            screenshot("connector-failed");
+            open("/connect");
+            that(page.locator("#cluster-local .connectors tr.bad")).containsText(sink);
+
+            deleteConnector(sink);
+            deleteConnector(source);
+            that(page.locator("#cluster-local")).containsText("No connectors.");
+            assertThat(connect.get("/connectors/" + source).status()).isEqualTo(404);
+        } finally {
+            connect.close();
+        }
+    }
+
+    /** Reloads the connector's page until it shows the connector and its first task in these states: 60 s. */
+    private static void awaitConnector(String state, String taskState) {
+        Waits.await("the connector " + state + " with a task " + taskState + " on " + page.url(),
+                Duration.ofSeconds(60), () -> {
+                    page.reload();
+                    return state.equals(page.locator("#connector-state").textContent())
+                            && page.locator("#tasks td.state").count() > 0
+                            && taskState.equals(page.locator("#tasks td.state").first().textContent()) ? true : null;
+                });
+    }
+
+    /** The connector's state as Connect's REST API answers it. */
+    private static String connectState(String connector) {
+        return connect.get("/connectors/" + connector + "/status").json().path("connector").path("state")
+                .asString();
+    }
+
+    private static void deleteConnector(String connector) {
+        open("/connect/local/connectors/" + connector);
+        page.locator("#delete").getByLabel("Connector name").fill(connector);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete connector")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Deleted connector " + connector + " of local");
+    }
+
     /** What a chart says it shows: the instants drawn, and its first series' newest and highest values. */
     private record Chart(int points, double latest, double peak) {
     }
@@ -637,7 +769,7 @@ class AdminUiBrowserIT {
 
     /** The search's 20,000 records (test 9): its matches, then every record, exported as files. */
     @Test
-    @Order(16)
+    @Order(17)
     void aSearchsMatchesAndAWholeRangeAreExportedAsFilesWithTheirProgressShown() throws IOException {
         String topic = "ui-search";
         open("/topics/" + topic + "/search?q=MARKER-7f3a");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.SharedGatewayCluster;
+import io.sluice.testing.ConnectWorker;
 import io.sluice.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -277,24 +278,7 @@ class KafkaConnectIT {
      * worker to come back).
      */
     private static Map<String, String> workerSettings(String group, String topicPrefix) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("bootstrap.servers", cluster.kafkaBootstrap());
-        settings.put("group.id", group);
-        settings.put("config.storage.topic", topicPrefix + "-configs");
-        settings.put("offset.storage.topic", topicPrefix + "-offsets");
-        settings.put("status.storage.topic", topicPrefix + "-status");
-        settings.put("config.storage.replication.factor", "3");
-        settings.put("offset.storage.replication.factor", "3");
-        settings.put("status.storage.replication.factor", "3");
-        settings.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        settings.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
-        settings.put("offset.flush.interval.ms", "1000");
-        settings.put("session.timeout.ms", "6000");
-        settings.put("heartbeat.interval.ms", "2000");
-        settings.put("consumer.session.timeout.ms", "6000");
-        settings.put("consumer.heartbeat.interval.ms", "2000");
-        settings.put("scheduled.rebalance.max.delay.ms", "3000");
-        return settings;
+        return ConnectWorker.settings(cluster.kafkaBootstrap(), group, topicPrefix);
     }
 
     /**
@@ -384,7 +368,7 @@ class KafkaConnectIT {
 
     /** The workers of a connector's RUNNING tasks, as {@code via} reports them. */
     private static List<String> tasksWorkers(ConnectWorker via, String connector) {
-        GatewayCluster.Response status = via.get("/connectors/" + connector + "/status");
+        ConnectWorker.Response status = via.get("/connectors/" + connector + "/status");
         if (status.status() != 200) {
             // Thrown, not asserted: callers poll with Waits, which retries it and reports the last one.
             throw new IllegalStateException(connector + "'s status from " + via + ": " + status.status() + " "

@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.testing.SluiceCluster;
+import io.sluice.testing.TestJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.sluice.gateway.kafka;
 
+import io.sluice.testing.TestJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

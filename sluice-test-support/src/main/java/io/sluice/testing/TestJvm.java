@@ -1,6 +1,5 @@
-package io.sluice.gateway.kafka;
+package io.sluice.testing;
 
-import io.sluice.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,9 +12,10 @@ import java.util.concurrent.TimeUnit;
  * A JVM a test starts for a Kafka program that must run as a process of its own (a Connect worker, a Streams instance,
  * Kafka's Streams smoke test), so that the test can SIGKILL it: its standard output and error go to {@code logFile},
  * which outlives the test, and every signal goes to the PID this object started. A program on a Kafka version other
- * than the test's reads its class path from the file a module of its own resolves ({@link #classpath}).
+ * than the test's reads its class path from the file a module of its own resolves ({@link #classpath}). Used by the
+ * gateway's Kafka tests and, through {@link ConnectWorker}, by the console's browser test.
  */
-final class TestJvm {
+public final class TestJvm {
 
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
@@ -30,7 +30,7 @@ final class TestJvm {
     }
 
     /** Starts {@code command}, its output to {@code logFile}; does not wait for it. */
-    static TestJvm start(String name, List<String> command, Path logFile) {
+    public static TestJvm start(String name, List<String> command, Path logFile) {
         try {
             Files.createDirectories(logFile.getParent());
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -43,9 +43,9 @@ final class TestJvm {
 
     /**
      * The class path in the file that system property {@code property} names (set by the failsafe configuration of
-     * this module's pom), which {@code module} resolves when it is built.
+     * the testing module's pom), which {@code module} resolves when it is built.
      */
-    static String classpath(String property, String module) {
+    public static String classpath(String property, String module) {
         String file = System.getProperty(property);
         if (file == null || !Files.isRegularFile(Path.of(file))) {
             throw new IllegalStateException("No class path file at " + file + " (system property " + property
@@ -59,7 +59,7 @@ final class TestJvm {
     }
 
     /** Everything the process has printed so far. */
-    String output() {
+    public String output() {
         try {
             return Files.readString(logFile);
         } catch (IOException e) {
@@ -68,7 +68,7 @@ final class TestJvm {
     }
 
     /** Waits until the process has printed {@code text}; fails at once if it ended before. */
-    void awaitOutput(String text, Duration timeout) {
+    public void awaitOutput(String text, Duration timeout) {
         Waits.await("'" + text + "' from " + this, timeout, () -> {
             if (output().contains(text)) {
                 return true;
@@ -82,22 +82,22 @@ final class TestJvm {
     }
 
     /** An assertion error if the process ended (naming {@code what} it did not get to), else null: keep waiting. */
-    AssertionError endedBefore(String what) {
+    public AssertionError endedBefore(String what) {
         return process.isAlive() ? null
                 : new AssertionError(name + " ended with " + process.exitValue() + " before " + what + "; see "
                         + logFile);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits for the process to end by itself; returns its exit code. */
-    int awaitExit(Duration timeout) {
+    public int awaitExit(Duration timeout) {
         if (!waitFor(timeout)) {
             throw new AssertionError(this + " did not end within " + timeout.toSeconds() + " s");
         }
@@ -105,13 +105,13 @@ final class TestJvm {
     }
 
     /** SIGKILL, and waits for the process to end. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         waitFor(KILL_WAIT);
     }
 
     /** SIGTERM, so the program's shutdown hooks run; SIGKILL if it has not ended after {@code grace}. */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         if (process.isAlive()) {
             process.destroy();
             if (!waitFor(grace)) {
