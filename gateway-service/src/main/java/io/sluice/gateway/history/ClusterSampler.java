@@ -13,14 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Every {@code history.interval}, one point for each series the nodes' stats and this gateway's timers give: per
@@ -32,39 +26,28 @@ import reactor.core.scheduler.Schedulers;
  * Group lag is recorded by the lag rounds of {@code GroupLagMetrics} and {@code ShareLagHistory}.
  */
 @Component
-class ClusterSampler implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(ClusterSampler.class);
+class ClusterSampler extends PeriodicRounds {
 
     private final ClusterOverview overview;
     private final ClusterView cluster;
     private final MetricsHistory history;
     private final MeterRegistry meters;
     private final Clock clock;
-    private final Duration interval;
     private final Map<String, LatencyWindow> latencies = new HashMap<>();
-    private volatile Disposable rounds;
 
     ClusterSampler(ClusterOverview overview, ClusterView cluster, MetricsHistory history, MeterRegistry meters,
                    Clock clock, GatewayProperties properties) {
+        super(Duration.ZERO, properties.history().interval(), "Metrics history");
         this.overview = overview;
         this.cluster = cluster;
         this.history = history;
         this.meters = meters;
         this.clock = clock;
-        this.interval = properties.history().interval();
     }
 
     @Override
-    public void start() {
-        rounds = Flux.interval(Duration.ZERO, interval, Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> Mono.defer(this::sampleOnce)
-                        .onErrorResume(e -> {
-                            log.debug("Metrics history not sampled this round: {}", e.toString());
-                            return Mono.empty();
-                        }), 1)
-                .subscribe(done -> { }, e -> log.warn("Metrics history sampling stopped", e));
+    protected Mono<Void> round() {
+        return sampleOnce();
     }
 
     /** One round: the nodes' stats, then every point taken from them and from the timers at one instant. */
@@ -134,19 +117,5 @@ class ClusterSampler implements SmartLifecycle {
             history.record(SeriesKey.ofCluster(median, null), now, seconds[0]);
             history.record(SeriesKey.ofCluster(p99, null), now, seconds[1]);
         }
-    }
-
-    @Override
-    public void stop() {
-        Disposable running = rounds;
-        if (running != null) {
-            running.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable running = rounds;
-        return running != null && !running.isDisposed();
     }
 }

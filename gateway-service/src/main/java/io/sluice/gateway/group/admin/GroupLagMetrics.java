@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Tags;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.group.admin.GroupViews.GroupView;
 import io.sluice.gateway.group.admin.GroupViews.PartitionLag;
+import io.sluice.gateway.history.PeriodicRounds;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.GroupListing;
 import io.sluice.web.TaggedGauges;
@@ -15,12 +16,9 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Group lag metrics: every {@code groups.lag-interval}, each group in scope is described as {@code GET
@@ -38,7 +36,7 @@ import reactor.core.scheduler.Schedulers;
  * round. Each round is also kept in the metrics history ({@link GroupLagHistory}).
  */
 @Component
-class GroupLagMetrics implements SmartLifecycle {
+class GroupLagMetrics extends PeriodicRounds {
 
     private static final Logger log = LoggerFactory.getLogger(GroupLagMetrics.class);
 
@@ -52,10 +50,10 @@ class GroupLagMetrics implements SmartLifecycle {
     private final TaggedGauges members;
     private final GroupLagHistory lagHistory;
     private final Clock clock;
-    private volatile Disposable rounds;
 
     GroupLagMetrics(GroupAdmin admin, GroupActivity activity, CoordinatorApi coordinator, GatewayProperties properties,
                     MeterRegistry meters, GroupLagHistory lagHistory, Clock clock) {
+        super(properties.groups().lagInterval(), properties.groups().lagInterval(), "Group lag");
         this.admin = admin;
         this.lagHistory = lagHistory;
         this.clock = clock;
@@ -71,20 +69,15 @@ class GroupLagMetrics implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        rounds = Flux.interval(interval, interval, Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> groupsInScope()
-                        .flatMap(group -> admin.describe(group).onErrorResume(e -> {
-                            log.debug("Lag of group {} not measured this round: {}", group, e.toString());
-                            return Mono.empty();
-                        }), 2)
-                        .collectList()
-                        .onErrorResume(e -> {
-                            log.debug("Group lag not measured this round: {}", e.toString());
-                            return Mono.empty();
-                        }), 1)
-                .subscribe(this::publish, e -> log.warn("Group lag metrics stopped", e));
+    protected Mono<Void> round() {
+        return groupsInScope()
+                .flatMap(group -> admin.describe(group).onErrorResume(e -> {
+                    log.debug("Lag of group {} not measured this round: {}", group, e.toString());
+                    return Mono.empty();
+                }), 2)
+                .collectList()
+                .doOnNext(this::publish)
+                .then();
     }
 
     /** The groups to measure this round; without a coordinator, none (the last values stay). */
@@ -116,19 +109,5 @@ class GroupLagMetrics implements SmartLifecycle {
         lagSeconds.replace(seconds);
         members.replace(sizes);
         lagHistory.record(groups, clock.millis());
-    }
-
-    @Override
-    public void stop() {
-        Disposable running = rounds;
-        if (running != null) {
-            running.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable running = rounds;
-        return running != null && !running.isDisposed();
     }
 }

@@ -3,21 +3,16 @@ package io.sluice.gateway.share.admin;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.consume.PartitionRecords;
 import io.sluice.gateway.history.Metric;
+import io.sluice.gateway.history.PeriodicRounds;
 import io.sluice.gateway.history.MetricsHistory;
 import io.sluice.gateway.history.SeriesKey;
 import io.sluice.gateway.history.SeriesKey.Subject;
 import io.sluice.gateway.share.admin.ShareGroupViews.ShareGroupView;
 import io.sluice.protocol.TopicPartition;
 import java.time.Clock;
-import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Share-group lag into the metrics history: every {@code groups.lag-interval} each share group is described as
@@ -29,45 +24,31 @@ import reactor.core.scheduler.Schedulers;
  * skipped (a partition whose age cannot be read has no seconds point that round).
  */
 @Component
-class ShareLagHistory implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(ShareLagHistory.class);
+class ShareLagHistory extends PeriodicRounds {
 
     private final ShareGroupAdmin admin;
     private final PartitionRecords records;
     private final MetricsHistory history;
     private final Clock clock;
-    private final Duration interval;
-    private final boolean enabled;
-    private volatile Disposable rounds;
 
     ShareLagHistory(ShareGroupAdmin admin, PartitionRecords records, MetricsHistory history, Clock clock,
                     GatewayProperties properties) {
+        // Only with lag-scope all: a gateway does not know which share groups it serves.
+        super(properties.groups().lagInterval(), properties.groups().lagScope() == GatewayProperties.Groups.LagScope.ALL
+                ? properties.groups().lagInterval() : null, "Share-group lag");
         this.admin = admin;
         this.records = records;
         this.history = history;
         this.clock = clock;
-        this.interval = properties.groups().lagInterval();
-        this.enabled = properties.groups().lagScope() == GatewayProperties.Groups.LagScope.ALL;
     }
 
     @Override
-    public void start() {
-        if (!enabled) {
-            return;
-        }
-        rounds = Flux.interval(interval, interval, Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> admin.list()
-                        .flatMapIterable(groups -> groups)
-                        .flatMap(group -> admin.describe(group.groupId()).onErrorResume(e -> Mono.empty()), 2)
-                        .concatMap(this::record)
-                        .then()
-                        .onErrorResume(e -> {
-                            log.debug("Share-group lag not measured this round: {}", e.toString());
-                            return Mono.empty();
-                        }), 1)
-                .subscribe(done -> { }, e -> log.warn("Share-group lag history stopped", e));
+    protected Mono<Void> round() {
+        return admin.list()
+                .flatMapIterable(groups -> groups)
+                .flatMap(group -> admin.describe(group.groupId()).onErrorResume(e -> Mono.empty()), 2)
+                .concatMap(this::record)
+                .then();
     }
 
     private Mono<Void> record(ShareGroupView group) {
@@ -85,19 +66,5 @@ class ShareLagHistory implements SmartLifecycle {
                             p.topic(), p.partition()), now, seconds));
                 }, 2)
                 .then();
-    }
-
-    @Override
-    public void stop() {
-        Disposable running = rounds;
-        if (running != null) {
-            running.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable running = rounds;
-        return running != null && !running.isDisposed();
     }
 }
