@@ -163,7 +163,7 @@ class RecordRenderingProperties {
         if (bytes == null) {
             return new Expected(JsonNodeFactory.instance.nullNode(), format);
         }
-        if (format.schemaType() != null) {
+        if (format.withSchema()) {
             // No schema is known here: a schema's format falls back as json does.
             format = RecordFormat.JSON;
         }
