@@ -2,23 +2,15 @@ package io.sluice.adminui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.sluice.testing.ConnectWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
-import org.springframework.web.reactive.function.BodyInserters;
 
 /**
  * The Connect pages against a fake Kafka Connect REST API (a {@link FakeGateway} answering Connect's JSON) and a second
@@ -27,10 +19,10 @@ import org.springframework.web.reactive.function.BodyInserters;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT30S")
-class ConnectPagesTest {
+class ConnectPagesTest extends PageRequests {
 
     private static final FakeGateway CONNECT = new FakeGateway();
-    private static final int NOBODY = freePort();
+    private static final int NOBODY = ConnectWorker.freePort();
 
     private static final String SOURCE_CLASS = "org.apache.kafka.connect.file.FileStreamSourceConnector";
     private static final String EXPANDED = """
@@ -58,9 +50,6 @@ class ConnectPagesTest {
     private static final String INVALID = """
             {"error_code": 400, "message": "Connector configuration is invalid and contains the following 1 error(s):\\n\
             Missing required configuration \\"topic\\" which has no default value."}""";
-
-    @Autowired
-    WebTestClient web;
 
     @DynamicPropertySource
     static void connect(DynamicPropertyRegistry registry) {
@@ -260,35 +249,5 @@ class ConnectPagesTest {
                 .expectHeader().valueMatches("Location", "/connect\\?notice=.*");
         assertThat(CONNECT.calls("DELETE")).extracting(FakeGateway.Call::pathAndQuery)
                 .containsExactly("/connectors/file-sink");
-    }
-
-    private String get(String uri) {
-        return page(uri, 200);
-    }
-
-    private String page(String uri, int status) {
-        return web.get().uri(uri).exchange().expectStatus().isEqualTo(status).expectBody(String.class)
-                .returnResult().getResponseBody();
-    }
-
-    private String post(String uri, BodyInserters.FormInserter<String> body, int status) {
-        return web.post().uri(uri).contentType(MediaType.APPLICATION_FORM_URLENCODED).body(body).exchange()
-                .expectStatus().isEqualTo(status).expectBody(String.class).returnResult().getResponseBody();
-    }
-
-    private static BodyInserters.FormInserter<String> form(String... pairs) {
-        MultiValueMap<String, String> map = new LinkedMultiValueMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.add(pairs[i], pairs[i + 1]);
-        }
-        return BodyInserters.fromFormData(map);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

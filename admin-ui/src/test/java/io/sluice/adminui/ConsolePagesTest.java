@@ -11,16 +11,11 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.reactive.function.BodyInserters;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 import reactor.core.Disposable;
 
 /**
@@ -29,7 +24,7 @@ import reactor.core.Disposable;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT30S") // not 5 s: a machine that stalls for seconds is slow, not wrong
-class ConsolePagesTest {
+class ConsolePagesTest extends PageRequests {
 
     private static final FakeGateway GATEWAY = new FakeGateway();
 
@@ -44,9 +39,6 @@ class ConsolePagesTest {
 
     /** How the console asks for a topic: with what the user may do with it. */
     private static final String ORDERS = "/v1/topics/orders?include_authorized_operations=true";
-
-    @Autowired
-    WebTestClient web;
 
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
@@ -1096,27 +1088,5 @@ class ConsolePagesTest {
         web.get().uri("/charts/cluster").exchange()
                 .expectStatus().isEqualTo(502)
                 .expectBody().jsonPath("$.error_code").isEqualTo("COORDINATOR_NOT_AVAILABLE");
-    }
-
-    private String get(String uri) {
-        return page(uri, 200);
-    }
-
-    private String page(String uri, int status) {
-        return web.get().uri(uri).exchange().expectStatus().isEqualTo(status).expectBody(String.class)
-                .returnResult().getResponseBody();
-    }
-
-    private String post(String uri, BodyInserters.FormInserter<String> body, int status) {
-        return web.post().uri(uri).contentType(MediaType.APPLICATION_FORM_URLENCODED).body(body).exchange()
-                .expectStatus().isEqualTo(status).expectBody(String.class).returnResult().getResponseBody();
-    }
-
-    private static BodyInserters.FormInserter<String> form(String... pairs) {
-        MultiValueMap<String, String> map = new LinkedMultiValueMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.add(pairs[i], pairs[i + 1]);
-        }
-        return BodyInserters.fromFormData(map);
     }
 }
