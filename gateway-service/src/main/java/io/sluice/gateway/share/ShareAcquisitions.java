@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -36,6 +37,9 @@ import reactor.core.publisher.Mono;
  * the take would ask again, spinning for its whole wait. Only an acknowledgement (through any gateway) or an expired
  * lock makes room there, so the take asks again after {@link #RECHECK}, or at the window's earliest lock deadline if
  * that is sooner.
+ *
+ * <p>A take may be given a signal to stop waiting (a stream whose connection closed): once it is set, the take asks the
+ * coordinator for nothing more and answers what it has, so it ends within the round trip in progress.
  */
 @Service
 class ShareAcquisitions {
@@ -64,12 +68,20 @@ class ShareAcquisitions {
     /** Up to {@code maxRecords} records of {@code partitions} locked for {@code memberId}, waiting up to {@code waitMs}. */
     Mono<List<ShareViews.AcquiredRecord>> acquire(String group, String memberId, String topic, List<Integer> partitions,
                                                   int maxRecords, long waitMs, Formats formats) {
+        return acquire(group, memberId, topic, partitions, maxRecords, waitMs, formats, new CompletableFuture<>());
+    }
+
+    /** As {@link #acquire}, ending its wait without taking more as soon as {@code stop} completes. */
+    Mono<List<ShareViews.AcquiredRecord>> acquire(String group, String memberId, String topic, List<Integer> partitions,
+                                                  int maxRecords, long waitMs, Formats formats,
+                                                  CompletableFuture<?> stop) {
         int first = ThreadLocalRandom.current().nextInt(partitions.size());
         List<TopicPartition> order = new ArrayList<>();
         for (int i = 0; i < partitions.size(); i++) {
             order.add(new TopicPartition(topic, partitions.get((first + i) % partitions.size())));
         }
-        Take take = new Take(group, memberId, order, maxRecords, formats, System.nanoTime() + waitMs * 1_000_000);
+        Take take = new Take(group, memberId, order, maxRecords, formats, System.nanoTime() + waitMs * 1_000_000,
+                stop);
         return take.run();
     }
 
@@ -82,28 +94,33 @@ class ShareAcquisitions {
         private final int maxRecords;
         private final Formats formats;
         private final long deadlineNanos;
+        private final CompletableFuture<?> stop;
         /** Each partition's share end offset as last answered: where a wait reads the log. */
         private final Map<TopicPartition, Long> ends = new HashMap<>();
         /** The partitions whose window the last pass found full, each with its earliest lock deadline (-1: none). */
         private final Map<TopicPartition, Long> full = new HashMap<>();
 
         Take(String group, String memberId, List<TopicPartition> partitions, int maxRecords, Formats formats,
-             long deadlineNanos) {
+             long deadlineNanos, CompletableFuture<?> stop) {
             this.group = group;
             this.memberId = memberId;
             this.partitions = partitions;
             this.maxRecords = maxRecords;
             this.formats = formats;
             this.deadlineNanos = deadlineNanos;
+            this.stop = stop;
         }
 
         Mono<List<ShareViews.AcquiredRecord>> run() {
             return pass().flatMap(taken -> {
                 long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
-                if (!taken.isEmpty() || leftMs <= 0) {
+                if (!taken.isEmpty() || leftMs <= 0 || stop.isDone()) {
                     return Mono.just(taken);
                 }
-                return awaitRecords(Math.min(leftMs, RECHECK.toMillis())).then(Mono.defer(this::run));
+                return Mono.firstWithSignal(awaitRecords(Math.min(leftMs, RECHECK.toMillis())),
+                                Mono.fromFuture(stop, true).then())
+                        .then(Mono.defer(() -> stop.isDone() ? Mono.just(List.<ShareViews.AcquiredRecord>of())
+                                : run()));
             });
         }
 

@@ -45,9 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Closing: when the connection closes, the records the stream took and the member still holds are released at once
  * (delivered again now, their delivery count one more) rather than left until their locks expire. A take in progress
- * when the connection closes is not cancelled: it ends within its wait and its records are released too, so a record
- * the connection never saw is not left locked. Only a gateway that dies with the stream leaves its records to the
- * lock expiry.
+ * when the connection closes is not cancelled, but it stops waiting for records: it ends within the coordinator's
+ * round trip in progress, and its records are released too, so a record the connection never saw is not left locked.
+ * Only a gateway that dies with the stream leaves its records to the lock expiry.
  *
  * <p>The event id names the acquisition ({@code partition:acquisition_id}): a share stream does not resume, since
  * what was not acknowledged is delivered again to whichever member takes next.
@@ -97,6 +97,8 @@ class ShareStreams {
         private final Formats formats;
         /** The records taken and perhaps still held: partition → acquisition id → lock deadline; guarded by this. */
         private final Map<TopicPartition, Map<Long, Long>> taken = new TreeMap<>();
+        /** Completed when the connection closed: a take in progress stops waiting for records. */
+        private final CompletableFuture<Void> closing = new CompletableFuture<>();
         /** The take in progress, if any; guarded by this. */
         private CompletableFuture<List<ShareViews.AcquiredRecord>> pending;
         /** Set once, when the connection closed: no take starts after it; guarded by this. */
@@ -138,7 +140,7 @@ class ShareStreams {
                 }
                 // A future, not a subscription: a closing connection does not cancel a take whose records it releases.
                 take = acquisitions.acquire(group, memberId, topic, partitions, room, settings.sseFetchWait().toMillis(),
-                        formats).doOnNext(this::took).toFuture();
+                        formats, closing).doOnNext(this::took).toFuture();
                 pending = take;
             }
             return Mono.fromFuture(take, true)
@@ -208,6 +210,7 @@ class ShareStreams {
                 closed = true;
                 last = pending == null ? CompletableFuture.completedFuture(null) : pending;
             }
+            closing.complete(null);
             Mono.fromFuture(last.handle((records, error) -> records), true)
                     .then(Mono.defer(this::release))
                     .timeout(Duration.ofSeconds(30))

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -306,24 +308,31 @@ class ShareGroupsIT {
         }
     }
 
-    @Test
-    void closingAStreamReleasesTheRecordsItHoldsAtOnce() {
-        cluster.createTopic("sh-stream-close", 1, 3, Map.of());
-        produce("sh-stream-close", 3);
+    /**
+     * Full (3 in flight), the stream is asking what it still holds when it closes; with room left (10), a take is
+     * waiting for records (the gateway's 5 s SSE long poll), which must not hold back the release of those pushed.
+     */
+    @ParameterizedTest(name = "max_in_flight={0}")
+    @ValueSource(ints = {3, 10})
+    void closingAStreamReleasesTheRecordsItHoldsAtOnce(int maxInFlight) {
+        String topic = "sh-stream-close-" + maxInFlight;
+        String group = topic + "-group";
+        cluster.createTopic(topic, 1, 3, Map.of());
+        produce(topic, 3);
         List<JsonNode> pushed = new ArrayList<>();
-        try (SseStream stream = openStream(cluster.gatewayUrl(), "sh-stream-close-group",
-                "topic=sh-stream-close&member_id=closer&max_in_flight=3")) {
+        try (SseStream stream = openStream(cluster.gatewayUrl(), group,
+                "topic=" + topic + "&member_id=closer&max_in_flight=" + maxInFlight)) {
             for (int i = 0; i < 3; i++) {
                 pushed.add(record(stream.next(Duration.ofSeconds(20))));
             }
-            assertThat(acknowledge(cluster.gatewayUrl(), "sh-stream-close-group", "closer",
-                    item("sh-stream-close", pushed.getFirst(), "accept")).json().path("results").get(0).has("error"))
+            assertThat(acknowledge(cluster.gatewayUrl(), group, "closer",
+                    item(topic, pushed.getFirst(), "accept")).json().path("results").get(0).has("error"))
                     .isFalse();
         }
 
         // Well within the 5 s locks: only a release hands the two held records on this soon.
-        List<JsonNode> next = records(acquire(secondGateway, "sh-stream-close-group",
-                "{\"topic\":\"sh-stream-close\",\"member_id\":\"next\",\"max_records\":10,\"max_wait_ms\":2500}"));
+        List<JsonNode> next = records(acquire(secondGateway, group,
+                "{\"topic\":\"" + topic + "\",\"member_id\":\"next\",\"max_records\":10,\"max_wait_ms\":2500}"));
         long answeredAt = System.currentTimeMillis();
         assertThat(next).extracting(r -> r.path("value").asString()).containsExactlyInAnyOrder("v1", "v2");
         assertThat(next).allSatisfy(r -> assertThat(r.path("delivery_count").asInt()).isEqualTo(2));
