@@ -342,8 +342,28 @@ class KafkaGroupsRollingRestartIT {
                 }
                 GatewayCluster.sleep(Duration.ofMillis(200));
             }
+            throw new AssertionError("the groups' committed offsets " + committed + ", the partitions' ends " + ends
+                    + "; the groups behind: " + described(admin, committed, ends));
         }
-        throw new AssertionError("the groups' committed offsets " + committed + ", the partitions' ends " + ends);
+    }
+
+    /** What the admin client and the HTTP API tell of each group not at the ends: its members and assignments. */
+    private static String described(Admin admin, Map<Flavour, List<Long>> committed, List<Long> ends) {
+        StringBuilder text = new StringBuilder();
+        committed.forEach((flavour, offsets) -> {
+            if (atEnds(offsets, ends)) {
+                return;
+            }
+            text.append("\n").append(flavour).append(": ");
+            try {
+                text.append(admin.describeConsumerGroups(List.of(flavour.group())).all().get(10, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                text.append("not described (").append(e).append(")");
+            }
+            text.append("\n  over HTTP: ").append(cluster.call("GET", "/v1/groups/" + flavour.group(), null, null)
+                    .json());
+        });
+        return text.toString();
     }
 
     /**
