@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.internal.SluiceJson;
+import io.sluice.testing.Commands;
 import io.sluice.testing.KafkaWire;
 import io.sluice.testing.SecurityFiles;
 import io.sluice.testing.SluiceCluster;
@@ -13,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.Signature;
 import java.time.Duration;
@@ -35,6 +38,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
@@ -46,6 +51,10 @@ import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
@@ -66,6 +75,7 @@ import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.tools.ConfigCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -237,6 +247,102 @@ class KafkaSecurityIT {
     }
 
     /**
+     * Client quotas set with Kafka's own {@code kafka-configs} (ConfigCommand, in a JVM of its own) through
+     * AlterClientQuotas, read back through DescribeClientQuotas, and applied where the records are produced (the
+     * partition's leader, on the direct data path): bob's client {@code metered} gets the quota set for exactly that
+     * user and client id (more specific than bob's configured 64 KB/s), and its acknowledged rate, measured past the
+     * first seconds, is that quota within 10 %. Bad alterations (a negative rate, an unknown key, an ip entity) are
+     * refused with INVALID_REQUEST, a principal without ALTER_CONFIGS on the cluster with
+     * CLUSTER_AUTHORIZATION_FAILED; nothing of them is stored, and each refused entry is in the audit trail.
+     */
+    @Test
+    void clientQuotasSetWithKafkasToolsThrottleAProducerToTheirRate() throws Exception {
+        http("POST", "/v1/topics", "{\"name\":\"quota-metered\",\"partition_count\":1,\"replication_factor\":3}",
+                201);
+        acl("User:bob", "TOPIC", "quota-metered", "LITERAL", "WRITE");
+        long quota = 128 * 1024;
+        Path adminConfig = Files.createTempFile("admin", ".properties");
+        try {
+            Properties signIn = new Properties();
+            signIn.putAll(plain("admin", ADMIN_PASSWORD));
+            try (var out = Files.newBufferedWriter(adminConfig)) {
+                signIn.store(out, null);
+            }
+            List<String> entity = List.of("--entity-type", "users", "--entity-name", "bob", "--entity-type",
+                    "clients", "--entity-name", "metered");
+            assertThat(configCommand(adminConfig, entity, "--alter", "--add-config", "producer_byte_rate=" + quota)
+                    .exitCode()).isZero();
+            assertThat(configCommand(adminConfig, entity, "--describe").out())
+                    .contains("producer_byte_rate=" + (double) quota);
+            assertThat(configCommand(adminConfig, entity, "--alter", "--add-config", "producer_byte_rate=-5")
+                    .exitCode()).as("a negative rate through kafka-configs").isNotZero();
+        } finally {
+            Files.delete(adminConfig);
+        }
+
+        ClientQuotaEntity metered = new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, "bob",
+                ClientQuotaEntity.CLIENT_ID, "metered"));
+        try (Admin admin = admin(plain("admin", ADMIN_PASSWORD))) {
+            for (ClientQuotaAlteration bad : List.of(
+                    new ClientQuotaAlteration(metered, List.of(new ClientQuotaAlteration.Op("producer_byte_rate",
+                            -1.0))),
+                    new ClientQuotaAlteration(metered, List.of(new ClientQuotaAlteration.Op("request_percentage",
+                            50.0))),
+                    new ClientQuotaAlteration(new ClientQuotaEntity(Map.of(ClientQuotaEntity.IP, "127.0.0.1")),
+                            List.of(new ClientQuotaAlteration.Op("producer_byte_rate", 1000.0))))) {
+                assertThatThrownBy(() -> admin.alterClientQuotas(List.of(bad)).all().get(30, TimeUnit.SECONDS))
+                        .as(bad.toString()).hasCauseInstanceOf(InvalidRequestException.class);
+            }
+            assertThat(admin.describeClientQuotas(ClientQuotaFilter.containsOnly(List.of(
+                            ClientQuotaFilterComponent.ofEntity(ClientQuotaEntity.USER, "bob"),
+                            ClientQuotaFilterComponent.ofEntity(ClientQuotaEntity.CLIENT_ID, "metered"))))
+                    .entities().get(30, TimeUnit.SECONDS))
+                    .as("the quotas after the refused alterations").containsExactly(
+                            Map.entry(metered, Map.of("producer_byte_rate", (double) quota)));
+        }
+        try (Admin alice = admin(plain("alice", ALICE_PASSWORD))) {
+            assertThatThrownBy(() -> alice.alterClientQuotas(List.of(new ClientQuotaAlteration(metered, List.of(
+                    new ClientQuotaAlteration.Op("producer_byte_rate", 1.0e9))))).all().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClusterAuthorizationException.class);
+        }
+        assertThat(JSON.readTree(send("GET", "/v1/audit?principal=User:admin&outcome=FAILED&resource_name="
+                + "client-quotas", null).body()).path("entries").size()).as("refused alterations audited")
+                .isGreaterThanOrEqualTo(3);
+        awaitQuotasApplied();
+
+        // Produced at the leader under the quota: the acknowledged bytes per second, past the first seconds (the
+        // bucket starts with one second's worth), are the quota's.
+        Properties metering = new Properties();
+        metering.putAll(plain("bob", BOB_PASSWORD));
+        metering.put(ProducerConfig.CLIENT_ID_CONFIG, "metered");
+        metering.put(ProducerConfig.BUFFER_MEMORY_CONFIG, "262144");
+        metering.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        String value = "q".repeat(1024);
+        List<long[]> acked = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        long start = System.nanoTime();
+        try (KafkaProducer<String, String> producer = producer(metering)) {
+            while (System.nanoTime() - start < Duration.ofSeconds(14).toNanos()) {
+                producer.send(new ProducerRecord<>("quota-metered", value), (metadata, error) -> {
+                    if (error == null) {
+                        acked.add(new long[] {System.nanoTime(), metadata.serializedValueSize()});
+                    }
+                });
+            }
+            producer.flush();
+        }
+        long from = start + Duration.ofSeconds(4).toNanos();
+        List<long[]> steady = acked.stream().filter(ack -> ack[0] >= from).sorted(java.util.Comparator.comparingLong(
+                ack -> ack[0])).toList();
+        double seconds = (steady.getLast()[0] - steady.getFirst()[0]) / 1e9;
+        double rate = steady.stream().mapToLong(ack -> ack[1]).sum() / seconds;
+        System.out.printf("[figure] Kafka producer under a %d B/s client quota (user bob, client metered): %.0f B/s "
+                + "of record values acknowledged over %.1f s%n", quota, rate, seconds);
+        assertThat(rate).as("acknowledged bytes per second").isBetween(0.9 * quota, 1.1 * quota);
+        assertThat(readAll(plain("admin", ADMIN_PASSWORD), "quota-metered")).as("every acknowledged record")
+                .hasSize(acked.size());
+    }
+
+    /**
      * A partition's leader authorizes what it serves itself, as the signed-in principal, whatever the client asked of
      * the gateway before: bob, signed in at the leader's own listener with no ACL on the topic, is refused Produce,
      * Fetch and ListOffsets there with TOPIC_AUTHORIZATION_FAILED, and each refusal is an audit event of that node;
@@ -399,6 +505,46 @@ class KafkaSecurityIT {
         byte[] frame = new byte[4 + payload.remaining()];
         java.nio.ByteBuffer.wrap(frame).putInt(payload.remaining()).put(payload);
         return frame;
+    }
+
+    private static Admin admin(Map<String, String> security) {
+        Properties properties = new Properties();
+        properties.put("bootstrap.servers", cluster.kafkaBootstrap());
+        properties.putAll(security);
+        return Admin.create(properties);
+    }
+
+    /** Kafka's kafka-configs (ConfigCommand) in a JVM of its own, signed in with {@code config}. */
+    private static Commands.Run configCommand(Path config, List<String> entity, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString(), "-cp", System.getProperty("java.class.path"), ConfigCommand.class.getName(),
+                "--bootstrap-server", cluster.kafkaBootstrap(), "--command-config", config.toString()));
+        command.addAll(entity);
+        command.addAll(List.of(args));
+        Commands.Run run = Commands.run(command, "", Duration.ofMinutes(2));
+        assertThat(run.ended()).as("kafka-configs ended").isTrue();
+        System.out.println("$ kafka-configs " + String.join(" ", entity) + " " + String.join(" ", args) + "\n"
+                + run.out());
+        return run;
+    }
+
+    /** Waits until every partition service holds as many stored client quotas as the gateway lists. */
+    private static void awaitQuotasApplied() throws Exception {
+        int listed = JSON.readTree(send("GET", "/v1/quotas", null).body()).path("set").size();
+        assertThat(listed).isPositive();
+        for (int node = 1; node <= 3; node++) {
+            int at = node;
+            Waits.await("node " + node + " holding the " + listed + " client quotas", Duration.ofSeconds(30), () -> {
+                String page;
+                try {
+                    page = nodeMetrics(at);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return page.lines().anyMatch(line -> line.startsWith("sluice_partition_quotas{")
+                        && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) == listed) ? true : null;
+            });
+        }
     }
 
     private static String nodeMetrics(int node) throws Exception {

@@ -10,7 +10,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
 /**
- * The per-principal {@link Quotas} on a Kafka listener (a gateway's, a partition service's), as Kafka's broker
+ * The client {@link Quotas} on a Kafka listener (a gateway's, a partition service's), as Kafka's broker
  * applies its client quotas (KIP-219): a request is served whatever the principal's debt; then the request, a
  * produce's bytes (its frame) and a fetch's bytes (the record batches it answers) are counted, and the answer carries
  * the resulting {@code throttle_time_ms} — for which the listener reads nothing more from the connection, and the
@@ -46,9 +46,10 @@ public final class KafkaThrottle {
         if (principal == null) {
             return Duration.ZERO;
         }
-        quotas.charge(principal, Quotas.Kind.REQUESTS, 1);
+        String clientId = request.clientId();
+        quotas.charge(principal, clientId, Quotas.Kind.REQUESTS, 1);
         if (request.apiKey() == ApiKeys.PRODUCE) {
-            quotas.charge(principal, Quotas.Kind.PRODUCE_BYTES, frameBytes);
+            quotas.charge(principal, clientId, Quotas.Kind.PRODUCE_BYTES, frameBytes);
         } else if (answer instanceof FetchResponseData fetched) {
             long bytes = 0;
             for (var topic : fetched.responses()) {
@@ -56,9 +57,9 @@ public final class KafkaThrottle {
                     bytes += partition.records() == null ? 0 : partition.records().sizeInBytes();
                 }
             }
-            quotas.charge(principal, Quotas.Kind.FETCH_BYTES, bytes);
+            quotas.charge(principal, clientId, Quotas.Kind.FETCH_BYTES, bytes);
         }
-        Duration throttle = quotas.throttle(principal);
+        Duration throttle = quotas.throttle(principal, clientId);
         if (!throttle.isZero() && answer != null) {
             MethodHandle setter = SET_THROTTLE.get(answer.getClass());
             if (setter != null) {

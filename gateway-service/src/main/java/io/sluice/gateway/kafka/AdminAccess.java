@@ -26,9 +26,9 @@ import org.springframework.stereotype.Component;
  * Who may administer the cluster over the Kafka listener, Kafka's rules asked of the gateway's one
  * {@link Authorizer} (the same ACLs as the HTTP admin routes): creating a topic needs CREATE on the cluster or the
  * topic, deleting it DELETE, adding partitions ALTER, reading its configs DESCRIBE_CONFIGS and changing them
- * ALTER_CONFIGS (on the group for a group's configs, on the cluster for broker configs), managing ACLs, moving
- * partitions, electing leaders and writing transaction markers ALTER on the cluster, and listing ACLs, the log
- * directories or the partitions moving DESCRIBE on the cluster.
+ * ALTER_CONFIGS (on the group for a group's configs, on the cluster for broker configs and client quotas), managing
+ * ACLs, moving partitions, electing leaders and writing transaction markers ALTER on the cluster, and listing ACLs,
+ * the log directories or the partitions moving DESCRIBE on the cluster.
  *
  * <p>A request that names a resource the principal may not touch is refused whole, each resource answered
  * TOPIC_AUTHORIZATION_FAILED, GROUP_AUTHORIZATION_FAILED or CLUSTER_AUTHORIZATION_FAILED, and nothing of it is done —
@@ -71,6 +71,8 @@ class AdminAccess {
                     checks.add(Check.cluster(AclOperation.ALTER));
             case DESCRIBE_ACLS, DESCRIBE_LOG_DIRS, LIST_PARTITION_REASSIGNMENTS ->
                     checks.add(Check.cluster(AclOperation.DESCRIBE));
+            case DESCRIBE_CLIENT_QUOTAS -> checks.add(Check.cluster(AclOperation.DESCRIBE_CONFIGS));
+            case ALTER_CLIENT_QUOTAS -> checks.add(Check.cluster(AclOperation.ALTER_CONFIGS));
             default -> {
                 return Optional.empty();
             }

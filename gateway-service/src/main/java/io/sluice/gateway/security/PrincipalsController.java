@@ -3,19 +3,16 @@ package io.sluice.gateway.security;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.security.Credentials;
 import io.sluice.security.SecurityProperties;
-import io.sluice.security.SecurityProperties.Quota;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Who may sign in and at what rates, as this gateway is configured (docs/security.md): {@code GET /v1/users}, the
- * users file's users and the super users (ALTER on the cluster, as the audit trail), and {@code GET /v1/quotas}, the
- * default quota and each principal's override (DESCRIBE_CONFIGS on the cluster). Both are read-only: users and quotas
- * are the gateways' settings. With security off there are neither, and the calls say so.
+ * Who may sign in, as this gateway is configured (docs/security.md): {@code GET /v1/users}, the users file's users
+ * and the super users (ALTER on the cluster, as the audit trail); read-only, the users are the gateways' settings.
+ * With security off there are none, and the call says so. The quotas are {@link QuotaController}'s.
  */
 @RestController
 class PrincipalsController {
@@ -31,23 +28,6 @@ class PrincipalsController {
      * @param tokenSignIn    whether bearer tokens (JWT) are taken, each naming its own principal
      */
     record Users(List<User> users, List<String> superUsers, boolean passwordSignIn, boolean tokenSignIn) {
-    }
-
-    /** A quota's three rates: bytes per second of produce and of reads, requests per second; null is unlimited. */
-    record Rates(Long produceBytesPerSecond, Long fetchBytesPerSecond, Double requestsPerSecond) {
-
-        static Rates of(Quota quota) {
-            return new Rates(quota.produceBytesPerSecond() == null ? null : quota.produceBytesPerSecond().toBytes(),
-                    quota.fetchBytesPerSecond() == null ? null : quota.fetchBytesPerSecond().toBytes(),
-                    quota.requestsPerSecond());
-        }
-    }
-
-    record PrincipalQuota(String principal, Rates rates) {
-    }
-
-    /** The default quota, each override, and the super users, who have none. */
-    record Quotas(Rates defaults, List<PrincipalQuota> overrides, List<String> unlimited) {
     }
 
     private final SecurityProperties security;
@@ -70,18 +50,12 @@ class PrincipalsController {
                 signIn.acceptsBearerTokens());
     }
 
-    @GetMapping("/v1/quotas")
-    Quotas quotas() {
-        requireSecurity("there are no quotas");
-        List<PrincipalQuota> overrides = security.quotas().overrides().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .map(entry -> new PrincipalQuota(entry.getKey(), Rates.of(entry.getValue())))
-                .toList();
-        return new Quotas(Rates.of(security.quotas().defaults()), overrides,
-                security.superUsers().stream().sorted().toList());
+    private void requireSecurity(String consequence) {
+        requireSecurity(security, consequence);
     }
 
-    private void requireSecurity(String consequence) {
+    /** SECURITY_DISABLED, saying what follows from it, when security is off. */
+    static void requireSecurity(SecurityProperties security, String consequence) {
         if (!security.enabled()) {
             throw ErrorCode.SECURITY_DISABLED.exception("Security is off (sluice.security.enabled): " + consequence);
         }

@@ -62,7 +62,7 @@ final class QuotaFilter implements WebFilter, Ordered {
         Quotas.Kind over = null;
         Duration wait = Duration.ZERO;
         for (Quotas.Kind kind : kinds) {
-            Duration w = quotas.wait(principal, EnumSet.of(kind));
+            Duration w = quotas.wait(principal, null, EnumSet.of(kind));
             if (w.compareTo(wait) > 0) {
                 wait = w;
                 over = kind;
@@ -74,13 +74,13 @@ final class QuotaFilter implements WebFilter, Ordered {
                     + over.name().toLowerCase().replace('_', ' ') + " quota; try again after Retry-After",
                     ProblemResponses.retryAfter(wait));
         }
-        quotas.charge(principal, Quotas.Kind.REQUESTS, 1);
+        quotas.charge(principal, null, Quotas.Kind.REQUESTS, 1);
         ServerWebExchange.Builder counted = exchange.mutate();
         if (produce) {
             counted.request(new ServerHttpRequestDecorator(request) {
                 @Override
                 public Flux<DataBuffer> getBody() {
-                    return super.getBody().doOnNext(buffer -> quotas.charge(principal, Quotas.Kind.PRODUCE_BYTES,
+                    return super.getBody().doOnNext(buffer -> quotas.charge(principal, null, Quotas.Kind.PRODUCE_BYTES,
                             buffer.readableByteCount()));
                 }
             });
@@ -101,7 +101,7 @@ final class QuotaFilter implements WebFilter, Ordered {
             }
 
             private void charge(int count) {
-                quotas.charge(principal, Quotas.Kind.FETCH_BYTES, count);
+                quotas.charge(principal, null, Quotas.Kind.FETCH_BYTES, count);
             }
         };
         return chain.filter(counted.response(counting).build());

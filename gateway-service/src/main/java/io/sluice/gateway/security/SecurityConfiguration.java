@@ -5,12 +5,14 @@ import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.web.QueryBinder;
 import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.acl.AclBindingFilter;
+import io.sluice.internal.quota.QuotaApi;
 import io.sluice.security.AclAuthorizer;
 import io.sluice.security.AclCache;
 import io.sluice.security.AuditLog;
 import io.sluice.security.Credentials;
 import io.sluice.security.KafkaThrottle;
 import io.sluice.security.LoginThrottle;
+import io.sluice.security.QuotaCache;
 import io.sluice.security.Quotas;
 import io.sluice.security.SaslExchange;
 import io.sluice.security.SaslSignIn;
@@ -85,10 +87,19 @@ class SecurityConfiguration {
         return new CorsFilter(properties.cors());
     }
 
-    /** Per-principal quotas over HTTP and the Kafka listener: none while security is off. */
+    @Bean(destroyMethod = "close")
+    QuotaCache quotaCache(QuotaApi coordinator, SecurityProperties properties, Clock clock, MeterRegistry meters) {
+        QuotaCache cache = new QuotaCache(coordinator, properties.acls().refreshInterval(), clock);
+        if (properties.enabled()) {
+            cache.withMetrics(meters, "gateway").start();
+        }
+        return cache;
+    }
+
+    /** Client quotas over HTTP and the Kafka listener, configured and stored: none while security is off. */
     @Bean
-    Quotas quotas(SecurityProperties properties, MeterRegistry meters) {
-        return new Quotas(properties, meters, System::nanoTime);
+    Quotas quotas(SecurityProperties properties, QuotaCache stored, MeterRegistry meters) {
+        return new Quotas(properties, stored, meters, System::nanoTime);
     }
 
     /** The quotas on the Kafka listener: {@code throttle_time_ms} (KIP-219). */

@@ -57,6 +57,11 @@ import io.sluice.internal.producer.IdempotencyClaimRequest;
 import io.sluice.internal.producer.IdempotencyReleaseRequest;
 import io.sluice.internal.producer.ProducerIdBlock;
 import io.sluice.internal.producer.StoredResponse;
+import io.sluice.internal.quota.QuotaAlteration;
+import io.sluice.internal.quota.QuotaApi;
+import io.sluice.internal.quota.QuotaEntity;
+import io.sluice.internal.quota.QuotaEntry;
+import io.sluice.internal.quota.QuotaSnapshot;
 import io.sluice.internal.streams.StreamsGroupDescription;
 import io.sluice.internal.streams.StreamsHeartbeatRequest;
 import io.sluice.internal.streams.StreamsHeartbeatResponse;
@@ -101,7 +106,8 @@ import reactor.core.scheduler.Schedulers;
  * poll does; the fake counts the fetches each partition's leader served ({@link #fetches}). Idempotency-Keys are
  * claimed and released as the coordinator's scripts do (no expiry); its leaders do not deduplicate batches.
  */
-public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclApi, IdempotenceApi, BrokerApi {
+public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclApi, QuotaApi, IdempotenceApi,
+        BrokerApi {
 
     public static final NodeInfo NODE = new NodeInfo(1, "http://127.0.0.1:1", null, NodeStatus.ALIVE);
 
@@ -117,6 +123,9 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     private final Map<TopicPartition, AtomicLong> fetches = new ConcurrentHashMap<>();
     private final Map<String, AclBinding> acls = new ConcurrentHashMap<>();
     private final AtomicLong aclVersion = new AtomicLong();
+    /** The client quotas stored, as the coordinator keeps them; guarded by itself. */
+    private final Map<QuotaEntity, Map<String, Double>> quotas = new HashMap<>();
+    private long quotaVersion;
     private final Sinks.Many<TopicPartition> appended = Sinks.many().multicast().directBestEffort();
     private volatile long version = 1;
     /** While set, the metadata the gateway's polls get (the cluster as it was when held). */
@@ -885,5 +894,27 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
             aclVersion.incrementAndGet();
             return deleted;
         });
+    }
+
+    @Override
+    public Mono<QuotaSnapshot> quotas() {
+        return Mono.fromCallable(() -> {
+            synchronized (quotas) {
+                return new QuotaSnapshot(quotaVersion, quotas.entrySet().stream()
+                        .map(entry -> new QuotaEntry(entry.getKey(), entry.getValue())).toList());
+            }
+        });
+    }
+
+    @Override
+    public Mono<QuotaSnapshot> alterQuotas(List<QuotaAlteration> alterations) {
+        return Mono.fromCallable(() -> {
+            alterations.forEach(QuotaAlteration::validated);
+            synchronized (quotas) {
+                alterations.forEach(alteration -> alteration.applyTo(quotas));
+                quotaVersion++;
+            }
+            return null;
+        }).then(quotas());
     }
 }

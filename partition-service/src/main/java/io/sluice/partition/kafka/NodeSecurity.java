@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.client.InternalTls;
+import io.sluice.internal.quota.QuotaApi;
 import io.sluice.security.AclAuthorizer;
 import io.sluice.security.AclCache;
 import io.sluice.security.AuditLog;
@@ -11,6 +12,7 @@ import io.sluice.security.Credentials;
 import io.sluice.security.KafkaThrottle;
 import io.sluice.security.KafkaTls;
 import io.sluice.security.LoginThrottle;
+import io.sluice.security.QuotaCache;
 import io.sluice.security.Quotas;
 import io.sluice.security.SaslExchange;
 import io.sluice.security.SaslSignIn;
@@ -22,8 +24,9 @@ import org.springframework.boot.ssl.SslBundle;
  * What the node's Kafka listener applies to its clients, as the gateways do and with their implementation
  * ({@code sluice-security}): with {@code sluice.security.enabled}, SASL sign-in against the same users file and JWT
  * settings ({@link SaslExchange}), the cluster's ACLs in a copy of this node's own ({@link AclCache}, refreshed from
- * the coordinator) asked of {@link AclAuthorizer}, each denial an audit line, and the per-principal quotas answered
- * with {@code throttle_time_ms} ({@link KafkaThrottle}); TLS on the listener with the node's certificate whenever it
+ * the coordinator) asked of {@link AclAuthorizer}, each denial an audit line, and the client quotas (the configured
+ * ones and those set through Kafka or HTTP, in a copy like the ACLs', {@link QuotaCache}) answered with
+ * {@code throttle_time_ms} ({@link KafkaThrottle}); TLS on the listener with the node's certificate whenever it
  * serves HTTPS ({@link KafkaTls}). Requests it forwards to a gateway travel over TLS when its own listener speaks it
  * (trusting the cluster's CA), signed in as the client's principal with the cluster secret
  * ({@link SaslExchange#FORWARDED}).
@@ -40,13 +43,14 @@ final class NodeSecurity implements AutoCloseable {
     /** TLS to the gateways' Kafka listeners; null for plaintext. */
     final SslContext upstreamTls;
     private final AclCache cache;
+    private final QuotaCache quotas;
     private final boolean enabled;
     /** Why the listener cannot serve safely as configured; null when it can. */
     private final String unusable;
 
     private NodeSecurity(SaslExchange sasl, AclAuthorizer acls, KafkaThrottle throttle, String clusterSecret,
-                         SslContext serverTls, SslContext upstreamTls, AclCache cache, boolean enabled,
-                         String unusable) {
+                         SslContext serverTls, SslContext upstreamTls, AclCache cache, QuotaCache quotas,
+                         boolean enabled, String unusable) {
         this.sasl = sasl;
         this.acls = acls;
         this.throttle = throttle;
@@ -54,6 +58,7 @@ final class NodeSecurity implements AutoCloseable {
         this.serverTls = serverTls;
         this.upstreamTls = upstreamTls;
         this.cache = cache;
+        this.quotas = quotas;
         this.enabled = enabled;
         this.unusable = unusable;
     }
@@ -64,7 +69,7 @@ final class NodeSecurity implements AutoCloseable {
      * @param internalTls   the cluster's CA, trusted when forwarding over TLS; null when none is configured
      */
     static NodeSecurity of(SecurityProperties properties, String clusterSecret, SslBundle tls, InternalTls internalTls,
-                           AclApi coordinator, MeterRegistry meters) {
+                           AclApi acls, QuotaApi storedQuotas, MeterRegistry meters) {
         boolean enabled = properties.enabled();
         String unusable = enabled && clusterSecret == null ? "sluice.security.enabled is on but "
                 + "sluice.security.cluster-secret is not set, so the node could not forward its signed-in clients' "
@@ -75,18 +80,20 @@ final class NodeSecurity implements AutoCloseable {
         SaslSignIn signIn = new SaslSignIn(credentials,
                 enabled ? new LoginThrottle(properties.loginThrottling(), Clock.systemUTC()) : null);
         AuditLog audit = new AuditLog(meters);
-        AclCache cache = new AclCache(coordinator, properties.acls().refreshInterval(), Clock.systemUTC());
-        Quotas quotas = new Quotas(properties, meters, System::nanoTime);
+        AclCache cache = new AclCache(acls, properties.acls().refreshInterval(), Clock.systemUTC());
+        QuotaCache stored = new QuotaCache(storedQuotas, properties.acls().refreshInterval(), Clock.systemUTC());
+        Quotas quotas = new Quotas(properties, stored, meters, System::nanoTime);
         return new NodeSecurity(new SaslExchange(signIn, null),
                 new AclAuthorizer(enabled, properties.superUsers(), cache, audit), new KafkaThrottle(quotas),
                 enabled ? clusterSecret : null, tls == null ? null : KafkaTls.server(tls),
                 tls == null || internalTls == null ? null : KafkaTls.client(internalTls.trustManagers()), cache,
-                enabled, unusable).withMetrics(meters);
+                stored, enabled, unusable).withMetrics(meters);
     }
 
     private NodeSecurity withMetrics(MeterRegistry meters) {
         if (enabled) {
             cache.withMetrics(meters, "partition");
+            quotas.withMetrics(meters, "partition");
         }
         return this;
     }
@@ -100,6 +107,7 @@ final class NodeSecurity implements AutoCloseable {
     void start() {
         if (enabled) {
             cache.start();
+            quotas.start();
         }
     }
 
@@ -111,5 +119,6 @@ final class NodeSecurity implements AutoCloseable {
     @Override
     public void close() {
         cache.close();
+        quotas.close();
     }
 }

@@ -61,6 +61,10 @@ import io.sluice.internal.producer.IdempotencyReleaseRequest;
 import io.sluice.internal.producer.ProducerIdBlock;
 import io.sluice.internal.producer.ProducerIdsRequest;
 import io.sluice.internal.producer.ProducerPaths;
+import io.sluice.internal.quota.QuotaAlteration;
+import io.sluice.internal.quota.QuotaApi;
+import io.sluice.internal.quota.QuotaPaths;
+import io.sluice.internal.quota.QuotaSnapshot;
 import io.sluice.internal.registry.RegistryPaths;
 import io.sluice.internal.registry.RegistryRequests;
 import io.sluice.internal.registry.RegistryState;
@@ -118,7 +122,7 @@ import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link CoordinatorApi} (and the ACLs' {@link AclApi}, {@link IdempotenceApi}, share groups' {@link ShareGroupApi}, the
+ * {@link CoordinatorApi} (and the ACLs' {@link AclApi}, the client quotas' {@link QuotaApi}, {@link IdempotenceApi}, share groups' {@link ShareGroupApi}, the
  * schema registry's {@link SchemaRegistryApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
  * a standby redirects (307) to the active one, which is followed; an instance that is unreachable, timed out or has
  * no active coordinator to name is skipped for the next URL, and the client remembers which URL last answered. When
@@ -127,8 +131,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
-public final class CoordinatorClient implements CoordinatorApi, AclApi, IdempotenceApi, BrokerApi, ClassicGroupApi,
-        TransactionApi, ShareGroupApi, SchemaRegistryApi {
+public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi, IdempotenceApi, BrokerApi,
+        ClassicGroupApi, TransactionApi, ShareGroupApi, SchemaRegistryApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -356,6 +360,16 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, Idempote
     public Mono<List<AclBinding>> deleteAcls(AclBindingFilter filter) {
         return call(HttpMethod.POST, AclPaths.DELETE, filter, timeout(),
                 (target, body) -> JsonBodies.readList(target, body, AclBinding.class));
+    }
+
+    @Override
+    public Mono<QuotaSnapshot> quotas() {
+        return get(QuotaPaths.QUOTAS, QuotaSnapshot.class);
+    }
+
+    @Override
+    public Mono<QuotaSnapshot> alterQuotas(List<QuotaAlteration> alterations) {
+        return post(QuotaPaths.ALTER, alterations, QuotaSnapshot.class);
     }
 
     @Override

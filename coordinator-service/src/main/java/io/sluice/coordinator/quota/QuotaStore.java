@@ -1,0 +1,103 @@
+package io.sluice.coordinator.quota;
+
+import io.sluice.coordinator.lease.CoordinatorLease;
+import io.sluice.coordinator.lease.LeaseStatus;
+import io.sluice.coordinator.store.RedisKeys;
+import io.sluice.internal.SluiceJson;
+import io.sluice.internal.quota.QuotaAlteration;
+import io.sluice.internal.quota.QuotaEntity;
+import io.sluice.internal.quota.QuotaEntry;
+import io.sluice.internal.quota.QuotaSnapshot;
+import io.sluice.protocol.ErrorCode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The cluster's client quotas in Redis (layout in {@link RedisKeys}): one hash field per entity, keyed by the entity's
+ * JSON, and a version bumped by every change. An alteration changes some keys of an entity and keeps the others, so
+ * it is a read, a change and a write that succeeds only if the version read is still the current one (a script that
+ * checks the active coordinator's fencing token too); a write that lost the race reads again.
+ */
+@Component
+class QuotaStore {
+
+    private static final RedisScript<Long> QUOTA_WRITE =
+            RedisScript.of(new ClassPathResource("redis/quota-write.lua"), Long.class);
+    private static final Comparator<QuotaEntry> ORDER = Comparator.comparing(entry -> entry.entity().toString());
+    /** How many times an alteration reads again after another one changed the quotas under it. */
+    private static final int RACES = 10;
+
+    private final ReactiveStringRedisTemplate redis;
+    private final CoordinatorLease lease;
+    private final JsonMapper json = SluiceJson.mapper();
+
+    QuotaStore(ReactiveStringRedisTemplate redis, CoordinatorLease lease) {
+        this.redis = redis;
+        this.lease = lease;
+    }
+
+    /** Every quota; the version is read first, so the entries are at least that new. */
+    Mono<QuotaSnapshot> snapshot() {
+        return redis.opsForValue().get(RedisKeys.QUOTA_VERSION).map(Long::parseLong).defaultIfEmpty(0L)
+                .flatMap(version -> redis.<String, String>opsForHash().values(RedisKeys.QUOTAS)
+                        .map(value -> json.readValue(value, QuotaEntry.class))
+                        .sort(ORDER)
+                        .collectList()
+                        .map(entries -> new QuotaSnapshot(version, entries)));
+    }
+
+    Mono<QuotaSnapshot> alter(List<QuotaAlteration> alterations) {
+        alterations.forEach(QuotaAlteration::validated);
+        return Mono.defer(() -> snapshot().flatMap(read -> write(read, alterations)))
+                .retryWhen(Retry.max(RACES).filter(Raced.class::isInstance))
+                .onErrorMap(Raced.class::isInstance, raced -> ErrorCode.INVALID_REQUEST.exception(
+                        "The client quotas kept changing while this alteration was applied; try again"))
+                .then(snapshot());
+    }
+
+    private Mono<Long> write(QuotaSnapshot read, List<QuotaAlteration> alterations) {
+        LeaseStatus status = lease.status();
+        if (!status.active()) {
+            return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception("This coordinator is not the active one"));
+        }
+        Map<QuotaEntity, Map<String, Double>> rates = new HashMap<>();
+        read.entries().forEach(entry -> rates.put(entry.entity(), entry.rates()));
+        alterations.forEach(alteration -> alteration.applyTo(rates));
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(status.self().fencingToken()));
+        args.add(Long.toString(read.version()));
+        new LinkedHashSet<>(alterations.stream().map(QuotaAlteration::entity).toList()).forEach(entity -> {
+            Map<String, Double> after = rates.get(entity);
+            args.add(json.writeValueAsString(entity));
+            args.add(after == null ? "" : json.writeValueAsString(new QuotaEntry(entity, after)));
+        });
+        return redis.execute(QUOTA_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.QUOTAS, RedisKeys.QUOTA_VERSION),
+                        args)
+                .next()
+                .flatMap(version -> {
+                    if (version == -1) {
+                        return Mono.error(ErrorCode.FENCED_COORDINATOR.exception("Another coordinator holds the lease"));
+                    }
+                    return version == -2 ? Mono.error(new Raced()) : Mono.just(version);
+                });
+    }
+
+    /** Another alteration changed the quotas between this one's read and its write. */
+    private static final class Raced extends RuntimeException {
+
+        Raced() {
+            super(null, null, false, false);
+        }
+    }
+}
