@@ -237,8 +237,10 @@ class ConsolePagesTest extends PageRequests {
                 {"defaults":{"produce_bytes_per_second":1048576,"fetch_bytes_per_second":null,
                  "requests_per_second":50.0},"overrides":[{"principal":"User:bob","rates":{
                  "produce_bytes_per_second":null,"fetch_bytes_per_second":null,"requests_per_second":null}}],
-                 "unlimited":["User:admin"]}""");
-        assertThat(get("/access")).contains("1.00 MiB/s", ">unlimited</td>", ">User:bob</td>", "super user: no quota");
+                 "unlimited":["User:admin"],"set":[{"entity":{"user":{"name":"bob"},"client_id":{"name":null}},
+                 "rates":{"producer_byte_rate":1048576.0,"request_rate":2.5}}]}""");
+        assertThat(get("/access")).contains("1.00 MiB/s", ">unlimited</td>", ">User:bob</td>", "super user: no quota",
+                "<td>bob</td>", "<td>(default)</td>", "<td>producer_byte_rate=1048576, request_rate=2.5</td>");
     }
 
     @Test

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class,
         subcommands = {TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, GroupCommand.class,
                 ShareGroupCommand.class,
-                TransactionCommand.class, AclCommand.class, ClusterCommand.class, ReassignmentCommand.class,
+                TransactionCommand.class, AclCommand.class, QuotaCommand.class, ClusterCommand.class, ReassignmentCommand.class,
                 NodeCommand.class, SchemaCommand.class, AutoComplete.GenerateCompletion.class,
                 HelpCommand.class},
         description = {"Sluice from a terminal: topics, produce, consume, consumer and share groups, transactions, ACLs, partition "

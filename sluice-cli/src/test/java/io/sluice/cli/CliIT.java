@@ -525,6 +525,31 @@ class CliIT {
     }
 
     @Test
+    void aClientQuotaIsSetListedAndRemovedThroughTheCliAndABadOneRefused() {
+        Run set = sluice("", "quota", "set", "--for-user", "carol", "--for-default-client-id", "--producer-byte-rate",
+                "1048576", "--request-rate", "20");
+        Run negative = sluice("", "quota", "set", "--for-client-id", "app", "--consumer-byte-rate", "-1");
+        Run listed = sluice("", "quota", "list");
+        Run removed = sluice("", "quota", "remove", "--for-user", "carol", "--for-default-client-id", "--key",
+                "request_rate");
+        Run removedAll = sluice("", "quota", "remove", "--for-user", "carol", "--for-default-client-id");
+
+        assertThat(set.exit()).as(set.err()).isZero();
+        assertThat(set.lines()).containsExactly("USER   CLIENT ID  KEY                 RATE",
+                "carol  <default>  producer_byte_rate  1048576.0",
+                "carol  <default>  request_rate        20.0");
+        assertThat(negative.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(negative.err()).startsWith("INVALID_REQUEST (400): consumer_byte_rate must be a positive number");
+        assertThat(listed.lines()).startsWith("USER   CLIENT ID  KEY                 RATE",
+                "carol  <default>  producer_byte_rate  1048576.0",
+                "carol  <default>  request_rate        20.0", "");
+        assertThat(listed.out()).contains("CONFIGURED FOR", "(defaults)");
+        assertThat(removed.lines()).containsExactly("USER   CLIENT ID  KEY                 RATE",
+                "carol  <default>  producer_byte_rate  1048576.0");
+        assertThat(removedAll.out()).isEqualTo("No quotas set at run time\n");
+    }
+
+    @Test
     void aTransactionalIdAclIsAddedListedAndRemovedThroughTheCli() {
         Run added = sluice("", "acl", "add", "--principal", "User:bob", "--operation", "WRITE", "--transactional-id",
                 "bob-", "--prefixed");
@@ -577,7 +602,7 @@ class CliIT {
     @Test
     void withoutCredentialsOrWithAWrongPasswordTheGatewaySaysSoInOneLine() {
         Run anonymous = sluiceWith(Map.of(), "", "topic", "list");
-        Run wrong = sluiceWith(Map.of(), "", "topic", "list", "--user", "admin:not-the-password");
+        Run wrong = sluiceWith(Map.of(), "", "topic", "list", "--for-user", "admin:not-the-password");
 
         assertThat(anonymous.exit()).isEqualTo(ExitCode.REFUSED);
         assertThat(anonymous.err()).isEqualTo("SASL_AUTHENTICATION_FAILED (401): Authentication required\n");

@@ -61,7 +61,8 @@ class SluiceCliTest {
     void theCommandsOfIssue46Exist() {
         assertThat(everyCommand()).contains("topic list", "topic describe", "topic create", "topic delete",
                 "topic alter", "topic add-partitions", "produce", "consume", "group list", "group describe",
-                "group reset", "group delete", "acl list", "acl add", "acl remove", "cluster info", "cluster nodes",
+                "group reset", "group delete", "acl list", "acl add", "acl remove",
+                "quota list", "quota set", "quota remove", "cluster info", "cluster nodes",
                 "up", "down", "status", "logs");
     }
 
@@ -80,6 +81,9 @@ class SluiceCliTest {
             "produce t --value-format yaml                  | Invalid value for option '--value-format'",
             "acl add --principal User:a --operation READ    | Name one resource",
             "acl remove                                     | Give at least one filter",
+            "quota set --for-user a                         | Give a rate",
+            "quota set --request-rate 5                     | Name the entity",
+            "quota set --for-user a --for-default-user --request-rate 5 | mutually exclusive",
             "--url ftp://x topic list                       | must be http:// or https://",
             "topic list --ca-file /nonexistent/ca.pem       | Cannot use /nonexistent/ca.pem as a CA file"})
     void whenTheUsageIsWrongShouldSayWhyAndExitWithTwo(String args, String problem) {

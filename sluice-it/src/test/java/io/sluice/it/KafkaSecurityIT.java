@@ -20,7 +20,11 @@ import java.security.KeyPair;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -225,7 +229,7 @@ class KafkaSecurityIT {
         double throttleMax;
         try (KafkaProducer<String, String> producer = producer(plain("bob", BOB_PASSWORD))) {
             String value = "x".repeat(1024);
-            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < 512; i++) {
                 sent.add(producer.send(new ProducerRecord<>("throttled", value)));
             }
@@ -312,13 +316,12 @@ class KafkaSecurityIT {
 
         // Produced at the leader under the quota: the acknowledged bytes per second, past the first seconds (the
         // bucket starts with one second's worth), are the quota's.
-        Properties metering = new Properties();
-        metering.putAll(plain("bob", BOB_PASSWORD));
+        Map<String, String> metering = new HashMap<>(plain("bob", BOB_PASSWORD));
         metering.put(ProducerConfig.CLIENT_ID_CONFIG, "metered");
         metering.put(ProducerConfig.BUFFER_MEMORY_CONFIG, "262144");
         metering.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         String value = "q".repeat(1024);
-        List<long[]> acked = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<long[]> acked = Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         try (KafkaProducer<String, String> producer = producer(metering)) {
             while (System.nanoTime() - start < Duration.ofSeconds(14).toNanos()) {
@@ -331,7 +334,7 @@ class KafkaSecurityIT {
             producer.flush();
         }
         long from = start + Duration.ofSeconds(4).toNanos();
-        List<long[]> steady = acked.stream().filter(ack -> ack[0] >= from).sorted(java.util.Comparator.comparingLong(
+        List<long[]> steady = acked.stream().filter(ack -> ack[0] >= from).sorted(Comparator.comparingLong(
                 ack -> ack[0])).toList();
         double seconds = (steady.getLast()[0] - steady.getFirst()[0]) / 1e9;
         double rate = steady.stream().mapToLong(ack -> ack[1]).sum() / seconds;
@@ -470,7 +473,7 @@ class KafkaSecurityIT {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             long end = consumer.endOffsets(List.of(tp)).get(tp);
-            List<String> values = new java.util.ArrayList<>();
+            List<String> values = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (consumer.position(tp) < end && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
@@ -516,7 +519,7 @@ class KafkaSecurityIT {
 
     /** Kafka's kafka-configs (ConfigCommand) in a JVM of its own, signed in with {@code config}. */
     private static Commands.Run configCommand(Path config, List<String> entity, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
                 "java").toString(), "-cp", System.getProperty("java.class.path"), ConfigCommand.class.getName(),
                 "--bootstrap-server", cluster.kafkaBootstrap(), "--command-config", config.toString()));
         command.addAll(entity);

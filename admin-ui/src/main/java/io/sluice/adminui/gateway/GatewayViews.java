@@ -2,10 +2,14 @@ package io.sluice.adminui.gateway;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -379,7 +383,7 @@ public final class GatewayViews {
         /** The assigned partitions as {@code topic-partition}, comma-separated. */
         public String assigned() {
             return assignment.stream().flatMap(a -> a.partitions().stream().map(p -> a.topic() + "-" + p))
-                    .collect(java.util.stream.Collectors.joining(", "));
+                    .collect(Collectors.joining(", "));
         }
     }
 
@@ -491,8 +495,46 @@ public final class GatewayViews {
     public record UserView(String principal, boolean superUser) {
     }
 
-    /** The configured quotas ({@code GET /v1/quotas}); super users ({@code unlimited}) have none. */
-    public record Quotas(Rates defaults, List<PrincipalQuota> overrides, List<String> unlimited) {
+    /**
+     * The client quotas ({@code GET /v1/quotas}): the configured ones (super users, {@code unlimited}, have none) and
+     * those set at run time through Kafka or the API ({@code set}).
+     */
+    public record Quotas(Rates defaults, List<PrincipalQuota> overrides, List<String> unlimited, List<SetQuota> set) {
+
+        public Quotas {
+            set = set == null ? List.of() : set;
+        }
+    }
+
+    /** A quota set at run time: its entity and its rates by Kafka's key ({@code producer_byte_rate} ...). */
+    public record SetQuota(QuotaEntityView entity, Map<String, Double> rates) {
+
+        /** The rates as {@code key=rate} pairs, in key order. */
+        public String described() {
+            return new TreeMap<>(rates).entrySet().stream()
+                    .map(rate -> rate.getKey() + "=" + BigDecimal.valueOf(rate.getValue()).stripTrailingZeros()
+                            .toPlainString())
+                    .collect(Collectors.joining(", "));
+        }
+    }
+
+    /** A user, a client id, or both; a part whose name is null is the default. */
+    public record QuotaEntityView(QuotaEntityPart user, QuotaEntityPart clientId) {
+
+        public String userName() {
+            return user == null ? "" : user.shown();
+        }
+
+        public String clientIdName() {
+            return clientId == null ? "" : clientId.shown();
+        }
+    }
+
+    public record QuotaEntityPart(String name) {
+
+        String shown() {
+            return name == null ? "(default)" : name;
+        }
     }
 
     public record PrincipalQuota(String principal, Rates rates) {
