@@ -602,7 +602,7 @@ class CliIT {
     @Test
     void withoutCredentialsOrWithAWrongPasswordTheGatewaySaysSoInOneLine() {
         Run anonymous = sluiceWith(Map.of(), "", "topic", "list");
-        Run wrong = sluiceWith(Map.of(), "", "topic", "list", "--for-user", "admin:not-the-password");
+        Run wrong = sluiceWith(Map.of(), "", "topic", "list", "--user", "admin:not-the-password");
 
         assertThat(anonymous.exit()).isEqualTo(ExitCode.REFUSED);
         assertThat(anonymous.err()).isEqualTo("SASL_AUTHENTICATION_FAILED (401): Authentication required\n");
