@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.client.InternalTls;
+import io.sluice.internal.scram.ScramApi;
 import io.sluice.security.AclAuthorizer;
 import io.sluice.security.AclCache;
 import io.sluice.security.AuditLog;
@@ -14,6 +15,7 @@ import io.sluice.security.LoginThrottle;
 import io.sluice.security.Quotas;
 import io.sluice.security.SaslExchange;
 import io.sluice.security.SaslSignIn;
+import io.sluice.security.ScramCredentialCache;
 import io.sluice.security.SecurityProperties;
 import java.time.Clock;
 import org.springframework.boot.ssl.SslBundle;
@@ -21,7 +23,8 @@ import org.springframework.boot.ssl.SslBundle;
 /**
  * What the node's Kafka listener applies to its clients, as the gateways do and with their implementation
  * ({@code sluice-security}): with {@code sluice.security.enabled}, SASL sign-in against the same users file and JWT
- * settings ({@link SaslExchange}), the cluster's ACLs in a copy of this node's own ({@link AclCache}, refreshed from
+ * settings and the cluster's SCRAM credentials ({@link SaslExchange}; the credentials in a copy of this node's own,
+ * {@link ScramCredentialCache}), the cluster's ACLs in a copy of this node's own ({@link AclCache}, refreshed from
  * the coordinator) asked of {@link AclAuthorizer}, each denial an audit line, and the per-principal quotas answered
  * with {@code throttle_time_ms} ({@link KafkaThrottle}); TLS on the listener with the node's certificate whenever it
  * serves HTTPS ({@link KafkaTls}). Requests it forwards to a gateway travel over TLS when its own listener speaks it
@@ -40,13 +43,14 @@ final class NodeSecurity implements AutoCloseable {
     /** TLS to the gateways' Kafka listeners; null for plaintext. */
     final SslContext upstreamTls;
     private final AclCache cache;
+    private final ScramCredentialCache scram;
     private final boolean enabled;
     /** Why the listener cannot serve safely as configured; null when it can. */
     private final String unusable;
 
     private NodeSecurity(SaslExchange sasl, AclAuthorizer acls, KafkaThrottle throttle, String clusterSecret,
-                         SslContext serverTls, SslContext upstreamTls, AclCache cache, boolean enabled,
-                         String unusable) {
+                         SslContext serverTls, SslContext upstreamTls, AclCache cache, ScramCredentialCache scram,
+                         boolean enabled, String unusable) {
         this.sasl = sasl;
         this.acls = acls;
         this.throttle = throttle;
@@ -54,6 +58,7 @@ final class NodeSecurity implements AutoCloseable {
         this.serverTls = serverTls;
         this.upstreamTls = upstreamTls;
         this.cache = cache;
+        this.scram = scram;
         this.enabled = enabled;
         this.unusable = unusable;
     }
@@ -63,17 +68,21 @@ final class NodeSecurity implements AutoCloseable {
      * @param tls           the listener's bundle, null for plaintext
      * @param internalTls   the cluster's CA, trusted when forwarding over TLS; null when none is configured
      */
-    static NodeSecurity of(SecurityProperties properties, String clusterSecret, SslBundle tls, InternalTls internalTls,
-                           AclApi coordinator, MeterRegistry meters) {
+    static <C extends AclApi & ScramApi> NodeSecurity of(SecurityProperties properties, String clusterSecret,
+                                                         SslBundle tls, InternalTls internalTls, C coordinator,
+                                                         MeterRegistry meters) {
         boolean enabled = properties.enabled();
         String unusable = enabled && clusterSecret == null ? "sluice.security.enabled is on but "
                 + "sluice.security.cluster-secret is not set, so the node could not forward its signed-in clients' "
                 + "requests to a gateway as them"
                 : tls != null && internalTls == null ? "the listener serves TLS but no cluster CA is configured "
                 + "(sluice.internal-tls.bundle) to reach the gateways' Kafka listeners over TLS" : null;
-        Credentials credentials = Credentials.of(properties);
+        ScramCredentialCache scram = new ScramCredentialCache(coordinator, properties.scram().refreshInterval(),
+                Clock.systemUTC());
+        Credentials credentials = enabled ? Credentials.of(properties).withScram(scram) : null;
         SaslSignIn signIn = new SaslSignIn(credentials,
-                enabled ? new LoginThrottle(properties.loginThrottling(), Clock.systemUTC()) : null);
+                enabled ? new LoginThrottle(properties.loginThrottling(), Clock.systemUTC()) : null, scram,
+                clusterSecret);
         AuditLog audit = new AuditLog(meters);
         AclCache cache = new AclCache(coordinator, properties.acls().refreshInterval(), Clock.systemUTC());
         Quotas quotas = new Quotas(properties, meters, System::nanoTime);
@@ -81,12 +90,13 @@ final class NodeSecurity implements AutoCloseable {
                 new AclAuthorizer(enabled, properties.superUsers(), cache, audit), new KafkaThrottle(quotas),
                 enabled ? clusterSecret : null, tls == null ? null : KafkaTls.server(tls),
                 tls == null || internalTls == null ? null : KafkaTls.client(internalTls.trustManagers()), cache,
-                enabled, unusable).withMetrics(meters);
+                scram, enabled, unusable).withMetrics(meters);
     }
 
     private NodeSecurity withMetrics(MeterRegistry meters) {
         if (enabled) {
             cache.withMetrics(meters, "partition");
+            scram.withMetrics(meters, "partition");
         }
         return this;
     }
@@ -96,10 +106,11 @@ final class NodeSecurity implements AutoCloseable {
         return unusable;
     }
 
-    /** Starts reading the ACLs, with security on. */
+    /** Starts reading the ACLs and the SCRAM credentials, with security on. */
     void start() {
         if (enabled) {
             cache.start();
+            scram.start();
         }
     }
 
@@ -111,5 +122,6 @@ final class NodeSecurity implements AutoCloseable {
     @Override
     public void close() {
         cache.close();
+        scram.close();
     }
 }
