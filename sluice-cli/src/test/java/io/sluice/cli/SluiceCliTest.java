@@ -80,6 +80,7 @@ class SluiceCliTest {
             "produce t --value-format yaml                  | Invalid value for option '--value-format'",
             "acl add --principal User:a --operation READ    | Name one resource",
             "acl remove                                     | Give at least one filter",
+            "user set-scram alice --new-password-file p     | Missing required option: '--mechanism",
             "--url ftp://x topic list                       | must be http:// or https://",
             "topic list --ca-file /nonexistent/ca.pem       | Cannot use /nonexistent/ca.pem as a CA file"})
     void whenTheUsageIsWrongShouldSayWhyAndExitWithTwo(String args, String problem) {

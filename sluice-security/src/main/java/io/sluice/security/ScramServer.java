@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  *   client-final   c=biws,r=CNONCE+SNONCE[,ext],p=base64(ClientProof)
  *   server-final   v=base64(ServerSignature)
  * </pre>
- * The server checks that the client's final message echoes its gs2 header and the combined nonce, recovers ClientKey
+ * The server checks that the client's final message echoes its gs2 header and ends its nonce with the combined one
+ * (librdkafka repeats its own part first, which Kafka's brokers take), recovers ClientKey
  * from the proof and compares H(ClientKey) with StoredKey in constant time ({@link Scram} has the formulas). A user
  * without a credential of the mechanism gets a made-up one — a salt derived from the user's name and a key only this
  * exchange knows, so the same name gets the same salt each time, and Kafka's default iterations — and goes through the
@@ -147,8 +148,9 @@ public final class ScramServer {
         }
         boolean bindingMatches = MessageDigest.isEqual(parts[0].substring(2).getBytes(StandardCharsets.US_ASCII),
                 Base64.getEncoder().encode(gs2Header.getBytes(StandardCharsets.UTF_8)));
-        boolean nonceMatches = MessageDigest.isEqual(parts[1].substring(2).getBytes(StandardCharsets.UTF_8),
-                nonce.getBytes(StandardCharsets.UTF_8));
+        // librdkafka sends its own nonce once more before the whole one (r=CNONCE+CNONCE+SNONCE); Kafka's brokers take
+        // any nonce that ends with the whole one, and so does this. The server's part is in it: no replay passes.
+        boolean nonceMatches = parts[1].substring(2).endsWith(nonce);
         byte[] authMessage = (clientFirstBare + "," + serverFirst + "," + withoutProof)
                 .getBytes(StandardCharsets.UTF_8);
         byte[] storedKey = credential.storedKey();

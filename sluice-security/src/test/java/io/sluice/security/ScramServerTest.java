@@ -122,6 +122,19 @@ class ScramServerTest {
         assertThat(fresh.last(replay)).isEmpty();
     }
 
+    /** librdkafka's final message repeats the client's nonce before the whole one; Kafka's brokers take it. */
+    @Test
+    void aFinalNonceThatEndsWithTheWholeNonceAsLibrdkafkaSendsItIsTaken() {
+        ScramMechanism mechanism = ScramMechanism.SCRAM_SHA_512;
+        ScramCredential alice = Scram.newCredential("alice", mechanism, "pw", 4096, new SecureRandom());
+        ScramServer server = server(mechanism, Map.of("alice", alice));
+        String serverFirst = text(server.first(bytes("n,,n=alice,r=client")));
+        String nonce = serverFirst.substring(2, serverFirst.indexOf(','));
+
+        assertThat(server.last(finalMessage(mechanism, "pw", alice, "n=alice,r=client", serverFirst,
+                "c=biws,r=client" + nonce))).isPresent();
+    }
+
     @Test
     void malformedOrUnsupportedFirstMessagesAreRefused() {
         for (String message : new String[] {"p=tls-unique,,n=alice,r=abc", "n,,r=abc", "n,,n=alice", "n,,n=alice,r=",
