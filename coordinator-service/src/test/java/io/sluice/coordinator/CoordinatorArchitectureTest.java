@@ -62,7 +62,8 @@ class CoordinatorArchitectureTest extends ServiceRules {
      * Eight places talk to Redis through a client: {@code store} (the metadata), {@code lease} (the lease and the
      * fencing token, its own Lua scripts), the group package's {@code GroupStore} (groups and offsets, with a script of
      * its own under the same token; it stores the group package's own types, which {@code store}, below it, cannot
-     * see), the acl package's {@code AclStore} (ACLs, likewise with a script of its own under the same token), the txn
+     * see), the acl package's {@code AclStore} (ACLs, likewise with a script of its own under the same token), the scram
+     * package's {@code ScramStore} (SCRAM credentials, likewise), the txn
      * package's {@code TransactionStore} (transactional ids, likewise), the share package's
      * {@code SharePartitionStore} (share-partitions, likewise, and the dead-letter runs its script adds), its
      * {@code DeadLetterOutbox} (which reads and removes those runs), the groupconfig package's
@@ -77,6 +78,7 @@ class CoordinatorArchitectureTest extends ServiceRules {
                 .and().doNotBelongToAnyOf(CoordinatorConfiguration.class)
                 .and().doNotHaveFullyQualifiedName(ROOT + ".group.GroupStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".acl.AclStore")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".scram.ScramStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".txn.TransactionStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.SharePartitionStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.DeadLetterOutbox")

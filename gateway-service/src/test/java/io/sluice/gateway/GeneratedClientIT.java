@@ -14,6 +14,8 @@ import io.sluice.client.api.DocsApi;
 import io.sluice.client.api.GroupsApi;
 import io.sluice.client.api.ProduceApi;
 import io.sluice.client.api.SecurityApi;
+import io.sluice.client.model.ScramPassword;
+import io.sluice.client.model.ScramUser;
 import io.sluice.client.api.ShareGroupsApi;
 import io.sluice.client.model.AcknowledgeRequest;
 import io.sluice.client.model.AcknowledgeType;
@@ -319,6 +321,19 @@ class GeneratedClientIT {
                 .contains("User:admin");
         assertThat(security.listUsers().getSuperUsers()).containsExactly("User:admin");
         assertThat(security.listQuotas().getUnlimited()).containsExactly("User:admin");
+
+        ScramUser carol = security.putScramCredential("generated-carol", "SCRAM-SHA-512",
+                new ScramPassword().password("carol-" + UUID.randomUUID()).iterations(8192));
+        assertThat(carol.getPrincipal()).isEqualTo("User:generated-carol");
+        assertThat(carol.getCredentials()).singleElement().satisfies(credential -> {
+            assertThat(credential.getMechanism()).hasToString("SCRAM-SHA-512");
+            assertThat(credential.getIterations()).isEqualTo(8192);
+        });
+        assertThat(security.listUsers().getScramUsers()).extracting(ScramUser::getPrincipal)
+                .contains("User:generated-carol");
+        security.deleteScramCredential("generated-carol", "SCRAM-SHA-512");
+        assertThat(security.listUsers().getScramUsers()).extracting(ScramUser::getPrincipal)
+                .doesNotContain("User:generated-carol");
     }
 
     /**

@@ -28,10 +28,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class,
         subcommands = {TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, GroupCommand.class,
                 ShareGroupCommand.class,
-                TransactionCommand.class, AclCommand.class, QuotaCommand.class, ClusterCommand.class, ReassignmentCommand.class,
+                TransactionCommand.class, AclCommand.class, QuotaCommand.class, UserCommand.class,
+                ClusterCommand.class, ReassignmentCommand.class,
                 NodeCommand.class, SchemaCommand.class, AutoComplete.GenerateCompletion.class,
                 HelpCommand.class},
-        description = {"Sluice from a terminal: topics, produce, consume, consumer and share groups, transactions, ACLs, partition "
+        description = {"Sluice from a terminal: topics, produce, consume, consumer and share groups, transactions, ACLs, users, partition "
                 + "moves, node decommissioning and the "
                 + "cluster over "
                 + "the gateway's public API (--url, default http://127.0.0.1:8080), and a local cluster's lifecycle "

@@ -524,6 +524,35 @@ class CliIT {
         assertThat(readAfter.err()).startsWith("TOPIC_AUTHORIZATION_FAILED (403)");
     }
 
+    /**
+     * A SCRAM user made with the CLI is listed with its mechanism and iterations and signs in over HTTP Basic with its
+     * password; bad iterations are refused (exit 1) and store nothing; once deleted, it signs in no more.
+     */
+    @Test
+    void aScramUserMadeThroughTheCliSignsInUntilItsCredentialIsDeleted() throws IOException {
+        Path password = Files.writeString(dir.resolve("dana.password"), "dana-" + UUID.randomUUID() + "\n");
+        String[] asDana = {"--user", "dana", "--password-file", password.toString()};
+
+        Run set = sluice("", "user", "set-scram", "dana", "--mechanism", "SCRAM-SHA-512", "--new-password-file",
+                password.toString(), "--iterations", "8192");
+        Run tooMany = sluice("", "user", "set-scram", "dana", "--mechanism", "SCRAM-SHA-256", "--new-password-file",
+                password.toString(), "--iterations", "20000");
+        Run listed = sluice("", "user", "list");
+        Run signedIn = sluiceWith(Map.of(), "", concat(asDana, "topic", "list"));
+        Run deleted = sluice("", "user", "delete-scram", "dana", "--mechanism", "SCRAM-SHA-512");
+        Run afterwards = sluiceWith(Map.of(), "", concat(asDana, "topic", "list"));
+
+        assertThat(set.out()).isEqualTo("Set the SCRAM-SHA-512 credential of User:dana (8192 iterations)\n");
+        assertThat(tooMany.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(tooMany.err()).startsWith("UNACCEPTABLE_CREDENTIAL (400)");
+        assertThat(listed.lines()).anySatisfy(line -> assertThat(line.split("\\s{2,}")).containsExactly("User:dana",
+                "SCRAM-SHA-512 (8192 iterations)", "no"));
+        assertThat(signedIn.exit()).isZero();
+        assertThat(deleted.out()).isEqualTo("Deleted the SCRAM-SHA-512 credential of User:dana\n");
+        assertThat(afterwards.exit()).isNotZero();
+        assertThat(afterwards.err()).contains("SASL_AUTHENTICATION_FAILED");
+    }
+
     @Test
     void aClientQuotaIsSetListedAndRemovedThroughTheCliAndABadOneRefused() {
         Run set = sluice("", "quota", "set", "--for-user", "carol", "--for-default-client-id", "--producer-byte-rate",

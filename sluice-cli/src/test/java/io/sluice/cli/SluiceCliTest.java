@@ -84,6 +84,7 @@ class SluiceCliTest {
             "quota set --for-user a                         | Give a rate",
             "quota set --request-rate 5                     | Name the entity",
             "quota set --for-user a --for-default-user --request-rate 5 | mutually exclusive",
+            "user set-scram alice --new-password-file p     | Missing required option: '--mechanism",
             "--url ftp://x topic list                       | must be http:// or https://",
             "topic list --ca-file /nonexistent/ca.pem       | Cannot use /nonexistent/ca.pem as a CA file"})
     void whenTheUsageIsWrongShouldSayWhyAndExitWithTwo(String args, String problem) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.internal.SluiceJson;
 import io.sluice.testing.Commands;
 import io.sluice.testing.KafkaWire;
+import io.sluice.testing.RequiredTools;
 import io.sluice.testing.SecurityFiles;
 import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +46,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
@@ -61,6 +65,8 @@ import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AlterUserScramCredentialsRequest;
+import org.apache.kafka.common.requests.AlterUserScramCredentialsResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
@@ -79,6 +85,7 @@ import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.tools.ConfigCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,8 +97,9 @@ import tools.jackson.databind.json.JsonMapper;
  * produces and fetches at the partitions' leaders, which forward the rest to the gateway as its principal. PLAIN
  * against the users file and OAUTHBEARER against the JWT settings — the credentials HTTP uses — and the same ACLs: a
  * principal without WRITE or READ on a topic gets TOPIC_AUTHORIZATION_FAILED, and gets through once an ACL made over
- * HTTP allows it. Wrong credentials fail the sign-in, and a client that does not sign in is not served. On the secured
- * cluster it shares with {@link SecurityIT} ({@link SecuredCluster}).
+ * HTTP allows it. SCRAM-SHA-256 and SCRAM-SHA-512 users that Kafka's {@code kafka-configs} manages sign in too. Wrong
+ * credentials fail the sign-in, and a client that does not sign in is not served. On the secured cluster it shares
+ * with {@link SecurityIT} ({@link SecuredCluster}).
  */
 @ExtendWith(SecuredClusterExtension.class)
 class KafkaSecurityIT {
@@ -396,6 +404,195 @@ class KafkaSecurityIT {
     }
 
     // ---- helpers
+
+    /**
+     * SCRAM users as a Kafka operator manages them: Kafka's own {@code kafka-configs} adds a SCRAM-SHA-512 and a
+     * SCRAM-SHA-256 credential (one command each: Kafka's controller takes one alteration of a user a request), the
+     * admin client describes them, and Kafka's Java producer and consumer sign in with each mechanism — at the gateway
+     * for metadata and at the partition leaders' own listeners for produce and fetch (the direct data path). kcat
+     * (librdkafka) signs in with SCRAM-SHA-512 too (SASL_PLAINTEXT: this cluster's Kafka listeners have no TLS). The
+     * same password signs in over HTTP Basic. A wrong password is refused; iterations out of range and an unknown
+     * mechanism are refused with Kafka's errors and change nothing, each attempt an audit line; a deleted credential
+     * no longer signs in while the other mechanism's still does.
+     */
+    @Test
+    void scramUsersManagedWithKafkaConfigsSignInWithEachMechanismAtTheGatewayAndTheLeaders() throws Exception {
+        http("POST", "/v1/topics", "{\"name\":\"secured-scram\",\"partition_count\":1,\"replication_factor\":3}",
+                201);
+        acl("User:scram-sam", "TOPIC", "secured-scram", "LITERAL", "WRITE");
+        acl("User:scram-sam", "TOPIC", "secured-scram", "LITERAL", "READ");
+        String password512 = "sam-512-" + java.util.UUID.randomUUID();
+        String password256 = "sam-256-" + java.util.UUID.randomUUID();
+
+        assertThat(configs("--alter", "--add-config", "SCRAM-SHA-512=[password=" + password512 + "]",
+                "--entity-type", "users", "--entity-name", "scram-sam").exitCode()).isZero();
+        assertThat(configs("--alter", "--add-config", "SCRAM-SHA-256=[iterations=8192,password=" + password256 + "]",
+                "--entity-type", "users", "--entity-name", "scram-sam").exitCode()).isZero();
+        assertThat(describeScram("scram-sam")).containsExactlyInAnyOrder("SCRAM_SHA_512:4096", "SCRAM_SHA_256:8192");
+        awaitScramCredentialsApplied();
+
+        try (KafkaProducer<String, String> producer = producer(scram("SCRAM-SHA-512", "scram-sam", password512))) {
+            producer.send(new ProducerRecord<>("secured-scram", "k", "over-512")).get(60, TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<String, String> producer = producer(scram("SCRAM-SHA-256", "scram-sam", password256))) {
+            producer.send(new ProducerRecord<>("secured-scram", "k", "over-256")).get(60, TimeUnit.SECONDS);
+        }
+        assertThat(readAll(scram("SCRAM-SHA-256", "scram-sam", password256), "secured-scram"))
+                .containsExactly("over-512", "over-256");
+        assertThat(readAll(scram("SCRAM-SHA-512", "scram-sam", password512), "secured-scram"))
+                .containsExactly("over-512", "over-256");
+        int leader = cluster.coordinator().describeTopic("secured-scram").partition(0).leader();
+        assertThat(nodeMetrics(leader)).as("produce and fetch signed in at the leader's own listener")
+                .containsPattern("sluice_partition_kafka_requests_seconds_count\\{[^}]*api=\"Produce\"[^}]*} [1-9]");
+
+        Path kcat = RequiredTools.require("kcat", "kcat");
+        List<String> kcatScram = List.of(kcat.toString(), "-b", cluster.kafkaBootstrap(), "-X",
+                "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=SCRAM-SHA-512", "-X",
+                "sasl.username=scram-sam", "-X", "sasl.password=" + password512);
+        Commands.Run produced = Commands.run(concat(kcatScram, "-t", "secured-scram", "-P", "-p", "0"),
+                "from-kcat\n", Duration.ofSeconds(60));
+        assertThat(produced.exitCode()).as(produced.out()).isZero();
+        Commands.Run consumed = Commands.run(concat(kcatScram, "-t", "secured-scram", "-C", "-e", "-q", "-o",
+                "beginning", "-f", "%s\\n"), "", Duration.ofSeconds(60));
+        assertThat(consumed.out().lines().toList()).containsExactly("over-512", "over-256", "from-kcat");
+
+        // The same user and password over HTTP Basic; a wrong password over SCRAM and over HTTP is refused.
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("scram-sam:" + password512)
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(send(basic, "GET", "/v1/topics/secured-scram/partitions/0/records?offset=0", null).statusCode())
+                .isEqualTo(200);
+        assertThatThrownBy(() -> readAll(scram("SCRAM-SHA-512", "scram-sam", password256), "secured-scram"))
+                .isInstanceOf(SaslAuthenticationException.class);
+        assertThatThrownBy(() -> readAll(scram("SCRAM-SHA-512", "scram-nobody", password512), "secured-scram"))
+                .isInstanceOf(SaslAuthenticationException.class);
+        assertThat(send("Basic " + Base64.getEncoder().encodeToString(("scram-sam:wrong")
+                .getBytes(StandardCharsets.UTF_8)), "GET", "/v1/topics", null).statusCode()).isEqualTo(401);
+
+        // Iterations past Kafka's maximum: UNACCEPTABLE_CREDENTIAL, the credential as it was, an audit line.
+        KafkaToolRun tooMany = configs("--alter", "--add-config", "SCRAM-SHA-512=[iterations=20000,password=other]",
+                "--entity-type", "users", "--entity-name", "scram-sam");
+        assertThat(tooMany.exitCode()).isNotZero();
+        assertThat(tooMany.out() + tooMany.err()).contains("Too many iterations");
+        assertThat(describeScram("scram-sam")).containsExactlyInAnyOrder("SCRAM_SHA_512:4096", "SCRAM_SHA_256:8192");
+        assertThat(readAll(scram("SCRAM-SHA-512", "scram-sam", password512), "secured-scram")).hasSize(3);
+        assertThat(send("GET", "/v1/audit?principal=User:admin&outcome=FAILED&resource_name=kafka-cluster", null)
+                .body()).contains("AlterUserScramCredentials User:scram-sam");
+
+        // A mechanism Kafka does not know (type 3), sent as a client would: UNSUPPORTED_SASL_MECHANISM, nothing stored.
+        try (KafkaWire.Connection admin = signedIn(cluster.kafkaBootstrap(), "admin", ADMIN_PASSWORD)) {
+            var answer = (AlterUserScramCredentialsResponse) admin.call(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS,
+                    new AlterUserScramCredentialsRequest.Builder(new AlterUserScramCredentialsRequestData()
+                            .setUpsertions(List.of(new AlterUserScramCredentialsRequestData.ScramCredentialUpsertion()
+                                    .setName("scram-tom").setMechanism((byte) 3).setIterations(4096)
+                                    .setSalt("salt".getBytes(StandardCharsets.UTF_8))
+                                    .setSaltedPassword(new byte[32])))));
+            assertThat(answer.data().results()).singleElement().satisfies(result -> assertThat(
+                    Errors.forCode(result.errorCode())).isEqualTo(Errors.UNSUPPORTED_SASL_MECHANISM));
+        }
+        assertThat(describeScram("scram-tom")).isEmpty();
+
+        // Deleted: SCRAM-SHA-256 no longer signs in, SCRAM-SHA-512 still does.
+        assertThat(configs("--alter", "--delete-config", "SCRAM-SHA-256", "--entity-type", "users", "--entity-name",
+                "scram-sam").exitCode()).isZero();
+        assertThat(describeScram("scram-sam")).containsExactly("SCRAM_SHA_512:4096");
+        awaitScramCredentialsApplied();
+        assertThatThrownBy(() -> readAll(scram("SCRAM-SHA-256", "scram-sam", password256), "secured-scram"))
+                .isInstanceOf(SaslAuthenticationException.class);
+        assertThat(readAll(scram("SCRAM-SHA-512", "scram-sam", password512), "secured-scram")).hasSize(3);
+    }
+
+    /** What a Kafka tool printed and how it ended: the code of its first call to Exit, 0 when it made none. */
+    private record KafkaToolRun(int exitCode, String out, String err) {
+    }
+
+    /** Kafka's {@code kafka-configs} against the gateway, signed in as the admin, its output captured. */
+    private static synchronized KafkaToolRun configs(String... args) throws Exception {
+        java.nio.file.Path properties = java.nio.file.Files.createTempFile("kafka-configs", ".properties");
+        try {
+            Properties admin = new Properties();
+            admin.putAll(plain("admin", ADMIN_PASSWORD));
+            try (var out = java.nio.file.Files.newBufferedWriter(properties)) {
+                admin.store(out, null);
+            }
+            List<String> command = new java.util.ArrayList<>(List.of("--bootstrap-server", cluster.kafkaBootstrap(),
+                    "--command-config", properties.toString()));
+            command.addAll(List.of(args));
+            java.io.PrintStream stdout = System.out;
+            java.io.PrintStream stderr = System.err;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            List<Integer> exits = new java.util.ArrayList<>();
+            Exit.setExitProcedure((code, message) -> exits.add(code));
+            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            try {
+                ConfigCommand.main(command.toArray(String[]::new));
+            } finally {
+                System.setOut(stdout);
+                System.setErr(stderr);
+                Exit.resetExitProcedure();
+            }
+            KafkaToolRun run = new KafkaToolRun(exits.isEmpty() ? 0 : exits.getFirst(),
+                    out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            System.out.println("$ kafka-configs " + String.join(" ", args) + "\n" + run.out() + run.err());
+            return run;
+        } finally {
+            java.nio.file.Files.deleteIfExists(properties);
+        }
+    }
+
+    /** {@code user}'s SCRAM credentials as Kafka's admin client describes them: {@code MECHANISM:iterations}. */
+    private static List<String> describeScram(String user) throws Exception {
+        Properties asAdmin = new Properties();
+        asAdmin.put("bootstrap.servers", cluster.kafkaBootstrap());
+        asAdmin.putAll(plain("admin", ADMIN_PASSWORD));
+        try (Admin admin = Admin.create(asAdmin)) {
+            return admin.describeUserScramCredentials(List.of(user)).description(user).get(30, TimeUnit.SECONDS)
+                    .credentialInfos().stream().map(info -> info.mechanism() + ":" + info.iterations()).toList();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ResourceNotFoundException) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    private static Map<String, String> scram(String mechanism, String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", mechanism, "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\";");
+    }
+
+    private static List<String> concat(List<String> first, String... more) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    /**
+     * Waits until every partition service holds as many SCRAM credentials as the gateway lists: each re-reads them
+     * every {@code sluice.security.scram.refresh-interval} (1 s here).
+     */
+    private static void awaitScramCredentialsApplied() throws Exception {
+        int listed = 0;
+        for (var user : JSON.readTree(send("GET", "/v1/users", null).body()).path("scram_users")) {
+            listed += user.path("credentials").size();
+        }
+        int expected = listed;
+        for (int node = 1; node <= 3; node++) {
+            int n = node;
+            Waits.await("node " + node + " holding the " + expected + " SCRAM credentials", Duration.ofSeconds(30),
+                    () -> {
+                        try {
+                            return nodeMetrics(n).lines().anyMatch(line -> line.startsWith(
+                                    "sluice_partition_scram_credentials{") && Double.parseDouble(
+                                    line.substring(line.lastIndexOf(' ') + 1)) == expected) ? true : null;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+        }
+    }
 
     /** A connection to {@code listener} signed in with SASL PLAIN as {@code user}, as a client signs in. */
     private static KafkaWire.Connection signedIn(String listener, String user, String password) throws Exception {

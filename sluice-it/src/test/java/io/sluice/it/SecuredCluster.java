@@ -58,6 +58,7 @@ final class SecuredCluster implements AutoCloseable {
                     "sluice.security.super-users=User:admin",
                     "sluice.security.stream-tokens.secret=" + STREAM_SECRET,
                     "sluice.security.acls.refresh-interval=1s",
+                    "sluice.security.scram.refresh-interval=1s",
                     "sluice.security.login-throttling.max-failures=1000",
                     "sluice.security.quotas.overrides[User\\:bob].produce-bytes-per-second=64KB");
             SluiceCluster cluster = SluiceCluster.builder("secured").nodes(3).withGateway()

@@ -141,7 +141,8 @@ class SecureLocalClusterIT {
     /**
      * {@code up --secure} writes a Kafka client's properties: SASL_SSL, PLAIN as admin, the cluster's CA. Kafka's Java
      * client produces and reads with them as they are, at the partition's leader (the direct data path, TLS and SASL
-     * at the node), and kcat (librdkafka, Debian's package) does the same with SASL PLAIN over TLS.
+     * at the node), and kcat (librdkafka, Debian's package) does the same with SASL PLAIN over TLS, and with
+     * SCRAM-SHA-256 as a user made over HTTP.
      */
     @Test
     void kafkaClientsSignInOverTlsWithTheWrittenPropertiesAndKcatToo() throws Exception {
@@ -194,6 +195,25 @@ class SecureLocalClusterIT {
         List<String> consume = new ArrayList<>(tls);
         consume.addAll(List.of("-t", "kafka-tls", "-C", "-e", "-q", "-o", "beginning", "-f", "%o %s\\n"));
         assertThat(run(consume, "").lines().toList()).containsExactly("0 over-tls", "1 from-kcat");
+
+        // A SCRAM user made over HTTP reads the partition with kcat over TLS, once its leader has read the user.
+        String scramPassword = "kcat-scram-" + java.util.UUID.randomUUID();
+        assertThat(send("PUT", "/v1/users/kcat-scram/scram-credentials/SCRAM-SHA-256",
+                "{\"password\":\"" + scramPassword + "\"}", true).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/v1/acls", "{\"principal\":\"User:kcat-scram\",\"resource_type\":\"TOPIC\","
+                + "\"resource_name\":\"kafka-tls\",\"pattern_type\":\"LITERAL\",\"operation\":\"READ\","
+                + "\"permission\":\"ALLOW\"}", true).statusCode()).isEqualTo(201);
+        List<String> scram = new ArrayList<>(List.of(kcat.toString(), "-b", config.kafkaBootstrap(), "-X",
+                "security.protocol=SASL_SSL", "-X", "sasl.mechanisms=SCRAM-SHA-256", "-X", "sasl.username=kcat-scram",
+                "-X", "sasl.password=" + scramPassword, "-X", "ssl.ca.location=" + material.caCertificate(),
+                "-t", "kafka-tls", "-C", "-e", "-q", "-o", "beginning", "-f", "%o %s\\n"));
+        // The partition services re-read the SCRAM users and ACLs every 5 s: ask until the leader signs kcat in.
+        List<String> read = io.sluice.testing.Waits.await("kcat reading as a SCRAM user", Duration.ofSeconds(60),
+                () -> {
+                    Commands.Run attempt = Commands.run(scram, "", Duration.ofSeconds(30));
+                    return attempt.ended() && attempt.exitCode() == 0 ? attempt.out().lines().toList() : null;
+                });
+        assertThat(read).containsExactly("0 over-tls", "1 from-kcat");
     }
 
     /**

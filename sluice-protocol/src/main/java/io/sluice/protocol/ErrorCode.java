@@ -105,6 +105,9 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, false, "The request's content type is not supported."),
     SECURITY_DISABLED(400, false, "Security is turned off on this cluster."),
     INVALID_ACL(400, false, "An ACL binding or filter is not valid."),
+    UNACCEPTABLE_CREDENTIAL(400, false, "A SCRAM credential is not acceptable: an empty user name or password, an "
+            + "unknown mechanism, or iterations outside 4096..16384."),
+    UNKNOWN_CREDENTIAL(404, false, "The user has no SCRAM credential of this mechanism."),
     SASL_AUTHENTICATION_FAILED(401, false, "Authentication failed: the credentials are missing, malformed, wrong or "
             + "expired."),
     TOPIC_AUTHORIZATION_FAILED(403, false, "The principal may not perform the operation on the topic."),

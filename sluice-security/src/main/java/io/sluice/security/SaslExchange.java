@@ -1,5 +1,6 @@
 package io.sluice.security;
 
+import io.sluice.internal.scram.ScramMechanism;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.SaslMessages;
 import java.net.InetAddress;
@@ -19,7 +20,10 @@ import reactor.core.publisher.Mono;
  * A Kafka connection's SASL sign-in, the same at every Kafka listener (a gateway's, a partition service's):
  * SaslHandshake names the mechanism, answered with the ones offered ({@link SaslSignIn}: PLAIN with a users file,
  * OAUTHBEARER with JWT settings) and UNSUPPORTED_SASL_MECHANISM if it is not among them; SaslAuthenticate then carries
- * the credentials, which {@link SaslSignIn} checks. Success signs the connection in as {@code User:<name>}, for good:
+ * the credentials, which {@link SaslSignIn} checks. SCRAM-SHA-256 and SCRAM-SHA-512 take two SaslAuthenticate
+ * rounds ({@link ScramServer}, kept on the connection between them): the first answers the client-first message with
+ * the salt, iterations and nonce, the second checks the proof and answers with the server's signature. Success signs
+ * the connection in as {@code User:<name>}, for good:
  * no re-authentication is asked (session lifetime 0). A failure is SASL_AUTHENTICATION_FAILED and ends the connection
  * after the answer.
  *
@@ -54,6 +58,11 @@ public final class SaslExchange {
 
         /** The client's address, for the sign-in throttle; null when unknown. */
         InetAddress address();
+
+        /** The SCRAM exchange between its two SaslAuthenticate rounds; null outside one. */
+        ScramServer scram();
+
+        void scram(ScramServer exchange);
     }
 
     /**
@@ -66,6 +75,7 @@ public final class SaslExchange {
         private volatile String mechanism;
         private volatile SluicePrincipal principal;
         private volatile boolean closing;
+        private volatile ScramServer scram;
 
         /** {@code principal}: already signed in (security off: {@link SluicePrincipal#ANONYMOUS}), or null. */
         public State(SluicePrincipal principal, Supplier<InetAddress> address) {
@@ -112,6 +122,16 @@ public final class SaslExchange {
         public InetAddress address() {
             return address.get();
         }
+
+        @Override
+        public ScramServer scram() {
+            return scram;
+        }
+
+        @Override
+        public void scram(ScramServer exchange) {
+            scram = exchange;
+        }
     }
 
     private final SaslSignIn signIn;
@@ -157,6 +177,10 @@ public final class SaslExchange {
             return Mono.just(new SaslAuthenticateResponseData().setErrorCode(Errors.ILLEGAL_SASL_STATE.code())
                     .setErrorMessage("SaslAuthenticate comes once, after a SaslHandshake"));
         }
+        var scram = ScramMechanism.ofName(mechanism);
+        if (scram.isPresent()) {
+            return scramRound(scram.get(), data.authBytes(), connection);
+        }
         Mono<SluicePrincipal> signedIn;
         try {
             signedIn = switch (mechanism) {
@@ -181,12 +205,43 @@ public final class SaslExchange {
                     connection.signedIn(principal);
                     return new SaslAuthenticateResponseData().setAuthBytes(new byte[0]).setSessionLifetimeMs(0);
                 })
-                .onErrorResume(e -> {
-                    connection.closeAfterAnswer();
-                    var failure = KafkaErrors.exception(e);
-                    return Mono.just(new SaslAuthenticateResponseData().setAuthBytes(new byte[0])
-                            .setErrorCode(Errors.forException(failure).code()).setErrorMessage(failure.getMessage()));
-                });
+                .onErrorResume(e -> failed(e, connection));
+    }
+
+    /** One of SCRAM's two rounds: the first keeps the exchange on the connection, the second signs it in or not. */
+    private Mono<SaslAuthenticateResponseData> scramRound(ScramMechanism mechanism, byte[] message,
+                                                          Connection connection) {
+        ScramServer exchange = connection.scram();
+        try {
+            if (exchange == null) {
+                ScramServer started = signIn.scramServer(mechanism);
+                return signIn.scramFirst(started, message, connection.address())
+                        .map(serverFirst -> {
+                            connection.scram(started);
+                            return new SaslAuthenticateResponseData().setAuthBytes(serverFirst)
+                                    .setSessionLifetimeMs(0);
+                        })
+                        .onErrorResume(e -> failed(e, connection));
+            }
+            connection.scram(null);
+            return signIn.scramFinal(exchange, message, connection.address())
+                    .map(done -> {
+                        connection.signedIn(done.principal());
+                        return new SaslAuthenticateResponseData().setAuthBytes(done.serverFinal())
+                                .setSessionLifetimeMs(0);
+                    })
+                    .onErrorResume(e -> failed(e, connection));
+        } catch (IllegalArgumentException malformed) {
+            connection.scram(null);
+            return failed(Errors.SASL_AUTHENTICATION_FAILED.exception(malformed.getMessage()), connection);
+        }
+    }
+
+    private static Mono<SaslAuthenticateResponseData> failed(Throwable e, Connection connection) {
+        connection.closeAfterAnswer();
+        var failure = KafkaErrors.exception(e);
+        return Mono.just(new SaslAuthenticateResponseData().setAuthBytes(new byte[0])
+                .setErrorCode(Errors.forException(failure).code()).setErrorMessage(failure.getMessage()));
     }
 
     /** The authentication bytes of {@value #FORWARDED}: the cluster secret, NUL, the principal's name. */

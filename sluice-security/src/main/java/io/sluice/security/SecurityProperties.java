@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param streamTokens    the short-lived tokens an {@code EventSource} sends in the query string
  * @param superUsers      principals ({@code User:admin}) allowed everything, whatever the ACLs say
  * @param acls            how the gateway keeps its copy of the coordinator's ACLs
+ * @param scram           how gateways and partition services keep their copy of the SCRAM credentials
  * @param quotas          per-principal rates of produced bytes, fetched bytes and requests
  * @param cors            browser clients from other origins (off unless origins are listed; independent of
  *                        {@code enabled})
@@ -38,7 +39,8 @@ public record SecurityProperties(
         @DefaultValue List<String> superUsers,
         @Valid @DefaultValue Acls acls,
         @Valid @DefaultValue Quotas quotas,
-        @Valid @DefaultValue Cors cors) {
+        @Valid @DefaultValue Cors cors,
+        @Valid @DefaultValue Scram scram) {
 
     /**
      * @param usersFile one user a line, {@code name:bcrypt-hash} ({@code htpasswd -nbB} writes them); {@code #}
@@ -119,6 +121,17 @@ public record SecurityProperties(
      * @param requestsPerSecond     requests per second, any route
      */
     public record Quota(DataSize produceBytesPerSecond, DataSize fetchBytesPerSecond, Double requestsPerSecond) {
+    }
+
+    /**
+     * SCRAM-SHA-256 and SCRAM-SHA-512 users are the cluster's (stored by the coordinator, managed with Kafka's
+     * AlterUserScramCredentials or {@code PUT /v1/users/{name}/scram-credentials/{mechanism}}). Each gateway and
+     * partition service re-reads them every {@code refreshInterval}, and a gateway at once after a change made
+     * through it.
+     *
+     * @param refreshInterval how often the SCRAM credentials are read
+     */
+    public record Scram(@DefaultValue("5s") Duration refreshInterval) {
     }
 
     /**

@@ -19,6 +19,9 @@ package io.sluice.coordinator.store;
  *   sluice:acl-version       counter          bumped by every ACL change
  *   sluice:quotas            hash             quota entity (QuotaEntity JSON) → QuotaEntry (the entity, its rates)
  *   sluice:quota-version     counter          bumped by every client-quota change
+ *   sluice:scram-credentials hash             'mechanism|user' (SCRAM-SHA-256|alice) → ScramCredential (salt,
+ *                                             iterations, stored and server keys; never a password)
+ *   sluice:scram-version     counter          bumped by every SCRAM credential change
  *   sluice:producer-id       counter          the next unused producer id (blocks are taken with INCRBY)
  *   sluice:transactions      hash             transactional id → its Transaction (producer id and epoch, timeout,
  *                                             state, partitions, groups, pending offsets, coordinator epoch)
@@ -67,6 +70,8 @@ public final class RedisKeys {
     public static final String ACL_VERSION = "sluice:acl-version";
     public static final String QUOTAS = "sluice:quotas";
     public static final String QUOTA_VERSION = "sluice:quota-version";
+    public static final String SCRAM_CREDENTIALS = "sluice:scram-credentials";
+    public static final String SCRAM_VERSION = "sluice:scram-version";
     public static final String PRODUCER_ID = "sluice:producer-id";
     public static final String TRANSACTIONS = "sluice:transactions";
     public static final String SHARE_PARTITIONS_PREFIX = "sluice:share-partitions:";

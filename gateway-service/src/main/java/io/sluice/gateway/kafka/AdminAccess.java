@@ -27,8 +27,8 @@ import org.springframework.stereotype.Component;
  * {@link Authorizer} (the same ACLs as the HTTP admin routes): creating a topic needs CREATE on the cluster or the
  * topic, deleting it DELETE, adding partitions ALTER, reading its configs DESCRIBE_CONFIGS and changing them
  * ALTER_CONFIGS (on the group for a group's configs, on the cluster for broker configs and client quotas), managing
- * ACLs, moving partitions, electing leaders and writing transaction markers ALTER on the cluster, and listing ACLs,
- * the log directories or the partitions moving DESCRIBE on the cluster.
+ * ACLs or SCRAM credentials, moving partitions, electing leaders and writing transaction markers ALTER on the
+ * cluster, and listing ACLs, SCRAM credentials, the log directories or the partitions moving DESCRIBE on the cluster.
  *
  * <p>A request that names a resource the principal may not touch is refused whole, each resource answered
  * TOPIC_AUTHORIZATION_FAILED, GROUP_AUTHORIZATION_FAILED or CLUSTER_AUTHORIZATION_FAILED, and nothing of it is done —
@@ -67,9 +67,9 @@ class AdminAccess {
             case INCREMENTAL_ALTER_CONFIGS -> ((IncrementalAlterConfigsRequest) request.body()).data().resources()
                     .forEach(resource -> checks.add(config(AclOperation.ALTER_CONFIGS, resource.resourceType(),
                             resource.resourceName())));
-            case CREATE_ACLS, DELETE_ACLS, ALTER_PARTITION_REASSIGNMENTS, ELECT_LEADERS, WRITE_TXN_MARKERS ->
-                    checks.add(Check.cluster(AclOperation.ALTER));
-            case DESCRIBE_ACLS, DESCRIBE_LOG_DIRS, LIST_PARTITION_REASSIGNMENTS ->
+            case CREATE_ACLS, DELETE_ACLS, ALTER_PARTITION_REASSIGNMENTS, ELECT_LEADERS, WRITE_TXN_MARKERS,
+                 ALTER_USER_SCRAM_CREDENTIALS -> checks.add(Check.cluster(AclOperation.ALTER));
+            case DESCRIBE_ACLS, DESCRIBE_LOG_DIRS, LIST_PARTITION_REASSIGNMENTS, DESCRIBE_USER_SCRAM_CREDENTIALS ->
                     checks.add(Check.cluster(AclOperation.DESCRIBE));
             case DESCRIBE_CLIENT_QUOTAS -> checks.add(Check.cluster(AclOperation.DESCRIBE_CONFIGS));
             case ALTER_CLIENT_QUOTAS -> checks.add(Check.cluster(AclOperation.ALTER_CONFIGS));

@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.security.SaslExchange;
+import io.sluice.security.ScramServer;
 import io.sluice.security.SluicePrincipal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,6 +35,7 @@ public final class KafkaSession implements SaslExchange.Connection {
     private volatile SluicePrincipal principal;
     private volatile String mechanism;
     private volatile boolean closing;
+    private volatile ScramServer scram;
     // Guarded by this.
     private final Map<Class<?>, Object> states = new HashMap<>();
     private final List<Runnable> releases = new ArrayList<>();
@@ -129,6 +131,16 @@ public final class KafkaSession implements SaslExchange.Connection {
 
     boolean closing() {
         return closing;
+    }
+
+    @Override
+    public ScramServer scram() {
+        return scram;
+    }
+
+    @Override
+    public void scram(ScramServer exchange) {
+        this.scram = exchange;
     }
 
     @Override

@@ -137,6 +137,8 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             route("GET", "/v1/acls", false, need(DESCRIBE, CLUSTER, null)),
             route("GET", "/v1/audit", false, need(ALTER, CLUSTER, null)),
             route("GET", "/v1/users", false, need(ALTER, CLUSTER, null)),
+            route("PUT", "/v1/users/{name}/scram-credentials/{mechanism}", true, need(ALTER, CLUSTER, null)),
+            route("DELETE", "/v1/users/{name}/scram-credentials/{mechanism}", true, need(ALTER, CLUSTER, null)),
             route("GET", "/v1/quotas", false, need(DESCRIBE_CONFIGS, CLUSTER, null)),
             route("POST", "/v1/quotas/alterations", true, need(ALTER_CONFIGS, CLUSTER, null)),
             route("POST", "/v1/acls", true, need(ALTER, CLUSTER, null)),

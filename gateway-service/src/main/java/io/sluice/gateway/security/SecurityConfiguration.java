@@ -6,6 +6,7 @@ import io.sluice.gateway.web.QueryBinder;
 import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.acl.AclBindingFilter;
 import io.sluice.internal.quota.QuotaApi;
+import io.sluice.internal.scram.ScramApi;
 import io.sluice.security.AclAuthorizer;
 import io.sluice.security.AclCache;
 import io.sluice.security.AuditLog;
@@ -16,6 +17,7 @@ import io.sluice.security.QuotaCache;
 import io.sluice.security.Quotas;
 import io.sluice.security.SaslExchange;
 import io.sluice.security.SaslSignIn;
+import io.sluice.security.ScramCredentialCache;
 import io.sluice.security.SecurityProperties;
 import io.sluice.web.ClusterSecurityProperties;
 import java.time.Clock;
@@ -57,6 +59,17 @@ class SecurityConfiguration {
     @Bean(destroyMethod = "close")
     AclCache aclCache(AclApi coordinator, SecurityProperties properties, Clock clock, MeterRegistry meters) {
         AclCache cache = new AclCache(coordinator, properties.acls().refreshInterval(), clock);
+        if (properties.enabled()) {
+            cache.withMetrics(meters, "gateway").start();
+        }
+        return cache;
+    }
+
+    /** The cluster's SCRAM users, read with security on (and offered whenever changed through this gateway). */
+    @Bean(destroyMethod = "close")
+    ScramCredentialCache scramCredentialCache(ScramApi coordinator, SecurityProperties properties, Clock clock,
+                                              MeterRegistry meters) {
+        ScramCredentialCache cache = new ScramCredentialCache(coordinator, properties.scram().refreshInterval(), clock);
         if (properties.enabled()) {
             cache.withMetrics(meters, "gateway").start();
         }
@@ -114,11 +127,14 @@ class SecurityConfiguration {
         return new QuotaFilter(quotas, problems);
     }
 
-    /** Who can sign in, over HTTP and the Kafka listener: null while security is off. */
+    /**
+     * Who can sign in, over HTTP and the Kafka listener (the users file, JWTs, and passwords of SCRAM users): null
+     * while security is off.
+     */
     @Bean
     @ConditionalOnBooleanProperty("sluice.security.enabled")
-    Credentials credentials(SecurityProperties properties) {
-        return Credentials.of(properties);
+    Credentials credentials(SecurityProperties properties, ScramCredentialCache scram) {
+        return Credentials.of(properties).withScram(scram);
     }
 
     @Bean
@@ -143,8 +159,9 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SaslSignIn saslSignIn(ObjectProvider<Credentials> credentials, ObjectProvider<LoginThrottle> throttle) {
-        return new SaslSignIn(credentials.getIfAvailable(), throttle.getIfAvailable());
+    SaslSignIn saslSignIn(ObjectProvider<Credentials> credentials, ObjectProvider<LoginThrottle> throttle,
+                          ScramCredentialCache scram, ClusterSecurityProperties cluster) {
+        return new SaslSignIn(credentials.getIfAvailable(), throttle.getIfAvailable(), scram, cluster.clientSecret());
     }
 
     /** Kafka's SASL exchange; partition services forwarding signed-in clients sign in with the cluster secret. */

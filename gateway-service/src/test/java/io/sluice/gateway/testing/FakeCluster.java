@@ -10,6 +10,11 @@ import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.acl.AclBinding;
 import io.sluice.internal.acl.AclBindingFilter;
 import io.sluice.internal.acl.AclSnapshot;
+import io.sluice.internal.scram.ScramApi;
+import io.sluice.internal.scram.ScramChange;
+import io.sluice.internal.scram.ScramCredential;
+import io.sluice.internal.scram.ScramCredentialId;
+import io.sluice.internal.scram.ScramSnapshot;
 import io.sluice.internal.coordinator.AlterReassignmentsRequest;
 import io.sluice.internal.coordinator.AlterReassignmentsResponse;
 import io.sluice.internal.coordinator.ElectLeadersRequest;
@@ -104,9 +109,10 @@ import reactor.core.scheduler.Schedulers;
  * gateway calls them, so the gateway's whole public API runs over it in-process, fast and deterministic. A fetch at
  * the log end waits until something is appended to the partition or its {@code wait} runs out, as a leader's long
  * poll does; the fake counts the fetches each partition's leader served ({@link #fetches}). Idempotency-Keys are
- * claimed and released as the coordinator's scripts do (no expiry); its leaders do not deduplicate batches.
+ * claimed and released as the coordinator's scripts do (no expiry); its leaders do not deduplicate batches. SCRAM
+ * credentials are changed whole or not at all, as the coordinator's script changes them.
  */
-public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclApi, QuotaApi, IdempotenceApi,
+public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclApi, QuotaApi, ScramApi, IdempotenceApi,
         BrokerApi {
 
     public static final NodeInfo NODE = new NodeInfo(1, "http://127.0.0.1:1", null, NodeStatus.ALIVE);
@@ -126,6 +132,8 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     /** The client quotas stored, as the coordinator keeps them; guarded by itself. */
     private final Map<QuotaEntity, Map<String, Double>> quotas = new HashMap<>();
     private long quotaVersion;
+    private final Map<ScramCredentialId, ScramCredential> scram = new HashMap<>();
+    private final AtomicLong scramVersion = new AtomicLong();
     private final Sinks.Many<TopicPartition> appended = Sinks.many().multicast().directBestEffort();
     private volatile long version = 1;
     /** While set, the metadata the gateway's polls get (the cluster as it was when held). */
@@ -907,6 +915,15 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     }
 
     @Override
+    public Mono<ScramSnapshot> scramCredentials() {
+        return Mono.fromCallable(() -> {
+            synchronized (scram) {
+                return new ScramSnapshot(scramVersion.get(), List.copyOf(scram.values()));
+            }
+        });
+    }
+
+    @Override
     public Mono<QuotaSnapshot> alterQuotas(List<QuotaAlteration> alterations) {
         return Mono.fromCallable(() -> {
             alterations.forEach(QuotaAlteration::validated);
@@ -916,5 +933,22 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
             }
             return null;
         }).then(quotas());
+    }
+
+    @Override
+    public Mono<ScramSnapshot> alterScramCredentials(ScramChange change) {
+        return Mono.fromCallable(() -> {
+            change.validated();
+            synchronized (scram) {
+                for (ScramCredentialId id : change.deletions()) {
+                    if (!scram.containsKey(id)) {
+                        throw ErrorCode.UNKNOWN_CREDENTIAL.exception("No such credential: " + id);
+                    }
+                }
+                change.upsertions().forEach(c -> scram.put(c.id(), c));
+                change.deletions().forEach(scram::remove);
+                return new ScramSnapshot(scramVersion.incrementAndGet(), List.copyOf(scram.values()));
+            }
+        });
     }
 }

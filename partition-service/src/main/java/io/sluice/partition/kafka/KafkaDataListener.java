@@ -72,7 +72,7 @@ class KafkaDataListener implements SmartLifecycle {
         this.address = address;
         this.security = NodeSecurity.of(security, cluster.clientSecret(),
                 KafkaTls.bundle(settings.sslBundle(), environment, bundles), internalTls.tls(bundles), coordinator,
-                coordinator, meters);
+                meters);
         this.gateways = new GatewayBrokers(coordinator);
         this.produce = new DirectProduce(produceService, replicas::metadata,
                 properties.requests().defaultTimeout());

@@ -5,6 +5,7 @@ import io.netty.handler.ssl.SslContext;
 import io.sluice.internal.acl.AclApi;
 import io.sluice.internal.client.InternalTls;
 import io.sluice.internal.quota.QuotaApi;
+import io.sluice.internal.scram.ScramApi;
 import io.sluice.security.AclAuthorizer;
 import io.sluice.security.AclCache;
 import io.sluice.security.AuditLog;
@@ -16,6 +17,7 @@ import io.sluice.security.QuotaCache;
 import io.sluice.security.Quotas;
 import io.sluice.security.SaslExchange;
 import io.sluice.security.SaslSignIn;
+import io.sluice.security.ScramCredentialCache;
 import io.sluice.security.SecurityProperties;
 import java.time.Clock;
 import org.springframework.boot.ssl.SslBundle;
@@ -23,7 +25,8 @@ import org.springframework.boot.ssl.SslBundle;
 /**
  * What the node's Kafka listener applies to its clients, as the gateways do and with their implementation
  * ({@code sluice-security}): with {@code sluice.security.enabled}, SASL sign-in against the same users file and JWT
- * settings ({@link SaslExchange}), the cluster's ACLs in a copy of this node's own ({@link AclCache}, refreshed from
+ * settings and the cluster's SCRAM credentials ({@link SaslExchange}; the credentials in a copy of this node's own,
+ * {@link ScramCredentialCache}), the cluster's ACLs in a copy of this node's own ({@link AclCache}, refreshed from
  * the coordinator) asked of {@link AclAuthorizer}, each denial an audit line, and the client quotas (the configured
  * ones and those set through Kafka or HTTP, in a copy like the ACLs', {@link QuotaCache}) answered with
  * {@code throttle_time_ms} ({@link KafkaThrottle}); TLS on the listener with the node's certificate whenever it
@@ -44,13 +47,14 @@ final class NodeSecurity implements AutoCloseable {
     final SslContext upstreamTls;
     private final AclCache cache;
     private final QuotaCache quotas;
+    private final ScramCredentialCache scram;
     private final boolean enabled;
     /** Why the listener cannot serve safely as configured; null when it can. */
     private final String unusable;
 
     private NodeSecurity(SaslExchange sasl, AclAuthorizer acls, KafkaThrottle throttle, String clusterSecret,
                          SslContext serverTls, SslContext upstreamTls, AclCache cache, QuotaCache quotas,
-                         boolean enabled, String unusable) {
+                         ScramCredentialCache scram, boolean enabled, String unusable) {
         this.sasl = sasl;
         this.acls = acls;
         this.throttle = throttle;
@@ -59,6 +63,7 @@ final class NodeSecurity implements AutoCloseable {
         this.upstreamTls = upstreamTls;
         this.cache = cache;
         this.quotas = quotas;
+        this.scram = scram;
         this.enabled = enabled;
         this.unusable = unusable;
     }
@@ -68,32 +73,38 @@ final class NodeSecurity implements AutoCloseable {
      * @param tls           the listener's bundle, null for plaintext
      * @param internalTls   the cluster's CA, trusted when forwarding over TLS; null when none is configured
      */
-    static NodeSecurity of(SecurityProperties properties, String clusterSecret, SslBundle tls, InternalTls internalTls,
-                           AclApi acls, QuotaApi storedQuotas, MeterRegistry meters) {
+    static <C extends AclApi & QuotaApi & ScramApi> NodeSecurity of(SecurityProperties properties,
+                                                                    String clusterSecret, SslBundle tls,
+                                                                    InternalTls internalTls, C coordinator,
+                                                                    MeterRegistry meters) {
         boolean enabled = properties.enabled();
         String unusable = enabled && clusterSecret == null ? "sluice.security.enabled is on but "
                 + "sluice.security.cluster-secret is not set, so the node could not forward its signed-in clients' "
                 + "requests to a gateway as them"
                 : tls != null && internalTls == null ? "the listener serves TLS but no cluster CA is configured "
                 + "(sluice.internal-tls.bundle) to reach the gateways' Kafka listeners over TLS" : null;
-        Credentials credentials = Credentials.of(properties);
+        ScramCredentialCache scram = new ScramCredentialCache(coordinator, properties.scram().refreshInterval(),
+                Clock.systemUTC());
+        Credentials credentials = enabled ? Credentials.of(properties).withScram(scram) : null;
         SaslSignIn signIn = new SaslSignIn(credentials,
-                enabled ? new LoginThrottle(properties.loginThrottling(), Clock.systemUTC()) : null);
+                enabled ? new LoginThrottle(properties.loginThrottling(), Clock.systemUTC()) : null, scram,
+                clusterSecret);
         AuditLog audit = new AuditLog(meters);
-        AclCache cache = new AclCache(acls, properties.acls().refreshInterval(), Clock.systemUTC());
-        QuotaCache stored = new QuotaCache(storedQuotas, properties.acls().refreshInterval(), Clock.systemUTC());
+        AclCache cache = new AclCache(coordinator, properties.acls().refreshInterval(), Clock.systemUTC());
+        QuotaCache stored = new QuotaCache(coordinator, properties.acls().refreshInterval(), Clock.systemUTC());
         Quotas quotas = new Quotas(properties, stored, meters, System::nanoTime);
         return new NodeSecurity(new SaslExchange(signIn, null),
                 new AclAuthorizer(enabled, properties.superUsers(), cache, audit), new KafkaThrottle(quotas),
                 enabled ? clusterSecret : null, tls == null ? null : KafkaTls.server(tls),
                 tls == null || internalTls == null ? null : KafkaTls.client(internalTls.trustManagers()), cache,
-                stored, enabled, unusable).withMetrics(meters);
+                stored, scram, enabled, unusable).withMetrics(meters);
     }
 
     private NodeSecurity withMetrics(MeterRegistry meters) {
         if (enabled) {
             cache.withMetrics(meters, "partition");
             quotas.withMetrics(meters, "partition");
+            scram.withMetrics(meters, "partition");
         }
         return this;
     }
@@ -103,11 +114,12 @@ final class NodeSecurity implements AutoCloseable {
         return unusable;
     }
 
-    /** Starts reading the ACLs, with security on. */
+    /** Starts reading the ACLs and the SCRAM credentials, with security on. */
     void start() {
         if (enabled) {
             cache.start();
             quotas.start();
+            scram.start();
         }
     }
 
@@ -120,5 +132,6 @@ final class NodeSecurity implements AutoCloseable {
     public void close() {
         cache.close();
         quotas.close();
+        scram.close();
     }
 }

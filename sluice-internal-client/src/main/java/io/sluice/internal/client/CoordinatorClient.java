@@ -8,6 +8,10 @@ import io.sluice.internal.acl.AclBinding;
 import io.sluice.internal.acl.AclBindingFilter;
 import io.sluice.internal.acl.AclPaths;
 import io.sluice.internal.acl.AclSnapshot;
+import io.sluice.internal.scram.ScramApi;
+import io.sluice.internal.scram.ScramChange;
+import io.sluice.internal.scram.ScramPaths;
+import io.sluice.internal.scram.ScramSnapshot;
 import io.sluice.internal.broker.BrokerAnnouncement;
 import io.sluice.internal.broker.BrokerApi;
 import io.sluice.internal.broker.BrokerEndpoint;
@@ -122,7 +126,8 @@ import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link CoordinatorApi} (and the ACLs' {@link AclApi}, the client quotas' {@link QuotaApi}, {@link IdempotenceApi}, share groups' {@link ShareGroupApi}, the
+ * {@link CoordinatorApi} (and the ACLs' {@link AclApi}, the client quotas' {@link QuotaApi}, SCRAM credentials'
+ * {@link ScramApi}, {@link IdempotenceApi}, share groups' {@link ShareGroupApi}, the
  * schema registry's {@link SchemaRegistryApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
  * a standby redirects (307) to the active one, which is followed; an instance that is unreachable, timed out or has
  * no active coordinator to name is skipped for the next URL, and the client remembers which URL last answered. When
@@ -131,8 +136,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
-public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi, IdempotenceApi, BrokerApi,
-        ClassicGroupApi, TransactionApi, ShareGroupApi, SchemaRegistryApi {
+public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi, ScramApi, IdempotenceApi,
+        BrokerApi, ClassicGroupApi, TransactionApi, ShareGroupApi, SchemaRegistryApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -370,6 +375,16 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi
     @Override
     public Mono<QuotaSnapshot> alterQuotas(List<QuotaAlteration> alterations) {
         return post(QuotaPaths.ALTER, alterations, QuotaSnapshot.class);
+    }
+
+    @Override
+    public Mono<ScramSnapshot> scramCredentials() {
+        return get(ScramPaths.CREDENTIALS, ScramSnapshot.class);
+    }
+
+    @Override
+    public Mono<ScramSnapshot> alterScramCredentials(ScramChange change) {
+        return post(ScramPaths.CREDENTIALS, change, ScramSnapshot.class);
     }
 
     @Override
