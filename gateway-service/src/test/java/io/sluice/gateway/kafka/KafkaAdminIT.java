@@ -339,6 +339,12 @@ class KafkaAdminIT {
                 new DescribeClusterRequest.Builder(new DescribeClusterRequestData()))).data();
         assertThat(brokers.controllerId()).isZero();
         assertThat(brokers.clusterId()).isEqualTo("sluice");
+        assertThat(described.authorizedOperations().get()).as("not asked").isNull();
+        assertThat(admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                .includeAuthorizedOperations(true)).authorizedOperations().get())
+                .as("security off: every operation on the cluster, as Kafka without an authorizer")
+                .containsExactlyInAnyOrder(AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE,
+                        AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
     }
 
     /**
