@@ -46,7 +46,7 @@ public final class KafkaSession implements SaslExchange.Connection {
     }
 
     /** The signed-in principal, {@link SluicePrincipal#ANONYMOUS} with security off. */
-    SluicePrincipal principal() {
+    public SluicePrincipal principal() {
         SluicePrincipal signedIn = principal;
         if (signedIn == null) {
             throw new IllegalStateException(this + " has not signed in");
