@@ -249,6 +249,7 @@ public record GatewayProperties(
      *                        it runs a Kafka listener of its own ({@code sluice.partition.kafka.enabled}), so clients
      *                        produce and fetch there; gateway: every partition is led by a gateway, for networks where
      *                        clients reach only the gateways
+     * @param telemetry       the client metrics Kafka clients push (KIP-714), shown on the Prometheus endpoint
      */
     public record Kafka(@DefaultValue("true") boolean enabled,
                         @DefaultValue("127.0.0.1") @NotEmpty String host,
@@ -265,10 +266,46 @@ public record GatewayProperties(
                         @DefaultValue("64MB") DataSize readAhead,
                         @DefaultValue("2") @Min(1) @Max(2) int transactionVersion,
                         @DefaultValue("100ms") Duration addPartitionsRetryTime,
-                        @DefaultValue("direct") DataPath dataPath) {
+                        @DefaultValue("direct") DataPath dataPath,
+                        @Valid @DefaultValue Telemetry telemetry) {
 
         /** Where Kafka clients' produces and fetches go: see {@link Kafka#dataPath}. */
         public enum DataPath { DIRECT, GATEWAY }
+
+        /**
+         * Client telemetry (KIP-714): what Kafka clients are asked to push (GetTelemetrySubscriptions) and how pushed
+         * metrics are kept for the Prometheus endpoint.
+         *
+         * @param enabled            false: clients are subscribed to no metrics, so they push none
+         * @param metrics            the metric name prefixes clients are asked to push; a pushed metric whose name
+         *                           starts with none of them is dropped
+         * @param pushInterval       how often clients push
+         * @param maxBytes           the largest (compressed) push a client may send: TELEMETRY_TOO_LARGE beyond
+         * @param maxClients         how many client instances' metrics are kept; a push from one more is refused
+         *                           (THROTTLING_QUOTA_EXCEEDED) until one expires
+         * @param maxSeriesPerClient how many series one client instance may have; the rest of a push is dropped
+         */
+        public record Telemetry(@DefaultValue("true") boolean enabled,
+                                @DefaultValue({"org.apache.kafka.producer.", "org.apache.kafka.consumer."})
+                                List<@NotEmpty String> metrics,
+                                @DefaultValue("30s") Duration pushInterval,
+                                @DefaultValue("1MB") DataSize maxBytes,
+                                @DefaultValue("1000") @Min(1) int maxClients,
+                                @DefaultValue("2000") @Min(1) int maxSeriesPerClient) {
+
+            public Telemetry {
+                if (pushInterval.toMillis() < 100 || pushInterval.toMillis() > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(
+                            "sluice.gateway.kafka.telemetry.push-interval must be at least 100ms: " + pushInterval);
+                }
+                metrics = List.copyOf(metrics);
+            }
+
+            /** How long a client's metrics are kept after its last push: three push intervals, as Kafka keeps them. */
+            public Duration expiry() {
+                return pushInterval.multipliedBy(3);
+            }
+        }
 
         /** Whether Kafka's clients are offered transaction version 2. */
         public boolean transactionVersion2() {

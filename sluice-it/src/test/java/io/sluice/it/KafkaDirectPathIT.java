@@ -229,6 +229,71 @@ class KafkaDirectPathIT {
     }
 
     /**
+     * DescribeLogDirs as {@code kafka-log-dirs} asks it (of every broker DescribeCluster lists): each node is the broker
+     * of its own data directory, named by its real path with its file store's sizes, and lists exactly the replicas it
+     * holds, so that each replica is under the brokers Metadata names as its replicas; the gateway one directory of
+     * its own with none (Kafka's Admin takes an answer without directories for a refusal). A
+     * replica's size grows as records are produced to it.
+     */
+    @Test
+    void kafkasLogDirsListEachReplicaUnderExactlyTheNodesHoldingIt() throws Exception {
+        String topic = "direct-log-dirs";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
+             KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 2))).all().get(60, TimeUnit.SECONDS);
+            Set<Integer> brokers = Waits.await("the three nodes listed as brokers", Duration.ofSeconds(60), () -> {
+                Set<Integer> ids = get(admin.describeCluster().nodes()).stream().map(Node::id)
+                        .collect(Collectors.toSet());
+                return ids.containsAll(Set.of(1, 2, 3)) ? ids : null;
+            });
+            var written = new org.apache.kafka.common.TopicPartition(topic, 0);
+            int leader = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions()
+                    .getFirst().leader().id();
+            String leaderDir = cluster.dataDir(leader).toAbsolutePath().normalize().toString();
+            var before = get(admin.describeLogDirs(List.of(leader)).allDescriptions()).get(leader).get(leaderDir);
+            long sizeBefore = before.replicaInfos().containsKey(written)
+                    ? before.replicaInfos().get(written).size() : 0;
+            producer.send(new ProducerRecord<>(topic, 0, "k", "v".repeat(2000))).get(30, TimeUnit.SECONDS);
+            Map<org.apache.kafka.common.TopicPartition, Set<Integer>> replicas = new HashMap<>();
+            get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().forEach(p ->
+                    replicas.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                            p.replicas().stream().map(Node::id).collect(Collectors.toSet())));
+
+            var dirs = Waits.await("every replica of the topic in a node's directory", Duration.ofSeconds(30), () -> {
+                var described = get(admin.describeLogDirs(brokers).allDescriptions());
+                return holders(described, topic).equals(replicas) ? described : null;
+            });
+
+            assertThat(dirs.get(GATEWAY_BROKER)).as("the gateway holds no replica").containsOnlyKeys("gateway-0")
+                    .allSatisfy((name, dir) -> assertThat(dir.replicaInfos()).isEmpty());
+            for (int node = 1; node <= 3; node++) {
+                String path = cluster.dataDir(node).toAbsolutePath().normalize().toString();
+                assertThat(dirs.get(node)).containsOnlyKeys(path);
+                var dir = dirs.get(node).get(path);
+                assertThat(dir.error()).isNull();
+                assertThat(dir.totalBytes().orElse(-1)).isPositive();
+                assertThat(dir.usableBytes().orElse(-1)).isPositive().isLessThanOrEqualTo(dir.totalBytes().getAsLong());
+                assertThat(dir.replicaInfos().values()).allSatisfy(replica -> {
+                    assertThat(replica.size()).isNotNegative();
+                    assertThat(replica.offsetLag()).isNotNegative();
+                });
+            }
+            assertThat(dirs.get(leader).get(leaderDir).replicaInfos().get(written).size())
+                    .isGreaterThan(sizeBefore + 2000);
+        }
+    }
+
+    /** By partition of {@code topic}, the brokers whose log dirs list a replica of it. */
+    private static Map<org.apache.kafka.common.TopicPartition, Set<Integer>> holders(
+            Map<Integer, Map<String, org.apache.kafka.clients.admin.LogDirDescription>> dirs, String topic) {
+        Map<org.apache.kafka.common.TopicPartition, Set<Integer>> holders = new HashMap<>();
+        dirs.forEach((broker, byPath) -> byPath.values().forEach(dir -> dir.replicaInfos().keySet().stream()
+                .filter(tp -> tp.topic().equals(topic))
+                .forEach(tp -> holders.computeIfAbsent(tp, key -> new java.util.HashSet<>()).add(broker))));
+        return holders;
+    }
+
+    /**
      * Fetch from the closest replica (KIP-392): each node is a rack of its own, and a consumer that names a follower's
      * rack ({@code client.rack}) is sent there by the leader and reads every record from that follower, in order,
      * records produced after it started too (its long poll waits on the follower's high watermark); the follower's

@@ -92,7 +92,8 @@ public final class AclAuthorizer {
             case TOPIC -> List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DELETE,
                     AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS,
                     AclOperation.ALTER_CONFIGS);
-            case GROUP -> List.of(AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE);
+            case GROUP -> List.of(AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE,
+                    AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
             case CLUSTER -> List.of(AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE,
                     AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
             case TRANSACTIONAL_ID -> List.of(AclOperation.WRITE, AclOperation.DESCRIBE);

@@ -93,7 +93,7 @@ public class ClusterOverview {
     }
 
     /** {@link #nodeStats()} of the live nodes {@code which} keeps only, each asked once, all at once. */
-    Mono<Map<Integer, NodeStats>> nodeStats(Predicate<NodeInfo> which) {
+    public Mono<Map<Integer, NodeStats>> nodeStats(Predicate<NodeInfo> which) {
         Map<Integer, NodeStats> answered = new ConcurrentHashMap<>();
         return Flux.fromIterable(cluster.current().metadata().nodes())
                 .filter(NodeInfo::isAlive)

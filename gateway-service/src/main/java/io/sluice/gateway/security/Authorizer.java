@@ -72,6 +72,11 @@ public final class Authorizer {
         }
     }
 
+    /** {@link AclAuthorizer#authorizedOperations} of {@code principal}. */
+    public List<AclOperation> authorizedOperations(SluicePrincipal principal, ResourceType type, String name) {
+        return acls.authorizedOperations(principal, type, name);
+    }
+
     /** {@link AclAuthorizer#authorizedOperations} of the exchange's principal. */
     public List<AclOperation> authorizedOperations(ServerWebExchange exchange, ResourceType type, String name) {
         return acls.authorizedOperations(Principals.of(exchange), type, name);

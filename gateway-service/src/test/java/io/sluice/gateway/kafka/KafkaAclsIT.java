@@ -404,6 +404,69 @@ class KafkaAclsIT {
         return api(user, password, method, "/schema-registry" + path, body, "application/vnd.schemaregistry.v1+json");
     }
 
+    /**
+     * KIP-430's authorized operations: Kafka's Admin, asking for them, reads exactly the operations the ACLs
+     * {@code kafka-acls} made grant the principal on a topic, the cluster and a group, and more once an ACL is added;
+     * DescribeLogDirs needs DESCRIBE on the cluster.
+     */
+    @Test
+    void authorizedOperationsAreWhatTheAclsGrantAndChangeWhenOneIsAdded() throws Exception {
+        try {
+            describeAuthorizedOperationsAsDave();
+        } finally {
+            get(admin.deleteAcls(List.of(ofPrincipal("User:dave"))).all());
+        }
+    }
+
+    private void describeAuthorizedOperationsAsDave() throws Exception {
+        get(admin.createTopics(List.of(new NewTopic("daves-described", 1, (short) 1))).all());
+        allowDave("Read", "--topic", "daves-described");
+        allowDave("Describe", "--group", "daves-described-group");
+        try (Admin dave = Admin.create(signedIn("dave", DAVE_PASSWORD))) {
+            assertThatThrownBy(() -> dave.describeLogDirs(List.of(0)).allDescriptions().get(2, TimeUnit.MINUTES))
+                    .as("without DESCRIBE on the cluster").cause()
+                    .isInstanceOf(org.apache.kafka.common.errors.ClusterAuthorizationException.class);
+            allowDave("Describe", "--cluster");
+
+            assertThat(topicOperations(dave)).containsExactlyInAnyOrder(AclOperation.READ, AclOperation.DESCRIBE);
+            assertThat(get(dave.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                    .includeAuthorizedOperations(true)).authorizedOperations()))
+                    .containsExactly(AclOperation.DESCRIBE);
+            assertThat(get(dave.describeCluster().authorizedOperations())).as("not asked").isNull();
+            assertThat(get(dave.describeConsumerGroups(List.of("daves-described-group"),
+                            new org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions()
+                                    .includeAuthorizedOperations(true)).all())
+                    .get("daves-described-group").authorizedOperations()).containsExactly(AclOperation.DESCRIBE);
+            assertThat(get(dave.describeLogDirs(List.of(0)).allDescriptions())).containsKey(0);
+
+            allowDave("Write", "--topic", "daves-described");
+            assertThat(topicOperations(dave))
+                    .containsExactlyInAnyOrder(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE);
+        }
+        try (Admin superUser = Admin.create(signedIn("admin", ADMIN_PASSWORD))) {
+            assertThat(get(superUser.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                    .includeAuthorizedOperations(true)).authorizedOperations())).as("a super user may do anything")
+                    .containsExactlyInAnyOrder(AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE,
+                            AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
+        }
+    }
+
+    /** kafka-acls adds an ACL allowing dave {@code operation} on a resource. */
+    private void allowDave(String operation, String... resource) {
+        List<String> args = new java.util.ArrayList<>(List.of("--bootstrap-server", cluster.kafkaBootstrap(),
+                "--command-config", commandConfig.toString(), "--add", "--allow-principal", "User:dave",
+                "--operation", operation));
+        args.addAll(List.of(resource));
+        ToolRun added = run(AclCommand::main, args.toArray(String[]::new));
+        assertThat(added.exitCode()).as(added.out()).isZero();
+    }
+
+    private static Set<AclOperation> topicOperations(Admin client) throws Exception {
+        return get(client.describeTopics(List.of("daves-described"),
+                        new org.apache.kafka.clients.admin.DescribeTopicsOptions().includeAuthorizedOperations(true))
+                .allTopicNames()).get("daves-described").authorizedOperations();
+    }
+
     /** A client's settings, signed in with SASL PLAIN. */
     private static Map<String, Object> signedIn(String user, String password) {
         return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap(),

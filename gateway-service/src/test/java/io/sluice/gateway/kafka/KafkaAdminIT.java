@@ -339,29 +339,56 @@ class KafkaAdminIT {
                 new DescribeClusterRequest.Builder(new DescribeClusterRequestData()))).data();
         assertThat(brokers.controllerId()).isZero();
         assertThat(brokers.clusterId()).isEqualTo("sluice");
+        assertThat(described.authorizedOperations().get()).as("not asked").isNull();
+        assertThat(admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                .includeAuthorizedOperations(true)).authorizedOperations().get())
+                .as("security off: every operation on the cluster, as Kafka without an authorizer")
+                .containsExactlyInAnyOrder(AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE,
+                        AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
     }
 
+    /**
+     * On the gateway path the one gateway is the broker of every replica: it lists each partition service's real data
+     * directory once, with its file store's sizes and the replicas it holds, whose sizes grow as records come in.
+     */
     @Test
-    void theLogDirsAreThePartitionServicesEachWithTheReplicasItHoldsAndTheirSizes() {
+    void theLogDirsAreThePartitionServicesRealDirectoriesWithTheirReplicasSizesAndFreeSpace() {
         cluster.createTopic("admin-log-dirs", 2, 3, Map.of());
+        Map<String, LogDirDescription> before = get(admin.describeLogDirs(List.of(0)).allDescriptions()).get(0);
         var produced = cluster.postJson("/v1/topics/admin-log-dirs/records?key_format=string&value_format=string",
                 "[{\"key\": \"k\", \"value\": \"" + "v".repeat(1000) + "\"}]");
         assertThat(produced.status()).as(produced.text()).isEqualTo(200);
         int partition = produced.json().path("results").get(0).path("partition").asInt();
-        int leader = cluster.leader("admin-log-dirs", partition);
+        TopicPartition written = new TopicPartition("admin-log-dirs", partition);
+        String leaderDir = dirName(cluster.leader("admin-log-dirs", partition));
 
         Map<String, LogDirDescription> dirs = get(admin.describeLogDirs(List.of(0)).allDescriptions()).get(0);
 
-        assertThat(dirs).containsOnlyKeys("partition-service-1", "partition-service-2", "partition-service-3");
-        assertThat(dirs.values()).allSatisfy(dir -> assertThat(dir.replicaInfos()).containsKeys(
-                new TopicPartition("admin-log-dirs", 0), new TopicPartition("admin-log-dirs", 1)));
-        assertThat(dirs.get("partition-service-" + leader).replicaInfos()
-                .get(new TopicPartition("admin-log-dirs", partition)).size()).isGreaterThan(1000);
+        assertThat(dirs).containsOnlyKeys(dirName(1), dirName(2), dirName(3));
+        assertThat(dirs.values()).allSatisfy(dir -> {
+            assertThat(dir.error()).isNull();
+            assertThat(dir.totalBytes().orElse(-1)).isPositive();
+            assertThat(dir.usableBytes().orElse(-1)).isPositive().isLessThanOrEqualTo(dir.totalBytes().getAsLong());
+            assertThat(dir.replicaInfos()).containsKeys(new TopicPartition("admin-log-dirs", 0),
+                    new TopicPartition("admin-log-dirs", 1));
+            assertThat(dir.replicaInfos().values()).allSatisfy(replica -> {
+                assertThat(replica.size()).isNotNegative();
+                assertThat(replica.offsetLag()).isNotNegative();
+            });
+        });
+        assertThat(dirs.get(leaderDir).replicaInfos().get(written).size())
+                .isGreaterThan(before.get(leaderDir).replicaInfos().get(written).size() + 1000);
         ToolRun tool = run(LogDirsCommand::main, "--bootstrap-server", cluster.kafkaBootstrap(), "--describe",
                 "--topic-list", "admin-log-dirs");
         assertThat(tool.exitCode()).isZero();
         assertThat(tool.out()).contains("Received log directory information from brokers 0",
-                "\"logDir\":\"partition-service-1\"", "\"partition\":\"admin-log-dirs-1\"");
+                "\"logDir\":\"" + dirName(1) + "\"", "\"partition\":\"admin-log-dirs-1\"")
+                .doesNotContain("\"size\":-1");
+    }
+
+    /** How the gateway names a partition service's data directory among the several it lists. */
+    private static String dirName(int node) {
+        return "partition-service-" + node + ":" + cluster.dataDir(node).toAbsolutePath().normalize();
     }
 
     /** One store of ACLs, one answer: with security off too, as the HTTP ACL API, to be in force once it is on. */

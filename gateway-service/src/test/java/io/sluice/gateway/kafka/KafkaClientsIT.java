@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
+import io.sluice.testing.Waits;
 import io.sluice.gateway.testing.SharedGatewayCluster;
 import io.sluice.gateway.testing.SseStream;
 import io.sluice.kafka.TopicIds;
@@ -834,6 +835,43 @@ class KafkaClientsIT {
         assertThat(run.ended()).as("%s ends", command).isTrue();
         assertThat(run.exitCode()).as("%s exit code", command).isZero();
         return run.out();
+    }
+
+    /**
+     * Client telemetry (KIP-714): a Kafka producer, pushing metrics as it does by default, is given its client instance
+     * id and subscription by the gateway, and its pushes (every 2 s, the shared cluster's interval) show on the
+     * gateway's Prometheus endpoint: its producer metrics labelled with its client id, instance id and principal, the
+     * records it sent counted.
+     */
+    @Test
+    void aProducersPushedMetricsAreOnTheGatewaysPrometheusEndpointUnderItsClientId() throws Exception {
+        cluster.createTopic("telemetry", 1, 1, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = producer(Map.of(ProducerConfig.CLIENT_ID_CONFIG,
+                "telemetry-producer"))) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>("telemetry", ("record-" + i).getBytes())).get(30, TimeUnit.SECONDS);
+            }
+            Uuid instance = producer.clientInstanceId(Duration.ofSeconds(30));
+            String[] page = new String[1];
+            String expected = "client_instance_id=\"" + instance + "\"";
+            try {
+                String sent = Waits.await("the producer's pushed metrics on the Prometheus endpoint",
+                        Duration.ofSeconds(30), () -> {
+                            Response scraped = cluster.call("GET", "/actuator/prometheus", null, null);
+                            assertThat(scraped.status()).as(scraped.text()).isEqualTo(200);
+                            page[0] = scraped.text();
+                            return page[0].lines()
+                                    .filter(line -> line.startsWith("org_apache_kafka_producer_record_send_total{")
+                                            && line.contains(expected) && line.endsWith(" 5.0"))
+                                    .findFirst().orElse(null);
+                        });
+                assertThat(sent).contains("client_id=\"telemetry-producer\"", "principal=\"ANONYMOUS\"");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the endpoint's telemetry lines: " + (page[0] == null
+                        ? "none" : page[0].lines().filter(line -> line.contains("Telemetry")
+                                || line.contains("telemetry-producer")).limit(20).toList()), e);
+            }
+        }
     }
 
     private static KafkaProducer<byte[], byte[]> producer(Map<String, String> overrides) {

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,6 +69,11 @@ public final class GatewayCluster implements AutoCloseable {
         }
         services.stream().filter(service -> processes().process(service).isEmpty()).forEach(processes()::start);
         cluster.awaitNodesAlive(nodes, Duration.ofSeconds(60));
+    }
+
+    /** A partition service's data directory. */
+    public Path dataDir(int nodeId) {
+        return cluster.dataDir(nodeId);
     }
 
     public LocalCluster processes() {

@@ -43,6 +43,8 @@ public final class SharedGatewayCluster implements SharedCluster, ParameterResol
                         "--sluice.coordinator.streams-groups.session-timeout=6s"),
                         // RecordMaskingIT's rules: only its own topics match.
                         ServiceKind.GATEWAY, List.of(
+                        // Kafka clients push their metrics every ~2 s (KafkaClientsIT scrapes them), not every 30.
+                        "--sluice.gateway.kafka.telemetry.push-interval=2s",
                         "--sluice.gateway.masking.rules[0].topics=masked-.*",
                         "--sluice.gateway.masking.rules[0].fields=card",
                         "--sluice.gateway.masking.rules[1].topics=masked-.*",

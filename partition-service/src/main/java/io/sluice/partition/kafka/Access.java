@@ -18,6 +18,11 @@ record Access(AclAuthorizer acls, SluicePrincipal principal) {
         return acls.check(principal, operation, ResourceType.TOPIC, topic, "Kafka " + request);
     }
 
+    /** Whether the principal may perform {@code operation} on the cluster; a denial is an audit line. */
+    boolean cluster(KafkaRequest request, AclOperation operation) {
+        return acls.check(principal, operation, ResourceType.CLUSTER, ResourceType.CLUSTER_NAME, "Kafka " + request);
+    }
+
     /** Whether the principal may perform {@code operation} on {@code transactionalId}; a denial is an audit line. */
     boolean transactionalId(KafkaRequest request, AclOperation operation, String transactionalId) {
         return acls.check(principal, operation, ResourceType.TRANSACTIONAL_ID, transactionalId, "Kafka " + request);

@@ -43,7 +43,8 @@ import reactor.core.publisher.Mono;
 /**
  * One Kafka client's connection to this node. Its requests are answered in request order, as Kafka's network layer
  * answers them: Produce, Fetch, ListOffsets and OffsetsForLeaderEpoch here ({@link DirectProduce},
- * {@link DirectFetch}, {@link DirectOffsets}), ListGroups and ListTransactions too, empty ({@link DirectListings}),
+ * {@link DirectFetch}, {@link DirectOffsets}), DescribeLogDirs for this node's directory ({@link DirectLogDirs}),
+ * ListGroups and ListTransactions too, empty ({@link DirectListings}),
  * every other request forwarded as
  * it is to a gateway over a connection of its own ({@link Upstream}) — ApiVersions, Metadata, groups, transactions,
  * administration — so a client sees one broker that answers everything.
@@ -76,6 +77,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final DirectProduce produce;
     private final DirectFetch fetch;
     private final DirectOffsets offsets;
+    private final DirectLogDirs logDirs;
     private final GatewayBrokers gateways;
     private final int maxFrame;
     private final KafkaRequestTimers timers;
@@ -99,7 +101,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private long pausedUntil;
     private boolean resumeScheduled;
 
-    KafkaConnection(long id, DirectProduce produce, DirectFetch fetch, DirectOffsets offsets, GatewayBrokers gateways,
+    KafkaConnection(long id, DirectProduce produce, DirectFetch fetch, DirectOffsets offsets, DirectLogDirs logDirs,
+                    GatewayBrokers gateways,
                     int maxFrame, KafkaRequestTimers timers, NodeSecurity security) {
         this.id = id;
         this.security = security;
@@ -109,6 +112,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         this.produce = produce;
         this.fetch = fetch;
         this.offsets = offsets;
+        this.logDirs = logDirs;
         this.gateways = gateways;
         this.maxFrame = maxFrame;
     }
@@ -194,9 +198,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         boolean offsets = DirectOffsets.handles(request.apiKey());
         boolean listing = DirectListings.handles(request.apiKey());
+        boolean logDirsHere = DirectLogDirs.handles(request.apiKey());
         boolean sasl = request.apiKey() == ApiKeys.SASL_HANDSHAKE || request.apiKey() == ApiKeys.SASL_AUTHENTICATE;
         Pending pending = new Pending(produceHere, request.apiKey(),
-                !produceHere && request.apiKey() != ApiKeys.FETCH && !offsets && !listing && !sasl);
+                !produceHere && request.apiKey() != ApiKeys.FETCH && !offsets && !listing && !logDirsHere && !sasl);
         started.add(pending);
         int frameBytes = frame.readableBytes();
         Access access = new Access(security.acls, principal);
@@ -231,6 +236,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             frame.release();
             answerHere(pending, request, frameBytes, principal,
                     () -> Mono.just(DirectListings.answer(request.apiKey())));
+        } else if (logDirsHere) {
+            frame.release();
+            answerHere(pending, request, frameBytes, principal, () -> logDirs.handle(request, access));
         } else if (request.apiKey() == ApiKeys.SASL_HANDSHAKE) {
             frame.release();
             answerHere(pending, request, frameBytes, principal, () -> Mono.just(security.sasl.handshake(

@@ -18,6 +18,7 @@ import io.sluice.partition.fetch.FetchService;
 import io.sluice.partition.node.KafkaAddress;
 import io.sluice.partition.produce.ProduceService;
 import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.partition.stats.NodeStatsService;
 import io.sluice.security.KafkaTls;
 import io.sluice.security.SecurityProperties;
 import io.sluice.web.ClusterSecurityProperties;
@@ -59,6 +60,7 @@ class KafkaDataListener implements SmartLifecycle {
     private final DirectProduce produce;
     private final DirectFetch fetch;
     private final DirectOffsets offsets;
+    private final DirectLogDirs logDirs;
     private final KafkaRequestTimers timers;
     private final AtomicLong connections = new AtomicLong();
     private EventLoopGroup loops;
@@ -67,7 +69,8 @@ class KafkaDataListener implements SmartLifecycle {
     KafkaDataListener(PartitionProperties properties, KafkaAddress address, SecurityProperties security,
                       ClusterSecurityProperties cluster, InternalTlsProperties internalTls, SslBundles bundles,
                       Environment environment, CoordinatorClient coordinator, ProduceService produceService,
-                      FetchService fetchService, ReplicaManager replicas, MeterRegistry meters) {
+                      FetchService fetchService, ReplicaManager replicas, NodeStatsService nodeStats,
+                      MeterRegistry meters) {
         this.settings = properties.kafka();
         this.address = address;
         this.security = NodeSecurity.of(security, cluster.clientSecret(),
@@ -79,6 +82,7 @@ class KafkaDataListener implements SmartLifecycle {
         this.fetch = new DirectFetch(fetchService, replicas::metadata,
                 new ClosestReplicas(replicas, settings.closestReplicaReads()));
         this.offsets = new DirectOffsets(fetchService, replicas::metadata);
+        this.logDirs = new DirectLogDirs(nodeStats::current);
         this.timers = new KafkaRequestTimers(meters);
     }
 
@@ -102,7 +106,7 @@ class KafkaDataListener implements SmartLifecycle {
                             channel.pipeline().addLast(security.serverTls.newHandler(channel.alloc()));
                         }
                         channel.pipeline().addLast(new KafkaFrameDecoder(maxFrame), new KafkaConnection(
-                                connections.incrementAndGet(), produce, fetch, offsets, gateways, maxFrame, timers,
+                                connections.incrementAndGet(), produce, fetch, offsets, logDirs, gateways, maxFrame, timers,
                                 security));
                     }
                 })

@@ -4,9 +4,22 @@ import java.util.List;
 
 /**
  * What one partition service holds and moves (Kafka's DescribeLogDirs and its BytesIn/BytesOut/MessagesIn rates, in
- * one answer): each replica on its disk, and the node's throughput.
+ * one answer): its data directory, each replica on its disk, and the node's throughput. {@code logDir} is null in
+ * the answer of a node older than the field.
  */
-public record NodeStats(int nodeId, List<Replica> replicas, Throughput throughput) {
+public record NodeStats(int nodeId, LogDir logDir, List<Replica> replicas, Throughput throughput) {
+
+    /** A node's stats without its directory (an older node's answer, tests). */
+    public NodeStats(int nodeId, List<Replica> replicas, Throughput throughput) {
+        this(nodeId, null, replicas, throughput);
+    }
+
+    /**
+     * The node's data directory (every replica's log is under it): its absolute path, and the total and usable bytes
+     * of the file store that holds it, as Kafka's DescribeLogDirs (v4+) reports a log dir's.
+     */
+    public record LogDir(String path, long totalBytes, long usableBytes) {
+    }
 
     /**
      * One replica: its log's bytes on disk and segment count, and its offsets. {@code highWatermark} is the leader's

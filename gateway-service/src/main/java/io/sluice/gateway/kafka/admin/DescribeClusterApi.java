@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka.admin;
 
 import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.kafka.AuthorizedOperations;
 import io.sluice.gateway.kafka.KafkaApi;
 import io.sluice.gateway.kafka.KafkaBroker;
 import io.sluice.gateway.kafka.KafkaBrokers;
@@ -22,8 +23,8 @@ import reactor.core.publisher.Mono;
  * DescribeCluster, as Metadata tells it: the live gateways are the brokers ({@link KafkaBrokers}), the lowest id the
  * controller, under the configured cluster id. Only the brokers' endpoints are served (endpoint type 1): a request for
  * the controllers' endpoints (KIP-919, sent to a KRaft controller) is UNSUPPORTED_ENDPOINT_TYPE, as a Kafka broker
- * answers it. The cluster's authorized operations are not computed (Integer.MIN_VALUE, "not provided") until the
- * listener authenticates its clients.
+ * answers it. Asked for them, the answer carries the operations the principal may perform on the cluster
+ * ({@link AuthorizedOperations}).
  */
 @Component
 class DescribeClusterApi implements KafkaApi {
@@ -33,8 +34,11 @@ class DescribeClusterApi implements KafkaApi {
     private final KafkaBroker broker;
     private final KafkaBrokers brokers;
     private final ClusterView cluster;
+    private final AuthorizedOperations operations;
 
-    DescribeClusterApi(KafkaBroker broker, KafkaBrokers brokers, ClusterView cluster) {
+    DescribeClusterApi(KafkaBroker broker, KafkaBrokers brokers, ClusterView cluster,
+                       AuthorizedOperations operations) {
+        this.operations = operations;
         this.broker = broker;
         this.brokers = brokers;
         this.cluster = cluster;
@@ -63,6 +67,7 @@ class DescribeClusterApi implements KafkaApi {
                 .setClusterId(broker.clusterId())
                 .setControllerId(KafkaBrokers.controllerOf(live))
                 .setBrokers(described)
-                .setClusterAuthorizedOperations(Integer.MIN_VALUE));
+                .setClusterAuthorizedOperations(operations.ofCluster(data.includeClusterAuthorizedOperations(),
+                        session)));
     }
 }

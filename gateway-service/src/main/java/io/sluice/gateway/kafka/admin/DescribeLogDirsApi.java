@@ -1,20 +1,19 @@
 package io.sluice.gateway.kafka.admin;
 
 import io.sluice.gateway.admin.ClusterOverview;
+import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.kafka.KafkaApi;
+import io.sluice.gateway.kafka.KafkaBroker;
+import io.sluice.gateway.kafka.KafkaBrokers;
 import io.sluice.gateway.kafka.KafkaSession;
+import io.sluice.internal.broker.BrokerEndpoint;
 import io.sluice.internal.partition.NodeStats;
 import io.sluice.kafka.KafkaRequest;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import io.sluice.kafka.LogDirs;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
-import org.apache.kafka.common.message.DescribeLogDirsRequestData.DescribableLogDirTopic;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData;
-import org.apache.kafka.common.message.DescribeLogDirsResponseData.DescribeLogDirsPartition;
-import org.apache.kafka.common.message.DescribeLogDirsResponseData.DescribeLogDirsResult;
-import org.apache.kafka.common.message.DescribeLogDirsResponseData.DescribeLogDirsTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.DescribeLogDirsRequest;
@@ -22,20 +21,36 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * DescribeLogDirs, from the partition services' own report of what they hold ({@link ClusterOverview#nodeStats}, one
- * call per live node, the figures the HTTP API's topic and node sizes come from). This gateway is the one broker, so
- * its "log dirs" are the partition services: one dir per node that answered in time, named
- * {@code partition-service-<node id>}, listing the replicas it holds of the topics asked for (all when the request
- * names none) with their bytes on disk and, as Kafka reports a replica's lag, how far its log end is below the
- * high watermark. A node that did not answer is left out; the dirs' total and usable bytes are not known (-1).
+ * DescribeLogDirs at a gateway. Kafka's Admin asks it of each broker it names, and each broker answers for the
+ * directories it holds, so that every replica is listed under the one broker that holds it:
+ *
+ * <ul>
+ *   <li>A partition service that is a broker of its own (the direct data path) answers for its directory itself, at
+ *       its own listener; a gateway lists it nowhere.</li>
+ *   <li>The other partition services' replicas are behind the gateways, so the controller gateway lists their
+ *       directories (one per node, named {@code partition-service-<node id>:<its data directory>}, since nodes on
+ *       other machines may use the same path), the other gateways none — as ListTransactions is answered.</li>
+ *   <li>A gateway with no node's directory to list answers one empty directory of its own ({@link #withoutReplicas}).
+ *       </li>
+ * </ul>
+ *
+ * Each directory comes from its node's own report ({@link ClusterOverview#nodeStats}, asked of just those nodes, at
+ * once): its replicas with their sizes and lag, and its file store's total and usable bytes ({@link LogDirs}). A node
+ * that did not answer in time is left out. DESCRIBE on the cluster is checked before ({@code AdminAccess}).
  */
 @Component
 class DescribeLogDirsApi implements KafkaApi {
 
     private final ClusterOverview overview;
+    private final KafkaBrokers brokers;
+    private final ClusterView cluster;
+    private final KafkaBroker self;
 
-    DescribeLogDirsApi(ClusterOverview overview) {
+    DescribeLogDirsApi(ClusterOverview overview, KafkaBrokers brokers, ClusterView cluster, KafkaBroker self) {
+        this.self = self;
         this.overview = overview;
+        this.brokers = brokers;
+        this.cluster = cluster;
     }
 
     @Override
@@ -46,36 +61,37 @@ class DescribeLogDirsApi implements KafkaApi {
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         DescribeLogDirsRequestData data = ((DescribeLogDirsRequest) request.body()).data();
-        return overview.nodeStats().map(byNode -> {
-            List<DescribeLogDirsResult> dirs = new ArrayList<>();
-            byNode.keySet().stream().sorted().forEach(node -> dirs.add(new DescribeLogDirsResult()
-                    .setLogDir("partition-service-" + node)
-                    .setTopics(topics(byNode.get(node), data.topics()))
-                    .setTotalBytes(-1)
-                    .setUsableBytes(-1)));
-            return new DescribeLogDirsResponseData().setResults(dirs);
+        if (!brokers.isController()) {
+            return Mono.just(withoutReplicas());
+        }
+        List<BrokerEndpoint> live = brokers.live();
+        Set<Integer> ownBrokers = brokers.directLeaders(cluster.current(), live).keySet();
+        return overview.nodeStats(node -> !ownBrokers.contains(node.id())).map(byNode -> {
+            if (byNode.isEmpty()) {
+                return withoutReplicas();
+            }
+            var answer = new DescribeLogDirsResponseData();
+            byNode.keySet().stream().sorted().map(byNode::get).forEach(node -> answer.results().add(
+                    LogDirs.describe(name(node), node, data.topics())));
+            return answer;
         });
     }
 
-    /** The node's replicas that {@code asked} names (all when null), by topic. */
-    private static List<DescribeLogDirsTopic> topics(NodeStats node,
-                                                     DescribeLogDirsRequestData.DescribableLogDirTopicCollection asked) {
-        Map<String, DescribeLogDirsTopic> topics = new LinkedHashMap<>();
-        for (NodeStats.Replica replica : node.replicas()) {
-            if (asked != null) {
-                DescribableLogDirTopic topic = asked.find(replica.topic());
-                if (topic == null || !topic.partitions().contains(replica.partition())) {
-                    continue;
-                }
-            }
-            topics.computeIfAbsent(replica.topic(), name -> new DescribeLogDirsTopic().setName(name)
-                            .setPartitions(new ArrayList<>()))
-                    .partitions().add(new DescribeLogDirsPartition()
-                            .setPartitionIndex(replica.partition())
-                            .setPartitionSize(replica.sizeBytes())
-                            .setOffsetLag(Math.max(0, replica.highWatermark() - replica.logEndOffset()))
-                            .setIsFutureKey(false));
-        }
-        return new ArrayList<>(topics.values());
+    /**
+     * The answer of a gateway that lists no node's directory: one directory of its own, {@code gateway-<broker id>},
+     * holding nothing, its sizes unknown (-1). Kafka's Admin takes an answer without directories for a refusal
+     * (CLUSTER_AUTHORIZATION_FAILED), as a Kafka broker always has one.
+     */
+    private DescribeLogDirsResponseData withoutReplicas() {
+        var answer = new DescribeLogDirsResponseData();
+        answer.results().add(new DescribeLogDirsResponseData.DescribeLogDirsResult()
+                .setLogDir("gateway-" + self.nodeId()).setTotalBytes(-1).setUsableBytes(-1));
+        return answer;
+    }
+
+    /** {@code partition-service-<id>:<path>}; a node older than the path's report: {@code partition-service-<id>}. */
+    private static String name(NodeStats node) {
+        String id = "partition-service-" + node.nodeId();
+        return node.logDir() == null ? id : id + ":" + node.logDir().path();
     }
 }

@@ -1,12 +1,14 @@
 package io.sluice.gateway.kafka.admin;
 
 import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.kafka.AuthorizedOperations;
 import io.sluice.gateway.kafka.KafkaApi;
 import io.sluice.gateway.kafka.KafkaBrokers;
 import io.sluice.gateway.kafka.KafkaSession;
 import io.sluice.gateway.kafka.KafkaTopics;
 import io.sluice.gateway.kafka.TopicAccess;
 import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.acl.ResourceType;
 import io.sluice.internal.broker.BrokerEndpoint;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.PartitionState;
@@ -44,7 +46,9 @@ import reactor.core.publisher.Mono;
  * {@code next_cursor} names the first of them and the client asks again with it as its {@code cursor}. A cursor that
  * names a topic not asked for is INVALID_REQUEST, as at Kafka. A topic asked for that does not exist is
  * UNKNOWN_TOPIC_OR_PARTITION, one the principal may not DESCRIBE TOPIC_AUTHORIZATION_FAILED, a name that is no topic
- * name INVALID_TOPIC_EXCEPTION; each costs no room on the page.
+ * name INVALID_TOPIC_EXCEPTION; each costs no room on the page. Each topic described carries the operations the
+ * principal may perform on it ({@link AuthorizedOperations}; the request has no flag for them, and Kafka's Admin reads
+ * them when its caller asked).
  */
 @Component
 class DescribeTopicPartitionsApi implements KafkaApi {
@@ -55,8 +59,11 @@ class DescribeTopicPartitionsApi implements KafkaApi {
     private final ClusterView cluster;
     private final KafkaBrokers brokers;
     private final TopicAccess access;
+    private final AuthorizedOperations operations;
 
-    DescribeTopicPartitionsApi(ClusterView cluster, KafkaBrokers brokers, TopicAccess access) {
+    DescribeTopicPartitionsApi(ClusterView cluster, KafkaBrokers brokers, TopicAccess access,
+                               AuthorizedOperations operations) {
+        this.operations = operations;
         this.cluster = cluster;
         this.brokers = brokers;
         this.access = access;
@@ -102,7 +109,8 @@ class DescribeTopicPartitionsApi implements KafkaApi {
             }
             TopicMetadata topic = view.topic(name).orElseThrow();
             DescribeTopicPartitionsResponseTopic described = new DescribeTopicPartitionsResponseTopic().setName(name)
-                    .setTopicId(TopicIds.of(topic.id())).setIsInternal(false);
+                    .setTopicId(TopicIds.of(topic.id())).setIsInternal(false)
+                    .setTopicAuthorizedOperations(operations.of(true, session, ResourceType.TOPIC, name));
             int partition = first;
             for (; partition < topic.partitions().size() && room > 0; partition++, room--) {
                 described.partitions().add(partition(view, name, topic.partition(partition), live,

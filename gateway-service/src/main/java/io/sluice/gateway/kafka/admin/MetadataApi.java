@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka.admin;
 
 import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.kafka.AuthorizedOperations;
 import io.sluice.gateway.kafka.KafkaApi;
 import io.sluice.gateway.kafka.KafkaBroker;
 import io.sluice.gateway.kafka.KafkaBrokers;
@@ -9,6 +10,7 @@ import io.sluice.gateway.kafka.KafkaTopics;
 import io.sluice.gateway.kafka.TopicAccess;
 import io.sluice.gateway.produce.TopicAutoCreator;
 import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.acl.ResourceType;
 import io.sluice.internal.broker.BrokerEndpoint;
 import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.PartitionState;
@@ -42,7 +44,8 @@ import reactor.core.publisher.Mono;
  * UNKNOWN_TOPIC_OR_PARTITION, unless the request allows auto-creation and so does the gateway
  * ({@code sluice.gateway.auto-create-topics.enabled}, as for an HTTP produce) and the principal may create it: then
  * it is created first. A topic the principal may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED when named (whether it
- * exists or not) and left out of a listing of all topics.
+ * exists or not) and left out of a listing of all topics. Asked for them, each topic carries the operations the
+ * principal may perform on it, and (versions 8 to 10) the cluster its own ({@link AuthorizedOperations}).
  */
 @Component
 class MetadataApi implements KafkaApi {
@@ -52,9 +55,11 @@ class MetadataApi implements KafkaApi {
     private final KafkaBrokers brokers;
     private final TopicAutoCreator autoCreator;
     private final TopicAccess access;
+    private final AuthorizedOperations operations;
 
     MetadataApi(ClusterView cluster, KafkaBroker broker, KafkaBrokers brokers, TopicAutoCreator autoCreator,
-                TopicAccess access) {
+                TopicAccess access, AuthorizedOperations operations) {
+        this.operations = operations;
         this.cluster = cluster;
         this.broker = broker;
         this.brokers = brokers;
@@ -86,7 +91,14 @@ class MetadataApi implements KafkaApi {
                             direct))
                     .collectList();
         }
-        return topics.map(described -> response(described, gateways, direct));
+        return topics.map(described -> {
+            described.stream().filter(topic -> topic.errorCode() == Errors.NONE.code() && topic.name() != null)
+                    .forEach(topic -> topic.setTopicAuthorizedOperations(operations.of(
+                            data.includeTopicAuthorizedOperations(), session, ResourceType.TOPIC, topic.name())));
+            return response(described, gateways, direct)
+                    .setClusterAuthorizedOperations(operations.ofCluster(data.includeClusterAuthorizedOperations(),
+                            session));
+        });
     }
 
     private Mono<MetadataResponseTopic> topic(MetadataRequestData.MetadataRequestTopic asked, boolean autoCreate,

@@ -1,10 +1,12 @@
 package io.sluice.gateway.kafka.groups;
 
 import io.sluice.gateway.cluster.ClusterView;
+import io.sluice.gateway.kafka.AuthorizedOperations;
 import io.sluice.gateway.kafka.GroupAccess;
 import io.sluice.gateway.kafka.KafkaApi;
 import io.sluice.gateway.kafka.KafkaSession;
 import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.acl.ResourceType;
 import io.sluice.internal.classic.ClassicGroupApi;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.group.GroupDescription;
@@ -36,7 +38,8 @@ import reactor.core.publisher.Mono;
  * shows them; an HTTP member's are empty.
  * A group that does not exist is GROUP_ID_NOT_FOUND (a share group's id too: "not a consumer group", as Kafka says),
  * one the principal may not DESCRIBE GROUP_AUTHORIZATION_FAILED.
- * The authorized operations are not computed (Integer.MIN_VALUE, "not provided").
+ * Asked for them, a described group carries the operations the principal may perform on it
+ * ({@link AuthorizedOperations}).
  */
 @Component
 class ConsumerGroupDescribeApi implements KafkaApi {
@@ -50,9 +53,11 @@ class ConsumerGroupDescribeApi implements KafkaApi {
     private final ClusterView cluster;
     private final GroupAccess access;
     private final KafkaShareGroups shareGroups;
+    private final AuthorizedOperations operations;
 
     ConsumerGroupDescribeApi(CoordinatorApi coordinator, ClassicGroupApi classic, ClusterView cluster,
-                             GroupAccess access, KafkaShareGroups shareGroups) {
+                             GroupAccess access, KafkaShareGroups shareGroups, AuthorizedOperations operations) {
+        this.operations = operations;
         this.shareGroups = shareGroups;
         this.coordinator = coordinator;
         this.classic = classic;
@@ -69,12 +74,13 @@ class ConsumerGroupDescribeApi implements KafkaApi {
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
         ConsumerGroupDescribeRequestData data = ((ConsumerGroupDescribeRequest) request.body()).data();
         return Flux.fromIterable(data.groupIds())
-                .concatMap(group -> describe(group, request, session))
+                .concatMap(group -> describe(group, data, request, session))
                 .collectList()
                 .map(groups -> new ConsumerGroupDescribeResponseData().setGroups(groups));
     }
 
-    private Mono<DescribedGroup> describe(String group, KafkaRequest request, KafkaSession session) {
+    private Mono<DescribedGroup> describe(String group, ConsumerGroupDescribeRequestData data, KafkaRequest request,
+                                          KafkaSession session) {
         DescribedGroup described = new DescribedGroup().setGroupId(group);
         if (!access.allowed(session, request, AclOperation.DESCRIBE, group)) {
             return Mono.just(described.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
@@ -85,7 +91,8 @@ class ConsumerGroupDescribeApi implements KafkaApi {
                                 + "StreamsGroupDescribe describes it"))
                         : description.members().isEmpty() ? classicOrNot(group).thenReturn(description)
                         : Mono.just(description))
-                .map(description -> described(described, description))
+                .map(description -> described(described, description).setAuthorizedOperations(operations.of(
+                        data.includeAuthorizedOperations(), session, ResourceType.GROUP, group)))
                 .onErrorResume(e -> {
                     var error = KafkaErrors.exception(e);
                     Errors code = Errors.forException(error);
@@ -110,7 +117,6 @@ class ConsumerGroupDescribeApi implements KafkaApi {
                 .setGroupEpoch(description.groupEpoch())
                 .setAssignmentEpoch(description.assignmentEpoch())
                 .setAssignorName(ConsumerGroupHeartbeatApi.ASSIGNOR)
-                .setAuthorizedOperations(Integer.MIN_VALUE)
                 .setMembers(description.members().stream().map(member -> member(view, member)).toList());
     }
 

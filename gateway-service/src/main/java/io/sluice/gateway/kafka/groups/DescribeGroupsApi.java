@@ -1,9 +1,11 @@
 package io.sluice.gateway.kafka.groups;
 
+import io.sluice.gateway.kafka.AuthorizedOperations;
 import io.sluice.gateway.kafka.GroupAccess;
 import io.sluice.gateway.kafka.KafkaApi;
 import io.sluice.gateway.kafka.KafkaSession;
 import io.sluice.internal.acl.AclOperation;
+import io.sluice.internal.acl.ResourceType;
 import io.sluice.internal.classic.ClassicGroupApi;
 import io.sluice.internal.classic.ClassicGroupDescription;
 import io.sluice.kafka.KafkaRequest;
@@ -24,7 +26,8 @@ import reactor.core.publisher.Mono;
  * and assignments. A group that is not a classic one with members is described as Kafka describes a group it does not
  * know — state {@code Dead}, no members — which sends Kafka's admin client on to ConsumerGroupDescribe for KIP-848
  * groups. From v6 on, a share group's id is GROUP_ID_NOT_FOUND ("not a classic group"), as Kafka answers it; before
- * v6 it is {@code Dead} too, as at Kafka. Needs DESCRIBE on the group.
+ * v6 it is {@code Dead} too, as at Kafka. Needs DESCRIBE on the group. Asked for them (v3+), a described group
+ * carries the operations the principal may perform on it ({@link AuthorizedOperations}).
  */
 @Component
 class DescribeGroupsApi implements KafkaApi {
@@ -32,8 +35,11 @@ class DescribeGroupsApi implements KafkaApi {
     private final ClassicGroupApi coordinator;
     private final GroupAccess access;
     private final KafkaShareGroups shareGroups;
+    private final AuthorizedOperations operations;
 
-    DescribeGroupsApi(ClassicGroupApi coordinator, GroupAccess access, KafkaShareGroups shareGroups) {
+    DescribeGroupsApi(ClassicGroupApi coordinator, GroupAccess access, KafkaShareGroups shareGroups,
+                      AuthorizedOperations operations) {
+        this.operations = operations;
         this.shareGroups = shareGroups;
         this.coordinator = coordinator;
         this.access = access;
@@ -49,6 +55,12 @@ class DescribeGroupsApi implements KafkaApi {
         DescribeGroupsRequestData data = ((DescribeGroupsRequest) request.body()).data();
         return Flux.fromIterable(data.groups())
                 .concatMap(group -> describe(group, request, session))
+                .doOnNext(described -> {
+                    if (described.errorCode() == Errors.NONE.code()) {
+                        described.setAuthorizedOperations(operations.of(data.includeAuthorizedOperations(), session,
+                                ResourceType.GROUP, described.groupId()));
+                    }
+                })
                 .collectList()
                 .map(groups -> new DescribeGroupsResponseData().setGroups(groups));
     }
