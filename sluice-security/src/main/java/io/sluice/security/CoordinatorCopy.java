@@ -78,11 +78,14 @@ public abstract class CoordinatorCopy<S> implements AutoCloseable {
 
     /** Reads the snapshot now; completes when it is in force (or a newer one is). */
     public Mono<S> refresh() {
-        return read.get().doOnNext(snapshot -> {
-            current.accumulateAndGet(snapshot, (old, fresh) ->
-                    old == null || version.applyAsLong(fresh) >= version.applyAsLong(old) ? fresh : old);
-            readAt = clock.instant();
-        });
+        return read.get().doOnNext(this::offer);
+    }
+
+    /** Puts {@code snapshot} in force unless a newer one is (the answer to a change carries the snapshot after it). */
+    public void offer(S snapshot) {
+        current.accumulateAndGet(snapshot, (old, fresh) ->
+                old == null || version.applyAsLong(fresh) >= version.applyAsLong(old) ? fresh : old);
+        readAt = clock.instant();
     }
 
     /** The snapshot in force; null until the first read. */
