@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.admin.CatchUpRates.AddingReplica;
 import io.sluice.protocol.TopicPartition;
-import java.time.Clock;
+import io.sluice.testing.SteppedClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -64,30 +61,5 @@ class CatchUpRatesTest {
         assertThat(rates.size()).isEqualTo(CatchUpRates.MAX_REPLICAS);
         clock.advance(Duration.ofSeconds(1));
         assertThat(rates.sample(new AddingReplica(new TopicPartition("t", 0), 1), 10)).as("the eldest went").isNull();
-    }
-
-    /** A clock that moves only when told. */
-    private static final class SteppedClock extends Clock {
-
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration step) {
-            now = now.plus(step);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

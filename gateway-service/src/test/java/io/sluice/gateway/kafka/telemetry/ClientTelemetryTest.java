@@ -12,12 +12,9 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.security.SluicePrincipal;
+import io.sluice.testing.SteppedClock;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
@@ -204,29 +201,5 @@ class ClientTelemetryTest {
                         : telemetry.subscription(instance).subscriptionId())
                 .setCompressionType(type.id)
                 .setMetrics(ByteBuffer.wrap(type == CompressionType.NONE ? raw : compressed(raw, type)));
-    }
-
-    private static final class SteppedClock extends Clock {
-
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
