@@ -3,6 +3,7 @@ package io.sluice.coordinator.acl;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.LeaseStatus;
 import io.sluice.coordinator.store.RedisKeys;
+import io.sluice.coordinator.store.VersionedHash;
 import io.sluice.internal.SluiceJson;
 import io.sluice.internal.acl.AclBinding;
 import io.sluice.internal.acl.AclBindingFilter;
@@ -42,12 +43,8 @@ class AclStore {
 
     /** Every ACL; the version is read first, so the bindings are at least that new. */
     Mono<AclSnapshot> snapshot() {
-        return redis.opsForValue().get(RedisKeys.ACL_VERSION).map(Long::parseLong).defaultIfEmpty(0L)
-                .flatMap(version -> redis.<String, String>opsForHash().values(RedisKeys.ACLS)
-                        .map(value -> json.readValue(value, AclBinding.class))
-                        .sort(ORDER)
-                        .collectList()
-                        .map(acls -> new AclSnapshot(version, acls)));
+        return VersionedHash.read(redis, RedisKeys.ACL_VERSION, RedisKeys.ACLS, AclBinding.class, ORDER,
+                AclSnapshot::new);
     }
 
     Mono<AclBinding> create(AclBinding acl) {

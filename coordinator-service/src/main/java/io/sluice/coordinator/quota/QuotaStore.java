@@ -3,6 +3,7 @@ package io.sluice.coordinator.quota;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.LeaseStatus;
 import io.sluice.coordinator.store.RedisKeys;
+import io.sluice.coordinator.store.VersionedHash;
 import io.sluice.internal.SluiceJson;
 import io.sluice.internal.quota.QuotaAlteration;
 import io.sluice.internal.quota.QuotaEntity;
@@ -49,12 +50,8 @@ class QuotaStore {
 
     /** Every quota; the version is read first, so the entries are at least that new. */
     Mono<QuotaSnapshot> snapshot() {
-        return redis.opsForValue().get(RedisKeys.QUOTA_VERSION).map(Long::parseLong).defaultIfEmpty(0L)
-                .flatMap(version -> redis.<String, String>opsForHash().values(RedisKeys.QUOTAS)
-                        .map(value -> json.readValue(value, QuotaEntry.class))
-                        .sort(ORDER)
-                        .collectList()
-                        .map(entries -> new QuotaSnapshot(version, entries)));
+        return VersionedHash.read(redis, RedisKeys.QUOTA_VERSION, RedisKeys.QUOTAS, QuotaEntry.class, ORDER,
+                QuotaSnapshot::new);
     }
 
     Mono<QuotaSnapshot> alter(List<QuotaAlteration> alterations) {
@@ -87,7 +84,8 @@ class QuotaStore {
                 .next()
                 .flatMap(version -> {
                     if (version == -1) {
-                        return Mono.error(ErrorCode.FENCED_COORDINATOR.exception("Another coordinator holds the lease"));
+                        return Mono.error(ErrorCode.FENCED_COORDINATOR.exception(
+                                "Another coordinator holds the lease"));
                     }
                     return version == -2 ? Mono.error(new Raced()) : Mono.just(version);
                 });

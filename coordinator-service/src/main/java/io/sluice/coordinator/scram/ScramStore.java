@@ -3,6 +3,7 @@ package io.sluice.coordinator.scram;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.LeaseStatus;
 import io.sluice.coordinator.store.RedisKeys;
+import io.sluice.coordinator.store.VersionedHash;
 import io.sluice.internal.SluiceJson;
 import io.sluice.internal.scram.ScramChange;
 import io.sluice.internal.scram.ScramCredential;
@@ -44,12 +45,8 @@ class ScramStore {
 
     /** Every credential; the version is read first, so the credentials are at least that new. */
     Mono<ScramSnapshot> snapshot() {
-        return redis.opsForValue().get(RedisKeys.SCRAM_VERSION).map(Long::parseLong).defaultIfEmpty(0L)
-                .flatMap(version -> redis.<String, String>opsForHash().values(RedisKeys.SCRAM_CREDENTIALS)
-                        .map(value -> json.readValue(value, ScramCredential.class))
-                        .sort(ORDER)
-                        .collectList()
-                        .map(credentials -> new ScramSnapshot(version, credentials)));
+        return VersionedHash.read(redis, RedisKeys.SCRAM_VERSION, RedisKeys.SCRAM_CREDENTIALS,
+                ScramCredential.class, ORDER, ScramSnapshot::new);
     }
 
     /** Applies {@code change} whole, or nothing of it; answers the credentials after it. */
