@@ -166,6 +166,33 @@ class AdminUiSecuredBrowserIT {
         that(page.locator("#audit")).containsText("Nothing audited yet");
     }
 
+    @Test
+    void aSuperUserSetsAScramCredentialThatSignsInAndDeletesIt() {
+        signIn("admin", ADMIN_PASSWORD);
+        open("/access");
+        that(page.locator("#scram-users")).containsText("No SCRAM users.");
+        String carolPassword = "ui-carol-" + UUID.randomUUID();
+
+        page.getByText("Set a SCRAM credential").click();
+        Locator set = page.locator("#set-scram");
+        set.getByLabel("User").fill("carol");
+        set.getByLabel("Mechanism").selectOption("SCRAM-SHA-256");
+        set.getByLabel("Password").fill(carolPassword);
+        set.getByLabel("Iterations").fill("8192");
+        set.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Set credential")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Set: SCRAM-SHA-256 credential of User:carol");
+        that(page.locator("#scram-users")).containsText("User:carol");
+        that(page.locator("#scram-users")).containsText("8192");
+        assertThat(page.content()).doesNotContain(carolPassword);
+        assertThat(apiAs("carol", carolPassword, "GET", "/v1/topics").statusCode()).isEqualTo(200);
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions()
+                .setName("Delete the SCRAM-SHA-256 credential of User:carol")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Deleted: SCRAM-SHA-256 credential of User:carol");
+        that(page.locator("#scram-users")).containsText("No SCRAM users.");
+        assertThat(apiAs("carol", carolPassword, "GET", "/v1/topics").statusCode()).isEqualTo(401);
+    }
+
     private static void signIn(String user, String password) {
         if (!page.url().contains("/sign-in")) {
             open("/sign-in");
@@ -185,11 +212,20 @@ class AdminUiSecuredBrowserIT {
     }
 
     private static HttpResponse<String> api(String method, String path, String json) {
+        return apiAs("admin", ADMIN_PASSWORD, method, path, json);
+    }
+
+    private static HttpResponse<String> apiAs(String user, String password, String method, String path) {
+        return apiAs(user, password, method, path, "");
+    }
+
+    private static HttpResponse<String> apiAs(String user, String password, String method, String path,
+                                              String json) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        ("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                        (user + ":" + password).getBytes(StandardCharsets.UTF_8)))
                 .method(method, HttpRequest.BodyPublishers.ofString(json))
                 .build();
         try {

@@ -275,6 +275,41 @@ class ConsolePagesTest extends PageRequests {
     }
 
     @Test
+    void scramUsersAreListedTheirCredentialsSetFromAPasswordAndDeletedAndARefusalNeverShowsThePassword() {
+        GATEWAY.json("GET", "/v1/acls", "{\"acls\":[]}");
+        GATEWAY.json("GET", "/v1/users", """
+                {"users":[],"scram_users":[{"principal":"User:carol","super_user":false,"credentials":[
+                 {"mechanism":"SCRAM-SHA-256","iterations":4096},{"mechanism":"SCRAM-SHA-512","iterations":8192}]}],
+                 "super_users":[],"password_sign_in":true,"token_sign_in":false}""");
+        GATEWAY.json("GET", "/v1/quotas", "{\"defaults\":{},\"overrides\":[],\"unlimited\":[]}");
+
+        assertThat(get("/access")).contains(">User:carol</td>", ">SCRAM-SHA-256</td>", ">8192</td>",
+                "aria-label=\"Delete the SCRAM-SHA-512 credential of User:carol\"");
+
+        GATEWAY.json("PUT", "/v1/users/dave/scram-credentials/SCRAM-SHA-512", "{}");
+        web.post().uri("/access/scram").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form("user", " User:dave ", "mechanism", "SCRAM-SHA-512", "password", "dave-secret",
+                        "iterations", "8192"))
+                .exchange().expectStatus().is3xxRedirection();
+        assertThat(GATEWAY.calls("PUT").getLast().body())
+                .isEqualTo("{\"password\":\"dave-secret\",\"iterations\":8192}");
+
+        GATEWAY.answer("DELETE", "/v1/users/carol/scram-credentials/SCRAM-SHA-256", 204, "application/json", "");
+        web.post().uri("/access/scram/delete").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form("user", "carol", "mechanism", "SCRAM-SHA-256"))
+                .exchange().expectStatus().is3xxRedirection();
+        assertThat(GATEWAY.calls("DELETE").getLast().pathAndQuery())
+                .isEqualTo("/v1/users/carol/scram-credentials/SCRAM-SHA-256");
+
+        GATEWAY.problem("PUT", "/v1/users/erin/scram-credentials/SCRAM-SHA-512", 400, "UNACCEPTABLE_CREDENTIAL",
+                "iterations must be 4096 to 16384, was 100");
+        String refused = post("/access/scram", form("user", "erin", "mechanism", "SCRAM-SHA-512", "password",
+                "erin-secret", "iterations", "100"), 422);
+        assertThat(refused).contains("iterations must be 4096 to 16384, was 100 (UNACCEPTABLE_CREDENTIAL)",
+                "value=\"erin\"", "<details class=\"panel\" id=\"set-scram\" open").doesNotContain("erin-secret");
+    }
+
+    @Test
     void deleteNeedsTheTopicsNameTypedAndOtherwiseDeletesNothing() {
         String page = post("/topics/orders/delete", form("confirm", "order"), 422);
 

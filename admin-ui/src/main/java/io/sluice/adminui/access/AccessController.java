@@ -4,6 +4,7 @@ import io.sluice.adminui.gateway.GatewayClient;
 import io.sluice.adminui.gateway.GatewayProblem;
 import io.sluice.adminui.gateway.GatewayViews.Acl;
 import io.sluice.adminui.gateway.GatewayViews.Quotas;
+import io.sluice.adminui.gateway.GatewayViews.ScramPassword;
 import io.sluice.adminui.gateway.GatewayViews.Users;
 import io.sluice.adminui.web.Notices;
 import java.util.List;
@@ -18,9 +19,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Access control: the ACLs, filtered by principal and resource, created and deleted one by one; the users who sign in
- * with a password and the super users; the configured quotas. Users and quotas are the gateways' settings, shown
- * read-only; each part the gateway does not answer (security off, a user without the right) says why in its place
- * without hiding the others.
+ * with a password (the users file, read-only: the gateways' setting) and the cluster's SCRAM users, whose credentials
+ * are set from a password and deleted here; the super users; the quotas. Each part the gateway does not answer
+ * (security off, a user without the right) says why in its place without hiding the others.
  */
 @Controller
 class AccessController {
@@ -30,6 +31,7 @@ class AccessController {
     static final List<String> OPERATIONS = List.of("ALL", "READ", "WRITE", "CREATE", "DELETE", "ALTER", "DESCRIBE",
             "DESCRIBE_CONFIGS", "ALTER_CONFIGS");
     static final List<String> PERMISSIONS = List.of("ALLOW", "DENY");
+    static final List<String> SCRAM_MECHANISMS = List.of("SCRAM-SHA-512", "SCRAM-SHA-256");
 
     private final GatewayClient gateway;
 
@@ -66,9 +68,56 @@ class AccessController {
         }
     }
 
+    /**
+     * A SCRAM credential typed into its form (the password is sent to the gateway, which salts and hashes it, and is
+     * never shown again), or named by a row's delete button (user and mechanism only).
+     */
+    record ScramForm(String user, String mechanism, String password, Integer iterations) {
+
+        static ScramForm empty() {
+            return new ScramForm("", SCRAM_MECHANISMS.getFirst(), null, 4096);
+        }
+
+        /** What the page shows again after a refusal: everything but the password. */
+        ScramForm withoutPassword() {
+            return new ScramForm(user, mechanism, null, iterations);
+        }
+
+        String name() {
+            String name = strip(user);
+            return name != null && name.startsWith("User:") ? name.substring("User:".length()) : name;
+        }
+    }
+
     @GetMapping("/access")
     Mono<String> page(@ModelAttribute("query") AclQuery query, Model model) {
         return page(query, AclForm.empty(), null, model);
+    }
+
+    @PostMapping("/access/scram")
+    Mono<String> setScram(@ModelAttribute ScramForm form, Model model, ServerHttpResponse response) {
+        return gateway.putScramCredential(form.name(), form.mechanism(),
+                        new ScramPassword(form.password(), form.iterations()))
+                .thenReturn(Notices.redirect("/access", "Set: " + form.mechanism() + " credential of User:"
+                        + form.name()))
+                .onErrorResume(GatewayProblem.class, e -> {
+                    response.setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
+                    model.addAttribute("scramForm", form.withoutPassword());
+                    model.addAttribute("scramError", message(e));
+                    return page(new AclQuery(null, null, null), AclForm.empty(), null, model);
+                });
+    }
+
+    @PostMapping("/access/scram/delete")
+    Mono<String> deleteScram(@ModelAttribute ScramForm form, Model model, ServerHttpResponse response) {
+        return gateway.deleteScramCredential(form.name(), form.mechanism())
+                .thenReturn(Notices.redirect("/access", "Deleted: " + form.mechanism() + " credential of User:"
+                        + form.name()))
+                .onErrorResume(GatewayProblem.class, e -> {
+                    response.setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
+                    model.addAttribute("deleteError", message(e));
+                    return page(new AclQuery(null, null, null), AclForm.empty(), null, model);
+                });
     }
 
     @PostMapping("/access/acls")
@@ -102,6 +151,10 @@ class AccessController {
         model.addAttribute("patternTypes", PATTERN_TYPES);
         model.addAttribute("operations", OPERATIONS);
         model.addAttribute("permissions", PERMISSIONS);
+        model.addAttribute("scramMechanisms", SCRAM_MECHANISMS);
+        if (!model.containsAttribute("scramForm")) {
+            model.addAttribute("scramForm", ScramForm.empty());
+        }
         Mono<Part<List<Acl>>> acls = part(gateway.acls(query.filter()).map(list -> list.acls()));
         Mono<Part<Users>> users = part(gateway.users());
         Mono<Part<Quotas>> quotas = part(gateway.quotas());

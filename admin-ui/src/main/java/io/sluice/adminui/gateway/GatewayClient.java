@@ -33,6 +33,7 @@ import io.sluice.adminui.gateway.GatewayViews.RegistryMode;
 import io.sluice.adminui.gateway.GatewayViews.ResetPlan;
 import io.sluice.adminui.gateway.GatewayViews.SchemaId;
 import io.sluice.adminui.gateway.GatewayViews.SchemaVersion;
+import io.sluice.adminui.gateway.GatewayViews.ScramPassword;
 import io.sluice.adminui.gateway.GatewayViews.ShareGroup;
 import io.sluice.adminui.gateway.GatewayViews.ShareGroupList;
 import io.sluice.adminui.gateway.GatewayViews.ShareResetPlan;
@@ -279,9 +280,20 @@ public class GatewayClient {
         return call(web.delete().uri(uri -> aclFilter(uri.path("/v1/acls"), acl)), AclList.class);
     }
 
-    /** The users file's users and the super users (security on, ALTER on the cluster). */
+    /** The users file's users, the SCRAM users and the super users (security on, ALTER on the cluster). */
     public Mono<Users> users() {
         return get(uri -> uri.path("/v1/users").build(), Users.class);
+    }
+
+    /** Makes (or replaces) {@code user}'s SCRAM credential of {@code mechanism} from a password. */
+    public Mono<Void> putScramCredential(String user, String mechanism, ScramPassword password) {
+        return call(web.put().uri("/v1/users/{name}/scram-credentials/{mechanism}", user, mechanism)
+                .bodyValue(password), Void.class);
+    }
+
+    /** Deletes {@code user}'s SCRAM credential of {@code mechanism}; RESOURCE_NOT_FOUND if it has none. */
+    public Mono<Void> deleteScramCredential(String user, String mechanism) {
+        return call(web.delete().uri("/v1/users/{name}/scram-credentials/{mechanism}", user, mechanism), Void.class);
     }
 
     /** The configured quotas (security on, DESCRIBE_CONFIGS on the cluster). */

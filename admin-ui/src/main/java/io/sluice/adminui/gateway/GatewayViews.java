@@ -488,11 +488,35 @@ public final class GatewayViews {
     public record AclList(List<Acl> acls) {
     }
 
-    /** The users file's users, every super user, and which sign-ins the gateway takes ({@code GET /v1/users}). */
-    public record Users(List<UserView> users, List<String> superUsers, boolean passwordSignIn, boolean tokenSignIn) {
+    /**
+     * The users file's users, the cluster's SCRAM users, every super user, and which sign-ins the gateway takes
+     * ({@code GET /v1/users}).
+     */
+    public record Users(List<UserView> users, List<ScramUserView> scramUsers, List<String> superUsers,
+                        boolean passwordSignIn, boolean tokenSignIn) {
+
+        public Users {
+            scramUsers = scramUsers == null ? List.of() : scramUsers;
+        }
     }
 
     public record UserView(String principal, boolean superUser) {
+    }
+
+    /** A user with SCRAM credentials, stored by the cluster: its mechanisms and their iterations. */
+    public record ScramUserView(String principal, boolean superUser, List<ScramCredentialView> credentials) {
+
+        /** The user's name, without {@code User:}: what its credentials' URLs name. */
+        public String name() {
+            return principal.startsWith("User:") ? principal.substring("User:".length()) : principal;
+        }
+    }
+
+    public record ScramCredentialView(String mechanism, int iterations) {
+    }
+
+    /** A password to make a SCRAM credential of ({@code PUT /v1/users/{name}/scram-credentials/{mechanism}}). */
+    public record ScramPassword(String password, Integer iterations) {
     }
 
     /**
