@@ -429,6 +429,11 @@ class KafkaSecurityIT {
         assertThat(configs("--alter", "--add-config", "SCRAM-SHA-256=[iterations=8192,password=" + password256 + "]",
                 "--entity-type", "users", "--entity-name", "scram-sam").exitCode()).isZero();
         assertThat(describeScram("scram-sam")).containsExactlyInAnyOrder("SCRAM_SHA_512:4096", "SCRAM_SHA_256:8192");
+        // Every user at once, as an operator lists them: the tool asks for the quotas and the SCRAM users of all.
+        KafkaToolRun everyUser = configs("--describe", "--entity-type", "users");
+        assertThat(everyUser.exitCode()).as(everyUser.err()).isZero();
+        assertThat(everyUser.out()).contains("SCRAM credential configs for user-principal 'scram-sam' are ")
+                .contains("SCRAM-SHA-256=iterations=8192").contains("SCRAM-SHA-512=iterations=4096");
         awaitScramCredentialsApplied();
 
         try (KafkaProducer<String, String> producer = producer(scram("SCRAM-SHA-512", "scram-sam", password512))) {
