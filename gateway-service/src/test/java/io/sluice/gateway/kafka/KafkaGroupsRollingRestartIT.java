@@ -144,7 +144,7 @@ class KafkaGroupsRollingRestartIT {
 
         // Every group reads to each partition's end and commits it, then its members stop.
         try {
-            awaitCommittedAt(ends);
+            awaitCommittedAt(ends, groups);
         } finally {
             sampler.stop();
             closeCurrent(groups);
@@ -257,6 +257,25 @@ class KafkaGroupsRollingRestartIT {
             return backwards;
         }
 
+        /**
+         * The tool's last four assignment changes, last five failed commits (with their errors) and last successful
+         * commit, in the order printed.
+         */
+        List<JsonNode> lastEvents() {
+            List<JsonNode> assignments = last(4, event -> event.path("name").asString().startsWith("partitions_"));
+            List<JsonNode> failed = last(5, event -> "offsets_committed".equals(event.path("name").asString())
+                    && !event.path("success").asBoolean());
+            List<JsonNode> succeeded = last(1, event -> "offsets_committed".equals(event.path("name").asString())
+                    && event.path("success").asBoolean());
+            return events.stream().filter(event -> assignments.contains(event) || failed.contains(event)
+                    || succeeded.contains(event)).toList();
+        }
+
+        private List<JsonNode> last(int count, java.util.function.Predicate<JsonNode> kind) {
+            List<JsonNode> matching = events.stream().filter(kind).toList();
+            return matching.subList(Math.max(0, matching.size() - count), matching.size());
+        }
+
         void close() throws InterruptedException {
             tool.close();
             thread.join(Duration.ofSeconds(60));
@@ -329,7 +348,7 @@ class KafkaGroupsRollingRestartIT {
     }
 
     /** Waits until every group's committed offsets are {@code ends} (at most 120 s). */
-    private static void awaitCommittedAt(List<Long> ends) throws Exception {
+    private static void awaitCommittedAt(List<Long> ends, Map<Flavour, List<Member>> groups) throws Exception {
         Map<Flavour, List<Long>> committed = new EnumMap<>(Flavour.class);
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         try (Admin admin = admin()) {
@@ -343,12 +362,16 @@ class KafkaGroupsRollingRestartIT {
                 GatewayCluster.sleep(Duration.ofMillis(200));
             }
             throw new AssertionError("the groups' committed offsets " + committed + ", the partitions' ends " + ends
-                    + "; the groups behind: " + described(admin, committed, ends));
+                    + "; the groups behind: " + described(admin, committed, ends, groups));
         }
     }
 
-    /** What the admin client and the HTTP API tell of each group not at the ends: its members and assignments. */
-    private static String described(Admin admin, Map<Flavour, List<Long>> committed, List<Long> ends) {
+    /**
+     * What the admin client and the HTTP API tell of each group not at the ends (its members and assignments), and what
+     * its members' tools last printed of assignments and commits.
+     */
+    private static String described(Admin admin, Map<Flavour, List<Long>> committed, List<Long> ends,
+                                    Map<Flavour, List<Member>> groups) {
         StringBuilder text = new StringBuilder();
         committed.forEach((flavour, offsets) -> {
             if (atEnds(offsets, ends)) {
@@ -362,6 +385,11 @@ class KafkaGroupsRollingRestartIT {
             }
             text.append("\n  over HTTP: ").append(cluster.call("GET", "/v1/groups/" + flavour.group(), null, null)
                     .json());
+            List<Member> members = groups.get(flavour);
+            for (Member member : members.subList(Math.max(0, members.size() - 3), members.size())) {
+                text.append("\n  member ").append(members.indexOf(member)).append(" last printed: ")
+                        .append(member.lastEvents());
+            }
         });
         return text.toString();
     }
