@@ -5,6 +5,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import java.util.Locale;
 import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
@@ -48,7 +49,7 @@ public final class KafkaTls {
             if (clientAuth != SecurityProperties.ClientAuth.NONE) {
                 if (bundle.getStores().getTrustStore() == null) {
                     throw new IllegalStateException("sluice.security.tls.client-auth is " + clientAuth.name()
-                            .toLowerCase() + " but the Kafka listener's SSL bundle has no trust store to check "
+                            .toLowerCase(Locale.ROOT) + " but the Kafka listener's SSL bundle has no trust store to check "
                             + "client certificates with (spring.ssl.bundle.*.<name>.truststore)");
                 }
                 builder.trustManager(bundle.getManagers().getTrustManagerFactory())
