@@ -180,8 +180,8 @@ public record SecurityProperties(
             try {
                 PrincipalMappingRules.parse(principalMappingRules);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("sluice.security.tls.principal-mapping-rules: " + e.getMessage(),
-                        e);
+                // The message says it all; without a cause it is the root cause a failed start reports.
+                throw new IllegalArgumentException("sluice.security.tls.principal-mapping-rules: " + e.getMessage());
             }
         }
 
