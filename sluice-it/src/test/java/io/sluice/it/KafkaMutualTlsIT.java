@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -140,25 +141,49 @@ class KafkaMutualTlsIT {
 
         assertThat(readAll(certificate(ca, "alice"), "mtls")).as("only what alice was allowed to write")
                 .containsExactly("from-alice");
-        Waits.await("the refused handshake in the gateway's audit trail", Duration.ofSeconds(30), () -> {
+        awaitRefusedHandshakeAudited(cluster.logFile(LocalCluster.GATEWAY));
+
+        // Straight to the partition's leader, whose own listener refuses it too.
+        Map<String, String> stranger = new HashMap<>(certificate(otherCa, "alice"));
+        stranger.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, nodeListener(admin()));
+        try (KafkaProducer<String, String> direct = producer(stranger)) {
+            assertThatThrownBy(() -> direct.send(new ProducerRecord<>("mtls", "k", "from-another-ca")).get(60,
+                    TimeUnit.SECONDS)).satisfies(e -> assertThat(causes(e))
+                    .anyMatch(SslAuthenticationException.class::isInstance));
+        }
+        awaitRefusedHandshakeAudited(cluster.logFile(1));
+        assertThat(readAll(certificate(ca, "alice"), "mtls")).containsExactly("from-alice");
+    }
+
+    private static void awaitRefusedHandshakeAudited(Path log) {
+        Waits.await("the refused handshake in the audit trail of " + log.getFileName(), Duration.ofSeconds(30), () -> {
             try {
-                String log = Files.readString(cluster.logFile(LocalCluster.GATEWAY), StandardCharsets.UTF_8);
-                return log.lines().anyMatch(line -> line.contains("audit kind=authentication")
-                        && line.contains("Kafka TLS handshake from") && line.contains("refused")) ? true : null;
+                return Files.readString(log, StandardCharsets.UTF_8).lines().anyMatch(line ->
+                        line.contains("audit kind=authentication") && line.contains("Kafka TLS handshake from")
+                                && line.contains("refused")) ? true : null;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         });
     }
 
+    /** The partition service's own Kafka listener, as the gateway names it to a signed-in client. */
+    private static String nodeListener(Map<String, String> security) throws Exception {
+        Properties properties = new Properties();
+        properties.put("bootstrap.servers", cluster.kafkaBootstrap());
+        properties.putAll(security);
+        try (Admin admin = Admin.create(properties)) {
+            return admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
+                    .filter(node -> node.id() == 1).map(node -> node.host() + ":" + node.port())
+                    .findFirst().orElseThrow();
+        }
+    }
+
     @Test
     void aSaslClientReauthenticatesOnItsOwnAndKeepsProducingOverMoreThanThreeSessions() throws Exception {
         http("POST", "/v1/topics", "{\"name\":\"mtls-reauth\",\"partition_count\":1,\"replication_factor\":1}",
                 201);
-        Map<String, String> admin = new HashMap<>(trust(ca));
-        admin.putAll(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\""
-                        + SecuredCluster.ADMIN_PASSWORD + "\";"));
+        Map<String, String> admin = admin();
         int sent = 0;
         try (KafkaProducer<String, String> producer = producer(admin)) {
             // Each session lasts 3 s: three re-authentications take more than three sessions.
@@ -175,6 +200,15 @@ class KafkaMutualTlsIT {
         }
         List<String> read = readAll(admin, "mtls-reauth");
         assertThat(read).hasSize(sent + 1).endsWith("last");
+    }
+
+    /** The super user admin with SASL PLAIN over TLS, trusting the cluster's CA. */
+    private static Map<String, String> admin() throws IOException {
+        Map<String, String> admin = new HashMap<>(trust(ca));
+        admin.putAll(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\""
+                        + SecuredCluster.ADMIN_PASSWORD + "\";"));
+        return admin;
     }
 
     private static double metric(Map<MetricName, ? extends Metric> metrics, String name) {

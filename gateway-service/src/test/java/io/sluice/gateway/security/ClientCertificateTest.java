@@ -51,8 +51,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * Client certificates at a gateway serving HTTPS and Kafka over TLS from one bundle whose trust store is a local CA
  * ({@link LocalCa}), asking for them ({@code server.ssl.client-auth=want}, {@code sluice.security.tls.client-auth=
  * requested}): a verified certificate without other credentials signs an HTTP request and a Kafka connection in as
- * the principal its subject maps to, other credentials win over it, one of another CA fails the handshake (an audit
- * line at the Kafka listener). And KIP-368 on the Kafka listener, with sessions of 2 s: a connection that signs in
+ * the principal its subject maps to, other credentials win over it, one no rule maps signs nothing in (the Kafka
+ * connection is closed, an audit line), one of another CA fails the handshake (an audit line at the Kafka listener). And KIP-368 on the Kafka listener, with sessions of 2 s: a connection that signs in
  * again keeps working, one that does not is closed at its next request, and one that signs in again as another
  * principal is refused and closed.
  */
@@ -72,7 +72,8 @@ class ClientCertificateTest {
     @DynamicPropertySource
     static void mutualTls(DynamicPropertyRegistry registry) throws IOException {
         LocalCa.issue(CA, LocalCa.keytool(), Files::writeString,
-                Map.of("admin", "CN=Admin,OU=clients,O=Example", "bob", "CN=bob,OU=clients,O=Example"));
+                Map.of("admin", "CN=Admin,OU=clients,O=Example", "bob", "CN=bob,OU=clients,O=Example",
+                        "robot", "CN=robot,OU=machines,O=Example"));
         LocalCa.issue(OTHER_CA, LocalCa.keytool(), Files::writeString, Map.of("admin", "CN=Admin,OU=clients,O=Example"));
         SecurityFixtures.register(registry);
         registry.add("sluice.security.super-users", () -> "User:admin");
@@ -83,7 +84,8 @@ class ClientCertificateTest {
         registry.add("server.ssl.bundle", () -> "mtls");
         registry.add("server.ssl.client-auth", () -> "want");
         registry.add("sluice.security.tls.client-auth", () -> "requested");
-        registry.add("sluice.security.tls.principal-mapping-rules", () -> "RULE:^CN=([^,]*),OU=clients.*$/$1/L,DEFAULT");
+        // No DEFAULT: a subject outside OU=clients maps to no principal.
+        registry.add("sluice.security.tls.principal-mapping-rules", () -> "RULE:^CN=([^,]*),OU=clients.*$/$1/L");
         registry.add("sluice.security.sasl.max-session-lifetime", () -> SESSION.toMillis() + "ms");
     }
 
@@ -126,6 +128,23 @@ class ClientCertificateTest {
             anonymous.send(frame(new MetadataRequest.Builder(new MetadataRequestData().setTopics(List.of()))));
             assertThat(anonymous.closedByPeer()).as("no certificate and no SASL sign-in").isTrue();
         }
+    }
+
+    @Test
+    void aCertificateNoRuleMapsSignsNothingIn() throws Exception {
+        assertThat(get(tls(CA, "robot"), null).statusCode()).as("HTTP").isEqualTo(401);
+        try (KafkaWire.Connection robot = kafka(tls(CA, "robot"))) {
+            assertThat(robot.closedByPeer()).as("the Kafka connection is closed before any request").isTrue();
+        }
+        Waits.await("the unmapped certificate in the audit trail", Duration.ofSeconds(30), () -> {
+            try {
+                String audit = get(tls(CA, "admin"), null, "/v1/audit?kind=authentication").body();
+                return audit.contains("no principal mapping rule maps the certificate's subject "
+                        + "CN=robot,OU=machines,O=Example") ? audit : null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
