@@ -23,7 +23,7 @@ final class SecuredCluster implements AutoCloseable {
     static final String ADMIN_PASSWORD = "it-admin-Pw-7f3a";
     static final String ALICE_PASSWORD = "it-alice-Pw-91c2";
     static final String BOB_PASSWORD = "it-bob-Pw-4d8e";
-    private static final String USERS = """
+    static final String USERS = """
             # SecurityIT's and KafkaSecurityIT's users
             admin:$2a$04$sv0sXGofxRM45V/YEJUqw.pBvYF3q6YjHoL.zQejPNxjKJqqpyula
             alice:$2a$04$oomAXcEZr1qThDlEE/WXwuHcu9Fjx7DN7RM3g.0/8SezqsyFLm7He

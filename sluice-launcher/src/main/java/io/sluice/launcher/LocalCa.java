@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +38,8 @@ import javax.net.ssl.TrustManagerFactory;
  *              subjectAltName DNS:localhost and IP:127.0.0.1, digitalSignature, serverAuth and clientAuth, so one
  *              certificate serves HTTPS and is presented as a client certificate (mutual TLS)
  *   node.key   its private key, unencrypted PKCS#8 ({@code -----BEGIN PRIVATE KEY-----})
+ *   &lt;name&gt;.pem, &lt;name&gt;.key   for each client certificate asked for: its subject as given,
+ *              digitalSignature and clientAuth only, then the CA's; its key as node.key's
  * </pre>
  * EC P-256 keys, valid for {@link #VALIDITY} from now. The CA's private key is not kept: the cluster trusts exactly
  * what was issued here. Intermediate key stores, their one-time password and the signing request live in a
@@ -66,6 +69,16 @@ public final class LocalCa {
      * @throws IllegalStateException when keytool fails, quoting its output
      */
     public static void issue(Path dir, Path keytool, FileWriter writer) throws IOException {
+        issue(dir, keytool, writer, Map.of());
+    }
+
+    /**
+     * Makes a CA, the cluster's certificate and, for each entry of {@code clients}, a client certificate with that
+     * subject ({@code CN=alice,OU=clients}) in {@code <name>.pem} and {@code <name>.key}: what a client presents to a
+     * listener that asks for certificates (mutual TLS) and whose subject names its principal.
+     */
+    public static void issue(Path dir, Path keytool, FileWriter writer, Map<String, String> clients)
+            throws IOException {
         Path scratch = Files.createTempDirectory(dir, "ca-");
         try {
             Path password = scratch.resolve("store.password");
@@ -98,6 +111,25 @@ public final class LocalCa {
             writer.write(dir.resolve(CERTIFICATE),
                     pem("CERTIFICATE", node.getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
             writer.write(dir.resolve(PRIVATE_KEY), pem("PRIVATE KEY", key.getEncoded()));
+            for (Map.Entry<String, String> client : clients.entrySet()) {
+                Path store = scratch.resolve(client.getKey() + ".p12");
+                Path clientRequest = scratch.resolve(client.getKey() + ".csr");
+                Path clientIssued = scratch.resolve(client.getKey() + ".crt");
+                keytool(keytool, "-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1",
+                        "-dname", client.getValue(), "-validity", days, "-keystore", store.toString(),
+                        "-storetype", "PKCS12", "-storepass:file", password.toString());
+                keytool(keytool, "-certreq", "-alias", "client", "-keystore", store.toString(),
+                        "-storepass:file", password.toString(), "-file", clientRequest.toString());
+                keytool(keytool, "-gencert", "-alias", "ca", "-keystore", caStore.toString(),
+                        "-storepass:file", password.toString(), "-infile", clientRequest.toString(),
+                        "-outfile", clientIssued.toString(), "-rfc", "-validity", days,
+                        "-ext", "ku:c=digitalSignature", "-ext", "eku=clientAuth");
+                X509Certificate certificate = readCertificates(Files.readString(clientIssued)).getFirst();
+                PrivateKey clientKey = (PrivateKey) load(store, secret).getKey("client", secret);
+                writer.write(dir.resolve(client.getKey() + ".pem"),
+                        pem("CERTIFICATE", certificate.getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
+                writer.write(dir.resolve(client.getKey() + ".key"), pem("PRIVATE KEY", clientKey.getEncoded()));
+            }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Could not read what keytool made: " + e, e);
         } finally {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit trail while security is on: one line on the {@code io.sluice.audit} logger per admin action (its outcome
- * as the HTTP status answered) and per authorization denial, with who, what, which resource and the outcome, and the
+ * as the HTTP status answered), per authorization denial and per TLS client refused at a Kafka listener's handshake, with who, what, which resource and the outcome, and the
  * counter {@code sluice_audit_events_total} by kind, outcome, operation and resource type. Lines carry no credentials
  * and no query strings. The last {@value #RECENT} entries are also kept in memory, for {@code GET /v1/audit}: this
  * gateway's, since its start.
@@ -79,9 +79,27 @@ public final class AuditLog {
                 status, request));
     }
 
+    /**
+     * A client that could not sign in at a listener's TLS handshake (a certificate the trust store refused, none where
+     * one is required, or one no principal mapping rule maps): kind {@code authentication}, outcome FAILED, the
+     * client's address and why in {@code request}; there is no principal yet.
+     */
+    public void signInFailed(String request) {
+        LOG.info("audit kind=authentication principal={} operation=NONE resource_type={} resource_name={} "
+                + "outcome=FAILED request=\"{}\"", SluicePrincipal.ANONYMOUS, ResourceType.CLUSTER,
+                ResourceType.CLUSTER_NAME, request);
+        count("authentication", "failed", "NONE", ResourceType.CLUSTER);
+        keep(new Entry(clock.instant(), "authentication", SluicePrincipal.ANONYMOUS.toString(), "NONE",
+                ResourceType.CLUSTER.name(), ResourceType.CLUSTER_NAME, "FAILED", null, request));
+    }
+
     private void count(String kind, String outcome, AclOperation operation, ResourceType type) {
+        count(kind, outcome, operation.name(), type);
+    }
+
+    private void count(String kind, String outcome, String operation, ResourceType type) {
         Counter.builder("sluice.audit.events").description("Admin actions and authorization denials")
-                .tag("kind", kind).tag("outcome", outcome).tag("operation", operation.name())
+                .tag("kind", kind).tag("outcome", outcome).tag("operation", operation)
                 .tag("resource_type", type.name()).register(meters).increment();
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.security;
 
 import io.sluice.internal.scram.ScramCredential;
 import io.sluice.internal.scram.ScramMechanism;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -19,7 +20,13 @@ public final class Credentials {
 
     /** What a client presented and how it fared; {@code throttleKeys} are the keys its failures count against. */
     public sealed interface Outcome {
-        record Authenticated(SluicePrincipal principal, List<String> throttleKeys) implements Outcome {
+        /** {@code expiresAt}: when the credential stops being good (a token's {@code exp}); null: never. */
+        record Authenticated(SluicePrincipal principal, List<String> throttleKeys, Instant expiresAt)
+                implements Outcome {
+
+            public Authenticated(SluicePrincipal principal, List<String> throttleKeys) {
+                this(principal, throttleKeys, null);
+            }
         }
 
         record Failed(List<String> throttleKeys) implements Outcome {
@@ -117,7 +124,7 @@ public final class Credentials {
                 .<Outcome>map(jwt -> {
                     String name = jwt.getClaimAsString(principalClaim);
                     return name == null || name.isBlank() ? new Outcome.Failed(keys)
-                            : new Outcome.Authenticated(new SluicePrincipal(name), keys);
+                            : new Outcome.Authenticated(new SluicePrincipal(name), keys, jwt.getExpiresAt());
                 })
                 .onErrorResume(invalid -> Mono.just(new Outcome.Failed(keys)));
     }

@@ -6,13 +6,19 @@ import io.sluice.kafka.SaslMessages;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateResponseData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.message.SaslHandshakeResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import reactor.core.publisher.Mono;
 
@@ -23,9 +29,18 @@ import reactor.core.publisher.Mono;
  * the credentials, which {@link SaslSignIn} checks. SCRAM-SHA-256 and SCRAM-SHA-512 take two SaslAuthenticate
  * rounds ({@link ScramServer}, kept on the connection between them): the first answers the client-first message with
  * the salt, iterations and nonce, the second checks the proof and answers with the server's signature. Success signs
- * the connection in as {@code User:<name>}, for good:
- * no re-authentication is asked (session lifetime 0). A failure is SASL_AUTHENTICATION_FAILED and ends the connection
- * after the answer.
+ * the connection in as {@code User:<name>}. A failure is SASL_AUTHENTICATION_FAILED and ends the connection after the
+ * answer.
+ *
+ * <p>Re-authentication (KIP-368): SaslAuthenticate answers how long the sign-in lasts ({@code session_lifetime_ms}),
+ * as Kafka's brokers compute it: an OAUTHBEARER sign-in until its token expires, any sign-in at most
+ * {@code sluice.security.sasl.max-session-lifetime} (Kafka's {@code connections.max.reauth.ms}; 0: no limit), and
+ * 0 — for good — when neither applies. Before the session ends the client signs in again on the same connection
+ * (SaslHandshake, then SaslAuthenticate), with the same mechanism and as the same principal, or the sign-in fails and
+ * the connection ends; once it has ended, any request but those two closes the connection ({@link #refusal}).
+ *
+ * <p>A connection may already be signed in by its TLS client certificate ({@link State#signedInByCertificate}); a
+ * SASL sign-in over it replaces that principal, as on Kafka's SASL_SSL listeners.
  *
  * <p>Both handshake versions are offered, since librdkafka will not sign in with a broker that does not list version
  * 0, but only a version 1 handshake is taken: its tokens then travel in SaslAuthenticate requests. A version 0
@@ -34,46 +49,32 @@ import reactor.core.publisher.Mono;
  *
  * <p>One more mechanism, {@value #FORWARDED}, is taken but never offered: a partition service that forwards a
  * signed-in client's requests to a gateway signs its connection in as that client's principal with the cluster
- * secret ({@link #forwardedCredentials}). It is taken only where a cluster secret is set, and only with it.
+ * secret ({@link #forwardedCredentials}). It is taken only where a cluster secret is set, and only with it; its
+ * session does not end (the client's own session is held to its lifetime where the client is connected).
  */
 public final class SaslExchange {
 
     /** The mechanism of a partition service forwarding a signed-in client's requests. */
     public static final String FORWARDED = "SLUICE-FORWARDED";
 
-    /** What the exchange needs of a connection. Its methods run one request at a time. */
-    public interface Connection {
-
-        /** The mechanism the handshake chose; null before it. */
-        String mechanism();
-
-        void mechanism(String chosen);
-
-        boolean signedIn();
-
-        void signedIn(SluicePrincipal principal);
-
-        /** Ends the connection once the answer to the request being handled is sent. */
-        void closeAfterAnswer();
-
-        /** The client's address, for the sign-in throttle; null when unknown. */
-        InetAddress address();
-
-        /** The SCRAM exchange between its two SaslAuthenticate rounds; null outside one. */
-        ScramServer scram();
-
-        void scram(ScramServer exchange);
-    }
+    /** What a connection may ask before it signed in, while security is on. */
+    private static final Set<ApiKeys> BEFORE_SIGN_IN = EnumSet.of(ApiKeys.API_VERSIONS, ApiKeys.SASL_HANDSHAKE,
+            ApiKeys.SASL_AUTHENTICATE);
 
     /**
-     * A connection's SASL state kept on its own, for a listener whose connections have no session object to keep it:
-     * set by the exchange (from the thread that checks the credentials), read by the connection.
+     * A connection's sign-in: who it is, how it signed in, until when, and a SASL exchange in progress. Set by the
+     * exchange (from the thread that checks the credentials) and read by the connection's requests, which are handled
+     * one at a time; hence volatile.
      */
-    public static final class State implements Connection {
+    public static final class State {
 
         private final Supplier<InetAddress> address;
         private volatile String mechanism;
         private volatile SluicePrincipal principal;
+        /** The mechanism of the SASL sign-in in force; null: none (not signed in, by certificate, security off). */
+        private volatile String signedInWith;
+        /** When the SASL session ends (epoch milliseconds); {@link Long#MAX_VALUE}: never. */
+        private volatile long sessionEndsAt = Long.MAX_VALUE;
         private volatile boolean closing;
         private volatile ScramServer scram;
 
@@ -88,60 +89,87 @@ public final class SaslExchange {
             return principal;
         }
 
+        public boolean signedIn() {
+            return principal != null;
+        }
+
+        /**
+         * The client's TLS certificate was verified and maps to {@code who}: the connection is signed in as it, unless
+         * it signed in with SASL already.
+         */
+        public void signedInByCertificate(SluicePrincipal who) {
+            if (signedInWith == null) {
+                principal = who;
+            }
+        }
+
         /** Whether the connection ends once the answer being handled is sent (a failed sign-in). */
         public boolean closing() {
             return closing;
         }
 
-        @Override
-        public String mechanism() {
-            return mechanism;
-        }
-
-        @Override
-        public void mechanism(String chosen) {
-            mechanism = chosen;
-        }
-
-        @Override
-        public boolean signedIn() {
-            return principal != null;
-        }
-
-        @Override
-        public void signedIn(SluicePrincipal who) {
-            principal = who;
-        }
-
-        @Override
+        /** Ends the connection once the answer to the request being handled is sent. */
         public void closeAfterAnswer() {
             closing = true;
         }
 
-        @Override
-        public InetAddress address() {
+        /** The mechanism the handshake chose, while its SaslAuthenticate rounds are to come; null otherwise. */
+        public String mechanism() {
+            return mechanism;
+        }
+
+        void mechanism(String chosen) {
+            mechanism = chosen;
+        }
+
+        /** The client's address, for the sign-in throttle; null when unknown. */
+        InetAddress address() {
             return address.get();
         }
 
-        @Override
-        public ScramServer scram() {
+        void signedIn(SluicePrincipal who, String with, long endsAt) {
+            principal = who;
+            signedInWith = with;
+            sessionEndsAt = endsAt;
+            mechanism = null;
+        }
+
+        /** Whether the SASL session has ended at {@code now} (epoch milliseconds). */
+        boolean ended(long now) {
+            return now >= sessionEndsAt;
+        }
+
+        /** The SCRAM exchange between its two SaslAuthenticate rounds; null outside one. */
+        ScramServer scram() {
             return scram;
         }
 
-        @Override
-        public void scram(ScramServer exchange) {
+        void scram(ScramServer exchange) {
             scram = exchange;
         }
     }
 
     private final SaslSignIn signIn;
     private final byte[] forwardingSecret;
+    private final Duration maxSessionLifetime;
+    private final Clock clock;
 
     /** {@code forwardingSecret}: the cluster secret, with which {@value #FORWARDED} is taken; null: it is not. */
     public SaslExchange(SaslSignIn signIn, String forwardingSecret) {
+        this(signIn, forwardingSecret, Duration.ZERO, Clock.systemUTC());
+    }
+
+    /**
+     * @param maxSessionLifetime how long a sign-in lasts at most ({@code sluice.security.sasl.max-session-lifetime});
+     *                           zero: no limit but a token's own
+     * @param clock              what session ends and token expiries are measured with
+     */
+    public SaslExchange(SaslSignIn signIn, String forwardingSecret, Duration maxSessionLifetime, Clock clock) {
         this.signIn = signIn;
         this.forwardingSecret = forwardingSecret == null || forwardingSecret.isEmpty() ? null
                 : forwardingSecret.getBytes(StandardCharsets.UTF_8);
+        this.maxSessionLifetime = maxSessionLifetime;
+        this.clock = clock;
     }
 
     /** Whether clients must sign in before anything but ApiVersions and SASL (security is on). */
@@ -154,25 +182,46 @@ public final class SaslExchange {
         return signIn.mechanisms();
     }
 
-    public SaslHandshakeResponseData handshake(SaslHandshakeRequestData data, short version, Connection connection) {
+    /**
+     * Why {@code connection} may not ask {@code api} now — it has not signed in and asks more than ApiVersions and
+     * SASL, or its SASL session has ended and it asks anything but to sign in again — or null when it may. A listener
+     * closes a connection that asks what it may not, as Kafka's brokers do.
+     */
+    public String refusal(State connection, ApiKeys api) {
+        if (!connection.signedIn()) {
+            return BEFORE_SIGN_IN.contains(api) ? null : api + " before SASL authentication";
+        }
+        boolean signingInAgain = api == ApiKeys.SASL_HANDSHAKE
+                || api == ApiKeys.SASL_AUTHENTICATE && connection.mechanism() != null;
+        return connection.ended(clock.millis()) && !signingInAgain
+                ? api + " after its SASL session ended, without signing in again (KIP-368)" : null;
+    }
+
+    public SaslHandshakeResponseData handshake(SaslHandshakeRequestData data, short version, State connection) {
         SaslHandshakeResponseData answer = new SaslHandshakeResponseData().setMechanisms(signIn.mechanisms());
         if (version < 1) {
             return answer.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
         }
-        if (connection.mechanism() != null || connection.signedIn() && signIn.required()) {
+        if (connection.mechanism() != null) {
             return answer.setErrorCode(Errors.ILLEGAL_SASL_STATE.code());
         }
         boolean forwarded = FORWARDED.equals(data.mechanism()) && forwardingSecret != null && signIn.required();
         if (!forwarded && !signIn.mechanisms().contains(data.mechanism())) {
             return answer.setErrorCode(Errors.UNSUPPORTED_SASL_MECHANISM.code());
         }
+        String before = connection.signedInWith;
+        if (before != null && !before.equals(data.mechanism())) {
+            // Kafka's brokers take no other mechanism when a connection signs in again, and end it.
+            connection.closeAfterAnswer();
+            return answer.setErrorCode(Errors.UNSUPPORTED_SASL_MECHANISM.code());
+        }
         connection.mechanism(data.mechanism());
         return answer;
     }
 
-    public Mono<SaslAuthenticateResponseData> authenticate(SaslAuthenticateRequestData data, Connection connection) {
+    public Mono<SaslAuthenticateResponseData> authenticate(SaslAuthenticateRequestData data, State connection) {
         String mechanism = connection.mechanism();
-        if (mechanism == null || connection.signedIn()) {
+        if (mechanism == null) {
             connection.closeAfterAnswer();
             return Mono.just(new SaslAuthenticateResponseData().setErrorCode(Errors.ILLEGAL_SASL_STATE.code())
                     .setErrorMessage("SaslAuthenticate comes once, after a SaslHandshake"));
@@ -181,7 +230,7 @@ public final class SaslExchange {
         if (scram.isPresent()) {
             return scramRound(scram.get(), data.authBytes(), connection);
         }
-        Mono<SluicePrincipal> signedIn;
+        Mono<SaslSignIn.SignedIn> signedIn;
         try {
             signedIn = switch (mechanism) {
                 case SaslSignIn.PLAIN -> {
@@ -201,16 +250,44 @@ public final class SaslExchange {
             signedIn = Mono.error(Errors.SASL_AUTHENTICATION_FAILED.exception(malformed.getMessage()));
         }
         return signedIn
-                .map(principal -> {
-                    connection.signedIn(principal);
-                    return new SaslAuthenticateResponseData().setAuthBytes(new byte[0]).setSessionLifetimeMs(0);
-                })
+                .map(done -> complete(connection, mechanism, done, new byte[0]))
                 .onErrorResume(e -> failed(e, connection));
+    }
+
+    /**
+     * Signs {@code connection} in as {@code done} says and answers with the session's lifetime; a sign-in again as
+     * another principal fails instead, as at Kafka's brokers.
+     */
+    private SaslAuthenticateResponseData complete(State connection, String mechanism, SaslSignIn.SignedIn done,
+                                                  byte[] authBytes) {
+        SluicePrincipal before = connection.principal();
+        if (connection.signedInWith != null && !done.principal().equals(before)) {
+            throw Errors.SASL_AUTHENTICATION_FAILED.exception("Cannot change principals during re-authentication "
+                    + "from " + before + " to " + done.principal());
+        }
+        long now = clock.millis();
+        long lifetime = FORWARDED.equals(mechanism) ? -1 : sessionLifetime(done.expiresAt(), now);
+        connection.signedIn(done.principal(), mechanism, lifetime < 0 ? Long.MAX_VALUE : now + lifetime);
+        return new SaslAuthenticateResponseData().setAuthBytes(authBytes).setSessionLifetimeMs(Math.max(0,
+                lifetime));
+    }
+
+    /**
+     * Milliseconds the session lasts from {@code now}, as Kafka's brokers compute it: the credential's remaining life,
+     * at most the configured maximum; -1 when neither limits it (it lasts for good).
+     */
+    private long sessionLifetime(Instant credentialExpires, long now) {
+        boolean limited = !maxSessionLifetime.isZero();
+        if (credentialExpires == null) {
+            return limited ? maxSessionLifetime.toMillis() : -1;
+        }
+        long remaining = Math.max(0, credentialExpires.toEpochMilli() - now);
+        return limited ? Math.min(remaining, maxSessionLifetime.toMillis()) : remaining;
     }
 
     /** One of SCRAM's two rounds: the first keeps the exchange on the connection, the second signs it in or not. */
     private Mono<SaslAuthenticateResponseData> scramRound(ScramMechanism mechanism, byte[] message,
-                                                          Connection connection) {
+                                                          State connection) {
         ScramServer exchange = connection.scram();
         try {
             if (exchange == null) {
@@ -225,11 +302,8 @@ public final class SaslExchange {
             }
             connection.scram(null);
             return signIn.scramFinal(exchange, message, connection.address())
-                    .map(done -> {
-                        connection.signedIn(done.principal());
-                        return new SaslAuthenticateResponseData().setAuthBytes(done.serverFinal())
-                                .setSessionLifetimeMs(0);
-                    })
+                    .map(done -> complete(connection, mechanism.mechanismName(),
+                            new SaslSignIn.SignedIn(done.principal(), null), done.serverFinal()))
                     .onErrorResume(e -> failed(e, connection));
         } catch (IllegalArgumentException malformed) {
             connection.scram(null);
@@ -237,7 +311,7 @@ public final class SaslExchange {
         }
     }
 
-    private static Mono<SaslAuthenticateResponseData> failed(Throwable e, Connection connection) {
+    private static Mono<SaslAuthenticateResponseData> failed(Throwable e, State connection) {
         connection.closeAfterAnswer();
         var failure = KafkaErrors.exception(e);
         return Mono.just(new SaslAuthenticateResponseData().setAuthBytes(new byte[0])
@@ -249,7 +323,7 @@ public final class SaslExchange {
         return (clusterSecret + '\0' + principal.name()).getBytes(StandardCharsets.UTF_8);
     }
 
-    private Mono<SluicePrincipal> forwarded(byte[] message) {
+    private Mono<SaslSignIn.SignedIn> forwarded(byte[] message) {
         int nul = -1;
         for (int i = 0; i < message.length && nul < 0; i++) {
             nul = message[i] == 0 ? i : -1;
@@ -259,7 +333,7 @@ public final class SaslExchange {
                 || !MessageDigest.isEqual(secret, forwardingSecret)) {
             return Mono.error(Errors.SASL_AUTHENTICATION_FAILED.exception(SaslSignIn.FAILED));
         }
-        return Mono.just(new SluicePrincipal(new String(message, nul + 1, message.length - nul - 1,
-                StandardCharsets.UTF_8)));
+        return Mono.just(new SaslSignIn.SignedIn(new SluicePrincipal(new String(message, nul + 1,
+                message.length - nul - 1, StandardCharsets.UTF_8)), null));
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -131,20 +132,27 @@ public final class SaslSignIn {
         }
     }
 
+    /**
+     * Who signed in, and until when the credential is good ({@code expiresAt}: a token's {@code exp}; null for a
+     * password, which does not expire).
+     */
+    public record SignedIn(SluicePrincipal principal, Instant expiresAt) {
+    }
+
     /** The principal {@code user} signs in as with {@code password}, or SASL_AUTHENTICATION_FAILED. */
-    public Mono<SluicePrincipal> plain(String user, String password, InetAddress from) {
+    public Mono<SignedIn> plain(String user, String password, InetAddress from) {
         List<String> keys = keys(from);
         keys.add("user:" + user);
         return signIn(keys, () -> credentials.password(user, password, keys));
     }
 
-    /** The principal a bearer token names, or SASL_AUTHENTICATION_FAILED. */
-    public Mono<SluicePrincipal> oauthBearer(String token, InetAddress from) {
+    /** The principal a bearer token names and when the token expires, or SASL_AUTHENTICATION_FAILED. */
+    public Mono<SignedIn> oauthBearer(String token, InetAddress from) {
         List<String> keys = keys(from);
         return signIn(keys, () -> credentials.bearer(token, keys));
     }
 
-    private Mono<SluicePrincipal> signIn(List<String> keys,
+    private Mono<SignedIn> signIn(List<String> keys,
                                          java.util.function.Supplier<Mono<Credentials.Outcome>> check) {
         if (credentials == null) {
             return Mono.error(ErrorCode.SECURITY_DISABLED.exception("Security is off: no SASL sign-in is needed"));
@@ -153,9 +161,10 @@ public final class SaslSignIn {
             return Mono.error(ErrorCode.SASL_AUTHENTICATION_FAILED.exception(FAILED));
         }
         return Mono.defer(check).flatMap(outcome -> {
-            if (outcome instanceof Credentials.Outcome.Authenticated(SluicePrincipal principal, List<String> k)) {
+            if (outcome instanceof Credentials.Outcome.Authenticated(SluicePrincipal principal, List<String> k,
+                                                                     Instant expiresAt)) {
                 throttle.succeeded(k);
-                return Mono.just(principal);
+                return Mono.just(new SignedIn(principal, expiresAt));
             }
             throttle.failed(keys);
             return Mono.error(ErrorCode.SASL_AUTHENTICATION_FAILED.exception(FAILED));

@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param quotas          per-principal rates of produced bytes, fetched bytes and requests
  * @param cors            browser clients from other origins (off unless origins are listed; independent of
  *                        {@code enabled})
+ * @param tls             client certificates on the Kafka listeners, and how a certificate names its principal
+ * @param sasl            how long a Kafka connection's SASL sign-in lasts before it must sign in again (KIP-368)
  */
 @Validated
 @ConfigurationProperties("sluice.security")
@@ -40,7 +42,14 @@ public record SecurityProperties(
         @Valid @DefaultValue Acls acls,
         @Valid @DefaultValue Quotas quotas,
         @Valid @DefaultValue Cors cors,
-        @Valid @DefaultValue Scram scram) {
+        @Valid @DefaultValue Scram scram,
+        @Valid @DefaultValue Tls tls,
+        @Valid @DefaultValue Sasl sasl) {
+
+    public SecurityProperties {
+        tls = tls != null ? tls : new Tls(null, null);
+        sasl = sasl != null ? sasl : new Sasl(null);
+    }
 
     /**
      * @param usersFile one user a line, {@code name:bcrypt-hash} ({@code htpasswd -nbB} writes them); {@code #}
@@ -139,5 +148,64 @@ public record SecurityProperties(
      * @param maxAge         how long a browser may cache a preflight answer
      */
     public record Cors(@DefaultValue List<String> allowedOrigins, @DefaultValue("1h") Duration maxAge) {
+    }
+
+    /** Whether a TLS listener asks its clients for a certificate: Kafka's {@code ssl.client.auth}. */
+    public enum ClientAuth {
+        /** Every client must present a certificate the listener's trust store accepts, or the handshake fails. */
+        REQUIRED,
+        /** A certificate is asked for; one the trust store does not accept fails the handshake, none is fine. */
+        REQUESTED,
+        /** No certificate is asked for. */
+        NONE
+    }
+
+    /**
+     * Client certificates on the Kafka listeners of gateways and partition services that serve TLS (the gateway's
+     * HTTPS follows Spring Boot's {@code server.ssl.client-auth}, and maps certificates by the same rules). A
+     * certificate is checked against the trust store of the listener's SSL bundle; with security on, a client
+     * whose certificate passed is signed in as the principal its subject maps to, unless it signs in with SASL too
+     * (SASL's principal then wins, as on Kafka's SASL_SSL listeners).
+     *
+     * @param clientAuth             {@code required}, {@code requested} or {@code none}
+     * @param principalMappingRules  Kafka's {@code ssl.principal.mapping.rules} ({@link PrincipalMappingRules}); a
+     *                               malformed rule stops the start
+     */
+    public record Tls(ClientAuth clientAuth, String principalMappingRules) {
+
+        public Tls {
+            clientAuth = clientAuth != null ? clientAuth : ClientAuth.NONE;
+            principalMappingRules = principalMappingRules != null ? principalMappingRules
+                    : PrincipalMappingRules.DEFAULT;
+            try {
+                PrincipalMappingRules.parse(principalMappingRules);
+            } catch (IllegalArgumentException e) {
+                // The message says it all; without a cause it is the root cause a failed start reports.
+                throw new IllegalArgumentException("sluice.security.tls.principal-mapping-rules: " + e.getMessage());
+            }
+        }
+
+        /** The mapping rules, parsed (they were checked when the settings were bound). */
+        public PrincipalMappingRules rules() {
+            return PrincipalMappingRules.parse(principalMappingRules);
+        }
+    }
+
+    /**
+     * @param maxSessionLifetime how long a SASL sign-in on a Kafka connection lasts (Kafka's
+     *                           {@code connections.max.reauth.ms}): the client is told so in SaslAuthenticate's
+     *                           {@code session_lifetime_ms} and must sign in again before it ends (KIP-368), or its
+     *                           next request closes the connection. An OAUTHBEARER sign-in lasts at most as long as
+     *                           its token. 0: no limit but the token's
+     */
+    public record Sasl(Duration maxSessionLifetime) {
+
+        public Sasl {
+            maxSessionLifetime = maxSessionLifetime != null ? maxSessionLifetime : Duration.ZERO;
+            if (maxSessionLifetime.isNegative()) {
+                throw new IllegalArgumentException("sluice.security.sasl.max-session-lifetime must not be negative: "
+                        + maxSessionLifetime);
+            }
+        }
     }
 }

@@ -81,7 +81,7 @@ class QuotasTest {
         SecurityProperties.Quota defaults = new SecurityProperties.Quota(null, null, 1.0);
         SecurityProperties.Quota bobs = new SecurityProperties.Quota(DataSize.ofBytes(1000), null, null);
         Quotas quotas = new Quotas(new SecurityProperties(true, null, null, null, null, List.of(), null,
-                new SecurityProperties.Quotas(defaults, Map.of("User:bob", bobs)), null, null), cache(),
+                new SecurityProperties.Quotas(defaults, Map.of("User:bob", bobs)), null, null, null, null), cache(),
                 new SimpleMeterRegistry(), now::get);
         refresh();
         for (int i = 0; i < 5; i++) {
@@ -130,7 +130,7 @@ class QuotasTest {
         assertThat(quotas.throttle(ADMIN, "a")).isZero();
         Quotas off = new Quotas(new SecurityProperties(false, null, null, null, null, List.of(), null,
                 new SecurityProperties.Quotas(new SecurityProperties.Quota(DataSize.ofBytes(10), null, null), null),
-                null, null), cache(), new SimpleMeterRegistry(), now::get);
+                null, null, null, null), cache(), new SimpleMeterRegistry(), now::get);
         off.charge(SluicePrincipal.ANONYMOUS, "a", Kind.PRODUCE_BYTES, 1_000_000);
         assertThat(off.throttle(SluicePrincipal.ANONYMOUS, "a")).isZero();
     }
@@ -166,7 +166,7 @@ class QuotasTest {
                                                  Map<String, SecurityProperties.Quota> overrides) {
         return new SecurityProperties(true, null, null, null, null, List.of("User:admin"), null,
                 new SecurityProperties.Quotas(defaults == null ? new SecurityProperties.Quota(null, null, null)
-                        : defaults, overrides), null, null);
+                        : defaults, overrides), null, null, null, null);
     }
 
     private static Part user(String name) {

@@ -41,12 +41,19 @@ public final class KafkaWire {
     /** One connection to the listener, its requests sent one at a time. */
     public static final class Connection implements AutoCloseable {
 
-        private final Socket socket = new Socket();
+        private final Socket socket;
         private int correlationId;
 
         public Connection(String bootstrap) throws IOException {
             String[] hostPort = bootstrap.split(":");
+            socket = new Socket();
             socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 5000);
+            socket.setSoTimeout(30_000);
+        }
+
+        /** Over a socket already connected, a TLS one say ({@code SSLSocketFactory}). */
+        public Connection(Socket connected) throws IOException {
+            socket = connected;
             socket.setSoTimeout(30_000);
         }
 

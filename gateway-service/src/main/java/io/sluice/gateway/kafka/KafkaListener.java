@@ -7,18 +7,21 @@ import io.sluice.kafka.KafkaCodec;
 import io.sluice.kafka.KafkaFrameDecoder;
 import io.sluice.kafka.KafkaRequest;
 import io.sluice.kafka.MalformedFrameException;
+import io.sluice.security.AuditLog;
+import io.sluice.security.ClientCertificate;
 import io.sluice.security.KafkaThrottle;
 import io.sluice.security.KafkaTls;
-import io.sluice.security.SaslSignIn;
+import io.sluice.security.PrincipalMappingRules;
+import io.sluice.security.SaslExchange;
+import io.sluice.security.SecurityProperties;
 import io.sluice.security.SluicePrincipal;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import io.netty.channel.Channel;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -52,8 +55,12 @@ import reactor.netty.tcp.TcpServer;
  * requests before it were answered.
  *
  * <p>With security on ({@code sluice.security.enabled}) a connection signs in with SASL before anything else
- * ({@link KafkaSession}); another request first closes it. With an SSL bundle (by default the HTTP server's) the
- * listener speaks TLS: SASL_SSL, or SSL with security off. After each answer the connection waits the throttle time
+ * ({@link KafkaSession}); another request first closes it, as does any request but a new sign-in once its SASL
+ * session ended (KIP-368, {@link SaslExchange#refusal}). With an SSL bundle (by default the HTTP server's) the
+ * listener speaks TLS: SASL_SSL, or SSL with security off. With {@code sluice.security.tls.client-auth} it asks
+ * for client certificates, and a connection whose certificate maps to a principal is signed in as it
+ * ({@link ClientCertificate}); one whose certificate no rule maps is closed, and a refused handshake is an audit
+ * line. After each answer the connection waits the throttle time
  * its principal's quotas ask ({@link KafkaThrottle}) before its next request is read.
  *
  * <p>Each frame is copied once, out of Netty's buffer into an array of its own ({@link KafkaFrameDecoder}), since a
@@ -64,9 +71,6 @@ import reactor.netty.tcp.TcpServer;
 class KafkaListener implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaListener.class);
-    /** What a connection may ask before it signed in, while security is on. */
-    private static final Set<ApiKeys> BEFORE_SIGN_IN = EnumSet.of(ApiKeys.API_VERSIONS, ApiKeys.SASL_HANDSHAKE,
-            ApiKeys.SASL_AUTHENTICATE);
     /** Produce requests of one connection that may be handled together: a Kafka producer's default in flight. */
     static final int PIPELINED_PRODUCES = 5;
 
@@ -74,15 +78,19 @@ class KafkaListener implements SmartLifecycle {
     private final KafkaApis apis;
     private final KafkaBroker broker;
     private final KafkaBrokers brokers;
-    private final SaslSignIn signIn;
+    private final SaslExchange signIn;
     private final KafkaThrottle throttle;
     private final SslBundle tls;
+    private final SecurityProperties.ClientAuth clientAuth;
+    private final PrincipalMappingRules principalRules;
+    private final AuditLog audit;
     private final int pipelined;
     private final AtomicLong connections = new AtomicLong();
     private volatile DisposableServer server;
 
     KafkaListener(GatewayProperties properties, KafkaApis apis, KafkaBroker broker, KafkaBrokers brokers,
-                  SaslSignIn signIn, KafkaThrottle throttle, SslBundles bundles, Environment environment) {
+                  SaslExchange signIn, KafkaThrottle throttle, SslBundles bundles, Environment environment,
+                  SecurityProperties security, AuditLog audit) {
         this.settings = properties.kafka();
         this.apis = apis;
         this.broker = broker;
@@ -90,6 +98,9 @@ class KafkaListener implements SmartLifecycle {
         this.signIn = signIn;
         this.throttle = throttle;
         this.tls = KafkaTls.bundle(settings.sslBundle(), environment, bundles);
+        this.clientAuth = security.tls().clientAuth();
+        this.principalRules = security.tls().rules();
+        this.audit = audit;
         // Overlapping produces keep their order only while each leader takes one internal produce at a time.
         this.pipelined = properties.produce().coalescing().maxInFlightPerLeader() == 1 ? PIPELINED_PRODUCES : 1;
     }
@@ -108,7 +119,8 @@ class KafkaListener implements SmartLifecycle {
                 .doOnConnection(connection -> connection.addHandlerLast("kafka-frames", new KafkaFrameDecoder(maxFrame)))
                 .handle(this::serve);
         if (tls != null) {
-            tcp = tcp.secure(spec -> spec.sslContext(KafkaTls.server(tls)));
+            tcp = tcp.secure(spec -> spec.sslContext(KafkaTls.server(tls, clientAuth)))
+                    .doOnChannelInit((observer, channel, remote) -> auditRefusedHandshakes(channel));
         }
         server = tcp.bindNow(Duration.ofSeconds(30));
         broker.bound(server.port());
@@ -144,6 +156,8 @@ class KafkaListener implements SmartLifecycle {
         in.withConnection(connection -> remote[0] = connection.channel().remoteAddress());
         KafkaSession session = new KafkaSession(connections.incrementAndGet(), remote[0], signIn.required());
         in.withConnection(connection -> connection.onDispose(session::closed));
+        in.withConnection(connection -> KafkaTls.onHandshake(connection.channel(), principalRules,
+                certificate -> signedInByCertificate(certificate, session, connection.channel()), null));
         RequestOrder order = new RequestOrder();
         Flux<ByteBuf> answers = in.receive()
                 .map(KafkaFrameDecoder::bytesOf)
@@ -154,6 +168,36 @@ class KafkaListener implements SmartLifecycle {
                 .doOnError(e -> LOG.info("Closing {}: {}", session, e instanceof MalformedFrameException
                         ? e.getMessage() : e.toString()));
         return out.send(answers, buffer -> true);
+    }
+
+    /**
+     * With security on, a client whose certificate maps to a principal is signed in as it; one whose certificate no
+     * rule maps is closed, as Kafka fails its authentication. With security off a certificate changes nothing.
+     */
+    private void signedInByCertificate(ClientCertificate certificate, KafkaSession session, Channel channel) {
+        if (!signIn.required()) {
+            return;
+        }
+        switch (certificate) {
+            case ClientCertificate.Mapped mapped -> session.signIn().signedInByCertificate(mapped.principal());
+            case ClientCertificate.Unmapped unmapped -> {
+                audit.signInFailed("Kafka TLS from " + session.clientHost() + ": no principal mapping rule maps "
+                        + "the certificate's subject " + unmapped.subject());
+                LOG.info("Closing {}: no principal mapping rule maps its certificate's subject {}", session,
+                        unmapped.subject());
+                channel.close();
+            }
+            case ClientCertificate.Absent absent -> {
+            }
+        }
+    }
+
+    /** With security on, a TLS handshake the listener refused is an audit line. */
+    private void auditRefusedHandshakes(Channel channel) {
+        if (signIn.required()) {
+            KafkaTls.onHandshake(channel, principalRules, null, why -> audit.signInFailed("Kafka TLS handshake from "
+                    + channel.remoteAddress() + " refused: " + why));
+        }
     }
 
     /**
@@ -200,8 +244,9 @@ class KafkaListener implements SmartLifecycle {
     private Flux<ByteBuffer[]> answer(ByteBuffer frame, KafkaSession session, RequestOrder order) {
         int frameBytes = frame.remaining();
         KafkaRequest request = KafkaCodec.parse(frame);
-        if (!session.signedIn() && !BEFORE_SIGN_IN.contains(request.apiKey())) {
-            throw new MalformedFrameException(request + " before SASL authentication");
+        String refusal = signIn.refusal(session.signIn(), request.apiKey());
+        if (refusal != null) {
+            throw new MalformedFrameException(refusal);
         }
         AtomicReference<Duration> pause = new AtomicReference<>(Duration.ZERO);
         return apis.handle(request, session)

@@ -1,7 +1,6 @@
 package io.sluice.gateway.kafka;
 
 import io.sluice.security.SaslExchange;
-import io.sluice.security.ScramServer;
 import io.sluice.security.SluicePrincipal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,10 +13,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * One client connection to the Kafka listener and who it is. With security off every connection is
+ * One client connection to the Kafka listener and who it is ({@link #signIn}). With security off every connection is
  * {@link SluicePrincipal#ANONYMOUS}; with it on a connection has no principal until it signs in with SASL
- * (SaslHandshake picks the mechanism, SaslAuthenticate checks the credentials), and before that it may only ask
- * ApiVersions and those two. A failed sign-in ends the connection once its answer is sent, as Kafka's does.
+ * (SaslHandshake picks the mechanism, SaslAuthenticate checks the credentials) or by its TLS client certificate, and
+ * before that it may only ask ApiVersions and those two. A failed sign-in ends the connection once its answer is
+ * sent, as Kafka's does.
  *
  * <p>What an API keeps between a connection's requests (its fetch session, what was read ahead for it, its share
  * sessions, what its transactional producers added by producing) is the connection's {@link #state}, one object of
@@ -28,14 +28,11 @@ import java.util.function.Supplier;
  * requests only; it is volatile for the threads that handle successive requests. The per-API state is guarded by the
  * session, since the connection's end comes from another thread.
  */
-public final class KafkaSession implements SaslExchange.Connection {
+public final class KafkaSession {
 
     private final long id;
     private final SocketAddress remote;
-    private volatile SluicePrincipal principal;
-    private volatile String mechanism;
-    private volatile boolean closing;
-    private volatile ScramServer scram;
+    private final SaslExchange.State signIn;
     // Guarded by this.
     private final Map<Class<?>, Object> states = new HashMap<>();
     private final List<Runnable> releases = new ArrayList<>();
@@ -44,43 +41,31 @@ public final class KafkaSession implements SaslExchange.Connection {
     KafkaSession(long id, SocketAddress remote, boolean signInRequired) {
         this.id = id;
         this.remote = remote;
-        this.principal = signInRequired ? null : SluicePrincipal.ANONYMOUS;
+        this.signIn = new SaslExchange.State(signInRequired ? null : SluicePrincipal.ANONYMOUS, this::address);
     }
 
     /** The signed-in principal, {@link SluicePrincipal#ANONYMOUS} with security off. */
     public SluicePrincipal principal() {
-        SluicePrincipal signedIn = principal;
+        SluicePrincipal signedIn = signIn.principal();
         if (signedIn == null) {
             throw new IllegalStateException(this + " has not signed in");
         }
         return signedIn;
     }
 
-    @Override
     public boolean signedIn() {
-        return principal != null;
+        return signIn.signedIn();
     }
 
-    @Override
-    public void signedIn(SluicePrincipal who) {
-        this.principal = who;
+    /** The connection's sign-in, which the SASL exchange and the TLS handshake set. */
+    public SaslExchange.State signIn() {
+        return signIn;
     }
 
     /** The client's host as Kafka's group APIs show it: {@code /address}. */
     public String clientHost() {
         return remote instanceof InetSocketAddress address ? "/" + address.getAddress().getHostAddress()
                 : String.valueOf(remote);
-    }
-
-    /** The SASL mechanism the handshake chose, null before it. */
-    @Override
-    public String mechanism() {
-        return mechanism;
-    }
-
-    @Override
-    public void mechanism(String chosen) {
-        this.mechanism = chosen;
     }
 
     /** The connection's state of {@code type}, made by {@code create} on first use; it needs no release. */
@@ -123,28 +108,12 @@ public final class KafkaSession implements SaslExchange.Connection {
         ending.forEach(Runnable::run);
     }
 
-    /** Ends the connection once the answer to the request being handled is sent. */
-    @Override
-    public void closeAfterAnswer() {
-        this.closing = true;
-    }
-
+    /** Whether the connection ends once the answer being handled is sent (a failed sign-in). */
     boolean closing() {
-        return closing;
+        return signIn.closing();
     }
 
-    @Override
-    public ScramServer scram() {
-        return scram;
-    }
-
-    @Override
-    public void scram(ScramServer exchange) {
-        this.scram = exchange;
-    }
-
-    @Override
-    public InetAddress address() {
+    private InetAddress address() {
         return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 

@@ -79,7 +79,7 @@ final class AuthenticationFilter implements WebFilter, Ordered {
                     ProblemResponses.retryAfter(wait.get()));
         }
         return authenticator.authenticate(request).flatMap(outcome -> switch (outcome) {
-            case Credentials.Outcome.Authenticated(SluicePrincipal principal, List<String> keys) -> {
+            case Credentials.Outcome.Authenticated(SluicePrincipal principal, List<String> keys, var expiresAt) -> {
                 throttle.succeeded(keys);
                 ServerWebExchange authenticated = exchange.mutate().request(withoutAccessToken(request)).build();
                 authenticated.getAttributes().put(Principals.ATTRIBUTE, principal);

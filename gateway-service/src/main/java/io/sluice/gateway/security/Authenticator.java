@@ -1,10 +1,13 @@
 package io.sluice.gateway.security;
 
+import io.sluice.security.ClientCertificate;
 import io.sluice.security.Credentials;
+import io.sluice.security.PrincipalMappingRules;
 import io.sluice.security.Credentials.Outcome;
 import io.sluice.security.SaslSignIn;
 import io.sluice.security.SluicePrincipal;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -13,13 +16,16 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.SslInfo;
 import reactor.core.publisher.Mono;
 
 /**
  * Turns an HTTP request's credentials into a principal: {@code Authorization: Basic} and {@code Authorization: Bearer}
  * through the {@link Credentials} every listener checks (the Kafka listeners' SASL too, {@link SaslSignIn}), or, on
- * an SSE request only, a stream token in {@code ?access_token=}. Says nothing about why credentials failed: the
- * caller answers every failure alike.
+ * an SSE request only, a stream token in {@code ?access_token=}; without any of those, the TLS client certificate the
+ * handshake verified (with {@code server.ssl.client-auth} {@code want} or {@code need}), its subject mapped to a
+ * principal by {@code sluice.security.tls.principal-mapping-rules}, as the Kafka listeners map theirs. Says nothing
+ * about why credentials failed: the caller answers every failure alike.
  */
 final class Authenticator {
 
@@ -27,10 +33,12 @@ final class Authenticator {
 
     private final Credentials credentials;
     private final StreamTokens streamTokens;
+    private final PrincipalMappingRules principalRules;
 
-    Authenticator(Credentials credentials, StreamTokens streamTokens) {
+    Authenticator(Credentials credentials, StreamTokens streamTokens, PrincipalMappingRules principalRules) {
         this.credentials = credentials;
         this.streamTokens = streamTokens;
+        this.principalRules = principalRules;
     }
 
     /** The keys this request's failures would be counted under, known before anything is checked. */
@@ -49,7 +57,7 @@ final class Authenticator {
         if (authorization == null) {
             String token = request.getQueryParams().getFirst(ACCESS_TOKEN);
             if (token == null) {
-                return Mono.just(new Outcome.Missing());
+                return Mono.just(certificate(request, keys));
             }
             return Mono.just(isStream(request)
                     ? streamTokens.verify(token).<Outcome>map(p -> new Outcome.Authenticated(p, keys))
@@ -67,6 +75,20 @@ final class Authenticator {
             return credentials.bearer(authorization.substring("Bearer".length()).strip(), keys);
         }
         return Mono.just(new Outcome.Failed(keys));
+    }
+
+    /** The principal of the request's verified client certificate; Missing without one, Failed if no rule maps it. */
+    private Outcome certificate(ServerHttpRequest request, List<String> keys) {
+        SslInfo tls = request.getSslInfo();
+        X509Certificate[] chain = tls == null ? null : tls.getPeerCertificates();
+        if (chain == null || chain.length == 0) {
+            return new Outcome.Missing();
+        }
+        return switch (ClientCertificate.of(chain[0], principalRules)) {
+            case ClientCertificate.Mapped mapped -> new Outcome.Authenticated(mapped.principal(), keys);
+            case ClientCertificate.Unmapped unmapped -> new Outcome.Failed(keys);
+            case ClientCertificate.Absent absent -> new Outcome.Missing();
+        };
     }
 
     boolean acceptsPasswords() {

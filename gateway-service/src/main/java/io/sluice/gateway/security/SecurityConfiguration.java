@@ -139,8 +139,8 @@ class SecurityConfiguration {
 
     @Bean
     @ConditionalOnBooleanProperty("sluice.security.enabled")
-    Authenticator authenticator(Credentials credentials, StreamTokens streamTokens) {
-        return new Authenticator(credentials, streamTokens);
+    Authenticator authenticator(Credentials credentials, StreamTokens streamTokens, SecurityProperties properties) {
+        return new Authenticator(credentials, streamTokens, properties.tls().rules());
     }
 
     /** Failed sign-ins counted per address and user name, over HTTP and the Kafka listener together. */
@@ -164,9 +164,13 @@ class SecurityConfiguration {
         return new SaslSignIn(credentials.getIfAvailable(), throttle.getIfAvailable(), scram, cluster.clientSecret());
     }
 
-    /** Kafka's SASL exchange; partition services forwarding signed-in clients sign in with the cluster secret. */
+    /**
+     * Kafka's SASL exchange, its sessions ending after {@code sluice.security.sasl.max-session-lifetime} (KIP-368);
+     * partition services forwarding signed-in clients sign in with the cluster secret.
+     */
     @Bean
-    SaslExchange saslExchange(SaslSignIn signIn, ClusterSecurityProperties cluster) {
-        return new SaslExchange(signIn, cluster.clientSecret());
+    SaslExchange saslExchange(SaslSignIn signIn, ClusterSecurityProperties cluster, SecurityProperties properties,
+                              Clock clock) {
+        return new SaslExchange(signIn, cluster.clientSecret(), properties.sasl().maxSessionLifetime(), clock);
     }
 }

@@ -15,6 +15,8 @@ import io.sluice.kafka.MalformedFrameException;
 import io.sluice.log.FileRegion;
 import io.sluice.partition.fetch.ChannelRegions;
 import io.sluice.protocol.SluiceException;
+import io.sluice.security.ClientCertificate;
+import io.sluice.security.KafkaTls;
 import io.sluice.security.SaslExchange;
 import io.sluice.security.SluicePrincipal;
 import java.net.InetSocketAddress;
@@ -22,11 +24,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -60,7 +60,8 @@ import reactor.core.publisher.Mono;
  * until some are answered. Every method runs on the connection's event loop.
  *
  * <p>Security is the gateways' ({@link NodeSecurity}): with it on, a connection signs in with SASL (SaslHandshake and
- * SaslAuthenticate, answered here) before anything but ApiVersions, which closes it; what it asks here is checked
+ * SaslAuthenticate, answered here) or by its TLS client certificate before anything but ApiVersions, which closes
+ * it, and once its SASL session ended (KIP-368) anything but a new sign-in closes it too; what it asks here is checked
  * against the ACLs as its principal ({@link Access}); a failed sign-in's answer is its last; what it is served here
  * counts against its principal's quotas, whose {@code throttle_time_ms} its answer carries and for which its next
  * request waits ({@code KafkaThrottle}); its forwarded requests reach the gateway signed in as its principal.
@@ -68,8 +69,6 @@ import reactor.core.publisher.Mono;
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
-    private static final Set<ApiKeys> BEFORE_SIGN_IN = EnumSet.of(ApiKeys.API_VERSIONS, ApiKeys.SASL_HANDSHAKE,
-            ApiKeys.SASL_AUTHENTICATE);
     static final int MAX_WAITING = 16;
     static final int PIPELINED_PRODUCES = 5;
 
@@ -138,6 +137,32 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.context = ctx;
+        KafkaTls.onHandshake(ctx.channel(), security.principalRules, this::certificate, why -> {
+            if (security.sasl.required()) {
+                security.acls.audit().signInFailed("Kafka TLS handshake from " + ctx.channel().remoteAddress()
+                        + " refused: " + why);
+            }
+        });
+    }
+
+    /**
+     * With security on, a client whose certificate maps to a principal is signed in as it; one whose certificate no
+     * rule maps is closed, as Kafka fails its authentication. With security off a certificate changes nothing.
+     */
+    private void certificate(ClientCertificate certificate) {
+        if (!security.sasl.required()) {
+            return;
+        }
+        switch (certificate) {
+            case ClientCertificate.Mapped mapped -> signIn.signedInByCertificate(mapped.principal());
+            case ClientCertificate.Unmapped unmapped -> {
+                security.acls.audit().signInFailed("Kafka TLS from " + context.channel().remoteAddress()
+                        + ": no principal mapping rule maps the certificate's subject " + unmapped.subject());
+                close("no principal mapping rule maps its certificate's subject " + unmapped.subject());
+            }
+            case ClientCertificate.Absent absent -> {
+            }
+        }
     }
 
     @Override
@@ -191,9 +216,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private void start(KafkaRequest request, ByteBuf frame, boolean produceHere) {
         SluicePrincipal principal = signIn.principal();
-        if (principal == null && !BEFORE_SIGN_IN.contains(request.apiKey())) {
+        String refusal = security.sasl.refusal(signIn, request.apiKey());
+        if (refusal != null) {
             frame.release();
-            close(request + " before SASL authentication");
+            close(refusal);
             return;
         }
         boolean offsets = DirectOffsets.handles(request.apiKey());

@@ -13,6 +13,7 @@ import io.sluice.security.Credentials;
 import io.sluice.security.KafkaThrottle;
 import io.sluice.security.KafkaTls;
 import io.sluice.security.LoginThrottle;
+import io.sluice.security.PrincipalMappingRules;
 import io.sluice.security.QuotaCache;
 import io.sluice.security.Quotas;
 import io.sluice.security.SaslExchange;
@@ -30,7 +31,8 @@ import org.springframework.boot.ssl.SslBundle;
  * the coordinator) asked of {@link AclAuthorizer}, each denial an audit line, and the client quotas (the configured
  * ones and those set through Kafka or HTTP, in a copy like the ACLs', {@link QuotaCache}) answered with
  * {@code throttle_time_ms} ({@link KafkaThrottle}); TLS on the listener with the node's certificate whenever it
- * serves HTTPS ({@link KafkaTls}). Requests it forwards to a gateway travel over TLS when its own listener speaks it
+ * serves HTTPS ({@link KafkaTls}), asking for client certificates with {@code sluice.security.tls.client-auth} and
+ * signing a client in by its certificate's principal ({@link PrincipalMappingRules}). Requests it forwards to a gateway travel over TLS when its own listener speaks it
  * (trusting the cluster's CA), signed in as the client's principal with the cluster secret
  * ({@link SaslExchange#FORWARDED}).
  */
@@ -38,6 +40,8 @@ final class NodeSecurity implements AutoCloseable {
 
     final SaslExchange sasl;
     final AclAuthorizer acls;
+    /** How a client certificate names its principal. */
+    final PrincipalMappingRules principalRules;
     final KafkaThrottle throttle;
     /** The secret a forwarded sign-in carries; null while security is off. */
     final String clusterSecret;
@@ -52,11 +56,13 @@ final class NodeSecurity implements AutoCloseable {
     /** Why the listener cannot serve safely as configured; null when it can. */
     private final String unusable;
 
-    private NodeSecurity(SaslExchange sasl, AclAuthorizer acls, KafkaThrottle throttle, String clusterSecret,
+    private NodeSecurity(SaslExchange sasl, AclAuthorizer acls, PrincipalMappingRules principalRules,
+                         KafkaThrottle throttle, String clusterSecret,
                          SslContext serverTls, SslContext upstreamTls, AclCache cache, QuotaCache quotas,
                          ScramCredentialCache scram, boolean enabled, String unusable) {
         this.sasl = sasl;
         this.acls = acls;
+        this.principalRules = principalRules;
         this.throttle = throttle;
         this.clusterSecret = clusterSecret;
         this.serverTls = serverTls;
@@ -93,10 +99,13 @@ final class NodeSecurity implements AutoCloseable {
         AclCache cache = new AclCache(coordinator, properties.acls().refreshInterval(), Clock.systemUTC());
         QuotaCache stored = new QuotaCache(coordinator, properties.acls().refreshInterval(), Clock.systemUTC());
         Quotas quotas = new Quotas(properties, stored, meters, System::nanoTime);
-        return new NodeSecurity(new SaslExchange(signIn, null),
-                new AclAuthorizer(enabled, properties.superUsers(), cache, audit), new KafkaThrottle(quotas),
-                enabled ? clusterSecret : null, tls == null ? null : KafkaTls.server(tls),
-                tls == null || internalTls == null ? null : KafkaTls.client(internalTls.trustManagers()), cache,
+        return new NodeSecurity(new SaslExchange(signIn, null, properties.sasl().maxSessionLifetime(),
+                Clock.systemUTC()), new AclAuthorizer(enabled, properties.superUsers(), cache, audit),
+                properties.tls().rules(), new KafkaThrottle(quotas), enabled ? clusterSecret : null,
+                tls == null ? null : KafkaTls.server(tls, properties.tls().clientAuth()),
+                // The node's certificate, for gateways whose listeners ask for one; the forward then signs in.
+                tls == null || internalTls == null ? null
+                        : KafkaTls.client(internalTls.trustManagers(), internalTls.keyManagers()), cache,
                 stored, scram, enabled, unusable).withMetrics(meters);
     }
 

@@ -31,7 +31,7 @@ class SaslAuthenticateApi implements KafkaApi {
 
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
-        return sasl.authenticate(((SaslAuthenticateRequest) request.body()).data(), session)
+        return sasl.authenticate(((SaslAuthenticateRequest) request.body()).data(), session.signIn())
                 .map(ApiMessage.class::cast);
     }
 }

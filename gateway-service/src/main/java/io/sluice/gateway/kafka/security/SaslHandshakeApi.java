@@ -27,6 +27,7 @@ class SaslHandshakeApi implements KafkaApi {
 
     @Override
     public Mono<ApiMessage> handle(KafkaRequest request, KafkaSession session) {
-        return Mono.just(sasl.handshake(((SaslHandshakeRequest) request.body()).data(), request.version(), session));
+        return Mono.just(sasl.handshake(((SaslHandshakeRequest) request.body()).data(), request.version(),
+                session.signIn()));
     }
 }
