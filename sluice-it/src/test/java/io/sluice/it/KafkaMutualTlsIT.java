@@ -7,6 +7,8 @@ import io.sluice.internal.SluiceJson;
 import io.sluice.launcher.LocalCa;
 import io.sluice.launcher.LocalCluster;
 import io.sluice.launcher.ServiceKind;
+import io.sluice.testing.Commands;
+import io.sluice.testing.RequiredTools;
 import io.sluice.testing.SecurityFiles;
 import io.sluice.testing.SluiceCluster;
 import io.sluice.testing.Waits;
@@ -155,6 +157,47 @@ class KafkaMutualTlsIT {
         assertThat(readAll(certificate(ca, "alice"), "mtls")).containsExactly("from-alice");
     }
 
+    /**
+     * librdkafka (Debian's kcat) signs in with SCRAM-SHA-256 over TLS (SASL_SSL, the cluster's CA trusted, no client
+     * certificate): it produces at the partition's leader and reads back, as a SCRAM user made over HTTP; with a wrong
+     * password it is refused and appends nothing.
+     */
+    @Test
+    void kcatSignsInWithScramOverTls() throws Exception {
+        http("POST", "/v1/topics", "{\"name\":\"mtls-kcat\",\"partition_count\":1,\"replication_factor\":1}",
+                201);
+        String password = "kcat-" + UUID.randomUUID();
+        http("PUT", "/v1/users/kcat-user/scram-credentials/SCRAM-SHA-256", "{\"password\":\"" + password + "\"}",
+                200);
+        acl("User:kcat-user", "mtls-kcat", "WRITE");
+        acl("User:kcat-user", "mtls-kcat", "READ");
+        awaitAclsApplied();
+        awaitNodeMetric("sluice_partition_scram_credentials{", 1);
+
+        Path kcat = RequiredTools.require("kcat", "kcat");
+        List<String> refused = kcat(kcat, "wrong-" + password, "-X", "message.timeout.ms=15000", "-t", "mtls-kcat",
+                "-P", "-p", "0");
+        Commands.Run wrong = Commands.run(refused, "never-appended\n", Duration.ofSeconds(60));
+        assertThat(wrong.exitCode()).as(wrong.out()).isNotZero();
+        Commands.Run produced = Commands.run(kcat(kcat, password, "-t", "mtls-kcat", "-P", "-p", "0"),
+                "from-kcat\n", Duration.ofSeconds(60));
+        assertThat(produced.exitCode()).as(produced.out()).isZero();
+        Commands.Run consumed = Commands.run(kcat(kcat, password, "-t", "mtls-kcat", "-C", "-e", "-q", "-o",
+                "beginning", "-f", "%s\\n"), "", Duration.ofSeconds(60));
+        assertThat(consumed.exitCode()).as(consumed.out()).isZero();
+        assertThat(consumed.out().lines().toList()).containsExactly("from-kcat");
+    }
+
+    /** kcat as kcat-user with SCRAM-SHA-256 over TLS, trusting the cluster's CA, then {@code args}. */
+    private static List<String> kcat(Path kcat, String password, String... args) {
+        List<String> command = new ArrayList<>(List.of(kcat.toString(), "-b", cluster.kafkaBootstrap(),
+                "-X", "security.protocol=SASL_SSL", "-X", "ssl.ca.location=" + ca.resolve("ca.pem"),
+                "-X", "sasl.mechanisms=SCRAM-SHA-256", "-X", "sasl.username=kcat-user",
+                "-X", "sasl.password=" + password));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     private static void awaitRefusedHandshakeAudited(Path log) {
         Waits.await("the refused handshake in the audit trail of " + log.getFileName(), Duration.ofSeconds(30), () -> {
             try {
@@ -273,21 +316,30 @@ class KafkaMutualTlsIT {
     }
 
     private static void acl(String principal, String operation) throws Exception {
+        acl(principal, "mtls", operation);
+    }
+
+    private static void acl(String principal, String topic, String operation) throws Exception {
         http("POST", "/v1/acls", "{\"principal\":\"" + principal + "\",\"resource_type\":\"TOPIC\","
-                + "\"resource_name\":\"mtls\",\"pattern_type\":\"LITERAL\",\"operation\":\"" + operation
+                + "\"resource_name\":\"" + topic + "\",\"pattern_type\":\"LITERAL\",\"operation\":\"" + operation
                 + "\",\"permission\":\"ALLOW\"}", 201);
     }
 
     /** Waits until the partition service, where the clients produce and fetch, holds the ACLs the gateway lists. */
     private static void awaitAclsApplied() throws Exception {
-        int listed = JSON.readTree(send("GET", "/v1/acls", null).body()).path("acls").size();
+        awaitNodeMetric("sluice_partition_acls{", JSON.readTree(send("GET", "/v1/acls", null).body()).path("acls")
+                .size());
+    }
+
+    /** Waits until the partition service's gauge {@code gauge} (its name and the opening brace) is {@code value}. */
+    private static void awaitNodeMetric(String gauge, int value) {
         URI metrics = cluster.nodeUrl(1).resolve("/actuator/prometheus");
-        Waits.await("node 1 holding the " + listed + " ACLs", Duration.ofSeconds(30), () -> {
+        Waits.await("node 1's " + gauge + "} at " + value, Duration.ofSeconds(30), () -> {
             try {
                 String page = HTTP.send(HttpRequest.newBuilder(metrics).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
-                return page.lines().anyMatch(line -> line.startsWith("sluice_partition_acls{")
-                        && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) == listed) ? true : null;
+                return page.lines().anyMatch(line -> line.startsWith(gauge)
+                        && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) == value) ? true : null;
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }

@@ -2,6 +2,7 @@ package io.sluice.gateway.kafka;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.kafka.KafkaCodec;
 import io.sluice.kafka.KafkaFrameDecoder;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import io.netty.channel.Channel;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
