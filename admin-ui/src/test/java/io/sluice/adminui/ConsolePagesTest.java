@@ -211,6 +211,9 @@ class ConsolePagesTest extends PageRequests {
                 "value=\"ord\"");
         get("/audit?principal=&kind=");
         assertThat(GATEWAY.calls().getLast().pathAndQuery()).isEqualTo("/v1/audit?limit=200");
+        assertThat(get("/audit?kind=authentication")).contains(
+                "<option value=\"authentication\" selected=\"selected\">Failed sign-ins</option>");
+        assertThat(GATEWAY.calls().getLast().pathAndQuery()).isEqualTo("/v1/audit?limit=200&kind=authentication");
     }
 
     @Test
