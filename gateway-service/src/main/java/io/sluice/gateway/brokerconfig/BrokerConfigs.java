@@ -84,6 +84,17 @@ public class BrokerConfigs {
         return coordinator.brokerConfigs().map(this::describe);
     }
 
+    /**
+     * The configs of partition service {@code nodeId} where Metadata names it a broker (the direct data path): its
+     * listener forwards the DescribeConfigs Kafka's Admin sends it to a gateway, which answers without asking the node
+     * — {@code broker.id} and {@code node.id}, the cluster-wide configs (a node creates no topics; these are what the
+     * gateways create them with) and the topic config defaults. The node's own start-up settings ({@code log.dirs},
+     * its listener) are not among them.
+     */
+    public Mono<List<BrokerConfig>> describeNode(int nodeId) {
+        return coordinator.brokerConfigs().map(set -> describe(set, nodeSettings(nodeId)));
+    }
+
     /** The configs set cluster-wide (Kafka's default broker resource, {@code ""}), by name. */
     public Mono<List<BrokerConfig>> describeClusterDefaults() {
         return coordinator.brokerConfigs().map(BrokerConfigs::clusterDefaults);
@@ -123,6 +134,10 @@ public class BrokerConfigs {
     }
 
     private List<BrokerConfig> describe(BrokerConfigSnapshot set) {
+        return describe(set, staticSettings());
+    }
+
+    private List<BrokerConfig> describe(BrokerConfigSnapshot set, SortedMap<String, Setting> startupSettings) {
         SortedMap<String, BrokerConfig> configs = new TreeMap<>();
         for (BrokerConfigKey key : BrokerConfigKey.values()) {
             String fromStartup = startupValue(key);
@@ -134,7 +149,7 @@ public class BrokerConfigs {
             configs.put(key.configName(), new BrokerConfig(key.configName(), effective.value(), effective.source(),
                     false, false, key.documentation(), synonyms));
         }
-        staticSettings().forEach((name, setting) -> configs.put(name, new BrokerConfig(name, setting.value(),
+        startupSettings.forEach((name, setting) -> configs.put(name, new BrokerConfig(name, setting.value(),
                 Source.STATIC_BROKER_CONFIG, true, false, setting.documentation(),
                 List.of(new Synonym(name, setting.value(), Source.STATIC_BROKER_CONFIG)))));
         TOPIC_DEFAULTS.forEach((name, topicConfig) -> {
@@ -166,6 +181,17 @@ public class BrokerConfigs {
             case NUM_PARTITIONS -> Integer.toString(startup.partitions());
             case DEFAULT_REPLICATION_FACTOR -> Integer.toString(startup.replicationFactor());
         };
+    }
+
+    /** A partition service's read-only settings that a gateway knows: its node id, as its broker id. */
+    private static SortedMap<String, Setting> nodeSettings(int nodeId) {
+        SortedMap<String, Setting> settings = new TreeMap<>();
+        String id = Integer.toString(nodeId);
+        String documentation = "The partition service's node id, its broker id on the direct data path "
+                + "(sluice.partition.node-id).";
+        settings.put("broker.id", new Setting(id, documentation));
+        settings.put("node.id", new Setting(id, documentation));
+        return settings;
     }
 
     /** This gateway's read-only start-up settings under Kafka's names. */

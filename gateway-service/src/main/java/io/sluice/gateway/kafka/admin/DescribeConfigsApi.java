@@ -2,7 +2,9 @@ package io.sluice.gateway.kafka.admin;
 
 import io.sluice.gateway.admin.TopicAdmin;
 import io.sluice.gateway.brokerconfig.BrokerConfigs;
+import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.kafka.KafkaApi;
+import io.sluice.gateway.kafka.KafkaBrokers;
 import io.sluice.gateway.kafka.KafkaSession;
 import io.sluice.internal.share.ShareGroupApi;
 import io.sluice.kafka.KafkaErrors;
@@ -37,9 +39,10 @@ import reactor.core.publisher.Mono;
  * <p>A broker's configs ({@link BrokerConfigs}, the same as {@code GET /v1/cluster/configs}): for this gateway's
  * broker id, every broker config Sluice has, under Kafka's names ({@link KafkaBrokerConfigs}); for the cluster-wide
  * default broker resource ({@code ""}), the configs set at run time for every broker (DYNAMIC_DEFAULT_BROKER_CONFIG).
- * Kafka's Admin sends a broker's DescribeConfigs to that broker, so another id reaches this gateway only from a
- * hand-made request: INVALID_REQUEST with a message, as is every other resource type (broker loggers, client
- * metrics).
+ * Kafka's Admin sends a broker's DescribeConfigs to that broker. A partition service that Metadata names a broker
+ * (the direct data path) forwards it to a gateway, which answers for the node ({@link BrokerConfigs#describeNode}).
+ * Any other id reaches this gateway only from a hand-made request: INVALID_REQUEST with a message, as is every other
+ * resource type (broker loggers, client metrics).
  */
 @Component
 class DescribeConfigsApi implements KafkaApi {
@@ -47,11 +50,16 @@ class DescribeConfigsApi implements KafkaApi {
     private final TopicAdmin topics;
     private final ShareGroupApi groups;
     private final BrokerConfigs brokers;
+    private final KafkaBrokers known;
+    private final ClusterView cluster;
 
-    DescribeConfigsApi(TopicAdmin topics, ShareGroupApi groups, BrokerConfigs brokers) {
+    DescribeConfigsApi(TopicAdmin topics, ShareGroupApi groups, BrokerConfigs brokers, KafkaBrokers known,
+                       ClusterView cluster) {
         this.topics = topics;
         this.groups = groups;
         this.brokers = brokers;
+        this.known = known;
+        this.cluster = cluster;
     }
 
     @Override
@@ -91,12 +99,27 @@ class DescribeConfigsApi implements KafkaApi {
             return brokers.describe().map(configs -> result(resource,
                     KafkaBrokerConfigs.describe(configs, resource.configurationKeys(), synonyms, documentation)));
         }
+        if (type == ConfigResource.Type.BROKER && isDirectLeader(resource.resourceName())) {
+            return brokers.describeNode(Integer.parseInt(resource.resourceName())).map(configs -> result(resource,
+                    KafkaBrokerConfigs.describe(configs, resource.configurationKeys(), synonyms, documentation)));
+        }
         if (type == ConfigResource.Type.BROKER) {
             return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("This broker is "
                     + brokers.brokerId() + ", not '" + resource.resourceName() + "': ask that broker for its configs")));
         }
         return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("Sluice describes the configs of topics, "
                 + "groups and broker " + brokers.brokerId() + ", not of " + type)));
+    }
+
+    /** Whether {@code name} is the id of a partition service that Metadata names a broker now. */
+    private boolean isDirectLeader(String name) {
+        int id;
+        try {
+            id = Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return known.directLeaders(cluster.current(), known.live()).containsKey(id);
     }
 
     private static DescribeConfigsResult result(DescribeConfigsResource resource,
