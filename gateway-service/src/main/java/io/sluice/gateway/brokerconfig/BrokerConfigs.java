@@ -8,6 +8,7 @@ import io.sluice.internal.brokerconfig.BrokerConfigChange;
 import io.sluice.internal.brokerconfig.BrokerConfigKey;
 import io.sluice.internal.brokerconfig.BrokerConfigSnapshot;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.config.TopicConfigs;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,10 +103,25 @@ public class BrokerConfigs {
 
     /** What a topic created without saying gets now. */
     public Mono<TopicDefaults> topicDefaults() {
-        return coordinator.brokerConfigs().map(set -> new TopicDefaults(
-                Boolean.parseBoolean(value(set, BrokerConfigKey.AUTO_CREATE_TOPICS_ENABLE)),
+        return coordinator.brokerConfigs().map(this::topicDefaults);
+    }
+
+    /**
+     * What a topic that a produce or a Metadata request names gets now, for auto-creation: as {@link #topicDefaults},
+     * but while the coordinator cannot be asked (a retriable failure: none active, unreachable) this gateway's own
+     * settings decide, so that a missing topic is UNKNOWN_TOPIC as before rather than a failure of its own; creating
+     * one needs the coordinator anyway.
+     */
+    public Mono<TopicDefaults> autoCreateDefaults() {
+        return coordinator.brokerConfigs().map(this::topicDefaults)
+                .onErrorResume(e -> e instanceof SluiceException s && s.errorCode().retriable(),
+                        e -> Mono.fromSupplier(() -> topicDefaults(BrokerConfigSnapshot.of(0, Map.of()))));
+    }
+
+    private TopicDefaults topicDefaults(BrokerConfigSnapshot set) {
+        return new TopicDefaults(Boolean.parseBoolean(value(set, BrokerConfigKey.AUTO_CREATE_TOPICS_ENABLE)),
                 Integer.parseInt(value(set, BrokerConfigKey.NUM_PARTITIONS)),
-                Integer.parseInt(value(set, BrokerConfigKey.DEFAULT_REPLICATION_FACTOR))));
+                Integer.parseInt(value(set, BrokerConfigKey.DEFAULT_REPLICATION_FACTOR)));
     }
 
     /**

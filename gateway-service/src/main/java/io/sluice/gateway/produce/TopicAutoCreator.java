@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * The topic a produce request names: from the metadata, or — only when the cluster's {@code auto.create.topics.enable}
  * holds — created with its {@code num.partitions} and {@code default.replication.factor}, then awaited in the metadata.
  * Otherwise UNKNOWN_TOPIC (404). A Kafka client's Metadata request that allows auto-creation asks it too. Those three
- * are read as they are now ({@link BrokerConfigs#topicDefaults}: set at run time, else the gateway's
+ * are read as they are now ({@link BrokerConfigs#autoCreateDefaults}: set at run time, else the gateway's
  * {@code sluice.gateway.auto-create-topics.*}), at the coordinator, only for a topic that does not exist.
  */
 @Component
@@ -43,7 +43,7 @@ public class TopicAutoCreator {
             if (view.topic(name).isPresent()) {
                 return Mono.just(view.topic(name).get());
             }
-            return brokers.topicDefaults().flatMap(defaults -> {
+            return brokers.autoCreateDefaults().flatMap(defaults -> {
                 if (!defaults.autoCreate()) {
                     return Mono.error(ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + name + "' does not exist"));
                 }
