@@ -22,6 +22,13 @@ public record BrokerConfigChange(Map<String, String> set, List<String> delete, b
                                  boolean validateOnly) {
 
     public BrokerConfigChange {
+        if (set != null) {
+            set.forEach((name, value) -> {
+                if (name == null || value == null) {
+                    throw ErrorCode.INVALID_CONFIG.exception("Broker config " + name + " needs a value to be set to");
+                }
+            });
+        }
         set = set == null ? Map.of() : Map.copyOf(set);
         delete = delete == null ? List.of() : List.copyOf(delete);
     }
