@@ -64,7 +64,8 @@ class CoordinatorArchitectureTest extends ServiceRules {
      * its own under the same token; it stores the group package's own types, which {@code store}, below it, cannot
      * see), the acl package's {@code AclStore} (ACLs, likewise with a script of its own under the same token), the scram
      * package's {@code ScramStore} (SCRAM credentials, likewise), the quota package's {@code QuotaStore} (client
-     * quotas, likewise, its writes conditional on the version read), the txn
+     * quotas, likewise, its writes conditional on the version read), the brokerconfig package's
+     * {@code BrokerConfigStore} (the cluster-wide broker configs, likewise), the txn
      * package's {@code TransactionStore} (transactional ids, likewise), the share package's
      * {@code SharePartitionStore} (share-partitions, likewise, and the dead-letter runs its script adds), its
      * {@code DeadLetterOutbox} (which reads and removes those runs), the groupconfig package's
@@ -81,6 +82,7 @@ class CoordinatorArchitectureTest extends ServiceRules {
                 .and().doNotHaveFullyQualifiedName(ROOT + ".acl.AclStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".scram.ScramStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".quota.QuotaStore")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".brokerconfig.BrokerConfigStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".txn.TransactionStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.SharePartitionStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.DeadLetterOutbox")

@@ -1,14 +1,20 @@
 package io.sluice.cli;
 
+import io.sluice.cli.TopicCommand.ConfigUpdate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
-/** {@code sluice cluster info|nodes}: the cluster's health and its partition-service nodes. */
+/**
+ * {@code sluice cluster info|nodes|config}: the cluster's health, its partition-service nodes and its broker configs.
+ */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = "The cluster's health and its nodes.",
-        subcommands = {ClusterCommand.Info.class, ClusterCommand.Nodes.class})
+        description = "The cluster's health, its nodes and its broker configs.",
+        subcommands = {ClusterCommand.Info.class, ClusterCommand.Nodes.class, ClusterCommand.Configs.class})
 final class ClusterCommand {
 
     private ClusterCommand() {
@@ -90,6 +96,66 @@ final class ClusterCommand {
                 notes.add("dead since " + node.path("dead_since").asString());
             }
             return notes.isEmpty() ? "-" : String.join(", ", notes);
+        }
+    }
+
+    /** {@code sluice cluster config list|alter}: the broker configs, as Kafka's {@code kafka-configs} shows them. */
+    @Command(name = "config", mixinStandardHelpOptions = true,
+            description = "The broker configs (Kafka's names): list them, alter the cluster-wide ones.",
+            subcommands = {ListConfigs.class, AlterConfigs.class})
+    static final class Configs {
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "The broker configs that can change at run time, with their values and sources (all of "
+                    + "them with --all).")
+    static final class ListConfigs extends ClientCommand {
+
+        @Option(names = "--all", description = "Also the read-only ones (start-up settings, topic defaults).")
+        boolean all;
+
+        @Override
+        int run(Gateway gateway) {
+            JsonNode answer = gateway.get("/v1/cluster/configs", Query.of());
+            return print(answer, () -> {
+                Table table = new Table("CONFIG", "VALUE", "SOURCE", "READ-ONLY");
+                for (JsonNode config : answer.path("configs")) {
+                    boolean readOnly = config.path("read_only").asBoolean();
+                    if (all || !readOnly) {
+                        table.row(config.path("name").asString(), Json.cell(config.path("value")),
+                                config.path("source").asString(), readOnly ? "yes" : "no");
+                    }
+                }
+                table.print(out());
+            });
+        }
+    }
+
+    @Command(name = "alter", mixinStandardHelpOptions = true,
+            description = "Set or delete cluster-wide broker configs, all at once (num.partitions, "
+                    + "default.replication.factor, auto.create.topics.enable).")
+    static final class AlterConfigs extends ClientCommand {
+
+        @Option(names = {"-s", "--set"}, paramLabel = "NAME=VALUE", description = "Set a config; repeatable.")
+        Map<String, String> set = new LinkedHashMap<>();
+
+        @Option(names = {"-d", "--delete"}, paramLabel = "NAME",
+                description = "Delete a config (back to each gateway's setting); repeatable.")
+        List<String> delete = new ArrayList<>();
+
+        @Option(names = "--validate-only", description = "Check the change, change nothing.")
+        boolean validateOnly;
+
+        @Override
+        int run(Gateway gateway) {
+            if (set.isEmpty() && delete.isEmpty()) {
+                throw usage("Nothing to change: give --set NAME=VALUE or --delete NAME");
+            }
+            ConfigUpdate update = ConfigUpdate.of(set, delete);
+            Query query = validateOnly ? Query.of().add("validate_only", true) : Query.of();
+            JsonNode answer = gateway.send("PATCH", "/v1/cluster/configs", query, update);
+            return print(answer, () -> out().printf("%s the cluster's broker configs: %s%n",
+                    validateOnly ? "Validated" : "Altered", update.describe()));
         }
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code sluice reassignment} and {@code sluice node} against a stub gateway that answers canned bodies and records
+ * {@code sluice reassignment}, {@code sluice node} and {@code sluice cluster config} against a stub gateway that answers canned bodies and records
  * what it was sent: the calls each command makes, its tables, and its exit status on partial and refused outcomes.
  */
 class ClusterShapeCommandsTest {
@@ -228,6 +228,39 @@ class ClusterShapeCommandsTest {
         answers.put("GET /v1/decommissions", new Answer(200, "{\"decommissions\": []}"));
         assertThat(run("node", "decommissions", "--output", "json")).isEqualTo(ExitCode.OK);
         assertThat(out.toString()).contains("\"decommissions\"");
+    }
+
+    @Test
+    void clusterConfigListShowsTheAlterableConfigsAndAllWithAll() {
+        answers.put("GET /v1/cluster/configs", new Answer(200, """
+                {"broker_id": 0, "configs": [
+                  {"name": "log.retention.ms", "value": "604800000", "source": "DEFAULT_CONFIG", "read_only": true},
+                  {"name": "num.partitions", "value": "6", "source": "DYNAMIC_DEFAULT_BROKER_CONFIG",
+                   "read_only": false}]}"""));
+
+        assertThat(run("cluster", "config", "list")).isEqualTo(ExitCode.OK);
+        assertThat(lines()).anySatisfy(line -> assertThat(line).contains("num.partitions", "6",
+                "DYNAMIC_DEFAULT_BROKER_CONFIG", "no"));
+        assertThat(out.toString()).doesNotContain("log.retention.ms");
+        assertThat(run("cluster", "config", "list", "--all")).isEqualTo(ExitCode.OK);
+        assertThat(lines()).anySatisfy(line -> assertThat(line).contains("log.retention.ms", "DEFAULT_CONFIG", "yes"));
+    }
+
+    @Test
+    void clusterConfigAlterSendsTheSetsAndDeletesTogetherAndARefusalExitsNonZero() {
+        answers.put("PATCH /v1/cluster/configs", new Answer(200, "{\"broker_id\": 0, \"configs\": []}"));
+        assertThat(run("cluster", "config", "alter", "-s", "num.partitions=6", "-d", "default.replication.factor"))
+                .isEqualTo(ExitCode.OK);
+        assertThat(calls).containsExactly("PATCH /v1/cluster/configs {\"configs\":[{\"name\":\"num.partitions\","
+                + "\"value\":\"6\"},{\"name\":\"default.replication.factor\",\"value\":null}]}");
+        assertThat(out.toString()).contains("Altered the cluster's broker configs: num.partitions=6");
+
+        answers.put("PATCH /v1/cluster/configs", new Answer(400, """
+                {"error_code": "INVALID_REQUEST", "status": 400,
+                 "detail": "Cannot update these configs dynamically: [log.retention.ms]"}"""));
+        assertThat(run("cluster", "config", "alter", "-s", "log.retention.ms=1000")).isNotEqualTo(ExitCode.OK);
+        assertThat(err.toString()).contains("Cannot update these configs dynamically");
+        assertThat(run("cluster", "config", "alter")).isEqualTo(ExitCode.USAGE);
     }
 
     private List<String> lines() {

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,6 +46,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -225,6 +228,26 @@ class KafkaDirectPathIT {
                     .filter(listing -> listing.transactionalId().equals("direct-listed-txn"))).hasSize(1);
             assertThat(get(admin.listGroups().all()).stream()
                     .filter(listing -> listing.groupId().equals("direct-listed-group"))).hasSize(1);
+        }
+    }
+
+    /**
+     * DescribeConfigs of a node's broker resource, which Kafka's Admin sends to that node: its listener forwards it to
+     * the gateway, which answers the node's id and the cluster's broker configs.
+     */
+    @Test
+    void aNodesBrokerConfigsAreDescribedThroughItsListener() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            int node = get(admin.describeCluster().nodes()).stream().mapToInt(Node::id)
+                    .filter(id -> id != GATEWAY_BROKER).min().orElseThrow();
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(node));
+
+            Config config = admin.describeConfigs(List.of(broker)).all().get(60, TimeUnit.SECONDS).get(broker);
+
+            assertThat(config.get("broker.id").value()).isEqualTo(Integer.toString(node));
+            assertThat(config.get("node.id").value()).isEqualTo(Integer.toString(node));
+            assertThat(config.get("num.partitions").source()).isEqualTo(ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG);
+            assertThat(config.get("log.retention.ms").isReadOnly()).isTrue();
         }
     }
 

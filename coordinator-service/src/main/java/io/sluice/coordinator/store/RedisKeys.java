@@ -19,6 +19,10 @@ package io.sluice.coordinator.store;
  *   sluice:acl-version       counter          bumped by every ACL change
  *   sluice:quotas            hash             quota entity (QuotaEntity JSON) → QuotaEntry (the entity, its rates)
  *   sluice:quota-version     counter          bumped by every client-quota change
+ *   sluice:broker-configs    hash             broker config name → the cluster-wide value set at run time
+ *                                             (num.partitions, ...; BrokerConfigKey); configs not set are absent
+ *   sluice:broker-config-version
+ *                            counter          bumped by every broker config change
  *   sluice:scram-credentials hash             'mechanism|user' (SCRAM-SHA-256|alice) → ScramCredential (salt,
  *                                             iterations, stored and server keys; never a password)
  *   sluice:scram-version     counter          bumped by every SCRAM credential change
@@ -70,6 +74,8 @@ public final class RedisKeys {
     public static final String ACL_VERSION = "sluice:acl-version";
     public static final String QUOTAS = "sluice:quotas";
     public static final String QUOTA_VERSION = "sluice:quota-version";
+    public static final String BROKER_CONFIGS = "sluice:broker-configs";
+    public static final String BROKER_CONFIG_VERSION = "sluice:broker-config-version";
     public static final String SCRAM_CREDENTIALS = "sluice:scram-credentials";
     public static final String SCRAM_VERSION = "sluice:scram-version";
     public static final String PRODUCER_ID = "sluice:producer-id";

@@ -1,6 +1,6 @@
 package io.sluice.gateway.produce;
 
-import io.sluice.gateway.GatewayProperties;
+import io.sluice.gateway.brokerconfig.BrokerConfigs;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.coordinator.CreateTopicRequest;
@@ -15,9 +15,11 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * The topic a produce request names: from the metadata, or — only when {@code auto-create-topics.enabled} — created
- * with the configured partitions and replication factor, then awaited in the metadata. Otherwise UNKNOWN_TOPIC (404).
- * A Kafka client's Metadata request that allows auto-creation asks it too.
+ * The topic a produce request names: from the metadata, or — only when the cluster's {@code auto.create.topics.enable}
+ * holds — created with its {@code num.partitions} and {@code default.replication.factor}, then awaited in the metadata.
+ * Otherwise UNKNOWN_TOPIC (404). A Kafka client's Metadata request that allows auto-creation asks it too. Those three
+ * are read as they are now ({@link BrokerConfigs#autoCreateDefaults}: set at run time, else the gateway's
+ * {@code sluice.gateway.auto-create-topics.*}), at the coordinator, only for a topic that does not exist.
  */
 @Component
 public class TopicAutoCreator {
@@ -26,12 +28,12 @@ public class TopicAutoCreator {
 
     private final ClusterView cluster;
     private final CoordinatorApi coordinator;
-    private final GatewayProperties.AutoCreateTopics settings;
+    private final BrokerConfigs brokers;
 
-    TopicAutoCreator(ClusterView cluster, CoordinatorApi coordinator, GatewayProperties properties) {
+    TopicAutoCreator(ClusterView cluster, CoordinatorApi coordinator, BrokerConfigs brokers) {
         this.cluster = cluster;
         this.coordinator = coordinator;
-        this.settings = properties.autoCreateTopics();
+        this.brokers = brokers;
     }
 
     public Mono<TopicMetadata> topic(String name) {
@@ -41,14 +43,16 @@ public class TopicAutoCreator {
             if (view.topic(name).isPresent()) {
                 return Mono.just(view.topic(name).get());
             }
-            if (!settings.enabled()) {
-                return Mono.error(ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + name + "' does not exist"));
-            }
-            return coordinator.createTopic(new CreateTopicRequest(name, settings.partitions(),
-                            settings.replicationFactor(), Map.of()))
-                    .onErrorResume(e -> e instanceof SluiceException s && s.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS,
-                            e -> Mono.empty())
-                    .then(cluster.awaitTopic(name, METADATA_WAIT));
+            return brokers.autoCreateDefaults().flatMap(defaults -> {
+                if (!defaults.autoCreate()) {
+                    return Mono.error(ErrorCode.UNKNOWN_TOPIC.exception("Topic '" + name + "' does not exist"));
+                }
+                return coordinator.createTopic(new CreateTopicRequest(name, defaults.partitions(),
+                                defaults.replicationFactor(), Map.of()))
+                        .onErrorResume(e -> e instanceof SluiceException s
+                                && s.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS, e -> Mono.empty())
+                        .then(cluster.awaitTopic(name, METADATA_WAIT));
+            });
         });
     }
 }

@@ -101,6 +101,8 @@ final class AuthorizationFilter implements WebFilter, Ordered {
             route("GET", "/v1/cluster", false, need(DESCRIBE, CLUSTER, null)),
             route("GET", "/v1/cluster/history", false, need(DESCRIBE, CLUSTER, null)),
             route("GET", "/v1/cluster/topic-configs", false, need(DESCRIBE_CONFIGS, CLUSTER, null)),
+            route("GET", "/v1/cluster/configs", false, need(DESCRIBE_CONFIGS, CLUSTER, null)),
+            route("PATCH", "/v1/cluster/configs", true, need(ALTER_CONFIGS, CLUSTER, null)),
             route("GET", "/v1/reassignments", false, need(DESCRIBE, CLUSTER, null)),
             route("POST", "/v1/reassignments", true, need(ALTER, CLUSTER, null)),
             route("POST", "/v1/reassignments/proposal", false, need(DESCRIBE, CLUSTER, null)),

@@ -220,6 +220,35 @@ class KafkaAclsIT {
         }
     }
 
+    /** Broker configs need DESCRIBE_CONFIGS on the cluster to be read and ALTER_CONFIGS on it to be changed. */
+    @Test
+    void brokerConfigsNeedDescribeConfigsAndAlterConfigsOnTheCluster() throws Exception {
+        ConfigResource everyBroker = new ConfigResource(ConfigResource.Type.BROKER, "");
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> partitions = Map.of(everyBroker, List.of(
+                new AlterConfigOp(new ConfigEntry("num.partitions", "6"), AlterConfigOp.OpType.SET)));
+        try (Admin dave = Admin.create(signedIn("dave", DAVE_PASSWORD))) {
+            assertThatThrownBy(() -> dave.describeConfigs(List.of(everyBroker)).all().get(2, TimeUnit.MINUTES))
+                    .as("without DESCRIBE_CONFIGS").cause()
+                    .isInstanceOf(org.apache.kafka.common.errors.ClusterAuthorizationException.class);
+            get(admin.createAcls(List.of(acl(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL,
+                    "User:dave", AclOperation.DESCRIBE_CONFIGS, AclPermissionType.ALLOW))).all());
+            assertThatThrownBy(() -> dave.incrementalAlterConfigs(partitions).all().get(2, TimeUnit.MINUTES))
+                    .as("with DESCRIBE_CONFIGS only").cause()
+                    .isInstanceOf(org.apache.kafka.common.errors.ClusterAuthorizationException.class);
+            assertThat(get(dave.describeConfigs(List.of(everyBroker)).all()).get(everyBroker).entries()).isEmpty();
+
+            get(admin.createAcls(List.of(acl(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL,
+                    "User:dave", AclOperation.ALTER_CONFIGS, AclPermissionType.ALLOW))).all());
+            get(dave.incrementalAlterConfigs(partitions).all());
+            assertThat(get(dave.describeConfigs(List.of(everyBroker)).all()).get(everyBroker)
+                    .get("num.partitions").value()).isEqualTo("6");
+        } finally {
+            get(admin.incrementalAlterConfigs(Map.of(everyBroker, List.of(new AlterConfigOp(
+                    new ConfigEntry("num.partitions", ""), AlterConfigOp.OpType.DELETE)))).all());
+            get(admin.deleteAcls(List.of(ofPrincipal("User:dave"))).all());
+        }
+    }
+
     private void alterGroupConfigsAsDave() throws Exception {
         ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, "daves-share-group");
         Map<ConfigResource, java.util.Collection<AlterConfigOp>> lock = Map.of(group, List.of(new AlterConfigOp(

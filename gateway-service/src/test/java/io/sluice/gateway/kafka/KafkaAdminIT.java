@@ -232,19 +232,23 @@ class KafkaAdminIT {
     }
 
     @Test
-    void theBrokerDescribesItsTopicDefaultsAndNotAnotherBrokers() throws IOException {
+    void theBrokerDescribesSluicesRealSettingsAsHttpDoesAndNotAnotherBrokers() throws IOException {
         ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "0");
 
-        Config config = get(admin.describeConfigs(List.of(broker)).all()).get(broker);
+        Config config = get(admin.describeConfigs(List.of(broker), new DescribeConfigsOptions().includeSynonyms(true)
+                .includeDocumentation(true)).all()).get(broker);
 
         assertThat(config.entries()).extracting(ConfigEntry::name, ConfigEntry::value, ConfigEntry::source,
-                ConfigEntry::isReadOnly).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("auto.create.topics.enable", "false",
-                        ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, true),
-                org.assertj.core.groups.Tuple.tuple("default.replication.factor", "3",
-                        ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, true),
-                org.assertj.core.groups.Tuple.tuple("num.partitions", "3",
-                        ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, true));
+                ConfigEntry::isReadOnly).contains(
+                tuple("auto.create.topics.enable", "false", ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, false),
+                tuple("default.replication.factor", "3", ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, false),
+                tuple("num.partitions", "3", ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, false),
+                tuple("broker.id", "0", ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, true),
+                tuple("log.retention.ms", "604800000", ConfigEntry.ConfigSource.DEFAULT_CONFIG, true),
+                tuple("min.insync.replicas", "1", ConfigEntry.ConfigSource.DEFAULT_CONFIG, true));
+        assertThat(config.entries()).allSatisfy(entry -> assertThat(entry.isSensitive()).isFalse());
+        assertThat(config.get("log.retention.ms").documentation()).contains("retention.ms");
+        assertThat(brokerConfigsOverHttp()).isEqualTo(values(config));
         // Admin sends a broker's resource to that broker: this one is asked for broker 7's, directly.
         DescribeConfigsResponse other = (DescribeConfigsResponse) call(ApiKeys.DESCRIBE_CONFIGS,
                 new DescribeConfigsRequest.Builder(new DescribeConfigsRequestData().setResources(List.of(
@@ -254,6 +258,120 @@ class KafkaAdminIT {
             assertThat(Errors.forCode(result.errorCode())).isEqualTo(Errors.INVALID_REQUEST);
             assertThat(result.errorMessage()).isEqualTo("This broker is 0, not '7': ask that broker for its configs");
         });
+    }
+
+    /**
+     * A cluster-wide broker config set over Kafka is what HTTP shows and what a new topic gets, and one set over HTTP
+     * is what Kafka shows and what auto-creation does; deleted, the gateway's settings hold again.
+     */
+    @Test
+    void clusterWideBrokerConfigsSetOverKafkaOrHttpHoldEverywhereAndTakeEffect() {
+        ConfigResource everyBroker = new ConfigResource(ConfigResource.Type.BROKER, "");
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "0");
+        try {
+            get(admin.incrementalAlterConfigs(Map.of(everyBroker, List.of(
+                    new AlterConfigOp(new ConfigEntry("num.partitions", "6"), AlterConfigOp.OpType.SET))),
+                    new AlterConfigsOptions().validateOnly(true)).all());
+            assertThat(brokerConfigsOverHttp()).containsEntry("num.partitions", "3");
+            get(admin.incrementalAlterConfigs(Map.of(everyBroker, List.of(
+                    new AlterConfigOp(new ConfigEntry("num.partitions", "6"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("default.replication.factor", "2"),
+                            AlterConfigOp.OpType.SET)))).all());
+
+            Config defaults = get(admin.describeConfigs(List.of(everyBroker)).all()).get(everyBroker);
+            assertThat(defaults.entries()).extracting(ConfigEntry::name, ConfigEntry::value, ConfigEntry::source)
+                    .containsExactlyInAnyOrder(
+                            tuple("default.replication.factor", "2",
+                                    ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG),
+                            tuple("num.partitions", "6", ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG));
+            ConfigEntry partitions = get(admin.describeConfigs(List.of(broker),
+                    new DescribeConfigsOptions().includeSynonyms(true)).all()).get(broker).get("num.partitions");
+            assertThat(partitions.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+            assertThat(partitions.synonyms()).extracting(ConfigEntry.ConfigSynonym::value,
+                    ConfigEntry.ConfigSynonym::source).containsExactly(
+                    tuple("6", ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG),
+                    tuple("3", ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG));
+            assertThat(brokerConfigsOverHttp()).containsEntry("num.partitions", "6")
+                    .containsEntry("default.replication.factor", "2");
+            CreateTopicsResult created = admin.createTopics(List.of(new NewTopic("admin-cluster-defaults",
+                    Optional.empty(), Optional.empty())));
+            assertThat(get(created.numPartitions("admin-cluster-defaults"))).isEqualTo(6);
+            assertThat(get(created.replicationFactor("admin-cluster-defaults"))).isEqualTo(2);
+
+            Response enabled = cluster.call("PATCH", "/v1/cluster/configs", """
+                    {"configs": [{"name": "auto.create.topics.enable", "value": "true"}]}""", "application/json");
+            assertThat(enabled.status()).isEqualTo(200);
+            assertThat(get(admin.describeConfigs(List.of(broker)).all()).get(broker)
+                    .get("auto.create.topics.enable").value()).isEqualTo("true");
+            assertThat(cluster.postJson("/v1/topics/admin-auto-created/records", "[{\"value\": \"a\"}]")
+                    .status()).isEqualTo(200);
+            assertThat(cluster.describe("admin-auto-created").path("partition_count").asInt()).isEqualTo(6);
+        } finally {
+            get(admin.incrementalAlterConfigs(Map.of(everyBroker, List.of(
+                    new AlterConfigOp(new ConfigEntry("num.partitions", ""), AlterConfigOp.OpType.DELETE),
+                    new AlterConfigOp(new ConfigEntry("default.replication.factor", ""), AlterConfigOp.OpType.DELETE),
+                    new AlterConfigOp(new ConfigEntry("auto.create.topics.enable", ""),
+                            AlterConfigOp.OpType.DELETE)))).all());
+        }
+        assertThat(get(admin.describeConfigs(List.of(everyBroker)).all()).get(everyBroker).entries()).isEmpty();
+        assertThat(brokerConfigsOverHttp()).containsEntry("num.partitions", "3")
+                .containsEntry("auto.create.topics.enable", "false");
+    }
+
+    @Test
+    void aRefusedBrokerConfigChangeFailsWithKafkasErrorAndChangesNothing() throws IOException {
+        ConfigResource everyBroker = new ConfigResource(ConfigResource.Type.BROKER, "");
+        Map<String, String> before = brokerConfigsOverHttp();
+
+        assertFails(admin.incrementalAlterConfigs(Map.of(everyBroker, List.of(
+                new AlterConfigOp(new ConfigEntry("num.partitions", "6"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(new ConfigEntry("log.retention.ms", "1000"), AlterConfigOp.OpType.SET)))).all(),
+                InvalidRequestException.class, "Cannot update these configs dynamically: [log.retention.ms]");
+        assertFails(admin.incrementalAlterConfigs(Map.of(everyBroker, List.of(
+                new AlterConfigOp(new ConfigEntry("default.replication.factor", "2"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(new ConfigEntry("num.partitions", "-1"), AlterConfigOp.OpType.SET)))).all(),
+                InvalidConfigurationException.class, "Invalid value -1 for broker config num.partitions");
+        assertFails(alter(everyBroker, new AlterConfigOp(new ConfigEntry("num.partitions", "6"),
+                AlterConfigOp.OpType.APPEND)), InvalidConfigurationException.class, "append is not allowed");
+        assertFails(alter(everyBroker, new AlterConfigOp(new ConfigEntry("log.retention.weeks", "2"),
+                AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "cannot be altered at run time");
+        assertFails(alter(new ConfigResource(ConfigResource.Type.BROKER, "0"), new AlterConfigOp(
+                new ConfigEntry("num.partitions", "6"), AlterConfigOp.OpType.SET)), InvalidRequestException.class,
+                "cluster-wide");
+        Response overHttp = cluster.call("PATCH", "/v1/cluster/configs", """
+                {"configs": [{"name": "num.partitions", "value": "many"}]}""", "application/json");
+        assertThat(overHttp.status()).isEqualTo(400);
+        assertThat(overHttp.json().path("error_code").asString()).isEqualTo("INVALID_CONFIG");
+        AlterConfigsResponse whole = (AlterConfigsResponse) call(ApiKeys.ALTER_CONFIGS, new AlterConfigsRequest.Builder(
+                Map.of(everyBroker, new AlterConfigsRequest.Config(List.of(
+                        new AlterConfigsRequest.ConfigEntry("num.partitions", "0")))), false));
+        assertThat(whole.errors().get(everyBroker).error()).isEqualTo(Errors.INVALID_CONFIG);
+
+        assertThat(brokerConfigsOverHttp()).isEqualTo(before);
+    }
+
+    /** AlterConfigs on the default broker resource: the cluster-wide configs become exactly those given. */
+    @Test
+    void theWholeSetAlterationReplacesTheClusterWideBrokerConfigs() throws IOException {
+        ConfigResource everyBroker = new ConfigResource(ConfigResource.Type.BROKER, "");
+        try {
+            get(alter(everyBroker, new AlterConfigOp(new ConfigEntry("num.partitions", "4"),
+                    AlterConfigOp.OpType.SET)));
+
+            AlterConfigsResponse replaced = (AlterConfigsResponse) call(ApiKeys.ALTER_CONFIGS,
+                    new AlterConfigsRequest.Builder(Map.of(everyBroker, new AlterConfigsRequest.Config(List.of(
+                            new AlterConfigsRequest.ConfigEntry("default.replication.factor", "1")))), false));
+
+            assertThat(replaced.errors().get(everyBroker).error()).isEqualTo(Errors.NONE);
+            assertThat(get(admin.describeConfigs(List.of(everyBroker)).all()).get(everyBroker).entries())
+                    .extracting(ConfigEntry::name, ConfigEntry::value)
+                    .containsExactly(tuple("default.replication.factor", "1"));
+        } finally {
+            call(ApiKeys.ALTER_CONFIGS, new AlterConfigsRequest.Builder(Map.of(everyBroker,
+                    new AlterConfigsRequest.Config(List.of())), false));
+        }
+        assertThat(brokerConfigsOverHttp()).containsEntry("num.partitions", "3")
+                .containsEntry("default.replication.factor", "3");
     }
 
     @Test
@@ -290,9 +408,6 @@ class KafkaAdminIT {
                 AlterConfigOp.OpType.SET)), InvalidConfigurationException.class, "Unknown topic config");
         assertFails(alter(topic, new AlterConfigOp(new ConfigEntry("retention.ms", "5"),
                 AlterConfigOp.OpType.APPEND)), InvalidConfigurationException.class, "append is not allowed");
-        assertFails(alter(new ConfigResource(ConfigResource.Type.BROKER, "0"), new AlterConfigOp(
-                new ConfigEntry("num.partitions", "6"), AlterConfigOp.OpType.SET)), InvalidRequestException.class,
-                "cannot be altered");
         assertFails(alter(new ConfigResource(ConfigResource.Type.TOPIC, "admin-not-there"), new AlterConfigOp(
                 new ConfigEntry("retention.ms", "5"), AlterConfigOp.OpType.SET)),
                 UnknownTopicOrPartitionException.class, "admin-not-there");
@@ -598,6 +713,26 @@ class KafkaAdminIT {
         assertThat(overrides("tool-configs")).isEqualTo(Map.of("segment.ms", "60000", "max.message.bytes", "2048"));
     }
 
+    /** kafka-configs --entity-type brokers --entity-default: a cluster-wide broker config set, described, deleted. */
+    @Test
+    void kafkaConfigsSetsDescribesAndDeletesAClusterWideBrokerConfig() {
+        String[] everyBroker = {"--bootstrap-server", cluster.kafkaBootstrap(), "--entity-type", "brokers",
+                "--entity-default"};
+
+        assertThat(run(ConfigCommand::main, with(everyBroker, "--alter", "--add-config", "num.partitions=6")).out())
+                .contains("Completed updating default config for brokers in the cluster.");
+        assertThat(run(ConfigCommand::main, with(everyBroker, "--describe")).out())
+                .contains("Default configs for brokers in the cluster",
+                        "num.partitions=6 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:num.partitions=6}");
+        assertThat(brokerConfigsOverHttp()).containsEntry("num.partitions", "6");
+        ToolRun refused = run(ConfigCommand::main, with(everyBroker, "--alter", "--add-config",
+                "log.segment.bytes=1024"));
+        assertThat(refused.out() + refused.err()).contains("Cannot update these configs dynamically");
+        run(ConfigCommand::main, with(everyBroker, "--alter", "--delete-config", "num.partitions"));
+
+        assertThat(brokerConfigsOverHttp()).containsEntry("num.partitions", "3");
+    }
+
     /** kafka-configs --entity-type groups: a share group's configs set, described and deleted with Kafka's tool. */
     @Test
     void kafkaConfigsSetsDescribesAndDeletesAShareGroupsConfigs() {
@@ -740,6 +875,22 @@ class KafkaAdminIT {
 
     private static KafkaFuture<Void> alter(ConfigResource resource, AlterConfigOp op) {
         return admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all();
+    }
+
+    /** This gateway's broker configs as {@code GET /v1/cluster/configs} shows them, by name. */
+    private static Map<String, String> brokerConfigsOverHttp() {
+        var configs = cluster.call("GET", "/v1/cluster/configs", null, null).json().path("configs");
+        Map<String, String> values = new java.util.TreeMap<>();
+        for (var config : configs) {
+            values.put(config.path("name").asString(), config.path("value").asString());
+        }
+        return values;
+    }
+
+    private static Map<String, String> values(Config config) {
+        Map<String, String> values = new java.util.TreeMap<>();
+        config.entries().forEach(entry -> values.put(entry.name(), entry.value()));
+        return values;
     }
 
     /** A topic's config overrides as the HTTP admin API shows them. */

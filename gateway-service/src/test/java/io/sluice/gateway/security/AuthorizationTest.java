@@ -232,6 +232,26 @@ class AuthorizationTest {
     }
 
     @Test
+    void brokerConfigsShouldNeedDescribeConfigsAndAlterConfigsOnTheCluster() {
+        String change = "{\"configs\": [{\"name\": \"num.partitions\", \"value\": \"6\"}]}";
+        client.get().uri("/v1/cluster/configs").header(HttpHeaders.AUTHORIZATION, bearer("bruno")).exchange()
+                .expectStatus().isForbidden().expectBody()
+                .jsonPath("$.error_code").isEqualTo("CLUSTER_AUTHORIZATION_FAILED")
+                .jsonPath("$.operation").isEqualTo("DESCRIBE_CONFIGS");
+        client.patch().uri("/v1/cluster/configs").header(HttpHeaders.AUTHORIZATION, bearer("bruno"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(change).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.operation").isEqualTo("ALTER_CONFIGS");
+        assertThat(cluster.brokerConfigs().block().values()).as("nothing set").isEmpty();
+
+        allow("User:bruno", "CLUSTER", "kafka-cluster", "LITERAL", "DESCRIBE_CONFIGS");
+        client.get().uri("/v1/cluster/configs").header(HttpHeaders.AUTHORIZATION, bearer("bruno")).exchange()
+                .expectStatus().isOk();
+        client.patch().uri("/v1/cluster/configs").header(HttpHeaders.AUTHORIZATION, bearer("bruno"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(change).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.operation").isEqualTo("ALTER_CONFIGS");
+    }
+
+    @Test
     void movingPartitionsAndDecommissioningShouldNeedAlterOnTheClusterAndListingThemDescribe() {
         client.post().uri("/v1/reassignments").header(HttpHeaders.AUTHORIZATION, bearer("liam"))
                 .contentType(MediaType.APPLICATION_JSON)

@@ -62,6 +62,9 @@ import io.sluice.internal.producer.IdempotencyClaimRequest;
 import io.sluice.internal.producer.IdempotencyReleaseRequest;
 import io.sluice.internal.producer.ProducerIdBlock;
 import io.sluice.internal.producer.StoredResponse;
+import io.sluice.internal.brokerconfig.BrokerConfigApi;
+import io.sluice.internal.brokerconfig.BrokerConfigChange;
+import io.sluice.internal.brokerconfig.BrokerConfigSnapshot;
 import io.sluice.internal.quota.QuotaAlteration;
 import io.sluice.internal.quota.QuotaApi;
 import io.sluice.internal.quota.QuotaEntity;
@@ -90,6 +93,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,7 +117,7 @@ import reactor.core.scheduler.Schedulers;
  * credentials are changed whole or not at all, as the coordinator's script changes them.
  */
 public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclApi, QuotaApi, ScramApi, IdempotenceApi,
-        BrokerApi {
+        BrokerApi, BrokerConfigApi {
 
     public static final NodeInfo NODE = new NodeInfo(1, "http://127.0.0.1:1", null, NodeStatus.ALIVE);
 
@@ -132,6 +136,9 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
     /** The client quotas stored, as the coordinator keeps them; guarded by itself. */
     private final Map<QuotaEntity, Map<String, Double>> quotas = new HashMap<>();
     private long quotaVersion;
+    /** The cluster-wide broker configs set, as the coordinator keeps them; guarded by itself. */
+    private final Map<String, String> brokerConfigs = new TreeMap<>();
+    private long brokerConfigVersion;
     private final Map<ScramCredentialId, ScramCredential> scram = new HashMap<>();
     private final AtomicLong scramVersion = new AtomicLong();
     private final Sinks.Many<TopicPartition> appended = Sinks.many().multicast().directBestEffort();
@@ -910,6 +917,30 @@ public final class FakeCluster implements CoordinatorApi, PartitionDataApi, AclA
             synchronized (quotas) {
                 return new QuotaSnapshot(quotaVersion, quotas.entrySet().stream()
                         .map(entry -> new QuotaEntry(entry.getKey(), entry.getValue())).toList());
+            }
+        });
+    }
+
+    @Override
+    public Mono<BrokerConfigSnapshot> brokerConfigs() {
+        return Mono.fromCallable(() -> {
+            synchronized (brokerConfigs) {
+                return BrokerConfigSnapshot.of(brokerConfigVersion, brokerConfigs);
+            }
+        });
+    }
+
+    @Override
+    public Mono<BrokerConfigSnapshot> alterBrokerConfigs(BrokerConfigChange change) {
+        return Mono.fromCallable(() -> {
+            synchronized (brokerConfigs) {
+                Map<String, String> after = change.applyTo(brokerConfigs);
+                if (change.validateOnly()) {
+                    return BrokerConfigSnapshot.of(brokerConfigVersion, after);
+                }
+                brokerConfigs.clear();
+                brokerConfigs.putAll(after);
+                return BrokerConfigSnapshot.of(++brokerConfigVersion, after);
             }
         });
     }

@@ -65,6 +65,10 @@ import io.sluice.internal.producer.IdempotencyReleaseRequest;
 import io.sluice.internal.producer.ProducerIdBlock;
 import io.sluice.internal.producer.ProducerIdsRequest;
 import io.sluice.internal.producer.ProducerPaths;
+import io.sluice.internal.brokerconfig.BrokerConfigApi;
+import io.sluice.internal.brokerconfig.BrokerConfigChange;
+import io.sluice.internal.brokerconfig.BrokerConfigPaths;
+import io.sluice.internal.brokerconfig.BrokerConfigSnapshot;
 import io.sluice.internal.quota.QuotaAlteration;
 import io.sluice.internal.quota.QuotaApi;
 import io.sluice.internal.quota.QuotaPaths;
@@ -126,7 +130,8 @@ import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link CoordinatorApi} (and the ACLs' {@link AclApi}, the client quotas' {@link QuotaApi}, SCRAM credentials'
+ * {@link CoordinatorApi} (and the ACLs' {@link AclApi}, the client quotas' {@link QuotaApi}, the cluster-wide broker
+ * configs' {@link BrokerConfigApi}, SCRAM credentials'
  * {@link ScramApi}, {@link IdempotenceApi}, share groups' {@link ShareGroupApi}, the
  * schema registry's {@link SchemaRegistryApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
  * a standby redirects (307) to the active one, which is followed; an instance that is unreachable, timed out or has
@@ -136,8 +141,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
-public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi, ScramApi, IdempotenceApi,
-        BrokerApi, ClassicGroupApi, TransactionApi, ShareGroupApi, SchemaRegistryApi {
+public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi, BrokerConfigApi, ScramApi,
+        IdempotenceApi, BrokerApi, ClassicGroupApi, TransactionApi, ShareGroupApi, SchemaRegistryApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -375,6 +380,16 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi
     @Override
     public Mono<QuotaSnapshot> alterQuotas(List<QuotaAlteration> alterations) {
         return post(QuotaPaths.ALTER, alterations, QuotaSnapshot.class);
+    }
+
+    @Override
+    public Mono<BrokerConfigSnapshot> brokerConfigs() {
+        return get(BrokerConfigPaths.CONFIGS, BrokerConfigSnapshot.class);
+    }
+
+    @Override
+    public Mono<BrokerConfigSnapshot> alterBrokerConfigs(BrokerConfigChange change) {
+        return post(BrokerConfigPaths.ALTER, change, BrokerConfigSnapshot.class);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.sluice.gateway.kafka.admin;
 
 import io.sluice.gateway.admin.TopicAdmin;
+import io.sluice.gateway.brokerconfig.BrokerConfigs;
 import io.sluice.gateway.kafka.KafkaApi;
 import io.sluice.gateway.kafka.KafkaSession;
+import io.sluice.internal.brokerconfig.BrokerConfigChange;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.share.ShareGroupApi;
 import io.sluice.internal.share.ShareGroupConfigChange;
@@ -31,18 +33,22 @@ import reactor.core.publisher.Mono;
  * exactly the configs given — any override not given is removed — through the {@link TopicAdmin}, validated as a
  * whole (INVALID_CONFIG naming the bad name or value); {@code validate_only} changes nothing. A config named twice is
  * INVALID_REQUEST. A group's configs (its share group configs) become exactly those given, at the coordinator, in the
- * same way. Broker configs are the gateway's start-up settings and cannot be altered: a broker resource is
- * INVALID_REQUEST with a message ({@link #notAlterable}), as is any other resource type.
+ * same way. The cluster-wide broker configs (the default broker resource, {@code ""}) become exactly those given
+ * ({@link BrokerConfigs}): a read-only config is INVALID_REQUEST, an unknown one or a bad value INVALID_CONFIG, nothing
+ * changed. A single broker has no configs of its own to alter ({@link #alterBroker}); any other resource type is
+ * INVALID_REQUEST with a message ({@link #notAlterable}).
  */
 @Component
 class AlterConfigsApi implements KafkaApi {
 
     private final TopicAdmin topics;
     private final ShareGroupApi groups;
+    private final BrokerConfigs brokers;
 
-    AlterConfigsApi(TopicAdmin topics, ShareGroupApi groups) {
+    AlterConfigsApi(TopicAdmin topics, ShareGroupApi groups, BrokerConfigs brokers) {
         this.topics = topics;
         this.groups = groups;
+        this.brokers = brokers;
     }
 
     @Override
@@ -63,7 +69,8 @@ class AlterConfigsApi implements KafkaApi {
 
     private Mono<Void> alter(AlterConfigsResource resource, boolean validateOnly) {
         ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
-        if (type != ConfigResource.Type.TOPIC && type != ConfigResource.Type.GROUP) {
+        if (type != ConfigResource.Type.TOPIC && type != ConfigResource.Type.GROUP
+                && type != ConfigResource.Type.BROKER) {
             return Mono.error(notAlterable(type));
         }
         if (type == ConfigResource.Type.GROUP && (resource.resourceName() == null
@@ -86,6 +93,10 @@ class AlterConfigsApi implements KafkaApi {
             return groups.alterShareGroupConfigs(resource.resourceName(),
                     new ShareGroupConfigChange(set, List.of(), true, validateOnly)).then();
         }
+        if (type == ConfigResource.Type.BROKER) {
+            return alterBroker(brokers, resource.resourceName(), new BrokerConfigChange(set, List.of(), true,
+                    validateOnly));
+        }
         String topic = resource.resourceName();
         return topics.topic(topic).flatMap(current -> {
             List<String> delete = new ArrayList<>(unset);
@@ -95,13 +106,25 @@ class AlterConfigsApi implements KafkaApi {
         }).then();
     }
 
-    /** The refusal of an alteration of a resource that is no topic or group (AlterConfigs and its incremental form). */
-    static ApiException notAlterable(ConfigResource.Type type) {
-        if (type == ConfigResource.Type.BROKER) {
-            return Errors.INVALID_REQUEST.exception("Sluice's broker configs are its gateways' start-up settings "
-                    + "(sluice.gateway.*): they cannot be altered at run time");
+    /**
+     * Alters the broker resource {@code name} (AlterConfigs and its incremental form): the cluster-wide configs for
+     * {@code ""}; a single broker is INVALID_REQUEST, since Sluice's dynamic broker configs are cluster-wide (the
+     * gateways are interchangeable) and the rest are start-up settings.
+     */
+    static Mono<Void> alterBroker(BrokerConfigs brokers, String name, BrokerConfigChange change) {
+        if (name == null || name.isEmpty()) {
+            return brokers.alter(change).then();
         }
-        return Errors.INVALID_REQUEST.exception("Sluice alters the configs of topics and groups only, not of " + type);
+        return Mono.error(Errors.INVALID_REQUEST.exception("Sluice's broker configs that can change at run time are "
+                + "cluster-wide: alter them on the default broker resource (kafka-configs --entity-type brokers "
+                + "--entity-default); broker " + name + " has no values of its own, and its other configs are "
+                + "start-up settings"));
+    }
+
+    /** The refusal of an alteration of a resource that is no topic, group or broker. */
+    static ApiException notAlterable(ConfigResource.Type type) {
+        return Errors.INVALID_REQUEST.exception("Sluice alters the configs of topics, groups and brokers only, not of "
+                + type);
     }
 
     private static AlterConfigsResourceResponse response(AlterConfigsResource resource) {

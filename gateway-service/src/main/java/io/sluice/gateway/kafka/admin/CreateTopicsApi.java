@@ -1,7 +1,8 @@
 package io.sluice.gateway.kafka.admin;
 
-import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.admin.TopicAdmin;
+import io.sluice.gateway.brokerconfig.BrokerConfigs;
+import io.sluice.gateway.brokerconfig.TopicDefaults;
 import io.sluice.gateway.kafka.KafkaApi;
 import io.sluice.gateway.kafka.KafkaSession;
 import io.sluice.internal.coordinator.CreateTopicRequest;
@@ -31,9 +32,9 @@ import reactor.core.publisher.Mono;
  * CreateTopics: each topic created (or with {@code validate_only} checked, nothing created) through the
  * {@link TopicAdmin}, so with the coordinator's checks and errors, as over HTTP: INVALID_TOPIC_EXCEPTION,
  * TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR (also when fewer nodes are alive), INVALID_CONFIG,
- * each with the coordinator's message. A partition count or replication factor of -1 is the gateway's default, the
- * one it auto-creates topics with ({@code sluice.gateway.auto-create-topics.partitions} and
- * {@code .replication-factor}), as -1 is Kafka's {@code num.partitions} and {@code default.replication.factor}.
+ * each with the coordinator's message. A partition count or replication factor of -1 is the cluster's
+ * {@code num.partitions} or {@code default.replication.factor} as they are now ({@link BrokerConfigs#topicDefaults}:
+ * set at run time, else the gateway's {@code sluice.gateway.auto-create-topics.*}), as at Kafka.
  * Manual replica assignments are INVALID_REQUEST (the coordinator places replicas), and so is a topic named twice in
  * one request, as Kafka answers it. From v5 on a created topic's answer carries its partition count, replication
  * factor and every config with its source ({@link KafkaTopicConfigs}); from v7 its id.
@@ -42,11 +43,11 @@ import reactor.core.publisher.Mono;
 class CreateTopicsApi implements KafkaApi {
 
     private final TopicAdmin topics;
-    private final GatewayProperties.AutoCreateTopics defaults;
+    private final BrokerConfigs brokers;
 
-    CreateTopicsApi(TopicAdmin topics, GatewayProperties properties) {
+    CreateTopicsApi(TopicAdmin topics, BrokerConfigs brokers) {
         this.topics = topics;
-        this.defaults = properties.autoCreateTopics();
+        this.brokers = brokers;
     }
 
     @Override
@@ -84,11 +85,13 @@ class CreateTopicsApi implements KafkaApi {
         for (CreatableTopicConfig config : topic.configs()) {
             configs.put(config.name(), config.value());
         }
-        CreateTopicRequest create = new CreateTopicRequest(topic.name(),
-                topic.numPartitions() == -1 ? defaults.partitions() : topic.numPartitions(),
-                topic.replicationFactor() == -1 ? defaults.replicationFactor() : (int) topic.replicationFactor(),
-                configs, validateOnly);
-        return Mono.defer(() -> topics.create(create))
+        boolean defaulted = topic.numPartitions() == -1 || topic.replicationFactor() == -1;
+        Mono<TopicDefaults> defaults = defaulted ? brokers.topicDefaults() : Mono.just(new TopicDefaults(false, 0, 0));
+        return defaults.map(given -> new CreateTopicRequest(topic.name(),
+                        topic.numPartitions() == -1 ? given.partitions() : topic.numPartitions(),
+                        topic.replicationFactor() == -1 ? given.replicationFactor() : (int) topic.replicationFactor(),
+                        configs, validateOnly))
+                .flatMap(topics::create)
                 .map(created -> created(created, version))
                 .onErrorResume(e -> Mono.just(failed(topic.name(), KafkaErrors.exception(e))));
     }

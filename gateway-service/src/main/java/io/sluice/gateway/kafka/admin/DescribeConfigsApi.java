@@ -1,16 +1,15 @@
 package io.sluice.gateway.kafka.admin;
 
-import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.admin.TopicAdmin;
+import io.sluice.gateway.brokerconfig.BrokerConfigs;
+import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.kafka.KafkaApi;
-import io.sluice.gateway.kafka.KafkaBroker;
+import io.sluice.gateway.kafka.KafkaBrokers;
 import io.sluice.gateway.kafka.KafkaSession;
 import io.sluice.internal.share.ShareGroupApi;
 import io.sluice.kafka.KafkaErrors;
 import io.sluice.kafka.KafkaRequest;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
@@ -18,12 +17,10 @@ import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfig
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
-import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsSynonym;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
-import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -39,27 +36,30 @@ import reactor.core.publisher.Mono;
  * group's value (GROUP_CONFIG) or the cluster default (DEFAULT_CONFIG). Any valid group id has them, as at Kafka,
  * whether or not the group exists yet; an empty name is INVALID_REQUEST.
  *
- * <p>The broker ({@code "0"}, this gateway's node id) answers a minimal list, so that
- * {@code kafka-configs --describe --entity-type brokers} works: the three broker settings Sluice really has, the
- * gateway's topic defaults — {@code auto.create.topics.enable}, {@code num.partitions} and
- * {@code default.replication.factor} (from {@code sluice.gateway.auto-create-topics}, what CreateTopics' -1 means) —
- * read-only and STATIC_BROKER_CONFIG, as a broker's server.properties shows. The cluster-wide default broker resource
- * ({@code ""}) has no dynamic configs: its list is empty. Any other broker id, and every other resource type (broker
- * loggers, client metrics), is INVALID_REQUEST with a message.
+ * <p>A broker's configs ({@link BrokerConfigs}, the same as {@code GET /v1/cluster/configs}): for this gateway's
+ * broker id, every broker config Sluice has, under Kafka's names ({@link KafkaBrokerConfigs}); for the cluster-wide
+ * default broker resource ({@code ""}), the configs set at run time for every broker (DYNAMIC_DEFAULT_BROKER_CONFIG).
+ * Kafka's Admin sends a broker's DescribeConfigs to that broker. A partition service that Metadata names a broker
+ * (the direct data path) forwards it to a gateway, which answers for the node ({@link BrokerConfigs#describeNode}).
+ * Any other id reaches this gateway only from a hand-made request: INVALID_REQUEST with a message, as is every other
+ * resource type (broker loggers, client metrics).
  */
 @Component
 class DescribeConfigsApi implements KafkaApi {
 
     private final TopicAdmin topics;
     private final ShareGroupApi groups;
-    private final KafkaBroker broker;
-    private final GatewayProperties.AutoCreateTopics topicDefaults;
+    private final BrokerConfigs brokers;
+    private final KafkaBrokers known;
+    private final ClusterView cluster;
 
-    DescribeConfigsApi(TopicAdmin topics, ShareGroupApi groups, KafkaBroker broker, GatewayProperties properties) {
+    DescribeConfigsApi(TopicAdmin topics, ShareGroupApi groups, BrokerConfigs brokers, KafkaBrokers known,
+                       ClusterView cluster) {
         this.topics = topics;
         this.groups = groups;
-        this.broker = broker;
-        this.topicDefaults = properties.autoCreateTopics();
+        this.brokers = brokers;
+        this.known = known;
+        this.cluster = cluster;
     }
 
     @Override
@@ -92,37 +92,34 @@ class DescribeConfigsApi implements KafkaApi {
                     KafkaGroupConfigs.describe(configs, resource.configurationKeys(), synonyms, documentation)));
         }
         if (type == ConfigResource.Type.BROKER && resource.resourceName().isEmpty()) {
-            return Mono.just(result(resource, List.of()));
+            return brokers.describeClusterDefaults().map(configs -> result(resource,
+                    KafkaBrokerConfigs.describe(configs, resource.configurationKeys(), synonyms, documentation)));
         }
-        if (type == ConfigResource.Type.BROKER && resource.resourceName().equals(String.valueOf(broker.nodeId()))) {
-            return Mono.just(result(resource, brokerConfigs(resource.configurationKeys(), synonyms)));
+        if (type == ConfigResource.Type.BROKER && resource.resourceName().equals(String.valueOf(brokers.brokerId()))) {
+            return brokers.describe().map(configs -> result(resource,
+                    KafkaBrokerConfigs.describe(configs, resource.configurationKeys(), synonyms, documentation)));
+        }
+        if (type == ConfigResource.Type.BROKER && isDirectLeader(resource.resourceName())) {
+            return brokers.describeNode(Integer.parseInt(resource.resourceName())).map(configs -> result(resource,
+                    KafkaBrokerConfigs.describe(configs, resource.configurationKeys(), synonyms, documentation)));
         }
         if (type == ConfigResource.Type.BROKER) {
             return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("This broker is "
-                    + broker.nodeId() + ", not '" + resource.resourceName() + "': ask that broker for its configs")));
+                    + brokers.brokerId() + ", not '" + resource.resourceName() + "': ask that broker for its configs")));
         }
         return Mono.just(failed(resource, Errors.INVALID_REQUEST.exception("Sluice describes the configs of topics, "
-                + "groups and broker " + broker.nodeId() + ", not of " + type)));
+                + "groups and broker " + brokers.brokerId() + ", not of " + type)));
     }
 
-    private List<DescribeConfigsResourceResult> brokerConfigs(List<String> keys, boolean synonyms) {
-        Map<String, String> values = Map.of(
-                "auto.create.topics.enable", String.valueOf(topicDefaults.enabled()),
-                "num.partitions", String.valueOf(topicDefaults.partitions()),
-                "default.replication.factor", String.valueOf(topicDefaults.replicationFactor()));
-        List<DescribeConfigsResourceResult> results = new ArrayList<>();
-        values.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .filter(config -> keys == null || keys.contains(config.getKey()))
-                .forEach(config -> results.add(new DescribeConfigsResourceResult()
-                        .setName(config.getKey())
-                        .setValue(config.getValue())
-                        .setReadOnly(true)
-                        .setConfigSource(ConfigSource.STATIC_BROKER_CONFIG.id())
-                        .setIsSensitive(false)
-                        .setSynonyms(synonyms ? List.of(new DescribeConfigsSynonym().setName(config.getKey())
-                                .setValue(config.getValue()).setSource(ConfigSource.STATIC_BROKER_CONFIG.id()))
-                                : List.of())));
-        return results;
+    /** Whether {@code name} is the id of a partition service that Metadata names a broker now. */
+    private boolean isDirectLeader(String name) {
+        int id;
+        try {
+            id = Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return known.directLeaders(cluster.current(), known.live()).containsKey(id);
     }
 
     private static DescribeConfigsResult result(DescribeConfigsResource resource,

@@ -1,8 +1,10 @@
 package io.sluice.gateway.kafka.admin;
 
 import io.sluice.gateway.admin.TopicAdmin;
+import io.sluice.gateway.brokerconfig.BrokerConfigs;
 import io.sluice.gateway.kafka.KafkaApi;
 import io.sluice.gateway.kafka.KafkaSession;
+import io.sluice.internal.brokerconfig.BrokerConfigChange;
 import io.sluice.internal.coordinator.AlterConfigsRequest;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.share.ShareGroupApi;
@@ -46,17 +48,24 @@ import reactor.core.publisher.Mono;
  * <p>A group's configs (its share group configs, {@code kafka-configs --entity-type groups}) are SET and DELETEd at the
  * coordinator, all at once, with {@code validate_only} honoured there: INVALID_CONFIG for an unknown key or a value
  * out of range (nothing changed). Group configs are no lists: APPEND and SUBTRACT on them are INVALID_CONFIG.
- * Broker and other resources are INVALID_REQUEST ({@link AlterConfigsApi#notAlterable}).
+ * The cluster-wide broker configs (the default broker resource, {@code ""}; {@link BrokerConfigs}) are SET and
+ * DELETEd at the coordinator in the same way, {@code validate_only} honoured: a read-only config is INVALID_REQUEST
+ * ("Cannot update these configs dynamically", as Kafka answers), an unknown one or a bad value INVALID_CONFIG, nothing
+ * changed; no broker config is a list, so APPEND and SUBTRACT are INVALID_CONFIG. A single broker has no values of its
+ * own ({@link AlterConfigsApi#alterBroker}); other resources are INVALID_REQUEST
+ * ({@link AlterConfigsApi#notAlterable}).
  */
 @Component
 class IncrementalAlterConfigsApi implements KafkaApi {
 
     private final TopicAdmin topics;
     private final ShareGroupApi groups;
+    private final BrokerConfigs brokers;
 
-    IncrementalAlterConfigsApi(TopicAdmin topics, ShareGroupApi groups) {
+    IncrementalAlterConfigsApi(TopicAdmin topics, ShareGroupApi groups, BrokerConfigs brokers) {
         this.topics = topics;
         this.groups = groups;
+        this.brokers = brokers;
     }
 
     @Override
@@ -77,7 +86,8 @@ class IncrementalAlterConfigsApi implements KafkaApi {
 
     private Mono<Void> alter(AlterConfigsResource resource, boolean validateOnly) {
         ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
-        if (type != ConfigResource.Type.TOPIC && type != ConfigResource.Type.GROUP) {
+        if (type != ConfigResource.Type.TOPIC && type != ConfigResource.Type.GROUP
+                && type != ConfigResource.Type.BROKER) {
             return Mono.error(AlterConfigsApi.notAlterable(type));
         }
         if (type == ConfigResource.Type.GROUP && (resource.resourceName() == null
@@ -96,7 +106,7 @@ class IncrementalAlterConfigsApi implements KafkaApi {
                         + config.configOperation() + " on '" + config.name() + "'"));
             }
             if ((op == AlterConfigOp.OpType.APPEND || op == AlterConfigOp.OpType.SUBTRACT)
-                    && !config.name().equals(TopicConfigs.CLEANUP_POLICY)) {
+                    && (type != ConfigResource.Type.TOPIC || !config.name().equals(TopicConfigs.CLEANUP_POLICY))) {
                 return Mono.error(Errors.INVALID_CONFIG.exception("Config value " + op.name().toLowerCase(Locale.ROOT)
                         + " is not allowed for config key: " + config.name() + " (only list configs, in Sluice "
                         + TopicConfigs.CLEANUP_POLICY + ", take APPEND and SUBTRACT)"));
@@ -107,6 +117,11 @@ class IncrementalAlterConfigsApi implements KafkaApi {
             AlterConfigsRequest change = change(resource, Map.of());
             return groups.alterShareGroupConfigs(resource.resourceName(), new ShareGroupConfigChange(change.set(),
                     change.delete(), false, validateOnly)).then();
+        }
+        if (type == ConfigResource.Type.BROKER) {
+            AlterConfigsRequest change = change(resource, Map.of());
+            return AlterConfigsApi.alterBroker(brokers, resource.resourceName(), new BrokerConfigChange(change.set(),
+                    change.delete(), false, validateOnly));
         }
         String topic = resource.resourceName();
         Mono<Map<String, String>> overrides = listChange ? topics.topic(topic).map(TopicMetadata::configs)
