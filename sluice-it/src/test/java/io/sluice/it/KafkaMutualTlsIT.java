@@ -39,6 +39,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -186,6 +187,29 @@ class KafkaMutualTlsIT {
                 "beginning", "-f", "%s\\n"), "", Duration.ofSeconds(60));
         assertThat(consumed.exitCode()).as(consumed.out()).isZero();
         assertThat(consumed.out().lines().toList()).containsExactly("from-kcat");
+    }
+
+    /** The gateway as a broker describes its listener's security as configured, read-only, over Kafka and HTTP. */
+    @Test
+    void theBrokersConfigsDescribeItsListenersSecurity() throws Exception {
+        Properties properties = new Properties();
+        properties.put("bootstrap.servers", cluster.kafkaBootstrap());
+        properties.putAll(admin());
+        Map<String, String> described = new HashMap<>();
+        try (Admin admin = Admin.create(properties)) {
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "0");
+            admin.describeConfigs(List.of(broker)).all().get(30, TimeUnit.SECONDS).get(broker).entries()
+                    .forEach(entry -> {
+                        assertThat(entry.isReadOnly() || !entry.name().startsWith("ssl.")).isTrue();
+                        described.put(entry.name(), entry.value());
+                    });
+        }
+        assertThat(described).containsEntry("ssl.client.auth", "requested")
+                .containsEntry("ssl.principal.mapping.rules", RULES)
+                .containsEntry("connections.max.reauth.ms", "3000");
+        assertThat(described.get("sasl.enabled.mechanisms")).contains("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+        assertThat(send("GET", "/v1/cluster/configs", null).body()).contains("\"ssl.client.auth\"",
+                "\"requested\"");
     }
 
     /** kcat as kcat-user with SCRAM-SHA-256 over TLS, trusting the cluster's CA, then {@code args}. */

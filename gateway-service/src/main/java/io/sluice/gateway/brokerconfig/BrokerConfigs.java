@@ -10,9 +10,12 @@ import io.sluice.internal.brokerconfig.BrokerConfigSnapshot;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.config.TopicConfigs;
+import io.sluice.security.SaslExchange;
+import io.sluice.security.SecurityProperties;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -32,7 +35,9 @@ import reactor.core.publisher.Mono;
  *   a change holds on every gateway at once. They are cluster-wide only: gateways are interchangeable, so Sluice has
  *   no per-broker values.</li>
  *   <li>This gateway's start-up settings, read-only STATIC_BROKER_CONFIG: {@code broker.id} and {@code node.id}
- *   ({@code sluice.gateway.kafka.node-id}), {@code socket.request.max.bytes} ({@code .max-request-size}).</li>
+ *   ({@code sluice.gateway.kafka.node-id}), {@code socket.request.max.bytes} ({@code .max-request-size}), and its
+ *   Kafka listener's security: {@code sasl.enabled.mechanisms}, {@code connections.max.reauth.ms},
+ *   {@code ssl.client.auth}, {@code ssl.principal.mapping.rules} ({@code sluice.security.*}).</li>
  *   <li>The topic config defaults under their broker names ({@code log.retention.ms} for {@code retention.ms},
  *   {@code message.max.bytes} for {@code max.message.bytes}, ...; {@link #TOPIC_DEFAULTS}), read-only DEFAULT_CONFIG:
  *   Sluice's built-in defaults ({@link TopicConfigs}), which a topic without an override has.</li>
@@ -68,11 +73,16 @@ public class BrokerConfigs {
     private final BrokerConfigApi coordinator;
     private final GatewayProperties.AutoCreateTopics startup;
     private final GatewayProperties.Kafka kafka;
+    private final SecurityProperties security;
+    private final SaslExchange sasl;
 
-    BrokerConfigs(BrokerConfigApi coordinator, GatewayProperties properties) {
+    BrokerConfigs(BrokerConfigApi coordinator, GatewayProperties properties, SecurityProperties security,
+                  SaslExchange sasl) {
         this.coordinator = coordinator;
         this.startup = properties.autoCreateTopics();
         this.kafka = properties.kafka();
+        this.security = security;
+        this.sasl = sasl;
     }
 
     /** The broker id this gateway answers as: the broker whose configs {@link #describe} gives. */
@@ -221,6 +231,18 @@ public class BrokerConfigs {
         settings.put("socket.request.max.bytes", new Setting(Long.toString(kafka.maxRequestSize().toBytes()),
                 "The largest Kafka request frame this gateway reads; a larger one closes the connection "
                         + "(sluice.gateway.kafka.max-request-size)."));
+        settings.put("sasl.enabled.mechanisms", new Setting(String.join(",", sasl.mechanisms()),
+                "The SASL mechanisms the Kafka listener offers: PLAIN with a users file or SCRAM users, OAUTHBEARER "
+                        + "with JWT settings, SCRAM-SHA-256 and SCRAM-SHA-512 (sluice.security.*)."));
+        settings.put("connections.max.reauth.ms", new Setting(
+                Long.toString(security.sasl().maxSessionLifetime().toMillis()),
+                "How long a SASL sign-in lasts at most before the client signs in again, KIP-368; 0: no limit but "
+                        + "an OAUTHBEARER token's own (sluice.security.sasl.max-session-lifetime)."));
+        settings.put("ssl.client.auth", new Setting(security.tls().clientAuth().name().toLowerCase(Locale.ROOT),
+                "Whether the Kafka listener asks clients for a certificate (sluice.security.tls.client-auth)."));
+        settings.put("ssl.principal.mapping.rules", new Setting(security.tls().principalMappingRules(),
+                "How a client certificate's subject becomes its principal "
+                        + "(sluice.security.tls.principal-mapping-rules)."));
         return settings;
     }
 
