@@ -3,6 +3,7 @@ package io.sluice.coordinator.brokerconfig;
 import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.lease.LeaseStatus;
 import io.sluice.coordinator.store.RedisKeys;
+import io.sluice.coordinator.store.VersionedHash;
 import io.sluice.internal.brokerconfig.BrokerConfigChange;
 import io.sluice.internal.brokerconfig.BrokerConfigSnapshot;
 import io.sluice.protocol.ErrorCode;
@@ -16,7 +17,6 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * The cluster-wide broker configs in Redis (layout in {@link RedisKeys}): one hash, config name → canonical value,
@@ -30,8 +30,6 @@ class BrokerConfigStore {
 
     private static final RedisScript<Long> CONFIG_WRITE =
             RedisScript.of(new ClassPathResource("redis/broker-config-write.lua"), Long.class);
-    /** How many times a change reads again after another one changed the configs under it. */
-    private static final int RACES = 10;
 
     private final ReactiveStringRedisTemplate redis;
     private final CoordinatorLease lease;
@@ -54,16 +52,13 @@ class BrokerConfigStore {
      * with validate-only what they would be, nothing written.
      */
     Mono<BrokerConfigSnapshot> alter(BrokerConfigChange change) {
-        return Mono.defer(() -> snapshot().flatMap(read -> {
-                    SortedMap<String, String> after = change.applyTo(read.values());
-                    if (change.validateOnly()) {
-                        return Mono.just(new BrokerConfigSnapshot(read.version(), after));
-                    }
-                    return write(read.version(), after).map(version -> new BrokerConfigSnapshot(version, after));
-                }))
-                .retryWhen(Retry.max(RACES).filter(Raced.class::isInstance))
-                .onErrorMap(Raced.class::isInstance, raced -> ErrorCode.INVALID_REQUEST.exception(
-                        "The broker configs kept changing while this change was applied; try again"));
+        return VersionedHash.retryingRaces(snapshot().flatMap(read -> {
+            SortedMap<String, String> after = change.applyTo(read.values());
+            if (change.validateOnly()) {
+                return Mono.just(new BrokerConfigSnapshot(read.version(), after));
+            }
+            return write(read.version(), after).map(version -> new BrokerConfigSnapshot(version, after));
+        }), "The broker configs");
     }
 
     private Mono<Long> write(long versionRead, SortedMap<String, String> values) {
@@ -78,23 +73,7 @@ class BrokerConfigStore {
             args.add(name);
             args.add(value);
         });
-        return redis.execute(CONFIG_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.BROKER_CONFIGS,
-                        RedisKeys.BROKER_CONFIG_VERSION), args)
-                .next()
-                .flatMap(version -> {
-                    if (version == -1) {
-                        return Mono.error(ErrorCode.FENCED_COORDINATOR.exception(
-                                "Another coordinator holds the lease"));
-                    }
-                    return version == -2 ? Mono.error(new Raced()) : Mono.just(version);
-                });
-    }
-
-    /** Another change altered the configs between this one's read and its write. */
-    private static final class Raced extends RuntimeException {
-
-        Raced() {
-            super(null, null, false, false);
-        }
+        return VersionedHash.write(redis, CONFIG_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.BROKER_CONFIGS,
+                RedisKeys.BROKER_CONFIG_VERSION), args);
     }
 }

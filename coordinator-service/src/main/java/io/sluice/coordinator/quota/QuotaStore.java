@@ -21,7 +21,6 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,8 +35,6 @@ class QuotaStore {
     private static final RedisScript<Long> QUOTA_WRITE =
             RedisScript.of(new ClassPathResource("redis/quota-write.lua"), Long.class);
     private static final Comparator<QuotaEntry> ORDER = Comparator.comparing(entry -> entry.entity().toString());
-    /** How many times an alteration reads again after another one changed the quotas under it. */
-    private static final int RACES = 10;
 
     private final ReactiveStringRedisTemplate redis;
     private final CoordinatorLease lease;
@@ -56,10 +53,7 @@ class QuotaStore {
 
     Mono<QuotaSnapshot> alter(List<QuotaAlteration> alterations) {
         alterations.forEach(QuotaAlteration::validated);
-        return Mono.defer(() -> snapshot().flatMap(read -> write(read, alterations)))
-                .retryWhen(Retry.max(RACES).filter(Raced.class::isInstance))
-                .onErrorMap(Raced.class::isInstance, raced -> ErrorCode.INVALID_REQUEST.exception(
-                        "The client quotas kept changing while this alteration was applied; try again"))
+        return VersionedHash.retryingRaces(snapshot().flatMap(read -> write(read, alterations)), "The client quotas")
                 .then(snapshot());
     }
 
@@ -79,23 +73,7 @@ class QuotaStore {
             args.add(json.writeValueAsString(entity));
             args.add(after == null ? "" : json.writeValueAsString(new QuotaEntry(entity, after)));
         });
-        return redis.execute(QUOTA_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.QUOTAS, RedisKeys.QUOTA_VERSION),
-                        args)
-                .next()
-                .flatMap(version -> {
-                    if (version == -1) {
-                        return Mono.error(ErrorCode.FENCED_COORDINATOR.exception(
-                                "Another coordinator holds the lease"));
-                    }
-                    return version == -2 ? Mono.error(new Raced()) : Mono.just(version);
-                });
-    }
-
-    /** Another alteration changed the quotas between this one's read and its write. */
-    private static final class Raced extends RuntimeException {
-
-        Raced() {
-            super(null, null, false, false);
-        }
+        return VersionedHash.write(redis, QUOTA_WRITE, List.of(RedisKeys.FENCING_TOKEN, RedisKeys.QUOTAS,
+                RedisKeys.QUOTA_VERSION), args);
     }
 }
