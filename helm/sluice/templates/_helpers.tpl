@@ -259,6 +259,16 @@ sluice.security.jwt.principal-claim={{ . }}
 {{- with .superUsers }}
 sluice.security.super-users={{ join "," . }}
 {{- end }}
+{{- with .sasl.maxSessionLifetime }}
+sluice.security.sasl.max-session-lifetime={{ . }}
+{{- end }}
+{{- if include "sluice.clientCertificates" $ }}
+sluice.security.tls.client-auth={{ .clientCertificates.clientAuth }}
+{{- with .clientCertificates.principalMappingRules }}
+{{- /* A backslash in a properties value escapes the next character: written twice, it stands for itself. */}}
+sluice.security.tls.principal-mapping-rules={{ . | replace "\\" "\\\\" }}
+{{- end }}
+{{- end }}
 {{- with include "sluice.quotaProperties" (dict "prefix" "sluice.security.quotas.defaults" "quota" .quotas.defaults) | trim }}
 {{ . }}
 {{- end }}
@@ -292,6 +302,14 @@ sluice.security.super-users={{ join "," . }}
       - key: {{ .jwt.publicKey.key }}
         path: public-key.pem
 {{- end }}
+{{- if include "sluice.clientCertificates" $ }}
+- name: client-ca
+  secret:
+    secretName: {{ .clientCertificates.caSecret }}
+    items:
+      - key: {{ .clientCertificates.caKey }}
+        path: ca.crt
+{{- end }}
 {{- end }}
 {{- end -}}
 
@@ -305,6 +323,29 @@ sluice.security.super-users={{ join "," . }}
 - name: jwt
   mountPath: /etc/sluice/jwt
   readOnly: true
+{{- end }}
+{{- if include "sluice.clientCertificates" . }}
+- name: client-ca
+  mountPath: /etc/sluice/client-ca
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/*
+Whether clients sign in by their certificates (security.clientCertificates.clientAuth): needs security and TLS on and
+the Secret of the CA that issues the clients' certificates.
+*/}}
+{{- define "sluice.clientCertificates" -}}
+{{- with .Values.security.clientCertificates }}
+{{- if .clientAuth }}
+{{- if not (has .clientAuth (list "requested" "required")) }}
+{{- fail (printf "security.clientCertificates.clientAuth is requested or required, not %s" .clientAuth) }}
+{{- end }}
+{{- if not (and $.Values.security.enabled $.Values.security.tls.enabled .caSecret) }}
+{{- fail "security.clientCertificates.clientAuth needs security.enabled, security.tls.enabled and security.clientCertificates.caSecret" }}
+{{- end -}}
+true
+{{- end }}
 {{- end }}
 {{- end -}}
 

@@ -39,8 +39,13 @@ final class Chart {
      * which is what {@code helm template} and a first install see.
      */
     static String render(String valuesFile, Map<String, Object> set) {
+        return renderLayered(valuesFile == null ? List.of() : List.of(valuesFile), set);
+    }
+
+    /** As {@link #render(String, Map)}, with {@code valuesFiles} one over the other, in order. */
+    static String renderLayered(List<String> valuesFiles, Map<String, Object> set) {
         TemplateCommand template = template(clientOnly());
-        if (valuesFile != null) {
+        for (String valuesFile : valuesFiles) {
             template = template.withValuesFile(valuesFile(valuesFile));
         }
         for (Map.Entry<String, Object> entry : set.entrySet()) {
@@ -67,6 +72,11 @@ final class Chart {
 
     static Manifests manifests(String valuesFile, Map<String, Object> set) {
         return Manifests.parse(render(valuesFile, set));
+    }
+
+    /** The manifests of {@code valuesFiles}, one over the other, in order. */
+    static Manifests layered(List<String> valuesFiles) {
+        return Manifests.parse(renderLayered(valuesFiles, Map.of()));
     }
 
     /**

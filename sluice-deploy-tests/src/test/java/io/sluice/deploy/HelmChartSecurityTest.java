@@ -362,6 +362,44 @@ class HelmChartSecurityTest {
         assertThat(script).contains("test \"$status\" = 401", "curl -K -");
     }
 
+    @Test
+    void clientCertificatesOfTheirCaSignInAtTheGatewaysHttpsAndEveryKafkaListenerByTheRulesGiven() {
+        Manifests manifests = Chart.layered(List.of(SECURED, "client-certificates.yaml"));
+        Properties gateway = gatewayProperties(manifests);
+        Properties partition = properties(manifests, "-partition-security");
+
+        for (Properties properties : List.of(gateway, partition)) {
+            assertThat(properties).containsEntry("sluice.security.tls.client-auth", "required")
+                    .containsEntry("sluice.security.tls.principal-mapping-rules",
+                            "RULE:^CN=([^,]*)\\.ops,OU=clients.*$/$1/L,DEFAULT")
+                    .containsEntry("sluice.security.sasl.max-session-lifetime", "1h");
+        }
+        assertThat(gateway).containsEntry("server.ssl.client-auth", "need")
+                .containsEntry("spring.ssl.bundle.pem.public.truststore.certificate",
+                        "file:/etc/sluice/client-ca/ca.crt");
+        assertThat(partition).containsEntry("spring.ssl.bundle.pem.kafka.truststore.certificate",
+                "file:/etc/sluice/client-ca/ca.crt");
+        for (String name : List.of("sluice-gateway", "sluice-partition")) {
+            PodSpec pod = podSpec(manifests, name);
+            assertThat(volume(pod, "client-ca").getSecret().getSecretName()).as(name).isEqualTo("clients-ca");
+            assertThat(volume(pod, "client-ca").getSecret().getItems()).singleElement()
+                    .satisfies(item -> assertThat(item.getKey() + ">" + item.getPath()).isEqualTo("clients.pem>ca.crt"));
+            assertThat(mount(pod.getContainers().getFirst(), "client-ca").getMountPath()).as(name)
+                    .isEqualTo("/etc/sluice/client-ca");
+        }
+        assertThat(gatewayProperties(Chart.manifests(SECURED))).doesNotContainKeys("server.ssl.client-auth",
+                "sluice.security.tls.client-auth", "sluice.security.sasl.max-session-lifetime");
+    }
+
+    @Test
+    void clientCertificatesWithoutTlsAreRefused() {
+        assertThatThrownBy(() -> Chart.render(SECURED, Map.of("security.tls.enabled", false,
+                "security.tls.existingSecret", "", "security.clientCertificates.clientAuth", "requested",
+                "security.clientCertificates.caSecret", "clients-ca")))
+                .hasMessageContaining("security.clientCertificates.clientAuth needs security.enabled, "
+                        + "security.tls.enabled and security.clientCertificates.caSecret");
+    }
+
     @ParameterizedTest
     @MethodSource("badSecurityValues")
     void theSchemaRefusesSecurityThatCannotWork(Map<String, Object> values, String message) {
@@ -388,7 +426,13 @@ class HelmChartSecurityTest {
                 Arguments.of(Map.of("security.quotas.defaults.produceBytesPerSecond", "lots"),
                         "/security/quotas/defaults/produceBytesPerSecond"),
                 Arguments.of(Map.of("security.cors.allowedOrigins[0]", "console.example.com"),
-                        "/security/cors/allowedOrigins/0"));
+                        "/security/cors/allowedOrigins/0"),
+                Arguments.of(Map.of("security.clientCertificates.clientAuth", "want"),
+                        "/security/clientCertificates/clientAuth"),
+                Arguments.of(Map.of("security.clientCertificates.clientAuth", "required"),
+                        "/security/clientCertificates/caSecret"),
+                Arguments.of(Map.of("security.sasl.maxSessionLifetime", "an hour"),
+                        "/security/sasl/maxSessionLifetime"));
     }
 
     /** Every Sluice container of the release, by its Deployment's or StatefulSet's name. */
