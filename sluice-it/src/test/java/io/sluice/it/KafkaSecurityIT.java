@@ -148,6 +148,9 @@ class KafkaSecurityIT {
         assertThat(readAll(oauthBearer(), "secured")).containsExactly("from-admin", "from-alice");
         currentToken = jwt(SecurityFiles.rsaKeyPair(), "alice");
         assertThatThrownBy(() -> readAll(oauthBearer(), "secured")).isInstanceOf(SaslAuthenticationException.class);
+        // An expired token (ten minutes past, beyond the clock skew allowed) is refused too.
+        currentToken = jwt(SIGNER, "alice", -600);
+        assertThatThrownBy(() -> readAll(oauthBearer(), "secured")).isInstanceOf(SaslAuthenticationException.class);
 
         // A wrong password is refused at sign-in, and nothing was written by any refused client.
         assertThatThrownBy(() -> readAll(plain("alice", "not-her-password"), "secured"))
@@ -777,11 +780,16 @@ class KafkaSecurityIT {
 
     /** An RS256 JWT for {@code subject}, valid for ten minutes. */
     private static String jwt(KeyPair key, String subject) throws Exception {
+        return jwt(key, subject, 600);
+    }
+
+    /** A token for {@code subject} signed by {@code key}, expiring {@code expiresIn} seconds from now (past if < 0). */
+    private static String jwt(KeyPair key, String subject, long expiresIn) throws Exception {
         Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
         long now = Instant.now().getEpochSecond();
         String header = url.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String claims = url.encodeToString(("{\"sub\":\"" + subject + "\",\"iat\":" + now + ",\"exp\":" + (now + 600)
-                + "}").getBytes(StandardCharsets.UTF_8));
+        String claims = url.encodeToString(("{\"sub\":\"" + subject + "\",\"iat\":" + Math.min(now, now + expiresIn - 60)
+                + ",\"exp\":" + (now + expiresIn) + "}").getBytes(StandardCharsets.UTF_8));
         Signature signature = Signature.getInstance("SHA256withRSA");
         signature.initSign(key.getPrivate());
         signature.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
