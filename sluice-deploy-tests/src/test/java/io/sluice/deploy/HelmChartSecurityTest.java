@@ -379,7 +379,15 @@ class HelmChartSecurityTest {
                 .containsEntry("spring.ssl.bundle.pem.public.truststore.certificate",
                         "file:/etc/sluice/client-ca/ca.crt");
         assertThat(partition).containsEntry("spring.ssl.bundle.pem.kafka.truststore.certificate",
-                "file:/etc/sluice/client-ca/ca.crt");
+                "file:/etc/sluice/client-ca/ca.crt")
+                // Under required, the partitions' forwards to the gateways present the pods' certificate.
+                .containsEntry("spring.ssl.bundle.pem.cluster.keystore.certificate", "file:/etc/sluice/tls/tls.crt")
+                .containsEntry("spring.ssl.bundle.pem.cluster.keystore.private-key", "file:/etc/sluice/tls/tls.key");
+        Manifests requested = Chart.layered(List.of(SECURED, "client-certificates.yaml",
+                "client-certificates-requested.yaml"));
+        assertThat(properties(requested, "-partition-security"))
+                .containsEntry("sluice.security.tls.client-auth", "requested")
+                .doesNotContainKey("spring.ssl.bundle.pem.cluster.keystore.certificate");
         for (String name : List.of("sluice-gateway", "sluice-partition")) {
             PodSpec pod = podSpec(manifests, name);
             assertThat(volume(pod, "client-ca").getSecret().getSecretName()).as(name).isEqualTo("clients-ca");
