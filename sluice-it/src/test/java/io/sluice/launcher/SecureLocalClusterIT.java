@@ -207,7 +207,24 @@ class SecureLocalClusterIT {
                 "security.protocol=SASL_SSL", "-X", "sasl.mechanisms=SCRAM-SHA-256", "-X", "sasl.username=kcat-scram",
                 "-X", "sasl.password=" + scramPassword, "-X", "ssl.ca.location=" + material.caCertificate(),
                 "-t", "kafka-tls", "-C", "-e", "-q", "-o", "beginning", "-f", "%o %s\\n"));
-        // The partition services re-read the SCRAM users and ACLs every 5 s: ask until the leader signs kcat in.
+        // The partition services re-read the SCRAM users every 5 s: kcat tries once every node holds the user, since
+        // sign-ins refused before count against the login throttle (10 a minute) and would lock the user out.
+        for (URI node : cluster.nodeUrls()) {
+            io.sluice.testing.Waits.await(node + " holding the SCRAM user", Duration.ofSeconds(30), () -> {
+                try {
+                    String page = user.send(HttpRequest.newBuilder(node.resolve("/actuator/prometheus")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    return page.lines().anyMatch(line -> line.startsWith("sluice_partition_scram_credentials{")
+                            && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) >= 1) ? true : null;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        // The ACL reaches the leader on the same schedule: ask until the leader lets kcat read.
         List<String> read = io.sluice.testing.Waits.await("kcat reading as a SCRAM user", Duration.ofSeconds(60),
                 () -> {
                     Commands.Run attempt = Commands.run(scram, "", Duration.ofSeconds(30));
