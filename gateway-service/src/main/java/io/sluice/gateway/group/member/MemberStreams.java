@@ -13,6 +13,7 @@ import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +38,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Events: {@code assignment} ({@link AssignmentEvent}), {@code record} (a record; the id is the
  * {@link MemberCursor} after it, which the commit call takes), {@code error} (a problem; the stream ends: a member the
- * coordinator fenced or removed is served no further). Records come through the consume package's partition streams
+ * coordinator fenced or removed is served no further). A partition's first record comes after the {@code assignment}
+ * event that adds it. Records come through the consume package's partition streams
  * ({@link PartitionRecords}), shared per partition on this gateway, so a group member costs a leader no more than a
  * plain SSE reader.
  *
@@ -133,6 +135,11 @@ class MemberStreams {
         private final Map<TopicPartition, Long> revokedAt = new HashMap<>();
         /** Owned partition → the signal that stops its stream; guarded by this. */
         private final Map<TopicPartition, Sinks.Empty<Void>> stops = new HashMap<>();
+        /**
+         * Assignment events not yet handed to the connection → the signal that starts the streams of the partitions
+         * they add, so no record of a partition reaches the client before the event that assigns it; guarded by this.
+         */
+        private final Map<StreamEvent, Sinks.Empty<Void>> announcements = new IdentityHashMap<>();
         private final Sinks.Many<Flux<StreamedRecord>> partitionStreams = Sinks.many().unicast().onBackpressureBuffer();
         private final Sinks.Many<StreamEvent> control = Sinks.many().unicast().onBackpressureBuffer();
         private int epoch;
@@ -200,7 +207,7 @@ class MemberStreams {
                             StreamEvent.keepAlives(properties.consume().sseHeartbeat(), Schedulers.parallel()))
                     .takeUntil(StreamEvent.Failed.class::isInstance)
                     .doOnRequest(this::demanded)
-                    .doOnNext(event -> sent());
+                    .doOnNext(this::sent);
         }
 
         private synchronized void demanded(long n) {
@@ -209,9 +216,20 @@ class MemberStreams {
             stallLogged = false;
         }
 
-        private synchronized void sent() {
-            if (demand != Long.MAX_VALUE && --demand == 0) {
-                demandlessSince = System.nanoTime();
+        /**
+         * {@code event} was handed to the connection; an assignment starts the streams of the partitions it adds (what
+         * they emit at once waits in the merge behind this event).
+         */
+        private void sent(StreamEvent event) {
+            Sinks.Empty<Void> announced;
+            synchronized (this) {
+                if (demand != Long.MAX_VALUE && --demand == 0) {
+                    demandlessSince = System.nanoTime();
+                }
+                announced = announcements.remove(event);
+            }
+            if (announced != null) {
+                announced.tryEmitEmpty();
             }
         }
 
@@ -310,22 +328,28 @@ class MemberStreams {
             }
             return membership.starts(group, memberId, answer.memberEpoch(), added, reset, readCommitted)
                     .doOnNext(starts -> {
+                        StreamEvent announcement = new StreamEvent.Assigned(new AssignmentEvent(memberId,
+                                answer.memberEpoch(), answer.assignment(), Membership.topicPartitions(starts.keySet()),
+                                Membership.topicPartitions(revoked)));
+                        Sinks.Empty<Void> announced = Sinks.empty();
                         synchronized (this) {
+                            announcements.put(announcement, announced);
                             starts.forEach((tp, offset) -> {
                                 Sinks.Empty<Void> stop = Sinks.empty();
                                 positions.put(tp, offset);
                                 settled.put(tp, offset);
                                 stops.put(tp, stop);
-                                partitionStreams.tryEmitNext(records.stream(tp, offset, readCommitted, formats)
+                                // A partition's records follow the event that assigns it (the merge alone would
+                                // interleave them: the partition's stream may emit before the event is taken).
+                                partitionStreams.tryEmitNext(announced.asMono()
+                                        .thenMany(records.stream(tp, offset, readCommitted, formats))
                                         .takeUntilOther(stop.asMono()));
                             });
                         }
                         if (!added.isEmpty() || !revoked.isEmpty()) {
                             activity.rebalanced(group);
                         }
-                        control.tryEmitNext(new StreamEvent.Assigned(new AssignmentEvent(memberId, answer.memberEpoch(),
-                                answer.assignment(), Membership.topicPartitions(starts.keySet()),
-                                Membership.topicPartitions(revoked))));
+                        control.tryEmitNext(announcement);
                 }).then();
         }
 
