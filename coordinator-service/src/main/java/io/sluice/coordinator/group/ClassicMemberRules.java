@@ -164,7 +164,7 @@ final class ClassicMemberRules {
                     upgrade.generation(), upgrade.generation(), MemberState.STABLE,
                     classic.topics().stream().distinct().sorted().toList(), null, classic.rebalanceTimeoutMs(),
                     classic.sessionTimeoutMs(), partitions, Set.of(), partitions, Set.of(), classic.clientId(),
-                    classic.clientHost(), classic.protocolNames(), null, false));
+                    classic.clientHost(), classic.protocolNames(), null, false, null));
         }
         ConsumerGroup group = (existing == null ? ConsumerGroup.empty(groupId) : existing).withMembers(members);
         return group.withAssignment(Math.max(upgrade.generation(), group.groupEpoch()),

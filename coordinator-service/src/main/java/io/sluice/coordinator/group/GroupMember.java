@@ -2,10 +2,13 @@ package io.sluice.coordinator.group;
 
 import io.sluice.internal.group.MemberState;
 import io.sluice.protocol.TopicPartition;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -33,14 +36,22 @@ import java.util.TreeSet;
  *                            the coordinator's default) and follows it at each heartbeat: true for a member that named
  *                            none when it joined (every Kafka consumer); false for one that named its own (an HTTP
  *                            member that asked for one, a classic member), and for members stored before it was kept
+ * @param assignedAt          for each partition the member owns, the member epoch it was given it at (KIP-1251): a
+ *                            commit from an earlier epoch is taken for the partitions it has owned since then or
+ *                            before. Absent for partitions owned before these epochs were kept
  */
 record GroupMember(String memberId, String instanceId, int memberEpoch, int previousMemberEpoch, MemberState state,
                    List<String> subscribedTopicNames, String subscribedTopicRegex, int rebalanceTimeoutMs,
                    int sessionTimeoutMs, Set<TopicPartition> assigned, Set<TopicPartition> pendingRevocation,
                    Set<TopicPartition> target, Set<TopicPartition> resetPartitions, String clientId,
-                   String clientHost, List<String> classicProtocols, StreamsMember streams, Boolean sessionFromGroup) {
+                   String clientHost, List<String> classicProtocols, StreamsMember streams, Boolean sessionFromGroup,
+                   List<AssignedAt> assignedAt) {
 
     static final int LEFT_STATIC_EPOCH = -2;
+
+    /** The member epoch at which the member was given a partition it owns (KIP-1251's assignment epoch). */
+    record AssignedAt(TopicPartition partition, int epoch) {
+    }
 
     GroupMember {
         subscribedTopicNames = List.copyOf(subscribedTopicNames);
@@ -52,6 +63,24 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         resetPartitions = sorted(marked);
         classicProtocols = classicProtocols == null ? null : List.copyOf(classicProtocols);
         sessionFromGroup = Boolean.TRUE.equals(sessionFromGroup);
+        Map<TopicPartition, Integer> epochs = new TreeMap<>();
+        if (assignedAt != null) {
+            for (AssignedAt at : assignedAt) {
+                if (assigned.contains(at.partition()) || pendingRevocation.contains(at.partition())) {
+                    epochs.put(at.partition(), at.epoch());
+                }
+            }
+        }
+        assignedAt = epochs.entrySet().stream().map(at -> new AssignedAt(at.getKey(), at.getValue())).toList();
+    }
+
+    /**
+     * The epoch at which the member was given {@code tp}, which it owns; null if it does not own it, or owned it
+     * before assignment epochs were kept (stored by an older coordinator).
+     */
+    Integer assignedAt(TopicPartition tp) {
+        return assignedAt.stream().filter(at -> at.partition().equals(tp)).map(AssignedAt::epoch).findFirst()
+                .orElse(null);
     }
 
     /** Whether the member speaks Kafka's classic protocol, in a consumer group the coordinator assigns. */
@@ -62,13 +91,13 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
     GroupMember withClassicProtocols(List<String> protocols) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
-                resetPartitions, clientId, clientHost, protocols, streams, sessionFromGroup);
+                resetPartitions, clientId, clientHost, protocols, streams, sessionFromGroup, assignedAt);
     }
 
     GroupMember withStreams(StreamsMember newStreams) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
-                resetPartitions, clientId, clientHost, classicProtocols, newStreams, sessionFromGroup);
+                resetPartitions, clientId, clientHost, classicProtocols, newStreams, sessionFromGroup, assignedAt);
     }
 
     /** Sets are kept sorted, so that equal members are stored as equal documents. */
@@ -90,30 +119,35 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
     GroupMember withSubscription(List<String> names, String regex) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, names, regex,
                 rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target, resetPartitions, clientId,
-                clientHost, classicProtocols, streams, sessionFromGroup);
+                clientHost, classicProtocols, streams, sessionFromGroup, assignedAt);
     }
 
     /** New timeouts; {@code groupSession} says whether the session is the group's ({@link #sessionFromGroup}). */
     GroupMember withTimeouts(int rebalanceTimeout, int sessionTimeout, boolean groupSession) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeout, sessionTimeout, assigned, pendingRevocation, target,
-                resetPartitions, clientId, clientHost, classicProtocols, streams, groupSession);
+                resetPartitions, clientId, clientHost, classicProtocols, streams, groupSession, assignedAt);
     }
 
     GroupMember withTarget(Set<TopicPartition> newTarget) {
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation,
                 new TreeSet<>(newTarget), resetPartitions, clientId, clientHost, classicProtocols, streams,
-                sessionFromGroup);
+                sessionFromGroup, assignedAt);
     }
 
     /** A new ownership; the reset marks stay on the partitions still pending. */
     GroupMember withOwnership(int epoch, int previousEpoch, MemberState newState, Set<TopicPartition> newAssigned,
                               Set<TopicPartition> newPending) {
+        // A partition kept (assigned still, or asked back and not yet released) keeps the epoch it was given at; one
+        // given now, or given back after the member released it, is given at the new epoch.
+        List<AssignedAt> epochs = new ArrayList<>(assignedAt);
+        epochs.removeIf(at -> !assigned.contains(at.partition()) && !newPending.contains(at.partition()));
+        newAssigned.stream().filter(tp -> !assigned.contains(tp)).forEach(tp -> epochs.add(new AssignedAt(tp, epoch)));
         return new GroupMember(memberId, instanceId, epoch, previousEpoch, newState, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, new TreeSet<>(newAssigned),
                 new TreeSet<>(newPending), target, resetPartitions, clientId, clientHost, classicProtocols, streams,
-                sessionFromGroup);
+                sessionFromGroup, epochs);
     }
 
     /**
@@ -134,7 +168,7 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch,
                 leftStatic() ? state : MemberState.UNREVOKED_PARTITIONS, subscribedTopicNames, subscribedTopicRegex,
                 rebalanceTimeoutMs, sessionTimeoutMs, kept, pending, target, marked, clientId, clientHost,
-                classicProtocols, streams, sessionFromGroup);
+                classicProtocols, streams, sessionFromGroup, assignedAt);
     }
 
     /** The member's client as it last said (a null keeps what was known). */
@@ -142,7 +176,7 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         return new GroupMember(memberId, instanceId, memberEpoch, previousMemberEpoch, state, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned, pendingRevocation, target,
                 resetPartitions, newClientId == null ? clientId : newClientId,
-                newClientHost == null ? clientHost : newClientHost, classicProtocols, streams, sessionFromGroup);
+                newClientHost == null ? clientHost : newClientHost, classicProtocols, streams, sessionFromGroup, assignedAt);
     }
 
     /** A static member leaving for a restart: it keeps what it owns, at epoch -2, remembering its epoch. */
@@ -150,7 +184,7 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         return new GroupMember(memberId, instanceId, LEFT_STATIC_EPOCH, memberEpoch, MemberState.LEFT_STATIC,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
                 pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams,
-                sessionFromGroup);
+                sessionFromGroup, assignedAt);
     }
 
     /** The static member back under a new member id, at the epoch it left with. */
@@ -158,6 +192,6 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
         return new GroupMember(newMemberId, instanceId, previousMemberEpoch, previousMemberEpoch, MemberState.STABLE,
                 subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, sessionTimeoutMs, assigned,
                 pendingRevocation, target, resetPartitions, clientId, clientHost, classicProtocols, streams,
-                sessionFromGroup);
+                sessionFromGroup, assignedAt);
     }
 }

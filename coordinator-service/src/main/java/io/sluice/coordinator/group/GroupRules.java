@@ -42,10 +42,13 @@ import java.util.regex.PatternSyntaxException;
  *       partitions only once no one else owns them. A partition never has two owners.</li>
  *   <li>Member epochs fence: a heartbeat at an epoch the member is not at is FENCED_MEMBER_EPOCH (except the epoch just
  *       before, with owned partitions it still has: its last answer was lost); a commit at an older epoch is
- *       STALE_MEMBER_EPOCH, at a newer one FENCED_MEMBER_EPOCH, from a member the group does not have UNKNOWN_MEMBER.</li>
+ *       STALE_MEMBER_EPOCH unless the member has owned each of its partitions since that epoch or before (KIP-1251's
+ *       assignment epochs; consumer-protocol members only), at a newer one FENCED_MEMBER_EPOCH, from a member the
+ *       group does not have UNKNOWN_MEMBER.</li>
  *   <li>A static member leaving with epoch -2 keeps its partitions; back under the same {@code group_instance_id} it
  *       gets them again without a rebalance. Until then its instance id is taken (UNRELEASED_INSTANCE_ID).</li>
- *   <li>Offsets are committed by the member that owns the partition at its current epoch, or, in a group without
+ *   <li>Offsets are committed by the member that owns the partition (at its current epoch, or one it has owned the
+ *       partition since), or, in a group without
  *       members, without a member. A commit never moves an offset back; a reset does, and only in a group without
  *       members unless forced. A forced reset asks the owners of the reset partitions to give them back, refuses their
  *       commits of them, hands them back once released (so they read on from the reset offsets) and bumps the group
@@ -108,7 +111,7 @@ final class GroupRules {
             } else {
                 member = new GroupMember(id, request.groupInstanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         settings.defaultRebalanceTimeoutMs(), settings.defaultSessionTimeoutMs(), Set.of(), Set.of(),
-                        Set.of(), Set.of(), null, null, null, null, request.sessionTimeoutMs() == null);
+                        Set.of(), Set.of(), null, null, null, null, request.sessionTimeoutMs() == null, null);
                 membershipChanged = true;
             }
             owned = Set.of();
@@ -238,7 +241,11 @@ final class GroupRules {
                 throw commitRefused(member, ErrorCode.FENCED_MEMBER_EPOCH, "Member " + memberId + " of group "
                         + groupId + " is not at epoch " + epoch + "; rejoin with member_epoch 0");
             }
-            if (epoch < member.memberEpoch()) {
+            // KIP-1251: a consumer-protocol member's commit from an earlier epoch is taken for partitions it has
+            // owned since that epoch or before (its heartbeat may have moved it on while the commit was on its way);
+            // classic and streams members commit at their current epoch (generation) only.
+            boolean earlier = epoch < member.memberEpoch();
+            if (earlier && (member.classic() || member.streams() != null)) {
                 throw commitRefused(member, ErrorCode.STALE_MEMBER_EPOCH, "Member " + memberId + " of group "
                         + groupId + " is at epoch " + member.memberEpoch() + ", the commit is from epoch " + epoch);
             }
@@ -246,6 +253,12 @@ final class GroupRules {
                     : StreamsRules.committable(existing, member, view);
             for (PartitionOffset offset : offsets) {
                 TopicPartition tp = new TopicPartition(offset.topic(), offset.partition());
+                Integer assignedAt = member.assignedAt(tp);
+                if (earlier && (assignedAt == null || assignedAt > epoch)) {
+                    throw commitRefused(member, ErrorCode.STALE_MEMBER_EPOCH, "Member " + memberId + " of group "
+                            + groupId + " is at epoch " + member.memberEpoch() + " and was not given " + tp
+                            + " by epoch " + epoch + ", the commit's");
+                }
                 if (!ownedNow.contains(tp)) {
                     throw commitRefused(member, ErrorCode.STALE_MEMBER_EPOCH, "Member " + memberId + " of group "
                             + groupId + " does not own " + tp + " at epoch " + epoch

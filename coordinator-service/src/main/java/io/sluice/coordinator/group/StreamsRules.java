@@ -122,7 +122,7 @@ final class StreamsRules {
             } else {
                 member = new GroupMember(memberId, request.instanceId(), 0, 0, MemberState.STABLE, List.of(), null,
                         limits.defaultRebalanceTimeoutMs(), settings.sessionTimeoutMs(), Set.of(), Set.of(),
-                        Set.of(), Set.of(), null, null, null, fresh, true);
+                        Set.of(), Set.of(), null, null, null, fresh, true, null);
                 membershipChanged = true;
             }
             owned = Tasks.NONE;

@@ -180,8 +180,13 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
         return owned == null ? "-" : Integer.toString(TestMember.partitions(owned).size());
     }
 
+    /**
+     * KIP-1251: a commit from an epoch the member has owned the partition since is taken (its heartbeat moved it on
+     * while the commit was on its way); one from before the member was given the partition, from a newer epoch, or of
+     * a partition it does not own is refused and changes nothing.
+     */
     @Test
-    void whenACommitComesFromAnOlderOrNewerEpochOrForAPartitionNotOwnedItIsRefusedAndChangesNothing() {
+    void whenACommitComesFromBeforeThePartitionWasGivenOrANewerEpochOrForAPartitionNotOwnedItIsRefused() {
         api().createTopic("fenced", 2, 1);
         TestMember owner = member("fenced-group");
         TestMember other = member("fenced-group");
@@ -194,16 +199,22 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
         TopicPartition given = other.owned().first();
         List<CommittedOffset> before = offsets("fenced-group");
 
-        assertRefused(() -> owner.commit(1, kept, 9), ErrorCode.STALE_MEMBER_EPOCH);
+        assertThat(other.epoch()).isEqualTo(2);
+
+        assertRefused(() -> other.commit(1, given, 9), ErrorCode.STALE_MEMBER_EPOCH);
+        assertRefused(() -> owner.commit(1, List.of(kept, given), 9), ErrorCode.STALE_MEMBER_EPOCH);
         assertRefused(() -> owner.commit(3, kept, 9), ErrorCode.FENCED_MEMBER_EPOCH);
         assertRefused(() -> owner.commit(2, given, 9), ErrorCode.STALE_MEMBER_EPOCH);
         assertThat(offsets("fenced-group")).isEqualTo(before);
 
-        owner.commit(2, kept, 9);
-        assertThat(offsets("fenced-group")).anySatisfy(o -> {
+        owner.commit(1, kept, 8);
+        assertThat(offsets("fenced-group")).as("owned since epoch 1").anySatisfy(o -> {
             assertThat(o.topic() + "-" + o.partition()).isEqualTo(kept.toString());
-            assertThat(o.offset()).isEqualTo(9);
+            assertThat(o.offset()).isEqualTo(8);
         });
+        owner.commit(2, kept, 9);
+        other.commit(2, given, 9);
+        assertThat(offsets("fenced-group")).extracting(CommittedOffset::offset).containsOnly(9L);
     }
 
     @Test
@@ -474,7 +485,7 @@ class ConsumerGroupTest extends CoordinatorTestSupport {
         assertThat(member.owned()).as("given back once released")
                 .containsExactly(tp("rewound-live", 0), tp("rewound-live", 1));
         assertThat(member.epoch()).isEqualTo(describe("rewound-live-group").assignmentEpoch());
-        assertRefused(() -> member.commit(1, tp("rewound-live", 1), 40), ErrorCode.STALE_MEMBER_EPOCH);
+        assertRefused(() -> member.commit(1, tp("rewound-live", 0), 40), ErrorCode.STALE_MEMBER_EPOCH);
         assertThat(offsets("rewound-live-group")).extracting(CommittedOffset::offset).containsExactly(5L, 31L);
 
         member.commit(member.epoch(), tp("rewound-live", 0), 6);

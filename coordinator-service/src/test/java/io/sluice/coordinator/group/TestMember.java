@@ -74,8 +74,13 @@ final class TestMember {
     }
 
     void commit(int atEpoch, TopicPartition tp, long offset) {
-        api.commitOffsets(group, new OffsetCommitRequest(id, atEpoch, List.of(PartitionOffset.of(tp.topic(),
-                tp.partition(), offset)))).block(WAIT);
+        commit(atEpoch, List.of(tp), offset);
+    }
+
+    /** One commit of {@code offset} for each of {@code partitions}. */
+    void commit(int atEpoch, List<TopicPartition> partitions, long offset) {
+        api.commitOffsets(group, new OffsetCommitRequest(id, atEpoch, partitions.stream()
+                .map(tp -> PartitionOffset.of(tp.topic(), tp.partition(), offset)).toList())).block(WAIT);
     }
 
     private GroupHeartbeatResponse send(GroupHeartbeatRequest request) {
