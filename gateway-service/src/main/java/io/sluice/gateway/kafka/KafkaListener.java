@@ -59,8 +59,8 @@ import reactor.netty.tcp.TcpServer;
  * session ended (KIP-368, {@link SaslExchange#refusal}). With an SSL bundle (by default the HTTP server's) the
  * listener speaks TLS: SASL_SSL, or SSL with security off. With {@code sluice.security.tls.client-auth} it asks
  * for client certificates, and a connection whose certificate maps to a principal is signed in as it
- * ({@link ClientCertificate}); one whose certificate no rule maps is closed, and a refused handshake is an audit
- * line. After each answer the connection waits the throttle time
+ * ({@link ClientCertificate}); one whose certificate no rule maps is an audit line and stays signed out (SASL may
+ * still sign it in, as Kafka's SASL_SSL ignores certificates), as is a refused handshake. After each answer the connection waits the throttle time
  * its principal's quotas ask ({@link KafkaThrottle}) before its next request is read.
  *
  * <p>Each frame is copied once, out of Netty's buffer into an array of its own ({@link KafkaFrameDecoder}), since a
@@ -157,7 +157,7 @@ class KafkaListener implements SmartLifecycle {
         KafkaSession session = new KafkaSession(connections.incrementAndGet(), remote[0], signIn.required());
         in.withConnection(connection -> connection.onDispose(session::closed));
         in.withConnection(connection -> KafkaTls.onHandshake(connection.channel(), principalRules,
-                certificate -> signedInByCertificate(certificate, session, connection.channel()), null));
+                certificate -> signedInByCertificate(certificate, session), null));
         RequestOrder order = new RequestOrder();
         Flux<ByteBuf> answers = in.receive()
                 .map(KafkaFrameDecoder::bytesOf)
@@ -172,9 +172,10 @@ class KafkaListener implements SmartLifecycle {
 
     /**
      * With security on, a client whose certificate maps to a principal is signed in as it; one whose certificate no
-     * rule maps is closed, as Kafka fails its authentication. With security off a certificate changes nothing.
+     * rule maps is audited and left signed out: it may still sign in with SASL (Kafka's SASL_SSL ignores the
+     * certificate), and any other request first closes it. With security off a certificate changes nothing.
      */
-    private void signedInByCertificate(ClientCertificate certificate, KafkaSession session, Channel channel) {
+    private void signedInByCertificate(ClientCertificate certificate, KafkaSession session) {
         if (!signIn.required()) {
             return;
         }
@@ -183,9 +184,8 @@ class KafkaListener implements SmartLifecycle {
             case ClientCertificate.Unmapped unmapped -> {
                 audit.signInFailed("Kafka TLS from " + session.clientHost() + ": no principal mapping rule maps "
                         + "the certificate's subject " + unmapped.subject());
-                LOG.info("Closing {}: no principal mapping rule maps its certificate's subject {}", session,
-                        unmapped.subject());
-                channel.close();
+                LOG.info("{}: no principal mapping rule maps its certificate's subject {}; it must sign in with SASL",
+                        session, unmapped.subject());
             }
             case ClientCertificate.Absent absent -> {
             }

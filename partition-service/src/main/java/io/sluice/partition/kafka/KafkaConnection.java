@@ -147,7 +147,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * With security on, a client whose certificate maps to a principal is signed in as it; one whose certificate no
-     * rule maps is closed, as Kafka fails its authentication. With security off a certificate changes nothing.
+     * rule maps is audited and left signed out: it may still sign in with SASL (Kafka's SASL_SSL ignores the
+     * certificate), and any other request first closes it. With security off a certificate changes nothing.
      */
     private void certificate(ClientCertificate certificate) {
         if (!security.sasl.required()) {
@@ -158,7 +159,6 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             case ClientCertificate.Unmapped unmapped -> {
                 security.acls.audit().signInFailed("Kafka TLS from " + context.channel().remoteAddress()
                         + ": no principal mapping rule maps the certificate's subject " + unmapped.subject());
-                close("no principal mapping rule maps its certificate's subject " + unmapped.subject());
             }
             case ClientCertificate.Absent absent -> {
             }
