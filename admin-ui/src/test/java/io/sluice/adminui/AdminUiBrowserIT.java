@@ -608,7 +608,17 @@ class AdminUiBrowserIT {
         that(page.locator("#lag-chart .u-legend")).containsText(topic + "-0");
         produce(topic, 0, 10);
         waitFor("#lag-chart", "latest === 25");
+        // Lag in seconds: how long ago the oldest record not yet committed (offset 5, produced above) was appended.
+        waitFor("#lag-seconds-chart", "points >= 1 && latest > 0");
+        that(page.locator("#lag-seconds-chart .u-legend")).containsText(topic + "-0");
         screenshot("group-charts");
+
+        // The group commits 20 records further: the topic's consume chart draws a rate above zero.
+        HttpResponse<String> advanced = api("POST", "/v1/groups/" + group + "/offsets",
+                "{\"offsets\": [{\"topic\": \"" + topic + "\", \"partition\": 0, \"offset\": 25}]}");
+        assertThat(advanced.statusCode()).as(advanced.body()).isEqualTo(200);
+        open("/topics/" + topic);
+        waitFor("#consume-chart", "points >= 1 && peak > 0");
 
         open("/cluster");
         waitFor("#node-size-chart", "points >= 2");

@@ -162,6 +162,8 @@ class AdminUiSecuredBrowserIT {
         open("/audit?principal=User:admin&kind=admin");
         that(page.locator("#audit")).containsText("DELETE /v1/acls");
         that(page.locator("#audit")).not().containsText("User:alice");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "audit.png"))
+                .setFullPage(true));
         open("/audit?principal=User:nobody");
         that(page.locator("#audit")).containsText("Nothing audited yet");
     }
@@ -191,6 +193,41 @@ class AdminUiSecuredBrowserIT {
         that(page.getByRole(AriaRole.STATUS)).hasText("Deleted: SCRAM-SHA-256 credential of User:carol");
         that(page.locator("#scram-users")).containsText("No SCRAM users.");
         assertThat(apiAs("carol", carolPassword, "GET", "/v1/topics").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aSuperUserSetsAQuotaForAUsersDefaultClientIdAndRemovesIt() {
+        signIn("admin", ADMIN_PASSWORD);
+        open("/access");
+        that(page.locator("#set-quotas")).hasCount(0);
+
+        page.getByText("Set a quota").click();
+        Locator set = page.locator("#set-quota");
+        set.getByLabel("User", new Locator.GetByLabelOptions().setExact(true)).fill("bob");
+        set.getByLabel("Every user (the default)").check();
+        set.getByLabel("Every client id (the default)").check();
+        set.getByLabel("Produced bytes/s").fill("1048576");
+        set.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Set quota")).click();
+        that(page.locator("#set-quota .problem")).hasText("Name the user or tick its default, not both");
+        assertThat(api("GET", "/v1/quotas", "").body()).contains("\"set\":[]");
+
+        page.locator("#set-quota").getByLabel("Every user (the default)").uncheck();
+        page.locator("#set-quota").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Set quota"))
+                .click();
+        that(page.getByRole(AriaRole.STATUS))
+                .hasText("Set: producer_byte_rate=1048576 for user bob, client id (default)");
+        that(page.locator("#set-quotas")).containsText("producer_byte_rate=1048576");
+        assertThat(api("GET", "/v1/quotas", "").body()).contains("{\"entity\":{\"user\":{\"name\":\"bob\","
+                + "\"default\":false},\"client_id\":{\"name\":null,\"default\":true}},\"rates\":"
+                + "{\"producer_byte_rate\":1048576.0}}");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "access-quotas.png"))
+                .setFullPage(true));
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions()
+                .setName("Remove the quotas of user bob, client id (default)")).click();
+        that(page.getByRole(AriaRole.STATUS)).hasText("Removed: the quotas of user bob, client id (default)");
+        that(page.locator("#set-quotas")).hasCount(0);
+        assertThat(api("GET", "/v1/quotas", "").body()).contains("\"set\":[]");
     }
 
     private static void signIn(String user, String password) {

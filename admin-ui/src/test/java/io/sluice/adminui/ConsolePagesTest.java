@@ -3,6 +3,8 @@ package io.sluice.adminui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -310,6 +312,52 @@ class ConsolePagesTest extends PageRequests {
                 "erin-secret", "iterations", "100"), 422);
         assertThat(refused).contains("iterations must be 4096 to 16384, was 100 (UNACCEPTABLE_CREDENTIAL)",
                 "value=\"erin\"", "<details class=\"panel\" id=\"set-scram\" open").doesNotContain("erin-secret");
+    }
+
+    @Test
+    void aQuotaIsSetFromTheFormRemovedFromItsRowAndARefusalKeepsWhatWasTyped() {
+        GATEWAY.json("GET", "/v1/acls", "{\"acls\":[]}");
+        GATEWAY.json("GET", "/v1/users", "{\"users\":[],\"super_users\":[],\"password_sign_in\":true,"
+                + "\"token_sign_in\":false}");
+        GATEWAY.json("GET", "/v1/quotas", """
+                {"defaults":{},"overrides":[],"unlimited":[],"set":[
+                 {"entity":{"user":{"name":"bob"},"client_id":{"name":null}},"rates":{"producer_byte_rate":1024.0}}]}""");
+        GATEWAY.json("POST", "/v1/quotas/alterations", "{\"defaults\":{},\"overrides\":[],\"unlimited\":[]}");
+
+        assertThat(get("/access")).contains("aria-label=\"Remove the quotas of user bob, client id (default)\"",
+                "<summary>Set a quota</summary>");
+
+        web.post().uri("/access/quotas").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form("user", " User:carol ", "clientId", "", "defaultClientId", "true", "producerByteRate",
+                        "2048", "consumerByteRate", "", "requestRate", "2.5"))
+                .exchange().expectStatus().is3xxRedirection().expectHeader().value("Location", location ->
+                        assertThat(URLDecoder.decode(location, StandardCharsets.UTF_8)).endsWith("Set: "
+                                + "producer_byte_rate=2048, request_rate=2.5 for user carol, client id (default)"));
+        assertThat(GATEWAY.calls("POST").getLast().body()).isEqualTo("[{\"entity\":{\"user\":{\"name\":\"carol\"},"
+                + "\"client_id\":{\"name\":null}},\"set\":{\"producer_byte_rate\":2048.0,\"request_rate\":2.5},"
+                + "\"remove\":[]}]");
+
+        web.post().uri("/access/quotas/remove").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form("user", "bob", "defaultUser", "false", "defaultClientId", "true"))
+                .exchange().expectStatus().is3xxRedirection();
+        assertThat(GATEWAY.calls("POST").getLast().body()).isEqualTo("[{\"entity\":{\"user\":{\"name\":\"bob\"},"
+                + "\"client_id\":{\"name\":null}},\"set\":{},\"remove\":[\"producer_byte_rate\","
+                + "\"consumer_byte_rate\",\"request_rate\"]}]");
+
+        int posted = GATEWAY.calls("POST").size();
+        assertThat(post("/access/quotas", form("user", "dave", "defaultUser", "true", "requestRate", "5"), 422))
+                .contains("Name the user or tick its default, not both", "value=\"dave\"",
+                        "<details class=\"panel\" id=\"set-quota\" open");
+        assertThat(post("/access/quotas", form("user", "dave"), 422))
+                .contains("Give a rate: bytes produced or fetched, or requests, per second");
+        assertThat(post("/access/quotas", form("requestRate", "5"), 422))
+                .contains("Name a user, a client id or both (or tick their default)");
+        assertThat(GATEWAY.calls("POST")).hasSize(posted);
+
+        GATEWAY.problem("POST", "/v1/quotas/alterations", 400, "INVALID_REQUEST",
+                "request_rate must be a positive number, not -1.0");
+        assertThat(post("/access/quotas", form("user", "erin", "requestRate", "-1"), 422))
+                .contains("request_rate must be a positive number, not -1.0 (INVALID_REQUEST)", "value=\"erin\"");
     }
 
     @Test

@@ -3,11 +3,18 @@ package io.sluice.adminui.access;
 import io.sluice.adminui.gateway.GatewayClient;
 import io.sluice.adminui.gateway.GatewayProblem;
 import io.sluice.adminui.gateway.GatewayViews.Acl;
+import io.sluice.adminui.gateway.GatewayViews.QuotaAlteration;
+import io.sluice.adminui.gateway.GatewayViews.QuotaEntityPart;
+import io.sluice.adminui.gateway.GatewayViews.QuotaEntityView;
 import io.sluice.adminui.gateway.GatewayViews.Quotas;
 import io.sluice.adminui.gateway.GatewayViews.ScramPassword;
+import io.sluice.adminui.gateway.GatewayViews.SetQuota;
 import io.sluice.adminui.gateway.GatewayViews.Users;
 import io.sluice.adminui.web.Notices;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Controller;
@@ -20,7 +27,8 @@ import reactor.core.publisher.Mono;
 /**
  * Access control: the ACLs, filtered by principal and resource, created and deleted one by one; the users who sign in
  * with a password (the users file, read-only: the gateways' setting) and the cluster's SCRAM users, whose credentials
- * are set from a password and deleted here; the super users; the quotas. Each part the gateway does not answer
+ * are set from a password and deleted here; the super users; the quotas, those set at run time set and removed here
+ * (as {@code kafka-configs --entity-type users|clients} sets them). Each part the gateway does not answer
  * (security off, a user without the right) says why in its place without hiding the others.
  */
 @Controller
@@ -32,6 +40,7 @@ class AccessController {
             "DESCRIBE_CONFIGS", "ALTER_CONFIGS");
     static final List<String> PERMISSIONS = List.of("ALLOW", "DENY");
     static final List<String> SCRAM_MECHANISMS = List.of("SCRAM-SHA-512", "SCRAM-SHA-256");
+    static final List<String> QUOTA_KEYS = List.of("producer_byte_rate", "consumer_byte_rate", "request_rate");
 
     private final GatewayClient gateway;
 
@@ -89,6 +98,55 @@ class AccessController {
         }
     }
 
+    /**
+     * A client quota typed into its form, or named by a row's remove button (its entity only): a user, a client id or
+     * both, each a name or (ticked) the default; the rates per second, blank for those left as they are.
+     */
+    record QuotaForm(String user, Boolean defaultUser, String clientId, Boolean defaultClientId,
+                     Double producerByteRate, Double consumerByteRate, Double requestRate) {
+
+        static QuotaForm empty() {
+            return new QuotaForm("", false, "", false, null, null, null);
+        }
+
+        /** The entity, or why the form names none (a name and its default both, or neither part). */
+        QuotaEntityView entity() {
+            QuotaEntityView entity = new QuotaEntityView(part("user", user, defaultUser),
+                    part("client id", clientId, defaultClientId));
+            if (entity.user() == null && entity.clientId() == null) {
+                throw new IllegalArgumentException("Name a user, a client id or both (or tick their default)");
+            }
+            return entity;
+        }
+
+        /** The rates typed, by Kafka's keys. */
+        Map<String, Double> rates() {
+            Map<String, Double> rates = new LinkedHashMap<>();
+            List<Double> typed = Arrays.asList(producerByteRate, consumerByteRate, requestRate);
+            for (int i = 0; i < QUOTA_KEYS.size(); i++) {
+                if (typed.get(i) != null) {
+                    rates.put(QUOTA_KEYS.get(i), typed.get(i));
+                }
+            }
+            return rates;
+        }
+
+        private static QuotaEntityPart part(String what, String name, Boolean isDefault) {
+            String named = strip(name);
+            if (named != null && named.startsWith("User:")) {
+                named = named.substring("User:".length());
+            }
+            boolean hasName = named != null && !named.isEmpty();
+            if (Boolean.TRUE.equals(isDefault)) {
+                if (hasName) {
+                    throw new IllegalArgumentException("Name the " + what + " or tick its default, not both");
+                }
+                return new QuotaEntityPart(null);
+            }
+            return hasName ? new QuotaEntityPart(named) : null;
+        }
+    }
+
     @GetMapping("/access")
     Mono<String> page(@ModelAttribute("query") AclQuery query, Model model) {
         return page(query, AclForm.empty(), null, model);
@@ -116,6 +174,42 @@ class AccessController {
                 .onErrorResume(GatewayProblem.class, e -> {
                     response.setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
                     model.addAttribute("deleteError", message(e));
+                    return page(new AclQuery(null, null, null), AclForm.empty(), null, model);
+                });
+    }
+
+    @PostMapping("/access/quotas")
+    Mono<String> setQuota(@ModelAttribute QuotaForm form, Model model, ServerHttpResponse response) {
+        return Mono.fromCallable(() -> {
+                    Map<String, Double> rates = form.rates();
+                    if (rates.isEmpty()) {
+                        throw new IllegalArgumentException("Give a rate: bytes produced or fetched, or requests, per "
+                                + "second");
+                    }
+                    return new QuotaAlteration(form.entity(), rates, List.of());
+                })
+                .flatMap(alteration -> gateway.alterQuotas(List.of(alteration))
+                        .thenReturn(Notices.redirect("/access", "Set: " + new SetQuota(alteration.entity(),
+                                alteration.set()).described() + " for " + alteration.entity().described())))
+                .onErrorResume(e -> e instanceof GatewayProblem || e instanceof IllegalArgumentException, e -> {
+                    response.setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
+                    model.addAttribute("quotaForm", form);
+                    model.addAttribute("quotaError", e instanceof GatewayProblem problem ? message(problem)
+                            : e.getMessage());
+                    return page(new AclQuery(null, null, null), AclForm.empty(), null, model);
+                });
+    }
+
+    /** Removes every rate set at run time for the entity a row names. */
+    @PostMapping("/access/quotas/remove")
+    Mono<String> removeQuota(@ModelAttribute QuotaForm form, Model model, ServerHttpResponse response) {
+        return Mono.fromCallable(form::entity)
+                .flatMap(entity -> gateway.alterQuotas(List.of(new QuotaAlteration(entity, Map.of(), QUOTA_KEYS)))
+                        .thenReturn(Notices.redirect("/access", "Removed: the quotas of " + entity.described())))
+                .onErrorResume(e -> e instanceof GatewayProblem || e instanceof IllegalArgumentException, e -> {
+                    response.setStatusCode(HttpStatus.UNPROCESSABLE_CONTENT);
+                    model.addAttribute("deleteError", e instanceof GatewayProblem problem ? message(problem)
+                            : e.getMessage());
                     return page(new AclQuery(null, null, null), AclForm.empty(), null, model);
                 });
     }
@@ -154,6 +248,9 @@ class AccessController {
         model.addAttribute("scramMechanisms", SCRAM_MECHANISMS);
         if (!model.containsAttribute("scramForm")) {
             model.addAttribute("scramForm", ScramForm.empty());
+        }
+        if (!model.containsAttribute("quotaForm")) {
+            model.addAttribute("quotaForm", QuotaForm.empty());
         }
         Mono<Part<List<Acl>>> acls = part(gateway.acls(query.filter()).map(list -> list.acls()));
         Mono<Part<Users>> users = part(gateway.users());

@@ -25,6 +25,7 @@ import io.sluice.adminui.gateway.GatewayViews.History;
 import io.sluice.adminui.gateway.GatewayViews.NodeList;
 import io.sluice.adminui.gateway.GatewayViews.PartitionOffset;
 import io.sluice.adminui.gateway.GatewayViews.ProduceResults;
+import io.sluice.adminui.gateway.GatewayViews.QuotaAlteration;
 import io.sluice.adminui.gateway.GatewayViews.Quotas;
 import io.sluice.adminui.gateway.GatewayViews.ReassignmentList;
 import io.sluice.adminui.gateway.GatewayViews.RecordPage;
@@ -299,6 +300,11 @@ public class GatewayClient {
     /** The configured quotas (security on, DESCRIBE_CONFIGS on the cluster). */
     public Mono<Quotas> quotas() {
         return get(uri -> uri.path("/v1/quotas").build(), Quotas.class);
+    }
+
+    /** Applies {@code alterations} to the quotas set at run time (ALTER_CONFIGS on the cluster); the quotas after. */
+    public Mono<Quotas> alterQuotas(List<QuotaAlteration> alterations) {
+        return call(web.post().uri("/v1/quotas/alterations").bodyValue(alterations), Quotas.class);
     }
 
     private static java.net.URI aclFilter(UriBuilder uri, Acl acl) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -552,13 +553,25 @@ public final class GatewayViews {
         public String clientIdName() {
             return clientId == null ? "" : clientId.shown();
         }
+
+        /** {@code user bob, client id (default)}: the entity in words. */
+        public String described() {
+            return Stream.of(user == null ? null : "user " + user.shown(),
+                            clientId == null ? null : "client id " + clientId.shown())
+                    .filter(Objects::nonNull).collect(Collectors.joining(", "));
+        }
     }
 
+    /** One part of a quota's entity: a name, or (name null) the default. */
     public record QuotaEntityPart(String name) {
 
         String shown() {
             return name == null ? "(default)" : name;
         }
+    }
+
+    /** A change to one entity's quotas ({@code POST /v1/quotas/alterations}): rates set by key, keys removed. */
+    public record QuotaAlteration(QuotaEntityView entity, Map<String, Double> set, List<String> remove) {
     }
 
     public record PrincipalQuota(String principal, Rates rates) {
