@@ -126,13 +126,16 @@ class SchemasOverHttpIT {
         List<JsonNode> polled = pollUntil(joined.json(), 2);
         List<JsonNode> acquired = acquireUntil("http-schemas-share", topic, 2);
 
-        for (List<JsonNode> read : List.of(polled, acquired)) {
-            assertThat(read).extracting(record -> record.path("value")).containsExactlyElementsOf(values);
-            assertThat(read).allSatisfy(record -> {
+        Map<String, List<JsonNode>> reads = new LinkedHashMap<>();
+        reads.put("a group member's poll", polled);
+        reads.put("a share group's acquisition", acquired);
+        reads.forEach((way, read) -> {
+            assertThat(read).as(way).extracting(record -> record.path("value")).containsExactlyElementsOf(values);
+            assertThat(read).as(way).allSatisfy(record -> {
                 assertThat(record.path("value_format").asString()).isEqualTo("avro");
                 assertThat(record.path("value_schema_id").asInt()).isEqualTo(avro);
             });
-        }
+        });
     }
 
     @Test
