@@ -43,6 +43,20 @@ class CompatibilityTest {
         return new Case(change, level, List.of(old), candidate, errorType);
     }
 
+    /** A change after several versions, {@code versions} oldest first. */
+    static Case okAfter(String change, CompatibilityLevel level, List<String> versions, String candidate) {
+        return new Case(change, level, versions, candidate, null);
+    }
+
+    /**
+     * A change that a transitive level refuses because of an earlier version, though the latest takes it: the check
+     * also asserts that the latest version alone, and the plain level over all of them, find nothing.
+     */
+    static Case brokenByAnEarlierVersion(String change, CompatibilityLevel level, List<String> versions,
+                                         String candidate, String errorType) {
+        return new Case(change, level, versions, candidate, errorType);
+    }
+
     static void check(SchemaType type, Case c) {
         List<ParsedSchema> previous = c.previous().stream().map(text -> Schemas.parse(type, text)).toList();
         ParsedSchema candidate = Schemas.parse(type, c.candidate());
@@ -57,6 +71,19 @@ class CompatibilityTest {
                     assertThat(message).contains("errorType:'" + c.errorType() + "'"));
             assertThat(Compatibility.isCompatible(candidate, previous, c.level())).isFalse();
         }
+        if (c.errorType() != null && c.level().transitive() && previous.size() > 1) {
+            int latest = previous.size() - 1;
+            assertThat(messages).as("only earlier versions refuse it")
+                    .noneSatisfy(message -> assertThat(message).contains("oldSchema:" + latest));
+            assertThat(Compatibility.incompatibilities(candidate, List.of(previous.get(latest)), c.level()))
+                    .as("the latest version alone").isEmpty();
+            assertThat(Compatibility.incompatibilities(candidate, previous, plain(c.level())))
+                    .as("the plain level, which checks the latest version only").isEmpty();
+        }
+    }
+
+    static CompatibilityLevel plain(CompatibilityLevel transitive) {
+        return CompatibilityLevel.valueOf(transitive.name().replace("_TRANSITIVE", ""));
     }
 
     // ---- Avro
@@ -261,8 +288,38 @@ class CompatibilityTest {
                 ok("remove a message under FORWARD (the old schema keeps reading what it knows)", FORWARD,
                         proto3("message M { string s = 1; } message N { }"), proto3("message M { string s = 1; }")),
                 broken("remove a message", FULL, proto3("message M { string s = 1; } message N { }"),
-                        proto3("message M { string s = 1; }"), "MESSAGE_REMOVED"));
+                        proto3("message M { string s = 1; }"), "MESSAGE_REMOVED"),
+                // Transitive levels check every earlier version, plain ones the latest only. Each step of this chain
+                // is FULL compatible (field 1 removed, field 2 added, field 1 added again), but the candidate gives
+                // number 1, a string in v1, to an int32: v1's data and v1's readers break.
+                okAfter("reuse a removed field's number for another type", BACKWARD, NUMBER_1_REMOVED, NUMBER_1_REUSED),
+                brokenByAnEarlierVersion("reuse a removed field's number for another type", BACKWARD_TRANSITIVE,
+                        NUMBER_1_REMOVED, NUMBER_1_REUSED, "FIELD_SCALAR_KIND_CHANGED"),
+                okAfter("reuse a removed field's number for another type", FORWARD, NUMBER_1_REMOVED, NUMBER_1_REUSED),
+                brokenByAnEarlierVersion("reuse a removed field's number for another type", FORWARD_TRANSITIVE,
+                        NUMBER_1_REMOVED, NUMBER_1_REUSED, "FIELD_SCALAR_KIND_CHANGED"),
+                okAfter("reuse a removed field's number for another type", FULL, NUMBER_1_REMOVED, NUMBER_1_REUSED),
+                brokenByAnEarlierVersion("reuse a removed field's number for another type", FULL_TRANSITIVE,
+                        NUMBER_1_REMOVED, NUMBER_1_REUSED, "FIELD_SCALAR_KIND_CHANGED"),
+                okAfter("reuse a field's number with a type of its group", FULL_TRANSITIVE,
+                        List.of(message("int32 n = 1;"), message("string s = 2;")),
+                        message("string s = 2; int64 n = 1;")),
+                // v2 removed message N (a FORWARD change): v3 reads v2's data, not v1's N; v1's readers read v3's.
+                okAfter("change a field after a message was removed", BACKWARD, MESSAGE_N_REMOVED, AFTER_N_REMOVED),
+                brokenByAnEarlierVersion("change a field after a message was removed", BACKWARD_TRANSITIVE,
+                        MESSAGE_N_REMOVED, AFTER_N_REMOVED, "MESSAGE_REMOVED"),
+                okAfter("change a field after a message was removed", FORWARD_TRANSITIVE, MESSAGE_N_REMOVED,
+                        AFTER_N_REMOVED),
+                ok("anything", NONE, message("string s = 1;"),
+                        proto3("message Other { repeated double s = 1; }").replace("package p;", "package q;")),
+                okAfter("anything after anything", NONE, NUMBER_1_REMOVED, proto3("message Other { }")));
     }
+
+    static final List<String> NUMBER_1_REMOVED = List.of(message("string name = 1;"), message("string title = 2;"));
+    static final String NUMBER_1_REUSED = message("string title = 2; int32 count = 1;");
+    static final List<String> MESSAGE_N_REMOVED = List.of(proto3("message M { string s = 1; } message N { }"),
+            proto3("message M { string s = 1; }"));
+    static final String AFTER_N_REMOVED = proto3("message M { string s = 1; int64 t = 2; }");
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("protobufCases")
@@ -389,8 +446,38 @@ class CompatibilityTest {
                 ok("booleans", FULL, "true", "{}"),
                 broken("any value to strings only", BACKWARD, "true", "{\"type\": \"string\"}", "TYPE_CHANGED"),
                 broken("an open model gains a typed property", FULL, object(NAME, ""), object(NAME + "," + AGE, ""),
-                        "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"));
+                        "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"),
+                // Transitive levels check every earlier version, plain ones the latest only. A default makes a newly
+                // required property compatible; the default's removal then looks harmless against the latest version
+                // (it requires the property too) but not against the one before, which did not require it.
+                okAfter("require a property, then drop its default", BACKWARD, NAME_COMES_TO_BE_REQUIRED,
+                        REQUIRED_NAME),
+                brokenByAnEarlierVersion("require a property, then drop its default", BACKWARD_TRANSITIVE,
+                        NAME_COMES_TO_BE_REQUIRED, REQUIRED_NAME, "REQUIRED_ATTRIBUTE_ADDED"),
+                okAfter("require a property, then drop its default", FORWARD_TRANSITIVE, NAME_COMES_TO_BE_REQUIRED,
+                        REQUIRED_NAME),
+                // The other way round: v1's readers need name (no default), v2's have a default for it, and v3 stops
+                // writing it. v2 reads v3's data, v1 does not.
+                okAfter("give a required property a default, then make it optional", FORWARD,
+                        NAME_GETS_A_DEFAULT, OPTIONAL_NAME),
+                brokenByAnEarlierVersion("give a required property a default, then make it optional",
+                        FORWARD_TRANSITIVE, NAME_GETS_A_DEFAULT, OPTIONAL_NAME, "REQUIRED_ATTRIBUTE_ADDED"),
+                okAfter("give a required property a default, then make it optional", FULL, NAME_GETS_A_DEFAULT,
+                        OPTIONAL_NAME),
+                brokenByAnEarlierVersion("give a required property a default, then make it optional",
+                        FULL_TRANSITIVE, NAME_GETS_A_DEFAULT, OPTIONAL_NAME, "REQUIRED_ATTRIBUTE_ADDED"),
+                okAfter("give a required property a default, then make it optional", BACKWARD_TRANSITIVE,
+                        NAME_GETS_A_DEFAULT, OPTIONAL_NAME),
+                ok("anything", NONE, object(NAME, CLOSED), "{\"type\": \"string\"}"),
+                okAfter("anything after anything", NONE, NAME_GETS_A_DEFAULT, "false"));
     }
+
+    static final String OPTIONAL_NAME = object(NAME, "");
+    static final String REQUIRED_NAME = object(NAME, ", \"required\": [\"name\"]");
+    static final String REQUIRED_NAME_WITH_DEFAULT = object("\"name\": {\"type\": \"string\", \"default\": \"\"}",
+            ", \"required\": [\"name\"]");
+    static final List<String> NAME_COMES_TO_BE_REQUIRED = List.of(OPTIONAL_NAME, REQUIRED_NAME_WITH_DEFAULT);
+    static final List<String> NAME_GETS_A_DEFAULT = List.of(REQUIRED_NAME, REQUIRED_NAME_WITH_DEFAULT);
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("jsonCases")

@@ -3,6 +3,7 @@ package io.sluice.coordinator.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.ScriptOutputType;
+import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestRedis;
 import io.sluice.internal.registry.RegistryMode;
@@ -160,6 +161,63 @@ class SchemaRegistryTest extends CoordinatorTestSupport {
         error(RegistryPaths.REGISTER, new Register("broken-value", new SchemaDefinition(SchemaType.AVRO,
                 customer.schema(), List.of(new SchemaReference("Address", "common-address", 7))), false, null, null))
                 .jsonPath("$.error_code").isEqualTo("INVALID_SCHEMA");
+    }
+
+    @Test
+    void aSchemaReferencingItselfThroughItsSubjectIsInvalidSchemaAndNothingIsRegistered() {
+        api();
+        String node = record("Node", "{\"name\":\"next\",\"type\":[\"null\",\"Node\"],\"default\":null}");
+        long before = state().version();
+
+        // Its first version names itself: version 1 of its own subject, which does not exist before it does.
+        error(RegistryPaths.REGISTER, new Register("self-value", new SchemaDefinition(SchemaType.AVRO, node,
+                List.of(new SchemaReference("Node", "self-value", 1))), false, null, null))
+                .jsonPath("$.error_code").isEqualTo("INVALID_SCHEMA")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("self-value")
+                        .contains("not registered"));
+        assertThat(state().subject("self-value")).isEmpty();
+        assertThat(state().version()).as("nothing written").isEqualTo(before);
+
+        // With a version 1, version 2 naming version 2, itself.
+        register("self-value", avro(ORDER_V1));
+        error(RegistryPaths.REGISTER, new Register("self-value", new SchemaDefinition(SchemaType.AVRO, ORDER_V2,
+                List.of(new SchemaReference("Order", "self-value", 2))), false, null, null))
+                .jsonPath("$.error_code").isEqualTo("INVALID_SCHEMA");
+        assertThat(state().subject("self-value").orElseThrow().versions()).singleElement()
+                .satisfies(version -> assertThat(version.version()).isEqualTo(1));
+    }
+
+    /**
+     * The API cannot make a cycle (a reference names a version registered before, and a version others in use name
+     * cannot be deleted), so this one is written into the store, as a restore of an older copy or a bug could leave
+     * it: B references C, which references B. A registration whose references lead into it is INVALID_SCHEMA, said
+     * to be a cycle, at once rather than resolving forever, and registers nothing.
+     */
+    @Test
+    void referencesThatFormACycleAreInvalidSchemaAndNothingIsRegistered() {
+        api();
+        Registered b = register("cycle-b-value", avro(record("B", "{\"name\":\"x\",\"type\":\"int\"}")));
+        register("cycle-c-value", new SchemaDefinition(SchemaType.AVRO,
+                record("C", "{\"name\":\"b\",\"type\":\"B\"}"), List.of(new SchemaReference("B", "cycle-b-value", 1))));
+        String stored = TestRedis.shared().commands().hget(RedisKeys.REGISTRY_SCHEMAS, Integer.toString(b.id()));
+        assertThat(stored).contains("\"references\":[]");
+        TestRedis.shared().commands().hset(RedisKeys.REGISTRY_SCHEMAS, Integer.toString(b.id()), stored.replace(
+                "\"references\":[]", "\"references\":[{\"name\":\"C\",\"subject\":\"cycle-c-value\",\"version\":1}]"));
+        long before = state().version();
+
+        error(RegistryPaths.REGISTER, new Register("cycle-d-value", new SchemaDefinition(SchemaType.AVRO,
+                record("D", "{\"name\":\"c\",\"type\":\"C\"}"), List.of(new SchemaReference("C", "cycle-c-value", 1))),
+                false, null, null))
+                .jsonPath("$.error_code").isEqualTo("INVALID_SCHEMA")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("cycle"));
+        error(RegistryPaths.REGISTER, new Register("cycle-c-value", new SchemaDefinition(SchemaType.AVRO,
+                record("C", "{\"name\":\"b\",\"type\":\"B\"},{\"name\":\"y\",\"type\":\"int\",\"default\":0}"),
+                List.of(new SchemaReference("B", "cycle-b-value", 1))), false, null, null))
+                .jsonPath("$.error_code").isEqualTo("INVALID_SCHEMA");
+
+        assertThat(state().subject("cycle-d-value")).isEmpty();
+        assertThat(state().subject("cycle-c-value").orElseThrow().versions()).hasSize(1);
+        assertThat(state().version()).as("nothing written").isEqualTo(before);
     }
 
     @Test

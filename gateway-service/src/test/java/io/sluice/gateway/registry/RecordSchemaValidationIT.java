@@ -37,6 +37,11 @@ class RecordSchemaValidationIT {
 
     private static final String PAYMENT = "{\"type\":\"record\",\"name\":\"Payment\",\"namespace\":\"io.example\","
             + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}";
+    private static final String REFUND = "{\"type\":\"record\",\"name\":\"Refund\",\"namespace\":\"io.example\","
+            + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}";
+    private static final String REFUND_WITH_REASON = "{\"type\":\"record\",\"name\":\"Refund\","
+            + "\"namespace\":\"io.example\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"},"
+            + "{\"name\":\"reason\",\"type\":\"string\",\"default\":\"\"}]}";
     private static final String TOPIC = "validated-payments";
 
     private static GatewayCluster cluster;
@@ -103,9 +108,93 @@ class RecordSchemaValidationIT {
         assertThat(written).contains("http-barrier").doesNotContain("http-good");
     }
 
+    /**
+     * Confluent Server accepts an id only if it is registered under the topic's subject; a soft-deleted version is no
+     * longer one of the subject's, and a permanently deleted one is gone. The id still names its schema (ids keep
+     * their schemas for good), yet a record carrying it is refused on both ways in, at once, and nothing of it is
+     * written; the barriers, written with the subject's live version after each refusal, prove it.
+     */
+    @Test
+    void aRecordWhoseSchemasOnlyVersionWasDeletedSoftlyThenForGoodIsRefused() throws Exception {
+        String topic = "validated-deleted-refunds";
+        String subject = topic + "-value";
+        int deleted = register(subject, REFUND);
+        int live = register(subject, REFUND_WITH_REASON);
+        cluster.createTopic(topic, 1, 3, Map.of("confluent.value.schema.validation", "true"));
+        ok(cluster.call("DELETE", "/schema-registry/subjects/" + subject + "/versions/1", null, null));
+        String notRegistered = "schema id " + deleted + " is not registered for subject '" + subject + "'";
+
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            assertThatThrownBy(() -> send(producer, topic, refund(REFUND, deleted, "kafka-soft")))
+                    .hasCauseInstanceOf(InvalidRecordException.class).hasMessageContaining(notRegistered);
+            assertRefusedOverHttp(topic, refund(REFUND, deleted, "http-soft"), notRegistered);
+            send(producer, topic, refund(REFUND_WITH_REASON, live, "barrier-soft"));
+
+            ok(cluster.call("DELETE", "/schema-registry/subjects/" + subject + "/versions/1?permanent=true", null,
+                    null));
+            assertThat(cluster.call("GET", "/schema-registry/schemas/ids/" + deleted, null, null).status())
+                    .as("the id still names its schema").isEqualTo(200);
+            assertThatThrownBy(() -> send(producer, topic, refund(REFUND, deleted, "kafka-hard")))
+                    .hasCauseInstanceOf(InvalidRecordException.class).hasMessageContaining(notRegistered);
+            assertRefusedOverHttp(topic, refund(REFUND, deleted, "http-hard"), notRegistered);
+            send(producer, topic, refund(REFUND_WITH_REASON, live, "barrier-hard"));
+        }
+
+        List<byte[]> written = readAll(topic);
+        assertThat(written).extracting(value -> ByteBuffer.wrap(value).getInt(1)).containsOnly(live);
+        assertThat(written).extracting(value -> refundId(value)).containsExactly("barrier-soft", "barrier-hard");
+    }
+
+    private static void assertRefusedOverHttp(String topic, byte[] value, String reason) {
+        Response refused = cluster.call("POST", "/v1/topics/" + topic + "/records?value_format=binary",
+                "[{\"partition\":0,\"value\":\"" + Base64.getEncoder().encodeToString(value) + "\"}]",
+                "application/json");
+        assertThat(refused.status()).as(refused.text()).isEqualTo(422);
+        assertThat(refused.json().path("results").get(0).path("error_code").asString())
+                .isEqualTo("INVALID_RECORD_SCHEMA");
+        assertThat(refused.json().path("results").get(0).path("detail").asString()).contains(reason);
+    }
+
+    private static int register(String subject, String schema) {
+        Response registered = cluster.call("POST", "/schema-registry/subjects/" + subject + "/versions",
+                GatewayCluster.JSON.writeValueAsString(Map.of("schema", schema)),
+                "application/vnd.schemaregistry.v1+json");
+        return ok(registered).path("id").asInt();
+    }
+
+    private static JsonNode ok(Response response) {
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        return response.json();
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A refund with {@code id} (and, with the second schema, an empty reason) in the wire format under {@code id}. */
+    private static byte[] refund(String schema, int schemaId, String id) {
+        String json = schema.equals(REFUND) ? "{\"id\":\"" + id + "\"}" : "{\"id\":\"" + id + "\",\"reason\":\"\"}";
+        return WireFormat.encode(schemaId, SchemaType.AVRO, List.of(), Schemas.parse(SchemaType.AVRO, schema)
+                .toBinary(json, List.of()));
+    }
+
+    /** The refund id of a stored value written with the second refund schema. */
+    private static String refundId(byte[] value) {
+        WirePayload decoded = WireFormat.decode(ByteBuffer.wrap(value), SchemaType.AVRO);
+        return GatewayCluster.JSON.readTree(Schemas.parse(SchemaType.AVRO, REFUND_WITH_REASON)
+                .toJson(decoded.payload(), List.of())).path("id").asString();
+    }
+
     private static void send(KafkaProducer<byte[], byte[]> producer, byte[] value) throws Exception {
+        send(producer, TOPIC, value);
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, byte[] value) throws Exception {
         try {
-            producer.send(new ProducerRecord<>(TOPIC, 0, null, value)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, 0, null, value)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
@@ -118,7 +207,11 @@ class RecordSchemaValidationIT {
 
     /** Every record of the partition, as stored. */
     private static List<byte[]> readAll() {
-        Response page = cluster.call("GET", "/v1/topics/" + TOPIC + "/partitions/0/records?offset=earliest"
+        return readAll(TOPIC);
+    }
+
+    private static List<byte[]> readAll(String topic) {
+        Response page = cluster.call("GET", "/v1/topics/" + topic + "/partitions/0/records?offset=earliest"
                 + "&value_format=binary&max_records=1000", null, null);
         assertThat(page.status()).as(page.text()).isEqualTo(200);
         return page.json().path("records").valueStream()

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +26,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Schemas over HTTP on a real cluster (coordinator, partition services, gateway as processes): schemas registered
  * through the gateway's Schema Registry API, records produced as JSON with them and stored in Confluent's wire format,
- * read back as the same JSON in each schema's format over pages, NDJSON and SSE; a record its schema does not take
- * refuses its request; a value not in the wire format falls back. Each test uses topics and subjects of its own.
+ * read back as the same JSON in each schema's format over pages, NDJSON, SSE, a group member's poll and a share group's
+ * acquisition; a record its schema does not take refuses its request; a value not in the wire format falls back. Each
+ * test uses topics and subjects of its own.
  */
 @ExtendWith(SharedGatewayCluster.class)
 class SchemasOverHttpIT {
@@ -109,6 +111,34 @@ class SchemasOverHttpIT {
     }
 
     @Test
+    void aGroupMembersPollAndAShareGroupsAcquisitionReadAvroValuesAsJson() {
+        String topic = "http-schemas-groups";
+        cluster.createTopic(topic, 1, 1, Map.of());
+        int avro = register("http-schemas-groups-value", AVRO, "AVRO");
+        List<JsonNode> values = List.of(GatewayCluster.JSON.readTree("{\"id\":\"g-1\",\"note\":{\"string\":\"gift\"}}"),
+                GatewayCluster.JSON.readTree("{\"id\":\"g-2\",\"note\":null}"));
+        written(cluster.postJson(records(topic, "?value_schema_id=" + avro), "[{\"value\": " + values.get(0)
+                + "}, {\"value\": " + values.get(1) + "}]"));
+
+        Response joined = cluster.postJson("/v1/groups/http-schemas-members/members", "{\"topics\": [\"" + topic
+                + "\"], \"auto_offset_reset\": \"earliest\"}");
+        assertThat(joined.status()).as(joined.text()).isEqualTo(201);
+        List<JsonNode> polled = pollUntil(joined.json(), 2);
+        List<JsonNode> acquired = acquireUntil("http-schemas-share", topic, 2);
+
+        Map<String, List<JsonNode>> reads = new LinkedHashMap<>();
+        reads.put("a group member's poll", polled);
+        reads.put("a share group's acquisition", acquired);
+        reads.forEach((way, read) -> {
+            assertThat(read).as(way).extracting(record -> record.path("value")).containsExactlyElementsOf(values);
+            assertThat(read).as(way).allSatisfy(record -> {
+                assertThat(record.path("value_format").asString()).isEqualTo("avro");
+                assertThat(record.path("value_schema_id").asInt()).isEqualTo(avro);
+            });
+        });
+    }
+
+    @Test
     void aRecordItsSchemaDoesNotTakeRefusesTheRequestAndNothingOfItIsWritten() {
         String topic = "http-schemas-refused";
         cluster.createTopic(topic, 1, 1, Map.of());
@@ -167,6 +197,33 @@ class SchemasOverHttpIT {
                 + "&max_records=1&value_format=" + format, null, null));
         assertThat(page.path("records")).as(page.toString()).hasSize(1);
         return page.path("records").get(0);
+    }
+
+    /** The records a polling member (as its join answered) reads with value_format=avro until it has {@code count}. */
+    private static List<JsonNode> pollUntil(JsonNode joined, int count) {
+        String member = joined.path("member_id").asString();
+        String cursor = joined.path("cursor").asString();
+        List<JsonNode> read = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (read.size() < count && System.nanoTime() < deadline) {
+            JsonNode polled = ok(cluster.postJson("/v1/groups/http-schemas-members/members/" + member + "/poll",
+                    "{\"cursor\": \"" + cursor + "\", \"wait_ms\": 1000, \"value_format\": \"avro\"}"));
+            cursor = polled.path("cursor").asString();
+            polled.path("records").forEach(read::add);
+        }
+        return read;
+    }
+
+    /** The records a share group's member takes with value_format=avro until it has {@code count}. */
+    private static List<JsonNode> acquireUntil(String group, String topic, int count) {
+        List<JsonNode> read = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (read.size() < count && System.nanoTime() < deadline) {
+            ok(cluster.postJson("/v1/share-groups/" + group + "/acquisitions", "{\"topic\": \"" + topic
+                    + "\", \"member_id\": \"reader\", \"max_records\": " + count + ", \"max_wait_ms\": 1000, "
+                    + "\"value_format\": \"avro\"}")).path("records").forEach(read::add);
+        }
+        return read;
     }
 
     private static List<JsonNode> ndjson(String pathAndQuery) {

@@ -22,6 +22,7 @@ import io.sluice.protocol.schema.SchemaType;
 import io.sluice.schema.Schemas;
 import io.sluice.schema.WireFormat;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +34,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The produce-time checks of records against the registry: the wire format, the id registered for the subject the
- * topic's strategy names, the payload with content validation, each refusal naming its record, and a version
- * registered since the last read accepted at once.
+ * topic's strategy names, the payload with content validation, each refusal naming its record, a version
+ * registered since the last read accepted at once, and an id whose version of the subject was deleted refused.
  */
 class RecordSchemaChecksTest {
 
@@ -110,6 +111,46 @@ class RecordSchemaChecksTest {
         assertThat(registry.stateReads).isEqualTo(2);
     }
 
+    @Test
+    void anIdWhoseOnlyVersionOfTheSubjectIsSoftOrPermanentlyDeletedIsRefused() {
+        registry.register(1, "orders-value", PAYMENT);
+        registry.register(2, "orders-value", PAYMENT.replace("Payment", "Refund"));
+        registry.register(1, "payments-value", PAYMENT);
+        registry.softDelete("orders-value", 1);
+
+        Map<Integer, ProduceResponse.PartitionResult> afterSoftDelete = check(ids(true, false),
+                entry(ORDERS, wire(1, "soft-deleted"), wire(2, "live")));
+        registry.permanentlyDelete("orders-value", 1);
+        Map<Integer, ProduceResponse.PartitionResult> afterPermanentDelete = check(ids(true, false),
+                entry(ORDERS, wire(2, "live"), wire(1, "deleted")));
+
+        assertThat(afterSoftDelete).as("refused after the soft delete").containsOnlyKeys(0);
+        assertThat(afterPermanentDelete).as("refused after the permanent delete").containsOnlyKeys(0);
+        assertThat(afterSoftDelete.get(0).recordErrors()).singleElement().satisfies(error -> {
+            assertThat(error.index()).isZero();
+            assertThat(error.message()).contains("schema id 1 is not registered for subject 'orders-value'");
+        });
+        assertThat(afterPermanentDelete.get(0).recordErrors()).singleElement().satisfies(error -> {
+            assertThat(error.index()).isEqualTo(1);
+            assertThat(error.message()).contains("schema id 1 is not registered for subject 'orders-value'");
+        });
+    }
+
+    @Test
+    void aVersionDeletedAfterTheLastReadIsRefusedOnceThatReadIsTooOld() {
+        registry.register(1, "orders-value", PAYMENT);
+        assertThat(check(ids(true, false), entry(ORDERS, wire(1, "before")))).isEmpty();
+        registry.softDelete("orders-value", 1);
+
+        nanos.addAndGet(Duration.ofSeconds(RecordSchemaChecks.STATE_MAX_AGE_SECONDS).toNanos());
+        Map<Integer, ProduceResponse.PartitionResult> refused = check(ids(true, false),
+                entry(ORDERS, wire(1, "after")));
+
+        assertThat(refused).containsOnlyKeys(0);
+        assertThat(refused.get(0).errorCode()).isEqualTo(ErrorCode.INVALID_RECORD_SCHEMA);
+        assertThat(registry.stateReads).isEqualTo(2);
+    }
+
     private Map<Integer, ProduceResponse.PartitionResult> check(SchemaValidation orders, PartitionBatches... entries) {
         Function<TopicPartition, SchemaValidation> rules = tp -> tp.topic().equals("orders") ? orders
                 : SchemaValidation.NONE;
@@ -148,6 +189,17 @@ class RecordSchemaChecksTest {
             schemas.put(id, new SchemaDefinition(SchemaType.AVRO, schema, List.of()));
             List<SubjectVersion> versions = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
             versions.add(new SubjectVersion(versions.size() + 1, id, false));
+        }
+
+        /** Marks the version deleted; the subject keeps it (the registry's soft delete). */
+        void softDelete(String subject, int version) {
+            subjects.get(subject).replaceAll(v -> v.version() == version ? new SubjectVersion(version, v.id(), true)
+                    : v);
+        }
+
+        /** Removes the version from the subject; its schema stays readable by id, as the registry keeps it. */
+        void permanentlyDelete(String subject, int version) {
+            subjects.get(subject).removeIf(v -> v.version() == version);
         }
 
         @Override
