@@ -4,6 +4,7 @@ import io.sluice.internal.group.MemberState;
 import io.sluice.protocol.TopicPartition;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,8 +80,14 @@ record GroupMember(String memberId, String instanceId, int memberEpoch, int prev
      * before assignment epochs were kept (stored by an older coordinator).
      */
     Integer assignedAt(TopicPartition tp) {
-        return assignedAt.stream().filter(at -> at.partition().equals(tp)).map(AssignedAt::epoch).findFirst()
-                .orElse(null);
+        return assignedAtByPartition().get(tp);
+    }
+
+    /** {@link #assignedAt} as a map, for looking up many partitions. */
+    Map<TopicPartition, Integer> assignedAtByPartition() {
+        Map<TopicPartition, Integer> epochs = new HashMap<>();
+        assignedAt.forEach(at -> epochs.put(at.partition(), at.epoch()));
+        return epochs;
     }
 
     /** Whether the member speaks Kafka's classic protocol, in a consumer group the coordinator assigns. */

@@ -251,10 +251,10 @@ final class GroupRules {
             }
             SortedSet<TopicPartition> ownedNow = member.streams() == null ? member.owned()
                     : StreamsRules.committable(existing, member, view);
+            Map<TopicPartition, Integer> assignedAt = earlier ? member.assignedAtByPartition() : Map.of();
             for (PartitionOffset offset : offsets) {
                 TopicPartition tp = new TopicPartition(offset.topic(), offset.partition());
-                Integer assignedAt = member.assignedAt(tp);
-                if (earlier && (assignedAt == null || assignedAt > epoch)) {
+                if (earlier && assignedAt.getOrDefault(tp, Integer.MAX_VALUE) > epoch) {
                     throw commitRefused(member, ErrorCode.STALE_MEMBER_EPOCH, "Member " + memberId + " of group "
                             + groupId + " is at epoch " + member.memberEpoch() + " and was not given " + tp
                             + " by epoch " + epoch + ", the commit's");
