@@ -226,7 +226,7 @@ class MemberStreams {
                 if (demand != Long.MAX_VALUE && --demand == 0) {
                     demandlessSince = System.nanoTime();
                 }
-                announced = announcements.remove(event);
+                announced = event instanceof StreamEvent.Assigned ? announcements.remove(event) : null;
             }
             if (announced != null) {
                 announced.tryEmitEmpty();
