@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The one shared cluster of a test run: a {@link SharedCluster} extension asks for its kind here. A cluster of
  * another kind that is still open is closed first, so two shared clusters never run side by side (an idle cluster's
  * JVMs took about half a core from the other on a two-core machine); {@link SharedClusterLast} runs the classes of
- * one kind together, so each kind starts once. The last one is closed when the run ends.
+ * one kind together, so each kind starts once. The last one is closed when the test JVM's launcher session ends.
  */
 public final class SharedClusters {
 
@@ -20,7 +20,7 @@ public final class SharedClusters {
 
     /** The open cluster of {@code kind}, started by {@code start} if it is not open (after closing another kind). */
     public static <T extends AutoCloseable> T get(ExtensionContext context, Class<T> kind, Supplier<T> start) {
-        ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
+        ExtensionContext.Store store = sessionStore(context);
         Open open = store.get(KEY, Open.class);
         if (open != null && open.kind() != kind) {
             store.remove(KEY, Open.class);
@@ -36,8 +36,16 @@ public final class SharedClusters {
 
     /** The open cluster of {@code kind}, if that is the one open. */
     public static <T extends AutoCloseable> Optional<T> open(ExtensionContext context, Class<T> kind) {
-        Open open = context.getRoot().getStore(NAMESPACE).get(KEY, Open.class);
+        Open open = sessionStore(context).get(KEY, Open.class);
         return open != null && open.kind() == kind ? Optional.of(kind.cast(open.cluster())) : Optional.empty();
+    }
+
+    /**
+     * The launcher session's store: the whole run in one JVM, also when a forked test JVM runs each class as a run of
+     * its own (failsafe's {@code forkCount} above 1), which the root context's store would not outlive.
+     */
+    private static ExtensionContext.Store sessionStore(ExtensionContext context) {
+        return context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NAMESPACE);
     }
 
     private record Open(Class<?> kind, AutoCloseable cluster) implements AutoCloseable {

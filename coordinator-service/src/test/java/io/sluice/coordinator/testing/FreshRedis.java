@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 /**
  * Gives a test class an empty {@link TestRedis}: flushes it once per class, before the first test instance exists
  * (so before the class's Spring context starts a coordinator on it, also with a per-class test lifecycle), and has
- * the server stopped when the whole test run ends.
+ * the server stopped when the test JVM's launcher session ends.
  */
 public final class FreshRedis implements BeforeAllCallback, TestInstancePreConstructCallback {
 
@@ -25,8 +25,11 @@ public final class FreshRedis implements BeforeAllCallback, TestInstancePreConst
     }
 
     private static void flushOncePerClass(ExtensionContext context) {
+        // The session's store, not the run's: a forked test JVM runs each class as a run of its own, and the Redis
+        // (which the Spring contexts cached for later classes point at) must outlive them all.
+        TestRedis redis = context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NAMESPACE)
+                .computeIfAbsent(TestRedis.class, key -> TestRedis.shared(), TestRedis.class);
         ExtensionContext.Store run = context.getRoot().getStore(NAMESPACE);
-        TestRedis redis = run.computeIfAbsent(TestRedis.class, key -> TestRedis.shared(), TestRedis.class);
         String flushedFor = "flushed:" + context.getRequiredTestClass().getName();
         if (run.get(flushedFor) == null) {
             redis.flush();
