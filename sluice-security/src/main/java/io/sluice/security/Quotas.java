@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.springframework.util.unit.DataSize;
 
@@ -34,6 +35,11 @@ import org.springframework.util.unit.DataSize;
  * user and client id, default user and default client id, default user, client id, default client id. A request over
  * HTTP has no client id: only the user entities apply to it. And whose bucket it draws from is Kafka's too: a quota
  * set for an entity is shared by every client of that entity, a default one is each user's (or client id's) own.
+ *
+ * <p>A bucket is kept while it is not full: at most once a minute, when a new bucket is made, the full ones are
+ * dropped (a full bucket holds what a new one would), so that clients that came and went, each with a client id of its
+ * own, leave nothing behind. A charge takes from the bucket under the map's lock for its key, so that a bucket is
+ * never dropped between being found and being charged.
  *
  * <p>Metrics: {@code sluice_quota_bytes_total} and {@code sluice_quota_throttled_total}, by principal and quota.
  * Thread-safe.
@@ -61,6 +67,9 @@ public final class Quotas {
     private record Table(QuotaSnapshot stored, Map<QuotaEntity, Map<QuotaKey, Double>> rates) {
     }
 
+    /** How often, at most, the full buckets are looked for and dropped. */
+    private static final long SWEEP_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
+
     /** The rate of a configured override that leaves it unset: no quota, whatever the defaults say. */
     private static final double UNLIMITED = Double.POSITIVE_INFINITY;
 
@@ -71,6 +80,7 @@ public final class Quotas {
     private final MeterRegistry meters;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Key, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweep;
     private volatile Table table;
 
     /** {@code stored}: the quotas set through Kafka or HTTP; null applies only the configured ones. */
@@ -81,6 +91,7 @@ public final class Quotas {
         this.superUsers = Set.copyOf(properties.superUsers());
         this.meters = meters;
         this.nanoTime = nanoTime;
+        this.lastSweep = new AtomicLong(nanoTime.getAsLong());
         this.table = new Table(null, configured);
     }
 
@@ -104,9 +115,8 @@ public final class Quotas {
 
     /** Counts {@code amount} (one request, or bytes) against the quota of that kind, into debt. */
     public void charge(SluicePrincipal principal, String clientId, Kind kind, long amount) {
-        TokenBucket bucket = bucket(principal, clientId, kind);
+        TokenBucket bucket = bucket(principal, clientId, kind, amount);
         if (bucket != null) {
-            bucket.take(amount, nanoTime.getAsLong());
             if (kind != Kind.REQUESTS) {
                 Counter.builder("sluice.quota.bytes").baseUnit("bytes")
                         .description("Bytes counted against client quotas")
@@ -149,6 +159,11 @@ public final class Quotas {
     }
 
     private TokenBucket bucket(SluicePrincipal principal, String clientId, Kind kind) {
+        return bucket(principal, clientId, kind, 0);
+    }
+
+    /** The bucket that applies, with {@code take} tokens taken from it (into debt) while it is the key's. */
+    private TokenBucket bucket(SluicePrincipal principal, String clientId, Kind kind, long take) {
         if (!enabled || superUsers.contains(principal.toString())) {
             return null;
         }
@@ -157,15 +172,39 @@ public final class Quotas {
             return null;
         }
         long now = nanoTime.getAsLong();
-        return buckets.compute(new Key(applied.user(), applied.clientId(), kind), (key, bucket) -> {
+        boolean[] made = new boolean[1];
+        TokenBucket found = buckets.compute(new Key(applied.user(), applied.clientId(), kind), (key, bucket) -> {
             if (bucket == null) {
-                return new TokenBucket(applied.rate(), now);
-            }
-            if (bucket.rate() != applied.rate()) {
+                bucket = new TokenBucket(applied.rate(), now);
+                made[0] = true;
+            } else if (bucket.rate() != applied.rate()) {
                 bucket.rate(applied.rate(), now);
+            }
+            if (take != 0) {
+                bucket.take(take, now);
             }
             return bucket;
         });
+        if (made[0]) {
+            sweep(now);
+        }
+        return found;
+    }
+
+    /** Drops the full buckets, at most once every {@link #SWEEP_INTERVAL_NANOS}. */
+    private void sweep(long now) {
+        long last = lastSweep.get();
+        if (now - last < SWEEP_INTERVAL_NANOS || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        for (Key key : buckets.keySet()) {
+            buckets.computeIfPresent(key, (k, bucket) -> bucket.full(now) ? null : bucket);
+        }
+    }
+
+    /** How many buckets are kept (for tests). */
+    int bucketCount() {
+        return buckets.size();
     }
 
     private Applied resolve(String user, String clientId, Kind kind) {

@@ -123,6 +123,31 @@ class QuotasTest {
     }
 
     @Test
+    void bucketsOfClientsThatWentAwayAreDroppedOnceFullAndABucketInDebtIsKeptWithItsDebt() {
+        stored.set(entry(null, Part.DEFAULT, 1000));
+        Quotas quotas = quotas(null);
+        for (int i = 0; i < 100; i++) {
+            quotas.charge(BOB, "short-lived-" + i, Kind.PRODUCE_BYTES, 1500);
+        }
+        quotas.charge(BOB, "greedy", Kind.PRODUCE_BYTES, 101_000);
+        assertThat(quotas.bucketCount()).as("each client id its own default bucket").isEqualTo(101);
+
+        now.addAndGet(Duration.ofSeconds(30).toNanos());
+        quotas.charge(BOB, "newcomer-1", Kind.PRODUCE_BYTES, 1);
+        assertThat(quotas.bucketCount()).as("not looked for within a minute of the start").isEqualTo(102);
+
+        now.addAndGet(Duration.ofSeconds(31).toNanos());
+        assertThat(quotas.throttle(BOB, "short-lived-0")).as("a full bucket, as a new one").isZero();
+        quotas.charge(BOB, "newcomer-2", Kind.PRODUCE_BYTES, 1);
+        assertThat(quotas.bucketCount()).as("the greedy client's, still in debt, and the newcomer's").isEqualTo(2);
+        assertThat(quotas.throttle(BOB, "greedy")).as("its debt of 100 s, 61 s of it paid")
+                .isEqualTo(Duration.ofSeconds(39));
+        quotas.charge(BOB, "short-lived-0", Kind.PRODUCE_BYTES, 2000);
+        assertThat(quotas.throttle(BOB, "short-lived-0")).as("a dropped client that comes back starts full")
+                .isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void superUsersAndEveryoneWhileSecurityIsOffHaveNoQuota() {
         stored.set(entry(Part.DEFAULT, null, 10));
         Quotas quotas = quotas(null);

@@ -49,6 +49,15 @@ public final class TokenBucket {
         return missing <= 0 ? Duration.ZERO : Duration.ofNanos((long) (missing / rate * 1e9));
     }
 
+    /**
+     * Whether the bucket is full now: it then holds what a new bucket of its rate holds, so that dropping it and
+     * making a new one later changes nothing.
+     */
+    public synchronized boolean full(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= rate;
+    }
+
     /** Takes {@code amount} tokens, into debt if need be. */
     public synchronized void take(double amount, long nowNanos) {
         refill(nowNanos);

@@ -50,6 +50,16 @@ class TokenBucketTest {
     }
 
     @Test
+    void aBucketIsFullOnlyOnceItHoldsASecondsWorthAgain() {
+        TokenBucket bucket = new TokenBucket(1000, 0);
+        assertThat(bucket.full(0)).as("new").isTrue();
+        bucket.take(3000, 0);
+        assertThat(bucket.full(2 * SECOND)).as("debt paid, bucket empty").isFalse();
+        assertThat(bucket.full(2 * SECOND + SECOND / 2)).isFalse();
+        assertThat(bucket.full(3 * SECOND)).isTrue();
+    }
+
+    @Test
     void aNewRateKeepsAtMostOneSecondOfItAndRefillsAtIt() {
         TokenBucket bucket = new TokenBucket(1000, 0);
 
