@@ -6,8 +6,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The one shared cluster of a test run: a {@link SharedCluster} extension asks for its kind here. A cluster of
- * another kind that is still open is closed first, so two shared clusters never run side by side (an idle cluster's
- * JVMs took about half a core from the other on a two-core machine); {@link SharedClusterLast} runs the classes of
+ * another kind that is still open is closed first, so two shared clusters never run side by side in one test JVM (an
+ * idle cluster's JVMs took about half a core from the other on a two-core machine); {@link SharedClusterLast} runs the classes of
  * one kind together, so each kind starts once. The last one is closed when the test JVM's launcher session ends.
  */
 public final class SharedClusters {
