@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * read_committed logs ({@link ReadCommittedChecker}); the run must find no anomaly. The report (faults, records,
  * anomalies, failover times) is printed and kept in {@code target/chaos/}.
  *
- * <p>{@code ./mvnw verify} runs it with the default seed for 30 seconds of faults (a fault under way then is
+ * <p>{@code ./mvnw verify} runs it with the default seed for 60 seconds of faults (a fault under way then is
  * finished); {@code -Dsluice.chaos.seed=N} replays a schedule and {@code -Dsluice.chaos.duration=PT15M} makes it a
  * soak ({@code bench/soak.sh}; see docs/reliability.md).
  */

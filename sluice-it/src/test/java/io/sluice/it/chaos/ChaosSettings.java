@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * <pre>
  *   sluice.chaos.seed        the seed of the fault schedule and the producers' choices (default 12)
- *   sluice.chaos.duration    how long faults are injected, ISO-8601 (default PT30S)
+ *   sluice.chaos.duration    how long faults are injected, ISO-8601 (default PT1M)
  *   sluice.chaos.producers   producer threads (default 4)
  *   sluice.chaos.report      a file to write the report to, besides target/chaos/ (default: none)
  *   sluice.chaos.session-timeout  the coordinator's session timeout (default PT10S)
@@ -33,7 +33,7 @@ record ChaosSettings(long seed, Duration duration, int producers, String reportF
     static ChaosSettings fromSystemProperties() {
         return new ChaosSettings(
                 Long.getLong("sluice.chaos.seed", DEFAULT_SEED),
-                Duration.parse(System.getProperty("sluice.chaos.duration", "PT30S")),
+                Duration.parse(System.getProperty("sluice.chaos.duration", "PT1M")),
                 Integer.getInteger("sluice.chaos.producers", 4),
                 System.getProperty("sluice.chaos.report", ""),
                 Duration.parse(System.getProperty("sluice.chaos.session-timeout", "PT10S")),
