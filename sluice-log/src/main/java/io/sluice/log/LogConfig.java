@@ -27,11 +27,13 @@ import java.util.function.Function;
  * @param fileDeleteDelayMs   {@code file.delete.delay.ms}: how long a deleted segment's files stay open for
  *                            in-flight reads before they are removed (60 s)
  * @param compaction          {@code cleanup.policy} and the log cleaner's settings ({@link CompactionConfig})
+ * @param tiered              {@code remote.storage.enable} and the local retention of a tiered log
+ *                            ({@link TieredConfig})
  */
 public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes, int indexIntervalBytes,
                         long retentionMs, long retentionBytes, long flushMessages, long flushMs,
                         int maxMessageBytes, TimestampType timestampType, long fileDeleteDelayMs,
-                        CompactionConfig compaction) {
+                        CompactionConfig compaction, TieredConfig tiered) {
 
     public static final int DEFAULT_SEGMENT_BYTES = 1 << 30;
     public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
@@ -60,6 +62,7 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
         require(timestampType != null, "message.timestamp.type", null);
         require(fileDeleteDelayMs >= 0, "file.delete.delay.ms", fileDeleteDelayMs);
         require(compaction != null, "cleanup.policy", null);
+        require(tiered != null, "remote.storage.enable", null);
     }
 
     /** Kafka's defaults for every setting. */
@@ -67,7 +70,7 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
         return new LogConfig(DEFAULT_SEGMENT_BYTES, DEFAULT_SEGMENT_MS, DEFAULT_SEGMENT_INDEX_BYTES,
                 DEFAULT_INDEX_INTERVAL_BYTES, DEFAULT_RETENTION_MS, DEFAULT_RETENTION_BYTES, DEFAULT_FLUSH_MESSAGES,
                 DEFAULT_FLUSH_MS, DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, DEFAULT_FILE_DELETE_DELAY_MS,
-                CompactionConfig.defaults());
+                CompactionConfig.defaults(), TieredConfig.defaults());
     }
 
     /**
@@ -103,70 +106,99 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
                         parse(e.getKey(), v, Long::parseLong)));
                 case "delete.retention.ms" -> c.withCompaction(c.compaction.withDeleteRetentionMs(
                         parse(e.getKey(), v, Long::parseLong)));
+                case "remote.storage.enable" -> c.withTiered(c.tiered.withRemoteStorageEnable(
+                        parse(e.getKey(), v, LogConfig::parseBoolean)));
+                case "local.retention.ms" -> c.withTiered(c.tiered.withLocalRetentionMs(
+                        parse(e.getKey(), v, Long::parseLong)));
+                case "local.retention.bytes" -> c.withTiered(c.tiered.withLocalRetentionBytes(
+                        parse(e.getKey(), v, Long::parseLong)));
                 default -> c;
             };
         }
         return c;
     }
 
+    public LogConfig withTiered(TieredConfig value) {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
+                retentionBytes, flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction,
+                value);
+    }
+
+    /**
+     * The time limit retention applies to this replica's local segments: {@code local.retention.ms} in a tiered log
+     * (where -2 means {@code retention.ms}), else {@code retention.ms}.
+     */
+    long localRetentionMs() {
+        return tiered.remoteStorageEnable() && tiered.localRetentionMs() != TieredConfig.SAME_AS_RETENTION
+                ? tiered.localRetentionMs() : retentionMs;
+    }
+
+    /** As {@link #localRetentionMs()}, for bytes. */
+    long localRetentionBytes() {
+        return tiered.remoteStorageEnable() && tiered.localRetentionBytes() != TieredConfig.SAME_AS_RETENTION
+                ? tiered.localRetentionBytes() : retentionBytes;
+    }
+
     public LogConfig withCompaction(CompactionConfig value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, value);
+                retentionBytes, flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, value,
+                tiered);
     }
 
     public LogConfig withSegmentBytes(int value) {
         return new LogConfig(value, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction, tiered);
     }
 
     public LogConfig withSegmentMs(long value) {
         return new LogConfig(segmentBytes, value, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction, tiered);
     }
 
     public LogConfig withSegmentIndexBytes(int value) {
         return new LogConfig(segmentBytes, segmentMs, value, indexIntervalBytes, retentionMs, retentionBytes,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction, tiered);
     }
 
     public LogConfig withIndexIntervalBytes(int value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, value, retentionMs, retentionBytes,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction, tiered);
     }
 
     public LogConfig withRetentionMs(long value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, value, retentionBytes,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction, tiered);
     }
 
     public LogConfig withRetentionBytes(long value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, value,
-                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
+                flushMessages, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction, tiered);
     }
 
     public LogConfig withFlushMessages(long value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, value, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
+                retentionBytes, value, flushMs, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction, tiered);
     }
 
     public LogConfig withFlushMs(long value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, flushMessages, value, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction);
+                retentionBytes, flushMessages, value, maxMessageBytes, timestampType, fileDeleteDelayMs, compaction,
+                tiered);
     }
 
     public LogConfig withMaxMessageBytes(int value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, flushMessages, flushMs, value, timestampType, fileDeleteDelayMs, compaction);
+                retentionBytes, flushMessages, flushMs, value, timestampType, fileDeleteDelayMs, compaction, tiered);
     }
 
     public LogConfig withTimestampType(TimestampType value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, flushMessages, flushMs, maxMessageBytes, value, fileDeleteDelayMs, compaction);
+                retentionBytes, flushMessages, flushMs, maxMessageBytes, value, fileDeleteDelayMs, compaction, tiered);
     }
 
     public LogConfig withFileDeleteDelayMs(long value) {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs,
-                retentionBytes, flushMessages, flushMs, maxMessageBytes, timestampType, value, compaction);
+                retentionBytes, flushMessages, flushMs, maxMessageBytes, timestampType, value, compaction, tiered);
     }
 
     /**
@@ -181,6 +213,14 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
         if (!condition) {
             throw ErrorCode.INVALID_CONFIG.exception("Invalid value " + value + " for " + name);
         }
+    }
+
+    /** Kafka's booleans: "true" or "false", any case; anything else is refused. */
+    private static boolean parseBoolean(String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException(value);
     }
 
     private static <T> T parse(String name, String value, Function<String, T> parser) {

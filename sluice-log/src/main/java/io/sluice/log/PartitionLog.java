@@ -91,6 +91,11 @@ public final class PartitionLog implements AutoCloseable {
     /** Raised by compare-and-set (leaders, without the writer lock); lowered and set only under the writer lock. */
     private final AtomicReference<LogOffsetMetadata> highWatermark = new AtomicReference<>();
     private volatile long logStartOffset;
+    /**
+     * In a tiered log, the offset after the last one copied to remote storage, as its owner learned it; retention
+     * deletes by time and size only below it (see {@link Retention}). 0 until told: nothing is known copied.
+     */
+    private volatile long remoteCopiedEndOffset;
 
     private PartitionLog(Path dir, LogConfig config, Clock clock, LogChannelFactory channels,
                          LogLoader.Loaded loaded) throws IOException {
@@ -750,13 +755,60 @@ public final class PartitionLog implements AutoCloseable {
             LogConfig cfg = config;
             long now = clock.millis();
             List<LogSegment> expired = Retention.deletable(local.segments(), lastStableOffset(), logStartOffset, cfg,
-                    now);
+                    remoteCopiedEndOffset, now);
             removeSegments(expired);
             if (!expired.isEmpty()) {
                 moveLogStartOffset(local.segments().first().baseOffset());
             }
             local.deleteDueFiles(now);
             return expired.size();
+        });
+    }
+
+    /**
+     * Tells a tiered log that every offset below {@code copiedEndOffset} is in remote storage, readable there: the
+     * retention passes after may delete the sealed local segments wholly below it by {@code local.retention.*}. Only
+     * ever raised.
+     */
+    public void remoteCopiedUpTo(long copiedEndOffset) {
+        guard.write("remote copy update", () -> {
+            remoteCopiedEndOffset = Math.max(remoteCopiedEndOffset, copiedEndOffset);
+            return null;
+        });
+    }
+
+    /**
+     * The sealed segments a tiered log's leader may copy to remote storage, oldest first, from the one holding
+     * {@code fromOffset} (or the first after it): each wholly below the last stable offset (so below the high
+     * watermark, and holding no open transaction), at most {@code max} of them. Each names its files as they are
+     * now; retention of an uncopied segment in a tiered log happens only by the log start (DeleteRecords), and a copy
+     * that finds a file gone is simply not made.
+     */
+    public List<SealedSegment> sealedSegmentsFrom(long fromOffset, int max) {
+        return guard.write("sealed segments", () -> {
+            long stable = lastStableOffset();
+            List<SealedSegment> sealed = new ArrayList<>();
+            List<LogSegment> all = local.segments().all();
+            List<EpochEntry> epochs = epochCache.entries();
+            for (int i = 0; i < all.size() - 1 && sealed.size() < max; i++) {
+                LogSegment segment = all.get(i);
+                long next = all.get(i + 1).baseOffset();
+                if (next > stable) {
+                    break;
+                }
+                if (next <= fromOffset || next <= logStartOffset) {
+                    continue;
+                }
+                Path snapshot = LogFileUtils.producerSnapshotFile(dir, next);
+                sealed.add(new SealedSegment(segment.baseOffset(), next - 1, segment.size(),
+                        segment.largestTimestamp(), LogFileUtils.logFile(dir, segment.baseOffset()),
+                        LogFileUtils.offsetIndexFile(dir, segment.baseOffset()),
+                        LogFileUtils.timeIndexFile(dir, segment.baseOffset()),
+                        java.nio.file.Files.exists(snapshot) ? snapshot : null,
+                        ProducerStateManager.abortedIn(aborted, segment.baseOffset(), next),
+                        SealedSegment.epochsWithin(epochs, segment.baseOffset(), next)));
+            }
+            return sealed;
         });
     }
 

@@ -13,7 +13,9 @@ import java.util.List;
  *   <li>{@code retention.ms}: segments whose newest record is older than the limit, up to the first that is not;</li>
  *   <li>{@code retention.bytes}: oldest segments while the log stays at or above the limit without them.</li>
  * </ul>
- * The last two apply only when {@code cleanup.policy} includes {@code delete}.
+ * The last two apply only when {@code cleanup.policy} includes {@code delete}. In a tiered log
+ * ({@code remote.storage.enable}) they apply with the local limits ({@code local.retention.*}) and only to segments
+ * wholly copied to remote storage: a segment is deleted here only once readers can be served it from there.
  * Pure functions of the log's state; the caller holds the writer lock.
  */
 final class Retention {
@@ -21,22 +23,31 @@ final class Retention {
     private Retention() {
     }
 
+    /**
+     * @param copiedEndOffset in a tiered log, the offset after the last one copied to remote storage (the segments
+     *                        wholly below it may go by time or size); ignored otherwise
+     */
     static List<LogSegment> deletable(LogSegments segments, long highWatermark, long logStartOffset, LogConfig config,
-                                      long nowMs) throws IOException {
+                                      long copiedEndOffset, long nowMs) throws IOException {
         List<LogSegment> candidates = candidates(segments, highWatermark);
         int byLogStart = prefixBelow(segments, candidates, logStartOffset);
+        if (config.tiered().remoteStorageEnable()) {
+            candidates = candidates.subList(0, Math.max(byLogStart, prefixBelow(segments, candidates,
+                    copiedEndOffset)));
+        }
         // Under cleanup.policy=compact alone, time and size never delete: the cleaner keeps the log's size in check.
         boolean deletes = config.compaction().policy().deletes();
         int byTime = 0;
-        if (deletes && config.retentionMs() >= 0) {
+        long retentionMs = config.localRetentionMs();
+        if (deletes && retentionMs >= 0) {
             while (byTime < candidates.size()
-                    && nowMs - candidates.get(byTime).largestTimestamp() > config.retentionMs()) {
+                    && nowMs - candidates.get(byTime).largestTimestamp() > retentionMs) {
                 byTime++;
             }
         }
         int bySize = 0;
-        if (deletes && config.retentionBytes() >= 0) {
-            long excess = segments.sizeInBytes() - config.retentionBytes();
+        if (deletes && config.localRetentionBytes() >= 0) {
+            long excess = segments.sizeInBytes() - config.localRetentionBytes();
             while (bySize < candidates.size() && excess - candidates.get(bySize).size() >= 0) {
                 excess -= candidates.get(bySize).size();
                 bySize++;

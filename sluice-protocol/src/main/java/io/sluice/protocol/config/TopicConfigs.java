@@ -41,9 +41,12 @@ public final class TopicConfigs {
     public static final String FLUSH_MESSAGES = "flush.messages";
     public static final String FLUSH_MS = "flush.ms";
     public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
+    public static final String LOCAL_RETENTION_BYTES = "local.retention.bytes";
+    public static final String LOCAL_RETENTION_MS = "local.retention.ms";
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String REMOTE_STORAGE_ENABLE = "remote.storage.enable";
     public static final String RETENTION_BYTES = "retention.bytes";
     public static final String RETENTION_MS = "retention.ms";
     public static final String SEGMENT_BYTES = "segment.bytes";
@@ -87,6 +90,12 @@ public final class TopicConfigs {
                     "Fsync when the oldest unflushed record is this old (default: never)."),
             new Definition(INDEX_INTERVAL_BYTES, "4096", intAtLeast(0),
                     "Bytes of log between two offset-index entries."),
+            new Definition(LOCAL_RETENTION_BYTES, "-2", longAtLeast(-2),
+                    "With remote storage: size a partition's local segments may grow to before the oldest copied ones "
+                            + "are deleted locally (-2: retention.bytes, -1: unlimited)."),
+            new Definition(LOCAL_RETENTION_MS, "-2", longAtLeast(-2),
+                    "With remote storage: age after which a segment copied to remote storage is deleted locally "
+                            + "(-2: retention.ms, -1: forever)."),
             new Definition(MAX_MESSAGE_BYTES, "1048588", intAtLeast(0),
                     "Largest record batch the topic accepts, in bytes."),
             new Definition(MAX_COMPACTION_LAG_MS, Long.toString(Long.MAX_VALUE), longAtLeast(1),
@@ -99,6 +108,9 @@ public final class TopicConfigs {
                     "Youngest a record may be and still be compacted away."),
             new Definition(MIN_INSYNC_REPLICAS, "1", intAtLeast(1),
                     "Replicas that must be in sync for an acks=all write to be accepted."),
+            new Definition(REMOTE_STORAGE_ENABLE, "false", oneOf("true", "false"),
+                    "Whether the leader copies closed segments to remote (object) storage, where they stay until "
+                            + "retention.ms / retention.bytes while local.retention.* bounds the local disk."),
             new Definition(RETENTION_BYTES, "-1", longAtLeast(-1),
                     "Size a partition may grow to before old segments are deleted (-1: unlimited)."),
             new Definition(RETENTION_MS, "604800000", longAtLeast(-1),
@@ -159,7 +171,36 @@ public final class TopicConfigs {
             throw ErrorCode.INVALID_CONFIG.exception("Topic config '" + MAX_COMPACTION_LAG_MS + "' (" + maxLag
                     + ") must be at least '" + MIN_COMPACTION_LAG_MS + "' (" + minLag + ")");
         }
+        checkTiered(normalized);
         return Collections.unmodifiableMap(normalized);
+    }
+
+    /**
+     * Kafka's rules for a tiered topic: not compacted (a compacted log rewrites segments already copied), and local
+     * retention no longer than the topic's retention (the local log is the newest part of the whole).
+     */
+    private static void checkTiered(Map<String, String> normalized) {
+        if (!Boolean.parseBoolean(normalized.getOrDefault(REMOTE_STORAGE_ENABLE, "false"))) {
+            return;
+        }
+        if (normalized.getOrDefault(CLEANUP_POLICY, "delete").contains("compact")) {
+            throw ErrorCode.INVALID_CONFIG.exception("Topic config '" + REMOTE_STORAGE_ENABLE + "' needs '"
+                    + CLEANUP_POLICY + "' delete: a compacted topic cannot use remote storage");
+        }
+        checkLocalRetention(normalized, LOCAL_RETENTION_MS, RETENTION_MS);
+        checkLocalRetention(normalized, LOCAL_RETENTION_BYTES, RETENTION_BYTES);
+    }
+
+    private static void checkLocalRetention(Map<String, String> normalized, String localName, String name) {
+        long local = Long.parseLong(normalized.getOrDefault(localName, defaultValue(localName)));
+        long whole = Long.parseLong(normalized.getOrDefault(name, defaultValue(name)));
+        if (local == -2 || whole == -1) {
+            return;
+        }
+        if (local == -1 || local > whole) {
+            throw ErrorCode.INVALID_CONFIG.exception("Topic config '" + localName + "' (" + local
+                    + ") must not be more than '" + name + "' (" + whole + ")");
+        }
     }
 
     /** Every config with its effective value: the override when there is one, else the default. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.record.TimestampType;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,5 +117,28 @@ class TopicConfigsTest {
         assertThat(entries).filteredOn(e -> e.name().equals("segment.ms"))
                 .singleElement()
                 .satisfies(e -> assertThat(e.isDefault()).isTrue());
+    }
+
+    @Test
+    void aTieredTopicIsNotCompactedAndKeepsLocallyNoMoreThanInAll() {
+        assertThat(TopicConfigs.validate(Map.of("remote.storage.enable", "true", "local.retention.ms", "1000",
+                "retention.ms", "5000", "local.retention.bytes", "-2"))).containsEntry("remote.storage.enable", "true");
+        assertThat(TopicConfigs.validate(Map.of("remote.storage.enable", "true", "local.retention.ms", "-1",
+                "retention.ms", "-1"))).containsEntry("local.retention.ms", "-1");
+        for (Map<String, String> bad : List.of(
+                Map.of("remote.storage.enable", "true", "cleanup.policy", "compact"),
+                Map.of("remote.storage.enable", "true", "cleanup.policy", "delete,compact"),
+                Map.of("remote.storage.enable", "true", "local.retention.ms", "6000", "retention.ms", "5000"),
+                Map.of("remote.storage.enable", "true", "local.retention.ms", "-1", "retention.ms", "5000"),
+                Map.of("remote.storage.enable", "true", "local.retention.bytes", "10", "retention.bytes", "5"),
+                Map.of("remote.storage.enable", "on"),
+                Map.of("local.retention.ms", "-3"))) {
+            assertThatThrownBy(() -> TopicConfigs.validate(bad)).as(bad.toString())
+                    .isInstanceOfSatisfying(SluiceException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG));
+        }
+        // Without remote storage, the local limits are kept and mean nothing, as in Kafka.
+        assertThat(TopicConfigs.validate(Map.of("local.retention.ms", "6000", "retention.ms", "5000")))
+                .containsEntry("local.retention.ms", "6000");
     }
 }
