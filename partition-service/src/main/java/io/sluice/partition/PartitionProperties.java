@@ -31,6 +31,8 @@ import org.springframework.validation.annotation.Validated;
  * @param internalCalls   timeouts, retries, circuit breaking and connection pools of calls to the coordinator and
  *                        to other partition services (see {@link InternalClientSettings})
  * @param kafka           the node's own Kafka listener: the direct data path for Kafka clients
+ * @param remoteStorage   tiered storage's object store, where the topics with {@code remote.storage.enable} keep
+ *                        their sealed segments
  */
 @Validated
 @ConfigurationProperties("sluice.partition")
@@ -46,7 +48,8 @@ public record PartitionProperties(
         @Valid @DefaultValue Cleaner cleaner,
         @DefaultValue("20s") Duration metadataWait,
         @DefaultValue InternalClientSettings internalCalls,
-        @Valid @DefaultValue Kafka kafka) {
+        @Valid @DefaultValue Kafka kafka,
+        @Valid @DefaultValue RemoteStorage remoteStorage) {
 
     /**
      * @param lagTimeMax       a follower that has not caught up for this long leaves the ISR
@@ -132,5 +135,37 @@ public record PartitionProperties(
                         @DefaultValue("100MB") DataSize maxRequestSize,
                         @DefaultValue("true") boolean closestReplicaReads,
                         String sslBundle) {
+    }
+
+    /**
+     * Tiered storage (docs/storage.md, "Tiered storage"): an S3-compatible bucket where the leaders of topics with
+     * {@code remote.storage.enable} copy their sealed segments, and from which reads below a replica's local log are
+     * served. Every node of a cluster names the same bucket and prefix.
+     *
+     * @param enabled        whether this node copies to and reads from remote storage (Kafka's
+     *                       {@code remote.log.storage.system.enable})
+     * @param endpoint       the S3 endpoint (MinIO, Ceph, s3proxy, ...); unset: AWS's for the region
+     * @param region         the bucket's region (any value for most S3-compatible servers)
+     * @param bucket         the bucket, which must exist
+     * @param prefix         the key prefix of every object this cluster writes (several clusters can share a bucket)
+     * @param accessKey      the access key id; unset: the AWS SDK's default credentials (environment, profile, role)
+     * @param secretKey      the secret access key, with {@code accessKey}
+     * @param pathStyle      path-style requests ({@code endpoint/bucket/key}), which most S3-compatible servers need
+     * @param copyInterval   how often a leader looks for sealed segments to copy, and retries a failed copy
+     * @param cacheSize      the disk the cache of segments fetched for remote reads may take
+     *                       ({@code <dataDir>/remote-cache}); at least one segment
+     * @param requestTimeout the longest one request to the store may take
+     */
+    public record RemoteStorage(@DefaultValue("false") boolean enabled,
+                                URI endpoint,
+                                @DefaultValue("us-east-1") String region,
+                                String bucket,
+                                @DefaultValue("sluice") String prefix,
+                                String accessKey,
+                                String secretKey,
+                                @DefaultValue("true") boolean pathStyle,
+                                @DefaultValue("30s") Duration copyInterval,
+                                @DefaultValue("2GB") DataSize cacheSize,
+                                @DefaultValue("60s") Duration requestTimeout) {
     }
 }

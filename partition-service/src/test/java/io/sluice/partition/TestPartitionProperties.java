@@ -23,6 +23,13 @@ public final class TestPartitionProperties {
                         Duration.ofHours(24), Duration.ofMinutes(10)),
                 new PartitionProperties.Cleaner(true, Duration.ofSeconds(15), null, DataSize.ofMegabytes(64)),
                 Duration.ofSeconds(20), InternalClientSettings.defaults(),
-                new PartitionProperties.Kafka(false, "127.0.0.1", 0, null, null, DataSize.ofMegabytes(100), true, null));
+                new PartitionProperties.Kafka(false, "127.0.0.1", 0, null, null, DataSize.ofMegabytes(100), true, null),
+                remoteStorageOff());
+    }
+
+    /** Tiered storage off, as by default. */
+    public static PartitionProperties.RemoteStorage remoteStorageOff() {
+        return new PartitionProperties.RemoteStorage(false, null, "us-east-1", null, "sluice", null, null, true,
+                Duration.ofSeconds(30), DataSize.ofGigabytes(2), Duration.ofSeconds(60));
     }
 }

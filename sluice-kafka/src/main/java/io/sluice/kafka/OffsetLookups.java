@@ -39,10 +39,8 @@ import reactor.core.publisher.Mono;
  */
 public final class OffsetLookups {
 
-    private static final long LATEST = -1;
-    private static final long EARLIEST = -2;
+    /** Kafka's -1 to -5 (latest, earliest, max timestamp, earliest local, latest tiered) are the internal API's. */
     private static final long MAX_TIMESTAMP = -3;
-    private static final long EARLIEST_LOCAL = -4;
     private static final long LATEST_TIERED = -5;
 
     private OffsetLookups() {
@@ -107,12 +105,8 @@ public final class OffsetLookups {
         if (partition.currentLeaderEpoch() > epoch) {
             return Mono.just(listFailed(index, Errors.UNKNOWN_LEADER_EPOCH));
         }
-        long asked = partition.timestamp() == EARLIEST_LOCAL ? EARLIEST : partition.timestamp();
-        if (asked == LATEST_TIERED) {
-            return Mono.just(new ListOffsetsPartitionResponse().setPartitionIndex(index).setOffset(-1).setTimestamp(-1)
-                    .setLeaderEpoch(-1));
-        }
-        if (asked < 0 && asked != LATEST && asked != EARLIEST && asked != MAX_TIMESTAMP) {
+        long asked = partition.timestamp();
+        if (asked < LATEST_TIERED) {
             return Mono.just(listFailed(index, Errors.UNSUPPORTED_VERSION));
         }
         boolean timed = asked >= 0 || asked == MAX_TIMESTAMP;

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,7 +57,7 @@ public final class RedisProcess implements AutoCloseable {
         if (binary != null && !Files.isExecutable(binary)) {
             throw new IllegalArgumentException("No executable redis-server at " + binary);
         }
-        RedisProcess redis = new RedisProcess(dir.toAbsolutePath(), freePort(), binary);
+        RedisProcess redis = new RedisProcess(dir.toAbsolutePath(), LoopbackPorts.belowEphemeral(), binary);
         redis.launch();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(redis::killQuietly));
         return redis;
@@ -178,24 +176,6 @@ public final class RedisProcess implements AutoCloseable {
             return arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
         }
         throw new IllegalStateException("No embedded redis-server for " + os);
-    }
-
-    /**
-     * A free loopback port below the ephemeral range, so that while the server is down for a restart no outgoing
-     * connection takes its port.
-     */
-    private static int freePort() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(20000, 32000);
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                return port;
-            } catch (IOException e) {
-                // taken; draw again
-            }
-        }
-        throw new IllegalStateException("No free loopback port found in 20000..31999");
     }
 
     private void killQuietly() {

@@ -10,6 +10,7 @@ import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import io.sluice.internal.replication.ReplicationPaths;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.partition.tiered.RemoteReads;
 import io.sluice.web.ClusterAdmission;
 import io.sluice.web.InternalRoutes;
 import java.time.Clock;
@@ -28,8 +29,8 @@ class FetchConfiguration {
 
     @Bean
     FetchService fetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties,
-                              Clock clock, MeterRegistry meters) {
-        return new FetchService(replicas, logScheduler, properties, clock, meters);
+                              Clock clock, MeterRegistry meters, RemoteReads remote) {
+        return new FetchService(replicas, logScheduler, properties, clock, meters, remote);
     }
 
     /**

@@ -22,6 +22,7 @@ import io.sluice.log.TimestampOffset;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.partition.tiered.RemoteReads;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -34,6 +35,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +58,8 @@ public final class FetchService {
     private final Scheduler logScheduler;
     private final PartitionProperties properties;
     private final Clock clock;
+    /** Reads below a replica's local log, from tiered storage ({@link RemoteReads#NONE} where it is off). */
+    private final RemoteReads remote;
 
     /**
      * The move throttle: the byte rate at which this node, as a leader, serves the replicas that moves are adding
@@ -74,12 +78,24 @@ public final class FetchService {
 
     public FetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties, Clock clock,
                         MeterRegistry meters) {
-        this(replicas, logScheduler, properties, clock, meters, System::nanoTime);
+        this(replicas, logScheduler, properties, clock, meters, RemoteReads.NONE);
+    }
+
+    /** With reads below the local logs served from tiered storage. */
+    public FetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties, Clock clock,
+                        MeterRegistry meters, RemoteReads remote) {
+        this(replicas, logScheduler, properties, clock, meters, System::nanoTime, remote);
     }
 
     /** With the move throttle on {@code nanoTime}'s clock. */
     FetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties, Clock clock,
                  MeterRegistry meters, LongSupplier nanoTime) {
+        this(replicas, logScheduler, properties, clock, meters, nanoTime, RemoteReads.NONE);
+    }
+
+    private FetchService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties, Clock clock,
+                         MeterRegistry meters, LongSupplier nanoTime, RemoteReads remote) {
+        this.remote = remote;
         this.meters = meters;
         this.replicas = replicas;
         this.logScheduler = logScheduler;
@@ -241,6 +257,10 @@ public final class FetchService {
             Map<Partition, Long> targets = new LinkedHashMap<>();
             long held = 0;
             for (int i = 0; i < reads.size(); i++) {
+                if (first.get(i).remoteFetch() != null) {
+                    // Its data is in remote storage: it waits for the segment to be fetched, not for the log.
+                    continue;
+                }
                 if (first.get(i).heldFor() > 0) {
                     // Its data is there already: it waits for the throttle, not for the log.
                     held = Math.max(held, first.get(i).heldFor());
@@ -252,6 +272,7 @@ public final class FetchService {
                 replicas.partition(reads.get(i).partition()).ifPresent(p -> targets.merge(p, from + 1, Math::min));
             }
             List<CompletableFuture<?>> waits = new ArrayList<>(waiting.register(targets));
+            first.stream().map(Outcome::remoteFetch).filter(Objects::nonNull).forEach(waits::add);
             if (held > 0) {
                 waits.add(CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(
                         moveThrottle.waitFor(Math.max(1, held), nanoTime.getAsLong()).toNanos(),
@@ -327,20 +348,34 @@ public final class FetchService {
             List<FetchResponseCodec.AbortedTransaction> aborted = result.abortedTxns().stream()
                     .map(txn -> new FetchResponseCodec.AbortedTransaction(txn.producerId(), txn.firstOffset()))
                     .toList();
+            // A consumer is told where the whole log starts (in remote storage, for a tiered topic); a follower, where
+            // this replica's local log does, which is the one it follows.
+            long logStart = read.isolation() == FetchIsolation.LOG_END ? result.offsets().logStartOffset()
+                    : Math.min(result.offsets().logStartOffset(), remote.logStartOffset(partition));
             return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null,
-                    result.offsets().highWatermark(), result.lastStableOffset(), result.offsets().logStartOffset(),
+                    result.offsets().highWatermark(), result.lastStableOffset(), logStart,
                     result.offsets().logEndOffset(), aborted, result.records().length()),
                     result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())),
                     new PartitionRead(tp, null, result.offsets().highWatermark(), result.lastStableOffset(),
-                            result.offsets().logStartOffset(), aborted, result.records()), false,
-                    result.nextFetchOffset(), result.offsets().highWatermark(), result.offsets().logStartOffset(),
-                    heldFor);
+                            logStart, aborted, result.records()), false,
+                    result.nextFetchOffset(), result.offsets().highWatermark(), logStart, heldFor);
         } catch (SluiceException e) {
             long start = -1;
             long end = -1;
             long hw = -1;
             if (e.errorCode() == ErrorCode.OFFSET_OUT_OF_RANGE && log != null) {
-                start = log.logStartOffset();
+                Partition partition = replicas.partition(tp).orElse(null);
+                if (partition != null && read.offset() < log.logStartOffset()
+                        && read.isolation() != FetchIsolation.LOG_END) {
+                    Optional<RemoteReads.RemoteRead> fromRemote = remote.read(partition, read.offset(),
+                            read.maxBytes(), read.isolation() == FetchIsolation.TXN_COMMITTED);
+                    if (fromRemote.isPresent()) {
+                        return remoteOutcome(read, log, remote.logStartOffset(partition), fromRemote.get());
+                    }
+                    start = remote.logStartOffset(partition);
+                } else {
+                    start = log.logStartOffset();
+                }
                 end = log.logEndOffset();
                 hw = log.highWatermark();
             }
@@ -350,6 +385,26 @@ public final class FetchService {
         }
     }
 
+    /**
+     * A consumer's read below the local log, from tiered storage: the batches of a remote segment, or nothing yet and
+     * the fetch of that segment to wait for. The header carries the whole log's start.
+     */
+    private static Outcome remoteOutcome(Read read, PartitionLog log, long logStart, RemoteReads.RemoteRead fromRemote) {
+        TopicPartition tp = read.partition();
+        long hw = log.highWatermark();
+        long lastStable = log.lastStableOffset();
+        long end = log.logEndOffset();
+        List<FetchResponseCodec.AbortedTransaction> aborted = fromRemote.abortedTxns().stream()
+                .map(txn -> new FetchResponseCodec.AbortedTransaction(txn.producerId(), txn.firstOffset()))
+                .toList();
+        io.sluice.log.FileRegion records = fromRemote.records();
+        long next = fromRemote.isPending() ? read.offset() : fromRemote.nextOffset();
+        return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null, hw, lastStable, logStart,
+                end, aborted, records.length()), records, Math.max(0, next - read.offset())),
+                new PartitionRead(tp, null, hw, lastStable, logStart, aborted, records), false, next, hw, logStart, 0,
+                fromRemote.pending());
+    }
+
     /** Offsets by time, earliest, latest and max timestamp, from each partition's leader. */
     public Mono<ListOffsetsResponse> listOffsets(ListOffsetsRequest request) {
         return Mono.fromCallable(() -> {
@@ -357,11 +412,16 @@ public final class FetchService {
             for (ListOffsetsRequest.Partition p : request.partitions()) {
                 TopicPartition tp = new TopicPartition(p.topic(), p.partition());
                 try {
-                    PartitionLog log = replicas.leaderPartition(tp, PartitionBatches.ANY_EPOCH).log();
+                    Partition partition = replicas.leaderPartition(tp, PartitionBatches.ANY_EPOCH);
+                    PartitionLog log = partition.log();
                     FetchIsolation isolation = request.readCommitted() ? FetchIsolation.TXN_COMMITTED
                             : FetchIsolation.HIGH_WATERMARK;
                     if (p.timestamp() == ListOffsetsRequest.EARLIEST) {
+                        answers.add(answer(tp, remote.logStartOffset(partition), null));
+                    } else if (p.timestamp() == ListOffsetsRequest.EARLIEST_LOCAL) {
                         answers.add(answer(tp, log.logStartOffset(), null));
+                    } else if (p.timestamp() == ListOffsetsRequest.LATEST_TIERED) {
+                        answers.add(answer(tp, remote.lastTieredOffset(partition), null));
                     } else if (p.timestamp() == ListOffsetsRequest.LATEST) {
                         answers.add(answer(tp, request.readCommitted() ? log.lastStableOffset() : log.highWatermark(),
                                 null));
@@ -369,10 +429,11 @@ public final class FetchService {
                         Optional<TimestampOffset> found = log.maxTimestampOffset(isolation);
                         answers.add(found.map(f -> answer(tp, f.offset(), f.timestamp())).orElse(answer(tp, -1L, -1L)));
                     } else if (p.timestamp() < 0) {
-                        throw ErrorCode.INVALID_TIMESTAMP.exception(
-                                "timestamp must be >= 0, -1 (latest), -2 (earliest) or -3 (max timestamp)");
+                        throw ErrorCode.INVALID_TIMESTAMP.exception("timestamp must be >= 0, -1 (latest), -2 "
+                                + "(earliest), -3 (max timestamp), -4 (earliest local) or -5 (latest tiered)");
                     } else {
-                        Optional<TimestampOffset> found = log.offsetForTimestamp(p.timestamp(), isolation);
+                        Optional<TimestampOffset> found = remote.offsetForTimestamp(partition, p.timestamp())
+                                .or(() -> log.offsetForTimestamp(p.timestamp(), isolation));
                         answers.add(found.map(f -> answer(tp, f.offset(), f.timestamp())).orElse(answer(tp, -1L, -1L)));
                     }
                 } catch (SluiceException e) {
@@ -434,6 +495,11 @@ public final class FetchService {
      * throttle held back (0 when it held back none).
      */
     private record Outcome(FetchSection section, PartitionRead read, boolean failed, long waitFrom, long highWatermark,
-                           long logStartOffset, long heldFor) {
+                           long logStartOffset, long heldFor, CompletableFuture<?> remoteFetch) {
+
+        Outcome(FetchSection section, PartitionRead read, boolean failed, long waitFrom, long highWatermark,
+                long logStartOffset, long heldFor) {
+            this(section, read, failed, waitFrom, highWatermark, logStartOffset, heldFor, null);
+        }
     }
 }

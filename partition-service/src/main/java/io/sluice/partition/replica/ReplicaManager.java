@@ -10,6 +10,7 @@ import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.log.LogConfig;
+import io.sluice.log.TieredConfig;
 import io.sluice.log.LogManager;
 import io.sluice.log.PartitionLog;
 import io.sluice.partition.PartitionProperties;
@@ -199,6 +200,11 @@ public final class ReplicaManager {
             return;
         }
         LogConfig config = LogConfig.defaults().withTopicConfigs(topic.configs());
+        if (!properties.remoteStorage().enabled() && config.tiered().remoteStorageEnable()) {
+            // A node without remote storage keeps such a topic as an untiered one: retention.* deletes its segments
+            // (the coordinator refuses remote.storage.enable where remote storage is not configured).
+            config = config.withTiered(TieredConfig.defaults());
+        }
         if (partition == null) {
             partition = host(tp, topic.id(), config);
         } else {

@@ -62,7 +62,7 @@ final class SimulatedNode {
                         Duration.ofMillis(200), defaults.replication().fetchMaxBytes(), Duration.ofSeconds(5),
                         defaults.replication().moveThrottle()),
                 defaults.requests(), defaults.housekeeping(), defaults.cleaner(), defaults.metadataWait(),
-                defaults.internalCalls(), defaults.kafka());
+                defaults.internalCalls(), defaults.kafka(), defaults.remoteStorage());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         logs = LogManager.open(dataDir, tp -> logConfig, sim.clock(), Runnable::run, disk);
         ReplicationApi replication = new ReplicationApi() {

@@ -79,6 +79,10 @@ import io.sluice.internal.registry.RegistryState;
 import io.sluice.internal.registry.ResolvedSchema;
 import io.sluice.internal.registry.SchemaDefinition;
 import io.sluice.internal.registry.SchemaRegistryApi;
+import io.sluice.internal.remote.RemoteLog;
+import io.sluice.internal.remote.RemoteLogApi;
+import io.sluice.internal.remote.RemoteLogPaths;
+import io.sluice.internal.remote.RemoteSegment;
 import io.sluice.internal.share.ShareAcknowledgeRequest;
 import io.sluice.internal.share.ShareAcknowledgeResponse;
 import io.sluice.internal.share.ShareAcquireRequest;
@@ -142,7 +146,8 @@ import reactor.core.publisher.Mono;
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
 public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi, BrokerConfigApi, ScramApi,
-        IdempotenceApi, BrokerApi, ClassicGroupApi, TransactionApi, ShareGroupApi, SchemaRegistryApi {
+        IdempotenceApi, BrokerApi, ClassicGroupApi, TransactionApi, ShareGroupApi, SchemaRegistryApi,
+        RemoteLogApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -647,6 +652,16 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi
     @Override
     public Mono<RegistryRequests.ModeChange> changeMode(RegistryRequests.ModeChange change) {
         return post(RegistryPaths.MODE, change, RegistryRequests.ModeChange.class);
+    }
+
+    @Override
+    public Mono<RemoteLog> remoteLog(TopicPartition partition) {
+        return get(RemoteLogPaths.remoteSegments(partition), RemoteLog.class);
+    }
+
+    @Override
+    public Mono<RemoteLog> updateRemoteSegment(TopicPartition partition, RemoteSegment update) {
+        return post(RemoteLogPaths.remoteSegments(partition), update, RemoteLog.class);
     }
 
     private <T> Mono<T> get(String path, Class<T> type) {
