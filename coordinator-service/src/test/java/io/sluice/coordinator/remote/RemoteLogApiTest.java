@@ -28,8 +28,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * The remote logs of tiered storage through the coordinator's internal API, as a partition leader calls it: the wire
  * shape (snake_case, the route of {@link RemoteLogPaths}), and the checks made against the metadata before anything is
- * stored (the update's fields, the topic and partition, the leader epoch). The moves themselves are
- * {@link RemoteLogStoreTest}'s.
+ * stored (the update's fields, the topic and partition, the leader epoch), and that a topic's deletion takes its remote
+ * logs with it. The moves themselves are {@link RemoteLogStoreTest}'s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteLogApiTest extends CoordinatorTestSupport {
@@ -137,6 +137,26 @@ class RemoteLogApiTest extends CoordinatorTestSupport {
         post(new TopicPartition("not-started", 0), update("seg-a", "COPY_FINISHED")).expectBody()
                 .jsonPath("$.detail").isEqualTo(
                         "Remote segment seg-a of not-started-0 is not recorded: COPY_FINISHED needs it COPY_STARTED");
+    }
+
+    @Test
+    void whenATopicIsDeletedItsRemoteLogsAreRemovedWithItAndATopicCreatedAgainStartsWithNone() {
+        TopicMetadata deleted = api().createTopic("short-lived", 2, 1);
+        post(new TopicPartition("short-lived", 0), update("seg-a", "COPY_STARTED")).expectStatus().isOk();
+        post(new TopicPartition("short-lived", 1), update("seg-b", "COPY_STARTED")).expectStatus().isOk();
+        assertThat(stored(deleted, 0)).isTrue();
+        assertThat(stored(deleted, 1)).isTrue();
+
+        web.delete().uri("/internal/topics/short-lived").exchange().expectStatus().isNoContent();
+
+        assertThat(stored(deleted, 0)).isFalse();
+        assertThat(stored(deleted, 1)).isFalse();
+        expectProblem(get(new TopicPartition("short-lived", 0)), ErrorCode.UNKNOWN_TOPIC);
+        TopicMetadata again = api().createTopic("short-lived", 1, 1);
+        get(new TopicPartition("short-lived", 0)).expectStatus().isOk().expectBody()
+                .jsonPath("$.topic_id").isEqualTo(again.id())
+                .jsonPath("$.leader_epoch").isEqualTo(-1)
+                .jsonPath("$.segments.length()").isEqualTo(0);
     }
 
     /** Updates each wrong in one field (or missing it), and the words the refusal uses. */
