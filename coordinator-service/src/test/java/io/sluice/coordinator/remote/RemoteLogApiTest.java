@@ -2,18 +2,26 @@ package io.sluice.coordinator.remote;
 
 import static io.sluice.coordinator.testing.CoordinatorApi.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
 import io.sluice.coordinator.testing.TestRedis;
+import io.sluice.internal.client.CoordinatorClient;
+import io.sluice.internal.client.InternalClientSettings;
+import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.remote.RemoteLog;
 import io.sluice.internal.remote.RemoteLogPaths;
 import io.sluice.internal.remote.RemoteSegment;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -157,6 +165,27 @@ class RemoteLogApiTest extends CoordinatorTestSupport {
                 .jsonPath("$.topic_id").isEqualTo(again.id())
                 .jsonPath("$.leader_epoch").isEqualTo(-1)
                 .jsonPath("$.segments.length()").isEqualTo(0);
+    }
+
+    @Test
+    void whenALeaderUsesTheCoordinatorClientItRecordsAndReadsTheLogAndGetsRefusalsAsErrorCodes() {
+        TopicMetadata topic = api().createTopic("through-the-client", 1, 1);
+        TopicPartition partition = new TopicPartition("through-the-client", 0);
+        RemoteSegment started = new RemoteSegment("seg-a", 0, 99, 1_700_000_000_000L, 4096, 0,
+                RemoteSegment.State.COPY_STARTED);
+        try (InternalHttp http = new InternalHttp(InternalClientSettings.defaults()
+                .withCallTimeout(Duration.ofSeconds(30)), new SimpleMeterRegistry())) {
+            CoordinatorClient client = new CoordinatorClient(http, List.of(baseUrl()));
+
+            assertThat(client.updateRemoteSegment(partition, started).block(Duration.ofSeconds(30)))
+                    .isEqualTo(new RemoteLog(topic.id(), 0, List.of(started)));
+            assertThat(client.remoteLog(partition).block(Duration.ofSeconds(30)))
+                    .isEqualTo(new RemoteLog(topic.id(), 0, List.of(started)));
+            assertThatThrownBy(() -> client.updateRemoteSegment(partition,
+                    started.moveTo(RemoteSegment.State.DELETED, 0)).block(Duration.ofSeconds(30)))
+                    .isInstanceOfSatisfying(SluiceException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
+        }
     }
 
     /** Updates each wrong in one field (or missing it), and the words the refusal uses. */
