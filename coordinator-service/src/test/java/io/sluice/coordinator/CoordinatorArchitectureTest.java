@@ -26,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  * over the lease); the features
  * {@code partition}, {@code topic}, {@code node} (which uses partition's changes; both queue the next steps of moves
  * behind their own changes), {@code group} (consumer groups, over
- * the metadata) and {@code metrics}; and on top
+ * the metadata), {@code remote} (the remote logs of tiered storage, checked against the metadata) and
+ * {@code metrics}; and on top
  * {@code failover}, which drives the lease and loads or drops the metadata as it is won or lost.
  */
 class CoordinatorArchitectureTest extends ServiceRules {
@@ -59,7 +60,7 @@ class CoordinatorArchitectureTest extends ServiceRules {
     }
 
     /**
-     * Eight places talk to Redis through a client: {@code store} (the metadata), {@code lease} (the lease and the
+     * Several places talk to Redis through a client: {@code store} (the metadata), {@code lease} (the lease and the
      * fencing token, its own Lua scripts), the group package's {@code GroupStore} (groups and offsets, with a script of
      * its own under the same token; it stores the group package's own types, which {@code store}, below it, cannot
      * see), the acl package's {@code AclStore} (ACLs, likewise with a script of its own under the same token), the scram
@@ -70,7 +71,8 @@ class CoordinatorArchitectureTest extends ServiceRules {
      * {@code SharePartitionStore} (share-partitions, likewise, and the dead-letter runs its script adds), its
      * {@code DeadLetterOutbox} (which reads and removes those runs), the groupconfig package's
      * {@code GroupConfigStore} (every group type's configs, likewise), the registry package's {@code SchemaStore} (the
-     * schema registry, likewise), and {@link CoordinatorConfiguration}, which
+     * schema registry, likewise), the remote package's {@code RemoteLogStore} (the remote logs of tiered storage,
+     * likewise), and {@link CoordinatorConfiguration}, which
      * makes the connection factory. The {@code redis} package is not
      * among them: it only launches a redis-server process and never connects to it.
      */
@@ -88,6 +90,7 @@ class CoordinatorArchitectureTest extends ServiceRules {
                 .and().doNotHaveFullyQualifiedName(ROOT + ".share.DeadLetterOutbox")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".groupconfig.GroupConfigStore")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".registry.SchemaStore")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".remote.RemoteLogStore")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
                 .check(serviceClasses());
     }

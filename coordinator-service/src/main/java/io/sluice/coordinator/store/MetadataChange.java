@@ -9,8 +9,12 @@ import java.util.Map;
 /**
  * One atomic metadata write: nodes to store, topics to create or update (each update guarded by the partition epochs
  * it was computed from), topics to delete. Becomes one metadata version.
+ *
+ * @param deletedTopics the topics to delete as the command sequence's view holds them, which is as Redis holds them
+ *                      (only that sequence writes topics): their ids and partitions also name the keys of theirs that
+ *                      go with them (their remote logs)
  */
-public record MetadataChange(List<NodeInfo> nodes, List<TopicWrite> topics, List<String> deletedTopics) {
+public record MetadataChange(List<NodeInfo> nodes, List<TopicWrite> topics, List<TopicMetadata> deletedTopics) {
 
     public MetadataChange {
         nodes = List.copyOf(nodes);
@@ -31,7 +35,8 @@ public record MetadataChange(List<NodeInfo> nodes, List<TopicWrite> topics, List
     }
 
     public MetadataDelta toDelta(long version) {
-        return new MetadataDelta(version, nodes, topics.stream().map(TopicWrite::topic).toList(), deletedTopics);
+        return new MetadataDelta(version, nodes, topics.stream().map(TopicWrite::topic).toList(),
+                deletedTopics.stream().map(TopicMetadata::name).toList());
     }
 
     /**

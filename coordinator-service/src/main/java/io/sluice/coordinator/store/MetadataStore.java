@@ -53,17 +53,20 @@ public class MetadataStore {
     }
 
     /**
-     * Writes {@code change} atomically under {@code fencingToken}.
+     * Writes {@code change} atomically under {@code fencingToken}. A deleted topic's remote logs (tiered storage,
+     * {@link RedisKeys#remoteLog}) are removed in the same script, so none outlives its topic.
      *
      * @return the new metadata version; fails with FENCED_COORDINATOR when the token is stale, or
      *         STALE_PARTITION_EPOCH / TOPIC_ALREADY_EXISTS / UNKNOWN_TOPIC when a guard does not hold
      */
     public Mono<Long> write(long fencingToken, MetadataChange change) {
-        List<String> keys = List.of(RedisKeys.FENCING_TOKEN, RedisKeys.METADATA_VERSION, RedisKeys.NODES, RedisKeys.TOPICS);
+        List<String> keys = new ArrayList<>(List.of(RedisKeys.FENCING_TOKEN, RedisKeys.METADATA_VERSION,
+                RedisKeys.NODES, RedisKeys.TOPICS));
         List<String> args = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
         args.add(Long.toString(fencingToken));
-        args.add(Integer.toString(change.nodes().size() + change.topics().size() + change.deletedTopics().size()));
+        // A deleted topic is two ops: the topic's field, then its remote logs' keys.
+        args.add(Integer.toString(change.nodes().size() + change.topics().size() + 2 * change.deletedTopics().size()));
         for (NodeInfo node : change.nodes()) {
             addOp(args, "put", 3, Integer.toString(node.id()), json.writeValueAsString(node), "");
             descriptions.add("node " + node.id());
@@ -76,9 +79,13 @@ public class MetadataStore {
                     json.writeValueAsString(write.topic()), guard);
             descriptions.add((write.create() ? "create:" : "update:") + write.topic().name());
         }
-        for (String topic : change.deletedTopics()) {
-            addOp(args, "delete", 4, topic, "", "");
-            descriptions.add("delete:" + topic);
+        for (TopicMetadata topic : change.deletedTopics()) {
+            addOp(args, "delete", 4, topic.name(), "", "");
+            descriptions.add("delete:" + topic.name());
+            int first = keys.size() + 1;
+            topic.partitions().forEach(partition -> keys.add(RedisKeys.remoteLog(topic.id(), partition.partition())));
+            addOp(args, "drop", first, Integer.toString(topic.partitions().size()), "", "");
+            descriptions.add("drop:" + topic.name());
         }
         return redis.execute(FENCED_WRITE, keys, args)
                 .single()

@@ -43,6 +43,10 @@ package io.sluice.coordinator.store;
  *                                             (consumer.session.timeout.ms, share.record.lock.duration.ms, ...;
  *                                             GroupConfigKey); keys the group does not set are absent; removed with
  *                                             a share group
+ *   sluice:remote-log:T:P    hash             the remote log (tiered storage) of partition P of the topic whose id
+ *                                             is T: 'epoch' → the newest leader epoch that updated it, 'seg:<id>'
+ *                                             → RemoteSegment (id, offsets, max timestamp, size, leader epoch,
+ *                                             state); written by remote-log-write.lua, removed with the topic
  *   sluice:idempotency:H     hash, PX ttl     an Idempotency-Key whose SHA-256 is H: fingerprint, producer_id,
  *                                             assignment, holder, held_until, response_status, response_body; ttl
  *                                             the gateway's key retention
@@ -56,8 +60,8 @@ package io.sluice.coordinator.store;
  *   sluice:registry:mode     hash             subject ('' for the registry) → mode
  *   sluice:registry:version  counter          bumped by every registry change
  * </pre>
- * Group, share-partition, share group config and transaction keys are written by their stores' own scripts under the same fencing token as
- * metadata writes. Member liveness (last heartbeats) is not stored: a coordinator that becomes active starts every
+ * Group, share-partition, share group config, remote log and transaction keys are written by their stores' own
+ * scripts under the same fencing token as metadata writes. Member liveness (last heartbeats) is not stored: a coordinator that becomes active starts every
  * member's session afresh.
  */
 public final class RedisKeys {
@@ -86,6 +90,7 @@ public final class RedisKeys {
     /** Every group type's configs; named when only share groups had any, and kept so that stored ones stay found. */
     public static final String GROUP_CONFIGS_PREFIX = "sluice:share-group-configs:";
     public static final String IDEMPOTENCY_PREFIX = "sluice:idempotency:";
+    public static final String REMOTE_LOG_PREFIX = "sluice:remote-log:";
     public static final String REGISTRY_SCHEMAS = "sluice:registry:schemas";
     public static final String REGISTRY_FINGERPRINTS = "sluice:registry:fingerprints";
     public static final String REGISTRY_NEXT_ID = "sluice:registry:next-id";
@@ -100,6 +105,14 @@ public final class RedisKeys {
     /** The hash of an Idempotency-Key, by the key's SHA-256 (hex). */
     public static String idempotencyKey(String digest) {
         return IDEMPOTENCY_PREFIX + digest;
+    }
+
+    /**
+     * The hash of a partition's remote log, by its topic's id (not its name: a topic deleted and created again under
+     * its name has another id, and starts with no remote log).
+     */
+    public static String remoteLog(String topicId, int partition) {
+        return REMOTE_LOG_PREFIX + topicId + ":" + partition;
     }
 
     /** The hash of a group's committed offsets (group ids are restricted to {@code [a-zA-Z0-9._-]}). */

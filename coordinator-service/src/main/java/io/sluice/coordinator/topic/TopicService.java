@@ -120,14 +120,15 @@ class TopicService {
     }
 
     /**
-     * Deletes the topic, then its share-partitions in every share group. Should the second step fail (the lease was
+     * Deletes the topic, with its remote logs (what tiered storage recorded of its partitions; the objects in the bucket
+     * are the partition services' to delete), then its share-partitions in every share group. Should the second step fail (the lease was
      * lost between), the topic is deleted all the same and the error is answered; the share groups' state of the topic
      * is then removed by deleting the share groups.
      */
     Mono<Void> delete(String name) {
         return metadata.<Void>submit(view -> {
-            view.topic(name).orElseThrow(() -> unknownTopic(name));
-            return Mutation.of(new MetadataChange(List.of(), List.of(), List.of(name)), null);
+            TopicMetadata topic = view.topic(name).orElseThrow(() -> unknownTopic(name));
+            return Mutation.of(new MetadataChange(List.of(), List.of(), List.of(topic)), null);
         }).then(Mono.defer(() -> shares.topicDeleted(name)));
     }
 

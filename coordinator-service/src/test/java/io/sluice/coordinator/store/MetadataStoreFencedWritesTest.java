@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
@@ -27,7 +28,7 @@ import reactor.core.publisher.Mono;
  * build's default test run, Debian's Redis 7 (the deployments' major version) in its {@code redis-7} execution; not
  * the shared one, whose coordinator would take the lease and bump the token under the test's writes). Writes under the
  * current token apply; writes under an old token or an old partition epoch, or creating a topic that exists, change
- * nothing.
+ * nothing. A topic's deletion removes its remote logs with it.
  */
 class MetadataStoreFencedWritesTest {
 
@@ -40,6 +41,12 @@ class MetadataStoreFencedWritesTest {
         own = OwnRedis.start("metadata-store-fenced-writes");
         redis = own.redis();
         store = new MetadataStore(redis);
+    }
+
+    /** Each test starts from an empty store, at metadata version 0, with 7 the current token. */
+    @BeforeEach
+    void emptyStore() {
+        redis.execute(connection -> connection.serverCommands().flushDb()).blockLast(Duration.ofSeconds(30));
         redis.opsForValue().set(RedisKeys.FENCING_TOKEN, "7").block(Duration.ofSeconds(30));
     }
 
@@ -68,6 +75,34 @@ class MetadataStoreFencedWritesTest {
         assertThat(stored.version()).isEqualTo(version).isEqualTo(1);
         assertThat(stored.topics()).containsExactly(topic);
         assertThat(stored.nodes()).containsExactly(node);
+    }
+
+    @Test
+    void whenATopicIsDeletedItsRemoteLogsGoWithItAndOtherTopicsLogsStay() {
+        TopicMetadata deleted = new TopicMetadata("tiered", "id-tiered", 1, Map.of(),
+                List.of(new PartitionState(0, List.of(1), 1, List.of(1), 0, 0),
+                        new PartitionState(1, List.of(1), 1, List.of(1), 0, 0)));
+        TopicMetadata kept = new TopicMetadata("kept", "id-kept", 1, Map.of(),
+                List.of(new PartitionState(0, List.of(1), 1, List.of(1), 0, 0)));
+        store.write(7, new MetadataChange(List.of(), List.of(MetadataChange.TopicWrite.create(deleted),
+                MetadataChange.TopicWrite.create(kept)), List.of())).block(Duration.ofSeconds(30));
+        for (String key : List.of(RedisKeys.remoteLog("id-tiered", 0), RedisKeys.remoteLog("id-tiered", 1),
+                RedisKeys.remoteLog("id-kept", 0))) {
+            redis.opsForHash().put(key, "epoch", "0").block(Duration.ofSeconds(30));
+        }
+
+        assertRefused(() -> store.write(6, new MetadataChange(List.of(), List.of(), List.of(deleted))),
+                ErrorCode.FENCED_COORDINATOR);
+        assertThat(redis.hasKey(RedisKeys.remoteLog("id-tiered", 0)).block(Duration.ofSeconds(30)))
+                .as("a deposed coordinator's deletion removes nothing").isTrue();
+
+        store.write(7, new MetadataChange(List.of(), List.of(), List.of(deleted))).block(Duration.ofSeconds(30));
+
+        assertThat(store.load().block(Duration.ofSeconds(30)).topics()).extracting(TopicMetadata::name)
+                .doesNotContain("tiered").contains("kept");
+        assertThat(redis.hasKey(RedisKeys.remoteLog("id-tiered", 0)).block(Duration.ofSeconds(30))).isFalse();
+        assertThat(redis.hasKey(RedisKeys.remoteLog("id-tiered", 1)).block(Duration.ofSeconds(30))).isFalse();
+        assertThat(redis.hasKey(RedisKeys.remoteLog("id-kept", 0)).block(Duration.ofSeconds(30))).isTrue();
     }
 
     private static void assertRefused(Supplier<Mono<Long>> write, ErrorCode code) {

@@ -137,7 +137,8 @@ import reactor.core.publisher.Mono;
  * {@link CoordinatorApi} (and the ACLs' {@link AclApi}, the client quotas' {@link QuotaApi}, the cluster-wide broker
  * configs' {@link BrokerConfigApi}, SCRAM credentials'
  * {@link ScramApi}, {@link IdempotenceApi}, share groups' {@link ShareGroupApi}, the
- * schema registry's {@link SchemaRegistryApi}) over HTTP, given the URL of every coordinator instance. Only the active instance answers:
+ * schema registry's {@link SchemaRegistryApi}, tiered storage's {@link RemoteLogApi}) over HTTP, given the URL of
+ * every coordinator instance. Only the active instance answers:
  * a standby redirects (307) to the active one, which is followed; an instance that is unreachable, timed out or has
  * no active coordinator to name is skipped for the next URL, and the client remembers which URL last answered. When
  * no instance could take the call (during a coordinator failover), the whole round is retried with backoff — that
@@ -146,8 +147,7 @@ import reactor.core.publisher.Mono;
  * <p>Thread-safe. Answers arrive on a Netty event loop.
  */
 public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi, BrokerConfigApi, ScramApi,
-        IdempotenceApi, BrokerApi, ClassicGroupApi, TransactionApi, ShareGroupApi, SchemaRegistryApi,
-        RemoteLogApi {
+        IdempotenceApi, BrokerApi, ClassicGroupApi, TransactionApi, ShareGroupApi, SchemaRegistryApi, RemoteLogApi {
 
     private static final Set<ErrorCode> TRY_ANOTHER = Set.of(ErrorCode.COORDINATOR_NOT_AVAILABLE,
             ErrorCode.NOT_ACTIVE_COORDINATOR, ErrorCode.REQUEST_TIMED_OUT);
@@ -656,12 +656,12 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi
 
     @Override
     public Mono<RemoteLog> remoteLog(TopicPartition partition) {
-        return get(RemoteLogPaths.remoteSegments(partition), RemoteLog.class);
+        return Mono.defer(() -> get(RemoteLogPaths.remoteSegments(partition), RemoteLog.class));
     }
 
     @Override
     public Mono<RemoteLog> updateRemoteSegment(TopicPartition partition, RemoteSegment update) {
-        return post(RemoteLogPaths.remoteSegments(partition), update, RemoteLog.class);
+        return Mono.defer(() -> post(RemoteLogPaths.remoteSegments(partition), update, RemoteLog.class));
     }
 
     private <T> Mono<T> get(String path, Class<T> type) {
