@@ -33,6 +33,10 @@ import org.springframework.validation.annotation.Validated;
  * @param streamsGroups    streams groups (KIP-1071: Kafka Streams with {@code group.protocol=streams})
  * @param internalCalls    the coordinator's calls to partition leaders (transaction markers; see
  *                         {@link InternalClientSettings})
+ * @param remoteStorageEnabled whether the partition services have remote storage (tiered storage: their
+ *                         {@code sluice.partition.remote-storage.*}); without it a topic with
+ *                         {@code remote.storage.enable} is refused, as Kafka refuses it without
+ *                         {@code remote.log.storage.system.enable}
  */
 @Validated
 @ConfigurationProperties("sluice.coordinator")
@@ -51,7 +55,8 @@ public record CoordinatorProperties(
         @Valid @DefaultValue Transactions transactions,
         @Valid @DefaultValue ShareGroups shareGroups,
         @Valid @DefaultValue StreamsGroups streamsGroups,
-        @DefaultValue InternalClientSettings internalCalls) {
+        @DefaultValue InternalClientSettings internalCalls,
+        @DefaultValue("false") boolean remoteStorageEnabled) {
 
     public CoordinatorProperties {
         if (instanceId == null || instanceId.isBlank()) {

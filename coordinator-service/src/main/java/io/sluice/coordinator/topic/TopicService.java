@@ -1,5 +1,6 @@
 package io.sluice.coordinator.topic;
 
+import io.sluice.coordinator.CoordinatorProperties;
 import io.sluice.coordinator.cluster.ReplicaPlacer;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.coordinator.metadata.Mutation;
@@ -35,10 +36,12 @@ class TopicService {
 
     private final MetadataManager metadata;
     private final ShareTopicCleanup shares;
+    private final boolean remoteStorageEnabled;
 
-    TopicService(MetadataManager metadata, ShareTopicCleanup shares) {
+    TopicService(MetadataManager metadata, ShareTopicCleanup shares, CoordinatorProperties properties) {
         this.metadata = metadata;
         this.shares = shares;
+        this.remoteStorageEnabled = properties.remoteStorageEnabled();
     }
 
     List<TopicMetadata> list() {
@@ -93,9 +96,31 @@ class TopicService {
             if (request.set() != null) {
                 configs.putAll(request.set());
             }
-            TopicMetadata updated = topic.withConfigs(TopicConfigs.validate(configs));
+            TopicMetadata updated = topic.withConfigs(checkTiered(TopicConfigs.validate(configs)));
+            if (tiered(topic.configs()) && !tiered(updated.configs())) {
+                throw ErrorCode.INVALID_CONFIG.exception("Topic '" + name + "' keeps part of its log in remote "
+                        + "storage: '" + TopicConfigs.REMOTE_STORAGE_ENABLE + "' cannot be turned off");
+            }
             return Mutation.of(MetadataChange.ofTopic(MetadataChange.TopicWrite.update(updated, Map.of())), updated);
         });
+    }
+
+    private Map<String, String> checkTiered(Map<String, String> configs) {
+        return checkTiered(configs, remoteStorageEnabled);
+    }
+
+    /** Configs turning on remote storage, refused unless the cluster has it. */
+    static Map<String, String> checkTiered(Map<String, String> configs, boolean remoteStorageEnabled) {
+        if (tiered(configs) && !remoteStorageEnabled) {
+            throw ErrorCode.INVALID_CONFIG.exception("'" + TopicConfigs.REMOTE_STORAGE_ENABLE + "' needs remote "
+                    + "storage, which this cluster does not have (sluice.coordinator.remote-storage-enabled and the "
+                    + "partition services' sluice.partition.remote-storage.*; docs/storage.md)");
+        }
+        return configs;
+    }
+
+    private static boolean tiered(Map<String, String> configs) {
+        return Boolean.parseBoolean(configs.getOrDefault(TopicConfigs.REMOTE_STORAGE_ENABLE, "false"));
     }
 
     /** Grows the topic to {@code request.count()} partitions; existing partitions keep their replicas. */
@@ -132,7 +157,7 @@ class TopicService {
         }).then(Mono.defer(() -> shares.topicDeleted(name)));
     }
 
-    private static CreateTopicRequest validated(CreateTopicRequest request) {
+    private CreateTopicRequest validated(CreateTopicRequest request) {
         if (request.name() == null) {
             throw ErrorCode.INVALID_TOPIC_NAME.exception("Topic name is required");
         }
@@ -145,7 +170,8 @@ class TopicService {
             throw ErrorCode.INVALID_REPLICATION_FACTOR.exception("replication_factor must be at least 1, was "
                     + request.replicationFactor());
         }
-        Map<String, String> configs = TopicConfigs.validate(request.configs() == null ? Map.of() : request.configs());
+        Map<String, String> configs = checkTiered(TopicConfigs.validate(request.configs() == null ? Map.of()
+                : request.configs()));
         return new CreateTopicRequest(request.name(), request.partitions(), request.replicationFactor(), configs,
                 request.validateOnly());
     }

@@ -56,6 +56,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "sluice.coordinator.groups.min-session-timeout=100ms",
         "sluice.coordinator.groups.heartbeat-interval=200ms",
         "sluice.coordinator.groups.session-check-interval=100ms",
+        // As in a cluster whose partition services have remote storage: topics may turn tiered storage on.
+        "sluice.coordinator.remote-storage-enabled=true",
 })
 @AutoConfigureWebTestClient(timeout = "PT30S") // not 5 s: a machine that stalls for seconds is slow, not wrong
 @ExtendWith(FreshRedis.class)

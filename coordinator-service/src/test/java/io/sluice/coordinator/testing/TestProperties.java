@@ -34,6 +34,6 @@ public final class TestProperties {
                 new CoordinatorProperties.ShareGroups(2000, 5, Duration.ofSeconds(30),
                         CoordinatorProperties.ShareGroups.AutoOffsetReset.LATEST, Duration.ofSeconds(45),
                         Duration.ofSeconds(5), CoordinatorProperties.ShareGroups.DeadLetter.defaults()),
-                CoordinatorProperties.StreamsGroups.defaults(), InternalClientSettings.defaults());
+                CoordinatorProperties.StreamsGroups.defaults(), InternalClientSettings.defaults(), false);
     }
 }

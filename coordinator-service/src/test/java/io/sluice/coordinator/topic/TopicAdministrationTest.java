@@ -2,11 +2,13 @@ package io.sluice.coordinator.topic;
 
 import static io.sluice.coordinator.testing.CoordinatorApi.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.coordinator.testing.CoordinatorTestSupport;
 import io.sluice.coordinator.testing.TestNodes;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -68,6 +70,34 @@ class TopicAdministrationTest extends CoordinatorTestSupport {
 
         assertThat(altered.configs()).isEqualTo(Map.of("retention.ms", "120000", "min.insync.replicas", "1"));
         assertThat(api().topic("configured")).isEqualTo(altered);
+    }
+
+    @Test
+    void aTopicTurnsRemoteStorageOnButNeverOff() {
+        api().createTopic("tiered", 1, 1, Map.of("remote.storage.enable", "true", "local.retention.ms", "1000"));
+
+        expectProblem(api().patch("/internal/topics/tiered/configs", Map.of("set",
+                Map.of("remote.storage.enable", "false"))), ErrorCode.INVALID_CONFIG);
+        expectProblem(api().patch("/internal/topics/tiered/configs", Map.of("delete",
+                List.of("remote.storage.enable"))), ErrorCode.INVALID_CONFIG);
+        assertThat(api().topic("tiered").configs()).containsEntry("remote.storage.enable", "true");
+
+        api().createTopic("tiered-later", 1, 1);
+        TopicMetadata altered = api().patch("/internal/topics/tiered-later/configs",
+                        Map.of("set", Map.of("remote.storage.enable", "true")))
+                .expectStatus().isOk().expectBody(TopicMetadata.class).returnResult().getResponseBody();
+        assertThat(altered.configs()).containsEntry("remote.storage.enable", "true");
+    }
+
+    @Test
+    void withoutRemoteStorageInTheClusterATieredTopicIsRefused() {
+        assertThatThrownBy(() -> TopicService.checkTiered(Map.of("remote.storage.enable", "true"), false))
+                .isInstanceOfSatisfying(SluiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG));
+        assertThat(TopicService.checkTiered(Map.of("remote.storage.enable", "false"), false))
+                .containsEntry("remote.storage.enable", "false");
+        assertThat(TopicService.checkTiered(Map.of("remote.storage.enable", "true"), true))
+                .containsEntry("remote.storage.enable", "true");
     }
 
     @Test

@@ -79,6 +79,8 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
     private final ExecutorService downloads;
     /** The remote log of every tiered partition here as last read or written, for reads between rounds. */
     private final Map<TopicPartition, RemoteLog> known = new ConcurrentHashMap<>();
+    /** The tiered partitions this node led (round thread only), by the topic id their objects are under. */
+    private final Map<TopicPartition, String> led = new java.util.HashMap<>();
     private final AtomicLong copyLagBytes = new AtomicLong();
     private final Counter copiedBytes;
     private final Counter copiedSegments;
@@ -152,7 +154,12 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
                 continue;
             }
             try {
-                lag += partition.isLeader() ? lead(partition) : follow(partition);
+                if (partition.isLeader()) {
+                    led.put(partition.topicPartition(), partition.topicId());
+                    lag += lead(partition);
+                } else {
+                    follow(partition);
+                }
             } catch (RuntimeException | IOException e) {
                 copyFailures.increment();
                 LOG.warn("Tiered storage round of {} failed (local segments stay): {}", partition.topicPartition(),
@@ -160,6 +167,38 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
             }
         }
         copyLagBytes.set(lag);
+        forgetPartitionsGone();
+    }
+
+    /**
+     * The partitions this node led that it hosts no more: when their topic is gone (deleted, or deleted and created
+     * again under another id), the objects of their remote segments are deleted (the coordinator removed their
+     * records with the topic); when the replica only moved away, the new leader carries on.
+     */
+    private void forgetPartitionsGone() {
+        for (var it = led.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            TopicPartition tp = entry.getKey();
+            String topicId = entry.getValue();
+            if (replicas.partition(tp).filter(p -> p.topicId().equals(topicId)).isPresent()) {
+                continue;
+            }
+            boolean topicGone = replicas.metadata().topic(tp.topic()).map(t -> !t.id().equals(topicId)).orElse(true);
+            try {
+                if (topicGone) {
+                    List<String> keys = store.list(RemoteKeys.partitionPrefix(tp, topicId));
+                    store.delete(keys);
+                    LOG.info("Deleted the {} remote objects of {} (topic id {}), whose topic is gone", keys.size(), tp,
+                            topicId);
+                }
+                it.remove();
+                known.remove(tp);
+            } catch (IOException e) {
+                copyFailures.increment();
+                LOG.warn("Deleting the remote objects of deleted {} failed; the next round tries again: {}", tp,
+                        e.toString());
+            }
+        }
     }
 
     /** As the leader: clean up, apply remote retention, copy. Answers the bytes still to copy. */
@@ -192,10 +231,9 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
     }
 
     /** As a follower: learn how far the copies reach, so local retention may delete what they hold. */
-    private long follow(Partition partition) {
+    private void follow(Partition partition) {
         RemoteLog remote = fetchRemoteLog(partition.topicPartition());
         partition.log().remoteCopiedUpTo(remote.copiedEndOffset());
-        return 0;
     }
 
     private RemoteLog copy(Partition partition, SealedSegment sealed, int epoch) throws IOException {

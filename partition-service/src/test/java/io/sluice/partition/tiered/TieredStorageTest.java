@@ -209,6 +209,20 @@ class TieredStorageTest {
         assertThat(log.segmentCount()).isEqualTo(1);
     }
 
+    @Test
+    void theObjectsOfADeletedTopicAreDeleted() throws Exception {
+        PartitionLog log = replicas.partition(TP).orElseThrow().log();
+        write(log, 1500);
+        log.maybeIncrementHighWatermark(log.logEndOffset());
+        tiered.round();
+        assertThat(objects(".log")).isPositive();
+
+        replicas.applyMetadata(new MetadataView(new ClusterMetadata(2, null,
+                List.of(new NodeInfo(1, "http://127.0.0.1:9001", null, NodeStatus.ALIVE)), List.of())));
+        tiered.round();
+        assertThat(objects("")).isZero();
+    }
+
     private long listOffset(long timestamp) {
         var answer = fetches.listOffsets(new io.sluice.internal.partition.ListOffsetsRequest(
                 List.of(new ListOffsetsRequest.Partition(TP.topic(), TP.partition(), timestamp)))).block();
@@ -217,8 +231,13 @@ class TieredStorageTest {
     }
 
     private long objects(String suffix) throws IOException {
-        try (Stream<Path> files = Files.walk(server.bucketDirectory(BUCKET).resolve(prefix))) {
-            return files.filter(file -> file.getFileName().toString().endsWith(suffix)).count();
+        Path dir = server.bucketDirectory(BUCKET).resolve(prefix);
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(file -> file.getFileName().toString().endsWith(suffix)).count();
         }
     }
 
