@@ -175,6 +175,34 @@ class HelmChartTest {
         }
     }
 
+    /**
+     * Tiered storage off by default; on, every partition pod names the bucket and takes its credentials from the
+     * Secret (never from the values), and the coordinators accept tiered topics.
+     */
+    @Test
+    void remoteStorageNamesTheBucketAndTakesItsCredentialsFromASecret() {
+        Manifests off = Chart.manifests(null);
+        assertThat(off.one(StatefulSet.class, "-partition").getSpec().getTemplate().getSpec().getContainers()
+                .getFirst().getEnv()).noneMatch(env -> env.getName().startsWith("SLUICE_PARTITION_REMOTESTORAGE_"));
+
+        Manifests on = Chart.manifests(null, Map.of("remoteStorage.enabled", true, "remoteStorage.bucket", "history",
+                "remoteStorage.endpoint", "http://minio.storage:9000", "remoteStorage.existingSecret", "s3-keys"));
+        Container partition = on.one(StatefulSet.class, "-partition").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        assertThat(env(partition)).containsEntry("SLUICE_PARTITION_REMOTESTORAGE_ENABLED", "true")
+                .containsEntry("SLUICE_PARTITION_REMOTESTORAGE_BUCKET", "history")
+                .containsEntry("SLUICE_PARTITION_REMOTESTORAGE_ENDPOINT", "http://minio.storage:9000")
+                .containsEntry("SLUICE_PARTITION_REMOTESTORAGE_PREFIX", "sluice");
+        assertThat(partition.getEnv()).filteredOn(env -> env.getName().endsWith("_ACCESSKEY")
+                        || env.getName().endsWith("_SECRETKEY"))
+                .hasSize(2)
+                .allSatisfy(env -> assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("s3-keys"));
+        assertThat(env(on.one(Deployment.class, "-coordinator").getSpec().getTemplate().getSpec().getContainers()
+                .getFirst())).containsEntry("SLUICE_COORDINATOR_REMOTESTORAGEENABLED", "true");
+        assertThatThrownBy(() -> Chart.render(null, Map.of("remoteStorage.enabled", true)))
+                .as("no bucket").hasMessageContaining("values don't meet the specifications of the schema");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-coordinator", "-gateway", "-admin-ui"})
     void everyJavaServiceIsProbedOnItsManagementPort(String name) {

@@ -57,6 +57,7 @@ class PrometheusQueriesIT {
             "SluiceConsumerGroupLagging", new Fault("sluice_gateway_group_lag_seconds", "400" + HELD),
             "SluiceOfflineLogs", new Fault("sluice_partition_offline_logs", "1" + HELD),
             "SluicePartitionDiskNearlyFull", new Fault("disk_free_bytes", "1" + HELD),
+            "SluiceRemoteCopyLagging", new Fault("sluice_partition_remote_copy_lag_bytes", "2147483648" + HELD),
             "SluiceMetadataRegressions", new Fault("sluice_metadata_regressions_total", "0+1x40"));
 
     /**

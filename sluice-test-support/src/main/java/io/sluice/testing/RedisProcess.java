@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A redis-server of the test's own, outside every coordinator, so that a test can crash and restart Redis under
@@ -77,8 +76,7 @@ public final class RedisProcess implements AutoCloseable {
 
     /** SIGKILL, as a crash: what was fsynced to the append-only file stays. */
     public void kill() {
-        process.destroyForcibly();
-        await(process);
+        OwnProcesses.kill(process);
     }
 
     /** Starts the server again on the same port and files (after {@link #kill}) and waits until it answers. */
@@ -92,17 +90,7 @@ public final class RedisProcess implements AutoCloseable {
     /** SIGTERM (Redis flushes and exits), SIGKILL if it hangs. */
     @Override
     public void close() {
-        if (isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    kill();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                kill();
-            }
-        }
+        OwnProcesses.stop(process);
     }
 
     @Override
@@ -181,14 +169,6 @@ public final class RedisProcess implements AutoCloseable {
     private void killQuietly() {
         if (isAlive()) {
             process.destroyForcibly();
-        }
-    }
-
-    private static void await(Process process) {
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real S3-compatible server for tiered storage's tests: s3proxy (Maven Central, {@code org.gaul:s3proxy}, its
@@ -68,12 +67,7 @@ public final class S3Server implements AutoCloseable {
 
     /** SIGKILL: the store is gone until {@link #restart}; what it wrote stays on disk. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        OwnProcesses.kill(process);
     }
 
     /** Starts the server again on the same port and data (after {@link #kill}) and waits until it listens. */
@@ -86,17 +80,7 @@ public final class S3Server implements AutoCloseable {
 
     @Override
     public void close() {
-        if (isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    kill();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                kill();
-            }
-        }
+        OwnProcesses.stop(process);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.replica.ReplicaManager;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,6 +21,7 @@ class TieredConfiguration {
     RemoteReads remoteReads(PartitionProperties properties, ReplicaManager replicas, RemoteLogApi remoteLogs,
                             Clock clock, MeterRegistry meters) throws IOException {
         if (!properties.remoteStorage().enabled()) {
+            TieredStorage.registerCopyLag(meters, new AtomicLong());
             return RemoteReads.NONE;
         }
         TieredStorage tiered = new TieredStorage(replicas, remoteLogs,

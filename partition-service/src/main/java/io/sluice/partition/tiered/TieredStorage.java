@@ -117,15 +117,33 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
         this.segmentFetches = Timer.builder("sluice.partition.remote.fetch.latency")
                 .description("Time to fetch one remote segment into the read cache").publishPercentileHistogram()
                 .register(meters);
-        Gauge.builder("sluice.partition.remote.copy.lag.bytes", copyLagBytes, AtomicLong::get).baseUnit("bytes")
-                .description("Bytes of sealed segments this node leads that are not copied to remote storage yet")
-                .register(meters);
+        registerCopyLag(meters, copyLagBytes);
         Gauge.builder("sluice.partition.remote.cache.bytes", cache, RemoteSegmentCache::cachedBytes)
                 .baseUnit("bytes").description("Bytes of remote segments in the read cache").register(meters);
     }
 
+    /**
+     * The copy lag, registered by every node, with remote storage or without (then always 0), so that the alert on it
+     * has a series everywhere.
+     */
+    static void registerCopyLag(MeterRegistry meters, AtomicLong lag) {
+        Gauge.builder("sluice.partition.remote.copy.lag.bytes", lag, AtomicLong::get).baseUnit("bytes")
+                .description("Bytes of sealed segments this node leads that are not copied to remote storage yet")
+                .register(meters);
+    }
+
     void start() {
-        rounds.scheduleWithFixedDelay(this::round, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Tiered storage on: copying sealed segments of tiered topics every {}", interval);
+        rounds.scheduleWithFixedDelay(this::roundLogged, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A round whose failure is logged: a periodic task that throws is never run again. */
+    private void roundLogged() {
+        try {
+            round();
+        } catch (RuntimeException | Error e) {
+            LOG.error("Tiered storage round failed; the next one runs as usual", e);
+        }
     }
 
     /** Ends the rounds (the one under way finishes) and closes the cache and the store. */
@@ -253,6 +271,8 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
                 SluiceJson.mapper().writeValueAsBytes(sealed.leaderEpochs()));
         store.put(RemoteKeys.segment(tp, topicId, segment, RemoteKeys.LOG), sealed.logFile());
         RemoteLog remote = update(tp, segment.moveTo(RemoteSegment.State.COPY_FINISHED, epoch));
+        LOG.debug("Copied segment {} of {} (offsets {} to {}) to remote storage", segment.id(), tp,
+                segment.baseOffset(), segment.endOffset());
         copiedBytes.increment(sealed.sizeBytes());
         copiedSegments.increment();
         return remote;
