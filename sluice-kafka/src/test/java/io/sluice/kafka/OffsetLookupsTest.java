@@ -39,10 +39,11 @@ class OffsetLookupsTest {
         List<ListOffsetsPartitionResponse> answers = list(true, partition(0, -1), partition(1, -2), partition(2, -4),
                 partition(4, -3), partition(5, 1_000), partition(6, -5), partition(7, -7));
 
-        assertThat(asked).containsExactly("t-0@-1 committed", "t-1@-2 committed", "t-2@-2 committed",
-                "t-4@-3 committed", "t-5@1000 committed");
+        // Earliest local (-4) and latest tiered (-5) are the leader's to answer: it knows what is in remote storage.
+        assertThat(asked).containsExactly("t-0@-1 committed", "t-1@-2 committed", "t-2@-4 committed",
+                "t-4@-3 committed", "t-5@1000 committed", "t-6@-5 committed");
         assertThat(answers).extracting(ListOffsetsPartitionResponse::offset)
-                .containsExactly(42L, 42L, 42L, 42L, 42L, -1L, -1L);
+                .containsExactly(42L, 42L, 42L, 42L, 42L, 42L, -1L);
         assertThat(answers).extracting(ListOffsetsPartitionResponse::timestamp).as("only timed lookups carry one")
                 .containsExactly(-1L, -1L, -1L, 1_700L, 1_700L, -1L, -1L);
         assertThat(answers).extracting(a -> Errors.forCode(a.errorCode())).containsExactly(Errors.NONE, Errors.NONE,

@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -98,8 +99,11 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
         PartitionProperties.RemoteStorage settings = properties.remoteStorage();
         this.interval = settings.copyInterval();
         this.timeout = settings.requestTimeout();
-        this.rounds = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tiered-storage")
-                .daemon(true).factory());
+        ScheduledThreadPoolExecutor roundThread = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("tiered-storage").daemon(true).factory());
+        // On close the evicted segments' delayed closes are not waited for: the cache closes every segment itself.
+        roundThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.rounds = roundThread;
         this.downloads = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("remote-fetch-", 0).daemon(true)
                 .factory());
         this.cache = new RemoteSegmentCache(properties.dataDir().resolve("remote-cache"),
