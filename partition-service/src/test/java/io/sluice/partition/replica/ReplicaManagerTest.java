@@ -76,6 +76,21 @@ class ReplicaManagerTest {
         assertThat(meters.counter("sluice.partition.metadata.epoch.regressions").count()).isEqualTo(1);
     }
 
+    /**
+     * A node without remote storage cannot copy, so it must not hold back retention for copies that never come: it
+     * keeps a tiered topic's log as an untiered one, deleted by {@code retention.*}.
+     */
+    @Test
+    void withoutRemoteStorageATieredTopicsLogIsKeptAsAnUntieredOne() {
+        PartitionState state = new PartitionState(0, List.of(1, 2, 3), 1, List.of(1, 2, 3), 5, 7);
+        replicas.applyMetadata(view(10, new TopicMetadata(TP.topic(), "id-1", 3, Map.of("remote.storage.enable",
+                "true", "local.retention.ms", "1000", "retention.ms", "60000"), List.of(state))));
+
+        LogConfig config = replicas.partition(TP).orElseThrow().log().config();
+        assertThat(config.tiered().remoteStorageEnable()).isFalse();
+        assertThat(config.retentionMs()).isEqualTo(60_000);
+    }
+
     @Test
     void anotherLeaderInTheSameEpochIsRefused() {
         replicas.applyMetadata(view(10, topic("id-1", new PartitionState(0, List.of(1, 2, 3), 2, List.of(1, 2, 3), 5, 7))));
