@@ -29,7 +29,8 @@ public record RemoteLog(String topicId, int leaderEpoch, List<RemoteSegment> seg
 
     /** The first offset held remotely, or empty when no copy has finished. */
     public Optional<Long> startOffset() {
-        return readable().stream().map(RemoteSegment::baseOffset).findFirst();
+        // Lazily: asked on every consumer read of a tiered partition, and the first segment is nearly always readable.
+        return segments.stream().filter(RemoteSegment::readable).map(RemoteSegment::baseOffset).findFirst();
     }
 
     /** The offset after the last one copied (the first the copier still has to copy), or 0 when none is. */
