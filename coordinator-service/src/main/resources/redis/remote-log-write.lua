@@ -1,16 +1,18 @@
--- Moves one segment of a partition's remote log (tiered storage) to the state an update asks for, only for the active
--- coordinator, only while the partition's topic is the one the update was checked against, and only for a leader epoch
--- no older than the newest that updated the log; then answers the log. All or nothing: every check runs before the
--- first write.
+-- Moves one segment of a partition's remote log (tiered storage) to the state an update asks for, or raises the log's
+-- start offset (DeleteRecords), only for the active coordinator, only while the partition's topic is the one the update
+-- was checked against, and only for a leader epoch no older than the newest that updated the log; then answers the log.
+-- All or nothing: every check runs before the first write.
 --
 -- KEYS[1]  fencing-token counter   KEYS[2]  topics hash (topic name -> TopicMetadata JSON)
--- KEYS[3]  the partition's remote log: 'epoch' -> the newest leader epoch that updated it,
---          'seg:<id>' -> RemoteSegment JSON
+-- KEYS[3]  the partition's remote log: 'epoch' -> the newest leader epoch that updated it, 'start' -> its log start
+--          offset (absent: 0), 'seg:<id>' -> RemoteSegment JSON
 -- ARGV[1]  the caller's fencing token
 -- ARGV[2]  topic name   ARGV[3]  topic id   ARGV[4]  partition
--- ARGV[5]  segment id   ARGV[6]  the state asked for   ARGV[7]  the update's leader epoch
--- ARGV[8]  the update's base offset   ARGV[9]  its end offset
+-- ARGV[5]  segment id   ARGV[6]  the state asked for, or 'LOG_START'   ARGV[7]  the update's leader epoch
+-- ARGV[8]  the update's base offset (LOG_START: the new log start offset)   ARGV[9]  its end offset
 -- ARGV[10] the update as RemoteSegment JSON (the document stored when the move stores one)
+--
+-- LOG_START raises 'start' to ARGV[8]; a lower or equal offset changes nothing (a retry, or a DeleteRecords below it).
 --
 -- The moves, by the state asked for (the segment as the hash records it):
 --   COPY_STARTED    not recorded: stored; recorded as exactly this document (a retry): nothing to do
@@ -21,7 +23,7 @@
 -- to 2^53, past any offset a log reaches. Every move allowed raises 'epoch' to the update's leader epoch, even one
 -- with nothing to do: the first update of a new leader fences the older ones.
 --
--- Answers {'OK', epoch, segment JSON, ...}, the log after the move, or a refusal, nothing written:
+-- Answers {'OK', epoch, start, segment JSON, ...}, the log after the move, or a refusal, nothing written:
 --   {'FENCED_COORDINATOR'}                the token is not the current one (a deposed coordinator)
 --   {'UNKNOWN_TOPIC'}                     no topic of that name, or another topic (id) under it: deleted meanwhile
 --   {'UNKNOWN_PARTITION'}                 the topic has no such partition
@@ -52,6 +54,28 @@ local epoch = stored_epoch and tonumber(stored_epoch) or -1
 local leader_epoch = tonumber(ARGV[7])
 if leader_epoch < epoch then
   return {'FENCED_LEADER_EPOCH', stored_epoch}
+end
+
+local function answer_log()
+  local answer = {'OK', redis.call('HGET', KEYS[3], 'epoch'), redis.call('HGET', KEYS[3], 'start') or '0'}
+  local entries = redis.call('HGETALL', KEYS[3])
+  for i = 1, #entries, 2 do
+    if string.sub(entries[i], 1, 4) == 'seg:' then
+      answer[#answer + 1] = entries[i + 1]
+    end
+  end
+  return answer
+end
+
+if ARGV[6] == 'LOG_START' then
+  local start = redis.call('HGET', KEYS[3], 'start')
+  if not start or tonumber(start) < tonumber(ARGV[8]) then
+    redis.call('HSET', KEYS[3], 'start', ARGV[8])
+  end
+  if leader_epoch > epoch then
+    redis.call('HSET', KEYS[3], 'epoch', ARGV[7])
+  end
+  return answer_log()
 end
 
 local field = 'seg:' .. ARGV[5]
@@ -116,12 +140,4 @@ end
 if leader_epoch > epoch then
   redis.call('HSET', KEYS[3], 'epoch', ARGV[7])
 end
-
-local answer = {'OK', redis.call('HGET', KEYS[3], 'epoch')}
-local entries = redis.call('HGETALL', KEYS[3])
-for i = 1, #entries, 2 do
-  if string.sub(entries[i], 1, 4) == 'seg:' then
-    answer[#answer + 1] = entries[i + 1]
-  end
-end
-return answer
+return answer_log()

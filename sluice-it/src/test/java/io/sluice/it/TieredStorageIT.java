@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,7 +47,8 @@ import tools.jackson.databind.JsonNode;
  * while records keep coming. Then: every node's local log of the partition stays within a few segments, the whole log
  * still starts at offset 0 (ListOffsets earliest) while the local one starts far above it (earliest local), and a
  * Kafka consumer and an HTTP reader each read every acknowledged record from offset 0, once and in order, most of
- * them from object storage.
+ * them from object storage. Then Kafka's DeleteRecords far below the local logs moves the whole log's start: the
+ * records below it are read by no one, and the remote segments wholly below it leave the store.
  */
 class TieredStorageIT {
 
@@ -146,13 +148,32 @@ class TieredStorageIT {
                     .as("the last offset copied").isBetween(logEnd / 2, logEnd - 1);
         }
 
-        assertThat(readWithKafka(acknowledged.size())).as("read with Kafka's consumer from offset 0")
+        assertThat(readWithKafka(0, acknowledged.size())).as("read with Kafka's consumer from offset 0")
                 .containsExactlyElementsOf(acknowledged);
         assertThat(readOverHttp(logEnd)).as("read over HTTP from offset 0").containsExactlyElementsOf(acknowledged);
-        try (Stream<Path> objects = Files.walk(s3.bucketDirectory(BUCKET))) {
-            assertThat(objects.filter(file -> file.toString().endsWith(".log")).count())
-                    .as("segments in object storage").isGreaterThanOrEqualTo(8);
+        long copiedSegments = remoteSegmentObjects();
+        assertThat(copiedSegments).as("segments in object storage").isGreaterThanOrEqualTo(8);
+
+        // DeleteRecords far below the local logs: the remote records below the offset are never read again, and
+        // the remote segments wholly below it are deleted from the store.
+        int deleteBelow = acknowledged.size() / 4;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            assertThat(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(deleteBelow))).lowWatermarks()
+                    .get(tp).get().lowWatermark()).as("DeleteRecords' low watermark").isEqualTo(deleteBelow);
+            assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get().offset())
+                    .as("the whole log's start after DeleteRecords").isEqualTo(deleteBelow);
         }
+        assertThat(readWithKafka(deleteBelow, acknowledged.size() - deleteBelow))
+                .as("read with Kafka's consumer from the beginning after DeleteRecords")
+                .containsExactlyElementsOf(acknowledged.subList(deleteBelow, acknowledged.size()));
+        GatewayHttp.Response below = GatewayHttp.get(cluster.gatewayUrl(), "/v1/topics/" + TOPIC
+                + "/partitions/0/records?offset=" + (deleteBelow - 1) + "&value_format=string");
+        assertThat(below.status()).as(below.text()).isEqualTo(416);
+        assertThat(below.text()).contains("OFFSET_OUT_OF_RANGE");
+        long recordsPerSegment = SEGMENT_BYTES / (RECORD_BYTES + 100);
+        Waits.await("the remote segments wholly below the deleted offset deleted", Duration.ofSeconds(60),
+                () -> remoteSegmentObjects() <= copiedSegments - (deleteBelow / recordsPerSegment - 1) ? true : null);
         Figures.report("tiered storage: %d records (%d MiB) in a topic keeping 2 MiB locally, read back from offset 0 "
                 + "over Kafka and HTTP after a leader SIGKILL and an object store outage", logEnd,
                 logEnd * RECORD_BYTES >> 20);
@@ -213,7 +234,16 @@ class TieredStorageIT {
         }
     }
 
-    private static List<String> readWithKafka(int count) {
+    private static long remoteSegmentObjects() {
+        try (Stream<Path> objects = Files.walk(s3.bucketDirectory(BUCKET))) {
+            return objects.filter(file -> file.toString().endsWith(".log")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first {@code count} records from the beginning of the log, which must be {@code from}. */
+    private static List<String> readWithKafka(long from, int count) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap());
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -229,7 +259,7 @@ class TieredStorageIT {
                 assertThat(System.nanoTime()).as("%d of %d records read within 120 s", read.size(), count)
                         .isLessThan(deadline);
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    assertThat(record.offset()).as("offsets in order, none skipped").isEqualTo(read.size());
+                    assertThat(record.offset()).as("offsets in order, none skipped").isEqualTo(from + read.size());
                     read.add(record.value());
                 }
             }

@@ -4,6 +4,7 @@ import io.sluice.coordinator.lease.CoordinatorLease;
 import io.sluice.coordinator.metadata.MetadataManager;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.remote.RemoteLog;
+import io.sluice.internal.remote.RemoteLogStart;
 import io.sluice.internal.remote.RemoteSegment;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
@@ -16,8 +17,9 @@ import reactor.core.publisher.Mono;
  * storage), which its leader records segment by segment, a copy and a deletion each in two steps. Before the store's
  * script runs, an update is checked here against the current metadata: its fields (INVALID_REQUEST), its topic and
  * partition (UNKNOWN_TOPIC, UNKNOWN_PARTITION), and its leader epoch, which may not be newer than the partition's
- * (UNKNOWN_LEADER_EPOCH: the writer claims a leadership this coordinator has not given). The rest is checked by the
- * store's script ({@link RemoteLogStore}), atomically with the write.
+ * (UNKNOWN_LEADER_EPOCH: the writer claims a leadership this coordinator has not given); a log start update's
+ * offset and epoch likewise. The rest is checked by the store's script ({@link RemoteLogStore}), atomically with the
+ * write.
  *
  * <p>Updates do not queue behind the metadata's command sequence: a check made on the view cannot be undone by a
  * change decided meanwhile, because a leader epoch only grows, a partition is never removed, and a topic deleted
@@ -47,14 +49,32 @@ class RemoteLogService {
     Mono<RemoteLog> update(TopicPartition partition, RemoteSegment update) {
         return Mono.defer(() -> {
             validate(partition, update);
-            TopicMetadata topic = topicOf(partition);
-            int leaderEpoch = topic.partition(partition.partition()).leaderEpoch();
-            if (update.leaderEpoch() > leaderEpoch) {
-                throw ErrorCode.UNKNOWN_LEADER_EPOCH.exception("Leader epoch " + update.leaderEpoch() + " of "
-                        + partition + " is newer than the coordinator's " + leaderEpoch);
-            }
+            TopicMetadata topic = leaderOf(partition, update.leaderEpoch());
             return store.update(lease.fencingToken(), topic, partition.partition(), update);
         });
+    }
+
+    /** Raises the partition's remote log start offset (DeleteRecords); answers the log afterwards. */
+    Mono<RemoteLog> advanceLogStart(TopicPartition partition, RemoteLogStart update) {
+        return Mono.defer(() -> {
+            if (update.offset() < 0 || update.leaderEpoch() < 0) {
+                throw ErrorCode.INVALID_REQUEST.exception("Remote log start update of " + partition + ": offset and "
+                        + "leader_epoch must be >= 0, were " + update.offset() + " and " + update.leaderEpoch());
+            }
+            TopicMetadata topic = leaderOf(partition, update.leaderEpoch());
+            return store.advanceLogStart(lease.fencingToken(), topic, partition.partition(), update);
+        });
+    }
+
+    /** The partition's topic, if {@code leaderEpoch} is not newer than the partition's (UNKNOWN_LEADER_EPOCH). */
+    private TopicMetadata leaderOf(TopicPartition partition, int leaderEpoch) {
+        TopicMetadata topic = topicOf(partition);
+        int current = topic.partition(partition.partition()).leaderEpoch();
+        if (leaderEpoch > current) {
+            throw ErrorCode.UNKNOWN_LEADER_EPOCH.exception("Leader epoch " + leaderEpoch + " of " + partition
+                    + " is newer than the coordinator's " + current);
+        }
+        return topic;
     }
 
     /** The partition's topic in the current metadata, which must have the partition. */

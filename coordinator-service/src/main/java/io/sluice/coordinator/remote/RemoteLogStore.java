@@ -4,11 +4,14 @@ import io.sluice.coordinator.store.RedisKeys;
 import io.sluice.internal.SluiceJson;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.remote.RemoteLog;
+import io.sluice.internal.remote.RemoteLogStart;
 import io.sluice.internal.remote.RemoteSegment;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.TopicPartition;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -18,8 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The remote logs of tiered storage in Redis: one hash per partition ({@link RedisKeys#remoteLog}, by the topic's id),
- * holding the newest leader epoch that updated it ({@code epoch}) and each recorded segment ({@code seg:<id>}, its
- * {@link RemoteSegment} as JSON). A segment is recorded from COPY_STARTED until DELETED, which removes it.
+ * holding the newest leader epoch that updated it ({@code epoch}), the log start offset DeleteRecords raised
+ * ({@code start}, absent until then) and each recorded segment ({@code seg:<id>}, its {@link RemoteSegment} as JSON).
+ * A segment is recorded from COPY_STARTED until DELETED, which removes it.
  *
  * <p>Every update is one Lua script, {@code redis/remote-log-write.lua}, which states the moves it allows and checks,
  * before it writes anything: the writer's fencing token (the one metadata, group and transaction writes carry), so a
@@ -38,6 +42,9 @@ class RemoteLogStore {
     private static final RedisScript<List> WRITE =
             RedisScript.of(new ClassPathResource("redis/remote-log-write.lua"), List.class);
     private static final String EPOCH = "epoch";
+    private static final String START = "start";
+    /** The script's "state" of a log start update. */
+    private static final String LOG_START = "LOG_START";
     private static final String SEGMENT_PREFIX = "seg:";
 
     private final ReactiveStringRedisTemplate redis;
@@ -53,6 +60,7 @@ class RemoteLogStore {
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                 .map(fields -> new RemoteLog(topic.id(),
                         fields.containsKey(EPOCH) ? Integer.parseInt(fields.get(EPOCH)) : -1,
+                        fields.containsKey(START) ? Long.parseLong(fields.get(START)) : 0,
                         fields.entrySet().stream().filter(field -> field.getKey().startsWith(SEGMENT_PREFIX))
                                 .map(field -> segment(field.getValue())).toList()));
     }
@@ -66,20 +74,41 @@ class RemoteLogStore {
      *         log) or INVALID_REQUEST (the segment's state or recorded offsets do not allow the move)
      */
     Mono<RemoteLog> update(long fencingToken, TopicMetadata topic, int partition, RemoteSegment update) {
-        TopicPartition where = new TopicPartition(topic.name(), partition);
+        return write(fencingToken, topic, partition, List.of(update.id(), update.state().name(),
+                Integer.toString(update.leaderEpoch()), Long.toString(update.baseOffset()),
+                Long.toString(update.endOffset()), json.writeValueAsString(update)), answer -> refusal(answer,
+                fencingToken, new TopicPartition(topic.name(), partition), update.leaderEpoch(), update));
+    }
+
+    /**
+     * Raises the log start offset to {@code update.offset()} under {@code fencingToken}, as the leader of
+     * {@code update.leaderEpoch()} (a lower offset changes nothing).
+     *
+     * @return the log afterwards; fails, having written nothing, as {@link #update} does (never INVALID_REQUEST)
+     */
+    Mono<RemoteLog> advanceLogStart(long fencingToken, TopicMetadata topic, int partition, RemoteLogStart update) {
+        return write(fencingToken, topic, partition, List.of("", LOG_START, Integer.toString(update.leaderEpoch()),
+                Long.toString(update.offset()), "", ""), answer -> refusal(answer, fencingToken,
+                new TopicPartition(topic.name(), partition), update.leaderEpoch(), null));
+    }
+
+    /** Runs the script with the update's arguments (ARGV[5] onwards) and parses its answer. */
+    private Mono<RemoteLog> write(long fencingToken, TopicMetadata topic, int partition, List<String> updateArgs,
+                                  Function<List<?>, RuntimeException> refusal) {
         List<String> keys = List.of(RedisKeys.FENCING_TOKEN, RedisKeys.TOPICS,
                 RedisKeys.remoteLog(topic.id(), partition));
-        List<String> args = List.of(Long.toString(fencingToken), topic.name(), topic.id(), Integer.toString(partition),
-                update.id(), update.state().name(), Integer.toString(update.leaderEpoch()),
-                Long.toString(update.baseOffset()), Long.toString(update.endOffset()), json.writeValueAsString(update));
+        List<String> args = new ArrayList<>(List.of(Long.toString(fencingToken), topic.name(), topic.id(),
+                Integer.toString(partition)));
+        args.addAll(updateArgs);
         return redis.execute(WRITE, keys, args).single().flatMap(raw -> {
             List<?> answer = raw;
             if (!answer.getFirst().equals("OK")) {
-                return Mono.error(refusal(answer, fencingToken, where, update));
+                return Mono.error(refusal.apply(answer));
             }
-            List<RemoteSegment> segments = answer.subList(2, answer.size()).stream()
+            List<RemoteSegment> segments = answer.subList(3, answer.size()).stream()
                     .map(document -> segment((String) document)).toList();
-            return Mono.just(new RemoteLog(topic.id(), Integer.parseInt((String) answer.get(1)), segments));
+            return Mono.just(new RemoteLog(topic.id(), Integer.parseInt((String) answer.get(1)),
+                    Long.parseLong((String) answer.get(2)), segments));
         });
     }
 
@@ -87,7 +116,9 @@ class RemoteLogStore {
         return json.readValue(document, RemoteSegment.class);
     }
 
-    private RuntimeException refusal(List<?> answer, long fencingToken, TopicPartition where, RemoteSegment update) {
+    /** The script's refusal as the error the caller gets; {@code update} is null for a log start update. */
+    private RuntimeException refusal(List<?> answer, long fencingToken, TopicPartition where, int leaderEpoch,
+                                     RemoteSegment update) {
         return switch ((String) answer.getFirst()) {
             case "FENCED_COORDINATOR" -> ErrorCode.FENCED_COORDINATOR.exception("Fencing token " + fencingToken
                     + " is no longer current: another coordinator is active");
@@ -95,7 +126,7 @@ class RemoteLogStore {
             case "UNKNOWN_PARTITION" -> ErrorCode.UNKNOWN_PARTITION.exception("Topic '" + where.topic()
                     + "' has no partition " + where.partition());
             case "FENCED_LEADER_EPOCH" -> ErrorCode.FENCED_LEADER_EPOCH.exception("Leader epoch "
-                    + update.leaderEpoch() + " of " + where + " is older than " + answer.get(1)
+                    + leaderEpoch + " of " + where + " is older than " + answer.get(1)
                     + ", which has updated its remote log");
             case "INVALID" -> ErrorCode.INVALID_REQUEST.exception(invalidMove(where, update, (String) answer.get(1),
                     (String) answer.get(2), (String) answer.get(3)));

@@ -15,6 +15,7 @@ import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.remote.RemoteLog;
 import io.sluice.internal.remote.RemoteLogPaths;
+import io.sluice.internal.remote.RemoteLogStart;
 import io.sluice.internal.remote.RemoteSegment;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
@@ -186,6 +187,32 @@ class RemoteLogApiTest extends CoordinatorTestSupport {
                     .isInstanceOfSatisfying(SluiceException.class,
                             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
         }
+    }
+
+    @Test
+    void whenALeaderDeletesRecordsTheLogStartIsRecordedAndEveryReadOfTheLogCarriesIt() {
+        TopicMetadata topic = api().createTopic("records-deleted", 1, 1);
+        TopicPartition partition = new TopicPartition("records-deleted", 0);
+        get(partition).expectStatus().isOk().expectBody().jsonPath("$.log_start_offset").isEqualTo(0);
+
+        api().post(RemoteLogPaths.remoteLogStart(partition), Map.of("leader_epoch", 0, "offset", 1234))
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.topic_id").isEqualTo(topic.id())
+                .jsonPath("$.log_start_offset").isEqualTo(1234);
+        try (InternalHttp http = new InternalHttp(InternalClientSettings.defaults()
+                .withCallTimeout(Duration.ofSeconds(30)), new SimpleMeterRegistry())) {
+            CoordinatorClient client = new CoordinatorClient(http, List.of(baseUrl()));
+            assertThat(client.advanceLogStart(partition, new RemoteLogStart(0, 1000)).block(Duration.ofSeconds(30)))
+                    .as("a lower offset changes nothing").isEqualTo(new RemoteLog(topic.id(), 0, 1234, List.of()));
+            assertThatThrownBy(() -> client.advanceLogStart(partition, new RemoteLogStart(1, 2000))
+                    .block(Duration.ofSeconds(30))).isInstanceOfSatisfying(SluiceException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNKNOWN_LEADER_EPOCH));
+        }
+        expectProblem(api().post(RemoteLogPaths.remoteLogStart(partition), Map.of("leader_epoch", 0, "offset", -1)),
+                ErrorCode.INVALID_REQUEST);
+        expectProblem(api().post(RemoteLogPaths.remoteLogStart(new TopicPartition("absent", 0)),
+                Map.of("leader_epoch", 0, "offset", 1)), ErrorCode.UNKNOWN_TOPIC);
+        get(partition).expectStatus().isOk().expectBody().jsonPath("$.log_start_offset").isEqualTo(1234);
     }
 
     /** Updates each wrong in one field (or missing it), and the words the refusal uses. */

@@ -13,6 +13,7 @@ import io.sluice.internal.SluiceJson;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.remote.RemoteLog;
+import io.sluice.internal.remote.RemoteLogStart;
 import io.sluice.internal.remote.RemoteSegment;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
@@ -291,6 +292,43 @@ class RemoteLogStoreTest {
         assertRefused(() -> store.update(TOKEN - 1, topic, 0, segment("seg-b", 100, 199, 9, COPY_STARTED))
                 .block(WAIT), ErrorCode.FENCED_COORDINATOR);
         assertThat(stored(topic, 0)).isEqualTo(before);
+    }
+
+    // ---------------------------------------------------------------- the log start (DeleteRecords)
+
+    @Test
+    void whenTheLogStartIsRaisedItIsStoredAndAnsweredAndALowerOneChangesNothing() {
+        TopicMetadata topic = topic("records-deleted", 1);
+        RemoteSegment first = segment("seg-a", 0, 99, 3, COPY_STARTED);
+        update(topic, first);
+        RemoteSegment second = segment("seg-b", 100, 199, 3, COPY_STARTED);
+        update(topic, second);
+
+        RemoteLog raised = store.advanceLogStart(TOKEN, topic, 0, new RemoteLogStart(3, 150)).block(WAIT);
+        assertThat(raised).isEqualTo(new RemoteLog(topic.id(), 3, 150, List.of(first, second)));
+        assertThat(stored(topic, 0)).containsEntry("start", "150");
+        assertThat(store.remoteLog(topic, 0).block(WAIT)).isEqualTo(raised);
+
+        assertThat(store.advanceLogStart(TOKEN, topic, 0, new RemoteLogStart(3, 120)).block(WAIT))
+                .as("a lower offset (or a retry) changes nothing").isEqualTo(raised);
+        assertThat(update(topic, second.moveTo(COPY_FINISHED, 3)).logStartOffset())
+                .as("a segment's move answers the log start too").isEqualTo(150);
+    }
+
+    @Test
+    void whenAnOlderLeaderRaisesTheLogStartItIsFencedAndANewerLeadersRaiseFencesTheOlderOne() {
+        TopicMetadata topic = topic("records-deleted-fenced", 1);
+        RemoteSegment olderLeaders = segment("seg-a", 0, 99, 3, COPY_STARTED);
+        update(topic, olderLeaders);
+        store.advanceLogStart(TOKEN, topic, 0, new RemoteLogStart(5, 10)).block(WAIT);
+        Map<String, String> before = stored(topic, 0);
+
+        assertRefused(() -> store.advanceLogStart(TOKEN, topic, 0, new RemoteLogStart(4, 50)).block(WAIT),
+                ErrorCode.FENCED_LEADER_EPOCH, "Leader epoch 4 of records-deleted-fenced-0 is older than 5");
+        assertRefused(() -> update(topic, olderLeaders.moveTo(COPY_FINISHED, 3)), ErrorCode.FENCED_LEADER_EPOCH);
+        assertRefused(() -> store.advanceLogStart(TOKEN - 1, topic, 0, new RemoteLogStart(5, 50)).block(WAIT),
+                ErrorCode.FENCED_COORDINATOR);
+        assertThat(stored(topic, 0)).isEqualTo(before).containsEntry("start", "10").containsEntry("epoch", "5");
     }
 
     // ---------------------------------------------------------------- the topic

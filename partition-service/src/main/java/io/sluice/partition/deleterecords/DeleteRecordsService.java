@@ -6,6 +6,7 @@ import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
+import io.sluice.partition.tiered.RemoteReads;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -24,6 +25,11 @@ import reactor.core.scheduler.Scheduler;
  * request's timeout the partition answers REQUEST_TIMED_OUT; its leader has deleted the records all the same, and the
  * followers still delete them when they next fetch. A topic whose {@code cleanup.policy} does not include
  * {@code delete} (compacted only) keeps its records: POLICY_VIOLATION, as Kafka refuses it.
+ *
+ * <p>On a tiered topic the new log start is first recorded at the coordinator with the partition's remote log
+ * ({@link RemoteReads#deleteRecordsBefore}), so remote records below it are never served again, by any replica, and
+ * their segments are deleted from the store; only then does the local log move. The answer's low watermark is then the
+ * whole log's start (remote and local).
  */
 @Service
 class DeleteRecordsService {
@@ -31,11 +37,14 @@ class DeleteRecordsService {
     private final ReplicaManager replicas;
     private final Scheduler logScheduler;
     private final PartitionProperties properties;
+    private final RemoteReads remoteReads;
 
-    DeleteRecordsService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties) {
+    DeleteRecordsService(ReplicaManager replicas, Scheduler logScheduler, PartitionProperties properties,
+                         RemoteReads remoteReads) {
         this.replicas = replicas;
         this.logScheduler = logScheduler;
         this.properties = properties;
+        this.remoteReads = remoteReads;
     }
 
     Mono<DeleteRecordsResponse> deleteRecords(DeleteRecordsRequest request) {
@@ -49,10 +58,17 @@ class DeleteRecordsService {
 
     private Mono<DeleteRecordsResponse.Partition> deleteRecords(DeleteRecordsRequest.Partition asked, Duration timeout) {
         TopicPartition tp = new TopicPartition(asked.topic(), asked.partition());
-        return Mono.fromCallable(() -> moveLogStart(tp, asked.offset()))
+        return Mono.fromCallable(() -> checked(tp, asked.offset()))
                 .subscribeOn(logScheduler)
+                .flatMap(moved -> remoteReads.deleteRecordsBefore(moved.partition(), moved.offset())
+                        .publishOn(logScheduler)
+                        .then(Mono.fromCallable(() -> {
+                            moved.partition().log().deleteRecordsBefore(moved.offset());
+                            return moved;
+                        })))
                 .flatMap(moved -> Mono.fromFuture(() -> moved.partition().awaitLowWatermark(moved.offset()), true)
-                        .timeout(timeout))
+                        .timeout(timeout)
+                        .map(low -> Math.min(low, remoteReads.logStartOffset(moved.partition()))))
                 .map(low -> new DeleteRecordsResponse.Partition(tp.topic(), tp.partition(), null, null, low))
                 .onErrorResume(SluiceException.class, e -> Mono.just(failed(tp, e.errorCode(), e.getMessage())))
                 .onErrorResume(TimeoutException.class, e -> Mono.just(failed(tp, ErrorCode.REQUEST_TIMED_OUT,
@@ -60,7 +76,8 @@ class DeleteRecordsService {
                                 + "followers did not confirm within " + timeout.toMillis() + " ms")));
     }
 
-    private Moved moveLogStart(TopicPartition tp, long asked) {
+    /** The leader's partition and the offset to delete below, once the request may delete there. */
+    private Moved checked(TopicPartition tp, long asked) {
         Partition partition = replicas.leaderPartition(tp, PartitionBatches.ANY_EPOCH);
         if (!partition.log().config().compaction().policy().deletes()) {
             throw ErrorCode.POLICY_VIOLATION.exception("Records of " + tp + " cannot be deleted: its cleanup.policy is "
@@ -70,9 +87,12 @@ class DeleteRecordsService {
             throw ErrorCode.OFFSET_OUT_OF_RANGE.exception("Records of " + tp + " can be deleted below an offset >= 0, "
                     + "or -1 for the high watermark; was " + asked);
         }
-        long offset = asked == DeleteRecordsRequest.HIGH_WATERMARK ? partition.log().highWatermark() : asked;
-        partition.log().deleteRecordsBefore(offset);
-        return new Moved(partition, offset);
+        long highWatermark = partition.log().highWatermark();
+        if (asked > highWatermark) {
+            throw ErrorCode.OFFSET_OUT_OF_RANGE.exception("Records of " + tp + " can be deleted below the high "
+                    + "watermark " + highWatermark + " at most; was " + asked);
+        }
+        return new Moved(partition, asked == DeleteRecordsRequest.HIGH_WATERMARK ? highWatermark : asked);
     }
 
     private static DeleteRecordsResponse.Partition failed(TopicPartition tp, ErrorCode error, String message) {

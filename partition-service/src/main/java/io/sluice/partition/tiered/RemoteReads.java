@@ -7,10 +7,11 @@ import io.sluice.partition.replica.Partition;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import reactor.core.publisher.Mono;
 
 /**
- * Reads below a replica's local log, served from tiered storage's remote segments (what {@link TieredStorage}
- * implements; {@link #NONE} where remote storage is off).
+ * Reads below a replica's local log, served from tiered storage's remote segments, and DeleteRecords below it (what
+ * {@link TieredStorage} implements; {@link #NONE} where remote storage is off).
  */
 public interface RemoteReads {
 
@@ -35,6 +36,11 @@ public interface RemoteReads {
         public Optional<TimestampOffset> offsetForTimestamp(Partition partition, long timestamp) {
             return Optional.empty();
         }
+
+        @Override
+        public Mono<Void> deleteRecordsBefore(Partition partition, long offset) {
+            return Mono.empty();
+        }
     };
 
     /** Where the partition's whole log starts: its first remote offset when that is below the local log's start. */
@@ -56,6 +62,14 @@ public interface RemoteReads {
      * late (the local log is asked next).
      */
     Optional<TimestampOffset> offsetForTimestamp(Partition partition, long timestamp);
+
+    /**
+     * DeleteRecords at the leader of a tiered partition, before its local log moves: records the new log start offset
+     * at the coordinator, so that no replica, this one or a later leader, serves remote records below it again, and the
+     * leader's next round deletes the remote segments wholly below it. Completes empty at once for a partition that is
+     * not tiered; fails as the coordinator's update does (FENCED_LEADER_EPOCH for a deposed leader).
+     */
+    Mono<Void> deleteRecordsBefore(Partition partition, long offset);
 
     /**
      * A remote read: the batches (a region of a cached copy of the segment) and the offset after them, or, when the

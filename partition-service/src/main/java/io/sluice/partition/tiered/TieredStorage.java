@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.sluice.internal.SluiceJson;
 import io.sluice.internal.remote.RemoteLog;
 import io.sluice.internal.remote.RemoteLogApi;
+import io.sluice.internal.remote.RemoteLogStart;
 import io.sluice.internal.remote.RemoteSegment;
 import io.sluice.log.AbortedTxn;
 import io.sluice.log.LogConfig;
@@ -38,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * Tiered storage on one node (docs/storage.md, "Tiered storage"), for the topics with {@code remote.storage.enable}:
@@ -294,9 +296,9 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
     }
 
     /**
-     * The remote segments the topic's retention drops, oldest first: those whose newest record is older than
-     * {@code retention.ms}, then, while the whole log (remote below the local log, and local) exceeds
-     * {@code retention.bytes}, the oldest below the local log.
+     * The remote segments DeleteRecords and the topic's retention drop, oldest first: those wholly below the remote
+     * log's start offset, then those whose newest record is older than {@code retention.ms}, then, while the whole log
+     * (remote below the local log, and local) exceeds {@code retention.bytes}, the oldest below the local log.
      */
     private List<RemoteSegment> expired(RemoteLog remote, PartitionLog log) {
         LogConfig config = log.config();
@@ -304,6 +306,9 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
         List<RemoteSegment> expired = new ArrayList<>();
         long now = clock.millis();
         int next = 0;
+        while (next < readable.size() && readable.get(next).endOffset() < remote.logStartOffset()) {
+            expired.add(readable.get(next++));
+        }
         if (config.retentionMs() >= 0) {
             while (next < readable.size() && readable.get(next).maxTimestamp() >= 0
                     && now - readable.get(next).maxTimestamp() > config.retentionMs()) {
@@ -328,15 +333,19 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
     }
 
     private RemoteLog fetchRemoteLog(TopicPartition tp) {
-        RemoteLog remote = remoteLogs.remoteLog(tp).block(timeout);
-        known.put(tp, remote);
-        return remote;
+        return remember(tp, remoteLogs.remoteLog(tp).block(timeout));
     }
 
     private RemoteLog update(TopicPartition tp, RemoteSegment update) {
-        RemoteLog remote = remoteLogs.updateRemoteSegment(tp, update).block(timeout);
-        known.put(tp, remote);
-        return remote;
+        return remember(tp, remoteLogs.updateRemoteSegment(tp, update).block(timeout));
+    }
+
+    /**
+     * Keeps {@code remote} as what this node knows of the partition's remote log, with the highest log start offset
+     * known: an answer read before a DeleteRecords may arrive after it, and must not make its records readable again.
+     */
+    private RemoteLog remember(TopicPartition tp, RemoteLog remote) {
+        return known.merge(tp, remote, (before, now) -> now.withLogStartOf(before));
     }
 
     // ------------------------------------------------------------------- reads
@@ -386,6 +395,17 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
     }
 
     @Override
+    public Mono<Void> deleteRecordsBefore(Partition partition, long offset) {
+        if (!partition.log().config().tiered().remoteStorageEnable()) {
+            return Mono.empty();
+        }
+        TopicPartition tp = partition.topicPartition();
+        return remoteLogs.advanceLogStart(tp, new RemoteLogStart(partition.leaderEpoch(), offset))
+                .doOnNext(remote -> remember(tp, remote))
+                .then();
+    }
+
+    @Override
     public long lastTieredOffset(Partition partition) {
         RemoteLog remote = known.get(partition.topicPartition());
         return remote == null ? -1 : remote.copiedEndOffset() - 1;
@@ -400,13 +420,15 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
         }
         long localStart = partition.log().logStartOffset();
         for (RemoteSegment segment : remote.readable()) {
-            if (segment.baseOffset() >= localStart || segment.maxTimestamp() < timestamp) {
+            if (segment.baseOffset() >= localStart || segment.maxTimestamp() < timestamp
+                    || segment.endOffset() < remote.logStartOffset()) {
                 continue;
             }
             try {
                 RemoteSegmentCache.Cached cached = fetchTimed(tp, partition.topicId(), segment)
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                Optional<TimestampOffset> found = cached.files().offsetForTimestamp(timestamp, segment.baseOffset());
+                Optional<TimestampOffset> found = cached.files().offsetForTimestamp(timestamp,
+                        Math.max(segment.baseOffset(), remote.logStartOffset()));
                 if (found.isPresent()) {
                     return found;
                 }
@@ -437,7 +459,7 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
                     segmentFetches.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 } else {
                     LOG.warn("Fetching remote segment {} of {} failed: {}", segment.id(), tp, error.toString());
-                    remoteLogs.remoteLog(tp).subscribe(remote -> known.put(tp, remote),
+                    remoteLogs.remoteLog(tp).subscribe(remote -> remember(tp, remote),
                             refresh -> LOG.debug("Refreshing the remote log of {} failed: {}", tp, refresh.toString()));
                 }
             });

@@ -14,6 +14,7 @@ import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.partition.fetch.PartitionRead;
 import io.sluice.internal.remote.RemoteLog;
 import io.sluice.internal.remote.RemoteLogApi;
+import io.sluice.internal.remote.RemoteLogStart;
 import io.sluice.internal.remote.RemoteSegment;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
@@ -161,14 +162,55 @@ class TieredStorageTest {
         List<String> read = new ArrayList<>();
         long offset = 0;
         while (offset < log.highWatermark()) {
-            PartitionRead answer = fetches.read(new FetchRequest(5_000L, 1, null,
-                    List.of(new FetchRequest.Partition(TP.topic(), TP.partition(), offset, 256 * 1024))))
-                    .block(Duration.ofSeconds(30)).getFirst();
+            PartitionRead answer = fetch(offset);
             assertThat(answer.error()).as("at offset %d", offset).isNull();
             assertThat(answer.logStartOffset()).isZero();
             offset = values(answer, offset, read);
         }
         assertThat(read).containsExactlyElementsOf(written);
+    }
+
+    @Test
+    void deleteRecordsBelowTheLocalLogMakesRemoteRecordsUnreadableAndDeletesTheSegmentsBelow() throws Exception {
+        Partition partition = replicas.partition(TP).orElseThrow();
+        PartitionLog log = partition.log();
+        List<String> written = write(log, 4000);
+        log.maybeIncrementHighWatermark(log.logEndOffset());
+        tiered.round();
+        log.deleteOldSegments();
+        RemoteLog copied = recorded.remoteLog(TP).block();
+        assertThat(copied.readable()).hasSizeGreaterThanOrEqualTo(3);
+        RemoteSegment second = copied.readable().get(1);
+        long deleteBelow = second.baseOffset() + 10; // within the second remote segment, below the local log
+        assertThat(deleteBelow).isLessThan(log.logStartOffset());
+        long objectsBefore = objects(".log");
+
+        // What DeleteRecordsService does at the leader: the remote log start first, then the local log.
+        tiered.deleteRecordsBefore(partition, deleteBelow).block(Duration.ofSeconds(10));
+        log.deleteRecordsBefore(deleteBelow);
+
+        assertThat(listOffset(ListOffsetsRequest.EARLIEST)).isEqualTo(deleteBelow);
+        PartitionRead below = fetch(deleteBelow - 1);
+        assertThat(below.error()).isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE);
+        assertThat(below.logStartOffset()).isEqualTo(deleteBelow);
+        List<String> read = new ArrayList<>();
+        long offset = deleteBelow;
+        while (offset < log.highWatermark()) {
+            PartitionRead answer = fetch(offset);
+            assertThat(answer.error()).as("at offset %d", offset).isNull();
+            assertThat(answer.logStartOffset()).isEqualTo(deleteBelow);
+            offset = values(answer, offset, read);
+        }
+        assertThat(read).containsExactlyElementsOf(written.subList((int) deleteBelow, written.size()));
+
+        // The next round deletes the first remote segment, wholly below, and keeps the one holding the new start.
+        tiered.round();
+        RemoteLog after = recorded.remoteLog(TP).block();
+        assertThat(after.logStartOffset()).isEqualTo(deleteBelow);
+        assertThat(after.readable()).extracting(RemoteSegment::id)
+                .doesNotContain(copied.readable().getFirst().id()).contains(second.id());
+        assertThat(objects(".log")).isEqualTo(objectsBefore - 1);
+        assertThat(listOffset(ListOffsetsRequest.EARLIEST)).isEqualTo(deleteBelow);
     }
 
     @Test
@@ -223,6 +265,12 @@ class TieredStorageTest {
         assertThat(objects("")).isZero();
     }
 
+    private PartitionRead fetch(long offset) {
+        return fetches.read(new FetchRequest(5_000L, 1, null,
+                List.of(new FetchRequest.Partition(TP.topic(), TP.partition(), offset, 256 * 1024))))
+                .block(Duration.ofSeconds(30)).getFirst();
+    }
+
     private long listOffset(long timestamp) {
         var answer = fetches.listOffsets(new io.sluice.internal.partition.ListOffsetsRequest(
                 List.of(new ListOffsetsRequest.Partition(TP.topic(), TP.partition(), timestamp)))).block();
@@ -270,12 +318,23 @@ class TieredStorageTest {
     private static final class RecordedRemoteLogs implements RemoteLogApi {
 
         private final Map<TopicPartition, Map<String, RemoteSegment>> segments = new HashMap<>();
+        private final Map<TopicPartition, Long> starts = new HashMap<>();
         private int epoch = -1;
 
         @Override
         public synchronized Mono<RemoteLog> remoteLog(TopicPartition partition) {
-            return Mono.just(new RemoteLog(TOPIC_ID, epoch,
+            return Mono.just(new RemoteLog(TOPIC_ID, epoch, starts.getOrDefault(partition, 0L),
                     List.copyOf(segments.getOrDefault(partition, Map.of()).values())));
+        }
+
+        @Override
+        public synchronized Mono<RemoteLog> advanceLogStart(TopicPartition partition, RemoteLogStart update) {
+            if (update.leaderEpoch() < epoch) {
+                return Mono.error(ErrorCode.FENCED_LEADER_EPOCH.exception("fenced"));
+            }
+            epoch = update.leaderEpoch();
+            starts.merge(partition, update.offset(), Math::max);
+            return remoteLog(partition);
         }
 
         @Override

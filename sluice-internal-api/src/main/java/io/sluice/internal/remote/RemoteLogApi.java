@@ -35,4 +35,12 @@ public interface RemoteLogApi {
      * epoch the log's when it is newer, so that older leaders are fenced from then on.
      */
     Mono<RemoteLog> updateRemoteSegment(TopicPartition partition, RemoteSegment update);
+
+    /**
+     * Raises the remote log's start offset to {@code update.offset()} (Kafka's DeleteRecords on a tiered topic), as the
+     * leader of {@code update.leaderEpoch()}; an offset at or below it changes nothing. Fenced like a segment's move
+     * (the update's leader epoch becomes the log's when newer), and like one it may be retried. Answers the remote log
+     * afterwards.
+     */
+    Mono<RemoteLog> advanceLogStart(TopicPartition partition, RemoteLogStart update);
 }

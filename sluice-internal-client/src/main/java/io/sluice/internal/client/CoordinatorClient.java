@@ -82,6 +82,7 @@ import io.sluice.internal.registry.SchemaRegistryApi;
 import io.sluice.internal.remote.RemoteLog;
 import io.sluice.internal.remote.RemoteLogApi;
 import io.sluice.internal.remote.RemoteLogPaths;
+import io.sluice.internal.remote.RemoteLogStart;
 import io.sluice.internal.remote.RemoteSegment;
 import io.sluice.internal.share.ShareAcknowledgeRequest;
 import io.sluice.internal.share.ShareAcknowledgeResponse;
@@ -662,6 +663,11 @@ public final class CoordinatorClient implements CoordinatorApi, AclApi, QuotaApi
     @Override
     public Mono<RemoteLog> updateRemoteSegment(TopicPartition partition, RemoteSegment update) {
         return Mono.defer(() -> post(RemoteLogPaths.remoteSegments(partition), update, RemoteLog.class));
+    }
+
+    @Override
+    public Mono<RemoteLog> advanceLogStart(TopicPartition partition, RemoteLogStart update) {
+        return Mono.defer(() -> post(RemoteLogPaths.remoteLogStart(partition), update, RemoteLog.class));
     }
 
     private <T> Mono<T> get(String path, Class<T> type) {
