@@ -27,6 +27,12 @@ interface ObjectStore extends AutoCloseable {
     /** The keys that start with {@code prefix}, in key order. */
     List<String> list(String prefix) throws IOException;
 
+    /**
+     * The "directories" directly under {@code prefix}: each distinct start of a key under it up to and including the
+     * next '/', in key order (S3's common prefixes).
+     */
+    List<String> listDirectories(String prefix) throws IOException;
+
     /** Deletes the objects; a key with no object is no error. */
     void delete(List<String> keys) throws IOException;
 

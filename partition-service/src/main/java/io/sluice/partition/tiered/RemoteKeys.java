@@ -3,6 +3,10 @@ package io.sluice.partition.tiered;
 import io.sluice.internal.remote.RemoteSegment;
 import io.sluice.protocol.TopicPartition;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where a partition's remote segments are in object storage: under {@code <topic>-<topic id>/<partition>/} (a topic
@@ -26,8 +30,25 @@ final class RemoteKeys {
     private RemoteKeys() {
     }
 
+    /** A topic's directory, {@code <topic>-<topic id>/}, as {@link #topicDirectory} reads one back. */
+    private static final Pattern TOPIC_DIRECTORY = Pattern.compile(
+            "(.+)-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/");
+
     static String partitionPrefix(TopicPartition tp, String topicId) {
-        return tp.topic() + "-" + topicId + "/" + tp.partition() + "/";
+        return topicDirectory(tp.topic(), topicId) + tp.partition() + "/";
+    }
+
+    static String topicDirectory(String topic, String topicId) {
+        return topic + "-" + topicId + "/";
+    }
+
+    /**
+     * The topic name and id a directory of the bucket is named by, or empty when it is not one of a topic's (the
+     * coordinator names topics by UUIDs; anything else under the prefix is not tiered storage's).
+     */
+    static Optional<Map.Entry<String, String>> topicDirectory(String directory) {
+        Matcher matcher = TOPIC_DIRECTORY.matcher(directory);
+        return matcher.matches() ? Optional.of(Map.entry(matcher.group(1), matcher.group(2))) : Optional.empty();
     }
 
     static String segment(TopicPartition tp, String topicId, RemoteSegment segment, String suffix) {

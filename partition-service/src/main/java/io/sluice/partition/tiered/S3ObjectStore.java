@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -102,6 +103,19 @@ final class S3ObjectStore implements ObjectStore {
             return null;
         });
         return keys;
+    }
+
+    @Override
+    public List<String> listDirectories(String keyPrefix) throws IOException {
+        List<String> directories = new ArrayList<>();
+        call(() -> {
+            for (CommonPrefix common : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
+                    .prefix(prefix + keyPrefix).delimiter("/").build()).commonPrefixes()) {
+                directories.add(common.prefix().substring(prefix.length()));
+            }
+            return null;
+        });
+        return directories;
     }
 
     @Override

@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.internal.SluiceJson;
+import io.sluice.internal.metadata.MetadataView;
+import io.sluice.internal.metadata.NodeInfo;
+import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.remote.RemoteLog;
 import io.sluice.internal.remote.RemoteLogApi;
 import io.sluice.internal.remote.RemoteLogStart;
@@ -19,6 +22,7 @@ import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,6 +60,9 @@ import reactor.core.publisher.Mono;
  *   <li><b>Remote retention.</b> The leader deletes remote segments past {@code retention.ms}, and the oldest ones
  *   below the local log while the whole log exceeds {@code retention.bytes}: recorded delete-started, objects
  *   deleted, record removed.</li>
+ *   <li><b>Deleted topics.</b> The node that led a deleted topic's partitions deletes their objects; the live node
+ *   with the lowest id also sweeps the bucket now and then for the objects of topics deleted while their leader was
+ *   down.</li>
  *   <li><b>Reads</b> ({@link RemoteReads}) below the local log, from a disk cache of fetched segments
  *   ({@link RemoteSegmentCache}), with the next segment fetched ahead for a sequential reader.</li>
  * </ul>
@@ -70,6 +77,8 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TieredStorage.class);
     /** Copies per partition per round, so one partition far behind does not hold back the others for long. */
     private static final int COPIES_PER_ROUND = 16;
+    /** The sweep for deleted topics' objects runs in the first round and every this many rounds after it. */
+    static final int SWEEP_EVERY_ROUNDS = 20;
 
     private final ReplicaManager replicas;
     private final RemoteLogApi remoteLogs;
@@ -84,6 +93,9 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
     private final Map<TopicPartition, RemoteLog> known = new ConcurrentHashMap<>();
     /** The tiered partitions this node led (round thread only), by the topic id their objects are under. */
     private final Map<TopicPartition, String> led = new java.util.HashMap<>();
+    private final int nodeId;
+    /** Rounds run so far (round thread only). */
+    private long roundsRun;
     private final AtomicLong copyLagBytes = new AtomicLong();
     private final Counter copiedBytes;
     private final Counter copiedSegments;
@@ -98,6 +110,7 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
         this.remoteLogs = remoteLogs;
         this.store = store;
         this.clock = clock;
+        this.nodeId = properties.nodeId();
         PartitionProperties.RemoteStorage settings = properties.remoteStorage();
         this.interval = settings.copyInterval();
         this.timeout = settings.requestTimeout();
@@ -192,6 +205,62 @@ final class TieredStorage implements RemoteReads, AutoCloseable {
         }
         copyLagBytes.set(lag);
         forgetPartitionsGone();
+        if (roundsRun++ % SWEEP_EVERY_ROUNDS == 0 && isSweeper()) {
+            try {
+                sweepDeletedTopics();
+            } catch (IOException e) {
+                copyFailures.increment();
+                LOG.warn("The sweep for deleted topics' remote objects failed; a later round tries again: {}",
+                        e.toString());
+            }
+        }
+    }
+
+    /** Whether this node sweeps: the live node with the lowest id, so that one node lists the bucket, not all. */
+    private boolean isSweeper() {
+        return replicas.metadata().metadata().nodes().stream()
+                .filter(node -> node.status() == NodeStatus.ALIVE)
+                .mapToInt(NodeInfo::id).min().orElse(nodeId) == nodeId;
+    }
+
+    /**
+     * Deletes the objects of topics that no longer exist, which the node that led their partitions could not delete
+     * (it was down when the topic was deleted, and forgot the partitions it led when it restarted). The bucket's
+     * topic directories are listed first, then each one whose topic this node does not know is asked of the active
+     * coordinator: a topic's objects are written only by a leader the coordinator told of the topic, so a directory
+     * listed before the coordinator answers that its topic (by name and id) is gone belongs to a deleted topic, never
+     * to one just created. A directory the coordinator cannot answer for now is left for a later sweep. Package-private:
+     * tests sweep by hand.
+     */
+    void sweepDeletedTopics() throws IOException {
+        List<String> directories = store.listDirectories("");
+        MetadataView view = replicas.metadata();
+        for (String directory : directories) {
+            Optional<Map.Entry<String, String>> topic = RemoteKeys.topicDirectory(directory);
+            if (topic.isEmpty() || view.topic(topic.get().getKey())
+                    .filter(known -> known.id().equals(topic.get().getValue())).isPresent()) {
+                continue;
+            }
+            if (topicGone(topic.get().getKey(), topic.get().getValue())) {
+                List<String> keys = store.list(directory);
+                store.delete(keys);
+                LOG.info("Deleted the {} remote objects under {}, whose topic no longer exists", keys.size(),
+                        directory);
+            }
+        }
+    }
+
+    /** Whether the active coordinator says topic {@code name} of id {@code topicId} is gone; false when unsure. */
+    private boolean topicGone(String name, String topicId) {
+        try {
+            RemoteLog remote = remoteLogs.remoteLog(new TopicPartition(name, 0)).block(timeout);
+            return remote != null && !remote.topicId().equals(topicId);
+        } catch (SluiceException e) {
+            return e.errorCode() == ErrorCode.UNKNOWN_TOPIC;
+        } catch (RuntimeException e) {
+            LOG.debug("Asking the coordinator whether topic {} ({}) exists failed: {}", name, topicId, e.toString());
+            return false;
+        }
     }
 
     /**

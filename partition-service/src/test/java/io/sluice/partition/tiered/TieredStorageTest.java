@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +84,7 @@ class TieredStorageTest {
     private final RecordedRemoteLogs recorded = new RecordedRemoteLogs();
     /** Each test's own prefix in the bucket. */
     private final String prefix = "test-" + System.nanoTime();
+    private PartitionProperties properties;
 
     @BeforeAll
     static void startStore() throws IOException {
@@ -100,7 +102,7 @@ class TieredStorageTest {
     @BeforeEach
     void leadATieredTopic() throws IOException {
         PartitionProperties defaults = TestPartitionProperties.of(1, dataDir);
-        PartitionProperties properties = new PartitionProperties(1, dataDir, defaults.coordinatorUrls(),
+        properties = new PartitionProperties(1, dataDir, defaults.coordinatorUrls(),
                 defaults.advertisedUrl(), null, defaults.replication(), defaults.requests(), defaults.housekeeping(),
                 defaults.cleaner(), defaults.metadataWait(), defaults.internalCalls(), defaults.kafka(),
                 new PartitionProperties.RemoteStorage(true, server.endpoint(), "us-east-1", BUCKET,
@@ -271,6 +273,34 @@ class TieredStorageTest {
                 .block(Duration.ofSeconds(30)).getFirst();
     }
 
+    @Test
+    void theSweepDeletesTheObjectsOfDeletedTopicsOnlyOnceTheCoordinatorSaysTheyAreGone() throws Exception {
+        String deletedId = UUID.randomUUID().toString();
+        String recreatedId = UUID.randomUUID().toString();
+        String createdId = UUID.randomUUID().toString();
+        List<String> keys = List.of("deleted-topic-" + deletedId + "/0/00000000000000000000-a.log",
+                "orders-" + recreatedId + "/0/00000000000000000000-b.log",
+                "orders-" + createdId + "/1/00000000000000000000-c.log",
+                "backups/notes.txt");
+        try (ObjectStore bucket = S3ObjectStore.create(properties.remoteStorage())) {
+            for (String key : keys) {
+                bucket.put(key, key.getBytes(StandardCharsets.UTF_8));
+            }
+            // "orders" was deleted and created again since this node's metadata: the coordinator knows the new one.
+            recorded.topicIds.put("orders", createdId);
+
+            recorded.unavailable = true;
+            tiered.sweepDeletedTopics();
+            assertThat(bucket.list("")).as("nothing deleted while the coordinator cannot answer")
+                    .containsAll(keys);
+
+            recorded.unavailable = false;
+            tiered.sweepDeletedTopics();
+            assertThat(bucket.list("")).containsExactlyInAnyOrder("backups/notes.txt",
+                    "orders-" + createdId + "/1/00000000000000000000-c.log");
+        }
+    }
+
     private long listOffset(long timestamp) {
         var answer = fetches.listOffsets(new io.sluice.internal.partition.ListOffsetsRequest(
                 List.of(new ListOffsetsRequest.Partition(TP.topic(), TP.partition(), timestamp)))).block();
@@ -319,11 +349,21 @@ class TieredStorageTest {
 
         private final Map<TopicPartition, Map<String, RemoteSegment>> segments = new HashMap<>();
         private final Map<TopicPartition, Long> starts = new HashMap<>();
+        /** The topics the coordinator knows, by name: their ids. */
+        private final Map<String, String> topicIds = new HashMap<>(Map.of(TP.topic(), TOPIC_ID));
+        /** Whether the coordinator answers NOT_ACTIVE_COORDINATOR (a failover). */
+        private volatile boolean unavailable;
         private int epoch = -1;
 
         @Override
         public synchronized Mono<RemoteLog> remoteLog(TopicPartition partition) {
-            return Mono.just(new RemoteLog(TOPIC_ID, epoch, starts.getOrDefault(partition, 0L),
+            if (unavailable) {
+                return Mono.error(ErrorCode.NOT_ACTIVE_COORDINATOR.exception("failing over"));
+            }
+            if (!topicIds.containsKey(partition.topic())) {
+                return Mono.error(ErrorCode.UNKNOWN_TOPIC.exception("no topic " + partition.topic()));
+            }
+            return Mono.just(new RemoteLog(topicIds.get(partition.topic()), epoch, starts.getOrDefault(partition, 0L),
                     List.copyOf(segments.getOrDefault(partition, Map.of()).values())));
         }
 
