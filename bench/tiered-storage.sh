@@ -3,7 +3,8 @@
 # server (s3proxy, its jar from Maven Central, started and stopped here by PID):
 #   produce: ProducerPerformance, N 1 KiB records per run, acks=all, 1 partition, RF=3, min.insync.replicas=2, into a
 #            topic without tiered storage and one with it (SEGMENT_BYTES segments, copied as they seal; local retention
-#            LOCAL_BYTES), alternating, REPS runs each: produce throughput with copying on and off;
+#            LOCAL_BYTES), in pairs of alternating order, REPS pairs: produce throughput with copying on and off, and
+#            the CPU the object store (s3proxy, on the same machine) spent taking each tiered run's copies;
 #   read:    once every copy is made and the tiered topic's local log is down to its local retention,
 #            ConsumerPerformance reads each whole topic from offset 0 (warm-up run included): the tiered one first cold (every segment fetched from
 #            the store into the read cache), then again warm (from the cache), and the local one from disk.
@@ -81,13 +82,21 @@ settle() {  # waits until the tiered topic's copies reach its last sealed segmen
   return 1
 }
 
+cpu() { awk '{ printf "%.1f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
 produce local warmup
 produce tiered warmup
 settle
+# Each pair in the other order than the one before (the second run of a pair is the faster on this box); the copier
+# is waited for after every tiered run, so a local run never shares the machine with it.
 for ((r = 1; r <= REPS; r++)); do
-  produce local "$r"
-  produce tiered "$r"
-  settle   # the copier done before the next local run, so that run measures writes alone
+  if ((r % 2 == 1)); then
+    produce local "$r"
+    s3_before="$(cpu "$S3_PID")"; produce tiered "$r"; settle
+  else
+    s3_before="$(cpu "$S3_PID")"; produce tiered "$r"; settle
+    produce local "$r"
+  fi
+  echo "  s3proxy CPU while run $r's segments were copied: $(awk -v a="$s3_before" -v b="$(cpu "$S3_PID")" 'BEGIN { printf "%.1f", b - a }') s"
 done
 end="$(offset tiered -1)"
 echo "tiered: log end $end, latest tiered $(offset tiered -5), earliest local $(offset tiered -4), earliest $(offset tiered -2)"
