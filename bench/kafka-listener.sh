@@ -38,7 +38,7 @@ produce() {  # produce NAME
   ktool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
     --num-records "$N" --timeout 120000 --group "perf-$topic-$$" --command-property group.protocol=consumer \
     > "$OUT/consume-$1.log" 2>&1
-  echo "consume $1: $(tail -1 "$OUT/consume-$1.log")"
+  echo "consume $1: $(grep -E '^[0-9]{4}-' "$OUT/consume-$1.log" | tail -1)"
   topic_delete "$topic" >/dev/null
   sync; sleep 5
 }
