@@ -60,12 +60,15 @@ public record PartitionProperties(
      * @param moveThrottle     per second, the most this node, as a leader, serves the replicas that moves are adding
      *                         while they are out of the ISR, unless its record in the metadata says otherwise
      *                         (Kafka's {@code leader.replication.throttled.rate})
+     * @param fetchStream      followers fetch from each {@code http://} leader over one replica fetch stream rather
+     *                         than an HTTP exchange per fetch ({@code ReplicationStreamClient}); off: HTTP only
      */
     public record Replication(@DefaultValue("30s") Duration lagTimeMax,
                               @DefaultValue("500ms") Duration fetchMaxWait,
                               @DefaultValue("4MB") DataSize fetchMaxBytes,
                               @DefaultValue("15s") Duration shutdownTimeout,
-                              @DefaultValue("100MB") DataSize moveThrottle) {
+                              @DefaultValue("100MB") DataSize moveThrottle,
+                              @DefaultValue("true") boolean fetchStream) {
     }
 
     /**

@@ -17,7 +17,7 @@ public final class TestPartitionProperties {
         return new PartitionProperties(nodeId, dataDir, List.of(URI.create("http://127.0.0.1:1")),
                 URI.create("http://127.0.0.1:" + (9000 + nodeId)), null,
                 new PartitionProperties.Replication(Duration.ofSeconds(30), Duration.ofMillis(500),
-                        DataSize.ofMegabytes(4), Duration.ofSeconds(15), DataSize.ofMegabytes(100)),
+                        DataSize.ofMegabytes(4), Duration.ofSeconds(15), DataSize.ofMegabytes(100), true),
                 new PartitionProperties.Requests(DataSize.ofMegabytes(64), Duration.ofSeconds(30), Duration.ofSeconds(30)),
                 new PartitionProperties.Housekeeping(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(5),
                         Duration.ofHours(24), Duration.ofMinutes(10)),

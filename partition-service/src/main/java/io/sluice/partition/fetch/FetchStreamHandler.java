@@ -5,9 +5,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.sluice.internal.partition.FetchRequest;
 import io.sluice.internal.partition.FetchRequestCodec;
 import io.sluice.internal.partition.FetchStream;
+import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.web.ClusterAdmission;
@@ -22,8 +22,10 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * One fetch stream connection at the node: its hello, checked as an HTTP call's cluster secret is, then fetches served
- * by the {@link FetchService} as the HTTP route serves them, each answered as soon as it completes, however many are
+ * One fetch stream connection at the node: its hello, checked as an HTTP call's cluster secret is, then fetches of the
+ * connection's kind served by the {@link FetchService} as the HTTP routes serve them (a consumer fetch as
+ * {@code POST /internal/fetch}, a follower's as {@code POST /internal/replica-fetch}, which records how far that
+ * follower is before reading), each answered as soon as it completes, however many are
  * in flight (correlation 0 is the hello's answer). A connection that ends disposes of its fetches still waiting.
  * Frames arrive whole ({@code LengthFieldBasedFrameDecoder}); one too large or a hello that does not parse closes the
  * connection. Its state is touched on the connection's event loop only.
@@ -32,13 +34,15 @@ final class FetchStreamHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(FetchStreamHandler.class);
 
+    private final FetchStream.Kind kind;
     private final FetchService fetches;
     private final ClusterAdmission admission;
     private final Map<Integer, Disposable> inFlight = new HashMap<>();
     private boolean admitted;
     private boolean refused;
 
-    FetchStreamHandler(FetchService fetches, ClusterAdmission admission) {
+    FetchStreamHandler(FetchStream.Kind kind, FetchService fetches, ClusterAdmission admission) {
+        this.kind = kind;
         this.fetches = fetches;
         this.admission = admission;
     }
@@ -79,16 +83,15 @@ final class FetchStreamHandler extends ChannelInboundHandlerAdapter {
             throw ErrorCode.INVALID_REQUEST.exception("A fetch stream request of " + frame.readableBytes() + " bytes");
         }
         int correlation = frame.readInt();
-        FetchRequest request;
-        try {
-            request = FetchRequestCodec.decode(copy(frame));
-        } catch (SluiceException e) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(FetchStream.failed(correlation, e.errorCode(), e.getMessage())));
-            return;
-        }
+        ByteBuffer body = copy(frame);
+        // A body that does not parse fails its fetch alone, answered with INVALID_REQUEST like any other failure.
+        Mono<List<FetchSection>> answer = Mono.defer(() -> switch (kind) {
+            case CONSUMER -> fetches.fetch(FetchRequestCodec.decode(body));
+            case REPLICA -> fetches.replicaFetch(ReplicaFetchRequestCodec.decode(body));
+        });
         // Answers go out from the event loop as tasks of their own, after this registration, so that an answer ready
         // at once (nothing to wait for) finds its entry to remove.
-        Disposable fetch = Mono.defer(() -> fetches.fetch(request)).defaultIfEmpty(List.of()).subscribe(
+        Disposable fetch = answer.defaultIfEmpty(List.of()).subscribe(
                 sections -> ctx.executor().execute(() -> {
                     if (inFlight.remove(correlation) != null && ctx.channel().isActive()) {
                         FetchResponseWriter.writeFrame(ctx.channel(), correlation, sections);

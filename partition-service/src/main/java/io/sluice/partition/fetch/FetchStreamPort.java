@@ -15,8 +15,9 @@ import java.util.List;
 
 /**
  * Serves the {@link FetchStream} on the node's internal HTTP port: the first handler of each plaintext connection looks
- * at its first bytes; a connection that opens with the stream's preface leaves HTTP (every HTTP handler is removed) for
- * the stream's frames and a {@link FetchStreamHandler}, any other goes on as HTTP, untouched. One port, so nothing
+ * at its first bytes; a connection that opens with a stream's preface leaves HTTP (every HTTP handler is removed) for
+ * the stream's frames and a {@link FetchStreamHandler} of the preface's kind (consumer or replica fetches), any other
+ * goes on as HTTP, untouched. One port, so nothing
  * about deploying a node changes. Connections over TLS stay HTTP (callers use the stream only with {@code http://}
  * nodes).
  */
@@ -73,7 +74,7 @@ final class FetchStreamPort {
                 ctx.read();
             } else {
                 seen.skipBytes(FetchStream.PREFACE_LENGTH);
-                becomeStream(ctx);
+                becomeStream(ctx, FetchStream.Kind.of(first));
                 if (seen.isReadable()) {
                     ctx.fireChannelRead(seen);
                 } else {
@@ -91,7 +92,7 @@ final class FetchStreamPort {
         }
 
         /** Replaces every HTTP handler after this one with the stream's, and this one with nothing. */
-        private void becomeStream(ChannelHandlerContext ctx) {
+        private void becomeStream(ChannelHandlerContext ctx, FetchStream.Kind kind) {
             ChannelPipeline pipeline = ctx.pipeline();
             List<String> names = new ArrayList<>(pipeline.names());
             for (String name : names.subList(names.indexOf(ctx.name()) + 1, names.size())) {
@@ -101,7 +102,7 @@ final class FetchStreamPort {
             }
             pipeline.addLast("sluice.fetchStreamFrames",
                     new LengthFieldBasedFrameDecoder(FetchStream.MAX_REQUEST_FRAME, 0, 4, 0, 4));
-            pipeline.addLast("sluice.fetchStream", new FetchStreamHandler(fetches, admission));
+            pipeline.addLast("sluice.fetchStream", new FetchStreamHandler(kind, fetches, admission));
             pipeline.remove(this);
             streams.add(ctx.channel());
             ctx.channel().config().setAutoRead(true);

@@ -11,6 +11,8 @@ import io.sluice.internal.client.FetchStreamClient;
 import io.sluice.internal.client.InternalClientSettings;
 import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.client.PartitionDataClient;
+import io.sluice.internal.client.ReplicationClient;
+import io.sluice.internal.client.ReplicationStreamClient;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
@@ -21,6 +23,9 @@ import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.FetchStream;
 import io.sluice.internal.partition.PartitionPaths;
+import io.sluice.internal.replication.ReplicaFetchRequest;
+import io.sluice.internal.replication.ReplicaFetchRequestCodec;
+import io.sluice.internal.replication.ReplicationPaths;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -69,18 +74,21 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The fetch stream end to end: a Reactor Netty server as a node serves it (its {@link FetchStreamPort} on the HTTP
- * port, beside the HTTP fetch route and another route), a leader's real log behind it, and the gateway's
- * {@link FetchStreamClient} over it, with the HTTP client for what does not go on the stream.
+ * port, beside the HTTP fetch routes and another route), a leader's real log behind it, and the gateway's
+ * {@link FetchStreamClient} and a follower's {@link ReplicationStreamClient} over it, with the HTTP clients for what
+ * does not go on a stream.
  */
 class FetchStreamTest {
 
     private static final TopicPartition TP = new TopicPartition("orders", 0);
     private static final String SECRET = "s3cret";
+    private static final int FOLLOWER = 2;
 
     @TempDir
     Path dataDir;
 
     private final Map<FetchStreamClient, SimpleMeterRegistry> meters = new java.util.HashMap<>();
+    private final Map<ReplicationStreamClient, SimpleMeterRegistry> replicationMeters = new java.util.HashMap<>();
     private final ChannelGroup streams = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<AutoCloseable> closing = new ArrayList<>();
     private LeaderNode node;
@@ -207,7 +215,7 @@ class FetchStreamTest {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.write(FetchStream.preface());
+            out.write(FetchStream.preface(FetchStream.Kind.CONSUMER));
             out.write(FetchStream.hello("").array());
             out.writeInt(FetchStream.MAX_REQUEST_FRAME + 1);
             out.write(new byte[64]);
@@ -231,7 +239,7 @@ class FetchStreamTest {
             socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
             socket.setSoTimeout(10_000);
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            for (byte b : FetchStream.preface()) {
+            for (byte b : FetchStream.preface(FetchStream.Kind.CONSUMER)) {
                 out.write(b);
                 out.flush();
                 Thread.sleep(20); // each byte its own segment, so the node reads the preface in pieces
@@ -253,7 +261,7 @@ class FetchStreamTest {
             socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
             socket.setSoTimeout(10_000);
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.write(FetchStream.preface());
+            out.write(FetchStream.preface(FetchStream.Kind.CONSUMER));
             out.write(FetchStream.hello("").array());
             out.writeInt(4 + 3);
             out.writeInt(7);
@@ -316,6 +324,85 @@ class FetchStreamTest {
         }
     }
 
+    @Test
+    void aFollowersFetchesGoOverAReplicaStreamToTheLogEndAndMoveTheHighWatermarkAsOverHttp() throws Exception {
+        startFollowed();
+        appendUncommitted("one", "two");
+        ReplicationStreamClient follower = replicationClient(null);
+
+        List<FetchedPartition> overHttp = replicaFetch(follower, 0, 0);
+        assertThat(replicaStreamed(follower)).as("the first fetch opens the stream, and goes over HTTP").isZero();
+        List<FetchedPartition> overStream = replicaFetchOnceStreamed(follower, 0);
+        assertThat(values(overStream)).as("a replica fetch reads to the log end, above the high watermark")
+                .containsExactly("one", "two");
+        assertThat(overStream.getFirst().records()).isEqualTo(overHttp.getFirst().records());
+        assertThat(overStream.getFirst().highWatermark()).isZero();
+
+        double streamedBefore = replicaStreamed(follower);
+        List<FetchedPartition> caughtUp = replicaFetch(follower, 2, 0);
+        assertThat(replicaStreamed(follower)).isEqualTo(streamedBefore + 1);
+        assertThat(caughtUp).extracting(FetchedPartition::highWatermark)
+                .as("the follower's position, reported on the stream, moved the high watermark").containsExactly(2L);
+        assertThat(node.logs.log(TP).orElseThrow().highWatermark()).isEqualTo(2);
+
+        FetchStreamClient consumer = client(null);
+        assertThat(values(fetchOnceStreamed(consumer, 0))).as("consumer and replica streams side by side")
+                .containsExactly("one", "two");
+        assertThat(streams.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aReplicaFetchWaitingOnAStreamThatClosesIsMadeAgainOverHttp() throws Exception {
+        startFollowed();
+        appendUncommitted("one");
+        ReplicationStreamClient follower = replicationClient(null);
+        replicaFetchOnceStreamed(follower, 0);
+        double before = replicaOverHttp(follower);
+
+        CompletableFuture<List<FetchedPartition>> poll = follower.replicaFetch(leader(), replicaRequest(1, 10_000))
+                .toFuture();
+        ParkedPolls.awaitParked(poll, node.logs.log(TP).orElseThrow().logEndWatch()::waiting);
+        streams.close().syncUninterruptibly();
+        while (replicaOverHttp(follower) == before) {
+            Thread.sleep(5);
+        }
+        appendUncommitted("two");
+        assertThat(values(poll.get())).containsExactly("two");
+    }
+
+    @Test
+    void aReplicaStreamWithoutTheSecretIsRefusedAndItsFetchesAreRefusedOverHttpToo() throws Exception {
+        startFollowed(ClusterAdmission.closed(new ClusterSecurityProperties(true, SECRET), null));
+        appendUncommitted("secret");
+        assertThat(values(replicaFetchOnceStreamed(replicationClient(SECRET), 0))).containsExactly("secret");
+
+        ReplicationStreamClient wrong = replicationClient("guess");
+        for (int i = 0; i < 30; i++) {
+            assertThatThrownBy(() -> replicaFetch(wrong, 0, 0)).isInstanceOf(SluiceException.class)
+                    .extracting(e -> ((SluiceException) e).errorCode())
+                    .isEqualTo(ErrorCode.SASL_AUTHENTICATION_FAILED);
+            Thread.sleep(50);
+        }
+        assertThat(replicaStreamed(wrong)).as("every fetch went over HTTP, and was refused there").isZero();
+        assertThat(node.logs.log(TP).orElseThrow().highWatermark()).as("no refused fetch counted").isZero();
+    }
+
+    @Test
+    void aPrefaceOfNoKnownKindIsLeftToHttp() throws Exception {
+        start(ClusterAdmission.open());
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            socket.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.write(new byte[] {'S', 'L', 'F', 'S', 9}); // "SLFS" and a tab: HTTP's method and a separator
+            out.write("/ HTTP/1.1\r\nHost: node\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(answer).as("HTTP's answer to a request it cannot parse").startsWith("HTTP/1.1 4");
+        }
+        assertThat(streams.size()).isZero();
+    }
+
     /** The next response frame, checked to answer {@code correlation} with {@code status}: what follows the status. */
     private static ByteBuffer answer(DataInputStream in, int correlation, byte status) throws IOException {
         byte[] frame = new byte[in.readInt()];
@@ -350,7 +437,22 @@ class FetchStreamTest {
 
     private void start(ClusterAdmission admission) throws IOException {
         PartitionState state = new PartitionState(0, List.of(1), 1, List.of(1), 3, 1);
-        node = new LeaderNode(dataDir, 1, new TopicMetadata(TP.topic(), "id-1", 1, Map.of(), List.of(state)));
+        start(admission, new LeaderNode(dataDir, 1, new TopicMetadata(TP.topic(), "id-1", 1, Map.of(), List.of(state))));
+    }
+
+    /** Node 1 leads the partition, node 2 follows it in the ISR: the high watermark waits for node 2's fetches. */
+    private void startFollowed() throws IOException {
+        startFollowed(ClusterAdmission.open());
+    }
+
+    private void startFollowed(ClusterAdmission admission) throws IOException {
+        PartitionState state = new PartitionState(0, List.of(1, FOLLOWER), 1, List.of(1, FOLLOWER), 3, 1);
+        start(admission, new LeaderNode(dataDir, 2, new TopicMetadata(TP.topic(), "id-1", 1, Map.of(),
+                List.of(state))));
+    }
+
+    private void start(ClusterAdmission admission, LeaderNode leader) {
+        node = leader;
         loops = LoopResources.create("fetch-stream-test", 1, true);
         FetchStreamPort port = new FetchStreamPort(node.fetches, admission, streams);
         InternalRoutes routes = new InternalRoutes(admission, JsonMapper.builder().build());
@@ -358,6 +460,8 @@ class FetchStreamTest {
                 .doOnChannelInit((observer, channel, remote) -> port.install(channel))
                 .route(r -> r.post(PartitionPaths.FETCH, routes.post(FetchRequestCodec.CONTENT_TYPE,
                                 FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.consumer(node.fetches)))
+                        .post(ReplicationPaths.REPLICA_FETCH, routes.post(ReplicaFetchRequestCodec.CONTENT_TYPE,
+                                FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.replica(node.fetches)))
                         .get("/ping", (request, response) -> response.sendString(Mono.just("pong"))))
                 .bindNow();
     }
@@ -410,6 +514,60 @@ class FetchStreamTest {
 
     private double overHttp(FetchStreamClient client) {
         return meters.get(client).get("sluice.internal.fetches").tag("transport", "http").counter().count();
+    }
+
+    private ReplicationStreamClient replicationClient(String secret) {
+        InternalClientSettings settings = InternalClientSettings.defaults().withCallTimeout(Duration.ofSeconds(5));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        InternalHttp http = new InternalHttp(settings, registry, secret, null);
+        ReplicationStreamClient client = new ReplicationStreamClient(new ReplicationClient(http), settings, secret,
+                registry);
+        replicationMeters.put(client, registry);
+        closing.add(http);
+        closing.add(client);
+        return client;
+    }
+
+    private static ReplicaFetchRequest replicaRequest(long offset, long maxWaitMs) {
+        return new ReplicaFetchRequest(FOLLOWER, "follower-incarnation", maxWaitMs, 1 << 20,
+                List.of(new ReplicaFetchRequest.Partition(TP.topic(), TP.partition(), offset, 3, 0, 0)));
+    }
+
+    private List<FetchedPartition> replicaFetch(ReplicationStreamClient client, long offset, long maxWaitMs) {
+        return client.replicaFetch(leader(), replicaRequest(offset, maxWaitMs)).block(Duration.ofSeconds(30));
+    }
+
+    /** Replica fetches until one went over the stream; that one's answer. */
+    private List<FetchedPartition> replicaFetchOnceStreamed(ReplicationStreamClient client, long offset)
+            throws InterruptedException {
+        for (int i = 0; i < 1000; i++) {
+            double before = replicaStreamed(client);
+            List<FetchedPartition> answer = replicaFetch(client, offset, 0);
+            if (replicaStreamed(client) > before) {
+                return answer;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no replica fetch went over the stream");
+    }
+
+    private double replicaStreamed(ReplicationStreamClient client) {
+        return replicationMeters.get(client).get("sluice.replication.fetches").tag("transport", "stream").counter()
+                .count();
+    }
+
+    private double replicaOverHttp(ReplicationStreamClient client) {
+        return replicationMeters.get(client).get("sluice.replication.fetches").tag("transport", "http").counter()
+                .count();
+    }
+
+    /** Appends one batch of {@code values} as the leader; the high watermark waits for the follower. */
+    private void appendUncommitted(String... values) {
+        RecordBatchBuilder batch = RecordBatchBuilder.of(CompressionType.NONE);
+        for (String value : values) {
+            batch.append(System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8));
+        }
+        node.replicas.partition(TP).orElseThrow().appendAsLeader(batch.build(), 3, false);
     }
 
     private String ping() throws IOException, InterruptedException {

@@ -60,7 +60,7 @@ final class SimulatedNode {
                 defaults.advertisedUrl(), null,
                 new PartitionProperties.Replication(Duration.ofMillis(SimulatedCluster.LAG_TIME_MAX_MS),
                         Duration.ofMillis(200), defaults.replication().fetchMaxBytes(), Duration.ofSeconds(5),
-                        defaults.replication().moveThrottle()),
+                        defaults.replication().moveThrottle(), false),
                 defaults.requests(), defaults.housekeeping(), defaults.cleaner(), defaults.metadataWait(),
                 defaults.internalCalls(), defaults.kafka(), defaults.remoteStorage());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();

@@ -7,13 +7,16 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The fetch stream: consumer fetches ({@link FetchRequestCodec}, {@link FetchResponseCodec}) over one persistent
- * connection to a partition node's internal port, many in flight at once, without an HTTP exchange per fetch. A
- * connection opens with the {@link #PREFACE} (which no HTTP request starts with, so the node tells the two apart on
- * one port), then carries frames both ways, each {@code length:int32} followed by that many bytes:
+ * The fetch stream: fetches over one persistent connection to a partition node's internal port, many in flight at
+ * once, without an HTTP exchange per fetch. A connection carries one {@link Kind} of fetch, a gateway's consumer
+ * fetches ({@link FetchRequestCodec}) or a follower's replica fetches
+ * ({@link io.sluice.internal.replication.ReplicaFetchRequestCodec}), both answered with {@link FetchResponseCodec}'s
+ * sections. It opens with its kind's {@link #preface} ({@code "SLFS"} and the kind's byte, which no HTTP request
+ * starts with, so the node tells the two apart on one port), then carries frames both ways, each
+ * {@code length:int32} followed by that many bytes:
  * <pre>
  *   hello    := secret:string                             (the caller's first frame; "" without a cluster secret)
- *   request  := correlation:int32 body:FetchRequestCodec
+ *   request  := correlation:int32 body:(FetchRequestCodec | ReplicaFetchRequestCodec, by the connection's kind)
  *   response := correlation:int32 status:int8 (body:FetchResponseCodec | code:string message:string)
  * </pre>
  * {@code string} is {@link WireStrings}'. The node answers the hello with correlation 0: OK (no body) when it admits
@@ -26,11 +29,38 @@ import java.util.Arrays;
  */
 public final class FetchStream {
 
-    /** The connection's first bytes: "SLFS" and version 1. */
-    private static final byte[] PREFACE = {'S', 'L', 'F', 'S', 1};
+    /** What every preface starts with; its last byte is the {@link Kind}'s. */
+    private static final byte[] MAGIC = {'S', 'L', 'F', 'S'};
 
-    /** How many bytes the preface takes. */
-    public static final int PREFACE_LENGTH = PREFACE.length;
+    /** How many bytes a preface takes. */
+    public static final int PREFACE_LENGTH = MAGIC.length + 1;
+
+    /** What a connection's requests are: the last byte of its preface. */
+    public enum Kind {
+        /** A gateway's consumer fetches, below the high watermark ({@code POST /internal/fetch}'s). */
+        CONSUMER((byte) 1),
+        /** A follower's fetches from its leader, to the log end ({@code POST /internal/replica-fetch}'s). */
+        REPLICA((byte) 2);
+
+        private final byte code;
+
+        Kind(byte code) {
+            this.code = code;
+        }
+
+        /** The kind whose preface {@code preface} is, or null for none. */
+        public static Kind of(byte[] preface) {
+            if (!maybePreface(preface, preface.length) || preface.length < PREFACE_LENGTH) {
+                return null;
+            }
+            for (Kind kind : values()) {
+                if (kind.code == preface[MAGIC.length]) {
+                    return kind;
+                }
+            }
+            return null;
+        }
+    }
 
     /** The largest request frame a node reads. */
     public static final int MAX_REQUEST_FRAME = 1024 * 1024;
@@ -44,15 +74,28 @@ public final class FetchStream {
     private FetchStream() {
     }
 
-    /** The preface, for a caller to send first. */
-    public static byte[] preface() {
-        return PREFACE.clone();
+    /** The preface of a connection for {@code kind}'s fetches, for a caller to send first. */
+    public static byte[] preface(Kind kind) {
+        byte[] preface = Arrays.copyOf(MAGIC, PREFACE_LENGTH);
+        preface[MAGIC.length] = kind.code;
+        return preface;
     }
 
-    /** Whether {@code start}, a connection's first bytes (any number), can begin the preface. */
+    /** Whether {@code start}, a connection's first bytes (any number), can begin a preface of some kind. */
     public static boolean maybePreface(byte[] start, int length) {
-        int n = Math.min(length, PREFACE.length);
-        return Arrays.equals(start, 0, n, PREFACE, 0, n);
+        int n = Math.min(length, MAGIC.length);
+        if (!Arrays.equals(start, 0, n, MAGIC, 0, n)) {
+            return false;
+        }
+        if (length <= MAGIC.length) {
+            return true;
+        }
+        for (Kind kind : Kind.values()) {
+            if (kind.code == start[MAGIC.length]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The hello frame, length included. */
@@ -80,9 +123,13 @@ public final class FetchStream {
         return ByteBuffer.allocate(9).putInt(5).putInt(0).put(OK).flip();
     }
 
-    /** A request frame, length included. */
+    /** A consumer fetch's request frame, length included. */
     public static ByteBuffer request(int correlation, FetchRequest request) {
-        ByteBuffer body = FetchRequestCodec.encode(request);
+        return request(correlation, FetchRequestCodec.encode(request));
+    }
+
+    /** A request frame around {@code body}, its kind's encoded request, length included. */
+    public static ByteBuffer request(int correlation, ByteBuffer body) {
         ByteBuffer out = ByteBuffer.allocate(4 + 4 + body.remaining());
         out.putInt(4 + body.remaining()).putInt(correlation).put(body);
         return out.flip();
