@@ -62,13 +62,28 @@ public record PartitionProperties(
      *                         (Kafka's {@code leader.replication.throttled.rate})
      * @param fetchStream      followers fetch from each {@code http://} leader over one replica fetch stream rather
      *                         than an HTTP exchange per fetch ({@code ReplicationStreamClient}); off: HTTP only
+     * @param fetchResponseMaxBytes the most record bytes a leader puts in one answer to a follower over all its
+     *                         partitions, past which only the first partition's first batch may go (Kafka's
+     *                         {@code replica.fetch.response.max.bytes}); at most 128MB
      */
     public record Replication(@DefaultValue("30s") Duration lagTimeMax,
                               @DefaultValue("500ms") Duration fetchMaxWait,
                               @DefaultValue("4MB") DataSize fetchMaxBytes,
                               @DefaultValue("15s") Duration shutdownTimeout,
                               @DefaultValue("100MB") DataSize moveThrottle,
-                              @DefaultValue("true") boolean fetchStream) {
+                              @DefaultValue("true") boolean fetchStream,
+                              @DefaultValue("64MB") DataSize fetchResponseMaxBytes) {
+
+        /** The largest {@code fetch-response-max-bytes}: half a fetch stream frame, whatever the first batch adds. */
+        public static final DataSize MAX_FETCH_RESPONSE = DataSize.ofMegabytes(128);
+
+        public Replication {
+            if (fetchResponseMaxBytes.toBytes() < 1 || fetchResponseMaxBytes.compareTo(MAX_FETCH_RESPONSE) > 0) {
+                throw new IllegalArgumentException("sluice.partition.replication.fetch-response-max-bytes must be "
+                        + "between 1B and " + MAX_FETCH_RESPONSE.toMegabytes() + "MB, was "
+                        + fetchResponseMaxBytes.toBytes() + "B");
+            }
+        }
     }
 
     /**

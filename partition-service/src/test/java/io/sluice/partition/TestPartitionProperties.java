@@ -17,7 +17,8 @@ public final class TestPartitionProperties {
         return new PartitionProperties(nodeId, dataDir, List.of(URI.create("http://127.0.0.1:1")),
                 URI.create("http://127.0.0.1:" + (9000 + nodeId)), null,
                 new PartitionProperties.Replication(Duration.ofSeconds(30), Duration.ofMillis(500),
-                        DataSize.ofMegabytes(4), Duration.ofSeconds(15), DataSize.ofMegabytes(100), true),
+                        DataSize.ofMegabytes(4), Duration.ofSeconds(15), DataSize.ofMegabytes(100), true,
+                        DataSize.ofMegabytes(64)),
                 new PartitionProperties.Requests(DataSize.ofMegabytes(64), Duration.ofSeconds(30), Duration.ofSeconds(30)),
                 new PartitionProperties.Housekeeping(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(5),
                         Duration.ofHours(24), Duration.ofMinutes(10)),
@@ -25,6 +26,15 @@ public final class TestPartitionProperties {
                 Duration.ofSeconds(20), InternalClientSettings.defaults(),
                 new PartitionProperties.Kafka(false, "127.0.0.1", 0, null, null, DataSize.ofMegabytes(100), true, null),
                 remoteStorageOff());
+    }
+
+    /** {@code properties} with {@code replication} instead of theirs. */
+    public static PartitionProperties withReplication(PartitionProperties properties,
+                                                      PartitionProperties.Replication replication) {
+        return new PartitionProperties(properties.nodeId(), properties.dataDir(), properties.coordinatorUrls(),
+                properties.advertisedUrl(), properties.rack(), replication, properties.requests(),
+                properties.housekeeping(), properties.cleaner(), properties.metadataWait(), properties.internalCalls(),
+                properties.kafka(), properties.remoteStorage());
     }
 
     /** Tiered storage off, as by default. */

@@ -318,15 +318,31 @@ public final class FetchService {
         return waits;
     }
 
+    /**
+     * Reads each partition in request order. A follower's answer shares one budget of record bytes
+     * ({@code replication.fetch-response-max-bytes}): each partition reads at most what is left of it, and only while
+     * nothing has been read may a partition's first batch go past it, so a follower far behind on many partitions
+     * gets an answer of bounded size that still moves (its next round starts one partition further on). A consumer
+     * fetch's partitions each read up to their own limit.
+     */
     private List<Outcome> readAll(List<Read> reads) {
+        long budget = reads.isEmpty() || reads.getFirst().isolation() != FetchIsolation.LOG_END ? Long.MAX_VALUE
+                : properties.replication().fetchResponseMaxBytes().toBytes();
+        long left = budget;
         List<Outcome> outcomes = new ArrayList<>(reads.size());
         for (Read read : reads) {
-            outcomes.add(read(read));
+            Outcome outcome = read(read, left, left == budget);
+            outcomes.add(outcome);
+            left = Math.max(0, left - outcome.section().records().length());
         }
         return outcomes;
     }
 
-    private Outcome read(Read read) {
+    /**
+     * @param left     the answer's record bytes still unspent
+     * @param minOne   whether the first batch is read even when larger than the limit (nothing read before it)
+     */
+    private Outcome read(Read read, long left, boolean minOne) {
         TopicPartition tp = read.partition();
         PartitionLog log = null;
         try {
@@ -336,7 +352,8 @@ public final class FetchService {
             int maxBytes = read.throttled()
                     ? (int) Math.max(1, Math.min(read.maxBytes(), moveThrottle.available(nanoTime.getAsLong())))
                     : read.maxBytes();
-            LogReadResult result = log.read(read.offset(), maxBytes, read.isolation(), true);
+            maxBytes = (int) Math.min(maxBytes, left);
+            LogReadResult result = log.read(read.offset(), maxBytes, read.isolation(), minOne);
             long heldFor = 0;
             if (read.throttled() && result.records().length() > 0
                     && !moveThrottle.tryTake(result.records().length(), nanoTime.getAsLong())) {

@@ -71,6 +71,8 @@ final class ReplicaFetcher implements AutoCloseable {
     private volatile Disposable session;
     private final IntConsumer leaderUnreachable;
     private final FetchTiming timing;
+    /** Rounds fetched: where the next starts in the list of partitions ready to fetch (one round at a time). */
+    private int rounds;
 
     ReplicaFetcher(NodeInfo leader, int localNode, String incarnation, ReplicationApi replication,
                    Scheduler logScheduler, PartitionProperties properties, IntConsumer leaderUnreachable) {
@@ -214,18 +216,26 @@ final class ReplicaFetcher implements AutoCloseable {
         }
     }
 
+    /**
+     * One fetch of every partition ready to fetch. Each round starts one partition further on than the last: a leader
+     * fills its answer in request order up to its byte budget, so no partition waits behind the same busy ones round
+     * after round.
+     */
     private Mono<Void> fetchOnce() {
         List<ReplicaFetchRequest.Partition> asks = new ArrayList<>();
         List<FetchState> asked = new ArrayList<>();
         long now = timing.nanoTime().getAsLong();
-        for (FetchState state : partitions.values()) {
-            if (state.truncated() && state.readyAt(now)) {
-                TopicPartition tp = state.partition().topicPartition();
-                PartitionLog log = state.partition().log();
-                asks.add(new ReplicaFetchRequest.Partition(tp.topic(), tp.partition(), log.logEndOffset(),
-                        state.fetchEpoch(), log.highWatermark(), log.logStartOffset()));
-                asked.add(state);
-            }
+        List<FetchState> ready = partitions.values().stream()
+                .filter(state -> state.truncated() && state.readyAt(now))
+                .toList();
+        int first = ready.isEmpty() ? 0 : Math.floorMod(rounds++, ready.size());
+        for (int i = 0; i < ready.size(); i++) {
+            FetchState state = ready.get((first + i) % ready.size());
+            TopicPartition tp = state.partition().topicPartition();
+            PartitionLog log = state.partition().log();
+            asks.add(new ReplicaFetchRequest.Partition(tp.topic(), tp.partition(), log.logEndOffset(),
+                    state.fetchEpoch(), log.highWatermark(), log.logStartOffset()));
+            asked.add(state);
         }
         if (asks.isEmpty()) {
             return Mono.delay(Duration.ofMillis(50)).then();

@@ -8,6 +8,7 @@ import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
+import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.TestLogScheduler;
 import io.sluice.partition.TestPartitionProperties;
 import io.sluice.partition.replica.ReplicaManager;
@@ -40,12 +41,17 @@ final class LeaderNode implements AutoCloseable {
 
     /** With {@code nodes} as the metadata has them, and the move throttle on {@code nanoTime}'s clock. */
     LeaderNode(Path dataDir, List<NodeInfo> nodes, TopicMetadata topic, LongSupplier nanoTime) throws IOException {
+        this(dataDir, nodes, topic, nanoTime, TestPartitionProperties.of(1, dataDir));
+    }
+
+    /** With the node's settings as {@code properties} has them. */
+    LeaderNode(Path dataDir, List<NodeInfo> nodes, TopicMetadata topic, LongSupplier nanoTime,
+               PartitionProperties properties) throws IOException {
         logs = LogManager.open(dataDir, tp -> LogConfig.defaults(), Clock.systemUTC(), Runnable::run);
-        replicas = new ReplicaManager(logs, null, TestReplicas.noFetching(), TestPartitionProperties.of(1, dataDir),
-                Clock.systemUTC(), new SimpleMeterRegistry(), Schedulers.immediate());
+        replicas = new ReplicaManager(logs, null, TestReplicas.noFetching(), properties, Clock.systemUTC(),
+                new SimpleMeterRegistry(), Schedulers.immediate());
         replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null, nodes, List.of(topic))));
-        fetches = new FetchService(replicas, logScheduler, TestPartitionProperties.of(1, dataDir), Clock.systemUTC(),
-                meters, nanoTime);
+        fetches = new FetchService(replicas, logScheduler, properties, Clock.systemUTC(), meters, nanoTime);
     }
 
     /** Nodes 1 to {@code count}, alive. */

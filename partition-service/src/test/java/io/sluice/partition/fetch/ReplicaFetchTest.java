@@ -7,6 +7,8 @@ import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.replication.ReplicaFetchRequest;
 import io.sluice.log.PartitionLog;
+import io.sluice.partition.PartitionProperties;
+import io.sluice.partition.TestPartitionProperties;
 import io.sluice.protocol.TopicPartition;
 import io.sluice.protocol.record.CompressionType;
 import io.sluice.protocol.record.RecordBatchBuilder;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
 
 /**
  * A leader's answer to its follower's fetch: only the partitions with news, in request order, and an idle round that
@@ -39,11 +42,16 @@ class ReplicaFetchTest {
 
     @BeforeEach
     void leadThreePartitionsFollowedByNodeTwo() throws IOException {
+        node = new LeaderNode(dataDir, 2, topic());
+        fetches = node.fetches;
+    }
+
+    /** Three partitions led here, followed by node 2, both in the ISR. */
+    private static TopicMetadata topic() {
         List<PartitionState> states = List.of(0, 1, 2).stream()
                 .map(p -> new PartitionState(p, List.of(1, FOLLOWER), 1, List.of(1, FOLLOWER), LEADER_EPOCH, 1))
                 .toList();
-        node = new LeaderNode(dataDir, 2, new TopicMetadata("orders", "id-1", 2, Map.of(), states));
-        fetches = node.fetches;
+        return new TopicMetadata("orders", "id-1", 2, Map.of(), states);
     }
 
     @AfterEach
@@ -97,6 +105,54 @@ class ReplicaFetchTest {
         assertThat(answer).extracting(FetchedPartition::partition).containsExactly(tp(2));
         assertThat(answer.getFirst().records().remaining()).isPositive();
         assertThat(third.logEndWatch().waiting()).isZero();
+    }
+
+    /**
+     * A follower far behind on many partitions gets an answer of bounded size: each partition reads what is left of
+     * the answer's budget, and only the first may go past it, by one batch, so the follower always moves on.
+     */
+    @Test
+    void anAnswerToAFollowerStopsAtTheResponseBudgetAndTheFirstPartitionAlwaysGetsABatch() throws IOException {
+        node.close();
+        int batch = batchSize();
+        node = budgeted(dataDir.resolve("budgeted"), DataSize.ofBytes(batch * 3L / 2));
+        fetches = node.fetches;
+        for (int p = 0; p < 3; p++) {
+            append(p, "x".repeat(1000));
+        }
+
+        List<FetchedPartition> answer = fetch(0, partition(0, 0, 0), partition(1, 0, 0), partition(2, 0, 0));
+        assertThat(answer).as("half a batch of budget left after partition 0: nothing for 1 and 2")
+                .extracting(FetchedPartition::partition).containsExactly(tp(0));
+        assertThat(answer.getFirst().records().remaining()).isEqualTo(batch);
+
+        List<FetchedPartition> next = fetch(0, partition(1, 0, 0), partition(2, 0, 0));
+        assertThat(next).as("the next round, starting at partition 1").extracting(FetchedPartition::partition)
+                .containsExactly(tp(1));
+
+        node.close();
+        node = budgeted(dataDir.resolve("tiny"), DataSize.ofBytes(10));
+        fetches = node.fetches;
+        append(2, "y".repeat(1000));
+        assertThat(fetch(0, partition(2, 0, 0)).getFirst().records().remaining())
+                .as("a batch larger than the whole budget still goes, first").isEqualTo(batch);
+    }
+
+    /** The bytes of one appended batch of a 1000-byte value, as this test appends it. */
+    private int batchSize() {
+        return RecordBatchBuilder.of(CompressionType.NONE)
+                .append(System.currentTimeMillis(), null, "x".repeat(1000).getBytes(StandardCharsets.UTF_8)).build()
+                .remaining();
+    }
+
+    private LeaderNode budgeted(Path dir, DataSize budget) throws IOException {
+        PartitionProperties defaults = TestPartitionProperties.of(1, dir);
+        PartitionProperties.Replication replication = defaults.replication();
+        return new LeaderNode(dir, LeaderNode.nodes(2), topic(), System::nanoTime,
+                TestPartitionProperties.withReplication(defaults, new PartitionProperties.Replication(
+                        replication.lagTimeMax(), replication.fetchMaxWait(), replication.fetchMaxBytes(),
+                        replication.shutdownTimeout(), replication.moveThrottle(), replication.fetchStream(),
+                        budget)));
     }
 
     private List<FetchedPartition> fetch(long maxWaitMs, ReplicaFetchRequest.Partition... partitions) {

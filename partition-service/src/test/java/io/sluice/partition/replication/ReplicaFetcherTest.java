@@ -148,6 +148,24 @@ class ReplicaFetcherTest {
         assertThat(second.highWatermark()).isEqualTo(2);
     }
 
+    /** A leader fills its answer in request order up to a budget: no partition stays behind the others for good. */
+    @Test
+    void eachRoundStartsOnePartitionFurtherOn() throws IOException {
+        ScriptedLeader leader = new ScriptedLeader(request -> {
+            throw new AssertionError("empty logs need no truncation");
+        }, request -> List.of());
+        fetcher = start(leader, TestReplicas.follower(A, log("a", new int[0][]), 2, following(4)),
+                TestReplicas.follower(B, log("b", new int[0][]), 2, following(4)));
+
+        await(() -> leader.fetches.size() >= 4);
+
+        List<List<TopicPartition>> rounds = leader.fetches.subList(0, 4);
+        assertThat(rounds).allSatisfy(round -> assertThat(round).containsExactlyInAnyOrder(A, B));
+        assertThat(rounds.get(1).getFirst()).isNotEqualTo(rounds.get(0).getFirst());
+        assertThat(rounds.get(2).getFirst()).isEqualTo(rounds.get(0).getFirst());
+        assertThat(rounds.get(3).getFirst()).isEqualTo(rounds.get(1).getFirst());
+    }
+
     @Test
     void aLeaderThatRefusesTheConnectionIsReportedUnreachable() throws IOException {
         ScriptedLeader leader = new ScriptedLeader(request -> {

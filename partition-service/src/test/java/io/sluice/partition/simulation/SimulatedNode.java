@@ -56,13 +56,11 @@ final class SimulatedNode {
         this.dataDir = dataDir;
         Simulation sim = cluster.sim();
         PartitionProperties defaults = TestPartitionProperties.of(id, dataDir);
-        PartitionProperties properties = new PartitionProperties(id, dataDir, defaults.coordinatorUrls(),
-                defaults.advertisedUrl(), null,
+        PartitionProperties properties = TestPartitionProperties.withReplication(defaults,
                 new PartitionProperties.Replication(Duration.ofMillis(SimulatedCluster.LAG_TIME_MAX_MS),
                         Duration.ofMillis(200), defaults.replication().fetchMaxBytes(), Duration.ofSeconds(5),
-                        defaults.replication().moveThrottle(), false),
-                defaults.requests(), defaults.housekeeping(), defaults.cleaner(), defaults.metadataWait(),
-                defaults.internalCalls(), defaults.kafka(), defaults.remoteStorage());
+                        defaults.replication().moveThrottle(), false,
+                        defaults.replication().fetchResponseMaxBytes()));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         logs = LogManager.open(dataDir, tp -> logConfig, sim.clock(), Runnable::run, disk);
         ReplicationApi replication = new ReplicationApi() {

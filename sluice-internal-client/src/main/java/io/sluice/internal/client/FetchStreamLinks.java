@@ -349,7 +349,7 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
                     link.admitted(ctx.channel());
                     return;
                 }
-                LOG.warn("A partition node refused this fetch stream ({}); fetching over HTTP",
+                LOG.warn("A partition node refused this {} fetch stream ({}); fetching over HTTP", kind,
                         FetchStream.readFailure(whole).getMessage());
                 ctx.close();
                 return;
