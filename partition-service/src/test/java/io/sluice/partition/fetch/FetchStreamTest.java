@@ -63,6 +63,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,8 +88,7 @@ class FetchStreamTest {
     @TempDir
     Path dataDir;
 
-    private final Map<FetchStreamClient, SimpleMeterRegistry> meters = new java.util.HashMap<>();
-    private final Map<ReplicationStreamClient, SimpleMeterRegistry> replicationMeters = new java.util.HashMap<>();
+    private final Map<Object, SimpleMeterRegistry> meters = new java.util.HashMap<>();
     private final ChannelGroup streams = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<AutoCloseable> closing = new ArrayList<>();
     private LeaderNode node;
@@ -331,16 +331,16 @@ class FetchStreamTest {
         ReplicationStreamClient follower = replicationClient(null);
 
         List<FetchedPartition> overHttp = replicaFetch(follower, 0, 0);
-        assertThat(replicaStreamed(follower)).as("the first fetch opens the stream, and goes over HTTP").isZero();
+        assertThat(streamed(follower)).as("the first fetch opens the stream, and goes over HTTP").isZero();
         List<FetchedPartition> overStream = replicaFetchOnceStreamed(follower, 0);
         assertThat(values(overStream)).as("a replica fetch reads to the log end, above the high watermark")
                 .containsExactly("one", "two");
         assertThat(overStream.getFirst().records()).isEqualTo(overHttp.getFirst().records());
         assertThat(overStream.getFirst().highWatermark()).isZero();
 
-        double streamedBefore = replicaStreamed(follower);
+        double streamedBefore = streamed(follower);
         List<FetchedPartition> caughtUp = replicaFetch(follower, 2, 0);
-        assertThat(replicaStreamed(follower)).isEqualTo(streamedBefore + 1);
+        assertThat(streamed(follower)).isEqualTo(streamedBefore + 1);
         assertThat(caughtUp).extracting(FetchedPartition::highWatermark)
                 .as("the follower's position, reported on the stream, moved the high watermark").containsExactly(2L);
         assertThat(node.logs.log(TP).orElseThrow().highWatermark()).isEqualTo(2);
@@ -357,13 +357,13 @@ class FetchStreamTest {
         appendUncommitted("one");
         ReplicationStreamClient follower = replicationClient(null);
         replicaFetchOnceStreamed(follower, 0);
-        double before = replicaOverHttp(follower);
+        double before = overHttp(follower);
 
         CompletableFuture<List<FetchedPartition>> poll = follower.replicaFetch(leader(), replicaRequest(1, 10_000))
                 .toFuture();
         ParkedPolls.awaitParked(poll, node.logs.log(TP).orElseThrow().logEndWatch()::waiting);
         streams.close().syncUninterruptibly();
-        while (replicaOverHttp(follower) == before) {
+        while (overHttp(follower) == before) {
             Thread.sleep(5);
         }
         appendUncommitted("two");
@@ -383,7 +383,7 @@ class FetchStreamTest {
                     .isEqualTo(ErrorCode.SASL_AUTHENTICATION_FAILED);
             Thread.sleep(50);
         }
-        assertThat(replicaStreamed(wrong)).as("every fetch went over HTTP, and was refused there").isZero();
+        assertThat(streamed(wrong)).as("every fetch went over HTTP, and was refused there").isZero();
         assertThat(node.logs.log(TP).orElseThrow().highWatermark()).as("no refused fetch counted").isZero();
     }
 
@@ -471,14 +471,30 @@ class FetchStreamTest {
     }
 
     private FetchStreamClient client(String secret, Duration callTimeout) {
+        return client(secret, callTimeout, (http, settings, registry) ->
+                new FetchStreamClient(new PartitionDataClient(http), settings, secret, registry));
+    }
+
+    private ReplicationStreamClient replicationClient(String secret) {
+        return client(secret, Duration.ofSeconds(5), (http, settings, registry) ->
+                new ReplicationStreamClient(new ReplicationClient(http), settings, secret, registry));
+    }
+
+    /** A stream client over its HTTP client, both closed after the test, its meters in {@link #meters}. */
+    private <C extends AutoCloseable> C client(String secret, Duration callTimeout, ClientFactory<C> factory) {
         InternalClientSettings settings = InternalClientSettings.defaults().withCallTimeout(callTimeout);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         InternalHttp http = new InternalHttp(settings, registry, secret, null);
-        FetchStreamClient client = new FetchStreamClient(new PartitionDataClient(http), settings, secret, registry);
+        C client = factory.create(http, settings, registry);
         meters.put(client, registry);
         closing.add(http);
         closing.add(client);
         return client;
+    }
+
+    @FunctionalInterface
+    private interface ClientFactory<C> {
+        C create(InternalHttp http, InternalClientSettings settings, SimpleMeterRegistry registry);
     }
 
     private NodeInfo leader() {
@@ -497,9 +513,20 @@ class FetchStreamTest {
     /** Fetches until a fetch went over the stream (the first ones go over HTTP while it opens); that one's answer. */
     private List<FetchedPartition> fetchOnceStreamed(FetchStreamClient client, long offset)
             throws InterruptedException {
+        return onceStreamed(client, () -> fetch(client, offset, 0));
+    }
+
+    /** Replica fetches until one went over the stream; that one's answer. */
+    private List<FetchedPartition> replicaFetchOnceStreamed(ReplicationStreamClient client, long offset)
+            throws InterruptedException {
+        return onceStreamed(client, () -> replicaFetch(client, offset, 0));
+    }
+
+    private List<FetchedPartition> onceStreamed(Object client, Supplier<List<FetchedPartition>> fetch)
+            throws InterruptedException {
         for (int i = 0; i < 1000; i++) {
             double before = streamed(client);
-            List<FetchedPartition> answer = fetch(client, offset, 0);
+            List<FetchedPartition> answer = fetch.get();
             if (streamed(client) > before) {
                 return answer;
             }
@@ -508,24 +535,19 @@ class FetchStreamTest {
         throw new AssertionError("no fetch went over the stream");
     }
 
-    private double streamed(FetchStreamClient client) {
-        return meters.get(client).get("sluice.internal.fetches").tag("transport", "stream").counter().count();
+    private double streamed(Object client) {
+        return fetches(client, "stream");
     }
 
-    private double overHttp(FetchStreamClient client) {
-        return meters.get(client).get("sluice.internal.fetches").tag("transport", "http").counter().count();
+    private double overHttp(Object client) {
+        return fetches(client, "http");
     }
 
-    private ReplicationStreamClient replicationClient(String secret) {
-        InternalClientSettings settings = InternalClientSettings.defaults().withCallTimeout(Duration.ofSeconds(5));
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        InternalHttp http = new InternalHttp(settings, registry, secret, null);
-        ReplicationStreamClient client = new ReplicationStreamClient(new ReplicationClient(http), settings, secret,
-                registry);
-        replicationMeters.put(client, registry);
-        closing.add(http);
-        closing.add(client);
-        return client;
+    /** The client's fetches that went by {@code transport}, by its metric. */
+    private double fetches(Object client, String transport) {
+        String metric = client instanceof ReplicationStreamClient ? "sluice.replication.fetches"
+                : "sluice.internal.fetches";
+        return meters.get(client).get(metric).tag("transport", transport).counter().count();
     }
 
     private static ReplicaFetchRequest replicaRequest(long offset, long maxWaitMs) {
@@ -535,30 +557,6 @@ class FetchStreamTest {
 
     private List<FetchedPartition> replicaFetch(ReplicationStreamClient client, long offset, long maxWaitMs) {
         return client.replicaFetch(leader(), replicaRequest(offset, maxWaitMs)).block(Duration.ofSeconds(30));
-    }
-
-    /** Replica fetches until one went over the stream; that one's answer. */
-    private List<FetchedPartition> replicaFetchOnceStreamed(ReplicationStreamClient client, long offset)
-            throws InterruptedException {
-        for (int i = 0; i < 1000; i++) {
-            double before = replicaStreamed(client);
-            List<FetchedPartition> answer = replicaFetch(client, offset, 0);
-            if (replicaStreamed(client) > before) {
-                return answer;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no replica fetch went over the stream");
-    }
-
-    private double replicaStreamed(ReplicationStreamClient client) {
-        return replicationMeters.get(client).get("sluice.replication.fetches").tag("transport", "stream").counter()
-                .count();
-    }
-
-    private double replicaOverHttp(ReplicationStreamClient client) {
-        return replicationMeters.get(client).get("sluice.replication.fetches").tag("transport", "http").counter()
-                .count();
     }
 
     /** Appends one batch of {@code values} as the leader; the high watermark waits for the follower. */

@@ -1,6 +1,5 @@
 package io.sluice.internal.client;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.partition.DeleteRecordsRequest;
@@ -18,7 +17,6 @@ import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.internal.partition.ProduceResponse;
 import io.sluice.protocol.Acks;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import reactor.core.publisher.Mono;
@@ -40,27 +38,10 @@ public final class FetchStreamClient implements PartitionDataApi, AutoCloseable 
     public FetchStreamClient(PartitionDataApi http, InternalClientSettings settings, String clusterSecret,
                              MeterRegistry meters) {
         this.http = http;
-        Counter streamed = Counter.builder("sluice.internal.fetches").tag("transport", "stream")
-                .description("Consumer fetches made at partition leaders, by how they went").register(meters);
-        Counter overHttp = Counter.builder("sluice.internal.fetches").tag("transport", "http")
-                .description("Consumer fetches made at partition leaders, by how they went").register(meters);
-        this.streams = new FetchStreamLinks<>(FetchStream.Kind.CONSUMER, new FetchStreamLinks.Transport<>() {
-            @Override
-            public ByteBuffer encode(FetchRequest request) {
-                return FetchRequestCodec.encode(request);
-            }
-
-            @Override
-            public long maxWaitMs(FetchRequest request) {
-                return request.maxWaitMs() == null ? 0 : request.maxWaitMs();
-            }
-
-            @Override
-            public Mono<List<FetchedPartition>> overHttp(NodeInfo node, FetchRequest request) {
-                overHttp.increment();
-                return http.fetch(node, request);
-            }
-        }, settings, clusterSecret, streamed);
+        this.streams = new FetchStreamLinks<>(FetchStream.Kind.CONSUMER, new FetchStreamLinks.Transport<>(
+                FetchRequestCodec::encode, request -> request.maxWaitMs() == null ? 0 : request.maxWaitMs(),
+                http::fetch), settings, clusterSecret, meters, "sluice.internal.fetches",
+                "Consumer fetches made at partition leaders, by how they went");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sluice.internal.client;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -29,6 +30,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -61,16 +65,13 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FetchStreamLinks.class);
 
-    /** What differs between the kinds: the request's body and wait, and the same fetch over HTTP. */
-    interface Transport<Q> {
-
-        ByteBuffer encode(Q request);
-
-        /** How long the node may hold the fetch before answering (its long poll), in milliseconds. */
-        long maxWaitMs(Q request);
-
-        /** The fetch over HTTP: before the stream is open, and for a fetch its closing left unanswered. */
-        Mono<List<FetchedPartition>> overHttp(NodeInfo node, Q request);
+    /**
+     * What differs between the kinds: the request's body, how long the node may hold it before answering (its long
+     * poll, in milliseconds), and the same fetch over HTTP (before the stream is open, and for a fetch its closing left
+     * unanswered).
+     */
+    record Transport<Q>(Function<Q, ByteBuffer> encode, ToLongFunction<Q> maxWaitMs,
+                        BiFunction<NodeInfo, Q, Mono<List<FetchedPartition>>> overHttp) {
     }
 
     private final FetchStream.Kind kind;
@@ -78,6 +79,7 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
     private final InternalClientSettings settings;
     private final String secret;
     private final Counter streamed;
+    private final Counter overHttp;
     private final EventLoopGroup loops;
     private final Class<? extends SocketChannel> channelType;
     private final Map<String, Link> links = new ConcurrentHashMap<>();
@@ -85,15 +87,16 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
 
     /**
      * @param clusterSecret sent in each stream's hello, as HTTP calls send it (null: none)
-     * @param streamed      counts the fetches sent on a stream
+     * @param metric        the counter of fetches, tagged {@code transport} {@code stream} or {@code http}
      */
     FetchStreamLinks(FetchStream.Kind kind, Transport<Q> transport, InternalClientSettings settings,
-                     String clusterSecret, Counter streamed) {
+                     String clusterSecret, MeterRegistry meters, String metric, String description) {
         this.kind = kind;
         this.transport = transport;
         this.settings = settings;
         this.secret = clusterSecret;
-        this.streamed = streamed;
+        this.streamed = Counter.builder(metric).tag("transport", "stream").description(description).register(meters);
+        this.overHttp = Counter.builder(metric).tag("transport", "http").description(description).register(meters);
         LoopResources resources = HttpResources.get();
         this.loops = resources.onClient(LoopResources.DEFAULT_NATIVE);
         this.channelType = resources.onChannelClass(SocketChannel.class, loops);
@@ -114,7 +117,8 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
     }
 
     private Mono<List<FetchedPartition>> overHttp(NodeInfo node, Q request) {
-        return transport.overHttp(node, request);
+        overHttp.increment();
+        return transport.overHttp().apply(node, request);
     }
 
     /** Closes every stream; fetches still waiting on one are made over HTTP, and later ones go there too. */
@@ -206,7 +210,7 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
 
         void send(Channel on, NodeInfo leader, Q request, MonoSink<List<FetchedPartition>> sink) {
             int correlation = correlations.updateAndGet(last -> last == Integer.MAX_VALUE ? 1 : last + 1);
-            long wait = Math.max(0, transport.maxWaitMs(request));
+            long wait = Math.max(0, transport.maxWaitMs().applyAsLong(request));
             long limit = settings.callTimeout().toMillis() + wait;
             ScheduledFuture<?> timer = on.eventLoop().schedule(() -> {
                 Pending<Q> late = pending.remove(correlation);
@@ -227,7 +231,7 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
             });
             streamed.increment();
             ChannelFuture written = on.writeAndFlush(Unpooled.wrappedBuffer(
-                    FetchStream.request(correlation, transport.encode(request))));
+                    FetchStream.request(correlation, transport.encode().apply(request))));
             written.addListener(done -> {
                 if (!done.isSuccess()) {
                     on.close();

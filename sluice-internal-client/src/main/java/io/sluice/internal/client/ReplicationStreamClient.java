@@ -1,6 +1,5 @@
 package io.sluice.internal.client;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
@@ -10,7 +9,6 @@ import io.sluice.internal.replication.EpochEndOffsetsResponse;
 import io.sluice.internal.replication.ReplicaFetchRequest;
 import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import io.sluice.internal.replication.ReplicationApi;
-import java.nio.ByteBuffer;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -32,27 +30,9 @@ public final class ReplicationStreamClient implements ReplicationApi, AutoClosea
     public ReplicationStreamClient(ReplicationApi http, InternalClientSettings settings, String clusterSecret,
                                    MeterRegistry meters) {
         this.http = http;
-        Counter streamed = Counter.builder("sluice.replication.fetches").tag("transport", "stream")
-                .description("Replica fetches made at leaders, by how they went").register(meters);
-        Counter overHttp = Counter.builder("sluice.replication.fetches").tag("transport", "http")
-                .description("Replica fetches made at leaders, by how they went").register(meters);
-        this.streams = new FetchStreamLinks<>(FetchStream.Kind.REPLICA, new FetchStreamLinks.Transport<>() {
-            @Override
-            public ByteBuffer encode(ReplicaFetchRequest request) {
-                return ReplicaFetchRequestCodec.encode(request);
-            }
-
-            @Override
-            public long maxWaitMs(ReplicaFetchRequest request) {
-                return request.maxWaitMs();
-            }
-
-            @Override
-            public Mono<List<FetchedPartition>> overHttp(NodeInfo node, ReplicaFetchRequest request) {
-                overHttp.increment();
-                return http.replicaFetch(node, request);
-            }
-        }, settings, clusterSecret, streamed);
+        this.streams = new FetchStreamLinks<>(FetchStream.Kind.REPLICA, new FetchStreamLinks.Transport<>(
+                ReplicaFetchRequestCodec::encode, ReplicaFetchRequest::maxWaitMs, http::replicaFetch), settings,
+                clusterSecret, meters, "sluice.replication.fetches", "Replica fetches made at leaders, by how they went");
     }
 
     @Override
