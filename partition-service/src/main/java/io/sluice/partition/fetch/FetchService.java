@@ -154,7 +154,8 @@ public final class FetchService {
                     request.readCommitted() ? FetchIsolation.TXN_COMMITTED : FetchIsolation.HIGH_WATERMARK, false,
                     atAnyReplica));
         }
-        return measured("consumer", longPoll(reads, minBytes, maxWaitMs, this::awaitEachHighWatermark))
+        return measured("consumer", longPoll(reads, minBytes, maxWaitMs, Long.MAX_VALUE,
+                this::awaitEachHighWatermark))
                 .map(answer);
     }
 
@@ -181,7 +182,8 @@ public final class FetchService {
                     throttled, false));
         }
         long maxWaitMs = Math.min(request.maxWaitMs(), properties.requests().maxFetchWait().toMillis());
-        return measured("replica", longPoll(reads, 1, maxWaitMs, this::awaitAnyLogEnd))
+        return measured("replica", longPoll(reads, 1, maxWaitMs,
+                properties.replication().fetchResponseMaxBytes().toBytes(), this::awaitAnyLogEnd))
                 .map(outcomes -> newsFor(request, outcomes));
     }
 
@@ -249,8 +251,9 @@ public final class FetchService {
     private record OutMeters(Counter bytes, Counter records) {
     }
 
-    private Mono<List<Outcome>> longPoll(List<Read> reads, int minBytes, long maxWaitMs, Waiting waiting) {
-        return Mono.fromCallable(() -> readAll(reads)).subscribeOn(logScheduler).flatMap(first -> {
+    /** @param budget the answer's record bytes over all its partitions ({@link #readAll}) */
+    private Mono<List<Outcome>> longPoll(List<Read> reads, int minBytes, long maxWaitMs, long budget, Waiting waiting) {
+        return Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(logScheduler).flatMap(first -> {
             if (maxWaitMs <= 0 || bytes(first) >= minBytes || first.stream().anyMatch(Outcome::failed)) {
                 return Mono.just(first);
             }
@@ -284,7 +287,7 @@ public final class FetchService {
                     .handle((value, error) -> Boolean.TRUE);
             return Mono.fromFuture(woken, true)
                     .timeout(Duration.ofMillis(maxWaitMs), Mono.just(Boolean.FALSE))
-                    .then(Mono.fromCallable(() -> readAll(reads)).subscribeOn(logScheduler))
+                    .then(Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(logScheduler))
                     // Completed rather than cancelled: that drops them from the logs' waiters just the same, without
                     // the two exceptions per waiter a cancel costs.
                     .doFinally(signal -> waits.forEach(w -> w.complete(null)));
@@ -319,15 +322,13 @@ public final class FetchService {
     }
 
     /**
-     * Reads each partition in request order. A follower's answer shares one budget of record bytes
-     * ({@code replication.fetch-response-max-bytes}): each partition reads at most what is left of it, and only while
-     * nothing has been read may a partition's first batch go past it, so a follower far behind on many partitions
-     * gets an answer of bounded size that still moves (its next round starts one partition further on). A consumer
-     * fetch's partitions each read up to their own limit.
+     * Reads each partition in request order within one {@code budget} of record bytes: each partition reads at most
+     * what is left of it, and only while nothing has been read may a partition's first batch go past it. A follower's
+     * answer has {@code replication.fetch-response-max-bytes}, so a follower far behind on many partitions gets an
+     * answer of bounded size that still moves (its next round starts one partition further on); a consumer fetch has
+     * none ({@link Long#MAX_VALUE}), its partitions each reading up to their own limit.
      */
-    private List<Outcome> readAll(List<Read> reads) {
-        long budget = reads.isEmpty() || reads.getFirst().isolation() != FetchIsolation.LOG_END ? Long.MAX_VALUE
-                : properties.replication().fetchResponseMaxBytes().toBytes();
+    private List<Outcome> readAll(List<Read> reads, long budget) {
         long left = budget;
         List<Outcome> outcomes = new ArrayList<>(reads.size());
         for (Read read : reads) {

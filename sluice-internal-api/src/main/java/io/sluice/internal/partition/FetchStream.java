@@ -50,11 +50,13 @@ public final class FetchStream {
 
         /** The kind whose preface {@code preface} is, or null for none. */
         public static Kind of(byte[] preface) {
-            if (!maybePreface(preface, preface.length) || preface.length < PREFACE_LENGTH) {
-                return null;
-            }
+            return preface.length < PREFACE_LENGTH || !maybePreface(preface, preface.length) ? null
+                    : byCode(preface[MAGIC.length]);
+        }
+
+        private static Kind byCode(byte code) {
             for (Kind kind : values()) {
-                if (kind.code == preface[MAGIC.length]) {
+                if (kind.code == code) {
                     return kind;
                 }
             }
@@ -87,15 +89,7 @@ public final class FetchStream {
         if (!Arrays.equals(start, 0, n, MAGIC, 0, n)) {
             return false;
         }
-        if (length <= MAGIC.length) {
-            return true;
-        }
-        for (Kind kind : Kind.values()) {
-            if (kind.code == start[MAGIC.length]) {
-                return true;
-            }
-        }
-        return false;
+        return length <= MAGIC.length || Kind.byCode(start[MAGIC.length]) != null;
     }
 
     /** The hello frame, length included. */
