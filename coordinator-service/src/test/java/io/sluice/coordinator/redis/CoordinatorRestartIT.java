@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Nothing acknowledged is lost across crashes (Redis with {@code appendfsync always}, docs/coordinator.md): not when
  * the coordinator and its embedded Redis are killed and started again on the same data directory, not when an
- * external Redis is killed under a running coordinator and restarted on its directory. The build's {@code redis-7}
- * run repeats the external case on Debian's redis-server ({@link TestRedis#installedBinary}), the Redis 7 that
- * deployments run; the embedded case is the embedded binary's and is skipped there.
+ * external Redis is killed under a running coordinator and restarted on its directory. The build's
+ * coordinator-redis7-tests module repeats the external case on Debian's redis-server ({@link TestRedis#installedBinary}),
+ * the Redis 7 that deployments run; the embedded case is the embedded binary's and is skipped there.
  */
 class CoordinatorRestartIT {
 

@@ -34,7 +34,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * The remote-log script on a Redis of the test's own ({@link OwnRedis}: the embedded 6.2 in the build's default test
- * run, Debian's Redis 7 in its {@code redis-7} execution; not the shared one, whose coordinator would take the lease
+ * run, Debian's Redis 7 in coordinator-redis7-tests; not the shared one, whose coordinator would take the lease
  * and bump the token under the test's writes). Every move the segment's state allows is stored, a retry of one changes
  * nothing, and a move that is not allowed, an older leader's, a deposed coordinator's or one for a topic deleted
  * meanwhile writes nothing. Each test uses topics of its own.

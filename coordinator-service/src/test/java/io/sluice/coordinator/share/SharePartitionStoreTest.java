@@ -20,7 +20,7 @@ import org.springframework.data.domain.Range;
 
 /**
  * Share-partitions in a real Redis of the test's own ({@link OwnRedis}: the tests' binary, the embedded 6.2 or Debian's
- * Redis 7 in the {@code redis-7} execution; not the shared one, whose coordinator would take the lease and bump the
+ * Redis 7 in coordinator-redis7-tests; not the shared one, whose coordinator would take the lease and bump the
  * token under the test's writes): a state written under the current fencing token reads back the same, a deposed
  * coordinator's write changes nothing, and a stored state that cannot be read is refused with its group and partition
  * named.

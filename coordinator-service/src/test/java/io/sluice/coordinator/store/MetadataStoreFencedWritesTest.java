@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The fenced-write script, on a Redis of the test's own ({@link OwnRedis}: the tests' binary, the embedded 6.2 in the
- * build's default test run, Debian's Redis 7 (the deployments' major version) in its {@code redis-7} execution; not
+ * build's default test run, Debian's Redis 7 (the deployments' major version) in coordinator-redis7-tests; not
  * the shared one, whose coordinator would take the lease and bump the token under the test's writes). Writes under the
  * current token apply; writes under an old token or an old partition epoch, or creating a topic that exists, change
  * nothing. A topic's deletion removes its remote logs with it.

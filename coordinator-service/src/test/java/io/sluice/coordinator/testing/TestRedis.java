@@ -26,7 +26,7 @@ import org.testcontainers.containers.GenericContainer;
  *       a disposable Redis</b>: every test class starts by flushing it ({@code FLUSHALL}), which deletes every key in
  *       every database of that server.</li>
  *   <li>the system property {@code sluice.test.redis-server}, a redis-server binary on the machine: the build's
- *       {@code redis-7} execution names Debian's {@code /usr/bin/redis-server} (the Redis 7 that deployments run)
+ *       coordinator-redis7-tests module names Debian's {@code /usr/bin/redis-server} (the Redis 7 that deployments run)
  *       when it is installed, and {@code sluice.test.redis-version} ({@code 7.}) then has to begin the version the
  *       server reports, or every test fails;</li>
  *   <li>a {@code redis:7-alpine} container with {@code --appendonly yes}, when a Docker engine answers;</li>
@@ -85,7 +85,7 @@ public final class TestRedis implements AutoCloseable {
     }
 
     /**
-     * The redis-server binary the build names ({@link #BINARY_PROPERTY}: Debian's, in the {@code redis-7} run), for
+     * The redis-server binary the build names ({@link #BINARY_PROPERTY}: Debian's, in coordinator-redis7-tests), for
      * tests that start their own Redis processes; empty means the embedded one.
      */
     public static Optional<Path> installedBinary() {
