@@ -112,9 +112,10 @@ class SecurityIT {
         };
         List<String> wrong = new ArrayList<>();
         for (Object[] row : matrix) {
-            int status = status((String) row[0], (String) row[1], (String) row[2], (String) row[3]);
-            if (status != (int) row[4]) {
-                wrong.add(row[0] + " " + row[1] + " " + row[2] + " → " + status + ", expected " + row[4]);
+            HttpResponse<String> answer = send((String) row[0], (String) row[1], (String) row[2], (String) row[3]);
+            if (answer.statusCode() != (int) row[4]) {
+                wrong.add(row[0] + " " + row[1] + " " + row[2] + " → " + answer.statusCode() + ", expected " + row[4]
+                        + ": " + answer.body());
             }
         }
         assertThat(wrong).as("rows of the matrix with another status").isEmpty();

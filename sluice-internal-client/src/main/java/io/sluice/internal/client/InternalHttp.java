@@ -33,6 +33,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.Http11SslContextSpec;
@@ -60,6 +62,7 @@ import reactor.netty.resources.ConnectionProvider;
  */
 public final class InternalHttp implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(InternalHttp.class);
     private static final byte[] EMPTY = new byte[0];
 
     private final Map<Purpose, ConnectionProvider> pools = new EnumMap<>(Purpose.class);
@@ -108,6 +111,15 @@ public final class InternalHttp implements AutoCloseable {
                 .waitDurationInOpenState(settings.openDuration())
                 .recordException(e -> e instanceof TransportFailure || e instanceof TimeoutException)
                 .build());
+        // A circuit that opens turns every call to its target into an immediate refusal for a while: say so, with
+        // the failures that opened it, where an operator (or a failed test's kept log) will look.
+        breakers.getEventPublisher().onEntryAdded(added -> {
+            CircuitBreaker breaker = added.getAddedEntry();
+            breaker.getEventPublisher().onStateTransition(event -> LOG.warn(
+                    "Circuit to {}: {} ({} of the last {} calls failed to get an answer)", breaker.getName(),
+                    event.getStateTransition(), breaker.getMetrics().getNumberOfFailedCalls(),
+                    breaker.getMetrics().getNumberOfBufferedCalls()));
+        });
         this.retries = RetryRegistry.ofDefaults();
         this.limiters = TimeLimiterRegistry.of(TimeLimiterConfig.custom().timeoutDuration(settings.callTimeout()).build());
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
