@@ -64,6 +64,8 @@ fi
 : "${WARMUP_RECORDS:=half}"   # produce runs: records sent first by the same generator JVM, left out of the figures;
                               #   "half": half the run's records (a fresh generator JVM spends its first seconds
                               #   compiling, on the cores the cluster needs); 0: none
+: "${E2E_WARMUP_RECORDS:=0}"     # e2e_1k_rate: records the same generator JVM sends first at the rate, left out of
+                              #   the figures; 0 (default): a cold generator JVM, as Kafka's EndToEndLatency runs
 : "${CONSUME_WARMUP_RECORDS:=half}" # consume runs: records the same generator JVM reads first, left out of the
                               #   figures ("half": half of N_RPR1000), as for produce; 0: a cold reader, as Kafka's
                               #   ConsumerPerformance runs
@@ -109,7 +111,7 @@ INDEX="$OUT/index.tsv"; RESULTS="$OUT/results.txt"; LOGDIR="$OUT"
   echo "settings: N_RPR1=$N_RPR1 N_RPR100=$N_RPR100 N_RPR1000=$N_RPR1000 C_RPR1=$C_RPR1 C_RPR100=$C_RPR100" \
        "C_RPR1000=$C_RPR1000 RECORD_SIZE=$RECORD_SIZE VALUE_FORMAT=$VALUE_FORMAT E2E_RATE=$E2E_RATE E2E_N=$E2E_N" \
        "E2E_1_N=$E2E_1_N FANOUT_SUBSCRIBERS=$FANOUT_SUBSCRIBERS FANOUT_RATE=$FANOUT_RATE FANOUT_N=$FANOUT_N" \
-       "REPS=$REPS WARMUP_PASSES=$WARMUP_PASSES WARMUP_RECORDS=$WARMUP_RECORDS" \
+       "REPS=$REPS WARMUP_PASSES=$WARMUP_PASSES WARMUP_RECORDS=$WARMUP_RECORDS E2E_WARMUP_RECORDS=$E2E_WARMUP_RECORDS" \
        "CONSUME_WARMUP_RECORDS=$CONSUME_WARMUP_RECORDS TESTS=$TESTS"
   # what a page-cache write costs on a VM depends on this (bench/page-reporting.sh; docs/benchmarks/history.md,
   # fourteenth part)
@@ -175,7 +177,7 @@ run_test() {  # run_test NAME REP
       fi ;;
     e2e_1k_rate)
       loadgen "$log" e2e --topic "$topic" --create-topic 1,3,2 --rate "$E2E_RATE" --num-records "$E2E_N" \
-          --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT"
+          --acks all --record-size "$RECORD_SIZE" --value-format "$VALUE_FORMAT" --warmup-records "$E2E_WARMUP_RECORDS"
       record "$t" "$r" e2e "$log" ;;
     e2e_1k_1)
       loadgen "$log" e2e --topic "$topic" --create-topic 1,3,2 --rate 0 --num-records "$E2E_1_N" \

@@ -30,7 +30,8 @@ import org.HdrHistogram.Recorder;
  * latency of record {@code id} is from just before its produce request is handed to the HTTP client (plain Netty,
  * {@link NettyRequests}) to the moment its SSE {@code record} event has been decoded on the client's event loop
  * ({@link NettySseStream}). Before measuring, probe records are sent until one arrives on the stream, so the stream
- * is known to be positioned and flowing.
+ * is known to be positioned and flowing; then, with {@code --warmup-records}, that many records are sent as the run
+ * sends them and awaited on the stream, counted in no figure, so that the figures are not this JVM's own warm-up.
  */
 final class EndToEndRun {
 
@@ -57,6 +58,10 @@ final class EndToEndRun {
     private final AtomicReference<String> streamFailure = new AtomicReference<>();
     private AtomicLongArray sendNanos;
     private AtomicLongArray deliveredAt;
+    /** Record ids below this are the warm-up's: sent and awaited like the others, counted in no figure. */
+    private int warmup;
+    private final LongAdder warmupAcked = new LongAdder();
+    private final LongAdder warmupDelivered = new LongAdder();
 
     EndToEndRun(LoadOptions options, GatewayClient gateway, PrintStream out) {
         this.options = options;
@@ -65,9 +70,10 @@ final class EndToEndRun {
     }
 
     EndToEndReport run() throws IOException, InterruptedException {
-        int total = (int) Math.min(Integer.MAX_VALUE - 8, options.numRecords());
-        sendNanos = new AtomicLongArray(total);
-        deliveredAt = new AtomicLongArray(total);
+        int total = (int) Math.min(Integer.MAX_VALUE / 2, options.numRecords());
+        warmup = (int) Math.min(Integer.MAX_VALUE / 2, options.warmupRecords());
+        sendNanos = new AtomicLongArray(warmup + total);
+        deliveredAt = new AtomicLongArray(warmup + total);
         gateway.awaitReady(options.topic());
         try (NettyHttp http = new NettyHttp(gateway.base())) {
             return run(total, http);
@@ -82,56 +88,26 @@ final class EndToEndRun {
         NettySseStream stream = NettySseStream.open(http, gateway.streamUri(options.topic(), "latest",
                 options.valueFormat().parameter()), new StreamListener());
         probe(http, client, produce, padding);
+        if (warmup > 0) {
+            out.printf(Locale.ROOT, "warming up: %d records, in no figure%n", warmup);
+            send(0, warmup, http, client, produce, padding, System.nanoTime());
+            awaitDeliveries(warmupDelivered, warmupAcked);
+        }
         out.printf(Locale.ROOT, "stream positioned; producing %d records at %s%n", total,
                 options.rate() == 0 ? "one in flight" : options.rate() + " records/s");
 
         long cpuStart = ClientCpu.processCpuNanos();
         long start = System.nanoTime();
-        Pacer pacer = new Pacer(start, options.rate());
-        Semaphore inFlight = new Semaphore(options.concurrency());
-        long lastSend = start;
+        long lastSend;
         try (Progress progress = new Progress(out, options.reportIntervalMs(), () -> interval(start))) {
-            for (int id = 0; id < total && streamFailure.get() == null; id++) {
-                byte[] body = body(id, padding);
-                if (options.rate() == 0) {
-                    sendNanos.set(id, System.nanoTime());
-                    sent.increment();
-                    try {
-                        NettyRequests.Answer answer = client.send(http.post(produce, body, JSON)).get();
-                        answered(id, answer.status(), answer.body());
-                    } catch (ExecutionException e) {
-                        errors.add("IO_ERROR", 1, e.getCause().toString());
-                        continue;
-                    }
-                    if (!deliveries.tryAcquire(options.timeoutMs(), TimeUnit.MILLISECONDS)) {
-                        out.println("record " + id + " was not delivered within " + options.timeoutMs() + " ms");
-                    }
-                } else {
-                    pacer.awaitDue(id);
-                    inFlight.acquire();
-                    int sentId = id;
-                    sendNanos.set(id, System.nanoTime());
-                    sent.increment();
-                    client.send(http.post(produce, body, JSON)).whenComplete((answer, e) -> {
-                        if (e != null) {
-                            errors.add("IO_ERROR", 1, e.toString());
-                        } else {
-                            answered(sentId, answer.status(), answer.body());
-                        }
-                        // counted first: the run's end waits for these permits, then compares deliveries with acks
-                        inFlight.release();
-                    });
-                }
-                lastSend = System.nanoTime();
-            }
-            inFlight.acquire(options.concurrency());
-            awaitDeliveries();
+            lastSend = send(warmup, warmup + total, http, client, produce, padding, start);
+            awaitDeliveries(delivered, acked);
         }
         stop.set(true);
         stream.close();
         interval(start);
         long missing = 0;
-        for (int id = 0; id < total; id++) {
+        for (int id = warmup; id < warmup + total; id++) {
             if (sendNanos.get(id) != 0 && deliveredAt.get(id) == 0) {
                 missing++;
             }
@@ -142,18 +118,72 @@ final class EndToEndRun {
                 ClientCpu.since(cpuStart, start));
     }
 
-    /** Waits until every acknowledged record was delivered, or no delivery came for --timeout-ms. */
-    private void awaitDeliveries() throws InterruptedException {
+    /**
+     * Sends records {@code from} to {@code to} (exclusive) as the run sends them: at the rate from {@code start}, at
+     * most {@code --concurrency} in flight, or one at a time awaiting each delivery; answers when the last was sent,
+     * after every answer came.
+     */
+    private long send(int from, int to, NettyHttp http, NettyRequests client, URI produce, byte[] padding, long start)
+            throws InterruptedException {
+        Pacer pacer = new Pacer(start, options.rate());
+        Semaphore inFlight = new Semaphore(options.concurrency());
+        long lastSend = start;
+        for (int id = from; id < to && streamFailure.get() == null; id++) {
+            byte[] body = body(id, padding);
+            if (options.rate() == 0) {
+                sendNanos.set(id, System.nanoTime());
+                counted(id, sent);
+                try {
+                    NettyRequests.Answer answer = client.send(http.post(produce, body, JSON)).get();
+                    answered(id, answer.status(), answer.body());
+                } catch (ExecutionException e) {
+                    errors.add("IO_ERROR", 1, e.getCause().toString());
+                    continue;
+                }
+                if (!deliveries.tryAcquire(options.timeoutMs(), TimeUnit.MILLISECONDS)) {
+                    out.println("record " + id + " was not delivered within " + options.timeoutMs() + " ms");
+                }
+            } else {
+                pacer.awaitDue(id - from);
+                inFlight.acquire();
+                int sentId = id;
+                sendNanos.set(id, System.nanoTime());
+                counted(id, sent);
+                client.send(http.post(produce, body, JSON)).whenComplete((answer, e) -> {
+                    if (e != null) {
+                        errors.add("IO_ERROR", 1, e.toString());
+                    } else {
+                        answered(sentId, answer.status(), answer.body());
+                    }
+                    // counted first: the run's end waits for these permits, then compares deliveries with acks
+                    inFlight.release();
+                });
+            }
+            lastSend = System.nanoTime();
+        }
+        inFlight.acquire(options.concurrency());
+        return lastSend;
+    }
+
+    /** Counts record {@code id} in {@code counter} unless it is the warm-up's. */
+    private void counted(int id, LongAdder counter) {
+        if (id >= warmup) {
+            counter.increment();
+        }
+    }
+
+    /** Waits until every acknowledged record (of those counted in {@code ackedOnes}) was delivered, or no delivery came for --timeout-ms. */
+    private void awaitDeliveries(LongAdder deliveredOnes, LongAdder ackedOnes) throws InterruptedException {
         long idleSince = System.nanoTime();
-        long seen = delivered.sum();
-        while (delivered.sum() < acked.sum() && streamFailure.get() == null) {
+        long seen = deliveredOnes.sum();
+        while (deliveredOnes.sum() < ackedOnes.sum() && streamFailure.get() == null) {
             Thread.sleep(20);
             long now = System.nanoTime();
-            if (delivered.sum() != seen) {
-                seen = delivered.sum();
+            if (deliveredOnes.sum() != seen) {
+                seen = deliveredOnes.sum();
                 idleSince = now;
             } else if (now - idleSince > options.timeoutMs() * 1_000_000L) {
-                out.println("gave up waiting: " + (acked.sum() - seen) + " acknowledged records not delivered within "
+                out.println("gave up waiting: " + (ackedOnes.sum() - seen) + " acknowledged records not delivered within "
                         + options.timeoutMs() + " ms");
                 return;
             }
@@ -161,9 +191,13 @@ final class EndToEndRun {
     }
 
     private void answered(int id, int status, byte[] body) {
-        acks.recordValue(ProduceStats.micros(System.nanoTime() - sendNanos.get(id)));
         ProduceResults.Counted counted = ProduceResults.ofResponse(status, body, 1);
-        acked.add(counted.acked());
+        if (id < warmup) {
+            warmupAcked.add(counted.acked());
+        } else {
+            acks.recordValue(ProduceStats.micros(System.nanoTime() - sendNanos.get(id)));
+            acked.add(counted.acked());
+        }
         counted.addTo(errors);
         if (counted.acked() == 0) {
             deliveries.release(); // nothing will arrive for it: do not hold a closed loop back
@@ -231,6 +265,11 @@ final class EndToEndRun {
         int index = Integer.parseInt(id);
         if (!deliveredAt.compareAndSet(index, 0, now)) {
             duplicates.increment();
+            return;
+        }
+        if (index < warmup) {
+            warmupDelivered.increment();
+            deliveries.release();
             return;
         }
         e2e.recordValue(ProduceStats.micros(now - sendNanos.get(index)));

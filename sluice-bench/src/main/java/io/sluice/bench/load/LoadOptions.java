@@ -29,8 +29,8 @@ import java.util.Set;
  *                          records/s, > 0
  * @param ndjson            produce over one streaming NDJSON request per worker instead of JSON batches
  * @param ndjsonWindow      NDJSON: most records written but not yet answered, per stream
- * @param warmupRecords     produce: records sent first; consume: records read first from the earliest offsets; both
- *                          left out of every figure
+ * @param warmupRecords     produce and e2e: records sent first (e2e: at the rate, each awaited on the stream);
+ *                          consume: records read first from the earliest offsets; all left out of every figure
  * @param timeoutMs         produce timeout_ms, HTTP timeouts, and how long a stalled consume or e2e waits
  * @param maxRecords        consume: max_records per read
  * @param maxBytes          consume: max_bytes per read
@@ -108,7 +108,7 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
             Mode.PRODUCE, Set.of("records-per-request", "concurrency", "acks", "throughput", "ndjson", "ndjson-window",
                     "warmup-records", "http-clients"),
             Mode.CONSUME, Set.of("max-records", "max-bytes", "wait-ms", "sse", "raw", "warmup-records"),
-            Mode.E2E, Set.of("rate", "concurrency", "acks"),
+            Mode.E2E, Set.of("rate", "concurrency", "acks", "warmup-records"),
             Mode.FANOUT, Set.of("subscribers", "rate", "acks", "metrics-url"));
     private static final Set<String> FLAGS = Set.of("ndjson", "sse", "raw");
 
@@ -349,6 +349,7 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
             case E2E -> {
                 out.add("rate=" + (rate == 0 ? "one-in-flight" : rate));
                 out.add("acks=" + acks);
+                out.add("warmup_records=" + warmupRecords);
             }
             case FANOUT -> {
                 out.add("subscribers=" + subscribers);
@@ -410,6 +411,9 @@ public record LoadOptions(Mode mode, URI gateway, String topic, TopicSpec create
                                         0 = one record in flight at a time, as Kafka's EndToEndLatency
               --concurrency N           most produce requests in flight (default 64)
               --acks 0|1|all            (default all)
+              --warmup-records N        send N records first, as the run sends them, and await them on the
+                                        stream; left out of every figure (default 0: the JVM starts cold,
+                                        as Kafka's EndToEndLatency does)
             fanout:
               --subscribers N           SSE streams opened on one Reactor Netty event loop (default 1000)
               --rate R                  records/s, one record per request, open loop (default 50)

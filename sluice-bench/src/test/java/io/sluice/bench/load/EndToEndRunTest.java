@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +19,8 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * The e2e run's own transport against an HTTP server on loopback that answers produce requests and sends every
  * produced record on an SSE stream, as the gateway does: every record is sent, acknowledged and delivered once, in
- * both modes, and a record sent twice by the server is counted as a duplicate, not as a second delivery.
+ * both modes, a record sent twice by the server is counted as a duplicate, not as a second delivery, and warm-up
+ * records are sent and delivered before the run and counted in no figure.
  */
 class EndToEndRunTest {
 
@@ -58,6 +61,23 @@ class EndToEndRunTest {
     }
 
     @Test
+    void warmUpRecordsAreSentAndDeliveredFirstAndCountedInNoFigure() throws Exception {
+        EndToEndReport report;
+        try (LoopbackGateway gateway = start(false)) {
+            report = run(gateway, "200", "--warmup-records", "25");
+        }
+
+        assertThat(report.streamFailure()).isNull();
+        assertThat(produced.get()).as("probes, the warm-up and the run, all produced").isGreaterThanOrEqualTo(65);
+        assertThat(report.sent()).isEqualTo(40);
+        assertThat(report.acked()).isEqualTo(40);
+        assertThat(report.delivered()).isEqualTo(40);
+        assertThat(report.missing()).isZero();
+        assertThat(report.endToEnd().count()).isEqualTo(40);
+        assertThat(report.ack().count()).isEqualTo(40);
+    }
+
+    @Test
     void aRefusedStreamFailsTheRunWithTheGatewaysReason() {
         try (LoopbackGateway gateway = LoopbackGateway.start(routes -> routes
                 .get("/v1/topics/t", (request, response) -> response.header("Content-Type", "application/json")
@@ -73,9 +93,11 @@ class EndToEndRunTest {
         }
     }
 
-    private static EndToEndReport run(LoopbackGateway gateway, String rate) throws Exception {
-        LoadOptions options = LoadOptions.parse("e2e", "--topic", "t", "--gateway", gateway.url(),
-                "--num-records", "40", "--rate", rate, "--record-size", "64", "--timeout-ms", "10000");
+    private static EndToEndReport run(LoopbackGateway gateway, String rate, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("e2e", "--topic", "t", "--gateway", gateway.url(),
+                "--num-records", "40", "--rate", rate, "--record-size", "64", "--timeout-ms", "10000"));
+        args.addAll(List.of(more));
+        LoadOptions options = LoadOptions.parse(args.toArray(String[]::new));
         try (GatewayClient client = LoopbackGateway.client(options)) {
             return new EndToEndRun(options, client, LoopbackGateway.quiet()).run();
         }
