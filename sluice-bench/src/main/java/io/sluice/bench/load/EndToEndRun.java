@@ -120,8 +120,8 @@ final class EndToEndRun {
 
     /**
      * Sends records {@code from} to {@code to} (exclusive) as the run sends them: at the rate from {@code start}, at
-     * most {@code --concurrency} in flight, or one at a time awaiting each delivery; answers when the last was sent,
-     * after every answer came.
+     * most {@code --concurrency} in flight, or one at a time awaiting each delivery. Returns when every answer came,
+     * with the time the last record was sent.
      */
     private long send(int from, int to, NettyHttp http, NettyRequests client, URI produce, byte[] padding, long start)
             throws InterruptedException {
