@@ -29,7 +29,7 @@ enum Setting {
             "where Kafka clients produce and fetch: at the partition leaders' own listeners (free ports, named by "
                     + "the gateway's Metadata; not with --secure) or through the gateway"),
     // MetaspaceSize: the serial collector answers metaspace reaching its first threshold (21 MB by default, which a
-    // service passes minutes into a load) with a full collection, 110-130 ms paused on a partition leader; at 128 MB
+    // service passes minutes into a load) with a full collection, 110-190 ms paused on a partition leader; at 128 MB
     // (a threshold, nothing reserved) no service reaches it.
     JVM_OPTS("SLUICE_JVM_OPTS", "--jvm-opts", "OPTS",
             "-XX:+UseSerialGC -Xms64m -Xmx512m -XX:MetaspaceSize=128m -XX:+ExitOnOutOfMemoryError",
