@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -589,18 +590,25 @@ public final class Partition {
             return pending.proposal(state.leaderEpoch());
         }
         List<Integer> proposed = new ArrayList<>();
+        StringJoiner outOfSync = new StringJoiner("; ");
         for (int replica : state.isr()) {
             FollowerState follower = followers.get(replica);
             if (replica == localNode
                     || follower != null && now - follower.lastCaughtUpTimeMs() <= lagTimeMaxMs) {
                 proposed.add(replica);
+            } else {
+                outOfSync.add(follower == null ? "node " + replica + " unknown to this leadership"
+                        : "node " + replica + " at log end " + follower.logEndOffset() + ", caught up "
+                        + (now - follower.lastCaughtUpTimeMs()) + " ms ago, last fetch "
+                        + (now - follower.lastFetchTimeMs()) + " ms ago");
             }
         }
         if (proposed.equals(state.isr())) {
             return null;
         }
         pending = PendingIsrChange.shrinking(List.copyOf(proposed), state.partitionEpoch());
-        return pending.proposal(state.leaderEpoch());
+        return pending.proposal(state.leaderEpoch()).because("log end " + log.logEndOffset() + ", high watermark "
+                + log.highWatermark() + "; out of sync: " + outOfSync);
     }
 
     /** The coordinator accepted the ISR change: adopt its answer if this leadership is still the one it is for. */
@@ -656,10 +664,15 @@ public final class Partition {
 
     /**
      * An ISR change to send to the coordinator: the ISR, the leader and partition epochs it was computed at, and for
-     * a replica it adds, the incarnation of the process whose fetch qualified it.
+     * a replica it adds, the incarnation of the process whose fetch qualified it. A shrink computed now also says
+     * what the leader knew of the followers it drops ({@code outOfSync}, for the log; null otherwise).
      */
     record IsrProposal(List<Integer> isr, int leaderEpoch, int partitionEpoch,
-                       Map<Integer, String> joinerIncarnations) {
+                       Map<Integer, String> joinerIncarnations, String outOfSync) {
+
+        IsrProposal because(String why) {
+            return new IsrProposal(isr, leaderEpoch, partitionEpoch, joinerIncarnations, why);
+        }
     }
 
     /**
@@ -686,7 +699,7 @@ public final class Partition {
 
         IsrProposal proposal(int leaderEpoch) {
             return new IsrProposal(isr, leaderEpoch, basePartitionEpoch,
-                    joinerIncarnation == null ? Map.of() : Map.of(joiner, joinerIncarnation));
+                    joinerIncarnation == null ? Map.of() : Map.of(joiner, joinerIncarnation), null);
         }
     }
 

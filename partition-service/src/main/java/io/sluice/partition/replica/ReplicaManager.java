@@ -361,6 +361,9 @@ public final class ReplicaManager {
             }
             List<Integer> before = partition.state().isr();
             TopicPartition tp = partition.topicPartition();
+            if (proposal.outOfSync() != null) {
+                LOG.info("Shrinking the ISR of {} from {} to {}: {}", tp, before, proposal.isr(), proposal.outOfSync());
+            }
             coordinator.alterPartition(tp, new AlterPartitionRequest(localNode, proposal.leaderEpoch(),
                             proposal.partitionEpoch(), proposal.isr(), proposal.joinerIncarnations()))
                     .publishOn(completions)

@@ -94,6 +94,9 @@ class PartitionTest {
         Partition.IsrProposal shrink = partition.proposedIsr(LAG_MAX + 1, LAG_MAX, live);
         assertThat(isr(shrink)).containsExactly(1, 2);
         assertThat(shrink.joinerIncarnations()).as("a shrink adds no one").isEmpty();
+        assertThat(shrink.outOfSync()).as("what the leader knew of the follower it drops")
+                .isEqualTo("log end 1, high watermark 0; out of sync: node 3 at log end 0, caught up " + (LAG_MAX + 1)
+                        + " ms ago, last fetch " + (LAG_MAX + 1 - 100) + " ms ago");
     }
 
     @Test
@@ -284,7 +287,7 @@ class PartitionTest {
         assertThat(log.highWatermark()).as("Redis may list replica 3 in the ISR already").isEqualTo(2);
         assertThat(partition.proposedIsr(80, LAG_MAX, live))
                 .as("the same change again, computed at the same partition epoch, qualified by the same process")
-                .isEqualTo(new Partition.IsrProposal(List.of(1, 2, 3), 3, 5, Map.of(3, incarnation(3))));
+                .isEqualTo(new Partition.IsrProposal(List.of(1, 2, 3), 3, 5, Map.of(3, incarnation(3)), null));
     }
 
     @Test
