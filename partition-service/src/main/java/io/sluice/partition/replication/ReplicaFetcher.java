@@ -108,13 +108,12 @@ final class ReplicaFetcher implements AutoCloseable {
 
     void start() {
         session = Mono.defer(this::round)
+                // A signal per round that went through: the back-off counts failures in a row, and only a value
+                // resets that count. Rounds alone signal nothing, so each failure in the fetcher's life would add to
+                // it, and after five any failure would stop fetching from this leader for a whole second.
+                .thenReturn(Boolean.TRUE)
                 .repeat()
-                .doOnError(e -> {
-                    // Not sent: nothing listens at the leader's address any more (or the network is down).
-                    if (e instanceof SluiceException se && se.errorCode() == ErrorCode.LEADER_NOT_AVAILABLE) {
-                        leaderUnreachable.accept(leader.id());
-                    }
-                })
+                .doOnError(this::reportIfUnreachable)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50)).maxBackoff(Duration.ofSeconds(1))
                         .jitter(timing.retryJitter())
                         .transientErrors(true)
@@ -135,7 +134,19 @@ final class ReplicaFetcher implements AutoCloseable {
         return truncatePending().then(Mono.defer(this::fetchOnce));
     }
 
-    /** KIP-279 truncation for partitions that just started following this leader (or must ask again). */
+    /** Not sent: nothing listens at the leader's address any more, its circuit is open, or the network is down. */
+    private void reportIfUnreachable(Throwable e) {
+        if (e instanceof SluiceException se && se.errorCode() == ErrorCode.LEADER_NOT_AVAILABLE) {
+            leaderUnreachable.accept(leader.id());
+        }
+    }
+
+    /**
+     * KIP-279 truncation for partitions that just started following this leader (or must ask again). When the leader
+     * cannot be asked, the asked partitions back off and the round goes on to fetch the others (Kafka's fetcher
+     * delays only the partitions whose epoch request failed): partitions this node already follows from a leader
+     * must not stop replicating because others just moved to it.
+     */
     private Mono<Void> truncatePending() {
         long now = timing.nanoTime().getAsLong();
         List<FetchState> pending = partitions.values().stream()
@@ -163,7 +174,14 @@ final class ReplicaFetcher implements AutoCloseable {
         return replication.epochEndOffsets(leader, new EpochEndOffsetsRequest(localNode, asks))
                 .publishOn(logScheduler)
                 .doOnNext(response -> truncate(asked, response))
-                .then();
+                .then()
+                .onErrorResume(e -> {
+                    LOG.debug("Could not ask node {} where epochs end for {} partitions: {}", leader.id(),
+                            asked.size(), e.toString());
+                    reportIfUnreachable(e);
+                    asked.forEach(this::backOff);
+                    return Mono.empty();
+                });
     }
 
     /**

@@ -117,6 +117,29 @@ class ReplicaFetcherTest {
     }
 
     /**
+     * A partition that just started following this leader must first ask it where epochs end; when that call fails
+     * (here as when the follower's circuit to the leader is open) only that partition waits: the partitions already
+     * truncated keep fetching, so they stay in the ISR. The leader is reported for a check, as a failed fetch is.
+     */
+    @Test
+    void aPartitionWhoseTruncationCannotBeAskedBacksOffAloneWhileTheOthersKeepFetching() throws IOException {
+        List<Integer> epochAsks = new CopyOnWriteArrayList<>();
+        ScriptedLeader leader = new ScriptedLeader(request -> {
+            epochAsks.add(request.partitions().size());
+            throw ErrorCode.LEADER_NOT_AVAILABLE.exception("node-1 keeps failing; not calling it for now");
+        }, request -> List.of());
+        fetcher = start(leader, TestReplicas.follower(A, log("a", new int[0][]), 2, following(4)),
+                TestReplicas.follower(B, log("b", new int[][] {{3, 2}}), 2, following(4)));
+
+        await(() -> leader.fetches.size() >= 3);
+
+        assertThat(epochAsks).as("B asked about").isNotEmpty();
+        assertThat(leader.fetches).as("the partitions of each fetch").allSatisfy(round ->
+                assertThat(round).containsExactly(A));
+        assertThat(unreachable).contains(1);
+    }
+
+    /**
      * The leader answers only the partitions with news; the sections come in request order, and each lands on its own
      * partition, whichever others were left out. Each request tells the leader the follower's high watermark.
      */
@@ -178,6 +201,39 @@ class ReplicaFetcherTest {
         await(() -> !unreachable.isEmpty());
 
         assertThat(unreachable).containsOnly(1);
+    }
+
+    /**
+     * The wait after a failed fetch grows only while fetches keep failing: one that comes after a round that went
+     * through waits the first back-off (50 ms), however many failures the fetcher saw before. Eight failures, each
+     * after a good round; counted over the fetcher's life they would have grown the wait to its longest (1 s) from
+     * the fifth on.
+     */
+    @Test
+    void aFailureAfterARoundThatWentThroughWaitsTheFirstBackOffAgain() throws IOException {
+        List<Long> fetchedAt = new CopyOnWriteArrayList<>();
+        ScriptedLeader leader = new ScriptedLeader(request -> {
+            throw new AssertionError("empty logs need no truncation");
+        }, request -> {
+            fetchedAt.add(System.nanoTime());
+            if (fetchedAt.size() % 2 == 1 && fetchedAt.size() < 16) {
+                throw ErrorCode.REQUEST_TIMED_OUT.exception("no answer");
+            }
+            return List.of();
+        });
+        fetcher = new ReplicaFetcher(LEADER, 2, "follower-2", leader, logScheduler,
+                TestPartitionProperties.of(2, dir), unreachable::add, new FetchTiming(System::nanoTime, 0));
+        fetcher.add(TestReplicas.follower(A, log("a", new int[0][]), 2, following(4)));
+        fetcher.start();
+
+        await(() -> fetchedAt.size() >= 17);
+
+        List<Long> waitsAfterFailures = new ArrayList<>();
+        for (int failed = 0; failed < 16; failed += 2) {
+            waitsAfterFailures.add(Duration.ofNanos(fetchedAt.get(failed + 1) - fetchedAt.get(failed)).toMillis());
+        }
+        assertThat(waitsAfterFailures).as("ms from each failed fetch to the next").allSatisfy(wait ->
+                assertThat(wait).isLessThan(500));
     }
 
     private static void await(java.util.function.BooleanSupplier condition) {

@@ -160,8 +160,28 @@ public final class InternalHttp implements AutoCloseable {
                 .doOnError(limiter::onError);
         return (call.timeLimit().compareTo(settings.callTimeout()) > 0 ? judged(sent, breaker)
                         : sent.transformDeferred(CircuitBreakerOperator.of(breaker)))
+                .doOnSuccess(answer -> answered(breaker))
+                .doOnError(e -> {
+                    if (!(e instanceof TransportFailure || e instanceof TimeoutException
+                            || e instanceof CallNotPermittedException)) {
+                        answered(breaker); // an error answer is an answer
+                    }
+                })
                 .transformDeferred(RetryOperator.of(retry(call)))
                 .onErrorMap(e -> !(e instanceof SluiceException), e -> translate(call.target(), e));
+    }
+
+    /**
+     * The target answered, so the failures its closed circuit had counted are forgotten: they were about a process
+     * or a path that answers now. A circuit judges its window on the call that completes it, so without this a node
+     * that failed six of its first ten calls while it restarted had its circuit opened by its fourth answer once back
+     * (a follower then could not ask its restarted leader where epochs end for five seconds). A target that keeps
+     * failing still opens its circuit; one whose calls fail and answer by turns no longer does.
+     */
+    private static void answered(CircuitBreaker breaker) {
+        if (breaker.getState() == CircuitBreaker.State.CLOSED && breaker.getMetrics().getNumberOfFailedCalls() > 0) {
+            breaker.reset();
+        }
     }
 
     /**

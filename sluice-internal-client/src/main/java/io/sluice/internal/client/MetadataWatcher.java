@@ -88,7 +88,10 @@ public final class MetadataWatcher implements AutoCloseable {
         }
         polling = Mono.defer(() -> coordinator.metadataSince(current.version(), pollWait))
                 .publishOn(thread)
-                .flatMap(update -> apply(update) ? Mono.empty() : Mono.delay(refusedPause, thread).then())
+                // A value per answered poll: the back-off counts failures in a row, and only a value resets that
+                // count (without one every failure in the watcher's life would add to it, up to its longest wait).
+                .flatMap(update -> apply(update) ? Mono.just(Boolean.TRUE)
+                        : Mono.delay(refusedPause, thread).thenReturn(Boolean.TRUE))
                 .repeat()
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(2))
                         .transientErrors(true)

@@ -157,6 +157,30 @@ class InternalHttpTest {
                 });
     }
 
+    /**
+     * Failures counted while a node was down are forgotten at its first answer once it is back: six failed attempts,
+     * then answers only. Judged over the window instead, the fourth answer would complete the ten calls the breaker
+     * needs, find six failures among them and open the circuit against a node that answers.
+     */
+    @Test
+    void aNodeThatCameBackAndAnswersIsNotRefusedForTheFailuresBeforeIt() {
+        PartitionDataClient client = new PartitionDataClient(http);
+        NodeInfo down = node(URI.create("http://127.0.0.1:" + unusedPort()));
+        for (int i = 0; i < 2; i++) { // two calls of three attempts each: six failures, below the ten calls judged
+            assertThatThrownBy(() -> client.listOffsets(down, lookup()).block())
+                    .hasMessageContaining("unreachable");
+        }
+        AtomicInteger requests = new AtomicInteger();
+        NodeInfo back = node(serve(requests, (attempt, response) ->
+                json(response, "{\"partitions\":[{\"topic\":\"t\",\"partition\":0,\"offset\":7}]}")));
+
+        for (int i = 0; i < 12; i++) {
+            assertThat(client.listOffsets(back, lookup()).block().partitions().getFirst().offset())
+                    .as("answer %d after the node came back", i + 1).isEqualTo(7L);
+        }
+        assertThat(requests).hasValue(12);
+    }
+
     @Test
     void longPollsToANodeThatCameBackDoNotHoldItsHalfOpenCircuitAgainstItsOtherCalls() throws InterruptedException {
         InternalClientSettings quickToReopen = new InternalClientSettings(null, Duration.ofSeconds(10), null, null,

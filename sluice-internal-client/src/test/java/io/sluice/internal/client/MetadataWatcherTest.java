@@ -39,6 +39,7 @@ import io.sluice.internal.streams.StreamsHeartbeatResponse;
 import io.sluice.internal.streams.StreamsTopologyDescriptionUpdate;
 import io.sluice.protocol.TopicPartition;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -91,6 +92,37 @@ class MetadataWatcherTest {
         }
     }
 
+    /**
+     * The wait after a failed poll grows only while polls keep failing: one that follows an answered poll waits the
+     * first back-off (100 ms, give or take half) again. Eight failures, each after an answer; counted over the
+     * watcher's life they would have grown the wait past 800 ms from the fifth on.
+     */
+    @Test
+    void aFailedPollAfterAnAnsweredOneWaitsTheFirstBackOffAgain() {
+        List<Object> script = new ArrayList<>();
+        for (int version = 1; version <= 8; version++) {
+            script.add(new IllegalStateException("coordinator unreachable"));
+            script.add(MetadataUpdate.ofSnapshot(snapshot(version)));
+        }
+        ScriptedCoordinator coordinator = new ScriptedCoordinator(script.toArray());
+        MetadataWatcher watcher = new MetadataWatcher(coordinator, Duration.ofSeconds(1));
+        try {
+            watcher.start();
+
+            assertThat(watcher.awaitVersion(8, Duration.ofSeconds(30)).block().version()).isEqualTo(8);
+        } finally {
+            watcher.close();
+        }
+
+        List<Long> waitsAfterFailures = new ArrayList<>();
+        for (int failed = 0; failed < 16; failed += 2) {
+            waitsAfterFailures.add(Duration.ofNanos(coordinator.askedAtNanos.get(failed + 1)
+                    - coordinator.askedAtNanos.get(failed)).toMillis());
+        }
+        assertThat(waitsAfterFailures).as("ms from each failed poll to the next").allSatisfy(wait ->
+                assertThat(wait).isLessThan(600));
+    }
+
     private static ClusterMetadata snapshot(long version, String... topics) {
         return new ClusterMetadata(version, null, List.of(),
                 java.util.Arrays.stream(topics).map(MetadataWatcherTest::topic).toList());
@@ -104,18 +136,24 @@ class MetadataWatcherTest {
     /** Answers metadata polls from a script, then never again; records the versions it was asked from. */
     private static final class ScriptedCoordinator implements CoordinatorApi {
 
-        private final ConcurrentLinkedQueue<MetadataUpdate> script;
+        /** Each poll's answer: an update, or an exception the poll fails with. */
+        private final ConcurrentLinkedQueue<Object> script;
         final List<Long> asked = new CopyOnWriteArrayList<>();
+        final List<Long> askedAtNanos = new CopyOnWriteArrayList<>();
 
-        ScriptedCoordinator(MetadataUpdate... updates) {
-            this.script = new ConcurrentLinkedQueue<>(List.of(updates));
+        ScriptedCoordinator(Object... answers) {
+            this.script = new ConcurrentLinkedQueue<>(List.of(answers));
         }
 
         @Override
         public Mono<MetadataUpdate> metadataSince(long version, Duration wait) {
             asked.add(version);
-            MetadataUpdate next = script.poll();
-            return next == null ? Mono.never() : Mono.just(next);
+            askedAtNanos.add(System.nanoTime());
+            Object next = script.poll();
+            if (next instanceof RuntimeException failure) {
+                return Mono.error(failure);
+            }
+            return next == null ? Mono.never() : Mono.just((MetadataUpdate) next);
         }
 
         @Override
