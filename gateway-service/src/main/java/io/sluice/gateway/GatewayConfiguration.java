@@ -8,6 +8,7 @@ import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.client.MetadataWatcher;
 import io.sluice.internal.client.PartitionDataClient;
 import io.sluice.internal.client.ReplicationClient;
+import io.sluice.internal.client.ReturningNodes;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.internal.partition.PartitionDataApi;
 import io.sluice.internal.partition.TransactionMarkersApi;
@@ -80,5 +81,11 @@ class GatewayConfiguration {
     @Bean(destroyMethod = "close")
     MetadataWatcher metadataWatcher(CoordinatorApi coordinator, GatewayProperties properties, MeterRegistry meters) {
         return new MetadataWatcher(coordinator, properties.metadataWait()).withMetrics(meters);
+    }
+
+    /** Closes a node's circuit as soon as the metadata shows the node back ({@link ReturningNodes}). */
+    @Bean
+    ReturningNodes returningNodes(MetadataWatcher watcher, InternalHttp http) {
+        return ReturningNodes.following(watcher, http);
     }
 }

@@ -1,7 +1,9 @@
 package io.sluice.partition.node;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.internal.client.InternalHttp;
 import io.sluice.internal.client.MetadataWatcher;
+import io.sluice.internal.client.ReturningNodes;
 import io.sluice.internal.coordinator.CoordinatorApi;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
@@ -32,5 +34,11 @@ class NodeConfiguration {
     @Bean(destroyMethod = "close")
     MetadataWatcher metadataWatcher(CoordinatorApi coordinator, PartitionProperties properties, MeterRegistry meters) {
         return new MetadataWatcher(coordinator, properties.metadataWait()).withMetrics(meters);
+    }
+
+    /** Closes a node's circuit as soon as the metadata shows the node back ({@link ReturningNodes}). */
+    @Bean
+    ReturningNodes returningNodes(MetadataWatcher watcher, InternalHttp http) {
+        return ReturningNodes.following(watcher, http);
     }
 }

@@ -147,6 +147,11 @@ public final class InternalHttp implements AutoCloseable {
         return settings;
     }
 
+    /** Closes {@code target}'s circuit, if it has one, forgetting the failures it counted ({@link ReturningNodes}). */
+    void closeCircuit(Target target) {
+        breakers.find(target.name()).ifPresent(CircuitBreaker::reset);
+    }
+
     /**
      * Makes {@code call}: a 2xx or redirect answer is returned as it is; an error answer fails with the target's
      * problem decoded.

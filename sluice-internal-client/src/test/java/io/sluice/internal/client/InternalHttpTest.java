@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.sluice.internal.coordinator.CoordinatorStatus;
+import io.sluice.internal.metadata.ClusterMetadata;
+import io.sluice.internal.metadata.MetadataView;
 import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.partition.FetchRequest;
@@ -179,6 +181,36 @@ class InternalHttpTest {
                     .as("answer %d after the node came back", i + 1).isEqualTo(7L);
         }
         assertThat(requests).hasValue(12);
+    }
+
+    /**
+     * A node whose circuit opened while it was down is called again as soon as the metadata shows it back in a new
+     * process, not only when the circuit's open duration (5 s here) has passed.
+     */
+    @Test
+    void aNodeTheMetadataShowsBackInANewProcessHasItsOpenCircuitClosed() {
+        PartitionDataClient client = new PartitionDataClient(http);
+        NodeInfo down = new NodeInfo(1, "http://127.0.0.1:" + unusedPort(), null, NodeStatus.ALIVE, "first");
+        for (int i = 0; i < 4; i++) { // twelve failed attempts: the circuit opens
+            assertThatThrownBy(() -> client.listOffsets(down, lookup()).block()).isInstanceOf(SluiceException.class);
+        }
+        assertThatThrownBy(() -> client.listOffsets(down, lookup()).block()).hasMessageContaining("keeps failing");
+        ReturningNodes returning = new ReturningNodes(http);
+        returning.accept(view(1, down));
+        returning.accept(view(2, down.withStatus(NodeStatus.DEAD)));
+        AtomicInteger requests = new AtomicInteger();
+        URI url = serve(requests, (attempt, response) ->
+                json(response, "{\"partitions\":[{\"topic\":\"t\",\"partition\":0,\"offset\":7}]}"));
+        NodeInfo back = new NodeInfo(1, url.toString(), null, NodeStatus.ALIVE, "second");
+
+        returning.accept(view(3, back));
+
+        assertThat(client.listOffsets(back, lookup()).block().partitions().getFirst().offset()).isEqualTo(7L);
+        assertThat(requests).hasValue(1);
+    }
+
+    private static MetadataView view(long version, NodeInfo node) {
+        return new MetadataView(new ClusterMetadata(version, null, List.of(node), List.of()));
     }
 
     @Test
