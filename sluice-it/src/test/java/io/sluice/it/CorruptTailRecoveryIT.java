@@ -17,15 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A replica that crashed with bad bytes at the end of its active segment (a torn write, garbage after a power cut)
@@ -84,13 +88,24 @@ class CorruptTailRecoveryIT {
     }
 
     /**
+     * Each corruption once per round; one round as the suite runs it, more with {@code -Dsluice.corrupt-tail.rounds=N}
+     * (docs/reliability.md): every case kills and restarts another node, so later rounds find leaders that restarted
+     * moments before, as the failure fixed in {@code ReplicaFetcher} and {@code InternalHttp}'s circuits needed.
+     */
+    static Stream<Arguments> cases() {
+        return IntStream.range(0, Integer.getInteger("sluice.corrupt-tail.rounds", 1)).boxed()
+                .flatMap(round -> Arrays.stream(Corruption.values()).map(corruption -> Arguments.of(corruption, round)));
+    }
+
+    /**
      * SIGKILL a follower, append bad bytes to its active segment, write on without it, restart it: recovery cuts
      * the bytes and the follower re-replicates what it missed, so its files equal the leader's again.
      */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Corruption.class)
-    void corruptTailOfACrashedFollowerIsCutOnRestartAndReplicatedAgain(Corruption corruption) throws IOException {
-        TopicPartition tp = new TopicPartition("corrupt-" + corruption.name().toLowerCase(Locale.ROOT), 0);
+    @ParameterizedTest(name = "{0}, round {1}")
+    @MethodSource("cases")
+    void corruptTailOfACrashedFollowerIsCutOnRestartAndReplicatedAgain(Corruption corruption, int round)
+            throws IOException {
+        TopicPartition tp = new TopicPartition("corrupt-" + corruption.name().toLowerCase(Locale.ROOT) + "-r" + round, 0);
         cluster.createTopic(tp.topic(), 1, 3, Map.of("min.insync.replicas", "2"));
         PartitionState state = cluster.awaitWritable(tp);
         int follower = state.replicas().stream().filter(r -> r != state.leader()).findFirst().orElseThrow();
