@@ -31,6 +31,7 @@ import java.net.UnknownHostException;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -69,6 +70,8 @@ public final class InternalHttp implements AutoCloseable {
     private final Map<Purpose, HttpClient> clients = new EnumMap<>(Purpose.class);
     private final Map<Purpose, Map<String, HttpClient>> withContentType = new EnumMap<>(Purpose.class);
     private final CircuitBreakerRegistry breakers;
+    /** The circuits that counted a failure since their target's last answer: only these have failures to forget. */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final RetryRegistry retries;
     private final TimeLimiterRegistry limiters;
     private final InternalClientSettings settings;
@@ -167,8 +170,9 @@ public final class InternalHttp implements AutoCloseable {
                         : sent.transformDeferred(CircuitBreakerOperator.of(breaker)))
                 .doOnSuccess(answer -> answered(breaker))
                 .doOnError(e -> {
-                    if (!(e instanceof TransportFailure || e instanceof TimeoutException
-                            || e instanceof CallNotPermittedException)) {
+                    if (e instanceof TransportFailure || e instanceof TimeoutException) {
+                        failing.add(breaker.getName());
+                    } else if (!(e instanceof CallNotPermittedException)) {
                         answered(breaker); // an error answer is an answer
                     }
                 })
@@ -181,10 +185,13 @@ public final class InternalHttp implements AutoCloseable {
      * or a path that answers now. A circuit judges its window on the call that completes it, so without this a node
      * that failed six of its first ten calls while it restarted had its circuit opened by its fourth answer once back
      * (a follower then could not ask its restarted leader where epochs end for five seconds). A target that keeps
-     * failing still opens its circuit; one whose calls fail and answer by turns no longer does.
+     * failing still opens its circuit; one whose calls fail and answer by turns no longer does. Every answered call
+     * comes here, so the circuit's window (read under its lock) is looked at only after a failure was counted.
      */
-    private static void answered(CircuitBreaker breaker) {
-        if (breaker.getState() == CircuitBreaker.State.CLOSED && breaker.getMetrics().getNumberOfFailedCalls() > 0) {
+    private void answered(CircuitBreaker breaker) {
+        if (!failing.isEmpty() && failing.remove(breaker.getName())
+                && breaker.getState() == CircuitBreaker.State.CLOSED
+                && breaker.getMetrics().getNumberOfFailedCalls() > 0) {
             breaker.reset();
         }
     }
