@@ -232,9 +232,18 @@ public final class LocalCluster implements AutoCloseable {
         return launch(spec);
     }
 
-    /** Stops one service gracefully (SIGTERM, SIGKILL after the stop grace); nothing happens if it is not running. */
-    public void stop(String name) {
-        running(name).ifPresentOrElse(this::stop, () -> maybeRemoveStalePidFile(name));
+    /**
+     * Stops one service gracefully (SIGTERM, SIGKILL after the stop grace); nothing happens if it is not running.
+     *
+     * @return false when it had to be killed: it ignored SIGTERM for the stop grace
+     */
+    public boolean stop(String name) {
+        Optional<ServiceProcess> process = running(name);
+        if (process.isEmpty()) {
+            maybeRemoveStalePidFile(name);
+            return true;
+        }
+        return stop(process.get());
     }
 
     /** SIGKILL, as a crash: its pid file stays, and children it started stay until {@link #down}. */
@@ -340,13 +349,15 @@ public final class LocalCluster implements AutoCloseable {
         return process;
     }
 
-    private void stop(ServiceProcess process) {
+    /** @return false when {@code process} had to be killed */
+    private boolean stop(ServiceProcess process) {
         long start = System.nanoTime();
         boolean forced = process.stop(config.stopGrace());
         processes.remove(process.name());
         report("%-12s stopped (pid %d) in %.1f s%s", process.name(), process.pid(),
                 (System.nanoTime() - start) / 1e9,
                 forced ? " with SIGKILL: it ignored SIGTERM for the grace period" : "");
+        return !forced;
     }
 
     private ServiceProcess require(String name) {

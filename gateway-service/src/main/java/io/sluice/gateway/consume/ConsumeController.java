@@ -4,6 +4,7 @@ import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.format.MaskingRules;
 import io.sluice.gateway.format.Timestamps;
 import io.sluice.gateway.web.EventStreams;
+import io.sluice.gateway.web.OpenStreams;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
 import io.sluice.protocol.ErrorCode;
@@ -53,9 +54,12 @@ class ConsumeController {
     private final RecordStreams streams;
     private final ClusterView cluster;
     private final MaskingRules masking;
+    private final OpenStreams openStreams;
 
-    ConsumeController(ConsumeService consume, RecordStreams streams, ClusterView cluster, MaskingRules masking) {
+    ConsumeController(ConsumeService consume, RecordStreams streams, ClusterView cluster, MaskingRules masking,
+                      OpenStreams openStreams) {
         this.consume = consume;
+        this.openStreams = openStreams;
         this.streams = streams;
         this.cluster = cluster;
         this.masking = masking;
@@ -110,7 +114,7 @@ class ConsumeController {
     @GetMapping(path = PARTITION_RECORDS, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<Object>> streamPartition(@PathVariable String topic, @PathVariable int partition,
                                                   StreamRequest request) {
-        return EventStreams.sse(Flux.defer(() -> {
+        return openStreams.sse(Flux.defer(() -> {
             TopicPartition tp = partition(topic, partition);
             return streams.stream(topic, List.of(tp.partition()), request.start(), request.formats(),
                     request.readCommitted());
@@ -136,7 +140,7 @@ class ConsumeController {
 
     @GetMapping(path = TOPIC_RECORDS, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<Object>> streamTopic(@PathVariable String topic, StreamRequest request) {
-        return EventStreams.sse(Flux.defer(() -> streams.stream(topic, partitions(topic), request.start(),
+        return openStreams.sse(Flux.defer(() -> streams.stream(topic, partitions(topic), request.start(),
                 request.formats(), request.readCommitted())));
     }
 

@@ -3,7 +3,7 @@ package io.sluice.gateway.share;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.cluster.ClusterView;
 import io.sluice.gateway.security.Authorizer;
-import io.sluice.gateway.web.EventStreams;
+import io.sluice.gateway.web.OpenStreams;
 import io.sluice.gateway.web.QueryBinder;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.group.GroupIds;
@@ -30,9 +30,11 @@ class ShareStreamController {
     private final ClusterView cluster;
     private final Authorizer authorizer;
     private final GatewayProperties.Consume settings;
+    private final OpenStreams openStreams;
 
     ShareStreamController(ShareStreams streams, ClusterView cluster, Authorizer authorizer,
-                          GatewayProperties properties) {
+                          GatewayProperties properties, OpenStreams openStreams) {
+        this.openStreams = openStreams;
         this.streams = streams;
         this.cluster = cluster;
         this.authorizer = authorizer;
@@ -42,7 +44,7 @@ class ShareStreamController {
     @GetMapping(path = "/v1/share-groups/{group}/records", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<Object>> stream(@PathVariable String group, ShareStreamRequest request,
                                          ServerWebExchange exchange) {
-        return EventStreams.sse(Flux.defer(() -> {
+        return openStreams.sse(Flux.defer(() -> {
             GroupIds.validate(group);
             authorizer.authorizeTopics(exchange, AclOperation.READ, List.of(request.topic()));
             int maxInFlight = request.checkedMaxInFlight(settings);

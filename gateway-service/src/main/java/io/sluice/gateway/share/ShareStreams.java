@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.GatewayProperties;
 import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.stream.StreamEvent;
+import io.sluice.gateway.web.OpenStreams;
 import io.sluice.internal.share.AcknowledgeType;
 import io.sluice.internal.share.ShareAcknowledgeRequest;
 import io.sluice.internal.share.ShareGroupApi;
@@ -47,7 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (delivered again now, their delivery count one more) rather than left until their locks expire. A take in progress
  * when the connection closes is not cancelled, but it stops waiting for records: it ends within the coordinator's
  * round trip in progress, and its records are released too, so a record the connection never saw is not left locked.
- * Only a gateway that dies with the stream leaves its records to the lock expiry.
+ * A stopping gateway ends its streams and waits for these releases ({@link OpenStreams}); only a gateway that dies
+ * with the stream leaves its records to the lock expiry.
  *
  * <p>The event id names the acquisition ({@code partition:acquisition_id}): a share stream does not resume, since
  * what was not acknowledged is delivered again to whichever member takes next.
@@ -67,9 +69,11 @@ class ShareStreams {
     private final JsonMapper json;
     private final GatewayProperties.Consume settings;
     private final AtomicInteger openStreams;
+    private final OpenStreams closings;
 
     ShareStreams(ShareAcquisitions acquisitions, ShareGroupApi shares, JsonMapper json, GatewayProperties properties,
-                 MeterRegistry meters) {
+                 MeterRegistry meters, OpenStreams closings) {
+        this.closings = closings;
         this.acquisitions = acquisitions;
         this.shares = shares;
         this.json = json;
@@ -211,11 +215,12 @@ class ShareStreams {
                 last = pending == null ? CompletableFuture.completedFuture(null) : pending;
             }
             closing.complete(null);
-            Mono.fromFuture(last.handle((records, error) -> records), true)
+            closings.closing(Mono.fromFuture(last.handle((records, error) -> records), true)
                     .then(Mono.defer(this::release))
                     .timeout(Duration.ofSeconds(30))
-                    .subscribe(null, e -> log.info("Share group {} member {}: releasing its records on close failed"
-                            + " ({}); their locks expire instead", group, memberId, e.toString()));
+                    .doOnError(e -> log.info("Share group {} member {}: releasing its records on close failed"
+                            + " ({}); their locks expire instead", group, memberId, e.toString()))
+                    .onErrorComplete());
         }
 
         private Mono<Void> release() {

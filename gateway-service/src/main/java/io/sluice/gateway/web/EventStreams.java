@@ -23,8 +23,8 @@ public final class EventStreams {
     private EventStreams() {
     }
 
-    /** {@code events} as SSE, ending with the first failure. */
-    public static Flux<ServerSentEvent<Object>> sse(Flux<? extends StreamEvent> events) {
+    /** {@code events} as SSE, ending with the first failure. Responses get it from {@link OpenStreams#sse}. */
+    static Flux<ServerSentEvent<Object>> sse(Flux<? extends StreamEvent> events) {
         return events.takeUntil(StreamEvent.Failed.class::isInstance).map(EventStreams::sse);
     }
 

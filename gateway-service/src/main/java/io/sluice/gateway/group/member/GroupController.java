@@ -5,7 +5,7 @@ import io.sluice.gateway.consume.IsolationLevel;
 import io.sluice.gateway.consume.ReadLimits;
 import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.security.Authorizer;
-import io.sluice.gateway.web.EventStreams;
+import io.sluice.gateway.web.OpenStreams;
 import io.sluice.internal.acl.AclOperation;
 import io.sluice.internal.group.GroupIds;
 import io.sluice.internal.group.PartitionOffset;
@@ -42,9 +42,11 @@ class GroupController {
     private final Commits commits;
     private final GatewayProperties.Consume settings;
     private final Authorizer authorizer;
+    private final OpenStreams openStreams;
 
     GroupController(MemberStreams streams, PollingMembers polling, Commits commits, GatewayProperties properties,
-                    Authorizer authorizer) {
+                    Authorizer authorizer, OpenStreams openStreams) {
+        this.openStreams = openStreams;
         this.authorizer = authorizer;
         this.streams = streams;
         this.polling = polling;
@@ -54,7 +56,7 @@ class GroupController {
 
     @GetMapping(path = "/v1/groups/{group}/records", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<Object>> stream(@PathVariable String group, MemberStreamRequest request) {
-        return EventStreams.sse(Flux.defer(() -> {
+        return openStreams.sse(Flux.defer(() -> {
             GroupIds.validate(group);
             return streams.stream(group, request.groupInstanceId(), request.subscription(), request.autoCommit(),
                     request.autoCommitInterval(), request.reset(), request.readCommitted(), request.formats());

@@ -7,6 +7,7 @@ import io.sluice.gateway.consume.StreamedRecord;
 import io.sluice.gateway.format.Formats;
 import io.sluice.gateway.group.admin.GroupActivity;
 import io.sluice.gateway.stream.StreamEvent;
+import io.sluice.gateway.web.OpenStreams;
 import io.sluice.internal.group.GroupHeartbeatResponse;
 import io.sluice.internal.group.TopicPartitions;
 import io.sluice.protocol.SluiceException;
@@ -74,9 +75,11 @@ class MemberStreams {
     private final GroupActivity activity;
     private final GatewayProperties properties;
     private final AtomicInteger openMembers;
+    private final OpenStreams closings;
 
     MemberStreams(Membership membership, PartitionRecords records, GroupActivity activity,
-                  GatewayProperties properties, MeterRegistry meters) {
+                  GatewayProperties properties, MeterRegistry meters, OpenStreams closings) {
+        this.closings = closings;
         this.membership = membership;
         this.records = records;
         this.activity = activity;
@@ -449,14 +452,15 @@ class MemberStreams {
             }
             // A stalled client has not received what was settled: commit nothing for it.
             Mono<Void> commit = autoCommit && !fenced && !stalled() ? commitSettled(false) : Mono.empty();
-            commit.onErrorResume(e -> {
+            closings.closing(commit.onErrorResume(e -> {
                         log.info("Group {} member {}: the closing commit failed: {}", group, memberId, e.toString());
                         return Mono.empty();
                     })
                     .then(fenced ? Mono.empty() : membership.leave(group, memberId, groupInstanceId))
                     .timeout(Duration.ofSeconds(30))
-                    .subscribe(null, e -> log.info("Group {} member {} did not leave cleanly ({}); its session will "
-                            + "time out", group, memberId, e.toString()));
+                    .doOnError(e -> log.info("Group {} member {} did not leave cleanly ({}); its session will "
+                            + "time out", group, memberId, e.toString()))
+                    .onErrorComplete());
         }
     }
 
