@@ -21,34 +21,60 @@ import java.util.regex.Pattern;
  * {@code -Dsluice.aot.skip=true} or on an older JDK, is started as it is). A JVM that still finds the cache unusable
  * (another JDK build, a changed library) says so in the service's log and starts without it.
  *
+ * <p>That cache is trained by a start alone. A cluster started with {@code --aot-train true} runs each service from
+ * the extracted jar with {@code -XX:AOTCacheOutput} instead: the JVM records what the run loads and how the JIT sees
+ * the code run (JDK 25's method profiles, JEP 515), and writes {@code <dir>/aot/trained/<service>.aot} as it stops.
+ * Later starts of that service, from the same build, use the trained cache before the start-up one: the JIT compiles
+ * what the training load made hot without first profiling it again (docs/benchmarks/history.md, "A start-up cache
+ * trained under load").
+ *
  * @param extractedJar the jar to start
- * @param cache        the cache file
+ * @param cache        the cache file to start with; null when training
+ * @param training     the trained cache this run writes as it stops; null when not training
  */
-record AotCache(Path extractedJar, Path cache) {
+record AotCache(Path extractedJar, Path cache, Path training) {
 
     /** The first JDK whose {@code -XX:AOTCache} takes a cache written in one step with {@code -XX:AOTCacheOutput}. */
     static final int FIRST_JDK = 25;
 
     private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"(\\d+)", Pattern.MULTILINE);
 
-    /** The cache beside {@code jar}, if {@code java} can use it and it was made from this build of the jar. */
-    static Optional<AotCache> of(Path jar, Path java) {
-        AotCache candidate = new AotCache(extractedJarOf(jar), cacheOf(jar));
-        if (featureVersion(java) < FIRST_JDK) {
+    /**
+     * How {@code service} starts from {@code jar}: with its trained cache, else the start-up cache, if {@code java}
+     * can use it and it was made from this build of the jar; or, {@code train}, recording its trained cache.
+     */
+    static Optional<AotCache> of(Path jar, Path java, String service, boolean train) {
+        Path extracted = extractedJarOf(jar);
+        if (featureVersion(java) < FIRST_JDK || !current(extracted, jar)) {
             return Optional.empty();
         }
-        try {
-            if (!Files.isRegularFile(jar) || !Files.isRegularFile(candidate.extractedJar)
-                    || !Files.isRegularFile(candidate.cache)) {
+        Path trained = trainedCacheOf(jar, service);
+        if (train) {
+            try {
+                Files.createDirectories(trained.getParent());
+                return Optional.of(new AotCache(extracted, null, trained));
+            } catch (IOException e) {
                 return Optional.empty();
             }
-            var built = Files.getLastModifiedTime(jar);
-            boolean current = Files.getLastModifiedTime(candidate.extractedJar).compareTo(built) >= 0
-                    && Files.getLastModifiedTime(candidate.cache).compareTo(built) >= 0;
-            return current ? Optional.of(candidate) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
         }
+        return current(trained, jar) ? Optional.of(new AotCache(extracted, trained, null))
+                : current(cacheOf(jar), jar) ? Optional.of(new AotCache(extracted, cacheOf(jar), null))
+                : Optional.empty();
+    }
+
+    /** Whether {@code file} exists and is at least as new as {@code jar} (made from this build of it). */
+    private static boolean current(Path file, Path jar) {
+        try {
+            return Files.isRegularFile(jar) && Files.isRegularFile(file)
+                    && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(jar)) >= 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Where a training run of {@code service} writes its cache: {@code <dir>/aot/trained/<service>.aot}. */
+    static Path trainedCacheOf(Path jar, String service) {
+        return jar.resolveSibling("aot").resolve("trained").resolve(service + ".aot");
     }
 
     /** Where the build extracts {@code jar}: {@code <dir>/aot/<name>.jar}. */
@@ -75,7 +101,7 @@ record AotCache(Path extractedJar, Path cache) {
         if (!others.contains(NATIVE_ACCESS)) {
             options.add(NATIVE_ACCESS);
         }
-        options.add("-XX:AOTCache=" + cache);
+        options.add(training == null ? "-XX:AOTCache=" + cache : "-XX:AOTCacheOutput=" + training);
         return options;
     }
 

@@ -42,12 +42,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param directDataPath every partition service runs a Kafka listener of its own, on a free port, and Kafka clients
  *                    produce to and fetch from the leaders there (docs/kafka.md, "The direct data path"); not with
  *                    {@code secure}, where the gateways serve every partition
+ * @param aotTrain    every service records a start-up cache trained by this run, written as it stops ({@link AotCache})
  */
 public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String> jvmOptions, int coordinatorPort,
                             int redisPort, int firstPartitionPort, int nodes, int gatewayPort, int adminPort,
                             int kafkaPort, Set<ServiceKind> kinds, Map<ServiceKind, List<String>> extraArgs,
                             Duration readyTimeout, Duration stopGrace, boolean secure, Map<String, URI> routes,
-                            boolean directDataPath) {
+                            boolean directDataPath, boolean aotTrain) {
 
     static final int MAX_NODES = 99;
     /** In a partition service's extra arguments, its node id. */
@@ -108,7 +109,8 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
                     EnumSet.allOf(ServiceKind.class), Map.of(),
                     Setting.parseDuration(value(settings, Setting.READY_TIMEOUT)),
                     Setting.parseDuration(value(settings, Setting.STOP_GRACE)), false, Map.of(),
-                    Setting.parseDataPath(value(settings, Setting.DATA_PATH)));
+                    Setting.parseDataPath(value(settings, Setting.DATA_PATH)),
+                    Setting.parseBoolean(value(settings, Setting.AOT_TRAIN)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(describe(settings, e), e);
         }
@@ -189,24 +191,24 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withBaseDir(Path dir) {
         return new ClusterConfig(repoRoot, dir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath, aotTrain);
     }
 
     public ClusterConfig withNodes(int count) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                count, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath);
+                count, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath, aotTrain);
     }
 
     /** Only these kinds of service; e.g. {@code withKinds(COORDINATOR)} for a coordinator on its own. */
     public ClusterConfig withKinds(ServiceKind... only) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
                 nodes, gatewayPort, adminPort, kafkaPort, Set.of(only), extraArgs, readyTimeout, stopGrace, secure,
-                routes, directDataPath);
+                routes, directDataPath, aotTrain);
     }
 
     public ClusterConfig withPorts(int coordinator, int redis, int firstPartition, int gateway, int admin, int kafka) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinator, redis, firstPartition, nodes,
-                gateway, admin, kafka, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath);
+                gateway, admin, kafka, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath, aotTrain);
     }
 
     /**
@@ -223,7 +225,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withJvmOptions(List<String> options) {
         return new ClusterConfig(repoRoot, baseDir, java, options, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath, aotTrain);
     }
 
     /** Appends application arguments ({@code --key=value}) to every instance of a kind. */
@@ -234,24 +236,31 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         list.addAll(Arrays.asList(args));
         updated.put(kind, list);
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, updated, readyTimeout, stopGrace, secure, routes, directDataPath);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, updated, readyTimeout, stopGrace, secure, routes, directDataPath, aotTrain);
     }
 
     public ClusterConfig withReadyTimeout(Duration timeout) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, timeout, stopGrace, secure, routes, directDataPath);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, timeout, stopGrace, secure, routes, directDataPath, aotTrain);
     }
 
     /** With security and TLS on ({@code up --secure}). */
     public ClusterConfig withSecure(boolean on) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, on, routes, directDataPath);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, on, routes, directDataPath, aotTrain);
     }
 
     /** With the partition services' own Kafka listeners on or off (see {@code directDataPath}). */
     public ClusterConfig withDirectDataPath(boolean on) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, on);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, on, aotTrain);
+    }
+
+    /** With the services recording start-up caches trained by the run, or not (see {@code aotTrain}). */
+    public ClusterConfig withAotTrain(boolean on) {
+        return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes,
+                directDataPath, on);
     }
 
     /** The secure cluster's files, whether made yet or not. */
@@ -264,7 +273,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         Map<String, URI> updated = new HashMap<>(routes);
         updated.put(name, route);
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, updated, directDataPath);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, updated, directDataPath, aotTrain);
     }
 
     /** The URL the other services are given for service {@code name}: its route, else {@code own}. */
@@ -274,7 +283,7 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withStopGrace(Duration grace) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, grace, secure, routes, directDataPath);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, grace, secure, routes, directDataPath, aotTrain);
     }
 
     static URI loopbackUrl(int port) {

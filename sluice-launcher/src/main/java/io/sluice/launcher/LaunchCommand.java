@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  *
  * <pre>
  *   &lt;java&gt; &lt;jvm options&gt; -Dsluice.service=&lt;name&gt; -Dsluice.base-dir=&lt;base&gt;
- *          [-XX:AOTCache=&lt;cache&gt;] -jar &lt;jar&gt; --server.port=&lt;port&gt; &lt;service arguments&gt;
+ *          [-XX:AOTCache=&lt;cache&gt; | -XX:AOTCacheOutput=&lt;trained cache&gt;] -jar &lt;jar&gt; --server.port=&lt;port&gt; &lt;service arguments&gt;
  * </pre>
  *
  * With a current start-up cache beside the service's jar ({@link AotCache}), the JVM starts the extracted jar with
@@ -37,7 +37,7 @@ final class LaunchCommand {
         command.addAll(config.jvmOptions());
         command.add(SERVICE_MARKER + spec.name());
         command.add(BASE_DIR_MARKER + config.baseDir());
-        Optional<AotCache> aot = AotCache.of(spec.jar(), config.java());
+        Optional<AotCache> aot = AotCache.of(spec.jar(), config.java(), spec.name(), config.aotTrain());
         aot.ifPresent(cache -> command.addAll(cache.jvmOptions(config.jvmOptions())));
         command.add("-jar");
         command.add(aot.map(AotCache::extractedJar).orElse(spec.jar()).toString());

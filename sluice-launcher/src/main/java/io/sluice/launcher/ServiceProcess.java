@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -165,6 +166,16 @@ public final class ServiceProcess {
         stopLeftovers();
         deletePidFileIfOurs();
         return forced;
+    }
+
+    /**
+     * Whether this JVM records a trained start-up cache ({@link AotCache}, {@code --aot-train}): it writes the cache
+     * as it exits, which takes seconds after its shutdown.
+     */
+    boolean recordsAotCache() {
+        return handle.info().arguments()
+                .map(args -> Arrays.stream(args).anyMatch(arg -> arg.startsWith("-XX:AOTCacheOutput=")))
+                .orElse(false);
     }
 
     /** SIGKILL, as a crash would: the pid file stays, and child processes are left running until {@link #stop}. */

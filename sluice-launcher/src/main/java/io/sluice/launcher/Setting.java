@@ -37,7 +37,10 @@ enum Setting {
     READY_TIMEOUT("SLUICE_READY_TIMEOUT", "--ready-timeout", "DURATION", "120s",
             "how long a service may take to become ready"),
     STOP_GRACE("SLUICE_STOP_GRACE", "--stop-grace", "DURATION", "30s",
-            "how long after SIGTERM a service is killed with SIGKILL");
+            "how long after SIGTERM a service is killed with SIGKILL"),
+    AOT_TRAIN("SLUICE_AOT_TRAIN", "--aot-train", "true|false", "false",
+            "each service records a start-up cache trained by this run (its classes and the JIT's method profiles), "
+                    + "written as it stops (at least 120s of stop grace); later starts of this build use it");
 
     private final String environmentVariable;
     private final String option;
@@ -114,6 +117,14 @@ enum Setting {
     }
 
     /** {@code direct} (true) or {@code gateway} (false), in any case. */
+    static boolean parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not true or false: " + text);
+        };
+    }
+
     static boolean parseDataPath(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "direct" -> true;

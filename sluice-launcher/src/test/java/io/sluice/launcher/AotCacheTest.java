@@ -78,10 +78,36 @@ class AotCacheTest {
     @Test
     void noCacheOrNoReadableJdkMeansTheFatJar() throws IOException {
         Files.delete(cache);
-        assertThat(AotCache.of(jar, configWithJdk("25.0.3").java())).isEmpty();
+        assertThat(AotCache.of(jar, configWithJdk("25.0.3").java(), "coordinator", false)).isEmpty();
 
         assertThat(AotCache.featureVersion(repo.resolve("nowhere/bin/java"))).isZero();
-        assertThat(AotCache.of(jar, repo.resolve("nowhere/bin/java"))).isEmpty();
+        assertThat(AotCache.of(jar, repo.resolve("nowhere/bin/java"), "coordinator", false)).isEmpty();
+    }
+
+    @Test
+    void aTrainingRunRecordsTheServicesOwnCacheWhichItsLaterStartsUseBeforeTheStartUpCache() throws IOException {
+        ClusterConfig training = configWithJdk("25.0.3").withAotTrain(true);
+        Path trained = repo.resolve("coordinator-service/target/aot/trained/coordinator.aot");
+
+        List<String> recording = LaunchCommand.of(training, coordinator(training));
+
+        assertThat(recording).containsSubsequence("-XX:AOTCacheOutput=" + trained, "-jar", extracted.toString())
+                .noneMatch(arg -> arg.startsWith("-XX:AOTCache="));
+        assertThat(trained.getParent()).as("the JVM writes into it as it stops").isDirectory();
+        assertThat(isLaunchOf(recording, training)).isTrue();
+
+        file(trained, BUILT.plusSeconds(600));
+        ClusterConfig config = configWithJdk("25.0.3");
+        assertThat(LaunchCommand.of(config, coordinator(config)))
+                .containsSubsequence("-XX:AOTCache=" + trained, "-jar", extracted.toString());
+    }
+
+    @Test
+    void aTrainedCacheOlderThanTheJarIsPassedOverForTheStartUpCache() throws IOException {
+        file(repo.resolve("coordinator-service/target/aot/trained/coordinator.aot"), BUILT.minusSeconds(60));
+        ClusterConfig config = configWithJdk("25.0.3");
+
+        assertThat(LaunchCommand.of(config, coordinator(config))).contains("-XX:AOTCache=" + cache);
     }
 
     @Test
@@ -103,7 +129,7 @@ class AotCacheTest {
         return new ClusterConfig(d.repoRoot(), d.baseDir(), home.resolve("bin/java"), d.jvmOptions(),
                 d.coordinatorPort(), d.redisPort(), d.firstPartitionPort(), d.nodes(), d.gatewayPort(), d.adminPort(),
                 d.kafkaPort(), d.kinds(), d.extraArgs(), d.readyTimeout(), d.stopGrace(), d.secure(), d.routes(),
-                d.directDataPath());
+                d.directDataPath(), d.aotTrain());
     }
 
     private ServiceSpec coordinator(ClusterConfig config) {
