@@ -18,9 +18,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A gateway stopped (SIGTERM) while event streams are open ends them cleanly and finishes what their ends start before
- * it exits: a group member's leave (after its closing commit), a share member's release of the records it holds. Without it
- * the HTTP drain waited for streams that never end, and the gateway was killed at the end of its grace period with its
- * members still in their groups and its records still locked.
+ * it exits: a group member's leave (after its closing commit), a share member's release of the records it holds.
+ * Without it the HTTP drain waited for streams that never end, and the gateway was killed at the end of its grace
+ * period with its members still in their groups and its records still locked.
  */
 @ExtendWith(SharedGatewayCluster.class)
 class GatewayStopIT {
@@ -28,7 +28,7 @@ class GatewayStopIT {
     private static final String GATEWAY = "gateway-stop";
 
     @Test
-    void aStoppedGatewayEndsItsStreamsAndCommitsLeavesAndReleasesBeforeItExits(GatewayCluster cluster) {
+    void aStoppedGatewayEndsItsStreamsAndItsMembersLeaveAndReleaseBeforeItExits(GatewayCluster cluster) {
         cluster.createTopic("stop-group", 1, 3, Map.of());
         cluster.createTopic("stop-share", 1, 3, Map.of());
         produce(cluster, "stop-group", "a", "b");

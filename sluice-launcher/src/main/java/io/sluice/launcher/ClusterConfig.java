@@ -191,12 +191,14 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withBaseDir(Path dir) {
         return new ClusterConfig(repoRoot, dir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath, aotTrain);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes,
+                directDataPath, aotTrain);
     }
 
     public ClusterConfig withNodes(int count) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                count, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath, aotTrain);
+                count, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes,
+                directDataPath, aotTrain);
     }
 
     /** Only these kinds of service; e.g. {@code withKinds(COORDINATOR)} for a coordinator on its own. */
@@ -208,7 +210,8 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withPorts(int coordinator, int redis, int firstPartition, int gateway, int admin, int kafka) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinator, redis, firstPartition, nodes,
-                gateway, admin, kafka, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath, aotTrain);
+                gateway, admin, kafka, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath,
+                aotTrain);
     }
 
     /**
@@ -225,7 +228,8 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withJvmOptions(List<String> options) {
         return new ClusterConfig(repoRoot, baseDir, java, options, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, directDataPath, aotTrain);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes,
+                directDataPath, aotTrain);
     }
 
     /** Appends application arguments ({@code --key=value}) to every instance of a kind. */
@@ -236,24 +240,28 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         list.addAll(Arrays.asList(args));
         updated.put(kind, list);
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, updated, readyTimeout, stopGrace, secure, routes, directDataPath, aotTrain);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, updated, readyTimeout, stopGrace, secure, routes,
+                directDataPath, aotTrain);
     }
 
     public ClusterConfig withReadyTimeout(Duration timeout) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, timeout, stopGrace, secure, routes, directDataPath, aotTrain);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, timeout, stopGrace, secure, routes,
+                directDataPath, aotTrain);
     }
 
     /** With security and TLS on ({@code up --secure}). */
     public ClusterConfig withSecure(boolean on) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, on, routes, directDataPath, aotTrain);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, on, routes,
+                directDataPath, aotTrain);
     }
 
     /** With the partition services' own Kafka listeners on or off (see {@code directDataPath}). */
     public ClusterConfig withDirectDataPath(boolean on) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes, on, aotTrain);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, routes,
+                on, aotTrain);
     }
 
     /** With the services recording start-up caches trained by the run, or not (see {@code aotTrain}). */
@@ -273,7 +281,8 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
         Map<String, URI> updated = new HashMap<>(routes);
         updated.put(name, route);
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, updated, directDataPath, aotTrain);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, stopGrace, secure, updated,
+                directDataPath, aotTrain);
     }
 
     /** The URL the other services are given for service {@code name}: its route, else {@code own}. */
@@ -283,7 +292,8 @@ public record ClusterConfig(Path repoRoot, Path baseDir, Path java, List<String>
 
     public ClusterConfig withStopGrace(Duration grace) {
         return new ClusterConfig(repoRoot, baseDir, java, jvmOptions, coordinatorPort, redisPort, firstPartitionPort,
-                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, grace, secure, routes, directDataPath, aotTrain);
+                nodes, gatewayPort, adminPort, kafkaPort, kinds, extraArgs, readyTimeout, grace, secure, routes,
+                directDataPath, aotTrain);
     }
 
     static URI loopbackUrl(int port) {

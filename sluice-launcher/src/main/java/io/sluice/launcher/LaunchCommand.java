@@ -11,7 +11,8 @@ import java.util.OptionalInt;
  *
  * <pre>
  *   &lt;java&gt; &lt;jvm options&gt; -Dsluice.service=&lt;name&gt; -Dsluice.base-dir=&lt;base&gt;
- *          [-XX:AOTCache=&lt;cache&gt; | -XX:AOTCacheOutput=&lt;trained cache&gt;] -jar &lt;jar&gt; --server.port=&lt;port&gt; &lt;service arguments&gt;
+ *          [-XX:AOTCache=&lt;cache&gt; | -XX:AOTCacheOutput=&lt;trained cache&gt;]
+ *          -jar &lt;jar&gt; --server.port=&lt;port&gt; &lt;service arguments&gt;
  * </pre>
  *
  * With a current start-up cache beside the service's jar ({@link AotCache}), the JVM starts the extracted jar with
