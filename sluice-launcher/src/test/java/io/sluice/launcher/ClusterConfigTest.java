@@ -108,7 +108,8 @@ class ClusterConfigTest {
             "PARTITION_PORT  | 65535 | last partition port must be between 1 and 65535",
             "READY_TIMEOUT   | soon  | not a duration",
             "READY_TIMEOUT   | 0s    | ready timeout must be positive",
-            "DATA_PATH       | both  | not a data path (direct or gateway)"})
+            "DATA_PATH       | both  | not a data path (direct or gateway)",
+            "AOT_TRAIN       | yes   | not true or false: yes"})
     void whenASettingIsInvalidShouldNameIt(Setting setting, String value, String problem) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> ClusterConfig.fromSettings(ROOT, ROOT, Map.of(setting, value)))
