@@ -37,14 +37,15 @@ public class OpenStreams implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OpenStreams.class);
 
-    private final Sinks.Empty<Void> stopping = Sinks.empty();
+    /** Completed at a stop; a start (a context restarted, as Spring's test contexts are when paused) makes anew. */
+    private volatile Sinks.Empty<Void> stopping = Sinks.empty();
     private final Set<CompletableFuture<Void>> closings = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean running;
 
     /** {@code events} as SSE ({@link EventStreams}), ending with the first failure or when the gateway stops. */
     public Flux<ServerSentEvent<Object>> sse(Flux<? extends StreamEvent> events) {
-        return EventStreams.sse(events.takeUntilOther(stopping.asMono()))
+        return EventStreams.sse(Flux.defer(() -> events.takeUntilOther(stopping.asMono())))
                 .doOnSubscribe(subscription -> open.incrementAndGet())
                 .doFinally(signal -> open.decrementAndGet());
     }
@@ -61,7 +62,10 @@ public class OpenStreams implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
+        if (!running) {
+            stopping = Sinks.empty();
+            running = true;
+        }
     }
 
     @Override

@@ -51,6 +51,24 @@ class OpenStreamsTest {
     }
 
     @Test
+    void aRestartedGatewayStreamsAgainAndEndsThemAtItsNextStop() throws InterruptedException {
+        streams.start();
+        streams.stop(() -> { });
+        // Spring pauses a cached test context (stops its lifecycle beans) and starts it again when a test reuses it.
+        streams.start();
+        Sinks.Many<StreamEvent> events = Sinks.many().unicast().onBackpressureBuffer();
+        CountDownLatch stopped = new CountDownLatch(1);
+
+        StepVerifier.create(streams.sse(events.asFlux()))
+                .then(() -> events.tryEmitNext(new StreamEvent.Opened("open again")))
+                .expectNextMatches(event -> "open again".equals(event.comment()))
+                .then(() -> streams.stop(stopped::countDown))
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+        assertThat(stopped.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void aClosingThatFailsDoesNotHoldTheStop() throws InterruptedException {
         streams.start();
         streams.closing(Mono.error(new IllegalStateException("the coordinator is away")));
