@@ -8,6 +8,7 @@ import io.sluice.gateway.testing.GatewayCluster;
 import io.sluice.gateway.testing.GatewayCluster.Response;
 import io.sluice.launcher.ServiceKind;
 import io.sluice.protocol.ErrorCode;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -59,6 +61,26 @@ class BadInputIT {
         return Stream.concat(
                 requests.stream().map(request -> DynamicTest.dynamicTest(request.name(),
                         () -> request.sendAndExpectProblem(client, cluster.gatewayUrl(), TOPIC))),
+                Stream.of(DynamicTest.dynamicTest("nothing was written", () ->
+                        assertThat(cluster.highWatermarks(TOPIC)).containsOnly(0L))));
+    }
+
+    /**
+     * A JSON produce to a plain topic name is served on Reactor Netty's own route, the same produce to the name
+     * percent-encoded by WebFlux's (DirectJsonProduceRoute): every bad one gets the same status and body from both.
+     */
+    @TestFactory
+    Stream<DynamicNode> badJsonProducesGetTheSameAnswerFromBothRoutes() {
+        List<BadRequest> requests = new ArrayList<>(BadRequests.produce());
+        requests.addAll(BadRequests.produceToTopic());
+        String encoded = TOPIC.replace("-", "%2D");
+        HttpClient http = HttpClient.newHttpClient();
+        return Stream.concat(requests.stream()
+                        .filter(request -> request.path().contains("%s")
+                                && MediaType.APPLICATION_JSON.equals(request.contentType()))
+                        .map(request -> DynamicTest.dynamicTest(request.name(), () ->
+                                assertThat(request.answer(http, cluster.gatewayUrl(), TOPIC)).as(request.name())
+                                        .isEqualTo(request.answer(http, cluster.gatewayUrl(), encoded)))),
                 Stream.of(DynamicTest.dynamicTest("nothing was written", () ->
                         assertThat(cluster.highWatermarks(TOPIC)).containsOnly(0L))));
     }

@@ -8,7 +8,6 @@ import io.sluice.internal.acl.ResourceType;
 import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.web.ProblemHandler;
-import io.sluice.web.Problems;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
@@ -17,9 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -38,7 +35,9 @@ import reactor.core.publisher.Mono;
  * <p>The most frequent request of the API, so it is a functional route, matched before the annotated controllers:
  * no search through every mapping, no argument resolution. It binds its parameters with the same binder the
  * annotated controllers' arguments get, and every failure is answered by the shared {@link ProblemHandler}. NDJSON
- * streams to the same path are {@link ProduceController}'s.
+ * streams to the same path are {@link ProduceController}'s. While security and CORS are off, a JSON produce without an
+ * {@code Idempotency-Key} does not reach WebFlux at all: {@link DirectJsonProduceRoute} runs the same steps
+ * ({@link JsonProduce}) on Reactor Netty's own routes.
  *
  * <p>{@code POST /v1/records} is the atomic produce ({@link AtomicProduce}): records that name their topics, written
  * as one transaction, with the same parameters (acks must be all) and body limits. Its topics are in the body, so it
@@ -59,13 +58,16 @@ class JsonProduceRoute {
     }
 
     @Bean
-    RouterFunction<ServerResponse> jsonProduce(ProduceService produce, IdempotentProduce idempotent,
-                                               AtomicProduce atomic, HttpTransactions transactions,
-                                               Authorizer authorizer, RecordParser parser, RecordSchemas schemas,
-                                               GatewayProperties properties,
-                                               QueryBinder<ProduceRequest> produceParameters, ProblemHandler problems) {
-        Handler handler = new Handler(produce, idempotent, atomic, transactions, authorizer, parser, schemas,
-                properties.produce(), produceParameters, problems);
+    JsonProduce jsonProduceSteps(ProduceService produce, RecordParser parser, RecordSchemas schemas,
+                                 GatewayProperties properties, QueryBinder<ProduceRequest> produceParameters) {
+        return new JsonProduce(produce, parser, schemas, produceParameters, properties.produce());
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> jsonProduce(JsonProduce steps, IdempotentProduce idempotent, AtomicProduce atomic,
+                                               HttpTransactions transactions, Authorizer authorizer,
+                                               RecordParser parser, RecordSchemas schemas, ProblemHandler problems) {
+        Handler handler = new Handler(steps, idempotent, atomic, transactions, authorizer, parser, schemas, problems);
         return RouterFunctions.route(RequestPredicates.POST(PATH)
                         .and(RequestPredicates.contentType(MediaType.APPLICATION_JSON)), handler::produce)
                 .andRoute(RequestPredicates.POST(ATOMIC_PATH)
@@ -74,14 +76,13 @@ class JsonProduceRoute {
                         .and(RequestPredicates.contentType(MediaType.APPLICATION_JSON)), handler::transactionRecords);
     }
 
-    private record Handler(ProduceService produce, IdempotentProduce idempotent, AtomicProduce atomic,
+    private record Handler(JsonProduce steps, IdempotentProduce idempotent, AtomicProduce atomic,
                            HttpTransactions transactions, Authorizer authorizer, RecordParser parser,
-                           RecordSchemas schemas, GatewayProperties.Produce settings, QueryBinder<ProduceRequest> parameters,
-                           ProblemHandler problems) {
+                           RecordSchemas schemas, ProblemHandler problems) {
 
         Mono<ServerResponse> atomic(ServerRequest request) {
             return Mono.defer(() -> {
-                ProduceRequest given = parameters.bind(request.queryParams(), request.headers().asHttpHeaders());
+                ProduceRequest given = steps.parameters(request.queryParams(), request.headers().asHttpHeaders());
                 return topicRecords(request, given, "an atomic produce")
                         .flatMap(records -> atomic.produce(records, given.timeout()))
                         .flatMap(Handler::ok);
@@ -90,7 +91,7 @@ class JsonProduceRoute {
 
         Mono<ServerResponse> transactionRecords(ServerRequest request) {
             return Mono.defer(() -> {
-                ProduceRequest given = parameters.bind(request.queryParams(), request.headers().asHttpHeaders());
+                ProduceRequest given = steps.parameters(request.queryParams(), request.headers().asHttpHeaders());
                 TransactionToken txn = TransactionToken.decode(request.pathVariable("transaction"));
                 authorizer.authorize(request.exchange(), AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID,
                         txn.transactionalId());
@@ -120,46 +121,35 @@ class JsonProduceRoute {
                             .map(conversion -> conversion.applyToTopicRecords(parsed.records())));
         }
 
-        /** The records of a body, converted with the schemas it names (at once when it names none). */
-        private Mono<List<ProduceRecord>> records(byte[] body, ProduceRequest given) {
-            RecordParser.Parsed<ProduceRecord> parsed = parser.records(body, given.writing());
-            return schemas.conversion(parsed.writing()).map(conversion -> conversion.apply(parsed.records()));
-        }
-
         private static Mono<ServerResponse> ok(Object answer) {
             return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(answer);
         }
 
         Mono<ServerResponse> produce(ServerRequest request) {
             return Mono.defer(() -> {
-                ProduceRequest given = parameters.bind(request.queryParams(), request.headers().asHttpHeaders());
+                ProduceRequest given = steps.parameters(request.queryParams(), request.headers().asHttpHeaders());
                 String topic = request.pathVariable("topic");
                 IdempotencyKey key = IdempotencyKey.parse(request.headers().firstHeader(IdempotencyKey.HEADER));
                 Mono<byte[]> body = read(request);
                 if (key != null) {
-                    return body.flatMap(bytes -> records(bytes, given).flatMap(records -> idempotent.produce(key,
+                    return body.flatMap(bytes -> steps.records(bytes, given).flatMap(records -> idempotent.produce(key,
                                     topic, bytes, given.formatsAsSent(), records, given.acks(), given.timeout())))
                             .flatMap(Handler::respond);
                 }
-                return body.flatMap(bytes -> records(bytes, given))
-                        .flatMap(records -> produce.produce(topic, records, given.acks(), given.timeout()))
-                        .map(ProduceAnswer::new)
-                        .flatMap(Handler::respond);
+                return body.flatMap(bytes -> steps.write(topic, given, bytes)).flatMap(Handler::respond);
             }).onErrorResume(error -> from(problems.problem(error)));
         }
 
         private Mono<byte[]> read(ServerRequest request) {
-            long limit = settings.maxRequestSize().toBytes();
+            long limit = steps.maxBodyBytes();
             OptionalLong length = request.headers().contentLength();
             if (length.isPresent() && length.getAsLong() > limit) {
-                return Mono.error(ErrorCode.REQUEST_TOO_LARGE.exception("The request body is " + length.getAsLong()
-                        + " bytes; this gateway accepts at most " + limit));
+                return Mono.error(steps.declaredTooLarge(length.getAsLong()));
             }
             return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class), (int) Math.min(limit, Integer.MAX_VALUE))
                     // Without a Content-Length (chunked), the limit is found while reading.
-                    .onErrorMap(DataBufferLimitException.class, e -> ErrorCode.REQUEST_TOO_LARGE.exception(
-                            "The request body is larger than " + limit + " bytes, the most this gateway accepts"))
-                    .switchIfEmpty(Mono.error(() -> ErrorCode.INVALID_REQUEST.exception("The request needs a body")))
+                    .onErrorMap(DataBufferLimitException.class, e -> steps.readTooLarge())
+                    .switchIfEmpty(Mono.error(JsonProduce::noBody))
                     .map(buffer -> {
                         try {
                             byte[] bytes = new byte[buffer.readableByteCount()];
@@ -182,16 +172,7 @@ class JsonProduceRoute {
         }
 
         private static Mono<ServerResponse> respond(ProduceAnswer answer) {
-            long failed = answer.failed();
-            if (failed == 0 || failed < answer.results().size()) {
-                return ServerResponse.status(failed == 0 ? HttpStatus.OK : HttpStatus.MULTI_STATUS)
-                        .contentType(MediaType.APPLICATION_JSON).bodyValue(answer);
-            }
-            RecordResult first = answer.results().getFirst();
-            ErrorCode code = first.errorCode();
-            ProblemDetail problem = Problems.of(code, first.detail());
-            problem.setProperty("results", answer.results());
-            return from(Problems.response(code, problem));
+            return from(JsonProduce.answer(answer));
         }
     }
 

@@ -3,8 +3,15 @@ package io.sluice.gateway.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.protocol.ErrorCode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpMethod;
@@ -102,6 +109,32 @@ public record BadRequest(String name, HttpMethod method, String path, String acc
                 .jsonPath("$.error_code").isEqualTo(errorCode.name())
                 .jsonPath("$.retriable").isEqualTo(false)
                 .jsonPath("$.detail").value(String.class, text -> assertThat(text).as(name).contains(detail));
+    }
+
+    /**
+     * Sends it to the gateway at {@code baseUrl} with {@code topic} as written (percent-encoded or not) and gives the
+     * answer's status, Content-Type and body, for comparing two answers whole.
+     */
+    public String answer(HttpClient http, String baseUrl, String topic) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path.replace("%s", topic)))
+                .timeout(Duration.ofSeconds(30)).header("Accept", accept);
+        if (contentType != null) {
+            request.header("Content-Type", contentType.toString());
+        }
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                : HttpRequest.BodyPublishers.ofByteArray(body);
+        try {
+            HttpResponse<String> response = http.send(request.method(method.name(), publisher).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.headers().firstValue("Content-Type").orElse("") + " "
+                    + response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
