@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -298,11 +300,16 @@ class LinkProxyTest {
         System.out.println("[links] " + String.format(Locale.ROOT, format, args));
     }
 
-    /** Echoes every byte back on each connection; counts what it received. */
+    /**
+     * Echoes every byte back on each connection; counts what it received. Closed, it is a dead process: nothing listens
+     * on its port and every connection it had is closed.
+     */
     private static final class EchoServer implements AutoCloseable {
 
         private final ServerSocket server;
         private final AtomicLong received = new AtomicLong();
+        private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+        private final Thread acceptor;
 
         EchoServer() throws IOException {
             this(0);
@@ -313,10 +320,11 @@ class LinkProxyTest {
             server = new ServerSocket();
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-            Thread.ofVirtual().start(() -> {
+            acceptor = Thread.ofVirtual().start(() -> {
                 while (!server.isClosed()) {
                     try {
                         Socket socket = server.accept();
+                        connections.add(socket);
                         Thread.ofVirtual().start(() -> echo(socket));
                     } catch (IOException e) {
                         return;
@@ -350,9 +358,27 @@ class LinkProxyTest {
             }
         }
 
+        /**
+         * Closes the listening socket, waits for the accepting thread to end, then closes every connection. The wait
+         * matters: closing a server socket that a virtual thread is blocked accepting on only wakes that thread, and
+         * the kernel's socket is closed when the thread leaves {@code accept} — which first tries once more, and takes a
+         * connection that arrived meanwhile. Without it, a connection made just after {@code close} could be accepted
+         * and echoed by a server the test had stopped, and its caller would wait for an end that never came.
+         */
         @Override
         public void close() throws IOException {
             server.close();
+            try {
+                if (!acceptor.join(PATIENCE)) {
+                    throw new IllegalStateException("the echo server's acceptor did not stop within " + PATIENCE);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            for (Socket connection : connections) {
+                connection.close();
+            }
         }
     }
 }
