@@ -9,7 +9,6 @@ import io.sluice.web.ProblemHandler;
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +22,7 @@ import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.json.ProblemDetailJacksonMixin;
 import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
@@ -117,7 +117,8 @@ class DirectJsonProduceRoute {
         Route(JsonProduce steps, ProblemHandler problems, JsonMapper json, MeterRegistry meters) {
             this.steps = steps;
             this.problems = problems;
-            this.json = json;
+            // Problems written as WebFlux's Jackson encoder writes them: with Spring's own mix-in for ProblemDetail.
+            this.json = json.rebuild().addMixIn(ProblemDetail.class, ProblemDetailJacksonMixin.class).build();
             this.meters = meters;
         }
 
@@ -128,9 +129,10 @@ class DirectJsonProduceRoute {
                         String topic = path.matches() ? path.group(1) : "";
                         ProduceRequest given = steps.parameters(query(request.uri()),
                                 new HttpHeaders(new Netty4HeadersAdapter(request.requestHeaders())));
-                        String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-                        if (length != null && Long.parseLong(length.trim()) > steps.maxBodyBytes()) {
-                            return Mono.error(steps.declaredTooLarge(Long.parseLong(length.trim())));
+                        String declared = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+                        long length = declared == null ? -1 : Long.parseLong(declared.trim());
+                        if (length > steps.maxBodyBytes()) {
+                            return Mono.error(steps.declaredTooLarge(length));
                         }
                         return body(request).flatMap(bytes -> steps.write(topic, given, bytes))
                                 .<ResponseEntity<?>>map(JsonProduce::answer);
@@ -158,34 +160,12 @@ class DirectJsonProduceRoute {
 
         private Mono<Void> send(HttpServerResponse response, ResponseEntity<?> entity, long started) {
             int status = entity.getStatusCode().value();
-            byte[] body = json.writeValueAsBytes(entity.getBody() instanceof ProblemDetail problem
-                    ? members(problem) : entity.getBody());
+            byte[] body = json.writeValueAsBytes(entity.getBody());
             response.status(status);
             entity.getHeaders().forEach((name, values) -> response.responseHeaders().add(name, values));
             response.responseHeaders().set(HttpHeaders.CONTENT_LENGTH, body.length);
             return response.sendByteArray(Mono.just(body)).then()
                     .doFinally(signal -> timer(status).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
-        }
-
-        /** A problem's members as WebFlux's Jackson encoder writes them: the standard ones by name, then the rest. */
-        private static Map<String, Object> members(ProblemDetail problem) {
-            Map<String, Object> members = new LinkedHashMap<>();
-            putIfPresent(members, "detail", problem.getDetail());
-            putIfPresent(members, "instance", problem.getInstance());
-            members.put("status", problem.getStatus());
-            putIfPresent(members, "title", problem.getTitle());
-            putIfPresent(members, "type", problem.getType() == null || "about:blank".equals(problem.getType().toString())
-                    ? null : problem.getType().toString());
-            if (problem.getProperties() != null) {
-                members.putAll(problem.getProperties());
-            }
-            return members;
-        }
-
-        private static void putIfPresent(Map<String, Object> members, String name, Object value) {
-            if (value != null) {
-                members.put(name, value.toString());
-            }
         }
 
         /** WebFlux's server observation of the route, with its tags. */
