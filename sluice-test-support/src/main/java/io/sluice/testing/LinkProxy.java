@@ -110,6 +110,13 @@ public final class LinkProxy implements AutoCloseable {
                 }
                 return;
             }
+            if (listening.isClosed()) {
+                // Accepted after the listening socket was closed (to refuse callers, or by close()): on a virtual
+                // thread, closing the socket only wakes the thread blocked in accept, which accepts once more before
+                // it sees the socket closed. Such a caller came after the port was shut: it is reset, never joined.
+                resetAndClose(client);
+                return;
+            }
             accepted.incrementAndGet();
             Thread.ofVirtual().name("link-" + destination + "-setup").start(() -> setUp(client));
         }

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -264,6 +265,56 @@ class LinkProxyTest {
         });
         report("listening again %.1f ms after the destination did", millisSince(up));
         assertThat(echoed).containsExactly(4, 7);
+    }
+
+    /**
+     * A caller that connects just after the proxy closed is never joined to the destination. Closing a server socket
+     * that a virtual thread is blocked accepting on only wakes that thread, which accepts once more before it sees the
+     * socket closed; with every carrier of virtual threads kept busy, the thread cannot leave accept before this
+     * caller's connect, so the race is taken every time (a connect refused instead passes as well).
+     */
+    @Test
+    void aCallerThatConnectsAfterCloseIsNeverJoinedToTheDestination() throws Exception {
+        try (Socket before = connect()) {
+            before.getOutputStream().write(1);
+            assertThat(before.getInputStream().read()).as("the proxy accepts and echoes before it closes").isOne();
+        }
+        AtomicBoolean spin = new AtomicBoolean(true);
+        int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
+                Runtime.getRuntime().availableProcessors());
+        Thread[] spinners = new Thread[carriers];
+        try (Socket after = new Socket()) {
+            for (int i = 0; i < carriers; i++) {
+                spinners[i] = Thread.ofVirtual().start(() -> {
+                    while (spin.get()) {
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+            proxy.close();
+            try {
+                after.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()), 5_000);
+            } catch (ConnectException e) {
+                report("refused after close: %s", e);
+                return;
+            } finally {
+                spin.set(false);
+                for (Thread spinner : spinners) {
+                    join(spinner);
+                }
+            }
+            after.setSoTimeout((int) PATIENCE.toMillis());
+            boolean endOrReset;
+            try {
+                after.getOutputStream().write(new byte[] {4, 7});
+                endOrReset = readEndOrReset(after);
+            } catch (IOException e) {
+                endOrReset = true; // reset before the write
+            }
+            assertThat(endOrReset).as("a caller accepted after close is reset, not echoed").isTrue();
+        } finally {
+            spin.set(false);
+        }
     }
 
     private static boolean readEndOrReset(Socket socket) {
