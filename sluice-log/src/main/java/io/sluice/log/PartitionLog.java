@@ -413,10 +413,10 @@ public final class PartitionLog implements AutoCloseable {
             throw outOfRange(fetchOffset, start, end.offset());
         }
         try {
-            LogOffsetMetadata bound = bound(isolation, hw, end, lastStable);
-            if (fetchOffset >= bound.offset()) {
+            if (fetchOffset >= boundOffset(isolation, offsets, lastStable)) {
                 return new LogReadResult(fetchOffset, FileRegion.empty(), fetchOffset, offsets, lastStable, List.of());
             }
+            LogOffsetMetadata bound = bound(isolation, hw, end, lastStable);
             LogSegment.Read read = local.read(fetchOffset, maxBytes, bound, minOneBatch);
             // No batch below the bound holds this offset or a later one: the cleaner removed [offset, bound), so the
             // next read starts at the bound (a compacted log has gaps).
@@ -430,6 +430,36 @@ public final class PartitionLog implements AutoCloseable {
             throw new SluiceException(ErrorCode.STORAGE_ERROR, "Read of " + name + " at offset " + fetchOffset
                     + " failed: " + e, e);
         }
+    }
+
+    /**
+     * {@link #read}'s answer when {@code fetchOffset} is at or past where a read with {@code isolation} ends, which
+     * needs no file: nothing, with the log's offsets. Null when the read would find records, or has an error to report
+     * (the log unusable, the offset out of range): {@link #read} answers those. Lock-free and free of I/O, so a long
+     * poll may call it on an event loop to learn that it has to wait.
+     */
+    public LogReadResult readIfNothing(long fetchOffset, FetchIsolation isolation) {
+        if (!guard.isUsable()) {
+            return null;
+        }
+        long start = logStartOffset;
+        long hw = highWatermark.get().offset();
+        long end = local.logEnd().offset();
+        LogOffsets offsets = new LogOffsets(start, hw, end);
+        long lastStable = unstable.lastStableOffset(hw);
+        if (fetchOffset < start || fetchOffset > end || fetchOffset < boundOffset(isolation, offsets, lastStable)) {
+            return null;
+        }
+        return new LogReadResult(fetchOffset, FileRegion.empty(), fetchOffset, offsets, lastStable, List.of());
+    }
+
+    /** Where a read with {@code isolation} ends, as an offset (its position in a segment needs no lookup here). */
+    private static long boundOffset(FetchIsolation isolation, LogOffsets offsets, long lastStable) {
+        return switch (isolation) {
+            case LOG_END -> offsets.logEndOffset();
+            case HIGH_WATERMARK -> offsets.highWatermark();
+            case TXN_COMMITTED -> lastStable;
+        };
     }
 
     /** Where a read with {@code isolation} ends, given the offsets it read first. */

@@ -253,7 +253,14 @@ public final class FetchService {
 
     /** @param budget the answer's record bytes over all its partitions ({@link #readAll}) */
     private Mono<List<Outcome>> longPoll(List<Read> reads, int minBytes, long maxWaitMs, long budget, Waiting waiting) {
-        return Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(logScheduler).flatMap(first -> {
+        return Mono.defer(() -> {
+            // A poll at the end of each of its logs (a follower that has everything, a consumer at the high watermark)
+            // reads nothing, which needs no file: it is answered here, on the caller's thread, and only a read that
+            // finds records goes to a log thread.
+            List<Outcome> nothing = readAllIfNothing(reads);
+            return nothing != null ? Mono.just(nothing)
+                    : Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(logScheduler);
+        }).flatMap(first -> {
             if (maxWaitMs <= 0 || bytes(first) >= minBytes || first.stream().anyMatch(Outcome::failed)) {
                 return Mono.just(first);
             }
@@ -340,6 +347,35 @@ public final class FetchService {
     }
 
     /**
+     * {@link #readAll}'s answer when every read is at or past where its log ends for it, so reads nothing and touches
+     * no file ({@link PartitionLog#readIfNothing}); null when any read would find records or has an error to report
+     * ({@link #readAll} answers it then, on a log thread).
+     */
+    private List<Outcome> readAllIfNothing(List<Read> reads) {
+        List<Outcome> outcomes = new ArrayList<>(reads.size());
+        for (Read read : reads) {
+            Partition partition;
+            try {
+                partition = partition(read);
+            } catch (SluiceException e) {
+                return null;
+            }
+            LogReadResult result = partition.log().readIfNothing(read.offset(), read.isolation());
+            if (result == null) {
+                return null;
+            }
+            outcomes.add(outcome(read, partition, result, 0));
+        }
+        return outcomes;
+    }
+
+    /** The replica a read is answered from: the leader's, or for a read at any replica the one here. */
+    private Partition partition(Read read) {
+        return read.atAnyReplica() ? replicas.hostedPartition(read.partition(), read.leaderEpoch())
+                : replicas.leaderPartition(read.partition(), read.leaderEpoch());
+    }
+
+    /**
      * @param left     the answer's record bytes still unspent
      * @param minOne   whether the first batch is read even when larger than the limit (nothing read before it)
      */
@@ -347,8 +383,7 @@ public final class FetchService {
         TopicPartition tp = read.partition();
         PartitionLog log = null;
         try {
-            Partition partition = read.atAnyReplica() ? replicas.hostedPartition(tp, read.leaderEpoch())
-                    : replicas.leaderPartition(tp, read.leaderEpoch());
+            Partition partition = partition(read);
             log = partition.log();
             int maxBytes = read.throttled()
                     ? (int) Math.max(1, Math.min(read.maxBytes(), moveThrottle.available(nanoTime.getAsLong())))
@@ -363,20 +398,7 @@ public final class FetchService {
                 throttledReads.increment();
                 result = log.read(read.offset(), 0, read.isolation(), false);
             }
-            List<FetchResponseCodec.AbortedTransaction> aborted = result.abortedTxns().stream()
-                    .map(txn -> new FetchResponseCodec.AbortedTransaction(txn.producerId(), txn.firstOffset()))
-                    .toList();
-            // A consumer is told where the whole log starts (in remote storage, for a tiered topic); a follower, where
-            // this replica's local log does, which is the one it follows.
-            long logStart = read.isolation() == FetchIsolation.LOG_END ? result.offsets().logStartOffset()
-                    : Math.min(result.offsets().logStartOffset(), remote.logStartOffset(partition));
-            return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null,
-                    result.offsets().highWatermark(), result.lastStableOffset(), logStart,
-                    result.offsets().logEndOffset(), aborted, result.records().length()),
-                    result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())),
-                    new PartitionRead(tp, null, result.offsets().highWatermark(), result.lastStableOffset(),
-                            logStart, aborted, result.records()), false,
-                    result.nextFetchOffset(), result.offsets().highWatermark(), logStart, heldFor);
+            return outcome(read, partition, result, heldFor);
         } catch (SluiceException e) {
             long start = -1;
             long end = -1;
@@ -401,6 +423,25 @@ public final class FetchService {
                     io.sluice.log.FileRegion.empty(), 0), new PartitionRead(tp, e.errorCode(), hw, hw, start, List.of(),
                     io.sluice.log.FileRegion.empty()), true, read.offset(), hw, start, 0);
         }
+    }
+
+    /** A read's answer from what its log read ({@code heldFor}: the bytes the move throttle held back). */
+    private Outcome outcome(Read read, Partition partition, LogReadResult result, long heldFor) {
+        TopicPartition tp = read.partition();
+        List<FetchResponseCodec.AbortedTransaction> aborted = result.abortedTxns().stream()
+                .map(txn -> new FetchResponseCodec.AbortedTransaction(txn.producerId(), txn.firstOffset()))
+                .toList();
+        // A consumer is told where the whole log starts (in remote storage, for a tiered topic); a follower, where
+        // this replica's local log does, which is the one it follows.
+        long logStart = read.isolation() == FetchIsolation.LOG_END ? result.offsets().logStartOffset()
+                : Math.min(result.offsets().logStartOffset(), remote.logStartOffset(partition));
+        return new Outcome(new FetchSection(tp.topic(), FetchResponseCodec.header(tp, null,
+                result.offsets().highWatermark(), result.lastStableOffset(), logStart,
+                result.offsets().logEndOffset(), aborted, result.records().length()),
+                result.records(), Math.max(0, result.nextFetchOffset() - result.fetchOffset())),
+                new PartitionRead(tp, null, result.offsets().highWatermark(), result.lastStableOffset(),
+                        logStart, aborted, result.records()), false,
+                result.nextFetchOffset(), result.offsets().highWatermark(), logStart, heldFor);
     }
 
     /**

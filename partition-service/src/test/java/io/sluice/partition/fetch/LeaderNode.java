@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -31,7 +30,8 @@ final class LeaderNode implements AutoCloseable {
     final LogManager logs;
     final ReplicaManager replicas;
     final FetchService fetches;
-    private final Scheduler logScheduler = TestLogScheduler.create(2);
+    /** The service's log threads, counting the tasks handed to them. */
+    final CountingScheduler logScheduler = new CountingScheduler(TestLogScheduler.create(2));
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
