@@ -1,12 +1,16 @@
 package io.sluice.partition;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -16,7 +20,12 @@ import reactor.core.scheduler.Schedulers;
  * caller went away), and an interrupt during FileChannel I/O closes the channel: the log would go offline for a
  * client's timeout.
  */
-final class LogScheduler {
+public final class LogScheduler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogScheduler.class);
+
+    /** On each "log-io" thread, the work to run there once the task under way has ended; unset elsewhere. */
+    private static final ThreadLocal<ArrayDeque<Runnable>> AFTER_TASK = new ThreadLocal<>();
 
     private LogScheduler() {
     }
@@ -26,12 +35,49 @@ final class LogScheduler {
         return Schedulers.fromExecutorService(new UninterruptibleExecutor(threads), "log-io");
     }
 
+    /**
+     * A scheduler for log work that something else set off: on a "log-io" thread (a long poll that an append there
+     * woke), the work runs on that thread as soon as the task under way has ended — no hand-off to another thread,
+     * and no lock of that task still held; on any other thread it is handed to {@code logThreads}.
+     */
+    public static Scheduler afterTaskOn(Scheduler logThreads) {
+        return Schedulers.fromExecutor(work -> {
+            ArrayDeque<Runnable> after = AFTER_TASK.get();
+            if (after != null) {
+                after.add(work);
+            } else {
+                logThreads.schedule(work);
+            }
+        });
+    }
+
     /** Threads whose tasks, once running, finish: cancelling one only keeps it from starting. */
     private static final class UninterruptibleExecutor extends ScheduledThreadPoolExecutor {
 
         UninterruptibleExecutor(int threads) {
-            super(threads, Thread.ofPlatform().name("log-io-", 0).daemon(true).factory());
+            super(threads, logThreads());
             setRemoveOnCancelPolicy(true);
+        }
+
+        private static ThreadFactory logThreads() {
+            ThreadFactory threads = Thread.ofPlatform().name("log-io-", 0).daemon(true).factory();
+            return task -> threads.newThread(() -> {
+                AFTER_TASK.set(new ArrayDeque<>());
+                task.run();
+            });
+        }
+
+        /** Runs the work {@link #afterTaskOn} left for this thread, and what that work leaves in turn. */
+        @Override
+        protected void afterExecute(Runnable task, Throwable failure) {
+            ArrayDeque<Runnable> after = AFTER_TASK.get();
+            for (Runnable work = after.poll(); work != null; work = after.poll()) {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Log work run after a task failed", e);
+                }
+            }
         }
 
         @Override

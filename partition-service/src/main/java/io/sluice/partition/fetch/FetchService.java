@@ -19,6 +19,7 @@ import io.sluice.log.LogEndWatch;
 import io.sluice.log.LogReadResult;
 import io.sluice.log.PartitionLog;
 import io.sluice.log.TimestampOffset;
+import io.sluice.partition.LogScheduler;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.replica.Partition;
 import io.sluice.partition.replica.ReplicaManager;
@@ -56,6 +57,8 @@ public final class FetchService {
 
     private final ReplicaManager replicas;
     private final Scheduler logScheduler;
+    /** {@link #logScheduler}, or the log thread a wake-up came on once its task ends ({@link LogScheduler#afterTaskOn}). */
+    private final Scheduler afterLogTask;
     private final PartitionProperties properties;
     private final Clock clock;
     /** Reads below a replica's local log, from tiered storage ({@link RemoteReads#NONE} where it is off). */
@@ -99,6 +102,7 @@ public final class FetchService {
         this.meters = meters;
         this.replicas = replicas;
         this.logScheduler = logScheduler;
+        this.afterLogTask = LogScheduler.afterTaskOn(logScheduler);
         this.properties = properties;
         this.clock = clock;
         this.nanoTime = nanoTime;
@@ -294,7 +298,9 @@ public final class FetchService {
                     .handle((value, error) -> Boolean.TRUE);
             return Mono.fromFuture(woken, true)
                     .timeout(Duration.ofMillis(maxWaitMs), Mono.just(Boolean.FALSE))
-                    .then(Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(logScheduler))
+                    // Woken by an append on a log thread: read there once the append's task ends, without a
+                    // hand-off; woken elsewhere (a high watermark moved on an event loop, the wait's timer): handed.
+                    .then(Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(afterLogTask))
                     // Completed rather than cancelled: that drops them from the logs' waiters just the same, without
                     // the two exceptions per waiter a cancel costs.
                     .doFinally(signal -> waits.forEach(w -> w.complete(null)));

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A long poll at the end of its log reads nothing, which needs no file: it waits without handing work to a log
- * thread, and only the read of what arrives takes one. A poll with records to read, or an error to report, reads on a
- * log thread as before; and a consumer at the high watermark still sees nothing above it.
+ * thread, and only the read of what arrives takes one — none when an append on a log thread woke it, as it is read on
+ * that thread once the append's task ends. A poll with records to read, or an error to report, reads on a log thread
+ * as before; and a consumer at the high watermark still sees nothing above it.
  */
 class EmptyPollTest {
 
@@ -73,6 +74,18 @@ class EmptyPollTest {
         List<FetchedPartition> answer = poll.get(60, TimeUnit.SECONDS);
         assertThat(values(answer.getFirst().records())).containsExactly("b");
         assertThat(node.logScheduler.takeCount()).as("the read of the new record").isOne();
+    }
+
+    @Test
+    void aFollowerWokenByAnAppendOnALogThreadIsReadThereWithoutAHandOff() throws Exception {
+        CompletableFuture<List<FetchedPartition>> poll = replicaFetch(0, 10_000);
+        ParkedPolls.awaitParked(poll, log.logEndWatch()::waiting);
+
+        node.logScheduler.schedule(() -> append("on a log thread"));
+
+        assertThat(values(poll.get(60, TimeUnit.SECONDS).getFirst().records())).containsExactly("on a log thread");
+        assertThat(node.logScheduler.takeCount()).as("the append's task only: the read followed it on its thread")
+                .isOne();
     }
 
     @Test
