@@ -79,10 +79,24 @@ public class PartitionReader {
                 new ListOffsetsRequest.Partition(tp.topic(), tp.partition(), timestamp)), readCommitted);
         return read(() -> rerouting.forRead(Duration.ZERO), view -> partitions.listOffsets(ClusterView.leader(view, tp), request)
                 .map(response -> response.partitions().getFirst())
-                .flatMap(answer -> answer.errorCode() != null && Rerouting.Call.READ.triesAgainAfter(answer.errorCode())
-                        ? Mono.error(new SluiceException(answer.errorCode(), answer.message())) : Mono.just(answer)))
+                .flatMap(answer -> answer.errorCode() != null
+                        && Rerouting.Call.READ.triesAgainAfter(asJudged(answer.errorCode()))
+                        ? Mono.error(new SluiceException(asJudged(answer.errorCode()), answer.message()))
+                        : Mono.just(answer)))
                 .flatMap(answer -> answer.errorCode() == null ? Mono.just(answer)
                         : Mono.error(new SluiceException(answer.errorCode(), answer.message())));
+    }
+
+    /**
+     * A leader's answer for one partition as a read's re-routing judges it. UNKNOWN_TOPIC or UNKNOWN_PARTITION from
+     * the node this gateway's metadata names as the partition's leader means that node has not applied the metadata
+     * that made the partition yet (a topic created a moment ago: each process follows the coordinator on its own), so
+     * it is LEADER_NOT_AVAILABLE, asked again after a pause as after a leader change. A topic the gateway itself does
+     * not know fails before any node is asked.
+     */
+    private static ErrorCode asJudged(ErrorCode answered) {
+        return answered == ErrorCode.UNKNOWN_TOPIC || answered == ErrorCode.UNKNOWN_PARTITION
+                ? ErrorCode.LEADER_NOT_AVAILABLE : answered;
     }
 
     /**
@@ -166,8 +180,10 @@ public class PartitionReader {
                 List.of(new FetchRequest.Partition(tp.topic(), tp.partition(), offset, maxBytes)), readCommitted);
         return read(deadline, view -> measured(tp, partitions.fetch(ClusterView.leader(view, tp), request)
                 .map(List::getFirst))
-                .flatMap(section -> section.error() != null && Rerouting.Call.READ.triesAgainAfter(section.error())
-                        ? Mono.error(section.error().exception("Fetch from " + tp + ": " + section.error().description()))
+                .flatMap(section -> section.error() != null
+                        && Rerouting.Call.READ.triesAgainAfter(asJudged(section.error()))
+                        ? Mono.error(asJudged(section.error()).exception("Fetch from " + tp + ": "
+                                + section.error().description()))
                         : Mono.just(section)));
     }
 

@@ -16,6 +16,7 @@ import io.sluice.internal.metadata.NodeInfo;
 import io.sluice.internal.metadata.NodeStatus;
 import io.sluice.internal.metadata.PartitionState;
 import io.sluice.internal.metadata.TopicMetadata;
+import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.ListOffsetsRequest;
 import io.sluice.internal.partition.ListOffsetsResponse;
 import io.sluice.internal.partition.PartitionDataApi;
@@ -23,6 +24,7 @@ import io.sluice.internal.replication.ReplicationApi;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,7 @@ import reactor.core.publisher.Mono;
 class PartitionReaderTest {
 
     private static final TopicPartition TP = new TopicPartition("t", 0);
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private volatile MetadataView current = view(1, 1);
     private final List<Integer> asked = new CopyOnWriteArrayList<>();
@@ -72,6 +75,38 @@ class PartitionReaderTest {
                 .isInstanceOfSatisfying(SluiceException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TIMESTAMP));
         assertThat(asked).containsExactly(1);
+    }
+
+    /**
+     * A topic created a moment ago: the gateway's metadata has it, its leader has not applied that metadata yet and
+     * answers UNKNOWN_TOPIC. The lookup is made again after a pause, not failed (a Kafka client's OffsetCommit right
+     * after CreateTopics got UNKNOWN_SERVER_ERROR from the commit's check in KafkaAclsIT).
+     */
+    @Test
+    void aLookupAnsweredUnknownTopicByALeaderThatHasNotLearnedOfItYetIsMadeAgain() {
+        when(partitions.listOffsets(node(1), request())).thenAnswer(invocation -> {
+            asked.add(1);
+            return Mono.just(asked.size() == 1 ? answer(ErrorCode.UNKNOWN_TOPIC, null) : answer(null, 42L));
+        });
+
+        assertThat(reader.listOffset(TP, ListOffsetsRequest.EARLIEST).block().offset()).isEqualTo(42L);
+        assertThat(asked).containsExactly(1, 1);
+    }
+
+    /** The same for a partition's bounds (the check of every committed offset), asked with a fetch. */
+    @Test
+    void boundsAnsweredUnknownPartitionByALeaderThatHasNotLearnedOfItYetAreAskedAgain() {
+        when(partitions.fetch(any(), any())).thenAnswer(invocation -> {
+            asked.add(1);
+            return Mono.just(List.of(asked.size() == 1
+                    ? new FetchedPartition(TP, ErrorCode.UNKNOWN_PARTITION, -1, -1, -1, -1, List.of(), EMPTY)
+                    : new FetchedPartition(TP, ErrorCode.OFFSET_OUT_OF_RANGE, 5, 5, 2, 7, List.of(), EMPTY)));
+        });
+
+        PartitionReader.PartitionBounds bounds = reader.bounds(TP).block();
+
+        assertThat(bounds).isEqualTo(new PartitionReader.PartitionBounds(2, 5, 7));
+        assertThat(asked).containsExactly(1, 1);
     }
 
     private void leaderAnswers(int node, ErrorCode error, Long offset) {
