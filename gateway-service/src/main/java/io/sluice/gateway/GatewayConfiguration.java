@@ -45,15 +45,19 @@ class GatewayConfiguration {
         return new CoordinatorClient(http, properties.coordinatorUrls());
     }
 
-    /** Partition leaders' data calls over HTTP, consumer fetches over fetch streams unless those are turned off. */
+    /**
+     * Partition leaders' data calls over HTTP, consumer fetches and produce requests over streams unless those are
+     * turned off.
+     */
     @Bean
     PartitionDataApi partitionDataClient(InternalHttp http, GatewayProperties properties,
                                          ClusterSecurityProperties security, MeterRegistry meters) {
         PartitionDataClient overHttp = new PartitionDataClient(http);
-        if (!properties.fetchStream()) {
+        if (!properties.fetchStream() && !properties.produceStream()) {
             return overHttp;
         }
-        return new FetchStreamClient(overHttp, properties.internalCalls(), security.clientSecret(), meters);
+        return new FetchStreamClient(overHttp, properties.internalCalls(), security.clientSecret(), meters,
+                properties.fetchStream(), properties.produceStream());
     }
 
     /**

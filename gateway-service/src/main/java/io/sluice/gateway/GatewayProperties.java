@@ -30,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  *                        partition leaders (see {@link InternalClientSettings})
  * @param fetchStream     consumer fetches from partition leaders over one fetch stream per leader rather than an HTTP
  *                        exchange each, where the leader is {@code http://} ({@code FetchStreamClient}); off: HTTP only
+ * @param produceStream   internal produce requests to partition leaders over one produce stream per leader rather than
+ *                        an HTTP exchange each, where the leader is {@code http://} ({@code FetchStreamClient}); off:
+ *                        HTTP only
  * @param masking         the operator's rules for masking record contents in reads (docs/api.md#masking)
  * @param history         the bounded window of metrics history this gateway keeps for the {@code /history} routes
  */
@@ -46,6 +49,7 @@ public record GatewayProperties(
         @DefaultValue("20s") Duration metadataWait,
         @DefaultValue InternalClientSettings internalCalls,
         @DefaultValue("true") boolean fetchStream,
+        @DefaultValue("true") boolean produceStream,
         @Valid @DefaultValue Masking masking,
         @Valid @DefaultValue History history) {
 

@@ -9,6 +9,7 @@ import io.sluice.internal.partition.PartitionPaths;
 import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import io.sluice.internal.replication.ReplicationPaths;
 import io.sluice.partition.PartitionProperties;
+import io.sluice.partition.produce.ProduceService;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.tiered.RemoteReads;
 import io.sluice.web.ClusterAdmission;
@@ -54,8 +55,9 @@ class FetchConfiguration {
 
     /** The {@link io.sluice.internal.partition.FetchStream} on the internal HTTP port (plaintext connections). */
     @Bean
-    NettyServerCustomizer fetchStreamPort(FetchService fetch, ClusterAdmission admission, ChannelGroup fetchStreams) {
-        FetchStreamPort port = new FetchStreamPort(fetch, admission, fetchStreams);
+    NettyServerCustomizer fetchStreamPort(FetchService fetch, ProduceService produce, ClusterAdmission admission,
+                                          ChannelGroup fetchStreams) {
+        FetchStreamPort port = new FetchStreamPort(fetch, produce, admission, fetchStreams);
         return server -> server.doOnChannelInit((observer, channel, remote) -> port.install(channel));
     }
 }

@@ -7,8 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.sluice.internal.partition.FetchRequestCodec;
 import io.sluice.internal.partition.FetchStream;
+import io.sluice.internal.partition.ProduceResponseCodec;
 import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import io.sluice.protocol.ErrorCode;
+import io.sluice.partition.produce.ProduceService;
 import io.sluice.protocol.SluiceException;
 import io.sluice.web.ClusterAdmission;
 import java.nio.ByteBuffer;
@@ -22,11 +24,13 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * One fetch stream connection at the node: its hello, checked as an HTTP call's cluster secret is, then fetches of the
- * connection's kind served by the {@link FetchService} as the HTTP routes serve them (a consumer fetch as
- * {@code POST /internal/fetch}, a follower's as {@code POST /internal/replica-fetch}, which records how far that
- * follower is before reading), each answered as soon as it completes, however many are
- * in flight (correlation 0 is the hello's answer). A connection that ends disposes of its fetches still waiting.
+ * One fetch stream connection at the node: its hello, checked as an HTTP call's cluster secret is, then requests of the
+ * connection's kind served as the HTTP routes serve them — a consumer fetch by the {@link FetchService} as
+ * {@code POST /internal/fetch}, a follower's as {@code POST /internal/replica-fetch} (which records how far that
+ * follower is before reading), a gateway's produce by the {@link ProduceService} as {@code POST /internal/produce} —
+ * each answered as soon as it completes, however many are in flight (correlation 0 is the hello's answer). A
+ * connection that ends disposes of its requests still waiting: a fetch's wait ends, and a produce already handed to
+ * the log is appended all the same (its caller learns nothing more, as when an HTTP caller goes away).
  * Frames arrive whole ({@code LengthFieldBasedFrameDecoder}); one too large or a hello that does not parse closes the
  * connection. Its state is touched on the connection's event loop only.
  */
@@ -36,14 +40,17 @@ final class FetchStreamHandler extends ChannelInboundHandlerAdapter {
 
     private final FetchStream.Kind kind;
     private final FetchService fetches;
+    private final ProduceService produces;
     private final ClusterAdmission admission;
     private final Map<Integer, Disposable> inFlight = new HashMap<>();
     private boolean admitted;
     private boolean refused;
 
-    FetchStreamHandler(FetchStream.Kind kind, FetchService fetches, ClusterAdmission admission) {
+    FetchStreamHandler(FetchStream.Kind kind, FetchService fetches, ProduceService produces,
+                       ClusterAdmission admission) {
         this.kind = kind;
         this.fetches = fetches;
+        this.produces = produces;
         this.admission = admission;
     }
 
@@ -84,17 +91,18 @@ final class FetchStreamHandler extends ChannelInboundHandlerAdapter {
         }
         int correlation = frame.readInt();
         ByteBuffer body = copy(frame);
-        // A body that does not parse fails its fetch alone, answered with INVALID_REQUEST like any other failure.
-        Mono<List<FetchSection>> answer = Mono.defer(() -> switch (kind) {
-            case CONSUMER -> fetches.fetch(FetchRequestCodec.decode(body));
-            case REPLICA -> fetches.replicaFetch(ReplicaFetchRequestCodec.decode(body));
+        // A body that does not parse fails its request alone, answered with INVALID_REQUEST like any other failure.
+        Mono<Answer> answer = Mono.defer(() -> switch (kind) {
+            case CONSUMER -> sections(correlation, fetches.fetch(FetchRequestCodec.decode(body)));
+            case REPLICA -> sections(correlation, fetches.replicaFetch(ReplicaFetchRequestCodec.decode(body)));
+            case PRODUCE -> produce(correlation, FetchStream.readProduceRequest(body));
         });
         // Answers go out from the event loop as tasks of their own, after this registration, so that an answer ready
         // at once (nothing to wait for) finds its entry to remove.
-        Disposable fetch = answer.defaultIfEmpty(List.of()).subscribe(
-                sections -> ctx.executor().execute(() -> {
+        Disposable request = answer.subscribe(
+                ready -> ctx.executor().execute(() -> {
                     if (inFlight.remove(correlation) != null && ctx.channel().isActive()) {
-                        FetchResponseWriter.writeFrame(ctx.channel(), correlation, sections);
+                        ready.writeTo(ctx);
                     }
                 }),
                 error -> ctx.executor().execute(() -> {
@@ -102,15 +110,34 @@ final class FetchStreamHandler extends ChannelInboundHandlerAdapter {
                         ctx.writeAndFlush(Unpooled.wrappedBuffer(failure(correlation, error)));
                     }
                 }));
-        inFlight.put(correlation, fetch);
+        inFlight.put(correlation, request);
+    }
+
+    /** A response frame ready to be written on the connection's event loop. */
+    @FunctionalInterface
+    private interface Answer {
+        void writeTo(ChannelHandlerContext ctx);
+    }
+
+    private static Mono<Answer> sections(int correlation, Mono<List<FetchSection>> fetched) {
+        return fetched.defaultIfEmpty(List.of())
+                .map(sections -> ctx -> FetchResponseWriter.writeFrame(ctx.channel(), correlation, sections));
+    }
+
+    private Mono<Answer> produce(int correlation, FetchStream.ProduceCall call) {
+        return produces.produce(call.entries(), call.acks(), call.timeout()).map(response -> {
+            ByteBuffer encoded = ProduceResponseCodec.encode(response);
+            return ctx -> ctx.writeAndFlush(Unpooled.wrappedBuffer(
+                    FetchStream.okHead(correlation, encoded.remaining()), encoded));
+        });
     }
 
     private static ByteBuffer failure(int correlation, Throwable error) {
         if (error instanceof SluiceException sluice) {
             return FetchStream.failed(correlation, sluice.errorCode(), sluice.getMessage());
         }
-        LOG.error("A fetch failed", error);
-        return FetchStream.failed(correlation, ErrorCode.UNKNOWN_SERVER_ERROR, "The fetch failed");
+        LOG.error("A fetch stream request failed", error);
+        return FetchStream.failed(correlation, ErrorCode.UNKNOWN_SERVER_ERROR, "The request failed");
     }
 
     private static ByteBuffer copy(ByteBuf frame) {

@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.sluice.internal.partition.FetchStream;
+import io.sluice.partition.produce.ProduceService;
 import io.sluice.web.ClusterAdmission;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.List;
 /**
  * Serves the {@link FetchStream} on the node's internal HTTP port: the first handler of each plaintext connection looks
  * at its first bytes; a connection that opens with a stream's preface leaves HTTP (every HTTP handler is removed) for
- * the stream's frames and a {@link FetchStreamHandler} of the preface's kind (consumer or replica fetches), any other
+ * the stream's frames and a {@link FetchStreamHandler} of the preface's kind (consumer or replica fetches, or
+ * produces), any other
  * goes on as HTTP, untouched. One port, so nothing
  * about deploying a node changes. Connections over TLS stay HTTP (callers use the stream only with {@code http://}
  * nodes).
@@ -26,12 +28,14 @@ final class FetchStreamPort {
     static final String NAME = "sluice.fetchStreamSniffer";
 
     private final FetchService fetches;
+    private final ProduceService produces;
     private final ClusterAdmission admission;
     private final ChannelGroup streams;
 
     /** @param streams where the stream connections are kept, to be closed with the node */
-    FetchStreamPort(FetchService fetches, ClusterAdmission admission, ChannelGroup streams) {
+    FetchStreamPort(FetchService fetches, ProduceService produces, ClusterAdmission admission, ChannelGroup streams) {
         this.fetches = fetches;
+        this.produces = produces;
         this.admission = admission;
         this.streams = streams;
     }
@@ -102,7 +106,7 @@ final class FetchStreamPort {
             }
             pipeline.addLast("sluice.fetchStreamFrames",
                     new LengthFieldBasedFrameDecoder(FetchStream.MAX_REQUEST_FRAME, 0, 4, 0, 4));
-            pipeline.addLast("sluice.fetchStream", new FetchStreamHandler(kind, fetches, admission));
+            pipeline.addLast("sluice.fetchStream", new FetchStreamHandler(kind, fetches, produces, admission));
             pipeline.remove(this);
             streams.add(ctx.channel());
             ctx.channel().config().setAutoRead(true);

@@ -20,12 +20,12 @@ import reactor.netty.http.server.HttpServerResponse;
  * answered with a {@value ProduceResponseCodec#CONTENT_TYPE} body. A plain Reactor Netty route
  * ({@link InternalRoutes} checks the caller, the content type and the size limit first).
  */
-final class ProduceRoute implements InternalRoutes.BodyHandler {
+public final class ProduceRoute implements InternalRoutes.BodyHandler {
 
     private final ProduceService produce;
     private final Duration defaultTimeout;
 
-    ProduceRoute(ProduceService produce, PartitionProperties properties) {
+    public ProduceRoute(ProduceService produce, PartitionProperties properties) {
         this.produce = produce;
         this.defaultTimeout = properties.requests().defaultTimeout();
     }

@@ -22,10 +22,18 @@ import io.sluice.internal.partition.FetchRequestCodec;
 import io.sluice.internal.partition.FetchResponseCodec;
 import io.sluice.internal.partition.FetchResponseCodec.FetchedPartition;
 import io.sluice.internal.partition.FetchStream;
+import io.sluice.internal.partition.PartitionBatches;
 import io.sluice.internal.partition.PartitionPaths;
+import io.sluice.internal.partition.ProduceRequestCodec;
+import io.sluice.internal.partition.ProduceResponse;
+import io.sluice.internal.partition.ProduceResponseCodec;
+import io.sluice.internal.partition.WireStrings;
 import io.sluice.internal.replication.ReplicaFetchRequest;
 import io.sluice.internal.replication.ReplicaFetchRequestCodec;
 import io.sluice.internal.replication.ReplicationPaths;
+import io.sluice.partition.TestPartitionProperties;
+import io.sluice.partition.produce.ProduceRoute;
+import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import io.sluice.protocol.TopicPartition;
@@ -403,6 +411,117 @@ class FetchStreamTest {
         assertThat(streams.size()).isZero();
     }
 
+    @Test
+    void producesGoOverTheStreamOnceOpenAndAreAnsweredAsOverHttp() throws Exception {
+        start(ClusterAdmission.open());
+        FetchStreamClient client = client(null);
+
+        ProduceResponse.PartitionResult overHttp = produce(client, Acks.LEADER, "first");
+        assertThat(produces(client, "stream")).as("the first produce opens the stream, and goes over HTTP").isZero();
+        ProduceResponse.PartitionResult overStream = produceOnceStreamed(client, "second", "third");
+
+        assertThat(overHttp.errorCode()).isNull();
+        assertThat(overHttp.baseOffset()).isZero();
+        assertThat(overStream.errorCode()).isNull();
+        assertThat(overStream.baseOffset()).as("appended right after the first, nothing twice").isEqualTo(1);
+        assertThat(overStream.lastOffset()).isEqualTo(2);
+        assertThat(values(fetchOnceStreamed(client, 0))).containsExactly("first", "second", "third");
+        assertThat(produce(client, Acks.NONE, "fourth").baseOffset()).as("acks=0 is answered with nothing").isNull();
+        assertThat(values(fetch(client, 3, 10_000))).containsExactly("fourth");
+        assertThat(ping()).isEqualTo("pong");
+    }
+
+    @Test
+    void aProduceTooLargeForAFrameGoesOverHttp() throws Exception {
+        start(ClusterAdmission.open());
+        FetchStreamClient client = client(null);
+        produceOnceStreamed(client, "small");
+        double streamed = produces(client, "stream");
+        double overHttp = produces(client, "http");
+
+        // Two entries of 600 KB: each within the topic's largest batch, together over a frame.
+        String large = "x".repeat(600 * 1024);
+        List<ProduceResponse.PartitionResult> answers = client.produce(leader(), List.of(entry(large), entry(large)),
+                Acks.LEADER, Duration.ofSeconds(5)).block(Duration.ofSeconds(30)).partitions();
+
+        assertThat(answers).extracting(ProduceResponse.PartitionResult::errorCode).containsOnlyNulls();
+        assertThat(answers).extracting(ProduceResponse.PartitionResult::baseOffset).containsExactly(1L, 2L);
+        assertThat(produces(client, "http")).isEqualTo(overHttp + 1);
+        assertThat(produces(client, "stream")).isEqualTo(streamed);
+        assertThat(streams.size()).as("the stream stays open").isOne();
+    }
+
+    @Test
+    void aProduceWaitingOnAStreamThatClosesFailsWithAnUnknownOutcomeAndIsNotMadeAgain() throws Exception {
+        startFollowed(); // acks=all waits for the follower, which never fetches here
+        FetchStreamClient client = client(null);
+        produceOnceStreamed(client, Acks.LEADER, "one");
+        double overHttp = produces(client, "http");
+        PartitionLog log = node.logs.log(TP).orElseThrow();
+
+        CompletableFuture<ProduceResponse> waiting = client.produce(leader(), List.of(entry("two")), Acks.ALL,
+                Duration.ofSeconds(20)).toFuture();
+        while (log.logEndOffset() < 2) { // appended, and waiting for the follower
+            assertThat(waiting).isNotDone();
+            Thread.sleep(5);
+        }
+        streams.close().syncUninterruptibly();
+
+        assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(SluiceException.class)
+                .extracting(e -> ((SluiceException) e).errorCode()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
+        assertThat(produces(client, "http")).as("not made again over HTTP").isEqualTo(overHttp);
+        // The barrier: a produce after the failure lands right after "two", so nothing made "two" again before it.
+        assertThat(produce(client, Acks.LEADER, "three").baseOffset()).isEqualTo(2);
+        assertThat(log.logEndOffset()).isEqualTo(3);
+    }
+
+    @Test
+    void aProduceRequestThatDoesNotParseIsAnsweredWithItsErrorAndTheStreamGoesOn() throws Exception {
+        start(ClusterAdmission.open());
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            socket.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.write(FetchStream.preface(FetchStream.Kind.PRODUCE));
+            out.write(FetchStream.hello("").array());
+            ByteBuffer entries = ProduceRequestCodec.encode(List.of(entry("kept")));
+            ByteBuffer badAcks = ByteBuffer.allocate(64);
+            WireStrings.write(badAcks, "2");
+            badAcks.putLong(1000).flip();
+            out.write(FetchStream.request(7, badAcks).array());
+            out.write(FetchStream.request(8, FetchStream.produceRequest(Acks.LEADER, -1, entries)).array());
+            out.write(FetchStream.request(9, FetchStream.produceRequest(Acks.LEADER, 1000, entries)).array());
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertAdmitted(in);
+            assertThat(FetchStream.readFailure(answer(in, 7, FetchStream.FAILED)).errorCode())
+                    .isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(FetchStream.readFailure(answer(in, 8, FetchStream.FAILED)).errorCode())
+                    .isEqualTo(ErrorCode.INVALID_REQUEST);
+            ProduceResponse answer = ProduceResponseCodec.decode(answer(in, 9, FetchStream.OK));
+            assertThat(answer.partitions()).singleElement().satisfies(result -> {
+                assertThat(result.errorCode()).isNull();
+                assertThat(result.baseOffset()).as("the refused requests appended nothing").isZero();
+            });
+        }
+    }
+
+    @Test
+    void aProduceStreamWithoutTheSecretIsRefusedAndAppendsNothing() throws Exception {
+        start(ClusterAdmission.closed(new ClusterSecurityProperties(true, SECRET), null));
+        assertThat(produceOnceStreamed(client(SECRET), "secret").baseOffset()).isZero();
+
+        FetchStreamClient wrong = client("guess");
+        for (int i = 0; i < 30; i++) {
+            assertThatThrownBy(() -> produce(wrong, Acks.LEADER, "guessed")).isInstanceOf(SluiceException.class)
+                    .extracting(e -> ((SluiceException) e).errorCode())
+                    .isEqualTo(ErrorCode.SASL_AUTHENTICATION_FAILED);
+            Thread.sleep(50);
+        }
+        assertThat(produces(wrong, "stream")).as("every produce went over HTTP, and was refused there").isZero();
+        assertThat(node.logs.log(TP).orElseThrow().logEndOffset()).isEqualTo(1);
+    }
+
     /** The next response frame, checked to answer {@code correlation} with {@code status}: what follows the status. */
     private static ByteBuffer answer(DataInputStream in, int correlation, byte status) throws IOException {
         byte[] frame = new byte[in.readInt()];
@@ -454,7 +573,7 @@ class FetchStreamTest {
     private void start(ClusterAdmission admission, LeaderNode leader) {
         node = leader;
         loops = LoopResources.create("fetch-stream-test", 1, true);
-        FetchStreamPort port = new FetchStreamPort(node.fetches, admission, streams);
+        FetchStreamPort port = new FetchStreamPort(node.fetches, node.produces, admission, streams);
         InternalRoutes routes = new InternalRoutes(admission, JsonMapper.builder().build());
         server = HttpServer.create().host("127.0.0.1").port(0).runOn(loops)
                 .doOnChannelInit((observer, channel, remote) -> port.install(channel))
@@ -462,6 +581,8 @@ class FetchStreamTest {
                                 FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.consumer(node.fetches)))
                         .post(ReplicationPaths.REPLICA_FETCH, routes.post(ReplicaFetchRequestCodec.CONTENT_TYPE,
                                 FetchRoutes.MAX_REQUEST_BYTES, FetchRoutes.replica(node.fetches)))
+                        .post(PartitionPaths.PRODUCE, routes.post(ProduceRequestCodec.CONTENT_TYPE, 64 << 20,
+                                new ProduceRoute(node.produces, TestPartitionProperties.of(1, dataDir))))
                         .get("/ping", (request, response) -> response.sendString(Mono.just("pong"))))
                 .bindNow();
     }
@@ -548,6 +669,48 @@ class FetchStreamTest {
         String metric = client instanceof ReplicationStreamClient ? "sluice.replication.fetches"
                 : "sluice.internal.fetches";
         return meters.get(client).get(metric).tag("transport", transport).counter().count();
+    }
+
+    /** The client's produces that went by {@code transport}, by its metric. */
+    private double produces(FetchStreamClient client, String transport) {
+        return meters.get(client).get("sluice.internal.produces").tag("transport", transport).counter().count();
+    }
+
+    /** One batch of {@code values} for the partition, routed by the leader's epoch. */
+    private static PartitionBatches entry(String... values) {
+        RecordBatchBuilder batch = RecordBatchBuilder.of(CompressionType.NONE);
+        for (String value : values) {
+            batch.append(System.currentTimeMillis(), null, value.getBytes(StandardCharsets.UTF_8));
+        }
+        return new PartitionBatches(TP, 3, batch.build());
+    }
+
+    private ProduceResponse.PartitionResult produce(FetchStreamClient client, Acks acks, String... values) {
+        return client.produce(leader(), List.of(entry(values)), acks, Duration.ofSeconds(5))
+                .block(Duration.ofSeconds(30)).partitions().getFirst();
+    }
+
+    private ProduceResponse.PartitionResult produceOnceStreamed(FetchStreamClient client, String... values)
+            throws InterruptedException {
+        return produceOnceStreamed(client, Acks.LEADER, values);
+    }
+
+    /**
+     * Opens the client's produce stream with produces of no entries (which append nothing; the first ones go over
+     * HTTP), then produces {@code values} on it.
+     */
+    private ProduceResponse.PartitionResult produceOnceStreamed(FetchStreamClient client, Acks acks, String... values)
+            throws InterruptedException {
+        for (int i = 0; i < 1000 && produces(client, "stream") == 0; i++) {
+            assertThat(client.produce(leader(), List.of(), Acks.LEADER, Duration.ofSeconds(5))
+                    .block(Duration.ofSeconds(30)).partitions()).isEmpty();
+            Thread.sleep(10);
+        }
+        double streamed = produces(client, "stream");
+        assertThat(streamed).as("a produce went over the stream").isPositive();
+        ProduceResponse.PartitionResult answer = produce(client, acks, values);
+        assertThat(produces(client, "stream")).isEqualTo(streamed + 1);
+        return answer;
     }
 
     private static ReplicaFetchRequest replicaRequest(long offset, long maxWaitMs) {

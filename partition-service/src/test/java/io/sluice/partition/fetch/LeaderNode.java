@@ -11,6 +11,8 @@ import io.sluice.log.LogManager;
 import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.TestLogScheduler;
 import io.sluice.partition.TestPartitionProperties;
+import io.sluice.partition.produce.ProduceMetrics;
+import io.sluice.partition.produce.ProduceService;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replica.TestReplicas;
 import java.io.IOException;
@@ -19,17 +21,21 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Node 1 of a cluster of {@code nodeCount} alive nodes, hosting one topic as the metadata gives it, with real logs
- * and the {@link FetchService} in front of them; nothing replicates. Close it after each test.
+ * and the {@link FetchService} and {@link ProduceService} in front of them; nothing replicates. Close it after each
+ * test.
  */
 final class LeaderNode implements AutoCloseable {
 
     final LogManager logs;
     final ReplicaManager replicas;
     final FetchService fetches;
+    /** Leader appends; transactions are not verified here (a batch that would open one fails its request). */
+    final ProduceService produces;
     /** The service's log threads, counting the tasks handed to them. */
     final CountingScheduler logScheduler = new CountingScheduler(TestLogScheduler.create(2));
 
@@ -52,6 +58,8 @@ final class LeaderNode implements AutoCloseable {
                 new SimpleMeterRegistry(), Schedulers.immediate());
         replicas.applyMetadata(new MetadataView(new ClusterMetadata(1, null, nodes, List.of(topic))));
         fetches = new FetchService(replicas, logScheduler, properties, Clock.systemUTC(), meters, nanoTime);
+        produces = new ProduceService(replicas, logScheduler, new ProduceMetrics(meters),
+                request -> Mono.error(new IllegalStateException("this node verifies no transactions")));
     }
 
     /** Nodes 1 to {@code count}, alive. */

@@ -1,23 +1,27 @@
 package io.sluice.internal.partition;
 
+import io.sluice.protocol.Acks;
 import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * The fetch stream: fetches over one persistent connection to a partition node's internal port, many in flight at
- * once, without an HTTP exchange per fetch. A connection carries one {@link Kind} of fetch, a gateway's consumer
- * fetches ({@link FetchRequestCodec}) or a follower's replica fetches
+ * The fetch stream: fetches (and a gateway's produce requests) over one persistent connection to a partition node's
+ * internal port, many in flight at once, without an HTTP exchange per request. A connection carries one {@link Kind}
+ * of request: a gateway's consumer fetches ({@link FetchRequestCodec}) or a follower's replica fetches
  * ({@link io.sluice.internal.replication.ReplicaFetchRequestCodec}), both answered with {@link FetchResponseCodec}'s
- * sections. It opens with its kind's {@link #preface} ({@code "SLFS"} and the kind's byte, which no HTTP request
- * starts with, so the node tells the two apart on one port), then carries frames both ways, each
- * {@code length:int32} followed by that many bytes:
+ * sections, or a gateway's produce requests ({@link #produceRequest}: {@code POST /internal/produce}'s parameters and
+ * {@link ProduceRequestCodec}'s body), answered with {@link ProduceResponseCodec}'s. It opens with its kind's
+ * {@link #preface} ({@code "SLFS"} and the kind's byte, which no HTTP request starts with, so the node tells the two
+ * apart on one port), then carries frames both ways, each {@code length:int32} followed by that many bytes:
  * <pre>
  *   hello    := secret:string                             (the caller's first frame; "" without a cluster secret)
- *   request  := correlation:int32 body:(FetchRequestCodec | ReplicaFetchRequestCodec, by the connection's kind)
- *   response := correlation:int32 status:int8 (body:FetchResponseCodec | code:string message:string)
+ *   request  := correlation:int32 body:(FetchRequestCodec | ReplicaFetchRequestCodec | produce, by the kind)
+ *   produce  := acks:string timeout_ms:int64 entries:ProduceRequestCodec      (acks "0", "1" or "all")
+ *   response := correlation:int32 status:int8 (body:(FetchResponseCodec | ProduceResponseCodec) | code:string message:string)
  * </pre>
  * {@code string} is {@link WireStrings}'. The node answers the hello with correlation 0: OK (no body) when it admits
  * the caller; when the secret is not the cluster's, FAILED (SASL_AUTHENTICATION_FAILED), and it closes the connection.
@@ -40,7 +44,9 @@ public final class FetchStream {
         /** A gateway's consumer fetches, below the high watermark ({@code POST /internal/fetch}'s). */
         CONSUMER((byte) 1),
         /** A follower's fetches from its leader, to the log end ({@code POST /internal/replica-fetch}'s). */
-        REPLICA((byte) 2);
+        REPLICA((byte) 2),
+        /** A gateway's produce requests to a leader ({@code POST /internal/produce}'s). */
+        PRODUCE((byte) 3);
 
         private final byte code;
 
@@ -64,7 +70,7 @@ public final class FetchStream {
         }
     }
 
-    /** The largest request frame a node reads. */
+    /** The largest request frame a node reads; a larger produce goes over HTTP. */
     public static final int MAX_REQUEST_FRAME = 1024 * 1024;
 
     /** The largest response frame a caller reads (a fetch's {@code max_bytes} is at most this, with its headers). */
@@ -129,9 +135,35 @@ public final class FetchStream {
         return out.flip();
     }
 
+    /** A produce request's body: its acks, how long the leader may wait for them, and its entries' body. */
+    public static ByteBuffer produceRequest(Acks acks, long timeoutMs, ByteBuffer entries) {
+        ByteBuffer out = ByteBuffer.allocate(WireStrings.size(acks.wireName()) + 8 + entries.remaining());
+        WireStrings.write(out, acks.wireName());
+        out.putLong(timeoutMs).put(entries.duplicate());
+        return out.flip();
+    }
+
+    /** A produce request's parameters, and its entries' body ({@link ProduceRequestCodec}'s) still to decode. */
+    public record ProduceCall(Acks acks, Duration timeout, ByteBuffer entries) {
+    }
+
+    /** The produce request {@code body} carries; INVALID_REQUEST when its parameters do not parse. */
+    public static ProduceCall readProduceRequest(ByteBuffer body) {
+        try {
+            Acks acks = Acks.parse(WireStrings.read(body));
+            long timeoutMs = body.getLong();
+            if (timeoutMs < 0) {
+                throw ErrorCode.INVALID_REQUEST.exception("timeout_ms must be >= 0, was " + timeoutMs);
+            }
+            return new ProduceCall(acks, Duration.ofMillis(timeoutMs), body.slice());
+        } catch (BufferUnderflowException e) {
+            throw ErrorCode.INVALID_REQUEST.exception("Produce stream request ends early");
+        }
+    }
+
     /**
-     * The start of an OK response frame whose sections' body ({@link FetchResponseCodec}) is {@code bodyLength}
-     * bytes; the body follows it.
+     * The start of an OK response frame whose body ({@link FetchResponseCodec}'s sections, or
+     * {@link ProduceResponseCodec}'s answer) is {@code bodyLength} bytes; the body follows it.
      */
     public static ByteBuffer okHead(int correlation, long bodyLength) {
         long length = 4 + 1 + bodyLength;

@@ -41,24 +41,29 @@ import reactor.netty.http.HttpResources;
 import reactor.netty.resources.LoopResources;
 
 /**
- * One {@link FetchStream} per partition node for one {@link FetchStream.Kind} of fetch, many in flight on it, with
+ * One {@link FetchStream} per partition node for one {@link FetchStream.Kind} of request, many in flight on it, with
  * HTTP behind it; the stream is an optimisation with HTTP's outcomes:
  * <ul>
- *   <li>a node's stream opens on its first fetch, in the background (that fetch and those until the node has admitted
- *       it go over HTTP), and again {@link #REOPEN_DELAY} after it closed, was refused, failed to open or had no
- *       answer to its hello within the call timeout; only {@code http://} nodes have one (TLS keeps HTTP);</li>
- *   <li>a fetch the node answers with an error fails with that error, as the HTTP problem would;</li>
- *   <li>a fetch not answered within the call timeout plus its wait fails with REQUEST_TIMED_OUT, as over HTTP, and
- *       closes the stream (fetches go over HTTP, through its circuit breaker, until it reopens);</li>
- *   <li>a fetch whose stream closes before its answer is made again over HTTP: a fetch changes nothing at the node
- *       that making it twice could harm, and HTTP's own outcome (LEADER_NOT_AVAILABLE when the node is gone) is the
- *       caller's, who acts on it as before.</li>
+ *   <li>a node's stream opens on its first request, in the background (that request and those until the node has
+ *       admitted it go over HTTP), and again {@link #REOPEN_DELAY} after it closed, was refused, failed to open or had
+ *       no answer to its hello within the call timeout; only {@code http://} nodes have one (TLS keeps HTTP);</li>
+ *   <li>a request the node answers with an error fails with that error, as the HTTP problem would;</li>
+ *   <li>a request whose frame would be larger than {@link FetchStream#MAX_REQUEST_FRAME} goes over HTTP;</li>
+ *   <li>a request not answered within its {@link Transport#answerWithinMs} fails with REQUEST_TIMED_OUT, as over HTTP,
+ *       and closes the stream (requests go over HTTP, through its circuit breaker, until it reopens);</li>
+ *   <li>a request whose frame could not be written is made over HTTP: a frame the node did not receive whole is never
+ *       read, so the node did nothing with it;</li>
+ *   <li>a request whose stream closes before its answer is made again over HTTP when making it twice changes nothing
+ *       ({@link Transport#idempotent}, fetches: HTTP's own outcome, LEADER_NOT_AVAILABLE when the node is gone, is
+ *       then the caller's); otherwise (produce) it fails with REQUEST_TIMED_OUT, outcome unknown, as an HTTP call that
+ *       broke after it was sent does.</li>
  * </ul>
  * Answers are delivered on the stream's Netty event loop, as HTTP's are. Thread-safe.
  *
  * @param <Q> the kind's request
+ * @param <A> its answer
  */
-final class FetchStreamLinks<Q> implements AutoCloseable {
+final class FetchStreamLinks<Q, A> implements AutoCloseable {
 
     /** How long after a node's stream closed, or did not open, the next fetch tries to open it again. */
     static final Duration REOPEN_DELAY = Duration.ofSeconds(1);
@@ -66,16 +71,32 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FetchStreamLinks.class);
 
     /**
-     * What differs between the kinds: the request's body, how long the node may hold it before answering (its long
-     * poll, in milliseconds), and the same fetch over HTTP (before the stream is open, and for a fetch its closing left
-     * unanswered).
+     * What differs between the kinds: what a request is called in messages, its body, how long its answer may take in
+     * milliseconds (a fetch's long poll or a produce's timeout included), an OK answer's body decoded, the same
+     * request over HTTP (before the stream is open, for one too large for a frame, and for one whose frame was not
+     * written), and whether a request its stream's closing left unanswered may be made again there.
      */
-    record Transport<Q>(Function<Q, ByteBuffer> encode, ToLongFunction<Q> maxWaitMs,
-                        BiFunction<NodeInfo, Q, Mono<List<FetchedPartition>>> overHttp) {
+    record Transport<Q, A>(String what, Function<Q, ByteBuffer> encode, ToLongFunction<Q> answerWithinMs,
+                           Function<ByteBuffer, A> decode, BiFunction<NodeInfo, Q, Mono<A>> overHttp,
+                           boolean idempotent) {
+
+        /**
+         * A fetch's transport: answered within the call timeout plus its long poll ({@code maxWaitMs}), with sections,
+         * and made again over HTTP when its stream closes.
+         */
+        static <Q> Transport<Q, List<FetchedPartition>> fetch(Function<Q, ByteBuffer> encode,
+                                                               ToLongFunction<Q> maxWaitMs,
+                                                               BiFunction<NodeInfo, Q, Mono<List<FetchedPartition>>> overHttp,
+                                                               InternalClientSettings settings) {
+            long callTimeoutMs = settings.callTimeout().toMillis();
+            return new Transport<>("fetch", encode,
+                    request -> callTimeoutMs + Math.max(0, maxWaitMs.applyAsLong(request)),
+                    FetchResponseCodec::decode, overHttp, true);
+        }
     }
 
     private final FetchStream.Kind kind;
-    private final Transport<Q> transport;
+    private final Transport<Q, A> transport;
     private final InternalClientSettings settings;
     private final String secret;
     private final Counter streamed;
@@ -87,9 +108,9 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
 
     /**
      * @param clusterSecret sent in each stream's hello, as HTTP calls send it (null: none)
-     * @param metric        the counter of fetches, tagged {@code transport} {@code stream} or {@code http}
+     * @param metric        the counter of requests, tagged {@code transport} {@code stream} or {@code http}
      */
-    FetchStreamLinks(FetchStream.Kind kind, Transport<Q> transport, InternalClientSettings settings,
+    FetchStreamLinks(FetchStream.Kind kind, Transport<Q, A> transport, InternalClientSettings settings,
                      String clusterSecret, MeterRegistry meters, String metric, String description) {
         this.kind = kind;
         this.transport = transport;
@@ -103,8 +124,8 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
     }
 
     /** {@code request} at {@code node}: on its stream when open, else over HTTP. */
-    Mono<List<FetchedPartition>> fetch(NodeInfo node, Q request) {
-        // One link per node URL, its URL parsed once: this is every fetch's path.
+    Mono<A> call(NodeInfo node, Q request) {
+        // One link per node URL, its URL parsed once: this is every request's path.
         Link link = links.computeIfAbsent(node.url(), Link::new);
         if (closed || !link.streamable) {
             return overHttp(node, request);
@@ -113,24 +134,33 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
         if (channel == null) {
             return overHttp(node, request);
         }
-        return Mono.create(sink -> link.send(channel, node, request, sink));
+        return Mono.defer(() -> {
+            ByteBuffer body = transport.encode().apply(request);
+            // The node's limit counts the frame's length field and correlation too.
+            if (body.remaining() > FetchStream.MAX_REQUEST_FRAME - 8) {
+                return overHttp(node, request);
+            }
+            return Mono.create(sink -> link.send(channel, node, request, body, sink));
+        });
     }
 
-    private Mono<List<FetchedPartition>> overHttp(NodeInfo node, Q request) {
+    private Mono<A> overHttp(NodeInfo node, Q request) {
         overHttp.increment();
         return transport.overHttp().apply(node, request);
     }
 
-    /** Closes every stream; fetches still waiting on one are made over HTTP, and later ones go there too. */
+    /**
+     * Closes every stream; requests still waiting on one end as when a stream closes (see the class), and later ones go
+     * over HTTP.
+     */
     @Override
     public void close() {
         closed = true;
         links.values().forEach(Link::close);
     }
 
-    /** A fetch sent on a stream and not answered yet. */
-    private record Pending<Q>(NodeInfo leader, Q request, MonoSink<List<FetchedPartition>> sink,
-                              ScheduledFuture<?> timer) {
+    /** A request sent on a stream and not answered yet. */
+    private record Pending<Q, A>(NodeInfo leader, Q request, MonoSink<A> sink, ScheduledFuture<?> timer) {
     }
 
     /**
@@ -145,7 +175,7 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
         private final int port;
         private final AtomicBoolean opening = new AtomicBoolean();
         private final AtomicInteger correlations = new AtomicInteger();
-        private final Map<Integer, Pending<Q>> pending = new ConcurrentHashMap<>();
+        private final Map<Integer, Pending<Q, A>> pending = new ConcurrentHashMap<>();
         private volatile Channel channel;
         private volatile long reopenAt = System.nanoTime(); // nanoTime's origin is arbitrary: never compared to 0
 
@@ -208,21 +238,20 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
             opening.set(false);
         }
 
-        void send(Channel on, NodeInfo leader, Q request, MonoSink<List<FetchedPartition>> sink) {
+        void send(Channel on, NodeInfo leader, Q request, ByteBuffer body, MonoSink<A> sink) {
             int correlation = correlations.updateAndGet(last -> last == Integer.MAX_VALUE ? 1 : last + 1);
-            long wait = Math.max(0, transport.maxWaitMs().applyAsLong(request));
-            long limit = settings.callTimeout().toMillis() + wait;
+            long limit = transport.answerWithinMs().applyAsLong(request);
             ScheduledFuture<?> timer = on.eventLoop().schedule(() -> {
-                Pending<Q> late = pending.remove(correlation);
+                Pending<Q, A> late = pending.remove(correlation);
                 if (late != null) {
                     late.sink().error(ErrorCode.REQUEST_TIMED_OUT.exception("node at " + host + ":" + port
-                            + " did not answer a fetch in time"));
-                    // A node past a fetch's wait and the call timeout is not answering: the fetches after this one
-                    // go over HTTP, where its circuit breaker sees the node.
+                            + " did not answer a " + transport.what() + " in time"));
+                    // A node past a request's own wait and the call timeout is not answering: the requests after
+                    // this one go over HTTP, where its circuit breaker sees the node.
                     on.close();
                 }
             }, limit, TimeUnit.MILLISECONDS);
-            Pending<Q> call = new Pending<>(leader, request, sink, timer);
+            Pending<Q, A> call = new Pending<>(leader, request, sink, timer);
             pending.put(correlation, call);
             sink.onCancel(() -> {
                 if (pending.remove(correlation, call)) {
@@ -230,8 +259,7 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
                 }
             });
             streamed.increment();
-            ChannelFuture written = on.writeAndFlush(Unpooled.wrappedBuffer(
-                    FetchStream.request(correlation, transport.encode().apply(request))));
+            ChannelFuture written = on.writeAndFlush(Unpooled.wrappedBuffer(FetchStream.request(correlation, body)));
             written.addListener(done -> {
                 if (!done.isSuccess()) {
                     on.close();
@@ -245,29 +273,29 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
 
         /** The answer with {@code correlation}: {@code rest} is the frame after it. */
         void answered(int correlation, ByteBuffer rest) {
-            Pending<Q> call = pending.remove(correlation);
+            Pending<Q, A> call = pending.remove(correlation);
             if (call == null) {
                 return; // timed out or cancelled
             }
             call.timer().cancel(false);
             byte status = rest.get();
             if (status == FetchStream.OK) {
-                List<FetchedPartition> sections;
+                A answer;
                 try {
-                    sections = FetchResponseCodec.decode(rest.slice());
+                    answer = transport.decode().apply(rest.slice());
                 } catch (SluiceException e) {
                     call.sink().error(e);
                     return;
                 }
-                call.sink().success(sections);
+                call.sink().success(answer);
             } else {
                 call.sink().error(FetchStream.readFailure(rest));
             }
         }
 
         /**
-         * {@code which} closed, or was refused (null: it never connected): fetches waiting on it are made over HTTP, and
-         * the next opening waits {@link #REOPEN_DELAY}.
+         * {@code which} closed, or was refused (null: it never connected): requests waiting on it are made over HTTP, or
+         * fail with an unknown outcome (see the class), and the next opening waits {@link #REOPEN_DELAY}.
          */
         private void closed(Channel which) {
             if (which == null || channel == which) {
@@ -275,16 +303,22 @@ final class FetchStreamLinks<Q> implements AutoCloseable {
             }
             reopenAt = System.nanoTime() + REOPEN_DELAY.toNanos();
             opening.set(false);
-            List<Pending<Q>> waiting = new ArrayList<>();
+            List<Pending<Q, A>> waiting = new ArrayList<>();
             for (Integer correlation : List.copyOf(pending.keySet())) {
-                Pending<Q> call = pending.remove(correlation);
+                Pending<Q, A> call = pending.remove(correlation);
                 if (call != null) {
                     waiting.add(call);
                 }
             }
-            for (Pending<Q> call : waiting) {
+            for (Pending<Q, A> call : waiting) {
                 call.timer().cancel(false);
-                overHttp(call.leader(), call.request()).subscribe(call.sink()::success, call.sink()::error);
+                if (transport.idempotent()) {
+                    overHttp(call.leader(), call.request()).subscribe(call.sink()::success, call.sink()::error);
+                } else {
+                    call.sink().error(ErrorCode.REQUEST_TIMED_OUT.exception("The stream to the node at " + host + ":"
+                            + port + " closed before it answered a " + transport.what()
+                            + "; whether the node carried it out is unknown"));
+                }
             }
         }
 

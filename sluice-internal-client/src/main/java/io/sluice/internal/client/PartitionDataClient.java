@@ -52,14 +52,19 @@ public final class PartitionDataClient implements PartitionDataApi, TransactionM
     @Override
     public Mono<ProduceResponse> produce(NodeInfo leader, List<PartitionBatches> batches, Acks acks, Duration timeout) {
         return Mono.defer(() -> {
-            Duration callTimeout = http.settings().callTimeout();
-            Duration limit = timeout.plus(callTimeout.compareTo(PRODUCE_ANSWER_GRACE) < 0 ? callTimeout : PRODUCE_ANSWER_GRACE);
+            Duration limit = produceLimit(timeout, http.settings());
             Target target = Target.node(leader);
             Call call = new Call(target, Purpose.PRODUCE, HttpMethod.POST,
                     PartitionPaths.produce(acks.wireName(), timeout.toMillis()), ProduceRequestCodec.CONTENT_TYPE,
                     bytes(ProduceRequestCodec.encode(batches)), limit, RetryPolicy.NOT_SENT);
             return http.exchange(call).map(answer -> ProduceResponseCodec.decode(ByteBuffer.wrap(answer.body())));
         });
+    }
+
+    /** How long a produce's answer may take: its own timeout, then the answer grace (at most the call timeout). */
+    static Duration produceLimit(Duration timeout, InternalClientSettings settings) {
+        Duration callTimeout = settings.callTimeout();
+        return timeout.plus(callTimeout.compareTo(PRODUCE_ANSWER_GRACE) < 0 ? callTimeout : PRODUCE_ANSWER_GRACE);
     }
 
     @Override

@@ -24,20 +24,20 @@ import reactor.core.publisher.Mono;
 public final class ReplicationStreamClient implements ReplicationApi, AutoCloseable {
 
     private final ReplicationApi http;
-    private final FetchStreamLinks<ReplicaFetchRequest> streams;
+    private final FetchStreamLinks<ReplicaFetchRequest, List<FetchedPartition>> streams;
 
     /** @param clusterSecret sent in each stream's hello, as HTTP calls send it (null: none) */
     public ReplicationStreamClient(ReplicationApi http, InternalClientSettings settings, String clusterSecret,
                                    MeterRegistry meters) {
         this.http = http;
-        this.streams = new FetchStreamLinks<>(FetchStream.Kind.REPLICA, new FetchStreamLinks.Transport<>(
-                ReplicaFetchRequestCodec::encode, ReplicaFetchRequest::maxWaitMs, http::replicaFetch), settings,
+        this.streams = new FetchStreamLinks<>(FetchStream.Kind.REPLICA, FetchStreamLinks.Transport.fetch(
+                ReplicaFetchRequestCodec::encode, ReplicaFetchRequest::maxWaitMs, http::replicaFetch, settings), settings,
                 clusterSecret, meters, "sluice.replication.fetches", "Replica fetches made at leaders, by how they went");
     }
 
     @Override
     public Mono<List<FetchedPartition>> replicaFetch(NodeInfo leader, ReplicaFetchRequest request) {
-        return streams.fetch(leader, request);
+        return streams.call(leader, request);
     }
 
     @Override
