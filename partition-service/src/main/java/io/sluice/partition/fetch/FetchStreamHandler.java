@@ -29,8 +29,8 @@ import reactor.core.publisher.Mono;
  * {@code POST /internal/fetch}, a follower's as {@code POST /internal/replica-fetch} (which records how far that
  * follower is before reading), a gateway's produce by the {@link ProduceService} as {@code POST /internal/produce} —
  * each answered as soon as it completes, however many are in flight (correlation 0 is the hello's answer). A
- * connection that ends disposes of its requests still waiting: a fetch's wait ends, and a produce already handed to
- * the log is appended all the same (its caller learns nothing more, as when an HTTP caller goes away).
+ * connection that ends disposes of its requests still waiting: a fetch's wait ends, and a produce is appended or not
+ * by how far it had gone, as when an HTTP caller goes away (its caller, told REQUEST_TIMED_OUT, counts it unknown).
  * Frames arrive whole ({@code LengthFieldBasedFrameDecoder}); one too large or a hello that does not parse closes the
  * connection. Its state is touched on the connection's event loop only.
  */

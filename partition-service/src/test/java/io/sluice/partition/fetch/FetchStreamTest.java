@@ -461,10 +461,11 @@ class FetchStreamTest {
 
         CompletableFuture<ProduceResponse> waiting = client.produce(leader(), List.of(entry("two")), Acks.ALL,
                 Duration.ofSeconds(20)).toFuture();
-        while (log.logEndOffset() < 2) { // appended, and waiting for the follower
-            assertThat(waiting).isNotDone();
+        for (int i = 0; i < 2000 && log.logEndOffset() < 2; i++) { // appended, then waiting for the follower
             Thread.sleep(5);
         }
+        assertThat(log.logEndOffset()).as("the produce was appended").isEqualTo(2);
+        assertThat(waiting).as("and waits for the follower").isNotDone();
         streams.close().syncUninterruptibly();
 
         assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(SluiceException.class)
