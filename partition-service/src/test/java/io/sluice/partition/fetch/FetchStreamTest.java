@@ -221,14 +221,10 @@ class FetchStreamTest {
         start(ClusterAdmission.open());
         append("one");
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.write(FetchStream.preface(FetchStream.Kind.CONSUMER));
-            out.write(FetchStream.hello("").array());
+            DataOutputStream out = openRaw(socket, FetchStream.Kind.CONSUMER);
             out.writeInt(FetchStream.MAX_REQUEST_FRAME + 1);
             out.write(new byte[64]);
             out.flush();
-            socket.setSoTimeout(10_000);
             DataInputStream in = new DataInputStream(socket.getInputStream());
             assertAdmitted(in);
             assertClosedByTheNode(in);
@@ -266,11 +262,7 @@ class FetchStreamTest {
         start(ClusterAdmission.open());
         append("one");
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
-            socket.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.write(FetchStream.preface(FetchStream.Kind.CONSUMER));
-            out.write(FetchStream.hello("").array());
+            DataOutputStream out = openRaw(socket, FetchStream.Kind.CONSUMER);
             out.writeInt(4 + 3);
             out.writeInt(7);
             out.write(new byte[] {1, 2, 3});
@@ -480,11 +472,7 @@ class FetchStreamTest {
     void aProduceRequestThatDoesNotParseIsAnsweredWithItsErrorAndTheStreamGoesOn() throws Exception {
         start(ClusterAdmission.open());
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
-            socket.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.write(FetchStream.preface(FetchStream.Kind.PRODUCE));
-            out.write(FetchStream.hello("").array());
+            DataOutputStream out = openRaw(socket, FetchStream.Kind.PRODUCE);
             ByteBuffer entries = ProduceRequestCodec.encode(List.of(entry("kept")));
             ByteBuffer badAcks = ByteBuffer.allocate(64);
             WireStrings.write(badAcks, "2");
@@ -521,6 +509,19 @@ class FetchStreamTest {
         }
         assertThat(produces(wrong, "stream")).as("every produce went over HTTP, and was refused there").isZero();
         assertThat(node.logs.log(TP).orElseThrow().logEndOffset()).isEqualTo(1);
+    }
+
+    /**
+     * Connects {@code socket} to the node (reads time out after 10 s) and sends {@code kind}'s preface and a hello
+     * without a secret, not flushed: the stream to write requests on.
+     */
+    private DataOutputStream openRaw(Socket socket, FetchStream.Kind kind) throws IOException {
+        socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        socket.setSoTimeout(10_000);
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.write(FetchStream.preface(kind));
+        out.write(FetchStream.hello("").array());
+        return out;
     }
 
     /** The next response frame, checked to answer {@code correlation} with {@code status}: what follows the status. */
