@@ -85,10 +85,11 @@ public record GatewayProperties(
     /**
      * The gateway's produce accumulator, one queue per leader node (Kafka's {@code max.in.flight.requests.per.connection},
      * {@code max.request.size} and {@code buffer.memory}, per leader). A client request goes out at once while fewer
-     * than {@code maxInFlightPerLeader} internal requests are in flight to its leader; otherwise it waits, and what
-     * waits is sent together when one completes.
+     * than {@code maxInFlightPerLeader} internal requests are in flight to its leader and none of them carries one of
+     * its partitions; otherwise it waits, and what waits is sent together when one completes.
      *
-     * @param maxInFlightPerLeader internal produce requests in flight to one leader at a time
+     * @param maxInFlightPerLeader internal produce requests in flight to one leader at a time (each partition is in
+     *                             one of them at most)
      * @param maxRequestSize       the batch bytes one internal produce request carries; a larger client request goes
      *                             out alone
      * @param maxQueuedRequests    client requests that may wait for one leader; beyond, THROTTLED (429)

@@ -28,8 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Concurrent produce requests for one leader, through the gateway: while its in-flight slots are taken they wait, and
- * go to the leader as one internal request; each client still gets the offsets of its own records. A leader queue
- * that is full answers 429 THROTTLED with Retry-After.
+ * go to the leader as one internal request; each client still gets the offsets of its own records. A partition is in
+ * one internal request in flight at most, so each slot here is taken by a partition of its own. A leader queue that is
+ * full answers 429 THROTTLED with Retry-After.
  */
 @FakeClusterWebTest
 @TestPropertySource(properties = {
@@ -55,7 +56,6 @@ class ProduceCoalescingTest {
     @Test
     void concurrentOneRecordRequestsReachTheLeaderAsFewRequestsAndEachClientGetsItsOwnOffset() throws Exception {
         String topic = topic("coalesced");
-        int clients = IN_FLIGHT + QUEUED;
         cluster.holdProduce(topic);
 
         List<JsonNode> results;
@@ -72,16 +72,18 @@ class ProduceCoalescingTest {
 
         assertThat(cluster.produceRequests(topic)).as("the %d that waited went as one request", QUEUED)
                 .isEqualTo(IN_FLIGHT + 1);
-        List<Record> stored = cluster.records(topic, 0);
-        assertThat(stored).hasSize(clients);
-        Set<Long> offsets = new HashSet<>();
-        for (int i = 0; i < clients; i++) {
+        Set<String> places = new HashSet<>();
+        for (int i = 0; i < IN_FLIGHT + QUEUED; i++) {
+            int partition = partitionOf(i);
             long offset = results.get(i).path("offset").asLong();
-            offsets.add(offset);
+            assertThat(results.get(i).path("partition").asInt()).isEqualTo(partition);
+            places.add(partition + "@" + offset);
+            List<Record> stored = cluster.records(topic, partition);
             assertThat(new String(stored.get((int) offset).value(), StandardCharsets.UTF_8))
                     .as("the record at client %d's offset", i).isEqualTo("\"client-" + i + "\"");
         }
-        assertThat(offsets).hasSize(clients);
+        assertThat(places).hasSize(IN_FLIGHT + QUEUED);
+        assertThat(cluster.records(topic, IN_FLIGHT)).hasSize(QUEUED);
     }
 
     @Test
@@ -107,34 +109,46 @@ class ProduceCoalescingTest {
                 assertThat(answer.get().getStatus().value()).isEqualTo(200);
             }
         }
-        assertThat(cluster.records(topic, 0)).hasSize(IN_FLIGHT + QUEUED)
+        List<Record> stored = new ArrayList<>();
+        for (int partition = 0; partition <= IN_FLIGHT; partition++) {
+            stored.addAll(cluster.records(topic, partition));
+        }
+        assertThat(stored).hasSize(IN_FLIGHT + QUEUED)
                 .noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("one too many"));
     }
 
-    /** A new one-partition topic, once the gateway's metadata has it. */
+    /** A new topic of {@value #IN_FLIGHT} + 1 partitions, once the gateway's metadata has it. */
     private String topic(String prefix) {
         String name = prefix + "-" + System.nanoTime();
-        cluster.topicServedBy(client, name, 1, Map.of());
+        cluster.topicServedBy(client, name, IN_FLIGHT + 1, Map.of());
         return name;
     }
 
-    /** A one-record produce that waits as long as its request is held. */
-    private EntityExchangeResult<byte[]> produce(String topic, String value) {
+    /** Client {@code i}'s partition: the first {@value #IN_FLIGHT} one each, the others the last one. */
+    private static int partitionOf(int client) {
+        return Math.min(client, IN_FLIGHT);
+    }
+
+    /** A one-record produce to {@code partition} that waits as long as its request is held. */
+    private EntityExchangeResult<byte[]> produce(String topic, int partition, String value) {
         return client.mutate().responseTimeout(WAIT).build()
                 .post().uri("/v1/topics/" + topic + "/records").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("[{\"value\": \"" + value + "\"}]").exchange().expectBody().returnResult();
+                .bodyValue("[{\"partition\": " + partition + ", \"value\": \"" + value + "\"}]").exchange()
+                .expectBody().returnResult();
     }
 
     /**
-     * Sends client {@code i}'s record {@code "client-i"}: the first {@value #IN_FLIGHT} one at a time, each until the
-     * leader holds it, so that each takes an in-flight slot alone; then {@value #QUEUED} more at once, until all wait
-     * behind them. (Sent together, the first ones could share a slot, and a queued one could take the last.)
+     * Sends client {@code i}'s record {@code "client-i"} to {@link #partitionOf its partition}: the first
+     * {@value #IN_FLIGHT} one at a time, each until the leader holds it, so that each takes an in-flight slot alone;
+     * then {@value #QUEUED} more at once, until all wait behind them. (Sent together, the first ones could share a
+     * slot, and a queued one could take the last.)
      */
     private List<Future<EntityExchangeResult<byte[]>>> fillLeaderAndQueue(String topic, ExecutorService threads) {
         List<Future<EntityExchangeResult<byte[]>>> answers = new ArrayList<>();
         for (int i = 0; i < IN_FLIGHT + QUEUED; i++) {
             String value = "client-" + i;
-            answers.add(threads.submit(() -> produce(topic, value)));
+            int partition = partitionOf(i);
+            answers.add(threads.submit(() -> produce(topic, partition, value)));
             int sent = i + 1;
             if (sent <= IN_FLIGHT) {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.produceRequests(topic))

@@ -33,11 +33,12 @@ import reactor.core.scheduler.Scheduler;
  * The produce requests of one gateway to one leader node: at most {@code maxInFlightPerLeader} internal produce
  * requests in flight, and a bounded FIFO queue of client requests waiting for a slot.
  *
- * <p><b>Sending.</b> A client request goes out at once while a slot is free. Otherwise it waits; whenever a slot
- * frees (an internal request completed), the queue's head and the requests after it with the same acks and leader
- * address are taken, in arrival order, up to {@code maxRequestBytes} of batches (the head alone when it is larger),
- * and sent as one internal request whose entries are each request's {@link PartitionBatches} in turn. There is no
- * linger: merging only ever happens to requests that would otherwise wait.
+ * <p><b>Sending.</b> A client request goes out at once while a slot is free and none of its partitions is in flight
+ * (see Order). Otherwise it waits; whenever a slot frees (an internal request completed), the first request that
+ * may go and the requests after it with the same acks and leader address are taken, in arrival order, up to
+ * {@code maxRequestBytes} of batches (the first alone when it is larger), and sent as one internal request whose
+ * entries are each request's {@link PartitionBatches} in turn. There is no linger: merging only ever happens to
+ * requests that would otherwise wait.
  *
  * <p><b>Timeouts.</b> The internal request's timeout (how long the leader may wait for acks=all) is the longest one
  * its requests have left, so no request is refused early for sharing with a shorter one. Each request keeps its own
@@ -46,13 +47,13 @@ import reactor.core.scheduler.Scheduler;
  * outcome is unknown — and the internal request goes on for the others.
  *
  * <p><b>Order.</b> Requests are never reordered here for a partition: one that is passed over (other acks) holds back
- * every later request touching one of its partitions. The leader appends the entries of one internal request in
- * their order; across internal requests in flight together it may append in either order. That reorders only
- * requests that were concurrent at the gateway, which had no order to keep:
- * one client connection has at most one produce here at a time (HTTP/1.1 answers requests in order; an NDJSON
- * stream sends its next group after the previous one is answered; a retry of BatchRouter happens before the answer).
- * So, unlike Kafka's producer, which pipelines batches of one partition and may reorder them on retry when
- * {@code max.in.flight > 1}, any number in flight keeps each client's order.
+ * every later request touching one of its partitions, and so does a partition in flight — each partition is in at
+ * most one internal request in flight, whatever {@code maxInFlightPerLeader} allows (more in flight only overlaps
+ * requests for different partitions). The leader appends the entries of one internal request in their order, but
+ * two requests in flight together it may append in either order (its log threads take them as they come), and the
+ * producer sequences stamped here must reach it in the order they were stamped: with two requests for a partition in
+ * flight, the second could be appended first and refused (OUT_OF_ORDER_SEQUENCE_NUMBER, then UNKNOWN_PRODUCER_ID
+ * for what followed on the session it ended), failing valid client requests.
  *
  * <p><b>Producer sessions.</b> When an internal request goes out (acks 1 or all), each entry without a producer is
  * stamped with its partition's {@link ProducerSession} in entry order: sequences follow the order the leader appends
@@ -86,6 +87,8 @@ final class LeaderQueue {
     private final LinkedHashSet<Waiting> queue = new LinkedHashSet<>();
     private long queuedBytes;
     private int inFlight;
+    /** The partitions of the internal requests in flight: each is in at most one. */
+    private final Set<TopicPartition> inFlightPartitions = new HashSet<>();
 
     LeaderQueue(int nodeId, PartitionDataApi partitions, ProduceAccumulator.Limits limits,
                 ProduceAccumulator.Meters meters, ProducerSessions sessions, Scheduler timers, LongSupplier nanoClock) {
@@ -193,13 +196,25 @@ final class LeaderQueue {
         if (inFlight >= limits.maxInFlightPerLeader() || queue.isEmpty()) {
             return null;
         }
+        // A partition already in flight holds back every request touching it, and so does a request passed over.
+        Set<TopicPartition> heldBack = new HashSet<>(inFlightPartitions);
         Iterator<Waiting> waiting = queue.iterator();
-        Waiting head = waiting.next();
+        Waiting head = null;
+        while (head == null && waiting.hasNext()) {
+            Waiting next = waiting.next();
+            if (next.touchesAny(heldBack)) {
+                next.entries.forEach(entry -> heldBack.add(entry.partition()));
+            } else {
+                head = next;
+            }
+        }
+        if (head == null) {
+            return null;
+        }
         waiting.remove();
         List<Waiting> batch = new ArrayList<>();
         batch.add(head);
         long bytes = head.bytes;
-        Set<TopicPartition> heldBack = new HashSet<>();
         while (waiting.hasNext()) {
             Waiting next = waiting.next();
             if (!next.sendsWith(head) || next.touchesAny(heldBack)) {
@@ -216,6 +231,7 @@ final class LeaderQueue {
         }
         queuedBytes -= bytes;
         inFlight++;
+        batch.forEach(request -> request.entries.forEach(entry -> inFlightPartitions.add(entry.partition())));
         return batch;
     }
 
@@ -305,6 +321,7 @@ final class LeaderQueue {
         settle(batch, stamped, error == null ? response : null, error);
         synchronized (this) {
             inFlight--;
+            batch.forEach(request -> request.entries.forEach(entry -> inFlightPartitions.remove(entry.partition())));
         }
         maybeSend();
         if (error != null) {

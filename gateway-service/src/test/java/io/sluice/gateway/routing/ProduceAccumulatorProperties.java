@@ -32,8 +32,9 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  * The accumulator under any interleaving of callers arriving, leaving and timing out with the leader answering,
  * refusing entries or failing requests: every caller is answered once with exactly what the leader said of its own
  * entries (or the one error that stopped them); nothing is sent twice, nor after it was refused; one internal request
- * carries one acks and stays within the byte bound (unless one request alone is larger) and the in-flight bound; and
- * for every partition, callers' entries reach the leader in arrival order.
+ * carries one acks and stays within the byte bound (unless one request alone is larger) and the in-flight bound, and
+ * none of its partitions is in another one in flight; and for every partition, callers' entries reach the leader in
+ * arrival order.
  */
 class ProduceAccumulatorProperties {
 
@@ -93,6 +94,8 @@ class ProduceAccumulatorProperties {
         Map<TopicPartition, Integer> lastArrival = new HashMap<>();
         for (ScriptedLeader.Call call : leader.calls()) {
             assertThat(call.inFlightBefore()).isLessThan(scenario.limits().maxInFlightPerLeader());
+            assertThat(call.partitions()).as("partitions already in flight")
+                    .noneMatch(call.partitionsInFlight()::contains);
             List<Sent> carried = call.entries().stream().map(entry -> owners.get(entry.batches())).distinct().toList();
             assertThat(carried).allSatisfy(s -> assertThat(s.acks).isEqualTo(call.acks()));
             if (carried.size() > 1) {

@@ -109,6 +109,35 @@ class ProduceAccumulatorTest {
                 .containsExactly(Acks.ALL, Acks.ALL, Acks.LEADER, Acks.ALL);
     }
 
+    /**
+     * However many slots are free, a partition is in one internal request in flight at most: the leader may append
+     * two requests in flight together in either order, and the sequences stamped on records without a producer would
+     * then arrive out of order and be refused.
+     */
+    @Test
+    void aPartitionInFlightHoldsBackItsNextRequestsWhileOtherPartitionsGoOut() {
+        ProduceAccumulator accumulator = accumulator(3, 1 << 20, 100, 1 << 20);
+        Caller first = send(accumulator, Acks.ALL, entry("t", 0, 10));
+        Caller second = send(accumulator, Acks.ALL, entry("t", 0, 10));
+        Caller both = send(accumulator, Acks.ALL, entry("t", 1, 10), entry("t", 0, 10));
+        Caller behindBoth = send(accumulator, Acks.ALL, entry("t", 1, 10));
+        Caller other = send(accumulator, Acks.ALL, entry("t", 2, 10));
+
+        assertThat(leader.calls()).extracting(ScriptedLeader.Call::partitions)
+                .containsExactly(List.of(tp("t", 0)), List.of(tp("t", 2)));
+        leader.answer(0);
+        assertThat(leader.calls()).hasSize(3);
+        assertThat(leader.call(2).partitions()).containsExactly(tp("t", 0), tp("t", 1), tp("t", 0), tp("t", 1));
+        leader.answer(1);
+        leader.answer(2);
+
+        assertThat(first.offsets()).containsExactly(0L);
+        assertThat(second.offsets()).containsExactly(1L);
+        assertThat(both.offsets()).containsExactly(0L, 2L);
+        assertThat(behindBoth.offsets()).containsExactly(1L);
+        assertThat(other.offsets()).containsExactly(0L);
+    }
+
     @ParameterizedTest(name = "{0} bytes each, {1} per request: {2} requests merged")
     @CsvSource({"100, 300, 3", "100, 299, 2", "100, 100, 1", "400, 300, 1"})
     void anInternalRequestCarriesAtMostTheByteBoundUnlessOneRequestAloneIsLarger(int size, int bound, int merged) {

@@ -42,11 +42,11 @@ final class ScriptedLeader implements PartitionDataApi {
     static final NodeInfo OTHER_NODE = new NodeInfo(2, "http://127.0.0.1:2", null, NodeStatus.ALIVE, null);
 
     /**
-     * One internal produce request as the leader received it, and how many earlier ones were still unanswered then
-     * ({@code inFlightBefore}).
+     * One internal produce request as the leader received it, how many earlier ones were still unanswered then
+     * ({@code inFlightBefore}) and their partitions ({@code partitionsInFlight}).
      */
     record Call(NodeInfo leader, List<PartitionBatches> entries, Acks acks, Duration timeout,
-                Sinks.One<ProduceResponse> answer, int inFlightBefore) {
+                Sinks.One<ProduceResponse> answer, int inFlightBefore, Set<TopicPartition> partitionsInFlight) {
 
         List<TopicPartition> partitions() {
             return entries.stream().map(PartitionBatches::partition).toList();
@@ -128,7 +128,14 @@ final class ScriptedLeader implements PartitionDataApi {
     @Override
     public Mono<ProduceResponse> produce(NodeInfo leader, List<PartitionBatches> batches, Acks acks, Duration timeout) {
         Sinks.One<ProduceResponse> answer = Sinks.one();
-        calls.add(new Call(leader, List.copyOf(batches), acks, timeout, answer, calls.size() - settled.size()));
+        Set<TopicPartition> partitionsInFlight = new HashSet<>();
+        for (int i = 0; i < calls.size(); i++) {
+            if (!settled.contains(i)) {
+                partitionsInFlight.addAll(calls.get(i).partitions());
+            }
+        }
+        calls.add(new Call(leader, List.copyOf(batches), acks, timeout, answer, calls.size() - settled.size(),
+                Set.copyOf(partitionsInFlight)));
         return answer.asMono();
     }
 
