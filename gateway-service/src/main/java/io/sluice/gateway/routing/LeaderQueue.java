@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,7 +204,7 @@ final class LeaderQueue {
         while (head == null && waiting.hasNext()) {
             Waiting next = waiting.next();
             if (next.touchesAny(heldBack)) {
-                next.entries.forEach(entry -> heldBack.add(entry.partition()));
+                next.forEachPartition(heldBack::add);
             } else {
                 head = next;
             }
@@ -219,7 +220,7 @@ final class LeaderQueue {
             Waiting next = waiting.next();
             if (!next.sendsWith(head) || next.touchesAny(heldBack)) {
                 // Passed over: later requests for its partitions wait behind it.
-                next.entries.forEach(entry -> heldBack.add(entry.partition()));
+                next.forEachPartition(heldBack::add);
                 continue;
             }
             if (bytes + next.bytes > limits.maxRequestBytes()) {
@@ -231,7 +232,7 @@ final class LeaderQueue {
         }
         queuedBytes -= bytes;
         inFlight++;
-        batch.forEach(request -> request.entries.forEach(entry -> inFlightPartitions.add(entry.partition())));
+        batch.forEach(request -> request.forEachPartition(inFlightPartitions::add));
         return batch;
     }
 
@@ -321,7 +322,7 @@ final class LeaderQueue {
         settle(batch, stamped, error == null ? response : null, error);
         synchronized (this) {
             inFlight--;
-            batch.forEach(request -> request.entries.forEach(entry -> inFlightPartitions.remove(entry.partition())));
+            batch.forEach(request -> request.forEachPartition(inFlightPartitions::remove));
         }
         maybeSend();
         if (error != null) {
@@ -389,6 +390,10 @@ final class LeaderQueue {
         /** Whether one internal request may carry both: the same acks, to the same address. */
         boolean sendsWith(Waiting head) {
             return acks == head.acks && leader.url().equals(head.leader.url());
+        }
+
+        void forEachPartition(Consumer<TopicPartition> action) {
+            entries.forEach(entry -> action.accept(entry.partition()));
         }
 
         boolean touchesAny(Set<TopicPartition> partitions) {
