@@ -86,6 +86,31 @@ class ProduceCoalescingTest {
         assertThat(cluster.records(topic, IN_FLIGHT)).hasSize(QUEUED);
     }
 
+    /**
+     * A slot is free, but the partition is in the request in flight: the next record for it waits for that one, so
+     * that the leader never has two requests for one partition to append in either order; both are written, in order.
+     */
+    @Test
+    void aSecondRecordForAPartitionInFlightWaitsThoughASlotIsFree() throws Exception {
+        String topic = topic("one-partition");
+        cluster.holdProduce(topic);
+
+        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            Future<EntityExchangeResult<byte[]>> first = threads.submit(() -> produce(topic, 0, "first"));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.produceRequests(topic)).isEqualTo(1));
+            Future<EntityExchangeResult<byte[]>> second = threads.submit(() -> produce(topic, 0, "second"));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(queued()).as("requests waiting").isEqualTo(1));
+            assertThat(cluster.produceRequests(topic)).as("requests at the leader").isEqualTo(1);
+
+            cluster.releaseProduce(topic);
+            for (Future<EntityExchangeResult<byte[]>> answer : List.of(first, second)) {
+                assertThat(answer.get().getStatus().value()).isEqualTo(200);
+            }
+        }
+        assertThat(cluster.records(topic, 0)).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("\"first\"", "\"second\"");
+    }
+
     @Test
     void aFullLeaderQueueAnswers429ThrottledWithRetryAfterAndTheWaitingRequestsAreStillWritten() throws Exception {
         String topic = topic("throttled");
