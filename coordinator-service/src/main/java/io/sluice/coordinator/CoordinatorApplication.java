@@ -1,5 +1,6 @@
 package io.sluice.coordinator;
 
+import io.sluice.web.EventLoops;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class CoordinatorApplication {
 
     public static void main(String[] args) {
+        EventLoops.onePerProcessor();
         SpringApplication.run(CoordinatorApplication.class, args);
     }
 }

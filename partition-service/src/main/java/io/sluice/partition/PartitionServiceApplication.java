@@ -1,5 +1,6 @@
 package io.sluice.partition;
 
+import io.sluice.web.EventLoops;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,6 +13,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class PartitionServiceApplication {
 
     public static void main(String[] args) {
+        EventLoops.onePerProcessor();
         SpringApplication.run(PartitionServiceApplication.class, args);
     }
 }
