@@ -3,9 +3,8 @@ package io.sluice.web;
 /**
  * How many event loops a service's Reactor Netty server and clients share: one per processor the JVM may use, where
  * Reactor Netty's own default is at least four ({@code max(processors, 4)}). The two differ only below four
- * processors, which is where the services run most often (a container or pod limited to one or two CPUs, the local
- * cluster on a small machine): there the extra loops take connections that then answer each other across threads,
- * each hand-off a wake-up of another loop. On a machine of two processors, a gateway of two loops spent 68.8–100.7 µs
+ * processors (a container or pod limited to one or two CPUs, the local cluster on a small machine): there the extra
+ * loops take connections that then answer each other across threads, each hand-off a wake-up of another loop. On a machine of two processors, a gateway of two loops spent 68.8–100.7 µs
  * of CPU per one-record HTTP request where one of four spent 87.4–121.6 (docs/benchmarks/history.md, run EL1).
  *
  * <p>Set before anything touches Reactor Netty, in each service's {@code main}; a value already given
