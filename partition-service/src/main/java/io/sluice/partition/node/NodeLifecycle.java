@@ -10,7 +10,6 @@ import io.sluice.partition.PartitionProperties;
 import io.sluice.partition.cleaner.LogCleanerService;
 import io.sluice.partition.replica.ReplicaManager;
 import io.sluice.partition.replication.ReplicaFetcherManager;
-import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.io.IOException;
 import java.time.Duration;
@@ -53,11 +52,10 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
     private final LogManager logs;
     private final LogCleanerService cleaner;
     private final KafkaAddress kafkaAddress;
+    private final Heartbeats heartbeats;
     private volatile boolean running;
-    private volatile boolean registered;
     private volatile boolean metadataApplied;
-    private volatile Duration heartbeatInterval = Duration.ofSeconds(1);
-    private Disposable heartbeats;
+    private Disposable heartbeatRounds;
     private Housekeeping housekeeping;
 
     NodeLifecycle(PartitionProperties properties, Incarnation incarnation, CoordinatorApi coordinator,
@@ -73,16 +71,14 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
         this.cleaner = cleaner;
         this.kafkaAddress = kafkaAddress;
         this.offlineLogs = new OfflineLogReporter(properties.nodeId(), coordinator, logs::offlinePartitions);
+        this.heartbeats = new Heartbeats(this::register, () -> coordinator.heartbeat(properties.nodeId()));
     }
 
     @Override
     public synchronized void start() {
         running = true;
         watcher.addListener(this::onMetadata);
-        heartbeats = Mono.defer(this::registerOrHeartbeat)
-                .then(Mono.defer(() -> Mono.delay(heartbeatInterval)))
-                .repeat(() -> running)
-                .subscribe();
+        heartbeatRounds = heartbeats.start(() -> running);
         housekeeping = new Housekeeping(housekeepingRound(), Duration.ofMillis(
                 Math.max(50, Math.min(500, properties.replication().lagTimeMax().toMillis() / 4))));
         housekeeping.start();
@@ -98,32 +94,17 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
         }
     }
 
-    /** Registers, then heartbeats every interval; an UNKNOWN_NODE answer (the coordinator forgot us) re-registers. */
-    private Mono<Void> registerOrHeartbeat() {
-        Mono<Void> call = registered ? coordinator.heartbeat(properties.nodeId()) : register();
-        return call.onErrorResume(SluiceException.class, e -> {
-            if (e.errorCode() == ErrorCode.UNKNOWN_NODE) {
-                registered = false;
-                return register();
-            }
-            if (e.errorCode() == ErrorCode.DUPLICATE_NODE) {
-                LOG.error("{}", e.getMessage());
-            }
-            LOG.debug("Coordinator call failed: {}", e.getMessage());
-            return Mono.empty();
-        });
-    }
-
-    private Mono<Void> register() {
+    /** Registers this node; answers the heartbeat interval the coordinator gave (see {@link Heartbeats}). */
+    private Mono<Duration> register() {
         RegisterRequest request = new RegisterRequest(properties.nodeId(), properties.advertisedUrl().toString(),
                 properties.rack(), incarnation, kafkaAddress.get());
-        return coordinator.register(request).doOnNext(response -> {
-            heartbeatInterval = Duration.ofMillis(Math.max(100, response.heartbeatIntervalMs()));
-            registered = true;
+        return coordinator.register(request).map(response -> {
+            Duration interval = Duration.ofMillis(Math.max(100, response.heartbeatIntervalMs()));
             watcher.start();
             LOG.info("Node {} registered at {}; heartbeating every {}", properties.nodeId(), properties.advertisedUrl(),
-                    heartbeatInterval);
-        }).then();
+                    interval);
+            return interval;
+        });
     }
 
     /** One housekeeping round; {@link Housekeeping} runs it every ISR-check interval and says when each task is due. */
@@ -139,7 +120,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
         return () -> {
             long now = System.currentTimeMillis();
             replicas.maybeUpdateIsrs();
-            if (registered) {
+            if (heartbeats.registered()) {
                 offlineLogs.reportNewlyOffline();
             }
             if (now - last[0] >= flushEvery) {
@@ -180,7 +161,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
                 .publishOn(Schedulers.boundedElastic())
                 .doFinally(signal -> {
                     running = false;
-                    heartbeats.dispose();
+                    heartbeatRounds.dispose();
                     // The round under way finishes first: the logs close right after (Housekeeping says why).
                     if (!housekeeping.stop(Duration.ofSeconds(30))) {
                         LOG.warn("A housekeeping round did not end within 30 s; closing the logs regardless");
@@ -203,7 +184,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
      * metadata shows them moved. Leaderships with no other in-sync replica cannot move: only the others are awaited.
      */
     private Mono<Void> controlledShutdown() {
-        if (!registered) {
+        if (!heartbeats.registered()) {
             return Mono.empty();
         }
         Duration timeout = properties.replication().shutdownTimeout();
@@ -240,7 +221,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
 
     @Override
     public Health health() {
-        if (registered && metadataApplied) {
+        if (heartbeats.registered() && metadataApplied) {
             Health.Builder health = Health.up().withDetail("node_id", properties.nodeId())
                     .withDetail("metadata_version", watcher.current().version());
             if (watcher.refusedRegressions() > 0) {
@@ -249,6 +230,7 @@ class NodeLifecycle implements SmartLifecycle, HealthIndicator {
             }
             return health.build();
         }
-        return Health.outOfService().withDetail("registered", registered).withDetail("metadata", metadataApplied).build();
+        return Health.outOfService().withDetail("registered", heartbeats.registered())
+                .withDetail("metadata", metadataApplied).build();
     }
 }
