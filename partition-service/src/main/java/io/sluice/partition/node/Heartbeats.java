@@ -51,7 +51,7 @@ final class Heartbeats {
 
     /** One round: the registration or a heartbeat; never fails. */
     Mono<Void> round() {
-        Mono<Void> call = registered ? heartbeat.get() : register();
+        Mono<Void> call = registered ? Mono.defer(heartbeat) : register();
         return call.onErrorResume(SluiceException.class, e -> {
                     if (e.errorCode() == ErrorCode.UNKNOWN_NODE) {
                         registered = false;

@@ -64,6 +64,18 @@ class HeartbeatsTest {
     }
 
     @Test
+    void aHeartbeatThatThrowsBeforeItsCallFailsNoRound() {
+        Heartbeats throwing = new Heartbeats(() -> Mono.just(INTERVAL), () -> {
+            throw new IllegalStateException("thrown while making the call");
+        });
+        throwing.round().block();
+
+        throwing.round().block();
+
+        assertThat(throwing.registered()).isTrue();
+    }
+
+    @Test
     void theRoundsGoOnAfterARefusedRegistration() {
         heartbeatAnswers.add(Mono.error(ErrorCode.UNKNOWN_NODE.exception("who?")));
         registrations.add(Mono.just(INTERVAL));
