@@ -18,14 +18,32 @@ public final class EventLoops {
     private EventLoops() {
     }
 
-    /** One event loop per available processor, unless a count was given; returns the count in force. */
+    /**
+     * One event loop per available processor, unless a count was given; returns the count in force.
+     *
+     * @throws IllegalArgumentException for a given count that is not a whole number of at least 1 (the service then
+     *                                  does not start, naming the option)
+     */
     public static int onePerProcessor() {
         String given = System.getProperty(IO_WORKER_COUNT);
         if (given != null && !given.isBlank()) {
-            return Integer.parseInt(given.trim());
+            return parsed(given.trim());
         }
         int processors = Math.max(1, Runtime.getRuntime().availableProcessors());
         System.setProperty(IO_WORKER_COUNT, Integer.toString(processors));
         return processors;
+    }
+
+    private static int parsed(String value) {
+        try {
+            int count = Integer.parseInt(value);
+            if (count >= 1) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException("-D" + IO_WORKER_COUNT + " must be a whole number of at least 1, not '"
+                + value + "'");
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,5 +41,16 @@ class EventLoopsTest {
 
         assertThat(EventLoops.onePerProcessor()).isEqualTo(4);
         assertThat(System.getProperty(EventLoops.IO_WORKER_COUNT)).isEqualTo(" 4");
+    }
+
+    @Test
+    void aCountThatIsNotAWholeNumberOfAtLeastOneStopsTheStartNamingTheOption() {
+        for (String bad : new String[] {"two", "0", "-1"}) {
+            System.setProperty(EventLoops.IO_WORKER_COUNT, bad);
+
+            assertThatThrownBy(EventLoops::onePerProcessor).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("-Dreactor.netty.ioWorkerCount must be a whole number of at least 1, not '" + bad + "'");
+            assertThat(System.getProperty(EventLoops.IO_WORKER_COUNT)).as("left as given").isEqualTo(bad);
+        }
     }
 }
