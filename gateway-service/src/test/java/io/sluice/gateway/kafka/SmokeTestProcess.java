@@ -5,7 +5,6 @@ import io.sluice.testing.TestJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,15 +70,14 @@ final class SmokeTestProcess implements AutoCloseable {
             // The module's own classes (SmokeTestRun) sit beside its classpath file, in target/classes.
             java.addAll(List.of("-cp", TestJvm.classpath(CLASSPATH_PROPERTY, "sluice-streams-smoke")
                     + File.pathSeparator + Path.of(System.getProperty(CLASSPATH_PROPERTY)).resolveSibling("classes"),
-                    "-Dlog4j2.configurationFile=" + Path.of(SmokeTestProcess.class
-                            .getResource("/streams-smoke-log4j2.properties").toURI()),
+                    // A file (the tests run in this module's directory, from its test jar in gateway-it).
+                    "-Dlog4j2.configurationFile="
+                            + Path.of("src/test/resources/streams-smoke-log4j2.properties").toAbsolutePath(),
                     mainClass, propertiesFile.toString()));
             java.addAll(List.of(args));
             return new SmokeTestProcess(TestJvm.start(name, java, logFile));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 
