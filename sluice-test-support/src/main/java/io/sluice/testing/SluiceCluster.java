@@ -11,10 +11,12 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -34,7 +36,8 @@ import java.util.stream.Stream;
  * the calling module's {@code target/clusters/}.
  *
  * <p>Every process is signalled by PID through the launcher. {@link #close} stops them all, keeps the service logs in
- * {@code target/cluster-logs/<name>/} and deletes the data. Drive it from the test thread (the launcher is not
+ * {@code target/cluster-logs/<name>/<start time>-<test JVM's pid>/} and deletes the data: a directory per cluster, as
+ * clusters of one name run side by side in parallel test JVMs and one after another in a run. Drive it from the test thread (the launcher is not
  * thread-safe); {@link #coordinator()} may be called from any thread.
  */
 public final class SluiceCluster implements AutoCloseable {
@@ -62,6 +65,7 @@ public final class SluiceCluster implements AutoCloseable {
     private final LocalCluster cluster;
     private final Path baseDir;
     private final Path keptLogs;
+    private final String startedAt = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now());
     private volatile BlockingCoordinator coordinator;
     private final String clusterSecret;
     private final Links links;
@@ -305,12 +309,11 @@ public final class SluiceCluster implements AutoCloseable {
         try {
             Map<String, Path> logs = cluster.logFiles();
             if (!logs.isEmpty()) {
-                Files.createDirectories(keptLogs);
+                Path kept = ownLogDirectory();
                 for (Map.Entry<String, Path> log : logs.entrySet()) {
-                    Files.copy(log.getValue(), keptLogs.resolve(log.getKey() + ".log"),
-                            StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(log.getValue(), kept.resolve(log.getKey() + ".log"));
                 }
-                System.out.println("[cluster] " + name + ": service logs kept in " + keptLogs);
+                System.out.println("[cluster] " + name + ": service logs kept in " + kept);
             }
             try (Stream<Path> all = Files.walk(baseDir)) {
                 for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
@@ -319,6 +322,19 @@ public final class SluiceCluster implements AutoCloseable {
             }
         } catch (IOException e) {
             System.out.println("[cluster] could not clean " + baseDir + ": " + e);
+        }
+    }
+
+    /** A new directory for this cluster's logs under {@code keptLogs}: no other cluster's logs are overwritten. */
+    private Path ownLogDirectory() throws IOException {
+        Files.createDirectories(keptLogs);
+        String own = startedAt + "-" + ProcessHandle.current().pid();
+        for (int n = 1; ; n++) {
+            try {
+                return Files.createDirectory(keptLogs.resolve(n == 1 ? own : own + "-" + n));
+            } catch (FileAlreadyExistsException taken) {
+                // Another cluster of this name started in the same second in this JVM.
+            }
         }
     }
 

@@ -34,6 +34,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ClassicGroupDescription;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,6 +42,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.ClassicGroupState;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -69,6 +71,7 @@ class KafkaConnectIT {
     private static final String TOPIC = "connect-lines";
     /** Every line is "line-" and six digits, and a newline: the source task's byte positions count lines. */
     private static final int LINE_BYTES = 12;
+    private static final String EOS_GROUP = "sluice-connect-eos";
     private static final List<String> INTERNAL_TOPICS = List.of("connect-configs", "connect-offsets",
             "connect-status");
 
@@ -177,7 +180,7 @@ class KafkaConnectIT {
         Path source = Files.createFile(work.resolve("eos-source.txt"));
         List<ConnectWorker> workers = new ArrayList<>();
         try {
-            Map<String, String> settings = workerSettings("sluice-connect-eos", "connect-eos");
+            Map<String, String> settings = workerSettings(EOS_GROUP, "connect-eos");
             settings.put("exactly.once.source.support", "enabled");
             ConnectWorker one = startWorker(workers, "connect-eos-worker-1", work, settings);
             startWorker(workers, "connect-eos-worker-2", work, settings);
@@ -188,13 +191,11 @@ class KafkaConnectIT {
                     .isEqualTo(201);
             List<String> written;
             try (LineWriter writer = new LineWriter(source)) {
-                Waits.await("1,000 lines committed to " + topic, Duration.ofSeconds(90),
-                        () -> committedValues(topic).size() >= 1_000 ? true : null);
+                awaitCommitted(topic, 1_000, workers);
                 killWhileLinesFlow(workers, "eos-source", writer, () -> -1, () -> -1);
                 written = writer.stop();
             }
-            Waits.await(written.size() + " lines committed to " + topic, Duration.ofSeconds(90),
-                    () -> committedValues(topic).size() >= written.size() ? true : null);
+            awaitCommitted(topic, written.size(), workers);
             List<String> committed = committedValues(topic);
             System.out.println("[connect] exactly-once source: " + written.size() + " lines written, "
                     + committed.size() + " read committed from " + topic);
@@ -203,6 +204,43 @@ class KafkaConnectIT {
         } finally {
             workers.forEach(ConnectWorker::close);
         }
+    }
+
+    /**
+     * Waits until {@code topic} holds {@code count} lines read committed; if it does not within 90 s, the failure
+     * says where the transactions stood: the partition's end read committed and uncommitted, its producers' open
+     * transactions, the source task's transactional id as the coordinator has it, and the task's status.
+     */
+    private static void awaitCommitted(String topic, int count, List<ConnectWorker> workers) {
+        try {
+            Waits.await(String.format("%,d lines committed to %s", count, topic), Duration.ofSeconds(90),
+                    () -> committedValues(topic).size() >= count ? true : null);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\n" + transactionsAt(topic, workers), e);
+        }
+    }
+
+    private static String transactionsAt(String topic, List<ConnectWorker> workers) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        StringBuilder state = new StringBuilder();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
+            for (IsolationLevel isolation : IsolationLevel.values()) {
+                state.append(partition).append(" end ").append(isolation).append(": ").append(admin
+                        .listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(isolation))
+                        .partitionResult(partition).get(30, TimeUnit.SECONDS).offset()).append('\n');
+            }
+            state.append(partition).append(" producers: ").append(admin.describeProducers(List.of(partition))
+                    .partitionResult(partition).get(30, TimeUnit.SECONDS).activeProducers()).append('\n');
+            // Connect's transactional id of a source task: the worker group, the connector, the task.
+            String transactionalId = EOS_GROUP + "-eos-source-0";
+            state.append(transactionalId).append(": ").append(admin.describeTransactions(List.of(transactionalId))
+                    .description(transactionalId).get(30, TimeUnit.SECONDS)).append('\n');
+        } catch (Exception e) {
+            state.append("(could not describe the transactions: ").append(e).append(")\n");
+        }
+        workers.stream().filter(ConnectWorker::isAlive).forEach(worker -> state.append(worker).append(": ")
+                .append(worker.get("/connectors/eos-source/status").text()).append('\n'));
+        return state.toString();
     }
 
     /** Every committed value of {@code topic}'s partition 0, in offset order, as a read_committed consumer reads it. */
