@@ -37,7 +37,8 @@ public final class ConnectionProbe {
                 .onErrorResume(e -> Mono.just(refused(e)));
     }
 
-    private static boolean refused(Throwable e) {
+    /** Whether {@code e} is, or was caused by, a refused connection (not a connect timeout). */
+    static boolean refused(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException && !(t instanceof ConnectTimeoutException)) {
                 return true;

@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
@@ -27,7 +28,9 @@ import io.sluice.protocol.ErrorCode;
 import io.sluice.protocol.SluiceException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.Http11SslContextSpec;
@@ -51,7 +56,8 @@ import reactor.netty.resources.ConnectionProvider;
  *   is part of that limit, so the limit is per call rather than per limiter; the purpose's {@link TimeLimiter}
  *   records successes, failures and time-outs);</li>
  *   <li><b>circuit breaker per target</b> — a node or coordinator instance that keeps failing to answer is not called
- *   while its circuit is open (error answers are answers and do not count);</li>
+ *   while its circuit is open (error answers are answers and do not count); one whose circuit opened on refused
+ *   connections is called again as soon as its port accepts them ({@link #watchForReturn});</li>
  *   <li><b>retry with backoff</b> — only what the call's {@link RetryPolicy} allows: never a produce whose outcome is
  *   unknown, never an answer that calls for a metadata refresh.</li>
  * </ul>
@@ -65,6 +71,10 @@ public final class InternalHttp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InternalHttp.class);
     private static final byte[] EMPTY = new byte[0];
+    /** How often a target whose circuit opened while it refused connections is tried again ({@link #watchForReturn}). */
+    static final Duration RETURN_PROBE_EVERY = Duration.ofMillis(250);
+    /** How long such a target is watched at most: one gone for good is not probed for ever. */
+    static final Duration RETURN_WATCH_LIMIT = Duration.ofMinutes(1);
 
     private final Map<Purpose, ConnectionProvider> pools = new EnumMap<>(Purpose.class);
     private final Map<Purpose, HttpClient> clients = new EnumMap<>(Purpose.class);
@@ -75,6 +85,14 @@ public final class InternalHttp implements AutoCloseable {
     private final RetryRegistry retries;
     private final TimeLimiterRegistry limiters;
     private final InternalClientSettings settings;
+    /** Each target's base URL by its circuit's name, for {@link #watchForReturn}. */
+    private final Map<String, URI> targets = new ConcurrentHashMap<>();
+    private final ConnectionProbe probe;
+    /** The circuits whose last failed call found its target's port refusing connections. */
+    private final Set<String> refusing = ConcurrentHashMap.newKeySet();
+    /** The watches of open circuits under way, by circuit name, ended by {@link #close}. */
+    private final Map<String, Disposable> watches = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public InternalHttp(InternalClientSettings settings, MeterRegistry meters) {
         this(settings, meters, null, null);
@@ -87,6 +105,7 @@ public final class InternalHttp implements AutoCloseable {
      */
     public InternalHttp(InternalClientSettings settings, MeterRegistry meters, String clusterSecret, InternalTls tls) {
         this.settings = settings;
+        this.probe = new ConnectionProbe(settings.connectTimeout(), tls);
         for (Purpose purpose : Purpose.values()) {
             String name = "sluice-" + purpose.name().toLowerCase(Locale.ROOT);
             ConnectionProvider pool = ConnectionProvider.builder(name)
@@ -118,10 +137,14 @@ public final class InternalHttp implements AutoCloseable {
         // the failures that opened it, where an operator (or a failed test's kept log) will look.
         breakers.getEventPublisher().onEntryAdded(added -> {
             CircuitBreaker breaker = added.getAddedEntry();
-            breaker.getEventPublisher().onStateTransition(event -> LOG.warn(
-                    "Circuit to {}: {} ({} of the last {} calls failed to get an answer)", breaker.getName(),
-                    event.getStateTransition(), breaker.getMetrics().getNumberOfFailedCalls(),
-                    breaker.getMetrics().getNumberOfBufferedCalls()));
+            breaker.getEventPublisher().onStateTransition(event -> {
+                LOG.warn("Circuit to {}: {} ({} of the last {} calls failed to get an answer)", breaker.getName(),
+                        event.getStateTransition(), breaker.getMetrics().getNumberOfFailedCalls(),
+                        breaker.getMetrics().getNumberOfBufferedCalls());
+                if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                    watchForReturn(breaker);
+                }
+            });
         });
         this.retries = RetryRegistry.ofDefaults();
         this.limiters = TimeLimiterRegistry.of(TimeLimiterConfig.custom().timeoutDuration(settings.callTimeout()).build());
@@ -156,16 +179,70 @@ public final class InternalHttp implements AutoCloseable {
     }
 
     /**
+     * A circuit that opened on a refused connection (the target's process gone: killed, crashed, or restarting) goes
+     * half-open as soon as the target's port accepts connections again, not when its open duration has passed: a
+     * restarted coordinator or node is called again within {@link #RETURN_PROBE_EVERY} of listening. Without this its
+     * callers were refused for the rest of the open duration, and a half-open circuit whose trial calls came just
+     * before the new process listened was refused for a whole open duration more (a gateway answered "keeps failing"
+     * for seconds after its coordinator was back: CI run ci19). A circuit that opened on a call that reached a process
+     * (timed out, or broke after it was sent) is left to its open duration, as before: only a refused connection
+     * proves the process gone ({@link ConnectionProbe}). A target still refusing after {@link #RETURN_WATCH_LIMIT} is
+     * no longer watched (a node removed for good): its circuit goes half-open at a call after the open duration.
+     */
+    private void watchForReturn(CircuitBreaker breaker) {
+        String name = breaker.getName();
+        URI url = targets.get(name);
+        Disposable.Swap watch = Disposables.swap();
+        if (url == null || closed || !refusing.contains(name) || watches.putIfAbsent(name, watch) != null) {
+            return; // one watch per circuit at a time
+        }
+        String base = url.toString();
+        watch.update(Mono.defer(() -> probe.refusesConnections(base))
+                .repeatWhen(probed -> probed.delayElements(RETURN_PROBE_EVERY))
+                .take(RETURN_WATCH_LIMIT)
+                .takeUntil(refused -> !refused || breaker.getState() != CircuitBreaker.State.OPEN)
+                .last()
+                .doFinally(signal -> watches.remove(name, watch))
+                .subscribe(refused -> {
+                    if (!refused && breaker.getState() == CircuitBreaker.State.OPEN) {
+                        LOG.info("{} at {} accepts connections again: its circuit lets trial calls through",
+                                breaker.getName(), base);
+                        try {
+                            breaker.transitionToHalfOpenState();
+                        } catch (IllegalStateTransitionException raced) {
+                            // a call moved it on at the same moment: nothing left to do
+                        }
+                    }
+                }, e -> LOG.debug("Watching {} for its return failed", name, e)));
+    }
+
+    private void noteFailure(String circuit, Throwable e) {
+        if (ConnectionProbe.refused(e)) {
+            refusing.add(circuit);
+        } else if (!refusing.isEmpty()) {
+            refusing.remove(circuit);
+        }
+    }
+
+    /** Whether an open circuit to {@code target} is being watched for the target's return: for tests. */
+    boolean watchingForReturn(Target target) {
+        return watches.containsKey(target.name());
+    }
+
+    /**
      * Makes {@code call}: a 2xx or redirect answer is returned as it is; an error answer fails with the target's
      * problem decoded.
      */
     Mono<Answer> exchange(Call call) {
         TimeLimiter limiter = limiters.timeLimiter(call.purpose().name().toLowerCase(Locale.ROOT));
         CircuitBreaker breaker = breakers.circuitBreaker(call.target().name());
+        targets.putIfAbsent(call.target().name(), call.target().baseUrl());
         Mono<Answer> sent = Mono.defer(() -> send(call))
                 .timeout(call.timeLimit())
                 .doOnSuccess(answer -> limiter.onSuccess())
-                .doOnError(limiter::onError);
+                .doOnError(limiter::onError)
+                // Before the circuit hears of the failure: the call that opens it has already been noted.
+                .doOnError(e -> noteFailure(breaker.getName(), e));
         return (call.timeLimit().compareTo(settings.callTimeout()) > 0 ? judged(sent, breaker)
                         : sent.transformDeferred(CircuitBreakerOperator.of(breaker)))
                 .doOnSuccess(answer -> answered(breaker))
@@ -336,6 +413,8 @@ public final class InternalHttp implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        watches.values().forEach(Disposable::dispose);
         pools.values().forEach(ConnectionProvider::dispose);
     }
 }

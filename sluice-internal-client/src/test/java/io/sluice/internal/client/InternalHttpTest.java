@@ -209,6 +209,85 @@ class InternalHttpTest {
         assertThat(requests).hasValue(1);
     }
 
+    /**
+     * A node whose circuit opened while its port refused connections (the process gone) is called again as soon as
+     * the port accepts them, not when the circuit's open duration (a minute here) has passed.
+     */
+    @Test
+    void aNodeWhoseCircuitOpenedWhileItsPortRefusedConnectionsIsCalledAgainOnceItListens() throws InterruptedException {
+        InternalHttp ownHttp = new InternalHttp(openForAMinute(Duration.ofSeconds(10)), new SimpleMeterRegistry());
+        try {
+            PartitionDataClient client = new PartitionDataClient(ownHttp);
+            int port = unusedPort();
+            NodeInfo node = node(URI.create("http://127.0.0.1:" + port));
+            for (int i = 0; i < 4; i++) { // twelve failed attempts: the circuit opens
+                assertThatThrownBy(() -> client.listOffsets(node, lookup()).block()).isInstanceOf(SluiceException.class);
+            }
+            assertThatThrownBy(() -> client.listOffsets(node, lookup()).block()).hasMessageContaining("keeps failing");
+
+            AtomicInteger requests = new AtomicInteger();
+            servers.add(HttpServer.create().host("127.0.0.1").port(port)
+                    .handle((request, response) -> request.uri().startsWith(PartitionPaths.LIST_OFFSETS)
+                            ? request.receive().then(Mono.fromRunnable(requests::incrementAndGet)).then(json(response,
+                                    "{\"partitions\":[{\"topic\":\"t\",\"partition\":0,\"offset\":7}]}"))
+                            : response.status(404).send())
+                    .bindNow());
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            ListOffsetsResponse answer = null;
+            while (answer == null) {
+                try {
+                    answer = client.listOffsets(node, lookup()).block();
+                } catch (SluiceException refused) {
+                    assertThat(refused).hasMessageContaining("keeps failing");
+                    assertThat(System.nanoTime() - deadline).as("called again within 20 s of the node listening")
+                            .isNegative();
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(answer.partitions().getFirst().offset()).isEqualTo(7L);
+            assertThat(requests).hasValue(1);
+        } finally {
+            ownHttp.close();
+        }
+    }
+
+    /**
+     * A node whose circuit opened on calls that reached its process (up, and not answering in time) is left to the open
+     * duration, its port accepting connections or not: only a refused connection proves the process gone.
+     */
+    @Test
+    void aNodeThatAcceptsConnectionsButDoesNotAnswerKeepsItsCircuitOpen() throws InterruptedException {
+        InternalHttp ownHttp = new InternalHttp(openForAMinute(Duration.ofMillis(200)), new SimpleMeterRegistry());
+        try {
+            PartitionDataClient client = new PartitionDataClient(ownHttp);
+            DisposableServer silent = HttpServer.create().host("127.0.0.1").port(0)
+                    .handle((request, response) -> Mono.never()).bindNow();
+            servers.add(silent);
+            NodeInfo node = node(URI.create("http://127.0.0.1:" + silent.port()));
+            for (int i = 0; i < 10 && !ownHttp.watchingForReturn(Target.node(node)); i++) {
+                assertThatThrownBy(() -> client.listOffsets(node, lookup()).block()).isInstanceOf(SluiceException.class);
+            }
+            assertThatThrownBy(() -> client.listOffsets(node, lookup()).block()).hasMessageContaining("keeps failing");
+
+            // Were the circuit watched, the watch would end once its probe found the port accepting (the barrier),
+            // and the circuit would go half-open then: it is still open after.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (ownHttp.watchingForReturn(Target.node(node))) {
+                assertThat(System.nanoTime() - deadline).as("the watch ends within 20 s").isNegative();
+                Thread.sleep(50);
+            }
+            assertThatThrownBy(() -> client.listOffsets(node, lookup()).block()).hasMessageContaining("keeps failing");
+        } finally {
+            ownHttp.close();
+        }
+    }
+
+    private static InternalClientSettings openForAMinute(Duration callTimeout) {
+        return new InternalClientSettings(null, callTimeout, null, null, Duration.ofMinutes(1), 3,
+                Duration.ofMillis(10), Duration.ofMillis(50), null, null, null, null);
+    }
+
     private static MetadataView view(long version, NodeInfo node) {
         return new MetadataView(new ClusterMetadata(version, null, List.of(node), List.of()));
     }
