@@ -66,6 +66,7 @@ public final class SluiceCluster implements AutoCloseable {
     private final Path baseDir;
     private final Path keptLogs;
     private final String startedAt = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now());
+    private Path ownLogs;
     private volatile BlockingCoordinator coordinator;
     private final String clusterSecret;
     private final Links links;
@@ -309,7 +310,7 @@ public final class SluiceCluster implements AutoCloseable {
         try {
             Map<String, Path> logs = cluster.logFiles();
             if (!logs.isEmpty()) {
-                Path kept = ownLogDirectory();
+                Path kept = keptLogDirectory();
                 for (Map.Entry<String, Path> log : logs.entrySet()) {
                     Files.copy(log.getValue(), kept.resolve(log.getKey() + ".log"));
                 }
@@ -325,17 +326,23 @@ public final class SluiceCluster implements AutoCloseable {
         }
     }
 
-    /** A new directory for this cluster's logs under {@code keptLogs}: no other cluster's logs are overwritten. */
-    private Path ownLogDirectory() throws IOException {
-        Files.createDirectories(keptLogs);
-        String own = startedAt + "-" + ProcessHandle.current().pid();
-        for (int n = 1; ; n++) {
-            try {
-                return Files.createDirectory(keptLogs.resolve(n == 1 ? own : own + "-" + n));
-            } catch (FileAlreadyExistsException taken) {
-                // Another cluster of this name started in the same second in this JVM.
+    /**
+     * This cluster's own directory for its logs under {@code keptLogs}, created on the first call: no other cluster's
+     * logs are overwritten. A test keeps the logs of processes it ran beside the cluster here too.
+     */
+    public synchronized Path keptLogDirectory() throws IOException {
+        if (ownLogs == null) {
+            Files.createDirectories(keptLogs);
+            String own = startedAt + "-" + ProcessHandle.current().pid();
+            for (int n = 1; ownLogs == null; n++) {
+                try {
+                    ownLogs = Files.createDirectory(keptLogs.resolve(n == 1 ? own : own + "-" + n));
+                } catch (FileAlreadyExistsException taken) {
+                    // Another cluster of this name started in the same second in this JVM.
+                }
             }
         }
+        return ownLogs;
     }
 
     /** What to start; {@link #start} starts it and waits until every service is ready. */

@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  * on a dead node's files, and dropped links.
  *
  * <p>Drive it from one thread (the launcher is not thread-safe). {@link #close} stops every process, keeps every log
- * in {@code target/cluster-logs/<name>/} and deletes the data.
+ * in its cluster's own directory, {@code target/cluster-logs/<name>/<start time>-<test JVM pid>/}, and deletes the
+ * data.
  */
 final class ChaosCluster implements AutoCloseable {
 
@@ -71,7 +72,6 @@ final class ChaosCluster implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    private final String name;
     private final ChaosSettings settings;
     private final RedisProcess redis;
     private final Path redisDir;
@@ -84,9 +84,8 @@ final class ChaosCluster implements AutoCloseable {
     private final Set<Integer> members = new TreeSet<>();
     private CoordinatorProcess coordinatorB;
 
-    private ChaosCluster(String name, ChaosSettings settings, RedisProcess redis, Path redisDir, SluiceCluster cluster,
+    private ChaosCluster(ChaosSettings settings, RedisProcess redis, Path redisDir, SluiceCluster cluster,
                          Path coordinatorBDir, int coordinatorBPort, Map<String, String> coordinatorProperties) {
-        this.name = name;
         this.settings = settings;
         this.redis = redis;
         this.redisDir = redisDir;
@@ -135,7 +134,7 @@ final class ChaosCluster implements AutoCloseable {
             redis.close();
             throw e;
         }
-        ChaosCluster chaos = new ChaosCluster(name, settings, redis, redisDir, cluster, coordinatorBDir,
+        ChaosCluster chaos = new ChaosCluster(settings, redis, redisDir, cluster, coordinatorBDir,
                 coordinatorBPort, coordinator);
         try {
             chaos.startCoordinatorB();
@@ -509,9 +508,8 @@ final class ChaosCluster implements AutoCloseable {
                 coordinatorB.stop();
             }
             redis.close();
-            Path kept = Path.of("target", "cluster-logs", name).toAbsolutePath();
-            keep(coordinatorBDir.resolve("logs").resolve(COORDINATOR_B + ".log"), kept.resolve(COORDINATOR_B + ".log"));
-            keep(redisDir.resolve("redis.log"), kept.resolve("redis.log"));
+            keep(coordinatorBDir.resolve("logs").resolve(COORDINATOR_B + ".log"), COORDINATOR_B + ".log");
+            keep(redisDir.resolve("redis.log"), "redis.log");
             delete(coordinatorBDir);
             delete(redisDir);
         }
@@ -543,11 +541,11 @@ final class ChaosCluster implements AutoCloseable {
         throw new IOException("No free loopback port found in 20000..31999");
     }
 
-    private static void keep(Path log, Path target) {
+    /** Copies a log of a process run beside the cluster into the cluster's own directory of kept logs. */
+    private void keep(Path log, String keptAs) {
         try {
             if (Files.exists(log)) {
-                Files.createDirectories(target.getParent());
-                Files.copy(log, target, StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(log, cluster.keptLogDirectory().resolve(keptAs), StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             System.out.println("[chaos] could not keep " + log + ": " + e);
