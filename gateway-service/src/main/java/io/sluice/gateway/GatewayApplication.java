@@ -1,5 +1,6 @@
 package io.sluice.gateway;
 
+import io.sluice.gateway.web.GatewayTransport;
 import io.sluice.web.EventLoops;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -11,7 +12,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class GatewayApplication {
 
     public static void main(String[] args) {
-        EventLoops.onePerProcessor();
-        SpringApplication.run(GatewayApplication.class, args);
+        int loops = EventLoops.onePerProcessor();
+        SpringApplication application = new SpringApplication(GatewayApplication.class);
+        application.addListeners(GatewayTransport.installer(loops));
+        application.run(args);
     }
 }
