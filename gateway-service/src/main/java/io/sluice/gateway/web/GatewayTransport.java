@@ -53,11 +53,6 @@ public enum GatewayTransport {
         this.value = value;
     }
 
-    /** The value as the property is written. */
-    public String value() {
-        return value;
-    }
-
     /**
      * The transport a value names; blank is {@link #AUTO}.
      *
@@ -119,8 +114,8 @@ public enum GatewayTransport {
         }
         HttpResources.set(http);
         TcpResources.set(transport.loops("reactor-tcp", threads));
-        LOG.info("Event loops on {} ({}={}), {} for HTTP and {} for Kafka", transport.value, PROPERTY,
-                transport.value, threads, threads);
+        LOG.info("Event loops on {} ({}={}), {} each for HTTP and for Kafka", transport.value, PROPERTY,
+                transport.value, threads);
     }
 
     /**
