@@ -90,6 +90,12 @@ public final class PartitionLog implements AutoCloseable {
     private volatile LogConfig config;
     /** Raised by compare-and-set (leaders, without the writer lock); lowered and set only under the writer lock. */
     private final AtomicReference<LogOffsetMetadata> highWatermark = new AtomicReference<>();
+    /**
+     * The last rise of the high watermark by a leader ({@link #advanceHighWatermark}) to where its log then ended,
+     * within one segment; null until there is one. Current while the high watermark is its {@code to}: the records
+     * it made readable are then the bytes between its two positions ({@link #readLastRise}).
+     */
+    private volatile Rise lastRise;
     private volatile long logStartOffset;
     /**
      * In a tiered log, the offset after the last one copied to remote storage, as its owner learned it; retention
@@ -453,6 +459,42 @@ public final class PartitionLog implements AutoCloseable {
         return new LogReadResult(fetchOffset, FileRegion.empty(), fetchOffset, offsets, lastStable, List.of());
     }
 
+    /**
+     * {@link #read}'s answer, found without reading a file, for a consumer read at where the high watermark stood
+     * before its last rise by this leader ({@link #advanceHighWatermark}) while that rise is the latest: the records
+     * it made readable, the bytes between the two offsets' positions in their segment. Null whenever that cannot be
+     * exactly the read's answer — a follower read, another offset, a high watermark that moved again or was set, a
+     * rise over a segment roll, more bytes than {@code maxBytes}, an open transaction below the high watermark for a
+     * {@link FetchIsolation#TXN_COMMITTED} read, an unusable log: {@link #read} answers those. Lock-free and free of
+     * I/O, so a long poll woken by the rise may answer on the thread that raised it (an event loop).
+     */
+    public LogReadResult readLastRise(long fetchOffset, int maxBytes, FetchIsolation isolation) {
+        Rise rise = lastRise;
+        if (rise == null || rise.from().offset() != fetchOffset || isolation == FetchIsolation.LOG_END
+                || !guard.isUsable()) {
+            return null;
+        }
+        long start = logStartOffset;
+        LogOffsetMetadata hw = highWatermark.get();
+        LogOffsetMetadata end = local.logEnd();
+        if (hw != rise.to() || fetchOffset < start) {
+            return null;
+        }
+        long lastStable = unstable.lastStableOffset(hw.offset());
+        if (isolation == FetchIsolation.TXN_COMMITTED && lastStable != hw.offset()) {
+            return null;
+        }
+        int length = rise.to().position() - rise.from().position();
+        LogSegment segment = rise.segment();
+        if (length <= 0 || length > maxBytes || local.segments().floor(fetchOffset) != segment || segment.isDeleted()) {
+            return null;
+        }
+        List<AbortedTxn> abortedTxns = isolation == FetchIsolation.TXN_COMMITTED
+                ? ProducerStateManager.abortedIn(aborted, fetchOffset, hw.offset()) : List.of();
+        return new LogReadResult(fetchOffset, new FileRegion(segment.channel(), rise.from().position(), length),
+                hw.offset(), new LogOffsets(start, hw.offset(), end.offset()), lastStable, abortedTxns);
+    }
+
     /** Where a read with {@code isolation} ends, as an offset (its position in a segment needs no lookup here). */
     private static long boundOffset(FetchIsolation isolation, LogOffsets offsets, long lastStable) {
         return switch (isolation) {
@@ -628,9 +670,29 @@ public final class PartitionLog implements AutoCloseable {
                         + " failed: " + e, e);
             }
             if (highWatermark.compareAndSet(current, next)) {
+                noteRise(current, next, end);
                 return true;
             }
         }
+    }
+
+    /**
+     * Keeps {@code from → to} as {@link #lastRise} when it ends at the log end {@code end} in the segment it started
+     * in, that segment still the active one: both offsets are then batch boundaries (or where the first batch holding
+     * {@code from} starts), and what lies between is whole batches of one file.
+     */
+    private void noteRise(LogOffsetMetadata from, LogOffsetMetadata to, LogOffsetMetadata end) {
+        if (to != end || from.segmentBaseOffset() != to.segmentBaseOffset()) {
+            return;
+        }
+        LogSegment active = local.segments().last();
+        if (active != null && active.baseOffset() == to.segmentBaseOffset()) {
+            lastRise = new Rise(from, to, active);
+        }
+    }
+
+    /** A rise of the high watermark from one offset to another in {@code segment}. */
+    private record Rise(LogOffsetMetadata from, LogOffsetMetadata to, LogSegment segment) {
     }
 
     /** Completes the high-watermark waiters the current high watermark satisfies (see {@link #advanceHighWatermark}). */

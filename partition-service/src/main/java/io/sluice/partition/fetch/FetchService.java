@@ -260,9 +260,9 @@ public final class FetchService {
         return Mono.defer(() -> {
             // A poll at the end of each of its logs (a follower that has everything, a consumer at the high watermark)
             // reads nothing, which needs no file: it is answered here, on the caller's thread, and only a read that
-            // finds records goes to a log thread.
-            List<Outcome> nothing = readAllIfNothing(reads);
-            return nothing != null ? Mono.just(nothing)
+            // has to find records in a file goes to a log thread.
+            List<Outcome> inPlace = readAllInPlace(reads, budget);
+            return inPlace != null ? Mono.just(inPlace)
                     : Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(logScheduler);
         }).flatMap(first -> {
             if (maxWaitMs <= 0 || bytes(first) >= minBytes || first.stream().anyMatch(Outcome::failed)) {
@@ -298,9 +298,15 @@ public final class FetchService {
                     .handle((value, error) -> Boolean.TRUE);
             return Mono.fromFuture(woken, true)
                     .timeout(Duration.ofMillis(maxWaitMs), Mono.just(Boolean.FALSE))
-                    // Woken by an append on a log thread: read there once the append's task ends, without a
-                    // hand-off; woken elsewhere (a high watermark moved on an event loop, the wait's timer): handed.
-                    .then(Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(afterLogTask))
+                    // Woken by a leader's high watermark rise (on the event loop of the follower fetch that raised
+                    // it): what the rise made readable is answered there, without reading a file. Otherwise woken
+                    // by an append on a log thread: read there once the append's task ends, without a hand-off;
+                    // woken elsewhere (a high watermark set on an event loop, the wait's timer): handed.
+                    .then(Mono.defer(() -> {
+                        List<Outcome> inPlace = readAllInPlace(reads, budget);
+                        return inPlace != null ? Mono.just(inPlace)
+                                : Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(afterLogTask);
+                    }))
                     // Completed rather than cancelled: that drops them from the logs' waiters just the same, without
                     // the two exceptions per waiter a cancel costs.
                     .doFinally(signal -> waits.forEach(w -> w.complete(null)));
@@ -353,11 +359,13 @@ public final class FetchService {
     }
 
     /**
-     * {@link #readAll}'s answer when every read is at or past where its log ends for it, so reads nothing and touches
-     * no file ({@link PartitionLog#readIfNothing}); null when any read would find records or has an error to report
-     * ({@link #readAll} answers it then, on a log thread).
+     * {@link #readAll}'s answer when every read is found without reading a file: at or past where its log ends for it
+     * (nothing, {@link PartitionLog#readIfNothing}), or a consumer's at where its high watermark last rose from
+     * ({@link PartitionLog#readLastRise}); null when any read needs a file or has an error to report ({@link #readAll}
+     * answers it then, on a log thread).
      */
-    private List<Outcome> readAllIfNothing(List<Read> reads) {
+    private List<Outcome> readAllInPlace(List<Read> reads, long budget) {
+        long left = budget;
         List<Outcome> outcomes = new ArrayList<>(reads.size());
         for (Read read : reads) {
             Partition partition;
@@ -366,11 +374,17 @@ public final class FetchService {
             } catch (SluiceException e) {
                 return null;
             }
-            LogReadResult result = partition.log().readIfNothing(read.offset(), read.isolation());
+            PartitionLog log = partition.log();
+            LogReadResult result = log.readLastRise(read.offset(), (int) Math.min(read.maxBytes(), left),
+                    read.isolation());
+            if (result == null) {
+                result = log.readIfNothing(read.offset(), read.isolation());
+            }
             if (result == null) {
                 return null;
             }
             outcomes.add(outcome(read, partition, result, 0));
+            left = Math.max(0, left - result.records().length());
         }
         return outcomes;
     }

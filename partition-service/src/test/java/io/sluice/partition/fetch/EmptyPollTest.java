@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A long poll at the end of its log reads nothing, which needs no file: it waits without handing work to a log
  * thread, and only the read of what arrives takes one — none when an append on a log thread woke it, as it is read on
- * that thread once the append's task ends. A poll with records to read, or an error to report, reads on a log thread
- * as before; and a consumer at the high watermark still sees nothing above it.
+ * that thread once the append's task ends, and none when a leader's rise of the high watermark to the log end woke a
+ * consumer, as what the rise made readable is answered on the thread that raised it. A poll with records to read, or an
+ * error to report, reads on a log thread as before; and a consumer at the high watermark still sees nothing above it.
  */
 class EmptyPollTest {
 
@@ -105,6 +106,35 @@ class EmptyPollTest {
         assertThat(read.highWatermark()).isEqualTo(2);
         assertThat(values(read.records().load())).containsExactly("b");
         assertThat(node.logScheduler.takeCount()).isOne();
+    }
+
+    @Test
+    void aConsumerWokenByTheLeaderRaisingTheHighWatermarkIsAnsweredOnThatThreadWithoutALogThread() throws Exception {
+        append("a");
+        append("b");
+        append("c");
+        log.maybeIncrementHighWatermark(1);
+
+        CompletableFuture<List<PartitionRead>> poll = node.fetches.read(consumerRequest(1, 10_000)).toFuture();
+        ParkedPolls.awaitParked(poll, log::highWatermarkWaiting);
+
+        // On this thread, as a follower's fetch raises it on an event loop.
+        log.maybeIncrementHighWatermark(3);
+
+        assertThat(poll).as("answered on the thread that raised the high watermark").isDone();
+        PartitionRead read = poll.get().getFirst();
+        assertThat(read.highWatermark()).isEqualTo(3);
+        assertThat(values(read.records().load())).containsExactly("b", "c");
+        assertThat(node.logScheduler.takeCount()).as("no read on a log thread").isZero();
+
+        CompletableFuture<List<PartitionRead>> next = node.fetches.read(consumerRequest(3, 10_000)).toFuture();
+        ParkedPolls.awaitParked(next, log::highWatermarkWaiting);
+        append("d");
+        append("e");
+        log.maybeIncrementHighWatermark(4); // short of the log end: where offset 4 lies needs a look in the file
+
+        assertThat(values(next.get(60, TimeUnit.SECONDS).getFirst().records().load())).containsExactly("d");
+        assertThat(node.logScheduler.takeCount()).as("a rise short of the log end: read on a log thread").isOne();
     }
 
     @Test
