@@ -159,9 +159,8 @@ class ReadLastRiseProperties {
                 }
             }
             case Rise rise -> {
-                long hw = log.highWatermark();
-                long from = hw;
-                log.maybeIncrementHighWatermark(hw + Math.round((log.logEndOffset() - hw) * rise.share()));
+                long from = log.highWatermark();
+                log.maybeIncrementHighWatermark(from + Math.round((log.logEndOffset() - from) * rise.share()));
                 checkTheRiseIsAnswered(log, from);
             }
             case SetHighWatermark set -> {
