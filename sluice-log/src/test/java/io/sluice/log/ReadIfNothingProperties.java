@@ -2,11 +2,10 @@ package io.sluice.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.log.LogHistory.Step;
 import io.sluice.protocol.SluiceException;
-import io.sluice.protocol.record.EndTxnMarker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -18,42 +17,17 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * {@link PartitionLog#readIfNothing}, which a long poll calls on an event loop, against {@link PartitionLog#read}: after
- * any history of plain and transactional appends, commits, aborts, high watermark moves and deleted records, for every
- * offset and isolation, it answers only where the read finds nothing and reports no error, and then answers exactly
- * what the read does.
+ * any history ({@link LogHistory}) of plain and transactional appends, commits, aborts, high watermark rises and
+ * deleted records, for every offset and isolation, it answers only where the read finds nothing and reports no error,
+ * and then answers exactly what the read does.
  */
 class ReadIfNothingProperties {
 
-    sealed interface Step permits Plain, TxnRecord, EndTxn, Replicate, DeleteRecords {
-    }
-
-    record Plain(int records) implements Step {
-    }
-
-    record TxnRecord(int producer) implements Step {
-    }
-
-    record EndTxn(int producer, boolean commit) implements Step {
-    }
-
-    /** The high watermark moves {@code share} of the way to the log end. */
-    record Replicate(double share) implements Step {
-    }
-
-    /** Records below {@code share} of the high watermark are deleted. */
-    record DeleteRecords(double share) implements Step {
-    }
-
     @Provide
     Arbitrary<List<Step>> histories() {
-        Arbitrary<Step> plain = Arbitraries.integers().between(1, 3).map(Plain::new);
-        Arbitrary<Step> txn = Arbitraries.integers().between(1, 3).map(TxnRecord::new);
-        Arbitrary<Step> end = Arbitraries.integers().between(1, 3)
-                .flatMap(p -> Arbitraries.of(true, false).map(commit -> new EndTxn(p, commit)));
-        Arbitrary<Step> replicate = Arbitraries.doubles().between(0, 1).map(Replicate::new);
-        Arbitrary<Step> delete = Arbitraries.doubles().between(0, 1).map(DeleteRecords::new);
-        return Arbitraries.frequencyOf(Tuple.of(4, plain), Tuple.of(3, txn), Tuple.of(2, end), Tuple.of(3, replicate),
-                        Tuple.of(1, delete))
+        return Arbitraries.frequencyOf(Tuple.of(4, LogHistory.plain()), Tuple.of(3, LogHistory.txnRecord()),
+                        Tuple.of(2, LogHistory.endTxn()), Tuple.of(3, LogHistory.rise()),
+                        Tuple.of(1, LogHistory.deleteRecords()))
                 .list().ofMinSize(1).ofMaxSize(40);
     }
 
@@ -65,45 +39,13 @@ class ReadIfNothingProperties {
         MutableClock clock = new MutableClock(1_000_000);
         LogConfig config = LogConfig.defaults().withSegmentBytes(segmentBytes).withFileDeleteDelayMs(0);
         try (PartitionLog log = PartitionLog.open(dataDir.resolve("t-0"), config, clock)) {
-            int[] sequences = new int[4];
-            boolean[] open = new boolean[4];
+            LogHistory applied = new LogHistory();
             for (Step step : history) {
-                apply(log, step, sequences, open);
+                applied.apply(log, step);
                 checkEveryOffset(log);
             }
         } finally {
             LogManager.deleteRecursively(dataDir);
-        }
-    }
-
-    private static void apply(PartitionLog log, Step step, int[] sequences, boolean[] open) {
-        switch (step) {
-            case Plain plain -> {
-                List<String> values = new ArrayList<>();
-                for (int i = 0; i < plain.records(); i++) {
-                    values.add("v" + i);
-                }
-                log.appendAsLeader(TestRecords.batch(1_000, values.toArray(String[]::new)), 0);
-            }
-            case TxnRecord txn -> {
-                VerifiedAppends.appendAsLeader(log, TransactionLogTest.txn(txn.producer(), 0,
-                        sequences[txn.producer()]++, "t"), 0);
-                open[txn.producer()] = true;
-            }
-            case EndTxn end -> {
-                if (open[end.producer()]) {
-                    log.appendMarker(end.producer(), (short) 0, new EndTxnMarker(end.commit(), 0), 0);
-                    open[end.producer()] = false;
-                }
-            }
-            case Replicate replicate -> {
-                long hw = log.highWatermark();
-                log.maybeIncrementHighWatermark(hw + Math.round((log.logEndOffset() - hw) * replicate.share()));
-            }
-            case DeleteRecords delete -> {
-                long start = log.logStartOffset();
-                log.deleteRecordsBefore(start + (long) Math.floor((log.highWatermark() - start) * delete.share()));
-            }
         }
     }
 

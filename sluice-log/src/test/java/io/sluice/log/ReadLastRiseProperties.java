@@ -2,11 +2,10 @@ package io.sluice.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.log.LogHistory.Step;
 import io.sluice.protocol.SluiceException;
-import io.sluice.protocol.record.EndTxnMarker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -19,56 +18,21 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * {@link PartitionLog#readLastRise}, which a long poll calls on the event loop where a follower's fetch raised the
- * high watermark, against {@link PartitionLog#read}: after any history of plain and transactional appends, commits,
- * aborts, leader rises and follower-style sets of the high watermark, truncations and deleted records, for every
- * offset, isolation and byte limit, whatever it answers is exactly what the read answers, down to the file region;
- * and it does answer the read a rise within one segment made possible.
+ * high watermark, against {@link PartitionLog#read}: after any history ({@link LogHistory}) of plain and
+ * transactional appends, commits, aborts, leader rises and follower-style sets of the high watermark, truncations and
+ * deleted records, for every offset, isolation and byte limit, whatever it answers is exactly what the read answers,
+ * down to the file region; and it does answer the read a rise within one segment made possible.
  */
 class ReadLastRiseProperties {
 
     private static final int[] BYTE_LIMITS = {1, 90, 250, 1 << 20};
 
-    sealed interface Step permits Plain, TxnRecord, EndTxn, Rise, SetHighWatermark, Truncate, DeleteRecords {
-    }
-
-    record Plain(int records) implements Step {
-    }
-
-    record TxnRecord(int producer) implements Step {
-    }
-
-    record EndTxn(int producer, boolean commit) implements Step {
-    }
-
-    /** A leader raises the high watermark {@code share} of the way to the log end. */
-    record Rise(double share) implements Step {
-    }
-
-    /** The high watermark is set, as a follower copies its leader's, to {@code share} of the way from the log start. */
-    record SetHighWatermark(double share) implements Step {
-    }
-
-    /** The log is cut back to {@code share} of the way from its high watermark to its end. */
-    record Truncate(double share) implements Step {
-    }
-
-    /** Records below {@code share} of the high watermark are deleted. */
-    record DeleteRecords(double share) implements Step {
-    }
-
     @Provide
     Arbitrary<List<Step>> histories() {
-        Arbitrary<Step> plain = Arbitraries.integers().between(1, 3).map(Plain::new);
-        Arbitrary<Step> txn = Arbitraries.integers().between(1, 3).map(TxnRecord::new);
-        Arbitrary<Step> end = Arbitraries.integers().between(1, 3)
-                .flatMap(p -> Arbitraries.of(true, false).map(commit -> new EndTxn(p, commit)));
-        Arbitrary<Step> fullRise = Arbitraries.just(new Rise(1));
-        Arbitrary<Step> partRise = Arbitraries.doubles().between(0, 1).map(Rise::new);
-        Arbitrary<Step> set = Arbitraries.doubles().between(0, 1).map(SetHighWatermark::new);
-        Arbitrary<Step> truncate = Arbitraries.doubles().between(0, 1).map(Truncate::new);
-        Arbitrary<Step> delete = Arbitraries.doubles().between(0, 1).map(DeleteRecords::new);
-        return Arbitraries.frequencyOf(Tuple.of(5, plain), Tuple.of(3, txn), Tuple.of(2, end), Tuple.of(4, fullRise),
-                        Tuple.of(2, partRise), Tuple.of(1, set), Tuple.of(1, truncate), Tuple.of(1, delete))
+        return Arbitraries.frequencyOf(Tuple.of(5, LogHistory.plain()), Tuple.of(3, LogHistory.txnRecord()),
+                        Tuple.of(2, LogHistory.endTxn()), Tuple.of(4, Arbitraries.just(new LogHistory.Rise(1))),
+                        Tuple.of(2, LogHistory.rise()), Tuple.of(1, LogHistory.setHighWatermark()),
+                        Tuple.of(1, LogHistory.truncate()), Tuple.of(1, LogHistory.deleteRecords()))
                 .list().ofMinSize(1).ofMaxSize(40);
     }
 
@@ -79,9 +43,13 @@ class ReadLastRiseProperties {
         Path dataDir = Files.createTempDirectory("read-last-rise");
         LogConfig config = LogConfig.defaults().withSegmentBytes(segmentBytes).withFileDeleteDelayMs(0);
         try (PartitionLog log = PartitionLog.open(dataDir.resolve("t-0"), config, new MutableClock(1_000_000))) {
-            Producers producers = new Producers();
+            LogHistory applied = new LogHistory();
             for (Step step : history) {
-                apply(log, step, producers);
+                long from = log.highWatermark();
+                applied.apply(log, step);
+                if (step instanceof LogHistory.Rise) {
+                    checkTheRiseIsAnswered(log, from);
+                }
                 checkEveryOffset(log);
             }
         } finally {
@@ -117,67 +85,6 @@ class ReadLastRiseProperties {
                     .as("a high watermark set, not risen").isNull();
         } finally {
             LogManager.deleteRecursively(dataDir);
-        }
-    }
-
-    /**
-     * The transactional producers' ids, sequences and open transactions; a truncation may cut their batches away, so
-     * after one the history goes on with new producers (the old ones' transactions may stay open, holding the last
-     * stable offset back, as a cut-off producer's would).
-     */
-    private static final class Producers {
-        long firstId = 1;
-        int[] sequences = new int[4];
-        boolean[] open = new boolean[4];
-
-        void replace() {
-            firstId += sequences.length;
-            sequences = new int[4];
-            open = new boolean[4];
-        }
-    }
-
-    private static void apply(PartitionLog log, Step step, Producers producers) {
-        switch (step) {
-            case Plain plain -> {
-                List<String> values = new ArrayList<>();
-                for (int i = 0; i < plain.records(); i++) {
-                    values.add("v" + i);
-                }
-                log.appendAsLeader(TestRecords.batch(1_000, values.toArray(String[]::new)), 0);
-            }
-            case TxnRecord txn -> {
-                VerifiedAppends.appendAsLeader(log, TransactionLogTest.txn(producers.firstId + txn.producer(), 0,
-                        producers.sequences[txn.producer()]++, "t"), 0);
-                producers.open[txn.producer()] = true;
-            }
-            case EndTxn end -> {
-                if (producers.open[end.producer()]) {
-                    log.appendMarker(producers.firstId + end.producer(), (short) 0, new EndTxnMarker(end.commit(), 0),
-                            0);
-                    producers.open[end.producer()] = false;
-                }
-            }
-            case Rise rise -> {
-                long from = log.highWatermark();
-                log.maybeIncrementHighWatermark(from + Math.round((log.logEndOffset() - from) * rise.share()));
-                checkTheRiseIsAnswered(log, from);
-            }
-            case SetHighWatermark set -> {
-                long start = log.logStartOffset();
-                log.updateHighWatermark(start + Math.round((log.logEndOffset() - start) * set.share()));
-            }
-            case Truncate truncate -> {
-                long hw = log.highWatermark();
-                long to = hw + Math.round((log.logEndOffset() - hw) * truncate.share());
-                if (to > log.logStartOffset() && log.truncateTo(to)) {
-                    producers.replace();
-                }
-            }
-            case DeleteRecords delete -> {
-                long start = log.logStartOffset();
-                log.deleteRecordsBefore(start + (long) Math.floor((log.highWatermark() - start) * delete.share()));
-            }
         }
     }
 
