@@ -257,14 +257,10 @@ public final class FetchService {
 
     /** @param budget the answer's record bytes over all its partitions ({@link #readAll}) */
     private Mono<List<Outcome>> longPoll(List<Read> reads, int minBytes, long maxWaitMs, long budget, Waiting waiting) {
-        return Mono.defer(() -> {
-            // A poll at the end of each of its logs (a follower that has everything, a consumer at the high watermark)
-            // reads nothing, which needs no file: it is answered here, on the caller's thread, and only a read that
-            // has to find records in a file goes to a log thread.
-            List<Outcome> inPlace = readAllInPlace(reads, budget);
-            return inPlace != null ? Mono.just(inPlace)
-                    : Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(logScheduler);
-        }).flatMap(first -> {
+        // A poll at the end of each of its logs (a follower that has everything, a consumer at the high watermark)
+        // reads nothing, which needs no file: it is answered here, on the caller's thread, and only a read that has
+        // to find records in a file goes to a log thread.
+        return Mono.defer(() -> readAllInPlaceOr(reads, budget, logScheduler)).flatMap(first -> {
             if (maxWaitMs <= 0 || bytes(first) >= minBytes || first.stream().anyMatch(Outcome::failed)) {
                 return Mono.just(first);
             }
@@ -302,11 +298,7 @@ public final class FetchService {
                     // it): what the rise made readable is answered there, without reading a file. Otherwise woken
                     // by an append on a log thread: read there once the append's task ends, without a hand-off;
                     // woken elsewhere (a high watermark set on an event loop, the wait's timer): handed.
-                    .then(Mono.defer(() -> {
-                        List<Outcome> inPlace = readAllInPlace(reads, budget);
-                        return inPlace != null ? Mono.just(inPlace)
-                                : Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(afterLogTask);
-                    }))
+                    .then(Mono.defer(() -> readAllInPlaceOr(reads, budget, afterLogTask)))
                     // Completed rather than cancelled: that drops them from the logs' waiters just the same, without
                     // the two exceptions per waiter a cancel costs.
                     .doFinally(signal -> waits.forEach(w -> w.complete(null)));
@@ -356,6 +348,13 @@ public final class FetchService {
             left = Math.max(0, left - outcome.section().records().length());
         }
         return outcomes;
+    }
+
+    /** {@link #readAllInPlace} on this thread where it answers, else {@link #readAll} on {@code logThreads}. */
+    private Mono<List<Outcome>> readAllInPlaceOr(List<Read> reads, long budget, Scheduler logThreads) {
+        List<Outcome> inPlace = readAllInPlace(reads, budget);
+        return inPlace != null ? Mono.just(inPlace)
+                : Mono.fromCallable(() -> readAll(reads, budget)).subscribeOn(logThreads);
     }
 
     /**
