@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -83,7 +85,8 @@ import org.junit.jupiter.api.Test;
  * consumer group bootstrapped at the gateway produce to and fetch from the leaders themselves — their group, offsets
  * and metadata requests forwarded by the nodes to the gateway. A burst keeps five produce requests in flight on each
  * leader's connection; then the leader of a partition is SIGKILLed under the idempotent acks=all producer: every
- * acknowledged record is read back, once and in order per partition. Kafka's {@code kafka-reassign-partitions}
+ * acknowledged record is read back, once and in order per partition; and a partition is moved off its leader under
+ * a producer and a consumer, with the same outcome. Kafka's {@code kafka-reassign-partitions}
  * generates and executes a plan of the nodes' ids, which only the direct path lists as brokers. Bad requests sent
  * raw to a node's listener get Kafka's error codes, or a closed connection, and change nothing. Kafka's Admin lists
  * each group and transaction once, though it asks every broker.
@@ -185,9 +188,7 @@ class KafkaDirectPathIT {
         // The records went through the leaders' own listeners, not through the gateway.
         for (int node : List.of(1, 2, 3)) {
             if (cluster.isRunning(node)) {
-                String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                cluster.nodeUrl(node).resolve("/actuator/prometheus")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                String metrics = metrics(node);
                 assertThat(directRequests(metrics, "Produce")).as("produce requests node %d answered", node)
                         .isPositive();
                 assertThat(directRequests(metrics, "Fetch")).as("fetch requests node %d answered", node)
@@ -365,12 +366,111 @@ class KafkaDirectPathIT {
         }
     }
 
-    /** A consumer without a group that names {@code rack} as its {@code client.rack}, at the start of {@code tp}. */
+    /**
+     * A partition moved off its leader (KIP-455, through Kafka's Admin) under Kafka's own idempotent acks=all producer
+     * and a consumer, both on the direct path: they keep writing and reading while the new replica catches up and
+     * the leadership goes to the target replicas, and every acknowledged record, with those written after the new
+     * leader took over, is read once and in order; the new leader's own listener answered those last writes.
+     */
+    @Test
+    void kafkaClientsProduceAndFetchThroughAMoveThatTakesThePartitionOffItsLeader() throws Exception {
+        String topic = "direct-moved";
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()));
+             KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 2)
+                    .configs(Map.of("min.insync.replicas", "2")))).all().get(60, TimeUnit.SECONDS);
+            PartitionState before = Waits.await("both replicas in sync", Duration.ofSeconds(30), () -> {
+                PartitionState now = cluster.coordinator().describeTopic(topic).partition(0);
+                return now.hasLeader() && now.isr().size() == 2 ? now : null;
+            });
+            int kept = before.replicas().stream().filter(node -> node != before.leader()).findFirst().orElseThrow();
+            int newcomer = Set.of(1, 2, 3).stream().filter(node -> !before.replicas().contains(node))
+                    .findFirst().orElseThrow();
+            List<Integer> target = List.of(newcomer, kept);
+            List<String> acknowledged = new ArrayList<>();
+            List<String> read = new ArrayList<>();
+            try (KafkaConsumer<String, String> consumer = fromTheBeginningInRack(tp, null)) {
+                writeAndRead(producer, consumer, topic, 200, acknowledged, read);
+                admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(target))))
+                        .all().get(30, TimeUnit.SECONDS);
+                int rounds = 0;
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                PartitionState after;
+                do {
+                    assertThat(System.nanoTime()).as("the move to %s done within 90 s", target).isLessThan(deadline);
+                    writeAndRead(producer, consumer, topic, 100, acknowledged, read);
+                    rounds++;
+                    after = cluster.coordinator().describeTopic(topic).partition(0);
+                } while (!after.replicas().equals(target) || after.isReassigning() || !after.hasLeader()
+                        || after.leader() == before.leader()
+                        || !get(admin.listPartitionReassignments().reassignments()).isEmpty());
+                int leader = after.leader();
+                assertThat(target).as("the new leader").contains(leader);
+                double answeredBefore = directRequests(metrics(leader), "Produce");
+                // Written after the new leader took over: only it can acknowledge them.
+                writeAndRead(producer, consumer, topic, 200, acknowledged, read);
+                read.addAll(pollUntil(consumer, acknowledged.size() - read.size()));
+
+                assertThat(read).as("every acknowledged record, once, in order").containsExactlyElementsOf(acknowledged);
+                assertThat(directRequests(metrics(leader), "Produce") - answeredBefore)
+                        .as("produce requests the new leader, node %d, answered itself", leader).isPositive();
+                Figures.report("direct data path: %d records acknowledged while a partition moved from node %d's "
+                        + "leadership to %s over %d rounds of writes (the producer retried %.0f), all read back once "
+                        + "and in order", acknowledged.size(), before.leader(), target, rounds,
+                        producerTotal(producer, "record-retry-total"));
+            }
+        }
+    }
+
+    /**
+     * Sends {@code count} records to partition 0 of {@code topic} at once, so that several produce requests are in
+     * flight, and awaits them in order; then keeps what one short poll of {@code consumer} brings.
+     */
+    private static void writeAndRead(KafkaProducer<String, String> producer, KafkaConsumer<String, String> consumer,
+                                     String topic, int count, List<String> acknowledged, List<String> read)
+            throws Exception {
+        List<String> values = new ArrayList<>(count);
+        List<Future<RecordMetadata>> sent = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String value = "m" + (acknowledged.size() + i);
+            values.add(value);
+            sent.add(producer.send(new ProducerRecord<>(topic, 0, null, value)));
+        }
+        for (int i = 0; i < count; i++) {
+            sent.get(i).get(120, TimeUnit.SECONDS);
+            acknowledged.add(values.get(i));
+        }
+        consumer.poll(Duration.ofMillis(50)).forEach(record -> read.add(record.value()));
+    }
+
+    /** A producer's own count, from its {@code producer-metrics}. */
+    private static double producerTotal(KafkaProducer<String, String> producer, String name) {
+        return producer.metrics().entrySet().stream()
+                .filter(metric -> metric.getKey().name().equals(name)
+                        && metric.getKey().group().equals("producer-metrics"))
+                .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue())
+                .findFirst().orElseThrow(() -> new AssertionError("no producer metric " + name));
+    }
+
+    /** A node's Prometheus page. */
+    private static String metrics(int node) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                cluster.nodeUrl(node).resolve("/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * A consumer without a group at the start of {@code tp}, naming {@code rack} as its {@code client.rack} (null:
+     * none, so that it reads from the leader).
+     */
     private static KafkaConsumer<String, String> fromTheBeginningInRack(org.apache.kafka.common.TopicPartition tp,
                                                                         String rack) {
         Properties config = consumerConfig("unused");
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_RACK_CONFIG, rack);
+        if (rack != null) {
+            config.put(ConsumerConfig.CLIENT_RACK_CONFIG, rack);
+        }
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
         consumer.assign(List.of(tp));
         consumer.seekToBeginning(List.of(tp));
@@ -402,9 +502,7 @@ class KafkaDirectPathIT {
 
     /** The record bytes a node's Prometheus page says it sent consumers of {@code topic}. */
     private static double consumerBytesOut(int node, String topic) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                cluster.nodeUrl(node).resolve("/actuator/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = metrics(node);
         return sum(metrics, "sluice_partition_bytes_out_bytes_total", "topic=\"" + topic + "\"",
                 "kind=\"consumer\"");
     }
@@ -615,9 +713,7 @@ class KafkaDirectPathIT {
         assertThat(end.endOffset()).as("where the current epoch ends: the log end").isEqualTo(1);
         assertThat(Errors.forCode(epochEnd(atFollower, topic, epoch, epoch).errorCode()))
                 .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                cluster.nodeUrl(leader).resolve("/actuator/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = metrics(leader);
         assertThat(directRequests(metrics, "ListOffsets")).as("ListOffsets answered by the node").isPositive();
         assertThat(directRequests(metrics, "OffsetForLeaderEpoch")).as("OffsetsForLeaderEpoch answered by the node")
                 .isPositive();
